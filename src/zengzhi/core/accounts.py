@@ -1,0 +1,59 @@
+"""The chart of accounts: every name a posting may use is built here.
+
+A balance is what the account holds: a pool's cash, a member's wallet, the points a
+member holds. Money that comes from outside the books (customers paying for orders, the
+operator's own funds, payouts to bank accounts) moves through `external:` and
+`platform:` accounts, whose balances go negative as money flows in from them.
+Debts are negative balances of a member's debt account, never of the wallet.
+"""
+
+from __future__ import annotations
+
+# Outside the books.
+CUSTOMERS = "external:customers"  # what buyers paid for completed orders (negative)
+BANK = "external:bank"  # what was paid out to members' bank accounts
+
+# The operator's side.
+FUNDING = "platform:funding"  # operator money put in: subsidies, legacy imports (negative)
+PROFIT = "platform:profit"  # the platform's share of each order
+COST_OF_GOODS = "platform:cost"  # the cost share of a product split (owed to suppliers)
+DISTRIBUTION = "platform:distribution"  # distribution budgets not (yet) paid as rewards
+CONTRIBUTIONS = "platform:contributions"  # contributions on their way to pools (clears to 0)
+REVERSALS = "platform:reversals"  # what reversals after completion cost the platform
+FEES = "platform:fees"  # withdrawal fees
+
+
+def merchant(store: str) -> str:
+    """What the platform owes a store: its settlement of local-life orders."""
+    return f"merchant:{store}"
+
+
+def pool_cash(pool: str) -> str:
+    return f"pool:{pool}"
+
+
+def pool_supply(pool: str) -> str:
+    """Points are minted out of (and burned back into) this account: -balance = circulating."""
+    return f"pool:{pool}:supply"
+
+
+def points_asset(pool: str) -> str:
+    return f"PTS:{pool}"
+
+
+def wallet(member: str) -> str:
+    return f"member:{member}:wallet"
+
+
+def withdrawing(member: str) -> str:
+    """Money held for a withdrawal in progress: out of the wallet, not yet paid."""
+    return f"member:{member}:withdrawing"
+
+
+def debt(member: str) -> str:
+    """Negative when the member owes the platform (a reversal of points already sold)."""
+    return f"member:{member}:debt"
+
+
+def holdings(member: str, pool: str) -> str:
+    return f"member:{member}:points:{pool}"

@@ -1,0 +1,281 @@
+"""Exact quantities: yuan with 2 places, points with 4, ratios and prices as exact fractions.
+
+Inside the engine every amount is an ``int`` of minor units (fen; ten-thousandths of a
+point), which keeps hot loops fast and every division exact. These types are the edge:
+they parse what people and integrators write, refuse floats outright, and print.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any, ClassVar, Self
+
+from zengzhi.core.errors import invalid
+
+Exact = str | int | Decimal
+
+YUAN_SCALE = 2
+POINTS_SCALE = 4
+FEN_PER_YUAN = 10**YUAN_SCALE
+UNITS_PER_POINT = 10**POINTS_SCALE
+
+
+def to_decimal(value: object, field: str) -> Decimal:
+    """A finite Decimal from a string, an int or a Decimal; never from a float."""
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        kind = "a float" if isinstance(value, float) else type(value).__name__
+        raise invalid(field, f'must be a decimal string such as "12.50", not {kind}')
+    try:
+        number = Decimal(value.strip() if isinstance(value, str) else value)
+    except InvalidOperation:
+        raise invalid(field, f"{value!r} is not a number") from None
+    if not number.is_finite():
+        raise invalid(field, f"{value!r} is not a finite number")
+    return number
+
+
+def decimal_to_minor(number: Decimal, scale: int, field: str) -> int:
+    """Exact conversion: refuses digits beyond `scale` instead of rounding them away."""
+    scaled = number.scaleb(scale)
+    if scaled != scaled.to_integral_value():
+        raise invalid(field, f"{number} has more than {scale} decimal places")
+    return int(scaled)
+
+
+_PLAIN = re.compile(r"\s*(-?)(\d{1,30})(?:\.(\d{1,30}))?\s*")
+
+
+def parse_minor(value: object, scale: int, field: str) -> int:
+    """Minor units from exact decimal input (fast for plain strings like "1234.50")."""
+    if type(value) is str:
+        plain = _PLAIN.fullmatch(value)
+        if plain is not None:
+            sign, whole, fraction = plain.groups()
+            fraction = fraction or ""
+            if len(fraction) > scale and fraction[scale:].strip("0"):
+                raise invalid(field, f"{value.strip()} has more than {scale} decimal places")
+            minor = int(whole + fraction[:scale].ljust(scale, "0"))
+            return -minor if sign else minor
+    return decimal_to_minor(to_decimal(value, field), scale, field)
+
+
+def minor_to_decimal(minor: int, scale: int) -> Decimal:
+    return Decimal(minor).scaleb(-scale)
+
+
+def format_minor(minor: int, scale: int) -> str:
+    """1234 at scale 2 → "12.34"; exact, no float."""
+    if minor < 0:
+        return "-" + format_minor(-minor, scale)
+    digits = str(minor).rjust(scale + 1, "0")
+    return digits[:-scale] + "." + digits[-scale:]
+
+
+class Fixed:
+    """A fixed-point amount; subclasses set SCALE. Immutable, hashable, ordered."""
+
+    __slots__ = ("minor",)
+    SCALE: ClassVar[int]
+    minor: int
+
+    def __init__(self, value: Exact, field: str = "amount") -> None:
+        object.__setattr__(self, "minor", parse_minor(value, self.SCALE, field))
+
+    @classmethod
+    def of_minor(cls, minor: int) -> Self:
+        if isinstance(minor, bool) or not isinstance(minor, int):
+            raise TypeError(f"{cls.__name__}.of_minor takes an int, not {type(minor).__name__}")
+        self = object.__new__(cls)
+        object.__setattr__(self, "minor", minor)
+        return self
+
+    @classmethod
+    def floor(cls, value: Fraction | Decimal | int) -> Self:
+        """Round a computed value down to the scale (toward the pool)."""
+        return cls.of_minor(int(Fraction(value) * 10**cls.SCALE // 1))
+
+    @property
+    def decimal(self) -> Decimal:
+        return minor_to_decimal(self.minor, self.SCALE)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __str__(self) -> str:
+        return format_minor(self.minor, self.SCALE)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}('{self}')"
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.minor))
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.minor == other.minor
+
+    def _same(self, other: object) -> int:
+        if type(other) is not type(self):
+            raise TypeError(f"cannot combine {type(self).__name__} with {type(other).__name__}")
+        return other.minor
+
+    def __lt__(self, other: Self) -> bool:
+        return self.minor < self._same(other)
+
+    def __le__(self, other: Self) -> bool:
+        return self.minor <= self._same(other)
+
+    def __gt__(self, other: Self) -> bool:
+        return self.minor > self._same(other)
+
+    def __ge__(self, other: Self) -> bool:
+        return self.minor >= self._same(other)
+
+    def __add__(self, other: Self) -> Self:
+        return self.of_minor(self.minor + self._same(other))
+
+    def __sub__(self, other: Self) -> Self:
+        return self.of_minor(self.minor - self._same(other))
+
+    def __neg__(self) -> Self:
+        return self.of_minor(-self.minor)
+
+    def __bool__(self) -> bool:
+        return self.minor != 0
+
+
+class Yuan(Fixed):
+    """Money: yuan with 2 decimal places (int fen inside)."""
+
+    __slots__ = ()
+    SCALE = YUAN_SCALE
+
+
+class Points(Fixed):
+    """Points of any kind: 4 decimal places (int ten-thousandths inside)."""
+
+    __slots__ = ()
+    SCALE = POINTS_SCALE
+
+
+class Ratio:
+    """An exact non-negative ratio (mint ratio 0.7, fee 0.2, exit multiple 1.2…).
+
+    Kept as an integer fraction so that rules multiply and floor in integers.
+    """
+
+    __slots__ = ("den", "num", "text")
+    num: int
+    den: int
+    text: str  # printed once: rules put it in every entry they book with it
+
+    def __init__(self, value: Exact, field: str = "ratio") -> None:
+        number = to_decimal(value, field)
+        fraction = Fraction(number)
+        if fraction < 0:
+            raise invalid(field, f"must not be negative, got {value}")
+        object.__setattr__(self, "num", fraction.numerator)
+        object.__setattr__(self, "den", fraction.denominator)
+        object.__setattr__(self, "text", format(number.normalize(), "f"))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Ratio is immutable")
+
+    @property
+    def fraction(self) -> Fraction:
+        return Fraction(self.num, self.den)
+
+    @property
+    def decimal(self) -> Decimal:
+        return (Decimal(self.num) / Decimal(self.den)).normalize()
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Ratio('{self}')"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Ratio):
+            return NotImplemented
+        return self.num == other.num and self.den == other.den
+
+    def __hash__(self) -> int:
+        return hash((self.num, self.den))
+
+    def of_minor_floor(self, minor: int) -> int:
+        """floor(ratio × minor): a share of an amount, rounded down."""
+        return self.num * minor // self.den
+
+    def complement_floor(self, minor: int) -> int:
+        """floor((1 − ratio) × minor): what is left after a fee, rounded down."""
+        return (self.den - self.num) * minor // self.den
+
+
+class Price:
+    """A point price kept exactly as pool money over circulating points (fen / units).
+
+    Printing rounds half up to 4 places; every comparison and computation is exact.
+    """
+
+    __slots__ = ("fen", "units")
+    fen: int
+    units: int
+
+    def __init__(self, fen: int, units: int) -> None:
+        if units <= 0 or fen < 0:
+            raise ValueError(f"a price needs positive points and non-negative money: {fen}/{units}")
+        object.__setattr__(self, "fen", fen)
+        object.__setattr__(self, "units", units)
+
+    @classmethod
+    def of_yuan(cls, value: Exact, field: str = "price") -> Price:
+        fraction = Fraction(to_decimal(value, field))
+        if fraction <= 0:
+            raise invalid(field, f"must be greater than 0, got {value}")
+        # yuan per point = (fen / 100) / (units / 10_000) = 100 × fen / units
+        return cls(fraction.numerator, fraction.denominator * FEN_PER_YUAN)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Price is immutable")
+
+    @property
+    def fraction(self) -> Fraction:
+        """Yuan per point."""
+        return Fraction(self.fen * UNITS_PER_POINT, self.units * FEN_PER_YUAN)
+
+    def rounded(self, places: int = 4) -> Decimal:
+        fraction = self.fraction
+        exact = Decimal(fraction.numerator) / Decimal(fraction.denominator)
+        return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+    def value_floor(self, units: int) -> int:
+        """Fen that `units` points are worth at this price, rounded down."""
+        return units * self.fen // self.units
+
+    def points_floor(self, fen: int) -> int:
+        """Points units that `fen` buys at this price, rounded down."""
+        return fen * self.units // self.fen
+
+    def __str__(self) -> str:
+        return str(self.rounded())
+
+    def __repr__(self) -> str:
+        return f"Price({self.fen}/{self.units} = {self})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Price):
+            return NotImplemented
+        return self.fen * other.units == other.fen * self.units
+
+    def __hash__(self) -> int:
+        return hash(self.fraction)
+
+    def __lt__(self, other: Price) -> bool:
+        return self.fen * other.units < other.fen * self.units
+
+    def __le__(self, other: Price) -> bool:
+        return self.fen * other.units <= other.fen * self.units

@@ -1,0 +1,109 @@
+"""What can happen to a tenant, as immutable values the engine runs through its rules.
+
+Amounts here are ints of minor units; parsing text into events is the edge's job
+(`zengzhi.engine.wire`), and the engine checks what the edge cannot (a line's parts
+adding up, a pool that exists). Every event has an id, unique within the tenant, which
+is also the cause of every ledger entry it produces. Events are named tuples: millions
+of them are made in a replay or a simulation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import NamedTuple
+
+
+class OrderLine(NamedTuple):
+    """Where one line's amount goes: amount = cost + distribution + platform + contribution.
+
+    `cost` is the cost of goods in a product split, or what the merchant settles in a
+    local-life order. `contribution` goes whole into `pool` (None: no pool).
+    """
+
+    amount: int
+    contribution: int
+    pool: str | None
+    distribution: int = 0
+    platform: int = 0
+    cost: int = 0
+    product: str | None = None
+
+    def problem(self) -> str | None:
+        """What is wrong with the line, or None."""
+        if min(self.amount, self.cost, self.distribution, self.platform, self.contribution) < 0:
+            return "order line parts must not be negative"
+        parts = self.cost + self.distribution + self.platform + self.contribution
+        if parts != self.amount:
+            return f"order line parts add up to {parts} fen, not to its amount {self.amount}"
+        if self.contribution and self.pool is None:
+            return "an order line with a contribution must name its pool"
+        return None
+
+
+class CompleteOrder(NamedTuple):
+    """An order reached completion: its effects (points, rewards, queues) apply now."""
+
+    id: str
+    member: str
+    lines: tuple[OrderLine, ...]
+    store: str | None = None
+    at: datetime | None = None
+
+    @property
+    def amount(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+
+class ReverseOrder(NamedTuple):
+    """A refund after completion: undoes the order's effects without lowering a price."""
+
+    id: str
+    order: str
+    at: datetime | None = None
+
+
+class Sell(NamedTuple):
+    """A member sells points of a pool; `points` None sells all of them."""
+
+    id: str
+    member: str
+    pool: str
+    points: int | None
+    at: datetime | None = None
+
+
+class Subsidy(NamedTuple):
+    """The operator puts its own money into a pool."""
+
+    id: str
+    pool: str
+    amount: int
+    at: datetime | None = None
+
+
+class Configure(NamedTuple):
+    """New parameters for a pool from now on (text values, checked by the pool rule)."""
+
+    id: str
+    pool: str
+    changes: Mapping[str, object]
+    at: datetime | None = None
+
+
+class ImportBalance(NamedTuple):
+    """A member's balance from the platform's old system becomes a position.
+
+    `principal` is what the platform owes the member; `contribution` is what the
+    operator funds into the pool for it (all at once, or over several imports).
+    """
+
+    id: str
+    member: str
+    pool: str
+    principal: int
+    contribution: int
+    at: datetime | None = None
+
+
+Event = CompleteOrder | ReverseOrder | Sell | Subsidy | Configure | ImportBalance
