@@ -1,0 +1,77 @@
+"""Positions of one pool held in memory, in a heap ordered by exit threshold.
+
+A position that changes is pushed again and its old heap item goes stale; stale items
+are skipped when they reach the top and dropped when the heap outgrows twice the live
+positions. Each change costs O(log n); finding the next exit costs O(log n) amortized.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Iterator
+
+from zengzhi.core.amounts import Ratio
+from zengzhi.rules.pool import Position, exit_key
+
+# (exit key, opening order, push counter, position): the key is exact (see
+# zengzhi.rules.pool), the opening order breaks ties, the counter keeps a stale item of
+# a position from being compared with its fresh one.
+_Item = tuple[int, int, int, Position]
+
+
+class MemoryPositions:
+    def __init__(self, exit_multiple: Ratio | None = None) -> None:
+        self._multiple = exit_multiple
+        self._positions: dict[str, Position] = {}
+        self._current: dict[str, _Item] = {}  # the live heap item of each indexed position
+        self._heap: list[_Item] = []
+        self._opened = 0
+        self._pushes = itertools.count()
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __iter__(self) -> Iterator[Position]:
+        return iter(self._positions.values())
+
+    def get(self, member: str) -> Position | None:
+        return self._positions.get(member)
+
+    def open(self, member: str) -> Position:
+        self._opened += 1
+        position = Position(member, self._opened)
+        self._positions[member] = position
+        return position
+
+    def update(self, position: Position) -> None:
+        key = exit_key(position, self._multiple)
+        if key is None:
+            self._current.pop(position.member, None)
+            return
+        item = (key, position.opened, next(self._pushes), position)
+        self._current[position.member] = item
+        heapq.heappush(self._heap, item)
+        if len(self._heap) > 2 * len(self._current) + 64:
+            self._heap = list(self._current.values())
+            heapq.heapify(self._heap)
+
+    def close(self, position: Position) -> None:
+        del self._positions[position.member]
+        self._current.pop(position.member, None)
+
+    def first_to_exit(self) -> Position | None:
+        heap = self._heap
+        while heap:
+            item = heap[0]
+            if self._current.get(item[3].member) is item:
+                return item[3]
+            heapq.heappop(heap)
+        return None
+
+    def reindex(self, exit_multiple: Ratio | None) -> None:
+        self._multiple = exit_multiple
+        self._current.clear()
+        self._heap = []
+        for position in self._positions.values():
+            self.update(position)

@@ -1,0 +1,57 @@
+"""An order's money: booked where it goes when the order completes, undone on reversal.
+
+The customer's payment splits into the merchant's settlement or the cost of goods, the
+distribution budget, the platform's profit and the contribution, which waits in a
+clearing account until the pool rule moves it into its pool.
+"""
+
+from __future__ import annotations
+
+from zengzhi.core import accounts
+from zengzhi.core.amounts import format_minor
+from zengzhi.core.events import CompleteOrder
+from zengzhi.core.ledger import CNY, Ledger, Posting, entry
+
+RULE = "order"
+
+
+def _shares(order: CompleteOrder) -> dict[str, int]:
+    cost_account = accounts.merchant(order.store) if order.store else accounts.COST_OF_GOODS
+    shares: dict[str, int] = {}
+    for line in order.lines:
+        for account, amount in (
+            (cost_account, line.cost),
+            (accounts.DISTRIBUTION, line.distribution),
+            (accounts.PROFIT, line.platform),
+            (accounts.CONTRIBUTIONS, line.contribution),
+        ):
+            if amount:
+                shares[account] = shares.get(account, 0) + amount
+    return shares
+
+
+def complete(ledger: Ledger, order: CompleteOrder) -> None:
+    shares = _shares(order)
+    postings: list[Posting] = [(accounts.CUSTOMERS, CNY, -sum(shares.values()))]
+    postings += [(account, CNY, amount) for account, amount in shares.items()]
+    ledger.post(entry(order.id, "order", RULE, postings))
+
+
+def reverse(ledger: Ledger, cause: str, order: CompleteOrder) -> None:
+    """Refund the customer. The contributions stay in their pools (a pool never gives
+    money back, so its price cannot fall): the platform bears them as a reversal cost."""
+    shares = _shares(order)
+    contributed = shares.pop(accounts.CONTRIBUTIONS, 0)
+    postings: list[Posting] = [(accounts.CUSTOMERS, CNY, order.amount)]
+    postings += [(account, CNY, -amount) for account, amount in shares.items()]
+    postings.append((accounts.REVERSALS, CNY, -contributed))
+    ledger.post(
+        entry(
+            cause,
+            "order_reversal",
+            RULE,
+            postings,
+            {"contribution_kept_by_pools": format_minor(contributed, 2)},
+            corrects=order.id,
+        )
+    )

@@ -1,0 +1,467 @@
+"""The appreciation pool (消费增值), as spec 01 states it.
+
+A pool's cash B and circulating points S are ledger balances (the pool's cash account
+and minus its supply account); the price B / S is always derived from them. Members'
+positions (principal, realized, points) sit in a `PositionBook`, which keeps them in
+order of the price at which each would be forced out, so that finding the exits an
+event causes costs O(log n) per exit, never a scan.
+
+Every operation posts one entry per movement and then settles the exits its price
+change caused (the cascade). Rounding always favours the pool: minted points and
+payouts round down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from zengzhi.core import accounts
+from zengzhi.core.amounts import Points, Price, Ratio, format_minor, to_decimal
+from zengzhi.core.errors import DomainError, ErrorCode, invalid
+from zengzhi.core.ledger import CNY, Ledger, Posting, entry
+from zengzhi.rules import wallet
+
+RULE = "pool"
+
+
+@dataclass(frozen=True, slots=True)
+class PoolParams:
+    mint_ratio: Ratio = Ratio("0.70")
+    sell_fee: Ratio = Ratio("0.20")
+    exit_multiple: Ratio | None = None  # None: no forced exit
+    opening_price: Price = Price(1, 100)  # 1.00 yuan per point
+    minting_enabled: bool = True
+    min_sell_points: int = 0  # units (1/10000 point); 0 = any amount
+
+    def __post_init__(self) -> None:
+        if self.mint_ratio.num >= self.mint_ratio.den:
+            raise invalid(
+                "mint_ratio",
+                f"must be below 1 (got {self.mint_ratio}): at 1 or more the price no longer "
+                "rises with each order and the pool's promise breaks",
+            )
+        if self.sell_fee.num >= self.sell_fee.den:
+            raise invalid("sell_fee", f"must be below 1 (got {self.sell_fee})")
+        if self.exit_multiple is not None and self.exit_multiple.num == 0:
+            raise invalid("exit_multiple", "must be greater than 0 (leave it out for no exit)")
+        if self.min_sell_points < 0:
+            raise invalid("min_sell_points", "must not be negative")
+
+    def with_changes(self, changes: Mapping[str, object]) -> PoolParams:
+        """A copy with some parameters given as text (config files, events, API bodies)."""
+        return replace(self, **parse_params(changes))
+
+    def as_text(self) -> dict[str, str | bool | None]:
+        return {
+            "mint_ratio": str(self.mint_ratio),
+            "sell_fee": str(self.sell_fee),
+            "exit_multiple": None if self.exit_multiple is None else str(self.exit_multiple),
+            "opening_price": str(self.opening_price.rounded(6).normalize()),
+            "minting_enabled": self.minting_enabled,
+            "min_sell_points": format_minor(self.min_sell_points, 4),
+        }
+
+
+PARAM_NAMES = frozenset(
+    {
+        "mint_ratio",
+        "sell_fee",
+        "exit_multiple",
+        "opening_price",
+        "minting_enabled",
+        "min_sell_points",
+    }
+)
+
+
+def parse_params(changes: Mapping[str, object]) -> dict[str, Any]:
+    """Parse parameter values written as text; names the field of any bad one."""
+    parsed: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name not in PARAM_NAMES:
+            raise invalid(name, f"unknown pool parameter (known: {', '.join(sorted(PARAM_NAMES))})")
+        if name == "minting_enabled":
+            if not isinstance(value, bool):
+                raise invalid(name, "must be true or false")
+            parsed[name] = value
+        elif name == "exit_multiple" and value in (None, "", "none"):
+            parsed[name] = None
+        elif name == "opening_price":
+            parsed[name] = Price.of_yuan(value, name)  # type: ignore[arg-type]
+        elif name == "min_sell_points":
+            parsed[name] = Points(value, name).minor  # type: ignore[arg-type]
+            if to_decimal(value, name) < 0:
+                raise invalid(name, "must not be negative")
+        else:
+            parsed[name] = Ratio(value, name)  # type: ignore[arg-type]
+    return parsed
+
+
+@dataclass(slots=True)
+class Position:
+    """A member's stake in one pool since it opened (all amounts in minor units)."""
+
+    member: str
+    opened: int  # opening order within the pool: breaks ties between equal thresholds
+    principal: int = 0  # fen spent on orders since opening
+    realized: int = 0  # fen of sale value (before the fee) since opening
+    points: int = 0  # points units held
+
+
+# A position's exit key orders positions by the price that forces them out: the exit
+# price in fen per point unit, times 10**40, rounded down, plus one (0 = already past
+# the cap). Two different exit prices p/q and r/s differ by at least 1/(q·s), so with
+# denominators (k's denominator × points) under 10**20 — a trillion points — keys of
+# different prices never collide: the order is exact, ties are equal prices, broken by
+# opening order. As 60-digit text the same key orders an SQL index.
+KEY_SCALE = 10**40
+EXIT_NOW = 0
+KEY_DIGITS = 60
+
+
+def cap_left_scaled(position: Position, exit_multiple: Ratio) -> int:
+    """(k × principal − realized) × k.den, in fen: an int, so that comparisons are exact."""
+    return exit_multiple.num * position.principal - exit_multiple.den * position.realized
+
+
+def exit_key(position: Position, exit_multiple: Ratio | None) -> int | None:
+    """Where the position sits in exit order; None when no price can force it out."""
+    if exit_multiple is None:
+        return None
+    cap = exit_multiple.num * position.principal - exit_multiple.den * position.realized
+    if cap <= 0:
+        return EXIT_NOW
+    if position.points == 0:
+        return None
+    return cap * KEY_SCALE // (exit_multiple.den * position.points) + 1
+
+
+def threshold(position: Position, exit_multiple: Ratio) -> Price | None:
+    """The exact price at which the position is forced out (None: never, or at once)."""
+    cap = cap_left_scaled(position, exit_multiple)
+    if cap <= 0 or position.points == 0:
+        return None
+    return Price(cap, exit_multiple.den * position.points)
+
+
+def reached_cap(position: Position, exit_multiple: Ratio, cash: int, points: int) -> bool:
+    """points × price >= k × principal − realized, with price = cash / points, exactly."""
+    cap = exit_multiple.num * position.principal - exit_multiple.den * position.realized
+    return cap <= 0 or position.points * exit_multiple.den * cash >= cap * points
+
+
+class PositionBook(Protocol):
+    """Positions of one pool, indexed by exit key (in memory, or in SQL)."""
+
+    def get(self, member: str) -> Position | None: ...
+
+    def open(self, member: str) -> Position: ...
+
+    def update(self, position: Position) -> None: ...
+
+    def close(self, position: Position) -> None: ...
+
+    def first_to_exit(self) -> Position | None: ...
+
+    def reindex(self, exit_multiple: Ratio | None) -> None: ...
+
+
+@dataclass(slots=True)
+class PoolState:
+    id: str
+    params: PoolParams
+    positions: PositionBook
+    last_price: Price | None = None  # the price when points last circulated; None: never
+    cash: str = field(init=False)  # account names, built once
+    supply: str = field(init=False)
+    asset: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cash = accounts.pool_cash(self.id)
+        self.supply = accounts.pool_supply(self.id)
+        self.asset = accounts.points_asset(self.id)
+
+
+def balance_and_points(pool: PoolState, ledger: Ledger) -> tuple[int, int]:
+    """(B in fen, S in units), read from the ledger."""
+    return ledger.balance(pool.cash, CNY), -ledger.balance(pool.supply, pool.asset)
+
+
+def price(pool: PoolState, ledger: Ledger) -> Price:
+    cash, points = balance_and_points(pool, ledger)
+    if points > 0:
+        return Price(cash, points)
+    return pool.last_price or pool.params.opening_price
+
+
+def _before(cash: int, points: int) -> dict[str, str]:
+    """The pool as the rule found it: the price it used is pool_balance / pool_points."""
+    return {"pool_balance": format_minor(cash, 2), "pool_points": format_minor(points, 4)}
+
+
+# ---------------------------------------------------------------------------- minting
+
+
+def mint(
+    pool: PoolState,
+    ledger: Ledger,
+    cause: str,
+    member: str,
+    amount: int,
+    contribution: int,
+    source: str = accounts.CONTRIBUTIONS,
+) -> tuple[int, Position | None]:
+    """An order's contribution lands in the pool; the buyer gets points worth m × C.
+
+    Points are priced before the contribution lands, in one exact division
+    (m × C × S / B), and rounded down. While minting is paused the contribution still
+    lands and lifts the price, but the order opens no stake: no points, no principal.
+    Returns the points minted and the position that received them.
+    """
+    params = pool.params
+    cash, points = ledger.balance(pool.cash, CNY), -ledger.balance(pool.supply, pool.asset)
+    minted = 0
+    position = None
+    postings: list[Posting] = [(source, CNY, -contribution), (pool.cash, CNY, contribution)]
+    if params.minting_enabled and contribution > 0:
+        ratio = params.mint_ratio
+        if points > 0:
+            minted = ratio.num * contribution * points // (ratio.den * cash)
+        else:
+            last = pool.last_price or params.opening_price
+            minted = ratio.num * contribution * last.units // (ratio.den * last.fen)
+        postings.append((pool.supply, pool.asset, -minted))
+        postings.append((accounts.holdings(member, pool.id), pool.asset, minted))
+        position = pool.positions.get(member) or pool.positions.open(member)
+        position.principal += amount
+        position.points += minted
+        pool.positions.update(position)
+    if not (contribution or minted):
+        return minted, position  # a principal-only import: nothing moves
+    params_used = _before(cash, points)
+    params_used["mint_ratio"] = params.mint_ratio.text if params.minting_enabled else "paused"
+    ledger.post(entry(cause, "mint", RULE, postings, params_used))
+    return minted, position
+
+
+# ---------------------------------------------------------------------------- selling
+
+
+@dataclass(frozen=True, slots=True)
+class Sale:
+    points: int  # units
+    value: int  # fen, before the fee
+    payout: int  # fen, to the wallet
+
+
+def sell(pool: PoolState, ledger: Ledger, cause: str, member: str, units: int | None) -> Sale:
+    """A voluntary sale of `units` points (None: all of them) at B / S, less the fee."""
+    position = pool.positions.get(member)
+    held = position.points if position else 0
+    quantity = held if units is None else units
+    if quantity <= 0 and units is not None:
+        raise invalid("points", "must be greater than 0")
+    if position is None or held == 0:
+        raise DomainError(
+            ErrorCode.INSUFFICIENT, f"{member} holds no points in pool {pool.id}", "points"
+        )
+    if quantity > held:
+        raise DomainError(
+            ErrorCode.INSUFFICIENT,
+            f"cannot sell {format_minor(quantity, 4)} points: {member} holds "
+            f"{format_minor(held, 4)}",
+            "points",
+        )
+    minimum = pool.params.min_sell_points
+    if quantity < minimum and quantity != held:
+        raise invalid(
+            "points", f"the smallest sale is {format_minor(minimum, 4)} points (or all of them)"
+        )
+    cash, circulating = balance_and_points(pool, ledger)
+    value = quantity * cash // circulating
+    payout = pool.params.sell_fee.complement_floor(value)
+    if quantity == circulating:
+        pool.last_price = Price(cash, circulating)
+    position.points -= quantity
+    position.realized += value
+    pool.positions.update(position)
+    params_used = _before(cash, circulating)
+    params_used["value"] = format_minor(value, 2)
+    params_used["payout"] = format_minor(payout, 2)
+    params_used["sell_fee"] = pool.params.sell_fee.text
+    ledger.post(
+        entry(
+            cause,
+            "sale",
+            RULE,
+            [
+                (accounts.holdings(member, pool.id), pool.asset, -quantity),
+                (pool.supply, pool.asset, quantity),
+                *wallet.credit(ledger, member, payout, pool.cash),
+            ],
+            params_used,
+        )
+    )
+    return Sale(quantity, value, payout)
+
+
+# ---------------------------------------------------------------------------- exits
+
+
+@dataclass(frozen=True, slots=True)
+class Exit:
+    member: str
+    price: Price
+    payout: int  # fen
+    points: int  # units burned
+
+
+def settle_exits(pool: PoolState, ledger: Ledger, cause: str) -> list[Exit]:
+    """Force out every position whose return has reached its cap, lowest threshold first.
+
+    Each exit raises the price (it pays at most the sale rate of the points it burns),
+    so one exit may bring the next; the loop stops at the first position still short
+    of its cap. The payout is the cap left, less the fee, never the market value.
+    """
+    multiple = pool.params.exit_multiple
+    if multiple is None:
+        return []
+    fee = pool.params.sell_fee
+    exits: list[Exit] = []
+    while (position := pool.positions.first_to_exit()) is not None:
+        cash, circulating = balance_and_points(pool, ledger)
+        if circulating > 0:
+            if not reached_cap(position, multiple, cash, circulating):
+                break
+            now = Price(cash, circulating)
+        else:  # nobody holds points: only positions already past their cap go
+            now = pool.last_price or pool.params.opening_price
+            if not reached_cap(position, multiple, now.fen, now.units):
+                break
+        cap = cap_left_scaled(position, multiple)
+        payout = max(0, cap * (fee.den - fee.num) // (multiple.den * fee.den))
+        burned = position.points
+        if burned and burned == circulating:
+            pool.last_price = now
+        pool.positions.close(position)
+        if not (burned or payout):
+            continue  # an empty position (its order reversed) closes with nothing to pay
+        params_used = _before(cash, circulating)
+        params_used.update(
+            pool=pool.id,
+            member=position.member,
+            payout=format_minor(payout, 2),
+            principal=format_minor(position.principal, 2),
+            realized=format_minor(position.realized, 2),
+            exit_multiple=multiple.text,
+            sell_fee=fee.text,
+            price=str(now),
+        )
+        ledger.post(
+            entry(
+                cause,
+                "exit",
+                RULE,
+                [
+                    (accounts.holdings(position.member, pool.id), pool.asset, -burned),
+                    (pool.supply, pool.asset, burned),
+                    *wallet.credit(ledger, position.member, payout, pool.cash),
+                ],
+                params_used,
+            )
+        )
+        exits.append(Exit(position.member, now, payout, burned))
+    return exits
+
+
+# ---------------------------------------------------------------------------- the rest
+
+
+def subsidize(pool: PoolState, ledger: Ledger, cause: str, amount: int) -> None:
+    """The operator puts money into the pool: B rises, S does not, the price rises."""
+    if amount <= 0:
+        raise invalid("amount", "must be greater than 0")
+    cash, points = balance_and_points(pool, ledger)
+    ledger.post(
+        entry(
+            cause,
+            "subsidy",
+            RULE,
+            [(accounts.FUNDING, CNY, -amount), (pool.cash, CNY, amount)],
+            _before(cash, points),
+        )
+    )
+
+
+def configure(pool: PoolState, params: PoolParams) -> None:
+    """New parameters apply from now on; a new exit multiple moves every threshold."""
+    old = pool.params
+    pool.params = params
+    if params.exit_multiple != old.exit_multiple:
+        pool.positions.reindex(params.exit_multiple)
+
+
+@dataclass(frozen=True, slots=True)
+class Reversal:
+    burned: int  # units taken back from the member's position
+    debt: int  # fen recorded as owed for points no longer held
+
+
+def reverse_mint(
+    pool: PoolState,
+    ledger: Ledger,
+    cause: str,
+    order: str,
+    member: str,
+    amount: int,
+    minted: int,
+    opened: int | None,
+) -> Reversal:
+    """Undo what a completed order gave a member in this pool.
+
+    The points it minted are burned as far as the member still holds them in the same
+    position, with no payout (the contribution stays in the pool, so the price only
+    rises); the principal drops by the order amount; points already sold or exited
+    are valued at the current price and recorded as the member's debt.
+    """
+    position = pool.positions.get(member)
+    same = position is not None and opened is not None and position.opened == opened
+    burned = min(minted, position.points) if same and position else 0
+    short = minted - burned
+    cash, circulating = balance_and_points(pool, ledger)
+    now = price(pool, ledger)
+    owed = now.value_floor(short)
+    if position is not None and same:
+        position.points -= burned
+        position.principal = max(0, position.principal - amount)
+        if position.points == 0 and position.principal == 0:
+            pool.positions.close(position)  # nothing left to stake: as if never opened
+        else:
+            pool.positions.update(position)
+    if burned and burned == circulating:
+        pool.last_price = now
+    if burned or owed:
+        params_used = _before(cash, circulating)
+        params_used.update(
+            order_amount=format_minor(amount, 2),
+            points_minted=format_minor(minted, 4),
+            price=str(now),
+        )
+        ledger.post(
+            entry(
+                cause,
+                "reversal",
+                RULE,
+                [
+                    (accounts.holdings(member, pool.id), pool.asset, -burned),
+                    (pool.supply, pool.asset, burned),
+                    (accounts.debt(member), CNY, -owed),
+                    (accounts.REVERSALS, CNY, owed),
+                ],
+                params_used,
+                corrects=order,
+            )
+        )
+    return Reversal(burned, owed)
