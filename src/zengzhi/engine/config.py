@@ -1,0 +1,250 @@
+"""A tenant's configuration as text (TOML files, API bodies), checked and turned into
+rule parameters. The replay, the simulator and the service all read this one format.
+
+```toml
+[pool]                      # the default pool, "main"
+mint_ratio = "0.70"
+sell_fee = "0.20"
+exit_multiple = "2"         # leave out for no forced exit
+opening_price = "1.00"
+minting_enabled = true
+
+[pools.local]               # more pools side by side
+exit_multiple = "1.2"
+
+[products.gift]             # a product split, as amounts or as "30%" shares of the price
+price = "1000.00"
+cost = "300.00"
+distribution = "300.00"
+platform = "100.00"
+contribution = "300.00"
+pool = "main"
+
+[stores.noodles]            # a local-life store: the merchant pays a commission
+commission_rate = "0.20"
+platform_rate = "0.02"
+distribution_rate = "0.02"  # the contribution is what is left: 16% of the order
+pool = "local"
+```
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
+
+from zengzhi.core.amounts import Ratio, Yuan, to_decimal
+from zengzhi.core.errors import DomainError, ErrorCode, invalid
+from zengzhi.core.events import OrderLine
+from zengzhi.rules.pool import PoolParams
+
+DEFAULT_POOL = "main"
+
+_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$"
+Id = Annotated[str, Field(pattern=_ID_PATTERN)]
+
+
+def _exact(value: object) -> object:
+    # Refuse floats before pydantic would accept them as decimals.
+    if isinstance(value, float | bool):
+        return to_decimal(value, "value")
+    return value
+
+
+Exact = Annotated[str | int | Decimal, BeforeValidator(_exact)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProductConfig(_Strict):
+    price: Exact
+    cost: Exact = "0"
+    distribution: Exact = "0"
+    platform: Exact = "0"
+    contribution: Exact = "0"
+    pool: Id | None = None
+
+    def line(self, product: str, quantity: int, default_pool: str) -> OrderLine:
+        """One order line for `quantity` of this product, its split scaled to the quantity."""
+        unit = _product_split(self, product)
+        pool = (self.pool or default_pool) if unit["contribution"] else None
+        return OrderLine(
+            amount=unit["price"] * quantity,
+            cost=unit["cost"] * quantity,
+            distribution=unit["distribution"] * quantity,
+            platform=unit["platform"] * quantity,
+            contribution=unit["contribution"] * quantity,
+            pool=pool,
+            product=product,
+        )
+
+
+_SPLIT_PARTS = ("cost", "distribution", "platform", "contribution")
+
+
+def _product_split(product: ProductConfig, name: str) -> dict[str, int]:
+    """The product's split in fen. Shares ("30%") round down and the contribution takes
+    the rest, so the pool gets any fraction of a fen; amounts must add up to the price."""
+    price = Yuan(product.price, f"products.{name}.price").minor
+    if price <= 0:
+        raise invalid(f"products.{name}.price", "must be greater than 0")
+    amounts: dict[str, int] = {}
+    shares: dict[str, Ratio] = {}
+    for part in _SPLIT_PARTS:
+        text, field = getattr(product, part), f"products.{name}.{part}"
+        if isinstance(text, str) and text.strip().endswith("%"):
+            shares[part] = Ratio(text.strip()[:-1], field)
+        else:
+            amounts[part] = Yuan(text, field).minor
+            if amounts[part] < 0:
+                raise invalid(field, "must not be negative")
+    split = {"price": price}
+    if shares:
+        if any(amounts.values()):
+            raise invalid(f"products.{name}", "give the split all as amounts or all as % shares")
+        percent = sum(share.fraction for share in shares.values())
+        if percent != 100:
+            raise invalid(f"products.{name}", f"the shares add up to {percent}%, not 100%")
+        for part in _SPLIT_PARTS[:-1]:
+            share = shares.get(part)
+            split[part] = share.num * price // (share.den * 100) if share else 0
+        split["contribution"] = price - sum(split[part] for part in _SPLIT_PARTS[:-1])
+        return split
+    total = sum(amounts.values())
+    if total != price:
+        raise invalid(
+            f"products.{name}",
+            f"cost + distribution + platform + contribution = {Yuan.of_minor(total)}, "
+            f"not the price {Yuan.of_minor(price)}",
+        )
+    return split | amounts
+
+
+class StoreConfig(_Strict):
+    commission_rate: Exact
+    platform_rate: Exact = "0"
+    distribution_rate: Exact = "0"
+    pool: Id | None = None
+
+    def line(self, store: str, amount: int, default_pool: str) -> OrderLine:
+        """Local life: the merchant settles the amount less its commission; the commission
+        pays the platform and distribution shares, and the rest is the contribution."""
+        rate = Ratio(self.commission_rate, f"stores.{store}.commission_rate")
+        platform = Ratio(self.platform_rate, f"stores.{store}.platform_rate")
+        distribution = Ratio(self.distribution_rate, f"stores.{store}.distribution_rate")
+        if rate.fraction > 1:
+            raise invalid(f"stores.{store}.commission_rate", "must be at most 1")
+        if platform.fraction + distribution.fraction > rate.fraction:
+            raise invalid(
+                f"stores.{store}", "platform_rate + distribution_rate exceed the commission_rate"
+            )
+        commission = rate.of_minor_floor(amount)
+        platform_fen = platform.of_minor_floor(amount)
+        distribution_fen = distribution.of_minor_floor(amount)
+        contribution = commission - platform_fen - distribution_fen
+        return OrderLine(
+            amount=amount,
+            cost=amount - commission,
+            platform=platform_fen,
+            distribution=distribution_fen,
+            contribution=contribution,
+            pool=(self.pool or default_pool) if contribution else None,
+        )
+
+
+class PoolConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    mint_ratio: Exact | None = None
+    sell_fee: Exact | None = None
+    exit_multiple: Exact | None = None
+    opening_price: Exact | None = None
+    minting_enabled: bool | None = None
+    min_sell_points: Exact | None = None
+
+    def params(self, field_prefix: str) -> PoolParams:
+        given = {k: v for k, v in self.model_dump().items() if v is not None}
+        try:
+            return PoolParams().with_changes(given)
+        except DomainError as error:
+            error.field = f"{field_prefix}.{error.field}"
+            raise
+
+
+class TenantConfig(_Strict):
+    pool: PoolConfig | None = None
+    pools: dict[Id, PoolConfig] = Field(default_factory=dict)
+    products: dict[Id, ProductConfig] = Field(default_factory=dict)
+    stores: dict[Id, StoreConfig] = Field(default_factory=dict)
+
+    def pool_params(self) -> dict[str, PoolParams]:
+        """Every pool with its checked parameters; the default pool always exists."""
+        pools = {DEFAULT_POOL: (self.pool or PoolConfig()).params("pool")}
+        for name, config in self.pools.items():
+            if name == DEFAULT_POOL and self.pool is not None:
+                raise invalid(f"pools.{name}", "the default pool is configured under [pool]")
+            pools[name] = config.params(f"pools.{name}")
+        return pools
+
+    def check(self) -> None:
+        """Refuse a configuration with a bad pool, product or store, naming the field."""
+        pools = self.pool_params()
+        for name, product in self.products.items():
+            line = product.line(name, 1, DEFAULT_POOL)
+            if line.pool is not None and line.pool not in pools:
+                raise invalid(f"products.{name}.pool", f"unknown pool {line.pool!r}")
+        for name, store in self.stores.items():
+            store.line(name, 100_000, DEFAULT_POOL)  # checks the rates
+            if store.pool is not None and store.pool not in pools:
+                raise invalid(f"stores.{name}.pool", f"unknown pool {store.pool!r}")
+
+
+def error_from_validation(error: ValidationError, prefix: str = "") -> DomainError:
+    """The first problem pydantic found, as one DomainError naming its field."""
+    return error_from_details(error.errors()[0], prefix)
+
+
+def error_from_details(first: ErrorDetails, prefix: str = "") -> DomainError:
+    location = [str(part) for part in first["loc"]]
+    field = ".".join(location) or "body"
+    if prefix:
+        field = f"{prefix}.{field}" if field != "body" else prefix
+    message = first["msg"]
+    if first["type"] == "missing":
+        message = "is required"
+    elif first["type"] == "extra_forbidden":
+        message = "is not a known field"
+    elif first["type"] == "string_pattern_mismatch":
+        message = "must be 1 to 128 letters, digits or _.:@- and start with a letter or digit"
+    ctx = first.get("ctx") or {}
+    inner = ctx.get("error")
+    if isinstance(inner, DomainError):
+        message = inner.message
+    return DomainError(ErrorCode.INVALID, message, field)
+
+
+def load_config(data: Mapping[str, Any]) -> TenantConfig:
+    try:
+        config = TenantConfig.model_validate(data)
+    except ValidationError as error:
+        raise error_from_validation(error) from None
+    config.check()
+    return config
+
+
+def read_config(path: Path | None) -> TenantConfig:
+    if path is None:
+        return TenantConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        raise invalid(str(path), f"not valid TOML: {error}") from None
+    return load_config(data)

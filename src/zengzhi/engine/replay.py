@@ -1,0 +1,206 @@
+"""Replay: run an event log through the engine, in memory, and report the final state.
+
+Memory grows with members, not with events: the lines already applied (to apply a
+repeated event once, and to find a completed order again when it is reversed) are
+kept in a temporary SQLite file, not in Python objects.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.core.events import CompleteOrder
+from zengzhi.core.ledger import Entry, MemoryLedger
+from zengzhi.engine.config import TenantConfig
+from zengzhi.engine.engine import Engine
+from zengzhi.engine.state import Minted, OrderRecord, TenantState, memory_pool
+from zengzhi.engine.wire import parse_line
+
+
+class ReplayError(Exception):
+    def __init__(self, line: int, error: DomainError) -> None:
+        super().__init__(f"line {line}: {error}")
+        self.line = line
+        self.error = error
+
+
+class _SpillStore:
+    """A keyed table of text in a temporary SQLite file, written in batches.
+
+    A small in-memory Bloom filter answers most "never seen" questions without asking
+    SQLite: its bits are fixed in number, so memory does not grow with keys.
+    """
+
+    _BATCH = 20_000
+    _BITS = 1 << 26  # 8 MiB: about 1 false "maybe" in 300 lookups at 2 million keys
+
+    def __init__(self) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="zengzhi-replay-")
+        self._db = sqlite3.connect(Path(self._dir.name) / "replay.db")
+        self._db.execute("PRAGMA journal_mode = OFF")
+        self._db.execute("PRAGMA synchronous = OFF")
+        self._db.execute("CREATE TABLE kept (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID")
+        self._pending: dict[str, str] = {}
+        self._bloom = bytearray(self._BITS // 8)
+
+    def _bits(self, key: str) -> tuple[int, int]:
+        first = hash(key) % self._BITS
+        return first, (first * 0x9E3779B1 + len(key)) % self._BITS
+
+    def get(self, key: str) -> str | None:
+        bloom = self._bloom
+        for bit in self._bits(key):
+            if not bloom[bit >> 3] & (1 << (bit & 7)):
+                return None
+        pending = self._pending.get(key)
+        if pending is not None:
+            return pending
+        found = self._db.execute("SELECT value FROM kept WHERE key = ?", (key,)).fetchone()
+        return None if found is None else str(found[0])
+
+    def put(self, key: str, value: str) -> None:
+        bloom = self._bloom
+        for bit in self._bits(key):
+            bloom[bit >> 3] |= 1 << (bit & 7)
+        pending = self._pending
+        pending[key] = value
+        if len(pending) >= self._BATCH:
+            self._db.executemany("INSERT OR REPLACE INTO kept VALUES (?, ?)", pending.items())
+            pending.clear()
+
+    def close(self) -> None:
+        self._db.close()
+        self._dir.cleanup()
+
+
+_MINTED = "\x1e"  # separates an order's line from what it minted, in the kept text
+
+
+class _SpilledOrders:
+    """Completed orders, kept as their event line plus what they minted.
+
+    The engine records an order while applying it, before the replay keeps the line:
+    the record waits in `unclaimed` until the replay stores it with the line.
+    """
+
+    def __init__(self, store: _SpillStore, config: TenantConfig) -> None:
+        self._store = store
+        self._config = config
+        self.unclaimed: str | None = None
+
+    @staticmethod
+    def _encode(record: OrderRecord) -> str:
+        minted = ";".join(
+            f"{pool},{amount},{points},{'' if opened is None else opened}"
+            for pool, amount, points, opened in record.minted
+        )
+        return f"{record.reversed_by or ''};{minted}"
+
+    def get(self, order_id: str) -> OrderRecord | None:
+        kept = self._store.get(order_id)
+        if kept is None or _MINTED not in kept:
+            return None
+        line, tail = kept.split(_MINTED)
+        order = parse_line(line).event(self._config)
+        assert isinstance(order, CompleteOrder)
+        reversed_by, *minted = tail.split(";")
+        return OrderRecord(
+            order,
+            tuple(
+                Minted(pool, int(amount), int(points), int(opened) if opened else None)
+                for pool, amount, points, opened in (one.split(",") for one in minted if one)
+            ),
+            reversed_by or None,
+        )
+
+    def put(self, record: OrderRecord) -> None:
+        if record.reversed_by is None:
+            self.unclaimed = self._encode(record)
+            return
+        kept = self._store.get(record.order.id)
+        assert kept is not None
+        self._store.put(record.order.id, kept.split(_MINTED)[0] + _MINTED + self._encode(record))
+
+
+@dataclass
+class Replay:
+    """A replay in progress: feed it lines, then read `state`."""
+
+    config: TenantConfig
+    on_entries: Callable[[list[Entry]], None] | None = None
+    state: TenantState = field(init=False)
+    applied: int = 0
+    duplicates: int = 0
+    exits: list[dict[str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._store = _SpillStore()
+        self._orders = _SpilledOrders(self._store, self.config)
+        pools = {
+            name: memory_pool(name, params) for name, params in self.config.pool_params().items()
+        }
+        self.state = TenantState(MemoryLedger(), pools, orders=self._orders)
+        self.engine = Engine(self.state)
+
+    def feed(self, number: int, text: str) -> None:
+        """Apply one line; an id seen before with the same content is skipped."""
+        text = text.strip()
+        if not text:
+            return
+        try:
+            parsed = parse_line(text)
+            seen = self._store.get(parsed.id)
+            if seen is not None:
+                if parse_line(seen.split(_MINTED)[0]) == parsed:
+                    self.duplicates += 1
+                    return
+                raise DomainError(
+                    ErrorCode.CONFLICT,
+                    f"{parsed.id!r} was already used by an event with other content",
+                    "id",
+                )
+            entries = self.engine.apply(parsed.event(self.config))
+        except DomainError as error:
+            raise ReplayError(number, error) from None
+        if self._orders.unclaimed is not None:
+            text += _MINTED + self._orders.unclaimed
+            self._orders.unclaimed = None
+        self._store.put(parsed.id, text)
+        self.applied += 1
+        for one in entries:
+            if one.kind == "exit":
+                params = one.params
+                self.exits.append(
+                    {
+                        "event": one.cause,
+                        "pool": params["pool"],
+                        "member": params["member"],
+                        "price": params["price"],
+                        "payout": params["payout"],
+                    }
+                )
+        if self.on_entries is not None:
+            self.on_entries(entries)
+
+    def close(self) -> None:
+        self._store.close()
+
+
+def replay(
+    lines: Iterable[str],
+    config: TenantConfig | None = None,
+    on_entries: Callable[[list[Entry]], None] | None = None,
+) -> Replay:
+    """Run every line; raises ReplayError at the first bad one."""
+    run = Replay(config or TenantConfig(), on_entries)
+    try:
+        for number, text in enumerate(lines, start=1):
+            run.feed(number, text)
+    finally:
+        run.close()
+    return run

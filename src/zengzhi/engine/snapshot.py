@@ -1,0 +1,128 @@
+"""The state of an in-memory tenant as plain data (JSON-ready), and its self-check.
+
+Keys and members come out sorted, so the same state always prints the same bytes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zengzhi.core import accounts
+from zengzhi.core.amounts import format_minor
+from zengzhi.core.ledger import CNY, MemoryLedger, format_amount, totals_by_asset
+from zengzhi.engine.config import DEFAULT_POOL
+from zengzhi.engine.positions import MemoryPositions
+from zengzhi.engine.state import MemoryMembers, TenantState
+from zengzhi.rules.pool import PoolState, Position, balance_and_points, price
+
+
+def _memory(state: TenantState) -> tuple[MemoryLedger, MemoryMembers]:
+    if not isinstance(state.ledger, MemoryLedger) or not isinstance(state.members, MemoryMembers):
+        raise TypeError("a snapshot reads an in-memory tenant")
+    return state.ledger, state.members
+
+
+def positions_of(pool: PoolState) -> MemoryPositions:
+    if not isinstance(pool.positions, MemoryPositions):
+        raise TypeError("a snapshot reads in-memory positions")
+    return pool.positions
+
+
+def pool_summary(pool: PoolState, state: TenantState) -> dict[str, Any]:
+    cash, points = balance_and_points(pool, state.ledger)
+    return {
+        "balance": format_minor(cash, 2),
+        "points": format_minor(points, 4),
+        "price": str(price(pool, state.ledger)),
+        "positions": len(positions_of(pool)),
+        "params": pool.params.as_text(),
+    }
+
+
+def _position(position: Position | None) -> dict[str, str]:
+    if position is None:
+        return {"points": "0.0000", "principal": "0.00", "realized": "0.00"}
+    return {
+        "points": format_minor(position.points, 4),
+        "principal": format_minor(position.principal, 2),
+        "realized": format_minor(position.realized, 2),
+    }
+
+
+def snapshot(state: TenantState) -> dict[str, Any]:
+    ledger, members = _memory(state)
+    pools = {name: state.pools[name] for name in sorted(state.pools)}
+    default = pools.get(DEFAULT_POOL) or next(iter(pools.values()))
+    out_members: dict[str, Any] = {}
+    for member in sorted(members):
+        row: dict[str, Any] = {
+            "wallet": format_minor(ledger.balance(accounts.wallet(member), CNY), 2),
+            "debt": format_minor(-ledger.balance(accounts.debt(member), CNY), 2),
+            **_position(default.positions.get(member)),
+        }
+        others = {
+            name: _position(found)
+            for name, pool in pools.items()
+            if pool is not default and (found := pool.positions.get(member)) is not None
+        }
+        if others:
+            row["positions"] = others
+        out_members[member] = row
+    return {
+        "pool": {"id": default.id, **pool_summary(default, state)},
+        "pools": {name: pool_summary(pool, state) for name, pool in pools.items()},
+        "members": out_members,
+        "ledger": {
+            "entries": ledger.entries_posted,
+            "totals": {
+                asset: format_amount(total, asset)
+                for asset, total in sorted(totals_by_asset(ledger.balances).items())
+            },
+        },
+    }
+
+
+def buyback_cost(pool: PoolState, ledger: MemoryLedger) -> int:
+    """Fen the pool would pay if every position sold all its points at today's price."""
+    cash, points = balance_and_points(pool, ledger)
+    if points == 0:
+        return 0
+    fee = pool.params.sell_fee
+    return sum(fee.complement_floor(p.points * cash // points) for p in positions_of(pool))
+
+
+def check(state: TenantState) -> list[str]:
+    """Invariants of an in-memory tenant, as a list of what is wrong (empty when sound):
+    every asset sums to zero, pools are never negative and can buy back all their
+    points at the sale rate, and each position's points are its ledger holdings."""
+    ledger, _ = _memory(state)
+    problems = [
+        f"{asset} balances sum to {format_amount(total, asset)}, not 0"
+        for asset, total in totals_by_asset(ledger.balances).items()
+        if total
+    ]
+    for pool in state.pools.values():
+        cash, points = balance_and_points(pool, ledger)
+        if cash < 0:
+            problems.append(f"pool {pool.id}: negative balance {format_minor(cash, 2)}")
+        if points > 0 and buyback_cost(pool, ledger) > cash:
+            problems.append(f"pool {pool.id}: cannot buy back its points at the sale rate")
+        held = 0
+        for position in positions_of(pool):
+            balance = ledger.balance(accounts.holdings(position.member, pool.id), pool.asset)
+            if balance != position.points:
+                problems.append(
+                    f"pool {pool.id}: {position.member} position has "
+                    f"{format_minor(position.points, 4)} points, holdings say "
+                    f"{format_minor(balance, 4)}"
+                )
+            held += position.points
+        if held != points:
+            problems.append(
+                f"pool {pool.id}: positions hold {format_minor(held, 4)} points, "
+                f"{format_minor(points, 4)} circulate"
+            )
+    for (account, asset), amount in ledger.balances.items():
+        if amount < 0 and account.startswith("member:") and not account.endswith(":debt"):
+            problems.append(f"{account} {asset} is negative: {format_amount(amount, asset)}")
+    return problems

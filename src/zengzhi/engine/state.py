@@ -1,0 +1,83 @@
+"""What the engine reads and changes for one tenant: the ledger and each rule's state.
+
+Every piece is behind a small protocol so that the same rules run over memory (replay,
+simulation, tests) and over SQL (the service, which loads only what a command touches).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass, field
+from typing import NamedTuple, Protocol
+
+from zengzhi.core.events import CompleteOrder
+from zengzhi.core.ledger import Ledger
+from zengzhi.engine.positions import MemoryPositions
+from zengzhi.rules.pool import PoolParams, PoolState
+
+
+class Minted(NamedTuple):
+    """What one order line gave in one pool, kept so that a reversal can undo it."""
+
+    pool: str
+    amount: int  # the line's amount, added to the position's principal
+    points: int  # units minted
+    opened: int | None  # the position that received them (None: minting was paused)
+
+
+class OrderRecord(NamedTuple):
+    order: CompleteOrder
+    minted: tuple[Minted, ...]
+    reversed_by: str | None = None
+
+
+class OrderBook(Protocol):
+    def get(self, order_id: str) -> OrderRecord | None: ...
+
+    def put(self, record: OrderRecord) -> None: ...
+
+
+class MemberBook(Protocol):
+    def __contains__(self, member: object) -> bool: ...
+
+    def add(self, member: str) -> None: ...
+
+
+class MemoryOrders:
+    def __init__(self) -> None:
+        self._records: dict[str, OrderRecord] = {}
+
+    def get(self, order_id: str) -> OrderRecord | None:
+        return self._records.get(order_id)
+
+    def put(self, record: OrderRecord) -> None:
+        self._records[record.order.id] = record
+
+
+class MemoryMembers:
+    def __init__(self) -> None:
+        self._members: dict[str, None] = {}  # a dict keeps the order members joined in
+
+    def __contains__(self, member: object) -> bool:
+        return member in self._members
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._members)
+
+    def __len__(self) -> int:
+        return len(self._members)
+
+    def add(self, member: str) -> None:
+        self._members.setdefault(member, None)
+
+
+def memory_pool(pool_id: str, params: PoolParams) -> PoolState:
+    return PoolState(pool_id, params, MemoryPositions(params.exit_multiple))
+
+
+@dataclass
+class TenantState:
+    ledger: Ledger
+    pools: MutableMapping[str, PoolState]
+    members: MemberBook = field(default_factory=MemoryMembers)
+    orders: OrderBook = field(default_factory=MemoryOrders)
