@@ -71,6 +71,7 @@ class _SpillStore:
         pending[key] = value
         if len(pending) >= self._BATCH:
             self._db.executemany("INSERT OR REPLACE INTO kept VALUES (?, ?)", pending.items())
+            self._db.commit()
             pending.clear()
 
     def close(self) -> None:
