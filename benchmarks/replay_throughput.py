@@ -78,9 +78,13 @@ def generate(path: Path, events: int, members: int, seed: int = 7) -> None:
 
 
 def run_replay(log: Path, config: Path) -> dict[str, float]:
-    """Replay in a fresh process; returns its wall time and peak resident memory."""
+    """Replay in a fresh process; returns its wall time and peak resident memory.
+
+    The peak is the process's own VmHWM: getrusage's ru_maxrss would also count the
+    parent's peak, which Linux carries across fork and exec.
+    """
     code = (
-        "import resource, sys, time\n"
+        "import sys, time\n"
         "from pathlib import Path\n"
         "from zengzhi.engine.config import read_config\n"
         "from zengzhi.engine.replay import replay\n"
@@ -88,8 +92,8 @@ def run_replay(log: Path, config: Path) -> dict[str, float]:
         "with open(sys.argv[1]) as lines:\n"
         "    run = replay(lines, read_config(Path(sys.argv[2])))\n"
         "elapsed = time.perf_counter() - start\n"
-        "print(elapsed, run.applied, len(run.exits),\n"
-        "      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "peak = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+        "print(elapsed, run.applied, len(run.exits), peak)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code, str(log), str(config)],
@@ -108,8 +112,8 @@ def run_replay(log: Path, config: Path) -> dict[str, float]:
 
 def baseline_mib() -> float:
     code = (
-        "import resource, zengzhi.engine.replay, zengzhi.engine.config\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "import zengzhi.engine.replay, zengzhi.engine.config\n"
+        "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], check=True, capture_output=True, text=True

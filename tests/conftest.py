@@ -10,7 +10,7 @@ from zengzhi.core.amounts import Yuan
 from zengzhi.core.events import CompleteOrder, OrderLine
 from zengzhi.core.ledger import Entry, MemoryLedger, format_amount
 from zengzhi.engine.engine import Engine
-from zengzhi.engine.state import TenantState, memory_pool
+from zengzhi.engine.state import MemoryPools, TenantState, memory_pool
 from zengzhi.rules.pool import PoolParams
 
 
@@ -22,7 +22,7 @@ class Tenant:
         pools = pools or {"main": PoolParams()}
         self.state = TenantState(
             MemoryLedger(),
-            {name: memory_pool(name, params) for name, params in pools.items()},
+            MemoryPools((name, memory_pool(name, params)) for name, params in pools.items()),
         )
         self.engine = Engine(self.state)
         self._orders = 0

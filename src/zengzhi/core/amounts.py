@@ -8,7 +8,7 @@ they parse what people and integrators write, refuse floats outright, and print.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 from typing import Any, ClassVar, Self
 
@@ -71,6 +71,14 @@ def format_minor(minor: int, scale: int) -> str:
         return "-" + format_minor(-minor, scale)
     digits = str(minor).rjust(scale + 1, "0")
     return digits[:-scale] + "." + digits[-scale:]
+
+
+def ratio_text(numerator: int, denominator: int, places: int = 4) -> str:
+    """numerator ÷ denominator as a decimal rounded down to `places` (reports, not money)."""
+    if denominator == 0:
+        raise ZeroDivisionError("ratio of nothing")
+    scaled = numerator * 10**places // denominator
+    return format_minor(scaled, places) if places else str(scaled)
 
 
 class Fixed:
@@ -246,6 +254,12 @@ class Price:
     def fraction(self) -> Fraction:
         """Yuan per point."""
         return Fraction(self.fen * UNITS_PER_POINT, self.units * FEN_PER_YUAN)
+
+    def yuan(self) -> Decimal:
+        """The price in yuan per point as an exact decimal (prices set in decimals are)."""
+        with localcontext() as context:
+            context.prec = 80
+            return (Decimal(self.fen * FEN_PER_YUAN) / Decimal(self.units)).normalize()
 
     def rounded(self, places: int = 4) -> Decimal:
         fraction = self.fraction

@@ -91,6 +91,19 @@ class Configure(NamedTuple):
     at: datetime | None = None
 
 
+class OpenPool(NamedTuple):
+    """A new pool with its parameters (text values, checked by the pool rule).
+
+    Opening a pool that exists but has never held money or points sets its parameters;
+    a pool in use is changed with `Configure`.
+    """
+
+    id: str
+    pool: str
+    params: Mapping[str, object]
+    at: datetime | None = None
+
+
 class ImportBalance(NamedTuple):
     """A member's balance from the platform's old system becomes a position.
 
@@ -106,4 +119,45 @@ class ImportBalance(NamedTuple):
     at: datetime | None = None
 
 
-Event = CompleteOrder | ReverseOrder | Sell | Subsidy | Configure | ImportBalance
+class Withdraw(NamedTuple):
+    """A member asks to withdraw `amount` from the wallet; it is held at once.
+
+    `fee` is what the platform keeps when the withdrawal is paid (the member receives
+    amount − fee); the service computes it from the tenant's withdrawal settings.
+    """
+
+    id: str
+    member: str
+    amount: int
+    fee: int
+    at: datetime | None = None
+
+
+class RejectWithdrawal(NamedTuple):
+    """The held amount goes back to the wallet."""
+
+    id: str
+    withdrawal: str
+    at: datetime | None = None
+
+
+class PayWithdrawal(NamedTuple):
+    """The payout went out: the held amount leaves the books, less the fee."""
+
+    id: str
+    withdrawal: str
+    at: datetime | None = None
+
+
+Event = (
+    CompleteOrder
+    | ReverseOrder
+    | Sell
+    | Subsidy
+    | Configure
+    | OpenPool
+    | ImportBalance
+    | Withdraw
+    | RejectWithdrawal
+    | PayWithdrawal
+)

@@ -18,14 +18,18 @@ from zengzhi.core.events import (
     Configure,
     Event,
     ImportBalance,
+    OpenPool,
+    PayWithdrawal,
+    RejectWithdrawal,
     ReverseOrder,
     Sell,
     Subsidy,
+    Withdraw,
 )
 from zengzhi.core.ledger import Entry, Ledger
 from zengzhi.engine.state import Minted, OrderRecord, TenantState
-from zengzhi.rules import orders, pool
-from zengzhi.rules.pool import PoolState
+from zengzhi.rules import orders, pool, withdrawals
+from zengzhi.rules.pool import PoolParams, PoolState
 
 
 class Engine:
@@ -44,6 +48,8 @@ class Engine:
                 target = self._pool(event.pool)
                 pool.subsidize(target, ledger, event.id, event.amount)
                 pool.settle_exits(target, ledger, event.id)
+            case OpenPool():
+                self._open_pool(ledger, event)
             case Configure():
                 target = self._pool(event.pool)
                 pool.configure(target, target.params.with_changes(event.changes))
@@ -52,6 +58,18 @@ class Engine:
                 self._reverse(ledger, event)
             case ImportBalance():
                 self._import(ledger, event)
+            case Withdraw():
+                if event.member not in self.state.members:
+                    raise DomainError(
+                        ErrorCode.NOT_FOUND, f"unknown member {event.member!r}", "member"
+                    )
+                withdrawals.hold(
+                    ledger, self.state.withdrawals, event.id, event.member, event.amount, event.fee
+                )
+            case RejectWithdrawal():
+                withdrawals.reject(ledger, self.state.withdrawals, event.id, event.withdrawal)
+            case PayWithdrawal():
+                withdrawals.pay(ledger, self.state.withdrawals, event.id, event.withdrawal)
         return ledger.take_posted()
 
     def _pool(self, pool_id: str) -> PoolState:
@@ -95,6 +113,19 @@ class Engine:
         target = self._pool(event.pool)
         pool.sell(target, ledger, event.id, event.member, event.points)
         pool.settle_exits(target, ledger, event.id)
+
+    def _open_pool(self, ledger: Ledger, event: OpenPool) -> None:
+        params = PoolParams().with_changes(event.params)
+        found = self.state.pools.get(event.pool)
+        if found is None:
+            self.state.pools.open(event.pool, params)
+            return
+        cash, points = pool.balance_and_points(found, ledger)
+        if cash or points or found.last_price is not None:
+            raise DomainError(
+                ErrorCode.CONFLICT, f"pool {event.pool!r} exists and is in use", "pool"
+            )
+        pool.configure(found, params)
 
     def _import(self, ledger: Ledger, event: ImportBalance) -> None:
         target = self._pool(event.pool)

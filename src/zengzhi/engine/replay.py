@@ -18,7 +18,7 @@ from zengzhi.core.events import CompleteOrder
 from zengzhi.core.ledger import Entry, MemoryLedger
 from zengzhi.engine.config import TenantConfig
 from zengzhi.engine.engine import Engine
-from zengzhi.engine.state import Minted, OrderRecord, TenantState, memory_pool
+from zengzhi.engine.state import MemoryPools, Minted, OrderRecord, TenantState, memory_pool
 from zengzhi.engine.wire import parse_line
 
 
@@ -142,9 +142,9 @@ class Replay:
     def __post_init__(self) -> None:
         self._store = _SpillStore()
         self._orders = _SpilledOrders(self._store, self.config)
-        pools = {
-            name: memory_pool(name, params) for name, params in self.config.pool_params().items()
-        }
+        pools = MemoryPools(
+            (name, memory_pool(name, params)) for name, params in self.config.pool_params().items()
+        )
         self.state = TenantState(MemoryLedger(), pools, orders=self._orders)
         self.engine = Engine(self.state)
 

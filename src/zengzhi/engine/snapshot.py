@@ -16,10 +16,20 @@ from zengzhi.engine.state import MemoryMembers, TenantState
 from zengzhi.rules.pool import PoolState, Position, balance_and_points, price
 
 
-def _memory(state: TenantState) -> tuple[MemoryLedger, MemoryMembers]:
-    if not isinstance(state.ledger, MemoryLedger) or not isinstance(state.members, MemoryMembers):
+def _memory(state: TenantState) -> tuple[MemoryLedger, MemoryMembers, dict[str, PoolState]]:
+    if (
+        not isinstance(state.ledger, MemoryLedger)
+        or not isinstance(state.members, MemoryMembers)
+        or not isinstance(state.pools, dict)
+    ):
         raise TypeError("a snapshot reads an in-memory tenant")
-    return state.ledger, state.members
+    return state.ledger, state.members, state.pools
+
+
+def memory_pools(state: TenantState) -> dict[str, PoolState]:
+    """The pools of an in-memory tenant, by id in order."""
+    pools = _memory(state)[2]
+    return {name: pools[name] for name in sorted(pools)}
 
 
 def positions_of(pool: PoolState) -> MemoryPositions:
@@ -50,8 +60,8 @@ def _position(position: Position | None) -> dict[str, str]:
 
 
 def snapshot(state: TenantState) -> dict[str, Any]:
-    ledger, members = _memory(state)
-    pools = {name: state.pools[name] for name in sorted(state.pools)}
+    ledger, members, _ = _memory(state)
+    pools = memory_pools(state)
     default = pools.get(DEFAULT_POOL) or next(iter(pools.values()))
     out_members: dict[str, Any] = {}
     for member in sorted(members):
@@ -95,13 +105,13 @@ def check(state: TenantState) -> list[str]:
     """Invariants of an in-memory tenant, as a list of what is wrong (empty when sound):
     every asset sums to zero, pools are never negative and can buy back all their
     points at the sale rate, and each position's points are its ledger holdings."""
-    ledger, _ = _memory(state)
+    ledger, _, pools = _memory(state)
     problems = [
         f"{asset} balances sum to {format_amount(total, asset)}, not 0"
         for asset, total in totals_by_asset(ledger.balances).items()
         if total
     ]
-    for pool in state.pools.values():
+    for pool in pools.values():
         cash, points = balance_and_points(pool, ledger)
         if cash < 0:
             problems.append(f"pool {pool.id}: negative balance {format_minor(cash, 2)}")

@@ -6,7 +6,7 @@ simulation, tests) and over SQL (the service, which loads only what a command to
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
@@ -14,6 +14,7 @@ from zengzhi.core.events import CompleteOrder
 from zengzhi.core.ledger import Ledger
 from zengzhi.engine.positions import MemoryPositions
 from zengzhi.rules.pool import PoolParams, PoolState
+from zengzhi.rules.withdrawals import Withdrawal, WithdrawalBook
 
 
 class Minted(NamedTuple):
@@ -37,6 +38,22 @@ class OrderBook(Protocol):
     def put(self, record: OrderRecord) -> None: ...
 
 
+class PoolBook(Protocol):
+    def get(self, pool_id: str, /) -> PoolState | None: ...
+
+    def open(self, pool_id: str, params: PoolParams) -> PoolState: ...
+
+
+def memory_pool(pool_id: str, params: PoolParams) -> PoolState:
+    return PoolState(pool_id, params, MemoryPositions(params.exit_multiple))
+
+
+class MemoryPools(dict[str, PoolState]):
+    def open(self, pool_id: str, params: PoolParams) -> PoolState:
+        self[pool_id] = memory_pool(pool_id, params)
+        return self[pool_id]
+
+
 class MemberBook(Protocol):
     def __contains__(self, member: object) -> bool: ...
 
@@ -52,6 +69,17 @@ class MemoryOrders:
 
     def put(self, record: OrderRecord) -> None:
         self._records[record.order.id] = record
+
+
+class MemoryWithdrawals:
+    def __init__(self) -> None:
+        self._withdrawals: dict[str, Withdrawal] = {}
+
+    def get(self, withdrawal_id: str) -> Withdrawal | None:
+        return self._withdrawals.get(withdrawal_id)
+
+    def put(self, withdrawal: Withdrawal) -> None:
+        self._withdrawals[withdrawal.id] = withdrawal
 
 
 class MemoryMembers:
@@ -71,13 +99,10 @@ class MemoryMembers:
         self._members.setdefault(member, None)
 
 
-def memory_pool(pool_id: str, params: PoolParams) -> PoolState:
-    return PoolState(pool_id, params, MemoryPositions(params.exit_multiple))
-
-
 @dataclass
 class TenantState:
     ledger: Ledger
-    pools: MutableMapping[str, PoolState]
+    pools: PoolBook
     members: MemberBook = field(default_factory=MemoryMembers)
     orders: OrderBook = field(default_factory=MemoryOrders)
+    withdrawals: WithdrawalBook = field(default_factory=MemoryWithdrawals)

@@ -10,7 +10,7 @@ from fractions import Fraction
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.ledger import Ledger
 from zengzhi.engine.snapshot import positions_of
-from zengzhi.rules.pool import PoolState, Position, threshold
+from zengzhi.rules.pool import PoolState, Position, progress, threshold
 from zengzhi.rules.pool import price as pool_price
 
 
@@ -25,7 +25,8 @@ class ExitProgress:
     exit_price: str  # the price that forces the exit ("—": none)
 
 
-def _percent(fraction: Fraction) -> str:
+def percent(fraction: Fraction) -> str:
+    """A share as a percentage with one decimal, rounded down: "81.3%"."""
     value = Decimal(fraction.numerator * 100) / Decimal(fraction.denominator)
     return f"{value.quantize(Decimal('0.1'), rounding=ROUND_DOWN)}%"
 
@@ -46,12 +47,8 @@ def nearest_exits(pool: PoolState, ledger: Ledger, top: int) -> list[ExitProgres
     for position in heapq.nsmallest(top, positions, key=order):
         value = now.value_floor(position.points)
         at = threshold(position, multiple) if multiple else None
-        progress = "—"
-        if multiple is not None and position.principal:
-            cap = multiple.fraction * position.principal
-            progress = _percent(
-                (position.realized + Fraction(position.points * now.fen, now.units)) / cap
-            )
+        share = progress(position, multiple, now) if multiple else None
+        shown = "—" if share is None else percent(share)
         rows.append(
             ExitProgress(
                 member=position.member,
@@ -59,7 +56,7 @@ def nearest_exits(pool: PoolState, ledger: Ledger, top: int) -> list[ExitProgres
                 principal=format_minor(position.principal, 2),
                 realized=format_minor(position.realized, 2),
                 value=format_minor(value, 2),
-                progress=progress,
+                progress=shown,
                 exit_price=str(at) if at else "—",
             )
         )

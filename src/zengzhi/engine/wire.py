@@ -18,22 +18,27 @@ pool; `at` is an optional ISO 8601 time with a zone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from zengzhi.core.amounts import POINTS_SCALE, YUAN_SCALE, Yuan, parse_minor
+from zengzhi.core.amounts import POINTS_SCALE, YUAN_SCALE, Yuan, format_minor, parse_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.events import (
     CompleteOrder,
     Configure,
     Event,
     ImportBalance,
+    OpenPool,
     OrderLine,
+    PayWithdrawal,
+    RejectWithdrawal,
     ReverseOrder,
     Sell,
     Subsidy,
+    Withdraw,
 )
 from zengzhi.engine.config import DEFAULT_POOL, Exact, Id, TenantConfig, error_from_details
 
@@ -74,82 +79,123 @@ class SplitIn(BaseModel):
     contribution: Exact = "0"
 
 
-class OrderIn(_EventIn):
-    kind = "order"
-    type: Literal["order"]
-    member: Id
+class LineIn(BaseModel):
+    """One order line: a product (its split from the configuration, or `split` as given),
+    an amount with its `contribution` or its whole `split`, or an amount at the order's
+    store (the store's commission split)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    product: Id | None = None
+    quantity: int = Field(default=1, ge=1, le=1_000_000, strict=True)
     amount: Exact | None = None
     contribution: Exact | None = None
     split: SplitIn | None = None
-    product: Id | None = None
-    quantity: int = Field(default=1, ge=1, strict=True)
-    store: Id | None = None
     pool: Id | None = None
 
-    def event(self, config: TenantConfig) -> CompleteOrder:
-        return CompleteOrder(self.id, self.member, (self._line(config),), self.store, self.at)
+    def line(self, config: TenantConfig, store: str | None, field: str = "") -> OrderLine:
+        def name(part: str) -> str:
+            return f"{field}{part}"
 
-    def _line(self, config: TenantConfig) -> OrderLine:
-        forms = [f for f in ("contribution", "split", "product", "store") if getattr(self, f)]
-        if len(forms) > 1:
-            raise invalid(
-                forms[1],
-                f"give one of contribution, split, product or store, "
-                f"not both {forms[0]} and {forms[1]}",
-            )
-        if not forms:
-            raise invalid("contribution", "is required (or give a split, a product or a store)")
+        if self.split is not None and self.contribution is not None:
+            raise invalid(name("contribution"), "give a contribution or a split, not both")
+        if self.split is not None:
+            return self._explicit(self.split, name)
         if self.product is not None:
+            if self.contribution is not None:
+                raise invalid(name("contribution"), "a product's split comes from its config")
             product = config.products.get(self.product)
             if product is None:
                 raise DomainError(
-                    ErrorCode.NOT_FOUND, f"unknown product {self.product!r}", "product"
+                    ErrorCode.NOT_FOUND, f"unknown product {self.product!r}", name("product")
                 )
             line = product.line(self.product, self.quantity, self.pool or DEFAULT_POOL)
-            if self.amount is not None and yuan(self.amount, "amount") != line.amount:
+            if self.amount is not None and yuan(self.amount, name("amount")) != line.amount:
                 raise invalid(
-                    "amount",
+                    name("amount"),
                     f"{self.amount} is not {self.quantity} × the price "
                     f"({Yuan.of_minor(line.amount)})",
                 )
             return line
         if self.amount is None:
-            raise invalid("amount", "is required")
-        amount = yuan(self.amount, "amount", positive=True)
+            raise invalid(name("amount"), "is required")
+        amount = yuan(self.amount, name("amount"), positive=True)
         pool = self.pool or DEFAULT_POOL
-        if self.store is not None:
-            store = config.stores.get(self.store)
-            if store is None:
-                raise DomainError(ErrorCode.NOT_FOUND, f"unknown store {self.store!r}", "store")
-            return store.line(self.store, amount, pool)
-        if self.split is not None:
-            parts = {
-                name: yuan(getattr(self.split, name), f"split.{name}")
-                for name in ("cost", "distribution", "platform", "contribution")
-            }
-            if sum(parts.values()) != amount:
-                raise invalid(
-                    "split",
-                    f"the parts add up to {Yuan.of_minor(sum(parts.values()))},"
-                    f" not the amount {Yuan.of_minor(amount)}",
-                )
+        if self.contribution is not None:
+            contribution = yuan(self.contribution, name("contribution"))
+            if contribution > amount:
+                raise invalid(name("contribution"), "must not exceed the amount")
             return OrderLine(
                 amount=amount,
-                cost=parts["cost"],
-                distribution=parts["distribution"],
-                platform=parts["platform"],
-                contribution=parts["contribution"],
-                pool=pool if parts["contribution"] else None,
+                contribution=contribution,
+                platform=amount - contribution,
+                pool=pool if contribution else None,
             )
-        contribution = yuan(self.contribution, "contribution")
-        if contribution > amount:
-            raise invalid("contribution", "must not exceed the amount")
+        if store is None:
+            raise invalid(
+                name("contribution"), "is required (or give a split, a product or a store)"
+            )
+        store_config = config.stores.get(store)
+        if store_config is None:
+            raise DomainError(ErrorCode.NOT_FOUND, f"unknown store {store!r}", "store")
+        return store_config.line(store, amount, self.pool or store_config.pool or DEFAULT_POOL)
+
+    def _explicit(self, split: SplitIn, name: Callable[[str], str]) -> OrderLine:
+        if self.amount is None:
+            raise invalid(name("amount"), "is required")
+        amount = yuan(self.amount, name("amount"), positive=True)
+        parts = {
+            part: yuan(getattr(split, part), name(f"split.{part}"))
+            for part in ("cost", "distribution", "platform", "contribution")
+        }
+        if sum(parts.values()) != amount:
+            raise invalid(
+                name("split"),
+                f"the parts add up to {Yuan.of_minor(sum(parts.values()))},"
+                f" not the amount {Yuan.of_minor(amount)}",
+            )
         return OrderLine(
             amount=amount,
-            contribution=contribution,
-            platform=amount - contribution,
-            pool=pool if contribution else None,
+            cost=parts["cost"],
+            distribution=parts["distribution"],
+            platform=parts["platform"],
+            contribution=parts["contribution"],
+            pool=(self.pool or DEFAULT_POOL) if parts["contribution"] else None,
+            product=self.product,
         )
+
+
+class OrderForm(LineIn):
+    """An order's member, store and lines: one line at the top level, or several under
+    `lines`. The replay's order events and the API's new orders share it."""
+
+    member: Id
+    store: Id | None = None
+    lines: list[LineIn] | None = Field(default=None, min_length=1, max_length=500)
+
+    def order_lines(self, config: TenantConfig) -> tuple[OrderLine, ...]:
+        if self.lines is None:
+            return (self.line(config, self.store),)
+        flat = [part for part in LineIn.model_fields if getattr(self, part) not in (None, 1)]
+        if flat:
+            raise invalid(flat[0], "give the order's lines under `lines` or at the top, not both")
+        return tuple(
+            line.line(config, self.store, f"lines.{n}.") for n, line in enumerate(self.lines)
+        )
+
+    def products(self) -> set[str]:
+        lines = self.lines if self.lines is not None else [self]
+        return {line.product for line in lines if line.product is not None}
+
+
+class OrderIn(_EventIn, OrderForm):
+    """A completed order."""
+
+    kind = "order"
+    type: Literal["order"]
+
+    def event(self, config: TenantConfig) -> CompleteOrder:
+        return CompleteOrder(self.id, self.member, self.order_lines(config), self.store, self.at)
 
 
 class SellIn(_EventIn):
@@ -189,6 +235,18 @@ class ConfigureIn(_EventIn):
         return Configure(self.id, self.pool, changes, self.at)
 
 
+class OpenPoolIn(_EventIn):
+    """A pool and any of its parameters by name, like `configure`."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    kind = "open_pool"
+    type: Literal["open_pool"]
+    pool: Id
+
+    def event(self, config: TenantConfig) -> OpenPool:
+        return OpenPool(self.id, self.pool, dict(self.model_extra or {}), self.at)
+
+
 class ReverseIn(_EventIn):
     kind = "reverse"
     type: Literal["reverse"]
@@ -217,11 +275,66 @@ class ImportIn(_EventIn):
         )
 
 
-EVENT_TYPES: Mapping[str, type[_EventIn]] = {
-    model.kind: model for model in (OrderIn, SellIn, SubsidyIn, ConfigureIn, ReverseIn, ImportIn)
-}
+class WithdrawIn(_EventIn):
+    kind = "withdraw"
+    type: Literal["withdraw"]
+    member: Id
+    amount: Exact
+    fee: Exact = "0"
+
+    def event(self, config: TenantConfig) -> Withdraw:
+        return Withdraw(
+            self.id,
+            self.member,
+            yuan(self.amount, "amount", positive=True),
+            yuan(self.fee, "fee"),
+            self.at,
+        )
+
+
+class WithdrawRejectIn(_EventIn):
+    kind = "withdraw_reject"
+    type: Literal["withdraw_reject"]
+    withdrawal: Id
+
+    def event(self, config: TenantConfig) -> RejectWithdrawal:
+        return RejectWithdrawal(self.id, self.withdrawal, self.at)
+
+
+class WithdrawPayIn(_EventIn):
+    kind = "withdraw_pay"
+    type: Literal["withdraw_pay"]
+    withdrawal: Id
+
+    def event(self, config: TenantConfig) -> PayWithdrawal:
+        return PayWithdrawal(self.id, self.withdrawal, self.at)
+
+
+_MODELS = (
+    OrderIn,
+    SellIn,
+    SubsidyIn,
+    ConfigureIn,
+    OpenPoolIn,
+    ReverseIn,
+    ImportIn,
+    WithdrawIn,
+    WithdrawRejectIn,
+    WithdrawPayIn,
+)
+EVENT_TYPES: Mapping[str, type[_EventIn]] = {model.kind: model for model in _MODELS}
 EventIn = Annotated[
-    OrderIn | SellIn | SubsidyIn | ConfigureIn | ReverseIn | ImportIn, Field(discriminator="type")
+    OrderIn
+    | SellIn
+    | SubsidyIn
+    | ConfigureIn
+    | OpenPoolIn
+    | ReverseIn
+    | ImportIn
+    | WithdrawIn
+    | WithdrawRejectIn
+    | WithdrawPayIn,
+    Field(discriminator="type"),
 ]
 _EVENTS: TypeAdapter[EventIn] = TypeAdapter(EventIn)
 
@@ -250,3 +363,67 @@ def parse_line(text: str | bytes) -> EventIn:
         return _EVENTS.validate_json(text)
     except ValidationError as error:
         raise _event_error(error) from None
+
+
+def _fen(value: int) -> str:
+    return format_minor(value, YUAN_SCALE)
+
+
+def to_line(event: Event) -> str:
+    """The event as one JSON line, which `parse_line` reads back to an equal event."""
+    data: dict[str, object]
+    match event:
+        case CompleteOrder():
+            lines = []
+            for line in event.lines:
+                one: dict[str, object] = {
+                    "amount": _fen(line.amount),
+                    "split": {
+                        "cost": _fen(line.cost),
+                        "distribution": _fen(line.distribution),
+                        "platform": _fen(line.platform),
+                        "contribution": _fen(line.contribution),
+                    },
+                }
+                if line.pool is not None:
+                    one["pool"] = line.pool
+                if line.product is not None:
+                    one["product"] = line.product
+                lines.append(one)
+            data = {"type": "order", "member": event.member, "lines": lines}
+            if event.store is not None:
+                data["store"] = event.store
+        case Sell():
+            points = "all" if event.points is None else format_minor(event.points, POINTS_SCALE)
+            data = {"type": "sell", "member": event.member, "pool": event.pool, "points": points}
+        case Subsidy():
+            data = {"type": "subsidy", "pool": event.pool, "amount": _fen(event.amount)}
+        case Configure():
+            data = {"type": "configure", "pool": event.pool, **event.changes}
+        case OpenPool():
+            data = {"type": "open_pool", "pool": event.pool, **event.params}
+        case ReverseOrder():
+            data = {"type": "reverse", "order": event.order}
+        case ImportBalance():
+            data = {
+                "type": "import",
+                "member": event.member,
+                "pool": event.pool,
+                "principal": _fen(event.principal),
+                "contribution": _fen(event.contribution),
+            }
+        case Withdraw():
+            data = {
+                "type": "withdraw",
+                "member": event.member,
+                "amount": _fen(event.amount),
+                "fee": _fen(event.fee),
+            }
+        case RejectWithdrawal():
+            data = {"type": "withdraw_reject", "withdrawal": event.withdrawal}
+        case PayWithdrawal():
+            data = {"type": "withdraw_pay", "withdrawal": event.withdrawal}
+    data["id"] = event.id
+    if event.at is not None:
+        data["at"] = event.at.isoformat()
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from typing import Any, Protocol
 
 from zengzhi.core import accounts
@@ -58,7 +59,7 @@ class PoolParams:
             "mint_ratio": str(self.mint_ratio),
             "sell_fee": str(self.sell_fee),
             "exit_multiple": None if self.exit_multiple is None else str(self.exit_multiple),
-            "opening_price": str(self.opening_price.rounded(6).normalize()),
+            "opening_price": format(self.opening_price.yuan(), "f"),
             "minting_enabled": self.minting_enabled,
             "min_sell_points": format_minor(self.min_sell_points, 4),
         }
@@ -150,6 +151,14 @@ def reached_cap(position: Position, exit_multiple: Ratio, cash: int, points: int
     """points × price >= k × principal − realized, with price = cash / points, exactly."""
     cap = exit_multiple.num * position.principal - exit_multiple.den * position.realized
     return cap <= 0 or position.points * exit_multiple.den * cash >= cap * points
+
+
+def progress(position: Position, exit_multiple: Ratio, price: Price) -> Fraction | None:
+    """(realized + points × price) ÷ (k × principal): how far the position is to its cap."""
+    if position.principal == 0:
+        return None
+    worth = position.realized + Fraction(position.points * price.fen, price.units)
+    return worth / (exit_multiple.fraction * position.principal)
 
 
 class PositionBook(Protocol):

@@ -1,0 +1,110 @@
+"""Withdrawals: the amount is held out of the wallet when asked for, so it cannot be
+spent twice; it leaves the books when paid (less the fee), or returns when rejected."""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Protocol
+
+from zengzhi.core import accounts
+from zengzhi.core.amounts import format_minor
+from zengzhi.core.errors import DomainError, ErrorCode, invalid
+from zengzhi.core.ledger import CNY, Ledger, entry
+
+RULE = "withdrawal"
+
+
+class Withdrawal(NamedTuple):
+    id: str
+    member: str
+    amount: int  # fen held
+    fee: int  # fen kept by the platform when paid
+    status: str  # held, paid, rejected
+
+
+class WithdrawalBook(Protocol):
+    def get(self, withdrawal_id: str) -> Withdrawal | None: ...
+
+    def put(self, withdrawal: Withdrawal) -> None: ...
+
+
+def hold(
+    ledger: Ledger, book: WithdrawalBook, cause: str, member: str, amount: int, fee: int
+) -> Withdrawal:
+    if amount <= 0:
+        raise invalid("amount", "must be greater than 0")
+    if not 0 <= fee < amount:
+        raise invalid("fee", "must be at least 0 and less than the amount")
+    if book.get(cause) is not None:
+        raise DomainError(ErrorCode.CONFLICT, f"withdrawal {cause!r} exists already", "id")
+    available = ledger.balance(accounts.wallet(member), CNY)
+    if amount > available:
+        raise DomainError(
+            ErrorCode.INSUFFICIENT,
+            f"cannot withdraw {format_minor(amount, 2)}: the wallet holds "
+            f"{format_minor(available, 2)}",
+            "amount",
+        )
+    ledger.post(
+        entry(
+            cause,
+            "withdrawal_hold",
+            RULE,
+            [(accounts.wallet(member), CNY, -amount), (accounts.withdrawing(member), CNY, amount)],
+            {"fee": format_minor(fee, 2)},
+        )
+    )
+    withdrawal = Withdrawal(cause, member, amount, fee, "held")
+    book.put(withdrawal)
+    return withdrawal
+
+
+def _held(book: WithdrawalBook, withdrawal_id: str) -> Withdrawal:
+    found = book.get(withdrawal_id)
+    if found is None:
+        raise DomainError(
+            ErrorCode.NOT_FOUND, f"unknown withdrawal {withdrawal_id!r}", "withdrawal"
+        )
+    if found.status != "held":
+        raise DomainError(
+            ErrorCode.CONFLICT, f"withdrawal {withdrawal_id!r} is {found.status}", "withdrawal"
+        )
+    return found
+
+
+def reject(ledger: Ledger, book: WithdrawalBook, cause: str, withdrawal_id: str) -> Withdrawal:
+    held = _held(book, withdrawal_id)
+    ledger.post(
+        entry(
+            cause,
+            "withdrawal_release",
+            RULE,
+            [
+                (accounts.withdrawing(held.member), CNY, -held.amount),
+                (accounts.wallet(held.member), CNY, held.amount),
+            ],
+            corrects=withdrawal_id,
+        )
+    )
+    done = held._replace(status="rejected")
+    book.put(done)
+    return done
+
+
+def pay(ledger: Ledger, book: WithdrawalBook, cause: str, withdrawal_id: str) -> Withdrawal:
+    held = _held(book, withdrawal_id)
+    ledger.post(
+        entry(
+            cause,
+            "withdrawal_payout",
+            RULE,
+            [
+                (accounts.withdrawing(held.member), CNY, -held.amount),
+                (accounts.BANK, CNY, held.amount - held.fee),
+                (accounts.FEES, CNY, held.fee),
+            ],
+            {"fee": format_minor(held.fee, 2)},
+        )
+    )
+    done = held._replace(status="paid")
+    book.put(done)
+    return done

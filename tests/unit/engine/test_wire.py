@@ -1,0 +1,90 @@
+"""Events survive being written as JSON lines and read back (the service's event log)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zengzhi.core.events import (
+    CompleteOrder,
+    Configure,
+    ImportBalance,
+    OrderLine,
+    PayWithdrawal,
+    RejectWithdrawal,
+    ReverseOrder,
+    Sell,
+    Subsidy,
+    Withdraw,
+)
+from zengzhi.engine.config import TenantConfig
+from zengzhi.engine.wire import parse_line, to_line
+
+ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,20}", fullmatch=True)
+fen = st.integers(min_value=1, max_value=10**12)
+times = st.none() | st.datetimes(timezones=st.just(UTC)).map(lambda d: d.replace(microsecond=0))
+
+
+@st.composite
+def lines(draw: st.DrawFn) -> OrderLine:
+    parts = draw(st.lists(st.integers(min_value=0, max_value=10**10), min_size=4, max_size=4))
+    if sum(parts) == 0:
+        parts[0] = 1
+    cost, distribution, platform, contribution = parts
+    return OrderLine(
+        amount=sum(parts),
+        contribution=contribution,
+        pool=draw(ids) if contribution else None,
+        distribution=distribution,
+        platform=platform,
+        cost=cost,
+        product=draw(st.none() | ids),
+    )
+
+
+events = st.one_of(
+    st.builds(
+        CompleteOrder,
+        ids,
+        ids,
+        st.lists(lines(), min_size=1, max_size=3).map(tuple),
+        st.none() | ids,
+        times,
+    ),
+    st.builds(Sell, ids, ids, ids, st.none() | fen, times),
+    st.builds(Subsidy, ids, ids, fen, times),
+    st.builds(
+        Configure, ids, ids, st.just({"exit_multiple": "2.5", "minting_enabled": False}), times
+    ),
+    st.builds(ReverseOrder, ids, ids, times),
+    st.builds(ImportBalance, ids, ids, ids, fen, fen, times),
+    st.builds(Withdraw, ids, ids, fen, st.just(0), times),
+    st.builds(RejectWithdrawal, ids, ids, times),
+    st.builds(PayWithdrawal, ids, ids, times),
+)
+
+
+@settings(max_examples=300)
+@given(event=events)
+def test_every_event_round_trips_through_a_json_line(event: object) -> None:
+    line = to_line(event)  # type: ignore[arg-type]
+    assert "\n" not in line
+    assert parse_line(line).event(TenantConfig()) == event
+
+
+def test_an_order_line_is_written_with_its_whole_split() -> None:
+    order = CompleteOrder(
+        "o1",
+        "m1",
+        (OrderLine(100_000, 30_000, "main", 30_000, 10_000, 30_000, "gift"),),
+        "s1",
+        datetime(2026, 11, 21, 8, 0, tzinfo=UTC),
+    )
+    assert to_line(order) == (
+        '{"at": "2026-11-21T08:00:00+00:00", "id": "o1", "lines": [{"amount": "1000.00", '
+        '"pool": "main", "product": "gift", "split": {"contribution": "300.00", "cost": '
+        '"300.00", "distribution": "300.00", "platform": "100.00"}}], "member": "m1", '
+        '"store": "s1", "type": "order"}'
+    )
