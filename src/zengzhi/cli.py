@@ -9,14 +9,25 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvicorn
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from zengzhi.api.app import create_app
 from zengzhi.core.errors import DomainError
-from zengzhi.engine.config import read_config
+from zengzhi.engine.config import error_from_validation, read_config
 from zengzhi.engine.replay import Replay, ReplayError, replay
-from zengzhi.engine.snapshot import check, pool_summary, snapshot
+from zengzhi.engine.snapshot import check, memory_pools, pool_summary, snapshot
 from zengzhi.engine.views import nearest_exits
+from zengzhi.service.audit import audit_all, event_log
+from zengzhi.service.base import Context
+from zengzhi.service.demo import seed
+from zengzhi.service.jobs import tick
+from zengzhi.service.settings import Settings
+from zengzhi.service.tenants import NewTenant, create_tenant
+from zengzhi.store.database import Database
+from zengzhi.store.migrate import upgrade
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -86,6 +97,145 @@ def replay_command(
     )
 
 
+def _context(database_url: str | None) -> Context:
+
+    settings = Settings() if database_url is None else Settings(database_url=database_url)
+    return Context(Database(settings.database_url), settings)
+
+
+DatabaseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        envvar="ZENGZHI_DATABASE_URL",
+        help="database URL (default: sqlite:///zengzhi.db)",
+    ),
+]
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="seed a demo tenant first")] = False,
+    jobs: Annotated[bool, typer.Option(help="run due jobs (order completion…)")] = True,
+    database: DatabaseOpt = None,
+) -> None:
+    """Start the HTTP API (OpenAPI at /docs) on the embedded database by default."""
+
+    context = _context(database)
+    upgrade(context.database.writer)
+    context.settings.session_secret()
+    console = Console()
+    if demo:
+        access = seed(context)
+        if access.password:
+            console.print(
+                f"demo tenant [bold]{access.tenant}[/]: console user "
+                f"[bold]{access.username}[/] / [bold]{access.password}[/]"
+            )
+            print(f"demo API key: {access.api_key}")
+        else:
+            console.print("demo tenant already seeded (its password was printed then)")
+    console.print(f"API on http://{host}:{port}/v1 — documentation at http://{host}:{port}/docs")
+    uvicorn.run(create_app(context, run_jobs=jobs), host=host, port=port, log_level="info")
+
+
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(database: DatabaseOpt = None) -> None:
+    """Bring the database to the current schema."""
+
+    context = _context(database)
+    upgrade(context.database.writer)
+    print("database is at the current schema")
+
+
+tenant_app = typer.Typer(help="Tenants.", no_args_is_help=True)
+app.add_typer(tenant_app, name="tenant")
+
+
+@tenant_app.command("create")
+def tenant_create(
+    tenant: Annotated[str, typer.Argument(help="the tenant's id")],
+    name: Annotated[str, typer.Option(help="its display name")],
+    owner: Annotated[str, typer.Option(help="the owner's user name")] = "owner",
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+    database: DatabaseOpt = None,
+) -> None:
+    """Create a tenant and its owner user."""
+
+    context = _context(database)
+    upgrade(context.database.writer)
+    try:
+        create_tenant(context, NewTenant(id=tenant, name=name, owner=owner, password=password))
+    except DomainError as error:
+        raise _fail(str(error)) from None
+    except ValidationError as error:
+        raise _fail(str(error_from_validation(error))) from None
+    print(f"tenant {tenant} created, owner {owner}")
+
+
+@app.command("audit")
+def audit_command(
+    tenant: Annotated[str | None, typer.Option(help="one tenant (default: all)")] = None,
+    replay_log: Annotated[
+        bool, typer.Option("--replay", help="also replay each event log and compare")
+    ] = False,
+    database: DatabaseOpt = None,
+) -> None:
+    """Rebuild every balance from the journal and compare it with the kept balances."""
+
+    reports = audit_all(_context(database), tenant, replay_log)
+    console = Console()
+    failed = False
+    for report in reports:
+        if report.differences:
+            failed = True
+            console.print(f"[bold red]{report.tenant}[/]: {len(report.differences)} differences")
+            for difference in report.differences:
+                console.print(
+                    f"  {difference.what}: kept {difference.kept}, expected {difference.expected}",
+                    highlight=False,
+                )
+        else:
+            console.print(
+                f"{report.tenant}: {report.entries} entries, {report.events} events, "
+                f"no difference" + (" (replayed)" if replay_log else "")
+            )
+    if failed:
+        raise typer.Exit(code=1)
+
+
+@app.command("tick")
+def tick_command(database: DatabaseOpt = None) -> None:
+    """Run due jobs once (order completion…), for cron."""
+
+    for report in tick(_context(database)):
+        print(
+            f"{report.tenant} {report.job} {report.day}: {report.done} done, "
+            f"{len(report.failed)} failed"
+        )
+
+
+@app.command("events")
+def events_command(
+    tenant: Annotated[str, typer.Argument(help="the tenant whose event log to print")],
+    database: DatabaseOpt = None,
+) -> None:
+    """Print a tenant's event log as JSON lines, in commit order (replayable)."""
+
+    context = _context(database)
+    with context.database.read() as connection:
+        for line in event_log(connection, tenant):
+            sys.stdout.write(line + "\n")
+
+
 @app.command("pool")
 def pool_command(
     events: EventsArg,
@@ -95,8 +245,7 @@ def pool_command(
     """A quick look at a replayed state: price, pool, points, positions nearest to exit."""
     run = _run(events, config)
     console = Console()
-    for name in sorted(run.state.pools):
-        pool = run.state.pools[name]
+    for name, pool in memory_pools(run.state).items():
         summary = pool_summary(pool, run.state)
         head = Table(title=f"pool {name}", show_header=False, title_justify="left")
         for label, value in (

@@ -1,0 +1,51 @@
+"""The FastAPI application: routers under /v1, one error shape, OpenAPI at /docs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from zengzhi import __version__
+from zengzhi.api import errors
+from zengzhi.api.routes import audit, catalog, members, orders, pools, tenants, withdrawals
+from zengzhi.service.base import Context
+from zengzhi.service.jobs import JobRunner
+
+
+def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runner = None
+        if run_jobs:
+            runner = JobRunner(context, context.settings.job_interval_seconds)
+            runner.start()
+        yield
+        if runner is not None:
+            runner.stop()
+
+    app = FastAPI(
+        title="zengzhi",
+        version=__version__,
+        summary="A points-rebate engine: the consumption-appreciation pool on a ledger.",
+        lifespan=lifespan,
+    )
+    app.state.context = context
+    errors.install(app)
+    for router in (
+        tenants.router,
+        catalog.router,
+        pools.router,
+        members.router,
+        orders.router,
+        withdrawals.router,
+        audit.router,
+    ):
+        app.include_router(router)
+
+    @app.get("/health", tags=["health"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,89 @@
+"""One error shape for every failure: {"code", "message", "field"}; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from zengzhi.core.errors import DomainError, ErrorCode
+
+log = logging.getLogger("zengzhi.api")
+
+STATUS = {
+    ErrorCode.INVALID: 422,
+    ErrorCode.INSUFFICIENT: 422,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.UNAUTHORIZED: 401,
+}
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = ErrorBody(code=code, message=message, field=field)
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+async def _domain(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, DomainError)
+    headers = {"WWW-Authenticate": "Bearer"} if error.code == ErrorCode.UNAUTHORIZED else None
+    return error_response(STATUS[error.code], error.code, error.message, error.field, headers)
+
+
+async def _validation(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    first = error.errors()[0]
+    location = [str(part) for part in first.get("loc", ())]
+    if location and location[0] in ("body", "query", "path", "header"):
+        location = location[1:]
+    field = ".".join(location) or "body"
+    message = str(first.get("msg", "invalid"))
+    inner = (first.get("ctx") or {}).get("error")
+    if isinstance(inner, DomainError):
+        message = inner.message
+    elif first.get("type") == "missing":
+        message = "is required"
+    elif first.get("type") == "extra_forbidden":
+        message = "is not a known field"
+    elif first.get("type") == "json_invalid":
+        field, message = "body", "is not valid JSON"
+    return error_response(422, ErrorCode.INVALID, message, field)
+
+
+async def _http(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    code = {404: ErrorCode.NOT_FOUND, 401: ErrorCode.UNAUTHORIZED, 403: ErrorCode.FORBIDDEN}.get(
+        error.status_code, "http_error"
+    )
+    return error_response(
+        error.status_code, code, str(error.detail), None, getattr(error, "headers", None)
+    )
+
+
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return error_response(500, "internal", "something went wrong on our side; it is logged")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)

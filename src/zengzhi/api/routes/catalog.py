@@ -1,0 +1,69 @@
+"""Zones, products and stores: create or replace, read, list."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from zengzhi.api.deps import After, ContextDep, Limit, PrincipalDep
+from zengzhi.service import catalog
+from zengzhi.service.catalog import ProductIn, ProductView, StoreIn, StoreView, ZoneIn, ZoneView
+
+router = APIRouter(prefix="/v1", tags=["catalogue"])
+
+
+@router.put("/zones/{zone_id}", response_model=ZoneView)
+def put_zone(context: ContextDep, principal: PrincipalDep, zone_id: str, body: ZoneIn) -> BaseModel:
+    return catalog.put_item(context, principal, "zone", zone_id, body)
+
+
+@router.get("/zones/{zone_id}", response_model=ZoneView)
+def get_zone(context: ContextDep, principal: PrincipalDep, zone_id: str) -> BaseModel:
+    return catalog.get_item(context, principal, "zone", zone_id)
+
+
+@router.get("/zones", response_model=list[ZoneView])
+def list_zones(
+    context: ContextDep, principal: PrincipalDep, limit: Limit = 100, after: After = None
+) -> list[BaseModel]:
+    return catalog.list_items(context, principal, "zone", limit, after)
+
+
+@router.put("/products/{product_id}", response_model=ProductView)
+def put_product(
+    context: ContextDep, principal: PrincipalDep, product_id: str, body: ProductIn
+) -> BaseModel:
+    """A product and its split: amounts adding up to the price, or all "30%" shares."""
+    return catalog.put_item(context, principal, "product", product_id, body)
+
+
+@router.get("/products/{product_id}", response_model=ProductView)
+def get_product(context: ContextDep, principal: PrincipalDep, product_id: str) -> BaseModel:
+    return catalog.get_item(context, principal, "product", product_id)
+
+
+@router.get("/products", response_model=list[ProductView])
+def list_products(
+    context: ContextDep, principal: PrincipalDep, limit: Limit = 100, after: After = None
+) -> list[BaseModel]:
+    return catalog.list_items(context, principal, "product", limit, after)
+
+
+@router.put("/stores/{store_id}", response_model=StoreView)
+def put_store(
+    context: ContextDep, principal: PrincipalDep, store_id: str, body: StoreIn
+) -> BaseModel:
+    """A local-life store: its commission rate, owner and recruiter."""
+    return catalog.put_item(context, principal, "store", store_id, body)
+
+
+@router.get("/stores/{store_id}", response_model=StoreView)
+def get_store(context: ContextDep, principal: PrincipalDep, store_id: str) -> BaseModel:
+    return catalog.get_item(context, principal, "store", store_id)
+
+
+@router.get("/stores", response_model=list[StoreView])
+def list_stores(
+    context: ContextDep, principal: PrincipalDep, limit: Limit = 100, after: After = None
+) -> list[BaseModel]:
+    return catalog.list_items(context, principal, "store", limit, after)

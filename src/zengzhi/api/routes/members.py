@@ -1,0 +1,85 @@
+"""Members: register, look up, positions, sell, wallet, withdrawal requests."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from zengzhi.api.deps import After, Before, ContextDep, Limit, PrincipalDep
+from zengzhi.service import members, wallets
+from zengzhi.service.members import (
+    MemberChange,
+    MemberView,
+    NewMember,
+    PositionView,
+    SellRequest,
+)
+from zengzhi.service.wallets import Movement, WalletView, WithdrawalRequest
+
+router = APIRouter(prefix="/v1/members", tags=["members"])
+
+
+@router.post("", status_code=201, response_model=MemberView)
+def create_member(context: ContextDep, principal: PrincipalDep, body: NewMember) -> MemberView:
+    return members.create_member(context, principal, body)
+
+
+@router.get("", response_model=list[MemberView])
+def search(
+    context: ContextDep,
+    principal: PrincipalDep,
+    q: Annotated[str | None, Query(max_length=64, description="start of an id or a phone")] = None,
+    limit: Limit = 50,
+    after: After = None,
+) -> list[MemberView]:
+    return members.search_members(context, principal, q, limit, after)
+
+
+@router.get("/{member_id}", response_model=MemberView)
+def get_member(context: ContextDep, principal: PrincipalDep, member_id: str) -> MemberView:
+    return members.get_member(context, principal, member_id)
+
+
+@router.patch("/{member_id}", response_model=MemberView)
+def change_member(
+    context: ContextDep, principal: PrincipalDep, member_id: str, body: MemberChange
+) -> MemberView:
+    return members.change_member(context, principal, member_id, body)
+
+
+@router.get("/{member_id}/positions", response_model=list[PositionView], tags=["points"])
+def positions(context: ContextDep, principal: PrincipalDep, member_id: str) -> list[PositionView]:
+    return members.member_positions(context, principal, member_id)
+
+
+@router.post("/{member_id}/sell", tags=["points"])
+def sell(
+    context: ContextDep, principal: PrincipalDep, member_id: str, body: SellRequest
+) -> dict[str, Any]:
+    """Sell points (or "all") at the pool's price, less the sell fee, into the wallet."""
+    return members.sell(context, principal, member_id, body)
+
+
+@router.get("/{member_id}/wallet", response_model=WalletView, tags=["wallets"])
+def wallet(context: ContextDep, principal: PrincipalDep, member_id: str) -> WalletView:
+    return wallets.wallet(context, principal, member_id)
+
+
+@router.get("/{member_id}/wallet/history", response_model=list[Movement], tags=["wallets"])
+def wallet_history(
+    context: ContextDep,
+    principal: PrincipalDep,
+    member_id: str,
+    limit: Limit = 50,
+    before: Before = None,
+) -> list[Movement]:
+    return wallets.wallet_history(context, principal, member_id, limit, before)
+
+
+@router.post("/{member_id}/withdrawals", status_code=201, tags=["wallets"])
+def request_withdrawal(
+    context: ContextDep, principal: PrincipalDep, member_id: str, body: WithdrawalRequest
+) -> dict[str, Any]:
+    """The amount is held out of the wallet at once; finance approves and pays it."""
+    return wallets.request_withdrawal(context, principal, member_id, body)

@@ -1,0 +1,72 @@
+"""Orders: create (idempotent by the integrator's id), pay, complete, cancel, refund,
+reverse."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from zengzhi.api.deps import After, ContextDep, Limit, PrincipalDep
+from zengzhi.service import orders
+from zengzhi.service.orders import NewOrder, OrderView
+
+router = APIRouter(prefix="/v1/orders", tags=["orders"])
+
+
+@router.post("", status_code=201, response_model=OrderView)
+def create_order(
+    context: ContextDep, principal: PrincipalDep, body: NewOrder, response: Response
+) -> OrderView:
+    """201 for a new order; 200 with the first answer when the same order comes again;
+    409 when the id comes again with other contents."""
+    view, created = orders.create_order(context, principal, body)
+    if not created:
+        response.status_code = 200
+    return view
+
+
+@router.get("", response_model=list[OrderView])
+def list_orders(
+    context: ContextDep,
+    principal: PrincipalDep,
+    member: Annotated[str | None, Query(max_length=128)] = None,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Limit = 50,
+    after: After = None,
+) -> list[OrderView]:
+    return orders.list_orders(context, principal, member, status, limit, after)
+
+
+@router.get("/{order_id}", response_model=OrderView)
+def get_order(context: ContextDep, principal: PrincipalDep, order_id: str) -> OrderView:
+    return orders.get_order(context, principal, order_id)
+
+
+@router.post("/{order_id}/pay", response_model=OrderView)
+def pay(context: ContextDep, principal: PrincipalDep, order_id: str) -> OrderView:
+    """Paid; it completes when the return window passes (at once when it is 0)."""
+    return orders.pay(context, principal, order_id)
+
+
+@router.post("/{order_id}/complete", response_model=OrderView)
+def complete(context: ContextDep, principal: PrincipalDep, order_id: str) -> OrderView:
+    """The buyer confirmed receipt: points are minted now."""
+    return orders.complete(context, principal, order_id)
+
+
+@router.post("/{order_id}/cancel", response_model=OrderView)
+def cancel(context: ContextDep, principal: PrincipalDep, order_id: str) -> OrderView:
+    return orders.cancel(context, principal, order_id)
+
+
+@router.post("/{order_id}/refund", response_model=OrderView)
+def refund(context: ContextDep, principal: PrincipalDep, order_id: str) -> OrderView:
+    """Refunded before completion: nothing had happened."""
+    return orders.refund(context, principal, order_id)
+
+
+@router.post("/{order_id}/reverse", response_model=OrderView)
+def reverse(context: ContextDep, principal: PrincipalDep, order_id: str) -> OrderView:
+    """Refunded after completion: its points are taken back (or owed)."""
+    return orders.reverse(context, principal, order_id)

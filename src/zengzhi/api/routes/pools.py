@@ -1,0 +1,89 @@
+"""Pools: open, configure, pause, subsidize; state, price history, solvency."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from zengzhi.api.deps import Before, ContextDep, Limit, PrincipalDep
+from zengzhi.service import pools
+from zengzhi.service.pools import (
+    NewPool,
+    PoolParamsIn,
+    PoolView,
+    PricePoint,
+    Solvency,
+    SubsidyRequest,
+)
+
+router = APIRouter(prefix="/v1", tags=["pools"])
+
+
+class Reason(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=500)
+
+
+@router.post("/pools", status_code=201, response_model=PoolView)
+def open_pool(context: ContextDep, principal: PrincipalDep, body: NewPool) -> PoolView:
+    return pools.open_pool(context, principal, body)
+
+
+@router.get("/pools", response_model=list[PoolView])
+def list_pools(context: ContextDep, principal: PrincipalDep) -> list[PoolView]:
+    return pools.list_pools(context, principal)
+
+
+@router.get("/pools/{pool_id}", response_model=PoolView)
+def get_pool(context: ContextDep, principal: PrincipalDep, pool_id: str) -> PoolView:
+    return pools.get_pool(context, principal, pool_id)
+
+
+@router.patch("/pools/{pool_id}", response_model=PoolView)
+def configure_pool(
+    context: ContextDep, principal: PrincipalDep, pool_id: str, body: PoolParamsIn
+) -> PoolView:
+    """New parameters from now on; a new exit multiple applies to every position."""
+    return pools.configure_pool(context, principal, pool_id, body)
+
+
+@router.post("/pools/{pool_id}/pause", response_model=PoolView)
+def pause(
+    context: ContextDep, principal: PrincipalDep, pool_id: str, body: Reason | None = None
+) -> PoolView:
+    """Stop minting points; contributions keep flowing in."""
+    return pools.pause(context, principal, pool_id, True, body.reason if body else None)
+
+
+@router.post("/pools/{pool_id}/resume", response_model=PoolView)
+def resume(
+    context: ContextDep, principal: PrincipalDep, pool_id: str, body: Reason | None = None
+) -> PoolView:
+    return pools.pause(context, principal, pool_id, False, body.reason if body else None)
+
+
+@router.post("/pools/{pool_id}/subsidies")
+def subsidize(
+    context: ContextDep, principal: PrincipalDep, pool_id: str, body: SubsidyRequest
+) -> dict[str, Any]:
+    return pools.subsidize(context, principal, pool_id, body)
+
+
+@router.get("/pools/{pool_id}/history", response_model=list[PricePoint])
+def history(
+    context: ContextDep,
+    principal: PrincipalDep,
+    pool_id: str,
+    limit: Limit = 100,
+    before: Before = None,
+) -> list[PricePoint]:
+    """The pool after each event that changed it, newest first."""
+    return pools.price_history(context, principal, pool_id, limit, before)
+
+
+@router.get("/solvency", response_model=Solvency)
+def solvency(context: ContextDep, principal: PrincipalDep) -> Solvency:
+    return pools.solvency(context, principal)

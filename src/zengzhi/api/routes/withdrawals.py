@@ -1,0 +1,54 @@
+"""The finance queue: withdrawals to approve, reject, mark paid."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from zengzhi.api.deps import After, ContextDep, Limit, PrincipalDep
+from zengzhi.service import wallets
+from zengzhi.service.wallets import WithdrawalDecision, WithdrawalView
+
+router = APIRouter(prefix="/v1/withdrawals", tags=["wallets"])
+
+
+@router.get("", response_model=list[WithdrawalView])
+def list_withdrawals(
+    context: ContextDep,
+    principal: PrincipalDep,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+    member: Annotated[str | None, Query(max_length=128)] = None,
+    limit: Limit = 50,
+    after: After = None,
+) -> list[WithdrawalView]:
+    return wallets.list_withdrawals(context, principal, status, member, limit, after)
+
+
+@router.get("/{withdrawal_id}", response_model=WithdrawalView)
+def get_withdrawal(
+    context: ContextDep, principal: PrincipalDep, withdrawal_id: str
+) -> WithdrawalView:
+    return wallets.get_withdrawal(context, principal, withdrawal_id)
+
+
+@router.post("/{withdrawal_id}/approve", response_model=WithdrawalView)
+def approve(context: ContextDep, principal: PrincipalDep, withdrawal_id: str) -> WithdrawalView:
+    return wallets.approve(context, principal, withdrawal_id)
+
+
+@router.post("/{withdrawal_id}/reject", response_model=WithdrawalView)
+def reject(
+    context: ContextDep,
+    principal: PrincipalDep,
+    withdrawal_id: str,
+    body: WithdrawalDecision | None = None,
+) -> WithdrawalView:
+    """The held amount goes back to the member's wallet."""
+    return wallets.reject(context, principal, withdrawal_id, body or WithdrawalDecision())
+
+
+@router.post("/{withdrawal_id}/paid", response_model=WithdrawalView)
+def mark_paid(context: ContextDep, principal: PrincipalDep, withdrawal_id: str) -> WithdrawalView:
+    """Finance paid it (the manual payout adapter)."""
+    return wallets.mark_paid(context, principal, withdrawal_id)

@@ -1,0 +1,209 @@
+"""Checking the books, and the audit log of who changed what.
+
+`check_ledger` rebuilds every balance from the journal's postings and compares it with
+the balance the service keeps; it also holds each position's points to the member's
+holdings. `check_replay` runs the tenant's event log through the in-memory engine (the
+same rules) and compares every balance and position with the database: the service's
+state is exactly what its history says.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, func, select
+
+from zengzhi.core import accounts
+from zengzhi.core.ledger import format_amount
+from zengzhi.engine.config import TenantConfig
+from zengzhi.engine.replay import replay
+from zengzhi.engine.snapshot import memory_pools
+from zengzhi.service.auth import Permission, Principal
+from zengzhi.service.base import Context, query
+from zengzhi.store import tables as t
+
+
+class Difference(BaseModel):
+    what: str
+    kept: str
+    expected: str
+
+
+def _kept_balances(connection: Connection, tenant: str) -> dict[tuple[str, str], int]:
+    c = t.balances.c
+    return {
+        (row.account, row.asset): int(row.amount)
+        for row in connection.execute(
+            select(c.account, c.asset, c.amount).where(c.tenant_id == tenant)
+        )
+    }
+
+
+def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
+    p = t.postings.c
+    rebuilt = {
+        (row.account, row.asset): int(row.total)
+        for row in connection.execute(
+            select(p.account, p.asset, func.sum(p.amount).label("total"))
+            .where(p.tenant_id == tenant)
+            .group_by(p.account, p.asset)
+        )
+    }
+    kept = _kept_balances(connection, tenant)
+    differences = [
+        Difference(
+            what=f"balance {account} {asset}",
+            kept=format_amount(kept.get((account, asset), 0), asset),
+            expected=format_amount(rebuilt.get((account, asset), 0), asset),
+        )
+        for account, asset in sorted(set(kept) | set(rebuilt))
+        if kept.get((account, asset), 0) != rebuilt.get((account, asset), 0)
+    ]
+    c = t.positions.c
+    for row in connection.execute(select(t.positions).where(c.tenant_id == tenant)):
+        holding = kept.get(
+            (accounts.holdings(row.member_id, row.pool_id), accounts.points_asset(row.pool_id)), 0
+        )
+        if holding != int(row.points):
+            differences.append(
+                Difference(
+                    what=f"position {row.pool_id}/{row.member_id} points",
+                    kept=format_amount(int(row.points), "PTS"),
+                    expected=format_amount(holding, "PTS"),
+                )
+            )
+    return differences
+
+
+def event_log(connection: Connection, tenant: str) -> list[str]:
+    c = t.events.c
+    return list(
+        connection.execute(select(c.body).where(c.tenant_id == tenant).order_by(c.seq)).scalars()
+    )
+
+
+def check_replay(connection: Connection, tenant: str) -> list[Difference]:
+    """Replay the event log in memory and compare balances and positions with SQL."""
+    run = replay(event_log(connection, tenant), TenantConfig())
+    memory = run.state.ledger.balances  # type: ignore[attr-defined]
+    kept = _kept_balances(connection, tenant)
+    differences = [
+        Difference(
+            what=f"balance {account} {asset}",
+            kept=format_amount(kept.get((account, asset), 0), asset),
+            expected=format_amount(memory.get((account, asset), 0), asset),
+        )
+        for account, asset in sorted(set(kept) | set(memory))
+        if kept.get((account, asset), 0) != memory.get((account, asset), 0)
+    ]
+    c = t.positions.c
+    stored = {
+        (row.pool_id, row.member_id): (
+            int(row.opened),
+            int(row.principal),
+            int(row.realized),
+            int(row.points),
+        )
+        for row in connection.execute(select(t.positions).where(c.tenant_id == tenant))
+    }
+    replayed = {
+        (pool_id, position.member): (
+            position.opened,
+            position.principal,
+            position.realized,
+            position.points,
+        )
+        for pool_id, pool in memory_pools(run.state).items()
+        for position in pool.positions  # type: ignore[attr-defined]
+    }
+    for key in sorted(set(stored) | set(replayed)):
+        if stored.get(key) != replayed.get(key):
+            differences.append(
+                Difference(
+                    what=f"position {key[0]}/{key[1]}",
+                    kept=str(stored.get(key)),
+                    expected=str(replayed.get(key)),
+                )
+            )
+    return differences
+
+
+class AuditReport(BaseModel):
+    tenant: str
+    entries: int
+    events: int
+    differences: list[Difference]
+
+
+def audit_tenant(connection: Connection, tenant: str, with_replay: bool) -> AuditReport:
+    entries = connection.execute(
+        select(func.count()).select_from(t.entries).where(t.entries.c.tenant_id == tenant)
+    ).scalar_one()
+    events = connection.execute(
+        select(func.count()).select_from(t.events).where(t.events.c.tenant_id == tenant)
+    ).scalar_one()
+    differences = check_ledger(connection, tenant)
+    if with_replay:
+        differences += check_replay(connection, tenant)
+    return AuditReport(
+        tenant=tenant, entries=int(entries), events=int(events), differences=differences
+    )
+
+
+def audit_all(context: Context, tenant: str | None, with_replay: bool) -> list[AuditReport]:
+    def run(connection: Connection) -> list[AuditReport]:
+        tenants = (
+            [tenant]
+            if tenant
+            else list(
+                connection.execute(
+                    select(t.tenants.c.tenant_id).order_by(t.tenants.c.tenant_id)
+                ).scalars()
+            )
+        )
+        return [audit_tenant(connection, one, with_replay) for one in tenants]
+
+    return query(context, run)
+
+
+# ---------------------------------------------------------------------------- the log
+
+
+class AuditEntry(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    target: str | None
+    before: Any
+    after: Any
+    reason: str | None
+
+
+def audit_log(
+    context: Context, principal: Principal, limit: int, before: int | None
+) -> list[AuditEntry]:
+    principal.require(Permission.READ)
+    c = t.audit_log.c
+    statement = select(t.audit_log).where(c.tenant_id == principal.tenant)
+    if before is not None:
+        statement = statement.where(c.audit_id < before)
+    statement = statement.order_by(c.audit_id.desc()).limit(limit)
+    return query(
+        context,
+        lambda connection: [
+            AuditEntry(
+                id=row.audit_id,
+                at=row.at,
+                actor=row.actor,
+                action=row.action,
+                target=row.target,
+                before=row.before,
+                after=row.after,
+                reason=row.reason,
+            )
+            for row in connection.execute(statement)
+        ],
+    )

@@ -1,0 +1,96 @@
+"""What every use case shares: its context, running a command, applying a request once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, insert, select
+
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.service.auth import Principal
+from zengzhi.service.settings import Settings
+from zengzhi.store import tables as t
+from zengzhi.store.database import Database
+from zengzhi.store.uow import UnitOfWork
+
+T = TypeVar("T")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Context:
+    database: Database
+    settings: Settings
+    clock: Callable[[], datetime] = utc_now
+
+
+def command(context: Context, principal: Principal, run: Callable[[UnitOfWork], T]) -> T:
+    """Run a use case in one unit of work and commit it; run it again, whole, if the
+    database says it lost a race (PostgreSQL deadlock, serialization, unique key)."""
+    now = context.clock()
+
+    def attempt() -> T:
+        with UnitOfWork(context.database, principal.tenant, now) as uow:
+            result = run(uow)
+            uow.commit()
+            return result
+
+    return context.database.retrying(attempt)
+
+
+def query(context: Context, run: Callable[[Connection], T]) -> T:
+    with context.database.read() as connection:
+        return run(connection)
+
+
+def request_hash(request: Mapping[str, Any]) -> str:
+    canonical = json.dumps(request, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def once(
+    uow: UnitOfWork,
+    command_id: str,
+    kind: str,
+    request: Mapping[str, Any],
+    produce: Callable[[], dict[str, Any]],
+) -> dict[str, Any]:
+    """Apply a request once: a repeated id with the same body returns the first answer;
+    the same id with another body is a conflict and changes nothing."""
+    digest = request_hash({"kind": kind, **request})
+    c = t.commands.c
+    found = uow.connection.execute(
+        select(c.request_hash, c.response)
+        .where(c.tenant_id == uow.tenant, c.command_id == command_id)
+        .with_for_update()
+    ).first()
+    if found is not None:
+        if found.request_hash != digest:
+            raise DomainError(
+                ErrorCode.CONFLICT, f"id {command_id!r} was used before for another request", "id"
+            )
+        return dict(found.response)
+    response = produce()
+    uow.connection.execute(
+        insert(t.commands).values(
+            tenant_id=uow.tenant,
+            command_id=command_id,
+            kind=kind,
+            request_hash=digest,
+            response=response,
+            at=uow.now,
+        )
+    )
+    return response
+
+
+def not_found(what: str, key: str, field: str) -> DomainError:
+    return DomainError(ErrorCode.NOT_FOUND, f"unknown {what} {key!r}", field)

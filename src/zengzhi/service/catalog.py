@@ -1,0 +1,261 @@
+"""The tenant's catalogue: zones, products (with their split), stores.
+
+They are rows the service reads when an order is created: an order's split is fixed
+then, so changing a product changes future orders only. Every change is in the audit log
+with its before and after. (Pools, whose parameters go through the engine, are in
+`service/pools.py`.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from sqlalchemy import Connection, delete, insert, select
+
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.engine.config import Exact, Id, ProductConfig, StoreConfig, TenantConfig
+from zengzhi.service.auth import Permission, Principal
+from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.store import tables as t
+from zengzhi.store.uow import UnitOfWork
+
+# ---------------------------------------------------------------------------- zones
+
+
+class ZoneIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pool: Id | None = None
+    completion_delay_seconds: int = Field(default=0, ge=0, le=365 * 86_400)
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    modes: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+class ZoneView(ZoneIn):
+    id: str
+
+
+class ProductIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=200)
+    price: Exact
+    cost: Exact = "0"
+    distribution: Exact = "0"
+    platform: Exact = "0"
+    contribution: Exact = "0"
+    zone: Id | None = None
+    pool: Id | None = None
+
+
+class ProductView(ProductIn):
+    id: str
+
+
+class StoreIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=200)
+    owner: Id | None = None
+    recruiter: Id | None = None
+    region: str | None = Field(default=None, max_length=64)
+    commission_rate: Exact
+    platform_rate: Exact = "0"
+    distribution_rate: Exact = "0"
+    zone: Id | None = None
+    pool: Id | None = None
+    settlement_account: str | None = Field(default=None, max_length=200)
+
+
+class StoreView(StoreIn):
+    id: str
+
+
+_TABLES = {"zone": t.zones, "product": t.products, "store": t.stores}
+
+
+def _key(kind: str) -> Any:
+    return _TABLES[kind].c[f"{kind}_id"]
+
+
+def _row_values(kind: str, body: BaseModel) -> dict[str, Any]:
+    data = body.model_dump(mode="json")
+    if kind == "product":
+        split = {
+            k: data.pop(k) for k in ("price", "cost", "distribution", "platform", "contribution")
+        }
+        return {**data, "split": split}
+    if kind == "store":
+        commission = {
+            k: data.pop(k) for k in ("commission_rate", "platform_rate", "distribution_rate")
+        }
+        return {**data, "commission": commission}
+    if kind == "zone":
+        for moment in ("starts_at", "ends_at"):
+            data[moment] = getattr(body, moment)
+        return data
+    raise AssertionError(kind)
+
+
+def _view(kind: str, row: Any) -> BaseModel:
+    data = dict(row._mapping)
+    data["id"] = data.pop(f"{kind}_id")
+    data.pop("tenant_id")
+    if kind == "product":
+        data |= data.pop("split")
+        return ProductView.model_validate(data)
+    if kind == "store":
+        data |= data.pop("commission")
+        return StoreView.model_validate(data)
+    return ZoneView.model_validate(data)
+
+
+def _check(uow: UnitOfWork, kind: str, key: str, body: BaseModel) -> None:
+    """Refuse a product, store or zone that could not price an order, naming the field."""
+    pool = getattr(body, "pool", None)
+    if pool is not None and uow.pools.get(pool) is None:
+        raise not_found("pool", pool, "pool")
+    zone = getattr(body, "zone", None)
+    if (
+        zone is not None
+        and kind != "zone"
+        and uow.connection.execute(
+            select(_key("zone")).where(t.zones.c.tenant_id == uow.tenant, _key("zone") == zone)
+        ).first()
+        is None
+    ):
+        raise not_found("zone", zone, "zone")
+    try:
+        if isinstance(body, ProductIn):
+            ProductConfig(
+                price=body.price,
+                cost=body.cost,
+                distribution=body.distribution,
+                platform=body.platform,
+                contribution=body.contribution,
+                pool=body.pool,
+            ).line(key, 1, "main")
+        elif isinstance(body, StoreIn):
+            StoreConfig(
+                commission_rate=body.commission_rate,
+                platform_rate=body.platform_rate,
+                distribution_rate=body.distribution_rate,
+            ).line(key, 100_000, "main")
+    except DomainError as error:
+        error.field = (error.field or "").split(".")[-1] or None
+        raise
+    if (
+        isinstance(body, ZoneIn)
+        and body.starts_at
+        and body.ends_at
+        and body.ends_at <= body.starts_at
+    ):
+        raise DomainError(ErrorCode.INVALID, "must be after starts_at", "ends_at")
+
+
+def put_item(
+    context: Context, principal: Principal, kind: str, key: str, body: BaseModel
+) -> BaseModel:
+    """Create or replace a zone, product or store."""
+    principal.require(Permission.CONFIGURE)
+    table = _TABLES[kind]
+
+    def run(uow: UnitOfWork) -> BaseModel:
+        _check(uow, kind, key, body)
+        where = (table.c.tenant_id == uow.tenant) & (_key(kind) == key)
+        before = uow.connection.execute(select(table).where(where).with_for_update()).first()
+        uow.connection.execute(delete(table).where(where))
+        uow.connection.execute(
+            insert(table).values(
+                tenant_id=uow.tenant, **{f"{kind}_id": key}, **_row_values(kind, body)
+            )
+        )
+        after = uow.connection.execute(select(table).where(where)).one()
+        view = _view(kind, after)
+        uow.audit(
+            principal.actor,
+            f"{kind}.put",
+            f"{kind}:{key}",
+            before=_view(kind, before).model_dump(mode="json") if before else None,
+            after=view.model_dump(mode="json"),
+        )
+        return view
+
+    return command(context, principal, run)
+
+
+def get_item(context: Context, principal: Principal, kind: str, key: str) -> BaseModel:
+    principal.require(Permission.READ)
+    table = _TABLES[kind]
+
+    def run(connection: Connection) -> BaseModel:
+        row = connection.execute(
+            select(table).where(table.c.tenant_id == principal.tenant, _key(kind) == key)
+        ).first()
+        if row is None:
+            raise not_found(kind, key, kind)
+        return _view(kind, row)
+
+    return query(context, run)
+
+
+def list_items(
+    context: Context, principal: Principal, kind: str, limit: int, after: str | None
+) -> list[BaseModel]:
+    principal.require(Permission.READ)
+    table = _TABLES[kind]
+    statement = select(table).where(table.c.tenant_id == principal.tenant)
+    if after is not None:
+        statement = statement.where(_key(kind) > after)
+    statement = statement.order_by(_key(kind)).limit(limit)
+    return query(
+        context, lambda connection: [_view(kind, row) for row in connection.execute(statement)]
+    )
+
+
+# ---------------------------------------------------------------------------- orders
+
+
+def order_config(
+    connection: Connection, tenant: str, products: set[str], store: str | None
+) -> tuple[TenantConfig, dict[str, int]]:
+    """The configuration an order needs (its products and store only), and the return
+    window of each zone they belong to, in seconds."""
+    p = t.products.c
+    product_rows = (
+        connection.execute(
+            select(t.products).where(p.tenant_id == tenant, p.product_id.in_(products))
+        ).all()
+        if products
+        else []
+    )
+    store_rows = (
+        connection.execute(
+            select(t.stores).where(t.stores.c.tenant_id == tenant, t.stores.c.store_id == store)
+        ).all()
+        if store
+        else []
+    )
+    zone_ids = {row.zone for row in [*product_rows, *store_rows] if row.zone}
+    delays: dict[str, int] = {}
+    if zone_ids:
+        z = t.zones.c
+        delays = {
+            row.zone_id: int(row.completion_delay_seconds)
+            for row in connection.execute(
+                select(z.zone_id, z.completion_delay_seconds).where(
+                    z.tenant_id == tenant, z.zone_id.in_(zone_ids)
+                )
+            )
+        }
+    config = TenantConfig(
+        products={
+            row.product_id: ProductConfig(**row.split, pool=row.pool) for row in product_rows
+        },
+        stores={row.store_id: StoreConfig(**row.commission, pool=row.pool) for row in store_rows},
+    )
+    zones = {row.product_id: delays.get(row.zone, 0) for row in product_rows if row.zone}
+    zones |= {f"store:{row.store_id}": delays.get(row.zone, 0) for row in store_rows if row.zone}
+    return config, zones

@@ -1,0 +1,105 @@
+"""A demo tenant, seeded through the same use cases an integrator calls."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from zengzhi.service import catalog, members, orders, pools, tenants, wallets
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context, query
+from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn
+from zengzhi.service.members import NewMember, SellRequest
+from zengzhi.service.orders import NewOrder
+from zengzhi.service.pools import NewPool, SubsidyRequest
+from zengzhi.service.tenants import NewApiKey, NewTenant
+from zengzhi.service.wallets import WithdrawalRequest
+from zengzhi.store import tables as t
+
+DEMO = "demo"
+
+
+@dataclass(frozen=True)
+class DemoAccess:
+    tenant: str
+    username: str
+    password: str | None  # None: the tenant existed already, its password is unchanged
+    api_key: str | None
+
+
+def seed(context: Context) -> DemoAccess:
+    """Create the demo tenant if it is not there: two pools, a product, a store, members,
+    orders through their whole life cycle, a sale, a subsidy and a withdrawal request."""
+    exists = query(
+        context,
+        lambda connection: connection.execute(
+            select(t.tenants.c.tenant_id).where(t.tenants.c.tenant_id == DEMO)
+        ).first(),
+    )
+    if exists:
+        return DemoAccess(DEMO, "owner", None, None)
+    password = secrets.token_urlsafe(12)
+    tenants.create_tenant(
+        context, NewTenant(id=DEMO, name="Demo mall", owner="owner", password=password)
+    )
+    owner = Principal(DEMO, "system:demo", Role.OWNER)
+    key = tenants.create_api_key(context, owner, NewApiKey(name="demo shop"))
+    pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
+    pools.open_pool(context, owner, NewPool(id="local", exit_multiple="1.2"))
+    catalog.put_item(context, owner, "zone", "mall", ZoneIn(pool="main"))
+    catalog.put_item(
+        context,
+        owner,
+        "product",
+        "gift",
+        ProductIn(
+            name="Health gift box",
+            price="1000.00",
+            cost="300.00",
+            distribution="300.00",
+            platform="100.00",
+            contribution="300.00",
+            zone="mall",
+            pool="main",
+        ),
+    )
+    catalog.put_item(
+        context,
+        owner,
+        "store",
+        "noodles",
+        StoreIn(
+            name="Noodle shop",
+            commission_rate="0.20",
+            platform_rate="0.02",
+            distribution_rate="0.02",
+            pool="local",
+        ),
+    )
+    for n in range(1, 21):
+        members.create_member(context, owner, NewMember(id=f"m{n}", name=f"Member {n}"))
+    for n in range(1, 21):
+        order_id = f"o{n}"
+        orders.create_order(context, owner, NewOrder(id=order_id, member=f"m{n}", product="gift"))
+        orders.pay(context, owner, order_id)
+        orders.complete(context, owner, order_id)
+    for n in range(1, 6):
+        order_id = f"l{n}"
+        orders.create_order(
+            context, owner, NewOrder(id=order_id, member=f"m{n}", store="noodles", amount="1000.00")
+        )
+        orders.pay(context, owner, order_id)
+        orders.complete(context, owner, order_id)
+    members.sell(context, owner, "m2", SellRequest(id="demo-sale", points="all"))
+    pools.subsidize(
+        context,
+        owner,
+        "main",
+        SubsidyRequest(id="demo-subsidy", amount="3000.00", reason="launch subsidy"),
+    )
+    wallets.request_withdrawal(
+        context, owner, "m2", WithdrawalRequest(id="demo-withdrawal", amount="100.00")
+    )
+    return DemoAccess(DEMO, "owner", password, key.token)

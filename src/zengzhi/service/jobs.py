@@ -1,0 +1,124 @@
+"""Due work, run by `zengzhi tick` (from cron) or by the server itself.
+
+Each run of a job is recorded under (tenant, job, day). Order completion is idempotent
+order by order (an order completes once, under its row lock), so it runs at every tick
+and adds to that day's record; daily jobs (releases, dividends, added with the modes)
+run once per day and skip a day already recorded, so two machines ticking at once pay
+once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from zengzhi.core.errors import DomainError
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context, query
+from zengzhi.service.orders import complete, due_orders
+from zengzhi.store import tables as t
+
+log = logging.getLogger("zengzhi.jobs")
+
+SYSTEM = "system:jobs"
+COMPLETE_ORDERS = "complete_orders"
+
+
+class JobReport(BaseModel):
+    tenant: str
+    job: str
+    day: str
+    done: int
+    failed: list[str]
+
+
+def _record(
+    context: Context, tenant: str, job: str, day: str, now: datetime, done: int, failed: list[str]
+) -> None:
+    with context.database.write() as connection:
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        connection.execute(
+            dialect.insert(t.job_runs)
+            .values(
+                tenant_id=tenant,
+                job=job,
+                day=day,
+                started_at=now,
+                finished_at=now,
+                result={"done": 0, "failed": []},
+            )
+            .on_conflict_do_nothing()
+        )
+        c = t.job_runs.c
+        where = (c.tenant_id == tenant) & (c.job == job) & (c.day == day)
+        row = connection.execute(select(c.result).where(where).with_for_update()).one()
+        result: dict[str, Any] = dict(row.result)
+        result["done"] = int(result.get("done", 0)) + done
+        result["failed"] = sorted(set(result.get("failed", [])) | set(failed))
+        connection.execute(update(t.job_runs).where(where).values(result=result, finished_at=now))
+
+
+def complete_due_orders(context: Context, tenant: str, batch: int = 500) -> JobReport:
+    """Complete every paid order whose return window has passed."""
+    now = context.clock()
+    system = Principal(tenant, SYSTEM, Role.OWNER)
+    done, failed = 0, []
+    seen: set[str] = set()
+    while True:
+        due = [
+            order
+            for order in query(
+                context, lambda connection: due_orders(connection, tenant, now, batch)
+            )
+            if order not in seen
+        ]
+        if not due:
+            break
+        for order_id in due:
+            seen.add(order_id)
+            try:
+                complete(context, system, order_id)
+                done += 1
+            except DomainError as error:  # one bad order must not stop the others
+                log.warning("tenant %s: order %s not completed: %s", tenant, order_id, error)
+                failed.append(order_id)
+    day = now.date().isoformat()
+    _record(context, tenant, COMPLETE_ORDERS, day, now, done, failed)
+    return JobReport(tenant=tenant, job=COMPLETE_ORDERS, day=day, done=done, failed=failed)
+
+
+def tenants(connection: Connection) -> list[str]:
+    return list(
+        connection.execute(select(t.tenants.c.tenant_id).order_by(t.tenants.c.tenant_id)).scalars()
+    )
+
+
+def tick(context: Context) -> list[JobReport]:
+    """Run every due job of every tenant once."""
+    return [complete_due_orders(context, tenant) for tenant in query(context, tenants)]
+
+
+class JobRunner(threading.Thread):
+    """The server's own ticker: `tick` every interval until stopped."""
+
+    def __init__(self, context: Context, interval: float) -> None:
+        super().__init__(name="zengzhi-jobs", daemon=True)
+        self._context = context
+        self._interval = interval
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                tick(self._context)
+            except Exception:  # a failing tick is logged, the next one runs anyway
+                log.exception("tick failed")
+
+    def stop(self) -> None:
+        self._stop.set()

@@ -1,0 +1,316 @@
+"""The order life cycle (spec 04): effects happen at completion, and only then.
+
+```
+created → paid → completed            points, and later rewards and queues
+    ↘ cancelled  ↘ refunded             nothing happened, nothing to undo
+completed → reversed                  undone without lowering any price
+```
+
+An order arrives with the integrator's own id: the same id with the same body returns the
+first answer; with another body it is a conflict. Repeating a step an order already took
+returns the order as it is; a step it cannot take from where it is is a conflict.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, insert, select, update
+
+from zengzhi.core.amounts import format_minor
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.core.events import CompleteOrder, ReverseOrder
+from zengzhi.engine.config import Id
+from zengzhi.engine.wire import OrderForm
+from zengzhi.service.auth import Permission, Principal
+from zengzhi.service.base import Context, command, not_found, query, request_hash
+from zengzhi.service.catalog import order_config
+from zengzhi.service.tenants import load_settings
+from zengzhi.store import tables as t
+from zengzhi.store.records import lines_from_json, lines_to_json, order_event_id
+from zengzhi.store.uow import UnitOfWork, event_id
+
+
+class NewOrder(OrderForm):
+    id: Id
+
+
+class LineView(BaseModel):
+    amount: str
+    contribution: str
+    pool: str | None
+    cost: str
+    distribution: str
+    platform: str
+    product: str | None
+
+
+class OrderView(BaseModel):
+    id: str
+    member: str
+    store: str | None
+    status: str
+    amount: str
+    lines: list[LineView]
+    return_window_seconds: int
+    created_at: datetime
+    paid_at: datetime | None
+    due_at: datetime | None
+    completed_at: datetime | None
+    closed_at: datetime | None
+    reversed_by: str | None
+    points: dict[str, str]  # minted at completion, by pool
+
+
+def _view(row: Any) -> OrderView:
+    lines = lines_from_json(row.lines)
+    return OrderView(
+        id=row.order_id,
+        member=row.member_id,
+        store=row.store_id,
+        status=row.status,
+        amount=format_minor(int(row.amount), 2),
+        lines=[
+            LineView(
+                amount=format_minor(line.amount, 2),
+                contribution=format_minor(line.contribution, 2),
+                pool=line.pool,
+                cost=format_minor(line.cost, 2),
+                distribution=format_minor(line.distribution, 2),
+                platform=format_minor(line.platform, 2),
+                product=line.product,
+            )
+            for line in lines
+        ],
+        return_window_seconds=int(row.return_window),
+        created_at=row.created_at,
+        paid_at=row.paid_at,
+        due_at=row.due_at,
+        completed_at=row.completed_at,
+        closed_at=row.closed_at,
+        reversed_by=row.reversed_by.removeprefix("reverse:") if row.reversed_by else None,
+        points={pool: format_minor(int(units), 4) for pool, _, units, _ in (row.minted or [])},
+    )
+
+
+def _row(connection: Connection, tenant: str, order_id: str, lock: bool = False) -> Any:
+    c = t.orders.c
+    statement = select(t.orders).where(c.tenant_id == tenant, c.order_id == order_id)
+    row = connection.execute(statement.with_for_update() if lock else statement).first()
+    if row is None:
+        raise not_found("order", order_id, "order")
+    return row
+
+
+def create_order(
+    context: Context, principal: Principal, request: NewOrder
+) -> tuple[OrderView, bool]:
+    """Record a new order (nothing happens to any pool yet). Returns it, and whether it
+    is new (False: the same request was made before)."""
+    principal.require(Permission.ORDERS)
+    digest = request_hash(request.model_dump(mode="json", exclude_none=True))
+
+    def run(uow: UnitOfWork) -> tuple[OrderView, bool]:
+        c = t.orders.c
+        found = uow.connection.execute(
+            select(t.orders)
+            .where(c.tenant_id == uow.tenant, c.order_id == request.id)
+            .with_for_update()
+        ).first()
+        if found is not None:
+            if found.request_hash != digest:
+                raise DomainError(
+                    ErrorCode.CONFLICT, f"order {request.id!r} exists with other contents", "id"
+                )
+            return _view(found), False
+        if request.member not in uow.state.members:
+            raise not_found("member", request.member, "member")
+        config, windows = order_config(
+            uow.connection, uow.tenant, request.products(), request.store
+        )
+        lines = request.order_lines(config)
+        for n, line in enumerate(lines):
+            if line.pool is not None and uow.pools.get(line.pool) is None:
+                field = "pool" if request.lines is None else f"lines.{n}.pool"
+                raise not_found("pool", line.pool, field)
+        settings = load_settings(uow.connection, uow.tenant)
+        window = max([settings.completion_delay_seconds, *windows.values()])
+        uow.connection.execute(
+            insert(t.orders).values(
+                tenant_id=uow.tenant,
+                order_id=request.id,
+                member_id=request.member,
+                store_id=request.store,
+                status="created",
+                amount=sum(x.amount for x in lines),
+                lines=lines_to_json(lines),
+                request_hash=digest,
+                return_window=window,
+                created_at=uow.now,
+            )
+        )
+        return _view(_row(uow.connection, uow.tenant, request.id)), True
+
+    return command(context, principal, run)
+
+
+def _complete(uow: UnitOfWork, row: Any) -> None:
+    order = CompleteOrder(
+        order_event_id(row.order_id),
+        row.member_id,
+        lines_from_json(row.lines),
+        row.store_id,
+        uow.now,
+    )
+    uow.apply(order)
+    c = t.orders.c
+    uow.connection.execute(
+        update(t.orders)
+        .where(c.tenant_id == uow.tenant, c.order_id == row.order_id)
+        .values(status="completed", completed_at=uow.now)
+    )
+
+
+def _step(
+    context: Context,
+    principal: Principal,
+    order_id: str,
+    allowed: set[str],
+    done: str,
+    act: Any,
+    past: frozenset[str] = frozenset(),
+) -> OrderView:
+    """Take one step of the life cycle under the order's row lock. An order already
+    `done` (or `past` that step) is returned as it is."""
+    principal.require(Permission.ORDERS)
+
+    def run(uow: UnitOfWork) -> OrderView:
+        row = _row(uow.connection, uow.tenant, order_id, lock=True)
+        if row.status == done or row.status in past:
+            return _view(row)
+        if row.status not in allowed:
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"order {order_id!r} is {row.status}: it cannot be {done}",
+                "status",
+            )
+        act(uow, row)
+        return _view(_row(uow.connection, uow.tenant, order_id))
+
+    return command(context, principal, run)
+
+
+def _set(uow: UnitOfWork, row: Any, **values: Any) -> None:
+    c = t.orders.c
+    uow.connection.execute(
+        update(t.orders)
+        .where(c.tenant_id == uow.tenant, c.order_id == row.order_id)
+        .values(**values)
+    )
+
+
+def pay(context: Context, principal: Principal, order_id: str) -> OrderView:
+    """Paid: completion falls due after the return window (at once when it is 0)."""
+
+    def act(uow: UnitOfWork, row: Any) -> None:
+        due = uow.now + timedelta(seconds=int(row.return_window))
+        _set(uow, row, status="paid", paid_at=uow.now, due_at=due)
+        if int(row.return_window) == 0:
+            _complete(uow, _row(uow.connection, uow.tenant, order_id))
+
+    return _step(
+        context,
+        principal,
+        order_id,
+        {"created"},
+        "paid",
+        act,
+        past=frozenset({"completed", "reversed"}),
+    )
+
+
+def complete(context: Context, principal: Principal, order_id: str) -> OrderView:
+    """The buyer confirmed receipt (or the return window passed): the effects apply."""
+    return _step(
+        context,
+        principal,
+        order_id,
+        {"paid"},
+        "completed",
+        _complete,
+        past=frozenset({"reversed"}),
+    )
+
+
+def cancel(context: Context, principal: Principal, order_id: str) -> OrderView:
+    return _step(
+        context,
+        principal,
+        order_id,
+        {"created"},
+        "cancelled",
+        lambda uow, row: _set(uow, row, status="cancelled", closed_at=uow.now),
+    )
+
+
+def refund(context: Context, principal: Principal, order_id: str) -> OrderView:
+    """A refund before completion: nothing happened, so nothing is undone."""
+    return _step(
+        context,
+        principal,
+        order_id,
+        {"paid"},
+        "refunded",
+        lambda uow, row: _set(uow, row, status="refunded", closed_at=uow.now, due_at=None),
+    )
+
+
+def reverse(context: Context, principal: Principal, order_id: str) -> OrderView:
+    """A refund after completion: its points are taken back (or owed), no price falls."""
+
+    def act(uow: UnitOfWork, row: Any) -> None:
+        reversal = event_id("reverse", order_id)
+        uow.apply(ReverseOrder(reversal, order_event_id(order_id), uow.now))
+        _set(uow, row, status="reversed", closed_at=uow.now)
+
+    return _step(context, principal, order_id, {"completed"}, "reversed", act)
+
+
+def get_order(context: Context, principal: Principal, order_id: str) -> OrderView:
+    principal.require(Permission.READ)
+    return query(context, lambda connection: _view(_row(connection, principal.tenant, order_id)))
+
+
+def list_orders(
+    context: Context,
+    principal: Principal,
+    member: str | None,
+    status: str | None,
+    limit: int,
+    after: str | None,
+) -> list[OrderView]:
+    principal.require(Permission.READ)
+    c = t.orders.c
+    statement = select(t.orders).where(c.tenant_id == principal.tenant)
+    if member is not None:
+        statement = statement.where(c.member_id == member)
+    if status is not None:
+        statement = statement.where(c.status == status)
+    if after is not None:
+        statement = statement.where(c.order_id > after)
+    statement = statement.order_by(c.order_id).limit(limit)
+    return query(context, lambda connection: [_view(r) for r in connection.execute(statement)])
+
+
+def due_orders(connection: Connection, tenant: str, now: datetime, limit: int) -> list[str]:
+    c = t.orders.c
+    return list(
+        connection.execute(
+            select(c.order_id)
+            .where(c.tenant_id == tenant, c.status == "paid", c.due_at <= now)
+            .order_by(c.due_at, c.order_id)
+            .limit(limit)
+        ).scalars()
+    )

@@ -1,0 +1,389 @@
+"""Pools: opening and configuring them, pausing issuance, subsidies, their state and
+price history, and the solvency report.
+
+Pool parameters change through the engine (`OpenPool`, `Configure`), so they are in the
+event log and a replay repeats them; every change is also in the audit log.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Connection, func, select
+
+from zengzhi.core import accounts
+from zengzhi.core.amounts import Price, format_minor
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.core.events import Configure, OpenPool, Subsidy
+from zengzhi.core.ledger import CNY
+from zengzhi.engine.config import Exact, Id
+from zengzhi.engine.wire import yuan
+from zengzhi.rules.pool import PoolParams, PoolState, balance_and_points
+from zengzhi.service.auth import Permission, Principal
+from zengzhi.service.base import Context, command, not_found, once, query
+from zengzhi.store import tables as t
+from zengzhi.store.pools import params_from_row
+from zengzhi.store.uow import UnitOfWork, event_id
+
+
+class PoolParamsIn(BaseModel):
+    """Any of a pool's parameters, as decimal text (see docs/model.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mint_ratio: Exact | None = None
+    sell_fee: Exact | None = None
+    exit_multiple: Exact | None = None
+    opening_price: Exact | None = None
+    minting_enabled: bool | None = None
+    min_sell_points: Exact | None = None
+    no_exit: bool = Field(default=False, description="true turns the forced exit off")
+
+    def changes(self) -> dict[str, object]:
+        given: dict[str, object] = {
+            k: str(v) if not isinstance(v, bool) else v
+            for k, v in self.model_dump(
+                include=set(PoolParamsIn.model_fields) - {"no_exit"}
+            ).items()
+            if v is not None
+        }
+        if self.no_exit:
+            given["exit_multiple"] = None
+        return given
+
+
+class NewPool(PoolParamsIn):
+    id: Id
+
+
+class PoolView(BaseModel):
+    id: str
+    balance: str
+    points: str
+    price: str  # rounded half up to 4 places; the exact price is balance / points
+    params: dict[str, Any]
+
+
+def pool_view(
+    pool_id: str, params: PoolParams, last_price: Price | None, balance: int, points: int
+) -> PoolView:
+    price = Price(balance, points) if points > 0 else (last_price or params.opening_price)
+    return PoolView(
+        id=pool_id,
+        balance=format_minor(balance, 2),
+        points=format_minor(points, 4),
+        price=str(price),
+        params=params.as_text(),
+    )
+
+
+def state_view(pool: PoolState, uow: UnitOfWork) -> PoolView:
+    return pool_view(pool.id, pool.params, pool.last_price, *balance_and_points(pool, uow.ledger))
+
+
+def _pool(uow: UnitOfWork, pool_id: str) -> PoolState:
+    found = uow.pools.get(pool_id)
+    if found is None:
+        raise not_found("pool", pool_id, "pool")
+    return found
+
+
+def open_pool(context: Context, principal: Principal, request: NewPool) -> PoolView:
+    principal.require(Permission.CONFIGURE)
+    changes = request.changes()
+    PoolParams().with_changes(changes)  # refuse bad parameters before anything else
+
+    def run(uow: UnitOfWork) -> PoolView:
+        if uow.pools.get(request.id) is not None:
+            raise DomainError(ErrorCode.CONFLICT, f"pool {request.id!r} exists", "id")
+        uow.apply(OpenPool(event_id("open_pool", request.id), request.id, changes, uow.now))
+        pool = _pool(uow, request.id)
+        uow.audit(principal.actor, "pool.open", f"pool:{request.id}", after=pool.params.as_text())
+        return state_view(pool, uow)
+
+    return command(context, principal, run)
+
+
+def configure_pool(
+    context: Context,
+    principal: Principal,
+    pool_id: str,
+    request: PoolParamsIn,
+    action: str = "pool.configure",
+    reason: str | None = None,
+) -> PoolView:
+    principal.require(Permission.CONFIGURE)
+    changes = request.changes()
+    if not changes:
+        raise DomainError(ErrorCode.INVALID, "names no parameter to change", "body")
+
+    def run(uow: UnitOfWork) -> PoolView:
+        pool = _pool(uow, pool_id)
+        before = pool.params.as_text()
+        uow.apply(Configure(event_id("configure", uuid.uuid4().hex), pool_id, changes, uow.now))
+        uow.audit(
+            principal.actor,
+            action,
+            f"pool:{pool_id}",
+            before=before,
+            after=pool.params.as_text(),
+            reason=reason,
+        )
+        return state_view(pool, uow)
+
+    return command(context, principal, run)
+
+
+def load_pool(connection: Connection, tenant: str, pool_id: str) -> PoolView:
+    c = t.pools.c
+    row = connection.execute(
+        select(t.pools).where(c.tenant_id == tenant, c.pool_id == pool_id)
+    ).first()
+    if row is None:
+        raise not_found("pool", pool_id, "pool")
+    balance, points = pool_balances(connection, tenant, pool_id)
+    last = (
+        Price(int(row.last_price_fen), int(row.last_price_units))
+        if row.last_price_fen is not None
+        else None
+    )
+    return pool_view(pool_id, params_from_row(row.params), last, balance, points)
+
+
+def pool_balances(connection: Connection, tenant: str, pool_id: str) -> tuple[int, int]:
+    c = t.balances.c
+    rows = dict(
+        connection.execute(
+            select(c.account, c.amount).where(
+                c.tenant_id == tenant,
+                c.account.in_([accounts.pool_cash(pool_id), accounts.pool_supply(pool_id)]),
+            )
+        ).all()
+    )
+    return (
+        int(rows.get(accounts.pool_cash(pool_id), 0)),
+        -int(rows.get(accounts.pool_supply(pool_id), 0)),
+    )
+
+
+def list_pools(context: Context, principal: Principal) -> list[PoolView]:
+    principal.require(Permission.READ)
+
+    def run(connection: Connection) -> list[PoolView]:
+        ids = (
+            connection.execute(
+                select(t.pools.c.pool_id)
+                .where(t.pools.c.tenant_id == principal.tenant)
+                .order_by(t.pools.c.pool_id)
+            )
+            .scalars()
+            .all()
+        )
+        return [load_pool(connection, principal.tenant, pool_id) for pool_id in ids]
+
+    return query(context, run)
+
+
+def get_pool(context: Context, principal: Principal, pool_id: str) -> PoolView:
+    principal.require(Permission.READ)
+    return query(context, lambda connection: load_pool(connection, principal.tenant, pool_id))
+
+
+def pause(
+    context: Context, principal: Principal, pool_id: str, paused: bool, reason: str | None
+) -> PoolView:
+    """Stop (or restart) minting: contributions keep flowing into the pool (spec 03 H)."""
+    return configure_pool(
+        context,
+        principal,
+        pool_id,
+        PoolParamsIn(minting_enabled=not paused),
+        "pool.pause" if paused else "pool.resume",
+        reason,
+    )
+
+
+class SubsidyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id = Field(description="the request's own id: a repeat applies once")
+    amount: Exact
+    reason: str | None = Field(default=None, max_length=500)
+
+
+def subsidize(
+    context: Context, principal: Principal, pool_id: str, request: SubsidyRequest
+) -> dict[str, Any]:
+    """Operator money into a pool: the price rises, and exits may follow."""
+    principal.require(Permission.SUBSIDIZE)
+    amount = yuan(request.amount, "amount", positive=True)
+
+    def run(uow: UnitOfWork) -> dict[str, Any]:
+        def produce() -> dict[str, Any]:
+            pool = _pool(uow, pool_id)
+            entries = uow.apply(Subsidy(event_id("subsidy", request.id), pool_id, amount, uow.now))
+            uow.audit(
+                principal.actor,
+                "pool.subsidy",
+                f"pool:{pool_id}",
+                after={"amount": format_minor(amount, 2)},
+                reason=request.reason,
+            )
+            exits = [
+                {
+                    "member": e.params["member"],
+                    "price": e.params["price"],
+                    "payout": e.params["payout"],
+                }
+                for e in entries
+                if e.kind == "exit"
+            ]
+            return {
+                "id": request.id,
+                "pool": state_view(pool, uow).model_dump(),
+                "amount": format_minor(amount, 2),
+                "exits": exits,
+            }
+
+        return once(uow, request.id, "subsidy", {"pool": pool_id, **request.model_dump()}, produce)
+
+    return command(context, principal, run)
+
+
+class PricePoint(BaseModel):
+    seq: int  # the event that left the pool so
+    at: datetime
+    balance: str
+    points: str
+    price: str
+
+
+def price_history(
+    context: Context, principal: Principal, pool_id: str, limit: int, before: int | None
+) -> list[PricePoint]:
+    """The pool after each event that changed it, newest first."""
+    principal.require(Permission.READ)
+    c = t.pool_history.c
+
+    def run(connection: Connection) -> list[PricePoint]:
+        pool = load_pool(connection, principal.tenant, pool_id)
+        statement = select(t.pool_history).where(
+            c.tenant_id == principal.tenant, c.pool_id == pool_id
+        )
+        if before is not None:
+            statement = statement.where(c.seq < before)
+        rows = connection.execute(statement.order_by(c.seq.desc()).limit(limit)).all()
+        opening = Price.of_yuan(pool.params["opening_price"])
+        points: list[PricePoint] = []
+        for row in rows:
+            price = Price(int(row.balance), int(row.points)) if row.points > 0 else None
+            points.append(
+                PricePoint(
+                    seq=row.seq,
+                    at=row.at,
+                    balance=format_minor(int(row.balance), 2),
+                    points=format_minor(int(row.points), 4),
+                    price=str(price or opening),
+                )
+            )
+        return points
+
+    return query(context, run)
+
+
+# ---------------------------------------------------------------------------- solvency
+
+
+class PoolSolvency(BaseModel):
+    pool: str
+    balance: str
+    points: str
+    price: str
+    buyback_cost: str  # paying every position for all its points at the sale rate now
+    covered: bool
+
+
+class Solvency(BaseModel):
+    pools: list[PoolSolvency]
+    owed_to_members: str  # wallets, plus withdrawals held, less debts
+    owed_to_merchants: str
+    platform_cash: str  # received, less paid out, less what sits in pools
+    coverage: str | None  # platform cash ÷ what it owes ("—" when it owes nothing)
+
+
+def _sum(connection: Connection, tenant: str, pattern: str) -> int:
+    c = t.balances.c
+    total = connection.execute(
+        select(func.coalesce(func.sum(c.amount), 0)).where(
+            c.tenant_id == tenant, c.asset == CNY, c.account.like(pattern)
+        )
+    ).scalar_one()
+    return int(total)
+
+
+def solvency(context: Context, principal: Principal) -> Solvency:
+    """Spec 04's report, pool part: each pool against a buy-back of all its points, and
+    what the platform owes members and merchants against the cash it holds."""
+    principal.require(Permission.READ)
+
+    def run(connection: Connection) -> Solvency:
+        reports = []
+        for pool_id in connection.execute(
+            select(t.pools.c.pool_id)
+            .where(t.pools.c.tenant_id == principal.tenant)
+            .order_by(t.pools.c.pool_id)
+        ).scalars():
+            view = load_pool(connection, principal.tenant, pool_id)
+            balance, points = pool_balances(connection, principal.tenant, pool_id)
+            fee = params_from_row(view.params).sell_fee
+            cost = 0
+            if points > 0:
+                p = t.positions.c
+                for held in connection.execute(
+                    select(p.points).where(p.tenant_id == principal.tenant, p.pool_id == pool_id)
+                ).scalars():
+                    cost += fee.complement_floor(int(held) * balance // points)
+            reports.append(
+                PoolSolvency(
+                    pool=pool_id,
+                    balance=view.balance,
+                    points=view.points,
+                    price=view.price,
+                    buyback_cost=format_minor(cost, 2),
+                    covered=cost <= balance,
+                )
+            )
+        tenant = principal.tenant
+        owed_members = (
+            _sum(connection, tenant, "member:%:wallet")
+            + _sum(connection, tenant, "member:%:withdrawing")
+            + _sum(connection, tenant, "member:%:debt")
+        )
+        owed_merchants = _sum(connection, tenant, "merchant:%")
+        pools = _sum(connection, tenant, "pool:%")
+        received = -(
+            _sum(connection, tenant, accounts.CUSTOMERS)
+            + _sum(connection, tenant, accounts.FUNDING)
+            + _sum(connection, tenant, accounts.BANK)
+        )
+        cash = received - pools
+        owed = owed_members + owed_merchants
+        coverage = (
+            None
+            if owed <= 0
+            else str(
+                (Price(cash, owed).yuan() / 100).quantize(__import__("decimal").Decimal("0.0001"))
+            )
+        )
+        return Solvency(
+            pools=reports,
+            owed_to_members=format_minor(owed_members, 2),
+            owed_to_merchants=format_minor(owed_merchants, 2),
+            platform_cash=format_minor(cash, 2),
+            coverage=coverage,
+        )
+
+    return query(context, run)

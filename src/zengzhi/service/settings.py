@@ -1,0 +1,61 @@
+"""The one settings object, read from ZENGZHI_* environment variables (or .env).
+
+Secrets have no default: a weak or well-known one is refused. On the embedded SQLite
+database a missing secret key is generated once and kept beside the database file
+(readable by its owner only); on PostgreSQL it must be given.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_WEAK = {"changethis", "changeme", "secret", "password", "admin", "zengzhi", "test"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ZENGZHI_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///zengzhi.db"
+    secret_key: SecretStr | None = None  # signs console sessions
+    admin_token: SecretStr | None = None  # creates tenants through the API; unset: CLI only
+    session_minutes: int = 12 * 60
+    run_jobs: bool = True  # `serve` runs due jobs itself
+    job_interval_seconds: int = 60
+
+    @field_validator("secret_key", "admin_token")
+    @classmethod
+    def _strong(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        text = value.get_secret_value()
+        if len(text) < 32 or text.lower() in _WEAK:
+            raise ValueError("must be at least 32 characters and not a well-known default")
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def session_secret(self) -> str:
+        """The secret key; on SQLite one is made on first use and kept by the database."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        if not self.is_sqlite:
+            raise RuntimeError("ZENGZHI_SECRET_KEY must be set (32+ random characters)")
+        database = self.database_url.split("///", 1)[-1]
+        if database in ("", ":memory:"):
+            self.secret_key = SecretStr(secrets.token_urlsafe(48))
+            return self.secret_key.get_secret_value()
+        path = Path(database).with_suffix(".secret")
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        self.secret_key = SecretStr(path.read_text().strip())
+        return self.secret_key.get_secret_value()

@@ -1,0 +1,430 @@
+"""Tenants, their settings, console users, API keys, and who a request comes from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Connection, insert, select, update
+
+from zengzhi.core.amounts import Ratio, Yuan
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.engine.config import Id
+from zengzhi.service import auth
+from zengzhi.service.auth import Permission, Principal, Role
+from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.store import tables as t
+from zengzhi.store.uow import UnitOfWork
+
+
+class WithdrawalSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    minimum: str = "1.00"  # smallest withdrawal, yuan
+    fee_rate: str = "0"  # share of the amount kept as a fee
+    fee_fixed: str = "0.00"  # plus a fixed fee, yuan
+    auto_approve_limit: str = "0.00"  # approved without finance at or under this; 0 = never
+    require_real_name: bool = False
+
+    def check(self) -> None:
+        Yuan(self.minimum, "withdrawals.minimum")
+        Ratio(self.fee_rate, "withdrawals.fee_rate")
+        Yuan(self.fee_fixed, "withdrawals.fee_fixed")
+        Yuan(self.auto_approve_limit, "withdrawals.auto_approve_limit")
+        if Ratio(self.fee_rate).fraction >= 1:
+            raise DomainError(ErrorCode.INVALID, "must be below 1", "withdrawals.fee_rate")
+
+    def fee(self, amount: int) -> int:
+        """The fee on a withdrawal of `amount` fen, rounded down."""
+        return Ratio(self.fee_rate).of_minor_floor(amount) + Yuan(self.fee_fixed).minor
+
+
+class TenantSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    completion_delay_seconds: int = Field(default=0, ge=0, le=365 * 86_400)
+    withdrawals: WithdrawalSettings = WithdrawalSettings()
+
+
+class TenantView(BaseModel):
+    id: str
+    name: str
+    settings: TenantSettings
+    created_at: datetime
+
+
+class NewTenant(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id
+    name: str = Field(min_length=1, max_length=200)
+    owner: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
+    password: str = Field(min_length=10, max_length=200)
+
+
+def create_tenant(context: Context, request: NewTenant) -> TenantView:
+    """A new tenant with its owner. Only the platform's administrator does this."""
+    now = context.clock()
+    password_hash = auth.hash_password(request.password)
+    with context.database.write() as connection:
+        exists = connection.execute(
+            select(t.tenants.c.tenant_id).where(t.tenants.c.tenant_id == request.id)
+        ).first()
+        if exists:
+            raise DomainError(ErrorCode.CONFLICT, f"tenant {request.id!r} exists", "id")
+        settings = TenantSettings()
+        connection.execute(
+            insert(t.tenants).values(
+                tenant_id=request.id,
+                name=request.name,
+                settings=settings.model_dump(),
+                event_seq=0,
+                entry_seq=0,
+                audit_seq=0,
+                created_at=now,
+            )
+        )
+        connection.execute(
+            insert(t.users).values(
+                tenant_id=request.id,
+                username=request.owner,
+                password_hash=password_hash,
+                role=Role.OWNER,
+                disabled=False,
+                created_at=now,
+            )
+        )
+    return TenantView(id=request.id, name=request.name, settings=settings, created_at=now)
+
+
+def load_settings(connection: Connection, tenant: str) -> TenantSettings:
+    row = connection.execute(
+        select(t.tenants.c.settings).where(t.tenants.c.tenant_id == tenant)
+    ).first()
+    if row is None:
+        raise not_found("tenant", tenant, "tenant")
+    return TenantSettings.model_validate(row.settings)
+
+
+def get_tenant(context: Context, principal: Principal) -> TenantView:
+    principal.require(Permission.READ)
+
+    def run(connection: Connection) -> TenantView:
+        row = connection.execute(
+            select(t.tenants).where(t.tenants.c.tenant_id == principal.tenant)
+        ).one()
+        return TenantView(
+            id=row.tenant_id,
+            name=row.name,
+            settings=TenantSettings.model_validate(row.settings),
+            created_at=row.created_at,
+        )
+
+    return query(context, run)
+
+
+def update_settings(context: Context, principal: Principal, new: TenantSettings) -> TenantView:
+    principal.require(Permission.CONFIGURE)
+    new.withdrawals.check()
+
+    def run(uow: UnitOfWork) -> None:
+        before = load_settings(uow.connection, principal.tenant)
+        uow.connection.execute(
+            update(t.tenants)
+            .where(t.tenants.c.tenant_id == principal.tenant)
+            .values(settings=new.model_dump())
+        )
+        uow.audit(
+            principal.actor,
+            "settings.update",
+            "tenant",
+            before=before.model_dump(),
+            after=new.model_dump(),
+        )
+
+    command(context, principal, run)
+    return get_tenant(context, principal)
+
+
+# ---------------------------------------------------------------------------- users
+
+
+class NewUser(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
+    password: str = Field(min_length=10, max_length=200)
+    role: Role
+
+
+class UserView(BaseModel):
+    username: str
+    role: Role
+    disabled: bool
+    created_at: datetime
+
+
+class UserChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role | None = None
+    disabled: bool | None = None
+    password: str | None = Field(default=None, min_length=10, max_length=200)
+
+
+def _user_view(row: object) -> UserView:
+    return UserView.model_validate(row, from_attributes=True)
+
+
+def create_user(context: Context, principal: Principal, request: NewUser) -> UserView:
+    principal.require(Permission.USERS)
+    if request.role == Role.INTEGRATOR:
+        raise DomainError(ErrorCode.INVALID, "integrators use API keys, not users", "role")
+    password_hash = auth.hash_password(request.password)
+
+    def run(uow: UnitOfWork) -> UserView:
+        c = t.users.c
+        if uow.connection.execute(
+            select(c.username).where(c.tenant_id == uow.tenant, c.username == request.username)
+        ).first():
+            raise DomainError(ErrorCode.CONFLICT, f"user {request.username!r} exists", "username")
+        uow.connection.execute(
+            insert(t.users).values(
+                tenant_id=uow.tenant,
+                username=request.username,
+                password_hash=password_hash,
+                role=request.role,
+                disabled=False,
+                created_at=uow.now,
+            )
+        )
+        uow.audit(
+            principal.actor, "user.create", f"user:{request.username}", after={"role": request.role}
+        )
+        return UserView(
+            username=request.username, role=request.role, disabled=False, created_at=uow.now
+        )
+
+    return command(context, principal, run)
+
+
+def list_users(context: Context, principal: Principal) -> list[UserView]:
+    principal.require(Permission.USERS)
+    c = t.users.c
+    return query(
+        context,
+        lambda connection: [
+            _user_view(row)
+            for row in connection.execute(
+                select(t.users).where(c.tenant_id == principal.tenant).order_by(c.username)
+            )
+        ],
+    )
+
+
+def change_user(
+    context: Context, principal: Principal, username: str, change: UserChange
+) -> UserView:
+    principal.require(Permission.USERS)
+    password_hash = auth.hash_password(change.password) if change.password else None
+
+    def run(uow: UnitOfWork) -> UserView:
+        c = t.users.c
+        where = (c.tenant_id == uow.tenant) & (c.username == username)
+        row = uow.connection.execute(select(t.users).where(where).with_for_update()).first()
+        if row is None:
+            raise not_found("user", username, "username")
+        values: dict[str, object] = {}
+        if change.role is not None:
+            if change.role == Role.INTEGRATOR:
+                raise DomainError(ErrorCode.INVALID, "integrators use API keys", "role")
+            values["role"] = change.role
+        if change.disabled is not None:
+            values["disabled"] = change.disabled
+        if password_hash:
+            values["password_hash"] = password_hash
+        if values:
+            uow.connection.execute(update(t.users).where(where).values(**values))
+        uow.audit(
+            principal.actor,
+            "user.change",
+            f"user:{username}",
+            before={"role": row.role, "disabled": row.disabled},
+            after={k: v for k, v in values.items() if k != "password_hash"}
+            | ({"password": "changed"} if password_hash else {}),
+        )
+        updated = uow.connection.execute(select(t.users).where(where)).one()
+        return _user_view(updated)
+
+    return command(context, principal, run)
+
+
+# ---------------------------------------------------------------------------- API keys
+
+
+class NewApiKey(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    role: Role = Role.INTEGRATOR
+
+
+class ApiKeyView(BaseModel):
+    key_id: str
+    name: str
+    role: Role
+    created_at: datetime
+    revoked_at: datetime | None = None
+    token: str | None = None  # only in the answer that creates the key
+
+
+def create_api_key(context: Context, principal: Principal, request: NewApiKey) -> ApiKeyView:
+    principal.require(Permission.USERS)
+    key = auth.new_api_key(principal.tenant)
+
+    def run(uow: UnitOfWork) -> ApiKeyView:
+        uow.connection.execute(
+            insert(t.api_keys).values(
+                tenant_id=uow.tenant,
+                key_id=key.key_id,
+                secret_hash=key.secret_hash,
+                name=request.name,
+                role=request.role,
+                created_at=uow.now,
+            )
+        )
+        uow.audit(
+            principal.actor,
+            "api_key.create",
+            f"key:{key.key_id}",
+            after={"name": request.name, "role": request.role},
+        )
+        return ApiKeyView(
+            key_id=key.key_id,
+            name=request.name,
+            role=request.role,
+            created_at=uow.now,
+            token=key.token,
+        )
+
+    return command(context, principal, run)
+
+
+def list_api_keys(context: Context, principal: Principal) -> list[ApiKeyView]:
+    principal.require(Permission.USERS)
+    c = t.api_keys.c
+    return query(
+        context,
+        lambda connection: [
+            ApiKeyView.model_validate(row, from_attributes=True)
+            for row in connection.execute(
+                select(t.api_keys).where(c.tenant_id == principal.tenant).order_by(c.created_at)
+            )
+        ],
+    )
+
+
+def revoke_api_key(context: Context, principal: Principal, key_id: str) -> ApiKeyView:
+    principal.require(Permission.USERS)
+
+    def run(uow: UnitOfWork) -> ApiKeyView:
+        c = t.api_keys.c
+        where = (c.tenant_id == uow.tenant) & (c.key_id == key_id)
+        row = uow.connection.execute(select(t.api_keys).where(where).with_for_update()).first()
+        if row is None:
+            raise not_found("API key", key_id, "key_id")
+        if row.revoked_at is None:
+            uow.connection.execute(update(t.api_keys).where(where).values(revoked_at=uow.now))
+            uow.audit(principal.actor, "api_key.revoke", f"key:{key_id}")
+        updated = uow.connection.execute(select(t.api_keys).where(where)).one()
+        return ApiKeyView.model_validate(updated, from_attributes=True)
+
+    return command(context, principal, run)
+
+
+# ---------------------------------------------------------------------------- sign-in
+
+
+class Login(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tenant: Id
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class Session(BaseModel):
+    token: str
+    tenant: str
+    username: str
+    role: Role
+    expires_in_minutes: int
+
+
+_BAD_LOGIN = DomainError(ErrorCode.UNAUTHORIZED, "unknown tenant, user or password")
+
+
+def login(context: Context, request: Login) -> Session:
+    now = context.clock()
+    c = t.users.c
+    row = query(
+        context,
+        lambda connection: connection.execute(
+            select(t.users).where(c.tenant_id == request.tenant, c.username == request.username)
+        ).first(),
+    )
+    if row is None:
+        auth.password_matches(_DUMMY_HASH, request.password)  # the same time as a real check
+        raise _BAD_LOGIN
+    if row.disabled or not auth.password_matches(row.password_hash, request.password):
+        raise _BAD_LOGIN
+    minutes = context.settings.session_minutes
+    token = auth.session_token(
+        context.settings.session_secret(), request.tenant, request.username, now, minutes
+    )
+    return Session(
+        token=token,
+        tenant=request.tenant,
+        username=request.username,
+        role=Role(row.role),
+        expires_in_minutes=minutes,
+    )
+
+
+_DUMMY_HASH = auth.hash_password("not-a-real-password-at-all")
+
+
+def authenticate(context: Context, token: str) -> Principal:
+    """The principal behind a bearer token (an API key or a session), or 401."""
+    now = context.clock()
+    parsed = auth.parse_api_key(token)
+    if parsed is not None:
+        tenant, key_id, secret = parsed
+        c = t.api_keys.c
+        row = query(
+            context,
+            lambda connection: connection.execute(
+                select(t.api_keys).where(c.tenant_id == tenant, c.key_id == key_id)
+            ).first(),
+        )
+        if (
+            row is None
+            or row.revoked_at is not None
+            or not auth.digests_match(row.secret_hash, secret)
+        ):
+            raise DomainError(ErrorCode.UNAUTHORIZED, "unknown or revoked API key")
+        return Principal(tenant, f"key:{key_id}", Role(row.role))
+    session = auth.read_session(context.settings.session_secret(), token, now)
+    if session is None:
+        raise DomainError(ErrorCode.UNAUTHORIZED, "invalid or expired session; sign in again")
+    tenant, username = session
+    c = t.users.c
+    row = query(
+        context,
+        lambda connection: connection.execute(
+            select(t.users).where(c.tenant_id == tenant, c.username == username)
+        ).first(),
+    )
+    if row is None or row.disabled:
+        raise DomainError(ErrorCode.UNAUTHORIZED, "this user may no longer sign in")
+    return Principal(tenant, f"user:{username}", Role(row.role))

@@ -1,0 +1,94 @@
+"""Connecting to the database: SQLite by default, PostgreSQL by URL.
+
+SQLite runs one writer at a time (`BEGIN IMMEDIATE`, WAL, a busy timeout), so commands
+never race. PostgreSQL runs many: commands lock the rows they decide on (`FOR UPDATE`)
+and a command that loses a deadlock or a race on a unique key is run again, whole.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
+
+T = TypeVar("T")
+
+# PostgreSQL states worth running the whole command again for.
+_RETRY_STATES = {"40001", "40P01", "23505"}  # serialization, deadlock, unique race
+
+
+def is_retryable(error: BaseException) -> bool:
+    if not isinstance(error, DBAPIError):
+        return False
+    state = getattr(error.orig, "sqlstate", None)
+    if state in _RETRY_STATES:
+        return True
+    return "database is locked" in str(error.orig)
+
+
+class Database:
+    """Two engines on one database: writes (serialized on SQLite) and reads."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            self.writer = _sqlite_engine(url, begin="BEGIN IMMEDIATE")
+            self.reader = _sqlite_engine(url, begin="BEGIN")
+        else:
+            self.writer = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            self.reader = self.writer
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        with self.writer.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.reader.begin() as connection:
+            yield connection
+
+    def retrying(self, command: Callable[[], T], attempts: int = 8) -> T:
+        """Run a whole command again when the database says it lost a race."""
+        for attempt in range(attempts):
+            try:
+                return command()
+            except DBAPIError as error:
+                if not is_retryable(error) or attempt == attempts - 1:
+                    raise
+                time.sleep(min(0.2, 0.005 * 2**attempt))
+        raise AssertionError("unreachable")
+
+    def dispose(self) -> None:
+        self.writer.dispose()
+        if self.reader is not self.writer:
+            self.reader.dispose()
+
+
+def _sqlite_engine(url: str, begin: str) -> Engine:
+    path = url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we say BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql(begin)
+
+    return engine

@@ -1,0 +1,113 @@
+"""The ledger in SQL: balances read under a row lock, entries written at commit.
+
+A balance a command reads is locked (`FOR UPDATE`) until the command commits, so two
+commands cannot both spend the same money. What a command posts changes its cached
+balances at once (the rules read their own writes) and reaches the tables at the end,
+balance rows in one fixed order so that two commands never lock them crosswise.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from zengzhi.core.ledger import Entry, UnbalancedEntry, unbalanced
+from zengzhi.store import tables as t
+
+
+class SqlLedger:
+    def __init__(self, connection: Connection, tenant: str) -> None:
+        self._connection = connection
+        self._tenant = tenant
+        self._balances: dict[tuple[str, str], int] = {}
+        self._deltas: dict[tuple[str, str], int] = {}
+        self._posted: list[Entry] = []
+        self.pending: list[Entry] = []  # posted, not yet written
+
+    def balance(self, account: str, asset: str) -> int:
+        key = (account, asset)
+        held = self._balances.get(key)
+        if held is None:
+            row = self._connection.execute(
+                select(t.balances.c.amount)
+                .where(
+                    t.balances.c.tenant_id == self._tenant,
+                    t.balances.c.account == account,
+                    t.balances.c.asset == asset,
+                )
+                .with_for_update()
+            ).first()
+            held = self._balances[key] = int(row[0]) if row else 0
+        return held
+
+    def post(self, entry: Entry) -> None:
+        problem = unbalanced(entry)
+        if problem is not None:
+            raise UnbalancedEntry(problem)
+        for account, asset, amount in entry.postings:
+            key = (account, asset)
+            if key in self._balances:
+                self._balances[key] += amount
+            self._deltas[key] = self._deltas.get(key, 0) + amount
+        self._posted.append(entry)
+        self.pending.append(entry)
+
+    def take_posted(self) -> list[Entry]:
+        posted, self._posted = self._posted, []
+        return posted
+
+    def write_balances(self) -> None:
+        """Add this command's changes to the balance rows, in account order."""
+        rows = [
+            {"tenant_id": self._tenant, "account": account, "asset": asset, "amount": delta}
+            for (account, asset), delta in sorted(self._deltas.items())
+            if delta
+        ]
+        if rows:
+            dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
+            statement = dialect.insert(t.balances)
+            statement = statement.on_conflict_do_update(
+                index_elements=["tenant_id", "account", "asset"],
+                set_={"amount": t.balances.c.amount + statement.excluded.amount},
+            )
+            for row in rows:  # one row at a time keeps the lock order
+                self._connection.execute(statement, row)
+        self._deltas.clear()
+
+    def write_entries(self, first_id: int, at: datetime) -> int:
+        """Insert the pending entries numbered from `first_id`; returns the next free id."""
+        entry_rows = []
+        posting_rows = []
+        for offset, one in enumerate(self.pending):
+            entry_id = first_id + offset
+            entry_rows.append(
+                {
+                    "tenant_id": self._tenant,
+                    "entry_id": entry_id,
+                    "cause": one.cause,
+                    "kind": one.kind,
+                    "rule": one.rule,
+                    "params": dict(one.params),
+                    "corrects": one.corrects,
+                    "at": at,
+                }
+            )
+            posting_rows += [
+                {
+                    "tenant_id": self._tenant,
+                    "entry_id": entry_id,
+                    "n": n,
+                    "account": account,
+                    "asset": asset,
+                    "amount": amount,
+                }
+                for n, (account, asset, amount) in enumerate(one.postings)
+            ]
+        if entry_rows:
+            self._connection.execute(insert(t.entries), entry_rows)
+            self._connection.execute(insert(t.postings), posting_rows)
+        next_id = first_id + len(self.pending)
+        self.pending.clear()
+        return next_id

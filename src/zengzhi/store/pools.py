@@ -1,0 +1,223 @@
+"""Pools and their positions in SQL.
+
+A command that touches a pool locks its row first (`FOR UPDATE`), so the pool's
+positions change one command at a time. Positions are written through at once: the
+exit search is a query on the `exit_key` index, and it must see this command's changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from zengzhi.core.amounts import Price, Ratio
+from zengzhi.rules.pool import KEY_DIGITS, PoolParams, PoolState, Position, exit_key
+from zengzhi.store import tables as t
+
+
+def key_text(key: int | None) -> str | None:
+    return None if key is None else str(key).rjust(KEY_DIGITS, "0")
+
+
+def params_from_row(data: Mapping[str, Any]) -> PoolParams:
+    return PoolParams().with_changes(data)
+
+
+class SqlPositions:
+    def __init__(
+        self,
+        connection: Connection,
+        tenant: str,
+        pool: str,
+        exit_multiple: Ratio | None,
+        next_opened: int,
+    ) -> None:
+        self._connection = connection
+        self._tenant = tenant
+        self._pool = pool
+        self._multiple = exit_multiple
+        self.next_opened = next_opened
+        self._loaded: dict[str, Position | None] = {}
+        self._new: set[str] = set()
+
+    def _where(self) -> Any:
+        c = t.positions.c
+        return (c.tenant_id == self._tenant) & (c.pool_id == self._pool)
+
+    @staticmethod
+    def _position(row: Any) -> Position:
+        return Position(
+            row.member_id, int(row.opened), int(row.principal), int(row.realized), int(row.points)
+        )
+
+    def get(self, member: str) -> Position | None:
+        if member not in self._loaded:
+            row = self._connection.execute(
+                select(t.positions).where(self._where(), t.positions.c.member_id == member)
+            ).first()
+            self._loaded[member] = self._position(row) if row else None
+        return self._loaded[member]
+
+    def open(self, member: str) -> Position:
+        self.next_opened += 1
+        position = Position(member, self.next_opened)
+        self._loaded[member] = position
+        self._new.add(member)
+        return position
+
+    def _values(self, position: Position) -> dict[str, Any]:
+        return {
+            "opened": position.opened,
+            "principal": position.principal,
+            "realized": position.realized,
+            "points": position.points,
+            "exit_key": key_text(exit_key(position, self._multiple)),
+        }
+
+    def update(self, position: Position) -> None:
+        if position.member in self._new:
+            self._connection.execute(
+                insert(t.positions).values(
+                    tenant_id=self._tenant,
+                    pool_id=self._pool,
+                    member_id=position.member,
+                    **self._values(position),
+                )
+            )
+            self._new.discard(position.member)
+            return
+        self._connection.execute(
+            update(t.positions)
+            .where(self._where(), t.positions.c.member_id == position.member)
+            .values(**self._values(position))
+        )
+
+    def close(self, position: Position) -> None:
+        self._loaded[position.member] = None
+        if position.member in self._new:
+            self._new.discard(position.member)
+            return
+        self._connection.execute(
+            delete(t.positions).where(self._where(), t.positions.c.member_id == position.member)
+        )
+
+    def first_to_exit(self) -> Position | None:
+        c = t.positions.c
+        row = self._connection.execute(
+            select(c.member_id)
+            .where(self._where(), c.exit_key.is_not(None))
+            .order_by(c.exit_key, c.opened)
+            .limit(1)
+        ).first()
+        return None if row is None else self.get(row.member_id)
+
+    def reindex(self, exit_multiple: Ratio | None) -> None:
+        """A new exit multiple moves every threshold: recompute every key (O(n), rare)."""
+        self._multiple = exit_multiple
+        c = t.positions.c
+        rows = self._connection.execute(select(t.positions).where(self._where())).all()
+        for row in rows:
+            position = self._loaded.get(row.member_id) or self._position(row)
+            self._connection.execute(
+                update(t.positions)
+                .where(self._where(), c.member_id == position.member)
+                .values(exit_key=key_text(exit_key(position, exit_multiple)))
+            )
+
+    def all(self) -> Iterator[Position]:
+        for row in self._connection.execute(select(t.positions).where(self._where())):
+            yield self._loaded.get(row.member_id) or self._position(row)
+
+
+class SqlPools:
+    """The tenant's pools, each loaded (and locked) when a command first asks for it."""
+
+    def __init__(self, connection: Connection, tenant: str) -> None:
+        self._connection = connection
+        self._tenant = tenant
+        self._loaded: dict[str, PoolState | None] = {}
+        self._original: dict[str, tuple[Any, ...]] = {}
+
+    def get(self, pool_id: str, default: None = None) -> PoolState | None:
+        if pool_id not in self._loaded:
+            c = t.pools.c
+            row = self._connection.execute(
+                select(t.pools)
+                .where(c.tenant_id == self._tenant, c.pool_id == pool_id)
+                .with_for_update()
+            ).first()
+            if row is None:
+                self._loaded[pool_id] = None
+            else:
+                params = params_from_row(row.params)
+                last = (
+                    Price(int(row.last_price_fen), int(row.last_price_units))
+                    if row.last_price_fen is not None
+                    else None
+                )
+                positions = SqlPositions(
+                    self._connection,
+                    self._tenant,
+                    pool_id,
+                    params.exit_multiple,
+                    int(row.next_opened),
+                )
+                self._loaded[pool_id] = PoolState(pool_id, params, positions, last)
+                self._original[pool_id] = self._state_of(self._loaded[pool_id])
+        return self._loaded[pool_id]
+
+    def __getitem__(self, pool_id: str) -> PoolState:
+        found = self.get(pool_id)
+        if found is None:
+            raise KeyError(pool_id)
+        return found
+
+    def __contains__(self, pool_id: object) -> bool:
+        return isinstance(pool_id, str) and self.get(pool_id) is not None
+
+    def open(self, pool_id: str, params: PoolParams) -> PoolState:
+        self._connection.execute(
+            insert(t.pools).values(
+                tenant_id=self._tenant, pool_id=pool_id, params=params.as_text(), next_opened=0
+            )
+        )
+        self._loaded.pop(pool_id, None)
+        found = self.get(pool_id)
+        assert found is not None
+        return found
+
+    def touched(self) -> list[PoolState]:
+        return [pool for pool in self._loaded.values() if pool is not None]
+
+    @staticmethod
+    def _state_of(pool: PoolState | None) -> tuple[Any, ...]:
+        assert pool is not None and isinstance(pool.positions, SqlPositions)
+        last = pool.last_price
+        return (
+            pool.params,
+            last.fen if last else None,
+            last.units if last else None,
+            pool.positions.next_opened,
+        )
+
+    def write(self) -> None:
+        """Save what commands changed on the pool rows (parameters, last price, counter)."""
+        c = t.pools.c
+        for pool in self.touched():
+            now = self._state_of(pool)
+            if now == self._original[pool.id]:
+                continue
+            params, fen, units, opened = now
+            self._connection.execute(
+                update(t.pools)
+                .where(c.tenant_id == self._tenant, c.pool_id == pool.id)
+                .values(
+                    params=params.as_text(),
+                    last_price_fen=fen,
+                    last_price_units=units,
+                    next_opened=opened,
+                )
+            )
+            self._original[pool.id] = now

@@ -1,0 +1,100 @@
+"""Members and completed orders in SQL, as the engine reads them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from zengzhi.core.events import CompleteOrder, OrderLine
+from zengzhi.engine.state import Minted, OrderRecord
+from zengzhi.store import tables as t
+
+
+def lines_to_json(lines: tuple[OrderLine, ...]) -> list[dict[str, Any]]:
+    return [line._asdict() for line in lines]
+
+
+def lines_from_json(data: list[dict[str, Any]]) -> tuple[OrderLine, ...]:
+    return tuple(OrderLine(**line) for line in data)
+
+
+class SqlMembers:
+    def __init__(self, connection: Connection, tenant: str, now: datetime) -> None:
+        self._connection = connection
+        self._tenant = tenant
+        self._now = now
+        self._known: set[str] = set()
+
+    def __contains__(self, member: object) -> bool:
+        if not isinstance(member, str):
+            return False
+        if member not in self._known:
+            c = t.members.c
+            found = self._connection.execute(
+                select(c.member_id).where(c.tenant_id == self._tenant, c.member_id == member)
+            ).first()
+            if found is None:
+                return False
+            self._known.add(member)
+        return True
+
+    def add(self, member: str) -> None:
+        if member in self:
+            return
+        dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
+        self._connection.execute(
+            dialect.insert(t.members)
+            .values(
+                tenant_id=self._tenant,
+                member_id=member,
+                created_at=self._now,
+                real_name_verified=False,
+            )
+            .on_conflict_do_nothing()
+        )
+        self._known.add(member)
+
+
+ORDER_EVENT = "order:"  # an order's completion is the event "order:<order id>"
+
+
+def order_event_id(order_id: str) -> str:
+    return ORDER_EVENT + order_id
+
+
+class SqlOrders:
+    """The engine's view of completed orders: their lines and what they minted.
+
+    The engine knows an order by its completion event's id ("order:<order id>").
+    """
+
+    def __init__(self, connection: Connection, tenant: str) -> None:
+        self._connection = connection
+        self._tenant = tenant
+
+    def get(self, event_id: str) -> OrderRecord | None:
+        c = t.orders.c
+        order_id = event_id.removeprefix(ORDER_EVENT)
+        row = self._connection.execute(
+            select(t.orders).where(c.tenant_id == self._tenant, c.order_id == order_id)
+        ).first()
+        if row is None or row.minted is None:
+            return None
+        order = CompleteOrder(
+            event_id, row.member_id, lines_from_json(row.lines), row.store_id, row.completed_at
+        )
+        minted = tuple(Minted(*one) for one in row.minted)
+        return OrderRecord(order, minted, row.reversed_by)
+
+    def put(self, record: OrderRecord) -> None:
+        c = t.orders.c
+        self._connection.execute(
+            update(t.orders)
+            .where(
+                c.tenant_id == self._tenant, c.order_id == record.order.id.removeprefix(ORDER_EVENT)
+            )
+            .values(minted=[list(one) for one in record.minted], reversed_by=record.reversed_by)
+        )

@@ -1,0 +1,338 @@
+"""The database schema (SQLAlchemy Core). Alembic's migrations create exactly this.
+
+Every table's primary key and every index starts with `tenant_id`, so that a deployment
+that outgrows one database can distribute every table by tenant (Citus:
+`create_distributed_table(t, 'tenant_id')`, all tables co-located) without changing a
+key. Money and points are BIGINT minor units (fen; 1/10000 point), never floats.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in, timezone-aware UTC out, whatever the database keeps."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: every time in zengzhi carries its zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Json: Any = JSON().with_variant(JSONB(), "postgresql")
+Id = String(128)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _tenant() -> Column[str]:
+    return Column("tenant_id", Id, nullable=False)
+
+
+tenants = Table(
+    "tenants",
+    metadata,
+    Column("tenant_id", Id, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("settings", Json, nullable=False),  # completion delay, withdrawals…
+    # counters, advanced under the tenant row's lock as each command commits
+    Column("event_seq", BigInteger, nullable=False, default=0),
+    Column("entry_seq", BigInteger, nullable=False, default=0),
+    Column("audit_seq", BigInteger, nullable=False, default=0),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    _tenant(),
+    Column("username", String(100), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "username"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    _tenant(),
+    Column("key_id", String(32), nullable=False),
+    Column("secret_hash", String(128), nullable=False),  # sha256 of a 256-bit secret
+    Column("name", String(100), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+    PrimaryKeyConstraint("tenant_id", "key_id"),
+)
+
+members = Table(
+    "members",
+    metadata,
+    _tenant(),
+    Column("member_id", Id, nullable=False),  # the integrator's own id
+    Column("phone", String(32)),
+    Column("name", String(200)),
+    Column("real_name_verified", Boolean, nullable=False, default=False),
+    Column("referrer", Id),
+    Column("region", String(64)),
+    Column("created_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "member_id"),
+    Index("ix_members_tenant_phone", "tenant_id", "phone"),
+)
+
+zones = Table(
+    "zones",
+    metadata,
+    _tenant(),
+    Column("zone_id", Id, nullable=False),
+    Column("pool", Id),
+    Column("completion_delay_seconds", Integer, nullable=False, default=0),
+    Column("modes", Json, nullable=False),
+    Column("starts_at", UTCDateTime),
+    Column("ends_at", UTCDateTime),
+    PrimaryKeyConstraint("tenant_id", "zone_id"),
+)
+
+products = Table(
+    "products",
+    metadata,
+    _tenant(),
+    Column("product_id", Id, nullable=False),
+    Column("name", String(200)),
+    Column("split", Json, nullable=False),  # price, cost, distribution, platform, contribution
+    Column("zone", Id),
+    Column("pool", Id),
+    PrimaryKeyConstraint("tenant_id", "product_id"),
+)
+
+stores = Table(
+    "stores",
+    metadata,
+    _tenant(),
+    Column("store_id", Id, nullable=False),
+    Column("name", String(200)),
+    Column("owner", Id),
+    Column("recruiter", Id),
+    Column("region", String(64)),
+    Column("commission", Json, nullable=False),  # commission, platform, distribution rates
+    Column("zone", Id),
+    Column("pool", Id),
+    Column("settlement_account", String(200)),
+    PrimaryKeyConstraint("tenant_id", "store_id"),
+)
+
+pools = Table(
+    "pools",
+    metadata,
+    _tenant(),
+    Column("pool_id", Id, nullable=False),
+    Column("params", Json, nullable=False),
+    Column("last_price_fen", BigInteger),  # the price when points last circulated, exactly
+    Column("last_price_units", BigInteger),
+    Column("next_opened", BigInteger, nullable=False, default=0),
+    PrimaryKeyConstraint("tenant_id", "pool_id"),
+)
+
+positions = Table(
+    "positions",
+    metadata,
+    _tenant(),
+    Column("pool_id", Id, nullable=False),
+    Column("member_id", Id, nullable=False),
+    Column("opened", BigInteger, nullable=False),
+    Column("principal", BigInteger, nullable=False),
+    Column("realized", BigInteger, nullable=False),
+    Column("points", BigInteger, nullable=False),
+    # the exit price as 60 digits (see rules/pool.py): ordered text, NULL = cannot exit
+    Column("exit_key", String(60)),
+    PrimaryKeyConstraint("tenant_id", "pool_id", "member_id"),
+    Index("ix_positions_exit", "tenant_id", "pool_id", "exit_key", "opened"),
+)
+
+balances = Table(
+    "balances",
+    metadata,
+    _tenant(),
+    Column("account", String(300), nullable=False),
+    Column("asset", String(64), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "account", "asset"),
+)
+
+entries = Table(
+    "entries",
+    metadata,
+    _tenant(),
+    Column("entry_id", BigInteger, nullable=False),
+    Column("cause", Id, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("rule", String(40), nullable=False),
+    Column("params", Json, nullable=False),
+    Column("corrects", Id),
+    Column("at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "entry_id"),
+    Index("ix_entries_cause", "tenant_id", "cause"),
+)
+
+postings = Table(
+    "postings",
+    metadata,
+    _tenant(),
+    Column("entry_id", BigInteger, nullable=False),
+    Column("n", Integer, nullable=False),
+    Column("account", String(300), nullable=False),
+    Column("asset", String(64), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "entry_id", "n"),
+    ForeignKeyConstraint(["tenant_id", "entry_id"], ["entries.tenant_id", "entries.entry_id"]),
+    Index("ix_postings_account", "tenant_id", "account", "asset", "entry_id"),
+)
+
+# The tenant's event log, in commit order: `zengzhi replay` of it rebuilds the state.
+events = Table(
+    "events",
+    metadata,
+    _tenant(),
+    Column("seq", BigInteger, nullable=False),
+    Column("event_id", Id, nullable=False),
+    Column("body", Text, nullable=False),  # one JSON line, as `zengzhi replay` reads it
+    Column("at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "seq"),
+    Index("ix_events_event", "tenant_id", "event_id", unique=True),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    _tenant(),
+    Column("order_id", Id, nullable=False),
+    Column("member_id", Id, nullable=False),
+    Column("store_id", Id),
+    Column("status", String(20), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("lines", Json, nullable=False),  # the split of each line, fixed at creation
+    Column("request_hash", String(64), nullable=False),  # same id, other body: a conflict
+    Column("return_window", Integer, nullable=False),  # seconds from payment to completion
+    Column("minted", Json),  # what completion gave, for a reversal
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("paid_at", UTCDateTime),
+    Column("due_at", UTCDateTime),  # completion is due (paid + the return window)
+    Column("completed_at", UTCDateTime),
+    Column("closed_at", UTCDateTime),  # refunded, cancelled or reversed
+    Column("reversed_by", Id),
+    PrimaryKeyConstraint("tenant_id", "order_id"),
+    Index("ix_orders_due", "tenant_id", "status", "due_at"),
+    Index("ix_orders_member", "tenant_id", "member_id", "created_at"),
+)
+
+# Commands other than orders (sales, subsidies, withdrawals…) by their request id:
+# a repeated id returns the first answer; the same id with another body is a conflict.
+commands = Table(
+    "commands",
+    metadata,
+    _tenant(),
+    Column("command_id", Id, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("request_hash", String(64), nullable=False),
+    Column("response", Json, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "command_id"),
+)
+
+withdrawals = Table(
+    "withdrawals",
+    metadata,
+    _tenant(),
+    Column("withdrawal_id", Id, nullable=False),
+    Column("member_id", Id, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("fee", BigInteger, nullable=False),
+    Column("status", String(20), nullable=False),  # held, approved, paid, rejected
+    Column("requested_at", UTCDateTime, nullable=False),
+    Column("decided_at", UTCDateTime),
+    Column("decided_by", String(100)),
+    Column("paid_at", UTCDateTime),
+    Column("note", String(500)),
+    PrimaryKeyConstraint("tenant_id", "withdrawal_id"),
+    Index("ix_withdrawals_status", "tenant_id", "status", "requested_at"),
+    Index("ix_withdrawals_member", "tenant_id", "member_id", "requested_at"),
+)
+
+pool_history = Table(
+    "pool_history",
+    metadata,
+    _tenant(),
+    Column("pool_id", Id, nullable=False),
+    Column("seq", BigInteger, nullable=False),  # the event that left the pool so
+    Column("at", UTCDateTime, nullable=False),
+    Column("balance", BigInteger, nullable=False),
+    Column("points", BigInteger, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "pool_id", "seq"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    _tenant(),
+    Column("audit_id", BigInteger, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(100), nullable=False),
+    Column("target", String(300)),
+    Column("before", Json),
+    Column("after", Json),
+    Column("reason", String(1000)),
+    PrimaryKeyConstraint("tenant_id", "audit_id"),
+)
+
+job_runs = Table(
+    "job_runs",
+    metadata,
+    _tenant(),
+    Column("job", String(60), nullable=False),
+    Column("day", String(10), nullable=False),  # ISO date the run is for
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Column("result", Json),
+    PrimaryKeyConstraint("tenant_id", "job", "day"),
+)

@@ -1,0 +1,210 @@
+"""The unit of work: one command, one transaction, the engine over SQL state, one commit.
+
+```python
+with UnitOfWork(database, tenant, now) as uow:
+    uow.apply(event)      # the same engine and rules as replay, over rows loaded on demand
+    uow.commit()          # balances, pools, entries, event log, audit: all or nothing
+```
+
+The commit ends by locking the tenant row and numbering what the command wrote (event
+log, entries, audit) from the tenant's counters: commits of one tenant are numbered in
+the order they happen, so replaying the event log in `seq` order repeats history.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from zengzhi.core.events import Event
+from zengzhi.core.ledger import Entry
+from zengzhi.engine.engine import Engine
+from zengzhi.engine.state import TenantState
+from zengzhi.engine.wire import to_line
+from zengzhi.rules.pool import balance_and_points
+from zengzhi.rules.withdrawals import Withdrawal
+from zengzhi.store import tables as t
+from zengzhi.store.database import Database
+from zengzhi.store.ledger import SqlLedger
+from zengzhi.store.pools import SqlPools
+from zengzhi.store.records import SqlMembers, SqlOrders
+
+
+def event_id(kind: str, request_id: str) -> str:
+    """Events in a tenant's log are named by kind: an order and a sale may share an id."""
+    return f"{kind}:{request_id}"
+
+
+class SqlWithdrawals:
+    def __init__(self, connection: Connection, tenant: str, now: datetime) -> None:
+        self._connection = connection
+        self._tenant = tenant
+        self._now = now
+
+    def get(self, withdrawal_id: str) -> Withdrawal | None:
+        c = t.withdrawals.c
+        row = self._connection.execute(
+            select(t.withdrawals)
+            .where(
+                c.tenant_id == self._tenant,
+                c.withdrawal_id == withdrawal_id.removeprefix("withdraw:"),
+            )
+            .with_for_update()
+        ).first()
+        if row is None:
+            return None
+        return Withdrawal(
+            withdrawal_id,
+            row.member_id,
+            int(row.amount),
+            int(row.fee),
+            "held" if row.status in ("held", "approved") else row.status,
+        )
+
+    def put(self, withdrawal: Withdrawal) -> None:
+        c = t.withdrawals.c
+        key = withdrawal.id.removeprefix("withdraw:")
+        if withdrawal.status == "held":
+            self._connection.execute(
+                insert(t.withdrawals).values(
+                    tenant_id=self._tenant,
+                    withdrawal_id=key,
+                    member_id=withdrawal.member,
+                    amount=withdrawal.amount,
+                    fee=withdrawal.fee,
+                    status="held",
+                    requested_at=self._now,
+                )
+            )
+            return
+        values: dict[str, Any] = {"status": withdrawal.status}
+        if withdrawal.status == "paid":
+            values["paid_at"] = self._now
+        self._connection.execute(
+            update(t.withdrawals)
+            .where(c.tenant_id == self._tenant, c.withdrawal_id == key)
+            .values(**values)
+        )
+
+
+class UnitOfWork:
+    def __init__(self, database: Database, tenant: str, now: datetime) -> None:
+        self.database = database
+        self.tenant = tenant
+        self.now = now
+        self._committed = False
+
+    def __enter__(self) -> UnitOfWork:
+        self.connection = self.database.writer.connect()
+        self._transaction = self.connection.begin()
+        self.ledger = SqlLedger(self.connection, self.tenant)
+        self.pools = SqlPools(self.connection, self.tenant)
+        self.state = TenantState(
+            self.ledger,
+            self.pools,
+            SqlMembers(self.connection, self.tenant, self.now),
+            SqlOrders(self.connection, self.tenant),
+            SqlWithdrawals(self.connection, self.tenant, self.now),
+        )
+        self.engine = Engine(self.state)
+        self._events: list[Event] = []
+        self._audits: list[dict[str, Any]] = []
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._committed:
+                self._transaction.rollback()
+        finally:
+            self.connection.close()
+
+    def apply(self, event: Event) -> list[Entry]:
+        """Run an event through the engine; it reaches the log when the command commits."""
+        entries = self.engine.apply(event)
+        self._events.append(event)
+        return entries
+
+    def audit(
+        self,
+        actor: str,
+        action: str,
+        target: str | None = None,
+        *,
+        before: Any = None,
+        after: Any = None,
+        reason: str | None = None,
+    ) -> None:
+        self._audits.append(
+            {
+                "actor": actor,
+                "action": action,
+                "target": target,
+                "before": before,
+                "after": after,
+                "reason": reason,
+            }
+        )
+
+    def commit(self) -> None:
+        self.ledger.write_balances()
+        self.pools.write()
+        c = t.tenants.c
+        counters = self.connection.execute(
+            select(c.event_seq, c.entry_seq, c.audit_seq)
+            .where(c.tenant_id == self.tenant)
+            .with_for_update()
+        ).one()
+        seq = int(counters.event_seq)
+        entry_id = self.ledger.write_entries(int(counters.entry_seq) + 1, self.now) - 1
+        rows = []
+        for event in self._events:
+            seq += 1
+            rows.append(
+                {
+                    "tenant_id": self.tenant,
+                    "seq": seq,
+                    "event_id": event.id,
+                    "body": to_line(event),
+                    "at": self.now,
+                }
+            )
+        if rows:
+            self.connection.execute(insert(t.events), rows)
+        history = []
+        for pool in self.pools.touched():
+            balance, points = balance_and_points(pool, self.ledger)
+            history.append(
+                {
+                    "tenant_id": self.tenant,
+                    "pool_id": pool.id,
+                    "seq": seq,
+                    "at": self.now,
+                    "balance": balance,
+                    "points": points,
+                }
+            )
+        if history and rows:
+            self.connection.execute(insert(t.pool_history), history)
+        audit_id = int(counters.audit_seq)
+        for one in self._audits:
+            audit_id += 1
+            self.connection.execute(
+                insert(t.audit_log).values(
+                    tenant_id=self.tenant, audit_id=audit_id, at=self.now, **one
+                )
+            )
+        self.connection.execute(
+            update(t.tenants)
+            .where(c.tenant_id == self.tenant)
+            .values(event_seq=seq, entry_seq=entry_id, audit_seq=audit_id)
+        )
+        self._transaction.commit()
+        self._committed = True
