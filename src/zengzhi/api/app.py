@@ -12,6 +12,8 @@ from zengzhi.api import errors
 from zengzhi.api.routes import audit, catalog, members, orders, pools, tenants, withdrawals
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import JobRunner
+from zengzhi.service.settings import Settings
+from zengzhi.store.database import Database
 
 
 def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
@@ -49,3 +51,13 @@ def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
         return {"status": "ok"}
 
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app as configured by ZENGZHI_* variables, for a process manager:
+    `uvicorn zengzhi.api.app:from_environment --factory --workers 4`.
+    The schema must be current (`zengzhi db upgrade`)."""
+    settings = Settings()
+    settings.session_secret()
+    context = Context(Database(settings.database_url), settings)
+    return create_app(context, run_jobs=settings.run_jobs)

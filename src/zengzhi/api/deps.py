@@ -5,10 +5,12 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import AfterValidator
 
 from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.engine.config import ID_PATTERN, printable
 from zengzhi.service.auth import Principal
 from zengzhi.service.base import Context
 from zengzhi.service.tenants import authenticate
@@ -50,6 +52,15 @@ def require_admin(
         raise DomainError(ErrorCode.UNAUTHORIZED, "a valid X-Admin-Token is required")
 
 
+PathId = Annotated[str, Path(pattern=ID_PATTERN, description="an id: letters, digits, _.:@-")]
+Username = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.@-]{1,100}$")]
+KeyId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$", description="the API key's id")]
+Status = Annotated[str | None, Query(pattern=r"^[a-z_]{1,20}$")]
+Search = Annotated[
+    str | None,
+    Query(max_length=64, description="the start of an id or phone"),
+    AfterValidator(lambda text: None if text is None else printable(text)),
+]
 Limit = Annotated[int, Query(ge=1, le=500, description="how many to return")]
-After = Annotated[str | None, Query(max_length=128, description="continue after this id")]
-Before = Annotated[int | None, Query(ge=1, description="continue before this number")]
+After = Annotated[str | None, Query(pattern=ID_PATTERN, description="continue after this id")]
+Before = Annotated[int | None, Query(ge=1, le=2**62, description="continue before this number")]

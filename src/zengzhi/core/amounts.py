@@ -47,8 +47,14 @@ def decimal_to_minor(number: Decimal, scale: int, field: str) -> int:
 _PLAIN = re.compile(r"\s*(-?)(\d{1,30})(?:\.(\d{1,30}))?\s*")
 
 
+# No single amount is a trillion yuan or points or more: past that, input is a mistake
+# (and sums of such amounts would not fit the database's 64-bit columns).
+LARGEST = 10**12
+
+
 def parse_minor(value: object, scale: int, field: str) -> int:
     """Minor units from exact decimal input (fast for plain strings like "1234.50")."""
+    minor = None
     if type(value) is str:
         plain = _PLAIN.fullmatch(value)
         if plain is not None:
@@ -57,8 +63,12 @@ def parse_minor(value: object, scale: int, field: str) -> int:
             if len(fraction) > scale and fraction[scale:].strip("0"):
                 raise invalid(field, f"{value.strip()} has more than {scale} decimal places")
             minor = int(whole + fraction[:scale].ljust(scale, "0"))
-            return -minor if sign else minor
-    return decimal_to_minor(to_decimal(value, field), scale, field)
+            minor = -minor if sign else minor
+    if minor is None:
+        minor = decimal_to_minor(to_decimal(value, field), scale, field)
+    if abs(minor) >= LARGEST * 10**scale:
+        raise invalid(field, f"must be less than {LARGEST:,} in size")
+    return minor
 
 
 def minor_to_decimal(minor: int, scale: int) -> Decimal:
@@ -182,6 +192,8 @@ class Ratio:
 
     def __init__(self, value: Exact, field: str = "ratio") -> None:
         number = to_decimal(value, field)
+        if abs(number) >= LARGEST or number.as_tuple().exponent < -12:  # type: ignore[operator]
+            raise invalid(field, "must be less than a trillion, with at most 12 decimals")
         fraction = Fraction(number)
         if fraction < 0:
             raise invalid(field, f"must not be negative, got {value}")
@@ -241,7 +253,10 @@ class Price:
 
     @classmethod
     def of_yuan(cls, value: Exact, field: str = "price") -> Price:
-        fraction = Fraction(to_decimal(value, field))
+        number = to_decimal(value, field)
+        if abs(number) >= LARGEST or number.as_tuple().exponent < -12:  # type: ignore[operator]
+            raise invalid(field, "must be less than a trillion, with at most 12 decimals")
+        fraction = Fraction(number)
         if fraction <= 0:
             raise invalid(field, f"must be greater than 0, got {value}")
         # yuan per point = (fen / 100) / (units / 10_000) = 100 × fen / units

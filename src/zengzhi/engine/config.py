@@ -36,7 +36,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from zengzhi.core.amounts import Ratio, Yuan, to_decimal
@@ -46,8 +46,22 @@ from zengzhi.rules.pool import PoolParams
 
 DEFAULT_POOL = "main"
 
-_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$"
-Id = Annotated[str, Field(pattern=_ID_PATTERN)]
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$"
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+def printable(value: str) -> str:
+    """Free text may be any language, but no control characters (NUL breaks databases)."""
+    if any(ord(character) < 32 or 127 <= ord(character) < 160 for character in value):
+        raise invalid("text", "must not contain control characters")
+    return value
+
+
+# Free-text fields, by length.
+Region = Annotated[str, Field(max_length=64), AfterValidator(printable)]
+Label = Annotated[str, Field(max_length=100), AfterValidator(printable)]
+Name = Annotated[str, Field(max_length=200), AfterValidator(printable)]
+Note = Annotated[str, Field(max_length=500), AfterValidator(printable)]
 
 
 def _exact(value: object) -> object:

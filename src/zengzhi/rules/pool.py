@@ -47,6 +47,8 @@ class PoolParams:
             raise invalid("sell_fee", f"must be below 1 (got {self.sell_fee})")
         if self.exit_multiple is not None and self.exit_multiple.num == 0:
             raise invalid("exit_multiple", "must be greater than 0 (leave it out for no exit)")
+        if self.exit_multiple is not None and self.exit_multiple.fraction > 100:
+            raise invalid("exit_multiple", "must be at most 100")
         if self.min_sell_points < 0:
             raise invalid("min_sell_points", "must not be negative")
 

@@ -14,7 +14,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, delete, insert, select
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.engine.config import Exact, Id, ProductConfig, StoreConfig, TenantConfig
+from zengzhi.engine.config import Exact, Id, Name, ProductConfig, Region, StoreConfig, TenantConfig
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, query
 from zengzhi.store import tables as t
@@ -30,7 +30,7 @@ class ZoneIn(BaseModel):
     completion_delay_seconds: int = Field(default=0, ge=0, le=365 * 86_400)
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
-    modes: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    modes: dict[Id, dict[Id, Name | int | bool]] = Field(default_factory=dict)
 
 
 class ZoneView(ZoneIn):
@@ -40,7 +40,7 @@ class ZoneView(ZoneIn):
 class ProductIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, max_length=200)
+    name: Name | None = None
     price: Exact
     cost: Exact = "0"
     distribution: Exact = "0"
@@ -57,16 +57,16 @@ class ProductView(ProductIn):
 class StoreIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, max_length=200)
+    name: Name | None = None
     owner: Id | None = None
     recruiter: Id | None = None
-    region: str | None = Field(default=None, max_length=64)
+    region: Region | None = None
     commission_rate: Exact
     platform_rate: Exact = "0"
     distribution_rate: Exact = "0"
     zone: Id | None = None
     pool: Id | None = None
-    settlement_account: str | None = Field(default=None, max_length=200)
+    settlement_account: Name | None = None
 
 
 class StoreView(StoreIn):

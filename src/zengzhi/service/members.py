@@ -12,7 +12,7 @@ from zengzhi.core import accounts
 from zengzhi.core.amounts import Price, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Sell
-from zengzhi.engine.config import DEFAULT_POOL, Exact, Id
+from zengzhi.engine.config import DEFAULT_POOL, Exact, Id, Name, Region
 from zengzhi.engine.views import percent
 from zengzhi.engine.wire import points as parse_points
 from zengzhi.rules.pool import Position, cap_left_scaled, progress, threshold
@@ -29,9 +29,9 @@ class NewMember(BaseModel):
 
     id: Id
     phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 -]{3,32}$")
-    name: str | None = Field(default=None, max_length=200)
+    name: Name | None = None
     referrer: Id | None = None
-    region: str | None = Field(default=None, max_length=64)
+    region: Region | None = None
     real_name_verified: bool = False
 
 
@@ -39,8 +39,8 @@ class MemberChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 -]{3,32}$")
-    name: str | None = Field(default=None, max_length=200)
-    region: str | None = Field(default=None, max_length=64)
+    name: Name | None = None
+    region: Region | None = None
     real_name_verified: bool | None = None
 
 

@@ -19,7 +19,7 @@ from zengzhi.core.amounts import Price, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Configure, OpenPool, Subsidy
 from zengzhi.core.ledger import CNY
-from zengzhi.engine.config import Exact, Id
+from zengzhi.engine.config import Exact, Id, Note
 from zengzhi.engine.wire import yuan
 from zengzhi.rules.pool import PoolParams, PoolState, balance_and_points
 from zengzhi.service.auth import Permission, Principal
@@ -211,7 +211,7 @@ class SubsidyRequest(BaseModel):
 
     id: Id = Field(description="the request's own id: a repeat applies once")
     amount: Exact
-    reason: str | None = Field(default=None, max_length=500)
+    reason: Note | None = None
 
 
 def subsidize(

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from zengzhi.core.amounts import Ratio, Yuan
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.engine.config import Id
+from zengzhi.engine.config import Id, Label, Name
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
@@ -57,9 +57,9 @@ class NewTenant(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: Id
-    name: str = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1)
     owner: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
-    password: str = Field(min_length=10, max_length=200)
+    password: Name = Field(min_length=10)
 
 
 def create_tenant(context: Context, request: NewTenant) -> TenantView:
@@ -153,7 +153,7 @@ class NewUser(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     username: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
-    password: str = Field(min_length=10, max_length=200)
+    password: Name = Field(min_length=10)
     role: Role
 
 
@@ -169,7 +169,7 @@ class UserChange(BaseModel):
 
     role: Role | None = None
     disabled: bool | None = None
-    password: str | None = Field(default=None, min_length=10, max_length=200)
+    password: Name | None = Field(default=None, min_length=10)
 
 
 def _user_view(row: object) -> UserView:
@@ -265,7 +265,7 @@ def change_user(
 class NewApiKey(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100)
+    name: Label = Field(min_length=1)
     role: Role = Role.INTEGRATOR
 
 
@@ -349,8 +349,8 @@ class Login(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     tenant: Id
-    username: str = Field(min_length=1, max_length=100)
-    password: str = Field(min_length=1, max_length=200)
+    username: Label = Field(min_length=1)
+    password: Name = Field(min_length=1)
 
 
 class Session(BaseModel):

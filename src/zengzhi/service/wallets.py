@@ -18,7 +18,7 @@ from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import PayWithdrawal, RejectWithdrawal, Withdraw
 from zengzhi.core.ledger import CNY
-from zengzhi.engine.config import Exact, Id
+from zengzhi.engine.config import Exact, Id, Note
 from zengzhi.engine.wire import yuan
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, once, query
@@ -129,7 +129,7 @@ class WithdrawalRequest(BaseModel):
 class WithdrawalDecision(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str | None = Field(default=None, max_length=500)
+    reason: Note | None = None
 
 
 class WithdrawalView(BaseModel):

@@ -62,7 +62,7 @@ class Database:
             except DBAPIError as error:
                 if not is_retryable(error) or attempt == attempts - 1:
                     raise
-                time.sleep(min(0.2, 0.005 * 2**attempt))
+                time.sleep(min(200, 5 * 2**attempt) / 1000)  # milliseconds of back-off
         raise AssertionError("unreachable")
 
     def dispose(self) -> None:

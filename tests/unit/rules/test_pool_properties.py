@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -95,7 +96,7 @@ def event_for(op: Op, n: int, tenant: Tenant, orders: list[str]) -> object:
     if op.kind == "import":
         return ImportBalance(event_id, op.member, op.pool, op.amount, op.amount * op.share // 100)
     change: dict[str, object] = [
-        {"exit_multiple": None if op.flag else str(Ratio(str(1 + op.share / 25)).decimal)},
+        {"exit_multiple": None if op.flag else str(1 + Decimal(op.share) / 25)},
         {"mint_ratio": f"0.{op.share % 100:02d}"},
         {"sell_fee": f"0.{op.share % 100:02d}"},
         {"minting_enabled": op.flag},

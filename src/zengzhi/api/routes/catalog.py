@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from zengzhi.api.deps import After, ContextDep, Limit, PrincipalDep
+from zengzhi.api.deps import After, ContextDep, Limit, PathId, PrincipalDep
 from zengzhi.service import catalog
 from zengzhi.service.catalog import ProductIn, ProductView, StoreIn, StoreView, ZoneIn, ZoneView
 
@@ -13,12 +13,14 @@ router = APIRouter(prefix="/v1", tags=["catalogue"])
 
 
 @router.put("/zones/{zone_id}", response_model=ZoneView)
-def put_zone(context: ContextDep, principal: PrincipalDep, zone_id: str, body: ZoneIn) -> BaseModel:
+def put_zone(
+    context: ContextDep, principal: PrincipalDep, zone_id: PathId, body: ZoneIn
+) -> BaseModel:
     return catalog.put_item(context, principal, "zone", zone_id, body)
 
 
 @router.get("/zones/{zone_id}", response_model=ZoneView)
-def get_zone(context: ContextDep, principal: PrincipalDep, zone_id: str) -> BaseModel:
+def get_zone(context: ContextDep, principal: PrincipalDep, zone_id: PathId) -> BaseModel:
     return catalog.get_item(context, principal, "zone", zone_id)
 
 
@@ -31,14 +33,14 @@ def list_zones(
 
 @router.put("/products/{product_id}", response_model=ProductView)
 def put_product(
-    context: ContextDep, principal: PrincipalDep, product_id: str, body: ProductIn
+    context: ContextDep, principal: PrincipalDep, product_id: PathId, body: ProductIn
 ) -> BaseModel:
     """A product and its split: amounts adding up to the price, or all "30%" shares."""
     return catalog.put_item(context, principal, "product", product_id, body)
 
 
 @router.get("/products/{product_id}", response_model=ProductView)
-def get_product(context: ContextDep, principal: PrincipalDep, product_id: str) -> BaseModel:
+def get_product(context: ContextDep, principal: PrincipalDep, product_id: PathId) -> BaseModel:
     return catalog.get_item(context, principal, "product", product_id)
 
 
@@ -51,14 +53,14 @@ def list_products(
 
 @router.put("/stores/{store_id}", response_model=StoreView)
 def put_store(
-    context: ContextDep, principal: PrincipalDep, store_id: str, body: StoreIn
+    context: ContextDep, principal: PrincipalDep, store_id: PathId, body: StoreIn
 ) -> BaseModel:
     """A local-life store: its commission rate, owner and recruiter."""
     return catalog.put_item(context, principal, "store", store_id, body)
 
 
 @router.get("/stores/{store_id}", response_model=StoreView)
-def get_store(context: ContextDep, principal: PrincipalDep, store_id: str) -> BaseModel:
+def get_store(context: ContextDep, principal: PrincipalDep, store_id: PathId) -> BaseModel:
     return catalog.get_item(context, principal, "store", store_id)
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
-from zengzhi.api.deps import After, Before, ContextDep, Limit, PrincipalDep
+from zengzhi.api.deps import After, Before, ContextDep, Limit, PathId, PrincipalDep, Search
 from zengzhi.service import members, wallets
 from zengzhi.service.members import (
     MemberChange,
@@ -29,7 +29,7 @@ def create_member(context: ContextDep, principal: PrincipalDep, body: NewMember)
 def search(
     context: ContextDep,
     principal: PrincipalDep,
-    q: Annotated[str | None, Query(max_length=64, description="start of an id or a phone")] = None,
+    q: Search = None,
     limit: Limit = 50,
     after: After = None,
 ) -> list[MemberView]:
@@ -37,32 +37,34 @@ def search(
 
 
 @router.get("/{member_id}", response_model=MemberView)
-def get_member(context: ContextDep, principal: PrincipalDep, member_id: str) -> MemberView:
+def get_member(context: ContextDep, principal: PrincipalDep, member_id: PathId) -> MemberView:
     return members.get_member(context, principal, member_id)
 
 
 @router.patch("/{member_id}", response_model=MemberView)
 def change_member(
-    context: ContextDep, principal: PrincipalDep, member_id: str, body: MemberChange
+    context: ContextDep, principal: PrincipalDep, member_id: PathId, body: MemberChange
 ) -> MemberView:
     return members.change_member(context, principal, member_id, body)
 
 
 @router.get("/{member_id}/positions", response_model=list[PositionView], tags=["points"])
-def positions(context: ContextDep, principal: PrincipalDep, member_id: str) -> list[PositionView]:
+def positions(
+    context: ContextDep, principal: PrincipalDep, member_id: PathId
+) -> list[PositionView]:
     return members.member_positions(context, principal, member_id)
 
 
 @router.post("/{member_id}/sell", tags=["points"])
 def sell(
-    context: ContextDep, principal: PrincipalDep, member_id: str, body: SellRequest
+    context: ContextDep, principal: PrincipalDep, member_id: PathId, body: SellRequest
 ) -> dict[str, Any]:
     """Sell points (or "all") at the pool's price, less the sell fee, into the wallet."""
     return members.sell(context, principal, member_id, body)
 
 
 @router.get("/{member_id}/wallet", response_model=WalletView, tags=["wallets"])
-def wallet(context: ContextDep, principal: PrincipalDep, member_id: str) -> WalletView:
+def wallet(context: ContextDep, principal: PrincipalDep, member_id: PathId) -> WalletView:
     return wallets.wallet(context, principal, member_id)
 
 
@@ -70,7 +72,7 @@ def wallet(context: ContextDep, principal: PrincipalDep, member_id: str) -> Wall
 def wallet_history(
     context: ContextDep,
     principal: PrincipalDep,
-    member_id: str,
+    member_id: PathId,
     limit: Limit = 50,
     before: Before = None,
 ) -> list[Movement]:
@@ -79,7 +81,7 @@ def wallet_history(
 
 @router.post("/{member_id}/withdrawals", status_code=201, tags=["wallets"])
 def request_withdrawal(
-    context: ContextDep, principal: PrincipalDep, member_id: str, body: WithdrawalRequest
+    context: ContextDep, principal: PrincipalDep, member_id: PathId, body: WithdrawalRequest
 ) -> dict[str, Any]:
     """The amount is held out of the wallet at once; finance approves and pays it."""
     return wallets.request_withdrawal(context, principal, member_id, body)

@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from zengzhi.api.deps import After, ContextDep, Limit, PrincipalDep
+from zengzhi.api.deps import After, ContextDep, Limit, PathId, PrincipalDep, Status
+from zengzhi.engine.config import ID_PATTERN
 from zengzhi.service import orders
 from zengzhi.service.orders import NewOrder, OrderView
 
@@ -30,8 +31,8 @@ def create_order(
 def list_orders(
     context: ContextDep,
     principal: PrincipalDep,
-    member: Annotated[str | None, Query(max_length=128)] = None,
-    status: Annotated[str | None, Query(max_length=20)] = None,
+    member: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    status: Status = None,
     limit: Limit = 50,
     after: After = None,
 ) -> list[OrderView]:
@@ -39,34 +40,34 @@ def list_orders(
 
 
 @router.get("/{order_id}", response_model=OrderView)
-def get_order(context: ContextDep, principal: PrincipalDep, order_id: str) -> OrderView:
+def get_order(context: ContextDep, principal: PrincipalDep, order_id: PathId) -> OrderView:
     return orders.get_order(context, principal, order_id)
 
 
 @router.post("/{order_id}/pay", response_model=OrderView)
-def pay(context: ContextDep, principal: PrincipalDep, order_id: str) -> OrderView:
+def pay(context: ContextDep, principal: PrincipalDep, order_id: PathId) -> OrderView:
     """Paid; it completes when the return window passes (at once when it is 0)."""
     return orders.pay(context, principal, order_id)
 
 
 @router.post("/{order_id}/complete", response_model=OrderView)
-def complete(context: ContextDep, principal: PrincipalDep, order_id: str) -> OrderView:
+def complete(context: ContextDep, principal: PrincipalDep, order_id: PathId) -> OrderView:
     """The buyer confirmed receipt: points are minted now."""
     return orders.complete(context, principal, order_id)
 
 
 @router.post("/{order_id}/cancel", response_model=OrderView)
-def cancel(context: ContextDep, principal: PrincipalDep, order_id: str) -> OrderView:
+def cancel(context: ContextDep, principal: PrincipalDep, order_id: PathId) -> OrderView:
     return orders.cancel(context, principal, order_id)
 
 
 @router.post("/{order_id}/refund", response_model=OrderView)
-def refund(context: ContextDep, principal: PrincipalDep, order_id: str) -> OrderView:
+def refund(context: ContextDep, principal: PrincipalDep, order_id: PathId) -> OrderView:
     """Refunded before completion: nothing had happened."""
     return orders.refund(context, principal, order_id)
 
 
 @router.post("/{order_id}/reverse", response_model=OrderView)
-def reverse(context: ContextDep, principal: PrincipalDep, order_id: str) -> OrderView:
+def reverse(context: ContextDep, principal: PrincipalDep, order_id: PathId) -> OrderView:
     """Refunded after completion: its points are taken back (or owed)."""
     return orders.reverse(context, principal, order_id)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
-from zengzhi.api.deps import Before, ContextDep, Limit, PrincipalDep
+from zengzhi.api.deps import Before, ContextDep, Limit, PathId, PrincipalDep
+from zengzhi.engine.config import Note
 from zengzhi.service import pools
 from zengzhi.service.pools import (
     NewPool,
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/v1", tags=["pools"])
 class Reason(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str | None = Field(default=None, max_length=500)
+    reason: Note | None = None
 
 
 @router.post("/pools", status_code=201, response_model=PoolView)
@@ -38,13 +39,13 @@ def list_pools(context: ContextDep, principal: PrincipalDep) -> list[PoolView]:
 
 
 @router.get("/pools/{pool_id}", response_model=PoolView)
-def get_pool(context: ContextDep, principal: PrincipalDep, pool_id: str) -> PoolView:
+def get_pool(context: ContextDep, principal: PrincipalDep, pool_id: PathId) -> PoolView:
     return pools.get_pool(context, principal, pool_id)
 
 
 @router.patch("/pools/{pool_id}", response_model=PoolView)
 def configure_pool(
-    context: ContextDep, principal: PrincipalDep, pool_id: str, body: PoolParamsIn
+    context: ContextDep, principal: PrincipalDep, pool_id: PathId, body: PoolParamsIn
 ) -> PoolView:
     """New parameters from now on; a new exit multiple applies to every position."""
     return pools.configure_pool(context, principal, pool_id, body)
@@ -52,7 +53,7 @@ def configure_pool(
 
 @router.post("/pools/{pool_id}/pause", response_model=PoolView)
 def pause(
-    context: ContextDep, principal: PrincipalDep, pool_id: str, body: Reason | None = None
+    context: ContextDep, principal: PrincipalDep, pool_id: PathId, body: Reason | None = None
 ) -> PoolView:
     """Stop minting points; contributions keep flowing in."""
     return pools.pause(context, principal, pool_id, True, body.reason if body else None)
@@ -60,14 +61,14 @@ def pause(
 
 @router.post("/pools/{pool_id}/resume", response_model=PoolView)
 def resume(
-    context: ContextDep, principal: PrincipalDep, pool_id: str, body: Reason | None = None
+    context: ContextDep, principal: PrincipalDep, pool_id: PathId, body: Reason | None = None
 ) -> PoolView:
     return pools.pause(context, principal, pool_id, False, body.reason if body else None)
 
 
 @router.post("/pools/{pool_id}/subsidies")
 def subsidize(
-    context: ContextDep, principal: PrincipalDep, pool_id: str, body: SubsidyRequest
+    context: ContextDep, principal: PrincipalDep, pool_id: PathId, body: SubsidyRequest
 ) -> dict[str, Any]:
     return pools.subsidize(context, principal, pool_id, body)
 
@@ -76,7 +77,7 @@ def subsidize(
 def history(
     context: ContextDep,
     principal: PrincipalDep,
-    pool_id: str,
+    pool_id: PathId,
     limit: Limit = 100,
     before: Before = None,
 ) -> list[PricePoint]:

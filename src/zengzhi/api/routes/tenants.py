@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Depends
 
-from zengzhi.api.deps import ContextDep, PrincipalDep, require_admin
+from zengzhi.api.deps import ContextDep, KeyId, PrincipalDep, Username, require_admin
 from zengzhi.service import tenants
 from zengzhi.service.tenants import (
     ApiKeyView,
@@ -60,7 +58,7 @@ def list_users(context: ContextDep, principal: PrincipalDep) -> list[UserView]:
 
 @router.patch("/users/{username}", response_model=UserView, tags=["users"])
 def change_user(
-    context: ContextDep, principal: PrincipalDep, username: str, body: UserChange
+    context: ContextDep, principal: PrincipalDep, username: Username, body: UserChange
 ) -> UserView:
     return tenants.change_user(context, principal, username, body)
 
@@ -77,7 +75,5 @@ def list_api_keys(context: ContextDep, principal: PrincipalDep) -> list[ApiKeyVi
 
 
 @router.delete("/api-keys/{key_id}", response_model=ApiKeyView, tags=["users"])
-def revoke_api_key(
-    context: ContextDep, principal: PrincipalDep, key_id: Annotated[str, "the key id"]
-) -> ApiKeyView:
+def revoke_api_key(context: ContextDep, principal: PrincipalDep, key_id: KeyId) -> ApiKeyView:
     return tenants.revoke_api_key(context, principal, key_id)

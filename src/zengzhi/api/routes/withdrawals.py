@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from zengzhi.api.deps import After, ContextDep, Limit, PrincipalDep
+from zengzhi.api.deps import After, ContextDep, Limit, PathId, PrincipalDep, Status
+from zengzhi.engine.config import ID_PATTERN
 from zengzhi.service import wallets
 from zengzhi.service.wallets import WithdrawalDecision, WithdrawalView
 
@@ -17,8 +18,8 @@ router = APIRouter(prefix="/v1/withdrawals", tags=["wallets"])
 def list_withdrawals(
     context: ContextDep,
     principal: PrincipalDep,
-    status: Annotated[str | None, Query(max_length=20)] = None,
-    member: Annotated[str | None, Query(max_length=128)] = None,
+    status: Status = None,
+    member: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     limit: Limit = 50,
     after: After = None,
 ) -> list[WithdrawalView]:
@@ -27,13 +28,13 @@ def list_withdrawals(
 
 @router.get("/{withdrawal_id}", response_model=WithdrawalView)
 def get_withdrawal(
-    context: ContextDep, principal: PrincipalDep, withdrawal_id: str
+    context: ContextDep, principal: PrincipalDep, withdrawal_id: PathId
 ) -> WithdrawalView:
     return wallets.get_withdrawal(context, principal, withdrawal_id)
 
 
 @router.post("/{withdrawal_id}/approve", response_model=WithdrawalView)
-def approve(context: ContextDep, principal: PrincipalDep, withdrawal_id: str) -> WithdrawalView:
+def approve(context: ContextDep, principal: PrincipalDep, withdrawal_id: PathId) -> WithdrawalView:
     return wallets.approve(context, principal, withdrawal_id)
 
 
@@ -41,7 +42,7 @@ def approve(context: ContextDep, principal: PrincipalDep, withdrawal_id: str) ->
 def reject(
     context: ContextDep,
     principal: PrincipalDep,
-    withdrawal_id: str,
+    withdrawal_id: PathId,
     body: WithdrawalDecision | None = None,
 ) -> WithdrawalView:
     """The held amount goes back to the member's wallet."""
@@ -49,6 +50,8 @@ def reject(
 
 
 @router.post("/{withdrawal_id}/paid", response_model=WithdrawalView)
-def mark_paid(context: ContextDep, principal: PrincipalDep, withdrawal_id: str) -> WithdrawalView:
+def mark_paid(
+    context: ContextDep, principal: PrincipalDep, withdrawal_id: PathId
+) -> WithdrawalView:
     """Finance paid it (the manual payout adapter)."""
     return wallets.mark_paid(context, principal, withdrawal_id)

@@ -1,0 +1,210 @@
+"""The service under test, on SQLite and on a real PostgreSQL.
+
+Every test that asks for `context` (or `api`) runs twice, once per database. The
+PostgreSQL database is made fresh for the session on the server named by
+ZENGZHI_TEST_POSTGRES_URL (default: this project's machines' 127.0.0.1:5432, user
+postgres); if it cannot be reached the tests fail, they are not skipped. Each test works
+in a tenant of its own, so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import secrets
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from zengzhi.api.app import create_app
+from zengzhi.service.base import Context
+from zengzhi.service.settings import Settings
+from zengzhi.service.tenants import NewTenant, create_tenant
+from zengzhi.store.database import Database
+from zengzhi.store.migrate import upgrade
+
+POSTGRES_ADMIN = os.environ.get(
+    "ZENGZHI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+SECRET = SecretStr(secrets.token_urlsafe(40))
+PASSWORD = "correct horse battery staple"
+
+
+class Clock:
+    """A clock the tests move by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    name = f"zengzhi_test_{secrets.token_hex(4)}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # no skipping: CI must have PostgreSQL
+        pytest.fail(f"PostgreSQL at {POSTGRES_ADMIN} is needed for these tests: {error}")
+    url = make_url(POSTGRES_ADMIN).set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'zengzhi.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture(scope="session")
+def database(database_url: str) -> Iterator[Database]:
+    database = Database(database_url)
+    upgrade(database.writer)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def context(database: Database, clock: Clock) -> Context:
+    settings = Settings(
+        database_url=database.url,
+        secret_key=SECRET,
+        admin_token=SECRET,
+        session_minutes=366 * 24 * 60,
+    )
+    return Context(database, settings, clock)
+
+
+_tenants = itertools.count(1)
+
+
+def new_tenant(context: Context, prefix: str = "t") -> str:
+    tenant = f"{prefix}{next(_tenants)}-{secrets.token_hex(3)}"
+    create_tenant(
+        context, NewTenant(id=tenant, name=f"Tenant {tenant}", owner="owner", password=PASSWORD)
+    )
+    return tenant
+
+
+class Api:
+    """An HTTP client signed in as one tenant's owner (or with another token)."""
+
+    def __init__(self, client: TestClient, tenant: str, token: str) -> None:
+        self.client = client
+        self.tenant = tenant
+        self.token = token
+
+    def _headers(self, token: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token or self.token}"}
+
+    def get(self, path: str, token: str | None = None, **params: Any) -> httpx.Response:
+        return self.client.get(path, headers=self._headers(token), params=params)
+
+    def post(self, path: str, body: Any = None, token: str | None = None) -> httpx.Response:
+        return self.client.post(path, headers=self._headers(token), json=body)
+
+    def put(self, path: str, body: Any, token: str | None = None) -> httpx.Response:
+        return self.client.put(path, headers=self._headers(token), json=body)
+
+    def patch(self, path: str, body: Any, token: str | None = None) -> httpx.Response:
+        return self.client.patch(path, headers=self._headers(token), json=body)
+
+    def delete(self, path: str, token: str | None = None) -> httpx.Response:
+        return self.client.delete(path, headers=self._headers(token))
+
+    def ok(self, response: httpx.Response) -> Any:
+        assert response.status_code < 300, (response.status_code, response.text)
+        return response.json()
+
+    def as_role(self, role: str) -> str:
+        """A session token of a new user with `role` (or an API key for integrators)."""
+        if role == "integrator":
+            return str(self.ok(self.post("/v1/api-keys", {"name": "shop"}))["token"])
+        username = f"{role}-{secrets.token_hex(3)}"
+        self.ok(self.post("/v1/users", {"username": username, "password": PASSWORD, "role": role}))
+        return login(self.client, self.tenant, username)
+
+    # a few calls nearly every test makes
+    def member(self, member: str, **fields: Any) -> Any:
+        return self.ok(self.post("/v1/members", {"id": member, **fields}))
+
+    def pool(self, pool: str = "main", **params: Any) -> Any:
+        return self.ok(self.post("/v1/pools", {"id": pool, **params}))
+
+    def completed_order(
+        self,
+        order: str,
+        member: str,
+        amount: str = "1000.00",
+        contribution: str = "300.00",
+        **more: Any,
+    ) -> Any:
+        self.ok(
+            self.post(
+                "/v1/orders",
+                {
+                    "id": order,
+                    "member": member,
+                    "amount": amount,
+                    "contribution": contribution,
+                    **more,
+                },
+            )
+        )
+        self.ok(self.post(f"/v1/orders/{order}/pay"))
+        return self.ok(self.post(f"/v1/orders/{order}/complete"))
+
+
+def login(client: TestClient, tenant: str, username: str = "owner") -> str:
+    response = client.post(
+        "/v1/auth/login", json={"tenant": tenant, "username": username, "password": PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["token"])
+
+
+@pytest.fixture
+def client(context: Context) -> Iterator[TestClient]:
+    with TestClient(create_app(context), raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture
+def api(client: TestClient, context: Context) -> Api:
+    tenant = new_tenant(context)
+    return Api(client, tenant, login(client, tenant))
+
+
+@pytest.fixture
+def other(client: TestClient, context: Context) -> Api:
+    """A second tenant, for isolation tests."""
+    tenant = new_tenant(context, "other")
+    return Api(client, tenant, login(client, tenant))
+
+
+def here() -> Path:
+    return Path(__file__).parent

@@ -1,0 +1,123 @@
+"""Who may do what: roles on every mutating call, API keys, sessions."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from tests.service.conftest import PASSWORD, Api, Clock
+from zengzhi.service.base import Context
+from zengzhi.store import tables as t
+
+# A mutating call and the roles allowed to make it (the owner may do everything).
+CALLS: list[tuple[str, str, object, set[str]]] = [
+    ("POST", "/v1/pools", {"id": "p2"}, {"operator"}),
+    ("PATCH", "/v1/pools/main", {"sell_fee": "0.1"}, {"operator"}),
+    ("POST", "/v1/pools/main/pause", None, {"operator"}),
+    ("POST", "/v1/pools/main/resume", None, {"operator"}),
+    ("POST", "/v1/pools/main/subsidies", {"id": "x9", "amount": "1.00"}, {"finance"}),
+    ("PUT", "/v1/products/p", {"price": "10", "contribution": "10"}, {"operator"}),
+    ("PUT", "/v1/stores/s", {"commission_rate": "0.1"}, {"operator"}),
+    ("PUT", "/v1/zones/z", {}, {"operator"}),
+    ("PUT", "/v1/tenant/settings", {}, {"operator"}),
+    ("POST", "/v1/members", {"id": "m9"}, {"support", "integrator"}),
+    ("PATCH", "/v1/members/m1", {"name": "x"}, {"support", "integrator"}),
+    (
+        "POST",
+        "/v1/orders",
+        {"id": "o9", "member": "m1", "amount": "1", "contribution": "0"},
+        {"integrator"},
+    ),
+    ("POST", "/v1/orders/o1/reverse", None, {"integrator"}),
+    ("POST", "/v1/members/m1/sell", {"id": "s9", "points": "1"}, {"integrator"}),
+    ("POST", "/v1/members/m1/withdrawals", {"id": "w9", "amount": "1.00"}, {"integrator"}),
+    ("POST", "/v1/withdrawals/w1/approve", None, {"finance"}),
+    ("POST", "/v1/withdrawals/w1/reject", None, {"finance"}),
+    ("POST", "/v1/users", {"username": "u9", "password": PASSWORD, "role": "viewer"}, set()),
+    ("POST", "/v1/api-keys", {"name": "k"}, set()),
+]
+ROLES = ["operator", "finance", "support", "viewer", "integrator"]
+
+
+def test_every_mutating_call_checks_the_role(api: Api) -> None:
+    api.pool(exit_multiple="2")
+    api.member("m1")
+    api.completed_order("o1", "m1")
+    api.ok(api.post("/v1/pools/main/subsidies", {"id": "x1", "amount": "1700.00"}))
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "10.00"}))
+    tokens = {role: api.as_role(role) for role in ROLES}
+    for method, path, body, allowed in CALLS:
+        for role, token in tokens.items():
+            response = api.client.request(
+                method, path, json=body, headers={"Authorization": f"Bearer {token}"}
+            )
+            if role in allowed:
+                assert response.status_code != 403, (role, method, path, response.text)
+            else:
+                assert response.status_code == 403, (role, method, path, response.text)
+                assert response.json()["code"] == "forbidden"
+    for role, token in tokens.items():  # everybody may read
+        assert api.get("/v1/pools/main", token=token).status_code == 200, role
+
+
+def test_no_credentials_bad_credentials_and_revoked_keys(api: Api) -> None:
+    assert api.client.get("/v1/pools").status_code == 401
+    assert api.get("/v1/pools", token="nonsense").status_code == 401
+    assert api.get("/v1/pools", token=api.token + "x").status_code == 401
+    key = api.ok(api.post("/v1/api-keys", {"name": "shop"}))
+    assert api.get("/v1/pools", token=key["token"]).status_code == 200
+    forged = key["token"][:-4] + "0000"
+    assert api.get("/v1/pools", token=forged).status_code == 401
+    api.ok(api.delete(f"/v1/api-keys/{key['key_id']}"))
+    response = api.get("/v1/pools", token=key["token"])
+    assert response.status_code == 401 and response.json()["code"] == "unauthorized"
+    [listed] = api.ok(api.get("/v1/api-keys"))
+    assert listed["revoked_at"] is not None and listed["token"] is None  # shown once only
+
+
+def test_sign_in_and_sessions(client: TestClient, api: Api, context: Context, clock: Clock) -> None:
+    bad = client.post(
+        "/v1/auth/login",
+        json={"tenant": api.tenant, "username": "owner", "password": "wrong password!"},
+    )
+    assert bad.status_code == 401
+    assert bad.json()["message"] == "unknown tenant, user or password"
+    token = api.as_role("viewer")
+    username = api.ok(api.get("/v1/users"))[-1]["username"]
+    api.ok(api.patch(f"/v1/users/{username}", {"disabled": True}))
+    assert api.get("/v1/pools", token=token).status_code == 401
+    clock.advance(days=400)  # past the session's life
+    assert api.get("/v1/pools").status_code == 401
+
+
+def test_passwords_are_stored_hashed(api: Api, context: Context) -> None:
+    with context.database.read() as connection:
+        stored = connection.execute(
+            select(t.users.c.password_hash).where(t.users.c.tenant_id == api.tenant)
+        ).scalar_one()
+    assert PASSWORD not in stored and stored.startswith("$argon2")
+
+
+@pytest.mark.parametrize("password", ["short", "x" * 9])
+def test_weak_passwords_are_refused(api: Api, password: str) -> None:
+    response = api.post("/v1/users", {"username": "u", "password": password, "role": "viewer"})
+    assert response.status_code == 422 and response.json()["field"] == "password"
+
+
+def test_tenants_are_created_by_the_administrator_only(
+    client: TestClient, context: Context
+) -> None:
+    body = {"id": "new-tenant", "name": "New", "owner": "boss", "password": PASSWORD}
+    assert client.post("/v1/tenants", json=body).status_code == 401
+    assert (
+        client.post("/v1/tenants", json=body, headers={"X-Admin-Token": "wrong" * 10}).status_code
+        == 401
+    )
+    secret = context.settings.admin_token
+    assert secret is not None
+    headers = {"X-Admin-Token": secret.get_secret_value()}
+    made = client.post("/v1/tenants", json={**body, "id": f"new-{id(client)}"}, headers=headers)
+    assert made.status_code == 201
+    again = client.post("/v1/tenants", json={**body, "id": f"new-{id(client)}"}, headers=headers)
+    assert again.status_code == 409

@@ -1,0 +1,53 @@
+"""One error shape, the right status codes, and never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.service.conftest import Api
+from zengzhi.service import pools
+
+
+def test_unknown_routes_methods_and_bodies(api: Api) -> None:
+    missing = api.get("/v1/nothing-here")
+    assert missing.status_code == 404
+    assert missing.json() == {"code": "not_found", "message": "Not Found", "field": None}
+    wrong_method = api.client.delete("/v1/pools", headers={"Authorization": f"Bearer {api.token}"})
+    assert wrong_method.status_code == 405 and set(wrong_method.json()) == {
+        "code",
+        "message",
+        "field",
+    }
+    not_json = api.client.post(
+        "/v1/members",
+        content=b"{not json",
+        headers={"Authorization": f"Bearer {api.token}", "content-type": "application/json"},
+    )
+    assert not_json.status_code == 422
+    assert not_json.json()["field"] == "body"
+    bad_path = api.get("/v1/members/%00")
+    assert bad_path.status_code == 422 and bad_path.json()["field"] == "member_id"
+    bad_text = api.post("/v1/members", {"id": "m1", "name": "a\x00b"})
+    assert bad_text.status_code == 422 and bad_text.json() == {
+        "code": "invalid",
+        "field": "name",
+        "message": "must not contain control characters",
+    }
+
+
+def test_an_unexpected_failure_is_a_plain_500(
+    api: Api, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object) -> object:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(pools, "list_pools", broken)
+    response = api.get("/v1/pools")
+    assert response.status_code == 500
+    assert response.json() == {
+        "code": "internal",
+        "field": None,
+        "message": "something went wrong on our side; it is logged",
+    }
+    assert "secret internals" not in response.text and "Traceback" not in response.text

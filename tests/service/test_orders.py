@@ -1,0 +1,244 @@
+"""The order life cycle through the API (spec 04)."""
+
+from __future__ import annotations
+
+from tests.service.conftest import Api, Clock
+from zengzhi.service.audit import check_ledger, check_replay
+from zengzhi.service.base import Context
+from zengzhi.service.jobs import tick
+
+
+def test_effects_happen_at_completion_only(api: Api) -> None:
+    api.pool(exit_multiple="2")
+    api.ok(api.put("/v1/tenant/settings", {"completion_delay_seconds": 86_400}))
+    api.member("m1")
+    created = api.ok(
+        api.post(
+            "/v1/orders",
+            {"id": "o1", "member": "m1", "amount": "1000.00", "contribution": "300.00"},
+        )
+    )
+    assert created["status"] == "created" and created["points"] == {}
+    assert api.ok(api.get("/v1/pools/main"))["balance"] == "0.00"
+    api.ok(api.post("/v1/orders/o1/pay"))
+    assert api.ok(api.get("/v1/pools/main"))["balance"] == "0.00"  # paid: nothing yet
+    done = api.ok(api.post("/v1/orders/o1/complete"))
+    assert done["status"] == "completed" and done["points"] == {"main": "210.0000"}
+    pool = api.ok(api.get("/v1/pools/main"))
+    assert (pool["balance"], pool["points"], pool["price"]) == ("300.00", "210.0000", "1.4286")
+
+
+def test_the_same_order_twice_is_applied_once(api: Api) -> None:
+    api.pool()
+    api.member("m1")
+    body = {"id": "o1", "member": "m1", "amount": "1000.00", "contribution": "300.00"}
+    first = api.post("/v1/orders", body)
+    again = api.post("/v1/orders", body)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    conflict = api.post("/v1/orders", {**body, "amount": "999.00"})
+    assert conflict.status_code == 409
+    assert conflict.json() == {
+        "code": "conflict",
+        "field": "id",
+        "message": "order 'o1' exists with other contents",
+    }
+    for _ in range(2):
+        api.ok(api.post("/v1/orders/o1/pay"))
+        api.ok(api.post("/v1/orders/o1/complete"))
+    assert api.ok(api.get("/v1/pools/main"))["points"] == "210.0000"
+
+
+def test_products_and_stores_price_the_order(api: Api) -> None:
+    api.pool()
+    api.pool("local", exit_multiple="1.2")
+    api.ok(
+        api.put(
+            "/v1/products/gift",
+            {
+                "price": "1000.00",
+                "cost": "30%",
+                "distribution": "30%",
+                "platform": "10%",
+                "contribution": "30%",
+                "pool": "main",
+            },
+        )
+    )
+    api.ok(
+        api.put(
+            "/v1/stores/noodles",
+            {
+                "commission_rate": "0.20",
+                "platform_rate": "0.02",
+                "distribution_rate": "0.02",
+                "pool": "local",
+            },
+        )
+    )
+    api.member("m1")
+    order = api.ok(
+        api.post(
+            "/v1/orders",
+            {
+                "id": "o1",
+                "member": "m1",
+                "lines": [
+                    {"product": "gift", "quantity": 2},
+                    {"amount": "50.00", "contribution": "5.00"},
+                ],
+            },
+        )
+    )
+    assert order["amount"] == "2050.00"
+    assert [line["contribution"] for line in order["lines"]] == ["600.00", "5.00"]
+    local = api.ok(
+        api.post(
+            "/v1/orders", {"id": "o2", "member": "m1", "store": "noodles", "amount": "1000.00"}
+        )
+    )
+    assert local["lines"][0]["contribution"] == "160.00" and local["lines"][0]["pool"] == "local"
+    for order_id in ("o1", "o2"):
+        api.ok(api.post(f"/v1/orders/{order_id}/pay"))
+        api.ok(api.post(f"/v1/orders/{order_id}/complete"))
+    positions = {p["pool"]: p for p in api.ok(api.get("/v1/members/m1/positions"))}
+    assert positions["local"]["points"] == "112.0000"
+    assert positions["main"]["principal"] == "2050.00"
+    # changing the product now changes future orders only
+    api.ok(api.put("/v1/products/gift", {"price": "2000.00", "contribution": "100%"}))
+    assert api.ok(api.get("/v1/orders/o1"))["lines"][0]["amount"] == "2000.00"
+
+
+def test_the_return_window_and_the_completion_job(api: Api, context: Context, clock: Clock) -> None:
+    api.pool()
+    api.ok(api.put("/v1/tenant/settings", {"completion_delay_seconds": 7 * 86_400}))
+    api.member("m1")
+    api.ok(
+        api.post(
+            "/v1/orders", {"id": "o1", "member": "m1", "amount": "100.00", "contribution": "30.00"}
+        )
+    )
+    paid = api.ok(api.post("/v1/orders/o1/pay"))
+    assert paid["status"] == "paid" and paid["due_at"].startswith("2026-11-28T09:00")
+    tick(context)
+    assert api.ok(api.get("/v1/orders/o1"))["status"] == "paid"  # not yet due
+    clock.advance(days=7)
+    reports = [r for r in tick(context) if r.tenant == api.tenant]
+    assert reports[0].done == 1
+    assert api.ok(api.get("/v1/orders/o1"))["status"] == "completed"
+    assert next(r for r in tick(context) if r.tenant == api.tenant).done == 0  # once
+
+
+def test_cancel_and_refund_before_completion_change_nothing(api: Api) -> None:
+    api.pool()
+    api.ok(api.put("/v1/tenant/settings", {"completion_delay_seconds": 86_400}))
+    api.member("m1")
+    for order_id in ("o1", "o2"):
+        api.ok(
+            api.post(
+                "/v1/orders",
+                {"id": order_id, "member": "m1", "amount": "10.00", "contribution": "3.00"},
+            )
+        )
+    assert api.ok(api.post("/v1/orders/o1/cancel"))["status"] == "cancelled"
+    api.ok(api.post("/v1/orders/o2/pay"))
+    assert api.ok(api.post("/v1/orders/o2/refund"))["status"] == "refunded"
+    assert api.post("/v1/orders/o2/complete").status_code == 409
+    assert api.ok(api.get("/v1/pools/main"))["balance"] == "0.00"
+
+
+def test_reversal_after_completion(api: Api, context: Context) -> None:
+    api.pool()
+    for member in ("m1", "m2"):
+        api.member(member)
+    api.completed_order("o1", "m1")
+    api.completed_order("o2", "m2")
+    price_before = api.ok(api.get("/v1/pools/main"))["price"]
+    reversed_ = api.ok(api.post("/v1/orders/o2/reverse"))
+    assert reversed_["status"] == "reversed" and reversed_["reversed_by"] == "o2"
+    pool = api.ok(api.get("/v1/pools/main"))
+    assert (pool["balance"], pool["points"]) == ("600.00", "210.0000")
+    assert pool["price"] > price_before
+    assert api.ok(api.post("/v1/orders/o2/reverse"))["status"] == "reversed"  # once
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []
+        assert check_replay(connection, api.tenant) == []
+
+
+def test_bad_orders_name_the_field_and_change_nothing(api: Api) -> None:
+    api.pool()
+    api.member("m1")
+    cases = [
+        (
+            {"id": "o1", "member": "m1", "amount": "-5", "contribution": "0"},
+            422,
+            "amount",
+            "must be greater than 0",
+        ),
+        (
+            {"id": "o1", "member": "m1", "amount": "0", "contribution": "0"},
+            422,
+            "amount",
+            "must be greater than 0",
+        ),
+        (
+            {"id": "o1", "member": "ghost", "amount": "5", "contribution": "1"},
+            404,
+            "member",
+            "unknown member 'ghost'",
+        ),
+        ({"id": "o1", "member": "m1", "product": "nope"}, 404, "product", "unknown product 'nope'"),
+        (
+            {"id": "o1", "member": "m1", "amount": "5", "contribution": "1", "pool": "x"},
+            404,
+            "pool",
+            "unknown pool 'x'",
+        ),
+        (
+            {"id": "o1", "member": "m1", "amount": "10", "split": {"cost": "1", "platform": "1"}},
+            422,
+            "split",
+            "the parts add up to 2.00, not the amount 10.00",
+        ),
+        (
+            {"id": "o1", "member": "m1", "amount": 10.5, "contribution": "1"},
+            422,
+            "amount",
+            'must be a decimal string such as "12.50", not a float',
+        ),
+        (
+            {"id": "o1", "member": "m1", "amount": "1.001", "contribution": "1"},
+            422,
+            "amount",
+            "1.001 has more than 2 decimal places",
+        ),
+        (
+            {"id": "o1", "member": "m1", "amount": "5", "contribution": "6"},
+            422,
+            "contribution",
+            "must not exceed the amount",
+        ),
+        (
+            {"id": "o1", "member": "m1", "amount": "5"},
+            422,
+            "contribution",
+            "is required (or give a split, a product or a store)",
+        ),
+        ({"member": "m1", "amount": "5", "contribution": "1"}, 422, "id", "is required"),
+        ({"id": "o 1", "member": "m1", "amount": "5", "contribution": "1"}, 422, "id", None),
+        (
+            {"id": "o1", "member": "m1", "amount": "5", "contribution": "1", "currency": "USD"},
+            422,
+            "currency",
+            "is not a known field",
+        ),
+    ]
+    for body, status, field, message in cases:
+        response = api.post("/v1/orders", body)
+        assert response.status_code == status, (body, response.text)
+        error = response.json()
+        assert set(error) == {"code", "message", "field"}
+        assert error["field"] == field, (body, error)
+        if message is not None:
+            assert error["message"] == message, (body, error)
+    assert api.ok(api.get("/v1/orders")) == []

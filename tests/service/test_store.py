@@ -1,0 +1,66 @@
+"""The schema, the audit and the event log, on both databases."""
+
+from __future__ import annotations
+
+import json
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import update
+from typer.testing import CliRunner
+
+from tests.service.conftest import Api
+from zengzhi.cli import app
+from zengzhi.engine.replay import replay
+from zengzhi.engine.snapshot import snapshot
+from zengzhi.service.audit import event_log
+from zengzhi.service.base import Context
+from zengzhi.store import tables as t
+from zengzhi.store.tables import metadata
+
+
+def test_the_migrations_build_exactly_the_declared_schema(context: Context) -> None:
+    with context.database.writer.connect() as connection:
+        migration = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(migration, metadata) == []
+
+
+def test_audit_finds_a_balance_changed_behind_the_ledger(api: Api, context: Context) -> None:
+    api.pool()
+    api.member("m1")
+    api.completed_order("o1", "m1")
+    runner = CliRunner()
+    url = context.database.url
+    clean = runner.invoke(app, ["audit", "--tenant", api.tenant, "--replay", "--database", url])
+    assert clean.exit_code == 0, clean.stdout
+    assert "no difference (replayed)" in clean.stdout
+    with context.database.write() as connection:
+        connection.execute(
+            update(t.balances)
+            .where(t.balances.c.tenant_id == api.tenant, t.balances.c.account == "pool:main")
+            .values(amount=t.balances.c.amount + 1)
+        )
+    tampered = runner.invoke(app, ["audit", "--tenant", api.tenant, "--database", url])
+    assert tampered.exit_code == 1
+    assert "balance pool:main CNY: kept 300.01, expected 300.00" in tampered.stdout
+
+
+def test_the_event_log_replays_to_the_same_state(api: Api, context: Context) -> None:
+    api.pool(exit_multiple="2")
+    for n in range(1, 5):
+        api.member(f"m{n}")
+        api.completed_order(f"o{n}", f"m{n}")
+    api.ok(api.post("/v1/members/m2/sell", {"id": "s1", "points": "all"}))
+    api.ok(api.post("/v1/pools/main/subsidies", {"id": "x1", "amount": "2500.00"}))
+    api.ok(api.post("/v1/orders/o4/reverse"))
+    runner = CliRunner()
+    printed = runner.invoke(app, ["events", api.tenant, "--database", context.database.url])
+    assert printed.exit_code == 0
+    lines = printed.stdout.splitlines()
+    with context.database.read() as connection:
+        assert lines == event_log(connection, api.tenant)
+    kinds = [json.loads(line)["type"] for line in lines]
+    assert kinds == ["open_pool", "order", "order", "order", "order", "sell", "subsidy", "reverse"]
+    state = snapshot(replay(lines).state)
+    assert state["pool"]["balance"] == api.ok(api.get("/v1/pools/main"))["balance"]
+    assert state["members"]["m1"]["wallet"] == api.ok(api.get("/v1/members/m1/wallet"))["balance"]
