@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from tests.service.conftest import Api, Clock
+import time
+
+from fastapi.testclient import TestClient
+
+from tests.service.conftest import Api, Clock, login, new_tenant
+from zengzhi.api.app import create_app
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import tick
@@ -242,3 +247,56 @@ def test_bad_orders_name_the_field_and_change_nothing(api: Api) -> None:
         if message is not None:
             assert error["message"] == message, (body, error)
     assert api.ok(api.get("/v1/orders")) == []
+
+
+def test_a_batch_of_orders_each_answered_on_its_own(api: Api) -> None:
+    api.pool()
+    api.member("m1")
+    batch = {
+        "pay": True,
+        "orders": [
+            {"id": "b1", "member": "m1", "amount": "1000.00", "contribution": "300.00"},
+            {"id": "b2", "member": "ghost", "amount": "10.00", "contribution": "1.00"},
+            {"id": "b3", "member": "m1", "amount": "1000.00", "contribution": "300.00"},
+        ],
+    }
+    first = api.ok(api.post("/v1/orders/batch", batch))
+    assert [(item["id"], item["outcome"]) for item in first] == [
+        ("b1", "created"),
+        ("b2", "refused"),
+        ("b3", "created"),
+    ]
+    assert first[1]["error"] == {
+        "code": "not_found",
+        "message": "unknown member 'ghost'",
+        "field": "member",
+    }
+    assert first[0]["order"]["status"] == "completed"
+    again = api.ok(api.post("/v1/orders/batch", batch))
+    assert [item["outcome"] for item in again] == ["existing", "refused", "existing"]
+    assert api.ok(api.get("/v1/pools/main"))["points"] == "357.0000"
+
+
+def test_the_server_runs_due_jobs_itself(context: Context, clock: Clock) -> None:
+    fast = Context(
+        context.database, context.settings.model_copy(update={"job_interval_seconds": 0}), clock
+    )
+    tenant = new_tenant(fast)
+    with TestClient(create_app(fast, run_jobs=True)) as client:
+        api = Api(client, tenant, login(client, tenant))
+        api.pool()
+        api.ok(api.put("/v1/tenant/settings", {"completion_delay_seconds": 60}))
+        api.member("m1")
+        api.ok(
+            api.post(
+                "/v1/orders",
+                {"id": "o1", "member": "m1", "amount": "10.00", "contribution": "3.00"},
+            )
+        )
+        api.ok(api.post("/v1/orders/o1/pay"))
+        clock.advance(minutes=2)
+        for _ in range(100):
+            if api.ok(api.get("/v1/orders/o1"))["status"] == "completed":
+                break
+            time.sleep(0.05)
+        assert api.ok(api.get("/v1/orders/o1"))["status"] == "completed"

@@ -79,13 +79,13 @@ class Engine:
         return found
 
     def _complete(self, ledger: Ledger, order: CompleteOrder) -> None:
-        touched: dict[str, PoolState] = {}
         for line in order.lines:
             problem = line.problem()
             if problem is not None:
                 raise invalid("lines", problem)
-            if line.pool is not None and line.pool not in touched:
-                touched[line.pool] = self._pool(line.pool)
+        # pools are loaded (in SQL: locked) in one order, so two orders never wait crosswise
+        names = sorted({line.pool for line in order.lines if line.pool is not None})
+        touched = {name: self._pool(name) for name in names}
         if not order.lines:
             raise invalid("lines", "an order needs at least one line")
         self.state.members.add(order.member)

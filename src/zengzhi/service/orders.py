@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, insert, select, update
 
 from zengzhi.core.amounts import format_minor
@@ -154,6 +154,44 @@ def create_order(
         return _view(_row(uow.connection, uow.tenant, request.id)), True
 
     return command(context, principal, run)
+
+
+class OrderBatch(BaseModel):
+    """Many new orders in one request; each is its own command, applied once by its id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    orders: list[NewOrder] = Field(min_length=1, max_length=500)
+    pay: bool = Field(default=False, description="pay each order once created")
+
+
+class BatchItem(BaseModel):
+    id: str
+    outcome: str  # created, existing (the same order came before), refused
+    order: OrderView | None = None
+    error: dict[str, str | None] | None = None
+
+
+def create_orders(context: Context, principal: Principal, batch: OrderBatch) -> list[BatchItem]:
+    """Create (and pay) each order in turn; one refused order does not stop the others."""
+    items = []
+    for request in batch.orders:
+        try:
+            view, created = create_order(context, principal, request)
+            if batch.pay:
+                view = pay(context, principal, request.id)
+            items.append(
+                BatchItem(id=request.id, outcome="created" if created else "existing", order=view)
+            )
+        except DomainError as error:
+            items.append(
+                BatchItem(
+                    id=request.id,
+                    outcome="refused",
+                    error={"code": error.code, "message": error.message, "field": error.field},
+                )
+            )
+    return items
 
 
 def _complete(uow: UnitOfWork, row: Any) -> None:

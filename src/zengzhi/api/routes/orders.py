@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from zengzhi.api.deps import After, ContextDep, Limit, PathId, PrincipalDep, Status
 from zengzhi.engine.config import ID_PATTERN
 from zengzhi.service import orders
-from zengzhi.service.orders import NewOrder, OrderView
+from zengzhi.service.orders import BatchItem, NewOrder, OrderBatch, OrderView
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 
@@ -25,6 +25,14 @@ def create_order(
     if not created:
         response.status_code = 200
     return view
+
+
+@router.post("/batch", response_model=list[BatchItem])
+def create_orders(
+    context: ContextDep, principal: PrincipalDep, body: OrderBatch
+) -> list[BatchItem]:
+    """Up to 500 orders at once (and their payment with `pay`); each answered on its own."""
+    return orders.create_orders(context, principal, body)
 
 
 @router.get("", response_model=list[OrderView])

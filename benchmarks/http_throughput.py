@@ -1,0 +1,325 @@
+"""Completed orders per second through the HTTP API, on SQLite and on PostgreSQL.
+
+    python benchmarks/http_throughput.py [--orders 2000] [--clients 4] [--batch 100]
+        [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+
+For each database it starts one `uvicorn` process (the same app as `zengzhi serve`),
+then measures:
+
+- single: each order is `POST /v1/orders` then `POST /v1/orders/{id}/pay` (a return
+  window of 0 completes it at payment: points minted, entries written), from several
+  client threads at once; latency is per order (both requests);
+- batch: `POST /v1/orders/batch` with `pay`, `--batch` orders a request;
+- baseline: the very rows the single run wrote (order, entries, postings, event, pool
+  history, position, balances), inserted again with plain SQL, one transaction an order.
+
+Prints a table; nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import Connection, create_engine, insert, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+
+from zengzhi.service import members, pools, tenants
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context
+from zengzhi.service.members import NewMember
+from zengzhi.service.pools import NewPool
+from zengzhi.service.settings import Settings
+from zengzhi.service.tenants import NewApiKey, NewTenant
+from zengzhi.store import tables as t
+from zengzhi.store.database import Database
+from zengzhi.store.migrate import upgrade
+
+SECRET = secrets.token_urlsafe(40)
+MEMBERS = 200
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def prepare(url: str, tenant: str) -> str:
+    """A tenant with a pool (k = 2) and members; returns an API key."""
+    settings = Settings(database_url=url, secret_key=SECRET)  # type: ignore[arg-type]
+    context = Context(Database(url), settings)
+    upgrade(context.database.writer)
+    tenants.create_tenant(
+        context, NewTenant(id=tenant, name=tenant, owner="owner", password="benchmark-password")
+    )
+    owner = Principal(tenant, "system:benchmark", Role.OWNER)
+    pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
+    for n in range(MEMBERS):
+        members.create_member(context, owner, NewMember(id=f"m{n}"))
+    key = tenants.create_api_key(context, owner, NewApiKey(name="bench")).token
+    context.database.dispose()
+    assert key is not None
+    return key
+
+
+def serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "ZENGZHI_DATABASE_URL": url,
+        "ZENGZHI_SECRET_KEY": SECRET,
+        "ZENGZHI_RUN_JOBS": "false",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "zengzhi.api.app:from_environment",
+            "--factory",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError("the server did not start")
+
+
+def timed(work: Callable[[int], None], count: int, clients: int) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+
+    def one(n: int) -> None:
+        started = time.perf_counter()
+        work(n)
+        latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(one, range(count)))
+    return time.perf_counter() - started, latencies
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+def order_body(prefix: str, n: int) -> dict[str, Any]:
+    amount = 100 + n % 2900
+    return {
+        "id": f"{prefix}{n}",
+        "member": f"m{n % MEMBERS}",
+        "amount": f"{amount}.00",
+        "contribution": f"{amount * 3 // 10}.00",
+    }
+
+
+def run_http(base: str, key: str, orders: int, clients: int, batch: int) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {key}"}
+    local = httpx.Client(
+        base_url=base,
+        headers=headers,
+        timeout=120,
+        limits=httpx.Limits(max_connections=clients * 2),
+    )
+
+    def single(n: int) -> None:
+        created = local.post("/v1/orders", json=order_body("s", n))
+        paid = local.post(f"/v1/orders/s{n}/pay")
+        assert created.status_code == 201 and paid.json()["status"] == "completed", paid.text
+
+    seconds, latencies = timed(single, orders, clients)
+    results: dict[str, Any] = {
+        "single": (orders / seconds, percentile(latencies, 0.5), percentile(latencies, 0.99))
+    }
+
+    def many(n: int) -> None:
+        body = {"pay": True, "orders": [order_body(f"b{n}-", i) for i in range(batch)]}
+        answer = local.post("/v1/orders/batch", json=body)
+        assert answer.status_code == 200 and all(
+            item["outcome"] == "created" for item in answer.json()
+        ), answer.text[:300]
+
+    requests = max(1, orders // batch)
+    seconds, latencies = timed(many, requests, clients)
+    results["batch"] = (
+        requests * batch / seconds,
+        percentile(latencies, 0.5),
+        percentile(latencies, 0.99),
+    )
+    local.close()
+    return results
+
+
+def baseline(url: str, tenant: str, orders: int) -> float:
+    """Insert again, with plain SQL, the rows the single run wrote for its orders."""
+    engine = create_engine(url)
+    dialect = postgresql if url.startswith("postgresql") else sqlite
+    copy = f"{tenant}-sql"
+    with engine.begin() as connection:
+        rows = _rows_of_single_run(connection, tenant, orders)
+        connection.execute(
+            insert(t.tenants).values(
+                tenant_id=copy,
+                name=copy,
+                settings={},
+                event_seq=0,
+                entry_seq=0,
+                audit_seq=0,
+                created_at=rows[0]["order"]["created_at"],
+            )
+        )
+    started = time.perf_counter()
+    for one in rows:
+        with engine.begin() as connection:
+            connection.execute(insert(t.orders).values({**one["order"], "tenant_id": copy}))
+            connection.execute(
+                insert(t.entries), [{**e, "tenant_id": copy} for e in one["entries"]]
+            )
+            connection.execute(
+                insert(t.postings), [{**p, "tenant_id": copy} for p in one["postings"]]
+            )
+            connection.execute(insert(t.events).values({**one["event"], "tenant_id": copy}))
+            for posting in one["postings"]:
+                statement = dialect.insert(t.balances).values(
+                    tenant_id=copy,
+                    account=posting["account"],
+                    asset=posting["asset"],
+                    amount=posting["amount"],
+                )
+                connection.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=["tenant_id", "account", "asset"],
+                        set_={"amount": t.balances.c.amount + statement.excluded.amount},
+                    )
+                )
+            connection.execute(
+                text("UPDATE tenants SET event_seq = event_seq + 1 WHERE tenant_id = :tenant"),
+                {"tenant": copy},
+            )
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    return len(rows) / seconds
+
+
+def _rows_of_single_run(connection: Connection, tenant: str, orders: int) -> list[dict[str, Any]]:
+    rows = []
+    for n in range(orders):
+        order = connection.execute(
+            select(t.orders).where(t.orders.c.tenant_id == tenant, t.orders.c.order_id == f"s{n}")
+        ).one()
+        cause = f"order:s{n}"
+        entries = [
+            dict(r._mapping)
+            for r in connection.execute(
+                select(t.entries).where(t.entries.c.tenant_id == tenant, t.entries.c.cause == cause)
+            )
+        ]
+        ids = [e["entry_id"] for e in entries]
+        postings = [
+            dict(r._mapping)
+            for r in connection.execute(
+                select(t.postings).where(
+                    t.postings.c.tenant_id == tenant, t.postings.c.entry_id.in_(ids)
+                )
+            )
+        ]
+        event = dict(
+            connection.execute(
+                select(t.events).where(t.events.c.tenant_id == tenant, t.events.c.event_id == cause)
+            )
+            .one()
+            ._mapping
+        )
+        for part in (entries, postings, [event]):
+            for row in part:
+                row.pop("tenant_id")
+        rows.append(
+            {
+                "order": {k: v for k, v in order._mapping.items() if k != "tenant_id"},
+                "entries": entries,
+                "postings": postings,
+                "event": event,
+            }
+        )
+    return rows
+
+
+def postgres_database(admin: str) -> tuple[str, Callable[[], None]]:
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    name = f"zengzhi_bench_{secrets.token_hex(4)}"
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+    return make_url(admin).set(database=name).render_as_string(hide_password=False), drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument(
+        "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+    args = parser.parse_args()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"{platform.python_implementation()} {platform.python_version()}; one uvicorn "
+        f"process, {args.clients} client threads, {args.orders} orders a run"
+    )
+    print(f"{'database':<11}{'mode':<10}{'orders/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
+    with tempfile.TemporaryDirectory() as folder:
+        targets: list[tuple[str, str, Callable[[], None]]] = [
+            ("sqlite", f"sqlite:///{Path(folder) / 'bench.db'}", lambda: None)
+        ]
+        url, drop = postgres_database(args.postgres)
+        targets.append(("postgresql", url, drop))
+        for name, url, cleanup in targets:
+            key = prepare(url, "bench")
+            process, base = serve(url)
+            try:
+                results = run_http(base, key, args.orders, args.clients, args.batch)
+            finally:
+                process.terminate()
+                process.wait()
+            rate = baseline(url, "bench", args.orders)
+            for mode, (per_second, p50, p99) in results.items():
+                print(
+                    f"{name:<11}{mode:<10}{per_second:>10.0f}{p50:>9.1f}{p99:>9.1f}"
+                    f"   ({per_second / rate:.0%} of plain SQL)"
+                )
+            print(f"{name:<11}{'plain SQL':<10}{rate:>10.0f}")
+            cleanup()
+
+
+if __name__ == "__main__":
+    main()
