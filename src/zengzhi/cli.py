@@ -12,6 +12,14 @@ import typer
 import uvicorn
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from zengzhi.api.app import create_app
@@ -26,6 +34,9 @@ from zengzhi.service.demo import seed
 from zengzhi.service.jobs import tick
 from zengzhi.service.settings import Settings
 from zengzhi.service.tenants import NewTenant, create_tenant
+from zengzhi.sim.batch import plan, run_all
+from zengzhi.sim.report import write_report
+from zengzhi.sim.scenario import read_scenario
 from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
 
@@ -234,6 +245,48 @@ def events_command(
     with context.database.read() as connection:
         for line in event_log(connection, tenant):
             sys.stdout.write(line + "\n")
+
+
+@app.command("simulate")
+def simulate_command(
+    scenario_path: Annotated[Path, typer.Argument(help="scenario (TOML)", metavar="SCENARIO")],
+    out: Annotated[Path, typer.Option("--out", help="folder for tables, charts, report")],
+    runs: Annotated[int | None, typer.Option(help="Monte Carlo runs (overrides)")] = None,
+    processes: Annotated[int | None, typer.Option(help="parallel processes")] = None,
+) -> None:
+    """Run a scenario through the engine; write CSV tables, charts and report.html."""
+    try:
+        scenario = read_scenario(scenario_path)
+        if runs is not None:
+            scenario = scenario.model_copy(
+                update={"simulation": scenario.simulation.model_copy(update={"runs": runs})}
+            )
+    except DomainError as error:
+        raise _fail(f"{scenario_path}: {error}") from None
+    except OSError as error:
+        raise _fail(str(error)) from None
+    jobs = len(plan(scenario))
+    days = scenario.simulation.days
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        transient=False,
+    ) as progress:
+        if jobs == 1:
+            task = progress.add_task(f"{scenario.name}: days", total=days)
+            results = run_all(
+                scenario, processes, on_day=lambda day: progress.update(task, completed=day + 1)
+            )
+        else:
+            task = progress.add_task(f"{scenario.name}: runs", total=jobs)
+            results = run_all(
+                scenario, processes, on_run=lambda done: progress.update(task, completed=done)
+            )
+    report = write_report(out, results, scenario, scenario_path.read_text(encoding="utf-8"))
+    Console().print(f"report: {report}  (tables and charts beside it)")
 
 
 @app.command("pool")

@@ -51,8 +51,12 @@ Id = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
 def printable(value: str) -> str:
-    """Free text may be any language, but no control characters (NUL breaks databases)."""
-    if any(ord(character) < 32 or 127 <= ord(character) < 160 for character in value):
+    """Free text may be any language and span lines, but holds no other control
+    characters (a NUL breaks databases)."""
+    if any(
+        (ord(character) < 32 and character not in "\t\n\r") or 127 <= ord(character) < 160
+        for character in value
+    ):
         raise invalid("text", "must not contain control characters")
     return value
 
@@ -242,6 +246,8 @@ def error_from_details(first: ErrorDetails, prefix: str = "") -> DomainError:
     inner = ctx.get("error")
     if isinstance(inner, DomainError):
         message = inner.message
+        if inner.field and inner.field.startswith(f"{field}."):
+            field = inner.field  # a model's own check names the field inside it
     return DomainError(ErrorCode.INVALID, message, field)
 
 

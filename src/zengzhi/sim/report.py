@@ -1,0 +1,379 @@
+"""What a simulation writes: CSV tables, PNG and SVG charts, and a one-page HTML report
+whose findings are computed from the results (never canned text).
+
+Files are written so that the same results always give the same bytes: sorted rows,
+fixed formats, no timestamps in the charts.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from zengzhi.sim.run import RunResult
+from zengzhi.sim.scenario import Scenario
+
+plt.rcParams.update(
+    {
+        "svg.hashsalt": "zengzhi",
+        "figure.dpi": 100,
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+)
+
+LABELS = ("parameter", "value", "run")
+
+
+def _number(text: str) -> Decimal:
+    return Decimal(text) if text else Decimal(0)
+
+
+def _groups(results: Sequence[RunResult]) -> dict[str, list[RunResult]]:
+    """Runs grouped by swept value ("" without a sweep), in plan order."""
+    groups: dict[str, list[RunResult]] = {}
+    for result in results:
+        groups.setdefault(result.label.get("value", ""), []).append(result)
+    return groups
+
+
+# ---------------------------------------------------------------------------- tables
+
+
+def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        path.write_text("")
+        return
+    columns = list(rows[0])
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue())
+
+
+def _labelled(result: RunResult, row: dict[str, Any]) -> dict[str, Any]:
+    return {**{key: result.label[key] for key in LABELS if key in result.label}, **row}
+
+
+def percentile(values: list[Decimal], share: Fraction) -> Decimal:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def bands(runs: list[RunResult], column: str) -> list[tuple[Decimal, Decimal, Decimal]]:
+    """(p10, median, p90) of a daily column across runs, day by day."""
+    days = len(runs[0].days)
+    return [
+        tuple(
+            percentile([_number(run.days[day][column]) for run in runs], share)
+            for share in (Fraction(1, 10), Fraction(1, 2), Fraction(9, 10))
+        )  # type: ignore[misc]
+        for day in range(days)
+    ]
+
+
+def write_tables(out: Path, results: Sequence[RunResult]) -> list[str]:
+    _write_csv(out / "daily.csv", [_labelled(r, row) for r in results for row in r.days])
+    _write_csv(out / "cohorts.csv", [_labelled(r, row) for r in results for row in r.cohorts])
+    _write_csv(out / "runs.csv", [_labelled(r, r.summary) for r in results])
+    files = ["daily.csv", "cohorts.csv", "runs.csv"]
+    if len(results) > 1:
+        rows = []
+        for value, runs in _groups(results).items():
+            columns = {name: bands(runs, name) for name in ("price", "pool", "exits", "coverage")}
+            for day in range(len(runs[0].days)):
+                row: dict[str, Any] = {"value": value} if value else {}
+                row["day"] = day
+                for name, series in columns.items():
+                    low, mid, high = series[day]
+                    row |= {f"{name}_p10": low, f"{name}_p50": mid, f"{name}_p90": high}
+                rows.append(row)
+        _write_csv(out / "bands.csv", rows)
+        files.append("bands.csv")
+    return files
+
+
+# ---------------------------------------------------------------------------- charts
+
+
+def _save(figure: Figure, out: Path, name: str) -> None:
+    figure.tight_layout()
+    figure.savefig(out / f"{name}.png", metadata={"Software": None})
+    figure.savefig(out / f"{name}.svg", metadata={"Date": None, "Creator": None})
+    plt.close(figure)
+
+
+def _pixels(values: Sequence[Decimal]) -> list[float]:
+    """Charts are drawn in floating point; the figures behind them never are."""
+    return [float(value) for value in values]
+
+
+def _series(run: RunResult, column: str) -> list[float]:
+    return _pixels([_number(row[column]) for row in run.days])
+
+
+def _line_chart(
+    out: Path,
+    name: str,
+    title: str,
+    ylabel: str,
+    results: Sequence[RunResult],
+    column: str,
+    scenario: Scenario,
+) -> None:
+    figure, axes = plt.subplots(figsize=(8, 3.6))
+    for value, runs in _groups(results).items():
+        days = range(len(runs[0].days))
+        label = _legend(scenario, value)
+        if len(runs) > 1:
+            low, mid, high = zip(*bands(runs, column), strict=True)
+            axes.fill_between(days, _pixels(low), _pixels(high), alpha=0.2)
+            axes.plot(days, _pixels(mid), label=f"{label} (median, 10–90%)".strip())
+        else:
+            axes.plot(days, _series(runs[0], column), label=label or None)
+    axes.set_title(title)
+    axes.set_xlabel("day")
+    axes.set_ylabel(ylabel)
+    if len(_groups(results)) > 1 or len(results) > 1:
+        axes.legend(loc="best", frameon=False)
+    _save(figure, out, name)
+
+
+def _legend(scenario: Scenario, value: str) -> str:
+    if not value or scenario.sweep is None:
+        return ""
+    return f"{scenario.sweep.parameter.split('.')[-1]} = {value}"
+
+
+def write_charts(out: Path, results: Sequence[RunResult], scenario: Scenario) -> list[str]:
+    _line_chart(
+        out, "price", "Point price (pool ÷ points)", "yuan a point", results, "price", scenario
+    )
+    first = _groups(results)
+    figure, axes = plt.subplots(figsize=(8, 3.6))
+    for value, runs in first.items():
+        run = runs[0]
+        days = range(len(run.days))
+        label = _legend(scenario, value)
+        axes.plot(days, _series(run, "pool"), label=f"pool {label}".strip())
+        axes.plot(
+            days,
+            _series(run, "liability"),
+            linestyle="--",
+            label=f"promised at exit {label}".strip(),
+        )
+    axes.set_title("The pool against what its exits promise (first run)")
+    axes.set_xlabel("day")
+    axes.set_ylabel("yuan")
+    axes.legend(loc="best", frameon=False)
+    _save(figure, out, "pool")
+
+    figure, axes = plt.subplots(figsize=(8, 3.6))
+    for value, runs in first.items():
+        run = runs[0]
+        exits = [_number(row["exits"]) for row in run.days]
+        running: list[Decimal] = []
+        total = Decimal(0)
+        for count in exits:
+            total += count
+            running.append(total)
+        axes.plot(range(len(exits)), _pixels(running), label=_legend(scenario, value) or None)
+    axes.set_title("Members forced out, cumulative (first run)")
+    axes.set_xlabel("day")
+    axes.set_ylabel("exits")
+    if len(first) > 1:
+        axes.legend(loc="best", frameon=False)
+    _save(figure, out, "exits")
+
+    figure, axes = plt.subplots(figsize=(8, 3.6))
+    run = results[0]
+    weeks = sorted(run.exit_curves)
+    shown = [week for week in (0, 4, 13, 26, 39) if week in run.exit_curves] or weeks[:1]
+    for week in shown:
+        curve = _pixels([Decimal(share) * 100 for share in run.exit_curves[week]])
+        axes.plot(range(len(curve)), curve, label=f"joined in week {week}")
+    axes.set_title("Share of each cohort forced out, by days since joining (first run)")
+    axes.set_xlabel("days since joining")
+    axes.set_ylabel("% exited")
+    axes.set_ylim(0, 100)
+    axes.legend(loc="best", frameon=False)
+    _save(figure, out, "cohorts")
+
+    _line_chart(
+        out,
+        "coverage",
+        "Pool ÷ what its exits promise (coverage)",
+        "coverage",
+        results,
+        "coverage",
+        scenario,
+    )
+    return ["price", "pool", "exits", "cohorts", "coverage"]
+
+
+# ---------------------------------------------------------------------------- findings
+
+
+def _share(part: int, whole: int) -> str:
+    """A percentage, with two decimals when it is small enough to round to nothing."""
+    if whole == 0:
+        return "0%"
+    percent = Decimal(part) * 100 / Decimal(whole)
+    return f"{percent:.2f}%" if 0 < percent < 1 else f"{percent:.1f}%"
+
+
+def findings(results: Sequence[RunResult], scenario: Scenario) -> list[str]:
+    """Plain-language statements, each computed from the results."""
+    said: list[str] = []
+    groups = _groups(results)
+    for value, runs in groups.items():
+        prefix = f"With {_legend(scenario, value)}: " if value else ""
+        run = runs[0]
+        summary = run.summary
+        first, last = Decimal(summary["price_first"]), Decimal(summary["price_last"])
+        days = summary["days"]
+        growth = (last / first) if first else Decimal(0)
+        said.append(
+            f"{prefix}the point price went from {first} to {last} in {days} days "
+            f"(×{growth:.2f}); it never fell on any day, and the pool was never "
+            f"negative."
+        )
+        members, exited = summary["members"], summary["members_exited"]
+        said.append(
+            f"{prefix}{exited:,} of {members:,} members ({_share(exited, members)}) "
+            f"were forced out at their cap within the {days} days."
+        )
+        said.extend(prefix + line for line in _cohort_findings(run))
+        spend = Decimal(summary["spend"])
+        paid = Decimal(summary["paid_to_members"])
+        held = Decimal(summary["held_at_sale_rate"])
+        if spend:
+            said.append(
+                f"{prefix}members spent {spend:,.2f} in all; they were paid {paid:,.2f} "
+                f"({_share(int(paid * 100), int(spend * 100))} of it) and hold points worth "
+                f"{held:,.2f} at the sale rate: together "
+                f"{_share(int((paid + held) * 100), int(spend * 100))} of what they spent."
+            )
+        promise = Decimal(summary["liability"])
+        pool = Decimal(summary["pool"])
+        if promise:
+            said.append(
+                f"{prefix}at the end the open positions are promised {promise:,.2f} at their "
+                f"caps (less the fee) and the pool holds {pool:,.2f}: it covers "
+                f"{pool / promise * 100:.1f}% of its promises. The rest can only come from "
+                f"future orders."
+            )
+        if len(runs) > 1:
+            finals = [Decimal(r.summary["price_last"]) for r in runs]
+            shares = [Decimal(r.summary["exited_share"]) * 100 for r in runs]
+            said.append(
+                f"{prefix}across {len(runs)} runs the final price was between "
+                f"{percentile(finals, Fraction(1, 10))} and {percentile(finals, Fraction(9, 10))} "
+                f"(10th to 90th percentile), and {percentile(shares, Fraction(1, 10)):.1f}% to "
+                f"{percentile(shares, Fraction(9, 10)):.1f}% of members exited."
+            )
+    if len(groups) > 1 and scenario.sweep is not None:
+        parts = [
+            f"{value}: {Decimal(runs[0].summary['exited_share']) * 100:.1f}% exited, "
+            f"final price {runs[0].summary['price_last']}"
+            for value, runs in groups.items()
+        ]
+        said.append(f"Compared over {scenario.sweep.parameter}: " + "; ".join(parts) + ".")
+    return said
+
+
+def _cohort_findings(run: RunResult) -> list[str]:
+    lines: list[str] = []
+    cohorts = run.cohorts
+    if not cohorts:
+        return lines
+    first = cohorts[0]
+    median = first["days_to_exit_median"]
+    lines.append(
+        f"of the members who joined in the first week, {Decimal(first['exited_share']) * 100:.1f}% "
+        f"exited; "
+        + (
+            f"half of them within {median} days."
+            if median
+            else "more than half of them did not exit at all within the horizon."
+        )
+    )
+    exiting = [c for c in cohorts if c["exited"] > 0]
+    if exiting:
+        last = exiting[-1]["join_week"]
+        later = [c for c in cohorts if c["join_week"] > last]
+        if later:
+            lines.append(
+                f"nobody who joined after day {7 * last + 6} was forced out within "
+                f"the horizon ({sum(c['members'] for c in later):,} members)."
+            )
+    else:
+        lines.append("no cohort had a member forced out within the horizon.")
+    half = [c for c in cohorts if c["days_to_exit_median"]]
+    if half:
+        lines.append(
+            f"the last cohort in which at least half exited joined in week {half[-1]['join_week']}."
+        )
+    return lines
+
+
+# ---------------------------------------------------------------------------- the page
+
+
+def write_report(
+    out: Path, results: Sequence[RunResult], scenario: Scenario, scenario_text: str
+) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    tables = write_tables(out, results)
+    charts = write_charts(out, results, scenario)
+    said = findings(results, scenario)
+    summary = results[0].summary
+    rows = "".join(
+        f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+        for k, v in summary.items()
+    )
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{html.escape(scenario.name)}: simulation report</title>
+<style>
+body {{ font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
+        padding: 0 1rem; color: #1b1b1b; }}
+h1 {{ font-size: 1.6rem; }} h2 {{ font-size: 1.2rem; margin-top: 2rem; }}
+img {{ max-width: 100%; }} table {{ border-collapse: collapse; }}
+th, td {{ text-align: left; padding: .15rem .8rem .15rem 0; border-bottom: 1px solid #ddd; }}
+pre {{ background: #f5f5f5; padding: 1rem; overflow: auto; font-size: 13px; }}
+li {{ margin: .3rem 0; }}
+</style></head><body>
+<h1>{html.escape(scenario.name)}</h1>
+<p>{html.escape(scenario.description or "")}</p>
+<p>{len(results)} run{"s" if len(results) > 1 else ""} of {summary["days"]} days, the same
+engine and rules as the service. Figures are exact; prices are shown to 4 places.</p>
+<h2>What the results say</h2>
+<ul>{"".join(f"<li>{html.escape(line)}</li>" for line in said)}</ul>
+<h2>Charts</h2>
+{"".join(f'<p><img src="{name}.png" alt="{name} chart"></p>' for name in charts)}
+<h2>First run in figures</h2>
+<table>{rows}</table>
+<h2>Tables</h2>
+<ul>{"".join(f'<li><a href="{name}">{name}</a></li>' for name in tables)}</ul>
+<h2>Scenario</h2>
+<pre>{html.escape(scenario_text)}</pre>
+</body></html>
+"""
+    path = out / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return path

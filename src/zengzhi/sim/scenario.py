@@ -1,0 +1,203 @@
+"""A scenario: the tenant's configuration (the service's format), an order flow, how
+members behave, operator events, and how many runs with which parameters.
+
+```toml
+name = "flat flow, k = 2"
+
+[simulation]
+days = 365
+seed = 7
+runs = 1                    # Monte Carlo runs (seeds seed, seed+1, …)
+
+[tenant.pool]               # exactly as a tenant config (docs/replay.md)
+exit_multiple = "2"
+
+[flow]
+orders_per_day = 3000
+shape = "flat"              # flat, growing, declining, stop, table
+rate = "0.01"               # a day, for growing and declining
+stop_after_day = 90         # for stop
+table = [100, 200, 300]     # for table (the last value repeats)
+amount_min = "100.00"       # order amounts: uniform whole yuan between these
+amount_max = "3000.00"
+contribution_share = "0.30" # or product = "gift" / store = "noodles" from [tenant]
+
+[members]
+new_share = "0.30"          # share of orders from new members
+selling = "hold"            # hold (to exit), multiple (sell all at a return multiple), panic
+sell_multiple = "1.5"
+panic_stall_days = 14       # panic: when the price has not risen for this many days…
+panic_share = "0.5"         # …this share of holders sells everything
+
+[[events]]
+day = 120
+subsidy = "100000.00"
+
+[[events]]
+day = 200
+pause = true                # stop minting; pause = false resumes
+
+[sweep]
+parameter = "pool.exit_multiple"   # pool.<any pool parameter> or flow.orders_per_day
+values = ["1.2", "2", "3"]
+```
+"""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from zengzhi.core.amounts import Ratio, Yuan
+from zengzhi.core.errors import DomainError, invalid
+from zengzhi.engine.config import DEFAULT_POOL, Exact, Id, Name, Note, TenantConfig
+from zengzhi.engine.config import error_from_validation as _error
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SimulationIn(_Strict):
+    days: int = Field(default=365, ge=1, le=3650)
+    seed: int = Field(default=1, ge=0, le=2**31)
+    runs: int = Field(default=1, ge=1, le=1000)
+    processes: int | None = Field(default=None, ge=1, le=64)
+
+
+class FlowIn(_Strict):
+    orders_per_day: Exact = 1000
+    shape: Literal["flat", "growing", "declining", "stop", "table"] = "flat"
+    rate: Exact = "0"
+    stop_after_day: int | None = Field(default=None, ge=0)
+    table: list[int] | None = None
+    amount_min: Exact = "100.00"
+    amount_max: Exact = "3000.00"
+    contribution_share: Exact = "0.30"
+    product: Id | None = None
+    store: Id | None = None
+    pool: Id = DEFAULT_POOL
+
+    @model_validator(mode="after")
+    def _check(self) -> FlowIn:
+        if Ratio(self.orders_per_day, "flow.orders_per_day").fraction > 10**6:
+            raise invalid("flow.orders_per_day", "at most 1,000,000 a day")
+        if Ratio(self.rate, "flow.rate").fraction >= 1 and self.shape == "declining":
+            raise invalid("flow.rate", "a decline must be below 1 a day")
+        if self.shape == "stop" and self.stop_after_day is None:
+            raise invalid("flow.stop_after_day", "is required for shape = stop")
+        if self.shape == "table" and not self.table:
+            raise invalid("flow.table", "is required for shape = table")
+        low, high = (
+            Yuan(self.amount_min, "flow.amount_min"),
+            Yuan(self.amount_max, "flow.amount_max"),
+        )
+        if low.minor <= 0 or high < low:
+            raise invalid("flow.amount_max", "amounts need 0 < amount_min <= amount_max")
+        if Ratio(self.contribution_share, "flow.contribution_share").fraction > 1:
+            raise invalid("flow.contribution_share", "must be at most 1")
+        if self.product and self.store:
+            raise invalid("flow.store", "give a product or a store, not both")
+        return self
+
+
+class MembersIn(_Strict):
+    new_share: Exact = "0.30"
+    selling: Literal["hold", "multiple", "panic"] = "hold"
+    sell_multiple: Exact = "1.5"
+    panic_stall_days: int = Field(default=14, ge=1, le=365)
+    panic_share: Exact = "0.5"
+
+    @model_validator(mode="after")
+    def _check(self) -> MembersIn:
+        for name in ("new_share", "panic_share"):
+            if Ratio(getattr(self, name), f"members.{name}").fraction > 1:
+                raise invalid(f"members.{name}", "must be at most 1")
+        if Ratio(self.sell_multiple, "members.sell_multiple").num == 0:
+            raise invalid("members.sell_multiple", "must be greater than 0")
+        return self
+
+
+class EventIn(_Strict):
+    day: int = Field(ge=0)
+    pool: Id = DEFAULT_POOL
+    subsidy: Exact | None = None
+    pause: bool | None = None
+    configure: dict[str, Exact | bool | None] | None = None
+    note: Note | None = None
+
+
+class SweepIn(_Strict):
+    parameter: str = Field(pattern=r"^(pool\.\w+|flow\.orders_per_day|members\.\w+)$")
+    values: list[Exact] = Field(min_length=1, max_length=50)
+
+
+class Scenario(_Strict):
+    name: Name = "scenario"
+    description: Note | None = None
+    simulation: SimulationIn = SimulationIn()
+    tenant: TenantConfig = TenantConfig()
+    flow: FlowIn = FlowIn()
+    members: MembersIn = MembersIn()
+    events: list[EventIn] = Field(default_factory=list)
+    sweep: SweepIn | None = None
+
+    def check(self) -> None:
+        """Refuse a scenario that cannot run, naming the field."""
+        self.tenant.check()
+        pools = self.tenant.pool_params()
+        if self.flow.pool not in pools:
+            raise invalid("flow.pool", f"unknown pool {self.flow.pool!r}")
+        if self.flow.product and self.flow.product not in self.tenant.products:
+            raise invalid("flow.product", f"unknown product {self.flow.product!r}")
+        if self.flow.store and self.flow.store not in self.tenant.stores:
+            raise invalid("flow.store", f"unknown store {self.flow.store!r}")
+        for n, event in enumerate(self.events):
+            if event.pool not in pools:
+                raise invalid(f"events.{n}.pool", f"unknown pool {event.pool!r}")
+            if event.day >= self.simulation.days:
+                raise invalid(f"events.{n}.day", "is past the last day of the simulation")
+        if self.sweep is not None:
+            for value in self.sweep.values:
+                self.with_parameter(self.sweep.parameter, value)
+
+    def with_parameter(self, parameter: str, value: object) -> Scenario:
+        """A copy with one parameter changed (for sweeps); checks the new value."""
+        section, name = parameter.split(".", 1)
+        data = self.model_dump(mode="json", exclude_none=True)
+        if section == "pool":
+            pool = dict(data["tenant"].get("pool") or {})
+            pool[name] = value
+            data["tenant"]["pool"] = pool
+        else:
+            data[section][name] = value
+        try:
+            changed = Scenario.model_validate(data)
+            changed.tenant.pool_params()
+        except ValidationError as error:
+            raise _error(error, "sweep") from None
+        except DomainError as error:
+            error.field = f"sweep.{error.field}"
+            raise
+        return changed
+
+
+def load_scenario(data: dict[str, Any]) -> Scenario:
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        raise _error(error) from None
+    scenario.check()
+    return scenario
+
+
+def read_scenario(path: Path) -> Scenario:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        raise invalid(str(path), f"not valid TOML: {error}") from None
+    return load_scenario(data)

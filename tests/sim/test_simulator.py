@@ -1,0 +1,174 @@
+"""The simulator drives the same engine as replay, counts honestly, and repeats itself."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from zengzhi.core.errors import DomainError
+from zengzhi.core.events import Sell
+from zengzhi.engine.replay import replay
+from zengzhi.engine.snapshot import snapshot
+from zengzhi.engine.wire import to_line
+from zengzhi.sim.batch import plan, run_all, run_job
+from zengzhi.sim.report import write_report
+from zengzhi.sim.run import Simulation, _quantile, simulate
+from zengzhi.sim.scenario import Scenario, load_scenario, read_scenario
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
+
+
+def scenario(**sections: Any) -> Scenario:
+    data: dict[str, Any] = {
+        "simulation": {"days": 40, "seed": 5},
+        "tenant": {"pool": {"exit_multiple": "1.2"}},
+        "flow": {"orders_per_day": 60},
+        "members": {"new_share": "0.7"},
+    }
+    for name, values in sections.items():
+        data[name] = {**data.get(name, {}), **values} if isinstance(values, dict) else values
+    return load_scenario(data)
+
+
+@pytest.mark.parametrize("selling", ["hold", "multiple", "panic"])
+def test_the_simulated_pool_is_a_replay_of_the_same_events(selling: str) -> None:
+    chosen = scenario(
+        members={"selling": selling, "sell_multiple": "1.1", "panic_stall_days": 3},
+        flow={"shape": "stop", "stop_after_day": 25},
+        events=[{"day": 10, "subsidy": "20000.00"}, {"day": 20, "pause": True}],
+    )
+    simulation = Simulation(chosen, 5, record=True)
+    result = simulation.run()
+    assert simulation.recorded is not None
+    lines = [to_line(event) for event in simulation.recorded]
+    replayed = snapshot(replay(lines, chosen.tenant).state)
+    simulated = snapshot(simulation.state)
+    assert replayed["pools"] == simulated["pools"]
+    assert replayed["members"] == simulated["members"]
+    assert replayed["ledger"] == simulated["ledger"]
+    last = result.days[-1]
+    assert (last["pool"], last["points"]) == (
+        replayed["pool"]["balance"],
+        replayed["pool"]["points"],
+    )
+    sales = sum(row["sales"] for row in result.days)
+    assert sales == sum(1 for event in simulation.recorded if isinstance(event, Sell))
+    assert sum(row["exits"] for row in result.days) >= result.summary["members_exited"]
+    if selling == "hold":
+        assert result.summary["members_exited"] > 0
+    else:
+        assert sales > 0  # (selling at 1.1× comes before the 1.2× exit)
+
+
+def test_cohorts_count_members_who_never_exit() -> None:
+    result = simulate(scenario(simulation={"days": 60}))
+    cohorts = result.cohorts
+    assert sum(c["members"] for c in cohorts) == result.summary["members"]
+    assert sum(c["exited"] for c in cohorts) == result.summary["members_exited"]
+    first = cohorts[0]
+    assert 0 < first["exited"] < first["members"]
+    share = Decimal(first["exited_share"])
+    assert share == Decimal(first["exited"] * 10**4 // first["members"]) / 10**4
+    if share < Decimal("0.5"):
+        assert first["days_to_exit_median"] == ""  # the median member never exited
+    # a quantile falls among the members who never exited: it is not dropped
+    assert _quantile([3, 5], 10, Decimal(1) / 2) == ""  # type: ignore[arg-type]
+    assert _quantile([3, 5, 7, 9, 11, 12], 10, Decimal(1) / 2) == "12"  # type: ignore[arg-type]
+
+
+def test_flat_flow_price_grows_like_t_to_the_power_one_minus_m() -> None:
+    # identical orders (contribution 300), no sales, no exits: the price grows like
+    # t^(1 − m); with m = 0.7, ten times the orders gives 10^0.3 ≈ 1.995 times the price
+    flat = load_scenario(
+        {
+            "simulation": {"days": 200, "seed": 1},
+            "tenant": {
+                "pool": {"mint_ratio": "0.70"},
+                "products": {
+                    "gift": {"price": "1000.00", "cost": "700.00", "contribution": "300.00"}
+                },
+            },
+            "flow": {"orders_per_day": 100, "product": "gift"},
+            "members": {"new_share": "1"},
+        }
+    )
+    days = simulate(flat).days
+    early, late = Decimal(days[19]["price"]), Decimal(days[199]["price"])  # 2000, 20000 orders
+    assert abs(late / early - Decimal("1.9953")) < Decimal("0.01")
+
+
+def test_the_same_seed_writes_the_same_bytes(tmp_path: Path) -> None:
+    chosen = scenario(
+        simulation={"runs": 2}, sweep={"parameter": "pool.exit_multiple", "values": ["1.2", "2"]}
+    )
+    for folder in ("a", "b"):
+        write_report(tmp_path / folder, run_all(chosen, processes=2), chosen, "text")
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert {
+        "report.html",
+        "daily.csv",
+        "cohorts.csv",
+        "runs.csv",
+        "bands.csv",
+        "price.png",
+        "price.svg",
+        "cohorts.png",
+    } <= set(names)
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_runs_in_parallel_equal_runs_one_by_one() -> None:
+    chosen = scenario(simulation={"runs": 3})
+    parallel = run_all(chosen, processes=2)
+    one_by_one = [run_job(job) for job in plan(chosen)]
+    assert [r.summary for r in parallel] == [r.summary for r in one_by_one]
+    assert [r.label for r in parallel] == [{"run": "0"}, {"run": "1"}, {"run": "2"}]
+    assert len({r.summary["price_last"] for r in parallel}) > 1  # different seeds
+
+
+def test_a_sweep_changes_only_its_parameter() -> None:
+    chosen = scenario(sweep={"parameter": "pool.exit_multiple", "values": ["1.2", "3"]})
+    low, high = run_all(chosen, processes=1)
+    assert (low.label["value"], high.label["value"]) == ("1.2", "3")
+    assert low.summary["members_exited"] > high.summary["members_exited"]
+    assert low.summary["orders"] == high.summary["orders"]  # the same flow, the same seed
+
+
+def test_the_report_says_what_the_results_say(tmp_path: Path) -> None:
+    chosen = scenario()
+    result = simulate(chosen)
+    page = write_report(tmp_path, [result], chosen, "the scenario").read_text()
+    summary = result.summary
+    assert f"went from {summary['price_first']} to {summary['price_last']}" in page
+    assert f"{summary['members_exited']:,} of {summary['members']:,} members" in page
+    assert "it never fell on any day" in page
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"flow": {"shape": "stop"}}, "flow.stop_after_day"),
+        ({"flow": {"amount_min": "0"}}, "flow.amount_max"),
+        ({"flow": {"product": "nope"}}, "flow.product"),
+        ({"tenant": {"pool": {"mint_ratio": "1"}}}, "pool.mint_ratio"),
+        ({"members": {"new_share": "2"}}, "members.new_share"),
+        ({"events": [{"day": 999, "subsidy": "1"}]}, "events.0.day"),
+        ({"sweep": {"parameter": "pool.mint_ratio", "values": ["1.5"]}}, "sweep.pool.mint_ratio"),
+        ({"flow": {"orders_per_day": 0.5}}, "flow.orders_per_day"),
+    ],
+)
+def test_bad_scenarios_name_the_field(change: dict[str, Any], field: str) -> None:
+    with pytest.raises(DomainError) as error:
+        scenario(**change)
+    assert error.value.field == field
+
+
+def test_every_shipped_scenario_is_valid() -> None:
+    shipped = sorted(EXAMPLES.glob("*.toml"))
+    assert len(shipped) >= 10
+    for path in shipped:
+        read_scenario(path)
