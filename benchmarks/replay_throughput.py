@@ -2,6 +2,7 @@
 
     python benchmarks/replay_throughput.py                 # 100k and 1M events, 200k members
     python benchmarks/replay_throughput.py --events 50000  # one size
+    python benchmarks/replay_throughput.py --members 20000 # fewer members, same events
 
 The log is generated first (by driving the engine, so that every sale is valid), then
 replayed by `zengzhi replay` in a fresh process, which reports its own peak memory.

@@ -270,6 +270,13 @@ def findings(results: Sequence[RunResult], scenario: Scenario) -> list[str]:
             )
         promise = Decimal(summary["liability"])
         pool = Decimal(summary["pool"])
+        if spend:
+            said.append(
+                f"{prefix}whatever the exits do, members as a whole can never get back more "
+                f"than the pool: {_share(int(pool * 100), int(spend * 100))} of what they "
+                f"spent is in it now. Each yuan an exiting member is paid beyond that share "
+                f"comes from the members who stay."
+            )
         if promise:
             said.append(
                 f"{prefix}at the end the open positions are promised {promise:,.2f} at their "
