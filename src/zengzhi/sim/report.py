@@ -21,6 +21,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from zengzhi.sim.run import RunResult
 from zengzhi.sim.scenario import Scenario
@@ -176,6 +177,7 @@ def write_charts(out: Path, results: Sequence[RunResult], scenario: Scenario) ->
             linestyle="--",
             label=f"promised at exit {label}".strip(),
         )
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
     axes.set_title("The pool against what its exits promise (first run)")
     axes.set_xlabel("day")
     axes.set_ylabel("yuan")
@@ -192,6 +194,7 @@ def write_charts(out: Path, results: Sequence[RunResult], scenario: Scenario) ->
             total += count
             running.append(total)
         axes.plot(range(len(exits)), _pixels(running), label=_legend(scenario, value) or None)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title("Members forced out, cumulative (first run)")
     axes.set_xlabel("day")
     axes.set_ylabel("exits")
