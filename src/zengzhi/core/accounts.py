@@ -21,6 +21,10 @@ DISTRIBUTION = "platform:distribution"  # distribution budgets not (yet) paid as
 CONTRIBUTIONS = "platform:contributions"  # contributions on their way to pools (clears to 0)
 REVERSALS = "platform:reversals"  # what reversals after completion cost the platform
 FEES = "platform:fees"  # withdrawal fees
+PAYMENTS_IN = "external:payments"  # money members pay outside orders (agent rights…)
+AGENT_RIGHTS = "platform:agent_rights"  # what regional agents paid for their rights
+CONTRIBUTION_RESERVE = "platform:contribution_reserve"  # cash backing contribution balances
+CONTRIBUTION_ISSUED = "platform:contribution_issued"  # -balance = contribution outstanding
 
 
 def merchant(store: str) -> str:
@@ -53,6 +57,11 @@ def withdrawing(member: str) -> str:
 def debt(member: str) -> str:
     """Negative when the member owes the platform (a reversal of points already sold)."""
     return f"member:{member}:debt"
+
+
+def contribution(member: str) -> str:
+    """A member's non-withdrawable contribution balance (贡献分), asset CONTRIB."""
+    return f"member:{member}:contribution"
 
 
 def holdings(member: str, pool: str) -> str:

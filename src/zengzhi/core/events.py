@@ -10,7 +10,7 @@ of them are made in a replay or a simulation.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 
@@ -42,13 +42,20 @@ class OrderLine(NamedTuple):
 
 
 class CompleteOrder(NamedTuple):
-    """An order reached completion: its effects (points, rewards, queues) apply now."""
+    """An order reached completion: its effects (points, rewards, queues) apply now.
+
+    `region` (a path "province/city/district") is where the order counts for regional
+    agents: the store's, or the shipping address'. `recruiter` is the store's recruiter
+    when the order completed.
+    """
 
     id: str
     member: str
     lines: tuple[OrderLine, ...]
     store: str | None = None
     at: datetime | None = None
+    region: str | None = None
+    recruiter: str | None = None
 
     @property
     def amount(self) -> int:
@@ -119,6 +126,63 @@ class ImportBalance(NamedTuple):
     at: datetime | None = None
 
 
+class Join(NamedTuple):
+    """A member registers, bound to a referrer (a link, or a store's owner through its code)."""
+
+    id: str
+    member: str
+    referrer: str | None = None
+    at: datetime | None = None
+
+
+class Bind(NamedTuple):
+    """An unbound member arrives through a referral link later (the binding policy rules)."""
+
+    id: str
+    member: str
+    referrer: str
+    at: datetime | None = None
+
+
+class Reassign(NamedTuple):
+    """Support re-assigns a member's referrer, with a reason; future orders only."""
+
+    id: str
+    member: str
+    referrer: str
+    reason: str
+    at: datetime | None = None
+
+
+class GrantAgent(NamedTuple):
+    """A member buys the agent rights of a region at a level, for a fee (a payment)."""
+
+    id: str
+    member: str
+    region: str
+    level: str
+    fee: int
+    at: datetime | None = None
+
+
+class ConfigureDistribution(NamedTuple):
+    """New distribution settings from now on (the configuration's `distribution` table)."""
+
+    id: str
+    settings: Mapping[str, object]
+    at: datetime | None = None
+
+
+class PayDividend(NamedTuple):
+    """One run of a dividend plan over a period [start, end) of completion days."""
+
+    id: str
+    plan: str
+    start: date
+    end: date
+    at: datetime | None = None
+
+
 class Withdraw(NamedTuple):
     """A member asks to withdraw `amount` from the wallet; it is held at once.
 
@@ -160,4 +224,10 @@ Event = (
     | Withdraw
     | RejectWithdrawal
     | PayWithdrawal
+    | Join
+    | Bind
+    | Reassign
+    | GrantAgent
+    | ConfigureDistribution
+    | PayDividend
 )

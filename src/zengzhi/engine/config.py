@@ -34,7 +34,7 @@ import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
@@ -42,6 +42,7 @@ from pydantic_core import ErrorDetails
 from zengzhi.core.amounts import Ratio, Yuan, to_decimal
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.events import OrderLine
+from zengzhi.rules.distribution import DistributionParams, DividendPlan, TeamLevel
 from zengzhi.rules.pool import PoolParams
 
 DEFAULT_POOL = "main"
@@ -151,6 +152,9 @@ class StoreConfig(_Strict):
     platform_rate: Exact = "0"
     distribution_rate: Exact = "0"
     pool: Id | None = None
+    owner: Id | None = None  # a member bound through the store's code is bound to its owner
+    recruiter: Id | None = None  # earns the recruiter reward on the store's turnover
+    region: Name | None = None  # "province/city/district": where its orders count for agents
 
     def line(self, store: str, amount: int, default_pool: str) -> OrderLine:
         """Local life: the merchant settles the amount less its commission; the commission
@@ -197,11 +201,132 @@ class PoolConfig(BaseModel):
             raise
 
 
+class CommissionConfig(_Strict):
+    rates: list[Exact] = Field(default_factory=list, max_length=20)
+    allow_deep: bool = False
+    pay_in: Literal["cash", "contribution"] = "cash"
+
+
+class RecruiterConfig(_Strict):
+    rate: Exact
+
+
+class AgentsConfig(_Strict):
+    mode: Literal["differential", "flat"] = "differential"
+    rates: dict[str, Exact] = Field(default_factory=dict)
+    areas: dict[Name, list[Name]] = Field(default_factory=dict)  # area → its provinces
+
+
+class TeamLevelConfig(_Strict):
+    performance: Exact
+    rate: Exact
+
+
+class TeamConfig(_Strict):
+    levels: list[TeamLevelConfig] = Field(default_factory=list, max_length=30)
+    peer_share: Exact | None = None
+    pay_in: Literal["cash", "contribution"] = "cash"
+
+
+class DividendConfig(_Strict):
+    name: Id
+    share: Exact
+    schedule: Literal["daily", "monthly"] = "daily"
+    min_level: int = Field(default=1, ge=0, le=30)
+    split: Literal["equal", "performance"] = "equal"
+    funding: Literal["profit", "distribution"] = "profit"
+
+
+class LimitsConfig(_Strict):
+    """Anti-abuse settings the service applies when members register and order."""
+
+    one_account_per_phone: bool = False
+    orders_per_day: int | None = Field(default=None, ge=1)
+    total_spend: Exact | None = None
+
+
+class DistributionConfig(_Strict):
+    """Distribution (spec 02). Every part is optional: a missing part pays nothing."""
+
+    binding: Literal["registration", "first_order", "any_time"] = "first_order"
+    overflow: Literal["cut", "platform"] = "cut"
+    commission: CommissionConfig | None = None
+    recruiter: RecruiterConfig | None = None
+    agents: AgentsConfig | None = None
+    team: TeamConfig | None = None
+    dividends: list[DividendConfig] = Field(default_factory=list, max_length=20)
+    limits: LimitsConfig = LimitsConfig()
+
+    def params(self) -> DistributionParams:
+        """The rule's parameters; a bad value is refused naming `distribution.<field>`."""
+        try:
+            return self._params()
+        except DomainError as error:
+            error.field = f"distribution.{error.field}" if error.field else "distribution"
+            raise
+
+    def _params(self) -> DistributionParams:
+        commission = self.commission or CommissionConfig()
+        agents = self.agents or AgentsConfig()
+        team = self.team or TeamConfig()
+        names = [plan.name for plan in self.dividends]
+        if len(names) != len(set(names)):
+            raise invalid("dividends", "each dividend needs its own name")
+        if any(not provinces for provinces in agents.areas.values()):
+            raise invalid("agents.areas", "an area needs its provinces")
+        recruiter = (
+            Ratio(self.recruiter.rate, "recruiter.rate") if self.recruiter is not None else None
+        )
+        return DistributionParams(
+            binding=self.binding,
+            overflow=self.overflow == "platform",
+            commission=tuple(
+                Ratio(rate, f"commission.rates.{n}") for n, rate in enumerate(commission.rates)
+            ),
+            allow_deep=commission.allow_deep,
+            commission_in=commission.pay_in,
+            recruiter=recruiter,
+            agents_mode=agents.mode,
+            agent_rates={
+                level: Ratio(rate, f"agents.rates.{level}") for level, rate in agents.rates.items()
+            },
+            areas={
+                province: area for area, provinces in agents.areas.items() for province in provinces
+            },
+            team=tuple(
+                TeamLevel(
+                    Yuan(level.performance, f"team.levels.{n}.performance").minor,
+                    Ratio(level.rate, f"team.levels.{n}.rate"),
+                )
+                for n, level in enumerate(team.levels)
+            ),
+            peer_share=(
+                Ratio(team.peer_share, "team.peer_share") if team.peer_share is not None else None
+            ),
+            team_in=team.pay_in,
+            dividends=tuple(
+                DividendPlan(
+                    plan.name,
+                    Ratio(plan.share, f"dividends.{n}.share"),
+                    plan.schedule,
+                    plan.min_level,
+                    plan.split,
+                    plan.funding,
+                )
+                for n, plan in enumerate(self.dividends)
+            ),
+        )
+
+
 class TenantConfig(_Strict):
     pool: PoolConfig | None = None
     pools: dict[Id, PoolConfig] = Field(default_factory=dict)
     products: dict[Id, ProductConfig] = Field(default_factory=dict)
     stores: dict[Id, StoreConfig] = Field(default_factory=dict)
+    distribution: DistributionConfig | None = None
+
+    def distribution_params(self) -> DistributionParams | None:
+        return self.distribution.params() if self.distribution is not None else None
 
     def pool_params(self) -> dict[str, PoolParams]:
         """Every pool with its checked parameters; the default pool always exists."""
@@ -213,8 +338,10 @@ class TenantConfig(_Strict):
         return pools
 
     def check(self) -> None:
-        """Refuse a configuration with a bad pool, product or store, naming the field."""
+        """Refuse a configuration with a bad pool, product, store or distribution setting,
+        naming the field."""
         pools = self.pool_params()
+        self.distribution_params()
         for name, product in self.products.items():
             line = product.line(name, 1, DEFAULT_POOL)
             if line.pool is not None and line.pool not in pools:

@@ -14,21 +14,29 @@ from __future__ import annotations
 from zengzhi.core import accounts
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.events import (
+    Bind,
     CompleteOrder,
     Configure,
+    ConfigureDistribution,
     Event,
+    GrantAgent,
     ImportBalance,
+    Join,
     OpenPool,
+    PayDividend,
     PayWithdrawal,
+    Reassign,
     RejectWithdrawal,
     ReverseOrder,
     Sell,
     Subsidy,
     Withdraw,
 )
-from zengzhi.core.ledger import Entry, Ledger
+from zengzhi.core.ledger import CNY, Entry, Ledger, entry
+from zengzhi.engine.config import DistributionConfig
 from zengzhi.engine.state import Minted, OrderRecord, TenantState
-from zengzhi.rules import orders, pool, withdrawals
+from zengzhi.rules import distribution, orders, pool, withdrawals
+from zengzhi.rules.distribution import Paid
 from zengzhi.rules.pool import PoolParams, PoolState
 
 
@@ -70,6 +78,18 @@ class Engine:
                 withdrawals.reject(ledger, self.state.withdrawals, event.id, event.withdrawal)
             case PayWithdrawal():
                 withdrawals.pay(ledger, self.state.withdrawals, event.id, event.withdrawal)
+            case Join():
+                self._join(event)
+            case Bind() | Reassign():
+                self._bind(event)
+            case GrantAgent():
+                self._grant_agent(ledger, event)
+            case ConfigureDistribution():
+                params = DistributionConfig.model_validate(event.settings).params()
+                self.state.distribution.params = params
+                self.state.network.relevel(params)
+            case PayDividend():
+                self._dividend(ledger, event)
         return ledger.take_posted()
 
     def _pool(self, pool_id: str) -> PoolState:
@@ -103,9 +123,106 @@ class Engine:
                 )
                 opened = position.opened if position else None
                 minted.append(Minted(line.pool, line.amount, points, opened))
+        paid = self._distribute(ledger, order)
         for target in touched.values():
             pool.settle_exits(target, ledger, order.id)
-        self.state.orders.put(OrderRecord(order, tuple(minted)))
+        self.state.orders.put(OrderRecord(order, tuple(minted), None, paid))
+
+    def _distribute(self, ledger: Ledger, order: CompleteOrder) -> tuple[Paid, ...]:
+        """Grow the uplines' team performance and pay the order's rewards."""
+        book = self.state.distribution
+        amount = order.amount
+        if order.at is not None:
+            book.add_turnover(order.at.date(), amount)
+        params = book.params
+        if params is None or amount <= 0:  # no reward on a zero-amount order
+            return ()
+        grown = self.state.network.grow(order.member, amount, params)
+        rewards = distribution.commission_rewards(
+            params, [member for member, _ in grown[: len(params.commission)]], amount
+        )
+        rewards += distribution.recruiter_reward(params, order.recruiter, amount)
+        rewards += distribution.agent_rewards(params, self.state.agents, order.region, amount)
+        rewards += distribution.team_rewards(params, grown, amount)
+        budget = sum(line.distribution for line in order.lines)
+        return tuple(distribution.pay(ledger, order.id, rewards, budget, params.overflow))
+
+    def _known(self, member: str, field: str = "member") -> None:
+        if member not in self.state.members:
+            raise DomainError(ErrorCode.NOT_FOUND, f"unknown member {member!r}", field)
+
+    def _join(self, event: Join) -> None:
+        if event.member in self.state.members:
+            raise DomainError(ErrorCode.CONFLICT, f"{event.member!r} is a member already", "member")
+        if event.referrer is not None:
+            distribution.check_binding(
+                self.state.network,
+                self.state.distribution.params,
+                event.member,
+                event.referrer,
+                joining=True,
+            )
+            self._known(event.referrer, "referrer")
+        self.state.members.add(event.member)
+        self.state.network.join(event.member, event.referrer)
+
+    def _bind(self, event: Bind | Reassign) -> None:
+        if isinstance(event, Reassign) and not event.reason.strip():
+            raise invalid("reason", "a re-assignment needs a reason")
+        self._known(event.member)
+        distribution.check_binding(
+            self.state.network,
+            self.state.distribution.params,
+            event.member,
+            event.referrer,
+            joining=isinstance(event, Reassign),  # support may re-bind; cycles stay refused
+        )
+        self._known(event.referrer, "referrer")
+        self.state.network.bind(event.member, event.referrer)
+
+    def _grant_agent(self, ledger: Ledger, event: GrantAgent) -> None:
+        if event.level not in distribution.AGENT_LEVELS:
+            raise invalid("level", f"must be one of {', '.join(distribution.AGENT_LEVELS)}")
+        if not event.region.strip("/"):
+            raise invalid("region", "is required")
+        if event.fee < 0:
+            raise invalid("fee", "must not be negative")
+        self._known(event.member)
+        holder = self.state.agents.agent(event.region, event.level)
+        if holder is not None:
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"{event.region} has a {event.level} agent already ({holder})",
+                "region",
+            )
+        if event.fee:
+            ledger.post(
+                entry(
+                    event.id,
+                    "agent_rights",
+                    distribution.RULE,
+                    [
+                        (accounts.PAYMENTS_IN, CNY, -event.fee),
+                        (accounts.AGENT_RIGHTS, CNY, event.fee),
+                    ],
+                    {"member": event.member, "region": event.region, "level": event.level},
+                )
+            )
+        self.state.agents.grant(event.region, event.level, event.member)
+
+    def _dividend(self, ledger: Ledger, event: PayDividend) -> None:
+        params = self.state.distribution.params
+        plans = {plan.name: plan for plan in (params.dividends if params else ())}
+        plan = plans.get(event.plan)
+        if plan is None:
+            raise DomainError(ErrorCode.NOT_FOUND, f"unknown dividend {event.plan!r}", "plan")
+        if event.end <= event.start:
+            raise invalid("end", "must be after start")
+        turnover = self.state.distribution.turnover(event.start, event.end)
+        members = self.state.network.qualifying(plan.min_level)
+        rewards = distribution.dividend_rewards(plan, turnover, members)
+        source = accounts.PROFIT if plan.funding == "profit" else accounts.DISTRIBUTION
+        distribution.pay(ledger, event.id, rewards, sum(r.amount for r in rewards), False, source)
 
     def _sell(self, ledger: Ledger, event: Sell) -> None:
         if event.member not in self.state.members:
@@ -160,6 +277,12 @@ class Engine:
                 "order",
             )
         order = record.order
+        distribution.take_back(ledger, event.id, order.id, record.rewards)
+        book = self.state.distribution
+        if book.params is not None and order.amount > 0:
+            self.state.network.grow(order.member, -order.amount, book.params)
+        if event.at is not None:
+            book.add_turnover(event.at.date(), -order.amount)
         orders.reverse(ledger, event.id, order)
         for line in record.minted:
             if line.opened is None:
@@ -177,4 +300,4 @@ class Engine:
             )
         for pool_id in dict.fromkeys(line.pool for line in record.minted):
             pool.settle_exits(self._pool(pool_id), ledger, event.id)
-        self.state.orders.put(OrderRecord(order, record.minted, reversed_by=event.id))
+        self.state.orders.put(OrderRecord(order, record.minted, event.id, record.rewards))

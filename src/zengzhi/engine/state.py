@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import NamedTuple, Protocol
 
 from zengzhi.core.events import CompleteOrder
 from zengzhi.core.ledger import Ledger
+from zengzhi.engine.network import MemoryAgents, MemoryDistribution, MemoryNetwork
 from zengzhi.engine.positions import MemoryPositions
+from zengzhi.rules.distribution import AgentBook, DistributionParams, Network, Paid
 from zengzhi.rules.pool import PoolParams, PoolState
 from zengzhi.rules.withdrawals import Withdrawal, WithdrawalBook
 
@@ -30,6 +33,7 @@ class OrderRecord(NamedTuple):
     order: CompleteOrder
     minted: tuple[Minted, ...]
     reversed_by: str | None = None
+    rewards: tuple[Paid, ...] = ()
 
 
 class OrderBook(Protocol):
@@ -99,6 +103,16 @@ class MemoryMembers:
         self._members.setdefault(member, None)
 
 
+class DistributionBook(Protocol):
+    """The distribution settings in force and completed turnover by day."""
+
+    params: DistributionParams | None
+
+    def add_turnover(self, day: date, amount: int) -> None: ...
+
+    def turnover(self, start: date, end: date) -> int: ...
+
+
 @dataclass
 class TenantState:
     ledger: Ledger
@@ -106,3 +120,6 @@ class TenantState:
     members: MemberBook = field(default_factory=MemoryMembers)
     orders: OrderBook = field(default_factory=MemoryOrders)
     withdrawals: WithdrawalBook = field(default_factory=MemoryWithdrawals)
+    network: Network = field(default_factory=MemoryNetwork)
+    agents: AgentBook = field(default_factory=MemoryAgents)
+    distribution: DistributionBook = field(default_factory=lambda: MemoryDistribution(None))

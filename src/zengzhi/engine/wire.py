@@ -20,27 +20,44 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Annotated, ClassVar, Literal
+from datetime import date
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from zengzhi.core.amounts import POINTS_SCALE, YUAN_SCALE, Yuan, format_minor, parse_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.events import (
+    Bind,
     CompleteOrder,
     Configure,
+    ConfigureDistribution,
     Event,
+    GrantAgent,
     ImportBalance,
+    Join,
     OpenPool,
     OrderLine,
+    PayDividend,
     PayWithdrawal,
+    Reassign,
     RejectWithdrawal,
     ReverseOrder,
     Sell,
     Subsidy,
     Withdraw,
 )
-from zengzhi.engine.config import DEFAULT_POOL, Exact, Id, TenantConfig, error_from_details
+from zengzhi.engine.config import (
+    DEFAULT_POOL,
+    DistributionConfig,
+    Exact,
+    Id,
+    Name,
+    Note,
+    TenantConfig,
+    error_from_details,
+    error_from_validation,
+)
 
 
 def yuan(value: object, field: str, *, positive: bool = False) -> int:
@@ -172,6 +189,7 @@ class OrderForm(LineIn):
     member: Id
     store: Id | None = None
     lines: list[LineIn] | None = Field(default=None, min_length=1, max_length=500)
+    region: Name | None = None  # where the order counts for agents (default: the store's)
 
     def order_lines(self, config: TenantConfig) -> tuple[OrderLine, ...]:
         if self.lines is None:
@@ -189,13 +207,19 @@ class OrderForm(LineIn):
 
 
 class OrderIn(_EventIn, OrderForm):
-    """A completed order."""
+    """A completed order; `recruiter` defaults to its store's recruiter."""
 
     kind = "order"
     type: Literal["order"]
+    recruiter: Id | None = None
 
     def event(self, config: TenantConfig) -> CompleteOrder:
-        return CompleteOrder(self.id, self.member, self.order_lines(config), self.store, self.at)
+        store = config.stores.get(self.store) if self.store else None
+        region = self.region or (store.region if store else None)
+        recruiter = self.recruiter or (store.recruiter if store else None)
+        return CompleteOrder(
+            self.id, self.member, self.order_lines(config), self.store, self.at, region, recruiter
+        )
 
 
 class SellIn(_EventIn):
@@ -310,6 +334,97 @@ class WithdrawPayIn(_EventIn):
         return PayWithdrawal(self.id, self.withdrawal, self.at)
 
 
+class JoinIn(_EventIn):
+    """A new member, bound to `referrer`, or to the owner of `store` (its QR code)."""
+
+    kind = "join"
+    type: Literal["join"]
+    member: Id
+    referrer: Id | None = None
+    store: Id | None = None
+
+    def event(self, config: TenantConfig) -> Join:
+        return Join(self.id, self.member, _referrer(self.referrer, self.store, config), self.at)
+
+
+def _referrer(referrer: str | None, store: str | None, config: TenantConfig) -> str | None:
+    if referrer is not None and store is not None:
+        raise invalid("store", "give a referrer or a store, not both")
+    if store is None:
+        return referrer
+    found = config.stores.get(store)
+    if found is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"unknown store {store!r}", "store")
+    if found.owner is None:
+        raise invalid("store", f"store {store!r} has no owner to bind to")
+    return found.owner
+
+
+class BindIn(_EventIn):
+    kind = "bind"
+    type: Literal["bind"]
+    member: Id
+    referrer: Id | None = None
+    store: Id | None = None
+
+    def event(self, config: TenantConfig) -> Bind:
+        referrer = _referrer(self.referrer, self.store, config)
+        if referrer is None:
+            raise invalid("referrer", "is required (or give a store)")
+        return Bind(self.id, self.member, referrer, self.at)
+
+
+class ReassignIn(_EventIn):
+    kind = "reassign"
+    type: Literal["reassign"]
+    member: Id
+    referrer: Id
+    reason: Note = Field(min_length=1)
+
+    def event(self, config: TenantConfig) -> Reassign:
+        return Reassign(self.id, self.member, self.referrer, self.reason, self.at)
+
+
+class AgentIn(_EventIn):
+    kind = "agent"
+    type: Literal["agent"]
+    member: Id
+    region: Name
+    level: str = Field(pattern=r"^[a-z]{1,20}$")
+    fee: Exact = "0"
+
+    def event(self, config: TenantConfig) -> GrantAgent:
+        return GrantAgent(
+            self.id, self.member, self.region, self.level, yuan(self.fee, "fee"), self.at
+        )
+
+
+class DistributionIn(_EventIn):
+    """New distribution settings: the configuration's `distribution` table, whole."""
+
+    kind = "distribution"
+    type: Literal["distribution"]
+    settings: dict[str, Any]
+
+    def event(self, config: TenantConfig) -> ConfigureDistribution:
+        try:
+            DistributionConfig.model_validate(self.settings).params()
+        except ValidationError as error:
+            raise error_from_validation(error, "settings") from None
+        return ConfigureDistribution(self.id, self.settings, self.at)
+
+
+class DividendIn(_EventIn):
+    kind = "dividend"
+    type: Literal["dividend"]
+    plan: Id
+    start: date
+    end: date
+
+    def event(self, config: TenantConfig) -> PayDividend:
+        return PayDividend(self.id, self.plan, self.start, self.end, self.at)
+
+
 _MODELS = (
     OrderIn,
     SellIn,
@@ -321,6 +436,12 @@ _MODELS = (
     WithdrawIn,
     WithdrawRejectIn,
     WithdrawPayIn,
+    JoinIn,
+    BindIn,
+    ReassignIn,
+    AgentIn,
+    DistributionIn,
+    DividendIn,
 )
 EVENT_TYPES: Mapping[str, type[_EventIn]] = {model.kind: model for model in _MODELS}
 EventIn = Annotated[
@@ -333,7 +454,13 @@ EventIn = Annotated[
     | ImportIn
     | WithdrawIn
     | WithdrawRejectIn
-    | WithdrawPayIn,
+    | WithdrawPayIn
+    | JoinIn
+    | BindIn
+    | ReassignIn
+    | AgentIn
+    | DistributionIn
+    | DividendIn,
     Field(discriminator="type"),
 ]
 _EVENTS: TypeAdapter[EventIn] = TypeAdapter(EventIn)
@@ -391,8 +518,9 @@ def to_line(event: Event) -> str:
                     one["product"] = line.product
                 lines.append(one)
             data = {"type": "order", "member": event.member, "lines": lines}
-            if event.store is not None:
-                data["store"] = event.store
+            for name in ("store", "region", "recruiter"):
+                if getattr(event, name) is not None:
+                    data[name] = getattr(event, name)
         case Sell():
             points = "all" if event.points is None else format_minor(event.points, POINTS_SCALE)
             data = {"type": "sell", "member": event.member, "pool": event.pool, "points": points}
@@ -423,7 +551,37 @@ def to_line(event: Event) -> str:
             data = {"type": "withdraw_reject", "withdrawal": event.withdrawal}
         case PayWithdrawal():
             data = {"type": "withdraw_pay", "withdrawal": event.withdrawal}
+        case Join():
+            data = {"type": "join", "member": event.member}
+            if event.referrer is not None:
+                data["referrer"] = event.referrer
+        case Bind():
+            data = {"type": "bind", "member": event.member, "referrer": event.referrer}
+        case Reassign():
+            data = {
+                "type": "reassign",
+                "member": event.member,
+                "referrer": event.referrer,
+                "reason": event.reason,
+            }
+        case GrantAgent():
+            data = {
+                "type": "agent",
+                "member": event.member,
+                "region": event.region,
+                "level": event.level,
+                "fee": _fen(event.fee),
+            }
+        case ConfigureDistribution():
+            data = {"type": "distribution", "settings": dict(event.settings)}
+        case PayDividend():
+            data = {
+                "type": "dividend",
+                "plan": event.plan,
+                "start": event.start.isoformat(),
+                "end": event.end.isoformat(),
+            }
     data["id"] = event.id
     if event.at is not None:
         data["at"] = event.at.isoformat()
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zengzhi.core.events import (
+    Bind,
     CompleteOrder,
     Configure,
+    ConfigureDistribution,
+    GrantAgent,
     ImportBalance,
+    Join,
+    OpenPool,
     OrderLine,
+    PayDividend,
     PayWithdrawal,
+    Reassign,
     RejectWithdrawal,
     ReverseOrder,
     Sell,
@@ -52,6 +59,8 @@ events = st.one_of(
         st.lists(lines(), min_size=1, max_size=3).map(tuple),
         st.none() | ids,
         times,
+        st.none() | st.sampled_from(["广东/深圳/南山", "Guangdong/Shenzhen"]),
+        st.none() | ids,
     ),
     st.builds(Sell, ids, ids, ids, st.none() | fen, times),
     st.builds(Subsidy, ids, ids, fen, times),
@@ -63,6 +72,18 @@ events = st.one_of(
     st.builds(Withdraw, ids, ids, fen, st.just(0), times),
     st.builds(RejectWithdrawal, ids, ids, times),
     st.builds(PayWithdrawal, ids, ids, times),
+    st.builds(Join, ids, ids, st.none() | ids, times),
+    st.builds(Bind, ids, ids, ids, times),
+    st.builds(Reassign, ids, ids, ids, st.just("support ticket 12: second account"), times),
+    st.builds(GrantAgent, ids, ids, st.just("广东/深圳"), st.just("city"), fen, times),
+    st.builds(
+        ConfigureDistribution,
+        ids,
+        st.just({"commission": {"rates": ["0.003", "0.002"]}, "binding": "any_time"}),
+        times,
+    ),
+    st.builds(PayDividend, ids, ids, st.just(date(2026, 11, 1)), st.just(date(2026, 12, 1)), times),
+    st.builds(OpenPool, ids, ids, st.just({"exit_multiple": "3"}), times),
 )
 
 

@@ -1,0 +1,111 @@
+"""The referral network, regional agents and distribution settings, held in memory.
+
+Chains are walked with a loop, never recursion, so a chain 10,000 deep costs 10,000
+steps and no stack; a member's team performance is kept up to date as orders arrive, so
+nothing is ever summed over a downline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from zengzhi.rules.distribution import DistributionParams
+
+
+class MemoryNetwork:
+    def __init__(self) -> None:
+        self._referrer: dict[str, str] = {}
+        self._performance: dict[str, int] = {}
+        self._level: dict[str, int] = {}
+        self._ordered: set[str] = set()
+
+    def referrer(self, member: str) -> str | None:
+        return self._referrer.get(member)
+
+    def join(self, member: str, referrer: str | None) -> None:
+        if referrer is not None:
+            self._referrer[member] = referrer
+
+    def bind(self, member: str, referrer: str) -> None:
+        self._referrer[member] = referrer
+
+    def has_ordered(self, member: str) -> bool:
+        return member in self._ordered
+
+    def chain(self, member: str, depth: int | None) -> list[str]:
+        uplines: list[str] = []
+        referrers = self._referrer
+        current = referrers.get(member)
+        limit = len(referrers) + 1 if depth is None else depth  # bounded even if corrupted
+        while current is not None and len(uplines) < limit:
+            uplines.append(current)
+            current = referrers.get(current)
+        return uplines
+
+    def grow(self, member: str, amount: int, params: DistributionParams) -> list[tuple[str, int]]:
+        self._ordered.add(member)
+        performance, levels = self._performance, self._level
+        grown = []
+        for upline in self.chain(member, None):
+            total = performance.get(upline, 0) + amount
+            performance[upline] = total
+            level = params.level_for(total) if params.team else 0
+            if level:
+                levels[upline] = level
+            else:
+                levels.pop(upline, None)
+            grown.append((upline, level))
+        return grown
+
+    def performance(self, member: str) -> int:
+        return self._performance.get(member, 0)
+
+    def level(self, member: str) -> int:
+        return self._level.get(member, 0)
+
+    def qualifying(self, min_level: int) -> list[tuple[str, int]]:
+        return sorted(
+            (member, self._performance.get(member, 0))
+            for member, level in self._level.items()
+            if level >= min_level
+        )
+
+    def relevel(self, params: DistributionParams) -> None:
+        self._level = {
+            member: level
+            for member, total in self._performance.items()
+            if (level := params.level_for(total) if params.team else 0)
+        }
+
+    def members(self) -> Iterator[str]:
+        yield from sorted(set(self._referrer) | set(self._performance))
+
+
+class MemoryAgents:
+    def __init__(self) -> None:
+        self._agents: dict[tuple[str, str], str] = {}
+
+    def agent(self, region: str, level: str) -> str | None:
+        return self._agents.get((region, level))
+
+    def grant(self, region: str, level: str, member: str) -> None:
+        self._agents[(region, level)] = member
+
+
+class MemoryDistribution:
+    """The distribution settings in force, and completed turnover by day (for dividends)."""
+
+    def __init__(self, params: DistributionParams | None) -> None:
+        self.params = params
+        self._turnover: dict[date, int] = {}
+
+    def add_turnover(self, day: date, amount: int) -> None:
+        self._turnover[day] = self._turnover.get(day, 0) + amount
+
+    def turnover(self, start: date, end: date) -> int:
+        total, day = 0, start
+        while day < end:
+            total += self._turnover.get(day, 0)
+            day += timedelta(days=1)
+        return total

@@ -1,0 +1,458 @@
+"""Distribution (分销, spec 02): who gets what from an order, and from a dividend run.
+
+Every reward names its kind, its base and its rate, and is booked as its own entry with
+the order (or job run) that caused it. Rewards of one order are paid, in a fixed order,
+out of that order's distribution budget; what the budget cannot cover is cut, unless the
+operator lets the platform pay the overflow from its own funds. Rounding is down, per
+reward; what rounding leaves stays with the platform.
+
+The referral network (who referred whom, team performance, star levels) and the regional
+agents are state the rules read through small protocols, kept in memory by the replay
+and the simulator and in SQL by the service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple, Protocol
+
+from zengzhi.core import accounts
+from zengzhi.core.amounts import Ratio, format_minor
+from zengzhi.core.errors import DomainError, ErrorCode, invalid
+from zengzhi.core.ledger import CNY, Ledger, Posting, entry, register_money_asset
+from zengzhi.rules import wallet
+
+RULE = "distribution"
+CONTRIBUTION = "CONTRIB"  # the non-withdrawable contribution balance (贡献分), in yuan
+register_money_asset(CONTRIBUTION)
+
+BINDINGS = ("registration", "first_order", "any_time")
+# Region levels by the depth of a region path "province/city/district/town".
+REGION_LEVELS = ("province", "city", "district", "town")
+AGENT_LEVELS = ("town", "district", "city", "province", "area")  # most local first
+DEEP = 3  # more commission levels than this is a legal risk (传销) and needs an override
+
+
+@dataclass(frozen=True, slots=True)
+class TeamLevel:
+    performance: int  # fen of team performance to reach the level
+    rate: Ratio
+
+
+@dataclass(frozen=True, slots=True)
+class DividendPlan:
+    name: str
+    share: Ratio  # of the period's turnover
+    schedule: str  # daily or monthly
+    min_level: int  # team level that qualifies
+    split: str  # equal, or performance (weighted by team performance)
+    funding: str  # the account that pays: profit or distribution
+
+
+@dataclass(frozen=True, slots=True)
+class DistributionParams:
+    binding: str = "first_order"
+    overflow: bool = False  # True: what an order's budget cannot cover, the platform pays
+    commission: tuple[Ratio, ...] = ()  # direct referrer, then each level up
+    allow_deep: bool = False
+    commission_in: str = "cash"  # cash or contribution
+    recruiter: Ratio | None = None
+    agents_mode: str = "differential"  # differential (级差) or flat
+    agent_rates: Mapping[str, Ratio] = field(default_factory=dict)  # by AGENT_LEVELS name
+    areas: Mapping[str, str] = field(default_factory=dict)  # province → area
+    team: tuple[TeamLevel, ...] = ()  # ascending thresholds: level n = team[n - 1]
+    peer_share: Ratio | None = None
+    team_in: str = "cash"
+    dividends: tuple[DividendPlan, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.binding not in BINDINGS:
+            raise invalid("binding", f"must be one of {', '.join(BINDINGS)}")
+        if len(self.commission) > DEEP and not self.allow_deep:
+            raise invalid(
+                "commission.rates",
+                f"{len(self.commission)} levels: more than {DEEP} carries the legal risk of a "
+                "pyramid scheme (传销); set allow_deep to do it anyway",
+            )
+        for n, rate in enumerate(self.commission):
+            if rate.fraction >= 1:
+                raise invalid(f"commission.rates.{n}", "must be below 1")
+        for name in self.agent_rates:
+            if name not in AGENT_LEVELS:
+                raise invalid(
+                    f"agents.rates.{name}", f"unknown level (known: {', '.join(AGENT_LEVELS)})"
+                )
+        thresholds = [level.performance for level in self.team]
+        if thresholds != sorted(set(thresholds)):
+            raise invalid("team.levels", "thresholds must rise from level to level")
+        if any(
+            a.rate.fraction > b.rate.fraction
+            for a, b in zip(self.team, self.team[1:], strict=False)
+        ):
+            raise invalid("team.levels", "rates must not fall as levels rise")
+        for name in ("commission_in", "team_in"):
+            if getattr(self, name) not in ("cash", "contribution"):
+                raise invalid(name.replace("_in", ".pay_in"), "must be cash or contribution")
+        if self.agents_mode not in ("differential", "flat"):
+            raise invalid("agents.mode", "must be differential or flat")
+
+    def level_for(self, performance: int) -> int:
+        level = 0
+        for threshold in self.team:
+            if performance >= threshold.performance:
+                level += 1
+        return level
+
+    def team_rate(self, level: int) -> Ratio | None:
+        return self.team[level - 1].rate if level > 0 else None
+
+
+class Reward(NamedTuple):
+    kind: str  # direct, indirect, level_3…, recruiter, agent, team, peer, dividend
+    member: str
+    amount: int  # fen, rounded down
+    rate: str
+    base: int  # fen the rate applies to
+    note: str = ""  # the level, the region…
+    into: str = "cash"  # cash, or contribution
+
+
+class Paid(NamedTuple):
+    """A reward as booked, so that a reversal can take it back."""
+
+    member: str
+    amount: int
+    into: str
+    source: str  # the account it was paid from
+
+
+class Network(Protocol):
+    """Who referred whom, team performance and star levels (memory or SQL)."""
+
+    def referrer(self, member: str) -> str | None: ...
+
+    def join(self, member: str, referrer: str | None) -> None: ...
+
+    def bind(self, member: str, referrer: str) -> None: ...
+
+    def has_ordered(self, member: str) -> bool: ...
+
+    def chain(self, member: str, depth: int | None) -> list[str]:
+        """The member's uplines, nearest first, at most `depth` of them."""
+
+    def grow(self, member: str, amount: int, params: DistributionParams) -> list[tuple[str, int]]:
+        """Add `amount` to the team performance of every upline of `member` (all depths),
+        recompute their levels, note the member's order; returns the uplines, nearest
+        first, with their levels after."""
+
+    def qualifying(self, min_level: int) -> list[tuple[str, int]]:
+        """(member, team performance) of every member at `min_level` or above, by id."""
+
+    def relevel(self, params: DistributionParams) -> None: ...
+
+
+class AgentBook(Protocol):
+    def agent(self, region: str, level: str) -> str | None: ...
+
+    def grant(self, region: str, level: str, member: str) -> None: ...
+
+
+# ---------------------------------------------------------------------------- binding
+
+
+def check_binding(
+    network: Network,
+    params: DistributionParams | None,
+    member: str,
+    referrer: str,
+    *,
+    joining: bool,
+) -> None:
+    """Refuse a binding the policy, a self-referral or a cycle forbids."""
+    if referrer == member:
+        raise invalid("referrer", "a member cannot refer themselves")
+    if member in network.chain(referrer, None):
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"{member!r} is an upline of {referrer!r}: binding would make a cycle",
+            "referrer",
+        )
+    if joining:
+        return
+    if network.referrer(member) is not None:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"{member!r} is bound already; support may re-assign the referrer with a reason",
+            "referrer",
+        )
+    policy = params.binding if params else "first_order"
+    if policy == "registration":
+        raise DomainError(
+            ErrorCode.CONFLICT, "this platform binds referrers at registration only", "referrer"
+        )
+    if policy == "first_order" and network.has_ordered(member):
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"{member!r} has ordered already: the referrer "
+            "is bound at the first order at the latest",
+            "referrer",
+        )
+
+
+# ---------------------------------------------------------------------------- rewards
+
+
+def _share(rate: Ratio, base: int) -> int:
+    return rate.num * base // rate.den
+
+
+def commission_rewards(
+    params: DistributionParams, uplines: Sequence[str], amount: int
+) -> list[Reward]:
+    """Direct (直推), indirect (间推) and deeper levels, on the order amount."""
+    kinds = ("direct", "indirect")
+    rewards = []
+    for depth, (member, rate) in enumerate(zip(uplines, params.commission, strict=False)):
+        kind = kinds[depth] if depth < len(kinds) else f"level_{depth + 1}"
+        rewards.append(
+            Reward(
+                kind,
+                member,
+                _share(rate, amount),
+                rate.text,
+                amount,
+                f"level {depth + 1}",
+                params.commission_in,
+            )
+        )
+    return rewards
+
+
+def recruiter_reward(
+    params: DistributionParams, recruiter: str | None, amount: int
+) -> list[Reward]:
+    """招商奖励: the store's recruiter earns on the store's turnover."""
+    if recruiter is None or params.recruiter is None:
+        return []
+    rate = params.recruiter
+    return [Reward("recruiter", recruiter, _share(rate, amount), rate.text, amount)]
+
+
+def region_keys(region: str, areas: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(level, region key) from the most local to the widest: a region "广东/深圳/南山" is a
+    district of the city "广东/深圳" of the province "广东", of the area its province is in."""
+    parts = [part for part in region.split("/") if part]
+    keys = [
+        (REGION_LEVELS[depth], "/".join(parts[: depth + 1]))
+        for depth in range(min(len(parts), len(REGION_LEVELS)))
+    ]
+    keys.reverse()
+    if parts and parts[0] in areas:
+        keys.append(("area", areas[parts[0]]))
+    return keys
+
+
+def agent_rewards(
+    params: DistributionParams, agents: AgentBook, region: str | None, amount: int
+) -> list[Reward]:
+    """Regional agents. Differential (级差): walking up from the most local level, each
+    agent gets its rate less the highest already paid below it. Flat: each its rate."""
+    if not region or not params.agent_rates:
+        return []
+    rewards = []
+    highest = Ratio(0)
+    for level, key in region_keys(region, params.areas):
+        rate = params.agent_rates.get(level)
+        holder = agents.agent(key, level) if rate is not None else None
+        if rate is None or holder is None:
+            continue
+        if params.agents_mode == "flat":
+            rewards.append(
+                Reward("agent", holder, _share(rate, amount), rate.text, amount, f"{level} {key}")
+            )
+            continue
+        if rate.fraction <= highest.fraction:
+            continue
+        difference = rate.fraction - highest.fraction
+        paid = difference.numerator * amount // difference.denominator
+        rewards.append(
+            Reward("agent", holder, paid, f"{rate.text}-{highest.text}", amount, f"{level} {key}")
+        )
+        highest = rate
+    return rewards
+
+
+def team_rewards(
+    params: DistributionParams, uplines: Sequence[tuple[str, int]], base: int
+) -> list[Reward]:
+    """Star levels with differential (级差) and peer (平级) rewards: walking up, an upline
+    whose rate exceeds the highest already paid gets the difference; the first upline of
+    the same level as the nearest paid member gets `peer_share` of that member's reward."""
+    if not params.team:
+        return []
+    rewards: list[Reward] = []
+    paid_rate = Ratio(0)
+    top = params.team[-1].rate
+    last_level, last_reward, peer_open = 0, 0, False
+    for member, level in uplines:
+        rate = params.team_rate(level)
+        if rate is not None and rate.fraction > paid_rate.fraction:
+            difference = rate.fraction - paid_rate.fraction
+            amount = difference.numerator * base // difference.denominator
+            rewards.append(
+                Reward(
+                    "team",
+                    member,
+                    amount,
+                    f"{rate.text}-{paid_rate.text}",
+                    base,
+                    f"level {level}",
+                    params.team_in,
+                )
+            )
+            paid_rate, last_level, last_reward = rate, level, amount
+            peer_open = params.peer_share is not None
+        elif peer_open and level == last_level and params.peer_share is not None:
+            share = params.peer_share
+            rewards.append(
+                Reward(
+                    "peer",
+                    member,
+                    _share(share, last_reward),
+                    share.text,
+                    last_reward,
+                    f"level {level}",
+                    params.team_in,
+                )
+            )
+            peer_open = False
+        if paid_rate.fraction >= top.fraction and not peer_open:
+            break  # nobody further up can be paid anything
+    return rewards
+
+
+# ---------------------------------------------------------------------------- paying
+
+
+def pay(
+    ledger: Ledger,
+    cause: str,
+    rewards: Sequence[Reward],
+    budget: int,
+    overflow: bool,
+    source: str = accounts.DISTRIBUTION,
+) -> list[Paid]:
+    """Book each reward as its own entry, out of `budget` fen of `source`; beyond it the
+    platform's funds pay when `overflow` is on, else the reward is cut (and says so)."""
+    paid: list[Paid] = []
+    left = budget
+    for reward in rewards:
+        if reward.amount <= 0:
+            continue
+        covered = min(reward.amount, left)
+        left -= covered
+        extra = reward.amount - covered if overflow else 0
+        cut = reward.amount - covered - extra
+        params = {
+            "kind": reward.kind,
+            "member": reward.member,
+            "rate": reward.rate,
+            "base": format_minor(reward.base, 2),
+            "amount": format_minor(reward.amount, 2),
+            "into": reward.into,
+        }
+        if reward.note:
+            params["note"] = reward.note
+        if cut:
+            params["cut"] = format_minor(cut, 2)
+        for amount, account in ((covered, source), (extra, accounts.FUNDING)):
+            if amount:
+                ledger.post(
+                    entry(
+                        cause,
+                        "reward",
+                        RULE,
+                        _credit(ledger, reward.member, amount, reward.into, account),
+                        params,
+                    )
+                )
+                paid.append(Paid(reward.member, amount, reward.into, account))
+    return paid
+
+
+def _credit(ledger: Ledger, member: str, amount: int, into: str, source: str) -> list[Posting]:
+    if into == "cash":
+        return wallet.credit(ledger, member, amount, source)
+    # a contribution balance is backed: its money moves to a reserve as it is issued
+    return [
+        (source, CNY, -amount),
+        (accounts.CONTRIBUTION_RESERVE, CNY, amount),
+        (accounts.CONTRIBUTION_ISSUED, CONTRIBUTION, -amount),
+        (accounts.contribution(member), CONTRIBUTION, amount),
+    ]
+
+
+def take_back(ledger: Ledger, cause: str, order: str, paid: Sequence[Paid]) -> None:
+    """A reversal takes each reward back from what the earner holds, and records the rest
+    as the earner's debt: nothing is silently skipped."""
+    for reward in paid:
+        asset = CNY if reward.into == "cash" else CONTRIBUTION
+        held_at = (
+            accounts.wallet(reward.member)
+            if reward.into == "cash"
+            else accounts.contribution(reward.member)
+        )
+        held = max(0, ledger.balance(held_at, asset))
+        taken = min(held, reward.amount)
+        owed = reward.amount - taken
+        postings: list[Posting] = [
+            (held_at, asset, -taken),
+            (accounts.debt(reward.member), asset, -owed),
+        ]
+        if reward.into == "cash":
+            postings.append((reward.source, CNY, reward.amount))
+        else:
+            postings += [
+                (accounts.CONTRIBUTION_ISSUED, CONTRIBUTION, reward.amount),
+                (accounts.CONTRIBUTION_RESERVE, CNY, -reward.amount),
+                (reward.source, CNY, reward.amount),
+            ]
+        ledger.post(
+            entry(
+                cause,
+                "reward_reversal",
+                RULE,
+                postings,
+                {
+                    "member": reward.member,
+                    "amount": format_minor(reward.amount, 2),
+                    "into": reward.into,
+                    "debt": format_minor(owed, 2),
+                },
+                corrects=order,
+            )
+        )
+
+
+def dividend_rewards(
+    plan: DividendPlan, turnover: int, members: Sequence[tuple[str, int]]
+) -> list[Reward]:
+    """A share of the period's turnover split among qualifying members, equally or by team
+    performance; each part rounds down and the remainder stays with the platform."""
+    pot = _share(plan.share, turnover)
+    if pot <= 0 or not members:
+        return []
+    if plan.split == "equal":
+        each = pot // len(members)
+        return [
+            Reward("dividend", member, each, plan.share.text, turnover, plan.name)
+            for member, _ in members
+        ]
+    total = sum(weight for _, weight in members)
+    if total <= 0:
+        return []
+    return [
+        Reward("dividend", member, pot * weight // total, plan.share.text, turnover, plan.name)
+        for member, weight in members
+    ]
