@@ -293,3 +293,26 @@ def test_a_reversal_in_the_log_undoes_its_order(tmp_path: Path) -> None:
     result = runner.invoke(app, ["replay", str(again)])
     assert result.exit_code == 1
     assert "line 3: order: order 'o1' was already reversed by 'r1'" in result.stderr
+
+
+def test_a_reversal_in_a_replay_takes_back_the_rewards(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[distribution.commission]\nrates = ["0.01"]\n')
+    log = write(
+        tmp_path,
+        {"type": "join", "id": "j1", "member": "a"},
+        {"type": "join", "id": "j2", "member": "b", "referrer": "a"},
+        {
+            "type": "order",
+            "id": "o1",
+            "member": "b",
+            "amount": "1000.00",
+            "split": {"distribution": "100.00", "platform": "600.00", "contribution": "300.00"},
+        },
+        {"type": "reverse", "id": "r1", "order": "o1"},
+    )
+    state = run_json(str(log), "--config", str(config))
+    assert state["members"]["a"]["wallet"] == "0.00"
+    assert state["ledger"]["totals"]["CNY"] == "0.00"
+    kept = write(tmp_path, *log.read_text().splitlines()[:3], name="kept.jsonl")
+    assert run_json(str(kept), "--config", str(config))["members"]["a"]["wallet"] == "10.00"

@@ -9,7 +9,16 @@ from fastapi import FastAPI
 
 from zengzhi import __version__
 from zengzhi.api import errors
-from zengzhi.api.routes import audit, catalog, members, orders, pools, tenants, withdrawals
+from zengzhi.api.routes import (
+    audit,
+    catalog,
+    distribution,
+    members,
+    orders,
+    pools,
+    tenants,
+    withdrawals,
+)
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import JobRunner
 from zengzhi.service.settings import Settings
@@ -42,6 +51,7 @@ def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
         members.router,
         orders.router,
         withdrawals.router,
+        distribution.router,
         audit.router,
     ):
         app.include_router(router)

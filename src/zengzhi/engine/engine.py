@@ -86,7 +86,7 @@ class Engine:
                 self._grant_agent(ledger, event)
             case ConfigureDistribution():
                 params = DistributionConfig.model_validate(event.settings).params()
-                self.state.distribution.params = params
+                self.state.distribution.configure(event.settings, params)
                 self.state.network.relevel(params)
             case PayDividend():
                 self._dividend(ledger, event)
@@ -208,7 +208,7 @@ class Engine:
                     {"member": event.member, "region": event.region, "level": event.level},
                 )
             )
-        self.state.agents.grant(event.region, event.level, event.member)
+        self.state.agents.grant(event.region, event.level, event.member, event.fee)
 
     def _dividend(self, ledger: Ledger, event: PayDividend) -> None:
         params = self.state.distribution.params

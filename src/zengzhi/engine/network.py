@@ -7,7 +7,7 @@ nothing is ever summed over a downline.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 
 from zengzhi.rules.distribution import DistributionParams
@@ -89,7 +89,7 @@ class MemoryAgents:
     def agent(self, region: str, level: str) -> str | None:
         return self._agents.get((region, level))
 
-    def grant(self, region: str, level: str, member: str) -> None:
+    def grant(self, region: str, level: str, member: str, fee: int) -> None:
         self._agents[(region, level)] = member
 
 
@@ -99,6 +99,9 @@ class MemoryDistribution:
     def __init__(self, params: DistributionParams | None) -> None:
         self.params = params
         self._turnover: dict[date, int] = {}
+
+    def configure(self, settings: Mapping[str, object], params: DistributionParams) -> None:
+        self.params = params
 
     def add_turnover(self, day: date, amount: int) -> None:
         self._turnover[day] = self._turnover.get(day, 0) + amount

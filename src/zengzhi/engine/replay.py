@@ -7,6 +7,7 @@ kept in a temporary SQLite file, not in Python objects.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable
@@ -18,8 +19,10 @@ from zengzhi.core.events import CompleteOrder
 from zengzhi.core.ledger import Entry, MemoryLedger
 from zengzhi.engine.config import TenantConfig
 from zengzhi.engine.engine import Engine
+from zengzhi.engine.network import MemoryDistribution
 from zengzhi.engine.state import MemoryPools, Minted, OrderRecord, TenantState, memory_pool
 from zengzhi.engine.wire import parse_line
+from zengzhi.rules.distribution import Paid
 
 
 class ReplayError(Exception):
@@ -96,11 +99,14 @@ class _SpilledOrders:
 
     @staticmethod
     def _encode(record: OrderRecord) -> str:
-        minted = ";".join(
-            f"{pool},{amount},{points},{'' if opened is None else opened}"
-            for pool, amount, points, opened in record.minted
+        return json.dumps(
+            [
+                record.reversed_by,
+                [list(one) for one in record.minted],
+                [list(one) for one in record.rewards],
+            ],
+            separators=(",", ":"),
         )
-        return f"{record.reversed_by or ''};{minted}"
 
     def get(self, order_id: str) -> OrderRecord | None:
         kept = self._store.get(order_id)
@@ -109,14 +115,12 @@ class _SpilledOrders:
         line, tail = kept.split(_MINTED)
         order = parse_line(line).event(self._config)
         assert isinstance(order, CompleteOrder)
-        reversed_by, *minted = tail.split(";")
+        reversed_by, minted, rewards = json.loads(tail)
         return OrderRecord(
             order,
-            tuple(
-                Minted(pool, int(amount), int(points), int(opened) if opened else None)
-                for pool, amount, points, opened in (one.split(",") for one in minted if one)
-            ),
-            reversed_by or None,
+            tuple(Minted(*one) for one in minted),
+            reversed_by,
+            tuple(Paid(*one) for one in rewards),
         )
 
     def put(self, record: OrderRecord) -> None:
@@ -145,7 +149,12 @@ class Replay:
         pools = MemoryPools(
             (name, memory_pool(name, params)) for name, params in self.config.pool_params().items()
         )
-        self.state = TenantState(MemoryLedger(), pools, orders=self._orders)
+        self.state = TenantState(
+            MemoryLedger(),
+            pools,
+            orders=self._orders,
+            distribution=MemoryDistribution(self.config.distribution_params()),
+        )
         self.engine = Engine(self.state)
 
     def feed(self, number: int, text: str) -> None:

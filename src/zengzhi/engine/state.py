@@ -6,7 +6,7 @@ simulation, tests) and over SQL (the service, which loads only what a command to
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple, Protocol
@@ -106,7 +106,10 @@ class MemoryMembers:
 class DistributionBook(Protocol):
     """The distribution settings in force and completed turnover by day."""
 
-    params: DistributionParams | None
+    @property
+    def params(self) -> DistributionParams | None: ...
+
+    def configure(self, settings: Mapping[str, object], params: DistributionParams) -> None: ...
 
     def add_turnover(self, day: date, amount: int) -> None: ...
 

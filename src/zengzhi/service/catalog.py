@@ -254,7 +254,16 @@ def order_config(
         products={
             row.product_id: ProductConfig(**row.split, pool=row.pool) for row in product_rows
         },
-        stores={row.store_id: StoreConfig(**row.commission, pool=row.pool) for row in store_rows},
+        stores={
+            row.store_id: StoreConfig(
+                **row.commission,
+                pool=row.pool,
+                owner=row.owner,
+                recruiter=row.recruiter,
+                region=row.region,
+            )
+            for row in store_rows
+        },
     )
     zones = {row.product_id: delays.get(row.zone, 0) for row in product_rows if row.zone}
     zones |= {f"store:{row.store_id}": delays.get(row.zone, 0) for row in store_rows if row.zone}

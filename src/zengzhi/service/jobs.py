@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from zengzhi.core.errors import DomainError
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, query
+from zengzhi.service.distribution import run_dividends
 from zengzhi.service.orders import complete, due_orders
 from zengzhi.store import tables as t
 
@@ -99,9 +100,25 @@ def tenants(connection: Connection) -> list[str]:
     )
 
 
+DIVIDENDS = "dividends"
+
+
+def pay_dividends(context: Context, tenant: str) -> JobReport:
+    """Each dividend plan, once for its last finished period (see service.distribution)."""
+    now = context.clock()
+    paid = run_dividends(context, tenant)
+    day = now.date().isoformat()
+    _record(context, tenant, DIVIDENDS, day, now, len(paid), [])
+    return JobReport(tenant=tenant, job=DIVIDENDS, day=day, done=len(paid), failed=[])
+
+
 def tick(context: Context) -> list[JobReport]:
     """Run every due job of every tenant once."""
-    return [complete_due_orders(context, tenant) for tenant in query(context, tenants)]
+    reports = []
+    for tenant in query(context, tenants):
+        reports.append(complete_due_orders(context, tenant))
+        reports.append(pay_dividends(context, tenant))
+    return reports
 
 
 class JobRunner(threading.Thread):

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, insert, or_, select, update
+from sqlalchemy import Connection, or_, select, update
 
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Price, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.events import Sell
-from zengzhi.engine.config import DEFAULT_POOL, Exact, Id, Name, Region
+from zengzhi.core.events import Bind, Join, Reassign, Sell
+from zengzhi.engine.config import DEFAULT_POOL, Exact, Id, LimitsConfig, Name, Note, Region
 from zengzhi.engine.views import percent
 from zengzhi.engine.wire import points as parse_points
 from zengzhi.rules.pool import Position, cap_left_scaled, progress, threshold
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, once, query
 from zengzhi.service.pools import pool_balances
+from zengzhi.service.tenants import load_settings
 from zengzhi.store import tables as t
 from zengzhi.store.pools import params_from_row
 from zengzhi.store.uow import UnitOfWork, event_id
@@ -28,6 +30,7 @@ class NewMember(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: Id
+    store: Id | None = None  # arrived through a store's code: bound to its owner
     phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 -]{3,32}$")
     name: Name | None = None
     referrer: Id | None = None
@@ -75,11 +78,35 @@ def _member_row(connection: Connection, tenant: str, member: str, lock: bool = F
     return row
 
 
+def _store_owner(connection: Connection, tenant: str, store: str) -> str:
+    row = connection.execute(
+        select(t.stores.c.owner).where(t.stores.c.tenant_id == tenant, t.stores.c.store_id == store)
+    ).first()
+    if row is None:
+        raise not_found("store", store, "store")
+    if row.owner is None:
+        raise DomainError(ErrorCode.INVALID, f"store {store!r} has no owner to bind to", "store")
+    return str(row.owner)
+
+
+def _limits(uow: UnitOfWork) -> LimitsConfig:
+    settings = load_settings(uow.connection, uow.tenant)
+    return settings.distribution.limits if settings.distribution else LimitsConfig()
+
+
 def create_member(context: Context, principal: Principal, request: NewMember) -> MemberView:
+    """Register a member, bound to a referrer (a link) or to a store's owner (its code)."""
     principal.require(Permission.MEMBERS)
+    if request.referrer is not None and request.store is not None:
+        raise DomainError(ErrorCode.INVALID, "give a referrer or a store, not both", "store")
 
     def run(uow: UnitOfWork) -> MemberView:
         c = t.members.c
+        referrer = (
+            _store_owner(uow.connection, uow.tenant, request.store)
+            if request.store
+            else request.referrer
+        )
         found = uow.connection.execute(
             select(t.members).where(c.tenant_id == uow.tenant, c.member_id == request.id)
         ).first()
@@ -87,29 +114,98 @@ def create_member(context: Context, principal: Principal, request: NewMember) ->
             same = (found.phone, found.name, found.referrer, found.region) == (
                 request.phone,
                 request.name,
-                request.referrer,
+                referrer,
                 request.region,
             )
             if same:
                 return _member_view(found)  # the same registration again: applied once
             raise DomainError(ErrorCode.CONFLICT, f"member {request.id!r} exists", "id")
-        if request.referrer is not None:
-            if request.referrer == request.id:
-                raise DomainError(ErrorCode.INVALID, "a member cannot refer themselves", "referrer")
-            _member_row(uow.connection, uow.tenant, request.referrer)
+        if (
+            request.phone
+            and _limits(uow).one_account_per_phone
+            and uow.connection.execute(
+                select(c.member_id).where(c.tenant_id == uow.tenant, c.phone == request.phone)
+            ).first()
+        ):
+            raise DomainError(
+                ErrorCode.CONFLICT, "this phone number has an account already", "phone"
+            )
+        uow.apply(Join(event_id("join", request.id), request.id, referrer, uow.now))
         uow.connection.execute(
-            insert(t.members).values(
-                tenant_id=uow.tenant,
-                member_id=request.id,
+            update(t.members)
+            .where(c.tenant_id == uow.tenant, c.member_id == request.id)
+            .values(
                 phone=request.phone,
                 name=request.name,
-                referrer=request.referrer,
                 region=request.region,
                 real_name_verified=request.real_name_verified,
-                created_at=uow.now,
             )
         )
         return _member_view(_member_row(uow.connection, uow.tenant, request.id))
+
+    return command(context, principal, run)
+
+
+class Binding(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    referrer: Id | None = None
+    store: Id | None = None
+
+
+def bind(context: Context, principal: Principal, member: str, request: Binding) -> MemberView:
+    """A member arrives through a referral link or a store's code after registering: bound
+    if the platform's policy allows it (never re-bound)."""
+    principal.require(Permission.MEMBERS)
+    if (request.referrer is None) == (request.store is None):
+        raise DomainError(ErrorCode.INVALID, "give a referrer or a store", "referrer")
+
+    def run(uow: UnitOfWork) -> MemberView:
+        referrer = (
+            _store_owner(uow.connection, uow.tenant, request.store)
+            if request.store
+            else request.referrer
+        )
+        assert referrer is not None
+        uow.apply(Bind(event_id("bind", f"{member}:{referrer}"), member, referrer, uow.now))
+        return _member_view(_member_row(uow.connection, uow.tenant, member))
+
+    return command(context, principal, run)
+
+
+class Reassignment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    referrer: Id
+    reason: Note = Field(min_length=1)
+
+
+def reassign(
+    context: Context, principal: Principal, member: str, request: Reassignment
+) -> MemberView:
+    """Support moves a member to another referrer (seed 000's 举报): future orders only."""
+    principal.require(Permission.REASSIGN)
+
+    def run(uow: UnitOfWork) -> MemberView:
+        before = _member_row(uow.connection, uow.tenant, member, lock=True)
+        uow.apply(
+            Reassign(
+                event_id("reassign", uuid.uuid4().hex),
+                member,
+                request.referrer,
+                request.reason,
+                uow.now,
+            )
+        )
+        uow.audit(
+            principal.actor,
+            "member.reassign",
+            f"member:{member}",
+            before={"referrer": before.referrer},
+            after={"referrer": request.referrer},
+            reason=request.reason,
+        )
+        return _member_view(_member_row(uow.connection, uow.tenant, member))
 
     return command(context, principal, run)
 

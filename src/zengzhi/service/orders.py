@@ -17,12 +17,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
-from zengzhi.core.amounts import format_minor
+from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import CompleteOrder, ReverseOrder
-from zengzhi.engine.config import Id
+from zengzhi.engine.config import Id, LimitsConfig
 from zengzhi.engine.wire import OrderForm
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, query, request_hash
@@ -137,6 +137,12 @@ def create_order(
                 raise not_found("pool", line.pool, field)
         settings = load_settings(uow.connection, uow.tenant)
         window = max([settings.completion_delay_seconds, *windows.values()])
+        amount = sum(line.amount for line in lines)
+        if settings.distribution is not None:
+            _check_limits(uow, settings.distribution.limits, request.member, amount)
+        store = config.stores.get(request.store) if request.store else None
+        region = request.region or (store.region if store else None)
+        recruiter = store.recruiter if store else None
         uow.connection.execute(
             insert(t.orders).values(
                 tenant_id=uow.tenant,
@@ -144,7 +150,9 @@ def create_order(
                 member_id=request.member,
                 store_id=request.store,
                 status="created",
-                amount=sum(x.amount for x in lines),
+                amount=amount,
+                region=region,
+                recruiter=recruiter,
                 lines=lines_to_json(lines),
                 request_hash=digest,
                 return_window=window,
@@ -194,6 +202,38 @@ def create_orders(context: Context, principal: Principal, batch: OrderBatch) -> 
     return items
 
 
+def _check_limits(uow: UnitOfWork, limits: LimitsConfig, member: str, amount: int) -> None:
+    """Anti-abuse caps (spec 02): orders a member may place a day, and spend in all."""
+    c = t.orders.c
+    mine = (
+        (c.tenant_id == uow.tenant)
+        & (c.member_id == member)
+        & c.status.not_in(["cancelled", "refunded", "reversed"])
+    )
+    if limits.orders_per_day is not None:
+        day = uow.now.replace(hour=0, minute=0, second=0, microsecond=0)
+        today = uow.connection.execute(
+            select(func.count()).where(mine, c.created_at >= day)
+        ).scalar_one()
+        if today >= limits.orders_per_day:
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"{member!r} placed the {limits.orders_per_day} orders a day this platform allows",
+                "member",
+            )
+    if limits.total_spend is not None:
+        spent = uow.connection.execute(
+            select(func.coalesce(func.sum(c.amount), 0)).where(mine)
+        ).scalar_one()
+        cap = Yuan(limits.total_spend).minor
+        if int(spent) + amount > cap:
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"{member!r} would spend more than the {format_minor(cap, 2)} this platform allows",
+                "member",
+            )
+
+
 def _complete(uow: UnitOfWork, row: Any) -> None:
     order = CompleteOrder(
         order_event_id(row.order_id),
@@ -201,6 +241,8 @@ def _complete(uow: UnitOfWork, row: Any) -> None:
         lines_from_json(row.lines),
         row.store_id,
         uow.now,
+        row.region,
+        row.recruiter,
     )
     uow.apply(order)
     c = t.orders.c

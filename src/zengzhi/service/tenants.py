@@ -9,7 +9,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from zengzhi.core.amounts import Ratio, Yuan
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.engine.config import Id, Label, Name
+from zengzhi.engine.config import DistributionConfig, Id, Label, Name
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
@@ -44,6 +44,8 @@ class TenantSettings(BaseModel):
 
     completion_delay_seconds: int = Field(default=0, ge=0, le=365 * 86_400)
     withdrawals: WithdrawalSettings = WithdrawalSettings()
+    # changed through PUT /v1/distribution (an engine event), shown here
+    distribution: DistributionConfig | None = None
 
 
 class TenantView(BaseModel):
@@ -129,17 +131,24 @@ def update_settings(context: Context, principal: Principal, new: TenantSettings)
 
     def run(uow: UnitOfWork) -> None:
         before = load_settings(uow.connection, principal.tenant)
+        if new.distribution is not None and new.distribution != before.distribution:
+            raise DomainError(
+                ErrorCode.INVALID,
+                "distribution settings change through PUT /v1/distribution",
+                "distribution",
+            )
+        after = new.model_copy(update={"distribution": before.distribution})
         uow.connection.execute(
             update(t.tenants)
             .where(t.tenants.c.tenant_id == principal.tenant)
-            .values(settings=new.model_dump())
+            .values(settings=after.model_dump(mode="json", exclude_none=True))
         )
         uow.audit(
             principal.actor,
             "settings.update",
             "tenant",
-            before=before.model_dump(),
-            after=new.model_dump(),
+            before=before.model_dump(mode="json", exclude_none=True),
+            after=after.model_dump(mode="json", exclude_none=True),
         )
 
     command(context, principal, run)

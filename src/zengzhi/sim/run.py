@@ -21,6 +21,7 @@ from zengzhi.core.amounts import Price, Ratio, Yuan, format_minor, parse_minor, 
 from zengzhi.core.events import CompleteOrder, Configure, Event, OrderLine, Sell, Subsidy
 from zengzhi.core.ledger import CNY, Entry, MemoryLedger
 from zengzhi.engine.engine import Engine
+from zengzhi.engine.network import MemoryDistribution
 from zengzhi.engine.snapshot import check
 from zengzhi.engine.state import MemoryPools, OrderRecord, TenantState, memory_pool
 from zengzhi.rules.pool import PoolState, balance_and_points, exit_key, reached_cap
@@ -110,7 +111,12 @@ class Simulation:
             (name, memory_pool(name, params))
             for name, params in scenario.tenant.pool_params().items()
         )
-        self.state = TenantState(MemoryLedger(), pools, orders=_NoOrders())
+        self.state = TenantState(
+            MemoryLedger(),
+            pools,
+            orders=_NoOrders(),
+            distribution=MemoryDistribution(scenario.tenant.distribution_params()),
+        )
         self.engine = Engine(self.state)
         self.pool: PoolState = pools[target_pool(scenario)]
         # per member, by index: ids, join day, fen spent, fen paid, first exit day (-1: none)

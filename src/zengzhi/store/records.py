@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from zengzhi.core.events import CompleteOrder, OrderLine
 from zengzhi.engine.state import Minted, OrderRecord
+from zengzhi.rules.distribution import Paid
 from zengzhi.store import tables as t
 
 
@@ -84,10 +85,17 @@ class SqlOrders:
         if row is None or row.minted is None:
             return None
         order = CompleteOrder(
-            event_id, row.member_id, lines_from_json(row.lines), row.store_id, row.completed_at
+            event_id,
+            row.member_id,
+            lines_from_json(row.lines),
+            row.store_id,
+            row.completed_at,
+            row.region,
+            row.recruiter,
         )
         minted = tuple(Minted(*one) for one in row.minted)
-        return OrderRecord(order, minted, row.reversed_by)
+        rewards = tuple(Paid(*one) for one in row.rewards or [])
+        return OrderRecord(order, minted, row.reversed_by, rewards)
 
     def put(self, record: OrderRecord) -> None:
         c = t.orders.c
@@ -96,5 +104,9 @@ class SqlOrders:
             .where(
                 c.tenant_id == self._tenant, c.order_id == record.order.id.removeprefix(ORDER_EVENT)
             )
-            .values(minted=[list(one) for one in record.minted], reversed_by=record.reversed_by)
+            .values(
+                minted=[list(one) for one in record.minted],
+                reversed_by=record.reversed_by,
+                rewards=[list(one) for one in record.rewards],
+            )
         )

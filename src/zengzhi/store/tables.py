@@ -116,8 +116,25 @@ members = Table(
     Column("referrer", Id),
     Column("region", String(64)),
     Column("created_at", UTCDateTime, nullable=False),
+    # the whole downline's completed orders, and the star level it earns (spec 02)
+    Column("team_performance", BigInteger, nullable=False, server_default="0"),
+    Column("team_level", Integer, nullable=False, server_default="0"),
     PrimaryKeyConstraint("tenant_id", "member_id"),
     Index("ix_members_tenant_phone", "tenant_id", "phone"),
+    Index("ix_members_referrer", "tenant_id", "referrer"),
+    Index("ix_members_level", "tenant_id", "team_level"),
+)
+
+agents = Table(
+    "agents",
+    metadata,
+    _tenant(),
+    Column("region", String(200), nullable=False),  # "province/city/district", or an area
+    Column("level", String(20), nullable=False),  # town, district, city, province, area
+    Column("member_id", Id, nullable=False),
+    Column("fee", BigInteger, nullable=False),
+    Column("granted_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "region", "level"),
 )
 
 zones = Table(
@@ -253,7 +270,10 @@ orders = Table(
     Column("lines", Json, nullable=False),  # the split of each line, fixed at creation
     Column("request_hash", String(64), nullable=False),  # same id, other body: a conflict
     Column("return_window", Integer, nullable=False),  # seconds from payment to completion
+    Column("region", String(200)),  # where it counts for regional agents
+    Column("recruiter", Id),  # the store's recruiter when the order was created
     Column("minted", Json),  # what completion gave, for a reversal
+    Column("rewards", Json),  # the rewards completion paid, for a reversal
     Column("created_at", UTCDateTime, nullable=False),
     Column("paid_at", UTCDateTime),
     Column("due_at", UTCDateTime),  # completion is due (paid + the return window)

@@ -29,6 +29,7 @@ from zengzhi.rules.withdrawals import Withdrawal
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database
 from zengzhi.store.ledger import SqlLedger
+from zengzhi.store.network import SqlAgents, SqlDistribution, SqlNetwork
 from zengzhi.store.pools import SqlPools
 from zengzhi.store.records import SqlMembers, SqlOrders
 
@@ -108,6 +109,9 @@ class UnitOfWork:
             SqlMembers(self.connection, self.tenant, self.now),
             SqlOrders(self.connection, self.tenant),
             SqlWithdrawals(self.connection, self.tenant, self.now),
+            SqlNetwork(self.connection, self.tenant),
+            SqlAgents(self.connection, self.tenant, self.now),
+            SqlDistribution(self.connection, self.tenant),
         )
         self.engine = Engine(self.state)
         self._events: list[Event] = []

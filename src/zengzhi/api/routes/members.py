@@ -7,12 +7,15 @@ from typing import Any
 from fastapi import APIRouter
 
 from zengzhi.api.deps import After, Before, ContextDep, Limit, PathId, PrincipalDep, Search
-from zengzhi.service import members, wallets
+from zengzhi.service import distribution, members, wallets
+from zengzhi.service.distribution import Network, RewardView
 from zengzhi.service.members import (
+    Binding,
     MemberChange,
     MemberView,
     NewMember,
     PositionView,
+    Reassignment,
     SellRequest,
 )
 from zengzhi.service.wallets import Movement, WalletView, WithdrawalRequest
@@ -46,6 +49,47 @@ def change_member(
     context: ContextDep, principal: PrincipalDep, member_id: PathId, body: MemberChange
 ) -> MemberView:
     return members.change_member(context, principal, member_id, body)
+
+
+@router.post("/{member_id}/bind", response_model=MemberView, tags=["distribution"])
+def bind(
+    context: ContextDep, principal: PrincipalDep, member_id: PathId, body: Binding
+) -> MemberView:
+    """The member arrived through a referral link or a store's code: bound if the binding
+    policy allows (never re-bound)."""
+    return members.bind(context, principal, member_id, body)
+
+
+@router.put("/{member_id}/referrer", response_model=MemberView, tags=["distribution"])
+def reassign(
+    context: ContextDep, principal: PrincipalDep, member_id: PathId, body: Reassignment
+) -> MemberView:
+    """Support re-assigns the referrer, with a reason (audit log); future orders only."""
+    return members.reassign(context, principal, member_id, body)
+
+
+@router.get("/{member_id}/network", response_model=Network, tags=["distribution"])
+def member_network(
+    context: ContextDep,
+    principal: PrincipalDep,
+    member_id: PathId,
+    limit: Limit = 50,
+    after: After = None,
+) -> Network:
+    """Uplines, team performance and level, and a page of direct referees."""
+    return distribution.network(context, principal, member_id, limit, after)
+
+
+@router.get("/{member_id}/rewards", response_model=list[RewardView], tags=["distribution"])
+def member_rewards(
+    context: ContextDep,
+    principal: PrincipalDep,
+    member_id: PathId,
+    limit: Limit = 50,
+    before: Before = None,
+) -> list[RewardView]:
+    """What the member earned and why: kind, order, rate, base; newest first."""
+    return distribution.rewards(context, principal, member_id, limit, before)
 
 
 @router.get("/{member_id}/positions", response_model=list[PositionView], tags=["points"])

@@ -1,0 +1,40 @@
+"""Distribution settings and regional agents."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from zengzhi.api.deps import ContextDep, Limit, PrincipalDep
+from zengzhi.engine.config import DistributionConfig
+from zengzhi.service import distribution
+from zengzhi.service.distribution import AgentView, NewAgent
+
+router = APIRouter(prefix="/v1", tags=["distribution"])
+
+
+@router.get("/distribution", response_model=DistributionConfig | None)
+def get_settings(context: ContextDep, principal: PrincipalDep) -> DistributionConfig | None:
+    """The distribution settings in force (null: distribution is off)."""
+    return distribution.get_settings(context, principal)
+
+
+@router.put("/distribution", response_model=DistributionConfig)
+def put_settings(
+    context: ContextDep, principal: PrincipalDep, body: DistributionConfig
+) -> DistributionConfig:
+    """New settings from now on: binding policy, commission, recruiter, agents, team levels,
+    dividends, anti-abuse limits. More than 3 commission levels needs `allow_deep`."""
+    return distribution.put_settings(context, principal, body)
+
+
+@router.post("/agents", status_code=201, response_model=AgentView)
+def grant_agent(context: ContextDep, principal: PrincipalDep, body: NewAgent) -> AgentView:
+    """Record the sale of a region's agent rights (one agent a region and level)."""
+    return distribution.grant_agent(context, principal, body)
+
+
+@router.get("/agents", response_model=list[AgentView])
+def list_agents(
+    context: ContextDep, principal: PrincipalDep, limit: Limit = 200
+) -> list[AgentView]:
+    return distribution.list_agents(context, principal, limit)

@@ -1,0 +1,332 @@
+"""Distribution in the service: settings, regional agents, a member's network and the
+rewards they earned (and why), and the dividend runs of the daily job.
+
+Settings, agents and dividends go through the engine (`ConfigureDistribution`,
+`GrantAgent`, `PayDividend` events), so they are in the event log and a replay repeats
+them; every operator change is in the audit log too.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Connection, func, select
+
+from zengzhi.core import accounts
+from zengzhi.core.amounts import format_minor
+from zengzhi.core.errors import DomainError
+from zengzhi.core.events import ConfigureDistribution, GrantAgent, PayDividend
+from zengzhi.engine.config import DistributionConfig, Exact, Id, Name
+from zengzhi.engine.wire import yuan
+from zengzhi.rules.distribution import AGENT_LEVELS, CONTRIBUTION
+from zengzhi.service.auth import Permission, Principal, Role
+from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.service.tenants import load_settings
+from zengzhi.store import tables as t
+from zengzhi.store.network import SqlNetwork
+from zengzhi.store.uow import UnitOfWork, event_id
+
+log = logging.getLogger("zengzhi.jobs")
+
+
+def get_settings(context: Context, principal: Principal) -> DistributionConfig | None:
+    principal.require(Permission.READ)
+    return query(context, lambda c: load_settings(c, principal.tenant).distribution)
+
+
+def put_settings(
+    context: Context, principal: Principal, settings: DistributionConfig
+) -> DistributionConfig:
+    """New settings from now on; levels are recomputed for every member at once."""
+    principal.require(Permission.CONFIGURE)
+    settings.params()  # refuse bad settings, naming the field, before anything else
+    data = settings.model_dump(mode="json", exclude_none=True)
+
+    def run(uow: UnitOfWork) -> DistributionConfig:
+        before = load_settings(uow.connection, uow.tenant).distribution
+        uow.apply(ConfigureDistribution(event_id("distribution", uuid.uuid4().hex), data, uow.now))
+        uow.audit(
+            principal.actor,
+            "distribution.configure",
+            "distribution",
+            before=before.model_dump(mode="json", exclude_none=True) if before else None,
+            after=data,
+        )
+        return settings
+
+    return command(context, principal, run)
+
+
+# ---------------------------------------------------------------------------- agents
+
+
+class NewAgent(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id = Field(description="the sale's own id: a repeat applies once")
+    member: Id
+    region: Name = Field(min_length=1, description='"province/city/district", or an area')
+    level: str = Field(pattern="^(" + "|".join(AGENT_LEVELS) + ")$")
+    fee: Exact = "0"
+
+
+class AgentView(BaseModel):
+    region: str
+    level: str
+    member: str
+    fee: str
+    granted_at: datetime
+
+
+def _agent_view(row: Any) -> AgentView:
+    return AgentView(
+        region=row.region,
+        level=row.level,
+        member=row.member_id,
+        fee=format_minor(int(row.fee), 2),
+        granted_at=row.granted_at,
+    )
+
+
+def grant_agent(context: Context, principal: Principal, request: NewAgent) -> AgentView:
+    """Record a sale of agent rights: a payment to the platform, one agent a region and
+    level."""
+    principal.require(Permission.CONFIGURE)
+    fee = yuan(request.fee, "fee")
+
+    def run(uow: UnitOfWork) -> AgentView:
+        a = t.agents.c
+        where = (
+            (a.tenant_id == uow.tenant) & (a.region == request.region) & (a.level == request.level)
+        )
+        found = uow.connection.execute(select(t.agents).where(where)).first()
+        if found is not None and (found.member_id, int(found.fee)) == (request.member, fee):
+            return _agent_view(found)  # the same sale again
+        uow.apply(
+            GrantAgent(
+                event_id("agent", request.id),
+                request.member,
+                request.region,
+                request.level,
+                fee,
+                uow.now,
+            )
+        )
+        uow.audit(
+            principal.actor,
+            "agent.grant",
+            f"agent:{request.level}:{request.region}",
+            after={"member": request.member, "fee": format_minor(fee, 2)},
+        )
+        return _agent_view(uow.connection.execute(select(t.agents).where(where)).one())
+
+    return command(context, principal, run)
+
+
+def list_agents(context: Context, principal: Principal, limit: int) -> list[AgentView]:
+    principal.require(Permission.READ)
+    a = t.agents.c
+    return query(
+        context,
+        lambda c: [
+            _agent_view(row)
+            for row in c.execute(
+                select(t.agents)
+                .where(a.tenant_id == principal.tenant)
+                .order_by(a.region, a.level)
+                .limit(limit)
+            )
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------- network
+
+
+class Referee(BaseModel):
+    id: str
+    team_performance: str
+    level: int
+    referees: int  # their own direct referees
+
+
+class Network(BaseModel):
+    member: str
+    referrer: str | None
+    uplines: list[str]  # nearest first, up to 10 shown
+    team_performance: str
+    level: int
+    referees: list[Referee]  # direct referees, a page of them
+
+
+def network(
+    context: Context, principal: Principal, member: str, limit: int, after: str | None
+) -> Network:
+    """A member's place in the referral tree: uplines, and direct referees a page at a
+    time (the console walks the tree by following them)."""
+    principal.require(Permission.READ)
+
+    def run(connection: Connection) -> Network:
+        m = t.members.c
+        row = connection.execute(
+            select(t.members).where(m.tenant_id == principal.tenant, m.member_id == member)
+        ).first()
+        if row is None:
+            raise not_found("member", member, "member")
+        statement = select(m.member_id, m.team_performance, m.team_level).where(
+            m.tenant_id == principal.tenant, m.referrer == member
+        )
+        if after is not None:
+            statement = statement.where(m.member_id > after)
+        rows = connection.execute(statement.order_by(m.member_id).limit(limit)).all()
+        ids = [r.member_id for r in rows]
+        counts: dict[str, int] = (
+            dict(
+                connection.execute(
+                    select(m.referrer, func.count())
+                    .where(m.tenant_id == principal.tenant, m.referrer.in_(ids))
+                    .group_by(m.referrer)
+                ).all()
+            )
+            if ids
+            else {}
+        )
+        return Network(
+            member=member,
+            referrer=row.referrer,
+            uplines=SqlNetwork(connection, principal.tenant).chain(member, 10),
+            team_performance=format_minor(int(row.team_performance), 2),
+            level=int(row.team_level),
+            referees=[
+                Referee(
+                    id=r.member_id,
+                    team_performance=format_minor(int(r.team_performance), 2),
+                    level=int(r.team_level),
+                    referees=int(counts.get(r.member_id, 0)),
+                )
+                for r in rows
+            ],
+        )
+
+    return query(context, run)
+
+
+class RewardView(BaseModel):
+    entry: int
+    at: datetime
+    kind: str  # direct, indirect, recruiter, agent, team, peer, dividend
+    cause: str  # the order (or dividend run) it came from
+    rate: str
+    base: str
+    amount: str
+    paid: str  # what was booked (less than amount when the budget was cut)
+    into: str  # cash, or contribution
+    note: str | None
+
+
+def rewards(
+    context: Context, principal: Principal, member: str, limit: int, before: int | None
+) -> list[RewardView]:
+    """What a member earned and why: each reward with its order, kind, rate and base."""
+    principal.require(Permission.READ)
+    p, e = t.postings.c, t.entries.c
+    owned = [accounts.wallet(member), accounts.contribution(member), accounts.debt(member)]
+
+    def run(connection: Connection) -> list[RewardView]:
+        exists = connection.execute(
+            select(t.members.c.member_id).where(
+                t.members.c.tenant_id == principal.tenant, t.members.c.member_id == member
+            )
+        ).first()
+        if exists is None:
+            raise not_found("member", member, "member")
+        statement = (
+            select(e.entry_id, e.at, e.cause, e.params, func.sum(p.amount).label("paid"))
+            .join(t.postings, (p.tenant_id == e.tenant_id) & (p.entry_id == e.entry_id))
+            .where(e.tenant_id == principal.tenant, e.kind == "reward", p.account.in_(owned))
+            .group_by(e.entry_id, e.at, e.cause, e.params)
+        )
+        if before is not None:
+            statement = statement.where(e.entry_id < before)
+        rows = connection.execute(statement.order_by(e.entry_id.desc()).limit(limit)).all()
+        return [
+            RewardView(
+                entry=row.entry_id,
+                at=row.at,
+                kind=row.params["kind"],
+                cause=row.cause,
+                rate=row.params["rate"],
+                base=row.params["base"],
+                amount=row.params["amount"],
+                paid=format_minor(int(row.paid), 2),
+                into=row.params["into"],
+                note=row.params.get("note"),
+            )
+            for row in rows
+        ]
+
+    return query(context, run)
+
+
+def contribution_balance(connection: Connection, tenant: str, member: str) -> int:
+    b = t.balances.c
+    row = connection.execute(
+        select(b.amount).where(
+            b.tenant_id == tenant,
+            b.account == accounts.contribution(member),
+            b.asset == CONTRIBUTION,
+        )
+    ).first()
+    return 0 if row is None else int(row.amount)
+
+
+# ---------------------------------------------------------------------------- dividends
+
+
+def periods_due(schedule: str, today: date) -> tuple[date, date]:
+    """The period a run on `today` pays for: yesterday, or last month."""
+    if schedule == "daily":
+        return today - timedelta(days=1), today
+    first = today.replace(day=1)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    return previous, first
+
+
+def run_dividends(context: Context, tenant: str) -> list[str]:
+    """Pay each dividend plan for its last finished period, once: the run is an event
+    whose id names the plan and the period, and the event log's ids are unique."""
+    today = context.clock().date()
+    settings = query(context, lambda c: load_settings(c, tenant).distribution)
+    if settings is None:
+        return []
+    system = Principal(tenant, "system:jobs", Role.OWNER)
+    done = []
+    for plan in settings.dividends:
+        start, end = periods_due(plan.schedule, today)
+        run_id = event_id("dividend", f"{plan.name}:{start.isoformat()}")
+
+        def run(
+            uow: UnitOfWork,
+            plan_name: str = plan.name,
+            start: date = start,
+            end: date = end,
+            run_id: str = run_id,
+        ) -> bool:
+            e = t.events.c
+            if uow.connection.execute(
+                select(e.seq).where(e.tenant_id == uow.tenant, e.event_id == run_id)
+            ).first():
+                return False
+            uow.apply(PayDividend(run_id, plan_name, start, end, uow.now))
+            return True
+
+        try:
+            if command(context, system, run):
+                done.append(run_id)
+        except DomainError as error:  # one plan's failure must not stop the others
+            log.warning("tenant %s: dividend %s not paid: %s", tenant, run_id, error)
+    return done

@@ -1,0 +1,218 @@
+"""The referral network, regional agents and distribution settings in SQL.
+
+A chain is read, and every upline's team performance grown, in ONE statement each: a
+recursive query walks `members.referrer` from the buyer to the root inside the database,
+whatever the depth, and the update that adds the order to every upline also recomputes
+their star level (a CASE over the level thresholds). Updating those rows locks them, so
+two orders under the same upline add up, one after the other, and each sees the levels
+its own amount reaches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, func, insert, literal, select, update
+from sqlalchemy.sql import ColumnElement
+
+from zengzhi.engine.config import DistributionConfig
+from zengzhi.rules.distribution import DistributionParams
+from zengzhi.store import tables as t
+
+
+def _uplines(tenant: str, member: str) -> Any:
+    """A recursive selectable of `member`'s uplines (member_id, depth), nearest first."""
+    m = t.members
+    start = (
+        select(m.c.referrer.label("member_id"), literal(1).label("depth"))
+        .where(m.c.tenant_id == tenant, m.c.member_id == member, m.c.referrer.is_not(None))
+        .cte("up", recursive=True)
+    )
+    parent = m.alias("parent")
+    return start.union_all(
+        select(parent.c.referrer, start.c.depth + 1).where(
+            parent.c.tenant_id == tenant,
+            parent.c.member_id == start.c.member_id,
+            parent.c.referrer.is_not(None),
+        )
+    )
+
+
+def _level(params: DistributionParams, performance: ColumnElement[Any]) -> ColumnElement[Any]:
+    if not params.team:
+        return literal(0)
+    whens = [
+        (performance >= level.performance, n)
+        for n, level in reversed(list(enumerate(params.team, start=1)))
+    ]
+    return case(*whens, else_=0)
+
+
+class SqlNetwork:
+    def __init__(self, connection: Connection, tenant: str) -> None:
+        self._connection = connection
+        self._tenant = tenant
+
+    def _where(self, member: str) -> Any:
+        return and_(t.members.c.tenant_id == self._tenant, t.members.c.member_id == member)
+
+    def referrer(self, member: str) -> str | None:
+        row = self._connection.execute(
+            select(t.members.c.referrer).where(self._where(member))
+        ).first()
+        return None if row is None else row.referrer
+
+    def join(self, member: str, referrer: str | None) -> None:
+        if referrer is not None:
+            self.bind(member, referrer)
+
+    def bind(self, member: str, referrer: str) -> None:
+        self._connection.execute(
+            update(t.members).where(self._where(member)).values(referrer=referrer)
+        )
+
+    def has_ordered(self, member: str) -> bool:
+        o = t.orders.c
+        return (
+            self._connection.execute(
+                select(o.order_id)
+                .where(
+                    o.tenant_id == self._tenant, o.member_id == member, o.completed_at.is_not(None)
+                )
+                .limit(1)
+            ).first()
+            is not None
+        )
+
+    def chain(self, member: str, depth: int | None) -> list[str]:
+        up = _uplines(self._tenant, member)
+        statement = select(up.c.member_id).order_by(up.c.depth)
+        if depth is not None:
+            statement = statement.where(up.c.depth <= depth)
+        return list(self._connection.execute(statement).scalars())
+
+    def grow(self, member: str, amount: int, params: DistributionParams) -> list[tuple[str, int]]:
+        up = _uplines(self._tenant, member)
+        m = t.members.c
+        grown = m.team_performance + amount
+        rows = self._connection.execute(
+            update(t.members)
+            .where(m.tenant_id == self._tenant, m.member_id.in_(select(up.c.member_id)))
+            .values(team_performance=grown, team_level=_level(params, grown))
+            .returning(m.member_id, m.referrer, m.team_level)
+        ).all()
+        found = {row.member_id: (row.referrer, int(row.team_level)) for row in rows}
+        chain: list[tuple[str, int]] = []
+        current = self.referrer(member)
+        while current is not None and current in found and len(chain) < len(found):
+            referrer, level = found[current]
+            chain.append((current, level))
+            current = referrer
+        return chain
+
+    def qualifying(self, min_level: int) -> list[tuple[str, int]]:
+        m = t.members.c
+        return [
+            (row.member_id, int(row.team_performance))
+            for row in self._connection.execute(
+                select(m.member_id, m.team_performance)
+                .where(m.tenant_id == self._tenant, m.team_level >= min_level, m.team_level > 0)
+                .order_by(m.member_id)
+            )
+        ]
+
+    def relevel(self, params: DistributionParams) -> None:
+        m = t.members.c
+        self._connection.execute(
+            update(t.members)
+            .where(m.tenant_id == self._tenant)
+            .values(team_level=_level(params, m.team_performance))
+        )
+
+
+class SqlAgents:
+    def __init__(self, connection: Connection, tenant: str, now: datetime) -> None:
+        self._connection = connection
+        self._tenant = tenant
+        self._now = now
+
+    def agent(self, region: str, level: str) -> str | None:
+        a = t.agents.c
+        row = self._connection.execute(
+            select(a.member_id).where(
+                a.tenant_id == self._tenant, a.region == region, a.level == level
+            )
+        ).first()
+        return None if row is None else row.member_id
+
+    def grant(self, region: str, level: str, member: str, fee: int) -> None:
+        self._connection.execute(
+            insert(t.agents).values(
+                tenant_id=self._tenant,
+                region=region,
+                level=level,
+                member_id=member,
+                fee=fee,
+                granted_at=self._now,
+            )
+        )
+
+
+class SqlDistribution:
+    """Settings in the tenant's settings (`distribution`), turnover from the orders."""
+
+    def __init__(self, connection: Connection, tenant: str) -> None:
+        self._connection = connection
+        self._tenant = tenant
+        self._params: DistributionParams | None = None
+        self._loaded = False
+
+    @property
+    def params(self) -> DistributionParams | None:
+        if not self._loaded:
+            row = self._connection.execute(
+                select(t.tenants.c.settings).where(t.tenants.c.tenant_id == self._tenant)
+            ).one()
+            settings = (row.settings or {}).get("distribution")
+            self._params = (
+                DistributionConfig.model_validate(settings).params() if settings else None
+            )
+            self._loaded = True
+        return self._params
+
+    def configure(self, settings: Mapping[str, object], params: DistributionParams) -> None:
+        c = t.tenants.c
+        row = self._connection.execute(
+            select(c.settings).where(c.tenant_id == self._tenant).with_for_update()
+        ).one()
+        self._connection.execute(
+            update(t.tenants)
+            .where(c.tenant_id == self._tenant)
+            .values(settings={**(row.settings or {}), "distribution": dict(settings)})
+        )
+        self._params, self._loaded = params, True
+
+    def add_turnover(self, day: date, amount: int) -> None:
+        return None  # read back from the orders when a dividend needs it
+
+    def turnover(self, start: date, end: date) -> int:
+        """Completed orders of [start, end) less the ones reversed in it (UTC days)."""
+        o = t.orders.c
+        begin = datetime.combine(start, time(), UTC)
+        finish = datetime.combine(end, time(), UTC)
+        completed = self._connection.execute(
+            select(func.coalesce(func.sum(o.amount), 0)).where(
+                o.tenant_id == self._tenant, o.completed_at >= begin, o.completed_at < finish
+            )
+        ).scalar_one()
+        reversed_ = self._connection.execute(
+            select(func.coalesce(func.sum(o.amount), 0)).where(
+                o.tenant_id == self._tenant,
+                o.status == "reversed",
+                o.closed_at >= begin,
+                o.closed_at < finish,
+            )
+        ).scalar_one()
+        return int(completed) - int(reversed_)

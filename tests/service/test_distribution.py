@@ -1,0 +1,301 @@
+"""Distribution through the API, on both databases; team performance under concurrency
+on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from sqlalchemy import select
+
+from tests.service.conftest import Api, Clock, new_tenant
+from zengzhi.engine.config import DistributionConfig
+from zengzhi.service import members, orders
+from zengzhi.service.audit import check_ledger, check_replay
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context
+from zengzhi.service.distribution import put_settings
+from zengzhi.service.jobs import tick
+from zengzhi.service.members import NewMember
+from zengzhi.service.orders import NewOrder
+from zengzhi.service.settings import Settings
+from zengzhi.store import tables as t
+from zengzhi.store.database import Database
+
+SETTINGS: dict[str, Any] = {
+    "binding": "first_order",
+    "commission": {"rates": ["0.003", "0.002"]},
+    "recruiter": {"rate": "0.005"},
+    "agents": {
+        "mode": "differential",
+        "rates": {"district": "0.001", "city": "0.002", "province": "0.003"},
+    },
+    "team": {"levels": [{"performance": "1000.00", "rate": "0.001"}]},
+}
+
+
+def clean(api: Api, context: Context) -> None:
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []
+        assert check_replay(connection, api.tenant) == []
+
+
+def test_an_order_pays_its_referrers_recruiter_and_agents(api: Api, context: Context) -> None:
+    assert api.ok(api.get("/v1/distribution")) is None
+    api.ok(api.put("/v1/distribution", SETTINGS))
+    api.pool()
+    for member, referrer in (
+        ("owner", None),
+        ("recruiter", None),
+        ("a", None),
+        ("b", "a"),
+        ("p", None),
+        ("c", None),
+        ("d", None),
+    ):
+        api.member(member, **({"referrer": referrer} if referrer else {}))
+    api.ok(
+        api.put(
+            "/v1/stores/noodles",
+            {
+                "commission_rate": "0.20",
+                "platform_rate": "0.02",
+                "distribution_rate": "0.02",
+                "owner": "owner",
+                "recruiter": "recruiter",
+                "region": "广东/深圳/南山",
+            },
+        )
+    )
+    for n, (member, region, level) in enumerate(
+        [("p", "广东", "province"), ("c", "广东/深圳", "city"), ("d", "广东/深圳/南山", "district")]
+    ):
+        api.ok(
+            api.post(
+                "/v1/agents",
+                {
+                    "id": f"g{n}",
+                    "member": member,
+                    "region": region,
+                    "level": level,
+                    "fee": "50000.00",
+                },
+            )
+        )
+    assert (
+        api.post(
+            "/v1/agents", {"id": "g9", "member": "c", "region": "广东/深圳", "level": "city"}
+        ).status_code
+        == 409
+    )
+    # a new member through the store's code is bound to its owner
+    assert api.member("e", store="noodles")["referrer"] == "owner"
+    api.member("buyer", referrer="b")
+    api.ok(
+        api.post(
+            "/v1/orders", {"id": "o1", "member": "buyer", "store": "noodles", "amount": "1000.00"}
+        )
+    )
+    order = api.ok(api.post("/v1/orders/o1/pay"))
+    assert order["status"] == "completed"
+    wallets = {
+        m: api.ok(api.get(f"/v1/members/{m}/wallet"))["balance"]
+        for m in ("b", "a", "recruiter", "d", "c", "p")
+    }
+    # b: 0.3% direct, and 0.1% as a level-1 team leader (its team performance is 1000 now)
+    assert wallets == {
+        "b": "4.00",
+        "a": "2.00",
+        "recruiter": "5.00",
+        "d": "1.00",
+        "c": "1.00",
+        "p": "1.00",
+    }
+    team, direct = api.ok(api.get("/v1/members/b/rewards"))
+    assert (direct["kind"], direct["cause"], direct["rate"], direct["base"], direct["paid"]) == (
+        "direct",
+        "order:o1",
+        "0.003",
+        "1000.00",
+        "3.00",
+    )
+    assert (team["kind"], team["rate"], team["note"]) == ("team", "0.001-0", "level 1")
+    network = api.ok(api.get("/v1/members/a/network"))
+    assert network["team_performance"] == "1000.00" and network["level"] == 1
+    assert [r["id"] for r in network["referees"]] == ["b"]
+    assert api.ok(api.get("/v1/members/buyer/network"))["uplines"] == ["b", "a"]
+    clean(api, context)
+    api.ok(api.post("/v1/orders/o1/reverse"))
+    assert api.ok(api.get("/v1/members/b/wallet"))["balance"] == "0.00"
+    assert api.ok(api.get("/v1/members/a/network"))["team_performance"] == "0.00"
+    clean(api, context)
+
+
+def test_binding_policy_and_reassignment(api: Api, context: Context) -> None:
+    api.ok(api.put("/v1/distribution", SETTINGS))
+    api.pool()
+    for member in ("a", "b", "x"):
+        api.member(member)
+    assert api.ok(api.post("/v1/members/x/bind", {"referrer": "a"}))["referrer"] == "a"
+    again = api.post("/v1/members/x/bind", {"referrer": "b"})
+    assert again.status_code == 409 and again.json()["field"] == "referrer"
+    api.completed_order("o1", "b")
+    late = api.post("/v1/members/b/bind", {"referrer": "a"})
+    assert late.status_code == 409 and "ordered already" in late.json()["message"]
+    cycle = api.post("/v1/members/a/bind", {"referrer": "x"})
+    assert cycle.status_code == 409 and "cycle" in cycle.json()["message"]
+    integrator = api.as_role("integrator")
+    moved = api.put(
+        "/v1/members/x/referrer", {"referrer": "b", "reason": "report 7"}, token=integrator
+    )
+    assert moved.status_code == 403
+    support = api.as_role("support")
+    assert (
+        api.put(
+            "/v1/members/x/referrer", {"referrer": "b", "reason": ""}, token=support
+        ).status_code
+        == 422
+    )
+    moved = api.put(
+        "/v1/members/x/referrer", {"referrer": "b", "reason": "report 7"}, token=support
+    )
+    assert moved.status_code == 200 and moved.json()["referrer"] == "b"
+    entry = api.ok(api.get("/v1/audit-log"))[0]
+    assert (entry["action"], entry["before"], entry["after"], entry["reason"]) == (
+        "member.reassign",
+        {"referrer": "a"},
+        {"referrer": "b"},
+        "report 7",
+    )
+    clean(api, context)
+
+
+def test_anti_abuse_limits(api: Api) -> None:
+    api.ok(
+        api.put(
+            "/v1/distribution",
+            {
+                "limits": {
+                    "one_account_per_phone": True,
+                    "orders_per_day": 2,
+                    "total_spend": "2500.00",
+                }
+            },
+        )
+    )
+    api.pool()
+    api.member("a", phone="13800000000")
+    twice = api.post("/v1/members", {"id": "b", "phone": "13800000000"})
+    assert twice.status_code == 409 and twice.json()["field"] == "phone"
+    body = {"member": "a", "amount": "1000.00", "contribution": "300.00"}
+    api.ok(api.post("/v1/orders", {"id": "o1", **body}))
+    api.ok(api.post("/v1/orders", {"id": "o2", **body}))
+    third = api.post("/v1/orders", {"id": "o3", **body})
+    assert third.status_code == 409 and "2 orders a day" in third.json()["message"]
+
+
+def test_deep_commission_needs_the_override(api: Api) -> None:
+    deep = {"commission": {"rates": ["0.01", "0.01", "0.01", "0.01"]}}
+    refused = api.put("/v1/distribution", deep)
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "distribution.commission.rates"
+    assert "传销" in refused.json()["message"]
+    deep["commission"]["allow_deep"] = True  # type: ignore[index]
+    assert api.put("/v1/distribution", deep).status_code == 200
+
+
+def test_dividends_run_once_a_day_from_the_job(api: Api, context: Context, clock: Clock) -> None:
+
+    api.ok(
+        api.put(
+            "/v1/distribution",
+            {
+                "team": {"levels": [{"performance": "100.00", "rate": "0"}]},
+                "dividends": [{"name": "stars", "share": "0.10", "min_level": 1}],
+            },
+        )
+    )
+    api.pool()
+    api.member("a")
+    api.member("b", referrer="a")
+    api.completed_order("o1", "b", amount="1000.00", contribution="0.00")
+    clock.advance(days=1)
+    tick(context)
+    assert api.ok(api.get("/v1/members/a/wallet"))["balance"] == "100.00"
+    tick(context)  # the same day again: paid once
+    assert api.ok(api.get("/v1/members/a/wallet"))["balance"] == "100.00"
+    [reward] = api.ok(api.get("/v1/members/a/rewards"))
+    assert (reward["kind"], reward["note"]) == ("dividend", "stars")
+    clean(api, context)
+
+
+def test_orders_at_once_under_one_upline_add_up(postgres_url: str) -> None:
+    """PostgreSQL: many orders complete at the same moment under the same uplines; the
+    team performance and levels of every upline count each of them exactly once."""
+    context = Context(
+        Database(postgres_url), Settings(database_url=postgres_url, secret_key="s" * 40)
+    )  # type: ignore[arg-type]
+    tenant = new_tenant(context, "team")
+    owner = Principal(tenant, "system:test", Role.OWNER)
+    put_settings(
+        context,
+        owner,
+        DistributionConfig.model_validate(
+            {
+                "team": {
+                    "levels": [
+                        {"performance": "500.00", "rate": "0.01"},
+                        {"performance": "2000.00", "rate": "0.02"},
+                    ]
+                }
+            }
+        ),
+    )
+    members.create_member(context, owner, NewMember(id="top"))
+    members.create_member(context, owner, NewMember(id="mid", referrer="top"))
+    buyers = [f"b{n}" for n in range(8)]
+    for buyer in buyers:
+        members.create_member(context, owner, NewMember(id=buyer, referrer="mid"))
+    start = threading.Barrier(len(buyers))
+    failures: list[BaseException] = []
+
+    def buy(buyer: str) -> None:
+        try:
+            start.wait()
+            for n in range(3):
+                order_id = f"{buyer}-{n}"
+                orders.create_order(
+                    context,
+                    owner,
+                    NewOrder(id=order_id, member=buyer, amount="100.00", contribution="0.00"),
+                )
+                orders.pay(context, owner, order_id)
+        except BaseException as error:  # report it from the main thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=buy, args=(buyer,)) for buyer in buyers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with context.database.read() as connection:
+        rows = dict(
+            connection.execute(
+                select(t.members.c.member_id, t.members.c.team_performance).where(
+                    t.members.c.tenant_id == tenant, t.members.c.member_id.in_(["top", "mid"])
+                )
+            ).all()
+        )
+        levels = dict(
+            connection.execute(
+                select(t.members.c.member_id, t.members.c.team_level).where(
+                    t.members.c.tenant_id == tenant, t.members.c.member_id.in_(["top", "mid"])
+                )
+            ).all()
+        )
+        assert check_ledger(connection, tenant) == []
+        assert check_replay(connection, tenant) == []
+    assert rows == {"top": 240_000, "mid": 240_000}  # 24 orders of 100.00
+    assert levels == {"top": 2, "mid": 2}
+    context.database.dispose()
