@@ -48,19 +48,29 @@ print(json.dumps({"orders": result.summary["orders"], "members": result.summary[
 
 
 def main() -> None:
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
-          f"{platform.python_implementation()} {platform.python_version()}, one process a run")
-    print(f"{'days':>5} {'orders/day':>10} {'orders':>10} {'members':>8} {'exits':>6} "
-          f"{'simulate s':>10} {'orders/s':>9} {'report s':>8} {'peak MiB':>9}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"{platform.python_implementation()} {platform.python_version()}, one process a run"
+    )
+    print(
+        f"{'days':>5} {'orders/day':>10} {'orders':>10} {'members':>8} {'exits':>6} "
+        f"{'simulate s':>10} {'orders/s':>9} {'report s':>8} {'peak MiB':>9}"
+    )
     for days, per_day in ((365, 2740), (730, 1370), (365, 1370)):
         with tempfile.TemporaryDirectory() as out:
-            output = subprocess.run([sys.executable, "-c", CHILD, str(days), str(per_day), out],
-                                    check=True, capture_output=True, text=True).stdout
+            output = subprocess.run(
+                [sys.executable, "-c", CHILD, str(days), str(per_day), out],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
         figures = json.loads(output)
-        print(f"{days:>5} {per_day:>10} {figures['orders']:>10,} {figures['members']:>8,} "
-              f"{figures['exits']:>6} {figures['simulate']:>10.1f} "
-              f"{figures['orders'] / figures['simulate']:>9,.0f} {figures['report']:>8.1f} "
-              f"{figures['peak_kib'] / 1024:>9.0f}")
+        print(
+            f"{days:>5} {per_day:>10} {figures['orders']:>10,} {figures['members']:>8,} "
+            f"{figures['exits']:>6} {figures['simulate']:>10.1f} "
+            f"{figures['orders'] / figures['simulate']:>9,.0f} {figures['report']:>8.1f} "
+            f"{figures['peak_kib'] / 1024:>9.0f}"
+        )
 
 
 if __name__ == "__main__":

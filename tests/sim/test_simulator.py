@@ -172,3 +172,45 @@ def test_every_shipped_scenario_is_valid() -> None:
     assert len(shipped) >= 10
     for path in shipped:
         read_scenario(path)
+
+
+def test_distribution_is_simulated_through_the_same_engine() -> None:
+    chosen = scenario(
+        tenant={
+            "pool": {"exit_multiple": "2"},
+            "products": {
+                "gift": {
+                    "price": "1000.00",
+                    "cost": "300.00",
+                    "distribution": "300.00",
+                    "platform": "100.00",
+                    "contribution": "300.00",
+                }
+            },
+            "distribution": {
+                "commission": {"rates": ["0.003", "0.002"]},
+                "team": {
+                    "levels": [
+                        {"performance": "3000.00", "rate": "0.1"},
+                        {"performance": "20000.00", "rate": "0.2"},
+                    ],
+                    "peer_share": "0.1",
+                },
+                "dividends": [{"name": "daily", "share": "0.01", "min_level": 1}],
+            },
+        },
+        flow={"product": "gift"},
+        members={"referred_share": "0.9", "referral": "preferential"},
+    )
+    simulation = Simulation(chosen, 5, record=True)
+    result = simulation.run()
+    assert simulation.recorded is not None
+    replayed = snapshot(replay([to_line(e) for e in simulation.recorded], chosen.tenant).state)
+    simulated = snapshot(simulation.state)
+    assert replayed["members"] == simulated["members"]
+    assert replayed["ledger"] == simulated["ledger"]
+    rewarded = sum(Decimal(row["rewards"]) for row in result.days)
+    assert rewarded > 0 and Decimal(result.summary["rewards"]) == rewarded
+    assert int(result.summary["members_rewarded"]) > 0
+    wallets = sum(Decimal(m["wallet"]) for m in simulated["members"].values())
+    assert wallets == Decimal(result.summary["wallets"])

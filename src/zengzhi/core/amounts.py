@@ -185,10 +185,11 @@ class Ratio:
     Kept as an integer fraction so that rules multiply and floor in integers.
     """
 
-    __slots__ = ("den", "num", "text")
+    __slots__ = ("den", "fraction", "num", "text")
     num: int
     den: int
     text: str  # printed once: rules put it in every entry they book with it
+    fraction: Fraction
 
     def __init__(self, value: Exact, field: str = "ratio") -> None:
         number = to_decimal(value, field)
@@ -200,13 +201,11 @@ class Ratio:
         object.__setattr__(self, "num", fraction.numerator)
         object.__setattr__(self, "den", fraction.denominator)
         object.__setattr__(self, "text", format(number.normalize(), "f"))
+        object.__setattr__(self, "fraction", fraction)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Ratio is immutable")
 
-    @property
-    def fraction(self) -> Fraction:
-        return Fraction(self.num, self.den)
 
     @property
     def decimal(self) -> Decimal:

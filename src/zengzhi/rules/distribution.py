@@ -13,8 +13,10 @@ and the simulator and in SQL by the service.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import NamedTuple, Protocol
 
 from zengzhi.core import accounts
@@ -65,8 +67,13 @@ class DistributionParams:
     peer_share: Ratio | None = None
     team_in: str = "cash"
     dividends: tuple[DividendPlan, ...] = ()
+    # derived once: level thresholds and rates as plain numbers, for chains walked per order
+    _thresholds: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _rates: tuple[Fraction, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_thresholds", tuple(t.performance for t in self.team))
+        object.__setattr__(self, "_rates", (Fraction(0), *(t.rate.fraction for t in self.team)))
         if self.binding not in BINDINGS:
             raise invalid("binding", f"must be one of {', '.join(BINDINGS)}")
         if len(self.commission) > DEEP and not self.allow_deep:
@@ -98,14 +105,14 @@ class DistributionParams:
             raise invalid("agents.mode", "must be differential or flat")
 
     def level_for(self, performance: int) -> int:
-        level = 0
-        for threshold in self.team:
-            if performance >= threshold.performance:
-                level += 1
-        return level
+        return bisect_right(self._thresholds, performance)
 
     def team_rate(self, level: int) -> Ratio | None:
         return self.team[level - 1].rate if level > 0 else None
+
+    def rate_of(self, level: int) -> Fraction:
+        """The team rate of a level as a fraction (0 for level 0)."""
+        return self._rates[level]
 
 
 class Reward(NamedTuple):
@@ -292,28 +299,27 @@ def team_rewards(
     if not params.team:
         return []
     rewards: list[Reward] = []
-    paid_rate = Ratio(0)
-    top = params.team[-1].rate
-    last_level, last_reward, peer_open = 0, 0, False
+    paid_level, paid_rate = 0, Fraction(0)
+    top = params.rate_of(len(params.team))
+    last_reward, peer_open = 0, False
     for member, level in uplines:
-        rate = params.team_rate(level)
-        if rate is not None and rate.fraction > paid_rate.fraction:
-            difference = rate.fraction - paid_rate.fraction
+        if level == 0:
+            continue  # most of a long chain: nothing to pay, nothing to compare
+        rate = params.rate_of(level)
+        if rate > paid_rate:
+            difference = rate - paid_rate
             amount = difference.numerator * base // difference.denominator
-            rewards.append(
-                Reward(
-                    "team",
-                    member,
-                    amount,
-                    f"{rate.text}-{paid_rate.text}",
-                    base,
-                    f"level {level}",
-                    params.team_in,
-                )
+            text = (
+                params.team[level - 1].rate.text
+                + "-"
+                + (params.team[paid_level - 1].rate.text if paid_level else "0")
             )
-            paid_rate, last_level, last_reward = rate, level, amount
+            rewards.append(
+                Reward("team", member, amount, text, base, f"level {level}", params.team_in)
+            )
+            paid_level, paid_rate, last_reward = level, rate, amount
             peer_open = params.peer_share is not None
-        elif peer_open and level == last_level and params.peer_share is not None:
+        elif peer_open and level == paid_level and params.peer_share is not None:
             share = params.peer_share
             rewards.append(
                 Reward(
@@ -327,7 +333,7 @@ def team_rewards(
                 )
             )
             peer_open = False
-        if paid_rate.fraction >= top.fraction and not peer_open:
+        if paid_rate >= top and not peer_open:
             break  # nobody further up can be paid anything
     return rewards
 

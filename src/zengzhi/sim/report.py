@@ -271,6 +271,19 @@ def findings(results: Sequence[RunResult], scenario: Scenario) -> list[str]:
                 f"{held:,.2f} at the sale rate: together "
                 f"{_share(int((paid + held) * 100), int(spend * 100))} of what they spent."
             )
+        rewarded = Decimal(summary.get("rewards") or 0)
+        if rewarded:
+            cut = sum(Decimal(row["rewards_cut"]) for row in run.days)
+            said.append(
+                f"{prefix}distribution paid {rewarded:,.2f} in rewards to "
+                f"{summary['members_rewarded']:,} members; the top 1% of earners took "
+                f"{Decimal(summary['rewards_top_1pct']) * 100:.1f}% of it"
+                + (
+                    f", and {cut:,.2f} more was cut because orders' budgets ran out."
+                    if cut
+                    else "."
+                )
+            )
         promise = Decimal(summary["liability"])
         pool = Decimal(summary["pool"])
         if spend:

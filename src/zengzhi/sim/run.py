@@ -13,12 +13,22 @@ import heapq
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Price, Ratio, Yuan, format_minor, parse_minor, ratio_text
-from zengzhi.core.events import CompleteOrder, Configure, Event, OrderLine, Sell, Subsidy
+from zengzhi.core.events import (
+    CompleteOrder,
+    Configure,
+    Event,
+    Join,
+    OrderLine,
+    PayDividend,
+    Sell,
+    Subsidy,
+)
 from zengzhi.core.ledger import CNY, Entry, MemoryLedger
 from zengzhi.engine.engine import Engine
 from zengzhi.engine.network import MemoryDistribution
@@ -85,6 +95,8 @@ class Totals:
     exits: int = 0
     exit_payouts: int = 0
     subsidies: int = 0
+    rewards: int = 0
+    rewards_cut: int = 0
 
 
 @dataclass
@@ -125,6 +137,14 @@ class Simulation:
         self.spent: list[int] = []
         self.paid: list[int] = []
         self.first_exit: list[int] = []
+        self.earned: list[int] = []  # fen of distribution rewards received
+        # who a new member joins through: every member once, and once more per referee
+        # when referrals are preferential (the well-connected bring more people)
+        self._tickets: list[int] = []
+        self._referred = Ratio(scenario.members.referred_share)
+        params = self.state.distribution.params
+        self._dividends = params.dividends if params else ()
+        self._start = datetime(2026, 1, 1, 12, tzinfo=UTC)  # day 0, for dated turnover
         # open positions' sums, for the pool's promise: (1 − f)(k Σ principal − Σ realized)
         self.principal = 0
         self.realized = 0
@@ -179,6 +199,13 @@ class Simulation:
                     self.first_exit[member] = day
             elif kind == "subsidy":
                 today.subsidies += sum(a for acc, _, a in one.postings if acc == cash)
+            elif kind == "reward":
+                got = sum(a for acc, _, a in one.postings if a > 0 and acc.startswith("member:"))
+                today.rewards += got
+                self.earned[int(one.params["member"][1:])] += got
+                cut = one.params.get("cut")
+                if cut is not None:
+                    today.rewards_cut += parse_minor(cut, 2, "cut")
 
     def _chance(self, ratio: Ratio) -> bool:
         """True with probability `ratio`, drawn exactly (no float in sight)."""
@@ -192,8 +219,38 @@ class Simulation:
             self.spent.append(0)
             self.paid.append(0)
             self.first_exit.append(-1)
+            self.earned.append(0)
+            if count and self._referred.num and self._chance(self._referred):
+                self._join(count)
+            if self.scenario.members.referral == "preferential":
+                self._tickets.append(count)
             return count
         return self.rng.randrange(count)
+
+    def _join(self, member: int) -> None:
+        """The new member arrived through an existing member's link."""
+        if self.scenario.members.referral == "preferential":
+            referrer = self._tickets[self.rng.randrange(len(self._tickets))]
+            self._tickets.append(referrer)
+        else:
+            referrer = self.rng.randrange(member)
+        join = Join(f"j{member}", self.ids[member], self.ids[referrer])
+        self.engine.apply(join)
+        if self.recorded is not None:
+            self.recorded.append(join)
+
+    def _pay_dividends(self, day: int, today: Totals) -> None:
+        """Daily plans pay for each day; monthly ones for each 30 days."""
+        first = (self._start + timedelta(days=day)).date()
+        for plan in self._dividends:
+            if plan.schedule == "daily":
+                start, end = first, first + timedelta(days=1)
+            elif day % 30 == 29:
+                start, end = first - timedelta(days=29), first + timedelta(days=1)
+            else:
+                continue
+            self._events += 1
+            self._apply(PayDividend(f"d{self._events}", plan.name, start, end), today, day)
 
     # ------------------------------------------------------------------ behaviour
 
@@ -278,12 +335,13 @@ class Simulation:
         )
         apply, count, ids, spent = self.engine.apply, self._count, self.ids, self.spent
         store, pool = self.scenario.flow.store, self.pool.id
+        at = self._start + timedelta(days=day) if self._dividends else None
         buyers = set()
         for _ in range(orders):
             member = self._member(day, new_share)
             line = make_line()
             self._orders += 1
-            order = CompleteOrder(f"o{self._orders}", ids[member], (line,), store)
+            order = CompleteOrder(f"o{self._orders}", ids[member], (line,), store, at)
             entries = apply(order)
             if self.recorded is not None:
                 self.recorded.append(order)
@@ -319,6 +377,8 @@ class Simulation:
             for n, event in events_by_day.get(day, []):
                 self._operator_event(n, event, today, day)
             buyers = self._orders_of_day(day, today, make_line, new_share)
+            if self._dividends:
+                self._pay_dividends(day, today)
             if behaviour.selling == "multiple":
                 for member in buyers:
                     self._watch(member)
@@ -386,6 +446,8 @@ class Simulation:
             "exit_payouts": format_minor(today.exit_payouts, 2),
             "subsidies": format_minor(today.subsidies, 2),
             "net_inflow": format_minor(net, 2),
+            "rewards": format_minor(today.rewards, 2),
+            "rewards_cut": format_minor(today.rewards_cut, 2),
             "price": str(price),
             "pool": format_minor(cash, 2),
             "points": format_minor(points, 4),
@@ -469,6 +531,9 @@ class Simulation:
             "points": format_minor(points, 4),
             "liability": format_minor(self._promise(), 2),
             "ledger_entries": self.state.ledger.entries_posted,  # type: ignore[attr-defined]
+            "rewards": format_minor(sum(self.earned), 2),
+            "members_rewarded": sum(1 for fen in self.earned if fen),
+            "rewards_top_1pct": _top_share(self.earned),
             "wallets": format_minor(
                 sum(self.state.ledger.balance(accounts.wallet(m), CNY) for m in self.ids), 2
             ),
@@ -479,6 +544,15 @@ class Simulation:
 def _index(params: Any, postings: tuple[tuple[str, str, int], ...]) -> int:
     """The member of a sale entry: the holdings account is the first posting."""
     return int(postings[0][0].split(":")[1][1:])
+
+
+def _top_share(earned: list[int]) -> str:
+    """The share of all rewards that went to the top 1% of earners."""
+    total = sum(earned)
+    if not total:
+        return ""
+    top = sorted(earned, reverse=True)[: max(1, len(earned) // 100)]
+    return ratio_text(sum(top), total)
 
 
 def _quantile(waits: list[int], size: int, share: Fraction) -> str:

@@ -24,6 +24,8 @@ contribution_share = "0.30" # or product = "gift" / store = "noodles" from [tena
 
 [members]
 new_share = "0.30"          # share of orders from new members
+referred_share = "0.8"      # share of new members who join through a member's link
+referral = "preferential"   # uniform, or preferential (members with referees refer more)
 selling = "hold"            # hold (to exit), multiple (sell all at a return multiple), panic
 sell_multiple = "1.5"
 panic_stall_days = 14       # panic: when the price has not risen for this many days…
@@ -107,6 +109,8 @@ class FlowIn(_Strict):
 
 class MembersIn(_Strict):
     new_share: Exact = "0.30"
+    referred_share: Exact = "0"  # share of new members who join through a member's link
+    referral: Literal["uniform", "preferential"] = "uniform"  # who refers them
     selling: Literal["hold", "multiple", "panic"] = "hold"
     sell_multiple: Exact = "1.5"
     panic_stall_days: int = Field(default=14, ge=1, le=365)
@@ -114,7 +118,7 @@ class MembersIn(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> MembersIn:
-        for name in ("new_share", "panic_share"):
+        for name in ("new_share", "panic_share", "referred_share"):
             if Ratio(getattr(self, name), f"members.{name}").fraction > 1:
                 raise invalid(f"members.{name}", "must be at most 1")
         if Ratio(self.sell_multiple, "members.sell_multiple").num == 0:
