@@ -66,3 +66,24 @@ def contribution(member: str) -> str:
 
 def holdings(member: str, pool: str) -> str:
     return f"member:{member}:points:{pool}"
+
+
+# Companion modes (spec 03). Each mode of each zone keeps its promises as its own asset:
+# they are issued out of the mode's `issued` account (-balance = what it still owes) to
+# the member's holding, and paid in cash out of the mode's `reserve`.
+SHOPPING_DISCOUNTS = "platform:shopping_discounts"  # what shopping points paid of orders
+
+
+def mode_reserve(zone: str, mode: str) -> str:
+    """The cash set aside for a mode's promises (the union pool, the bonus pool…)."""
+    return f"mode:{zone}:{mode}:reserve"
+
+
+def mode_issued(zone: str, mode: str) -> str:
+    """Promises are issued from here: -balance is what the mode still owes."""
+    return f"mode:{zone}:{mode}:issued"
+
+
+def mode_holding(member: str, zone: str, mode: str) -> str:
+    """What a mode still owes a member (ad points, green points, queued credit…)."""
+    return f"member:{member}:{mode}:{zone}"

@@ -206,7 +206,6 @@ class Ratio:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Ratio is immutable")
 
-
     @property
     def decimal(self) -> Decimal:
         return (Decimal(self.num) / Decimal(self.den)).normalize()

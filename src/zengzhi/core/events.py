@@ -18,7 +18,10 @@ class OrderLine(NamedTuple):
     """Where one line's amount goes: amount = cost + distribution + platform + contribution.
 
     `cost` is the cost of goods in a product split, or what the merchant settles in a
-    local-life order. `contribution` goes whole into `pool` (None: no pool).
+    local-life order. `contribution` goes whole into `pool` (None: no pool). `zone` is
+    the product's (or store's) zone, whose companion modes the line runs through, and
+    `modes` the product's own value for a mode (("ads", "1.1"): its gift ratio), fixed
+    when the order was made like the split.
     """
 
     amount: int
@@ -28,6 +31,8 @@ class OrderLine(NamedTuple):
     platform: int = 0
     cost: int = 0
     product: str | None = None
+    zone: str | None = None
+    modes: tuple[tuple[str, str], ...] = ()
 
     def problem(self) -> str | None:
         """What is wrong with the line, or None."""
@@ -46,7 +51,8 @@ class CompleteOrder(NamedTuple):
 
     `region` (a path "province/city/district") is where the order counts for regional
     agents: the store's, or the shipping address'. `recruiter` is the store's recruiter
-    when the order completed.
+    when the order completed. `shopping_points` (units) is the part of the amount the
+    buyer paid in shopping points (mode G); the customer paid the rest in cash.
     """
 
     id: str
@@ -56,6 +62,7 @@ class CompleteOrder(NamedTuple):
     at: datetime | None = None
     region: str | None = None
     recruiter: str | None = None
+    shopping_points: int = 0
 
     @property
     def amount(self) -> int:
@@ -213,6 +220,39 @@ class PayWithdrawal(NamedTuple):
     at: datetime | None = None
 
 
+class ConfigureZone(NamedTuple):
+    """A zone's companion modes from now on (the configuration's `zones.<zone>` table).
+
+    Promises made under earlier settings are kept: a mode switched off stops making new
+    ones and keeps paying what it owes.
+    """
+
+    id: str
+    zone: str
+    settings: Mapping[str, object]
+    at: datetime | None = None
+
+
+class CompleteTask(NamedTuple):
+    """A member did the day's ad task (mode B); the proof is the integrator's reference."""
+
+    id: str
+    member: str
+    zone: str
+    day: date
+    proof: str = ""
+    at: datetime | None = None
+
+
+class RunDay(NamedTuple):
+    """A zone's daily work for `day`: releases, bonus splits, queue payments."""
+
+    id: str
+    zone: str
+    day: date
+    at: datetime | None = None
+
+
 Event = (
     CompleteOrder
     | ReverseOrder
@@ -230,4 +270,7 @@ Event = (
     | GrantAgent
     | ConfigureDistribution
     | PayDividend
+    | ConfigureZone
+    | CompleteTask
+    | RunDay
 )

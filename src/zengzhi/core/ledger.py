@@ -21,12 +21,15 @@ _MONEY_ASSETS: set[str] = {CNY}
 
 
 def register_money_asset(code: str) -> None:
-    """A rule that keeps a yuan-denominated balance of its own (quota, union credit) says so."""
+    """A rule that keeps a yuan-denominated balance of its own (quota, union credit) says so.
+
+    The code covers its per-zone variants too: "UNION" makes "UNION:zone" money.
+    """
     _MONEY_ASSETS.add(code)
 
 
 def scale_of(asset: str) -> int:
-    return YUAN_SCALE if asset in _MONEY_ASSETS else POINTS_SCALE
+    return YUAN_SCALE if asset.partition(":")[0] in _MONEY_ASSETS else POINTS_SCALE
 
 
 def format_amount(minor: int, asset: str) -> str:

@@ -34,53 +34,49 @@ import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from zengzhi.core.amounts import Ratio, Yuan, to_decimal
-from zengzhi.core.errors import DomainError, ErrorCode, invalid
+from zengzhi.core.amounts import Ratio, Yuan
+from zengzhi.core.errors import DomainError, invalid
 from zengzhi.core.events import OrderLine
+from zengzhi.engine.fields import (
+    ID_PATTERN,
+    Exact,
+    Id,
+    Label,
+    Name,
+    Note,
+    Region,
+    error_from_details,
+    error_from_validation,
+    printable,
+)
+from zengzhi.engine.fields import Strict as _Strict
+from zengzhi.engine.zones import ZoneConfig
 from zengzhi.rules.distribution import DistributionParams, DividendPlan, TeamLevel
+from zengzhi.rules.modes.common import MODES
+from zengzhi.rules.modes.zone import ZoneModes
 from zengzhi.rules.pool import PoolParams
 
 DEFAULT_POOL = "main"
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$"
-Id = Annotated[str, Field(pattern=ID_PATTERN)]
-
-
-def printable(value: str) -> str:
-    """Free text may be any language and span lines, but holds no other control
-    characters (a NUL breaks databases)."""
-    if any(
-        (ord(character) < 32 and character not in "\t\n\r") or 127 <= ord(character) < 160
-        for character in value
-    ):
-        raise invalid("text", "must not contain control characters")
-    return value
-
-
-# Free-text fields, by length.
-Region = Annotated[str, Field(max_length=64), AfterValidator(printable)]
-Label = Annotated[str, Field(max_length=100), AfterValidator(printable)]
-Name = Annotated[str, Field(max_length=200), AfterValidator(printable)]
-Note = Annotated[str, Field(max_length=500), AfterValidator(printable)]
-
-
-def _exact(value: object) -> object:
-    # Refuse floats before pydantic would accept them as decimals.
-    if isinstance(value, float | bool):
-        return to_decimal(value, "value")
-    return value
-
-
-Exact = Annotated[str | int | Decimal, BeforeValidator(_exact)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+# The field types are the configuration's vocabulary: importers may take them from here.
+__all__ = [
+    "DEFAULT_POOL",
+    "ID_PATTERN",
+    "Exact",
+    "Id",
+    "Label",
+    "Name",
+    "Note",
+    "Region",
+    "error_from_details",
+    "error_from_validation",
+    "printable",
+]
+ModeValues = dict[Id, Exact]  # a product's own value for a mode: {ads = "1.1", green = "3"}
 
 
 class ProductConfig(_Strict):
@@ -90,6 +86,8 @@ class ProductConfig(_Strict):
     platform: Exact = "0"
     contribution: Exact = "0"
     pool: Id | None = None
+    zone: Id | None = None
+    modes: ModeValues = Field(default_factory=dict)
 
     def line(self, product: str, quantity: int, default_pool: str) -> OrderLine:
         """One order line for `quantity` of this product, its split scaled to the quantity."""
@@ -103,7 +101,19 @@ class ProductConfig(_Strict):
             contribution=unit["contribution"] * quantity,
             pool=pool,
             product=product,
+            zone=self.zone,
+            modes=mode_values(self.modes, f"products.{product}.modes"),
         )
+
+
+def mode_values(values: Mapping[str, object], field: str) -> tuple[tuple[str, str], ...]:
+    """A product's per-mode values as an order line keeps them, checked."""
+    checked = []
+    for mode, value in sorted(values.items()):
+        if mode not in MODES:
+            raise invalid(f"{field}.{mode}", f"unknown mode (known: {', '.join(MODES)})")
+        checked.append((mode, Ratio(value, f"{field}.{mode}").text))  # type: ignore[arg-type]
+    return tuple(checked)
 
 
 _SPLIT_PARTS = ("cost", "distribution", "platform", "contribution")
@@ -155,6 +165,7 @@ class StoreConfig(_Strict):
     owner: Id | None = None  # a member bound through the store's code is bound to its owner
     recruiter: Id | None = None  # earns the recruiter reward on the store's turnover
     region: Name | None = None  # "province/city/district": where its orders count for agents
+    zone: Id | None = None
 
     def line(self, store: str, amount: int, default_pool: str) -> OrderLine:
         """Local life: the merchant settles the amount less its commission; the commission
@@ -179,6 +190,7 @@ class StoreConfig(_Strict):
             distribution=distribution_fen,
             contribution=contribution,
             pool=(self.pool or default_pool) if contribution else None,
+            zone=self.zone,
         )
 
 
@@ -324,6 +336,18 @@ class TenantConfig(_Strict):
     products: dict[Id, ProductConfig] = Field(default_factory=dict)
     stores: dict[Id, StoreConfig] = Field(default_factory=dict)
     distribution: DistributionConfig | None = None
+    zones: dict[Id, ZoneConfig] = Field(default_factory=dict)
+
+    def zone_modes(self) -> dict[str, ZoneModes]:
+        """Every zone's modes, checked; a bad value is refused naming `zones.<zone>.…`."""
+        found = {}
+        for name, zone in self.zones.items():
+            try:
+                found[name] = zone.modes()
+            except DomainError as error:
+                error.field = f"zones.{name}.{error.field}"
+                raise
+        return found
 
     def distribution_params(self) -> DistributionParams | None:
         return self.distribution.params() if self.distribution is not None else None
@@ -342,40 +366,17 @@ class TenantConfig(_Strict):
         naming the field."""
         pools = self.pool_params()
         self.distribution_params()
-        for name, product in self.products.items():
-            line = product.line(name, 1, DEFAULT_POOL)
-            if line.pool is not None and line.pool not in pools:
-                raise invalid(f"products.{name}.pool", f"unknown pool {line.pool!r}")
-        for name, store in self.stores.items():
-            store.line(name, 100_000, DEFAULT_POOL)  # checks the rates
-            if store.pool is not None and store.pool not in pools:
-                raise invalid(f"stores.{name}.pool", f"unknown pool {store.pool!r}")
-
-
-def error_from_validation(error: ValidationError, prefix: str = "") -> DomainError:
-    """The first problem pydantic found, as one DomainError naming its field."""
-    return error_from_details(error.errors()[0], prefix)
-
-
-def error_from_details(first: ErrorDetails, prefix: str = "") -> DomainError:
-    location = [str(part) for part in first["loc"]]
-    field = ".".join(location) or "body"
-    if prefix:
-        field = f"{prefix}.{field}" if field != "body" else prefix
-    message = first["msg"]
-    if first["type"] == "missing":
-        message = "is required"
-    elif first["type"] == "extra_forbidden":
-        message = "is not a known field"
-    elif first["type"] == "string_pattern_mismatch":
-        message = "must be 1 to 128 letters, digits or _.:@- and start with a letter or digit"
-    ctx = first.get("ctx") or {}
-    inner = ctx.get("error")
-    if isinstance(inner, DomainError):
-        message = inner.message
-        if inner.field and inner.field.startswith(f"{field}."):
-            field = inner.field  # a model's own check names the field inside it
-    return DomainError(ErrorCode.INVALID, message, field)
+        self.zone_modes()
+        for kind, items in (("products", self.products), ("stores", self.stores)):
+            for name, item in items.items():
+                if isinstance(item, ProductConfig):
+                    item.line(name, 1, DEFAULT_POOL)
+                else:
+                    item.line(name, 100_000, DEFAULT_POOL)  # checks the rates
+                if item.pool is not None and item.pool not in pools:
+                    raise invalid(f"{kind}.{name}.pool", f"unknown pool {item.pool!r}")
+                if item.zone is not None and item.zone not in self.zones:
+                    raise invalid(f"{kind}.{name}.zone", f"unknown zone {item.zone!r}")
 
 
 def load_config(data: Mapping[str, Any]) -> TenantConfig:

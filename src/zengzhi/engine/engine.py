@@ -11,13 +11,17 @@ caller's part (the replay's index of ids, the service's unique keys).
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from zengzhi.core import accounts
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.events import (
     Bind,
     CompleteOrder,
+    CompleteTask,
     Configure,
     ConfigureDistribution,
+    ConfigureZone,
     Event,
     GrantAgent,
     ImportBalance,
@@ -28,6 +32,7 @@ from zengzhi.core.events import (
     Reassign,
     RejectWithdrawal,
     ReverseOrder,
+    RunDay,
     Sell,
     Subsidy,
     Withdraw,
@@ -35,8 +40,12 @@ from zengzhi.core.events import (
 from zengzhi.core.ledger import CNY, Entry, Ledger, entry
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.engine.state import Minted, OrderRecord, TenantState
+from zengzhi.engine.zones import parse_zone
 from zengzhi.rules import distribution, orders, pool, withdrawals
 from zengzhi.rules.distribution import Paid
+from zengzhi.rules.modes import zone
+from zengzhi.rules.modes.common import Run
+from zengzhi.rules.modes.zone import ZoneModes
 from zengzhi.rules.pool import PoolParams, PoolState
 
 
@@ -90,7 +99,47 @@ class Engine:
                 self.state.network.relevel(params)
             case PayDividend():
                 self._dividend(ledger, event)
+            case ConfigureZone():
+                self._configure_zone(ledger, event)
+            case CompleteTask():
+                self._known(event.member)
+                modes = self._zone(event.zone)
+                zone.task(
+                    self._run(event.id, event.at, event.day),
+                    event.zone,
+                    modes,
+                    event.member,
+                    event.day,
+                )
+            case RunDay():
+                modes = self._zone(event.zone)
+                zone.run_day(self._run(event.id, event.at, event.day), event.zone, modes, event.day)
         return ledger.take_posted()
+
+    def _zone(self, name: str) -> ZoneModes:
+        found = self.state.modes.zone(name)
+        if found is None:
+            raise DomainError(ErrorCode.NOT_FOUND, f"unknown zone {name!r}", "zone")
+        return found
+
+    def _run(self, cause: str, at: datetime | None, day: date | None = None) -> Run:
+        """The modes' view of an event; its day is the event's (or, for an event without
+        a time, the first day no zone has run yet)."""
+        if day is None:
+            day = at.date() if at is not None else None
+        return Run(
+            self.state.ledger,
+            self.state.modes,
+            self.state.network,
+            cause,
+            day.toordinal() if day is not None else 0,
+            at,
+        )
+
+    def _configure_zone(self, ledger: Ledger, event: ConfigureZone) -> None:
+        modes = parse_zone(event.settings)
+        zone.check_change(ledger, event.zone, self.state.modes.zone(event.zone), modes)
+        self.state.modes.configure(event.zone, event.settings, modes)
 
     def _pool(self, pool_id: str) -> PoolState:
         found = self.state.pools.get(pool_id)
@@ -108,6 +157,8 @@ class Engine:
         touched = {name: self._pool(name) for name in names}
         if not order.lines:
             raise invalid("lines", "an order needs at least one line")
+        zones = {name: self._zone(name) for name in sorted(zone.by_zone(order))}
+        zone.check_order(ledger, zones, order)
         self.state.members.add(order.member)
         orders.complete(ledger, order)
         minted = []
@@ -120,13 +171,18 @@ class Engine:
                     order.member,
                     line.amount,
                     line.contribution,
+                    minting=line.zone is None or zones[line.zone].mints(order.at),
                 )
                 opened = position.opened if position else None
                 minted.append(Minted(line.pool, line.amount, points, opened))
         paid = self._distribute(ledger, order)
+        run = self._run(order.id, order.at)
+        if zones or order.shopping_points:
+            zone.complete_order(run, zones, order)
         for target in touched.values():
             pool.settle_exits(target, ledger, order.id)
-        self.state.orders.put(OrderRecord(order, tuple(minted), None, paid))
+        effects = tuple(run.effects)
+        self.state.orders.put(OrderRecord(order, tuple(minted), None, paid, effects))
 
     def _distribute(self, ledger: Ledger, order: CompleteOrder) -> tuple[Paid, ...]:
         """Grow the uplines' team performance and pay the order's rewards."""
@@ -278,6 +334,8 @@ class Engine:
             )
         order = record.order
         distribution.take_back(ledger, event.id, order.id, record.rewards)
+        if record.modes:
+            zone.reverse(self._run(event.id, event.at), order.id, record.modes)
         book = self.state.distribution
         if book.params is not None and order.amount > 0:
             self.state.network.grow(order.member, -order.amount, book.params)
@@ -300,4 +358,6 @@ class Engine:
             )
         for pool_id in dict.fromkeys(line.pool for line in record.minted):
             pool.settle_exits(self._pool(pool_id), ledger, event.id)
-        self.state.orders.put(OrderRecord(order, record.minted, event.id, record.rewards))
+        self.state.orders.put(
+            OrderRecord(order, record.minted, event.id, record.rewards, record.modes)
+        )

@@ -17,12 +17,14 @@ from pathlib import Path
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import CompleteOrder
 from zengzhi.core.ledger import Entry, MemoryLedger
+from zengzhi.engine.claims import MemoryModes
 from zengzhi.engine.config import TenantConfig
 from zengzhi.engine.engine import Engine
 from zengzhi.engine.network import MemoryDistribution
 from zengzhi.engine.state import MemoryPools, Minted, OrderRecord, TenantState, memory_pool
 from zengzhi.engine.wire import parse_line
 from zengzhi.rules.distribution import Paid
+from zengzhi.rules.modes.common import Effect
 
 
 class ReplayError(Exception):
@@ -104,6 +106,7 @@ class _SpilledOrders:
                 record.reversed_by,
                 [list(one) for one in record.minted],
                 [list(one) for one in record.rewards],
+                [list(one) for one in record.modes],
             ],
             separators=(",", ":"),
         )
@@ -115,12 +118,13 @@ class _SpilledOrders:
         line, tail = kept.split(_MINTED)
         order = parse_line(line).event(self._config)
         assert isinstance(order, CompleteOrder)
-        reversed_by, minted, rewards = json.loads(tail)
+        reversed_by, minted, rewards, modes = json.loads(tail)
         return OrderRecord(
             order,
             tuple(Minted(*one) for one in minted),
             reversed_by,
             tuple(Paid(*one) for one in rewards),
+            tuple(Effect(*one) for one in modes),
         )
 
     def put(self, record: OrderRecord) -> None:
@@ -154,6 +158,7 @@ class Replay:
             pools,
             orders=self._orders,
             distribution=MemoryDistribution(self.config.distribution_params()),
+            modes=MemoryModes(self.config.zone_modes()),
         )
         self.engine = Engine(self.state)
 

@@ -13,6 +13,7 @@ from zengzhi.core.ledger import CNY, MemoryLedger, format_amount, totals_by_asse
 from zengzhi.engine.config import DEFAULT_POOL
 from zengzhi.engine.positions import MemoryPositions
 from zengzhi.engine.state import MemoryMembers, TenantState
+from zengzhi.rules.modes import zone
 from zengzhi.rules.pool import PoolState, Position, balance_and_points, price
 
 
@@ -132,6 +133,7 @@ def check(state: TenantState) -> list[str]:
                 f"pool {pool.id}: positions hold {format_minor(held, 4)} points, "
                 f"{format_minor(points, 4)} circulate"
             )
+    problems += zone.problems(ledger, state.modes, state.modes.zones())
     for (account, asset), amount in ledger.balances.items():
         if amount < 0 and account.startswith("member:") and not account.endswith(":debt"):
             problems.append(f"{account} {asset} is negative: {format_amount(amount, asset)}")

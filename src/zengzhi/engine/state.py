@@ -13,9 +13,12 @@ from typing import NamedTuple, Protocol
 
 from zengzhi.core.events import CompleteOrder
 from zengzhi.core.ledger import Ledger
+from zengzhi.engine.claims import MemoryModes
 from zengzhi.engine.network import MemoryAgents, MemoryDistribution, MemoryNetwork
 from zengzhi.engine.positions import MemoryPositions
 from zengzhi.rules.distribution import AgentBook, DistributionParams, Network, Paid
+from zengzhi.rules.modes.common import Effect
+from zengzhi.rules.modes.zone import ModeBook
 from zengzhi.rules.pool import PoolParams, PoolState
 from zengzhi.rules.withdrawals import Withdrawal, WithdrawalBook
 
@@ -34,6 +37,7 @@ class OrderRecord(NamedTuple):
     minted: tuple[Minted, ...]
     reversed_by: str | None = None
     rewards: tuple[Paid, ...] = ()
+    modes: tuple[Effect, ...] = ()  # what it did in the companion modes
 
 
 class OrderBook(Protocol):
@@ -126,3 +130,4 @@ class TenantState:
     network: Network = field(default_factory=MemoryNetwork)
     agents: AgentBook = field(default_factory=MemoryAgents)
     distribution: DistributionBook = field(default_factory=lambda: MemoryDistribution(None))
+    modes: ModeBook = field(default_factory=MemoryModes)

@@ -10,6 +10,9 @@ engine events. Bad input raises a DomainError naming the field; nothing else is 
 {"type": "configure", "id": "c1", "exit_multiple": "3"}
 {"type": "reverse", "id": "r1", "order": "o1"}
 {"type": "import", "id": "i1", "member": "m9", "principal": "5000.00", "contribution": "1000.00"}
+{"type": "zone", "id": "z1", "zone": "union", "settings": {"union": {"funding": "0.5"}}}
+{"type": "task", "id": "t1", "member": "m1", "zone": "ads", "day": "2026-11-21"}
+{"type": "day", "id": "d1", "zone": "union", "day": "2026-11-21"}
 ```
 Amounts are decimal strings (whole numbers may be JSON integers; a JSON number with a
 fraction is refused rather than read through a float); `pool` defaults to the default
@@ -30,8 +33,10 @@ from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.events import (
     Bind,
     CompleteOrder,
+    CompleteTask,
     Configure,
     ConfigureDistribution,
+    ConfigureZone,
     Event,
     GrantAgent,
     ImportBalance,
@@ -43,6 +48,7 @@ from zengzhi.core.events import (
     Reassign,
     RejectWithdrawal,
     ReverseOrder,
+    RunDay,
     Sell,
     Subsidy,
     Withdraw,
@@ -57,7 +63,9 @@ from zengzhi.engine.config import (
     TenantConfig,
     error_from_details,
     error_from_validation,
+    mode_values,
 )
+from zengzhi.engine.zones import parse_zone
 
 
 def yuan(value: object, field: str, *, positive: bool = False) -> int:
@@ -109,8 +117,20 @@ class LineIn(BaseModel):
     contribution: Exact | None = None
     split: SplitIn | None = None
     pool: Id | None = None
+    zone: Id | None = None  # for a line given by its amount: the zone whose modes it runs
+    modes: dict[Id, Exact] | None = None  # with `zone`: the line's own per-mode values
 
     def line(self, config: TenantConfig, store: str | None, field: str = "") -> OrderLine:
+        line = self._line(config, store, field)
+        if self.zone is None and self.modes is None:
+            return line
+        if self.product is not None and self.split is None:
+            raise invalid(f"{field}zone", "a product's zone comes from its config")
+        if self.zone is None:
+            raise invalid(f"{field}zone", "is required with `modes`")
+        return line._replace(zone=self.zone, modes=mode_values(self.modes or {}, f"{field}modes"))
+
+    def _line(self, config: TenantConfig, store: str | None, field: str = "") -> OrderLine:
         def name(part: str) -> str:
             return f"{field}{part}"
 
@@ -190,6 +210,15 @@ class OrderForm(LineIn):
     store: Id | None = None
     lines: list[LineIn] | None = Field(default=None, min_length=1, max_length=500)
     region: Name | None = None  # where the order counts for agents (default: the store's)
+    shopping_points: Exact | None = None  # paid in shopping points (mode G), whole fen
+
+    def points_paid(self) -> int:
+        if self.shopping_points is None:
+            return 0
+        units = parse_minor(self.shopping_points, POINTS_SCALE, "shopping_points")
+        if units < 0:
+            raise invalid("shopping_points", "must not be negative")
+        return units
 
     def order_lines(self, config: TenantConfig) -> tuple[OrderLine, ...]:
         if self.lines is None:
@@ -218,7 +247,14 @@ class OrderIn(_EventIn, OrderForm):
         region = self.region or (store.region if store else None)
         recruiter = self.recruiter or (store.recruiter if store else None)
         return CompleteOrder(
-            self.id, self.member, self.order_lines(config), self.store, self.at, region, recruiter
+            self.id,
+            self.member,
+            self.order_lines(config),
+            self.store,
+            self.at,
+            region,
+            recruiter,
+            self.points_paid(),
         )
 
 
@@ -425,6 +461,41 @@ class DividendIn(_EventIn):
         return PayDividend(self.id, self.plan, self.start, self.end, self.at)
 
 
+class ZoneIn(_EventIn):
+    """A zone's companion modes from now on: the configuration's `zones.<zone>`, whole."""
+
+    kind = "zone"
+    type: Literal["zone"]
+    zone: Id
+    settings: dict[str, Any]
+
+    def event(self, config: TenantConfig) -> ConfigureZone:
+        parse_zone(self.settings)
+        return ConfigureZone(self.id, self.zone, self.settings, self.at)
+
+
+class TaskIn(_EventIn):
+    kind = "task"
+    type: Literal["task"]
+    member: Id
+    zone: Id
+    day: date
+    proof: Name = ""
+
+    def event(self, config: TenantConfig) -> CompleteTask:
+        return CompleteTask(self.id, self.member, self.zone, self.day, self.proof, self.at)
+
+
+class DayIn(_EventIn):
+    kind = "day"
+    type: Literal["day"]
+    zone: Id
+    day: date
+
+    def event(self, config: TenantConfig) -> RunDay:
+        return RunDay(self.id, self.zone, self.day, self.at)
+
+
 _MODELS = (
     OrderIn,
     SellIn,
@@ -442,6 +513,9 @@ _MODELS = (
     AgentIn,
     DistributionIn,
     DividendIn,
+    ZoneIn,
+    TaskIn,
+    DayIn,
 )
 EVENT_TYPES: Mapping[str, type[_EventIn]] = {model.kind: model for model in _MODELS}
 EventIn = Annotated[
@@ -460,7 +534,10 @@ EventIn = Annotated[
     | ReassignIn
     | AgentIn
     | DistributionIn
-    | DividendIn,
+    | DividendIn
+    | ZoneIn
+    | TaskIn
+    | DayIn,
     Field(discriminator="type"),
 ]
 _EVENTS: TypeAdapter[EventIn] = TypeAdapter(EventIn)
@@ -496,31 +573,42 @@ def _fen(value: int) -> str:
     return format_minor(value, YUAN_SCALE)
 
 
+def _order_data(event: CompleteOrder) -> dict[str, object]:
+    lines = []
+    for line in event.lines:
+        one: dict[str, object] = {
+            "amount": _fen(line.amount),
+            "split": {
+                "cost": _fen(line.cost),
+                "distribution": _fen(line.distribution),
+                "platform": _fen(line.platform),
+                "contribution": _fen(line.contribution),
+            },
+        }
+        if line.pool is not None:
+            one["pool"] = line.pool
+        if line.product is not None:
+            one["product"] = line.product
+        if line.zone is not None:
+            one["zone"] = line.zone
+        if line.modes:
+            one["modes"] = dict(line.modes)
+        lines.append(one)
+    data: dict[str, object] = {"type": "order", "member": event.member, "lines": lines}
+    for name in ("store", "region", "recruiter"):
+        if getattr(event, name) is not None:
+            data[name] = getattr(event, name)
+    if event.shopping_points:
+        data["shopping_points"] = format_minor(event.shopping_points, POINTS_SCALE)
+    return data
+
+
 def to_line(event: Event) -> str:
     """The event as one JSON line, which `parse_line` reads back to an equal event."""
     data: dict[str, object]
     match event:
         case CompleteOrder():
-            lines = []
-            for line in event.lines:
-                one: dict[str, object] = {
-                    "amount": _fen(line.amount),
-                    "split": {
-                        "cost": _fen(line.cost),
-                        "distribution": _fen(line.distribution),
-                        "platform": _fen(line.platform),
-                        "contribution": _fen(line.contribution),
-                    },
-                }
-                if line.pool is not None:
-                    one["pool"] = line.pool
-                if line.product is not None:
-                    one["product"] = line.product
-                lines.append(one)
-            data = {"type": "order", "member": event.member, "lines": lines}
-            for name in ("store", "region", "recruiter"):
-                if getattr(event, name) is not None:
-                    data[name] = getattr(event, name)
+            data = _order_data(event)
         case Sell():
             points = "all" if event.points is None else format_minor(event.points, POINTS_SCALE)
             data = {"type": "sell", "member": event.member, "pool": event.pool, "points": points}
@@ -581,6 +669,19 @@ def to_line(event: Event) -> str:
                 "start": event.start.isoformat(),
                 "end": event.end.isoformat(),
             }
+        case ConfigureZone():
+            data = {"type": "zone", "zone": event.zone, "settings": dict(event.settings)}
+        case CompleteTask():
+            data = {
+                "type": "task",
+                "member": event.member,
+                "zone": event.zone,
+                "day": event.day.isoformat(),
+            }
+            if event.proof:
+                data["proof"] = event.proof
+        case RunDay():
+            data = {"type": "day", "zone": event.zone, "day": event.day.isoformat()}
     data["id"] = event.id
     if event.at is not None:
         data["at"] = event.at.isoformat()

@@ -153,6 +153,9 @@ class Network(Protocol):
         recompute their levels, note the member's order; returns the uplines, nearest
         first, with their levels after."""
 
+    def level(self, member: str) -> int:
+        """The member's star level (0: none)."""
+
     def qualifying(self, min_level: int) -> list[tuple[str, int]]:
         """(member, team performance) of every member at `min_level` or above, by id."""
 
@@ -403,23 +406,16 @@ def take_back(ledger: Ledger, cause: str, order: str, paid: Sequence[Paid]) -> N
     """A reversal takes each reward back from what the earner holds, and records the rest
     as the earner's debt: nothing is silently skipped."""
     for reward in paid:
-        asset = CNY if reward.into == "cash" else CONTRIBUTION
-        held_at = (
-            accounts.wallet(reward.member)
-            if reward.into == "cash"
-            else accounts.contribution(reward.member)
-        )
-        held = max(0, ledger.balance(held_at, asset))
-        taken = min(held, reward.amount)
-        owed = reward.amount - taken
-        postings: list[Posting] = [
-            (held_at, asset, -taken),
-            (accounts.debt(reward.member), asset, -owed),
-        ]
         if reward.into == "cash":
-            postings.append((reward.source, CNY, reward.amount))
+            postings = wallet.take(ledger, reward.member, reward.amount, reward.source)
+            owed = -postings[1][2]
         else:
-            postings += [
+            held_at = accounts.contribution(reward.member)
+            taken = min(max(0, ledger.balance(held_at, CONTRIBUTION)), reward.amount)
+            owed = reward.amount - taken
+            postings = [
+                (held_at, CONTRIBUTION, -taken),
+                (accounts.debt(reward.member), CONTRIBUTION, -owed),
                 (accounts.CONTRIBUTION_ISSUED, CONTRIBUTION, reward.amount),
                 (accounts.CONTRIBUTION_RESERVE, CNY, -reward.amount),
                 (reward.source, CNY, reward.amount),

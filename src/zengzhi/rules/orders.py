@@ -8,11 +8,12 @@ clearing account until the pool rule moves it into its pool.
 from __future__ import annotations
 
 from zengzhi.core import accounts
-from zengzhi.core.amounts import format_minor
+from zengzhi.core.amounts import POINTS_SCALE, YUAN_SCALE, format_minor
 from zengzhi.core.events import CompleteOrder
 from zengzhi.core.ledger import CNY, Ledger, Posting, entry
 
 RULE = "order"
+UNITS_PER_FEN: int = 10 ** (POINTS_SCALE - YUAN_SCALE)  # 100 point units make a fen
 
 
 def _shares(order: CompleteOrder) -> dict[str, int]:
@@ -30,9 +31,19 @@ def _shares(order: CompleteOrder) -> dict[str, int]:
     return shares
 
 
+def _paid_by(order: CompleteOrder) -> list[Posting]:
+    """Who paid the amount: the customer in cash, and the platform the part paid in
+    shopping points (mode G: 1 point = 1 yuan of discount the platform grants)."""
+    in_points = order.shopping_points // UNITS_PER_FEN
+    return [
+        (accounts.CUSTOMERS, CNY, -(order.amount - in_points)),
+        (accounts.SHOPPING_DISCOUNTS, CNY, -in_points),
+    ]
+
+
 def complete(ledger: Ledger, order: CompleteOrder) -> None:
     shares = _shares(order)
-    postings: list[Posting] = [(accounts.CUSTOMERS, CNY, -sum(shares.values()))]
+    postings = _paid_by(order)
     postings += [(account, CNY, amount) for account, amount in shares.items()]
     ledger.post(entry(order.id, "order", RULE, postings))
 
@@ -42,7 +53,7 @@ def reverse(ledger: Ledger, cause: str, order: CompleteOrder) -> None:
     money back, so its price cannot fall): the platform bears them as a reversal cost."""
     shares = _shares(order)
     contributed = shares.pop(accounts.CONTRIBUTIONS, 0)
-    postings: list[Posting] = [(accounts.CUSTOMERS, CNY, order.amount)]
+    postings = [(account, asset, -amount) for account, asset, amount in _paid_by(order)]
     postings += [(account, CNY, -amount) for account, amount in shares.items()]
     postings.append((accounts.REVERSALS, CNY, -contributed))
     ledger.post(

@@ -223,12 +223,15 @@ def mint(
     amount: int,
     contribution: int,
     source: str = accounts.CONTRIBUTIONS,
+    *,
+    minting: bool = True,
 ) -> tuple[int, Position | None]:
     """An order's contribution lands in the pool; the buyer gets points worth m × C.
 
     Points are priced before the contribution lands, in one exact division
-    (m × C × S / B), and rounded down. While minting is paused the contribution still
-    lands and lifts the price, but the order opens no stake: no points, no principal.
+    (m × C × S / B), and rounded down. While minting is paused (for the pool, or for the
+    order's zone: `minting` False) the contribution still lands and lifts the price, but
+    the order opens no stake: no points, no principal.
     Returns the points minted and the position that received them.
     """
     params = pool.params
@@ -236,7 +239,7 @@ def mint(
     minted = 0
     position = None
     postings: list[Posting] = [(source, CNY, -contribution), (pool.cash, CNY, contribution)]
-    if params.minting_enabled and contribution > 0:
+    if params.minting_enabled and minting and contribution > 0:
         ratio = params.mint_ratio
         if points > 0:
             minted = ratio.num * contribution * points // (ratio.den * cash)

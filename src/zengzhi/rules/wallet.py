@@ -19,3 +19,15 @@ def credit(ledger: Ledger, member: str, fen: int, source: str) -> list[Posting]:
         (accounts.debt(member), CNY, settled),
         (accounts.wallet(member), CNY, fen - settled),
     ]
+
+
+def take(ledger: Ledger, member: str, fen: int, into: str) -> list[Posting]:
+    """Postings taking `fen` back from `member` into `into`: from the wallet as far as it
+    holds, the rest as the member's debt (settled by the next credit)."""
+    held = max(0, ledger.balance(accounts.wallet(member), CNY))
+    taken = min(held, fen)
+    return [
+        (accounts.wallet(member), CNY, -taken),
+        (accounts.debt(member), CNY, -(fen - taken)),
+        (into, CNY, fen),
+    ]

@@ -112,6 +112,13 @@ class SqlNetwork:
             current = referrer
         return chain
 
+    def level(self, member: str) -> int:
+        m = t.members.c
+        found = self._connection.execute(
+            select(m.team_level).where(self._where(member))
+        ).scalar_one_or_none()
+        return int(found or 0)
+
     def qualifying(self, min_level: int) -> list[tuple[str, int]]:
         m = t.members.c
         return [

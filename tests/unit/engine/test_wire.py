@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 from zengzhi.core.events import (
     Bind,
     CompleteOrder,
+    CompleteTask,
     Configure,
     ConfigureDistribution,
+    ConfigureZone,
     GrantAgent,
     ImportBalance,
     Join,
@@ -22,6 +24,7 @@ from zengzhi.core.events import (
     Reassign,
     RejectWithdrawal,
     ReverseOrder,
+    RunDay,
     Sell,
     Subsidy,
     Withdraw,
@@ -48,6 +51,8 @@ def lines(draw: st.DrawFn) -> OrderLine:
         platform=platform,
         cost=cost,
         product=draw(st.none() | ids),
+        zone=(zone := draw(st.none() | ids)),
+        modes=draw(st.just(()) | st.just((("ads", "1.1"), ("green", "3")))) if zone else (),
     )
 
 
@@ -61,6 +66,7 @@ events = st.one_of(
         times,
         st.none() | st.sampled_from(["广东/深圳/南山", "Guangdong/Shenzhen"]),
         st.none() | ids,
+        st.integers(min_value=0, max_value=10**8).map(lambda fen: fen * 100),
     ),
     st.builds(Sell, ids, ids, ids, st.none() | fen, times),
     st.builds(Subsidy, ids, ids, fen, times),
@@ -84,6 +90,15 @@ events = st.one_of(
     ),
     st.builds(PayDividend, ids, ids, st.just(date(2026, 11, 1)), st.just(date(2026, 12, 1)), times),
     st.builds(OpenPool, ids, ids, st.just({"exit_multiple": "3"}), times),
+    st.builds(
+        ConfigureZone,
+        ids,
+        ids,
+        st.just({"union": {"funding": "0.5", "lock_days": 15}, "ads": {"rule": "percent"}}),
+        times,
+    ),
+    st.builds(CompleteTask, ids, ids, ids, st.dates(), st.sampled_from(["", "video:42"]), times),
+    st.builds(RunDay, ids, ids, st.dates(), times),
 )
 
 

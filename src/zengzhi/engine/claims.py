@@ -1,0 +1,114 @@
+"""The companion modes' state in memory: zone settings, counters and open claims.
+
+Claims of a zone's mode are kept by `seq` in the order they were made; closed ones are
+dropped from the open set, and the queue walks the order list from the first open one,
+so a run may pay (close) claims and add new ones while it walks the queue.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from zengzhi.rules.modes.common import Claim
+from zengzhi.rules.modes.zone import ZoneModes
+
+
+@dataclass
+class _Queue:
+    open: dict[int, Claim] = field(default_factory=dict)
+    order: list[int] = field(default_factory=list)
+    head: int = 0  # order[:head] are closed
+    by_member: dict[str, list[int]] = field(default_factory=dict)
+    next_seq: int = 1
+
+
+class MemoryModes:
+    def __init__(self, zones: Mapping[str, ZoneModes] | None = None) -> None:
+        self._zones: dict[str, ZoneModes] = dict(zones or {})
+        self.settings: dict[str, Mapping[str, object]] = {}
+        self._counters: dict[tuple[str, str, str], int] = {}
+        self._queues: dict[tuple[str, str], _Queue] = {}
+        self._all: dict[tuple[str, str, int], Claim] = {}  # open and closed, for reversals
+
+    def zone(self, zone: str) -> ZoneModes | None:
+        return self._zones.get(zone)
+
+    def zones(self) -> dict[str, ZoneModes]:
+        return dict(self._zones)
+
+    def configure(self, zone: str, settings: Mapping[str, object], modes: ZoneModes) -> None:
+        self._zones[zone] = modes
+        self.settings[zone] = settings
+
+    def counter(self, zone: str, mode: str, key: str) -> int:
+        return self._counters.get((zone, mode, key), 0)
+
+    def set_counter(self, zone: str, mode: str, key: str, value: int) -> None:
+        self._counters[(zone, mode, key)] = value
+
+    def _queue(self, zone: str, mode: str) -> _Queue:
+        found = self._queues.get((zone, mode))
+        if found is None:
+            found = self._queues[(zone, mode)] = _Queue()
+        return found
+
+    def add(
+        self,
+        zone: str,
+        mode: str,
+        member: str,
+        amount: int,
+        cause: str,
+        daily: int = 0,
+        payable: int = 0,
+        ref: str = "",
+    ) -> Claim:
+        queue = self._queue(zone, mode)
+        claim = Claim(queue.next_seq, member, amount, amount, cause, daily, payable, ref)
+        queue.next_seq += 1
+        queue.open[claim.seq] = claim
+        queue.order.append(claim.seq)
+        queue.by_member.setdefault(member, []).append(claim.seq)
+        self._all[(zone, mode, claim.seq)] = claim
+        return claim
+
+    def save(self, zone: str, mode: str, claim: Claim) -> None:
+        queue = self._queue(zone, mode)
+        self._all[(zone, mode, claim.seq)] = claim
+        if claim.left > 0:
+            if claim.seq not in queue.open:  # owed again (a reversal gave it back)
+                _insert(queue, claim)
+            queue.open[claim.seq] = claim
+            return
+        if queue.open.pop(claim.seq, None) is not None:
+            seqs = queue.by_member[claim.member]
+            seqs.remove(claim.seq)
+            if not seqs:
+                del queue.by_member[claim.member]
+
+    def claim(self, zone: str, mode: str, seq: int) -> Claim | None:
+        return self._all.get((zone, mode, seq))
+
+    def claims(self, zone: str, mode: str, member: str) -> list[Claim]:
+        queue = self._queue(zone, mode)
+        return [queue.open[seq] for seq in queue.by_member.get(member, ())]
+
+    def queue(self, zone: str, mode: str) -> Iterator[Claim]:
+        queue = self._queue(zone, mode)
+        order, open_claims = queue.order, queue.open
+        while queue.head < len(order) and order[queue.head] not in open_claims:
+            queue.head += 1
+        index = queue.head
+        while index < len(order):
+            claim = open_claims.get(order[index])
+            index += 1
+            if claim is not None:
+                yield claim
+
+
+def _insert(queue: _Queue, claim: Claim) -> None:
+    """A claim owed again goes back to its place by seq (it was made then)."""
+    queue.head = min(queue.head, bisect_left(queue.order, claim.seq))
+    insort(queue.by_member.setdefault(claim.member, []), claim.seq)

@@ -1,0 +1,137 @@
+"""B. Ad-task points (广告电商, seeds 002 and 004).
+
+A purchase gives ad points at a ratio of its amount (the product's own, else the
+zone's). On each day a member does the day's ad task, ad points release into the wallet
+at 1 point = 1 yuan: 1% of the balance, or a fixed amount by balance band, never more
+than the balance. A day without the task releases nothing, and a day is released once.
+The member's referrer gets 20% of the release and theirs 10%, paid by the mode (not
+taken from the member).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal, NamedTuple
+
+from zengzhi.core import accounts
+from zengzhi.core.amounts import Ratio
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.core.ledger import entry
+from zengzhi.rules.modes.common import (
+    NO_TERMS,
+    UNITS_PER_FEN,
+    Effect,
+    Run,
+    Terms,
+    asset,
+    fen_text,
+    scaled,
+)
+
+MODE = "ads"
+RULE = "modes.ads"
+
+
+class Tier(NamedTuple):
+    """A balance band: up to `up_to` units (inclusive; None: no limit), `release` fen."""
+
+    up_to: int | None
+    release: int
+
+
+@dataclass(frozen=True)
+class AdsParams:
+    ratio: Ratio = Ratio("1.1")
+    rule: Literal["percent", "tiers"] = "percent"
+    percent: Ratio = Ratio("0.01")
+    tiers: tuple[Tier, ...] = ()
+    referral: tuple[Ratio, ...] = (Ratio("0.20"), Ratio("0.10"))
+    terms: Terms = NO_TERMS
+
+
+def purchase(
+    run: Run,
+    zone: str,
+    params: AdsParams,
+    member: str,
+    amount: int,
+    ratio: Ratio | None,
+    boost: Ratio | None,
+) -> None:
+    """Gift ad points for `amount` fen bought at `ratio` (None: the zone's)."""
+    run.fund(zone, MODE, params.terms, amount, RULE)
+    used = ratio or params.ratio
+    units = scaled(used, amount * UNITS_PER_FEN)
+    if boost is not None:
+        units = scaled(boost, units)
+    if units <= 0:
+        return
+    code = asset(zone, MODE)
+    run.ledger.post(
+        entry(
+            run.cause,
+            "ad_points",
+            RULE,
+            [
+                (accounts.mode_issued(zone, MODE), code, -units),
+                (accounts.mode_holding(member, zone, MODE), code, units),
+            ],
+            {"zone": zone, "member": member, "ratio": used.text, "base": fen_text(amount)},
+        )
+    )
+    run.effects.append(Effect("gift", zone, MODE, member, units))
+
+
+def due(params: AdsParams, balance: int) -> int:
+    """What a day's task releases from a balance of `balance` units, in fen."""
+    if params.rule == "percent":
+        fen = scaled(params.percent, balance) // UNITS_PER_FEN
+    else:
+        fen = 0
+        for up_to, release in params.tiers:
+            if up_to is None or balance <= up_to:
+                fen = release
+                break
+    return min(fen, balance // UNITS_PER_FEN)
+
+
+def task(run: Run, zone: str, params: AdsParams, member: str, day: date) -> int:
+    """The member did `day`'s task: release that day's ad points. Returns the fen paid."""
+    book = run.book
+    last = book.counter(zone, MODE, f"task:{member}")
+    if day.toordinal() <= last:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"{member} released ad points for {date.fromordinal(last)} already:"
+            " a day is released once, and days are not made up",
+            "day",
+        )
+    book.set_counter(zone, MODE, f"task:{member}", day.toordinal())
+    balance = run.ledger.balance(accounts.mode_holding(member, zone, MODE), asset(zone, MODE))
+    wanted = due(params, balance)
+    fen = run.affordable(zone, MODE, wanted, params.terms)
+    if fen <= 0:
+        return 0
+    details = {"day": day.isoformat(), "balance": fen_text(balance // UNITS_PER_FEN)}
+    if fen < wanted:
+        details["cut"] = fen_text(wanted - fen)
+    run.pay(
+        zone, MODE, member, fen, params.terms, RULE, "release", details, units=fen * UNITS_PER_FEN
+    )
+    for depth, (upline, rate) in enumerate(
+        zip(run.network.chain(member, len(params.referral)), params.referral, strict=False)
+    ):
+        share = run.affordable(zone, MODE, scaled(rate, fen), params.terms)
+        if share > 0:
+            run.pay(
+                zone,
+                MODE,
+                upline,
+                share,
+                params.terms,
+                RULE,
+                "release_share",
+                {"from": member, "level": str(depth + 1), "rate": rate.text},
+            )
+    return fen

@@ -1,0 +1,318 @@
+"""What the companion modes share: promises kept as ledger assets, the cash that backs
+them, claims paid in first-in first-out order, and the book that keeps the claims.
+
+A mode promises something: ad points, green points, a queued credit, a subsidy. The
+promise is issued in the mode's own asset (`AD:zone`, `UNION:zone`…) out of the mode's
+`issued` account, so the ledger says at any moment what each mode still owes and to
+whom. Paying moves cash from the mode's reserve to the member's wallet and takes the
+promise back in the same entry. Claims (one per order, credit or refund) say in which
+order promises are paid; their `left` adds up to the members' holdings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from fractions import Fraction
+from typing import NamedTuple, Protocol
+
+from zengzhi.core import accounts
+from zengzhi.core.amounts import POINTS_SCALE, YUAN_SCALE, Ratio, format_minor
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.core.ledger import CNY, Ledger, Posting, entry, register_money_asset, scale_of
+from zengzhi.rules import wallet
+from zengzhi.rules.distribution import Network
+
+# The modes, by the names configurations use, and the asset each keeps its promises in.
+# Money-valued promises (a refund, a quota, a credit, a subsidy) have 2 places; points
+# (1 point = 1 yuan when released) have 4.
+ASSETS = {
+    "refer_three": "REFUND",
+    "ads": "AD",
+    "quota": "QUOTA",
+    "green": "GREEN",
+    "union": "UNION",
+    "three_for_one": "SUBSIDY",
+    "shopping": "SHOP",
+}
+MODES = tuple(ASSETS)
+for _code in ("REFUND", "QUOTA", "UNION", "SUBSIDY"):
+    register_money_asset(_code)
+
+SHOPPING_ZONE = "*"  # shopping points are the tenant's: earned in one zone, spent in another
+UNITS_PER_FEN: int = 10 ** (POINTS_SCALE - YUAN_SCALE)  # 100 point units make a fen
+
+
+def asset(zone: str, mode: str) -> str:
+    return f"{ASSETS[mode]}:{zone}"
+
+
+def fen_of(units: int, code: str) -> int:
+    """What `units` of a promise asset are worth in fen, rounded down (1 point = 1 yuan)."""
+    return units if scale_of(code) == YUAN_SCALE else units // UNITS_PER_FEN
+
+
+def units_of(fen: int, code: str) -> int:
+    return fen if scale_of(code) == YUAN_SCALE else fen * UNITS_PER_FEN
+
+
+def scaled(ratio: Ratio | Fraction, minor: int) -> int:
+    """floor(ratio × minor)."""
+    if isinstance(ratio, Ratio):
+        return ratio.num * minor // ratio.den
+    return ratio.numerator * minor // ratio.denominator
+
+
+def fen_text(fen: int) -> str:
+    return format_minor(fen, YUAN_SCALE)
+
+
+# ---------------------------------------------------------------------------- terms
+
+
+class Period(NamedTuple):
+    """When a mode makes new promises: [starts, ends). What it owes it pays after."""
+
+    starts: datetime | None = None
+    ends: datetime | None = None
+
+    def covers(self, at: datetime | None) -> bool:
+        if at is None:
+            return True
+        return (self.starts is None or self.starts <= at) and (self.ends is None or at < self.ends)
+
+
+class Terms(NamedTuple):
+    """What every mode has: its period, how it is funded, and who pays when it cannot.
+
+    `funding` is the share of each order's amount (in the zone, while the mode runs) that
+    the platform moves from its profit into the mode's reserve. A mode pays only out of
+    its reserve, cutting or delaying what it cannot pay, unless `backed`: then the
+    platform's own funds pay the difference (and the solvency report says so).
+    """
+
+    period: Period = Period()
+    funding: Ratio | None = None
+    backed: bool = False
+
+
+NO_TERMS = Terms()
+
+
+class Campaign(NamedTuple):
+    """A closing campaign (spec 03 H): point gifts × `boost` during `period`."""
+
+    period: Period
+    boost: Ratio
+
+
+# ---------------------------------------------------------------------------- claims
+
+
+class Claim(NamedTuple):
+    """One promise, in the order it is paid.
+
+    `seq` orders claims within a zone's mode (first in, first out); `amount` and `left`
+    are in the mode's asset units; `daily` is what a release pays per day; `payable` is
+    the first day (a date ordinal) it may be paid; `ref` says more (the store that gave
+    shopping points).
+    """
+
+    seq: int
+    member: str
+    amount: int
+    left: int
+    cause: str
+    daily: int = 0
+    payable: int = 0
+    ref: str = ""
+
+
+class ClaimBook(Protocol):
+    """Counters and open claims of each zone's modes (memory or SQL)."""
+
+    def counter(self, zone: str, mode: str, key: str) -> int: ...
+
+    def set_counter(self, zone: str, mode: str, key: str, value: int) -> None: ...
+
+    def add(
+        self,
+        zone: str,
+        mode: str,
+        member: str,
+        amount: int,
+        cause: str,
+        daily: int = 0,
+        payable: int = 0,
+        ref: str = "",
+    ) -> Claim: ...
+
+    def save(self, zone: str, mode: str, claim: Claim) -> None:
+        """Store a claim's new `left` (0 closes it)."""
+
+    def claim(self, zone: str, mode: str, seq: int) -> Claim | None: ...
+
+    def claims(self, zone: str, mode: str, member: str) -> list[Claim]:
+        """The member's open claims, oldest first."""
+
+    def queue(self, zone: str, mode: str) -> Iterator[Claim]:
+        """Every open claim of the zone's mode, oldest first, lazily: a run may pay the
+        claims it is given (and add new ones, which come last) while it walks."""
+
+
+# ---------------------------------------------------------------------------- effects
+
+
+class Effect(NamedTuple):
+    """What an order did in a mode, kept so that reversing the order can undo it.
+
+    kind: `claim` (a claim `seq` made for `member`), `gift` (units given without a
+    claim), `paid` (fen paid to `member` out of the reserve, taken from claim `seq`),
+    `shares`, `funding` (fen into the reserve), `spent` (shopping points spent, given
+    by store `ref`), `rebate` (fen to store `ref`).
+    """
+
+    kind: str
+    zone: str
+    mode: str
+    member: str
+    amount: int
+    seq: int = -1
+    ref: str = ""
+
+
+# ---------------------------------------------------------------------------- running
+
+
+@dataclass
+class Run:
+    """One event going through the modes: what it reads and what it did."""
+
+    ledger: Ledger
+    book: ClaimBook
+    network: Network
+    cause: str
+    day: int  # the day it happens, as a date ordinal
+    at: datetime | None = None
+    effects: list[Effect] = field(default_factory=list)
+
+    def fund(self, zone: str, mode: str, terms: Terms, amount: int, rule: str) -> int:
+        """Move the mode's funding share of `amount` fen from the platform's profit to
+        the reserve; returns it."""
+        if terms.funding is None:
+            return 0
+        fen = scaled(terms.funding, amount)
+        if fen:
+            reserve = accounts.mode_reserve(zone, mode)
+            self.ledger.post(
+                entry(
+                    self.cause,
+                    "mode_funding",
+                    rule,
+                    [(accounts.PROFIT, CNY, -fen), (reserve, CNY, fen)],
+                    {"zone": zone, "share": terms.funding.text, "base": fen_text(amount)},
+                )
+            )
+            self.effects.append(Effect("funding", zone, mode, "", fen))
+        return fen
+
+    def issue(
+        self,
+        zone: str,
+        mode: str,
+        member: str,
+        units: int,
+        rule: str,
+        params: Mapping[str, str],
+        *,
+        daily: int = 0,
+        payable: int = 0,
+        ref: str = "",
+        kind: str = "promise",
+    ) -> Claim | None:
+        """Promise `units` of the mode's asset to `member`, as a claim."""
+        if units <= 0:
+            return None
+        code = asset(zone, mode)
+        self.ledger.post(
+            entry(
+                self.cause,
+                kind,
+                rule,
+                [
+                    (accounts.mode_issued(zone, mode), code, -units),
+                    (accounts.mode_holding(member, zone, mode), code, units),
+                ],
+                {"zone": zone, "member": member, **params},
+            )
+        )
+        claim = self.book.add(zone, mode, member, units, self.cause, daily, payable, ref)
+        self.effects.append(Effect("claim", zone, mode, member, units, claim.seq))
+        return claim
+
+    def affordable(self, zone: str, mode: str, fen: int, terms: Terms) -> int:
+        """How much of `fen` the mode can pay now."""
+        if terms.backed or fen <= 0:
+            return max(fen, 0)
+        return max(0, min(fen, self.ledger.balance(accounts.mode_reserve(zone, mode), CNY)))
+
+    def pay(
+        self,
+        zone: str,
+        mode: str,
+        member: str,
+        fen: int,
+        terms: Terms,
+        rule: str,
+        kind: str,
+        params: Mapping[str, str],
+        *,
+        units: int = 0,
+    ) -> None:
+        """Pay `fen` to the member's wallet out of the reserve (the platform adds what the
+        reserve lacks when the mode is backed), taking back `units` of what the mode owes
+        the member. The caller checked `affordable`."""
+        reserve = accounts.mode_reserve(zone, mode)
+        postings: list[Posting] = []
+        short = fen - max(0, self.ledger.balance(reserve, CNY))
+        if short > 0:
+            if not terms.backed:
+                raise DomainError(
+                    ErrorCode.INSUFFICIENT, f"the {mode} reserve of zone {zone} cannot pay"
+                )
+            postings += [(accounts.FUNDING, CNY, -short), (reserve, CNY, short)]
+        postings += wallet.credit(self.ledger, member, fen, reserve)
+        if units:
+            code = asset(zone, mode)
+            postings += [
+                (accounts.mode_holding(member, zone, mode), code, -units),
+                (accounts.mode_issued(zone, mode), code, units),
+            ]
+        details = {"zone": zone, "member": member, "amount": fen_text(fen), **params}
+        if short > 0:
+            details["platform_paid"] = fen_text(short)
+        self.ledger.post(entry(self.cause, kind, rule, postings, details))
+
+    def take(self, zone: str, mode: str, member: str, units: int) -> list[tuple[Claim, int]]:
+        """Use up `units` of the member's claims, oldest first (an acceleration paid from
+        them, shopping points spent); returns each claim used with how much."""
+        taken: list[tuple[Claim, int]] = []
+        need = units
+        for claim in self.book.claims(zone, mode, member):
+            if need <= 0:
+                break
+            part = min(need, claim.left)
+            self.book.save(zone, mode, claim._replace(left=claim.left - part))
+            taken.append((claim, part))
+            need -= part
+        return taken
+
+
+def owed(ledger: Ledger, zone: str, mode: str) -> int:
+    """What the mode still owes, in its asset's units."""
+    return -ledger.balance(accounts.mode_issued(zone, mode), asset(zone, mode))
+
+
+def reserve(ledger: Ledger, zone: str, mode: str) -> int:
+    return ledger.balance(accounts.mode_reserve(zone, mode), CNY)

@@ -1,0 +1,370 @@
+"""A zone's modes: which run, with what, and running an order, a task or a day through
+them; reversing an order undoes what it did in them.
+
+Several modes can run on one order: each sees the order's amount in the zone (and each
+line, for the modes with a per-product value), in the fixed order of `MODES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from fractions import Fraction
+from typing import NamedTuple, Protocol
+
+from zengzhi.core import accounts
+from zengzhi.core.amounts import Ratio
+from zengzhi.core.errors import DomainError, ErrorCode, invalid
+from zengzhi.core.events import CompleteOrder, OrderLine
+from zengzhi.core.ledger import CNY, Ledger, Posting, entry
+from zengzhi.rules import wallet
+from zengzhi.rules.modes import ads, green, quota, refer_three, shopping, three_for_one, union
+from zengzhi.rules.modes.ads import AdsParams
+from zengzhi.rules.modes.common import (
+    MODES,
+    SHOPPING_ZONE,
+    Campaign,
+    ClaimBook,
+    Effect,
+    Run,
+    Terms,
+    asset,
+    fen_of,
+    owed,
+)
+from zengzhi.rules.modes.green import GreenParams
+from zengzhi.rules.modes.quota import QuotaParams
+from zengzhi.rules.modes.refer_three import ReferThreeParams
+from zengzhi.rules.modes.shopping import ShoppingParams
+from zengzhi.rules.modes.three_for_one import ThreeForOneParams
+from zengzhi.rules.modes.union import UnionParams
+
+RULE = "modes"
+DAY = "day"  # the counters' pseudo-mode for the last day a zone ran
+
+
+@dataclass(frozen=True)
+class ZoneModes:
+    """A zone's modes with their parameters (None: not configured), and its issuance
+    control (spec 03 H): no appreciation points for its orders from `mint_until` on, and
+    a closing campaign's boost of the modes' point gifts."""
+
+    refer_three: ReferThreeParams | None = None
+    ads: AdsParams | None = None
+    quota: QuotaParams | None = None
+    green: GreenParams | None = None
+    union: UnionParams | None = None
+    three_for_one: ThreeForOneParams | None = None
+    shopping: ShoppingParams | None = None
+    mint_until: datetime | None = None
+    campaign: Campaign | None = None
+
+    def configured(self) -> list[str]:
+        return [mode for mode in MODES if getattr(self, mode) is not None]
+
+    def boost(self, at: datetime | None) -> Ratio | None:
+        if self.campaign is not None and self.campaign.period.covers(at):
+            return self.campaign.boost
+        return None
+
+    def mints(self, at: datetime | None) -> bool:
+        return self.mint_until is None or at is None or at < self.mint_until
+
+
+class ModeBook(ClaimBook, Protocol):
+    """The modes' state: each zone's settings as well as its counters and claims.
+
+    Loading a zone locks it (in SQL) until the command commits, so the commands that
+    touch a zone's modes run one after another, in the order they commit.
+    """
+
+    def zone(self, zone: str) -> ZoneModes | None: ...
+
+    def zones(self) -> dict[str, ZoneModes]:
+        """Every configured zone (read only: no lock)."""
+
+    def configure(self, zone: str, settings: Mapping[str, object], modes: ZoneModes) -> None: ...
+
+
+def _value(line: OrderLine, mode: str) -> Ratio | None:
+    """The product's own value for the mode (its ad ratio, green multiple), if any."""
+    for name, value in line.modes:
+        if name == mode:
+            return Ratio(value, f"lines.modes.{mode}")
+    return None
+
+
+def by_zone(order: CompleteOrder) -> dict[str, list[OrderLine]]:
+    zones: dict[str, list[OrderLine]] = {}
+    for line in order.lines:
+        if line.zone is not None:
+            zones.setdefault(line.zone, []).append(line)
+    return zones
+
+
+def _takers(
+    zones: Mapping[str, ZoneModes], lines: Mapping[str, list[OrderLine]], at: datetime | None
+) -> list[tuple[str, ShoppingParams, int]]:
+    found = []
+    for zone, its_lines in lines.items():
+        params = zones[zone].shopping
+        if params is not None and params.terms.period.covers(at):
+            found.append((zone, params, sum(line.amount for line in its_lines)))
+    return found
+
+
+class _Mode(Protocol):
+    @property
+    def terms(self) -> Terms: ...
+
+
+def _runs(params: _Mode, at: datetime | None) -> bool:
+    return params.terms.period.covers(at)
+
+
+def check_order(ledger: Ledger, zones: Mapping[str, ZoneModes], order: CompleteOrder) -> None:
+    """Refuse an order the modes cannot take, before anything is posted."""
+    if order.shopping_points < 0:
+        raise invalid("shopping_points", "must not be negative")
+    takers = _takers(zones, by_zone(order), order.at)
+    shopping.check(ledger, order.member, order.shopping_points, takers)
+    for line in order.lines:
+        for name, _ in line.modes:
+            _value(line, name)  # a bad per-product value is refused here
+
+
+def complete_order(run: Run, zones: Mapping[str, ZoneModes], order: CompleteOrder) -> None:
+    """Run a completed order through the modes of each zone it bought in."""
+    lines = by_zone(order)
+    if order.shopping_points:
+        shopping.spend(run, order.member, order.shopping_points, _takers(zones, lines, order.at))
+    member = order.member
+    for zone, its_lines in lines.items():
+        modes = zones[zone]
+        amount = sum(line.amount for line in its_lines)
+        boost = modes.boost(order.at)
+        if amount <= 0:
+            continue
+        at = order.at
+        if modes.refer_three is not None and _runs(modes.refer_three, at):
+            refer_three.purchase(run, zone, modes.refer_three, member, amount)
+        if modes.ads is not None and _runs(modes.ads, at):
+            for line in its_lines:
+                ads.purchase(run, zone, modes.ads, member, line.amount, _value(line, "ads"), boost)
+        if modes.quota is not None and _runs(modes.quota, at):
+            quota.purchase(run, zone, modes.quota, member, amount)
+        if modes.green is not None and _runs(modes.green, at):
+            for line in its_lines:
+                multiple = _value(line, "green")
+                green.purchase(run, zone, modes.green, member, line.amount, multiple, boost)
+        if modes.union is not None and _runs(modes.union, at):
+            union.purchase(run, zone, modes.union, member, amount)
+        if modes.three_for_one is not None and _runs(modes.three_for_one, at):
+            three_for_one.purchase(run, zone, modes.three_for_one, member, amount)
+        if modes.shopping is not None and _runs(modes.shopping, at):
+            shopping.purchase(run, zone, modes.shopping, member, amount, order.store, boost)
+
+
+def task(run: Run, zone: str, modes: ZoneModes, member: str, day: date) -> int:
+    if modes.ads is None:
+        raise DomainError(ErrorCode.CONFLICT, f"zone {zone!r} runs no ad tasks", "zone")
+    return ads.task(run, zone, modes.ads, member, day)
+
+
+def last_day(book: ClaimBook, zone: str) -> date | None:
+    ordinal = book.counter(zone, DAY, "last")
+    return date.fromordinal(ordinal) if ordinal else None
+
+
+def run_day(run: Run, zone: str, modes: ZoneModes, day: date) -> None:
+    """A zone's daily work, once per day and in order of days. It runs while the modes
+    owe anything, whatever their period: a closed mode keeps paying what it owes."""
+    last = last_day(run.book, zone)
+    if last is not None and day <= last:
+        raise DomainError(
+            ErrorCode.CONFLICT, f"zone {zone!r} ran {last} already: a day runs once", "day"
+        )
+    run.book.set_counter(zone, DAY, "last", day.toordinal())
+    if modes.refer_three is not None:
+        refer_three.release(run, zone, modes.refer_three)
+    if modes.quota is not None:
+        quota.split(run, zone, modes.quota)
+    if modes.green is not None:
+        green.release(run, zone, modes.green)
+    if modes.union is not None:
+        union.pay_static(run, zone, modes.union)
+    if modes.three_for_one is not None:
+        three_for_one.pay_due(run, zone, modes.three_for_one)
+
+
+def check_change(ledger: Ledger, zone: str, old: ZoneModes | None, new: ZoneModes) -> None:
+    """A mode that still owes its members cannot be taken out of a zone (end its period
+    instead: it stops promising and keeps paying)."""
+    if old is None:
+        return
+    for mode in old.configured():
+        if getattr(new, mode) is None and (
+            owed(ledger, SHOPPING_ZONE if mode == "shopping" else zone, mode) > 0
+        ):
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"the {mode} mode of zone {zone!r} still owes its members: set its `ends`"
+                " to close it, and it keeps paying what it owes",
+                mode,
+            )
+
+
+# ---------------------------------------------------------------------------- reversal
+
+
+def reverse(run: Run, order: str, effects: Sequence[Effect]) -> None:
+    """Undo what an order did in the modes: cancel what is still owed, and take back what
+    was paid because of it (from the wallet, the rest as debt), into where it came from."""
+    for effect in reversed(effects):
+        zone, mode, member = effect.zone, effect.mode, effect.member
+        code = asset(zone, mode)
+        postings: list[Posting] = []
+        details = {"zone": zone, "mode": mode, "undo": effect.kind}
+        reserve = accounts.mode_reserve(zone, mode)
+        if effect.kind == "claim":
+            claim = run.book.claim(zone, mode, effect.seq)
+            left = claim.left if claim is not None else 0
+            if left:
+                run.book.save(zone, mode, claim._replace(left=0))  # type: ignore[union-attr]
+            postings += _unissue(zone, mode, member, left)
+            used = fen_of(effect.amount - left, code)
+            into = accounts.SHOPPING_DISCOUNTS if mode == "shopping" else reserve
+            postings += wallet.take(run.ledger, member, used, into) if used else []
+            details["cancelled"] = str(left)
+        elif effect.kind == "gift":
+            holding = accounts.mode_holding(member, zone, mode)
+            held = min(effect.amount, max(0, run.ledger.balance(holding, code)))
+            postings += _unissue(zone, mode, member, held)
+            used = fen_of(effect.amount - held, code)
+            postings += wallet.take(run.ledger, member, used, reserve) if used else []
+        elif effect.kind == "shares":
+            holding = accounts.mode_holding(member, zone, quota.SHARES)
+            code = quota.shares_asset(zone)
+            held = min(effect.amount, max(0, run.ledger.balance(holding, code)))
+            postings += [
+                (holding, code, -held),
+                (accounts.mode_issued(zone, quota.SHARES), code, held),
+            ]
+        elif effect.kind == "paid":
+            postings += wallet.take(run.ledger, member, effect.amount, reserve)
+            claim = run.book.claim(zone, mode, effect.seq)
+            if claim is not None:  # the credit is owed again, in its place
+                run.book.save(zone, mode, claim._replace(left=claim.left + effect.amount))
+                postings += _unissue(zone, mode, member, -effect.amount)
+        elif effect.kind == "funding":
+            back = min(effect.amount, max(0, run.ledger.balance(reserve, CNY)))
+            postings += [(reserve, CNY, -back), (accounts.PROFIT, CNY, back)]
+        elif effect.kind == "spent":
+            claim = run.book.add(zone, mode, member, effect.amount, run.cause, ref=effect.ref)
+            postings += _unissue(zone, mode, member, -effect.amount)
+            details["claim"] = str(claim.seq)
+        elif effect.kind == "rebate":
+            postings += [
+                (accounts.merchant(effect.ref), CNY, -effect.amount),
+                (accounts.PROFIT, CNY, effect.amount),
+            ]
+        done = entry(run.cause, "mode_reversal", RULE, postings, details, corrects=order)
+        if done.postings:
+            run.ledger.post(done)
+
+
+def _unissue(zone: str, mode: str, member: str, units: int) -> list[Posting]:
+    """Postings taking `units` of a promise back from the member (negative: giving)."""
+    code = asset(zone, mode)
+    return [
+        (accounts.mode_holding(member, zone, mode), code, -units),
+        (accounts.mode_issued(zone, mode), code, units),
+    ]
+
+
+# ---------------------------------------------------------------------------- report
+
+
+class Liability(NamedTuple):
+    """What a zone's mode still owes its members, against the cash that backs it.
+
+    `owed` and `reserve` are fen (points count at 1 point = 1 yuan). `coverage` is
+    reserve ÷ owed (None when nothing is owed); `backed` says the platform's own funds
+    pay what the reserve cannot.
+    """
+
+    zone: str
+    mode: str
+    owed: int
+    reserve: int
+    backed: bool
+
+    @property
+    def coverage(self) -> Fraction | None:
+        return Fraction(max(self.reserve, 0), self.owed) if self.owed > 0 else None
+
+
+def liabilities(ledger: Ledger, zones: Mapping[str, ZoneModes]) -> list[Liability]:
+    """Every configured mode's promises, by zone (shopping points once, for the tenant)."""
+    found = []
+    shopping_backed: bool | None = None
+    for name in sorted(zones):
+        modes = zones[name]
+        for mode in modes.configured():
+            params: _Mode = getattr(modes, mode)
+            if mode == "shopping":
+                shopping_backed = bool(shopping_backed) or params.terms.backed
+                continue
+            found.append(_liability(ledger, name, mode, params.terms.backed))
+    if shopping_backed is not None:
+        found.append(_liability(ledger, SHOPPING_ZONE, "shopping", shopping_backed))
+    return found
+
+
+def _liability(ledger: Ledger, zone: str, mode: str, backed: bool) -> Liability:
+    return Liability(
+        zone,
+        mode,
+        fen_of(owed(ledger, zone, mode), asset(zone, mode)),
+        ledger.balance(accounts.mode_reserve(zone, mode), CNY),
+        backed,
+    )
+
+
+CLAIMED = ("refer_three", "quota", "green", "union", "three_for_one", "shopping")
+
+
+def problems(ledger: Ledger, book: ClaimBook, zones: Mapping[str, ZoneModes]) -> list[str]:
+    """What is wrong between the claims and the ledger, as text (empty when sound): each
+    member's open claims add up to their holding, and all of them to what the mode owes;
+    no reserve is negative."""
+    found: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for name, modes in zones.items():
+        for mode in modes.configured():
+            zone = SHOPPING_ZONE if mode == "shopping" else name
+            if (zone, mode) in seen:
+                continue
+            seen.add((zone, mode))
+            reserve = ledger.balance(accounts.mode_reserve(zone, mode), CNY)
+            if reserve < 0:
+                found.append(f"{mode} of zone {zone}: negative reserve {reserve} fen")
+            if mode not in CLAIMED:
+                continue
+            code = asset(zone, mode)
+            left: dict[str, int] = {}
+            for claim in book.queue(zone, mode):
+                left[claim.member] = left.get(claim.member, 0) + claim.left
+            for member, units in left.items():
+                held = ledger.balance(accounts.mode_holding(member, zone, mode), code)
+                if held != units:
+                    found.append(
+                        f"{mode} of zone {zone}: {member} holds {held}, claims say {units}"
+                    )
+            if sum(left.values()) != owed(ledger, zone, mode):
+                found.append(
+                    f"{mode} of zone {zone}: owes {owed(ledger, zone, mode)},"
+                    f" claims add up to {sum(left.values())}"
+                )
+    return found
