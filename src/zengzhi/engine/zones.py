@@ -31,7 +31,8 @@ rebate = "0.2"
 mint_until = 2027-01-01T00:00:00+08:00
 campaign = {starts = 2026-12-01T00:00:00+08:00, ends = 2027-01-01T00:00:00+08:00, boost = "1.5"}
 ```
-Every mode takes `starts`, `ends` (when it makes new promises), `funding` and `backed`.
+Every mode takes `starts`, `ends` (when it makes new promises), `funding` and `backed`;
+a zone's own `starts` and `ends` bound all its modes.
 """
 
 from __future__ import annotations
@@ -251,7 +252,7 @@ _MODE_CONFIGS: Mapping[str, type[_ModeConfig]] = {
 }
 
 
-class ZoneConfig(Strict):
+class ModesConfig(Strict):
     """A zone's modes (each optional) and issuance control."""
 
     refer_three: ReferThreeConfig | None = None
@@ -263,6 +264,13 @@ class ZoneConfig(Strict):
     shopping: ShoppingConfig | None = None
     mint_until: AwareDatetime | None = None
     campaign: CampaignConfig | None = None
+
+
+class ZoneConfig(ModesConfig):
+    """A zone as the configuration file gives it: its modes, and its own period."""
+
+    starts: AwareDatetime | None = None  # every mode of the zone stays within it
+    ends: AwareDatetime | None = None
 
     def modes(self) -> ZoneModes:
         """The modes' parameters; a bad value is refused naming `<mode>.<field>`."""
@@ -283,7 +291,14 @@ class ZoneConfig(Strict):
             except DomainError as error:
                 error.field = f"campaign.{error.field}"
                 raise
-        return ZoneModes(**parsed, mint_until=self.mint_until, campaign=campaign)
+        if self.starts is not None and self.ends is not None and self.ends <= self.starts:
+            raise invalid("ends", "must be after starts")
+        return ZoneModes(
+            **parsed,
+            mint_until=self.mint_until,
+            campaign=campaign,
+            period=Period(self.starts, self.ends),
+        )
 
 
 def parse_zone(settings: Mapping[str, object], prefix: str = "settings") -> ZoneModes:

@@ -20,9 +20,14 @@ from zengzhi.core.ledger import format_amount
 from zengzhi.engine.config import TenantConfig
 from zengzhi.engine.replay import replay
 from zengzhi.engine.snapshot import memory_pools
+from zengzhi.rules.modes import zone
+from zengzhi.rules.modes.common import SHOPPING_ZONE
+from zengzhi.rules.modes.zone import ModeBook
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
 from zengzhi.store import tables as t
+from zengzhi.store.ledger import ReadLedger
+from zengzhi.store.modes import SqlModes
 
 
 class Difference(BaseModel):
@@ -74,6 +79,11 @@ def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
                     expected=format_amount(holding, "PTS"),
                 )
             )
+    book = SqlModes(connection, tenant)
+    differences += [
+        Difference(what=f"mode claims: {problem}", kept="", expected="")
+        for problem in zone.problems(ReadLedger(connection, tenant), book, book.zones())
+    ]
     return differences
 
 
@@ -127,6 +137,25 @@ def check_replay(connection: Connection, tenant: str) -> list[Difference]:
                     expected=str(replayed.get(key)),
                 )
             )
+    return differences + _claim_differences(connection, tenant, run.state.modes)
+
+
+def _claim_differences(connection: Connection, tenant: str, replayed: ModeBook) -> list[Difference]:
+    """Every open claim of every mode, in the database and in the replay."""
+    kept = SqlModes(connection, tenant)
+    differences = []
+    for name, modes in kept.zones().items():
+        for mode in modes.configured():
+            where = SHOPPING_ZONE if mode == "shopping" else name
+            ours, theirs = list(kept.queue(where, mode)), list(replayed.queue(where, mode))
+            if ours != theirs:
+                differences.append(
+                    Difference(
+                        what=f"claims of {mode} in zone {where}",
+                        kept=str(ours[:3]),
+                        expected=str(theirs[:3]),
+                    )
+                )
     return differences
 
 

@@ -11,26 +11,48 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.engine.config import Exact, Id, Name, ProductConfig, Region, StoreConfig, TenantConfig
+from zengzhi.core.events import ConfigureZone
+from zengzhi.engine.config import (
+    Exact,
+    Id,
+    ModeValues,
+    Name,
+    ProductConfig,
+    Region,
+    StoreConfig,
+    TenantConfig,
+)
+from zengzhi.engine.zones import ModesConfig, parse_zone
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, query
 from zengzhi.store import tables as t
-from zengzhi.store.uow import UnitOfWork
+from zengzhi.store.uow import UnitOfWork, event_id
 
 # ---------------------------------------------------------------------------- zones
 
 
 class ZoneIn(BaseModel):
+    """A zone: its return window, its companion modes (spec 03), and the period they
+    make promises in. Its modes go through the engine (and the event log)."""
+
     model_config = ConfigDict(extra="forbid")
 
     pool: Id | None = None
     completion_delay_seconds: int = Field(default=0, ge=0, le=365 * 86_400)
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
-    modes: dict[Id, dict[Id, Name | int | bool]] = Field(default_factory=dict)
+    modes: ModesConfig = ModesConfig()
+
+    def settings(self) -> dict[str, Any]:
+        """The zone as the engine reads it (`zengzhi.engine.zones`)."""
+        settings = self.modes.model_dump(mode="json", exclude_none=True)
+        for name, moment in (("starts", self.starts_at), ("ends", self.ends_at)):
+            if moment is not None:
+                settings[name] = moment.isoformat()
+        return settings
 
 
 class ZoneView(ZoneIn):
@@ -48,6 +70,7 @@ class ProductIn(BaseModel):
     contribution: Exact = "0"
     zone: Id | None = None
     pool: Id | None = None
+    modes: ModeValues = Field(default_factory=dict)
 
 
 class ProductView(ProductIn):
@@ -95,6 +118,7 @@ def _row_values(kind: str, body: BaseModel) -> dict[str, Any]:
     if kind == "zone":
         for moment in ("starts_at", "ends_at"):
             data[moment] = getattr(body, moment)
+        data["modes"] = body.modes.model_dump(mode="json", exclude_none=True)  # type: ignore[attr-defined]
         return data
     raise AssertionError(kind)
 
@@ -105,6 +129,7 @@ def _view(kind: str, row: Any) -> BaseModel:
     data.pop("tenant_id")
     if kind == "product":
         data |= data.pop("split")
+        data["modes"] = data["modes"] or {}
         return ProductView.model_validate(data)
     if kind == "store":
         data |= data.pop("commission")
@@ -136,6 +161,7 @@ def _check(uow: UnitOfWork, kind: str, key: str, body: BaseModel) -> None:
                 platform=body.platform,
                 contribution=body.contribution,
                 pool=body.pool,
+                modes=body.modes,
             ).line(key, 1, "main")
         elif isinstance(body, StoreIn):
             StoreConfig(
@@ -144,15 +170,14 @@ def _check(uow: UnitOfWork, kind: str, key: str, body: BaseModel) -> None:
                 distribution_rate=body.distribution_rate,
             ).line(key, 100_000, "main")
     except DomainError as error:
-        error.field = (error.field or "").split(".")[-1] or None
+        field = error.field or ""
+        error.field = field[field.index(".modes.") + 1 :] if ".modes." in field else None
+        error.field = error.field or field.split(".")[-1] or None
         raise
-    if (
-        isinstance(body, ZoneIn)
-        and body.starts_at
-        and body.ends_at
-        and body.ends_at <= body.starts_at
-    ):
-        raise DomainError(ErrorCode.INVALID, "must be after starts_at", "ends_at")
+    if isinstance(body, ZoneIn):
+        if body.starts_at and body.ends_at and body.ends_at <= body.starts_at:
+            raise DomainError(ErrorCode.INVALID, "must be after starts_at", "ends_at")
+        parse_zone(body.modes.model_dump(mode="json", exclude_none=True), "modes")
 
 
 def put_item(
@@ -166,6 +191,19 @@ def put_item(
         _check(uow, kind, key, body)
         where = (table.c.tenant_id == uow.tenant) & (_key(kind) == key)
         before = uow.connection.execute(select(table).where(where).with_for_update()).first()
+        if isinstance(body, ZoneIn):  # the engine keeps its modes, refusing to drop a debtor
+            e = t.events.c
+            version = uow.connection.execute(
+                select(func.count()).where(
+                    e.tenant_id == uow.tenant, e.event_id.like(f"zone:{key}@%")
+                )
+            ).scalar_one()
+            change = event_id("zone", f"{key}@{int(version) + 1}")
+            try:
+                uow.apply(ConfigureZone(change, key, body.settings()))
+            except DomainError as error:  # the engine names a mode: the body has it in modes
+                error.field = f"modes.{error.field}" if error.field else "modes"
+                raise
         uow.connection.execute(delete(table).where(where))
         uow.connection.execute(
             insert(table).values(
@@ -252,7 +290,10 @@ def order_config(
         }
     config = TenantConfig(
         products={
-            row.product_id: ProductConfig(**row.split, pool=row.pool) for row in product_rows
+            row.product_id: ProductConfig(
+                **row.split, pool=row.pool, zone=row.zone, modes=row.modes or {}
+            )
+            for row in product_rows
         },
         stores={
             row.store_id: StoreConfig(
@@ -261,6 +302,7 @@ def order_config(
                 owner=row.owner,
                 recruiter=row.recruiter,
                 region=row.region,
+                zone=row.zone,
             )
             for row in store_rows
         },

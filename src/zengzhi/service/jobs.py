@@ -2,9 +2,9 @@
 
 Each run of a job is recorded under (tenant, job, day). Order completion is idempotent
 order by order (an order completes once, under its row lock), so it runs at every tick
-and adds to that day's record; daily jobs (releases, dividends, added with the modes)
-run once per day and skip a day already recorded, so two machines ticking at once pay
-once.
+and adds to that day's record; daily jobs (dividends, the modes' days) are events whose
+ids name the day, and the event log takes an id once, so two machines ticking at once
+pay once.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from zengzhi.core.errors import DomainError
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, query
 from zengzhi.service.distribution import run_dividends
+from zengzhi.service.modes import run_days
 from zengzhi.service.orders import complete, due_orders
 from zengzhi.store import tables as t
 
@@ -112,12 +113,26 @@ def pay_dividends(context: Context, tenant: str) -> JobReport:
     return JobReport(tenant=tenant, job=DIVIDENDS, day=day, done=len(paid), failed=[])
 
 
+MODE_DAYS = "mode_days"
+
+
+def run_mode_days(context: Context, tenant: str) -> JobReport:
+    """Each zone's daily mode work (releases, bonus splits, queue payments), once a day."""
+    now = context.clock()
+    ran = run_days(context, tenant)
+    day = now.date().isoformat()
+    _record(context, tenant, MODE_DAYS, day, now, len(ran), [])
+    return JobReport(tenant=tenant, job=MODE_DAYS, day=day, done=len(ran), failed=[])
+
+
 def tick(context: Context) -> list[JobReport]:
-    """Run every due job of every tenant once."""
+    """Run every due job of every tenant once: orders complete first, so that a day's
+    run sees the orders of that day."""
     reports = []
     for tenant in query(context, tenants):
         reports.append(complete_due_orders(context, tenant))
         reports.append(pay_dividends(context, tenant))
+        reports.append(run_mode_days(context, tenant))
     return reports
 
 

@@ -21,9 +21,10 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.events import CompleteOrder, ReverseOrder
+from zengzhi.core.events import CompleteOrder, OrderLine, ReverseOrder
 from zengzhi.engine.config import Id, LimitsConfig
 from zengzhi.engine.wire import OrderForm
+from zengzhi.rules.modes import zone
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, query, request_hash
 from zengzhi.service.catalog import order_config
@@ -45,6 +46,7 @@ class LineView(BaseModel):
     distribution: str
     platform: str
     product: str | None
+    zone: str | None = None
 
 
 class OrderView(BaseModel):
@@ -62,6 +64,7 @@ class OrderView(BaseModel):
     closed_at: datetime | None
     reversed_by: str | None
     points: dict[str, str]  # minted at completion, by pool
+    shopping_points: str  # what the buyer pays in shopping points (mode G)
 
 
 def _view(row: Any) -> OrderView:
@@ -81,6 +84,7 @@ def _view(row: Any) -> OrderView:
                 distribution=format_minor(line.distribution, 2),
                 platform=format_minor(line.platform, 2),
                 product=line.product,
+                zone=line.zone,
             )
             for line in lines
         ],
@@ -92,6 +96,7 @@ def _view(row: Any) -> OrderView:
         closed_at=row.closed_at,
         reversed_by=row.reversed_by.removeprefix("reverse:") if row.reversed_by else None,
         points={pool: format_minor(int(units), 4) for pool, _, units, _ in (row.minted or [])},
+        shopping_points=format_minor(int(row.shopping_points), 4),
     )
 
 
@@ -140,6 +145,9 @@ def create_order(
         amount = sum(line.amount for line in lines)
         if settings.distribution is not None:
             _check_limits(uow, settings.distribution.limits, request.member, amount)
+        points = request.points_paid()
+        if points:
+            _check_shopping_points(uow, request.member, points, lines)
         store = config.stores.get(request.store) if request.store else None
         region = request.region or (store.region if store else None)
         recruiter = store.recruiter if store else None
@@ -157,6 +165,7 @@ def create_order(
                 request_hash=digest,
                 return_window=window,
                 created_at=uow.now,
+                shopping_points=points,
             )
         )
         return _view(_row(uow.connection, uow.tenant, request.id)), True
@@ -202,6 +211,31 @@ def create_orders(context: Context, principal: Principal, batch: OrderBatch) -> 
     return items
 
 
+OPEN = ("created", "paid")  # orders whose shopping points are promised, not yet spent
+
+
+def _check_shopping_points(
+    uow: UnitOfWork, member: str, points: int, lines: tuple[OrderLine, ...]
+) -> None:
+    """The points must fit the zones' caps and be held, beyond what the member's other
+    open orders will spend (checked under the balance's row lock, so two orders cannot
+    promise the same points)."""
+    zones = {}
+    for name in sorted({line.zone for line in lines if line.zone is not None}):
+        found = uow.modes.zone(name)
+        if found is None:
+            raise not_found("zone", name, "lines")
+        zones[name] = found
+    order = CompleteOrder("check", member, lines, at=uow.now, shopping_points=points)
+    c = t.orders.c
+    promised = uow.connection.execute(
+        select(func.coalesce(func.sum(c.shopping_points), 0)).where(
+            c.tenant_id == uow.tenant, c.member_id == member, c.status.in_(OPEN)
+        )
+    ).scalar_one()
+    zone.check_order(uow.ledger, zones, order, promised=int(promised))
+
+
 def _check_limits(uow: UnitOfWork, limits: LimitsConfig, member: str, amount: int) -> None:
     """Anti-abuse caps (spec 02): orders a member may place a day, and spend in all."""
     c = t.orders.c
@@ -243,6 +277,7 @@ def _complete(uow: UnitOfWork, row: Any) -> None:
         uow.now,
         row.region,
         row.recruiter,
+        int(row.shopping_points),
     )
     uow.apply(order)
     c = t.orders.c

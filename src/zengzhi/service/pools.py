@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,6 +25,7 @@ from zengzhi.engine.wire import yuan
 from zengzhi.rules.pool import PoolParams, PoolState, balance_and_points
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, once, query
+from zengzhi.service.modes import ModeSolvency, mode_solvency
 from zengzhi.store import tables as t
 from zengzhi.store.pools import params_from_row
 from zengzhi.store.uow import UnitOfWork, event_id
@@ -312,6 +314,7 @@ class Solvency(BaseModel):
     owed_to_merchants: str
     platform_cash: str  # received, less paid out, less what sits in pools
     coverage: str | None  # platform cash ÷ what it owes ("—" when it owes nothing)
+    modes: list[ModeSolvency]  # each mode's unpaid promises against its reserve
 
 
 def _sum(connection: Connection, tenant: str, pattern: str) -> int:
@@ -325,8 +328,9 @@ def _sum(connection: Connection, tenant: str, pattern: str) -> int:
 
 
 def solvency(context: Context, principal: Principal) -> Solvency:
-    """Spec 04's report, pool part: each pool against a buy-back of all its points, and
-    what the platform owes members and merchants against the cash it holds."""
+    """Spec 04's report: each pool against a buy-back of all its points, each mode's
+    unpaid promises against its reserve, and what the platform owes members and
+    merchants against the cash it holds."""
     principal.require(Permission.READ)
 
     def run(connection: Connection) -> Solvency:
@@ -372,11 +376,7 @@ def solvency(context: Context, principal: Principal) -> Solvency:
         cash = received - pools
         owed = owed_members + owed_merchants
         coverage = (
-            None
-            if owed <= 0
-            else str(
-                (Price(cash, owed).yuan() / 100).quantize(__import__("decimal").Decimal("0.0001"))
-            )
+            None if owed <= 0 else str((Price(cash, owed).yuan() / 100).quantize(Decimal("0.0001")))
         )
         return Solvency(
             pools=reports,
@@ -384,6 +384,7 @@ def solvency(context: Context, principal: Principal) -> Solvency:
             owed_to_merchants=format_minor(owed_merchants, 2),
             platform_cash=format_minor(cash, 2),
             coverage=coverage,
+            modes=mode_solvency(connection, tenant),
         )
 
     return query(context, run)

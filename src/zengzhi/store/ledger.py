@@ -39,7 +39,9 @@ class SqlLedger:
                 )
                 .with_for_update()
             ).first()
-            held = self._balances[key] = int(row[0]) if row else 0
+            # what this command posted before it first read the balance counts too
+            held = (int(row[0]) if row else 0) + self._deltas.get(key, 0)
+            self._balances[key] = held
         return held
 
     def post(self, entry: Entry) -> None:
@@ -111,3 +113,26 @@ class SqlLedger:
         next_id = first_id + len(self.pending)
         self.pending.clear()
         return next_id
+
+
+class ReadLedger:
+    """Balances as they stand, for reports: no lock, nothing posted."""
+
+    def __init__(self, connection: Connection, tenant: str) -> None:
+        self._connection = connection
+        self._tenant = tenant
+
+    def balance(self, account: str, asset: str) -> int:
+        c = t.balances.c
+        found = self._connection.execute(
+            select(c.amount).where(
+                c.tenant_id == self._tenant, c.account == account, c.asset == asset
+            )
+        ).scalar_one_or_none()
+        return int(found or 0)
+
+    def post(self, entry: Entry) -> None:
+        raise TypeError("a report's ledger posts nothing")
+
+    def take_posted(self) -> list[Entry]:
+        return []

@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from zengzhi.core.events import CompleteOrder, OrderLine
 from zengzhi.engine.state import Minted, OrderRecord
 from zengzhi.rules.distribution import Paid
+from zengzhi.rules.modes.common import Effect
 from zengzhi.store import tables as t
 
 
@@ -19,7 +20,10 @@ def lines_to_json(lines: tuple[OrderLine, ...]) -> list[dict[str, Any]]:
 
 
 def lines_from_json(data: list[dict[str, Any]]) -> tuple[OrderLine, ...]:
-    return tuple(OrderLine(**line) for line in data)
+    return tuple(
+        OrderLine(**(line | {"modes": tuple(tuple(pair) for pair in line.get("modes", ()))}))
+        for line in data
+    )
 
 
 class SqlMembers:
@@ -92,10 +96,12 @@ class SqlOrders:
             row.completed_at,
             row.region,
             row.recruiter,
+            int(row.shopping_points),
         )
         minted = tuple(Minted(*one) for one in row.minted)
         rewards = tuple(Paid(*one) for one in row.rewards or [])
-        return OrderRecord(order, minted, row.reversed_by, rewards)
+        modes = tuple(Effect(*one) for one in row.modes or [])
+        return OrderRecord(order, minted, row.reversed_by, rewards, modes)
 
     def put(self, record: OrderRecord) -> None:
         c = t.orders.c
@@ -108,5 +114,6 @@ class SqlOrders:
                 minted=[list(one) for one in record.minted],
                 reversed_by=record.reversed_by,
                 rewards=[list(one) for one in record.rewards],
+                modes=[list(one) for one in record.modes],
             )
         )

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -150,6 +151,57 @@ zones = Table(
     PrimaryKeyConstraint("tenant_id", "zone_id"),
 )
 
+# The companion modes' promises, one row per claim, paid first in first out by `seq`.
+mode_claims = Table(
+    "mode_claims",
+    metadata,
+    _tenant(),
+    Column("zone", Id, nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("member_id", Id, nullable=False),
+    Column("amount", BigInteger, nullable=False),  # promised, in the mode's asset units
+    Column("owed", BigInteger, nullable=False),  # still owed (0: closed)
+    Column("daily", BigInteger, nullable=False),
+    Column("payable", Integer, nullable=False),  # the first day it may be paid (ordinal)
+    Column("cause", String(200), nullable=False),
+    Column("ref", String(128), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "zone", "mode", "seq"),
+)
+_OPEN = text("owed > 0")  # the queues walk open claims only: closed ones stay out of the index
+Index(
+    "ix_mode_claims_open",
+    mode_claims.c.tenant_id,
+    mode_claims.c.zone,
+    mode_claims.c.mode,
+    mode_claims.c.seq,
+    postgresql_where=_OPEN,
+    sqlite_where=_OPEN,
+)
+Index(
+    "ix_mode_claims_member",
+    mode_claims.c.tenant_id,
+    mode_claims.c.zone,
+    mode_claims.c.mode,
+    mode_claims.c.member_id,
+    mode_claims.c.seq,
+    postgresql_where=_OPEN,
+    sqlite_where=_OPEN,
+)
+
+# The modes' counters: a referrer's place in the refer-three cycle, the last ad-task day,
+# the three-for-one count, the union pool's inflow by day, the last day a zone ran…
+mode_counters = Table(
+    "mode_counters",
+    metadata,
+    _tenant(),
+    Column("zone", Id, nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("value", BigInteger, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "zone", "mode", "key"),
+)
+
 products = Table(
     "products",
     metadata,
@@ -158,6 +210,7 @@ products = Table(
     Column("name", String(200)),
     Column("split", Json, nullable=False),  # price, cost, distribution, platform, contribution
     Column("zone", Id),
+    Column("modes", Json),  # the product's own value for a mode: {"ads": "1.1"}
     Column("pool", Id),
     PrimaryKeyConstraint("tenant_id", "product_id"),
 )
@@ -274,6 +327,8 @@ orders = Table(
     Column("recruiter", Id),  # the store's recruiter when the order was created
     Column("minted", Json),  # what completion gave, for a reversal
     Column("rewards", Json),  # the rewards completion paid, for a reversal
+    Column("modes", Json),  # what completion did in the companion modes, for a reversal
+    Column("shopping_points", BigInteger, nullable=False, server_default="0"),  # paid in points
     Column("created_at", UTCDateTime, nullable=False),
     Column("paid_at", UTCDateTime),
     Column("due_at", UTCDateTime),  # completion is due (paid + the return window)

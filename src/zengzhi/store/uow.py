@@ -29,6 +29,7 @@ from zengzhi.rules.withdrawals import Withdrawal
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database
 from zengzhi.store.ledger import SqlLedger
+from zengzhi.store.modes import SqlModes
 from zengzhi.store.network import SqlAgents, SqlDistribution, SqlNetwork
 from zengzhi.store.pools import SqlPools
 from zengzhi.store.records import SqlMembers, SqlOrders
@@ -103,6 +104,7 @@ class UnitOfWork:
         self._transaction = self.connection.begin()
         self.ledger = SqlLedger(self.connection, self.tenant)
         self.pools = SqlPools(self.connection, self.tenant)
+        self.modes = SqlModes(self.connection, self.tenant)
         self.state = TenantState(
             self.ledger,
             self.pools,
@@ -112,6 +114,7 @@ class UnitOfWork:
             SqlNetwork(self.connection, self.tenant),
             SqlAgents(self.connection, self.tenant, self.now),
             SqlDistribution(self.connection, self.tenant),
+            self.modes,
         )
         self.engine = Engine(self.state)
         self._events: list[Event] = []
@@ -160,6 +163,7 @@ class UnitOfWork:
     def commit(self) -> None:
         self.ledger.write_balances()
         self.pools.write()
+        self.modes.write()
         c = t.tenants.c
         counters = self.connection.execute(
             select(c.event_seq, c.entry_seq, c.audit_seq)

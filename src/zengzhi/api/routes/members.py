@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from zengzhi.api.deps import After, Before, ContextDep, Limit, PathId, PrincipalDep, Search
-from zengzhi.service import distribution, members, wallets
+from zengzhi.service import distribution, members, modes, wallets
 from zengzhi.service.distribution import Network, RewardView
 from zengzhi.service.members import (
     Binding,
@@ -18,6 +18,7 @@ from zengzhi.service.members import (
     Reassignment,
     SellRequest,
 )
+from zengzhi.service.modes import ModeHolding, TaskDone
 from zengzhi.service.wallets import Movement, WalletView, WithdrawalRequest
 
 router = APIRouter(prefix="/v1/members", tags=["members"])
@@ -105,6 +106,24 @@ def sell(
 ) -> dict[str, Any]:
     """Sell points (or "all") at the pool's price, less the sell fee, into the wallet."""
     return members.sell(context, principal, member_id, body)
+
+
+@router.post("/{member_id}/tasks", tags=["modes"])
+def complete_task(
+    context: ContextDep, principal: PrincipalDep, member_id: PathId, body: TaskDone
+) -> dict[str, Any]:
+    """The member did a day's ad task: that day's ad points release into the wallet, once
+    per member, zone and day (a retry gets the first answer)."""
+    return modes.complete_task(context, principal, member_id, body)
+
+
+@router.get("/{member_id}/modes", response_model=list[ModeHolding], tags=["modes"])
+def member_modes(
+    context: ContextDep, principal: PrincipalDep, member_id: PathId
+) -> list[ModeHolding]:
+    """What each companion mode owes the member, with each union credit's place in the
+    queue and an honest expected payment day."""
+    return modes.member_modes(context, principal, member_id)
 
 
 @router.get("/{member_id}/wallet", response_model=WalletView, tags=["wallets"])

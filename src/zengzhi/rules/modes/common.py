@@ -83,6 +83,9 @@ class Period(NamedTuple):
         return (self.starts is None or self.starts <= at) and (self.ends is None or at < self.ends)
 
 
+ALWAYS = Period()
+
+
 class Terms(NamedTuple):
     """What every mode has: its period, how it is funded, and who pays when it cannot.
 
@@ -92,7 +95,7 @@ class Terms(NamedTuple):
     platform's own funds pay the difference (and the solvency report says so).
     """
 
-    period: Period = Period()
+    period: Period = ALWAYS
     funding: Ratio | None = None
     backed: bool = False
 

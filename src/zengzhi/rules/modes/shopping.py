@@ -79,10 +79,15 @@ def purchase(
 
 
 def check(
-    ledger: Ledger, member: str, points: int, takers: list[tuple[str, ShoppingParams, int]]
+    ledger: Ledger,
+    member: str,
+    points: int,
+    takers: list[tuple[str, ShoppingParams, int]],
+    promised: int = 0,
 ) -> None:
     """Refuse to pay `points` in an order whose lines take (zone, params, amount): the
-    points must be whole fen, within each zone's cap, and held."""
+    points must be whole fen, within each zone's cap, and held beyond the `promised`
+    ones other orders will spend."""
     if points <= 0:
         return
     if points % UNITS_PER_FEN:
@@ -100,10 +105,12 @@ def check(
             f"at most {format_minor(cap, POINTS_SCALE)} points can pay for this order",
         )
     held = balance(ledger, member)
-    if points > held:
+    if points > held - promised:
+        spoken_for = f", {format_minor(promised, POINTS_SCALE)} of them for open orders"
         raise DomainError(
             ErrorCode.INSUFFICIENT,
-            f"{member} holds {format_minor(held, POINTS_SCALE)} shopping points",
+            f"{member} holds {format_minor(held, POINTS_SCALE)} shopping points"
+            + (spoken_for if promised else ""),
             "shopping_points",
         )
 

@@ -22,11 +22,13 @@ from zengzhi.rules import wallet
 from zengzhi.rules.modes import ads, green, quota, refer_three, shopping, three_for_one, union
 from zengzhi.rules.modes.ads import AdsParams
 from zengzhi.rules.modes.common import (
+    ALWAYS,
     MODES,
     SHOPPING_ZONE,
     Campaign,
     ClaimBook,
     Effect,
+    Period,
     Run,
     Terms,
     asset,
@@ -59,6 +61,7 @@ class ZoneModes:
     shopping: ShoppingParams | None = None
     mint_until: datetime | None = None
     campaign: Campaign | None = None
+    period: Period = ALWAYS  # the zone's: its modes make promises only within it
 
     def configured(self) -> list[str]:
         return [mode for mode in MODES if getattr(self, mode) is not None]
@@ -109,7 +112,7 @@ def _takers(
     found = []
     for zone, its_lines in lines.items():
         params = zones[zone].shopping
-        if params is not None and params.terms.period.covers(at):
+        if params is not None and _runs(zones[zone], params, at):
             found.append((zone, params, sum(line.amount for line in its_lines)))
     return found
 
@@ -119,16 +122,19 @@ class _Mode(Protocol):
     def terms(self) -> Terms: ...
 
 
-def _runs(params: _Mode, at: datetime | None) -> bool:
-    return params.terms.period.covers(at)
+def _runs(modes: ZoneModes, params: _Mode, at: datetime | None) -> bool:
+    return modes.period.covers(at) and params.terms.period.covers(at)
 
 
-def check_order(ledger: Ledger, zones: Mapping[str, ZoneModes], order: CompleteOrder) -> None:
-    """Refuse an order the modes cannot take, before anything is posted."""
+def check_order(
+    ledger: Ledger, zones: Mapping[str, ZoneModes], order: CompleteOrder, promised: int = 0
+) -> None:
+    """Refuse an order the modes cannot take, before anything is posted. `promised` are
+    shopping points the member's other open orders will spend."""
     if order.shopping_points < 0:
         raise invalid("shopping_points", "must not be negative")
     takers = _takers(zones, by_zone(order), order.at)
-    shopping.check(ledger, order.member, order.shopping_points, takers)
+    shopping.check(ledger, order.member, order.shopping_points, takers, promised)
     for line in order.lines:
         for name, _ in line.modes:
             _value(line, name)  # a bad per-product value is refused here
@@ -147,22 +153,22 @@ def complete_order(run: Run, zones: Mapping[str, ZoneModes], order: CompleteOrde
         if amount <= 0:
             continue
         at = order.at
-        if modes.refer_three is not None and _runs(modes.refer_three, at):
+        if modes.refer_three is not None and _runs(modes, modes.refer_three, at):
             refer_three.purchase(run, zone, modes.refer_three, member, amount)
-        if modes.ads is not None and _runs(modes.ads, at):
+        if modes.ads is not None and _runs(modes, modes.ads, at):
             for line in its_lines:
                 ads.purchase(run, zone, modes.ads, member, line.amount, _value(line, "ads"), boost)
-        if modes.quota is not None and _runs(modes.quota, at):
+        if modes.quota is not None and _runs(modes, modes.quota, at):
             quota.purchase(run, zone, modes.quota, member, amount)
-        if modes.green is not None and _runs(modes.green, at):
+        if modes.green is not None and _runs(modes, modes.green, at):
             for line in its_lines:
                 multiple = _value(line, "green")
                 green.purchase(run, zone, modes.green, member, line.amount, multiple, boost)
-        if modes.union is not None and _runs(modes.union, at):
+        if modes.union is not None and _runs(modes, modes.union, at):
             union.purchase(run, zone, modes.union, member, amount)
-        if modes.three_for_one is not None and _runs(modes.three_for_one, at):
+        if modes.three_for_one is not None and _runs(modes, modes.three_for_one, at):
             three_for_one.purchase(run, zone, modes.three_for_one, member, amount)
-        if modes.shopping is not None and _runs(modes.shopping, at):
+        if modes.shopping is not None and _runs(modes, modes.shopping, at):
             shopping.purchase(run, zone, modes.shopping, member, amount, order.store, boost)
 
 

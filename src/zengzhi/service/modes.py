@@ -1,0 +1,252 @@
+"""The companion modes through the service: ad tasks, what each member is owed and where
+their credits stand in the union queue, the zones' daily runs, and each mode's promises
+against the money that backs them (the solvency report's mode part)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Connection, select
+
+from zengzhi.core import accounts
+from zengzhi.core.amounts import format_minor
+from zengzhi.core.errors import DomainError
+from zengzhi.core.events import CompleteTask, RunDay
+from zengzhi.core.ledger import CNY, format_amount
+from zengzhi.engine.config import Id, Name
+from zengzhi.engine.views import percent
+from zengzhi.rules.modes import quota, union, zone
+from zengzhi.rules.modes.common import SHOPPING_ZONE, asset
+from zengzhi.service.auth import Permission, Principal, Role
+from zengzhi.service.base import Context, command, not_found, once, query
+from zengzhi.store import tables as t
+from zengzhi.store.ledger import ReadLedger
+from zengzhi.store.modes import SqlModes
+from zengzhi.store.uow import UnitOfWork, event_id
+
+log = logging.getLogger("zengzhi.jobs")
+
+CATCH_UP_DAYS = 400  # a server down longer than this runs its missed days by hand
+
+
+# ---------------------------------------------------------------------------- tasks
+
+
+class TaskDone(BaseModel):
+    """The integrator's word that a member did a day's ad task (mode B)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    zone: Id
+    day: date
+    proof: Name = ""  # the integrator's reference (a view id, a page…), kept in the log
+
+
+def complete_task(
+    context: Context, principal: Principal, member: str, request: TaskDone
+) -> dict[str, Any]:
+    """Release the day's ad points. The same member, zone and day release once: a retry
+    (whatever its proof) gets the first answer."""
+    principal.require(Permission.ORDERS)
+    key = f"{request.zone}:{member}:{request.day.isoformat()}"
+
+    def run(uow: UnitOfWork) -> dict[str, Any]:
+        def produce() -> dict[str, Any]:
+            if member not in uow.state.members:
+                raise not_found("member", member, "member")
+            entries = uow.apply(
+                CompleteTask(
+                    event_id("task", key), member, request.zone, request.day, request.proof, uow.now
+                )
+            )
+            released = [one.params["amount"] for one in entries if one.kind == "release"]
+            return {
+                "member": member,
+                "zone": request.zone,
+                "day": request.day.isoformat(),
+                "released": released[0] if released else "0.00",
+                "shares": [
+                    {"member": one.params["member"], "amount": one.params["amount"]}
+                    for one in entries
+                    if one.kind == "release_share"
+                ],
+            }
+
+        request_body = {"member": member, "zone": request.zone, "day": request.day.isoformat()}
+        return once(uow, event_id("task", key), "task", request_body, produce)
+
+    return command(context, principal, run)
+
+
+# ---------------------------------------------------------------------------- member view
+
+
+class ClaimView(BaseModel):
+    seq: int
+    amount: str
+    owed: str
+    daily: str | None  # what it releases a day (green points, daily refunds)
+    payable_on: date | None  # the lock's end (union credits)
+    place: int | None = None  # in the union queue: 1 is paid next
+    ahead: str | None = None  # yuan of credits before it
+    expected_on: date | None = None  # None with `place`: nothing came in to estimate from
+
+
+class ModeHolding(BaseModel):
+    zone: str
+    mode: str
+    owed: str  # what the mode still owes the member, in its asset (points: 1 = 1 yuan)
+    shares: str | None = None  # equity shares (mode C)
+    claims: list[ClaimView]
+
+
+def member_modes(context: Context, principal: Principal, member: str) -> list[ModeHolding]:
+    """What every mode owes the member, claim by claim, with the union queue's standing."""
+    principal.require(Permission.READ)
+
+    def run(connection: Connection) -> list[ModeHolding]:
+        if (
+            connection.execute(
+                select(t.members.c.member_id).where(
+                    t.members.c.tenant_id == principal.tenant, t.members.c.member_id == member
+                )
+            ).first()
+            is None
+        ):
+            raise not_found("member", member, "member")
+        ledger = ReadLedger(connection, principal.tenant)
+        book = SqlModes(connection, principal.tenant)
+        today = context.clock().date().toordinal()
+        found = []
+        zones = book.zones()
+        places = [(name, mode) for name, modes in zones.items() for mode in modes.configured()]
+        places = [(name, mode) for name, mode in places if mode != "shopping"]
+        if any(modes.shopping for modes in zones.values()):
+            places.append((SHOPPING_ZONE, "shopping"))  # the tenant's, whatever zone gave them
+        for where, mode in places:
+            code = asset(where, mode)
+            held = ledger.balance(accounts.mode_holding(member, where, mode), code)
+            shares = None
+            if mode == "quota":
+                units = ledger.balance(
+                    accounts.mode_holding(member, where, quota.SHARES), quota.shares_asset(where)
+                )
+                shares = format_minor(units, 4)
+            claims = _claims(book, ledger, where, mode, member, code, today)
+            if held or claims or shares not in (None, "0.0000"):
+                found.append(
+                    ModeHolding(
+                        zone=where,
+                        mode=mode,
+                        owed=format_amount(held, code),
+                        shares=shares,
+                        claims=claims,
+                    )
+                )
+        return found
+
+    return query(context, run)
+
+
+def _claims(
+    book: SqlModes, ledger: ReadLedger, zone_id: str, mode: str, member: str, code: str, today: int
+) -> list[ClaimView]:
+    if mode == "ads":
+        return []
+    views = {
+        claim.seq: ClaimView(
+            seq=claim.seq,
+            amount=format_amount(claim.amount, code),
+            owed=format_amount(claim.left, code),
+            daily=format_amount(claim.daily, code) if mode in ("green", "refer_three") else None,
+            payable_on=date.fromordinal(claim.payable) if claim.payable else None,
+        )
+        for claim in book.claims(zone_id, mode, member)
+    }
+    if mode == "union":
+        pool = ledger.balance(accounts.mode_reserve(zone_id, mode), CNY)
+        for standing in union.standing(book, zone_id, member, pool, today):
+            view = views[standing.claim.seq]
+            view.place = standing.place
+            view.ahead = format_minor(standing.ahead, 2)
+            view.expected_on = standing.expected_on
+    return list(views.values())
+
+
+# ---------------------------------------------------------------------------- daily runs
+
+
+def run_days(context: Context, tenant: str) -> list[str]:
+    """Each zone with daily work runs every day it has not run yet, up to today, in order:
+    each day is an event whose id names the zone and the day, so it runs once."""
+    today = context.clock().date()
+    system = Principal(tenant, "system:jobs", Role.OWNER)
+    done: list[str] = []
+
+    def last_days(connection: Connection) -> dict[str, date | None]:
+        book = SqlModes(connection, tenant)
+        return {
+            name: zone.last_day(book, name)
+            for name, modes in book.zones().items()
+            if set(modes.configured()) - {"ads", "shopping"}  # these have no daily work
+        }
+
+    for name, last in query(context, last_days).items():
+        day = today
+        if last is not None:
+            day = max(last + timedelta(days=1), today - timedelta(days=CATCH_UP_DAYS))
+        while day <= today:
+            try:
+                if command(context, system, _day(name, day)):
+                    done.append(event_id("day", f"{name}:{day.isoformat()}"))
+            except DomainError as error:  # one zone's failure must not stop the others
+                log.warning("tenant %s: zone %s, day %s not run: %s", tenant, name, day, error)
+                break
+            day += timedelta(days=1)
+    return done
+
+
+def _day(name: str, day: date) -> Callable[[UnitOfWork], bool]:
+    key = event_id("day", f"{name}:{day.isoformat()}")
+
+    def run(uow: UnitOfWork) -> bool:
+        e = t.events.c
+        if uow.connection.execute(
+            select(e.seq).where(e.tenant_id == uow.tenant, e.event_id == key)
+        ).first():
+            return False  # another machine ran it
+        uow.apply(RunDay(key, name, day, uow.now))
+        return True
+
+    return run
+
+
+# ---------------------------------------------------------------------------- report
+
+
+class ModeSolvency(BaseModel):
+    zone: str
+    mode: str
+    owed: str  # yuan the mode still owes (points at 1 point = 1 yuan)
+    reserve: str  # the cash set aside for it
+    coverage: str | None  # reserve ÷ owed ("—": nothing owed)
+    backed: bool  # the platform's own funds pay what the reserve cannot
+
+
+def mode_solvency(connection: Connection, tenant: str) -> list[ModeSolvency]:
+    ledger = ReadLedger(connection, tenant)
+    return [
+        ModeSolvency(
+            zone=found.zone,
+            mode=found.mode,
+            owed=format_minor(found.owed, 2),
+            reserve=format_minor(found.reserve, 2),
+            coverage=percent(found.coverage) if found.coverage is not None else None,
+            backed=found.backed,
+        )
+        for found in zone.liabilities(ledger, SqlModes(connection, tenant).zones())
+    ]

@@ -1,0 +1,224 @@
+"""The companion modes through the API and the jobs, on both databases; the refer-three
+cycle under concurrent orders on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from sqlalchemy import func, select
+
+from tests.service.conftest import Api, Clock, new_tenant
+from zengzhi.service import catalog, members, orders
+from zengzhi.service.audit import check_ledger, check_replay
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context
+from zengzhi.service.catalog import ProductIn, ZoneIn
+from zengzhi.service.jobs import tick
+from zengzhi.service.members import NewMember
+from zengzhi.service.orders import NewOrder
+from zengzhi.service.settings import Settings
+from zengzhi.store import tables as t
+from zengzhi.store.database import Database
+
+
+def clean(api: Api, context: Context) -> None:
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []
+        assert check_replay(connection, api.tenant) == []
+
+
+def zone(api: Api, name: str, modes: dict[str, Any], **more: Any) -> Any:
+    return api.ok(api.put(f"/v1/zones/{name}", {"modes": modes, **more}))
+
+
+def product(api: Api, name: str, price: str, zone_id: str, **more: Any) -> Any:
+    body = {"price": price, "platform": price, "zone": zone_id, **more}
+    return api.ok(api.put(f"/v1/products/{name}", body))
+
+
+def buy(api: Api, order: str, member: str, item: str, **more: Any) -> Any:
+    api.ok(api.post("/v1/orders", {"id": order, "member": member, "product": item, **more}))
+    return api.ok(api.post(f"/v1/orders/{order}/pay"))  # no return window: completes now
+
+
+def wallet(api: Api, member: str) -> str:
+    return str(api.ok(api.get(f"/v1/members/{member}/wallet"))["balance"])
+
+
+def solvency(api: Api) -> dict[tuple[str, str], Any]:
+    report = api.ok(api.get("/v1/solvency"))
+    return {(row["zone"], row["mode"]): row for row in report["modes"]}
+
+
+def test_refer_three_through_the_api(api: Api, context: Context) -> None:
+    zone(api, "gifts", {"refer_three": {"funding": "0.30"}})
+    product(api, "package", "1000.00", "gifts")
+    api.member("A")
+    for name in "BCDE":
+        api.member(name, referrer="A")
+    buy(api, "oA", "A", "package")
+    seen = []
+    for name in "BCDE":
+        buy(api, f"o{name}", name, "package")
+        seen.append(wallet(api, "A"))
+    assert seen == ["100.00", "300.00", "1000.00", "1100.00"]
+    row = solvency(api)[("gifts", "refer_three")]
+    assert (row["owed"], row["reserve"], row["coverage"]) == ("0.00", "400.00", None)
+    clean(api, context)
+
+
+def test_zone_settings_are_checked_and_a_mode_that_owes_stays(api: Api, context: Context) -> None:
+    bad = api.put("/v1/zones/z", {"modes": {"union": {"lock_days": -1}}})
+    assert bad.status_code == 422, bad.text
+    assert bad.json()["field"].startswith("modes.union.lock_days")
+    bad = api.put("/v1/zones/z", {"modes": {"ads": {"tiers": [{"release": "2"}], "rule": "x"}}})
+    assert bad.status_code == 422 and bad.json()["field"].startswith("modes.ads.rule")
+    zone(api, "z", {"ads": {"ratio": "1", "backed": True}})
+    product(api, "p", "100.00", "z")
+    api.member("m")
+    buy(api, "o1", "m", "p")
+    dropped = api.put("/v1/zones/z", {"modes": {}})
+    assert dropped.status_code == 409, dropped.text
+    assert dropped.json()["field"] == "modes.ads"
+    # ending it is how a mode closes: it stops promising and keeps what it owes
+    zone(api, "z", {"ads": {"ratio": "1", "backed": True, "ends": "2026-11-21T10:00:00+00:00"}})
+    [held] = api.ok(api.get("/v1/members/m/modes"))
+    assert (held["mode"], held["owed"]) == ("ads", "100.0000")
+    clean(api, context)
+
+
+def test_ad_task_releases_once_a_day(api: Api, context: Context) -> None:
+    zone(api, "ads", {"ads": {"ratio": "1.1", "backed": True}})
+    product(api, "phone", "999.00", "ads", modes={"ads": "1"})
+    api.member("a")
+    api.member("b", referrer="a")
+    buy(api, "o1", "b", "phone")
+    task = {"zone": "ads", "day": "2026-11-21", "proof": "video:1"}
+    first = api.ok(api.post("/v1/members/b/tasks", task))
+    assert (first["released"], first["shares"]) == ("9.99", [{"member": "a", "amount": "1.99"}])
+    again = api.ok(api.post("/v1/members/b/tasks", task | {"proof": "video:2"}))
+    assert again == first  # a retry releases nothing more
+    assert wallet(api, "b") == "9.99"
+    late = api.post("/v1/members/b/tasks", task | {"day": "2026-11-20"})
+    assert late.status_code == 409 and late.json()["field"] == "day"
+    api.ok(api.post("/v1/members/b/tasks", task | {"day": "2026-11-22"}))
+    assert wallet(api, "b") == "19.88"  # 9.99 + 1% of 989.01
+    clean(api, context)
+
+
+def test_union_queue_standing_and_the_daily_job(api: Api, context: Context, clock: Clock) -> None:
+    zone(api, "u", {"union": {"funding": "0.5", "lock_days": 15}})
+    product(api, "pack", "100.00", "u")
+    api.member("A")
+    api.member("B", referrer="A")
+    buy(api, "o1", "A", "pack")
+    buy(api, "o2", "B", "pack")
+    assert wallet(api, "A") == "20.00"  # 20% of the referee's 100, at once
+    [held] = api.ok(api.get("/v1/members/A/modes"))
+    [credit] = held["claims"]
+    assert (credit["owed"], credit["place"], credit["payable_on"]) == ("80.00", 1, "2026-12-06")
+    assert credit["expected_on"] == "2026-12-06"  # the pool holds the 80: the lock decides
+    row = solvency(api)[("u", "union")]
+    assert (row["owed"], row["reserve"], row["coverage"]) == ("180.00", "80.00", "44.4%")
+    for _ in range(14):
+        clock.advance(days=1)
+        tick(context)
+    assert wallet(api, "A") == "20.00"
+    clock.advance(days=1)
+    tick(context)
+    tick(context)  # the same day again, as a second machine would: paid once
+    assert wallet(api, "A") == "100.00"
+    with context.database.read() as connection:
+        days = connection.execute(
+            select(func.count()).where(
+                t.events.c.tenant_id == api.tenant, t.events.c.event_id.like("day:%")
+            )
+        ).scalar_one()
+    assert days == 15  # each of the 15 days ticked, once
+    clean(api, context)
+
+
+def test_shopping_points_pay_part_of_an_order(api: Api, context: Context) -> None:
+    api.pool()  # the store's commission feeds it
+    zone(api, "stores", {"shopping": {"gift": "2"}})
+    zone(api, "mall", {"shopping": {"max_share": "0.5", "rebate": "0.2"}})
+    api.ok(api.put("/v1/stores/S", {"commission_rate": "0.20", "zone": "stores"}))
+    product(api, "tv", "4000.00", "mall")
+    api.member("A")
+    api.ok(api.post("/v1/orders", {"id": "o1", "member": "A", "store": "S", "amount": "1000"}))
+    api.ok(api.post("/v1/orders/o1/pay"))
+    api.ok(
+        api.post(
+            "/v1/orders", {"id": "o2", "member": "A", "product": "tv", "shopping_points": "2000"}
+        )
+    )
+    twice = api.post(
+        "/v1/orders", {"id": "o3", "member": "A", "product": "tv", "shopping_points": "1"}
+    )
+    assert twice.status_code == 422, twice.text  # insufficient: the 2000 are promised to o2
+    assert twice.json()["field"] == "shopping_points"
+    order = api.ok(api.post("/v1/orders/o2/pay"))
+    assert (order["status"], order["shopping_points"]) == ("completed", "2000.0000")
+    with context.database.read() as connection:
+        merchant = connection.execute(
+            select(t.balances.c.amount).where(
+                t.balances.c.tenant_id == api.tenant, t.balances.c.account == "merchant:S"
+            )
+        ).scalar_one()
+    assert merchant == 80_000 + 40_000  # its settlement of 800, and 20% of the 2000 cash
+    clean(api, context)
+
+
+def test_refer_three_cycle_under_concurrent_orders(postgres_url: str) -> None:
+    """PostgreSQL: six referees buy at the same moment; the referrer's refunds follow
+    the cycle exactly (no two orders are "the 3rd")."""
+    context = Context(
+        Database(postgres_url), Settings(database_url=postgres_url, secret_key="s" * 40)
+    )  # type: ignore[arg-type]
+    tenant = new_tenant(context, "cycle")
+    owner = Principal(tenant, "system:test", Role.OWNER)
+    catalog.put_item(
+        context, owner, "zone", "gifts", ZoneIn(modes={"refer_three": {"backed": True}})
+    )
+    catalog.put_item(
+        context,
+        owner,
+        "product",
+        "package",
+        ProductIn(price="1000.00", platform="1000.00", zone="gifts"),
+    )
+    members.create_member(context, owner, NewMember(id="A"))
+    buyers = [f"b{n}" for n in range(6)]
+    for buyer in buyers:
+        members.create_member(context, owner, NewMember(id=buyer, referrer="A"))
+    orders.create_order(context, owner, NewOrder(id="oA", member="A", product="package"))
+    orders.pay(context, owner, "oA")
+    for buyer in buyers:
+        orders.create_order(context, owner, NewOrder(id=buyer, member=buyer, product="package"))
+    start = threading.Barrier(len(buyers))
+    failures: list[BaseException] = []
+
+    def pay(order_id: str) -> None:
+        try:
+            start.wait()
+            orders.pay(context, owner, order_id)
+        except BaseException as error:  # report it from the main thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=pay, args=(buyer,)) for buyer in buyers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with context.database.read() as connection:
+        refunds = connection.execute(
+            select(t.entries.c.params).where(
+                t.entries.c.tenant_id == tenant, t.entries.c.kind == "refund"
+            )
+        ).scalars()
+        paid = sorted(params["amount"] for params in refunds)
+        assert check_ledger(connection, tenant) == []
+        assert check_replay(connection, tenant) == []
+    assert paid == sorted(["100.00", "200.00", "700.00"] * 2)
