@@ -225,7 +225,49 @@ def write_charts(out: Path, results: Sequence[RunResult], scenario: Scenario) ->
         "coverage",
         scenario,
     )
-    return ["price", "pool", "exits", "cohorts", "coverage"]
+    return ["price", "pool", "exits", "cohorts", "coverage", *_mode_charts(out, results[0])]
+
+
+def _mode_charts(out: Path, run: RunResult) -> list[str]:
+    """What each companion mode owes against its reserve, and its coverage, over time."""
+    names = mode_names(run)
+    if not names:
+        return []
+    days = range(len(run.days))
+    figure, axes = plt.subplots(figsize=(8, 3.6))
+    for name in names:
+        (line,) = axes.plot(days, _series(run, f"{name}_owed"), label=f"{name} owes")
+        axes.plot(
+            days,
+            _series(run, f"{name}_reserve"),
+            linestyle="--",
+            color=line.get_color(),
+            label=f"{name} reserve",
+        )
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    axes.set_title("Each mode: what it still owes, against its reserve (first run)")
+    axes.set_xlabel("day")
+    axes.set_ylabel("yuan")
+    axes.legend(loc="best", frameon=False)
+    _save(figure, out, "modes")
+    figure, axes = plt.subplots(figsize=(8, 3.6))
+    for name in names:
+        axes.plot(
+            days,
+            _pixels([_number(row[f"{name}_coverage"]) * 100 for row in run.days]),
+            label=name,
+        )
+    axes.set_title("Each mode's reserve ÷ what it owes, % (first run)")
+    axes.set_xlabel("day")
+    axes.set_ylabel("% covered")
+    axes.legend(loc="best", frameon=False)
+    _save(figure, out, "mode_coverage")
+    return ["modes", "mode_coverage"]
+
+
+def mode_names(run: RunResult) -> list[str]:
+    """The companion modes a run has figures for ("union@u"…), in table order."""
+    return [column[: -len("_owed")] for column in run.summary if column.endswith("_owed")]
 
 
 # ---------------------------------------------------------------------------- findings
@@ -284,6 +326,7 @@ def findings(results: Sequence[RunResult], scenario: Scenario) -> list[str]:
                     else "."
                 )
             )
+        said.extend(prefix + line for line in _mode_findings(run))
         promise = Decimal(summary["liability"])
         pool = Decimal(summary["pool"])
         if spend:
@@ -317,6 +360,44 @@ def findings(results: Sequence[RunResult], scenario: Scenario) -> list[str]:
         ]
         said.append(f"Compared over {scenario.sweep.parameter}: " + "; ".join(parts) + ".")
     return said
+
+
+MODE_NAMES = {
+    "refer_three": "refer-three-refund-one",
+    "ads": "ad-task points",
+    "quota": "consumption quota",
+    "green": "green points",
+    "union": "union queue",
+    "three_for_one": "three-for-one queue",
+    "shopping": "shopping points",
+}
+
+
+def _mode_findings(run: RunResult) -> list[str]:
+    lines = []
+    summary = run.summary
+    for name in mode_names(run):
+        mode, zone = name.split("@")
+        paid = Decimal(summary[f"{name}_paid"])
+        owed = Decimal(summary[f"{name}_owed"])
+        reserve = Decimal(summary[f"{name}_reserve"])
+        what = f"the {MODE_NAMES[mode]} mode" + (f" of zone {zone}" if zone != "*" else "")
+        verb = "redeemed as discounts" if mode == "shopping" else "paid members"
+        line = f"{what} {verb} {paid:,.2f}; at the end it still owes {owed:,.2f}"
+        if owed:
+            line += (
+                f" against a reserve of {reserve:,.2f} "
+                f"({reserve / owed * 100:.1f}% covered)"
+                + (
+                    "; the platform's own funds stand behind the rest."
+                    if summary[f"{name}_backed"] in (True, "True")
+                    else "; the rest can only come from future orders."
+                )
+            )
+        else:
+            line += "."
+        lines.append(line)
+    return lines
 
 
 def _cohort_findings(run: RunResult) -> list[str]:

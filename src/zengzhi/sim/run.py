@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 from zengzhi.core import accounts
@@ -30,11 +31,13 @@ from zengzhi.core.events import (
     Subsidy,
 )
 from zengzhi.core.ledger import CNY, Entry, MemoryLedger
+from zengzhi.engine.claims import MemoryModes
 from zengzhi.engine.engine import Engine
 from zengzhi.engine.network import MemoryDistribution
 from zengzhi.engine.snapshot import check
 from zengzhi.engine.state import MemoryPools, OrderRecord, TenantState, memory_pool
 from zengzhi.rules.pool import PoolState, balance_and_points, exit_key, reached_cap
+from zengzhi.sim.modes import ModeRun
 from zengzhi.sim.scenario import Scenario
 
 
@@ -128,8 +131,16 @@ class Simulation:
             pools,
             orders=_NoOrders(),
             distribution=MemoryDistribution(scenario.tenant.distribution_params()),
+            modes=MemoryModes(scenario.tenant.zone_modes()),
         )
         self.engine = Engine(self.state)
+        self.modes = ModeRun(
+            self.state.ledger,
+            scenario.tenant.zone_modes(),
+            Ratio(scenario.members.task_share),
+            scenario.members.use_shopping_points,
+            self._chance,
+        )
         self.pool: PoolState = pools[target_pool(scenario)]
         # per member, by index: ids, join day, fen spent, fen paid, first exit day (-1: none)
         self.ids: list[str] = []
@@ -206,6 +217,10 @@ class Simulation:
                 cut = one.params.get("cut")
                 if cut is not None:
                     today.rewards_cut += parse_minor(cut, 2, "cut")
+            elif one.rule.startswith("modes."):
+                paid = self.modes.count(one)
+                if paid is not None:
+                    self.paid[paid[0]] += paid[1]
 
     def _chance(self, ratio: Ratio) -> bool:
         """True with probability `ratio`, drawn exactly (no float in sight)."""
@@ -319,7 +334,13 @@ class Simulation:
             amount = randint(low, high) * 100
             contribution = share.of_minor_floor(amount)
             return OrderLine(
-                amount, contribution, pool if contribution else None, 0, amount - contribution, 0
+                amount,
+                contribution,
+                pool if contribution else None,
+                0,
+                amount - contribution,
+                0,
+                zone=flow.zone,
             )
 
         return shared
@@ -335,13 +356,17 @@ class Simulation:
         )
         apply, count, ids, spent = self.engine.apply, self._count, self.ids, self.spent
         store, pool = self.scenario.flow.store, self.pool.id
-        at = self._start + timedelta(days=day) if self._dividends else None
+        dated = self._dividends or self.modes.active
+        at = self._start + timedelta(days=day) if dated else None
         buyers = set()
         for _ in range(orders):
             member = self._member(day, new_share)
             line = make_line()
             self._orders += 1
-            order = CompleteOrder(f"o{self._orders}", ids[member], (line,), store, at)
+            points = self.modes.shopping_points(ids[member], line) if self.modes.active else 0
+            order = CompleteOrder(
+                f"o{self._orders}", ids[member], (line,), store, at, shopping_points=points
+            )
             entries = apply(order)
             if self.recorded is not None:
                 self.recorded.append(order)
@@ -352,6 +377,8 @@ class Simulation:
             if line.pool == pool and entries[1].params["mint_ratio"] != "paused":
                 self.principal += line.amount
             buyers.add(member)
+            if self.modes.active:
+                self.modes.bought(member, ids[member], line)
         return buyers
 
     def _price(self) -> tuple[int, int, Price]:
@@ -379,6 +406,9 @@ class Simulation:
             buyers = self._orders_of_day(day, today, make_line, new_share)
             if self._dividends:
                 self._pay_dividends(day, today)
+            if self.modes.active:
+                when = (self._start + timedelta(days=day)).date()
+                self.modes.day(day, when, partial(self._apply, today=today, day=day))
             if behaviour.selling == "multiple":
                 for member in buyers:
                     self._watch(member)
@@ -454,6 +484,7 @@ class Simulation:
             "members": len(self.ids),
             "liability": format_minor(promise, 2),
             "coverage": ratio_text(cash, promise) if promise else "",
+            **(self.modes.columns() if self.modes.active else {}),
         }
 
     def _holdings_value(self) -> list[int]:
@@ -537,6 +568,7 @@ class Simulation:
             "wallets": format_minor(
                 sum(self.state.ledger.balance(accounts.wallet(m), CNY) for m in self.ids), 2
             ),
+            **self.modes.summary(),
         }
         return RunResult(days, cohorts, curves, summary)
 

@@ -9,8 +9,11 @@ days = 365
 seed = 7
 runs = 1                    # Monte Carlo runs (seeds seed, seed+1, …)
 
-[tenant.pool]               # exactly as a tenant config (docs/replay.md)
+[tenant.pool]               # exactly as a tenant config (docs/replay.md, docs/modes.md)
 exit_multiple = "2"
+
+[tenant.zones.union.union]  # companion modes run by zone (docs/modes.md)
+funding = "0.5"
 
 [flow]
 orders_per_day = 3000
@@ -21,6 +24,7 @@ table = [100, 200, 300]     # for table (the last value repeats)
 amount_min = "100.00"       # order amounts: uniform whole yuan between these
 amount_max = "3000.00"
 contribution_share = "0.30" # or product = "gift" / store = "noodles" from [tenant]
+zone = "union"              # the orders' zone (a product's or store's is its own)
 
 [members]
 new_share = "0.30"          # share of orders from new members
@@ -30,6 +34,8 @@ selling = "hold"            # hold (to exit), multiple (sell all at a return mul
 sell_multiple = "1.5"
 panic_stall_days = 14       # panic: when the price has not risen for this many days…
 panic_share = "0.5"         # …this share of holders sells everything
+task_share = "0.6"          # of ad-point holders, who do the day's ad task (mode B)
+use_shopping_points = true  # pay with shopping points where a zone takes them (mode G)
 
 [[events]]
 day = 120
@@ -83,6 +89,7 @@ class FlowIn(_Strict):
     product: Id | None = None
     store: Id | None = None
     pool: Id = DEFAULT_POOL
+    zone: Id | None = None  # the zone of orders given by amount (a product's is its own)
 
     @model_validator(mode="after")
     def _check(self) -> FlowIn:
@@ -115,10 +122,12 @@ class MembersIn(_Strict):
     sell_multiple: Exact = "1.5"
     panic_stall_days: int = Field(default=14, ge=1, le=365)
     panic_share: Exact = "0.5"
+    task_share: Exact = "0.6"  # of members holding ad points, who do the day's ad task
+    use_shopping_points: bool = True  # pay with them where a zone takes them, up to its cap
 
     @model_validator(mode="after")
     def _check(self) -> MembersIn:
-        for name in ("new_share", "panic_share", "referred_share"):
+        for name in ("new_share", "panic_share", "referred_share", "task_share"):
             if Ratio(getattr(self, name), f"members.{name}").fraction > 1:
                 raise invalid(f"members.{name}", "must be at most 1")
         if Ratio(self.sell_multiple, "members.sell_multiple").num == 0:
@@ -160,6 +169,8 @@ class Scenario(_Strict):
             raise invalid("flow.product", f"unknown product {self.flow.product!r}")
         if self.flow.store and self.flow.store not in self.tenant.stores:
             raise invalid("flow.store", f"unknown store {self.flow.store!r}")
+        if self.flow.zone and self.flow.zone not in self.tenant.zones:
+            raise invalid("flow.zone", f"unknown zone {self.flow.zone!r}")
         for n, event in enumerate(self.events):
             if event.pool not in pools:
                 raise invalid(f"events.{n}.pool", f"unknown pool {event.pool!r}")
