@@ -64,6 +64,10 @@ class MemoryNetwork:
     def level(self, member: str) -> int:
         return self._level.get(member, 0)
 
+    def uplines(self, member: str, depth: int | None) -> list[tuple[str, int]]:
+        levels = self._level
+        return [(upline, levels.get(upline, 0)) for upline in self.chain(member, depth)]
+
     def qualifying(self, min_level: int) -> list[tuple[str, int]]:
         return sorted(
             (member, self._performance.get(member, 0))

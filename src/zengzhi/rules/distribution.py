@@ -156,6 +156,9 @@ class Network(Protocol):
     def level(self, member: str) -> int:
         """The member's star level (0: none)."""
 
+    def uplines(self, member: str, depth: int | None) -> list[tuple[str, int]]:
+        """`chain`, with each upline's star level."""
+
     def qualifying(self, min_level: int) -> list[tuple[str, int]]:
         """(member, team performance) of every member at `min_level` or above, by id."""
 

@@ -10,11 +10,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from zengzhi.core.ledger import Entry, UnbalancedEntry, unbalanced
 from zengzhi.store import tables as t
+
+_b = t.balances.c
+_BALANCE = select(_b.amount).where(
+    _b.tenant_id == bindparam("tenant"),
+    _b.account == bindparam("account"),
+    _b.asset == bindparam("asset"),
+)
+_LOCKED_BALANCE = _BALANCE.with_for_update()
 
 
 class SqlLedger:
@@ -31,13 +39,7 @@ class SqlLedger:
         held = self._balances.get(key)
         if held is None:
             row = self._connection.execute(
-                select(t.balances.c.amount)
-                .where(
-                    t.balances.c.tenant_id == self._tenant,
-                    t.balances.c.account == account,
-                    t.balances.c.asset == asset,
-                )
-                .with_for_update()
+                _LOCKED_BALANCE, {"tenant": self._tenant, "account": account, "asset": asset}
             ).first()
             # what this command posted before it first read the balance counts too
             held = (int(row[0]) if row else 0) + self._deltas.get(key, 0)
@@ -123,11 +125,8 @@ class ReadLedger:
         self._tenant = tenant
 
     def balance(self, account: str, asset: str) -> int:
-        c = t.balances.c
         found = self._connection.execute(
-            select(c.amount).where(
-                c.tenant_id == self._tenant, c.account == account, c.asset == asset
-            )
+            _BALANCE, {"tenant": self._tenant, "account": account, "asset": asset}
         ).scalar_one_or_none()
         return int(found or 0)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from zengzhi.engine.zones import parse_zone
@@ -22,6 +22,32 @@ from zengzhi.store import tables as t
 
 _PAGE = 1000
 _PERIOD = ("starts", "ends")  # the zone's own period: the zones table keeps it in columns
+
+# Statements built once: a daily run reads claims and counters thousands of times.
+_c = t.mode_claims.c
+_CLAIMS = select(t.mode_claims).where(
+    _c.tenant_id == bindparam("tenant"), _c.zone == bindparam("zone"), _c.mode == bindparam("mode")
+)
+_BY_MEMBER = _CLAIMS.where(_c.member_id == bindparam("member"), _c.owed > 0).order_by(_c.seq)
+_BY_SEQ = _CLAIMS.where(_c.seq == bindparam("seq"))
+_PAGE_AFTER = _CLAIMS.where(_c.seq > bindparam("last"), _c.owed > 0).order_by(_c.seq).limit(_PAGE)
+_SAVE = (
+    update(t.mode_claims)
+    .where(
+        _c.tenant_id == bindparam("t_tenant"),
+        _c.zone == bindparam("t_zone"),
+        _c.mode == bindparam("t_mode"),
+        _c.seq == bindparam("t_seq"),
+    )
+    .values(owed=bindparam("t_owed"))
+)
+_k = t.mode_counters.c
+_COUNTER = select(_k.value).where(
+    _k.tenant_id == bindparam("tenant"),
+    _k.zone == bindparam("zone"),
+    _k.mode == bindparam("mode"),
+    _k.key == bindparam("key"),
+)
 
 
 def zone_settings(row: Any) -> dict[str, Any]:
@@ -89,11 +115,8 @@ class SqlModes:
     def counter(self, zone: str, mode: str, key: str) -> int:
         found = self._counters.get((zone, mode, key))
         if found is None:
-            c = t.mode_counters.c
             value = self._connection.execute(
-                select(c.value).where(
-                    c.tenant_id == self._tenant, c.zone == zone, c.mode == mode, c.key == key
-                )
+                _COUNTER, {"tenant": self._tenant, "zone": zone, "mode": mode, "key": key}
             ).scalar_one_or_none()
             found = self._counters[(zone, mode, key)] = int(value or 0)
         return found
@@ -146,16 +169,8 @@ class SqlModes:
     def save(self, zone: str, mode: str, claim: Claim) -> None:
         self._dirty[(zone, mode, claim.seq)] = claim
 
-    def _rows(self, zone: str, mode: str, *where: Any, limit: int | None = None) -> list[Claim]:
+    def _rows(self, statement: Any, **params: Any) -> list[Claim]:
         self.write()  # reads see what this command changed
-        c = t.mode_claims.c
-        statement = (
-            select(t.mode_claims)
-            .where(c.tenant_id == self._tenant, c.zone == zone, c.mode == mode, *where)
-            .order_by(c.seq)
-        )
-        if limit is not None:
-            statement = statement.limit(limit)
         return [
             Claim(
                 int(row.seq),
@@ -167,24 +182,22 @@ class SqlModes:
                 int(row.payable),
                 row.ref,
             )
-            for row in self._connection.execute(statement)
+            for row in self._connection.execute(statement, {"tenant": self._tenant, **params})
         ]
 
     def claim(self, zone: str, mode: str, seq: int) -> Claim | None:
-        found = self._rows(zone, mode, t.mode_claims.c.seq == seq)
+        found = self._rows(_BY_SEQ, zone=zone, mode=mode, seq=seq)
         return found[0] if found else None
 
     def claims(self, zone: str, mode: str, member: str) -> list[Claim]:
-        c = t.mode_claims.c
-        return self._rows(zone, mode, c.member_id == member, c.owed > 0)
+        return self._rows(_BY_MEMBER, zone=zone, mode=mode, member=member)
 
     def queue(self, zone: str, mode: str) -> Iterator[Claim]:
         """Page by page; a claim is yielded as it stands now (the run may have paid it
         since its page was read)."""
-        c = t.mode_claims.c
         last = 0
         while True:
-            page = self._rows(zone, mode, c.seq > last, c.owed > 0, limit=_PAGE)
+            page = self._rows(_PAGE_AFTER, zone=zone, mode=mode, last=last)
             for claim in page:
                 now = self._dirty.get((zone, mode, claim.seq), claim)
                 if now.left > 0:
@@ -197,21 +210,8 @@ class SqlModes:
         """Store the claims' new amounts owed, in one batch."""
         if not self._dirty:
             return
-        c = t.mode_claims.c
-        statement = (
-            update(t.mode_claims)
-            .where(
-                and_(
-                    c.tenant_id == bindparam("t_tenant"),
-                    c.zone == bindparam("t_zone"),
-                    c.mode == bindparam("t_mode"),
-                    c.seq == bindparam("t_seq"),
-                )
-            )
-            .values(owed=bindparam("t_owed"))
-        )
         self._connection.execute(
-            statement,
+            _SAVE,
             [
                 {
                     "t_tenant": self._tenant,

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, insert, literal, select, update
+from sqlalchemy import Connection, and_, bindparam, case, func, insert, literal, select, update
 from sqlalchemy.sql import ColumnElement
 
 from zengzhi.engine.config import DistributionConfig
@@ -22,12 +22,16 @@ from zengzhi.rules.distribution import DistributionParams
 from zengzhi.store import tables as t
 
 
-def _uplines(tenant: str, member: str) -> Any:
-    """A recursive selectable of `member`'s uplines (member_id, depth), nearest first."""
+def _uplines_of() -> Any:
+    """A recursive selectable of a member's uplines (member_id, depth), nearest first;
+    the tenant and member are bound when it runs (built once: chains are walked often)."""
     m = t.members
+    tenant: Any = bindparam("tenant")
     start = (
         select(m.c.referrer.label("member_id"), literal(1).label("depth"))
-        .where(m.c.tenant_id == tenant, m.c.member_id == member, m.c.referrer.is_not(None))
+        .where(
+            m.c.tenant_id == tenant, m.c.member_id == bindparam("member"), m.c.referrer.is_not(None)
+        )
         .cte("up", recursive=True)
     )
     parent = m.alias("parent")
@@ -38,6 +42,18 @@ def _uplines(tenant: str, member: str) -> Any:
             parent.c.referrer.is_not(None),
         )
     )
+
+
+_UP = _uplines_of()
+_m = t.members.c
+_CHAIN = select(_UP.c.member_id).order_by(_UP.c.depth)
+_CHAIN_TO = _CHAIN.where(_UP.c.depth <= bindparam("depth"))
+_LEVELLED = (
+    select(_UP.c.member_id, _m.team_level)
+    .join(t.members, (_m.tenant_id == bindparam("tenant")) & (_m.member_id == _UP.c.member_id))
+    .order_by(_UP.c.depth)
+)
+_LEVELLED_TO = _LEVELLED.where(_UP.c.depth <= bindparam("depth"))
 
 
 def _level(params: DistributionParams, performance: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -87,21 +103,20 @@ class SqlNetwork:
         )
 
     def chain(self, member: str, depth: int | None) -> list[str]:
-        up = _uplines(self._tenant, member)
-        statement = select(up.c.member_id).order_by(up.c.depth)
-        if depth is not None:
-            statement = statement.where(up.c.depth <= depth)
-        return list(self._connection.execute(statement).scalars())
+        bound = {"tenant": self._tenant, "member": member}
+        if depth is None:
+            return list(self._connection.execute(_CHAIN, bound).scalars())
+        return list(self._connection.execute(_CHAIN_TO, bound | {"depth": depth}).scalars())
 
     def grow(self, member: str, amount: int, params: DistributionParams) -> list[tuple[str, int]]:
-        up = _uplines(self._tenant, member)
         m = t.members.c
         grown = m.team_performance + amount
         rows = self._connection.execute(
             update(t.members)
-            .where(m.tenant_id == self._tenant, m.member_id.in_(select(up.c.member_id)))
+            .where(m.tenant_id == self._tenant, m.member_id.in_(select(_UP.c.member_id)))
             .values(team_performance=grown, team_level=_level(params, grown))
-            .returning(m.member_id, m.referrer, m.team_level)
+            .returning(m.member_id, m.referrer, m.team_level),
+            {"tenant": self._tenant, "member": member},
         ).all()
         found = {row.member_id: (row.referrer, int(row.team_level)) for row in rows}
         chain: list[tuple[str, int]] = []
@@ -111,6 +126,16 @@ class SqlNetwork:
             chain.append((current, level))
             current = referrer
         return chain
+
+    def uplines(self, member: str, depth: int | None) -> list[tuple[str, int]]:
+        bound = {"tenant": self._tenant, "member": member}
+        statement = _LEVELLED if depth is None else _LEVELLED_TO
+        if depth is not None:
+            bound["depth"] = depth  # type: ignore[assignment]
+        return [
+            (row.member_id, int(row.team_level))
+            for row in self._connection.execute(statement, bound)
+        ]
 
     def level(self, member: str) -> int:
         m = t.members.c

@@ -297,12 +297,15 @@ class Run:
             details["platform_paid"] = fen_text(short)
         self.ledger.post(entry(self.cause, kind, rule, postings, details))
 
-    def take(self, zone: str, mode: str, member: str, units: int) -> list[tuple[Claim, int]]:
-        """Use up `units` of the member's claims, oldest first (an acceleration paid from
-        them, shopping points spent); returns each claim used with how much."""
+    def take(
+        self, zone: str, mode: str, member: str, units: int, claims: list[Claim] | None = None
+    ) -> list[tuple[Claim, int]]:
+        """Use up `units` of the member's claims (as just read, or read now), oldest
+        first (an acceleration paid from them, shopping points spent); returns each
+        claim used with how much."""
         taken: list[tuple[Claim, int]] = []
         need = units
-        for claim in self.book.claims(zone, mode, member):
+        for claim in self.book.claims(zone, mode, member) if claims is None else claims:
             if need <= 0:
                 break
             part = min(need, claim.left)

@@ -91,15 +91,14 @@ def release(run: Run, zone: str, params: GreenParams) -> None:
 
 
 def _accelerate(run: Run, zone: str, params: GreenParams, member: str, fen: int) -> None:
-    uplines = run.network.chain(member, None if params.team else len(params.acceleration))
-    for depth, (upline, rate) in enumerate(zip(uplines, params.acceleration, strict=False)):
+    uplines = run.network.uplines(member, None if params.team else len(params.acceleration))
+    for depth, ((upline, _), rate) in enumerate(zip(uplines, params.acceleration, strict=False)):
         _give(run, zone, params, upline, scaled(rate, fen), member, f"level {depth + 1}")
     if not params.team:
         return
     top = max(rate.fraction for rate in params.team)
     given = Fraction(0)
-    for upline in uplines:
-        level = run.network.level(upline)
+    for upline, level in uplines:
         if level <= 0:
             continue
         ranked = params.team[min(level, len(params.team)) - 1].fraction
@@ -114,11 +113,12 @@ def _give(
     run: Run, zone: str, params: GreenParams, earner: str, fen: int, source: str, why: str
 ) -> None:
     """Release up to `fen` of the earner's own points early, oldest order first."""
-    own = sum(claim.left for claim in run.book.claims(zone, MODE, earner))
+    claims = run.book.claims(zone, MODE, earner)
+    own = sum(claim.left for claim in claims)
     fen = run.affordable(zone, MODE, min(fen, own // UNITS_PER_FEN), params.terms)
     if fen <= 0:
         return
-    run.take(zone, MODE, earner, fen * UNITS_PER_FEN)
+    run.take(zone, MODE, earner, fen * UNITS_PER_FEN, claims)
     run.pay(
         zone,
         MODE,
