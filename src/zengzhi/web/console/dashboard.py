@@ -23,14 +23,16 @@ PoolQuery = Annotated[str | None, Query(pattern=ID_PATTERN)]
 RANGES = {"1d": 1, "7d": 7, "30d": 30, "365d": 365, "all": None}
 
 
-def _figures(context: Any, user: Any, pool: str | None) -> dict[str, Any]:
+def _figures(context: Any, user: Any, pool: str | None, solvency: bool = True) -> dict[str, Any]:
     listed = pools.list_pools(context, user.principal)
     chosen = next((p for p in listed if p.id == pool), listed[0] if listed else None)
     return {
         "pools": listed,
         "pool": chosen,
         "activity": activity.activity(context, user.principal, None),
-        "solvency": pools.solvency(context, user.principal),
+        # the solvency report reads every position and wallet: the page refreshes it
+        # once a minute, the rest every few seconds
+        "solvency": pools.solvency(context, user.principal) if solvency else None,
     }
 
 
@@ -48,14 +50,17 @@ def dashboard(
 
 
 @router.get("/data/figures")
-def figures(context: ContextDep, user: StaffDep, pool: PoolQuery = None) -> JSONResponse:
+def figures(
+    context: ContextDep, user: StaffDep, pool: PoolQuery = None, solvency: bool = True
+) -> JSONResponse:
     """What the dashboard refreshes: the chosen pool, the day, the solvency report."""
-    shown = _figures(context, user, pool)
+    shown = _figures(context, user, pool, solvency)
+    report = shown["solvency"]
     return JSONResponse(
         {
             "pool": shown["pool"].model_dump(mode="json") if shown["pool"] else None,
             "activity": shown["activity"].model_dump(mode="json"),
-            "solvency": shown["solvency"].model_dump(mode="json"),
+            **({"solvency": report.model_dump(mode="json")} if report else {}),
         }
     )
 

@@ -98,8 +98,11 @@
     return path.split(".").reduce(function (v, k) { return v == null ? v : v[k]; }, data);
   }
 
+  var refreshes = 0;
   function refresh() {
-    var query = new URLSearchParams({ pool: pool });
+    // the solvency report reads every position: once a minute is enough
+    var withSolvency = refreshes++ % Math.max(1, Math.round(60 / every)) === 0;
+    var query = new URLSearchParams({ pool: pool, solvency: withSolvency ? "true" : "false" });
     return fetch("/console/data/figures?" + query, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
