@@ -10,9 +10,11 @@ from fastapi import FastAPI
 from zengzhi import __version__
 from zengzhi.api import errors
 from zengzhi.api.routes import (
+    activity,
     audit,
     catalog,
     distribution,
+    me,
     members,
     orders,
     pools,
@@ -23,6 +25,7 @@ from zengzhi.service.base import Context
 from zengzhi.service.jobs import JobRunner
 from zengzhi.service.settings import Settings
 from zengzhi.store.database import Database
+from zengzhi.web import mount as mount_web
 
 
 def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
@@ -55,6 +58,9 @@ def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
         audit.router,
     ):
         app.include_router(router)
+    for router in (activity.router, me.tokens, me.router):  # the console's and member page's
+        app.include_router(router)
+    mount_web(app)  # the console (/console) and the member page (/m), served here too
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:

@@ -23,6 +23,9 @@ class Role(StrEnum):
     SUPPORT = "support"  # member lookups, referrer re-assignment
     VIEWER = "viewer"  # reads
     INTEGRATOR = "integrator"  # the shop's API key: members, orders, sales, withdrawal requests
+    # A member on the member page, with a short-lived token the integrator issued: never a
+    # user's or an API key's role; the member-scoped use cases only ever pass its own id.
+    MEMBER = "member"
 
 
 class Permission(StrEnum):
@@ -54,7 +57,10 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.WITHDRAW,
         }
     ),
+    Role.MEMBER: frozenset({Permission.READ, Permission.SELL, Permission.WITHDRAW}),
 }
+
+STAFF_ROLES = frozenset(Role) - {Role.INTEGRATOR, Role.MEMBER}  # what a console user may be
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,16 @@ class Settings(BaseSettings):
     session_minutes: int = 12 * 60
     run_jobs: bool = True  # `serve` runs due jobs itself
     job_interval_seconds: int = 60
+    simulations_dir: str | None = None  # console simulations; default: beside the database
+
+    def simulations_path(self) -> Path:
+        """Where simulations started from the console keep their reports."""
+        if self.simulations_dir:
+            return Path(self.simulations_dir)
+        database = self.database_url.split("///", 1)[-1] if self.is_sqlite else ""
+        if database and database != ":memory:":
+            return Path(database).with_suffix(".simulations")
+        return Path("simulations")
 
     @field_validator("secret_key", "admin_token")
     @classmethod

@@ -39,11 +39,24 @@ class WithdrawalSettings(BaseModel):
         return Ratio(self.fee_rate).of_minor_floor(amount) + Yuan(self.fee_fixed).minor
 
 
+class MemberPageSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # The platform's own sign-up address; "{member}" becomes the referring member's id.
+    referral_link: str | None = Field(
+        default=None,
+        max_length=300,
+        pattern=r"^https?://[^\s]*\{member\}[^\s]*$",
+        description='e.g. "https://shop.example/join?ref={member}"',
+    )
+
+
 class TenantSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     completion_delay_seconds: int = Field(default=0, ge=0, le=365 * 86_400)
     withdrawals: WithdrawalSettings = WithdrawalSettings()
+    member_page: MemberPageSettings = MemberPageSettings()
     # changed through PUT /v1/distribution (an engine event), shown here
     distribution: DistributionConfig | None = None
 
@@ -157,6 +170,8 @@ def update_settings(context: Context, principal: Principal, new: TenantSettings)
 
 # ---------------------------------------------------------------------------- users
 
+_MEMBERS_SIGN_IN = "members sign in through their platform's app, with a member page token"
+
 
 class NewUser(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -189,6 +204,8 @@ def create_user(context: Context, principal: Principal, request: NewUser) -> Use
     principal.require(Permission.USERS)
     if request.role == Role.INTEGRATOR:
         raise DomainError(ErrorCode.INVALID, "integrators use API keys, not users", "role")
+    if request.role == Role.MEMBER:
+        raise DomainError(ErrorCode.INVALID, _MEMBERS_SIGN_IN, "role")
     password_hash = auth.hash_password(request.password)
 
     def run(uow: UnitOfWork) -> UserView:
@@ -247,6 +264,8 @@ def change_user(
         if change.role is not None:
             if change.role == Role.INTEGRATOR:
                 raise DomainError(ErrorCode.INVALID, "integrators use API keys", "role")
+            if change.role == Role.MEMBER:
+                raise DomainError(ErrorCode.INVALID, _MEMBERS_SIGN_IN, "role")
             values["role"] = change.role
         if change.disabled is not None:
             values["disabled"] = change.disabled
@@ -289,6 +308,8 @@ class ApiKeyView(BaseModel):
 
 def create_api_key(context: Context, principal: Principal, request: NewApiKey) -> ApiKeyView:
     principal.require(Permission.USERS)
+    if request.role == Role.MEMBER:
+        raise DomainError(ErrorCode.INVALID, _MEMBERS_SIGN_IN, "role")
     key = auth.new_api_key(principal.tenant)
 
     def run(uow: UnitOfWork) -> ApiKeyView:

@@ -22,7 +22,7 @@ from zengzhi.engine.config import Exact, Id, Note
 from zengzhi.engine.wire import yuan
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, once, query
-from zengzhi.service.tenants import load_settings
+from zengzhi.service.tenants import WithdrawalSettings, load_settings
 from zengzhi.store import tables as t
 from zengzhi.store.uow import UnitOfWork, event_id
 
@@ -146,7 +146,7 @@ class WithdrawalView(BaseModel):
     note: str | None
 
 
-def _withdrawal_view(row: Any) -> WithdrawalView:
+def withdrawal_view(row: Any) -> WithdrawalView:
     return WithdrawalView(
         id=row.withdrawal_id,
         member=row.member_id,
@@ -171,6 +171,24 @@ def _withdrawal(connection: Connection, tenant: str, withdrawal_id: str, lock: b
     return row
 
 
+def check_withdrawal(rules: WithdrawalSettings, member_row: Any, amount: int) -> int:
+    """Refuse a withdrawal of `amount` fen that the tenant's rules do not allow; its fee."""
+    if amount < Yuan(rules.minimum).minor:
+        raise DomainError(
+            ErrorCode.INVALID, f"the smallest withdrawal is {rules.minimum}", "amount"
+        )
+    if rules.require_real_name and not member_row.real_name_verified:
+        raise DomainError(
+            ErrorCode.FORBIDDEN, "the member must verify their real name first", "member"
+        )
+    fee = rules.fee(amount)
+    if fee >= amount:
+        raise DomainError(
+            ErrorCode.INVALID, f"the fee ({format_minor(fee, 2)}) takes it all", "amount"
+        )
+    return fee
+
+
 def request_withdrawal(
     context: Context, principal: Principal, member: str, request: WithdrawalRequest
 ) -> dict[str, Any]:
@@ -181,19 +199,7 @@ def request_withdrawal(
         def produce() -> dict[str, Any]:
             row = _member_exists(uow.connection, uow.tenant, member)
             rules = load_settings(uow.connection, uow.tenant).withdrawals
-            if amount < Yuan(rules.minimum).minor:
-                raise DomainError(
-                    ErrorCode.INVALID, f"the smallest withdrawal is {rules.minimum}", "amount"
-                )
-            if rules.require_real_name and not row.real_name_verified:
-                raise DomainError(
-                    ErrorCode.FORBIDDEN, "the member must verify their real name first", "member"
-                )
-            fee = rules.fee(amount)
-            if fee >= amount:
-                raise DomainError(
-                    ErrorCode.INVALID, f"the fee ({format_minor(fee, 2)}) takes it all", "amount"
-                )
+            fee = check_withdrawal(rules, row, amount)
             uow.apply(Withdraw(event_id("withdraw", request.id), member, amount, fee, uow.now))
             limit = Yuan(rules.auto_approve_limit).minor
             if 0 < amount <= limit:
@@ -203,7 +209,7 @@ def request_withdrawal(
                     .where(c.tenant_id == uow.tenant, c.withdrawal_id == request.id)
                     .values(status="approved", decided_at=uow.now, decided_by="auto")
                 )
-            view = _withdrawal_view(_withdrawal(uow.connection, uow.tenant, request.id))
+            view = withdrawal_view(_withdrawal(uow.connection, uow.tenant, request.id))
             return view.model_dump(mode="json")
 
         return once(
@@ -238,7 +244,7 @@ def _decide(
                 before={"status": row.status},
                 after={"status": done},
             )
-        return _withdrawal_view(_withdrawal(uow.connection, uow.tenant, withdrawal_id))
+        return withdrawal_view(_withdrawal(uow.connection, uow.tenant, withdrawal_id))
 
     return command(context, principal, run)
 
@@ -302,7 +308,7 @@ def get_withdrawal(context: Context, principal: Principal, withdrawal_id: str) -
     principal.require(Permission.READ)
     return query(
         context,
-        lambda connection: _withdrawal_view(
+        lambda connection: withdrawal_view(
             _withdrawal(connection, principal.tenant, withdrawal_id)
         ),
     )
@@ -327,5 +333,5 @@ def list_withdrawals(
         statement = statement.where(c.withdrawal_id > after)
     statement = statement.order_by(c.withdrawal_id).limit(limit)
     return query(
-        context, lambda connection: [_withdrawal_view(row) for row in connection.execute(statement)]
+        context, lambda connection: [withdrawal_view(row) for row in connection.execute(statement)]
     )

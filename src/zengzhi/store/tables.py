@@ -282,6 +282,7 @@ entries = Table(
     Column("at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("tenant_id", "entry_id"),
     Index("ix_entries_cause", "tenant_id", "cause"),
+    Index("ix_entries_kind_at", "tenant_id", "kind", "at"),  # the day's sales, exits…
 )
 
 postings = Table(
@@ -383,6 +384,7 @@ pool_history = Table(
     Column("balance", BigInteger, nullable=False),
     Column("points", BigInteger, nullable=False),
     PrimaryKeyConstraint("tenant_id", "pool_id", "seq"),
+    Index("ix_pool_history_at", "tenant_id", "pool_id", "at", "seq"),  # price at a moment
 )
 
 audit_log = Table(

@@ -1,0 +1,113 @@
+"""The member page's API: the integrator asks for a member's page token; with it, the
+member (the page, or the platform's own app) reads and acts on their own data only."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from zengzhi.api.deps import Before, ContextDep, Limit, PathId, PrincipalDep
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.service import member_access
+from zengzhi.service.member_access import (
+    Me,
+    Member,
+    MemberWithdrawalRequest,
+    PageToken,
+    PageTokenRequest,
+    SaleQuoteRequest,
+    SaleRequest,
+    SaleView,
+    WithdrawalQuote,
+    WithdrawalQuoteRequest,
+)
+from zengzhi.service.members import PositionView
+from zengzhi.service.wallets import Movement, WalletView, WithdrawalView
+
+tokens = APIRouter(prefix="/v1/members", tags=["member page"])
+router = APIRouter(prefix="/v1/me", tags=["member page"])
+
+_bearer = HTTPBearer(auto_error=False, description="a member page token")
+
+
+def get_member(
+    context: ContextDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Member:
+    if credentials is None:
+        raise DomainError(ErrorCode.UNAUTHORIZED, "send the member page token")
+    return member_access.read_page_token(context, credentials.credentials)
+
+
+MemberDep = Annotated[Member, Depends(get_member)]
+
+
+@tokens.post("/{member_id}/page-token", status_code=201, response_model=PageToken)
+def page_token(
+    context: ContextDep,
+    principal: PrincipalDep,
+    member_id: PathId,
+    request: Request,
+    body: PageTokenRequest | None = None,
+) -> PageToken:
+    """A short-lived token for one member's page; open `url` in the app's web view."""
+    issued = member_access.issue_page_token(
+        context, principal, member_id, body or PageTokenRequest()
+    )
+    return issued.model_copy(update={"url": str(request.base_url).rstrip("/") + issued.path})
+
+
+@router.get("", response_model=Me)
+def me(context: ContextDep, member: MemberDep) -> Me:
+    return member_access.me(context, member)
+
+
+@router.get("/positions", response_model=list[PositionView])
+def positions(context: ContextDep, member: MemberDep) -> list[PositionView]:
+    return member_access.positions(context, member)
+
+
+@router.get("/wallet", response_model=WalletView)
+def wallet(context: ContextDep, member: MemberDep) -> WalletView:
+    return member_access.wallet(context, member)
+
+
+@router.get("/wallet/history", response_model=list[Movement])
+def wallet_history(
+    context: ContextDep, member: MemberDep, limit: Limit = 50, before: Before = None
+) -> list[Movement]:
+    return member_access.wallet_history(context, member, limit, before)
+
+
+@router.post("/sell/quote", response_model=SaleView)
+def quote_sale(context: ContextDep, member: MemberDep, body: SaleQuoteRequest) -> SaleView:
+    """What selling would pay now; nothing is sold."""
+    return member_access.quote_sale(context, member, body)
+
+
+@router.post("/sell", response_model=SaleView)
+def sell(context: ContextDep, member: MemberDep, body: SaleRequest) -> SaleView:
+    """Sell; with `min_payout` (the quote's payout) it is refused if it would pay less."""
+    return member_access.sell(context, member, body)
+
+
+@router.get("/withdrawals", response_model=list[WithdrawalView])
+def withdrawals(context: ContextDep, member: MemberDep, limit: Limit = 50) -> list[WithdrawalView]:
+    return member_access.withdrawals(context, member, limit)
+
+
+@router.post("/withdrawals/quote", response_model=WithdrawalQuote)
+def quote_withdrawal(
+    context: ContextDep, member: MemberDep, body: WithdrawalQuoteRequest
+) -> WithdrawalQuote:
+    return member_access.quote_withdrawal(context, member, body)
+
+
+@router.post("/withdrawals", status_code=201, response_model=WithdrawalView)
+def withdraw(
+    context: ContextDep, member: MemberDep, body: MemberWithdrawalRequest
+) -> WithdrawalView:
+    """The amount is held out of the wallet at once; finance approves and pays it."""
+    return member_access.withdraw(context, member, body)

@@ -1,0 +1,355 @@
+"""The member page's side of the service: short-lived member tokens, and use cases that
+only ever see the token's own member.
+
+Members do not have passwords here: they sign in to their platform's app, and the
+platform (with its API key) asks for a page token for that member. The token is a JWT
+signed with a key derived from the session secret, so that it can never pass for a
+console session (nor a session for it), and it names one tenant and one member. Every
+use case below takes a `Member` and reads or changes that member's rows only.
+
+A sale is quoted by running the very sale in a unit of work that is rolled back: the
+quote is what the engine's rules pay, not a second computation of them. Because the
+price never falls, a sale confirmed later pays at least the quote, unless an operator
+raised the sell fee in between; `min_payout` refuses the sale then.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+import jwt
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Connection, select
+
+from zengzhi.core import accounts
+from zengzhi.core.amounts import Points, Price, Yuan, format_minor
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.core.events import Sell
+from zengzhi.core.ledger import Entry
+from zengzhi.engine.config import DEFAULT_POOL, Exact, Id
+from zengzhi.engine.wire import points as parse_points
+from zengzhi.engine.wire import yuan
+from zengzhi.service import members, wallets
+from zengzhi.service.auth import Permission, Principal, Role
+from zengzhi.service.base import Context, command, not_found, once, query
+from zengzhi.service.members import PositionView
+from zengzhi.service.tenants import load_settings
+from zengzhi.service.wallets import Movement, WalletView, WithdrawalRequest, WithdrawalView
+from zengzhi.store import tables as t
+from zengzhi.store.uow import UnitOfWork, event_id
+
+AUDIENCE = "zengzhi:member-page"
+DEFAULT_MINUTES = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A member signed in to the member page: one tenant, one member, nothing else."""
+
+    tenant: str
+    member: str
+
+    @property
+    def principal(self) -> Principal:
+        return Principal(self.tenant, f"member:{self.member}", Role.MEMBER)
+
+
+def _key(context: Context) -> bytes:
+    # A key of its own, derived from the session secret: a member token and a console
+    # session can never be taken for each other, even with the same claims.
+    secret = context.settings.session_secret().encode()
+    return hmac.new(secret, b"zengzhi member page token", hashlib.sha256).digest()
+
+
+class PageTokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    minutes: int = Field(default=DEFAULT_MINUTES, ge=1, le=24 * 60, description="its lifetime")
+
+
+class PageToken(BaseModel):
+    token: str
+    member: str
+    expires_at: datetime
+    path: str  # the member page's address for it, on this server
+    url: str | None = None  # the same, absolute, as the API answers it
+
+
+def issue_page_token(
+    context: Context, principal: Principal, member: str, request: PageTokenRequest
+) -> PageToken:
+    """A token for one member's page. Whoever issues it may sell and withdraw for the
+    member through the API anyway (the owner, the integrator's key); support staff may
+    not, so they cannot issue one either."""
+    for needed in (Permission.MEMBERS, Permission.SELL, Permission.WITHDRAW):
+        principal.require(needed)
+    query(context, lambda connection: _member_row(connection, principal.tenant, member))
+    now = context.clock()
+    expires = now + timedelta(minutes=request.minutes)
+    claims = {
+        "aud": AUDIENCE,
+        "tenant": principal.tenant,
+        "member": member,
+        "iat": int(now.timestamp()),
+        "exp": int(expires.timestamp()),
+    }
+    token = jwt.encode(claims, _key(context), algorithm="HS256")
+    return PageToken(
+        token=token, member=member, expires_at=expires, path=f"/m/enter?token={quote(token)}"
+    )
+
+
+_EXPIRED = DomainError(
+    ErrorCode.UNAUTHORIZED, "this member page link has expired; open it again from the app"
+)
+
+
+def read_page_token(context: Context, token: str) -> Member:
+    """The member a valid, unexpired token names, or 401."""
+    try:
+        claims = jwt.decode(
+            token,
+            _key(context),
+            algorithms=["HS256"],
+            audience=AUDIENCE,
+            options={"verify_exp": False, "require": ["exp", "tenant", "member", "aud"]},
+        )
+    except jwt.PyJWTError:
+        raise _EXPIRED from None
+    if int(claims["exp"]) <= context.clock().timestamp():
+        raise _EXPIRED
+    member = Member(str(claims["tenant"]), str(claims["member"]))
+    found = query(
+        context,
+        lambda connection: connection.execute(
+            select(t.members.c.member_id).where(
+                t.members.c.tenant_id == member.tenant, t.members.c.member_id == member.member
+            )
+        ).first(),
+    )
+    if found is None:
+        raise _EXPIRED
+    return member
+
+
+def _member_row(connection: Connection, tenant: str, member: str) -> Any:
+    c = t.members.c
+    row = connection.execute(
+        select(t.members).where(c.tenant_id == tenant, c.member_id == member)
+    ).first()
+    if row is None:
+        raise not_found("member", member, "member")
+    return row
+
+
+def member_command_id(member: str, request_id: str) -> str:
+    """The id a member's own request is kept under. Members choose ids for idempotency,
+    but share the tenant's id space with the integrator: a digest keeps each member's ids
+    apart from everyone else's, so that nobody can take an id another will use."""
+    digest = hashlib.sha256(f"{member}\x00{request_id}".encode()).hexdigest()
+    return f"me-{digest[:32]}"
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+class Me(BaseModel):
+    id: str
+    name: str | None
+    tenant: str
+    tenant_name: str
+    referral_link: str | None  # the platform's sign-up address naming this member
+
+
+def me(context: Context, member: Member) -> Me:
+    def run(connection: Connection) -> Me:
+        row = _member_row(connection, member.tenant, member.member)
+        tenant = connection.execute(
+            select(t.tenants.c.name).where(t.tenants.c.tenant_id == member.tenant)
+        ).scalar_one()
+        template = load_settings(connection, member.tenant).member_page.referral_link
+        link = template.replace("{member}", quote(member.member, safe="")) if template else None
+        return Me(
+            id=row.member_id,
+            name=row.name,
+            tenant=member.tenant,
+            tenant_name=tenant,
+            referral_link=link,
+        )
+
+    return query(context, run)
+
+
+def positions(context: Context, member: Member) -> list[PositionView]:
+    return members.member_positions(context, member.principal, member.member)
+
+
+def wallet(context: Context, member: Member) -> WalletView:
+    return wallets.wallet(context, member.principal, member.member)
+
+
+def wallet_history(
+    context: Context, member: Member, limit: int, before: int | None
+) -> list[Movement]:
+    return wallets.wallet_history(context, member.principal, member.member, limit, before)
+
+
+def withdrawals(context: Context, member: Member, limit: int) -> list[WithdrawalView]:
+    """The member's withdrawals, newest first."""
+    c = t.withdrawals.c
+    statement = (
+        select(t.withdrawals)
+        .where(c.tenant_id == member.tenant, c.member_id == member.member)
+        .order_by(c.requested_at.desc(), c.withdrawal_id.desc())
+        .limit(limit)
+    )
+    return query(
+        context,
+        lambda connection: [wallets.withdrawal_view(row) for row in connection.execute(statement)],
+    )
+
+
+# ---------------------------------------------------------------------------- selling
+
+
+class SaleQuoteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pool: Id = DEFAULT_POOL
+    points: Exact = Field(description='points to sell, or "all"')
+
+
+class SaleRequest(SaleQuoteRequest):
+    id: Id = Field(description="the request's own id: a repeat applies once")
+    min_payout: Exact | None = Field(
+        default=None, description="refuse the sale if it would pay less (the quote's payout)"
+    )
+
+
+class SaleView(BaseModel):
+    pool: str
+    points: str
+    price: str  # the price the sale was (or would be) made at
+    value: str  # the points at that price
+    fee: str  # what stays in the pool
+    payout: str  # into the wallet
+
+
+def _sale_view(pool: str, member: str, sale: Entry) -> SaleView:
+    params = sale.params
+    held = accounts.holdings(member, pool)
+    units = -sum(amount for account, _, amount in sale.postings if account == held)
+    before = Price(Yuan(params["pool_balance"]).minor, max(1, Points(params["pool_points"]).minor))
+    value, payout = Yuan(params["value"]).minor, Yuan(params["payout"]).minor
+    return SaleView(
+        pool=pool,
+        points=format_minor(units, 4),
+        price=str(before),
+        value=format_minor(value, 2),
+        fee=format_minor(value - payout, 2),
+        payout=format_minor(payout, 2),
+    )
+
+
+def _points(text: Exact) -> int | None:
+    return None if text == "all" else parse_points(text, "points")
+
+
+def quote_sale(context: Context, member: Member, request: SaleQuoteRequest) -> SaleView:
+    """What selling would pay now: the sale itself, rolled back."""
+    member.principal.require(Permission.SELL)
+    units = _points(request.points)
+    with UnitOfWork(context.database, member.tenant, context.clock()) as uow:
+        _member_row(uow.connection, uow.tenant, member.member)
+        entries = uow.apply(
+            Sell(event_id("sell", "quote"), member.member, request.pool, units, uow.now)
+        )
+        return _sale_view(request.pool, member.member, entries[0])
+    # leaving the unit of work without commit rolls the sale back
+
+
+def sell(context: Context, member: Member, request: SaleRequest) -> SaleView:
+    member.principal.require(Permission.SELL)
+    units = _points(request.points)
+    floor = None if request.min_payout is None else yuan(request.min_payout, "min_payout")
+    command_id = member_command_id(member.member, request.id)
+
+    def run(uow: UnitOfWork) -> SaleView:
+        def produce() -> dict[str, Any]:
+            _member_row(uow.connection, uow.tenant, member.member)
+            entries = uow.apply(
+                Sell(event_id("sell", command_id), member.member, request.pool, units, uow.now)
+            )
+            view = _sale_view(request.pool, member.member, entries[0])
+            if floor is not None and Yuan(view.payout).minor < floor:
+                raise DomainError(
+                    ErrorCode.CONFLICT,
+                    f"the sale would now pay {view.payout}, less than {format_minor(floor, 2)}: "
+                    "ask for a new quote",
+                    "min_payout",
+                )
+            return view.model_dump()
+
+        body = {"member": member.member, **request.model_dump(mode="json")}
+        return SaleView.model_validate(once(uow, command_id, "sell", body, produce))
+
+    return command(context, member.principal, run)
+
+
+# ---------------------------------------------------------------------------- withdrawals
+
+
+class WithdrawalQuoteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: Exact
+
+
+class MemberWithdrawalRequest(WithdrawalQuoteRequest):
+    id: Id = Field(description="the request's own id: a repeat applies once")
+
+
+class WithdrawalQuote(BaseModel):
+    amount: str
+    fee: str
+    payout: str  # what reaches the member's account
+    available: str  # the wallet now
+
+
+def quote_withdrawal(
+    context: Context, member: Member, request: WithdrawalQuoteRequest
+) -> WithdrawalQuote:
+    """The fee and payout of a withdrawal, by the tenant's rules, before asking for it."""
+    member.principal.require(Permission.WITHDRAW)
+    amount = yuan(request.amount, "amount", positive=True)
+
+    def run(connection: Connection) -> int:
+        row = _member_row(connection, member.tenant, member.member)
+        rules = load_settings(connection, member.tenant).withdrawals
+        return wallets.check_withdrawal(rules, row, amount)
+
+    fee = query(context, run)
+    available = Yuan(wallet(context, member).balance)
+    if amount > available.minor:
+        raise DomainError(ErrorCode.INSUFFICIENT, f"the wallet holds {available}", "amount")
+    return WithdrawalQuote(
+        amount=format_minor(amount, 2),
+        fee=format_minor(fee, 2),
+        payout=format_minor(amount - fee, 2),
+        available=str(available),
+    )
+
+
+def withdraw(context: Context, member: Member, request: MemberWithdrawalRequest) -> WithdrawalView:
+    made = wallets.request_withdrawal(
+        context,
+        member.principal,
+        member.member,
+        WithdrawalRequest(id=member_command_id(member.member, request.id), amount=request.amount),
+    )
+    return WithdrawalView.model_validate(made)

@@ -1,0 +1,83 @@
+"""The dashboard: each pool's price (a chart that zooms and shows figures on hover), its
+cash and points, the day's activity, and the solvency report; it refreshes itself."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import AwareDatetime
+
+from zengzhi.engine.config import ID_PATTERN
+from zengzhi.service import activity, pools
+from zengzhi.service.activity import MAX_SAMPLES
+from zengzhi.web.console import page
+from zengzhi.web.console.session import ContextDep, StaffDep
+from zengzhi.web.pages import PageRoute
+
+router = APIRouter(prefix="/console", route_class=PageRoute, include_in_schema=False)
+
+PoolQuery = Annotated[str | None, Query(pattern=ID_PATTERN)]
+RANGES = {"1d": 1, "7d": 7, "30d": 30, "365d": 365, "all": None}
+
+
+def _figures(context: Any, user: Any, pool: str | None, solvency: bool = True) -> dict[str, Any]:
+    listed = pools.list_pools(context, user.principal)
+    chosen = next((p for p in listed if p.id == pool), listed[0] if listed else None)
+    return {
+        "pools": listed,
+        "pool": chosen,
+        "activity": activity.activity(context, user.principal, None),
+        # the solvency report reads every position and wallet: the page refreshes it
+        # once a minute, the rest every few seconds
+        "solvency": pools.solvency(context, user.principal) if solvency else None,
+    }
+
+
+@router.get("", response_class=HTMLResponse)
+def dashboard(
+    request: Request, context: ContextDep, user: StaffDep, pool: PoolQuery = None
+) -> HTMLResponse:
+    return page(
+        request,
+        user,
+        "console/dashboard.html",
+        ranges=list(RANGES),
+        **_figures(context, user, pool),
+    )
+
+
+@router.get("/data/figures")
+def figures(
+    context: ContextDep, user: StaffDep, pool: PoolQuery = None, solvency: bool = True
+) -> JSONResponse:
+    """What the dashboard refreshes: the chosen pool, the day, the solvency report."""
+    shown = _figures(context, user, pool, solvency)
+    report = shown["solvency"]
+    return JSONResponse(
+        {
+            "pool": shown["pool"].model_dump(mode="json") if shown["pool"] else None,
+            "activity": shown["activity"].model_dump(mode="json"),
+            **({"solvency": report.model_dump(mode="json")} if report else {}),
+        }
+    )
+
+
+@router.get("/data/chart")
+def chart(
+    context: ContextDep,
+    user: StaffDep,
+    pool: Annotated[str, Query(pattern=ID_PATTERN)],
+    range: Annotated[str, Query(pattern="^(1d|7d|30d|365d|all)$")] = "all",
+    start: Annotated[AwareDatetime | None, Query()] = None,
+    end: Annotated[AwareDatetime | None, Query()] = None,
+    samples: Annotated[int, Query(ge=2, le=MAX_SAMPLES)] = 300,
+) -> JSONResponse:
+    """The price between two moments (a zoom), or over one of the ranges."""
+    days = RANGES[range]
+    if start is None and days is not None:
+        start = context.clock() - timedelta(days=days)
+    drawn = activity.price_chart(context, user.principal, pool, start, end, samples)
+    return JSONResponse(drawn.model_dump(mode="json"))

@@ -1,0 +1,134 @@
+"""Signing in to the console and out of it; who the signed-in person is on each page.
+
+The session is the API's own session token (`POST /v1/auth/login`), kept in an HttpOnly
+cookie for the console's paths; each page reads it back through the API's
+`authenticate`, so a disabled user or an expired session is out at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import HTMLResponse
+
+from zengzhi.api.errors import STATUS
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.service import tenants
+from zengzhi.service.auth import GRANTS, Permission, Principal
+from zengzhi.service.base import Context
+from zengzhi.service.tenants import Login
+from zengzhi.web.pages import (
+    Form,
+    PageRoute,
+    SignInRequired,
+    build,
+    check_csrf,
+    context_of,
+    csrf_token,
+    local_path,
+    read_form,
+    render,
+    see_other,
+    set_session_cookie,
+)
+
+COOKIE = "zz_console"
+PATH = "/console"
+
+router = APIRouter(prefix=PATH, route_class=PageRoute, include_in_schema=False)
+
+ContextDep = Annotated[Context, Depends(context_of)]
+FormDep = Annotated[Form, Depends(read_form)]
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The signed-in console user, and what their role lets the pages offer."""
+
+    principal: Principal
+    csrf: str
+
+    @property
+    def tenant(self) -> str:
+        return self.principal.tenant
+
+    @property
+    def name(self) -> str:
+        return self.principal.actor.removeprefix("user:")
+
+    @property
+    def role(self) -> str:
+        return self.principal.role.value
+
+    def can(self, permission: str) -> bool:
+        return Permission(permission) in GRANTS[self.principal.role]
+
+
+def staff(request: Request, context: ContextDep) -> Staff:
+    token = request.cookies.get(COOKIE)
+    if not token or token.startswith("zz1."):  # sessions only, never an API key here
+        raise SignInRequired("console")
+    try:
+        principal = tenants.authenticate(context, token)
+    except DomainError as error:
+        if error.code == ErrorCode.UNAUTHORIZED:
+            raise SignInRequired("console") from None
+        raise
+    return Staff(principal, csrf_token(context, token))
+
+
+StaffDep = Annotated[Staff, Depends(staff)]
+
+
+def posted(request: Request, context: ContextDep, user: StaffDep, form: FormDep) -> Form:
+    """A form a signed-in user sent from a console page (its CSRF token checked)."""
+    check_csrf(context, form, request.cookies.get(COOKIE, ""))
+    return form
+
+
+PostedDep = Annotated[Form, Depends(posted)]
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str | None = None) -> Response:
+    return render(request, "console/login.html", next=local_path(next, PATH), values={})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(request: Request, context: ContextDep, form: FormDep) -> Response:
+    values = form.values()
+    target = local_path(values.get("next"), PATH)
+    try:
+        body = build(
+            Login,
+            {
+                "tenant": form.get("tenant"),
+                "username": form.get("username"),
+                "password": values.get("password", ""),
+            },
+        )
+        session = tenants.login(context, body)
+    except DomainError as error:
+        values.pop("password", None)
+        return render(
+            request,
+            "console/login.html",
+            status=STATUS[error.code],
+            next=target,
+            values=values,
+            error=error,
+        )
+    response = see_other(target)
+    set_session_cookie(
+        response, request, COOKIE, session.token, PATH, session.expires_in_minutes * 60
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(form: PostedDep) -> Response:
+    response = see_other(f"{PATH}/login")
+    response.delete_cookie(COOKIE, path=PATH)
+    return response

@@ -1,0 +1,70 @@
+"""Simulations: run a shipped or uploaded scenario through the engine (in a process of
+its own) and read its report, charts and tables here."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import FileResponse, HTMLResponse
+
+from zengzhi.api.errors import STATUS
+from zengzhi.core.errors import DomainError
+from zengzhi.service import simulations
+from zengzhi.web.console import page
+from zengzhi.web.console.session import ContextDep, PostedDep, StaffDep
+from zengzhi.web.pages import PageRoute, see_other
+
+router = APIRouter(prefix="/console/simulations", route_class=PageRoute, include_in_schema=False)
+
+RunId = Annotated[str, Path(pattern=simulations.RUN_ID.pattern)]
+FileName = Annotated[str, Path(pattern=simulations.FILE_NAME.pattern)]
+
+
+def _list(
+    request: Request, context: ContextDep, user: StaffDep, status: int = 200, **data: object
+) -> HTMLResponse:
+    return page(
+        request,
+        user,
+        "console/simulations.html",
+        status=status,
+        runs=simulations.list_runs(context, user.principal),
+        shipped=simulations.shipped(),
+        limit_kb=simulations.MAX_SCENARIO_BYTES // 1024,
+        **data,
+    )
+
+
+@router.get("", response_class=HTMLResponse)
+def runs(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
+    return _list(request, context, user)
+
+
+@router.post("", response_class=HTMLResponse)
+def start(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
+    try:
+        upload = form.file("upload", simulations.MAX_SCENARIO_BYTES)
+        run_id = simulations.start(context, user.principal, form.get("shipped"), upload)
+    except DomainError as error:
+        return _list(request, context, user, STATUS[error.code], error=error)
+    return see_other(f"/console/simulations/{run_id}")
+
+
+@router.get("/{run_id}", response_class=HTMLResponse)
+def run(request: Request, context: ContextDep, user: StaffDep, run_id: RunId) -> HTMLResponse:
+    return page(
+        request,
+        user,
+        "console/simulation.html",
+        run=simulations.get_run(context, user.principal, run_id),
+    )
+
+
+@router.get("/{run_id}/files/{name}")
+def report_file(context: ContextDep, user: StaffDep, run_id: RunId, name: FileName) -> FileResponse:
+    path = simulations.report_file(context, user.principal, run_id, name)
+    # the report is the simulator's own page: shown as is, its links resolve beside it
+    return FileResponse(
+        path, headers={"Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'"}
+    )

@@ -1,0 +1,44 @@
+"""How figures read on a page: the service's exact decimal strings, grouped for people.
+
+Nothing here parses a figure into a number: grouping digits is done on the text, so a
+page shows exactly what the ledger holds.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def grouped(text: str | None) -> str:
+    """ "1234567.89" → "1,234,567.89"; "-1234" → "-1,234"; None → "—"."""
+    if text is None or text == "":
+        return "—"
+    sign = "-" if text.startswith("-") else ""
+    whole, dot, fraction = text.lstrip("-").partition(".")
+    if not whole.isdigit():
+        return text
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return sign + ",".join(groups) + dot + fraction
+
+
+def money(text: str | None) -> str:
+    if text is None:
+        return "—"
+    if text.startswith("-"):
+        return "−¥" + grouped(text[1:])
+    return "¥" + grouped(text)
+
+
+def moment(value: datetime | None) -> str:
+    """A time as people read it, in UTC (the service keeps every time in UTC)."""
+    if value is None:
+        return "—"
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def iso(value: datetime | None) -> str:
+    return "" if value is None else value.astimezone(UTC).isoformat()

@@ -1,0 +1,228 @@
+"""The member page (mobile first): points, price and value, progress to the exit cap,
+selling with the payout shown before confirming, the wallet and withdrawals, and the
+referral link with its QR code, in plain words.
+
+The integrator's app opens `/m/enter?token=…` with a page token it asked for; the token
+goes into a cookie for /m and the address bar is cleared of it. A section that a later
+mode brings (the day's ad task, queue positions) is one more template and one more
+entry in `_sections`.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from typing import Annotated, Any
+
+import segno
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import HTMLResponse
+
+from zengzhi.api.deps import Before
+from zengzhi.api.errors import STATUS
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.service import member_access, pools
+from zengzhi.service.base import Context
+from zengzhi.service.member_access import (
+    Member,
+    MemberWithdrawalRequest,
+    SaleQuoteRequest,
+    SaleRequest,
+    WithdrawalQuoteRequest,
+)
+from zengzhi.web.pages import (
+    Form,
+    PageRoute,
+    SignInRequired,
+    build,
+    check_csrf,
+    context_of,
+    csrf_token,
+    read_form,
+    render,
+    see_other,
+    set_session_cookie,
+)
+
+COOKIE = "zz_member"
+PATH = "/m"
+
+router = APIRouter(prefix=PATH, route_class=PageRoute, include_in_schema=False)
+
+ContextDep = Annotated[Context, Depends(context_of)]
+
+
+def signed_in(request: Request, context: ContextDep) -> Member:
+    token = request.cookies.get(COOKIE)
+    if not token:
+        raise SignInRequired("member")
+    try:
+        return member_access.read_page_token(context, token)
+    except DomainError:
+        raise SignInRequired("member") from None
+
+
+MemberDep = Annotated[Member, Depends(signed_in)]
+
+
+def posted(
+    request: Request,
+    context: ContextDep,
+    member: MemberDep,
+    form: Annotated[Form, Depends(read_form)],
+) -> Form:
+    check_csrf(context, form, request.cookies.get(COOKIE, ""))
+    return form
+
+
+PostedDep = Annotated[Form, Depends(posted)]
+
+
+def _page(
+    request: Request, context: Context, template: str, status: int = 200, **data: Any
+) -> HTMLResponse:
+    token = request.cookies.get(COOKIE, "")
+    return render(request, template, status=status, csrf=csrf_token(context, token), **data)
+
+
+@router.get("/enter")
+def enter(request: Request, context: ContextDep, token: str = "") -> Response:
+    try:
+        member_access.read_page_token(context, token)
+    except DomainError:
+        return render(request, "member/expired.html", status=401)
+    response = see_other(PATH)
+    set_session_cookie(response, request, COOKIE, token, PATH, 24 * 3600)
+    return response
+
+
+def _sections(context: Context, member: Member) -> dict[str, Any]:
+    """Everything the home page shows, section by section."""
+    me = member_access.me(context, member)
+    positions = member_access.positions(context, member)
+    params = {p.id: p.params for p in pools.list_pools(context, member.principal)}
+    return {
+        "me": me,
+        "positions": positions,
+        "params": params,
+        "wallet": member_access.wallet(context, member),
+        "history": member_access.wallet_history(context, member, 10, None),
+        "withdrawals": member_access.withdrawals(context, member, 10),
+    }
+
+
+@router.get("", response_class=HTMLResponse)
+def home(
+    request: Request, context: ContextDep, member: MemberDep, done: str | None = None
+) -> HTMLResponse:
+    return _page(request, context, "member/home.html", done=done, **_sections(context, member))
+
+
+def _home_with_error(
+    request: Request,
+    context: Context,
+    member: Member,
+    error: DomainError,
+    form: str,
+    values: dict[str, str],
+) -> HTMLResponse:
+    return _page(
+        request,
+        context,
+        "member/home.html",
+        status=STATUS[error.code],
+        error=error,
+        failed_form=form,
+        values=values,
+        **_sections(context, member),
+    )
+
+
+@router.post("/sell/quote", response_class=HTMLResponse)
+def quote_sale(
+    request: Request, context: ContextDep, member: MemberDep, form: PostedDep
+) -> HTMLResponse:
+    values = form.values()
+    points = "all" if form.get("all") else form.get("points")
+    try:
+        body = build(SaleQuoteRequest, {"pool": form.get("pool"), "points": points})
+        if body.points == "":
+            raise DomainError(ErrorCode.INVALID, "is required", "points")
+        quote = member_access.quote_sale(context, member, body)
+    except DomainError as error:
+        return _home_with_error(request, context, member, error, f"sell-{form.get('pool')}", values)
+    return _page(
+        request,
+        context,
+        "member/sell.html",
+        quote=quote,
+        request_id=secrets.token_hex(12),
+        asked=points,
+    )
+
+
+@router.post("/sell", response_class=HTMLResponse)
+def sell(request: Request, context: ContextDep, member: MemberDep, form: PostedDep) -> Response:
+    try:
+        body = build(
+            SaleRequest,
+            {
+                "id": form.get("id"),
+                "pool": form.get("pool"),
+                "points": form.get("points"),
+                "min_payout": form.get("min_payout"),
+            },
+        )
+        sale = member_access.sell(context, member, body)
+    except DomainError as error:
+        return _home_with_error(request, context, member, error, f"sell-{form.get('pool')}", {})
+    return see_other(f"{PATH}?done=sold:{sale.payout}")
+
+
+@router.post("/withdraw/quote", response_class=HTMLResponse)
+def quote_withdrawal(
+    request: Request, context: ContextDep, member: MemberDep, form: PostedDep
+) -> HTMLResponse:
+    values = form.values()
+    try:
+        body = build(WithdrawalQuoteRequest, {"amount": form.get("amount")})
+        quote = member_access.quote_withdrawal(context, member, body)
+    except DomainError as error:
+        return _home_with_error(request, context, member, error, "withdraw", values)
+    return _page(
+        request, context, "member/withdraw.html", quote=quote, request_id=secrets.token_hex(12)
+    )
+
+
+@router.post("/withdraw", response_class=HTMLResponse)
+def withdraw(request: Request, context: ContextDep, member: MemberDep, form: PostedDep) -> Response:
+    try:
+        body = build(MemberWithdrawalRequest, {"id": form.get("id"), "amount": form.get("amount")})
+        made = member_access.withdraw(context, member, body)
+    except DomainError as error:
+        return _home_with_error(request, context, member, error, "withdraw", {})
+    return see_other(f"{PATH}?done=withdrawn:{made.amount}")
+
+
+@router.get("/history", response_class=HTMLResponse)
+def history(
+    request: Request, context: ContextDep, member: MemberDep, before: Before = None
+) -> HTMLResponse:
+    found = member_access.wallet_history(context, member, 50, before)
+    return _page(
+        request,
+        context,
+        "member/history.html",
+        history=found,
+        older=found[-1].entry if len(found) == 50 else None,
+    )
+
+
+@router.get("/referral.svg")
+def referral_code(context: ContextDep, member: MemberDep) -> Response:
+    link = member_access.me(context, member).referral_link
+    if link is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "this platform has no referral link", "link")
+    svg = io.BytesIO()
+    segno.make(link, error="m").save(svg, kind="svg", scale=4, border=2, dark="#000", light="#fff")
+    return Response(svg.getvalue(), media_type="image/svg+xml")

@@ -1,0 +1,208 @@
+"""What every page shares: templates, the language, sessions in cookies, forms and
+their CSRF check, and errors shown as pages instead of JSON.
+
+Pages call the same use cases as the JSON API, with the principal the session names:
+the service checks the role and keeps to the tenant, so a page can never do more than
+the API would let the same person do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Coroutine, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData, UploadFile
+
+from zengzhi.api.errors import STATUS
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.engine.config import error_from_validation
+from zengzhi.service.base import Context
+from zengzhi.web import format as fmt
+from zengzhi.web.i18n import LANGUAGES, Translator, from_accept_language
+
+HERE = Path(__file__).parent
+LANGUAGE_COOKIE = "zz_lang"
+
+templates = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates.filters.update(grouped=fmt.grouped, money=fmt.money, moment=fmt.moment, iso=fmt.iso)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def context_of(request: Request) -> Context:
+    context: Context = request.app.state.context
+    return context
+
+
+def language(request: Request) -> str:
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return from_accept_language(request.headers.get("accept-language"))
+
+
+def render(request: Request, template: str, status: int = 200, **data: Any) -> HTMLResponse:
+    t = Translator(language(request))
+    data.setdefault("error", None)  # every form template may ask for these
+    data.setdefault("values", {})
+    page = templates.get_template(template).render(
+        request=request, t=t, lang=t.language, here=request.url.path, **data
+    )
+    return HTMLResponse(page, status_code=status)
+
+
+def see_other(path: str) -> RedirectResponse:
+    """After a form: back to a page with GET, so that a reload does not post again."""
+    return RedirectResponse(path, status_code=303)
+
+
+def local_path(target: str | None, fallback: str) -> str:
+    """A path on this site only: never a redirect to somewhere else."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    return target
+
+
+# ---------------------------------------------------------------------------- sessions
+
+
+def signing_key(context: Context, purpose: str) -> bytes:
+    secret = context.settings.session_secret().encode()
+    return hmac.new(secret, purpose.encode(), hashlib.sha256).digest()
+
+
+def csrf_token(context: Context, session: str) -> str:
+    """A form token bound to the session: a page of this site knows it, another site
+    cannot (the session cookie is HttpOnly and SameSite=Lax besides)."""
+    return hmac.new(signing_key(context, "csrf"), session.encode(), hashlib.sha256).hexdigest()
+
+
+def set_session_cookie(
+    response: Response, request: Request, name: str, token: str, path: str, seconds: int
+) -> None:
+    response.set_cookie(
+        name,
+        token,
+        max_age=seconds,
+        path=path,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+
+
+class SignInRequired(Exception):
+    """No valid session: the console shows its sign-in page, the member page its
+    expired-link page."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(where)
+        self.where = where
+
+
+# ---------------------------------------------------------------------------- forms
+
+
+class Form:
+    """A submitted form: text fields, and files when it was multipart."""
+
+    def __init__(self, data: FormData) -> None:
+        self._data = data
+
+    def get(self, name: str, default: str = "") -> str:
+        value = self._data.get(name)
+        return value.strip() if isinstance(value, str) else default
+
+    def optional(self, name: str) -> str | None:
+        return self.get(name) or None
+
+    def flag(self, name: str) -> bool:
+        return self.get(name) in ("on", "true", "1")
+
+    def file(self, name: str, limit: int) -> bytes | None:
+        """An uploaded file's bytes (None: none chosen); refused past `limit` bytes."""
+        value = self._data.get(name)
+        if not isinstance(value, UploadFile) or not value.filename:
+            return None
+        content = value.file.read(limit + 1)
+        if len(content) > limit:
+            raise DomainError(ErrorCode.INVALID, f"must be at most {limit // 1024} KB", name)
+        return content
+
+    def values(self) -> dict[str, str]:
+        return {key: value for key, value in self._data.items() if isinstance(value, str)}
+
+
+async def read_form(request: Request) -> Form:
+    return Form(await request.form(max_files=1, max_fields=200))
+
+
+def check_csrf(context: Context, form: Form, session: str) -> None:
+    if not hmac.compare_digest(form.get("csrf"), csrf_token(context, session)):
+        raise DomainError(
+            ErrorCode.FORBIDDEN, "this form has expired: reload the page and try again", "csrf"
+        )
+
+
+def build(model: type[M], data: Mapping[str, Any], prefix: str = "") -> M:
+    """A request model from form fields, or the first problem as a DomainError that names
+    the field (shown next to it)."""
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as error:
+        raise error_from_validation(error, prefix) from None
+
+
+# ---------------------------------------------------------------------------- errors
+
+
+class PageRoute(APIRoute):
+    """A route whose failures are pages: a missing session goes to sign in, a refusal
+    is shown in words with its status, never as JSON."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except SignInRequired as needed:
+                if needed.where == "member":
+                    return render(request, "member/expired.html", status=401)
+                back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return see_other(f"/console/login?next={quote(back)}")
+            except DomainError as error:
+                return error_page(request, error)
+            except RequestValidationError as error:
+                first = error.errors()[0]
+                field = ".".join(str(part) for part in first.get("loc", ())[1:])
+                return error_page(
+                    request, DomainError(ErrorCode.INVALID, str(first.get("msg")), field)
+                )
+
+        return handle
+
+
+def error_page(request: Request, error: DomainError) -> HTMLResponse:
+    member = request.url.path.startswith("/m")
+    return render(
+        request,
+        "member/error.html" if member else "console/error.html",
+        status=STATUS[error.code],
+        error=error,
+    )

@@ -1,0 +1,143 @@
+// The dashboard's price chart (uPlot: drag to zoom, hover for the figures) and the
+// figures' refresh. Figures stay the service's exact decimal strings; numbers are made
+// from them only to place points on the chart.
+(function () {
+  "use strict";
+  var root = document.getElementById("dashboard");
+  if (!root) return;
+  var pool = root.dataset.pool;
+  var params = new URLSearchParams(window.location.search);
+  var every = Math.max(1, parseInt(params.get("refresh") || root.dataset.refresh, 10) || 5);
+  var box = document.getElementById("chart");
+  var summary = document.getElementById("chart-summary");
+  var resetButton = document.getElementById("chart-reset");
+  var samples = [];
+  var plot = null;
+  var range = "all";
+  var zoom = null; // [start, end] in seconds while zoomed in
+
+  function grouped(text) {
+    if (text === null || text === undefined || text === "") return "—";
+    var sign = text.charAt(0) === "-" ? "-" : "";
+    var parts = text.replace(/^-/, "").split(".");
+    parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    return sign + parts.join(".");
+  }
+  function money(text) {
+    if (text === null || text === undefined) return "—";
+    return text.charAt(0) === "-" ? "−¥" + grouped(text.slice(1)) : "¥" + grouped(text);
+  }
+  function stamp(seconds) {
+    return new Date(seconds * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  }
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
+  }
+
+  function draw() {
+    var xs = samples.map(function (s) { return Date.parse(s.at) / 1000; });
+    var ys = samples.map(function (s) { return Number(s.price); });
+    var width = Math.max(280, box.clientWidth);
+    var options = {
+      width: width,
+      height: 300,
+      scales: { x: { time: true } },
+      cursor: { drag: { x: true, y: false } },
+      legend: { live: true },
+      series: [
+        { label: box.dataset.labelTime, value: function (u, v, si, i) { return i == null ? "—" : stamp(xs[i]); } },
+        {
+          label: box.dataset.labelPrice, stroke: "#1d4ed8", width: 2, fill: "rgba(29,78,216,0.08)",
+          value: function (u, v, si, i) {
+            if (i == null) return "—";
+            var s = samples[i];
+            return s.price + " (" + box.dataset.labelBalance + " " + money(s.balance) + ", " +
+              box.dataset.labelPoints + " " + grouped(s.points) + ")";
+          },
+        },
+      ],
+      axes: [{ stroke: "#374151" }, { stroke: "#374151", size: 70 }],
+      hooks: {
+        setSelect: [function (u) {
+          if (u.select.width < 5) return;
+          var start = u.posToVal(u.select.left, "x");
+          var end = u.posToVal(u.select.left + u.select.width, "x");
+          u.setSelect({ left: 0, width: 0 }, false);
+          zoom = [start, end];
+          resetButton.hidden = false;
+          load();
+        }],
+      },
+    };
+    if (plot) plot.destroy();
+    plot = new uPlot(options, [xs, ys], box);
+    if (samples.length) {
+      summary.textContent = fill(summary.dataset.template, {
+        first: samples[0].price, last: samples[samples.length - 1].price,
+        start: stamp(xs[0]), end: stamp(xs[xs.length - 1]), count: samples.length,
+      });
+    } else {
+      summary.textContent = summary.dataset.empty;
+    }
+  }
+
+  function load() {
+    var query = new URLSearchParams({ pool: pool });
+    if (zoom) {
+      query.set("start", new Date(zoom[0] * 1000).toISOString());
+      query.set("end", new Date(zoom[1] * 1000).toISOString());
+    } else {
+      query.set("range", range);
+    }
+    return fetch("/console/data/chart?" + query, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (chart) { if (chart) { samples = chart.samples; draw(); } });
+  }
+
+  function pick(path, data) {
+    return path.split(".").reduce(function (v, k) { return v == null ? v : v[k]; }, data);
+  }
+
+  var refreshes = 0;
+  function refresh() {
+    // the solvency report reads every position: once a minute is enough
+    var withSolvency = refreshes++ % Math.max(1, Math.round(60 / every)) === 0;
+    var query = new URLSearchParams({ pool: pool, solvency: withSolvency ? "true" : "false" });
+    return fetch("/console/data/figures?" + query, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        var changed = false;
+        root.querySelectorAll("[data-figure]").forEach(function (el) {
+          var value = pick(el.dataset.figure, data);
+          if (value === undefined) return;
+          var text = el.hasAttribute("data-money") ? money(value)
+            : el.hasAttribute("data-grouped") ? grouped(value) : (value === null ? "—" : String(value));
+          if (el.textContent !== text) { el.textContent = text; changed = true; }
+        });
+        var note = document.getElementById("refreshed");
+        note.textContent = fill(note.dataset.template, { time: new Date().toISOString().slice(11, 19) + " UTC" });
+        if (changed && !zoom) return load();
+      });
+  }
+
+  document.querySelectorAll("[data-range]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      range = button.dataset.range;
+      zoom = null;
+      resetButton.hidden = true;
+      document.querySelectorAll("[data-range]").forEach(function (b) {
+        b.setAttribute("aria-pressed", b === button ? "true" : "false");
+      });
+      load();
+    });
+  });
+  resetButton.addEventListener("click", function () {
+    zoom = null;
+    resetButton.hidden = true;
+    load();
+  });
+  window.addEventListener("resize", function () { if (plot) plot.setSize({ width: Math.max(280, box.clientWidth), height: 300 }); });
+  load();
+  window.setInterval(refresh, every * 1000);
+})();

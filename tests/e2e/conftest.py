@@ -1,0 +1,201 @@
+"""Browser tests: a real `uvicorn` server (the app `zengzhi serve` runs) on a fresh SQLite
+file, driven by Playwright through Debian's Chromium (/usr/bin/chromium, installed by
+.ci/run; Playwright downloads no browser).
+
+The tenant, its users and the integrator's API key are made through the service before
+the server starts; everything after that goes through the pages and the HTTP API.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from pydantic import SecretStr
+
+from zengzhi.service import members, orders, pools, tenants
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context
+from zengzhi.service.members import NewMember
+from zengzhi.service.orders import NewOrder
+from zengzhi.service.pools import NewPool
+from zengzhi.service.settings import Settings
+from zengzhi.service.tenants import (
+    MemberPageSettings,
+    NewApiKey,
+    NewTenant,
+    NewUser,
+    TenantSettings,
+)
+from zengzhi.store.database import Database
+from zengzhi.store.migrate import upgrade
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium keeps dialling out, and a closed
+# network refuses it; the pages need nothing from outside.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TENANT = "acme"
+PASSWORD = "correct horse battery staple"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    api_key: str
+    folder: Path
+
+    def api(self) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.url, headers={"Authorization": f"Bearer {self.api_key}"}, timeout=30
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def prepare(url: str, secret: str) -> str:
+    """The tenant, its console users, a pool with a month of orders, and an API key."""
+    moment = [datetime.now(UTC) - timedelta(days=30)]
+    settings = Settings(database_url=url, secret_key=SecretStr(secret))
+    context = Context(Database(url), settings, clock=lambda: moment[0])
+    upgrade(context.database.writer)
+    tenants.create_tenant(
+        context, NewTenant(id=TENANT, name="Acme Mall", owner="owner", password=PASSWORD)
+    )
+    owner = Principal(TENANT, "user:owner", Role.OWNER)
+    for name, role in (("fiona", Role.FINANCE), ("victor", Role.VIEWER)):
+        tenants.create_user(context, owner, NewUser(username=name, password=PASSWORD, role=role))
+    tenants.update_settings(
+        context,
+        owner,
+        TenantSettings(
+            member_page=MemberPageSettings(referral_link="https://shop.example/join?ref={member}")
+        ),
+    )
+    pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
+    for n in range(1, 13):
+        members.create_member(
+            context, owner, NewMember(id=f"m{n}", name=f"Member {n}", phone=f"1380000{n:04d}")
+        )
+    for n in range(60):  # a month of history for the chart, from members m4 to m12
+        moment[0] += timedelta(hours=12)
+        amount = f"{200 + (n * 37) % 900}.00"
+        order = NewOrder(
+            id=f"past-{n}",
+            member=f"m{4 + n % 9}",
+            amount=amount,
+            contribution=f"{int(amount[:-3]) * 3 // 10}.00",
+        )
+        orders.create_order(context, owner, order)
+        orders.pay(context, owner, order.id)
+    key = tenants.create_api_key(context, owner, NewApiKey(name="shop")).token
+    context.database.dispose()
+    assert key is not None
+    return key
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("e2e")
+    url = f"sqlite:///{folder / 'zengzhi.db'}"
+    secret = secrets.token_urlsafe(40)
+    key = prepare(url, secret)
+    port = free_port()
+    env = {
+        **os.environ,
+        "ZENGZHI_DATABASE_URL": url,
+        "ZENGZHI_SECRET_KEY": secret,
+        "ZENGZHI_RUN_JOBS": "false",
+        "ZENGZHI_SIMULATIONS_DIR": str(folder / "simulations"),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "zengzhi.api.app:from_environment",
+            "--factory",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=folder,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("the server did not start")
+        yield Server(base, key, folder)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    if not Path(CHROMIUM).exists():  # no skipping: CI installs it (.ci/run)
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def new_context(browser: Browser, server: Server, **options: Any) -> BrowserContext:
+    context = browser.new_context(base_url=server.url, locale="en-US", **options)
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def page(browser: Browser, server: Server) -> Iterator[Page]:
+    context = new_context(browser, server)
+    yield context.new_page()
+    context.close()
+
+
+def sign_in(page: Page, username: str = "owner", password: str = PASSWORD) -> None:
+    page.goto("/console/login")
+    page.get_by_label("Platform (tenant id)").fill(TENANT)
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/console")

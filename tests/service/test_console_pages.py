@@ -1,0 +1,130 @@
+"""The console's and the member page's HTTP side (the browser tests are in tests/e2e):
+sign-in, the session cookie, CSRF, roles, and refusals shown as pages."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.service.conftest import PASSWORD, Api
+
+
+def sign_in(client: TestClient, tenant: str, username: str = "owner") -> str:
+    """Sign the client in; the CSRF token of its session."""
+    response = client.post(
+        "/console/login",
+        data={"tenant": tenant, "username": username, "password": PASSWORD, "next": "/console"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    assert "HttpOnly" in response.headers["set-cookie"]
+    assert "SameSite=lax" in response.headers["set-cookie"]
+    page = client.get("/console/pools")
+    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', page.text)
+    assert found is not None
+    return found.group(1)
+
+
+def test_pages_need_a_session_and_go_back_after_sign_in(api: Api) -> None:
+    client = api.client
+    response = client.get("/console/members?q=m", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/console/login?next=/console/members%3Fq%3Dm"
+    refused = client.post(
+        "/console/login", data={"tenant": api.tenant, "username": "owner", "password": "nope"}
+    )
+    assert refused.status_code == 401 and "unknown tenant, user or password" in refused.text
+    landed = client.post(
+        "/console/login",
+        data={
+            "tenant": api.tenant,
+            "username": "owner",
+            "password": PASSWORD,
+            "next": "https://evil.example/",
+        },
+        follow_redirects=False,
+    )
+    assert landed.headers["location"] == "/console"  # never a redirect off the site
+    client.cookies.clear()
+    client.cookies.set("zz_console", api.as_role("integrator"), path="/console")
+    assert client.get("/console", follow_redirects=False).status_code == 303  # keys: no
+
+
+def test_forms_need_their_csrf_token(api: Api) -> None:
+    api.pool()
+    client = api.client
+    csrf = sign_in(client, api.tenant)
+    body = {"id": "x1", "amount": "100.00"}
+    forged = client.post("/console/pools/main/subsidy", data=body)
+    assert forged.status_code == 403 and "this form has expired" in forged.text
+    assert api.ok(api.get("/v1/pools/main"))["balance"] == "0.00"
+    made = client.post(
+        "/console/pools/main/subsidy", data={**body, "csrf": csrf}, follow_redirects=False
+    )
+    assert made.status_code == 303
+    assert api.ok(api.get("/v1/pools/main"))["balance"] == "100.00"
+    again = client.post(
+        "/console/pools/main/subsidy", data={**body, "csrf": csrf}, follow_redirects=False
+    )
+    assert again.status_code == 303  # the same form twice applies once
+    assert api.ok(api.get("/v1/pools/main"))["balance"] == "100.00"
+
+
+def test_a_role_sees_and_does_only_what_the_api_lets_it(api: Api) -> None:
+    api.pool()
+    viewer = f"viewer-{api.tenant}"
+    api.ok(api.post("/v1/users", {"username": viewer, "password": PASSWORD, "role": "viewer"}))
+    client = api.client
+    csrf = sign_in(client, api.tenant, viewer)
+    config = client.get("/console/config")
+    assert config.status_code == 200 and "Open a pool" not in config.text
+    assert 'href="/console/simulations"' not in config.text  # no simulations for viewers
+    refused = client.post("/console/config/pools", data={"id": "p2", "csrf": csrf})
+    assert refused.status_code == 403 and "the viewer role may not configure" in refused.text
+    assert [p["id"] for p in api.ok(api.get("/v1/pools"))] == ["main"]
+    assert client.get("/console/simulations").status_code == 403
+
+
+def test_a_refused_form_keeps_its_values_and_names_the_field(api: Api) -> None:
+    api.pool()
+    csrf = sign_in(api.client, api.tenant)
+    response = api.client.post(
+        "/console/config/products",
+        data={"csrf": csrf, "id": "p1", "price": "10.00", "contribution": "3.00", "pool": "nope"},
+    )
+    assert response.status_code == 404  # the refusal's own status
+    assert 'id="e-pool"' in response.text and "unknown pool" in response.text
+    assert 'value="10.00"' in response.text
+    assert api.get("/v1/products/p1").status_code == 404
+    unknown = api.client.get("/console/members/nobody")
+    assert unknown.status_code == 404 and "unknown member" in unknown.text
+
+
+def test_the_member_page_takes_a_token_once_into_a_cookie(api: Api) -> None:
+    api.pool()
+    api.member("m1", name="Ann")
+    api.completed_order("o1", "m1")
+    issued = api.ok(api.post("/v1/members/m1/page-token"))
+    client = api.client
+    client.cookies.clear()
+    assert client.get("/m").status_code == 401
+    bad = client.get("/m/enter?token=forged", follow_redirects=False)
+    assert bad.status_code == 401 and "has expired" in bad.text
+    entered = client.get(issued["path"], follow_redirects=False)
+    assert entered.status_code == 303 and entered.headers["location"] == "/m"
+    home = client.get("/m")
+    assert home.status_code == 200 and "Hello, Ann" in home.text and "210.0000" in home.text
+    csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', home.text)
+    assert csrf is not None
+    quote = client.post(
+        "/m/sell/quote", data={"csrf": csrf.group(1), "pool": "main", "points": "10"}
+    )
+    assert quote.status_code == 200 and "Confirm your sale" in quote.text
+    forged = client.post("/m/sell", data={"pool": "main", "points": "10", "id": "a"})
+    assert forged.status_code == 403
+    too_many = client.post(
+        "/m/sell/quote", data={"csrf": csrf.group(1), "pool": "main", "points": "999"}
+    )
+    assert too_many.status_code == 422 and 'id="sell-error-main"' in too_many.text
+    assert api.ok(api.get("/v1/members/m1/wallet"))["balance"] == "0.00"
