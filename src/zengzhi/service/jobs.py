@@ -4,7 +4,8 @@ Each run of a job is recorded under (tenant, job, day). Order completion is idem
 order by order (an order completes once, under its row lock), so it runs at every tick
 and adds to that day's record; daily jobs (releases, dividends, added with the modes)
 run once per day and skip a day already recorded, so two machines ticking at once pay
-once.
+once. Each tick also delivers the webhooks that are due (`service/webhooks.py`); the
+server runs its own, more frequent, webhook dispatcher beside its ticker.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, query
 from zengzhi.service.distribution import run_dividends
 from zengzhi.service.orders import complete, due_orders
+from zengzhi.service.webhooks import dispatch, tenants_with_subscriptions
 from zengzhi.store import tables as t
 
 log = logging.getLogger("zengzhi.jobs")
@@ -112,12 +114,29 @@ def pay_dividends(context: Context, tenant: str) -> JobReport:
     return JobReport(tenant=tenant, job=DIVIDENDS, day=day, done=len(paid), failed=[])
 
 
+WEBHOOKS = "webhooks"
+
+
+def deliver_webhooks(context: Context, tenant: str) -> JobReport:
+    """Send the tenant's due webhooks (not recorded in job_runs: it is not a daily job)."""
+    report = dispatch(context, tenant)
+    return JobReport(
+        tenant=tenant,
+        job=WEBHOOKS,
+        day=context.clock().date().isoformat(),
+        done=report.delivered,
+        failed=[f"{report.failed_attempts} attempts failed"] if report.failed_attempts else [],
+    )
+
+
 def tick(context: Context) -> list[JobReport]:
-    """Run every due job of every tenant once."""
+    """Run every due job of every tenant once, then deliver what webhooks are due."""
     reports = []
     for tenant in query(context, tenants):
         reports.append(complete_due_orders(context, tenant))
         reports.append(pay_dividends(context, tenant))
+    for tenant in query(context, tenants_with_subscriptions):
+        reports.append(deliver_webhooks(context, tenant))
     return reports
 
 

@@ -26,6 +26,13 @@ class Settings(BaseSettings):
     session_minutes: int = 12 * 60
     run_jobs: bool = True  # `serve` runs due jobs itself
     job_interval_seconds: int = 60
+    # webhooks (docs/integration.md): the server's dispatcher polls every interval
+    webhook_interval_seconds: int = 2  # 0: only `zengzhi tick` delivers
+    webhook_timeout_seconds: int = 10  # per attempt
+    webhook_lease_seconds: int = 120  # a claimed delivery is due again after this
+    webhook_retry_base_seconds: int = 10  # back-off: base × 2^(failures − 1)…
+    webhook_retry_cap_seconds: int = 3600  # …at most this
+    webhook_max_attempts: int = 30  # then the delivery is failed (a replay sends it again)
 
     @field_validator("secret_key", "admin_token")
     @classmethod
