@@ -32,6 +32,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/tenants"): {"id": "x", "name": "x", "owner": "o", "password": PASSWORD},
     ("POST", "/v1/webhooks"): {"url": "http://127.0.0.1:9/b", "event_types": ["*"]},
     ("PATCH", "/v1/webhooks/{subscription_id}"): {"url": "http://127.0.0.1:9/b"},
+    ("PUT", "/v1/payments/adapter"): {"adapter": "manual"},
+    ("POST", "/v1/gateway/{tenant_id}/notifications"): {"id": "n1", "type": "payout.failed"},
 }
 
 
@@ -56,6 +58,10 @@ def a_state(api: Api) -> dict[str, Any]:
         "/v1/solvency",
         "/v1/webhooks",
         "/v1/webhook-events",
+        "/v1/payments/adapter",
+        "/v1/payments/notifications",
+        # not /v1/payments/refusals: B's unsigned notification to A's gateway address is
+        # refused and kept there, by design (the address is public, the signature is not)
     ]
     return {path: api.ok(api.get(path)) for path in paths}
 
@@ -85,6 +91,7 @@ def test_no_route_crosses_tenants(api: Api, other: Api) -> None:
         "username": "owner",
         "subscription_id": hook["id"],
         "event_id": event,
+        "tenant_id": api.tenant,
     }
     tried = 0
     schema = api.client.app.openapi()  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from zengzhi.api.routes import (
     distribution,
     members,
     orders,
+    payments,
     pools,
     tenants,
     webhooks,
@@ -59,6 +60,7 @@ def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
         distribution.router,
         audit.router,
         webhooks.router,
+        payments.router,
     ):
         app.include_router(router)
 
