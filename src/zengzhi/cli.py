@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+import tomllib
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -24,7 +26,8 @@ from rich.table import Table
 
 from zengzhi.api.app import create_app
 from zengzhi.core.errors import DomainError
-from zengzhi.engine.config import error_from_validation, read_config
+from zengzhi.engine.config import TenantConfig, error_from_validation, read_config
+from zengzhi.engine.lint import Finding, has_errors, lint
 from zengzhi.engine.replay import Replay, ReplayError, replay
 from zengzhi.engine.snapshot import check, memory_pools, pool_summary, snapshot
 from zengzhi.engine.views import nearest_exits
@@ -343,3 +346,48 @@ def pool_command(
         exits.add_row(one["event"], one["pool"], one["member"], one["price"], one["payout"])
     console.print(exits)
     console.print(f"{len(run.exits)} exits in all; the last {min(top, len(run.exits))} shown")
+
+
+def _proposal(path: Path) -> TenantConfig:
+    """A configuration file, shape-checked only (its values are the lint's business)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+        return TenantConfig.model_validate(data)
+    except tomllib.TOMLDecodeError as error:
+        raise _fail(f"{path}: not valid TOML: {error}") from None
+    except ValidationError as error:
+        raise _fail(f"{path}: {error_from_validation(error)}") from None
+    except OSError as error:
+        raise _fail(str(error)) from None
+
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+@app.command("lint")
+def lint_command(
+    config: Annotated[Path, typer.Argument(help="tenant config (TOML)", metavar="FILE")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the findings as JSON")] = False,
+) -> None:
+    """List what a configuration risks (spec 04); exit code 1 when there is an error."""
+    findings: list[Finding] = lint(_proposal(config))
+    if as_json:
+        data = [one.model_dump(mode="json") for one in findings]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        console = Console()
+        for one in findings:
+            style = _SEVERITY_STYLE[one.severity]
+            console.print(
+                f"[{style}]{one.severity:<7}[/] {one.field}  [dim]{one.code}[/]\n  {one.message}",
+                highlight=False,
+            )
+        errors = sum(one.severity == "error" for one in findings)
+        console.print(
+            f"{len(findings)} findings, {errors} errors"
+            if findings
+            else "no findings: nothing this lint knows of is at risk"
+        )
+    if has_errors(findings):
+        raise typer.Exit(code=1)
+
