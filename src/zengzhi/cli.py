@@ -33,6 +33,7 @@ from zengzhi.engine.snapshot import check, memory_pools, pool_summary, snapshot
 from zengzhi.engine.views import nearest_exits
 from zengzhi.service.audit import audit_all, event_log
 from zengzhi.service.base import Context
+from zengzhi.service.config import backtest_tenant
 from zengzhi.service.demo import seed
 from zengzhi.service.jobs import tick
 from zengzhi.service.settings import Settings
@@ -391,3 +392,69 @@ def lint_command(
     if has_errors(findings):
         raise typer.Exit(code=1)
 
+
+@app.command("backtest")
+def backtest_command(
+    tenant: Annotated[str, typer.Argument(help="the tenant whose history to replay")],
+    config: Annotated[Path, typer.Option("--config", "-c", help="proposed config (TOML)")],
+    top: Annotated[int, typer.Option(help="how many members to list")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="print the whole result")] = False,
+    database: DatabaseOpt = None,
+) -> None:
+    """Run a proposed configuration over a tenant's recorded history (in memory: nothing
+    changes) and show the difference from what happened."""
+    proposed = _proposal(config)
+    context = _context(database)
+    try:
+        proposed.check()
+        with context.database.read() as connection:
+            result = backtest_tenant(connection, tenant, proposed, top)
+    except DomainError as error:
+        raise _fail(str(error)) from None
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        return
+    console = Console()
+    console.print(
+        f"{tenant}: {result.events} events replayed; the recorded run "
+        + (
+            "equals the live state"
+            if result.baseline_matches_live
+            else "DIFFERS from the live state"
+        )
+    )
+    for change in result.changes or ["nothing: the proposal is the live configuration"]:
+        console.print(f"  change: {change}", highlight=False)
+    if result.adjusted or result.skipped:
+        console.print(
+            f"  {result.adjusted} sales or withdrawals scaled, {result.skipped} events skipped"
+        )
+    pools = Table(title="pools", title_justify="left")
+    for column in ("pool", "figure", "live", "proposed", "difference"):
+        pools.add_column(column, justify="left" if column in ("pool", "figure") else "right")
+    for pool in result.pools:
+        for name in ("balance", "points", "price", "buyback_cost"):
+            figure = getattr(pool, name)
+            pools.add_row(pool.pool, name, figure.live, figure.proposed, figure.difference)
+    console.print(pools)
+    totals = Table(title="totals", title_justify="left")
+    for column in ("figure", "live", "proposed", "difference"):
+        totals.add_column(column, justify="left" if column == "figure" else "right")
+    for name, figure in result.totals.items():
+        totals.add_row(name, figure.live, figure.proposed, figure.difference)
+    console.print(totals)
+    members = Table(
+        title=f"members most changed ({result.members_changed} changed in all)",
+        title_justify="left",
+    )
+    for column in ("member", "value live", "value proposed", "difference", "exits"):
+        members.add_column(column, justify="left" if column == "member" else "right")
+    for one in result.members:
+        members.add_row(
+            one.member,
+            one.value.live,
+            one.value.proposed,
+            one.value.difference,
+            f"{one.exits.live} → {one.exits.proposed}",
+        )
+    console.print(members)

@@ -33,6 +33,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/webhooks"): {"url": "http://127.0.0.1:9/b", "event_types": ["*"]},
     ("PATCH", "/v1/webhooks/{subscription_id}"): {"url": "http://127.0.0.1:9/b"},
     ("PUT", "/v1/payments/adapter"): {"adapter": "manual"},
+    ("POST", "/v1/config/lint"): {"config": {}},
+    ("POST", "/v1/backtest"): {"config": {"pool": {"exit_multiple": "3"}}},
     ("POST", "/v1/gateway/{tenant_id}/notifications"): {"id": "n1", "type": "payout.failed"},
 }
 
@@ -60,6 +62,7 @@ def a_state(api: Api) -> dict[str, Any]:
         "/v1/webhook-events",
         "/v1/payments/adapter",
         "/v1/payments/notifications",
+        "/v1/config",
         # not /v1/payments/refusals: B's unsigned notification to A's gateway address is
         # refused and kept there, by design (the address is public, the signature is not)
     ]

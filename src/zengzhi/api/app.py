@@ -12,6 +12,7 @@ from zengzhi.api import errors
 from zengzhi.api.routes import (
     audit,
     catalog,
+    config,
     distribution,
     members,
     orders,
@@ -61,6 +62,7 @@ def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
         audit.router,
         webhooks.router,
         payments.router,
+        config.router,
     ):
         app.include_router(router)
 
