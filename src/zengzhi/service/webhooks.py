@@ -532,8 +532,8 @@ def dispatch(
                 break
             with ThreadPoolExecutor(max_workers=min(workers, len(claimed))) as pool:
                 attempts = list(pool.map(lambda one: send(http, one, context.clock()), claimed))
-            for one, attempt in zip(claimed, attempts, strict=True):
-                status = _record(context, tenant, one, token, attempt)
+            statuses = _record(context, tenant, claimed, token, attempts)
+            for one, attempt, status in zip(claimed, attempts, statuses, strict=True):
                 if attempt.outcome == outbox.DELIVERED:
                     report.delivered += 1
                 else:
@@ -552,22 +552,29 @@ def dispatch(
     return report
 
 
-def _record(context: Context, tenant: str, one: Claimed, token: str, attempt: Attempt) -> str:
+def _record(
+    context: Context, tenant: str, claimed: list[Claimed], token: str, attempts: list[Attempt]
+) -> list[str]:
+    """Keep a pass's attempts, in one transaction; the deliveries' statuses."""
     settings = context.settings
 
-    def run() -> str:
+    def run() -> list[str]:
+        now = context.clock()
         with context.database.write() as connection:
-            return outbox.record(
-                connection,
-                tenant,
-                one,
-                token,
-                attempt,
-                context.clock(),
-                settings.webhook_max_attempts,
-                settings.webhook_retry_base_seconds,
-                settings.webhook_retry_cap_seconds,
-            )
+            return [
+                outbox.record(
+                    connection,
+                    tenant,
+                    one,
+                    token,
+                    attempt,
+                    now,
+                    settings.webhook_max_attempts,
+                    settings.webhook_retry_base_seconds,
+                    settings.webhook_retry_cap_seconds,
+                )
+                for one, attempt in zip(claimed, attempts, strict=True)
+            ]
 
     return context.database.retrying(run)
 
