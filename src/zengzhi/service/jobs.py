@@ -125,7 +125,7 @@ def deliver_webhooks(context: Context, tenant: str) -> JobReport:
         job=WEBHOOKS,
         day=context.clock().date().isoformat(),
         done=report.delivered,
-        failed=[f"{report.failed_attempts} attempts failed"] if report.failed_attempts else [],
+        failed=sorted(set(report.failed)),
     )
 
 

@@ -241,12 +241,14 @@ def put_adapter(context: Context, principal: Principal, request: AdapterIn) -> A
 # ---------------------------------------------------------------------------- payouts
 
 
-def request_payout(context: Context, principal: Principal, withdrawal_id: str) -> Any:
+def request_payout(
+    context: Context, principal: Principal, withdrawal_id: str
+) -> wallets.WithdrawalView:
     """Send an approved withdrawal to the payout adapter (webhook: `paying` until the
     gateway's result arrives)."""
     principal.require(Permission.DECIDE_WITHDRAWALS)
 
-    def run(uow: UnitOfWork) -> Any:
+    def run(uow: UnitOfWork) -> wallets.WithdrawalView:
         adapter = adapter_for(_adapter_row(uow.connection, uow.tenant))
 
         def act(uow: UnitOfWork, row: Any) -> None:

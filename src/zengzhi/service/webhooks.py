@@ -468,6 +468,7 @@ class DispatchReport(BaseModel):
     delivered: int
     failed_attempts: int
     given_up: int
+    failed: list[str] = []  # the events whose attempt failed in this pass (retried later)
 
 
 def signed_headers(claimed: Claimed, timestamp: int) -> dict[str, str]:
@@ -539,6 +540,7 @@ def dispatch(
                 else:
                     report.failed_attempts += 1
                     report.given_up += status == outbox.FAILED
+                    report.failed.append(one.event_id)
                     log.info(
                         "tenant %s: webhook %s to %s: %s",
                         tenant,

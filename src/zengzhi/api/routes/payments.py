@@ -52,8 +52,7 @@ def request_payout(
     context: ContextDep, principal: PrincipalDep, withdrawal_id: PathId
 ) -> WithdrawalView:
     """Ask the payout gateway to pay an approved withdrawal (`paying` until it answers)."""
-    view: WithdrawalView = payments.request_payout(context, principal, withdrawal_id)
-    return view
+    return payments.request_payout(context, principal, withdrawal_id)
 
 
 @router.post("/gateway/{tenant_id}/notifications", response_model=Accepted)
