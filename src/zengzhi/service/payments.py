@@ -399,6 +399,7 @@ def _tenant_adapter(connection: Connection, tenant: str) -> Any:
         select(t.tenants.c.tenant_id).where(t.tenants.c.tenant_id == tenant)
     ).first()
     if exists is None:
+        log.warning("gateway notification for unknown tenant %r refused", tenant)
         raise DomainError(ErrorCode.UNAUTHORIZED, "unknown tenant or bad signature")
     return _adapter_row(connection, tenant)
 

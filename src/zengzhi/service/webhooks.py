@@ -495,7 +495,7 @@ def send(client: httpx.Client, claimed: Claimed, now: datetime) -> Attempt:
         response = client.post(claimed.url, content=body, headers=headers)
     except httpx.TimeoutException as error:
         return Attempt("timeout", None, took(), f"timed out: {type(error).__name__}")
-    except httpx.HTTPError as error:
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
         return Attempt("error", None, took(), f"{type(error).__name__}: {error}"[:500])
     if 200 <= response.status_code < 300:
         return Attempt(outbox.DELIVERED, response.status_code, took(), None)
