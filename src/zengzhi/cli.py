@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+import tomllib
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -24,12 +26,14 @@ from rich.table import Table
 
 from zengzhi.api.app import create_app
 from zengzhi.core.errors import DomainError
-from zengzhi.engine.config import error_from_validation, read_config
+from zengzhi.engine.config import TenantConfig, error_from_validation, read_config
+from zengzhi.engine.lint import Finding, has_errors, lint
 from zengzhi.engine.replay import Replay, ReplayError, replay
 from zengzhi.engine.snapshot import check, memory_pools, pool_summary, snapshot
 from zengzhi.engine.views import nearest_exits
 from zengzhi.service.audit import audit_all, event_log
 from zengzhi.service.base import Context
+from zengzhi.service.config import backtest_tenant
 from zengzhi.service.demo import seed
 from zengzhi.service.jobs import tick
 from zengzhi.service.settings import Settings
@@ -343,3 +347,114 @@ def pool_command(
         exits.add_row(one["event"], one["pool"], one["member"], one["price"], one["payout"])
     console.print(exits)
     console.print(f"{len(run.exits)} exits in all; the last {min(top, len(run.exits))} shown")
+
+
+def _proposal(path: Path) -> TenantConfig:
+    """A configuration file, shape-checked only (its values are the lint's business)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+        return TenantConfig.model_validate(data)
+    except tomllib.TOMLDecodeError as error:
+        raise _fail(f"{path}: not valid TOML: {error}") from None
+    except ValidationError as error:
+        raise _fail(f"{path}: {error_from_validation(error)}") from None
+    except OSError as error:
+        raise _fail(str(error)) from None
+
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+@app.command("lint")
+def lint_command(
+    config: Annotated[Path, typer.Argument(help="tenant config (TOML)", metavar="FILE")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the findings as JSON")] = False,
+) -> None:
+    """List what a configuration risks (spec 04); exit code 1 when there is an error."""
+    findings: list[Finding] = lint(_proposal(config))
+    if as_json:
+        data = [one.model_dump(mode="json") for one in findings]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        console = Console()
+        for one in findings:
+            style = _SEVERITY_STYLE[one.severity]
+            console.print(
+                f"[{style}]{one.severity:<7}[/] {one.field}  [dim]{one.code}[/]\n  {one.message}",
+                highlight=False,
+            )
+        errors = sum(one.severity == "error" for one in findings)
+        console.print(
+            f"{len(findings)} findings, {errors} errors"
+            if findings
+            else "no findings: nothing this lint knows of is at risk"
+        )
+    if has_errors(findings):
+        raise typer.Exit(code=1)
+
+
+@app.command("backtest")
+def backtest_command(
+    tenant: Annotated[str, typer.Argument(help="the tenant whose history to replay")],
+    config: Annotated[Path, typer.Option("--config", "-c", help="proposed config (TOML)")],
+    top: Annotated[int, typer.Option(help="how many members to list")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="print the whole result")] = False,
+    database: DatabaseOpt = None,
+) -> None:
+    """Run a proposed configuration over a tenant's recorded history (in memory: nothing
+    changes) and show the difference from what happened."""
+    proposed = _proposal(config)
+    context = _context(database)
+    try:
+        proposed.check()
+        with context.database.read() as connection:
+            result = backtest_tenant(connection, tenant, proposed, top)
+    except DomainError as error:
+        raise _fail(str(error)) from None
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        return
+    console = Console()
+    console.print(
+        f"{tenant}: {result.events} events replayed; the recorded run "
+        + (
+            "equals the live state"
+            if result.baseline_matches_live
+            else "DIFFERS from the live state"
+        )
+    )
+    for change in result.changes or ["nothing: the proposal is the live configuration"]:
+        console.print(f"  change: {change}", highlight=False)
+    if result.adjusted or result.skipped:
+        console.print(
+            f"  {result.adjusted} sales or withdrawals scaled, {result.skipped} events skipped"
+        )
+    pools = Table(title="pools", title_justify="left")
+    for column in ("pool", "figure", "live", "proposed", "difference"):
+        pools.add_column(column, justify="left" if column in ("pool", "figure") else "right")
+    for pool in result.pools:
+        for name in ("balance", "points", "price", "buyback_cost"):
+            figure = getattr(pool, name)
+            pools.add_row(pool.pool, name, figure.live, figure.proposed, figure.difference)
+    console.print(pools)
+    totals = Table(title="totals", title_justify="left")
+    for column in ("figure", "live", "proposed", "difference"):
+        totals.add_column(column, justify="left" if column == "figure" else "right")
+    for name, figure in result.totals.items():
+        totals.add_row(name, figure.live, figure.proposed, figure.difference)
+    console.print(totals)
+    members = Table(
+        title=f"members most changed ({result.members_changed} changed in all)",
+        title_justify="left",
+    )
+    for column in ("member", "value live", "value proposed", "difference", "exits"):
+        members.add_column(column, justify="left" if column == "member" else "right")
+    for one in result.members:
+        members.add_row(
+            one.member,
+            one.value.live,
+            one.value.proposed,
+            one.value.difference,
+            f"{one.exits.live} → {one.exits.proposed}",
+        )
+    console.print(members)

@@ -30,6 +30,12 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/withdrawals/{withdrawal_id}/reject"): {"reason": "B"},
     ("POST", "/v1/auth/login"): {"tenant": "t", "username": "owner", "password": PASSWORD},
     ("POST", "/v1/tenants"): {"id": "x", "name": "x", "owner": "o", "password": PASSWORD},
+    ("POST", "/v1/webhooks"): {"url": "http://127.0.0.1:9/b", "event_types": ["*"]},
+    ("PATCH", "/v1/webhooks/{subscription_id}"): {"url": "http://127.0.0.1:9/b"},
+    ("PUT", "/v1/payments/adapter"): {"adapter": "manual"},
+    ("POST", "/v1/config/lint"): {"config": {}},
+    ("POST", "/v1/backtest"): {"config": {"pool": {"exit_multiple": "3"}}},
+    ("POST", "/v1/gateway/{tenant_id}/notifications"): {"id": "n1", "type": "payout.failed"},
 }
 
 
@@ -52,11 +58,19 @@ def a_state(api: Api) -> dict[str, Any]:
         "/v1/api-keys",
         "/v1/audit-log",
         "/v1/solvency",
+        "/v1/webhooks",
+        "/v1/webhook-events",
+        "/v1/payments/adapter",
+        "/v1/payments/notifications",
+        "/v1/config",
+        # not /v1/payments/refusals: B's unsigned notification to A's gateway address is
+        # refused and kept there, by design (the address is public, the signature is not)
     ]
     return {path: api.ok(api.get(path)) for path in paths}
 
 
 def test_no_route_crosses_tenants(api: Api, other: Api) -> None:
+    hook = api.ok(api.post("/v1/webhooks", {"url": "http://127.0.0.1:9/a", "event_types": ["*"]}))
     api.pool(exit_multiple="2")
     api.ok(api.put("/v1/zones/z", {"pool": "main"}))
     api.ok(api.put("/v1/products/p", {"price": "10", "contribution": "10", "zone": "z"}))
@@ -66,6 +80,7 @@ def test_no_route_crosses_tenants(api: Api, other: Api) -> None:
     api.ok(api.post("/v1/pools/main/subsidies", {"id": "x1", "amount": "1700.00"}))
     api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "10.00"}))
     key = api.ok(api.post("/v1/api-keys", {"name": SECRET}))
+    event = api.ok(api.get("/v1/webhook-events", limit=1))[0]["id"]
     before = a_state(api)
     ids = {
         "pool_id": "main",
@@ -77,6 +92,9 @@ def test_no_route_crosses_tenants(api: Api, other: Api) -> None:
         "withdrawal_id": "w1",
         "key_id": key["key_id"],
         "username": "owner",
+        "subscription_id": hook["id"],
+        "event_id": event,
+        "tenant_id": api.tenant,
     }
     tried = 0
     schema = api.client.app.openapi()  # type: ignore[attr-defined]

@@ -13,17 +13,21 @@ from zengzhi.api.routes import (
     activity,
     audit,
     catalog,
+    config,
     distribution,
     me,
     members,
     orders,
+    payments,
     pools,
     tenants,
+    webhooks,
     withdrawals,
 )
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import JobRunner
 from zengzhi.service.settings import Settings
+from zengzhi.service.webhooks import WebhookRunner
 from zengzhi.store.database import Database
 from zengzhi.web import mount as mount_web
 
@@ -31,12 +35,15 @@ from zengzhi.web import mount as mount_web
 def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runner = None
+        runners: list[JobRunner | WebhookRunner] = []
         if run_jobs:
-            runner = JobRunner(context, context.settings.job_interval_seconds)
+            runners.append(JobRunner(context, context.settings.job_interval_seconds))
+            if context.settings.webhook_interval_seconds > 0:
+                runners.append(WebhookRunner(context, context.settings.webhook_interval_seconds))
+        for runner in runners:
             runner.start()
         yield
-        if runner is not None:
+        for runner in runners:
             runner.stop()
 
     app = FastAPI(
@@ -56,6 +63,9 @@ def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
         withdrawals.router,
         distribution.router,
         audit.router,
+        webhooks.router,
+        payments.router,
+        config.router,
     ):
         app.include_router(router)
     for router in (activity.router, me.tokens, me.router):  # the console's and member page's

@@ -4,7 +4,9 @@ Each run of a job is recorded under (tenant, job, day). Order completion is idem
 order by order (an order completes once, under its row lock), so it runs at every tick
 and adds to that day's record; daily jobs (dividends, the modes' days) are events whose
 ids name the day, and the event log takes an id once, so two machines ticking at once
-pay once.
+pay once. Each tick also delivers the webhooks that are due
+(`service/webhooks.py`); the server runs its own, more frequent, webhook dispatcher beside
+its ticker.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from zengzhi.service.base import Context, query
 from zengzhi.service.distribution import run_dividends
 from zengzhi.service.modes import run_days
 from zengzhi.service.orders import complete, due_orders
+from zengzhi.service.webhooks import dispatch, tenants_with_subscriptions
 from zengzhi.store import tables as t
 
 log = logging.getLogger("zengzhi.jobs")
@@ -125,14 +128,31 @@ def run_mode_days(context: Context, tenant: str) -> JobReport:
     return JobReport(tenant=tenant, job=MODE_DAYS, day=day, done=len(ran), failed=[])
 
 
+WEBHOOKS = "webhooks"
+
+
+def deliver_webhooks(context: Context, tenant: str) -> JobReport:
+    """Send the tenant's due webhooks (not recorded in job_runs: it is not a daily job)."""
+    report = dispatch(context, tenant)
+    return JobReport(
+        tenant=tenant,
+        job=WEBHOOKS,
+        day=context.clock().date().isoformat(),
+        done=report.delivered,
+        failed=sorted(set(report.failed)),
+    )
+
+
 def tick(context: Context) -> list[JobReport]:
-    """Run every due job of every tenant once: orders complete first, so that a day's
-    run sees the orders of that day."""
+    """Run every due job of every tenant once (orders complete first, so that a day's
+    run sees the orders of that day), then deliver what webhooks are due."""
     reports = []
     for tenant in query(context, tenants):
         reports.append(complete_due_orders(context, tenant))
         reports.append(pay_dividends(context, tenant))
         reports.append(run_mode_days(context, tenant))
+    for tenant in query(context, tenants_with_subscriptions):
+        reports.append(deliver_webhooks(context, tenant))
     return reports
 
 

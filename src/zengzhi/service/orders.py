@@ -288,6 +288,29 @@ def _complete(uow: UnitOfWork, row: Any) -> None:
     )
 
 
+def _take(
+    uow: UnitOfWork,
+    order_id: str,
+    allowed: set[str],
+    done: str,
+    act: Any,
+    past: frozenset[str] = frozenset(),
+) -> OrderView:
+    """Take one step of the life cycle under the order's row lock, inside a command. An
+    order already `done` (or `past` that step) is returned as it is."""
+    row = _row(uow.connection, uow.tenant, order_id, lock=True)
+    if row.status == done or row.status in past:
+        return _view(row)
+    if row.status not in allowed:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"order {order_id!r} is {row.status}: it cannot be {done}",
+            "status",
+        )
+    act(uow, row)
+    return _view(_row(uow.connection, uow.tenant, order_id))
+
+
 def _step(
     context: Context,
     principal: Principal,
@@ -297,24 +320,8 @@ def _step(
     act: Any,
     past: frozenset[str] = frozenset(),
 ) -> OrderView:
-    """Take one step of the life cycle under the order's row lock. An order already
-    `done` (or `past` that step) is returned as it is."""
     principal.require(Permission.ORDERS)
-
-    def run(uow: UnitOfWork) -> OrderView:
-        row = _row(uow.connection, uow.tenant, order_id, lock=True)
-        if row.status == done or row.status in past:
-            return _view(row)
-        if row.status not in allowed:
-            raise DomainError(
-                ErrorCode.CONFLICT,
-                f"order {order_id!r} is {row.status}: it cannot be {done}",
-                "status",
-            )
-        act(uow, row)
-        return _view(_row(uow.connection, uow.tenant, order_id))
-
-    return command(context, principal, run)
+    return command(context, principal, lambda uow: _take(uow, order_id, allowed, done, act, past))
 
 
 def _set(uow: UnitOfWork, row: Any, **values: Any) -> None:
@@ -326,24 +333,24 @@ def _set(uow: UnitOfWork, row: Any, **values: Any) -> None:
     )
 
 
+def _pay(uow: UnitOfWork, row: Any) -> None:
+    due = uow.now + timedelta(seconds=int(row.return_window))
+    _set(uow, row, status="paid", paid_at=uow.now, due_at=due)
+    if int(row.return_window) == 0:
+        _complete(uow, _row(uow.connection, uow.tenant, row.order_id))
+
+
+_PAID = frozenset({"completed", "reversed"})
+
+
 def pay(context: Context, principal: Principal, order_id: str) -> OrderView:
     """Paid: completion falls due after the return window (at once when it is 0)."""
+    return _step(context, principal, order_id, {"created"}, "paid", _pay, past=_PAID)
 
-    def act(uow: UnitOfWork, row: Any) -> None:
-        due = uow.now + timedelta(seconds=int(row.return_window))
-        _set(uow, row, status="paid", paid_at=uow.now, due_at=due)
-        if int(row.return_window) == 0:
-            _complete(uow, _row(uow.connection, uow.tenant, order_id))
 
-    return _step(
-        context,
-        principal,
-        order_id,
-        {"created"},
-        "paid",
-        act,
-        past=frozenset({"completed", "reversed"}),
-    )
+def pay_in(uow: UnitOfWork, order_id: str) -> OrderView:
+    """The same step inside another command (a payment gateway's verified notification)."""
+    return _take(uow, order_id, {"created"}, "paid", _pay, past=_PAID)
 
 
 def complete(context: Context, principal: Principal, order_id: str) -> OrderView:

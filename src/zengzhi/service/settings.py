@@ -37,6 +37,14 @@ class Settings(BaseSettings):
             return Path(database).with_suffix(".simulations")
         return Path("simulations")
 
+    # webhooks (docs/integration.md): the server's dispatcher polls every interval
+    webhook_interval_seconds: int = 2  # 0: only `zengzhi tick` delivers
+    webhook_timeout_seconds: int = 10  # per attempt
+    webhook_lease_seconds: int = 120  # a claimed delivery is due again after this
+    webhook_retry_base_seconds: int = 10  # back-off: base × 2^(failures − 1)…
+    webhook_retry_cap_seconds: int = 3600  # …at most this
+    webhook_max_attempts: int = 30  # then the delivery is failed (a replay sends it again)
+
     @field_validator("secret_key", "admin_token")
     @classmethod
     def _strong(cls, value: SecretStr | None) -> SecretStr | None:

@@ -138,7 +138,7 @@ class WithdrawalView(BaseModel):
     amount: str
     fee: str
     payout: str  # what reaches the member: amount − fee
-    status: str  # held, approved, paid, rejected
+    status: str  # held, approved, paying (sent to the payout gateway), paid, rejected
     requested_at: datetime
     decided_at: datetime | None
     decided_by: str | None
@@ -209,6 +209,7 @@ def request_withdrawal(
                     .where(c.tenant_id == uow.tenant, c.withdrawal_id == request.id)
                     .values(status="approved", decided_at=uow.now, decided_by="auto")
                 )
+                publish_approved(uow, _withdrawal(uow.connection, uow.tenant, request.id), "auto")
             view = withdrawal_view(_withdrawal(uow.connection, uow.tenant, request.id))
             return view.model_dump(mode="json")
 
@@ -217,6 +218,33 @@ def request_withdrawal(
         )
 
     return command(context, principal, run)
+
+
+def decide_in(
+    uow: UnitOfWork,
+    actor: str,
+    withdrawal_id: str,
+    allowed: set[str],
+    done: str,
+    act: Any,
+) -> WithdrawalView:
+    """Move a withdrawal to `done` under its row lock, inside a command; a withdrawal
+    already there is returned as it is."""
+    row = _withdrawal(uow.connection, uow.tenant, withdrawal_id, lock=True)
+    if row.status != done:
+        if row.status not in allowed:
+            raise DomainError(
+                ErrorCode.CONFLICT, f"withdrawal {withdrawal_id!r} is {row.status}", "status"
+            )
+        act(uow, row)
+        uow.audit(
+            actor,
+            f"withdrawal.{done}",
+            f"withdrawal:{withdrawal_id}",
+            before={"status": row.status},
+            after={"status": done},
+        )
+    return withdrawal_view(_withdrawal(uow.connection, uow.tenant, withdrawal_id))
 
 
 def _decide(
@@ -228,25 +256,27 @@ def _decide(
     act: Any,
 ) -> WithdrawalView:
     principal.require(Permission.DECIDE_WITHDRAWALS)
+    return command(
+        context,
+        principal,
+        lambda uow: decide_in(uow, principal.actor, withdrawal_id, allowed, done, act),
+    )
 
-    def run(uow: UnitOfWork) -> WithdrawalView:
-        row = _withdrawal(uow.connection, uow.tenant, withdrawal_id, lock=True)
-        if row.status != done:
-            if row.status not in allowed:
-                raise DomainError(
-                    ErrorCode.CONFLICT, f"withdrawal {withdrawal_id!r} is {row.status}", "status"
-                )
-            act(uow, row)
-            uow.audit(
-                principal.actor,
-                f"withdrawal.{done}",
-                f"withdrawal:{withdrawal_id}",
-                before={"status": row.status},
-                after={"status": done},
-            )
-        return withdrawal_view(_withdrawal(uow.connection, uow.tenant, withdrawal_id))
 
-    return command(context, principal, run)
+def publish_approved(uow: UnitOfWork, row: Any, by: str) -> None:
+    """The webhook event of an approval (not an engine event: nothing moves)."""
+    uow.publish(
+        "withdrawal.approved",
+        [row.member_id],
+        {
+            "withdrawal": row.withdrawal_id,
+            "member": row.member_id,
+            "amount": format_minor(int(row.amount), 2),
+            "fee": format_minor(int(row.fee), 2),
+            "payout": format_minor(int(row.amount - row.fee), 2),
+            "decided_by": by,
+        },
+    )
 
 
 def _mark(uow: UnitOfWork, withdrawal_id: str, **values: Any) -> None:
@@ -259,16 +289,11 @@ def _mark(uow: UnitOfWork, withdrawal_id: str, **values: Any) -> None:
 
 
 def approve(context: Context, principal: Principal, withdrawal_id: str) -> WithdrawalView:
-    return _decide(
-        context,
-        principal,
-        withdrawal_id,
-        {"held"},
-        "approved",
-        lambda uow, row: _mark(
-            uow, withdrawal_id, status="approved", decided_at=uow.now, decided_by=principal.actor
-        ),
-    )
+    def act(uow: UnitOfWork, row: Any) -> None:
+        _mark(uow, withdrawal_id, status="approved", decided_at=uow.now, decided_by=principal.actor)
+        publish_approved(uow, row, principal.actor)
+
+    return _decide(context, principal, withdrawal_id, {"held"}, "approved", act)
 
 
 def reject(
@@ -289,8 +314,9 @@ def reject(
     return _decide(context, principal, withdrawal_id, {"held", "approved"}, "rejected", act)
 
 
-def mark_paid(context: Context, principal: Principal, withdrawal_id: str) -> WithdrawalView:
-    """The manual payout adapter: finance paid it outside, and says so here."""
+def pay_in(uow: UnitOfWork, actor: str, withdrawal_id: str) -> WithdrawalView:
+    """The payout went out (finance says so, or the gateway's verified notification):
+    the held amount leaves the books, less the fee."""
 
     def act(uow: UnitOfWork, row: Any) -> None:
         uow.apply(
@@ -301,7 +327,13 @@ def mark_paid(context: Context, principal: Principal, withdrawal_id: str) -> Wit
             )
         )
 
-    return _decide(context, principal, withdrawal_id, {"approved"}, "paid", act)
+    return decide_in(uow, actor, withdrawal_id, {"approved", "paying"}, "paid", act)
+
+
+def mark_paid(context: Context, principal: Principal, withdrawal_id: str) -> WithdrawalView:
+    """The manual payout adapter: finance paid it outside, and says so here."""
+    principal.require(Permission.DECIDE_WITHDRAWALS)
+    return command(context, principal, lambda uow: pay_in(uow, principal.actor, withdrawal_id))
 
 
 def get_withdrawal(context: Context, principal: Principal, withdrawal_id: str) -> WithdrawalView:

@@ -79,6 +79,8 @@ tenants = Table(
     Column("entry_seq", BigInteger, nullable=False, default=0),
     Column("audit_seq", BigInteger, nullable=False, default=0),
     Column("created_at", UTCDateTime, nullable=False),
+    # numbers the webhook events (the outbox), like the counters above
+    Column("webhook_seq", BigInteger, nullable=False, server_default="0"),
 )
 
 users = Table(
@@ -412,4 +414,123 @@ job_runs = Table(
     Column("finished_at", UTCDateTime),
     Column("result", Json),
     PrimaryKeyConstraint("tenant_id", "job", "day"),
+)
+
+
+# ---------------------------------------------------------------------------- integration
+# Webhooks (an outbox written in the command's own transaction), the payment gateway's
+# settings and the notifications it sent. See docs/integration.md.
+
+webhook_subscriptions = Table(
+    "webhook_subscriptions",
+    metadata,
+    _tenant(),
+    Column("subscription_id", Id, nullable=False),
+    Column("url", String(2000), nullable=False),
+    Column("secret", String(200), nullable=False),  # kept as is: it signs every delivery
+    Column("event_types", Json, nullable=False),  # ["order.completed", "withdrawal.*", "*"]
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "subscription_id"),
+)
+
+# One row per webhook event, numbered by the tenant's `webhook_seq` in commit order.
+webhook_events = Table(
+    "webhook_events",
+    metadata,
+    _tenant(),
+    Column("event_no", BigInteger, nullable=False),
+    Column("event_id", String(64), nullable=False),  # the receivers' de-duplication key
+    Column("type", String(100), nullable=False),
+    Column("member", Id),  # the member it is ordered by (None: the tenant's own events)
+    Column("body", Text, nullable=False),  # the exact JSON that is signed and sent
+    Column("at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "event_no"),
+    Index("ix_webhook_events_event", "tenant_id", "event_id", unique=True),
+)
+
+# Each event for each subscription that wants it: pending until a 2xx answer.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    _tenant(),
+    Column("subscription_id", Id, nullable=False),
+    Column("event_no", BigInteger, nullable=False),
+    Column("ordering_key", Id, nullable=False),  # the member, or "" for tenant events
+    Column("status", String(20), nullable=False),  # pending, delivered, failed, cancelled
+    Column("attempts", Integer, nullable=False),  # failed attempts since created or replayed
+    Column("next_attempt_at", UTCDateTime, nullable=False),  # also a claim's lease
+    Column("claimed_by", String(32)),  # the dispatcher pass sending it now
+    Column("last_status_code", Integer),
+    Column("last_error", String(500)),
+    Column("delivered_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "subscription_id", "event_no"),
+    Index("ix_webhook_deliveries_due", "tenant_id", "status", "next_attempt_at"),
+    Index(
+        "ix_webhook_deliveries_order",
+        "tenant_id",
+        "subscription_id",
+        "ordering_key",
+        "status",
+        "event_no",
+    ),
+)
+
+webhook_attempts = Table(
+    "webhook_attempts",
+    metadata,
+    _tenant(),
+    Column("subscription_id", Id, nullable=False),
+    Column("event_no", BigInteger, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("outcome", String(20), nullable=False),  # delivered, refused, timeout, error
+    Column("status_code", Integer),
+    Column("latency_ms", Integer, nullable=False),
+    Column("error", String(500)),
+    PrimaryKeyConstraint("tenant_id", "subscription_id", "event_no", "attempt"),
+)
+
+# The tenant's payment and payout adapter: manual (finance marks paid) or a signed webhook.
+payment_adapters = Table(
+    "payment_adapters",
+    metadata,
+    _tenant(),
+    Column("adapter", String(20), nullable=False),  # manual, webhook
+    Column("secret", String(200)),  # signs notifications both ways (webhook adapter)
+    Column("payout_url", String(2000)),  # where payout requests go (webhook adapter)
+    Column("tolerance_seconds", Integer, nullable=False),  # how old a notification may be
+    Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id"),
+)
+
+# Notifications the gateway sent that were verified and applied, by the gateway's id:
+# the same id again is a replay and is refused.
+gateway_notifications = Table(
+    "gateway_notifications",
+    metadata,
+    _tenant(),
+    Column("notification_id", Id, nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("target", Id, nullable=False),  # the order or withdrawal
+    Column("body", Json, nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "notification_id"),
+)
+
+# Notifications refused (forged, stale, replayed, or naming what cannot be done).
+gateway_refusals = Table(
+    "gateway_refusals",
+    metadata,
+    _tenant(),
+    Column("refusal_id", String(32), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("notification_id", String(128)),  # as claimed: unverified when forged
+    Column("reason", String(40), nullable=False),  # signature, stale, replayed, invalid…
+    Column("message", String(500), nullable=False),
+    Column("body", Text, nullable=False),  # the first 4000 characters received
+    PrimaryKeyConstraint("tenant_id", "refusal_id"),
+    Index("ix_gateway_refusals_received", "tenant_id", "received_at"),
 )

@@ -7,12 +7,17 @@ with UnitOfWork(database, tenant, now) as uow:
 ```
 
 The commit ends by locking the tenant row and numbering what the command wrote (event
-log, entries, audit) from the tenant's counters: commits of one tenant are numbered in
-the order they happen, so replaying the event log in `seq` order repeats history.
+log, entries, audit, webhook events) from the tenant's counters: commits of one tenant
+are numbered in the order they happen, so replaying the event log in `seq` order repeats
+history. The webhook events (the outbox) are derived from the events applied and the
+entries they posted (`engine/notices.py`), plus what the command `publish`ed, and are
+written in the same transaction: committed together, or not at all.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from types import TracebackType
 from typing import Any
@@ -22,10 +27,12 @@ from sqlalchemy import Connection, insert, select, update
 from zengzhi.core.events import Event
 from zengzhi.core.ledger import Entry
 from zengzhi.engine.engine import Engine
+from zengzhi.engine.notices import Notice, notices
 from zengzhi.engine.state import TenantState
 from zengzhi.engine.wire import to_line
 from zengzhi.rules.pool import balance_and_points
 from zengzhi.rules.withdrawals import Withdrawal
+from zengzhi.store import outbox
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database
 from zengzhi.store.ledger import SqlLedger
@@ -63,7 +70,7 @@ class SqlWithdrawals:
             row.member_id,
             int(row.amount),
             int(row.fee),
-            "held" if row.status in ("held", "approved") else row.status,
+            row.status if row.status in ("paid", "rejected") else "held",
         )
 
     def put(self, withdrawal: Withdrawal) -> None:
@@ -117,7 +124,8 @@ class UnitOfWork:
             self.modes,
         )
         self.engine = Engine(self.state)
-        self._events: list[Event] = []
+        self._events: list[tuple[Event, list[Entry]]] = []
+        self._published: list[Notice] = []
         self._audits: list[dict[str, Any]] = []
         return self
 
@@ -136,8 +144,13 @@ class UnitOfWork:
     def apply(self, event: Event) -> list[Entry]:
         """Run an event through the engine; it reaches the log when the command commits."""
         entries = self.engine.apply(event)
-        self._events.append(event)
+        self._events.append((event, entries))
         return entries
+
+    def publish(self, notice_type: str, members: Iterable[str], data: Mapping[str, Any]) -> None:
+        """A webhook event for a change that is not an engine event (a withdrawal
+        approved…): written with the command's other rows at commit."""
+        self._published.append(Notice(notice_type, tuple(members), data))
 
     def audit(
         self,
@@ -165,24 +178,39 @@ class UnitOfWork:
         self.pools.write()
         self.modes.write()
         c = t.tenants.c
+        subscriptions = (
+            outbox.active_subscriptions(self.connection, self.tenant)
+            if self._events or self._published
+            else []
+        )
         counters = self.connection.execute(
-            select(c.event_seq, c.entry_seq, c.audit_seq)
+            select(c.event_seq, c.entry_seq, c.audit_seq, c.webhook_seq)
             .where(c.tenant_id == self.tenant)
             .with_for_update()
         ).one()
         seq = int(counters.event_seq)
         entry_id = self.ledger.write_entries(int(counters.entry_seq) + 1, self.now) - 1
         rows = []
-        for event in self._events:
+        notes: list[Notice] = []
+        for event, entries in self._events:
             seq += 1
+            line = to_line(event)
             rows.append(
                 {
                     "tenant_id": self.tenant,
                     "seq": seq,
                     "event_id": event.id,
-                    "body": to_line(event),
+                    "body": line,
                     "at": self.now,
                 }
+            )
+            if subscriptions:
+                notes += notices(json.loads(line), seq, entries)
+        notes += self._published
+        webhook_seq = int(counters.webhook_seq)
+        if subscriptions and notes:
+            webhook_seq = outbox.write(
+                self.connection, self.tenant, self.now, notes, webhook_seq, subscriptions
             )
         if rows:
             self.connection.execute(insert(t.events), rows)
@@ -212,7 +240,7 @@ class UnitOfWork:
         self.connection.execute(
             update(t.tenants)
             .where(c.tenant_id == self.tenant)
-            .values(event_seq=seq, entry_seq=entry_id, audit_seq=audit_id)
+            .values(event_seq=seq, entry_seq=entry_id, audit_seq=audit_id, webhook_seq=webhook_seq)
         )
         self._transaction.commit()
         self._committed = True

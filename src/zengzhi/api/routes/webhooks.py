@@ -1,0 +1,96 @@
+"""Webhooks: subscriptions, the outbox, deliveries with their attempts, replay."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from zengzhi.api.deps import Before, ContextDep, Limit, PathId, PrincipalDep, Status
+from zengzhi.service import webhooks
+from zengzhi.service.webhooks import (
+    DeliveryView,
+    SubscriptionChange,
+    SubscriptionIn,
+    SubscriptionView,
+    WebhookEventView,
+)
+
+router = APIRouter(prefix="/v1", tags=["webhooks"])
+
+EventId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="the webhook event's id")]
+
+
+@router.post("/webhooks", status_code=201, response_model=SubscriptionView)
+def create_subscription(
+    context: ContextDep, principal: PrincipalDep, body: SubscriptionIn
+) -> SubscriptionView:
+    """Subscribe a URL to event types. The answer holds the signing secret, once."""
+    return webhooks.create_subscription(context, principal, body)
+
+
+@router.get("/webhooks", response_model=list[SubscriptionView])
+def list_subscriptions(context: ContextDep, principal: PrincipalDep) -> list[SubscriptionView]:
+    return webhooks.list_subscriptions(context, principal)
+
+
+@router.get("/webhooks/{subscription_id}", response_model=SubscriptionView)
+def get_subscription(
+    context: ContextDep, principal: PrincipalDep, subscription_id: PathId
+) -> SubscriptionView:
+    return webhooks.get_subscription(context, principal, subscription_id)
+
+
+@router.patch("/webhooks/{subscription_id}", response_model=SubscriptionView)
+def change_subscription(
+    context: ContextDep, principal: PrincipalDep, subscription_id: PathId, body: SubscriptionChange
+) -> SubscriptionView:
+    """Change the URL or the types, pause (`active: false`) or rotate the secret."""
+    return webhooks.change_subscription(context, principal, subscription_id, body)
+
+
+@router.delete("/webhooks/{subscription_id}", response_model=SubscriptionView)
+def delete_subscription(
+    context: ContextDep, principal: PrincipalDep, subscription_id: PathId
+) -> SubscriptionView:
+    """Stop it: kept inactive with its history; pending deliveries are cancelled."""
+    return webhooks.delete_subscription(context, principal, subscription_id)
+
+
+@router.get("/webhooks/{subscription_id}/deliveries", response_model=list[DeliveryView])
+def list_deliveries(
+    context: ContextDep,
+    principal: PrincipalDep,
+    subscription_id: PathId,
+    status: Status = None,
+    limit: Limit = 50,
+    before: Before = None,
+) -> list[DeliveryView]:
+    """Newest first; `before` is a sequence number."""
+    return webhooks.list_deliveries(context, principal, subscription_id, status, limit, before)
+
+
+@router.get("/webhooks/{subscription_id}/deliveries/{event_id}", response_model=DeliveryView)
+def get_delivery(
+    context: ContextDep, principal: PrincipalDep, subscription_id: PathId, event_id: EventId
+) -> DeliveryView:
+    """One delivery and every attempt: outcome, HTTP status, latency, error."""
+    return webhooks.get_delivery(context, principal, subscription_id, event_id)
+
+
+@router.post(
+    "/webhooks/{subscription_id}/deliveries/{event_id}/replay", response_model=DeliveryView
+)
+def replay_delivery(
+    context: ContextDep, principal: PrincipalDep, subscription_id: PathId, event_id: EventId
+) -> DeliveryView:
+    """Send it again at once (same event id), with a fresh retry schedule."""
+    return webhooks.replay_delivery(context, principal, subscription_id, event_id)
+
+
+@router.get("/webhook-events", response_model=list[WebhookEventView])
+def list_events(
+    context: ContextDep, principal: PrincipalDep, limit: Limit = 50, before: Before = None
+) -> list[WebhookEventView]:
+    """The outbox, newest first: every webhook event with the exact JSON sent."""
+    return webhooks.list_events(context, principal, limit, before)

@@ -1,0 +1,161 @@
+"""The tenant's live configuration as one `TenantConfig`, its lint, and back-tests of a
+proposed one over the tenant's recorded history.
+
+The live configuration is what the tables hold now: each pool's parameters, the
+products, the stores and the distribution settings, in the shape of a configuration file
+(`engine/config.py`), so it can be read, edited and proposed back. Neither the lint nor
+the back-test changes anything: the back-test replays the event log in memory.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import Connection, select
+
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.engine.backtest import Backtest, backtest
+from zengzhi.engine.config import (
+    DEFAULT_POOL,
+    PoolConfig,
+    ProductConfig,
+    StoreConfig,
+    TenantConfig,
+    error_from_validation,
+)
+from zengzhi.engine.lint import Finding, lint
+from zengzhi.engine.replay import ReplayError
+from zengzhi.service.audit import event_log
+from zengzhi.service.auth import Permission, Principal
+from zengzhi.service.base import Context, query
+from zengzhi.service.tenants import load_settings
+from zengzhi.store import tables as t
+from zengzhi.store.pools import params_from_row
+
+
+def live_config(connection: Connection, tenant: str) -> TenantConfig:
+    """The configuration in force now, every pool parameter written out."""
+    p = t.pools.c
+    pools: dict[str, PoolConfig] = {}
+    for row in connection.execute(
+        select(p.pool_id, p.params).where(p.tenant_id == tenant).order_by(p.pool_id)
+    ):
+        text = params_from_row(row.params).as_text()
+        pools[row.pool_id] = PoolConfig.model_validate(text)
+    products = {
+        row.product_id: ProductConfig(**row.split, pool=row.pool)
+        for row in connection.execute(
+            select(t.products)
+            .where(t.products.c.tenant_id == tenant)
+            .order_by(t.products.c.product_id)
+        )
+    }
+    stores = {
+        row.store_id: StoreConfig(
+            **row.commission,
+            pool=row.pool,
+            owner=row.owner,
+            recruiter=row.recruiter,
+            region=row.region,
+        )
+        for row in connection.execute(
+            select(t.stores).where(t.stores.c.tenant_id == tenant).order_by(t.stores.c.store_id)
+        )
+    }
+    main = pools.pop(DEFAULT_POOL, None)
+    return TenantConfig(
+        pool=main,
+        pools=pools,
+        products=products,
+        stores=stores,
+        distribution=load_settings(connection, tenant).distribution,
+    )
+
+
+def get_config(context: Context, principal: Principal) -> dict[str, Any]:
+    principal.require(Permission.READ)
+    config = query(context, lambda connection: live_config(connection, principal.tenant))
+    return config.model_dump(mode="json", exclude_none=True)
+
+
+def parse_config(data: Any, field: str = "config") -> TenantConfig:
+    """A proposed configuration (a JSON object shaped like the configuration file);
+    refused naming the field when it is not one."""
+    try:
+        return TenantConfig.model_validate(data)
+    except ValidationError as error:
+        raise error_from_validation(error, field) from None
+
+
+class LintReport(BaseModel):
+    errors: int
+    warnings: int
+    findings: list[Finding]
+
+
+def report(findings: list[Finding]) -> LintReport:
+    return LintReport(
+        errors=sum(one.severity == "error" for one in findings),
+        warnings=sum(one.severity == "warning" for one in findings),
+        findings=findings,
+    )
+
+
+def lint_live(context: Context, principal: Principal) -> LintReport:
+    principal.require(Permission.READ)
+    config = query(context, lambda connection: live_config(connection, principal.tenant))
+    return report(lint(config))
+
+
+class Proposal(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    config: dict[str, Any] = Field(
+        description="a configuration shaped like GET /v1/config (the configuration file)"
+    )
+
+
+def lint_proposal(principal: Principal, proposal: Proposal) -> LintReport:
+    principal.require(Permission.READ)
+    return report(lint(parse_config(proposal.config)))
+
+
+class BacktestRequest(Proposal):
+    top: int = Field(default=10, ge=0, le=500, description="how many members to list")
+
+
+def backtest_tenant(
+    connection: Connection, tenant: str, proposed: TenantConfig, top: int
+) -> Backtest:
+    """Replay the tenant's history as recorded and under `proposed`, in memory."""
+    live = live_config(connection, tenant)
+    try:
+        result, balances = backtest(event_log(connection, tenant), live, proposed, top)
+    except ReplayError as error:
+        raise DomainError(
+            ErrorCode.CONFLICT, f"the recorded history does not replay: {error}", "history"
+        ) from None
+    c = t.balances.c
+    kept = {
+        (row.account, row.asset): int(row.amount)
+        for row in connection.execute(
+            select(c.account, c.asset, c.amount).where(c.tenant_id == tenant, c.amount != 0)
+        )
+    }
+    result.baseline_matches_live = {k: v for k, v in balances.items() if v} == kept
+    return result
+
+
+def run_backtest(context: Context, principal: Principal, request: BacktestRequest) -> Backtest:
+    principal.require(Permission.CONFIGURE)
+    proposed = parse_config(request.config)
+    try:
+        proposed.check()
+    except DomainError as error:
+        error.field = f"config.{error.field}" if error.field else "config"
+        raise
+    return query(
+        context,
+        lambda connection: backtest_tenant(connection, principal.tenant, proposed, request.top),
+    )

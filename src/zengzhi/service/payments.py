@@ -1,0 +1,498 @@
+"""Payment and payout adapters (spec 04): one interface, two adapters.
+
+- **manual** (the default): the shop marks an order paid (`POST /v1/orders/{id}/pay`),
+  finance pays withdrawals outside and marks them paid (`POST /v1/withdrawals/{id}/paid`).
+- **webhook**, a generic signed-webhook gateway: the gateway notifies payments and payout
+  results to `POST /v1/gateway/{tenant}/notifications`, signed like this service's own
+  webhooks (HMAC-SHA256 over timestamp and body, `core/signatures.py`); payout requests
+  go to the gateway's `payout_url` through the webhook outbox (retried, signed, recorded),
+  as events of type `payout.requested`.
+
+A notification is applied only if its signature matches, its timestamp is fresh and its
+id was never applied before; it is applied in the same transaction that records its id
+(so a replay is refused even when two copies arrive at once). Every refusal is kept in
+`gateway_refusals` with the reason, and logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import Connection, insert, select, update
+
+from zengzhi.core.amounts import format_minor
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
+from zengzhi.engine.config import Exact, Id, Note, error_from_validation
+from zengzhi.engine.wire import yuan
+from zengzhi.service import orders, wallets
+from zengzhi.service.auth import Permission, Principal, Role
+from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.service.webhooks import GATEWAY, new_secret, put_subscription
+from zengzhi.store import outbox
+from zengzhi.store import tables as t
+from zengzhi.store.uow import UnitOfWork
+
+log = logging.getLogger("zengzhi.payments")
+
+GATEWAY_ACTOR = "gateway"
+PAYOUT_REQUESTED = "payout.requested"
+DEFAULT_TOLERANCE = 300
+
+
+class Notification(BaseModel):
+    """What a gateway tells us, as JSON: a payment of an order, or a payout's result."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id = Field(description="the gateway's own id of this notification: applied once")
+    type: Literal["payment.succeeded", "payout.succeeded", "payout.failed"]
+    order: Id | None = None  # payment.succeeded
+    amount: Exact | None = None  # payment.succeeded: must be the order's amount
+    currency: Literal["CNY"] = "CNY"
+    withdrawal: Id | None = None  # payout.*
+    reason: Note | None = None  # payout.failed
+
+
+class PaymentAdapter(Protocol):
+    """How money comes in and goes out for a tenant."""
+
+    name: str
+
+    def verify(self, headers: Mapping[str, str], body: bytes, now: datetime) -> Notification:
+        """A notification the gateway sent, checked; raises DomainError when it is not
+        genuine, fresh and well-formed."""
+
+    def request_payout(self, uow: UnitOfWork, withdrawal: Any) -> str:
+        """Ask for an approved withdrawal to be paid out; returns its new status."""
+
+
+class ManualAdapter:
+    """Finance marks payments and payouts done through the API; no gateway talks to us."""
+
+    name = "manual"
+
+    def verify(self, headers: Mapping[str, str], body: bytes, now: datetime) -> Notification:
+        raise SignatureError(
+            "adapter", "this platform takes no gateway notifications (manual adapter)", "adapter"
+        )
+
+    def request_payout(self, uow: UnitOfWork, withdrawal: Any) -> str:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "the manual adapter pays outside: mark the withdrawal paid "
+            f"(POST /v1/withdrawals/{withdrawal.withdrawal_id}/paid)",
+            "adapter",
+        )
+
+
+class WebhookAdapter:
+    """A gateway that signs what it sends and takes payout requests as signed webhooks."""
+
+    name = "webhook"
+
+    def __init__(self, secret: str, tolerance: int) -> None:
+        self._secret = secret
+        self._tolerance = tolerance
+
+    def verify(self, headers: Mapping[str, str], body: bytes, now: datetime) -> Notification:
+        verify(
+            self._secret,
+            headers.get(TIMESTAMP_HEADER.lower()),
+            headers.get(SIGNATURE_HEADER.lower()),
+            body,
+            int(now.timestamp()),
+            self._tolerance,
+        )
+        try:
+            return Notification.model_validate_json(body)
+        except ValidationError as error:
+            raise error_from_validation(error) from None
+
+    def request_payout(self, uow: UnitOfWork, withdrawal: Any) -> str:
+        uow.publish(
+            PAYOUT_REQUESTED,
+            [withdrawal.member_id],
+            {
+                "withdrawal": withdrawal.withdrawal_id,
+                "member": withdrawal.member_id,
+                "amount": format_minor(int(withdrawal.amount - withdrawal.fee), 2),
+                "currency": "CNY",
+            },
+        )
+        return "paying"
+
+
+# ---------------------------------------------------------------------------- settings
+
+
+class AdapterIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    adapter: Literal["manual", "webhook"]
+    payout_url: AnyHttpUrl | None = Field(
+        default=None, description="webhook adapter: where payout requests are POSTed"
+    )
+    tolerance_seconds: int = Field(
+        default=DEFAULT_TOLERANCE, ge=30, le=3600, description="how old a notification may be"
+    )
+    rotate_secret: bool = Field(default=False, description="a new shared secret")
+
+
+class AdapterView(BaseModel):
+    adapter: str
+    payout_url: str | None
+    tolerance_seconds: int
+    notification_url: str  # where the gateway sends notifications (path on this server)
+    secret: str | None = None  # only in the answer that creates or rotates it
+
+
+def _adapter_row(connection: Connection, tenant: str) -> Any:
+    c = t.payment_adapters.c
+    return connection.execute(select(t.payment_adapters).where(c.tenant_id == tenant)).first()
+
+
+def _adapter_view(tenant: str, row: Any, secret: str | None = None) -> AdapterView:
+    return AdapterView(
+        adapter=row.adapter if row else "manual",
+        payout_url=row.payout_url if row else None,
+        tolerance_seconds=row.tolerance_seconds if row else DEFAULT_TOLERANCE,
+        notification_url=f"/v1/gateway/{tenant}/notifications",
+        secret=secret,
+    )
+
+
+def adapter_for(row: Any) -> PaymentAdapter:
+    if row is None or row.adapter == "manual" or not row.secret:
+        return ManualAdapter()
+    return WebhookAdapter(row.secret, int(row.tolerance_seconds))
+
+
+def get_adapter(context: Context, principal: Principal) -> AdapterView:
+    principal.require(Permission.READ)
+    return query(
+        context,
+        lambda connection: _adapter_view(
+            principal.tenant, _adapter_row(connection, principal.tenant)
+        ),
+    )
+
+
+def put_adapter(context: Context, principal: Principal, request: AdapterIn) -> AdapterView:
+    """Choose the adapter. The webhook adapter gets a shared secret (shown once, in this
+    answer; kept when the adapter is set again without `rotate_secret`)."""
+    principal.require(Permission.CONFIGURE)
+    if request.adapter == "webhook" and request.payout_url is None:
+        raise DomainError(ErrorCode.INVALID, "the webhook adapter needs a payout_url", "payout_url")
+
+    def run(uow: UnitOfWork) -> AdapterView:
+        c = t.payment_adapters.c
+        before = uow.connection.execute(
+            select(t.payment_adapters).where(c.tenant_id == uow.tenant).with_for_update()
+        ).first()
+        secret = before.secret if before is not None else None
+        shown = None
+        if request.adapter == "webhook" and (secret is None or request.rotate_secret):
+            secret = shown = new_secret()
+        values = {
+            "adapter": request.adapter,
+            "secret": secret,
+            "payout_url": str(request.payout_url) if request.payout_url else None,
+            "tolerance_seconds": request.tolerance_seconds,
+            "updated_at": uow.now,
+        }
+        if before is None:
+            uow.connection.execute(
+                insert(t.payment_adapters).values(tenant_id=uow.tenant, **values)
+            )
+        else:
+            uow.connection.execute(
+                update(t.payment_adapters).where(c.tenant_id == uow.tenant).values(**values)
+            )
+        if request.adapter == "webhook" and secret is not None and request.payout_url:
+            put_subscription(uow, GATEWAY, str(request.payout_url), [PAYOUT_REQUESTED], secret)
+        else:
+            s = t.webhook_subscriptions.c
+            uow.connection.execute(
+                update(t.webhook_subscriptions)
+                .where(s.tenant_id == uow.tenant, s.subscription_id == GATEWAY)
+                .values(active=False, updated_at=uow.now)
+            )
+            outbox.cancel(uow.connection, uow.tenant, GATEWAY)
+        after = _adapter_view(uow.tenant, _adapter_row(uow.connection, uow.tenant))
+        uow.audit(
+            principal.actor,
+            "payments.adapter",
+            "tenant",
+            before=_adapter_view(uow.tenant, before).model_dump(mode="json") if before else None,
+            after=after.model_dump(mode="json") | ({"secret": "new"} if shown else {}),
+        )
+        return after.model_copy(update={"secret": shown})
+
+    return command(context, principal, run)
+
+
+# ---------------------------------------------------------------------------- payouts
+
+
+def request_payout(
+    context: Context, principal: Principal, withdrawal_id: str
+) -> wallets.WithdrawalView:
+    """Send an approved withdrawal to the payout adapter (webhook: `paying` until the
+    gateway's result arrives)."""
+    principal.require(Permission.DECIDE_WITHDRAWALS)
+
+    def run(uow: UnitOfWork) -> wallets.WithdrawalView:
+        adapter = adapter_for(_adapter_row(uow.connection, uow.tenant))
+
+        def act(uow: UnitOfWork, row: Any) -> None:
+            status = adapter.request_payout(uow, row)
+            c = t.withdrawals.c
+            uow.connection.execute(
+                update(t.withdrawals)
+                .where(c.tenant_id == uow.tenant, c.withdrawal_id == withdrawal_id)
+                .values(status=status)
+            )
+
+        return wallets.decide_in(uow, principal.actor, withdrawal_id, {"approved"}, "paying", act)
+
+    return command(context, principal, run)
+
+
+# ---------------------------------------------------------------------------- notifications
+
+
+class Refused(DomainError):
+    """A notification refused, with why (signature, stale, replayed, invalid…)."""
+
+    def __init__(self, reason: str, error: DomainError) -> None:
+        super().__init__(error.code, error.message, error.field)
+        self.reason = reason
+
+
+class Accepted(BaseModel):
+    notification: str
+    type: str
+    target: str
+    status: str  # the order's or the withdrawal's status now
+
+
+def _apply(uow: UnitOfWork, notification: Notification, data: dict[str, Any]) -> Accepted:
+    c = t.gateway_notifications.c
+    seen = uow.connection.execute(
+        select(c.received_at).where(c.tenant_id == uow.tenant, c.notification_id == notification.id)
+    ).first()
+    if seen is not None:
+        raise Refused(
+            "replayed",
+            DomainError(
+                ErrorCode.CONFLICT,
+                f"notification {notification.id!r} was applied at {seen.received_at.isoformat()}",
+                "id",
+            ),
+        )
+    actor = f"{GATEWAY_ACTOR}:{notification.id}"
+    if notification.type == "payment.succeeded":
+        if notification.order is None:
+            raise DomainError(ErrorCode.INVALID, "is required", "order")
+        if notification.amount is None:
+            raise DomainError(ErrorCode.INVALID, "is required", "amount")
+        o = t.orders.c
+        amount = uow.connection.execute(
+            select(o.amount).where(o.tenant_id == uow.tenant, o.order_id == notification.order)
+        ).scalar()
+        if amount is None:
+            raise not_found("order", notification.order, "order")
+        paid = yuan(notification.amount, "amount", positive=True)
+        if paid != int(amount):
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"paid {format_minor(paid, 2)}, the order is {format_minor(int(amount), 2)}",
+                "amount",
+            )
+        target, status = notification.order, orders.pay_in(uow, notification.order).status
+    else:
+        if notification.withdrawal is None:
+            raise DomainError(ErrorCode.INVALID, "is required", "withdrawal")
+        target = notification.withdrawal
+        if notification.type == "payout.succeeded":
+            status = wallets.pay_in(uow, actor, target).status
+        else:
+            status = _payout_failed(uow, actor, target, notification.reason)
+    uow.connection.execute(
+        insert(t.gateway_notifications).values(
+            tenant_id=uow.tenant,
+            notification_id=notification.id,
+            type=notification.type,
+            target=target,
+            body=data,
+            received_at=uow.now,
+        )
+    )
+    return Accepted(
+        notification=notification.id, type=notification.type, target=target, status=status
+    )
+
+
+def _payout_failed(uow: UnitOfWork, actor: str, withdrawal_id: str, reason: str | None) -> str:
+    """The gateway could not pay: the withdrawal is approved again, for finance to retry
+    the payout or reject it (which returns the hold to the wallet)."""
+
+    def act(uow: UnitOfWork, row: Any) -> None:
+        c = t.withdrawals.c
+        uow.connection.execute(
+            update(t.withdrawals)
+            .where(c.tenant_id == uow.tenant, c.withdrawal_id == withdrawal_id)
+            .values(status="approved", note=f"payout failed: {reason or 'no reason given'}"[:500])
+        )
+        uow.publish(
+            "withdrawal.payout_failed",
+            [row.member_id],
+            {"withdrawal": withdrawal_id, "member": row.member_id, "reason": reason},
+        )
+
+    view = wallets.decide_in(uow, actor, withdrawal_id, {"paying"}, "approved", act)
+    return view.status
+
+
+def receive(context: Context, tenant: str, headers: Mapping[str, str], body: bytes) -> Accepted:
+    """A gateway's notification: verified, applied once, or refused and kept as refused.
+    `headers` with lower-case names."""
+    now = context.clock()
+    row = query(context, lambda connection: _tenant_adapter(connection, tenant))
+    claimed: str | None = None
+    try:
+        try:
+            data = json.loads(body)
+            claimed = str(data.get("id"))[:128] if isinstance(data, dict) else None
+        except ValueError:
+            data = None
+        notification = adapter_for(row).verify(headers, body, now)
+        assert isinstance(data, dict)
+        system = Principal(tenant, f"{GATEWAY_ACTOR}:{notification.id}", Role.OWNER)
+
+        def run(uow: UnitOfWork) -> Accepted:
+            return _apply(uow, notification, data)
+
+        # two copies at once on PostgreSQL: the second loses the race on the id's key,
+        # is run again whole (Database.retrying) and is then refused as a replay
+        return command(context, system, run)
+    except SignatureError as error:
+        _refuse(context, tenant, now, claimed, error.reason, error, body)
+        raise
+    except Refused as error:
+        _refuse(context, tenant, now, claimed, error.reason, error, body)
+        raise
+    except DomainError as error:
+        _refuse(context, tenant, now, claimed, str(error.code), error, body)
+        raise
+
+
+def _tenant_adapter(connection: Connection, tenant: str) -> Any:
+    exists = connection.execute(
+        select(t.tenants.c.tenant_id).where(t.tenants.c.tenant_id == tenant)
+    ).first()
+    if exists is None:
+        log.warning("gateway notification for unknown tenant %r refused", tenant)
+        raise DomainError(ErrorCode.UNAUTHORIZED, "unknown tenant or bad signature")
+    return _adapter_row(connection, tenant)
+
+
+def _refuse(
+    context: Context,
+    tenant: str,
+    now: datetime,
+    claimed: str | None,
+    reason: str,
+    error: DomainError,
+    body: bytes,
+) -> None:
+    log.warning(
+        "tenant %s: gateway notification %r refused (%s): %s", tenant, claimed, reason, error
+    )
+    with context.database.write() as connection:
+        connection.execute(
+            insert(t.gateway_refusals).values(
+                tenant_id=tenant,
+                refusal_id=secrets.token_hex(16),
+                received_at=now,
+                notification_id=claimed,
+                reason=reason[:40],
+                message=str(error)[:500],
+                body=body[:4000].decode("utf-8", errors="replace"),
+            )
+        )
+
+
+class RefusalView(BaseModel):
+    id: str
+    received_at: datetime
+    notification: str | None
+    reason: str  # signature, stale, replayed, adapter, invalid, not_found, conflict
+    message: str
+    body: str
+
+
+class NotificationView(BaseModel):
+    id: str
+    type: str
+    target: str
+    received_at: datetime
+    body: dict[str, Any]
+
+
+def list_refusals(context: Context, principal: Principal, limit: int) -> list[RefusalView]:
+    principal.require(Permission.READ)
+    c = t.gateway_refusals.c
+    statement = (
+        select(t.gateway_refusals)
+        .where(c.tenant_id == principal.tenant)
+        .order_by(c.received_at.desc(), c.refusal_id)
+        .limit(limit)
+    )
+    return query(
+        context,
+        lambda connection: [
+            RefusalView(
+                id=row.refusal_id,
+                received_at=row.received_at,
+                notification=row.notification_id,
+                reason=row.reason,
+                message=row.message,
+                body=row.body,
+            )
+            for row in connection.execute(statement)
+        ],
+    )
+
+
+def list_notifications(
+    context: Context, principal: Principal, limit: int
+) -> list[NotificationView]:
+    principal.require(Permission.READ)
+    c = t.gateway_notifications.c
+    statement = (
+        select(t.gateway_notifications)
+        .where(c.tenant_id == principal.tenant)
+        .order_by(c.received_at.desc(), c.notification_id)
+        .limit(limit)
+    )
+    return query(
+        context,
+        lambda connection: [
+            NotificationView(
+                id=row.notification_id,
+                type=row.type,
+                target=row.target,
+                received_at=row.received_at,
+                body=row.body,
+            )
+            for row in connection.execute(statement)
+        ],
+    )

@@ -1,0 +1,276 @@
+"""The webhook outbox in SQL: events written in the command's own transaction, one
+delivery per interested subscription, and the dispatcher's claims and results.
+
+A command's notices are numbered from the tenant's `webhook_seq` under the tenant row
+lock (in commit order, like the event log) and written only when the tenant has an
+active subscription that wants them. A dispatcher claims due deliveries by pushing
+their `next_attempt_at` forward by a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so
+two dispatchers never claim the same row; SQLite has one writer at a time), sends them,
+and records each attempt. A delivery is due only when no earlier delivery of the same
+subscription and member is still pending: per member, events go out in order.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, and_, exists, func, insert, select, update
+
+from zengzhi.engine.notices import Notice, wants
+from zengzhi.store import tables as t
+
+PENDING = "pending"
+DELIVERED = "delivered"
+FAILED = "failed"  # gave up after the last attempt; a replay sends it again
+CANCELLED = "cancelled"  # its subscription was deleted
+
+
+class Subscription(NamedTuple):
+    id: str
+    patterns: list[str]
+
+
+def active_subscriptions(connection: Connection, tenant: str) -> list[Subscription]:
+    c = t.webhook_subscriptions.c
+    return [
+        Subscription(row.subscription_id, list(row.event_types))
+        for row in connection.execute(
+            select(c.subscription_id, c.event_types)
+            .where(c.tenant_id == tenant, c.active.is_(True))
+            .order_by(c.subscription_id)
+        )
+    ]
+
+
+def body(tenant: str, number: int, event_id: str, notice: Notice, at: datetime) -> str:
+    """The JSON that is signed and sent, byte for byte on every attempt."""
+    payload = {
+        "id": event_id,
+        "type": notice.type,
+        "tenant": tenant,
+        "sequence": number,
+        "at": at.isoformat(),
+        "members": list(notice.members),
+        "data": notice.data,
+    }
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def write(
+    connection: Connection,
+    tenant: str,
+    now: datetime,
+    notices: Sequence[Notice],
+    last: int,
+    subscriptions: Sequence[Subscription],
+) -> int:
+    """Number and write the notices some subscription wants, and their deliveries;
+    returns the tenant's new `webhook_seq`."""
+    events: list[dict[str, Any]] = []
+    deliveries: list[dict[str, Any]] = []
+    for notice in notices:
+        takers = [one.id for one in subscriptions if wants(one.patterns, notice.type)]
+        if not takers:
+            continue
+        last += 1
+        event_id = uuid.uuid4().hex
+        member = notice.members[0] if notice.members else None
+        events.append(
+            {
+                "tenant_id": tenant,
+                "event_no": last,
+                "event_id": event_id,
+                "type": notice.type,
+                "member": member,
+                "body": body(tenant, last, event_id, notice, now),
+                "at": now,
+            }
+        )
+        deliveries += [
+            {
+                "tenant_id": tenant,
+                "subscription_id": subscription,
+                "event_no": last,
+                "ordering_key": member or "",
+                "status": PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for subscription in takers
+        ]
+    if events:
+        connection.execute(insert(t.webhook_events), events)
+        connection.execute(insert(t.webhook_deliveries), deliveries)
+    return last
+
+
+class Claimed(NamedTuple):
+    subscription_id: str
+    event_no: int
+    event_id: str
+    type: str
+    body: str
+    url: str
+    secret: str
+
+
+def claim(
+    connection: Connection, tenant: str, now: datetime, lease: timedelta, token: str, limit: int
+) -> list[Claimed]:
+    """Take up to `limit` due deliveries, each the earliest pending one of its
+    subscription and member, and hold them for `lease`."""
+    d = t.webhook_deliveries
+    earlier = t.webhook_deliveries.alias("earlier")
+    blocked = exists().where(
+        earlier.c.tenant_id == d.c.tenant_id,
+        earlier.c.subscription_id == d.c.subscription_id,
+        earlier.c.ordering_key == d.c.ordering_key,
+        earlier.c.status == PENDING,
+        earlier.c.event_no < d.c.event_no,
+    )
+    statement = (
+        select(d.c.subscription_id, d.c.event_no)
+        .where(
+            d.c.tenant_id == tenant,
+            d.c.status == PENDING,
+            d.c.next_attempt_at <= now,
+            ~blocked,
+        )
+        .order_by(d.c.event_no, d.c.subscription_id)
+        .limit(limit)
+    )
+    if connection.dialect.name == "postgresql":
+        statement = statement.with_for_update(skip_locked=True, of=d)
+    keys = [(row.subscription_id, int(row.event_no)) for row in connection.execute(statement)]
+    if not keys:
+        return []
+    for subscription, number in keys:
+        connection.execute(
+            update(d)
+            .where(
+                d.c.tenant_id == tenant,
+                d.c.subscription_id == subscription,
+                d.c.event_no == number,
+            )
+            .values(next_attempt_at=now + lease, claimed_by=token)
+        )
+    e, s = t.webhook_events.c, t.webhook_subscriptions.c
+    numbers = sorted({number for _, number in keys})
+    events = {
+        int(row.event_no): row
+        for row in connection.execute(
+            select(e.event_no, e.event_id, e.type, e.body).where(
+                e.tenant_id == tenant, e.event_no.in_(numbers)
+            )
+        )
+    }
+    subscriptions = {
+        row.subscription_id: row
+        for row in connection.execute(
+            select(s.subscription_id, s.url, s.secret).where(
+                s.tenant_id == tenant, s.subscription_id.in_({key for key, _ in keys})
+            )
+        )
+    }
+    return [
+        Claimed(
+            subscription,
+            number,
+            events[number].event_id,
+            events[number].type,
+            events[number].body,
+            subscriptions[subscription].url,
+            subscriptions[subscription].secret,
+        )
+        for subscription, number in keys
+    ]
+
+
+class Attempt(NamedTuple):
+    outcome: str  # delivered, refused (an HTTP status other than 2xx), timeout, error
+    status_code: int | None
+    latency_ms: int
+    error: str | None
+
+
+def retry_delay(failures: int, base: int, cap: int) -> timedelta:
+    """Exponential back-off: base × 2^(failures − 1) seconds, at most `cap`."""
+    return timedelta(seconds=min(cap, base * 2 ** max(0, failures - 1)))
+
+
+def record(
+    connection: Connection,
+    tenant: str,
+    claimed: Claimed,
+    token: str,
+    attempt: Attempt,
+    now: datetime,
+    max_attempts: int,
+    base: int,
+    cap: int,
+) -> str:
+    """Keep one attempt and move its delivery on; returns the delivery's status."""
+    d = t.webhook_deliveries.c
+    where = and_(
+        d.tenant_id == tenant,
+        d.subscription_id == claimed.subscription_id,
+        d.event_no == claimed.event_no,
+    )
+    row = connection.execute(
+        select(d.status, d.attempts, d.claimed_by).where(where).with_for_update()
+    ).one()
+    a = t.webhook_attempts.c
+    number = connection.execute(
+        select(func.coalesce(func.max(a.attempt), 0)).where(
+            a.tenant_id == tenant,
+            a.subscription_id == claimed.subscription_id,
+            a.event_no == claimed.event_no,
+        )
+    ).scalar_one()
+    connection.execute(
+        insert(t.webhook_attempts).values(
+            tenant_id=tenant,
+            subscription_id=claimed.subscription_id,
+            event_no=claimed.event_no,
+            attempt=int(number) + 1,
+            at=now,
+            outcome=attempt.outcome,
+            status_code=attempt.status_code,
+            latency_ms=attempt.latency_ms,
+            error=attempt.error,
+        )
+    )
+    values: dict[str, Any] = {"last_status_code": attempt.status_code, "last_error": attempt.error}
+    status = str(row.status)
+    if attempt.outcome == DELIVERED and status == PENDING:
+        status = DELIVERED
+        values |= {"status": DELIVERED, "delivered_at": now, "claimed_by": None}
+    elif status == PENDING and row.claimed_by == token:
+        failures = int(row.attempts) + 1
+        values |= {"attempts": failures, "claimed_by": None}
+        if failures >= max_attempts:
+            status = FAILED
+            values["status"] = FAILED
+        else:
+            values["next_attempt_at"] = now + retry_delay(failures, base, cap)
+    # else: another pass claimed it again after our lease ran out; it decides
+    connection.execute(update(t.webhook_deliveries).where(where).values(**values))
+    return status
+
+
+def cancel(connection: Connection, tenant: str, subscription_id: str) -> None:
+    d = t.webhook_deliveries.c
+    connection.execute(
+        update(t.webhook_deliveries)
+        .where(
+            d.tenant_id == tenant,
+            d.subscription_id == subscription_id,
+            d.status == PENDING,
+        )
+        .values(status=CANCELLED, claimed_by=None)
+    )

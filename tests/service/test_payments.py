@@ -1,0 +1,251 @@
+"""Payment and payout adapters: a signed gateway notification pays an order or settles a
+payout; forged, stale and replayed notifications are refused, change nothing and are
+kept as refused. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import httpx
+
+from tests.service.conftest import Api, Clock
+from tests.service.test_withdrawals import a_member_with_money
+from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature, verify
+from zengzhi.service.audit import check_ledger, check_replay
+from zengzhi.service.base import Context
+from zengzhi.service.webhooks import dispatch
+
+
+def gateway(api: Api) -> str:
+    """Switch to the webhook adapter; its shared secret."""
+    body = {"adapter": "webhook", "payout_url": "https://pay.example/payouts"}
+    answer = api.ok(api.put("/v1/payments/adapter", body))
+    assert answer["secret"].startswith("whsec_")
+    return str(answer["secret"])
+
+
+def notify(
+    api: Api,
+    secret: str,
+    clock: Clock,
+    body: dict[str, Any],
+    *,
+    age: int = 0,
+    sign_with: str | None = None,
+) -> httpx.Response:
+    raw = json.dumps(body).encode()
+    stamp = int(clock.now.timestamp()) - age
+    return api.client.post(
+        f"/v1/gateway/{api.tenant}/notifications",
+        content=raw,
+        headers={
+            "Content-Type": "application/json",
+            TIMESTAMP_HEADER: str(stamp),
+            SIGNATURE_HEADER: signature(sign_with or secret, stamp, raw),
+        },
+    )
+
+
+def an_order(api: Api, order: str = "A1", member: str = "m1") -> None:
+    api.pool(exit_multiple="2")
+    api.member(member)
+    api.ok(
+        api.post(
+            "/v1/orders",
+            {"id": order, "member": member, "amount": "1000.00", "contribution": "300.00"},
+        )
+    )
+
+
+def refusals(api: Api) -> list[tuple[str, str | None]]:
+    """(reason, notification id) of each refusal; the tests' clock stands still, so
+    refusals of one moment are listed in no particular order: sorted here."""
+    return sorted(
+        (r["reason"], r["notification"]) for r in api.ok(api.get("/v1/payments/refusals"))
+    )
+
+
+def test_a_signed_payment_pays_the_order_once(api: Api, clock: Clock, context: Context) -> None:
+    secret = gateway(api)
+    an_order(api)
+    paid = {"id": "n1", "type": "payment.succeeded", "order": "A1", "amount": "1000.00"}
+    accepted = notify(api, secret, clock, paid)
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json() == {
+        "notification": "n1",
+        "type": "payment.succeeded",
+        "target": "A1",
+        "status": "completed",  # no return window: paid completes at once
+    }
+    order = api.ok(api.get("/v1/orders/A1"))
+    assert (order["status"], order["points"]) == ("completed", {"main": "210.0000"})
+    # the same notification again, even freshly signed, is a replay
+    again = notify(api, secret, clock, paid)
+    assert again.status_code == 409 and again.json()["field"] == "id"
+    assert refusals(api) == [("replayed", "n1")]
+    assert [n["id"] for n in api.ok(api.get("/v1/payments/notifications"))] == ["n1"]
+    assert api.ok(api.get("/v1/members/m1/positions"))[0]["points"] == "210.0000"
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []
+        assert check_replay(connection, api.tenant) == []
+
+
+def test_forged_and_stale_notifications_change_nothing(api: Api, clock: Clock) -> None:
+    secret = gateway(api)
+    an_order(api)
+    paid = {"id": "n1", "type": "payment.succeeded", "order": "A1", "amount": "1000.00"}
+    forged = notify(api, secret, clock, paid, sign_with="whsec_guessed")
+    assert forged.status_code == 401
+    assert forged.json() == {
+        "code": "unauthorized",
+        "message": "the signature does not match the body and timestamp",
+        "field": "X-Zengzhi-Signature",
+    }
+    stale = notify(api, secret, clock, paid, age=301)
+    assert stale.status_code == 401 and stale.json()["field"] == "X-Zengzhi-Timestamp"
+    raw = json.dumps(paid).encode()
+    unsigned = api.client.post(f"/v1/gateway/{api.tenant}/notifications", content=raw)
+    assert unsigned.status_code == 401
+    assert api.ok(api.get("/v1/orders/A1"))["status"] == "created"
+    assert refusals(api) == [("signature", "n1"), ("signature", "n1"), ("stale", "n1")]
+    # the genuine notification, on time, still goes through: refusals reserve no id
+    assert notify(api, secret, clock, paid, age=299).status_code == 200
+    assert api.ok(api.get("/v1/orders/A1"))["status"] == "completed"
+
+
+def test_a_notification_that_cannot_apply_is_refused_and_kept(api: Api, clock: Clock) -> None:
+    secret = gateway(api)
+    an_order(api)
+    short = {"id": "n1", "type": "payment.succeeded", "order": "A1", "amount": "999.99"}
+    refused = notify(api, secret, clock, short)
+    assert refused.status_code == 409 and refused.json()["field"] == "amount"
+    unknown = notify(api, secret, clock, {**short, "id": "n2", "order": "nope"})
+    assert unknown.status_code == 404 and unknown.json()["field"] == "order"
+    floaty = notify(api, secret, clock, {**short, "id": "n3", "amount": 1000.0})
+    assert floaty.status_code == 422 and floaty.json()["field"] == "amount"
+    assert notify(api, secret, clock, {"id": "n4", "type": "refund"}).status_code == 422
+    assert api.ok(api.get("/v1/orders/A1"))["status"] == "created"
+    assert [reason for reason, _ in refusals(api)] == [
+        "conflict",
+        "invalid",
+        "invalid",
+        "not_found",
+    ]
+    # n1 was refused, so the gateway may send n1 again, right this time
+    right = {**short, "amount": "1000.00"}
+    assert notify(api, secret, clock, right).status_code == 200
+
+
+def test_the_manual_adapter_takes_no_notifications(api: Api, clock: Clock) -> None:
+    an_order(api)
+    assert api.ok(api.get("/v1/payments/adapter"))["adapter"] == "manual"
+    paid = {"id": "n1", "type": "payment.succeeded", "order": "A1", "amount": "1000.00"}
+    refused = notify(api, "whsec_anything", clock, paid)
+    assert refused.status_code == 401 and refused.json()["field"] == "adapter"
+    assert refusals(api) == [("adapter", "n1")]
+    unknown = api.client.post("/v1/gateway/no-such-tenant/notifications", content=b"{}")
+    assert unknown.status_code == 401
+
+
+def test_two_copies_at_once_apply_once(api: Api, clock: Clock) -> None:
+    secret = gateway(api)
+    an_order(api)
+    paid = {"id": "n1", "type": "payment.succeeded", "order": "A1", "amount": "1000.00"}
+    codes: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: codes.append(notify(api, secret, clock, paid).status_code))
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [200, 409]
+    assert api.ok(api.get("/v1/members/m1/positions"))[0]["points"] == "210.0000"
+
+
+def test_a_payout_through_the_gateway(api: Api, clock: Clock, context: Context) -> None:
+    a_member_with_money(api)
+    secret = gateway(api)
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "1000.00"}))
+    early = api.post("/v1/withdrawals/w1/payout")
+    assert early.status_code == 409  # approve first
+    api.ok(api.post("/v1/withdrawals/w1/approve"))
+    assert api.post("/v1/withdrawals/w1/payout", token=api.as_role("integrator")).status_code == 403
+    asked = api.ok(api.post("/v1/withdrawals/w1/payout"))
+    assert asked["status"] == "paying"
+    assert api.post("/v1/withdrawals/w1/reject").status_code == 409  # money may be moving
+    # the payout request goes to the gateway through the outbox, signed with its secret
+    sent: list[dict[str, Any]] = []
+
+    def gateway_endpoint(request: httpx.Request) -> httpx.Response:
+        body = request.read()
+        verify(
+            secret,
+            request.headers[TIMESTAMP_HEADER],
+            request.headers[SIGNATURE_HEADER],
+            body,
+            int(clock.now.timestamp()),
+            300,
+        )
+        assert str(request.url) == "https://pay.example/payouts"
+        sent.append(json.loads(body))
+        return httpx.Response(202)
+
+    dispatch(context, api.tenant, httpx.Client(transport=httpx.MockTransport(gateway_endpoint)))
+    [request] = sent
+    assert request["type"] == "payout.requested"
+    assert request["data"] == {
+        "withdrawal": "w1",
+        "member": "m1",
+        "amount": "1000.00",
+        "currency": "CNY",
+    }
+    # the gateway could not pay: approved again, for finance to retry or reject
+    failed = {"id": "p1", "type": "payout.failed", "withdrawal": "w1", "reason": "closed"}
+    assert notify(api, secret, clock, failed).json()["status"] == "approved"
+    assert api.ok(api.get("/v1/withdrawals/w1"))["note"] == "payout failed: closed"
+    api.ok(api.post("/v1/withdrawals/w1/payout"))
+    done = {"id": "p2", "type": "payout.succeeded", "withdrawal": "w1"}
+    assert notify(api, secret, clock, done).json()["status"] == "paid"
+    wallet = api.ok(api.get("/v1/members/m1/wallet"))
+    assert (wallet["balance"], wallet["withdrawing"]) == ("600.00", "0.00")
+    actions = [row["action"] for row in api.ok(api.get("/v1/audit-log", limit=20))]
+    assert actions[:3] == ["withdrawal.paid", "withdrawal.paying", "withdrawal.approved"]
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []
+        assert check_replay(connection, api.tenant) == []
+
+
+def test_the_adapter_is_configured_by_the_operator(api: Api) -> None:
+    refused = api.put("/v1/payments/adapter", {"adapter": "webhook"})
+    assert refused.status_code == 422 and refused.json()["field"] == "payout_url"
+    assert api.put("/v1/payments/adapter", {"adapter": "manual"}, token=api.as_role("finance"))
+    secret = gateway(api)
+    again = api.ok(
+        api.put(
+            "/v1/payments/adapter", {"adapter": "webhook", "payout_url": "https://pay.example/2"}
+        )
+    )
+    assert again["secret"] is None  # kept, not shown again
+    [hook] = api.ok(api.get("/v1/webhooks"))
+    assert (hook["id"], hook["url"], hook["event_types"]) == (
+        "gateway",
+        "https://pay.example/2",
+        ["payout.requested"],
+    )
+    assert api.patch("/v1/webhooks/gateway", {"active": False}).status_code == 409
+    rotated = api.ok(
+        api.put(
+            "/v1/payments/adapter",
+            {"adapter": "webhook", "payout_url": "https://pay.example/2", "rotate_secret": True},
+        )
+    )
+    assert rotated["secret"] not in (None, secret)
+    manual = api.ok(api.put("/v1/payments/adapter", {"adapter": "manual"}))
+    assert manual["adapter"] == "manual"
+    assert api.ok(api.get("/v1/webhooks"))[0]["active"] is False
+    api.member("m1")
+    assert api.post("/v1/withdrawals/none/payout").status_code == 404

@@ -1,0 +1,402 @@
+"""Webhooks: the outbox is written with the change it describes, and every event reaches
+a receiver that fails, times out and recovers, in order per member, exactly once after
+de-duplication by event id. Runs on SQLite and PostgreSQL.
+
+The receiver here is an httpx MockTransport (no sockets, no waiting: a timeout is raised,
+not slept); tests/service/test_webhook_processes.py does the same over real HTTP with a
+server process killed between commit and delivery.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from tests.service.conftest import Api, Clock
+from zengzhi.core.events import Join
+from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
+from zengzhi.service import webhooks
+from zengzhi.service.base import Context
+from zengzhi.service.webhooks import EVENT_ID_HEADER, dispatch
+from zengzhi.store import outbox
+from zengzhi.store import tables as t
+from zengzhi.store.uow import UnitOfWork
+
+
+class Receiver:
+    """A shop's webhook endpoint: checks every signature, keeps what arrived in order.
+
+    `behave(request_number, event)` says what to do with one request: "ok", "fail"
+    (HTTP 500), "timeout", "down" (connection refused), or "lost" (processed, but the
+    answer is a 500, so the event comes again)."""
+
+    def __init__(
+        self, secret: str, clock: Clock, behave: Callable[[int, dict[str, Any]], str]
+    ) -> None:
+        self.secret = secret
+        self.clock = clock
+        self.behave = behave
+        self.arrived: list[dict[str, Any]] = []  # processed, duplicates included
+        self.requests = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        body = request.read()
+        verify(
+            self.secret,
+            request.headers.get(TIMESTAMP_HEADER),
+            request.headers.get(SIGNATURE_HEADER),
+            body,
+            int(self.clock().timestamp()),
+            300,
+        )
+        event = json.loads(body)
+        assert request.headers[EVENT_ID_HEADER] == event["id"]
+        with self.lock:
+            self.requests += 1
+            action = self.behave(self.requests, event)
+            if action == "down":
+                raise httpx.ConnectError("connection refused", request=request)
+            if action == "timeout":
+                raise httpx.ReadTimeout("no answer", request=request)
+            if action == "fail":
+                return httpx.Response(500, text="database is down")
+            self.arrived.append(event)
+        return httpx.Response(500 if action == "lost" else 204)
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(transport=httpx.MockTransport(self))
+
+    def unique(self) -> list[dict[str, Any]]:
+        seen: set[str] = set()
+        first = []
+        for event in self.arrived:
+            if event["id"] not in seen:
+                seen.add(event["id"])
+                first.append(event)
+        return first
+
+
+def subscribe(api: Api, types: list[str] | None = None) -> dict[str, Any]:
+    body = {"url": "https://shop.example/hooks", "event_types": types or ["*"]}
+    return dict(api.ok(api.post("/v1/webhooks", body)))
+
+
+def pending(context: Context, tenant: str) -> int:
+    c = t.webhook_deliveries.c
+    with context.database.read() as connection:
+        return int(
+            connection.execute(
+                select(func.count()).where(c.tenant_id == tenant, c.status == outbox.PENDING)
+            ).scalar_one()
+        )
+
+
+def outbox_events(context: Context, tenant: str) -> list[dict[str, Any]]:
+    c = t.webhook_events.c
+    with context.database.read() as connection:
+        return [
+            json.loads(body)
+            for body in connection.execute(
+                select(c.body).where(c.tenant_id == tenant).order_by(c.event_no)
+            ).scalars()
+        ]
+
+
+def some_business(api: Api, members: int = 4, rounds: int = 3) -> None:
+    """Members join, buy, sell, exit, withdraw; the operator subsidizes."""
+    api.pool(exit_multiple="1.5")
+    api.ok(api.put("/v1/tenant/settings", {"withdrawals": {"auto_approve_limit": "50.00"}}))
+    for n in range(members):
+        api.member(f"m{n}")
+    for r in range(rounds):
+        for n in range(members):
+            api.completed_order(f"o{r}-{n}", f"m{n}")
+        api.ok(api.post("/v1/members/m0/sell", {"id": f"s{r}", "points": "1.0000"}))
+    api.ok(api.post("/v1/pools/main/subsidies", {"id": "x1", "amount": "30000.00"}))
+    api.ok(api.post("/v1/members/m0/withdrawals", {"id": "w1", "amount": "20.00"}))
+
+
+def test_subscriptions_are_the_operators(api: Api) -> None:
+    created = subscribe(api, ["order.completed", "withdrawal.*"])
+    assert created["secret"].startswith("whsec_") and created["active"]
+    assert api.ok(api.get("/v1/webhooks"))[0]["secret"] is None  # shown once only
+    operator, support = api.as_role("operator"), api.as_role("support")
+    body = {"url": "https://shop.example/b", "event_types": ["*"]}
+    assert api.post("/v1/webhooks", body, token=support).status_code == 403
+    assert api.post("/v1/webhooks", body, token=operator).status_code == 201
+    refused = api.post("/v1/webhooks", {"url": "ftp://x", "event_types": ["*"]})
+    assert refused.status_code == 422 and refused.json()["field"] == "url"
+    refused = api.post("/v1/webhooks", {"url": "https://x.example", "event_types": ["Bad Type"]})
+    assert refused.status_code == 422 and refused.json()["field"].startswith("event_types")
+    rotated = api.ok(api.patch(f"/v1/webhooks/{created['id']}", {"rotate_secret": True}))
+    assert rotated["secret"] not in (None, created["secret"])
+    stopped = api.ok(api.delete(f"/v1/webhooks/{created['id']}"))
+    assert stopped["active"] is False
+    actions = [row["action"] for row in api.ok(api.get("/v1/audit-log"))]
+    assert {"webhook.create", "webhook.change"} <= set(actions)
+
+
+def test_the_outbox_is_written_with_the_change_or_not_at_all(api: Api, context: Context) -> None:
+    subscribe(api, ["member.*"])
+    with (
+        pytest.raises(RuntimeError),
+        UnitOfWork(context.database, api.tenant, context.clock()) as uow,
+    ):
+        uow.apply(Join("join:ghost", "ghost"))
+        raise RuntimeError("the command fails after the engine ran")
+    assert outbox_events(context, api.tenant) == []
+    api.member("m1")
+    [event] = outbox_events(context, api.tenant)
+    assert (event["type"], event["members"], event["tenant"]) == (
+        "member.joined",
+        ["m1"],
+        api.tenant,
+    )
+    assert pending(context, api.tenant) == 1
+
+
+def test_types_members_amounts_and_numbers(api: Api, context: Context, clock: Clock) -> None:
+    hook = subscribe(api)
+    api.pool(exit_multiple="2")
+    api.member("m1")
+    api.completed_order("o1", "m1")
+    events = outbox_events(context, api.tenant)
+    types = [event["type"] for event in events]
+    assert types == ["pool.opened", "member.joined", "order.completed", "points.minted"]
+    assert [event["sequence"] for event in events] == [1, 2, 3, 4]
+    minted = events[-1]
+    assert minted["members"] == ["m1"]
+    assert minted["data"]["cause"]["id"] == "order:o1"
+    postings = {p["account"]: p["amount"] for p in minted["data"]["entry"]["postings"]}
+    assert postings["member:m1:points:main"] == "210.0000"  # decimal text, never a number
+    assert postings["pool:main"] == "300.00"
+    completed = events[2]
+    assert completed["members"] == ["m1"] and completed["data"]["entry"]["kind"] == "order"
+    receiver = Receiver(hook["secret"], clock, lambda n, e: "ok")
+    assert dispatch(context, api.tenant, receiver.client()).delivered == 4
+    m1 = [e["id"] for e in receiver.arrived if e["members"] == ["m1"]]
+    assert m1 == [e["id"] for e in events[1:]]  # in order for the member
+
+
+def test_only_wanted_types_are_kept(api: Api, context: Context) -> None:
+    subscribe(api, ["withdrawal.*", "exit"])
+    api.pool(exit_multiple="2")
+    api.member("m1")
+    api.completed_order("o1", "m1")
+    assert outbox_events(context, api.tenant) == []
+    api.ok(api.post("/v1/pools/main/subsidies", {"id": "x1", "amount": "1700.00"}))
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "100.00"}))
+    api.ok(api.post("/v1/withdrawals/w1/approve"))
+    api.ok(api.post("/v1/withdrawals/w1/paid"))
+    types = [event["type"] for event in outbox_events(context, api.tenant)]
+    assert types == [
+        "exit",
+        "withdrawal.requested",
+        "withdrawal.approved",
+        "withdrawal.paid",
+    ]
+    exit_ = outbox_events(context, api.tenant)[0]
+    assert exit_["members"] == ["m1"] and exit_["data"]["entry"]["params"]["payout"] == "1600.00"
+
+
+def deliver_until_done(
+    context: Context, tenant: str, clock: Clock, client: httpx.Client, step: timedelta
+) -> int:
+    """Dispatch, let the clock run, until nothing is pending; returns the passes."""
+    for passes in range(1, 2000):
+        dispatch(context, tenant, client)
+        if pending(context, tenant) == 0:
+            return passes
+        clock.now += step
+    raise AssertionError("deliveries never finished")
+
+
+def test_a_receiver_that_fails_times_out_and_recovers_gets_everything_in_order(
+    api: Api, context: Context, clock: Clock
+) -> None:
+    hook = subscribe(api)
+    some_business(api)
+    events = outbox_events(context, api.tenant)
+    assert len(events) > 35
+    start = clock.now
+    rng = random.Random(7)
+
+    def behave(_: int, event: dict[str, Any]) -> str:
+        if clock.now < start + timedelta(hours=1):
+            return "down"  # the shop's server is down for an hour
+        return rng.choices(["ok", "fail", "timeout", "lost"], [5, 2, 2, 2])[0]
+
+    receiver = Receiver(hook["secret"], clock, behave)
+    with receiver.client() as client:
+        deliver_until_done(context, api.tenant, clock, client, timedelta(minutes=3))
+
+    # everything arrived, once after de-duplication by id, nothing else
+    unique = receiver.unique()
+    assert sorted(e["id"] for e in unique) == sorted(e["id"] for e in events)
+    assert len(receiver.arrived) > len(unique)  # the "lost" answers brought duplicates
+    # in order per member: each member's events arrive by rising sequence, duplicates
+    # only ever repeating the latest one
+    by_member: dict[str, list[int]] = defaultdict(list)
+    for event in receiver.arrived:
+        by_member[event["members"][0] if event["members"] else ""].append(event["sequence"])
+    assert len(by_member) >= 5
+    for sequences in by_member.values():
+        assert sequences == sorted(sequences)
+    # every attempt is on record, with its outcome
+    deliveries = api.ok(api.get(f"/v1/webhooks/{hook['id']}/deliveries", limit=500))
+    assert {d["status"] for d in deliveries} == {"delivered"}
+    first = events[0]["id"]
+    detail = api.ok(api.get(f"/v1/webhooks/{hook['id']}/deliveries/{first}"))
+    outcomes = [a["outcome"] for a in detail["attempt_log"]]
+    assert outcomes[0] == "error" and outcomes[-1] == "delivered"
+    assert all(a["latency_ms"] >= 0 for a in detail["attempt_log"])
+    assert sum(a["outcome"] == "error" for a in detail["attempt_log"]) >= 5  # down an hour
+    a = t.webhook_attempts.c
+    with context.database.read() as connection:
+        outcomes = set(
+            connection.execute(select(a.outcome).where(a.tenant_id == api.tenant)).scalars()
+        )
+    assert outcomes == {"error", "refused", "timeout", "delivered"}
+
+
+def test_back_off_doubles_up_to_the_cap_then_gives_up(
+    api: Api, context: Context, clock: Clock
+) -> None:
+    hook = subscribe(api)
+    api.member("m1")
+    receiver = Receiver(hook["secret"], clock, lambda n, e: "fail")
+    start = clock.now
+    waits = []
+    with receiver.client() as client:
+        for _ in range(context.settings.webhook_max_attempts):
+            dispatch(context, api.tenant, client)
+            [delivery] = api.ok(api.get(f"/v1/webhooks/{hook['id']}/deliveries"))
+            if delivery["status"] == "failed":
+                break
+            due = delivery["next_attempt_at"]
+            wait = (clock.now.fromisoformat(due) - clock.now).total_seconds()
+            waits.append(int(wait))
+            clock.now += timedelta(seconds=wait)
+    assert waits[:9] == [10, 20, 40, 80, 160, 320, 640, 1280, 2560]
+    assert set(waits[9:]) == {3600}
+    assert delivery["status"] == "failed" and delivery["last_status_code"] == 500
+    assert len(waits) == context.settings.webhook_max_attempts - 1
+    assert clock.now - start < timedelta(days=1, hours=1)
+    # a replay sends it again, with the same id
+    event = delivery["event_id"]
+    replayed = api.ok(api.post(f"/v1/webhooks/{hook['id']}/deliveries/{event}/replay"))
+    assert replayed["status"] == "pending" and replayed["attempts"] == 0
+    receiver.behave = lambda n, e: "ok"
+    with receiver.client() as client:
+        assert dispatch(context, api.tenant, client).delivered == 1
+    assert [e["id"] for e in receiver.arrived] == [event]
+    detail = api.ok(api.get(f"/v1/webhooks/{hook['id']}/deliveries/{event}"))
+    assert detail["status"] == "delivered"
+    assert len(detail["attempt_log"]) == context.settings.webhook_max_attempts + 1
+
+
+def test_a_dispatcher_that_dies_mid_delivery_is_taken_over_after_its_lease(
+    api: Api, context: Context, clock: Clock
+) -> None:
+    hook = subscribe(api)
+    api.member("m1")
+    with context.database.write() as connection:  # a dispatcher claims, then dies
+        [claimed] = outbox.claim(
+            connection, api.tenant, clock.now, timedelta(seconds=120), "dead", 10
+        )
+    receiver = Receiver(hook["secret"], clock, lambda n, e: "ok")
+    with receiver.client() as client:
+        assert dispatch(context, api.tenant, client).delivered == 0  # still leased
+        clock.advance(seconds=121)
+        assert dispatch(context, api.tenant, client).delivered == 1
+    assert [e["id"] for e in receiver.arrived] == [claimed.event_id]
+
+
+def test_the_outbox_survives_a_restart(api: Api, context: Context, clock: Clock) -> None:
+    """Committed, never sent (the process died); a fresh process delivers it all."""
+    hook = subscribe(api)
+    some_business(api, members=2, rounds=1)
+    committed = outbox_events(context, api.tenant)
+    context.database.dispose()  # every connection of the old process is gone
+    restarted = Context(type(context.database)(context.database.url), context.settings, clock)
+    receiver = Receiver(hook["secret"], clock, lambda n, e: "ok")
+    with receiver.client() as client:
+        dispatch(restarted, api.tenant, client)
+    restarted.database.dispose()
+    assert sorted(e["id"] for e in receiver.arrived) == sorted(e["id"] for e in committed)
+
+
+def test_two_dispatchers_at_once_send_each_event_once(
+    api: Api, context: Context, clock: Clock
+) -> None:
+    subscribe(api)
+    for n in range(12):
+        api.member(f"m{n}")
+    sent: dict[str, int] = defaultdict(int)
+    lock = threading.Lock()
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        time.sleep(0.02)  # keeps the two passes overlapping; not an assertion
+        with lock:
+            sent[json.loads(request.read())["id"]] += 1
+        return httpx.Response(200)
+
+    client = httpx.Client(transport=httpx.MockTransport(slow))
+    reports: list[webhooks.DispatchReport] = []
+    threads = [
+        threading.Thread(
+            target=lambda: reports.append(dispatch(context, api.tenant, client, batch=3))
+        )
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(sent.values()) == [1] * 12
+    assert sum(report.delivered for report in reports) == 12
+
+
+def test_a_stopped_subscription_cancels_what_it_had_pending(
+    api: Api, context: Context, clock: Clock
+) -> None:
+    hook = subscribe(api)
+    api.member("m1")
+    api.ok(api.delete(f"/v1/webhooks/{hook['id']}"))
+    [delivery] = api.ok(api.get(f"/v1/webhooks/{hook['id']}/deliveries"))
+    assert delivery["status"] == "cancelled"
+    api.member("m2")  # no subscription wants it: no outbox row
+    assert len(outbox_events(context, api.tenant)) == 1
+    replay = api.post(f"/v1/webhooks/{hook['id']}/deliveries/{delivery['event_id']}/replay")
+    assert replay.status_code == 409
+
+
+def test_a_forged_webhook_does_not_verify(api: Api, context: Context, clock: Clock) -> None:
+    hook = subscribe(api)
+    api.member("m1")
+    captured: list[httpx.Request] = []
+    client = httpx.Client(
+        transport=httpx.MockTransport(lambda r: captured.append(r) or httpx.Response(200))
+    )
+    dispatch(context, api.tenant, client)
+    request = captured[0]
+    body, now = request.read(), int(clock.now.timestamp())
+    stamp, sign = request.headers[TIMESTAMP_HEADER], request.headers[SIGNATURE_HEADER]
+    assert verify(hook["secret"], stamp, sign, body, now, 300) == now
+    with pytest.raises(SignatureError):
+        verify(hook["secret"], stamp, sign, body.replace(b"m1", b"m2"), now, 300)
+    with pytest.raises(SignatureError):
+        verify("whsec_another", stamp, sign, body, now, 300)
+    with pytest.raises(SignatureError, match="away from now"):
+        verify(hook["secret"], stamp, sign, body, now + 301, 300)
