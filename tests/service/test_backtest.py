@@ -36,6 +36,9 @@ def a_history(api: Api, clock: Clock) -> None:
     store = {"commission_rate": "0.20", "platform_rate": "0.02", "distribution_rate": "0.02"}
     api.ok(api.put("/v1/stores/noodles", {**store, "pool": "local", "owner": "m0"}))
     api.ok(api.put("/v1/distribution", {"commission": {"rates": ["0.01", "0.005"]}}))
+    modes = {"union": {"funding": "0.5", "lock_days": 0}, "ads": {"ratio": "1", "backed": True}}
+    api.ok(api.put("/v1/zones/club", {"modes": modes}))
+    api.ok(api.put("/v1/products/pack", {"price": "100.00", "platform": "100.00", "zone": "club"}))
     api.member("m0")
     for n in range(1, 6):
         api.member(f"m{n}", referrer=f"m{n - 1}")
@@ -53,6 +56,10 @@ def a_history(api: Api, clock: Clock) -> None:
             buy(f"m{n}", product="gift", quantity=1 + n % 2)
             buy(f"m{n}", store="noodles", amount="500.00")
         buy("m1", amount="200.00", contribution="50.00")
+        for n in (1, 2, 3):
+            buy(f"m{n}", product="pack")
+        task = {"zone": "club", "day": f"2026-11-2{1 + round_}"}
+        api.ok(api.post("/v1/members/m2/tasks", task))
         api.ok(api.post("/v1/members/m2/sell", {"id": f"s{round_}", "points": "20.0000"}))
         if round_ == 0:
             api.ok(api.patch("/v1/pools/main", {"exit_multiple": "2.5"}))
@@ -144,6 +151,15 @@ def test_a_changed_configuration_shows_its_difference_and_touches_nothing(
     assert result["changes"] == ["distribution: the proposed settings from the start"]
     rewards = result["totals"]["payouts.reward"]
     assert Decimal(rewards["proposed"]) > Decimal(rewards["live"]) > 0
+
+    poorer = copy.deepcopy(live)
+    poorer["zones"]["club"]["union"]["funding"] = "0.1"  # the union pool fills slower
+    result = api.ok(api.post("/v1/backtest", {"config": poorer}))
+    assert result["changes"] == ["zone club: the proposed modes from the start"]
+    owed = result["totals"]["modes_owed"]
+    assert Decimal(owed["proposed"]) > Decimal(owed["live"])  # fewer credits paid
+    paid = result["totals"]["payouts.queue_payment"]
+    assert Decimal(paid["proposed"]) < Decimal(paid["live"])
 
     assert live_state(api) == before
     assert len(api.ok(api.get("/v1/orders", limit=500))) == events

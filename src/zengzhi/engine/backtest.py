@@ -13,6 +13,9 @@ proposal. The proposal is compared with the live configuration, part by part:
   customer paid: the parts are the proposal's shares of its price;
 - a `distribution` table that differs: it applies from the start, replacing recorded
   distribution settings;
+- a zone it names with other modes: the proposed modes apply from the start, replacing
+  the zone's recorded settings (the modes' promises, reserves and payments are compared
+  mode by mode, and count in the liabilities);
 - whatever it leaves out (a pool, product or store not named, no `distribution`) follows
   the history. Proposing the live configuration therefore reproduces the live state
   exactly.
@@ -41,6 +44,7 @@ from zengzhi.engine.notices import member_of
 from zengzhi.engine.replay import Replay, ReplayError
 from zengzhi.engine.snapshot import buyback_cost, memory_pools, positions_of
 from zengzhi.rules.distribution import CONTRIBUTION
+from zengzhi.rules.modes.zone import liabilities
 from zengzhi.rules.pool import PoolParams, balance_and_points, price
 
 PREFIX = "backtest:"  # ids of the events the back-test adds before the history
@@ -211,6 +215,11 @@ class _Plan:
         if proposed.distribution is not None and proposed.distribution != live.distribution:
             self.distribution = proposed.distribution.model_dump(mode="json", exclude_none=True)
             self.changes.append("distribution: the proposed settings from the start")
+        self.zones: dict[str, dict[str, Any]] = {}
+        for name, zone in proposed.zones.items():
+            if live.zones.get(name) != zone:
+                self.zones[name] = zone.model_dump(mode="json", exclude_none=True)
+                self.changes.append(f"zone {name}: the proposed modes from the start")
 
     def prelude(self) -> list[dict[str, Any]]:
         lines: list[dict[str, Any]] = []
@@ -233,6 +242,10 @@ class _Plan:
                     "id": f"{PREFIX}distribution",
                     "settings": self.distribution,
                 }
+            )
+        for name, settings in self.zones.items():
+            lines.append(
+                {"type": "zone", "id": f"{PREFIX}zone:{name}", "zone": name, "settings": settings}
             )
         return lines
 
@@ -259,7 +272,17 @@ def _resplit(line: dict[str, Any], product: ProductConfig, name: str) -> dict[st
     }
     if contribution:
         out["pool"] = product.pool or DEFAULT_POOL
-    return out
+    return out | _zone_of(unit)
+
+
+def _zone_of(line: Any) -> dict[str, Any]:
+    """The zone (and the product's own mode values) a line runs through, as written."""
+    found: dict[str, Any] = {}
+    if line.zone is not None:
+        found["zone"] = line.zone
+    if line.modes:
+        found["modes"] = dict(line.modes)
+    return found
 
 
 def _store_line(line: dict[str, Any], store: StoreConfig, name: str) -> dict[str, Any]:
@@ -276,7 +299,7 @@ def _store_line(line: dict[str, Any], store: StoreConfig, name: str) -> dict[str
     }
     if new.pool is not None:
         out["pool"] = new.pool
-    return out
+    return out | _zone_of(new)
 
 
 # ---------------------------------------------------------------------------- the run
@@ -312,6 +335,8 @@ class _Trial:
                 return None
             return kept
         if kind == "distribution" and plan.distribution is not None:
+            return None
+        if kind == "zone" and event["zone"] in plan.zones:
             return None
         if kind == "order" and (plan.products or plan.stores):
             return self._order(event)
@@ -415,6 +440,12 @@ def backtest(
     return result, dict(baseline.state.ledger.balances)
 
 
+def _modes_owed(run: Replay) -> tuple[int, int]:
+    """What the companion modes still owe (points at 1 yuan), and their reserves."""
+    found = liabilities(run.state.ledger, run.state.modes.zones())
+    return sum(one.owed for one in found), sum(one.reserve for one in found)
+
+
 def _compare(
     baseline: Replay, trial: Replay, live_tally: _Tally, trial_tally: _Tally, top: int
 ) -> Backtest:
@@ -461,8 +492,12 @@ def _compare(
     totals["owed_to_members"] = _compared(owed[0][0], owed[1][0])
     totals["contribution_outstanding"] = _compared(owed[0][1], owed[1][1])
     totals["points_buyback"] = _compared(buyback[0], buyback[1])
+    modes = [_modes_owed(baseline), _modes_owed(trial)]
+    totals["modes_owed"] = _compared(modes[0][0], modes[1][0])
+    totals["modes_reserve"] = _compared(modes[0][1], modes[1][1])
     totals["liabilities"] = _compared(
-        owed[0][0] + owed[0][1] + buyback[0], owed[1][0] + owed[1][1] + buyback[1]
+        owed[0][0] + owed[0][1] + buyback[0] + modes[0][0],
+        owed[1][0] + owed[1][1] + buyback[1] + modes[1][0],
     )
     totals["platform_profit"] = _compared(
         live_ledger.balance(accounts.PROFIT, CNY), trial_ledger.balance(accounts.PROFIT, CNY)

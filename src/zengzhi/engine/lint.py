@@ -371,3 +371,7 @@ def second_accounts(config: TenantConfig) -> Iterator[Finding]:
             "indirect commission is paid and one phone may open several accounts: "
             f"{SEED_ALT_ACCOUNTS} (a store owner's second account captures the 间推)",
         )
+
+
+# The companion modes' checks live beside them and register themselves on import.
+from zengzhi.engine import lint_modes  # noqa: E402, F401

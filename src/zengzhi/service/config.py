@@ -2,9 +2,10 @@
 proposed one over the tenant's recorded history.
 
 The live configuration is what the tables hold now: each pool's parameters, the
-products, the stores and the distribution settings, in the shape of a configuration file
-(`engine/config.py`), so it can be read, edited and proposed back. Neither the lint nor
-the back-test changes anything: the back-test replays the event log in memory.
+products, the stores, the distribution settings and the zones' modes, in the shape of a
+configuration file (`engine/config.py`), so it can be read, edited and proposed back.
+Neither the lint nor the back-test changes anything: the back-test replays the event
+log in memory.
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ from zengzhi.engine.config import (
 )
 from zengzhi.engine.lint import Finding, lint
 from zengzhi.engine.replay import ReplayError
+from zengzhi.engine.zones import ZoneConfig
 from zengzhi.service.audit import event_log
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
 from zengzhi.service.tenants import load_settings
 from zengzhi.store import tables as t
+from zengzhi.store.modes import zone_settings
 from zengzhi.store.pools import params_from_row
 
 
@@ -44,7 +47,9 @@ def live_config(connection: Connection, tenant: str) -> TenantConfig:
         text = params_from_row(row.params).as_text()
         pools[row.pool_id] = PoolConfig.model_validate(text)
     products = {
-        row.product_id: ProductConfig(**row.split, pool=row.pool)
+        row.product_id: ProductConfig(
+            **row.split, pool=row.pool, zone=row.zone, modes=row.modes or {}
+        )
         for row in connection.execute(
             select(t.products)
             .where(t.products.c.tenant_id == tenant)
@@ -58,9 +63,16 @@ def live_config(connection: Connection, tenant: str) -> TenantConfig:
             owner=row.owner,
             recruiter=row.recruiter,
             region=row.region,
+            zone=row.zone,
         )
         for row in connection.execute(
             select(t.stores).where(t.stores.c.tenant_id == tenant).order_by(t.stores.c.store_id)
+        )
+    }
+    zones = {
+        row.zone_id: ZoneConfig.model_validate(zone_settings(row))
+        for row in connection.execute(
+            select(t.zones).where(t.zones.c.tenant_id == tenant).order_by(t.zones.c.zone_id)
         )
     }
     main = pools.pop(DEFAULT_POOL, None)
@@ -70,6 +82,7 @@ def live_config(connection: Connection, tenant: str) -> TenantConfig:
         products=products,
         stores=stores,
         distribution=load_settings(connection, tenant).distribution,
+        zones=zones,
     )
 
 
