@@ -106,6 +106,12 @@ def replay_command(
                 f"pool {name}: balance {other['balance']}  points {other['points']}  "
                 f"price {other['price']}"
             )
+    for mode in state.get("modes", []):
+        covered = f"  coverage {mode['coverage']}" if mode["coverage"] else ""
+        print(
+            f"mode {mode['mode']} in zone {mode['zone']}: owes {mode['owed']}  "
+            f"reserve {mode['reserve']}{covered}{'  backed' if mode['backed'] else ''}"
+        )
     print(
         f"members {len(state['members'])}  exits {len(run.exits)}  "
         f"events applied {run.applied}  duplicates skipped {run.duplicates}"

@@ -16,6 +16,7 @@ from zengzhi.service.base import Context
 from zengzhi.service.catalog import ProductIn, ZoneIn
 from zengzhi.service.jobs import tick
 from zengzhi.service.members import NewMember
+from zengzhi.service.modes import run_days
 from zengzhi.service.orders import NewOrder
 from zengzhi.service.settings import Settings
 from zengzhi.store import tables as t
@@ -222,3 +223,53 @@ def test_refer_three_cycle_under_concurrent_orders(postgres_url: str) -> None:
         assert check_ledger(connection, tenant) == []
         assert check_replay(connection, tenant) == []
     assert paid == sorted(["100.00", "200.00", "700.00"] * 2)
+
+
+def test_two_machines_running_the_same_day_pay_once(postgres_url: str) -> None:
+    """PostgreSQL: two tickers run a zone's day at the same moment; one of them pays."""
+    clock = Clock()
+    context = Context(
+        Database(postgres_url), Settings(database_url=postgres_url, secret_key="s" * 40), clock
+    )  # type: ignore[arg-type]
+    tenant = new_tenant(context, "days")
+    owner = Principal(tenant, "system:test", Role.OWNER)
+    green = {"green": {"backed": True}}
+    catalog.put_item(context, owner, "zone", "g", ZoneIn.model_validate({"modes": green}))
+    catalog.put_item(
+        context,
+        owner,
+        "product",
+        "pack",
+        ProductIn(price="3000.00", platform="3000.00", zone="g"),
+    )
+    for n in range(4):
+        members.create_member(context, owner, NewMember(id=f"m{n}"))
+        orders.create_order(context, owner, NewOrder(id=f"o{n}", member=f"m{n}", product="pack"))
+        orders.pay(context, owner, f"o{n}")
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+    ran: list[list[str]] = []
+
+    def machine() -> None:
+        try:
+            start.wait()
+            ran.append(run_days(context, tenant))
+        except BaseException as error:  # report it from the main thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=machine) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sorted(len(days) for days in ran) == [0, 1]  # one machine ran the day
+    with context.database.read() as connection:
+        releases = connection.execute(
+            select(func.count()).where(
+                t.entries.c.tenant_id == tenant, t.entries.c.kind == "release"
+            )
+        ).scalar_one()
+        assert check_ledger(connection, tenant) == []
+        assert check_replay(connection, tenant) == []
+    assert releases == 4  # 36 yuan each, once

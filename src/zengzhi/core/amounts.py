@@ -8,7 +8,7 @@ they parse what people and integrators write, refuse floats outright, and print.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 from typing import Any, ClassVar, Self
 
@@ -306,3 +306,9 @@ class Price:
 
     def __le__(self, other: Price) -> bool:
         return self.fen * other.units <= other.fen * self.units
+
+
+def percent(fraction: Fraction) -> str:
+    """A share as a percentage with one decimal, rounded down: "81.3%"."""
+    value = Decimal(fraction.numerator * 100) / Decimal(fraction.denominator)
+    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_DOWN)}%"

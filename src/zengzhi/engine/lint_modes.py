@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from datetime import timedelta
 from fractions import Fraction
 
-from zengzhi.core.amounts import Ratio
+from zengzhi.core.amounts import Ratio, percent
 from zengzhi.engine.config import DEFAULT_POOL, TenantConfig
 from zengzhi.engine.lint import SEED_STATIC, Finding, check
-from zengzhi.engine.views import percent
 from zengzhi.rules.modes.common import Terms
 from zengzhi.rules.modes.zone import ZoneModes
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from zengzhi.core import accounts
-from zengzhi.core.amounts import format_minor
+from zengzhi.core.amounts import format_minor, percent
 from zengzhi.core.ledger import CNY, MemoryLedger, format_amount, totals_by_asset
 from zengzhi.engine.config import DEFAULT_POOL
 from zengzhi.engine.positions import MemoryPositions
@@ -79,7 +79,7 @@ def snapshot(state: TenantState) -> dict[str, Any]:
         if others:
             row["positions"] = others
         out_members[member] = row
-    return {
+    result: dict[str, Any] = {
         "pool": {"id": default.id, **pool_summary(default, state)},
         "pools": {name: pool_summary(pool, state) for name, pool in pools.items()},
         "members": out_members,
@@ -91,6 +91,20 @@ def snapshot(state: TenantState) -> dict[str, Any]:
             },
         },
     }
+    owed = zone.liabilities(ledger, state.modes.zones())
+    if owed:  # only with companion modes: older logs print what they always printed
+        result["modes"] = [
+            {
+                "zone": one.zone,
+                "mode": one.mode,
+                "owed": format_minor(one.owed, 2),
+                "reserve": format_minor(one.reserve, 2),
+                "coverage": percent(one.coverage) if one.coverage is not None else None,
+                "backed": one.backed,
+            }
+            for one in owed
+        ]
+    return result
 
 
 def buyback_cost(pool: PoolState, ledger: MemoryLedger) -> int:

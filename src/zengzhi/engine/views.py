@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 
-from zengzhi.core.amounts import format_minor
+from zengzhi.core.amounts import format_minor, percent
 from zengzhi.core.ledger import Ledger
 from zengzhi.engine.snapshot import positions_of
 from zengzhi.rules.pool import PoolState, Position, progress, threshold
@@ -23,12 +22,6 @@ class ExitProgress:
     value: str  # points at today's price
     progress: str  # return ÷ cap, as a percentage ("—" with no exit multiple)
     exit_price: str  # the price that forces the exit ("—": none)
-
-
-def percent(fraction: Fraction) -> str:
-    """A share as a percentage with one decimal, rounded down: "81.3%"."""
-    value = Decimal(fraction.numerator * 100) / Decimal(fraction.denominator)
-    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_DOWN)}%"
 
 
 def nearest_exits(pool: PoolState, ledger: Ledger, top: int) -> list[ExitProgress]:

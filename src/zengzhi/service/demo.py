@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from zengzhi.engine.zones import ModesConfig
 from zengzhi.service import catalog, members, orders, pools, tenants, wallets
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, query
@@ -31,7 +32,8 @@ class DemoAccess:
 
 def seed(context: Context) -> DemoAccess:
     """Create the demo tenant if it is not there: two pools, a product, a store, members,
-    orders through their whole life cycle, a sale, a subsidy and a withdrawal request."""
+    orders through their whole life cycle, a sale, a subsidy and a withdrawal request;
+    and a club zone running two companion modes (refer three, the union queue)."""
     exists = query(
         context,
         lambda connection: connection.execute(
@@ -92,6 +94,7 @@ def seed(context: Context) -> DemoAccess:
         )
         orders.pay(context, owner, order_id)
         orders.complete(context, owner, order_id)
+    _club(context, owner)
     members.sell(context, owner, "m2", SellRequest(id="demo-sale", points="all"))
     pools.subsidize(
         context,
@@ -103,3 +106,38 @@ def seed(context: Context) -> DemoAccess:
         context, owner, "m2", WithdrawalRequest(id="demo-withdrawal", amount="100.00")
     )
     return DemoAccess(DEMO, "owner", password, key.token)
+
+
+def _club(context: Context, owner: Principal) -> None:
+    """A zone with refer-three and the union queue: c1 refers c2…c6, each buys a pack."""
+    modes = ModesConfig.model_validate(
+        {
+            "refer_three": {"funding": "0.20"},
+            "union": {"funding": "0.30", "lock_days": 15, "dynamic": "0.2"},
+        }
+    )
+    catalog.put_item(context, owner, "zone", "club", ZoneIn(modes=modes))
+    catalog.put_item(
+        context,
+        owner,
+        "product",
+        "pack",
+        ProductIn(
+            name="Club pack",
+            price="500.00",
+            cost="150.00",
+            platform="250.00",
+            contribution="100.00",
+            zone="club",
+            pool="main",
+        ),
+    )
+    members.create_member(context, owner, NewMember(id="c1", name="Club member 1"))
+    for n in range(2, 7):
+        members.create_member(
+            context, owner, NewMember(id=f"c{n}", name=f"Club member {n}", referrer="c1")
+        )
+    for n in range(1, 7):
+        order_id = f"club{n}"
+        orders.create_order(context, owner, NewOrder(id=order_id, member=f"c{n}", product="pack"))
+        orders.pay(context, owner, order_id)

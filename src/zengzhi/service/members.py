@@ -10,11 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, or_, select, update
 
 from zengzhi.core import accounts
-from zengzhi.core.amounts import Price, format_minor
+from zengzhi.core.amounts import Price, format_minor, percent
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Bind, Join, Reassign, Sell
 from zengzhi.engine.config import DEFAULT_POOL, Exact, Id, LimitsConfig, Name, Note, Region
-from zengzhi.engine.views import percent
 from zengzhi.engine.wire import points as parse_points
 from zengzhi.rules.pool import Position, cap_left_scaled, progress, threshold
 from zengzhi.service.auth import Permission, Principal

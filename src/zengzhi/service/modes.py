@@ -13,12 +13,11 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Connection, select
 
 from zengzhi.core import accounts
-from zengzhi.core.amounts import format_minor
+from zengzhi.core.amounts import format_minor, percent
 from zengzhi.core.errors import DomainError
 from zengzhi.core.events import CompleteTask, RunDay
 from zengzhi.core.ledger import CNY, format_amount
 from zengzhi.engine.config import Id, Name
-from zengzhi.engine.views import percent
 from zengzhi.rules.modes import quota, union, zone
 from zengzhi.rules.modes.common import SHOPPING_ZONE, asset
 from zengzhi.service.auth import Permission, Principal, Role
