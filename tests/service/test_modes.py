@@ -21,6 +21,7 @@ from zengzhi.service.orders import NewOrder
 from zengzhi.service.settings import Settings
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database
+from zengzhi.store.migrate import upgrade
 
 
 def clean(api: Api, context: Context) -> None:
@@ -227,10 +228,10 @@ def test_refer_three_cycle_under_concurrent_orders(postgres_url: str) -> None:
 
 def test_two_machines_running_the_same_day_pay_once(postgres_url: str) -> None:
     """PostgreSQL: two tickers run a zone's day at the same moment; one of them pays."""
-    clock = Clock()
-    context = Context(
-        Database(postgres_url), Settings(database_url=postgres_url, secret_key="s" * 40), clock
-    )  # type: ignore[arg-type]
+    database = Database(postgres_url)
+    upgrade(database.writer)  # the session's database may not be migrated yet
+    settings = Settings(database_url=postgres_url, secret_key="s" * 40)  # type: ignore[arg-type]
+    context = Context(database, settings, Clock())
     tenant = new_tenant(context, "days")
     owner = Principal(tenant, "system:test", Role.OWNER)
     green = {"green": {"backed": True}}
