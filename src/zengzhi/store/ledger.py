@@ -76,8 +76,9 @@ class SqlLedger:
                 index_elements=["tenant_id", "account", "asset"],
                 set_={"amount": t.balances.c.amount + statement.excluded.amount},
             )
-            for row in rows:  # one row at a time keeps the lock order
-                self._connection.execute(statement, row)
+            # executemany runs the rows one after the other, in the account order that
+            # keeps two commands from locking the same balances crosswise
+            self._connection.execute(statement, rows)
         self._deltas.clear()
 
     def write_entries(self, first_id: int, at: datetime) -> int:

@@ -5,6 +5,11 @@ touch a zone's modes run one at a time, in the order they commit, which is the o
 the event log replays them in. Counters are written as they change; claim changes wait
 in memory (a daily run touches every open claim) and reach the table in batches, before
 the next read and at commit.
+
+Within a command, a claim once read is kept, and a member's open claims once read (or
+all of them, after a whole pass over the queue) are answered from memory: a daily run
+asks for the same uplines' claims again and again, and a query each cost most of its
+time on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, Integer, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from zengzhi.engine.zones import parse_zone
@@ -21,6 +26,7 @@ from zengzhi.rules.modes.zone import ZoneModes
 from zengzhi.store import tables as t
 
 _PAGE = 1000
+_FIRST_PAGE = 10  # most orders look at the head of a queue only
 _PERIOD = ("starts", "ends")  # the zone's own period: the zones table keeps it in columns
 
 # Statements built once: a daily run reads claims and counters thousands of times.
@@ -30,7 +36,11 @@ _CLAIMS = select(t.mode_claims).where(
 )
 _BY_MEMBER = _CLAIMS.where(_c.member_id == bindparam("member"), _c.owed > 0).order_by(_c.seq)
 _BY_SEQ = _CLAIMS.where(_c.seq == bindparam("seq"))
-_PAGE_AFTER = _CLAIMS.where(_c.seq > bindparam("last"), _c.owed > 0).order_by(_c.seq).limit(_PAGE)
+_PAGE_AFTER = (
+    _CLAIMS.where(_c.seq > bindparam("last"), _c.owed > 0)
+    .order_by(_c.seq)
+    .limit(bindparam("size", type_=Integer))
+)
 _SAVE = (
     update(t.mode_claims)
     .where(
@@ -67,6 +77,9 @@ class SqlModes:
         self._zones: dict[str, ZoneModes | None] = {}
         self._counters: dict[tuple[str, str, str], int] = {}
         self._dirty: dict[tuple[str, str, int], Claim] = {}
+        self._seen: dict[tuple[str, str, int], Claim] = {}  # every claim read, as it is now
+        self._open: dict[tuple[str, str], dict[str, set[int]]] = {}  # member → open seqs
+        self._whole: set[tuple[str, str]] = set()  # every open claim is in _open
 
     # ------------------------------------------------------------------ zones
 
@@ -164,14 +177,27 @@ class SqlModes:
                 ref=ref,
             )
         )
+        self._keep(zone, mode, claim)
         return claim
 
     def save(self, zone: str, mode: str, claim: Claim) -> None:
         self._dirty[(zone, mode, claim.seq)] = claim
+        self._keep(zone, mode, claim)
+
+    def _keep(self, zone: str, mode: str, claim: Claim) -> None:
+        self._seen[(zone, mode, claim.seq)] = claim
+        members = self._open.get((zone, mode))
+        if members is None:
+            return
+        seqs = members.get(claim.member)
+        if seqs is not None:
+            seqs.add(claim.seq)
+        elif (zone, mode) in self._whole:
+            members[claim.member] = {claim.seq}
 
     def _rows(self, statement: Any, **params: Any) -> list[Claim]:
         self.write()  # reads see what this command changed
-        return [
+        found = [
             Claim(
                 int(row.seq),
                 row.member_id,
@@ -184,27 +210,50 @@ class SqlModes:
             )
             for row in self._connection.execute(statement, {"tenant": self._tenant, **params})
         ]
+        zone, mode = params["zone"], params["mode"]
+        for claim in found:  # written just now: the table holds what memory holds
+            self._seen[(zone, mode, claim.seq)] = claim
+        return found
 
     def claim(self, zone: str, mode: str, seq: int) -> Claim | None:
+        kept = self._seen.get((zone, mode, seq))
+        if kept is not None:
+            return kept
         found = self._rows(_BY_SEQ, zone=zone, mode=mode, seq=seq)
         return found[0] if found else None
 
     def claims(self, zone: str, mode: str, member: str) -> list[Claim]:
-        return self._rows(_BY_MEMBER, zone=zone, mode=mode, member=member)
+        members = self._open.setdefault((zone, mode), {})
+        seqs = members.get(member)
+        if seqs is None:
+            if (zone, mode) in self._whole:
+                seqs = members[member] = set()
+            else:
+                rows = self._rows(_BY_MEMBER, zone=zone, mode=mode, member=member)
+                seqs = members[member] = {claim.seq for claim in rows}
+        seen = self._seen
+        mine = [seen[(zone, mode, seq)] for seq in sorted(seqs)]
+        return [claim for claim in mine if claim.left > 0]
 
     def queue(self, zone: str, mode: str) -> Iterator[Claim]:
         """Page by page; a claim is yielded as it stands now (the run may have paid it
         since its page was read)."""
-        last = 0
+        last, size = 0, _FIRST_PAGE
         while True:
-            page = self._rows(_PAGE_AFTER, zone=zone, mode=mode, last=last)
+            page = self._rows(_PAGE_AFTER, zone=zone, mode=mode, last=last, size=size)
             for claim in page:
-                now = self._dirty.get((zone, mode, claim.seq), claim)
+                now = self._seen[(zone, mode, claim.seq)]
                 if now.left > 0:
                     yield now
-            if len(page) < _PAGE:
-                return
-            last = page[-1].seq
+            if len(page) < size:
+                break
+            last, size = page[-1].seq, _PAGE
+        # the pass read every claim open before it; the rest were added or saved since
+        members = self._open.setdefault((zone, mode), {})
+        for (in_zone, in_mode, seq), claim in self._seen.items():
+            if in_zone == zone and in_mode == mode:
+                members.setdefault(claim.member, set()).add(seq)
+        self._whole.add((zone, mode))
 
     def write(self) -> None:
         """Store the claims' new amounts owed, in one batch."""

@@ -1,9 +1,10 @@
 """The referral network, regional agents and distribution settings in SQL.
 
-A chain is read, and every upline's team performance grown, in ONE statement each: a
-recursive query walks `members.referrer` from the buyer to the root inside the database,
-whatever the depth, and the update that adds the order to every upline also recomputes
-their star level (a CASE over the level thresholds). Updating those rows locks them, so
+A chain is read in ONE statement: a recursive query walks `members.referrer` from the
+buyer to the root inside the database, whatever the depth, one primary-key lookup a
+level. Every upline's team performance is grown in one more: the update that adds the
+order to every upline also recomputes their star level (a CASE over the level
+thresholds). Updating those rows locks them, so
 two orders under the same upline add up, one after the other, and each sees the levels
 its own amount reaches.
 """
@@ -23,36 +24,37 @@ from zengzhi.store import tables as t
 
 
 def _uplines_of() -> Any:
-    """A recursive selectable of a member's uplines (member_id, depth), nearest first;
-    the tenant and member are bound when it runs (built once: chains are walked often)."""
+    """A recursive selectable of a member's uplines (member_id, team_level, depth), nearest
+    first; the tenant and member are bound when it runs (built once: chains are walked
+    often). Each row is the upline's own members row, reached by its primary key from the
+    row before, so the database reads the chain and nothing else, however many members
+    the tenant has and whatever its statistics say."""
     m = t.members
     tenant: Any = bindparam("tenant")
+    buyer = m.alias("buyer")
+    referrer = (
+        select(buyer.c.referrer)
+        .where(buyer.c.tenant_id == tenant, buyer.c.member_id == bindparam("member"))
+        .scalar_subquery()
+    )
     start = (
-        select(m.c.referrer.label("member_id"), literal(1).label("depth"))
-        .where(
-            m.c.tenant_id == tenant, m.c.member_id == bindparam("member"), m.c.referrer.is_not(None)
-        )
+        select(m.c.member_id, m.c.team_level, m.c.referrer, literal(1).label("depth"))
+        .where(m.c.tenant_id == tenant, m.c.member_id == referrer)
         .cte("up", recursive=True)
     )
     parent = m.alias("parent")
     return start.union_all(
-        select(parent.c.referrer, start.c.depth + 1).where(
-            parent.c.tenant_id == tenant,
-            parent.c.member_id == start.c.member_id,
-            parent.c.referrer.is_not(None),
+        select(parent.c.member_id, parent.c.team_level, parent.c.referrer, start.c.depth + 1).where(
+            parent.c.tenant_id == tenant, parent.c.member_id == start.c.referrer
         )
     )
 
 
 _UP = _uplines_of()
-_m = t.members.c
+_UPDATE_BATCH = 1000
 _CHAIN = select(_UP.c.member_id).order_by(_UP.c.depth)
 _CHAIN_TO = _CHAIN.where(_UP.c.depth <= bindparam("depth"))
-_LEVELLED = (
-    select(_UP.c.member_id, _m.team_level)
-    .join(t.members, (_m.tenant_id == bindparam("tenant")) & (_m.member_id == _UP.c.member_id))
-    .order_by(_UP.c.depth)
-)
+_LEVELLED = select(_UP.c.member_id, _UP.c.team_level).order_by(_UP.c.depth)
 _LEVELLED_TO = _LEVELLED.where(_UP.c.depth <= bindparam("depth"))
 
 
@@ -109,23 +111,24 @@ class SqlNetwork:
         return list(self._connection.execute(_CHAIN_TO, bound | {"depth": depth}).scalars())
 
     def grow(self, member: str, amount: int, params: DistributionParams) -> list[tuple[str, int]]:
+        uplines = self.chain(member, None)
         m = t.members.c
         grown = m.team_performance + amount
-        rows = self._connection.execute(
+        statement = (
             update(t.members)
-            .where(m.tenant_id == self._tenant, m.member_id.in_(select(_UP.c.member_id)))
+            .where(m.tenant_id == self._tenant, m.member_id.in_(bindparam("ids", expanding=True)))
             .values(team_performance=grown, team_level=_level(params, grown))
-            .returning(m.member_id, m.referrer, m.team_level),
-            {"tenant": self._tenant, "member": member},
-        ).all()
-        found = {row.member_id: (row.referrer, int(row.team_level)) for row in rows}
-        chain: list[tuple[str, int]] = []
-        current = self.referrer(member)
-        while current is not None and current in found and len(chain) < len(found):
-            referrer, level = found[current]
-            chain.append((current, level))
-            current = referrer
-        return chain
+            .returning(m.member_id, m.team_level)
+        )
+        levels: dict[str, int] = {}
+        # by primary key (the plan never depends on the tenant's size), in member order
+        # (two orders lock shared uplines in the same order), a bounded number a statement
+        ordered = sorted(uplines)
+        for first in range(0, len(ordered), _UPDATE_BATCH):
+            ids = ordered[first : first + _UPDATE_BATCH]
+            for row in self._connection.execute(statement, {"ids": ids}):
+                levels[row.member_id] = int(row.team_level)
+        return [(upline, levels[upline]) for upline in uplines]
 
     def uplines(self, member: str, depth: int | None) -> list[tuple[str, int]]:
         bound = {"tenant": self._tenant, "member": member}
