@@ -44,7 +44,7 @@ from zengzhi.engine.zones import parse_zone
 from zengzhi.rules import distribution, orders, pool, withdrawals
 from zengzhi.rules.distribution import Paid
 from zengzhi.rules.modes import zone
-from zengzhi.rules.modes.common import Run
+from zengzhi.rules.modes.common import Effect, Run
 from zengzhi.rules.modes.zone import ZoneModes
 from zengzhi.rules.pool import PoolParams, PoolState
 
@@ -158,7 +158,9 @@ class Engine:
         if not order.lines:
             raise invalid("lines", "an order needs at least one line")
         zones = {name: self._zone(name) for name in sorted(zone.by_zone(order))}
-        zone.check_order(ledger, zones, order)
+        in_modes = bool(zones) or order.shopping_points != 0
+        if in_modes:
+            zone.check_order(ledger, zones, order)
         self.state.members.add(order.member)
         orders.complete(ledger, order)
         minted = []
@@ -176,12 +178,13 @@ class Engine:
                 opened = position.opened if position else None
                 minted.append(Minted(line.pool, line.amount, points, opened))
         paid = self._distribute(ledger, order)
-        run = self._run(order.id, order.at)
-        if zones or order.shopping_points:
+        effects: tuple[Effect, ...] = ()
+        if in_modes:  # most orders are in no zone: no view of the modes to build
+            run = self._run(order.id, order.at)
             zone.complete_order(run, zones, order)
+            effects = tuple(run.effects)
         for target in touched.values():
             pool.settle_exits(target, ledger, order.id)
-        effects = tuple(run.effects)
         self.state.orders.put(OrderRecord(order, tuple(minted), None, paid, effects))
 
     def _distribute(self, ledger: Ledger, order: CompleteOrder) -> tuple[Paid, ...]:

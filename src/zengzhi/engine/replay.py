@@ -7,7 +7,7 @@ kept in a temporary SQLite file, not in Python objects.
 
 from __future__ import annotations
 
-import json
+import ast
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable
@@ -101,14 +101,14 @@ class _SpilledOrders:
 
     @staticmethod
     def _encode(record: OrderRecord) -> str:
-        return json.dumps(
-            [
+        # repr of tuples of str, int and None: C-fast, and read back by literal_eval
+        return repr(
+            (
                 record.reversed_by,
-                [list(one) for one in record.minted],
-                [list(one) for one in record.rewards],
-                [list(one) for one in record.modes],
-            ],
-            separators=(",", ":"),
+                [tuple(one) for one in record.minted],
+                [tuple(one) for one in record.rewards],
+                [tuple(one) for one in record.modes],
+            )
         )
 
     def get(self, order_id: str) -> OrderRecord | None:
@@ -118,7 +118,7 @@ class _SpilledOrders:
         line, tail = kept.split(_MINTED)
         order = parse_line(line).event(self._config)
         assert isinstance(order, CompleteOrder)
-        reversed_by, minted, rewards, modes = json.loads(tail)
+        reversed_by, minted, rewards, modes = ast.literal_eval(tail)
         return OrderRecord(
             order,
             tuple(Minted(*one) for one in minted),

@@ -35,6 +35,8 @@ def _paid_by(order: CompleteOrder) -> list[Posting]:
     """Who paid the amount: the customer in cash, and the platform the part paid in
     shopping points (mode G: 1 point = 1 yuan of discount the platform grants)."""
     in_points = order.shopping_points // UNITS_PER_FEN
+    if not in_points:
+        return [(accounts.CUSTOMERS, CNY, -order.amount)]
     return [
         (accounts.CUSTOMERS, CNY, -(order.amount - in_points)),
         (accounts.SHOPPING_DISCOUNTS, CNY, -in_points),
