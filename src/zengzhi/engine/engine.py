@@ -157,7 +157,8 @@ class Engine:
         touched = {name: self._pool(name) for name in names}
         if not order.lines:
             raise invalid("lines", "an order needs at least one line")
-        zones = {name: self._zone(name) for name in sorted(zone.by_zone(order))}
+        zoned = zone.by_zone(order)
+        zones = {name: self._zone(name) for name in sorted(zoned)} if zoned else {}
         in_modes = bool(zones) or order.shopping_points != 0
         if in_modes:
             zone.check_order(ledger, zones, order)
