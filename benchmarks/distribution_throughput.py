@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from autoanalyze import analyze
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -142,6 +143,7 @@ def service_rate(url: str, orders: int) -> float:
     put_settings(context, owner, DistributionConfig.model_validate(SETTINGS))
     for member, referrer in chain(21):
         members.create_member(context, owner, NewMember(id=member, referrer=referrer))
+    analyze(url)  # as autovacuum would on a live database
     started = time.perf_counter()
     for n in range(orders):
         order_id = f"o{n}"

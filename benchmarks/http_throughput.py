@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from autoanalyze import analyze
 from sqlalchemy import Connection, create_engine, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
@@ -305,6 +306,7 @@ def main() -> None:
         targets.append(("postgresql", url, drop))
         for name, url, cleanup in targets:
             key = prepare(url, "bench")
+            analyze(url)  # as autovacuum would on a live database
             process, base = serve(url)
             try:
                 results = run_http(base, key, args.orders, args.clients, args.batch)

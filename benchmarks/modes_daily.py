@@ -31,6 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from autoanalyze import analyze
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -142,12 +143,7 @@ def sql_day(url: str, mode: str, members: int) -> tuple[float, int]:
                 uow.apply(event)
 
         command(context, owner, batch)
-    if database.writer.dialect.name == "postgresql":
-        # a live database has statistics (autovacuum gathers them a minute after a load);
-        # without them the planner guesses the freshly loaded tables hold a few rows
-        with database.writer.connect() as connection:
-            connection.execute(text("ANALYZE"))
-            connection.commit()
+        analyze(url)  # on PostgreSQL, as autovacuum would as the tables grow
     day_clock = datetime.combine(DAY_ONE, datetime.min.time(), UTC) + timedelta(hours=1)
     context = Context(database, settings, lambda: day_clock)
     started = time.perf_counter()
