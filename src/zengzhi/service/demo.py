@@ -83,17 +83,13 @@ def seed(context: Context) -> DemoAccess:
     for n in range(1, 21):
         members.create_member(context, owner, NewMember(id=f"m{n}", name=f"Member {n}"))
     for n in range(1, 21):
-        order_id = f"o{n}"
-        orders.create_order(context, owner, NewOrder(id=order_id, member=f"m{n}", product="gift"))
-        orders.pay(context, owner, order_id)
-        orders.complete(context, owner, order_id)
+        _buy(context, owner, NewOrder(id=f"o{n}", member=f"m{n}", product="gift"))
     for n in range(1, 6):
-        order_id = f"l{n}"
-        orders.create_order(
-            context, owner, NewOrder(id=order_id, member=f"m{n}", store="noodles", amount="1000.00")
+        _buy(
+            context,
+            owner,
+            NewOrder(id=f"l{n}", member=f"m{n}", store="noodles", amount="1000.00"),
         )
-        orders.pay(context, owner, order_id)
-        orders.complete(context, owner, order_id)
     _club(context, owner)
     members.sell(context, owner, "m2", SellRequest(id="demo-sale", points="all"))
     pools.subsidize(
@@ -141,3 +137,10 @@ def _club(context: Context, owner: Principal) -> None:
         order_id = f"club{n}"
         orders.create_order(context, owner, NewOrder(id=order_id, member=f"c{n}", product="pack"))
         orders.pay(context, owner, order_id)
+
+
+def _buy(context: Context, owner: Principal, order: NewOrder) -> None:
+    """Create, pay and complete an order (the demo's zones may hold orders back a while)."""
+    orders.create_order(context, owner, order)
+    orders.pay(context, owner, order.id)
+    orders.complete(context, owner, order.id)
