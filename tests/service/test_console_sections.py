@@ -1,0 +1,130 @@
+"""The console's newer parts over HTTP (the browser tests are in tests/e2e): the modes'
+rows in the solvency report, a member's referral tree, rewards, modes and the
+re-assignment of the referrer, configuration with the lint and a dry run, webhook
+deliveries and their replay. Roles, tenants and refused input, like test_console_pages."""
+
+from __future__ import annotations
+
+import re
+
+from tests.service.conftest import PASSWORD, Api
+from tests.service.test_console_pages import sign_in
+
+
+def buy(api: Api, order: str, member: str, item: str) -> None:
+    api.ok(api.post("/v1/orders", {"id": order, "member": member, "product": item}))
+    api.ok(api.post(f"/v1/orders/{order}/pay"))
+
+
+def union_zone(api: Api) -> None:
+    """Zone u with a union queue; A referred B; each bought a pack of 100."""
+    api.ok(api.put("/v1/zones/u", {"modes": {"union": {"funding": "0.5", "lock_days": 15}}}))
+    api.ok(api.put("/v1/products/pack", {"price": "100.00", "platform": "100.00", "zone": "u"}))
+    api.member("A")
+    api.member("B", referrer="A")
+    buy(api, "o1", "A", "pack")
+    buy(api, "o2", "B", "pack")
+
+
+def user(api: Api, role: str) -> str:
+    name = f"{role}-{api.tenant}"
+    api.ok(api.post("/v1/users", {"username": name, "password": PASSWORD, "role": role}))
+    return name
+
+
+def test_the_dashboard_shows_each_modes_liability_and_coverage(api: Api, other: Api) -> None:
+    api.pool()
+    union_zone(api)
+    sign_in(api.client, api.tenant)
+    page = api.client.get("/console")
+    assert page.status_code == 200
+    row = re.search(r'<tr data-mode="u:union">(.*?)</tr>', page.text, re.S)
+    assert row is not None
+    assert "Zone u: what union queue still owes members" in row.group(1)
+    assert "¥80.00" in row.group(1) and "¥180.00" in row.group(1) and "44.4%" in row.group(1)
+    figures = api.client.get("/console/data/figures").json()
+    assert figures["solvency"]["modes"][0]["coverage"] == "44.4%"
+    other.pool()
+    sign_in(other.client, other.tenant)  # another tenant's dashboard: none of these rows
+    assert 'data-mode="u:union"' not in other.client.get("/console").text
+
+
+def test_a_members_tree_rewards_and_modes(api: Api) -> None:
+    api.pool()
+    api.ok(api.put("/v1/distribution", {"commission": {"rates": ["0.10", "0.05"]}}))
+    union_zone(api)
+    api.member("C", referrer="B")
+    gift = {
+        "price": "1000.00",
+        "contribution": "300.00",
+        "distribution": "100.00",
+        "cost": "600.00",
+    }
+    api.ok(api.put("/v1/products/gift", {**gift, "pool": "main"}))
+    buy(api, "o3", "C", "gift")
+    sign_in(api.client, api.tenant, user(api, "viewer"))
+    page = api.client.get("/console/members/B")
+    assert page.status_code == 200
+    tree = page.text[
+        page.text.index('id="network-heading"') : page.text.index('id="rewards-heading"')
+    ]
+    assert '<a href="/console/members/A">A</a>' in tree  # the upline, linked
+    assert '<a href="/console/members/C">C</a>' in tree  # a referee, linked
+    assert "Re-assign" not in tree  # a viewer may not
+    rewards = page.text[
+        page.text.index('id="rewards-heading"') : page.text.index('id="modes-heading"')
+    ]
+    assert "direct commission" in rewards and "order:o3" in rewards and ">0.1<" in rewards
+    assert "¥1,000.00" in rewards and "¥100.00" in rewards  # the base and the amount
+    modes = api.client.get("/console/members/A").text
+    held = modes[modes.index('id="modes-heading"') : modes.index('id="positions-heading"')]
+    assert "u: union queue" in held and "80.00" in held and "2026-12-06" in held
+    assert re.search(r'<td class="num">1</td>', held)  # first in the queue
+
+
+def test_support_reassigns_a_referrer_with_a_reason_others_cannot(api: Api, other: Api) -> None:
+    api.member("A")
+    api.member("Z")
+    api.member("B", referrer="A")
+    csrf = sign_in(api.client, api.tenant, user(api, "support"))
+    page = api.client.get("/console/members/B")
+    assert 'action="/console/members/B/referrer"' in page.text
+    assert '<label for="f-reason">Reason</label>' in page.text
+    refused = api.client.post(
+        "/console/members/B/referrer", data={"csrf": csrf, "referrer": "Z", "reason": ""}
+    )
+    assert refused.status_code == 422 and 'id="e-reason"' in refused.text
+    assert 'value="Z"' in refused.text  # kept
+    assert api.ok(api.get("/v1/members/B"))["referrer"] == "A"  # nothing changed
+    unknown = api.client.post(
+        "/console/members/B/referrer", data={"csrf": csrf, "referrer": "nobody", "reason": "x"}
+    )
+    assert unknown.status_code == 404 and 'id="e-referrer"' in unknown.text
+    forged = api.client.post("/console/members/B/referrer", data={"referrer": "Z", "reason": "x"})
+    assert forged.status_code == 403
+    done = api.client.post(
+        "/console/members/B/referrer",
+        data={"csrf": csrf, "referrer": "Z", "reason": "reported by A"},
+        follow_redirects=False,
+    )
+    assert (
+        done.status_code == 303 and done.headers["location"] == "/console/members/B?saved=referrer"
+    )
+    assert api.ok(api.get("/v1/members/B"))["referrer"] == "Z"
+    [logged] = [a for a in api.ok(api.get("/v1/audit-log")) if a["action"] == "member.reassign"]
+    assert logged["reason"] == "reported by A"
+    # an operator may not, and the service refuses a forged form with the operator's token
+    csrf = sign_in(api.client, api.tenant, user(api, "operator"))
+    assert '/referrer"' not in api.client.get("/console/members/B").text
+    denied = api.client.post(
+        "/console/members/B/referrer", data={"csrf": csrf, "referrer": "A", "reason": "x"}
+    )
+    assert denied.status_code == 403 and "may not" in denied.text
+    assert api.ok(api.get("/v1/members/B"))["referrer"] == "Z"
+    # another tenant's session cannot reach this tenant's member
+    other_csrf = sign_in(other.client, other.tenant)
+    away = other.client.post(
+        "/console/members/B/referrer", data={"csrf": other_csrf, "referrer": "A", "reason": "x"}
+    )
+    assert away.status_code == 404
+    assert api.ok(api.get("/v1/members/B"))["referrer"] == "Z"
