@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import re
 
-from tests.service.conftest import PASSWORD, Api
+import httpx
+
+from tests.service.conftest import PASSWORD, Api, Clock
 from tests.service.test_console_pages import sign_in
+from zengzhi.service.base import Context
+from zengzhi.service.webhooks import dispatch
 
 
 def buy(api: Api, order: str, member: str, item: str) -> None:
@@ -128,3 +132,54 @@ def test_support_reassigns_a_referrer_with_a_reason_others_cannot(api: Api, othe
     )
     assert away.status_code == 404
     assert api.ok(api.get("/v1/members/B"))["referrer"] == "Z"
+
+
+def test_webhook_deliveries_and_a_replay_for_those_allowed(
+    api: Api, other: Api, context: Context, clock: Clock
+) -> None:
+    hook = api.ok(
+        api.post("/v1/webhooks", {"url": "https://shop.example/hooks", "event_types": ["*"]})
+    )
+    api.member("m1")
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503, text="busy")
+
+    with httpx.Client(transport=httpx.MockTransport(refuse)) as client:
+        dispatch(context, api.tenant, client)
+    [delivery] = api.ok(api.get(f"/v1/webhooks/{hook['id']}/deliveries"))
+    event = delivery["event_id"]
+    csrf = sign_in(api.client, api.tenant, user(api, "viewer"))
+    listed = api.client.get("/console/webhooks")
+    assert listed.status_code == 200 and f'href="/console/webhooks/{hook["id"]}"' in listed.text
+    page = api.client.get(f"/console/webhooks/{hook['id']}")
+    assert page.status_code == 200 and delivery["type"] in page.text
+    assert ">503<" in page.text and f"{delivery['last_latency_ms']} ms" in page.text
+    assert "Replay" not in page.text  # a viewer may not replay
+    replay = f"/console/webhooks/{hook['id']}/deliveries/{event}/replay"
+    denied = api.client.post(replay, data={"csrf": csrf})
+    assert denied.status_code == 403 and "may not" in denied.text
+    assert api.ok(api.get(f"/v1/webhooks/{hook['id']}/deliveries"))[0]["attempts"] == 1
+    detail = api.client.get(f"/console/webhooks/{hook['id']}/deliveries/{event}")
+    assert (
+        detail.status_code == 200 and "refused" in detail.text and "HTTP 503: busy" in detail.text
+    )
+
+    csrf = sign_in(api.client, api.tenant, user(api, "operator"))
+    page = api.client.get(f"/console/webhooks/{hook['id']}")
+    assert f'action="{replay}"' in page.text
+    assert api.client.post(replay, data={}).status_code == 403  # no CSRF token
+    done = api.client.post(
+        replay,
+        data={"csrf": csrf, "back": f"/console/webhooks/{hook['id']}?status=all"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/console/webhooks/{hook['id']}?status=all&done={event}"
+    [after] = api.ok(api.get(f"/v1/webhooks/{hook['id']}/deliveries"))
+    assert (after["status"], after["attempts"]) == ("pending", 0)
+    assert "webhook.replay" in {a["action"] for a in api.ok(api.get("/v1/audit-log"))}
+    # another tenant sees none of it and cannot replay it
+    other_csrf = sign_in(other.client, other.tenant)
+    assert other.client.get(f"/console/webhooks/{hook['id']}").status_code == 404
+    assert other.client.post(replay, data={"csrf": other_csrf}).status_code == 404
