@@ -183,3 +183,94 @@ def test_webhook_deliveries_and_a_replay_for_those_allowed(
     other_csrf = sign_in(other.client, other.tenant)
     assert other.client.get(f"/console/webhooks/{hook['id']}").status_code == 404
     assert other.client.post(replay, data={"csrf": other_csrf}).status_code == 404
+
+
+UNION = '[union]\nfunding = "0.5"\nlock_days = 15\n'
+
+
+def test_a_zone_with_modes_is_checked_dry_run_then_saved(api: Api, other: Api) -> None:
+    api.pool()
+    union_zone(api)  # zone u already has a history: A and B bought its packs
+    csrf = sign_in(api.client, api.tenant, user(api, "operator"))
+    shown = api.client.get("/console/config/zones/u")
+    assert '<label for="f-modes">Companion modes (TOML)</label>' in shown.text
+    assert "[union]\nfunding = &#34;0.5&#34;\n" in shown.text and "lock_days = 15\n" in shown.text
+    assert 'value="save"' not in shown.text  # saving is offered once the change is checked
+    base = {"csrf": csrf, "id": "z", "completion_delay_seconds": "0"}
+    bad = api.client.post("/console/config/zones", data={**base, "modes": "[union\n"})
+    assert bad.status_code == 422 and 'id="e-modes"' in bad.text and "is not TOML" in bad.text
+    refused = api.client.post(
+        "/console/config/zones",
+        data={**base, "modes": "[union]\nlock_days = -1\n", "action": "check"},
+    )
+    assert refused.status_code == 422 and 'id="e-modes"' in refused.text
+    assert "union.lock_days:" in refused.text
+    assert "[union]\nlock_days = -1" in refused.text  # the text is kept
+    checked = api.client.post(
+        "/console/config/zones", data={**base, "modes": UNION, "action": "check"}
+    )
+    assert checked.status_code == 200 and 'id="lint-heading"' in checked.text
+    assert re.search(r"\d+ errors, \d+ warnings\.", checked.text)
+    assert 'value="save"' in checked.text and 'id="dry-run-heading"' not in checked.text
+    assert api.get("/v1/zones/z").status_code == 404  # a check saves nothing
+    # a dry run of zone u with a shorter lock: what the history would have paid
+    edit = {**base, "id": "u", "editing": "1", "modes": UNION.replace("15", "0")}
+    dry = api.client.post("/console/config/zones", data={**edit, "action": "dryrun"})
+    assert dry.status_code == 200 and 'id="dry-run-heading"' in dry.text
+    assert "zone u" in dry.text and 'id="dry-run-totals"' in dry.text
+    assert "Owed by the companion modes" in dry.text
+    assert api.ok(api.get("/v1/zones/u"))["modes"]["union"]["lock_days"] == 15
+    saved = api.client.post(
+        "/console/config/zones",
+        data={**base, "modes": UNION, "action": "save"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    assert api.ok(api.get("/v1/zones/z"))["modes"]["union"]["lock_days"] == 15
+    # taking out a mode that still owes is refused by the service, next to the modes
+    owes = api.client.post("/console/config/zones", data={**edit, "modes": "", "action": "save"})
+    assert owes.status_code == 409 and 'id="e-modes"' in owes.text
+    assert api.ok(api.get("/v1/zones/u"))["modes"]["union"] is not None
+    # another tenant has no zone u
+    sign_in(other.client, other.tenant)
+    assert other.client.get("/console/config/zones/u").status_code == 404
+
+
+def test_pool_product_and_store_changes_are_reviewed_and_roles_hold(api: Api) -> None:
+    api.pool(exit_multiple="2")
+    api.member("m1")
+    api.completed_order("o1", "m1")
+    api.completed_order("o2", "m1")
+    csrf = sign_in(api.client, api.tenant, user(api, "operator"))
+    params = api.ok(api.get("/v1/pools/main"))["params"]
+    names = ("mint_ratio", "sell_fee", "opening_price", "min_sell_points")
+    fields = {name: params[name] for name in names}  # as the form shows them
+    dry = api.client.post(
+        "/console/config/pools/main",
+        data={"csrf": csrf, **fields, "exit_multiple": "3", "action": "dryrun"},
+    )
+    assert dry.status_code == 200 and "pool main exit_multiple: 2 → 3" in dry.text
+    assert 'id="dry-run-pools"' in dry.text and "Pool main: price" in dry.text
+    assert api.ok(api.get("/v1/pools/main"))["params"]["exit_multiple"] == "2"
+    product = {"csrf": csrf, "id": "gift", "price": "100.00", "contribution": "30.00"}
+    checked = api.client.post("/console/config/products", data={**product, "action": "check"})
+    assert checked.status_code == 200 and 'id="lint-heading"' in checked.text
+    assert api.get("/v1/products/gift").status_code == 404
+    store = {"csrf": csrf, "id": "s1", "commission_rate": "0.2", "action": "dryrun"}
+    assert 'id="dry-run-heading"' in api.client.post("/console/config/stores", data=store).text
+    assert api.get("/v1/stores/s1").status_code == 404
+    odd = api.client.post("/console/config/products", data={**product, "action": "publish"})
+    assert odd.status_code == 422 and api.get("/v1/products/gift").status_code == 404
+    # a viewer may look, not dry-run (the back-test is the configurers') nor save
+    csrf = sign_in(api.client, api.tenant, user(api, "viewer"))
+    denied = api.client.post(
+        "/console/config/pools/main",
+        data={"csrf": csrf, **fields, "exit_multiple": "3", "action": "dryrun"},
+    )
+    assert denied.status_code == 403 and "may not" in denied.text
+    saved = api.client.post(
+        "/console/config/pools/main",
+        data={"csrf": csrf, **fields, "exit_multiple": "3", "action": "save"},
+    )
+    assert saved.status_code == 403
+    assert api.ok(api.get("/v1/pools/main"))["params"]["exit_multiple"] == "2"
