@@ -274,3 +274,30 @@ def test_pool_product_and_store_changes_are_reviewed_and_roles_hold(api: Api) ->
     )
     assert saved.status_code == 403
     assert api.ok(api.get("/v1/pools/main"))["params"]["exit_multiple"] == "2"
+
+
+def test_the_member_page_shows_todays_ad_task_and_the_queue(api: Api) -> None:
+    api.ok(api.put("/v1/zones/ads", {"modes": {"ads": {"ratio": "1.1", "backed": True}}}))
+    api.ok(
+        api.put(
+            "/v1/products/phone",
+            {"price": "999.00", "platform": "999.00", "zone": "ads", "modes": {"ads": "1"}},
+        )
+    )
+    union_zone(api)
+    buy(api, "o3", "A", "phone")
+    issued = api.ok(api.post("/v1/members/A/page-token"))
+    client = api.client
+    client.cookies.clear()
+    client.get(issued["path"])
+    home = client.get("/m")
+    assert home.status_code == 200 and "My rewards and queues" in home.text
+    assert "Doing it puts ¥9.99 into your wallet" in home.text
+    assert "is number 1 in the queue" in home.text and "Expected payment: 2026-12-06" in home.text
+    api.ok(api.post("/v1/members/A/tasks", {"zone": "ads", "day": "2026-11-21"}))
+    assert "You have done today&#39;s ad task" in client.get("/m").text
+    api.member("N")
+    other = api.ok(api.post("/v1/members/N/page-token"))  # nothing owed to N: no section
+    client.cookies.clear()
+    client.get(other["path"])
+    assert "My rewards and queues" not in client.get("/m").text
