@@ -200,10 +200,12 @@ MAIN_PAGES = [
     "/console/config",
     "/console/config/products/new",
     "/console/config/settings",
+    "/console/config/zones/new",
     "/console/members",
     "/console/members/m1",
     "/console/withdrawals?status=all",
     "/console/pools",
+    "/console/webhooks",
     "/console/audit",
     "/console/simulations",
 ]
@@ -218,7 +220,8 @@ def test_every_main_page_is_labelled_readable_and_keyboard_reachable(page: Page)
     page.goto("/console/members")
     reached = tab_through(page, 16)
     hrefs = [one["href"] for one in reached]
-    for section in ("/console", "/console/config", "/console/withdrawals", "/console/audit"):
+    sections = ("/console", "/console/config", "/console/withdrawals", "/console/webhooks")
+    for section in (*sections, "/console/audit"):
         assert section in hrefs, (section, hrefs)
     assert all(one["outline"] != "none" and one["outlineWidth"] >= 2 for one in reached)
     search = page.get_by_label("Search by the start of a member id or phone number")
