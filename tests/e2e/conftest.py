@@ -25,7 +25,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from pydantic import SecretStr
 
-from zengzhi.service import members, orders, pools, tenants
+from zengzhi.service import members, orders, pools, tenants, webhooks
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.members import NewMember
@@ -39,6 +39,7 @@ from zengzhi.service.tenants import (
     NewUser,
     TenantSettings,
 )
+from zengzhi.service.webhooks import SubscriptionIn
 from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
 
@@ -71,6 +72,14 @@ class Server:
             base_url=self.url, headers={"Authorization": f"Bearer {self.api_key}"}, timeout=30
         )
 
+    def owner(self) -> httpx.Client:
+        """The API as the owner (a session): configuration, which the shop's key may not do."""
+        login = {"tenant": TENANT, "username": "owner", "password": PASSWORD}
+        token = httpx.post(f"{self.url}/v1/auth/login", json=login, timeout=30).json()["token"]
+        return httpx.Client(
+            base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=30
+        )
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -79,7 +88,8 @@ def free_port() -> int:
 
 
 def prepare(url: str, secret: str) -> str:
-    """The tenant, its console users, a pool with a month of orders, and an API key."""
+    """The tenant, its console users, a pool with a month of orders, an API key, and a
+    webhook subscription whose receiver answered 503 to the first deliveries."""
     moment = [datetime.now(UTC) - timedelta(days=30)]
     settings = Settings(database_url=url, secret_key=SecretStr(secret))
     context = Context(Database(url), settings, clock=lambda: moment[0])
@@ -98,6 +108,9 @@ def prepare(url: str, secret: str) -> str:
         ),
     )
     pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
+    webhooks.create_subscription(
+        context, owner, SubscriptionIn(url="https://shop.example/hooks", event_types=["*"])
+    )
     for n in range(1, 13):
         members.create_member(
             context, owner, NewMember(id=f"m{n}", name=f"Member {n}", phone=f"1380000{n:04d}")
@@ -114,6 +127,13 @@ def prepare(url: str, secret: str) -> str:
         orders.create_order(context, owner, order)
         orders.pay(context, owner, order.id)
     key = tenants.create_api_key(context, owner, NewApiKey(name="shop")).token
+
+    def busy(request: httpx.Request) -> httpx.Response:
+        time.sleep(0.02)  # a receiver that takes its time, then refuses
+        return httpx.Response(503, text="busy")
+
+    with httpx.Client(transport=httpx.MockTransport(busy)) as client:
+        webhooks.dispatch(context, TENANT, client)
     context.database.dispose()
     assert key is not None
     return key
@@ -199,3 +219,50 @@ def sign_in(page: Page, username: str = "owner", password: str = PASSWORD) -> No
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/console")
+
+
+# A union queue and ad-task points in zone "club": the modes' part of the tests
+CLUB_MODES = """[union]
+funding = "0.5"
+lock_days = 15
+
+[ads]
+ratio = "1.1"
+backed = true
+"""
+
+
+def modes_history(server: Server) -> None:
+    """Through the API: zone club (unless the console made it already), distribution's
+    commission, a union pack and an ad-task phone (as the owner), u1 who referred u2, and
+    their orders (with the shop's key): u1's 80 yuan credit waits first in the queue and
+    u1 has ad points to release."""
+    with server.owner() as owner:
+        configure_club(owner)
+    with server.api() as api:
+        if api.get("/v1/members/u1").status_code == 200:
+            return
+        assert api.post("/v1/members", json={"id": "u1", "name": "Union One"}).status_code == 201
+        assert api.post("/v1/members", json={"id": "u2", "referrer": "u1"}).status_code == 201
+        for order, member, product in (
+            ("c1", "u1", "pack"),
+            ("c2", "u2", "pack"),
+            ("c3", "u1", "phone"),
+        ):
+            body = {"id": order, "member": member, "product": product}
+            assert api.post("/v1/orders", json=body).status_code == 201
+            assert api.post(f"/v1/orders/{order}/pay").status_code == 200
+
+
+def configure_club(api: httpx.Client) -> None:
+    if api.get("/v1/zones/club").status_code == 404:
+        modes = {
+            "union": {"funding": "0.5", "lock_days": 15},
+            "ads": {"ratio": "1.1", "backed": True},
+        }
+        assert api.put("/v1/zones/club", json={"modes": modes}).status_code == 200
+    assert api.put("/v1/distribution", json={"commission": {"rates": ["0.10"]}}).status_code == 200
+    pack = {"price": "100.00", "platform": "90.00", "distribution": "10.00", "zone": "club"}
+    assert api.put("/v1/products/pack", json=pack).status_code == 200
+    phone = {"price": "999.00", "platform": "999.00", "zone": "club", "modes": {"ads": "1"}}
+    assert api.put("/v1/products/phone", json=phone).status_code == 200

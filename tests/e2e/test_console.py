@@ -46,6 +46,9 @@ def test_a_product_is_refused_with_the_reason_next_to_the_field_then_created(
     page.get_by_label("Cost (yuan or share, e.g. 30%)").fill("300.00")
     page.get_by_label("Contribution to the pool (yuan or share)").fill("800.00")
     page.get_by_label("Pool", exact=True).fill("main")
+    expect(page.get_by_role("button", name="Save")).to_have_count(0)  # check first
+    page.get_by_role("button", name="Check the change").click()
+    expect(page.get_by_role("heading", name="What the configuration lint finds")).to_be_visible()
     page.get_by_role("button", name="Save").click()
     price = page.get_by_label("Price (yuan)")
     expect(price).to_have_attribute("aria-invalid", "true")
@@ -56,6 +59,7 @@ def test_a_product_is_refused_with_the_reason_next_to_the_field_then_created(
     with server.api() as api:  # nothing was saved
         assert api.get("/v1/products/gift").status_code == 404
     page.get_by_label("Contribution to the pool (yuan or share)").fill("700.00")
+    page.get_by_role("button", name="Check the change").click()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_contain_text("Saved gift")
     expect(page.get_by_role("link", name="gift")).to_be_visible()
@@ -196,10 +200,12 @@ MAIN_PAGES = [
     "/console/config",
     "/console/config/products/new",
     "/console/config/settings",
+    "/console/config/zones/new",
     "/console/members",
     "/console/members/m1",
     "/console/withdrawals?status=all",
     "/console/pools",
+    "/console/webhooks",
     "/console/audit",
     "/console/simulations",
 ]
@@ -214,7 +220,8 @@ def test_every_main_page_is_labelled_readable_and_keyboard_reachable(page: Page)
     page.goto("/console/members")
     reached = tab_through(page, 16)
     hrefs = [one["href"] for one in reached]
-    for section in ("/console", "/console/config", "/console/withdrawals", "/console/audit"):
+    sections = ("/console", "/console/config", "/console/withdrawals", "/console/webhooks")
+    for section in (*sections, "/console/audit"):
         assert section in hrefs, (section, hrefs)
     assert all(one["outline"] != "none" and one["outlineWidth"] >= 2 for one in reached)
     search = page.get_by_label("Search by the start of a member id or phone number")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import PHONE, Server, new_context, sign_in
+from tests.e2e.conftest import CLUB_MODES, PHONE, Server, modes_history, new_context, sign_in
 
 WIDE = {"viewport": {"width": 1280, "height": 900}}
 
@@ -17,6 +17,11 @@ WIDE = {"viewport": {"width": 1280, "height": 900}}
 def test_screenshots_of_the_main_pages(browser: Browser, server: Server, tmp_path: Path) -> None:
     folder = Path(os.environ.get("ZENGZHI_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
+    modes_history(server)  # zone club's queue and ad points, u1 and u2 (if not there yet)
+    with server.owner() as owner:
+        [hook] = owner.get("/v1/webhooks").json()
+        listed = owner.get(f"/v1/webhooks/{hook['id']}/deliveries", params={"limit": 500}).json()
+    tried = max(d["sequence"] for d in listed if d["last_status_code"] is not None)
     context = new_context(browser, server, **WIDE)
     page = context.new_page()
     sign_in(page)
@@ -25,25 +30,35 @@ def test_screenshots_of_the_main_pages(browser: Browser, server: Server, tmp_pat
         "configuration": "/console/config/products/new",
         "members": "/console/members/m4",
         "withdrawals": "/console/withdrawals?status=all",
+        "member-network": "/console/members/u1",
+        # the page that holds the deliveries the receiver refused
+        "webhook-deliveries": f"/console/webhooks/{hook['id']}?status=pending&before={tried + 1}",
     }
     for name, path in shots.items():
         page.goto(path)
         if name == "dashboard":
             expect(page.locator("#chart canvas")).to_be_visible()
             page.wait_for_timeout(300)  # the chart's first drawing
-        page.screenshot(path=folder / f"{name}.png", full_page=True)
+        page.screenshot(path=folder / f"{name}.png", full_page=name != "webhook-deliveries")
+    # a zone's modes under review: the lint, then the dry run's difference
+    page.goto("/console/config/zones/club")
+    page.get_by_label("Companion modes (TOML)").fill(CLUB_MODES.replace('"0.5"', '"0.8"'))
+    page.get_by_role("button", name="Dry run over this platform's history").click()
+    expect(page.locator("#dry-run-totals")).to_be_visible()
+    page.screenshot(path=folder / "zone-dry-run.png", full_page=True)
     context.close()
     with server.api() as api:
         issued = api.post("/v1/members/m5/page-token").json()
-    for language in ("en", "zh"):
+        queued = api.post("/v1/members/u1/page-token").json()
+    members = [(issued, "member-page"), (queued, "member-page-queues")]
+    for (token, name), language in ((m, lang) for m in members for lang in ("en", "zh")):
         phone = new_context(browser, server, **PHONE)
         member = phone.new_page()
-        member.goto(issued["url"])
+        member.goto(token["url"])
         member.goto(f"/language/{language}?next=/m")
-        member.screenshot(path=folder / f"member-page-{language}.png", full_page=True)
+        member.screenshot(path=folder / f"{name}-{language}.png", full_page=True)
         phone.close()
     written = sorted(path.name for path in folder.glob("*.png"))
-    assert written == sorted(
-        [*(f"{n}.png" for n in shots), "member-page-en.png", "member-page-zh.png"]
-    )
+    phones = [f"{name}-{lang}.png" for _, name in members for lang in ("en", "zh")]
+    assert written == sorted([*(f"{n}.png" for n in shots), "zone-dry-run.png", *phones])
     assert all((folder / name).stat().st_size > 10_000 for name in written)

@@ -14,7 +14,11 @@ from typer.testing import CliRunner
 
 from tests.service.conftest import Api, Clock
 from zengzhi.cli import app
+from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
+from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn
+from zengzhi.service.config import proposal_with
+from zengzhi.service.pools import PoolParamsIn
 
 GIFT = {
     "price": "1000.00",
@@ -214,3 +218,35 @@ def test_the_cli_back_test(api: Api, clock: Clock, context: Context, tmp_path: P
     bad.write_text('[pool]\nmint_ratio = "1"\n')
     refused = runner.invoke(app, [*args[:3], str(bad), *args[4:]])
     assert refused.exit_code == 1 and "pool.mint_ratio" in refused.stderr
+
+
+def test_a_proposal_from_one_change_is_the_live_configuration_with_that_change(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    a_history(api, clock)
+    live = api.ok(api.get("/v1/config"))
+    owner = Principal(api.tenant, "user:owner", Role.OWNER)
+
+    def proposed(key: str, change: Any) -> dict[str, Any]:
+        return proposal_with(context, owner, key, change).config
+
+    same = proposed("gift", ProductIn.model_validate({**GIFT, "name": "Gift box"}))
+    assert same == live  # the name is not configuration: nothing changes
+    no_difference(api.ok(api.post("/v1/backtest", {"config": same})))
+    later = proposed("main", PoolParamsIn(exit_multiple="3"))
+    assert later["pool"] == {**live["pool"], "exit_multiple": "3"}
+    assert {k: v for k, v in later.items() if k != "pool"} == {
+        k: v for k, v in live.items() if k != "pool"
+    }
+    result = api.ok(api.post("/v1/backtest", {"config": later}))
+    assert result["changes"] == ["pool main exit_multiple: 2.5 → 3"]
+    local = proposed("local", PoolParamsIn(no_exit=True))
+    assert "exit_multiple" not in local["pools"]["local"]
+    modes = {"union": {"funding": "0.5", "lock_days": 3}, "ads": {"ratio": "1", "backed": True}}
+    zone = proposed("club", ZoneIn.model_validate({"modes": modes}))
+    assert zone["zones"]["club"]["union"]["lock_days"] == 3
+    assert api.ok(api.post("/v1/backtest", {"config": zone}))["changes"] != []
+    store = {"commission_rate": "0.30", "platform_rate": "0.02", "distribution_rate": "0.02"}
+    shop = proposed("noodles", StoreIn.model_validate({**store, "pool": "local", "owner": "m0"}))
+    assert shop["stores"]["noodles"]["commission_rate"] == "0.30"
+    assert api.ok(api.get("/v1/config")) == live  # nothing was changed

@@ -274,3 +274,32 @@ def test_two_machines_running_the_same_day_pay_once(postgres_url: str) -> None:
         assert check_ledger(connection, tenant) == []
         assert check_replay(connection, tenant) == []
     assert releases == 4  # 36 yuan each, once
+
+
+def test_the_member_sees_their_own_modes_and_todays_ad_task(api: Api, context: Context) -> None:
+    zone(api, "ads", {"ads": {"ratio": "1.1", "backed": True}})
+    zone(api, "u", {"union": {"funding": "0.5", "lock_days": 15}})
+    product(api, "phone", "999.00", "ads", modes={"ads": "1"})
+    product(api, "pack", "100.00", "u")
+    api.member("a")
+    api.member("b", referrer="a")
+    buy(api, "o1", "b", "phone")
+    buy(api, "o2", "a", "pack")
+    buy(api, "o3", "b", "pack")
+    token = api.ok(api.post("/v1/members/b/page-token"))["token"]
+    mine = api.ok(api.get("/v1/me/modes", token=token))
+    assert mine == api.ok(api.get("/v1/members/b/modes"))  # the same shape, the member's own
+    ad = next(held for held in mine if held["mode"] == "ads")
+    assert ad["task"] == {"day": "2026-11-21", "done": False, "releases": "9.99"}
+    assert all(held["task"] is None for held in mine if held["mode"] != "ads")
+    api.ok(api.post("/v1/members/b/tasks", {"zone": "ads", "day": "2026-11-21"}))
+    [ad] = [held for held in api.ok(api.get("/v1/me/modes", token=token)) if held["mode"] == "ads"]
+    assert ad["task"] == {"day": "2026-11-21", "done": True, "releases": "0.00"}
+    assert ad["owed"] == "989.0100"
+    other = api.ok(api.post("/v1/members/a/page-token"))["token"]
+    theirs = api.ok(api.get("/v1/me/modes", token=other))
+    [union] = [held for held in theirs if held["mode"] == "union"]
+    assert union["claims"][0]["place"] == 1  # a's queued credit; none of b's holdings
+    assert all(held["mode"] != "ads" for held in theirs)
+    assert api.get("/v1/me/modes").status_code == 401  # a staff session is no member token
+    clean(api, context)

@@ -261,6 +261,8 @@ def test_a_receiver_that_fails_times_out_and_recovers_gets_everything_in_order(
     outcomes = [a["outcome"] for a in detail["attempt_log"]]
     assert outcomes[0] == "error" and outcomes[-1] == "delivered"
     assert all(a["latency_ms"] >= 0 for a in detail["attempt_log"])
+    listed = next(d for d in deliveries if d["event_id"] == first)  # the list has the last
+    assert listed["last_latency_ms"] == detail["attempt_log"][-1]["latency_ms"]
     assert sum(a["outcome"] == "error" for a in detail["attempt_log"]) >= 5  # down an hour
     a = t.webhook_attempts.c
     with context.database.read() as connection:
@@ -297,6 +299,7 @@ def test_back_off_doubles_up_to_the_cap_then_gives_up(
     event = delivery["event_id"]
     replayed = api.ok(api.post(f"/v1/webhooks/{hook['id']}/deliveries/{event}/replay"))
     assert replayed["status"] == "pending" and replayed["attempts"] == 0
+    assert replayed["last_latency_ms"] == replayed["attempt_log"][-1]["latency_ms"]
     receiver.behave = lambda n, e: "ok"
     with receiver.client() as client:
         assert dispatch(context, api.tenant, client).delivered == 1

@@ -31,6 +31,8 @@ from zengzhi.engine.zones import ZoneConfig
 from zengzhi.service.audit import event_log
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
+from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn
+from zengzhi.service.pools import PoolParamsIn
 from zengzhi.service.tenants import load_settings
 from zengzhi.store import tables as t
 from zengzhi.store.modes import zone_settings
@@ -172,3 +174,32 @@ def run_backtest(context: Context, principal: Principal, request: BacktestReques
         context,
         lambda connection: backtest_tenant(connection, principal.tenant, proposed, request.top),
     )
+
+
+def proposal_with(
+    context: Context,
+    principal: Principal,
+    key: str,
+    change: PoolParamsIn | ZoneIn | ProductIn | StoreIn,
+) -> Proposal:
+    """The live configuration with one change applied (a pool's parameters, a zone, a
+    product or a store under `key`), as a proposal: what the console lints and
+    back-tests before it saves that change. Nothing is changed."""
+    principal.require(Permission.READ)
+    live = query(context, lambda connection: live_config(connection, principal.tenant))
+    update: dict[str, Any]
+    if isinstance(change, PoolParamsIn):
+        current = live.pool if key == DEFAULT_POOL else live.pools.get(key)
+        given = {**(current.model_dump(exclude_none=True) if current else {}), **change.changes()}
+        pool = PoolConfig.model_validate({k: v for k, v in given.items() if v is not None})
+        update = {"pool": pool} if key == DEFAULT_POOL else {"pools": {**live.pools, key: pool}}
+    elif isinstance(change, ZoneIn):
+        update = {"zones": {**live.zones, key: ZoneConfig.model_validate(change.settings())}}
+    elif isinstance(change, ProductIn):
+        product = ProductConfig.model_validate(change.model_dump(mode="json", exclude={"name"}))
+        update = {"products": {**live.products, key: product}}
+    else:
+        kept = change.model_dump(mode="json", exclude={"name", "settlement_account"})
+        update = {"stores": {**live.stores, key: StoreConfig.model_validate(kept)}}
+    proposed = live.model_copy(update=update)
+    return Proposal(config=proposed.model_dump(mode="json", exclude_none=True))

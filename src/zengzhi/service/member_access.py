@@ -34,10 +34,11 @@ from zengzhi.core.ledger import Entry
 from zengzhi.engine.config import DEFAULT_POOL, Exact, Id
 from zengzhi.engine.wire import points as parse_points
 from zengzhi.engine.wire import yuan
-from zengzhi.service import members, wallets
+from zengzhi.service import members, modes, wallets
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, once, query
 from zengzhi.service.members import PositionView
+from zengzhi.service.modes import ModeHolding
 from zengzhi.service.tenants import load_settings
 from zengzhi.service.wallets import Movement, WalletView, WithdrawalRequest, WithdrawalView
 from zengzhi.store import tables as t
@@ -187,6 +188,11 @@ def me(context: Context, member: Member) -> Me:
 
 def positions(context: Context, member: Member) -> list[PositionView]:
     return members.member_positions(context, member.principal, member.member)
+
+
+def mode_holdings(context: Context, member: Member) -> list[ModeHolding]:
+    """What each companion mode owes the member: claims, queue places, today's ad task."""
+    return modes.member_modes(context, member.principal, member.member)
 
 
 def wallet(context: Context, member: Member) -> WalletView:

@@ -18,7 +18,7 @@ from zengzhi.core.errors import DomainError
 from zengzhi.core.events import CompleteTask, RunDay
 from zengzhi.core.ledger import CNY, format_amount
 from zengzhi.engine.config import Id, Name
-from zengzhi.rules.modes import quota, union, zone
+from zengzhi.rules.modes import ads, quota, union, zone
 from zengzhi.rules.modes.common import SHOPPING_ZONE, asset
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, once, query
@@ -95,12 +95,21 @@ class ClaimView(BaseModel):
     expected_on: date | None = None  # None with `place`: nothing came in to estimate from
 
 
+class AdTask(BaseModel):
+    """Today's ad task (mode B): done or not, and what doing it releases now."""
+
+    day: date
+    done: bool
+    releases: str  # yuan into the wallet if done now ("0.00" when done or nothing is due)
+
+
 class ModeHolding(BaseModel):
     zone: str
     mode: str
     owed: str  # what the mode still owes the member, in its asset (points: 1 = 1 yuan)
     shares: str | None = None  # equity shares (mode C)
     claims: list[ClaimView]
+    task: AdTask | None = None  # the ad mode's: today's task
 
 
 def member_modes(context: Context, principal: Principal, member: str) -> list[ModeHolding]:
@@ -136,6 +145,10 @@ def member_modes(context: Context, principal: Principal, member: str) -> list[Mo
                 )
                 shares = format_minor(units, 4)
             claims = _claims(book, ledger, where, mode, member, code, today)
+            task = None
+            params = zones[where].ads if mode == "ads" and where in zones else None
+            if params is not None:
+                task = _task(book, ledger, where, params, member, held, today)
             if held or claims or shares not in (None, "0.0000"):
                 found.append(
                     ModeHolding(
@@ -144,11 +157,28 @@ def member_modes(context: Context, principal: Principal, member: str) -> list[Mo
                         owed=format_amount(held, code),
                         shares=shares,
                         claims=claims,
+                        task=task,
                     )
                 )
         return found
 
     return query(context, run)
+
+
+def _task(
+    book: SqlModes,
+    ledger: ReadLedger,
+    zone_id: str,
+    params: ads.AdsParams,
+    member: str,
+    balance: int,
+    today: int,
+) -> AdTask:
+    day = date.fromordinal(today)
+    done = ads.done_through(book.counter(zone_id, ads.MODE, ads.task_key(member)), day)
+    reserve = ledger.balance(accounts.mode_reserve(zone_id, ads.MODE), CNY)
+    fen = 0 if done else ads.next_release(params, balance, reserve)
+    return AdTask(day=day, done=done, releases=format_minor(fen, 2))
 
 
 def _claims(

@@ -264,6 +264,7 @@ class DeliveryView(BaseModel):
     attempts: int  # failed attempts since it was created or replayed
     next_attempt_at: datetime | None
     last_status_code: int | None
+    last_latency_ms: int | None = None  # the last attempt's (None: not tried yet)
     last_error: str | None
     delivered_at: datetime | None
     created_at: datetime
@@ -281,6 +282,7 @@ def _delivery_view(row: Any) -> DeliveryView:
         attempts=row.attempts,
         next_attempt_at=row.next_attempt_at if row.status == outbox.PENDING else None,
         last_status_code=row.last_status_code,
+        last_latency_ms=row.last_latency_ms,
         last_error=row.last_error,
         delivered_at=row.delivered_at,
         created_at=row.created_at,
@@ -288,7 +290,18 @@ def _delivery_view(row: Any) -> DeliveryView:
 
 
 def _deliveries(tenant: str) -> Any:
-    d, e = t.webhook_deliveries.c, t.webhook_events.c
+    d, e, a = t.webhook_deliveries.c, t.webhook_events.c, t.webhook_attempts.c
+    last_latency = (  # one probe of the attempts' primary key per delivery listed
+        select(a.latency_ms)
+        .where(
+            a.tenant_id == d.tenant_id,
+            a.subscription_id == d.subscription_id,
+            a.event_no == d.event_no,
+        )
+        .order_by(a.attempt.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     return (
         select(
             d.subscription_id,
@@ -297,6 +310,7 @@ def _deliveries(tenant: str) -> Any:
             d.attempts,
             d.next_attempt_at,
             d.last_status_code,
+            last_latency.label("last_latency_ms"),
             d.last_error,
             d.delivered_at,
             d.created_at,

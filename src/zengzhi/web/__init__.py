@@ -11,7 +11,16 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from zengzhi.web import member
-from zengzhi.web.console import audit, config, dashboard, members, pools, simulations, withdrawals
+from zengzhi.web.console import (
+    audit,
+    config,
+    dashboard,
+    members,
+    pools,
+    simulations,
+    webhooks,
+    withdrawals,
+)
 from zengzhi.web.console import session as console_session
 from zengzhi.web.i18n import LANGUAGES
 from zengzhi.web.pages import LANGUAGE_COOKIE, local_path
@@ -45,6 +54,7 @@ def mount(app: FastAPI) -> None:
         members.router,
         withdrawals.router,
         pools.router,
+        webhooks.router,
         audit.router,
         simulations.router,
         member.router,

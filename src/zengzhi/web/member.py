@@ -1,11 +1,11 @@
 """The member page (mobile first): points, price and value, progress to the exit cap,
-selling with the payout shown before confirming, the wallet and withdrawals, and the
-referral link with its QR code, in plain words.
+selling with the payout shown before confirming, the wallet and withdrawals, my rewards
+and queues (today's ad task, what each companion mode still owes, each queued credit's
+place and expected day), and the referral link with its QR code, in plain words.
 
 The integrator's app opens `/m/enter?token=…` with a page token it asked for; the token
 goes into a cookie for /m and the address bar is cleared of it. A section that a later
-mode brings (the day's ad task, queue positions) is one more template and one more
-entry in `_sections`.
+mode brings is one more template and one more entry in `_sections`.
 """
 
 from __future__ import annotations
@@ -108,6 +108,7 @@ def _sections(context: Context, member: Member) -> dict[str, Any]:
         "wallet": member_access.wallet(context, member),
         "history": member_access.wallet_history(context, member, 10, None),
         "withdrawals": member_access.withdrawals(context, member, 10),
+        "holdings": member_access.mode_holdings(context, member),
     }
 
 

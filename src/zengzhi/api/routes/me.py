@@ -24,6 +24,7 @@ from zengzhi.service.member_access import (
     WithdrawalQuoteRequest,
 )
 from zengzhi.service.members import PositionView
+from zengzhi.service.modes import ModeHolding
 from zengzhi.service.wallets import Movement, WalletView, WithdrawalView
 
 tokens = APIRouter(prefix="/v1/members", tags=["member page"])
@@ -67,6 +68,13 @@ def me(context: ContextDep, member: MemberDep) -> Me:
 @router.get("/positions", response_model=list[PositionView])
 def positions(context: ContextDep, member: MemberDep) -> list[PositionView]:
     return member_access.positions(context, member)
+
+
+@router.get("/modes", response_model=list[ModeHolding])
+def mode_holdings(context: ContextDep, member: MemberDep) -> list[ModeHolding]:
+    """What each companion mode owes the member (as `GET /v1/members/{id}/modes`), with
+    the union queue's places and expected days, and today's ad task."""
+    return member_access.mode_holdings(context, member)
 
 
 @router.get("/wallet", response_model=WalletView)

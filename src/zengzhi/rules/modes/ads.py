@@ -96,18 +96,36 @@ def due(params: AdsParams, balance: int) -> int:
     return min(fen, balance // UNITS_PER_FEN)
 
 
+def task_key(member: str) -> str:
+    """The counter that holds the last day a member's task released."""
+    return f"task:{member}"
+
+
+def next_release(params: AdsParams, balance: int, reserve: int) -> int:
+    """What doing the day's task would release now (fen): the day's due, cut to what the
+    reserve holds unless the mode is backed (as `task` pays it, before the referral
+    shares)."""
+    wanted = due(params, balance)
+    return wanted if params.terms.backed else max(0, min(wanted, reserve))
+
+
+def done_through(last: int, day: date) -> bool:
+    """Whether `day`'s task is done (or a later one), given the last day released."""
+    return day.toordinal() <= last
+
+
 def task(run: Run, zone: str, params: AdsParams, member: str, day: date) -> int:
     """The member did `day`'s task: release that day's ad points. Returns the fen paid."""
     book = run.book
-    last = book.counter(zone, MODE, f"task:{member}")
-    if day.toordinal() <= last:
+    last = book.counter(zone, MODE, task_key(member))
+    if done_through(last, day):
         raise DomainError(
             ErrorCode.CONFLICT,
             f"{member} released ad points for {date.fromordinal(last)} already:"
             " a day is released once, and days are not made up",
             "day",
         )
-    book.set_counter(zone, MODE, f"task:{member}", day.toordinal())
+    book.set_counter(zone, MODE, task_key(member), day.toordinal())
     balance = run.ledger.balance(accounts.mode_holding(member, zone, MODE), asset(zone, MODE))
     wanted = due(params, balance)
     fen = run.affordable(zone, MODE, wanted, params.terms)

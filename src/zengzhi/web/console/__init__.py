@@ -35,6 +35,7 @@ NAV = (
     NavItem("/console/members", "nav.members", "read"),
     NavItem("/console/withdrawals", "nav.withdrawals", "read"),
     NavItem("/console/pools", "nav.pools", "read"),
+    NavItem("/console/webhooks", "nav.webhooks", "read"),
     NavItem("/console/audit", "nav.audit", "read"),
     NavItem("/console/simulations", "nav.simulations", "configure"),
 )

@@ -1,13 +1,22 @@
-"""Configuration: pools, zones, products, stores and the tenant's settings.
+"""Configuration: pools, zones (with their companion modes), products, stores and the
+tenant's settings.
 
 Forms post to the same use cases as `PUT /v1/products/{id}` and the rest; a refusal
 comes back with the field it names, and the form is shown again with the message next
 to that field and nothing saved.
+
+A change to a pool, a zone, a product or a store is reviewed before it is saved: "Check"
+shows the configuration lint's findings for the live configuration with the change
+(`POST /v1/config/lint`), "Dry run" also back-tests it over the tenant's own history
+(`POST /v1/backtest`) and shows the difference; neither touches live state. Saving is a
+button of its own, offered once the change has been checked.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import tomllib
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -19,13 +28,14 @@ from zengzhi.api.deps import After
 from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.config import ID_PATTERN
-from zengzhi.service import catalog, pools, tenants
+from zengzhi.service import catalog, config, pools, tenants
 from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn
+from zengzhi.service.config import BacktestRequest
 from zengzhi.service.pools import NewPool, PoolParamsIn
 from zengzhi.service.tenants import TenantSettings
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, PostedDep, Staff, StaffDep
-from zengzhi.web.pages import PageRoute, build, see_other
+from zengzhi.web.pages import Form, PageRoute, build, see_other
 
 router = APIRouter(prefix="/console/config", route_class=PageRoute, include_in_schema=False)
 
@@ -36,7 +46,7 @@ ItemId = Annotated[str, Path(pattern=ID_PATTERN)]
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str = "text"  # text, check, datetime
+    kind: str = "text"  # text, check, datetime, toml
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,7 @@ KINDS = {
             Field("completion_delay_seconds"),
             Field("starts_at", "datetime"),
             Field("ends_at", "datetime"),
+            Field("modes", "toml"),
         ),
     ),
 }
@@ -109,6 +120,85 @@ def _moment(text: str) -> str:
     if re.search(r"(Z|[+-]\d\d:\d\d)$", text):
         return text
     return f"{text}:00+00:00" if len(text) == 16 else f"{text}+00:00"
+
+
+# ---------------------------------------------------------------------------- review
+
+ACTIONS = ("check", "dryrun", "save")
+DRY_RUN_MEMBERS = 10
+
+
+def _action(form: Form) -> str:
+    """What the button pressed asks: check (the lint), dryrun (the lint and a back-test)
+    or save. A form sent without a button (a script) saves, as the API would."""
+    chosen = form.get("action") or "save"
+    if chosen not in ACTIONS:
+        raise DomainError(ErrorCode.INVALID, f"must be one of {', '.join(ACTIONS)}", "action")
+    return chosen
+
+
+def _review(
+    context: Any,
+    user: Staff,
+    key: str,
+    change: PoolParamsIn | ZoneIn | ProductIn | StoreIn,
+    action: str,
+) -> dict[str, Any]:
+    """The lint's findings for the configuration with this change, and with "dryrun" the
+    back-test of it over the tenant's history; nothing is saved."""
+    proposal = config.proposal_with(context, user.principal, key, change)
+    review: dict[str, Any] = {"lint": config.lint_proposal(user.principal, proposal)}
+    if action == "dryrun":
+        request = BacktestRequest(config=proposal.config, top=DRY_RUN_MEMBERS)
+        review["dry_run"] = config.run_backtest(context, user.principal, request)
+    return review
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(one) for one in value) + "]"
+    if isinstance(value, dict):
+        pairs = (f"{k} = {_toml_value(v)}" for k, v in value.items() if v is not None)
+        return "{" + ", ".join(pairs) + "}"
+    return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string
+
+
+def _toml(modes: dict[str, Any]) -> str:
+    """A zone's modes as the TOML the form edits: the zone's own keys, then a table a
+    mode (as in docs/modes.md, without the `zones.<id>` prefix)."""
+    lines = [
+        f"{k} = {_toml_value(v)}"
+        for k, v in modes.items()
+        if v is not None and not (isinstance(v, dict) and k != "campaign")
+    ]
+    for name, table in modes.items():
+        if isinstance(table, dict) and name != "campaign":
+            lines += ["", f"[{name}]"]
+            lines += [f"{k} = {_toml_value(v)}" for k, v in table.items() if v is not None]
+    return "\n".join(lines).strip()
+
+
+def _modes(text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise DomainError(ErrorCode.INVALID, f"is not TOML: {error}", "modes") from None
+
+
+def _on_form(error: DomainError, kind: Kind, key: str) -> DomainError:
+    """Name the form's field: a mode's setting is in the modes' text, a split that does
+    not add up names the item (shown by its rate)."""
+    field = error.field or ""
+    if kind.name == "zone" and field.startswith("modes."):
+        error.message = f"{field.removeprefix('modes.')}: {error.message}"
+        error.field = "modes"
+    elif field == key:
+        error.field = "price" if kind.name == "product" else "commission_rate"
+    return error
 
 
 def _check_id(key: str) -> None:
@@ -149,7 +239,11 @@ def pool_list(
 def open_pool(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
     values = form.values()
     try:
+        action = _action(form)
         body = build(NewPool, {"id": values.get("id", ""), **_given(values, POOL_FIELDS)})
+        if action != "save":
+            review = _review(context, user, body.id, body, action)
+            return _pools_page(request, context, user, values=values, review=review)
         pools.open_pool(context, user.principal, body)
     except DomainError as error:
         return _pools_page(request, context, user, STATUS[error.code], values=values, error=error)
@@ -186,7 +280,19 @@ def configure_pool(
         no_exit = "exit_multiple" in changes and changes["exit_multiple"] == ""
         if no_exit:
             del changes["exit_multiple"]
+        action = _action(form)
         body = build(PoolParamsIn, {**changes, "no_exit": no_exit})
+        if action != "save":
+            return page(
+                request,
+                user,
+                "console/config_pool.html",
+                tab="pools",
+                pool=pool,
+                values=values,
+                fields=POOL_FIELDS,
+                review=_review(context, user, pool_id, body, action),
+            )
         pools.configure_pool(context, user.principal, pool_id, body)
     except DomainError as error:
         return page(
@@ -312,6 +418,7 @@ def _item_page(
     values: dict[str, Any],
     status: int = 200,
     error: DomainError | None = None,
+    review: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     kind = _kind(kinds)
     return page(
@@ -325,6 +432,7 @@ def _item_page(
         key=key,
         values=values,
         error=error,
+        review=review,
     )
 
 
@@ -346,6 +454,8 @@ def edit_item(
 def _shown(value: Any, kind: str) -> str:
     if value is None:
         return ""
+    if kind == "toml":
+        return _toml(value)
     if kind == "datetime":  # "2026-01-01T00:00:00Z" → the datetime-local field's form
         return str(value)[:16]
     return str(value)
@@ -360,19 +470,21 @@ def save_item(
     key = values.get("id", "")
     editing = values.get("editing") == "1"
     try:
+        action = _action(form)
         _check_id(key)
         data = _given(values, [f.name for f in kind.fields])
         for f in kind.fields:
             if f.kind == "datetime" and f.name in data:
                 data[f.name] = _moment(data[f.name])
-        if kind.name == "zone" and editing:  # the console does not edit modes: keep them
-            kept = catalog.get_item(context, user.principal, "zone", key)
-            data["modes"] = kept.model_dump()["modes"]
+            if f.kind == "toml":
+                data[f.name] = _modes(data.get(f.name, ""))
         body = build(kind.model, data)
+        if action != "save":
+            assert isinstance(body, ZoneIn | ProductIn | StoreIn)
+            review = _review(context, user, key, body, action)
+            return _item_page(request, user, kinds, key if editing else None, values, review=review)
         catalog.put_item(context, user.principal, kind.name, key, body)
     except DomainError as error:
-        if error.field == key:  # a split that does not add up names the item: show it by
-            error.field = "price" if kind.name == "product" else "commission_rate"  # the rate
         return _item_page(
             request,
             user,
@@ -380,6 +492,6 @@ def save_item(
             key if editing else None,
             values,
             status=STATUS[error.code],
-            error=error,
+            error=_on_form(error, kind, key),
         )
     return see_other(f"/console/config/{kinds}?saved={key}")

@@ -1,6 +1,7 @@
 """Members: search (by the start of an id or a phone number, on the server, a page at a
 time), and one member's profile, positions, wallet and its history, orders and
-withdrawals."""
+withdrawals, place in the referral tree (uplines, a page of direct referees), rewards,
+companion modes' holdings, and the re-assignment of the referrer with a reason."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from zengzhi.api.deps import After, Before, Search
 from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError
 from zengzhi.engine.config import ID_PATTERN
-from zengzhi.service import member_access, members, orders, wallets
+from zengzhi.service import distribution, member_access, members, modes, orders, wallets
 from zengzhi.service.member_access import PageTokenRequest
-from zengzhi.service.members import MemberChange
+from zengzhi.service.members import MemberChange, Reassignment
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, PostedDep, Staff, StaffDep
 from zengzhi.web.pages import PageRoute, build, see_other
@@ -23,6 +24,8 @@ from zengzhi.web.pages import PageRoute, build, see_other
 router = APIRouter(prefix="/console/members", route_class=PageRoute, include_in_schema=False)
 
 PAGE = 50
+REFEREES = 50  # direct referees a page; the tree is walked by following them
+REWARDS = 20
 MemberId = Annotated[str, Path(pattern=ID_PATTERN)]
 EDITABLE = ("name", "phone", "region")
 
@@ -49,11 +52,15 @@ def _detail(
     member_id: str,
     before: int | None,
     status: int = 200,
+    referees_after: str | None = None,
+    rewards_before: int | None = None,
     **data: Any,
 ) -> HTMLResponse:
     principal = user.principal
     shown = members.get_member(context, principal, member_id)
     history = wallets.wallet_history(context, principal, member_id, 20, before)
+    network = distribution.network(context, principal, member_id, REFEREES, referees_after)
+    rewards = distribution.rewards(context, principal, member_id, REWARDS, rewards_before)
     return page(
         request,
         user,
@@ -67,6 +74,11 @@ def _detail(
         orders=orders.list_orders(context, principal, member_id, None, 20, None),
         withdrawals=wallets.list_withdrawals(context, principal, None, member_id, 20, None),
         can_issue=all(user.can(p) for p in ("members", "sell", "withdraw")),
+        network=network,
+        more_referees=network.referees[-1].id if len(network.referees) == REFEREES else None,
+        rewards=rewards,
+        older_rewards=rewards[-1].entry if len(rewards) == REWARDS else None,
+        holdings=modes.member_modes(context, principal, member_id),
         **data,
     )
 
@@ -78,9 +90,21 @@ def detail(
     user: StaffDep,
     member_id: MemberId,
     before: Before = None,
+    referees_after: After = None,
+    rewards_before: Before = None,
     saved: Annotated[str | None, Query(max_length=10)] = None,
 ) -> HTMLResponse:
-    return _detail(request, context, user, member_id, before, saved=saved, values=None)
+    return _detail(
+        request,
+        context,
+        user,
+        member_id,
+        before,
+        referees_after=referees_after,
+        rewards_before=rewards_before,
+        saved=saved,
+        values=None,
+    )
 
 
 @router.post("/{member_id}", response_class=HTMLResponse)
@@ -102,6 +126,34 @@ def change(
             request, context, user, member_id, None, STATUS[error.code], values=values, error=error
         )
     return see_other(f"/console/members/{member_id}?saved=1")
+
+
+@router.post("/{member_id}/referrer", response_class=HTMLResponse)
+def reassign(
+    request: Request, context: ContextDep, user: StaffDep, form: PostedDep, member_id: MemberId
+) -> Response:
+    """Support moves the member to another referrer, with a reason (the audit log keeps
+    it); the member's future orders only."""
+    values = form.values()
+    try:
+        body = build(
+            Reassignment, {"referrer": values.get("referrer", ""), "reason": values.get("reason")}
+        )
+        members.reassign(context, user.principal, member_id, body)
+    except DomainError as error:
+        return _detail(
+            request,
+            context,
+            user,
+            member_id,
+            None,
+            STATUS[error.code],
+            values=None,
+            error=error,
+            failed="referrer",
+            reassign_values=values,
+        )
+    return see_other(f"/console/members/{member_id}?saved=referrer")
 
 
 @router.post("/{member_id}/page-token", response_class=HTMLResponse)

@@ -1,0 +1,96 @@
+"""Webhooks: the subscriptions, each one's deliveries a page at a time (status, last
+HTTP status, latency, attempts), one delivery's attempts, and a replay for those the
+service lets send one again (the same use case as the API's replay)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import HTMLResponse
+
+from zengzhi.api.deps import Before, Status
+from zengzhi.engine.config import ID_PATTERN
+from zengzhi.service import webhooks
+from zengzhi.web.console import page
+from zengzhi.web.console.session import ContextDep, PostedDep, StaffDep
+from zengzhi.web.pages import PageRoute, local_path, see_other
+
+router = APIRouter(prefix="/console/webhooks", route_class=PageRoute, include_in_schema=False)
+
+PAGE = 50
+STATUSES = ("pending", "delivered", "failed", "cancelled")
+SubscriptionId = Annotated[str, Path(pattern=ID_PATTERN)]
+EventId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
+
+
+@router.get("", response_class=HTMLResponse)
+def subscriptions(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
+    return page(
+        request,
+        user,
+        "console/webhooks.html",
+        subscriptions=webhooks.list_subscriptions(context, user.principal),
+    )
+
+
+@router.get("/{subscription_id}", response_class=HTMLResponse)
+def deliveries(
+    request: Request,
+    context: ContextDep,
+    user: StaffDep,
+    subscription_id: SubscriptionId,
+    status: Status = None,
+    before: Before = None,
+    done: str | None = None,
+) -> HTMLResponse:
+    subscription = webhooks.get_subscription(context, user.principal, subscription_id)
+    shown = None if status in (None, "all") else status
+    found = webhooks.list_deliveries(context, user.principal, subscription_id, shown, PAGE, before)
+    return page(
+        request,
+        user,
+        "console/webhook.html",
+        subscription=subscription,
+        status_filter=status or "all",
+        statuses=STATUSES,
+        found=found,
+        done=done,
+        older=found[-1].sequence if len(found) == PAGE else None,
+        back=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+    )
+
+
+@router.get("/{subscription_id}/deliveries/{event_id}", response_class=HTMLResponse)
+def delivery(
+    request: Request,
+    context: ContextDep,
+    user: StaffDep,
+    subscription_id: SubscriptionId,
+    event_id: EventId,
+    done: str | None = None,
+) -> HTMLResponse:
+    return page(
+        request,
+        user,
+        "console/webhook_delivery.html",
+        subscription=webhooks.get_subscription(context, user.principal, subscription_id),
+        delivery=webhooks.get_delivery(context, user.principal, subscription_id, event_id),
+        done=done,
+        back=request.url.path,
+    )
+
+
+@router.post("/{subscription_id}/deliveries/{event_id}/replay")
+def replay(
+    context: ContextDep,
+    user: StaffDep,
+    form: PostedDep,
+    subscription_id: SubscriptionId,
+    event_id: EventId,
+) -> Response:
+    webhooks.replay_delivery(context, user.principal, subscription_id, event_id)
+    target = local_path(form.get("back"), f"/console/webhooks/{subscription_id}")
+    target = target.split("?done=")[0].split("&done=")[0]
+    joiner = "&" if "?" in target else "?"
+    return see_other(f"{target}{joiner}done={event_id}")

@@ -1,0 +1,303 @@
+"""The console's newer parts over HTTP (the browser tests are in tests/e2e): the modes'
+rows in the solvency report, a member's referral tree, rewards, modes and the
+re-assignment of the referrer, configuration with the lint and a dry run, webhook
+deliveries and their replay. Roles, tenants and refused input, like test_console_pages."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from tests.service.conftest import PASSWORD, Api, Clock
+from tests.service.test_console_pages import sign_in
+from zengzhi.service.base import Context
+from zengzhi.service.webhooks import dispatch
+
+
+def buy(api: Api, order: str, member: str, item: str) -> None:
+    api.ok(api.post("/v1/orders", {"id": order, "member": member, "product": item}))
+    api.ok(api.post(f"/v1/orders/{order}/pay"))
+
+
+def union_zone(api: Api) -> None:
+    """Zone u with a union queue; A referred B; each bought a pack of 100."""
+    api.ok(api.put("/v1/zones/u", {"modes": {"union": {"funding": "0.5", "lock_days": 15}}}))
+    api.ok(api.put("/v1/products/pack", {"price": "100.00", "platform": "100.00", "zone": "u"}))
+    api.member("A")
+    api.member("B", referrer="A")
+    buy(api, "o1", "A", "pack")
+    buy(api, "o2", "B", "pack")
+
+
+def user(api: Api, role: str) -> str:
+    name = f"{role}-{api.tenant}"
+    api.ok(api.post("/v1/users", {"username": name, "password": PASSWORD, "role": role}))
+    return name
+
+
+def test_the_dashboard_shows_each_modes_liability_and_coverage(api: Api, other: Api) -> None:
+    api.pool()
+    union_zone(api)
+    sign_in(api.client, api.tenant)
+    page = api.client.get("/console")
+    assert page.status_code == 200
+    row = re.search(r'<tr data-mode="u:union">(.*?)</tr>', page.text, re.S)
+    assert row is not None
+    assert "Zone u: what union queue still owes members" in row.group(1)
+    assert "¥80.00" in row.group(1) and "¥180.00" in row.group(1) and "44.4%" in row.group(1)
+    figures = api.client.get("/console/data/figures").json()
+    assert figures["solvency"]["modes"][0]["coverage"] == "44.4%"
+    other.pool()
+    sign_in(other.client, other.tenant)  # another tenant's dashboard: none of these rows
+    assert 'data-mode="u:union"' not in other.client.get("/console").text
+
+
+def test_a_members_tree_rewards_and_modes(api: Api) -> None:
+    api.pool()
+    api.ok(api.put("/v1/distribution", {"commission": {"rates": ["0.10", "0.05"]}}))
+    union_zone(api)
+    api.member("C", referrer="B")
+    gift = {
+        "price": "1000.00",
+        "contribution": "300.00",
+        "distribution": "100.00",
+        "cost": "600.00",
+    }
+    api.ok(api.put("/v1/products/gift", {**gift, "pool": "main"}))
+    buy(api, "o3", "C", "gift")
+    sign_in(api.client, api.tenant, user(api, "viewer"))
+    page = api.client.get("/console/members/B")
+    assert page.status_code == 200
+    tree = page.text[
+        page.text.index('id="network-heading"') : page.text.index('id="rewards-heading"')
+    ]
+    assert '<a href="/console/members/A">A</a>' in tree  # the upline, linked
+    assert '<a href="/console/members/C">C</a>' in tree  # a referee, linked
+    assert "Re-assign" not in tree  # a viewer may not
+    rewards = page.text[
+        page.text.index('id="rewards-heading"') : page.text.index('id="modes-heading"')
+    ]
+    assert "direct commission" in rewards and "order:o3" in rewards and ">0.1<" in rewards
+    assert "¥1,000.00" in rewards and "¥100.00" in rewards  # the base and the amount
+    modes = api.client.get("/console/members/A").text
+    held = modes[modes.index('id="modes-heading"') : modes.index('id="positions-heading"')]
+    assert "u: union queue" in held and "80.00" in held and "2026-12-06" in held
+    assert re.search(r'<td class="num">1</td>', held)  # first in the queue
+
+
+def test_support_reassigns_a_referrer_with_a_reason_others_cannot(api: Api, other: Api) -> None:
+    api.member("A")
+    api.member("Z")
+    api.member("B", referrer="A")
+    csrf = sign_in(api.client, api.tenant, user(api, "support"))
+    page = api.client.get("/console/members/B")
+    assert 'action="/console/members/B/referrer"' in page.text
+    assert '<label for="f-reason">Reason</label>' in page.text
+    refused = api.client.post(
+        "/console/members/B/referrer", data={"csrf": csrf, "referrer": "Z", "reason": ""}
+    )
+    assert refused.status_code == 422 and 'id="e-reason"' in refused.text
+    assert 'value="Z"' in refused.text  # kept
+    assert api.ok(api.get("/v1/members/B"))["referrer"] == "A"  # nothing changed
+    unknown = api.client.post(
+        "/console/members/B/referrer", data={"csrf": csrf, "referrer": "nobody", "reason": "x"}
+    )
+    assert unknown.status_code == 404 and 'id="e-referrer"' in unknown.text
+    forged = api.client.post("/console/members/B/referrer", data={"referrer": "Z", "reason": "x"})
+    assert forged.status_code == 403
+    done = api.client.post(
+        "/console/members/B/referrer",
+        data={"csrf": csrf, "referrer": "Z", "reason": "reported by A"},
+        follow_redirects=False,
+    )
+    assert (
+        done.status_code == 303 and done.headers["location"] == "/console/members/B?saved=referrer"
+    )
+    assert api.ok(api.get("/v1/members/B"))["referrer"] == "Z"
+    [logged] = [a for a in api.ok(api.get("/v1/audit-log")) if a["action"] == "member.reassign"]
+    assert logged["reason"] == "reported by A"
+    # an operator may not, and the service refuses a forged form with the operator's token
+    csrf = sign_in(api.client, api.tenant, user(api, "operator"))
+    assert '/referrer"' not in api.client.get("/console/members/B").text
+    denied = api.client.post(
+        "/console/members/B/referrer", data={"csrf": csrf, "referrer": "A", "reason": "x"}
+    )
+    assert denied.status_code == 403 and "may not" in denied.text
+    assert api.ok(api.get("/v1/members/B"))["referrer"] == "Z"
+    # another tenant's session cannot reach this tenant's member
+    other_csrf = sign_in(other.client, other.tenant)
+    away = other.client.post(
+        "/console/members/B/referrer", data={"csrf": other_csrf, "referrer": "A", "reason": "x"}
+    )
+    assert away.status_code == 404
+    assert api.ok(api.get("/v1/members/B"))["referrer"] == "Z"
+
+
+def test_webhook_deliveries_and_a_replay_for_those_allowed(
+    api: Api, other: Api, context: Context, clock: Clock
+) -> None:
+    hook = api.ok(
+        api.post("/v1/webhooks", {"url": "https://shop.example/hooks", "event_types": ["*"]})
+    )
+    api.member("m1")
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503, text="busy")
+
+    with httpx.Client(transport=httpx.MockTransport(refuse)) as client:
+        dispatch(context, api.tenant, client)
+    [delivery] = api.ok(api.get(f"/v1/webhooks/{hook['id']}/deliveries"))
+    event = delivery["event_id"]
+    csrf = sign_in(api.client, api.tenant, user(api, "viewer"))
+    listed = api.client.get("/console/webhooks")
+    assert listed.status_code == 200 and f'href="/console/webhooks/{hook["id"]}"' in listed.text
+    page = api.client.get(f"/console/webhooks/{hook['id']}")
+    assert page.status_code == 200 and delivery["type"] in page.text
+    assert ">503<" in page.text and f"{delivery['last_latency_ms']} ms" in page.text
+    assert "Replay" not in page.text  # a viewer may not replay
+    replay = f"/console/webhooks/{hook['id']}/deliveries/{event}/replay"
+    denied = api.client.post(replay, data={"csrf": csrf})
+    assert denied.status_code == 403 and "may not" in denied.text
+    assert api.ok(api.get(f"/v1/webhooks/{hook['id']}/deliveries"))[0]["attempts"] == 1
+    detail = api.client.get(f"/console/webhooks/{hook['id']}/deliveries/{event}")
+    assert (
+        detail.status_code == 200 and "refused" in detail.text and "HTTP 503: busy" in detail.text
+    )
+
+    csrf = sign_in(api.client, api.tenant, user(api, "operator"))
+    page = api.client.get(f"/console/webhooks/{hook['id']}")
+    assert f'action="{replay}"' in page.text
+    assert api.client.post(replay, data={}).status_code == 403  # no CSRF token
+    done = api.client.post(
+        replay,
+        data={"csrf": csrf, "back": f"/console/webhooks/{hook['id']}?status=all"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/console/webhooks/{hook['id']}?status=all&done={event}"
+    [after] = api.ok(api.get(f"/v1/webhooks/{hook['id']}/deliveries"))
+    assert (after["status"], after["attempts"]) == ("pending", 0)
+    assert "webhook.replay" in {a["action"] for a in api.ok(api.get("/v1/audit-log"))}
+    # another tenant sees none of it and cannot replay it
+    other_csrf = sign_in(other.client, other.tenant)
+    assert other.client.get(f"/console/webhooks/{hook['id']}").status_code == 404
+    assert other.client.post(replay, data={"csrf": other_csrf}).status_code == 404
+
+
+UNION = '[union]\nfunding = "0.5"\nlock_days = 15\n'
+
+
+def test_a_zone_with_modes_is_checked_dry_run_then_saved(api: Api, other: Api) -> None:
+    api.pool()
+    union_zone(api)  # zone u already has a history: A and B bought its packs
+    csrf = sign_in(api.client, api.tenant, user(api, "operator"))
+    shown = api.client.get("/console/config/zones/u")
+    assert '<label for="f-modes">Companion modes (TOML)</label>' in shown.text
+    assert "[union]\nfunding = &#34;0.5&#34;\n" in shown.text and "lock_days = 15\n" in shown.text
+    assert 'value="save"' not in shown.text  # saving is offered once the change is checked
+    base = {"csrf": csrf, "id": "z", "completion_delay_seconds": "0"}
+    bad = api.client.post("/console/config/zones", data={**base, "modes": "[union\n"})
+    assert bad.status_code == 422 and 'id="e-modes"' in bad.text and "is not TOML" in bad.text
+    refused = api.client.post(
+        "/console/config/zones",
+        data={**base, "modes": "[union]\nlock_days = -1\n", "action": "check"},
+    )
+    assert refused.status_code == 422 and 'id="e-modes"' in refused.text
+    assert "union.lock_days:" in refused.text
+    assert "[union]\nlock_days = -1" in refused.text  # the text is kept
+    checked = api.client.post(
+        "/console/config/zones", data={**base, "modes": UNION, "action": "check"}
+    )
+    assert checked.status_code == 200 and 'id="lint-heading"' in checked.text
+    assert re.search(r"\d+ errors, \d+ warnings\.", checked.text)
+    assert 'value="save"' in checked.text and 'id="dry-run-heading"' not in checked.text
+    assert api.get("/v1/zones/z").status_code == 404  # a check saves nothing
+    # a dry run of zone u with a shorter lock: what the history would have paid
+    edit = {**base, "id": "u", "editing": "1", "modes": UNION.replace("15", "0")}
+    dry = api.client.post("/console/config/zones", data={**edit, "action": "dryrun"})
+    assert dry.status_code == 200 and 'id="dry-run-heading"' in dry.text
+    assert "zone u" in dry.text and 'id="dry-run-totals"' in dry.text
+    assert "Owed by the companion modes" in dry.text
+    assert api.ok(api.get("/v1/zones/u"))["modes"]["union"]["lock_days"] == 15
+    saved = api.client.post(
+        "/console/config/zones",
+        data={**base, "modes": UNION, "action": "save"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    assert api.ok(api.get("/v1/zones/z"))["modes"]["union"]["lock_days"] == 15
+    # taking out a mode that still owes is refused by the service, next to the modes
+    owes = api.client.post("/console/config/zones", data={**edit, "modes": "", "action": "save"})
+    assert owes.status_code == 409 and 'id="e-modes"' in owes.text
+    assert api.ok(api.get("/v1/zones/u"))["modes"]["union"] is not None
+    # another tenant has no zone u
+    sign_in(other.client, other.tenant)
+    assert other.client.get("/console/config/zones/u").status_code == 404
+
+
+def test_pool_product_and_store_changes_are_reviewed_and_roles_hold(api: Api) -> None:
+    api.pool(exit_multiple="2")
+    api.member("m1")
+    api.completed_order("o1", "m1")
+    api.completed_order("o2", "m1")
+    csrf = sign_in(api.client, api.tenant, user(api, "operator"))
+    params = api.ok(api.get("/v1/pools/main"))["params"]
+    names = ("mint_ratio", "sell_fee", "opening_price", "min_sell_points")
+    fields = {name: params[name] for name in names}  # as the form shows them
+    dry = api.client.post(
+        "/console/config/pools/main",
+        data={"csrf": csrf, **fields, "exit_multiple": "3", "action": "dryrun"},
+    )
+    assert dry.status_code == 200 and "pool main exit_multiple: 2 → 3" in dry.text
+    assert 'id="dry-run-pools"' in dry.text and "Pool main: price" in dry.text
+    assert api.ok(api.get("/v1/pools/main"))["params"]["exit_multiple"] == "2"
+    product = {"csrf": csrf, "id": "gift", "price": "100.00", "contribution": "30.00"}
+    checked = api.client.post("/console/config/products", data={**product, "action": "check"})
+    assert checked.status_code == 200 and 'id="lint-heading"' in checked.text
+    assert api.get("/v1/products/gift").status_code == 404
+    store = {"csrf": csrf, "id": "s1", "commission_rate": "0.2", "action": "dryrun"}
+    assert 'id="dry-run-heading"' in api.client.post("/console/config/stores", data=store).text
+    assert api.get("/v1/stores/s1").status_code == 404
+    odd = api.client.post("/console/config/products", data={**product, "action": "publish"})
+    assert odd.status_code == 422 and api.get("/v1/products/gift").status_code == 404
+    # a viewer may look, not dry-run (the back-test is the configurers') nor save
+    csrf = sign_in(api.client, api.tenant, user(api, "viewer"))
+    denied = api.client.post(
+        "/console/config/pools/main",
+        data={"csrf": csrf, **fields, "exit_multiple": "3", "action": "dryrun"},
+    )
+    assert denied.status_code == 403 and "may not" in denied.text
+    saved = api.client.post(
+        "/console/config/pools/main",
+        data={"csrf": csrf, **fields, "exit_multiple": "3", "action": "save"},
+    )
+    assert saved.status_code == 403
+    assert api.ok(api.get("/v1/pools/main"))["params"]["exit_multiple"] == "2"
+
+
+def test_the_member_page_shows_todays_ad_task_and_the_queue(api: Api) -> None:
+    api.ok(api.put("/v1/zones/ads", {"modes": {"ads": {"ratio": "1.1", "backed": True}}}))
+    api.ok(
+        api.put(
+            "/v1/products/phone",
+            {"price": "999.00", "platform": "999.00", "zone": "ads", "modes": {"ads": "1"}},
+        )
+    )
+    union_zone(api)
+    buy(api, "o3", "A", "phone")
+    issued = api.ok(api.post("/v1/members/A/page-token"))
+    client = api.client
+    client.cookies.clear()
+    client.get(issued["path"])
+    home = client.get("/m")
+    assert home.status_code == 200 and "My rewards and queues" in home.text
+    assert "Doing it puts ¥9.99 into your wallet" in home.text
+    assert "is number 1 in the queue" in home.text and "Expected payment: 2026-12-06" in home.text
+    api.ok(api.post("/v1/members/A/tasks", {"zone": "ads", "day": "2026-11-21"}))
+    assert "You have done today&#39;s ad task" in client.get("/m").text
+    api.member("N")
+    other = api.ok(api.post("/v1/members/N/page-token"))  # nothing owed to N: no section
+    client.cookies.clear()
+    client.get(other["path"])
+    assert "My rewards and queues" not in client.get("/m").text
