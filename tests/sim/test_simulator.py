@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +79,22 @@ def test_cohorts_count_members_who_never_exit() -> None:
     # a quantile falls among the members who never exited: it is not dropped
     assert _quantile([3, 5], 10, Decimal(1) / 2) == ""  # type: ignore[arg-type]
     assert _quantile([3, 5, 7, 9, 11, 12], 10, Decimal(1) / 2) == "12"  # type: ignore[arg-type]
+
+
+def test_a_cohorts_median_multiple_is_its_middle_members() -> None:
+    simulation = Simulation(scenario(simulation={"days": 30}), 1, None)
+    result = simulation.run()
+    held = simulation._holdings_value()
+    first_week = [
+        m for m, joined in enumerate(simulation.joined) if joined < 7 and simulation.spent[m]
+    ]
+    multiples = sorted(
+        Fraction(simulation.paid[m] + held[m], simulation.spent[m]) for m in first_week
+    )
+    middle = multiples[len(multiples) // 2]
+    median = Decimal(result.cohorts[0]["multiple_median"])
+    assert median == Decimal(math.floor(middle * 10**4)) / 10**4
+    assert median > 0  # members hold points worth something: the median is no zero
 
 
 def test_flat_flow_price_grows_like_t_to_the_power_one_minus_m() -> None:

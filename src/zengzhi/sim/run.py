@@ -514,8 +514,10 @@ class Simulation:
             size = len(members)
             spent = sum(self.spent[m] for m in members)
             returned = sum(self.paid[m] + holdings[m] for m in members)
+            # each member's multiple floored to 4 places, as integers: sorting them is
+            # cheap, and the median of the floors is the floor of the median
             multiples = sorted(
-                Fraction(self.paid[m] + holdings[m], self.spent[m])
+                (self.paid[m] + holdings[m]) * 10_000 // self.spent[m]
                 for m in members
                 if self.spent[m]
             )
@@ -531,7 +533,7 @@ class Simulation:
                     "paid_and_held": format_minor(returned, 2),
                     "multiple": ratio_text(returned, spent) if spent else "",
                     "multiple_median": (
-                        format_minor(multiples[len(multiples) // 2] // 100, 4) if multiples else ""
+                        format_minor(multiples[len(multiples) // 2], 4) if multiples else ""
                     ),
                 }
             )
