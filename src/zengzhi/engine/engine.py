@@ -148,15 +148,19 @@ class Engine:
         return found
 
     def _complete(self, ledger: Ledger, order: CompleteOrder) -> None:
-        for line in order.lines:
+        lines = order.lines
+        if not lines:
+            raise invalid("lines", "an order needs at least one line")
+        for line in lines:
             problem = line.problem()
             if problem is not None:
                 raise invalid("lines", problem)
-        # pools are loaded (in SQL: locked) in one order, so two orders never wait crosswise
-        names = sorted({line.pool for line in order.lines if line.pool is not None})
-        touched = {name: self._pool(name) for name in names}
-        if not order.lines:
-            raise invalid("lines", "an order needs at least one line")
+        if len(lines) == 1:  # most orders: no set to build and sort
+            only = lines[0].pool
+            touched = {} if only is None else {only: self._pool(only)}
+        else:  # pools are loaded (in SQL: locked) in one order: no two orders wait crosswise
+            names = sorted({line.pool for line in lines if line.pool is not None})
+            touched = {name: self._pool(name) for name in names}
         zoned = zone.by_zone(order)
         zones = {name: self._zone(name) for name in sorted(zoned)} if zoned else {}
         in_modes = bool(zones) or order.shopping_points != 0

@@ -356,14 +356,14 @@ class Simulation:
         )
         apply, count, ids, spent = self.engine.apply, self._count, self.ids, self.spent
         store, pool = self.scenario.flow.store, self.pool.id
-        dated = self._dividends or self.modes.active
-        at = self._start + timedelta(days=day) if dated else None
+        modes = self.modes.active
+        at = self._start + timedelta(days=day) if self._dividends or modes else None
         buyers = set()
         for _ in range(orders):
             member = self._member(day, new_share)
             line = make_line()
             self._orders += 1
-            points = self.modes.shopping_points(ids[member], line) if self.modes.active else 0
+            points = self.modes.shopping_points(ids[member], line) if modes else 0
             order = CompleteOrder(
                 f"o{self._orders}", ids[member], (line,), store, at, shopping_points=points
             )
@@ -377,7 +377,7 @@ class Simulation:
             if line.pool == pool and entries[1].params["mint_ratio"] != "paused":
                 self.principal += line.amount
             buyers.add(member)
-            if self.modes.active:
+            if modes:
                 self.modes.bought(member, ids[member], line)
         return buyers
 
