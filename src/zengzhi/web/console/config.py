@@ -31,7 +31,7 @@ from zengzhi.engine.config import ID_PATTERN
 from zengzhi.service import catalog, config, pools, tenants
 from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn
 from zengzhi.service.config import BacktestRequest
-from zengzhi.service.pools import NewPool, PoolParamsIn
+from zengzhi.service.pools import NewPool, PoolParamsIn, PoolView
 from zengzhi.service.tenants import TenantSettings
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, PostedDep, Staff, StaffDep
@@ -254,14 +254,27 @@ def open_pool(request: Request, context: ContextDep, user: StaffDep, form: Poste
 def pool_form(request: Request, context: ContextDep, user: StaffDep, pool_id: ItemId) -> Response:
     pool = pools.get_pool(context, user.principal, pool_id)
     values = {k: v or "" for k, v in pool.params.items() if k in POOL_FIELDS}
+    return _pool_page(request, user, pool, values)
+
+
+def _pool_page(
+    request: Request,
+    user: Staff,
+    pool: PoolView,
+    values: dict[str, str],
+    status: int = 200,
+    **extra: Any,
+) -> HTMLResponse:
     return page(
         request,
         user,
         "console/config_pool.html",
+        status=status,
         tab="pools",
         pool=pool,
         values=values,
         fields=POOL_FIELDS,
+        **extra,
     )
 
 
@@ -283,29 +296,11 @@ def configure_pool(
         action = _action(form)
         body = build(PoolParamsIn, {**changes, "no_exit": no_exit})
         if action != "save":
-            return page(
-                request,
-                user,
-                "console/config_pool.html",
-                tab="pools",
-                pool=pool,
-                values=values,
-                fields=POOL_FIELDS,
-                review=_review(context, user, pool_id, body, action),
-            )
+            review = _review(context, user, pool_id, body, action)
+            return _pool_page(request, user, pool, values, review=review)
         pools.configure_pool(context, user.principal, pool_id, body)
     except DomainError as error:
-        return page(
-            request,
-            user,
-            "console/config_pool.html",
-            status=STATUS[error.code],
-            tab="pools",
-            pool=pool,
-            values=values,
-            fields=POOL_FIELDS,
-            error=error,
-        )
+        return _pool_page(request, user, pool, values, STATUS[error.code], error=error)
     return see_other(f"/console/config?saved={pool_id}")
 
 
