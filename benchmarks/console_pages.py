@@ -394,6 +394,8 @@ def measure(base: str, key: str, members: int, repeat: int) -> list[tuple[str, f
         ("page", "/console/withdrawals?status=all"),
         ("page", "/console/audit"),
         ("page", "/console/config/products"),
+        ("page", "/console/members/m000001"),  # near the root of the referral tree
+        ("page", "/console/webhooks"),
         ("member", "/m"),
         ("api", "/v1/pools/main"),
         ("api", "/v1/solvency"),
@@ -406,6 +408,11 @@ def measure(base: str, key: str, members: int, repeat: int) -> list[tuple[str, f
         ("api", f"/v1/orders?member={one}"),
         ("api", "/v1/withdrawals?status=held"),
         ("api", "/v1/me/positions"),
+        ("api", "/v1/me/modes"),
+        ("api", f"/v1/members/{one}/network"),
+        ("api", "/v1/members/m000001/network"),
+        ("api", f"/v1/members/{one}/rewards"),
+        ("api", f"/v1/members/{one}/modes"),
     ]
     results = []
     for kind, path in pages:

@@ -28,7 +28,7 @@ def _uplines_of() -> Any:
     first; the tenant and member are bound when it runs (built once: chains are walked
     often). Each row is the upline's own members row, reached by its primary key from the
     row before, so the database reads the chain and nothing else, however many members
-    the tenant has and whatever its statistics say."""
+    the tenant has (once it has statistics: see benchmarks/autoanalyze.py)."""
     m = t.members
     tenant: Any = bindparam("tenant")
     buyer = m.alias("buyer")
