@@ -17,10 +17,7 @@ import argparse
 import os
 import platform
 import secrets
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -30,6 +27,7 @@ from typing import Any
 
 import httpx
 from pydantic import SecretStr
+from server import serve
 from sqlalchemy import Connection, create_engine, insert, select, text, update
 from sqlalchemy.engine import make_url
 
@@ -55,12 +53,6 @@ from zengzhi.store.records import lines_to_json
 TENANT = "big"
 PASSWORD = "benchmark-password"
 BATCH = 20_000
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _flush(connection: Connection, rows: dict[str, list[dict[str, Any]]]) -> None:
@@ -318,39 +310,6 @@ def seed(url: str, members: int, orders: int, secret: str) -> str:
         flush=True,
     )
     return key
-
-
-def serve(url: str, secret: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "ZENGZHI_DATABASE_URL": url,
-        "ZENGZHI_SECRET_KEY": secret,
-        "ZENGZHI_RUN_JOBS": "false",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "zengzhi.api.app:from_environment",
-            "--factory",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.terminate()
-    raise SystemExit("the server did not start")
 
 
 def timed(client: httpx.Client, path: str, repeat: int, **headers: str) -> tuple[float, float]:

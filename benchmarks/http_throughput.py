@@ -22,9 +22,6 @@ import argparse
 import os
 import platform
 import secrets
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -34,6 +31,7 @@ from typing import Any
 
 import httpx
 from autoanalyze import analyze
+from server import serve
 from sqlalchemy import Connection, create_engine, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
@@ -53,12 +51,6 @@ SECRET = secrets.token_urlsafe(40)
 MEMBERS = 200
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def prepare(url: str, tenant: str) -> str:
     """A tenant with a pool (k = 2) and members; returns an API key."""
     settings = Settings(database_url=url, secret_key=SECRET)  # type: ignore[arg-type]
@@ -75,38 +67,6 @@ def prepare(url: str, tenant: str) -> str:
     context.database.dispose()
     assert key is not None
     return key
-
-
-def serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "ZENGZHI_DATABASE_URL": url,
-        "ZENGZHI_SECRET_KEY": SECRET,
-        "ZENGZHI_RUN_JOBS": "false",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "zengzhi.api.app:from_environment",
-            "--factory",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError("the server did not start")
 
 
 def timed(work: Callable[[int], None], count: int, clients: int) -> tuple[float, list[float]]:
@@ -307,7 +267,7 @@ def main() -> None:
         for name, url, cleanup in targets:
             key = prepare(url, "bench")
             analyze(url)  # as autovacuum would on a live database
-            process, base = serve(url)
+            process, base = serve(url, SECRET)
             try:
                 results = run_http(base, key, args.orders, args.clients, args.batch)
             finally:

@@ -1,0 +1,41 @@
+"""Start the service as `zengzhi serve` runs it, in a `uvicorn` process of its own."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def serve(url: str, secret: str) -> tuple[subprocess.Popen[bytes], str]:
+    """The server on `url`'s database (jobs off); returns it and its base address once
+    it answers /health."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "ZENGZHI_DATABASE_URL": url,
+        "ZENGZHI_SECRET_KEY": secret,
+        "ZENGZHI_RUN_JOBS": "false",
+    }
+    command = [sys.executable, "-m", "uvicorn", "zengzhi.api.app:from_environment"]
+    command += ["--factory", "--port", str(port), "--log-level", "warning"]
+    process = subprocess.Popen(command, env=env)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.terminate()
+    raise SystemExit("the server did not start")
