@@ -50,12 +50,18 @@ _PLAIN = re.compile(r"\s*(-?)(\d{1,30})(?:\.(\d{1,30}))?\s*")
 # No single amount is a trillion yuan or points or more: past that, input is a mistake
 # (and sums of such amounts would not fit the database's 64-bit columns).
 LARGEST = 10**12
+_LIMITS = {scale: LARGEST * 10**scale for scale in range(9)}
 
 
 def parse_minor(value: object, scale: int, field: str) -> int:
     """Minor units from exact decimal input (fast for plain strings like "1234.50")."""
     minor = None
     if type(value) is str:
+        whole, _, fraction = value.partition(".")
+        if len(fraction) == scale and whole.isdecimal() and fraction.isdecimal():
+            minor = int(whole + fraction)  # the usual form: digits with all the places
+            if minor < _LIMITS.get(scale, 0):
+                return minor
         plain = _PLAIN.fullmatch(value)
         if plain is not None:
             sign, whole, fraction = plain.groups()
@@ -66,7 +72,7 @@ def parse_minor(value: object, scale: int, field: str) -> int:
             minor = -minor if sign else minor
     if minor is None:
         minor = decimal_to_minor(to_decimal(value, field), scale, field)
-    if abs(minor) >= LARGEST * 10**scale:
+    if abs(minor) >= _LIMITS.get(scale, LARGEST * 10**scale):
         raise invalid(field, f"must be less than {LARGEST:,} in size")
     return minor
 

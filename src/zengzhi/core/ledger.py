@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple, Protocol
 
 from zengzhi.core.amounts import POINTS_SCALE, YUAN_SCALE, format_minor
@@ -85,6 +86,9 @@ def unbalanced(one: Entry) -> str | None:
     return None
 
 
+_AMOUNT = itemgetter(2)
+
+
 def entry(
     cause: str,
     kind: str,
@@ -94,7 +98,7 @@ def entry(
     corrects: str | None = None,
 ) -> Entry:
     """Build an entry, dropping zero postings (a rule may compute a zero share)."""
-    return Entry(cause, kind, rule, tuple([p for p in postings if p[2]]), params or {}, corrects)
+    return Entry(cause, kind, rule, tuple(filter(_AMOUNT, postings)), params or {}, corrects)
 
 
 class Ledger(Protocol):

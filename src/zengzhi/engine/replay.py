@@ -8,6 +8,7 @@ kept in a temporary SQLite file, not in Python objects.
 from __future__ import annotations
 
 import ast
+import gc
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable
@@ -22,7 +23,7 @@ from zengzhi.engine.config import TenantConfig
 from zengzhi.engine.engine import Engine
 from zengzhi.engine.network import MemoryDistribution
 from zengzhi.engine.state import MemoryPools, Minted, OrderRecord, TenantState, memory_pool
-from zengzhi.engine.wire import parse_line
+from zengzhi.engine.wire import read_event
 from zengzhi.rules.distribution import Paid
 from zengzhi.rules.modes.common import Effect
 
@@ -53,15 +54,14 @@ class _SpillStore:
         self._pending: dict[str, str] = {}
         self._bloom = bytearray(self._BITS // 8)
 
-    def _bits(self, key: str) -> tuple[int, int]:
-        first = hash(key) % self._BITS
-        return first, (first * 0x9E3779B1 + len(key)) % self._BITS
-
     def get(self, key: str) -> str | None:
         bloom = self._bloom
-        for bit in self._bits(key):
-            if not bloom[bit >> 3] & (1 << (bit & 7)):
-                return None
+        first = hash(key) % self._BITS  # two bits a key, the second derived from the first
+        if not bloom[first >> 3] & (1 << (first & 7)):
+            return None
+        second = (first * 0x9E3779B1 + len(key)) % self._BITS
+        if not bloom[second >> 3] & (1 << (second & 7)):
+            return None
         pending = self._pending.get(key)
         if pending is not None:
             return pending
@@ -70,8 +70,10 @@ class _SpillStore:
 
     def put(self, key: str, value: str) -> None:
         bloom = self._bloom
-        for bit in self._bits(key):
-            bloom[bit >> 3] |= 1 << (bit & 7)
+        first = hash(key) % self._BITS
+        second = (first * 0x9E3779B1 + len(key)) % self._BITS
+        bloom[first >> 3] |= 1 << (first & 7)
+        bloom[second >> 3] |= 1 << (second & 7)
         pending = self._pending
         pending[key] = value
         if len(pending) >= self._BATCH:
@@ -101,13 +103,13 @@ class _SpilledOrders:
 
     @staticmethod
     def _encode(record: OrderRecord) -> str:
-        # repr of tuples of str, int and None: C-fast, and read back by literal_eval
+        # repr of plain tuples of str, int and None: C-fast, and read back by literal_eval
         return repr(
             (
                 record.reversed_by,
-                [tuple(one) for one in record.minted],
-                [tuple(one) for one in record.rewards],
-                [tuple(one) for one in record.modes],
+                tuple(map(tuple, record.minted)),
+                tuple(map(tuple, record.rewards)),
+                tuple(map(tuple, record.modes)),
             )
         )
 
@@ -116,7 +118,7 @@ class _SpilledOrders:
         if kept is None or _MINTED not in kept:
             return None
         line, tail = kept.split(_MINTED)
-        order = parse_line(line).event(self._config)
+        order = read_event(line, self._config)
         assert isinstance(order, CompleteOrder)
         reversed_by, minted, rewards, modes = ast.literal_eval(tail)
         return OrderRecord(
@@ -168,24 +170,24 @@ class Replay:
         if not text:
             return
         try:
-            parsed = parse_line(text)
-            seen = self._store.get(parsed.id)
+            event = read_event(text, self.config)
+            seen = self._store.get(event.id)
             if seen is not None:
-                if parse_line(seen.split(_MINTED)[0]) == parsed:
+                if read_event(seen.split(_MINTED)[0], self.config) == event:
                     self.duplicates += 1
                     return
                 raise DomainError(
                     ErrorCode.CONFLICT,
-                    f"{parsed.id!r} was already used by an event with other content",
+                    f"{event.id!r} was already used by an event with other content",
                     "id",
                 )
-            entries = self.engine.apply(parsed.event(self.config))
+            entries = self.engine.apply(event)
         except DomainError as error:
             raise ReplayError(number, error) from None
         if self._orders.unclaimed is not None:
             text += _MINTED + self._orders.unclaimed
             self._orders.unclaimed = None
-        self._store.put(parsed.id, text)
+        self._store.put(event.id, text)
         self.applied += 1
         for one in entries:
             if one.kind == "exit":
@@ -213,9 +215,15 @@ def replay(
 ) -> Replay:
     """Run every line; raises ReplayError at the first bad one."""
     run = Replay(config or TenantConfig(), on_entries)
+    # An event's objects die with it (no reference cycles), while balances and positions
+    # live on: the cyclic collector would only walk those again and again.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         for number, text in enumerate(lines, start=1):
             run.feed(number, text)
     finally:
         run.close()
+        if collecting:
+            gc.enable()
     return run

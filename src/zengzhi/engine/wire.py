@@ -22,6 +22,7 @@ pool; `at` is an optional ISO 8601 time with a zone.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
@@ -55,6 +56,7 @@ from zengzhi.core.events import (
 )
 from zengzhi.engine.config import (
     DEFAULT_POOL,
+    ID_PATTERN,
     DistributionConfig,
     Exact,
     Id,
@@ -81,6 +83,15 @@ def points(value: object, field: str) -> int:
     if units <= 0:
         raise invalid(field, "must be greater than 0")
     return units
+
+
+def amount_line(amount_text: object, contribution_text: object, pool: str, field: str) -> OrderLine:
+    """A line given by its amount and contribution: the rest is the platform's."""
+    amount = yuan(amount_text, f"{field}amount", positive=True)
+    contribution = yuan(contribution_text, f"{field}contribution")
+    if contribution > amount:
+        raise invalid(f"{field}contribution", "must not exceed the amount")
+    return OrderLine(amount, contribution, pool if contribution else None, 0, amount - contribution)
 
 
 class _EventIn(BaseModel):
@@ -156,18 +167,9 @@ class LineIn(BaseModel):
             return line
         if self.amount is None:
             raise invalid(name("amount"), "is required")
-        amount = yuan(self.amount, name("amount"), positive=True)
-        pool = self.pool or DEFAULT_POOL
         if self.contribution is not None:
-            contribution = yuan(self.contribution, name("contribution"))
-            if contribution > amount:
-                raise invalid(name("contribution"), "must not exceed the amount")
-            return OrderLine(
-                amount=amount,
-                contribution=contribution,
-                platform=amount - contribution,
-                pool=pool if contribution else None,
-            )
+            return amount_line(self.amount, self.contribution, self.pool or DEFAULT_POOL, field)
+        amount = yuan(self.amount, name("amount"), positive=True)
         if store is None:
             raise invalid(
                 name("contribution"), "is required (or give a split, a product or a store)"
@@ -567,6 +569,54 @@ def parse_line(text: str | bytes) -> EventIn:
         return _EVENTS.validate_json(text)
     except ValidationError as error:
         raise _event_error(error) from None
+
+
+# The two shapes that fill a log, with their fields in the documented order, as
+# `json.dumps` writes them by default. An id or member matching ID_PATTERN and an amount
+# of digits cannot hold a JSON escape, so a match reads exactly as JSON would.
+_ID_TEXT = ID_PATTERN.removeprefix("^").removesuffix("$")
+_AMOUNT_TEXT = r"-?\d{1,30}(?:\.\d{1,30})?"
+_PLAIN_ORDER = re.compile(
+    rf'\{{"type": "order", "id": "({_ID_TEXT})", "member": "({_ID_TEXT})", '
+    rf'"amount": "({_AMOUNT_TEXT})", "contribution": "({_AMOUNT_TEXT})"\}}\s*',
+    re.ASCII,
+)
+_PLAIN_SALE = re.compile(
+    rf'\{{"type": "sell", "id": "({_ID_TEXT})", "member": "({_ID_TEXT})", '
+    rf'"points": "({_AMOUNT_TEXT}|all)"\}}\s*',
+    re.ASCII,
+)
+
+
+def read_event(text: str, config: TenantConfig) -> Event:
+    """One line as an engine event, checked; refusals name the field.
+
+    The two shapes that fill a log (an order of an amount and its contribution, a sale,
+    written as the documentation shows them) are matched by one regular expression and
+    checked by the same functions the models call, about three times faster;
+    any other line, and any such line those checks would refuse, goes through the
+    models, which say what is wrong. `tests/unit/engine/test_wire.py` holds the two ways
+    equal.
+    """
+    plain = _plain_event(text)
+    return plain if plain is not None else parse_line(text).event(config)
+
+
+def _plain_event(text: str) -> Event | None:
+    try:
+        order = _PLAIN_ORDER.fullmatch(text)
+        if order is not None:
+            ident, member, amount, contribution = order.groups()
+            line = amount_line(amount, contribution, DEFAULT_POOL, "")
+            return CompleteOrder(ident, member, (line,))
+        sale = _PLAIN_SALE.fullmatch(text)
+        if sale is not None:
+            ident, member, quantity = sale.groups()
+            units = None if quantity == "all" else points(quantity, "points")
+            return Sell(ident, member, DEFAULT_POOL, units)
+    except DomainError:
+        pass  # the models will name the field
+    return None
 
 
 def _fen(value: int) -> str:
