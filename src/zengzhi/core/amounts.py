@@ -85,8 +85,10 @@ def format_minor(minor: int, scale: int) -> str:
     """1234 at scale 2 → "12.34"; exact, no float."""
     if minor < 0:
         return "-" + format_minor(-minor, scale)
-    digits = str(minor).rjust(scale + 1, "0")
-    return digits[:-scale] + "." + digits[-scale:]
+    digits = str(minor)
+    if len(digits) > scale:
+        return f"{digits[:-scale]}.{digits[-scale:]}"
+    return "0." + digits.rjust(scale, "0")
 
 
 def ratio_text(numerator: int, denominator: int, places: int = 4) -> str:

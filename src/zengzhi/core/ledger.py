@@ -98,7 +98,10 @@ def entry(
     corrects: str | None = None,
 ) -> Entry:
     """Build an entry, dropping zero postings (a rule may compute a zero share)."""
-    return Entry(cause, kind, rule, tuple(filter(_AMOUNT, postings)), params or {}, corrects)
+    # tuple.__new__ skips the named tuple's generated __new__: a rule posts millions
+    return tuple.__new__(
+        Entry, (cause, kind, rule, tuple(filter(_AMOUNT, postings)), params or {}, corrects)
+    )
 
 
 class Ledger(Protocol):
