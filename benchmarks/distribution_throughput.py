@@ -17,8 +17,6 @@ Prints a table; nothing here is a test.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import secrets
 import tempfile
@@ -27,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from autoanalyze import analyze
+from machine import describe
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -172,10 +171,7 @@ def main() -> None:
         "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     )
     args = parser.parse_args()
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
-        f"{platform.python_implementation()} {platform.python_version()}, one process"
-    )
+    print(f"{describe()}; one process")
     print(f"{'where':<34}{'orders':>8}{'orders/s':>10}")
     links = tree(200_000)
     engine = engine_with(links)

@@ -19,8 +19,6 @@ Prints a table; nothing here is a test.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import secrets
 import tempfile
 import time
@@ -31,6 +29,7 @@ from typing import Any
 
 import httpx
 from autoanalyze import analyze
+from machine import describe
 from server import serve
 from sqlalchemy import Connection, create_engine, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -253,8 +252,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
-        f"{platform.python_implementation()} {platform.python_version()}; one uvicorn "
+        f"{describe()}; one uvicorn "
         f"process, {args.clients} client threads, {args.orders} orders a run"
     )
     print(f"{'database':<11}{'mode':<10}{'orders/s':>10}{'p50 ms':>9}{'p99 ms':>9}")

@@ -20,8 +20,6 @@ Prints a table; nothing here is a test.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import secrets
 import tempfile
@@ -32,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from autoanalyze import analyze
+from machine import describe
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -69,18 +68,6 @@ MODES: dict[str, dict[str, Any]] = {
     "three_for_one": {"three_for_one": {"threshold": "100", "funding": "0.3"}},
     "shopping": {"shopping": {"gift": "2", "max_share": "0.5", "rebate": "0.2"}},
 }
-
-
-def machine() -> str:
-    cpus = os.cpu_count()
-    model = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return f"{platform.python_implementation()} {platform.python_version()}, {model}, {cpus} CPUs"
 
 
 def orders_of(members: int, seed: int) -> list[Event]:
@@ -167,7 +154,7 @@ def main() -> None:
         "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     )
     args = parser.parse_args()
-    print(f"machine: {machine()}")
+    print(describe())
     print(f"in memory, {args.members:,} members, one day:")
     print(f"{'mode':<15}{'seconds':>10}{'entries':>10}{'members/s':>12}")
     for mode in MODES:

@@ -14,11 +14,11 @@ each process's peak resident memory (VmHWM). Nothing here is a test.
 from __future__ import annotations
 
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
+
+from machine import describe
 
 CHILD = r"""
 import json, sys, time
@@ -48,10 +48,7 @@ print(json.dumps({"orders": result.summary["orders"], "members": result.summary[
 
 
 def main() -> None:
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
-        f"{platform.python_implementation()} {platform.python_version()}, one process a run"
-    )
+    print(f"{describe()}; one process a run")
     print(
         f"{'days':>5} {'orders/day':>10} {'orders':>10} {'members':>8} {'exits':>6} "
         f"{'simulate s':>10} {'orders/s':>9} {'report s':>8} {'peak MiB':>9}"

@@ -26,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
+from machine import describe
 from pydantic import SecretStr
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -146,6 +147,7 @@ def main() -> None:
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    print(describe())
     print(f"{args.orders} orders by {args.members} members; about 2 webhook events an order")
     print("\n".join(rows))
 
