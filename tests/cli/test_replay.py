@@ -108,6 +108,16 @@ def test_a_duplicate_id_is_applied_once(tmp_path: Path) -> None:
     assert state["events"] == {"applied": 2, "duplicates": 2}
 
 
+def test_a_duplicate_is_the_same_event_however_it_is_written(tmp_path: Path) -> None:
+    again = '{"contribution": "300", "amount": "1000", "member": "m1", "id": "o1", "type": "order"}'
+    log = write(tmp_path, order(1, "m1"), again, order(1, "m1", contribution="300.01"))
+    result = runner.invoke(app, ["replay", str(log), "--json"])
+    assert result.exit_code == 1
+    assert "line 3: id: 'o1' was already used by an event with other content" in result.stderr
+    state = run_json(str(write(tmp_path, order(1, "m1"), again, name="twice.jsonl")))
+    assert state["events"] == {"applied": 1, "duplicates": 1}
+
+
 @pytest.mark.parametrize(
     ("bad", "where"),
     [
