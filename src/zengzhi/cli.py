@@ -6,6 +6,7 @@ import json
 import sys
 import tomllib
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -149,6 +150,9 @@ def serve_command(
     context.settings.session_secret()
     console = Console()
     if demo:
+        # the demo pairs with examples/shop_client.py, whose receiver listens on this machine
+        settings = context.settings.model_copy(update={"webhook_private_targets": True})
+        context = replace(context, settings=settings)
         access = seed(context)
         if access.password:
             console.print(

@@ -105,6 +105,7 @@ def start_server(url: str, port: int, **env: str) -> subprocess.Popen[bytes]:
             **os.environ,
             "ZENGZHI_DATABASE_URL": url,
             "ZENGZHI_SECRET_KEY": SECRET.get_secret_value(),
+            "ZENGZHI_WEBHOOK_PRIVATE_TARGETS": "true",  # the receiver is on this machine
             **env,
         },
     )
@@ -187,7 +188,8 @@ def test_a_server_killed_before_delivery_loses_nothing(
     assert receiver.arrived == []
     # 2. the receiver is up; another process (this one, on the real clock) delivers
     receiver.start()
-    report = dispatch(Context(database, context.settings), tenant)
+    local = context.settings.model_copy(update={"webhook_private_targets": True})
+    report = dispatch(Context(database, local), tenant)
     assert (report.delivered, report.failed_attempts) == (committed, 0)
     ids = [event["id"] for event in receiver.arrived]
     assert len(set(ids)) == committed and receiver.forged == 0

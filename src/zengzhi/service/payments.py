@@ -34,6 +34,7 @@ from zengzhi.engine.wire import yuan
 from zengzhi.service import orders, wallets
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.service.egress import check_target
 from zengzhi.service.webhooks import GATEWAY, new_secret, put_subscription
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
@@ -190,6 +191,10 @@ def put_adapter(context: Context, principal: Principal, request: AdapterIn) -> A
     principal.require(Permission.CONFIGURE)
     if request.adapter == "webhook" and request.payout_url is None:
         raise DomainError(ErrorCode.INVALID, "the webhook adapter needs a payout_url", "payout_url")
+    if request.payout_url is not None:
+        check_target(
+            str(request.payout_url), "payout_url", context.settings.webhook_private_targets
+        )
 
     def run(uow: UnitOfWork) -> AdapterView:
         c = t.payment_adapters.c

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     webhook_retry_base_seconds: int = 10  # back-off: base × 2^(failures − 1)…
     webhook_retry_cap_seconds: int = 3600  # …at most this
     webhook_max_attempts: int = 30  # then the delivery is failed (a replay sends it again)
+    # webhooks and payout gateways may be on private or loopback addresses (tests, demos,
+    # a receiver on this machine); off by default: see zengzhi.service.egress
+    webhook_private_targets: bool = False
 
     @field_validator("secret_key", "admin_token")
     @classmethod

@@ -30,6 +30,7 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.service.egress import PublicOnlyTransport, check_target
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
 from zengzhi.store.outbox import Attempt, Claimed
@@ -137,6 +138,8 @@ def create_subscription(
     subscription_id = "wh_" + secrets.token_hex(8)
     secret = new_secret()
 
+    check_target(str(request.url), "url", context.settings.webhook_private_targets)
+
     def run(uow: UnitOfWork) -> SubscriptionView:
         put_subscription(uow, subscription_id, str(request.url), list(request.event_types), secret)
         row = _subscription(uow.connection, uow.tenant, subscription_id)
@@ -192,6 +195,8 @@ def change_subscription(
 ) -> SubscriptionView:
     principal.require(Permission.CONFIGURE)
     _not_gateway(subscription_id)
+    if change.url is not None:
+        check_target(str(change.url), "url", context.settings.webhook_private_targets)
     secret = new_secret() if change.rotate_secret else None
 
     def run(uow: UnitOfWork) -> SubscriptionView:
@@ -531,7 +536,11 @@ def dispatch(
     settings = context.settings
     lease = timedelta(seconds=settings.webhook_lease_seconds)
     own = client is None
-    http = client or httpx.Client(timeout=settings.webhook_timeout_seconds, follow_redirects=False)
+    http = client or httpx.Client(
+        timeout=settings.webhook_timeout_seconds,
+        follow_redirects=False,
+        transport=None if settings.webhook_private_targets else PublicOnlyTransport(),
+    )
     report = DispatchReport(tenant=tenant, delivered=0, failed_attempts=0, given_up=0)
     try:
         for _ in range(10_000):  # a guard; each pass sends at least one
