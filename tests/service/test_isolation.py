@@ -30,8 +30,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/withdrawals/{withdrawal_id}/reject"): {"reason": "B"},
     ("POST", "/v1/auth/login"): {"tenant": "t", "username": "owner", "password": PASSWORD},
     ("POST", "/v1/tenants"): {"id": "x", "name": "x", "owner": "o", "password": PASSWORD},
-    ("POST", "/v1/webhooks"): {"url": "http://127.0.0.1:9/b", "event_types": ["*"]},
-    ("PATCH", "/v1/webhooks/{subscription_id}"): {"url": "http://127.0.0.1:9/b"},
+    ("POST", "/v1/webhooks"): {"url": "https://shop.example/b", "event_types": ["*"]},
+    ("PATCH", "/v1/webhooks/{subscription_id}"): {"url": "https://shop.example/b"},
     ("PUT", "/v1/payments/adapter"): {"adapter": "manual"},
     ("POST", "/v1/config/lint"): {"config": {}},
     ("POST", "/v1/backtest"): {"config": {"pool": {"exit_multiple": "3"}}},
@@ -70,7 +70,7 @@ def a_state(api: Api) -> dict[str, Any]:
 
 
 def test_no_route_crosses_tenants(api: Api, other: Api) -> None:
-    hook = api.ok(api.post("/v1/webhooks", {"url": "http://127.0.0.1:9/a", "event_types": ["*"]}))
+    hook = api.ok(api.post("/v1/webhooks", {"url": "https://shop.example/a", "event_types": ["*"]}))
     api.pool(exit_multiple="2")
     api.ok(api.put("/v1/zones/z", {"pool": "main"}))
     api.ok(api.put("/v1/products/p", {"price": "10", "contribution": "10", "zone": "z"}))
