@@ -7,9 +7,11 @@ to that field and nothing saved.
 
 A change to a pool, a zone, a product or a store is reviewed before it is saved: "Check"
 shows the configuration lint's findings for the live configuration with the change
-(`POST /v1/config/lint`), "Dry run" also back-tests it over the tenant's own history
-(`POST /v1/backtest`) and shows the difference; neither touches live state. Saving is a
-button of its own, offered once the change has been checked.
+(`POST /v1/config/lint`); "Dry run" starts a back-test of it over the tenant's own
+history (`service/dry_runs.py`, a process of its own: it can take minutes) and sends the
+browser to the run's page, which refreshes itself until it shows the lint and the
+difference; neither touches live state. Saving is a button of its own, offered once the
+change has been checked.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from zengzhi.api.deps import After
 from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.config import ID_PATTERN
-from zengzhi.service import catalog, config, pools, tenants
+from zengzhi.service import catalog, config, dry_runs, pools, tenants
+from zengzhi.service.background import RUN_ID
 from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn
 from zengzhi.service.config import BacktestRequest
 from zengzhi.service.pools import NewPool, PoolParamsIn, PoolView
@@ -126,6 +129,7 @@ def _moment(text: str) -> str:
 
 ACTIONS = ("check", "dryrun", "save")
 DRY_RUN_MEMBERS = 10
+Change = PoolParamsIn | ZoneIn | ProductIn | StoreIn
 
 
 def _action(form: Form) -> str:
@@ -137,21 +141,34 @@ def _action(form: Form) -> str:
     return chosen
 
 
-def _review(
+def _review(context: Any, user: Staff, key: str, change: Change) -> dict[str, Any]:
+    """The lint's findings for the configuration with this change; nothing is saved."""
+    proposal = config.proposal_with(context, user.principal, key, change)
+    return {"lint": config.lint_proposal(user.principal, proposal)}
+
+
+def _before_saving(
     context: Any,
     user: Staff,
+    form: Form,
+    section: str,
     key: str,
-    change: PoolParamsIn | ZoneIn | ProductIn | StoreIn,
-    action: str,
-) -> dict[str, Any]:
-    """The lint's findings for the configuration with this change, and with "dryrun" the
-    back-test of it over the tenant's history; nothing is saved."""
-    proposal = config.proposal_with(context, user.principal, key, change)
-    review: dict[str, Any] = {"lint": config.lint_proposal(user.principal, proposal)}
+    editing: bool,
+    change: Change,
+) -> Response | dict[str, Any] | None:
+    """What the button asks of a change built from the form: "check", the review to
+    show; "dryrun", the page of the dry run it started; "save", nothing (save it)."""
+    action = _action(form)
     if action == "dryrun":
+        proposal = config.proposal_with(context, user.principal, key, change)
+        values = {k: v for k, v in form.values().items() if k not in ("csrf", "action")}
+        about = {"section": section, "key": key, "editing": editing, "values": values}
         request = BacktestRequest(config=proposal.config, top=DRY_RUN_MEMBERS)
-        review["dry_run"] = config.run_backtest(context, user.principal, request)
-    return review
+        run_id = dry_runs.start(context, user.principal, request, about)
+        return see_other(f"/console/config/dry-runs/{run_id}")
+    if action == "save":
+        return None
+    return _review(context, user, key, change)
 
 
 def _toml_value(value: Any) -> str:
@@ -239,10 +256,11 @@ def pool_list(
 def open_pool(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
     values = form.values()
     try:
-        action = _action(form)
         body = build(NewPool, {"id": values.get("id", ""), **_given(values, POOL_FIELDS)})
-        if action != "save":
-            review = _review(context, user, body.id, body, action)
+        review = _before_saving(context, user, form, "pools", body.id, False, body)
+        if isinstance(review, Response):
+            return review
+        if review is not None:
             return _pools_page(request, context, user, values=values, review=review)
         pools.open_pool(context, user.principal, body)
     except DomainError as error:
@@ -293,10 +311,11 @@ def configure_pool(
         no_exit = "exit_multiple" in changes and changes["exit_multiple"] == ""
         if no_exit:
             del changes["exit_multiple"]
-        action = _action(form)
         body = build(PoolParamsIn, {**changes, "no_exit": no_exit})
-        if action != "save":
-            review = _review(context, user, pool_id, body, action)
+        review = _before_saving(context, user, form, "pool", pool_id, True, body)
+        if isinstance(review, Response):
+            return review
+        if review is not None:
             return _pool_page(request, user, pool, values, review=review)
         pools.configure_pool(context, user.principal, pool_id, body)
     except DomainError as error:
@@ -368,6 +387,41 @@ def save_settings(
             error=error,
         )
     return see_other("/console/config/settings?saved=1")
+
+
+# ---------------------------------------------------------------------------- dry runs
+
+RunId = Annotated[str, Path(pattern=RUN_ID.pattern)]
+
+
+@router.get("/dry-runs/{run_id}", response_class=HTMLResponse)
+def dry_run(request: Request, context: ContextDep, user: StaffDep, run_id: RunId) -> Response:
+    """A dry run started from a form: while it runs, the change and a page that refreshes
+    itself; then the form with the change, the lint and the difference (or the error),
+    and Save."""
+    run = dry_runs.get(context, user.principal, run_id)
+    about = run.about
+    section, key, values = about["section"], about["key"], about["values"]
+    tab = "pools" if section in ("pools", "pool") else section
+    if run.status == "running":
+        return page(
+            request,
+            user,
+            "console/config_dry_run.html",
+            tab=tab,
+            run=run,
+            section=section,
+            key=key,
+            values=values,
+        )
+    review = {"lint": run.lint, "dry_run": run.result, "job": run}
+    if section == "pools":
+        return _pools_page(request, context, user, values=values, review=review)
+    if section == "pool":
+        pool = pools.get_pool(context, user.principal, key)
+        return _pool_page(request, user, pool, values, review=review)
+    shown = key if about["editing"] else None
+    return _item_page(request, user, section, shown, values, review=review)
 
 
 # ---------------------------------------------------------------------------- catalogue
@@ -465,7 +519,6 @@ def save_item(
     key = values.get("id", "")
     editing = values.get("editing") == "1"
     try:
-        action = _action(form)
         _check_id(key)
         data = _given(values, [f.name for f in kind.fields])
         for f in kind.fields:
@@ -474,10 +527,13 @@ def save_item(
             if f.kind == "toml":
                 data[f.name] = _modes(data.get(f.name, ""))
         body = build(kind.model, data)
-        if action != "save":
-            assert isinstance(body, ZoneIn | ProductIn | StoreIn)
-            review = _review(context, user, key, body, action)
-            return _item_page(request, user, kinds, key if editing else None, values, review=review)
+        assert isinstance(body, ZoneIn | ProductIn | StoreIn)
+        review = _before_saving(context, user, form, kinds, key, editing, body)
+        if isinstance(review, Response):
+            return review
+        if review is not None:
+            shown = key if editing else None
+            return _item_page(request, user, kinds, shown, values, review=review)
         catalog.put_item(context, user.principal, kind.name, key, body)
     except DomainError as error:
         return _item_page(
