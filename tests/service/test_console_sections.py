@@ -12,7 +12,7 @@ import httpx
 from sqlalchemy import insert, update
 
 from tests.service.conftest import PASSWORD, Api, Clock
-from tests.service.test_console_pages import sign_in
+from tests.service.test_console_pages import checked, sign_in
 from zengzhi.service.base import Context
 from zengzhi.service.webhooks import dispatch
 from zengzhi.store import tables as t
@@ -223,12 +223,12 @@ def test_a_zone_with_modes_is_checked_dry_run_then_saved(api: Api, other: Api) -
     assert refused.status_code == 422 and 'id="e-modes"' in refused.text
     assert "union.lock_days:" in refused.text
     assert "[union]\nlock_days = -1" in refused.text  # the text is kept
-    checked = api.client.post(
+    linted = api.client.post(
         "/console/config/zones", data={**base, "modes": UNION, "action": "check"}
     )
-    assert checked.status_code == 200 and 'id="lint-heading"' in checked.text
-    assert re.search(r"\d+ errors, \d+ warnings\.", checked.text)
-    assert 'value="save"' in checked.text and 'id="dry-run-heading"' not in checked.text
+    assert linted.status_code == 200 and 'id="lint-heading"' in linted.text
+    assert re.search(r"\d+ errors, \d+ warnings\.", linted.text)
+    assert 'value="save"' in linted.text and 'id="dry-run-heading"' not in linted.text
     assert api.get("/v1/zones/z").status_code == 404  # a check saves nothing
     # a dry run of zone u with a shorter lock: what the history would have paid
     edit = {**base, "id": "u", "editing": "1", "modes": UNION.replace("15", "0")}
@@ -244,13 +244,16 @@ def test_a_zone_with_modes_is_checked_dry_run_then_saved(api: Api, other: Api) -
     assert api.ok(api.get("/v1/zones/u"))["modes"]["union"]["lock_days"] == 15
     saved = api.client.post(
         "/console/config/zones",
-        data={**base, "modes": UNION, "action": "save"},
+        data=checked(api.client, "/console/config/zones", {**base, "modes": UNION}),
         follow_redirects=False,
     )
     assert saved.status_code == 303
     assert api.ok(api.get("/v1/zones/z"))["modes"]["union"]["lock_days"] == 15
     # taking out a mode that still owes is refused by the service, next to the modes
-    owes = api.client.post("/console/config/zones", data={**edit, "modes": "", "action": "save"})
+    owes = api.client.post(
+        "/console/config/zones",
+        data=checked(api.client, "/console/config/zones", {**edit, "modes": ""}),
+    )
     assert owes.status_code == 409 and 'id="e-modes"' in owes.text
     assert api.ok(api.get("/v1/zones/u"))["modes"]["union"] is not None
     # another tenant has no zone u
@@ -279,8 +282,8 @@ def test_pool_product_and_store_changes_are_reviewed_and_roles_hold(api: Api) ->
     assert 'id="dry-run-pools"' in dry.text and "Pool main: price" in dry.text
     assert api.ok(api.get("/v1/pools/main"))["params"]["exit_multiple"] == "2"
     product = {"csrf": csrf, "id": "gift", "price": "100.00", "contribution": "30.00"}
-    checked = api.client.post("/console/config/products", data={**product, "action": "check"})
-    assert checked.status_code == 200 and 'id="lint-heading"' in checked.text
+    linted = api.client.post("/console/config/products", data={**product, "action": "check"})
+    assert linted.status_code == 200 and 'id="lint-heading"' in linted.text
     assert api.get("/v1/products/gift").status_code == 404
     store = {"csrf": csrf, "id": "s1", "commission_rate": "0.2", "action": "dryrun"}
     started = api.client.post("/console/config/stores", data=store)

@@ -11,11 +11,14 @@ shows the configuration lint's findings for the live configuration with the chan
 history (`service/dry_runs.py`, a process of its own: it can take minutes) and sends the
 browser to the run's page, which refreshes itself until it shows the lint and the
 difference; neither touches live state. Saving is a button of its own, offered once the
-change has been checked.
+change has been checked, and it carries a digest of the change checked: a change edited
+after its check (or never checked) is not saved but checked again, and the page says so.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
 import tomllib
@@ -31,6 +34,7 @@ from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.config import ID_PATTERN
 from zengzhi.service import catalog, config, dry_runs, pools, tenants
+from zengzhi.service.auth import Permission
 from zengzhi.service.background import RUN_ID
 from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn
 from zengzhi.service.config import BacktestRequest
@@ -38,7 +42,7 @@ from zengzhi.service.pools import NewPool, PoolParamsIn, PoolView
 from zengzhi.service.tenants import TenantSettings
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, PostedDep, Staff, StaffDep
-from zengzhi.web.pages import Form, PageRoute, build, see_other
+from zengzhi.web.pages import Form, PageRoute, build, see_other, signing_key
 
 router = APIRouter(prefix="/console/config", route_class=PageRoute, include_in_schema=False)
 
@@ -134,17 +138,45 @@ Change = PoolParamsIn | ZoneIn | ProductIn | StoreIn
 
 def _action(form: Form) -> str:
     """What the button pressed asks: check (the lint), dryrun (the lint and a back-test)
-    or save. A form sent without a button (a script) saves, as the API would."""
+    or save. A form sent without a button (a script) asks to save."""
     chosen = form.get("action") or "save"
     if chosen not in ACTIONS:
         raise DomainError(ErrorCode.INVALID, f"must be one of {', '.join(ACTIONS)}", "action")
     return chosen
 
 
-def _review(context: Any, user: Staff, key: str, change: Change) -> dict[str, Any]:
-    """The lint's findings for the configuration with this change; nothing is saved."""
+def checked_digest(context: Any, user: Staff, section: str, key: str, change: Change) -> str:
+    """What Save carries once a change has been checked: an HMAC (with a key derived from
+    the secret key, as the CSRF token's) of the tenant, the form, the item and the change
+    as built from the form: the request model's JSON, so that the digest follows what
+    would be saved, not how it was typed (TOML's spacing, a zone's modes in any order)."""
+    text = json.dumps(
+        [user.tenant, section, key, change.model_dump(mode="json")],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hmac.new(
+        signing_key(context, "checked-change"), text.encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def _review(
+    context: Any,
+    user: Staff,
+    key: str,
+    change: Change,
+    digest: str,
+    unchecked: str | None = None,
+) -> dict[str, Any]:
+    """The lint's findings for the configuration with this change, and the digest that
+    lets Save save it; `unchecked` says why a Save was refused (edited, missing)."""
     proposal = config.proposal_with(context, user.principal, key, change)
-    return {"lint": config.lint_proposal(user.principal, proposal)}
+    return {
+        "lint": config.lint_proposal(user.principal, proposal),
+        "checked": digest,
+        "unchecked": unchecked,
+    }
 
 
 def _before_saving(
@@ -157,18 +189,36 @@ def _before_saving(
     change: Change,
 ) -> Response | dict[str, Any] | None:
     """What the button asks of a change built from the form: "check", the review to
-    show; "dryrun", the page of the dry run it started; "save", nothing (save it)."""
+    show; "dryrun", the page of the dry run it started; "save", nothing (save it) when
+    the form carries the digest of this very change, else the change checked again
+    with why it was not saved."""
     action = _action(form)
+    digest = checked_digest(context, user, section, key, change)
     if action == "dryrun":
         proposal = config.proposal_with(context, user.principal, key, change)
-        values = {k: v for k, v in form.values().items() if k not in ("csrf", "action")}
-        about = {"section": section, "key": key, "editing": editing, "values": values}
+        values = {k: v for k, v in form.values().items() if k not in ("csrf", "action", "checked")}
+        about = {
+            "section": section,
+            "key": key,
+            "editing": editing,
+            "values": values,
+            "checked": digest,
+        }
         request = BacktestRequest(config=proposal.config, top=DRY_RUN_MEMBERS)
         run_id = dry_runs.start(context, user.principal, request, about)
         return see_other(f"/console/config/dry-runs/{run_id}")
     if action == "save":
-        return None
-    return _review(context, user, key, change)
+        user.principal.require(Permission.CONFIGURE)  # a refusal before a second look
+        carried = form.get("checked")
+        if carried and hmac.compare_digest(carried, digest):
+            return None
+        return _review(context, user, key, change, digest, "edited" if carried else "missing")
+    return _review(context, user, key, change, digest)
+
+
+def _status(review: dict[str, Any]) -> int:
+    """A Save refused because the change is not the one checked: nothing was saved."""
+    return 409 if review.get("unchecked") else 200
 
 
 def _toml_value(value: Any) -> str:
@@ -261,7 +311,9 @@ def open_pool(request: Request, context: ContextDep, user: StaffDep, form: Poste
         if isinstance(review, Response):
             return review
         if review is not None:
-            return _pools_page(request, context, user, values=values, review=review)
+            return _pools_page(
+                request, context, user, _status(review), values=values, review=review
+            )
         pools.open_pool(context, user.principal, body)
     except DomainError as error:
         return _pools_page(request, context, user, STATUS[error.code], values=values, error=error)
@@ -316,7 +368,7 @@ def configure_pool(
         if isinstance(review, Response):
             return review
         if review is not None:
-            return _pool_page(request, user, pool, values, review=review)
+            return _pool_page(request, user, pool, values, _status(review), review=review)
         pools.configure_pool(context, user.principal, pool_id, body)
     except DomainError as error:
         return _pool_page(request, user, pool, values, STATUS[error.code], error=error)
@@ -398,7 +450,7 @@ RunId = Annotated[str, Path(pattern=RUN_ID.pattern)]
 def dry_run(request: Request, context: ContextDep, user: StaffDep, run_id: RunId) -> Response:
     """A dry run started from a form: while it runs, the change and a page that refreshes
     itself; then the form with the change, the lint and the difference (or the error),
-    and Save."""
+    and Save for exactly that change (the digest made when it started)."""
     run = dry_runs.get(context, user.principal, run_id)
     about = run.about
     section, key, values = about["section"], about["key"], about["values"]
@@ -414,7 +466,12 @@ def dry_run(request: Request, context: ContextDep, user: StaffDep, run_id: RunId
             key=key,
             values=values,
         )
-    review = {"lint": run.lint, "dry_run": run.result, "job": run}
+    review = {
+        "lint": run.lint,
+        "dry_run": run.result,
+        "job": run,
+        "checked": about["checked"] if run.status == "done" else None,
+    }
     if section == "pools":
         return _pools_page(request, context, user, values=values, review=review)
     if section == "pool":
@@ -533,7 +590,7 @@ def save_item(
             return review
         if review is not None:
             shown = key if editing else None
-            return _item_page(request, user, kinds, shown, values, review=review)
+            return _item_page(request, user, kinds, shown, values, _status(review), review=review)
         catalog.put_item(context, user.principal, kind.name, key, body)
     except DomainError as error:
         return _item_page(
