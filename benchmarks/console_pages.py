@@ -2,6 +2,7 @@
 
     python benchmarks/console_pages.py [--members 200000] [--orders 1000000]
         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--repeat 20]
+        [--keep big.db] [--only solvency --only /console/config]
 
 Seeds one tenant quickly: a year of completed orders (spread over 365 days, the last
 ones today), some sales and held withdrawals, run through the engine in memory (so every
@@ -9,6 +10,14 @@ entry, posting, balance, position, pool history row and event is what the servic
 have written) and bulk-inserted. Then starts the app `zengzhi serve` runs (uvicorn), signs
 in to the console, and times each page and API call: median and 95th percentile of
 `--repeat` requests, after one warm-up. Prints a table; nothing here is a test.
+
+`--keep FILE` seeds a SQLite file once and keeps it: a later run with the same file
+measures again without seeding (seeding the full size takes about nine minutes).
+`--only TEXT` times only the requests whose path contains TEXT (repeatable).
+
+Last, it makes a zone (club, a union queue) and times its page, a Check of a change to it
+and one dry run of that change (the back-test runs in the background: the time from the
+button to the result is what the operator waits; minutes at full size).
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import secrets
 import statistics
 import tempfile
@@ -312,6 +322,18 @@ def seed(url: str, members: int, orders: int, secret: str) -> str:
     return key
 
 
+def reuse(url: str, secret: str) -> str:
+    """A kept database: a fresh API key for this run (the old one's token is gone)."""
+    database = Database(url)
+    upgrade(database.writer)
+    context = Context(database, Settings(database_url=url, secret_key=SecretStr(secret)))
+    owner = Principal(TENANT, "user:owner", Role.OWNER)
+    key = tenants.create_api_key(context, owner, NewApiKey(name="bench")).token
+    assert key is not None
+    database.dispose()
+    return key
+
+
 def timed(client: httpx.Client, path: str, repeat: int, **headers: str) -> tuple[float, float]:
     client.get(path, headers=headers)  # warm-up
     times = []
@@ -324,7 +346,82 @@ def timed(client: httpx.Client, path: str, repeat: int, **headers: str) -> tuple
     return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
 
 
-def measure(base: str, key: str, members: int, repeat: int) -> list[tuple[str, float, float]]:
+def timed_post(
+    client: httpx.Client, path: str, data: dict[str, str], repeat: int
+) -> tuple[float, float]:
+    client.post(path, data=data)  # warm-up
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        response = client.post(path, data=data)
+        times.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200, (path, response.status_code, response.text[:300])
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
+
+
+def zone_review(
+    base: str, console: httpx.Client, repeat: int, only: list[str] | None
+) -> list[tuple[str, float, float]]:
+    """Zone club (a union queue) made through the API as the owner, then its page, a
+    Check of a change (the lint), and one dry run of it: the button's answer, the run's
+    page while it runs, and the time from the button to the result."""
+    login = {"tenant": TENANT, "username": "owner", "password": PASSWORD}
+    token = httpx.post(f"{base}/v1/auth/login", json=login, timeout=120).json()["token"]
+    with httpx.Client(
+        base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120
+    ) as owner:
+        modes = {"union": {"funding": "0.5", "lock_days": 15}}
+        assert owner.put("/v1/zones/club", json={"modes": modes}).status_code == 200
+    form = console.get("/console/config/zones/club")
+    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', form.text)
+    assert found is not None, form.text[:300]
+    change = {
+        "csrf": found.group(1),
+        "id": "club",
+        "editing": "1",
+        "completion_delay_seconds": "0",
+        "modes": '[union]\nfunding = "0.8"\nlock_days = 15\n',
+    }
+    results = []
+
+    def report(path: str, median: float, p95: float) -> None:
+        results.append((path, median, p95))
+        print(f"{path:60} {median:8.1f} ms {p95:8.1f} ms", flush=True)
+
+    def wanted(path: str) -> bool:
+        return not only or any(part in path for part in only)
+
+    if wanted("/console/config/zones/club"):
+        report("/console/config/zones/club", *timed(console, "/console/config/zones/club", repeat))
+    if wanted("/console/config/zones (Check)"):
+        check = {**change, "action": "check"}
+        report(
+            "/console/config/zones (Check)",
+            *timed_post(console, "/console/config/zones", check, repeat),
+        )
+    if wanted("/console/config/zones (Dry run)"):
+        began = time.perf_counter()
+        started = console.post(
+            "/console/config/zones", data={**change, "action": "dryrun"}, follow_redirects=False
+        )
+        answered = (time.perf_counter() - began) * 1000
+        assert started.status_code == 303, started.text[:300]
+        report("/console/config/zones (Dry run: the button's answer)", answered, answered)
+        run = started.headers["location"]
+        report(f"{run} (running)", *timed(console, run, 5))
+        while 'http-equiv="refresh"' in (page := console.get(run)).text:
+            time.sleep(1)
+        took = (time.perf_counter() - began) * 1000
+        assert 'id="dry-run-totals"' in page.text, page.text[-2000:]
+        report("dry run: from the button to the result", took, took)
+        report(f"{run} (done)", *timed(console, run, 5))
+    return results
+
+
+def measure(
+    base: str, key: str, members: int, repeat: int, only: list[str] | None = None
+) -> list[tuple[str, float, float]]:
     console = httpx.Client(base_url=base, timeout=120)
     signed = console.post(
         "/console/login",
@@ -375,6 +472,8 @@ def measure(base: str, key: str, members: int, repeat: int) -> list[tuple[str, f
     ]
     results = []
     for kind, path in pages:
+        if only and not any(part in path for part in only):
+            continue
         if kind == "api" and path.startswith("/v1/me/"):
             median, p95 = timed(api, path, repeat, Authorization=f"Bearer {token['token']}")
         else:
@@ -382,7 +481,7 @@ def measure(base: str, key: str, members: int, repeat: int) -> list[tuple[str, f
             median, p95 = timed(client, path, repeat)
         results.append((path, median, p95))
         print(f"{path:60} {median:8.1f} ms {p95:8.1f} ms", flush=True)
-    return results
+    return results + zone_review(base, console, repeat, only)
 
 
 def main() -> None:
@@ -391,6 +490,8 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--postgres", help="an admin URL: a fresh database is made on it")
+    parser.add_argument("--keep", type=Path, help="a SQLite file to seed once and reuse")
+    parser.add_argument("--only", action="append", help="time only paths containing this")
     args = parser.parse_args()
     secret = secrets.token_urlsafe(40)
     print(
@@ -406,13 +507,16 @@ def main() -> None:
                 connection.execute(text(f'CREATE DATABASE "{name}"'))
             url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
         else:
-            url = f"sqlite:///{Path(folder) / 'big.db'}"
+            url = f"sqlite:///{(args.keep or Path(folder) / 'big.db').resolve()}"
         try:
-            key = seed(url, args.members, args.orders, secret)
+            if args.keep and args.keep.exists():
+                key = reuse(url, secret)
+            else:
+                key = seed(url, args.members, args.orders, secret)
             process, base = serve(url, secret)
             try:
                 print(f"{'request':60} {'median':>11} {'p95':>11}")
-                measure(base, key, args.members, args.repeat)
+                measure(base, key, args.members, args.repeat, args.only)
             finally:
                 process.terminate()
                 process.wait(timeout=30)

@@ -360,10 +360,17 @@ def pool_command(
 
 
 def _proposal(path: Path) -> TenantConfig:
-    """A configuration file, shape-checked only (its values are the lint's business)."""
+    """A configuration file, shape-checked only (its values are the lint's business):
+    TOML, or JSON shaped like `GET /v1/config` when its name ends in .json."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".json":
+            data = json.loads(text, parse_float=Decimal)
+        else:
+            data = tomllib.loads(text, parse_float=Decimal)
         return TenantConfig.model_validate(data)
+    except json.JSONDecodeError as error:
+        raise _fail(f"{path}: not valid JSON: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise _fail(f"{path}: not valid TOML: {error}") from None
     except ValidationError as error:
@@ -406,7 +413,9 @@ def lint_command(
 @app.command("backtest")
 def backtest_command(
     tenant: Annotated[str, typer.Argument(help="the tenant whose history to replay")],
-    config: Annotated[Path, typer.Option("--config", "-c", help="proposed config (TOML)")],
+    config: Annotated[
+        Path, typer.Option("--config", "-c", help="proposed config (TOML, or .json)")
+    ],
     top: Annotated[int, typer.Option(help="how many members to list")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="print the whole result")] = False,
     database: DatabaseOpt = None,

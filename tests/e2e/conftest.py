@@ -146,8 +146,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     secret = secrets.token_urlsafe(40)
     key = prepare(url, secret)
     port = free_port()
+    # the server runs in its own folder: a relative PYTHONPATH (PYTHONPATH=src) made absolute
+    # so that it serves the code under test, not whatever copy is installed
+    path = os.pathsep.join(
+        str(Path(part).resolve()) for part in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    )
     env = {
         **os.environ,
+        **({"PYTHONPATH": path} if os.environ.get("PYTHONPATH") else {}),
         "ZENGZHI_DATABASE_URL": url,
         "ZENGZHI_SECRET_KEY": secret,
         "ZENGZHI_RUN_JOBS": "false",

@@ -1,5 +1,6 @@
-"""The console and the member page in a browser: sign in, create a product, place orders
-through the API and watch the dashboard's price move, sell points on the member page,
+"""The console and the member page in a browser: sign in, create a product, a store
+edited after its check (Save refused, checked again, then saved), place orders through
+the API and watch the dashboard's price move, sell points on the member page,
 approve and pay the withdrawal; labels, keyboard and contrast on every main page."""
 
 from __future__ import annotations
@@ -66,6 +67,32 @@ def test_a_product_is_refused_with_the_reason_next_to_the_field_then_created(
     with server.api() as api:
         saved = api.get("/v1/products/gift").json()
     assert (saved["price"], saved["contribution"], saved["pool"]) == ("1000.00", "700.00", "main")
+
+
+def test_a_change_edited_after_its_check_is_not_saved_until_checked_again(
+    page: Page, server: Server
+) -> None:
+    sign_in(page)
+    page.goto("/console/config/stores/new")
+    page.get_by_label("Id", exact=True).fill("noodles")
+    rate = page.get_by_label("Commission rate")
+    rate.fill("0.20")
+    page.get_by_role("button", name="Check the change").click()
+    expect(page.get_by_role("heading", name="What the configuration lint finds")).to_be_visible()
+    page.get_by_label("Commission rate").fill("0.25")  # edited after the check
+    page.get_by_role("button", name="Save").click()
+    notice = page.locator("#unchecked")
+    expect(notice).to_contain_text("The change was edited after it was checked")
+    expect(notice).to_have_attribute("role", "alert")
+    expect(page.get_by_label("Commission rate")).to_have_value("0.25")
+    expect(page.get_by_role("heading", name="What the configuration lint finds")).to_be_visible()
+    with server.api() as api:  # nothing was saved
+        assert api.get("/v1/stores/noodles").status_code == 404
+    assert unlabelled(page) == [] and low_contrast(page) == []
+    page.get_by_role("button", name="Save").click()  # the review of 0.25 offers its Save
+    expect(page.get_by_role("status")).to_contain_text("Saved noodles")
+    with server.api() as api:
+        assert api.get("/v1/stores/noodles").json()["commission_rate"] == "0.25"
 
 
 def test_orders_placed_through_the_api_move_the_price_on_the_dashboard(

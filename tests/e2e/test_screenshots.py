@@ -44,7 +44,7 @@ def test_screenshots_of_the_main_pages(browser: Browser, server: Server, tmp_pat
     page.goto("/console/config/zones/club")
     page.get_by_label("Companion modes (TOML)").fill(CLUB_MODES.replace('"0.5"', '"0.8"'))
     page.get_by_role("button", name="Dry run over this platform's history").click()
-    expect(page.locator("#dry-run-totals")).to_be_visible()
+    expect(page.locator("#dry-run-totals")).to_be_visible(timeout=90_000)  # run in the background
     page.screenshot(path=folder / "zone-dry-run.png", full_page=True)
     context.close()
     with server.api() as api:

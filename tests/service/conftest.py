@@ -89,12 +89,13 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def context(database: Database, clock: Clock) -> Context:
+def context(database: Database, clock: Clock, tmp_path: Path) -> Context:
     settings = Settings(
         database_url=database.url,
         secret_key=SECRET,
         admin_token=SECRET,
         session_minutes=366 * 24 * 60,
+        simulations_dir=str(tmp_path / "runs"),  # simulations' and dry runs' folders
     )
     return Context(database, settings, clock)
 

@@ -218,6 +218,17 @@ def test_the_cli_back_test(api: Api, clock: Clock, context: Context, tmp_path: P
     bad.write_text('[pool]\nmint_ratio = "1"\n')
     refused = runner.invoke(app, [*args[:3], str(bad), *args[4:]])
     assert refused.exit_code == 1 and "pool.mint_ratio" in refused.stderr
+    # the same proposal as JSON (what the console's dry runs hand it), same result
+    same = tmp_path / "proposal.json"
+    same.write_text(json.dumps({"pool": {"exit_multiple": "3"}}))
+    from_json = runner.invoke(app, [*args[:3], str(same), *args[4:], "--json", "--top", "2"])
+    assert from_json.exit_code == 0, from_json.output
+    assert json.loads(from_json.stdout) == result
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"pool": ')
+    unreadable = runner.invoke(app, [*args[:3], str(broken), *args[4:]])
+    assert unreadable.exit_code == 1
+    assert "not valid JSON" in " ".join(unreadable.stderr.split())  # however it is wrapped
 
 
 def test_a_proposal_from_one_change_is_the_live_configuration_with_that_change(

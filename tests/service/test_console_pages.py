@@ -26,6 +26,16 @@ def sign_in(client: TestClient, tenant: str, username: str = "owner") -> str:
     return found.group(1)
 
 
+def checked(client: TestClient, path: str, data: dict[str, str]) -> dict[str, str]:
+    """Check a configuration form's change; the form to save it, with the digest of the
+    change checked that the review's Save carries."""
+    review = client.post(path, data={**data, "action": "check"})
+    assert review.status_code == 200 and 'id="lint-heading"' in review.text, review.text
+    digest = re.search(r'name="checked" value="([0-9a-f]{64})"', review.text)
+    assert digest is not None
+    return {**data, "checked": digest.group(1), "action": "save"}
+
+
 def test_pages_need_a_session_and_go_back_after_sign_in(api: Api) -> None:
     client = api.client
     response = client.get("/console/members?q=m", follow_redirects=False)
@@ -89,9 +99,9 @@ def test_a_role_sees_and_does_only_what_the_api_lets_it(api: Api) -> None:
 def test_a_refused_form_keeps_its_values_and_names_the_field(api: Api) -> None:
     api.pool()
     csrf = sign_in(api.client, api.tenant)
+    product = {"csrf": csrf, "id": "p1", "price": "10.00", "contribution": "3.00", "pool": "nope"}
     response = api.client.post(
-        "/console/config/products",
-        data={"csrf": csrf, "id": "p1", "price": "10.00", "contribution": "3.00", "pool": "nope"},
+        "/console/config/products", data=checked(api.client, "/console/config/products", product)
     )
     assert response.status_code == 404  # the refusal's own status
     assert 'id="e-pool"' in response.text and "unknown pool" in response.text

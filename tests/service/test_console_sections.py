@@ -6,13 +6,16 @@ deliveries and their replay. Roles, tenants and refused input, like test_console
 from __future__ import annotations
 
 import re
+import time
 
 import httpx
+from sqlalchemy import insert, update
 
 from tests.service.conftest import PASSWORD, Api, Clock
-from tests.service.test_console_pages import sign_in
+from tests.service.test_console_pages import checked, sign_in
 from zengzhi.service.base import Context
 from zengzhi.service.webhooks import dispatch
+from zengzhi.store import tables as t
 
 
 def buy(api: Api, order: str, member: str, item: str) -> None:
@@ -28,6 +31,20 @@ def union_zone(api: Api) -> None:
     api.member("B", referrer="A")
     buy(api, "o1", "A", "pack")
     buy(api, "o2", "B", "pack")
+
+
+def dry_run_result(client: httpx.Client, started: httpx.Response) -> httpx.Response:
+    """A dry run's page once it no longer refreshes itself (two minutes at most): the
+    button's POST answered at once with the run's page, which shows the change while it
+    runs."""
+    assert started.status_code == 200, started.text
+    assert started.url.path.startswith("/console/config/dry-runs/")
+    assert 'http-equiv="refresh"' in started.text and 'id="dry-run-change"' in started.text
+    page, deadline = started, time.monotonic() + 120
+    while 'http-equiv="refresh"' in page.text and time.monotonic() < deadline:
+        time.sleep(0.2)
+        page = client.get(started.url.path)
+    return page
 
 
 def user(api: Api, role: str) -> str:
@@ -206,29 +223,37 @@ def test_a_zone_with_modes_is_checked_dry_run_then_saved(api: Api, other: Api) -
     assert refused.status_code == 422 and 'id="e-modes"' in refused.text
     assert "union.lock_days:" in refused.text
     assert "[union]\nlock_days = -1" in refused.text  # the text is kept
-    checked = api.client.post(
+    linted = api.client.post(
         "/console/config/zones", data={**base, "modes": UNION, "action": "check"}
     )
-    assert checked.status_code == 200 and 'id="lint-heading"' in checked.text
-    assert re.search(r"\d+ errors, \d+ warnings\.", checked.text)
-    assert 'value="save"' in checked.text and 'id="dry-run-heading"' not in checked.text
+    assert linted.status_code == 200 and 'id="lint-heading"' in linted.text
+    assert re.search(r"\d+ errors, \d+ warnings\.", linted.text)
+    assert 'value="save"' in linted.text and 'id="dry-run-heading"' not in linted.text
     assert api.get("/v1/zones/z").status_code == 404  # a check saves nothing
     # a dry run of zone u with a shorter lock: what the history would have paid
     edit = {**base, "id": "u", "editing": "1", "modes": UNION.replace("15", "0")}
-    dry = api.client.post("/console/config/zones", data={**edit, "action": "dryrun"})
+    started = api.client.post("/console/config/zones", data={**edit, "action": "dryrun"})
+    assert "Dry run of u" in started.text and "lock_days = 0" in started.text
+    dry = dry_run_result(api.client, started)
     assert dry.status_code == 200 and 'id="dry-run-heading"' in dry.text
     assert "zone u" in dry.text and 'id="dry-run-totals"' in dry.text
     assert "Owed by the companion modes" in dry.text
+    # the form again, with the change that was run, and Save
+    assert "lock_days = 0" in dry.text and 'value="save"' in dry.text
+    assert 'action="/console/config/zones"' in dry.text and 'name="editing" value="1"' in dry.text
     assert api.ok(api.get("/v1/zones/u"))["modes"]["union"]["lock_days"] == 15
     saved = api.client.post(
         "/console/config/zones",
-        data={**base, "modes": UNION, "action": "save"},
+        data=checked(api.client, "/console/config/zones", {**base, "modes": UNION}),
         follow_redirects=False,
     )
     assert saved.status_code == 303
     assert api.ok(api.get("/v1/zones/z"))["modes"]["union"]["lock_days"] == 15
     # taking out a mode that still owes is refused by the service, next to the modes
-    owes = api.client.post("/console/config/zones", data={**edit, "modes": "", "action": "save"})
+    owes = api.client.post(
+        "/console/config/zones",
+        data=checked(api.client, "/console/config/zones", {**edit, "modes": ""}),
+    )
     assert owes.status_code == 409 and 'id="e-modes"' in owes.text
     assert api.ok(api.get("/v1/zones/u"))["modes"]["union"] is not None
     # another tenant has no zone u
@@ -245,19 +270,31 @@ def test_pool_product_and_store_changes_are_reviewed_and_roles_hold(api: Api) ->
     params = api.ok(api.get("/v1/pools/main"))["params"]
     names = ("mint_ratio", "sell_fee", "opening_price", "min_sell_points")
     fields = {name: params[name] for name in names}  # as the form shows them
-    dry = api.client.post(
-        "/console/config/pools/main",
-        data={"csrf": csrf, **fields, "exit_multiple": "3", "action": "dryrun"},
+    dry = dry_run_result(
+        api.client,
+        api.client.post(
+            "/console/config/pools/main",
+            data={"csrf": csrf, **fields, "exit_multiple": "3", "action": "dryrun"},
+        ),
     )
     assert dry.status_code == 200 and "pool main exit_multiple: 2 → 3" in dry.text
+    assert 'action="/console/config/pools/main"' in dry.text and 'value="3"' in dry.text
     assert 'id="dry-run-pools"' in dry.text and "Pool main: price" in dry.text
     assert api.ok(api.get("/v1/pools/main"))["params"]["exit_multiple"] == "2"
     product = {"csrf": csrf, "id": "gift", "price": "100.00", "contribution": "30.00"}
-    checked = api.client.post("/console/config/products", data={**product, "action": "check"})
-    assert checked.status_code == 200 and 'id="lint-heading"' in checked.text
+    linted = api.client.post("/console/config/products", data={**product, "action": "check"})
+    assert linted.status_code == 200 and 'id="lint-heading"' in linted.text
     assert api.get("/v1/products/gift").status_code == 404
     store = {"csrf": csrf, "id": "s1", "commission_rate": "0.2", "action": "dryrun"}
-    assert 'id="dry-run-heading"' in api.client.post("/console/config/stores", data=store).text
+    started = api.client.post("/console/config/stores", data=store)
+    assert 'id="dry-run-heading"' in dry_run_result(api.client, started).text
+    assert api.get("/v1/stores/s1").status_code == 404
+    new_pool = {"csrf": csrf, "id": "p2", "mint_ratio": "0.5", "action": "dryrun"}
+    started = api.client.post("/console/config/pools", data=new_pool)
+    opened = dry_run_result(api.client, started)
+    assert 'id="dry-run-pools"' in opened.text and "Pool p2: price" in opened.text
+    assert 'action="/console/config/pools"' in opened.text and 'value="p2"' in opened.text
+    assert [p["id"] for p in api.ok(api.get("/v1/pools"))] == ["main"]
     assert api.get("/v1/stores/s1").status_code == 404
     odd = api.client.post("/console/config/products", data={**product, "action": "publish"})
     assert odd.status_code == 422 and api.get("/v1/products/gift").status_code == 404
@@ -274,6 +311,36 @@ def test_pool_product_and_store_changes_are_reviewed_and_roles_hold(api: Api) ->
     )
     assert saved.status_code == 403
     assert api.ok(api.get("/v1/pools/main"))["params"]["exit_multiple"] == "2"
+
+
+def test_a_dry_run_that_fails_shows_why_and_offers_no_save(api: Api, context: Context) -> None:
+    api.pool(exit_multiple="2")
+    api.member("m1")
+    api.completed_order("o1", "m1")
+    with context.database.write() as connection:  # a recorded event the engine cannot read
+        connection.execute(
+            insert(t.events).values(
+                tenant_id=api.tenant, seq=10_000, event_id="broken", body="{}", at=context.clock()
+            )
+        )
+        connection.execute(  # so that the tenant's next event comes after it
+            update(t.tenants).where(t.tenants.c.tenant_id == api.tenant).values(event_seq=10_000)
+        )
+    csrf = sign_in(api.client, api.tenant)
+    params = api.ok(api.get("/v1/pools/main"))["params"]
+    names = ("mint_ratio", "sell_fee", "opening_price", "min_sell_points")
+    fields = {name: params[name] for name in names}
+    started = api.client.post(
+        "/console/config/pools/main",
+        data={"csrf": csrf, **fields, "exit_multiple": "3", "action": "dryrun"},
+    )
+    failed = dry_run_result(api.client, started)
+    assert "The dry run failed; nothing was changed." in failed.text
+    assert "does not replay" in failed.text and 'value="save"' not in failed.text
+    assert 'id="lint-heading"' in failed.text and 'value="3"' in failed.text
+    # a viewer may not look at it
+    sign_in(api.client, api.tenant, user(api, "viewer"))
+    assert api.client.get(started.url.path).status_code == 403
 
 
 def test_the_member_page_shows_todays_ad_task_and_the_queue(api: Api) -> None:

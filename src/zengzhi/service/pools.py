@@ -10,13 +10,14 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from math import isqrt
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, func, select
+from sqlalchemy import BigInteger, Connection, case, func, literal, or_, select
 
 from zengzhi.core import accounts
-from zengzhi.core.amounts import Price, format_minor
+from zengzhi.core.amounts import Price, Ratio, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Configure, OpenPool, Subsidy
 from zengzhi.core.ledger import CNY
@@ -317,42 +318,126 @@ class Solvency(BaseModel):
     modes: list[ModeSolvency]  # each mode's unpaid promises against its reserve
 
 
-def _sum(connection: Connection, tenant: str, pattern: str) -> int:
+# What the report sums over the tenant's balances (in yuan): each a pattern of accounts.
+_OWED_TO_MEMBERS = ("member:%:wallet", "member:%:withdrawing", "member:%:debt")
+_OWED_TO_MERCHANTS = ("merchant:%",)
+_IN_POOLS = ("pool:%",)
+_RECEIVED = (accounts.CUSTOMERS, accounts.FUNDING, accounts.BANK)  # negative: money in
+
+
+def _sums(connection: Connection, tenant: str) -> tuple[int, int, int, int]:
+    """What the platform owes members, owes merchants, holds in pools, and has received
+    (less what it paid out): one pass over the tenant's yuan balances, summed by the
+    database in integers."""
     c = t.balances.c
-    total = connection.execute(
-        select(func.coalesce(func.sum(c.amount), 0)).where(
-            c.tenant_id == tenant, c.asset == CNY, c.account.like(pattern)
-        )
-    ).scalar_one()
-    return int(total)
+
+    def total(patterns: tuple[str, ...]) -> Any:
+        matches = or_(*(c.account.like(pattern) for pattern in patterns))
+        return func.coalesce(func.sum(case((matches, c.amount), else_=0)), 0)
+
+    row = connection.execute(
+        select(
+            total(_OWED_TO_MEMBERS),
+            total(_OWED_TO_MERCHANTS),
+            total(_IN_POOLS),
+            total(_RECEIVED),
+        ).where(c.tenant_id == tenant, c.asset == CNY)
+    ).one()
+    members, merchants, pools, received = (int(value) for value in row)
+    return members, merchants, pools, -received
+
+
+_LIMIT = 2**62  # every term the database computes stays below this: BIGINT holds 2^63 − 1
+
+
+def _buyback_terms(balance: int, points: int, fee: Ratio) -> dict[str, int] | None:
+    """The integers with which the database prices a position of h points (0 ≤ h ≤ the
+    pool's circulating `points`) exactly as `fee.complement_floor(h * balance // points)`
+    does, without a product that 64-bit integers cannot hold: None when some term could
+    reach 2^62 (a pool of more than about 3·10^12 units, 300 million points, or a fee
+    of more than 9 decimals on a pool of more than a few hundred thousand yuan), and the
+    positions are then priced one by one in Python.
+
+    With balance = q·points + r and h = a·m + b (m = ⌊√points⌋, m·r = s·points + u):
+    x = h·balance // points = h·q + a·s + (a·u + b·r) // points, where a·u and b·r are
+    below about points^1.5; then (den − num)·x // den, which is c·x // den (c = den − num)
+    when c·balance is small enough (any fee of a few decimals), else, with x = v·den + w,
+    c·v + c·w // den."""
+    if points <= 0 or balance < 0 or fee.num > fee.den:
+        return None
+    q, r = divmod(balance, points)
+    m = max(1, isqrt(points))
+    s, u = divmod(m * r, points)
+    a = points // m
+    c, den = fee.den - fee.num, fee.den
+    whole = c * balance < _LIMIT  # c·x at once
+    fee_terms = (c * balance,) if whole else (c * (balance // den), c * (den - 1))
+    if max(points * q, a * s, a * u, (m - 1) * r, balance, *fee_terms) >= _LIMIT:
+        return None
+    n = {"q": q, "r": r, "m": m, "s": s, "u": u, "points": points, "c": c, "den": den}
+    return {**n, "whole": int(whole)}
+
+
+def buyback_cost(
+    connection: Connection, tenant: str, pool_id: str, fee: Ratio, balance: int, points: int
+) -> int:
+    """What selling every position of the pool for all its points would pay now, each
+    sale floored as the sale rule floors it: Σ fee.complement_floor(h × balance ÷ points).
+    Summed by the database in exact integers, in one pass (see `_buyback_terms`); the
+    positions are priced one by one in Python only when the figures are too large for
+    that, or a position holds more than the pool's circulating points (it never should)."""
+    if points <= 0:
+        return 0
+    p = t.positions.c
+    where = (p.tenant_id == tenant) & (p.pool_id == pool_id)
+    terms = _buyback_terms(balance, points, fee)
+    if terms is not None:
+        n = {name: literal(value, BigInteger) for name, value in terms.items()}
+        a, b = p.points // n["m"], p.points % n["m"]
+        x = p.points * n["q"] + a * n["s"] + (a * n["u"] + b * n["r"]) // n["points"]
+        if terms["whole"]:
+            sale = n["c"] * x // n["den"]
+        else:
+            sale = n["c"] * (x // n["den"]) + n["c"] * (x % n["den"]) // n["den"]
+        held = p.points.between(literal(0, BigInteger), n["points"])  # so no term overflows
+        total, outside = connection.execute(
+            select(
+                func.coalesce(func.sum(case((held, sale), else_=None)), 0),
+                func.coalesce(func.sum(case((held, 0), else_=1)), 0),
+            ).where(where)
+        ).one()
+        if not outside:
+            return int(total)
+    return sum(
+        fee.complement_floor(int(h) * balance // points)
+        for h in connection.execute(select(p.points).where(where)).scalars()
+    )
 
 
 def solvency(context: Context, principal: Principal) -> Solvency:
     """Spec 04's report: each pool against a buy-back of all its points, each mode's
     unpaid promises against its reserve, and what the platform owes members and
-    merchants against the cash it holds."""
+    merchants against the cash it holds. Every figure is summed by the database."""
     principal.require(Permission.READ)
 
     def run(connection: Connection) -> Solvency:
         reports = []
-        for pool_id in connection.execute(
-            select(t.pools.c.pool_id)
-            .where(t.pools.c.tenant_id == principal.tenant)
-            .order_by(t.pools.c.pool_id)
-        ).scalars():
-            view = load_pool(connection, principal.tenant, pool_id)
-            balance, points = pool_balances(connection, principal.tenant, pool_id)
-            fee = params_from_row(view.params).sell_fee
-            cost = 0
-            if points > 0:
-                p = t.positions.c
-                for held in connection.execute(
-                    select(p.points).where(p.tenant_id == principal.tenant, p.pool_id == pool_id)
-                ).scalars():
-                    cost += fee.complement_floor(int(held) * balance // points)
+        tenant = principal.tenant
+        for row in connection.execute(
+            select(t.pools).where(t.pools.c.tenant_id == tenant).order_by(t.pools.c.pool_id)
+        ):
+            params = params_from_row(row.params)
+            balance, points = pool_balances(connection, tenant, row.pool_id)
+            last = (
+                Price(int(row.last_price_fen), int(row.last_price_units))
+                if row.last_price_fen is not None
+                else None
+            )
+            view = pool_view(row.pool_id, params, last, balance, points)
+            cost = buyback_cost(connection, tenant, row.pool_id, params.sell_fee, balance, points)
             reports.append(
                 PoolSolvency(
-                    pool=pool_id,
+                    pool=row.pool_id,
                     balance=view.balance,
                     points=view.points,
                     price=view.price,
@@ -360,19 +445,7 @@ def solvency(context: Context, principal: Principal) -> Solvency:
                     covered=cost <= balance,
                 )
             )
-        tenant = principal.tenant
-        owed_members = (
-            _sum(connection, tenant, "member:%:wallet")
-            + _sum(connection, tenant, "member:%:withdrawing")
-            + _sum(connection, tenant, "member:%:debt")
-        )
-        owed_merchants = _sum(connection, tenant, "merchant:%")
-        pools = _sum(connection, tenant, "pool:%")
-        received = -(
-            _sum(connection, tenant, accounts.CUSTOMERS)
-            + _sum(connection, tenant, accounts.FUNDING)
-            + _sum(connection, tenant, accounts.BANK)
-        )
+        owed_members, owed_merchants, pools, received = _sums(connection, tenant)
         cash = received - pools
         owed = owed_members + owed_merchants
         coverage = (

@@ -7,13 +7,18 @@ to that field and nothing saved.
 
 A change to a pool, a zone, a product or a store is reviewed before it is saved: "Check"
 shows the configuration lint's findings for the live configuration with the change
-(`POST /v1/config/lint`), "Dry run" also back-tests it over the tenant's own history
-(`POST /v1/backtest`) and shows the difference; neither touches live state. Saving is a
-button of its own, offered once the change has been checked.
+(`POST /v1/config/lint`); "Dry run" starts a back-test of it over the tenant's own
+history (`service/dry_runs.py`, a process of its own: it can take minutes) and sends the
+browser to the run's page, which refreshes itself until it shows the lint and the
+difference; neither touches live state. Saving is a button of its own, offered once the
+change has been checked, and it carries a digest of the change checked: a change edited
+after its check (or never checked) is not saved but checked again, and the page says so.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
 import tomllib
@@ -28,14 +33,16 @@ from zengzhi.api.deps import After
 from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.config import ID_PATTERN
-from zengzhi.service import catalog, config, pools, tenants
+from zengzhi.service import catalog, config, dry_runs, pools, tenants
+from zengzhi.service.auth import Permission
+from zengzhi.service.background import RUN_ID
 from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn
 from zengzhi.service.config import BacktestRequest
 from zengzhi.service.pools import NewPool, PoolParamsIn, PoolView
 from zengzhi.service.tenants import TenantSettings
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, PostedDep, Staff, StaffDep
-from zengzhi.web.pages import Form, PageRoute, build, see_other
+from zengzhi.web.pages import Form, PageRoute, build, see_other, signing_key
 
 router = APIRouter(prefix="/console/config", route_class=PageRoute, include_in_schema=False)
 
@@ -126,32 +133,92 @@ def _moment(text: str) -> str:
 
 ACTIONS = ("check", "dryrun", "save")
 DRY_RUN_MEMBERS = 10
+Change = PoolParamsIn | ZoneIn | ProductIn | StoreIn
 
 
 def _action(form: Form) -> str:
     """What the button pressed asks: check (the lint), dryrun (the lint and a back-test)
-    or save. A form sent without a button (a script) saves, as the API would."""
+    or save. A form sent without a button (a script) asks to save."""
     chosen = form.get("action") or "save"
     if chosen not in ACTIONS:
         raise DomainError(ErrorCode.INVALID, f"must be one of {', '.join(ACTIONS)}", "action")
     return chosen
 
 
+def checked_digest(context: Any, user: Staff, section: str, key: str, change: Change) -> str:
+    """What Save carries once a change has been checked: an HMAC (with a key derived from
+    the secret key, as the CSRF token's) of the tenant, the form, the item and the change
+    as built from the form: the request model's JSON, so that the digest follows what
+    would be saved, not how it was typed (TOML's spacing, a zone's modes in any order)."""
+    text = json.dumps(
+        [user.tenant, section, key, change.model_dump(mode="json")],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hmac.new(
+        signing_key(context, "checked-change"), text.encode(), hashlib.sha256
+    ).hexdigest()
+
+
 def _review(
     context: Any,
     user: Staff,
     key: str,
-    change: PoolParamsIn | ZoneIn | ProductIn | StoreIn,
-    action: str,
+    change: Change,
+    digest: str,
+    unchecked: str | None = None,
 ) -> dict[str, Any]:
-    """The lint's findings for the configuration with this change, and with "dryrun" the
-    back-test of it over the tenant's history; nothing is saved."""
+    """The lint's findings for the configuration with this change, and the digest that
+    lets Save save it; `unchecked` says why a Save was refused (edited, missing)."""
     proposal = config.proposal_with(context, user.principal, key, change)
-    review: dict[str, Any] = {"lint": config.lint_proposal(user.principal, proposal)}
+    return {
+        "lint": config.lint_proposal(user.principal, proposal),
+        "checked": digest,
+        "unchecked": unchecked,
+    }
+
+
+def _before_saving(
+    context: Any,
+    user: Staff,
+    form: Form,
+    section: str,
+    key: str,
+    editing: bool,
+    change: Change,
+) -> Response | dict[str, Any] | None:
+    """What the button asks of a change built from the form: "check", the review to
+    show; "dryrun", the page of the dry run it started; "save", nothing (save it) when
+    the form carries the digest of this very change, else the change checked again
+    with why it was not saved."""
+    action = _action(form)
+    digest = checked_digest(context, user, section, key, change)
     if action == "dryrun":
+        proposal = config.proposal_with(context, user.principal, key, change)
+        values = {k: v for k, v in form.values().items() if k not in ("csrf", "action", "checked")}
+        about = {
+            "section": section,
+            "key": key,
+            "editing": editing,
+            "values": values,
+            "checked": digest,
+        }
         request = BacktestRequest(config=proposal.config, top=DRY_RUN_MEMBERS)
-        review["dry_run"] = config.run_backtest(context, user.principal, request)
-    return review
+        run_id = dry_runs.start(context, user.principal, request, about)
+        return see_other(f"/console/config/dry-runs/{run_id}")
+    if action == "save":
+        user.principal.require(Permission.CONFIGURE)  # a refusal before a second look
+        carried = form.get("checked")
+        if carried and hmac.compare_digest(carried, digest):
+            return None
+        return _review(context, user, key, change, digest, "edited" if carried else "missing")
+    return _review(context, user, key, change, digest)
+
+
+def _status(review: dict[str, Any]) -> int:
+    """A Save refused because the change is not the one checked: nothing was saved."""
+    return 409 if review.get("unchecked") else 200
 
 
 def _toml_value(value: Any) -> str:
@@ -239,11 +306,14 @@ def pool_list(
 def open_pool(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
     values = form.values()
     try:
-        action = _action(form)
         body = build(NewPool, {"id": values.get("id", ""), **_given(values, POOL_FIELDS)})
-        if action != "save":
-            review = _review(context, user, body.id, body, action)
-            return _pools_page(request, context, user, values=values, review=review)
+        review = _before_saving(context, user, form, "pools", body.id, False, body)
+        if isinstance(review, Response):
+            return review
+        if review is not None:
+            return _pools_page(
+                request, context, user, _status(review), values=values, review=review
+            )
         pools.open_pool(context, user.principal, body)
     except DomainError as error:
         return _pools_page(request, context, user, STATUS[error.code], values=values, error=error)
@@ -293,11 +363,12 @@ def configure_pool(
         no_exit = "exit_multiple" in changes and changes["exit_multiple"] == ""
         if no_exit:
             del changes["exit_multiple"]
-        action = _action(form)
         body = build(PoolParamsIn, {**changes, "no_exit": no_exit})
-        if action != "save":
-            review = _review(context, user, pool_id, body, action)
-            return _pool_page(request, user, pool, values, review=review)
+        review = _before_saving(context, user, form, "pool", pool_id, True, body)
+        if isinstance(review, Response):
+            return review
+        if review is not None:
+            return _pool_page(request, user, pool, values, _status(review), review=review)
         pools.configure_pool(context, user.principal, pool_id, body)
     except DomainError as error:
         return _pool_page(request, user, pool, values, STATUS[error.code], error=error)
@@ -368,6 +439,46 @@ def save_settings(
             error=error,
         )
     return see_other("/console/config/settings?saved=1")
+
+
+# ---------------------------------------------------------------------------- dry runs
+
+RunId = Annotated[str, Path(pattern=RUN_ID.pattern)]
+
+
+@router.get("/dry-runs/{run_id}", response_class=HTMLResponse)
+def dry_run(request: Request, context: ContextDep, user: StaffDep, run_id: RunId) -> Response:
+    """A dry run started from a form: while it runs, the change and a page that refreshes
+    itself; then the form with the change, the lint and the difference (or the error),
+    and Save for exactly that change (the digest made when it started)."""
+    run = dry_runs.get(context, user.principal, run_id)
+    about = run.about
+    section, key, values = about["section"], about["key"], about["values"]
+    tab = "pools" if section in ("pools", "pool") else section
+    if run.status == "running":
+        return page(
+            request,
+            user,
+            "console/config_dry_run.html",
+            tab=tab,
+            run=run,
+            section=section,
+            key=key,
+            values=values,
+        )
+    review = {
+        "lint": run.lint,
+        "dry_run": run.result,
+        "job": run,
+        "checked": about["checked"] if run.status == "done" else None,
+    }
+    if section == "pools":
+        return _pools_page(request, context, user, values=values, review=review)
+    if section == "pool":
+        pool = pools.get_pool(context, user.principal, key)
+        return _pool_page(request, user, pool, values, review=review)
+    shown = key if about["editing"] else None
+    return _item_page(request, user, section, shown, values, review=review)
 
 
 # ---------------------------------------------------------------------------- catalogue
@@ -465,7 +576,6 @@ def save_item(
     key = values.get("id", "")
     editing = values.get("editing") == "1"
     try:
-        action = _action(form)
         _check_id(key)
         data = _given(values, [f.name for f in kind.fields])
         for f in kind.fields:
@@ -474,10 +584,13 @@ def save_item(
             if f.kind == "toml":
                 data[f.name] = _modes(data.get(f.name, ""))
         body = build(kind.model, data)
-        if action != "save":
-            assert isinstance(body, ZoneIn | ProductIn | StoreIn)
-            review = _review(context, user, key, body, action)
-            return _item_page(request, user, kinds, key if editing else None, values, review=review)
+        assert isinstance(body, ZoneIn | ProductIn | StoreIn)
+        review = _before_saving(context, user, form, kinds, key, editing, body)
+        if isinstance(review, Response):
+            return review
+        if review is not None:
+            shown = key if editing else None
+            return _item_page(request, user, kinds, shown, values, _status(review), review=review)
         catalog.put_item(context, user.principal, kind.name, key, body)
     except DomainError as error:
         return _item_page(

@@ -11,13 +11,14 @@ from fastapi.responses import FileResponse, HTMLResponse
 from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError
 from zengzhi.service import simulations
+from zengzhi.service.background import RUN_ID
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, PostedDep, StaffDep
 from zengzhi.web.pages import PageRoute, see_other
 
 router = APIRouter(prefix="/console/simulations", route_class=PageRoute, include_in_schema=False)
 
-RunId = Annotated[str, Path(pattern=simulations.RUN_ID.pattern)]
+RunId = Annotated[str, Path(pattern=RUN_ID.pattern)]
 FileName = Annotated[str, Path(pattern=simulations.FILE_NAME.pattern)]
 
 

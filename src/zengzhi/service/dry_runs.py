@@ -1,0 +1,102 @@
+"""Dry runs: a proposed configuration back-tested over the tenant's recorded history in a
+process of its own (`zengzhi backtest`, run as `service/background.py` runs simulations),
+so that a console page that asks for one answers at once and reads the result later.
+
+A back-test replays the tenant's whole event log, twice (as it happened and under the
+proposal): minutes on a year of a million orders, too long for a web request. The
+proposal is checked before anything starts (a bad value is refused naming its field) and
+kept with the run (`proposal.json`), so its result is about exactly that configuration;
+the caller may keep what it needs to show with the run (`about`: the console keeps the
+form's values). One dry run runs per tenant at a time, stopped after `TIMEOUT_SECONDS`;
+the last `KEEP` are kept.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from zengzhi.core.errors import DomainError
+from zengzhi.engine.backtest import Backtest
+from zengzhi.service.auth import Permission, Principal
+from zengzhi.service.background import Jobs, Run, command
+from zengzhi.service.base import Context
+from zengzhi.service.config import BacktestRequest, LintReport, lint_proposal, parse_config
+
+TIMEOUT_SECONDS = 30 * 60
+KEEP = 20
+JOBS = Jobs("dry run", "dry_run", "dry-runs", TIMEOUT_SECONDS, KEEP)
+
+
+class DryRunView(BaseModel):
+    id: str
+    started_at: datetime
+    status: str  # running, done, failed, interrupted
+    about: dict[str, Any]  # what the caller kept with it
+    config: dict[str, Any]  # the configuration back-tested
+    lint: LintReport  # the lint's findings for it
+    result: Backtest | None = None  # once done
+    error: str | None = None  # the end of its error output, when it failed
+
+
+def start(
+    context: Context,
+    principal: Principal,
+    request: BacktestRequest,
+    about: dict[str, Any] | None = None,
+) -> str:
+    """Check the proposal and start its back-test; returns the run's id at once."""
+    principal.require(Permission.CONFIGURE)
+    proposed = parse_config(request.config)
+    try:
+        proposed.check()
+    except DomainError as error:
+        error.field = f"config.{error.field}" if error.field else "config"
+        raise
+    proposal = json.dumps(request.config, ensure_ascii=False).encode()
+    arguments = command(
+        "backtest",
+        principal.tenant,
+        "--config",
+        "{out}/proposal.json",
+        "--top",
+        str(request.top),
+        "--json",
+    )
+    return JOBS.start(
+        context,
+        principal.tenant,
+        arguments,
+        files={"proposal.json": proposal},
+        meta={"about": about or {}},
+        stdout="result.json",
+        environment={"ZENGZHI_DATABASE_URL": context.settings.database_url},
+    )
+
+
+def _view(principal: Principal, run: Run) -> DryRunView:
+    config: dict[str, Any] = json.loads(run.path("proposal.json").read_text(encoding="utf-8"))
+    status, error, result = run.status, run.error, None
+    if status == "done":
+        try:
+            result = Backtest.model_validate_json(run.path("result.json").read_bytes())
+        except (OSError, ValidationError) as unreadable:
+            status, error = "failed", f"its result cannot be read: {unreadable}"
+    return DryRunView(
+        id=run.id,
+        started_at=run.started_at,
+        status=status,
+        about=run.meta.get("about", {}),
+        config=config,
+        lint=lint_proposal(principal, BacktestRequest(config=config)),
+        result=result,
+        error=error,
+    )
+
+
+def get(context: Context, principal: Principal, run_id: str) -> DryRunView:
+    principal.require(Permission.CONFIGURE)
+    return _view(principal, JOBS.get(context, principal.tenant, run_id))

@@ -1,0 +1,122 @@
+"""Dry runs: a proposed configuration back-tested in a process of its own. Starting one
+answers at once; it finishes with the same result as the back-test run in the request
+(about exactly the proposal kept with it), or fails with what went wrong; one at a time
+per tenant, for the roles that may configure. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from sqlalchemy import insert, select, update
+
+from tests.service.conftest import Api, Clock
+from tests.service.test_backtest import a_history
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.service import config, dry_runs
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context
+from zengzhi.service.config import BacktestRequest, proposal_with
+from zengzhi.service.dry_runs import DryRunView
+from zengzhi.service.pools import PoolParamsIn
+from zengzhi.store import tables as t
+
+
+def finished(context: Context, principal: Principal, run_id: str) -> DryRunView:
+    """The run once it is no longer running (it is given two minutes)."""
+    deadline = time.monotonic() + 120
+    while True:
+        view = dry_runs.get(context, principal, run_id)
+        if view.status != "running" or time.monotonic() > deadline:
+            return view
+        time.sleep(0.2)
+
+
+def owner_of(api: Api) -> Principal:
+    return Principal(api.tenant, "user:owner", Role.OWNER)
+
+
+def test_a_dry_run_starts_at_once_and_finishes_with_the_back_tests_result(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    a_history(api, clock)
+    owner = owner_of(api)
+    proposal = proposal_with(context, owner, "main", PoolParamsIn(exit_multiple="3"))
+    request = BacktestRequest(config=proposal.config, top=3)
+    about: dict[str, Any] = {"section": "pool", "key": "main", "values": {"exit_multiple": "3"}}
+    began = time.monotonic()
+    run_id = dry_runs.start(context, owner, request, about)
+    assert time.monotonic() - began < 2  # it does not wait for the back-test
+    running = dry_runs.get(context, owner, run_id)
+    assert (running.status, running.result, running.error) == ("running", None, None)
+    assert running.about == about and running.config == proposal.config
+    assert running.lint == config.lint_proposal(owner, proposal)
+    with pytest.raises(DomainError) as busy:  # one at a time per tenant
+        dry_runs.start(context, owner, request)
+    assert busy.value.code == ErrorCode.CONFLICT and busy.value.field == "dry_run"
+
+    done = finished(context, owner, run_id)
+    assert done.status == "done", done.error
+    assert done.result is not None
+    assert done.result.changes == ["pool main exit_multiple: 2.5 → 3"]
+    assert done.result.baseline_matches_live is True
+    assert len(done.result.members) == 3
+    # the same as the back-test run in the request, over the same history
+    assert done.result == config.run_backtest(context, owner, request)
+    assert api.ok(api.get("/v1/pools/main"))["params"]["exit_multiple"] == "2.5"  # untouched
+    later = dry_runs.start(context, owner, request)  # the first one is over: another runs
+    assert finished(context, owner, later).status == "done"
+
+
+def test_a_dry_run_that_fails_says_why(api: Api, clock: Clock, context: Context) -> None:
+    a_history(api, clock)
+    owner = owner_of(api)
+    with context.database.write() as connection:  # a recorded event the engine cannot read
+        seq = connection.execute(
+            select(t.tenants.c.event_seq).where(t.tenants.c.tenant_id == api.tenant)
+        ).scalar_one()
+        connection.execute(
+            insert(t.events).values(
+                tenant_id=api.tenant,
+                seq=seq + 1,
+                event_id="broken",
+                body='{"type": "no_such_event"}',
+                at=clock(),
+            )
+        )
+        connection.execute(  # so that the tenant's next event comes after it
+            update(t.tenants).where(t.tenants.c.tenant_id == api.tenant).values(event_seq=seq + 1)
+        )
+    proposal = proposal_with(context, owner, "main", PoolParamsIn(exit_multiple="3"))
+    run_id = dry_runs.start(context, owner, BacktestRequest(config=proposal.config))
+    failed = finished(context, owner, run_id)
+    assert failed.status == "failed" and failed.result is None
+    assert failed.error is not None and "does not replay" in failed.error
+
+
+def test_a_dry_run_is_checked_before_it_starts_and_kept_to_its_roles_and_tenant(
+    api: Api, other: Api, clock: Clock, context: Context
+) -> None:
+    api.pool()
+    owner = owner_of(api)
+    bad = BacktestRequest(config={"pool": {"mint_ratio": "1"}})
+    with pytest.raises(DomainError) as refused:
+        dry_runs.start(context, owner, bad)
+    assert refused.value.field == "config.pool.mint_ratio"
+    assert not dry_runs.JOBS.folder(context, api.tenant).exists()  # nothing started
+    proposal = proposal_with(context, owner, "main", PoolParamsIn(sell_fee="0.1"))
+    request = BacktestRequest(config=proposal.config)
+    for role in (Role.VIEWER, Role.FINANCE, Role.SUPPORT):
+        with pytest.raises(DomainError) as denied:
+            dry_runs.start(context, Principal(api.tenant, f"user:{role}", role), request)
+        assert denied.value.code == ErrorCode.FORBIDDEN
+    operator = Principal(api.tenant, "user:op", Role.OPERATOR)
+    run_id = dry_runs.start(context, operator, request)
+    assert finished(context, operator, run_id).status == "done"
+    with pytest.raises(DomainError) as looked:
+        dry_runs.get(context, Principal(api.tenant, "user:v", Role.VIEWER), run_id)
+    assert looked.value.code == ErrorCode.FORBIDDEN
+    with pytest.raises(DomainError) as elsewhere:  # another tenant has no such run
+        dry_runs.get(context, owner_of(other), run_id)
+    assert elsewhere.value.code == ErrorCode.NOT_FOUND
