@@ -326,3 +326,34 @@ def test_a_reversal_in_a_replay_takes_back_the_rewards(tmp_path: Path) -> None:
     assert state["ledger"]["totals"]["CNY"] == "0.00"
     kept = write(tmp_path, *log.read_text().splitlines()[:3], name="kept.jsonl")
     assert run_json(str(kept), "--config", str(config))["members"]["a"]["wallet"] == "10.00"
+
+
+def test_days_are_counted_in_the_configurations_time_zone(tmp_path: Path) -> None:
+    log = write(
+        tmp_path,
+        {"type": "zone", "id": "z1", "zone": "club", "settings": {"ads": {"ratio": "1.1"}}},
+        order(1, "m1", "100.00", "50.00") | {"zone": "club", "at": "2026-11-21T17:00:00Z"},
+        {
+            "type": "task",
+            "id": "t1",
+            "member": "m1",
+            "zone": "club",
+            "day": "2026-11-22",
+            "at": "2026-11-21T17:30:00+00:00",
+        },  # 01:30 on the 22nd in Shanghai
+    )
+    state = run_json(str(log))  # the default: Asia/Shanghai
+    assert state["events"]["applied"] == 3
+    in_utc = tmp_path / "utc.toml"
+    in_utc.write_text('timezone = "UTC"\n')
+    refused = runner.invoke(app, ["replay", str(log), "--config", str(in_utc)])
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert "line 3: day: a day's task is done on that day: today is 2026-11-21 (UTC)" in (
+        refused.stderr.replace("\n", " ")
+    )
+    nowhere = tmp_path / "nowhere.toml"
+    nowhere.write_text('timezone = "Asia/Atlantis"\n')
+    refused = runner.invoke(app, ["replay", str(log), "--config", str(nowhere)])
+    assert refused.exit_code == 1 and "timezone: unknown time zone 'Asia/Atlantis'" in (
+        refused.stderr.replace("\n", " ")
+    )

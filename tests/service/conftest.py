@@ -25,6 +25,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from zengzhi.api.app import create_app
+from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
 from zengzhi.service.base import Context
 from zengzhi.service.settings import Settings
 from zengzhi.service.tenants import NewTenant, create_tenant
@@ -49,6 +50,10 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+    def today(self) -> str:
+        """Today where a new tenant's days turn (Asia/Shanghai), as the API writes a day."""
+        return day_of(self.now, time_zone(DEFAULT_TIMEZONE)).isoformat()
 
 
 @pytest.fixture(scope="session")

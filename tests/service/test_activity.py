@@ -21,7 +21,8 @@ def test_the_days_activity_counts_what_happened_since_midnight(api: Api, clock: 
     api.ok(api.post("/v1/withdrawals/w1/approve"))
     api.ok(api.post("/v1/withdrawals/w1/paid"))
     today = api.ok(api.get("/v1/activity"))
-    assert today["since"].startswith("2026-11-22T00:00:00")
+    # midnight in the tenant's time zone (Asia/Shanghai by default) is 16:00 UTC
+    assert today["since"] == "2026-11-21T16:00:00Z"
     assert today["orders"] == {"count": 2, "amount": "1500.00"}
     assert today["sales"] == {"count": 1, "amount": sale["payout"]}
     paid = sum(int(e["payout"].replace(".", "")) for e in exits)

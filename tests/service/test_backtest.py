@@ -62,7 +62,7 @@ def a_history(api: Api, clock: Clock) -> None:
         buy("m1", amount="200.00", contribution="50.00")
         for n in (1, 2, 3):
             buy(f"m{n}", product="pack")
-        task = {"zone": "club", "day": f"2026-11-2{1 + round_}"}
+        task = {"zone": "club", "day": clock.today()}
         api.ok(api.post("/v1/members/m2/tasks", task))
         api.ok(api.post("/v1/members/m2/sell", {"id": f"s{round_}", "points": "20.0000"}))
         if round_ == 0:
@@ -164,6 +164,12 @@ def test_a_changed_configuration_shows_its_difference_and_touches_nothing(
     assert Decimal(owed["proposed"]) > Decimal(owed["live"])  # fewer credits paid
     paid = result["totals"]["payouts.queue_payment"]
     assert Decimal(paid["proposed"]) < Decimal(paid["live"])
+
+    assert live["timezone"] == "Asia/Shanghai"
+    elsewhere = api.post("/v1/backtest", {"config": live | {"timezone": "UTC"}})
+    assert elsewhere.status_code == 409 and elsewhere.json()["field"] == "config.timezone"
+    unsaid = {key: value for key, value in live.items() if key != "timezone"}
+    assert api.ok(api.post("/v1/backtest", {"config": unsaid}))["changes"] == []
 
     assert live_state(api) == before
     assert len(api.ok(api.get("/v1/orders", limit=500))) == events

@@ -368,3 +368,37 @@ def test_the_member_page_shows_todays_ad_task_and_the_queue(api: Api) -> None:
     client.cookies.clear()
     client.get(other["path"])
     assert "My rewards and queues" not in client.get("/m").text
+
+
+def test_the_time_zone_is_set_on_the_settings_page_until_the_first_event(api: Api) -> None:
+    csrf = sign_in(api.client, api.tenant)
+    shown = api.client.get("/console/config/settings")
+    assert '<label for="f-timezone">Time zone</label>' in shown.text
+    assert 'value="Asia/Shanghai"' in shown.text
+    form = {
+        "csrf": csrf,
+        "completion_delay_seconds": "0",
+        "withdrawals.minimum": "1.00",
+        "withdrawals.fee_rate": "0",
+        "withdrawals.fee_fixed": "0.00",
+        "withdrawals.auto_approve_limit": "0.00",
+    }
+    bad = api.client.post("/console/config/settings", data={**form, "timezone": "Mars/Olympus"})
+    assert bad.status_code == 422 and 'id="e-timezone"' in bad.text
+    assert "unknown time zone" in bad.text and 'value="Mars/Olympus"' in bad.text
+    saved = api.client.post(
+        "/console/config/settings", data={**form, "timezone": "UTC"}, follow_redirects=False
+    )
+    assert saved.status_code == 303
+    assert api.ok(api.get("/v1/tenant"))["settings"]["timezone"] == "UTC"
+    api.member("m1")  # the first event: the history now counts its days in UTC
+    moved = api.client.post("/console/config/settings", data={**form, "timezone": "Asia/Tokyo"})
+    assert moved.status_code == 409 and 'id="e-timezone"' in moved.text
+    kept = api.client.post(
+        "/console/config/settings",
+        data={**form, "timezone": "UTC", "withdrawals.minimum": "5.00"},
+        follow_redirects=False,
+    )
+    assert kept.status_code == 303  # the other settings still change
+    settings = api.ok(api.get("/v1/tenant"))["settings"]
+    assert (settings["timezone"], settings["withdrawals"]["minimum"]) == ("UTC", "5.00")

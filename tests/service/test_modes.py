@@ -90,7 +90,7 @@ def test_zone_settings_are_checked_and_a_mode_that_owes_stays(api: Api, context:
     clean(api, context)
 
 
-def test_ad_task_releases_once_a_day(api: Api, context: Context) -> None:
+def test_ad_task_releases_once_a_day(api: Api, context: Context, clock: Clock) -> None:
     zone(api, "ads", {"ads": {"ratio": "1.1", "backed": True}})
     product(api, "phone", "999.00", "ads", modes={"ads": "1"})
     api.member("a")
@@ -102,11 +102,50 @@ def test_ad_task_releases_once_a_day(api: Api, context: Context) -> None:
     again = api.ok(api.post("/v1/members/b/tasks", task | {"proof": "video:2"}))
     assert again == first  # a retry releases nothing more
     assert wallet(api, "b") == "9.99"
-    late = api.post("/v1/members/b/tasks", task | {"day": "2026-11-20"})
-    assert late.status_code == 409 and late.json()["field"] == "day"
+    for other_day in ("2026-11-20", "2026-11-22"):  # days are neither made up nor taken ahead
+        refused = api.post("/v1/members/b/tasks", task | {"day": other_day})
+        assert refused.status_code == 422 and refused.json()["field"] == "day", refused.text
+    clock.advance(days=1)
     api.ok(api.post("/v1/members/b/tasks", task | {"day": "2026-11-22"}))
     assert wallet(api, "b") == "19.88"  # 9.99 + 1% of 989.01
     clean(api, context)
+
+
+def test_a_day_turns_at_midnight_where_the_tenant_is(
+    api: Api, other: Api, context: Context, clock: Clock
+) -> None:
+    for tenant in (api, other):
+        if tenant is other:  # a tenant in UTC: its days turn eight hours later
+            settings = other.ok(other.get("/v1/tenant"))["settings"]
+            bad = other.put("/v1/tenant/settings", settings | {"timezone": "Mars/Olympus"})
+            assert bad.status_code == 422 and bad.json()["field"] == "timezone", bad.text
+            assert "unknown time zone 'Mars/Olympus'" in bad.json()["message"]
+            other.ok(other.put("/v1/tenant/settings", settings | {"timezone": "UTC"}))
+        zone(tenant, "ads", {"ads": {"ratio": "1.1", "backed": True}})
+        product(tenant, "phone", "999.00", "ads", modes={"ads": "1"})
+        tenant.member("b")
+        buy(tenant, "o1", "b", "phone")
+    clock.now = clock.now.replace(hour=15, minute=59)  # 23:59 in Shanghai
+    for tenant in (api, other):
+        [held] = tenant.ok(tenant.get("/v1/members/b/modes"))
+        assert held["task"]["day"] == "2026-11-21"
+    clock.advance(minutes=2)  # 00:01 on the 22nd in Shanghai, 16:01 on the 21st in UTC
+    days = {}
+    for tenant in (api, other):
+        [held] = tenant.ok(tenant.get("/v1/members/b/modes"))
+        days[tenant.tenant] = held["task"]["day"]
+        tenant.ok(tenant.post("/v1/members/b/tasks", {"zone": "ads", "day": held["task"]["day"]}))
+        refused = tenant.post("/v1/members/b/tasks", {"zone": "ads", "day": "2026-11-23"})
+        assert refused.status_code == 422 and refused.json()["field"] == "day"
+    assert days == {api.tenant: "2026-11-22", other.tenant: "2026-11-21"}
+    assert "today is 2026-11-21 (UTC)" in refused.json()["message"]
+    # the history counts its days in its zone: the zone is not changed under it
+    settings = api.ok(api.get("/v1/tenant"))["settings"]
+    moved = api.put("/v1/tenant/settings", settings | {"timezone": "UTC"})
+    assert moved.status_code == 409 and moved.json()["field"] == "timezone", moved.text
+    assert api.ok(api.get("/v1/tenant"))["settings"]["timezone"] == "Asia/Shanghai"
+    clean(api, context)
+    clean(other, context)
 
 
 def test_union_queue_standing_and_the_daily_job(api: Api, context: Context, clock: Clock) -> None:

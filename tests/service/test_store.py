@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import update
+from sqlalchemy import create_engine, insert, select, update
 from typer.testing import CliRunner
 
 from tests.service.conftest import Api
@@ -16,7 +20,9 @@ from zengzhi.engine.snapshot import snapshot
 from zengzhi.service.audit import event_log
 from zengzhi.service.base import Context
 from zengzhi.store import tables as t
+from zengzhi.store.migrate import alembic_config
 from zengzhi.store.tables import metadata
+from zengzhi.store.uow import tenant_time_zone
 
 
 def test_the_migrations_build_exactly_the_declared_schema(context: Context) -> None:
@@ -64,3 +70,28 @@ def test_the_event_log_replays_to_the_same_state(api: Api, context: Context) -> 
     state = snapshot(replay(lines).state)
     assert state["pool"]["balance"] == api.ok(api.get("/v1/pools/main"))["balance"]
     assert state["members"]["m1"]["wallet"] == api.ok(api.get("/v1/members/m1/wallet"))["balance"]
+
+
+def test_tenants_made_before_time_zones_keep_their_utc_days(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+        connection.execute(
+            insert(t.tenants).values(
+                tenant_id="old",
+                name="Old",
+                settings={"completion_delay_seconds": 0},
+                event_seq=0,
+                entry_seq=0,
+                audit_seq=0,
+                created_at=datetime.now(UTC),
+            )
+        )
+        command.upgrade(config, "head")
+        assert tenant_time_zone(connection, "old") == ZoneInfo("UTC")
+        command.downgrade(config, "0005")
+        settings = connection.execute(select(t.tenants.c.settings)).scalar_one()
+        assert settings == {"completion_delay_seconds": 0}
+        assert tenant_time_zone(connection, "old") == ZoneInfo("Asia/Shanghai")  # the default

@@ -405,8 +405,8 @@ def backtest(
     recorded run's balances (for the caller to hold against the live ones)."""
     plan = _Plan(live, proposed)
     live_tally, trial_tally = _Tally(), _Tally()
-    baseline = Replay(TenantConfig(), live_tally)
-    trial = Replay(TenantConfig(), trial_tally)
+    baseline = Replay(TenantConfig(timezone=live.timezone), live_tally)
+    trial = Replay(TenantConfig(timezone=proposed.timezone), trial_tally)
     skipped: list[Skipped] = []
     events = 0
     try:

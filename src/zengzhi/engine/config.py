@@ -2,6 +2,8 @@
 rule parameters. The replay, the simulator and the service all read this one format.
 
 ```toml
+timezone = "Asia/Shanghai"  # where days turn (the default): ad tasks, daily runs, turnover
+
 [pool]                      # the default pool, "main"
 mint_ratio = "0.70"
 sell_fee = "0.20"
@@ -35,10 +37,12 @@ from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from zengzhi.core.amounts import Ratio, Yuan
+from zengzhi.core.days import DEFAULT_TIMEZONE, time_zone
 from zengzhi.core.errors import DomainError, invalid
 from zengzhi.core.events import OrderLine
 from zengzhi.engine.fields import (
@@ -49,6 +53,7 @@ from zengzhi.engine.fields import (
     Name,
     Note,
     Region,
+    Timezone,
     error_from_details,
     error_from_validation,
     printable,
@@ -72,6 +77,7 @@ __all__ = [
     "Name",
     "Note",
     "Region",
+    "Timezone",
     "error_from_details",
     "error_from_validation",
     "printable",
@@ -331,12 +337,16 @@ class DistributionConfig(_Strict):
 
 
 class TenantConfig(_Strict):
+    timezone: Timezone = DEFAULT_TIMEZONE  # where the tenant's days turn
     pool: PoolConfig | None = None
     pools: dict[Id, PoolConfig] = Field(default_factory=dict)
     products: dict[Id, ProductConfig] = Field(default_factory=dict)
     stores: dict[Id, StoreConfig] = Field(default_factory=dict)
     distribution: DistributionConfig | None = None
     zones: dict[Id, ZoneConfig] = Field(default_factory=dict)
+
+    def time_zone(self) -> ZoneInfo:
+        return time_zone(self.timezone)
 
     def zone_modes(self) -> dict[str, ZoneModes]:
         """Every zone's modes, checked; a bad value is refused naming `zones.<zone>.…`."""

@@ -11,9 +11,10 @@ caller's part (the replay's index of ids, the service's unique keys).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from zengzhi.core import accounts
+from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.events import (
     Bind,
@@ -50,8 +51,9 @@ from zengzhi.rules.pool import PoolParams, PoolState
 
 
 class Engine:
-    def __init__(self, state: TenantState) -> None:
+    def __init__(self, state: TenantState, zone: tzinfo | None = None) -> None:
         self.state = state
+        self.zone = zone if zone is not None else time_zone(DEFAULT_TIMEZONE)  # days turn here
 
     def apply(self, event: Event) -> list[Entry]:
         """Run one event; returns the entries it posted, in order."""
@@ -102,15 +104,7 @@ class Engine:
             case ConfigureZone():
                 self._configure_zone(ledger, event)
             case CompleteTask():
-                self._known(event.member)
-                modes = self._zone(event.zone)
-                zone.task(
-                    self._run(event.id, event.at, event.day),
-                    event.zone,
-                    modes,
-                    event.member,
-                    event.day,
-                )
+                self._task(event)
             case RunDay():
                 modes = self._zone(event.zone)
                 zone.run_day(self._run(event.id, event.at, event.day), event.zone, modes, event.day)
@@ -122,11 +116,23 @@ class Engine:
             raise DomainError(ErrorCode.NOT_FOUND, f"unknown zone {name!r}", "zone")
         return found
 
+    def _task(self, event: CompleteTask) -> None:
+        self._known(event.member)
+        modes = self._zone(event.zone)
+        if event.at is not None and day_of(event.at, self.zone) != event.day:
+            raise invalid(
+                "day",
+                f"a day's task is done on that day: today is"
+                f" {day_of(event.at, self.zone)} ({self.zone}), not {event.day}",
+            )
+        run = self._run(event.id, event.at, event.day)
+        zone.task(run, event.zone, modes, event.member, event.day)
+
     def _run(self, cause: str, at: datetime | None, day: date | None = None) -> Run:
         """The modes' view of an event; its day is the event's (or, for an event without
         a time, the first day no zone has run yet)."""
         if day is None:
-            day = at.date() if at is not None else None
+            day = day_of(at, self.zone) if at is not None else None
         return Run(
             self.state.ledger,
             self.state.modes,
@@ -197,7 +203,7 @@ class Engine:
         book = self.state.distribution
         amount = order.amount
         if order.at is not None:
-            book.add_turnover(order.at.date(), amount)
+            book.add_turnover(day_of(order.at, self.zone), amount)
         params = book.params
         if params is None or amount <= 0:  # no reward on a zero-amount order
             return ()
@@ -348,7 +354,7 @@ class Engine:
         if book.params is not None and order.amount > 0:
             self.state.network.grow(order.member, -order.amount, book.params)
         if event.at is not None:
-            book.add_turnover(event.at.date(), -order.amount)
+            book.add_turnover(day_of(event.at, self.zone), -order.amount)
         orders.reverse(ledger, event.id, order)
         for line in record.minted:
             if line.opened is None:

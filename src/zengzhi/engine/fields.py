@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import ErrorDetails
 
 from zengzhi.core.amounts import to_decimal
+from zengzhi.core.days import time_zone
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$"
@@ -32,6 +33,15 @@ Region = Annotated[str, Field(max_length=64), AfterValidator(printable)]
 Label = Annotated[str, Field(max_length=100), AfterValidator(printable)]
 Name = Annotated[str, Field(max_length=200), AfterValidator(printable)]
 Note = Annotated[str, Field(max_length=500), AfterValidator(printable)]
+
+
+def _known_zone(value: str) -> str:
+    time_zone(value)
+    return value
+
+
+# An IANA time zone name; the tenant's days turn at its midnight (core/days.py).
+Timezone = Annotated[str, Field(max_length=64), AfterValidator(_known_zone)]
 
 
 def _exact(value: object) -> object:

@@ -162,7 +162,7 @@ class Replay:
             distribution=MemoryDistribution(self.config.distribution_params()),
             modes=MemoryModes(self.config.zone_modes()),
         )
-        self.engine = Engine(self.state)
+        self.engine = Engine(self.state, self.config.time_zone())
 
     def feed(self, number: int, text: str) -> None:
         """Apply one line; an id seen before with the same content is skipped."""

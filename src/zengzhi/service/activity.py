@@ -9,18 +9,20 @@ each) instead of reading its whole history.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, time
+from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, literal, select, union_all
 
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Price, format_minor
+from zengzhi.core.days import day_of, start_of
 from zengzhi.core.ledger import CNY
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
 from zengzhi.service.pools import load_pool
 from zengzhi.store import tables as t
+from zengzhi.store.uow import tenant_time_zone
 
 Wanted = Callable[[str], bool]  # which accounts of an entry count
 CHUNK = 1000  # entry ids per query
@@ -38,10 +40,6 @@ class Activity(BaseModel):
     exits: Tally  # forced exits: what went to wallets
     withdrawals_paid: Tally  # what left the books to members' accounts
     subsidies: Tally  # operator money put into pools
-
-
-def start_of_day(moment: datetime) -> datetime:
-    return datetime.combine(moment.astimezone(UTC).date(), time(), UTC)
 
 
 def _tally(
@@ -70,9 +68,12 @@ def _tally(
 
 
 def activity(context: Context, principal: Principal, since: datetime | None) -> Activity:
-    """Since `since` (default: midnight UTC today)."""
+    """Since `since` (default: the start of today in the tenant's time zone)."""
     principal.require(Permission.READ)
-    start = since or start_of_day(context.clock())
+    start = since
+    if start is None:
+        zone = query(context, lambda connection: tenant_time_zone(connection, principal.tenant))
+        start = start_of(day_of(context.clock(), zone), zone)
 
     def pool_cash(account: str) -> bool:  # a pool's cash (its points accounts are not CNY)
         return account.startswith("pool:")

@@ -25,6 +25,7 @@ from zengzhi.rules.modes.common import SHOPPING_ZONE
 from zengzhi.rules.modes.zone import ModeBook
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
+from zengzhi.service.tenants import load_settings
 from zengzhi.store import tables as t
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes
@@ -96,7 +97,8 @@ def event_log(connection: Connection, tenant: str) -> list[str]:
 
 def check_replay(connection: Connection, tenant: str) -> list[Difference]:
     """Replay the event log in memory and compare balances and positions with SQL."""
-    run = replay(event_log(connection, tenant), TenantConfig())
+    timezone = load_settings(connection, tenant).timezone
+    run = replay(event_log(connection, tenant), TenantConfig(timezone=timezone))
     memory = run.state.ledger.balances  # type: ignore[attr-defined]
     kept = _kept_balances(connection, tenant)
     differences = [

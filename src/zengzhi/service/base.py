@@ -6,17 +6,18 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, insert, select
 
+from zengzhi.core.days import day_of
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service.auth import Principal
 from zengzhi.service.settings import Settings
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database
-from zengzhi.store.uow import UnitOfWork
+from zengzhi.store.uow import UnitOfWork, tenant_time_zone
 
 T = TypeVar("T")
 
@@ -49,6 +50,12 @@ def command(context: Context, principal: Principal, run: Callable[[UnitOfWork], 
 def query(context: Context, run: Callable[[Connection], T]) -> T:
     with context.database.read() as connection:
         return run(connection)
+
+
+def tenant_today(context: Context, tenant: str) -> date:
+    """Today where the tenant's days turn (its time zone), by the context's clock."""
+    zone = query(context, lambda connection: tenant_time_zone(connection, tenant))
+    return day_of(context.clock(), zone)
 
 
 def request_hash(request: Mapping[str, Any]) -> str:

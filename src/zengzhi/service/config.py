@@ -78,12 +78,14 @@ def live_config(connection: Connection, tenant: str) -> TenantConfig:
         )
     }
     main = pools.pop(DEFAULT_POOL, None)
+    settings = load_settings(connection, tenant)
     return TenantConfig(
+        timezone=settings.timezone,
         pool=main,
         pools=pools,
         products=products,
         stores=stores,
-        distribution=load_settings(connection, tenant).distribution,
+        distribution=settings.distribution,
         zones=zones,
     )
 
@@ -145,6 +147,14 @@ def backtest_tenant(
 ) -> Backtest:
     """Replay the tenant's history as recorded and under `proposed`, in memory."""
     live = live_config(connection, tenant)
+    if "timezone" not in proposed.model_fields_set:
+        proposed = proposed.model_copy(update={"timezone": live.timezone})
+    elif proposed.timezone != live.timezone:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"the history counts its days in {live.timezone}, which a proposal cannot change",
+            "config.timezone",
+        )
     try:
         result, balances = backtest(event_log(connection, tenant), live, proposed, top)
     except ReplayError as error:

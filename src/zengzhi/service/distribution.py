@@ -24,7 +24,7 @@ from zengzhi.engine.config import DistributionConfig, Exact, Id, Name
 from zengzhi.engine.wire import yuan
 from zengzhi.rules.distribution import AGENT_LEVELS, CONTRIBUTION
 from zengzhi.service.auth import Permission, Principal, Role
-from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.service.base import Context, command, not_found, query, tenant_today
 from zengzhi.service.tenants import load_settings
 from zengzhi.store import tables as t
 from zengzhi.store.network import SqlNetwork
@@ -299,7 +299,7 @@ def periods_due(schedule: str, today: date) -> tuple[date, date]:
 def run_dividends(context: Context, tenant: str) -> list[str]:
     """Pay each dividend plan for its last finished period, once: the run is an event
     whose id names the plan and the period, and the event log's ids are unique."""
-    today = context.clock().date()
+    today = tenant_today(context, tenant)
     settings = query(context, lambda c: load_settings(c, tenant).distribution)
     if settings is None:
         return []

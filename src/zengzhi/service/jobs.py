@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from zengzhi.core.errors import DomainError
 from zengzhi.service.auth import Principal, Role
-from zengzhi.service.base import Context, query
+from zengzhi.service.base import Context, query, tenant_today
 from zengzhi.service.distribution import run_dividends
 from zengzhi.service.modes import run_days
 from zengzhi.service.orders import complete, due_orders
@@ -93,7 +93,7 @@ def complete_due_orders(context: Context, tenant: str, batch: int = 500) -> JobR
             except DomainError as error:  # one bad order must not stop the others
                 log.warning("tenant %s: order %s not completed: %s", tenant, order_id, error)
                 failed.append(order_id)
-    day = now.date().isoformat()
+    day = tenant_today(context, tenant).isoformat()
     _record(context, tenant, COMPLETE_ORDERS, day, now, done, failed)
     return JobReport(tenant=tenant, job=COMPLETE_ORDERS, day=day, done=done, failed=failed)
 
@@ -111,7 +111,7 @@ def pay_dividends(context: Context, tenant: str) -> JobReport:
     """Each dividend plan, once for its last finished period (see service.distribution)."""
     now = context.clock()
     paid = run_dividends(context, tenant)
-    day = now.date().isoformat()
+    day = tenant_today(context, tenant).isoformat()
     _record(context, tenant, DIVIDENDS, day, now, len(paid), [])
     return JobReport(tenant=tenant, job=DIVIDENDS, day=day, done=len(paid), failed=[])
 
@@ -123,7 +123,7 @@ def run_mode_days(context: Context, tenant: str) -> JobReport:
     """Each zone's daily mode work (releases, bonus splits, queue payments), once a day."""
     now = context.clock()
     ran = run_days(context, tenant)
-    day = now.date().isoformat()
+    day = tenant_today(context, tenant).isoformat()
     _record(context, tenant, MODE_DAYS, day, now, len(ran), [])
     return JobReport(tenant=tenant, job=MODE_DAYS, day=day, done=len(ran), failed=[])
 
@@ -137,7 +137,7 @@ def deliver_webhooks(context: Context, tenant: str) -> JobReport:
     return JobReport(
         tenant=tenant,
         job=WEBHOOKS,
-        day=context.clock().date().isoformat(),
+        day=tenant_today(context, tenant).isoformat(),
         done=report.delivered,
         failed=sorted(set(report.failed)),
     )

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, select
 
 from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor, percent
+from zengzhi.core.days import day_of
 from zengzhi.core.errors import DomainError
 from zengzhi.core.events import CompleteTask, RunDay
 from zengzhi.core.ledger import CNY, format_amount
@@ -21,11 +22,11 @@ from zengzhi.engine.config import Id, Name
 from zengzhi.rules.modes import ads, quota, union, zone
 from zengzhi.rules.modes.common import SHOPPING_ZONE, asset
 from zengzhi.service.auth import Permission, Principal, Role
-from zengzhi.service.base import Context, command, not_found, once, query
+from zengzhi.service.base import Context, command, not_found, once, query, tenant_today
 from zengzhi.store import tables as t
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes
-from zengzhi.store.uow import UnitOfWork, event_id
+from zengzhi.store.uow import UnitOfWork, event_id, tenant_time_zone
 
 log = logging.getLogger("zengzhi.jobs")
 
@@ -128,7 +129,7 @@ def member_modes(context: Context, principal: Principal, member: str) -> list[Mo
             raise not_found("member", member, "member")
         ledger = ReadLedger(connection, principal.tenant)
         book = SqlModes(connection, principal.tenant)
-        today = context.clock().date().toordinal()
+        today = day_of(context.clock(), tenant_time_zone(connection, principal.tenant)).toordinal()
         found = []
         zones = book.zones()
         places = [(name, mode) for name, modes in zones.items() for mode in modes.configured()]
@@ -212,7 +213,7 @@ def _claims(
 def run_days(context: Context, tenant: str) -> list[str]:
     """Each zone with daily work runs every day it has not run yet, up to today, in order:
     each day is an event whose id names the zone and the day, so it runs once."""
-    today = context.clock().date()
+    today = tenant_today(context, tenant)
     system = Principal(tenant, "system:jobs", Role.OWNER)
     done: list[str] = []
 

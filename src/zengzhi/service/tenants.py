@@ -8,8 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, insert, select, update
 
 from zengzhi.core.amounts import Ratio, Yuan
+from zengzhi.core.days import DEFAULT_TIMEZONE
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.engine.config import DistributionConfig, Id, Label, Name
+from zengzhi.engine.config import DistributionConfig, Id, Label, Name, Timezone
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
@@ -54,6 +55,8 @@ class MemberPageSettings(BaseModel):
 class TenantSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    # where the tenant's days turn: ad tasks, zones' daily runs, turnover, "today"
+    timezone: Timezone = DEFAULT_TIMEZONE
     completion_delay_seconds: int = Field(default=0, ge=0, le=365 * 86_400)
     withdrawals: WithdrawalSettings = WithdrawalSettings()
     member_page: MemberPageSettings = MemberPageSettings()
@@ -149,6 +152,18 @@ def update_settings(context: Context, principal: Principal, new: TenantSettings)
                 ErrorCode.INVALID,
                 "distribution settings change through PUT /v1/distribution",
                 "distribution",
+            )
+        if (
+            new.timezone != before.timezone
+            and uow.connection.execute(
+                select(t.events.c.seq).where(t.events.c.tenant_id == principal.tenant).limit(1)
+            ).first()
+        ):
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"the tenant's history counts its days in {before.timezone}: the time zone"
+                " is chosen before the first event, so that replaying the log repeats it",
+                "timezone",
             )
         after = new.model_copy(update={"distribution": before.distribution})
         uow.connection.execute(

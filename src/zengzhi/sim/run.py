@@ -13,13 +13,14 @@ import heapq
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import date, timedelta
 from fractions import Fraction
 from functools import partial
 from typing import Any
 
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Price, Ratio, Yuan, format_minor, parse_minor, ratio_text
+from zengzhi.core.days import start_of
 from zengzhi.core.events import (
     CompleteOrder,
     Configure,
@@ -111,6 +112,9 @@ class RunResult:
     label: dict[str, str] = field(default_factory=dict)
 
 
+FIRST_DAY = date(2026, 1, 1)  # the simulated year's first day
+
+
 class Simulation:
     def __init__(
         self,
@@ -133,7 +137,8 @@ class Simulation:
             distribution=MemoryDistribution(scenario.tenant.distribution_params()),
             modes=MemoryModes(scenario.tenant.zone_modes()),
         )
-        self.engine = Engine(self.state)
+        zone = scenario.tenant.time_zone()
+        self.engine = Engine(self.state, zone)
         self.modes = ModeRun(
             self.state.ledger,
             scenario.tenant.zone_modes(),
@@ -155,7 +160,8 @@ class Simulation:
         self._referred = Ratio(scenario.members.referred_share)
         params = self.state.distribution.params
         self._dividends = params.dividends if params else ()
-        self._start = datetime(2026, 1, 1, 12, tzinfo=UTC)  # day 0, for dated turnover
+        # day 0 is 2026-01-01; its events happen at noon where the tenant's days turn
+        self._start = start_of(FIRST_DAY, zone) + timedelta(hours=12)
         # open positions' sums, for the pool's promise: (1 − f)(k Σ principal − Σ realized)
         self.principal = 0
         self.realized = 0
@@ -256,7 +262,7 @@ class Simulation:
 
     def _pay_dividends(self, day: int, today: Totals) -> None:
         """Daily plans pay for each day; monthly ones for each 30 days."""
-        first = (self._start + timedelta(days=day)).date()
+        first = FIRST_DAY + timedelta(days=day)
         for plan in self._dividends:
             if plan.schedule == "daily":
                 start, end = first, first + timedelta(days=1)
@@ -407,7 +413,7 @@ class Simulation:
             if self._dividends:
                 self._pay_dividends(day, today)
             if self.modes.active:
-                when = (self._start + timedelta(days=day)).date()
+                when = FIRST_DAY + timedelta(days=day)
                 self.modes.day(day, when, partial(self._apply, today=today, day=day))
             if behaviour.selling == "multiple":
                 for member in buyers:

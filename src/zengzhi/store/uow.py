@@ -21,9 +21,11 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from types import TracebackType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, insert, select, update
 
+from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
 from zengzhi.core.events import Event
 from zengzhi.core.ledger import Entry
 from zengzhi.engine.engine import Engine
@@ -40,6 +42,14 @@ from zengzhi.store.modes import SqlModes
 from zengzhi.store.network import SqlAgents, SqlDistribution, SqlNetwork
 from zengzhi.store.pools import SqlPools
 from zengzhi.store.records import SqlMembers, SqlOrders
+
+
+def tenant_time_zone(connection: Connection, tenant: str) -> ZoneInfo:
+    """Where the tenant's days turn (its settings' `timezone`)."""
+    settings = connection.execute(
+        select(t.tenants.c.settings).where(t.tenants.c.tenant_id == tenant)
+    ).scalar()
+    return time_zone((settings or {}).get("timezone", DEFAULT_TIMEZONE))
 
 
 def event_id(kind: str, request_id: str) -> str:
@@ -123,7 +133,9 @@ class UnitOfWork:
             SqlDistribution(self.connection, self.tenant),
             self.modes,
         )
-        self.engine = Engine(self.state)
+        self.zone = tenant_time_zone(self.connection, self.tenant)
+        self.today = day_of(self.now, self.zone)
+        self.engine = Engine(self.state, self.zone)
         self._events: list[tuple[Event, list[Entry]]] = []
         self._published: list[Notice] = []
         self._audits: list[dict[str, Any]] = []

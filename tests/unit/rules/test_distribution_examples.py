@@ -309,3 +309,17 @@ def test_dividends_split_a_share_of_the_turnover_and_keep_the_remainder() -> Non
     weighted = tenant.apply(PayDividend("d2", "weighted", date(2026, 11, 20), date(2026, 11, 21)))
     assert [e.params["amount"] for e in weighted] == ["5.00", "9.99", "14.99"]
     assert sum(int(e.params["amount"].replace(".", "")) for e in weighted) <= 3_000
+
+
+def test_an_order_after_midnight_in_shanghai_is_the_next_days_turnover() -> None:
+    levels = [{"performance": "100.00", "rate": "0"}]
+    settings = {
+        "team": {"levels": levels},
+        "dividends": [{"name": "equal", "share": "0.10", "min_level": 1}],
+    }
+    tenant = network(settings, ("a", None), ("x", "a"))
+    order(tenant, "o1", "x", 100_000, 0, at=datetime(2026, 11, 20, 16, 30, tzinfo=UTC))
+    the_20th = tenant.apply(PayDividend("d1", "equal", date(2026, 11, 20), date(2026, 11, 21)))
+    the_21st = tenant.apply(PayDividend("d2", "equal", date(2026, 11, 21), date(2026, 11, 22)))
+    assert [e.params["amount"] for e in the_20th if e.kind == "dividend"] == []
+    assert [(e.params["member"], e.params["amount"]) for e in the_21st] == [("a", "100.00")]

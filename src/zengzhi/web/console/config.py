@@ -396,6 +396,7 @@ def settings_form(
 def _settings_values(settings: TenantSettings) -> dict[str, Any]:
     w = settings.withdrawals
     return {
+        "timezone": settings.timezone,
         "completion_delay_seconds": str(settings.completion_delay_seconds),
         "withdrawals.minimum": w.minimum,
         "withdrawals.fee_rate": w.fee_rate,
@@ -416,6 +417,7 @@ def save_settings(
         body = build(
             TenantSettings,
             {
+                "timezone": values.get("timezone") or "",
                 "completion_delay_seconds": values.get("completion_delay_seconds") or "0",
                 "withdrawals": {
                     "minimum": values.get("withdrawals.minimum") or "0.00",
