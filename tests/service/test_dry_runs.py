@@ -120,3 +120,30 @@ def test_a_dry_run_is_checked_before_it_starts_and_kept_to_its_roles_and_tenant(
     with pytest.raises(DomainError) as elsewhere:  # another tenant has no such run
         dry_runs.get(context, owner_of(other), run_id)
     assert elsewhere.value.code == ErrorCode.NOT_FOUND
+
+
+def test_a_dry_run_through_the_api(api: Api, clock: Clock) -> None:
+    a_history(api, clock)
+    live = api.ok(api.get("/v1/config"))
+    proposal = {"config": live | {"pool": live["pool"] | {"exit_multiple": "3"}}, "top": 3}
+    started = api.post("/v1/dry-runs", proposal)
+    assert started.status_code == 202, started.text
+    run = started.json()
+    assert started.headers["Location"] == f"/v1/dry-runs/{run['id']}"
+    assert (run["status"], run["result"]) == ("running", None)
+    busy = api.post("/v1/dry-runs", proposal)
+    assert busy.status_code == 409 and busy.json()["field"] == "dry_run"
+    deadline = time.monotonic() + 120
+    while run["status"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        run = api.ok(api.get(started.headers["Location"]))
+    assert run["status"] == "done", run["error"]
+    assert run["result"] == api.ok(api.post("/v1/backtest", proposal))  # as in the request
+    assert run["result"]["changes"] == ["pool main exit_multiple: 2.5 → 3"]
+    bad = api.post("/v1/dry-runs", {"config": {"pool": {"mint_ratio": "1.5"}}})
+    assert bad.status_code == 422 and bad.json()["field"] == "config.pool.mint_ratio"
+    assert api.get("/v1/dry-runs/20260101T000000-abcdef").status_code == 404
+    assert api.get("/v1/dry-runs/..%2F..%2Fetc").status_code == 404
+    viewer = api.as_role("viewer")
+    assert api.post("/v1/dry-runs", proposal, token=viewer).status_code == 403
+    assert api.get(started.headers["Location"], token=viewer).status_code == 403

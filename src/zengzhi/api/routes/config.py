@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from zengzhi.api.deps import ContextDep, PrincipalDep
 from zengzhi.engine.backtest import Backtest
-from zengzhi.service import config
+from zengzhi.service import config, dry_runs
 from zengzhi.service.config import BacktestRequest, LintReport, Proposal
+from zengzhi.service.dry_runs import DryRunView
 
 router = APIRouter(prefix="/v1", tags=["configuration"])
 
@@ -36,5 +37,25 @@ def lint_proposal(principal: PrincipalDep, body: Proposal) -> LintReport:
 @router.post("/backtest", response_model=Backtest)
 def backtest(context: ContextDep, principal: PrincipalDep, body: BacktestRequest) -> Backtest:
     """Run a proposed configuration over this tenant's recorded history, in memory, and
-    compare it with what happened: pools, prices, payouts, liabilities, members."""
+    compare it with what happened: pools, prices, payouts, liabilities, members. It answers
+    inside the request: for a long history (minutes on a million orders) start a dry run."""
     return config.run_backtest(context, principal, body)
+
+
+@router.post("/dry-runs", response_model=DryRunView, status_code=202)
+def start_dry_run(
+    context: ContextDep, principal: PrincipalDep, body: BacktestRequest, response: Response
+) -> DryRunView:
+    """The back-test of POST /v1/backtest in a process of its own: the proposal is checked
+    and the run answered at once (202, `status` "running"); GET its `Location` until
+    `status` is "done" (with `result`) or "failed" (with `error`). One runs per tenant at
+    a time (409 while one runs)."""
+    run_id = dry_runs.start(context, principal, body)
+    response.headers["Location"] = f"/v1/dry-runs/{run_id}"
+    return dry_runs.get(context, principal, run_id)
+
+
+@router.get("/dry-runs/{run_id}", response_model=DryRunView)
+def get_dry_run(context: ContextDep, principal: PrincipalDep, run_id: str) -> DryRunView:
+    """A dry run: its proposal, the proposal's lint, its status and, once done, its result."""
+    return dry_runs.get(context, principal, run_id)
