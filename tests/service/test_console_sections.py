@@ -402,3 +402,27 @@ def test_the_time_zone_is_set_on_the_settings_page_until_the_first_event(api: Ap
     assert kept.status_code == 303  # the other settings still change
     settings = api.ok(api.get("/v1/tenant"))["settings"]
     assert (settings["timezone"], settings["withdrawals"]["minimum"]) == ("UTC", "5.00")
+
+
+def test_pages_show_and_read_times_in_the_tenants_time_zone(api: Api) -> None:
+    csrf = sign_in(api.client, api.tenant)
+    form = {
+        "csrf": csrf,
+        "id": "z",
+        "completion_delay_seconds": "0",
+        "modes": "",
+        "starts_at": "2026-12-01T08:00",  # 08:00 in Shanghai, the tenant's zone
+    }
+    saved = api.client.post(
+        "/console/config/zones",
+        data=checked(api.client, "/console/config/zones", form),
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    assert api.ok(api.get("/v1/zones/z"))["starts_at"] == "2026-12-01T00:00:00Z"
+    assert 'value="2026-12-01T08:00"' in api.client.get("/console/config/zones/z").text
+    assert "2026-12-01 08:00 UTC+8" in api.client.get("/console/config/zones").text
+    api.member("m1")
+    joined = api.ok(api.get("/v1/members/m1"))["created_at"]  # 09:00 UTC by the test clock
+    assert joined == "2026-11-21T09:00:00Z"
+    assert "2026-11-21 17:00 UTC+8" in api.client.get("/console/members/m1").text

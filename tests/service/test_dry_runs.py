@@ -122,7 +122,7 @@ def test_a_dry_run_is_checked_before_it_starts_and_kept_to_its_roles_and_tenant(
     assert elsewhere.value.code == ErrorCode.NOT_FOUND
 
 
-def test_a_dry_run_through_the_api(api: Api, clock: Clock) -> None:
+def test_a_dry_run_through_the_api(api: Api, other: Api, clock: Clock) -> None:
     a_history(api, clock)
     live = api.ok(api.get("/v1/config"))
     proposal = {"config": live | {"pool": live["pool"] | {"exit_multiple": "3"}}, "top": 3}
@@ -144,6 +144,7 @@ def test_a_dry_run_through_the_api(api: Api, clock: Clock) -> None:
     assert bad.status_code == 422 and bad.json()["field"] == "config.pool.mint_ratio"
     assert api.get("/v1/dry-runs/20260101T000000-abcdef").status_code == 404
     assert api.get("/v1/dry-runs/..%2F..%2Fetc").status_code == 404
+    assert other.get(started.headers["Location"]).status_code == 404  # another tenant's
     viewer = api.as_role("viewer")
     assert api.post("/v1/dry-runs", proposal, token=viewer).status_code == 403
     assert api.get(started.headers["Location"], token=viewer).status_code == 403

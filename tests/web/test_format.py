@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
-from zengzhi.web.format import grouped, money
+from zengzhi.web.format import grouped, moment, money
 
 
 @pytest.mark.parametrize(
@@ -26,3 +29,12 @@ def test_money() -> None:
     assert money("1234.50") == "¥1,234.50"
     assert money("-5.00") == "−¥5.00"
     assert money(None) == "—"
+
+
+def test_a_moment_is_shown_in_the_tenants_zone_with_its_offset() -> None:
+    at = datetime(2026, 12, 1, 18, 5, tzinfo=UTC)
+    assert moment(at) == "2026-12-01 18:05 UTC"
+    assert moment(at, ZoneInfo("Asia/Shanghai")) == "2026-12-02 02:05 UTC+8"
+    assert moment(at, ZoneInfo("Asia/Kolkata")) == "2026-12-01 23:35 UTC+5:30"
+    assert moment(at, ZoneInfo("America/Sao_Paulo")) == "2026-12-01 15:05 UTC-3"
+    assert moment(None) == "—"

@@ -19,10 +19,9 @@ from zengzhi.core.amounts import Price, format_minor
 from zengzhi.core.days import day_of, start_of
 from zengzhi.core.ledger import CNY
 from zengzhi.service.auth import Permission, Principal
-from zengzhi.service.base import Context, query
+from zengzhi.service.base import Context, query, tenant_zone
 from zengzhi.service.pools import load_pool
 from zengzhi.store import tables as t
-from zengzhi.store.uow import tenant_time_zone
 
 Wanted = Callable[[str], bool]  # which accounts of an entry count
 CHUNK = 1000  # entry ids per query
@@ -72,7 +71,7 @@ def activity(context: Context, principal: Principal, since: datetime | None) -> 
     principal.require(Permission.READ)
     start = since
     if start is None:
-        zone = query(context, lambda connection: tenant_time_zone(connection, principal.tenant))
+        zone = tenant_zone(context, principal.tenant)
         start = start_of(day_of(context.clock(), zone), zone)
 
     def pool_cash(account: str) -> bool:  # a pool's cash (its points accounts are not CNY)

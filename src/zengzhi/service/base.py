@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, insert, select
 
@@ -52,10 +53,14 @@ def query(context: Context, run: Callable[[Connection], T]) -> T:
         return run(connection)
 
 
+def tenant_zone(context: Context, tenant: str) -> ZoneInfo:
+    """Where the tenant's days turn (its settings' time zone)."""
+    return query(context, lambda connection: tenant_time_zone(connection, tenant))
+
+
 def tenant_today(context: Context, tenant: str) -> date:
-    """Today where the tenant's days turn (its time zone), by the context's clock."""
-    zone = query(context, lambda connection: tenant_time_zone(connection, tenant))
-    return day_of(context.clock(), zone)
+    """Today in the tenant's time zone, by the context's clock."""
+    return day_of(context.clock(), tenant_zone(context, tenant))
 
 
 def request_hash(request: Mapping[str, Any]) -> str:

@@ -6,7 +6,7 @@ page shows exactly what the ledger holds.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 
 def grouped(text: str | None) -> str:
@@ -33,11 +33,24 @@ def money(text: str | None) -> str:
     return "¥" + grouped(text)
 
 
-def moment(value: datetime | None) -> str:
-    """A time as people read it, in UTC (the service keeps every time in UTC)."""
+def moment(value: datetime | None, zone: tzinfo = UTC) -> str:
+    """A time as people read it, in the tenant's time zone with its offset:
+    "2026-12-02 14:05 UTC+8" (the service keeps every time in UTC)."""
     if value is None:
         return "—"
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    local = value.astimezone(zone)
+    return f"{local:%Y-%m-%d %H:%M} {offset(local)}"
+
+
+def offset(local: datetime) -> str:
+    """ "UTC", "UTC+8", "UTC+5:30", "UTC-3"."""
+    delta = local.utcoffset()
+    minutes = int(delta.total_seconds()) // 60 if delta is not None else 0
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 def iso(value: datetime | None) -> str:

@@ -79,10 +79,16 @@ PostedDep = Annotated[Form, Depends(posted)]
 
 
 def _page(
-    request: Request, context: Context, template: str, status: int = 200, **data: Any
+    request: Request,
+    context: Context,
+    member: Member,
+    template: str,
+    status: int = 200,
+    **data: Any,
 ) -> HTMLResponse:
     token = request.cookies.get(COOKIE, "")
-    return render(request, template, status=status, csrf=csrf_token(context, token), **data)
+    csrf = csrf_token(context, token)
+    return render(request, template, status=status, tenant=member.tenant, csrf=csrf, **data)
 
 
 @router.get("/enter")
@@ -116,7 +122,9 @@ def _sections(context: Context, member: Member) -> dict[str, Any]:
 def home(
     request: Request, context: ContextDep, member: MemberDep, done: str | None = None
 ) -> HTMLResponse:
-    return _page(request, context, "member/home.html", done=done, **_sections(context, member))
+    return _page(
+        request, context, member, "member/home.html", done=done, **_sections(context, member)
+    )
 
 
 def _home_with_error(
@@ -130,6 +138,7 @@ def _home_with_error(
     return _page(
         request,
         context,
+        member,
         "member/home.html",
         status=STATUS[error.code],
         error=error,
@@ -155,6 +164,7 @@ def quote_sale(
     return _page(
         request,
         context,
+        member,
         "member/sell.html",
         quote=quote,
         request_id=secrets.token_hex(12),
@@ -191,7 +201,12 @@ def quote_withdrawal(
     except DomainError as error:
         return _home_with_error(request, context, member, error, "withdraw", values)
     return _page(
-        request, context, "member/withdraw.html", quote=quote, request_id=secrets.token_hex(12)
+        request,
+        context,
+        member,
+        "member/withdraw.html",
+        quote=quote,
+        request_id=secrets.token_hex(12),
     )
 
 
@@ -213,6 +228,7 @@ def history(
     return _page(
         request,
         context,
+        member,
         "member/history.html",
         history=found,
         older=found[-1].entry if len(found) == 50 else None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Coroutine, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -19,14 +20,15 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context as JinjaContext
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.config import error_from_validation
-from zengzhi.service.base import Context
+from zengzhi.service.base import Context, tenant_zone
 from zengzhi.web import format as fmt
 from zengzhi.web.i18n import LANGUAGES, Translator, from_accept_language
 
@@ -39,7 +41,14 @@ templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-templates.filters.update(grouped=fmt.grouped, money=fmt.money, moment=fmt.moment, iso=fmt.iso)
+
+
+@pass_context
+def _moment(page: JinjaContext, value: datetime | None) -> str:
+    return fmt.moment(value, page.get("timezone", UTC))
+
+
+templates.filters.update(grouped=fmt.grouped, money=fmt.money, moment=_moment, iso=fmt.iso)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -56,8 +65,13 @@ def language(request: Request) -> str:
     return from_accept_language(request.headers.get("accept-language"))
 
 
-def render(request: Request, template: str, status: int = 200, **data: Any) -> HTMLResponse:
+def render(
+    request: Request, template: str, status: int = 200, tenant: str | None = None, **data: Any
+) -> HTMLResponse:
+    """The page, in the visitor's language; a tenant's page shows times in its zone."""
     t = Translator(language(request))
+    if tenant is not None:
+        data["timezone"] = tenant_zone(context_of(request), tenant)
     data.setdefault("error", None)  # every form template may ask for these
     data.setdefault("values", {})
     page = templates.get_template(template).render(

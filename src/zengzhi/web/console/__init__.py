@@ -44,4 +44,6 @@ NAV = (
 def page(
     request: Request, user: Staff, template: str, status: int = 200, **data: Any
 ) -> HTMLResponse:
-    return render(request, template, status=status, user=user, nav=NAV, **data)
+    return render(
+        request, template, status=status, tenant=user.principal.tenant, user=user, nav=NAV, **data
+    )

@@ -23,6 +23,7 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
@@ -36,6 +37,7 @@ from zengzhi.engine.config import ID_PATTERN
 from zengzhi.service import catalog, config, dry_runs, pools, tenants
 from zengzhi.service.auth import Permission
 from zengzhi.service.background import RUN_ID
+from zengzhi.service.base import tenant_zone
 from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn
 from zengzhi.service.config import BacktestRequest
 from zengzhi.service.pools import NewPool, PoolParamsIn, PoolView
@@ -122,11 +124,14 @@ def _given(values: dict[str, str], names: tuple[str, ...] | list[str]) -> dict[s
     return {name: values[name] for name in names if values.get(name, "") != ""}
 
 
-def _moment(text: str) -> str:
-    """A datetime-local field is read as UTC, the zone every time is shown in."""
+def _moment(text: str, zone: tzinfo) -> str:
+    """A datetime-local field is read in the tenant's time zone, the one pages show."""
     if re.search(r"(Z|[+-]\d\d:\d\d)$", text):
         return text
-    return f"{text}:00+00:00" if len(text) == 16 else f"{text}+00:00"
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=zone).isoformat()
+    except ValueError:
+        return text  # the model refuses it, naming the field
 
 
 # ---------------------------------------------------------------------------- review
@@ -555,17 +560,18 @@ def edit_item(
 ) -> HTMLResponse:
     kind = _kind(kinds)
     item = catalog.get_item(context, user.principal, kind.name, key).model_dump(mode="json")
-    values = {f.name: _shown(item.get(f.name), f.kind) for f in kind.fields}
+    zone = tenant_zone(context, user.principal.tenant)
+    values = {f.name: _shown(item.get(f.name), f.kind, zone) for f in kind.fields}
     return _item_page(request, user, kinds, key, values)
 
 
-def _shown(value: Any, kind: str) -> str:
+def _shown(value: Any, kind: str, zone: tzinfo) -> str:
     if value is None:
         return ""
     if kind == "toml":
         return _toml(value)
-    if kind == "datetime":  # "2026-01-01T00:00:00Z" → the datetime-local field's form
-        return str(value)[:16]
+    if kind == "datetime":  # "2026-01-01T00:00:00Z" → "2026-01-01T08:00" in Shanghai
+        return f"{datetime.fromisoformat(str(value)).astimezone(zone):%Y-%m-%dT%H:%M}"
     return str(value)
 
 
@@ -580,9 +586,10 @@ def save_item(
     try:
         _check_id(key)
         data = _given(values, [f.name for f in kind.fields])
+        zone = tenant_zone(context, user.principal.tenant)
         for f in kind.fields:
             if f.kind == "datetime" and f.name in data:
-                data[f.name] = _moment(data[f.name])
+                data[f.name] = _moment(data[f.name], zone)
             if f.kind == "toml":
                 data[f.name] = _modes(data.get(f.name, ""))
         body = build(kind.model, data)
