@@ -170,7 +170,7 @@ def test_binding_policy_and_reassignment(api: Api, context: Context) -> None:
     clean(api, context)
 
 
-def test_anti_abuse_limits(api: Api) -> None:
+def test_anti_abuse_limits(api: Api, clock: Clock) -> None:
     api.ok(
         api.put(
             "/v1/distribution",
@@ -192,6 +192,11 @@ def test_anti_abuse_limits(api: Api) -> None:
     api.ok(api.post("/v1/orders", {"id": "o2", **body}))
     third = api.post("/v1/orders", {"id": "o3", **body})
     assert third.status_code == 409 and "2 orders a day" in third.json()["message"]
+    clock.now = clock.now.replace(hour=15, minute=59)  # 23:59 in Shanghai: still the day
+    assert api.post("/v1/orders", {"id": "o3", **body}).status_code == 409
+    clock.advance(minutes=2)  # a new day where the tenant is (16:01 UTC, the same UTC day)
+    small = {**body, "amount": "500.00", "contribution": "100.00"}
+    api.ok(api.post("/v1/orders", {"id": "o3", **small}))
 
 
 def test_deep_commission_needs_the_override(api: Api) -> None:

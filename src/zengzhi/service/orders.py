@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, func, insert, select, update
 
 from zengzhi.core.amounts import Yuan, format_minor
+from zengzhi.core.days import start_of
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import CompleteOrder, OrderLine, ReverseOrder
 from zengzhi.engine.config import Id, LimitsConfig
@@ -245,9 +246,8 @@ def _check_limits(uow: UnitOfWork, limits: LimitsConfig, member: str, amount: in
         & c.status.not_in(["cancelled", "refunded", "reversed"])
     )
     if limits.orders_per_day is not None:
-        day = uow.now.replace(hour=0, minute=0, second=0, microsecond=0)
         today = uow.connection.execute(
-            select(func.count()).where(mine, c.created_at >= day)
+            select(func.count()).where(mine, c.created_at >= start_of(uow.today, uow.zone))
         ).scalar_one()
         if today >= limits.orders_per_day:
             raise DomainError(
