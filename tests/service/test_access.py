@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -125,3 +126,43 @@ def test_tenants_are_created_by_the_administrator_only(
     assert made.status_code == 201
     again = client.post("/v1/tenants", json={**body, "id": f"new-{id(client)}"}, headers=headers)
     assert again.status_code == 409
+
+
+def test_five_failed_sign_ins_lock_the_user_for_fifteen_minutes(
+    client: TestClient, api: Api, clock: Clock
+) -> None:
+    def sign_in(password: str, username: str = "owner") -> httpx.Response:
+        body = {"tenant": api.tenant, "username": username, "password": password}
+        return client.post("/v1/auth/login", json=body)
+
+    for _ in range(4):
+        assert sign_in("wrong password!").status_code == 401
+    clock.advance(minutes=16)  # the four fall out of the window: counted afresh (09:16)
+    for _ in range(4):
+        assert sign_in("wrong password!").status_code == 401
+    assert sign_in(PASSWORD).status_code == 200  # and a success forgets them
+    for _ in range(4):
+        assert sign_in("wrong password!").status_code == 401
+    assert sign_in("wrong password!").status_code == 401  # the fifth locks
+    clock.advance(minutes=5)
+    locked = sign_in(PASSWORD)  # even the right password, while locked
+    assert locked.status_code == 429, locked.text
+    assert locked.json()["code"] == "too_many"
+    assert locked.headers["Retry-After"] == str(10 * 60)
+    assert "'owner' may sign in again at 09:31:00 UTC" in locked.json()["message"]
+    assert api.get("/v1/pools").status_code == 200  # sessions already open go on
+    clock.advance(minutes=10)
+    assert sign_in(PASSWORD).status_code == 200
+    # a user that does not exist answers the same: the answers tell no one who exists
+    answers = [sign_in("wrong password!", "nobody").status_code for _ in range(6)]
+    assert answers == [401, 401, 401, 401, 401, 429]
+
+
+def test_the_console_says_when_a_locked_user_may_sign_in_again(
+    client: TestClient, api: Api
+) -> None:
+    form = {"tenant": api.tenant, "username": "owner", "password": "wrong password!"}
+    for _ in range(5):
+        assert client.post("/console/login", data=form).status_code == 401
+    locked = client.post("/console/login", data={**form, "password": PASSWORD})
+    assert locked.status_code == 429 and "may sign in again at" in locked.text

@@ -21,6 +21,7 @@ STATUS = {
     ErrorCode.CONFLICT: 409,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.UNAUTHORIZED: 401,
+    ErrorCode.TOO_MANY: 429,
 }
 
 
@@ -44,6 +45,8 @@ def error_response(
 async def _domain(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DomainError)
     headers = {"WWW-Authenticate": "Bearer"} if error.code == ErrorCode.UNAUTHORIZED else None
+    if error.retry_after is not None:
+        headers = {"Retry-After": str(error.retry_after)}
     return error_response(STATUS[error.code], error.code, error.message, error.field, headers)
 
 

@@ -15,6 +15,7 @@ class ErrorCode(StrEnum):
     INSUFFICIENT = "insufficient"  # not enough points or money for the act
     FORBIDDEN = "forbidden"  # the caller's role may not do this
     UNAUTHORIZED = "unauthorized"  # no or bad credentials
+    TOO_MANY = "too_many"  # too many failed attempts: wait, then try again
 
 
 class DomainError(ValueError):
@@ -23,11 +24,18 @@ class DomainError(ValueError):
     A ValueError, so that validators (pydantic's among them) report it as bad input.
     """
 
-    def __init__(self, code: ErrorCode, message: str, field: str | None = None) -> None:
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        field: str | None = None,
+        retry_after: int | None = None,  # seconds, for TOO_MANY
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.field = field
+        self.retry_after = retry_after
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message

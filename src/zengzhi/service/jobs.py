@@ -18,7 +18,6 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from zengzhi.core.errors import DomainError
 from zengzhi.service.auth import Principal, Role
@@ -28,6 +27,7 @@ from zengzhi.service.modes import run_days
 from zengzhi.service.orders import complete, due_orders
 from zengzhi.service.webhooks import dispatch, tenants_with_subscriptions
 from zengzhi.store import tables as t
+from zengzhi.store.database import insert_if_absent
 
 log = logging.getLogger("zengzhi.jobs")
 
@@ -47,18 +47,15 @@ def _record(
     context: Context, tenant: str, job: str, day: str, now: datetime, done: int, failed: list[str]
 ) -> None:
     with context.database.write() as connection:
-        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-        connection.execute(
-            dialect.insert(t.job_runs)
-            .values(
-                tenant_id=tenant,
-                job=job,
-                day=day,
-                started_at=now,
-                finished_at=now,
-                result={"done": 0, "failed": []},
-            )
-            .on_conflict_do_nothing()
+        insert_if_absent(
+            connection,
+            t.job_runs,
+            tenant_id=tenant,
+            job=job,
+            day=day,
+            started_at=now,
+            finished_at=now,
+            result={"done": 0, "failed": []},
         )
         c = t.job_runs.c
         where = (c.tenant_id == tenant) & (c.job == job) & (c.day == day)

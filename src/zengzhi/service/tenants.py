@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+import math
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from zengzhi.core.amounts import Ratio, Yuan
 from zengzhi.core.days import DEFAULT_TIMEZONE
@@ -15,7 +17,10 @@ from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
 from zengzhi.store import tables as t
+from zengzhi.store.database import insert_if_absent
 from zengzhi.store.uow import UnitOfWork
+
+log = logging.getLogger("zengzhi.auth")
 
 
 class WithdrawalSettings(BaseModel):
@@ -409,8 +414,72 @@ class Session(BaseModel):
 _BAD_LOGIN = DomainError(ErrorCode.UNAUTHORIZED, "unknown tenant, user or password")
 
 
+# A user whose password fails MAX_FAILURES times within FAILURE_WINDOW is refused for
+# LOCK_TIME, even with the right password, so that a password cannot be guessed at speed.
+# Counted by the tenant and username asked for, whether or not the user exists.
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+LOCK_TIME = timedelta(minutes=15)
+
+
+def _refuse_while_locked(context: Context, request: Login, now: datetime) -> bool:
+    """Refuse a locked user; returns whether failures are counted for this one."""
+    f = t.sign_in_failures.c
+    found = query(
+        context,
+        lambda connection: connection.execute(
+            select(f.locked_until).where(
+                f.tenant_id == request.tenant, f.username == request.username
+            )
+        ).first(),
+    )
+    if found is None:
+        return False
+    locked_until = found.locked_until
+    if locked_until is not None and locked_until > now:
+        raise DomainError(
+            ErrorCode.TOO_MANY,
+            f"{MAX_FAILURES} failed sign-ins: {request.username!r} may sign in again"
+            f" at {locked_until:%H:%M:%S} UTC",
+            retry_after=math.ceil((locked_until - now).total_seconds()),
+        )
+    return True
+
+
+def _count_failure(context: Context, request: Login, now: datetime) -> None:
+    f = t.sign_in_failures.c
+    which = (f.tenant_id == request.tenant) & (f.username == request.username)
+    with context.database.write() as connection:
+        insert_if_absent(
+            connection,
+            t.sign_in_failures,
+            tenant_id=request.tenant,
+            username=request.username,
+            failures=0,
+            first_at=now,
+        )
+        row = connection.execute(
+            select(f.failures, f.first_at).where(which).with_for_update()
+        ).one()
+        failures, first_at = row.failures + 1, row.first_at
+        if first_at + FAILURE_WINDOW <= now:  # the window passed: count afresh
+            failures, first_at = 1, now
+        locked_until = None
+        if failures >= MAX_FAILURES:
+            log.warning(
+                "tenant %s: %r locked after failed sign-ins", request.tenant, request.username
+            )
+            failures, first_at, locked_until = 0, now, now + LOCK_TIME
+        connection.execute(
+            update(t.sign_in_failures)
+            .where(which)
+            .values(failures=failures, first_at=first_at, locked_until=locked_until)
+        )
+
+
 def login(context: Context, request: Login) -> Session:
     now = context.clock()
+    counted = _refuse_while_locked(context, request, now)
     c = t.users.c
     row = query(
         context,
@@ -420,9 +489,21 @@ def login(context: Context, request: Login) -> Session:
     )
     if row is None:
         auth.password_matches(_DUMMY_HASH, request.password)  # the same time as a real check
+    if (
+        row is None
+        or row.disabled
+        or not auth.password_matches(row.password_hash, request.password)
+    ):
+        _count_failure(context, request, now)
         raise _BAD_LOGIN
-    if row.disabled or not auth.password_matches(row.password_hash, request.password):
-        raise _BAD_LOGIN
+    if counted:  # a success forgets the failures before it
+        with context.database.write() as connection:
+            f = t.sign_in_failures.c
+            connection.execute(
+                delete(t.sign_in_failures).where(
+                    f.tenant_id == request.tenant, f.username == request.username
+                )
+            )
     minutes = context.settings.session_minutes
     token = auth.session_token(
         context.settings.session_secret(), request.tenant, request.username, now, minutes

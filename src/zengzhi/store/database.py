@@ -13,13 +13,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 T = TypeVar("T")
 
 # PostgreSQL states worth running the whole command again for.
 _RETRY_STATES = {"40001", "40P01", "23505"}  # serialization, deadlock, unique race
+
+
+def insert_if_absent(connection: Connection, table: Table, **values: Any) -> None:
+    """INSERT … ON CONFLICT DO NOTHING, in the connection's dialect: a row that may be
+    there already, after which the caller locks and reads it."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    connection.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
 
 
 def is_retryable(error: BaseException) -> bool:

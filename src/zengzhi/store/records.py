@@ -6,13 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from zengzhi.core.events import CompleteOrder, OrderLine
 from zengzhi.engine.state import Minted, OrderRecord
 from zengzhi.rules.distribution import Paid
 from zengzhi.rules.modes.common import Effect
 from zengzhi.store import tables as t
+from zengzhi.store.database import insert_if_absent
 
 
 def lines_to_json(lines: tuple[OrderLine, ...]) -> list[dict[str, Any]]:
@@ -49,16 +49,13 @@ class SqlMembers:
     def add(self, member: str) -> None:
         if member in self:
             return
-        dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
-        self._connection.execute(
-            dialect.insert(t.members)
-            .values(
-                tenant_id=self._tenant,
-                member_id=member,
-                created_at=self._now,
-                real_name_verified=False,
-            )
-            .on_conflict_do_nothing()
+        insert_if_absent(
+            self._connection,
+            t.members,
+            tenant_id=self._tenant,
+            member_id=member,
+            created_at=self._now,
+            real_name_verified=False,
         )
         self._known.add(member)
 

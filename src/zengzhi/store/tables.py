@@ -95,6 +95,19 @@ users = Table(
     PrimaryKeyConstraint("tenant_id", "username"),
 )
 
+# Failed sign-ins by the tenant and username asked for (whether or not the user exists,
+# so that the answers do not tell which users do); a user who fails too often is locked.
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    _tenant(),
+    Column("username", String(100), nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("first_at", UTCDateTime, nullable=False),  # the first failure of the window
+    Column("locked_until", UTCDateTime),
+    PrimaryKeyConstraint("tenant_id", "username"),
+)
+
 api_keys = Table(
     "api_keys",
     metadata,
