@@ -192,9 +192,10 @@ def test_every_shipped_scenario_is_valid() -> None:
         read_scenario(path)
 
 
-def test_distribution_is_simulated_through_the_same_engine() -> None:
-    chosen = scenario(
+def distribution_scenario(timezone: str = "Asia/Shanghai") -> Scenario:
+    return scenario(
         tenant={
+            "timezone": timezone,
             "pool": {"exit_multiple": "2"},
             "products": {
                 "gift": {
@@ -220,6 +221,10 @@ def test_distribution_is_simulated_through_the_same_engine() -> None:
         flow={"product": "gift"},
         members={"referred_share": "0.9", "referral": "preferential"},
     )
+
+
+def test_distribution_is_simulated_through_the_same_engine() -> None:
+    chosen = distribution_scenario()
     simulation = Simulation(chosen, 5, record=True)
     result = simulation.run()
     assert simulation.recorded is not None
@@ -232,3 +237,27 @@ def test_distribution_is_simulated_through_the_same_engine() -> None:
     assert int(result.summary["members_rewarded"]) > 0
     wallets = sum(Decimal(m["wallet"]) for m in simulated["members"].values())
     assert wallets == Decimal(result.summary["wallets"])
+
+
+@pytest.mark.parametrize("timezone", ["Pacific/Kiritimati", "Pacific/Pago_Pago", "UTC"])
+def test_the_simulated_calendar_is_the_same_in_every_time_zone(timezone: str) -> None:
+    """Day n's orders fall on day n wherever the tenant's days turn (UTC+14 to UTC-11):
+    daily dividends pay the same, and the recorded events replay the same there."""
+    shanghai = Simulation(distribution_scenario(), 5).run()
+    chosen = distribution_scenario(timezone)
+    simulation = Simulation(chosen, 5, record=True)
+    elsewhere = simulation.run()
+    assert elsewhere.days == shanghai.days
+    assert simulation.recorded is not None
+    bases: list[str] = []
+    replayed = replay(
+        [to_line(e) for e in simulation.recorded],
+        chosen.tenant,
+        lambda entries: bases.extend(
+            e.params["base"] for e in entries if e.params.get("kind") == "dividend"
+        ),
+    )
+    assert snapshot(replayed.state)["ledger"] == snapshot(simulation.state)["ledger"]
+    # each day's dividend is a share of that day's 60 orders of 1,000.00, not of parts
+    # of two days
+    assert bases and set(bases) == {"60000.00"}
