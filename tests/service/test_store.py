@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,14 +14,17 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, insert, select, update
 from typer.testing import CliRunner
 
-from tests.service.conftest import Api
+from tests.service.conftest import Api, new_tenant
 from zengzhi.cli import app
+from zengzhi.core.ledger import CNY, entry
 from zengzhi.engine.replay import replay
 from zengzhi.engine.snapshot import snapshot
 from zengzhi.service.audit import event_log
 from zengzhi.service.base import Context
 from zengzhi.store import tables as t
+from zengzhi.store.ledger import SqlLedger
 from zengzhi.store.migrate import alembic_config
+from zengzhi.store.network import SqlNetwork
 from zengzhi.store.tables import metadata
 from zengzhi.store.uow import tenant_time_zone
 
@@ -95,3 +99,57 @@ def test_tenants_made_before_time_zones_keep_their_utc_days(tmp_path: Path) -> N
         settings = connection.execute(select(t.tenants.c.settings)).scalar_one()
         assert settings == {"completion_delay_seconds": 0}
         assert tenant_time_zone(connection, "old") == ZoneInfo("Asia/Shanghai")  # the default
+
+
+def test_prefetched_links_walk_the_same_chains_as_the_database(context: Context) -> None:
+    tenant = new_tenant(context)
+    rng = random.Random(7)
+    names = [f"m{n}" for n in range(80)]
+    with context.database.write() as connection:
+        for n, name in enumerate(names):
+            referrer = names[rng.randrange(n)] if n and rng.random() < 0.9 else None
+            connection.execute(
+                insert(t.members).values(
+                    tenant_id=tenant,
+                    member_id=name,
+                    referrer=referrer,
+                    team_level=rng.randrange(3),
+                    created_at=datetime.now(UTC),
+                    real_name_verified=False,
+                )
+            )
+    with context.database.write() as connection:
+        for depth in (0, 1, 2, 5, None):
+            asked = SqlNetwork(connection, tenant)  # a query a member
+            read = SqlNetwork(connection, tenant)
+            read.prefetch(names[::2], depth)
+            for name in names:  # prefetched or not, to that depth or deeper
+                for wanted in (depth, None if depth is None else depth + 2):
+                    assert read.uplines(name, wanted) == asked.uplines(name, wanted)
+        read = SqlNetwork(connection, tenant)
+        read.prefetch(names, None)
+        read.bind("m79", "m1")  # a change forgets what was read
+        assert read.uplines("m79", None) == SqlNetwork(connection, tenant).uplines("m79", None)
+        assert read.uplines("m79", 1) == [("m1", asked.level("m1"))]
+
+
+def test_prefetched_balances_are_the_kept_balances_and_what_the_command_posted(
+    context: Context,
+) -> None:
+    tenant = new_tenant(context)
+    with context.database.write() as connection:
+        for account, amount in (("a", 500), ("b", -20), ("c", 7)):
+            connection.execute(
+                insert(t.balances).values(
+                    tenant_id=tenant, account=account, asset=CNY, amount=amount
+                )
+            )
+    moved = entry("x1", "test", "test", [("a", CNY, -5), ("d", CNY, 5)])
+    keys = [("a", CNY), ("b", CNY), ("d", CNY), ("e", CNY), ("a", "PTS")]
+    with context.database.write() as connection:
+        asked, read = SqlLedger(connection, tenant), SqlLedger(connection, tenant)
+        for ledger in (asked, read):
+            ledger.post(moved)  # posted before it is read: it counts
+        read.prefetch(keys)
+        assert [read.balance(*key) for key in keys] == [asked.balance(*key) for key in keys]
+        assert [read.balance(*key) for key in keys] == [495, -20, 5, 0, 0]

@@ -7,7 +7,7 @@ nothing is ever summed over a downline.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 
 from zengzhi.rules.distribution import DistributionParams
@@ -67,6 +67,9 @@ class MemoryNetwork:
     def uplines(self, member: str, depth: int | None) -> list[tuple[str, int]]:
         levels = self._level
         return [(upline, levels.get(upline, 0)) for upline in self.chain(member, depth)]
+
+    def prefetch(self, members: Iterable[str], depth: int | None) -> None:
+        pass  # all in memory already
 
     def qualifying(self, min_level: int) -> list[tuple[str, int]]:
         return sorted(

@@ -14,7 +14,7 @@ and the simulator and in SQL by the service.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import NamedTuple, Protocol
@@ -158,6 +158,10 @@ class Network(Protocol):
 
     def uplines(self, member: str, depth: int | None) -> list[tuple[str, int]]:
         """`chain`, with each upline's star level."""
+
+    def prefetch(self, members: Iterable[str], depth: int | None) -> None:
+        """A hint that `uplines` of these members (to `depth`) is asked for next, many at
+        once (a daily run): SQL reads their links in bulk instead of a query each."""
 
     def qualifying(self, min_level: int) -> list[tuple[str, int]]:
         """(member, team performance) of every member at `min_level` or above, by id."""

@@ -11,7 +11,7 @@ its own amount reaches.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -72,6 +72,9 @@ class SqlNetwork:
     def __init__(self, connection: Connection, tenant: str) -> None:
         self._connection = connection
         self._tenant = tenant
+        # member → (referrer, star level), read in bulk by `prefetch` for a daily run;
+        # forgotten whenever this command changes a referrer or a level
+        self._links: dict[str, tuple[str | None, int]] = {}
 
     def _where(self, member: str) -> Any:
         return and_(t.members.c.tenant_id == self._tenant, t.members.c.member_id == member)
@@ -87,6 +90,7 @@ class SqlNetwork:
             self.bind(member, referrer)
 
     def bind(self, member: str, referrer: str) -> None:
+        self._links.clear()
         self._connection.execute(
             update(t.members).where(self._where(member)).values(referrer=referrer)
         )
@@ -111,6 +115,7 @@ class SqlNetwork:
         return list(self._connection.execute(_CHAIN_TO, bound | {"depth": depth}).scalars())
 
     def grow(self, member: str, amount: int, params: DistributionParams) -> list[tuple[str, int]]:
+        self._links.clear()
         uplines = self.chain(member, None)
         m = t.members.c
         grown = m.team_performance + amount
@@ -131,6 +136,9 @@ class SqlNetwork:
         return [(upline, levels[upline]) for upline in uplines]
 
     def uplines(self, member: str, depth: int | None) -> list[tuple[str, int]]:
+        known = self._known_uplines(member, depth)
+        if known is not None:
+            return known
         bound = {"tenant": self._tenant, "member": member}
         statement = _LEVELLED if depth is None else _LEVELLED_TO
         if depth is not None:
@@ -139,6 +147,44 @@ class SqlNetwork:
             (row.member_id, int(row.team_level))
             for row in self._connection.execute(statement, bound)
         ]
+
+    def prefetch(self, members: Iterable[str], depth: int | None) -> None:
+        """Read the links of `members` and of their uplines to `depth`, a level at a time,
+        a thousand members a statement."""
+        m = t.members.c
+        wanted = set(members) - self._links.keys()
+        levels = None if depth is None else depth + 1  # the members' rows, then each upline's
+        while wanted and (levels is None or levels > 0):
+            ordered = sorted(wanted)
+            for first in range(0, len(ordered), _UPDATE_BATCH):
+                for row in self._connection.execute(
+                    select(m.member_id, m.referrer, m.team_level).where(
+                        m.tenant_id == self._tenant,
+                        m.member_id.in_(ordered[first : first + _UPDATE_BATCH]),
+                    )
+                ):
+                    self._links[row.member_id] = (row.referrer, int(row.team_level))
+            wanted = {
+                link[0]
+                for member in wanted
+                if (link := self._links.get(member)) is not None and link[0] is not None
+            } - self._links.keys()
+            if levels is not None:
+                levels -= 1
+
+    def _known_uplines(self, member: str, depth: int | None) -> list[tuple[str, int]] | None:
+        """The uplines from the prefetched links, or None where a link was not read."""
+        if member not in self._links:
+            return None
+        found: list[tuple[str, int]] = []
+        upline = self._links[member][0]
+        while upline is not None and (depth is None or len(found) < depth):
+            if upline not in self._links:
+                return None
+            referrer, level = self._links[upline]
+            found.append((upline, level))
+            upline = referrer
+        return found
 
     def level(self, member: str) -> int:
         m = t.members.c
@@ -159,6 +205,7 @@ class SqlNetwork:
         ]
 
     def relevel(self, params: DistributionParams) -> None:
+        self._links.clear()
         m = t.members.c
         self._connection.execute(
             update(t.members)
