@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from alembic import command
+from alembic import command as alembic
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, insert, select, update
@@ -16,17 +16,22 @@ from typer.testing import CliRunner
 
 from tests.service.conftest import Api, new_tenant
 from zengzhi.cli import app
-from zengzhi.core.ledger import CNY, entry
+from zengzhi.core.events import CompleteOrder, OrderLine
+from zengzhi.core.ledger import CNY, Entry, entry
 from zengzhi.engine.replay import replay
 from zengzhi.engine.snapshot import snapshot
-from zengzhi.service.audit import event_log
-from zengzhi.service.base import Context
+from zengzhi.service import pools
+from zengzhi.service.audit import check_ledger, check_replay, event_log
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context, command
+from zengzhi.service.pools import NewPool
 from zengzhi.store import tables as t
+from zengzhi.store.database import COPY_AT_LEAST
 from zengzhi.store.ledger import SqlLedger
 from zengzhi.store.migrate import alembic_config
 from zengzhi.store.network import SqlNetwork
 from zengzhi.store.tables import metadata
-from zengzhi.store.uow import tenant_time_zone
+from zengzhi.store.uow import UnitOfWork, tenant_time_zone
 
 
 def test_the_migrations_build_exactly_the_declared_schema(context: Context) -> None:
@@ -81,7 +86,7 @@ def test_tenants_made_before_time_zones_keep_their_utc_days(tmp_path: Path) -> N
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0005")
+        alembic.upgrade(config, "0005")
         connection.execute(
             insert(t.tenants).values(
                 tenant_id="old",
@@ -93,9 +98,9 @@ def test_tenants_made_before_time_zones_keep_their_utc_days(tmp_path: Path) -> N
                 created_at=datetime.now(UTC),
             )
         )
-        command.upgrade(config, "head")
+        alembic.upgrade(config, "head")
         assert tenant_time_zone(connection, "old") == ZoneInfo("UTC")
-        command.downgrade(config, "0005")
+        alembic.downgrade(config, "0005")
         settings = connection.execute(select(t.tenants.c.settings)).scalar_one()
         assert settings == {"completion_delay_seconds": 0}
         assert tenant_time_zone(connection, "old") == ZoneInfo("Asia/Shanghai")  # the default
@@ -153,3 +158,40 @@ def test_prefetched_balances_are_the_kept_balances_and_what_the_command_posted(
         read.prefetch(keys)
         assert [read.balance(*key) for key in keys] == [asked.balance(*key) for key in keys]
         assert [read.balance(*key) for key in keys] == [495, -20, 5, 0, 0]
+
+
+def test_a_command_of_many_entries_keeps_them_as_posted(context: Context) -> None:
+    """Enough entries for COPY on PostgreSQL: they read back as the engine posted them."""
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "test", Role.OWNER)
+    pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
+    posted: list[Entry] = []
+
+    def many(uow: UnitOfWork) -> None:
+        for n in range(300):
+            line = OrderLine(100_00 + n, 30_00, "main", platform=70_00 + n)
+            posted.extend(uow.apply(CompleteOrder(f"o{n}", f"m{n % 40}", (line,), at=uow.now)))
+
+    command(context, owner, many)
+    assert len(posted) >= COPY_AT_LEAST
+    e, p = t.entries.c, t.postings.c
+    with context.database.read() as connection:
+        kept = connection.execute(
+            select(e.cause, e.kind, e.rule, e.params, e.at)
+            .where(e.tenant_id == tenant, e.cause.like("o%"))
+            .order_by(e.entry_id)
+        ).all()
+        assert [tuple(row) for row in kept] == [
+            (one.cause, one.kind, one.rule, dict(one.params), context.clock()) for one in posted
+        ]
+        postings = connection.execute(
+            select(p.account, p.asset, p.amount)
+            .join(t.entries, (e.tenant_id == p.tenant_id) & (e.entry_id == p.entry_id))
+            .where(p.tenant_id == tenant, e.cause.like("o%"))
+            .order_by(p.entry_id, p.n)
+        ).all()
+        assert [tuple(row) for row in postings] == [
+            (account, asset, amount) for one in posted for account, asset, amount in one.postings
+        ]
+        assert check_ledger(connection, tenant) == []
+        assert check_replay(connection, tenant) == []

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from zengzhi.core.ledger import Entry, UnbalancedEntry, unbalanced
 from zengzhi.store import tables as t
+from zengzhi.store.database import insert_rows
 
 _b = t.balances.c
 _BALANCE = select(_b.amount).where(
@@ -138,8 +139,8 @@ class SqlLedger:
                 for n, (account, asset, amount) in enumerate(one.postings)
             ]
         if entry_rows:
-            self._connection.execute(insert(t.entries), entry_rows)
-            self._connection.execute(insert(t.postings), posting_rows)
+            insert_rows(self._connection, t.entries, entry_rows)
+            insert_rows(self._connection, t.postings, posting_rows)
         next_id = first_id + len(self.pending)
         self.pending.clear()
         return next_id
