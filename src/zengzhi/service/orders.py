@@ -268,7 +268,7 @@ def _check_limits(uow: UnitOfWork, limits: LimitsConfig, member: str, amount: in
             )
 
 
-def _complete(uow: UnitOfWork, row: Any) -> None:
+def _complete(uow: UnitOfWork, row: Any, **also: Any) -> None:
     order = CompleteOrder(
         order_event_id(row.order_id),
         row.member_id,
@@ -284,7 +284,7 @@ def _complete(uow: UnitOfWork, row: Any) -> None:
     uow.connection.execute(
         update(t.orders)
         .where(c.tenant_id == uow.tenant, c.order_id == row.order_id)
-        .values(status="completed", completed_at=uow.now)
+        .values(status="completed", completed_at=uow.now, **also)
     )
 
 
@@ -335,9 +335,10 @@ def _set(uow: UnitOfWork, row: Any, **values: Any) -> None:
 
 def _pay(uow: UnitOfWork, row: Any) -> None:
     due = uow.now + timedelta(seconds=int(row.return_window))
-    _set(uow, row, status="paid", paid_at=uow.now, due_at=due)
-    if int(row.return_window) == 0:
-        _complete(uow, _row(uow.connection, uow.tenant, row.order_id))
+    if int(row.return_window) == 0:  # no return window: paid and completed in one step
+        _complete(uow, row, paid_at=uow.now, due_at=due)
+    else:
+        _set(uow, row, status="paid", paid_at=uow.now, due_at=due)
 
 
 _PAID = frozenset({"completed", "reversed"})
