@@ -144,6 +144,9 @@ def test_a_day_turns_at_midnight_where_the_tenant_is(
     moved = api.put("/v1/tenant/settings", settings | {"timezone": "UTC"})
     assert moved.status_code == 409 and moved.json()["field"] == "timezone", moved.text
     assert api.ok(api.get("/v1/tenant"))["settings"]["timezone"] == "Asia/Shanghai"
+    # a body that leaves the time zone out keeps it (the UTC tenant has a history too)
+    other.ok(other.put("/v1/tenant/settings", {"completion_delay_seconds": 60}))
+    assert other.ok(other.get("/v1/tenant"))["settings"]["timezone"] == "UTC"
     clean(api, context)
     clean(other, context)
 

@@ -152,6 +152,8 @@ def update_settings(context: Context, principal: Principal, new: TenantSettings)
 
     def run(uow: UnitOfWork) -> None:
         before = load_settings(uow.connection, principal.tenant)
+        # a time zone left out of the body is kept, not reset to the default
+        timezone = new.timezone if "timezone" in new.model_fields_set else before.timezone
         if new.distribution is not None and new.distribution != before.distribution:
             raise DomainError(
                 ErrorCode.INVALID,
@@ -159,7 +161,7 @@ def update_settings(context: Context, principal: Principal, new: TenantSettings)
                 "distribution",
             )
         if (
-            new.timezone != before.timezone
+            timezone != before.timezone
             and uow.connection.execute(
                 select(t.events.c.seq).where(t.events.c.tenant_id == principal.tenant).limit(1)
             ).first()
@@ -170,7 +172,7 @@ def update_settings(context: Context, principal: Principal, new: TenantSettings)
                 " is chosen before the first event, so that replaying the log repeats it",
                 "timezone",
             )
-        after = new.model_copy(update={"distribution": before.distribution})
+        after = new.model_copy(update={"distribution": before.distribution, "timezone": timezone})
         uow.connection.execute(
             update(t.tenants)
             .where(t.tenants.c.tenant_id == principal.tenant)
