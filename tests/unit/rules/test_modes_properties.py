@@ -15,7 +15,7 @@ from zengzhi.core import accounts
 from zengzhi.core.errors import DomainError
 from zengzhi.core.events import CompleteTask, ReverseOrder
 from zengzhi.core.ledger import Entry
-from zengzhi.rules.modes.common import MODES, SHOPPING_ZONE, asset, fen_of
+from zengzhi.rules.modes.common import MODES, SHOPPING_ZONE, asset, fen_of, in_batches
 from zengzhi.rules.modes.zone import liabilities
 
 MEMBERS = [f"m{n}" for n in range(8)]
@@ -196,3 +196,11 @@ def test_unbacked_queues_pay_whole_claims_first_in_first_out(
         zone, mode = ("u", "union") if rule == "modes.union" else ("f", "three_for_one")
         claim = tenant.state.modes.claim(zone, mode, seq)
         assert claim is not None and claim.left == 0
+
+
+@given(st.lists(st.integers(), max_size=50), st.integers(min_value=1, max_value=7))
+def test_a_queue_in_batches_is_the_queue_in_order(items: list[int], size: int) -> None:
+    batches = list(in_batches(iter(items), size))  # type: ignore[arg-type]
+    assert [item for batch in batches for item in batch] == items
+    assert all(0 < len(batch) <= size for batch in batches)
+    assert all(len(batch) == size for batch in batches[:-1])

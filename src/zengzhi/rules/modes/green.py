@@ -16,9 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from zengzhi.core import accounts
 from zengzhi.core.amounts import Ratio
-from zengzhi.core.ledger import CNY
 from zengzhi.rules.modes.common import (
     NO_TERMS,
     UNITS_PER_FEN,
@@ -86,8 +84,7 @@ def release(run: Run, zone: str, params: GreenParams) -> None:
         total = released.setdefault(claim.member, [0, 0])
         total[0] += fen
         total[1] += units
-    # every payment settles a debt first, every release walks a chain: read them in bulk
-    run.ledger.prefetch((accounts.debt(member), CNY) for member in released)
+    run.prefetch_payees(released)
     run.network.prefetch(released, None if params.team else len(params.acceleration))
     for member, (fen, units) in released.items():
         run.pay(zone, MODE, member, fen, params.terms, RULE, "release", {}, units=units)

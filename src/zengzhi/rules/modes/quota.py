@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from zengzhi.core import accounts
 from zengzhi.core.amounts import POINTS_SCALE, Ratio, format_minor
-from zengzhi.core.ledger import CNY, entry
+from zengzhi.core.ledger import entry
 from zengzhi.rules.modes.common import NO_TERMS, Effect, Run, Terms, fen_text, reserve, scaled
 
 MODE = "quota"
@@ -83,9 +83,8 @@ def split(run: Run, zone: str, params: QuotaParams) -> None:
     for claim in run.book.queue(zone, MODE):
         left[claim.member] = left.get(claim.member, 0) + claim.left
     code = shares_asset(zone)
-    # every holder's shares are read and every payment settles a debt first: in bulk
     run.ledger.prefetch((accounts.mode_holding(member, zone, SHARES), code) for member in left)
-    run.ledger.prefetch((accounts.debt(member), CNY) for member in left)
+    run.prefetch_payees(left)
     shares = {
         member: run.ledger.balance(accounts.mode_holding(member, zone, SHARES), code)
         for member in left

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from zengzhi.core.amounts import Ratio
-from zengzhi.rules.modes.common import NO_TERMS, Run, Terms, fen_text, scaled
+from zengzhi.rules.modes.common import NO_TERMS, Run, Terms, fen_text, in_batches, scaled
 
 MODE = "refer_three"
 RULE = "modes.refer_three"
@@ -77,19 +77,21 @@ def _pay_at_once(run: Run, zone: str, params: ReferThreeParams) -> None:
 
 def release(run: Run, zone: str, params: ReferThreeParams) -> None:
     """Pay refunds due, oldest first, as far as the reserve goes."""
-    for claim in run.book.queue(zone, MODE):
-        fen = run.affordable(zone, MODE, min(claim.daily, claim.left), params.terms)
-        if fen <= 0:
-            break
-        run.pay(
-            zone,
-            MODE,
-            claim.member,
-            fen,
-            params.terms,
-            RULE,
-            "refund",
-            {"claim": str(claim.seq)},
-            units=fen,
-        )
-        run.book.save(zone, MODE, claim._replace(left=claim.left - fen))
+    for batch in in_batches(run.book.queue(zone, MODE)):
+        run.prefetch_payees(claim.member for claim in batch)
+        for claim in batch:
+            fen = run.affordable(zone, MODE, min(claim.daily, claim.left), params.terms)
+            if fen <= 0:
+                return
+            run.pay(
+                zone,
+                MODE,
+                claim.member,
+                fen,
+                params.terms,
+                RULE,
+                "refund",
+                {"claim": str(claim.seq)},
+                units=fen,
+            )
+            run.book.save(zone, MODE, claim._replace(left=claim.left - fen))

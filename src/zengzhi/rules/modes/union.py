@@ -25,6 +25,7 @@ from zengzhi.rules.modes.common import (
     Run,
     Terms,
     fen_text,
+    in_batches,
     scaled,
 )
 
@@ -87,23 +88,25 @@ def _dynamic(
 
 
 def pay_static(run: Run, zone: str, params: UnionParams) -> None:
-    for claim in run.book.queue(zone, MODE):
-        if claim.payable > run.day:
-            return  # locked: and every credit behind it joined later
-        if run.affordable(zone, MODE, claim.left, params.terms) < claim.left:
-            return
-        run.pay(
-            zone,
-            MODE,
-            claim.member,
-            claim.left,
-            params.terms,
-            RULE,
-            "queue_payment",
-            {"release": "static", "claim": str(claim.seq)},
-            units=claim.left,
-        )
-        run.book.save(zone, MODE, claim._replace(left=0))
+    for batch in in_batches(run.book.queue(zone, MODE)):
+        run.prefetch_payees(claim.member for claim in batch)
+        for claim in batch:
+            if claim.payable > run.day:
+                return  # locked: and every credit behind it joined later
+            if run.affordable(zone, MODE, claim.left, params.terms) < claim.left:
+                return
+            run.pay(
+                zone,
+                MODE,
+                claim.member,
+                claim.left,
+                params.terms,
+                RULE,
+                "queue_payment",
+                {"release": "static", "claim": str(claim.seq)},
+                units=claim.left,
+            )
+            run.book.save(zone, MODE, claim._replace(left=0))
 
 
 class Standing(NamedTuple):
