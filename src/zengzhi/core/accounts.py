@@ -4,7 +4,8 @@ A balance is what the account holds: a pool's cash, a member's wallet, the point
 member holds. Money that comes from outside the books (customers paying for orders, the
 operator's own funds, payouts to bank accounts) moves through `external:` and
 `platform:` accounts, whose balances go negative as money flows in from them.
-Debts are negative balances of a member's debt account, never of the wallet.
+Debts are negative balances of a member's debt account, never of the wallet; each is a
+receivable of a creditor's (`owes`), paid back to that creditor as it is settled.
 """
 
 from __future__ import annotations
@@ -57,6 +58,16 @@ def withdrawing(member: str) -> str:
 def debt(member: str) -> str:
     """Negative when the member owes the platform (a reversal of points already sold)."""
     return f"member:{member}:debt"
+
+
+def owes(member: str, creditor: str) -> str:
+    """What the member owes `creditor` (a receivable of the creditor's): its part of the
+    member's debt, which a later credit to the member pays back to the creditor."""
+    return f"member:{member}:owes:{creditor}"
+
+
+def owes_prefix(member: str) -> str:
+    return f"member:{member}:owes:"
 
 
 def contribution(member: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import NamedTuple, Protocol
 
+from zengzhi.core import accounts
 from zengzhi.core.amounts import POINTS_SCALE, YUAN_SCALE, format_minor
 
 CNY = "CNY"
@@ -119,6 +120,19 @@ class Ledger(Protocol):
         """A hint that these (account, asset) balances are read next, many at once (a
         daily run): SQL reads them in bulk instead of a query each."""
 
+    def receivables(self, member: str) -> list[tuple[str, int]]:
+        """What the member owes, by creditor (fen > 0): reserves of the modes first, then
+        the platform's accounts, each in name order, the order a credit settles them."""
+
+
+def settling_order(owed: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Creditors in the order a member's credit pays them back: the modes' reserves first
+    (they back other members' promises), then the platform; by name within each."""
+    return sorted(
+        ((creditor, fen) for creditor, fen in owed if fen > 0),
+        key=lambda item: (not item[0].startswith("mode:"), item[0]),
+    )
+
 
 Balances = dict[tuple[str, str], int]
 
@@ -131,6 +145,23 @@ class MemoryLedger:
         self.balances: Balances = {}
         self.entries_posted = 0
         self._posted: list[Entry] = []
+        self._owing: dict[str, set[str]] = {}  # member → creditors it has owed
+
+    def receivables(self, member: str) -> list[tuple[str, int]]:
+        prefix = accounts.owes_prefix(member)
+        return settling_order(
+            (creditor, self.balances.get((prefix + creditor, CNY), 0))
+            for creditor in self._owing.get(member, ())
+        )
+
+    def _note_debts(self, entry: Entry) -> None:
+        """Debts arise only in corrections (a reversal taking back what was paid): index
+        the receivables they open, so that settling one needs no scan of every balance."""
+        for account, asset, amount in entry.postings:
+            if amount > 0 and asset == CNY and account.startswith("member:"):
+                member, mark, creditor = account[7:].partition(":owes:")
+                if mark:
+                    self._owing.setdefault(member, set()).add(creditor)
 
     def balance(self, account: str, asset: str) -> int:
         return self.balances.get((account, asset), 0)
@@ -157,6 +188,8 @@ class MemoryLedger:
             if totals and not any(totals.values()):
                 self.entries_posted += 1
                 self._posted.append(entry)
+                if entry.corrects is not None:
+                    self._note_debts(entry)
                 return
         self._undo(entry, created)
         raise UnbalancedEntry(unbalanced(entry) or "unbalanced entry")

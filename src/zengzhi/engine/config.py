@@ -96,15 +96,16 @@ class ProductConfig(_Strict):
     modes: ModeValues = Field(default_factory=dict)
 
     def line(self, product: str, quantity: int, default_pool: str) -> OrderLine:
-        """One order line for `quantity` of this product, its split scaled to the quantity."""
-        unit = _product_split(self, product)
-        pool = (self.pool or default_pool) if unit["contribution"] else None
+        """One order line for `quantity` of this product. Amounts scale with the quantity;
+        "30%" shares apply to the line total, once (spec 01)."""
+        split = _product_split(self, product, quantity)
+        pool = (self.pool or default_pool) if split["contribution"] else None
         return OrderLine(
-            amount=unit["price"] * quantity,
-            cost=unit["cost"] * quantity,
-            distribution=unit["distribution"] * quantity,
-            platform=unit["platform"] * quantity,
-            contribution=unit["contribution"] * quantity,
+            amount=split["price"],
+            cost=split["cost"],
+            distribution=split["distribution"],
+            platform=split["platform"],
+            contribution=split["contribution"],
             pool=pool,
             product=product,
             zone=self.zone,
@@ -125,9 +126,11 @@ def mode_values(values: Mapping[str, object], field: str) -> tuple[tuple[str, st
 _SPLIT_PARTS = ("cost", "distribution", "platform", "contribution")
 
 
-def _product_split(product: ProductConfig, name: str) -> dict[str, int]:
-    """The product's split in fen. Shares ("30%") round down and the contribution takes
-    the rest, so the pool gets any fraction of a fen; amounts must add up to the price."""
+def _product_split(product: ProductConfig, name: str, quantity: int = 1) -> dict[str, int]:
+    """The split of `quantity` of the product in fen. Amounts must add up to the price and
+    scale with the quantity. Shares ("30%") apply to the line total: each rounds down to
+    the fen once and the cost takes what the rounding leaves, so the parts add up to the
+    line exactly and the pool gets its share of the total, not of each unit."""
     price = Yuan(product.price, f"products.{name}.price").minor
     if price <= 0:
         raise invalid(f"products.{name}.price", "must be greater than 0")
@@ -135,32 +138,33 @@ def _product_split(product: ProductConfig, name: str) -> dict[str, int]:
     shares: dict[str, Ratio] = {}
     for part in _SPLIT_PARTS:
         text, field = getattr(product, part), f"products.{name}.{part}"
-        if isinstance(text, str) and text.strip().endswith("%"):
-            shares[part] = Ratio(text.strip()[:-1], field)
+        if isinstance(text, str) and text.endswith("%"):
+            shares[part] = Ratio(text[:-1], field)
         else:
             amounts[part] = Yuan(text, field).minor
             if amounts[part] < 0:
                 raise invalid(field, "must not be negative")
-    split = {"price": price}
+    total = price * quantity
+    split = {"price": total}
     if shares:
         if any(amounts.values()):
             raise invalid(f"products.{name}", "give the split all as amounts or all as % shares")
         percent = sum(share.fraction for share in shares.values())
         if percent != 100:
             raise invalid(f"products.{name}", f"the shares add up to {percent}%, not 100%")
-        for part in _SPLIT_PARTS[:-1]:
+        for part in _SPLIT_PARTS[1:]:
             share = shares.get(part)
-            split[part] = share.num * price // (share.den * 100) if share else 0
-        split["contribution"] = price - sum(split[part] for part in _SPLIT_PARTS[:-1])
+            split[part] = share.num * total // (share.den * 100) if share else 0
+        split["cost"] = total - sum(split[part] for part in _SPLIT_PARTS[1:])
         return split
-    total = sum(amounts.values())
-    if total != price:
+    parts = sum(amounts.values())
+    if parts != price:
         raise invalid(
             f"products.{name}",
-            f"cost + distribution + platform + contribution = {Yuan.of_minor(total)}, "
+            f"cost + distribution + platform + contribution = {Yuan.of_minor(parts)}, "
             f"not the price {Yuan.of_minor(price)}",
         )
-    return split | amounts
+    return split | {part: amount * quantity for part, amount in amounts.items()}
 
 
 class StoreConfig(_Strict):

@@ -72,7 +72,7 @@ class Engine:
             case Configure():
                 target = self._pool(event.pool)
                 pool.configure(target, target.params.with_changes(event.changes))
-                pool.settle_exits(target, ledger, event.id)
+                pool.settle_exits(target, ledger, event.id, operator=True)
             case ReverseOrder():
                 self._reverse(ledger, event)
             case ImportBalance():
@@ -174,20 +174,10 @@ class Engine:
             zone.check_order(ledger, zones, order)
         self.state.members.add(order.member)
         orders.complete(ledger, order)
-        minted = []
-        for line in order.lines:
-            if line.pool is not None:
-                points, position = pool.mint(
-                    touched[line.pool],
-                    ledger,
-                    order.id,
-                    order.member,
-                    line.amount,
-                    line.contribution,
-                    minting=line.zone is None or zones[line.zone].mints(order.at),
-                )
-                opened = position.opened if position else None
-                minted.append(Minted(line.pool, line.amount, points, opened))
+        minted = [
+            self._mint(touched[name], ledger, order, amount, contribution, mintable)
+            for name, (amount, contribution, mintable) in _by_pool(order, zones).items()
+        ]
         paid = self._distribute(ledger, order)
         effects: tuple[Effect, ...] = ()
         if in_modes:  # most orders are in no zone: no view of the modes to build
@@ -197,6 +187,21 @@ class Engine:
         for target in touched.values():
             pool.settle_exits(target, ledger, order.id)
         self.state.orders.put(OrderRecord(order, tuple(minted), None, paid, effects))
+
+    def _mint(
+        self,
+        target: PoolState,
+        ledger: Ledger,
+        order: CompleteOrder,
+        amount: int,
+        contribution: int,
+        mintable: int,
+    ) -> Minted:
+        paid, _ = target.positions.history(order.member)
+        points, position = pool.mint(
+            target, ledger, order.id, order.member, amount, contribution, mintable=mintable
+        )
+        return Minted(target.id, amount, points, position.opened if position else None, paid)
 
     def _distribute(self, ledger: Ledger, order: CompleteOrder) -> tuple[Paid, ...]:
         """Grow the uplines' team performance and pay the order's rewards."""
@@ -324,6 +329,20 @@ class Engine:
                 f"minting is paused in pool {target.id!r}: import after resuming",
                 "pool",
             )
+        if event.principal <= 0 and target.positions.get(event.member) is None:
+            raise invalid(
+                "principal",
+                "must be greater than 0 to open a position: points with no principal would"
+                " be forced out at once, for nothing (an import into an open position may"
+                " add points alone)",
+            )
+        cash, points = pool.balance_and_points(target, ledger)
+        if not pool.points_for(target, cash, points, event.contribution):
+            raise invalid(
+                "contribution",
+                "mints no points at the pool's price (less than 0.0001 point): import a"
+                " larger contribution",
+            )
         self.state.members.add(event.member)
         pool.mint(
             target,
@@ -369,9 +388,27 @@ class Engine:
                 line.amount,
                 line.points,
                 line.opened,
+                line.paid_before,
             )
         for pool_id in dict.fromkeys(line.pool for line in record.minted):
             pool.settle_exits(self._pool(pool_id), ledger, event.id)
         self.state.orders.put(
             OrderRecord(order, record.minted, event.id, record.rewards, record.modes)
         )
+
+
+def _by_pool(order: CompleteOrder, zones: dict[str, ZoneModes]) -> dict[str, tuple[int, int, int]]:
+    """Each pool the order feeds: (the principal its points stake, the contribution that
+    lands, the part of it that mints). An order mints once per pool (spec 01), so a basket
+    split into lines earns what one line of the same total would; lines of a zone whose
+    minting has stopped land without minting and stake nothing."""
+    pools: dict[str, tuple[int, int, int]] = {}
+    for line in order.lines:
+        if line.pool is None:
+            continue
+        amount, contribution, mintable = pools.get(line.pool, (0, 0, 0))
+        if line.zone is None or zones[line.zone].mints(order.at):
+            amount += line.amount
+            mintable += line.contribution
+        pools[line.pool] = (amount, contribution + line.contribution, mintable)
+    return pools

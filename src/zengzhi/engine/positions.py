@@ -28,6 +28,7 @@ class MemoryPositions:
         self._heap: list[_Item] = []
         self._opened = 0
         self._pushes = itertools.count()
+        self._history: dict[str, tuple[int, int]] = {}  # (paid, charged) of closed stakes
 
     def __len__(self) -> int:
         return len(self._positions)
@@ -40,9 +41,24 @@ class MemoryPositions:
 
     def open(self, member: str) -> Position:
         self._opened += 1
-        position = Position(member, self._opened)
+        paid, charged = self._history.pop(member, (0, 0))
+        position = Position(member, self._opened, paid=paid, charged=charged)
         self._positions[member] = position
         return position
+
+    def history(self, member: str) -> tuple[int, int]:
+        position = self._positions.get(member)
+        if position is not None:
+            return position.paid, position.charged
+        return self._history.get(member, (0, 0))
+
+    def histories(self) -> Iterator[tuple[str, tuple[int, int]]]:
+        """(member, (paid, charged)) of members with no open position but a history."""
+        return iter(self._history.items())
+
+    def add_charged(self, member: str, fen: int) -> None:
+        paid, charged = self._history.get(member, (0, 0))
+        self._history[member] = (paid, charged + fen)
 
     def update(self, position: Position) -> None:
         key = exit_key(position, self._multiple)
@@ -59,6 +75,8 @@ class MemoryPositions:
     def close(self, position: Position) -> None:
         del self._positions[position.member]
         self._current.pop(position.member, None)
+        if position.paid or position.charged:
+            self._history[position.member] = (position.paid, position.charged)
 
     def first_to_exit(self) -> Position | None:
         heap = self._heap

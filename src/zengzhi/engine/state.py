@@ -24,12 +24,13 @@ from zengzhi.rules.withdrawals import Withdrawal, WithdrawalBook
 
 
 class Minted(NamedTuple):
-    """What one order line gave in one pool, kept so that a reversal can undo it."""
+    """What an order gave in one pool, kept so that a reversal can undo it."""
 
     pool: str
-    amount: int  # the line's amount, added to the position's principal
+    amount: int  # the amount of its lines that fed the pool: the principal it staked
     points: int  # units minted
-    opened: int | None  # the position that received them (None: minting was paused)
+    opened: int | None  # the position that received them (None: it minted nothing)
+    paid_before: int = 0  # fen the pool had paid the member until then (a debt's bound)
 
 
 class OrderRecord(NamedTuple):

@@ -414,8 +414,9 @@ def take_back(ledger: Ledger, cause: str, order: str, paid: Sequence[Paid]) -> N
     as the earner's debt: nothing is silently skipped."""
     for reward in paid:
         if reward.into == "cash":
+            held = max(0, ledger.balance(accounts.wallet(reward.member), CNY))
+            owed = max(0, reward.amount - held)
             postings = wallet.take(ledger, reward.member, reward.amount, reward.source)
-            owed = -postings[1][2]
         else:
             held_at = accounts.contribution(reward.member)
             taken = min(max(0, ledger.balance(held_at, CONTRIBUTION)), reward.amount)

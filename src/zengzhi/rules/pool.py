@@ -104,13 +104,17 @@ def parse_params(changes: Mapping[str, object]) -> dict[str, Any]:
 
 @dataclass(slots=True)
 class Position:
-    """A member's stake in one pool since it opened (all amounts in minor units)."""
+    """A member's stake in one pool since it opened (all amounts in minor units), and
+    the member's history in the pool, which outlives the stake: a later position carries
+    it on. A reversal's debt is bounded by that history (spec 01, reversal)."""
 
     member: str
     opened: int  # opening order within the pool: breaks ties between equal thresholds
     principal: int = 0  # fen spent on orders since opening
     realized: int = 0  # fen of sale value (before the fee) since opening
     points: int = 0  # points units held
+    paid: int = 0  # fen the pool ever paid the member (sales and exits), in any position
+    charged: int = 0  # fen of reversal debt ever charged to the member in this pool
 
 
 # A position's exit key orders positions by the price that forces them out: the exit
@@ -178,6 +182,12 @@ class PositionBook(Protocol):
 
     def reindex(self, exit_multiple: Ratio | None) -> None: ...
 
+    def history(self, member: str) -> tuple[int, int]:
+        """(paid, charged) of the member in this pool, whether a position is open or not."""
+
+    def add_charged(self, member: str, fen: int) -> None:
+        """Count a reversal's debt in the history of a member with no open position."""
+
 
 @dataclass(slots=True)
 class PoolState:
@@ -215,6 +225,18 @@ def _before(cash: int, points: int) -> dict[str, str]:
 # ---------------------------------------------------------------------------- minting
 
 
+def points_for(pool: PoolState, cash: int, points: int, contribution: int) -> int:
+    """The points (units) `contribution` fen would mint now: floor4(m × C × S / B)."""
+    params = pool.params
+    if not params.minting_enabled or contribution <= 0:
+        return 0
+    ratio = params.mint_ratio
+    if points > 0:
+        return ratio.num * contribution * points // (ratio.den * cash)
+    last = pool.last_price or params.opening_price
+    return ratio.num * contribution * last.units // (ratio.den * last.fen)
+
+
 def mint(
     pool: PoolState,
     ledger: Ledger,
@@ -224,38 +246,41 @@ def mint(
     contribution: int,
     source: str = accounts.CONTRIBUTIONS,
     *,
-    minting: bool = True,
+    mintable: int | None = None,
 ) -> tuple[int, Position | None]:
-    """An order's contribution lands in the pool; the buyer gets points worth m × C.
+    """An order's contributions to the pool land; the buyer gets points worth m × C.
 
-    Points are priced before the contribution lands, in one exact division
-    (m × C × S / B), and rounded down. While minting is paused (for the pool, or for the
-    order's zone: `minting` False) the contribution still lands and lifts the price, but
-    the order opens no stake: no points, no principal.
+    `contribution` is everything the order puts into the pool, `mintable` the part of it
+    that earns points (less while a zone's minting is paused; all of it by default), and
+    `amount` the principal those points stake. An order mints once per pool, however
+    many lines feed it, priced before any of it lands, in one exact division
+    (m × C × S / B) rounded down. While minting is paused the contribution still lands
+    and lifts the price, but opens no stake: no points, no principal. So does a
+    contribution too small to earn 0.0001 point at the price (dust): a principal with no
+    points could never exit, so none is recorded (docs/model.md, "Dust").
     Returns the points minted and the position that received them.
     """
     params = pool.params
     cash, points = ledger.balance(pool.cash, CNY), -ledger.balance(pool.supply, pool.asset)
-    minted = 0
+    base = contribution if mintable is None else mintable
+    minted = points_for(pool, cash, points, base)
     position = None
     postings: list[Posting] = [(source, CNY, -contribution), (pool.cash, CNY, contribution)]
-    if params.minting_enabled and minting and contribution > 0:
-        ratio = params.mint_ratio
-        if points > 0:
-            minted = ratio.num * contribution * points // (ratio.den * cash)
-        else:
-            last = pool.last_price or params.opening_price
-            minted = ratio.num * contribution * last.units // (ratio.den * last.fen)
+    if minted:
         postings.append((pool.supply, pool.asset, -minted))
         postings.append((accounts.holdings(member, pool.id), pool.asset, minted))
         position = pool.positions.get(member) or pool.positions.open(member)
         position.principal += amount
         position.points += minted
         pool.positions.update(position)
-    if not (contribution or minted):
-        return minted, position  # a principal-only import: nothing moves
+    if not contribution:
+        return minted, position  # nothing moves
     params_used = _before(cash, points)
     params_used["mint_ratio"] = params.mint_ratio.text if params.minting_enabled else "paused"
+    if base and not minted and params.minting_enabled:
+        params_used["minted"] = "none: below 0.0001 point at this price"
+    elif base < contribution:
+        params_used["mintable"] = format_minor(base, 2)
     ledger.post(entry(cause, "mint", RULE, postings, params_used))
     return minted, position
 
@@ -300,6 +325,7 @@ def sell(pool: PoolState, ledger: Ledger, cause: str, member: str, units: int | 
         pool.last_price = Price(cash, circulating)
     position.points -= quantity
     position.realized += value
+    position.paid += payout
     pool.positions.update(position)
     params_used = _before(cash, circulating)
     params_used["value"] = format_minor(value, 2)
@@ -332,12 +358,17 @@ class Exit:
     points: int  # units burned
 
 
-def settle_exits(pool: PoolState, ledger: Ledger, cause: str) -> list[Exit]:
+def settle_exits(
+    pool: PoolState, ledger: Ledger, cause: str, *, operator: bool = False
+) -> list[Exit]:
     """Force out every position whose return has reached its cap, lowest threshold first.
 
     Each exit raises the price (it pays at most the sale rate of the points it burns),
     so one exit may bring the next; the loop stops at the first position still short
-    of its cap. The payout is the cap left, less the fee, never the market value.
+    of its cap. The payout is the cap left, less the fee, never the market value — except
+    where the operator's change (`operator`: a lower exit multiple) left a position no cap
+    at all: then it is paid what its points would sell for, as if sold (spec 01), rather
+    than burned for nothing. A cap used up by the member's own reversal pays nothing more.
     """
     multiple = pool.params.exit_multiple
     if multiple is None:
@@ -355,10 +386,17 @@ def settle_exits(pool: PoolState, ledger: Ledger, cause: str) -> list[Exit]:
             if not reached_cap(position, multiple, now.fen, now.units):
                 break
         cap = cap_left_scaled(position, multiple)
-        payout = max(0, cap * (fee.den - fee.num) // (multiple.den * fee.den))
         burned = position.points
+        if operator and cap <= 0 and burned:
+            # floor2(points × price × (1 − f)), one rounding, as spec 01 writes it
+            payout = burned * now.fen * (fee.den - fee.num) // (now.units * fee.den)
+            basis = "sale value: the operator's change left no cap"
+        else:
+            payout = max(0, cap * (fee.den - fee.num) // (multiple.den * fee.den))
+            basis = "cap"
         if burned and burned == circulating:
             pool.last_price = now
+        position.paid += payout
         pool.positions.close(position)
         if not (burned or payout):
             continue  # an empty position (its order reversed) closes with nothing to pay
@@ -373,6 +411,8 @@ def settle_exits(pool: PoolState, ledger: Ledger, cause: str) -> list[Exit]:
             sell_fee=fee.text,
             price=str(now),
         )
+        if basis != "cap":
+            params_used["paid_as"] = basis
         ledger.post(
             entry(
                 cause,
@@ -432,28 +472,40 @@ def reverse_mint(
     amount: int,
     minted: int,
     opened: int | None,
+    paid_before: int,
 ) -> Reversal:
     """Undo what a completed order gave a member in this pool.
 
     The points it minted are burned as far as the member still holds them in the same
     position, with no payout (the contribution stays in the pool, so the price only
-    rises); the principal drops by the order amount; points already sold or exited
-    are valued at the current price and recorded as the member's debt.
+    rises); the principal drops by the order amount. Points already sold or exited are
+    valued at the current price and recorded as the member's debt — but never more than
+    the pool paid the member since the order completed (`paid_before` is what it had
+    paid until then), nor, with earlier reversals' debts, more than it ever paid: a
+    refund takes back what the member gained through the order's points, never more.
     """
-    position = pool.positions.get(member)
+    positions = pool.positions
+    position = positions.get(member)
     same = position is not None and opened is not None and position.opened == opened
     burned = min(minted, position.points) if same and position else 0
     short = minted - burned
     cash, circulating = balance_and_points(pool, ledger)
     now = price(pool, ledger)
-    owed = now.value_floor(short)
-    if position is not None and same:
-        position.points -= burned
-        position.principal = max(0, position.principal - amount)
+    owed = 0
+    if short:
+        paid, charged = positions.history(member)
+        owed = max(0, min(now.value_floor(short), paid - paid_before, paid - charged))
+    if position is not None:
+        position.charged += owed
+        if same:
+            position.points -= burned
+            position.principal = max(0, position.principal - amount)
         if position.points == 0 and position.principal == 0:
-            pool.positions.close(position)  # nothing left to stake: as if never opened
+            positions.close(position)  # nothing left to stake: as if never opened
         else:
-            pool.positions.update(position)
+            positions.update(position)
+    elif owed:
+        positions.add_charged(member, owed)
     if burned and burned == circulating:
         pool.last_price = now
     if burned or owed:
@@ -463,6 +515,9 @@ def reverse_mint(
             points_minted=format_minor(minted, 4),
             price=str(now),
         )
+        if short:
+            params_used["points_short"] = format_minor(short, 4)
+            params_used["paid_since_order"] = format_minor(paid - paid_before, 2)
         ledger.post(
             entry(
                 cause,
@@ -471,8 +526,7 @@ def reverse_mint(
                 [
                     (accounts.holdings(member, pool.id), pool.asset, -burned),
                     (pool.supply, pool.asset, burned),
-                    (accounts.debt(member), CNY, -owed),
-                    (accounts.REVERSALS, CNY, owed),
+                    *wallet.owe(member, owed, accounts.REVERSALS),
                 ],
                 params_used,
                 corrects=order,

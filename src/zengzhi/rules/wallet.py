@@ -1,4 +1,13 @@
-"""Paying a member: every credit to a wallet settles the member's debt first."""
+"""Paying a member, and taking back: every credit to a wallet settles the member's debts
+first, and every debt is a receivable of whoever it is owed to.
+
+A debt arises when something paid to a member is taken back after the member spent or
+withdrew it (a reversal). The member's debt account holds the total; for each creditor
+(a mode's reserve, the platform's reversal costs, the distribution budget) a receivable
+account `member:<id>:owes:<creditor>` holds its part. The creditor's own account holds
+only money: a reserve never counts a debt as cash (spec 03, "Reserves hold money, not
+debts"). When a later credit settles the debt, each part goes back to its creditor.
+"""
 
 from __future__ import annotations
 
@@ -7,27 +16,43 @@ from zengzhi.core.ledger import CNY, Ledger, Posting
 
 
 def credit(ledger: Ledger, member: str, fen: int, source: str) -> list[Posting]:
-    """Postings moving `fen` from `source` to `member`, debt first, then the wallet.
+    """Postings moving `fen` from `source` to `member`, debts first, then the wallet.
 
     The caller adds them to the entry that explains the payment; zero postings are
     dropped when the entry is built.
     """
+    wallet = accounts.wallet(member)
     owed = -ledger.balance(accounts.debt(member), CNY)
-    settled = min(owed, fen) if owed > 0 else 0
-    return [
+    if owed <= 0 or fen <= 0:  # nearly every credit
+        return [(source, CNY, -fen), (wallet, CNY, fen)]
+    settled = min(owed, fen)
+    postings: list[Posting] = [
         (source, CNY, -fen),
         (accounts.debt(member), CNY, settled),
-        (accounts.wallet(member), CNY, fen - settled),
+        (wallet, CNY, fen - settled),
     ]
+    for creditor, receivable in ledger.receivables(member):
+        part = min(settled, receivable)
+        postings += [(accounts.owes(member, creditor), CNY, -part), (creditor, CNY, part)]
+        settled -= part
+        if not settled:
+            break
+    return postings
 
 
 def take(ledger: Ledger, member: str, fen: int, into: str) -> list[Posting]:
     """Postings taking `fen` back from `member` into `into`: from the wallet as far as it
-    holds, the rest as the member's debt (settled by the next credit)."""
+    holds, the rest as the member's debt to `into` (settled by the next credit)."""
     held = max(0, ledger.balance(accounts.wallet(member), CNY))
     taken = min(held, fen)
     return [
         (accounts.wallet(member), CNY, -taken),
-        (accounts.debt(member), CNY, -(fen - taken)),
-        (into, CNY, fen),
+        (into, CNY, taken),
+        *owe(member, fen - taken, into),
     ]
+
+
+def owe(member: str, fen: int, creditor: str) -> list[Posting]:
+    """Postings recording that `member` owes `fen` to `creditor`: the member's debt, and
+    the creditor's receivable (money it is owed, not money it holds)."""
+    return [(accounts.debt(member), CNY, -fen), (accounts.owes(member, creditor), CNY, fen)]

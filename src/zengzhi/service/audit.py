@@ -18,6 +18,7 @@ from sqlalchemy import Connection, func, select
 from zengzhi.core import accounts
 from zengzhi.core.ledger import format_amount
 from zengzhi.engine.config import TenantConfig
+from zengzhi.engine.positions import MemoryPositions
 from zengzhi.engine.replay import replay
 from zengzhi.engine.snapshot import memory_pools
 from zengzhi.rules.modes import zone
@@ -29,6 +30,7 @@ from zengzhi.service.tenants import load_settings
 from zengzhi.store import tables as t
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes
+from zengzhi.store.pools import CLOSED
 
 
 class Difference(BaseModel):
@@ -111,25 +113,33 @@ def check_replay(connection: Connection, tenant: str) -> list[Difference]:
         if kept.get((account, asset), 0) != memory.get((account, asset), 0)
     ]
     c = t.positions.c
-    stored = {
+    stored = {  # open stakes as they stand, and every member's history in the pool
         (row.pool_id, row.member_id): (
             int(row.opened),
             int(row.principal),
             int(row.realized),
             int(row.points),
+            int(row.paid),
+            int(row.charged),
         )
         for row in connection.execute(select(t.positions).where(c.tenant_id == tenant))
+        if row.opened != CLOSED or row.paid or row.charged
     }
-    replayed = {
-        (pool_id, position.member): (
-            position.opened,
-            position.principal,
-            position.realized,
-            position.points,
-        )
-        for pool_id, pool in memory_pools(run.state).items()
-        for position in pool.positions  # type: ignore[attr-defined]
-    }
+    replayed: dict[tuple[str, str], tuple[int, ...]] = {}
+    for pool_id, pool in memory_pools(run.state).items():
+        book = pool.positions
+        assert isinstance(book, MemoryPositions)
+        for member, (paid, charged) in book.histories():
+            replayed[(pool_id, member)] = (CLOSED, 0, 0, 0, paid, charged)
+        for position in book:
+            replayed[(pool_id, position.member)] = (
+                position.opened,
+                position.principal,
+                position.realized,
+                position.points,
+                position.paid,
+                position.charged,
+            )
     for key in sorted(set(stored) | set(replayed)):
         if stored.get(key) != replayed.get(key):
             differences.append(

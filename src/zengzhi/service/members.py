@@ -21,7 +21,7 @@ from zengzhi.service.base import Context, command, not_found, once, query
 from zengzhi.service.pools import pool_balances
 from zengzhi.service.tenants import load_settings
 from zengzhi.store import tables as t
-from zengzhi.store.pools import params_from_row
+from zengzhi.store.pools import CLOSED, params_from_row
 from zengzhi.store.uow import UnitOfWork, event_id
 
 
@@ -309,7 +309,7 @@ def member_positions(context: Context, principal: Principal, member: str) -> lis
                 t.positions, t.pools.c.params, t.pools.c.last_price_fen, t.pools.c.last_price_units
             )
             .join(t.pools, (t.pools.c.tenant_id == c.tenant_id) & (t.pools.c.pool_id == c.pool_id))
-            .where(c.tenant_id == principal.tenant, c.member_id == member)
+            .where(c.tenant_id == principal.tenant, c.member_id == member, c.opened != CLOSED)
             .order_by(c.pool_id)
         ).all()
         views = []

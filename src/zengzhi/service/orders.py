@@ -96,7 +96,7 @@ def _view(row: Any) -> OrderView:
         completed_at=row.completed_at,
         closed_at=row.closed_at,
         reversed_by=row.reversed_by.removeprefix("reverse:") if row.reversed_by else None,
-        points={pool: format_minor(int(units), 4) for pool, _, units, _ in (row.minted or [])},
+        points={one[0]: format_minor(int(one[2]), 4) for one in (row.minted or [])},
         shopping_points=format_minor(int(row.shopping_points), 4),
     )
 

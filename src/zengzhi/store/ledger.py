@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, Select, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from zengzhi.core.ledger import Entry, UnbalancedEntry, unbalanced
+from zengzhi.core import accounts
+from zengzhi.core.ledger import CNY, Entry, UnbalancedEntry, settling_order, unbalanced
 from zengzhi.store import tables as t
 from zengzhi.store.database import insert_rows
 
@@ -25,6 +26,22 @@ _BALANCE = select(_b.amount).where(
     _b.asset == bindparam("asset"),
 )
 _LOCKED_BALANCE = _BALANCE.with_for_update()
+
+
+def _owed(tenant: str, prefix: str) -> Select[tuple[str, int]]:
+    """A member's receivables (`member:<id>:owes:<creditor>`): the accounts that begin
+    with the prefix (escaped: ids may hold `_`, a LIKE wildcard)."""
+    return (
+        select(_b.account, _b.amount)
+        .where(
+            _b.tenant_id == tenant,
+            _b.asset == CNY,
+            _b.account.startswith(prefix, autoescape=True),
+        )
+        .order_by(_b.account)
+    )
+
+
 _PREFETCH = 1000  # balances a statement
 
 
@@ -73,6 +90,25 @@ class SqlLedger:
                 for account in chunk:
                     key = (account, asset)
                     self._balances[key] = int(found.get(account, 0)) + self._deltas.get(key, 0)
+
+    def receivables(self, member: str) -> list[tuple[str, int]]:
+        """The member's receivable accounts, read (and locked) by their common prefix,
+        with what this command posted to them since."""
+        prefix = accounts.owes_prefix(member)
+        found = {
+            row.account: int(row.amount)
+            for row in self._connection.execute(_owed(self._tenant, prefix).with_for_update())
+        }
+        for account, asset in list(self._deltas):
+            if asset == CNY and account.startswith(prefix):
+                found.setdefault(account, 0)
+        owed = []
+        for account, amount in found.items():
+            key = (account, CNY)
+            if key not in self._balances:
+                self._balances[key] = amount + self._deltas.get(key, 0)
+            owed.append((account[len(prefix) :], self._balances[key]))
+        return settling_order(owed)
 
     def post(self, entry: Entry) -> None:
         problem = unbalanced(entry)
@@ -167,3 +203,8 @@ class ReadLedger:
 
     def prefetch(self, keys: Iterable[tuple[str, str]]) -> None:
         pass  # a report reads what it needs
+
+    def receivables(self, member: str) -> list[tuple[str, int]]:
+        prefix = accounts.owes_prefix(member)
+        rows = self._connection.execute(_owed(self._tenant, prefix))
+        return settling_order((row.account[len(prefix) :], int(row.amount)) for row in rows)

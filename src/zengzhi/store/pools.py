@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from zengzhi.core.amounts import Price, Ratio
 from zengzhi.rules.pool import KEY_DIGITS, PoolParams, PoolState, Position, exit_key
 from zengzhi.store import tables as t
+
+CLOSED = 0  # the `opened` of a closed position's row (stakes are numbered from 1)
 
 
 def key_text(key: int | None) -> str | None:
@@ -40,7 +42,10 @@ class SqlPositions:
         self._multiple = exit_multiple
         self.next_opened = next_opened
         self._loaded: dict[str, Position | None] = {}
-        self._new: set[str] = set()
+        self._new: set[str] = set()  # opened in this command: no open row yet
+        # Members whose row is closed (`opened` 0): it keeps their history (paid, charged)
+        # for the next position, and for a reversal's bound.
+        self._closed: dict[str, tuple[int, int]] = {}
 
     def _where(self) -> Any:
         c = t.positions.c
@@ -49,7 +54,13 @@ class SqlPositions:
     @staticmethod
     def _position(row: Any) -> Position:
         return Position(
-            row.member_id, int(row.opened), int(row.principal), int(row.realized), int(row.points)
+            row.member_id,
+            int(row.opened),
+            int(row.principal),
+            int(row.realized),
+            int(row.points),
+            int(row.paid),
+            int(row.charged),
         )
 
     def get(self, member: str) -> Position | None:
@@ -57,15 +68,57 @@ class SqlPositions:
             row = self._connection.execute(
                 select(t.positions).where(self._where(), t.positions.c.member_id == member)
             ).first()
+            if row is not None and row.opened == CLOSED:
+                self._closed[member] = (int(row.paid), int(row.charged))
+                row = None
             self._loaded[member] = self._position(row) if row else None
         return self._loaded[member]
 
     def open(self, member: str) -> Position:
+        self.get(member)  # a closed row's history carries on
         self.next_opened += 1
-        position = Position(member, self.next_opened)
+        paid, charged = self._closed.get(member, (0, 0))
+        position = Position(member, self.next_opened, paid=paid, charged=charged)
         self._loaded[member] = position
         self._new.add(member)
         return position
+
+    def history(self, member: str) -> tuple[int, int]:
+        position = self.get(member)
+        if position is not None:
+            return position.paid, position.charged
+        return self._closed.get(member, (0, 0))
+
+    def add_charged(self, member: str, fen: int) -> None:
+        paid, charged = self.history(member)
+        self._keep_closed(member, paid, charged + fen)
+
+    def _keep_closed(self, member: str, paid: int, charged: int) -> None:
+        """Write a closed row holding the member's history (or nothing, if it is empty)."""
+        had_row = member in self._closed
+        self._closed[member] = (paid, charged)
+        values = {
+            "opened": CLOSED,
+            "principal": 0,
+            "realized": 0,
+            "points": 0,
+            "exit_key": None,
+            "paid": paid,
+            "charged": charged,
+        }
+        if had_row:
+            self._connection.execute(
+                update(t.positions)
+                .where(self._where(), t.positions.c.member_id == member)
+                .values(**values)
+            )
+        elif paid or charged:
+            self._connection.execute(
+                insert(t.positions).values(
+                    tenant_id=self._tenant, pool_id=self._pool, member_id=member, **values
+                )
+            )
+            self._closed[member] = (paid, charged)
 
     def _values(self, position: Position) -> dict[str, Any]:
         return {
@@ -74,9 +127,14 @@ class SqlPositions:
             "realized": position.realized,
             "points": position.points,
             "exit_key": key_text(exit_key(position, self._multiple)),
+            "paid": position.paid,
+            "charged": position.charged,
         }
 
     def update(self, position: Position) -> None:
+        if position.member in self._new and position.member in self._closed:
+            self._new.discard(position.member)  # reopened: the closed row becomes it
+            del self._closed[position.member]
         if position.member in self._new:
             self._connection.execute(
                 insert(t.positions).values(
@@ -95,13 +153,14 @@ class SqlPositions:
         )
 
     def close(self, position: Position) -> None:
-        self._loaded[position.member] = None
-        if position.member in self._new:
-            self._new.discard(position.member)
-            return
-        self._connection.execute(
-            delete(t.positions).where(self._where(), t.positions.c.member_id == position.member)
-        )
+        """The stake ends; its row stays, closed, with the member's history in the pool."""
+        member = position.member
+        self._loaded[member] = None
+        if member in self._new:
+            self._new.discard(member)  # never written open: a closed row, if any, stays
+        else:
+            self._closed[member] = (position.paid, position.charged)  # the open row
+        self._keep_closed(member, position.paid, position.charged)
 
     def first_to_exit(self) -> Position | None:
         c = t.positions.c
@@ -117,7 +176,9 @@ class SqlPositions:
         """A new exit multiple moves every threshold: recompute every key (O(n), rare)."""
         self._multiple = exit_multiple
         c = t.positions.c
-        rows = self._connection.execute(select(t.positions).where(self._where())).all()
+        rows = self._connection.execute(
+            select(t.positions).where(self._where(), c.opened != CLOSED)
+        ).all()
         for row in rows:
             position = self._loaded.get(row.member_id) or self._position(row)
             self._connection.execute(
@@ -127,7 +188,8 @@ class SqlPositions:
             )
 
     def all(self) -> Iterator[Position]:
-        for row in self._connection.execute(select(t.positions).where(self._where())):
+        open_rows = select(t.positions).where(self._where(), t.positions.c.opened != CLOSED)
+        for row in self._connection.execute(open_rows):
             yield self._loaded.get(row.member_id) or self._position(row)
 
 

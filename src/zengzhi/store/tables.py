@@ -270,6 +270,10 @@ positions = Table(
     Column("points", BigInteger, nullable=False),
     # the exit price as 60 digits (see rules/pool.py): ordered text, NULL = cannot exit
     Column("exit_key", String(60)),
+    # the member's history in the pool, kept when the stake closes (`opened` 0): what
+    # the pool ever paid the member, and the reversal debts ever charged (spec 01)
+    Column("paid", BigInteger, nullable=False, server_default="0"),
+    Column("charged", BigInteger, nullable=False, server_default="0"),
     PrimaryKeyConstraint("tenant_id", "pool_id", "member_id"),
     Index("ix_positions_exit", "tenant_id", "pool_id", "exit_key", "opened"),
 )

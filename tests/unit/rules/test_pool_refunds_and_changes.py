@@ -1,0 +1,193 @@
+"""The pool on the way back (spec 01, issue 14): a reversal's debt is bounded by what the
+member was paid, an operator's lower cap pays what points are worth, a basket mints what
+one line would, shares apply to the line total, an import needs a principal, and dust
+opens no stake."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Tenant, moved
+from zengzhi.core.amounts import Ratio, Yuan
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.core.events import (
+    CompleteOrder,
+    Configure,
+    ImportBalance,
+    OrderLine,
+    ReverseOrder,
+    Sell,
+    Subsidy,
+)
+from zengzhi.engine.config import TenantConfig
+from zengzhi.rules.pool import PoolParams, balance_and_points
+
+
+def fen(text: str) -> int:
+    return Yuan(text).minor
+
+
+def test_a_refund_after_selling_into_a_tiny_pool_charges_at_most_what_the_sale_paid() -> None:
+    # The check's case: 210 points, 209.9999 sold (value 299.99, paid 239.99), which
+    # leaves 0.0001 point and a price of 600,100. Valuing the 209.9999 points the member
+    # no longer holds at that price would charge 126,020,939.99 on a 1,000 order.
+    tenant = Tenant()
+    tenant.order("m1", "1000.00", "300.00", order_id="o1")
+    [sale] = tenant.apply(Sell("s1", "m1", "main", 2_099_999))
+    assert sale.params["payout"] == "239.99"
+    entries = tenant.apply(ReverseOrder("r1", "o1"))
+    [reversal] = [e for e in entries if e.kind == "reversal"]
+    assert moved(reversal, "member:m1:points:main", "PTS:main") == "-0.0001"
+    assert reversal.params["paid_since_order"] == "239.99"
+    assert tenant.balance("member:m1:debt") == -23_999  # what the sale paid, not 126 million
+    assert tenant.balance("member:m1:owes:platform:reversals") == 23_999
+    assert tenant.balance("member:m1:wallet") == 23_999  # spec 01: a debt, settled later
+
+
+def test_the_bound_holds_for_an_order_at_the_engine_s_limit() -> None:
+    tenant = Tenant()
+    tenant.order("m1", "999999999999.99", "300000000000.00", order_id="o1")
+    tenant.apply(Sell("s1", "m1", "main", None))
+    paid = tenant.balance("member:m1:wallet")
+    tenant.apply(ReverseOrder("r1", "o1"))
+    assert -tenant.balance("member:m1:debt") <= paid
+
+
+def test_two_refunds_never_charge_more_than_the_pool_ever_paid() -> None:
+    tenant = Tenant()
+    tenant.order("m1", "1000.00", "300.00", order_id="o1")
+    tenant.order("m1", "1000.00", "300.00", order_id="o2")
+    tenant.order("m2", "1000.00", "300.00", order_id="o3")
+    tenant.apply(Sell("s1", "m1", "main", None))
+    paid = tenant.balance("member:m1:wallet")
+    tenant.apply(ReverseOrder("r1", "o1"))
+    tenant.apply(ReverseOrder("r2", "o2"))
+    assert -tenant.balance("member:m1:debt") == paid  # each bounded, and both together
+
+
+def test_a_refund_charges_nothing_for_payouts_before_the_order() -> None:
+    tenant = Tenant()
+    tenant.order("m1", "1000.00", "300.00", order_id="o1")
+    tenant.apply(Sell("s1", "m1", "main", None))  # paid before o2 completed
+    tenant.order("m1", "1000.00", "300.00", order_id="o2")
+    tenant.apply(Subsidy("x1", "main", 100_000))
+    tenant.apply(Sell("s2", "m1", "main", 100_000))  # 10 of o2's points sold since
+    [sale] = [e for e in tenant.journal if e.cause == "s2"]
+    tenant.apply(ReverseOrder("r2", "o2"))
+    # o2's other points are burned; the 10 sold are owed at most what that sale paid
+    assert -tenant.balance("member:m1:debt") <= fen(sale.params["payout"])
+    assert tenant.balance("member:m1:debt") < 0
+
+
+def test_a_settled_debt_goes_back_to_the_platform_s_reversal_costs() -> None:
+    tenant = Tenant()
+    tenant.order("m1", "1000.00", "300.00", order_id="o1")
+    tenant.order("m2", "1000.00", "300.00")
+    tenant.apply(Sell("s1", "m1", "main", None))
+    tenant.apply(ReverseOrder("r1", "o1"))
+    owed = -tenant.balance("member:m1:debt")
+    cost = tenant.balance("platform:reversals")
+    tenant.order("m1", "1000.00", "300.00")
+    tenant.apply(Sell("s2", "m1", "main", None))
+    settled = owed + tenant.balance("member:m1:debt")
+    assert settled > 0
+    assert tenant.balance("platform:reversals") == cost + settled
+    assert tenant.balance("member:m1:owes:platform:reversals") == owed - settled
+
+
+def test_an_import_needs_a_principal_to_open_a_position() -> None:
+    tenant = Tenant(main=PoolParams(exit_multiple=Ratio("2")))
+    tenant.order("m1", "1000.00", "300.00")
+    with pytest.raises(DomainError) as refused:
+        tenant.apply(ImportBalance("i1", "m9", "main", 0, 100_000))
+    assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID, "principal")
+    assert balance_and_points(tenant.state.pools["main"], tenant.state.ledger) == (
+        30_000,
+        2_100_000,
+    )
+    # into an open position, points alone: nothing exits, nothing is burned for nothing
+    entries = tenant.apply(ImportBalance("i2", "m1", "main", 0, 10_000))
+    assert tenant.kinds(entries) == ["mint"]
+    assert tenant.state.pools["main"].positions.get("m1").principal == 100_000  # type: ignore[union-attr]
+
+
+def test_lowering_k_below_what_a_member_realized_pays_the_sale_value() -> None:
+    # o1, o2, subsidy 3000, m1 sells 150 of 210 points (value 1512.60 > 1.2 × 1000):
+    # at k = 1.2 m1 has no cap left. Its 60 points are worth 60 × 2389.92 / 207 = 692.73;
+    # it is paid that less the fee, 554.18, not burned for 0.00.
+    tenant = Tenant()
+    tenant.order("m1", "1000.00", "300.00")
+    tenant.order("m2", "1000.00", "300.00")
+    tenant.apply(Subsidy("x1", "main", 300_000))
+    tenant.apply(Sell("s1", "m1", "main", 1_500_000))
+    exits = tenant.apply(Configure("c1", "main", {"exit_multiple": "1.2"}))
+    assert [(e.params["member"], e.params["payout"]) for e in exits] == [
+        ("m1", "554.18"),
+        ("m2", "960.00"),  # m2 passed its cap: paid the cap, 1.2 × 1000 less the fee
+    ]
+    assert exits[0].params["paid_as"].startswith("sale value")
+
+
+def test_a_cap_used_up_by_the_member_s_own_refund_pays_nothing_more() -> None:
+    tenant = Tenant(main=PoolParams(exit_multiple=Ratio("1.2")))
+    tenant.order("m1", "1000.00", "300.00", order_id="o1")
+    tenant.order("m1", "100.00", "30.00", order_id="o2")
+    tenant.order("m2", "1000.00", "300.00")
+    tenant.apply(Sell("s1", "m1", "main", 1_000_000))  # realized 171.33, past 1.2 × 100
+    wallet = tenant.balance("member:m1:wallet")
+    entries = tenant.apply(ReverseOrder("r1", "o1"))
+    # o1's 210 points: 124.7 still held are burned, 85.3 sold are owed (at most the sale's
+    # 137.06); what is left, a principal of 100 already paid past its cap, closes unpaid
+    assert "exit" not in tenant.kinds(entries)
+    assert tenant.state.pools["main"].positions.get("m1") is None
+    assert tenant.balance("member:m1:wallet") == wallet
+    assert tenant.balance("member:m1:debt") == -wallet
+
+
+def _line(amount: str, contribution: str) -> OrderLine:
+    fen_amount, fen_contribution = fen(amount), fen(contribution)
+    return OrderLine(fen_amount, fen_contribution, "main", platform=fen_amount - fen_contribution)
+
+
+def test_a_basket_mints_what_one_line_of_the_same_total_mints() -> None:
+    one, two = Tenant(), Tenant()
+    for tenant in (one, two):
+        tenant.order("m1", "1000.00", "300.00")
+    one.apply(CompleteOrder("o2", "m2", (_line("1000.00", "300.00"),)))
+    two.apply(CompleteOrder("o2", "m2", (_line("500.00", "150.00"), _line("500.00", "150.00"))))
+    for tenant in (one, two):
+        [mint] = [e for e in tenant.journal if e.cause == "o2" and e.kind == "mint"]
+        assert moved(mint, "member:m2:points:main", "PTS:main") == "147.0000"
+        assert tenant.state.pools["main"].positions.get("m2").principal == 100_000  # type: ignore[union-attr]
+
+
+def test_percentage_shares_apply_to_the_line_total() -> None:
+    config = TenantConfig.model_validate(
+        {
+            "products": {
+                "pen": {"price": "9.99", "cost": "70%", "contribution": "30%"},
+                "sticker": {"price": "0.03", "cost": "70%", "contribution": "30%"},
+            }
+        }
+    )
+    pens = config.products["pen"].line("pen", 100, "main")
+    assert (pens.amount, pens.contribution, pens.cost) == (99_900, 29_970, 69_930)
+    stickers = config.products["sticker"].line("sticker", 1000, "main")
+    assert (stickers.amount, stickers.contribution, stickers.cost) == (3_000, 900, 2_100)
+    one = config.products["pen"].line("pen", 1, "main")
+    assert one.cost + one.contribution == one.amount == 999  # 2.99 and 7.00: cost takes the rest
+
+
+def test_a_contribution_too_small_for_a_point_opens_no_stake() -> None:
+    tenant = Tenant()
+    tenant.order("m1", "1000.00", "300.00")
+    tenant.apply(Sell("s1", "m1", "main", 2_099_999))  # price 600,100 a point
+    entries = tenant.order("m2", "1.00", "0.01")
+    [mint] = [e for e in entries if e.kind == "mint"]
+    assert moved(mint, "member:m2:points:main", "PTS:main") == "0.0000"
+    assert mint.params["minted"].startswith("none")
+    assert moved(mint, "pool:main") == "0.01"  # the contribution still lands
+    assert tenant.state.pools["main"].positions.get("m2") is None  # no principal stranded
+    with pytest.raises(DomainError) as refused:
+        tenant.apply(ImportBalance("i1", "m3", "main", 100, 1))
+    assert refused.value.field == "contribution"
