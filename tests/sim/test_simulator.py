@@ -15,6 +15,7 @@ from zengzhi.core.events import Sell
 from zengzhi.engine.replay import replay
 from zengzhi.engine.snapshot import snapshot
 from zengzhi.engine.wire import to_line
+from zengzhi.rules.pool import balance_and_points, reached_cap
 from zengzhi.sim.batch import plan, run_all, run_job
 from zengzhi.sim.report import write_report
 from zengzhi.sim.run import Simulation, _quantile, simulate
@@ -261,3 +262,25 @@ def test_the_simulated_calendar_is_the_same_in_every_time_zone(timezone: str) ->
     # each day's dividend is a share of that day's 60 orders of 1,000.00, not of parts
     # of two days
     assert bases and set(bases) == {"60000.00"}
+
+
+def test_selling_at_a_multiple_goes_on_after_a_forced_exit() -> None:
+    """A member forced out (k 1.2) while waiting to sell at 1.05× must not stop the
+    sellers' queue: every day, whoever has reached 1.05× of what they spent sells."""
+    chosen = scenario(
+        simulation={"days": 20, "seed": 3},
+        members={"selling": "multiple", "sell_multiple": "1.05"},
+        events=[{"day": 5, "subsidy": "250000.00"}],
+    )
+    simulation = Simulation(chosen, 3)
+    result = simulation.run()
+    multiple = simulation._sell_multiple
+    cash, points = balance_and_points(simulation.pool, simulation.state.ledger)
+    waiting = [
+        position
+        for position in simulation.pool.positions  # type: ignore[attr-defined]
+        if position.points and reached_cap(position, multiple, cash, points)
+    ]
+    assert waiting == []  # nobody left holding past 1.05× at the end of a day
+    assert sum(row["sales"] for row in result.days[6:]) > 0  # after the exits, still
+    assert sum(row["exits"] for row in result.days) > 0

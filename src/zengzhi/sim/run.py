@@ -293,12 +293,12 @@ class Simulation:
                 heapq.heappop(heap)
                 continue
             position = self.pool.positions.get(self.ids[member])
+            if position is None or position.points == 0:  # forced out, or sold: not waiting
+                heapq.heappop(heap)
+                del self._sell_key[member]
+                continue
             cash, points = balance_and_points(self.pool, self.state.ledger)
-            if (
-                position is None
-                or points == 0
-                or not reached_cap(position, self._sell_multiple, cash, points)
-            ):
+            if not reached_cap(position, self._sell_multiple, cash, points):
                 break
             heapq.heappop(heap)
             del self._sell_key[member]
