@@ -124,6 +124,9 @@ class Ledger(Protocol):
         """What the member owes, by creditor (fen > 0): reserves of the modes first, then
         the platform's accounts, each in name order, the order a credit settles them."""
 
+    def owed_to(self, creditor: str) -> int:
+        """What all members owe `creditor` (a reserve's receivables: for reports)."""
+
 
 def settling_order(owed: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
     """Creditors in the order a member's credit pays them back: the modes' reserves first
@@ -152,6 +155,13 @@ class MemoryLedger:
         return settling_order(
             (creditor, self.balances.get((prefix + creditor, CNY), 0))
             for creditor in self._owing.get(member, ())
+        )
+
+    def owed_to(self, creditor: str) -> int:
+        return sum(
+            self.balances.get((accounts.owes(member, creditor), CNY), 0)
+            for member, creditors in self._owing.items()
+            if creditor in creditors
         )
 
     def _note_debts(self, entry: Entry) -> None:

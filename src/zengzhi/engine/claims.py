@@ -31,6 +31,8 @@ class MemoryModes:
         self._counters: dict[tuple[str, str, str], int] = {}
         self._queues: dict[tuple[str, str], _Queue] = {}
         self._all: dict[tuple[str, str, int], Claim] = {}  # open and closed, for reversals
+        self._payouts: dict[tuple[str, str, int], dict[str, int]] = {}
+        self._members: dict[tuple[str, str, str], list[int]] = {}  # every claim, by holder
 
     def zone(self, zone: str) -> ZoneModes | None:
         return self._zones.get(zone)
@@ -72,6 +74,7 @@ class MemoryModes:
         queue.order.append(claim.seq)
         queue.by_member.setdefault(member, []).append(claim.seq)
         self._all[(zone, mode, claim.seq)] = claim
+        self._members.setdefault((zone, mode, member), []).append(claim.seq)
         return claim
 
     def save(self, zone: str, mode: str, claim: Claim) -> None:
@@ -94,6 +97,30 @@ class MemoryModes:
     def claims(self, zone: str, mode: str, member: str) -> list[Claim]:
         queue = self._queue(zone, mode)
         return [queue.open[seq] for seq in queue.by_member.get(member, ())]
+
+    def history(self, zone: str, mode: str, member: str) -> list[Claim]:
+        seqs = self._members.get((zone, mode, member), ())
+        return [self._all[(zone, mode, seq)] for seq in seqs]
+
+    def paid_before(self, zone: str, mode: str, seq: int | None) -> Claim | None:
+        queue = self._queue(zone, mode)
+        index = len(queue.order) if seq is None else bisect_left(queue.order, seq)
+        while index > 0:
+            index -= 1
+            claim = self._all[(zone, mode, queue.order[index])]
+            if claim.left == 0 and not claim.void:
+                return claim
+        return None
+
+    def add_payout(self, zone: str, mode: str, seq: int, member: str, fen: int) -> None:
+        paid = self._payouts.setdefault((zone, mode, seq), {})
+        paid[member] = paid.get(member, 0) + fen
+
+    def payouts(self, zone: str, mode: str, seq: int) -> dict[str, int]:
+        return dict(self._payouts.get((zone, mode, seq), {}))
+
+    def clear_payouts(self, zone: str, mode: str, seq: int) -> None:
+        self._payouts.pop((zone, mode, seq), None)
 
     def queue(self, zone: str, mode: str) -> Iterator[Claim]:
         queue = self._queue(zone, mode)

@@ -11,7 +11,7 @@ caller's part (the replay's index of ids, the service's unique keys).
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 
 from zengzhi.core import accounts
 from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
@@ -107,7 +107,9 @@ class Engine:
                 self._task(event)
             case RunDay():
                 modes = self._zone(event.zone)
-                zone.run_day(self._run(event.id, event.at, event.day), event.zone, modes, event.day)
+                # a day's run without a time happens as the day starts, for the periods
+                at = event.at or datetime.combine(event.day, time(), self.zone)
+                zone.run_day(self._run(event.id, at, event.day), event.zone, modes, event.day)
         return ledger.take_posted()
 
     def _zone(self, name: str) -> ZoneModes:
@@ -368,7 +370,12 @@ class Engine:
         order = record.order
         distribution.take_back(ledger, event.id, order.id, record.rewards)
         if record.modes:
-            zone.reverse(self._run(event.id, event.at), order.id, record.modes)
+            run = self._run(event.id, event.at)
+            run.reverses = order.id
+            touched = {effect.zone for effect in record.modes}
+            zone.reverse(
+                run, {name: self.state.modes.zone(name) for name in sorted(touched)}, record.modes
+            )
         book = self.state.distribution
         if book.params is not None and order.amount > 0:
             self.state.network.grow(order.member, -order.amount, book.params)

@@ -101,10 +101,75 @@ def snapshot(state: TenantState) -> dict[str, Any]:
                 "reserve": format_minor(one.reserve, 2),
                 "coverage": percent(one.coverage) if one.coverage is not None else None,
                 "backed": one.backed,
+                "receivable": format_minor(one.receivable, 2),
             }
             for one in owed
         ]
     return result
+
+
+# Where money enters and leaves the books: every other CNY account holds what is inside.
+MONEY_IN = {
+    "customers": accounts.CUSTOMERS,
+    "operator": accounts.FUNDING,
+    "payments": accounts.PAYMENTS_IN,
+}
+MONEY_OUT = {"bank": accounts.BANK}
+
+
+def _held_as(account: str) -> str:
+    if account.startswith("pool:"):
+        return "pools"
+    if account.startswith("mode:"):
+        return "mode_reserves"
+    if account.startswith("merchant:"):
+        return "merchants"
+    if account.startswith("member:"):
+        if ":owes:" in account:
+            return "receivables"
+        kind = account.rsplit(":", 1)[1]
+        return {"wallet": "wallets", "debt": "debts"}.get(kind, kind)
+    return "platform"
+
+
+HELD = ("pools", "mode_reserves", "merchants", "platform", "wallets", "withdrawing")
+
+
+def money_totals(ledger: MemoryLedger, debts_opened: int) -> dict[str, Any]:
+    """Every yuan from the balances alone, so that anyone can check conservation from a
+    replay's output: money in, by source, equals money out plus money held; the members'
+    debts equal the receivables they are owed as (they cancel in what is held); debts
+    opened = settled + open; and what reversals cost the platform, with what is owed back.
+    `debts_opened` is counted as entries are posted (a balance keeps only what is open)."""
+    taken_in = {name: -ledger.balance(account, CNY) for name, account in MONEY_IN.items()}
+    taken_out = {name: ledger.balance(account, CNY) for name, account in MONEY_OUT.items()}
+    outside = set(MONEY_IN.values()) | set(MONEY_OUT.values())
+    held = dict.fromkeys((*HELD, "debts", "receivables"), 0)
+    for (account, asset), amount in ledger.balances.items():
+        if asset == CNY and account not in outside and amount:
+            group = _held_as(account)
+            held[group] = held.get(group, 0) + amount
+    open_debts = -held["debts"]
+
+    def text(figures: dict[str, int]) -> dict[str, str]:
+        return {name: format_minor(value, 2) for name, value in sorted(figures.items())} | {
+            "all": format_minor(sum(figures.values()), 2)
+        }
+
+    return {
+        "money_in": text(taken_in),
+        "money_out": text(taken_out),
+        "held": text(held),
+        "debts": {
+            "opened": format_minor(debts_opened, 2),
+            "settled": format_minor(debts_opened - open_debts, 2),
+            "open": format_minor(open_debts, 2),
+        },
+        "reversal_cost": {
+            "borne": format_minor(-ledger.balance(accounts.REVERSALS, CNY), 2),
+            "owed_back": format_minor(ledger.owed_to(accounts.REVERSALS), 2),
+        },
+    }
 
 
 def buyback_cost(pool: PoolState, ledger: MemoryLedger) -> int:
@@ -148,7 +213,18 @@ def check(state: TenantState) -> list[str]:
                 f"{format_minor(points, 4)} circulate"
             )
     problems += zone.problems(ledger, state.modes, state.modes.zones())
+    owing: dict[str, int] = {}
     for (account, asset), amount in ledger.balances.items():
         if amount < 0 and account.startswith("member:") and not account.endswith(":debt"):
             problems.append(f"{account} {asset} is negative: {format_amount(amount, asset)}")
+        member, mark, _ = account.removeprefix("member:").partition(":owes:")
+        if mark and asset == CNY:
+            owing[member] = owing.get(member, 0) + amount
+        elif account.endswith(":debt") and asset == CNY and account.startswith("member:"):
+            owing[account[7:-5]] = owing.get(account[7:-5], 0) + amount
+    problems += [
+        f"member {member}: its debt and what it owes its creditors differ by {format_minor(gap, 2)}"
+        for member, gap in owing.items()
+        if gap
+    ]
     return problems

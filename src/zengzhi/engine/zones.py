@@ -5,6 +5,8 @@ the modes' parameters. A zone is a set of products (and stores) that name it.
 [zones.gifts.refer_three]       # A: 推三返一
 schedule = ["0.10", "0.20", "0.70"]
 rounds = 2                      # leave out: the schedule cycles for ever
+count = "people"                # each referred member once a cycle ("purchases": each buy)
+partial = true                  # a refund the reserve cannot pay whole is paid in part
 funding = "0.30"                # of each order in the zone, into the mode's reserve
 ends = 2027-06-30T00:00:00+08:00
 
@@ -87,6 +89,8 @@ class ReferThreeConfig(_ModeConfig):
     rounds: int | None = Field(default=None, ge=1, le=1000)
     base: Literal["package", "order"] = "package"
     release_days: int = Field(default=0, ge=0, le=3650)
+    count: Literal["people", "purchases"] = "people"
+    partial: bool = True
 
     def params(self) -> ReferThreeParams:
         return ReferThreeParams(
@@ -95,6 +99,8 @@ class ReferThreeConfig(_ModeConfig):
             self.base,
             self.release_days,
             self.terms(),
+            self.count,
+            self.partial,
         )
 
 

@@ -263,8 +263,9 @@ class ModeSolvency(BaseModel):
     mode: str
     owed: str  # yuan the mode still owes (points at 1 point = 1 yuan)
     reserve: str  # the cash set aside for it
-    coverage: str | None  # reserve ÷ owed ("—": nothing owed)
+    coverage: str | None  # reserve ÷ owed ("—": nothing owed): money held, never debts
     backed: bool  # the platform's own funds pay what the reserve cannot
+    receivable: str = "0.00"  # what members owe the mode (taken back after they spent it)
 
 
 def mode_solvency(connection: Connection, tenant: str) -> list[ModeSolvency]:
@@ -277,6 +278,7 @@ def mode_solvency(connection: Connection, tenant: str) -> list[ModeSolvency]:
             reserve=format_minor(found.reserve, 2),
             coverage=percent(found.coverage) if found.coverage is not None else None,
             backed=found.backed,
+            receivable=format_minor(found.receivable, 2),
         )
         for found in zone.liabilities(ledger, SqlModes(connection, tenant).zones())
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Connection, Select, bindparam, select
+from sqlalchemy import Connection, Select, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from zengzhi.core import accounts
@@ -26,6 +26,19 @@ _BALANCE = select(_b.amount).where(
     _b.asset == bindparam("asset"),
 )
 _LOCKED_BALANCE = _BALANCE.with_for_update()
+
+
+def owed_to(connection: Connection, tenant: str, creditor: str) -> int:
+    """What all members owe `creditor`: its receivables `member:<id>:owes:<creditor>`."""
+    total = connection.execute(
+        select(func.coalesce(func.sum(_b.amount), 0)).where(
+            _b.tenant_id == tenant,
+            _b.asset == CNY,
+            _b.account.startswith("member:"),
+            _b.account.endswith(f":owes:{creditor}", autoescape=True),
+        )
+    ).scalar_one()
+    return int(total)
 
 
 def _owed(tenant: str, prefix: str) -> Select[tuple[str, int]]:
@@ -109,6 +122,15 @@ class SqlLedger:
                 self._balances[key] = amount + self._deltas.get(key, 0)
             owed.append((account[len(prefix) :], self._balances[key]))
         return settling_order(owed)
+
+    def owed_to(self, creditor: str) -> int:
+        suffix = f":owes:{creditor}"
+        pending = sum(
+            delta
+            for (account, asset), delta in self._deltas.items()
+            if asset == CNY and account.startswith("member:") and account.endswith(suffix)
+        )
+        return owed_to(self._connection, self._tenant, creditor) + pending
 
     def post(self, entry: Entry) -> None:
         problem = unbalanced(entry)
@@ -203,6 +225,9 @@ class ReadLedger:
 
     def prefetch(self, keys: Iterable[tuple[str, str]]) -> None:
         pass  # a report reads what it needs
+
+    def owed_to(self, creditor: str) -> int:
+        return owed_to(self._connection, self._tenant, creditor)
 
     def receivables(self, member: str) -> list[tuple[str, int]]:
         prefix = accounts.owes_prefix(member)

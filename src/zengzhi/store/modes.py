@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Integer, bindparam, insert, select, update
+from sqlalchemy import Connection, Integer, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from zengzhi.engine.zones import parse_zone
@@ -49,7 +49,20 @@ _SAVE = (
         _c.mode == bindparam("t_mode"),
         _c.seq == bindparam("t_seq"),
     )
-    .values(owed=bindparam("t_owed"))
+    .values(owed=bindparam("t_owed"), void=bindparam("t_void"))
+)
+_HISTORY = _CLAIMS.where(_c.member_id == bindparam("member")).order_by(_c.seq)
+_PAID_BEFORE = (
+    _CLAIMS.where(_c.seq < bindparam("before"), _c.owed == 0, _c.void.is_(False))
+    .order_by(_c.seq.desc())
+    .limit(1)
+)
+_p = t.mode_payouts.c
+_PAYOUTS = select(_p.member_id, _p.fen).where(
+    _p.tenant_id == bindparam("tenant"),
+    _p.zone == bindparam("zone"),
+    _p.mode == bindparam("mode"),
+    _p.seq == bindparam("seq"),
 )
 _k = t.mode_counters.c
 _COUNTER = select(_k.value).where(
@@ -207,6 +220,7 @@ class SqlModes:
                 int(row.daily),
                 int(row.payable),
                 row.ref,
+                bool(row.void),
             )
             for row in self._connection.execute(statement, {"tenant": self._tenant, **params})
         ]
@@ -234,6 +248,40 @@ class SqlModes:
         seen = self._seen
         mine = [seen[(zone, mode, seq)] for seq in sorted(seqs)]
         return [claim for claim in mine if claim.left > 0]
+
+    def history(self, zone: str, mode: str, member: str) -> list[Claim]:
+        found = self._rows(_HISTORY, zone=zone, mode=mode, member=member)
+        return [self._seen[(zone, mode, claim.seq)] for claim in found]
+
+    def paid_before(self, zone: str, mode: str, seq: int | None) -> Claim | None:
+        before = seq if seq is not None else 2**62
+        found = self._rows(_PAID_BEFORE, zone=zone, mode=mode, before=before)
+        return self._seen[(zone, mode, found[0].seq)] if found else None
+
+    def add_payout(self, zone: str, mode: str, seq: int, member: str, fen: int) -> None:
+        dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(t.mode_payouts).values(
+            tenant_id=self._tenant, zone=zone, mode=mode, seq=seq, member_id=member, fen=fen
+        )
+        self._connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=["tenant_id", "zone", "mode", "seq", "member_id"],
+                set_={"fen": t.mode_payouts.c.fen + statement.excluded.fen},
+            )
+        )
+
+    def payouts(self, zone: str, mode: str, seq: int) -> dict[str, int]:
+        rows = self._connection.execute(
+            _PAYOUTS, {"tenant": self._tenant, "zone": zone, "mode": mode, "seq": seq}
+        )
+        return {row.member_id: int(row.fen) for row in rows}
+
+    def clear_payouts(self, zone: str, mode: str, seq: int) -> None:
+        self._connection.execute(
+            delete(t.mode_payouts).where(
+                _p.tenant_id == self._tenant, _p.zone == zone, _p.mode == mode, _p.seq == seq
+            )
+        )
 
     def queue(self, zone: str, mode: str) -> Iterator[Claim]:
         """Page by page; a claim is yielded as it stands now (the run may have paid it
@@ -268,6 +316,7 @@ class SqlModes:
                     "t_mode": mode,
                     "t_seq": seq,
                     "t_owed": claim.left,
+                    "t_void": claim.void,
                 }
                 for (zone, mode, seq), claim in sorted(self._dirty.items())
             ],

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    false,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -181,7 +182,23 @@ mode_claims = Table(
     Column("payable", Integer, nullable=False),  # the first day it may be paid (ordinal)
     Column("cause", String(200), nullable=False),
     Column("ref", String(128), nullable=False),
+    # its cause was reversed: owes nothing, and what it paid was taken back (spec 03)
+    Column("void", Boolean, nullable=False, server_default=false()),
     PrimaryKeyConstraint("tenant_id", "zone", "mode", "seq"),
+)
+
+# Who else was paid because of a claim (an upline's share of an ad release), so that
+# voiding the claim takes it back from them too.
+mode_payouts = Table(
+    "mode_payouts",
+    metadata,
+    _tenant(),
+    Column("zone", Id, nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("member_id", Id, nullable=False),
+    Column("fen", BigInteger, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "zone", "mode", "seq", "member_id"),
 )
 _OPEN = text("owed > 0")  # the queues walk open claims only: closed ones stay out of the index
 Index(

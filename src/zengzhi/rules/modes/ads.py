@@ -17,11 +17,10 @@ from typing import Literal, NamedTuple
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Ratio
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.ledger import entry
 from zengzhi.rules.modes.common import (
     NO_TERMS,
     UNITS_PER_FEN,
-    Effect,
+    Claim,
     Run,
     Terms,
     asset,
@@ -59,28 +58,38 @@ def purchase(
     ratio: Ratio | None,
     boost: Ratio | None,
 ) -> None:
-    """Gift ad points for `amount` fen bought at `ratio` (None: the zone's)."""
+    """Gift ad points for `amount` fen bought at `ratio` (None: the zone's), as a claim:
+    releases use the member's gifts oldest first, so a reversed order's gift says what
+    of it was released, and to whom the release paid shares."""
     run.fund(zone, MODE, params.terms, amount, RULE)
     used = ratio or params.ratio
     units = scaled(used, amount * UNITS_PER_FEN)
     if boost is not None:
         units = scaled(boost, units)
-    if units <= 0:
-        return
-    code = asset(zone, MODE)
-    run.ledger.post(
-        entry(
-            run.cause,
-            "ad_points",
-            RULE,
-            [
-                (accounts.mode_issued(zone, MODE), code, -units),
-                (accounts.mode_holding(member, zone, MODE), code, units),
-            ],
-            {"zone": zone, "member": member, "ratio": used.text, "base": fen_text(amount)},
-        )
+    run.issue(
+        zone,
+        MODE,
+        member,
+        units,
+        RULE,
+        {"ratio": used.text, "base": fen_text(amount)},
+        kind="ad_points",
     )
-    run.effects.append(Effect("gift", zone, MODE, member, units))
+
+
+def _charge_to_gifts(
+    run: Run, zone: str, used: list[tuple[Claim, int]], upline: str, share: int, fen: int
+) -> None:
+    """Record an upline's share of a release against the gifts the release used, in
+    proportion (each part rounded so that the parts add up to the share exactly), so
+    that a reversed gift takes back the shares it paid (spec 03, refunds)."""
+    before, gone = 0, 0
+    for claim, units in used:
+        gone += units // UNITS_PER_FEN
+        part = share * gone // fen - before
+        before += part
+        if part:
+            run.book.add_payout(zone, MODE, claim.seq, upline, part)
 
 
 def due(params: AdsParams, balance: int) -> int:
@@ -137,6 +146,7 @@ def task(run: Run, zone: str, params: AdsParams, member: str, day: date) -> int:
     run.pay(
         zone, MODE, member, fen, params.terms, RULE, "release", details, units=fen * UNITS_PER_FEN
     )
+    used = run.take(zone, MODE, member, fen * UNITS_PER_FEN)
     for depth, (upline, rate) in enumerate(
         zip(run.network.chain(member, len(params.referral)), params.referral, strict=False)
     ):
@@ -152,4 +162,5 @@ def task(run: Run, zone: str, params: AdsParams, member: str, day: date) -> int:
                 "release_share",
                 {"from": member, "level": str(depth + 1), "rate": rate.text},
             )
+            _charge_to_gifts(run, zone, used, upline, share, fen)
     return fen

@@ -58,6 +58,11 @@ def units_of(fen: int, code: str) -> int:
     return fen if scale_of(code) == YUAN_SCALE else fen * UNITS_PER_FEN
 
 
+def whole(units: int, code: str) -> int:
+    """`units` of a promise asset rounded down to whole fen of value."""
+    return units if scale_of(code) == YUAN_SCALE else units - units % UNITS_PER_FEN
+
+
 def scaled(ratio: Ratio | Fraction, minor: int) -> int:
     """floor(ratio × minor)."""
     if isinstance(ratio, Ratio):
@@ -118,9 +123,11 @@ class Claim(NamedTuple):
     """One promise, in the order it is paid.
 
     `seq` orders claims within a zone's mode (first in, first out); `amount` and `left`
-    are in the mode's asset units; `daily` is what a release pays per day; `payable` is
-    the first day (a date ordinal) it may be paid; `ref` says more (the store that gave
-    shopping points).
+    are in the mode's asset units, and `amount − left` is what its holder was paid from
+    it; `daily` is what a release pays per day; `payable` is the first day (a date
+    ordinal) it may be paid; `ref` says more (the store that gave shopping points, the
+    refer-three package and place). `void`: its cause was reversed, so it owes nothing
+    and what it paid was taken back — once, whichever reversal came first.
     """
 
     seq: int
@@ -131,6 +138,7 @@ class Claim(NamedTuple):
     daily: int = 0
     payable: int = 0
     ref: str = ""
+    void: bool = False
 
 
 class ClaimBook(Protocol):
@@ -163,6 +171,21 @@ class ClaimBook(Protocol):
     def queue(self, zone: str, mode: str) -> Iterator[Claim]:
         """Every open claim of the zone's mode, oldest first, lazily: a run may pay the
         claims it is given (and add new ones, which come last) while it walks."""
+
+    def history(self, zone: str, mode: str, member: str) -> list[Claim]:
+        """Every claim the member ever held in the zone's mode, open, paid or void,
+        oldest first: a reversal's look back (rare), never a daily run's."""
+
+    def paid_before(self, zone: str, mode: str, seq: int | None) -> Claim | None:
+        """The last claim before `seq` (None: of all) paid whole and not void."""
+
+    def add_payout(self, zone: str, mode: str, seq: int, member: str, fen: int) -> None:
+        """Record that `member`, not the claim's holder, was paid `fen` because of the
+        claim (an upline's share of an ad release), so that voiding it takes it back."""
+
+    def payouts(self, zone: str, mode: str, seq: int) -> dict[str, int]: ...
+
+    def clear_payouts(self, zone: str, mode: str, seq: int) -> None: ...
 
 
 # ---------------------------------------------------------------------------- effects
@@ -209,6 +232,7 @@ class Run:
     day: int  # the day it happens, as a date ordinal
     at: datetime | None = None
     effects: list[Effect] = field(default_factory=list)
+    reverses: str | None = None  # the order a reversal undoes: its entries correct it
 
     def fund(self, zone: str, mode: str, terms: Terms, amount: int, rule: str) -> int:
         """Move the mode's funding share of `amount` fen from the platform's profit to
@@ -243,11 +267,18 @@ class Run:
         payable: int = 0,
         ref: str = "",
         kind: str = "promise",
+        cause: str = "",
     ) -> Claim | None:
-        """Promise `units` of the mode's asset to `member`, as a claim."""
+        """Promise `units` of the mode's asset to `member`, as a claim. Points promises are
+        made in whole hundredths: a point is paid out as a yuan, and a fraction of a fen
+        could never be paid (nor, once paid in part, taken back exactly). The order's
+        effects record the claim (with `cause`, whoever's purchase earned it, when that
+        is not the holder), unless the caller records what undoes it another way
+        (`cause` "-")."""
+        code = asset(zone, mode)
+        units = whole(units, code)
         if units <= 0:
             return None
-        code = asset(zone, mode)
         self.ledger.post(
             entry(
                 self.cause,
@@ -261,7 +292,8 @@ class Run:
             )
         )
         claim = self.book.add(zone, mode, member, units, self.cause, daily, payable, ref)
-        self.effects.append(Effect("claim", zone, mode, member, units, claim.seq))
+        if cause != "-":
+            self.effects.append(Effect("claim", zone, mode, member, units, claim.seq, cause))
         return claim
 
     def prefetch_payees(self, members: Iterable[str]) -> None:
@@ -328,6 +360,54 @@ class Run:
             taken.append((claim, part))
             need -= part
         return taken
+
+    def void(self, zone: str, mode: str, claim: Claim, into: str | None = None) -> None:
+        """Cancel a claim whose cause was reversed: what it still owes is no longer owed,
+        and what was paid because of it is taken back (wallet first, then a debt to
+        `into`, the reserve by default) from its holder and from everyone paid a share.
+        A claim is voided once: a second reversal touching it finds it void."""
+        if claim.void:
+            return
+        code = asset(zone, mode)
+        into = into or accounts.mode_reserve(zone, mode)
+        book = self.book
+        back = {claim.member: fen_of(claim.amount - claim.left, code)}
+        for payee, fen in book.payouts(zone, mode, claim.seq).items():
+            back[payee] = back.get(payee, 0) + fen
+        book.clear_payouts(zone, mode, claim.seq)
+        book.save(zone, mode, claim._replace(left=0, void=True))
+        postings = unissue(zone, mode, claim.member, claim.left)
+        for member, fen in back.items():
+            if fen:
+                postings += wallet.take(self.ledger, member, fen, into)
+        details = {"zone": zone, "mode": mode, "undo": "claim", "claim": str(claim.seq)}
+        details["cancelled"] = format_minor(claim.left, scale_of(code))
+        self._undo(postings, details)
+
+    def restore(self, zone: str, mode: str, claim: Claim, member: str, fen: int) -> None:
+        """Take back a payment of `fen` made on a live claim because of an order now
+        reversed (a union credit's dynamic release, a queue's advance): the claim owes it
+        again, in its place, and the member gives it back (wallet first, then a debt)."""
+        code = asset(zone, mode)
+        units = units_of(fen, code)
+        self.book.save(zone, mode, claim._replace(left=claim.left + units))
+        postings = unissue(zone, mode, claim.member, -units)
+        postings += wallet.take(self.ledger, member, fen, accounts.mode_reserve(zone, mode))
+        self._undo(postings, {"zone": zone, "mode": mode, "undo": "paid", "claim": str(claim.seq)})
+
+    def _undo(self, postings: list[Posting], details: dict[str, str]) -> None:
+        done = entry(self.cause, "mode_reversal", "modes", postings, details, self.reverses)
+        if done.postings:
+            self.ledger.post(done)
+
+
+def unissue(zone: str, mode: str, member: str, units: int) -> list[Posting]:
+    """Postings taking `units` of a promise back from the member (negative: giving)."""
+    code = asset(zone, mode)
+    return [
+        (accounts.mode_holding(member, zone, mode), code, -units),
+        (accounts.mode_issued(zone, mode), code, units),
+    ]
 
 
 def owed(ledger: Ledger, zone: str, mode: str) -> int:

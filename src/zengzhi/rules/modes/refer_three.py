@@ -1,10 +1,19 @@
 """A. Refer three, refund one (推三返一, seed 003).
 
 A qualifying purchase makes its buyer a consumer-merchant (消费商) at that package's
-price. Each later qualifying purchase by a member the buyer referred directly refunds the
-buyer a share of that price by a cycling schedule: 10%, 20%, 70%, then 10% again. The
-refund is a claim paid at once (or over `release_days` days) out of the mode's reserve;
-what the reserve cannot pay yet waits, first in first out, for the daily run.
+price. Each later qualifying purchase by a member the buyer referred directly takes a
+place in the buyer's cycle and refunds the buyer a share of the package's price by the
+place's rate: 10%, 20%, 70%, then 10% again. By default each referred member counts once
+a cycle, with the first qualifying purchase ("推荐三个人": people, not purchases); with
+`count = "purchases"` every purchase counts. The refund is a claim paid at once (or over
+`release_days` days) out of the mode's reserve; what the reserve cannot pay yet waits,
+first in first out, for the daily run — whole, or in part as the reserve allows
+(`partial`).
+
+A reversed referee purchase gives its place back (the next referral takes the lowest
+free place) and its refund is voided. A reversed package ends the consumer-merchant
+status: every refund earned on it is voided, and the cycle starts afresh with the next
+package. The places and the package are counted per package ("generation").
 """
 
 from __future__ import annotations
@@ -13,7 +22,17 @@ from dataclasses import dataclass
 from typing import Literal
 
 from zengzhi.core.amounts import Ratio
-from zengzhi.rules.modes.common import NO_TERMS, Run, Terms, fen_text, in_batches, scaled
+from zengzhi.rules.modes.common import (
+    NO_TERMS,
+    Claim,
+    ClaimBook,
+    Effect,
+    Run,
+    Terms,
+    fen_text,
+    in_batches,
+    scaled,
+)
 
 MODE = "refer_three"
 RULE = "modes.refer_three"
@@ -26,6 +45,8 @@ class ReferThreeParams:
     base: Literal["package", "order"] = "package"
     release_days: int = 0  # 0: paid at once
     terms: Terms = NO_TERMS
+    count: Literal["people", "purchases"] = "people"
+    partial: bool = True  # a refund the reserve cannot pay whole is paid in part
 
 
 def purchase(run: Run, zone: str, params: ReferThreeParams, member: str, amount: int) -> None:
@@ -33,55 +54,163 @@ def purchase(run: Run, zone: str, params: ReferThreeParams, member: str, amount:
     book = run.book
     run.fund(zone, MODE, params.terms, amount, RULE)
     if not book.counter(zone, MODE, f"package:{member}"):
+        generation = book.counter(zone, MODE, f"generation:{member}") + 1
+        book.set_counter(zone, MODE, f"generation:{member}", generation)
         book.set_counter(zone, MODE, f"package:{member}", amount)
+        run.effects.append(Effect("package", zone, MODE, member, amount, generation))
     referrer = run.network.referrer(member)
     package = book.counter(zone, MODE, f"package:{referrer}") if referrer else 0
-    if referrer is None or not package:  # no referrer, or one who is no consumer-merchant
-        _pay_at_once(run, zone, params)
+    if referrer is not None and package:  # a referrer who is a consumer-merchant
+        _refund(run, zone, params, referrer, package, member, amount)
+    if not params.release_days:  # refunds paid at once go out with every purchase
+        release(run, zone, params)
+
+
+def _refund(
+    run: Run,
+    zone: str,
+    params: ReferThreeParams,
+    referrer: str,
+    package: int,
+    member: str,
+    amount: int,
+) -> None:
+    # The zone is locked while this runs, so two referrals never get the same place.
+    generation = run.book.counter(zone, MODE, f"generation:{referrer}")
+    place = _take_place(run.book, zone, params, referrer, generation, member)
+    if place is None:
         return
-    # The zone is locked while this runs, so two referrals never get the same position.
-    position = book.counter(zone, MODE, f"referrals:{referrer}")
-    if params.rounds is not None and position >= params.rounds * len(params.schedule):
-        _pay_at_once(run, zone, params)
-        return
-    book.set_counter(zone, MODE, f"referrals:{referrer}", position + 1)
-    rate = params.schedule[position % len(params.schedule)]
+    rate = params.schedule[place % len(params.schedule)]
     base = package if params.base == "package" else amount
     refund = scaled(rate, base)
     days = params.release_days
-    daily = -(-refund // days) if days else refund
     run.issue(
         zone,
         MODE,
         referrer,
         refund,
         RULE,
-        {
-            "referral": str(position + 1),
-            "rate": rate.text,
-            "base": fen_text(base),
-            "from": member,
-        },
-        daily=daily,
+        {"referral": str(place + 1), "rate": rate.text, "base": fen_text(base), "from": member},
+        daily=-(-refund // days) if days else refund,
         kind="refund_promised",
+        ref=f"{generation}:{place}",
+        cause=member,
     )
-    _pay_at_once(run, zone, params)
 
 
-def _pay_at_once(run: Run, zone: str, params: ReferThreeParams) -> None:
-    """Refunds paid at once are paid with every purchase, oldest first, as far as the
-    reserve goes; refunds released daily wait for the daily run."""
-    if not params.release_days:
-        release(run, zone, params)
+def _key(referrer: str, generation: int, what: str) -> str:
+    return f"{what}:{referrer}:{generation}"
+
+
+def _take_place(
+    book: ClaimBook,
+    zone: str,
+    params: ReferThreeParams,
+    referrer: str,
+    generation: int,
+    referee: str,
+) -> int | None:
+    """The place (0 = first) a referral takes in the referrer's cycles: the lowest place
+    a reversal freed, else the next; None when the rounds are over or, counting people,
+    the referee holds a place in that cycle already."""
+    size = len(params.schedule)
+    people = params.count == "people"
+    places = _key(referrer, generation, "places")
+    fresh = book.counter(zone, MODE, places)
+    if book.counter(zone, MODE, _key(referrer, generation, "free")):
+        for place in range(fresh):
+            freed = f"{_key(referrer, generation, 'freed')}:{place}"
+            if book.counter(zone, MODE, freed) and not (
+                people and _held(book, zone, referrer, generation, referee, place // size)
+            ):
+                book.set_counter(zone, MODE, freed, 0)
+                _count_free(book, zone, referrer, generation, -1)
+                _hold(book, zone, referrer, generation, referee, place, size)
+                return place
+    if params.rounds is not None and fresh >= params.rounds * size:
+        return None
+    if people and _held(book, zone, referrer, generation, referee, fresh // size):
+        return None  # a member counts once a cycle
+    book.set_counter(zone, MODE, places, fresh + 1)
+    _hold(book, zone, referrer, generation, referee, fresh, size)
+    return fresh
+
+
+def _held_key(referrer: str, generation: int, referee: str, cycle: int) -> str:
+    return f"{_key(referrer, generation, 'held')}:{cycle}:{referee}"
+
+
+def _held(
+    book: ClaimBook, zone: str, referrer: str, generation: int, referee: str, cycle: int
+) -> bool:
+    return bool(book.counter(zone, MODE, _held_key(referrer, generation, referee, cycle)))
+
+
+def _hold(
+    book: ClaimBook,
+    zone: str,
+    referrer: str,
+    generation: int,
+    referee: str,
+    place: int,
+    size: int,
+) -> None:
+    key = _held_key(referrer, generation, referee, place // size)
+    book.set_counter(zone, MODE, key, book.counter(zone, MODE, key) + 1)
+
+
+def _count_free(book: ClaimBook, zone: str, referrer: str, generation: int, step: int) -> None:
+    key = _key(referrer, generation, "free")
+    book.set_counter(zone, MODE, key, book.counter(zone, MODE, key) + step)
+
+
+def unclaim(run: Run, zone: str, claim: Claim, referee: str, size: int) -> None:
+    """A referee's purchase was reversed: its refund is voided and its place is free."""
+    run.void(zone, MODE, claim)
+    generation, _, place_text = claim.ref.partition(":")
+    if not place_text:
+        return  # a claim made before places were kept
+    book, referrer, place = run.book, claim.member, int(place_text)
+    current = book.counter(zone, MODE, f"generation:{referrer}")
+    if int(generation) != current or not book.counter(zone, MODE, f"package:{referrer}"):
+        return  # that package was reversed: its cycle is over
+    held = _held_key(referrer, current, referee, place // size)
+    book.set_counter(zone, MODE, held, max(0, book.counter(zone, MODE, held) - 1))
+    places = _key(referrer, current, "places")
+    book.set_counter(zone, MODE, f"{_key(referrer, current, 'freed')}:{place}", 1)
+    _count_free(book, zone, referrer, current, 1)
+    fresh = book.counter(zone, MODE, places)
+    while fresh and book.counter(zone, MODE, f"{_key(referrer, current, 'freed')}:{fresh - 1}"):
+        fresh -= 1  # free places at the end are simply not taken yet
+        book.set_counter(zone, MODE, f"{_key(referrer, current, 'freed')}:{fresh}", 0)
+        _count_free(book, zone, referrer, current, -1)
+    book.set_counter(zone, MODE, places, fresh)
+
+
+def unpackage(run: Run, zone: str, member: str, generation: int) -> None:
+    """The member's package was reversed: no longer a consumer-merchant (until a new
+    package), and every refund earned on the package is voided — the refunds were its
+    price coming back, and the buyer has the whole price back now."""
+    book = run.book
+    if book.counter(zone, MODE, f"generation:{member}") != generation:
+        return  # an older package: its refunds went when it was replaced
+    if not book.counter(zone, MODE, f"package:{member}"):
+        return
+    book.set_counter(zone, MODE, f"package:{member}", 0)
+    for claim in book.history(zone, MODE, member):
+        if not claim.void and claim.ref.partition(":")[0] == str(generation):
+            run.void(zone, MODE, claim)
 
 
 def release(run: Run, zone: str, params: ReferThreeParams) -> None:
-    """Pay refunds due, oldest first, as far as the reserve goes."""
+    """Pay refunds due, oldest first, as far as the reserve goes: a refund the reserve
+    cannot pay whole waits whole unless the zone pays in part (`partial`)."""
     for batch in in_batches(run.book.queue(zone, MODE)):
         run.prefetch_payees(claim.member for claim in batch)
         for claim in batch:
-            fen = run.affordable(zone, MODE, min(claim.daily, claim.left), params.terms)
-            if fen <= 0:
+            due = min(claim.daily, claim.left)
+            fen = run.affordable(zone, MODE, due, params.terms)
+            if fen <= 0 or (fen < due and not params.partial):
                 return
             run.pay(
                 zone,

@@ -1,10 +1,20 @@
 """F. Three-for-one queue (排队补贴 2.0 / 进三补一, seed 004).
 
 An order qualifies when its amount in the zone reaches the threshold (900 and 600 do not,
-and do not add up unless `cumulative`). Qualifying orders join a queue, each owed
-`rate` × its amount. Every `every` (3) orders that qualify after the first unpaid one pay
-that one and it leaves the queue: the 4th qualifier pays the 1st, the 7th the 2nd. A
-payment the reserve cannot make yet waits, in order, for the money.
+and do not add up unless `cumulative`: then a member's orders add up until they reach
+it, and qualify together). Qualifying orders join a queue, each owed `rate` × its amount.
+Each time `every` (3) more orders qualify after the first unpaid one, that one is paid
+and leaves the queue: the 4th qualifier pays the 1st, the 7th the 2nd.
+
+Said without a clock: with n live qualifiers, (n − 1) ÷ every of them (rounded down) have
+earned their payment, and they are the first ones, in order. That is what a reversal
+keeps true: a reversed qualifier leaves the queue (its subsidy taken back if it was
+paid); if it leaves fewer earned payments than were made, the latest payment is owed
+again and taken back from whoever it paid (a reversal undoes what the order advanced);
+a reversed part of a cumulative total undoes the total's claim and what is left of the
+total counts toward the member's next. A payment the reserve cannot make yet waits, in
+order, for the money; once the mode has ended it makes no new promise, and pays its
+queue in order whenever the reserve holds enough for the next.
 """
 
 from __future__ import annotations
@@ -12,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zengzhi.core.amounts import Ratio
-from zengzhi.rules.modes.common import NO_TERMS, Run, Terms, fen_text, scaled
+from zengzhi.rules.modes.common import NO_TERMS, Claim, Effect, Run, Terms, fen_text, scaled
 
 MODE = "three_for_one"
 RULE = "modes.three_for_one"
@@ -27,39 +37,60 @@ class ThreeForOneParams:
     terms: Terms = NO_TERMS
 
 
+def earned(params: ThreeForOneParams, qualified: int) -> int:
+    """How many of `qualified` live qualifiers have earned their payment."""
+    return max(0, qualified - 1) // params.every
+
+
 def purchase(run: Run, zone: str, params: ThreeForOneParams, member: str, amount: int) -> None:
     book = run.book
     run.fund(zone, MODE, params.terms, amount, RULE)
     if params.cumulative:
-        amount += book.counter(zone, MODE, f"spent:{member}")
-        book.set_counter(zone, MODE, f"spent:{member}", 0 if amount >= params.threshold else amount)
-    if amount < params.threshold:
-        return
-    waiting = next(iter(book.queue(zone, MODE)), None) is not None
-    run.issue(
+        batch = book.counter(zone, MODE, f"batch:{member}")
+        total = book.counter(zone, MODE, f"total:{member}:{batch}") + amount
+        book.set_counter(zone, MODE, f"total:{member}:{batch}", total)
+        run.effects.append(Effect("counted", zone, MODE, member, amount, batch))
+        if total >= params.threshold:
+            _qualify(run, zone, params, member, total, batch)
+    elif amount >= params.threshold:
+        _qualify(run, zone, params, member, amount, None)
+    pay_due(run, zone, params, ended=False)
+
+
+def _qualify(
+    run: Run, zone: str, params: ThreeForOneParams, member: str, base: int, batch: int | None
+) -> None:
+    """A qualifier joins the queue, owed `rate` × `base`; a cumulative total's claim is
+    undone through its parts (`counted`), so the claim itself is not recorded."""
+    claim = run.issue(
         zone,
         MODE,
         member,
-        scaled(params.rate, amount),
+        scaled(params.rate, base),
         RULE,
-        {"rate": params.rate.text, "base": fen_text(amount)},
+        {"rate": params.rate.text, "base": fen_text(base)},
         kind="subsidy_promised",
+        cause="" if batch is None else "-",
     )
-    if waiting:  # the first unpaid order does not count towards its own payment
-        since = book.counter(zone, MODE, "since") + 1
-        if since >= params.every:
-            since = 0
-            book.set_counter(zone, MODE, "due", book.counter(zone, MODE, "due") + 1)
-        book.set_counter(zone, MODE, "since", since)
-    pay_due(run, zone, params)
-
-
-def pay_due(run: Run, zone: str, params: ThreeForOneParams) -> None:
-    """Pay the heads of the queue that have earned it, as far as the money goes."""
+    if claim is None:
+        return
     book = run.book
-    due = book.counter(zone, MODE, "due")
+    book.set_counter(zone, MODE, "qualified", book.counter(zone, MODE, "qualified") + 1)
+    if batch is not None:
+        book.set_counter(zone, MODE, f"claim:{member}:{batch}", claim.seq)
+        book.set_counter(zone, MODE, f"batch:{member}", batch + 1)
+
+
+def pay_due(run: Run, zone: str, params: ThreeForOneParams, *, ended: bool) -> None:
+    """Pay the heads of the queue that have earned it (all of them, in order, once the
+    mode has `ended`), as far as the money goes."""
+    book = run.book
+    qualified = book.counter(zone, MODE, "qualified")
+    paid = book.counter(zone, MODE, "paid")
     for claim in book.queue(zone, MODE):
-        if due <= 0 or run.affordable(zone, MODE, claim.left, params.terms) < claim.left:
+        if not ended and paid >= earned(params, qualified):
+            break
+        if run.affordable(zone, MODE, claim.left, params.terms) < claim.left:
             break
         run.pay(
             zone,
@@ -73,5 +104,52 @@ def pay_due(run: Run, zone: str, params: ThreeForOneParams) -> None:
             units=claim.left,
         )
         book.save(zone, MODE, claim._replace(left=0))
-        due -= 1
-    book.set_counter(zone, MODE, "due", due)
+        paid += 1
+    book.set_counter(zone, MODE, "paid", paid)
+
+
+def unqualify(run: Run, zone: str, params: ThreeForOneParams, claim: Claim, *, ended: bool) -> None:
+    """A qualifier was reversed: it leaves the queue (what it was paid taken back), and
+    payments the rest no longer earn are owed again, latest first."""
+    book = run.book
+    was_paid = claim.left == 0
+    run.void(zone, MODE, claim)
+    qualified = book.counter(zone, MODE, "qualified") - 1
+    paid = book.counter(zone, MODE, "paid") - was_paid
+    while not ended and paid > earned(params, qualified):
+        # the paid claims are the first live ones: the latest is the one before the head
+        head = next(iter(book.queue(zone, MODE)), None)
+        latest = book.paid_before(zone, MODE, None if head is None else head.seq)
+        if latest is None:
+            break
+        run.restore(zone, MODE, latest, latest.member, latest.amount)
+        paid -= 1
+    book.set_counter(zone, MODE, "qualified", qualified)
+    book.set_counter(zone, MODE, "paid", paid)
+    pay_due(run, zone, params, ended=ended)
+
+
+def uncount(run: Run, zone: str, params: ThreeForOneParams, effect: Effect, *, ended: bool) -> None:
+    """A reversed order of a cumulative total: if the total had qualified, its claim is
+    undone and what the other orders counted joins the member's open total (which may
+    qualify now); otherwise the open total just counts less."""
+    book, member = run.book, effect.member
+    batch = effect.seq
+    while into := book.counter(zone, MODE, f"into:{member}:{batch}"):
+        batch = into - 1  # a total undone earlier moved its parts on
+    total = book.counter(zone, MODE, f"total:{member}:{batch}") - effect.amount
+    seq = book.counter(zone, MODE, f"claim:{member}:{batch}")
+    if not seq:
+        book.set_counter(zone, MODE, f"total:{member}:{batch}", total)
+        return
+    claim = book.claim(zone, MODE, seq)
+    if claim is not None and not claim.void:
+        unqualify(run, zone, params, claim, ended=ended)
+    book.set_counter(zone, MODE, f"total:{member}:{batch}", 0)
+    current = book.counter(zone, MODE, f"batch:{member}")
+    book.set_counter(zone, MODE, f"into:{member}:{batch}", current + 1)
+    now = book.counter(zone, MODE, f"total:{member}:{current}") + total
+    book.set_counter(zone, MODE, f"total:{member}:{current}", now)
+    if now >= params.threshold:
+        _qualify(run, zone, params, member, now, current)
+        pay_due(run, zone, params, ended=ended)

@@ -7,7 +7,8 @@ reserve). A credit becomes payable `lock_days` after it joins.
 Static release: whenever the pool can pay the first payable credit in full, it pays it
 in full and moves to the next; never part of one, never out of order. Dynamic release:
 when a member's direct referee buys Y, the member's oldest credit is paid `dynamic` × Y
-at once, if the pool can pay it (100 queued, the referee buys 100: 20 paid, 80 wait).
+at once, if the pool can pay it (100 queued, the referee buys 100: 20 paid, 80 wait);
+what is more than the oldest credit goes on to the next credit.
 """
 
 from __future__ import annotations
@@ -65,26 +66,28 @@ def purchase(run: Run, zone: str, params: UnionParams, member: str, amount: int)
 def _dynamic(
     run: Run, zone: str, params: UnionParams, member: str, referee: str, amount: int
 ) -> None:
-    claims = run.book.claims(zone, MODE, member)
-    if not claims:
-        return
-    oldest = claims[0]
-    fen = min(scaled(params.dynamic, amount), oldest.left)
-    if fen <= 0 or run.affordable(zone, MODE, fen, params.terms) < fen:
-        return  # the pool cannot pay it: the credit keeps its place in the queue
-    run.pay(
-        zone,
-        MODE,
-        member,
-        fen,
-        params.terms,
-        RULE,
-        "queue_payment",
-        {"release": "dynamic", "claim": str(oldest.seq), "from": referee},
-        units=fen,
-    )
-    run.book.save(zone, MODE, oldest._replace(left=oldest.left - fen))
-    run.effects.append(Effect("paid", zone, MODE, member, fen, oldest.seq))
+    """The referee bought: the member's credits are paid `dynamic` × the amount at once,
+    oldest first — what is more than the oldest credit goes on to the next, and what
+    finds no credit is not paid. A credit the pool cannot pay now keeps its place."""
+    fen = scaled(params.dynamic, amount)
+    for claim in run.book.claims(zone, MODE, member):
+        part = min(fen, claim.left)
+        if part <= 0 or run.affordable(zone, MODE, part, params.terms) < part:
+            return
+        run.pay(
+            zone,
+            MODE,
+            member,
+            part,
+            params.terms,
+            RULE,
+            "queue_payment",
+            {"release": "dynamic", "claim": str(claim.seq), "from": referee},
+            units=part,
+        )
+        run.book.save(zone, MODE, claim._replace(left=claim.left - part))
+        run.effects.append(Effect("paid", zone, MODE, member, part, claim.seq))
+        fen -= part
 
 
 def pay_static(run: Run, zone: str, params: UnionParams) -> None:

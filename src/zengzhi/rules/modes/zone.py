@@ -17,7 +17,7 @@ from zengzhi.core import accounts
 from zengzhi.core.amounts import Ratio
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.events import CompleteOrder, OrderLine
-from zengzhi.core.ledger import CNY, Ledger, Posting, entry
+from zengzhi.core.ledger import CNY, Ledger, Posting
 from zengzhi.rules import wallet
 from zengzhi.rules.modes import ads, green, quota, refer_three, shopping, three_for_one, union
 from zengzhi.rules.modes.ads import AdsParams
@@ -34,6 +34,7 @@ from zengzhi.rules.modes.common import (
     asset,
     fen_of,
     owed,
+    unissue,
 )
 from zengzhi.rules.modes.green import GreenParams
 from zengzhi.rules.modes.quota import QuotaParams
@@ -126,6 +127,13 @@ def _runs(modes: ZoneModes, params: _Mode, at: datetime | None) -> bool:
     return modes.period.covers(at) and params.terms.period.covers(at)
 
 
+def _ended(modes: ZoneModes, params: _Mode, at: datetime | None) -> bool:
+    """Whether the mode's period, or its zone's, is over at `at`: it promises no more,
+    and pays what it owes (spec 03, "A mode that ends keeps paying")."""
+    ends = (modes.period.ends, params.terms.period.ends)
+    return at is not None and any(end is not None and at >= end for end in ends)
+
+
 def check_order(
     ledger: Ledger, zones: Mapping[str, ZoneModes], order: CompleteOrder, promised: int = 0
 ) -> None:
@@ -201,7 +209,8 @@ def run_day(run: Run, zone: str, modes: ZoneModes, day: date) -> None:
     if modes.union is not None:
         union.pay_static(run, zone, modes.union)
     if modes.three_for_one is not None:
-        three_for_one.pay_due(run, zone, modes.three_for_one)
+        ended = _ended(modes, modes.three_for_one, run.at)
+        three_for_one.pay_due(run, zone, modes.three_for_one, ended=ended)
 
 
 def check_change(ledger: Ledger, zone: str, old: ZoneModes | None, new: ZoneModes) -> None:
@@ -224,69 +233,73 @@ def check_change(ledger: Ledger, zone: str, old: ZoneModes | None, new: ZoneMode
 # ---------------------------------------------------------------------------- reversal
 
 
-def reverse(run: Run, order: str, effects: Sequence[Effect]) -> None:
-    """Undo what an order did in the modes: cancel what is still owed, and take back what
-    was paid because of it (from the wallet, the rest as debt), into where it came from."""
+def reverse(run: Run, zones: Mapping[str, ZoneModes | None], effects: Sequence[Effect]) -> None:
+    """Undo what an order did in the modes (spec 03, "Refunds, reserves and ends"), last
+    thing first: every promise it made is voided (what was paid on it taken back, from
+    the holder and from whoever was paid a share), every payment it caused on a live
+    claim is taken back and owed again, and what it counted toward stops counting. What
+    it put into a reserve stays there: that is money, and it backs the mode's other
+    promises (a payment the reserve made with it stands). `run.reverses` names the order.
+    """
     for effect in reversed(effects):
         zone, mode, member = effect.zone, effect.mode, effect.member
-        code = asset(zone, mode)
-        postings: list[Posting] = []
-        details = {"zone": zone, "mode": mode, "undo": effect.kind}
-        reserve = accounts.mode_reserve(zone, mode)
+        modes = zones.get(zone) if zone != SHOPPING_ZONE else None
         if effect.kind == "claim":
             claim = run.book.claim(zone, mode, effect.seq)
-            left = claim.left if claim is not None else 0
-            if left:
-                run.book.save(zone, mode, claim._replace(left=0))  # type: ignore[union-attr]
-            postings += _unissue(zone, mode, member, left)
-            used = fen_of(effect.amount - left, code)
-            into = accounts.SHOPPING_DISCOUNTS if mode == "shopping" else reserve
-            postings += wallet.take(run.ledger, member, used, into) if used else []
-            details["cancelled"] = str(left)
-        elif effect.kind == "gift":
-            holding = accounts.mode_holding(member, zone, mode)
-            held = min(effect.amount, max(0, run.ledger.balance(holding, code)))
-            postings += _unissue(zone, mode, member, held)
-            used = fen_of(effect.amount - held, code)
-            postings += wallet.take(run.ledger, member, used, reserve) if used else []
-        elif effect.kind == "shares":
-            holding = accounts.mode_holding(member, zone, quota.SHARES)
-            code = quota.shares_asset(zone)
-            held = min(effect.amount, max(0, run.ledger.balance(holding, code)))
-            postings += [
-                (holding, code, -held),
-                (accounts.mode_issued(zone, quota.SHARES), code, held),
-            ]
+            if claim is None or claim.void:
+                continue
+            if mode == "refer_three":
+                size = len(((modes and modes.refer_three) or ReferThreeParams()).schedule)
+                refer_three.unclaim(run, zone, claim, effect.ref, size)
+            elif mode == "three_for_one" and modes is not None and modes.three_for_one:
+                ended = _ended(modes, modes.three_for_one, run.at)
+                three_for_one.unqualify(run, zone, modes.three_for_one, claim, ended=ended)
+            else:
+                into = accounts.SHOPPING_DISCOUNTS if mode == "shopping" else None
+                run.void(zone, mode, claim, into)
         elif effect.kind == "paid":
-            postings += wallet.take(run.ledger, member, effect.amount, reserve)
             claim = run.book.claim(zone, mode, effect.seq)
-            if claim is not None:  # the credit is owed again, in its place
-                run.book.save(zone, mode, claim._replace(left=claim.left + effect.amount))
-                postings += _unissue(zone, mode, member, -effect.amount)
-        elif effect.kind == "funding":
-            back = min(effect.amount, max(0, run.ledger.balance(reserve, CNY)))
-            postings += [(reserve, CNY, -back), (accounts.PROFIT, CNY, back)]
-        elif effect.kind == "spent":
-            claim = run.book.add(zone, mode, member, effect.amount, run.cause, ref=effect.ref)
-            postings += _unissue(zone, mode, member, -effect.amount)
-            details["claim"] = str(claim.seq)
-        elif effect.kind == "rebate":
-            postings += [
-                (accounts.merchant(effect.ref), CNY, -effect.amount),
-                (accounts.PROFIT, CNY, effect.amount),
-            ]
-        done = entry(run.cause, "mode_reversal", RULE, postings, details, corrects=order)
-        if done.postings:
-            run.ledger.post(done)
+            if claim is not None and not claim.void:  # a void claim gave it all back
+                run.restore(zone, mode, claim, member, effect.amount)
+        elif effect.kind == "package":
+            refer_three.unpackage(run, zone, member, effect.seq)
+        elif effect.kind == "counted" and modes is not None and modes.three_for_one:
+            ended = _ended(modes, modes.three_for_one, run.at)
+            three_for_one.uncount(run, zone, modes.three_for_one, effect, ended=ended)
+        elif effect.kind in ("gift", "shares", "spent", "rebate"):
+            _undo_holding(run, effect)
 
 
-def _unissue(zone: str, mode: str, member: str, units: int) -> list[Posting]:
-    """Postings taking `units` of a promise back from the member (negative: giving)."""
-    code = asset(zone, mode)
-    return [
-        (accounts.mode_holding(member, zone, mode), code, -units),
-        (accounts.mode_issued(zone, mode), code, units),
-    ]
+def _undo_holding(run: Run, effect: Effect) -> None:
+    """Undo what an order gave or spent outside any claim: equity shares, shopping
+    points spent and the rebate they brought a store (and ad points given before ad
+    points became claims)."""
+    zone, mode, member = effect.zone, effect.mode, effect.member
+    postings: list[Posting] = []
+    details = {"zone": zone, "mode": mode, "undo": effect.kind}
+    if effect.kind == "gift":
+        code = asset(zone, mode)
+        holding = accounts.mode_holding(member, zone, mode)
+        held = min(effect.amount, max(0, run.ledger.balance(holding, code)))
+        postings += unissue(zone, mode, member, held)
+        used = fen_of(effect.amount - held, code)
+        reserve = accounts.mode_reserve(zone, mode)
+        postings += wallet.take(run.ledger, member, used, reserve) if used else []
+    elif effect.kind == "shares":
+        holding = accounts.mode_holding(member, zone, quota.SHARES)
+        code = quota.shares_asset(zone)
+        held = min(effect.amount, max(0, run.ledger.balance(holding, code)))
+        postings += [(holding, code, -held), (accounts.mode_issued(zone, quota.SHARES), code, held)]
+    elif effect.kind == "spent":  # the points the order spent are the member's again
+        claim = run.book.add(zone, mode, member, effect.amount, run.cause, ref=effect.ref)
+        postings += unissue(zone, mode, member, -effect.amount)
+        details["claim"] = str(claim.seq)
+    elif effect.kind == "rebate":
+        postings += [
+            (accounts.merchant(effect.ref), CNY, -effect.amount),
+            (accounts.PROFIT, CNY, effect.amount),
+        ]
+    run._undo(postings, details)
 
 
 # ---------------------------------------------------------------------------- report
@@ -296,8 +309,10 @@ class Liability(NamedTuple):
     """What a zone's mode still owes its members, against the cash that backs it.
 
     `owed` and `reserve` are fen (points count at 1 point = 1 yuan). `coverage` is
-    reserve ÷ owed (None when nothing is owed); `backed` says the platform's own funds
-    pay what the reserve cannot.
+    reserve ÷ owed (None when nothing is owed): money held, never a debt. `receivable`
+    is what members owe the mode (payments taken back after they were spent), shown
+    apart: it returns to the reserve only as those debts are settled. `backed` says the
+    platform's own funds pay what the reserve cannot.
     """
 
     zone: str
@@ -305,6 +320,7 @@ class Liability(NamedTuple):
     owed: int
     reserve: int
     backed: bool
+    receivable: int = 0
 
     @property
     def coverage(self) -> Fraction | None:
@@ -329,16 +345,18 @@ def liabilities(ledger: Ledger, zones: Mapping[str, ZoneModes]) -> list[Liabilit
 
 
 def _liability(ledger: Ledger, zone: str, mode: str, backed: bool) -> Liability:
+    reserve = accounts.mode_reserve(zone, mode)
     return Liability(
         zone,
         mode,
         fen_of(owed(ledger, zone, mode), asset(zone, mode)),
-        ledger.balance(accounts.mode_reserve(zone, mode), CNY),
+        ledger.balance(reserve, CNY),
         backed,
+        ledger.owed_to(accounts.SHOPPING_DISCOUNTS if mode == "shopping" else reserve),
     )
 
 
-CLAIMED = ("refer_three", "quota", "green", "union", "three_for_one", "shopping")
+CLAIMED = ("refer_three", "ads", "quota", "green", "union", "three_for_one", "shopping")
 
 
 def problems(ledger: Ledger, book: ClaimBook, zones: Mapping[str, ZoneModes]) -> list[str]:

@@ -178,7 +178,7 @@ def _review(
     lets Save save it; `unchecked` says why a Save was refused (edited, missing)."""
     proposal = config.proposal_with(context, user.principal, key, change)
     return {
-        "lint": config.lint_proposal(user.principal, proposal),
+        "lint": config.lint_proposal(context, user.principal, proposal),
         "checked": digest,
         "unchecked": unchecked,
     }
