@@ -51,7 +51,7 @@ def test_a_dry_run_starts_at_once_and_finishes_with_the_back_tests_result(
     running = dry_runs.get(context, owner, run_id)
     assert (running.status, running.result, running.error) == ("running", None, None)
     assert running.about == about and running.config == proposal.config
-    assert running.lint == config.lint_proposal(owner, proposal)
+    assert running.lint == config.lint_proposal(context, owner, proposal)
     with pytest.raises(DomainError) as busy:  # one at a time per tenant
         dry_runs.start(context, owner, request)
     assert busy.value.code == ErrorCode.CONFLICT and busy.value.field == "dry_run"

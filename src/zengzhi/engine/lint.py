@@ -25,7 +25,7 @@ from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict
 
-from zengzhi.core.amounts import Ratio
+from zengzhi.core.amounts import Ratio, format_minor
 from zengzhi.core.errors import DomainError
 from zengzhi.engine.config import DEFAULT_POOL, TenantConfig
 from zengzhi.rules.distribution import DEEP, DistributionParams
@@ -118,7 +118,8 @@ def _pools(config: TenantConfig) -> dict[str, PoolParams]:
     return config.pool_params()
 
 
-def _field(pool: str) -> str:
+def pool_field(pool: str) -> str:
+    """How a configuration names a pool's table: `pool` (the default) or `pools.<id>`."""
     return "pool" if pool == DEFAULT_POOL else f"pools.{pool}"
 
 
@@ -134,7 +135,7 @@ def mint_ratio_near_one(config: TenantConfig) -> Iterator[Finding]:
         m = params.mint_ratio.fraction
         if m >= NEAR_ONE:
             yield Finding.warning(
-                f"{_field(name)}.mint_ratio",
+                f"{pool_field(name)}.mint_ratio",
                 "pool.mint_ratio_near_one",
                 f"mint ratio {params.mint_ratio}: only {_pct(1 - m)} of each contribution "
                 f"lifts the price, which grows like (money in)^{_exp(m)}: "
@@ -143,7 +144,7 @@ def mint_ratio_near_one(config: TenantConfig) -> Iterator[Finding]:
             )
         if m == 0:
             yield Finding.info(
-                f"{_field(name)}.mint_ratio",
+                f"{pool_field(name)}.mint_ratio",
                 "pool.mint_ratio_zero",
                 "mint ratio 0: buyers get no points, the pool only grows",
             )
@@ -161,7 +162,7 @@ def exit_pays_more_than_spent(config: TenantConfig) -> Iterator[Finding]:
         k = params.exit_multiple
         if k is None:
             yield Finding.info(
-                f"{_field(name)}.exit_multiple",
+                f"{pool_field(name)}.exit_multiple",
                 "pool.no_exit",
                 "no forced exit: members leave only by selling their points",
             )
@@ -169,7 +170,7 @@ def exit_pays_more_than_spent(config: TenantConfig) -> Iterator[Finding]:
         paid = k.fraction * (1 - params.sell_fee.fraction)
         if paid > 1:
             yield Finding.warning(
-                f"{_field(name)}.exit_multiple",
+                f"{pool_field(name)}.exit_multiple",
                 "pool.static_return_above_spend",
                 f"a member forced out at {k}× is paid {_pct(paid)} of what they spent "
                 f"(k × (1 − sell fee) = {k} × {_exp(params.sell_fee.fraction)}): more than "
@@ -183,7 +184,7 @@ def sales_do_not_lift_the_price(config: TenantConfig) -> Iterator[Finding]:
     for name, params in _pools(config).items():
         if params.sell_fee.num == 0:
             yield Finding.info(
-                f"{_field(name)}.sell_fee",
+                f"{pool_field(name)}.sell_fee",
                 "pool.sell_fee_zero",
                 "sell fee 0: sales no longer lift the price (the pool stays solvent)",
             )
@@ -228,6 +229,38 @@ def exits_are_far_away(config: TenantConfig) -> Iterator[Finding]:
             yield Finding.warning(field, "pool.exit_far", message)
         else:
             yield Finding.info(field, "pool.exit_far", message)
+
+
+@check
+def dust(config: TenantConfig) -> Iterator[Finding]:
+    """Spec 01 and docs/model.md, "Dust": an order mints m × C ÷ price points, rounded down
+    to 0.0001; past a price of m × C × 10,000 it mints nothing and opens no stake. Said
+    once per pool, for its smallest contribution, with the price that ends it."""
+    pools = _pools(config)
+    smallest: dict[str, tuple[int, str]] = {}
+    for field, pool_id, _, contribution in _feeds(config):
+        if pool_id in pools and contribution < smallest.get(pool_id, (contribution + 1, ""))[0]:
+            smallest[pool_id] = (contribution, field)
+    for pool_id, (contribution, field) in sorted(smallest.items()):
+        m = pools[pool_id].mint_ratio.fraction
+        if m == 0:
+            continue
+        limit = m * contribution * 10_000 / 100  # yuan a point
+        message = (
+            f"its contribution of {format_minor(contribution, 2)} mints no points once the"
+            f" price of pool {pool_id} passes {_yuan(limit)} a point (less than 0.0001 point):"
+            " such an order then lands in the pool as a plain contribution, earning its buyer"
+            ' nothing (docs/model.md, "Dust"); the price only rises'
+        )
+        severity = Finding.warning if limit < DUST_NEAR else Finding.info
+        yield severity(field, "pool.dust", message)
+
+
+DUST_NEAR = 1000  # yuan a point: a price a busy pool can reach
+
+
+def _yuan(value: Fraction) -> str:
+    return f"{(Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal('0.01')):,}"
 
 
 # ---------------------------------------------------------------------------- distribution

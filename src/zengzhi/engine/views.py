@@ -1,15 +1,28 @@
-"""Read-only views of a pool for people: how close each position is to its exit."""
+"""Read-only views of a pool for people: how close each position is to its exit, and
+who a new exit multiple would force out."""
 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor, percent
-from zengzhi.core.ledger import Ledger
+from zengzhi.core.ledger import CNY, Ledger, MemoryLedger
+from zengzhi.engine.positions import MemoryPositions
 from zengzhi.engine.snapshot import positions_of
-from zengzhi.rules.pool import PoolState, Position, progress, threshold
+from zengzhi.rules.pool import (
+    Exit,
+    PoolParams,
+    PoolState,
+    Position,
+    balance_and_points,
+    progress,
+    settle_exits,
+    threshold,
+)
 from zengzhi.rules.pool import price as pool_price
 
 
@@ -54,3 +67,30 @@ def nearest_exits(pool: PoolState, ledger: Ledger, top: int) -> list[ExitProgres
             )
         )
     return rows
+
+
+def exits_under(
+    pool: PoolState, ledger: Ledger, params: PoolParams, positions: Iterable[Position]
+) -> list[Exit]:
+    """Who `params` (a new exit multiple, above all a lower one) would force out now, in
+    the cascade's order, and what each would be paid — changing nothing: the pool's rule
+    runs on copies of its cash, its points and its positions."""
+    if params.exit_multiple is None:
+        return []
+    cash, points = balance_and_points(pool, ledger)
+    scratch = MemoryLedger()
+    scratch.balances[(pool.cash, CNY)] = cash
+    scratch.balances[(pool.supply, pool.asset)] = -points
+    book = MemoryPositions(params.exit_multiple)
+    for position in sorted(positions, key=lambda one: one.opened):  # ties go by opening
+        copy = book.open(position.member)
+        copy.principal, copy.realized, copy.points = (
+            position.principal,
+            position.realized,
+            position.points,
+        )
+        book.update(copy)
+        held = accounts.holdings(position.member, pool.id)
+        scratch.balances[(held, pool.asset)] = position.points
+    trial = PoolState(pool.id, params, book, pool.last_price)
+    return settle_exits(trial, scratch, "preview", operator=True)

@@ -356,6 +356,7 @@ class Exit:
     price: Price
     payout: int  # fen
     points: int  # units burned
+    sale_value: bool = False  # paid what its points would sell for (an operator's change)
 
 
 def settle_exits(
@@ -426,7 +427,7 @@ def settle_exits(
                 params_used,
             )
         )
-        exits.append(Exit(position.member, now, payout, burned))
+        exits.append(Exit(position.member, now, payout, burned, basis != "cap"))
     return exits
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection, select
 
+from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.backtest import Backtest, backtest
 from zengzhi.engine.config import (
@@ -25,8 +26,9 @@ from zengzhi.engine.config import (
     TenantConfig,
     error_from_validation,
 )
-from zengzhi.engine.lint import Finding, lint
+from zengzhi.engine.lint import Finding, has_errors, lint, pool_field
 from zengzhi.engine.replay import ReplayError
+from zengzhi.engine.views import exits_under
 from zengzhi.engine.zones import ZoneConfig
 from zengzhi.service.audit import event_log
 from zengzhi.service.auth import Permission, Principal
@@ -35,8 +37,9 @@ from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn
 from zengzhi.service.pools import PoolParamsIn
 from zengzhi.service.tenants import load_settings
 from zengzhi.store import tables as t
+from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import zone_settings
-from zengzhi.store.pools import params_from_row
+from zengzhi.store.pools import SqlPositions, params_from_row, read_pool
 
 
 def live_config(connection: Connection, tenant: str) -> TenantConfig:
@@ -133,9 +136,48 @@ class Proposal(BaseModel):
     )
 
 
-def lint_proposal(principal: Principal, proposal: Proposal) -> LintReport:
+def lint_proposal(context: Context, principal: Principal, proposal: Proposal) -> LintReport:
+    """What the proposal risks as written, and what it would do now to the tenant's
+    members: who a lower exit multiple would force out, and what they would be paid."""
     principal.require(Permission.READ)
-    return report(lint(parse_config(proposal.config)))
+    config = parse_config(proposal.config)
+    findings = lint(config)
+    if not has_errors(findings):
+        findings += query(
+            context, lambda connection: exits_now(connection, principal.tenant, config)
+        )
+    return report(findings)
+
+
+def exits_now(connection: Connection, tenant: str, proposed: TenantConfig) -> list[Finding]:
+    """For each pool whose exit multiple the proposal changes: the positions it would
+    force out at once (spec 01), with what they would be paid."""
+    found = []
+    live = live_config(connection, tenant).pool_params()
+    for name, params in proposed.pool_params().items():
+        before = live.get(name)
+        if before is None or before.exit_multiple == params.exit_multiple:
+            continue
+        pool = read_pool(connection, tenant, name)
+        assert isinstance(pool.positions, SqlPositions)
+        positions = pool.positions.all()
+        exits = exits_under(pool, ReadLedger(connection, tenant), params, positions)
+        if not exits:
+            continue
+        field = f"{pool_field(name)}.exit_multiple"
+        paid = sum(one.payout for one in exits)
+        uncapped = sum(1 for one in exits if one.sale_value)
+        message = (
+            f"exit multiple {params.exit_multiple}: {len(exits)} position(s) would be forced"
+            f" out at once, paid {format_minor(paid, 2)} in all"
+        )
+        if uncapped:
+            message += (
+                f"; {uncapped} of them already realized more than the new cap and would be"
+                " paid the sale value of their points"
+            )
+        found.append(Finding.warning(field, "pool.exits_now", message))
+    return found
 
 
 class BacktestRequest(Proposal):

@@ -77,7 +77,7 @@ def start(
     )
 
 
-def _view(principal: Principal, run: Run) -> DryRunView:
+def _view(context: Context, principal: Principal, run: Run) -> DryRunView:
     config: dict[str, Any] = json.loads(run.path("proposal.json").read_text(encoding="utf-8"))
     status, error, result = run.status, run.error, None
     if status == "done":
@@ -91,7 +91,7 @@ def _view(principal: Principal, run: Run) -> DryRunView:
         status=status,
         about=run.meta.get("about", {}),
         config=config,
-        lint=lint_proposal(principal, BacktestRequest(config=config)),
+        lint=lint_proposal(context, principal, BacktestRequest(config=config)),
         result=result,
         error=error,
     )
@@ -99,4 +99,4 @@ def _view(principal: Principal, run: Run) -> DryRunView:
 
 def get(context: Context, principal: Principal, run_id: str) -> DryRunView:
     principal.require(Permission.CONFIGURE)
-    return _view(principal, JOBS.get(context, principal.tenant, run_id))
+    return _view(context, principal, JOBS.get(context, principal.tenant, run_id))

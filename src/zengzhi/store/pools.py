@@ -283,3 +283,19 @@ class SqlPools:
                 )
             )
             self._original[pool.id] = now
+
+
+def read_pool(connection: Connection, tenant: str, pool_id: str) -> PoolState:
+    """A pool as it stands, for a report or a preview: no lock, nothing to write."""
+    c = t.pools.c
+    row = connection.execute(
+        select(t.pools).where(c.tenant_id == tenant, c.pool_id == pool_id)
+    ).one()
+    params = params_from_row(row.params)
+    last = (
+        Price(int(row.last_price_fen), int(row.last_price_units))
+        if row.last_price_fen is not None
+        else None
+    )
+    positions = SqlPositions(connection, tenant, pool_id, params.exit_multiple, 0)
+    return PoolState(pool_id, params, positions, last)

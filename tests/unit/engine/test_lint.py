@@ -153,3 +153,18 @@ def test_a_new_mode_adds_a_check_by_appending_a_function() -> None:
     assert ("quota.static_return", Severity.WARNING) in [(f.code, f.severity) for f in found]
     assert quota not in CHECKS
     assert len(CHECKS) >= 7
+
+
+def test_lint_says_the_price_past_which_the_smallest_contribution_mints_nothing() -> None:
+    config = TenantConfig.model_validate(
+        {
+            "products": {
+                "gift": {"price": "1000.00", "cost": "700.00", "contribution": "300.00"},
+                "pen": {"price": "0.10", "cost": "0.09", "contribution": "0.01"},
+            }
+        }
+    )
+    [found] = [one for one in lint(config) if one.code == "pool.dust"]
+    # 0.7 × 0.01 yuan buys 0.0001 point up to a price of 70.00 a point
+    assert (found.field, found.severity) == ("products.pen", "warning")
+    assert "70.00 a point" in found.message

@@ -29,9 +29,10 @@ def lint_live(context: ContextDep, principal: PrincipalDep) -> LintReport:
 
 
 @router.post("/config/lint", response_model=LintReport)
-def lint_proposal(principal: PrincipalDep, body: Proposal) -> LintReport:
-    """What a proposed configuration risks, before it goes live."""
-    return config.lint_proposal(principal, body)
+def lint_proposal(context: ContextDep, principal: PrincipalDep, body: Proposal) -> LintReport:
+    """What a proposed configuration risks, before it goes live, and what it would do now
+    (who a lower exit multiple would force out, and what they would be paid)."""
+    return config.lint_proposal(context, principal, body)
 
 
 @router.post("/backtest", response_model=Backtest)
