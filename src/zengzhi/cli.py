@@ -30,7 +30,7 @@ from zengzhi.core.errors import DomainError
 from zengzhi.engine.config import TenantConfig, error_from_validation, read_config
 from zengzhi.engine.lint import Finding, has_errors, lint
 from zengzhi.engine.replay import Replay, ReplayError, replay
-from zengzhi.engine.snapshot import check, memory_pools, pool_summary, snapshot
+from zengzhi.engine.snapshot import check, memory_pools, money_totals, pool_summary, snapshot
 from zengzhi.engine.views import nearest_exits
 from zengzhi.service.audit import audit_all, event_log
 from zengzhi.service.base import Context
@@ -93,6 +93,7 @@ def replay_command(
     state = snapshot(run.state)
     state["exits"] = run.exits
     state["events"] = {"applied": run.applied, "duplicates": run.duplicates}
+    state["totals"] = money_totals(run.state.ledger, run.debts_opened)  # type: ignore[arg-type]
     if as_json:
         sys.stdout.write(json.dumps(state, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
         return

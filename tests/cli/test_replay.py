@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -357,3 +358,31 @@ def test_days_are_counted_in_the_configurations_time_zone(tmp_path: Path) -> Non
     assert refused.exit_code == 1 and "timezone: unknown time zone 'Asia/Atlantis'" in (
         refused.stderr.replace("\n", " ")
     )
+
+
+def test_the_json_totals_show_conservation_from_the_output_alone(tmp_path: Path) -> None:
+    """Money in by source = money out + money held; debts opened = settled + open; what
+    reversals cost the platform, with what members owe back (issue 14)."""
+    log = write(
+        tmp_path,
+        order(1, "m1"),
+        {"type": "sell", "id": "s1", "member": "m1", "points": "209.9999"},
+        {"type": "reverse", "id": "r1", "order": "o1"},
+        {"type": "subsidy", "id": "x1", "amount": "100.00"},
+        order(2, "m1"),
+        {"type": "sell", "id": "s2", "member": "m1", "points": "all"},
+        {"type": "withdraw", "id": "w1", "member": "m1", "amount": "100.00"},
+        {"type": "withdraw_pay", "id": "p1", "withdrawal": "w1"},
+    )
+    totals = run_json(str(log))["totals"]
+    money_in, money_out, held = totals["money_in"], totals["money_out"], totals["held"]
+    assert Decimal(held["all"]) == Decimal(money_in["all"]) - Decimal(money_out["all"])
+    assert money_in["customers"] == "1000.00"  # two orders of 1000, one refunded
+    assert money_in["operator"] == "100.00" and money_out["bank"] == "100.00"
+    assert Decimal(held["debts"]) + Decimal(held["receivables"]) == 0
+    debts = totals["debts"]
+    assert debts["opened"] == "239.99"  # what the first sale paid, not 126 million
+    assert Decimal(debts["opened"]) == Decimal(debts["settled"]) + Decimal(debts["open"])
+    assert Decimal(debts["settled"]) > 0  # the second sale's payout paid it first
+    assert totals["reversal_cost"]["borne"] == str(Decimal("300.00") - Decimal(debts["settled"]))
+    assert totals["reversal_cost"]["owed_back"] == debts["open"]

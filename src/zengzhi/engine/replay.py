@@ -17,7 +17,7 @@ from pathlib import Path
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import CompleteOrder
-from zengzhi.core.ledger import Entry, MemoryLedger
+from zengzhi.core.ledger import CNY, Entry, MemoryLedger
 from zengzhi.engine.claims import MemoryModes
 from zengzhi.engine.config import TenantConfig
 from zengzhi.engine.engine import Engine
@@ -148,6 +148,7 @@ class Replay:
     applied: int = 0
     duplicates: int = 0
     exits: list[dict[str, str]] = field(default_factory=list)
+    debts_opened: int = 0  # fen of member debt ever recorded (balances keep what is open)
 
     def __post_init__(self) -> None:
         self._store = _SpillStore()
@@ -190,6 +191,12 @@ class Replay:
         self._store.put(event.id, text)
         self.applied += 1
         for one in entries:
+            if one.corrects is not None:  # debts arise only in corrections
+                self.debts_opened -= sum(
+                    amount
+                    for account, asset, amount in one.postings
+                    if amount < 0 and asset == CNY and account.endswith(":debt")
+                )
             if one.kind == "exit":
                 params = one.params
                 self.exits.append(
