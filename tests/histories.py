@@ -1,0 +1,236 @@
+"""Random tenant histories that mix every rule, for property tests.
+
+A history is a configuration (a pool, distribution, a zone running a random choice of
+the companion modes, a second zone with a cumulative three-for-one queue) and a list of
+steps (orders in and out of zones, on one or two lines; sales; subsidies; changes of
+the exit multiple; imports; ad tasks; daily runs; withdrawals; reversals of earlier
+orders at random points). `event_lines` writes them as the event log `zengzhi replay`
+reads, so the same history runs through the engine in memory (the unit tests) or, step
+by step, through the service's use cases (tests/service). A rule added later gets these
+histories for free by adding its settings and steps here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from hypothesis import strategies as st
+
+MEMBERS = [f"m{n}" for n in range(6)]
+START = date(2026, 11, 2)
+MODES = ("refer_three", "ads", "quota", "green", "union", "three_for_one", "shopping")
+
+
+@dataclass
+class History:
+    config: dict[str, Any]
+    links: list[tuple[str, str | None]]
+    steps: list[tuple[Any, ...]]
+    lines: list[dict[str, Any]] = field(default_factory=list)
+
+    def orders(self) -> list[str]:
+        return [line["id"] for line in self.lines if line["type"] == "order"]
+
+
+def at(day: int, step: int) -> str:
+    moment = datetime.combine(START + timedelta(days=day), datetime.min.time(), UTC)
+    return (moment + timedelta(hours=2, seconds=step)).isoformat()
+
+
+def _mode_settings(draw: st.DrawFn, mode: str) -> dict[str, Any]:
+    terms: dict[str, Any] = {
+        "funding": draw(st.sampled_from(["0.05", "0.3", "1"])),
+        "backed": draw(st.booleans()),
+    }
+    extra: dict[str, dict[str, Any]] = {
+        "refer_three": {
+            "release_days": draw(st.sampled_from([0, 2])),
+            "count": draw(st.sampled_from(["people", "purchases"])),
+            "partial": draw(st.booleans()),
+        },
+        "ads": {"ratio": "1"},
+        "quota": {"spend_per_share": "500", "referral_spend_per_share": "1000"},
+        "green": {"team": draw(st.sampled_from([[], ["0.05", "0.1"]]))},
+        "union": {"lock_days": draw(st.integers(0, 2))},
+        "three_for_one": {"threshold": "300"},
+        "shopping": {"gift": "1", "max_share": "0.5", "rebate": "0.2"},
+    }
+    return terms | extra[mode]
+
+
+@st.composite
+def histories(draw: st.DrawFn, max_steps: int = 40, min_steps: int | None = None) -> History:
+    modes = draw(st.sets(st.sampled_from(MODES), min_size=1))
+    ends = draw(st.sampled_from([None, 3]))  # the zone's period may end on day 3
+    zone: dict[str, Any] = {mode: _mode_settings(draw, mode) for mode in sorted(modes)}
+    if ends is not None:
+        zone["ends"] = at(ends, 0)
+    pool: dict[str, Any] = {
+        "exit_multiple": draw(st.sampled_from(["1.2", "2", "3"])),
+        "mint_ratio": draw(st.sampled_from(["0.7", "0.5"])),
+        "sell_fee": draw(st.sampled_from(["0.2", "0"])),
+    }
+    config: dict[str, Any] = {
+        "pool": pool,
+        "distribution": {
+            "commission": {"rates": ["0.01", "0.005"]},
+            "team": {
+                "levels": [
+                    {"performance": "500", "rate": "0.02"},
+                    {"performance": "3000", "rate": "0.05"},
+                ]
+            },
+            "overflow": "platform",
+        },
+        "zones": {
+            "z": zone,
+            "c": {"three_for_one": {"threshold": "500", "funding": "0.5", "cumulative": True}},
+        },
+    }
+    links: list[tuple[str, str | None]] = [(MEMBERS[0], None)]
+    links += [(MEMBERS[n], draw(st.sampled_from([None, *MEMBERS[:n]]))) for n in range(1, 6)]
+    member = st.sampled_from(MEMBERS)
+    steps_of = {
+        "buy": st.tuples(
+            st.just("buy"),
+            member,
+            st.integers(1, 1500),  # yuan
+            st.sampled_from([0, 10, 30]),  # % of it into the pool
+            st.sampled_from([None, "z", "z", "c"]),
+            st.integers(1, 2),  # lines
+        ),
+        "sell": st.tuples(st.just("sell"), member, st.sampled_from([1, 2, 4])),  # quarters
+        "subsidy": st.tuples(st.just("subsidy"), st.integers(1, 3000)),
+        "configure": st.tuples(st.just("configure"), st.sampled_from(["1.2", "1.5", "2", "3"])),
+        "import": st.tuples(st.just("import"), member, st.integers(0, 500), st.integers(1, 200)),
+        "task": st.tuples(st.just("task"), member),
+        "day": st.tuples(st.just("day")),
+        "withdraw": st.tuples(st.just("withdraw"), member),
+        "reverse": st.tuples(st.just("reverse"), st.integers(0, 50)),
+    }
+    # how often each comes: a history is mostly orders, with their reversals
+    weights = {"buy": 8, "reverse": 3, "sell": 2, "day": 2, "task": 2, "withdraw": 1}
+    kinds = [kind for kind in steps_of for _ in range(weights.get(kind, 1))]
+    step = st.sampled_from(kinds).flatmap(steps_of.__getitem__)
+    least = max_steps // 3 if min_steps is None else min_steps
+    steps = draw(st.lists(step, min_size=least, max_size=max_steps))
+    return History(config, links, steps)
+
+
+def _split(amount: int, percent: int) -> dict[str, str]:
+    contribution = amount * percent // 100
+    return {
+        "cost": "0.00",
+        "distribution": f"{amount * 5 // 100}.00",
+        "platform": f"{amount - contribution - amount * 5 // 100}.00",
+        "contribution": f"{contribution}.00",
+    }
+
+
+@dataclass
+class Holdings:
+    """What members hold before a step (fen in wallets, point units in the pool), for
+    steps whose figures the log cannot know: a quarter of one's points, a whole wallet."""
+
+    wallets: dict[str, int] = field(default_factory=dict)
+    points: dict[str, int] = field(default_factory=dict)
+
+
+def event_lines(history: History, held: Holdings | None = None) -> list[dict[str, Any]]:
+    """The history as event-log objects. Without `held` a step guesses its figures, and
+    the engine may refuse them, which a refused event shows (it must change nothing)."""
+    lines: list[dict[str, Any]] = []
+    for n, (member, referrer) in enumerate(history.links):
+        join: dict[str, Any] = {"type": "join", "id": f"join{n}", "member": member}
+        if referrer is not None:
+            join["referrer"] = referrer
+        lines.append(join)
+    day = 0
+    for n, step in enumerate(history.steps):
+        lines += step_lines(history, n, step, day, lines, held)
+        if step[0] == "day":
+            day += 1
+    history.lines = lines
+    return lines
+
+
+def step_lines(
+    history: History,
+    n: int,
+    step: tuple[Any, ...],
+    day: int,
+    before: list[dict[str, Any]],
+    held: Holdings | None = None,
+) -> list[dict[str, Any]]:
+    kind, *args = step
+    when = at(day, n)
+    if kind == "buy":
+        member, yuan, percent, zone, parts = args
+        amounts = [yuan] if parts == 1 else [yuan // 2 + 1, yuan - yuan // 2 - 1]
+        order_lines = []
+        for amount in amounts:
+            if amount <= 0:
+                continue
+            line: dict[str, Any] = {"amount": f"{amount}.00", "split": _split(amount, percent)}
+            if zone is not None:
+                line["zone"] = zone
+            order_lines.append(line)
+        if not order_lines:
+            return []
+        return [
+            {"type": "order", "id": f"o{n}", "member": member, "lines": order_lines, "at": when}
+        ]
+    if kind == "sell":
+        member, quarters = args
+        units = (held.points.get(member, 0) if held else 400_000) * quarters // 4
+        if units <= 0:
+            return []
+        points = "all" if quarters == 4 else f"{units // 10_000}.{units % 10_000:04d}"
+        return [{"type": "sell", "id": f"s{n}", "member": member, "points": points, "at": when}]
+    if kind == "subsidy":
+        return [{"type": "subsidy", "id": f"x{n}", "amount": f"{args[0]}.00", "at": when}]
+    if kind == "configure":
+        return [{"type": "configure", "id": f"c{n}", "exit_multiple": args[0], "at": when}]
+    if kind == "import":
+        member, principal, contribution = args
+        return [
+            {
+                "type": "import",
+                "id": f"i{n}",
+                "member": member,
+                "principal": f"{principal}.00",
+                "contribution": f"{contribution}.00",
+                "at": when,
+            }
+        ]
+    if kind == "task":
+        task_day = (START + timedelta(days=day)).isoformat()
+        return [{"type": "task", "id": f"t{n}", "member": args[0], "zone": "z", "day": task_day}]
+    if kind == "day":
+        run_day = (START + timedelta(days=day)).isoformat()
+        return [
+            {"type": "day", "id": f"d{n}-{zone}", "zone": zone, "day": run_day}
+            for zone in ("c", "z")
+        ]
+    if kind == "withdraw":
+        member = args[0]
+        fen = held.wallets.get(member, 0) if held else 100
+        if fen <= 0:
+            return []
+        amount = f"{fen // 100}.{fen % 100:02d}"
+        return [{"type": "withdraw", "id": f"w{n}", "member": member, "amount": amount}]
+    if kind == "reverse":
+        orders = [line["id"] for line in before if line["type"] == "order"]
+        if not orders:
+            return []
+        return [
+            {"type": "reverse", "id": f"r{n}", "order": orders[args[0] % len(orders)], "at": when}
+        ]
+    raise AssertionError(kind)
+
+
+def text(line: dict[str, Any]) -> str:
+    return json.dumps(line)
