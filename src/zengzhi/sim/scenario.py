@@ -59,7 +59,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from zengzhi.core.amounts import Ratio, Yuan
+from zengzhi.core.amounts import Ratio, Yuan, decimal_text
 from zengzhi.core.errors import DomainError, invalid
 from zengzhi.engine.config import DEFAULT_POOL, Exact, Id, Name, Note, TenantConfig, read_toml
 from zengzhi.engine.config import error_from_validation as _error
@@ -82,6 +82,15 @@ def _count(value: object) -> object:
 
 # Orders a day are a count (`orders_per_day = 3000`), or a decimal string for a fraction.
 OrdersPerDay = Annotated[Exact, BeforeValidator(_count)]
+
+
+def _parameter(value: object) -> object:
+    return value if value is None or isinstance(value, bool) else decimal_text(value, "value")
+
+
+# A pool parameter as `configure` takes it: a decimal string, true/false (minting_enabled)
+# or null (no exit); one check, so that a refusal names the parameter, not a union's arm.
+Parameter = Annotated[str | bool | None, BeforeValidator(_parameter)]
 
 
 class FlowIn(_Strict):
@@ -147,7 +156,7 @@ class EventIn(_Strict):
     pool: Id = DEFAULT_POOL
     subsidy: Exact | None = None
     pause: bool | None = None
-    configure: dict[str, Exact | bool | None] | None = None
+    configure: dict[str, Parameter] | None = None
     note: Note | None = None
 
 
