@@ -7,7 +7,6 @@ import sys
 import tomllib
 from collections.abc import Iterator
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +14,7 @@ import typer
 import uvicorn
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -27,7 +27,8 @@ from rich.table import Table
 
 from zengzhi.api.app import create_app
 from zengzhi.core.errors import DomainError
-from zengzhi.engine.config import TenantConfig, error_from_validation, read_config
+from zengzhi.engine.config import TenantConfig, error_from_validation, read_config, read_toml
+from zengzhi.engine.fields import loads_strict
 from zengzhi.engine.lint import Finding, has_errors, lint
 from zengzhi.engine.replay import Replay, ReplayError, replay
 from zengzhi.engine.snapshot import check, memory_pools, money_totals, pool_summary, snapshot
@@ -63,8 +64,15 @@ def _lines(path: Path) -> Iterator[str]:
         yield from handle
 
 
+# What would break a line: "\n", "\r" and the rest that str.splitlines() splits at.
+_LINE_BREAKS = str.maketrans({c: repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    """An error as exactly one line on standard error, verbatim: not through Rich, which
+    wraps at 80 columns when stderr is not a terminal and reads "[bold]" as markup; line
+    breaks inside the message are written as escapes."""
+    sys.stderr.write(f"error: {message.translate(_LINE_BREAKS)}\n")
     return typer.Exit(code=1)
 
 
@@ -226,7 +234,10 @@ def audit_command(
             console.print(f"[bold red]{report.tenant}[/]: {len(report.differences)} differences")
             for difference in report.differences:
                 console.print(
-                    f"  {difference.what}: kept {difference.kept}, expected {difference.expected}",
+                    escape(
+                        f"  {difference.what}: kept {difference.kept}, "
+                        f"expected {difference.expected}"
+                    ),
                     highlight=False,
                 )
         else:
@@ -365,15 +376,14 @@ def _proposal(path: Path) -> TenantConfig:
     TOML, or JSON shaped like `GET /v1/config` when its name ends in .json."""
     try:
         text = path.read_text(encoding="utf-8")
-        if path.suffix == ".json":
-            data = json.loads(text, parse_float=Decimal)
-        else:
-            data = tomllib.loads(text, parse_float=Decimal)
+        data = loads_strict(text) if path.suffix == ".json" else read_toml(text)
         return TenantConfig.model_validate(data)
     except json.JSONDecodeError as error:
         raise _fail(f"{path}: not valid JSON: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise _fail(f"{path}: not valid TOML: {error}") from None
+    except DomainError as error:
+        raise _fail(f"{path}: {error}") from None
     except ValidationError as error:
         raise _fail(f"{path}: {error_from_validation(error)}") from None
     except OSError as error:
@@ -398,7 +408,8 @@ def lint_command(
         for one in findings:
             style = _SEVERITY_STYLE[one.severity]
             console.print(
-                f"[{style}]{one.severity:<7}[/] {one.field}  [dim]{one.code}[/]\n  {one.message}",
+                f"[{style}]{one.severity:<7}[/] {escape(one.field)}  [dim]{one.code}[/]\n"
+                f"  {escape(one.message)}",
                 highlight=False,
             )
         errors = sum(one.severity == "error" for one in findings)
@@ -444,7 +455,7 @@ def backtest_command(
         )
     )
     for change in result.changes or ["nothing: the proposal is the live configuration"]:
-        console.print(f"  change: {change}", highlight=False)
+        console.print(f"  change: {escape(change)}", highlight=False)
     if result.adjusted or result.skipped:
         console.print(
             f"  {result.adjusted} sales or withdrawals scaled, {result.skipped} events skipped"

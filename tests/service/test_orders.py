@@ -209,7 +209,7 @@ def test_bad_orders_name_the_field_and_change_nothing(api: Api) -> None:
             {"id": "o1", "member": "m1", "amount": 10.5, "contribution": "1"},
             422,
             "amount",
-            'must be a decimal string such as "12.50", not a float',
+            'must be a decimal string such as "12.50", not the number 10.5',
         ),
         (
             {"id": "o1", "member": "m1", "amount": "1.001", "contribution": "1"},

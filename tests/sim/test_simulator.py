@@ -178,6 +178,11 @@ def test_the_report_says_what_the_results_say(tmp_path: Path) -> None:
         ({"events": [{"day": 999, "subsidy": "1"}]}, "events.0.day"),
         ({"sweep": {"parameter": "pool.mint_ratio", "values": ["1.5"]}}, "sweep.pool.mint_ratio"),
         ({"flow": {"orders_per_day": 0.5}}, "flow.orders_per_day"),
+        ({"events": [{"day": 1, "configure": {"sell_fee": 0}}]}, "events.0.configure.sell_fee"),
+        (
+            {"events": [{"day": 1, "configure": {"sell_fee": "1e-1"}}]},
+            "events.0.configure.sell_fee",
+        ),
     ],
 )
 def test_bad_scenarios_name_the_field(change: dict[str, Any], field: str) -> None:

@@ -2,19 +2,20 @@
 
 Inside the engine every amount is an ``int`` of minor units (fen; ten-thousandths of a
 point), which keeps hot loops fast and every division exact. These types are the edge:
-they parse what people and integrators write, refuse floats outright, and print.
+they parse what people and integrators write (decimal strings in one plain form; from
+Python code also ints and Decimals), refuse floats outright, and print.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from typing import Any, ClassVar, Self
 
 from zengzhi.core.errors import invalid
 
-Exact = str | int | Decimal
+Exact = str | int | Decimal  # what Python code may pass; from outside, only the str
 
 YUAN_SCALE = 2
 POINTS_SCALE = 4
@@ -22,15 +23,64 @@ FEN_PER_YUAN = 10**YUAN_SCALE
 UNITS_PER_POINT = 10**POINTS_SCALE
 
 
+# The one way a number is written wherever it enters (spec 01, "Numbers on the wire"):
+# ASCII digits, at most one ".", a "-" only in front (a field that must not be negative
+# says so itself). Decimal(), int() and str.isdecimal() would also take "+", "_", an
+# exponent, spaces and other scripts' digits ("１０", "١٠"): each is refused here instead.
+DECIMAL = r"-?[0-9]+(?:\.[0-9]+)?"
+_DECIMAL = re.compile(DECIMAL, re.ASCII)
+EXAMPLE = '"12.50"'
+
+
+def is_decimal(text: str) -> bool:
+    """Whether `text` is a decimal in the one plain form."""
+    return _DECIMAL.fullmatch(text) is not None
+
+
+def _shown(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
+
+
+def _not_text(value: object) -> str:
+    """Why a value that is not a string is no amount, for a message."""
+    if isinstance(value, bool) or value is None:
+        what = {True: "true", False: "false", None: "null"}[value]
+    elif isinstance(value, int | float | Decimal):
+        what = f"the number {value}"
+    else:
+        what = f"a {type(value).__name__}"
+    return f"must be a decimal string such as {EXAMPLE}, not {what}"
+
+
+def decimal_text(value: object, field: str) -> str:
+    """A decimal as it enters from outside: a string, in the one plain form."""
+    if not isinstance(value, str):
+        raise invalid(field, _not_text(value))
+    if _DECIMAL.fullmatch(value) is None:
+        raise invalid(field, f"{_shown(value)} is not a decimal such as {EXAMPLE}")
+    return value
+
+
+def canonical_text(text: str) -> str:
+    """One spelling for each number ("10.00", "010" → "10"; "-0" → "0"), so that two
+    spellings of one number are the same content; other text is returned as it is."""
+    if _DECIMAL.fullmatch(text) is None:
+        return text
+    whole, _, fraction = text.lstrip("-").partition(".")
+    digits = whole.lstrip("0") or "0"
+    if fraction.rstrip("0"):
+        digits += "." + fraction.rstrip("0")
+    return "-" + digits if text.startswith("-") and digits != "0" else digits
+
+
 def to_decimal(value: object, field: str) -> Decimal:
-    """A finite Decimal from a string, an int or a Decimal; never from a float."""
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        kind = "a float" if isinstance(value, float) else type(value).__name__
-        raise invalid(field, f'must be a decimal string such as "12.50", not {kind}')
-    try:
-        number = Decimal(value.strip() if isinstance(value, str) else value)
-    except InvalidOperation:
-        raise invalid(field, f"{value!r} is not a number") from None
+    """A finite Decimal from a decimal string, or (from Python code) an int or a Decimal;
+    never from a float."""
+    if isinstance(value, str):
+        return Decimal(decimal_text(value, field))
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise invalid(field, _not_text(value))
+    number = Decimal(value)
     if not number.is_finite():
         raise invalid(field, f"{value!r} is not a finite number")
     return number
@@ -44,37 +94,46 @@ def decimal_to_minor(number: Decimal, scale: int, field: str) -> int:
     return int(scaled)
 
 
-_PLAIN = re.compile(r"\s*(-?)(\d{1,30})(?:\.(\d{1,30}))?\s*")
-
-
 # No single amount is a trillion yuan or points or more: past that, input is a mistake
 # (and sums of such amounts would not fit the database's 64-bit columns).
 LARGEST = 10**12
 _LIMITS = {scale: LARGEST * 10**scale for scale in range(9)}
+_WHOLE_DIGITS = len(str(LARGEST))
 
 
 def parse_minor(value: object, scale: int, field: str) -> int:
     """Minor units from exact decimal input (fast for plain strings like "1234.50")."""
-    minor = None
     if type(value) is str:
         whole, _, fraction = value.partition(".")
-        if len(fraction) == scale and whole.isdecimal() and fraction.isdecimal():
-            minor = int(whole + fraction)  # the usual form: digits with all the places
+        # the usual form, digits with all the places (isdecimal() alone would take "١")
+        if (
+            len(fraction) == scale
+            and value.isascii()
+            and whole.isdecimal()
+            and fraction.isdecimal()
+        ):
+            minor = int(whole + fraction)
             if minor < _LIMITS.get(scale, 0):
                 return minor
-        plain = _PLAIN.fullmatch(value)
-        if plain is not None:
-            sign, whole, fraction = plain.groups()
-            fraction = fraction or ""
-            if len(fraction) > scale and fraction[scale:].strip("0"):
-                raise invalid(field, f"{value.strip()} has more than {scale} decimal places")
-            minor = int(whole + fraction[:scale].ljust(scale, "0"))
-            minor = -minor if sign else minor
-    if minor is None:
+        minor = _text_to_minor(decimal_text(value, field), scale, field)
+    else:
         minor = decimal_to_minor(to_decimal(value, field), scale, field)
     if abs(minor) >= _LIMITS.get(scale, LARGEST * 10**scale):
         raise invalid(field, f"must be less than {LARGEST:,} in size")
     return minor
+
+
+def _text_to_minor(text: str, scale: int, field: str) -> int:
+    """Minor units from a decimal already in the plain form; no more places than `scale`
+    (a place more, even a zero, is refused: the field keeps `scale`)."""
+    whole, _, fraction = text.lstrip("-").partition(".")
+    if len(fraction) > scale:
+        raise invalid(field, f"{text} has more than {scale} decimal places")
+    whole = whole.lstrip("0")
+    if len(whole) > _WHOLE_DIGITS:  # too large, and int() of thousands of digits is slow
+        raise invalid(field, f"must be less than {LARGEST:,} in size")
+    minor = int((whole or "0") + fraction.ljust(scale, "0"))
+    return -minor if text.startswith("-") else minor
 
 
 def minor_to_decimal(minor: int, scale: int) -> Decimal:
@@ -208,7 +267,7 @@ class Ratio:
             raise invalid(field, f"must not be negative, got {value}")
         object.__setattr__(self, "num", fraction.numerator)
         object.__setattr__(self, "den", fraction.denominator)
-        object.__setattr__(self, "text", format(number.normalize(), "f"))
+        object.__setattr__(self, "text", canonical_text(format(number, "f")))
         object.__setattr__(self, "fraction", fraction)
 
     def __setattr__(self, name: str, value: Any) -> None:

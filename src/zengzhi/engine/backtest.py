@@ -40,6 +40,7 @@ from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.ledger import CNY, Entry, MemoryLedger
 from zengzhi.engine.config import DEFAULT_POOL, ProductConfig, StoreConfig, TenantConfig
+from zengzhi.engine.fields import loads_strict
 from zengzhi.engine.notices import member_of
 from zengzhi.engine.replay import Replay, ReplayError
 from zengzhi.engine.snapshot import buyback_cost, memory_pools, positions_of
@@ -417,7 +418,7 @@ def backtest(
             if not text.strip():
                 continue
             events += 1
-            event = json.loads(text)
+            event = loads_strict(text)
             changed = runner.transform(event)
             baseline.feed(number, text)
             if changed is None:

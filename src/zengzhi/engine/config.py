@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -48,6 +47,8 @@ from zengzhi.core.events import OrderLine
 from zengzhi.engine.fields import (
     ID_PATTERN,
     Exact,
+    ExactOrAll,
+    ExactOrShare,
     Id,
     Label,
     Name,
@@ -72,6 +73,8 @@ __all__ = [
     "DEFAULT_POOL",
     "ID_PATTERN",
     "Exact",
+    "ExactOrAll",
+    "ExactOrShare",
     "Id",
     "Label",
     "Name",
@@ -87,10 +90,10 @@ ModeValues = dict[Id, Exact]  # a product's own value for a mode: {ads = "1.1", 
 
 class ProductConfig(_Strict):
     price: Exact
-    cost: Exact = "0"
-    distribution: Exact = "0"
-    platform: Exact = "0"
-    contribution: Exact = "0"
+    cost: ExactOrShare = "0"
+    distribution: ExactOrShare = "0"
+    platform: ExactOrShare = "0"
+    contribution: ExactOrShare = "0"
     pool: Id | None = None
     zone: Id | None = None
     modes: ModeValues = Field(default_factory=dict)
@@ -138,7 +141,7 @@ def _product_split(product: ProductConfig, name: str, quantity: int = 1) -> dict
     shares: dict[str, Ratio] = {}
     for part in _SPLIT_PARTS:
         text, field = getattr(product, part), f"products.{name}.{part}"
-        if isinstance(text, str) and text.endswith("%"):
+        if text.endswith("%"):
             shares[part] = Ratio(text[:-1], field)
         else:
             amounts[part] = Yuan(text, field).minor
@@ -402,11 +405,20 @@ def load_config(data: Mapping[str, Any]) -> TenantConfig:
     return config
 
 
+def read_toml(text: str) -> dict[str, Any]:
+    """A configuration's TOML, as every configuration is read (files, scenarios, the
+    console's forms). A TOML float comes as its text (`funding = 0.5` is "0.5"), so that
+    the decimal grammar checks it as it checks strings (`1e3`, `+1`, `1_0` are refused)
+    and nothing goes through a binary float; a TOML integer stays an int, which is a
+    count, never an amount. Raises tomllib.TOMLDecodeError, for the caller to word."""
+    return tomllib.loads(text, parse_float=str)
+
+
 def read_config(path: Path | None) -> TenantConfig:
     if path is None:
         return TenantConfig()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+        data = read_toml(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise invalid(str(path), f"not valid TOML: {error}") from None
     return load_config(data)

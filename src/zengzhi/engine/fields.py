@@ -1,15 +1,25 @@
 """The field types every configuration and request shares: ids, free text, exact
-numbers, and pydantic's errors turned into the project's one error shape."""
+numbers, JSON read strictly, and pydantic's errors turned into the project's one error
+shape."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Annotated
+import json
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SerializationInfo,
+    ValidationError,
+)
 from pydantic_core import ErrorDetails
 
-from zengzhi.core.amounts import to_decimal
+from zengzhi.core.amounts import canonical_text, decimal_text, is_decimal
 from zengzhi.core.days import time_zone
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 
@@ -44,14 +54,57 @@ def _known_zone(value: str) -> str:
 Timezone = Annotated[str, Field(max_length=64), AfterValidator(_known_zone)]
 
 
-def _exact(value: object) -> object:
-    # Refuse floats before pydantic would accept them as decimals.
-    if isinstance(value, float | bool):
-        return to_decimal(value, "value")
-    return value
+def _decimal(value: object) -> str:
+    # A JSON or TOML number is refused: a float would round, and one form is one rule.
+    # The field's own places (yuan 2, points 4) are checked where it is parsed.
+    return decimal_text(value, "value")
 
 
-Exact = Annotated[str | int | Decimal, BeforeValidator(_exact)]
+def _decimal_or_all(value: object) -> str:
+    return value if value == "all" else _decimal(value)
+
+
+def _decimal_or_share(value: object) -> str:
+    if isinstance(value, str) and value.endswith("%") and is_decimal(value[:-1]):
+        return value
+    return _decimal(value)
+
+
+CANONICAL = {"canonical": True}  # a dump's context: decimals in one spelling
+
+
+def _canonical(text: str, info: SerializationInfo) -> str:
+    return canonical_text(text) if (info.context or {}).get("canonical") else text
+
+
+_DUMP = PlainSerializer(_canonical, return_type=str)
+
+# An amount, price or ratio: a decimal string in the one plain form (core/amounts.py).
+Exact = Annotated[str, BeforeValidator(_decimal), _DUMP]
+ExactOrAll = Annotated[str, BeforeValidator(_decimal_or_all), _DUMP]  # points to sell
+ExactOrShare = Annotated[str, BeforeValidator(_decimal_or_share), _DUMP]  # or "30%"
+
+
+def canonical(model: BaseModel, **options: Any) -> dict[str, Any]:
+    """The model as JSON data with each decimal in one spelling ("10.00" and "10" are
+    "10"): what two requests or events are compared by, for idempotency."""
+    return model.model_dump(mode="json", context=CANONICAL, **options)
+
+
+def _one_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) < len(pairs):
+        keys = [key for key, _ in pairs]
+        twice = next(key for n, key in enumerate(keys) if key in keys[:n])
+        raise invalid(twice, "is given twice in one object")
+    return found
+
+
+def loads_strict(text: str | bytes) -> Any:
+    """JSON as everything that enters is read: an object with a key twice is refused,
+    naming the key (json.loads would keep the last value). Bad JSON raises
+    json.JSONDecodeError, for the caller to word."""
+    return json.loads(text, object_pairs_hook=_one_each)
 
 
 class Strict(BaseModel):

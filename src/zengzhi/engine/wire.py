@@ -14,9 +14,13 @@ engine events. Bad input raises a DomainError naming the field; nothing else is 
 {"type": "task", "id": "t1", "member": "m1", "zone": "ads", "day": "2026-11-21"}
 {"type": "day", "id": "d1", "zone": "union", "day": "2026-11-21"}
 ```
-Amounts are decimal strings (whole numbers may be JSON integers; a JSON number with a
-fraction is refused rather than read through a float); `pool` defaults to the default
-pool; `at` is an optional ISO 8601 time with a zone.
+Amounts, prices and ratios are decimal strings in one plain form (`core/amounts.py`:
+ASCII digits, at most one `.`, no `+`, `_`, exponent or spaces) with no more places than
+the field keeps; a JSON number is refused, whole or not; counts (`quantity`,
+`lock_days`…) are JSON integers. An object with a key twice is refused, naming the key.
+`pool` defaults to the default pool; `at` is an optional ISO 8601 time with a zone.
+Two events are the same content when they read the same: numbers are compared by value
+(`"1.5"` and `"1.50"`), in parameters and settings too.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from zengzhi.core.amounts import POINTS_SCALE, YUAN_SCALE, Yuan, format_minor, parse_minor
+from zengzhi.core.amounts import DECIMAL, POINTS_SCALE, YUAN_SCALE, Yuan, format_minor, parse_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.events import (
     Bind,
@@ -59,6 +63,7 @@ from zengzhi.engine.config import (
     ID_PATTERN,
     DistributionConfig,
     Exact,
+    ExactOrAll,
     Id,
     Name,
     Note,
@@ -67,7 +72,9 @@ from zengzhi.engine.config import (
     error_from_validation,
     mode_values,
 )
-from zengzhi.engine.zones import parse_zone
+from zengzhi.engine.fields import canonical, loads_strict
+from zengzhi.engine.zones import ZoneConfig, parse_zone
+from zengzhi.rules.pool import canonical_params
 
 
 def yuan(value: object, field: str, *, positive: bool = False) -> int:
@@ -264,7 +271,7 @@ class SellIn(_EventIn):
     kind = "sell"
     type: Literal["sell"]
     member: Id
-    points: Exact
+    points: ExactOrAll
     pool: Id = DEFAULT_POOL
 
     def event(self, config: TenantConfig) -> Sell:
@@ -294,7 +301,7 @@ class ConfigureIn(_EventIn):
         changes = dict(self.model_extra or {})
         if not changes:
             raise invalid("configure", "names no parameter to change")
-        return Configure(self.id, self.pool, changes, self.at)
+        return Configure(self.id, self.pool, canonical_params(changes), self.at)
 
 
 class OpenPoolIn(_EventIn):
@@ -306,7 +313,7 @@ class OpenPoolIn(_EventIn):
     pool: Id
 
     def event(self, config: TenantConfig) -> OpenPool:
-        return OpenPool(self.id, self.pool, dict(self.model_extra or {}), self.at)
+        return OpenPool(self.id, self.pool, canonical_params(self.model_extra or {}), self.at)
 
 
 class ReverseIn(_EventIn):
@@ -446,10 +453,11 @@ class DistributionIn(_EventIn):
 
     def event(self, config: TenantConfig) -> ConfigureDistribution:
         try:
-            DistributionConfig.model_validate(self.settings).params()
+            settings = DistributionConfig.model_validate(self.settings)
         except ValidationError as error:
             raise error_from_validation(error, "settings") from None
-        return ConfigureDistribution(self.id, self.settings, self.at)
+        settings.params()
+        return ConfigureDistribution(self.id, canonical(settings, exclude_unset=True), self.at)
 
 
 class DividendIn(_EventIn):
@@ -473,7 +481,8 @@ class ZoneIn(_EventIn):
 
     def event(self, config: TenantConfig) -> ConfigureZone:
         parse_zone(self.settings)
-        return ConfigureZone(self.id, self.zone, self.settings, self.at)
+        settings = canonical(ZoneConfig.model_validate(self.settings), exclude_unset=True)
+        return ConfigureZone(self.id, self.zone, settings, self.at)
 
 
 class TaskIn(_EventIn):
@@ -548,8 +557,6 @@ _EVENTS: TypeAdapter[EventIn] = TypeAdapter(EventIn)
 def _event_error(error: ValidationError) -> DomainError:
     first = error.errors()[0]
     kind = first["type"]
-    if kind == "json_invalid":
-        return invalid("line", f"not valid JSON ({first['ctx']['error']})")
     if kind in ("model_attributes_type", "dict_type", "model_type"):
         return invalid("line", "must be a JSON object")
     if kind == "union_tag_not_found":
@@ -566,7 +573,9 @@ def _event_error(error: ValidationError) -> DomainError:
 def parse_line(text: str | bytes) -> EventIn:
     """One event from one line of JSON, checked; refusals name the field."""
     try:
-        return _EVENTS.validate_json(text)
+        return _EVENTS.validate_python(loads_strict(text))
+    except json.JSONDecodeError as error:
+        raise invalid("line", f"not valid JSON ({error})") from None
     except ValidationError as error:
         raise _event_error(error) from None
 
@@ -575,7 +584,7 @@ def parse_line(text: str | bytes) -> EventIn:
 # `json.dumps` writes them by default. An id or member matching ID_PATTERN and an amount
 # of digits cannot hold a JSON escape, so a match reads exactly as JSON would.
 _ID_TEXT = ID_PATTERN.removeprefix("^").removesuffix("$")
-_AMOUNT_TEXT = r"-?\d{1,30}(?:\.\d{1,30})?"
+_AMOUNT_TEXT = DECIMAL
 _PLAIN_ORDER = re.compile(
     rf'\{{"type": "order", "id": "({_ID_TEXT})", "member": "({_ID_TEXT})", '
     rf'"amount": "({_AMOUNT_TEXT})", "contribution": "({_AMOUNT_TEXT})"\}}\s*',

@@ -19,7 +19,7 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from zengzhi.core import accounts
-from zengzhi.core.amounts import Points, Price, Ratio, format_minor, to_decimal
+from zengzhi.core.amounts import Points, Price, Ratio, decimal_text, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.ledger import CNY, Ledger, Posting, entry
 from zengzhi.rules import wallet
@@ -89,17 +89,24 @@ def parse_params(changes: Mapping[str, object]) -> dict[str, Any]:
             if not isinstance(value, bool):
                 raise invalid(name, "must be true or false")
             parsed[name] = value
-        elif name == "exit_multiple" and value in (None, "", "none"):
+        elif name == "exit_multiple" and value is None:  # no forced exit
             parsed[name] = None
         elif name == "opening_price":
-            parsed[name] = Price.of_yuan(value, name)  # type: ignore[arg-type]
+            parsed[name] = Price.of_yuan(decimal_text(value, name), name)
         elif name == "min_sell_points":
-            parsed[name] = Points(value, name).minor  # type: ignore[arg-type]
-            if to_decimal(value, name) < 0:
+            parsed[name] = Points(decimal_text(value, name), name).minor
+            if parsed[name] < 0:
                 raise invalid(name, "must not be negative")
         else:
-            parsed[name] = Ratio(value, name)  # type: ignore[arg-type]
+            parsed[name] = Ratio(decimal_text(value, name), name)
     return parsed
+
+
+def canonical_params(changes: Mapping[str, object]) -> dict[str, object]:
+    """The changes checked, each in one spelling ("1.50" and "1.5" are "1.5"), so that an
+    event is the same content however its numbers were written."""
+    parsed = parse_params(changes)
+    return {name: text for name, text in PoolParams(**parsed).as_text().items() if name in parsed}
 
 
 @dataclass(slots=True)

@@ -17,6 +17,7 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import ConfigureZone
 from zengzhi.engine.config import (
     Exact,
+    ExactOrShare,
     Id,
     ModeValues,
     Name,
@@ -64,10 +65,10 @@ class ProductIn(BaseModel):
 
     name: Name | None = None
     price: Exact
-    cost: Exact = "0"
-    distribution: Exact = "0"
-    platform: Exact = "0"
-    contribution: Exact = "0"
+    cost: ExactOrShare = "0"
+    distribution: ExactOrShare = "0"
+    platform: ExactOrShare = "0"
+    contribution: ExactOrShare = "0"
     zone: Id | None = None
     pool: Id | None = None
     modes: ModeValues = Field(default_factory=dict)

@@ -31,7 +31,8 @@ from zengzhi.core.amounts import Points, Price, Yuan, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Sell
 from zengzhi.core.ledger import Entry
-from zengzhi.engine.config import DEFAULT_POOL, Exact, Id
+from zengzhi.engine.config import DEFAULT_POOL, Exact, ExactOrAll, Id
+from zengzhi.engine.fields import canonical
 from zengzhi.engine.wire import points as parse_points
 from zengzhi.engine.wire import yuan
 from zengzhi.service import members, modes, wallets
@@ -227,7 +228,7 @@ class SaleQuoteRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     pool: Id = DEFAULT_POOL
-    points: Exact = Field(description='points to sell, or "all"')
+    points: ExactOrAll = Field(description='points to sell, or "all"')
 
 
 class SaleRequest(SaleQuoteRequest):
@@ -262,7 +263,7 @@ def _sale_view(pool: str, member: str, sale: Entry) -> SaleView:
     )
 
 
-def _points(text: Exact) -> int | None:
+def _points(text: str) -> int | None:
     return None if text == "all" else parse_points(text, "points")
 
 
@@ -301,7 +302,7 @@ def sell(context: Context, member: Member, request: SaleRequest) -> SaleView:
                 )
             return view.model_dump()
 
-        body = {"member": member.member, **request.model_dump(mode="json")}
+        body = {"member": member.member, **canonical(request)}
         return SaleView.model_validate(once(uow, command_id, "sell", body, produce))
 
     return command(context, member.principal, run)

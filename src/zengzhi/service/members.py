@@ -13,7 +13,8 @@ from zengzhi.core import accounts
 from zengzhi.core.amounts import Price, format_minor, percent
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Bind, Join, Reassign, Sell
-from zengzhi.engine.config import DEFAULT_POOL, Exact, Id, LimitsConfig, Name, Note, Region
+from zengzhi.engine.config import DEFAULT_POOL, ExactOrAll, Id, LimitsConfig, Name, Note, Region
+from zengzhi.engine.fields import canonical
 from zengzhi.engine.wire import points as parse_points
 from zengzhi.rules.pool import Position, cap_left_scaled, progress, threshold
 from zengzhi.service.auth import Permission, Principal
@@ -339,7 +340,7 @@ class SellRequest(BaseModel):
 
     id: Id = Field(description="the request's own id: a repeat applies once")
     pool: Id = DEFAULT_POOL
-    points: Exact = Field(description='points to sell, or "all"')
+    points: ExactOrAll = Field(description='points to sell, or "all"')
 
 
 def sell(
@@ -383,6 +384,6 @@ def sell(
                 "exits": exits,
             }
 
-        return once(uow, request.id, "sell", {"member": member, **request.model_dump()}, produce)
+        return once(uow, request.id, "sell", {"member": member, **canonical(request)}, produce)
 
     return command(context, principal, run)

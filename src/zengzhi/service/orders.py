@@ -24,6 +24,7 @@ from zengzhi.core.days import start_of
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import CompleteOrder, OrderLine, ReverseOrder
 from zengzhi.engine.config import Id, LimitsConfig
+from zengzhi.engine.fields import canonical
 from zengzhi.engine.wire import OrderForm
 from zengzhi.rules.modes import zone
 from zengzhi.service.auth import Permission, Principal
@@ -116,7 +117,7 @@ def create_order(
     """Record a new order (nothing happens to any pool yet). Returns it, and whether it
     is new (False: the same request was made before)."""
     principal.require(Permission.ORDERS)
-    digest = request_hash(request.model_dump(mode="json", exclude_none=True))
+    digest = request_hash(canonical(request, exclude_none=True))  # "10" and "10.00" alike
 
     def run(uow: UnitOfWork) -> tuple[OrderView, bool]:
         c = t.orders.c

@@ -27,9 +27,10 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection, insert, select, update
 
 from zengzhi.core.amounts import format_minor
-from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 from zengzhi.engine.config import Exact, Id, Note, error_from_validation
+from zengzhi.engine.fields import loads_strict
 from zengzhi.engine.wire import yuan
 from zengzhi.service import orders, wallets
 from zengzhi.service.auth import Permission, Principal, Role
@@ -112,7 +113,9 @@ class WebhookAdapter:
             self._tolerance,
         )
         try:
-            return Notification.model_validate_json(body)
+            return Notification.model_validate(loads_strict(body))
+        except json.JSONDecodeError as error:
+            raise invalid("body", f"is not valid JSON ({error})") from None
         except ValidationError as error:
             raise error_from_validation(error) from None
 
@@ -374,9 +377,9 @@ def receive(context: Context, tenant: str, headers: Mapping[str, str], body: byt
     claimed: str | None = None
     try:
         try:
-            data = json.loads(body)
+            data = loads_strict(body)
             claimed = str(data.get("id"))[:128] if isinstance(data, dict) else None
-        except ValueError:
+        except ValueError:  # bad JSON or a key twice: verify() refuses it after the signature
             data = None
         notification = adapter_for(row).verify(headers, body, now)
         assert isinstance(data, dict)

@@ -22,8 +22,9 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Configure, OpenPool, Subsidy
 from zengzhi.core.ledger import CNY
 from zengzhi.engine.config import Exact, Id, Note
+from zengzhi.engine.fields import canonical
 from zengzhi.engine.wire import yuan
-from zengzhi.rules.pool import PoolParams, PoolState, balance_and_points
+from zengzhi.rules.pool import PoolParams, PoolState, balance_and_points, canonical_params
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, once, query
 from zengzhi.service.modes import ModeSolvency, mode_solvency
@@ -46,8 +47,9 @@ class PoolParamsIn(BaseModel):
     no_exit: bool = Field(default=False, description="true turns the forced exit off")
 
     def changes(self) -> dict[str, object]:
+        """The parameters given, checked, each in one spelling (as the event keeps them)."""
         given: dict[str, object] = {
-            k: str(v) if not isinstance(v, bool) else v
+            k: v
             for k, v in self.model_dump(
                 include=set(PoolParamsIn.model_fields) - {"no_exit"}
             ).items()
@@ -55,7 +57,7 @@ class PoolParamsIn(BaseModel):
         }
         if self.no_exit:
             given["exit_multiple"] = None
-        return given
+        return canonical_params(given)
 
 
 class NewPool(PoolParamsIn):
@@ -251,7 +253,7 @@ def subsidize(
                 "exits": exits,
             }
 
-        return once(uow, request.id, "subsidy", {"pool": pool_id, **request.model_dump()}, produce)
+        return once(uow, request.id, "subsidy", {"pool": pool_id, **canonical(request)}, produce)
 
     return command(context, principal, run)
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 import tomllib
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from pydantic import BaseModel
 
 import zengzhi
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
+from zengzhi.engine.config import read_toml
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.background import Jobs, Run, command
 from zengzhi.service.base import Context
@@ -75,7 +75,7 @@ def read(text: bytes, source: str) -> Scenario:
     if len(text) > MAX_SCENARIO_BYTES:
         raise invalid("scenario", f"must be at most {MAX_SCENARIO_BYTES // 1024} KB")
     try:
-        data = tomllib.loads(text.decode("utf-8"), parse_float=Decimal)
+        data = read_toml(text.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise invalid("scenario", f"{source} is not valid TOML: {error}") from None
     scenario = load_scenario(data)

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from zengzhi.core.amounts import Ratio, Yuan
 from zengzhi.core.days import DEFAULT_TIMEZONE
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.engine.config import DistributionConfig, Id, Label, Name, Timezone
+from zengzhi.engine.config import DistributionConfig, Exact, Id, Label, Name, Timezone
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
@@ -26,10 +26,10 @@ log = logging.getLogger("zengzhi.auth")
 class WithdrawalSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    minimum: str = "1.00"  # smallest withdrawal, yuan
-    fee_rate: str = "0"  # share of the amount kept as a fee
-    fee_fixed: str = "0.00"  # plus a fixed fee, yuan
-    auto_approve_limit: str = "0.00"  # approved without finance at or under this; 0 = never
+    minimum: Exact = "1.00"  # smallest withdrawal, yuan
+    fee_rate: Exact = "0"  # share of the amount kept as a fee
+    fee_fixed: Exact = "0.00"  # plus a fixed fee, yuan
+    auto_approve_limit: Exact = "0.00"  # approved without finance at or under this; 0 = never
     require_real_name: bool = False
 
     def check(self) -> None:

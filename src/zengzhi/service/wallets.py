@@ -19,6 +19,7 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import PayWithdrawal, RejectWithdrawal, Withdraw
 from zengzhi.core.ledger import CNY
 from zengzhi.engine.config import Exact, Id, Note
+from zengzhi.engine.fields import canonical
 from zengzhi.engine.wire import yuan
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, once, query
@@ -213,9 +214,7 @@ def request_withdrawal(
             view = withdrawal_view(_withdrawal(uow.connection, uow.tenant, request.id))
             return view.model_dump(mode="json")
 
-        return once(
-            uow, request.id, "withdraw", {"member": member, **request.model_dump()}, produce
-        )
+        return once(uow, request.id, "withdraw", {"member": member, **canonical(request)}, produce)
 
     return command(context, principal, run)
 

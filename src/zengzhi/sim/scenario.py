@@ -54,15 +54,14 @@ values = ["1.2", "2", "3"]
 from __future__ import annotations
 
 import tomllib
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from zengzhi.core.amounts import Ratio, Yuan
+from zengzhi.core.amounts import Ratio, Yuan, decimal_text
 from zengzhi.core.errors import DomainError, invalid
-from zengzhi.engine.config import DEFAULT_POOL, Exact, Id, Name, Note, TenantConfig
+from zengzhi.engine.config import DEFAULT_POOL, Exact, Id, Name, Note, TenantConfig, read_toml
 from zengzhi.engine.config import error_from_validation as _error
 
 
@@ -77,8 +76,25 @@ class SimulationIn(_Strict):
     processes: int | None = Field(default=None, ge=1, le=64)
 
 
+def _count(value: object) -> object:
+    return str(value) if type(value) is int else value
+
+
+# Orders a day are a count (`orders_per_day = 3000`), or a decimal string for a fraction.
+OrdersPerDay = Annotated[Exact, BeforeValidator(_count)]
+
+
+def _parameter(value: object) -> object:
+    return value if value is None or isinstance(value, bool) else decimal_text(value, "value")
+
+
+# A pool parameter as `configure` takes it: a decimal string, true/false (minting_enabled)
+# or null (no exit); one check, so that a refusal names the parameter, not a union's arm.
+Parameter = Annotated[str | bool | None, BeforeValidator(_parameter)]
+
+
 class FlowIn(_Strict):
-    orders_per_day: Exact = 1000
+    orders_per_day: OrdersPerDay = "1000"
     shape: Literal["flat", "growing", "declining", "stop", "table"] = "flat"
     rate: Exact = "0"
     stop_after_day: int | None = Field(default=None, ge=0)
@@ -140,7 +156,7 @@ class EventIn(_Strict):
     pool: Id = DEFAULT_POOL
     subsidy: Exact | None = None
     pause: bool | None = None
-    configure: dict[str, Exact | bool | None] | None = None
+    configure: dict[str, Parameter] | None = None
     note: Note | None = None
 
 
@@ -212,7 +228,7 @@ def load_scenario(data: dict[str, Any]) -> Scenario:
 
 def read_scenario(path: Path) -> Scenario:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+        data = read_toml(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise invalid(str(path), f"not valid TOML: {error}") from None
     return load_scenario(data)

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,6 +34,7 @@ from zengzhi.core.events import (
     Withdraw,
 )
 from zengzhi.engine.config import TenantConfig
+from zengzhi.engine.fields import loads_strict
 from zengzhi.engine.wire import _plain_event, parse_line, read_event, to_line
 
 ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,20}", fullmatch=True)
@@ -186,3 +188,35 @@ def test_plain_orders_and_sales_take_the_fast_path() -> None:
     assert _plain_event(order) == CompleteOrder("o1", "m1", (OrderLine(1000, 300, "main", 0, 700),))
     assert _plain_event(sale) == Sell("s1", "m1", "main", None)
     assert _plain_event(order.replace('"10.00"', '"1.00"')) is None  # refused: the models say why
+
+
+def test_a_key_twice_is_refused_at_any_depth_naming_it() -> None:
+    for text, key in [
+        ('{"a": 1, "a": 1}', "a"),
+        ('{"a": [{"b": 1}, {"c": 1, "c": 2}]}', "c"),
+        ('{"x": {"y": {"z": 1, "y": 2, "z": 3}}}', "z"),
+    ]:
+        with pytest.raises(DomainError, match="is given twice in one object") as error:
+            loads_strict(text)
+        assert error.value.field == key
+    assert loads_strict('{"a": {"a": 1}}') == {"a": {"a": 1}}  # one key a level is no twice
+
+
+def test_events_that_differ_only_in_how_numbers_are_written_are_equal() -> None:
+    config = TenantConfig()
+    pairs = [
+        ('"exit_multiple": "1.5"', '"exit_multiple": "1.50"'),
+        ('"opening_price": "2"', '"opening_price": "2.000"'),
+        ('"min_sell_points": "0.5"', '"min_sell_points": "0.5000"'),
+    ]
+    for first, again in pairs:
+        one, two = (
+            read_event(f'{{"type": "configure", "id": "c1", {given}}}', config)
+            for given in (first, again)
+        )
+        assert one == two and to_line(one) == to_line(two)
+    zone = (
+        '{{"type": "zone", "id": "z1", "zone": "u", "settings": {{"union": {{"funding": "{}"}}}}}}'
+    )
+    assert read_event(zone.format("0.5"), config) == read_event(zone.format("0.500"), config)
+    assert read_event(zone.format("0.5"), config) != read_event(zone.format("0.6"), config)

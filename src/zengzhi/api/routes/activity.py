@@ -8,10 +8,11 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
 from zengzhi.api.deps import ContextDep, PathId, PrincipalDep
+from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.service import activity
 from zengzhi.service.activity import MAX_SAMPLES, Activity, PriceChart
 
-router = APIRouter(prefix="/v1", tags=["pools"])
+router = APIRouter(prefix="/v1", tags=["pools"], route_class=StrictJSONRoute)
 
 Moment = Annotated[AwareDatetime | None, Query(description="with its time zone")]
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from zengzhi.api.deps import Before, ContextDep, Limit, PrincipalDep
+from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.service import audit
 from zengzhi.service.audit import AuditEntry, AuditReport
 from zengzhi.service.auth import Permission
 from zengzhi.service.base import query
 
-router = APIRouter(prefix="/v1", tags=["audit"])
+router = APIRouter(prefix="/v1", tags=["audit"], route_class=StrictJSONRoute)
 
 
 @router.get("/audit-log", response_model=list[AuditEntry])

@@ -6,10 +6,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from zengzhi.api.deps import After, ContextDep, Limit, PathId, PrincipalDep
+from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.service import catalog
 from zengzhi.service.catalog import ProductIn, ProductView, StoreIn, StoreView, ZoneIn, ZoneView
 
-router = APIRouter(prefix="/v1", tags=["catalogue"])
+router = APIRouter(prefix="/v1", tags=["catalogue"], route_class=StrictJSONRoute)
 
 
 @router.put("/zones/{zone_id}", response_model=ZoneView)

@@ -7,12 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from zengzhi.api.deps import ContextDep, PrincipalDep
+from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.engine.backtest import Backtest
 from zengzhi.service import config, dry_runs
 from zengzhi.service.config import BacktestRequest, LintReport, Proposal
 from zengzhi.service.dry_runs import DryRunView
 
-router = APIRouter(prefix="/v1", tags=["configuration"])
+router = APIRouter(prefix="/v1", tags=["configuration"], route_class=StrictJSONRoute)
 
 
 @router.get("/config")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from zengzhi.api.deps import ContextDep, Limit, PrincipalDep
+from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.service import distribution
 from zengzhi.service.distribution import AgentView, NewAgent
 
-router = APIRouter(prefix="/v1", tags=["distribution"])
+router = APIRouter(prefix="/v1", tags=["distribution"], route_class=StrictJSONRoute)
 
 
 @router.get("/distribution", response_model=DistributionConfig | None)

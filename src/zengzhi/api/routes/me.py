@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from zengzhi.api.deps import Before, ContextDep, Limit, PathId, PrincipalDep
+from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service import member_access
 from zengzhi.service.member_access import (
@@ -27,8 +28,8 @@ from zengzhi.service.members import PositionView
 from zengzhi.service.modes import ModeHolding
 from zengzhi.service.wallets import Movement, WalletView, WithdrawalView
 
-tokens = APIRouter(prefix="/v1/members", tags=["member page"])
-router = APIRouter(prefix="/v1/me", tags=["member page"])
+tokens = APIRouter(prefix="/v1/members", tags=["member page"], route_class=StrictJSONRoute)
+router = APIRouter(prefix="/v1/me", tags=["member page"], route_class=StrictJSONRoute)
 
 _bearer = HTTPBearer(auto_error=False, description="a member page token")
 

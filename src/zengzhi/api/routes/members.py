@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from zengzhi.api.deps import After, Before, ContextDep, Limit, PathId, PrincipalDep, Search
+from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.service import distribution, members, modes, wallets
 from zengzhi.service.distribution import Network, RewardView
 from zengzhi.service.members import (
@@ -21,7 +22,7 @@ from zengzhi.service.members import (
 from zengzhi.service.modes import ModeHolding, TaskDone
 from zengzhi.service.wallets import Movement, WalletView, WithdrawalRequest
 
-router = APIRouter(prefix="/v1/members", tags=["members"])
+router = APIRouter(prefix="/v1/members", tags=["members"], route_class=StrictJSONRoute)
 
 
 @router.post("", status_code=201, response_model=MemberView)

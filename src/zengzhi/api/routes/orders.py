@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from zengzhi.api.deps import After, ContextDep, Limit, PathId, PrincipalDep, Status
+from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.engine.config import ID_PATTERN
 from zengzhi.service import orders
 from zengzhi.service.orders import BatchItem, NewOrder, OrderBatch, OrderView
 
-router = APIRouter(prefix="/v1/orders", tags=["orders"])
+router = APIRouter(prefix="/v1/orders", tags=["orders"], route_class=StrictJSONRoute)
 
 
 @router.post("", status_code=201, response_model=OrderView)

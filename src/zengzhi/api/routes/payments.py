@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from zengzhi.api.deps import ContextDep, Limit, PathId, PrincipalDep
+from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.service import payments
 from zengzhi.service.payments import (
     Accepted,
@@ -16,7 +17,7 @@ from zengzhi.service.payments import (
 )
 from zengzhi.service.wallets import WithdrawalView
 
-router = APIRouter(prefix="/v1", tags=["payments"])
+router = APIRouter(prefix="/v1", tags=["payments"], route_class=StrictJSONRoute)
 
 
 @router.get("/payments/adapter", response_model=AdapterView)

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
 from zengzhi.api.deps import Before, ContextDep, Limit, PathId, PrincipalDep
+from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.engine.config import Note
 from zengzhi.service import pools
 from zengzhi.service.pools import (
@@ -19,7 +20,7 @@ from zengzhi.service.pools import (
     SubsidyRequest,
 )
 
-router = APIRouter(prefix="/v1", tags=["pools"])
+router = APIRouter(prefix="/v1", tags=["pools"], route_class=StrictJSONRoute)
 
 
 class Reason(BaseModel):

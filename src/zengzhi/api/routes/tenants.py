@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from zengzhi.api.deps import ContextDep, KeyId, PrincipalDep, Username, require_admin
+from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.service import tenants
 from zengzhi.service.tenants import (
     ApiKeyView,
@@ -19,7 +20,7 @@ from zengzhi.service.tenants import (
     UserView,
 )
 
-router = APIRouter(prefix="/v1", tags=["tenants"])
+router = APIRouter(prefix="/v1", tags=["tenants"], route_class=StrictJSONRoute)
 
 
 @router.post(

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from zengzhi.api.deps import Before, ContextDep, Limit, PathId, PrincipalDep, Status
+from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.service import webhooks
 from zengzhi.service.webhooks import (
     DeliveryView,
@@ -16,7 +17,7 @@ from zengzhi.service.webhooks import (
     WebhookEventView,
 )
 
-router = APIRouter(prefix="/v1", tags=["webhooks"])
+router = APIRouter(prefix="/v1", tags=["webhooks"], route_class=StrictJSONRoute)
 
 EventId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="the webhook event's id")]
 

@@ -33,7 +33,7 @@ from pydantic import BaseModel
 from zengzhi.api.deps import After
 from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.engine.config import ID_PATTERN
+from zengzhi.engine.config import ID_PATTERN, read_toml
 from zengzhi.service import catalog, config, dry_runs, pools, tenants
 from zengzhi.service.auth import Permission
 from zengzhi.service.background import RUN_ID
@@ -256,7 +256,7 @@ def _toml(modes: dict[str, Any]) -> str:
 
 def _modes(text: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        return read_toml(text)
     except tomllib.TOMLDecodeError as error:
         raise DomainError(ErrorCode.INVALID, f"is not TOML: {error}", "modes") from None
 
