@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -20,6 +21,15 @@ from zengzhi.core.ledger import Entry, MemoryLedger, format_amount
 from zengzhi.engine.engine import Engine
 from zengzhi.engine.state import MemoryPools, TenantState, memory_pool
 from zengzhi.rules.pool import PoolParams
+from zengzhi.service import auth
+
+# Passwords are hashed with argon2id at its cheapest parameters in the tests (in this
+# process; servers that tests start verify those hashes at the same cost, the parameters
+# ride in the hash): at the service's own (64 MiB, 3 passes, 4 lanes) every tenant a test
+# makes and every sign-in cost 0.1 to 0.5 s of two shared cores. The service's parameters
+# are checked by tests/service/test_password_hashing.py.
+SERVICE_HASHER = auth._hasher
+auth._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 class Tenant:
