@@ -134,7 +134,7 @@ DatabaseOpt = Annotated[
 @app.command("serve")
 def serve_command(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    port: Annotated[int, typer.Option(help="port to listen on", envvar="ZENGZHI_PORT")] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="seed a demo tenant first")] = False,
     jobs: Annotated[bool, typer.Option(help="run due jobs (order completion…)")] = True,
     database: DatabaseOpt = None,
