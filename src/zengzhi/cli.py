@@ -150,8 +150,15 @@ def serve_command(
     context.settings.session_secret()
     console = Console()
     if demo:
-        # the demo pairs with examples/shop_client.py, whose receiver listens on this machine
-        settings = context.settings.model_copy(update={"webhook_private_targets": True})
+        # the demo pairs with examples/shop_client.py, whose receiver listens on this
+        # machine, and is opened over plain HTTP (so its session cookies are not Secure)
+        secure = context.settings.model_fields_set & {"cookie_secure"}  # said outright
+        settings = context.settings.model_copy(
+            update={
+                "webhook_private_targets": True,
+                "cookie_secure": context.settings.cookie_secure if secure else False,
+            }
+        )
         context = replace(context, settings=settings)
         access = seed(context)
         if access.password:
