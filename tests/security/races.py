@@ -1,9 +1,11 @@
 """Races between real OS processes, for the security suite.
 
 `race(n, target, args)` starts `n` spawned processes that wait at one barrier and then
-run `target(*args, n)` at the same moment (the last argument is the process's number);
-it returns what each put in the queue, and fails the test if a process does not finish
-within the time given. Each process opens its own connections to the database.
+run `target(*args, number, barrier)` at the same moment (`number` is the process's,
+`barrier.wait()` starts each further round together); it returns what each returned,
+and fails the test if a process fails or does not finish within the time given. Each
+process opens its own connections to the database. The targets live in
+`tests/security/workers.py`, which imports little: a process starts in a second.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def _run(
 ) -> None:
     try:
         barrier.wait(timeout=60)
-        out.put((number, target(*args, number)))
+        out.put((number, target(*args, number, barrier)))
     except BaseException:  # a failure in a child is the test's failure, with its trace
         out.put((number, ("error", traceback.format_exc())))
 
