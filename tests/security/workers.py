@@ -96,7 +96,7 @@ def order_rounds(
     return outcomes
 
 
-PHONES = ("+86 138 0000 %04d", "+86-138-0000-%04d", "+8613800000%04d")
+PHONES = ("+86 138 0000 %04d", "+86-138-0000-%04d", "+861380000%04d")
 
 
 def join_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any) -> list[str]:

@@ -20,6 +20,7 @@ from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, once, query
 from zengzhi.service.pools import pool_balances
 from zengzhi.service.tenants import load_settings
+from zengzhi.store import security
 from zengzhi.store import tables as t
 from zengzhi.store.pools import params_from_row
 from zengzhi.store.uow import UnitOfWork, event_id
@@ -93,6 +94,26 @@ def _limits(uow: UnitOfWork) -> LimitsConfig:
     return settings.distribution.limits if settings.distribution else LimitsConfig()
 
 
+_PHONE_TAKEN = "this phone number has an account already"
+
+
+def _claim_phone(uow: UnitOfWork, phone: str, member: str) -> None:
+    """One account per phone: the phone's key is claimed in the database (two
+    registrations at once: one gets it, the other waits and is refused), and a member
+    registered with the same number before the limit was on counts too."""
+    c = t.members.c
+    earlier = uow.connection.execute(
+        select(c.member_id).where(
+            c.tenant_id == uow.tenant, c.phone == phone, c.member_id != member
+        )
+    ).first()
+    if (
+        earlier is not None
+        or security.claim_phone(uow.connection, uow.tenant, phone, member) != member
+    ):
+        raise DomainError(ErrorCode.CONFLICT, _PHONE_TAKEN, "phone")
+
+
 def create_member(context: Context, principal: Principal, request: NewMember) -> MemberView:
     """Register a member, bound to a referrer (a link) or to a store's owner (its code)."""
     principal.require(Permission.MEMBERS)
@@ -119,16 +140,8 @@ def create_member(context: Context, principal: Principal, request: NewMember) ->
             if same:
                 return _member_view(found)  # the same registration again: applied once
             raise DomainError(ErrorCode.CONFLICT, f"member {request.id!r} exists", "id")
-        if (
-            request.phone
-            and _limits(uow).one_account_per_phone
-            and uow.connection.execute(
-                select(c.member_id).where(c.tenant_id == uow.tenant, c.phone == request.phone)
-            ).first()
-        ):
-            raise DomainError(
-                ErrorCode.CONFLICT, "this phone number has an account already", "phone"
-            )
+        if request.phone and _limits(uow).one_account_per_phone:
+            _claim_phone(uow, request.phone, request.id)
         uow.apply(Join(event_id("join", request.id), request.id, referrer, uow.now))
         uow.connection.execute(
             update(t.members)
@@ -217,6 +230,10 @@ def change_member(
     def run(uow: UnitOfWork) -> MemberView:
         before = _member_row(uow.connection, uow.tenant, member, lock=True)
         values = change.model_dump(exclude_none=True)
+        if change.phone is not None and change.phone != before.phone:
+            security.release_phone(uow.connection, uow.tenant, member)
+            if _limits(uow).one_account_per_phone:
+                _claim_phone(uow, change.phone, member)
         if values:
             c = t.members.c
             uow.connection.execute(

@@ -238,7 +238,18 @@ def _check_shopping_points(
 
 
 def _check_limits(uow: UnitOfWork, limits: LimitsConfig, member: str, amount: int) -> None:
-    """Anti-abuse caps (spec 02): orders a member may place a day, and spend in all."""
+    """Anti-abuse caps (spec 02): orders a member may place a day, and spend in all.
+    Counted under the member's row lock: orders of one member at once are counted one
+    after the other, each seeing the ones before it (PostgreSQL reads again after the
+    lock; SQLite has one writer), so that no two can both find room for one more."""
+    if limits.orders_per_day is None and limits.total_spend is None:
+        return
+    m = t.members.c
+    uow.connection.execute(
+        select(m.member_id)
+        .where(m.tenant_id == uow.tenant, m.member_id == member)
+        .with_for_update()
+    )
     c = t.orders.c
     mine = (
         (c.tenant_id == uow.tenant)
