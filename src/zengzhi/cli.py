@@ -33,6 +33,7 @@ from zengzhi.engine.replay import Replay, ReplayError, replay
 from zengzhi.engine.snapshot import check, memory_pools, pool_summary, snapshot
 from zengzhi.engine.views import nearest_exits
 from zengzhi.service.audit import audit_all, event_log
+from zengzhi.service.auth import role_table
 from zengzhi.service.base import Context
 from zengzhi.service.config import backtest_tenant
 from zengzhi.service.demo import seed
@@ -211,6 +212,13 @@ def tenant_create(
     except ValidationError as error:
         raise _fail(str(error_from_validation(error))) from None
     print(f"tenant {tenant} created, owner {owner}")
+
+
+@app.command("roles")
+def roles_command() -> None:
+    """Print who may do what (the role table of docs/security.md), from the code's own
+    permission table."""
+    sys.stdout.write(role_table())
 
 
 @app.command("audit")

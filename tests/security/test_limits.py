@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -20,16 +21,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
+from sqlalchemy import select
 
 from tests.security import workers
 from tests.security.races import race
-from tests.service.conftest import SECRET, Api, new_tenant
+from tests.service.conftest import SECRET, Api, Clock, new_tenant
 from tests.service.test_concurrency import free_port
+from tests.service.test_payments import gateway
 from zengzhi.engine.config import DistributionConfig, LimitsConfig
-from zengzhi.service import distribution, members
+from zengzhi.service import distribution, members, payments
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.members import NewMember
+from zengzhi.service.payments import BODY_KEPT, MAX_NOTIFICATION_BYTES, REFUSALS_PER_MINUTE
+from zengzhi.store import tables as t
 from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
 
@@ -86,6 +92,66 @@ def test_a_changed_phone_is_claimed_too(api: Api) -> None:
     assert api.post("/v1/members", {"id": "c", "phone": "+86-138-0000-0002"}).status_code == 409
     api.ok(api.patch("/v1/members/a", {"phone": "+86 138 0000 0003"}))  # a lets 0001 go
     assert api.ok(api.patch("/v1/members/b", {"phone": "+86 138 0000 0001"}))["phone"]
+
+
+# ---------------------------------------------------------------------------- gateway refusals
+
+
+def kept(context: Context, tenant: str) -> list[str]:
+    with context.database.read() as connection:
+        r = t.gateway_refusals.c
+        return list(
+            connection.execute(
+                select(r.body).where(r.tenant_id == tenant).order_by(r.received_at)
+            ).scalars()
+        )
+
+
+def forged(api: Api, n: int, size: int = 4000) -> int:
+    body = json.dumps({"id": f"x{n}", "type": "payout.failed", "pad": "p" * size}).encode()
+    return api.client.post(
+        f"/v1/gateway/{api.tenant}/notifications",
+        content=body,
+        headers={"X-Zengzhi-Timestamp": "1795251600", "X-Zengzhi-Signature": "v1=00"},
+    ).status_code
+
+
+def test_a_tenant_without_a_gateway_has_nothing_written(api: Api, context: Context) -> None:
+    assert [forged(api, n) for n in range(40)] == [401] * 40
+    assert kept(context, api.tenant) == []
+
+
+def test_refusals_are_kept_at_most_so_many_a_minute_and_in_all(
+    api: Api, context: Context, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gateway(api)
+    assert [forged(api, n) for n in range(REFUSALS_PER_MINUTE + 10)] == [401] * (
+        REFUSALS_PER_MINUTE + 10
+    )
+    first = kept(context, api.tenant)
+    assert len(first) == REFUSALS_PER_MINUTE  # the rest of the minute: refused, not kept
+    assert all(len(body) <= BODY_KEPT for body in first)
+    clock.advance(minutes=1)
+    forged(api, 100)
+    assert len(kept(context, api.tenant)) == REFUSALS_PER_MINUTE + 1
+    monkeypatch.setattr(payments, "REFUSALS_KEPT", 20)  # and never more than so many
+    clock.advance(minutes=1)
+    forged(api, 200, size=10)
+    left = kept(context, api.tenant)
+    assert len(left) == 20 and '"x200"' in left[-1]
+    too_big = api.client.post(
+        f"/v1/gateway/{api.tenant}/notifications", content=b" " * (MAX_NOTIFICATION_BYTES + 1)
+    )
+    assert too_big.status_code == 413
+
+
+def test_refusals_counted_at_once_stay_within_the_minutes_room(api: Api, context: Context) -> None:
+    """Three processes forge twenty notifications each at the same moment."""
+    gateway(api)
+    url, secret = context.database.url, SECRET.get_secret_value()
+    codes = race(3, workers.forge, (url, secret, api.tenant, 20))
+    assert [code for one in codes for code in one] == ["unauthorized"] * 60
+    assert len(kept(context, api.tenant)) == REFUSALS_PER_MINUTE
 
 
 # ---------------------------------------------------------------------------- request bodies

@@ -115,3 +115,33 @@ def join_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any) -
             outcomes.append(_code(error))
     context.database.dispose()
     return outcomes
+
+
+def forge(url: str, secret: str, tenant: str, count: int, number: int, barrier: Any) -> list[str]:
+    """`count` forged gateway notifications at once (threads), as anyone on the internet
+    may send them; the code each is refused with."""
+    from zengzhi.service import payments  # noqa: PLC0415  (only this worker needs it)
+
+    context = process_context(url, secret)
+    body = b'{"id": "forged", "type": "payment.succeeded", "order": "A1", "amount": "1.00"}'
+    headers = {"x-zengzhi-timestamp": "1795251600", "x-zengzhi-signature": "v1=" + "0" * 64}
+
+    def one(_: int) -> str:
+        try:
+            payments.receive(context, tenant, headers, body)
+        except DomainError as error:
+            return _code(error)
+        return "accepted"
+
+    with ThreadPoolExecutor(count) as pool:
+        codes = list(pool.map(one, range(count)))
+    context.database.dispose()
+    return codes
+
+
+def tick_tenant(url: str, secret: str, tenant: str) -> None:
+    """Complete the tenant's due orders, by the real clock, until killed (a process of
+    its own, not a race: the test kills it halfway)."""
+    from zengzhi.service.jobs import complete_due_orders  # noqa: PLC0415
+
+    complete_due_orders(process_context(url, secret), tenant)

@@ -38,7 +38,7 @@ CALLS: list[tuple[str, str, object, set[str]]] = [
     ("POST", "/v1/users", {"username": "u9", "password": PASSWORD, "role": "viewer"}, set()),
     ("POST", "/v1/api-keys", {"name": "k"}, set()),
     ("POST", "/v1/webhooks", {"url": "https://shop.example/h", "event_types": ["*"]}, {"operator"}),
-    ("PUT", "/v1/payments/adapter", {"adapter": "manual"}, {"operator"}),
+    ("PUT", "/v1/payments/adapter", {"adapter": "manual"}, set()),
     ("POST", "/v1/withdrawals/w1/payout", None, {"finance"}),
     ("POST", "/v1/backtest", {"config": {}}, {"operator"}),
 ]
