@@ -376,6 +376,15 @@ def sell(context: Context, member: Member, request: SaleRequest) -> SaleView:
                     "ask for a new quote",
                     "min_payout",
                 )
+            members.audit_sale(
+                uow,
+                member.principal,
+                member.member,
+                command_id,
+                request.pool,
+                view.points,
+                view.payout,
+            )
             return view.model_dump()
 
         body = {"member": member.member, **request.model_dump(mode="json")}
@@ -429,10 +438,17 @@ def quote_withdrawal(
 
 
 def withdraw(context: Context, member: Member, request: MemberWithdrawalRequest) -> WithdrawalView:
-    made = wallets.request_withdrawal(
+    return withdraw_once(context, member, request)[0]
+
+
+def withdraw_once(
+    context: Context, member: Member, request: MemberWithdrawalRequest
+) -> tuple[WithdrawalView, bool]:
+    """The member's withdrawal, and whether it is new (False: a repeat of the request)."""
+    made, created = wallets.withdraw_once(
         context,
         member.principal,
         member.member,
         WithdrawalRequest(id=member_command_id(member.member, request.id), amount=request.amount),
     )
-    return WithdrawalView.model_validate(made)
+    return WithdrawalView.model_validate(made), created

@@ -143,6 +143,12 @@ def create_member(context: Context, principal: Principal, request: NewMember) ->
         if request.phone and _limits(uow).one_account_per_phone:
             _claim_phone(uow, request.phone, request.id)
         uow.apply(Join(event_id("join", request.id), request.id, referrer, uow.now))
+        uow.audit(
+            principal.actor,
+            "member.create",
+            f"member:{request.id}",
+            after={"referrer": referrer, "store": request.store, "region": request.region},
+        )
         uow.connection.execute(
             update(t.members)
             .where(c.tenant_id == uow.tenant, c.member_id == request.id)
@@ -180,6 +186,13 @@ def bind(context: Context, principal: Principal, member: str, request: Binding) 
         )
         assert referrer is not None
         uow.apply(Bind(event_id("bind", f"{member}:{referrer}"), member, referrer, uow.now))
+        uow.audit(
+            principal.actor,
+            "member.bind",
+            f"member:{member}",
+            before={"referrer": None},
+            after={"referrer": referrer, "store": request.store},
+        )
         return _member_view(_member_row(uow.connection, uow.tenant, member))
 
     return command(context, principal, run)
@@ -359,6 +372,25 @@ class SellRequest(BaseModel):
     points: Exact = Field(description='points to sell, or "all"')
 
 
+def audit_sale(
+    uow: UnitOfWork,
+    principal: Principal,
+    member: str,
+    request_id: str,
+    pool: str,
+    points: str,
+    payout: str,
+) -> None:
+    """A sale in the audit log: who sold whose points (the member on their page, or the
+    integrator or owner for them)."""
+    uow.audit(
+        principal.actor,
+        "member.sell",
+        f"member:{member}",
+        after={"sale": request_id, "pool": pool, "points": points, "payout": payout},
+    )
+
+
 def sell(
     context: Context, principal: Principal, member: str, request: SellRequest
 ) -> dict[str, Any]:
@@ -382,18 +414,20 @@ def sell(
                 for e in entries
                 if e.kind == "exit"
             ]
+            sold = format_minor(
+                -sum(
+                    a
+                    for acc, _, a in sale.postings
+                    if acc == accounts.holdings(member, request.pool)
+                ),
+                4,
+            )
+            audit_sale(uow, principal, member, request.id, request.pool, sold, payout)
             return {
                 "id": request.id,
                 "member": member,
                 "pool": request.pool,
-                "points": format_minor(
-                    -sum(
-                        a
-                        for acc, _, a in sale.postings
-                        if acc == accounts.holdings(member, request.pool)
-                    ),
-                    4,
-                ),
+                "points": sold,
                 "value": sale.params["value"],
                 "payout": payout,
                 "sell_fee": sale.params["sell_fee"],

@@ -68,8 +68,9 @@ def _uplines_of() -> Any:
 
 _UP = _uplines_of()
 _UPDATE_BATCH = 1000
-_CHAIN = select(_UP.c.member_id).order_by(_UP.c.depth)
-_LEVELLED = select(_UP.c.member_id, _UP.c.team_level).order_by(_UP.c.depth)
+_WITHIN = _UP.c.depth <= bindparam("limit")  # the first level too (a walk of depth 0)
+_CHAIN = select(_UP.c.member_id).where(_WITHIN).order_by(_UP.c.depth)
+_LEVELLED = select(_UP.c.member_id, _UP.c.team_level).where(_WITHIN).order_by(_UP.c.depth)
 
 
 def _bounded(member: str, depth: int | None) -> dict[str, Any]:

@@ -136,7 +136,11 @@ def quote_withdrawal(
 
 @router.post("/withdrawals", status_code=201, response_model=WithdrawalView)
 def withdraw(
-    context: ContextDep, member: MemberDep, body: MemberWithdrawalRequest
+    context: ContextDep, member: MemberDep, body: MemberWithdrawalRequest, response: Response
 ) -> WithdrawalView:
-    """The amount is held out of the wallet at once; finance approves and pays it."""
-    return member_access.withdraw(context, member, body)
+    """The amount is held out of the wallet at once; finance approves and pays it (201;
+    200 with the first answer when the same request comes again)."""
+    made, created = member_access.withdraw_once(context, member, body)
+    if not created:
+        response.status_code = 200
+    return made
