@@ -16,6 +16,7 @@ from tests.service.conftest import PASSWORD, SECRET, Api, Clock, new_tenant
 from zengzhi.core.errors import DomainError
 from zengzhi.service import tenants
 from zengzhi.service.base import Context
+from zengzhi.service.jobs import forget_stale
 from zengzhi.service.tenants import Login
 from zengzhi.store import tables as t
 
@@ -85,3 +86,36 @@ def test_a_locked_answer_says_when(client: TestClient, api: Api, clock: Clock) -
     locked: httpx.Response = client.post("/v1/auth/login", json={**body, "password": PASSWORD})
     assert locked.status_code == 429 and locked.headers["Retry-After"] == str(10 * 60)
     assert "'owner' may sign in again at 09:15:00 UTC" in locked.json()["message"]
+
+
+def test_nothing_is_counted_for_a_tenant_that_does_not_exist(
+    client: TestClient, context: Context
+) -> None:
+    """Anyone may try to sign in: rows are written only for tenants that exist (and a
+    tick forgets them once their window has passed)."""
+    body = {"tenant": "no-such-tenant", "username": "owner", "password": "wrong guess!"}
+    assert [client.post("/v1/auth/login", json=body).status_code for _ in range(7)] == [401] * 7
+    with context.database.read() as connection:
+        f = t.sign_in_failures.c
+        rows = connection.execute(select(f.username).where(f.tenant_id == "no-such-tenant")).all()
+    assert rows == []
+
+
+def test_a_tick_forgets_counts_whose_window_has_passed(
+    client: TestClient, api: Api, clock: Clock, context: Context
+) -> None:
+    for name in ("ann", "bob"):
+        body = {"tenant": api.tenant, "username": name, "password": "wrong guess!"}
+        assert client.post("/v1/auth/login", json=body).status_code == 401
+
+    def counted() -> list[str]:
+        with context.database.read() as connection:
+            f = t.sign_in_failures.c
+            return sorted(
+                connection.execute(select(f.username).where(f.tenant_id == api.tenant)).scalars()
+            )
+
+    assert forget_stale(context, api.tenant) == 0
+    assert counted() == ["ann", "bob", "owner"]  # the owner signed in: a count of 0
+    clock.advance(minutes=16)
+    assert forget_stale(context, api.tenant) >= 2 and counted() == []

@@ -130,15 +130,20 @@ def delete_session_cookie(response: Response, request: Request, name: str, path:
 
 
 def same_origin(request: Request) -> None:
-    """Refuse a sign-in form posted from another site (login CSRF): a browser says where
-    a request comes from (`Sec-Fetch-Site`, `Origin`); a form of this site says this
-    site. Clients that are not browsers send neither, and are not a CSRF's victims."""
-    site = request.headers.get("sec-fetch-site")
-    origin = request.headers.get("origin")
-    foreign = site is not None and site not in ("same-origin", "none")
-    if origin is not None and not foreign:
-        host = request.headers.get("host", "")
-        foreign = origin == "null" or origin.split("://", 1)[-1].rstrip("/") != host
+    """Refuse a sign-in form posted from another site (login CSRF). A browser says where
+    a request comes from: `Sec-Fetch-Site` (which no page can forge) when it sends it,
+    else `Origin`, held to the host asked for (or the one a proxy forwarded). Clients
+    that are not browsers send neither, and are not a CSRF's victims."""
+    headers = request.headers
+    site = headers.get("sec-fetch-site")
+    origin = headers.get("origin")
+    if site is not None:
+        foreign = site not in ("same-origin", "none")
+    elif origin is not None:
+        hosts = {headers.get("host"), headers.get("x-forwarded-host")} - {None}
+        foreign = origin == "null" or origin.split("://", 1)[-1].rstrip("/") not in hosts
+    else:
+        foreign = False
     if foreign:
         raise DomainError(
             ErrorCode.FORBIDDEN, "this sign-in did not come from this site's own page", "origin"
