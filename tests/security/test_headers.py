@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from fastapi.testclient import TestClient
 
+from tests.security.conftest import sqlite_only
 from tests.service.conftest import PASSWORD, Api, enter_member_page
 from zengzhi.api.app import create_app
 from zengzhi.api.guard import RedactTokens, redact
@@ -17,6 +18,7 @@ from zengzhi.service.base import Context
 from zengzhi.service.settings import Settings
 
 
+@sqlite_only  # headers, cookies and forms: before any SQL
 def test_every_answer_forbids_framing_and_sniffing(api: Api) -> None:
     for path in ("/console/login", "/console/withdrawals", "/m", "/v1/pools", "/docs", "/nope"):
         response = api.client.get(path, headers={"Authorization": f"Bearer {api.token}"})
@@ -28,6 +30,7 @@ def test_every_answer_forbids_framing_and_sniffing(api: Api) -> None:
     assert "script-src 'self'" in page and "object-src 'none'" in page
 
 
+@sqlite_only  # headers, cookies and forms: before any SQL
 def test_session_cookies_are_secure_unless_the_setting_says_otherwise(
     api: Api, context: Context
 ) -> None:
@@ -49,6 +52,7 @@ def test_session_cookies_are_secure_unless_the_setting_says_otherwise(
     assert "Secure" not in plain.headers["set-cookie"]  # cookie_secure=False (the tests')
 
 
+@sqlite_only  # headers, cookies and forms: before any SQL
 def test_the_member_page_takes_no_token_from_a_get_link(api: Api) -> None:
     api.member("m1")
     issued = api.ok(api.post("/v1/members/m1/page-token"))
@@ -65,6 +69,7 @@ def test_the_member_page_takes_no_token_from_a_get_link(api: Api) -> None:
     assert client.get("/m").status_code == 200
 
 
+@sqlite_only  # headers, cookies and forms: before any SQL
 def test_no_other_site_can_sign_a_browser_in(api: Api) -> None:
     """Login CSRF: a form on another site posting a token of the attacker's choosing."""
     api.member("m1")

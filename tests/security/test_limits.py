@@ -25,6 +25,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.security import workers
+from tests.security.conftest import sqlite_only
 from tests.security.races import race
 from tests.service.conftest import SECRET, Api, Clock, new_tenant
 from tests.service.test_concurrency import free_port
@@ -157,6 +158,7 @@ def test_refusals_counted_at_once_stay_within_the_minutes_room(api: Api, context
 # ---------------------------------------------------------------------------- request bodies
 
 
+@sqlite_only
 def test_a_body_past_the_limit_is_refused_before_it_is_read(api: Api) -> None:
     limit = api.client.app.state.context.settings.max_body_bytes  # type: ignore[attr-defined]
     assert limit == 1024 * 1024  # the default

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, insert, select, text
 
 from tests.security import workers
+from tests.security.conftest import sqlite_only
 from tests.service.conftest import SECRET, Api, Clock
 from tests.service.test_payments import gateway
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
@@ -29,20 +30,25 @@ ROOT = Path(__file__).resolve().parents[2]
 # ---------------------------------------------------------------------------- item 10
 
 
-@pytest.mark.parametrize("stamp", ["9" * 5000, "١٧٩٥٢٥١٦٠٠", "1" * 13, "-1", " ", "1e9"])
-def test_a_timestamp_that_is_no_timestamp_is_a_401(api: Api, stamp: str) -> None:
+STAMPS = ["9" * 5000, "١٧٩٥٢٥١٦٠٠", "1" * 13, "-1", " ", "1e9", "0x10"]
+
+
+@sqlite_only
+def test_a_timestamp_that_is_no_timestamp_is_a_401(api: Api) -> None:
     for adapter in ("manual", "webhook"):
         if adapter == "webhook":
             gateway(api)
-        answer = api.client.post(
-            f"/v1/gateway/{api.tenant}/notifications",
-            content=b'{"id": "n1", "type": "payout.failed"}',
-            headers={TIMESTAMP_HEADER: stamp.encode(), SIGNATURE_HEADER: "v1=00"},
-        )
-        assert answer.status_code == 401, (adapter, answer.text)
-    with pytest.raises(SignatureError) as refused:
-        verify("s", stamp, "v1=00", b"{}", 1795251600, 300)
-    assert refused.value.field == TIMESTAMP_HEADER
+        for stamp in STAMPS:
+            answer = api.client.post(
+                f"/v1/gateway/{api.tenant}/notifications",
+                content=b'{"id": "n1", "type": "payout.failed"}',
+                headers={TIMESTAMP_HEADER: stamp.encode(), SIGNATURE_HEADER: "v1=00"},
+            )
+            assert answer.status_code == 401, (adapter, stamp[:20], answer.text)
+    for stamp in STAMPS:
+        with pytest.raises(SignatureError) as refused:
+            verify("s", stamp, "v1=00", b"{}", 1795251600, 300)
+        assert refused.value.field == TIMESTAMP_HEADER
 
 
 # ---------------------------------------------------------------------------- item 13
@@ -58,6 +64,7 @@ LOOPBACK_IN_IPV6 = [
 ]
 
 
+@sqlite_only
 def test_ipv6_forms_of_private_addresses_are_refused(api: Api) -> None:
     for address in LOOPBACK_IN_IPV6:
         assert is_private(address), address
