@@ -433,7 +433,10 @@ def measure(
     deep = f"m{members - 100:06d}"
     token = api.post(f"/v1/members/{one}/page-token").json()
     member = httpx.Client(base_url=base, timeout=120)
-    member.get(token["path"])
+    entrance = member.get("/m/enter")  # what the page's script does with the #token
+    nonce = re.search(r'name="nonce" value="([^"]+)"', entrance.text)
+    assert nonce is not None
+    member.post("/m/enter", data={"nonce": nonce.group(1), "token": token["token"]})
     oldest_entry = api.get(f"/v1/members/{one}/wallet/history").json()
     before = oldest_entry[-1]["entry"] if oldest_entry else 2**40
     pages = [

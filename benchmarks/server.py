@@ -26,6 +26,7 @@ def serve(url: str, secret: str) -> tuple[subprocess.Popen[bytes], str]:
         "ZENGZHI_DATABASE_URL": url,
         "ZENGZHI_SECRET_KEY": secret,
         "ZENGZHI_RUN_JOBS": "false",
+        "ZENGZHI_COOKIE_SECURE": "false",  # plain HTTP on this machine
     }
     command = [sys.executable, "-m", "uvicorn", "zengzhi.api.app:from_environment"]
     command += ["--factory", "--port", str(port), "--log-level", "warning"]

@@ -32,6 +32,7 @@ from zengzhi.engine.replay import Replay, ReplayError, replay
 from zengzhi.engine.snapshot import check, memory_pools, money_totals, pool_summary, snapshot
 from zengzhi.engine.views import nearest_exits
 from zengzhi.service.audit import audit_all, event_log
+from zengzhi.service.auth import role_table
 from zengzhi.service.base import Context
 from zengzhi.service.config import backtest_tenant
 from zengzhi.service.jobs import tick
@@ -162,8 +163,15 @@ def serve_command(
     context.settings.session_secret()
     console = Console()
     if demo:
-        # the demo pairs with examples/shop_client.py, whose receiver listens on this machine
-        settings = context.settings.model_copy(update={"webhook_private_targets": True})
+        # the demo pairs with examples/shop_client.py, whose receiver listens on this
+        # machine, and is opened over plain HTTP (so its session cookies are not Secure)
+        secure = context.settings.model_fields_set & {"cookie_secure"}  # said outright
+        settings = context.settings.model_copy(
+            update={
+                "webhook_private_targets": True,
+                "cookie_secure": context.settings.cookie_secure if secure else False,
+            }
+        )
         context = replace(context, settings=settings)
         access = seed(context)
         if access.password:
@@ -216,6 +224,13 @@ def tenant_create(
     except ValidationError as error:
         raise _fail(str(error_from_validation(error))) from None
     print(f"tenant {tenant} created, owner {owner}")
+
+
+@app.command("roles")
+def roles_command() -> None:
+    """Print who may do what (the role table of docs/security.md), from the code's own
+    permission table."""
+    sys.stdout.write(role_table())
 
 
 @app.command("audit")

@@ -176,6 +176,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "ZENGZHI_DATABASE_URL": url,
         "ZENGZHI_SECRET_KEY": secret,
         "ZENGZHI_RUN_JOBS": "false",
+        "ZENGZHI_COOKIE_SECURE": "false",  # the browser talks plain HTTP to this server
         "ZENGZHI_SIMULATIONS_DIR": str(folder / "simulations"),
     }
     process = subprocess.Popen(

@@ -11,11 +11,13 @@ test works in a tenant of its own, so tests never see each other's rows.
 from __future__ import annotations
 
 import itertools
+import re
 import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -79,6 +81,7 @@ def context(database: Database, clock: Clock, tmp_path: Path) -> Context:
         secret_key=SECRET,
         admin_token=SECRET,
         session_minutes=366 * 24 * 60,
+        cookie_secure=False,  # the test client speaks plain HTTP
         simulations_dir=str(tmp_path / "runs"),  # simulations' and dry runs' folders
     )
     return Context(database, settings, clock)
@@ -162,6 +165,21 @@ class Api:
         )
         self.ok(self.post(f"/v1/orders/{order}/pay"))
         return self.ok(self.post(f"/v1/orders/{order}/complete"))
+
+
+def enter_member_page(client: TestClient, issued: dict[str, Any]) -> httpx.Response:
+    """What the member page's entrance does in a browser: open /m/enter (which sets its
+    one-time value), then post the token found after `#` with that value."""
+    path, _, fragment = str(issued["path"]).partition("#token=")
+    page = client.get(path)
+    assert page.status_code == 200, page.text
+    nonce = re.search(r'name="nonce" value="([^"]+)"', page.text)
+    assert nonce is not None
+    return client.post(
+        path,
+        data={"nonce": nonce.group(1), "token": unquote(fragment)},
+        follow_redirects=False,
+    )
 
 
 def login(client: TestClient, tenant: str, username: str = "owner") -> str:

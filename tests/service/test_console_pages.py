@@ -7,7 +7,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.service.conftest import PASSWORD, Api
+from tests.service.conftest import PASSWORD, Api, enter_member_page
 
 
 def sign_in(client: TestClient, tenant: str, username: str = "owner") -> str:
@@ -119,9 +119,9 @@ def test_the_member_page_takes_a_token_once_into_a_cookie(api: Api) -> None:
     client = api.client
     client.cookies.clear()
     assert client.get("/m").status_code == 401
-    bad = client.get("/m/enter?token=forged", follow_redirects=False)
+    bad = enter_member_page(client, {"path": "/m/enter#token=forged"})
     assert bad.status_code == 401 and "has expired" in bad.text
-    entered = client.get(issued["path"], follow_redirects=False)
+    entered = enter_member_page(client, issued)
     assert entered.status_code == 303 and entered.headers["location"] == "/m"
     home = client.get("/m")
     assert home.status_code == 200 and "Hello, Ann" in home.text and "210.0000" in home.text

@@ -11,7 +11,7 @@ import time
 import httpx
 from sqlalchemy import insert, update
 
-from tests.service.conftest import PASSWORD, Api, Clock
+from tests.service.conftest import PASSWORD, Api, Clock, enter_member_page
 from tests.service.test_console_pages import checked, sign_in
 from zengzhi.service.base import Context
 from zengzhi.service.webhooks import dispatch
@@ -356,7 +356,7 @@ def test_the_member_page_shows_todays_ad_task_and_the_queue(api: Api) -> None:
     issued = api.ok(api.post("/v1/members/A/page-token"))
     client = api.client
     client.cookies.clear()
-    client.get(issued["path"])
+    enter_member_page(client, issued)
     home = client.get("/m")
     assert home.status_code == 200 and "My rewards and queues" in home.text
     assert "Doing it puts ¥9.99 into your wallet" in home.text
@@ -366,7 +366,7 @@ def test_the_member_page_shows_todays_ad_task_and_the_queue(api: Api) -> None:
     api.member("N")
     other = api.ok(api.post("/v1/members/N/page-token"))  # nothing owed to N: no section
     client.cookies.clear()
-    client.get(other["path"])
+    enter_member_page(client, other)
     assert "My rewards and queues" not in client.get("/m").text
 
 

@@ -19,7 +19,7 @@ def _member_setup(api: Api) -> dict[str, str]:
 def test_a_page_token_shows_its_member_only(api: Api) -> None:
     issued = _member_setup(api)
     token = issued["m1"]
-    assert issued["url"].endswith(issued["path"]) and issued["path"].startswith("/m/enter?token=")
+    assert issued["url"].endswith(issued["path"]) and issued["path"].startswith("/m/enter#token=")
     me = api.ok(api.get("/v1/me", token=token))
     assert (me["id"], me["name"], me["tenant"]) == ("m1", "Ann", api.tenant)
     staff_view = api.ok(api.get("/v1/members/m1/positions"))

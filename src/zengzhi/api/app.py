@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from zengzhi import __version__
 from zengzhi.api import errors
+from zengzhi.api.guard import Guard, redact_access_log
 from zengzhi.api.routes import (
     activity,
     audit,
@@ -54,6 +55,8 @@ def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
     )
     app.state.context = context
     errors.install(app)
+    app.add_middleware(Guard, max_body_bytes=context.settings.max_body_bytes)
+    redact_access_log()
     for router in (
         tenants.router,
         catalog.router,

@@ -26,10 +26,10 @@ ContextDep = Annotated[Context, Depends(get_context)]
 _bearer = HTTPBearer(auto_error=False, description="an API key (zz1.…) or a session token")
 
 
-def get_principal(
-    context: ContextDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def get_principal(context: ContextDep, credentials: BearerDep) -> Principal:
     if credentials is None:
         raise DomainError(ErrorCode.UNAUTHORIZED, "send an API key or a session token")
     return authenticate(context, credentials.credentials)

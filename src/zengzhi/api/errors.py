@@ -22,6 +22,7 @@ STATUS = {
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.UNAUTHORIZED: 401,
     ErrorCode.TOO_MANY: 429,
+    ErrorCode.TOO_LARGE: 413,
 }
 
 

@@ -16,6 +16,7 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "forbidden"  # the caller's role may not do this
     UNAUTHORIZED = "unauthorized"  # no or bad credentials
     TOO_MANY = "too_many"  # too many failed attempts: wait, then try again
+    TOO_LARGE = "too_large"  # a request body past the server's limit
 
 
 class DomainError(ValueError):

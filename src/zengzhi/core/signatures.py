@@ -22,6 +22,7 @@ from zengzhi.core.errors import DomainError, ErrorCode
 TIMESTAMP_HEADER = "X-Zengzhi-Timestamp"
 SIGNATURE_HEADER = "X-Zengzhi-Signature"
 SCHEME = "v1"
+MAX_TIMESTAMP_DIGITS = 12  # seconds until the year 33658
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:
@@ -47,11 +48,14 @@ def verify(
 ) -> int:
     """The message's timestamp, if its signature matches and it is at most `tolerance`
     seconds away from `now`; else SignatureError naming the header at fault."""
-    if not timestamp_header or not timestamp_header.strip().isdigit():
+    text = (timestamp_header or "").strip()
+    # ASCII digits, and few of them: "١٢٣" is a digit string too, and int() of thousands of
+    # digits raises (Python's limit on converting long strings) instead of answering
+    if not (0 < len(text) <= MAX_TIMESTAMP_DIGITS and text.isascii() and text.isdigit()):
         raise SignatureError(
             "signature", "a Unix timestamp in seconds is required", TIMESTAMP_HEADER
         )
-    timestamp = int(timestamp_header.strip())
+    timestamp = int(text)
     if not signature_header:
         raise SignatureError("signature", "the signature is missing", SIGNATURE_HEADER)
     expected = signature(secret, timestamp, body)

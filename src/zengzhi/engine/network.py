@@ -1,8 +1,8 @@
 """The referral network, regional agents and distribution settings, held in memory.
 
 Chains are walked with a loop, never recursion, so a chain 10,000 deep costs 10,000
-steps and no stack; a member's team performance is kept up to date as orders arrive, so
-nothing is ever summed over a downline.
+steps and no stack (and never more: see MAX_CHAIN); a member's team performance is kept
+up to date as orders arrive, so nothing is ever summed over a downline.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 
-from zengzhi.rules.distribution import DistributionParams
+from zengzhi.rules.distribution import MAX_CHAIN, DistributionParams, cycle_error
 
 
 class MemoryNetwork:
@@ -19,6 +19,9 @@ class MemoryNetwork:
         self._performance: dict[str, int] = {}
         self._level: dict[str, int] = {}
         self._ordered: set[str] = set()
+
+    def lock_links(self) -> None:
+        pass  # one thread: nothing runs beside a binding
 
     def referrer(self, member: str) -> str | None:
         return self._referrer.get(member)
@@ -37,10 +40,16 @@ class MemoryNetwork:
         uplines: list[str] = []
         referrers = self._referrer
         current = referrers.get(member)
-        limit = len(referrers) + 1 if depth is None else depth  # bounded even if corrupted
+        # a chain longer than the members with a referrer must come back on itself
+        bound = min(len(referrers), MAX_CHAIN)
+        limit = bound + 1 if depth is None else min(depth, bound + 1)
         while current is not None and len(uplines) < limit:
             uplines.append(current)
             current = referrers.get(current)
+        if len(uplines) > bound or (
+            depth is not None and len(uplines) > 1 and len(set(uplines)) < len(uplines)
+        ):
+            raise cycle_error(member, uplines)
         return uplines
 
     def grow(self, member: str, amount: int, params: DistributionParams) -> list[tuple[str, int]]:

@@ -34,6 +34,10 @@ BINDINGS = ("registration", "first_order", "any_time")
 REGION_LEVELS = ("province", "city", "district", "town")
 AGENT_LEVELS = ("town", "district", "city", "province", "area")  # most local first
 DEEP = 3  # more commission levels than this is a legal risk (传销) and needs an override
+# The deepest a referral chain may be: a binding that would put a member deeper is
+# refused, and every walk up a chain stops here (so that a cycle, which the binding
+# check refuses but a damaged database may hold, ends in an error instead of a hang).
+MAX_CHAIN = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +138,24 @@ class Paid(NamedTuple):
     source: str  # the account it was paid from
 
 
+def cycle_error(member: str, uplines: Sequence[str]) -> DomainError:
+    """A chain that comes back on itself, or runs past MAX_CHAIN: only a damaged
+    network holds one (bindings refuse both)."""
+    shown = " → ".join([member, *uplines[:6]]) + (" → …" if len(uplines) > 6 else "")
+    return DomainError(
+        ErrorCode.CONFLICT,
+        f"the referral chain above {member!r} has a cycle or is deeper than {MAX_CHAIN}"
+        f" levels ({shown}): support must re-assign a referrer to break it",
+        "referrer",
+    )
+
+
 class Network(Protocol):
     """Who referred whom, team performance and star levels (memory or SQL)."""
+
+    def lock_links(self) -> None:
+        """Before a binding is checked: SQL takes the tenant's network lock, so that the
+        check and the write are one step that no other binding runs beside."""
 
     def referrer(self, member: str) -> str | None: ...
 
@@ -146,7 +166,8 @@ class Network(Protocol):
     def has_ordered(self, member: str) -> bool: ...
 
     def chain(self, member: str, depth: int | None) -> list[str]:
-        """The member's uplines, nearest first, at most `depth` of them."""
+        """The member's uplines, nearest first, at most `depth` of them (and never more
+        than MAX_CHAIN: `cycle_error` past it, or when an upline comes twice)."""
 
     def grow(self, member: str, amount: int, params: DistributionParams) -> list[tuple[str, int]]:
         """Add `amount` to the team performance of every upline of `member` (all depths),
@@ -186,13 +207,24 @@ def check_binding(
     *,
     joining: bool,
 ) -> None:
-    """Refuse a binding the policy, a self-referral or a cycle forbids."""
+    """Refuse a binding the policy, a self-referral, a cycle or a chain too deep forbids.
+    The network is locked first: two bindings at once (A under B, B under A) are
+    checked one after the other, each seeing the other's write."""
     if referrer == member:
         raise invalid("referrer", "a member cannot refer themselves")
-    if member in network.chain(referrer, None):
+    network.lock_links()
+    uplines = network.chain(referrer, None)
+    if member in uplines:
         raise DomainError(
             ErrorCode.CONFLICT,
             f"{member!r} is an upline of {referrer!r}: binding would make a cycle",
+            "referrer",
+        )
+    if len(uplines) + 1 >= MAX_CHAIN:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"{referrer!r} is {len(uplines)} levels deep: a referral chain may be at most"
+            f" {MAX_CHAIN} deep",
             "referrer",
         )
     if joining:

@@ -19,7 +19,7 @@ from zengzhi.core import accounts
 from zengzhi.core.ledger import format_amount
 from zengzhi.engine.config import TenantConfig
 from zengzhi.engine.positions import MemoryPositions
-from zengzhi.engine.replay import replay
+from zengzhi.engine.replay import ReplayError, replay
 from zengzhi.engine.snapshot import memory_pools
 from zengzhi.rules.modes import zone
 from zengzhi.rules.modes.common import SHOPPING_ZONE
@@ -30,6 +30,7 @@ from zengzhi.service.tenants import load_settings
 from zengzhi.store import tables as t
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes
+from zengzhi.store.network import referral_cycles
 from zengzhi.store.pools import CLOSED
 
 
@@ -82,6 +83,10 @@ def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
                     expected=format_amount(holding, "PTS"),
                 )
             )
+    differences += [
+        Difference(what=f"referral cycle: {' → '.join([*ring, ring[0]])}", kept="", expected="")
+        for ring in referral_cycles(connection, tenant)
+    ]
     book = SqlModes(connection, tenant)
     differences += [
         Difference(what=f"mode claims: {problem}", kept="", expected="")
@@ -100,7 +105,10 @@ def event_log(connection: Connection, tenant: str) -> list[str]:
 def check_replay(connection: Connection, tenant: str) -> list[Difference]:
     """Replay the event log in memory and compare balances and positions with SQL."""
     timezone = load_settings(connection, tenant).timezone
-    run = replay(event_log(connection, tenant), TenantConfig(timezone=timezone))
+    try:
+        run = replay(event_log(connection, tenant), TenantConfig(timezone=timezone))
+    except ReplayError as error:  # a difference to report, not a reason to stop the audit
+        return [Difference(what=f"event log line {error.line}", kept="", expected=str(error))]
     memory = run.state.ledger.balances  # type: ignore[attr-defined]
     kept = _kept_balances(connection, tenant)
     differences = [

@@ -31,21 +31,60 @@ class Role(StrEnum):
 class Permission(StrEnum):
     READ = "read"
     CONFIGURE = "configure"
+    MONEY_CONTROLS = "money_controls"  # weaken a control on money (four eyes: the owner)
+    PAYMENT_ADAPTER = "payment_adapter"  # the gateway and its secret, which can sign payments
     USERS = "users"
     MEMBERS = "members"
     ORDERS = "orders"
     SELL = "sell"
     SUBSIDIZE = "subsidize"
+    AGENTS = "agents"  # record a sale of agent rights, which books its fee
     WITHDRAW = "withdraw"  # ask for a withdrawal on a member's behalf
     DECIDE_WITHDRAWALS = "decide_withdrawals"
     REASSIGN = "reassign"
 
 
+# What each permission lets a role do, in words: docs/security.md's and docs/service.md's
+# role tables are generated from this and GRANTS (`zengzhi roles`), and a test holds the
+# documents to them.
+PERMISSION_TEXT: dict[Permission, str] = {
+    Permission.READ: "read anything of the tenant (secrets are never shown again)",
+    Permission.CONFIGURE: (
+        "configure pools, zones, products, stores, settings and distribution; pause;"
+        " webhooks; back-tests, dry runs and simulations"
+    ),
+    Permission.MONEY_CONTROLS: (
+        "weaken a money control: raise `withdrawals.auto_approve_limit`, turn off"
+        " `withdrawals.require_real_name`, loosen `distribution.limits`, let the platform"
+        " pay rewards' overflow, allow more than 3 commission levels"
+    ),
+    Permission.PAYMENT_ADAPTER: (
+        "choose the payment adapter and its payout URL, receive its secret (which signs"
+        " payments and payouts), replay the gateway's deliveries"
+    ),
+    Permission.SUBSIDIZE: "subsidize a pool",
+    Permission.AGENTS: "record a sale of regional agent rights (books its fee)",
+    Permission.DECIDE_WITHDRAWALS: "approve, reject, mark paid, send to payout withdrawals",
+    Permission.MEMBERS: "register and edit members, bind referrers, revoke member page tokens",
+    Permission.REASSIGN: "re-assign a member's referrer, with a reason",
+    Permission.ORDERS: "orders: create, pay, complete, cancel, refund, reverse; ad tasks",
+    Permission.SELL: "sell a member's points",
+    Permission.WITHDRAW: "ask for a member's withdrawal",
+    Permission.USERS: "users, their sessions, API keys",
+}
+
 _ALL = frozenset(Permission)
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: _ALL,
     Role.OPERATOR: frozenset({Permission.READ, Permission.CONFIGURE}),
-    Role.FINANCE: frozenset({Permission.READ, Permission.SUBSIDIZE, Permission.DECIDE_WITHDRAWALS}),
+    Role.FINANCE: frozenset(
+        {
+            Permission.READ,
+            Permission.SUBSIDIZE,
+            Permission.AGENTS,
+            Permission.DECIDE_WITHDRAWALS,
+        }
+    ),
     Role.SUPPORT: frozenset({Permission.READ, Permission.MEMBERS, Permission.REASSIGN}),
     Role.VIEWER: frozenset({Permission.READ}),
     Role.INTEGRATOR: frozenset(
@@ -60,6 +99,27 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.MEMBER: frozenset({Permission.READ, Permission.SELL, Permission.WITHDRAW}),
 }
 
+_HEADINGS = {
+    Role.INTEGRATOR: "integrator (key)",
+    Role.MEMBER: "member (page token, own data)",
+}
+
+
+def role_table() -> str:
+    """Who may do what, as a Markdown table, straight from GRANTS."""
+    roles = list(Role)
+    lines = [
+        "| permission | what it allows | "
+        + " | ".join(_HEADINGS.get(role, role.value) for role in roles)
+        + " |",
+        "| --- | --- |" + " --- |" * len(roles),
+    ]
+    for permission in Permission:
+        marks = " | ".join("✓" if permission in GRANTS[role] else "" for role in roles)
+        lines.append(f"| `{permission.value}` | {PERMISSION_TEXT[permission]} | {marks} |")
+    return "\n".join(lines) + "\n"
+
+
 STAFF_ROLES = frozenset(Role) - {Role.INTEGRATOR, Role.MEMBER}  # what a console user may be
 
 
@@ -71,10 +131,17 @@ class Principal:
     actor: str  # "user:alice" or "key:3f9a…", as the audit log names them
     role: Role
 
-    def require(self, permission: Permission) -> None:
+    def may(self, permission: Permission) -> bool:
+        return permission in GRANTS[self.role]
+
+    def require(
+        self, permission: Permission, field: str | None = None, why: str | None = None
+    ) -> None:
         if permission not in GRANTS[self.role]:
             raise DomainError(
-                ErrorCode.FORBIDDEN, f"the {self.role} role may not {permission.replace('_', ' ')}"
+                ErrorCode.FORBIDDEN,
+                why or f"the {self.role} role may not {permission.replace('_', ' ')}",
+                field,
             )
 
 
@@ -132,18 +199,33 @@ def digests_match(stored: str, secret: str) -> bool:
     return hmac.compare_digest(stored, secret_digest(secret))
 
 
-def session_token(secret: str, tenant: str, username: str, now: datetime, minutes: int) -> str:
+def new_session_id() -> str:
+    return secrets.token_hex(16)
+
+
+def session_token(
+    secret: str, tenant: str, username: str, session: str, now: datetime, minutes: int
+) -> str:
     claims = {
         "tenant": tenant,
         "sub": username,
+        "sid": session,  # the session's row: signing out or a password change ends it
         "iat": int(now.timestamp()),
         "exp": int((now + timedelta(minutes=minutes)).timestamp()),
     }
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
-def read_session(secret: str, token: str, now: datetime) -> tuple[str, str] | None:
-    """(tenant, username) of a valid, unexpired session token, else None."""
+@dataclass(frozen=True, slots=True)
+class SessionClaims:
+    tenant: str
+    username: str
+    session: str
+
+
+def read_session(secret: str, token: str, now: datetime) -> SessionClaims | None:
+    """The claims of a well-signed, unexpired session token, else None (whether its
+    session is still open is the database's to say)."""
     try:
         claims = jwt.decode(
             token,
@@ -152,10 +234,14 @@ def read_session(secret: str, token: str, now: datetime) -> tuple[str, str] | No
             # the expiry is checked against the service's clock, below; and an `iat` ahead
             # of the machine's own time (a clock moved by tests, or skew between servers)
             # must not refuse a token the service itself just issued
-            options={"verify_exp": False, "verify_iat": False, "require": ["exp", "tenant", "sub"]},
+            options={
+                "verify_exp": False,
+                "verify_iat": False,
+                "require": ["exp", "tenant", "sub", "sid"],
+            },
         )
     except jwt.PyJWTError:
         return None
     if int(claims["exp"]) <= now.timestamp():
         return None
-    return str(claims["tenant"]), str(claims["sub"])
+    return SessionClaims(str(claims["tenant"]), str(claims["sub"]), str(claims["sid"]))

@@ -77,6 +77,17 @@ def once(
 ) -> dict[str, Any]:
     """Apply a request once: a repeated id with the same body returns the first answer;
     the same id with another body is a conflict and changes nothing."""
+    return applied_once(uow, command_id, kind, request, produce)[0]
+
+
+def applied_once(
+    uow: UnitOfWork,
+    command_id: str,
+    kind: str,
+    request: Mapping[str, Any],
+    produce: Callable[[], dict[str, Any]],
+) -> tuple[dict[str, Any], bool]:
+    """`once`, and whether the request was applied now (False: a repeat)."""
     digest = request_hash({"kind": kind, **request})
     c = t.commands.c
     found = uow.connection.execute(
@@ -89,7 +100,7 @@ def once(
             raise DomainError(
                 ErrorCode.CONFLICT, f"id {command_id!r} was used before for another request", "id"
             )
-        return dict(found.response)
+        return dict(found.response), False
     response = produce()
     uow.connection.execute(
         insert(t.commands).values(
@@ -101,7 +112,7 @@ def once(
             at=uow.now,
         )
     )
-    return response
+    return response, True
 
 
 def not_found(what: str, key: str, field: str) -> DomainError:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, func, select
 
 from zengzhi.core import accounts
-from zengzhi.core.amounts import format_minor
+from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError
 from zengzhi.core.events import ConfigureDistribution, GrantAgent, PayDividend
 from zengzhi.engine.config import DistributionConfig, Exact, Id, Name
@@ -25,7 +25,7 @@ from zengzhi.engine.wire import yuan
 from zengzhi.rules.distribution import AGENT_LEVELS, CONTRIBUTION
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query, tenant_today
-from zengzhi.service.tenants import load_settings
+from zengzhi.service.tenants import load_settings, require_money_control
 from zengzhi.store import tables as t
 from zengzhi.store.network import SqlNetwork
 from zengzhi.store.uow import UnitOfWork, event_id
@@ -41,13 +41,15 @@ def get_settings(context: Context, principal: Principal) -> DistributionConfig |
 def put_settings(
     context: Context, principal: Principal, settings: DistributionConfig
 ) -> DistributionConfig:
-    """New settings from now on; levels are recomputed for every member at once."""
+    """New settings from now on; levels are recomputed for every member at once. A change
+    that weakens a control on money needs the owner (see `weakened`)."""
     principal.require(Permission.CONFIGURE)
     settings.params()  # refuse bad settings, naming the field, before anything else
     data = settings.model_dump(mode="json", exclude_none=True)
 
     def run(uow: UnitOfWork) -> DistributionConfig:
         before = load_settings(uow.connection, uow.tenant).distribution
+        require_money_control(principal, weakened(before or DistributionConfig(), settings))
         uow.apply(ConfigureDistribution(event_id("distribution", uuid.uuid4().hex), data, uow.now))
         uow.audit(
             principal.actor,
@@ -59,6 +61,29 @@ def put_settings(
         return settings
 
     return command(context, principal, run)
+
+
+def weakened(before: DistributionConfig, after: DistributionConfig) -> str | None:
+    """The first control on money that `after` weakens (a field), if any: an anti-abuse
+    limit loosened or dropped, the platform paying what an order's budget cannot, more
+    than 3 commission levels allowed."""
+    was, now = before.limits, after.limits
+    if was.orders_per_day is not None and (
+        now.orders_per_day is None or now.orders_per_day > was.orders_per_day
+    ):
+        return "distribution.limits.orders_per_day"
+    if was.total_spend is not None and (
+        now.total_spend is None or Yuan(now.total_spend).minor > Yuan(was.total_spend).minor
+    ):
+        return "distribution.limits.total_spend"
+    if was.one_account_per_phone and not now.one_account_per_phone:
+        return "distribution.limits.one_account_per_phone"
+    if before.overflow == "cut" and after.overflow != "cut":
+        return "distribution.overflow"
+    deep_before = before.commission is not None and before.commission.allow_deep
+    if after.commission is not None and after.commission.allow_deep and not deep_before:
+        return "distribution.commission.allow_deep"
+    return None
 
 
 # ---------------------------------------------------------------------------- agents
@@ -94,8 +119,8 @@ def _agent_view(row: Any) -> AgentView:
 
 def grant_agent(context: Context, principal: Principal, request: NewAgent) -> AgentView:
     """Record a sale of agent rights: a payment to the platform, one agent a region and
-    level."""
-    principal.require(Permission.CONFIGURE)
+    level. It books money and directs future rewards: finance's (or the owner's)."""
+    principal.require(Permission.AGENTS)
     fee = yuan(request.fee, "fee")
 
     def run(uow: UnitOfWork) -> AgentView:

@@ -21,13 +21,37 @@ import httpx
 
 from zengzhi.core.errors import invalid
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # well-known NAT64: the IPv4 in the last bits
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # local-use NAT64 (RFC 8215)
+_COMPATIBLE = ipaddress.ip_network("::/96")  # IPv4-compatible (::a.b.c.d), deprecated
+
+
+def _embedded(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 one carries: mapped (::ffff:a.b.c.d), 6to4
+    (2002:AABB:CCDD::), Teredo (server and client), NAT64 (64:ff9b::a.b.c.d)."""
+    found = [one for one in (ip.ipv4_mapped, ip.sixtofour) if one is not None]
+    if ip.teredo is not None:
+        found += list(ip.teredo)
+    if ip in _NAT64:
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
+def _private(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return not ip.is_global or ip.is_multicast
+
 
 def is_private(address: str) -> bool:
-    """True for an address that is not a public unicast one (IPv4 mapped in IPv6 too)."""
+    """True for an address that is not a public unicast one, or that leads to one that
+    is not: an IPv6 address carrying a private IPv4 (mapped, 6to4, Teredo, NAT64) is
+    private, and so is every IPv4-compatible (::127.0.0.1) or local NAT64 address."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone (fe80::1%eth0)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _COMPATIBLE or ip in _NAT64_LOCAL:
+            return True
+        if any(_private(one) for one in _embedded(ip)):
+            return True
+    return _private(ip)
 
 
 def _local_name(host: str) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
@@ -22,13 +22,16 @@ from sqlalchemy import Connection, select, update
 
 from zengzhi.core.errors import DomainError
 from zengzhi.service.auth import Principal, Role
-from zengzhi.service.base import Context, query, tenant_today
+from zengzhi.service.base import Context, command, query, tenant_today
 from zengzhi.service.distribution import run_dividends
 from zengzhi.service.modes import run_days
-from zengzhi.service.orders import complete, due_orders
+from zengzhi.service.orders import complete_due, due_orders
+from zengzhi.service.tenants import FAILURE_WINDOW
 from zengzhi.service.webhooks import dispatch, tenants_with_subscriptions
+from zengzhi.store import security
 from zengzhi.store import tables as t
 from zengzhi.store.database import insert_if_absent
+from zengzhi.store.uow import UnitOfWork
 
 log = logging.getLogger("zengzhi.jobs")
 
@@ -44,35 +47,64 @@ class JobReport(BaseModel):
     failed: list[str]
 
 
+def _count(
+    connection: Connection,
+    tenant: str,
+    job: str,
+    day: str,
+    now: datetime,
+    done: int,
+    failed: list[str],
+) -> None:
+    """Add to the day's record of a job, under its row lock."""
+    insert_if_absent(
+        connection,
+        t.job_runs,
+        tenant_id=tenant,
+        job=job,
+        day=day,
+        started_at=now,
+        finished_at=now,
+        result={"done": 0, "failed": []},
+    )
+    c = t.job_runs.c
+    where = (c.tenant_id == tenant) & (c.job == job) & (c.day == day)
+    row = connection.execute(select(c.result).where(where).with_for_update()).one()
+    result: dict[str, Any] = dict(row.result)
+    result["done"] = int(result.get("done", 0)) + done
+    result["failed"] = sorted(set(result.get("failed", [])) | set(failed))
+    connection.execute(update(t.job_runs).where(where).values(result=result, finished_at=now))
+
+
 def _record(
     context: Context, tenant: str, job: str, day: str, now: datetime, done: int, failed: list[str]
 ) -> None:
-    with context.database.write() as connection:
-        insert_if_absent(
-            connection,
-            t.job_runs,
-            tenant_id=tenant,
-            job=job,
-            day=day,
-            started_at=now,
-            finished_at=now,
-            result={"done": 0, "failed": []},
-        )
-        c = t.job_runs.c
-        where = (c.tenant_id == tenant) & (c.job == job) & (c.day == day)
-        row = connection.execute(select(c.result).where(where).with_for_update()).one()
-        result: dict[str, Any] = dict(row.result)
-        result["done"] = int(result.get("done", 0)) + done
-        result["failed"] = sorted(set(result.get("failed", [])) | set(failed))
-        connection.execute(update(t.job_runs).where(where).values(result=result, finished_at=now))
+    def run() -> None:
+        with context.database.write() as connection:
+            _count(connection, tenant, job, day, now, done, failed)
+
+    context.database.retrying(run)
 
 
 def complete_due_orders(context: Context, tenant: str, batch: int = 500) -> JobReport:
-    """Complete every paid order whose return window has passed."""
+    """Complete every paid order whose return window has passed. Each completion adds
+    itself to the day's record in its own transaction, so that the record counts every
+    completion made, even when the tick is killed halfway."""
     now = context.clock()
+    day = tenant_today(context, tenant).isoformat()
     system = Principal(tenant, SYSTEM, Role.OWNER)
     done, failed = 0, []
     seen: set[str] = set()
+
+    def counted(order_id: str) -> Callable[[UnitOfWork], bool]:
+        def run(uow: UnitOfWork) -> bool:
+            completed = complete_due(uow, SYSTEM, order_id)
+            if completed:
+                _count(uow.connection, tenant, COMPLETE_ORDERS, day, uow.now, 1, [])
+            return completed
+
+        return run
+
     while True:
         due = [
             order
@@ -86,13 +118,12 @@ def complete_due_orders(context: Context, tenant: str, batch: int = 500) -> JobR
         for order_id in due:
             seen.add(order_id)
             try:
-                complete(context, system, order_id)
-                done += 1
+                done += command(context, system, counted(order_id))
             except DomainError as error:  # one bad order must not stop the others
                 log.warning("tenant %s: order %s not completed: %s", tenant, order_id, error)
                 failed.append(order_id)
-    day = tenant_today(context, tenant).isoformat()
-    _record(context, tenant, COMPLETE_ORDERS, day, now, done, failed)
+                _record(context, tenant, COMPLETE_ORDERS, day, now, 0, [order_id])
+    _record(context, tenant, COMPLETE_ORDERS, day, now, 0, [])  # a day with none: recorded
     return JobReport(tenant=tenant, job=COMPLETE_ORDERS, day=day, done=done, failed=failed)
 
 
@@ -151,10 +182,23 @@ def tick(context: Context, only: Collection[str] | None = None) -> list[JobRepor
             reports.append(complete_due_orders(context, tenant))
             reports.append(pay_dividends(context, tenant))
             reports.append(run_mode_days(context, tenant))
+            forget_stale(context, tenant)
     for tenant in query(context, tenants_with_subscriptions):
         if only is None or tenant in only:
             reports.append(deliver_webhooks(context, tenant))
     return reports
+
+
+def forget_stale(context: Context, tenant: str) -> int:
+    """Sign-in counts, sessions and rate counters that can no longer matter (so that the
+    rows anyone may cause, without signing in, do not pile up)."""
+    now = context.clock()
+
+    def run() -> int:
+        with context.database.write() as connection:
+            return security.prune(connection, tenant, now, FAILURE_WINDOW)
+
+    return context.database.retrying(run)
 
 
 class JobRunner(threading.Thread):

@@ -36,12 +36,13 @@ from zengzhi.engine.fields import canonical
 from zengzhi.engine.wire import points as parse_points
 from zengzhi.engine.wire import yuan
 from zengzhi.service import members, modes, wallets
-from zengzhi.service.auth import Permission, Principal, Role
+from zengzhi.service.auth import Permission, Principal, Role, new_session_id
 from zengzhi.service.base import Context, command, not_found, once, query
 from zengzhi.service.members import PositionView
 from zengzhi.service.modes import ModeHolding
 from zengzhi.service.tenants import load_settings
 from zengzhi.service.wallets import Movement, WalletView, WithdrawalRequest, WithdrawalView
+from zengzhi.store import security
 from zengzhi.store import tables as t
 from zengzhi.store.uow import UnitOfWork, event_id
 
@@ -87,56 +88,132 @@ def issue_page_token(
 ) -> PageToken:
     """A token for one member's page. Whoever issues it may sell and withdraw for the
     member through the API anyway (the owner, the integrator's key); support staff may
-    not, so they cannot issue one either."""
+    not, so they cannot issue one either. Its session is kept (revocable) and its issue
+    is in the audit log. The link carries the token after `#`, which no browser sends to
+    a server: it is in no access log, and the page posts it (see web/member.py)."""
     for needed in (Permission.MEMBERS, Permission.SELL, Permission.WITHDRAW):
         principal.require(needed)
-    query(context, lambda connection: _member_row(connection, principal.tenant, member))
+    session = new_session_id()
     now = context.clock()
-    expires = now + timedelta(minutes=request.minutes)
+
+    def run(uow: UnitOfWork) -> datetime:
+        _member_row(uow.connection, uow.tenant, member)
+        expires = uow.now + timedelta(minutes=request.minutes)
+        security.open_session(
+            uow.connection, uow.tenant, security.MEMBER, member, session, uow.now, expires
+        )
+        uow.audit(
+            principal.actor,
+            "member.page_token",
+            f"member:{member}",
+            after={"session": session[:8], "expires_at": expires.isoformat()},
+        )
+        return expires
+
+    expires = command(context, principal, run)
     claims = {
         "aud": AUDIENCE,
         "tenant": principal.tenant,
         "member": member,
+        "sid": session,
         "iat": int(now.timestamp()),
         "exp": int(expires.timestamp()),
     }
     token = jwt.encode(claims, _key(context), algorithm="HS256")
     return PageToken(
-        token=token, member=member, expires_at=expires, path=f"/m/enter?token={quote(token)}"
+        token=token, member=member, expires_at=expires, path=f"{ENTER}#token={quote(token)}"
     )
 
+
+ENTER = "/m/enter"
 
 _EXPIRED = DomainError(
     ErrorCode.UNAUTHORIZED, "this member page link has expired; open it again from the app"
 )
 
 
-def read_page_token(context: Context, token: str) -> Member:
-    """The member a valid, unexpired token names, or 401."""
+@dataclass(frozen=True, slots=True)
+class _Claims:
+    member: Member
+    session: str
+
+
+def _claims(context: Context, token: str) -> _Claims:
     try:
         claims = jwt.decode(
             token,
             _key(context),
             algorithms=["HS256"],
             audience=AUDIENCE,
-            options={"verify_exp": False, "require": ["exp", "tenant", "member", "aud"]},
+            options={"verify_exp": False, "require": ["exp", "tenant", "member", "aud", "sid"]},
         )
     except jwt.PyJWTError:
         raise _EXPIRED from None
     if int(claims["exp"]) <= context.clock().timestamp():
         raise _EXPIRED
-    member = Member(str(claims["tenant"]), str(claims["member"]))
-    found = query(
-        context,
-        lambda connection: connection.execute(
-            select(t.members.c.member_id).where(
-                t.members.c.tenant_id == member.tenant, t.members.c.member_id == member.member
+    return _Claims(Member(str(claims["tenant"]), str(claims["member"])), str(claims["sid"]))
+
+
+def read_page_token(context: Context, token: str) -> Member:
+    """The member a valid, unexpired, unrevoked token names, or 401."""
+    found = _claims(context, token)
+    member, now = found.member, context.clock()
+
+    def run(connection: Connection) -> bool:
+        return (
+            security.session_is_open(
+                connection, member.tenant, security.MEMBER, member.member, found.session, now
             )
-        ).first(),
-    )
-    if found is None:
+            and connection.execute(
+                select(t.members.c.member_id).where(
+                    t.members.c.tenant_id == member.tenant, t.members.c.member_id == member.member
+                )
+            ).first()
+            is not None
+        )
+
+    if not query(context, run):
         raise _EXPIRED
     return member
+
+
+def sign_out(context: Context, token: str) -> None:
+    """The member leaves: the token is refused from now on."""
+    found = _claims(context, token)
+    member, now = found.member, context.clock()
+
+    def run() -> None:
+        with context.database.write() as connection:
+            security.revoke_sessions(
+                connection, member.tenant, security.MEMBER, member.member, now, found.session
+            )
+
+    context.database.retrying(run)
+
+
+class RevokedTokens(BaseModel):
+    member: str
+    revoked: int  # page tokens that were still good
+
+
+def revoke_page_tokens(context: Context, principal: Principal, member: str) -> RevokedTokens:
+    """End every page token of a member (a lost phone, a closed account)."""
+    principal.require(Permission.MEMBERS)
+
+    def run(uow: UnitOfWork) -> RevokedTokens:
+        _member_row(uow.connection, uow.tenant, member)
+        count = security.revoke_sessions(
+            uow.connection, uow.tenant, security.MEMBER, member, uow.now
+        )
+        uow.audit(
+            principal.actor,
+            "member.page_tokens.revoke",
+            f"member:{member}",
+            after={"revoked": count},
+        )
+        return RevokedTokens(member=member, revoked=count)
+
+    return command(context, principal, run)
 
 
 def _member_row(connection: Connection, tenant: str, member: str) -> Any:
@@ -300,6 +377,15 @@ def sell(context: Context, member: Member, request: SaleRequest) -> SaleView:
                     "ask for a new quote",
                     "min_payout",
                 )
+            members.audit_sale(
+                uow,
+                member.principal,
+                member.member,
+                command_id,
+                request.pool,
+                view.points,
+                view.payout,
+            )
             return view.model_dump()
 
         body = {"member": member.member, **canonical(request)}
@@ -353,10 +439,17 @@ def quote_withdrawal(
 
 
 def withdraw(context: Context, member: Member, request: MemberWithdrawalRequest) -> WithdrawalView:
-    made = wallets.request_withdrawal(
+    return withdraw_once(context, member, request)[0]
+
+
+def withdraw_once(
+    context: Context, member: Member, request: MemberWithdrawalRequest
+) -> tuple[WithdrawalView, bool]:
+    """The member's withdrawal, and whether it is new (False: a repeat of the request)."""
+    made, created = wallets.withdraw_once(
         context,
         member.principal,
         member.member,
         WithdrawalRequest(id=member_command_id(member.member, request.id), amount=request.amount),
     )
-    return WithdrawalView.model_validate(made)
+    return WithdrawalView.model_validate(made), created

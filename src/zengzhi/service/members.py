@@ -21,6 +21,7 @@ from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, once, query
 from zengzhi.service.pools import pool_balances
 from zengzhi.service.tenants import load_settings
+from zengzhi.store import security
 from zengzhi.store import tables as t
 from zengzhi.store.pools import CLOSED, params_from_row
 from zengzhi.store.uow import UnitOfWork, event_id
@@ -94,6 +95,26 @@ def _limits(uow: UnitOfWork) -> LimitsConfig:
     return settings.distribution.limits if settings.distribution else LimitsConfig()
 
 
+_PHONE_TAKEN = "this phone number has an account already"
+
+
+def _claim_phone(uow: UnitOfWork, phone: str, member: str) -> None:
+    """One account per phone: the phone's key is claimed in the database (two
+    registrations at once: one gets it, the other waits and is refused), and a member
+    registered with the same number before the limit was on counts too."""
+    c = t.members.c
+    earlier = uow.connection.execute(
+        select(c.member_id).where(
+            c.tenant_id == uow.tenant, c.phone == phone, c.member_id != member
+        )
+    ).first()
+    if (
+        earlier is not None
+        or security.claim_phone(uow.connection, uow.tenant, phone, member) != member
+    ):
+        raise DomainError(ErrorCode.CONFLICT, _PHONE_TAKEN, "phone")
+
+
 def create_member(context: Context, principal: Principal, request: NewMember) -> MemberView:
     """Register a member, bound to a referrer (a link) or to a store's owner (its code)."""
     principal.require(Permission.MEMBERS)
@@ -120,17 +141,15 @@ def create_member(context: Context, principal: Principal, request: NewMember) ->
             if same:
                 return _member_view(found)  # the same registration again: applied once
             raise DomainError(ErrorCode.CONFLICT, f"member {request.id!r} exists", "id")
-        if (
-            request.phone
-            and _limits(uow).one_account_per_phone
-            and uow.connection.execute(
-                select(c.member_id).where(c.tenant_id == uow.tenant, c.phone == request.phone)
-            ).first()
-        ):
-            raise DomainError(
-                ErrorCode.CONFLICT, "this phone number has an account already", "phone"
-            )
+        if request.phone and _limits(uow).one_account_per_phone:
+            _claim_phone(uow, request.phone, request.id)
         uow.apply(Join(event_id("join", request.id), request.id, referrer, uow.now))
+        uow.audit(
+            principal.actor,
+            "member.create",
+            f"member:{request.id}",
+            after={"referrer": referrer, "store": request.store, "region": request.region},
+        )
         uow.connection.execute(
             update(t.members)
             .where(c.tenant_id == uow.tenant, c.member_id == request.id)
@@ -168,6 +187,13 @@ def bind(context: Context, principal: Principal, member: str, request: Binding) 
         )
         assert referrer is not None
         uow.apply(Bind(event_id("bind", f"{member}:{referrer}"), member, referrer, uow.now))
+        uow.audit(
+            principal.actor,
+            "member.bind",
+            f"member:{member}",
+            before={"referrer": None},
+            after={"referrer": referrer, "store": request.store},
+        )
         return _member_view(_member_row(uow.connection, uow.tenant, member))
 
     return command(context, principal, run)
@@ -218,6 +244,10 @@ def change_member(
     def run(uow: UnitOfWork) -> MemberView:
         before = _member_row(uow.connection, uow.tenant, member, lock=True)
         values = change.model_dump(exclude_none=True)
+        if change.phone is not None and change.phone != before.phone:
+            security.release_phone(uow.connection, uow.tenant, member)
+            if _limits(uow).one_account_per_phone:
+                _claim_phone(uow, change.phone, member)
         if values:
             c = t.members.c
             uow.connection.execute(
@@ -343,6 +373,25 @@ class SellRequest(BaseModel):
     points: ExactOrAll = Field(description='points to sell, or "all"')
 
 
+def audit_sale(
+    uow: UnitOfWork,
+    principal: Principal,
+    member: str,
+    request_id: str,
+    pool: str,
+    points: str,
+    payout: str,
+) -> None:
+    """A sale in the audit log: who sold whose points (the member on their page, or the
+    integrator or owner for them)."""
+    uow.audit(
+        principal.actor,
+        "member.sell",
+        f"member:{member}",
+        after={"sale": request_id, "pool": pool, "points": points, "payout": payout},
+    )
+
+
 def sell(
     context: Context, principal: Principal, member: str, request: SellRequest
 ) -> dict[str, Any]:
@@ -366,18 +415,20 @@ def sell(
                 for e in entries
                 if e.kind == "exit"
             ]
+            sold = format_minor(
+                -sum(
+                    a
+                    for acc, _, a in sale.postings
+                    if acc == accounts.holdings(member, request.pool)
+                ),
+                4,
+            )
+            audit_sale(uow, principal, member, request.id, request.pool, sold, payout)
             return {
                 "id": request.id,
                 "member": member,
                 "pool": request.pool,
-                "points": format_minor(
-                    -sum(
-                        a
-                        for acc, _, a in sale.postings
-                        if acc == accounts.holdings(member, request.pool)
-                    ),
-                    4,
-                ),
+                "points": sold,
                 "value": sale.params["value"],
                 "payout": payout,
                 "sell_fee": sale.params["sell_fee"],

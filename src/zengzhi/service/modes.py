@@ -64,6 +64,17 @@ def complete_task(
                 )
             )
             released = [one.params["amount"] for one in entries if one.kind == "release"]
+            uow.audit(
+                principal.actor,
+                "member.task",
+                f"member:{member}",
+                after={
+                    "zone": request.zone,
+                    "day": request.day.isoformat(),
+                    "released": released[0] if released else "0.00",
+                },
+                reason=request.proof or None,
+            )
             return {
                 "member": member,
                 "zone": request.zone,

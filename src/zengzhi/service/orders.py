@@ -170,6 +170,14 @@ def create_order(
                 shopping_points=points,
             )
         )
+        _audit(
+            uow,
+            principal.actor,
+            "order.create",
+            request.id,
+            None,
+            {"member": request.member, "amount": format_minor(amount, 2), "store": request.store},
+        )
         return _view(_row(uow.connection, uow.tenant, request.id)), True
 
     return command(context, principal, run)
@@ -192,7 +200,9 @@ class BatchItem(BaseModel):
 
 
 def create_orders(context: Context, principal: Principal, batch: OrderBatch) -> list[BatchItem]:
-    """Create (and pay) each order in turn; one refused order does not stop the others."""
+    """Create (and pay) each order in turn; one refused order does not stop the others.
+    A caller who may not place orders at all is refused whole (403), not item by item."""
+    principal.require(Permission.ORDERS)
     items = []
     for request in batch.orders:
         try:
@@ -239,7 +249,18 @@ def _check_shopping_points(
 
 
 def _check_limits(uow: UnitOfWork, limits: LimitsConfig, member: str, amount: int) -> None:
-    """Anti-abuse caps (spec 02): orders a member may place a day, and spend in all."""
+    """Anti-abuse caps (spec 02): orders a member may place a day, and spend in all.
+    Counted under the member's row lock: orders of one member at once are counted one
+    after the other, each seeing the ones before it (PostgreSQL reads again after the
+    lock; SQLite has one writer), so that no two can both find room for one more."""
+    if limits.orders_per_day is None and limits.total_spend is None:
+        return
+    m = t.members.c
+    uow.connection.execute(
+        select(m.member_id)
+        .where(m.tenant_id == uow.tenant, m.member_id == member)
+        .with_for_update()
+    )
     c = t.orders.c
     mine = (
         (c.tenant_id == uow.tenant)
@@ -289,8 +310,23 @@ def _complete(uow: UnitOfWork, row: Any, **also: Any) -> None:
     )
 
 
+def _audit(
+    uow: UnitOfWork,
+    actor: str,
+    action: str,
+    order_id: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    """Every step someone (a user, a key, the gateway) takes is in the audit log; the
+    return window's own completions are the job's (job_runs) and the event log's."""
+    if not actor.startswith("system:"):
+        uow.audit(actor, action, f"order:{order_id}", before=before, after=after)
+
+
 def _take(
     uow: UnitOfWork,
+    actor: str,
     order_id: str,
     allowed: set[str],
     done: str,
@@ -309,7 +345,16 @@ def _take(
             "status",
         )
     act(uow, row)
-    return _view(_row(uow.connection, uow.tenant, order_id))
+    view = _view(_row(uow.connection, uow.tenant, order_id))
+    _audit(
+        uow,
+        actor,
+        f"order.{done}",
+        order_id,
+        {"status": row.status},
+        {"status": view.status, "member": view.member, "amount": view.amount},
+    )
+    return view
 
 
 def _step(
@@ -322,7 +367,11 @@ def _step(
     past: frozenset[str] = frozenset(),
 ) -> OrderView:
     principal.require(Permission.ORDERS)
-    return command(context, principal, lambda uow: _take(uow, order_id, allowed, done, act, past))
+    return command(
+        context,
+        principal,
+        lambda uow: _take(uow, principal.actor, order_id, allowed, done, act, past),
+    )
 
 
 def _set(uow: UnitOfWork, row: Any, **values: Any) -> None:
@@ -350,9 +399,9 @@ def pay(context: Context, principal: Principal, order_id: str) -> OrderView:
     return _step(context, principal, order_id, {"created"}, "paid", _pay, past=_PAID)
 
 
-def pay_in(uow: UnitOfWork, order_id: str) -> OrderView:
+def pay_in(uow: UnitOfWork, actor: str, order_id: str) -> OrderView:
     """The same step inside another command (a payment gateway's verified notification)."""
-    return _take(uow, order_id, {"created"}, "paid", _pay, past=_PAID)
+    return _take(uow, actor, order_id, {"created"}, "paid", _pay, past=_PAID)
 
 
 def complete(context: Context, principal: Principal, order_id: str) -> OrderView:
@@ -366,6 +415,19 @@ def complete(context: Context, principal: Principal, order_id: str) -> OrderView
         _complete,
         past=frozenset({"reversed"}),
     )
+
+
+def complete_due(uow: UnitOfWork, actor: str, order_id: str) -> bool:
+    """Complete a paid order inside another command (the return window's job); whether
+    it completed now (False: it had been already)."""
+    ran: list[bool] = []
+
+    def act(uow: UnitOfWork, row: Any) -> None:
+        _complete(uow, row)
+        ran.append(True)
+
+    _take(uow, actor, order_id, {"paid"}, "completed", act, past=frozenset({"reversed"}))
+    return bool(ran)
 
 
 def cancel(context: Context, principal: Principal, order_id: str) -> OrderView:

@@ -10,8 +10,11 @@
 
 A notification is applied only if its signature matches, its timestamp is fresh and its
 id was never applied before; it is applied in the same transaction that records its id
-(so a replay is refused even when two copies arrive at once). Every refusal is kept in
-`gateway_refusals` with the reason, and logged.
+(so a replay is refused even when two copies arrive at once). The address takes no
+credentials, so what it writes is bounded: a tenant without a gateway (the manual
+adapter) has nothing recorded at all, and a tenant with one has its refusals kept in
+`gateway_refusals` (with the reason, and logged) at most REFUSALS_PER_MINUTE a minute,
+counted in the database, and REFUSALS_KEPT in all, the oldest going first.
 """
 
 from __future__ import annotations
@@ -20,11 +23,11 @@ import json
 import logging
 import secrets
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
@@ -37,7 +40,7 @@ from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
 from zengzhi.service.egress import check_target
 from zengzhi.service.webhooks import GATEWAY, new_secret, put_subscription
-from zengzhi.store import outbox
+from zengzhi.store import outbox, security
 from zengzhi.store import tables as t
 from zengzhi.store.uow import UnitOfWork
 
@@ -46,6 +49,10 @@ log = logging.getLogger("zengzhi.payments")
 GATEWAY_ACTOR = "gateway"
 PAYOUT_REQUESTED = "payout.requested"
 DEFAULT_TOLERANCE = 300
+MAX_NOTIFICATION_BYTES = 16 * 1024  # a notification is a few hundred bytes
+REFUSALS_PER_MINUTE = 30  # refusals kept a minute, a tenant; more are only counted
+REFUSALS_KEPT = 1000  # refusals kept in all, a tenant
+BODY_KEPT = 2000  # characters of a refused body
 
 
 class Notification(BaseModel):
@@ -190,8 +197,10 @@ def get_adapter(context: Context, principal: Principal) -> AdapterView:
 
 def put_adapter(context: Context, principal: Principal, request: AdapterIn) -> AdapterView:
     """Choose the adapter. The webhook adapter gets a shared secret (shown once, in this
-    answer; kept when the adapter is set again without `rotate_secret`)."""
-    principal.require(Permission.CONFIGURE)
+    answer; kept when the adapter is set again without `rotate_secret`). The secret signs
+    payments and payouts, so whoever holds it can put money on the books: only a role
+    with PAYMENT_ADAPTER (the owner) chooses the adapter, and only it sees the secret."""
+    principal.require(Permission.PAYMENT_ADAPTER)
     if request.adapter == "webhook" and request.payout_url is None:
         raise DomainError(ErrorCode.INVALID, "the webhook adapter needs a payout_url", "payout_url")
     if request.payout_url is not None:
@@ -324,7 +333,7 @@ def _apply(uow: UnitOfWork, notification: Notification, data: dict[str, Any]) ->
                 f"paid {format_minor(paid, 2)}, the order is {format_minor(int(amount), 2)}",
                 "amount",
             )
-        target, status = notification.order, orders.pay_in(uow, notification.order).status
+        target, status = notification.order, orders.pay_in(uow, actor, notification.order).status
     else:
         if notification.withdrawal is None:
             raise DomainError(ErrorCode.INVALID, "is required", "withdrawal")
@@ -365,7 +374,9 @@ def _payout_failed(uow: UnitOfWork, actor: str, withdrawal_id: str, reason: str 
             {"withdrawal": withdrawal_id, "member": row.member_id, "reason": reason},
         )
 
-    view = wallets.decide_in(uow, actor, withdrawal_id, {"paying"}, "approved", act)
+    view = wallets.decide_in(
+        uow, actor, withdrawal_id, {"paying"}, "approved", act, f"payout failed: {reason}"
+    )
     return view.status
 
 
@@ -373,7 +384,15 @@ def receive(context: Context, tenant: str, headers: Mapping[str, str], body: byt
     """A gateway's notification: verified, applied once, or refused and kept as refused.
     `headers` with lower-case names."""
     now = context.clock()
+    if len(body) > MAX_NOTIFICATION_BYTES:
+        raise DomainError(
+            ErrorCode.TOO_LARGE, f"a notification is at most {MAX_NOTIFICATION_BYTES} bytes"
+        )
     row = query(context, lambda connection: _tenant_adapter(connection, tenant))
+    adapter = adapter_for(row)
+    if isinstance(adapter, ManualAdapter):  # no gateway: refused, and nothing written
+        log.info("tenant %s (manual adapter): a gateway notification refused", tenant)
+        adapter.verify(headers, body, now)
     claimed: str | None = None
     try:
         try:
@@ -381,7 +400,7 @@ def receive(context: Context, tenant: str, headers: Mapping[str, str], body: byt
             claimed = str(data.get("id"))[:128] if isinstance(data, dict) else None
         except ValueError:  # bad JSON or a key twice: verify() refuses it after the signature
             data = None
-        notification = adapter_for(row).verify(headers, body, now)
+        notification = adapter.verify(headers, body, now)
         assert isinstance(data, dict)
         system = Principal(tenant, f"{GATEWAY_ACTOR}:{notification.id}", Role.OWNER)
 
@@ -421,19 +440,61 @@ def _refuse(
     error: DomainError,
     body: bytes,
 ) -> None:
-    log.warning(
-        "tenant %s: gateway notification %r refused (%s): %s", tenant, claimed, reason, error
-    )
-    with context.database.write() as connection:
+    """Keep a refusal, if the minute has room (counted in the database), and no more
+    than REFUSALS_KEPT of them."""
+
+    def run() -> int:
+        with context.database.write() as connection:
+            count = security.count_in_window(
+                connection, tenant, "gateway_refusals", now, timedelta(minutes=1)
+            )
+            if count > REFUSALS_PER_MINUTE:
+                return count
+            connection.execute(
+                insert(t.gateway_refusals).values(
+                    tenant_id=tenant,
+                    refusal_id=secrets.token_hex(16),
+                    received_at=now,
+                    notification_id=claimed,
+                    reason=reason[:40],
+                    message=str(error)[:500],
+                    body=body[:BODY_KEPT].decode("utf-8", errors="replace"),
+                )
+            )
+            _keep_the_last(connection, tenant)
+            return count
+
+    count = context.database.retrying(run)
+    if count <= REFUSALS_PER_MINUTE:
+        log.warning(
+            "tenant %s: gateway notification %r refused (%s): %s", tenant, claimed, reason, error
+        )
+    elif count == REFUSALS_PER_MINUTE + 1:
+        log.warning(
+            "tenant %s: more than %d gateway notifications refused this minute: the rest of"
+            " the minute's are refused without being kept",
+            tenant,
+            REFUSALS_PER_MINUTE,
+        )
+
+
+def _keep_the_last(connection: Connection, tenant: str) -> None:
+    r = t.gateway_refusals.c
+    oldest = connection.execute(
+        select(r.received_at, r.refusal_id)
+        .where(r.tenant_id == tenant)
+        .order_by(r.received_at.desc(), r.refusal_id.desc())
+        .offset(REFUSALS_KEPT - 1)
+        .limit(1)
+    ).first()
+    if oldest is not None:
         connection.execute(
-            insert(t.gateway_refusals).values(
-                tenant_id=tenant,
-                refusal_id=secrets.token_hex(16),
-                received_at=now,
-                notification_id=claimed,
-                reason=reason[:40],
-                message=str(error)[:500],
-                body=body[:4000].decode("utf-8", errors="replace"),
+            delete(t.gateway_refusals).where(
+                r.tenant_id == tenant,
+                or_(
+                    r.received_at < oldest.received_at,
+                    and_(r.received_at == oldest.received_at, r.refusal_id < oldest.refusal_id),
+                ),
             )
         )
 

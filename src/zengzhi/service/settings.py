@@ -11,7 +11,7 @@ import os
 import secrets
 from pathlib import Path
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _WEAK = {"changethis", "changeme", "secret", "password", "admin", "zengzhi", "test"}
@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None  # signs console sessions
     admin_token: SecretStr | None = None  # creates tenants through the API; unset: CLI only
     session_minutes: int = 12 * 60
+    # the console's and member page's cookies go over HTTPS only (`Secure`): on unless
+    # `serve --demo` (plain HTTP on this machine) or said otherwise; behind a proxy that
+    # ends TLS the request's own scheme is http, so it is a setting, not a guess
+    cookie_secure: bool = True
+    # a request body past this many bytes is refused with 413 before it is read
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     run_jobs: bool = True  # `serve` runs due jobs itself
     job_interval_seconds: int = 60
     simulations_dir: str | None = None  # console simulations; default: beside the database

@@ -6,9 +6,10 @@ import functools
 import logging
 import math
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from zengzhi.core.amounts import Ratio, Yuan
 from zengzhi.core.days import DEFAULT_TIMEZONE
@@ -17,8 +18,8 @@ from zengzhi.engine.config import DistributionConfig, Exact, Id, Label, Name, Ti
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.store import security
 from zengzhi.store import tables as t
-from zengzhi.store.database import insert_if_absent
 from zengzhi.store.uow import UnitOfWork
 
 log = logging.getLogger("zengzhi.auth")
@@ -147,12 +148,33 @@ def get_tenant(context: Context, principal: Principal) -> TenantView:
     return query(context, run)
 
 
+def weakened_withdrawals(before: WithdrawalSettings, after: WithdrawalSettings) -> str | None:
+    """The first control on withdrawals that `after` weakens (a field), if any."""
+    if Yuan(after.auto_approve_limit).minor > Yuan(before.auto_approve_limit).minor:
+        return "withdrawals.auto_approve_limit"
+    if before.require_real_name and not after.require_real_name:
+        return "withdrawals.require_real_name"
+    return None
+
+
+def require_money_control(principal: Principal, field: str | None) -> None:
+    """Four eyes: a change that weakens a control on money needs the owner (the
+    MONEY_CONTROLS permission), not the role that configures."""
+    if field is not None:
+        principal.require(
+            Permission.MONEY_CONTROLS,
+            field,
+            f"changing {field} this way weakens a control on money: the owner must do it",
+        )
+
+
 def update_settings(context: Context, principal: Principal, new: TenantSettings) -> TenantView:
     principal.require(Permission.CONFIGURE)
     new.withdrawals.check()
 
     def run(uow: UnitOfWork) -> None:
         before = load_settings(uow.connection, principal.tenant)
+        require_money_control(principal, weakened_withdrawals(before.withdrawals, new.withdrawals))
         # a time zone left out of the body is kept, not reset to the default
         timezone = new.timezone if "timezone" in new.model_fields_set else before.timezone
         if new.distribution is not None and new.distribution != before.distribution:
@@ -296,13 +318,19 @@ def change_user(
             values["password_hash"] = password_hash
         if values:
             uow.connection.execute(update(t.users).where(where).values(**values))
+        ended = 0
+        if password_hash or change.disabled:  # a new password or a disabled user: signed out
+            ended = security.revoke_sessions(
+                uow.connection, uow.tenant, security.USER, username, uow.now
+            )
         uow.audit(
             principal.actor,
             "user.change",
             f"user:{username}",
             before={"role": row.role, "disabled": row.disabled},
             after={k: v for k, v in values.items() if k != "password_hash"}
-            | ({"password": "changed"} if password_hash else {}),
+            | ({"password": "changed"} if password_hash else {})
+            | ({"sessions_ended": ended} if ended else {}),
         )
         updated = uow.connection.execute(select(t.users).where(where)).one()
         return _user_view(updated)
@@ -417,72 +445,57 @@ class Session(BaseModel):
 _BAD_LOGIN = DomainError(ErrorCode.UNAUTHORIZED, "unknown tenant, user or password")
 
 
-# A user whose password fails MAX_FAILURES times within FAILURE_WINDOW is refused for
-# LOCK_TIME, even with the right password, so that a password cannot be guessed at speed.
-# Counted by the tenant and username asked for, whether or not the user exists.
+# At most MAX_FAILURES attempts of a user that did not succeed within FAILURE_WINDOW are
+# let through to the password check; the MAX_FAILURES-th wrong password locks the user
+# for LOCK_TIME, even with the right password. Attempts are counted by the tenant and
+# username asked for, whether or not the user exists, and BEFORE the password is checked
+# (store/security.py: one committed upsert), so that attempts arriving together cannot
+# all find the count empty: one still in flight holds its place. A success gives back
+# its own place only: it forgets no failure and clears no lock.
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCK_TIME = timedelta(minutes=15)
 
 
-def _refuse_while_locked(context: Context, request: Login, now: datetime) -> bool:
-    """Refuse a locked user; returns whether failures are counted for this one."""
-    f = t.sign_in_failures.c
-    found = query(
-        context,
-        lambda connection: connection.execute(
-            select(f.locked_until).where(
-                f.tenant_id == request.tenant, f.username == request.username
-            )
-        ).first(),
+def _locked(request: Login, now: datetime, until: datetime) -> DomainError:
+    return DomainError(
+        ErrorCode.TOO_MANY,
+        f"{MAX_FAILURES} failed sign-ins: {request.username!r} may sign in again"
+        f" at {until:%H:%M:%S} UTC",
+        retry_after=max(1, math.ceil((until - now).total_seconds())),
     )
-    if found is None:
-        return False
-    locked_until = found.locked_until
-    if locked_until is not None and locked_until > now:
-        raise DomainError(
-            ErrorCode.TOO_MANY,
-            f"{MAX_FAILURES} failed sign-ins: {request.username!r} may sign in again"
-            f" at {locked_until:%H:%M:%S} UTC",
-            retry_after=math.ceil((locked_until - now).total_seconds()),
-        )
-    return True
 
 
-def _count_failure(context: Context, request: Login, now: datetime) -> None:
-    f = t.sign_in_failures.c
-    which = (f.tenant_id == request.tenant) & (f.username == request.username)
-    with context.database.write() as connection:
-        insert_if_absent(
-            connection,
-            t.sign_in_failures,
-            tenant_id=request.tenant,
-            username=request.username,
-            failures=0,
-            first_at=now,
+def _tenant_exists(context: Context, tenant: str) -> bool:
+    return (
+        query(
+            context,
+            lambda connection: connection.execute(
+                select(t.tenants.c.tenant_id).where(t.tenants.c.tenant_id == tenant)
+            ).first(),
         )
-        row = connection.execute(
-            select(f.failures, f.first_at).where(which).with_for_update()
-        ).one()
-        failures, first_at = row.failures + 1, row.first_at
-        if first_at + FAILURE_WINDOW <= now:  # the window passed: count afresh
-            failures, first_at = 1, now
-        locked_until = None
-        if failures >= MAX_FAILURES:
-            log.warning(
-                "tenant %s: %r locked after failed sign-ins", request.tenant, request.username
-            )
-            failures, first_at, locked_until = 0, now, now + LOCK_TIME
-        connection.execute(
-            update(t.sign_in_failures)
-            .where(which)
-            .values(failures=failures, first_at=first_at, locked_until=locked_until)
-        )
+        is not None
+    )
 
 
 def login(context: Context, request: Login) -> Session:
     now = context.clock()
-    counted = _refuse_while_locked(context, request, now)
+    if not _tenant_exists(context, request.tenant):
+        # nothing to guess and nothing counted: no row for a tenant that is not there
+        auth.password_matches(_DUMMY_HASH, request.password)
+        raise _BAD_LOGIN
+
+    def count() -> security.Attempts:
+        with context.database.write() as connection:
+            return security.count_attempt(
+                connection, request.tenant, request.username, now, FAILURE_WINDOW
+            )
+
+    attempts = context.database.retrying(count)  # committed before the password is checked
+    if attempts.locked_until is not None and attempts.locked_until > now:
+        raise _locked(request, now, attempts.locked_until)
+    if attempts.tries - 1 >= MAX_FAILURES:  # locked, or about to be by attempts in flight
+        raise _locked(request, now, now + LOCK_TIME)
     c = t.users.c
     row = query(
         context,
@@ -497,19 +510,45 @@ def login(context: Context, request: Login) -> Session:
         or row.disabled
         or not auth.password_matches(row.password_hash, request.password)
     ):
-        _count_failure(context, request, now)
-        raise _BAD_LOGIN
-    if counted:  # a success forgets the failures before it
-        with context.database.write() as connection:
-            f = t.sign_in_failures.c
-            connection.execute(
-                delete(t.sign_in_failures).where(
-                    f.tenant_id == request.tenant, f.username == request.username
+
+        def fail() -> bool:
+            with context.database.write() as connection:
+                return security.count_failure(
+                    connection,
+                    request.tenant,
+                    request.username,
+                    attempts.first_at,
+                    MAX_FAILURES,
+                    now + LOCK_TIME,
                 )
+
+        if context.database.retrying(fail):
+            log.warning(
+                "tenant %s: %r locked after failed sign-ins", request.tenant, request.username
             )
+        raise _BAD_LOGIN
     minutes = context.settings.session_minutes
+    session = auth.new_session_id()
+
+    def open_session() -> None:
+        with context.database.write() as connection:
+            security.release_attempt(
+                connection, request.tenant, request.username, attempts.first_at
+            )
+            security.open_session(
+                connection,
+                request.tenant,
+                security.USER,
+                request.username,
+                session,
+                now,
+                now + timedelta(minutes=minutes),
+            )
+
+    context.database.retrying(open_session)
+    log.info("tenant %s: %r signed in", request.tenant, request.username)
     token = auth.session_token(
-        context.settings.session_secret(), request.tenant, request.username, now, minutes
+        context.settings.session_secret(), request.tenant, request.username, session, now, minutes
     )
     return Session(
         token=token,
@@ -525,6 +564,11 @@ def _dummy_hash() -> str:
     """A hash for the unknown user's check, made on first use (not at import: every
     process that imports the service, such as a console's dry run, would pay for it)."""
     return auth.hash_password("not-a-real-password-at-all")
+
+
+_ENDED = DomainError(
+    ErrorCode.UNAUTHORIZED, "this session has ended (signed out, or its password changed)"
+)
 
 
 def authenticate(context: Context, token: str) -> Principal:
@@ -547,17 +591,73 @@ def authenticate(context: Context, token: str) -> Principal:
         ):
             raise DomainError(ErrorCode.UNAUTHORIZED, "unknown or revoked API key")
         return Principal(tenant, f"key:{key_id}", Role(row.role))
-    session = auth.read_session(context.settings.session_secret(), token, now)
-    if session is None:
+    claims = auth.read_session(context.settings.session_secret(), token, now)
+    if claims is None:
         raise DomainError(ErrorCode.UNAUTHORIZED, "invalid or expired session; sign in again")
-    tenant, username = session
     c = t.users.c
-    row = query(
-        context,
-        lambda connection: connection.execute(
-            select(t.users).where(c.tenant_id == tenant, c.username == username)
-        ).first(),
-    )
+
+    def run(connection: Connection) -> tuple[Any, bool]:
+        row = connection.execute(
+            select(c.role, c.disabled).where(
+                c.tenant_id == claims.tenant, c.username == claims.username
+            )
+        ).first()
+        is_open = security.session_is_open(
+            connection, claims.tenant, security.USER, claims.username, claims.session, now
+        )
+        return row, is_open
+
+    row, is_open = query(context, run)
     if row is None or row.disabled:
         raise DomainError(ErrorCode.UNAUTHORIZED, "this user may no longer sign in")
-    return Principal(tenant, f"user:{username}", Role(row.role))
+    if not is_open:
+        raise _ENDED
+    return Principal(claims.tenant, f"user:{claims.username}", Role(row.role))
+
+
+def logout(context: Context, token: str) -> None:
+    """End the session `token` names (an API key is revoked with DELETE /v1/api-keys)."""
+    if auth.parse_api_key(token) is not None:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "an API key is not signed out: revoke it with DELETE /v1/api-keys/{id}",
+            "Authorization",
+        )
+    now = context.clock()
+    claims = auth.read_session(context.settings.session_secret(), token, now)
+    if claims is None:
+        raise DomainError(ErrorCode.UNAUTHORIZED, "invalid or expired session; sign in again")
+
+    def run() -> None:
+        with context.database.write() as connection:
+            security.revoke_sessions(
+                connection, claims.tenant, security.USER, claims.username, now, claims.session
+            )
+
+    context.database.retrying(run)
+    log.info("tenant %s: %r signed out", claims.tenant, claims.username)
+
+
+class Revoked(BaseModel):
+    revoked: int  # sessions that were open
+
+
+def revoke_user_sessions(context: Context, principal: Principal, username: str) -> Revoked:
+    """End every open session of a user (the owner's, after a lost laptop)."""
+    principal.require(Permission.USERS)
+
+    def run(uow: UnitOfWork) -> Revoked:
+        c = t.users.c
+        if not uow.connection.execute(
+            select(c.username).where(c.tenant_id == uow.tenant, c.username == username)
+        ).first():
+            raise not_found("user", username, "username")
+        count = security.revoke_sessions(
+            uow.connection, uow.tenant, security.USER, username, uow.now
+        )
+        uow.audit(
+            principal.actor, "user.sessions.revoke", f"user:{username}", after={"revoked": count}
+        )
+        return Revoked(revoked=count)
+
+    return command(context, principal, run)

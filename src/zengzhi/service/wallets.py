@@ -22,7 +22,7 @@ from zengzhi.engine.config import Exact, Id, Note
 from zengzhi.engine.fields import canonical
 from zengzhi.engine.wire import yuan
 from zengzhi.service.auth import Permission, Principal
-from zengzhi.service.base import Context, command, not_found, once, query
+from zengzhi.service.base import Context, applied_once, command, not_found, query
 from zengzhi.service.tenants import WithdrawalSettings, load_settings
 from zengzhi.store import tables as t
 from zengzhi.store.uow import UnitOfWork, event_id
@@ -193,10 +193,18 @@ def check_withdrawal(rules: WithdrawalSettings, member_row: Any, amount: int) ->
 def request_withdrawal(
     context: Context, principal: Principal, member: str, request: WithdrawalRequest
 ) -> dict[str, Any]:
+    return withdraw_once(context, principal, member, request)[0]
+
+
+def withdraw_once(
+    context: Context, principal: Principal, member: str, request: WithdrawalRequest
+) -> tuple[dict[str, Any], bool]:
+    """Hold a withdrawal (approved at once at or under the auto-approval limit); and
+    whether it is new (False: the same request came before and this is its answer)."""
     principal.require(Permission.WITHDRAW)
     amount = yuan(request.amount, "amount", positive=True)
 
-    def run(uow: UnitOfWork) -> dict[str, Any]:
+    def run(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
         def produce() -> dict[str, Any]:
             row = _member_exists(uow.connection, uow.tenant, member)
             rules = load_settings(uow.connection, uow.tenant).withdrawals
@@ -212,9 +220,22 @@ def request_withdrawal(
                 )
                 publish_approved(uow, _withdrawal(uow.connection, uow.tenant, request.id), "auto")
             view = withdrawal_view(_withdrawal(uow.connection, uow.tenant, request.id))
+            uow.audit(
+                principal.actor,
+                "withdrawal.request",
+                f"withdrawal:{request.id}",
+                after={
+                    "member": member,
+                    "amount": view.amount,
+                    "fee": view.fee,
+                    "status": view.status,
+                },
+            )
             return view.model_dump(mode="json")
 
-        return once(uow, request.id, "withdraw", {"member": member, **canonical(request)}, produce)
+        return applied_once(
+            uow, request.id, "withdraw", {"member": member, **canonical(request)}, produce
+        )
 
     return command(context, principal, run)
 
@@ -226,6 +247,7 @@ def decide_in(
     allowed: set[str],
     done: str,
     act: Any,
+    reason: str | None = None,
 ) -> WithdrawalView:
     """Move a withdrawal to `done` under its row lock, inside a command; a withdrawal
     already there is returned as it is."""
@@ -241,7 +263,12 @@ def decide_in(
             f"withdrawal.{done}",
             f"withdrawal:{withdrawal_id}",
             before={"status": row.status},
-            after={"status": done},
+            after={
+                "status": done,
+                "member": row.member_id,
+                "amount": format_minor(int(row.amount), 2),
+            },
+            reason=reason,
         )
     return withdrawal_view(_withdrawal(uow.connection, uow.tenant, withdrawal_id))
 
@@ -253,12 +280,13 @@ def _decide(
     allowed: set[str],
     done: str,
     act: Any,
+    reason: str | None = None,
 ) -> WithdrawalView:
     principal.require(Permission.DECIDE_WITHDRAWALS)
     return command(
         context,
         principal,
-        lambda uow: decide_in(uow, principal.actor, withdrawal_id, allowed, done, act),
+        lambda uow: decide_in(uow, principal.actor, withdrawal_id, allowed, done, act, reason),
     )
 
 
@@ -310,7 +338,9 @@ def reject(
             uow, withdrawal_id, decided_at=uow.now, decided_by=principal.actor, note=decision.reason
         )
 
-    return _decide(context, principal, withdrawal_id, {"held", "approved"}, "rejected", act)
+    return _decide(
+        context, principal, withdrawal_id, {"held", "approved"}, "rejected", act, decision.reason
+    )
 
 
 def pay_in(uow: UnitOfWork, actor: str, withdrawal_id: str) -> WithdrawalView:

@@ -408,8 +408,15 @@ def replay_delivery(
     context: Context, principal: Principal, subscription_id: str, event_id: str
 ) -> DeliveryView:
     """Send an event again, at once, whatever became of it (delivered, failed…); it gets
-    the full retry schedule again. The receiver sees the same event id."""
+    the full retry schedule again. The receiver sees the same event id. The payment
+    gateway's deliveries (payout requests) are the payment adapter's: its permission."""
     principal.require(Permission.CONFIGURE)
+    if subscription_id == GATEWAY:
+        principal.require(
+            Permission.PAYMENT_ADAPTER,
+            "subscription",
+            "a payout request is sent again only by whoever may choose the payment adapter",
+        )
 
     def run(uow: UnitOfWork) -> DeliveryView:
         subscription = _subscription(uow.connection, uow.tenant, subscription_id)

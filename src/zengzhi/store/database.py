@@ -7,6 +7,7 @@ and a command that loses a deadlock or a race on a unique key is run again, whol
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,6 +29,28 @@ def insert_if_absent(connection: Connection, table: Table, **values: Any) -> Non
     there already, after which the caller locks and reads it."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     connection.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
+
+
+def upsert(
+    connection: Connection,
+    table: Table,
+    values: dict[str, Any],
+    changes: dict[str, Any],
+    returning: tuple[Any, ...] = (),
+) -> Any:
+    """INSERT … ON CONFLICT (primary key) DO UPDATE SET `changes`, in the connection's
+    dialect: one statement that the database applies atomically, so that processes at
+    once each see the row as the one before them left it. The returned row, if asked."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement: Any = (
+        dialect.insert(table)
+        .values(**values)
+        .on_conflict_do_update(index_elements=list(table.primary_key.columns), set_=changes)
+    )
+    if returning:
+        return connection.execute(statement.returning(*returning)).one()
+    connection.execute(statement)
+    return None
 
 
 COPY_AT_LEAST = 500  # rows; fewer go as well by executemany's pipeline of INSERTs
@@ -58,6 +81,17 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
                     for column, process in zip(columns, processors, strict=True)
                 ]
             )
+
+
+def create_private(path: Path) -> None:
+    """Create the SQLite file readable and writable by its owner only (it holds webhook
+    and gateway secrets); SQLite gives its -wal and -shm files the same mode. A file
+    that exists is left as it is."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(descriptor)
 
 
 def is_retryable(error: BaseException) -> bool:
@@ -113,6 +147,7 @@ def _sqlite_engine(url: str, begin: str) -> Engine:
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        create_private(Path(path))
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")

@@ -1,25 +1,39 @@
 """The referral network, regional agents and distribution settings in SQL.
 
 A chain is read in ONE statement: a recursive query walks `members.referrer` from the
-buyer to the root inside the database, whatever the depth, one primary-key lookup a
-level. Every upline's team performance is grown in one more: the update that adds the
-order to every upline also recomputes their star level (a CASE over the level
-thresholds). Updating those rows locks them, so
-two orders under the same upline add up, one after the other, and each sees the levels
-its own amount reaches.
+buyer to the root inside the database, one primary-key lookup a level, and never more
+than MAX_CHAIN levels (a cycle, which bindings refuse but a damaged database may hold,
+ends in an error instead of a query that never returns). Every upline's team
+performance is grown in one more: the update that adds the order to every upline also
+recomputes their star level (a CASE over the level thresholds). Updating those rows
+locks them, so two orders under the same upline add up, one after the other, and each
+sees the levels its own amount reaches. A binding takes the tenant's network lock
+first (`lock_links`), so that its cycle check and its write are one step.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, case, func, insert, literal, select, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.sql import ColumnElement
 
 from zengzhi.engine.config import DistributionConfig
-from zengzhi.rules.distribution import DistributionParams
+from zengzhi.rules.distribution import MAX_CHAIN, DistributionParams, cycle_error
 from zengzhi.store import tables as t
 
 
@@ -45,17 +59,63 @@ def _uplines_of() -> Any:
     parent = m.alias("parent")
     return start.union_all(
         select(parent.c.member_id, parent.c.team_level, parent.c.referrer, start.c.depth + 1).where(
-            parent.c.tenant_id == tenant, parent.c.member_id == start.c.referrer
+            parent.c.tenant_id == tenant,
+            parent.c.member_id == start.c.referrer,
+            start.c.depth < bindparam("limit"),  # the walk's bound, inside the recursion
         )
     )
 
 
 _UP = _uplines_of()
 _UPDATE_BATCH = 1000
-_CHAIN = select(_UP.c.member_id).order_by(_UP.c.depth)
-_CHAIN_TO = _CHAIN.where(_UP.c.depth <= bindparam("depth"))
-_LEVELLED = select(_UP.c.member_id, _UP.c.team_level).order_by(_UP.c.depth)
-_LEVELLED_TO = _LEVELLED.where(_UP.c.depth <= bindparam("depth"))
+_WITHIN = _UP.c.depth <= bindparam("limit")  # the first level too (a walk of depth 0)
+_CHAIN = select(_UP.c.member_id).where(_WITHIN).order_by(_UP.c.depth)
+_LEVELLED = select(_UP.c.member_id, _UP.c.team_level).where(_WITHIN).order_by(_UP.c.depth)
+
+
+def _bounded(member: str, depth: int | None) -> dict[str, Any]:
+    """The walk's bound: `depth` levels, or one past MAX_CHAIN (to see it run over)."""
+    return {
+        "member": member,
+        "limit": MAX_CHAIN + 1 if depth is None else min(depth, MAX_CHAIN + 1),
+    }
+
+
+def _checked(member: str, uplines: list[str]) -> list[str]:
+    if len(uplines) > MAX_CHAIN or len(set(uplines)) < len(uplines):
+        raise cycle_error(member, uplines)
+    return uplines
+
+
+def network_lock_key(tenant: str) -> int:
+    """The tenant's network lock, as PostgreSQL's advisory locks name one: 64 bits."""
+    digest = hashlib.sha256(f"zengzhi:network:{tenant}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def referral_cycles(connection: Connection, tenant: str) -> list[list[str]]:
+    """Every cycle in the tenant's referral links (each once, from its smallest id):
+    none, unless the database was damaged (bindings refuse them). For the audit."""
+    m = t.members.c
+    referrer = dict(
+        connection.execute(
+            select(m.member_id, m.referrer).where(m.tenant_id == tenant, m.referrer.is_not(None))
+        ).all()
+    )
+    done: set[str] = set()
+    cycles = []
+    for start in sorted(referrer):
+        path: dict[str, int] = {}
+        current: str | None = start
+        while current is not None and current not in done and current not in path:
+            path[current] = len(path)
+            current = referrer.get(current)
+        if current is not None and current in path:  # came back into this very walk
+            ring = list(path)[path[current] :]
+            first = ring.index(min(ring))
+            cycles.append(ring[first:] + ring[:first])
+        done.update(path)
+    return cycles
 
 
 def _level(params: DistributionParams, performance: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -78,6 +138,14 @@ class SqlNetwork:
 
     def _where(self, member: str) -> Any:
         return and_(t.members.c.tenant_id == self._tenant, t.members.c.member_id == member)
+
+    def lock_links(self) -> None:
+        """The tenant's network lock, held to the end of the transaction (PostgreSQL; on
+        SQLite a write transaction has the whole database already)."""
+        if self._connection.dialect.name == "postgresql":
+            self._connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": network_lock_key(self._tenant)}
+            )
 
     def referrer(self, member: str) -> str | None:
         row = self._connection.execute(
@@ -109,10 +177,8 @@ class SqlNetwork:
         )
 
     def chain(self, member: str, depth: int | None) -> list[str]:
-        bound = {"tenant": self._tenant, "member": member}
-        if depth is None:
-            return list(self._connection.execute(_CHAIN, bound).scalars())
-        return list(self._connection.execute(_CHAIN_TO, bound | {"depth": depth}).scalars())
+        bound = {"tenant": self._tenant, **_bounded(member, depth)}
+        return _checked(member, list(self._connection.execute(_CHAIN, bound).scalars()))
 
     def grow(self, member: str, amount: int, params: DistributionParams) -> list[tuple[str, int]]:
         self._links.clear()
@@ -139,14 +205,13 @@ class SqlNetwork:
         known = self._known_uplines(member, depth)
         if known is not None:
             return known
-        bound = {"tenant": self._tenant, "member": member}
-        statement = _LEVELLED if depth is None else _LEVELLED_TO
-        if depth is not None:
-            bound["depth"] = depth  # type: ignore[assignment]
-        return [
+        bound = {"tenant": self._tenant, **_bounded(member, depth)}
+        found = [
             (row.member_id, int(row.team_level))
-            for row in self._connection.execute(statement, bound)
+            for row in self._connection.execute(_LEVELLED, bound)
         ]
+        _checked(member, [upline for upline, _ in found])
+        return found
 
     def prefetch(self, members: Iterable[str], depth: int | None) -> None:
         """Read the links of `members` and of their uplines to `depth`, a level at a time,
@@ -178,12 +243,14 @@ class SqlNetwork:
             return None
         found: list[tuple[str, int]] = []
         upline = self._links[member][0]
-        while upline is not None and (depth is None or len(found) < depth):
+        limit = MAX_CHAIN + 1 if depth is None else min(depth, MAX_CHAIN + 1)
+        while upline is not None and len(found) < limit:
             if upline not in self._links:
                 return None
             referrer, level = self._links[upline]
             found.append((upline, level))
             upline = referrer
+        _checked(member, [one for one, _ in found])
         return found
 
     def level(self, member: str) -> int:

@@ -96,17 +96,49 @@ users = Table(
     PrimaryKeyConstraint("tenant_id", "username"),
 )
 
-# Failed sign-ins by the tenant and username asked for (whether or not the user exists,
+# Sign-in attempts by the tenant and username asked for (whether or not the user exists,
 # so that the answers do not tell which users do); a user who fails too often is locked.
 sign_in_failures = Table(
     "sign_in_failures",
     metadata,
     _tenant(),
     Column("username", String(100), nullable=False),
+    # attempts of the window not (yet) successful: counted before the password is checked
     Column("failures", Integer, nullable=False),
-    Column("first_at", UTCDateTime, nullable=False),  # the first failure of the window
+    Column("first_at", UTCDateTime, nullable=False),  # the first attempt of the window
     Column("locked_until", UTCDateTime),
+    # attempts of the window whose password was wrong: the fifth locks
+    Column("failed", Integer, nullable=False, server_default="0"),
     PrimaryKeyConstraint("tenant_id", "username"),
+)
+
+# Sessions: a console sign-in or a member page token, named by the id its token carries
+# (`sid`). A token is accepted only while its row is there, unexpired and not revoked:
+# signing out, a password change and a revocation end it at once.
+sessions = Table(
+    "sessions",
+    metadata,
+    _tenant(),
+    Column("session_id", String(32), nullable=False),
+    Column("kind", String(10), nullable=False),  # user (the console, the API), member (page)
+    Column("subject", Id, nullable=False),  # the username, or the member's id
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+    PrimaryKeyConstraint("tenant_id", "session_id"),
+    Index("ix_sessions_subject", "tenant_id", "kind", "subject"),
+)
+
+# Counters of unauthenticated writes in a window (refused gateway notifications kept a
+# minute…): counted by one upsert, so that processes at once cannot all see room.
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    _tenant(),
+    Column("key", String(100), nullable=False),
+    Column("window_start", UTCDateTime, nullable=False),
+    Column("count", Integer, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "key"),
 )
 
 api_keys = Table(
@@ -140,6 +172,18 @@ members = Table(
     Index("ix_members_tenant_phone", "tenant_id", "phone"),
     Index("ix_members_referrer", "tenant_id", "referrer"),
     Index("ix_members_level", "tenant_id", "team_level"),
+)
+
+# One account per phone (distribution limits): the phone's digits as a key, claimed by
+# the member that registered it while the limit is on; two registrations at once cannot
+# both claim it.
+member_phones = Table(
+    "member_phones",
+    metadata,
+    _tenant(),
+    Column("phone", String(32), nullable=False),  # digits, with a leading + if given
+    Column("member_id", Id, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "phone"),
 )
 
 agents = Table(

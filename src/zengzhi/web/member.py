@@ -3,13 +3,18 @@ selling with the payout shown before confirming, the wallet and withdrawals, my 
 and queues (today's ad task, what each companion mode still owes, each queued credit's
 place and expected day), and the referral link with its QR code, in plain words.
 
-The integrator's app opens `/m/enter?token=…` with a page token it asked for; the token
-goes into a cookie for /m and the address bar is cleared of it. A section that a later
-mode brings is one more template and one more entry in `_sections`.
+The integrator's app opens `/m/enter#token=…` with a page token it asked for. The token
+is after `#`, which a browser never sends to a server (no access log, no proxy sees it):
+the page at /m/enter reads it with a script of this site, clears the address bar and
+posts it with a one-time value that the page set in a SameSite=Strict cookie, so that no
+other site can sign a browser in to a member's page of its choosing (login CSRF); only
+then does the token go into a cookie for /m. A section that a later mode brings is one
+more template and one more entry in `_sections`.
 """
 
 from __future__ import annotations
 
+import hmac
 import io
 import secrets
 from typing import Annotated, Any
@@ -38,13 +43,16 @@ from zengzhi.web.pages import (
     check_csrf,
     context_of,
     csrf_token,
+    delete_session_cookie,
     read_form,
     render,
+    same_origin,
     see_other,
     set_session_cookie,
 )
 
 COOKIE = "zz_member"
+ENTER_COOKIE = "zz_enter"  # the one-time value of the entering page
 PATH = "/m"
 
 router = APIRouter(prefix=PATH, route_class=PageRoute, include_in_schema=False)
@@ -92,13 +100,42 @@ def _page(
 
 
 @router.get("/enter")
-def enter(request: Request, context: ContextDep, token: str = "") -> Response:
+def enter_page(request: Request) -> Response:
+    """The page the app opens; its script posts the token found after `#`. A token in
+    the query string is never taken (it would be in every access log on its way)."""
+    nonce = secrets.token_urlsafe(24)
+    response = render(request, "member/enter.html", nonce=nonce)
+    set_session_cookie(
+        response, request, ENTER_COOKIE, nonce, f"{PATH}/enter", 300, samesite="strict"
+    )
+    return response
+
+
+@router.post("/enter")
+def enter(
+    request: Request, context: ContextDep, form: Annotated[Form, Depends(read_form)]
+) -> Response:
+    same_origin(request)
+    nonce = request.cookies.get(ENTER_COOKIE, "")
+    if not nonce or not hmac.compare_digest(nonce.encode(), form.get("nonce").encode()):
+        raise DomainError(ErrorCode.FORBIDDEN, "open the member page again from the app", "nonce")
+    token = form.get("token")
     try:
         member_access.read_page_token(context, token)
     except DomainError:
         return render(request, "member/expired.html", status=401)
     response = see_other(PATH)
     set_session_cookie(response, request, COOKIE, token, PATH, 24 * 3600)
+    delete_session_cookie(response, request, ENTER_COOKIE, f"{PATH}/enter")
+    return response
+
+
+@router.post("/logout", response_class=HTMLResponse)
+def logout(request: Request, context: ContextDep, form: PostedDep) -> Response:
+    """The member signs out: the token ends in the database, not only in this browser."""
+    member_access.sign_out(context, request.cookies.get(COOKIE, ""))
+    response = render(request, "member/expired.html", signed_out=True)
+    delete_session_cookie(response, request, COOKIE, PATH)
     return response
 
 

@@ -13,7 +13,7 @@ import hmac
 from collections.abc import Callable, Coroutine, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import quote
 
 from fastapi import Request, Response
@@ -107,17 +107,47 @@ def csrf_token(context: Context, session: str) -> str:
 
 
 def set_session_cookie(
-    response: Response, request: Request, name: str, token: str, path: str, seconds: int
+    response: Response,
+    request: Request,
+    name: str,
+    token: str,
+    path: str,
+    seconds: int,
+    samesite: Literal["lax", "strict"] = "lax",
 ) -> None:
+    """A cookie for a session: HttpOnly, SameSite, and Secure unless the settings say
+    otherwise (`ZENGZHI_COOKIE_SECURE`; off only for `serve --demo`): behind a proxy
+    that ends TLS, the request's own scheme says http, so it is not asked."""
+    secure = context_of(request).settings.cookie_secure or request.url.scheme == "https"
     response.set_cookie(
-        name,
-        token,
-        max_age=seconds,
-        path=path,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
+        name, token, max_age=seconds, path=path, httponly=True, samesite=samesite, secure=secure
     )
+
+
+def delete_session_cookie(response: Response, request: Request, name: str, path: str) -> None:
+    secure = context_of(request).settings.cookie_secure or request.url.scheme == "https"
+    response.delete_cookie(name, path=path, httponly=True, samesite="lax", secure=secure)
+
+
+def same_origin(request: Request) -> None:
+    """Refuse a sign-in form posted from another site (login CSRF). A browser says where
+    a request comes from: `Sec-Fetch-Site` (which no page can forge) when it sends it,
+    else `Origin`, held to the host asked for (or the one a proxy forwarded). Clients
+    that are not browsers send neither, and are not a CSRF's victims."""
+    headers = request.headers
+    site = headers.get("sec-fetch-site")
+    origin = headers.get("origin")
+    if site is not None:
+        foreign = site not in ("same-origin", "none")
+    elif origin is not None:
+        hosts = {headers.get("host"), headers.get("x-forwarded-host")} - {None}
+        foreign = origin == "null" or origin.split("://", 1)[-1].rstrip("/") not in hosts
+    else:
+        foreign = False
+    if foreign:
+        raise DomainError(
+            ErrorCode.FORBIDDEN, "this sign-in did not come from this site's own page", "origin"
+        )
 
 
 class SignInRequired(Exception):

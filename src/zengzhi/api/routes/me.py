@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from zengzhi.api.deps import Before, ContextDep, Limit, PathId, PrincipalDep
@@ -18,6 +18,7 @@ from zengzhi.service.member_access import (
     MemberWithdrawalRequest,
     PageToken,
     PageTokenRequest,
+    RevokedTokens,
     SaleQuoteRequest,
     SaleRequest,
     SaleView,
@@ -59,6 +60,26 @@ def page_token(
         context, principal, member_id, body or PageTokenRequest()
     )
     return issued.model_copy(update={"url": str(request.base_url).rstrip("/") + issued.path})
+
+
+@tokens.delete("/{member_id}/page-tokens", response_model=RevokedTokens)
+def revoke_page_tokens(
+    context: ContextDep, principal: PrincipalDep, member_id: PathId
+) -> RevokedTokens:
+    """End every page token of the member at once (their page signs them out)."""
+    return member_access.revoke_page_tokens(context, principal, member_id)
+
+
+@router.post("/logout", status_code=204)
+def logout(
+    context: ContextDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Response:
+    """The member signs out: this token is refused from now on."""
+    if credentials is None:
+        raise DomainError(ErrorCode.UNAUTHORIZED, "send the member page token")
+    member_access.sign_out(context, credentials.credentials)
+    return Response(status_code=204)
 
 
 @router.get("", response_model=Me)
@@ -116,7 +137,11 @@ def quote_withdrawal(
 
 @router.post("/withdrawals", status_code=201, response_model=WithdrawalView)
 def withdraw(
-    context: ContextDep, member: MemberDep, body: MemberWithdrawalRequest
+    context: ContextDep, member: MemberDep, body: MemberWithdrawalRequest, response: Response
 ) -> WithdrawalView:
-    """The amount is held out of the wallet at once; finance approves and pays it."""
-    return member_access.withdraw(context, member, body)
+    """The amount is held out of the wallet at once; finance approves and pays it (201;
+    200 with the first answer when the same request comes again)."""
+    made, created = member_access.withdraw_once(context, member, body)
+    if not created:
+        response.status_code = 200
+    return made

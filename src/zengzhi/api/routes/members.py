@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from zengzhi.api.deps import After, Before, ContextDep, Limit, PathId, PrincipalDep, Search
 from zengzhi.api.routing import StrictJSONRoute
@@ -145,7 +145,15 @@ def wallet_history(
 
 @router.post("/{member_id}/withdrawals", status_code=201, tags=["wallets"])
 def request_withdrawal(
-    context: ContextDep, principal: PrincipalDep, member_id: PathId, body: WithdrawalRequest
+    context: ContextDep,
+    principal: PrincipalDep,
+    member_id: PathId,
+    body: WithdrawalRequest,
+    response: Response,
 ) -> dict[str, Any]:
-    """The amount is held out of the wallet at once; finance approves and pays it."""
-    return wallets.request_withdrawal(context, principal, member_id, body)
+    """The amount is held out of the wallet at once; finance approves and pays it. 201
+    for a new request; 200 with the first answer when the same request comes again."""
+    made, created = wallets.withdraw_once(context, principal, member_id, body)
+    if not created:
+        response.status_code = 200
+    return made

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 
-from zengzhi.api.deps import ContextDep, KeyId, PrincipalDep, Username, require_admin
+from zengzhi.api.deps import (
+    BearerDep,
+    ContextDep,
+    KeyId,
+    PrincipalDep,
+    Username,
+    require_admin,
+)
 from zengzhi.api.routing import StrictJSONRoute
+from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service import tenants
 from zengzhi.service.tenants import (
     ApiKeyView,
@@ -13,6 +21,7 @@ from zengzhi.service.tenants import (
     NewApiKey,
     NewTenant,
     NewUser,
+    Revoked,
     Session,
     TenantSettings,
     TenantView,
@@ -35,6 +44,15 @@ def create_tenant(context: ContextDep, body: NewTenant) -> TenantView:
 def login(context: ContextDep, body: Login) -> Session:
     """Sign a console user in; the token goes in `Authorization: Bearer …`."""
     return tenants.login(context, body)
+
+
+@router.post("/auth/logout", status_code=204, tags=["auth"])
+def logout(context: ContextDep, credentials: BearerDep) -> Response:
+    """End this session at once (the token is refused from now on)."""
+    if credentials is None:
+        raise DomainError(ErrorCode.UNAUTHORIZED, "send the session token to end")
+    tenants.logout(context, credentials.credentials)
+    return Response(status_code=204)
 
 
 @router.get("/tenant", response_model=TenantView)
@@ -62,6 +80,12 @@ def change_user(
     context: ContextDep, principal: PrincipalDep, username: Username, body: UserChange
 ) -> UserView:
     return tenants.change_user(context, principal, username, body)
+
+
+@router.delete("/users/{username}/sessions", response_model=Revoked, tags=["users"])
+def revoke_sessions(context: ContextDep, principal: PrincipalDep, username: Username) -> Revoked:
+    """End every open session of the user (a password change or disabling does too)."""
+    return tenants.revoke_user_sessions(context, principal, username)
 
 
 @router.post("/api-keys", status_code=201, response_model=ApiKeyView, tags=["users"])

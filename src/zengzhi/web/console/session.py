@@ -27,9 +27,11 @@ from zengzhi.web.pages import (
     check_csrf,
     context_of,
     csrf_token,
+    delete_session_cookie,
     local_path,
     read_form,
     render,
+    same_origin,
     see_other,
     set_session_cookie,
 )
@@ -101,6 +103,7 @@ def login(request: Request, context: ContextDep, form: FormDep) -> Response:
     values = form.values()
     target = local_path(values.get("next"), PATH)
     try:
+        same_origin(request)
         body = build(
             Login,
             {
@@ -128,7 +131,9 @@ def login(request: Request, context: ContextDep, form: FormDep) -> Response:
 
 
 @router.post("/logout")
-def logout(form: PostedDep) -> Response:
+def logout(request: Request, context: ContextDep, form: PostedDep) -> Response:
+    """Sign out: the session ends in the database, not only in this browser."""
+    tenants.logout(context, request.cookies.get(COOKIE, ""))
     response = see_other(f"{PATH}/login")
-    response.delete_cookie(COOKIE, path=PATH)
+    delete_session_cookie(response, request, COOKIE, PATH)
     return response

@@ -7,8 +7,8 @@ qualifiers and payments (`qualified`, `paid`) instead of `since` and `due`: they
 derived here from the claims (a claim closed by an earlier reversal counts as paid,
 as the old rule could not tell them apart).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-03
 """
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,164 @@
+"""What every HTTP answer goes through before any route: a limit on request bodies,
+security headers on every response, and an access log that prints no token.
+
+- **Body limit.** A request whose `Content-Length` is past `max_body_bytes` is refused
+  with 413 before a byte of it is read; a body without a length (chunked) is counted as
+  it streams in and refused the moment it passes the limit, before anything parses it.
+- **Headers.** No page of this server may be framed by another site (`X-Frame-Options`,
+  CSP `frame-ancestors 'none'`: the approve, mark-paid and subsidy buttons cannot be
+  clicked through a frame), no answer is sniffed as another type, and no address of
+  this site is sent to another one as a referrer. The console's and the member page's
+  HTML also get a content security policy that lets only this site's scripts run.
+- **Access log.** uvicorn's access log prints each request's path and query: values of
+  `token`, `key`, `secret` and `password` in it are replaced by `…`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from zengzhi.core.errors import ErrorCode
+
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+OTHER_POLICY = "frame-ancestors 'none'"  # the API's JSON, /docs (which loads its own assets)
+_PAGES = ("/console", "/m", "/static")
+
+
+def _headers(path: str) -> list[tuple[bytes, bytes]]:
+    page = path == "/" or any(path == p or path.startswith(p + "/") for p in _PAGES)
+    return [
+        (b"x-frame-options", b"DENY"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        (b"content-security-policy", (PAGE_POLICY if page else OTHER_POLICY).encode()),
+    ]
+
+
+class TooLarge(BaseException):
+    """Raised from the body's stream: a BaseException, so that no handler of the app
+    (which catch Exception, and would answer 400 or 500) stops it on its way out."""
+
+
+def _too_large(limit: int) -> bytes:
+    return json.dumps(
+        {
+            "code": ErrorCode.TOO_LARGE.value,
+            "message": f"the request body is larger than the {limit} bytes accepted",
+            "field": "body",
+        }
+    ).encode()
+
+
+class Guard:
+    """The ASGI middleware (outermost): body limit and security headers."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.limit = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = _headers(scope.get("path", ""))
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                message = {
+                    **message,
+                    "headers": [
+                        *message.get("headers", []),
+                        *((name, value) for name, value in extra if name not in names),
+                    ],
+                }
+            await send(message)
+
+        length = _content_length(scope)
+        if length is not None and length > self.limit:
+            await self._refuse(send_with_headers)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send_with_headers)
+        except TooLarge:
+            if started:  # an answer has begun: nothing better than to stop
+                raise
+            await self._refuse(send_with_headers)
+
+    async def _refuse(self, send: Any) -> None:
+        body = _too_large(self.limit)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value.decode("latin-1").strip()[:20])
+            except ValueError:
+                return None
+    return None
+
+
+# ---------------------------------------------------------------------------- access log
+
+_SECRET_PARAMETER = re.compile(r"((?:^|[?&;])(?:token|key|secret|password)=)[^&;#\s]*", re.I)
+
+
+def redact(path: str) -> str:
+    """A path and query with the values of secret-looking parameters replaced."""
+    return _SECRET_PARAMETER.sub(r"\1…", path)
+
+
+class RedactTokens(logging.Filter):
+    """uvicorn's access log record: (client, method, path and query, version, status)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], redact(args[2]), *args[3:])
+        return True
+
+
+_FILTER = RedactTokens()
+
+
+def redact_access_log() -> None:
+    """Install the filter on uvicorn's access logger (once, however often it is asked)."""
+    logger = logging.getLogger("uvicorn.access")
+    if _FILTER not in logger.filters:
+        logger.addFilter(_FILTER)

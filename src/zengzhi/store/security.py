@@ -1,0 +1,239 @@
+"""The rows that keep the service safe under attack and under concurrency, in SQL.
+
+Everything here counts or claims in ONE statement the database applies atomically (an
+upsert, a key), never by reading a count and writing it back: processes that arrive at
+the same moment each see what the ones before them left.
+
+- sign-in attempts (`sign_in_failures`): counted before the password is checked;
+- sessions (`sessions`): a token is good only while its row is open;
+- rate counters (`rate_limits`): unauthenticated writes a window;
+- phone keys (`member_phones`): one account per phone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, and_, case, delete, or_, select, update
+
+from zengzhi.store import tables as t
+from zengzhi.store.database import insert_if_absent, upsert
+
+# ---------------------------------------------------------------------------- sign-in
+
+
+class Attempts(NamedTuple):
+    tries: int  # attempts of the window that did not succeed, this one included
+    first_at: datetime  # the window's start
+    locked_until: datetime | None
+
+
+def count_attempt(
+    connection: Connection, tenant: str, username: str, now: datetime, window: timedelta
+) -> Attempts:
+    """Count a sign-in attempt, before its password is checked. A window that has
+    passed (and holds no lock) starts again at this attempt."""
+    f = t.sign_in_failures.c
+    fresh = and_(f.first_at <= now - window, or_(f.locked_until.is_(None), f.locked_until <= now))
+    row = upsert(
+        connection,
+        t.sign_in_failures,
+        {
+            "tenant_id": tenant,
+            "username": username,
+            "failures": 1,
+            "first_at": now,
+            "locked_until": None,
+        },
+        {
+            "failures": case((fresh, 1), else_=f.failures + 1),
+            "failed": case((fresh, 0), else_=f.failed),
+            "first_at": case((fresh, now), else_=f.first_at),
+        },
+        (f.failures, f.first_at, f.locked_until),
+    )
+    return Attempts(int(row.failures), row.first_at, row.locked_until)
+
+
+def count_failure(
+    connection: Connection,
+    tenant: str,
+    username: str,
+    first_at: datetime,
+    limit: int,
+    until: datetime,
+) -> bool:
+    """The attempt's password was wrong: count it as failed, and lock the user until
+    `until` when that makes `limit` failures in the window. Whether it locked."""
+    f = t.sign_in_failures.c
+    which = (f.tenant_id == tenant) & (f.username == username) & (f.first_at == first_at)
+    failed = connection.execute(
+        update(t.sign_in_failures).where(which).values(failed=f.failed + 1).returning(f.failed)
+    ).scalar()
+    if failed is None or failed < limit:
+        return False
+    connection.execute(
+        update(t.sign_in_failures)
+        .where(which, or_(f.locked_until.is_(None), f.locked_until < until))
+        .values(locked_until=until)
+    )
+    return True
+
+
+def release_attempt(connection: Connection, tenant: str, username: str, first_at: datetime) -> None:
+    """A success takes back its own attempt, and nothing else: the failures before it in
+    the window stay counted, and a lock stays."""
+    f = t.sign_in_failures.c
+    connection.execute(
+        update(t.sign_in_failures)
+        .where(
+            f.tenant_id == tenant,
+            f.username == username,
+            f.first_at == first_at,
+            f.failures > 0,
+        )
+        .values(failures=f.failures - 1)
+    )
+
+
+# ---------------------------------------------------------------------------- sessions
+
+USER = "user"
+MEMBER = "member"
+
+
+def open_session(
+    connection: Connection,
+    tenant: str,
+    kind: str,
+    subject: str,
+    session: str,
+    now: datetime,
+    expires: datetime,
+) -> None:
+    """A new session; the subject's sessions that have ended are forgotten meanwhile."""
+    s = t.sessions.c
+    connection.execute(
+        delete(t.sessions).where(
+            s.tenant_id == tenant, s.kind == kind, s.subject == subject, s.expires_at <= now
+        )
+    )
+    connection.execute(
+        t.sessions.insert().values(
+            tenant_id=tenant,
+            session_id=session,
+            kind=kind,
+            subject=subject,
+            issued_at=now,
+            expires_at=expires,
+        )
+    )
+
+
+def session_is_open(
+    connection: Connection, tenant: str, kind: str, subject: str, session: str, now: datetime
+) -> bool:
+    s = t.sessions.c
+    row = connection.execute(
+        select(s.revoked_at, s.expires_at).where(
+            s.tenant_id == tenant, s.session_id == session, s.kind == kind, s.subject == subject
+        )
+    ).first()
+    return row is not None and row.revoked_at is None and row.expires_at > now
+
+
+def revoke_sessions(
+    connection: Connection,
+    tenant: str,
+    kind: str,
+    subject: str,
+    now: datetime,
+    session: str | None = None,
+) -> int:
+    """End the subject's open sessions (or one of them); how many were open."""
+    s = t.sessions.c
+    where = [
+        s.tenant_id == tenant,
+        s.kind == kind,
+        s.subject == subject,
+        s.revoked_at.is_(None),
+        s.expires_at > now,
+    ]
+    if session is not None:
+        where.append(s.session_id == session)
+    result = connection.execute(update(t.sessions).where(*where).values(revoked_at=now))
+    return int(result.rowcount or 0)
+
+
+# ---------------------------------------------------------------------------- rate counters
+
+
+def count_in_window(
+    connection: Connection, tenant: str, key: str, now: datetime, window: timedelta
+) -> int:
+    """Add one to the tenant's counter `key` for the window now running (a fixed window
+    that starts again once it has passed); the count with this one."""
+    r = t.rate_limits.c
+    fresh = r.window_start <= now - window
+    row = upsert(
+        connection,
+        t.rate_limits,
+        {"tenant_id": tenant, "key": key, "window_start": now, "count": 1},
+        {
+            "count": case((fresh, 1), else_=r.count + 1),
+            "window_start": case((fresh, now), else_=r.window_start),
+        },
+        (r.count,),
+    )
+    return int(row.count)
+
+
+# ---------------------------------------------------------------------------- phones
+
+
+def phone_key(phone: str) -> str:
+    """A phone number as its digits (and a leading +): "+86 138-0000 0000" and
+    "+8613800000000" are one phone."""
+    digits = "".join(character for character in phone if character.isdigit())
+    return ("+" if phone.strip().startswith("+") else "") + digits
+
+
+def claim_phone(connection: Connection, tenant: str, phone: str, member: str) -> str:
+    """Claim the phone for `member`; the member that holds it (another one: refused).
+    Two claims at once: the database's key lets one in, the other waits and sees it."""
+    key = phone_key(phone)
+    insert_if_absent(connection, t.member_phones, tenant_id=tenant, phone=key, member_id=member)
+    p = t.member_phones.c
+    holder: Any = connection.execute(
+        select(p.member_id).where(p.tenant_id == tenant, p.phone == key).with_for_update()
+    ).scalar_one()
+    return str(holder)
+
+
+def release_phone(connection: Connection, tenant: str, member: str) -> None:
+    p = t.member_phones.c
+    connection.execute(delete(t.member_phones).where(p.tenant_id == tenant, p.member_id == member))
+
+
+# ---------------------------------------------------------------------------- housekeeping
+
+
+def prune(connection: Connection, tenant: str, now: datetime, window: timedelta) -> int:
+    """Forget what can no longer matter: attempt counts whose window and lock have
+    passed, sessions ended a day ago, rate counters of windows long gone. How many rows
+    went."""
+    f, s, r = t.sign_in_failures.c, t.sessions.c, t.rate_limits.c
+    day = now - timedelta(days=1)
+    statements = (
+        delete(t.sign_in_failures).where(
+            f.tenant_id == tenant,
+            f.first_at <= now - window,
+            or_(f.locked_until.is_(None), f.locked_until <= now),
+        ),
+        delete(t.sessions).where(
+            s.tenant_id == tenant, or_(s.expires_at <= day, s.revoked_at <= day)
+        ),
+        delete(t.rate_limits).where(r.tenant_id == tenant, r.window_start <= day),
+    )
+    return sum(int(connection.execute(statement).rowcount or 0) for statement in statements)

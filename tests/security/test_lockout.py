@@ -1,0 +1,121 @@
+"""Issue 15, item 1: at most five guesses of a user's password a window, whatever the
+concurrency. Every attempt is counted in the database before its password is checked
+(one committed upsert), so attempts that arrive together cannot all see an empty count;
+a success releases only its own attempt and never clears a lock."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from tests.security import workers
+from tests.security.races import race
+from tests.service.conftest import PASSWORD, SECRET, Api, Clock, new_tenant
+from zengzhi.core.errors import DomainError
+from zengzhi.service import tenants
+from zengzhi.service.base import Context
+from zengzhi.service.jobs import forget_stale
+from zengzhi.service.tenants import Login
+from zengzhi.store import tables as t
+
+PROCESSES = 2  # with workers.THREADS each: 40 guesses at one moment
+
+
+def test_forty_guesses_at_once_get_at_most_five_tries(context: Context) -> None:
+    tenant = new_tenant(context, "locked")
+    secret = SECRET.get_secret_value()
+    answers = [
+        status
+        for one in race(
+            PROCESSES, workers.guess, (context.database.url, secret, tenant, "wrong guess!")
+        )
+        for status in one
+    ]
+    assert len(answers) == PROCESSES * workers.THREADS
+    assert answers.count(401) <= 5, answers
+    assert answers.count(401) + answers.count(429) == len(answers), answers
+    # and the right password is refused now, until the lock ends
+    right = Login(tenant=tenant, username="owner", password=PASSWORD)
+    with pytest.raises(DomainError) as refused:
+        tenants.login(context, right)
+    assert refused.value.code == "too_many" and refused.value.retry_after is not None
+
+
+def test_right_and_wrong_passwords_at_once(context: Context) -> None:
+    """The owner signs in five times while twenty guesses arrive: a success in flight
+    holds a place (so a guess may be refused meanwhile) and gives back only its own; at
+    most five guesses reach the password check, and only five failures lock."""
+    tenant = new_tenant(context, "mixed")
+    secret = SECRET.get_secret_value()
+    right, *wrong = race(PROCESSES, workers.mixed, (context.database.url, secret, tenant))
+    guesses = [status for one in wrong for status in one]
+    assert set(right) <= {200, 429} and set(guesses) <= {401, 429}, (right, guesses)
+    assert guesses.count(401) <= 5, guesses
+    with context.database.read() as connection:
+        f = t.sign_in_failures.c
+        row = connection.execute(
+            select(f.failed, f.locked_until).where(f.tenant_id == tenant)
+        ).one()
+    assert row.failed == guesses.count(401)
+    assert (row.locked_until is not None) == (row.failed >= 5)
+
+
+def test_the_lock_counts_a_success_as_no_failure_and_forgets_nothing(
+    client: TestClient, api: Api, clock: Clock
+) -> None:
+    def sign_in(password: str) -> int:
+        body = {"tenant": api.tenant, "username": "owner", "password": password}
+        return client.post("/v1/auth/login", json=body).status_code
+
+    assert [sign_in("wrong guess!") for _ in range(4)] == [401] * 4
+    assert sign_in(PASSWORD) == 200  # a success is not a failure…
+    assert sign_in(PASSWORD) == 200
+    assert sign_in("wrong guess!") == 401  # …but it does not forget the four: the fifth
+    assert sign_in(PASSWORD) == 429
+    clock.advance(minutes=15)
+    assert sign_in(PASSWORD) == 200
+
+
+def test_a_locked_answer_says_when(client: TestClient, api: Api, clock: Clock) -> None:
+    body = {"tenant": api.tenant, "username": "owner", "password": "wrong guess!"}
+    for _ in range(5):
+        assert client.post("/v1/auth/login", json=body).status_code == 401
+    clock.advance(minutes=5)
+    locked: httpx.Response = client.post("/v1/auth/login", json={**body, "password": PASSWORD})
+    assert locked.status_code == 429 and locked.headers["Retry-After"] == str(10 * 60)
+    assert "'owner' may sign in again at 09:15:00 UTC" in locked.json()["message"]
+
+
+def test_nothing_is_counted_for_a_tenant_that_does_not_exist(
+    client: TestClient, context: Context
+) -> None:
+    """Anyone may try to sign in: rows are written only for tenants that exist (and a
+    tick forgets them once their window has passed)."""
+    body = {"tenant": "no-such-tenant", "username": "owner", "password": "wrong guess!"}
+    assert [client.post("/v1/auth/login", json=body).status_code for _ in range(7)] == [401] * 7
+    with context.database.read() as connection:
+        f = t.sign_in_failures.c
+        rows = connection.execute(select(f.username).where(f.tenant_id == "no-such-tenant")).all()
+    assert rows == []
+
+
+def test_a_tick_forgets_counts_whose_window_has_passed(
+    client: TestClient, api: Api, clock: Clock, context: Context
+) -> None:
+    for name in ("ann", "bob"):
+        body = {"tenant": api.tenant, "username": name, "password": "wrong guess!"}
+        assert client.post("/v1/auth/login", json=body).status_code == 401
+
+    def counted() -> list[str]:
+        with context.database.read() as connection:
+            f = t.sign_in_failures.c
+            return sorted(
+                connection.execute(select(f.username).where(f.tenant_id == api.tenant)).scalars()
+            )
+
+    assert forget_stale(context, api.tenant) == 0
+    assert counted() == ["ann", "bob", "owner"]  # the owner signed in: a count of 0
+    clock.advance(minutes=16)
+    assert forget_stale(context, api.tenant) >= 2 and counted() == []

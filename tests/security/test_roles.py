@@ -1,0 +1,151 @@
+"""Issue 15, items 3, 9 and 14: roles. The payment adapter and its secret are the
+owner's (the secret signs payments and payouts: whoever holds it can put money on the
+books); a change that weakens a control on money needs the owner (four eyes); a role
+that may not place orders is refused a batch whole. The role tables of docs/security.md
+and docs/service.md are the code's own permission table."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from tests.service.conftest import Api, Clock
+from tests.service.test_payments import an_order, notify
+from zengzhi.service.auth import GRANTS, Permission, Role, role_table
+
+ROOT = Path(__file__).resolve().parents[2]
+STAFF = ("operator", "finance", "support", "viewer")
+
+
+def test_the_operator_cannot_get_the_gateway_secret_and_mint(api: Api, clock: Clock) -> None:
+    """The audit's attack: switch to the webhook adapter with rotate_secret, receive the
+    secret, sign payment.succeeded for an unpaid order. Refused at the first step."""
+    an_order(api)  # A1, unpaid, 1000.00
+    operator = api.as_role("operator")
+    body = {"adapter": "webhook", "payout_url": "https://pay.example/p", "rotate_secret": True}
+    for role in ("operator", "finance", "support", "viewer", "integrator"):
+        token = operator if role == "operator" else api.as_role(role)
+        refused = api.put("/v1/payments/adapter", body, token=token)
+        assert refused.status_code == 403, (role, refused.text)
+    shown = api.ok(api.get("/v1/payments/adapter", token=operator))
+    assert shown["adapter"] == "manual" and shown["secret"] is None
+    forged = {"id": "n1", "type": "payment.succeeded", "order": "A1", "amount": "1000.00"}
+    assert notify(api, "whsec_guessed", clock, forged).status_code == 401
+    assert api.ok(api.get("/v1/orders/A1"))["status"] == "created"
+    assert api.ok(api.get("/v1/members/m1/positions")) == []  # nothing minted
+    # the owner may, and sees the secret once; nobody reads it afterwards
+    secret = api.ok(api.put("/v1/payments/adapter", body))["secret"]
+    assert secret.startswith("whsec_")
+    for token in (api.token, operator):
+        assert secret not in api.get("/v1/payments/adapter", token=token).text
+        assert secret not in api.get("/v1/webhooks", token=token).text
+        assert secret not in api.get("/v1/audit-log", token=token).text
+
+
+def test_only_the_owner_replays_a_payout_request(api: Api) -> None:
+    api.ok(
+        api.put(
+            "/v1/payments/adapter", {"adapter": "webhook", "payout_url": "https://pay.example/p"}
+        )
+    )
+    api.pool()
+    api.member("m1")
+    api.completed_order("o1", "m1")
+    api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "all"}))
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "10.00"}))
+    api.ok(api.post("/v1/withdrawals/w1/approve"))
+    api.ok(api.post("/v1/withdrawals/w1/payout"))
+    [request] = api.ok(api.get("/v1/webhooks/gateway/deliveries"))
+    path = f"/v1/webhooks/gateway/deliveries/{request['event_id']}/replay"
+    replayed = api.post(path, token=api.as_role("operator"))
+    assert replayed.status_code == 403 and replayed.json()["field"] == "subscription"
+    assert api.post(path).status_code == 200
+
+
+def test_weakening_a_money_control_needs_the_owner(api: Api) -> None:
+    operator = api.as_role("operator")
+
+    def settings(token: str | None = None, **withdrawals: object) -> int:
+        body = {"withdrawals": {"auto_approve_limit": "0.00", **withdrawals}}
+        return api.put("/v1/tenant/settings", body, token=token).status_code
+
+    raised = api.put(
+        "/v1/tenant/settings", {"withdrawals": {"auto_approve_limit": "5000.00"}}, token=operator
+    )
+    assert raised.status_code == 403, raised.text
+    assert raised.json()["field"] == "withdrawals.auto_approve_limit"
+    assert "owner" in raised.json()["message"]
+    assert settings(api.token, auto_approve_limit="100.00", require_real_name=True) == 200
+    assert settings(operator, auto_approve_limit="50.00", require_real_name=True) == 200  # lower
+    assert settings(operator, auto_approve_limit="100.00", require_real_name=True) == 403
+    assert settings(operator, auto_approve_limit="50.00", require_real_name=False) == 403
+    assert settings(operator, auto_approve_limit="50.00", require_real_name=True) == 200
+    limits = api.ok(api.get("/v1/tenant"))["settings"]["withdrawals"]
+    assert (limits["auto_approve_limit"], limits["require_real_name"]) == ("50.00", True)
+
+
+def test_loosening_distribution_limits_needs_the_owner(api: Api) -> None:
+    operator = api.as_role("operator")
+    tight = {
+        "limits": {"orders_per_day": 3, "total_spend": "1000.00", "one_account_per_phone": True}
+    }
+    assert api.put("/v1/distribution", tight, token=operator).status_code == 200  # tightening
+    for change, field in (
+        ({"limits": {**tight["limits"], "orders_per_day": 4}}, "orders_per_day"),
+        ({"limits": {**tight["limits"], "orders_per_day": None}}, "orders_per_day"),
+        ({"limits": {**tight["limits"], "total_spend": "1000.01"}}, "total_spend"),
+        ({"limits": {**tight["limits"], "one_account_per_phone": False}}, "one_account_per_phone"),
+        ({**tight, "overflow": "platform"}, "overflow"),
+        ({**tight, "commission": {"rates": ["0.1"], "allow_deep": True}}, "allow_deep"),
+    ):
+        refused = api.put("/v1/distribution", change, token=operator)
+        assert refused.status_code == 403, (change, refused.text)
+        assert refused.json()["field"].endswith(field)
+        assert api.put("/v1/distribution", change).status_code == 200  # the owner may
+        assert api.put("/v1/distribution", tight).status_code == 200
+
+
+def test_agents_are_sold_by_finance_or_the_owner(api: Api) -> None:
+    api.member("a")
+    sale = {"id": "g1", "member": "a", "region": "广东", "level": "province", "fee": "100.00"}
+    assert api.post("/v1/agents", sale, token=api.as_role("operator")).status_code == 403
+    assert api.post("/v1/agents", sale, token=api.as_role("finance")).status_code == 201
+
+
+def test_a_batch_of_orders_is_refused_whole_without_the_orders_permission(api: Api) -> None:
+    api.member("m1")
+    batch = {"orders": [{"id": "b1", "member": "m1", "amount": "1.00", "contribution": "0"}]}
+    for role in STAFF:
+        refused = api.post("/v1/orders/batch", batch, token=api.as_role(role))
+        assert refused.status_code == 403, (role, refused.text)
+        assert refused.json()["code"] == "forbidden"
+    done = api.ok(api.post("/v1/orders/batch", batch, token=api.as_role("integrator")))
+    assert done[0]["outcome"] == "created"
+
+
+def _table(document: str) -> str:
+    text = (ROOT / "docs" / document).read_text(encoding="utf-8")
+    found = re.search(r"<!-- roles:begin -->\n(.*?)<!-- roles:end -->", text, re.S)
+    assert found is not None, f"docs/{document} has no generated role table"
+    return found.group(1)
+
+
+def test_the_documents_role_tables_are_the_codes() -> None:
+    """`zengzhi roles` prints the table; both documents hold it as printed."""
+    table = role_table()
+    assert _table("security.md") == table
+    assert _table("service.md") == table
+    for permission in Permission:  # and the table says what GRANTS says, mark by mark
+        row = next(line for line in table.splitlines() if line.startswith(f"| `{permission}`"))
+        marks = [cell.strip() for cell in row.split("|")[3:-1]]
+        assert marks == ["✓" if permission in GRANTS[role] else "" for role in Role]
+
+
+def test_deny_by_default_every_permission_is_granted_on_purpose() -> None:
+    """No role but the owner may touch the gateway or weaken a money control; the
+    operator configures and reads, and nothing that moves money."""
+    for permission in (Permission.PAYMENT_ADAPTER, Permission.MONEY_CONTROLS, Permission.USERS):
+        assert [role for role in Role if permission in GRANTS[role]] == [Role.OWNER]
+    assert GRANTS[Role.OPERATOR] == {Permission.READ, Permission.CONFIGURE}
+    assert json.dumps(sorted(GRANTS[Role.VIEWER])) == '["read"]'
