@@ -15,7 +15,6 @@ from tests.service.conftest import (  # noqa: F401  (fixtures, registered by imp
     database,
     database_url,
     other,
-    postgres_url,
 )
 
 # the database does not matter to the test: one run, on SQLite

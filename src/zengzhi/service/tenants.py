@@ -482,7 +482,7 @@ def login(context: Context, request: Login) -> Session:
     now = context.clock()
     if not _tenant_exists(context, request.tenant):
         # nothing to guess and nothing counted: no row for a tenant that is not there
-        auth.password_matches(_DUMMY_HASH, request.password)
+        auth.password_matches(_dummy_hash(), request.password)
         raise _BAD_LOGIN
 
     def count() -> security.Attempts:
