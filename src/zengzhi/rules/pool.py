@@ -487,10 +487,11 @@ def reverse_mint(
     The points it minted are burned as far as the member still holds them in the same
     position, with no payout (the contribution stays in the pool, so the price only
     rises); the principal drops by the order amount. Points already sold or exited are
-    valued at the current price and recorded as the member's debt — but never more than
-    the pool paid the member since the order completed (`paid_before` is what it had
-    paid until then), nor, with earlier reversals' debts, more than it ever paid: a
-    refund takes back what the member gained through the order's points, never more.
+    valued at the current price and charged to the member — from the wallet as far as it
+    holds, the rest as a debt (the wallet never goes negative) — but never more than the
+    pool paid the member since the order completed (`paid_before` is what it had paid
+    until then), nor, with earlier reversals' charges, more than it ever paid: a refund
+    takes back what the member gained through the order's points, never more.
     """
     positions = pool.positions
     position = positions.get(member)
@@ -534,7 +535,7 @@ def reverse_mint(
                 [
                     (accounts.holdings(member, pool.id), pool.asset, -burned),
                     (pool.supply, pool.asset, burned),
-                    *wallet.owe(member, owed, accounts.REVERSALS),
+                    *wallet.take(ledger, member, owed, accounts.REVERSALS),
                 ],
                 params_used,
                 corrects=order,

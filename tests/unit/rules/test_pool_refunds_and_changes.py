@@ -18,6 +18,7 @@ from zengzhi.core.events import (
     ReverseOrder,
     Sell,
     Subsidy,
+    Withdraw,
 )
 from zengzhi.engine.config import TenantConfig
 from zengzhi.rules.pool import PoolParams, balance_and_points
@@ -39,9 +40,32 @@ def test_a_refund_after_selling_into_a_tiny_pool_charges_at_most_what_the_sale_p
     [reversal] = [e for e in entries if e.kind == "reversal"]
     assert moved(reversal, "member:m1:points:main", "PTS:main") == "-0.0001"
     assert reversal.params["paid_since_order"] == "239.99"
-    assert tenant.balance("member:m1:debt") == -23_999  # what the sale paid, not 126 million
-    assert tenant.balance("member:m1:owes:platform:reversals") == 23_999
-    assert tenant.balance("member:m1:wallet") == 23_999  # spec 01: a debt, settled later
+    # charged what the sale paid, not 126 million: from the wallet, which still held it
+    assert moved(reversal, "member:m1:wallet") == "-239.99"
+    assert tenant.balance("member:m1:debt") == 0
+    assert moved(reversal, "platform:reversals") == "239.99"
+
+
+def test_what_the_wallet_no_longer_holds_is_a_debt_to_the_reversal_costs() -> None:
+    tenant = Tenant()
+    tenant.order("m1", "1000.00", "300.00", order_id="o1")
+    tenant.apply(Sell("s1", "m1", "main", 2_099_999))
+    tenant.apply(Withdraw("w1", "m1", 20_000, 0))  # 200.00 of the 239.99 on its way out
+    tenant.apply(ReverseOrder("r1", "o1"))
+    assert tenant.balance("member:m1:wallet") == 0
+    assert tenant.balance("member:m1:debt") == -20_000
+    assert tenant.balance("member:m1:owes:platform:reversals") == 20_000
+
+
+def charged(tenant: Tenant) -> int:
+    """What reversals charged the members in all: wallets taken and debts recorded."""
+    return sum(
+        -amount
+        for one in tenant.journal
+        if one.kind == "reversal"
+        for account, asset, amount in one.postings
+        if asset == "CNY" and account.startswith("member:") and amount < 0
+    )
 
 
 def test_the_bound_holds_for_an_order_at_the_engine_s_limit() -> None:
@@ -50,7 +74,7 @@ def test_the_bound_holds_for_an_order_at_the_engine_s_limit() -> None:
     tenant.apply(Sell("s1", "m1", "main", None))
     paid = tenant.balance("member:m1:wallet")
     tenant.apply(ReverseOrder("r1", "o1"))
-    assert -tenant.balance("member:m1:debt") <= paid
+    assert charged(tenant) <= paid
 
 
 def test_two_refunds_never_charge_more_than_the_pool_ever_paid() -> None:
@@ -60,9 +84,10 @@ def test_two_refunds_never_charge_more_than_the_pool_ever_paid() -> None:
     tenant.order("m2", "1000.00", "300.00", order_id="o3")
     tenant.apply(Sell("s1", "m1", "main", None))
     paid = tenant.balance("member:m1:wallet")
+    tenant.apply(Withdraw("w1", "m1", paid, 0))  # nothing left to take from: debts
     tenant.apply(ReverseOrder("r1", "o1"))
     tenant.apply(ReverseOrder("r2", "o2"))
-    assert -tenant.balance("member:m1:debt") == paid  # each bounded, and both together
+    assert -tenant.balance("member:m1:debt") == charged(tenant) == paid  # each bounded, and both
 
 
 def test_a_refund_charges_nothing_for_payouts_before_the_order() -> None:
@@ -74,9 +99,8 @@ def test_a_refund_charges_nothing_for_payouts_before_the_order() -> None:
     tenant.apply(Sell("s2", "m1", "main", 100_000))  # 10 of o2's points sold since
     [sale] = [e for e in tenant.journal if e.cause == "s2"]
     tenant.apply(ReverseOrder("r2", "o2"))
-    # o2's other points are burned; the 10 sold are owed at most what that sale paid
-    assert -tenant.balance("member:m1:debt") <= fen(sale.params["payout"])
-    assert tenant.balance("member:m1:debt") < 0
+    # o2's other points are burned; the 10 sold are charged at most what that sale paid
+    assert 0 < charged(tenant) <= fen(sale.params["payout"])
 
 
 def test_a_settled_debt_goes_back_to_the_platform_s_reversal_costs() -> None:
@@ -84,8 +108,10 @@ def test_a_settled_debt_goes_back_to_the_platform_s_reversal_costs() -> None:
     tenant.order("m1", "1000.00", "300.00", order_id="o1")
     tenant.order("m2", "1000.00", "300.00")
     tenant.apply(Sell("s1", "m1", "main", None))
+    tenant.apply(Withdraw("w1", "m1", tenant.balance("member:m1:wallet"), 0))
     tenant.apply(ReverseOrder("r1", "o1"))
     owed = -tenant.balance("member:m1:debt")
+    assert owed > 0
     cost = tenant.balance("platform:reversals")
     tenant.order("m1", "1000.00", "300.00")
     tenant.apply(Sell("s2", "m1", "main", None))
@@ -134,14 +160,14 @@ def test_a_cap_used_up_by_the_member_s_own_refund_pays_nothing_more() -> None:
     tenant.order("m1", "100.00", "30.00", order_id="o2")
     tenant.order("m2", "1000.00", "300.00")
     tenant.apply(Sell("s1", "m1", "main", 1_000_000))  # realized 171.33, past 1.2 × 100
-    wallet = tenant.balance("member:m1:wallet")
     entries = tenant.apply(ReverseOrder("r1", "o1"))
-    # o1's 210 points: 124.7 still held are burned, 85.3 sold are owed (at most the sale's
-    # 137.06); what is left, a principal of 100 already paid past its cap, closes unpaid
+    # o1's 210 points: 124.7 still held are burned, 85.3 sold are charged (at most the
+    # sale's 137.06, taken from the wallet); what is left, a principal of 100 already paid
+    # past its cap, closes unpaid
     assert "exit" not in tenant.kinds(entries)
     assert tenant.state.pools["main"].positions.get("m1") is None
-    assert tenant.balance("member:m1:wallet") == wallet
-    assert tenant.balance("member:m1:debt") == -wallet
+    assert tenant.balance("member:m1:wallet") == 0
+    assert tenant.balance("member:m1:debt") == 0
 
 
 def _line(amount: str, contribution: str) -> OrderLine:

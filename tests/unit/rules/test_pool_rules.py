@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import Tenant, moved
 from zengzhi.core.amounts import Price, Ratio
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.events import Configure, ImportBalance, ReverseOrder, Sell, Subsidy
+from zengzhi.core.events import Configure, ImportBalance, ReverseOrder, Sell, Subsidy, Withdraw
 from zengzhi.core.ledger import CNY, audit
 from zengzhi.rules.pool import PoolParams, balance_and_points, price
 
@@ -84,22 +84,23 @@ def test_reversal_after_a_sale_records_a_debt_settled_from_later_credits() -> No
     tenant.order("m1", "1000.00", "300.00", order_id="o1")
     tenant.order("m2", "1000.00", "300.00")
     tenant.apply(Sell("s1", "m1", "main", None))  # m1 sold all 210 points: wallet 336.00
-    wallet = tenant.balance("member:m1:wallet")
+    paid = tenant.balance("member:m1:wallet")
+    tenant.apply(Withdraw("w1", "m1", paid, 0))  # and asked to withdraw all of it
     _, debt = tenant.apply(ReverseOrder("r1", "o1"))
     assert moved(debt, "member:m1:points:main", "PTS:main") == "0.0000"
     owed = -tenant.balance("member:m1:debt")
     # 210 points sold, valued at the reversal's price (the pool's state before it), but
     # never more than the pool paid m1 since the order completed: the sale's payout
     cash, points = (int(debt.params[k].replace(".", "")) for k in ("pool_balance", "pool_points"))
-    assert 2_100_000 * cash // points > wallet
-    assert owed == wallet
-    assert tenant.balance("member:m1:wallet") == wallet  # the wallet never goes negative
+    assert 2_100_000 * cash // points > paid
+    assert owed == paid
+    assert tenant.balance("member:m1:wallet") == 0  # the wallet never goes negative
     tenant.order("m1", "1000.00", "300.00")
     [sale] = tenant.apply(Sell("s2", "m1", "main", None))
     payout = int(sale.params["payout"].replace(".", ""))
     settled = min(owed, payout)
     assert tenant.balance("member:m1:debt") == -(owed - settled)
-    assert tenant.balance("member:m1:wallet") == wallet + payout - settled
+    assert tenant.balance("member:m1:wallet") == payout - settled
 
 
 def test_reversing_twice_or_an_unknown_order_is_refused() -> None:
