@@ -1,0 +1,138 @@
+"""What one completed order costs the service: CPU and SQL statements, with the engine's
+own share beside it (issue 16's first target: at most 1 ms of CPU and 6 statements an
+order on PostgreSQL, or a group's statements shared by its orders).
+
+    python benchmarks/order_cost.py [--orders 2000] [--database sqlite|postgresql|both]
+        [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+
+For each database: a fresh tenant with a pool (k = 2) and members; then `--orders`
+orders, each created and paid through the use cases (`service.orders.create_order`,
+`pay`; a return window of 0 completes it at payment), in one process, no HTTP. It prints
+CPU microseconds and statements per order (counted by SQLAlchemy's cursor events), and
+the engine alone on the same orders in memory (`Engine.apply`). Nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from machine import describe
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from zengzhi.core.events import CompleteOrder, OrderLine
+from zengzhi.core.ledger import MemoryLedger
+from zengzhi.engine.engine import Engine
+from zengzhi.engine.state import MemoryPools, TenantState, memory_pool
+from zengzhi.rules.pool import PoolParams
+from zengzhi.service import members, orders, pools, tenants
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context
+from zengzhi.service.members import NewMember
+from zengzhi.service.orders import NewOrder
+from zengzhi.service.pools import NewPool
+from zengzhi.service.settings import Settings
+from zengzhi.service.tenants import NewTenant
+from zengzhi.store.database import Database
+from zengzhi.store.migrate import upgrade
+
+MEMBERS = 200
+
+
+class Counter:
+    """Statements sent to the database, counted at the cursor."""
+
+    def __init__(self) -> None:
+        self.statements = 0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        self.statements += 1
+
+
+def service_cost(url: str, count: int) -> tuple[float, float]:
+    """(CPU µs, statements) per order through the use cases."""
+    settings = Settings(database_url=url, secret_key=secrets.token_urlsafe(40))  # type: ignore[arg-type]
+    context = Context(Database(url), settings)
+    upgrade(context.database.writer)
+    tenant = f"cost{secrets.token_hex(3)}"
+    tenants.create_tenant(
+        context, NewTenant(id=tenant, name=tenant, owner="owner", password="benchmark-password")
+    )
+    owner = Principal(tenant, "system:benchmark", Role.OWNER)
+    pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
+    for n in range(MEMBERS):
+        members.create_member(context, owner, NewMember(id=f"m{n}"))
+    requests = [
+        NewOrder(id=f"o{n}", member=f"m{n % MEMBERS}", amount="1000.00", contribution="300.00")
+        for n in range(count)
+    ]
+    counted = Counter()
+    for engine in {context.database.writer, context.database.reader}:
+        event.listen(engine, "before_cursor_execute", counted)
+    started = time.process_time()
+    for request in requests:
+        orders.create_order(context, owner, request)
+        orders.pay(context, owner, request.id)
+    cpu = time.process_time() - started
+    context.database.dispose()
+    return cpu / count * 1e6, counted.statements / count
+
+
+def engine_cost(count: int) -> float:
+    """CPU µs per order of the engine alone, in memory, on the same orders."""
+    state = TenantState(MemoryLedger(), MemoryPools({"main": memory_pool("main", PoolParams())}))
+    engine = Engine(state)
+    line = OrderLine(100_000, 30_000, "main", platform=70_000)
+    events = [CompleteOrder(f"o{n}", f"m{n % MEMBERS}", (line,)) for n in range(count)]
+    started = time.process_time()
+    for one in events:
+        engine.apply(one)
+    return (time.process_time() - started) / count * 1e6
+
+
+def postgres_database(admin: str) -> tuple[str, Any]:
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    name = f"zengzhi_cost_{secrets.token_hex(4)}"
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+    return make_url(admin).set(database=name).render_as_string(hide_password=False), drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orders", type=int, default=2000)
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+    args = parser.parse_args()
+    print(describe())
+    print(f"engine alone: {engine_cost(args.orders):.0f} µs CPU an order (in memory)")
+    print(f"{'database':<12}{'orders':>8}{'CPU µs/order':>14}{'statements/order':>18}")
+    if args.database in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{Path(folder) / 'cost.db'}"
+            cpu, statements = service_cost(url, args.orders)
+            print(f"{'sqlite':<12}{args.orders:>8}{cpu:>14.0f}{statements:>18.1f}")
+    if args.database in ("postgresql", "both"):
+        url, drop = postgres_database(args.postgres)
+        try:
+            cpu, statements = service_cost(url, args.orders)
+        finally:
+            drop()
+        print(f"{'postgresql':<12}{args.orders:>8}{cpu:>14.0f}{statements:>18.1f}")
+
+
+if __name__ == "__main__":
+    main()
