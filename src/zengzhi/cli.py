@@ -371,6 +371,82 @@ def tenant_create(
     print(f"tenant {tenant} created, owner {owner}")
 
 
+TenantArg = Annotated[str, typer.Argument(help="the tenant's id")]
+
+
+@tenant_app.command("password")
+def tenant_password(
+    tenant: TenantArg,
+    username: Annotated[str, typer.Argument(help="the console user")],
+    password: Annotated[
+        str,
+        typer.Option(prompt="New password", hide_input=True, confirmation_prompt=True),
+    ] = "",
+    database: DatabaseOpt = None,
+) -> None:
+    """Set a console user's password (a forgotten one, a locked-out owner); the user's
+    open sessions end."""
+    from zengzhi.service.tenants import UserChange, change_user, operator
+
+    context = _context(database, existing=True)
+    with _database_errors(context), _domain_errors():
+        change_user(context, operator(context, tenant), username, UserChange(password=password))
+    print(f"password of {username} in {tenant} set; their sessions ended")
+
+
+key_app = typer.Typer(help="A tenant's API keys.", no_args_is_help=True)
+tenant_app.add_typer(key_app, name="key")
+
+
+@key_app.command("issue")
+def key_issue(
+    tenant: TenantArg,
+    name: Annotated[str, typer.Option(help="what the key is for (the shop, a job…)")],
+    role: Annotated[str, typer.Option(help="its role (`zengzhi roles`)")] = "integrator",
+    database: DatabaseOpt = None,
+) -> None:
+    """Issue an API key; its token is printed once, and only its digest is kept."""
+    from zengzhi.service.tenants import NewApiKey, create_api_key, operator
+
+    context = _context(database, existing=True)
+    with _database_errors(context), _domain_errors():
+        key = create_api_key(
+            context,
+            operator(context, tenant),
+            NewApiKey.model_validate({"name": name, "role": role}),
+        )
+    sys.stderr.write(f"key {key.key_id} ({key.role}) issued; its token, shown this once:\n")
+    print(key.token)
+
+
+@key_app.command("list")
+def key_list(tenant: TenantArg, database: DatabaseOpt = None) -> None:
+    """List a tenant's API keys (never their tokens)."""
+    from zengzhi.service.tenants import list_api_keys, operator
+
+    context = _context(database, existing=True)
+    with _database_errors(context), _domain_errors():
+        keys = list_api_keys(context, operator(context, tenant))
+    for key in keys:
+        revoked = f"  revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else ""
+        print(f"{key.key_id}  {key.role}  {key.name}  created {key.created_at:%Y-%m-%d}{revoked}")
+
+
+@key_app.command("revoke")
+def key_revoke(
+    tenant: TenantArg,
+    key_id: Annotated[str, typer.Argument(help="the key's id (`zengzhi tenant key list`)")],
+    database: DatabaseOpt = None,
+) -> None:
+    """Revoke an API key: its next request is refused."""
+    from zengzhi.service.tenants import operator, revoke_api_key
+
+    context = _context(database, existing=True)
+    with _database_errors(context), _domain_errors():
+        revoke_api_key(context, operator(context, tenant), key_id)
+    print(f"key {key_id} revoked")
+
+
 @app.command("roles")
 def roles_command() -> None:
     """Print who may do what (the role table of docs/security.md), from the code's own

@@ -661,3 +661,17 @@ def revoke_user_sessions(context: Context, principal: Principal, username: str) 
         return Revoked(revoked=count)
 
     return command(context, principal, run)
+
+
+# ---------------------------------------------------------------------------- the operator
+
+
+OPERATOR = "cli:operator"  # as the audit log names what was done at the command line
+
+
+def operator(context: Context, tenant: str) -> Principal:
+    """The owner's rights over one tenant, for whoever runs the CLI on the server (who holds
+    the database anyway): resetting a locked-out owner's password, issuing the first key."""
+    if not _tenant_exists(context, tenant):
+        raise not_found("tenant", tenant, "tenant")
+    return Principal(tenant=tenant, actor=OPERATOR, role=Role.OWNER)
