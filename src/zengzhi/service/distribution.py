@@ -19,7 +19,7 @@ from sqlalchemy import Connection, func, select
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError
-from zengzhi.core.events import ConfigureDistribution, GrantAgent, PayDividend
+from zengzhi.core.events import ConfigureDistribution, GrantAgent, PayDividend, event_id
 from zengzhi.engine.config import DistributionConfig, Exact, Id, Name
 from zengzhi.engine.wire import yuan
 from zengzhi.rules.distribution import AGENT_LEVELS, CONTRIBUTION
@@ -28,7 +28,7 @@ from zengzhi.service.base import Context, command, not_found, query, tenant_toda
 from zengzhi.service.tenants import load_settings, require_money_control
 from zengzhi.store import tables as t
 from zengzhi.store.network import SqlNetwork
-from zengzhi.store.uow import UnitOfWork, event_id
+from zengzhi.store.uow import UnitOfWork
 
 log = logging.getLogger("zengzhi.jobs")
 
