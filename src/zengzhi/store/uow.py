@@ -16,7 +16,6 @@ written in the same transaction: committed together, or not at all.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from types import TracebackType
@@ -30,7 +29,7 @@ from zengzhi.core.ledger import Entry
 from zengzhi.engine.engine import Engine
 from zengzhi.engine.notices import Notice, notices
 from zengzhi.engine.state import TenantState
-from zengzhi.engine.wire import to_line
+from zengzhi.engine.wire import dump_line, to_wire
 from zengzhi.rules.pool import balance_and_points
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
@@ -153,18 +152,18 @@ class UnitOfWork:
         rows: list[dict[str, Any]] = []
         notes: list[Notice] = []
         for seq, (event, entries) in enumerate(self._events, start=last + 1):
-            line = to_line(event)
+            wire = to_wire(event)
             rows.append(
                 {
                     "tenant_id": self.tenant,
                     "seq": seq,
                     "event_id": event.id,
-                    "body": line,
+                    "body": dump_line(wire),
                     "at": self.now,
                 }
             )
             if notify:
-                notes += notices(json.loads(line), seq, entries)
+                notes += notices(wire, seq, entries)
         return rows, notes
 
     def _write_notices(
