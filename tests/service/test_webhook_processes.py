@@ -31,7 +31,7 @@ from tests.service.test_concurrency import free_port
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
-from zengzhi.service.tenants import NewApiKey, create_api_key
+from zengzhi.service.users import NewApiKey, create_api_key
 from zengzhi.service.webhooks import dispatch
 from zengzhi.store import tables as t
 
