@@ -28,7 +28,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from pydantic import SecretStr
 
 from tests.conftest import record
-from zengzhi.service import members, orders, pools, tenants, users, webhooks
+from zengzhi.service import members, orders, pools, tenants, users, webhook_delivery, webhooks
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.members import NewMember
@@ -147,7 +147,7 @@ def prepare(url: str, secret: str) -> str:
         return httpx.Response(503, text="busy")
 
     with httpx.Client(transport=httpx.MockTransport(busy)) as client:
-        webhooks.dispatch(context, TENANT, client)
+        webhook_delivery.dispatch(context, TENANT, client)
     context.database.dispose()
     assert key is not None
     return key
