@@ -26,6 +26,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, insert, select, update
 
 from zengzhi import __version__
+from zengzhi.core import standard_webhooks
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from zengzhi.service.auth import Permission, Principal
@@ -104,7 +105,7 @@ def _subscription(
 
 
 def new_secret() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
+    return standard_webhooks.new_secret()
 
 
 def put_subscription(
@@ -498,14 +499,17 @@ class DispatchReport(BaseModel):
 
 
 def signed_headers(claimed: Claimed, timestamp: int) -> dict[str, str]:
+    """Signed twice: per Standard Webhooks (`webhook-*`), and with the older
+    `X-Zengzhi-Signature`, kept for one release (docs/integration.md)."""
+    body = claimed.body.encode()
     return {
         "Content-Type": "application/json",
         "User-Agent": f"zengzhi-webhooks/{__version__}",
         EVENT_ID_HEADER: claimed.event_id,
         EVENT_TYPE_HEADER: claimed.type,
         TIMESTAMP_HEADER: str(timestamp),
-        SIGNATURE_HEADER: signature(claimed.secret, timestamp, claimed.body.encode()),
-    }
+        SIGNATURE_HEADER: signature(claimed.secret, timestamp, body),
+    } | standard_webhooks.headers(claimed.secret, claimed.event_id, timestamp, body)
 
 
 def send(client: httpx.Client, claimed: Claimed, now: datetime) -> Attempt:
