@@ -216,7 +216,10 @@ class Engine:
             return ()
         grown = self.state.network.grow(order.member, amount, params)
         rewards = distribution.commission_rewards(
-            params, [member for member, _ in grown[: len(params.commission)]], amount
+            params,
+            [member for member, _ in grown[: len(params.commission)]],
+            amount,
+            self.state.network.has_ordered,
         )
         rewards += distribution.recruiter_reward(params, order.recruiter, amount)
         rewards += distribution.agent_rewards(params, self.state.agents, order.region, amount)

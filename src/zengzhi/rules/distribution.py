@@ -14,7 +14,7 @@ and the simulator and in SQL by the service.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import NamedTuple, Protocol
@@ -64,9 +64,13 @@ class DistributionParams:
     allow_deep: bool = False
     commission_in: str = "cash"  # cash or contribution
     recruiter: Ratio | None = None
+    recruiter_in: str = "cash"
+    # seed 002 三.1: a referrer earns commission only once they have bought themselves
+    promoter_after_purchase: bool = False
     agents_mode: str = "differential"  # differential (级差) or flat
     agent_rates: Mapping[str, Ratio] = field(default_factory=dict)  # by AGENT_LEVELS name
     areas: Mapping[str, str] = field(default_factory=dict)  # province → area
+    agents_in: str = "cash"
     team: tuple[TeamLevel, ...] = ()  # ascending thresholds: level n = team[n - 1]
     peer_share: Ratio | None = None
     team_in: str = "cash"
@@ -102,7 +106,7 @@ class DistributionParams:
             for a, b in zip(self.team, self.team[1:], strict=False)
         ):
             raise invalid("team.levels", "rates must not fall as levels rise")
-        for name in ("commission_in", "team_in"):
+        for name in ("commission_in", "team_in", "recruiter_in", "agents_in"):
             if getattr(self, name) not in ("cash", "contribution"):
                 raise invalid(name.replace("_in", ".pay_in"), "must be cash or contribution")
         if self.agents_mode not in ("differential", "flat"):
@@ -257,12 +261,19 @@ def _share(rate: Ratio, base: int) -> int:
 
 
 def commission_rewards(
-    params: DistributionParams, uplines: Sequence[str], amount: int
+    params: DistributionParams,
+    uplines: Sequence[str],
+    amount: int,
+    has_ordered: Callable[[str], bool] | None = None,
 ) -> list[Reward]:
-    """Direct (直推), indirect (间推) and deeper levels, on the order amount."""
+    """Direct (直推), indirect (间推) and deeper levels, on the order amount. With
+    `promoter_after_purchase`, an upline who never bought is no promoter yet: their level
+    pays nothing, and is not passed up (seed 002 三.1: "消费后成为推广员")."""
     kinds = ("direct", "indirect")
     rewards = []
     for depth, (member, rate) in enumerate(zip(uplines, params.commission, strict=False)):
+        if params.promoter_after_purchase and has_ordered is not None and not has_ordered(member):
+            continue
         kind = kinds[depth] if depth < len(kinds) else f"level_{depth + 1}"
         rewards.append(
             Reward(
@@ -285,7 +296,16 @@ def recruiter_reward(
     if recruiter is None or params.recruiter is None:
         return []
     rate = params.recruiter
-    return [Reward("recruiter", recruiter, _share(rate, amount), rate.text, amount)]
+    return [
+        Reward(
+            "recruiter",
+            recruiter,
+            _share(rate, amount),
+            rate.text,
+            amount,
+            into=params.recruiter_in,
+        )
+    ]
 
 
 def region_keys(region: str, areas: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -318,7 +338,15 @@ def agent_rewards(
             continue
         if params.agents_mode == "flat":
             rewards.append(
-                Reward("agent", holder, _share(rate, amount), rate.text, amount, f"{level} {key}")
+                Reward(
+                    "agent",
+                    holder,
+                    _share(rate, amount),
+                    rate.text,
+                    amount,
+                    f"{level} {key}",
+                    params.agents_in,
+                )
             )
             continue
         if rate.fraction <= highest.fraction:
@@ -326,7 +354,15 @@ def agent_rewards(
         difference = rate.fraction - highest.fraction
         paid = difference.numerator * amount // difference.denominator
         rewards.append(
-            Reward("agent", holder, paid, f"{rate.text}-{highest.text}", amount, f"{level} {key}")
+            Reward(
+                "agent",
+                holder,
+                paid,
+                f"{rate.text}-{highest.text}",
+                amount,
+                f"{level} {key}",
+                params.agents_in,
+            )
         )
         highest = rate
     return rewards
