@@ -193,6 +193,19 @@ class PayDividend(NamedTuple):
     at: datetime | None = None
 
 
+class ConvertContribution(NamedTuple):
+    """The operator converts contribution balances (贡献分) into cash, shares or points at
+    a stated rate (seed 002 三.2): `members`, or every holder when empty."""
+
+    id: str
+    into: str  # cash, shares or points
+    rate: str  # yuan a yuan (cash, points), shares a yuan (shares); checked by the rule
+    reason: str
+    members: tuple[str, ...] = ()
+    pool: str | None = None  # into points: the pool that mints them
+    at: datetime | None = None
+
+
 class Withdraw(NamedTuple):
     """A member asks to withdraw `amount` from the wallet; it is held at once.
 
@@ -273,6 +286,7 @@ Event = (
     | GrantAgent
     | ConfigureDistribution
     | PayDividend
+    | ConvertContribution
     | ConfigureZone
     | CompleteTask
     | RunDay

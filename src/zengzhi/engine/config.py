@@ -264,8 +264,8 @@ class DividendConfig(_Strict):
     name: Id
     share: Exact
     schedule: Literal["daily", "monthly"] = "daily"
-    min_level: int = Field(default=1, ge=0, le=30)
-    split: Literal["equal", "performance"] = "equal"
+    min_level: int = Field(default=1, ge=0, le=30)  # 0: any member (weighted splits)
+    split: Literal["equal", "performance", "contribution", "shares"] = "equal"
     funding: Literal["profit", "distribution"] = "profit"
 
 

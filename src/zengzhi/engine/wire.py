@@ -42,6 +42,7 @@ from zengzhi.core.events import (
     Configure,
     ConfigureDistribution,
     ConfigureZone,
+    ConvertContribution,
     Event,
     GrantAgent,
     ImportBalance,
@@ -471,6 +472,23 @@ class DividendIn(_EventIn):
         return PayDividend(self.id, self.plan, self.start, self.end, self.at)
 
 
+class ConvertIn(_EventIn):
+    """The operator converts contribution balances into cash, shares or points."""
+
+    kind = "convert"
+    type: Literal["convert"]
+    into: Literal["cash", "shares", "points"]
+    rate: Exact
+    reason: Note = Field(min_length=1)
+    members: list[Id] = Field(default_factory=list, max_length=10_000)
+    pool: Id | None = None
+
+    def event(self, config: TenantConfig) -> ConvertContribution:
+        return ConvertContribution(
+            self.id, self.into, self.rate, self.reason, tuple(self.members), self.pool, self.at
+        )
+
+
 class ZoneIn(_EventIn):
     """A zone's companion modes from now on: the configuration's `zones.<zone>`, whole."""
 
@@ -524,6 +542,7 @@ _MODELS = (
     AgentIn,
     DistributionIn,
     DividendIn,
+    ConvertIn,
     ZoneIn,
     TaskIn,
     DayIn,
@@ -546,6 +565,7 @@ EventIn = Annotated[
     | AgentIn
     | DistributionIn
     | DividendIn
+    | ConvertIn
     | ZoneIn
     | TaskIn
     | DayIn,
@@ -662,6 +682,31 @@ def _order_data(event: CompleteOrder) -> dict[str, object]:
     return data
 
 
+def _convert_data(event: ConvertContribution) -> dict[str, object]:
+    data: dict[str, object] = {
+        "type": "convert",
+        "into": event.into,
+        "rate": event.rate,
+        "reason": event.reason,
+        "members": list(event.members),
+    }
+    if event.pool is not None:
+        data["pool"] = event.pool
+    return data
+
+
+def _task_data(event: CompleteTask) -> dict[str, object]:
+    data: dict[str, object] = {
+        "type": "task",
+        "member": event.member,
+        "zone": event.zone,
+        "day": event.day.isoformat(),
+    }
+    if event.proof:
+        data["proof"] = event.proof
+    return data
+
+
 def to_line(event: Event) -> str:
     """The event as one JSON line, which `parse_line` reads back to an equal event."""
     data: dict[str, object]
@@ -728,17 +773,12 @@ def to_line(event: Event) -> str:
                 "start": event.start.isoformat(),
                 "end": event.end.isoformat(),
             }
+        case ConvertContribution():
+            data = _convert_data(event)
         case ConfigureZone():
             data = {"type": "zone", "zone": event.zone, "settings": dict(event.settings)}
         case CompleteTask():
-            data = {
-                "type": "task",
-                "member": event.member,
-                "zone": event.zone,
-                "day": event.day.isoformat(),
-            }
-            if event.proof:
-                data["proof"] = event.proof
+            data = _task_data(event)
         case RunDay():
             data = {"type": "day", "zone": event.zone, "day": event.day.isoformat()}
     data["id"] = event.id

@@ -30,6 +30,10 @@ CONTRIBUTION = "CONTRIB"  # the non-withdrawable contribution balance (贡献分
 register_money_asset(CONTRIBUTION)
 
 BINDINGS = ("registration", "first_order", "any_time")
+# Dividend splits weighted by a balance members hold (股东加权分红): (account kind, asset)
+SHARES = "SHARES"  # shares (股权), issued by converting contribution; 4 places like points
+HELD_WEIGHTS = {"contribution": ("contribution", CONTRIBUTION), "shares": ("shares", SHARES)}
+SPLITS = ("equal", "performance", *HELD_WEIGHTS)
 # Region levels by the depth of a region path "province/city/district/town".
 REGION_LEVELS = ("province", "city", "district", "town")
 AGENT_LEVELS = ("town", "district", "city", "province", "area")  # most local first
@@ -52,7 +56,7 @@ class DividendPlan:
     share: Ratio  # of the period's turnover
     schedule: str  # daily or monthly
     min_level: int  # team level that qualifies
-    split: str  # equal, or performance (weighted by team performance)
+    split: str  # equal, or weighted: performance, contribution or shares (SPLITS)
     funding: str  # the account that pays: profit or distribution
 
 
@@ -516,8 +520,9 @@ def take_back(ledger: Ledger, cause: str, order: str, paid: Sequence[Paid]) -> N
 def dividend_rewards(
     plan: DividendPlan, turnover: int, members: Sequence[tuple[str, int]]
 ) -> list[Reward]:
-    """A share of the period's turnover split among qualifying members, equally or by team
-    performance; each part rounds down and the remainder stays with the platform."""
+    """A share of the period's turnover split among qualifying members, equally or by a
+    weight (team performance, contribution balance, shares): `members` carry it. Each
+    part rounds down and the remainder stays with the platform."""
     pot = _share(plan.share, turnover)
     if pot <= 0 or not members:
         return []

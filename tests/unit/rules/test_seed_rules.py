@@ -3,6 +3,7 @@ the seed's own numbers where it gives them, an edge of our own and its reversal.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -11,10 +12,19 @@ from hypothesis import strategies as st
 
 from tests.conftest import Tenant
 from tests.unit.rules.test_distribution_examples import network, order, rewards
+from zengzhi.core.amounts import Ratio
 from zengzhi.core.errors import DomainError
-from zengzhi.core.events import GrantAgent, ReverseOrder
+from zengzhi.core.events import (
+    Bind,
+    ConvertContribution,
+    GrantAgent,
+    PayDividend,
+    Reassign,
+    ReverseOrder,
+)
 from zengzhi.core.ledger import CNY, rebuild_balances, totals_by_asset
-from zengzhi.engine.config import load_config
+from zengzhi.engine.config import DistributionConfig, TenantConfig, load_config
+from zengzhi.engine.wire import read_event, to_line
 
 CONTRIB = "CONTRIB"
 
@@ -115,3 +125,135 @@ def test_promoters_and_contribution_pay_ins_create_no_money(
     held = sum(tenant.balance(f"member:{m}:contribution", CONTRIB) for m in "abcd")
     owed = sum(-tenant.balance(f"member:{m}:debt", CONTRIB) for m in "abcd")
     assert tenant.balance("platform:contribution_reserve", CNY) == held - owed
+
+
+# ------------------------------------------------ item 3: converting contribution balances
+
+
+def _with_contribution(*held: tuple[str, int]) -> Tenant:
+    """Members holding contribution balances of `fen`, earned as 10% direct commission."""
+    links: list[tuple[str, str | None]] = [("buyer", None)]
+    links += [(member, None) for member, _ in held]
+    tenant = network({"commission": {"rates": ["0.1"], "pay_in": "contribution"}}, *links)
+    for n, (member, fen) in enumerate(held):
+        if n == 0:
+            tenant.apply(Bind(f"b{n}", "buyer", member))
+        else:
+            tenant.apply(Reassign(f"r{n}", "buyer", member, "next earner"))
+        order(tenant, f"c{n}", "buyer", fen * 10, fen)
+    return tenant
+
+
+def test_conversion_into_cash_at_a_rate() -> None:
+    tenant = _with_contribution(("a", 10_000), ("b", 3_333))
+    entries = tenant.apply(ConvertContribution("v1", "cash", "0.8", "year-end conversion"))
+    assert [(e.params["member"], e.params["paid"]) for e in entries] == [
+        ("a", "80.00"),
+        ("b", "26.66"),  # 33.33 × 0.8 = 26.664, rounded down
+    ]
+    assert tenant.balance("member:a:contribution", CONTRIB) == 0
+    assert tenant.balance("member:a:wallet") == 8_000
+    assert tenant.balance("platform:contribution_reserve") == 0
+    assert tenant.balance("platform:profit") >= 2_000 + 667  # what the rate kept
+    _zero_sum(tenant)
+
+
+def test_conversion_into_shares_then_a_share_weighted_dividend() -> None:
+    # seed 004 三 (股权): 2000 yuan buys 1 share, so the rate is 0.0005 shares a yuan
+    tenant = _with_contribution(("a", 400_000), ("b", 200_000), ("c", 10_000))
+    tenant.apply(ConvertContribution("v1", "shares", "0.0005", "原始股", ("a", "b")))
+    assert tenant.balance("member:a:shares", "SHARES") == 2_0000  # 4000 yuan: 2 shares
+    assert tenant.balance("member:b:shares", "SHARES") == 1_0000
+    assert tenant.balance("member:c:contribution", CONTRIB) == 10_000  # not named: kept
+    tenant.state.distribution.params = DistributionConfig.model_validate(
+        {
+            "dividends": [
+                {"name": "holders", "share": "0.1", "min_level": 0, "split": "shares"},
+                {"name": "honour", "share": "0.1", "min_level": 0, "split": "contribution"},
+            ]
+        }
+    ).params()
+    tenant.state.distribution.add_turnover(date(2026, 1, 1), 100_000)
+    entries = tenant.apply(PayDividend("d1", "holders", date(2026, 1, 1), date(2026, 1, 2)))
+    # 10% of 1000 = 100, split 2:1 by shares; the fen rounding leaves stays
+    assert rewards(entries) == [("dividend", "a", "66.66"), ("dividend", "b", "33.33")]
+    entries = tenant.apply(PayDividend("d2", "honour", date(2026, 1, 1), date(2026, 1, 2)))
+    assert rewards(entries) == [("dividend", "c", "100.00")]  # the only contribution held
+    _zero_sum(tenant)
+
+
+def test_conversion_into_points_mints_at_the_pool_price() -> None:
+    tenant = _with_contribution(("a", 10_000))
+    entries = tenant.apply(ConvertContribution("v1", "points", "0.5", "into points", (), "main"))
+    conversion = next(e for e in entries if e.kind == "conversion")
+    assert conversion.params["contribution"] == "50.00"
+    # an empty pool mints m × C at the opening price 1: 0.7 × 50 = 35 points
+    assert conversion.params["points"] == "35.0000"
+    assert tenant.balance("member:a:points:main", "PTS:main") == 35_0000
+    assert tenant.balance("pool:main") == 5_000
+    assert tenant.state.pools.get("main").positions.get("a").principal == 10_000  # type: ignore[union-attr]
+    _zero_sum(tenant)
+
+
+@pytest.mark.parametrize(
+    ("into", "rate", "pool", "field"),
+    [
+        ("cash", "0", None, "rate"),
+        ("gold", "1", None, "into"),
+        ("points", "1.5", "main", "rate"),
+        ("points", "1", None, "pool"),
+        ("cash", "1", "main", "pool"),
+        ("points", "1", "nowhere", "pool"),
+    ],
+)
+def test_a_bad_conversion_changes_nothing(
+    into: str, rate: str, pool: str | None, field: str
+) -> None:
+    tenant = _with_contribution(("a", 10_000))
+    with pytest.raises(DomainError) as refused:
+        tenant.apply(ConvertContribution("v1", into, rate, "why", (), pool))
+    assert refused.value.field == field
+    assert tenant.balance("member:a:contribution", CONTRIB) == 10_000
+
+
+def test_a_reversal_after_conversion_owes_the_contribution_back() -> None:
+    tenant = _with_contribution(("a", 10_000))
+    tenant.apply(ConvertContribution("v1", "cash", "1", "paid out"))
+    tenant.apply(ReverseOrder("x0", "c0"))
+    # the balance was converted: what the order paid into it is owed, not lost
+    assert tenant.balance("member:a:debt", CONTRIB) == -10_000
+    assert tenant.balance("member:a:wallet") == 10_000
+    _zero_sum(tenant)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    held=st.lists(st.integers(1, 10**7), min_size=1, max_size=4),
+    into=st.sampled_from(["cash", "shares", "points"]),
+    rate=st.sampled_from(["0.0005", "0.3", "1", "1.25"]),
+)
+def test_conversion_creates_no_money(held: list[int], into: str, rate: str) -> None:
+    if into == "points" and rate == "1.25":
+        rate = "1"
+    tenant = _with_contribution(*((f"m{n}", fen) for n, fen in enumerate(held)))
+    tenant.apply(
+        ConvertContribution("v1", into, rate, "test", (), "main" if into == "points" else None)
+    )
+    _zero_sum(tenant)
+    assert tenant.balance("platform:contribution_reserve") == 0
+    assert tenant.balance("platform:contribution_issued", CONTRIB) == 0
+    assert tenant.balance("platform:contributions") == 0
+    if into == "cash":
+        paid = sum(tenant.balance(f"member:m{n}:wallet") for n in range(len(held)))
+        assert paid <= sum(held) * Ratio(rate).fraction
+
+
+def test_a_conversion_reads_back_from_its_log_line() -> None:
+    event = ConvertContribution("v1", "points", "0.5", "into points", ("a", "b"), "main")
+    assert read_event(to_line(event), TenantConfig()) == event
+    with pytest.raises(DomainError) as refused:
+        read_event(
+            '{"type": "convert", "id": "v", "into": "gold", "rate": "1", "reason": "r"}',
+            TenantConfig(),
+        )
+    assert refused.value.field == "into"
