@@ -88,3 +88,27 @@ def test_a_dividend_weighted_by_shares(api: Api, context: Context, clock: Clock)
     assert api.ok(api.get("/v1/members/a/wallet"))["balance"] == "4000.00"
     assert api.ok(api.get("/v1/members/b/wallet"))["balance"] == "2000.00"
     clean(api, context)
+
+
+def test_a_report_moves_a_stores_members_to_the_reporter(api: Api, context: Context) -> None:
+    api.ok(api.put("/v1/distribution", {"overflow": "platform", "commission": {"rates": ["0.01"]}}))
+    api.pool()
+    for member, referrer in (("r", None), ("o", None), ("m1", "o"), ("m2", "o")):
+        api.member(member, **({"referrer": referrer} if referrer else {}))
+    body = {"referrer": "r", "reason": "report 12"}
+    assert (
+        api.put("/v1/members/o/referees/referrer", body, token=api.as_role("viewer")).status_code
+        == 403
+    )
+    moved = api.ok(api.put("/v1/members/o/referees/referrer", body))
+    assert moved == {"member": "o", "referrer": "r", "moved": ["m1", "m2"]}
+    assert api.ok(api.get("/v1/members/m2"))["referrer"] == "r"
+    entry = api.ok(api.get("/v1/audit-log"))[0]
+    assert (entry["action"], entry["after"], entry["reason"]) == (
+        "member.reassign_referees",
+        {"referrer": "r", "members": ["m1", "m2"]},
+        "report 12",
+    )
+    api.completed_order("o1", "m1", contribution="0.00")
+    assert api.ok(api.get("/v1/members/r/wallet"))["balance"] == "10.00"
+    clean(api, context)

@@ -164,6 +164,17 @@ class Reassign(NamedTuple):
     at: datetime | None = None
 
 
+class ReassignReferees(NamedTuple):
+    """Support moves every direct member of `member` (a store's owner) to `referrer`, the
+    member who reported them (seed 000 举报), with a reason; future orders only."""
+
+    id: str
+    member: str
+    referrer: str
+    reason: str
+    at: datetime | None = None
+
+
 class GrantAgent(NamedTuple):
     """A member buys the agent rights of a region at a level, for a fee (a payment)."""
 
@@ -283,6 +294,7 @@ Event = (
     | Join
     | Bind
     | Reassign
+    | ReassignReferees
     | GrantAgent
     | ConfigureDistribution
     | PayDividend

@@ -33,6 +33,7 @@ from zengzhi.core.events import (
     PayDividend,
     PayWithdrawal,
     Reassign,
+    ReassignReferees,
     RejectWithdrawal,
     ReverseOrder,
     RunDay,
@@ -91,7 +92,7 @@ class Engine:
                 withdrawals.pay(ledger, self.state.withdrawals, event.id, event.withdrawal)
             case Join():
                 self._join(event)
-            case Bind() | Reassign():
+            case Bind() | Reassign() | ReassignReferees():
                 self._bind(event)
             case GrantAgent():
                 self._grant_agent(ledger, event)
@@ -253,7 +254,10 @@ class Engine:
         self.state.members.add(event.member)
         self.state.network.join(event.member, event.referrer)
 
-    def _bind(self, event: Bind | Reassign) -> None:
+    def _bind(self, event: Bind | Reassign | ReassignReferees) -> None:
+        if isinstance(event, ReassignReferees):
+            self._reassign_referees(event)
+            return
         if isinstance(event, Reassign) and not event.reason.strip():
             raise invalid("reason", "a re-assignment needs a reason")
         self._known(event.member)
@@ -266,6 +270,24 @@ class Engine:
         )
         self._known(event.referrer, "referrer")
         self.state.network.bind(event.member, event.referrer)
+
+    def _reassign_referees(self, event: ReassignReferees) -> None:
+        """Seed 000 举报: every direct member of a store's owner moves to the reporter.
+        Each move is checked before any is made: one cycle refuses them all."""
+        if not event.reason.strip():
+            raise invalid("reason", "a re-assignment needs a reason")
+        self._known(event.member)
+        self._known(event.referrer, "referrer")
+        if event.referrer == event.member:
+            raise invalid("referrer", "the members would stay where they are")
+        network = self.state.network
+        moving = [one for one in network.referees(event.member) if one != event.referrer]
+        for member in moving:
+            distribution.check_binding(
+                network, self.state.distribution.params, member, event.referrer, joining=True
+            )
+        for member in moving:
+            network.bind(member, event.referrer)
 
     def _grant_agent(self, ledger: Ledger, event: GrantAgent) -> None:
         if event.level not in distribution.AGENT_LEVELS:

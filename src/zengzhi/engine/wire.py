@@ -52,6 +52,7 @@ from zengzhi.core.events import (
     PayDividend,
     PayWithdrawal,
     Reassign,
+    ReassignReferees,
     RejectWithdrawal,
     ReverseOrder,
     RunDay,
@@ -431,6 +432,19 @@ class ReassignIn(_EventIn):
         return Reassign(self.id, self.member, self.referrer, self.reason, self.at)
 
 
+class ReassignRefereesIn(_EventIn):
+    """Every direct member of `member` moves to `referrer` (seed 000 举报)."""
+
+    kind = "reassign_referees"
+    type: Literal["reassign_referees"]
+    member: Id
+    referrer: Id
+    reason: Note = Field(min_length=1)
+
+    def event(self, config: TenantConfig) -> ReassignReferees:
+        return ReassignReferees(self.id, self.member, self.referrer, self.reason, self.at)
+
+
 class AgentIn(_EventIn):
     kind = "agent"
     type: Literal["agent"]
@@ -539,6 +553,7 @@ _MODELS = (
     JoinIn,
     BindIn,
     ReassignIn,
+    ReassignRefereesIn,
     AgentIn,
     DistributionIn,
     DividendIn,
@@ -562,6 +577,7 @@ EventIn = Annotated[
     | JoinIn
     | BindIn
     | ReassignIn
+    | ReassignRefereesIn
     | AgentIn
     | DistributionIn
     | DividendIn
@@ -682,6 +698,15 @@ def _order_data(event: CompleteOrder) -> dict[str, object]:
     return data
 
 
+def _reassign_data(event: Reassign | ReassignReferees) -> dict[str, object]:
+    return {
+        "type": "reassign" if isinstance(event, Reassign) else "reassign_referees",
+        "member": event.member,
+        "referrer": event.referrer,
+        "reason": event.reason,
+    }
+
+
 def _convert_data(event: ConvertContribution) -> dict[str, object]:
     data: dict[str, object] = {
         "type": "convert",
@@ -749,13 +774,8 @@ def to_line(event: Event) -> str:
                 data["referrer"] = event.referrer
         case Bind():
             data = {"type": "bind", "member": event.member, "referrer": event.referrer}
-        case Reassign():
-            data = {
-                "type": "reassign",
-                "member": event.member,
-                "referrer": event.referrer,
-                "reason": event.reason,
-            }
+        case Reassign() | ReassignReferees():
+            data = _reassign_data(event)
         case GrantAgent():
             data = {
                 "type": "agent",

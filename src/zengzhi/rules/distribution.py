@@ -173,6 +173,9 @@ class Network(Protocol):
 
     def has_ordered(self, member: str) -> bool: ...
 
+    def referees(self, member: str) -> list[str]:
+        """The members `member` referred directly, by id."""
+
     def chain(self, member: str, depth: int | None) -> list[str]:
         """The member's uplines, nearest first, at most `depth` of them (and never more
         than MAX_CHAIN: `cycle_error` past it, or when an upline comes twice)."""

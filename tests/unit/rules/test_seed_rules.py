@@ -20,6 +20,7 @@ from zengzhi.core.events import (
     GrantAgent,
     PayDividend,
     Reassign,
+    ReassignReferees,
     ReverseOrder,
 )
 from zengzhi.core.ledger import CNY, rebuild_balances, totals_by_asset
@@ -257,3 +258,52 @@ def test_a_conversion_reads_back_from_its_log_line() -> None:
             TenantConfig(),
         )
     assert refused.value.field == "into"
+
+
+# ------------------------------------------------ item 5: batch re-binding after a report
+
+
+def test_a_report_moves_every_direct_member_of_the_store_to_the_reporter() -> None:
+    # seed 000 举报 1: the owner o bound its store's members under a second account
+    # o2, so the recruiter r never saw 间推; support moves o2's direct members to r
+    settings_ = {"commission": {"rates": ["0.01", "0.005"]}}
+    links = [("r", None), ("o", "r"), ("o2", "o"), ("m1", "o2"), ("m2", "o2"), ("k", "m1")]
+    tenant = network(settings_, *links)
+    assert rewards(order(tenant, "o1", "m1", 100_000, 2_000)) == [
+        ("direct", "o2", "10.00"),
+        ("indirect", "o", "5.00"),
+    ]
+    tenant.apply(ReassignReferees("rb", "o2", "r", "report 12: o2 is o's second account"))
+    assert tenant.state.network.referees("o2") == []
+    assert tenant.state.network.referees("r") == ["m1", "m2", "o"]
+    assert tenant.state.network.referrer("k") == "m1"  # the deeper levels move with them
+    # future orders only: o1's rewards stay where they were paid
+    assert tenant.balance("member:o2:wallet") == 1_000
+    assert rewards(order(tenant, "o2", "m1", 100_000, 2_000)) == [("direct", "r", "10.00")]
+    tenant.apply(ReverseOrder("x1", "o1"))  # an earlier order's reversal takes from o2
+    assert tenant.balance("member:o2:wallet") == 0
+    assert tenant.balance("member:r:wallet") == 1_000
+
+
+@pytest.mark.parametrize(
+    ("member", "referrer", "reason", "field"),
+    [
+        ("o", "k", "report", "referrer"),  # k is below m1: m1 under k is a cycle
+        ("o", "o", "report", "referrer"),
+        ("o", "r", " ", "reason"),
+        ("o", "nobody", "report", "referrer"),
+    ],
+)
+def test_a_bad_batch_move_changes_nothing(
+    member: str, referrer: str, reason: str, field: str
+) -> None:
+    tenant = network({}, ("r", None), ("o", None), ("m1", "o"), ("m2", "o"), ("k", "m1"))
+    with pytest.raises(DomainError) as refused:
+        tenant.apply(ReassignReferees("rb", member, referrer, reason))
+    assert refused.value.field == field
+    assert tenant.state.network.referees("o") == ["m1", "m2"]
+
+
+def test_a_batch_move_reads_back_from_its_log_line() -> None:
+    event = ReassignReferees("rb", "o", "r", "report 12")
+    assert read_event(to_line(event), TenantConfig()) == event
