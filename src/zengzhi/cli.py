@@ -386,7 +386,8 @@ def tenant_password(
 ) -> None:
     """Set a console user's password (a forgotten one, a locked-out owner); the user's
     open sessions end."""
-    from zengzhi.service.tenants import UserChange, change_user, operator
+    from zengzhi.service.sessions import operator
+    from zengzhi.service.users import UserChange, change_user
 
     context = _context(database, existing=True)
     with _database_errors(context), _domain_errors():
@@ -406,7 +407,8 @@ def key_issue(
     database: DatabaseOpt = None,
 ) -> None:
     """Issue an API key; its token is printed once, and only its digest is kept."""
-    from zengzhi.service.tenants import NewApiKey, create_api_key, operator
+    from zengzhi.service.sessions import operator
+    from zengzhi.service.users import NewApiKey, create_api_key
 
     context = _context(database, existing=True)
     with _database_errors(context), _domain_errors():
@@ -422,7 +424,8 @@ def key_issue(
 @key_app.command("list")
 def key_list(tenant: TenantArg, database: DatabaseOpt = None) -> None:
     """List a tenant's API keys (never their tokens)."""
-    from zengzhi.service.tenants import list_api_keys, operator
+    from zengzhi.service.sessions import operator
+    from zengzhi.service.users import list_api_keys
 
     context = _context(database, existing=True)
     with _database_errors(context), _domain_errors():
@@ -439,7 +442,8 @@ def key_revoke(
     database: DatabaseOpt = None,
 ) -> None:
     """Revoke an API key: its next request is refused."""
-    from zengzhi.service.tenants import operator, revoke_api_key
+    from zengzhi.service.sessions import operator
+    from zengzhi.service.users import revoke_api_key
 
     context = _context(database, existing=True)
     with _database_errors(context), _domain_errors():
@@ -524,7 +528,7 @@ def worker_command(
     import threading
 
     from zengzhi.service.jobs import JobRunner
-    from zengzhi.service.webhooks import WebhookRunner
+    from zengzhi.service.webhook_delivery import WebhookRunner
 
     context = _context(database, existing=True)
     webhooks = context.settings.webhook_interval_seconds

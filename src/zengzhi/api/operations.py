@@ -52,6 +52,10 @@ OPERATIONS: dict[str, tuple[str, str]] = {
         "reassignReferrer",
         "Move a member to another referrer",
     ),
+    "PUT /v1/members/{member_id}/referees/referrer": (
+        "reassignReferees",
+        "Move all of a member's referees to another referrer",
+    ),
     "GET /v1/members/{member_id}/network": ("getMemberNetwork", "A member's referral network"),
     "GET /v1/members/{member_id}/rewards": ("listMemberRewards", "A member's rewards"),
     "GET /v1/members/{member_id}/positions": ("listMemberPositions", "A member's points by pool"),
@@ -103,6 +107,10 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     # distribution
     "GET /v1/distribution": ("getDistribution", "The distribution settings"),
     "PUT /v1/distribution": ("putDistribution", "Change the distribution settings"),
+    "POST /v1/contribution/conversions": (
+        "convertContributions",
+        "Convert contribution balances into cash, shares or points",
+    ),
     "POST /v1/agents": ("grantAgent", "Make a member an agent"),
     "GET /v1/agents": ("listAgents", "List agents"),
     # audit

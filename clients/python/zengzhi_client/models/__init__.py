@@ -12,6 +12,7 @@ from .agent_view import AgentView
 from .agents_config import AgentsConfig
 from .agents_config_areas import AgentsConfigAreas
 from .agents_config_mode import AgentsConfigMode
+from .agents_config_pay_in import AgentsConfigPayIn
 from .agents_config_rates import AgentsConfigRates
 from .api_key_view import ApiKeyView
 from .attempt_view import AttemptView
@@ -32,6 +33,9 @@ from .compared import Compared
 from .complete_task_response_complete_task_v1_members_member_id_tasks_post import (
     CompleteTaskResponseCompleteTaskV1MembersMemberIdTasksPost,
 )
+from .conversion import Conversion
+from .conversion_into import ConversionInto
+from .converted import Converted
 from .delivery_view import DeliveryView
 from .difference import Difference
 from .distribution_config import DistributionConfig
@@ -100,10 +104,12 @@ from .quota_config import QuotaConfig
 from .reason import Reason
 from .reassignment import Reassignment
 from .recruiter_config import RecruiterConfig
+from .recruiter_config_pay_in import RecruiterConfigPayIn
 from .refer_three_config import ReferThreeConfig
 from .refer_three_config_base import ReferThreeConfigBase
 from .refer_three_config_count import ReferThreeConfigCount
 from .referee import Referee
+from .referees_moved import RefereesMoved
 from .refusal_view import RefusalView
 from .request_withdrawal_response_200 import RequestWithdrawalResponse200
 from .request_withdrawal_response_request_withdrawal_v1_members_member_id_withdrawals_post import (
@@ -169,6 +175,7 @@ __all__ = (
     "AgentsConfig",
     "AgentsConfigAreas",
     "AgentsConfigMode",
+    "AgentsConfigPayIn",
     "AgentsConfigRates",
     "AgentView",
     "ApiKeyView",
@@ -188,6 +195,9 @@ __all__ = (
     "CommissionConfigPayIn",
     "Compared",
     "CompleteTaskResponseCompleteTaskV1MembersMemberIdTasksPost",
+    "Conversion",
+    "ConversionInto",
+    "Converted",
     "DeliveryView",
     "Difference",
     "DistributionConfig",
@@ -256,7 +266,9 @@ __all__ = (
     "Reason",
     "Reassignment",
     "RecruiterConfig",
+    "RecruiterConfigPayIn",
     "Referee",
+    "RefereesMoved",
     "ReferThreeConfig",
     "ReferThreeConfigBase",
     "ReferThreeConfigCount",

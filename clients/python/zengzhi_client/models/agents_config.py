@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 
 from ..models.agents_config_mode import AgentsConfigMode
+from ..models.agents_config_pay_in import AgentsConfigPayIn
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,11 +24,13 @@ class AgentsConfig:
         mode (AgentsConfigMode | Unset):  Default: AgentsConfigMode.DIFFERENTIAL.
         rates (AgentsConfigRates | Unset):
         areas (AgentsConfigAreas | Unset):
+        pay_in (AgentsConfigPayIn | Unset):  Default: AgentsConfigPayIn.CASH.
     """
 
     mode: AgentsConfigMode | Unset = AgentsConfigMode.DIFFERENTIAL
     rates: AgentsConfigRates | Unset = UNSET
     areas: AgentsConfigAreas | Unset = UNSET
+    pay_in: AgentsConfigPayIn | Unset = AgentsConfigPayIn.CASH
 
     def to_dict(self) -> dict[str, Any]:
         mode: str | Unset = UNSET
@@ -42,6 +45,10 @@ class AgentsConfig:
         if not isinstance(self.areas, Unset):
             areas = self.areas.to_dict()
 
+        pay_in: str | Unset = UNSET
+        if not isinstance(self.pay_in, Unset):
+            pay_in = self.pay_in.value
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -51,6 +58,8 @@ class AgentsConfig:
             field_dict["rates"] = rates
         if areas is not UNSET:
             field_dict["areas"] = areas
+        if pay_in is not UNSET:
+            field_dict["pay_in"] = pay_in
 
         return field_dict
 
@@ -81,10 +90,18 @@ class AgentsConfig:
         else:
             areas = AgentsConfigAreas.from_dict(_areas)
 
+        _pay_in = d.pop("pay_in", UNSET)
+        pay_in: AgentsConfigPayIn | Unset
+        if isinstance(_pay_in, Unset):
+            pay_in = UNSET
+        else:
+            pay_in = AgentsConfigPayIn(_pay_in)
+
         agents_config = cls(
             mode=mode,
             rates=rates,
             areas=areas,
+            pay_in=pay_in,
         )
 
         return agents_config

@@ -18,11 +18,13 @@ class CommissionConfig:
         rates (list[str] | Unset):
         allow_deep (bool | Unset):  Default: False.
         pay_in (CommissionConfigPayIn | Unset):  Default: CommissionConfigPayIn.CASH.
+        promoter_after_purchase (bool | Unset):  Default: False.
     """
 
     rates: list[str] | Unset = UNSET
     allow_deep: bool | Unset = False
     pay_in: CommissionConfigPayIn | Unset = CommissionConfigPayIn.CASH
+    promoter_after_purchase: bool | Unset = False
 
     def to_dict(self) -> dict[str, Any]:
         rates: list[str] | Unset = UNSET
@@ -35,6 +37,8 @@ class CommissionConfig:
         if not isinstance(self.pay_in, Unset):
             pay_in = self.pay_in.value
 
+        promoter_after_purchase = self.promoter_after_purchase
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -44,6 +48,8 @@ class CommissionConfig:
             field_dict["allow_deep"] = allow_deep
         if pay_in is not UNSET:
             field_dict["pay_in"] = pay_in
+        if promoter_after_purchase is not UNSET:
+            field_dict["promoter_after_purchase"] = promoter_after_purchase
 
         return field_dict
 
@@ -61,10 +67,13 @@ class CommissionConfig:
         else:
             pay_in = CommissionConfigPayIn(_pay_in)
 
+        promoter_after_purchase = d.pop("promoter_after_purchase", UNSET)
+
         commission_config = cls(
             rates=rates,
             allow_deep=allow_deep,
             pay_in=pay_in,
+            promoter_after_purchase=promoter_after_purchase,
         )
 
         return commission_config

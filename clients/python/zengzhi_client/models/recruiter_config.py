@@ -5,6 +5,9 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..models.recruiter_config_pay_in import RecruiterConfigPayIn
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="RecruiterConfig")
 
 
@@ -13,12 +16,18 @@ class RecruiterConfig:
     """
     Attributes:
         rate (str):
+        pay_in (RecruiterConfigPayIn | Unset):  Default: RecruiterConfigPayIn.CASH.
     """
 
     rate: str
+    pay_in: RecruiterConfigPayIn | Unset = RecruiterConfigPayIn.CASH
 
     def to_dict(self) -> dict[str, Any]:
         rate = self.rate
+
+        pay_in: str | Unset = UNSET
+        if not isinstance(self.pay_in, Unset):
+            pay_in = self.pay_in.value
 
         field_dict: dict[str, Any] = {}
 
@@ -27,6 +36,8 @@ class RecruiterConfig:
                 "rate": rate,
             }
         )
+        if pay_in is not UNSET:
+            field_dict["pay_in"] = pay_in
 
         return field_dict
 
@@ -35,8 +46,16 @@ class RecruiterConfig:
         d = dict(src_dict)
         rate = d.pop("rate")
 
+        _pay_in = d.pop("pay_in", UNSET)
+        pay_in: RecruiterConfigPayIn | Unset
+        if isinstance(_pay_in, Unset):
+            pay_in = UNSET
+        else:
+            pay_in = RecruiterConfigPayIn(_pay_in)
+
         recruiter_config = cls(
             rate=rate,
+            pay_in=pay_in,
         )
 
         return recruiter_config
