@@ -48,6 +48,7 @@ _MORE: dict[str, set[int]] = {
     "login": {401, 429},
     "createTenant": {401, 403, 409},  # X-Admin-Token missing or wrong; none configured
     "receiveGatewayNotification": {401, 404, 409},  # a bad signature; unknown tenant
+    "getMemberNetwork": {409},  # a referral cycle already in the data (security.md)
 }
 
 
