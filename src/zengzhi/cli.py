@@ -25,9 +25,10 @@ from rich.progress import (
 from rich.table import Table
 
 from zengzhi.core.errors import DomainError
-from zengzhi.engine.config import TenantConfig, error_from_validation, read_config, read_toml
-from zengzhi.engine.fields import loads_strict
-from zengzhi.engine.lint import Finding, has_errors, lint
+from zengzhi.engine.config import TenantConfig, read_config, read_toml
+from zengzhi.engine.fields import error_from_validation, loads_strict
+from zengzhi.engine.lint import has_errors, lint
+from zengzhi.engine.lint_registry import Finding
 from zengzhi.engine.replay import Replay, ReplayError, replay
 from zengzhi.engine.snapshot import check, memory_pools, money_totals, pool_summary, snapshot
 from zengzhi.engine.views import nearest_exits
@@ -42,6 +43,7 @@ from zengzhi.sim.batch import plan, run_all
 from zengzhi.sim.scenario import read_scenario
 from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
+from zengzhi.store.spill import SpillStore
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -75,7 +77,7 @@ def _fail(message: str) -> typer.Exit:
 
 def _run(events: Path, config: Path | None) -> Replay:
     try:
-        return replay(_lines(events), read_config(config))
+        return replay(_lines(events), read_config(config), kept=SpillStore())
     except ReplayError as error:
         raise _fail(str(error)) from None
     except DomainError as error:
@@ -155,7 +157,7 @@ def serve_command(
     # other commands (the console's dry runs run `backtest`) start in a fraction of the time
     import uvicorn  # noqa: PLC0415
 
-    from zengzhi.api.app import create_app  # noqa: PLC0415
+    from zengzhi.app import create_app  # noqa: PLC0415
     from zengzhi.service.demo import seed  # noqa: PLC0415
 
     context = _context(database)

@@ -184,7 +184,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             sys.executable,
             "-m",
             "uvicorn",
-            "zengzhi.api.app:from_environment",
+            "zengzhi.app:from_environment",
             "--factory",
             "--port",
             str(port),

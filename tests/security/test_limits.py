@@ -210,7 +210,7 @@ def test_a_hundred_megabytes_do_not_reach_the_server(tmp_path: Path) -> None:
             sys.executable,
             "-m",
             "uvicorn",
-            "zengzhi.api.app:from_environment",
+            "zengzhi.app:from_environment",
             "--factory",
             "--port",
             str(port),

@@ -24,7 +24,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from zengzhi.api.app import create_app
+from zengzhi.app import create_app
 from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
 from zengzhi.service.base import Context
 from zengzhi.service.settings import Settings

@@ -67,7 +67,7 @@ def servers(postgres_url: str) -> Iterator[list[str]]:
                 sys.executable,
                 "-m",
                 "uvicorn",
-                "zengzhi.api.app:from_environment",
+                "zengzhi.app:from_environment",
                 "--factory",
                 "--port",
                 str(port),

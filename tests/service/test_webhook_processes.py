@@ -94,7 +94,7 @@ def start_server(url: str, port: int, **env: str) -> subprocess.Popen[bytes]:
             sys.executable,
             "-m",
             "uvicorn",
-            "zengzhi.api.app:from_environment",
+            "zengzhi.app:from_environment",
             "--factory",
             "--port",
             str(port),

@@ -45,19 +45,12 @@ from zengzhi.core.days import DEFAULT_TIMEZONE, time_zone
 from zengzhi.core.errors import DomainError, invalid
 from zengzhi.core.events import OrderLine
 from zengzhi.engine.fields import (
-    ID_PATTERN,
     Exact,
-    ExactOrAll,
     ExactOrShare,
     Id,
-    Label,
     Name,
-    Note,
-    Region,
     Timezone,
-    error_from_details,
     error_from_validation,
-    printable,
 )
 from zengzhi.engine.fields import Strict as _Strict
 from zengzhi.engine.zones import ZoneConfig
@@ -68,23 +61,6 @@ from zengzhi.rules.pool import PoolParams
 
 DEFAULT_POOL = "main"
 
-# The field types are the configuration's vocabulary: importers may take them from here.
-__all__ = [
-    "DEFAULT_POOL",
-    "ID_PATTERN",
-    "Exact",
-    "ExactOrAll",
-    "ExactOrShare",
-    "Id",
-    "Label",
-    "Name",
-    "Note",
-    "Region",
-    "Timezone",
-    "error_from_details",
-    "error_from_validation",
-    "printable",
-]
 ModeValues = dict[Id, Exact]  # a product's own value for a mode: {ads = "1.1", green = "3"}
 
 

@@ -58,21 +58,19 @@ from zengzhi.core.events import (
     Subsidy,
     Withdraw,
 )
-from zengzhi.engine.config import (
-    DEFAULT_POOL,
+from zengzhi.engine.config import DEFAULT_POOL, DistributionConfig, TenantConfig, mode_values
+from zengzhi.engine.fields import (
     ID_PATTERN,
-    DistributionConfig,
     Exact,
     ExactOrAll,
     Id,
     Name,
     Note,
-    TenantConfig,
+    canonical,
     error_from_details,
     error_from_validation,
-    mode_values,
+    loads_strict,
 )
-from zengzhi.engine.fields import canonical, loads_strict
 from zengzhi.engine.zones import ZoneConfig, parse_zone
 from zengzhi.rules.pool import canonical_params
 

@@ -15,17 +15,8 @@ from sqlalchemy import Connection, delete, func, insert, select
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import ConfigureZone
-from zengzhi.engine.config import (
-    Exact,
-    ExactOrShare,
-    Id,
-    ModeValues,
-    Name,
-    ProductConfig,
-    Region,
-    StoreConfig,
-    TenantConfig,
-)
+from zengzhi.engine.config import ModeValues, ProductConfig, StoreConfig, TenantConfig
+from zengzhi.engine.fields import Exact, ExactOrShare, Id, Name, Region
 from zengzhi.engine.zones import ModesConfig, parse_zone
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, query

@@ -18,15 +18,10 @@ from sqlalchemy import Connection, select
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.backtest import Backtest, backtest
-from zengzhi.engine.config import (
-    DEFAULT_POOL,
-    PoolConfig,
-    ProductConfig,
-    StoreConfig,
-    TenantConfig,
-    error_from_validation,
-)
-from zengzhi.engine.lint import Finding, has_errors, lint, pool_field
+from zengzhi.engine.config import DEFAULT_POOL, PoolConfig, ProductConfig, StoreConfig, TenantConfig
+from zengzhi.engine.fields import error_from_validation
+from zengzhi.engine.lint import has_errors, lint, pool_field
+from zengzhi.engine.lint_registry import Finding
 from zengzhi.engine.replay import ReplayError
 from zengzhi.engine.views import exits_under
 from zengzhi.engine.zones import ZoneConfig
@@ -40,6 +35,7 @@ from zengzhi.store import tables as t
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import zone_settings
 from zengzhi.store.pools import SqlPositions, params_from_row, read_pool
+from zengzhi.store.spill import SpillStore
 
 
 def live_config(connection: Connection, tenant: str) -> TenantConfig:
@@ -198,7 +194,9 @@ def backtest_tenant(
             "config.timezone",
         )
     try:
-        result, balances = backtest(event_log(connection, tenant), live, proposed, top)
+        result, balances = backtest(
+            event_log(connection, tenant), live, proposed, top, kept=SpillStore
+        )
     except ReplayError as error:
         raise DomainError(
             ErrorCode.CONFLICT, f"the recorded history does not replay: {error}", "history"

@@ -20,7 +20,8 @@ from zengzhi.core import accounts
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError
 from zengzhi.core.events import ConfigureDistribution, GrantAgent, PayDividend
-from zengzhi.engine.config import DistributionConfig, Exact, Id, Name
+from zengzhi.engine.config import DistributionConfig
+from zengzhi.engine.fields import Exact, Id, Name
 from zengzhi.engine.wire import yuan
 from zengzhi.rules.distribution import AGENT_LEVELS, CONTRIBUTION
 from zengzhi.service.auth import Permission, Principal, Role

@@ -13,8 +13,8 @@ from zengzhi.core import accounts
 from zengzhi.core.amounts import Price, format_minor, percent
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Bind, Join, Reassign, Sell
-from zengzhi.engine.config import DEFAULT_POOL, ExactOrAll, Id, LimitsConfig, Name, Note, Region
-from zengzhi.engine.fields import canonical
+from zengzhi.engine.config import DEFAULT_POOL, LimitsConfig
+from zengzhi.engine.fields import ExactOrAll, Id, Name, Note, Region, canonical
 from zengzhi.engine.wire import points as parse_points
 from zengzhi.rules.pool import Position, cap_left_scaled, progress, threshold
 from zengzhi.service.auth import Permission, Principal

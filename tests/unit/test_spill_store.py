@@ -1,8 +1,8 @@
-from zengzhi.engine.replay import _SpillStore
+from zengzhi.store.spill import SpillStore
 
 
 def test_kept_values_come_back_before_and_after_they_reach_the_file() -> None:
-    store = _SpillStore()
+    store = SpillStore()
     store._BATCH = 3  # type: ignore[misc]  # flush to SQLite often
     try:
         for n in range(10):
