@@ -15,7 +15,7 @@ from zengzhi.api.guard import Guard, redact_access_log
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import JobRunner
 from zengzhi.service.settings import Settings
-from zengzhi.service.webhooks import WebhookRunner
+from zengzhi.service.webhook_delivery import WebhookRunner
 from zengzhi.store.database import Database
 
 

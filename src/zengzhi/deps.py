@@ -15,7 +15,7 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.fields import ID_PATTERN, printable
 from zengzhi.service.auth import Principal
 from zengzhi.service.base import Context
-from zengzhi.service.tenants import authenticate
+from zengzhi.service.sessions import authenticate
 
 # The HTTP status that answers each domain error, on the API and on the pages alike.
 STATUS = {

@@ -14,14 +14,14 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, delete, func, insert, select
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.events import ConfigureZone
+from zengzhi.core.events import ConfigureZone, event_id
 from zengzhi.engine.config import ModeValues, ProductConfig, StoreConfig, TenantConfig
 from zengzhi.engine.fields import Exact, ExactOrShare, Id, Name, Region
 from zengzhi.engine.zones import ModesConfig, parse_zone
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, query
 from zengzhi.store import tables as t
-from zengzhi.store.uow import UnitOfWork, event_id
+from zengzhi.store.uow import UnitOfWork
 
 # ---------------------------------------------------------------------------- zones
 
