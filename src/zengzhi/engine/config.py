@@ -392,11 +392,13 @@ def load_config(data: Mapping[str, Any]) -> TenantConfig:
 
 
 def read_toml(text: str) -> dict[str, Any]:
-    """A configuration's TOML, as every configuration is read (files, scenarios, the
-    console's forms). A TOML float comes as its text (`funding = 0.5` is "0.5"), so that
-    the decimal grammar checks it as it checks strings (`1e3`, `+1`, `1_0` are refused)
-    and nothing goes through a binary float; a TOML integer stays an int, which is a
-    count, never an amount. Raises tomllib.TOMLDecodeError, for the caller to word."""
+    """TOML as everything in zengzhi reads it (configurations, scenarios, the console's
+    forms, the pages' translations). A TOML float comes as its text (`funding = 0.5` is
+    "0.5"), so that the decimal grammar checks it as it checks strings (`1e3`, `+1`, `1_0`
+    are refused) and nothing goes through a binary float; a TOML integer stays an int,
+    which is a count, never an amount. (Not parse_float=Decimal: Decimal would take `1e3`
+    and `1_0` in, which the grammar refuses.) Raises tomllib.TOMLDecodeError, for the
+    caller to word."""
     return tomllib.loads(text, parse_float=str)
 
 

@@ -29,7 +29,7 @@ from zengzhi.core.events import (
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.engine.fields import Exact, Id, Name, Note
 from zengzhi.engine.wire import yuan
-from zengzhi.rules.distribution import AGENT_LEVELS, CONTRIBUTION
+from zengzhi.rules.distribution import AGENT_LEVELS
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query, tenant_today
 from zengzhi.service.tenants import load_settings, require_money_control
@@ -302,18 +302,6 @@ def rewards(
         ]
 
     return query(context, run)
-
-
-def contribution_balance(connection: Connection, tenant: str, member: str) -> int:
-    b = t.balances.c
-    row = connection.execute(
-        select(b.amount).where(
-            b.tenant_id == tenant,
-            b.account == accounts.contribution(member),
-            b.asset == CONTRIBUTION,
-        )
-    ).first()
-    return 0 if row is None else int(row.amount)
 
 
 # ---------------------------------------------------------------------------- conversion
