@@ -161,9 +161,9 @@ def _owed_as_held(ledger: MemoryLedger) -> dict[tuple[str, str], int]:
     merged: dict[tuple[str, str], int] = {}
     for (account, asset), amount in ledger.balances.items():
         parts = account.split(":", 3)
-        if len(parts) == 4 and parts[0] == "member" and parts[2] == "owes":
-            account = parts[3]
-        merged[(account, asset)] = merged.get((account, asset), 0) + amount
+        owes = len(parts) == 4 and parts[0] == "member" and parts[2] == "owes"
+        key = (parts[3] if owes else account, asset)
+        merged[key] = merged.get(key, 0) + amount
     return {key: amount for key, amount in merged.items() if amount}
 
 
