@@ -14,6 +14,7 @@ from zengzhi.engine.config import DistributionConfig, Exact, Id, Name, Timezone
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.service.users import add_user
 from zengzhi.store import tables as t
 from zengzhi.store.uow import UnitOfWork
 
@@ -102,16 +103,7 @@ def create_tenant(context: Context, request: NewTenant) -> TenantView:
                 created_at=now,
             )
         )
-        connection.execute(
-            insert(t.users).values(
-                tenant_id=request.id,
-                username=request.owner,
-                password_hash=password_hash,
-                role=Role.OWNER,
-                disabled=False,
-                created_at=now,
-            )
-        )
+        add_user(connection, request.id, request.owner, password_hash, Role.OWNER, now)
     return TenantView(id=request.id, name=request.name, settings=settings, created_at=now)
 
 
