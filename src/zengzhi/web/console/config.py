@@ -23,7 +23,7 @@ import json
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from typing import Annotated, TypeVar
 
@@ -174,8 +174,31 @@ class DryRunAbout(BaseModel):
     checked: str
 
 
-# A form page shown again: its HTTP status, and the review or the error to show on it.
-Shown = Callable[[int, Review | None, DomainError | None], HTMLResponse]
+@dataclass(frozen=True)
+class Filled:
+    """A configuration form as a page shows it: the values in its fields, and the review
+    or the error to show with them (with the HTTP status they come with)."""
+
+    values: Mapping[str, str | bool]  # text fields, and check boxes
+    status: int = 200
+    review: Review | None = None
+    error: DomainError | None = None
+
+
+def _form_page(
+    request: Request, user: Staff, template: str, tab: str, form: Filled, **data: object
+) -> HTMLResponse:
+    return page(
+        request,
+        user,
+        template,
+        status=form.status,
+        tab=tab,
+        values=form.values,
+        review=form.review,
+        error=form.error,
+        **data,
+    )
 
 
 def _action(form: Form) -> str:
@@ -259,7 +282,7 @@ def _reviewed_save(
     editing: bool,
     read: Callable[[], tuple[str, C]],
     save: Callable[[str, C], object],
-    shown: Shown,
+    shown: Callable[[Filled], HTMLResponse],
     saved: str,
 ) -> Response:
     """A configuration form posted: the change `read` from it (its item's key and the
@@ -272,10 +295,10 @@ def _reviewed_save(
         if isinstance(review, Response):
             return review
         if review is not None:
-            return shown(review.status, review, None)
+            return shown(Filled(form.values(), review.status, review))
         save(key, change)
     except DomainError as error:
-        return shown(STATUS[error.code], None, error)
+        return shown(Filled(form.values(), STATUS[error.code], error=error))
     return see_other(f"{saved}{key}")
 
 
@@ -339,26 +362,17 @@ def _check_id(key: str) -> None:
 
 
 def _pools_page(
-    request: Request,
-    context: Context,
-    user: Staff,
-    values: Mapping[str, str],
-    status: int = 200,
-    review: Review | None = None,
-    error: DomainError | None = None,
-    saved: str | None = None,
+    request: Request, context: Context, user: Staff, form: Filled, saved: str | None = None
 ) -> HTMLResponse:
-    return page(
+    pools_now = pools.list_pools(context, user.principal)
+    return _form_page(
         request,
         user,
         "console/config_pools.html",
-        status=status,
-        tab="pools",
-        pools=pools.list_pools(context, user.principal),
+        "pools",
+        form,
+        pools=pools_now,
         fields=POOL_FIELDS,
-        values=values,
-        review=review,
-        error=error,
         saved=saved,
     )
 
@@ -367,7 +381,7 @@ def _pools_page(
 def pool_list(
     request: Request, context: ContextDep, user: StaffDep, saved: str | None = None
 ) -> HTMLResponse:
-    return _pools_page(request, context, user, {}, saved=saved)
+    return _pools_page(request, context, user, Filled({}), saved=saved)
 
 
 @router.post("/pools", response_class=HTMLResponse)
@@ -386,9 +400,7 @@ def open_pool(request: Request, context: ContextDep, user: StaffDep, form: Poste
         False,
         read,
         lambda _, body: pools.open_pool(context, user.principal, body),
-        lambda status, review, error: _pools_page(
-            request, context, user, values, status, review, error
-        ),
+        lambda filled: _pools_page(request, context, user, filled),
         "/console/config?saved=",
     )
 
@@ -397,29 +409,12 @@ def open_pool(request: Request, context: ContextDep, user: StaffDep, form: Poste
 def pool_form(request: Request, context: ContextDep, user: StaffDep, pool_id: ItemId) -> Response:
     pool = pools.get_pool(context, user.principal, pool_id)
     values = {k: v or "" for k, v in pool.params.items() if k in POOL_FIELDS}
-    return _pool_page(request, user, pool, values)
+    return _pool_page(request, user, pool, Filled(values))
 
 
-def _pool_page(
-    request: Request,
-    user: Staff,
-    pool: PoolView,
-    values: Mapping[str, str],
-    status: int = 200,
-    review: Review | None = None,
-    error: DomainError | None = None,
-) -> HTMLResponse:
-    return page(
-        request,
-        user,
-        "console/config_pool.html",
-        status=status,
-        tab="pools",
-        pool=pool,
-        values=values,
-        fields=POOL_FIELDS,
-        review=review,
-        error=error,
+def _pool_page(request: Request, user: Staff, pool: PoolView, form: Filled) -> HTMLResponse:
+    return _form_page(
+        request, user, "console/config_pool.html", "pools", form, pool=pool, fields=POOL_FIELDS
     )
 
 
@@ -449,9 +444,7 @@ def configure_pool(
         True,
         read,
         lambda key, body: pools.configure_pool(context, user.principal, key, body),
-        lambda status, review, error: _pool_page(
-            request, user, pool, values, status, review, error
-        ),
+        lambda filled: _pool_page(request, user, pool, filled),
         "/console/config?saved=",
     )
 
@@ -459,19 +452,16 @@ def configure_pool(
 # ---------------------------------------------------------------------------- settings
 
 
+_SETTINGS = "console/config_settings.html"
+
+
 @router.get("/settings", response_class=HTMLResponse)
 def settings_form(
     request: Request, context: ContextDep, user: StaffDep, saved: str | None = None
 ) -> HTMLResponse:
     tenant = tenants.get_tenant(context, user.principal)
-    return page(
-        request,
-        user,
-        "console/config_settings.html",
-        tab="settings",
-        values=_settings_values(tenant.settings),
-        saved=saved,
-    )
+    shown = Filled(_settings_values(tenant.settings))
+    return _form_page(request, user, _SETTINGS, "settings", shown, saved=saved)
 
 
 def _settings_values(settings: TenantSettings) -> dict[str, str | bool]:
@@ -512,15 +502,8 @@ def save_settings(
         )
         tenants.update_settings(context, user.principal, body)
     except DomainError as error:
-        return page(
-            request,
-            user,
-            "console/config_settings.html",
-            status=STATUS[error.code],
-            tab="settings",
-            values=values,
-            error=error,
-        )
+        shown = Filled(values, STATUS[error.code], error=error)
+        return _form_page(request, user, _SETTINGS, "settings", shown)
     return see_other("/console/config/settings?saved=1")
 
 
@@ -552,12 +535,12 @@ def dry_run(request: Request, context: ContextDep, user: StaffDep, run_id: RunId
     checked = about.checked if run.status == "done" else None
     review = Review(run.lint, checked, dry_run=run.result, job=run)
     if section == "pools":
-        return _pools_page(request, context, user, values, review=review)
+        return _pools_page(request, context, user, Filled(values, review=review))
     if section == "pool":
         pool = pools.get_pool(context, user.principal, key)
-        return _pool_page(request, user, pool, values, review=review)
+        return _pool_page(request, user, pool, Filled(values, review=review))
     shown = key if about.editing else None
-    return _item_page(request, user, section, shown, values, review=review)
+    return _item_page(request, user, section, shown, Filled(values, review=review))
 
 
 # ---------------------------------------------------------------------------- catalogue
@@ -596,34 +579,17 @@ def item_list(
 
 
 def _item_page(
-    request: Request,
-    user: Staff,
-    kinds: str,
-    key: str | None,
-    values: Mapping[str, str],
-    status: int = 200,
-    review: Review | None = None,
-    error: DomainError | None = None,
+    request: Request, user: Staff, kinds: str, key: str | None, form: Filled
 ) -> HTMLResponse:
     kind = _kind(kinds)
-    return page(
-        request,
-        user,
-        "console/config_item.html",
-        status=status,
-        tab=kinds,
-        kind=kind,
-        kinds=kinds,
-        key=key,
-        values=values,
-        error=error,
-        review=review,
+    return _form_page(
+        request, user, "console/config_item.html", kinds, form, kind=kind, kinds=kinds, key=key
     )
 
 
 @router.get("/{kinds}/new", response_class=HTMLResponse)
 def new_item(request: Request, user: StaffDep, kinds: KindPath) -> HTMLResponse:
-    return _item_page(request, user, kinds, None, {})
+    return _item_page(request, user, kinds, None, Filled({}))
 
 
 @router.get("/{kinds}/{key}", response_class=HTMLResponse)
@@ -634,7 +600,7 @@ def edit_item(
     item = catalog.get_item(context, user.principal, kind.name, key).model_dump(mode="json")
     zone = tenant_zone(context, user.principal.tenant)
     values = {f.name: _shown(item.get(f.name), f.kind, zone) for f in kind.fields}
-    return _item_page(request, user, kinds, key, values)
+    return _item_page(request, user, kinds, key, Filled(values))
 
 
 def _shown(value: object, kind: str, zone: tzinfo) -> str:
@@ -669,11 +635,10 @@ def save_item(
         assert isinstance(body, ZoneIn | ProductIn | StoreIn)
         return key, body
 
-    def shown(status: int, review: Review | None, error: DomainError | None) -> HTMLResponse:
-        on_form = None if error is None else _on_form(error, kind, key)
-        return _item_page(
-            request, user, kinds, key if editing else None, values, status, review, on_form
-        )
+    def shown(filled: Filled) -> HTMLResponse:
+        if filled.error is not None:
+            filled = replace(filled, error=_on_form(filled.error, kind, key))
+        return _item_page(request, user, kinds, key if editing else None, filled)
 
     return _reviewed_save(
         context,
