@@ -16,7 +16,7 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.config import Id, Label, Name
 from zengzhi.service import auth
 from zengzhi.service.auth import Principal, Role
-from zengzhi.service.base import Context, query
+from zengzhi.service.base import Context, not_found, query
 from zengzhi.store import security
 from zengzhi.store import tables as t
 
@@ -233,3 +233,14 @@ def logout(context: Context, token: str) -> None:
 
     context.database.retrying(run)
     log.info("tenant %s: %r signed out", claims.tenant, claims.username)
+
+
+OPERATOR = "cli:operator"  # as the audit log names what was done at the command line
+
+
+def operator(context: Context, tenant: str) -> Principal:
+    """The owner's rights over one tenant, for whoever runs the CLI on the server (who holds
+    the database anyway): resetting a locked-out owner's password, issuing the first key."""
+    if not _tenant_exists(context, tenant):
+        raise not_found("tenant", tenant, "tenant")
+    return Principal(tenant=tenant, actor=OPERATOR, role=Role.OWNER)

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
 from zengzhi import __version__
+from zengzhi.core import standard_webhooks
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from zengzhi.service.base import Context, query
 from zengzhi.service.egress import PublicOnlyTransport
@@ -44,14 +45,17 @@ class DispatchReport(BaseModel):
 
 
 def signed_headers(claimed: Claimed, timestamp: int) -> dict[str, str]:
+    """Signed twice: per Standard Webhooks (`webhook-*`), and with the older
+    `X-Zengzhi-Signature`, kept for one release (docs/integration.md)."""
+    body = claimed.body.encode()
     return {
         "Content-Type": "application/json",
         "User-Agent": f"zengzhi-webhooks/{__version__}",
         EVENT_ID_HEADER: claimed.event_id,
         EVENT_TYPE_HEADER: claimed.type,
         TIMESTAMP_HEADER: str(timestamp),
-        SIGNATURE_HEADER: signature(claimed.secret, timestamp, claimed.body.encode()),
-    }
+        SIGNATURE_HEADER: signature(claimed.secret, timestamp, body),
+    } | standard_webhooks.headers(claimed.secret, claimed.event_id, timestamp, body)
 
 
 def send(client: httpx.Client, claimed: Claimed, now: datetime) -> Attempt:

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, insert, select, update
 
+from zengzhi.core import standard_webhooks
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, query
@@ -89,7 +90,7 @@ def _subscription(
 
 
 def new_secret() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
+    return standard_webhooks.new_secret()
 
 
 def put_subscription(
