@@ -16,6 +16,7 @@ from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
 from zengzhi.service.users import add_user
 from zengzhi.store import tables as t
+from zengzhi.store.tenants import tenant_settings
 from zengzhi.store.uow import UnitOfWork
 
 
@@ -108,12 +109,10 @@ def create_tenant(context: Context, request: NewTenant) -> TenantView:
 
 
 def load_settings(connection: Connection, tenant: str) -> TenantSettings:
-    row = connection.execute(
-        select(t.tenants.c.settings).where(t.tenants.c.tenant_id == tenant)
-    ).first()
-    if row is None:
+    settings = tenant_settings(connection, tenant)
+    if settings is None:
         raise not_found("tenant", tenant, "tenant")
-    return TenantSettings.model_validate(row.settings)
+    return TenantSettings.model_validate(settings)
 
 
 def get_tenant(context: Context, principal: Principal) -> TenantView:
