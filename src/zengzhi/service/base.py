@@ -117,3 +117,11 @@ def applied_once(
 
 def not_found(what: str, key: str, field: str) -> DomainError:
     return DomainError(ErrorCode.NOT_FOUND, f"unknown {what} {key!r}", field)
+
+
+def found(record: T | None, what: str, key: str, field: str | None = None) -> T:
+    """The record a repository found, or the refusal naming what was not (the field is
+    `what` unless told): repositories answer None, the use case decides it is an error."""
+    if record is None:
+        raise not_found(what, key, field or what)
+    return record

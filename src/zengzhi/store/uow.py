@@ -33,15 +33,17 @@ from zengzhi.engine.notices import Notice, notices
 from zengzhi.engine.state import TenantState
 from zengzhi.engine.wire import to_line
 from zengzhi.rules.pool import balance_and_points
-from zengzhi.rules.withdrawals import Withdrawal
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database
 from zengzhi.store.ledger import SqlLedger
+from zengzhi.store.members import Members
 from zengzhi.store.modes import SqlModes
 from zengzhi.store.network import SqlAgents, SqlDistribution, SqlNetwork
+from zengzhi.store.orders import Orders
 from zengzhi.store.pools import SqlPools
 from zengzhi.store.records import SqlMembers, SqlOrders
+from zengzhi.store.withdrawals import SqlWithdrawals, Withdrawals
 
 
 def tenant_time_zone(connection: Connection, tenant: str) -> ZoneInfo:
@@ -55,58 +57,6 @@ def tenant_time_zone(connection: Connection, tenant: str) -> ZoneInfo:
 def event_id(kind: str, request_id: str) -> str:
     """Events in a tenant's log are named by kind: an order and a sale may share an id."""
     return f"{kind}:{request_id}"
-
-
-class SqlWithdrawals:
-    def __init__(self, connection: Connection, tenant: str, now: datetime) -> None:
-        self._connection = connection
-        self._tenant = tenant
-        self._now = now
-
-    def get(self, withdrawal_id: str) -> Withdrawal | None:
-        c = t.withdrawals.c
-        row = self._connection.execute(
-            select(t.withdrawals)
-            .where(
-                c.tenant_id == self._tenant,
-                c.withdrawal_id == withdrawal_id.removeprefix("withdraw:"),
-            )
-            .with_for_update()
-        ).first()
-        if row is None:
-            return None
-        return Withdrawal(
-            withdrawal_id,
-            row.member_id,
-            int(row.amount),
-            int(row.fee),
-            row.status if row.status in ("paid", "rejected") else "held",
-        )
-
-    def put(self, withdrawal: Withdrawal) -> None:
-        c = t.withdrawals.c
-        key = withdrawal.id.removeprefix("withdraw:")
-        if withdrawal.status == "held":
-            self._connection.execute(
-                insert(t.withdrawals).values(
-                    tenant_id=self._tenant,
-                    withdrawal_id=key,
-                    member_id=withdrawal.member,
-                    amount=withdrawal.amount,
-                    fee=withdrawal.fee,
-                    status="held",
-                    requested_at=self._now,
-                )
-            )
-            return
-        values: dict[str, Any] = {"status": withdrawal.status}
-        if withdrawal.status == "paid":
-            values["paid_at"] = self._now
-        self._connection.execute(
-            update(t.withdrawals)
-            .where(c.tenant_id == self._tenant, c.withdrawal_id == key)
-            .values(**values)
-        )
 
 
 class UnitOfWork:
@@ -136,6 +86,10 @@ class UnitOfWork:
         self.zone = tenant_time_zone(self.connection, self.tenant)
         self.today = day_of(self.now, self.zone)
         self.engine = Engine(self.state, self.zone)
+        # the service's own tables, for the command's use cases
+        self.orders = Orders(self.connection, self.tenant)
+        self.members = Members(self.connection, self.tenant)
+        self.withdrawals = Withdrawals(self.connection, self.tenant)
         self._events: list[tuple[Event, list[Entry]]] = []
         self._published: list[Notice] = []
         self._audits: list[dict[str, Any]] = []

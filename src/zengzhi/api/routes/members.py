@@ -13,14 +13,14 @@ from zengzhi.service.distribution import Network, RewardView
 from zengzhi.service.members import (
     Binding,
     MemberChange,
-    MemberView,
     NewMember,
-    PositionView,
     Reassignment,
     SellRequest,
 )
 from zengzhi.service.modes import ModeHolding, TaskDone
-from zengzhi.service.wallets import Movement, WalletView, WithdrawalRequest
+from zengzhi.service.queries.members import MemberView, PositionView
+from zengzhi.service.queries.wallets import Movement, WalletView
+from zengzhi.service.wallets import WithdrawalRequest
 
 router = APIRouter(prefix="/v1/members", tags=["members"], route_class=StrictJSONRoute)
 

@@ -1,0 +1,126 @@
+"""Withdrawals in SQL: the service's typed records of one tenant's withdrawals, and the
+engine's view of them (`SqlWithdrawals`, the rule's holds)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row
+
+from zengzhi.core.lifecycles import WithdrawalStatus
+from zengzhi.rules.withdrawals import Withdrawal
+from zengzhi.store import tables as t
+from zengzhi.store.tenanted import Tenanted
+
+WITHDRAW_EVENT = "withdraw:"  # the engine knows a withdrawal by its request's event id
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawalRow:
+    withdrawal_id: str
+    member_id: str
+    amount: int  # fen held
+    fee: int  # fen kept when paid
+    status: WithdrawalStatus
+    requested_at: datetime
+    decided_at: datetime | None
+    decided_by: str | None
+    paid_at: datetime | None
+    note: str | None
+
+    @property
+    def payout(self) -> int:
+        return self.amount - self.fee
+
+
+def _withdrawal(row: Row[Any]) -> WithdrawalRow:
+    return WithdrawalRow(
+        withdrawal_id=row.withdrawal_id,
+        member_id=row.member_id,
+        amount=int(row.amount),
+        fee=int(row.fee),
+        status=WithdrawalStatus(row.status),
+        requested_at=row.requested_at,
+        decided_at=row.decided_at,
+        decided_by=row.decided_by,
+        paid_at=row.paid_at,
+        note=row.note,
+    )
+
+
+class Withdrawals(Tenanted):
+    table = t.withdrawals
+
+    def get(self, withdrawal_id: str, lock: bool = False) -> WithdrawalRow | None:
+        statement = self.select().where(t.withdrawals.c.withdrawal_id == withdrawal_id)
+        row = self.connection.execute(statement.with_for_update() if lock else statement).first()
+        return None if row is None else _withdrawal(row)
+
+    def add(self, withdrawal: Withdrawal, at: datetime) -> None:
+        self.connection.execute(
+            self.insert(
+                withdrawal_id=withdrawal.id.removeprefix(WITHDRAW_EVENT),
+                member_id=withdrawal.member,
+                amount=withdrawal.amount,
+                fee=withdrawal.fee,
+                status=WithdrawalStatus.HELD,
+                requested_at=at,
+            )
+        )
+
+    def change(self, withdrawal_id: str, **values: Any) -> None:
+        """Set columns of one withdrawal (its status, who decided it and when)."""
+        statement = self.update().where(t.withdrawals.c.withdrawal_id == withdrawal_id)
+        self.connection.execute(statement.values(**values))
+
+    def page(
+        self, status: str | None, member: str | None, limit: int, after: str | None
+    ) -> list[WithdrawalRow]:
+        """Withdrawals by id, after the id `after`."""
+        c = t.withdrawals.c
+        statement = self.select()
+        if status is not None:
+            statement = statement.where(c.status == status)
+        if member is not None:
+            statement = statement.where(c.member_id == member)
+        if after is not None:
+            statement = statement.where(c.withdrawal_id > after)
+        rows = self.connection.execute(statement.order_by(c.withdrawal_id).limit(limit))
+        return [_withdrawal(row) for row in rows]
+
+    def newest(self, member: str, limit: int) -> list[WithdrawalRow]:
+        """A member's withdrawals, the latest requested first."""
+        c = t.withdrawals.c
+        statement = (
+            self.select()
+            .where(c.member_id == member)
+            .order_by(c.requested_at.desc(), c.withdrawal_id.desc())
+            .limit(limit)
+        )
+        return [_withdrawal(row) for row in self.connection.execute(statement)]
+
+
+class SqlWithdrawals:
+    """The engine's withdrawals: the rule's holds, over the service's records."""
+
+    def __init__(self, connection: Connection, tenant: str, now: datetime) -> None:
+        self._rows = Withdrawals(connection, tenant)
+        self._now = now
+
+    def get(self, withdrawal_id: str) -> Withdrawal | None:
+        row = self._rows.get(withdrawal_id.removeprefix(WITHDRAW_EVENT), lock=True)
+        if row is None:
+            return None
+        status = row.status.engine_status()
+        return Withdrawal(withdrawal_id, row.member_id, row.amount, row.fee, status)
+
+    def put(self, withdrawal: Withdrawal) -> None:
+        if withdrawal.status == WithdrawalStatus.HELD:
+            self._rows.add(withdrawal, self._now)
+            return
+        values: dict[str, Any] = {"status": withdrawal.status}
+        if withdrawal.status == WithdrawalStatus.PAID:
+            values["paid_at"] = self._now
+        self._rows.change(withdrawal.id.removeprefix(WITHDRAW_EVENT), **values)
