@@ -13,6 +13,7 @@ returns the order as it is; a step it cannot take from where it is is a conflict
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.days import start_of
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import CompleteOrder, OrderLine, ReverseOrder
-from zengzhi.core.lifecycles import LIVE_ORDERS, OPEN_ORDERS, OrderStatus
+from zengzhi.core.lifecycles import LIVE_ORDERS, OPEN_ORDERS, ORDER, OrderStatus
 from zengzhi.engine.config import Id, LimitsConfig
 from zengzhi.engine.fields import canonical
 from zengzhi.engine.wire import OrderForm
@@ -31,6 +32,7 @@ from zengzhi.rules.modes import zone
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, found, not_found, query, request_hash
 from zengzhi.service.catalog import order_config
+from zengzhi.service.lifecycle import SYSTEM_ACTOR, take_step
 from zengzhi.service.queries.orders import OrderView, order_detail, order_page, order_view
 from zengzhi.service.tenants import load_settings
 from zengzhi.store.orders import OrderRow, Orders
@@ -218,58 +220,23 @@ def _audit(
 ) -> None:
     """Every step someone (a user, a key, the gateway) takes is in the audit log; the
     return window's own completions are the job's (job_runs) and the event log's."""
-    if not actor.startswith("system:"):
+    if not actor.startswith(SYSTEM_ACTOR):
         uow.audit(actor, action, f"order:{order_id}", before=before, after=after)
 
 
-def _take(
-    uow: UnitOfWork,
-    actor: str,
-    order_id: str,
-    allowed: set[str],
-    done: str,
-    act: Any,
-    past: frozenset[str] = frozenset(),
-) -> OrderView:
-    """Take one step of the life cycle under the order's row lock, inside a command. An
-    order already `done` (or `past` that step) is returned as it is."""
-    row = found(uow.orders.get(order_id, lock=True), "order", order_id)
-    if row.status == done or row.status in past:
-        return order_view(row)
-    if row.status not in allowed:
-        raise DomainError(
-            ErrorCode.CONFLICT,
-            f"order {order_id!r} is {row.status}: it cannot be {done}",
-            "status",
-        )
-    act(uow, row)
-    view = order_view(_order(uow, order_id))
-    _audit(
-        uow,
-        actor,
-        f"order.{done}",
-        order_id,
-        {"status": row.status.value},
-        {"status": view.status, "member": view.member, "amount": view.amount},
-    )
-    return view
+Act = Callable[[UnitOfWork, OrderRow], None]
 
 
-def _step(
-    context: Context,
-    principal: Principal,
-    order_id: str,
-    allowed: set[str],
-    done: str,
-    act: Any,
-    past: frozenset[str] = frozenset(),
+def _move(uow: UnitOfWork, actor: str, order_id: str, step: str, act: Act) -> OrderView:
+    """One step of the order's life cycle (core/lifecycles.ORDER), inside a command."""
+    return order_view(take_step(uow, actor, ORDER, uow.orders, order_id, step, act)[0])
+
+
+def _command(
+    context: Context, principal: Principal, order_id: str, step: str, act: Act
 ) -> OrderView:
     principal.require(Permission.ORDERS)
-    return command(
-        context,
-        principal,
-        lambda uow: _take(uow, principal.actor, order_id, allowed, done, act, past),
-    )
+    return command(context, principal, lambda uow: _move(uow, principal.actor, order_id, step, act))
 
 
 def _pay(uow: UnitOfWork, row: OrderRow) -> None:
@@ -280,70 +247,41 @@ def _pay(uow: UnitOfWork, row: OrderRow) -> None:
         uow.orders.change(row.order_id, status=OrderStatus.PAID, paid_at=uow.now, due_at=due)
 
 
-_PAID = frozenset({"completed", "reversed"})
-
-
 def pay(context: Context, principal: Principal, order_id: str) -> OrderView:
     """Paid: completion falls due after the return window (at once when it is 0)."""
-    return _step(context, principal, order_id, {"created"}, "paid", _pay, past=_PAID)
+    return _command(context, principal, order_id, "pay", _pay)
 
 
 def pay_in(uow: UnitOfWork, actor: str, order_id: str) -> OrderView:
     """The same step inside another command (a payment gateway's verified notification)."""
-    return _take(uow, actor, order_id, {"created"}, "paid", _pay, past=_PAID)
+    return _move(uow, actor, order_id, "pay", _pay)
 
 
 def complete(context: Context, principal: Principal, order_id: str) -> OrderView:
     """The buyer confirmed receipt (or the return window passed): the effects apply."""
-    return _step(
-        context,
-        principal,
-        order_id,
-        {"paid"},
-        "completed",
-        _complete,
-        past=frozenset({"reversed"}),
-    )
+    return _command(context, principal, order_id, "complete", _complete)
 
 
 def complete_due(uow: UnitOfWork, actor: str, order_id: str) -> bool:
     """Complete a paid order inside another command (the return window's job); whether
     it completed now (False: it had been already)."""
-    ran: list[bool] = []
-
-    def act(uow: UnitOfWork, row: OrderRow) -> None:
-        _complete(uow, row)
-        ran.append(True)
-
-    _take(uow, actor, order_id, {"paid"}, "completed", act, past=frozenset({"reversed"}))
-    return bool(ran)
+    return take_step(uow, actor, ORDER, uow.orders, order_id, "complete", _complete)[1]
 
 
 def cancel(context: Context, principal: Principal, order_id: str) -> OrderView:
-    return _step(
-        context,
-        principal,
-        order_id,
-        {"created"},
-        "cancelled",
-        lambda uow, row: uow.orders.change(
-            row.order_id, status=OrderStatus.CANCELLED, closed_at=uow.now
-        ),
-    )
+    def act(uow: UnitOfWork, row: OrderRow) -> None:
+        uow.orders.change(row.order_id, status=OrderStatus.CANCELLED, closed_at=uow.now)
+
+    return _command(context, principal, order_id, "cancel", act)
 
 
 def refund(context: Context, principal: Principal, order_id: str) -> OrderView:
     """A refund before completion: nothing happened, so nothing is undone."""
-    return _step(
-        context,
-        principal,
-        order_id,
-        {"paid"},
-        "refunded",
-        lambda uow, row: uow.orders.change(
-            row.order_id, status=OrderStatus.REFUNDED, closed_at=uow.now, due_at=None
-        ),
-    )
+
+    def act(uow: UnitOfWork, row: OrderRow) -> None:
+        uow.orders.change(row.order_id, status=OrderStatus.REFUNDED, closed_at=uow.now, due_at=None)
+
+    return _command(context, principal, order_id, "refund", act)
 
 
 def reverse(context: Context, principal: Principal, order_id: str) -> OrderView:
@@ -354,7 +292,7 @@ def reverse(context: Context, principal: Principal, order_id: str) -> OrderView:
         uow.apply(ReverseOrder(reversal, order_event_id(order_id), uow.now))
         uow.orders.change(row.order_id, status=OrderStatus.REVERSED, closed_at=uow.now)
 
-    return _step(context, principal, order_id, {"completed"}, "reversed", act)
+    return _command(context, principal, order_id, "reverse", act)
 
 
 def get_order(context: Context, principal: Principal, order_id: str) -> OrderView:

@@ -272,7 +272,7 @@ def request_payout(context: Context, principal: Principal, withdrawal_id: str) -
         def act(uow: UnitOfWork, row: WithdrawalRow) -> None:
             uow.withdrawals.change(withdrawal_id, status=adapter.request_payout(uow, row))
 
-        return wallets.decide_in(uow, principal.actor, withdrawal_id, {"approved"}, "paying", act)
+        return wallets.move(uow, principal.actor, withdrawal_id, "send", act)
 
     return command(context, principal, run)
 
@@ -363,9 +363,7 @@ def _payout_failed(uow: UnitOfWork, actor: str, withdrawal_id: str, reason: str 
             {"withdrawal": withdrawal_id, "member": row.member_id, "reason": reason},
         )
 
-    view = wallets.decide_in(
-        uow, actor, withdrawal_id, {"paying"}, "approved", act, f"payout failed: {reason}"
-    )
+    view = wallets.move(uow, actor, withdrawal_id, "payout_failed", act, f"payout failed: {reason}")
     return view.status
 
 

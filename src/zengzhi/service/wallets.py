@@ -7,6 +7,7 @@ takes it off the books less the fee.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,12 +16,13 @@ from sqlalchemy import Connection
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import PayWithdrawal, RejectWithdrawal, Withdraw
-from zengzhi.core.lifecycles import WithdrawalStatus
+from zengzhi.core.lifecycles import WITHDRAWAL, WithdrawalStatus
 from zengzhi.engine.config import Exact, Id, Note
 from zengzhi.engine.fields import canonical
 from zengzhi.engine.wire import yuan
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, applied_once, command, found, query
+from zengzhi.service.lifecycle import take_step
 from zengzhi.service.queries.wallets import Movement, WalletView, wallet_detail, wallet_movements
 from zengzhi.service.queries.withdrawals import (
     WithdrawalView,
@@ -142,53 +144,29 @@ def withdraw_once(
     return command(context, principal, run)
 
 
-def decide_in(
-    uow: UnitOfWork,
-    actor: str,
-    withdrawal_id: str,
-    allowed: set[str],
-    done: str,
-    act: Any,
-    reason: str | None = None,
+Act = Callable[[UnitOfWork, WithdrawalRow], None]
+
+
+def move(
+    uow: UnitOfWork, actor: str, withdrawal_id: str, step: str, act: Act, reason: str | None = None
 ) -> WithdrawalView:
-    """Move a withdrawal to `done` under its row lock, inside a command; a withdrawal
-    already there is returned as it is."""
-    row = _withdrawal(uow, withdrawal_id, lock=True)
-    if row.status != done:
-        if row.status not in allowed:
-            raise DomainError(
-                ErrorCode.CONFLICT, f"withdrawal {withdrawal_id!r} is {row.status}", "status"
-            )
-        act(uow, row)
-        uow.audit(
-            actor,
-            f"withdrawal.{done}",
-            f"withdrawal:{withdrawal_id}",
-            before={"status": row.status.value},
-            after={
-                "status": done,
-                "member": row.member_id,
-                "amount": format_minor(row.amount, 2),
-            },
-            reason=reason,
-        )
-    return withdrawal_view(_withdrawal(uow, withdrawal_id))
+    """One step of the withdrawal's life cycle (core/lifecycles.WITHDRAWAL), inside a
+    command; a withdrawal that took it already is returned as it is."""
+    after, _ = take_step(uow, actor, WITHDRAWAL, uow.withdrawals, withdrawal_id, step, act, reason)
+    return withdrawal_view(after)
 
 
 def _decide(
     context: Context,
     principal: Principal,
     withdrawal_id: str,
-    allowed: set[str],
-    done: str,
-    act: Any,
+    step: str,
+    act: Act,
     reason: str | None = None,
 ) -> WithdrawalView:
     principal.require(Permission.DECIDE_WITHDRAWALS)
     return command(
-        context,
-        principal,
-        lambda uow: decide_in(uow, principal.actor, withdrawal_id, allowed, done, act, reason),
+        context, principal, lambda uow: move(uow, principal.actor, withdrawal_id, step, act, reason)
     )
 
 
@@ -218,7 +196,7 @@ def approve(context: Context, principal: Principal, withdrawal_id: str) -> Withd
         )
         publish_approved(uow, row, principal.actor)
 
-    return _decide(context, principal, withdrawal_id, {"held"}, "approved", act)
+    return _decide(context, principal, withdrawal_id, "approve", act)
 
 
 def reject(
@@ -236,9 +214,7 @@ def reject(
             withdrawal_id, decided_at=uow.now, decided_by=principal.actor, note=decision.reason
         )
 
-    return _decide(
-        context, principal, withdrawal_id, {"held", "approved"}, "rejected", act, decision.reason
-    )
+    return _decide(context, principal, withdrawal_id, "reject", act, decision.reason)
 
 
 def pay_in(uow: UnitOfWork, actor: str, withdrawal_id: str) -> WithdrawalView:
@@ -254,7 +230,7 @@ def pay_in(uow: UnitOfWork, actor: str, withdrawal_id: str) -> WithdrawalView:
             )
         )
 
-    return decide_in(uow, actor, withdrawal_id, {"approved", "paying"}, "paid", act)
+    return move(uow, actor, withdrawal_id, "pay", act)
 
 
 def mark_paid(context: Context, principal: Principal, withdrawal_id: str) -> WithdrawalView:
