@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.events import Bind, Join, Reassign, Sell
+from zengzhi.core.events import Bind, Join, Reassign, ReassignReferees, Sell, event_id
 from zengzhi.engine.config import DEFAULT_POOL, ExactOrAll, Id, LimitsConfig, Name, Note, Region
 from zengzhi.engine.fields import canonical
 from zengzhi.engine.wire import points as parse_points
@@ -27,7 +27,7 @@ from zengzhi.service.queries.members import (
 from zengzhi.service.tenants import load_settings
 from zengzhi.store import security
 from zengzhi.store.members import MemberRow, Stores
-from zengzhi.store.uow import UnitOfWork, event_id
+from zengzhi.store.uow import UnitOfWork
 
 
 class NewMember(BaseModel):
@@ -185,6 +185,46 @@ def reassign(
             reason=request.reason,
         )
         return member_view(_member(uow, member))
+
+    return command(context, principal, run)
+
+
+class RefereesMoved(BaseModel):
+    member: str  # whose direct members moved
+    referrer: str  # where they moved
+    moved: list[str]
+
+
+def reassign_referees(
+    context: Context, principal: Principal, member: str, request: Reassignment
+) -> RefereesMoved:
+    """Support moves every direct member of `member` (a store's owner found capturing
+    its recruiter's 间推 through a second account, or blocking platform payment) to the
+    reporter, with a reason (seed 000 举报): future orders only, one audit record naming
+    each member moved."""
+    principal.require(Permission.REASSIGN)
+
+    def run(uow: UnitOfWork) -> RefereesMoved:
+        _member(uow, member, lock=True)
+        moving = [one for one in uow.state.network.referees(member) if one != request.referrer]
+        uow.apply(
+            ReassignReferees(
+                event_id("reassign", uuid.uuid4().hex),
+                member,
+                request.referrer,
+                request.reason,
+                uow.now,
+            )
+        )
+        uow.audit(
+            principal.actor,
+            "member.reassign_referees",
+            f"member:{member}",
+            before={"referrer": member, "members": moving},
+            after={"referrer": request.referrer, "members": moving},
+            reason=request.reason,
+        )
+        return RefereesMoved(member=member, referrer=request.referrer, moved=moving)
 
     return command(context, principal, run)
 

@@ -23,7 +23,7 @@ from sqlalchemy import Connection
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.days import start_of
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.events import CompleteOrder, OrderLine, ReverseOrder
+from zengzhi.core.events import CompleteOrder, OrderLine, ReverseOrder, event_id
 from zengzhi.core.lifecycles import LIVE_ORDERS, OPEN_ORDERS, ORDER, OrderStatus
 from zengzhi.engine.config import Id, LimitsConfig
 from zengzhi.engine.fields import canonical
@@ -37,7 +37,7 @@ from zengzhi.service.queries.orders import OrderView, order_detail, order_page, 
 from zengzhi.service.tenants import load_settings
 from zengzhi.store.orders import OrderRow, Orders
 from zengzhi.store.records import order_event_id
-from zengzhi.store.uow import UnitOfWork, event_id
+from zengzhi.store.uow import UnitOfWork
 
 
 class NewOrder(OrderForm):

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.events import PayWithdrawal, RejectWithdrawal, Withdraw
+from zengzhi.core.events import PayWithdrawal, RejectWithdrawal, Withdraw, event_id
 from zengzhi.core.lifecycles import WITHDRAWAL, WithdrawalStatus
 from zengzhi.engine.config import Exact, Id, Note
 from zengzhi.engine.fields import canonical
@@ -32,7 +32,7 @@ from zengzhi.service.queries.withdrawals import (
 )
 from zengzhi.service.tenants import WithdrawalSettings, load_settings
 from zengzhi.store.members import MemberRow, Members
-from zengzhi.store.uow import UnitOfWork, event_id
+from zengzhi.store.uow import UnitOfWork
 from zengzhi.store.withdrawals import WithdrawalRow
 
 

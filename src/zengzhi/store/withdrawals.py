@@ -1,5 +1,9 @@
 """Withdrawals in SQL: the service's typed records of one tenant's withdrawals, and the
-engine's view of them (`SqlWithdrawals`, the rule's holds)."""
+engine's `WithdrawalBook` over them (`SqlWithdrawals`, the rule's holds).
+
+The engine knows a withdrawal by the name of the event that requested it
+(`withdraw:<id>`); the table keeps the request's own id.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Row
 
+from zengzhi.core.events import event_id
 from zengzhi.core.lifecycles import WithdrawalStatus
 from zengzhi.rules.withdrawals import Withdrawal
 from zengzhi.store import tables as t
 from zengzhi.store.tenanted import Tenanted
 
-WITHDRAW_EVENT = "withdraw:"  # the engine knows a withdrawal by its request's event id
+WITHDRAW_EVENT = event_id("withdraw", "")
 
 
 @dataclass(frozen=True, slots=True)

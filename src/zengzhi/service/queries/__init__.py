@@ -1,2 +1,3 @@
-"""Reads apart from commands: what the API's and the pages' detail and list reads show,
-each read in one connection, returning the views the routes answer with."""
+"""Reads apart from commands (cosmicpython's views): each module answers one page's or
+one API read's questions in a few SQL statements, returns the views the routes and
+pages show, and changes nothing."""
