@@ -22,6 +22,8 @@ class MemberRow:
     region: str | None
     real_name_verified: bool
     created_at: datetime
+    team_performance: int  # the whole downline's completed orders, fen
+    team_level: int  # the star level it earns (spec 02)
 
 
 def _member(row: Row[Any]) -> MemberRow:
@@ -33,6 +35,8 @@ def _member(row: Row[Any]) -> MemberRow:
         region=row.region,
         real_name_verified=bool(row.real_name_verified),
         created_at=row.created_at,
+        team_performance=int(row.team_performance),
+        team_level=int(row.team_level),
     )
 
 

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Response
 from zengzhi.api.deps import After, Before, ContextDep, Limit, PathId, PrincipalDep, Search
 from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.service import distribution, members, modes, wallets
-from zengzhi.service.distribution import Network, RewardView
 from zengzhi.service.members import (
     Binding,
     MemberChange,
@@ -19,6 +18,7 @@ from zengzhi.service.members import (
     SellRequest,
 )
 from zengzhi.service.modes import ModeHolding, TaskDone
+from zengzhi.service.queries.distribution import Network, RewardView
 from zengzhi.service.queries.members import MemberView, PositionView
 from zengzhi.service.queries.wallets import Movement, WalletView
 from zengzhi.service.wallets import WithdrawalRequest
