@@ -34,13 +34,12 @@ class Catalog(Tenanted):
         return self.table.c[f"{self.kind}_id"]
 
     def get(self, key: str, lock: bool = False) -> Item | None:
-        statement = self.select().where(self.key == key)
-        row = self.connection.execute(statement.with_for_update() if lock else statement).first()
+        row = self.first(self.select().where(self.key == key), lock)
         return None if row is None else _item(row)
 
     def exists(self, key: str) -> bool:
         found = self.select(self.key).where(self.key == key)
-        return self.connection.execute(found).first() is not None
+        return self.first(found) is not None
 
     def many(self, keys: Collection[str]) -> list[Item]:
         if not keys:
@@ -54,8 +53,4 @@ class Catalog(Tenanted):
         self.connection.execute(self.insert(**{f"{self.kind}_id": key}, **values))
 
     def page(self, limit: int, after: str | None) -> list[Item]:
-        statement = self.select()
-        if after is not None:
-            statement = statement.where(self.key > after)
-        rows = self.connection.execute(statement.order_by(self.key).limit(limit))
-        return [_item(row) for row in rows]
+        return [_item(row) for row in self.after(self.select(), self.key, limit, after)]

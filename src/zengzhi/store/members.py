@@ -46,14 +46,13 @@ class Members(Tenanted):
     def get(self, member: str, lock: bool = False) -> MemberRow | None:
         """The member (`lock`: and hold its row until the command ends, so that the
         member's orders at once are counted one after the other)."""
-        statement = self.select().where(t.members.c.member_id == member)
-        row = self.connection.execute(statement.with_for_update() if lock else statement).first()
+        row = self.first(self.select().where(t.members.c.member_id == member), lock)
         return None if row is None else _member(row)
 
     def exists(self, member: str) -> bool:
         c = t.members.c
         found = self.select(c.member_id).where(c.member_id == member)
-        return self.connection.execute(found).first() is not None
+        return self.first(found) is not None
 
     def with_phone(self, phone: str, other_than: str) -> str | None:
         """Another member registered with this phone number, if any."""
@@ -74,10 +73,7 @@ class Members(Tenanted):
             statement = statement.where(
                 or_(c.member_id.like(pattern, escape="\\"), c.phone.like(pattern, escape="\\"))
             )
-        if after is not None:
-            statement = statement.where(c.member_id > after)
-        rows = self.connection.execute(statement.order_by(c.member_id).limit(limit))
-        return [_member(row) for row in rows]
+        return [_member(row) for row in self.after(statement, c.member_id, limit, after)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,5 +87,5 @@ class Stores(Tenanted):
 
     def owner(self, store: str) -> StoreOwner | None:
         c = t.stores.c
-        row = self.connection.execute(self.select(c.owner).where(c.store_id == store)).first()
+        row = self.first(self.select(c.owner).where(c.store_id == store))
         return None if row is None else StoreOwner(store, row.owner)

@@ -67,8 +67,7 @@ class Orders(Tenanted):
     table = t.orders
 
     def get(self, order_id: str, lock: bool = False) -> OrderRow | None:
-        statement = self.select().where(t.orders.c.order_id == order_id)
-        row = self.connection.execute(statement.with_for_update() if lock else statement).first()
+        row = self.first(self.select().where(t.orders.c.order_id == order_id), lock)
         return None if row is None else _order(row)
 
     def add(
@@ -148,7 +147,4 @@ class Orders(Tenanted):
             statement = statement.where(c.member_id == member)
         if status is not None:
             statement = statement.where(c.status == status)
-        if after is not None:
-            statement = statement.where(c.order_id > after)
-        rows = self.connection.execute(statement.order_by(c.order_id).limit(limit))
-        return [_order(row) for row in rows]
+        return [_order(row) for row in self.after(statement, c.order_id, limit, after)]

@@ -6,12 +6,14 @@ from `select`, `update` or `insert` here, so that no query can forget whose rows
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
     Insert,
+    Row,
     Select,
     Table,
     Update,
@@ -41,3 +43,15 @@ class Tenanted:
 
     def insert(self, **values: Any) -> Insert:
         return insert(self.table).values(tenant_id=self.tenant, **values)
+
+    def first(self, statement: Select[Any], lock: bool = False) -> Row[Any] | None:
+        """The statement's first row (`lock`: held until the transaction ends)."""
+        return self.connection.execute(statement.with_for_update() if lock else statement).first()
+
+    def after(
+        self, statement: Select[Any], key: ColumnElement[str], limit: int, after: str | None
+    ) -> Sequence[Row[Any]]:
+        """A page of rows in `key` order, those past `after`."""
+        if after is not None:
+            statement = statement.where(key > after)
+        return self.connection.execute(statement.order_by(key).limit(limit)).all()

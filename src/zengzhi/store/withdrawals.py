@@ -59,8 +59,7 @@ class Withdrawals(Tenanted):
     table = t.withdrawals
 
     def get(self, withdrawal_id: str, lock: bool = False) -> WithdrawalRow | None:
-        statement = self.select().where(t.withdrawals.c.withdrawal_id == withdrawal_id)
-        row = self.connection.execute(statement.with_for_update() if lock else statement).first()
+        row = self.first(self.select().where(t.withdrawals.c.withdrawal_id == withdrawal_id), lock)
         return None if row is None else _withdrawal(row)
 
     def add(self, withdrawal: Withdrawal, at: datetime) -> None:
@@ -90,10 +89,7 @@ class Withdrawals(Tenanted):
             statement = statement.where(c.status == status)
         if member is not None:
             statement = statement.where(c.member_id == member)
-        if after is not None:
-            statement = statement.where(c.withdrawal_id > after)
-        rows = self.connection.execute(statement.order_by(c.withdrawal_id).limit(limit))
-        return [_withdrawal(row) for row in rows]
+        return [_withdrawal(row) for row in self.after(statement, c.withdrawal_id, limit, after)]
 
     def newest(self, member: str, limit: int) -> list[WithdrawalRow]:
         """A member's withdrawals, the latest requested first."""
