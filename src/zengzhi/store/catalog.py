@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from sqlalchemy import Column, Connection, Row, delete
+from sqlalchemy import Connection, Row, delete
 
 from zengzhi.store import tables as t
-from zengzhi.store.tenanted import Tenanted
+from zengzhi.store.tenanted import Keyed
 
 Item = Mapping[str, Any]  # the row's columns by name, `<kind>_id` among them
 
@@ -23,23 +23,14 @@ def _item(row: Row[Any]) -> Item:
     return {name: value for name, value in row._mapping.items() if name != "tenant_id"}
 
 
-class Catalog(Tenanted):
+class Catalog(Keyed[Item]):
     def __init__(self, connection: Connection, tenant: str, kind: str) -> None:
         super().__init__(connection, tenant)
         self.kind = kind
         self.table = _TABLES[kind]  # type: ignore[misc]  # one repository class, three tables
 
-    @property
-    def key(self) -> Column[Any]:
-        return self.table.c[f"{self.kind}_id"]
-
-    def get(self, key: str, lock: bool = False) -> Item | None:
-        row = self.first(self.select().where(self.key == key), lock)
-        return None if row is None else _item(row)
-
-    def exists(self, key: str) -> bool:
-        found = self.select(self.key).where(self.key == key)
-        return self.first(found) is not None
+    def record(self, row: Row[Any]) -> Item:
+        return _item(row)
 
     def many(self, keys: Collection[str]) -> list[Item]:
         if not keys:
@@ -53,4 +44,4 @@ class Catalog(Tenanted):
         self.connection.execute(self.insert(**{f"{self.kind}_id": key}, **values))
 
     def page(self, limit: int, after: str | None) -> list[Item]:
-        return [_item(row) for row in self.after(self.select(), self.key, limit, after)]
+        return self.records(self.select(), limit, after)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Row, or_
 
 from zengzhi.store import tables as t
-from zengzhi.store.tenanted import Tenanted
+from zengzhi.store.tenanted import Keyed, Tenanted
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,29 +40,17 @@ def _member(row: Row[Any]) -> MemberRow:
     )
 
 
-class Members(Tenanted):
+class Members(Keyed[MemberRow]):
     table = t.members
 
-    def get(self, member: str, lock: bool = False) -> MemberRow | None:
-        """The member (`lock`: and hold its row until the command ends, so that the
-        member's orders at once are counted one after the other)."""
-        row = self.first(self.select().where(t.members.c.member_id == member), lock)
-        return None if row is None else _member(row)
-
-    def exists(self, member: str) -> bool:
-        c = t.members.c
-        found = self.select(c.member_id).where(c.member_id == member)
-        return self.first(found) is not None
+    def record(self, row: Row[Any]) -> MemberRow:
+        return _member(row)
 
     def with_phone(self, phone: str, other_than: str) -> str | None:
         """Another member registered with this phone number, if any."""
         c = t.members.c
         statement = self.select(c.member_id).where(c.phone == phone, c.member_id != other_than)
         return self.connection.execute(statement).scalars().first()
-
-    def change(self, member: str, **values: Any) -> None:
-        statement = self.update().where(t.members.c.member_id == member)
-        self.connection.execute(statement.values(**values))
 
     def page(self, text: str | None, limit: int, after: str | None) -> list[MemberRow]:
         """Members by id order; `text` matches the start of an id or a phone number."""
@@ -73,7 +61,7 @@ class Members(Tenanted):
             statement = statement.where(
                 or_(c.member_id.like(pattern, escape="\\"), c.phone.like(pattern, escape="\\"))
             )
-        return [_member(row) for row in self.after(statement, c.member_id, limit, after)]
+        return self.records(statement, limit, after)
 
 
 @dataclass(frozen=True, slots=True)

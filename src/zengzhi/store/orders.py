@@ -15,7 +15,7 @@ from zengzhi.core.lifecycles import OrderStatus
 from zengzhi.engine.state import Minted
 from zengzhi.store import tables as t
 from zengzhi.store.records import lines_from_json, lines_to_json
-from zengzhi.store.tenanted import Tenanted
+from zengzhi.store.tenanted import Keyed
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +63,11 @@ def _order(row: Row[Any]) -> OrderRow:
     )
 
 
-class Orders(Tenanted):
+class Orders(Keyed[OrderRow]):
     table = t.orders
 
-    def get(self, order_id: str, lock: bool = False) -> OrderRow | None:
-        row = self.first(self.select().where(t.orders.c.order_id == order_id), lock)
-        return None if row is None else _order(row)
+    def record(self, row: Row[Any]) -> OrderRow:
+        return _order(row)
 
     def add(
         self,
@@ -101,11 +100,6 @@ class Orders(Tenanted):
                 shopping_points=shopping_points,
             )
         )
-
-    def change(self, order_id: str, **values: Any) -> None:
-        """Set columns of one order (its status, the times it took its steps)."""
-        statement = self.update().where(t.orders.c.order_id == order_id)
-        self.connection.execute(statement.values(**values))
 
     def points_promised(self, member: str, statuses: Collection[OrderStatus]) -> int:
         """The shopping points a member's orders in `statuses` will spend."""
@@ -147,4 +141,4 @@ class Orders(Tenanted):
             statement = statement.where(c.member_id == member)
         if status is not None:
             statement = statement.where(c.status == status)
-        return [_order(row) for row in self.after(statement, c.order_id, limit, after)]
+        return self.records(statement, limit, after)

@@ -7,7 +7,7 @@ from `select`, `update` or `insert` here, so that no query can forget whose rows
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -55,3 +55,33 @@ class Tenanted:
         if after is not None:
             statement = statement.where(key > after)
         return self.connection.execute(statement.order_by(key).limit(limit)).all()
+
+
+R = TypeVar("R")
+
+
+class Keyed(Tenanted, Generic[R]):
+    """A table whose rows the tenant knows by one id, read as records of type R."""
+
+    @property
+    def key(self) -> ColumnElement[str]:
+        # every such table names its id after itself: orders.order_id, zones.zone_id…
+        return self.table.c[f"{self.table.name.removesuffix('s')}_id"]
+
+    def record(self, row: Row[Any]) -> R:
+        raise NotImplementedError
+
+    def get(self, key: str, lock: bool = False) -> R | None:
+        row = self.first(self.select().where(self.key == key), lock)
+        return None if row is None else self.record(row)
+
+    def exists(self, key: str) -> bool:
+        return self.first(self.select(self.key).where(self.key == key)) is not None
+
+    def change(self, key: str, **values: Any) -> None:
+        """Set columns of one row (its status, the times it took its steps…)."""
+        self.connection.execute(self.update().where(self.key == key).values(**values))
+
+    def records(self, statement: Select[Any], limit: int, after: str | None) -> list[R]:
+        """A page of the statement's rows in id order, those past `after`."""
+        return [self.record(row) for row in self.after(statement, self.key, limit, after)]

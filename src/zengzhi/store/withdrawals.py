@@ -17,7 +17,7 @@ from zengzhi.core.events import event_id
 from zengzhi.core.lifecycles import WithdrawalStatus
 from zengzhi.rules.withdrawals import Withdrawal
 from zengzhi.store import tables as t
-from zengzhi.store.tenanted import Tenanted
+from zengzhi.store.tenanted import Keyed
 
 WITHDRAW_EVENT = event_id("withdraw", "")
 
@@ -55,12 +55,11 @@ def _withdrawal(row: Row[Any]) -> WithdrawalRow:
     )
 
 
-class Withdrawals(Tenanted):
+class Withdrawals(Keyed[WithdrawalRow]):
     table = t.withdrawals
 
-    def get(self, withdrawal_id: str, lock: bool = False) -> WithdrawalRow | None:
-        row = self.first(self.select().where(t.withdrawals.c.withdrawal_id == withdrawal_id), lock)
-        return None if row is None else _withdrawal(row)
+    def record(self, row: Row[Any]) -> WithdrawalRow:
+        return _withdrawal(row)
 
     def add(self, withdrawal: Withdrawal, at: datetime) -> None:
         self.connection.execute(
@@ -74,11 +73,6 @@ class Withdrawals(Tenanted):
             )
         )
 
-    def change(self, withdrawal_id: str, **values: Any) -> None:
-        """Set columns of one withdrawal (its status, who decided it and when)."""
-        statement = self.update().where(t.withdrawals.c.withdrawal_id == withdrawal_id)
-        self.connection.execute(statement.values(**values))
-
     def page(
         self, status: str | None, member: str | None, limit: int, after: str | None
     ) -> list[WithdrawalRow]:
@@ -89,7 +83,7 @@ class Withdrawals(Tenanted):
             statement = statement.where(c.status == status)
         if member is not None:
             statement = statement.where(c.member_id == member)
-        return [_withdrawal(row) for row in self.after(statement, c.withdrawal_id, limit, after)]
+        return self.records(statement, limit, after)
 
     def newest(self, member: str, limit: int) -> list[WithdrawalRow]:
         """A member's withdrawals, the latest requested first."""
