@@ -517,6 +517,42 @@ def tick_command(database: DatabaseOpt = None) -> None:
         )
 
 
+@app.command("worker")
+def worker_command(
+    interval: Annotated[int, typer.Option(help="seconds between runs of the due jobs")] = 60,
+    database: DatabaseOpt = None,
+) -> None:
+    """Run due jobs every interval and deliver webhooks as they fall due, until stopped
+    (SIGTERM, Ctrl-C): beside API processes started with ZENGZHI_RUN_JOBS=false."""
+    import signal
+    import threading
+
+    from zengzhi.service.jobs import JobRunner
+    from zengzhi.service.webhook_delivery import WebhookRunner
+
+    context = _context(database, existing=True)
+    webhooks = context.settings.webhook_interval_seconds
+    runners: list[JobRunner | WebhookRunner] = [JobRunner(context, interval)]
+    if webhooks > 0:
+        runners.append(WebhookRunner(context, webhooks))
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    for runner in runners:
+        runner.start()
+    print(f"worker: jobs every {interval} s, webhooks every {webhooks} s", flush=True)
+    try:
+        while not stopping.wait(1):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for runner in runners:
+            runner.stop()
+        for runner in runners:
+            runner.join()
+    print("worker: stopped", flush=True)
+
+
 @app.command("events")
 def events_command(
     tenant: Annotated[str, typer.Argument(help="the tenant whose event log to print")],

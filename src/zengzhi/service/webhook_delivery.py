@@ -190,14 +190,14 @@ class WebhookRunner(threading.Thread):
         self._context = context
         self._interval = interval
         self._deliver = deliver
-        self._stop = threading.Event()
+        self._stopping = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.wait(self._interval):
+        while not self._stopping.wait(self._interval):
             try:
                 self._deliver(self._context)
             except Exception:  # a failing pass is logged; the next one runs anyway
                 log.exception("webhook delivery failed")
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopping.set()
