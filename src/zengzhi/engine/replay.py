@@ -77,9 +77,7 @@ class _SpillStore:
         pending = self._pending
         pending[key] = value
         if len(pending) >= self._BATCH:
-            # in key order: SQLite then appends to its B-tree's pages instead of jumping
-            rows = sorted(pending.items())
-            self._db.executemany("INSERT OR REPLACE INTO kept VALUES (?, ?)", rows)
+            self._db.executemany("INSERT OR REPLACE INTO kept VALUES (?, ?)", pending.items())
             self._db.commit()
             pending.clear()
 
