@@ -574,6 +574,14 @@ def simulate_command(
     out: Annotated[Path, typer.Option("--out", help="folder for tables, charts, report")],
     runs: Annotated[int | None, typer.Option(help="Monte Carlo runs (overrides)")] = None,
     processes: Annotated[int | None, typer.Option(help="parallel processes")] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            help="a dask.distributed scheduler (tcp://host:8786) to run the runs on, instead"
+            " of local processes; its workers need zengzhi installed",
+            envvar="ZENGZHI_CLUSTER",
+        ),
+    ] = None,
 ) -> None:
     """Run a scenario through the engine; write CSV tables, charts and report.html."""
     from rich.console import Console
@@ -611,16 +619,26 @@ def simulate_command(
         TimeRemainingColumn(),
         transient=False,
     ) as progress:
-        if jobs == 1:
-            task = progress.add_task(f"{scenario.name}: days", total=days)
-            results = run_all(
-                scenario, processes, on_day=lambda day: progress.update(task, completed=day + 1)
-            )
-        else:
-            task = progress.add_task(f"{scenario.name}: runs", total=jobs)
-            results = run_all(
-                scenario, processes, on_run=lambda done: progress.update(task, completed=done)
-            )
+        try:
+            if jobs == 1 and cluster is None:
+                task = progress.add_task(f"{scenario.name}: days", total=days)
+                results = run_all(
+                    scenario,
+                    processes,
+                    on_day=lambda day: progress.update(task, completed=day + 1),
+                )
+            else:
+                task = progress.add_task(f"{scenario.name}: runs", total=jobs)
+                results = run_all(
+                    scenario,
+                    processes,
+                    on_run=lambda done: progress.update(task, completed=done),
+                    cluster=cluster,
+                )
+        except DomainError as error:
+            raise _fail(str(error)) from None
+        except OSError as error:  # a scheduler that does not answer
+            raise _fail(f"cluster {cluster}: {error}") from None
     report = write_report(out, results, scenario, scenario_path.read_text(encoding="utf-8"))
     Console().print(f"report: {report}  (tables and charts beside it)")
 
