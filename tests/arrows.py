@@ -1,7 +1,7 @@
 """The import arrows between the parts of src/zengzhi, read from the sources' syntax trees.
 
 Every import counts: at the top, inside a function, under TYPE_CHECKING, relative or
-absolute, `from zengzhi import api` as much as `import zengzhi.api.deps`. A module's part is
+absolute, `from zengzhi import api` as much as `import zengzhi.deps`. A module's part is
 the first name under zengzhi/ (`engine` for engine/replay.py, `app` for app.py).
 """
 

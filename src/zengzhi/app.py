@@ -38,6 +38,8 @@ def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
         version=__version__,
         summary="A points-rebate engine: the consumption-appreciation pool on a ledger.",
         lifespan=lifespan,
+        docs_url=None,  # api/openapi.py serves /docs from the package, not a CDN
+        redoc_url=None,
     )
     app.state.context = context
     app.add_middleware(Guard, max_body_bytes=context.settings.max_body_bytes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from zengzhi.api import errors
+from zengzhi.api import errors, openapi
 from zengzhi.api.routes import (
     activity,
     audit,
@@ -29,6 +29,7 @@ def health() -> dict[str, str]:
 
 def mount(app: FastAPI) -> None:
     errors.install(app)
+    openapi.install(app)
     for router in (
         tenants.router,
         catalog.router,
