@@ -136,10 +136,9 @@ class UnitOfWork:
         entry = self.ledger.write_entries(last.entry + 1, self.now) - 1
         rows, notes = self._log_rows(last.event, bool(subscriptions))
         webhook = self._write_notices(notes + self._published, last.webhook, subscriptions)
-        if rows:
-            self.connection.execute(insert(t.events), rows)
         event = last.event + len(rows)
         if rows:
+            self.connection.execute(insert(t.events), rows)
             self._write_pool_history(event)
         audit = self._write_audits(last.audit)
         store_counters(self.connection, self.tenant, Counters(event, entry, audit, webhook))
