@@ -243,6 +243,7 @@ class Me(BaseModel):
     tenant: str
     tenant_name: str
     referral_link: str | None  # the platform's sign-up address naming this member
+    pool_names: dict[str, str] = {}  # what the platform calls its pools (by id)
 
 
 def me(context: Context, member: Member) -> Me:
@@ -251,7 +252,8 @@ def me(context: Context, member: Member) -> Me:
         tenant = connection.execute(
             select(t.tenants.c.name).where(t.tenants.c.tenant_id == member.tenant)
         ).scalar_one()
-        template = load_settings(connection, member.tenant).member_page.referral_link
+        page = load_settings(connection, member.tenant).member_page
+        template = page.referral_link
         link = template.replace("{member}", quote(member.member, safe="")) if template else None
         return Me(
             id=row.member_id,
@@ -259,6 +261,7 @@ def me(context: Context, member: Member) -> Me:
             tenant=member.tenant,
             tenant_name=tenant,
             referral_link=link,
+            pool_names=page.pool_names,
         )
 
     return query(context, run)
