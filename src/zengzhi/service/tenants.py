@@ -53,6 +53,8 @@ class MemberPageSettings(BaseModel):
         pattern=r"^https?://[^\s]*\{member\}[^\s]*$",
         description='e.g. "https://shop.example/join?ref={member}"',
     )
+    # What members call each pool ("购物积分"): a member never sees a pool's id.
+    pool_names: dict[Id, Name] = Field(default_factory=dict, max_length=50)
 
 
 class TenantSettings(BaseModel):

@@ -95,7 +95,10 @@ def _page(
 ) -> HTMLResponse:
     token = request.cookies.get(COOKIE, "")
     csrf = csrf_token(context, token)
-    return render(request, template, status=status, tenant=member.tenant, csrf=csrf, **data)
+    data.setdefault("me", member_access.me(context, member))  # the header names the tenant
+    return render(
+        request, template, status=status, tenant=member.tenant, csrf=csrf, consumer=True, **data
+    )
 
 
 @router.get("/enter")
