@@ -19,6 +19,7 @@ from zengzhi.api.routes import (
     me,
     members,
     orders,
+    payees,
     payments,
     pools,
     tenants,
@@ -68,6 +69,7 @@ def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
         audit.router,
         webhooks.router,
         payments.router,
+        payees.router,
         config.router,
     ):
         app.include_router(router)

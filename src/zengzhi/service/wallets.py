@@ -23,6 +23,7 @@ from zengzhi.engine.fields import canonical
 from zengzhi.engine.wire import yuan
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, applied_once, command, not_found, query
+from zengzhi.service.payees import payout_problem
 from zengzhi.service.tenants import WithdrawalSettings, load_settings
 from zengzhi.store import tables as t
 from zengzhi.store.uow import UnitOfWork, event_id
@@ -211,7 +212,8 @@ def withdraw_once(
             fee = check_withdrawal(rules, row, amount)
             uow.apply(Withdraw(event_id("withdraw", request.id), member, amount, fee, uow.now))
             limit = Yuan(rules.auto_approve_limit).minor
-            if 0 < amount <= limit:
+            # not auto-approved while its payee is not ready: held for finance instead
+            if 0 < amount <= limit and (payout_problem(uow.connection, uow.tenant, member) is None):
                 c = t.withdrawals.c
                 uow.connection.execute(
                     update(t.withdrawals)
@@ -317,6 +319,9 @@ def _mark(uow: UnitOfWork, withdrawal_id: str, **values: Any) -> None:
 
 def approve(context: Context, principal: Principal, withdrawal_id: str) -> WithdrawalView:
     def act(uow: UnitOfWork, row: Any) -> None:
+        problem = payout_problem(uow.connection, uow.tenant, row.member_id)
+        if problem is not None:
+            raise problem
         _mark(uow, withdrawal_id, status="approved", decided_at=uow.now, decided_by=principal.actor)
         publish_approved(uow, row, principal.actor)
 

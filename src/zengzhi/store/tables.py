@@ -571,6 +571,22 @@ webhook_attempts = Table(
     PrimaryKeyConstraint("tenant_id", "subscription_id", "event_no", "attempt"),
 )
 
+# Where a member's withdrawals are paid (service/payees.py): the method in clear, the real
+# name and account encrypted (Fernet, ZENGZHI_PAYEE_KEYS), with a masked copy to show.
+payees = Table(
+    "payees",
+    metadata,
+    _tenant(),
+    Column("member_id", Id, nullable=False),
+    Column("method", String(20), nullable=False),  # wechat, alipay, bank
+    Column("sealed", Text, nullable=False),  # Fernet token of {"real_name", "account", "bank"}
+    Column("masked_name", String(100), nullable=False),
+    Column("masked_account", String(100), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String(100), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "member_id"),
+)
+
 # The tenant's payment and payout adapter: manual (finance marks paid) or a signed webhook.
 payment_adapters = Table(
     "payment_adapters",
