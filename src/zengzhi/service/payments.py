@@ -40,6 +40,10 @@ from zengzhi.service import orders, wallets
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
 from zengzhi.service.egress import check_target
+from zengzhi.service.gateway_credentials import GATEWAYS, client_for, seal
+from zengzhi.service.gateways.alipay import Alipay, AlipayConfig
+from zengzhi.service.gateways.wechatpay import WechatConfig, WechatPay
+from zengzhi.service.settings import Settings
 from zengzhi.service.webhooks import GATEWAY, new_secret, put_subscription
 from zengzhi.store import outbox, security
 from zengzhi.store import tables as t
@@ -67,6 +71,7 @@ class Notification(BaseModel):
     amount: Exact | None = None  # payment.succeeded: must be the order's amount
     currency: Literal["CNY"] = "CNY"
     withdrawal: Id | None = None  # payout.*
+    payout: Id | None = None  # payout.*, by its number at the gateway (WeChat Pay, Alipay)
     reason: Note | None = None  # payout.failed
 
 
@@ -146,13 +151,37 @@ class WebhookAdapter:
         return "paying"
 
 
+class SignedByGateway:
+    """WeChat Pay or Alipay: notifications in their own signed (and, for WeChat Pay,
+    encrypted) formats; payouts are sent by service/gateway_payouts.py."""
+
+    def __init__(self, name: str, client: WechatPay | Alipay) -> None:
+        self.name = name
+        self._client = client
+
+    def verify(self, headers: Mapping[str, str], body: bytes, now: datetime) -> Notification:
+        if isinstance(self._client, WechatPay):
+            data = self._client.notification(headers, body, now)
+        else:
+            data = self._client.notification(body, now)
+        try:
+            return Notification.model_validate(data)
+        except ValidationError as error:
+            raise error_from_validation(error) from None
+
+    def request_payout(self, uow: UnitOfWork, withdrawal: Any) -> str:
+        raise DomainError(
+            ErrorCode.CONFLICT, f"{self.name} payouts are sent by the gateway", "adapter"
+        )
+
+
 # ---------------------------------------------------------------------------- settings
 
 
 class AdapterIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    adapter: Literal["manual", "webhook"]
+    adapter: Literal["manual", "webhook", "wechat", "alipay"]
     payout_url: AnyHttpUrl | None = Field(
         default=None, description="webhook adapter: where payout requests are POSTed"
     )
@@ -160,6 +189,8 @@ class AdapterIn(BaseModel):
         default=DEFAULT_TOLERANCE, ge=30, le=3600, description="how old a notification may be"
     )
     rotate_secret: bool = Field(default=False, description="a new shared secret")
+    wechat: WechatConfig | None = Field(default=None, description="the wechat adapter's keys")
+    alipay: AlipayConfig | None = Field(default=None, description="the alipay adapter's keys")
 
 
 class AdapterView(BaseModel):
@@ -167,6 +198,7 @@ class AdapterView(BaseModel):
     payout_url: str | None
     tolerance_seconds: int
     notification_url: str  # where the gateway sends notifications (path on this server)
+    merchant: str | None = None  # wechat: the mchid; alipay: the app_id (keys never shown)
     secret: str | None = None  # only in the answer that creates or rotates it
 
 
@@ -181,11 +213,14 @@ def _adapter_view(tenant: str, row: Any, secret: str | None = None) -> AdapterVi
         payout_url=row.payout_url if row else None,
         tolerance_seconds=row.tolerance_seconds if row else DEFAULT_TOLERANCE,
         notification_url=f"/v1/gateway/{tenant}/notifications",
+        merchant=row.merchant if row else None,
         secret=secret,
     )
 
 
-def adapter_for(row: Any) -> PaymentAdapter:
+def adapter_for(row: Any, settings: Settings | None = None) -> PaymentAdapter:
+    if row is not None and row.adapter in GATEWAYS and settings is not None:
+        return SignedByGateway(row.adapter, client_for(settings, row))
     if row is None or row.adapter == "manual" or not row.secret:
         return ManualAdapter()
     return WebhookAdapter(row.secret, int(row.tolerance_seconds))
@@ -213,6 +248,8 @@ def put_adapter(context: Context, principal: Principal, request: AdapterIn) -> A
         check_target(
             str(request.payout_url), "payout_url", context.settings.webhook_private_targets
         )
+    gateway = _gateway_config(context, request)
+    credentials = None if gateway is None else seal(context.settings, gateway)
 
     def run(uow: UnitOfWork) -> AdapterView:
         c = t.payment_adapters.c
@@ -229,6 +266,8 @@ def put_adapter(context: Context, principal: Principal, request: AdapterIn) -> A
             "payout_url": str(request.payout_url) if request.payout_url else None,
             "tolerance_seconds": request.tolerance_seconds,
             "updated_at": uow.now,
+            "credentials": credentials,
+            "merchant": getattr(gateway, "mchid", None) or getattr(gateway, "app_id", None),
         }
         if before is None:
             uow.connection.execute(
@@ -259,6 +298,24 @@ def put_adapter(context: Context, principal: Principal, request: AdapterIn) -> A
         return after.model_copy(update={"secret": shown})
 
     return command(context, principal, run)
+
+
+def _gateway_config(context: Context, request: AdapterIn) -> WechatConfig | AlipayConfig | None:
+    """The wechat or alipay adapter's keys, checked: each parses, and the gateway's
+    address is one the server may call."""
+    given = {"wechat": request.wechat, "alipay": request.alipay}
+    for name, config in given.items():
+        if config is not None and request.adapter != name:
+            raise DomainError(ErrorCode.INVALID, f"only for the {name} adapter", name)
+    if request.adapter not in GATEWAYS:
+        return None
+    config = given[request.adapter]
+    if config is None:
+        raise DomainError(ErrorCode.INVALID, "the adapter's keys are required", request.adapter)
+    config.check()
+    address = config.api_url if isinstance(config, WechatConfig) else config.gateway_url
+    check_target(address, request.adapter, context.settings.webhook_private_targets)
+    return config
 
 
 # ---------------------------------------------------------------------------- payouts
@@ -341,13 +398,11 @@ def _apply(uow: UnitOfWork, notification: Notification, data: dict[str, Any]) ->
             )
         target, status = notification.order, orders.pay_in(uow, actor, notification.order).status
     else:
-        if notification.withdrawal is None:
-            raise DomainError(ErrorCode.INVALID, "is required", "withdrawal")
-        target = notification.withdrawal
+        target = notification.withdrawal or _paid_out(uow, notification.payout)
         if notification.type == "payout.succeeded":
             status = wallets.pay_in(uow, actor, target).status
         else:
-            status = _payout_failed(uow, actor, target, notification.reason)
+            status = payout_failed(uow, actor, target, notification.reason)
     uow.connection.execute(
         insert(t.gateway_notifications).values(
             tenant_id=uow.tenant,
@@ -363,7 +418,20 @@ def _apply(uow: UnitOfWork, notification: Notification, data: dict[str, Any]) ->
     )
 
 
-def _payout_failed(uow: UnitOfWork, actor: str, withdrawal_id: str, reason: str | None) -> str:
+def _paid_out(uow: UnitOfWork, out_no: str | None) -> str:
+    """The withdrawal a gateway's payout number belongs to."""
+    if out_no is None:
+        raise DomainError(ErrorCode.INVALID, "is required", "withdrawal")
+    p = t.payouts.c
+    found = uow.connection.execute(
+        select(p.withdrawal_id).where(p.tenant_id == uow.tenant, p.out_no == out_no)
+    ).scalar()
+    if found is None:
+        raise not_found("payout", out_no, "payout")
+    return str(found)
+
+
+def payout_failed(uow: UnitOfWork, actor: str, withdrawal_id: str, reason: str | None) -> str:
     """The gateway could not pay: the withdrawal is approved again, for finance to retry
     the payout or reject it (which returns the hold to the wallet)."""
 
@@ -395,7 +463,7 @@ def receive(context: Context, tenant: str, headers: Mapping[str, str], body: byt
             ErrorCode.TOO_LARGE, f"a notification is at most {MAX_NOTIFICATION_BYTES} bytes"
         )
     row = query(context, lambda connection: _tenant_adapter(connection, tenant))
-    adapter = adapter_for(row)
+    adapter = adapter_for(row, context.settings)
     if isinstance(adapter, ManualAdapter):  # no gateway: refused, and nothing written
         log.info("tenant %s (manual adapter): a gateway notification refused", tenant)
         adapter.verify(headers, body, now)
@@ -407,6 +475,8 @@ def receive(context: Context, tenant: str, headers: Mapping[str, str], body: byt
         except ValueError:  # bad JSON or a key twice: verify() refuses it after the signature
             data = None
         notification = adapter.verify(headers, body, now)
+        if not isinstance(adapter, WebhookAdapter):  # a form, or encrypted: what it said
+            data = notification.model_dump(mode="json", exclude_none=True)
         assert isinstance(data, dict)
         system = Principal(tenant, f"{GATEWAY_ACTOR}:{notification.id}", Role.OWNER)
 
