@@ -17,7 +17,7 @@ from tests.service.test_payments import an_order, gateway, refusals
 from zengzhi.core import standard_webhooks
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 from zengzhi.service.base import Context
-from zengzhi.service.webhooks import dispatch
+from zengzhi.service.webhook_delivery import dispatch
 from zengzhi.store import tables as t
 
 # the specification's example (standard-webhooks/spec, "Signature scheme")
