@@ -22,6 +22,7 @@ from zengzhi.service import gateway_payouts
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
+from zengzhi.service.jobs import tick
 
 OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
 ALIPAY_ACCOUNT = "13812345678"
@@ -318,3 +319,21 @@ def test_a_gateway_adapter_approves_only_a_ready_payee(api: Api, clock: Clock) -
     api.ok(api.patch("/v1/members/m1", {"real_name_verified": True}))
     assert api.ok(api.post("/v1/withdrawals/w1/approve"))["status"] == "approved"
     assert fake.transfers == {}
+
+
+def test_the_tick_reconciles_what_is_still_paying(
+    api: Api, clock: Clock, context: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, transport, client = alipay(api, clock)
+    a_withdrawal(api, fake, "alipay", ALIPAY_ACCOUNT)
+    transport.mode = "lost"
+    assert pay_out(api, context, client) == "paying"
+    transport.mode = "ok"
+    # the job makes its own client; here it is the one that reaches the fake
+    monkeypatch.setattr(gateway_payouts, "_http", lambda context, given: given or client)
+    assert [r.job for r in tick(context, only=[api.tenant]) if r.done] == []  # not yet due
+    clock.advance(minutes=2)
+    [report] = [r for r in tick(context, only=[api.tenant]) if r.job == "reconcile_payouts"]
+    assert report.done == 1
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "paid"
+    assert len(fake.paid()) == 1

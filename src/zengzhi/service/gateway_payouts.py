@@ -325,6 +325,23 @@ def reconcile_due(context: Context, tenant: str, client: httpx.Client | None = N
     return len(found)
 
 
+def tenants_paying(connection: Connection) -> list[str]:
+    """The tenants with a payout at WeChat Pay or Alipay still `paying`."""
+    p, w = t.payouts.c, t.withdrawals.c
+    return list(
+        connection.execute(
+            select(p.tenant_id)
+            .join(
+                t.withdrawals,
+                (w.tenant_id == p.tenant_id) & (w.withdrawal_id == p.withdrawal_id),
+            )
+            .where(w.status == "paying")
+            .distinct()
+            .order_by(p.tenant_id)
+        ).scalars()
+    )
+
+
 def get_payout(context: Context, principal: Principal, withdrawal_id: str) -> PayoutView:
     principal.require(Permission.READ)
 
