@@ -7,18 +7,22 @@ re-send never pays twice. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from tests.service.conftest import Api, Clock
 from tests.service.fake_gateways import FakeAlipay, FakeWechat, LosingTransport, rsa_key
 from tests.service.test_payments import refusals
 from tests.service.test_withdrawals import a_member_with_money
-from zengzhi.service import gateway_payouts
+from zengzhi.core.errors import DomainError
+from zengzhi.service import gateway_payouts, payees, payments
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
@@ -337,3 +341,24 @@ def test_the_tick_reconciles_what_is_still_paying(
     assert report.done == 1
     assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "paid"
     assert len(fake.paid()) == 1
+
+
+def test_the_adapters_keys_follow_a_key_rotation(api: Api, clock: Clock, context: Context) -> None:
+    fake, _, _ = wechat(api, clock)
+    an_order(api)
+    old = context.settings.payee_keys
+    assert old is not None
+    new = Fernet.generate_key().decode()
+
+    def with_keys(keys: str) -> Context:
+        settings = context.settings.model_copy(update={"payee_keys": SecretStr(keys)})
+        return dataclasses.replace(context, settings=settings)
+
+    body, headers = fake.notification("TRANSACTION.SUCCESS", fake.paid_order("A1", 100000))
+    lowered = {name.lower(): value for name, value in headers.items()}
+    with pytest.raises(DomainError) as lost:  # the new key alone reads nothing yet
+        payments.receive(with_keys(new), api.tenant, lowered, body)
+    assert lost.value.field == "adapter"
+    assert payees.reencrypt(with_keys(f"{new},{old.get_secret_value()}")) >= 1
+    accepted = payments.receive(with_keys(new), api.tenant, lowered, body)
+    assert (accepted.target, accepted.status) == ("A1", "completed")

@@ -235,18 +235,27 @@ def payee_in(context: Context, connection: Connection, tenant: str, member: str)
 
 
 def reencrypt(context: Context) -> int:
-    """Re-encrypt every payee with the first key (after a new key was put first); the
-    number re-encrypted. Then the old key can be dropped from ZENGZHI_PAYEE_KEYS."""
+    """Re-encrypt every payee, and every WeChat Pay or Alipay adapter's keys, with the
+    first key (after a new key was put first); how many were. Then the old key can be
+    dropped from ZENGZHI_PAYEE_KEYS."""
     cipher = payee_keys.cipher(context.settings)
     count = 0
     with context.database.write() as connection:
         c = t.payees.c
-        rows = connection.execute(select(c.tenant_id, c.member_id, c.sealed)).all()
-        for row in rows:
+        for row in connection.execute(select(c.tenant_id, c.member_id, c.sealed)).all():
             connection.execute(
                 update(t.payees)
                 .where(c.tenant_id == row.tenant_id, c.member_id == row.member_id)
                 .values(sealed=cipher.rotate(row.sealed.encode()).decode())
+            )
+            count += 1
+        a = t.payment_adapters.c
+        sealed = select(a.tenant_id, a.credentials).where(a.credentials.is_not(None))
+        for kept in connection.execute(sealed).all():
+            connection.execute(
+                update(t.payment_adapters)
+                .where(a.tenant_id == kept.tenant_id)
+                .values(credentials=cipher.rotate(kept.credentials.encode()).decode())
             )
             count += 1
     return count
