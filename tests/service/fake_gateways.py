@@ -96,6 +96,7 @@ class Gateway:
     refused: list[str] = field(default_factory=list)  # requests whose signature failed
     next: str = "pay"  # pay, fail, pending, down
     accounts: dict[str, str] = field(default_factory=dict)  # payee account → real name
+    orders: dict[str, dict[str, Any]] = field(default_factory=dict)  # QR-code orders made
 
     def settle(self, out_no: str, state: str) -> None:
         self.transfers[out_no].state = state
@@ -144,6 +145,7 @@ class FakeWechat(Gateway):
         self.app = Starlette(
             routes=[
                 Route(wechatpay.TRANSFER_PATH, self._transfer, methods=["POST"]),
+                Route(wechatpay.NATIVE_PATH, self._native, methods=["POST"]),
                 Route(
                     wechatpay.TRANSFER_PATH + "/out-bill-no/{out_no}",
                     self._query,
@@ -227,6 +229,19 @@ class FakeWechat(Gateway):
         transfer = Transfer(out_no, data["openid"], name, str(data["transfer_amount"]), state)
         self.transfers[out_no] = transfer
         return self._answer(200, self._bill(transfer))
+
+    async def _native(self, request: Request) -> Response:
+        body = await request.body()
+        if not self._authorized(request, body):
+            self.refused.append("authorization")
+            return self._answer(401, {"code": "SIGN_ERROR", "message": "签名错误"})
+        data = json.loads(body)
+        if data["mchid"] != self.mchid or not data.get("notify_url"):
+            return self._answer(400, {"code": "PARAM_ERROR", "message": "参数错误"})
+        self.orders[data["out_trade_no"]] = data
+        return self._answer(
+            200, {"code_url": f"weixin://wxpay/bizpayurl?pr={secrets.token_hex(4)}"}
+        )
 
     def _bill(self, transfer: Transfer) -> dict[str, Any]:
         bill = {
@@ -330,6 +345,17 @@ class FakeAlipay(Gateway):
                 {"code": "40002", "msg": "Invalid Arguments", "sub_code": "isv.invalid-signature"},
             )
         biz = json.loads(params["biz_content"])
+        if method == alipay.PRECREATE:
+            self.orders[biz["out_trade_no"]] = biz | {"notify_url": params.get("notify_url")}
+            return self._answer(
+                method,
+                {
+                    "code": "10000",
+                    "msg": "Success",
+                    "out_trade_no": biz["out_trade_no"],
+                    "qr_code": f"https://qr.alipay.com/{secrets.token_hex(6)}",
+                },
+            )
         out_no = biz["out_biz_no"]
         if method == alipay.QUERY:
             transfer = self.transfers.get(out_no)

@@ -22,7 +22,7 @@ from tests.service.fake_gateways import FakeAlipay, FakeWechat, LosingTransport,
 from tests.service.test_payments import refusals
 from tests.service.test_withdrawals import a_member_with_money
 from zengzhi.core.errors import DomainError
-from zengzhi.service import gateway_payouts, payees, payments
+from zengzhi.service import gateway_checkout, gateway_payouts, payees, payments
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
@@ -362,3 +362,34 @@ def test_the_adapters_keys_follow_a_key_rotation(api: Api, clock: Clock, context
     assert payees.reencrypt(with_keys(f"{new},{old.get_secret_value()}")) >= 1
     accepted = payments.receive(with_keys(new), api.tenant, lowered, body)
     assert (accepted.target, accepted.status) == ("A1", "completed")
+
+
+@pytest.mark.parametrize("gateway", ["wechat", "alipay"])
+def test_a_checkout_then_its_notification_pays_the_order(
+    api: Api, clock: Clock, context: Context, gateway: str
+) -> None:
+    fake, _, client = wechat(api, clock) if gateway == "wechat" else alipay(api, clock)
+    an_order(api)
+    principal = owner(api)
+    view = gateway_checkout.checkout(context, principal, "A1", client)
+    assert view.code_url.startswith("weixin://" if gateway == "wechat" else "https://qr.alipay")
+    assert (view.order, view.amount) == ("A1", "1000.00")
+    made = fake.orders["A1"]
+    if gateway == "wechat":
+        assert made["amount"] == {"total": 100000, "currency": "CNY"}
+        body, headers = fake.notification("TRANSACTION.SUCCESS", fake.paid_order("A1", 100000))
+    else:
+        assert made["total_amount"] == "1000.00"
+        assert isinstance(fake, FakeAlipay)
+        body = fake.form(fake.notification("A1", "1000.00"))
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert fake.refused == []
+    assert notify(api, body, headers).status_code == 200
+    assert api.ok(api.get("/v1/orders/A1"))["status"] == "completed"
+    with pytest.raises(DomainError) as paid:
+        gateway_checkout.checkout(context, principal, "A1", client)
+    assert paid.value.field == "status"
+    with pytest.raises(DomainError) as unknown:
+        gateway_checkout.checkout(context, principal, "nope", client)
+    assert unknown.value.field == "order"
+    books_balance(api, context)

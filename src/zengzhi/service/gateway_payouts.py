@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import httpx
 from pydantic import BaseModel
@@ -40,6 +41,7 @@ from zengzhi.store.uow import UnitOfWork
 
 log = logging.getLogger("zengzhi.payouts")
 
+T = TypeVar("T")
 RECONCILE_AFTER = timedelta(minutes=1)  # a payout still `paying` is queried after this
 
 
@@ -173,6 +175,32 @@ def _start(
 
     wallets.decide_in(uow, actor, withdrawal_id, {"approved"}, "paying", act)
     return _Sending(out_no, payee, int(withdrawal.amount - withdrawal.fee))
+
+
+def ask_gateway(
+    context: Context, client: httpx.Client | None, call: Callable[[httpx.Client], T]
+) -> T:
+    """A gateway call that is not a payout (a checkout): a network failure or an answer
+    that does not check is a clear refusal, and nothing was recorded."""
+    http = _http(context, client)
+    try:
+        return call(http)
+    except httpx.TimeoutException:
+        raise DomainError(
+            ErrorCode.CONFLICT, "the gateway did not answer in time", "adapter"
+        ) from None
+    except SignatureError as error:
+        log.warning("a gateway answer refused: %s", error)
+        raise DomainError(
+            ErrorCode.CONFLICT, f"the gateway's answer does not check: {error}", "adapter"
+        ) from None
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
+        raise DomainError(
+            ErrorCode.CONFLICT, f"the gateway cannot be reached: {error}"[:300], "adapter"
+        ) from None
+    finally:
+        if client is None:
+            http.close()
 
 
 def _transfer(

@@ -8,7 +8,8 @@ from starlette.concurrency import run_in_threadpool
 
 from zengzhi.api.deps import ContextDep, Limit, PathId, PrincipalDep
 from zengzhi.api.routing import StrictJSONRoute
-from zengzhi.service import gateway_payouts, payments
+from zengzhi.service import gateway_checkout, gateway_payouts, payments
+from zengzhi.service.gateway_checkout import CheckoutView
 from zengzhi.service.gateway_payouts import PayoutView
 from zengzhi.service.payments import (
     Accepted,
@@ -71,6 +72,13 @@ def get_payout(context: ContextDep, principal: PrincipalDep, withdrawal_id: Path
 def reconcile(context: ContextDep, principal: PrincipalDep, withdrawal_id: PathId) -> PayoutView:
     """Query WeChat Pay or Alipay for a payout and record what became of it."""
     return gateway_payouts.reconcile(context, principal, withdrawal_id)
+
+
+@router.post("/orders/{order_id}/checkout", response_model=CheckoutView, tags=["orders"])
+def checkout(context: ContextDep, principal: PrincipalDep, order_id: PathId) -> CheckoutView:
+    """A QR-code payment of a created order at WeChat Pay (Native) or Alipay (当面付),
+    under the order's id; the gateway's notification then pays the order."""
+    return gateway_checkout.checkout(context, principal, order_id)
 
 
 @router.post("/gateway/{tenant_id}/notifications", response_model=Accepted)

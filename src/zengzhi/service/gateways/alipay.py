@@ -10,7 +10,8 @@
 - a notification (a form) is signed the same way as a request, by Alipay: `sign` and
   `sign_type` left out of the signed text; checked with the Alipay public key.
 
-Collecting: the notification `trade_status_sync` with TRADE_SUCCESS or TRADE_FINISHED
+Collecting: a face-to-face order `alipay.trade.precreate` (or the shop's own), then the
+notification `trade_status_sync` with TRADE_SUCCESS or TRADE_FINISHED
 (out_trade_no = the zengzhi order id). Paying out: 单笔转账 `alipay.fund.trans.uni.transfer`
 and its query `alipay.fund.trans.common.query`.
 Why not the `python-alipay-sdk` package: docs/payments.md.
@@ -34,7 +35,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from pydantic import BaseModel, ConfigDict, Field
 
-from zengzhi.core.errors import invalid
+from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.signatures import SignatureError
 from zengzhi.service.gateways.outcome import Outcome, PayoutResult
 
@@ -43,6 +44,7 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 TRANSFER = "alipay.fund.trans.uni.transfer"
 QUERY = "alipay.fund.trans.common.query"
+PRECREATE = "alipay.trade.precreate"
 USER_ID = re.compile(r"^2088[0-9]{12}$")
 PAID = {"SUCCESS"}
 FAILED = {"FAIL", "REFUND", "CLOSED"}
@@ -184,7 +186,12 @@ class Alipay:
         }
 
     def call(
-        self, client: httpx.Client, method: str, biz: Mapping[str, Any], now: datetime
+        self,
+        client: httpx.Client,
+        method: str,
+        biz: Mapping[str, Any],
+        now: datetime,
+        notify_url: str | None = None,
     ) -> dict[str, Any]:
         """One OpenAPI call; its answer, verified (else SignatureError)."""
         params = {
@@ -197,6 +204,8 @@ class Alipay:
             "version": "1.0",
             "biz_content": json.dumps(biz, ensure_ascii=False, separators=(",", ":")),
         }
+        if notify_url:
+            params["notify_url"] = notify_url
         params["sign"] = sign(
             _private_key(self.config.private_key), signed_text(params, frozenset({"sign"}))
         )
@@ -251,6 +260,21 @@ class Alipay:
         if data.get("sub_code") == "ORDER_NOT_EXIST":
             return PayoutResult(Outcome.NOT_FOUND, "the transfer is unknown to Alipay")
         return _result(data)
+
+    def precreate(
+        self, client: httpx.Client, order: str, amount: str, subject: str, now: datetime
+    ) -> str:
+        """A face-to-face payment (the buyer scans a QR code) of an order; its `qr_code`."""
+        biz = {"out_trade_no": order, "total_amount": amount, "subject": subject[:256]}
+        data = self.call(client, PRECREATE, biz, now, self.config.notify_url)
+        if data.get("code") != "10000" or not isinstance(data.get("qr_code"), str):
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"Alipay refused the order: {data.get('sub_code') or data.get('code')}"
+                f" {data.get('sub_msg', '')}".strip(),
+                "order",
+            )
+        return str(data["qr_code"])
 
 
 def _result(data: Mapping[str, Any]) -> PayoutResult:

@@ -11,7 +11,8 @@
 - a notification's `resource` is AES-256-GCM encrypted with the APIv3 key;
 - a payee's real name goes RSA-OAEP encrypted with the platform key.
 
-Collecting: the notification `TRANSACTION.SUCCESS` (out_trade_no = the zengzhi order id).
+Collecting: a Native order `POST /v3/pay/transactions/native` (or the shop's own JSAPI/H5
+order), then the notification `TRANSACTION.SUCCESS` (out_trade_no = the zengzhi order id).
 Paying out: 商家转账 `POST /v3/fund-app/mch-transfer/transfer-bills`, its query by
 `out_bill_no`, and its notification `MCHTRANSFER.BILL.FINISHED`.
 Why not the `wechatpayv3` package: docs/payments.md.
@@ -43,6 +44,7 @@ from zengzhi.service.gateways.outcome import Outcome, PayoutResult
 API = "https://api.mch.weixin.qq.com"
 SCHEME = "WECHATPAY2-SHA256-RSA2048"
 TRANSFER_PATH = "/v3/fund-app/mch-transfer/transfer-bills"
+NATIVE_PATH = "/v3/pay/transactions/native"
 PAID = {"SUCCESS"}
 FAILED = {"FAIL", "CANCELLED"}
 
@@ -339,6 +341,31 @@ class WechatPay:
         if status == 404:
             return PayoutResult(Outcome.NOT_FOUND, "the transfer is unknown to WeChat Pay")
         return _result(status, data)
+
+    def native_order(
+        self, client: httpx.Client, order: str, fen: int, description: str, now: datetime
+    ) -> str:
+        """A Native payment (the buyer scans a QR code) of an order; its `code_url`.
+        JSAPI and H5 orders are the shop's: any of them notifies the same way."""
+        if not self.config.notify_url:
+            raise invalid("notify_url", "WeChat Pay needs it to notify the payment")
+        payload = {
+            "appid": self.config.appid,
+            "mchid": self.config.mchid,
+            "description": description[:127],
+            "out_trade_no": order,
+            "notify_url": self.config.notify_url,
+            "amount": {"total": fen, "currency": "CNY"},
+        }
+        status, data = self._call(client, "POST", NATIVE_PATH, payload, now)
+        if status != 200 or not isinstance(data.get("code_url"), str):
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"WeChat Pay refused the order: {data.get('code', status)}"
+                f" {data.get('message', '')}".strip(),
+                "order",
+            )
+        return str(data["code_url"])
 
 
 def _result(status: int, data: Mapping[str, Any]) -> PayoutResult:
