@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 from typing import Any
 
 import httpx
@@ -392,4 +393,33 @@ def test_a_checkout_then_its_notification_pays_the_order(
     with pytest.raises(DomainError) as unknown:
         gateway_checkout.checkout(context, principal, "nope", client)
     assert unknown.value.field == "order"
+    books_balance(api, context)
+
+
+def test_two_payout_requests_at_once_pay_once(api: Api, clock: Clock, context: Context) -> None:
+    fake, _, client = wechat(api, clock)
+    a_withdrawal(api, fake, "wechat", OPENID)
+    start = threading.Barrier(2)
+    answers: list[str] = []
+    errors: list[BaseException] = []
+
+    def one() -> None:
+        start.wait()
+        try:
+            answers.append(pay_out(api, context, client))
+        except DomainError as error:  # the other one paid it already: "is paid"
+            answers.append(f"refused: {error.field}")
+        except BaseException as error:  # kept, asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=one) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and len(answers) == 2
+    # the second saw it `paying` (sent nothing, answered as it stood) or `paid` (refused)
+    assert set(answers) <= {"paid", "paying", "refused: status"} and "paid" in answers
+    assert len(fake.transfers) == 1 and len(fake.paid()) == 1
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "paid"
     books_balance(api, context)
