@@ -25,6 +25,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
+from urllib.parse import parse_qsl
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
@@ -473,7 +474,9 @@ def receive(context: Context, tenant: str, headers: Mapping[str, str], body: byt
             data = loads_strict(body)
             claimed = str(data.get("id"))[:128] if isinstance(data, dict) else None
         except ValueError:  # bad JSON or a key twice: verify() refuses it after the signature
-            data = None
+            data = None  # (or a form: Alipay's, whose id is its notify_id)
+            form = dict(parse_qsl(body.decode("utf-8", errors="replace")))
+            claimed = form.get("notify_id", "")[:128] or None
         notification = adapter.verify(headers, body, now)
         if not isinstance(adapter, WebhookAdapter):  # a form, or encrypted: what it said
             data = notification.model_dump(mode="json", exclude_none=True)
