@@ -219,8 +219,8 @@ def _adapter_view(tenant: str, row: Any, secret: str | None = None) -> AdapterVi
     )
 
 
-def adapter_for(row: Any, settings: Settings | None = None) -> PaymentAdapter:
-    if row is not None and row.adapter in GATEWAYS and settings is not None:
+def adapter_for(row: Any, settings: Settings) -> PaymentAdapter:
+    if row is not None and row.adapter in GATEWAYS:
         return SignedByGateway(row.adapter, client_for(settings, row))
     if row is None or row.adapter == "manual" or not row.secret:
         return ManualAdapter()
@@ -330,7 +330,7 @@ def request_payout(
     principal.require(Permission.DECIDE_WITHDRAWALS)
 
     def run(uow: UnitOfWork) -> wallets.WithdrawalView:
-        adapter = adapter_for(_adapter_row(uow.connection, uow.tenant))
+        adapter = adapter_for(_adapter_row(uow.connection, uow.tenant), context.settings)
 
         def act(uow: UnitOfWork, row: Any) -> None:
             status = adapter.request_payout(uow, row)
