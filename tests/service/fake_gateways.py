@@ -146,6 +146,7 @@ class FakeWechat(Gateway):
             routes=[
                 Route(wechatpay.TRANSFER_PATH, self._transfer, methods=["POST"]),
                 Route(wechatpay.NATIVE_PATH, self._native, methods=["POST"]),
+                Route("/v3/certificates", self._certificates, methods=["GET"]),
                 Route(
                     wechatpay.TRANSFER_PATH + "/out-bill-no/{out_no}",
                     self._query,
@@ -153,6 +154,31 @@ class FakeWechat(Gateway):
                 ),
             ]
         )
+
+    def rotate(self) -> None:
+        """WeChat Pay's new platform key and certificate, signing from now on."""
+        self.platform = rsa_key()
+        self.certificate = certificate(self.platform, datetime(2026, 6, 1, tzinfo=UTC), 3650)
+        self.serial = f"{self.certificate.serial_number:X}"
+
+    async def _certificates(self, request: Request) -> Response:
+        if not self._authorized(request, b""):
+            return self._answer(401, {"code": "SIGN_ERROR", "message": "签名错误"})
+        pem = self.certificate.public_bytes(serialization.Encoding.PEM)
+        nonce = secrets.token_hex(6)
+        sealed = AESGCM(self.apiv3_key.encode()).encrypt(nonce.encode(), pem, b"certificate")
+        entry = {
+            "serial_no": self.serial,
+            "effective_time": "2026-06-01T00:00:00+08:00",
+            "expire_time": "2036-06-01T00:00:00+08:00",
+            "encrypt_certificate": {
+                "algorithm": "AEAD_AES_256_GCM",
+                "nonce": nonce,
+                "associated_data": "certificate",
+                "ciphertext": base64.b64encode(sealed).decode(),
+            },
+        }
+        return self._answer(200, {"data": [entry]})
 
     def config(self, **more: Any) -> dict[str, Any]:
         return {

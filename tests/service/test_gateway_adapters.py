@@ -428,3 +428,27 @@ def test_two_payout_requests_at_once_pay_once(api: Api, clock: Clock, context: C
     assert len(fake.transfers) == 1 and len(fake.paid()) == 1
     assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "paid"
     books_balance(api, context)
+
+
+def test_a_platform_certificate_rotation_is_followed(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    fake, _, client = wechat(api, clock)
+    an_order(api)
+    old_serial = fake.serial
+    fake.rotate()  # WeChat Pay signs with a new certificate, not pinned yet
+    body, headers = fake.notification("TRANSACTION.SUCCESS", fake.paid_order("A1", 100000))
+    refused = notify(api, body, headers)
+    assert (refused.status_code, refused.json()["field"]) == (401, "Wechatpay-Serial")
+    view = payments.refresh_certificates(context, owner(api), client)
+    assert view.adapter == "wechat" and fake.refused == []
+    audit = [a for a in api.ok(api.get("/v1/audit-log")) if a["action"] == "payments.certificates"]
+    assert audit[0]["after"]["certificates"] == [fake.serial, old_serial]  # latest first
+    body, headers = fake.notification("TRANSACTION.SUCCESS", fake.paid_order("A1", 100000))
+    assert notify(api, body, headers).status_code == 200
+    assert api.ok(api.get("/v1/orders/A1"))["status"] == "completed"
+    # a certificate list not sealed with our APIv3 key is not trusted
+    fake.apiv3_key = "x" * 32
+    with pytest.raises(DomainError) as untrusted:
+        payments.refresh_certificates(context, owner(api), client)
+    assert (untrusted.value.code, untrusted.value.field) == ("conflict", "platform_certificates")

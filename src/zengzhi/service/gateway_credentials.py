@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from cryptography.fernet import InvalidToken
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service import payee_keys
+from zengzhi.service.egress import PublicOnlyTransport
 from zengzhi.service.gateways.alipay import Alipay, AlipayConfig
 from zengzhi.service.gateways.wechatpay import WechatConfig, WechatPay
 from zengzhi.service.settings import Settings
@@ -39,3 +41,14 @@ def client_for(settings: Settings, row: Any) -> WechatPay | Alipay:
     if row.adapter == "wechat":
         return WechatPay(WechatConfig.model_validate_json(clear), tolerance)
     return Alipay(AlipayConfig.model_validate_json(clear), tolerance)
+
+
+def http_client(settings: Settings, client: httpx.Client | None) -> httpx.Client:
+    """The client given (a test's), or one that keeps to public addresses."""
+    if client is not None:
+        return client
+    return httpx.Client(
+        timeout=settings.webhook_timeout_seconds,
+        follow_redirects=False,
+        transport=None if settings.webhook_private_targets else PublicOnlyTransport(),
+    )

@@ -30,8 +30,7 @@ from zengzhi.core.signatures import SignatureError
 from zengzhi.service import payments, wallets
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
-from zengzhi.service.egress import PublicOnlyTransport
-from zengzhi.service.gateway_credentials import GATEWAYS, client_for
+from zengzhi.service.gateway_credentials import GATEWAYS, client_for, http_client
 from zengzhi.service.gateways.alipay import Alipay
 from zengzhi.service.gateways.outcome import Outcome, PayoutResult
 from zengzhi.service.gateways.wechatpay import WechatPay
@@ -83,14 +82,7 @@ def _payout(connection: Connection, tenant: str, withdrawal_id: str) -> Any:
 
 
 def _http(context: Context, client: httpx.Client | None) -> httpx.Client:
-    if client is not None:
-        return client
-    settings = context.settings
-    return httpx.Client(
-        timeout=settings.webhook_timeout_seconds,
-        follow_redirects=False,
-        transport=None if settings.webhook_private_targets else PublicOnlyTransport(),
-    )
+    return http_client(context.settings, client)
 
 
 def request_payout(

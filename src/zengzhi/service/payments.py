@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 from urllib.parse import parse_qsl
 
+import httpx
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
@@ -41,9 +42,14 @@ from zengzhi.service import orders, wallets
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
 from zengzhi.service.egress import check_target
-from zengzhi.service.gateway_credentials import GATEWAYS, client_for, seal
+from zengzhi.service.gateway_credentials import GATEWAYS, client_for, http_client, seal
 from zengzhi.service.gateways.alipay import Alipay, AlipayConfig
-from zengzhi.service.gateways.wechatpay import WechatConfig, WechatPay
+from zengzhi.service.gateways.wechatpay import (
+    WechatConfig,
+    WechatPay,
+    certificate_serials,
+    pinned,
+)
 from zengzhi.service.settings import Settings
 from zengzhi.service.webhooks import GATEWAY, new_secret, put_subscription
 from zengzhi.store import outbox, security
@@ -297,6 +303,56 @@ def put_adapter(context: Context, principal: Principal, request: AdapterIn) -> A
             after=after.model_dump(mode="json") | ({"secret": "new"} if shown else {}),
         )
         return after.model_copy(update={"secret": shown})
+
+    return command(context, principal, run)
+
+
+def refresh_certificates(
+    context: Context, principal: Principal, client: httpx.Client | None = None
+) -> AdapterView:
+    """Fetch WeChat Pay's platform certificates and pin the new ones beside those kept
+    (expired ones dropped): how a rotation of WeChat Pay's certificate is followed."""
+    principal.require(Permission.PAYMENT_ADAPTER)
+    row = query(context, lambda connection: _adapter_row(connection, principal.tenant))
+    gateway = client_for(context.settings, row)
+    if not isinstance(gateway, WechatPay):
+        raise DomainError(
+            ErrorCode.CONFLICT, "only WeChat Pay has platform certificates", "adapter"
+        )
+    now = context.clock()
+    http = http_client(context.settings, client)
+    try:
+        found = gateway.download_certificates(http, now)
+    except httpx.HTTPError as error:
+        raise DomainError(
+            ErrorCode.CONFLICT, f"WeChat Pay cannot be reached: {error}"[:300], "adapter"
+        ) from None
+    except SignatureError as error:  # not WeChat Pay's answer: nothing is pinned
+        log.warning("tenant %s: certificates refused: %s", principal.tenant, error)
+        raise DomainError(
+            ErrorCode.CONFLICT, f"the certificates are not trusted: {error}", error.field
+        ) from None
+    finally:
+        if client is None:
+            http.close()
+    kept = pinned(gateway.config.platform_certificates + found, now)
+    config = gateway.config.model_copy(update={"platform_certificates": kept})
+
+    def run(uow: UnitOfWork) -> AdapterView:
+        c = t.payment_adapters.c
+        uow.connection.execute(
+            update(t.payment_adapters)
+            .where(c.tenant_id == uow.tenant, c.adapter == "wechat")
+            .values(credentials=seal(context.settings, config), updated_at=uow.now)
+        )
+        uow.audit(
+            principal.actor,
+            "payments.certificates",
+            "tenant",
+            before={"certificates": certificate_serials(gateway.config.platform_certificates)},
+            after={"certificates": certificate_serials(kept)},
+        )
+        return _adapter_view(uow.tenant, _adapter_row(uow.connection, uow.tenant))
 
     return command(context, principal, run)
 

@@ -35,6 +35,12 @@ def put_adapter(context: ContextDep, principal: PrincipalDep, body: AdapterIn) -
     return payments.put_adapter(context, principal, body)
 
 
+@router.post("/payments/adapter/certificates", response_model=AdapterView)
+def refresh_certificates(context: ContextDep, principal: PrincipalDep) -> AdapterView:
+    """Fetch WeChat Pay's platform certificates and pin the new ones (a rotation)."""
+    return payments.refresh_certificates(context, principal)
+
+
 @router.get("/payments/notifications", response_model=list[NotificationView])
 def list_notifications(
     context: ContextDep, principal: PrincipalDep, limit: Limit = 50

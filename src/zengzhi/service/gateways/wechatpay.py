@@ -116,6 +116,21 @@ def serial_of(certificate: x509.Certificate) -> str:
     return f"{certificate.serial_number:X}"
 
 
+def pinned(pems: list[str], now: datetime, keep: int = 10) -> list[str]:
+    """Certificates to keep: one per serial, not expired, the latest-expiring first."""
+    by_serial: dict[str, tuple[x509.Certificate, str]] = {}
+    for pem in pems:
+        certificate = _certificate(pem)
+        if certificate.not_valid_after_utc >= now:
+            by_serial[serial_of(certificate)] = (certificate, pem)
+    ordered = sorted(by_serial.values(), key=lambda pair: pair[0].not_valid_after_utc)
+    return [pem for _, pem in reversed(ordered)][:keep]
+
+
+def certificate_serials(pems: list[str]) -> list[str]:
+    return [serial_of(_certificate(pem)) for pem in pems]
+
+
 def sign(key: rsa.RSAPrivateKey, message: str) -> str:
     signature = key.sign(message.encode(), padding.PKCS1v15(), hashes.SHA256())
     return base64.b64encode(signature).decode()
@@ -132,21 +147,28 @@ def authorization(
     )
 
 
-def decrypt(apiv3_key: str, resource: Mapping[str, Any]) -> dict[str, Any]:
-    """A notification's resource (AEAD_AES_256_GCM), decrypted and parsed."""
+def open_sealed(apiv3_key: str, resource: Mapping[str, Any], field: str) -> bytes:
+    """What WeChat Pay sealed with the APIv3 key (AEAD_AES_256_GCM): authentic, as only
+    WeChat Pay and the merchant hold that key; else SignatureError naming `field`."""
     try:
         if resource.get("algorithm") != "AEAD_AES_256_GCM":
             raise ValueError("algorithm")
-        clear = AESGCM(apiv3_key.encode()).decrypt(
+        return AESGCM(apiv3_key.encode()).decrypt(
             str(resource["nonce"]).encode(),
             base64.b64decode(str(resource["ciphertext"]), validate=True),
             str(resource.get("associated_data") or "").encode(),
         )
+    except (InvalidTag, KeyError, ValueError, binascii.Error, TypeError):
+        raise SignatureError("signature", "does not decrypt with the APIv3 key", field) from None
+
+
+def decrypt(apiv3_key: str, resource: Mapping[str, Any]) -> dict[str, Any]:
+    """A notification's resource, decrypted and parsed."""
+    clear = open_sealed(apiv3_key, resource, "resource")
+    try:
         data = json.loads(clear)
-    except (InvalidTag, KeyError, ValueError, binascii.Error):
-        raise SignatureError(
-            "signature", "the resource does not decrypt with the APIv3 key", "resource"
-        ) from None
+    except ValueError:
+        raise invalid("resource", "is not JSON") from None
     if not isinstance(data, dict):
         raise invalid("resource", "is not a JSON object")
     return data
@@ -251,6 +273,45 @@ class WechatPay:
         raise invalid("event_type", f"{event!r} is not handled")
 
     # ------------------------------------------------------------------ requests
+
+    def download_certificates(self, client: httpx.Client, now: datetime) -> list[str]:
+        """WeChat Pay's platform certificates now (`GET /v3/certificates`), as PEM. Each
+        comes sealed with the APIv3 key, which is what makes it trusted (a certificate
+        rotated in is not pinned yet); the answer's signature is then checked with the
+        pinned and the downloaded ones."""
+        path = "/v3/certificates"
+        nonce = secrets.token_hex(16).upper()
+        response = client.get(
+            self.config.api_url.rstrip("/") + path,
+            headers={
+                "Authorization": authorization(
+                    self.config, "GET", path, "", int(now.timestamp()), nonce
+                ),
+                "Accept": "application/json",
+            },
+        )
+        if response.status_code != 200:
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"WeChat Pay refused the certificates: HTTP {response.status_code}",
+                "platform_certificates",
+            )
+        try:
+            entries = response.json()["data"]
+            sealed = [entry["encrypt_certificate"] for entry in entries]
+        except (ValueError, KeyError, TypeError):
+            raise invalid("platform_certificates", "not a certificate list") from None
+        found = [
+            open_sealed(self.config.apiv3_key, one, "platform_certificates").decode()
+            for one in sealed
+        ]
+        for pem in found:
+            _certificate(pem)
+        lowered = {name.lower(): value for name, value in response.headers.items()}
+        every = self.config.platform_certificates + found
+        trusted = self.config.model_copy(update={"platform_certificates": every})
+        WechatPay(trusted, self._tolerance).verify(lowered, response.content, now)
+        return found
 
     def _call(
         self, client: httpx.Client, method: str, path: str, payload: Any, now: datetime
