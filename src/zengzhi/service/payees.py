@@ -12,6 +12,7 @@ field (`payee`, `payee.method` or `real_name_verified`). See docs/payments.md.
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -26,6 +27,8 @@ from zengzhi.service.base import Context, command, not_found, query
 from zengzhi.service.tenants import load_settings
 from zengzhi.store import tables as t
 from zengzhi.store.uow import UnitOfWork
+
+log = logging.getLogger("zengzhi.payees")
 
 Method = Literal["wechat", "alipay", "bank"]
 RealName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -236,26 +239,39 @@ def payee_in(context: Context, connection: Connection, tenant: str, member: str)
 
 def reencrypt(context: Context) -> int:
     """Re-encrypt every payee, and every WeChat Pay or Alipay adapter's keys, with the
-    first key (after a new key was put first); how many were. Then the old key can be
-    dropped from ZENGZHI_PAYEE_KEYS."""
+    first key (after a new key was put first); how many were. One that no key given
+    opens is left as it is and logged (a key dropped too early): the rest go on. Then
+    the old key can be dropped from ZENGZHI_PAYEE_KEYS."""
     cipher = payee_keys.cipher(context.settings)
+
+    def rotated(token: str, what: str) -> str | None:
+        try:
+            return cipher.rotate(token.encode()).decode()
+        except InvalidToken:
+            log.warning("%s does not decrypt with any key given: left as it is", what)
+            return None
+
     count = 0
     with context.database.write() as connection:
         c = t.payees.c
         for row in connection.execute(select(c.tenant_id, c.member_id, c.sealed)).all():
-            connection.execute(
-                update(t.payees)
-                .where(c.tenant_id == row.tenant_id, c.member_id == row.member_id)
-                .values(sealed=cipher.rotate(row.sealed.encode()).decode())
-            )
-            count += 1
+            sealed = rotated(row.sealed, f"payee of {row.tenant_id}/{row.member_id}")
+            if sealed is not None:
+                connection.execute(
+                    update(t.payees)
+                    .where(c.tenant_id == row.tenant_id, c.member_id == row.member_id)
+                    .values(sealed=sealed)
+                )
+                count += 1
         a = t.payment_adapters.c
-        sealed = select(a.tenant_id, a.credentials).where(a.credentials.is_not(None))
-        for kept in connection.execute(sealed).all():
-            connection.execute(
-                update(t.payment_adapters)
-                .where(a.tenant_id == kept.tenant_id)
-                .values(credentials=cipher.rotate(kept.credentials.encode()).decode())
-            )
-            count += 1
+        kept = select(a.tenant_id, a.credentials).where(a.credentials.is_not(None))
+        for one in connection.execute(kept).all():
+            credentials = rotated(one.credentials, f"payment adapter of {one.tenant_id}")
+            if credentials is not None:
+                connection.execute(
+                    update(t.payment_adapters)
+                    .where(a.tenant_id == one.tenant_id)
+                    .values(credentials=credentials)
+                )
+                count += 1
     return count
