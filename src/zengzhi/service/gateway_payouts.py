@@ -26,6 +26,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.core.lifecycles import WithdrawalStatus
 from zengzhi.core.signatures import SignatureError
 from zengzhi.service import payments, wallets
 from zengzhi.service.auth import Permission, Principal, Role
@@ -35,6 +36,7 @@ from zengzhi.service.gateways.alipay import Alipay
 from zengzhi.service.gateways.outcome import Outcome, PayoutResult
 from zengzhi.service.gateways.wechatpay import WechatPay
 from zengzhi.service.payees import Payee, payee_in, payout_problem
+from zengzhi.service.queries.withdrawals import WithdrawalView
 from zengzhi.store import tables as t
 from zengzhi.store.uow import UnitOfWork
 
@@ -87,7 +89,7 @@ def _http(context: Context, client: httpx.Client | None) -> httpx.Client:
 
 def request_payout(
     context: Context, principal: Principal, withdrawal_id: str, client: httpx.Client | None = None
-) -> wallets.WithdrawalView:
+) -> WithdrawalView:
     """Send an approved withdrawal to the tenant's payout adapter: WeChat Pay and Alipay
     here, the webhook adapter through its outbox (service/payments.py)."""
     principal.require(Permission.DECIDE_WITHDRAWALS)
@@ -159,13 +161,11 @@ def _start(
         )
 
     def act(uow: UnitOfWork, row: Any) -> None:
-        uow.connection.execute(
-            update(t.withdrawals)
-            .where(w.tenant_id == uow.tenant, w.withdrawal_id == withdrawal_id)
-            .values(status="paying", note=f"sent to {adapter} as {out_no}")
+        uow.withdrawals.change(
+            withdrawal_id, status=WithdrawalStatus.PAYING, note=f"sent to {adapter} as {out_no}"
         )
 
-    wallets.decide_in(uow, actor, withdrawal_id, {"approved"}, "paying", act)
+    wallets.move(uow, actor, withdrawal_id, "send", act)
     return _Sending(out_no, payee, int(withdrawal.amount - withdrawal.fee))
 
 
@@ -259,14 +259,12 @@ def _settle(
                 checked_at=uow.now,
             )
         )
-        status = wallets.withdrawal_view(
+        w = t.withdrawals.c
+        status = str(
             uow.connection.execute(
-                select(t.withdrawals).where(
-                    t.withdrawals.c.tenant_id == uow.tenant,
-                    t.withdrawals.c.withdrawal_id == withdrawal_id,
-                )
-            ).one()
-        ).status
+                select(w.status).where(w.tenant_id == uow.tenant, w.withdrawal_id == withdrawal_id)
+            ).scalar_one()
+        )
         if result.outcome == Outcome.PAID and status in {"approved", "paying", "paid"}:
             wallets.pay_in(uow, actor, withdrawal_id)
         elif result.outcome == Outcome.PAID:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from zengzhi.api.deps import ContextDep, PathId, PrincipalDep
 from zengzhi.api.routing import StrictJSONRoute
+from zengzhi.deps import ContextDep, PathId, PrincipalDep
 from zengzhi.service import payees
 from zengzhi.service.payees import PayeeIn, PayeeView
 

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
-from zengzhi.api.deps import ContextDep, Limit, PathId, PrincipalDep
 from zengzhi.api.routing import StrictJSONRoute
+from zengzhi.deps import ContextDep, Limit, PathId, PrincipalDep
 from zengzhi.service import gateway_checkout, gateway_payouts, payments
 from zengzhi.service.gateway_checkout import CheckoutView
 from zengzhi.service.gateway_payouts import PayoutView
@@ -18,7 +18,7 @@ from zengzhi.service.payments import (
     NotificationView,
     RefusalView,
 )
-from zengzhi.service.wallets import WithdrawalView
+from zengzhi.service.queries.withdrawals import WithdrawalView
 
 router = APIRouter(prefix="/v1", tags=["payments"], route_class=StrictJSONRoute)
 
