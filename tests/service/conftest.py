@@ -21,6 +21,7 @@ from urllib.parse import unquote
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
@@ -34,6 +35,7 @@ from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
 
 SECRET = SecretStr(secrets.token_urlsafe(40))
+PAYEE_KEY = SecretStr(Fernet.generate_key().decode())
 PASSWORD = "correct horse battery staple"
 
 
@@ -84,6 +86,7 @@ def context(database: Database, clock: Clock, tmp_path: Path) -> Context:
         session_minutes=366 * 24 * 60,
         cookie_secure=False,  # the test client speaks plain HTTP
         simulations_dir=str(tmp_path / "runs"),  # simulations' and dry runs' folders
+        payee_keys=PAYEE_KEY,
     )
     return Context(database, settings, clock)
 

@@ -33,6 +33,11 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/webhooks"): {"url": "https://shop.example/b", "event_types": ["*"]},
     ("PATCH", "/v1/webhooks/{subscription_id}"): {"url": "https://shop.example/b"},
     ("PUT", "/v1/payments/adapter"): {"adapter": "manual"},
+    ("PUT", "/v1/members/{member_id}/payee"): {
+        "method": "alipay",
+        "real_name": "B",
+        "account": "b@shop.example",
+    },
     ("POST", "/v1/config/lint"): {"config": {}},
     ("POST", "/v1/backtest"): {"config": {"pool": {"exit_multiple": "3"}}},
     ("POST", "/v1/dry-runs"): {"config": {"pool": {"exit_multiple": "3"}}},
@@ -50,6 +55,7 @@ def a_state(api: Api) -> dict[str, Any]:
         "/v1/members/m1/positions",
         "/v1/members/m1/wallet",
         "/v1/members/m1/wallet/history",
+        "/v1/members/m1/payee",
         "/v1/orders",
         "/v1/withdrawals",
         "/v1/products",
@@ -77,6 +83,8 @@ def test_no_route_crosses_tenants(api: Api, other: Api) -> None:
     api.ok(api.put("/v1/products/p", {"price": "10", "contribution": "10", "zone": "z"}))
     api.ok(api.put("/v1/stores/s", {"commission_rate": "0.2", "name": SECRET}))
     api.member("m1", name=SECRET)
+    payee = {"method": "alipay", "real_name": "张三", "account": "13812345678"}
+    api.ok(api.put("/v1/members/m1/payee", payee))
     api.completed_order("o1", "m1")
     api.ok(api.post("/v1/pools/main/subsidies", {"id": "x1", "amount": "1700.00"}))
     api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "10.00"}))

@@ -15,6 +15,7 @@ from zengzhi.api.routes import (
     me,
     members,
     orders,
+    payees,
     payments,
     pools,
     tenants,
@@ -41,6 +42,7 @@ def mount(app: FastAPI) -> None:
         audit.router,
         webhooks.router,
         payments.router,
+        payees.router,
         config.router,
     ):
         app.include_router(router)

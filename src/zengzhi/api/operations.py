@@ -96,6 +96,24 @@ OPERATIONS: dict[str, tuple[str, str]] = {
         "requestPayout",
         "Ask the payout gateway to pay a withdrawal",
     ),
+    "GET /v1/withdrawals/{withdrawal_id}/payout": (
+        "getPayout",
+        "A withdrawal's transfer at WeChat Pay or Alipay",
+    ),
+    "POST /v1/withdrawals/{withdrawal_id}/payout/reconcile": (
+        "reconcilePayout",
+        "Ask WeChat Pay or Alipay what became of a transfer",
+    ),
+    "POST /v1/orders/{order_id}/checkout": (
+        "checkoutOrder",
+        "A QR-code payment of an order at WeChat Pay or Alipay",
+    ),
+    "PUT /v1/members/{member_id}/payee": ("putPayee", "Set where a member's withdrawals are paid"),
+    "GET /v1/members/{member_id}/payee": ("getPayee", "A member's payee, masked"),
+    "POST /v1/payments/adapter/certificates": (
+        "refreshPlatformCertificates",
+        "Pin WeChat Pay's current platform certificates",
+    ),
     "GET /v1/payments/adapter": ("getPaymentAdapter", "The payment gateway in use"),
     "PUT /v1/payments/adapter": ("putPaymentAdapter", "Choose and set up the payment gateway"),
     "GET /v1/payments/notifications": ("listPaymentNotifications", "Gateway notifications taken"),

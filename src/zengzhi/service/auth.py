@@ -55,7 +55,8 @@ PERMISSION_TEXT: dict[Permission, str] = {
     ),
     Permission.MONEY_CONTROLS: (
         "weaken a money control: raise `withdrawals.auto_approve_limit`, turn off"
-        " `withdrawals.require_real_name`, loosen `distribution.limits`, let the platform"
+        " `withdrawals.require_real_name` or `withdrawals.require_payee`, loosen"
+        " `distribution.limits`, let the platform"
         " pay rewards' overflow, allow more than 3 commission levels"
     ),
     Permission.PAYMENT_ADAPTER: (

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, select, update
 
 from zengzhi.core.errors import DomainError
+from zengzhi.service import gateway_payouts
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, command, query, tenant_today
 from zengzhi.service.distribution import run_dividends
@@ -172,6 +173,17 @@ def deliver_webhooks(context: Context, tenant: str) -> JobReport:
     )
 
 
+RECONCILE_PAYOUTS = "reconcile_payouts"
+
+
+def reconcile_payouts(context: Context, tenant: str) -> JobReport:
+    """Query WeChat Pay or Alipay for the payouts still `paying` (an answer lost, a
+    transfer waiting for the payee): service/gateway_payouts.py."""
+    done = gateway_payouts.reconcile_due(context, tenant)
+    day = tenant_today(context, tenant).isoformat()
+    return JobReport(tenant=tenant, job=RECONCILE_PAYOUTS, day=day, done=done, failed=[])
+
+
 def tick(context: Context, only: Collection[str] | None = None) -> list[JobReport]:
     """Run every due job of every tenant (or of those named in `only`) once (orders
     complete first, so that a day's run sees the orders of that day), then deliver what
@@ -186,6 +198,12 @@ def tick(context: Context, only: Collection[str] | None = None) -> list[JobRepor
     for tenant in query(context, tenants_with_subscriptions):
         if only is None or tenant in only:
             reports.append(deliver_webhooks(context, tenant))
+    for tenant in query(context, gateway_payouts.tenants_paying):
+        if only is None or tenant in only:
+            try:
+                reports.append(reconcile_payouts(context, tenant))
+            except DomainError as error:  # its adapter changed, a key dropped: the rest go on
+                log.warning("tenant %s: payouts not reconciled: %s", tenant, error)
     return reports
 
 

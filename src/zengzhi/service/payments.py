@@ -25,7 +25,9 @@ import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
+from urllib.parse import parse_qsl
 
+import httpx
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
@@ -40,7 +42,16 @@ from zengzhi.service import orders, wallets
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, found, query
 from zengzhi.service.egress import check_target
+from zengzhi.service.gateway_credentials import GATEWAYS, client_for, http_client, seal
+from zengzhi.service.gateways.alipay import Alipay, AlipayConfig
+from zengzhi.service.gateways.wechatpay import (
+    WechatConfig,
+    WechatPay,
+    certificate_serials,
+    pinned,
+)
 from zengzhi.service.queries.withdrawals import WithdrawalView
+from zengzhi.service.settings import Settings
 from zengzhi.service.webhooks import GATEWAY, new_secret, put_subscription
 from zengzhi.store import outbox, security
 from zengzhi.store import tables as t
@@ -69,6 +80,7 @@ class Notification(BaseModel):
     amount: Exact | None = None  # payment.succeeded: must be the order's amount
     currency: Literal["CNY"] = "CNY"
     withdrawal: Id | None = None  # payout.*
+    payout: Id | None = None  # payout.*, by its number at the gateway (WeChat Pay, Alipay)
     reason: Note | None = None  # payout.failed
 
 
@@ -148,13 +160,37 @@ class WebhookAdapter:
         return "paying"
 
 
+class SignedByGateway:
+    """WeChat Pay or Alipay: notifications in their own signed (and, for WeChat Pay,
+    encrypted) formats; payouts are sent by service/gateway_payouts.py."""
+
+    def __init__(self, name: str, client: WechatPay | Alipay) -> None:
+        self.name = name
+        self._client = client
+
+    def verify(self, headers: Mapping[str, str], body: bytes, now: datetime) -> Notification:
+        if isinstance(self._client, WechatPay):
+            data = self._client.notification(headers, body, now)
+        else:
+            data = self._client.notification(body, now)
+        try:
+            return Notification.model_validate(data)
+        except ValidationError as error:
+            raise error_from_validation(error) from None
+
+    def request_payout(self, uow: UnitOfWork, withdrawal: Any) -> str:
+        raise DomainError(
+            ErrorCode.CONFLICT, f"{self.name} payouts are sent by the gateway", "adapter"
+        )
+
+
 # ---------------------------------------------------------------------------- settings
 
 
 class AdapterIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    adapter: Literal["manual", "webhook"]
+    adapter: Literal["manual", "webhook", "wechat", "alipay"]
     payout_url: AnyHttpUrl | None = Field(
         default=None, description="webhook adapter: where payout requests are POSTed"
     )
@@ -162,6 +198,8 @@ class AdapterIn(BaseModel):
         default=DEFAULT_TOLERANCE, ge=30, le=3600, description="how old a notification may be"
     )
     rotate_secret: bool = Field(default=False, description="a new shared secret")
+    wechat: WechatConfig | None = Field(default=None, description="the wechat adapter's keys")
+    alipay: AlipayConfig | None = Field(default=None, description="the alipay adapter's keys")
 
 
 class AdapterView(BaseModel):
@@ -169,6 +207,7 @@ class AdapterView(BaseModel):
     payout_url: str | None
     tolerance_seconds: int
     notification_url: str  # where the gateway sends notifications (path on this server)
+    merchant: str | None = None  # wechat: the mchid; alipay: the app_id (keys never shown)
     secret: str | None = None  # only in the answer that creates or rotates it
 
 
@@ -183,11 +222,14 @@ def _adapter_view(tenant: str, row: Any, secret: str | None = None) -> AdapterVi
         payout_url=row.payout_url if row else None,
         tolerance_seconds=row.tolerance_seconds if row else DEFAULT_TOLERANCE,
         notification_url=f"/v1/gateway/{tenant}/notifications",
+        merchant=row.merchant if row else None,
         secret=secret,
     )
 
 
-def adapter_for(row: Any) -> PaymentAdapter:
+def adapter_for(row: Any, settings: Settings) -> PaymentAdapter:
+    if row is not None and row.adapter in GATEWAYS:
+        return SignedByGateway(row.adapter, client_for(settings, row))
     if row is None or row.adapter == "manual" or not row.secret:
         return ManualAdapter()
     return WebhookAdapter(row.secret, int(row.tolerance_seconds))
@@ -215,6 +257,8 @@ def put_adapter(context: Context, principal: Principal, request: AdapterIn) -> A
         check_target(
             str(request.payout_url), "payout_url", context.settings.webhook_private_targets
         )
+    gateway = _gateway_config(context, request)
+    credentials = None if gateway is None else seal(context.settings, gateway)
 
     def run(uow: UnitOfWork) -> AdapterView:
         c = t.payment_adapters.c
@@ -231,6 +275,8 @@ def put_adapter(context: Context, principal: Principal, request: AdapterIn) -> A
             "payout_url": str(request.payout_url) if request.payout_url else None,
             "tolerance_seconds": request.tolerance_seconds,
             "updated_at": uow.now,
+            "credentials": credentials,
+            "merchant": getattr(gateway, "mchid", None) or getattr(gateway, "app_id", None),
         }
         if before is None:
             uow.connection.execute(
@@ -263,6 +309,74 @@ def put_adapter(context: Context, principal: Principal, request: AdapterIn) -> A
     return command(context, principal, run)
 
 
+def refresh_certificates(
+    context: Context, principal: Principal, client: httpx.Client | None = None
+) -> AdapterView:
+    """Fetch WeChat Pay's platform certificates and pin the new ones beside those kept
+    (expired ones dropped): how a rotation of WeChat Pay's certificate is followed."""
+    principal.require(Permission.PAYMENT_ADAPTER)
+    row = query(context, lambda connection: _adapter_row(connection, principal.tenant))
+    gateway = client_for(context.settings, row)
+    if not isinstance(gateway, WechatPay):
+        raise DomainError(
+            ErrorCode.CONFLICT, "only WeChat Pay has platform certificates", "adapter"
+        )
+    now = context.clock()
+    http = http_client(context.settings, client)
+    try:
+        found = gateway.download_certificates(http, now)
+    except httpx.HTTPError as error:
+        raise DomainError(
+            ErrorCode.CONFLICT, f"WeChat Pay cannot be reached: {error}"[:300], "adapter"
+        ) from None
+    except SignatureError as error:  # not WeChat Pay's answer: nothing is pinned
+        log.warning("tenant %s: certificates refused: %s", principal.tenant, error)
+        raise DomainError(
+            ErrorCode.CONFLICT, f"the certificates are not trusted: {error}", error.field
+        ) from None
+    finally:
+        if client is None:
+            http.close()
+    kept = pinned(gateway.config.platform_certificates + found, now)
+    config = gateway.config.model_copy(update={"platform_certificates": kept})
+
+    def run(uow: UnitOfWork) -> AdapterView:
+        c = t.payment_adapters.c
+        uow.connection.execute(
+            update(t.payment_adapters)
+            .where(c.tenant_id == uow.tenant, c.adapter == "wechat")
+            .values(credentials=seal(context.settings, config), updated_at=uow.now)
+        )
+        uow.audit(
+            principal.actor,
+            "payments.certificates",
+            "tenant",
+            before={"certificates": certificate_serials(gateway.config.platform_certificates)},
+            after={"certificates": certificate_serials(kept)},
+        )
+        return _adapter_view(uow.tenant, _adapter_row(uow.connection, uow.tenant))
+
+    return command(context, principal, run)
+
+
+def _gateway_config(context: Context, request: AdapterIn) -> WechatConfig | AlipayConfig | None:
+    """The wechat or alipay adapter's keys, checked: each parses, and the gateway's
+    address is one the server may call."""
+    given = {"wechat": request.wechat, "alipay": request.alipay}
+    for name, config in given.items():
+        if config is not None and request.adapter != name:
+            raise DomainError(ErrorCode.INVALID, f"only for the {name} adapter", name)
+    if request.adapter not in GATEWAYS:
+        return None
+    config = given[request.adapter]
+    if config is None:
+        raise DomainError(ErrorCode.INVALID, "the adapter's keys are required", request.adapter)
+    config.check()
+    address = config.api_url if isinstance(config, WechatConfig) else config.gateway_url
+    check_target(address, request.adapter, context.settings.webhook_private_targets)
+    return config
+
+
 # ---------------------------------------------------------------------------- payouts
 
 
@@ -272,7 +386,7 @@ def request_payout(context: Context, principal: Principal, withdrawal_id: str) -
     principal.require(Permission.DECIDE_WITHDRAWALS)
 
     def run(uow: UnitOfWork) -> WithdrawalView:
-        adapter = adapter_for(_adapter_row(uow.connection, uow.tenant))
+        adapter = adapter_for(_adapter_row(uow.connection, uow.tenant), context.settings)
 
         def act(uow: UnitOfWork, row: WithdrawalRow) -> None:
             uow.withdrawals.change(withdrawal_id, status=adapter.request_payout(uow, row))
@@ -330,13 +444,11 @@ def _apply(uow: UnitOfWork, notification: Notification, data: dict[str, Any]) ->
             )
         target, status = notification.order, orders.pay_in(uow, actor, notification.order).status
     else:
-        if notification.withdrawal is None:
-            raise DomainError(ErrorCode.INVALID, "is required", "withdrawal")
-        target = notification.withdrawal
+        target = notification.withdrawal or _paid_out(uow, notification.payout)
         if notification.type == "payout.succeeded":
             status = wallets.pay_in(uow, actor, target).status
         else:
-            status = _payout_failed(uow, actor, target, notification.reason)
+            status = payout_failed(uow, actor, target, notification.reason)
     uow.connection.execute(
         insert(t.gateway_notifications).values(
             tenant_id=uow.tenant,
@@ -352,7 +464,18 @@ def _apply(uow: UnitOfWork, notification: Notification, data: dict[str, Any]) ->
     )
 
 
-def _payout_failed(uow: UnitOfWork, actor: str, withdrawal_id: str, reason: str | None) -> str:
+def _paid_out(uow: UnitOfWork, out_no: str | None) -> str:
+    """The withdrawal a gateway's payout number belongs to."""
+    if out_no is None:
+        raise DomainError(ErrorCode.INVALID, "is required", "withdrawal")
+    p = t.payouts.c
+    withdrawal = uow.connection.execute(
+        select(p.withdrawal_id).where(p.tenant_id == uow.tenant, p.out_no == out_no)
+    ).scalar()
+    return str(found(withdrawal, "payout", out_no))
+
+
+def payout_failed(uow: UnitOfWork, actor: str, withdrawal_id: str, reason: str | None) -> str:
     """The gateway could not pay: the withdrawal is approved again, for finance to retry
     the payout or reject it (which returns the hold to the wallet)."""
 
@@ -381,7 +504,7 @@ def receive(context: Context, tenant: str, headers: Mapping[str, str], body: byt
             ErrorCode.TOO_LARGE, f"a notification is at most {MAX_NOTIFICATION_BYTES} bytes"
         )
     row = query(context, lambda connection: _tenant_adapter(connection, tenant))
-    adapter = adapter_for(row)
+    adapter = adapter_for(row, context.settings)
     if isinstance(adapter, ManualAdapter):  # no gateway: refused, and nothing written
         log.info("tenant %s (manual adapter): a gateway notification refused", tenant)
         adapter.verify(headers, body, now)
@@ -391,8 +514,12 @@ def receive(context: Context, tenant: str, headers: Mapping[str, str], body: byt
             data = loads_strict(body)
             claimed = str(data.get("id"))[:128] if isinstance(data, dict) else None
         except ValueError:  # bad JSON or a key twice: verify() refuses it after the signature
-            data = None
+            data = None  # (or a form: Alipay's, whose id is its notify_id)
+            form = dict(parse_qsl(body.decode("utf-8", errors="replace")))
+            claimed = form.get("notify_id", "")[:128] or None
         notification = adapter.verify(headers, body, now)
+        if not isinstance(adapter, WebhookAdapter):  # a form, or encrypted: what it said
+            data = notification.model_dump(mode="json", exclude_none=True)
         assert isinstance(data, dict)
         system = Principal(tenant, f"{GATEWAY_ACTOR}:{notification.id}", Role.OWNER)
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from zengzhi.service.payee_keys import check as check_payee_keys
+
 _WEAK = {"changethis", "changeme", "secret", "password", "admin", "zengzhi", "test"}
 
 
@@ -53,6 +55,15 @@ class Settings(BaseSettings):
     # webhooks and payout gateways may be on private or loopback addresses (tests, demos,
     # a receiver on this machine); off by default: see zengzhi.service.egress
     webhook_private_targets: bool = False
+
+    # encrypts payees' real names and accounts at rest (service/payee_keys.py): Fernet
+    # keys, the first encrypts, all decrypt; made and kept beside a SQLite database
+    payee_keys: SecretStr | None = None
+
+    @field_validator("payee_keys")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        return None if value is None else SecretStr(check_payee_keys(value.get_secret_value()))
 
     @field_validator("secret_key", "admin_token")
     @classmethod

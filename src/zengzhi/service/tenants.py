@@ -29,6 +29,9 @@ class WithdrawalSettings(BaseModel):
     fee_fixed: Exact = "0.00"  # plus a fixed fee, yuan
     auto_approve_limit: Exact = "0.00"  # approved without finance at or under this; 0 = never
     require_real_name: bool = False
+    # approval needs the member's payee and a verified real name (service/payees.py);
+    # always so with a WeChat Pay or Alipay adapter
+    require_payee: bool = False
 
     def check(self) -> None:
         Yuan(self.minimum, "withdrawals.minimum")
@@ -141,6 +144,8 @@ def weakened_withdrawals(before: WithdrawalSettings, after: WithdrawalSettings) 
         return "withdrawals.auto_approve_limit"
     if before.require_real_name and not after.require_real_name:
         return "withdrawals.require_real_name"
+    if before.require_payee and not after.require_payee:
+        return "withdrawals.require_payee"
     return None
 
 

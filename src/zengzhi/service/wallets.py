@@ -22,6 +22,7 @@ from zengzhi.engine.wire import yuan
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, applied_once, command, found, query
 from zengzhi.service.lifecycle import take_step
+from zengzhi.service.payees import payout_problem
 from zengzhi.service.queries.wallets import Movement, WalletView, wallet_detail, wallet_movements
 from zengzhi.service.queries.withdrawals import (
     WithdrawalView,
@@ -114,7 +115,8 @@ def withdraw_once(
             fee = check_withdrawal(rules, row, amount)
             uow.apply(Withdraw(event_id("withdraw", request.id), member, amount, fee, uow.now))
             limit = Yuan(rules.auto_approve_limit).minor
-            if 0 < amount <= limit:
+            # not auto-approved while its payee is not ready: held for finance instead
+            if 0 < amount <= limit and payout_problem(uow.connection, uow.tenant, member) is None:
                 uow.withdrawals.change(
                     request.id,
                     status=WithdrawalStatus.APPROVED,
@@ -187,6 +189,9 @@ def publish_approved(uow: UnitOfWork, row: WithdrawalRow, by: str) -> None:
 
 def approve(context: Context, principal: Principal, withdrawal_id: str) -> WithdrawalView:
     def act(uow: UnitOfWork, row: WithdrawalRow) -> None:
+        problem = payout_problem(uow.connection, uow.tenant, row.member_id)
+        if problem is not None:
+            raise problem
         uow.withdrawals.change(
             withdrawal_id,
             status=WithdrawalStatus.APPROVED,

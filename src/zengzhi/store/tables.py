@@ -571,6 +571,22 @@ webhook_attempts = Table(
     PrimaryKeyConstraint("tenant_id", "subscription_id", "event_no", "attempt"),
 )
 
+# Where a member's withdrawals are paid (service/payees.py): the method in clear, the real
+# name and account encrypted (Fernet, ZENGZHI_PAYEE_KEYS), with a masked copy to show.
+payees = Table(
+    "payees",
+    metadata,
+    _tenant(),
+    Column("member_id", Id, nullable=False),
+    Column("method", String(20), nullable=False),  # wechat, alipay, bank
+    Column("sealed", Text, nullable=False),  # Fernet token of {"real_name", "account", "bank"}
+    Column("masked_name", String(100), nullable=False),
+    Column("masked_account", String(100), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String(100), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "member_id"),
+)
+
 # The tenant's payment and payout adapter: manual (finance marks paid) or a signed webhook.
 payment_adapters = Table(
     "payment_adapters",
@@ -581,7 +597,30 @@ payment_adapters = Table(
     Column("payout_url", String(2000)),  # where payout requests go (webhook adapter)
     Column("tolerance_seconds", Integer, nullable=False),  # how old a notification may be
     Column("updated_at", UTCDateTime, nullable=False),
+    # wechat, alipay: the merchant's keys, encrypted (service/gateway_credentials.py)
+    Column("credentials", Text),
+    Column("merchant", String(64)),  # the mchid or app_id, shown
     PrimaryKeyConstraint("tenant_id"),
+)
+
+# A withdrawal sent to WeChat Pay or Alipay (service/gateway_payouts.py): its number there
+# (the same on every re-send, so the gateway pays it once; a new one only after a definite
+# failure) and what the gateway last said.
+payouts = Table(
+    "payouts",
+    metadata,
+    _tenant(),
+    Column("withdrawal_id", Id, nullable=False),
+    Column("out_no", String(32), nullable=False),  # out_bill_no / out_biz_no
+    Column("adapter", String(20), nullable=False),
+    Column("attempt", Integer, nullable=False),  # 1, then +1 after each definite failure
+    Column("outcome", String(20), nullable=False),  # sending, paid, failed, pending, unknown…
+    Column("detail", String(300)),
+    Column("reference", String(64)),  # the gateway's id of the transfer
+    Column("sent_at", UTCDateTime, nullable=False),
+    Column("checked_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "withdrawal_id"),
+    Index("ux_payouts_out_no", "tenant_id", "out_no", unique=True),
 )
 
 # Notifications the gateway sent that were verified and applied, by the gateway's id:

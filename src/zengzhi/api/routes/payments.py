@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
 from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.deps import ContextDep, Limit, PathId, PrincipalDep
-from zengzhi.service import payments
+from zengzhi.service import gateway_checkout, gateway_payouts, payments
+from zengzhi.service.gateway_checkout import CheckoutView
+from zengzhi.service.gateway_payouts import PayoutView
 from zengzhi.service.payments import (
     Accepted,
     AdapterIn,
@@ -32,6 +35,12 @@ def put_adapter(context: ContextDep, principal: PrincipalDep, body: AdapterIn) -
     return payments.put_adapter(context, principal, body)
 
 
+@router.post("/payments/adapter/certificates", response_model=AdapterView)
+def refresh_certificates(context: ContextDep, principal: PrincipalDep) -> AdapterView:
+    """Fetch WeChat Pay's platform certificates and pin the new ones (a rotation)."""
+    return payments.refresh_certificates(context, principal)
+
+
 @router.get("/payments/notifications", response_model=list[NotificationView])
 def list_notifications(
     context: ContextDep, principal: PrincipalDep, limit: Limit = 50
@@ -52,14 +61,40 @@ def list_refusals(
 def request_payout(
     context: ContextDep, principal: PrincipalDep, withdrawal_id: PathId
 ) -> WithdrawalView:
-    """Ask the payout gateway to pay an approved withdrawal (`paying` until it answers)."""
-    return payments.request_payout(context, principal, withdrawal_id)
+    """Ask the payout gateway to pay an approved withdrawal (`paying` until it answers;
+    WeChat Pay and Alipay answer at once, or it stays `paying` until reconciled)."""
+    return gateway_payouts.request_payout(context, principal, withdrawal_id)
+
+
+@router.get("/withdrawals/{withdrawal_id}/payout", response_model=PayoutView, tags=["wallets"])
+def get_payout(context: ContextDep, principal: PrincipalDep, withdrawal_id: PathId) -> PayoutView:
+    """A withdrawal's payout at WeChat Pay or Alipay: its number there, what it said last."""
+    return gateway_payouts.get_payout(context, principal, withdrawal_id)
+
+
+@router.post(
+    "/withdrawals/{withdrawal_id}/payout/reconcile", response_model=PayoutView, tags=["wallets"]
+)
+def reconcile(context: ContextDep, principal: PrincipalDep, withdrawal_id: PathId) -> PayoutView:
+    """Query WeChat Pay or Alipay for a payout and record what became of it."""
+    return gateway_payouts.reconcile(context, principal, withdrawal_id)
+
+
+@router.post("/orders/{order_id}/checkout", response_model=CheckoutView, tags=["orders"])
+def checkout(context: ContextDep, principal: PrincipalDep, order_id: PathId) -> CheckoutView:
+    """A QR-code payment of a created order at WeChat Pay (Native) or Alipay (当面付),
+    under the order's id; the gateway's notification then pays the order."""
+    return gateway_checkout.checkout(context, principal, order_id)
 
 
 @router.post("/gateway/{tenant_id}/notifications", response_model=Accepted)
-async def notify(context: ContextDep, tenant_id: PathId, request: Request) -> Accepted:
+async def notify(context: ContextDep, tenant_id: PathId, request: Request) -> Response:
     """The payment gateway's signed notification (no bearer token: the signature
-    authenticates it). Forged, stale or replayed notifications are refused and kept."""
+    authenticates it). Forged, stale or replayed notifications are refused and kept.
+    Alipay's (a form) is answered `success`, the one answer that stops its retries."""
     body = await request.body()
     headers = {name.lower(): value for name, value in request.headers.items()}
-    return await run_in_threadpool(payments.receive, context, tenant_id, headers, body)
+    accepted = await run_in_threadpool(payments.receive, context, tenant_id, headers, body)
+    if headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return PlainTextResponse("success")
+    return JSONResponse(accepted.model_dump(mode="json"))

@@ -474,6 +474,7 @@ def _settings_values(settings: TenantSettings) -> dict[str, str | bool]:
         "withdrawals.fee_fixed": w.fee_fixed,
         "withdrawals.auto_approve_limit": w.auto_approve_limit,
         "withdrawals.require_real_name": w.require_real_name,
+        "withdrawals.require_payee": w.require_payee,
         "member_page.referral_link": settings.member_page.referral_link or "",
         "member_page.pool_names": "\n".join(
             f"{pool} = {name}" for pool, name in settings.member_page.pool_names.items()
@@ -497,6 +498,7 @@ def save_settings(
 ) -> Response:
     values: dict[str, str | bool] = {**form.values()}
     values["withdrawals.require_real_name"] = form.flag("withdrawals.require_real_name")
+    values["withdrawals.require_payee"] = form.flag("withdrawals.require_payee")
     try:
         body = build(
             TenantSettings,
@@ -509,6 +511,7 @@ def save_settings(
                     "fee_fixed": values.get("withdrawals.fee_fixed") or "0.00",
                     "auto_approve_limit": values.get("withdrawals.auto_approve_limit") or "0.00",
                     "require_real_name": values["withdrawals.require_real_name"],
+                    "require_payee": values["withdrawals.require_payee"],
                 },
                 "member_page": {
                     "referral_link": values.get("member_page.referral_link") or None,

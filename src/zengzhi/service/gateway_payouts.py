@@ -1,0 +1,389 @@
+"""Paying withdrawals out through WeChat Pay (商家转账) or Alipay (单笔转账), never twice and
+never lost.
+
+Sending is three steps. (1) In one transaction the withdrawal goes `approved → paying`
+and its payout number is recorded (`payouts.out_no`). (2) The transfer is asked for,
+outside any transaction, under that number. (3) What the gateway answered is recorded:
+paid → the withdrawal is `paid`; definitely refused → `approved` again (the money still
+held, for finance to retry or reject); anything else — pending, a timeout, a 5xx, an
+answer whose signature does not check — leaves it `paying`, and a query by the same
+number (`reconcile`) settles it later. A crash between (1) and (3) leaves it `paying`
+too. The number is the same on every re-send (both gateways pay one number once); a new
+number is made only after a definite failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple, TypeVar
+
+import httpx
+from pydantic import BaseModel
+from sqlalchemy import Connection, insert, select, update
+
+from zengzhi.core.amounts import format_minor
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.core.lifecycles import WithdrawalStatus
+from zengzhi.core.signatures import SignatureError
+from zengzhi.service import payments, wallets
+from zengzhi.service.auth import Permission, Principal, Role
+from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.service.gateway_credentials import GATEWAYS, client_for, http_client
+from zengzhi.service.gateways.alipay import Alipay
+from zengzhi.service.gateways.outcome import Outcome, PayoutResult
+from zengzhi.service.gateways.wechatpay import WechatPay
+from zengzhi.service.payees import Payee, payee_in, payout_problem
+from zengzhi.service.queries.withdrawals import WithdrawalView
+from zengzhi.store import tables as t
+from zengzhi.store.uow import UnitOfWork
+
+log = logging.getLogger("zengzhi.payouts")
+
+T = TypeVar("T")
+RECONCILE_AFTER = timedelta(minutes=1)  # a payout still `paying` is queried after this
+
+
+class PayoutView(BaseModel):
+    withdrawal: str
+    out_no: str  # the number the gateway knows it by
+    adapter: str
+    attempt: int
+    outcome: str  # sending, paid, failed, pending, unknown, not_found
+    detail: str | None
+    reference: str | None
+    sent_at: datetime
+    checked_at: datetime
+    status: str  # the withdrawal's
+
+
+class _Sending(NamedTuple):
+    out_no: str
+    payee: Payee
+    fen: int
+
+
+def out_no_of(tenant: str, withdrawal_id: str, attempt: int) -> str:
+    """32 letters and digits, as both gateways take; the same for the same attempt."""
+    digest = hashlib.sha256(f"{tenant}\n{withdrawal_id}\n{attempt}".encode()).hexdigest()
+    return "zz" + digest[:30]
+
+
+def _adapter_row(connection: Connection, tenant: str) -> Any:
+    c = t.payment_adapters.c
+    return connection.execute(select(t.payment_adapters).where(c.tenant_id == tenant)).first()
+
+
+def _payout(connection: Connection, tenant: str, withdrawal_id: str) -> Any:
+    p = t.payouts.c
+    return connection.execute(
+        select(t.payouts).where(p.tenant_id == tenant, p.withdrawal_id == withdrawal_id)
+    ).first()
+
+
+def _http(context: Context, client: httpx.Client | None) -> httpx.Client:
+    return http_client(context.settings, client)
+
+
+def request_payout(
+    context: Context, principal: Principal, withdrawal_id: str, client: httpx.Client | None = None
+) -> WithdrawalView:
+    """Send an approved withdrawal to the tenant's payout adapter: WeChat Pay and Alipay
+    here, the webhook adapter through its outbox (service/payments.py)."""
+    principal.require(Permission.DECIDE_WITHDRAWALS)
+    row = query(context, lambda connection: _adapter_row(connection, principal.tenant))
+    if row is None or row.adapter not in GATEWAYS:
+        return payments.request_payout(context, principal, withdrawal_id)
+    gateway = client_for(context.settings, row)
+
+    def start(uow: UnitOfWork) -> _Sending | None:
+        return _start(context, uow, principal.actor, withdrawal_id, row.adapter)
+
+    sending = command(context, principal, start)
+    if sending is not None:
+        result = _ask(context, client, lambda http: _transfer(gateway, http, sending, context))
+        _settle(context, principal, withdrawal_id, sending.out_no, result)
+    return wallets.get_withdrawal(context, principal, withdrawal_id)
+
+
+def _start(
+    context: Context, uow: UnitOfWork, actor: str, withdrawal_id: str, adapter: str
+) -> _Sending | None:
+    """approved → paying, with the payout number recorded; None if it is not approved
+    (already paying: only a query may settle it)."""
+    w = t.withdrawals.c
+    withdrawal = uow.connection.execute(
+        select(t.withdrawals)
+        .where(w.tenant_id == uow.tenant, w.withdrawal_id == withdrawal_id)
+        .with_for_update()
+    ).first()
+    if withdrawal is None:
+        raise not_found("withdrawal", withdrawal_id, "withdrawal")
+    if withdrawal.status == "paying":
+        return None
+    if withdrawal.status != "approved":
+        raise DomainError(
+            ErrorCode.CONFLICT, f"withdrawal {withdrawal_id!r} is {withdrawal.status}", "status"
+        )
+    problem = payout_problem(uow.connection, uow.tenant, withdrawal.member_id)
+    if problem is not None:
+        raise problem
+    payee = payee_in(context, uow.connection, uow.tenant, withdrawal.member_id)
+    before = _payout(uow.connection, uow.tenant, withdrawal_id)
+    attempt = 1 if before is None else int(before.attempt)
+    if before is not None and before.outcome == Outcome.FAILED:
+        # the old number is spent; after `not_found` it is kept: were the first request
+        # still to arrive, the gateway would take the second as the same payout
+        attempt += 1
+    out_no = out_no_of(uow.tenant, withdrawal_id, attempt)
+    values = {
+        "out_no": out_no,
+        "adapter": adapter,
+        "attempt": attempt,
+        "outcome": "sending",
+        "detail": None,
+        "reference": None,
+        "sent_at": uow.now,
+        "checked_at": uow.now,
+    }
+    p = t.payouts.c
+    if before is None:
+        uow.connection.execute(
+            insert(t.payouts).values(tenant_id=uow.tenant, withdrawal_id=withdrawal_id, **values)
+        )
+    else:
+        uow.connection.execute(
+            update(t.payouts)
+            .where(p.tenant_id == uow.tenant, p.withdrawal_id == withdrawal_id)
+            .values(**values)
+        )
+
+    def act(uow: UnitOfWork, row: Any) -> None:
+        uow.withdrawals.change(
+            withdrawal_id, status=WithdrawalStatus.PAYING, note=f"sent to {adapter} as {out_no}"
+        )
+
+    wallets.move(uow, actor, withdrawal_id, "send", act)
+    return _Sending(out_no, payee, int(withdrawal.amount - withdrawal.fee))
+
+
+def ask_gateway(
+    context: Context, client: httpx.Client | None, call: Callable[[httpx.Client], T]
+) -> T:
+    """A gateway call that is not a payout (a checkout): a network failure or an answer
+    that does not check is a clear refusal, and nothing was recorded."""
+    http = _http(context, client)
+    try:
+        return call(http)
+    except httpx.TimeoutException:
+        raise DomainError(
+            ErrorCode.CONFLICT, "the gateway did not answer in time", "adapter"
+        ) from None
+    except SignatureError as error:
+        log.warning("a gateway answer refused: %s", error)
+        raise DomainError(
+            ErrorCode.CONFLICT, f"the gateway's answer does not check: {error}", "adapter"
+        ) from None
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
+        raise DomainError(
+            ErrorCode.CONFLICT, f"the gateway cannot be reached: {error}"[:300], "adapter"
+        ) from None
+    finally:
+        if client is None:
+            http.close()
+
+
+def _transfer(
+    gateway: WechatPay | Alipay, http: httpx.Client, sending: _Sending, context: Context
+) -> PayoutResult:
+    now = context.clock()
+    title = "提现"
+    if isinstance(gateway, WechatPay):
+        return gateway.transfer(
+            http,
+            sending.out_no,
+            sending.payee.account,
+            sending.payee.real_name,
+            sending.fen,
+            title,
+            now,
+        )
+    return gateway.transfer(
+        http,
+        sending.out_no,
+        sending.payee.account,
+        sending.payee.real_name,
+        format_minor(sending.fen, 2),
+        title,
+        now,
+    )
+
+
+def _ask(context: Context, client: httpx.Client | None, call: Any) -> PayoutResult:
+    """A gateway call; what cannot be trusted as an answer is an unknown outcome."""
+    http = _http(context, client)
+    try:
+        result: PayoutResult = call(http)
+        return result
+    except httpx.TimeoutException as error:
+        return PayoutResult(Outcome.UNKNOWN, f"timed out: {type(error).__name__}")
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
+        return PayoutResult(Outcome.UNKNOWN, f"{type(error).__name__}: {error}"[:300])
+    except SignatureError as error:
+        log.warning("a payout answer refused: %s", error)
+        return PayoutResult(Outcome.UNKNOWN, f"answer refused: {error}"[:300])
+    finally:
+        if client is None:
+            http.close()
+
+
+def _settle(
+    context: Context, principal: Principal, withdrawal_id: str, out_no: str, result: PayoutResult
+) -> None:
+    actor = f"{principal.actor}"
+
+    def run(uow: UnitOfWork) -> None:
+        p = t.payouts.c
+        now_row = _payout(uow.connection, uow.tenant, withdrawal_id)
+        if now_row is None or now_row.out_no != out_no:
+            return  # sent again since under another number: that one is what counts
+        uow.connection.execute(
+            update(t.payouts)
+            .where(p.tenant_id == uow.tenant, p.withdrawal_id == withdrawal_id)
+            .values(
+                outcome=str(result.outcome),
+                detail=result.detail[:300],
+                reference=result.reference or now_row.reference,
+                checked_at=uow.now,
+            )
+        )
+        w = t.withdrawals.c
+        status = str(
+            uow.connection.execute(
+                select(w.status).where(w.tenant_id == uow.tenant, w.withdrawal_id == withdrawal_id)
+            ).scalar_one()
+        )
+        if result.outcome == Outcome.PAID and status in {"approved", "paying", "paid"}:
+            wallets.pay_in(uow, actor, withdrawal_id)
+        elif result.outcome == Outcome.PAID:
+            log.error(
+                "tenant %s: withdrawal %s is %s but the gateway paid it (%s): see to it",
+                uow.tenant,
+                withdrawal_id,
+                status,
+                out_no,
+            )
+        elif result.outcome in {Outcome.FAILED, Outcome.NOT_FOUND} and status == "paying":
+            payments.payout_failed(uow, actor, withdrawal_id, result.detail)
+        log.info(
+            "tenant %s: payout %s of %s: %s (%s)",
+            uow.tenant,
+            out_no,
+            withdrawal_id,
+            result.outcome,
+            result.detail,
+        )
+
+    command(context, principal, run)
+
+
+def reconcile(
+    context: Context, principal: Principal, withdrawal_id: str, client: httpx.Client | None = None
+) -> PayoutView:
+    """Ask the gateway what became of a payout (by its number) and record it: paid,
+    failed (approved again), never received (approved again), or still moving."""
+    principal.require(Permission.DECIDE_WITHDRAWALS)
+
+    def load(connection: Connection) -> tuple[Any, Any]:
+        return _adapter_row(connection, principal.tenant), _payout(
+            connection, principal.tenant, withdrawal_id
+        )
+
+    row, payout = query(context, load)
+    if payout is None:
+        raise not_found("payout of withdrawal", withdrawal_id, "withdrawal")
+    if row is None or row.adapter != payout.adapter:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"the payout went through {payout.adapter}, the adapter is now"
+            f" {row.adapter if row else 'manual'}",
+            "adapter",
+        )
+    gateway = client_for(context.settings, row)
+    result = _ask(context, client, lambda http: gateway.query(http, payout.out_no, context.clock()))
+    _settle(context, principal, withdrawal_id, payout.out_no, result)
+    return get_payout(context, principal, withdrawal_id)
+
+
+def reconcile_due(context: Context, tenant: str, client: httpx.Client | None = None) -> int:
+    """Query every payout of a tenant still `paying` for longer than RECONCILE_AFTER (for
+    the periodic job); how many were queried."""
+    system = Principal(tenant, "system:reconcile", Role.OWNER)
+    before = context.clock() - RECONCILE_AFTER
+
+    def due(connection: Connection) -> list[str]:
+        p, w = t.payouts.c, t.withdrawals.c
+        return list(
+            connection.execute(
+                select(p.withdrawal_id)
+                .join(
+                    t.withdrawals,
+                    (w.tenant_id == p.tenant_id) & (w.withdrawal_id == p.withdrawal_id),
+                )
+                .where(p.tenant_id == tenant, w.status == "paying", p.checked_at <= before)
+                .order_by(p.checked_at)
+            ).scalars()
+        )
+
+    found = query(context, due)
+    for withdrawal_id in found:
+        reconcile(context, system, withdrawal_id, client)
+    return len(found)
+
+
+def tenants_paying(connection: Connection) -> list[str]:
+    """The tenants with a payout at WeChat Pay or Alipay still `paying`."""
+    p, w = t.payouts.c, t.withdrawals.c
+    return list(
+        connection.execute(
+            select(p.tenant_id)
+            .join(
+                t.withdrawals,
+                (w.tenant_id == p.tenant_id) & (w.withdrawal_id == p.withdrawal_id),
+            )
+            .where(w.status == "paying")
+            .distinct()
+            .order_by(p.tenant_id)
+        ).scalars()
+    )
+
+
+def get_payout(context: Context, principal: Principal, withdrawal_id: str) -> PayoutView:
+    principal.require(Permission.READ)
+
+    def run(connection: Connection) -> PayoutView:
+        payout = _payout(connection, principal.tenant, withdrawal_id)
+        if payout is None:
+            raise not_found("payout of withdrawal", withdrawal_id, "withdrawal")
+        w = t.withdrawals.c
+        status = connection.execute(
+            select(w.status).where(
+                w.tenant_id == principal.tenant, w.withdrawal_id == withdrawal_id
+            )
+        ).scalar_one()
+        return PayoutView(
+            withdrawal=withdrawal_id,
+            out_no=payout.out_no,
+            adapter=payout.adapter,
+            attempt=payout.attempt,
+            outcome=payout.outcome,
+            detail=payout.detail,
+            reference=payout.reference,
+            sent_at=payout.sent_at,
+            checked_at=payout.checked_at,
+            status=status,
+        )
+
+    return query(context, run)

@@ -1,0 +1,277 @@
+"""Payees: where a member's withdrawals are paid — the real name and the account a
+gateway pays (a WeChat openid, an Alipay account, a bank card).
+
+The real name and account are encrypted at rest (one Fernet token, `payee_keys.py`);
+what is read back through the API is masked. Before a withdrawal is approved for a
+payout that needs them (the tenant's `withdrawals.require_payee`, or a WeChat Pay or
+Alipay adapter), the member must have a payee, of the adapter's method, and a verified
+real name (`real_name_verified` on the member): else the approval is refused naming the
+field (`payee`, `payee.method` or `real_name_verified`). See docs/payments.md.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from cryptography.fernet import InvalidToken
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from sqlalchemy import Connection, insert, select, update
+
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.service import payee_keys
+from zengzhi.service.auth import Permission, Principal
+from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.service.tenants import load_settings
+from zengzhi.store import tables as t
+from zengzhi.store.uow import UnitOfWork
+
+log = logging.getLogger("zengzhi.payees")
+
+Method = Literal["wechat", "alipay", "bank"]
+RealName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Account = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=3, max_length=128, pattern=r"^\S+$"),
+]
+
+
+class PayeeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    method: Method = Field(description="wechat (an openid), alipay (an account), bank")
+    real_name: RealName = Field(description="the account holder's legal name")
+    account: Account = Field(
+        description="the WeChat openid in the platform's app, the Alipay login (phone or"
+        " e-mail) or user id, or the bank card number"
+    )
+    bank: str | None = Field(default=None, max_length=100, description="bank: the bank's name")
+
+
+class PayeeView(BaseModel):
+    member: str
+    method: str
+    real_name: str  # masked: 张*
+    account: str  # masked: oUpF…eS6o, 138****5678
+    real_name_verified: bool  # the member's
+    updated_at: datetime
+
+
+class Payee(BaseModel):
+    """A payee in clear, for an adapter paying it (never answered through the API)."""
+
+    member: str
+    method: str
+    real_name: str
+    account: str
+    bank: str | None
+
+
+def mask_name(name: str) -> str:
+    return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def mask_account(account: str) -> str:
+    if "@" in account:  # an e-mail: the first letter and the domain
+        local, _, domain = account.partition("@")
+        return f"{local[:1]}***@{domain}"
+    if len(account) <= 6:
+        return "*" * (len(account) - 2) + account[-2:]
+    return f"{account[:3]}****{account[-4:]}"
+
+
+def _view(row: Any, verified: bool) -> PayeeView:
+    return PayeeView(
+        member=row.member_id,
+        method=row.method,
+        real_name=row.masked_name,
+        account=row.masked_account,
+        real_name_verified=verified,
+        updated_at=row.updated_at,
+    )
+
+
+def _member(connection: Connection, tenant: str, member: str) -> Any:
+    c = t.members.c
+    row = connection.execute(
+        select(c.member_id, c.real_name_verified).where(
+            c.tenant_id == tenant, c.member_id == member
+        )
+    ).first()
+    if row is None:
+        raise not_found("member", member, "member")
+    return row
+
+
+def _row(connection: Connection, tenant: str, member: str) -> Any:
+    c = t.payees.c
+    return connection.execute(
+        select(t.payees).where(c.tenant_id == tenant, c.member_id == member)
+    ).first()
+
+
+def set_payee(context: Context, principal: Principal, member: str, request: PayeeIn) -> PayeeView:
+    """Set (or replace) a member's payee. The audit log keeps the masked values only."""
+    principal.require(Permission.MEMBERS)
+    if request.method == "bank" and not request.bank:
+        raise DomainError(ErrorCode.INVALID, "a bank payee needs the bank's name", "bank")
+    clear = {"real_name": request.real_name, "account": request.account, "bank": request.bank}
+    sealed = payee_keys.cipher(context.settings).encrypt(json.dumps(clear).encode()).decode()
+
+    def run(uow: UnitOfWork) -> PayeeView:
+        person = _member(uow.connection, uow.tenant, member)
+        before = _row(uow.connection, uow.tenant, member)
+        values = {
+            "method": request.method,
+            "sealed": sealed,
+            "masked_name": mask_name(request.real_name),
+            "masked_account": mask_account(request.account),
+            "updated_at": uow.now,
+            "updated_by": principal.actor,
+        }
+        c = t.payees.c
+        if before is None:
+            uow.connection.execute(
+                insert(t.payees).values(tenant_id=uow.tenant, member_id=member, **values)
+            )
+        else:
+            uow.connection.execute(
+                update(t.payees)
+                .where(c.tenant_id == uow.tenant, c.member_id == member)
+                .values(**values)
+            )
+        view = _view(_row(uow.connection, uow.tenant, member), person.real_name_verified)
+        uow.audit(
+            principal.actor,
+            "payee.set",
+            f"member:{member}",
+            before=_view(before, person.real_name_verified).model_dump(mode="json")
+            if before
+            else None,
+            after=view.model_dump(mode="json"),
+        )
+        return view
+
+    return command(context, principal, run)
+
+
+def get_payee(context: Context, principal: Principal, member: str) -> PayeeView:
+    principal.require(Permission.READ)
+
+    def run(connection: Connection) -> PayeeView:
+        person = _member(connection, principal.tenant, member)
+        row = _row(connection, principal.tenant, member)
+        if row is None:
+            raise not_found("payee of member", member, "payee")
+        return _view(row, person.real_name_verified)
+
+    return query(context, run)
+
+
+# the adapters that pay a named account themselves, and the payee method each pays
+GATEWAY_METHODS = {"wechat": "wechat", "alipay": "alipay"}
+
+
+def payout_problem(connection: Connection, tenant: str, member: str) -> DomainError | None:
+    """Why a withdrawal of `member` may not be approved yet, if the tenant's payouts need
+    a payee (its `withdrawals.require_payee`, or an adapter that pays an account)."""
+    a = t.payment_adapters.c
+    adapter = connection.execute(select(a.adapter).where(a.tenant_id == tenant)).scalar()
+    method = GATEWAY_METHODS.get(adapter or "manual")
+    if method is None and not load_settings(connection, tenant).withdrawals.require_payee:
+        return None
+    return payee_problem(connection, tenant, member, method)
+
+
+def payee_problem(
+    connection: Connection, tenant: str, member: str, method: str | None
+) -> DomainError | None:
+    """Why a withdrawal of `member` cannot be paid out yet (None: it can): no payee, a
+    payee of another method than the gateway pays, or a real name not verified."""
+    person = _member(connection, tenant, member)
+    row = _row(connection, tenant, member)
+    if row is None:
+        return DomainError(
+            ErrorCode.CONFLICT,
+            f"member {member!r} has no payee: set the real name and account"
+            f" (PUT /v1/members/{member}/payee) before approving",
+            "payee",
+        )
+    if method is not None and row.method != method:
+        return DomainError(
+            ErrorCode.CONFLICT,
+            f"member {member!r} is paid by {row.method}, the payout gateway pays {method}",
+            "payee.method",
+        )
+    if not person.real_name_verified:
+        return DomainError(
+            ErrorCode.CONFLICT,
+            f"member {member!r}'s real name is not verified",
+            "real_name_verified",
+        )
+    return None
+
+
+def payee_in(context: Context, connection: Connection, tenant: str, member: str) -> Payee:
+    """A member's payee in clear, for an adapter paying a withdrawal."""
+    row = _row(connection, tenant, member)
+    if row is None:
+        raise not_found("payee of member", member, "payee")
+    try:
+        clear = json.loads(payee_keys.cipher(context.settings).decrypt(row.sealed.encode()))
+    except InvalidToken:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "the payee cannot be decrypted with ZENGZHI_PAYEE_KEYS (a key was dropped"
+            " before re-encryption?)",
+            "payee",
+        ) from None
+    return Payee(
+        member=member,
+        method=row.method,
+        real_name=clear["real_name"],
+        account=clear["account"],
+        bank=clear.get("bank"),
+    )
+
+
+def reencrypt(context: Context) -> int:
+    """Re-encrypt every payee, and every WeChat Pay or Alipay adapter's keys, with the
+    first key (after a new key was put first); how many were. One that no key given
+    opens is left as it is and logged (a key dropped too early): the rest go on. Then
+    the old key can be dropped from ZENGZHI_PAYEE_KEYS."""
+    cipher = payee_keys.cipher(context.settings)
+
+    def rotated(token: str, what: str) -> str | None:
+        try:
+            return cipher.rotate(token.encode()).decode()
+        except InvalidToken:
+            log.warning("%s does not decrypt with any key given: left as it is", what)
+            return None
+
+    count = 0
+    with context.database.write() as connection:
+        c = t.payees.c
+        for row in connection.execute(select(c.tenant_id, c.member_id, c.sealed)).all():
+            sealed = rotated(row.sealed, f"payee of {row.tenant_id}/{row.member_id}")
+            if sealed is not None:
+                connection.execute(
+                    update(t.payees)
+                    .where(c.tenant_id == row.tenant_id, c.member_id == row.member_id)
+                    .values(sealed=sealed)
+                )
+                count += 1
+        a = t.payment_adapters.c
+        kept = select(a.tenant_id, a.credentials).where(a.credentials.is_not(None))
+        for one in connection.execute(kept).all():
+            credentials = rotated(one.credentials, f"payment adapter of {one.tenant_id}")
+            if credentials is not None:
+                connection.execute(
+                    update(t.payment_adapters)
+                    .where(a.tenant_id == one.tenant_id)
+                    .values(credentials=credentials)
+                )
+                count += 1
+    return count

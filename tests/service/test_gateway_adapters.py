@@ -1,0 +1,454 @@
+"""The WeChat Pay and Alipay adapters against local fake gateways that sign and verify as
+the real ones document (tests/service/fake_gateways.py), keys generated here: a payment
+notification completes its order once; a forged, stale, replayed or tampered one is
+refused and kept as refused; a payout is made once, a failed one leaves the money held
+(approved again), one whose answer is lost stays `paying` and a query settles it, and a
+re-send never pays twice. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+from typing import Any
+
+import httpx
+import pytest
+from cryptography.fernet import Fernet
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from tests.service.conftest import Api, Clock
+from tests.service.fake_gateways import FakeAlipay, FakeWechat, LosingTransport, rsa_key
+from tests.service.test_payments import refusals
+from tests.service.test_withdrawals import a_member_with_money
+from zengzhi.core.errors import DomainError
+from zengzhi.service import gateway_checkout, gateway_payouts, payees, payments
+from zengzhi.service.audit import check_ledger, check_replay
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context
+from zengzhi.service.jobs import tick
+
+OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+ALIPAY_ACCOUNT = "13812345678"
+
+
+def connect(
+    api: Api, fake: FakeWechat | FakeAlipay, name: str, base: str
+) -> tuple[LosingTransport, httpx.Client]:
+    view = api.ok(api.put("/v1/payments/adapter", {"adapter": name, name: fake.config()}))
+    assert view["adapter"] == name and view["secret"] is None
+    assert "PRIVATE" not in json.dumps(view)  # the keys are never answered
+    transport = LosingTransport(TestClient(fake.app, base_url=base), fake)
+    return transport, httpx.Client(transport=transport)
+
+
+def wechat(api: Api, clock: Clock) -> tuple[FakeWechat, LosingTransport, httpx.Client]:
+    fake = FakeWechat(clock)
+    return fake, *connect(api, fake, "wechat", "https://api.mch.weixin.qq.com")
+
+
+def alipay(api: Api, clock: Clock) -> tuple[FakeAlipay, LosingTransport, httpx.Client]:
+    fake = FakeAlipay(clock)
+    return fake, *connect(api, fake, "alipay", "https://openapi.alipay.com")
+
+
+def an_order(api: Api) -> None:
+    api.pool(exit_multiple="2")
+    api.member("m9")
+    body = {"id": "A1", "member": "m9", "amount": "1000.00", "contribution": "300.00"}
+    api.ok(api.post("/v1/orders", body))
+
+
+def notify(api: Api, body: bytes, headers: dict[str, str]) -> httpx.Response:
+    return api.client.post(f"/v1/gateway/{api.tenant}/notifications", content=body, headers=headers)
+
+
+def a_withdrawal(
+    api: Api, fake: FakeWechat | FakeAlipay, method: str, account: str, name: str = "张三"
+) -> None:
+    """m1 has 1600.00; w1 of 1000.00 approved, to be paid to `account`."""
+    a_member_with_money(api)
+    payee = {"method": method, "real_name": name, "account": account}
+    api.ok(api.put("/v1/members/m1/payee", payee))
+    api.ok(api.patch("/v1/members/m1", {"real_name_verified": True}))
+    fake.accounts[account] = name
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "1000.00"}))
+    assert api.ok(api.post("/v1/withdrawals/w1/approve"))["status"] == "approved"
+
+
+def owner(api: Api) -> Principal:
+    return Principal(api.tenant, "user:owner", Role.OWNER)
+
+
+def pay_out(api: Api, context: Context, client: httpx.Client) -> str:
+    view = gateway_payouts.request_payout(context, owner(api), "w1", client)
+    return view.status
+
+
+def wallet(api: Api) -> tuple[str, str]:
+    found = api.ok(api.get("/v1/members/m1/wallet"))
+    return found["balance"], found["withdrawing"]
+
+
+def books_balance(api: Api, context: Context) -> None:
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []
+        assert check_replay(connection, api.tenant) == []
+
+
+# ---------------------------------------------------------------------------- collecting
+
+
+def test_a_wechat_payment_completes_the_order_once(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    fake, _, _ = wechat(api, clock)
+    an_order(api)
+    paid = fake.paid_order("A1", 100000)
+    body, headers = fake.notification("TRANSACTION.SUCCESS", paid, notification_id="EV-1")
+
+    forged_body, forged = fake.notification(
+        "TRANSACTION.SUCCESS", paid, notification_id="EV-2", key=rsa_key()
+    )
+    refused = notify(api, forged_body, forged)
+    assert (refused.status_code, refused.json()["field"]) == (401, "Wechatpay-Signature")
+
+    tampered = body.replace(b'"EV-1"', b'"EV-3"')  # signed body changed on the way
+    assert notify(api, tampered, headers).status_code == 401
+
+    stale_body, stale = fake.notification(
+        "TRANSACTION.SUCCESS", paid, notification_id="EV-4", age=301
+    )
+    refused = notify(api, stale_body, stale)
+    assert (refused.status_code, refused.json()["field"]) == (401, "Wechatpay-Timestamp")
+
+    # genuinely signed, but its resource sealed with another APIv3 key
+    sealed_body, sealed = fake.notification(
+        "TRANSACTION.SUCCESS", paid, notification_id="EV-5", apiv3_key="k" * 32
+    )
+    refused = notify(api, sealed_body, sealed)
+    assert (refused.status_code, refused.json()["field"]) == (401, "resource")
+
+    short_body, short = fake.notification(
+        "TRANSACTION.SUCCESS", fake.paid_order("A1", 99999), notification_id="EV-6"
+    )
+    refused = notify(api, short_body, short)
+    assert (refused.status_code, refused.json()["field"]) == (409, "amount")
+    assert api.ok(api.get("/v1/orders/A1"))["status"] == "created"  # nothing applied yet
+
+    accepted = notify(api, body, headers)
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["status"] == "completed" and accepted.json()["target"] == "A1"
+    replayed = notify(api, body, headers)
+    assert (replayed.status_code, replayed.json()["field"]) == (409, "id")
+    assert [n["id"] for n in api.ok(api.get("/v1/payments/notifications"))] == ["EV-1"]
+    assert refusals(api) == [
+        ("conflict", "EV-6"),
+        ("replayed", "EV-1"),
+        ("signature", "EV-2"),
+        ("signature", "EV-3"),
+        ("signature", "EV-5"),
+        ("stale", "EV-4"),
+    ]
+    books_balance(api, context)
+
+
+def test_an_alipay_payment_completes_the_order_once(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    fake, _, _ = alipay(api, clock)
+    an_order(api)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    genuine = fake.notification("A1", "1000.00", notify_id="N1")
+
+    forged = fake.notification("A1", "1000.00", notify_id="N2", key=rsa_key())
+    refused = notify(api, fake.form(forged), form)
+    assert (refused.status_code, refused.json()["field"]) == (401, "sign")
+    tampered = genuine | {"total_amount": "1.00"}
+    assert notify(api, fake.form(tampered), form).json()["field"] == "sign"
+    stale = fake.notification("A1", "1000.00", notify_id="N3", age=301)
+    refused = notify(api, fake.form(stale), form)
+    assert (refused.status_code, refused.json()["field"]) == (401, "notify_time")
+    waiting = fake.notification("A1", "1000.00", notify_id="N4", status="WAIT_BUYER_PAY")
+    assert notify(api, fake.form(waiting), form).json()["field"] == "trade_status"
+    assert api.ok(api.get("/v1/orders/A1"))["status"] == "created"
+
+    accepted = notify(api, fake.form(genuine), form)
+    assert (accepted.status_code, accepted.text) == (200, "success")  # what stops its retries
+    assert api.ok(api.get("/v1/orders/A1"))["status"] == "completed"
+    replayed = notify(api, fake.form(genuine), form)
+    assert replayed.status_code == 409 and replayed.text != "success"
+    assert refusals(api) == [
+        ("invalid", "N4"),
+        ("replayed", "N1"),
+        ("signature", "N1"),  # the tampered copy of N1
+        ("signature", "N2"),
+        ("stale", "N3"),
+    ]
+    books_balance(api, context)
+
+
+def test_adapter_keys_are_checked_and_named(api: Api, clock: Clock) -> None:
+    fake = FakeWechat(clock)
+    for config, field in [
+        (fake.config(private_key="-----BEGIN PRIVATE KEY-----\n" + "A" * 120), "private_key"),
+        (fake.config(apiv3_key="short"), "wechat.apiv3_key"),
+        (fake.config(platform_certificates=["not a certificate" * 10]), "platform_certificates"),
+        (fake.config(platform_certificates=[]), "platform_certificates"),
+    ]:
+        refused = api.put("/v1/payments/adapter", {"adapter": "wechat", "wechat": config})
+        assert (refused.status_code, refused.json()["field"]) == (422, field), refused.text
+    refused = api.put("/v1/payments/adapter", {"adapter": "wechat"})
+    assert refused.json()["field"] == "wechat"
+    assert api.ok(api.get("/v1/payments/adapter"))["adapter"] == "manual"  # nothing changed
+    operator = api.as_role("operator")
+    body = {"adapter": "wechat", "wechat": fake.config()}
+    assert api.put("/v1/payments/adapter", body, token=operator).status_code == 403
+
+
+# ---------------------------------------------------------------------------- paying out
+
+
+@pytest.mark.parametrize("gateway", ["wechat", "alipay"])
+def test_a_payout_is_paid_once(api: Api, clock: Clock, context: Context, gateway: str) -> None:
+    fake, _, client = wechat(api, clock) if gateway == "wechat" else alipay(api, clock)
+    a_withdrawal(api, fake, gateway, OPENID if gateway == "wechat" else ALIPAY_ACCOUNT)
+    assert pay_out(api, context, client) == "paid"
+    assert [(t.payee, t.name) for t in fake.paid()] == [
+        (OPENID if gateway == "wechat" else ALIPAY_ACCOUNT, "张三")
+    ]
+    assert fake.paid()[0].amount == ("100000" if gateway == "wechat" else "1000.00")
+    assert fake.refused == []  # every request was signed as the gateway checks
+    again = api.post("/v1/withdrawals/w1/payout")
+    assert (again.status_code, again.json()["field"]) == (409, "status")
+    assert len(fake.transfers) == 1
+    assert wallet(api) == ("600.00", "0.00")
+    payout = api.ok(api.get("/v1/withdrawals/w1/payout"))
+    assert (payout["outcome"], payout["status"], payout["attempt"]) == ("paid", "paid", 1)
+    books_balance(api, context)
+
+
+@pytest.mark.parametrize("gateway", ["wechat", "alipay"])
+def test_a_lost_answer_is_reconciled_and_never_paid_twice(
+    api: Api, clock: Clock, context: Context, gateway: str
+) -> None:
+    fake, transport, client = wechat(api, clock) if gateway == "wechat" else alipay(api, clock)
+    a_withdrawal(api, fake, gateway, OPENID if gateway == "wechat" else ALIPAY_ACCOUNT)
+    transport.mode = "lost"  # the gateway pays; its answer never comes back
+    assert pay_out(api, context, client) == "paying"
+    assert wallet(api) == ("600.00", "1000.00")  # held: neither paid nor returned
+    transport.mode = "ok"
+    assert pay_out(api, context, client) == "paying"  # only a query settles it now
+    assert len(fake.transfers) == 1
+    clock.advance(minutes=2)
+    assert gateway_payouts.reconcile_due(context, api.tenant, client) == 1
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "paid"
+    assert len(fake.paid()) == 1 and wallet(api) == ("600.00", "0.00")
+    books_balance(api, context)
+
+
+@pytest.mark.parametrize("gateway", ["wechat", "alipay"])
+def test_a_payout_that_never_arrived_is_sent_again_under_its_number(
+    api: Api, clock: Clock, context: Context, gateway: str
+) -> None:
+    fake, transport, client = wechat(api, clock) if gateway == "wechat" else alipay(api, clock)
+    a_withdrawal(api, fake, gateway, OPENID if gateway == "wechat" else ALIPAY_ACCOUNT)
+    transport.mode = "down"
+    assert pay_out(api, context, client) == "paying"
+    transport.mode = "ok"
+    checked = gateway_payouts.reconcile(context, owner(api), "w1", client)
+    assert (checked.outcome, checked.status) == ("not_found", "approved")
+    assert pay_out(api, context, client) == "paid"
+    [transfer] = fake.transfers.values()
+    assert transfer.out_no == checked.out_no  # the same number: paid once whatever arrives
+    books_balance(api, context)
+
+
+@pytest.mark.parametrize("gateway", ["wechat", "alipay"])
+def test_a_failed_payout_leaves_the_money_held(
+    api: Api, clock: Clock, context: Context, gateway: str
+) -> None:
+    fake, _, client = wechat(api, clock) if gateway == "wechat" else alipay(api, clock)
+    account = OPENID if gateway == "wechat" else ALIPAY_ACCOUNT
+    a_withdrawal(api, fake, gateway, account)
+    fake.accounts[account] = "李四"  # the gateway's real-name check fails
+    assert pay_out(api, context, client) == "approved"
+    found = api.ok(api.get("/v1/withdrawals/w1"))
+    assert found["note"].startswith("payout failed")
+    assert wallet(api) == ("600.00", "1000.00")  # still held, not lost, not paid
+    first = api.ok(api.get("/v1/withdrawals/w1/payout"))
+    assert (first["outcome"], first["attempt"]) == ("failed", 1)
+    fake.accounts[account] = "张三"
+    assert pay_out(api, context, client) == "paid"  # under a new number
+    second = api.ok(api.get("/v1/withdrawals/w1/payout"))
+    assert second["attempt"] == 2 and second["out_no"] != first["out_no"]
+    assert len(fake.paid()) == 1 and wallet(api) == ("600.00", "0.00")
+    books_balance(api, context)
+
+
+def test_a_pending_wechat_transfer_is_settled_by_its_notification(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    fake, _, client = wechat(api, clock)
+    a_withdrawal(api, fake, "wechat", OPENID)
+    fake.next = "pending"  # the payee has to confirm in WeChat
+    assert pay_out(api, context, client) == "paying"
+    [transfer] = fake.transfers.values()
+    fake.settle(transfer.out_no, "SUCCESS")
+    resource: dict[str, Any] = {
+        "mchid": fake.mchid,
+        "out_bill_no": transfer.out_no,
+        "transfer_bill_no": "1330000071100999991182020050700019480001",
+        "state": "SUCCESS",
+        "transfer_amount": 100000,
+        "openid": OPENID,
+    }
+    body, headers = fake.notification("MCHTRANSFER.BILL.FINISHED", resource, notification_id="EV-9")
+    accepted = notify(api, body, headers)
+    assert accepted.status_code == 200, accepted.text
+    assert (accepted.json()["target"], accepted.json()["status"]) == ("w1", "paid")
+    assert notify(api, body, headers).status_code == 409  # a replay pays nothing more
+    assert wallet(api) == ("600.00", "0.00")
+    books_balance(api, context)
+
+
+def test_a_gateway_adapter_approves_only_a_ready_payee(api: Api, clock: Clock) -> None:
+    fake, _, _ = wechat(api, clock)
+    a_member_with_money(api)
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "100.00"}))
+    refused = api.post("/v1/withdrawals/w1/approve")
+    assert (refused.status_code, refused.json()["field"]) == (409, "payee")
+    payee = {"method": "alipay", "real_name": "张三", "account": ALIPAY_ACCOUNT}
+    api.ok(api.put("/v1/members/m1/payee", payee))
+    refused = api.post("/v1/withdrawals/w1/approve")
+    assert (refused.status_code, refused.json()["field"]) == (409, "payee.method")
+    api.ok(api.put("/v1/members/m1/payee", payee | {"method": "wechat", "account": OPENID}))
+    refused = api.post("/v1/withdrawals/w1/approve")
+    assert (refused.status_code, refused.json()["field"]) == (409, "real_name_verified")
+    api.ok(api.patch("/v1/members/m1", {"real_name_verified": True}))
+    assert api.ok(api.post("/v1/withdrawals/w1/approve"))["status"] == "approved"
+    assert fake.transfers == {}
+
+
+def test_the_tick_reconciles_what_is_still_paying(
+    api: Api, clock: Clock, context: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, transport, client = alipay(api, clock)
+    a_withdrawal(api, fake, "alipay", ALIPAY_ACCOUNT)
+    transport.mode = "lost"
+    assert pay_out(api, context, client) == "paying"
+    transport.mode = "ok"
+    # the job makes its own client; here it is the one that reaches the fake
+    monkeypatch.setattr(gateway_payouts, "_http", lambda context, given: given or client)
+    assert [r.job for r in tick(context, only=[api.tenant]) if r.done] == []  # not yet due
+    clock.advance(minutes=2)
+    [report] = [r for r in tick(context, only=[api.tenant]) if r.job == "reconcile_payouts"]
+    assert report.done == 1
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "paid"
+    assert len(fake.paid()) == 1
+
+
+def test_the_adapters_keys_follow_a_key_rotation(api: Api, clock: Clock, context: Context) -> None:
+    fake, _, _ = wechat(api, clock)
+    an_order(api)
+    old = context.settings.payee_keys
+    assert old is not None
+    new = Fernet.generate_key().decode()
+
+    def with_keys(keys: str) -> Context:
+        settings = context.settings.model_copy(update={"payee_keys": SecretStr(keys)})
+        return dataclasses.replace(context, settings=settings)
+
+    body, headers = fake.notification("TRANSACTION.SUCCESS", fake.paid_order("A1", 100000))
+    lowered = {name.lower(): value for name, value in headers.items()}
+    with pytest.raises(DomainError) as lost:  # the new key alone reads nothing yet
+        payments.receive(with_keys(new), api.tenant, lowered, body)
+    assert lost.value.field == "adapter"
+    assert payees.reencrypt(with_keys(f"{new},{old.get_secret_value()}")) >= 1
+    accepted = payments.receive(with_keys(new), api.tenant, lowered, body)
+    assert (accepted.target, accepted.status) == ("A1", "completed")
+
+
+@pytest.mark.parametrize("gateway", ["wechat", "alipay"])
+def test_a_checkout_then_its_notification_pays_the_order(
+    api: Api, clock: Clock, context: Context, gateway: str
+) -> None:
+    fake, _, client = wechat(api, clock) if gateway == "wechat" else alipay(api, clock)
+    an_order(api)
+    principal = owner(api)
+    view = gateway_checkout.checkout(context, principal, "A1", client)
+    assert view.code_url.startswith("weixin://" if gateway == "wechat" else "https://qr.alipay")
+    assert (view.order, view.amount) == ("A1", "1000.00")
+    made = fake.orders["A1"]
+    if gateway == "wechat":
+        assert made["amount"] == {"total": 100000, "currency": "CNY"}
+        body, headers = fake.notification("TRANSACTION.SUCCESS", fake.paid_order("A1", 100000))
+    else:
+        assert made["total_amount"] == "1000.00"
+        assert isinstance(fake, FakeAlipay)
+        body = fake.form(fake.notification("A1", "1000.00"))
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert fake.refused == []
+    assert notify(api, body, headers).status_code == 200
+    assert api.ok(api.get("/v1/orders/A1"))["status"] == "completed"
+    with pytest.raises(DomainError) as paid:
+        gateway_checkout.checkout(context, principal, "A1", client)
+    assert paid.value.field == "status"
+    with pytest.raises(DomainError) as unknown:
+        gateway_checkout.checkout(context, principal, "nope", client)
+    assert unknown.value.field == "order"
+    books_balance(api, context)
+
+
+def test_two_payout_requests_at_once_pay_once(api: Api, clock: Clock, context: Context) -> None:
+    fake, _, client = wechat(api, clock)
+    a_withdrawal(api, fake, "wechat", OPENID)
+    start = threading.Barrier(2)
+    answers: list[str] = []
+    errors: list[BaseException] = []
+
+    def one() -> None:
+        start.wait()
+        try:
+            answers.append(pay_out(api, context, client))
+        except DomainError as error:  # the other one paid it already: "is paid"
+            answers.append(f"refused: {error.field}")
+        except BaseException as error:  # kept, asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=one) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and len(answers) == 2
+    # the second saw it `paying` (sent nothing, answered as it stood) or `paid` (refused)
+    assert set(answers) <= {"paid", "paying", "refused: status"} and "paid" in answers
+    assert len(fake.transfers) == 1 and len(fake.paid()) == 1
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "paid"
+    books_balance(api, context)
+
+
+def test_a_platform_certificate_rotation_is_followed(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    fake, _, client = wechat(api, clock)
+    an_order(api)
+    old_serial = fake.serial
+    fake.rotate()  # WeChat Pay signs with a new certificate, not pinned yet
+    body, headers = fake.notification("TRANSACTION.SUCCESS", fake.paid_order("A1", 100000))
+    refused = notify(api, body, headers)
+    assert (refused.status_code, refused.json()["field"]) == (401, "Wechatpay-Serial")
+    view = payments.refresh_certificates(context, owner(api), client)
+    assert view.adapter == "wechat" and fake.refused == []
+    audit = [a for a in api.ok(api.get("/v1/audit-log")) if a["action"] == "payments.certificates"]
+    assert audit[0]["after"]["certificates"] == [fake.serial, old_serial]  # latest first
+    body, headers = fake.notification("TRANSACTION.SUCCESS", fake.paid_order("A1", 100000))
+    assert notify(api, body, headers).status_code == 200
+    assert api.ok(api.get("/v1/orders/A1"))["status"] == "completed"
+    # a certificate list not sealed with our APIv3 key is not trusted
+    fake.apiv3_key = "x" * 32
+    with pytest.raises(DomainError) as untrusted:
+        payments.refresh_certificates(context, owner(api), client)
+    assert (untrusted.value.code, untrusted.value.field) == ("conflict", "platform_certificates")

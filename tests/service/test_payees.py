@@ -1,0 +1,179 @@
+"""Payees: a member's real name and account, encrypted at rest and read back masked;
+a withdrawal whose payout needs them is not approved without them nor without a
+verified real name, with an error naming the field; the key is rotated without losing a
+payee. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from pydantic import SecretStr, ValidationError
+from sqlalchemy import select
+
+from tests.service.conftest import Api
+from tests.service.test_withdrawals import a_member_with_money
+from zengzhi.core.errors import DomainError
+from zengzhi.service import payee_keys, payees
+from zengzhi.service.base import Context
+from zengzhi.service.settings import Settings
+from zengzhi.store import tables as t
+
+ALIPAY = {"method": "alipay", "real_name": "张三丰", "account": "13812345678"}
+
+
+def sealed(context: Context, tenant: str, member: str) -> str:
+    c = t.payees.c
+    with context.database.read() as connection:
+        return str(
+            connection.execute(
+                select(c.sealed).where(c.tenant_id == tenant, c.member_id == member)
+            ).scalar_one()
+        )
+
+
+def clear(context: Context, tenant: str, member: str) -> payees.Payee:
+    with context.database.read() as connection:
+        return payees.payee_in(context, connection, tenant, member)
+
+
+def test_a_payee_is_kept_encrypted_and_shown_masked(api: Api, context: Context) -> None:
+    api.member("m1")
+    assert api.get("/v1/members/m1/payee").json()["field"] == "payee"  # none yet: 404
+    shown = api.ok(api.put("/v1/members/m1/payee", ALIPAY))
+    assert {k: shown[k] for k in ("method", "real_name", "account", "real_name_verified")} == {
+        "method": "alipay",
+        "real_name": "张**",
+        "account": "138****5678",
+        "real_name_verified": False,
+    }
+    assert api.ok(api.get("/v1/members/m1/payee")) == shown
+    stored = sealed(context, api.tenant, "m1")
+    assert "13812345678" not in stored and "张三丰" not in stored
+    assert "张三丰".encode() not in stored.encode() and "张三丰" not in repr(stored)
+    assert clear(context, api.tenant, "m1").model_dump() == {
+        "member": "m1",
+        "method": "alipay",
+        "real_name": "张三丰",
+        "account": "13812345678",
+        "bank": None,
+    }
+    # the audit log keeps the masked values only
+    audit = [a for a in api.ok(api.get("/v1/audit-log")) if a["action"] == "payee.set"]
+    assert audit and "13812345678" not in str(audit) and "138****5678" in str(audit)
+    wechat = {"method": "wechat", "real_name": "李四", "account": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}
+    assert api.ok(api.put("/v1/members/m1/payee", wechat))["account"] == "oUp****eS6o"
+    assert clear(context, api.tenant, "m1").account == wechat["account"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (ALIPAY | {"method": "paypal"}, "method"),
+        (ALIPAY | {"real_name": "  "}, "real_name"),
+        (ALIPAY | {"account": "a b c d"}, "account"),
+        (ALIPAY | {"method": "bank", "account": "6222020200112233445"}, "bank"),
+        (ALIPAY | {"extra": 1}, "extra"),
+    ],
+)
+def test_a_bad_payee_is_refused_naming_the_field(
+    api: Api, body: dict[str, str], field: str
+) -> None:
+    api.member("m1")
+    refused = api.put("/v1/members/m1/payee", body)
+    assert refused.status_code == 422 and refused.json()["field"] == field, refused.text
+    assert api.get("/v1/members/m1/payee").status_code == 404  # nothing was kept
+    assert api.put("/v1/members/nobody/payee", ALIPAY).json()["field"] == "member"
+
+
+def test_who_may_set_and_read_a_payee(api: Api) -> None:
+    api.member("m1")
+    assert api.put("/v1/members/m1/payee", ALIPAY, token=api.as_role("finance")).status_code == 403
+    api.ok(api.put("/v1/members/m1/payee", ALIPAY))
+    assert api.get("/v1/members/m1/payee", token=api.as_role("support")).status_code == 200
+
+
+def test_approval_needs_a_payee_and_a_verified_real_name(api: Api) -> None:
+    a_member_with_money(api)
+    api.ok(api.put("/v1/tenant/settings", {"withdrawals": {"require_payee": True}}))
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "100.00"}))
+    refused = api.post("/v1/withdrawals/w1/approve")
+    assert (refused.status_code, refused.json()["field"]) == (409, "payee")
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "held"  # nothing changed
+    api.ok(api.put("/v1/members/m1/payee", ALIPAY))
+    refused = api.post("/v1/withdrawals/w1/approve")
+    assert (refused.status_code, refused.json()["field"]) == (409, "real_name_verified")
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "held"
+    api.ok(api.patch("/v1/members/m1", {"real_name_verified": True}))
+    assert api.ok(api.post("/v1/withdrawals/w1/approve"))["status"] == "approved"
+
+
+def test_auto_approval_waits_for_the_payee(api: Api) -> None:
+    a_member_with_money(api)
+    api.ok(
+        api.put(
+            "/v1/tenant/settings",
+            {"withdrawals": {"require_payee": True, "auto_approve_limit": "50.00"}},
+        )
+    )
+    held = api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "20.00"}))
+    assert held["status"] == "held"
+    api.ok(api.put("/v1/members/m1/payee", ALIPAY))
+    api.ok(api.patch("/v1/members/m1", {"real_name_verified": True}))
+    auto = api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w2", "amount": "20.00"}))
+    assert auto["status"] == "approved"
+
+
+def test_dropping_the_payee_requirement_is_a_money_control(api: Api) -> None:
+    api.ok(api.put("/v1/tenant/settings", {"withdrawals": {"require_payee": True}}))
+    operator = api.as_role("operator")
+    off = {"withdrawals": {"require_payee": False}}
+    refused = api.put("/v1/tenant/settings", off, token=operator)
+    assert (refused.status_code, refused.json()["field"]) == (403, "withdrawals.require_payee")
+    api.ok(api.put("/v1/tenant/settings", off))  # the owner may
+
+
+def test_a_key_is_rotated_without_losing_a_payee(api: Api, context: Context) -> None:
+    api.member("m1")
+    api.ok(api.put("/v1/members/m1/payee", ALIPAY))
+    old = context.settings.payee_keys
+    assert old is not None
+    new = Fernet.generate_key().decode()
+
+    def with_keys(keys: str) -> Context:
+        settings = context.settings.model_copy(update={"payee_keys": SecretStr(keys)})
+        return dataclasses.replace(context, settings=settings)
+
+    only_new = with_keys(new)
+    with pytest.raises(DomainError) as lost:
+        clear(only_new, api.tenant, "m1")
+    assert lost.value.field == "payee"
+    both = with_keys(f"{new},{old.get_secret_value()}")
+    assert clear(both, api.tenant, "m1").real_name == "张三丰"  # read before re-encryption
+    assert payees.reencrypt(both) >= 1
+    assert clear(only_new, api.tenant, "m1").account == "13812345678"
+    with pytest.raises(DomainError):
+        clear(context, api.tenant, "m1")  # the dropped key reads nothing
+
+
+@pytest.mark.parametrize(
+    "keys",
+    ["", "not a key", "A" * 43 + "=", Fernet.generate_key().decode() + ",", "YWJj" * 11],
+)
+def test_settings_refuse_a_weak_or_malformed_key(keys: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        Settings(payee_keys=keys)  # type: ignore[arg-type]
+    assert "payee_keys" in str(refused.value)
+
+
+def test_without_a_key_sqlite_makes_one_and_postgresql_refuses(tmp_path: Path) -> None:
+    database = tmp_path / "z.db"
+    settings = Settings(database_url=f"sqlite:///{database}")
+    token = payee_keys.cipher(settings).encrypt(b"x")
+    kept = database.with_suffix(".payee-key")
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert payee_keys.cipher(Settings(database_url=f"sqlite:///{database}")).decrypt(token) == b"x"
+    with pytest.raises(RuntimeError, match="ZENGZHI_PAYEE_KEYS"):
+        payee_keys.cipher(Settings(database_url="postgresql+psycopg://db/zengzhi"))
