@@ -112,3 +112,39 @@ def test_a_report_moves_a_stores_members_to_the_reporter(api: Api, context: Cont
     api.completed_order("o1", "m1", contribution="0.00")
     assert api.ok(api.get("/v1/members/r/wallet"))["balance"] == "10.00"
     clean(api, context)
+
+
+def test_a_recruited_stores_members_pay_the_recruiter_indirect(api: Api, context: Context) -> None:
+    api.ok(
+        api.put(
+            "/v1/distribution",
+            {
+                "commission": {"rates": ["0.01", "0.005"]},
+                "recruiter": {"rate": "0.01", "indirect_members": True},
+            },
+        )
+    )
+    api.pool()
+    for member, referrer in (("A", None), ("x", None), ("b", "x")):
+        api.member(member, **({"referrer": referrer} if referrer else {}))
+    store = {
+        "commission_rate": "0.20",
+        "distribution_rate": "0.03",
+        "owner": "b",
+        "recruiter": "A",
+    }
+    api.ok(api.put("/v1/stores/B", store))
+    assert api.member("u", store="B")["referrer"] == "b"
+    api.member("v")
+    api.ok(api.post("/v1/members/v/bind", {"store": "B"}))
+    for n, member in enumerate(("u", "v")):
+        body = {"id": f"o{n}", "member": member, "store": "B", "amount": "1000.00"}
+        api.ok(api.post("/v1/orders", body))
+        api.ok(api.post(f"/v1/orders/o{n}/pay"))
+    wallets = {m: api.ok(api.get(f"/v1/members/{m}/wallet"))["balance"] for m in "Abx"}
+    # two orders: A 0.5% indirect + 1% recruiter each, b 1% direct each, x nothing
+    assert wallets == {"A": "30.00", "b": "20.00", "x": "0.00"}
+    clean(api, context)
+    api.ok(api.post("/v1/orders/o0/reverse"))
+    assert api.ok(api.get("/v1/members/A/wallet"))["balance"] == "15.00"
+    clean(api, context)

@@ -143,6 +143,9 @@ class Join(NamedTuple):
     member: str
     referrer: str | None = None
     at: datetime | None = None
+    # bound through a store's code: the store's recruiter, whose indirect member this is
+    # when the recruiter's `indirect_members` is on (spec 02 "Recruiter reward")
+    sponsor: str | None = None
 
 
 class Bind(NamedTuple):
@@ -152,6 +155,7 @@ class Bind(NamedTuple):
     member: str
     referrer: str
     at: datetime | None = None
+    sponsor: str | None = None  # as in Join
 
 
 class Reassign(NamedTuple):

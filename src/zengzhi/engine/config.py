@@ -240,6 +240,8 @@ class CommissionConfig(_Strict):
 class RecruiterConfig(_Strict):
     rate: Exact
     pay_in: PayIn = "cash"
+    # seed 000 三: members bound through a recruited store's code are the recruiter's 间推
+    indirect_members: bool = False
 
 
 class AgentsConfig(_Strict):
@@ -320,6 +322,7 @@ class DistributionConfig(_Strict):
             promoter_after_purchase=commission.promoter_after_purchase,
             recruiter=recruiter,
             recruiter_in=self.recruiter.pay_in if self.recruiter is not None else "cash",
+            recruiter_indirect=self.recruiter is not None and self.recruiter.indirect_members,
             agents_mode=agents.mode,
             agents_in=agents.pay_in,
             agent_rates={

@@ -223,11 +223,17 @@ class Engine:
         if params is None or amount <= 0:  # no reward on a zero-amount order
             return ()
         grown = self.state.network.grow(order.member, amount, params)
+        network = self.state.network
         rewards = distribution.commission_rewards(
             params,
-            [member for member, _ in grown[: len(params.commission)]],
+            distribution.commission_chain(
+                params,
+                network,
+                order.member,
+                [member for member, _ in grown[: len(params.commission)]],
+            ),
             amount,
-            self.state.network.has_ordered,
+            network.has_ordered,
         )
         rewards += distribution.recruiter_reward(params, order.recruiter, amount)
         rewards += distribution.agent_rewards(params, self.state.agents, order.region, amount)
@@ -253,6 +259,8 @@ class Engine:
             self._known(event.referrer, "referrer")
         self.state.members.add(event.member)
         self.state.network.join(event.member, event.referrer)
+        if event.sponsor is not None:
+            self.state.network.sponsor(event.member, event.sponsor)
 
     def _bind(self, event: Bind | Reassign | ReassignReferees) -> None:
         if isinstance(event, ReassignReferees):
@@ -270,6 +278,11 @@ class Engine:
         )
         self._known(event.referrer, "referrer")
         self.state.network.bind(event.member, event.referrer)
+        # a binding through a store's code records its recruiter; a re-assignment ends it
+        if isinstance(event, Reassign):
+            self.state.network.sponsor(event.member, None)
+        elif event.sponsor is not None:
+            self.state.network.sponsor(event.member, event.sponsor)
 
     def _reassign_referees(self, event: ReassignReferees) -> None:
         """Seed 000 举报: every direct member of a store's owner moves to the reporter.
@@ -288,6 +301,7 @@ class Engine:
             )
         for member in moving:
             network.bind(member, event.referrer)
+            network.sponsor(member, None)
 
     def _grant_agent(self, ledger: Ledger, event: GrantAgent) -> None:
         if event.level not in distribution.AGENT_LEVELS:

@@ -389,22 +389,27 @@ class JoinIn(_EventIn):
     member: Id
     referrer: Id | None = None
     store: Id | None = None
+    sponsor: Id | None = None  # the recruiter of the store whose code bound the member
 
     def event(self, config: TenantConfig) -> Join:
-        return Join(self.id, self.member, _referrer(self.referrer, self.store, config), self.at)
+        referrer, sponsor = _referrer(self.referrer, self.store, self.sponsor, config)
+        return Join(self.id, self.member, referrer, self.at, sponsor)
 
 
-def _referrer(referrer: str | None, store: str | None, config: TenantConfig) -> str | None:
+def _referrer(
+    referrer: str | None, store: str | None, sponsor: str | None, config: TenantConfig
+) -> tuple[str | None, str | None]:
+    """(the referrer, the store's recruiter) of a binding by a link or a store's code."""
     if referrer is not None and store is not None:
         raise invalid("store", "give a referrer or a store, not both")
     if store is None:
-        return referrer
+        return referrer, sponsor
     found = config.stores.get(store)
     if found is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"unknown store {store!r}", "store")
     if found.owner is None:
         raise invalid("store", f"store {store!r} has no owner to bind to")
-    return found.owner
+    return found.owner, found.recruiter
 
 
 class BindIn(_EventIn):
@@ -413,12 +418,13 @@ class BindIn(_EventIn):
     member: Id
     referrer: Id | None = None
     store: Id | None = None
+    sponsor: Id | None = None
 
     def event(self, config: TenantConfig) -> Bind:
-        referrer = _referrer(self.referrer, self.store, config)
+        referrer, sponsor = _referrer(self.referrer, self.store, self.sponsor, config)
         if referrer is None:
             raise invalid("referrer", "is required (or give a store)")
-        return Bind(self.id, self.member, referrer, self.at)
+        return Bind(self.id, self.member, referrer, self.at, sponsor)
 
 
 class ReassignIn(_EventIn):
@@ -698,6 +704,17 @@ def _order_data(event: CompleteOrder) -> dict[str, object]:
     return data
 
 
+def _binding_data(event: Join | Bind) -> dict[str, object]:
+    data: dict[str, object] = {
+        "type": "join" if isinstance(event, Join) else "bind",
+        "member": event.member,
+    }
+    for name in ("referrer", "sponsor"):
+        if getattr(event, name) is not None:
+            data[name] = getattr(event, name)
+    return data
+
+
 def _reassign_data(event: Reassign | ReassignReferees) -> dict[str, object]:
     return {
         "type": "reassign" if isinstance(event, Reassign) else "reassign_referees",
@@ -768,12 +785,8 @@ def to_line(event: Event) -> str:
             data = {"type": "withdraw_reject", "withdrawal": event.withdrawal}
         case PayWithdrawal():
             data = {"type": "withdraw_pay", "withdrawal": event.withdrawal}
-        case Join():
-            data = {"type": "join", "member": event.member}
-            if event.referrer is not None:
-                data["referrer"] = event.referrer
-        case Bind():
-            data = {"type": "bind", "member": event.member, "referrer": event.referrer}
+        case Join() | Bind():
+            data = _binding_data(event)
         case Reassign() | ReassignReferees():
             data = _reassign_data(event)
         case GrantAgent():

@@ -79,15 +79,17 @@ def _member_row(connection: Connection, tenant: str, member: str, lock: bool = F
     return row
 
 
-def _store_owner(connection: Connection, tenant: str, store: str) -> str:
+def _store_binding(connection: Connection, tenant: str, store: str) -> tuple[str, str | None]:
+    """(the owner a store's code binds to, the store's recruiter)."""
+    s = t.stores.c
     row = connection.execute(
-        select(t.stores.c.owner).where(t.stores.c.tenant_id == tenant, t.stores.c.store_id == store)
+        select(s.owner, s.recruiter).where(s.tenant_id == tenant, s.store_id == store)
     ).first()
     if row is None:
         raise not_found("store", store, "store")
     if row.owner is None:
         raise DomainError(ErrorCode.INVALID, f"store {store!r} has no owner to bind to", "store")
-    return str(row.owner)
+    return str(row.owner), row.recruiter
 
 
 def _limits(uow: UnitOfWork) -> LimitsConfig:
@@ -123,10 +125,10 @@ def create_member(context: Context, principal: Principal, request: NewMember) ->
 
     def run(uow: UnitOfWork) -> MemberView:
         c = t.members.c
-        referrer = (
-            _store_owner(uow.connection, uow.tenant, request.store)
+        referrer, sponsor = (
+            _store_binding(uow.connection, uow.tenant, request.store)
             if request.store
-            else request.referrer
+            else (request.referrer, None)
         )
         found = uow.connection.execute(
             select(t.members).where(c.tenant_id == uow.tenant, c.member_id == request.id)
@@ -143,7 +145,7 @@ def create_member(context: Context, principal: Principal, request: NewMember) ->
             raise DomainError(ErrorCode.CONFLICT, f"member {request.id!r} exists", "id")
         if request.phone and _limits(uow).one_account_per_phone:
             _claim_phone(uow, request.phone, request.id)
-        uow.apply(Join(event_id("join", request.id), request.id, referrer, uow.now))
+        uow.apply(Join(event_id("join", request.id), request.id, referrer, uow.now, sponsor))
         uow.audit(
             principal.actor,
             "member.create",
@@ -180,13 +182,15 @@ def bind(context: Context, principal: Principal, member: str, request: Binding) 
         raise DomainError(ErrorCode.INVALID, "give a referrer or a store", "referrer")
 
     def run(uow: UnitOfWork) -> MemberView:
-        referrer = (
-            _store_owner(uow.connection, uow.tenant, request.store)
+        referrer, sponsor = (
+            _store_binding(uow.connection, uow.tenant, request.store)
             if request.store
-            else request.referrer
+            else (request.referrer, None)
         )
         assert referrer is not None
-        uow.apply(Bind(event_id("bind", f"{member}:{referrer}"), member, referrer, uow.now))
+        uow.apply(
+            Bind(event_id("bind", f"{member}:{referrer}"), member, referrer, uow.now, sponsor)
+        )
         uow.audit(
             principal.actor,
             "member.bind",
