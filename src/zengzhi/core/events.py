@@ -307,3 +307,9 @@ Event = (
     | CompleteTask
     | RunDay
 )
+
+
+def event_id(kind: str, request_id: str) -> str:
+    """Events in a tenant's log are named by kind: an order and a sale may share a request
+    id. The engine's withdrawals are known by their event's name (`withdraw:<id>`)."""
+    return f"{kind}:{request_id}"

@@ -751,6 +751,32 @@ def _task_data(event: CompleteTask) -> dict[str, object]:
 
 def to_line(event: Event) -> str:
     """The event as one JSON line, which `parse_line` reads back to an equal event."""
+    return dump_line(to_wire(event))
+
+
+def dump_line(wire: Mapping[str, Any]) -> str:
+    """An event's wire form (`to_wire`) as its JSON line."""
+    return json.dumps(wire, ensure_ascii=False, sort_keys=True)
+
+
+def _json_ready(value: Any) -> Any:
+    """`value` as JSON reads back what is written of it: dicts, lists and tuples as dicts
+    and lists, anything else JSON has no type for as its text (what `default=str` wrote)."""
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if isinstance(value, dict):
+        return {
+            key if isinstance(key, str) else json.dumps(key): _json_ready(one)
+            for key, one in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_json_ready(one) for one in value]
+    return str(value)
+
+
+def to_wire(event: Event) -> dict[str, Any]:
+    """The event's wire form: the JSON object of its line, without writing and reading
+    the text (the unit of work keeps the line and derives the notices from the object)."""
     data: dict[str, object]
     match event:
         case CompleteOrder():
@@ -817,4 +843,5 @@ def to_line(event: Event) -> str:
     data["id"] = event.id
     if event.at is not None:
         data["at"] = event.at.isoformat()
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+    ready: dict[str, Any] = _json_ready(data)
+    return ready

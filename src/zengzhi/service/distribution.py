@@ -24,6 +24,7 @@ from zengzhi.core.events import (
     ConvertContribution,
     GrantAgent,
     PayDividend,
+    event_id,
 )
 from zengzhi.engine.config import DistributionConfig, Exact, Id, Name, Note
 from zengzhi.engine.wire import yuan
@@ -33,7 +34,7 @@ from zengzhi.service.base import Context, command, not_found, query, tenant_toda
 from zengzhi.service.tenants import load_settings, require_money_control
 from zengzhi.store import tables as t
 from zengzhi.store.network import SqlNetwork
-from zengzhi.store.uow import UnitOfWork, event_id
+from zengzhi.store.uow import UnitOfWork
 
 log = logging.getLogger("zengzhi.jobs")
 

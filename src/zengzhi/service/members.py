@@ -12,7 +12,7 @@ from sqlalchemy import Connection, or_, select, update
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Price, format_minor, percent
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.events import Bind, Join, Reassign, ReassignReferees, Sell
+from zengzhi.core.events import Bind, Join, Reassign, ReassignReferees, Sell, event_id
 from zengzhi.engine.config import DEFAULT_POOL, ExactOrAll, Id, LimitsConfig, Name, Note, Region
 from zengzhi.engine.fields import canonical
 from zengzhi.engine.wire import points as parse_points
@@ -24,7 +24,7 @@ from zengzhi.service.tenants import load_settings
 from zengzhi.store import security
 from zengzhi.store import tables as t
 from zengzhi.store.pools import CLOSED, params_from_row
-from zengzhi.store.uow import UnitOfWork, event_id
+from zengzhi.store.uow import UnitOfWork
 
 
 class NewMember(BaseModel):

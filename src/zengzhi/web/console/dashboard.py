@@ -13,9 +13,10 @@ from pydantic import AwareDatetime
 from zengzhi.engine.config import ID_PATTERN
 from zengzhi.service import activity, pools
 from zengzhi.service.activity import MAX_SAMPLES
+from zengzhi.service.queries import console_risk
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, StaffDep
-from zengzhi.web.pages import PageRoute
+from zengzhi.web.pages import PageRoute, render
 
 router = APIRouter(prefix="/console", route_class=PageRoute, include_in_schema=False)
 
@@ -40,13 +41,24 @@ def _figures(context: Any, user: Any, pool: str | None, solvency: bool = True) -
 def dashboard(
     request: Request, context: ContextDep, user: StaffDep, pool: PoolQuery = None
 ) -> HTMLResponse:
+    shown = _figures(context, user, pool)
     return page(
         request,
         user,
         "console/dashboard.html",
         ranges=list(RANGES),
-        **_figures(context, user, pool),
+        risk=console_risk.risk(context, user.principal, shown["solvency"]),
+        **shown,
     )
+
+
+@router.get("/data/risk", response_class=HTMLResponse)
+def risk(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
+    """The risk panel alone: the dashboard's script swaps it in when it refreshes the
+    solvency report, so a promise that stops being covered shows without a reload."""
+    report = pools.solvency(context, user.principal)
+    found = console_risk.risk(context, user.principal, report)
+    return render(request, "console/risk.html", tenant=user.principal.tenant, risk=found)
 
 
 @router.get("/data/figures")

@@ -117,7 +117,23 @@
         });
         var note = document.getElementById("refreshed");
         note.textContent = fill(note.dataset.template, { time: new Date().toISOString().slice(11, 19) + " UTC" });
+        if (withSolvency) refreshRisk();
         if (changed && !zoom) return load();
+      });
+  }
+
+  // the risk panel is rendered by the server (its words are the page's language): swapped whole
+  function refreshRisk() {
+    return fetch("/console/data/risk", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        var old = document.getElementById("risk");
+        if (!html || !old) return;
+        var holder = document.createElement("div");
+        holder.innerHTML = html.trim();
+        if (holder.firstElementChild && old.outerHTML !== holder.firstElementChild.outerHTML) {
+          old.replaceWith(holder.firstElementChild);
+        }
       });
   }
 
