@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from zengzhi.cli import app
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service.base import Context
-from zengzhi.service.settings import Settings
 from zengzhi.service.sessions import OPERATOR, Login, authenticate, login
+from zengzhi.service.settings import Settings
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database
 
