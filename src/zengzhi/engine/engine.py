@@ -186,7 +186,7 @@ class Engine:
         orders.complete(ledger, order)
         minted = [
             self._mint(touched[name], ledger, order, amount, contribution, mintable)
-            for name, (amount, contribution, mintable) in _by_pool(order, zones).items()
+            for name, (amount, contribution, mintable) in _by_pool(order, zones, touched).items()
         ]
         paid = self._distribute(ledger, order)
         effects: tuple[Effect, ...] = ()
@@ -473,11 +473,15 @@ class Engine:
         )
 
 
-def _by_pool(order: CompleteOrder, zones: dict[str, ZoneModes]) -> dict[str, tuple[int, int, int]]:
+def _by_pool(
+    order: CompleteOrder, zones: dict[str, ZoneModes], touched: dict[str, PoolState]
+) -> dict[str, tuple[int, int, int]]:
     """Each pool the order feeds: (the principal its points stake, the contribution that
     lands, the part of it that mints). An order mints once per pool (spec 01), so a basket
     split into lines earns what one line of the same total would; lines of a zone whose
-    minting has stopped land without minting and stake nothing."""
+    minting has stopped land without minting and stake nothing; lines of a zone in a
+    closing campaign that boosts points earn on boost × their contribution (kept below
+    m × base < C, `pool.boosted_base`)."""
     pools: dict[str, tuple[int, int, int]] = {}
     for line in order.lines:
         if line.pool is None:
@@ -485,6 +489,11 @@ def _by_pool(order: CompleteOrder, zones: dict[str, ZoneModes]) -> dict[str, tup
         amount, contribution, mintable = pools.get(line.pool, (0, 0, 0))
         if line.zone is None or zones[line.zone].mints(order.at):
             amount += line.amount
-            mintable += line.contribution
+            boost = zones[line.zone].points_boost(order.at) if line.zone is not None else None
+            mintable += (
+                line.contribution
+                if boost is None
+                else pool.boosted_base(touched[line.pool].params, line.contribution, boost)
+            )
         pools[line.pool] = (amount, contribution + line.contribution, mintable)
     return pools

@@ -240,11 +240,15 @@ class CampaignConfig(Strict):
     starts: AwareDatetime
     ends: AwareDatetime
     boost: Exact
+    points: bool = False  # boost the appreciation points the zone's orders mint too
 
     def campaign(self) -> Campaign:
         if self.ends <= self.starts:
             raise invalid("ends", "must be after starts")
-        return Campaign(Period(self.starts, self.ends), _ratio(self.boost, "boost"))
+        boost = _ratio(self.boost, "boost")
+        if boost.fraction < 1:
+            raise invalid("boost", "must be at least 1: a campaign gives more, not less")
+        return Campaign(Period(self.starts, self.ends), boost, self.points)
 
 
 _MODE_CONFIGS: Mapping[str, type[_ModeConfig]] = {

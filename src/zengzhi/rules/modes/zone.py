@@ -72,6 +72,12 @@ class ZoneModes:
             return self.campaign.boost
         return None
 
+    def points_boost(self, at: datetime | None) -> Ratio | None:
+        """The closing campaign's boost of appreciation points at `at`, if it has one."""
+        if self.campaign is not None and self.campaign.points:
+            return self.boost(at)
+        return None
+
     def mints(self, at: datetime | None) -> bool:
         return self.mint_until is None or at is None or at < self.mint_until
 

@@ -1,0 +1,115 @@
+"""Issue 19's mode rules (items 6-11): the seeds' numbers where they give them, edges
+of our own, reversals, and the books sound after each."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.unit.rules.test_modes_examples import Modes, at
+from zengzhi.core.amounts import Ratio
+from zengzhi.core.errors import DomainError
+from zengzhi.core.events import CompleteOrder, OrderLine, ReverseOrder
+from zengzhi.core.ledger import Entry
+from zengzhi.engine.zones import parse_zone
+from zengzhi.rules.pool import PoolParams, boosted_base
+
+
+def _campaign(boost: str, points: bool = True) -> dict[str, Any]:
+    return {
+        "campaign": {
+            "starts": at(5).isoformat(),
+            "ends": at(10).isoformat(),
+            "boost": boost,
+            "points": points,
+        }
+    }
+
+
+def _pool_order(tenant: Modes, order: str, amount: int, contribution: int, day: int) -> Entry:
+    line = OrderLine(
+        amount=amount,
+        contribution=contribution,
+        pool="main",
+        platform=amount - contribution,
+        zone="closing",
+    )
+    entries = tenant.apply(CompleteOrder(order, "a", (line,), at=at(day)))
+    return next(one for one in entries if one.kind == "mint")
+
+
+# ------------------------------------------------ item 9: the campaign boosts appreciation
+
+
+def test_a_closing_campaign_boosts_the_points_an_order_mints() -> None:
+    # spec 01's first order (1000, contribution 300, m = 0.7, price 1): 210 points; in a
+    # campaign of 1.2 the same order mints on 360, 252 points (seed 002 四.4: "同样消费金额
+    # 赠送更多的积分"); before and after the campaign, 210 again
+    tenant = Modes({"closing": _campaign("1.2")}, ("a", None))
+    before = _pool_order(tenant, "o1", 100_000, 30_000, day=1)
+    assert before.params.get("mintable") is None
+    tenant2 = Modes({"closing": _campaign("1.2")}, ("a", None))
+    during = _pool_order(tenant2, "o1", 100_000, 30_000, day=6)
+    assert during.params["mintable"] == "360.00"
+    assert tenant2.balance("member:a:points:main", "PTS:main") == 252_0000
+    tenant2.apply(ReverseOrder("x1", "o1"))
+    assert tenant2.balance("member:a:points:main", "PTS:main") == 0
+    tenant2.sound()
+
+
+def test_a_boost_past_one_over_m_is_kept_below_it() -> None:
+    # m = 0.7 and a boost of 1.5 would mint 315 yuan of points on 300 yuan landing, and
+    # the price would fall: the base is kept at 428.57 (0.7 × 428.57 = 299.999 < 300)
+    tenant = Modes({"closing": _campaign("1.5")}, ("a", None))
+    mint = _pool_order(tenant, "o1", 100_000, 30_000, day=6)
+    assert mint.params["mintable"] == "428.57"
+    assert tenant.balance("member:a:points:main", "PTS:main") == 299_9990
+    tenant.sound()
+
+
+def test_a_campaign_without_points_leaves_minting_alone() -> None:
+    tenant = Modes({"closing": _campaign("1.5", points=False)}, ("a", None))
+    _pool_order(tenant, "o1", 100_000, 30_000, day=6)
+    assert tenant.balance("member:a:points:main", "PTS:main") == 210_0000
+
+
+def test_a_campaign_that_gives_less_is_refused() -> None:
+    with pytest.raises(DomainError) as refused:
+        parse_zone(_campaign("0.9"))
+    assert refused.value.field == "settings.campaign.boost"
+
+
+@given(
+    contribution=st.integers(1, 10**9),
+    boost=st.sampled_from(["1", "1.01", "1.2", "1.5", "3"]),
+    m=st.sampled_from(["0.1", "0.7", "0.9", "0.99"]),
+)
+def test_a_boosted_base_never_lets_the_points_outweigh_the_money(
+    contribution: int, boost: str, m: str
+) -> None:
+    base = boosted_base(PoolParams(mint_ratio=Ratio(m)), contribution, Ratio(boost))
+    assert contribution <= base <= Ratio(boost).num * contribution // Ratio(boost).den or (
+        base == contribution
+    )
+    assert Ratio(m).fraction * base < contribution
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    days=st.lists(st.integers(0, 12), min_size=1, max_size=6), boost=st.sampled_from(["1.2", "2"])
+)
+def test_boosted_orders_and_their_reversals_keep_the_books(days: list[int], boost: str) -> None:
+    tenant = Modes({"closing": _campaign(boost)}, ("a", None))
+    prices = []
+    for n, day in enumerate(days):
+        _pool_order(tenant, f"o{n}", 100_000, 30_000, day)
+        cash = tenant.balance("pool:main")
+        points = -tenant.balance("pool:main:supply", "PTS:main")
+        prices.append(Fraction(cash * 10_000, points))
+    assert prices == sorted(prices)  # each order lifts the price, boosted or not
+    tenant.apply(ReverseOrder("x0", "o0"))
+    tenant.sound()
