@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests.service.conftest import Api, Clock
 from tests.service.test_distribution import clean
+from tests.service.test_modes import buy, product, zone
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import tick
 
@@ -147,4 +148,25 @@ def test_a_recruited_stores_members_pay_the_recruiter_indirect(api: Api, context
     clean(api, context)
     api.ok(api.post("/v1/orders/o0/reverse"))
     assert api.ok(api.get("/v1/members/A/wallet"))["balance"] == "15.00"
+    clean(api, context)
+
+
+def test_advertiser_income_into_the_ad_reserve(api: Api, context: Context, clock: Clock) -> None:
+    zone(api, "ads", {"ads": {"ratio": "1"}})  # no funding, not backed
+    product(api, "phone", "1000.00", "ads")
+    api.member("b")
+    buy(api, "o1", "b", "phone")
+    task = {"zone": "ads", "day": "2026-11-21", "proof": "video:1"}
+    assert api.ok(api.post("/v1/members/b/tasks", task))["released"] == "0.00"
+    body = {"id": "ad-1", "mode": "ads", "amount": "50.00", "source": "advertiser 7"}
+    support = api.as_role("support")
+    assert api.post("/v1/zones/ads/income", body, token=support).status_code == 403
+    bad = api.post("/v1/zones/ads/income", body | {"id": "ad-0", "mode": "union"})
+    assert bad.status_code == 422 and bad.json()["field"] == "mode"
+    done = api.ok(api.post("/v1/zones/ads/income", body))
+    assert (done["amount"], done["reserve"]) == ("50.00", "50.00")
+    assert api.ok(api.post("/v1/zones/ads/income", body)) == done  # once
+    clock.advance(days=1)
+    task = {"zone": "ads", "day": "2026-11-22", "proof": "video:2"}
+    assert api.ok(api.post("/v1/members/b/tasks", task))["released"] == "10.00"
     clean(api, context)

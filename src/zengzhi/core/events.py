@@ -221,6 +221,18 @@ class ConvertContribution(NamedTuple):
     at: datetime | None = None
 
 
+class ModeIncome(NamedTuple):
+    """Income from a third party (an advertiser paying for its ads, seed 004 五) recorded
+    into a zone's mode's reserve, where it backs that mode's promises."""
+
+    id: str
+    zone: str
+    mode: str
+    amount: int  # fen
+    source: str  # who paid it, for the record
+    at: datetime | None = None
+
+
 class Withdraw(NamedTuple):
     """A member asks to withdraw `amount` from the wallet; it is held at once.
 
@@ -303,6 +315,7 @@ Event = (
     | ConfigureDistribution
     | PayDividend
     | ConvertContribution
+    | ModeIncome
     | ConfigureZone
     | CompleteTask
     | RunDay

@@ -29,6 +29,7 @@ from zengzhi.core.events import (
     GrantAgent,
     ImportBalance,
     Join,
+    ModeIncome,
     OpenPool,
     PayDividend,
     PayWithdrawal,
@@ -104,8 +105,8 @@ class Engine:
                 self._dividend(ledger, event)
             case ConvertContribution():
                 self._convert(ledger, event)
-            case ConfigureZone():
-                self._configure_zone(ledger, event)
+            case ConfigureZone() | ModeIncome():
+                self._zone_event(ledger, event)
             case CompleteTask():
                 self._task(event)
             case RunDay():
@@ -152,7 +153,11 @@ class Engine:
             at,
         )
 
-    def _configure_zone(self, ledger: Ledger, event: ConfigureZone) -> None:
+    def _zone_event(self, ledger: Ledger, event: ConfigureZone | ModeIncome) -> None:
+        if isinstance(event, ModeIncome):
+            modes = self._zone(event.zone)
+            zone.income(ledger, event.id, event.zone, modes, event.mode, event.amount, event.source)
+            return
         modes = parse_zone(event.settings)
         zone.check_change(ledger, event.zone, self.state.modes.zone(event.zone), modes)
         self.state.modes.configure(event.zone, event.settings, modes)

@@ -47,6 +47,7 @@ from zengzhi.core.events import (
     GrantAgent,
     ImportBalance,
     Join,
+    ModeIncome,
     OpenPool,
     OrderLine,
     PayDividend,
@@ -523,6 +524,22 @@ class ZoneIn(_EventIn):
         return ConfigureZone(self.id, self.zone, settings, self.at)
 
 
+class IncomeIn(_EventIn):
+    """Third-party income (an advertiser's payment) into a zone's mode's reserve."""
+
+    kind = "mode_income"
+    type: Literal["mode_income"]
+    zone: Id
+    mode: Id
+    amount: Exact
+    source: Note = Field(min_length=1)
+
+    def event(self, config: TenantConfig) -> ModeIncome:
+        return ModeIncome(
+            self.id, self.zone, self.mode, yuan(self.amount, "amount"), self.source, self.at
+        )
+
+
 class TaskIn(_EventIn):
     kind = "task"
     type: Literal["task"]
@@ -565,6 +582,7 @@ _MODELS = (
     DividendIn,
     ConvertIn,
     ZoneIn,
+    IncomeIn,
     TaskIn,
     DayIn,
 )
@@ -589,6 +607,7 @@ EventIn = Annotated[
     | DividendIn
     | ConvertIn
     | ZoneIn
+    | IncomeIn
     | TaskIn
     | DayIn,
     Field(discriminator="type"),
@@ -724,6 +743,16 @@ def _reassign_data(event: Reassign | ReassignReferees) -> dict[str, object]:
     }
 
 
+def _income_data(event: ModeIncome) -> dict[str, object]:
+    return {
+        "type": "mode_income",
+        "zone": event.zone,
+        "mode": event.mode,
+        "amount": _fen(event.amount),
+        "source": event.source,
+    }
+
+
 def _convert_data(event: ConvertContribution) -> dict[str, object]:
     data: dict[str, object] = {
         "type": "convert",
@@ -836,6 +865,8 @@ def to_wire(event: Event) -> dict[str, Any]:
             data = _convert_data(event)
         case ConfigureZone():
             data = {"type": "zone", "zone": event.zone, "settings": dict(event.settings)}
+        case ModeIncome():
+            data = _income_data(event)
         case CompleteTask():
             data = _task_data(event)
         case RunDay():

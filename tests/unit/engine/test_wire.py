@@ -22,6 +22,7 @@ from zengzhi.core.events import (
     GrantAgent,
     ImportBalance,
     Join,
+    ModeIncome,
     OpenPool,
     OrderLine,
     PayDividend,
@@ -88,6 +89,7 @@ events = st.one_of(
     st.builds(Join, ids, ids, st.none() | ids, times, st.none() | ids),
     st.builds(Bind, ids, ids, ids, times, st.none() | ids),
     st.builds(ReassignReferees, ids, ids, ids, st.just("report 12"), times),
+    st.builds(ModeIncome, ids, ids, st.just("ads"), fen, st.just("advertiser 7"), times),
     st.builds(
         ConvertContribution,
         ids,

@@ -10,11 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.unit.rules.test_modes_examples import Modes, at
+from tests.unit.rules.test_modes_examples import Modes, at, paid
 from zengzhi.core.amounts import Ratio
 from zengzhi.core.errors import DomainError
-from zengzhi.core.events import CompleteOrder, OrderLine, ReverseOrder
+from zengzhi.core.events import CompleteOrder, ModeIncome, OrderLine, ReverseOrder
 from zengzhi.core.ledger import Entry
+from zengzhi.engine.config import TenantConfig
+from zengzhi.engine.wire import read_event, to_line
 from zengzhi.engine.zones import parse_zone
 from zengzhi.rules.pool import PoolParams, boosted_base
 
@@ -113,3 +115,60 @@ def test_boosted_orders_and_their_reversals_keep_the_books(days: list[int], boos
     assert prices == sorted(prices)  # each order lifts the price, boosted or not
     tenant.apply(ReverseOrder("x0", "o0"))
     tenant.sound()
+
+
+# ------------------------------------------------ item 7: third-party ad income
+
+
+SEED_004_TIERS = [
+    {"up_to": "200", "release": "2"},
+    {"up_to": "1000", "release": "10"},
+    {"up_to": "2000", "release": "20"},
+    {"up_to": "4000", "release": "40"},
+    {"release": "50"},
+]
+
+
+def test_an_advertisers_payment_funds_the_ad_releases() -> None:
+    # seed 004 五: "观看第三方广告，第三方也会给平台相应的补贴" — the mode has no funding
+    # of its own and is not backed: a task releases nothing until an advertiser pays
+    zones = {"ads": {"ads": {"ratio": "1", "rule": "tiers", "tiers": SEED_004_TIERS}}}
+    tenant = Modes(zones, ("A", None), ("B", "A"))
+    tenant.buy("B", "1000.00", "ads")
+    assert paid(tenant.task("B", "ads", 1), "release") == []
+    [income] = tenant.apply(ModeIncome("ad-1", "ads", "ads", 2_000, "advertiser 7, Nov"))
+    assert income.postings == (
+        ("external:third_parties", "CNY", -2_000),
+        ("mode:ads:ads:reserve", "CNY", 2_000),
+    )
+    entries = tenant.task("B", "ads", 2)  # 1000 held: 10.00, and A's 20% share
+    assert paid(entries, "release") == [("B", "10.00")]
+    assert paid(entries, "release_share") == [("A", "2.00")]
+    assert tenant.balance("mode:ads:ads:reserve") == 800
+    tenant.apply(ReverseOrder("x1", "o1"))  # the income stays: it backs other promises
+    assert tenant.balance("mode:ads:ads:reserve") >= 800
+    tenant.sound()
+
+
+@pytest.mark.parametrize(
+    ("zone", "mode", "amount", "source", "field"),
+    [
+        ("ads", "union", 100, "x", "mode"),
+        ("ads", "ads", 0, "x", "amount"),
+        ("ads", "ads", 100, " ", "source"),
+        ("nowhere", "ads", 100, "x", "zone"),
+    ],
+)
+def test_bad_income_changes_nothing(
+    zone: str, mode: str, amount: int, source: str, field: str
+) -> None:
+    tenant = Modes({"ads": {"ads": {"ratio": "1"}}})
+    with pytest.raises(DomainError) as refused:
+        tenant.apply(ModeIncome("ad-1", zone, mode, amount, source))
+    assert refused.value.field == field
+    assert tenant.balance("mode:ads:ads:reserve") == 0
+
+
+def test_income_reads_back_from_its_log_line() -> None:
+    event = ModeIncome("ad-1", "ads", "ads", 2_000, "advertiser 7")
+    assert read_event(to_line(event), TenantConfig()) == event

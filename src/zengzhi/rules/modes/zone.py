@@ -17,7 +17,7 @@ from zengzhi.core import accounts
 from zengzhi.core.amounts import Ratio
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.events import CompleteOrder, OrderLine
-from zengzhi.core.ledger import CNY, Ledger, Posting
+from zengzhi.core.ledger import CNY, Ledger, Posting, entry
 from zengzhi.rules import wallet
 from zengzhi.rules.modes import ads, green, quota, refer_three, shopping, three_for_one, union
 from zengzhi.rules.modes.ads import AdsParams
@@ -33,6 +33,7 @@ from zengzhi.rules.modes.common import (
     Terms,
     asset,
     fen_of,
+    fen_text,
     owed,
     unissue,
 )
@@ -217,6 +218,30 @@ def run_day(run: Run, zone: str, modes: ZoneModes, day: date) -> None:
     if modes.three_for_one is not None:
         ended = _ended(modes, modes.three_for_one, run.at)
         three_for_one.pay_due(run, zone, modes.three_for_one, ended=ended)
+
+
+def income(
+    ledger: Ledger, cause: str, zone: str, modes: ZoneModes, mode: str, fen: int, source: str
+) -> None:
+    """Third-party income (an advertiser's payment for the ads members watch, seed 004 五)
+    into the mode's reserve, where it pays the mode's promises as the orders' funding
+    does. Refused, naming the field, for a mode the zone does not run or no money."""
+    if mode not in modes.configured():
+        raise invalid("mode", f"zone {zone!r} runs no {mode} mode")
+    if fen <= 0:
+        raise invalid("amount", "must be greater than 0")
+    if not source.strip():
+        raise invalid("source", "name who paid it")
+    reserve = accounts.mode_reserve(SHOPPING_ZONE if mode == "shopping" else zone, mode)
+    ledger.post(
+        entry(
+            cause,
+            "mode_income",
+            RULE,
+            [(accounts.THIRD_PARTIES, CNY, -fen), (reserve, CNY, fen)],
+            {"zone": zone, "mode": mode, "amount": fen_text(fen), "source": source},
+        )
+    )
 
 
 def check_change(ledger: Ledger, zone: str, old: ZoneModes | None, new: ZoneModes) -> None:
