@@ -170,3 +170,19 @@ def test_advertiser_income_into_the_ad_reserve(api: Api, context: Context, clock
     task = {"zone": "ads", "day": "2026-11-22", "proof": "video:2"}
     assert api.ok(api.post("/v1/members/b/tasks", task))["released"] == "10.00"
     clean(api, context)
+
+
+def test_a_repurchase_zone_refuses_an_order_as_it_is_placed(api: Api, context: Context) -> None:
+    zone(api, "package", {"ads": {"ratio": "1.1", "backed": True}})
+    repurchase = {"ads": {"ratio": "0.3", "backed": True}, "requires": {"zones": ["package"]}}
+    zone(api, "repurchase", repurchase)
+    product(api, "kit", "1000.00", "package")
+    product(api, "refill", "100.00", "repurchase")
+    api.member("a")
+    early = api.post("/v1/orders", {"id": "o1", "member": "a", "product": "refill"})
+    assert early.status_code == 409 and early.json()["field"] == "lines"
+    buy(api, "o2", "a", "kit")
+    buy(api, "o3", "a", "refill")
+    [_, refill] = sorted(api.ok(api.get("/v1/members/a/modes")), key=lambda one: one["zone"])
+    assert (refill["zone"], refill["owed"]) == ("repurchase", "30.0000")
+    clean(api, context)

@@ -187,6 +187,7 @@ class Engine:
         in_modes = bool(zones) or order.shopping_points != 0
         if in_modes:
             zone.check_order(ledger, zones, order)
+            zone.check_eligible(self.state.modes, self.state.network, zones, order)
         self.state.members.add(order.member)
         orders.complete(ledger, order)
         minted = [

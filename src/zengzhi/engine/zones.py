@@ -29,6 +29,10 @@ lock_days = 15
 max_share = "0.5"
 rebate = "0.2"
 
+[zones.repurchase.requires]     # who may buy here: an earlier order in a zone, or a level
+zones = ["package"]             # seed 002 二.4: the 报单 zone's buyers only
+level = 2                       # …or a team level of 2 and more (either will do)
+
 [zones.gifts]                   # H: issuance control
 mint_until = 2027-01-01T00:00:00+08:00
 campaign = {starts = 2026-12-01T00:00:00+08:00, ends = 2027-01-01T00:00:00+08:00, boost = "1.5"}
@@ -46,7 +50,7 @@ from pydantic import AwareDatetime, Field, ValidationError
 
 from zengzhi.core.amounts import POINTS_SCALE, Ratio, Yuan, parse_minor
 from zengzhi.core.errors import DomainError, invalid
-from zengzhi.engine.fields import Exact, Strict, error_from_validation
+from zengzhi.engine.fields import Exact, Id, Strict, error_from_validation
 from zengzhi.rules.modes.ads import AdsParams, Tier
 from zengzhi.rules.modes.common import Campaign, Period, Terms
 from zengzhi.rules.modes.green import GreenParams
@@ -55,7 +59,7 @@ from zengzhi.rules.modes.refer_three import ReferThreeParams
 from zengzhi.rules.modes.shopping import ShoppingParams
 from zengzhi.rules.modes.three_for_one import ThreeForOneParams
 from zengzhi.rules.modes.union import UnionParams
-from zengzhi.rules.modes.zone import ZoneModes
+from zengzhi.rules.modes.zone import Requirement, ZoneModes
 
 
 def _ratio(value: Exact, field: str) -> Ratio:
@@ -251,6 +255,13 @@ class CampaignConfig(Strict):
         return Campaign(Period(self.starts, self.ends), boost, self.points)
 
 
+class RequiresConfig(Strict):
+    """Who may buy in the zone: an earlier order in one of `zones`, or a team level."""
+
+    zones: list[Id] = Field(default_factory=list, max_length=20)
+    level: int | None = Field(default=None, ge=1, le=30)
+
+
 _MODE_CONFIGS: Mapping[str, type[_ModeConfig]] = {
     "refer_three": ReferThreeConfig,
     "ads": AdsConfig,
@@ -274,6 +285,7 @@ class ModesConfig(Strict):
     shopping: ShoppingConfig | None = None
     mint_until: AwareDatetime | None = None
     campaign: CampaignConfig | None = None
+    requires: RequiresConfig | None = None  # seed 002 二.4: a repurchase zone's buyers
 
 
 class ZoneConfig(ModesConfig):
@@ -303,11 +315,15 @@ class ZoneConfig(ModesConfig):
                 raise
         if self.starts is not None and self.ends is not None and self.ends <= self.starts:
             raise invalid("ends", "must be after starts")
+        requires = Requirement()
+        if self.requires is not None:
+            requires = Requirement(tuple(self.requires.zones), self.requires.level)
         return ZoneModes(
             **parsed,
             mint_until=self.mint_until,
             campaign=campaign,
             period=Period(self.starts, self.ends),
+            requires=requires,
         )
 
 

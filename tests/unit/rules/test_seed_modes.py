@@ -15,7 +15,7 @@ from zengzhi.core.amounts import Ratio
 from zengzhi.core.errors import DomainError
 from zengzhi.core.events import CompleteOrder, ModeIncome, OrderLine, ReverseOrder
 from zengzhi.core.ledger import Entry
-from zengzhi.engine.config import TenantConfig
+from zengzhi.engine.config import DistributionConfig, TenantConfig
 from zengzhi.engine.wire import read_event, to_line
 from zengzhi.engine.zones import parse_zone
 from zengzhi.rules.pool import PoolParams, boosted_base
@@ -172,3 +172,49 @@ def test_bad_income_changes_nothing(
 def test_income_reads_back_from_its_log_line() -> None:
     event = ModeIncome("ad-1", "ads", "ads", 2_000, "advertiser 7")
     assert read_event(to_line(event), TenantConfig()) == event
+
+
+# ------------------------------------------------ item 6: zone eligibility
+
+REPURCHASE = {
+    "package": {"ads": {"ratio": "1.1", "backed": True}},
+    "repurchase": {"ads": {"ratio": "0.3", "backed": True}, "requires": {"zones": ["package"]}},
+}
+
+
+def test_a_repurchase_zone_is_open_only_to_buyers_of_a_package() -> None:
+    # seed 002 二.4: "需要购买报单区产品后才有资格购买" the repurchase zone's products
+    tenant = Modes(REPURCHASE, ("a", None))
+    with pytest.raises(DomainError) as refused:
+        tenant.buy("a", "100.00", "repurchase")
+    assert refused.value.field == "lines" and "'package'" in refused.value.message
+    assert tenant.balance("member:a:wallet") == 0 and tenant.journal == []
+    tenant.buy("a", "1000.00", "package")  # o2
+    tenant.buy("a", "100.00", "repurchase")  # o3
+    assert tenant.held("a", "repurchase", "ads", "AD") == "30.0000"
+    tenant.apply(ReverseOrder("x2", "o2"))  # the package refunded: no longer eligible
+    with pytest.raises(DomainError):
+        tenant.buy("a", "100.00", "repurchase")
+    tenant.sound()
+
+
+def test_a_level_opens_the_zone_too() -> None:
+    zones = {"vip": {"ads": {"ratio": "1", "backed": True}, "requires": {"level": 1}}}
+    tenant = Modes(zones, ("a", None), ("b", "a"))
+    tenant.state.distribution.params = DistributionConfig.model_validate(
+        {"team": {"levels": [{"performance": "500.00", "rate": "0.01"}]}}
+    ).params()
+    with pytest.raises(DomainError):
+        tenant.buy("a", "100.00", "vip")
+    line = OrderLine(amount=50_000, contribution=0, pool=None, platform=50_000)
+    tenant.apply(CompleteOrder("b1", "b", (line,)))  # a's team reaches level 1
+    tenant.buy("a", "100.00", "vip")
+    assert tenant.held("a", "vip", "ads", "AD") == "100.0000"
+
+
+def test_requirements_read_from_the_configuration() -> None:
+    modes = parse_zone({"requires": {"zones": ["package"], "level": 2}})
+    assert (modes.requires.zones, modes.requires.level) == (("package",), 2)
+    with pytest.raises(DomainError) as refused:
+        parse_zone({"requires": {"level": 0}})
+    assert refused.value.field == "settings.requires.level"

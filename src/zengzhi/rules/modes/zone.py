@@ -46,6 +46,30 @@ from zengzhi.rules.modes.union import UnionParams
 
 RULE = "modes"
 DAY = "day"  # the counters' pseudo-mode for the last day a zone ran
+BOUGHT = "bought"  # the counters' pseudo-mode for a member's live orders in a zone
+
+
+class Requirement(NamedTuple):
+    """Who may buy in a zone (seed 002 二.4: a repurchase zone open only to buyers of a
+    报单 product): a live earlier order in one of `zones`, or a team level of `level` or
+    more; either one will do. Empty: anyone."""
+
+    zones: tuple[str, ...] = ()
+    level: int | None = None
+
+    def met(self, book: ClaimBook, network: LevelReader, member: str) -> bool:
+        if not self.zones and self.level is None:
+            return True
+        if any(book.counter(zone, BOUGHT, member) > 0 for zone in self.zones):
+            return True
+        return self.level is not None and network.level(member) >= self.level
+
+
+class LevelReader(Protocol):
+    def level(self, member: str) -> int: ...
+
+
+ANYONE = Requirement()
 
 
 @dataclass(frozen=True)
@@ -64,6 +88,7 @@ class ZoneModes:
     mint_until: datetime | None = None
     campaign: Campaign | None = None
     period: Period = ALWAYS  # the zone's: its modes make promises only within it
+    requires: Requirement = ANYONE
 
     def configured(self) -> list[str]:
         return [mode for mode in MODES if getattr(self, mode) is not None]
@@ -155,9 +180,31 @@ def check_order(
             _value(line, name)  # a bad per-product value is refused here
 
 
+def check_eligible(
+    book: ClaimBook, network: LevelReader, zones: Mapping[str, ZoneModes], order: CompleteOrder
+) -> None:
+    """Refuse an order in a zone the member may not buy in yet (`requires`)."""
+    for name in sorted(by_zone(order)):
+        needs = zones[name].requires
+        if not needs.met(book, network, order.member):
+            wanted = [f"an order in zone {zone!r}" for zone in needs.zones]
+            if needs.level is not None:
+                wanted.append(f"team level {needs.level}")
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"zone {name!r} is open to members with {' or '.join(wanted)}:"
+                f" {order.member!r} has neither yet",
+                "lines",
+            )
+
+
 def complete_order(run: Run, zones: Mapping[str, ZoneModes], order: CompleteOrder) -> None:
     """Run a completed order through the modes of each zone it bought in."""
     lines = by_zone(order)
+    for zone in sorted(lines):  # counted for zones that require an earlier purchase
+        bought = run.book.counter(zone, BOUGHT, order.member)
+        run.book.set_counter(zone, BOUGHT, order.member, bought + 1)
+        run.effects.append(Effect("bought", zone, BOUGHT, order.member, 1))
     if order.shopping_points:
         shopping.spend(run, order.member, order.shopping_points, _takers(zones, lines, order.at))
     member = order.member
@@ -299,6 +346,9 @@ def reverse(run: Run, zones: Mapping[str, ZoneModes | None], effects: Sequence[E
             three_for_one.uncount(run, zone, modes.three_for_one, effect, ended=ended)
         elif effect.kind in ("gift", "shares", "spent", "rebate"):
             _undo_holding(run, effect)
+        elif effect.kind == "bought":
+            bought = run.book.counter(zone, BOUGHT, member)
+            run.book.set_counter(zone, BOUGHT, member, max(0, bought - effect.amount))
 
 
 def _undo_holding(run: Run, effect: Effect) -> None:
