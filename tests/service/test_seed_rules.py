@@ -186,3 +186,19 @@ def test_a_repurchase_zone_refuses_an_order_as_it_is_placed(api: Api, context: C
     [_, refill] = sorted(api.ok(api.get("/v1/members/a/modes")), key=lambda one: one["zone"])
     assert (refill["zone"], refill["owed"]) == ("repurchase", "30.0000")
     clean(api, context)
+
+
+def test_union_values_set_by_the_product(api: Api, context: Context) -> None:
+    zone(api, "u", {"union": {"funding": "0.5", "lock_days": 15}})
+    product(api, "plain", "100.00", "u")
+    product(api, "plus", "100.00", "u", modes={"union": "1.1", "union_dynamic": "0.3"})
+    api.member("A")
+    api.member("B", referrer="A")
+    buy(api, "o1", "A", "plain")
+    buy(api, "o2", "B", "plus")
+    assert api.ok(api.get("/v1/members/A/wallet"))["balance"] == "30.00"
+    [credit] = api.ok(api.get("/v1/members/B/modes"))
+    assert credit["owed"] == "110.00"
+    bad = api.put("/v1/products/bad", {"price": "1.00", "platform": "1.00", "modes": {"x": "1"}})
+    assert bad.status_code == 422 and bad.json()["field"] == "modes.x"
+    clean(api, context)

@@ -62,6 +62,7 @@ from zengzhi.engine.fields import (
 from zengzhi.engine.fields import Strict as _Strict
 from zengzhi.engine.zones import ZoneConfig
 from zengzhi.rules.distribution import DistributionParams, DividendPlan, TeamLevel
+from zengzhi.rules.modes import union
 from zengzhi.rules.modes.common import MODES
 from zengzhi.rules.modes.zone import ZoneModes
 from zengzhi.rules.pool import PoolParams
@@ -119,9 +120,10 @@ class ProductConfig(_Strict):
 def mode_values(values: Mapping[str, object], field: str) -> tuple[tuple[str, str], ...]:
     """A product's per-mode values as an order line keeps them, checked."""
     checked = []
+    known = (*MODES, *union.PRODUCT_KEYS)
     for mode, value in sorted(values.items()):
-        if mode not in MODES:
-            raise invalid(f"{field}.{mode}", f"unknown mode (known: {', '.join(MODES)})")
+        if mode not in known:
+            raise invalid(f"{field}.{mode}", f"unknown mode (known: {', '.join(known)})")
         checked.append((mode, Ratio(value, f"{field}.{mode}").text))  # type: ignore[arg-type]
     return tuple(checked)
 

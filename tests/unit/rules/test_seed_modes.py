@@ -15,7 +15,7 @@ from zengzhi.core.amounts import Ratio
 from zengzhi.core.errors import DomainError
 from zengzhi.core.events import CompleteOrder, ModeIncome, OrderLine, ReverseOrder
 from zengzhi.core.ledger import Entry
-from zengzhi.engine.config import DistributionConfig, TenantConfig
+from zengzhi.engine.config import DistributionConfig, TenantConfig, load_config
 from zengzhi.engine.wire import read_event, to_line
 from zengzhi.engine.zones import parse_zone
 from zengzhi.rules.pool import PoolParams, boosted_base
@@ -218,3 +218,38 @@ def test_requirements_read_from_the_configuration() -> None:
     with pytest.raises(DomainError) as refused:
         parse_zone({"requires": {"level": 0}})
     assert refused.value.field == "settings.requires.level"
+
+
+# ------------------------------------------------ item 10: union values per product
+
+
+def test_union_credit_pool_share_and_acceleration_set_by_the_product() -> None:
+    # seed 004 四: "产品100元设定赠送110工会积分（零撸+收益）", the pool share and the
+    # acceleration "根据产品设定": the zone gives 100 for 100, 50% into the pool and 20%
+    # acceleration; product "plus" gives 110, puts 60% in and accelerates 30%
+    zones = {"u": {"union": {"funding": "0.5", "lock_days": 15, "dynamic": "0.2"}}}
+    tenant = Modes(zones, ("A", None), ("B", "A"))
+    plus = (("union", "1.1"), ("union_dynamic", "0.3"), ("union_funding", "0.6"))
+    tenant.buy("A", "100.00", "u")  # the zone's values: a credit of 100, 50 into the pool
+    assert tenant.held("A", "u", "union", "UNION") == "100.00"
+    entries = tenant.buy("B", "100.00", "u", modes=plus)
+    assert paid(entries, "queue_payment") == [("A", "30.00")]  # 30% of B's 100
+    assert tenant.held("B", "u", "union", "UNION") == "110.00"
+    funding = [one for one in entries if one.kind == "mode_funding"]
+    assert [one.params["share"] for one in funding] == ["0.6"]
+    assert tenant.balance("mode:u:union:reserve") == 5_000 + 6_000 - 3_000
+    tenant.apply(ReverseOrder("x2", "o2"))  # B's order: its credit void, A's 30 owed back
+    assert tenant.held("A", "u", "union", "UNION") == "100.00"
+    tenant.sound()
+
+
+def test_a_product_with_a_bad_union_value_is_refused() -> None:
+    tenant = Modes({"u": {"union": {"funding": "0.5"}}})
+    with pytest.raises(DomainError) as refused:
+        tenant.buy("A", "100.00", "u", modes=(("union_funding", "1.5"),))
+    assert refused.value.field == "lines.modes.union_funding"
+    with pytest.raises(DomainError) as unknown:
+        load_config(
+            {"products": {"p": {"price": "1", "platform": "1", "modes": {"union_speed": "1"}}}}
+        )
+    assert unknown.value.field == "products.p.modes.union_speed"

@@ -178,6 +178,7 @@ def check_order(
     for line in order.lines:
         for name, _ in line.modes:
             _value(line, name)  # a bad per-product value is refused here
+        union.for_product(union.UnionParams(), _union_values(line))
 
 
 def check_eligible(
@@ -227,11 +228,33 @@ def complete_order(run: Run, zones: Mapping[str, ZoneModes], order: CompleteOrde
                 multiple = _value(line, "green")
                 green.purchase(run, zone, modes.green, member, line.amount, multiple, boost)
         if modes.union is not None and _runs(modes, modes.union, at):
-            union.purchase(run, zone, modes.union, member, amount)
+            _union(run, zone, modes.union, member, its_lines, amount)
         if modes.three_for_one is not None and _runs(modes, modes.three_for_one, at):
             three_for_one.purchase(run, zone, modes.three_for_one, member, amount)
         if modes.shopping is not None and _runs(modes, modes.shopping, at):
             shopping.purchase(run, zone, modes.shopping, member, amount, order.store, boost)
+
+
+def _union_values(line: OrderLine) -> dict[str, Ratio]:
+    return {key: value for key in union.PRODUCT_KEYS if (value := _value(line, key)) is not None}
+
+
+def _union(
+    run: Run,
+    zone: str,
+    params: UnionParams,
+    member: str,
+    lines: Sequence[OrderLine],
+    amount: int,
+) -> None:
+    """One credit for the zone's lines, or one a line where a product sets its own union
+    values (its credit, pool share or acceleration)."""
+    values = [_union_values(line) for line in lines]
+    if not any(values):
+        union.purchase(run, zone, params, member, amount)
+        return
+    for line, own in zip(lines, values, strict=True):
+        union.purchase(run, zone, union.for_product(params, own), member, line.amount)
 
 
 def task(run: Run, zone: str, modes: ZoneModes, member: str, day: date) -> int:
