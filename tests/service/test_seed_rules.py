@@ -202,3 +202,10 @@ def test_union_values_set_by_the_product(api: Api, context: Context) -> None:
     bad = api.put("/v1/products/bad", {"price": "1.00", "platform": "1.00", "modes": {"x": "1"}})
     assert bad.status_code == 422 and bad.json()["field"] == "modes.x"
     clean(api, context)
+
+
+def test_green_peer_share_is_zone_configuration(api: Api) -> None:
+    bad = api.put("/v1/zones/g", {"modes": {"green": {"peer": "0.1"}}})
+    assert bad.status_code == 422 and bad.json()["field"] == "modes.green.peer"
+    green = {"team": ["0.10", "0.50"], "peer": "0.1", "acceleration": []}
+    assert zone(api, "g", {"green": green})["modes"]["green"]["peer"] == "0.1"

@@ -176,17 +176,22 @@ class GreenConfig(_ModeConfig):
     daily: Exact = "0.012"
     acceleration: list[Exact] = Field(default=["0.5", "0.3"], max_length=10)
     team: list[Exact] = Field(default_factory=list, max_length=30)
+    peer: Exact | None = None  # 平级: a share of the nearest same-level reward, once
 
     def params(self) -> GreenParams:
         daily = _ratio(self.daily, "daily")
         if daily.fraction == 0 or daily.fraction > 1:
             raise invalid("daily", "must be more than 0 and at most 1")
+        peer = _ratio(self.peer, "peer") if self.peer is not None else None
+        if peer is not None and (peer.fraction > 1 or not self.team):
+            raise invalid("peer", "a share of at most 1, beside the team's levels")
         return GreenParams(
             _ratio(self.multiple, "multiple"),
             daily,
             tuple(_ratio(rate, f"acceleration.{n}") for n, rate in enumerate(self.acceleration)),
             tuple(_ratio(rate, f"team.{n}") for n, rate in enumerate(self.team)),
             self.terms(),
+            peer,
         )
 
 

@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 from tests.unit.rules.test_modes_examples import Modes, at, paid
 from zengzhi.core.amounts import Ratio
 from zengzhi.core.errors import DomainError
-from zengzhi.core.events import CompleteOrder, ModeIncome, OrderLine, ReverseOrder
+from zengzhi.core.events import (
+    CompleteOrder,
+    ConfigureDistribution,
+    ModeIncome,
+    OrderLine,
+    ReverseOrder,
+)
 from zengzhi.core.ledger import Entry
 from zengzhi.engine.config import DistributionConfig, TenantConfig, load_config
 from zengzhi.engine.wire import read_event, to_line
@@ -253,3 +259,58 @@ def test_a_product_with_a_bad_union_value_is_refused() -> None:
             {"products": {"p": {"price": "1", "platform": "1", "modes": {"union_speed": "1"}}}}
         )
     assert unknown.value.field == "products.p.modes.union_speed"
+
+
+# ------------------------------------------------ item 11: 平级 in green team acceleration
+
+SEED_004_RATES = ["0.10", "0.20", "0.26", "0.32", "0.38", "0.44", "0.50"]
+
+
+def _green_team(rates: list[str], thresholds: list[str], **green: Any) -> Modes:
+    settings_ = {"acceleration": [], "team": rates, "backed": True, **green}
+    tenant = Modes({"g": {"green": settings_}}, ("A", None), ("B", "A"), ("C", "B"), ("D", "C"))
+    levels = [{"performance": one, "rate": "0"} for one in thresholds]
+    tenant.apply(ConfigureDistribution("d", {"team": {"levels": levels}}))
+    return tenant
+
+
+def _plain(tenant: Modes, order: str, member: str, fen: int) -> None:
+    line = OrderLine(amount=fen, contribution=0, pool=None, platform=fen)
+    tenant.apply(CompleteOrder(order, member, (line,)))
+
+
+def _from(entries: list[Entry], source: str) -> list[tuple[str, str, str]]:
+    return [
+        (one.params["member"], one.params["amount"], one.params["as"])
+        for one in entries
+        if one.kind == "acceleration" and one.params["from"] == source
+    ]
+
+
+def test_seed_004_team_differential_in_green_points() -> None:
+    # seed 004 三: C (10%), B (44%), A (50%) above a release: C gets 10%, B 44 - 10 = 34%,
+    # A 50 - 44 = 6%. D's 1000 package releases 12.00 a day: 1.20, 4.08, 0.72
+    tenant = _green_team(SEED_004_RATES, [f"{n}000" for n in range(1, 8)])
+    for member in "DCBA":
+        tenant.buy(member, "1000.00", "g")
+    _plain(tenant, "c-more", "C", 400_000)  # B's team: 6000 (6 stars), A's 7000 (7)
+    got = _from(tenant.day("g", 1), "D")
+    assert got == [("C", "1.20", "star 1"), ("B", "4.08", "star 6"), ("A", "0.72", "star 7")]
+    tenant.sound()
+
+
+def test_the_first_same_level_upline_gets_the_peer_share_once() -> None:
+    tenant = _green_team(["0.10", "0.50"], ["1000", "4000"], peer="0.1")
+    for member in "DCBA":
+        tenant.buy(member, "1000.00", "g")
+    _plain(tenant, "b-more", "B", 100_000)  # A's team: 4000 (2 stars); B, C: 1 star
+    got = _from(tenant.day("g", 1), "D")
+    # C 10% = 1.20; B, the same level, 10% of C's 1.20; A 50 - 10 = 40% = 4.80
+    assert got == [("C", "1.20", "star 1"), ("B", "0.12", "peer 1"), ("A", "4.80", "star 2")]
+    tenant.sound()
+
+
+def test_a_peer_share_needs_team_levels() -> None:
+    with pytest.raises(DomainError) as refused:
+        parse_zone({"green": {"peer": "0.1"}})
+    assert refused.value.field == "settings.green.peer"
