@@ -209,3 +209,20 @@ def test_green_peer_share_is_zone_configuration(api: Api) -> None:
     assert bad.status_code == 422 and bad.json()["field"] == "modes.green.peer"
     green = {"team": ["0.10", "0.50"], "peer": "0.1", "acceleration": []}
     assert zone(api, "g", {"green": green})["modes"]["green"]["peer"] == "0.1"
+
+
+def test_agents_earn_on_a_members_ad_release(api: Api, context: Context) -> None:
+    ads = {"ratio": "1.1", "backed": True, "agents": {"city": "0.005"}}
+    zone(api, "ads", {"ads": ads})
+    product(api, "kit", "1000.00", "ads")
+    api.member("c")
+    api.ok(
+        api.post("/v1/agents", {"id": "g", "member": "c", "region": "广东/深圳", "level": "city"})
+    )
+    api.member("b", region="广东/深圳/南山")
+    buy(api, "o1", "b", "kit")
+    task = {"zone": "ads", "day": "2026-11-21", "proof": "video:1"}
+    done = api.ok(api.post("/v1/members/b/tasks", task))
+    # 1% of 1100 points: 11.00; the city agent 0.5% of it, 0.05
+    assert (done["released"], done["shares"]) == ("11.00", [{"member": "c", "amount": "0.05"}])
+    clean(api, context)

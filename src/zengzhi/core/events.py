@@ -285,6 +285,7 @@ class CompleteTask(NamedTuple):
     day: date
     proof: str = ""
     at: datetime | None = None
+    region: str | None = None  # the member's: its agents earn on the release (seed 002)
 
 
 class RunDay(NamedTuple):

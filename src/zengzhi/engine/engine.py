@@ -48,7 +48,7 @@ from zengzhi.engine.state import Minted, OrderRecord, TenantState
 from zengzhi.engine.zones import parse_zone
 from zengzhi.rules import conversion, distribution, orders, pool, withdrawals
 from zengzhi.rules.distribution import Paid
-from zengzhi.rules.modes import zone
+from zengzhi.rules.modes import ads, zone
 from zengzhi.rules.modes.common import Effect, Run
 from zengzhi.rules.modes.zone import ZoneModes
 from zengzhi.rules.pool import PoolParams, PoolState
@@ -137,7 +137,12 @@ class Engine:
                 f" {day_of(event.at, self.zone)} ({self.zone}), not {event.day}",
             )
         run = self._run(event.id, event.at, event.day)
-        zone.task(run, event.zone, modes, event.member, event.day)
+        placed = None
+        if event.region and modes.ads is not None and modes.ads.agents:
+            params = self.state.distribution.params
+            areas = params.areas if params is not None else {}
+            placed = ads.Placed(event.region, areas, self.state.agents)
+        zone.task(run, event.zone, modes, event.member, event.day, placed)
 
     def _run(self, cause: str, at: datetime | None, day: date | None = None) -> Run:
         """The modes' view of an event; its day is the event's (or, for an event without

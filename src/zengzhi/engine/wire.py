@@ -547,9 +547,12 @@ class TaskIn(_EventIn):
     zone: Id
     day: date
     proof: Name = ""
+    region: Name | None = None  # the member's: its agents earn on the release
 
     def event(self, config: TenantConfig) -> CompleteTask:
-        return CompleteTask(self.id, self.member, self.zone, self.day, self.proof, self.at)
+        return CompleteTask(
+            self.id, self.member, self.zone, self.day, self.proof, self.at, self.region
+        )
 
 
 class DayIn(_EventIn):
@@ -775,6 +778,8 @@ def _task_data(event: CompleteTask) -> dict[str, object]:
     }
     if event.proof:
         data["proof"] = event.proof
+    if event.region is not None:
+        data["region"] = event.region
     return data
 
 

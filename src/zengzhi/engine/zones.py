@@ -51,6 +51,7 @@ from pydantic import AwareDatetime, Field, ValidationError
 from zengzhi.core.amounts import POINTS_SCALE, Ratio, Yuan, parse_minor
 from zengzhi.core.errors import DomainError, invalid
 from zengzhi.engine.fields import Exact, Id, Strict, error_from_validation
+from zengzhi.rules.distribution import AGENT_LEVELS
 from zengzhi.rules.modes.ads import AdsParams, Tier
 from zengzhi.rules.modes.common import Campaign, Period, Terms
 from zengzhi.rules.modes.green import GreenParams
@@ -119,6 +120,8 @@ class AdsConfig(_ModeConfig):
     percent: Exact = "0.01"
     tiers: list[TierConfig] = Field(default_factory=list, max_length=50)
     referral: list[Exact] = Field(default=["0.20", "0.10"], max_length=10)
+    agents: dict[str, Exact] = Field(default_factory=dict)  # by agent level, on releases
+    agents_mode: Literal["flat", "differential"] = "flat"
 
     def params(self) -> AdsParams:
         tiers = []
@@ -142,7 +145,21 @@ class AdsConfig(_ModeConfig):
             tuple(tiers),
             tuple(_ratio(rate, f"referral.{n}") for n, rate in enumerate(self.referral)),
             self.terms(),
+            self._agents(),
+            self.agents_mode,
         )
+
+    def _agents(self) -> dict[str, Ratio]:
+        rates = {}
+        for level, rate in self.agents.items():
+            if level not in AGENT_LEVELS:
+                raise invalid(
+                    f"agents.{level}", f"unknown level (known: {', '.join(AGENT_LEVELS)})"
+                )
+            rates[level] = _ratio(rate, f"agents.{level}")
+            if rates[level].fraction >= 1:
+                raise invalid(f"agents.{level}", "must be below 1")
+        return rates
 
 
 class QuotaConfig(_ModeConfig):

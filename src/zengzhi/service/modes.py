@@ -116,11 +116,21 @@ def complete_task(
 
     def run(uow: UnitOfWork) -> dict[str, Any]:
         def produce() -> dict[str, Any]:
-            if member not in uow.state.members:
+            m = t.members.c
+            found = uow.connection.execute(
+                select(m.region).where(m.tenant_id == uow.tenant, m.member_id == member)
+            ).first()
+            if found is None:
                 raise not_found("member", member, "member")
             entries = uow.apply(
                 CompleteTask(
-                    event_id("task", key), member, request.zone, request.day, request.proof, uow.now
+                    event_id("task", key),
+                    member,
+                    request.zone,
+                    request.day,
+                    request.proof,
+                    uow.now,
+                    found.region,  # its agents earn on the release (seed 002 三.3)
                 )
             )
             released = [one.params["amount"] for one in entries if one.kind == "release"]

@@ -117,7 +117,16 @@ events = st.one_of(
         st.just({"union": {"funding": "0.5", "lock_days": 15}, "ads": {"rule": "percent"}}),
         times,
     ),
-    st.builds(CompleteTask, ids, ids, ids, st.dates(), st.sampled_from(["", "video:42"]), times),
+    st.builds(
+        CompleteTask,
+        ids,
+        ids,
+        ids,
+        st.dates(),
+        st.sampled_from(["", "video:42"]),
+        times,
+        st.none() | st.just("广东/深圳/南山"),
+    ),
     st.builds(RunDay, ids, ids, st.dates(), times),
 )
 

@@ -3,6 +3,7 @@ of our own, reversals, and the books sound after each."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -10,12 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.unit.rules.test_modes_examples import Modes, at, paid
+from tests.unit.rules.test_modes_examples import START, Modes, at, paid
 from zengzhi.core.amounts import Ratio
 from zengzhi.core.errors import DomainError
 from zengzhi.core.events import (
     CompleteOrder,
+    CompleteTask,
     ConfigureDistribution,
+    GrantAgent,
+    Join,
     ModeIncome,
     OrderLine,
     ReverseOrder,
@@ -314,3 +318,54 @@ def test_a_peer_share_needs_team_levels() -> None:
     with pytest.raises(DomainError) as refused:
         parse_zone({"green": {"peer": "0.1"}})
     assert refused.value.field == "settings.green.peer"
+
+
+# ------------------------------------------------ item 8: agents on the ad-release base
+
+SEED_002_AGENTS = {"area": "0.001", "province": "0.002", "city": "0.005", "district": "0.008"}
+
+
+def test_agents_are_paid_on_what_the_ads_release() -> None:
+    # seed 002 三.3 (大区 0.1%, 省 0.2%, 市 0.5%, 区县镇 0.8%, each in full), on the release
+    # rather than the order ("按看广告释放金额计算"): 100,000 buys 110,000 ad points, the
+    # day's 1% releases 1,100.00: the district agent 8.80, city 5.50, province 2.20, area 1.10
+    zones = {"ads": {"ads": {"ratio": "1.1", "backed": True, "agents": SEED_002_AGENTS}}}
+    tenant = Modes(zones, ("A", None), ("B", "A"), ("d", None), ("c", None), ("p", None))
+    tenant.apply(Join("j-r", "r", None))
+    tenant.state.distribution.params = DistributionConfig.model_validate(
+        {"agents": {"areas": {"华南": ["广东"]}}}
+    ).params()
+    for member, region, level in (
+        ("d", "广东/深圳/南山", "district"),
+        ("c", "广东/深圳", "city"),
+        ("p", "广东", "province"),
+        ("r", "华南", "area"),
+    ):
+        tenant.apply(GrantAgent(f"g-{member}", member, region, level, 0))
+    tenant.buy("B", "100000.00", "ads")
+    entries = tenant.apply(
+        CompleteTask("t1", "B", "ads", START + timedelta(days=1), "", None, "广东/深圳/南山")
+    )
+    assert paid(entries, "release") == [("B", "1100.00")]
+    assert paid(entries, "release_share") == [
+        ("A", "220.00"),
+        ("d", "8.80"),
+        ("c", "5.50"),
+        ("p", "2.20"),
+        ("r", "1.10"),
+    ]
+    tenant.apply(ReverseOrder("x1", "o1"))  # the gift is void: every share taken back
+    assert [tenant.wallet(m) for m in "dcpr"] == ["0.00"] * 4
+    tenant.sound()
+
+
+def test_without_a_region_no_agent_is_paid() -> None:
+    zones = {"ads": {"ads": {"ratio": "1", "backed": True, "agents": {"city": "0.5"}}}}
+    tenant = Modes(zones, ("c", None))
+    tenant.apply(GrantAgent("g", "c", "广东/深圳", "city", 0))
+    tenant.buy("B", "1000.00", "ads")
+    entries = tenant.task("B", "ads", 1)
+    assert paid(entries, "release_share") == []
+    with pytest.raises(DomainError) as refused:
+        parse_zone({"ads": {"agents": {"galaxy": "0.1"}}})
+    assert refused.value.field == "settings.ads.agents.galaxy"

@@ -257,10 +257,17 @@ def _union(
         union.purchase(run, zone, union.for_product(params, own), member, line.amount)
 
 
-def task(run: Run, zone: str, modes: ZoneModes, member: str, day: date) -> int:
+def task(
+    run: Run,
+    zone: str,
+    modes: ZoneModes,
+    member: str,
+    day: date,
+    placed: ads.Placed | None = None,
+) -> int:
     if modes.ads is None:
         raise DomainError(ErrorCode.CONFLICT, f"zone {zone!r} runs no ad tasks", "zone")
-    return ads.task(run, zone, modes.ads, member, day)
+    return ads.task(run, zone, modes.ads, member, day, placed)
 
 
 def last_day(book: ClaimBook, zone: str) -> date | None:
