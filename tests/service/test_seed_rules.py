@@ -4,6 +4,8 @@ its payments, their reversal, and the audit of the ledger against a replay."""
 from __future__ import annotations
 
 from tests.service.conftest import Api, Clock
+from tests.service.test_console_pages import sign_in
+from tests.service.test_console_sections import user
 from tests.service.test_distribution import clean
 from tests.service.test_modes import buy, product, zone
 from zengzhi.service.base import Context
@@ -226,3 +228,25 @@ def test_agents_earn_on_a_members_ad_release(api: Api, context: Context) -> None
     # 1% of 1100 points: 11.00; the city agent 0.5% of it, 0.05
     assert (done["released"], done["shares"]) == ("11.00", [{"member": "c", "amount": "0.05"}])
     clean(api, context)
+
+
+def test_the_console_moves_a_stores_members_after_a_report(api: Api) -> None:
+    for member, referrer in (("r", None), ("o", None), ("m1", "o"), ("m2", "o")):
+        api.member(member, **({"referrer": referrer} if referrer else {}))
+    csrf = sign_in(api.client, api.tenant, user(api, "support"))
+    page = api.client.get("/console/members/o").text
+    assert 'action="/console/members/o/referees/referrer"' in page
+    assert 'id="f-referees-reason"' in page and 'id="f-reason"' in page  # ids apart
+    refused = api.client.post(
+        "/console/members/o/referees/referrer", data={"csrf": csrf, "referrer": "r", "reason": ""}
+    )
+    assert refused.status_code == 422 and 'id="e-referees-reason"' in refused.text
+    assert api.ok(api.get("/v1/members/m1"))["referrer"] == "o"  # nothing moved
+    done = api.client.post(
+        "/console/members/o/referees/referrer",
+        data={"csrf": csrf, "referrer": "r", "reason": "report 12"},
+        follow_redirects=False,
+    )
+    assert done.headers["location"] == "/console/members/o?saved=referees"
+    assert [api.ok(api.get(f"/v1/members/{m}"))["referrer"] for m in ("m1", "m2")] == ["r", "r"]
+    assert "/referees/referrer" not in api.client.get("/console/members/o").text  # none left
