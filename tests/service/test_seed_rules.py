@@ -4,7 +4,7 @@ its payments, their reversal, and the audit of the ledger against a replay."""
 from __future__ import annotations
 
 from tests.service.conftest import Api, Clock
-from tests.service.test_console_pages import sign_in
+from tests.service.test_console_pages import checked, sign_in
 from tests.service.test_console_sections import user
 from tests.service.test_distribution import clean
 from tests.service.test_modes import buy, product, zone
@@ -250,3 +250,21 @@ def test_the_console_moves_a_stores_members_after_a_report(api: Api) -> None:
     assert done.headers["location"] == "/console/members/o?saved=referees"
     assert [api.ok(api.get(f"/v1/members/{m}"))["referrer"] for m in ("m1", "m2")] == ["r", "r"]
     assert "/referees/referrer" not in api.client.get("/console/members/o").text  # none left
+
+
+def test_the_console_sets_a_products_own_union_values(api: Api) -> None:
+    zone(api, "u", {"union": {"funding": "0.5"}})
+    csrf = sign_in(api.client, api.tenant)
+    product = {"csrf": csrf, "id": "plus", "price": "100.00", "platform": "100.00", "zone": "u"}
+    bad = {**product, "modes": 'union_speed = "1"'}
+    refused = api.client.post("/console/config/products", data={**bad, "action": "check"})
+    assert "union_speed" in refused.text and "unknown mode" in refused.text  # the review says
+    assert api.get("/v1/products/plus").status_code == 404
+    good = {**product, "modes": 'union = "1.1"\nunion_dynamic = "0.3"'}
+    saved = api.client.post(
+        "/console/config/products", data=checked(api.client, "/console/config/products", good)
+    )
+    assert saved.status_code in (200, 303), saved.text
+    assert api.ok(api.get("/v1/products/plus"))["modes"] == {"union": "1.1", "union_dynamic": "0.3"}
+    page = api.client.get("/console/config/products/plus").text
+    assert "union_dynamic = &#34;0.3&#34;" in page or 'union_dynamic = "0.3"' in page
