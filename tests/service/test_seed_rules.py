@@ -268,3 +268,37 @@ def test_the_console_sets_a_products_own_union_values(api: Api) -> None:
     assert api.ok(api.get("/v1/products/plus"))["modes"] == {"union": "1.1", "union_dynamic": "0.3"}
     page = api.client.get("/console/config/products/plus").text
     assert "union_dynamic = &#34;0.3&#34;" in page or 'union_dynamic = "0.3"' in page
+
+
+def test_the_console_records_income_and_converts_contribution(api: Api) -> None:
+    api.ok(
+        api.put(
+            "/v1/distribution",
+            {"overflow": "platform", "commission": {"rates": ["0.1"], "pay_in": "contribution"}},
+        )
+    )
+    zone(api, "ads", {"ads": {"ratio": "1"}})
+    api.pool()
+    api.member("a")
+    api.member("b", referrer="a")
+    api.completed_order("o1", "b", amount="1000.00", contribution="0.00")
+    csrf = sign_in(api.client, api.tenant, user(api, "finance"))
+    page = api.client.get("/console/pools").text
+    assert 'action="/console/pools/income"' in page and 'id="f-convert-rate"' in page
+    income = {"csrf": csrf, "id": "i1", "zone": "ads", "mode": "union", "amount": "50.00"}
+    refused = api.client.post("/console/pools/income", data={**income, "source": "adv 7"})
+    assert refused.status_code == 422 and 'id="e-income-mode"' in refused.text
+    done = api.client.post(
+        "/console/pools/income",
+        data={**income, "mode": "ads", "source": "adv 7"},
+        follow_redirects=False,
+    )
+    assert done.headers["location"] == "/console/pools?done=income:ads"
+    body = {"csrf": csrf, "id": "c1", "into": "cash", "rate": "0.5", "members": "a"}
+    refused = api.client.post("/console/pools/conversion", data={**body, "reason": ""})
+    assert refused.status_code == 422 and 'id="e-convert-reason"' in refused.text
+    converted = api.client.post(
+        "/console/pools/conversion", data={**body, "reason": "year end"}, follow_redirects=False
+    )
+    assert converted.headers["location"] == "/console/pools?done=conversion:1"
+    assert api.ok(api.get("/v1/members/a/wallet"))["balance"] == "50.00"
