@@ -68,9 +68,15 @@ def _progress_shown(total: int) -> bool:
 
 
 def _watched(items: Sequence[T], description: str) -> Iterator[T]:
-    """The items, one by one, with a progress bar on standard error for a long run."""
+    """The items, one by one, with a progress bar on standard error for a long run (and
+    in the progress file a console's run reads, when it is one)."""
+    from zengzhi.service.background import ProgressFile
+
+    progress = ProgressFile(len(items), description)
     if not _progress_shown(len(items)):
-        yield from items
+        for done, item in enumerate(items, 1):
+            yield item
+            progress.update(done)
         return
     from rich.console import Console
     from rich.progress import track
@@ -126,8 +132,8 @@ def _proposal(path: Path) -> TenantConfig:
     from pydantic import ValidationError
 
     from zengzhi.core.errors import DomainError
-    from zengzhi.engine.config import TenantConfig, error_from_validation, read_toml
-    from zengzhi.engine.fields import loads_strict
+    from zengzhi.engine.config import TenantConfig, read_toml
+    from zengzhi.engine.fields import error_from_validation, loads_strict
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -163,10 +169,11 @@ def _config(path: Path | None) -> TenantConfig:
 
 def _run(events: Path, config: Path | None) -> Replay:
     from zengzhi.engine.replay import ReplayError, replay
+    from zengzhi.store.spill import SpillStore
 
     tenant_config = _config(config)
     try:
-        return replay(_lines(events), tenant_config)
+        return replay(_lines(events), tenant_config, kept=SpillStore())
     except ReplayError as error:
         raise _fail(str(error)) from None
     except OSError as error:
@@ -240,7 +247,7 @@ def _domain_errors() -> Iterator[None]:
     from pydantic import ValidationError
 
     from zengzhi.core.errors import DomainError
-    from zengzhi.engine.config import error_from_validation
+    from zengzhi.engine.fields import error_from_validation
 
     try:
         yield
@@ -296,7 +303,7 @@ def serve_command(
     import uvicorn
     from rich.console import Console
 
-    from zengzhi.api.app import create_app
+    from zengzhi.app import create_app
     from zengzhi.service.demo import seed
     from zengzhi.store.migrate import upgrade
 
@@ -517,6 +524,42 @@ def tick_command(database: DatabaseOpt = None) -> None:
         )
 
 
+@app.command("worker")
+def worker_command(
+    interval: Annotated[int, typer.Option(help="seconds between runs of the due jobs")] = 60,
+    database: DatabaseOpt = None,
+) -> None:
+    """Run due jobs every interval and deliver webhooks as they fall due, until stopped
+    (SIGTERM, Ctrl-C): beside API processes started with ZENGZHI_RUN_JOBS=false."""
+    import signal
+    import threading
+
+    from zengzhi.service.jobs import JobRunner
+    from zengzhi.service.webhook_delivery import WebhookRunner
+
+    context = _context(database, existing=True)
+    webhooks = context.settings.webhook_interval_seconds
+    runners: list[JobRunner | WebhookRunner] = [JobRunner(context, interval)]
+    if webhooks > 0:
+        runners.append(WebhookRunner(context, webhooks))
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    for runner in runners:
+        runner.start()
+    print(f"worker: jobs every {interval} s, webhooks every {webhooks} s", flush=True)
+    try:
+        while not stopping.wait(1):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for runner in runners:
+            runner.stop()
+        for runner in runners:
+            runner.join()
+    print("worker: stopped", flush=True)
+
+
 @app.command("events")
 def events_command(
     tenant: Annotated[str, typer.Argument(help="the tenant whose event log to print")],
@@ -538,6 +581,14 @@ def simulate_command(
     out: Annotated[Path, typer.Option("--out", help="folder for tables, charts, report")],
     runs: Annotated[int | None, typer.Option(help="Monte Carlo runs (overrides)")] = None,
     processes: Annotated[int | None, typer.Option(help="parallel processes")] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            help="a dask.distributed scheduler (tcp://host:8786) to run the runs on, instead"
+            " of local processes; its workers need zengzhi installed",
+            envvar="ZENGZHI_CLUSTER",
+        ),
+    ] = None,
 ) -> None:
     """Run a scenario through the engine; write CSV tables, charts and report.html."""
     from rich.console import Console
@@ -551,6 +602,7 @@ def simulate_command(
     )
 
     from zengzhi.core.errors import DomainError
+    from zengzhi.service.background import ProgressFile
     from zengzhi.sim.batch import plan, run_all
     from zengzhi.sim.report import write_report  # matplotlib
     from zengzhi.sim.scenario import read_scenario
@@ -575,16 +627,29 @@ def simulate_command(
         TimeRemainingColumn(),
         transient=False,
     ) as progress:
-        if jobs == 1:
-            task = progress.add_task(f"{scenario.name}: days", total=days)
-            results = run_all(
-                scenario, processes, on_day=lambda day: progress.update(task, completed=day + 1)
-            )
-        else:
-            task = progress.add_task(f"{scenario.name}: runs", total=jobs)
-            results = run_all(
-                scenario, processes, on_run=lambda done: progress.update(task, completed=done)
-            )
+        try:
+            if jobs == 1 and cluster is None:
+                task = progress.add_task(f"{scenario.name}: days", total=days)
+                days_file = ProgressFile(days, "days")
+
+                def on_day(day: int) -> None:
+                    progress.update(task, completed=day + 1)
+                    days_file.update(day + 1)
+
+                results = run_all(scenario, processes, on_day=on_day)
+            else:
+                task = progress.add_task(f"{scenario.name}: runs", total=jobs)
+                runs_file = ProgressFile(jobs, "runs")
+
+                def on_run(done: int) -> None:
+                    progress.update(task, completed=done)
+                    runs_file.update(done)
+
+                results = run_all(scenario, processes, on_run=on_run, cluster=cluster)
+        except DomainError as error:
+            raise _fail(str(error)) from None
+        except OSError as error:  # a scheduler that does not answer
+            raise _fail(f"cluster {cluster}: {error}") from None
     report = write_report(out, results, scenario, scenario_path.read_text(encoding="utf-8"))
     Console().print(f"report: {report}  (tables and charts beside it)")
 

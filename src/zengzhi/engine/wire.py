@@ -29,7 +29,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -61,21 +61,19 @@ from zengzhi.core.events import (
     Subsidy,
     Withdraw,
 )
-from zengzhi.engine.config import (
-    DEFAULT_POOL,
+from zengzhi.engine.config import DEFAULT_POOL, DistributionConfig, TenantConfig, mode_values
+from zengzhi.engine.fields import (
     ID_PATTERN,
-    DistributionConfig,
     Exact,
     ExactOrAll,
     Id,
     Name,
     Note,
-    TenantConfig,
+    canonical,
     error_from_details,
     error_from_validation,
-    mode_values,
+    loads_strict,
 )
-from zengzhi.engine.fields import canonical, loads_strict
 from zengzhi.engine.zones import ZoneConfig, parse_zone
 from zengzhi.rules.pool import canonical_params
 
@@ -105,14 +103,23 @@ def amount_line(amount_text: object, contribution_text: object, pool: str, field
 
 
 class _EventIn(BaseModel):
+    """One event type's line. Reading and writing mirror each other in each model:
+    `event` reads the line into its engine event (`source`), `from_event` writes that
+    event's fields back (all but `type`, `id` and `at`, which `to_wire` adds)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
     kind: ClassVar[str]
+    source: ClassVar[type[Event]]
 
     type: str
     id: Id
     at: AwareDatetime | None = None
 
     def event(self, config: TenantConfig) -> Event:
+        raise NotImplementedError
+
+    @classmethod
+    def from_event(cls, event: Any) -> dict[str, object]:
         raise NotImplementedError
 
 
@@ -251,6 +258,7 @@ class OrderIn(_EventIn, OrderForm):
     """A completed order; `recruiter` defaults to its store's recruiter."""
 
     kind = "order"
+    source = CompleteOrder
     type: Literal["order"]
     recruiter: Id | None = None
 
@@ -269,9 +277,40 @@ class OrderIn(_EventIn, OrderForm):
             self.points_paid(),
         )
 
+    @classmethod
+    def from_event(cls, event: CompleteOrder) -> dict[str, object]:
+        lines = []
+        for line in event.lines:
+            one: dict[str, object] = {
+                "amount": _fen(line.amount),
+                "split": {
+                    "cost": _fen(line.cost),
+                    "distribution": _fen(line.distribution),
+                    "platform": _fen(line.platform),
+                    "contribution": _fen(line.contribution),
+                },
+            }
+            if line.pool is not None:
+                one["pool"] = line.pool
+            if line.product is not None:
+                one["product"] = line.product
+            if line.zone is not None:
+                one["zone"] = line.zone
+            if line.modes:
+                one["modes"] = dict(line.modes)
+            lines.append(one)
+        data: dict[str, object] = {"member": event.member, "lines": lines}
+        for name in ("store", "region", "recruiter"):
+            if getattr(event, name) is not None:
+                data[name] = getattr(event, name)
+        if event.shopping_points:
+            data["shopping_points"] = format_minor(event.shopping_points, POINTS_SCALE)
+        return data
+
 
 class SellIn(_EventIn):
     kind = "sell"
+    source = Sell
     type: Literal["sell"]
     member: Id
     points: ExactOrAll
@@ -281,9 +320,15 @@ class SellIn(_EventIn):
         units = None if self.points == "all" else points(self.points, "points")
         return Sell(self.id, self.member, self.pool, units, self.at)
 
+    @classmethod
+    def from_event(cls, event: Sell) -> dict[str, object]:
+        units = "all" if event.points is None else format_minor(event.points, POINTS_SCALE)
+        return {"member": event.member, "pool": event.pool, "points": units}
+
 
 class SubsidyIn(_EventIn):
     kind = "subsidy"
+    source = Subsidy
     type: Literal["subsidy"]
     amount: Exact
     pool: Id = DEFAULT_POOL
@@ -291,12 +336,17 @@ class SubsidyIn(_EventIn):
     def event(self, config: TenantConfig) -> Subsidy:
         return Subsidy(self.id, self.pool, yuan(self.amount, "amount", positive=True), self.at)
 
+    @classmethod
+    def from_event(cls, event: Subsidy) -> dict[str, object]:
+        return {"pool": event.pool, "amount": _fen(event.amount)}
+
 
 class ConfigureIn(_EventIn):
     """Any pool parameter, by name (`exit_multiple`, `mint_ratio`, `minting_enabled`…)."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
     kind = "configure"
+    source = Configure
     type: Literal["configure"]
     pool: Id = DEFAULT_POOL
 
@@ -306,30 +356,45 @@ class ConfigureIn(_EventIn):
             raise invalid("configure", "names no parameter to change")
         return Configure(self.id, self.pool, canonical_params(changes), self.at)
 
+    @classmethod
+    def from_event(cls, event: Configure) -> dict[str, object]:
+        return {"pool": event.pool, **event.changes}
+
 
 class OpenPoolIn(_EventIn):
     """A pool and any of its parameters by name, like `configure`."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
     kind = "open_pool"
+    source = OpenPool
     type: Literal["open_pool"]
     pool: Id
 
     def event(self, config: TenantConfig) -> OpenPool:
         return OpenPool(self.id, self.pool, canonical_params(self.model_extra or {}), self.at)
 
+    @classmethod
+    def from_event(cls, event: OpenPool) -> dict[str, object]:
+        return {"pool": event.pool, **event.params}
+
 
 class ReverseIn(_EventIn):
     kind = "reverse"
+    source = ReverseOrder
     type: Literal["reverse"]
     order: Id
 
     def event(self, config: TenantConfig) -> ReverseOrder:
         return ReverseOrder(self.id, self.order, self.at)
 
+    @classmethod
+    def from_event(cls, event: ReverseOrder) -> dict[str, object]:
+        return {"order": event.order}
+
 
 class ImportIn(_EventIn):
     kind = "import"
+    source = ImportBalance
     type: Literal["import"]
     member: Id
     principal: Exact
@@ -346,9 +411,19 @@ class ImportIn(_EventIn):
             self.at,
         )
 
+    @classmethod
+    def from_event(cls, event: ImportBalance) -> dict[str, object]:
+        return {
+            "member": event.member,
+            "pool": event.pool,
+            "principal": _fen(event.principal),
+            "contribution": _fen(event.contribution),
+        }
+
 
 class WithdrawIn(_EventIn):
     kind = "withdraw"
+    source = Withdraw
     type: Literal["withdraw"]
     member: Id
     amount: Exact
@@ -363,29 +438,44 @@ class WithdrawIn(_EventIn):
             self.at,
         )
 
+    @classmethod
+    def from_event(cls, event: Withdraw) -> dict[str, object]:
+        return {"member": event.member, "amount": _fen(event.amount), "fee": _fen(event.fee)}
+
 
 class WithdrawRejectIn(_EventIn):
     kind = "withdraw_reject"
+    source = RejectWithdrawal
     type: Literal["withdraw_reject"]
     withdrawal: Id
 
     def event(self, config: TenantConfig) -> RejectWithdrawal:
         return RejectWithdrawal(self.id, self.withdrawal, self.at)
 
+    @classmethod
+    def from_event(cls, event: RejectWithdrawal) -> dict[str, object]:
+        return {"withdrawal": event.withdrawal}
+
 
 class WithdrawPayIn(_EventIn):
     kind = "withdraw_pay"
+    source = PayWithdrawal
     type: Literal["withdraw_pay"]
     withdrawal: Id
 
     def event(self, config: TenantConfig) -> PayWithdrawal:
         return PayWithdrawal(self.id, self.withdrawal, self.at)
 
+    @classmethod
+    def from_event(cls, event: PayWithdrawal) -> dict[str, object]:
+        return {"withdrawal": event.withdrawal}
+
 
 class JoinIn(_EventIn):
     """A new member, bound to `referrer`, or to the owner of `store` (its QR code)."""
 
     kind = "join"
+    source = Join
     type: Literal["join"]
     member: Id
     referrer: Id | None = None
@@ -395,6 +485,18 @@ class JoinIn(_EventIn):
     def event(self, config: TenantConfig) -> Join:
         referrer, sponsor = _referrer(self.referrer, self.store, self.sponsor, config)
         return Join(self.id, self.member, referrer, self.at, sponsor)
+
+    @classmethod
+    def from_event(cls, event: Join) -> dict[str, object]:
+        return _binding_data(event)
+
+
+def _binding_data(event: Join | Bind) -> dict[str, object]:
+    data: dict[str, object] = {"member": event.member}
+    for name in ("referrer", "sponsor"):
+        if getattr(event, name) is not None:
+            data[name] = getattr(event, name)
+    return data
 
 
 def _referrer(
@@ -415,6 +517,7 @@ def _referrer(
 
 class BindIn(_EventIn):
     kind = "bind"
+    source = Bind
     type: Literal["bind"]
     member: Id
     referrer: Id | None = None
@@ -427,9 +530,14 @@ class BindIn(_EventIn):
             raise invalid("referrer", "is required (or give a store)")
         return Bind(self.id, self.member, referrer, self.at, sponsor)
 
+    @classmethod
+    def from_event(cls, event: Bind) -> dict[str, object]:
+        return _binding_data(event)
+
 
 class ReassignIn(_EventIn):
     kind = "reassign"
+    source = Reassign
     type: Literal["reassign"]
     member: Id
     referrer: Id
@@ -438,11 +546,16 @@ class ReassignIn(_EventIn):
     def event(self, config: TenantConfig) -> Reassign:
         return Reassign(self.id, self.member, self.referrer, self.reason, self.at)
 
+    @classmethod
+    def from_event(cls, event: Reassign) -> dict[str, object]:
+        return {"member": event.member, "referrer": event.referrer, "reason": event.reason}
+
 
 class ReassignRefereesIn(_EventIn):
     """Every direct member of `member` moves to `referrer` (seed 000 举报)."""
 
     kind = "reassign_referees"
+    source = ReassignReferees
     type: Literal["reassign_referees"]
     member: Id
     referrer: Id
@@ -451,9 +564,14 @@ class ReassignRefereesIn(_EventIn):
     def event(self, config: TenantConfig) -> ReassignReferees:
         return ReassignReferees(self.id, self.member, self.referrer, self.reason, self.at)
 
+    @classmethod
+    def from_event(cls, event: ReassignReferees) -> dict[str, object]:
+        return {"member": event.member, "referrer": event.referrer, "reason": event.reason}
+
 
 class AgentIn(_EventIn):
     kind = "agent"
+    source = GrantAgent
     type: Literal["agent"]
     member: Id
     region: Name
@@ -465,11 +583,21 @@ class AgentIn(_EventIn):
             self.id, self.member, self.region, self.level, yuan(self.fee, "fee"), self.at
         )
 
+    @classmethod
+    def from_event(cls, event: GrantAgent) -> dict[str, object]:
+        return {
+            "member": event.member,
+            "region": event.region,
+            "level": event.level,
+            "fee": _fen(event.fee),
+        }
+
 
 class DistributionIn(_EventIn):
     """New distribution settings: the configuration's `distribution` table, whole."""
 
     kind = "distribution"
+    source = ConfigureDistribution
     type: Literal["distribution"]
     settings: dict[str, Any]
 
@@ -481,9 +609,14 @@ class DistributionIn(_EventIn):
         settings.params()
         return ConfigureDistribution(self.id, canonical(settings, exclude_unset=True), self.at)
 
+    @classmethod
+    def from_event(cls, event: ConfigureDistribution) -> dict[str, object]:
+        return {"settings": dict(event.settings)}
+
 
 class DividendIn(_EventIn):
     kind = "dividend"
+    source = PayDividend
     type: Literal["dividend"]
     plan: Id
     start: date
@@ -492,11 +625,16 @@ class DividendIn(_EventIn):
     def event(self, config: TenantConfig) -> PayDividend:
         return PayDividend(self.id, self.plan, self.start, self.end, self.at)
 
+    @classmethod
+    def from_event(cls, event: PayDividend) -> dict[str, object]:
+        return {"plan": event.plan, "start": event.start.isoformat(), "end": event.end.isoformat()}
+
 
 class ConvertIn(_EventIn):
     """The operator converts contribution balances into cash, shares or points."""
 
     kind = "convert"
+    source = ConvertContribution
     type: Literal["convert"]
     into: Literal["cash", "shares", "points"]
     rate: Exact
@@ -509,11 +647,24 @@ class ConvertIn(_EventIn):
             self.id, self.into, self.rate, self.reason, tuple(self.members), self.pool, self.at
         )
 
+    @classmethod
+    def from_event(cls, event: ConvertContribution) -> dict[str, object]:
+        data: dict[str, object] = {
+            "into": event.into,
+            "rate": event.rate,
+            "reason": event.reason,
+            "members": list(event.members),
+        }
+        if event.pool is not None:
+            data["pool"] = event.pool
+        return data
+
 
 class ZoneIn(_EventIn):
     """A zone's companion modes from now on: the configuration's `zones.<zone>`, whole."""
 
     kind = "zone"
+    source = ConfigureZone
     type: Literal["zone"]
     zone: Id
     settings: dict[str, Any]
@@ -523,25 +674,14 @@ class ZoneIn(_EventIn):
         settings = canonical(ZoneConfig.model_validate(self.settings), exclude_unset=True)
         return ConfigureZone(self.id, self.zone, settings, self.at)
 
-
-class IncomeIn(_EventIn):
-    """Third-party income (an advertiser's payment) into a zone's mode's reserve."""
-
-    kind = "mode_income"
-    type: Literal["mode_income"]
-    zone: Id
-    mode: Id
-    amount: Exact
-    source: Note = Field(min_length=1)
-
-    def event(self, config: TenantConfig) -> ModeIncome:
-        return ModeIncome(
-            self.id, self.zone, self.mode, yuan(self.amount, "amount"), self.source, self.at
-        )
+    @classmethod
+    def from_event(cls, event: ConfigureZone) -> dict[str, object]:
+        return {"zone": event.zone, "settings": dict(event.settings)}
 
 
 class TaskIn(_EventIn):
     kind = "task"
+    source = CompleteTask
     type: Literal["task"]
     member: Id
     zone: Id
@@ -554,9 +694,49 @@ class TaskIn(_EventIn):
             self.id, self.member, self.zone, self.day, self.proof, self.at, self.region
         )
 
+    @classmethod
+    def from_event(cls, event: CompleteTask) -> dict[str, object]:
+        data: dict[str, object] = {
+            "member": event.member,
+            "zone": event.zone,
+            "day": event.day.isoformat(),
+        }
+        if event.proof:
+            data["proof"] = event.proof
+        if event.region is not None:
+            data["region"] = event.region
+        return data
+
+
+class IncomeIn(_EventIn):
+    """Third-party income (an advertiser's payment) into a zone's mode's reserve."""
+
+    kind = "mode_income"
+    source = ModeIncome
+    type: Literal["mode_income"]
+    zone: Id
+    mode: Id
+    amount: Exact
+    paid_by: Note = Field(min_length=1, alias="source")
+
+    def event(self, config: TenantConfig) -> ModeIncome:
+        return ModeIncome(
+            self.id, self.zone, self.mode, yuan(self.amount, "amount"), self.paid_by, self.at
+        )
+
+    @classmethod
+    def from_event(cls, event: ModeIncome) -> dict[str, object]:
+        return {
+            "zone": event.zone,
+            "mode": event.mode,
+            "amount": format_minor(event.amount, YUAN_SCALE),
+            "source": event.source,
+        }
+
 
 class DayIn(_EventIn):
     kind = "day"
+    source = RunDay
     type: Literal["day"]
     zone: Id
     day: date
@@ -564,32 +744,11 @@ class DayIn(_EventIn):
     def event(self, config: TenantConfig) -> RunDay:
         return RunDay(self.id, self.zone, self.day, self.at)
 
+    @classmethod
+    def from_event(cls, event: RunDay) -> dict[str, object]:
+        return {"zone": event.zone, "day": event.day.isoformat()}
 
-_MODELS = (
-    OrderIn,
-    SellIn,
-    SubsidyIn,
-    ConfigureIn,
-    OpenPoolIn,
-    ReverseIn,
-    ImportIn,
-    WithdrawIn,
-    WithdrawRejectIn,
-    WithdrawPayIn,
-    JoinIn,
-    BindIn,
-    ReassignIn,
-    ReassignRefereesIn,
-    AgentIn,
-    DistributionIn,
-    DividendIn,
-    ConvertIn,
-    ZoneIn,
-    IncomeIn,
-    TaskIn,
-    DayIn,
-)
-EVENT_TYPES: Mapping[str, type[_EventIn]] = {model.kind: model for model in _MODELS}
+
 EventIn = Annotated[
     OrderIn
     | SellIn
@@ -615,6 +774,10 @@ EventIn = Annotated[
     | DayIn,
     Field(discriminator="type"),
 ]
+# Each event type is listed once, in the union; the rest is derived from it.
+_MODELS: tuple[type[_EventIn], ...] = get_args(get_args(EventIn)[0])
+EVENT_TYPES: Mapping[str, type[_EventIn]] = {model.kind: model for model in _MODELS}
+WRITERS: Mapping[type[Event], type[_EventIn]] = {model.source: model for model in _MODELS}
 _EVENTS: TypeAdapter[EventIn] = TypeAdapter(EventIn)
 
 
@@ -696,93 +859,6 @@ def _fen(value: int) -> str:
     return format_minor(value, YUAN_SCALE)
 
 
-def _order_data(event: CompleteOrder) -> dict[str, object]:
-    lines = []
-    for line in event.lines:
-        one: dict[str, object] = {
-            "amount": _fen(line.amount),
-            "split": {
-                "cost": _fen(line.cost),
-                "distribution": _fen(line.distribution),
-                "platform": _fen(line.platform),
-                "contribution": _fen(line.contribution),
-            },
-        }
-        if line.pool is not None:
-            one["pool"] = line.pool
-        if line.product is not None:
-            one["product"] = line.product
-        if line.zone is not None:
-            one["zone"] = line.zone
-        if line.modes:
-            one["modes"] = dict(line.modes)
-        lines.append(one)
-    data: dict[str, object] = {"type": "order", "member": event.member, "lines": lines}
-    for name in ("store", "region", "recruiter"):
-        if getattr(event, name) is not None:
-            data[name] = getattr(event, name)
-    if event.shopping_points:
-        data["shopping_points"] = format_minor(event.shopping_points, POINTS_SCALE)
-    return data
-
-
-def _binding_data(event: Join | Bind) -> dict[str, object]:
-    data: dict[str, object] = {
-        "type": "join" if isinstance(event, Join) else "bind",
-        "member": event.member,
-    }
-    for name in ("referrer", "sponsor"):
-        if getattr(event, name) is not None:
-            data[name] = getattr(event, name)
-    return data
-
-
-def _reassign_data(event: Reassign | ReassignReferees) -> dict[str, object]:
-    return {
-        "type": "reassign" if isinstance(event, Reassign) else "reassign_referees",
-        "member": event.member,
-        "referrer": event.referrer,
-        "reason": event.reason,
-    }
-
-
-def _income_data(event: ModeIncome) -> dict[str, object]:
-    return {
-        "type": "mode_income",
-        "zone": event.zone,
-        "mode": event.mode,
-        "amount": _fen(event.amount),
-        "source": event.source,
-    }
-
-
-def _convert_data(event: ConvertContribution) -> dict[str, object]:
-    data: dict[str, object] = {
-        "type": "convert",
-        "into": event.into,
-        "rate": event.rate,
-        "reason": event.reason,
-        "members": list(event.members),
-    }
-    if event.pool is not None:
-        data["pool"] = event.pool
-    return data
-
-
-def _task_data(event: CompleteTask) -> dict[str, object]:
-    data: dict[str, object] = {
-        "type": "task",
-        "member": event.member,
-        "zone": event.zone,
-        "day": event.day.isoformat(),
-    }
-    if event.proof:
-        data["proof"] = event.proof
-    if event.region is not None:
-        data["region"] = event.region
-    return data
-
-
 def to_line(event: Event) -> str:
     """The event as one JSON line, which `parse_line` reads back to an equal event."""
     return dump_line(to_wire(event))
@@ -811,72 +887,8 @@ def _json_ready(value: Any) -> Any:
 def to_wire(event: Event) -> dict[str, Any]:
     """The event's wire form: the JSON object of its line, without writing and reading
     the text (the unit of work keeps the line and derives the notices from the object)."""
-    data: dict[str, object]
-    match event:
-        case CompleteOrder():
-            data = _order_data(event)
-        case Sell():
-            points = "all" if event.points is None else format_minor(event.points, POINTS_SCALE)
-            data = {"type": "sell", "member": event.member, "pool": event.pool, "points": points}
-        case Subsidy():
-            data = {"type": "subsidy", "pool": event.pool, "amount": _fen(event.amount)}
-        case Configure():
-            data = {"type": "configure", "pool": event.pool, **event.changes}
-        case OpenPool():
-            data = {"type": "open_pool", "pool": event.pool, **event.params}
-        case ReverseOrder():
-            data = {"type": "reverse", "order": event.order}
-        case ImportBalance():
-            data = {
-                "type": "import",
-                "member": event.member,
-                "pool": event.pool,
-                "principal": _fen(event.principal),
-                "contribution": _fen(event.contribution),
-            }
-        case Withdraw():
-            data = {
-                "type": "withdraw",
-                "member": event.member,
-                "amount": _fen(event.amount),
-                "fee": _fen(event.fee),
-            }
-        case RejectWithdrawal():
-            data = {"type": "withdraw_reject", "withdrawal": event.withdrawal}
-        case PayWithdrawal():
-            data = {"type": "withdraw_pay", "withdrawal": event.withdrawal}
-        case Join() | Bind():
-            data = _binding_data(event)
-        case Reassign() | ReassignReferees():
-            data = _reassign_data(event)
-        case GrantAgent():
-            data = {
-                "type": "agent",
-                "member": event.member,
-                "region": event.region,
-                "level": event.level,
-                "fee": _fen(event.fee),
-            }
-        case ConfigureDistribution():
-            data = {"type": "distribution", "settings": dict(event.settings)}
-        case PayDividend():
-            data = {
-                "type": "dividend",
-                "plan": event.plan,
-                "start": event.start.isoformat(),
-                "end": event.end.isoformat(),
-            }
-        case ConvertContribution():
-            data = _convert_data(event)
-        case ConfigureZone():
-            data = {"type": "zone", "zone": event.zone, "settings": dict(event.settings)}
-        case ModeIncome():
-            data = _income_data(event)
-        case CompleteTask():
-            data = _task_data(event)
-        case RunDay():
-            data = {"type": "day", "zone": event.zone, "day": event.day.isoformat()}
-    data["id"] = event.id
+    model = WRITERS[type(event)]
+    data: dict[str, object] = {"type": model.kind, **model.from_event(event), "id": event.id}
     if event.at is not None:
         data["at"] = event.at.isoformat()
     ready: dict[str, Any] = _json_ready(data)

@@ -32,7 +32,9 @@ from zengzhi.store import tables as t
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes
 from zengzhi.store.network import referral_cycles
+from zengzhi.store.pages import newest_first
 from zengzhi.store.pools import CLOSED
+from zengzhi.store.spill import SpillStore
 
 
 class Difference(BaseModel):
@@ -107,7 +109,9 @@ def check_replay(connection: Connection, tenant: str) -> list[Difference]:
     """Replay the event log in memory and compare balances and positions with SQL."""
     timezone = load_settings(connection, tenant).timezone
     try:
-        run = replay(event_log(connection, tenant), TenantConfig(timezone=timezone))
+        run = replay(
+            event_log(connection, tenant), TenantConfig(timezone=timezone), kept=SpillStore()
+        )
     except ReplayError as error:  # a difference to report, not a reason to stop the audit
         return [Difference(what=f"event log line {error.line}", kept="", expected=str(error))]
     memory = run.state.ledger.balances  # type: ignore[attr-defined]
@@ -244,10 +248,9 @@ def audit_log(
 ) -> list[AuditEntry]:
     principal.require(Permission.READ)
     c = t.audit_log.c
-    statement = select(t.audit_log).where(c.tenant_id == principal.tenant)
-    if before is not None:
-        statement = statement.where(c.audit_id < before)
-    statement = statement.order_by(c.audit_id.desc()).limit(limit)
+    statement = newest_first(
+        select(t.audit_log).where(c.tenant_id == principal.tenant), c.audit_id, before, limit
+    )
     return query(
         context,
         lambda connection: [

@@ -18,8 +18,7 @@ from zengzhi.core.days import day_of
 from zengzhi.core.errors import DomainError
 from zengzhi.core.events import CompleteTask, ModeIncome, RunDay, event_id
 from zengzhi.core.ledger import CNY, format_amount
-from zengzhi.engine.config import Exact, Id, Name, Note
-from zengzhi.engine.fields import canonical
+from zengzhi.engine.fields import Exact, Id, Name, Note, canonical
 from zengzhi.engine.wire import yuan
 from zengzhi.rules.modes import ads, quota, union, zone
 from zengzhi.rules.modes.common import SHOPPING_ZONE, asset

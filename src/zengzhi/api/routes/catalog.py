@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from zengzhi.api.deps import After, ContextDep, Limit, PathId, PrincipalDep
 from zengzhi.api.routing import StrictJSONRoute
+from zengzhi.deps import After, ContextDep, Limit, PathId, PrincipalDep
 from zengzhi.service import catalog, modes
 from zengzhi.service.catalog import ProductIn, ProductView, StoreIn, StoreView, ZoneIn, ZoneView
 from zengzhi.service.modes import IncomeRequest

@@ -1,0 +1,59 @@
+"""The composition root: one FastAPI application with the API (`api/`) and the web pages
+(`web/`) mounted side by side, the guard before both, and the background runners. The only
+module that imports both faces; the process entry points (`zengzhi serve`, uvicorn's
+`zengzhi.app:from_environment`, the tests) build the application here."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from zengzhi import __version__, api, web
+from zengzhi.api.guard import Guard, redact_access_log
+from zengzhi.service.base import Context
+from zengzhi.service.jobs import JobRunner
+from zengzhi.service.settings import Settings
+from zengzhi.service.webhook_delivery import WebhookRunner
+from zengzhi.store.database import Database
+
+
+def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runners: list[JobRunner | WebhookRunner] = []
+        if run_jobs:
+            runners.append(JobRunner(context, context.settings.job_interval_seconds))
+            if context.settings.webhook_interval_seconds > 0:
+                runners.append(WebhookRunner(context, context.settings.webhook_interval_seconds))
+        for runner in runners:
+            runner.start()
+        yield
+        for runner in runners:
+            runner.stop()
+
+    app = FastAPI(
+        title="zengzhi",
+        version=__version__,
+        summary="A points-rebate engine: the consumption-appreciation pool on a ledger.",
+        lifespan=lifespan,
+        docs_url=None,  # api/openapi.py serves /docs from the package, not a CDN
+        redoc_url=None,
+    )
+    app.state.context = context
+    app.add_middleware(Guard, max_body_bytes=context.settings.max_body_bytes)
+    redact_access_log()
+    api.mount(app)
+    web.mount(app)  # the console (/console) and the member page (/m), served here too
+    return app
+
+
+def from_environment() -> FastAPI:
+    """The app as configured by ZENGZHI_* variables, for a process manager:
+    `uvicorn zengzhi.app:from_environment --factory --workers 4`.
+    The schema must be current (`zengzhi db upgrade`)."""
+    settings = Settings()
+    settings.session_secret()
+    context = Context(Database(settings.database_url), settings)
+    return create_app(context, run_jobs=settings.run_jobs)

@@ -1,0 +1,80 @@
+"""What the API and the web pages both ask for: the context, the caller, paging, and the
+HTTP status of each error code. Beside `api/` and `web/`, not in either, so that neither
+imports the other (docs/architecture.md)."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Header, Path, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import AfterValidator
+
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.engine.fields import ID_PATTERN, printable
+from zengzhi.service.auth import Principal
+from zengzhi.service.base import Context
+from zengzhi.service.sessions import authenticate
+
+# The HTTP status that answers each domain error, on the API and on the pages alike.
+STATUS = {
+    ErrorCode.INVALID: 422,
+    ErrorCode.INSUFFICIENT: 422,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.UNAUTHORIZED: 401,
+    ErrorCode.TOO_MANY: 429,
+    ErrorCode.TOO_LARGE: 413,
+}
+
+
+def get_context(request: Request) -> Context:
+    context: Context = request.app.state.context
+    return context
+
+
+ContextDep = Annotated[Context, Depends(get_context)]
+
+_bearer = HTTPBearer(auto_error=False, description="an API key (zz1.…) or a session token")
+
+
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def get_principal(context: ContextDep, credentials: BearerDep) -> Principal:
+    if credentials is None:
+        raise DomainError(ErrorCode.UNAUTHORIZED, "send an API key or a session token")
+    return authenticate(context, credentials.credentials)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require_admin(
+    context: ContextDep, x_admin_token: Annotated[str | None, Header()] = None
+) -> None:
+    expected = context.settings.admin_token
+    if expected is None:
+        raise DomainError(
+            ErrorCode.FORBIDDEN, "tenants are created with `zengzhi tenant create` here"
+        )
+    if x_admin_token is None or not hmac.compare_digest(
+        x_admin_token.encode(), expected.get_secret_value().encode()
+    ):
+        raise DomainError(ErrorCode.UNAUTHORIZED, "a valid X-Admin-Token is required")
+
+
+PathId = Annotated[str, Path(pattern=ID_PATTERN, description="an id: letters, digits, _.:@-")]
+Username = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.@-]{1,100}$")]
+KeyId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$", description="the API key's id")]
+Status = Annotated[str | None, Query(pattern=r"^[a-z_]{1,20}$")]
+Search = Annotated[
+    str | None,
+    Query(max_length=64, description="the start of an id or phone"),
+    AfterValidator(lambda text: None if text is None else printable(text)),
+]
+Limit = Annotated[int, Query(ge=1, le=500, description="how many to return")]
+After = Annotated[str | None, Query(pattern=ID_PATTERN, description="continue after this id")]
+Before = Annotated[int | None, Query(ge=1, le=2**62, description="continue before this number")]
