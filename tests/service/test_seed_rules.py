@@ -4,7 +4,10 @@ its payments, their reversal, and the audit of the ledger against a replay."""
 from __future__ import annotations
 
 from tests.service.conftest import Api, Clock
+from tests.service.test_console_pages import checked, sign_in
+from tests.service.test_console_sections import user
 from tests.service.test_distribution import clean
+from tests.service.test_modes import buy, product, zone
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import tick
 
@@ -112,3 +115,190 @@ def test_a_report_moves_a_stores_members_to_the_reporter(api: Api, context: Cont
     api.completed_order("o1", "m1", contribution="0.00")
     assert api.ok(api.get("/v1/members/r/wallet"))["balance"] == "10.00"
     clean(api, context)
+
+
+def test_a_recruited_stores_members_pay_the_recruiter_indirect(api: Api, context: Context) -> None:
+    api.ok(
+        api.put(
+            "/v1/distribution",
+            {
+                "commission": {"rates": ["0.01", "0.005"]},
+                "recruiter": {"rate": "0.01", "indirect_members": True},
+            },
+        )
+    )
+    api.pool()
+    for member, referrer in (("A", None), ("x", None), ("b", "x")):
+        api.member(member, **({"referrer": referrer} if referrer else {}))
+    store = {
+        "commission_rate": "0.20",
+        "distribution_rate": "0.03",
+        "owner": "b",
+        "recruiter": "A",
+    }
+    api.ok(api.put("/v1/stores/B", store))
+    assert api.member("u", store="B")["referrer"] == "b"
+    api.member("v")
+    api.ok(api.post("/v1/members/v/bind", {"store": "B"}))
+    for n, member in enumerate(("u", "v")):
+        body = {"id": f"o{n}", "member": member, "store": "B", "amount": "1000.00"}
+        api.ok(api.post("/v1/orders", body))
+        api.ok(api.post(f"/v1/orders/o{n}/pay"))
+    wallets = {m: api.ok(api.get(f"/v1/members/{m}/wallet"))["balance"] for m in "Abx"}
+    # two orders: A 0.5% indirect + 1% recruiter each, b 1% direct each, x nothing
+    assert wallets == {"A": "30.00", "b": "20.00", "x": "0.00"}
+    clean(api, context)
+    api.ok(api.post("/v1/orders/o0/reverse"))
+    assert api.ok(api.get("/v1/members/A/wallet"))["balance"] == "15.00"
+    clean(api, context)
+
+
+def test_advertiser_income_into_the_ad_reserve(api: Api, context: Context, clock: Clock) -> None:
+    zone(api, "ads", {"ads": {"ratio": "1"}})  # no funding, not backed
+    product(api, "phone", "1000.00", "ads")
+    api.member("b")
+    buy(api, "o1", "b", "phone")
+    task = {"zone": "ads", "day": "2026-11-21", "proof": "video:1"}
+    assert api.ok(api.post("/v1/members/b/tasks", task))["released"] == "0.00"
+    body = {"id": "ad-1", "mode": "ads", "amount": "50.00", "source": "advertiser 7"}
+    support = api.as_role("support")
+    assert api.post("/v1/zones/ads/income", body, token=support).status_code == 403
+    bad = api.post("/v1/zones/ads/income", body | {"id": "ad-0", "mode": "union"})
+    assert bad.status_code == 422 and bad.json()["field"] == "mode"
+    done = api.ok(api.post("/v1/zones/ads/income", body))
+    assert (done["amount"], done["reserve"]) == ("50.00", "50.00")
+    assert api.ok(api.post("/v1/zones/ads/income", body)) == done  # once
+    clock.advance(days=1)
+    task = {"zone": "ads", "day": "2026-11-22", "proof": "video:2"}
+    assert api.ok(api.post("/v1/members/b/tasks", task))["released"] == "10.00"
+    clean(api, context)
+
+
+def test_a_repurchase_zone_refuses_an_order_as_it_is_placed(api: Api, context: Context) -> None:
+    zone(api, "package", {"ads": {"ratio": "1.1", "backed": True}})
+    repurchase = {"ads": {"ratio": "0.3", "backed": True}, "requires": {"zones": ["package"]}}
+    zone(api, "repurchase", repurchase)
+    product(api, "kit", "1000.00", "package")
+    product(api, "refill", "100.00", "repurchase")
+    api.member("a")
+    early = api.post("/v1/orders", {"id": "o1", "member": "a", "product": "refill"})
+    assert early.status_code == 409 and early.json()["field"] == "lines"
+    buy(api, "o2", "a", "kit")
+    buy(api, "o3", "a", "refill")
+    [_, refill] = sorted(api.ok(api.get("/v1/members/a/modes")), key=lambda one: one["zone"])
+    assert (refill["zone"], refill["owed"]) == ("repurchase", "30.0000")
+    clean(api, context)
+
+
+def test_union_values_set_by_the_product(api: Api, context: Context) -> None:
+    zone(api, "u", {"union": {"funding": "0.5", "lock_days": 15}})
+    product(api, "plain", "100.00", "u")
+    product(api, "plus", "100.00", "u", modes={"union": "1.1", "union_dynamic": "0.3"})
+    api.member("A")
+    api.member("B", referrer="A")
+    buy(api, "o1", "A", "plain")
+    buy(api, "o2", "B", "plus")
+    assert api.ok(api.get("/v1/members/A/wallet"))["balance"] == "30.00"
+    [credit] = api.ok(api.get("/v1/members/B/modes"))
+    assert credit["owed"] == "110.00"
+    bad = api.put("/v1/products/bad", {"price": "1.00", "platform": "1.00", "modes": {"x": "1"}})
+    assert bad.status_code == 422 and bad.json()["field"] == "modes.x"
+    clean(api, context)
+
+
+def test_green_peer_share_is_zone_configuration(api: Api) -> None:
+    bad = api.put("/v1/zones/g", {"modes": {"green": {"peer": "0.1"}}})
+    assert bad.status_code == 422 and bad.json()["field"] == "modes.green.peer"
+    green = {"team": ["0.10", "0.50"], "peer": "0.1", "acceleration": []}
+    assert zone(api, "g", {"green": green})["modes"]["green"]["peer"] == "0.1"
+
+
+def test_agents_earn_on_a_members_ad_release(api: Api, context: Context) -> None:
+    ads = {"ratio": "1.1", "backed": True, "agents": {"city": "0.005"}}
+    zone(api, "ads", {"ads": ads})
+    product(api, "kit", "1000.00", "ads")
+    api.member("c")
+    api.ok(
+        api.post("/v1/agents", {"id": "g", "member": "c", "region": "广东/深圳", "level": "city"})
+    )
+    api.member("b", region="广东/深圳/南山")
+    buy(api, "o1", "b", "kit")
+    task = {"zone": "ads", "day": "2026-11-21", "proof": "video:1"}
+    done = api.ok(api.post("/v1/members/b/tasks", task))
+    # 1% of 1100 points: 11.00; the city agent 0.5% of it, 0.05
+    assert (done["released"], done["shares"]) == ("11.00", [{"member": "c", "amount": "0.05"}])
+    clean(api, context)
+
+
+def test_the_console_moves_a_stores_members_after_a_report(api: Api) -> None:
+    for member, referrer in (("r", None), ("o", None), ("m1", "o"), ("m2", "o")):
+        api.member(member, **({"referrer": referrer} if referrer else {}))
+    csrf = sign_in(api.client, api.tenant, user(api, "support"))
+    page = api.client.get("/console/members/o").text
+    assert 'action="/console/members/o/referees/referrer"' in page
+    assert 'id="f-referees-reason"' in page and 'id="f-reason"' in page  # ids apart
+    refused = api.client.post(
+        "/console/members/o/referees/referrer", data={"csrf": csrf, "referrer": "r", "reason": ""}
+    )
+    assert refused.status_code == 422 and 'id="e-referees-reason"' in refused.text
+    assert api.ok(api.get("/v1/members/m1"))["referrer"] == "o"  # nothing moved
+    done = api.client.post(
+        "/console/members/o/referees/referrer",
+        data={"csrf": csrf, "referrer": "r", "reason": "report 12"},
+        follow_redirects=False,
+    )
+    assert done.headers["location"] == "/console/members/o?saved=referees"
+    assert [api.ok(api.get(f"/v1/members/{m}"))["referrer"] for m in ("m1", "m2")] == ["r", "r"]
+    assert "/referees/referrer" not in api.client.get("/console/members/o").text  # none left
+
+
+def test_the_console_sets_a_products_own_union_values(api: Api) -> None:
+    zone(api, "u", {"union": {"funding": "0.5"}})
+    csrf = sign_in(api.client, api.tenant)
+    product = {"csrf": csrf, "id": "plus", "price": "100.00", "platform": "100.00", "zone": "u"}
+    bad = {**product, "modes": 'union_speed = "1"'}
+    refused = api.client.post("/console/config/products", data={**bad, "action": "check"})
+    assert "union_speed" in refused.text and "unknown mode" in refused.text  # the review says
+    assert api.get("/v1/products/plus").status_code == 404
+    good = {**product, "modes": 'union = "1.1"\nunion_dynamic = "0.3"'}
+    saved = api.client.post(
+        "/console/config/products", data=checked(api.client, "/console/config/products", good)
+    )
+    assert saved.status_code in (200, 303), saved.text
+    assert api.ok(api.get("/v1/products/plus"))["modes"] == {"union": "1.1", "union_dynamic": "0.3"}
+    page = api.client.get("/console/config/products/plus").text
+    assert "union_dynamic = &#34;0.3&#34;" in page or 'union_dynamic = "0.3"' in page
+
+
+def test_the_console_records_income_and_converts_contribution(api: Api) -> None:
+    api.ok(
+        api.put(
+            "/v1/distribution",
+            {"overflow": "platform", "commission": {"rates": ["0.1"], "pay_in": "contribution"}},
+        )
+    )
+    zone(api, "ads", {"ads": {"ratio": "1"}})
+    api.pool()
+    api.member("a")
+    api.member("b", referrer="a")
+    api.completed_order("o1", "b", amount="1000.00", contribution="0.00")
+    csrf = sign_in(api.client, api.tenant, user(api, "finance"))
+    page = api.client.get("/console/pools").text
+    assert 'action="/console/pools/income"' in page and 'id="f-convert-rate"' in page
+    income = {"csrf": csrf, "id": "i1", "zone": "ads", "mode": "union", "amount": "50.00"}
+    refused = api.client.post("/console/pools/income", data={**income, "source": "adv 7"})
+    assert refused.status_code == 422 and 'id="e-income-mode"' in refused.text
+    done = api.client.post(
+        "/console/pools/income",
+        data={**income, "mode": "ads", "source": "adv 7"},
+        follow_redirects=False,
+    )
+    assert done.headers["location"] == "/console/pools?done=income:ads"
+    body = {"csrf": csrf, "id": "c1", "into": "cash", "rate": "0.5", "members": "a"}
+    refused = api.client.post("/console/pools/conversion", data={**body, "reason": ""})
+    assert refused.status_code == 422 and 'id="e-convert-reason"' in refused.text
+    converted = api.client.post(
+        "/console/pools/conversion", data={**body, "reason": "year end"}, follow_redirects=False
+    )
+    assert converted.headers["location"] == "/console/pools?done=conversion:1"
+    assert api.ok(api.get("/v1/members/a/wallet"))["balance"] == "50.00"

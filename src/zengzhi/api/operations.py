@@ -39,6 +39,10 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "POST /v1/pools/{pool_id}/pause": ("pausePool", "Stop minting in a pool"),
     "POST /v1/pools/{pool_id}/resume": ("resumePool", "Mint again in a pool"),
     "POST /v1/pools/{pool_id}/subsidies": ("subsidizePool", "Add the platform's money to a pool"),
+    "POST /v1/zones/{zone_id}/income": (
+        "recordModeIncome",
+        "Record a third party's income into a zone's mode's reserve",
+    ),
     "GET /v1/pools/{pool_id}/history": ("getPoolHistory", "A pool's price day by day"),
     "GET /v1/pools/{pool_id}/chart": ("getPoolChart", "A pool's chart data for the console"),
     "GET /v1/solvency": ("getSolvency", "What the platform owes against what it holds"),

@@ -22,6 +22,7 @@ DISTRIBUTION = "platform:distribution"  # distribution budgets not (yet) paid as
 CONTRIBUTIONS = "platform:contributions"  # contributions on their way to pools (clears to 0)
 REVERSALS = "platform:reversals"  # what reversals after completion cost the platform
 FEES = "platform:fees"  # withdrawal fees
+THIRD_PARTIES = "external:third_parties"  # income from third parties (advertisers), negative
 PAYMENTS_IN = "external:payments"  # money members pay outside orders (agent rights…)
 AGENT_RIGHTS = "platform:agent_rights"  # what regional agents paid for their rights
 CONTRIBUTION_RESERVE = "platform:contribution_reserve"  # cash backing contribution balances

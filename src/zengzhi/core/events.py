@@ -143,6 +143,9 @@ class Join(NamedTuple):
     member: str
     referrer: str | None = None
     at: datetime | None = None
+    # bound through a store's code: the store's recruiter, whose indirect member this is
+    # when the recruiter's `indirect_members` is on (spec 02 "Recruiter reward")
+    sponsor: str | None = None
 
 
 class Bind(NamedTuple):
@@ -152,6 +155,7 @@ class Bind(NamedTuple):
     member: str
     referrer: str
     at: datetime | None = None
+    sponsor: str | None = None  # as in Join
 
 
 class Reassign(NamedTuple):
@@ -217,6 +221,18 @@ class ConvertContribution(NamedTuple):
     at: datetime | None = None
 
 
+class ModeIncome(NamedTuple):
+    """Income from a third party (an advertiser paying for its ads, seed 004 五) recorded
+    into a zone's mode's reserve, where it backs that mode's promises."""
+
+    id: str
+    zone: str
+    mode: str
+    amount: int  # fen
+    source: str  # who paid it, for the record
+    at: datetime | None = None
+
+
 class Withdraw(NamedTuple):
     """A member asks to withdraw `amount` from the wallet; it is held at once.
 
@@ -269,6 +285,7 @@ class CompleteTask(NamedTuple):
     day: date
     proof: str = ""
     at: datetime | None = None
+    region: str | None = None  # the member's: its agents earn on the release (seed 002)
 
 
 class RunDay(NamedTuple):
@@ -299,6 +316,7 @@ Event = (
     | ConfigureDistribution
     | PayDividend
     | ConvertContribution
+    | ModeIncome
     | ConfigureZone
     | CompleteTask
     | RunDay

@@ -55,6 +55,7 @@ from zengzhi.engine.fields import (
 from zengzhi.engine.fields import Strict as _Strict
 from zengzhi.engine.zones import ZoneConfig
 from zengzhi.rules.distribution import DistributionParams, DividendPlan, TeamLevel
+from zengzhi.rules.modes import union
 from zengzhi.rules.modes.common import MODES
 from zengzhi.rules.modes.zone import ZoneModes
 from zengzhi.rules.pool import PoolParams
@@ -95,9 +96,10 @@ class ProductConfig(_Strict):
 def mode_values(values: Mapping[str, object], field: str) -> tuple[tuple[str, str], ...]:
     """A product's per-mode values as an order line keeps them, checked."""
     checked = []
+    known = (*MODES, *union.PRODUCT_KEYS)
     for mode, value in sorted(values.items()):
-        if mode not in MODES:
-            raise invalid(f"{field}.{mode}", f"unknown mode (known: {', '.join(MODES)})")
+        if mode not in known:
+            raise invalid(f"{field}.{mode}", f"unknown mode (known: {', '.join(known)})")
         checked.append((mode, Ratio(value, f"{field}.{mode}").text))  # type: ignore[arg-type]
     return tuple(checked)
 
@@ -216,6 +218,8 @@ class CommissionConfig(_Strict):
 class RecruiterConfig(_Strict):
     rate: Exact
     pay_in: PayIn = "cash"
+    # seed 000 三: members bound through a recruited store's code are the recruiter's 间推
+    indirect_members: bool = False
 
 
 class AgentsConfig(_Strict):
@@ -296,6 +300,7 @@ class DistributionConfig(_Strict):
             promoter_after_purchase=commission.promoter_after_purchase,
             recruiter=recruiter,
             recruiter_in=self.recruiter.pay_in if self.recruiter is not None else "cash",
+            recruiter_indirect=self.recruiter is not None and self.recruiter.indirect_members,
             agents_mode=agents.mode,
             agents_in=agents.pay_in,
             agent_rates={

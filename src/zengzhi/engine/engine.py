@@ -29,6 +29,7 @@ from zengzhi.core.events import (
     GrantAgent,
     ImportBalance,
     Join,
+    ModeIncome,
     OpenPool,
     PayDividend,
     PayWithdrawal,
@@ -47,7 +48,7 @@ from zengzhi.engine.state import Minted, OrderRecord, TenantState
 from zengzhi.engine.zones import parse_zone
 from zengzhi.rules import conversion, distribution, orders, pool, withdrawals
 from zengzhi.rules.distribution import Paid
-from zengzhi.rules.modes import zone
+from zengzhi.rules.modes import ads, zone
 from zengzhi.rules.modes.common import Effect, Run
 from zengzhi.rules.modes.zone import ZoneModes
 from zengzhi.rules.pool import PoolParams, PoolState
@@ -104,8 +105,8 @@ class Engine:
                 self._dividend(ledger, event)
             case ConvertContribution():
                 self._convert(ledger, event)
-            case ConfigureZone():
-                self._configure_zone(ledger, event)
+            case ConfigureZone() | ModeIncome():
+                self._zone_event(ledger, event)
             case CompleteTask():
                 self._task(event)
             case RunDay():
@@ -136,7 +137,12 @@ class Engine:
                 f" {day_of(event.at, self.zone)} ({self.zone}), not {event.day}",
             )
         run = self._run(event.id, event.at, event.day)
-        zone.task(run, event.zone, modes, event.member, event.day)
+        placed = None
+        if event.region and modes.ads is not None and modes.ads.agents:
+            params = self.state.distribution.params
+            areas = params.areas if params is not None else {}
+            placed = ads.Placed(event.region, areas, self.state.agents)
+        zone.task(run, event.zone, modes, event.member, event.day, placed)
 
     def _run(self, cause: str, at: datetime | None, day: date | None = None) -> Run:
         """The modes' view of an event; its day is the event's (or, for an event without
@@ -152,7 +158,11 @@ class Engine:
             at,
         )
 
-    def _configure_zone(self, ledger: Ledger, event: ConfigureZone) -> None:
+    def _zone_event(self, ledger: Ledger, event: ConfigureZone | ModeIncome) -> None:
+        if isinstance(event, ModeIncome):
+            modes = self._zone(event.zone)
+            zone.income(ledger, event.id, event.zone, modes, event.mode, event.amount, event.source)
+            return
         modes = parse_zone(event.settings)
         zone.check_change(ledger, event.zone, self.state.modes.zone(event.zone), modes)
         self.state.modes.configure(event.zone, event.settings, modes)
@@ -183,11 +193,12 @@ class Engine:
         in_modes = bool(zones) or order.shopping_points != 0
         if in_modes:
             zone.check_order(ledger, zones, order)
+            zone.check_eligible(self.state.modes, self.state.network, zones, order)
         self.state.members.add(order.member)
         orders.complete(ledger, order)
         minted = [
             self._mint(touched[name], ledger, order, amount, contribution, mintable)
-            for name, (amount, contribution, mintable) in _by_pool(order, zones).items()
+            for name, (amount, contribution, mintable) in _by_pool(order, zones, touched).items()
         ]
         paid = self._distribute(ledger, order)
         effects: tuple[Effect, ...] = ()
@@ -224,11 +235,17 @@ class Engine:
         if params is None or amount <= 0:  # no reward on a zero-amount order
             return ()
         grown = self.state.network.grow(order.member, amount, params)
+        network = self.state.network
         rewards = distribution.commission_rewards(
             params,
-            [member for member, _ in grown[: len(params.commission)]],
+            distribution.commission_chain(
+                params,
+                network,
+                order.member,
+                [member for member, _ in grown[: len(params.commission)]],
+            ),
             amount,
-            self.state.network.has_ordered,
+            network.has_ordered,
         )
         rewards += distribution.recruiter_reward(params, order.recruiter, amount)
         rewards += distribution.agent_rewards(params, self.state.agents, order.region, amount)
@@ -254,6 +271,8 @@ class Engine:
             self._known(event.referrer, "referrer")
         self.state.members.add(event.member)
         self.state.network.join(event.member, event.referrer)
+        if event.sponsor is not None:
+            self.state.network.sponsor(event.member, event.sponsor)
 
     def _bind(self, event: Bind | Reassign | ReassignReferees) -> None:
         if isinstance(event, ReassignReferees):
@@ -271,6 +290,11 @@ class Engine:
         )
         self._known(event.referrer, "referrer")
         self.state.network.bind(event.member, event.referrer)
+        # a binding through a store's code records its recruiter; a re-assignment ends it
+        if isinstance(event, Reassign):
+            self.state.network.sponsor(event.member, None)
+        elif event.sponsor is not None:
+            self.state.network.sponsor(event.member, event.sponsor)
 
     def _reassign_referees(self, event: ReassignReferees) -> None:
         """Seed 000 举报: every direct member of a store's owner moves to the reporter.
@@ -289,6 +313,7 @@ class Engine:
             )
         for member in moving:
             network.bind(member, event.referrer)
+            network.sponsor(member, None)
 
     def _grant_agent(self, ledger: Ledger, event: GrantAgent) -> None:
         if event.level not in distribution.AGENT_LEVELS:
@@ -460,11 +485,15 @@ class Engine:
         )
 
 
-def _by_pool(order: CompleteOrder, zones: dict[str, ZoneModes]) -> dict[str, tuple[int, int, int]]:
+def _by_pool(
+    order: CompleteOrder, zones: dict[str, ZoneModes], touched: dict[str, PoolState]
+) -> dict[str, tuple[int, int, int]]:
     """Each pool the order feeds: (the principal its points stake, the contribution that
     lands, the part of it that mints). An order mints once per pool (spec 01), so a basket
     split into lines earns what one line of the same total would; lines of a zone whose
-    minting has stopped land without minting and stake nothing."""
+    minting has stopped land without minting and stake nothing; lines of a zone in a
+    closing campaign that boosts points earn on boost × their contribution (kept below
+    m × base < C, `pool.boosted_base`)."""
     pools: dict[str, tuple[int, int, int]] = {}
     for line in order.lines:
         if line.pool is None:
@@ -472,6 +501,11 @@ def _by_pool(order: CompleteOrder, zones: dict[str, ZoneModes]) -> dict[str, tup
         amount, contribution, mintable = pools.get(line.pool, (0, 0, 0))
         if line.zone is None or zones[line.zone].mints(order.at):
             amount += line.amount
-            mintable += line.contribution
+            boost = zones[line.zone].points_boost(order.at) if line.zone is not None else None
+            mintable += (
+                line.contribution
+                if boost is None
+                else pool.boosted_base(touched[line.pool].params, line.contribution, boost)
+            )
         pools[line.pool] = (amount, contribution + line.contribution, mintable)
     return pools

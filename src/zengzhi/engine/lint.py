@@ -355,6 +355,44 @@ def promises_without_funding(config: TenantConfig) -> Iterator[Finding]:
             )
 
 
+SEED_RECRUITING = (
+    "seed 004: 怕走分销涉传…消费增值侧重用户本身的消费获利; seed 002: 二级分销用户消费后成为推广员"
+)
+
+
+@check
+def recruitment_rewards(config: TenantConfig) -> Iterator[Finding]:
+    """Rewards for bringing people in rather than for buying: the legal risk the seeds
+    warn of (拉人头, a pyramid scheme's mark)."""
+    params = _distribution(config)
+    if params is None:
+        return
+    if any(rate.num for rate in params.commission) and not params.promoter_after_purchase:
+        yield Finding.info(
+            "distribution.commission.promoter_after_purchase",
+            "distribution.recruiting_without_buying",
+            "a referrer earns commission without ever buying: a reward for recruiting "
+            f"alone. {SEED_RECRUITING}; set promoter_after_purchase to pay promoters only",
+        )
+    if params.recruiter_indirect and params.recruiter is not None:
+        yield Finding.warning(
+            "distribution.recruiter.indirect_members",
+            "distribution.recruitment_chain",
+            "the recruiter earns the 间推 on every member the stores it brought in bind, on "
+            "top of its share of their turnover: a reward for recruiting recruiters, one "
+            f"more level of reward a member's order pays. {SEED_DEEP}",
+        )
+    levels = len(params.commission) + (1 if params.recruiter is not None else 0)
+    if params.recruiter_indirect and len(params.commission) >= DEEP:
+        yield Finding.warning(
+            "distribution.recruiter.indirect_members",
+            "distribution.more_than_three_rewards",
+            f"an order at a recruited store pays {levels} rewards up a chain of people "
+            f"(commission levels and the recruiter): more than {DEEP} carries the legal "
+            f"risk of a pyramid scheme (传销). {SEED_DEEP}",
+        )
+
+
 @check
 def second_accounts(config: TenantConfig) -> Iterator[Finding]:
     params = _distribution(config)

@@ -14,7 +14,8 @@ from fractions import Fraction
 
 from zengzhi.core.amounts import Ratio, percent
 from zengzhi.engine.config import DEFAULT_POOL, TenantConfig
-from zengzhi.engine.lint_registry import SEED_STATIC, Finding, check
+from zengzhi.engine.lint_registry import SEED_DEEP, SEED_STATIC, Finding, check
+from zengzhi.rules.distribution import DEEP
 from zengzhi.rules.modes.common import Terms
 from zengzhi.rules.modes.zone import ZoneModes
 
@@ -45,6 +46,54 @@ def _static_returns(modes: ZoneModes) -> list[tuple[str, Fraction, str]]:
     if modes.three_for_one is not None:
         found.append(("three_for_one", modes.three_for_one.rate.fraction, "a queued subsidy"))
     return found
+
+
+@check
+def deep_mode_rewards(config: TenantConfig) -> Iterator[Finding]:
+    """Mode rewards paid up a chain of people deeper than distribution allows (the
+    seeds' 传销 warning), and team accelerations that reach any depth."""
+    for name, modes in _zones(config).items():
+        chains = []
+        if modes.ads is not None:
+            chains.append(("ads.referral", len(modes.ads.referral)))
+        if modes.green is not None:
+            chains.append(("green.acceleration", len(modes.green.acceleration)))
+        for field, levels in chains:
+            if levels > DEEP:
+                yield Finding.warning(
+                    f"zones.{name}.{field}",
+                    "modes.too_deep",
+                    f"{levels} levels of referral reward: more than {DEEP} carries the legal "
+                    f"risk of a pyramid scheme (传销). {SEED_DEEP}",
+                )
+        if modes.green is not None and modes.green.team:
+            peer = " and 平级" if modes.green.peer is not None else ""
+            yield Finding.warning(
+                f"zones.{name}.green.team",
+                "modes.team_unlimited_depth",
+                f"green team acceleration (级差{peer}) is paid up the whole referral chain, "
+                f"at any depth: {SEED_DEEP}",
+            )
+
+
+@check
+def campaign_past_one(config: TenantConfig) -> Iterator[Finding]:
+    """A closing campaign that boosts appreciation points past m × boost < 1: the base is
+    kept below it, so the campaign gives less than it says."""
+    pools = config.pool_params()
+    for name, modes in _zones(config).items():
+        campaign = modes.campaign
+        if campaign is None or not campaign.points:
+            continue
+        for pool_name, params in pools.items():
+            if params.mint_ratio.fraction * campaign.boost.fraction >= 1:
+                yield Finding.warning(
+                    f"zones.{name}.campaign.boost",
+                    "modes.campaign_past_one",
+                    f"pool {pool_name}'s mint ratio {params.mint_ratio.text} × boost "
+                    f"{campaign.boost.text} reaches 1: its points are minted on just under "
+                    "1 / m of the contribution instead, so the price still rises",
+                )
 
 
 @check

@@ -19,6 +19,7 @@ class MemoryNetwork:
         self._performance: dict[str, int] = {}
         self._level: dict[str, int] = {}
         self._ordered: set[str] = set()
+        self._sponsor: dict[str, str] = {}
 
     def lock_links(self) -> None:
         pass  # one thread: nothing runs beside a binding
@@ -35,6 +36,15 @@ class MemoryNetwork:
 
     def has_ordered(self, member: str) -> bool:
         return member in self._ordered
+
+    def sponsor(self, member: str, sponsor: str | None) -> None:
+        if sponsor is None:
+            self._sponsor.pop(member, None)
+        else:
+            self._sponsor[member] = sponsor
+
+    def sponsor_of(self, member: str) -> str | None:
+        return self._sponsor.get(member)
 
     def referees(self, member: str) -> list[str]:
         return sorted(one for one, referrer in self._referrer.items() if referrer == member)

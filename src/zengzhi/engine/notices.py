@@ -36,6 +36,7 @@ ENTRY_TYPES: dict[str, str] = {
     "reward_reversal": "reward.reversed",
     "agent_rights": "agent.granted",
     "conversion": "contribution.converted",
+    "mode_income": "mode.income",
     "withdrawal_hold": "withdrawal.requested",
     "withdrawal_release": "withdrawal.rejected",
     "withdrawal_payout": "withdrawal.paid",

@@ -113,6 +113,7 @@ MONEY_IN = {
     "customers": accounts.CUSTOMERS,
     "operator": accounts.FUNDING,
     "payments": accounts.PAYMENTS_IN,
+    "third_parties": accounts.THIRD_PARTIES,  # advertisers' income into mode reserves
 }
 MONEY_OUT = {"bank": accounts.BANK}
 

@@ -47,6 +47,7 @@ from zengzhi.core.events import (
     GrantAgent,
     ImportBalance,
     Join,
+    ModeIncome,
     OpenPool,
     OrderLine,
     PayDividend,
@@ -479,29 +480,39 @@ class JoinIn(_EventIn):
     member: Id
     referrer: Id | None = None
     store: Id | None = None
+    sponsor: Id | None = None  # the recruiter of the store whose code bound the member
 
     def event(self, config: TenantConfig) -> Join:
-        return Join(self.id, self.member, _referrer(self.referrer, self.store, config), self.at)
+        referrer, sponsor = _referrer(self.referrer, self.store, self.sponsor, config)
+        return Join(self.id, self.member, referrer, self.at, sponsor)
 
     @classmethod
     def from_event(cls, event: Join) -> dict[str, object]:
-        data: dict[str, object] = {"member": event.member}
-        if event.referrer is not None:
-            data["referrer"] = event.referrer
-        return data
+        return _binding_data(event)
 
 
-def _referrer(referrer: str | None, store: str | None, config: TenantConfig) -> str | None:
+def _binding_data(event: Join | Bind) -> dict[str, object]:
+    data: dict[str, object] = {"member": event.member}
+    for name in ("referrer", "sponsor"):
+        if getattr(event, name) is not None:
+            data[name] = getattr(event, name)
+    return data
+
+
+def _referrer(
+    referrer: str | None, store: str | None, sponsor: str | None, config: TenantConfig
+) -> tuple[str | None, str | None]:
+    """(the referrer, the store's recruiter) of a binding by a link or a store's code."""
     if referrer is not None and store is not None:
         raise invalid("store", "give a referrer or a store, not both")
     if store is None:
-        return referrer
+        return referrer, sponsor
     found = config.stores.get(store)
     if found is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"unknown store {store!r}", "store")
     if found.owner is None:
         raise invalid("store", f"store {store!r} has no owner to bind to")
-    return found.owner
+    return found.owner, found.recruiter
 
 
 class BindIn(_EventIn):
@@ -511,16 +522,17 @@ class BindIn(_EventIn):
     member: Id
     referrer: Id | None = None
     store: Id | None = None
+    sponsor: Id | None = None
 
     def event(self, config: TenantConfig) -> Bind:
-        referrer = _referrer(self.referrer, self.store, config)
+        referrer, sponsor = _referrer(self.referrer, self.store, self.sponsor, config)
         if referrer is None:
             raise invalid("referrer", "is required (or give a store)")
-        return Bind(self.id, self.member, referrer, self.at)
+        return Bind(self.id, self.member, referrer, self.at, sponsor)
 
     @classmethod
     def from_event(cls, event: Bind) -> dict[str, object]:
-        return {"member": event.member, "referrer": event.referrer}
+        return _binding_data(event)
 
 
 class ReassignIn(_EventIn):
@@ -675,9 +687,12 @@ class TaskIn(_EventIn):
     zone: Id
     day: date
     proof: Name = ""
+    region: Name | None = None  # the member's: its agents earn on the release
 
     def event(self, config: TenantConfig) -> CompleteTask:
-        return CompleteTask(self.id, self.member, self.zone, self.day, self.proof, self.at)
+        return CompleteTask(
+            self.id, self.member, self.zone, self.day, self.proof, self.at, self.region
+        )
 
     @classmethod
     def from_event(cls, event: CompleteTask) -> dict[str, object]:
@@ -688,7 +703,35 @@ class TaskIn(_EventIn):
         }
         if event.proof:
             data["proof"] = event.proof
+        if event.region is not None:
+            data["region"] = event.region
         return data
+
+
+class IncomeIn(_EventIn):
+    """Third-party income (an advertiser's payment) into a zone's mode's reserve."""
+
+    kind = "mode_income"
+    source = ModeIncome
+    type: Literal["mode_income"]
+    zone: Id
+    mode: Id
+    amount: Exact
+    paid_by: Note = Field(min_length=1, alias="source")
+
+    def event(self, config: TenantConfig) -> ModeIncome:
+        return ModeIncome(
+            self.id, self.zone, self.mode, yuan(self.amount, "amount"), self.paid_by, self.at
+        )
+
+    @classmethod
+    def from_event(cls, event: ModeIncome) -> dict[str, object]:
+        return {
+            "zone": event.zone,
+            "mode": event.mode,
+            "amount": format_minor(event.amount, YUAN_SCALE),
+            "source": event.source,
+        }
 
 
 class DayIn(_EventIn):
@@ -726,6 +769,7 @@ EventIn = Annotated[
     | DividendIn
     | ConvertIn
     | ZoneIn
+    | IncomeIn
     | TaskIn
     | DayIn,
     Field(discriminator="type"),

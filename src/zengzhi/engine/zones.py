@@ -29,6 +29,10 @@ lock_days = 15
 max_share = "0.5"
 rebate = "0.2"
 
+[zones.repurchase.requires]     # who may buy here: an earlier order in a zone, or a level
+zones = ["package"]             # seed 002 二.4: the 报单 zone's buyers only
+level = 2                       # …or a team level of 2 and more (either will do)
+
 [zones.gifts]                   # H: issuance control
 mint_until = 2027-01-01T00:00:00+08:00
 campaign = {starts = 2026-12-01T00:00:00+08:00, ends = 2027-01-01T00:00:00+08:00, boost = "1.5"}
@@ -46,7 +50,8 @@ from pydantic import AwareDatetime, Field, ValidationError
 
 from zengzhi.core.amounts import POINTS_SCALE, Ratio, Yuan, parse_minor
 from zengzhi.core.errors import DomainError, invalid
-from zengzhi.engine.fields import Exact, Strict, error_from_validation
+from zengzhi.engine.fields import Exact, Id, Strict, error_from_validation
+from zengzhi.rules.distribution import AGENT_LEVELS
 from zengzhi.rules.modes.ads import AdsParams, Tier
 from zengzhi.rules.modes.common import Campaign, Period, Terms
 from zengzhi.rules.modes.green import GreenParams
@@ -55,7 +60,7 @@ from zengzhi.rules.modes.refer_three import ReferThreeParams
 from zengzhi.rules.modes.shopping import ShoppingParams
 from zengzhi.rules.modes.three_for_one import ThreeForOneParams
 from zengzhi.rules.modes.union import UnionParams
-from zengzhi.rules.modes.zone import ZoneModes
+from zengzhi.rules.modes.zone import Requirement, ZoneModes
 
 
 def _ratio(value: Exact, field: str) -> Ratio:
@@ -115,6 +120,8 @@ class AdsConfig(_ModeConfig):
     percent: Exact = "0.01"
     tiers: list[TierConfig] = Field(default_factory=list, max_length=50)
     referral: list[Exact] = Field(default=["0.20", "0.10"], max_length=10)
+    agents: dict[str, Exact] = Field(default_factory=dict)  # by agent level, on releases
+    agents_mode: Literal["flat", "differential"] = "flat"
 
     def params(self) -> AdsParams:
         tiers = []
@@ -138,7 +145,21 @@ class AdsConfig(_ModeConfig):
             tuple(tiers),
             tuple(_ratio(rate, f"referral.{n}") for n, rate in enumerate(self.referral)),
             self.terms(),
+            self._agents(),
+            self.agents_mode,
         )
+
+    def _agents(self) -> dict[str, Ratio]:
+        rates = {}
+        for level, rate in self.agents.items():
+            if level not in AGENT_LEVELS:
+                raise invalid(
+                    f"agents.{level}", f"unknown level (known: {', '.join(AGENT_LEVELS)})"
+                )
+            rates[level] = _ratio(rate, f"agents.{level}")
+            if rates[level].fraction >= 1:
+                raise invalid(f"agents.{level}", "must be below 1")
+        return rates
 
 
 class QuotaConfig(_ModeConfig):
@@ -172,17 +193,22 @@ class GreenConfig(_ModeConfig):
     daily: Exact = "0.012"
     acceleration: list[Exact] = Field(default=["0.5", "0.3"], max_length=10)
     team: list[Exact] = Field(default_factory=list, max_length=30)
+    peer: Exact | None = None  # 平级: a share of the nearest same-level reward, once
 
     def params(self) -> GreenParams:
         daily = _ratio(self.daily, "daily")
         if daily.fraction == 0 or daily.fraction > 1:
             raise invalid("daily", "must be more than 0 and at most 1")
+        peer = _ratio(self.peer, "peer") if self.peer is not None else None
+        if peer is not None and (peer.fraction > 1 or not self.team):
+            raise invalid("peer", "a share of at most 1, beside the team's levels")
         return GreenParams(
             _ratio(self.multiple, "multiple"),
             daily,
             tuple(_ratio(rate, f"acceleration.{n}") for n, rate in enumerate(self.acceleration)),
             tuple(_ratio(rate, f"team.{n}") for n, rate in enumerate(self.team)),
             self.terms(),
+            peer,
         )
 
 
@@ -240,11 +266,22 @@ class CampaignConfig(Strict):
     starts: AwareDatetime
     ends: AwareDatetime
     boost: Exact
+    points: bool = False  # boost the appreciation points the zone's orders mint too
 
     def campaign(self) -> Campaign:
         if self.ends <= self.starts:
             raise invalid("ends", "must be after starts")
-        return Campaign(Period(self.starts, self.ends), _ratio(self.boost, "boost"))
+        boost = _ratio(self.boost, "boost")
+        if boost.fraction < 1:
+            raise invalid("boost", "must be at least 1: a campaign gives more, not less")
+        return Campaign(Period(self.starts, self.ends), boost, self.points)
+
+
+class RequiresConfig(Strict):
+    """Who may buy in the zone: an earlier order in one of `zones`, or a team level."""
+
+    zones: list[Id] = Field(default_factory=list, max_length=20)
+    level: int | None = Field(default=None, ge=1, le=30)
 
 
 _MODE_CONFIGS: Mapping[str, type[_ModeConfig]] = {
@@ -270,6 +307,7 @@ class ModesConfig(Strict):
     shopping: ShoppingConfig | None = None
     mint_until: AwareDatetime | None = None
     campaign: CampaignConfig | None = None
+    requires: RequiresConfig | None = None  # seed 002 二.4: a repurchase zone's buyers
 
 
 class ZoneConfig(ModesConfig):
@@ -299,11 +337,15 @@ class ZoneConfig(ModesConfig):
                 raise
         if self.starts is not None and self.ends is not None and self.ends <= self.starts:
             raise invalid("ends", "must be after starts")
+        requires = Requirement()
+        if self.requires is not None:
+            requires = Requirement(tuple(self.requires.zones), self.requires.level)
         return ZoneModes(
             **parsed,
             mint_until=self.mint_until,
             campaign=campaign,
             period=Period(self.starts, self.ends),
+            requires=requires,
         )
 
 

@@ -69,6 +69,8 @@ class DistributionParams:
     commission_in: str = "cash"  # cash or contribution
     recruiter: Ratio | None = None
     recruiter_in: str = "cash"
+    # seed 000 三: the members a recruited store binds are its recruiter's indirect members
+    recruiter_indirect: bool = False
     # seed 002 三.1: a referrer earns commission only once they have bought themselves
     promoter_after_purchase: bool = False
     agents_mode: str = "differential"  # differential (级差) or flat
@@ -175,6 +177,11 @@ class Network(Protocol):
 
     def referees(self, member: str) -> list[str]:
         """The members `member` referred directly, by id."""
+
+    def sponsor(self, member: str, sponsor: str | None) -> None:
+        """Note (None: forget) the recruiter of the store whose code bound `member`."""
+
+    def sponsor_of(self, member: str) -> str | None: ...
 
     def chain(self, member: str, depth: int | None) -> list[str]:
         """The member's uplines, nearest first, at most `depth` of them (and never more
@@ -294,6 +301,23 @@ def commission_rewards(
             )
         )
     return rewards
+
+
+def commission_chain(
+    params: DistributionParams, network: Network, member: str, uplines: Sequence[str]
+) -> list[str]:
+    """Who the commission levels pay, nearest first: the member's uplines, except that a
+    member a recruited store bound has the store's recruiter as its second level (and
+    the recruiter's own uplines above), when the recruiter's `indirect_members` is on
+    (spec 02, seed 000 三: "下级门店主发展锁定的一级用户，也将作为推荐人的间推会员")."""
+    depth = len(params.commission)
+    if not params.recruiter_indirect or depth < 2 or not uplines:
+        return list(uplines[:depth])
+    sponsor = network.sponsor_of(member)
+    if sponsor is None or sponsor in (member, uplines[0]):
+        return list(uplines[:depth])
+    above = network.chain(sponsor, depth - 2) if depth > 2 else []
+    return [uplines[0], sponsor, *above]
 
 
 def recruiter_reward(

@@ -244,6 +244,18 @@ def points_for(pool: PoolState, cash: int, points: int, contribution: int) -> in
     return ratio.num * contribution * last.units // (ratio.den * last.fen)
 
 
+def boosted_base(params: PoolParams, contribution: int, boost: Ratio) -> int:
+    """What `contribution` fen earn points on in a closing campaign (boost × C, rounded
+    down), kept where m × base < C: the points minted are worth less than the money
+    that lands, so the price still rises (spec 01's m < 1, boost included)."""
+    wanted = boost.num * contribution // boost.den
+    ratio = params.mint_ratio
+    if ratio.num == 0:
+        return wanted
+    below = (contribution * ratio.den + ratio.num - 1) // ratio.num - 1  # m × below < C
+    return min(wanted, max(below, contribution))
+
+
 def mint(
     pool: PoolState,
     ledger: Ledger,
@@ -289,7 +301,7 @@ def mint(
     }  # _before's two figures and the ratio, in one dict: every order builds it
     if base and not minted and params.minting_enabled:
         params_used["minted"] = "none: below 0.0001 point at this price"
-    elif base < contribution:
+    elif base != contribution:  # less while paused, more in a closing campaign
         params_used["mintable"] = format_minor(base, 2)
     ledger.post(entry(cause, "mint", RULE, postings, params_used))
     return minted, position

@@ -55,11 +55,12 @@ def _member(uow: UnitOfWork, member: str, lock: bool = False) -> MemberRow:
     return found(uow.members.get(member, lock), "member", member)
 
 
-def _store_owner(uow: UnitOfWork, store: str) -> str:
+def _store_binding(uow: UnitOfWork, store: str) -> tuple[str, str | None]:
+    """(the owner a store's code binds to, the store's recruiter)."""
     row = found(Stores(uow.connection, uow.tenant).owner(store), "store", store)
     if row.owner is None:
         raise DomainError(ErrorCode.INVALID, f"store {store!r} has no owner to bind to", "store")
-    return row.owner
+    return row.owner, row.recruiter
 
 
 def _limits(uow: UnitOfWork) -> LimitsConfig:
@@ -89,7 +90,9 @@ def create_member(context: Context, principal: Principal, request: NewMember) ->
         raise DomainError(ErrorCode.INVALID, "give a referrer or a store, not both", "store")
 
     def run(uow: UnitOfWork) -> MemberView:
-        referrer = _store_owner(uow, request.store) if request.store else request.referrer
+        referrer, sponsor = (
+            _store_binding(uow, request.store) if request.store else (request.referrer, None)
+        )
         before = uow.members.get(request.id)
         if before is not None:
             same = (before.phone, before.name, before.referrer, before.region) == (
@@ -103,7 +106,7 @@ def create_member(context: Context, principal: Principal, request: NewMember) ->
             raise DomainError(ErrorCode.CONFLICT, f"member {request.id!r} exists", "id")
         if request.phone and _limits(uow).one_account_per_phone:
             _claim_phone(uow, request.phone, request.id)
-        uow.apply(Join(event_id("join", request.id), request.id, referrer, uow.now))
+        uow.apply(Join(event_id("join", request.id), request.id, referrer, uow.now, sponsor))
         uow.audit(
             principal.actor,
             "member.create",
@@ -137,9 +140,13 @@ def bind(context: Context, principal: Principal, member: str, request: Binding) 
         raise DomainError(ErrorCode.INVALID, "give a referrer or a store", "referrer")
 
     def run(uow: UnitOfWork) -> MemberView:
-        referrer = _store_owner(uow, request.store) if request.store else request.referrer
+        referrer, sponsor = (
+            _store_binding(uow, request.store) if request.store else (request.referrer, None)
+        )
         assert referrer is not None
-        uow.apply(Bind(event_id("bind", f"{member}:{referrer}"), member, referrer, uow.now))
+        uow.apply(
+            Bind(event_id("bind", f"{member}:{referrer}"), member, referrer, uow.now, sponsor)
+        )
         uow.audit(
             principal.actor,
             "member.bind",

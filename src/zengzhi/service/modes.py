@@ -9,16 +9,17 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, select
 
 from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor, percent
 from zengzhi.core.days import day_of
 from zengzhi.core.errors import DomainError
-from zengzhi.core.events import CompleteTask, RunDay, event_id
+from zengzhi.core.events import CompleteTask, ModeIncome, RunDay, event_id
 from zengzhi.core.ledger import CNY, format_amount
-from zengzhi.engine.fields import Id, Name
+from zengzhi.engine.fields import Exact, Id, Name, Note, canonical
+from zengzhi.engine.wire import yuan
 from zengzhi.rules.modes import ads, quota, union, zone
 from zengzhi.rules.modes.common import SHOPPING_ZONE, asset
 from zengzhi.service.auth import Permission, Principal, Role
@@ -32,6 +33,63 @@ from zengzhi.store.uow import UnitOfWork
 log = logging.getLogger("zengzhi.jobs")
 
 CATCH_UP_DAYS = 400  # a server down longer than this runs its missed days by hand
+
+
+# ---------------------------------------------------------------------------- income
+
+
+class IncomeRequest(BaseModel):
+    """Third-party income (an advertiser's payment for its ads) into a mode's reserve."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id
+    mode: Id
+    amount: Exact
+    source: Note = Field(min_length=1)
+
+
+def record_income(
+    context: Context, principal: Principal, zone_id: str, request: IncomeRequest
+) -> dict[str, Any]:
+    """Record money a third party paid into a zone's mode's reserve (seed 004 五: the
+    advertisers' payments back the ad releases): finance books it, with its source."""
+    principal.require(Permission.SUBSIDIZE)
+    amount = yuan(request.amount, "amount", positive=True)
+
+    def run(uow: UnitOfWork) -> dict[str, Any]:
+        def produce() -> dict[str, Any]:
+            uow.apply(
+                ModeIncome(
+                    event_id("income", request.id),
+                    zone_id,
+                    request.mode,
+                    amount,
+                    request.source,
+                    uow.now,
+                )
+            )
+            uow.audit(
+                principal.actor,
+                "mode.income",
+                f"zone:{zone_id}:{request.mode}",
+                after={"amount": format_minor(amount, 2), "source": request.source},
+            )
+            reserve = SHOPPING_ZONE if request.mode == "shopping" else zone_id
+            held = uow.state.ledger.balance(accounts.mode_reserve(reserve, request.mode), CNY)
+            return {
+                "id": request.id,
+                "zone": zone_id,
+                "mode": request.mode,
+                "amount": format_minor(amount, 2),
+                "reserve": format_minor(held, 2),
+            }
+
+        return once(
+            uow, request.id, "mode_income", {"zone": zone_id, **canonical(request)}, produce
+        )
+
+    return command(context, principal, run)
 
 
 # ---------------------------------------------------------------------------- tasks
@@ -57,11 +115,21 @@ def complete_task(
 
     def run(uow: UnitOfWork) -> dict[str, Any]:
         def produce() -> dict[str, Any]:
-            if member not in uow.state.members:
+            m = t.members.c
+            found = uow.connection.execute(
+                select(m.region).where(m.tenant_id == uow.tenant, m.member_id == member)
+            ).first()
+            if found is None:
                 raise not_found("member", member, "member")
             entries = uow.apply(
                 CompleteTask(
-                    event_id("task", key), member, request.zone, request.day, request.proof, uow.now
+                    event_id("task", key),
+                    member,
+                    request.zone,
+                    request.day,
+                    request.proof,
+                    uow.now,
+                    found.region,  # its agents earn on the release (seed 002 三.3)
                 )
             )
             released = [one.params["amount"] for one in entries if one.kind == "release"]

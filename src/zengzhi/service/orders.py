@@ -82,6 +82,7 @@ def create_order(
         points = request.points_paid()
         if points:
             _check_shopping_points(uow, request.member, points, lines)
+        _check_zones(uow, request.member, lines)
         store = config.stores.get(request.store) if request.store else None
         region = request.region or (store.region if store else None)
         recruiter = store.recruiter if store else None
@@ -166,6 +167,20 @@ def _check_shopping_points(
     order = CompleteOrder("check", member, lines, at=uow.now, shopping_points=points)
     promised = uow.orders.points_promised(member, OPEN_ORDERS)
     zone.check_order(uow.ledger, zones, order, promised=promised)
+
+
+def _check_zones(uow: UnitOfWork, member: str, lines: tuple[OrderLine, ...]) -> None:
+    """A zone open only to some members (`requires`) refuses the order as it is placed,
+    not when it completes after the member paid."""
+    zones = {}
+    for name in sorted({line.zone for line in lines if line.zone is not None}):
+        found = uow.modes.zone(name)
+        if found is None:
+            raise not_found("zone", name, "lines")
+        zones[name] = found
+    if zones:
+        order = CompleteOrder("check", member, lines, at=uow.now)
+        zone.check_eligible(uow.modes, uow.state.network, zones, order)
 
 
 def _check_limits(uow: UnitOfWork, limits: LimitsConfig, member: str, amount: int) -> None:

@@ -323,7 +323,12 @@ class Solvency(BaseModel):
 _OWED_TO_MEMBERS = ("member:%:wallet", "member:%:withdrawing", "member:%:debt")
 _OWED_TO_MERCHANTS = ("merchant:%",)
 _IN_POOLS = ("pool:%",)
-_RECEIVED = (accounts.CUSTOMERS, accounts.FUNDING, accounts.BANK)  # negative: money in
+_RECEIVED = (  # negative: money in
+    accounts.CUSTOMERS,
+    accounts.FUNDING,
+    accounts.BANK,
+    accounts.THIRD_PARTIES,  # advertisers paying into mode reserves
+)
 
 
 def _sums(connection: Connection, tenant: str) -> tuple[int, int, int, int]:

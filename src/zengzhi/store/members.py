@@ -68,6 +68,7 @@ class Members(Keyed[MemberRow]):
 class StoreOwner:
     store_id: str
     owner: str | None  # None: the store has no owner to bind members to
+    recruiter: str | None = None  # the members its code binds are this one's 间推 (spec 02)
 
 
 class Stores(Tenanted):
@@ -75,5 +76,5 @@ class Stores(Tenanted):
 
     def owner(self, store: str) -> StoreOwner | None:
         c = t.stores.c
-        row = self.first(self.select(c.owner).where(c.store_id == store))
-        return None if row is None else StoreOwner(store, row.owner)
+        row = self.first(self.select(c.owner, c.recruiter).where(c.store_id == store))
+        return None if row is None else StoreOwner(store, row.owner, row.recruiter)

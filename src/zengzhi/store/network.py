@@ -163,6 +163,17 @@ class SqlNetwork:
             update(t.members).where(self._where(member)).values(referrer=referrer)
         )
 
+    def sponsor(self, member: str, sponsor: str | None) -> None:
+        self._connection.execute(
+            update(t.members).where(self._where(member)).values(sponsor=sponsor)
+        )
+
+    def sponsor_of(self, member: str) -> str | None:
+        row = self._connection.execute(
+            select(t.members.c.sponsor).where(self._where(member))
+        ).first()
+        return None if row is None else row.sponsor
+
     def referees(self, member: str) -> list[str]:
         m = t.members.c
         return list(

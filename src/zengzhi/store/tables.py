@@ -163,6 +163,8 @@ members = Table(
     Column("name", String(200)),
     Column("real_name_verified", Boolean, nullable=False, default=False),
     Column("referrer", Id),
+    # the recruiter of the store whose code bound the member (its 间推 when so configured)
+    Column("sponsor", Id),
     Column("region", String(64)),
     Column("created_at", UTCDateTime, nullable=False),
     # the whole downline's completed orders, and the star level it earns (spec 02)

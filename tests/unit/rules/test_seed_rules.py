@@ -18,6 +18,7 @@ from zengzhi.core.events import (
     Bind,
     ConvertContribution,
     GrantAgent,
+    Join,
     PayDividend,
     Reassign,
     ReassignReferees,
@@ -307,3 +308,85 @@ def test_a_bad_batch_move_changes_nothing(
 def test_a_batch_move_reads_back_from_its_log_line() -> None:
     event = ReassignReferees("rb", "o", "r", "report 12")
     assert read_event(to_line(event), TenantConfig()) == event
+
+
+# ------------------------------------------------ item 1: the recruiter's indirect members
+
+SEED_000_THREE = {  # 三: 直推 1%, 间推 0.5%, 招商 1% of the recruited store's turnover
+    "commission": {"rates": ["0.01", "0.005"]},
+    "recruiter": {"rate": "0.01", "indirect_members": True},
+}
+
+
+def test_a_recruited_stores_members_are_the_recruiters_indirect_members() -> None:
+    # A recruited store B (owner b, who came in through x, not A); a member bound through
+    # B's code buys 1000 anywhere: b gets 1% direct, A 0.5% indirect (not x); at B, A also
+    # gets its 1% recruiter reward on B's turnover
+    tenant = network(SEED_000_THREE, ("A", None), ("x", None), ("b", "x"))
+    tenant.apply(Join("j-u", "u", "b", None, "A"))  # through store B's code
+    assert rewards(order(tenant, "o1", "u", 100_000, 2_500, store="elsewhere")) == [
+        ("direct", "b", "10.00"),
+        ("indirect", "A", "5.00"),
+    ]
+    assert rewards(order(tenant, "o2", "u", 100_000, 2_500, store="B", recruiter="A")) == [
+        ("direct", "b", "10.00"),
+        ("indirect", "A", "5.00"),
+        ("recruiter", "A", "10.00"),
+    ]
+    tenant.apply(ReverseOrder("x2", "o2"))
+    assert tenant.balance("member:A:wallet") == 500
+    assert tenant.balance("member:x:wallet") == 0
+
+
+def test_seed_000_twenty_stores_a_month_scaled_down() -> None:
+    # seed 000 三 2: A recruits 20 stores with 5000 a day each (3,000,000 a month: 1% is
+    # 30,000), and their bound members are A's 间推 at 0.5%. Scaled to one member a store
+    # buying 5000 × 30 at their store: 20 × 150,000 × (1% + 0.5%) = 45,000.00
+    tenant = network(SEED_000_THREE, ("A", None))
+    for n in range(20):
+        tenant.apply(Join(f"jo{n}", f"owner{n}", None))
+        tenant.apply(Join(f"jm{n}", f"m{n}", f"owner{n}", None, "A"))
+        order(tenant, f"o{n}", f"m{n}", 15_000_000, 375_000, recruiter="A")
+    assert tenant.balance("member:A:wallet") == 4_500_000
+    assert tenant.balance("member:owner0:wallet") == 150_000  # 1% direct
+
+
+def test_without_indirect_members_the_owners_referrer_stays_second() -> None:
+    settings_ = {"commission": {"rates": ["0.01", "0.005"]}, "recruiter": {"rate": "0.01"}}
+    tenant = network(settings_, ("A", None), ("x", None), ("b", "x"))
+    tenant.apply(Join("j-u", "u", "b", None, "A"))
+    assert rewards(order(tenant, "o1", "u", 100_000, 2_500)) == [
+        ("direct", "b", "10.00"),
+        ("indirect", "x", "5.00"),
+    ]
+
+
+def test_a_reassigned_member_is_no_longer_the_stores() -> None:
+    tenant = network(SEED_000_THREE, ("A", None), ("b", None), ("c", None))
+    tenant.apply(Join("j-u", "u", "b", None, "A"))
+    tenant.apply(Reassign("r1", "u", "c", "moved"))
+    assert tenant.state.network.sponsor_of("u") is None
+    assert rewards(order(tenant, "o1", "u", 100_000, 2_500)) == [("direct", "c", "10.00")]
+
+
+def test_a_deeper_level_continues_above_the_recruiter() -> None:
+    settings_ = {
+        "commission": {"rates": ["0.01", "0.005", "0.002"]},
+        "recruiter": {"rate": "0.01", "indirect_members": True},
+    }
+    tenant = network(settings_, ("R0", None), ("A", "R0"), ("b", None))
+    tenant.apply(Join("j-u", "u", "b", None, "A"))
+    assert rewards(order(tenant, "o1", "u", 100_000, 2_500)) == [
+        ("direct", "b", "10.00"),
+        ("indirect", "A", "5.00"),
+        ("level_3", "R0", "2.00"),
+    ]
+
+
+def test_a_join_through_a_store_reads_its_recruiter() -> None:
+    config = load_config(
+        {"stores": {"B": {"commission_rate": "0.2", "owner": "b", "recruiter": "A"}}}
+    )
+    event = read_event('{"type": "join", "id": "j", "member": "u", "store": "B"}', config)
+    assert (event.referrer, event.sponsor) == ("b", "A")  # type: ignore[union-attr]
+    assert read_event(to_line(event), config) == event

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from pydantic import BaseModel
 
 from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.deps import After, ContextDep, Limit, PathId, PrincipalDep
-from zengzhi.service import catalog
+from zengzhi.service import catalog, modes
 from zengzhi.service.catalog import ProductIn, ProductView, StoreIn, StoreView, ZoneIn, ZoneView
+from zengzhi.service.modes import IncomeRequest
 
 router = APIRouter(prefix="/v1", tags=["catalogue"], route_class=StrictJSONRoute)
 
@@ -30,6 +33,15 @@ def list_zones(
     context: ContextDep, principal: PrincipalDep, limit: Limit = 100, after: After = None
 ) -> list[BaseModel]:
     return catalog.list_items(context, principal, "zone", limit, after)
+
+
+@router.post("/zones/{zone_id}/income", tags=["modes"])
+def record_income(
+    context: ContextDep, principal: PrincipalDep, zone_id: PathId, body: IncomeRequest
+) -> dict[str, Any]:
+    """Third-party income (an advertiser's payment) into the zone's mode's reserve, with
+    its source; a repeat of the same id applies once."""
+    return modes.record_income(context, principal, zone_id, body)
 
 
 @router.put("/products/{product_id}", response_model=ProductView)

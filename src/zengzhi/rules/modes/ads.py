@@ -10,13 +10,15 @@ taken from the member).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, NamedTuple
 
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Ratio
 from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.rules.distribution import AgentBook, DistributionParams, agent_rewards
 from zengzhi.rules.modes.common import (
     NO_TERMS,
     UNITS_PER_FEN,
@@ -47,6 +49,10 @@ class AdsParams:
     tiers: tuple[Tier, ...] = ()
     referral: tuple[Ratio, ...] = (Ratio("0.20"), Ratio("0.10"))
     terms: Terms = NO_TERMS
+    # seed 002 三.3: regional agents earn on the release too, by AGENT_LEVELS name, in the
+    # distribution's agent mode (flat: each its rate; differential: 级差)
+    agents: Mapping[str, Ratio] = field(default_factory=dict)
+    agents_mode: str = "flat"
 
 
 def purchase(
@@ -123,8 +129,16 @@ def done_through(last: int, day: date) -> bool:
     return day.toordinal() <= last
 
 
-def task(run: Run, zone: str, params: AdsParams, member: str, day: date) -> int:
-    """The member did `day`'s task: release that day's ad points. Returns the fen paid."""
+def task(
+    run: Run,
+    zone: str,
+    params: AdsParams,
+    member: str,
+    day: date,
+    region: Placed | None = None,
+) -> int:
+    """The member did `day`'s task: release that day's ad points. Returns the fen paid.
+    `region`: where the member is and who holds its agent rights, for `params.agents`."""
     book = run.book
     last = book.counter(zone, MODE, task_key(member))
     if done_through(last, day):
@@ -163,4 +177,47 @@ def task(run: Run, zone: str, params: AdsParams, member: str, day: date) -> int:
                 {"from": member, "level": str(depth + 1), "rate": rate.text},
             )
             _charge_to_gifts(run, zone, used, upline, share, fen)
+    if params.agents and region is not None:
+        _pay_agents(run, zone, params, member, fen, used, region)
     return fen
+
+
+class Placed(NamedTuple):
+    """Where a member is (a region path), the areas provinces belong to, and the book of
+    regional agents: what the agents' share of a release needs."""
+
+    region: str
+    areas: Mapping[str, str]
+    agents: AgentBook
+
+
+def _pay_agents(
+    run: Run,
+    zone: str,
+    params: AdsParams,
+    member: str,
+    fen: int,
+    used: list[tuple[Claim, int]],
+    placed: Placed,
+) -> None:
+    """The regional agents' shares of a release (seed 002 三.3: "如果按看广告释放金额计算的话，
+    比例可以设置的大一点"), paid by the mode like the referral shares, and charged to the
+    gifts the release used so that a reversed gift takes them back."""
+    rules = DistributionParams(
+        agents_mode=params.agents_mode, agent_rates=params.agents, areas=placed.areas
+    )
+    for reward in agent_rewards(rules, placed.agents, placed.region, fen):
+        share = run.affordable(zone, MODE, reward.amount, params.terms)
+        if share <= 0:
+            continue
+        run.pay(
+            zone,
+            MODE,
+            reward.member,
+            share,
+            params.terms,
+            RULE,
+            "release_share",
+            {"from": member, "agent": reward.note, "rate": reward.rate},
+        )
+        _charge_to_gifts(run, zone, used, reward.member, share, fen)

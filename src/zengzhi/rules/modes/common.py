@@ -110,10 +110,13 @@ NO_TERMS = Terms()
 
 
 class Campaign(NamedTuple):
-    """A closing campaign (spec 03 H): point gifts × `boost` during `period`."""
+    """A closing campaign (spec 03 H): point gifts × `boost` during `period`, and with
+    `points` the appreciation points its orders mint too (seed 002 四.4), kept below
+    one yuan of points per yuan of contribution (m × boost < 1: the price still rises)."""
 
     period: Period
     boost: Ratio
+    points: bool = False
 
 
 # ---------------------------------------------------------------------------- claims

@@ -7,8 +7,10 @@ of 9,000 adds 108; when the first is used up, 108 remain).
 
 Acceleration: when a member releases R in a day, the direct referrer gets 50% of R and
 the second level 30%, and uplines with a star level get the differential of their
-level's rate (spec 02) — each taken from the earner's own unreleased points, oldest
-order first, so it speeds the earner up and is never more than the earner still has.
+level's rate (spec 02), and with `peer` the first upline of the same level as the
+nearest one paid a share of what it got (平级) — each taken from the earner's own
+unreleased points, oldest order first, so it speeds the earner up and is never more
+than the earner still has.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ class GreenParams:
     acceleration: tuple[Ratio, ...] = (Ratio("0.5"), Ratio("0.3"))
     team: tuple[Ratio, ...] = ()  # the rate of star levels 1, 2, … (differential)
     terms: Terms = NO_TERMS
+    # 平级 (seed 004 三): the first upline of the same level as the nearest one paid gets
+    # this share of what that one got, once (paying every same-level upline overpays)
+    peer: Ratio | None = None
 
 
 def purchase(
@@ -100,15 +105,21 @@ def _accelerate(run: Run, zone: str, params: GreenParams, member: str, fen: int)
         return
     top = max(rate.fraction for rate in params.team)
     given = Fraction(0)
-    for upline, level in uplines:
-        if level <= 0:
+    paid_level, last, peer_open = 0, 0, False
+    for upline, star in uplines:
+        if star <= 0:
             continue
-        ranked = params.team[min(level, len(params.team)) - 1].fraction
+        level = min(star, len(params.team))
+        ranked = params.team[level - 1].fraction
         if ranked > given:
-            _give(run, zone, params, upline, scaled(ranked - given, fen), member, f"star {level}")
-            given = ranked
-            if given >= top:
-                break
+            last = scaled(ranked - given, fen)
+            _give(run, zone, params, upline, last, member, f"star {level}")
+            given, paid_level, peer_open = ranked, level, params.peer is not None
+        elif peer_open and level == paid_level and params.peer is not None:
+            _give(run, zone, params, upline, scaled(params.peer, last), member, f"peer {level}")
+            peer_open = False
+        if given >= top and not peer_open:
+            break
 
 
 def _give(

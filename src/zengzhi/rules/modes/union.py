@@ -13,11 +13,13 @@ what is more than the oldest credit goes on to the next credit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import NamedTuple
 
 from zengzhi.core.amounts import Ratio
+from zengzhi.core.errors import invalid
 from zengzhi.rules.modes.common import (
     NO_TERMS,
     Claim,
@@ -41,6 +43,28 @@ class UnionParams:
     lock_days: int = 15
     dynamic: Ratio = Ratio("0.2")
     terms: Terms = NO_TERMS
+
+
+# A product's own union values (seed 004 工会: the pool share, the credit and the
+# acceleration "根据产品设定"), besides the zone's: the key a product's `modes` names
+# each by, and the parameter it replaces.
+PRODUCT_KEYS = {"union": "credit", "union_funding": "funding", "union_dynamic": "dynamic"}
+
+
+def for_product(params: UnionParams, values: Mapping[str, Ratio]) -> UnionParams:
+    """The zone's parameters with a product's own values (`PRODUCT_KEYS`) in place."""
+    if not values:
+        return params
+    changes: dict[str, object] = {}
+    for key, value in values.items():
+        name = PRODUCT_KEYS[key]
+        if name == "funding":
+            if value.fraction > 1:
+                raise invalid(f"lines.modes.{key}", "must be at most 1 (a share of the order)")
+            changes["terms"] = params.terms._replace(funding=value)
+        else:
+            changes[name] = value
+    return replace(params, **changes)  # type: ignore[arg-type]
 
 
 def purchase(run: Run, zone: str, params: UnionParams, member: str, amount: int) -> None:

@@ -17,7 +17,7 @@ from zengzhi.core import accounts
 from zengzhi.core.amounts import Ratio
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.events import CompleteOrder, OrderLine
-from zengzhi.core.ledger import CNY, Ledger, Posting
+from zengzhi.core.ledger import CNY, Ledger, Posting, entry
 from zengzhi.rules import wallet
 from zengzhi.rules.modes import ads, green, quota, refer_three, shopping, three_for_one, union
 from zengzhi.rules.modes.ads import AdsParams
@@ -33,6 +33,7 @@ from zengzhi.rules.modes.common import (
     Terms,
     asset,
     fen_of,
+    fen_text,
     owed,
     unissue,
 )
@@ -45,6 +46,30 @@ from zengzhi.rules.modes.union import UnionParams
 
 RULE = "modes"
 DAY = "day"  # the counters' pseudo-mode for the last day a zone ran
+BOUGHT = "bought"  # the counters' pseudo-mode for a member's live orders in a zone
+
+
+class Requirement(NamedTuple):
+    """Who may buy in a zone (seed 002 二.4: a repurchase zone open only to buyers of a
+    报单 product): a live earlier order in one of `zones`, or a team level of `level` or
+    more; either one will do. Empty: anyone."""
+
+    zones: tuple[str, ...] = ()
+    level: int | None = None
+
+    def met(self, book: ClaimBook, network: LevelReader, member: str) -> bool:
+        if not self.zones and self.level is None:
+            return True
+        if any(book.counter(zone, BOUGHT, member) > 0 for zone in self.zones):
+            return True
+        return self.level is not None and network.level(member) >= self.level
+
+
+class LevelReader(Protocol):
+    def level(self, member: str) -> int: ...
+
+
+ANYONE = Requirement()
 
 
 @dataclass(frozen=True)
@@ -63,6 +88,7 @@ class ZoneModes:
     mint_until: datetime | None = None
     campaign: Campaign | None = None
     period: Period = ALWAYS  # the zone's: its modes make promises only within it
+    requires: Requirement = ANYONE
 
     def configured(self) -> list[str]:
         return [mode for mode in MODES if getattr(self, mode) is not None]
@@ -70,6 +96,12 @@ class ZoneModes:
     def boost(self, at: datetime | None) -> Ratio | None:
         if self.campaign is not None and self.campaign.period.covers(at):
             return self.campaign.boost
+        return None
+
+    def points_boost(self, at: datetime | None) -> Ratio | None:
+        """The closing campaign's boost of appreciation points at `at`, if it has one."""
+        if self.campaign is not None and self.campaign.points:
+            return self.boost(at)
         return None
 
     def mints(self, at: datetime | None) -> bool:
@@ -146,11 +178,34 @@ def check_order(
     for line in order.lines:
         for name, _ in line.modes:
             _value(line, name)  # a bad per-product value is refused here
+        union.for_product(union.UnionParams(), _union_values(line))
+
+
+def check_eligible(
+    book: ClaimBook, network: LevelReader, zones: Mapping[str, ZoneModes], order: CompleteOrder
+) -> None:
+    """Refuse an order in a zone the member may not buy in yet (`requires`)."""
+    for name in sorted(by_zone(order)):
+        needs = zones[name].requires
+        if not needs.met(book, network, order.member):
+            wanted = [f"an order in zone {zone!r}" for zone in needs.zones]
+            if needs.level is not None:
+                wanted.append(f"team level {needs.level}")
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"zone {name!r} is open to members with {' or '.join(wanted)}:"
+                f" {order.member!r} has neither yet",
+                "lines",
+            )
 
 
 def complete_order(run: Run, zones: Mapping[str, ZoneModes], order: CompleteOrder) -> None:
     """Run a completed order through the modes of each zone it bought in."""
     lines = by_zone(order)
+    for zone in sorted(lines):  # counted for zones that require an earlier purchase
+        bought = run.book.counter(zone, BOUGHT, order.member)
+        run.book.set_counter(zone, BOUGHT, order.member, bought + 1)
+        run.effects.append(Effect("bought", zone, BOUGHT, order.member, 1))
     if order.shopping_points:
         shopping.spend(run, order.member, order.shopping_points, _takers(zones, lines, order.at))
     member = order.member
@@ -173,17 +228,46 @@ def complete_order(run: Run, zones: Mapping[str, ZoneModes], order: CompleteOrde
                 multiple = _value(line, "green")
                 green.purchase(run, zone, modes.green, member, line.amount, multiple, boost)
         if modes.union is not None and _runs(modes, modes.union, at):
-            union.purchase(run, zone, modes.union, member, amount)
+            _union(run, zone, modes.union, member, its_lines, amount)
         if modes.three_for_one is not None and _runs(modes, modes.three_for_one, at):
             three_for_one.purchase(run, zone, modes.three_for_one, member, amount)
         if modes.shopping is not None and _runs(modes, modes.shopping, at):
             shopping.purchase(run, zone, modes.shopping, member, amount, order.store, boost)
 
 
-def task(run: Run, zone: str, modes: ZoneModes, member: str, day: date) -> int:
+def _union_values(line: OrderLine) -> dict[str, Ratio]:
+    return {key: value for key in union.PRODUCT_KEYS if (value := _value(line, key)) is not None}
+
+
+def _union(
+    run: Run,
+    zone: str,
+    params: UnionParams,
+    member: str,
+    lines: Sequence[OrderLine],
+    amount: int,
+) -> None:
+    """One credit for the zone's lines, or one a line where a product sets its own union
+    values (its credit, pool share or acceleration)."""
+    values = [_union_values(line) for line in lines]
+    if not any(values):
+        union.purchase(run, zone, params, member, amount)
+        return
+    for line, own in zip(lines, values, strict=True):
+        union.purchase(run, zone, union.for_product(params, own), member, line.amount)
+
+
+def task(
+    run: Run,
+    zone: str,
+    modes: ZoneModes,
+    member: str,
+    day: date,
+    placed: ads.Placed | None = None,
+) -> int:
     if modes.ads is None:
         raise DomainError(ErrorCode.CONFLICT, f"zone {zone!r} runs no ad tasks", "zone")
-    return ads.task(run, zone, modes.ads, member, day)
+    return ads.task(run, zone, modes.ads, member, day, placed)
 
 
 def last_day(book: ClaimBook, zone: str) -> date | None:
@@ -211,6 +295,30 @@ def run_day(run: Run, zone: str, modes: ZoneModes, day: date) -> None:
     if modes.three_for_one is not None:
         ended = _ended(modes, modes.three_for_one, run.at)
         three_for_one.pay_due(run, zone, modes.three_for_one, ended=ended)
+
+
+def income(
+    ledger: Ledger, cause: str, zone: str, modes: ZoneModes, mode: str, fen: int, source: str
+) -> None:
+    """Third-party income (an advertiser's payment for the ads members watch, seed 004 五)
+    into the mode's reserve, where it pays the mode's promises as the orders' funding
+    does. Refused, naming the field, for a mode the zone does not run or no money."""
+    if mode not in modes.configured():
+        raise invalid("mode", f"zone {zone!r} runs no {mode} mode")
+    if fen <= 0:
+        raise invalid("amount", "must be greater than 0")
+    if not source.strip():
+        raise invalid("source", "name who paid it")
+    reserve = accounts.mode_reserve(SHOPPING_ZONE if mode == "shopping" else zone, mode)
+    ledger.post(
+        entry(
+            cause,
+            "mode_income",
+            RULE,
+            [(accounts.THIRD_PARTIES, CNY, -fen), (reserve, CNY, fen)],
+            {"zone": zone, "mode": mode, "amount": fen_text(fen), "source": source},
+        )
+    )
 
 
 def check_change(ledger: Ledger, zone: str, old: ZoneModes | None, new: ZoneModes) -> None:
@@ -268,6 +376,9 @@ def reverse(run: Run, zones: Mapping[str, ZoneModes | None], effects: Sequence[E
             three_for_one.uncount(run, zone, modes.three_for_one, effect, ended=ended)
         elif effect.kind in ("gift", "shares", "spent", "rebate"):
             _undo_holding(run, effect)
+        elif effect.kind == "bought":
+            bought = run.book.counter(zone, BOUGHT, member)
+            run.book.set_counter(zone, BOUGHT, member, max(0, bought - effect.amount))
 
 
 def _undo_holding(run: Run, effect: Effect) -> None:

@@ -74,18 +74,21 @@ KINDS = {
     "products": Kind(
         "product",
         ProductIn,
-        tuple(
-            Field(n)
-            for n in (
-                "name",
-                "price",
-                "cost",
-                "distribution",
-                "platform",
-                "contribution",
-                "zone",
-                "pool",
-            )
+        (
+            *(
+                Field(n)
+                for n in (
+                    "name",
+                    "price",
+                    "cost",
+                    "distribution",
+                    "platform",
+                    "contribution",
+                    "zone",
+                    "pool",
+                )
+            ),
+            Field("modes", "toml"),  # its own mode values (ads ratio, union credit…)
         ),
     ),
     "stores": Kind(
@@ -341,7 +344,7 @@ def _on_form(error: DomainError, kind: Kind, key: str) -> DomainError:
     """Name the form's field: a mode's setting is in the modes' text, a split that does
     not add up names the item (shown by its rate)."""
     field = error.field or ""
-    if kind.name == "zone" and field.startswith("modes."):
+    if kind.name in ("zone", "product") and field.startswith("modes."):
         error.message = f"{field.removeprefix('modes.')}: {error.message}"
         error.field = "modes"
     elif field == key:

@@ -1,7 +1,8 @@
 """Members: search (by the start of an id or a phone number, on the server, a page at a
 time), and one member's profile, positions, wallet and its history, orders and
 withdrawals, place in the referral tree (uplines, a page of direct referees), rewards,
-companion modes' holdings, and the re-assignment of the referrer with a reason."""
+companion modes' holdings, and the re-assignment of the referrer with a reason (of one
+member, or of all of a member's direct members after a report)."""
 
 from __future__ import annotations
 
@@ -153,6 +154,34 @@ def reassign(
             reassign_values=values,
         )
     return see_other(f"/console/members/{member_id}?saved=referrer")
+
+
+@router.post("/{member_id}/referees/referrer", response_class=HTMLResponse)
+def reassign_referees(
+    request: Request, context: ContextDep, user: StaffDep, form: PostedDep, member_id: MemberId
+) -> Response:
+    """After a report (seed 000 举报): every direct member of this one moves to the
+    reporter, with a reason (the audit log names each); future orders only."""
+    values = form.values()
+    try:
+        body = build(
+            Reassignment, {"referrer": values.get("referrer", ""), "reason": values.get("reason")}
+        )
+        members.reassign_referees(context, user.principal, member_id, body)
+    except DomainError as error:
+        return _detail(
+            request,
+            context,
+            user,
+            member_id,
+            None,
+            STATUS[error.code],
+            values=None,
+            error=error,
+            failed="referees",
+            referees_values=values,
+        )
+    return see_other(f"/console/members/{member_id}?saved=referees")
 
 
 @router.post("/{member_id}/page-token", response_class=HTMLResponse)

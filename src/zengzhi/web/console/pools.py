@@ -1,5 +1,7 @@
 """Subsidies and pauses: put operator money into a pool, stop or restart minting, each
-with a reason that goes to the audit log."""
+with a reason that goes to the audit log; and money outside the pools: an advertiser's
+income into a mode's reserve, the conversion of contribution balances (seeds 004 五,
+002 三.2)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from fastapi.responses import HTMLResponse
 from zengzhi.core.errors import DomainError
 from zengzhi.deps import STATUS
 from zengzhi.engine.fields import ID_PATTERN
-from zengzhi.service import pools
+from zengzhi.service import distribution, modes, pools
+from zengzhi.service.distribution import Conversion
+from zengzhi.service.modes import IncomeRequest
 from zengzhi.service.pools import SubsidyRequest
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, PostedDep, StaffDep
@@ -43,6 +47,57 @@ def overview(
     request: Request, context: ContextDep, user: StaffDep, done: str | None = None
 ) -> HTMLResponse:
     return _page(request, context, user, done=done, values={})
+
+
+@router.post("/income", response_class=HTMLResponse)
+def record_income(
+    request: Request, context: ContextDep, user: StaffDep, form: PostedDep
+) -> Response:
+    """An advertiser's payment into a zone's mode's reserve, with its source."""
+    values = form.values()
+    try:
+        body = build(
+            IncomeRequest,
+            {k: values.get(k, "") for k in ("id", "mode", "amount", "source")},
+        )
+        modes.record_income(context, user.principal, values.get("zone", ""), body)
+    except DomainError as error:
+        return _page(
+            request, context, user, STATUS[error.code], values=values, error=error, target="income"
+        )
+    return see_other(f"/console/pools?done=income:{values.get('zone', '')}")
+
+
+@router.post("/conversion", response_class=HTMLResponse)
+def convert(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
+    """Contribution balances into cash, shares or points at a stated rate, with a reason;
+    the members named (one a line), or every holder."""
+    values = form.values()
+    try:
+        members = [one.strip() for one in values.get("members", "").split() if one.strip()]
+        body = build(
+            Conversion,
+            {
+                "id": values.get("id", ""),
+                "into": values.get("into", ""),
+                "rate": values.get("rate", ""),
+                "reason": values.get("reason", ""),
+                "members": members,
+                "pool": values.get("pool") or None,
+            },
+        )
+        done = distribution.convert_contributions(context, user.principal, body)
+    except DomainError as error:
+        return _page(
+            request,
+            context,
+            user,
+            STATUS[error.code],
+            values=values,
+            error=error,
+            target="conversion",
+        )
+    return see_other(f"/console/pools?done=conversion:{len(done)}")
 
 
 @router.post("/{pool_id}/subsidy", response_class=HTMLResponse)
