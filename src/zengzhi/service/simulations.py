@@ -90,15 +90,33 @@ def read(text: bytes, source: str) -> Scenario:
     return scenario
 
 
-def start(context: Context, principal: Principal, source: str, text: bytes | None) -> str:
-    """Check and start a simulation: `text` uploaded, or the shipped scenario `source`."""
+def start(
+    context: Context,
+    principal: Principal,
+    source: str,
+    text: bytes | None,
+    language: str = "en",
+) -> str:
+    """Check and start a simulation: `text` uploaded, or the shipped scenario `source`;
+    its report is written in `language` (zh, en: the console's reader's)."""
     principal.require(Permission.CONFIGURE)
     if text is None:
         if source not in shipped():
             raise invalid("scenario", f"unknown shipped scenario {source!r}")
         text = (SHIPPED / source).read_bytes()
     scenario = read(text, source)
-    arguments = command("simulate", "{out}/scenario.toml", "--out", "{out}", "--processes", "1")
+    if language not in ("zh", "en"):
+        raise invalid("language", "must be zh or en")
+    arguments = command(
+        "simulate",
+        "{out}/scenario.toml",
+        "--out",
+        "{out}",
+        "--processes",
+        "1",
+        "--language",
+        language,
+    )
     return JOBS.start(
         context,
         principal.tenant,

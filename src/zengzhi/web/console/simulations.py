@@ -14,7 +14,7 @@ from zengzhi.service import simulations
 from zengzhi.service.background import RUN_ID
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, PostedDep, StaffDep
-from zengzhi.web.pages import PageRoute, see_other
+from zengzhi.web.pages import PageRoute, language, see_other
 
 router = APIRouter(prefix="/console/simulations", route_class=PageRoute, include_in_schema=False)
 
@@ -46,7 +46,9 @@ def runs(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
 def start(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
     try:
         upload = form.file("upload", simulations.MAX_SCENARIO_BYTES)
-        run_id = simulations.start(context, user.principal, form.get("shipped"), upload)
+        run_id = simulations.start(
+            context, user.principal, form.get("shipped"), upload, language(request)
+        )
     except DomainError as error:
         return _list(request, context, user, STATUS[error.code], error=error)
     return see_other(f"/console/simulations/{run_id}")

@@ -1,0 +1,76 @@
+"""The verdict a simulation's report opens with, from the first run's own figures: can
+the configuration keep its promises, who is paid, who is left holding points, and the
+first day the pool held less than its exits promise (the day the cover breaks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from zengzhi.sim.run import RunResult
+
+
+@dataclass(frozen=True)
+class ModeShortfall:
+    mode: str  # "union@club"
+    owed: str  # yuan
+    reserve: str  # yuan
+    coverage: str  # reserve ÷ owed, a ratio
+
+
+@dataclass(frozen=True)
+class Verdict:
+    days: int
+    pool: str  # yuan at the end
+    promised: str  # what the open positions are promised at their caps, yuan
+    coverage: str | None  # pool ÷ promised (None: nothing promised)
+    kept: bool  # the pool covers every exit promise and every mode its debts
+    spend: str
+    paid: str  # paid to members in all (sales, exits, rewards…), yuan
+    paid_share: str  # paid ÷ spend, a ratio
+    exited: int  # members forced out at their cap
+    holders: int  # members left holding points
+    held: str  # their points at the sale rate, yuan
+    breaks_on: int | None  # the first day the pool held less than it promised
+    short_modes: tuple[ModeShortfall, ...]
+
+
+def _ratio(part: Decimal, whole: Decimal) -> str:
+    return str((part / whole).quantize(Decimal("0.0001"))) if whole else "0"
+
+
+def verdict(run: RunResult) -> Verdict:
+    summary = run.summary
+    pool, promised = Decimal(summary["pool"]), Decimal(summary["liability"])
+    spend, paid = Decimal(summary["spend"]), Decimal(summary["paid_to_members"])
+    short = []
+    for column in summary:
+        if column.endswith("_owed"):
+            name = column[: -len("_owed")]
+            owed, reserve = Decimal(summary[column]), Decimal(summary[f"{name}_reserve"])
+            if reserve < owed:
+                short.append(
+                    ModeShortfall(
+                        name, summary[column], summary[f"{name}_reserve"], _ratio(reserve, owed)
+                    )
+                )
+    breaks_on = next(
+        (row["day"] for row in run.days if row["coverage"] and Decimal(row["coverage"]) < 1),
+        None,
+    )
+    exited = int(summary["members_exited"])
+    return Verdict(
+        days=int(summary["days"]),
+        pool=summary["pool"],
+        promised=summary["liability"],
+        coverage=_ratio(pool, promised) if promised else None,
+        kept=pool >= promised and not short,
+        spend=summary["spend"],
+        paid=summary["paid_to_members"],
+        paid_share=_ratio(paid, spend),
+        exited=exited,
+        holders=int(summary["members"]) - exited,
+        held=summary["held_at_sale_rate"],
+        breaks_on=breaks_on,
+        short_modes=tuple(short),
+    )
