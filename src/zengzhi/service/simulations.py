@@ -27,6 +27,7 @@ from zengzhi.service.base import Context
 from zengzhi.sim.batch import plan
 from zengzhi.sim.run import orders_on
 from zengzhi.sim.scenario import Scenario, load_scenario
+from zengzhi.sim.verdict import Verdict, read_verdict
 
 MAX_SCENARIO_BYTES = 64 * 1024
 MAX_ORDERS = 5_000_000  # orders across every planned run
@@ -49,6 +50,7 @@ class SimulationView(BaseModel):
     files: list[str]
     error: str | None = None
     progress: Progress | None = None  # while it runs: days (or runs, events) done, time left
+    verdict: Verdict | None = None  # once done: what its report opens with
 
 
 def shipped() -> list[str]:
@@ -137,6 +139,7 @@ def _view(run: Run) -> SimulationView:
         files=files if run.status == "done" else [],
         error=run.error,
         progress=run.progress,
+        verdict=read_verdict(run.folder) if run.status == "done" else None,
     )
 
 

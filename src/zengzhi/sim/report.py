@@ -25,9 +25,10 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from zengzhi.sim.run import RunResult
 from zengzhi.sim.scenario import Scenario
-from zengzhi.sim.verdict import Verdict, verdict
+from zengzhi.sim.verdict import verdict, write_verdict
 from zengzhi.web import format as fmt
 from zengzhi.web.i18n import Translator
+from zengzhi.web.verdict import verdict_lines
 
 plt.rcParams.update(
     {
@@ -481,52 +482,6 @@ def _cohort_findings(run: RunResult) -> list[str]:
 # ---------------------------------------------------------------------------- the page
 
 
-def verdict_lines(found: Verdict, t: Translator) -> list[str]:
-    """The verdict in the reader's language, amounts with ¥, ratios as percentages."""
-    days, pool, promised = f"{found.days:,}", fmt.money(found.pool), fmt.money(found.promised)
-    lines = [
-        t("report.no_promise", days=days, pool=pool)
-        if found.coverage is None
-        else t(
-            "report.kept" if found.kept else "report.not_kept",
-            days=days,
-            pool=pool,
-            promised=promised,
-            coverage=_percent(found.coverage),
-        )
-    ]
-    lines += [
-        t(
-            "report.mode_short",
-            mode=short.mode,
-            owed=fmt.money(short.owed),
-            reserve=fmt.money(short.reserve),
-            coverage=_percent(short.coverage),
-        )
-        for short in found.short_modes
-    ]
-    lines.append(
-        t(
-            "report.paid",
-            paid=fmt.money(found.paid),
-            paid_share=_percent(found.paid_share),
-            spend=fmt.money(found.spend),
-            exited=f"{found.exited:,}",
-        )
-    )
-    lines.append(t("report.holding", holders=f"{found.holders:,}", held=fmt.money(found.held)))
-    if found.breaks_on is None:
-        lines.append(t("report.never_breaks", days=days))
-    else:
-        lines.append(t("report.breaks", day=found.breaks_on))
-    return lines
-
-
-def _percent(ratio: str) -> str:
-    """A ratio to one decimal of a percent: "0.2512" → "25.1%"."""
-    return fmt.percent(str((Decimal(ratio) * 100).quantize(Decimal("0.1")) / 100))
-
-
 YUAN_COLUMNS = ("spend", "paid_to_members", "held_at_sale_rate", "pool", "liability")
 YUAN_SUFFIXES = ("_paid", "_owed", "_reserve", "rewards", "wallets")
 RATIO_SUFFIXES = ("_share", "_1pct", "_coverage")
@@ -560,7 +515,9 @@ def write_report(
     charts = write_charts(out, results, scenario, t)
     said = findings(results, scenario)
     summary = results[0].summary
-    told = verdict_lines(verdict(results[0]), t)
+    found = verdict(results[0])
+    write_verdict(out, found)  # the console shows it in its own reader's language
+    told = verdict_lines(found, t)
     rows = "".join(
         f"<tr><th>{html.escape(str(k))}</th>"
         f'<td class="n">{html.escape(figure_text(k, v))}</td></tr>'
@@ -578,7 +535,7 @@ th, td {{ text-align: left; padding: .15rem .8rem .15rem 0; border-bottom: 1px s
 pre {{ background: #f5f5f5; padding: 1rem; overflow: auto; font-size: 13px; }}
 li {{ margin: .3rem 0; }}
 td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
-#verdict {{ border: 2px solid {"#15803d" if verdict(results[0]).kept else "#b91c1c"};
+#verdict {{ border: 2px solid {"#15803d" if found.kept else "#b91c1c"};
             border-radius: 8px; padding: .5rem 1rem; }}
 </style></head><body>
 <h1>{html.escape(scenario.name)}</h1>

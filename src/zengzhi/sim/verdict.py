@@ -4,10 +4,15 @@ first day the pool held less than its exits promise (the day the cover breaks)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from zengzhi.sim.run import RunResult
+
+FILE = "verdict.json"
 
 
 @dataclass(frozen=True)
@@ -74,3 +79,17 @@ def verdict(run: RunResult) -> Verdict:
         breaks_on=breaks_on,
         short_modes=tuple(short),
     )
+
+
+def write_verdict(out: Path, found: Verdict) -> None:
+    (out / FILE).write_text(json.dumps(asdict(found), sort_keys=True), encoding="utf-8")
+
+
+def read_verdict(out: Path) -> Verdict | None:
+    """The verdict a finished report kept beside it; None for a report without one."""
+    try:
+        data: dict[str, Any] = json.loads((out / FILE).read_text(encoding="utf-8"))
+        data["short_modes"] = tuple(ModeShortfall(**short) for short in data["short_modes"])
+        return Verdict(**data)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
