@@ -589,6 +589,7 @@ def simulate_command(
             envvar="ZENGZHI_CLUSTER",
         ),
     ] = None,
+    language: Annotated[str, typer.Option(help="the report's language: zh or en")] = "en",
 ) -> None:
     """Run a scenario through the engine; write CSV tables, charts and report.html."""
     from rich.console import Console
@@ -607,6 +608,8 @@ def simulate_command(
     from zengzhi.sim.report import write_report  # matplotlib
     from zengzhi.sim.scenario import read_scenario
 
+    if language not in ("zh", "en"):
+        raise _fail(f"--language: {language!r} is neither zh nor en")
     try:
         scenario = read_scenario(scenario_path)
         if runs is not None:
@@ -650,7 +653,9 @@ def simulate_command(
             raise _fail(str(error)) from None
         except OSError as error:  # a scheduler that does not answer
             raise _fail(f"cluster {cluster}: {error}") from None
-    report = write_report(out, results, scenario, scenario_path.read_text(encoding="utf-8"))
+    report = write_report(
+        out, results, scenario, scenario_path.read_text(encoding="utf-8"), language
+    )
     Console().print(f"report: {report}  (tables and charts beside it)")
 
 

@@ -1,5 +1,6 @@
 """A simulation started from the console shows how far it is, as the CLI's bar does:
-days done of the total and the time left, in English and in Chinese, until its report."""
+days done of the total and the time left, in English and in Chinese, until its report,
+whose verdict the result page then opens with."""
 
 from __future__ import annotations
 
@@ -44,3 +45,12 @@ def test_a_running_simulation_shows_days_done_and_time_left_in_en_and_zh(
     # the run ends in its report, and the progress goes with the refresh
     expect(page.get_by_role("link", name="打开完整报告")).to_be_visible(timeout=120_000)
     expect(progress).to_have_count(0)
+    # the result opens with the verdict, in the reader's language (the report was asked
+    # for in English, the language the run was started in)
+    verdict = page.locator("#verdict")
+    expect(verdict.get_by_role("heading", name="结论")).to_be_visible()
+    expect(verdict).to_contain_text("谁拿到了钱")
+    expect(verdict).to_contain_text("谁还拿着积分")
+    expect(verdict).to_contain_text(re.compile(r"¥[\d,]+\.\d\d"))
+    page.get_by_role("link", name="打开完整报告").click()
+    expect(page.locator("#verdict")).to_contain_text("Who is paid")

@@ -27,6 +27,7 @@ from zengzhi.service.base import Context
 from zengzhi.sim.batch import plan
 from zengzhi.sim.run import orders_on
 from zengzhi.sim.scenario import Scenario, load_scenario
+from zengzhi.sim.verdict import Verdict, read_verdict
 
 MAX_SCENARIO_BYTES = 64 * 1024
 MAX_ORDERS = 5_000_000  # orders across every planned run
@@ -49,6 +50,7 @@ class SimulationView(BaseModel):
     files: list[str]
     error: str | None = None
     progress: Progress | None = None  # while it runs: days (or runs, events) done, time left
+    verdict: Verdict | None = None  # once done: what its report opens with
 
 
 def shipped() -> list[str]:
@@ -90,15 +92,33 @@ def read(text: bytes, source: str) -> Scenario:
     return scenario
 
 
-def start(context: Context, principal: Principal, source: str, text: bytes | None) -> str:
-    """Check and start a simulation: `text` uploaded, or the shipped scenario `source`."""
+def start(
+    context: Context,
+    principal: Principal,
+    source: str,
+    text: bytes | None,
+    language: str = "en",
+) -> str:
+    """Check and start a simulation: `text` uploaded, or the shipped scenario `source`;
+    its report is written in `language` (zh, en: the console's reader's)."""
     principal.require(Permission.CONFIGURE)
     if text is None:
         if source not in shipped():
             raise invalid("scenario", f"unknown shipped scenario {source!r}")
         text = (SHIPPED / source).read_bytes()
     scenario = read(text, source)
-    arguments = command("simulate", "{out}/scenario.toml", "--out", "{out}", "--processes", "1")
+    if language not in ("zh", "en"):
+        raise invalid("language", "must be zh or en")
+    arguments = command(
+        "simulate",
+        "{out}/scenario.toml",
+        "--out",
+        "{out}",
+        "--processes",
+        "1",
+        "--language",
+        language,
+    )
     return JOBS.start(
         context,
         principal.tenant,
@@ -119,6 +139,7 @@ def _view(run: Run) -> SimulationView:
         files=files if run.status == "done" else [],
         error=run.error,
         progress=run.progress,
+        verdict=read_verdict(run.folder) if run.status == "done" else None,
     )
 
 

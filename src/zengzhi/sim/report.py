@@ -25,6 +25,10 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from zengzhi.sim.run import RunResult
 from zengzhi.sim.scenario import Scenario
+from zengzhi.sim.verdict import verdict, write_verdict
+from zengzhi.web import format as fmt
+from zengzhi.web.i18n import Translator
+from zengzhi.web.verdict import verdict_lines
 
 plt.rcParams.update(
     {
@@ -33,6 +37,13 @@ plt.rcParams.update(
         "font.size": 9,
         "axes.spines.top": False,
         "axes.spines.right": False,
+        # Chinese titles need a CJK face (Debian's fonts-noto-cjk); Latin falls back
+        "font.sans-serif": [
+            "Noto Sans CJK SC",
+            "Noto Serif CJK SC",
+            "WenQuanYi Zen Hei",
+            "DejaVu Sans",
+        ],
     }
 )
 
@@ -135,6 +146,8 @@ def _line_chart(
     results: Sequence[RunResult],
     column: str,
     scenario: Scenario,
+    t: Translator,
+    scale: int = 1,
 ) -> None:
     figure, axes = plt.subplots(figsize=(8, 3.6))
     for value, runs in _groups(results).items():
@@ -142,16 +155,32 @@ def _line_chart(
         label = _legend(scenario, value)
         if len(runs) > 1:
             low, mid, high = zip(*bands(runs, column), strict=True)
-            axes.fill_between(days, _pixels(low), _pixels(high), alpha=0.2)
-            axes.plot(days, _pixels(mid), label=f"{label} (median, 10–90%)".strip())
+            axes.fill_between(
+                days,
+                _pixels([v * scale for v in low]),
+                _pixels([v * scale for v in high]),
+                alpha=0.2,
+            )
+            axes.plot(
+                days, _pixels([v * scale for v in mid]), label=f"{label} (p50, p10–p90)".strip()
+            )
         else:
-            axes.plot(days, _series(runs[0], column), label=label or None)
+            values = [_number(row[column]) * scale for row in runs[0].days]
+            axes.plot(days, _pixels(values), label=label or None)
     axes.set_title(title)
-    axes.set_xlabel("day")
+    axes.set_xlabel(t("report.day"))
     axes.set_ylabel(ylabel)
+    from_zero(axes)
     if len(_groups(results)) > 1 or len(results) > 1:
         axes.legend(loc="best", frameon=False)
     _save(figure, out, name)
+
+
+def from_zero(axes: Any) -> None:
+    """The y axis starts at zero (every series here is a price, money, a count or a
+    share, never below it): a 0.06-point rise is drawn as the small change it is, not
+    as a cliff across the whole height."""
+    axes.set_ylim(bottom=0)
 
 
 def _legend(scenario: Scenario, value: str) -> str:
@@ -160,9 +189,19 @@ def _legend(scenario: Scenario, value: str) -> str:
     return f"{scenario.sweep.parameter.split('.')[-1]} = {value}"
 
 
-def write_charts(out: Path, results: Sequence[RunResult], scenario: Scenario) -> list[str]:
+def write_charts(
+    out: Path, results: Sequence[RunResult], scenario: Scenario, t: Translator | None = None
+) -> list[str]:
+    t = t or Translator("en")
     _line_chart(
-        out, "price", "Point price (pool ÷ points)", "yuan a point", results, "price", scenario
+        out,
+        "price",
+        t("report.price_title"),
+        t("report.price_axis"),
+        results,
+        "price",
+        scenario,
+        t,
     )
     first = _groups(results)
     figure, axes = plt.subplots(figsize=(8, 3.6))
@@ -170,17 +209,18 @@ def write_charts(out: Path, results: Sequence[RunResult], scenario: Scenario) ->
         run = runs[0]
         days = range(len(run.days))
         label = _legend(scenario, value)
-        axes.plot(days, _series(run, "pool"), label=f"pool {label}".strip())
+        axes.plot(days, _series(run, "pool"), label=f"{t('report.pool_line')} {label}".strip())
         axes.plot(
             days,
             _series(run, "liability"),
             linestyle="--",
-            label=f"promised at exit {label}".strip(),
+            label=f"{t('report.promised_line')} {label}".strip(),
         )
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
-    axes.set_title("The pool against what its exits promise (first run)")
-    axes.set_xlabel("day")
-    axes.set_ylabel("yuan")
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"¥{value:,.0f}"))
+    axes.set_title(t("report.pool_title"))
+    axes.set_xlabel(t("report.day"))
+    axes.set_ylabel(t("report.yuan"))
+    from_zero(axes)
     axes.legend(loc="best", frameon=False)
     _save(figure, out, "pool")
 
@@ -195,9 +235,11 @@ def write_charts(out: Path, results: Sequence[RunResult], scenario: Scenario) ->
             running.append(total)
         axes.plot(range(len(exits)), _pixels(running), label=_legend(scenario, value) or None)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_title("Members forced out, cumulative (first run)")
-    axes.set_xlabel("day")
-    axes.set_ylabel("exits")
+    axes.set_title(t("report.exits_title"))
+    axes.set_xlabel(t("report.day"))
+    axes.set_ylabel(t("report.exits_axis"))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    from_zero(axes)
     if len(first) > 1:
         axes.legend(loc="best", frameon=False)
     _save(figure, out, "exits")
@@ -208,10 +250,10 @@ def write_charts(out: Path, results: Sequence[RunResult], scenario: Scenario) ->
     shown = [week for week in (0, 4, 13, 26, 39) if week in run.exit_curves] or weeks[:1]
     for week in shown:
         curve = _pixels([Decimal(share) * 100 for share in run.exit_curves[week]])
-        axes.plot(range(len(curve)), curve, label=f"joined in week {week}")
-    axes.set_title("Share of each cohort forced out, by days since joining (first run)")
-    axes.set_xlabel("days since joining")
-    axes.set_ylabel("% exited")
+        axes.plot(range(len(curve)), curve, label=t("report.joined_week", week=week))
+    axes.set_title(t("report.cohorts_title"))
+    axes.set_xlabel(t("report.cohorts_x"))
+    axes.set_ylabel(t("report.cohorts_axis"))
     axes.set_ylim(0, 100)
     axes.legend(loc="best", frameon=False)
     _save(figure, out, "cohorts")
@@ -219,11 +261,13 @@ def write_charts(out: Path, results: Sequence[RunResult], scenario: Scenario) ->
     _line_chart(
         out,
         "coverage",
-        "Pool ÷ what its exits promise (coverage)",
-        "coverage",
+        t("report.coverage_title"),
+        t("report.coverage_axis"),
         results,
         "coverage",
         scenario,
+        t,
+        scale=100,
     )
     return ["price", "pool", "exits", "cohorts", "coverage", *_mode_charts(out, results[0])]
 
@@ -277,8 +321,8 @@ def _share(part: int, whole: int) -> str:
     """A percentage, with two decimals when it is small enough to round to nothing."""
     if whole == 0:
         return "0%"
-    percent = Decimal(part) * 100 / Decimal(whole)
-    return f"{percent:.2f}%" if 0 < percent < 1 else f"{percent:.1f}%"
+    share = Decimal(part) * 100 / Decimal(whole)
+    return f"{share:.2f}%" if 0 < share < 1 else f"{share:.1f}%"
 
 
 def findings(results: Sequence[RunResult], scenario: Scenario) -> list[str]:
@@ -438,21 +482,50 @@ def _cohort_findings(run: RunResult) -> list[str]:
 # ---------------------------------------------------------------------------- the page
 
 
+YUAN_COLUMNS = ("spend", "paid_to_members", "held_at_sale_rate", "pool", "liability")
+YUAN_SUFFIXES = ("_paid", "_owed", "_reserve", "rewards", "wallets")
+RATIO_SUFFIXES = ("_share", "_1pct", "_coverage")
+
+
+def figure_text(column: str, value: Any) -> str:
+    """A summary figure as people read it: ¥ and grouped digits on amounts, ratios as
+    percentages, counts grouped; the exact text underneath is unchanged."""
+    text = str(value)
+    if isinstance(value, bool) or text in ("", "True", "False"):
+        return text
+    if column in YUAN_COLUMNS or column.endswith(YUAN_SUFFIXES):
+        return fmt.money(text)
+    if column.endswith(RATIO_SUFFIXES):
+        return fmt.percent(text)
+    if column.startswith("price"):
+        return "¥" + text
+    return fmt.grouped(text)
+
+
 def write_report(
-    out: Path, results: Sequence[RunResult], scenario: Scenario, scenario_text: str
+    out: Path,
+    results: Sequence[RunResult],
+    scenario: Scenario,
+    scenario_text: str,
+    language: str = "en",
 ) -> Path:
     out.mkdir(parents=True, exist_ok=True)
+    t = Translator(language)
     tables = write_tables(out, results)
-    charts = write_charts(out, results, scenario)
+    charts = write_charts(out, results, scenario, t)
     said = findings(results, scenario)
     summary = results[0].summary
+    found = verdict(results[0])
+    write_verdict(out, found)  # the console shows it in its own reader's language
+    told = verdict_lines(found, t)
     rows = "".join(
-        f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+        f"<tr><th>{html.escape(str(k))}</th>"
+        f'<td class="n">{html.escape(figure_text(k, v))}</td></tr>'
         for k, v in summary.items()
     )
     page = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>{html.escape(scenario.name)}: simulation report</title>
+<html lang="{"zh-CN" if t.language == "zh" else "en"}"><head><meta charset="utf-8">
+<title>{html.escape(t("report.title", name=scenario.name))}</title>
 <style>
 body {{ font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
         padding: 0 1rem; color: #1b1b1b; }}
@@ -461,20 +534,26 @@ img {{ max-width: 100%; }} table {{ border-collapse: collapse; }}
 th, td {{ text-align: left; padding: .15rem .8rem .15rem 0; border-bottom: 1px solid #ddd; }}
 pre {{ background: #f5f5f5; padding: 1rem; overflow: auto; font-size: 13px; }}
 li {{ margin: .3rem 0; }}
+td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
+#verdict {{ border: 2px solid {"#15803d" if found.kept else "#b91c1c"};
+            border-radius: 8px; padding: .5rem 1rem; }}
 </style></head><body>
 <h1>{html.escape(scenario.name)}</h1>
+<section id="verdict" aria-labelledby="verdict-heading">
+<h2 id="verdict-heading">{html.escape(t("report.verdict_heading"))}</h2>
+<ul>{"".join(f"<li>{html.escape(line)}</li>" for line in told)}</ul>
+</section>
 <p>{html.escape(scenario.description or "")}</p>
-<p>{len(results)} run{"s" if len(results) > 1 else ""} of {summary["days"]} days, the same
-engine and rules as the service. Figures are exact; prices are shown to 4 places.</p>
-<h2>What the results say</h2>
+<p>{html.escape(t("report.runs", runs=len(results), days=f"{summary['days']:,}"))}</p>
+<h2>{html.escape(t("report.findings"))}</h2>
 <ul>{"".join(f"<li>{html.escape(line)}</li>" for line in said)}</ul>
-<h2>Charts</h2>
+<h2>{html.escape(t("report.charts"))}</h2>
 {"".join(f'<p><img src="{name}.png" alt="{name} chart"></p>' for name in charts)}
-<h2>First run in figures</h2>
+<h2>{html.escape(t("report.figures"))}</h2>
 <table>{rows}</table>
-<h2>Tables</h2>
+<h2>{html.escape(t("report.tables"))}</h2>
 <ul>{"".join(f'<li><a href="{name}">{name}</a></li>' for name in tables)}</ul>
-<h2>Scenario</h2>
+<h2>{html.escape(t("report.scenario"))}</h2>
 <pre>{html.escape(scenario_text)}</pre>
 </body></html>
 """

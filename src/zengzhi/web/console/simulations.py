@@ -14,7 +14,9 @@ from zengzhi.service import simulations
 from zengzhi.service.background import RUN_ID
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, PostedDep, StaffDep
-from zengzhi.web.pages import PageRoute, see_other
+from zengzhi.web.i18n import Translator
+from zengzhi.web.pages import PageRoute, language, see_other
+from zengzhi.web.verdict import verdict_lines
 
 router = APIRouter(prefix="/console/simulations", route_class=PageRoute, include_in_schema=False)
 
@@ -46,7 +48,9 @@ def runs(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
 def start(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
     try:
         upload = form.file("upload", simulations.MAX_SCENARIO_BYTES)
-        run_id = simulations.start(context, user.principal, form.get("shipped"), upload)
+        run_id = simulations.start(
+            context, user.principal, form.get("shipped"), upload, language(request)
+        )
     except DomainError as error:
         return _list(request, context, user, STATUS[error.code], error=error)
     return see_other(f"/console/simulations/{run_id}")
@@ -54,11 +58,15 @@ def start(request: Request, context: ContextDep, user: StaffDep, form: PostedDep
 
 @router.get("/{run_id}", response_class=HTMLResponse)
 def run(request: Request, context: ContextDep, user: StaffDep, run_id: RunId) -> HTMLResponse:
+    found = simulations.get_run(context, user.principal, run_id)
     return page(
         request,
         user,
         "console/simulation.html",
-        run=simulations.get_run(context, user.principal, run_id),
+        run=found,
+        verdict=verdict_lines(found.verdict, Translator(language(request)))
+        if found.verdict
+        else [],
     )
 
 

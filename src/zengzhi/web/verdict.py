@@ -1,0 +1,58 @@
+"""A simulation's verdict in words, in the reader's language: the report's opening and
+the console's simulation result say the same sentences from the same catalogue."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from zengzhi.sim.verdict import Verdict
+from zengzhi.web import format as fmt
+from zengzhi.web.i18n import Translator
+
+
+def verdict_lines(found: Verdict, t: Translator) -> list[str]:
+    """The verdict in the reader's language, amounts with ¥, ratios as percentages."""
+
+    days, pool, promised = f"{found.days:,}", fmt.money(found.pool), fmt.money(found.promised)
+    lines = [
+        t("report.no_promise", days=days, pool=pool)
+        if found.coverage is None
+        else t(
+            "report.kept" if found.kept else "report.not_kept",
+            days=days,
+            pool=pool,
+            promised=promised,
+            coverage=_percent(found.coverage),
+        )
+    ]
+    lines += [
+        t(
+            "report.mode_short",
+            mode=short.mode,
+            owed=fmt.money(short.owed),
+            reserve=fmt.money(short.reserve),
+            coverage=_percent(short.coverage),
+        )
+        for short in found.short_modes
+    ]
+    lines.append(
+        t(
+            "report.paid",
+            paid=fmt.money(found.paid),
+            paid_share=_percent(found.paid_share),
+            spend=fmt.money(found.spend),
+            exited=f"{found.exited:,}",
+        )
+    )
+    lines.append(t("report.holding", holders=f"{found.holders:,}", held=fmt.money(found.held)))
+    if found.breaks_on is None:
+        lines.append(t("report.never_breaks", days=days))
+    else:
+        lines.append(t("report.breaks", day=found.breaks_on))
+    return lines
+
+
+def _percent(ratio: str) -> str:
+    """A ratio to one decimal of a percent: "0.2512" → "25.1%"."""
+
+    return fmt.percent(str((Decimal(ratio) * 100).quantize(Decimal("0.1")) / 100))
