@@ -5,8 +5,8 @@ recruiter's `indirect_members` on, the member's second commission level (spec 02
 seed 000 三). Shares (股权) and contribution conversions are ledger balances and entries:
 no table.
 
-Revision ID: 0011
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-03
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0009"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
