@@ -112,3 +112,27 @@ def test_a_report_moves_a_stores_members_to_the_reporter(api: Api, context: Cont
     api.completed_order("o1", "m1", contribution="0.00")
     assert api.ok(api.get("/v1/members/r/wallet"))["balance"] == "10.00"
     clean(api, context)
+
+
+def test_a_conversion_id_used_again_for_another_body_is_a_conflict(api: Api) -> None:
+    api.ok(
+        api.put(
+            "/v1/distribution",
+            {"overflow": "platform", "commission": {"rates": ["0.1"], "pay_in": "contribution"}},
+        )
+    )
+    api.pool()
+    api.member("a")
+    api.member("x", referrer="a")
+    api.completed_order("o1", "x", amount="100.00", contribution="0.00")  # a: 10.00
+    body = {"id": "v1", "into": "cash", "rate": "0.5", "reason": "quarter end"}
+    [done] = api.ok(api.post("/v1/contribution/conversions", body))
+    assert done["paid"] == "5.00"
+    # the same id at another rate, or into shares: refused, not answered as the first
+    for other in ({"rate": "2"}, {"into": "shares", "rate": "0.0005"}):
+        refused = api.post("/v1/contribution/conversions", body | other)
+        assert refused.status_code == 409, refused.json()
+        assert refused.json()["field"] == "id"
+    # the same body spelled another way ("0.50" for "0.5") is the same request
+    assert api.ok(api.post("/v1/contribution/conversions", body | {"rate": "0.50"})) == [done]
+    assert api.ok(api.get("/v1/members/a/wallet"))["balance"] == "5.00"

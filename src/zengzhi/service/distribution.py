@@ -27,10 +27,11 @@ from zengzhi.core.events import (
     event_id,
 )
 from zengzhi.engine.config import DistributionConfig, Exact, Id, Name, Note
+from zengzhi.engine.fields import canonical
 from zengzhi.engine.wire import yuan
 from zengzhi.rules.distribution import AGENT_LEVELS, CONTRIBUTION
 from zengzhi.service.auth import Permission, Principal, Role
-from zengzhi.service.base import Context, command, query, tenant_today
+from zengzhi.service.base import Context, command, once, query, tenant_today
 from zengzhi.service.queries.distribution import (
     Network,
     RewardView,
@@ -251,21 +252,7 @@ def convert_contributions(
     ident = event_id("conversion", request.id)
 
     def run(uow: UnitOfWork) -> list[Converted]:
-        e = t.entries.c
-        done = [
-            row.params
-            for row in uow.connection.execute(
-                select(e.params)
-                .where(e.tenant_id == uow.tenant, e.cause == ident, e.kind == "conversion")
-                .order_by(e.entry_id)
-            )
-        ]
-        applied = uow.connection.execute(
-            select(t.events.c.seq).where(
-                t.events.c.tenant_id == uow.tenant, t.events.c.event_id == ident
-            )
-        ).first()
-        if applied is None:  # the first time: a repeat reads what it did
+        def produce() -> dict[str, Any]:
             entries = uow.apply(
                 ConvertContribution(
                     ident,
@@ -284,18 +271,24 @@ def convert_contributions(
                 after=request.model_dump(mode="json", exclude={"reason"}),
                 reason=request.reason,
             )
-            done = [dict(one.params) for one in entries if one.kind == "conversion"]
-        return [
-            Converted(
-                member=params["member"],
-                balance=params["balance"],
-                into=params["into"],
-                paid=params.get("paid"),
-                shares=params.get("shares"),
-                points=params.get("points"),
-            )
-            for params in done
-        ]
+            done = [
+                Converted(
+                    member=one.params["member"],
+                    balance=one.params["balance"],
+                    into=one.params["into"],
+                    paid=one.params.get("paid"),
+                    shares=one.params.get("shares"),
+                    points=one.params.get("points"),
+                )
+                for one in entries
+                if one.kind == "conversion"
+            ]
+            return {"converted": [one.model_dump(mode="json") for one in done]}
+
+        # A repeat answers what the first did; the same id for another rate, target or
+        # set of members is a conflict (answering the first would hide that it was not done).
+        response = once(uow, ident, "conversion", canonical(request), produce)
+        return [Converted.model_validate(one) for one in response["converted"]]
 
     return command(context, principal, run)
 
