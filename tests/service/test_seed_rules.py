@@ -3,9 +3,15 @@ its payments, their reversal, and the audit of the ledger against a replay."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 from tests.service.conftest import Api, Clock
 from tests.service.test_distribution import clean
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
+from zengzhi.service.distribution import Conversion, convert_contributions
 from zengzhi.service.jobs import tick
 
 
@@ -136,3 +142,39 @@ def test_a_conversion_id_used_again_for_another_body_is_a_conflict(api: Api) -> 
     # the same body spelled another way ("0.50" for "0.5") is the same request
     assert api.ok(api.post("/v1/contribution/conversions", body | {"rate": "0.50"})) == [done]
     assert api.ok(api.get("/v1/members/a/wallet"))["balance"] == "5.00"
+
+
+def test_one_conversion_id_sent_at_once_with_two_bodies_applies_one(
+    api: Api, context: Context
+) -> None:
+    api.ok(
+        api.put(
+            "/v1/distribution",
+            {"overflow": "platform", "commission": {"rates": ["0.1"], "pay_in": "contribution"}},
+        )
+    )
+    api.pool()
+    api.member("a")
+    api.member("x", referrer="a")
+    api.completed_order("o1", "x", amount="100.00", contribution="0.00")  # a: 10.00
+    finance = Principal(api.tenant, "user:finance", Role.OWNER)
+    rates = ["0.5", "2", "0.5", "2"]
+    start = threading.Barrier(len(rates))
+
+    def send(rate: str) -> tuple[str, object]:
+        request = Conversion(id="v1", into="cash", rate=rate, reason="at once")
+        start.wait(timeout=30)
+        try:
+            return rate, convert_contributions(context, finance, request)
+        except DomainError as error:
+            return rate, error.code
+
+    with ThreadPoolExecutor(len(rates)) as pool:
+        answers = list(pool.map(send, rates))
+    won = {rate for rate, answer in answers if isinstance(answer, list)}
+    assert len(won) == 1, answers  # one body applied; the other's senders told it conflicts
+    assert {answer for rate, answer in answers if rate not in won} == {ErrorCode.CONFLICT}
+    [paid] = {answer[0].paid for _, answer in answers if isinstance(answer, list)}
+    assert paid == {"0.5": "5.00", "2": "20.00"}[won.pop()]
+    assert api.ok(api.get("/v1/members/a/wallet"))["balance"] == paid
+    clean(api, context)
