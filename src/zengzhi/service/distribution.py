@@ -140,26 +140,33 @@ def grant_agent(context: Context, principal: Principal, request: NewAgent) -> Ag
         where = (
             (a.tenant_id == uow.tenant) & (a.region == request.region) & (a.level == request.level)
         )
-        found = uow.connection.execute(select(t.agents).where(where)).first()
-        if found is not None and (found.member_id, int(found.fee)) == (request.member, fee):
-            return _agent_view(found)  # the same sale again
-        uow.apply(
-            GrantAgent(
-                event_id("agent", request.id),
-                request.member,
-                request.region,
-                request.level,
-                fee,
-                uow.now,
+
+        def produce() -> dict[str, Any]:
+            found = uow.connection.execute(select(t.agents).where(where)).first()
+            if found is not None and (found.member_id, int(found.fee)) == (request.member, fee):
+                return _agent_view(found).model_dump(mode="json")  # the same sale again
+            uow.apply(
+                GrantAgent(
+                    event_id("agent", request.id),
+                    request.member,
+                    request.region,
+                    request.level,
+                    fee,
+                    uow.now,
+                )
             )
-        )
-        uow.audit(
-            principal.actor,
-            "agent.grant",
-            f"agent:{request.level}:{request.region}",
-            after={"member": request.member, "fee": format_minor(fee, 2)},
-        )
-        return _agent_view(uow.connection.execute(select(t.agents).where(where)).one())
+            uow.audit(
+                principal.actor,
+                "agent.grant",
+                f"agent:{request.level}:{request.region}",
+                after={"member": request.member, "fee": format_minor(fee, 2)},
+            )
+            view = _agent_view(uow.connection.execute(select(t.agents).where(where)).one())
+            return view.model_dump(mode="json")
+
+        # the sale's id names its event: the id again for another sale is a conflict
+        ident = event_id("agent", request.id)
+        return AgentView.model_validate(once(uow, ident, "agent", canonical(request), produce))
 
     return command(context, principal, run)
 
