@@ -178,3 +178,22 @@ def test_one_conversion_id_sent_at_once_with_two_bodies_applies_one(
     assert paid == {"0.5": "5.00", "2": "20.00"}[won.pop()]
     assert api.ok(api.get("/v1/members/a/wallet"))["balance"] == paid
     clean(api, context)
+
+
+def test_a_re_binding_sent_again_moves_nothing_and_records_nothing(
+    api: Api, context: Context
+) -> None:
+    api.ok(api.put("/v1/distribution", {"overflow": "platform", "commission": {"rates": ["0.01"]}}))
+    for member, referrer in (("r", None), ("s", None), ("o", None), ("m1", "o")):
+        api.member(member, **({"referrer": referrer} if referrer else {}))
+    body = {"referrer": "r", "reason": "report 12"}
+    assert api.ok(api.put("/v1/members/o/referees/referrer", body))["moved"] == ["m1"]
+    audit = api.ok(api.get("/v1/audit-log"))
+    for again in (body, {"referrer": "s", "reason": "report 13"}):
+        moved = api.ok(api.put("/v1/members/o/referees/referrer", again))
+        assert moved == {"member": "o", "referrer": again["referrer"], "moved": []}
+    ghost = api.put("/v1/members/o/referees/referrer", {"referrer": "ghost", "reason": "x"})
+    assert (ghost.status_code, ghost.json()["field"]) == (404, "referrer")
+    assert api.ok(api.get("/v1/audit-log")) == audit  # no second record of a move
+    assert api.ok(api.get("/v1/members/m1"))["referrer"] == "r"
+    clean(api, context)
