@@ -68,9 +68,15 @@ def _progress_shown(total: int) -> bool:
 
 
 def _watched(items: Sequence[T], description: str) -> Iterator[T]:
-    """The items, one by one, with a progress bar on standard error for a long run."""
+    """The items, one by one, with a progress bar on standard error for a long run (and
+    in the progress file a console's run reads, when it is one)."""
+    from zengzhi.service.background import ProgressFile
+
+    progress = ProgressFile(len(items), description)
     if not _progress_shown(len(items)):
-        yield from items
+        for done, item in enumerate(items, 1):
+            yield item
+            progress.update(done)
         return
     from rich.console import Console
     from rich.progress import track
@@ -126,8 +132,8 @@ def _proposal(path: Path) -> TenantConfig:
     from pydantic import ValidationError
 
     from zengzhi.core.errors import DomainError
-    from zengzhi.engine.config import TenantConfig, error_from_validation, read_toml
-    from zengzhi.engine.fields import loads_strict
+    from zengzhi.engine.config import TenantConfig, read_toml
+    from zengzhi.engine.fields import error_from_validation, loads_strict
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -163,10 +169,11 @@ def _config(path: Path | None) -> TenantConfig:
 
 def _run(events: Path, config: Path | None) -> Replay:
     from zengzhi.engine.replay import ReplayError, replay
+    from zengzhi.store.spill import SpillStore
 
     tenant_config = _config(config)
     try:
-        return replay(_lines(events), tenant_config)
+        return replay(_lines(events), tenant_config, kept=SpillStore())
     except ReplayError as error:
         raise _fail(str(error)) from None
     except OSError as error:
@@ -240,7 +247,7 @@ def _domain_errors() -> Iterator[None]:
     from pydantic import ValidationError
 
     from zengzhi.core.errors import DomainError
-    from zengzhi.engine.config import error_from_validation
+    from zengzhi.engine.fields import error_from_validation
 
     try:
         yield
@@ -296,7 +303,7 @@ def serve_command(
     import uvicorn
     from rich.console import Console
 
-    from zengzhi.api.app import create_app
+    from zengzhi.app import create_app
     from zengzhi.service.demo import seed
     from zengzhi.store.migrate import upgrade
 
@@ -595,6 +602,7 @@ def simulate_command(
     )
 
     from zengzhi.core.errors import DomainError
+    from zengzhi.service.background import ProgressFile
     from zengzhi.sim.batch import plan, run_all
     from zengzhi.sim.report import write_report  # matplotlib
     from zengzhi.sim.scenario import read_scenario
@@ -622,19 +630,22 @@ def simulate_command(
         try:
             if jobs == 1 and cluster is None:
                 task = progress.add_task(f"{scenario.name}: days", total=days)
-                results = run_all(
-                    scenario,
-                    processes,
-                    on_day=lambda day: progress.update(task, completed=day + 1),
-                )
+                days_file = ProgressFile(days, "days")
+
+                def on_day(day: int) -> None:
+                    progress.update(task, completed=day + 1)
+                    days_file.update(day + 1)
+
+                results = run_all(scenario, processes, on_day=on_day)
             else:
                 task = progress.add_task(f"{scenario.name}: runs", total=jobs)
-                results = run_all(
-                    scenario,
-                    processes,
-                    on_run=lambda done: progress.update(task, completed=done),
-                    cluster=cluster,
-                )
+                runs_file = ProgressFile(jobs, "runs")
+
+                def on_run(done: int) -> None:
+                    progress.update(task, completed=done)
+                    runs_file.update(done)
+
+                results = run_all(scenario, processes, on_run=on_run, cluster=cluster)
         except DomainError as error:
             raise _fail(str(error)) from None
         except OSError as error:  # a scheduler that does not answer

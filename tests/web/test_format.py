@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from zengzhi.web.format import grouped, moment, money
+from zengzhi.web.format import grouped, local_moment, moment, money
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,11 @@ def test_a_moment_is_shown_in_the_tenants_zone_with_its_offset() -> None:
     assert moment(at, ZoneInfo("Asia/Kolkata")) == "2026-12-01 23:35 UTC+5:30"
     assert moment(at, ZoneInfo("America/Sao_Paulo")) == "2026-12-01 15:05 UTC-3"
     assert moment(None) == "—"
+
+
+def test_a_member_reads_the_same_local_time_without_the_offset() -> None:
+    at = datetime(2026, 12, 1, 18, 5, tzinfo=UTC)
+    zone = ZoneInfo("Asia/Shanghai")
+    assert local_moment(at, zone) == moment(at, zone).removesuffix(" UTC+8")
+    assert local_moment(at, zone) == "2026-12-02 02:05"
+    assert local_moment(None) == "—"

@@ -9,6 +9,10 @@ server that started it waits for it, stops it after the kind's time limit and wr
 `exit`. Each kind runs one at a time per tenant and keeps its last `keep` runs. A run
 with no `exit` that this server is not running (the server restarted) is "interrupted".
 With several servers, give them one shared folder; each watches the runs it started.
+
+A run says how far it is in `progress.json` ({"done", "total", "unit"}), which the
+command writes where `PROGRESS_ENV` says (the CLI's progress bar, in a file) at most
+once a second; the run's page reads it and works out the time left from the pace so far.
 """
 
 from __future__ import annotations
@@ -21,17 +25,22 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service.base import Context
 
 RUN_ID = re.compile(r"^[0-9]{8}T[0-9]{6}-[0-9a-f]{6}$")
 ERROR_TAIL = 2000  # characters of the log shown for a failed run
+PROGRESS_ENV = "ZENGZHI_PROGRESS_FILE"  # where a run's command writes how far it is
+PROGRESS_FILE = "progress.json"
 
 _running: dict[Path, subprocess.Popen[bytes]] = {}  # by the run's folder
 _lock = threading.Lock()
@@ -42,6 +51,52 @@ def command(*arguments: str) -> list[str]:
     return [sys.executable, "-c", "from zengzhi.cli import app; app()", *arguments]
 
 
+class Progress(BaseModel):
+    done: int
+    total: int
+    unit: str  # days, runs, events
+    seconds_left: int | None  # from the pace so far; None before the first step
+
+    @property
+    def percent(self) -> int:
+        return self.done * 100 // self.total if self.total else 0
+
+
+class ProgressFile:
+    """What the running command writes: `update(done)` as it goes, to the file that
+    PROGRESS_ENV names (nothing when it names none: a run from a terminal)."""
+
+    def __init__(self, total: int, unit: str, every_ns: int = 1_000_000_000) -> None:
+        name = os.environ.get(PROGRESS_ENV)
+        self._path = Path(name) if name else None
+        self._total, self._unit, self._every = total, unit, every_ns
+        self._written: int | None = None
+
+    def update(self, done: int) -> None:
+        now = time.monotonic_ns()
+        if self._path is None:
+            return
+        recent = self._written is not None and now - self._written < self._every
+        if recent and done < self._total:
+            return
+        self._written = now
+        partial = self._path.with_suffix(".tmp")  # a reader never sees half a file
+        partial.write_text(json.dumps({"done": done, "total": self._total, "unit": self._unit}))
+        os.replace(partial, self._path)
+
+
+def read_progress(folder: Path, started_at: datetime, now: datetime) -> Progress | None:
+    """How far a run is, from its progress file; None when it wrote none (yet)."""
+    try:
+        data = json.loads((folder / PROGRESS_FILE).read_text())
+        done, total, unit = int(data["done"]), int(data["total"]), str(data["unit"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    elapsed = int((now - started_at) / timedelta(seconds=1))
+    left = elapsed * (total - done) // done if 0 < done <= total else None
+    return Progress(done=done, total=total, unit=unit, seconds_left=left)
+
+
 @dataclass(frozen=True)
 class Run:
     id: str
@@ -50,6 +105,7 @@ class Run:
     started_at: datetime
     status: str  # running, done, failed, interrupted
     error: str | None  # the end of its error output, when it failed
+    progress: Progress | None  # how far it is, while it runs
 
     def path(self, name: str) -> Path:
         return self.folder / name
@@ -111,7 +167,11 @@ class Jobs:
                         stdout=output or subprocess.DEVNULL,
                         stderr=log,
                         stdin=subprocess.DEVNULL,
-                        env={**os.environ, **(environment or {})},
+                        env={
+                            **os.environ,
+                            **(environment or {}),
+                            PROGRESS_ENV: str(out / PROGRESS_FILE),
+                        },
                     )
                 finally:
                     if output:
@@ -140,7 +200,7 @@ class Jobs:
             if (old / "exit").exists():
                 shutil.rmtree(old, ignore_errors=True)
 
-    def _run(self, out: Path) -> Run:
+    def _run(self, context: Context, out: Path) -> Run:
         meta: dict[str, Any] = json.loads((out / "meta.json").read_text(encoding="utf-8"))
         exit_file = out / "exit"
         error = None
@@ -153,13 +213,16 @@ class Jobs:
             with _lock:
                 alive = out in _running
             status = "running" if alive else "interrupted"
+        started_at = datetime.fromisoformat(meta["started_at"])
+        running = status == "running"
         return Run(
             id=out.name,
             folder=out,
             meta=meta,
-            started_at=datetime.fromisoformat(meta["started_at"]),
+            started_at=started_at,
             status=status,
             error=error,
+            progress=read_progress(out, started_at, context.clock()) if running else None,
         )
 
     def runs(self, context: Context, tenant: str) -> list[Run]:
@@ -168,7 +231,7 @@ class Jobs:
         if not folder.is_dir():
             return []
         found = sorted((p for p in folder.iterdir() if RUN_ID.match(p.name)), reverse=True)
-        return [self._run(out) for out in found if (out / "meta.json").exists()]
+        return [self._run(context, out) for out in found if (out / "meta.json").exists()]
 
     def get(self, context: Context, tenant: str, run_id: str) -> Run:
         out = self.folder(context, tenant) / run_id
@@ -176,4 +239,4 @@ class Jobs:
             raise DomainError(
                 ErrorCode.NOT_FOUND, f"unknown {self.name} {run_id!r}", self.name.replace(" ", "_")
             )
-        return self._run(out)
+        return self._run(context, out)

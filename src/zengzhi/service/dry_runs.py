@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from zengzhi.core.errors import DomainError
 from zengzhi.engine.backtest import Backtest
 from zengzhi.service.auth import Permission, Principal
-from zengzhi.service.background import Jobs, Run, command
+from zengzhi.service.background import Jobs, Progress, Run, command
 from zengzhi.service.base import Context
 from zengzhi.service.config import BacktestRequest, LintReport, lint_proposal, parse_config
 
@@ -40,6 +40,7 @@ class DryRunView(BaseModel):
     lint: LintReport  # the lint's findings for it
     result: Backtest | None = None  # once done
     error: str | None = None  # the end of its error output, when it failed
+    progress: Progress | None = None  # while it runs: days (or runs, events) done, time left
 
 
 def start(
@@ -94,6 +95,7 @@ def _view(context: Context, principal: Principal, run: Run) -> DryRunView:
         lint=lint_proposal(context, principal, BacktestRequest(config=config)),
         result=result,
         error=error,
+        progress=run.progress,
     )
 
 

@@ -22,7 +22,7 @@ import zengzhi
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.engine.config import read_toml
 from zengzhi.service.auth import Permission, Principal
-from zengzhi.service.background import Jobs, Run, command
+from zengzhi.service.background import Jobs, Progress, Run, command
 from zengzhi.service.base import Context
 from zengzhi.sim.batch import plan
 from zengzhi.sim.run import orders_on
@@ -48,6 +48,7 @@ class SimulationView(BaseModel):
     status: str  # running, done, failed, interrupted
     files: list[str]
     error: str | None = None
+    progress: Progress | None = None  # while it runs: days (or runs, events) done, time left
 
 
 def shipped() -> list[str]:
@@ -117,6 +118,7 @@ def _view(run: Run) -> SimulationView:
         status=run.status,
         files=files if run.status == "done" else [],
         error=run.error,
+        progress=run.progress,
     )
 
 

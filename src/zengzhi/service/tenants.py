@@ -10,8 +10,8 @@ from sqlalchemy import Connection, insert, select, update
 from zengzhi.core.amounts import Ratio, Yuan
 from zengzhi.core.days import DEFAULT_TIMEZONE
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.engine.config import DistributionConfig, Exact, Id, Name, Timezone
-from zengzhi.engine.fields import NewPassword
+from zengzhi.engine.config import DistributionConfig
+from zengzhi.engine.fields import Exact, Id, Name, NewPassword, Timezone
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
@@ -53,6 +53,8 @@ class MemberPageSettings(BaseModel):
         pattern=r"^https?://[^\s]*\{member\}[^\s]*$",
         description='e.g. "https://shop.example/join?ref={member}"',
     )
+    # What members call each pool ("购物积分"): a member never sees a pool's id.
+    pool_names: dict[Id, Name] = Field(default_factory=dict, max_length=50)
 
 
 class TenantSettings(BaseModel):

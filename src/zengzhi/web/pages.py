@@ -25,9 +25,9 @@ from jinja2.runtime import Context as JinjaContext
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
-from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.engine.config import error_from_validation
+from zengzhi.deps import STATUS
+from zengzhi.engine.fields import error_from_validation
 from zengzhi.service.base import Context, tenant_zone
 from zengzhi.web import format as fmt
 from zengzhi.web.i18n import LANGUAGES, Translator, from_accept_language
@@ -45,10 +45,16 @@ templates = Environment(
 
 @pass_context
 def _moment(page: JinjaContext, value: datetime | None) -> str:
-    return fmt.moment(value, page.get("timezone", UTC))
+    """Operators see the zone's offset; a member reads the time as local, with no label."""
+    zone = page.get("timezone", UTC)
+    if page.get("consumer"):
+        return fmt.local_moment(value, zone)
+    return fmt.moment(value, zone)
 
 
-templates.filters.update(grouped=fmt.grouped, money=fmt.money, moment=_moment, iso=fmt.iso)
+templates.filters.update(
+    grouped=fmt.grouped, money=fmt.money, percent=fmt.percent, moment=_moment, iso=fmt.iso
+)
 
 M = TypeVar("M", bound=BaseModel)
 

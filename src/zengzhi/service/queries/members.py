@@ -58,6 +58,7 @@ class Me(BaseModel):
     tenant: str
     tenant_name: str
     referral_link: str | None  # the platform's sign-up address naming this member
+    pool_names: dict[str, str] = {}  # what the platform calls its pools (by id)
 
 
 def me_view(connection: Connection, tenant: str, member: str) -> Me:
@@ -66,9 +67,17 @@ def me_view(connection: Connection, tenant: str, member: str) -> Me:
     name = connection.execute(
         select(t.tenants.c.name).where(t.tenants.c.tenant_id == tenant)
     ).scalar_one()
-    template = load_settings(connection, tenant).member_page.referral_link
+    page = load_settings(connection, tenant).member_page
+    template = page.referral_link
     link = template.replace("{member}", quote(member, safe="")) if template else None
-    return Me(id=row.member_id, name=row.name, tenant=tenant, tenant_name=name, referral_link=link)
+    return Me(
+        id=row.member_id,
+        name=row.name,
+        tenant=tenant,
+        tenant_name=name,
+        referral_link=link,
+        pool_names=page.pool_names,
+    )
 
 
 class PositionView(BaseModel):

@@ -31,11 +31,11 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
-from zengzhi.api.deps import After
-from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.deps import STATUS, After
 from zengzhi.engine.backtest import Backtest
-from zengzhi.engine.config import ID_PATTERN, read_toml
+from zengzhi.engine.config import read_toml
+from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import catalog, config, dry_runs, pools, tenants
 from zengzhi.service.auth import Permission
 from zengzhi.service.background import RUN_ID
@@ -475,7 +475,20 @@ def _settings_values(settings: TenantSettings) -> dict[str, str | bool]:
         "withdrawals.auto_approve_limit": w.auto_approve_limit,
         "withdrawals.require_real_name": w.require_real_name,
         "member_page.referral_link": settings.member_page.referral_link or "",
+        "member_page.pool_names": "\n".join(
+            f"{pool} = {name}" for pool, name in settings.member_page.pool_names.items()
+        ),
     }
+
+
+def _pool_names(text: str) -> dict[str, str]:
+    """ "main = 购物积分" lines; a line without "=" is kept whole, so the id check names it."""
+    names: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.strip():
+            pool, _, name = line.partition("=")
+            names[pool.strip()] = name.strip()
+    return names
 
 
 @router.post("/settings", response_class=HTMLResponse)
@@ -497,7 +510,10 @@ def save_settings(
                     "auto_approve_limit": values.get("withdrawals.auto_approve_limit") or "0.00",
                     "require_real_name": values["withdrawals.require_real_name"],
                 },
-                "member_page": {"referral_link": values.get("member_page.referral_link") or None},
+                "member_page": {
+                    "referral_link": values.get("member_page.referral_link") or None,
+                    "pool_names": _pool_names(form.get("member_page.pool_names")),
+                },
             },
         )
         tenants.update_settings(context, user.principal, body)
