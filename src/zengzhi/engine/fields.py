@@ -53,7 +53,7 @@ def _not_blank(value: str) -> str:
 
 
 # A password being set (for a tenant's owner, a console user, by the CLI's reset).
-NewPassword = Annotated[Name, AfterValidator(_not_blank)]
+NewPassword = Annotated[Name, Field(min_length=10), AfterValidator(_not_blank)]
 
 
 def _known_zone(value: str) -> str:
