@@ -138,3 +138,41 @@ def test_a_bad_role_names_the_field(database: str) -> None:
         ],
     )
     assert result.exit_code == 1 and result.stderr.startswith("error: role")
+
+
+def test_an_empty_password_is_refused_and_changes_nothing(database: str) -> None:
+    for how in (
+        {"args": [], "input": "\n\n"},
+        {"args": ["--password", ""], "input": None},
+        {"args": ["--password", " " * 12], "input": None},
+    ):
+        result = runner.invoke(
+            app,
+            ["tenant", "password", "acme", "boss", "--database", database, *how["args"]],
+            input=how["input"],
+        )
+        assert result.exit_code == 1, (how, result.stdout)
+        assert "password" in result.stderr
+    assert signs_in(database, "first-password-1")
+
+
+def test_a_key_revoked_through_another_tenant_stays_valid(database: str) -> None:
+    created = runner.invoke(
+        app,
+        ["tenant", "create", "other", "--name", "O", "--owner", "o", "--database", database],
+        input="other-password-1\nother-password-1\n",
+    )
+    assert created.exit_code == 0, created.stderr
+    issued = runner.invoke(
+        app, ["tenant", "key", "issue", "acme", "--name", "shop", "--database", database]
+    )
+    token = issued.stdout.strip()
+    key_id = authenticate(context_of(database), token).actor.removeprefix("key:")
+    for tenant in ("other", "missing"):
+        revoked = runner.invoke(
+            app, ["tenant", "key", "revoke", tenant, key_id, "--database", database]
+        )
+        assert revoked.exit_code == 1 and revoked.stderr.startswith("error: ")
+    assert authenticate(context_of(database), token).tenant == "acme"
+    listed = runner.invoke(app, ["tenant", "key", "list", "other", "--database", database])
+    assert key_id not in listed.stdout

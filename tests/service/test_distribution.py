@@ -304,3 +304,16 @@ def test_orders_at_once_under_one_upline_add_up(postgres_url: str) -> None:
     assert rows == {"top": 240_000, "mid": 240_000}  # 24 orders of 100.00
     assert levels == {"top": 2, "mid": 2}
     context.database.dispose()
+
+
+def test_a_sale_id_used_again_for_another_agent_is_a_conflict(api: Api, context: Context) -> None:
+    api.member("a")
+    api.member("b")
+    sale = {"id": "g1", "member": "a", "region": "r/x", "level": "city", "fee": "100"}
+    first = api.ok(api.post("/v1/agents", sale))
+    assert api.ok(api.post("/v1/agents", sale | {"fee": "100.00"})) == first  # once
+    refused = api.post("/v1/agents", sale | {"member": "b", "region": "r/y", "fee": "5"})
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["field"] == "id"
+    assert api.ok(api.get("/v1/agents")) == [first]
+    clean(api, context)

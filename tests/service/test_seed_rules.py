@@ -3,12 +3,18 @@ its payments, their reversal, and the audit of the ledger against a replay."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 from tests.service.conftest import Api, Clock
 from tests.service.test_console_pages import checked, sign_in
 from tests.service.test_console_sections import user
 from tests.service.test_distribution import clean
 from tests.service.test_modes import buy, product, zone
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
+from zengzhi.service.distribution import Conversion, convert_contributions
 from zengzhi.service.jobs import tick
 
 
@@ -271,6 +277,9 @@ def test_the_console_sets_a_products_own_union_values(api: Api) -> None:
 
 
 def test_the_console_records_income_and_converts_contribution(api: Api) -> None:
+
+
+def test_a_conversion_id_used_again_for_another_body_is_a_conflict(api: Api) -> None:
     api.ok(
         api.put(
             "/v1/distribution",
@@ -302,3 +311,73 @@ def test_the_console_records_income_and_converts_contribution(api: Api) -> None:
     )
     assert converted.headers["location"] == "/console/pools?done=conversion:1"
     assert api.ok(api.get("/v1/members/a/wallet"))["balance"] == "50.00"
+    api.pool()
+    api.member("a")
+    api.member("x", referrer="a")
+    api.completed_order("o1", "x", amount="100.00", contribution="0.00")  # a: 10.00
+    body = {"id": "v1", "into": "cash", "rate": "0.5", "reason": "quarter end"}
+    [done] = api.ok(api.post("/v1/contribution/conversions", body))
+    assert done["paid"] == "5.00"
+    # the same id at another rate, or into shares: refused, not answered as the first
+    for other in ({"rate": "2"}, {"into": "shares", "rate": "0.0005"}):
+        refused = api.post("/v1/contribution/conversions", body | other)
+        assert refused.status_code == 409, refused.json()
+        assert refused.json()["field"] == "id"
+    # the same body spelled another way ("0.50" for "0.5") is the same request
+    assert api.ok(api.post("/v1/contribution/conversions", body | {"rate": "0.50"})) == [done]
+    assert api.ok(api.get("/v1/members/a/wallet"))["balance"] == "5.00"
+
+
+def test_one_conversion_id_sent_at_once_with_two_bodies_applies_one(
+    api: Api, context: Context
+) -> None:
+    api.ok(
+        api.put(
+            "/v1/distribution",
+            {"overflow": "platform", "commission": {"rates": ["0.1"], "pay_in": "contribution"}},
+        )
+    )
+    api.pool()
+    api.member("a")
+    api.member("x", referrer="a")
+    api.completed_order("o1", "x", amount="100.00", contribution="0.00")  # a: 10.00
+    finance = Principal(api.tenant, "user:finance", Role.OWNER)
+    rates = ["0.5", "2", "0.5", "2"]
+    start = threading.Barrier(len(rates))
+
+    def send(rate: str) -> tuple[str, object]:
+        request = Conversion(id="v1", into="cash", rate=rate, reason="at once")
+        start.wait(timeout=30)
+        try:
+            return rate, convert_contributions(context, finance, request)
+        except DomainError as error:
+            return rate, error.code
+
+    with ThreadPoolExecutor(len(rates)) as pool:
+        answers = list(pool.map(send, rates))
+    won = {rate for rate, answer in answers if isinstance(answer, list)}
+    assert len(won) == 1, answers  # one body applied; the other's senders told it conflicts
+    assert {answer for rate, answer in answers if rate not in won} == {ErrorCode.CONFLICT}
+    [paid] = {answer[0].paid for _, answer in answers if isinstance(answer, list)}
+    assert paid == {"0.5": "5.00", "2": "20.00"}[won.pop()]
+    assert api.ok(api.get("/v1/members/a/wallet"))["balance"] == paid
+    clean(api, context)
+
+
+def test_a_re_binding_sent_again_moves_nothing_and_records_nothing(
+    api: Api, context: Context
+) -> None:
+    api.ok(api.put("/v1/distribution", {"overflow": "platform", "commission": {"rates": ["0.01"]}}))
+    for member, referrer in (("r", None), ("s", None), ("o", None), ("m1", "o")):
+        api.member(member, **({"referrer": referrer} if referrer else {}))
+    body = {"referrer": "r", "reason": "report 12"}
+    assert api.ok(api.put("/v1/members/o/referees/referrer", body))["moved"] == ["m1"]
+    audit = api.ok(api.get("/v1/audit-log"))
+    for again in (body, {"referrer": "s", "reason": "report 13"}):
+        moved = api.ok(api.put("/v1/members/o/referees/referrer", again))
+        assert moved == {"member": "o", "referrer": again["referrer"], "moved": []}
+    ghost = api.put("/v1/members/o/referees/referrer", {"referrer": "ghost", "reason": "x"})
+    assert (ghost.status_code, ghost.json()["field"]) == (404, "referrer")
+    assert api.ok(api.get("/v1/audit-log")) == audit  # no second record of a move
+    assert api.ok(api.get("/v1/members/m1"))["referrer"] == "r"
+    clean(api, context)

@@ -26,11 +26,11 @@ from zengzhi.core.events import (
     event_id,
 )
 from zengzhi.engine.config import DistributionConfig
-from zengzhi.engine.fields import Exact, Id, Name, Note
+from zengzhi.engine.fields import Exact, Id, Name, Note, canonical
 from zengzhi.engine.wire import yuan
 from zengzhi.rules.distribution import AGENT_LEVELS
 from zengzhi.service.auth import Permission, Principal, Role
-from zengzhi.service.base import Context, command, query, tenant_today
+from zengzhi.service.base import Context, command, once, query, tenant_today
 from zengzhi.service.queries.distribution import (
     Network,
     RewardView,
@@ -139,26 +139,33 @@ def grant_agent(context: Context, principal: Principal, request: NewAgent) -> Ag
         where = (
             (a.tenant_id == uow.tenant) & (a.region == request.region) & (a.level == request.level)
         )
-        found = uow.connection.execute(select(t.agents).where(where)).first()
-        if found is not None and (found.member_id, int(found.fee)) == (request.member, fee):
-            return _agent_view(found)  # the same sale again
-        uow.apply(
-            GrantAgent(
-                event_id("agent", request.id),
-                request.member,
-                request.region,
-                request.level,
-                fee,
-                uow.now,
+
+        def produce() -> dict[str, Any]:
+            found = uow.connection.execute(select(t.agents).where(where)).first()
+            if found is not None and (found.member_id, int(found.fee)) == (request.member, fee):
+                return _agent_view(found).model_dump(mode="json")  # the same sale again
+            uow.apply(
+                GrantAgent(
+                    event_id("agent", request.id),
+                    request.member,
+                    request.region,
+                    request.level,
+                    fee,
+                    uow.now,
+                )
             )
-        )
-        uow.audit(
-            principal.actor,
-            "agent.grant",
-            f"agent:{request.level}:{request.region}",
-            after={"member": request.member, "fee": format_minor(fee, 2)},
-        )
-        return _agent_view(uow.connection.execute(select(t.agents).where(where)).one())
+            uow.audit(
+                principal.actor,
+                "agent.grant",
+                f"agent:{request.level}:{request.region}",
+                after={"member": request.member, "fee": format_minor(fee, 2)},
+            )
+            view = _agent_view(uow.connection.execute(select(t.agents).where(where)).one())
+            return view.model_dump(mode="json")
+
+        # the sale's id names its event: the id again for another sale is a conflict
+        ident = event_id("agent", request.id)
+        return AgentView.model_validate(once(uow, ident, "agent", canonical(request), produce))
 
     return command(context, principal, run)
 
@@ -239,21 +246,7 @@ def convert_contributions(
     ident = event_id("conversion", request.id)
 
     def run(uow: UnitOfWork) -> list[Converted]:
-        e = t.entries.c
-        done = [
-            row.params
-            for row in uow.connection.execute(
-                select(e.params)
-                .where(e.tenant_id == uow.tenant, e.cause == ident, e.kind == "conversion")
-                .order_by(e.entry_id)
-            )
-        ]
-        applied = uow.connection.execute(
-            select(t.events.c.seq).where(
-                t.events.c.tenant_id == uow.tenant, t.events.c.event_id == ident
-            )
-        ).first()
-        if applied is None:  # the first time: a repeat reads what it did
+        def produce() -> dict[str, Any]:
             entries = uow.apply(
                 ConvertContribution(
                     ident,
@@ -272,18 +265,24 @@ def convert_contributions(
                 after=request.model_dump(mode="json", exclude={"reason"}),
                 reason=request.reason,
             )
-            done = [dict(one.params) for one in entries if one.kind == "conversion"]
-        return [
-            Converted(
-                member=params["member"],
-                balance=params["balance"],
-                into=params["into"],
-                paid=params.get("paid"),
-                shares=params.get("shares"),
-                points=params.get("points"),
-            )
-            for params in done
-        ]
+            done = [
+                Converted(
+                    member=one.params["member"],
+                    balance=one.params["balance"],
+                    into=one.params["into"],
+                    paid=one.params.get("paid"),
+                    shares=one.params.get("shares"),
+                    points=one.params.get("points"),
+                )
+                for one in entries
+                if one.kind == "conversion"
+            ]
+            return {"converted": [one.model_dump(mode="json") for one in done]}
+
+        # A repeat answers what the first did; the same id for another rate, target or
+        # set of members is a conflict (answering the first would hide that it was not done).
+        response = once(uow, ident, "conversion", canonical(request), produce)
+        return [Converted.model_validate(one) for one in response["converted"]]
 
     return command(context, principal, run)
 

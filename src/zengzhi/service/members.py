@@ -214,6 +214,9 @@ def reassign_referees(
     def run(uow: UnitOfWork) -> RefereesMoved:
         _member(uow, member, lock=True)
         moving = [one for one in uow.state.network.referees(member) if one != request.referrer]
+        if not moving:  # sent again, or nobody left to move: nothing changes, nothing to record
+            found(uow.members.get(request.referrer), "member", request.referrer, "referrer")
+            return RefereesMoved(member=member, referrer=request.referrer, moved=[])
         uow.apply(
             ReassignReferees(
                 event_id("reassign", uuid.uuid4().hex),

@@ -11,7 +11,7 @@ from zengzhi.core.amounts import Ratio, Yuan
 from zengzhi.core.days import DEFAULT_TIMEZONE
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.config import DistributionConfig
-from zengzhi.engine.fields import Exact, Id, Name, Timezone
+from zengzhi.engine.fields import Exact, Id, Name, NewPassword, Timezone
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
@@ -85,7 +85,7 @@ class NewTenant(BaseModel):
     id: Id
     name: Name = Field(min_length=1)
     owner: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
-    password: Name = Field(min_length=10)
+    password: NewPassword
 
 
 def create_tenant(context: Context, request: NewTenant) -> TenantView:

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, insert, select, update
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.engine.fields import Label, Name
+from zengzhi.engine.fields import Label, NewPassword
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
@@ -23,7 +23,7 @@ class NewUser(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     username: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
-    password: Name = Field(min_length=10)
+    password: NewPassword
     role: Role
 
 
@@ -39,7 +39,7 @@ class UserChange(BaseModel):
 
     role: Role | None = None
     disabled: bool | None = None
-    password: Name | None = Field(default=None, min_length=10)
+    password: NewPassword | None = None
 
 
 def _user_view(row: object) -> UserView:
