@@ -277,9 +277,6 @@ def test_the_console_sets_a_products_own_union_values(api: Api) -> None:
 
 
 def test_the_console_records_income_and_converts_contribution(api: Api) -> None:
-
-
-def test_a_conversion_id_used_again_for_another_body_is_a_conflict(api: Api) -> None:
     api.ok(
         api.put(
             "/v1/distribution",
@@ -311,6 +308,15 @@ def test_a_conversion_id_used_again_for_another_body_is_a_conflict(api: Api) -> 
     )
     assert converted.headers["location"] == "/console/pools?done=conversion:1"
     assert api.ok(api.get("/v1/members/a/wallet"))["balance"] == "50.00"
+
+
+def test_a_conversion_id_used_again_for_another_body_is_a_conflict(api: Api) -> None:
+    api.ok(
+        api.put(
+            "/v1/distribution",
+            {"overflow": "platform", "commission": {"rates": ["0.1"], "pay_in": "contribution"}},
+        )
+    )
     api.pool()
     api.member("a")
     api.member("x", referrer="a")
