@@ -48,12 +48,13 @@ from zengzhi.engine.snapshot import positions_of
 from zengzhi.engine.state import MemoryPools, TenantState, memory_pool
 from zengzhi.engine.wire import to_line
 from zengzhi.rules.pool import PoolParams, balance_and_points, exit_key
-from zengzhi.service import pools, tenants
+from zengzhi.service import pools, tenants, users
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.pools import NewPool
 from zengzhi.service.settings import Settings
-from zengzhi.service.tenants import NewApiKey, NewTenant
+from zengzhi.service.tenants import NewTenant
+from zengzhi.service.users import NewApiKey
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
@@ -256,7 +257,7 @@ def seed(url: str, members: int, orders: int, secret: str) -> str:
     )
     owner = Principal(TENANT, "user:owner", Role.OWNER)
     pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
-    key = tenants.create_api_key(context, owner, NewApiKey(name="bench")).token
+    key = users.create_api_key(context, owner, NewApiKey(name="bench")).token
     assert key is not None
 
     params = PoolParams().with_changes({"exit_multiple": "2"})
@@ -328,7 +329,7 @@ def reuse(url: str, secret: str) -> str:
     upgrade(database.writer)
     context = Context(database, Settings(database_url=url, secret_key=SecretStr(secret)))
     owner = Principal(TENANT, "user:owner", Role.OWNER)
-    key = tenants.create_api_key(context, owner, NewApiKey(name="bench")).token
+    key = users.create_api_key(context, owner, NewApiKey(name="bench")).token
     assert key is not None
     database.dispose()
     return key

@@ -35,13 +35,14 @@ from sqlalchemy import Connection, create_engine, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
-from zengzhi.service import members, pools, tenants
+from zengzhi.service import members, pools, tenants, users
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.members import NewMember
 from zengzhi.service.pools import NewPool
 from zengzhi.service.settings import Settings
-from zengzhi.service.tenants import NewApiKey, NewTenant
+from zengzhi.service.tenants import NewTenant
+from zengzhi.service.users import NewApiKey
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
@@ -62,7 +63,7 @@ def prepare(url: str, tenant: str) -> str:
     pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
     for n in range(MEMBERS):
         members.create_member(context, owner, NewMember(id=f"m{n}"))
-    key = tenants.create_api_key(context, owner, NewApiKey(name="bench")).token
+    key = users.create_api_key(context, owner, NewApiKey(name="bench")).token
     context.database.dispose()
     assert key is not None
     return key

@@ -31,7 +31,7 @@ from pydantic import SecretStr
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from zengzhi.service import members, orders, pools, tenants, webhooks
+from zengzhi.service import members, orders, pools, tenants, webhook_delivery, webhooks
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.members import NewMember
@@ -93,7 +93,7 @@ def real_receiver() -> tuple[ThreadingHTTPServer, str]:
 
 def deliver(context: Context, name: str, client: httpx.Client) -> tuple[int, float]:
     started = time.perf_counter()
-    report = webhooks.dispatch(context, name, client)
+    report = webhook_delivery.dispatch(context, name, client)
     return report.delivered, report.delivered / (time.perf_counter() - started)
 
 

@@ -1,64 +1,102 @@
-"""The command line: only translates arguments into calls and results into text."""
+"""The command line: only translates arguments into calls and results into text.
+
+It starts at once: this module imports the standard library and Typer only, and each
+command imports what it needs (the engine, the database, the web app, matplotlib) when it
+runs, so that `zengzhi --help` or a short `replay` does not pay for the rest
+(tests/cli/test_start_up.py holds the list). Hence PLC0415 is off for this file.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-import tomllib
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 
-from zengzhi.core.errors import DomainError
-from zengzhi.engine.config import TenantConfig, error_from_validation, read_config, read_toml
-from zengzhi.engine.fields import loads_strict
-from zengzhi.engine.lint import Finding, has_errors, lint
-from zengzhi.engine.replay import Replay, ReplayError, replay
-from zengzhi.engine.snapshot import check, memory_pools, money_totals, pool_summary, snapshot
-from zengzhi.engine.views import nearest_exits
-from zengzhi.service.audit import audit_all, event_log
-from zengzhi.service.auth import role_table
-from zengzhi.service.base import Context
-from zengzhi.service.config import backtest_tenant
-from zengzhi.service.jobs import tick
-from zengzhi.service.settings import Settings
-from zengzhi.service.tenants import NewTenant, create_tenant
-from zengzhi.sim.batch import plan, run_all
-from zengzhi.sim.scenario import read_scenario
-from zengzhi.store.database import Database
-from zengzhi.store.migrate import upgrade
+if TYPE_CHECKING:
+    from zengzhi.engine.config import TenantConfig
+    from zengzhi.engine.replay import Replay
+    from zengzhi.service.base import Context
+
+T = TypeVar("T")
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from importlib.metadata import version
+
+        print(f"zengzhi {version('zengzhi')}")
+        raise typer.Exit
+
 
 app = typer.Typer(
     no_args_is_help=True,
-    add_completion=False,
     help="zengzhi: a points-rebate engine on a double-entry ledger.",
 )
 
+
+@app.callback()
+def main(
+    _version_shown: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="print the version and exit"
+        ),
+    ] = False,
+) -> None:
+    """zengzhi: a points-rebate engine on a double-entry ledger."""
+
+
 EventsArg = Annotated[Path, typer.Argument(help="event log, one JSON object a line ('-': stdin)")]
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="tenant config (TOML)")]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", help="tenant config (TOML, or .json)")
+]
+
+# Below this many items (events, tenants, bytes of a log) a run is over before a progress
+# bar would tell anything.
+_PROGRESS_FROM = 2_000
+
+
+def _progress_shown(total: int) -> bool:
+    """A progress bar goes to standard error, and only to a terminal: never into a pipe or
+    a log that a script reads."""
+    return total >= _PROGRESS_FROM and sys.stderr.isatty()
+
+
+def _watched(items: Sequence[T], description: str) -> Iterator[T]:
+    """The items, one by one, with a progress bar on standard error for a long run."""
+    if not _progress_shown(len(items)):
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import track
+
+    yield from track(items, description, console=Console(stderr=True), transient=True)
 
 
 def _lines(path: Path) -> Iterator[str]:
     if str(path) == "-":
         yield from sys.stdin
         return
+    size = path.stat().st_size
     with path.open(encoding="utf-8") as handle:
-        yield from handle
+        if not _progress_shown(size):
+            yield from handle
+            return
+        from rich.console import Console
+        from rich.progress import Progress
+
+        # the bar counts characters against the file's bytes: near enough for a log of
+        # JSON, which is ASCII but for names
+        with Progress(console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task(path.name, total=size)
+            for line in handle:
+                progress.advance(task, len(line))
+                yield line
 
 
 # What would break a line: "\n", "\r" and the rest that str.splitlines() splits at.
@@ -73,15 +111,66 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-def _run(events: Path, config: Path | None) -> Replay:
+def _unreadable(error: OSError) -> str:
+    """A file that cannot be read, as `name: reason` (not Python's `[Errno 2] …`)."""
+    if error.filename is None or not error.strerror:
+        return str(error)
+    return f"{error.filename}: {error.strerror.lower()}"
+
+
+def _proposal(path: Path) -> TenantConfig:
+    """A configuration file, shape-checked only (its values are the lint's business):
+    TOML, or JSON shaped like `GET /v1/config` when its name ends in .json."""
+    import tomllib
+
+    from pydantic import ValidationError
+
+    from zengzhi.core.errors import DomainError
+    from zengzhi.engine.config import TenantConfig, error_from_validation, read_toml
+    from zengzhi.engine.fields import loads_strict
+
     try:
-        return replay(_lines(events), read_config(config))
+        text = path.read_text(encoding="utf-8")
+        data = loads_strict(text) if path.suffix == ".json" else read_toml(text)
+        return TenantConfig.model_validate(data)
+    except json.JSONDecodeError as error:
+        raise _fail(f"{path}: not valid JSON: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise _fail(f"{path}: not valid TOML: {error}") from None
+    except DomainError as error:
+        raise _fail(f"{path}: {error}") from None
+    except ValidationError as error:
+        raise _fail(f"{path}: {error_from_validation(error)}") from None
+    except OSError as error:
+        raise _fail(_unreadable(error)) from None
+
+
+def _config(path: Path | None) -> TenantConfig:
+    """A configuration file, checked whole (`replay`, `pool` and `backtest` read the same
+    TOML or JSON); none: the defaults."""
+    from zengzhi.core.errors import DomainError
+    from zengzhi.engine.config import TenantConfig
+
+    if path is None:
+        return TenantConfig()
+    config = _proposal(path)
+    try:
+        config.check()
+    except DomainError as error:
+        raise _fail(f"{path}: {error}") from None
+    return config
+
+
+def _run(events: Path, config: Path | None) -> Replay:
+    from zengzhi.engine.replay import ReplayError, replay
+
+    tenant_config = _config(config)
+    try:
+        return replay(_lines(events), tenant_config)
     except ReplayError as error:
         raise _fail(str(error)) from None
-    except DomainError as error:
-        raise _fail(f"{config}: {error}") from None
     except OSError as error:
-        raise _fail(str(error)) from None
+        raise _fail(_unreadable(error)) from None
 
 
 @app.command("replay")
@@ -91,6 +180,8 @@ def replay_command(
     as_json: Annotated[bool, typer.Option("--json", help="print the whole state as JSON")] = False,
 ) -> None:
     """Run an event log through the engine and print the final state."""
+    from zengzhi.engine.snapshot import check, money_totals, snapshot
+
     run = _run(events, config)
     problems = check(run.state)
     if problems:
@@ -125,10 +216,57 @@ def replay_command(
     )
 
 
-def _context(database_url: str | None) -> Context:
+def _context(database_url: str | None, *, existing: bool = False) -> Context:
+    """The database a command works on. `existing`: a command that only reads wants it
+    there already, where connecting to SQLite would make an empty file of it."""
+    from zengzhi.service.base import Context
+    from zengzhi.service.settings import Settings
+    from zengzhi.store.database import Database
 
     settings = Settings() if database_url is None else Settings(database_url=database_url)
+    if existing and settings.is_sqlite:
+        path = settings.database_url.split("///", 1)[-1].split("?", 1)[0]
+        if path not in ("", ":memory:") and not Path(path).is_file():
+            raise _fail(
+                f"no database at {path}: name one with --database (or ZENGZHI_DATABASE_URL), "
+                "or make it with `zengzhi db upgrade`"
+            )
     return Context(Database(settings.database_url), settings)
+
+
+@contextmanager
+def _domain_errors() -> Iterator[None]:
+    """A refusal (a bad name, an unknown tenant…) is one line, naming the field."""
+    from pydantic import ValidationError
+
+    from zengzhi.core.errors import DomainError
+    from zengzhi.engine.config import error_from_validation
+
+    try:
+        yield
+    except DomainError as error:
+        raise _fail(str(error)) from None
+    except ValidationError as error:
+        raise _fail(str(error_from_validation(error))) from None
+
+
+@contextmanager
+def _database_errors(context: Context) -> Iterator[None]:
+    """A database that cannot be reached or read is one line, not a traceback."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    try:
+        yield
+    except (OperationalError, ProgrammingError) as error:
+        url = make_url(context.settings.database_url).render_as_string(hide_password=True)
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        hint = (
+            " (is it at the current schema? `zengzhi db upgrade`)"
+            if "no such table" in reason or "does not exist" in reason
+            else ""
+        )
+        raise _fail(f"database {url}: {reason}{hint}") from None
 
 
 DatabaseOpt = Annotated[
@@ -153,13 +291,18 @@ def serve_command(
 
     # the web app (FastAPI, the console's templates) and the demo load here, so that the
     # other commands (the console's dry runs run `backtest`) start in a fraction of the time
-    import uvicorn  # noqa: PLC0415
+    from dataclasses import replace
 
-    from zengzhi.api.app import create_app  # noqa: PLC0415
-    from zengzhi.service.demo import seed  # noqa: PLC0415
+    import uvicorn
+    from rich.console import Console
+
+    from zengzhi.api.app import create_app
+    from zengzhi.service.demo import seed
+    from zengzhi.store.migrate import upgrade
 
     context = _context(database)
-    upgrade(context.database.writer)
+    with _database_errors(context):
+        upgrade(context.database.writer)
     context.settings.session_secret()
     console = Console()
     if demo:
@@ -182,7 +325,8 @@ def serve_command(
             print(f"demo API key: {access.api_key}")
         else:
             console.print("demo tenant already seeded (its password was printed then)")
-    console.print(f"API on http://{host}:{port}/v1 — documentation at http://{host}:{port}/docs")
+    site = f"http://{host}:{port}"
+    console.print(f"API on {site}/v1 — documentation at {site}/docs — console at {site}/console")
     uvicorn.run(create_app(context, run_jobs=jobs), host=host, port=port, log_level="info")
 
 
@@ -194,8 +338,11 @@ app.add_typer(db_app, name="db")
 def db_upgrade(database: DatabaseOpt = None) -> None:
     """Bring the database to the current schema."""
 
+    from zengzhi.store.migrate import upgrade
+
     context = _context(database)
-    upgrade(context.database.writer)
+    with _database_errors(context):
+        upgrade(context.database.writer)
     print("database is at the current schema")
 
 
@@ -214,22 +361,102 @@ def tenant_create(
     database: DatabaseOpt = None,
 ) -> None:
     """Create a tenant and its owner user."""
+    from zengzhi.service.tenants import NewTenant, create_tenant
+    from zengzhi.store.migrate import upgrade
 
     context = _context(database)
-    upgrade(context.database.writer)
-    try:
+    with _database_errors(context), _domain_errors():
+        upgrade(context.database.writer)
         create_tenant(context, NewTenant(id=tenant, name=name, owner=owner, password=password))
-    except DomainError as error:
-        raise _fail(str(error)) from None
-    except ValidationError as error:
-        raise _fail(str(error_from_validation(error))) from None
     print(f"tenant {tenant} created, owner {owner}")
+
+
+TenantArg = Annotated[str, typer.Argument(help="the tenant's id")]
+
+
+@tenant_app.command("password")
+def tenant_password(
+    tenant: TenantArg,
+    username: Annotated[str, typer.Argument(help="the console user")],
+    password: Annotated[
+        str,
+        typer.Option(prompt="New password", hide_input=True, confirmation_prompt=True),
+    ] = "",
+    database: DatabaseOpt = None,
+) -> None:
+    """Set a console user's password (a forgotten one, a locked-out owner); the user's
+    open sessions end."""
+    from zengzhi.service.sessions import operator
+    from zengzhi.service.users import UserChange, change_user
+
+    context = _context(database, existing=True)
+    with _database_errors(context), _domain_errors():
+        change_user(context, operator(context, tenant), username, UserChange(password=password))
+    print(f"password of {username} in {tenant} set; their sessions ended")
+
+
+key_app = typer.Typer(help="A tenant's API keys.", no_args_is_help=True)
+tenant_app.add_typer(key_app, name="key")
+
+
+@key_app.command("issue")
+def key_issue(
+    tenant: TenantArg,
+    name: Annotated[str, typer.Option(help="what the key is for (the shop, a job…)")],
+    role: Annotated[str, typer.Option(help="its role (`zengzhi roles`)")] = "integrator",
+    database: DatabaseOpt = None,
+) -> None:
+    """Issue an API key; its token is printed once, and only its digest is kept."""
+    from zengzhi.service.sessions import operator
+    from zengzhi.service.users import NewApiKey, create_api_key
+
+    context = _context(database, existing=True)
+    with _database_errors(context), _domain_errors():
+        key = create_api_key(
+            context,
+            operator(context, tenant),
+            NewApiKey.model_validate({"name": name, "role": role}),
+        )
+    sys.stderr.write(f"key {key.key_id} ({key.role}) issued; its token, shown this once:\n")
+    print(key.token)
+
+
+@key_app.command("list")
+def key_list(tenant: TenantArg, database: DatabaseOpt = None) -> None:
+    """List a tenant's API keys (never their tokens)."""
+    from zengzhi.service.sessions import operator
+    from zengzhi.service.users import list_api_keys
+
+    context = _context(database, existing=True)
+    with _database_errors(context), _domain_errors():
+        keys = list_api_keys(context, operator(context, tenant))
+    for key in keys:
+        revoked = f"  revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else ""
+        print(f"{key.key_id}  {key.role}  {key.name}  created {key.created_at:%Y-%m-%d}{revoked}")
+
+
+@key_app.command("revoke")
+def key_revoke(
+    tenant: TenantArg,
+    key_id: Annotated[str, typer.Argument(help="the key's id (`zengzhi tenant key list`)")],
+    database: DatabaseOpt = None,
+) -> None:
+    """Revoke an API key: its next request is refused."""
+    from zengzhi.service.sessions import operator
+    from zengzhi.service.users import revoke_api_key
+
+    context = _context(database, existing=True)
+    with _database_errors(context), _domain_errors():
+        revoke_api_key(context, operator(context, tenant), key_id)
+    print(f"key {key_id} revoked")
 
 
 @app.command("roles")
 def roles_command() -> None:
     """Print who may do what (the role table of docs/security.md), from the code's own
     permission table."""
+    from zengzhi.service.auth import role_table
+
     sys.stdout.write(role_table())
 
 
@@ -242,8 +469,16 @@ def audit_command(
     database: DatabaseOpt = None,
 ) -> None:
     """Rebuild every balance from the journal and compare it with the kept balances."""
+    from rich.console import Console
+    from rich.markup import escape
 
-    reports = audit_all(_context(database), tenant, replay_log)
+    from zengzhi.service.audit import audit_all
+
+    context = _context(database, existing=True)
+    with _database_errors(context):
+        reports = audit_all(
+            context, tenant, replay_log, watch=lambda tenants: _watched(tenants, "tenants")
+        )
     console = Console()
     failed = False
     for report in reports:
@@ -270,8 +505,12 @@ def audit_command(
 @app.command("tick")
 def tick_command(database: DatabaseOpt = None) -> None:
     """Run due jobs once (order completion…), for cron."""
+    from zengzhi.service.jobs import tick
 
-    for report in tick(_context(database)):
+    context = _context(database, existing=True)
+    with _database_errors(context):
+        reports = tick(context)
+    for report in reports:
         print(
             f"{report.tenant} {report.job} {report.day}: {report.done} done, "
             f"{len(report.failed)} failed"
@@ -285,8 +524,10 @@ def events_command(
 ) -> None:
     """Print a tenant's event log as JSON lines, in commit order (replayable)."""
 
-    context = _context(database)
-    with context.database.read() as connection:
+    from zengzhi.service.audit import event_log
+
+    context = _context(database, existing=True)
+    with _database_errors(context), context.database.read() as connection:
         for line in event_log(connection, tenant):
             sys.stdout.write(line + "\n")
 
@@ -299,7 +540,20 @@ def simulate_command(
     processes: Annotated[int | None, typer.Option(help="parallel processes")] = None,
 ) -> None:
     """Run a scenario through the engine; write CSV tables, charts and report.html."""
-    from zengzhi.sim.report import write_report  # noqa: PLC0415  (matplotlib: here only)
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from zengzhi.core.errors import DomainError
+    from zengzhi.sim.batch import plan, run_all
+    from zengzhi.sim.report import write_report  # matplotlib
+    from zengzhi.sim.scenario import read_scenario
 
     try:
         scenario = read_scenario(scenario_path)
@@ -310,7 +564,7 @@ def simulate_command(
     except DomainError as error:
         raise _fail(f"{scenario_path}: {error}") from None
     except OSError as error:
-        raise _fail(str(error)) from None
+        raise _fail(_unreadable(error)) from None
     jobs = len(plan(scenario))
     days = scenario.simulation.days
     with Progress(
@@ -342,6 +596,12 @@ def pool_command(
     top: Annotated[int, typer.Option(help="how many positions to list")] = 10,
 ) -> None:
     """A quick look at a replayed state: price, pool, points, positions nearest to exit."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from zengzhi.engine.snapshot import memory_pools, pool_summary
+    from zengzhi.engine.views import nearest_exits
+
     run = _run(events, config)
     console = Console()
     for name, pool in memory_pools(run.state).items():
@@ -391,25 +651,6 @@ def pool_command(
     console.print(f"{len(run.exits)} exits in all; the last {min(top, len(run.exits))} shown")
 
 
-def _proposal(path: Path) -> TenantConfig:
-    """A configuration file, shape-checked only (its values are the lint's business):
-    TOML, or JSON shaped like `GET /v1/config` when its name ends in .json."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = loads_strict(text) if path.suffix == ".json" else read_toml(text)
-        return TenantConfig.model_validate(data)
-    except json.JSONDecodeError as error:
-        raise _fail(f"{path}: not valid JSON: {error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise _fail(f"{path}: not valid TOML: {error}") from None
-    except DomainError as error:
-        raise _fail(f"{path}: {error}") from None
-    except ValidationError as error:
-        raise _fail(f"{path}: {error_from_validation(error)}") from None
-    except OSError as error:
-        raise _fail(str(error)) from None
-
-
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
@@ -419,7 +660,12 @@ def lint_command(
     as_json: Annotated[bool, typer.Option("--json", help="print the findings as JSON")] = False,
 ) -> None:
     """List what a configuration risks (spec 04); exit code 1 when there is an error."""
-    findings: list[Finding] = lint(_proposal(config))
+    from rich.console import Console
+    from rich.markup import escape
+
+    from zengzhi.engine.lint import has_errors, lint
+
+    findings = lint(_proposal(config))
     if as_json:
         data = [one.model_dump(mode="json") for one in findings]
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -454,14 +700,22 @@ def backtest_command(
 ) -> None:
     """Run a proposed configuration over a tenant's recorded history (in memory: nothing
     changes) and show the difference from what happened."""
-    proposed = _proposal(config)
-    context = _context(database)
-    try:
-        proposed.check()
-        with context.database.read() as connection:
-            result = backtest_tenant(connection, tenant, proposed, top)
-    except DomainError as error:
-        raise _fail(str(error)) from None
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from zengzhi.service.config import backtest_tenant
+
+    proposed = _config(config)
+    context = _context(database, existing=True)
+    with (
+        _database_errors(context),
+        _domain_errors(),
+        context.database.read() as connection,
+    ):
+        result = backtest_tenant(
+            connection, tenant, proposed, top, watch=lambda lines: _watched(lines, "events")
+        )
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
         return

@@ -28,20 +28,15 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from pydantic import SecretStr
 
 from tests.conftest import record
-from zengzhi.service import members, orders, pools, tenants, webhooks
+from zengzhi.service import members, orders, pools, tenants, users, webhook_delivery, webhooks
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.members import NewMember
 from zengzhi.service.orders import NewOrder
 from zengzhi.service.pools import NewPool
 from zengzhi.service.settings import Settings
-from zengzhi.service.tenants import (
-    MemberPageSettings,
-    NewApiKey,
-    NewTenant,
-    NewUser,
-    TenantSettings,
-)
+from zengzhi.service.tenants import MemberPageSettings, NewTenant, TenantSettings
+from zengzhi.service.users import NewApiKey, NewUser
 from zengzhi.service.webhooks import SubscriptionIn
 from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
@@ -118,7 +113,7 @@ def prepare(url: str, secret: str) -> str:
     )
     owner = Principal(TENANT, "user:owner", Role.OWNER)
     for name, role in (("fiona", Role.FINANCE), ("victor", Role.VIEWER)):
-        tenants.create_user(context, owner, NewUser(username=name, password=PASSWORD, role=role))
+        users.create_user(context, owner, NewUser(username=name, password=PASSWORD, role=role))
     tenants.update_settings(
         context,
         owner,
@@ -145,14 +140,14 @@ def prepare(url: str, secret: str) -> str:
         )
         orders.create_order(context, owner, order)
         orders.pay(context, owner, order.id)
-    key = tenants.create_api_key(context, owner, NewApiKey(name="shop")).token
+    key = users.create_api_key(context, owner, NewApiKey(name="shop")).token
 
     def busy(request: httpx.Request) -> httpx.Response:
         time.sleep(0.02)  # a receiver that takes its time, then refuses
         return httpx.Response(503, text="busy")
 
     with httpx.Client(transport=httpx.MockTransport(busy)) as client:
-        webhooks.dispatch(context, TENANT, client)
+        webhook_delivery.dispatch(context, TENANT, client)
     context.database.dispose()
     assert key is not None
     return key

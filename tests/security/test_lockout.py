@@ -14,10 +14,10 @@ from tests.security import workers
 from tests.security.races import race
 from tests.service.conftest import PASSWORD, SECRET, Api, Clock, new_tenant
 from zengzhi.core.errors import DomainError
-from zengzhi.service import tenants
+from zengzhi.service import sessions
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import forget_stale
-from zengzhi.service.tenants import Login
+from zengzhi.service.sessions import Login
 from zengzhi.store import tables as t
 
 PROCESSES = 2  # with workers.THREADS each: 40 guesses at one moment
@@ -39,7 +39,7 @@ def test_forty_guesses_at_once_get_at_most_five_tries(context: Context) -> None:
     # and the right password is refused now, until the lock ends
     right = Login(tenant=tenant, username="owner", password=PASSWORD)
     with pytest.raises(DomainError) as refused:
-        tenants.login(context, right)
+        sessions.login(context, right)
     assert refused.value.code == "too_many" and refused.value.retry_after is not None
 
 

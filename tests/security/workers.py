@@ -9,11 +9,11 @@ from typing import Any
 
 from tests.security.races import process_context
 from zengzhi.core.errors import DomainError
-from zengzhi.service import members, orders, tenants
+from zengzhi.service import members, orders, sessions
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.members import Binding, NewMember
 from zengzhi.service.orders import NewOrder
-from zengzhi.service.tenants import Login
+from zengzhi.service.sessions import Login
 
 PASSWORD = "correct horse battery staple"  # tests/service/conftest.py's
 THREADS = 20  # sign-ins at once in one process (argon2 runs outside the GIL)
@@ -38,7 +38,7 @@ def guess(
 
     def one(_: int) -> int:
         try:
-            tenants.login(context, Login(tenant=tenant, username="owner", password=password))
+            sessions.login(context, Login(tenant=tenant, username="owner", password=password))
         except DomainError as error:
             return {"unauthorized": 401, "too_many": 429}[error.code]
         return 200

@@ -32,7 +32,7 @@ from zengzhi.service.base import Context
 from zengzhi.service.members import NewMember
 from zengzhi.service.pools import NewPool
 from zengzhi.service.settings import Settings
-from zengzhi.service.tenants import NewApiKey, create_api_key
+from zengzhi.service.users import NewApiKey, create_api_key
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade

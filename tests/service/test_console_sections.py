@@ -14,7 +14,7 @@ from sqlalchemy import insert, update
 from tests.service.conftest import PASSWORD, Api, Clock, enter_member_page
 from tests.service.test_console_pages import checked, sign_in
 from zengzhi.service.base import Context
-from zengzhi.service.webhooks import dispatch
+from zengzhi.service.webhook_delivery import dispatch
 from zengzhi.store import tables as t
 
 

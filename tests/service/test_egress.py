@@ -14,7 +14,7 @@ import pytest
 from tests.service.conftest import Api
 from zengzhi.service.base import Context
 from zengzhi.service.egress import is_private
-from zengzhi.service.webhooks import dispatch
+from zengzhi.service.webhook_delivery import dispatch
 
 PRIVATE = [
     "http://127.0.0.1:9000/hooks",

@@ -15,7 +15,7 @@ from tests.service.test_withdrawals import a_member_with_money
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature, verify
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.base import Context
-from zengzhi.service.webhooks import dispatch
+from zengzhi.service.webhook_delivery import dispatch
 
 
 def gateway(api: Api) -> str:

@@ -31,7 +31,8 @@ from zengzhi.store.ledger import SqlLedger
 from zengzhi.store.migrate import alembic_config
 from zengzhi.store.network import SqlNetwork
 from zengzhi.store.tables import metadata
-from zengzhi.store.uow import UnitOfWork, tenant_time_zone
+from zengzhi.store.tenants import tenant_time_zone
+from zengzhi.store.uow import UnitOfWork
 
 
 def test_the_migrations_build_exactly_the_declared_schema(context: Context) -> None:

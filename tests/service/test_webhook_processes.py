@@ -31,8 +31,8 @@ from tests.service.test_concurrency import free_port
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
-from zengzhi.service.tenants import NewApiKey, create_api_key
-from zengzhi.service.webhooks import dispatch
+from zengzhi.service.users import NewApiKey, create_api_key
+from zengzhi.service.webhook_delivery import dispatch
 from zengzhi.store import tables as t
 
 ROOT = Path(__file__).resolve().parents[2]

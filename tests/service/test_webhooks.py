@@ -25,9 +25,9 @@ from sqlalchemy import func, select
 from tests.service.conftest import Api, Clock
 from zengzhi.core.events import Join
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
-from zengzhi.service import webhooks
+from zengzhi.service import webhook_delivery
 from zengzhi.service.base import Context
-from zengzhi.service.webhooks import EVENT_ID_HEADER, dispatch
+from zengzhi.service.webhook_delivery import EVENT_ID_HEADER, dispatch
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
 from zengzhi.store.uow import UnitOfWork
@@ -356,7 +356,7 @@ def test_two_dispatchers_at_once_send_each_event_once(
         return httpx.Response(200)
 
     client = httpx.Client(transport=httpx.MockTransport(slow))
-    reports: list[webhooks.DispatchReport] = []
+    reports: list[webhook_delivery.DispatchReport] = []
     threads = [
         threading.Thread(
             target=lambda: reports.append(dispatch(context, api.tenant, client, batch=3))

@@ -28,7 +28,7 @@ from zengzhi.api.routes import (
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import JobRunner
 from zengzhi.service.settings import Settings
-from zengzhi.service.webhooks import WebhookRunner
+from zengzhi.service.webhook_delivery import WebhookRunner
 from zengzhi.store.database import Database
 from zengzhi.web import mount as mount_web
 

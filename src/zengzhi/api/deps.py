@@ -13,7 +13,7 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.config import ID_PATTERN, printable
 from zengzhi.service.auth import Principal
 from zengzhi.service.base import Context
-from zengzhi.service.tenants import authenticate
+from zengzhi.service.sessions import authenticate
 
 
 def get_context(request: Request) -> Context:

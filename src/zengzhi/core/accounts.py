@@ -26,6 +26,7 @@ PAYMENTS_IN = "external:payments"  # money members pay outside orders (agent rig
 AGENT_RIGHTS = "platform:agent_rights"  # what regional agents paid for their rights
 CONTRIBUTION_RESERVE = "platform:contribution_reserve"  # cash backing contribution balances
 CONTRIBUTION_ISSUED = "platform:contribution_issued"  # -balance = contribution outstanding
+SHARES_ISSUED = "platform:shares_issued"  # -balance = shares (股权) held by members
 
 
 def merchant(store: str) -> str:
@@ -73,6 +74,12 @@ def owes_prefix(member: str) -> str:
 def contribution(member: str) -> str:
     """A member's non-withdrawable contribution balance (贡献分), asset CONTRIB."""
     return f"member:{member}:contribution"
+
+
+def shares(member: str) -> str:
+    """A member's shares (股权: a dividend weight), asset SHARES, issued by converting
+    contribution balances."""
+    return f"member:{member}:shares"
 
 
 def holdings(member: str, pool: str) -> str:

@@ -164,6 +164,17 @@ class Reassign(NamedTuple):
     at: datetime | None = None
 
 
+class ReassignReferees(NamedTuple):
+    """Support moves every direct member of `member` (a store's owner) to `referrer`, the
+    member who reported them (seed 000 举报), with a reason; future orders only."""
+
+    id: str
+    member: str
+    referrer: str
+    reason: str
+    at: datetime | None = None
+
+
 class GrantAgent(NamedTuple):
     """A member buys the agent rights of a region at a level, for a fee (a payment)."""
 
@@ -190,6 +201,19 @@ class PayDividend(NamedTuple):
     plan: str
     start: date
     end: date
+    at: datetime | None = None
+
+
+class ConvertContribution(NamedTuple):
+    """The operator converts contribution balances (贡献分) into cash, shares or points at
+    a stated rate (seed 002 三.2): `members`, or every holder when empty."""
+
+    id: str
+    into: str  # cash, shares or points
+    rate: str  # yuan a yuan (cash, points), shares a yuan (shares); checked by the rule
+    reason: str
+    members: tuple[str, ...] = ()
+    pool: str | None = None  # into points: the pool that mints them
     at: datetime | None = None
 
 
@@ -270,10 +294,18 @@ Event = (
     | Join
     | Bind
     | Reassign
+    | ReassignReferees
     | GrantAgent
     | ConfigureDistribution
     | PayDividend
+    | ConvertContribution
     | ConfigureZone
     | CompleteTask
     | RunDay
 )
+
+
+def event_id(kind: str, request_id: str) -> str:
+    """Events in a tenant's log are named by kind: an order and a sale may share a request
+    id. The engine's withdrawals are known by their event's name (`withdraw:<id>`)."""
+    return f"{kind}:{request_id}"

@@ -127,6 +127,10 @@ class Ledger(Protocol):
     def owed_to(self, creditor: str) -> int:
         """What all members owe `creditor` (a reserve's receivables: for reports)."""
 
+    def holders(self, kind: str, asset: str) -> list[tuple[str, int]]:
+        """(member, balance) of every member whose `member:<id>:<kind>` holds more than
+        nothing of `asset`, by member id (a dividend weighted by shares or contribution)."""
+
 
 def settling_order(owed: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
     """Creditors in the order a member's credit pays them back: the modes' reserves first
@@ -162,6 +166,17 @@ class MemoryLedger:
             self.balances.get((accounts.owes(member, creditor), CNY), 0)
             for member, creditors in self._owing.items()
             if creditor in creditors
+        )
+
+    def holders(self, kind: str, asset: str) -> list[tuple[str, int]]:
+        suffix = ":" + kind
+        return sorted(
+            (account[7 : -len(suffix)], amount)
+            for (account, held_in), amount in self.balances.items()
+            if held_in == asset
+            and amount > 0
+            and account.startswith("member:")
+            and account.endswith(suffix)
         )
 
     def _note_debts(self, entry: Entry) -> None:

@@ -226,20 +226,27 @@ class PoolConfig(BaseModel):
             raise
 
 
+PayIn = Literal["cash", "contribution"]
+
+
 class CommissionConfig(_Strict):
     rates: list[Exact] = Field(default_factory=list, max_length=20)
     allow_deep: bool = False
-    pay_in: Literal["cash", "contribution"] = "cash"
+    pay_in: PayIn = "cash"
+    # seed 002 三.1: an upline who never bought earns no commission yet
+    promoter_after_purchase: bool = False
 
 
 class RecruiterConfig(_Strict):
     rate: Exact
+    pay_in: PayIn = "cash"
 
 
 class AgentsConfig(_Strict):
     mode: Literal["differential", "flat"] = "differential"
     rates: dict[str, Exact] = Field(default_factory=dict)
     areas: dict[Name, list[Name]] = Field(default_factory=dict)  # area → its provinces
+    pay_in: PayIn = "cash"
 
 
 class TeamLevelConfig(_Strict):
@@ -250,15 +257,15 @@ class TeamLevelConfig(_Strict):
 class TeamConfig(_Strict):
     levels: list[TeamLevelConfig] = Field(default_factory=list, max_length=30)
     peer_share: Exact | None = None
-    pay_in: Literal["cash", "contribution"] = "cash"
+    pay_in: PayIn = "cash"
 
 
 class DividendConfig(_Strict):
     name: Id
     share: Exact
     schedule: Literal["daily", "monthly"] = "daily"
-    min_level: int = Field(default=1, ge=0, le=30)
-    split: Literal["equal", "performance"] = "equal"
+    min_level: int = Field(default=1, ge=0, le=30)  # 0: any member (weighted splits)
+    split: Literal["equal", "performance", "contribution", "shares"] = "equal"
     funding: Literal["profit", "distribution"] = "profit"
 
 
@@ -310,8 +317,11 @@ class DistributionConfig(_Strict):
             ),
             allow_deep=commission.allow_deep,
             commission_in=commission.pay_in,
+            promoter_after_purchase=commission.promoter_after_purchase,
             recruiter=recruiter,
+            recruiter_in=self.recruiter.pay_in if self.recruiter is not None else "cash",
             agents_mode=agents.mode,
+            agents_in=agents.pay_in,
             agent_rates={
                 level: Ratio(rate, f"agents.rates.{level}") for level, rate in agents.rates.items()
             },

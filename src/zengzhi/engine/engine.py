@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, tzinfo
 
 from zengzhi.core import accounts
+from zengzhi.core.amounts import Ratio
 from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.events import (
@@ -23,6 +24,7 @@ from zengzhi.core.events import (
     Configure,
     ConfigureDistribution,
     ConfigureZone,
+    ConvertContribution,
     Event,
     GrantAgent,
     ImportBalance,
@@ -31,6 +33,7 @@ from zengzhi.core.events import (
     PayDividend,
     PayWithdrawal,
     Reassign,
+    ReassignReferees,
     RejectWithdrawal,
     ReverseOrder,
     RunDay,
@@ -42,7 +45,7 @@ from zengzhi.core.ledger import CNY, Entry, Ledger, entry
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.engine.state import Minted, OrderRecord, TenantState
 from zengzhi.engine.zones import parse_zone
-from zengzhi.rules import distribution, orders, pool, withdrawals
+from zengzhi.rules import conversion, distribution, orders, pool, withdrawals
 from zengzhi.rules.distribution import Paid
 from zengzhi.rules.modes import zone
 from zengzhi.rules.modes.common import Effect, Run
@@ -64,9 +67,7 @@ class Engine:
             case Sell():
                 self._sell(ledger, event)
             case Subsidy():
-                target = self._pool(event.pool)
-                pool.subsidize(target, ledger, event.id, event.amount)
-                pool.settle_exits(target, ledger, event.id)
+                self._subsidize(ledger, event)
             case OpenPool():
                 self._open_pool(ledger, event)
             case Configure():
@@ -91,7 +92,7 @@ class Engine:
                 withdrawals.pay(ledger, self.state.withdrawals, event.id, event.withdrawal)
             case Join():
                 self._join(event)
-            case Bind() | Reassign():
+            case Bind() | Reassign() | ReassignReferees():
                 self._bind(event)
             case GrantAgent():
                 self._grant_agent(ledger, event)
@@ -101,6 +102,8 @@ class Engine:
                 self.state.network.relevel(params)
             case PayDividend():
                 self._dividend(ledger, event)
+            case ConvertContribution():
+                self._convert(ledger, event)
             case ConfigureZone():
                 self._configure_zone(ledger, event)
             case CompleteTask():
@@ -111,6 +114,11 @@ class Engine:
                 at = event.at or datetime.combine(event.day, time(), self.zone)
                 zone.run_day(self._run(event.id, at, event.day), event.zone, modes, event.day)
         return ledger.take_posted()
+
+    def _subsidize(self, ledger: Ledger, event: Subsidy) -> None:
+        target = self._pool(event.pool)
+        pool.subsidize(target, ledger, event.id, event.amount)
+        pool.settle_exits(target, ledger, event.id)
 
     def _zone(self, name: str) -> ZoneModes:
         found = self.state.modes.zone(name)
@@ -216,7 +224,10 @@ class Engine:
             return ()
         grown = self.state.network.grow(order.member, amount, params)
         rewards = distribution.commission_rewards(
-            params, [member for member, _ in grown[: len(params.commission)]], amount
+            params,
+            [member for member, _ in grown[: len(params.commission)]],
+            amount,
+            self.state.network.has_ordered,
         )
         rewards += distribution.recruiter_reward(params, order.recruiter, amount)
         rewards += distribution.agent_rewards(params, self.state.agents, order.region, amount)
@@ -243,7 +254,10 @@ class Engine:
         self.state.members.add(event.member)
         self.state.network.join(event.member, event.referrer)
 
-    def _bind(self, event: Bind | Reassign) -> None:
+    def _bind(self, event: Bind | Reassign | ReassignReferees) -> None:
+        if isinstance(event, ReassignReferees):
+            self._reassign_referees(event)
+            return
         if isinstance(event, Reassign) and not event.reason.strip():
             raise invalid("reason", "a re-assignment needs a reason")
         self._known(event.member)
@@ -256,6 +270,24 @@ class Engine:
         )
         self._known(event.referrer, "referrer")
         self.state.network.bind(event.member, event.referrer)
+
+    def _reassign_referees(self, event: ReassignReferees) -> None:
+        """Seed 000 举报: every direct member of a store's owner moves to the reporter.
+        Each move is checked before any is made: one cycle refuses them all."""
+        if not event.reason.strip():
+            raise invalid("reason", "a re-assignment needs a reason")
+        self._known(event.member)
+        self._known(event.referrer, "referrer")
+        if event.referrer == event.member:
+            raise invalid("referrer", "the members would stay where they are")
+        network = self.state.network
+        moving = [one for one in network.referees(event.member) if one != event.referrer]
+        for member in moving:
+            distribution.check_binding(
+                network, self.state.distribution.params, member, event.referrer, joining=True
+            )
+        for member in moving:
+            network.bind(member, event.referrer)
 
     def _grant_agent(self, ledger: Ledger, event: GrantAgent) -> None:
         if event.level not in distribution.AGENT_LEVELS:
@@ -297,9 +329,32 @@ class Engine:
             raise invalid("end", "must be after start")
         turnover = self.state.distribution.turnover(event.start, event.end)
         members = self.state.network.qualifying(plan.min_level)
+        if plan.split in distribution.HELD_WEIGHTS:  # weighted by a balance members hold
+            kind, asset = distribution.HELD_WEIGHTS[plan.split]
+            held = ledger.holders(kind, asset)
+            if plan.min_level > 0:
+                levelled = {member for member, _ in members}
+                held = [(member, weight) for member, weight in held if member in levelled]
+            members = held
         rewards = distribution.dividend_rewards(plan, turnover, members)
         source = accounts.PROFIT if plan.funding == "profit" else accounts.DISTRIBUTION
         distribution.pay(ledger, event.id, rewards, sum(r.amount for r in rewards), False, source)
+
+    def _convert(self, ledger: Ledger, event: ConvertContribution) -> None:
+        if not event.reason.strip():
+            raise invalid("reason", "a conversion needs a reason (it is audited)")
+        rate = Ratio(event.rate, "rate")
+        target = self._pool(event.pool) if event.pool is not None else None
+        conversion.check(event.into, rate, target)
+        for member in event.members:
+            self._known(member, "members")
+        members = event.members or tuple(
+            member for member, _ in ledger.holders("contribution", distribution.CONTRIBUTION)
+        )
+        for member in sorted(set(members)):
+            conversion.convert(ledger, event.id, member, event.into, rate, event.reason, target)
+        if target is not None:
+            pool.settle_exits(target, ledger, event.id)
 
     def _sell(self, ledger: Ledger, event: Sell) -> None:
         if event.member not in self.state.members:

@@ -36,6 +36,9 @@ class MemoryNetwork:
     def has_ordered(self, member: str) -> bool:
         return member in self._ordered
 
+    def referees(self, member: str) -> list[str]:
+        return sorted(one for one, referrer in self._referrer.items() if referrer == member)
+
     def chain(self, member: str, depth: int | None) -> list[str]:
         uplines: list[str] = []
         referrers = self._referrer

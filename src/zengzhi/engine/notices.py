@@ -35,6 +35,7 @@ ENTRY_TYPES: dict[str, str] = {
     "reward": "reward",
     "reward_reversal": "reward.reversed",
     "agent_rights": "agent.granted",
+    "conversion": "contribution.converted",
     "withdrawal_hold": "withdrawal.requested",
     "withdrawal_release": "withdrawal.rejected",
     "withdrawal_payout": "withdrawal.paid",

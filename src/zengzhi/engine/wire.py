@@ -42,6 +42,7 @@ from zengzhi.core.events import (
     Configure,
     ConfigureDistribution,
     ConfigureZone,
+    ConvertContribution,
     Event,
     GrantAgent,
     ImportBalance,
@@ -51,6 +52,7 @@ from zengzhi.core.events import (
     PayDividend,
     PayWithdrawal,
     Reassign,
+    ReassignReferees,
     RejectWithdrawal,
     ReverseOrder,
     RunDay,
@@ -430,6 +432,19 @@ class ReassignIn(_EventIn):
         return Reassign(self.id, self.member, self.referrer, self.reason, self.at)
 
 
+class ReassignRefereesIn(_EventIn):
+    """Every direct member of `member` moves to `referrer` (seed 000 举报)."""
+
+    kind = "reassign_referees"
+    type: Literal["reassign_referees"]
+    member: Id
+    referrer: Id
+    reason: Note = Field(min_length=1)
+
+    def event(self, config: TenantConfig) -> ReassignReferees:
+        return ReassignReferees(self.id, self.member, self.referrer, self.reason, self.at)
+
+
 class AgentIn(_EventIn):
     kind = "agent"
     type: Literal["agent"]
@@ -469,6 +484,23 @@ class DividendIn(_EventIn):
 
     def event(self, config: TenantConfig) -> PayDividend:
         return PayDividend(self.id, self.plan, self.start, self.end, self.at)
+
+
+class ConvertIn(_EventIn):
+    """The operator converts contribution balances into cash, shares or points."""
+
+    kind = "convert"
+    type: Literal["convert"]
+    into: Literal["cash", "shares", "points"]
+    rate: Exact
+    reason: Note = Field(min_length=1)
+    members: list[Id] = Field(default_factory=list, max_length=10_000)
+    pool: Id | None = None
+
+    def event(self, config: TenantConfig) -> ConvertContribution:
+        return ConvertContribution(
+            self.id, self.into, self.rate, self.reason, tuple(self.members), self.pool, self.at
+        )
 
 
 class ZoneIn(_EventIn):
@@ -521,9 +553,11 @@ _MODELS = (
     JoinIn,
     BindIn,
     ReassignIn,
+    ReassignRefereesIn,
     AgentIn,
     DistributionIn,
     DividendIn,
+    ConvertIn,
     ZoneIn,
     TaskIn,
     DayIn,
@@ -543,9 +577,11 @@ EventIn = Annotated[
     | JoinIn
     | BindIn
     | ReassignIn
+    | ReassignRefereesIn
     | AgentIn
     | DistributionIn
     | DividendIn
+    | ConvertIn
     | ZoneIn
     | TaskIn
     | DayIn,
@@ -662,8 +698,68 @@ def _order_data(event: CompleteOrder) -> dict[str, object]:
     return data
 
 
+def _reassign_data(event: Reassign | ReassignReferees) -> dict[str, object]:
+    return {
+        "type": "reassign" if isinstance(event, Reassign) else "reassign_referees",
+        "member": event.member,
+        "referrer": event.referrer,
+        "reason": event.reason,
+    }
+
+
+def _convert_data(event: ConvertContribution) -> dict[str, object]:
+    data: dict[str, object] = {
+        "type": "convert",
+        "into": event.into,
+        "rate": event.rate,
+        "reason": event.reason,
+        "members": list(event.members),
+    }
+    if event.pool is not None:
+        data["pool"] = event.pool
+    return data
+
+
+def _task_data(event: CompleteTask) -> dict[str, object]:
+    data: dict[str, object] = {
+        "type": "task",
+        "member": event.member,
+        "zone": event.zone,
+        "day": event.day.isoformat(),
+    }
+    if event.proof:
+        data["proof"] = event.proof
+    return data
+
+
 def to_line(event: Event) -> str:
     """The event as one JSON line, which `parse_line` reads back to an equal event."""
+    return dump_line(to_wire(event))
+
+
+def dump_line(wire: Mapping[str, Any]) -> str:
+    """An event's wire form (`to_wire`) as its JSON line."""
+    return json.dumps(wire, ensure_ascii=False, sort_keys=True)
+
+
+def _json_ready(value: Any) -> Any:
+    """`value` as JSON reads back what is written of it: dicts, lists and tuples as dicts
+    and lists, anything else JSON has no type for as its text (what `default=str` wrote)."""
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if isinstance(value, dict):
+        return {
+            key if isinstance(key, str) else json.dumps(key): _json_ready(one)
+            for key, one in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_json_ready(one) for one in value]
+    return str(value)
+
+
+def to_wire(event: Event) -> dict[str, Any]:
+    """The event's wire form: the JSON object of its line, without writing and reading
+    the text (the unit of work keeps the line and derives the notices from the object)."""
     data: dict[str, object]
     match event:
         case CompleteOrder():
@@ -704,13 +800,8 @@ def to_line(event: Event) -> str:
                 data["referrer"] = event.referrer
         case Bind():
             data = {"type": "bind", "member": event.member, "referrer": event.referrer}
-        case Reassign():
-            data = {
-                "type": "reassign",
-                "member": event.member,
-                "referrer": event.referrer,
-                "reason": event.reason,
-            }
+        case Reassign() | ReassignReferees():
+            data = _reassign_data(event)
         case GrantAgent():
             data = {
                 "type": "agent",
@@ -728,20 +819,16 @@ def to_line(event: Event) -> str:
                 "start": event.start.isoformat(),
                 "end": event.end.isoformat(),
             }
+        case ConvertContribution():
+            data = _convert_data(event)
         case ConfigureZone():
             data = {"type": "zone", "zone": event.zone, "settings": dict(event.settings)}
         case CompleteTask():
-            data = {
-                "type": "task",
-                "member": event.member,
-                "zone": event.zone,
-                "day": event.day.isoformat(),
-            }
-            if event.proof:
-                data["proof"] = event.proof
+            data = _task_data(event)
         case RunDay():
             data = {"type": "day", "zone": event.zone, "day": event.day.isoformat()}
     data["id"] = event.id
     if event.at is not None:
         data["at"] = event.at.isoformat()
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+    ready: dict[str, Any] = _json_ready(data)
+    return ready

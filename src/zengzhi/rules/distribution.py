@@ -14,7 +14,7 @@ and the simulator and in SQL by the service.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import NamedTuple, Protocol
@@ -30,6 +30,10 @@ CONTRIBUTION = "CONTRIB"  # the non-withdrawable contribution balance (贡献分
 register_money_asset(CONTRIBUTION)
 
 BINDINGS = ("registration", "first_order", "any_time")
+# Dividend splits weighted by a balance members hold (股东加权分红): (account kind, asset)
+SHARES = "SHARES"  # shares (股权), issued by converting contribution; 4 places like points
+HELD_WEIGHTS = {"contribution": ("contribution", CONTRIBUTION), "shares": ("shares", SHARES)}
+SPLITS = ("equal", "performance", *HELD_WEIGHTS)
 # Region levels by the depth of a region path "province/city/district/town".
 REGION_LEVELS = ("province", "city", "district", "town")
 AGENT_LEVELS = ("town", "district", "city", "province", "area")  # most local first
@@ -52,7 +56,7 @@ class DividendPlan:
     share: Ratio  # of the period's turnover
     schedule: str  # daily or monthly
     min_level: int  # team level that qualifies
-    split: str  # equal, or performance (weighted by team performance)
+    split: str  # equal, or weighted: performance, contribution or shares (SPLITS)
     funding: str  # the account that pays: profit or distribution
 
 
@@ -64,9 +68,13 @@ class DistributionParams:
     allow_deep: bool = False
     commission_in: str = "cash"  # cash or contribution
     recruiter: Ratio | None = None
+    recruiter_in: str = "cash"
+    # seed 002 三.1: a referrer earns commission only once they have bought themselves
+    promoter_after_purchase: bool = False
     agents_mode: str = "differential"  # differential (级差) or flat
     agent_rates: Mapping[str, Ratio] = field(default_factory=dict)  # by AGENT_LEVELS name
     areas: Mapping[str, str] = field(default_factory=dict)  # province → area
+    agents_in: str = "cash"
     team: tuple[TeamLevel, ...] = ()  # ascending thresholds: level n = team[n - 1]
     peer_share: Ratio | None = None
     team_in: str = "cash"
@@ -102,7 +110,7 @@ class DistributionParams:
             for a, b in zip(self.team, self.team[1:], strict=False)
         ):
             raise invalid("team.levels", "rates must not fall as levels rise")
-        for name in ("commission_in", "team_in"):
+        for name in ("commission_in", "team_in", "recruiter_in", "agents_in"):
             if getattr(self, name) not in ("cash", "contribution"):
                 raise invalid(name.replace("_in", ".pay_in"), "must be cash or contribution")
         if self.agents_mode not in ("differential", "flat"):
@@ -164,6 +172,9 @@ class Network(Protocol):
     def bind(self, member: str, referrer: str) -> None: ...
 
     def has_ordered(self, member: str) -> bool: ...
+
+    def referees(self, member: str) -> list[str]:
+        """The members `member` referred directly, by id."""
 
     def chain(self, member: str, depth: int | None) -> list[str]:
         """The member's uplines, nearest first, at most `depth` of them (and never more
@@ -257,12 +268,19 @@ def _share(rate: Ratio, base: int) -> int:
 
 
 def commission_rewards(
-    params: DistributionParams, uplines: Sequence[str], amount: int
+    params: DistributionParams,
+    uplines: Sequence[str],
+    amount: int,
+    has_ordered: Callable[[str], bool] | None = None,
 ) -> list[Reward]:
-    """Direct (直推), indirect (间推) and deeper levels, on the order amount."""
+    """Direct (直推), indirect (间推) and deeper levels, on the order amount. With
+    `promoter_after_purchase`, an upline who never bought is no promoter yet: their level
+    pays nothing, and is not passed up (seed 002 三.1: "消费后成为推广员")."""
     kinds = ("direct", "indirect")
     rewards = []
     for depth, (member, rate) in enumerate(zip(uplines, params.commission, strict=False)):
+        if params.promoter_after_purchase and has_ordered is not None and not has_ordered(member):
+            continue
         kind = kinds[depth] if depth < len(kinds) else f"level_{depth + 1}"
         rewards.append(
             Reward(
@@ -285,7 +303,16 @@ def recruiter_reward(
     if recruiter is None or params.recruiter is None:
         return []
     rate = params.recruiter
-    return [Reward("recruiter", recruiter, _share(rate, amount), rate.text, amount)]
+    return [
+        Reward(
+            "recruiter",
+            recruiter,
+            _share(rate, amount),
+            rate.text,
+            amount,
+            into=params.recruiter_in,
+        )
+    ]
 
 
 def region_keys(region: str, areas: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -318,7 +345,15 @@ def agent_rewards(
             continue
         if params.agents_mode == "flat":
             rewards.append(
-                Reward("agent", holder, _share(rate, amount), rate.text, amount, f"{level} {key}")
+                Reward(
+                    "agent",
+                    holder,
+                    _share(rate, amount),
+                    rate.text,
+                    amount,
+                    f"{level} {key}",
+                    params.agents_in,
+                )
             )
             continue
         if rate.fraction <= highest.fraction:
@@ -326,7 +361,15 @@ def agent_rewards(
         difference = rate.fraction - highest.fraction
         paid = difference.numerator * amount // difference.denominator
         rewards.append(
-            Reward("agent", holder, paid, f"{rate.text}-{highest.text}", amount, f"{level} {key}")
+            Reward(
+                "agent",
+                holder,
+                paid,
+                f"{rate.text}-{highest.text}",
+                amount,
+                f"{level} {key}",
+                params.agents_in,
+            )
         )
         highest = rate
     return rewards
@@ -480,8 +523,9 @@ def take_back(ledger: Ledger, cause: str, order: str, paid: Sequence[Paid]) -> N
 def dividend_rewards(
     plan: DividendPlan, turnover: int, members: Sequence[tuple[str, int]]
 ) -> list[Reward]:
-    """A share of the period's turnover split among qualifying members, equally or by team
-    performance; each part rounds down and the remainder stays with the platform."""
+    """A share of the period's turnover split among qualifying members, equally or by a
+    weight (team performance, contribution balance, shares): `members` carry it. Each
+    part rounds down and the remainder stays with the platform."""
     pot = _share(plan.share, turnover)
     if pot <= 0 or not members:
         return []

@@ -9,6 +9,7 @@ state is exactly what its history says.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -201,7 +202,14 @@ def audit_tenant(connection: Connection, tenant: str, with_replay: bool) -> Audi
     )
 
 
-def audit_all(context: Context, tenant: str | None, with_replay: bool) -> list[AuditReport]:
+def audit_all(
+    context: Context,
+    tenant: str | None,
+    with_replay: bool,
+    watch: Callable[[Sequence[str]], Iterable[str]] = iter,
+) -> list[AuditReport]:
+    """`watch` passes the tenants through as they are audited (the CLI's progress bar)."""
+
     def run(connection: Connection) -> list[AuditReport]:
         tenants = (
             [tenant]
@@ -212,7 +220,7 @@ def audit_all(context: Context, tenant: str | None, with_replay: bool) -> list[A
                 ).scalars()
             )
         )
-        return [audit_tenant(connection, one, with_replay) for one in tenants]
+        return [audit_tenant(connection, one, with_replay) for one in watch(tenants)]
 
     return query(context, run)
 

@@ -18,7 +18,8 @@ from zengzhi.service.auth import Principal
 from zengzhi.service.settings import Settings
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database
-from zengzhi.store.uow import UnitOfWork, tenant_time_zone
+from zengzhi.store.tenants import tenant_time_zone
+from zengzhi.store.uow import UnitOfWork
 
 T = TypeVar("T")
 

@@ -14,7 +14,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, delete, func, insert, select
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.events import ConfigureZone
+from zengzhi.core.events import ConfigureZone, event_id
 from zengzhi.engine.config import (
     Exact,
     ExactOrShare,
@@ -30,7 +30,7 @@ from zengzhi.engine.zones import ModesConfig, parse_zone
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, query
 from zengzhi.store import tables as t
-from zengzhi.store.uow import UnitOfWork, event_id
+from zengzhi.store.uow import UnitOfWork
 
 # ---------------------------------------------------------------------------- zones
 

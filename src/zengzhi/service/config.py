@@ -10,6 +10,7 @@ log in memory.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -185,9 +186,14 @@ class BacktestRequest(Proposal):
 
 
 def backtest_tenant(
-    connection: Connection, tenant: str, proposed: TenantConfig, top: int
+    connection: Connection,
+    tenant: str,
+    proposed: TenantConfig,
+    top: int,
+    watch: Callable[[Sequence[str]], Iterable[str]] = iter,
 ) -> Backtest:
-    """Replay the tenant's history as recorded and under `proposed`, in memory."""
+    """Replay the tenant's history as recorded and under `proposed`, in memory; `watch`
+    passes the events through as they are replayed (the CLI's progress bar)."""
     live = live_config(connection, tenant)
     if "timezone" not in proposed.model_fields_set:
         proposed = proposed.model_copy(update={"timezone": live.timezone})
@@ -198,7 +204,7 @@ def backtest_tenant(
             "config.timezone",
         )
     try:
-        result, balances = backtest(event_log(connection, tenant), live, proposed, top)
+        result, balances = backtest(watch(event_log(connection, tenant)), live, proposed, top)
     except ReplayError as error:
         raise DomainError(
             ErrorCode.CONFLICT, f"the recorded history does not replay: {error}", "history"

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from zengzhi.engine.zones import ModesConfig
-from zengzhi.service import catalog, members, orders, pools, tenants, wallets
+from zengzhi.service import catalog, members, orders, pools, tenants, users, wallets
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, query
 from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn
 from zengzhi.service.members import NewMember, SellRequest
 from zengzhi.service.orders import NewOrder
 from zengzhi.service.pools import NewPool, SubsidyRequest
-from zengzhi.service.tenants import NewApiKey, NewTenant
+from zengzhi.service.tenants import NewTenant
+from zengzhi.service.users import NewApiKey
 from zengzhi.service.wallets import WithdrawalRequest
 from zengzhi.store import tables as t
 
@@ -47,7 +48,7 @@ def seed(context: Context) -> DemoAccess:
         context, NewTenant(id=DEMO, name="Demo mall", owner="owner", password=password)
     )
     owner = Principal(DEMO, "system:demo", Role.OWNER)
-    key = tenants.create_api_key(context, owner, NewApiKey(name="demo shop"))
+    key = users.create_api_key(context, owner, NewApiKey(name="demo shop"))
     pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
     pools.open_pool(context, owner, NewPool(id="local", exit_multiple="1.2"))
     catalog.put_item(context, owner, "zone", "mall", ZoneIn(pool="main"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, func, select
@@ -19,8 +19,14 @@ from sqlalchemy import Connection, func, select
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError
-from zengzhi.core.events import ConfigureDistribution, GrantAgent, PayDividend
-from zengzhi.engine.config import DistributionConfig, Exact, Id, Name
+from zengzhi.core.events import (
+    ConfigureDistribution,
+    ConvertContribution,
+    GrantAgent,
+    PayDividend,
+    event_id,
+)
+from zengzhi.engine.config import DistributionConfig, Exact, Id, Name, Note
 from zengzhi.engine.wire import yuan
 from zengzhi.rules.distribution import AGENT_LEVELS, CONTRIBUTION
 from zengzhi.service.auth import Permission, Principal, Role
@@ -28,7 +34,7 @@ from zengzhi.service.base import Context, command, not_found, query, tenant_toda
 from zengzhi.service.tenants import load_settings, require_money_control
 from zengzhi.store import tables as t
 from zengzhi.store.network import SqlNetwork
-from zengzhi.store.uow import UnitOfWork, event_id
+from zengzhi.store.uow import UnitOfWork
 
 log = logging.getLogger("zengzhi.jobs")
 
@@ -307,6 +313,89 @@ def contribution_balance(connection: Connection, tenant: str, member: str) -> in
         )
     ).first()
     return 0 if row is None else int(row.amount)
+
+
+# ---------------------------------------------------------------------------- conversion
+
+
+class Conversion(BaseModel):
+    """The operator converts contribution balances (贡献分) at a stated rate."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id = Field(description="the conversion's own id: a repeat applies once")
+    into: Literal["cash", "shares", "points"]
+    rate: Exact = Field(description="yuan a yuan (cash, points) or shares a yuan (shares)")
+    reason: Note = Field(min_length=1)
+    members: list[Id] = Field(default_factory=list, max_length=10_000, description="[]: all")
+    pool: Id | None = Field(default=None, description="into points: the pool that mints")
+
+
+class Converted(BaseModel):
+    member: str
+    balance: str  # the contribution balance retired
+    into: str
+    paid: str | None = None  # cash
+    shares: str | None = None
+    points: str | None = None
+
+
+def convert_contributions(
+    context: Context, principal: Principal, request: Conversion
+) -> list[Converted]:
+    """Retire contribution balances into cash, shares or points (seed 002 三.2): money
+    leaves the contribution reserve, so finance (or the owner) does it, with a reason."""
+    principal.require(Permission.SUBSIDIZE)
+    ident = event_id("conversion", request.id)
+
+    def run(uow: UnitOfWork) -> list[Converted]:
+        e = t.entries.c
+        done = [
+            row.params
+            for row in uow.connection.execute(
+                select(e.params)
+                .where(e.tenant_id == uow.tenant, e.cause == ident, e.kind == "conversion")
+                .order_by(e.entry_id)
+            )
+        ]
+        applied = uow.connection.execute(
+            select(t.events.c.seq).where(
+                t.events.c.tenant_id == uow.tenant, t.events.c.event_id == ident
+            )
+        ).first()
+        if applied is None:  # the first time: a repeat reads what it did
+            entries = uow.apply(
+                ConvertContribution(
+                    ident,
+                    request.into,
+                    request.rate,
+                    request.reason,
+                    tuple(request.members),
+                    request.pool,
+                    uow.now,
+                )
+            )
+            uow.audit(
+                principal.actor,
+                "contribution.convert",
+                "contribution",
+                after=request.model_dump(mode="json", exclude={"reason"}),
+                reason=request.reason,
+            )
+            done = [dict(one.params) for one in entries if one.kind == "conversion"]
+        return [
+            Converted(
+                member=params["member"],
+                balance=params["balance"],
+                into=params["into"],
+                paid=params.get("paid"),
+                shares=params.get("shares"),
+                points=params.get("points"),
+            )
+            for params in done
+        ]
+
+    return command(context, principal, run)
 
 
 # ---------------------------------------------------------------------------- dividends

@@ -26,8 +26,8 @@ from zengzhi.service.base import Context, command, query, tenant_today
 from zengzhi.service.distribution import run_dividends
 from zengzhi.service.modes import run_days
 from zengzhi.service.orders import complete_due, due_orders
-from zengzhi.service.tenants import FAILURE_WINDOW
-from zengzhi.service.webhooks import dispatch, tenants_with_subscriptions
+from zengzhi.service.sessions import FAILURE_WINDOW
+from zengzhi.service.webhook_delivery import dispatch, tenants_with_subscriptions
 from zengzhi.store import security
 from zengzhi.store import tables as t
 from zengzhi.store.database import insert_if_absent

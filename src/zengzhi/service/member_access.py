@@ -29,7 +29,7 @@ from sqlalchemy import Connection, select
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Points, Price, Yuan, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.events import Sell
+from zengzhi.core.events import Sell, event_id
 from zengzhi.core.ledger import Entry
 from zengzhi.engine.config import DEFAULT_POOL, Exact, ExactOrAll, Id
 from zengzhi.engine.fields import canonical
@@ -44,7 +44,7 @@ from zengzhi.service.tenants import load_settings
 from zengzhi.service.wallets import Movement, WalletView, WithdrawalRequest, WithdrawalView
 from zengzhi.store import security
 from zengzhi.store import tables as t
-from zengzhi.store.uow import UnitOfWork, event_id
+from zengzhi.store.uow import UnitOfWork
 
 AUDIENCE = "zengzhi:member-page"
 DEFAULT_MINUTES = 30

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, or_, select, update
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Price, format_minor, percent
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.events import Bind, Join, Reassign, Sell
+from zengzhi.core.events import Bind, Join, Reassign, ReassignReferees, Sell, event_id
 from zengzhi.engine.config import DEFAULT_POOL, ExactOrAll, Id, LimitsConfig, Name, Note, Region
 from zengzhi.engine.fields import canonical
 from zengzhi.engine.wire import points as parse_points
@@ -24,7 +24,7 @@ from zengzhi.service.tenants import load_settings
 from zengzhi.store import security
 from zengzhi.store import tables as t
 from zengzhi.store.pools import CLOSED, params_from_row
-from zengzhi.store.uow import UnitOfWork, event_id
+from zengzhi.store.uow import UnitOfWork
 
 
 class NewMember(BaseModel):
@@ -232,6 +232,46 @@ def reassign(
             reason=request.reason,
         )
         return _member_view(_member_row(uow.connection, uow.tenant, member))
+
+    return command(context, principal, run)
+
+
+class RefereesMoved(BaseModel):
+    member: str  # whose direct members moved
+    referrer: str  # where they moved
+    moved: list[str]
+
+
+def reassign_referees(
+    context: Context, principal: Principal, member: str, request: Reassignment
+) -> RefereesMoved:
+    """Support moves every direct member of `member` (a store's owner found capturing
+    its recruiter's 间推 through a second account, or blocking platform payment) to the
+    reporter, with a reason (seed 000 举报): future orders only, one audit record naming
+    each member moved."""
+    principal.require(Permission.REASSIGN)
+
+    def run(uow: UnitOfWork) -> RefereesMoved:
+        _member_row(uow.connection, uow.tenant, member, lock=True)
+        moving = [one for one in uow.state.network.referees(member) if one != request.referrer]
+        uow.apply(
+            ReassignReferees(
+                event_id("reassign", uuid.uuid4().hex),
+                member,
+                request.referrer,
+                request.reason,
+                uow.now,
+            )
+        )
+        uow.audit(
+            principal.actor,
+            "member.reassign_referees",
+            f"member:{member}",
+            before={"referrer": member, "members": moving},
+            after={"referrer": request.referrer, "members": moving},
+            reason=request.reason,
+        )
+        return RefereesMoved(member=member, referrer=request.referrer, moved=moving)
 
     return command(context, principal, run)
 

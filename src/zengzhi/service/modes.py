@@ -16,7 +16,7 @@ from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor, percent
 from zengzhi.core.days import day_of
 from zengzhi.core.errors import DomainError
-from zengzhi.core.events import CompleteTask, RunDay
+from zengzhi.core.events import CompleteTask, RunDay, event_id
 from zengzhi.core.ledger import CNY, format_amount
 from zengzhi.engine.config import Id, Name
 from zengzhi.rules.modes import ads, quota, union, zone
@@ -26,7 +26,8 @@ from zengzhi.service.base import Context, command, not_found, once, query, tenan
 from zengzhi.store import tables as t
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes
-from zengzhi.store.uow import UnitOfWork, event_id, tenant_time_zone
+from zengzhi.store.tenants import tenant_time_zone
+from zengzhi.store.uow import UnitOfWork
 
 log = logging.getLogger("zengzhi.jobs")
 

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.days import start_of
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.events import CompleteOrder, OrderLine, ReverseOrder
+from zengzhi.core.events import CompleteOrder, OrderLine, ReverseOrder, event_id
 from zengzhi.engine.config import Id, LimitsConfig
 from zengzhi.engine.fields import canonical
 from zengzhi.engine.wire import OrderForm
@@ -33,7 +33,7 @@ from zengzhi.service.catalog import order_config
 from zengzhi.service.tenants import load_settings
 from zengzhi.store import tables as t
 from zengzhi.store.records import lines_from_json, lines_to_json, order_event_id
-from zengzhi.store.uow import UnitOfWork, event_id
+from zengzhi.store.uow import UnitOfWork
 
 
 class NewOrder(OrderForm):

@@ -29,6 +29,7 @@ from typing import Any, Literal, Protocol
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
+from zengzhi.core import standard_webhooks
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
@@ -111,14 +112,19 @@ class WebhookAdapter:
         self._tolerance = tolerance
 
     def verify(self, headers: Mapping[str, str], body: bytes, now: datetime) -> Notification:
-        verify(
-            self._secret,
-            headers.get(TIMESTAMP_HEADER.lower()),
-            headers.get(SIGNATURE_HEADER.lower()),
-            body,
-            int(now.timestamp()),
-            self._tolerance,
-        )
+        if standard_webhooks.SIGNATURE_HEADER in headers:  # a gateway signing with a library
+            standard_webhooks.verify(
+                self._secret, headers, body, int(now.timestamp()), self._tolerance
+            )
+        else:
+            verify(
+                self._secret,
+                headers.get(TIMESTAMP_HEADER.lower()),
+                headers.get(SIGNATURE_HEADER.lower()),
+                body,
+                int(now.timestamp()),
+                self._tolerance,
+            )
         try:
             return Notification.model_validate(loads_strict(body))
         except json.JSONDecodeError as error:

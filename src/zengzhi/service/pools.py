@@ -19,7 +19,7 @@ from sqlalchemy import BigInteger, Connection, case, func, literal, or_, select
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Price, Ratio, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.events import Configure, OpenPool, Subsidy
+from zengzhi.core.events import Configure, OpenPool, Subsidy, event_id
 from zengzhi.core.ledger import CNY
 from zengzhi.engine.config import Exact, Id, Note
 from zengzhi.engine.fields import canonical
@@ -30,7 +30,7 @@ from zengzhi.service.base import Context, command, not_found, once, query
 from zengzhi.service.modes import ModeSolvency, mode_solvency
 from zengzhi.store import tables as t
 from zengzhi.store.pools import params_from_row
-from zengzhi.store.uow import UnitOfWork, event_id
+from zengzhi.store.uow import UnitOfWork
 
 
 class PoolParamsIn(BaseModel):

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select, update
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.events import PayWithdrawal, RejectWithdrawal, Withdraw
+from zengzhi.core.events import PayWithdrawal, RejectWithdrawal, Withdraw, event_id
 from zengzhi.core.ledger import CNY
 from zengzhi.engine.config import Exact, Id, Note
 from zengzhi.engine.fields import canonical
@@ -25,7 +25,7 @@ from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, applied_once, command, not_found, query
 from zengzhi.service.tenants import WithdrawalSettings, load_settings
 from zengzhi.store import tables as t
-from zengzhi.store.uow import UnitOfWork, event_id
+from zengzhi.store.uow import UnitOfWork
 
 
 class WalletView(BaseModel):

@@ -41,6 +41,26 @@ def owed_to(connection: Connection, tenant: str, creditor: str) -> int:
     return int(total)
 
 
+def holders(connection: Connection, tenant: str, kind: str, asset: str) -> dict[str, int]:
+    """Every `member:<id>:<kind>` balance of `asset`, by account."""
+    return {
+        row.account: int(row.amount)
+        for row in connection.execute(
+            select(_b.account, _b.amount).where(
+                _b.tenant_id == tenant,
+                _b.asset == asset,
+                _b.account.startswith("member:"),
+                _b.account.endswith(f":{kind}", autoescape=True),
+            )
+        )
+    }
+
+
+def _positive_holders(found: dict[str, int], kind: str) -> list[tuple[str, int]]:
+    cut = len(kind) + 1
+    return sorted((account[7:-cut], amount) for account, amount in found.items() if amount > 0)
+
+
 def _owed(tenant: str, prefix: str) -> Select[tuple[str, int]]:
     """A member's receivables (`member:<id>:owes:<creditor>`): the accounts that begin
     with the prefix (escaped: ids may hold `_`, a LIKE wildcard)."""
@@ -132,6 +152,15 @@ class SqlLedger:
         )
         return owed_to(self._connection, self._tenant, creditor) + pending
 
+    def holders(self, kind: str, asset: str) -> list[tuple[str, int]]:
+        """The stored balances with what this command posted to them since."""
+        found = holders(self._connection, self._tenant, kind, asset)
+        suffix = ":" + kind
+        for (account, held_in), delta in self._deltas.items():
+            if held_in == asset and account.startswith("member:") and account.endswith(suffix):
+                found[account] = found.get(account, 0) + delta
+        return _positive_holders(found, kind)
+
     def post(self, entry: Entry) -> None:
         problem = unbalanced(entry)
         if problem is not None:
@@ -216,6 +245,9 @@ class ReadLedger:
             _BALANCE, {"tenant": self._tenant, "account": account, "asset": asset}
         ).scalar_one_or_none()
         return int(found or 0)
+
+    def holders(self, kind: str, asset: str) -> list[tuple[str, int]]:
+        return _positive_holders(holders(self._connection, self._tenant, kind, asset), kind)
 
     def post(self, entry: Entry) -> None:
         raise TypeError("a report's ledger posts nothing")

@@ -163,6 +163,16 @@ class SqlNetwork:
             update(t.members).where(self._where(member)).values(referrer=referrer)
         )
 
+    def referees(self, member: str) -> list[str]:
+        m = t.members.c
+        return list(
+            self._connection.execute(
+                select(m.member_id)
+                .where(m.tenant_id == self._tenant, m.referrer == member)
+                .order_by(m.member_id)
+            ).scalars()
+        )
+
     def has_ordered(self, member: str) -> bool:
         o = t.orders.c
         return (

@@ -16,24 +16,21 @@ written in the same transaction: committed together, or not at all.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from types import TracebackType
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import insert
 
-from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
+from zengzhi.core.days import day_of
 from zengzhi.core.events import Event
 from zengzhi.core.ledger import Entry
 from zengzhi.engine.engine import Engine
 from zengzhi.engine.notices import Notice, notices
 from zengzhi.engine.state import TenantState
-from zengzhi.engine.wire import to_line
+from zengzhi.engine.wire import dump_line, to_wire
 from zengzhi.rules.pool import balance_and_points
-from zengzhi.rules.withdrawals import Withdrawal
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database
@@ -42,71 +39,8 @@ from zengzhi.store.modes import SqlModes
 from zengzhi.store.network import SqlAgents, SqlDistribution, SqlNetwork
 from zengzhi.store.pools import SqlPools
 from zengzhi.store.records import SqlMembers, SqlOrders
-
-
-def tenant_time_zone(connection: Connection, tenant: str) -> ZoneInfo:
-    """Where the tenant's days turn (its settings' `timezone`)."""
-    settings = connection.execute(
-        select(t.tenants.c.settings).where(t.tenants.c.tenant_id == tenant)
-    ).scalar()
-    return time_zone((settings or {}).get("timezone", DEFAULT_TIMEZONE))
-
-
-def event_id(kind: str, request_id: str) -> str:
-    """Events in a tenant's log are named by kind: an order and a sale may share an id."""
-    return f"{kind}:{request_id}"
-
-
-class SqlWithdrawals:
-    def __init__(self, connection: Connection, tenant: str, now: datetime) -> None:
-        self._connection = connection
-        self._tenant = tenant
-        self._now = now
-
-    def get(self, withdrawal_id: str) -> Withdrawal | None:
-        c = t.withdrawals.c
-        row = self._connection.execute(
-            select(t.withdrawals)
-            .where(
-                c.tenant_id == self._tenant,
-                c.withdrawal_id == withdrawal_id.removeprefix("withdraw:"),
-            )
-            .with_for_update()
-        ).first()
-        if row is None:
-            return None
-        return Withdrawal(
-            withdrawal_id,
-            row.member_id,
-            int(row.amount),
-            int(row.fee),
-            row.status if row.status in ("paid", "rejected") else "held",
-        )
-
-    def put(self, withdrawal: Withdrawal) -> None:
-        c = t.withdrawals.c
-        key = withdrawal.id.removeprefix("withdraw:")
-        if withdrawal.status == "held":
-            self._connection.execute(
-                insert(t.withdrawals).values(
-                    tenant_id=self._tenant,
-                    withdrawal_id=key,
-                    member_id=withdrawal.member,
-                    amount=withdrawal.amount,
-                    fee=withdrawal.fee,
-                    status="held",
-                    requested_at=self._now,
-                )
-            )
-            return
-        values: dict[str, Any] = {"status": withdrawal.status}
-        if withdrawal.status == "paid":
-            values["paid_at"] = self._now
-        self._connection.execute(
-            update(t.withdrawals)
-            .where(c.tenant_id == self._tenant, c.withdrawal_id == key)
-            .values(**values)
-        )
+from zengzhi.store.tenants import Counters, lock_counters, store_counters, tenant_time_zone
+from zengzhi.store.withdrawals import SqlWithdrawals
 
 
 class UnitOfWork:
@@ -186,46 +120,62 @@ class UnitOfWork:
         )
 
     def commit(self) -> None:
-        self.ledger.write_balances()
-        self.pools.write()
-        self.modes.write()
-        c = t.tenants.c
+        self._write_state()
         subscriptions = (
             outbox.active_subscriptions(self.connection, self.tenant)
             if self._events or self._published
             else []
         )
-        counters = self.connection.execute(
-            select(c.event_seq, c.entry_seq, c.audit_seq, c.webhook_seq)
-            .where(c.tenant_id == self.tenant)
-            .with_for_update()
-        ).one()
-        seq = int(counters.event_seq)
-        entry_id = self.ledger.write_entries(int(counters.entry_seq) + 1, self.now) - 1
-        rows = []
+        last = lock_counters(self.connection, self.tenant)
+        entry = self.ledger.write_entries(last.entry + 1, self.now) - 1
+        rows, notes = self._log_rows(last.event, bool(subscriptions))
+        webhook = self._write_notices(notes + self._published, last.webhook, subscriptions)
+        if rows:
+            self.connection.execute(insert(t.events), rows)
+        event = last.event + len(rows)
+        if rows:
+            self._write_pool_history(event)
+        audit = self._write_audits(last.audit)
+        store_counters(self.connection, self.tenant, Counters(event, entry, audit, webhook))
+        self._transaction.commit()
+        self._committed = True
+
+    def _write_state(self) -> None:
+        """What the engine changed in the rows it loaded: balances, pools, modes."""
+        self.ledger.write_balances()
+        self.pools.write()
+        self.modes.write()
+
+    def _log_rows(self, last: int, notify: bool) -> tuple[list[dict[str, Any]], list[Notice]]:
+        """The event log's rows, numbered on from `last`, and (when some subscription may
+        want them) the notices of what each event posted."""
+        rows: list[dict[str, Any]] = []
         notes: list[Notice] = []
-        for event, entries in self._events:
-            seq += 1
-            line = to_line(event)
+        for seq, (event, entries) in enumerate(self._events, start=last + 1):
+            wire = to_wire(event)
             rows.append(
                 {
                     "tenant_id": self.tenant,
                     "seq": seq,
                     "event_id": event.id,
-                    "body": line,
+                    "body": dump_line(wire),
                     "at": self.now,
                 }
             )
-            if subscriptions:
-                notes += notices(json.loads(line), seq, entries)
-        notes += self._published
-        webhook_seq = int(counters.webhook_seq)
-        if subscriptions and notes:
-            webhook_seq = outbox.write(
-                self.connection, self.tenant, self.now, notes, webhook_seq, subscriptions
-            )
-        if rows:
-            self.connection.execute(insert(t.events), rows)
+            if notify:
+                notes += notices(wire, seq, entries)
+        return rows, notes
+
+    def _write_notices(
+        self, notes: list[Notice], last: int, subscriptions: list[outbox.Subscription]
+    ) -> int:
+        """The outbox's rows; returns the last webhook number given out."""
+        if not (subscriptions and notes):
+            return last
+        return outbox.write(self.connection, self.tenant, self.now, notes, last, subscriptions)
+
+    def _write_pool_history(self, seq: int) -> None:
+        """Each touched pool's balance and points as of the command's last event."""
         history = []
         for pool in self.pools.touched():
             balance, points = balance_and_points(pool, self.ledger)
@@ -239,20 +189,15 @@ class UnitOfWork:
                     "points": points,
                 }
             )
-        if history and rows:
+        if history:
             self.connection.execute(insert(t.pool_history), history)
-        audit_id = int(counters.audit_seq)
-        for one in self._audits:
-            audit_id += 1
+
+    def _write_audits(self, last: int) -> int:
+        """The audit log's rows, numbered on from `last`; returns the last number."""
+        for audit_id, one in enumerate(self._audits, start=last + 1):
             self.connection.execute(
                 insert(t.audit_log).values(
                     tenant_id=self.tenant, audit_id=audit_id, at=self.now, **one
                 )
             )
-        self.connection.execute(
-            update(t.tenants)
-            .where(c.tenant_id == self.tenant)
-            .values(event_seq=seq, entry_seq=entry_id, audit_seq=audit_id, webhook_seq=webhook_seq)
-        )
-        self._transaction.commit()
-        self._committed = True
+        return last + len(self._audits)

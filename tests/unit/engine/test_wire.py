@@ -35,7 +35,7 @@ from zengzhi.core.events import (
 )
 from zengzhi.engine.config import TenantConfig
 from zengzhi.engine.fields import loads_strict
-from zengzhi.engine.wire import _plain_event, parse_line, read_event, to_line
+from zengzhi.engine.wire import _plain_event, parse_line, read_event, to_line, to_wire
 
 ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,20}", fullmatch=True)
 fen = st.integers(min_value=1, max_value=10**12)
@@ -113,6 +113,12 @@ def test_every_event_round_trips_through_a_json_line(event: object) -> None:
     line = to_line(event)  # type: ignore[arg-type]
     assert "\n" not in line
     assert parse_line(line).event(TenantConfig()) == event
+
+
+@settings(max_examples=300)
+@given(event=events)
+def test_an_events_wire_form_is_what_its_line_reads_back_as(event: object) -> None:
+    assert to_wire(event) == json.loads(to_line(event))  # type: ignore[arg-type]
 
 
 def test_an_order_line_is_written_with_its_whole_split() -> None:

@@ -8,7 +8,7 @@ from zengzhi.api.deps import ContextDep, Limit, PrincipalDep
 from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.service import distribution
-from zengzhi.service.distribution import AgentView, NewAgent
+from zengzhi.service.distribution import AgentView, Conversion, Converted, NewAgent
 
 router = APIRouter(prefix="/v1", tags=["distribution"], route_class=StrictJSONRoute)
 
@@ -39,3 +39,13 @@ def list_agents(
     context: ContextDep, principal: PrincipalDep, limit: Limit = 200
 ) -> list[AgentView]:
     return distribution.list_agents(context, principal, limit)
+
+
+@router.post("/contribution/conversions", response_model=list[Converted])
+def convert_contributions(
+    context: ContextDep, principal: PrincipalDep, body: Conversion
+) -> list[Converted]:
+    """Convert contribution balances (贡献分) into cash, shares or points at a stated
+    rate, with a reason (audited); `members` empty: every holder. A repeat of the same
+    id applies once and answers what it did."""
+    return distribution.convert_contributions(context, principal, body)

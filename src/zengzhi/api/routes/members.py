@@ -17,6 +17,7 @@ from zengzhi.service.members import (
     NewMember,
     PositionView,
     Reassignment,
+    RefereesMoved,
     SellRequest,
 )
 from zengzhi.service.modes import ModeHolding, TaskDone
@@ -68,6 +69,15 @@ def reassign(
 ) -> MemberView:
     """Support re-assigns the referrer, with a reason (audit log); future orders only."""
     return members.reassign(context, principal, member_id, body)
+
+
+@router.put("/{member_id}/referees/referrer", response_model=RefereesMoved, tags=["distribution"])
+def reassign_referees(
+    context: ContextDep, principal: PrincipalDep, member_id: PathId, body: Reassignment
+) -> RefereesMoved:
+    """After a report (seed 000 举报): every direct member of this member moves to
+    `referrer`, with a reason (audit log); future orders only."""
+    return members.reassign_referees(context, principal, member_id, body)
 
 
 @router.get("/{member_id}/network", response_model=Network, tags=["distribution"])

@@ -14,20 +14,10 @@ from zengzhi.api.deps import (
 )
 from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.service import tenants
-from zengzhi.service.tenants import (
-    ApiKeyView,
-    Login,
-    NewApiKey,
-    NewTenant,
-    NewUser,
-    Revoked,
-    Session,
-    TenantSettings,
-    TenantView,
-    UserChange,
-    UserView,
-)
+from zengzhi.service import sessions, tenants, users
+from zengzhi.service.sessions import Login, Session
+from zengzhi.service.tenants import NewTenant, TenantSettings, TenantView
+from zengzhi.service.users import ApiKeyView, NewApiKey, NewUser, Revoked, UserChange, UserView
 
 router = APIRouter(prefix="/v1", tags=["tenants"], route_class=StrictJSONRoute)
 
@@ -43,7 +33,7 @@ def create_tenant(context: ContextDep, body: NewTenant) -> TenantView:
 @router.post("/auth/login", response_model=Session, tags=["auth"])
 def login(context: ContextDep, body: Login) -> Session:
     """Sign a console user in; the token goes in `Authorization: Bearer …`."""
-    return tenants.login(context, body)
+    return sessions.login(context, body)
 
 
 @router.post("/auth/logout", status_code=204, tags=["auth"])
@@ -51,7 +41,7 @@ def logout(context: ContextDep, credentials: BearerDep) -> Response:
     """End this session at once (the token is refused from now on)."""
     if credentials is None:
         raise DomainError(ErrorCode.UNAUTHORIZED, "send the session token to end")
-    tenants.logout(context, credentials.credentials)
+    sessions.logout(context, credentials.credentials)
     return Response(status_code=204)
 
 
@@ -67,38 +57,38 @@ def put_settings(context: ContextDep, principal: PrincipalDep, body: TenantSetti
 
 @router.post("/users", status_code=201, response_model=UserView, tags=["users"])
 def create_user(context: ContextDep, principal: PrincipalDep, body: NewUser) -> UserView:
-    return tenants.create_user(context, principal, body)
+    return users.create_user(context, principal, body)
 
 
 @router.get("/users", response_model=list[UserView], tags=["users"])
 def list_users(context: ContextDep, principal: PrincipalDep) -> list[UserView]:
-    return tenants.list_users(context, principal)
+    return users.list_users(context, principal)
 
 
 @router.patch("/users/{username}", response_model=UserView, tags=["users"])
 def change_user(
     context: ContextDep, principal: PrincipalDep, username: Username, body: UserChange
 ) -> UserView:
-    return tenants.change_user(context, principal, username, body)
+    return users.change_user(context, principal, username, body)
 
 
 @router.delete("/users/{username}/sessions", response_model=Revoked, tags=["users"])
 def revoke_sessions(context: ContextDep, principal: PrincipalDep, username: Username) -> Revoked:
     """End every open session of the user (a password change or disabling does too)."""
-    return tenants.revoke_user_sessions(context, principal, username)
+    return users.revoke_user_sessions(context, principal, username)
 
 
 @router.post("/api-keys", status_code=201, response_model=ApiKeyView, tags=["users"])
 def create_api_key(context: ContextDep, principal: PrincipalDep, body: NewApiKey) -> ApiKeyView:
     """A new key; its token is in this answer only."""
-    return tenants.create_api_key(context, principal, body)
+    return users.create_api_key(context, principal, body)
 
 
 @router.get("/api-keys", response_model=list[ApiKeyView], tags=["users"])
 def list_api_keys(context: ContextDep, principal: PrincipalDep) -> list[ApiKeyView]:
-    return tenants.list_api_keys(context, principal)
+    return users.list_api_keys(context, principal)
 
 
 @router.delete("/api-keys/{key_id}", response_model=ApiKeyView, tags=["users"])
 def revoke_api_key(context: ContextDep, principal: PrincipalDep, key_id: KeyId) -> ApiKeyView:
-    return tenants.revoke_api_key(context, principal, key_id)
+    return users.revoke_api_key(context, principal, key_id)

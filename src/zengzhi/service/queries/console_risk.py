@@ -32,7 +32,7 @@ from zengzhi.service.pools import Solvency
 from zengzhi.store import tables as t
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes
-from zengzhi.store.uow import tenant_time_zone
+from zengzhi.store.tenants import tenant_time_zone
 
 WINDOW = timedelta(days=30)
 HORIZON_DAYS = 3650  # a run-out further off than ten years is not named
@@ -97,6 +97,9 @@ class _Then:
 
     def owed_to(self, creditor: str) -> int:
         return 0
+
+    def holders(self, kind: str, asset: str) -> list[tuple[str, int]]:
+        return []  # a report runs no dividend
 
 
 def _first_entry_after(connection: Connection, tenant: str, moment: datetime) -> int | None:

@@ -15,10 +15,10 @@ from fastapi.responses import HTMLResponse
 
 from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.service import tenants
+from zengzhi.service import sessions
 from zengzhi.service.auth import GRANTS, Permission, Principal
 from zengzhi.service.base import Context
-from zengzhi.service.tenants import Login
+from zengzhi.service.sessions import Login
 from zengzhi.web.pages import (
     Form,
     PageRoute,
@@ -73,7 +73,7 @@ def staff(request: Request, context: ContextDep) -> Staff:
     if not token or token.startswith("zz1."):  # sessions only, never an API key here
         raise SignInRequired("console")
     try:
-        principal = tenants.authenticate(context, token)
+        principal = sessions.authenticate(context, token)
     except DomainError as error:
         if error.code == ErrorCode.UNAUTHORIZED:
             raise SignInRequired("console") from None
@@ -112,7 +112,7 @@ def login(request: Request, context: ContextDep, form: FormDep) -> Response:
                 "password": values.get("password", ""),
             },
         )
-        session = tenants.login(context, body)
+        session = sessions.login(context, body)
     except DomainError as error:
         values.pop("password", None)
         return render(
@@ -133,7 +133,7 @@ def login(request: Request, context: ContextDep, form: FormDep) -> Response:
 @router.post("/logout")
 def logout(request: Request, context: ContextDep, form: PostedDep) -> Response:
     """Sign out: the session ends in the database, not only in this browser."""
-    tenants.logout(context, request.cookies.get(COOKIE, ""))
+    sessions.logout(context, request.cookies.get(COOKIE, ""))
     response = see_other(f"{PATH}/login")
     delete_session_cookie(response, request, COOKIE, PATH)
     return response

@@ -1,0 +1,127 @@
+"""The operator's conversion of contribution balances (贡献分 / 财务宝, seed 002 三.2):
+into cash, shares (股权, a dividend weight) or appreciation points, at a stated rate.
+
+A contribution balance is backed fen for fen by the contribution reserve (distribution
+pays its money there as it issues the balance). Converting retires the balance and
+spends its backing:
+
+- cash: the wallet gets `rate × balance` (rounded down, paid debt first); what the
+  reserve held beyond it is the platform's profit, what it falls short is funded;
+- shares: `rate` shares a yuan (seed 004: 1 share per 2000 yuan is 0.0005), to 4 places
+  rounded down; the backing is the platform's (it issued equity for it);
+- points: `rate × balance` enters the pool as a contribution and mints points at the
+  pool's price, the balance being the position's principal; the rest is profit.
+
+Each member's conversion is one entry naming the operator's reason and the rate.
+"""
+
+from __future__ import annotations
+
+from zengzhi.core import accounts
+from zengzhi.core.amounts import POINTS_SCALE, YUAN_SCALE, Ratio, format_minor
+from zengzhi.core.errors import invalid
+from zengzhi.core.ledger import CNY, Ledger, Posting, entry
+from zengzhi.rules import pool, wallet
+from zengzhi.rules.distribution import CONTRIBUTION, SHARES
+from zengzhi.rules.pool import PoolState
+
+RULE = "conversion"
+INTO = ("cash", "shares", "points")
+
+
+def check(into: str, rate: Ratio, target: PoolState | None) -> None:
+    """Refuse a conversion the rule cannot book, naming the field."""
+    if into not in INTO:
+        raise invalid("into", f"must be one of {', '.join(INTO)}")
+    if rate.fraction <= 0:
+        raise invalid("rate", "must be greater than 0")
+    if into == "points":
+        if target is None:
+            raise invalid("pool", "converting into points needs a pool")
+        if rate.fraction > 1:
+            raise invalid("rate", "into points at most 1: the pool gets what the balance held")
+        if not target.params.minting_enabled:
+            raise invalid("pool", f"minting is paused in pool {target.id!r}")
+    elif target is not None:
+        raise invalid("pool", "only a conversion into points names a pool")
+
+
+def convert(
+    ledger: Ledger,
+    cause: str,
+    member: str,
+    into: str,
+    rate: Ratio,
+    reason: str,
+    target: PoolState | None = None,
+) -> int:
+    """Retire the member's whole contribution balance into `into`; returns the fen
+    retired (0: nothing held, nothing booked)."""
+    held = ledger.balance(accounts.contribution(member), CONTRIBUTION)
+    if held <= 0:
+        return 0
+    retire: list[Posting] = [
+        (accounts.contribution(member), CONTRIBUTION, -held),
+        (accounts.CONTRIBUTION_ISSUED, CONTRIBUTION, held),
+    ]
+    params = {
+        "member": member,
+        "into": into,
+        "rate": rate.text,
+        "balance": format_minor(held, YUAN_SCALE),
+        "reason": reason,
+    }
+    if into == "points":
+        assert target is not None  # check() refused it
+        contribution = rate.num * held // rate.den
+        # the mint draws on contributions on their way to pools, which this entry fills
+        minted = 0
+        if contribution:
+            minted, _ = pool.mint(target, ledger, cause, member, held, contribution)
+        ledger.post(
+            entry(
+                cause,
+                "conversion",
+                RULE,
+                [
+                    *retire,
+                    (accounts.CONTRIBUTION_RESERVE, CNY, -held),
+                    (accounts.CONTRIBUTIONS, CNY, contribution),
+                    (accounts.PROFIT, CNY, held - contribution),
+                ],
+                params
+                | {
+                    "contribution": format_minor(contribution, YUAN_SCALE),
+                    "points": format_minor(minted, POINTS_SCALE),
+                },
+            )
+        )
+        return held
+    if into == "shares":
+        # fen × (shares a yuan) × 10^4 / 100: shares in their 4-place minor units
+        units = rate.num * held * 10 ** (POINTS_SCALE - YUAN_SCALE) // rate.den
+        postings = [
+            *retire,
+            (accounts.CONTRIBUTION_RESERVE, CNY, -held),
+            (accounts.PROFIT, CNY, held),
+            (accounts.SHARES_ISSUED, SHARES, -units),
+            (accounts.shares(member), SHARES, units),
+        ]
+        ledger.post(entry(cause, "conversion", RULE, postings, params | {"shares": _shares(units)}))
+        return held
+    paid = rate.num * held // rate.den
+    left = held - paid  # < 0: the platform funds what the rate adds
+    postings = [
+        *retire,
+        (accounts.CONTRIBUTION_RESERVE, CNY, -left),
+        (accounts.PROFIT if left > 0 else accounts.FUNDING, CNY, left),
+        *wallet.credit(ledger, member, paid, accounts.CONTRIBUTION_RESERVE),
+    ]
+    ledger.post(
+        entry(cause, "conversion", RULE, postings, params | {"paid": format_minor(paid, 2)})
+    )
+    return held
+
+
+def _shares(units: int) -> str:
+    return format_minor(units, POINTS_SCALE)

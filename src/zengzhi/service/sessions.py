@@ -1,0 +1,246 @@
+"""Who a request comes from: signing in (with its lockout), a bearer token checked
+(an API key or a session), signing out. The credentials themselves are `auth`'s."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Connection, select
+
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.engine.config import Id, Label, Name
+from zengzhi.service import auth
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context, not_found, query
+from zengzhi.store import security
+from zengzhi.store import tables as t
+
+log = logging.getLogger("zengzhi.auth")
+
+
+class Login(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tenant: Id
+    username: Label = Field(min_length=1)
+    password: Name = Field(min_length=1)
+
+
+class Session(BaseModel):
+    token: str
+    tenant: str
+    username: str
+    role: Role
+    expires_in_minutes: int
+
+
+_BAD_LOGIN = DomainError(ErrorCode.UNAUTHORIZED, "unknown tenant, user or password")
+
+
+# At most MAX_FAILURES attempts of a user that did not succeed within FAILURE_WINDOW are
+# let through to the password check; the MAX_FAILURES-th wrong password locks the user
+# for LOCK_TIME, even with the right password. Attempts are counted by the tenant and
+# username asked for, whether or not the user exists, and BEFORE the password is checked
+# (store/security.py: one committed upsert), so that attempts arriving together cannot
+# all find the count empty: one still in flight holds its place. A success gives back
+# its own place only: it forgets no failure and clears no lock.
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+LOCK_TIME = timedelta(minutes=15)
+
+
+def _locked(request: Login, now: datetime, until: datetime) -> DomainError:
+    return DomainError(
+        ErrorCode.TOO_MANY,
+        f"{MAX_FAILURES} failed sign-ins: {request.username!r} may sign in again"
+        f" at {until:%H:%M:%S} UTC",
+        retry_after=max(1, math.ceil((until - now).total_seconds())),
+    )
+
+
+def _tenant_exists(context: Context, tenant: str) -> bool:
+    return (
+        query(
+            context,
+            lambda connection: connection.execute(
+                select(t.tenants.c.tenant_id).where(t.tenants.c.tenant_id == tenant)
+            ).first(),
+        )
+        is not None
+    )
+
+
+def login(context: Context, request: Login) -> Session:
+    now = context.clock()
+    if not _tenant_exists(context, request.tenant):
+        # nothing to guess and nothing counted: no row for a tenant that is not there
+        auth.password_matches(_dummy_hash(), request.password)
+        raise _BAD_LOGIN
+
+    def count() -> security.Attempts:
+        with context.database.write() as connection:
+            return security.count_attempt(
+                connection, request.tenant, request.username, now, FAILURE_WINDOW
+            )
+
+    attempts = context.database.retrying(count)  # committed before the password is checked
+    if attempts.locked_until is not None and attempts.locked_until > now:
+        raise _locked(request, now, attempts.locked_until)
+    if attempts.tries - 1 >= MAX_FAILURES:  # locked, or about to be by attempts in flight
+        raise _locked(request, now, now + LOCK_TIME)
+    c = t.users.c
+    row = query(
+        context,
+        lambda connection: connection.execute(
+            select(t.users).where(c.tenant_id == request.tenant, c.username == request.username)
+        ).first(),
+    )
+    if row is None:
+        auth.password_matches(_dummy_hash(), request.password)  # the time of a real check
+    if (
+        row is None
+        or row.disabled
+        or not auth.password_matches(row.password_hash, request.password)
+    ):
+
+        def fail() -> bool:
+            with context.database.write() as connection:
+                return security.count_failure(
+                    connection,
+                    request.tenant,
+                    request.username,
+                    attempts.first_at,
+                    MAX_FAILURES,
+                    now + LOCK_TIME,
+                )
+
+        if context.database.retrying(fail):
+            log.warning(
+                "tenant %s: %r locked after failed sign-ins", request.tenant, request.username
+            )
+        raise _BAD_LOGIN
+    minutes = context.settings.session_minutes
+    session = auth.new_session_id()
+
+    def open_session() -> None:
+        with context.database.write() as connection:
+            security.release_attempt(
+                connection, request.tenant, request.username, attempts.first_at
+            )
+            security.open_session(
+                connection,
+                request.tenant,
+                security.USER,
+                request.username,
+                session,
+                now,
+                now + timedelta(minutes=minutes),
+            )
+
+    context.database.retrying(open_session)
+    log.info("tenant %s: %r signed in", request.tenant, request.username)
+    token = auth.session_token(
+        context.settings.session_secret(), request.tenant, request.username, session, now, minutes
+    )
+    return Session(
+        token=token,
+        tenant=request.tenant,
+        username=request.username,
+        role=Role(row.role),
+        expires_in_minutes=minutes,
+    )
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash for the unknown user's check, made on first use (not at import: every
+    process that imports the service, such as a console's dry run, would pay for it)."""
+    return auth.hash_password("not-a-real-password-at-all")
+
+
+_ENDED = DomainError(
+    ErrorCode.UNAUTHORIZED, "this session has ended (signed out, or its password changed)"
+)
+
+
+def authenticate(context: Context, token: str) -> Principal:
+    """The principal behind a bearer token (an API key or a session), or 401."""
+    now = context.clock()
+    parsed = auth.parse_api_key(token)
+    if parsed is not None:
+        tenant, key_id, secret = parsed
+        c = t.api_keys.c
+        row = query(
+            context,
+            lambda connection: connection.execute(
+                select(t.api_keys).where(c.tenant_id == tenant, c.key_id == key_id)
+            ).first(),
+        )
+        if (
+            row is None
+            or row.revoked_at is not None
+            or not auth.digests_match(row.secret_hash, secret)
+        ):
+            raise DomainError(ErrorCode.UNAUTHORIZED, "unknown or revoked API key")
+        return Principal(tenant, f"key:{key_id}", Role(row.role))
+    claims = auth.read_session(context.settings.session_secret(), token, now)
+    if claims is None:
+        raise DomainError(ErrorCode.UNAUTHORIZED, "invalid or expired session; sign in again")
+    c = t.users.c
+
+    def run(connection: Connection) -> tuple[Any, bool]:
+        row = connection.execute(
+            select(c.role, c.disabled).where(
+                c.tenant_id == claims.tenant, c.username == claims.username
+            )
+        ).first()
+        is_open = security.session_is_open(
+            connection, claims.tenant, security.USER, claims.username, claims.session, now
+        )
+        return row, is_open
+
+    row, is_open = query(context, run)
+    if row is None or row.disabled:
+        raise DomainError(ErrorCode.UNAUTHORIZED, "this user may no longer sign in")
+    if not is_open:
+        raise _ENDED
+    return Principal(claims.tenant, f"user:{claims.username}", Role(row.role))
+
+
+def logout(context: Context, token: str) -> None:
+    """End the session `token` names (an API key is revoked with DELETE /v1/api-keys)."""
+    if auth.parse_api_key(token) is not None:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "an API key is not signed out: revoke it with DELETE /v1/api-keys/{id}",
+            "Authorization",
+        )
+    now = context.clock()
+    claims = auth.read_session(context.settings.session_secret(), token, now)
+    if claims is None:
+        raise DomainError(ErrorCode.UNAUTHORIZED, "invalid or expired session; sign in again")
+
+    def run() -> None:
+        with context.database.write() as connection:
+            security.revoke_sessions(
+                connection, claims.tenant, security.USER, claims.username, now, claims.session
+            )
+
+    context.database.retrying(run)
+    log.info("tenant %s: %r signed out", claims.tenant, claims.username)
+
+
+OPERATOR = "cli:operator"  # as the audit log names what was done at the command line
+
+
+def operator(context: Context, tenant: str) -> Principal:
+    """The owner's rights over one tenant, for whoever runs the CLI on the server (who holds
+    the database anyway): resetting a locked-out owner's password, issuing the first key."""
+    if not _tenant_exists(context, tenant):
+        raise not_found("tenant", tenant, "tenant")
+    return Principal(tenant=tenant, actor=OPERATOR, role=Role.OWNER)

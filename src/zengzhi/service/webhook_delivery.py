@@ -1,0 +1,203 @@
+"""Webhook delivery: the dispatcher that sends the outbox's due deliveries, signed, and
+records every attempt; the server's thread that runs it every interval.
+
+Each delivery is an HTTP POST of the event's JSON, signed with the subscription's secret
+(`core/signatures.py`), retried with exponential back-off until a 2xx answer or the last
+attempt. Claims are leases (`store/outbox.py`), so several processes may dispatch at
+once. The use cases around it (subscriptions, replays) are `webhooks`'.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+
+import httpx
+from pydantic import BaseModel
+from sqlalchemy import Connection, select
+
+from zengzhi import __version__
+from zengzhi.core import standard_webhooks
+from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
+from zengzhi.service.base import Context, query
+from zengzhi.service.egress import PublicOnlyTransport
+from zengzhi.store import outbox
+from zengzhi.store import tables as t
+from zengzhi.store.outbox import Attempt, Claimed
+
+log = logging.getLogger("zengzhi.webhooks")
+
+EVENT_ID_HEADER = "X-Zengzhi-Event-Id"
+EVENT_TYPE_HEADER = "X-Zengzhi-Event-Type"
+
+
+class DispatchReport(BaseModel):
+    tenant: str
+    delivered: int
+    failed_attempts: int
+    given_up: int
+    failed: list[str] = []  # the events whose attempt failed in this pass (retried later)
+
+
+def signed_headers(claimed: Claimed, timestamp: int) -> dict[str, str]:
+    """Signed twice: per Standard Webhooks (`webhook-*`), and with the older
+    `X-Zengzhi-Signature`, kept for one release (docs/integration.md)."""
+    body = claimed.body.encode()
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": f"zengzhi-webhooks/{__version__}",
+        EVENT_ID_HEADER: claimed.event_id,
+        EVENT_TYPE_HEADER: claimed.type,
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: signature(claimed.secret, timestamp, body),
+    } | standard_webhooks.headers(claimed.secret, claimed.event_id, timestamp, body)
+
+
+def send(client: httpx.Client, claimed: Claimed, now: datetime) -> Attempt:
+    """POST one event; never raises for what the network or the receiver does."""
+    body = claimed.body.encode()
+    headers = signed_headers(claimed, int(now.timestamp()))
+    started = time.perf_counter_ns()
+
+    def took() -> int:
+        return (time.perf_counter_ns() - started) // 1_000_000
+
+    try:
+        response = client.post(claimed.url, content=body, headers=headers)
+    except httpx.TimeoutException as error:
+        return Attempt("timeout", None, took(), f"timed out: {type(error).__name__}")
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
+        return Attempt("error", None, took(), f"{type(error).__name__}: {error}"[:500])
+    if 200 <= response.status_code < 300:
+        return Attempt(outbox.DELIVERED, response.status_code, took(), None)
+    excerpt = response.text[:200].replace("\n", " ")
+    return Attempt(
+        "refused", response.status_code, took(), f"HTTP {response.status_code}: {excerpt}"
+    )
+
+
+def dispatch(
+    context: Context,
+    tenant: str,
+    client: httpx.Client | None = None,
+    batch: int = 50,
+    workers: int = 8,
+) -> DispatchReport:
+    """Send every delivery of a tenant that is due now, until none is left (later
+    retries wait for their time). Safe to run in several processes at once."""
+    settings = context.settings
+    lease = timedelta(seconds=settings.webhook_lease_seconds)
+    own = client is None
+    http = client or httpx.Client(
+        timeout=settings.webhook_timeout_seconds,
+        follow_redirects=False,
+        transport=None if settings.webhook_private_targets else PublicOnlyTransport(),
+    )
+    report = DispatchReport(tenant=tenant, delivered=0, failed_attempts=0, given_up=0)
+    try:
+        for _ in range(10_000):  # a guard; each pass sends at least one
+            token = secrets.token_hex(8)
+            now = context.clock()
+
+            def take(now: datetime = now, token: str = token) -> list[Claimed]:
+                with context.database.write() as connection:
+                    return outbox.claim(connection, tenant, now, lease, token, batch)
+
+            claimed = context.database.retrying(take)
+            if not claimed:
+                break
+            with ThreadPoolExecutor(max_workers=min(workers, len(claimed))) as pool:
+                attempts = list(pool.map(lambda one: send(http, one, context.clock()), claimed))
+            statuses = _record(context, tenant, claimed, token, attempts)
+            for one, attempt, status in zip(claimed, attempts, statuses, strict=True):
+                if attempt.outcome == outbox.DELIVERED:
+                    report.delivered += 1
+                else:
+                    report.failed_attempts += 1
+                    report.given_up += status == outbox.FAILED
+                    report.failed.append(one.event_id)
+                    log.info(
+                        "tenant %s: webhook %s to %s: %s",
+                        tenant,
+                        one.event_id,
+                        one.subscription_id,
+                        attempt.error,
+                    )
+    finally:
+        if own:
+            http.close()
+    return report
+
+
+def _record(
+    context: Context, tenant: str, claimed: list[Claimed], token: str, attempts: list[Attempt]
+) -> list[str]:
+    """Keep a pass's attempts, in one transaction; the deliveries' statuses."""
+    settings = context.settings
+
+    def run() -> list[str]:
+        now = context.clock()
+        with context.database.write() as connection:
+            return [
+                outbox.record(
+                    connection,
+                    tenant,
+                    one,
+                    token,
+                    attempt,
+                    now,
+                    settings.webhook_max_attempts,
+                    settings.webhook_retry_base_seconds,
+                    settings.webhook_retry_cap_seconds,
+                )
+                for one, attempt in zip(claimed, attempts, strict=True)
+            ]
+
+    return context.database.retrying(run)
+
+
+def tenants_with_subscriptions(connection: Connection) -> list[str]:
+    c = t.webhook_subscriptions.c
+    return list(
+        connection.execute(
+            select(c.tenant_id).where(c.active.is_(True)).distinct().order_by(c.tenant_id)
+        ).scalars()
+    )
+
+
+def dispatch_all(context: Context, client: httpx.Client | None = None) -> list[DispatchReport]:
+    """Every tenant with an active subscription, once."""
+    return [
+        dispatch(context, tenant, client) for tenant in query(context, tenants_with_subscriptions)
+    ]
+
+
+class WebhookRunner(threading.Thread):
+    """The server's own dispatcher: deliver what is due every interval until stopped."""
+
+    def __init__(
+        self,
+        context: Context,
+        interval: int,
+        deliver: Callable[[Context], object] = dispatch_all,
+    ) -> None:
+        super().__init__(name="zengzhi-webhooks", daemon=True)
+        self._context = context
+        self._interval = interval
+        self._deliver = deliver
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                self._deliver(self._context)
+            except Exception:  # a failing pass is logged; the next one runs anyway
+                log.exception("webhook delivery failed")
+
+    def stop(self) -> None:
+        self._stop.set()

@@ -1,0 +1,56 @@
+"""The tenant row as the unit of work reads it: where its days turn, and the counters
+that number what each command writes (event log, entries, audit, webhook events)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, select, update
+
+from zengzhi.core.days import DEFAULT_TIMEZONE, time_zone
+from zengzhi.store import tables as t
+
+
+class Counters(NamedTuple):
+    """The last number given out of each of the tenant's sequences."""
+
+    event: int
+    entry: int
+    audit: int
+    webhook: int
+
+
+def tenant_time_zone(connection: Connection, tenant: str) -> ZoneInfo:
+    """Where the tenant's days turn (its settings' `timezone`)."""
+    settings = connection.execute(
+        select(t.tenants.c.settings).where(t.tenants.c.tenant_id == tenant)
+    ).scalar()
+    return time_zone((settings or {}).get("timezone", DEFAULT_TIMEZONE))
+
+
+def lock_counters(connection: Connection, tenant: str) -> Counters:
+    """Lock the tenant row and read its counters: the tenant's commits are numbered in
+    the order they take this lock, so replaying the log in `seq` order repeats history."""
+    c = t.tenants.c
+    row = connection.execute(
+        select(c.event_seq, c.entry_seq, c.audit_seq, c.webhook_seq)
+        .where(c.tenant_id == tenant)
+        .with_for_update()
+    ).one()
+    return Counters(
+        int(row.event_seq), int(row.entry_seq), int(row.audit_seq), int(row.webhook_seq)
+    )
+
+
+def store_counters(connection: Connection, tenant: str, counters: Counters) -> None:
+    connection.execute(
+        update(t.tenants)
+        .where(t.tenants.c.tenant_id == tenant)
+        .values(
+            event_seq=counters.event,
+            entry_seq=counters.entry,
+            audit_seq=counters.audit,
+            webhook_seq=counters.webhook,
+        )
+    )
