@@ -57,6 +57,9 @@ def test_the_lint_speaks_chinese_in_the_chinese_console(browser: Browser, server
     sign_in(page)
     page.get_by_role("link", name="中文").click()
     page.goto("/console/config/pools/main")
+    page.locator("[name=mint_ratio]").fill("2")  # refused: the reason next to the field
+    page.locator("button[value=check]").click()
+    expect(page.locator("#e-mint_ratio")).to_contain_text("必须小于 1（收到 2）：达到 1 或以上时")
     page.locator("[name=mint_ratio]").fill("0")
     page.locator("button[value=check]").click()
     findings = page.locator("#review li")
@@ -72,3 +75,30 @@ def test_the_lint_speaks_chinese_in_the_chinese_console(browser: Browser, server
         page.locator("#review li").filter(has_text="mint ratio 0: buyers get no points")
     ).to_have_count(1)
     context.close()
+
+
+def test_the_chart_reads_in_the_tenants_zone_and_the_readers_date_format(
+    browser: Browser, server: Server
+) -> None:
+    """The tenant counts its days in Asia/Shanghai (the default): the chart's axis, its
+    summary and the legend write times there, with its offset, as each language writes
+    a date; ratios read as percentages."""
+    with server.api() as api:
+        pool = api.get("/v1/pools/main").json()
+    for language, date, mint in (
+        ("中文", re.compile(r"20\d\d年\d{1,2}月\d{1,2}日 \d\d:\d\d UTC\+8"), "赠送比例 70%"),
+        ("English", re.compile(r"20\d\d-\d\d-\d\d \d\d:\d\d UTC\+8"), "Mint ratio 70%"),
+    ):
+        context = new_context(browser, server)
+        page = context.new_page()
+        sign_in(page)
+        if language == "中文":
+            page.get_by_role("link", name=language).click()
+        summary = page.locator("#chart-summary")
+        expect(summary).to_contain_text(date)
+        assert pool["params"]["mint_ratio"] == "0.7"
+        expect(page.locator("#pool-heading + dl + p")).to_contain_text(mint)
+        day = r"\d+月\d+日" if language == "中文" else r"\d\d-\d\d"
+        ticks = re.compile(rf"^{day}( \| {day})+$")  # the canvas's labels, as text
+        expect(page.locator("#chart")).to_have_attribute("data-axis", ticks)
+        context.close()

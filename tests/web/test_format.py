@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from zengzhi.web.format import grouped, moment, money
+from zengzhi.web.format import grouped, moment, money, percent
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,23 @@ def test_a_moment_is_shown_in_the_tenants_zone_with_its_offset() -> None:
     assert moment(at, ZoneInfo("Asia/Kolkata")) == "2026-12-01 23:35 UTC+5:30"
     assert moment(at, ZoneInfo("America/Sao_Paulo")) == "2026-12-01 15:05 UTC-3"
     assert moment(None) == "—"
+
+
+@pytest.mark.parametrize(
+    ("ratio", "shown"),
+    [
+        ("0.7", "70%"),
+        ("0.20", "20%"),
+        ("3.79", "379%"),
+        ("1.2345", "123.45%"),
+        ("0.025", "2.5%"),
+        ("0.0001", "0.01%"),
+        ("0", "0%"),
+        ("12", "1,200%"),
+        ("-0.5", "-50%"),
+        ("81.3%", "81.3%"),  # the service's own percentages stay
+        (None, "—"),
+    ],
+)
+def test_a_ratio_reads_as_a_percentage_with_every_digit(ratio: str | None, shown: str) -> None:
+    assert percent(ratio) == shown

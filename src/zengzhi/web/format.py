@@ -33,6 +33,23 @@ def money(text: str | None) -> str:
     return "¥" + grouped(text)
 
 
+def percent(text: str | None) -> str:
+    """A ratio as a percentage, exactly: "0.7" → "70%", "1.2345" → "123.45%",
+    "0.025" → "2.5%"; None → "—"; a text that is already a percentage stays."""
+    if text is None or text == "":
+        return "—"
+    if text.endswith("%"):
+        return text
+    sign = "-" if text.startswith("-") else ""
+    whole, _, fraction = text.lstrip("-").partition(".")
+    if not whole.isdigit() or (fraction and not fraction.isdigit()):
+        return text
+    fraction = fraction.ljust(2, "0")
+    shifted = (whole + fraction[:2]).lstrip("0") or "0"
+    rest = fraction[2:].rstrip("0")
+    return f"{sign}{grouped(shifted)}{'.' + rest if rest else ''}%"
+
+
 def moment(value: datetime | None, zone: tzinfo = UTC) -> str:
     """A time as people read it, in the tenant's time zone with its offset:
     "2026-12-02 14:05 UTC+8" (the service keeps every time in UTC)."""

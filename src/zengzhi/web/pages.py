@@ -48,7 +48,9 @@ def _moment(page: JinjaContext, value: datetime | None) -> str:
     return fmt.moment(value, page.get("timezone", UTC))
 
 
-templates.filters.update(grouped=fmt.grouped, money=fmt.money, moment=_moment, iso=fmt.iso)
+templates.filters.update(
+    grouped=fmt.grouped, money=fmt.money, percent=fmt.percent, moment=_moment, iso=fmt.iso
+)
 
 M = TypeVar("M", bound=BaseModel)
 
