@@ -317,11 +317,12 @@ def _audit(
     order_id: str,
     before: dict[str, Any] | None,
     after: dict[str, Any],
+    reason: str | None = None,
 ) -> None:
     """Every step someone (a user, a key, the gateway) takes is in the audit log; the
     return window's own completions are the job's (job_runs) and the event log's."""
     if not actor.startswith("system:"):
-        uow.audit(actor, action, f"order:{order_id}", before=before, after=after)
+        uow.audit(actor, action, f"order:{order_id}", before=before, after=after, reason=reason)
 
 
 def _take(
@@ -332,6 +333,7 @@ def _take(
     done: str,
     act: Any,
     past: frozenset[str] = frozenset(),
+    reason: str | None = None,
 ) -> OrderView:
     """Take one step of the life cycle under the order's row lock, inside a command. An
     order already `done` (or `past` that step) is returned as it is."""
@@ -353,6 +355,7 @@ def _take(
         order_id,
         {"status": row.status},
         {"status": view.status, "member": view.member, "amount": view.amount},
+        reason,
     )
     return view
 
@@ -365,12 +368,13 @@ def _step(
     done: str,
     act: Any,
     past: frozenset[str] = frozenset(),
+    reason: str | None = None,
 ) -> OrderView:
     principal.require(Permission.ORDERS)
     return command(
         context,
         principal,
-        lambda uow: _take(uow, principal.actor, order_id, allowed, done, act, past),
+        lambda uow: _take(uow, principal.actor, order_id, allowed, done, act, past, reason),
     )
 
 
@@ -453,15 +457,18 @@ def refund(context: Context, principal: Principal, order_id: str) -> OrderView:
     )
 
 
-def reverse(context: Context, principal: Principal, order_id: str) -> OrderView:
-    """A refund after completion: its points are taken back (or owed), no price falls."""
+def reverse(
+    context: Context, principal: Principal, order_id: str, reason: str | None = None
+) -> OrderView:
+    """A refund after completion: its points are taken back (or owed), no price falls.
+    The reason (the console asks for one) goes to the audit log with the step."""
 
     def act(uow: UnitOfWork, row: Any) -> None:
         reversal = event_id("reverse", order_id)
         uow.apply(ReverseOrder(reversal, order_event_id(order_id), uow.now))
         _set(uow, row, status="reversed", closed_at=uow.now)
 
-    return _step(context, principal, order_id, {"completed"}, "reversed", act)
+    return _step(context, principal, order_id, {"completed"}, "reversed", act, reason=reason)
 
 
 def get_order(context: Context, principal: Principal, order_id: str) -> OrderView:
