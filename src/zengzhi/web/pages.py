@@ -77,7 +77,14 @@ def render(
     data.setdefault("error", None)  # every form template may ask for these
     data.setdefault("values", {})
     page = templates.get_template(template).render(
-        request=request, t=t, lang=t.language, here=request.url.path, **data
+        request=request,
+        t=t,
+        lang=t.language,
+        here=request.url.path,
+        # where the language switch comes back to: the page with its search (a GET's)
+        back_here=request.url.path
+        + (f"?{request.url.query}" if request.url.query and request.method == "GET" else ""),
+        **data,
     )
     return HTMLResponse(page, status_code=status)
 
@@ -85,6 +92,18 @@ def render(
 def see_other(path: str) -> RedirectResponse:
     """After a form: back to a page with GET, so that a reload does not post again."""
     return RedirectResponse(path, status_code=303)
+
+
+def page_numbers(current: int, last: int) -> list[int | None]:
+    """The page links a pager shows: the first, the last, and two either side of the
+    current one; None where pages are skipped (an ellipsis)."""
+    shown = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - (numbers[-1] or 0) > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
 
 
 def local_path(target: str | None, fallback: str) -> str:

@@ -17,7 +17,7 @@ from zengzhi.service.queries import console_orders
 from zengzhi.service.queries.console_orders import STATUSES, OrderSearch
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, PostedDep, StaffDep
-from zengzhi.web.pages import PageRoute, build, see_other
+from zengzhi.web.pages import PageRoute, build, page_numbers, see_other
 
 router = APIRouter(prefix="/console/orders", route_class=PageRoute, include_in_schema=False)
 
@@ -60,20 +60,8 @@ def search(
         error=error,
         statuses=STATUSES,
         query=query,
-        pages=_page_numbers(found.page, found.pages),
+        pages=page_numbers(found.page, found.pages),
     )
-
-
-def _page_numbers(current: int, last: int) -> list[int | None]:
-    """The page links a pager shows: the first, the last, and two around the current
-    one; None where pages are skipped."""
-    shown = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
-    numbers: list[int | None] = []
-    for number in shown:
-        if numbers and number - (numbers[-1] or 0) > 1:
-            numbers.append(None)
-        numbers.append(number)
-    return numbers
 
 
 def _detail(
