@@ -209,6 +209,10 @@ class Form:
             raise DomainError(ErrorCode.INVALID, f"must be at most {limit // 1024} KB", name)
         return content
 
+    def all(self, name: str) -> list[str]:
+        """Every value of a field sent more than once (the boxes ticked in a list)."""
+        return [v.strip() for v in self._data.getlist(name) if isinstance(v, str) and v.strip()]
+
     def values(self) -> dict[str, str]:
         return {key: value for key, value in self._data.items() if isinstance(value, str)}
 

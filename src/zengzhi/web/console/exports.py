@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from zengzhi.service.base import Context
 from zengzhi.service.queries.console_members import MemberRow
+from zengzhi.service.queries.console_withdrawals import WithdrawalRow
 from zengzhi.web.console.session import Staff
 
 Cell = str | int | Decimal | datetime | None
@@ -36,6 +37,26 @@ def member_cells(row: MemberRow) -> tuple[Cell, ...]:
         Decimal(row.wallet),
         Decimal(row.spent),
         row.team,
+    )
+
+
+WITHDRAWAL_HEADINGS = (
+    "withdrawal", "member", "payee", "real_name_verified", "amount_yuan", "fee_yuan",
+    "payout_yuan", "status", "requested_utc",
+)  # fmt: skip
+
+
+def withdrawal_cells(row: WithdrawalRow) -> tuple[Cell, ...]:
+    return (
+        row.id,
+        row.member,
+        row.payee,
+        "yes" if row.verified else "no",
+        Decimal(row.amount),
+        Decimal(row.fee),
+        Decimal(row.payout),
+        row.status,
+        row.requested_at,
     )
 
 
