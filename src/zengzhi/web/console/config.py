@@ -41,10 +41,11 @@ from zengzhi.service.base import tenant_zone
 from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn
 from zengzhi.service.config import BacktestRequest
 from zengzhi.service.pools import NewPool, PoolParamsIn, PoolView
+from zengzhi.service.queries import console_choices
 from zengzhi.service.tenants import TenantSettings
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, PostedDep, Staff, StaffDep
-from zengzhi.web.pages import Form, PageRoute, build, see_other, signing_key
+from zengzhi.web.pages import Form, PageRoute, build, context_of, see_other, signing_key
 
 router = APIRouter(prefix="/console/config", route_class=PageRoute, include_in_schema=False)
 
@@ -539,6 +540,7 @@ def _item_page(
         user,
         "console/config_item.html",
         status=status,
+        choices=console_choices.choices(context_of(request), user.principal),
         tab=kinds,
         kind=kind,
         kinds=kinds,
