@@ -48,8 +48,18 @@ def _moment(page: JinjaContext, value: datetime | None) -> str:
     return fmt.moment(value, page.get("timezone", UTC))
 
 
+@pass_context
+def _local_time(page: JinjaContext, value: datetime | None) -> str:
+    return fmt.local_time(value, page.get("timezone", UTC), page.get("lang", "en"))
+
+
 templates.filters.update(
-    grouped=fmt.grouped, money=fmt.money, percent=fmt.percent, moment=_moment, iso=fmt.iso
+    grouped=fmt.grouped,
+    money=fmt.money,
+    percent=fmt.percent,
+    moment=_moment,
+    local_time=_local_time,
+    iso=fmt.iso,
 )
 
 M = TypeVar("M", bound=BaseModel)
