@@ -7,8 +7,9 @@ printed (the demo API key and the owner's password):
     zengzhi serve --demo --database sqlite:///demo.db
     python examples/shop_client.py --api-key zz1.demo.… --password …
 
-Needs only Python 3.11+ and httpx (`pip install httpx`); nothing of zengzhi is imported:
-this is what an integrator writes. The signature recipe is docs/integration.md's.
+Needs Python 3.11+ and the typed client generated from the API's description, which is
+what an integrator installs (`pip install ./clients/python`; nothing of the server is
+imported). The signature recipe is docs/integration.md's.
 """
 
 from __future__ import annotations
@@ -24,7 +25,13 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import httpx
+from zengzhi_client import AuthenticatedClient, Client
+from zengzhi_client.api.members import create_member, sell_points
+from zengzhi_client.api.orders import create_order, pay_order
+from zengzhi_client.api.tenants import login
+from zengzhi_client.api.webhooks import create_webhook, delete_webhook
+from zengzhi_client.models import Login, NewMember, NewOrder, SellRequest, SubscriptionIn
+from zengzhi_client.types import Response
 
 TOLERANCE = 300  # seconds a webhook's timestamp may be away from our clock
 
@@ -108,27 +115,33 @@ def arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def ok(response: httpx.Response) -> Any:
+def ok(response: Response[Any]) -> Any:
+    """The answer's body, typed; a failure (the one error shape) ends the run."""
     if response.status_code >= 300:
-        sys.exit(f"{response.request.method} {response.request.url}: {response.text}")
-    return response.json()
+        sys.exit(f"{response.status_code}: {response.content.decode()}")
+    return response.parsed
 
 
-def play(shop: httpx.Client, product: str) -> tuple[list[str], set[str]]:
+def play(shop: AuthenticatedClient, product: str) -> tuple[list[str], set[str]]:
     """Members, orders (one sent twice, as after a timeout), payments and a sale; the
     members, and the causes of the webhooks the shop waits for."""
     run = secrets.token_hex(3)
     members = [f"shop-{run}-{name}" for name in ("ann", "bob")]
     for member in members:
-        ok(shop.post("/v1/members", json={"id": member, "name": member}))
+        ok(create_member.sync_detailed(client=shop, body=NewMember(id=member, name=member)))
     orders = []
     for n, member in enumerate(members * 2):
-        order = {"id": f"{member}-order{n}", "member": member, "product": product}
-        ok(shop.post("/v1/orders", json=order))
-        ok(shop.post("/v1/orders", json=order))  # the same order again changes nothing
-        ok(shop.post(f"/v1/orders/{order['id']}/pay"))
-        orders.append(order["id"])
-    sale = ok(shop.post(f"/v1/members/{members[0]}/sell", json={"id": f"{run}-s", "points": "all"}))
+        order = NewOrder(id=f"{member}-order{n}", member=member, product=product)
+        first = ok(create_order.sync_detailed(client=shop, body=order))
+        again = ok(create_order.sync_detailed(client=shop, body=order))
+        assert again.to_dict() == first.to_dict()  # the same order again changes nothing
+        ok(pay_order.sync_detailed(order.id, client=shop))
+        orders.append(order.id)
+    sale = ok(
+        sell_points.sync_detailed(
+            members[0], client=shop, body=SellRequest(id=f"{run}-s", points="all")
+        )
+    )
     print(f"{len(members)} members, {len(orders)} orders paid, sold for {sale['payout']}")
     return members, {f"order:{order}" for order in orders} | {f"sell:{run}-s"}
 
@@ -148,14 +161,14 @@ def main() -> int:
     args = arguments()
     inbox = Inbox(args.flaky)
     receiver = serve(inbox, args.port)
-    shop = httpx.Client(base_url=args.url, headers={"Authorization": f"Bearer {args.api_key}"})
-    login = {"tenant": args.tenant, "username": args.user, "password": args.password}
-    token = ok(httpx.post(f"{args.url}/v1/auth/login", json=login))["token"]
-    console = httpx.Client(base_url=args.url, headers={"Authorization": f"Bearer {token}"})
-    target = {"url": f"http://127.0.0.1:{args.port}/zengzhi", "event_types": ["*"]}
-    hook = ok(console.post("/v1/webhooks", json=target))
-    inbox.secret = hook["secret"]  # shown once: a real shop keeps it in its settings
-    print(f"subscribed {hook['id']} → {hook['url']}")
+    shop = AuthenticatedClient(base_url=args.url, token=args.api_key)
+    signing_in = Login(tenant=args.tenant, username=args.user, password=args.password)
+    session = ok(login.sync_detailed(client=Client(base_url=args.url), body=signing_in))
+    console = AuthenticatedClient(base_url=args.url, token=session.token)
+    target = SubscriptionIn(url=f"http://127.0.0.1:{args.port}/zengzhi", event_types=["*"])
+    hook = ok(create_webhook.sync_detailed(client=console, body=target))
+    inbox.secret = hook.secret  # shown once: a real shop keeps it in its settings
+    print(f"subscribed {hook.id} → {hook.url}")
     try:
         members, wanted = play(shop, args.product)
         missing = wait_for(inbox, wanted, args.wait)
@@ -175,7 +188,7 @@ def main() -> int:
             print(f"missing: {sorted(missing)}")
         return 0 if not missing and in_order and not inbox.refused else 1
     finally:
-        console.delete(f"/v1/webhooks/{hook['id']}")
+        delete_webhook.sync_detailed(hook.id, client=console)
         receiver.shutdown()
 
 

@@ -517,6 +517,42 @@ def tick_command(database: DatabaseOpt = None) -> None:
         )
 
 
+@app.command("worker")
+def worker_command(
+    interval: Annotated[int, typer.Option(help="seconds between runs of the due jobs")] = 60,
+    database: DatabaseOpt = None,
+) -> None:
+    """Run due jobs every interval and deliver webhooks as they fall due, until stopped
+    (SIGTERM, Ctrl-C): beside API processes started with ZENGZHI_RUN_JOBS=false."""
+    import signal
+    import threading
+
+    from zengzhi.service.jobs import JobRunner
+    from zengzhi.service.webhook_delivery import WebhookRunner
+
+    context = _context(database, existing=True)
+    webhooks = context.settings.webhook_interval_seconds
+    runners: list[JobRunner | WebhookRunner] = [JobRunner(context, interval)]
+    if webhooks > 0:
+        runners.append(WebhookRunner(context, webhooks))
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    for runner in runners:
+        runner.start()
+    print(f"worker: jobs every {interval} s, webhooks every {webhooks} s", flush=True)
+    try:
+        while not stopping.wait(1):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for runner in runners:
+            runner.stop()
+        for runner in runners:
+            runner.join()
+    print("worker: stopped", flush=True)
+
+
 @app.command("events")
 def events_command(
     tenant: Annotated[str, typer.Argument(help="the tenant whose event log to print")],
@@ -538,6 +574,14 @@ def simulate_command(
     out: Annotated[Path, typer.Option("--out", help="folder for tables, charts, report")],
     runs: Annotated[int | None, typer.Option(help="Monte Carlo runs (overrides)")] = None,
     processes: Annotated[int | None, typer.Option(help="parallel processes")] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            help="a dask.distributed scheduler (tcp://host:8786) to run the runs on, instead"
+            " of local processes; its workers need zengzhi installed",
+            envvar="ZENGZHI_CLUSTER",
+        ),
+    ] = None,
 ) -> None:
     """Run a scenario through the engine; write CSV tables, charts and report.html."""
     from rich.console import Console
@@ -575,16 +619,26 @@ def simulate_command(
         TimeRemainingColumn(),
         transient=False,
     ) as progress:
-        if jobs == 1:
-            task = progress.add_task(f"{scenario.name}: days", total=days)
-            results = run_all(
-                scenario, processes, on_day=lambda day: progress.update(task, completed=day + 1)
-            )
-        else:
-            task = progress.add_task(f"{scenario.name}: runs", total=jobs)
-            results = run_all(
-                scenario, processes, on_run=lambda done: progress.update(task, completed=done)
-            )
+        try:
+            if jobs == 1 and cluster is None:
+                task = progress.add_task(f"{scenario.name}: days", total=days)
+                results = run_all(
+                    scenario,
+                    processes,
+                    on_day=lambda day: progress.update(task, completed=day + 1),
+                )
+            else:
+                task = progress.add_task(f"{scenario.name}: runs", total=jobs)
+                results = run_all(
+                    scenario,
+                    processes,
+                    on_run=lambda done: progress.update(task, completed=done),
+                    cluster=cluster,
+                )
+        except DomainError as error:
+            raise _fail(str(error)) from None
+        except OSError as error:  # a scheduler that does not answer
+            raise _fail(f"cluster {cluster}: {error}") from None
     report = write_report(out, results, scenario, scenario_path.read_text(encoding="utf-8"))
     Console().print(f"report: {report}  (tables and charts beside it)")
 

@@ -24,6 +24,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from tests.declared import DeclaredStatuses
 from zengzhi.api.app import create_app
 from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
 from zengzhi.service.base import Context
@@ -192,8 +193,14 @@ def login(client: TestClient, tenant: str, username: str = "owner") -> str:
 
 @pytest.fixture
 def client(context: Context) -> Iterator[TestClient]:
-    with TestClient(create_app(context), raise_server_exceptions=False) as client:
+    """The API, held to its description: an answer whose status the operation does not
+    declare in /openapi.json fails the test (tests/declared.py)."""
+    app = DeclaredStatuses(create_app(context))
+    with TestClient(app, raise_server_exceptions=False) as client:  # type: ignore[arg-type]
         yield client
+    assert not app.undeclared, "answers /openapi.json does not declare:\n" + "\n".join(
+        app.undeclared
+    )
 
 
 @pytest.fixture

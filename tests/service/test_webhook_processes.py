@@ -230,6 +230,7 @@ def test_the_shop_client_example_against_a_demo_server(tmp_path: Path) -> None:
         password = re.search(r"console user owner / (\S+)", printed)
         key = re.search(r"demo API key: (\S+)", printed)
         assert password and key, printed
+        assert f"http://127.0.0.1:{port}/console" in printed  # the start-up names the console
         threading.Thread(target=server.stdout.read, daemon=True).start()  # keep draining
         assert until(lambda: _healthy(port), 30)
         shop = subprocess.run(
@@ -251,6 +252,8 @@ def test_the_shop_client_example_against_a_demo_server(tmp_path: Path) -> None:
             text=True,
             timeout=120,
             check=False,
+            # the typed client, as an integrator has it after `pip install ./clients/python`
+            env={**os.environ, "PYTHONPATH": str(ROOT / "clients" / "python")},
         )
     finally:
         server.terminate()

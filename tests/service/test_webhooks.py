@@ -26,8 +26,8 @@ from tests.service.conftest import Api, Clock
 from zengzhi.core.events import Join
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 from zengzhi.service import webhook_delivery
-from zengzhi.service.base import Context
-from zengzhi.service.webhook_delivery import EVENT_ID_HEADER, dispatch
+from zengzhi.service.base import Context, query
+from zengzhi.service.webhook_delivery import EVENT_ID_HEADER, dispatch, tenants_with_subscriptions
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
 from zengzhi.store.uow import UnitOfWork
@@ -403,3 +403,17 @@ def test_a_forged_webhook_does_not_verify(api: Api, context: Context, clock: Clo
         verify("whsec_another", stamp, sign, body, now, 300)
     with pytest.raises(SignatureError, match="away from now"):
         verify(hook["secret"], stamp, sign, body, now + 301, 300)
+
+
+def test_the_dispatcher_finds_the_tenants_with_an_active_subscription(
+    context: Context, api: Api, other: Api
+) -> None:
+    """Asked tenant by tenant (tests/service/test_tenant_scoping.py): one with an active
+    subscription is found, one whose only subscription was turned off is not."""
+    subscribe(api)
+    hook = subscribe(other)
+    assert other.patch(f"/v1/webhooks/{hook['id']}", {"active": False}).status_code == 200
+    found = query(context, tenants_with_subscriptions)
+    assert api.tenant in found
+    assert other.tenant not in found
+    assert found == sorted(found)

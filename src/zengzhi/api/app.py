@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from zengzhi import __version__
-from zengzhi.api import errors
+from zengzhi.api import errors, openapi
 from zengzhi.api.guard import Guard, redact_access_log
 from zengzhi.api.routes import (
     activity,
@@ -52,9 +52,12 @@ def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
         version=__version__,
         summary="A points-rebate engine: the consumption-appreciation pool on a ledger.",
         lifespan=lifespan,
+        docs_url=None,  # api/openapi.py serves /docs from the package, not a CDN
+        redoc_url=None,
     )
     app.state.context = context
     errors.install(app)
+    openapi.install(app)
     app.add_middleware(Guard, max_body_bytes=context.settings.max_body_bytes)
     redact_access_log()
     for router in (

@@ -177,8 +177,9 @@ class Engine:
         else:  # pools are loaded (in SQL: locked) in one order: no two orders wait crosswise
             names = sorted({line.pool for line in lines if line.pool is not None})
             touched = {name: self._pool(name) for name in names}
-        zoned = zone.by_zone(order)
-        zones = {name: self._zone(name) for name in sorted(zoned)} if zoned else {}
+        zones: dict[str, ZoneModes] = {}
+        if len(lines) > 1 or lines[0].zone is not None:  # most orders are in no zone
+            zones = {name: self._zone(name) for name in sorted(zone.by_zone(order))}
         in_modes = bool(zones) or order.shopping_points != 0
         if in_modes:
             zone.check_order(ledger, zones, order)

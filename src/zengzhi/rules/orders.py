@@ -18,6 +18,18 @@ UNITS_PER_FEN: int = 10 ** (POINTS_SCALE - YUAN_SCALE)  # 100 point units make a
 
 def _shares(order: CompleteOrder) -> dict[str, int]:
     cost_account = accounts.merchant(order.store) if order.store else accounts.COST_OF_GOODS
+    if len(order.lines) == 1:  # most orders: nothing to add up across lines
+        line = order.lines[0]
+        return {
+            account: amount
+            for account, amount in (
+                (cost_account, line.cost),
+                (accounts.DISTRIBUTION, line.distribution),
+                (accounts.PROFIT, line.platform),
+                (accounts.CONTRIBUTIONS, line.contribution),
+            )
+            if amount
+        }
     shares: dict[str, int] = {}
     for line in order.lines:
         for account, amount in (

@@ -282,8 +282,11 @@ def mint(
         pool.positions.update(position)
     if not contribution:
         return minted, position  # nothing moves
-    params_used = _before(cash, points)
-    params_used["mint_ratio"] = params.mint_ratio.text if params.minting_enabled else "paused"
+    params_used = {
+        "pool_balance": format_minor(cash, 2),
+        "pool_points": format_minor(points, 4),
+        "mint_ratio": params.mint_ratio.text if params.minting_enabled else "paused",
+    }  # _before's two figures and the ratio, in one dict: every order builds it
     if base and not minted and params.minting_enabled:
         params_used["minted"] = "none: below 0.0001 point at this price"
     elif base < contribution:

@@ -32,6 +32,7 @@ from zengzhi.store import tables as t
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes
 from zengzhi.store.network import referral_cycles
+from zengzhi.store.pages import newest_first
 from zengzhi.store.pools import CLOSED
 
 
@@ -244,10 +245,9 @@ def audit_log(
 ) -> list[AuditEntry]:
     principal.require(Permission.READ)
     c = t.audit_log.c
-    statement = select(t.audit_log).where(c.tenant_id == principal.tenant)
-    if before is not None:
-        statement = statement.where(c.audit_id < before)
-    statement = statement.order_by(c.audit_id.desc()).limit(limit)
+    statement = newest_first(
+        select(t.audit_log).where(c.tenant_id == principal.tenant), c.audit_id, before, limit
+    )
     return query(
         context,
         lambda connection: [

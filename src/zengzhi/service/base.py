@@ -10,13 +10,13 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection
 
 from zengzhi.core.days import day_of
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service.auth import Principal
 from zengzhi.service.settings import Settings
-from zengzhi.store import tables as t
+from zengzhi.store.commands import CommandRow, Commands
 from zengzhi.store.database import Database
 from zengzhi.store.tenants import tenant_time_zone
 from zengzhi.store.uow import UnitOfWork
@@ -90,31 +90,26 @@ def applied_once(
 ) -> tuple[dict[str, Any], bool]:
     """`once`, and whether the request was applied now (False: a repeat)."""
     digest = request_hash({"kind": kind, **request})
-    c = t.commands.c
-    found = uow.connection.execute(
-        select(c.request_hash, c.response)
-        .where(c.tenant_id == uow.tenant, c.command_id == command_id)
-        .with_for_update()
-    ).first()
-    if found is not None:
-        if found.request_hash != digest:
+    commands = Commands(uow.connection, uow.tenant)
+    before = commands.get(command_id, lock=True)
+    if before is not None:
+        if before.request_hash != digest:
             raise DomainError(
                 ErrorCode.CONFLICT, f"id {command_id!r} was used before for another request", "id"
             )
-        return dict(found.response), False
+        return before.response, False
     response = produce()
-    uow.connection.execute(
-        insert(t.commands).values(
-            tenant_id=uow.tenant,
-            command_id=command_id,
-            kind=kind,
-            request_hash=digest,
-            response=response,
-            at=uow.now,
-        )
-    )
+    commands.add(CommandRow(command_id, kind, digest, response), uow.now)
     return response, True
 
 
 def not_found(what: str, key: str, field: str) -> DomainError:
     return DomainError(ErrorCode.NOT_FOUND, f"unknown {what} {key!r}", field)
+
+
+def found(record: T | None, what: str, key: str, field: str | None = None) -> T:
+    """The record a repository found, or the refusal naming what was not (the field is
+    `what` unless told): repositories answer None, the use case decides it is an error."""
+    if record is None:
+        raise not_found(what, key, field or what)
+    return record

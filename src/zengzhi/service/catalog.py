@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, func, select
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import ConfigureZone, event_id
@@ -28,8 +28,9 @@ from zengzhi.engine.config import (
 )
 from zengzhi.engine.zones import ModesConfig, parse_zone
 from zengzhi.service.auth import Permission, Principal
-from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.service.base import Context, command, found, not_found, query
 from zengzhi.store import tables as t
+from zengzhi.store.catalog import Catalog, Item
 from zengzhi.store.uow import UnitOfWork
 
 # ---------------------------------------------------------------------------- zones
@@ -97,11 +98,8 @@ class StoreView(StoreIn):
     id: str
 
 
-_TABLES = {"zone": t.zones, "product": t.products, "store": t.stores}
-
-
-def _key(kind: str) -> Any:
-    return _TABLES[kind].c[f"{kind}_id"]
+def _items(uow: UnitOfWork, kind: str) -> Catalog:
+    return Catalog(uow.connection, uow.tenant, kind)
 
 
 def _row_values(kind: str, body: BaseModel) -> dict[str, Any]:
@@ -124,10 +122,9 @@ def _row_values(kind: str, body: BaseModel) -> dict[str, Any]:
     raise AssertionError(kind)
 
 
-def _view(kind: str, row: Any) -> BaseModel:
-    data = dict(row._mapping)
+def _view(kind: str, item: Item) -> BaseModel:
+    data = dict(item)
     data["id"] = data.pop(f"{kind}_id")
-    data.pop("tenant_id")
     if kind == "product":
         data |= data.pop("split")
         data["modes"] = data["modes"] or {}
@@ -144,14 +141,7 @@ def _check(uow: UnitOfWork, kind: str, key: str, body: BaseModel) -> None:
     if pool is not None and uow.pools.get(pool) is None:
         raise not_found("pool", pool, "pool")
     zone = getattr(body, "zone", None)
-    if (
-        zone is not None
-        and kind != "zone"
-        and uow.connection.execute(
-            select(_key("zone")).where(t.zones.c.tenant_id == uow.tenant, _key("zone") == zone)
-        ).first()
-        is None
-    ):
+    if zone is not None and kind != "zone" and not _items(uow, "zone").exists(zone):
         raise not_found("zone", zone, "zone")
     try:
         if isinstance(body, ProductIn):
@@ -186,12 +176,11 @@ def put_item(
 ) -> BaseModel:
     """Create or replace a zone, product or store."""
     principal.require(Permission.CONFIGURE)
-    table = _TABLES[kind]
 
     def run(uow: UnitOfWork) -> BaseModel:
         _check(uow, kind, key, body)
-        where = (table.c.tenant_id == uow.tenant) & (_key(kind) == key)
-        before = uow.connection.execute(select(table).where(where).with_for_update()).first()
+        items = _items(uow, kind)
+        before = items.get(key, lock=True)
         if isinstance(body, ZoneIn):  # the engine keeps its modes, refusing to drop a debtor
             e = t.events.c
             version = uow.connection.execute(
@@ -205,14 +194,8 @@ def put_item(
             except DomainError as error:  # the engine names a mode: the body has it in modes
                 error.field = f"modes.{error.field}" if error.field else "modes"
                 raise
-        uow.connection.execute(delete(table).where(where))
-        uow.connection.execute(
-            insert(table).values(
-                tenant_id=uow.tenant, **{f"{kind}_id": key}, **_row_values(kind, body)
-            )
-        )
-        after = uow.connection.execute(select(table).where(where)).one()
-        view = _view(kind, after)
+        items.replace(key, _row_values(kind, body))
+        view = _view(kind, found(items.get(key), kind, key))
         uow.audit(
             principal.actor,
             f"{kind}.put",
@@ -227,15 +210,9 @@ def put_item(
 
 def get_item(context: Context, principal: Principal, kind: str, key: str) -> BaseModel:
     principal.require(Permission.READ)
-    table = _TABLES[kind]
 
     def run(connection: Connection) -> BaseModel:
-        row = connection.execute(
-            select(table).where(table.c.tenant_id == principal.tenant, _key(kind) == key)
-        ).first()
-        if row is None:
-            raise not_found(kind, key, kind)
-        return _view(kind, row)
+        return _view(kind, found(Catalog(connection, principal.tenant, kind).get(key), kind, key))
 
     return query(context, run)
 
@@ -244,14 +221,12 @@ def list_items(
     context: Context, principal: Principal, kind: str, limit: int, after: str | None
 ) -> list[BaseModel]:
     principal.require(Permission.READ)
-    table = _TABLES[kind]
-    statement = select(table).where(table.c.tenant_id == principal.tenant)
-    if after is not None:
-        statement = statement.where(_key(kind) > after)
-    statement = statement.order_by(_key(kind)).limit(limit)
-    return query(
-        context, lambda connection: [_view(kind, row) for row in connection.execute(statement)]
-    )
+
+    def run(connection: Connection) -> list[BaseModel]:
+        items = Catalog(connection, principal.tenant, kind).page(limit, after)
+        return [_view(kind, item) for item in items]
+
+    return query(context, run)
 
 
 # ---------------------------------------------------------------------------- orders
@@ -262,52 +237,34 @@ def order_config(
 ) -> tuple[TenantConfig, dict[str, int]]:
     """The configuration an order needs (its products and store only), and the return
     window of each zone they belong to, in seconds."""
-    p = t.products.c
-    product_rows = (
-        connection.execute(
-            select(t.products).where(p.tenant_id == tenant, p.product_id.in_(products))
-        ).all()
-        if products
-        else []
-    )
-    store_rows = (
-        connection.execute(
-            select(t.stores).where(t.stores.c.tenant_id == tenant, t.stores.c.store_id == store)
-        ).all()
-        if store
-        else []
-    )
-    zone_ids = {row.zone for row in [*product_rows, *store_rows] if row.zone}
-    delays: dict[str, int] = {}
-    if zone_ids:
-        z = t.zones.c
-        delays = {
-            row.zone_id: int(row.completion_delay_seconds)
-            for row in connection.execute(
-                select(z.zone_id, z.completion_delay_seconds).where(
-                    z.tenant_id == tenant, z.zone_id.in_(zone_ids)
-                )
-            )
-        }
+    product_rows = Catalog(connection, tenant, "product").many(products)
+    store_rows = Catalog(connection, tenant, "store").many([store] if store else [])
+    zone_ids = {row["zone"] for row in [*product_rows, *store_rows] if row["zone"]}
+    delays = {
+        row["zone_id"]: int(row["completion_delay_seconds"])
+        for row in Catalog(connection, tenant, "zone").many(zone_ids)
+    }
     config = TenantConfig(
         products={
-            row.product_id: ProductConfig(
-                **row.split, pool=row.pool, zone=row.zone, modes=row.modes or {}
+            row["product_id"]: ProductConfig(
+                **row["split"], pool=row["pool"], zone=row["zone"], modes=row["modes"] or {}
             )
             for row in product_rows
         },
         stores={
-            row.store_id: StoreConfig(
-                **row.commission,
-                pool=row.pool,
-                owner=row.owner,
-                recruiter=row.recruiter,
-                region=row.region,
-                zone=row.zone,
+            row["store_id"]: StoreConfig(
+                **row["commission"],
+                pool=row["pool"],
+                owner=row["owner"],
+                recruiter=row["recruiter"],
+                region=row["region"],
+                zone=row["zone"],
             )
             for row in store_rows
         },
     )
-    zones = {row.product_id: delays.get(row.zone, 0) for row in product_rows if row.zone}
-    zones |= {f"store:{row.store_id}": delays.get(row.zone, 0) for row in store_rows if row.zone}
+    zones = {row["product_id"]: delays.get(row["zone"], 0) for row in product_rows if row["zone"]}
+    zones |= {
+        f"store:{row['store_id']}": delays.get(row["zone"], 0) for row in store_rows if row["zone"]
+    }
     return config, zones

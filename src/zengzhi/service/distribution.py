@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Yuan, format_minor
@@ -30,10 +30,15 @@ from zengzhi.engine.config import DistributionConfig, Exact, Id, Name, Note
 from zengzhi.engine.wire import yuan
 from zengzhi.rules.distribution import AGENT_LEVELS, CONTRIBUTION
 from zengzhi.service.auth import Permission, Principal, Role
-from zengzhi.service.base import Context, command, not_found, query, tenant_today
+from zengzhi.service.base import Context, command, query, tenant_today
+from zengzhi.service.queries.distribution import (
+    Network,
+    RewardView,
+    member_rewards,
+    network_page,
+)
 from zengzhi.service.tenants import load_settings, require_money_control
 from zengzhi.store import tables as t
-from zengzhi.store.network import SqlNetwork
 from zengzhi.store.uow import UnitOfWork
 
 log = logging.getLogger("zengzhi.jobs")
@@ -178,85 +183,15 @@ def list_agents(context: Context, principal: Principal, limit: int) -> list[Agen
 # ---------------------------------------------------------------------------- network
 
 
-class Referee(BaseModel):
-    id: str
-    team_performance: str
-    level: int
-    referees: int  # their own direct referees
-
-
-class Network(BaseModel):
-    member: str
-    referrer: str | None
-    uplines: list[str]  # nearest first, up to 10 shown
-    team_performance: str
-    level: int
-    referees: list[Referee]  # direct referees, a page of them
-
-
 def network(
     context: Context, principal: Principal, member: str, limit: int, after: str | None
 ) -> Network:
     """A member's place in the referral tree: uplines, and direct referees a page at a
     time (the console walks the tree by following them)."""
     principal.require(Permission.READ)
-
-    def run(connection: Connection) -> Network:
-        m = t.members.c
-        row = connection.execute(
-            select(t.members).where(m.tenant_id == principal.tenant, m.member_id == member)
-        ).first()
-        if row is None:
-            raise not_found("member", member, "member")
-        statement = select(m.member_id, m.team_performance, m.team_level).where(
-            m.tenant_id == principal.tenant, m.referrer == member
-        )
-        if after is not None:
-            statement = statement.where(m.member_id > after)
-        rows = connection.execute(statement.order_by(m.member_id).limit(limit)).all()
-        ids = [r.member_id for r in rows]
-        counts: dict[str, int] = (
-            dict(
-                connection.execute(
-                    select(m.referrer, func.count())
-                    .where(m.tenant_id == principal.tenant, m.referrer.in_(ids))
-                    .group_by(m.referrer)
-                ).all()
-            )
-            if ids
-            else {}
-        )
-        return Network(
-            member=member,
-            referrer=row.referrer,
-            uplines=SqlNetwork(connection, principal.tenant).chain(member, 10),
-            team_performance=format_minor(int(row.team_performance), 2),
-            level=int(row.team_level),
-            referees=[
-                Referee(
-                    id=r.member_id,
-                    team_performance=format_minor(int(r.team_performance), 2),
-                    level=int(r.team_level),
-                    referees=int(counts.get(r.member_id, 0)),
-                )
-                for r in rows
-            ],
-        )
-
-    return query(context, run)
-
-
-class RewardView(BaseModel):
-    entry: int
-    at: datetime
-    kind: str  # direct, indirect, recruiter, agent, team, peer, dividend
-    cause: str  # the order (or dividend run) it came from
-    rate: str
-    base: str
-    amount: str
-    paid: str  # what was booked (less than amount when the budget was cut)
-    into: str  # cash, or contribution
-    note: str | None
+    return query(
+        context, lambda connection: network_page(connection, principal.tenant, member, limit, after)
+    )
 
 
 def rewards(
@@ -264,43 +199,10 @@ def rewards(
 ) -> list[RewardView]:
     """What a member earned and why: each reward with its order, kind, rate and base."""
     principal.require(Permission.READ)
-    p, e = t.postings.c, t.entries.c
-    owned = [accounts.wallet(member), accounts.contribution(member), accounts.debt(member)]
-
-    def run(connection: Connection) -> list[RewardView]:
-        exists = connection.execute(
-            select(t.members.c.member_id).where(
-                t.members.c.tenant_id == principal.tenant, t.members.c.member_id == member
-            )
-        ).first()
-        if exists is None:
-            raise not_found("member", member, "member")
-        statement = (
-            select(e.entry_id, e.at, e.cause, e.params, func.sum(p.amount).label("paid"))
-            .join(t.postings, (p.tenant_id == e.tenant_id) & (p.entry_id == e.entry_id))
-            .where(e.tenant_id == principal.tenant, e.kind == "reward", p.account.in_(owned))
-            .group_by(e.entry_id, e.at, e.cause, e.params)
-        )
-        if before is not None:
-            statement = statement.where(e.entry_id < before)
-        rows = connection.execute(statement.order_by(e.entry_id.desc()).limit(limit)).all()
-        return [
-            RewardView(
-                entry=row.entry_id,
-                at=row.at,
-                kind=row.params["kind"],
-                cause=row.cause,
-                rate=row.params["rate"],
-                base=row.params["base"],
-                amount=row.params["amount"],
-                paid=format_minor(int(row.paid), 2),
-                into=row.params["into"],
-                note=row.params.get("note"),
-            )
-            for row in rows
-        ]
-
-    return query(context, run)
+    return query(
+        context,
+        lambda connection: member_rewards(connection, principal.tenant, member, limit, before),
+    )
 
 
 def contribution_balance(connection: Connection, tenant: str, member: str) -> int:

@@ -208,14 +208,15 @@ class JobRunner(threading.Thread):
         super().__init__(name="zengzhi-jobs", daemon=True)
         self._context = context
         self._interval = interval
-        self._stop = threading.Event()
+        # not `_stop`: threading.Thread has a method of that name, which join() calls
+        self._stopping = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.wait(self._interval):
+        while not self._stopping.wait(self._interval):
             try:
                 tick(self._context)
             except Exception:  # a failing tick is logged, the next one runs anyway
                 log.exception("tick failed")
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopping.set()

@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 import jwt
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Points, Price, Yuan, format_minor
@@ -37,13 +37,15 @@ from zengzhi.engine.wire import points as parse_points
 from zengzhi.engine.wire import yuan
 from zengzhi.service import members, modes, wallets
 from zengzhi.service.auth import Permission, Principal, Role, new_session_id
-from zengzhi.service.base import Context, command, not_found, once, query
-from zengzhi.service.members import PositionView
+from zengzhi.service.base import Context, command, found, once, query
 from zengzhi.service.modes import ModeHolding
+from zengzhi.service.queries.members import Me, PositionView, me_view
+from zengzhi.service.queries.wallets import Movement, WalletView
+from zengzhi.service.queries.withdrawals import WithdrawalView, member_withdrawals
 from zengzhi.service.tenants import load_settings
-from zengzhi.service.wallets import Movement, WalletView, WithdrawalRequest, WithdrawalView
+from zengzhi.service.wallets import WithdrawalRequest
 from zengzhi.store import security
-from zengzhi.store import tables as t
+from zengzhi.store.members import MemberRow, Members
 from zengzhi.store.uow import UnitOfWork
 
 AUDIENCE = "zengzhi:member-page"
@@ -160,17 +162,9 @@ def read_page_token(context: Context, token: str) -> Member:
     member, now = found.member, context.clock()
 
     def run(connection: Connection) -> bool:
-        return (
-            security.session_is_open(
-                connection, member.tenant, security.MEMBER, member.member, found.session, now
-            )
-            and connection.execute(
-                select(t.members.c.member_id).where(
-                    t.members.c.tenant_id == member.tenant, t.members.c.member_id == member.member
-                )
-            ).first()
-            is not None
-        )
+        return security.session_is_open(
+            connection, member.tenant, security.MEMBER, member.member, found.session, now
+        ) and Members(connection, member.tenant).exists(member.member)
 
     if not query(context, run):
         raise _EXPIRED
@@ -216,14 +210,8 @@ def revoke_page_tokens(context: Context, principal: Principal, member: str) -> R
     return command(context, principal, run)
 
 
-def _member_row(connection: Connection, tenant: str, member: str) -> Any:
-    c = t.members.c
-    row = connection.execute(
-        select(t.members).where(c.tenant_id == tenant, c.member_id == member)
-    ).first()
-    if row is None:
-        raise not_found("member", member, "member")
-    return row
+def _member_row(connection: Connection, tenant: str, member: str) -> MemberRow:
+    return found(Members(connection, tenant).get(member), "member", member)
 
 
 def member_command_id(member: str, request_id: str) -> str:
@@ -237,31 +225,8 @@ def member_command_id(member: str, request_id: str) -> str:
 # ---------------------------------------------------------------------------- reading
 
 
-class Me(BaseModel):
-    id: str
-    name: str | None
-    tenant: str
-    tenant_name: str
-    referral_link: str | None  # the platform's sign-up address naming this member
-
-
 def me(context: Context, member: Member) -> Me:
-    def run(connection: Connection) -> Me:
-        row = _member_row(connection, member.tenant, member.member)
-        tenant = connection.execute(
-            select(t.tenants.c.name).where(t.tenants.c.tenant_id == member.tenant)
-        ).scalar_one()
-        template = load_settings(connection, member.tenant).member_page.referral_link
-        link = template.replace("{member}", quote(member.member, safe="")) if template else None
-        return Me(
-            id=row.member_id,
-            name=row.name,
-            tenant=member.tenant,
-            tenant_name=tenant,
-            referral_link=link,
-        )
-
-    return query(context, run)
+    return query(context, lambda connection: me_view(connection, member.tenant, member.member))
 
 
 def positions(context: Context, member: Member) -> list[PositionView]:
@@ -285,16 +250,9 @@ def wallet_history(
 
 def withdrawals(context: Context, member: Member, limit: int) -> list[WithdrawalView]:
     """The member's withdrawals, newest first."""
-    c = t.withdrawals.c
-    statement = (
-        select(t.withdrawals)
-        .where(c.tenant_id == member.tenant, c.member_id == member.member)
-        .order_by(c.requested_at.desc(), c.withdrawal_id.desc())
-        .limit(limit)
-    )
     return query(
         context,
-        lambda connection: [wallets.withdrawal_view(row) for row in connection.execute(statement)],
+        lambda connection: member_withdrawals(connection, member.tenant, member.member, limit),
     )
 
 

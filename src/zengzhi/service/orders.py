@@ -13,26 +13,30 @@ returns the order as it is; a step it cannot take from where it is is a conflict
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection
 
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.days import start_of
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import CompleteOrder, OrderLine, ReverseOrder, event_id
+from zengzhi.core.lifecycles import LIVE_ORDERS, OPEN_ORDERS, ORDER, OrderStatus
 from zengzhi.engine.config import Id, LimitsConfig
 from zengzhi.engine.fields import canonical
 from zengzhi.engine.wire import OrderForm
 from zengzhi.rules.modes import zone
 from zengzhi.service.auth import Permission, Principal
-from zengzhi.service.base import Context, command, not_found, query, request_hash
+from zengzhi.service.base import Context, command, found, not_found, query, request_hash
 from zengzhi.service.catalog import order_config
+from zengzhi.service.lifecycle import SYSTEM_ACTOR, take_step
+from zengzhi.service.queries.orders import OrderView, order_detail, order_page, order_view
 from zengzhi.service.tenants import load_settings
-from zengzhi.store import tables as t
-from zengzhi.store.records import lines_from_json, lines_to_json, order_event_id
+from zengzhi.store.orders import OrderRow, Orders
+from zengzhi.store.records import order_event_id
 from zengzhi.store.uow import UnitOfWork
 
 
@@ -40,75 +44,8 @@ class NewOrder(OrderForm):
     id: Id
 
 
-class LineView(BaseModel):
-    amount: str
-    contribution: str
-    pool: str | None
-    cost: str
-    distribution: str
-    platform: str
-    product: str | None
-    zone: str | None = None
-
-
-class OrderView(BaseModel):
-    id: str
-    member: str
-    store: str | None
-    status: str
-    amount: str
-    lines: list[LineView]
-    return_window_seconds: int
-    created_at: datetime
-    paid_at: datetime | None
-    due_at: datetime | None
-    completed_at: datetime | None
-    closed_at: datetime | None
-    reversed_by: str | None
-    points: dict[str, str]  # minted at completion, by pool
-    shopping_points: str  # what the buyer pays in shopping points (mode G)
-
-
-def _view(row: Any) -> OrderView:
-    lines = lines_from_json(row.lines)
-    return OrderView(
-        id=row.order_id,
-        member=row.member_id,
-        store=row.store_id,
-        status=row.status,
-        amount=format_minor(int(row.amount), 2),
-        lines=[
-            LineView(
-                amount=format_minor(line.amount, 2),
-                contribution=format_minor(line.contribution, 2),
-                pool=line.pool,
-                cost=format_minor(line.cost, 2),
-                distribution=format_minor(line.distribution, 2),
-                platform=format_minor(line.platform, 2),
-                product=line.product,
-                zone=line.zone,
-            )
-            for line in lines
-        ],
-        return_window_seconds=int(row.return_window),
-        created_at=row.created_at,
-        paid_at=row.paid_at,
-        due_at=row.due_at,
-        completed_at=row.completed_at,
-        closed_at=row.closed_at,
-        reversed_by=row.reversed_by.removeprefix("reverse:") if row.reversed_by else None,
-        points={one[0]: format_minor(int(one[2]), 4) for one in (row.minted or [])},
-        shopping_points=format_minor(int(row.shopping_points), 4),
-    )
-
-
-def _row(connection: Connection, tenant: str, order_id: str, lock: bool = False) -> Any:
-    c = t.orders.c
-    statement = select(t.orders).where(c.tenant_id == tenant, c.order_id == order_id)
-    row = connection.execute(statement.with_for_update() if lock else statement).first()
-    if row is None:
-        raise not_found("order", order_id, "order")
-    return row
+def _order(uow: UnitOfWork, order_id: str) -> OrderRow:
+    return found(uow.orders.get(order_id), "order", order_id)
 
 
 def create_order(
@@ -120,18 +57,13 @@ def create_order(
     digest = request_hash(canonical(request, exclude_none=True))  # "10" and "10.00" alike
 
     def run(uow: UnitOfWork) -> tuple[OrderView, bool]:
-        c = t.orders.c
-        found = uow.connection.execute(
-            select(t.orders)
-            .where(c.tenant_id == uow.tenant, c.order_id == request.id)
-            .with_for_update()
-        ).first()
-        if found is not None:
-            if found.request_hash != digest:
+        before = uow.orders.get(request.id, lock=True)
+        if before is not None:
+            if before.request_hash != digest:
                 raise DomainError(
                     ErrorCode.CONFLICT, f"order {request.id!r} exists with other contents", "id"
                 )
-            return _view(found), False
+            return order_view(before), False
         if request.member not in uow.state.members:
             raise not_found("member", request.member, "member")
         config, windows = order_config(
@@ -153,22 +85,18 @@ def create_order(
         store = config.stores.get(request.store) if request.store else None
         region = request.region or (store.region if store else None)
         recruiter = store.recruiter if store else None
-        uow.connection.execute(
-            insert(t.orders).values(
-                tenant_id=uow.tenant,
-                order_id=request.id,
-                member_id=request.member,
-                store_id=request.store,
-                status="created",
-                amount=amount,
-                region=region,
-                recruiter=recruiter,
-                lines=lines_to_json(lines),
-                request_hash=digest,
-                return_window=window,
-                created_at=uow.now,
-                shopping_points=points,
-            )
+        uow.orders.add(
+            request.id,
+            member=request.member,
+            store=request.store,
+            amount=amount,
+            lines=lines,
+            request_hash=digest,
+            return_window=window,
+            region=region,
+            recruiter=recruiter,
+            shopping_points=points,
+            at=uow.now,
         )
         _audit(
             uow,
@@ -178,7 +106,7 @@ def create_order(
             None,
             {"member": request.member, "amount": format_minor(amount, 2), "store": request.store},
         )
-        return _view(_row(uow.connection, uow.tenant, request.id)), True
+        return order_view(_order(uow, request.id)), True
 
     return command(context, principal, run)
 
@@ -223,9 +151,6 @@ def create_orders(context: Context, principal: Principal, batch: OrderBatch) -> 
     return items
 
 
-OPEN = ("created", "paid")  # orders whose shopping points are promised, not yet spent
-
-
 def _check_shopping_points(
     uow: UnitOfWork, member: str, points: int, lines: tuple[OrderLine, ...]
 ) -> None:
@@ -239,13 +164,8 @@ def _check_shopping_points(
             raise not_found("zone", name, "lines")
         zones[name] = found
     order = CompleteOrder("check", member, lines, at=uow.now, shopping_points=points)
-    c = t.orders.c
-    promised = uow.connection.execute(
-        select(func.coalesce(func.sum(c.shopping_points), 0)).where(
-            c.tenant_id == uow.tenant, c.member_id == member, c.status.in_(OPEN)
-        )
-    ).scalar_one()
-    zone.check_order(uow.ledger, zones, order, promised=int(promised))
+    promised = uow.orders.points_promised(member, OPEN_ORDERS)
+    zone.check_order(uow.ledger, zones, order, promised=promised)
 
 
 def _check_limits(uow: UnitOfWork, limits: LimitsConfig, member: str, amount: int) -> None:
@@ -255,22 +175,9 @@ def _check_limits(uow: UnitOfWork, limits: LimitsConfig, member: str, amount: in
     lock; SQLite has one writer), so that no two can both find room for one more."""
     if limits.orders_per_day is None and limits.total_spend is None:
         return
-    m = t.members.c
-    uow.connection.execute(
-        select(m.member_id)
-        .where(m.tenant_id == uow.tenant, m.member_id == member)
-        .with_for_update()
-    )
-    c = t.orders.c
-    mine = (
-        (c.tenant_id == uow.tenant)
-        & (c.member_id == member)
-        & c.status.not_in(["cancelled", "refunded", "reversed"])
-    )
+    uow.members.get(member, lock=True)
     if limits.orders_per_day is not None:
-        today = uow.connection.execute(
-            select(func.count()).where(mine, c.created_at >= start_of(uow.today, uow.zone))
-        ).scalar_one()
+        today, _ = uow.orders.placed(member, LIVE_ORDERS, since=start_of(uow.today, uow.zone))
         if today >= limits.orders_per_day:
             raise DomainError(
                 ErrorCode.CONFLICT,
@@ -278,11 +185,9 @@ def _check_limits(uow: UnitOfWork, limits: LimitsConfig, member: str, amount: in
                 "member",
             )
     if limits.total_spend is not None:
-        spent = uow.connection.execute(
-            select(func.coalesce(func.sum(c.amount), 0)).where(mine)
-        ).scalar_one()
+        _, spent = uow.orders.placed(member, LIVE_ORDERS)
         cap = Yuan(limits.total_spend).minor
-        if int(spent) + amount > cap:
+        if spent + amount > cap:
             raise DomainError(
                 ErrorCode.CONFLICT,
                 f"{member!r} would spend more than the {format_minor(cap, 2)} this platform allows",
@@ -290,24 +195,19 @@ def _check_limits(uow: UnitOfWork, limits: LimitsConfig, member: str, amount: in
             )
 
 
-def _complete(uow: UnitOfWork, row: Any, **also: Any) -> None:
+def _complete(uow: UnitOfWork, row: OrderRow, **also: Any) -> None:
     order = CompleteOrder(
         order_event_id(row.order_id),
         row.member_id,
-        lines_from_json(row.lines),
+        row.lines,
         row.store_id,
         uow.now,
         row.region,
         row.recruiter,
-        int(row.shopping_points),
+        row.shopping_points,
     )
     uow.apply(order)
-    c = t.orders.c
-    uow.connection.execute(
-        update(t.orders)
-        .where(c.tenant_id == uow.tenant, c.order_id == row.order_id)
-        .values(status="completed", completed_at=uow.now, **also)
-    )
+    uow.orders.change(row.order_id, status=OrderStatus.COMPLETED, completed_at=uow.now, **also)
 
 
 def _audit(
@@ -317,144 +217,80 @@ def _audit(
     order_id: str,
     before: dict[str, Any] | None,
     after: dict[str, Any],
-    reason: str | None = None,
 ) -> None:
     """Every step someone (a user, a key, the gateway) takes is in the audit log; the
     return window's own completions are the job's (job_runs) and the event log's."""
-    if not actor.startswith("system:"):
-        uow.audit(actor, action, f"order:{order_id}", before=before, after=after, reason=reason)
+    if not actor.startswith(SYSTEM_ACTOR):
+        uow.audit(actor, action, f"order:{order_id}", before=before, after=after)
 
 
-def _take(
-    uow: UnitOfWork,
-    actor: str,
-    order_id: str,
-    allowed: set[str],
-    done: str,
-    act: Any,
-    past: frozenset[str] = frozenset(),
-    reason: str | None = None,
+Act = Callable[[UnitOfWork, OrderRow], None]
+
+
+def _move(
+    uow: UnitOfWork, actor: str, order_id: str, step: str, act: Act, reason: str | None = None
 ) -> OrderView:
-    """Take one step of the life cycle under the order's row lock, inside a command. An
-    order already `done` (or `past` that step) is returned as it is."""
-    row = _row(uow.connection, uow.tenant, order_id, lock=True)
-    if row.status == done or row.status in past:
-        return _view(row)
-    if row.status not in allowed:
-        raise DomainError(
-            ErrorCode.CONFLICT,
-            f"order {order_id!r} is {row.status}: it cannot be {done}",
-            "status",
-        )
-    act(uow, row)
-    view = _view(_row(uow.connection, uow.tenant, order_id))
-    _audit(
-        uow,
-        actor,
-        f"order.{done}",
-        order_id,
-        {"status": row.status},
-        {"status": view.status, "member": view.member, "amount": view.amount},
-        reason,
-    )
-    return view
+    """One step of the order's life cycle (core/lifecycles.ORDER), inside a command."""
+    return order_view(take_step(uow, actor, ORDER, uow.orders, order_id, step, act, reason)[0])
 
 
-def _step(
+def _command(
     context: Context,
     principal: Principal,
     order_id: str,
-    allowed: set[str],
-    done: str,
-    act: Any,
-    past: frozenset[str] = frozenset(),
+    step: str,
+    act: Act,
     reason: str | None = None,
 ) -> OrderView:
     principal.require(Permission.ORDERS)
     return command(
-        context,
-        principal,
-        lambda uow: _take(uow, principal.actor, order_id, allowed, done, act, past, reason),
+        context, principal, lambda uow: _move(uow, principal.actor, order_id, step, act, reason)
     )
 
 
-def _set(uow: UnitOfWork, row: Any, **values: Any) -> None:
-    c = t.orders.c
-    uow.connection.execute(
-        update(t.orders)
-        .where(c.tenant_id == uow.tenant, c.order_id == row.order_id)
-        .values(**values)
-    )
-
-
-def _pay(uow: UnitOfWork, row: Any) -> None:
-    due = uow.now + timedelta(seconds=int(row.return_window))
-    if int(row.return_window) == 0:  # no return window: paid and completed in one step
+def _pay(uow: UnitOfWork, row: OrderRow) -> None:
+    due = uow.now + timedelta(seconds=row.return_window)
+    if row.return_window == 0:  # no return window: paid and completed in one step
         _complete(uow, row, paid_at=uow.now, due_at=due)
     else:
-        _set(uow, row, status="paid", paid_at=uow.now, due_at=due)
-
-
-_PAID = frozenset({"completed", "reversed"})
+        uow.orders.change(row.order_id, status=OrderStatus.PAID, paid_at=uow.now, due_at=due)
 
 
 def pay(context: Context, principal: Principal, order_id: str) -> OrderView:
     """Paid: completion falls due after the return window (at once when it is 0)."""
-    return _step(context, principal, order_id, {"created"}, "paid", _pay, past=_PAID)
+    return _command(context, principal, order_id, "pay", _pay)
 
 
 def pay_in(uow: UnitOfWork, actor: str, order_id: str) -> OrderView:
     """The same step inside another command (a payment gateway's verified notification)."""
-    return _take(uow, actor, order_id, {"created"}, "paid", _pay, past=_PAID)
+    return _move(uow, actor, order_id, "pay", _pay)
 
 
 def complete(context: Context, principal: Principal, order_id: str) -> OrderView:
     """The buyer confirmed receipt (or the return window passed): the effects apply."""
-    return _step(
-        context,
-        principal,
-        order_id,
-        {"paid"},
-        "completed",
-        _complete,
-        past=frozenset({"reversed"}),
-    )
+    return _command(context, principal, order_id, "complete", _complete)
 
 
 def complete_due(uow: UnitOfWork, actor: str, order_id: str) -> bool:
     """Complete a paid order inside another command (the return window's job); whether
     it completed now (False: it had been already)."""
-    ran: list[bool] = []
-
-    def act(uow: UnitOfWork, row: Any) -> None:
-        _complete(uow, row)
-        ran.append(True)
-
-    _take(uow, actor, order_id, {"paid"}, "completed", act, past=frozenset({"reversed"}))
-    return bool(ran)
+    return take_step(uow, actor, ORDER, uow.orders, order_id, "complete", _complete)[1]
 
 
 def cancel(context: Context, principal: Principal, order_id: str) -> OrderView:
-    return _step(
-        context,
-        principal,
-        order_id,
-        {"created"},
-        "cancelled",
-        lambda uow, row: _set(uow, row, status="cancelled", closed_at=uow.now),
-    )
+    def act(uow: UnitOfWork, row: OrderRow) -> None:
+        uow.orders.change(row.order_id, status=OrderStatus.CANCELLED, closed_at=uow.now)
+
+    return _command(context, principal, order_id, "cancel", act)
 
 
 def refund(context: Context, principal: Principal, order_id: str) -> OrderView:
     """A refund before completion: nothing happened, so nothing is undone."""
-    return _step(
-        context,
-        principal,
-        order_id,
-        {"paid"},
-        "refunded",
-        lambda uow, row: _set(uow, row, status="refunded", closed_at=uow.now, due_at=None),
-    )
+
+    def act(uow: UnitOfWork, row: OrderRow) -> None:
+        uow.orders.change(row.order_id, status=OrderStatus.REFUNDED, closed_at=uow.now, due_at=None)
+
+    return _command(context, principal, order_id, "refund", act)
 
 
 def reverse(
@@ -463,17 +299,17 @@ def reverse(
     """A refund after completion: its points are taken back (or owed), no price falls.
     The reason (the console asks for one) goes to the audit log with the step."""
 
-    def act(uow: UnitOfWork, row: Any) -> None:
+    def act(uow: UnitOfWork, row: OrderRow) -> None:
         reversal = event_id("reverse", order_id)
         uow.apply(ReverseOrder(reversal, order_event_id(order_id), uow.now))
-        _set(uow, row, status="reversed", closed_at=uow.now)
+        uow.orders.change(row.order_id, status=OrderStatus.REVERSED, closed_at=uow.now)
 
-    return _step(context, principal, order_id, {"completed"}, "reversed", act, reason=reason)
+    return _command(context, principal, order_id, "reverse", act, reason)
 
 
 def get_order(context: Context, principal: Principal, order_id: str) -> OrderView:
     principal.require(Permission.READ)
-    return query(context, lambda connection: _view(_row(connection, principal.tenant, order_id)))
+    return query(context, lambda connection: order_detail(connection, principal.tenant, order_id))
 
 
 def list_orders(
@@ -485,25 +321,11 @@ def list_orders(
     after: str | None,
 ) -> list[OrderView]:
     principal.require(Permission.READ)
-    c = t.orders.c
-    statement = select(t.orders).where(c.tenant_id == principal.tenant)
-    if member is not None:
-        statement = statement.where(c.member_id == member)
-    if status is not None:
-        statement = statement.where(c.status == status)
-    if after is not None:
-        statement = statement.where(c.order_id > after)
-    statement = statement.order_by(c.order_id).limit(limit)
-    return query(context, lambda connection: [_view(r) for r in connection.execute(statement)])
+    return query(
+        context,
+        lambda connection: order_page(connection, principal.tenant, member, status, limit, after),
+    )
 
 
 def due_orders(connection: Connection, tenant: str, now: datetime, limit: int) -> list[str]:
-    c = t.orders.c
-    return list(
-        connection.execute(
-            select(c.order_id)
-            .where(c.tenant_id == tenant, c.status == "paid", c.due_at <= now)
-            .order_by(c.due_at, c.order_id)
-            .limit(limit)
-        ).scalars()
-    )
+    return Orders(connection, tenant).due(now, limit)

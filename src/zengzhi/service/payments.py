@@ -32,18 +32,21 @@ from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 from zengzhi.core import standard_webhooks
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
+from zengzhi.core.lifecycles import WithdrawalStatus
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 from zengzhi.engine.config import Exact, Id, Note, error_from_validation
 from zengzhi.engine.fields import loads_strict
 from zengzhi.engine.wire import yuan
 from zengzhi.service import orders, wallets
 from zengzhi.service.auth import Permission, Principal, Role
-from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.service.base import Context, command, found, query
 from zengzhi.service.egress import check_target
+from zengzhi.service.queries.withdrawals import WithdrawalView
 from zengzhi.service.webhooks import GATEWAY, new_secret, put_subscription
 from zengzhi.store import outbox, security
 from zengzhi.store import tables as t
 from zengzhi.store.uow import UnitOfWork
+from zengzhi.store.withdrawals import WithdrawalRow
 
 log = logging.getLogger("zengzhi.payments")
 
@@ -79,7 +82,7 @@ class PaymentAdapter(Protocol):
         """A notification the gateway sent, checked; raises DomainError when it is not
         genuine, fresh and well-formed."""
 
-    def request_payout(self, uow: UnitOfWork, withdrawal: Any) -> str:
+    def request_payout(self, uow: UnitOfWork, withdrawal: WithdrawalRow) -> str:
         """Ask for an approved withdrawal to be paid out; returns its new status."""
 
 
@@ -93,7 +96,7 @@ class ManualAdapter:
             "adapter", "this platform takes no gateway notifications (manual adapter)", "adapter"
         )
 
-    def request_payout(self, uow: UnitOfWork, withdrawal: Any) -> str:
+    def request_payout(self, uow: UnitOfWork, withdrawal: WithdrawalRow) -> str:
         raise DomainError(
             ErrorCode.CONFLICT,
             "the manual adapter pays outside: mark the withdrawal paid "
@@ -132,14 +135,14 @@ class WebhookAdapter:
         except ValidationError as error:
             raise error_from_validation(error) from None
 
-    def request_payout(self, uow: UnitOfWork, withdrawal: Any) -> str:
+    def request_payout(self, uow: UnitOfWork, withdrawal: WithdrawalRow) -> str:
         uow.publish(
             PAYOUT_REQUESTED,
             [withdrawal.member_id],
             {
                 "withdrawal": withdrawal.withdrawal_id,
                 "member": withdrawal.member_id,
-                "amount": format_minor(int(withdrawal.amount - withdrawal.fee), 2),
+                "amount": format_minor(withdrawal.payout, 2),
                 "currency": "CNY",
             },
         )
@@ -264,26 +267,18 @@ def put_adapter(context: Context, principal: Principal, request: AdapterIn) -> A
 # ---------------------------------------------------------------------------- payouts
 
 
-def request_payout(
-    context: Context, principal: Principal, withdrawal_id: str
-) -> wallets.WithdrawalView:
+def request_payout(context: Context, principal: Principal, withdrawal_id: str) -> WithdrawalView:
     """Send an approved withdrawal to the payout adapter (webhook: `paying` until the
     gateway's result arrives)."""
     principal.require(Permission.DECIDE_WITHDRAWALS)
 
-    def run(uow: UnitOfWork) -> wallets.WithdrawalView:
+    def run(uow: UnitOfWork) -> WithdrawalView:
         adapter = adapter_for(_adapter_row(uow.connection, uow.tenant))
 
-        def act(uow: UnitOfWork, row: Any) -> None:
-            status = adapter.request_payout(uow, row)
-            c = t.withdrawals.c
-            uow.connection.execute(
-                update(t.withdrawals)
-                .where(c.tenant_id == uow.tenant, c.withdrawal_id == withdrawal_id)
-                .values(status=status)
-            )
+        def act(uow: UnitOfWork, row: WithdrawalRow) -> None:
+            uow.withdrawals.change(withdrawal_id, status=adapter.request_payout(uow, row))
 
-        return wallets.decide_in(uow, principal.actor, withdrawal_id, {"approved"}, "paying", act)
+        return wallets.move(uow, principal.actor, withdrawal_id, "send", act)
 
     return command(context, principal, run)
 
@@ -326,17 +321,12 @@ def _apply(uow: UnitOfWork, notification: Notification, data: dict[str, Any]) ->
             raise DomainError(ErrorCode.INVALID, "is required", "order")
         if notification.amount is None:
             raise DomainError(ErrorCode.INVALID, "is required", "amount")
-        o = t.orders.c
-        amount = uow.connection.execute(
-            select(o.amount).where(o.tenant_id == uow.tenant, o.order_id == notification.order)
-        ).scalar()
-        if amount is None:
-            raise not_found("order", notification.order, "order")
+        amount = found(uow.orders.get(notification.order), "order", notification.order).amount
         paid = yuan(notification.amount, "amount", positive=True)
-        if paid != int(amount):
+        if paid != amount:
             raise DomainError(
                 ErrorCode.CONFLICT,
-                f"paid {format_minor(paid, 2)}, the order is {format_minor(int(amount), 2)}",
+                f"paid {format_minor(paid, 2)}, the order is {format_minor(amount, 2)}",
                 "amount",
             )
         target, status = notification.order, orders.pay_in(uow, actor, notification.order).status
@@ -367,12 +357,11 @@ def _payout_failed(uow: UnitOfWork, actor: str, withdrawal_id: str, reason: str 
     """The gateway could not pay: the withdrawal is approved again, for finance to retry
     the payout or reject it (which returns the hold to the wallet)."""
 
-    def act(uow: UnitOfWork, row: Any) -> None:
-        c = t.withdrawals.c
-        uow.connection.execute(
-            update(t.withdrawals)
-            .where(c.tenant_id == uow.tenant, c.withdrawal_id == withdrawal_id)
-            .values(status="approved", note=f"payout failed: {reason or 'no reason given'}"[:500])
+    def act(uow: UnitOfWork, row: WithdrawalRow) -> None:
+        uow.withdrawals.change(
+            withdrawal_id,
+            status=WithdrawalStatus.APPROVED,
+            note=f"payout failed: {reason or 'no reason given'}"[:500],
         )
         uow.publish(
             "withdrawal.payout_failed",
@@ -380,9 +369,7 @@ def _payout_failed(uow: UnitOfWork, actor: str, withdrawal_id: str, reason: str 
             {"withdrawal": withdrawal_id, "member": row.member_id, "reason": reason},
         )
 
-    view = wallets.decide_in(
-        uow, actor, withdrawal_id, {"paying"}, "approved", act, f"payout failed: {reason}"
-    )
+    view = wallets.move(uow, actor, withdrawal_id, "payout_failed", act, f"payout failed: {reason}")
     return view.status
 
 

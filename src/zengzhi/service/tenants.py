@@ -14,7 +14,9 @@ from zengzhi.engine.config import DistributionConfig, Exact, Id, Name, Timezone
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.service.users import add_user
 from zengzhi.store import tables as t
+from zengzhi.store.tenants import tenant_settings
 from zengzhi.store.uow import UnitOfWork
 
 
@@ -102,26 +104,15 @@ def create_tenant(context: Context, request: NewTenant) -> TenantView:
                 created_at=now,
             )
         )
-        connection.execute(
-            insert(t.users).values(
-                tenant_id=request.id,
-                username=request.owner,
-                password_hash=password_hash,
-                role=Role.OWNER,
-                disabled=False,
-                created_at=now,
-            )
-        )
+        add_user(connection, request.id, request.owner, password_hash, Role.OWNER, now)
     return TenantView(id=request.id, name=request.name, settings=settings, created_at=now)
 
 
 def load_settings(connection: Connection, tenant: str) -> TenantSettings:
-    row = connection.execute(
-        select(t.tenants.c.settings).where(t.tenants.c.tenant_id == tenant)
-    ).first()
-    if row is None:
+    settings = tenant_settings(connection, tenant)
+    if settings is None:
         raise not_found("tenant", tenant, "tenant")
-    return TenantSettings.model_validate(row.settings)
+    return TenantSettings.model_validate(settings)
 
 
 def get_tenant(context: Context, principal: Principal) -> TenantView:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.config import Label, Name
@@ -46,6 +46,27 @@ def _user_view(row: object) -> UserView:
     return UserView.model_validate(row, from_attributes=True)
 
 
+def add_user(
+    connection: Connection,
+    tenant: str,
+    username: str,
+    password_hash: str,
+    role: Role,
+    now: datetime,
+) -> None:
+    """A console user who may sign in (a new tenant's owner, or one the owner adds)."""
+    connection.execute(
+        insert(t.users).values(
+            tenant_id=tenant,
+            username=username,
+            password_hash=password_hash,
+            role=role,
+            disabled=False,
+            created_at=now,
+        )
+    )
+
+
 def create_user(context: Context, principal: Principal, request: NewUser) -> UserView:
     principal.require(Permission.USERS)
     if request.role == Role.INTEGRATOR:
@@ -60,16 +81,7 @@ def create_user(context: Context, principal: Principal, request: NewUser) -> Use
             select(c.username).where(c.tenant_id == uow.tenant, c.username == request.username)
         ).first():
             raise DomainError(ErrorCode.CONFLICT, f"user {request.username!r} exists", "username")
-        uow.connection.execute(
-            insert(t.users).values(
-                tenant_id=uow.tenant,
-                username=request.username,
-                password_hash=password_hash,
-                role=request.role,
-                disabled=False,
-                created_at=uow.now,
-            )
-        )
+        add_user(uow.connection, uow.tenant, request.username, password_hash, request.role, uow.now)
         uow.audit(
             principal.actor, "user.create", f"user:{request.username}", after={"role": request.role}
         )

@@ -162,12 +162,20 @@ def _record(
 
 
 def tenants_with_subscriptions(connection: Connection) -> list[str]:
+    """Walks the directory of tenants and asks each whether it has an active
+    subscription: a statement a tenant, each on that tenant's rows alone (under Citus, on
+    its node), rather than one scan across every tenant's subscriptions
+    (tests/service/test_tenant_scoping.py)."""
     c = t.webhook_subscriptions.c
-    return list(
-        connection.execute(
-            select(c.tenant_id).where(c.active.is_(True)).distinct().order_by(c.tenant_id)
-        ).scalars()
-    )
+    directory = select(t.tenants.c.tenant_id).order_by(t.tenants.c.tenant_id)
+    return [
+        tenant
+        for tenant in connection.execute(directory).scalars().all()
+        if connection.execute(
+            select(c.tenant_id).where(c.tenant_id == tenant, c.active.is_(True)).limit(1)
+        ).first()
+        is not None
+    ]
 
 
 def dispatch_all(context: Context, client: httpx.Client | None = None) -> list[DispatchReport]:
@@ -190,14 +198,14 @@ class WebhookRunner(threading.Thread):
         self._context = context
         self._interval = interval
         self._deliver = deliver
-        self._stop = threading.Event()
+        self._stopping = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.wait(self._interval):
+        while not self._stopping.wait(self._interval):
             try:
                 self._deliver(self._context)
             except Exception:  # a failing pass is logged; the next one runs anyway
                 log.exception("webhook delivery failed")
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopping.set()

@@ -24,6 +24,7 @@ from zengzhi.service.base import Context, command, not_found, query
 from zengzhi.service.egress import check_target
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
+from zengzhi.store.pages import newest_first
 from zengzhi.store.uow import UnitOfWork
 
 # The payment adapter's payout endpoint is kept as a subscription of this id
@@ -333,9 +334,7 @@ def list_deliveries(
         statement = _deliveries(principal.tenant).where(d.subscription_id == subscription_id)
         if status is not None:
             statement = statement.where(d.status == status)
-        if before is not None:
-            statement = statement.where(d.event_no < before)
-        rows = connection.execute(statement.order_by(d.event_no.desc()).limit(limit))
+        rows = connection.execute(newest_first(statement, d.event_no, before, limit))
         return [_delivery_view(row) for row in rows]
 
     return query(context, run)
@@ -451,10 +450,9 @@ def list_events(
     """The outbox: every webhook event written, newest first."""
     principal.require(Permission.READ)
     e = t.webhook_events.c
-    statement = select(t.webhook_events).where(e.tenant_id == principal.tenant)
-    if before is not None:
-        statement = statement.where(e.event_no < before)
-    statement = statement.order_by(e.event_no.desc()).limit(limit)
+    statement = newest_first(
+        select(t.webhook_events).where(e.tenant_id == principal.tenant), e.event_no, before, limit
+    )
     return query(
         context,
         lambda connection: [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection
 
 from zengzhi.core.events import CompleteOrder, OrderLine
 from zengzhi.engine.state import Minted, OrderRecord
@@ -13,6 +13,7 @@ from zengzhi.rules.distribution import Paid
 from zengzhi.rules.modes.common import Effect
 from zengzhi.store import tables as t
 from zengzhi.store.database import insert_if_absent
+from zengzhi.store.tenanted import Tenanted
 
 
 def lines_to_json(lines: tuple[OrderLine, ...]) -> list[dict[str, Any]]:
@@ -26,10 +27,11 @@ def lines_from_json(data: list[dict[str, Any]]) -> tuple[OrderLine, ...]:
     )
 
 
-class SqlMembers:
+class SqlMembers(Tenanted):
+    table = t.members
+
     def __init__(self, connection: Connection, tenant: str, now: datetime) -> None:
-        self._connection = connection
-        self._tenant = tenant
+        super().__init__(connection, tenant)
         self._now = now
         self._known: set[str] = set()
 
@@ -38,8 +40,8 @@ class SqlMembers:
             return False
         if member not in self._known:
             c = t.members.c
-            found = self._connection.execute(
-                select(c.member_id).where(c.tenant_id == self._tenant, c.member_id == member)
+            found = self.connection.execute(
+                self.select(c.member_id).where(c.member_id == member)
             ).first()
             if found is None:
                 return False
@@ -50,9 +52,9 @@ class SqlMembers:
         if member in self:
             return
         insert_if_absent(
-            self._connection,
+            self.connection,
             t.members,
-            tenant_id=self._tenant,
+            tenant_id=self.tenant,
             member_id=member,
             created_at=self._now,
             real_name_verified=False,
@@ -67,22 +69,18 @@ def order_event_id(order_id: str) -> str:
     return ORDER_EVENT + order_id
 
 
-class SqlOrders:
+class SqlOrders(Tenanted):
     """The engine's view of completed orders: their lines and what they minted.
 
     The engine knows an order by its completion event's id ("order:<order id>").
     """
 
-    def __init__(self, connection: Connection, tenant: str) -> None:
-        self._connection = connection
-        self._tenant = tenant
+    table = t.orders
 
     def get(self, event_id: str) -> OrderRecord | None:
         c = t.orders.c
         order_id = event_id.removeprefix(ORDER_EVENT)
-        row = self._connection.execute(
-            select(t.orders).where(c.tenant_id == self._tenant, c.order_id == order_id)
-        ).first()
+        row = self.connection.execute(self.select().where(c.order_id == order_id)).first()
         if row is None or row.minted is None:
             return None
         order = CompleteOrder(
@@ -102,11 +100,9 @@ class SqlOrders:
 
     def put(self, record: OrderRecord) -> None:
         c = t.orders.c
-        self._connection.execute(
-            update(t.orders)
-            .where(
-                c.tenant_id == self._tenant, c.order_id == record.order.id.removeprefix(ORDER_EVENT)
-            )
+        self.connection.execute(
+            self.update()
+            .where(c.order_id == record.order.id.removeprefix(ORDER_EVENT))
             .values(
                 minted=[list(one) for one in record.minted],
                 reversed_by=record.reversed_by,

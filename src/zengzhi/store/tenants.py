@@ -3,7 +3,7 @@ that number what each command writes (event log, entries, audit, webhook events)
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select, update
@@ -21,12 +21,18 @@ class Counters(NamedTuple):
     webhook: int
 
 
+def tenant_settings(connection: Connection, tenant: str) -> dict[str, Any] | None:
+    """The tenant's settings as kept (JSON), or None when there is no such tenant."""
+    row = connection.execute(
+        select(t.tenants.c.settings).where(t.tenants.c.tenant_id == tenant)
+    ).first()
+    return None if row is None else dict(row.settings)
+
+
 def tenant_time_zone(connection: Connection, tenant: str) -> ZoneInfo:
     """Where the tenant's days turn (its settings' `timezone`)."""
-    settings = connection.execute(
-        select(t.tenants.c.settings).where(t.tenants.c.tenant_id == tenant)
-    ).scalar()
-    return time_zone((settings or {}).get("timezone", DEFAULT_TIMEZONE))
+    settings = tenant_settings(connection, tenant) or {}
+    return time_zone(settings.get("timezone", DEFAULT_TIMEZONE))
 
 
 def lock_counters(connection: Connection, tenant: str) -> Counters:

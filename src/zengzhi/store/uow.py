@@ -35,12 +35,14 @@ from zengzhi.store import outbox
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database
 from zengzhi.store.ledger import SqlLedger
+from zengzhi.store.members import Members
 from zengzhi.store.modes import SqlModes
 from zengzhi.store.network import SqlAgents, SqlDistribution, SqlNetwork
+from zengzhi.store.orders import Orders
 from zengzhi.store.pools import SqlPools
 from zengzhi.store.records import SqlMembers, SqlOrders
 from zengzhi.store.tenants import Counters, lock_counters, store_counters, tenant_time_zone
-from zengzhi.store.withdrawals import SqlWithdrawals
+from zengzhi.store.withdrawals import SqlWithdrawals, Withdrawals
 
 
 class UnitOfWork:
@@ -70,6 +72,10 @@ class UnitOfWork:
         self.zone = tenant_time_zone(self.connection, self.tenant)
         self.today = day_of(self.now, self.zone)
         self.engine = Engine(self.state, self.zone)
+        # the service's own tables, for the command's use cases
+        self.orders = Orders(self.connection, self.tenant)
+        self.members = Members(self.connection, self.tenant)
+        self.withdrawals = Withdrawals(self.connection, self.tenant)
         self._events: list[tuple[Event, list[Entry]]] = []
         self._published: list[Notice] = []
         self._audits: list[dict[str, Any]] = []
@@ -130,10 +136,9 @@ class UnitOfWork:
         entry = self.ledger.write_entries(last.entry + 1, self.now) - 1
         rows, notes = self._log_rows(last.event, bool(subscriptions))
         webhook = self._write_notices(notes + self._published, last.webhook, subscriptions)
-        if rows:
-            self.connection.execute(insert(t.events), rows)
         event = last.event + len(rows)
         if rows:
+            self.connection.execute(insert(t.events), rows)
             self._write_pool_history(event)
         audit = self._write_audits(last.audit)
         store_counters(self.connection, self.tenant, Counters(event, entry, audit, webhook))

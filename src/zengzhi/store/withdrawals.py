@@ -1,4 +1,5 @@
-"""Withdrawals in SQL: the engine's `WithdrawalBook` over the `withdrawals` table.
+"""Withdrawals in SQL: the service's typed records of one tenant's withdrawals, and the
+engine's `WithdrawalBook` over them (`SqlWithdrawals`, the rule's holds).
 
 The engine knows a withdrawal by the name of the event that requested it
 (`withdraw:<id>`); the table keeps the request's own id.
@@ -6,65 +7,115 @@ The engine knows a withdrawal by the name of the event that requested it
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Row
 
 from zengzhi.core.events import event_id
+from zengzhi.core.lifecycles import WithdrawalStatus
 from zengzhi.rules.withdrawals import Withdrawal
 from zengzhi.store import tables as t
+from zengzhi.store.tenanted import Keyed
 
-_EVENT_PREFIX = event_id("withdraw", "")
+WITHDRAW_EVENT = event_id("withdraw", "")
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawalRow:
+    withdrawal_id: str
+    member_id: str
+    amount: int  # fen held
+    fee: int  # fen kept when paid
+    status: WithdrawalStatus
+    requested_at: datetime
+    decided_at: datetime | None
+    decided_by: str | None
+    paid_at: datetime | None
+    note: str | None
+
+    @property
+    def payout(self) -> int:
+        return self.amount - self.fee
+
+
+def _withdrawal(row: Row[Any]) -> WithdrawalRow:
+    return WithdrawalRow(
+        withdrawal_id=row.withdrawal_id,
+        member_id=row.member_id,
+        amount=int(row.amount),
+        fee=int(row.fee),
+        status=WithdrawalStatus(row.status),
+        requested_at=row.requested_at,
+        decided_at=row.decided_at,
+        decided_by=row.decided_by,
+        paid_at=row.paid_at,
+        note=row.note,
+    )
+
+
+class Withdrawals(Keyed[WithdrawalRow]):
+    table = t.withdrawals
+
+    def record(self, row: Row[Any]) -> WithdrawalRow:
+        return _withdrawal(row)
+
+    def add(self, withdrawal: Withdrawal, at: datetime) -> None:
+        self.connection.execute(
+            self.insert(
+                withdrawal_id=withdrawal.id.removeprefix(WITHDRAW_EVENT),
+                member_id=withdrawal.member,
+                amount=withdrawal.amount,
+                fee=withdrawal.fee,
+                status=WithdrawalStatus.HELD,
+                requested_at=at,
+            )
+        )
+
+    def page(
+        self, status: str | None, member: str | None, limit: int, after: str | None
+    ) -> list[WithdrawalRow]:
+        """Withdrawals by id, after the id `after`."""
+        c = t.withdrawals.c
+        statement = self.select()
+        if status is not None:
+            statement = statement.where(c.status == status)
+        if member is not None:
+            statement = statement.where(c.member_id == member)
+        return self.records(statement, limit, after)
+
+    def newest(self, member: str, limit: int) -> list[WithdrawalRow]:
+        """A member's withdrawals, the latest requested first."""
+        c = t.withdrawals.c
+        statement = (
+            self.select()
+            .where(c.member_id == member)
+            .order_by(c.requested_at.desc(), c.withdrawal_id.desc())
+            .limit(limit)
+        )
+        return [_withdrawal(row) for row in self.connection.execute(statement)]
 
 
 class SqlWithdrawals:
+    """The engine's withdrawals: the rule's holds, over the service's records."""
+
     def __init__(self, connection: Connection, tenant: str, now: datetime) -> None:
-        self._connection = connection
-        self._tenant = tenant
+        self._rows = Withdrawals(connection, tenant)
         self._now = now
 
     def get(self, withdrawal_id: str) -> Withdrawal | None:
-        c = t.withdrawals.c
-        row = self._connection.execute(
-            select(t.withdrawals)
-            .where(
-                c.tenant_id == self._tenant,
-                c.withdrawal_id == withdrawal_id.removeprefix(_EVENT_PREFIX),
-            )
-            .with_for_update()
-        ).first()
+        row = self._rows.get(withdrawal_id.removeprefix(WITHDRAW_EVENT), lock=True)
         if row is None:
             return None
-        return Withdrawal(
-            withdrawal_id,
-            row.member_id,
-            int(row.amount),
-            int(row.fee),
-            row.status if row.status in ("paid", "rejected") else "held",
-        )
+        status = row.status.engine_status()
+        return Withdrawal(withdrawal_id, row.member_id, row.amount, row.fee, status)
 
     def put(self, withdrawal: Withdrawal) -> None:
-        c = t.withdrawals.c
-        key = withdrawal.id.removeprefix(_EVENT_PREFIX)
-        if withdrawal.status == "held":
-            self._connection.execute(
-                insert(t.withdrawals).values(
-                    tenant_id=self._tenant,
-                    withdrawal_id=key,
-                    member_id=withdrawal.member,
-                    amount=withdrawal.amount,
-                    fee=withdrawal.fee,
-                    status="held",
-                    requested_at=self._now,
-                )
-            )
+        if withdrawal.status == WithdrawalStatus.HELD:
+            self._rows.add(withdrawal, self._now)
             return
         values: dict[str, Any] = {"status": withdrawal.status}
-        if withdrawal.status == "paid":
+        if withdrawal.status == WithdrawalStatus.PAID:
             values["paid_at"] = self._now
-        self._connection.execute(
-            update(t.withdrawals)
-            .where(c.tenant_id == self._tenant, c.withdrawal_id == key)
-            .values(**values)
-        )
+        self._rows.change(withdrawal.id.removeprefix(WITHDRAW_EVENT), **values)

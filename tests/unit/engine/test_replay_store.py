@@ -1,4 +1,14 @@
-from zengzhi.engine.replay import _SpillStore
+import ast
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from zengzhi.core.events import CompleteOrder, OrderLine
+from zengzhi.engine.replay import _SpilledOrders, _SpillStore
+from zengzhi.engine.state import Minted, OrderRecord
+from zengzhi.rules.distribution import Paid
+
+ORDER = CompleteOrder("o1", "m1", (OrderLine(100, 30, "main", platform=70),))
 
 
 def test_kept_values_come_back_before_and_after_they_reach_the_file() -> None:
@@ -13,3 +23,31 @@ def test_kept_values_come_back_before_and_after_they_reach_the_file() -> None:
         assert store.get("k1") == "changed"
     finally:
         store.close()
+
+
+ids = st.text(min_size=1, max_size=8)
+minted = st.builds(
+    Minted,
+    ids,
+    st.integers(0, 10**12),
+    st.integers(0, 10**12),
+    st.none() | st.integers(1, 10**6),
+    st.integers(0, 10**12),
+)
+
+
+@given(
+    st.lists(minted, min_size=1, max_size=3),
+    st.none() | ids,
+    st.lists(st.builds(Paid, ids, st.integers(0, 10**9), ids, ids), max_size=2),
+)
+def test_a_kept_order_record_reads_back_as_it_was(
+    lines: list[Minted], reversed_by: str | None, rewards: list[Paid]
+) -> None:
+    """The short form of the usual record (one pool, nothing else) is the text repr()
+    gives, so both forms read back alike."""
+    record = OrderRecord(ORDER, tuple(lines), reversed_by, tuple(rewards))
+    text = _SpilledOrders._encode(record)
+    plain = (reversed_by, tuple(map(tuple, lines)), tuple(map(tuple, rewards)), ())
+    assert text == repr(plain)
+    assert ast.literal_eval(text) == plain

@@ -13,7 +13,6 @@ from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service import member_access
 from zengzhi.service.member_access import (
-    Me,
     Member,
     MemberWithdrawalRequest,
     PageToken,
@@ -25,9 +24,10 @@ from zengzhi.service.member_access import (
     WithdrawalQuote,
     WithdrawalQuoteRequest,
 )
-from zengzhi.service.members import PositionView
 from zengzhi.service.modes import ModeHolding
-from zengzhi.service.wallets import Movement, WalletView, WithdrawalView
+from zengzhi.service.queries.members import Me, PositionView
+from zengzhi.service.queries.wallets import Movement, WalletView
+from zengzhi.service.queries.withdrawals import WithdrawalView
 
 tokens = APIRouter(prefix="/v1/members", tags=["member page"], route_class=StrictJSONRoute)
 router = APIRouter(prefix="/v1/me", tags=["member page"], route_class=StrictJSONRoute)

@@ -9,19 +9,19 @@ from fastapi import APIRouter, Response
 from zengzhi.api.deps import After, Before, ContextDep, Limit, PathId, PrincipalDep, Search
 from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.service import distribution, members, modes, wallets
-from zengzhi.service.distribution import Network, RewardView
 from zengzhi.service.members import (
     Binding,
     MemberChange,
-    MemberView,
     NewMember,
-    PositionView,
     Reassignment,
     RefereesMoved,
     SellRequest,
 )
 from zengzhi.service.modes import ModeHolding, TaskDone
-from zengzhi.service.wallets import Movement, WalletView, WithdrawalRequest
+from zengzhi.service.queries.distribution import Network, RewardView
+from zengzhi.service.queries.members import MemberView, PositionView
+from zengzhi.service.queries.wallets import Movement, WalletView
+from zengzhi.service.wallets import WithdrawalRequest
 
 router = APIRouter(prefix="/v1/members", tags=["members"], route_class=StrictJSONRoute)
 

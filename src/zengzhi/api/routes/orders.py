@@ -11,7 +11,8 @@ from zengzhi.api.deps import After, ContextDep, Limit, PathId, PrincipalDep, Sta
 from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.engine.config import ID_PATTERN
 from zengzhi.service import orders
-from zengzhi.service.orders import BatchItem, NewOrder, OrderBatch, OrderView
+from zengzhi.service.orders import BatchItem, NewOrder, OrderBatch
+from zengzhi.service.queries.orders import OrderView
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"], route_class=StrictJSONRoute)
 

@@ -15,7 +15,7 @@ from zengzhi.service.payments import (
     NotificationView,
     RefusalView,
 )
-from zengzhi.service.wallets import WithdrawalView
+from zengzhi.service.queries.withdrawals import WithdrawalView
 
 router = APIRouter(prefix="/v1", tags=["payments"], route_class=StrictJSONRoute)
 

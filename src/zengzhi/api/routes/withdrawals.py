@@ -10,7 +10,8 @@ from zengzhi.api.deps import After, ContextDep, Limit, PathId, PrincipalDep, Sta
 from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.engine.config import ID_PATTERN
 from zengzhi.service import wallets
-from zengzhi.service.wallets import WithdrawalDecision, WithdrawalView
+from zengzhi.service.queries.withdrawals import WithdrawalView
+from zengzhi.service.wallets import WithdrawalDecision
 
 router = APIRouter(prefix="/v1/withdrawals", tags=["wallets"], route_class=StrictJSONRoute)
 

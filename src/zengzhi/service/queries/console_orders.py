@@ -18,7 +18,7 @@ from zengzhi.engine.config import Id
 from zengzhi.service import orders
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
-from zengzhi.service.orders import OrderView
+from zengzhi.service.queries.orders import OrderView
 from zengzhi.store import tables as t
 from zengzhi.store.records import order_event_id
 from zengzhi.store.tenants import tenant_time_zone

@@ -22,9 +22,10 @@ import hmac
 import json
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
-from typing import Annotated, Any
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
@@ -33,13 +34,15 @@ from pydantic import BaseModel
 from zengzhi.api.deps import After
 from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.engine.backtest import Backtest
 from zengzhi.engine.config import ID_PATTERN, read_toml
 from zengzhi.service import catalog, config, dry_runs, pools, tenants
 from zengzhi.service.auth import Permission
 from zengzhi.service.background import RUN_ID
-from zengzhi.service.base import tenant_zone
+from zengzhi.service.base import Context, tenant_zone
 from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn
-from zengzhi.service.config import BacktestRequest
+from zengzhi.service.config import BacktestRequest, LintReport
+from zengzhi.service.dry_runs import DryRunView
 from zengzhi.service.pools import NewPool, PoolParamsIn, PoolView
 from zengzhi.service.queries import console_choices
 from zengzhi.service.tenants import TenantSettings
@@ -120,7 +123,7 @@ KINDS = {
 POOL_FIELDS = ("mint_ratio", "sell_fee", "exit_multiple", "opening_price", "min_sell_points")
 
 
-def _given(values: dict[str, str], names: tuple[str, ...] | list[str]) -> dict[str, Any]:
+def _given(values: Mapping[str, str], names: tuple[str, ...] | list[str]) -> dict[str, object]:
     """The fields filled in; an empty field is left to its default."""
     return {name: values[name] for name in names if values.get(name, "") != ""}
 
@@ -140,6 +143,63 @@ def _moment(text: str, zone: tzinfo) -> str:
 ACTIONS = ("check", "dryrun", "save")
 DRY_RUN_MEMBERS = 10
 Change = PoolParamsIn | ZoneIn | ProductIn | StoreIn
+C = TypeVar("C", bound=Change)
+
+
+@dataclass(frozen=True)
+class Review:
+    """A change under review as its form shows it: the lint's findings for the
+    configuration with it, the digest that lets Save save it (None: nothing to save, a
+    dry run that did not finish), why a Save was refused (`edited`, `missing`), and a dry
+    run's job and difference."""
+
+    lint: LintReport
+    checked: str | None
+    unchecked: str | None = None
+    dry_run: Backtest | None = None
+    job: DryRunView | None = None
+
+    @property
+    def status(self) -> int:
+        """A Save refused because the change is not the one checked: nothing was saved."""
+        return 409 if self.unchecked else 200
+
+
+class DryRunAbout(BaseModel):
+    """What a dry run started from a form keeps with it, to show the form again."""
+
+    section: str
+    key: str
+    editing: bool
+    values: dict[str, str]
+    checked: str
+
+
+@dataclass(frozen=True)
+class Filled:
+    """A configuration form as a page shows it: the values in its fields, and the review
+    or the error to show with them (with the HTTP status they come with)."""
+
+    values: Mapping[str, str | bool]  # text fields, and check boxes
+    status: int = 200
+    review: Review | None = None
+    error: DomainError | None = None
+
+
+def _form_page(
+    request: Request, user: Staff, template: str, tab: str, form: Filled, **data: object
+) -> HTMLResponse:
+    return page(
+        request,
+        user,
+        template,
+        status=form.status,
+        tab=tab,
+        values=form.values,
+        review=form.review,
+        error=form.error,
+        **data,
+    )
 
 
 def _action(form: Form) -> str:
@@ -151,7 +211,7 @@ def _action(form: Form) -> str:
     return chosen
 
 
-def checked_digest(context: Any, user: Staff, section: str, key: str, change: Change) -> str:
+def checked_digest(context: Context, user: Staff, section: str, key: str, change: Change) -> str:
     """What Save carries once a change has been checked: an HMAC (with a key derived from
     the secret key, as the CSRF token's) of the tenant, the form, the item and the change
     as built from the form: the request model's JSON, so that the digest follows what
@@ -168,32 +228,29 @@ def checked_digest(context: Any, user: Staff, section: str, key: str, change: Ch
 
 
 def _review(
-    context: Any,
+    context: Context,
     user: Staff,
     key: str,
     change: Change,
     digest: str,
     unchecked: str | None = None,
-) -> dict[str, Any]:
+) -> Review:
     """The lint's findings for the configuration with this change, and the digest that
     lets Save save it; `unchecked` says why a Save was refused (edited, missing)."""
     proposal = config.proposal_with(context, user.principal, key, change)
-    return {
-        "lint": config.lint_proposal(context, user.principal, proposal),
-        "checked": digest,
-        "unchecked": unchecked,
-    }
+    lint = config.lint_proposal(context, user.principal, proposal)
+    return Review(lint, digest, unchecked)
 
 
 def _before_saving(
-    context: Any,
+    context: Context,
     user: Staff,
     form: Form,
     section: str,
     key: str,
     editing: bool,
     change: Change,
-) -> Response | dict[str, Any] | None:
+) -> Response | Review | None:
     """What the button asks of a change built from the form: "check", the review to
     show; "dryrun", the page of the dry run it started; "save", nothing (save it) when
     the form carries the digest of this very change, else the change checked again
@@ -203,15 +260,11 @@ def _before_saving(
     if action == "dryrun":
         proposal = config.proposal_with(context, user.principal, key, change)
         values = {k: v for k, v in form.values().items() if k not in ("csrf", "action", "checked")}
-        about = {
-            "section": section,
-            "key": key,
-            "editing": editing,
-            "values": values,
-            "checked": digest,
-        }
+        about = DryRunAbout(
+            section=section, key=key, editing=editing, values=values, checked=digest
+        )
         request = BacktestRequest(config=proposal.config, top=DRY_RUN_MEMBERS)
-        run_id = dry_runs.start(context, user.principal, request, about)
+        run_id = dry_runs.start(context, user.principal, request, about.model_dump())
         return see_other(f"/console/config/dry-runs/{run_id}")
     if action == "save":
         user.principal.require(Permission.CONFIGURE)  # a refusal before a second look
@@ -222,12 +275,35 @@ def _before_saving(
     return _review(context, user, key, change, digest)
 
 
-def _status(review: dict[str, Any]) -> int:
-    """A Save refused because the change is not the one checked: nothing was saved."""
-    return 409 if review.get("unchecked") else 200
+def _reviewed_save(
+    context: Context,
+    user: Staff,
+    form: Form,
+    section: str,
+    editing: bool,
+    read: Callable[[], tuple[str, C]],
+    save: Callable[[str, C], object],
+    shown: Callable[[Filled], HTMLResponse],
+    saved: str,
+) -> Response:
+    """A configuration form posted: the change `read` from it (its item's key and the
+    request model) checked, dry-run or saved as the button asks (`_before_saving`); the
+    form `shown` again with the review, or with the error and nothing saved; once saved,
+    the page `saved` + the key."""
+    try:
+        key, change = read()
+        review = _before_saving(context, user, form, section, key, editing, change)
+        if isinstance(review, Response):
+            return review
+        if review is not None:
+            return shown(Filled(form.values(), review.status, review))
+        save(key, change)
+    except DomainError as error:
+        return shown(Filled(form.values(), STATUS[error.code], error=error))
+    return see_other(f"{saved}{key}")
 
 
-def _toml_value(value: Any) -> str:
+def _toml_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -240,7 +316,7 @@ def _toml_value(value: Any) -> str:
     return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string
 
 
-def _toml(modes: dict[str, Any]) -> str:
+def _toml(modes: Mapping[str, object]) -> str:
     """A zone's modes as the TOML the form edits: the zone's own keys, then a table a
     mode (as in docs/modes.md, without the `zones.<id>` prefix)."""
     lines = [
@@ -255,7 +331,7 @@ def _toml(modes: dict[str, Any]) -> str:
     return "\n".join(lines).strip()
 
 
-def _modes(text: str) -> dict[str, Any]:
+def _modes(text: str) -> dict[str, object]:
     try:
         return read_toml(text)
     except tomllib.TOMLDecodeError as error:
@@ -287,17 +363,18 @@ def _check_id(key: str) -> None:
 
 
 def _pools_page(
-    request: Request, context: Any, user: Staff, status: int = 200, **data: Any
+    request: Request, context: Context, user: Staff, form: Filled, saved: str | None = None
 ) -> HTMLResponse:
-    return page(
+    pools_now = pools.list_pools(context, user.principal)
+    return _form_page(
         request,
         user,
         "console/config_pools.html",
-        status=status,
-        tab="pools",
-        pools=pools.list_pools(context, user.principal),
+        "pools",
+        form,
+        pools=pools_now,
         fields=POOL_FIELDS,
-        **data,
+        saved=saved,
     )
 
 
@@ -305,52 +382,40 @@ def _pools_page(
 def pool_list(
     request: Request, context: ContextDep, user: StaffDep, saved: str | None = None
 ) -> HTMLResponse:
-    return _pools_page(request, context, user, saved=saved, values={})
+    return _pools_page(request, context, user, Filled({}), saved=saved)
 
 
 @router.post("/pools", response_class=HTMLResponse)
 def open_pool(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
     values = form.values()
-    try:
+
+    def read() -> tuple[str, NewPool]:
         body = build(NewPool, {"id": values.get("id", ""), **_given(values, POOL_FIELDS)})
-        review = _before_saving(context, user, form, "pools", body.id, False, body)
-        if isinstance(review, Response):
-            return review
-        if review is not None:
-            return _pools_page(
-                request, context, user, _status(review), values=values, review=review
-            )
-        pools.open_pool(context, user.principal, body)
-    except DomainError as error:
-        return _pools_page(request, context, user, STATUS[error.code], values=values, error=error)
-    return see_other(f"/console/config?saved={body.id}")
+        return body.id, body
+
+    return _reviewed_save(
+        context,
+        user,
+        form,
+        "pools",
+        False,
+        read,
+        lambda _, body: pools.open_pool(context, user.principal, body),
+        lambda filled: _pools_page(request, context, user, filled),
+        "/console/config?saved=",
+    )
 
 
 @router.get("/pools/{pool_id}", response_class=HTMLResponse)
 def pool_form(request: Request, context: ContextDep, user: StaffDep, pool_id: ItemId) -> Response:
     pool = pools.get_pool(context, user.principal, pool_id)
     values = {k: v or "" for k, v in pool.params.items() if k in POOL_FIELDS}
-    return _pool_page(request, user, pool, values)
+    return _pool_page(request, user, pool, Filled(values))
 
 
-def _pool_page(
-    request: Request,
-    user: Staff,
-    pool: PoolView,
-    values: dict[str, str],
-    status: int = 200,
-    **extra: Any,
-) -> HTMLResponse:
-    return page(
-        request,
-        user,
-        "console/config_pool.html",
-        status=status,
-        tab="pools",
-        pool=pool,
-        values=values,
-        fields=POOL_FIELDS,
-        **extra,
+def _pool_page(request: Request, user: Staff, pool: PoolView, form: Filled) -> HTMLResponse:
+    return _form_page(
+        request, user, "console/config_pool.html", "pools", form, pool=pool, fields=POOL_FIELDS
     )
 
 
@@ -360,7 +425,8 @@ def configure_pool(
 ) -> Response:
     values = form.values()
     pool = pools.get_pool(context, user.principal, pool_id)
-    try:
+
+    def read() -> tuple[str, PoolParamsIn]:
         changes = {
             name: values.get(name, "")
             for name in POOL_FIELDS
@@ -369,19 +435,25 @@ def configure_pool(
         no_exit = "exit_multiple" in changes and changes["exit_multiple"] == ""
         if no_exit:
             del changes["exit_multiple"]
-        body = build(PoolParamsIn, {**changes, "no_exit": no_exit})
-        review = _before_saving(context, user, form, "pool", pool_id, True, body)
-        if isinstance(review, Response):
-            return review
-        if review is not None:
-            return _pool_page(request, user, pool, values, _status(review), review=review)
-        pools.configure_pool(context, user.principal, pool_id, body)
-    except DomainError as error:
-        return _pool_page(request, user, pool, values, STATUS[error.code], error=error)
-    return see_other(f"/console/config?saved={pool_id}")
+        return pool_id, build(PoolParamsIn, {**changes, "no_exit": no_exit})
+
+    return _reviewed_save(
+        context,
+        user,
+        form,
+        "pool",
+        True,
+        read,
+        lambda key, body: pools.configure_pool(context, user.principal, key, body),
+        lambda filled: _pool_page(request, user, pool, filled),
+        "/console/config?saved=",
+    )
 
 
 # ---------------------------------------------------------------------------- settings
+
+
+_SETTINGS = "console/config_settings.html"
 
 
 @router.get("/settings", response_class=HTMLResponse)
@@ -389,17 +461,11 @@ def settings_form(
     request: Request, context: ContextDep, user: StaffDep, saved: str | None = None
 ) -> HTMLResponse:
     tenant = tenants.get_tenant(context, user.principal)
-    return page(
-        request,
-        user,
-        "console/config_settings.html",
-        tab="settings",
-        values=_settings_values(tenant.settings),
-        saved=saved,
-    )
+    shown = Filled(_settings_values(tenant.settings))
+    return _form_page(request, user, _SETTINGS, "settings", shown, saved=saved)
 
 
-def _settings_values(settings: TenantSettings) -> dict[str, Any]:
+def _settings_values(settings: TenantSettings) -> dict[str, str | bool]:
     w = settings.withdrawals
     return {
         "timezone": settings.timezone,
@@ -417,7 +483,7 @@ def _settings_values(settings: TenantSettings) -> dict[str, Any]:
 def save_settings(
     request: Request, context: ContextDep, user: StaffDep, form: PostedDep
 ) -> Response:
-    values: dict[str, Any] = form.values()
+    values: dict[str, str | bool] = {**form.values()}
     values["withdrawals.require_real_name"] = form.flag("withdrawals.require_real_name")
     try:
         body = build(
@@ -437,15 +503,8 @@ def save_settings(
         )
         tenants.update_settings(context, user.principal, body)
     except DomainError as error:
-        return page(
-            request,
-            user,
-            "console/config_settings.html",
-            status=STATUS[error.code],
-            tab="settings",
-            values=values,
-            error=error,
-        )
+        shown = Filled(values, STATUS[error.code], error=error)
+        return _form_page(request, user, _SETTINGS, "settings", shown)
     return see_other("/console/config/settings?saved=1")
 
 
@@ -460,8 +519,8 @@ def dry_run(request: Request, context: ContextDep, user: StaffDep, run_id: RunId
     itself; then the form with the change, the lint and the difference (or the error),
     and Save for exactly that change (the digest made when it started)."""
     run = dry_runs.get(context, user.principal, run_id)
-    about = run.about
-    section, key, values = about["section"], about["key"], about["values"]
+    about = DryRunAbout.model_validate(run.about)
+    section, key, values = about.section, about.key, about.values
     tab = "pools" if section in ("pools", "pool") else section
     if run.status == "running":
         return page(
@@ -474,19 +533,15 @@ def dry_run(request: Request, context: ContextDep, user: StaffDep, run_id: RunId
             key=key,
             values=values,
         )
-    review = {
-        "lint": run.lint,
-        "dry_run": run.result,
-        "job": run,
-        "checked": about["checked"] if run.status == "done" else None,
-    }
+    checked = about.checked if run.status == "done" else None
+    review = Review(run.lint, checked, dry_run=run.result, job=run)
     if section == "pools":
-        return _pools_page(request, context, user, values=values, review=review)
+        return _pools_page(request, context, user, Filled(values, review=review))
     if section == "pool":
         pool = pools.get_pool(context, user.principal, key)
-        return _pool_page(request, user, pool, values, review=review)
-    shown = key if about["editing"] else None
-    return _item_page(request, user, section, shown, values, review=review)
+        return _pool_page(request, user, pool, Filled(values, review=review))
+    shown = key if about.editing else None
+    return _item_page(request, user, section, shown, Filled(values, review=review))
 
 
 # ---------------------------------------------------------------------------- catalogue
@@ -525,35 +580,25 @@ def item_list(
 
 
 def _item_page(
-    request: Request,
-    user: Staff,
-    kinds: str,
-    key: str | None,
-    values: dict[str, Any],
-    status: int = 200,
-    error: DomainError | None = None,
-    review: dict[str, Any] | None = None,
+    request: Request, user: Staff, kinds: str, key: str | None, form: Filled
 ) -> HTMLResponse:
     kind = _kind(kinds)
-    return page(
+    return _form_page(
         request,
         user,
         "console/config_item.html",
-        status=status,
-        choices=console_choices.choices(context_of(request), user.principal),
-        tab=kinds,
+        kinds,
+        form,
         kind=kind,
         kinds=kinds,
         key=key,
-        values=values,
-        error=error,
-        review=review,
+        choices=console_choices.choices(context_of(request), user.principal),
     )
 
 
 @router.get("/{kinds}/new", response_class=HTMLResponse)
 def new_item(request: Request, user: StaffDep, kinds: KindPath) -> HTMLResponse:
-    return _item_page(request, user, kinds, None, {})
+    return _item_page(request, user, kinds, None, Filled({}))
 
 
 @router.get("/{kinds}/{key}", response_class=HTMLResponse)
@@ -564,13 +609,13 @@ def edit_item(
     item = catalog.get_item(context, user.principal, kind.name, key).model_dump(mode="json")
     zone = tenant_zone(context, user.principal.tenant)
     values = {f.name: _shown(item.get(f.name), f.kind, zone) for f in kind.fields}
-    return _item_page(request, user, kinds, key, values)
+    return _item_page(request, user, kinds, key, Filled(values))
 
 
-def _shown(value: Any, kind: str, zone: tzinfo) -> str:
+def _shown(value: object, kind: str, zone: tzinfo) -> str:
     if value is None:
         return ""
-    if kind == "toml":
+    if kind == "toml" and isinstance(value, Mapping):
         return _toml(value)
     if kind == "datetime":  # "2026-01-01T00:00:00Z" → "2026-01-01T08:00" in Shanghai
         return f"{datetime.fromisoformat(str(value)).astimezone(zone):%Y-%m-%dT%H:%M}"
@@ -585,32 +630,33 @@ def save_item(
     values = form.values()
     key = values.get("id", "")
     editing = values.get("editing") == "1"
-    try:
+
+    def read() -> tuple[str, ZoneIn | ProductIn | StoreIn]:
         _check_id(key)
         data = _given(values, [f.name for f in kind.fields])
         zone = tenant_zone(context, user.principal.tenant)
         for f in kind.fields:
             if f.kind == "datetime" and f.name in data:
-                data[f.name] = _moment(data[f.name], zone)
+                data[f.name] = _moment(values[f.name], zone)
             if f.kind == "toml":
-                data[f.name] = _modes(data.get(f.name, ""))
+                data[f.name] = _modes(values.get(f.name, ""))
         body = build(kind.model, data)
         assert isinstance(body, ZoneIn | ProductIn | StoreIn)
-        review = _before_saving(context, user, form, kinds, key, editing, body)
-        if isinstance(review, Response):
-            return review
-        if review is not None:
-            shown = key if editing else None
-            return _item_page(request, user, kinds, shown, values, _status(review), review=review)
-        catalog.put_item(context, user.principal, kind.name, key, body)
-    except DomainError as error:
-        return _item_page(
-            request,
-            user,
-            kinds,
-            key if editing else None,
-            values,
-            status=STATUS[error.code],
-            error=_on_form(error, kind, key),
-        )
-    return see_other(f"/console/config/{kinds}?saved={key}")
+        return key, body
+
+    def shown(filled: Filled) -> HTMLResponse:
+        if filled.error is not None:
+            filled = replace(filled, error=_on_form(filled.error, kind, key))
+        return _item_page(request, user, kinds, key if editing else None, filled)
+
+    return _reviewed_save(
+        context,
+        user,
+        form,
+        kinds,
+        editing,
+        read,
+        lambda key, body: catalog.put_item(context, user.principal, kind.name, key, body),
+        shown,
+        f"/console/config/{kinds}?saved=",
+    )

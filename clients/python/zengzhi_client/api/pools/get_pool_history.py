@@ -1,0 +1,230 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.price_point import PricePoint
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    pool_id: str,
+    *,
+    limit: int | Unset = 100,
+    before: int | None | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    json_before: int | None | Unset
+    if isinstance(before, Unset):
+        json_before = UNSET
+    else:
+        json_before = before
+    params["before"] = json_before
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/pools/{pool_id}/history".format(
+            pool_id=quote(str(pool_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | list[PricePoint] | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in _response_200:
+            response_200_item = PricePoint.from_dict(response_200_item_data)
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | list[PricePoint]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    pool_id: str,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 100,
+    before: int | None | Unset = UNSET,
+) -> Response[Error | list[PricePoint]]:
+    """A pool's price day by day
+
+     The pool after each event that changed it, newest first.
+
+    Args:
+        pool_id (str): an id: letters, digits, _.:@-
+        limit (int | Unset): how many to return Default: 100.
+        before (int | None | Unset): continue before this number
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | list[PricePoint]]
+    """
+
+    kwargs = _get_kwargs(
+        pool_id=pool_id,
+        limit=limit,
+        before=before,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    pool_id: str,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 100,
+    before: int | None | Unset = UNSET,
+) -> Error | list[PricePoint] | None:
+    """A pool's price day by day
+
+     The pool after each event that changed it, newest first.
+
+    Args:
+        pool_id (str): an id: letters, digits, _.:@-
+        limit (int | Unset): how many to return Default: 100.
+        before (int | None | Unset): continue before this number
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | list[PricePoint]
+    """
+
+    return sync_detailed(
+        pool_id=pool_id,
+        client=client,
+        limit=limit,
+        before=before,
+    ).parsed
+
+
+async def asyncio_detailed(
+    pool_id: str,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 100,
+    before: int | None | Unset = UNSET,
+) -> Response[Error | list[PricePoint]]:
+    """A pool's price day by day
+
+     The pool after each event that changed it, newest first.
+
+    Args:
+        pool_id (str): an id: letters, digits, _.:@-
+        limit (int | Unset): how many to return Default: 100.
+        before (int | None | Unset): continue before this number
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | list[PricePoint]]
+    """
+
+    kwargs = _get_kwargs(
+        pool_id=pool_id,
+        limit=limit,
+        before=before,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    pool_id: str,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 100,
+    before: int | None | Unset = UNSET,
+) -> Error | list[PricePoint] | None:
+    """A pool's price day by day
+
+     The pool after each event that changed it, newest first.
+
+    Args:
+        pool_id (str): an id: letters, digits, _.:@-
+        limit (int | Unset): how many to return Default: 100.
+        before (int | None | Unset): continue before this number
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | list[PricePoint]
+    """
+
+    return (
+        await asyncio_detailed(
+            pool_id=pool_id,
+            client=client,
+            limit=limit,
+            before=before,
+        )
+    ).parsed

@@ -1,0 +1,206 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.pool_view import PoolView
+from ...models.reason import Reason
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    pool_id: str,
+    *,
+    body: None | Reason | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/pools/{pool_id}/resume".format(
+            pool_id=quote(str(pool_id), safe=""),
+        ),
+    }
+
+    if isinstance(body, Reason):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | PoolView | None:
+    if response.status_code == 200:
+        response_200 = PoolView.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | PoolView]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    pool_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: None | Reason | Unset = UNSET,
+) -> Response[Error | PoolView]:
+    """Mint again in a pool
+
+    Args:
+        pool_id (str): an id: letters, digits, _.:@-
+        body (None | Reason | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | PoolView]
+    """
+
+    kwargs = _get_kwargs(
+        pool_id=pool_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    pool_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: None | Reason | Unset = UNSET,
+) -> Error | PoolView | None:
+    """Mint again in a pool
+
+    Args:
+        pool_id (str): an id: letters, digits, _.:@-
+        body (None | Reason | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | PoolView
+    """
+
+    return sync_detailed(
+        pool_id=pool_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    pool_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: None | Reason | Unset = UNSET,
+) -> Response[Error | PoolView]:
+    """Mint again in a pool
+
+    Args:
+        pool_id (str): an id: letters, digits, _.:@-
+        body (None | Reason | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | PoolView]
+    """
+
+    kwargs = _get_kwargs(
+        pool_id=pool_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    pool_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: None | Reason | Unset = UNSET,
+) -> Error | PoolView | None:
+    """Mint again in a pool
+
+    Args:
+        pool_id (str): an id: letters, digits, _.:@-
+        body (None | Reason | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | PoolView
+    """
+
+    return (
+        await asyncio_detailed(
+            pool_id=pool_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

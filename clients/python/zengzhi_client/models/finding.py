@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.severity import Severity
+
+T = TypeVar("T", bound="Finding")
+
+
+@_attrs_define
+class Finding:
+    """
+    Attributes:
+        code (str):
+        severity (Severity):
+        field (str):
+        message (str):
+    """
+
+    code: str
+    severity: Severity
+    field: str
+    message: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        code = self.code
+
+        severity = self.severity.value
+
+        field = self.field
+
+        message = self.message
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "code": code,
+                "severity": severity,
+                "field": field,
+                "message": message,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        code = d.pop("code")
+
+        severity = Severity(d.pop("severity"))
+
+        field = d.pop("field")
+
+        message = d.pop("message")
+
+        finding = cls(
+            code=code,
+            severity=severity,
+            field=field,
+            message=message,
+        )
+
+        finding.additional_properties = d
+        return finding
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

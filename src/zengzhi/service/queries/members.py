@@ -1,0 +1,130 @@
+"""A member as the API and the pages show them: one, a page of them, their positions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, select
+
+from zengzhi.core.amounts import Price, format_minor, percent
+from zengzhi.rules.pool import Position, cap_left_scaled, progress, threshold
+from zengzhi.service.base import found
+from zengzhi.service.pools import pool_balances
+from zengzhi.service.tenants import load_settings
+from zengzhi.store import tables as t
+from zengzhi.store.members import MemberRow, Members
+from zengzhi.store.pools import CLOSED, params_from_row
+
+
+class MemberView(BaseModel):
+    id: str
+    phone: str | None
+    name: str | None
+    referrer: str | None
+    region: str | None
+    real_name_verified: bool
+    created_at: datetime
+
+
+def member_view(row: MemberRow) -> MemberView:
+    return MemberView(
+        id=row.member_id,
+        phone=row.phone,
+        name=row.name,
+        referrer=row.referrer,
+        region=row.region,
+        real_name_verified=row.real_name_verified,
+        created_at=row.created_at,
+    )
+
+
+def member_detail(connection: Connection, tenant: str, member: str) -> MemberView:
+    return member_view(found(Members(connection, tenant).get(member), "member", member))
+
+
+def member_page(
+    connection: Connection, tenant: str, text: str | None, limit: int, after: str | None
+) -> list[MemberView]:
+    """Members by id order; `text` matches the start of an id or a phone number."""
+    return [member_view(row) for row in Members(connection, tenant).page(text, limit, after)]
+
+
+class Me(BaseModel):
+    id: str
+    name: str | None
+    tenant: str
+    tenant_name: str
+    referral_link: str | None  # the platform's sign-up address naming this member
+
+
+def me_view(connection: Connection, tenant: str, member: str) -> Me:
+    """The member page's header: who is signed in, to which platform, their link."""
+    row = found(Members(connection, tenant).get(member), "member", member)
+    name = connection.execute(
+        select(t.tenants.c.name).where(t.tenants.c.tenant_id == tenant)
+    ).scalar_one()
+    template = load_settings(connection, tenant).member_page.referral_link
+    link = template.replace("{member}", quote(member, safe="")) if template else None
+    return Me(id=row.member_id, name=row.name, tenant=tenant, tenant_name=name, referral_link=link)
+
+
+class PositionView(BaseModel):
+    pool: str
+    points: str
+    principal: str
+    realized: str
+    value: str  # the points at today's price
+    price: str
+    exit_price: str | None  # the price that forces the exit (None: no exit, or no points)
+    progress: str | None  # return ÷ cap, percent
+    cap_left: str | None  # what an exit would still pay before the fee
+
+
+def position_view(pool: str, position: Position, params: Any, price: Price) -> PositionView:
+    multiple = params.exit_multiple
+    at = threshold(position, multiple) if multiple else None
+    share = progress(position, multiple, price) if multiple else None
+    cap_left = None
+    if multiple is not None:
+        cap_left = format_minor(max(0, cap_left_scaled(position, multiple)) // multiple.den, 2)
+    return PositionView(
+        pool=pool,
+        points=format_minor(position.points, 4),
+        principal=format_minor(position.principal, 2),
+        realized=format_minor(position.realized, 2),
+        value=format_minor(price.value_floor(position.points), 2),
+        price=str(price),
+        exit_price=str(at) if at else None,
+        progress=None if share is None else percent(share),
+        cap_left=cap_left,
+    )
+
+
+def open_positions(connection: Connection, tenant: str, member: str) -> list[PositionView]:
+    """The member's open positions, each valued at its pool's price now."""
+    found(Members(connection, tenant).get(member), "member", member)
+    c = t.positions.c
+    rows = connection.execute(
+        select(t.positions, t.pools.c.params, t.pools.c.last_price_fen, t.pools.c.last_price_units)
+        .join(t.pools, (t.pools.c.tenant_id == c.tenant_id) & (t.pools.c.pool_id == c.pool_id))
+        .where(c.tenant_id == tenant, c.member_id == member, c.opened != CLOSED)
+        .order_by(c.pool_id)
+    ).all()
+    views = []
+    for row in rows:
+        params = params_from_row(row.params)
+        balance, points = pool_balances(connection, tenant, row.pool_id)
+        last = (
+            Price(int(row.last_price_fen), int(row.last_price_units))
+            if row.last_price_fen is not None
+            else params.opening_price
+        )
+        price = Price(balance, points) if points > 0 else last
+        position = Position(
+            member, int(row.opened), int(row.principal), int(row.realized), int(row.points)
+        )
+        views.append(position_view(row.pool_id, position, params, price))
+    return views

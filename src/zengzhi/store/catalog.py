@@ -1,0 +1,47 @@
+"""The tenant's catalogue in SQL: zones, products and stores, one repository per kind.
+
+The rows are the configuration's own columns (a product's split, a store's commission
+rates, a zone's modes), so a record is the row's columns by name, without the tenant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, Row, delete
+
+from zengzhi.store import tables as t
+from zengzhi.store.tenanted import Keyed
+
+Item = Mapping[str, Any]  # the row's columns by name, `<kind>_id` among them
+
+_TABLES = {"zone": t.zones, "product": t.products, "store": t.stores}
+
+
+def _item(row: Row[Any]) -> Item:
+    return {name: value for name, value in row._mapping.items() if name != "tenant_id"}
+
+
+class Catalog(Keyed[Item]):
+    def __init__(self, connection: Connection, tenant: str, kind: str) -> None:
+        super().__init__(connection, tenant)
+        self.kind = kind
+        self.table = _TABLES[kind]  # type: ignore[misc]  # one repository class, three tables
+
+    def record(self, row: Row[Any]) -> Item:
+        return _item(row)
+
+    def many(self, keys: Collection[str]) -> list[Item]:
+        if not keys:
+            return []
+        statement = self.select().where(self.key.in_(list(keys)))
+        return [_item(row) for row in self.connection.execute(statement)]
+
+    def replace(self, key: str, values: Mapping[str, Any]) -> None:
+        """The item's row, whole: the old one (if any) goes, the new one comes."""
+        self.connection.execute(delete(self.table).where(self.mine, self.key == key))
+        self.connection.execute(self.insert(**{f"{self.kind}_id": key}, **values))
+
+    def page(self, limit: int, after: str | None) -> list[Item]:
+        return self.records(self.select(), limit, after)

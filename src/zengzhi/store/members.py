@@ -1,0 +1,79 @@
+"""The service's members table: one tenant's members as typed records (the engine's own
+view of who exists is `records.SqlMembers`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, or_
+
+from zengzhi.store import tables as t
+from zengzhi.store.tenanted import Keyed, Tenanted
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    member_id: str
+    phone: str | None
+    name: str | None
+    referrer: str | None
+    region: str | None
+    real_name_verified: bool
+    created_at: datetime
+    team_performance: int  # the whole downline's completed orders, fen
+    team_level: int  # the star level it earns (spec 02)
+
+
+def _member(row: Row[Any]) -> MemberRow:
+    return MemberRow(
+        member_id=row.member_id,
+        phone=row.phone,
+        name=row.name,
+        referrer=row.referrer,
+        region=row.region,
+        real_name_verified=bool(row.real_name_verified),
+        created_at=row.created_at,
+        team_performance=int(row.team_performance),
+        team_level=int(row.team_level),
+    )
+
+
+class Members(Keyed[MemberRow]):
+    table = t.members
+
+    def record(self, row: Row[Any]) -> MemberRow:
+        return _member(row)
+
+    def with_phone(self, phone: str, other_than: str) -> str | None:
+        """Another member registered with this phone number, if any."""
+        c = t.members.c
+        statement = self.select(c.member_id).where(c.phone == phone, c.member_id != other_than)
+        return self.connection.execute(statement).scalars().first()
+
+    def page(self, text: str | None, limit: int, after: str | None) -> list[MemberRow]:
+        """Members by id order; `text` matches the start of an id or a phone number."""
+        c = t.members.c
+        statement = self.select()
+        if text:
+            pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            statement = statement.where(
+                or_(c.member_id.like(pattern, escape="\\"), c.phone.like(pattern, escape="\\"))
+            )
+        return self.records(statement, limit, after)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreOwner:
+    store_id: str
+    owner: str | None  # None: the store has no owner to bind members to
+
+
+class Stores(Tenanted):
+    table = t.stores
+
+    def owner(self, store: str) -> StoreOwner | None:
+        c = t.stores.c
+        row = self.first(self.select(c.owner).where(c.store_id == store))
+        return None if row is None else StoreOwner(store, row.owner)

@@ -1,0 +1,144 @@
+"""The service's orders table: one tenant's orders as typed records (the engine's own
+view of completed orders is `records.SqlOrders`)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, func
+
+from zengzhi.core.events import OrderLine
+from zengzhi.core.lifecycles import OrderStatus
+from zengzhi.engine.state import Minted
+from zengzhi.store import tables as t
+from zengzhi.store.records import lines_from_json, lines_to_json
+from zengzhi.store.tenanted import Keyed
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRow:
+    order_id: str
+    member_id: str
+    store_id: str | None
+    status: OrderStatus
+    amount: int  # fen
+    lines: tuple[OrderLine, ...]
+    request_hash: str
+    return_window: int  # seconds
+    region: str | None
+    recruiter: str | None
+    minted: tuple[Minted, ...]  # empty until completed
+    shopping_points: int  # units
+    created_at: datetime
+    paid_at: datetime | None
+    due_at: datetime | None
+    completed_at: datetime | None
+    closed_at: datetime | None
+    reversed_by: str | None
+
+
+def _order(row: Row[Any]) -> OrderRow:
+    return OrderRow(
+        order_id=row.order_id,
+        member_id=row.member_id,
+        store_id=row.store_id,
+        status=OrderStatus(row.status),
+        amount=int(row.amount),
+        lines=lines_from_json(row.lines),
+        request_hash=row.request_hash,
+        return_window=int(row.return_window),
+        region=row.region,
+        recruiter=row.recruiter,
+        minted=tuple(Minted(*one) for one in row.minted or ()),
+        shopping_points=int(row.shopping_points),
+        created_at=row.created_at,
+        paid_at=row.paid_at,
+        due_at=row.due_at,
+        completed_at=row.completed_at,
+        closed_at=row.closed_at,
+        reversed_by=row.reversed_by,
+    )
+
+
+class Orders(Keyed[OrderRow]):
+    table = t.orders
+
+    def record(self, row: Row[Any]) -> OrderRow:
+        return _order(row)
+
+    def add(
+        self,
+        order_id: str,
+        *,
+        member: str,
+        store: str | None,
+        amount: int,
+        lines: tuple[OrderLine, ...],
+        request_hash: str,
+        return_window: int,
+        region: str | None,
+        recruiter: str | None,
+        shopping_points: int,
+        at: datetime,
+    ) -> None:
+        self.connection.execute(
+            self.insert(
+                order_id=order_id,
+                member_id=member,
+                store_id=store,
+                status=OrderStatus.CREATED,
+                amount=amount,
+                region=region,
+                recruiter=recruiter,
+                lines=lines_to_json(lines),
+                request_hash=request_hash,
+                return_window=return_window,
+                created_at=at,
+                shopping_points=shopping_points,
+            )
+        )
+
+    def points_promised(self, member: str, statuses: Collection[OrderStatus]) -> int:
+        """The shopping points a member's orders in `statuses` will spend."""
+        c = t.orders.c
+        statement = self.select(func.coalesce(func.sum(c.shopping_points), 0))
+        statement = statement.where(c.member_id == member, c.status.in_(list(statuses)))
+        return int(self.connection.execute(statement).scalar_one())
+
+    def placed(
+        self, member: str, statuses: Collection[OrderStatus], since: datetime | None = None
+    ) -> tuple[int, int]:
+        """How many orders in `statuses` a member placed (since a time), and their amount."""
+        c = t.orders.c
+        statement = self.select(func.count(), func.coalesce(func.sum(c.amount), 0))
+        statement = statement.where(c.member_id == member, c.status.in_(list(statuses)))
+        if since is not None:
+            statement = statement.where(c.created_at >= since)
+        count, amount = self.connection.execute(statement).one()
+        return int(count), int(amount)
+
+    def due(self, now: datetime, limit: int) -> list[str]:
+        """Paid orders whose return window has passed, the longest due first."""
+        c = t.orders.c
+        statement = (
+            self.select(c.order_id)
+            .where(c.status == OrderStatus.PAID, c.due_at <= now)
+            .order_by(c.due_at, c.order_id)
+            .limit(limit)
+        )
+        return list(self.connection.execute(statement).scalars())
+
+    def page(
+        self, member: str | None, status: str | None, limit: int, after: str | None
+    ) -> list[OrderRow]:
+        """Orders by id, after the id `after`."""
+        c = t.orders.c
+        statement = self.select()
+        if member is not None:
+            statement = statement.where(c.member_id == member)
+        if status is not None:
+            statement = statement.where(c.status == status)
+        return self.records(statement, limit, after)

@@ -1,0 +1,87 @@
+"""One tenant's rows of one table: the tenant filter written once, for every repository.
+
+A repository is built with its connection and tenant; every statement it makes starts
+from `select`, `update` or `insert` here, so that no query can forget whose rows it reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Insert,
+    Row,
+    Select,
+    Table,
+    Update,
+    insert,
+    select,
+    update,
+)
+
+
+class Tenanted:
+    table: ClassVar[Table]
+
+    def __init__(self, connection: Connection, tenant: str) -> None:
+        self.connection = connection
+        self.tenant = tenant
+
+    @property
+    def mine(self) -> ColumnElement[bool]:
+        """The tenant's rows (for joins and sub-queries)."""
+        return self.table.c.tenant_id == self.tenant
+
+    def select(self, *columns: Any) -> Select[Any]:
+        return select(*(columns or (self.table,))).where(self.mine)
+
+    def update(self) -> Update:
+        return update(self.table).where(self.mine)
+
+    def insert(self, **values: Any) -> Insert:
+        return insert(self.table).values(tenant_id=self.tenant, **values)
+
+    def first(self, statement: Select[Any], lock: bool = False) -> Row[Any] | None:
+        """The statement's first row (`lock`: held until the transaction ends)."""
+        return self.connection.execute(statement.with_for_update() if lock else statement).first()
+
+    def after(
+        self, statement: Select[Any], key: ColumnElement[str], limit: int, after: str | None
+    ) -> Sequence[Row[Any]]:
+        """A page of rows in `key` order, those past `after`."""
+        if after is not None:
+            statement = statement.where(key > after)
+        return self.connection.execute(statement.order_by(key).limit(limit)).all()
+
+
+R = TypeVar("R")
+
+
+class Keyed(Tenanted, Generic[R]):
+    """A table whose rows the tenant knows by one id, read as records of type R."""
+
+    @property
+    def key(self) -> ColumnElement[str]:
+        # every such table names its id after itself: orders.order_id, zones.zone_id…
+        return self.table.c[f"{self.table.name.removesuffix('s')}_id"]
+
+    def record(self, row: Row[Any]) -> R:
+        raise NotImplementedError
+
+    def get(self, key: str, lock: bool = False) -> R | None:
+        row = self.first(self.select().where(self.key == key), lock)
+        return None if row is None else self.record(row)
+
+    def exists(self, key: str) -> bool:
+        return self.first(self.select(self.key).where(self.key == key)) is not None
+
+    def change(self, key: str, **values: Any) -> None:
+        """Set columns of one row (its status, the times it took its steps…)."""
+        self.connection.execute(self.update().where(self.key == key).values(**values))
+
+    def records(self, statement: Select[Any], limit: int, after: str | None) -> list[R]:
+        """A page of the statement's rows in id order, those past `after`."""
+        return [self.record(row) for row in self.after(statement, self.key, limit, after)]

@@ -1,0 +1,104 @@
+"""The API describes itself truthfully: stable camelCase operation names, plain summaries,
+every failure in the one error shape, and /docs that works without the internet. (That
+every answer's status is declared is held by tests/declared.py over all service tests.)"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.declared import DeclaredStatuses
+from tests.service.conftest import Api
+from zengzhi.api.operations import OPERATIONS
+
+
+@pytest.fixture
+def schema(api: Api) -> dict[str, Any]:
+    response = api.client.get("/openapi.json")
+    assert response.status_code == 200
+    spec: dict[str, Any] = response.json()
+    return spec
+
+
+def operations(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        f"{method.upper()} {path}": operation
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    }
+
+
+def test_every_operation_has_its_stable_name_and_a_summary(schema: dict[str, Any]) -> None:
+    found = operations(schema)
+    missing = sorted(set(found) - set(OPERATIONS))
+    assert not missing, f"name these in src/zengzhi/api/operations.py: {missing}"
+    assert sorted(set(OPERATIONS) - set(found)) == []  # no row for a route that is gone
+    for key, operation in found.items():
+        assert (operation["operationId"], operation["summary"]) == OPERATIONS[key]
+        assert re.fullmatch(r"[a-z][A-Za-z0-9]*", operation["operationId"]), key
+    names = [operation["operationId"] for operation in found.values()]
+    assert len(names) == len(set(names))
+    assert found["POST /v1/orders"]["operationId"] == "createOrder"
+
+
+def test_every_failure_is_the_one_error_shape(schema: dict[str, Any]) -> None:
+    error = schema["components"]["schemas"]["Error"]
+    assert set(error["properties"]) == {"code", "message", "field"}
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+    for key, operation in operations(schema).items():
+        for status, response in operation["responses"].items():
+            if int(status) >= 400:
+                body = response["content"]["application/json"]["schema"]
+                assert body == {"$ref": "#/components/schemas/Error"}, (key, status)
+
+
+def test_the_failures_each_operation_declares(schema: dict[str, Any]) -> None:
+    found = operations(schema)
+
+    def failures(key: str) -> list[int]:
+        return sorted(int(s) for s in found[key]["responses"] if int(s) >= 400)
+
+    assert failures("POST /v1/orders") == [401, 403, 404, 409, 413, 422]
+    assert failures("GET /v1/orders/{order_id}") == [401, 403, 404, 422]
+    assert failures("GET /v1/pools") == [401, 403]
+    assert failures("POST /v1/auth/login") == [401, 404, 409, 413, 422, 429]
+    assert failures("GET /health") == []
+    assert sorted(found["POST /v1/orders"]["responses"])[:2] == ["200", "201"]
+
+
+def test_docs_work_without_the_internet(api: Api) -> None:
+    page = api.client.get("/docs")
+    assert page.status_code == 200
+    sources = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)""", page.text)
+    sources += re.findall(r"""url:\s*["']([^"']+)""", page.text)
+    assert sources, page.text
+    assert all(source.startswith("/") for source in sources), sources  # nothing from a CDN
+    for source in sources:
+        asset = api.client.get(source)
+        assert asset.status_code == 200, source
+    script = api.client.get("/docs/assets/swagger-ui-bundle.js")
+    assert "SwaggerUIBundle" in script.text
+    assert api.client.get("/redoc").status_code == 404  # it would load from a CDN
+
+
+def test_the_checker_fails_an_undeclared_status() -> None:
+    app = FastAPI()
+
+    @app.get("/teapot", responses={200: {"description": "tea"}})
+    def teapot(brew: bool = False) -> dict[str, str]:
+        if brew:
+            from fastapi import HTTPException  # noqa: PLC0415
+
+            raise HTTPException(status_code=418)
+        return {"tea": "no"}
+
+    checked = DeclaredStatuses(app)
+    with TestClient(checked) as client:  # type: ignore[arg-type]
+        assert client.get("/teapot").status_code == 200
+        assert client.get("/teapot", params={"brew": "maybe"}).status_code == 422
+        assert client.get("/teapot", params={"brew": "true"}).status_code == 418
+    assert checked.undeclared == ["GET /teapot answered 418, declared ['200', '422']"]

@@ -1,0 +1,212 @@
+"""Citus readiness, held as a test (issue 16): every statement the service sends that
+touches a tenant's table names exactly one tenant, and every key carries `tenant_id`.
+
+Citus spreads a table by one column; a statement that filters on one value of it runs on
+one node, a join of tables spread alike runs there when it joins on that column too, and
+a foreign key must include it. docs/service.md says every key and index begins with
+`tenant_id`; this holds the claim for the statements as well, captured at the cursor
+(SQLAlchemy's `before_cursor_execute`) while a broad run goes through the use cases and
+the API: the demo tenant's whole seed (pools, products, a store, members, orders through
+their life cycle, a sale, a subsidy, a withdrawal, a zone with two modes), the daily
+jobs, and every list the API serves. Rows written by COPY (`insert_rows`, 500 rows or
+more) do not pass the cursor's events; their tables and columns are the INSERTs'.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+
+from tests.service.conftest import Api, Clock
+from zengzhi.api.app import create_app
+from zengzhi.service import demo, jobs
+from zengzhi.service.base import Context
+from zengzhi.store import tables as t
+
+TENANT_TABLES = {name for name, table in t.metadata.tables.items() if "tenant_id" in table.c}
+# The directory of tenants, which the jobs read whole to find each tenant's work: the one
+# read that spans tenants on purpose (under Citus a multi-shard read of one small table,
+# docs/service.md); every statement after it is one tenant's.
+REFERENCE = {"tenants"}
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|\?")
+_TABLE = re.compile(
+    r'\b(?:FROM|JOIN|UPDATE|INTO)\s+"?(\w+)"?(?:\s+AS\s+"?(\w+)"?)?((?:\s*,\s*"?\w+"?'
+    r'(?:\s+AS\s+"?\w+"?)?)*)',
+    re.IGNORECASE,
+)
+_LISTED = re.compile(r'\s*,\s*"?(\w+)"?(?:\s+AS\s+"?(\w+)"?)?')
+_INSERT = re.compile(r'^\s*INSERT INTO\s+"?(\w+)"?\s*\(([^)]*)\)\s*VALUES\s*\((.*?)\)', re.S)
+
+
+@dataclass
+class Captured:
+    statements: list[tuple[str, Any]] = field(default_factory=list)
+
+    def __call__(
+        self,
+        connection: Connection,
+        cursor: Any,
+        statement: str,
+        parameters: Any,
+        context: Any,
+        executemany: bool,
+    ) -> None:
+        rows = parameters if executemany else [parameters]
+        self.statements.append((statement, rows))
+
+
+def _numbered(statement: str, row: Sequence[Any] | Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The statement with each placeholder as :pN, and N's value (PostgreSQL names its
+    parameters, SQLite numbers them by position)."""
+    values: dict[str, Any] = {}
+    position = 0
+
+    def name(match: re.Match[str]) -> str:
+        nonlocal position
+        key = f"p{position}"
+        position += 1
+        assert not isinstance(row, Mapping) or match.group(1) is not None
+        values[key] = row[match.group(1)] if isinstance(row, Mapping) else row[position - 1]
+        return f":{key}"
+
+    return _PLACEHOLDER.sub(name, statement), values
+
+
+def _tables(statement: str) -> list[tuple[str, str]]:
+    """(table, the name it goes by in the statement) for each tenant table it reads or
+    writes."""
+    found = []
+    for table, alias, listed in _TABLE.findall(statement):
+        found.append((table, alias or table))
+        found += [(more, more_alias or more) for more, more_alias in _LISTED.findall(listed)]
+    return [(table, alias) for table, alias in found if table in TENANT_TABLES]
+
+
+def problem(statement: str, rows: list[Any]) -> str | None:
+    """Why the statement is not scoped to exactly one tenant, or None."""
+    touched = _tables(statement)
+    if not touched:
+        return None
+    if {table for table, _ in touched} <= REFERENCE and statement.lstrip().startswith("SELECT"):
+        return None
+    tenants: set[object] = set()
+    for row in rows or [()]:
+        text, values = _numbered(statement, row)
+        inserted = _INSERT.match(text)
+        if inserted is not None:
+            columns = [column.strip().strip('"') for column in inserted.group(2).split(",")]
+            if "tenant_id" not in columns:
+                return f"an INSERT into {inserted.group(1)} without its tenant_id"
+            given = re.findall(r":(p\d+)", inserted.group(3))
+            tenants.add(values[given[columns.index("tenant_id")]])
+        single = len(touched) == 1
+        for table, alias in touched:
+            if inserted is not None and table == inserted.group(1) and alias == table:
+                continue
+            bare = r"(?<![.\w])" if single else r"(?!)"  # unqualified: one table only
+            own = rf"(?:\b{re.escape(alias)}\.|{bare})tenant_id"
+            compared = re.findall(rf"{own}\s*=\s*(?:CAST\()?:(p\d+)", text)
+            listed = re.findall(rf"{own}\s+IN\s*\(([^)]*)\)", text)
+            joined = re.search(rf"{own}\s*=\s*\w+\.tenant_id|\w+\.tenant_id\s*=\s*{own}", text)
+            if not (compared or listed or joined):
+                return f"{table} ({alias}) is read or written without a tenant_id condition"
+            tenants.update(values[key] for key in compared)
+            for group in listed:
+                tenants.update(values[key] for key in re.findall(r":(p\d+)", group))
+    if len(tenants) != 1:
+        return f"names {len(tenants)} tenants ({sorted(map(str, tenants))[:3]})"
+    return None
+
+
+@pytest.fixture
+def captured(context: Context) -> Iterator[Captured]:
+    listener = Captured()
+    engines = {context.database.writer, context.database.reader}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", listener)
+    yield listener
+    for engine in engines:
+        event.remove(engine, "before_cursor_execute", listener)
+
+
+def test_the_checker_refuses_what_citus_could_not_route() -> None:
+    assert problem("SELECT members.member_id FROM members", [{}]) is not None
+    assert (
+        problem(
+            "SELECT m.member_id FROM members AS m JOIN orders AS o ON o.member_id = m.member_id "
+            "WHERE m.tenant_id = %(t)s",
+            [{"t": "a"}],
+        )
+        is not None
+    )  # orders joined without its tenant
+    two = "SELECT 1 FROM members WHERE members.tenant_id IN (%(a)s, %(b)s)"
+    assert problem(two, [{"a": "x", "b": "y"}]) is not None
+    assert problem("INSERT INTO members (member_id) VALUES (?)", [("m1",)]) is not None
+    assert problem("SELECT 1 FROM members WHERE tenant_id = ?", [("a",)]) is None
+    assert (
+        problem(
+            "SELECT 1 FROM members AS m JOIN orders AS o ON o.tenant_id = m.tenant_id "
+            "WHERE m.tenant_id = %(t)s",
+            [{"t": "a"}],
+        )
+        is None
+    )
+
+
+def test_every_statement_names_exactly_one_tenant(
+    context: Context, clock: Clock, client: TestClient, captured: Captured
+) -> None:
+    access = demo.seed(context)
+    assert access.password is not None  # the seed ran whole here: the run is broad
+    for _ in range(3):  # return windows close, a zone's days run, webhooks go out
+        clock.advance(days=8)
+        jobs.tick(context)
+    signed_in = client.post(
+        "/v1/auth/login",
+        json={"tenant": access.tenant, "username": access.username, "password": access.password},
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    owner = Api(client, access.tenant, signed_in.json()["token"])
+    paths = sorted(
+        path
+        for path, operations in create_app(context).openapi()["paths"].items()
+        if "get" in operations and path.startswith("/v1/") and "{" not in path
+    )
+    assert len(paths) > 10
+    answered = [
+        owner.get(path).status_code
+        for path in [*paths, "/v1/members/m1", "/v1/members/m1/network", "/v1/pools/main"]
+    ]
+    assert answered.count(200) > 10
+    assert len(captured.statements) > 1000
+    found = {}
+    for statement, rows in captured.statements:
+        why = problem(statement, rows)
+        if why is not None:
+            found.setdefault(why, " ".join(statement.split())[:300])
+    assert not found, "\n".join(f"{why}: {sql}" for why, sql in found.items())
+
+
+def test_every_foreign_key_carries_the_tenant() -> None:
+    assert len(TENANT_TABLES) == len(t.metadata.tables)  # every table is a tenant's
+    keys = [
+        (table.name, [column.name for column in key.columns])
+        for table in t.metadata.tables.values()
+        for key in table.foreign_key_constraints
+    ]
+    assert keys, "the schema has foreign keys to check"
+    assert [key for key in keys if key[1][0] != "tenant_id"] == []
+    for table in t.metadata.tables.values():
+        key = [column.name for column in table.primary_key.columns]
+        assert key[:1] == ["tenant_id"], table.name
+        for index in table.indexes:
+            columns = [getattr(column, "name", None) for column in index.expressions]
+            assert columns[0] == "tenant_id", f"{table.name}: {index.name}"
