@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, distinct, select
+from sqlalchemy import Connection, select
 
 from zengzhi.core.days import start_of
 from zengzhi.service.auth import Permission, Principal
@@ -110,7 +110,7 @@ def find_audit(context: Context, principal: Principal, search: AuditSearch) -> A
             statement = statement.where(c.audit_id < search.before)
         rows = list(connection.execute(statement.order_by(c.audit_id.desc()).limit(PAGE_SIZE)))
         actions = connection.execute(
-            select(distinct(c.action)).where(c.tenant_id == tenant).order_by(c.action)
+            select(c.action).distinct().where(c.tenant_id == tenant).order_by(c.action)
         ).scalars()
         return AuditPage(
             rows=[
