@@ -450,9 +450,22 @@ def measure(
         ("page", f"/console/members?q=139{members // 2:08d}"),
         ("page", f"/console/members?after={deep}"),
         ("page", f"/console/members/{one}"),
+        ("page", "/console/members?sort=spent"),  # every member's completed orders summed
+        ("page", "/console/members?sort=points&order=desc"),
+        ("page", "/console/members?sort=wallet&wallet_min=1"),
+        ("page", f"/console/members?q={one[1:4]}&sort=team"),  # within the id, not its start
+        ("page", f"/console/members?page={members // 100}"),  # deep in the pages
+        ("page", "/console/orders"),
+        ("page", f"/console/orders?member={one}"),
+        ("page", "/console/orders?id=o0001"),
+        ("page", "/console/orders?status=completed&page=500"),
+        ("page", "/console/orders/o0000042"),
         ("page", "/console/withdrawals"),
         ("page", "/console/withdrawals?status=all"),
+        ("page", f"/console/withdrawals?status=all&member={one}"),
         ("page", "/console/audit"),
+        ("page", "/console/audit?target=pool:"),
+        ("page", "/console/data/risk"),
         ("page", "/console/config/products"),
         ("page", "/console/members/m000001"),  # near the root of the referral tree
         ("page", "/console/webhooks"),

@@ -220,7 +220,7 @@ def browser(playwright: Playwright, chromium: str) -> Iterator[Browser]:
 
 
 def new_context(browser: Browser, server: Server, **options: Any) -> BrowserContext:
-    context = browser.new_context(base_url=server.url, locale="en-US", **options)
+    context = browser.new_context(base_url=server.url, **{"locale": "en-US", **options})
     context.set_default_timeout(10_000)
     return context
 

@@ -253,7 +253,7 @@ def test_every_main_page_is_labelled_readable_and_keyboard_reachable(page: Page)
     for section in (*sections, "/console/audit"):
         assert section in hrefs, (section, hrefs)
     assert all(one["outline"] != "none" and one["outlineWidth"] >= 2 for one in reached)
-    search = page.get_by_label("Search by the start of a member id or phone number")
+    search = page.get_by_label("Search id, name or phone")
     search.focus()
     page.keyboard.type("m1")
     page.keyboard.press("Enter")

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from zengzhi.web.format import grouped, local_moment, moment, money
+from zengzhi.web.format import grouped, local_time, moment, money, percent
 
 
 @pytest.mark.parametrize(
@@ -43,6 +43,27 @@ def test_a_moment_is_shown_in_the_tenants_zone_with_its_offset() -> None:
 def test_a_member_reads_the_same_local_time_without_the_offset() -> None:
     at = datetime(2026, 12, 1, 18, 5, tzinfo=UTC)
     zone = ZoneInfo("Asia/Shanghai")
-    assert local_moment(at, zone) == moment(at, zone).removesuffix(" UTC+8")
-    assert local_moment(at, zone) == "2026-12-02 02:05"
-    assert local_moment(None) == "—"
+    assert local_time(at, zone) == moment(at, zone).removesuffix(" UTC+8")
+    assert local_time(at, zone) == "2026-12-02 02:05"
+    assert local_time(at, zone, "zh") == "2026年12月2日 02:05"
+    assert local_time(None) == "—"
+
+
+@pytest.mark.parametrize(
+    ("ratio", "shown"),
+    [
+        ("0.7", "70%"),
+        ("0.20", "20%"),
+        ("3.79", "379%"),
+        ("1.2345", "123.45%"),
+        ("0.025", "2.5%"),
+        ("0.0001", "0.01%"),
+        ("0", "0%"),
+        ("12", "1,200%"),
+        ("-0.5", "-50%"),
+        ("81.3%", "81.3%"),  # the service's own percentages stay
+        (None, "—"),
+    ],
+)
+def test_a_ratio_reads_as_a_percentage_with_every_digit(ratio: str | None, shown: str) -> None:
+    assert percent(ratio) == shown

@@ -242,16 +242,25 @@ def _audit(
 Act = Callable[[UnitOfWork, OrderRow], None]
 
 
-def _move(uow: UnitOfWork, actor: str, order_id: str, step: str, act: Act) -> OrderView:
+def _move(
+    uow: UnitOfWork, actor: str, order_id: str, step: str, act: Act, reason: str | None = None
+) -> OrderView:
     """One step of the order's life cycle (core/lifecycles.ORDER), inside a command."""
-    return order_view(take_step(uow, actor, ORDER, uow.orders, order_id, step, act)[0])
+    return order_view(take_step(uow, actor, ORDER, uow.orders, order_id, step, act, reason)[0])
 
 
 def _command(
-    context: Context, principal: Principal, order_id: str, step: str, act: Act
+    context: Context,
+    principal: Principal,
+    order_id: str,
+    step: str,
+    act: Act,
+    reason: str | None = None,
 ) -> OrderView:
     principal.require(Permission.ORDERS)
-    return command(context, principal, lambda uow: _move(uow, principal.actor, order_id, step, act))
+    return command(
+        context, principal, lambda uow: _move(uow, principal.actor, order_id, step, act, reason)
+    )
 
 
 def _pay(uow: UnitOfWork, row: OrderRow) -> None:
@@ -299,15 +308,18 @@ def refund(context: Context, principal: Principal, order_id: str) -> OrderView:
     return _command(context, principal, order_id, "refund", act)
 
 
-def reverse(context: Context, principal: Principal, order_id: str) -> OrderView:
-    """A refund after completion: its points are taken back (or owed), no price falls."""
+def reverse(
+    context: Context, principal: Principal, order_id: str, reason: str | None = None
+) -> OrderView:
+    """A refund after completion: its points are taken back (or owed), no price falls.
+    The reason (the console asks for one) goes to the audit log with the step."""
 
     def act(uow: UnitOfWork, row: OrderRow) -> None:
         reversal = event_id("reverse", order_id)
         uow.apply(ReverseOrder(reversal, order_event_id(order_id), uow.now))
         uow.orders.change(row.order_id, status=OrderStatus.REVERSED, closed_at=uow.now)
 
-    return _command(context, principal, order_id, "reverse", act)
+    return _command(context, principal, order_id, "reverse", act, reason)
 
 
 def get_order(context: Context, principal: Principal, order_id: str) -> OrderView:

@@ -59,12 +59,16 @@ def moment(value: datetime | None, zone: tzinfo = UTC) -> str:
     return f"{local:%Y-%m-%d %H:%M} {offset(local)}"
 
 
-def local_moment(value: datetime | None, zone: tzinfo = UTC) -> str:
-    """A time in the tenant's zone without the offset: "2026-12-02 14:05". A member
-    reads times as local ones; "UTC+8" means nothing to a shopper."""
+def local_time(value: datetime | None, zone: tzinfo = UTC, language: str = "en") -> str:
+    """A time for a member: in the platform's zone, as their language writes a date,
+    without the offset (consumers read "UTC+8" as noise): "2026年12月2日 14:05",
+    "2026-12-02 14:05"."""
     if value is None:
         return "—"
-    return f"{value.astimezone(zone):%Y-%m-%d %H:%M}"
+    local = value.astimezone(zone)
+    if language == "zh":
+        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return f"{local:%Y-%m-%d %H:%M}"
 
 
 def offset(local: datetime) -> str:

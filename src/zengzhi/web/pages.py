@@ -48,12 +48,22 @@ def _moment(page: JinjaContext, value: datetime | None) -> str:
     """Operators see the zone's offset; a member reads the time as local, with no label."""
     zone = page.get("timezone", UTC)
     if page.get("consumer"):
-        return fmt.local_moment(value, zone)
+        return fmt.local_time(value, zone, page.get("lang", "en"))
     return fmt.moment(value, zone)
 
 
+@pass_context
+def _local_time(page: JinjaContext, value: datetime | None) -> str:
+    return fmt.local_time(value, page.get("timezone", UTC), page.get("lang", "en"))
+
+
 templates.filters.update(
-    grouped=fmt.grouped, money=fmt.money, percent=fmt.percent, moment=_moment, iso=fmt.iso
+    grouped=fmt.grouped,
+    money=fmt.money,
+    percent=fmt.percent,
+    moment=_moment,
+    local_time=_local_time,
+    iso=fmt.iso,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -81,7 +91,14 @@ def render(
     data.setdefault("error", None)  # every form template may ask for these
     data.setdefault("values", {})
     page = templates.get_template(template).render(
-        request=request, t=t, lang=t.language, here=request.url.path, **data
+        request=request,
+        t=t,
+        lang=t.language,
+        here=request.url.path,
+        # where the language switch comes back to: the page with its search (a GET's)
+        back_here=request.url.path
+        + (f"?{request.url.query}" if request.url.query and request.method == "GET" else ""),
+        **data,
     )
     return HTMLResponse(page, status_code=status)
 
@@ -89,6 +106,18 @@ def render(
 def see_other(path: str) -> RedirectResponse:
     """After a form: back to a page with GET, so that a reload does not post again."""
     return RedirectResponse(path, status_code=303)
+
+
+def page_numbers(current: int, last: int) -> list[int | None]:
+    """The page links a pager shows: the first, the last, and two either side of the
+    current one; None where pages are skipped (an ellipsis)."""
+    shown = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - (numbers[-1] or 0) > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
 
 
 def local_path(target: str | None, fallback: str) -> str:
@@ -193,6 +222,10 @@ class Form:
         if len(content) > limit:
             raise DomainError(ErrorCode.INVALID, f"must be at most {limit // 1024} KB", name)
         return content
+
+    def all(self, name: str) -> list[str]:
+        """Every value of a field sent more than once (the boxes ticked in a list)."""
+        return [v.strip() for v in self._data.getlist(name) if isinstance(v, str) and v.strip()]
 
     def values(self) -> dict[str, str]:
         return {key: value for key, value in self._data.items() if isinstance(value, str)}

@@ -33,6 +33,7 @@ NAV = (
     NavItem("/console", "nav.dashboard", "read"),
     NavItem("/console/config", "nav.config", "read"),
     NavItem("/console/members", "nav.members", "read"),
+    NavItem("/console/orders", "nav.orders", "read"),
     NavItem("/console/withdrawals", "nav.withdrawals", "read"),
     NavItem("/console/pools", "nav.pools", "read"),
     NavItem("/console/webhooks", "nav.webhooks", "read"),

@@ -44,10 +44,11 @@ from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn
 from zengzhi.service.config import BacktestRequest, LintReport
 from zengzhi.service.dry_runs import DryRunView
 from zengzhi.service.pools import NewPool, PoolParamsIn, PoolView
+from zengzhi.service.queries import console_choices
 from zengzhi.service.tenants import TenantSettings
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, PostedDep, Staff, StaffDep
-from zengzhi.web.pages import Form, PageRoute, build, see_other, signing_key
+from zengzhi.web.pages import Form, PageRoute, build, context_of, see_other, signing_key
 
 router = APIRouter(prefix="/console/config", route_class=PageRoute, include_in_schema=False)
 
@@ -605,7 +606,15 @@ def _item_page(
 ) -> HTMLResponse:
     kind = _kind(kinds)
     return _form_page(
-        request, user, "console/config_item.html", kinds, form, kind=kind, kinds=kinds, key=key
+        request,
+        user,
+        "console/config_item.html",
+        kinds,
+        form,
+        kind=kind,
+        kinds=kinds,
+        key=key,
+        choices=console_choices.choices(context_of(request), user.principal),
     )
 
 

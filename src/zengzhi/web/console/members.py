@@ -1,25 +1,29 @@
-"""Members: search (by the start of an id or a phone number, on the server, a page at a
-time), and one member's profile, positions, wallet and its history, orders and
-withdrawals, place in the referral tree (uplines, a page of direct referees), rewards,
-companion modes' holdings, and the re-assignment of the referrer with a reason (of one
-member, or of all of a member's direct members after a report)."""
+"""Members: the table (search anywhere in an id, name or phone, filters, sort by any
+column, page numbers, CSV and XLSX exports of what it finds), and one member's profile,
+positions, wallet and its history, orders and withdrawals, place in the referral tree
+(uplines, a page of direct referees), rewards, companion modes' holdings, and the
+re-assignment of the referrer with a reason (of one member, or of all of a member's
+direct members after a report)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, StreamingResponse
 
 from zengzhi.core.errors import DomainError
-from zengzhi.deps import STATUS, After, Before, Search
+from zengzhi.deps import STATUS, After, Before
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import distribution, member_access, members, modes, orders, wallets
 from zengzhi.service.member_access import PageTokenRequest
 from zengzhi.service.members import MemberChange, Reassignment
-from zengzhi.web.console import page
+from zengzhi.service.queries import console_members
+from zengzhi.service.queries.console_members import MemberSearch
+from zengzhi.web.console import exports, page
 from zengzhi.web.console.session import ContextDep, PostedDep, Staff, StaffDep
-from zengzhi.web.pages import PageRoute, build, see_other
+from zengzhi.web.pages import PageRoute, build, page_numbers, see_other
 
 router = APIRouter(prefix="/console/members", route_class=PageRoute, include_in_schema=False)
 
@@ -30,18 +34,84 @@ MemberId = Annotated[str, Path(pattern=ID_PATTERN)]
 EDITABLE = ("name", "phone", "region")
 
 
+SEARCH_FIELDS = ("q", "level", "joined_from", "joined_until", "wallet_min", "wallet_max")
+
+
+def _search(request: Request) -> tuple[MemberSearch, dict[str, str], DomainError | None]:
+    """The table's search from the address's query (what a link or the form carries):
+    the request model, the values as given (to show and to carry to the next page), and
+    the problem with them, if any (the table then shows everything, the message next to
+    the field)."""
+    params = request.query_params
+    values = {
+        k: params[k].strip() for k in (*SEARCH_FIELDS, "sort", "order") if params.get(k, "").strip()
+    }
+    asked = {
+        "text": values.get("q"),
+        **{k: values.get(k) for k in SEARCH_FIELDS[1:]},
+        "sort": values.get("sort", "joined"),
+        "descending": values.get("order", "desc") != "asc",
+        "page": params.get("page", "1"),
+    }
+    try:
+        return build(MemberSearch, {k: v for k, v in asked.items() if v is not None}), values, None
+    except DomainError as error:
+        if error.field == "text":
+            error.field = "q"
+        if error.field == "page":
+            raise
+        return MemberSearch(), values, error
+
+
 @router.get("", response_class=HTMLResponse)
-def search(
-    request: Request, context: ContextDep, user: StaffDep, q: Search = None, after: After = None
-) -> HTMLResponse:
-    found = members.search_members(context, user.principal, q, PAGE, after)
+def search(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
+    asked, values, error = _search(request)
+    found = console_members.find_members(context, user.principal, asked)
+    carried = {k: v for k, v in values.items() if k not in ("sort", "order")}
     return page(
         request,
         user,
         "console/members.html",
-        q=q or "",
+        status=STATUS[error.code] if error else 200,
+        error=error,
+        values=values,
         found=found,
-        next_after=found[-1].id if len(found) == PAGE else None,
+        asked=asked,
+        columns=console_members.COLUMNS,
+        filters=urlencode(carried),
+        here_query=urlencode(
+            {**carried, "sort": asked.sort, "order": "desc" if asked.descending else "asc"}
+        ),
+        pages=page_numbers(found.page, found.pages),
+    )
+
+
+@router.get("/export.csv")
+def export_csv(request: Request, context: ContextDep, user: StaffDep) -> StreamingResponse:
+    """Every member the table's search finds, in its order: a CSV for spreadsheets (UTF-8
+    with a byte-order mark, which Excel needs to read Chinese)."""
+    asked, _, error = _search(request)
+    if error:
+        raise error
+    rows = console_members.every_member(context, user.principal, asked)
+    return StreamingResponse(
+        exports.csv_lines(exports.MEMBER_HEADINGS, (exports.member_cells(r) for r in rows)),
+        media_type="text/csv; charset=utf-8",
+        headers=exports.attachment(context, user, "members", "csv"),
+    )
+
+
+@router.get("/export.xlsx")
+def export_xlsx(request: Request, context: ContextDep, user: StaffDep) -> Response:
+    asked, _, error = _search(request)
+    if error:
+        raise error
+    rows = console_members.every_member(context, user.principal, asked)
+    content = exports.xlsx(exports.MEMBER_HEADINGS, (exports.member_cells(r) for r in rows))
+    return Response(
+        content,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers=exports.attachment(context, user, "members", "xlsx"),
     )
 
 

@@ -1,50 +1,131 @@
-"""The finance queue: withdrawals by status, a page at a time; approve, reject with a
-reason, mark paid."""
+"""The finance queue: withdrawals by status, member and day, with the payee and what is
+pending; approve, reject with a reason or mark paid one at a time or every one ticked
+(select-all), and the bank's payout file of what the filters find."""
 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, StreamingResponse
 
-from zengzhi.deps import After, Status
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.deps import STATUS
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import wallets
+from zengzhi.service.queries import console_withdrawals
+from zengzhi.service.queries.console_withdrawals import STATUSES, WithdrawalSearch
 from zengzhi.service.wallets import WithdrawalDecision
-from zengzhi.web.console import page
+from zengzhi.web.console import exports, page
 from zengzhi.web.console.session import ContextDep, PostedDep, StaffDep
-from zengzhi.web.pages import PageRoute, build, local_path, see_other
+from zengzhi.web.pages import PageRoute, build, local_path, page_numbers, see_other
 
 router = APIRouter(prefix="/console/withdrawals", route_class=PageRoute, include_in_schema=False)
 
-PAGE = 50
-STATUSES = ("held", "approved", "paid", "rejected")
+FILTERS = ("status", "member", "since", "until")
+MAX_BATCH = 200
 WithdrawalId = Annotated[str, Path(pattern=ID_PATTERN)]
+
+
+def _search(request: Request) -> tuple[WithdrawalSearch, dict[str, str], DomainError | None]:
+    params = request.query_params
+    values = {k: params[k].strip() for k in FILTERS if params.get(k, "").strip()}
+    status = values.get("status", "held")
+    asked = {
+        **values,
+        "status": None if status == "all" else status,
+        "page": params.get("page", "1"),
+    }
+    try:
+        return build(WithdrawalSearch, asked), values, None
+    except DomainError as error:
+        if error.field == "page":
+            raise
+        return WithdrawalSearch(), values, error
 
 
 @router.get("", response_class=HTMLResponse)
 def queue(
-    request: Request,
-    context: ContextDep,
-    user: StaffDep,
-    status: Status = "held",
-    after: After = None,
-    done: str | None = None,
+    request: Request, context: ContextDep, user: StaffDep, done: str | None = None
 ) -> HTMLResponse:
-    shown = None if status == "all" else status
-    found = wallets.list_withdrawals(context, user.principal, shown, None, PAGE, after)
+    asked, values, error = _search(request)
+    found = console_withdrawals.find_withdrawals(context, user.principal, asked)
+    carried = {k: v for k, v in values.items() if k != "status"}
+    status = values.get("status", "held")
     return page(
         request,
         user,
         "console/withdrawals.html",
-        status_filter=status or "all",
+        status=STATUS[error.code] if error else 200,
+        error=error,
+        values=values,
+        status_filter=status,
         statuses=STATUSES,
         found=found,
         done=done,
-        next_after=found[-1].id if len(found) == PAGE else None,
-        back=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        filters=urlencode(carried),
+        here_query=urlencode({**carried, "status": status}),
+        pages=page_numbers(found.page, found.pages),
+        back=request.url.path + "?" + urlencode({**carried, "status": status}),
+        batch=request.query_params.get("batch"),
+        refused=[
+            part.partition(":")[::2]
+            for part in request.query_params.get("refused", "").split("|")
+            if part
+        ],
     )
+
+
+@router.get("/export.csv")
+def export_csv(request: Request, context: ContextDep, user: StaffDep) -> StreamingResponse:
+    """The withdrawals the queue's filters find, oldest first, for the bank's payout
+    file: the payee, whether their real name is verified, and what to pay."""
+    asked, _, error = _search(request)
+    if error:
+        raise error
+    rows = console_withdrawals.every_withdrawal(context, user.principal, asked)
+    return StreamingResponse(
+        exports.csv_lines(exports.WITHDRAWAL_HEADINGS, (exports.withdrawal_cells(r) for r in rows)),
+        media_type="text/csv; charset=utf-8",
+        headers=exports.attachment(context, user, "withdrawals", "csv"),
+    )
+
+
+@router.post("/batch")
+def batch(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
+    """Approve, reject (one reason for all) or mark paid every withdrawal ticked: each
+    in its own unit of work, as if decided one by one (each in the audit log); those the
+    service refuses are named on the page, the others are done."""
+    ids = form.all("ids")[:MAX_BATCH]
+    action = form.get("action")
+    reason = form.optional("reason")
+    done: list[str] = []
+    refused: list[str] = []
+    if not ids:
+        refused.append(":a batch needs at least one withdrawal ticked")
+    for withdrawal_id in ids:
+        try:
+            if action == "approve":
+                wallets.approve(context, user.principal, withdrawal_id)
+            elif action == "reject":
+                decision = build(WithdrawalDecision, {"reason": reason})
+                wallets.reject(context, user.principal, withdrawal_id, decision)
+            elif action == "paid":
+                wallets.mark_paid(context, user.principal, withdrawal_id)
+            else:
+                raise DomainError(
+                    ErrorCode.INVALID, "must be one of approve, reject, paid", "action"
+                )
+            done.append(withdrawal_id)
+        except DomainError as error:
+            refused.append(f"{withdrawal_id}:{error.message}")
+    target = local_path(form.get("back"), "/console/withdrawals")
+    joiner = "&" if "?" in target else "?"
+    summary = urlencode(
+        {"batch": f"{action}:{len(done)}", **({"refused": "|".join(refused)} if refused else {})}
+    )
+    return see_other(f"{target}{joiner}{summary}")
 
 
 def _back(form_back: str, decided: str, withdrawal_id: str) -> Response:

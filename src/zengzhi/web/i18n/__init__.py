@@ -3,10 +3,19 @@
 The catalogues are TOML files beside this module (`en.toml`, `zh.toml`), with the same
 keys; a template asks for `t("config.saved", id=…)`. The language is the one the
 person chose (a cookie), else the best of their browser's Accept-Language.
+
+What the service and the configuration lint say (a refusal's message, a finding) is
+written in English where it is raised; `zh.toml`'s `[message]` table gives each such
+sentence in Chinese, keyed by the English with `{0}`, `{1}`… for its values, and
+`t.message(text)` finds the sentence a message was made from, takes its values and
+writes them into the translation (a value that is itself a catalogued sentence is
+translated too). `tests/web/test_messages.py` finds every message the code raises and
+fails when one has no Chinese.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -30,9 +39,68 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
+MESSAGES = "message"  # the table of the service's sentences, keyed by their English
+_VALUE = re.compile(r"\{(\d+)\}")
+
+
+@cache
+def _load(language: str) -> dict[str, Any]:
+    return read_toml((HERE / f"{language}.toml").read_text(encoding="utf-8"))
+
+
 @cache
 def catalogue(language: str) -> dict[str, str]:
-    return _flatten(read_toml((HERE / f"{language}.toml").read_text(encoding="utf-8")))
+    return _flatten({k: v for k, v in _load(language).items() if k != MESSAGES})
+
+
+@cache
+def messages(language: str) -> dict[str, str]:
+    """The service's sentences in `language`, keyed by the English (empty for English)."""
+    return dict(_load(language).get(MESSAGES, {}))
+
+
+@cache
+def _patterns(language: str) -> list[tuple[re.Pattern[str], str]]:
+    """Each sentence as a pattern that reads its values back out of a message; the
+    most specific first (more fixed text), so "unknown member {0}" wins over
+    "unknown {0} {1}"."""
+    found = []
+    for english, translated in messages(language).items():
+        parts = _VALUE.split(english)  # text, index, text, index, …, text
+        pattern = "".join(
+            re.escape(part) if n % 2 == 0 else f"(?P<v{part}>.+?)" for n, part in enumerate(parts)
+        )
+        fixed = sum(len(part) for part in parts[::2])
+        found.append((fixed, re.compile(pattern, re.S), translated))
+    found.sort(key=lambda item: -item[0])
+    return [(pattern, translated) for _, pattern, translated in found]
+
+
+def _fill(sentence: str, values: Mapping[str, str]) -> str:
+    return _VALUE.sub(lambda found: values[found.group(1)], sentence)
+
+
+def translate_message(language: str, text: str, depth: int = 0) -> str:
+    """`text` (a message the code wrote in English) in `language`; as it is when no
+    catalogued sentence makes it. A message prefixed with where it belongs
+    ("union.lock_days: must not be negative") keeps the prefix."""
+    if language == DEFAULT or not text or depth > 2:
+        return text
+    whole = messages(language).get(text)
+    if whole is not None:
+        return whole
+    for pattern, translated in _patterns(language):
+        match = pattern.fullmatch(text)
+        if match is not None:
+            values = {
+                k[1:]: translate_message(language, v, depth + 1)
+                for k, v in match.groupdict().items()
+            }
+            return _fill(translated, values)
+    where, colon, rest = text.partition(": ")
+    if colon and " " not in where and depth == 0:
+        return f"{where}: {translate_message(language, rest, depth + 1)}"
+    return text
 
 
 class Translator:
@@ -48,6 +116,10 @@ class Translator:
 
     def has(self, key: str) -> bool:
         return key in self._strings
+
+    def message(self, text: str) -> str:
+        """A message from the service or the lint, in this language."""
+        return translate_message(self.language, text)
 
 
 def from_accept_language(header: str | None) -> str:

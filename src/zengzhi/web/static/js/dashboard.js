@@ -23,12 +23,64 @@
     parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
     return sign + parts.join(".");
   }
+  // a ratio's exact text as a percentage ("1.2345" → "123.45%"), by moving the point
+  function percent(text) {
+    if (text === null || text === undefined || text === "") return "—";
+    if (/%$/.test(text)) return text;
+    var sign = text.charAt(0) === "-" ? "-" : "";
+    var parts = text.replace(/^-/, "").split(".");
+    var fraction = ((parts[1] || "") + "00");
+    var whole = (parts[0] + fraction.slice(0, 2)).replace(/^0+(?=\d)/, "");
+    var rest = fraction.slice(2).replace(/0+$/, "");
+    return sign + grouped(whole) + (rest ? "." + rest : "") + "%";
+  }
   function money(text) {
     if (text === null || text === undefined) return "—";
     return text.charAt(0) === "-" ? "−¥" + grouped(text.slice(1)) : "¥" + grouped(text);
   }
+  // times in the tenant's zone, written as the page's language writes a date
+  var zone = box.dataset.timezone || "UTC";
+  var chinese = (document.documentElement.lang || "").indexOf("zh") === 0;
+  var partsOf = (function () {
+    var format;
+    try {
+      format = new Intl.DateTimeFormat("en-GB", {
+        timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "shortOffset",
+      });
+    } catch (e) {
+      zone = "UTC";
+      format = new Intl.DateTimeFormat("en-GB", {
+        timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "shortOffset",
+      });
+    }
+    return function (seconds) {
+      var parts = {};
+      format.formatToParts(new Date(seconds * 1000)).forEach(function (p) { parts[p.type] = p.value; });
+      parts.offset = (parts.timeZoneName || "GMT").replace("GMT", "UTC");
+      return parts;
+    };
+  })();
+  function day(p) {
+    return chinese ? Number(p.year) + "年" + Number(p.month) + "月" + Number(p.day) + "日"
+      : p.year + "-" + p.month + "-" + p.day;
+  }
   function stamp(seconds) {
-    return new Date(seconds * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+    var p = partsOf(seconds);
+    return day(p) + " " + p.hour + ":" + p.minute + " " + p.offset;
+  }
+  // the time axis: the hour within a day, else the day (the year when the axis spans years)
+  function ticks(u, splits) {
+    var span = splits.length > 1 ? splits[splits.length - 1] - splits[0] : 0;
+    var labels = splits.map(function (seconds) {
+      var p = partsOf(seconds);
+      if (span <= 2 * 86400) return p.hour + ":" + p.minute;
+      if (span > 400 * 86400) return chinese ? Number(p.year) + "年" + Number(p.month) + "月" : p.year + "-" + p.month;
+      return chinese ? Number(p.month) + "月" + Number(p.day) + "日" : p.month + "-" + p.day;
+    });
+    box.dataset.axis = labels.join(" | "); // the canvas's labels, readable as text
+    return labels;
   }
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
@@ -56,7 +108,8 @@
           },
         },
       ],
-      axes: [{ stroke: "#374151" }, { stroke: "#374151", size: 70 }],
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), zone); },
+      axes: [{ stroke: "#374151", values: ticks, space: 70 }, { stroke: "#374151", size: 70 }],
       hooks: {
         setSelect: [function (u) {
           if (u.select.width < 5) return;
@@ -112,11 +165,12 @@
           var value = pick(el.dataset.figure, data);
           if (value === undefined) return;
           var text = el.hasAttribute("data-money") ? money(value)
+            : el.hasAttribute("data-percent") ? percent(value)
             : el.hasAttribute("data-grouped") ? grouped(value) : (value === null ? "—" : String(value));
           if (el.textContent !== text) { el.textContent = text; changed = true; }
         });
         var note = document.getElementById("refreshed");
-        note.textContent = fill(note.dataset.template, { time: new Date().toISOString().slice(11, 19) + " UTC" });
+        note.textContent = fill(note.dataset.template, { time: stamp(Date.now() / 1000) });
         if (withSolvency) refreshRisk();
         if (changed && !zoom) return load();
       });

@@ -1,0 +1,255 @@
+"""The console's members table: search anywhere in a member's id, name or phone (李
+finds 李四), filters (star level, the days they joined, the wallet's balance), sorting
+by any column, the total and a page at a time; each row with the member's points (all
+pools), wallet, what their completed orders spent and their team (direct referees).
+The same rows, all of them, for an export.
+
+A page's figures are read for its 50 members only; a sort or a filter on a figure joins
+that figure's sums for every member, which is what a sort by it costs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import Connection, and_, func, literal, or_, select
+
+from zengzhi.core.amounts import format_minor
+from zengzhi.core.days import start_of
+from zengzhi.core.ledger import CNY
+from zengzhi.service.auth import Permission, Principal
+from zengzhi.service.base import Context, query
+from zengzhi.store import tables as t
+from zengzhi.store.tenants import tenant_time_zone
+
+PAGE_SIZE = 50
+EXPORT_CHUNK = 1000
+Column = Literal["id", "name", "phone", "joined", "level", "points", "wallet", "spent", "team"]
+COLUMNS: tuple[Column, ...] = (
+    "id", "name", "phone", "joined", "level", "points", "wallet", "spent", "team",
+)  # fmt: skip
+
+
+class MemberSearch(BaseModel):
+    text: str | None = Field(default=None, max_length=100)
+    level: int | None = Field(default=None, ge=0, le=100)
+    joined_from: date | None = None
+    joined_until: date | None = None
+    wallet_min: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
+    wallet_max: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
+    sort: Column = "joined"
+    descending: bool = True
+    page: int = Field(default=1, ge=1, le=1_000_000)
+
+
+class MemberRow(BaseModel):
+    id: str
+    name: str | None
+    phone: str | None
+    joined: datetime
+    level: int
+    points: str  # all pools, 4 places
+    wallet: str  # yuan
+    spent: str  # yuan, completed orders
+    team: int  # direct referees
+
+
+class MemberPage(BaseModel):
+    rows: list[MemberRow]
+    total: int
+    page: int
+    pages: int
+
+
+def _pattern(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _wallet_account(member: Any) -> Any:
+    return literal("member:") + member + literal(":wallet")
+
+
+# each figure: a select of (member_id, value) over the tenant, for a sort or a filter
+def _figure(tenant: str, name: str) -> Any:
+    if name == "points":
+        p = t.positions.c
+        return (
+            select(p.member_id.label("member_id"), func.sum(p.points).label("value"))
+            .where(p.tenant_id == tenant)
+            .group_by(p.member_id)
+        )
+    if name == "spent":
+        o = t.orders.c
+        return (
+            select(o.member_id.label("member_id"), func.sum(o.amount).label("value"))
+            .where(o.tenant_id == tenant, o.status == "completed")
+            .group_by(o.member_id)
+        )
+    if name == "team":
+        m = t.members.alias("referee")
+        return (
+            select(m.c.referrer.label("member_id"), func.count().label("value"))
+            .where(m.c.tenant_id == tenant, m.c.referrer.is_not(None))
+            .group_by(m.c.referrer)
+        )
+    raise ValueError(name)
+
+
+def _filtered(connection: Connection, tenant: str, search: MemberSearch) -> Any:
+    """The members' select with the search's filters (and the wallet's join when a
+    filter or the sort asks for it), sorted; no limit."""
+    m = t.members.c
+    b = t.balances.alias("wallet")
+    statement = select(t.members.c.member_id).select_from(t.members).where(m.tenant_id == tenant)
+    if search.text:
+        pattern = _pattern(search.text.strip())
+        statement = statement.where(
+            or_(
+                func.lower(m.member_id).like(pattern, escape="\\"),
+                func.lower(func.coalesce(m.name, "")).like(pattern, escape="\\"),
+                func.coalesce(m.phone, "").like(pattern, escape="\\"),
+            )
+        )
+    if search.level is not None:
+        statement = statement.where(m.team_level == search.level)
+    if search.joined_from or search.joined_until:
+        zone = tenant_time_zone(connection, tenant)
+        if search.joined_from:
+            statement = statement.where(m.created_at >= start_of(search.joined_from, zone))
+        if search.joined_until:
+            until = start_of(search.joined_until + timedelta(days=1), zone)
+            statement = statement.where(m.created_at < until)
+    wallet = func.coalesce(b.c.amount, 0)
+    if search.wallet_min is not None or search.wallet_max is not None or search.sort == "wallet":
+        statement = statement.outerjoin(
+            b,
+            and_(
+                b.c.tenant_id == m.tenant_id,
+                b.c.account == _wallet_account(m.member_id),
+                b.c.asset == CNY,
+            ),
+        )
+        if search.wallet_min is not None:
+            statement = statement.where(wallet >= int(search.wallet_min * 100))
+        if search.wallet_max is not None:
+            statement = statement.where(wallet <= int(search.wallet_max * 100))
+    key: Any
+    if search.sort in ("points", "spent", "team"):
+        figure = _figure(tenant, search.sort).subquery()
+        statement = statement.outerjoin(figure, figure.c.member_id == m.member_id)
+        key = func.coalesce(figure.c.value, 0)
+    else:
+        key = {
+            "id": m.member_id,
+            "name": m.name,
+            "phone": m.phone,
+            "joined": m.created_at,
+            "level": m.team_level,
+            "wallet": wallet,
+        }[search.sort]
+    order = [key.desc() if search.descending else key.asc()]
+    if search.sort in ("name", "phone"):  # members without one come last either way
+        order.insert(0, key.is_(None))
+    tie = m.member_id.desc() if search.descending else m.member_id.asc()
+    return statement.order_by(*order, tie)
+
+
+def _pairs(connection: Connection, statement: Any) -> dict[str, int]:
+    return {str(row[0]): int(row[1] or 0) for row in connection.execute(statement)}
+
+
+def _rows(connection: Connection, tenant: str, ids: Sequence[str]) -> list[MemberRow]:
+    """The figures of these members, in this order: one query each for the page."""
+    if not ids:
+        return []
+    m, p, o, b = t.members.c, t.positions.c, t.orders.c, t.balances.c
+    people = {
+        r.member_id: r
+        for r in connection.execute(
+            select(m.member_id, m.name, m.phone, m.created_at, m.team_level).where(
+                m.tenant_id == tenant, m.member_id.in_(ids)
+            )
+        )
+    }
+    points = _pairs(
+        connection,
+        select(p.member_id, func.sum(p.points))
+        .where(p.tenant_id == tenant, p.member_id.in_(ids))
+        .group_by(p.member_id),
+    )
+    accounts = {f"member:{member}:wallet": member for member in ids}
+    wallets = {
+        accounts[account]: amount
+        for account, amount in _pairs(
+            connection,
+            select(b.account, b.amount).where(
+                b.tenant_id == tenant, b.asset == CNY, b.account.in_(list(accounts))
+            ),
+        ).items()
+    }
+    spent = _pairs(
+        connection,
+        select(o.member_id, func.sum(o.amount))
+        .where(o.tenant_id == tenant, o.status == "completed", o.member_id.in_(ids))
+        .group_by(o.member_id),
+    )
+    referee = t.members.alias("referee").c
+    team = _pairs(
+        connection,
+        select(referee.referrer, func.count())
+        .where(referee.tenant_id == tenant, referee.referrer.in_(ids))
+        .group_by(referee.referrer),
+    )
+    return [
+        MemberRow(
+            id=member,
+            name=people[member].name,
+            phone=people[member].phone,
+            joined=people[member].created_at,
+            level=int(people[member].team_level),
+            points=format_minor(int(points.get(member) or 0), 4),
+            wallet=format_minor(int(wallets.get(member) or 0), 2),
+            spent=format_minor(int(spent.get(member) or 0), 2),
+            team=int(team.get(member) or 0),
+        )
+        for member in ids
+        if member in people
+    ]
+
+
+def find_members(context: Context, principal: Principal, search: MemberSearch) -> MemberPage:
+    principal.require(Permission.READ)
+    tenant = principal.tenant
+
+    def run(connection: Connection) -> MemberPage:
+        listed = _filtered(connection, tenant, search)
+        counted = listed.order_by(None).with_only_columns(func.count())
+        total = int(connection.execute(counted).scalar_one())
+        pages = max(1, -(-total // PAGE_SIZE))
+        shown = min(search.page, pages)
+        ids = list(
+            connection.execute(listed.limit(PAGE_SIZE).offset((shown - 1) * PAGE_SIZE)).scalars()
+        )
+        return MemberPage(rows=_rows(connection, tenant, ids), total=total, page=shown, pages=pages)
+
+    return query(context, run)
+
+
+def every_member(
+    context: Context, principal: Principal, search: MemberSearch
+) -> Iterator[MemberRow]:
+    """Every member the search finds, in its order (an export), read a chunk at a time
+    in one read transaction, so the file is one moment's figures."""
+    principal.require(Permission.READ)
+    tenant = principal.tenant
+    with context.database.read() as connection:
+        ids = list(connection.execute(_filtered(connection, tenant, search)).scalars())
+        for start in range(0, len(ids), EXPORT_CHUNK):
+            yield from _rows(connection, tenant, ids[start : start + EXPORT_CHUNK])
+
+
+__all__ = ["COLUMNS", "MemberPage", "MemberRow", "MemberSearch", "every_member", "find_members"]

@@ -1,0 +1,174 @@
+"""The console's orders section: find orders by id, member, store, status or the days
+they were placed (in the tenant's zone), a page at a time with the total; and one
+order's story: its lines and split, and every ledger movement it caused (what it minted,
+paid and to whom), with what a reversal took back."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from pydantic import BaseModel, Field
+from sqlalchemy import Connection, func, select
+
+from zengzhi.core.amounts import format_minor
+from zengzhi.core.days import start_of
+from zengzhi.core.events import event_id
+from zengzhi.core.ledger import scale_of
+from zengzhi.engine.fields import Id
+from zengzhi.service import orders
+from zengzhi.service.auth import Permission, Principal
+from zengzhi.service.base import Context, query
+from zengzhi.service.queries.orders import OrderView
+from zengzhi.store import tables as t
+from zengzhi.store.records import order_event_id
+from zengzhi.store.tenants import tenant_time_zone
+
+PAGE_SIZE = 50
+STATUSES = ("created", "paid", "completed", "reversed", "refunded", "cancelled")
+
+
+class OrderSearch(BaseModel):
+    """What the search form asks; every part optional. `id` finds ids that start with
+    it; the days are the tenant's, both included."""
+
+    id: str | None = Field(default=None, max_length=128)
+    member: Id | None = None
+    store: Id | None = None
+    status: str | None = Field(default=None, pattern="^(" + "|".join(STATUSES) + ")$")
+    since: date | None = None
+    until: date | None = None
+    page: int = Field(default=1, ge=1, le=1_000_000)
+
+
+class OrderRow(BaseModel):
+    id: str
+    member: str
+    store: str | None
+    status: str
+    amount: str  # yuan
+    created_at: datetime
+    completed_at: datetime | None
+
+
+class OrderPage(BaseModel):
+    rows: list[OrderRow]
+    total: int
+    page: int
+    pages: int
+
+
+class Movement(BaseModel):
+    at: datetime
+    cause: str  # "order" (its completion and what followed) or "reverse"
+    kind: str  # the entry's kind (mint, reward, split…)
+    account: str
+    asset: str
+    amount: str  # in the asset's own places, signed: + into the account
+    member: str | None  # the member the account belongs to, for a link
+
+
+class OrderDetail(BaseModel):
+    order: OrderView
+    movements: list[Movement]
+
+
+def _like_prefix(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+def find_orders(context: Context, principal: Principal, search: OrderSearch) -> OrderPage:
+    principal.require(Permission.READ)
+    tenant = principal.tenant
+
+    def run(connection: Connection) -> OrderPage:
+        c = t.orders.c
+        where = [c.tenant_id == tenant]
+        if search.id:
+            where.append(c.order_id.like(_like_prefix(search.id), escape="\\"))
+        if search.member:
+            where.append(c.member_id == search.member)
+        if search.store:
+            where.append(c.store_id == search.store)
+        if search.status:
+            where.append(c.status == search.status)
+        if search.since or search.until:
+            zone = tenant_time_zone(connection, tenant)
+            if search.since:
+                where.append(c.created_at >= start_of(search.since, zone))
+            if search.until:
+                where.append(c.created_at < start_of(search.until + timedelta(days=1), zone))
+        total = int(connection.execute(select(func.count()).where(*where)).scalar_one())
+        pages = max(1, -(-total // PAGE_SIZE))
+        shown = min(search.page, pages)
+        rows = connection.execute(
+            select(
+                c.order_id,
+                c.member_id,
+                c.store_id,
+                c.status,
+                c.amount,
+                c.created_at,
+                c.completed_at,
+            )
+            .where(*where)
+            .order_by(c.created_at.desc(), c.order_id.desc())
+            .limit(PAGE_SIZE)
+            .offset((shown - 1) * PAGE_SIZE)
+        )
+        return OrderPage(
+            rows=[
+                OrderRow(
+                    id=r.order_id,
+                    member=r.member_id,
+                    store=r.store_id,
+                    status=r.status,
+                    amount=format_minor(int(r.amount), 2),
+                    created_at=r.created_at,
+                    completed_at=r.completed_at,
+                )
+                for r in rows
+            ],
+            total=total,
+            page=shown,
+            pages=pages,
+        )
+
+    return query(context, run)
+
+
+def _member_of(account: str) -> str | None:
+    parts = account.split(":")
+    return parts[1] if len(parts) > 2 and parts[0] == "member" else None
+
+
+def order_detail(context: Context, principal: Principal, order_id: str) -> OrderDetail:
+    view = orders.get_order(context, principal, order_id)  # refuses an unknown order
+    causes = {order_event_id(order_id): "order", event_id("reverse", order_id): "reverse"}
+
+    def run(connection: Connection) -> list[Movement]:
+        e, p = t.entries.c, t.postings.c
+        rows = connection.execute(
+            select(e.cause, e.kind, e.at, p.account, p.asset, p.amount)
+            .join_from(
+                t.entries,
+                t.postings,
+                (p.tenant_id == e.tenant_id) & (p.entry_id == e.entry_id),
+            )
+            .where(e.tenant_id == principal.tenant, e.cause.in_(list(causes)))
+            .order_by(e.entry_id, p.n)
+        )
+        return [
+            Movement(
+                at=r.at,
+                cause=causes[r.cause],
+                kind=r.kind,
+                account=r.account,
+                asset=r.asset,
+                amount=format_minor(int(r.amount), scale_of(r.asset)),
+                member=_member_of(r.account),
+            )
+            for r in rows
+        ]
+
+    return OrderDetail(order=view, movements=query(context, run))

@@ -1,0 +1,174 @@
+"""The console's withdrawals queue: by status, member and the days they were asked for
+(the tenant's), newest first, a page at a time with the total; each with the payee (the
+member's name and whether their real name is verified); what is pending (held and
+approved: how many, how much, what they pay out); and every row found, for the bank's
+payout file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import Connection, and_, func, select
+
+from zengzhi.core.amounts import format_minor
+from zengzhi.core.days import start_of
+from zengzhi.engine.fields import Id
+from zengzhi.service.auth import Permission, Principal
+from zengzhi.service.base import Context, query
+from zengzhi.store import tables as t
+from zengzhi.store.tenants import tenant_time_zone
+
+PAGE_SIZE = 50
+STATUSES = ("held", "approved", "paying", "paid", "rejected")
+PENDING = ("held", "approved")
+
+
+class WithdrawalSearch(BaseModel):
+    status: str | None = Field(default="held", pattern="^(" + "|".join(STATUSES) + ")$")
+    member: Id | None = None
+    since: date | None = None
+    until: date | None = None
+    page: int = Field(default=1, ge=1, le=1_000_000)
+
+
+class WithdrawalRow(BaseModel):
+    id: str
+    member: str
+    payee: str | None  # the member's name (the payee the bank pays)
+    verified: bool  # the member's real name is verified
+    amount: str
+    fee: str
+    payout: str
+    status: str
+    requested_at: datetime
+    decided_by: str | None
+    note: str | None
+
+
+class Pending(BaseModel):
+    status: str
+    count: int
+    amount: str
+    payout: str
+
+
+class WithdrawalPage(BaseModel):
+    rows: list[WithdrawalRow]
+    total: int
+    page: int
+    pages: int
+    pending: list[Pending]  # held, then approved: the whole tenant's, not the filter's
+
+
+def _select(connection: Connection, tenant: str, search: WithdrawalSearch) -> Any:
+    w, m = t.withdrawals.c, t.members.c
+    statement = (
+        select(
+            w.withdrawal_id,
+            w.member_id,
+            w.amount,
+            w.fee,
+            w.status,
+            w.requested_at,
+            w.decided_by,
+            w.note,
+            m.name,
+            m.real_name_verified,
+        )
+        .select_from(t.withdrawals)
+        .outerjoin(t.members, and_(m.tenant_id == w.tenant_id, m.member_id == w.member_id))
+        .where(w.tenant_id == tenant)
+    )
+    if search.status:
+        statement = statement.where(w.status == search.status)
+    if search.member:
+        statement = statement.where(w.member_id == search.member)
+    if search.since or search.until:
+        zone = tenant_time_zone(connection, tenant)
+        if search.since:
+            statement = statement.where(w.requested_at >= start_of(search.since, zone))
+        if search.until:
+            end = start_of(search.until + timedelta(days=1), zone)
+            statement = statement.where(w.requested_at < end)
+    return statement
+
+
+def _row(r: Any) -> WithdrawalRow:
+    return WithdrawalRow(
+        id=r.withdrawal_id,
+        member=r.member_id,
+        payee=r.name,
+        verified=bool(r.real_name_verified),
+        amount=format_minor(int(r.amount), 2),
+        fee=format_minor(int(r.fee), 2),
+        payout=format_minor(int(r.amount - r.fee), 2),
+        status=r.status,
+        requested_at=r.requested_at,
+        decided_by=r.decided_by,
+        note=r.note,
+    )
+
+
+def find_withdrawals(
+    context: Context, principal: Principal, search: WithdrawalSearch
+) -> WithdrawalPage:
+    principal.require(Permission.READ)
+    tenant = principal.tenant
+
+    def run(connection: Connection) -> WithdrawalPage:
+        w = t.withdrawals.c
+        listed = _select(connection, tenant, search)
+        total = int(
+            connection.execute(
+                select(func.count()).select_from(listed.order_by(None).subquery())
+            ).scalar_one()
+        )
+        pages = max(1, -(-total // PAGE_SIZE))
+        shown = min(search.page, pages)
+        rows = connection.execute(
+            listed.order_by(w.requested_at.desc(), w.withdrawal_id.desc())
+            .limit(PAGE_SIZE)
+            .offset((shown - 1) * PAGE_SIZE)
+        )
+        sums = {
+            r.status: r
+            for r in connection.execute(
+                select(
+                    w.status,
+                    func.count().label("n"),
+                    func.sum(w.amount).label("amount"),
+                    func.sum(w.amount - w.fee).label("payout"),
+                )
+                .where(w.tenant_id == tenant, w.status.in_(PENDING))
+                .group_by(w.status)
+            )
+        }
+        pending = [
+            Pending(
+                status=status,
+                count=int(sums[status].n) if status in sums else 0,
+                amount=format_minor(int(sums[status].amount or 0) if status in sums else 0, 2),
+                payout=format_minor(int(sums[status].payout or 0) if status in sums else 0, 2),
+            )
+            for status in PENDING
+        ]
+        return WithdrawalPage(
+            rows=[_row(r) for r in rows], total=total, page=shown, pages=pages, pending=pending
+        )
+
+    return query(context, run)
+
+
+def every_withdrawal(
+    context: Context, principal: Principal, search: WithdrawalSearch
+) -> Iterator[WithdrawalRow]:
+    """Every withdrawal the search finds, oldest first (the order a bank pays them)."""
+    principal.require(Permission.READ)
+    w = t.withdrawals.c
+    with context.database.read() as connection:
+        listed = _select(connection, principal.tenant, search)
+        for r in connection.execute(listed.order_by(w.requested_at, w.withdrawal_id)):
+            yield _row(r)

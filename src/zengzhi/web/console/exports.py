@@ -1,0 +1,102 @@
+"""Files the console's tables export: CSV (UTF-8 with a byte-order mark, so that Excel
+reads Chinese) and XLSX (openpyxl, written row by row). Figures keep their exact text in
+CSV; in XLSX an amount is a number cell (Decimal, never a float made from text) with
+the yuan's format, so a spreadsheet sums it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+
+from zengzhi.service.base import Context
+from zengzhi.service.queries.console_members import MemberRow
+from zengzhi.service.queries.console_withdrawals import WithdrawalRow
+from zengzhi.web.console.session import Staff
+
+Cell = str | int | Decimal | datetime | None
+
+MEMBER_HEADINGS = (
+    "id", "name", "phone", "joined_utc", "level", "points", "wallet_yuan", "spent_yuan", "team",
+)  # fmt: skip
+
+
+def member_cells(row: MemberRow) -> tuple[Cell, ...]:
+    return (
+        row.id,
+        row.name,
+        row.phone,
+        row.joined,
+        row.level,
+        Decimal(row.points),
+        Decimal(row.wallet),
+        Decimal(row.spent),
+        row.team,
+    )
+
+
+WITHDRAWAL_HEADINGS = (
+    "withdrawal", "member", "payee", "real_name_verified", "amount_yuan", "fee_yuan",
+    "payout_yuan", "status", "requested_utc",
+)  # fmt: skip
+
+
+def withdrawal_cells(row: WithdrawalRow) -> tuple[Cell, ...]:
+    return (
+        row.id,
+        row.member,
+        row.payee,
+        "yes" if row.verified else "no",
+        Decimal(row.amount),
+        Decimal(row.fee),
+        Decimal(row.payout),
+        row.status,
+        row.requested_at,
+    )
+
+
+def _text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime):
+        return cell.strftime("%Y-%m-%d %H:%M:%S")
+    return str(cell)
+
+
+def csv_lines(headings: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow(headings)
+    for row in rows:
+        writer.writerow([_text(cell) for cell in row])
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+def xlsx(headings: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    book = Workbook(write_only=True)
+    sheet: Any = book.create_sheet()
+    sheet.append(list(headings))
+    for row in rows:
+        sheet.append(
+            [cell.replace(tzinfo=None) if isinstance(cell, datetime) else cell for cell in row]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def attachment(context: Context, user: Staff, what: str, extension: str) -> dict[str, str]:
+    """The download's header, named tenant-what-YYYYmmdd-HHMM.ext (UTC): ASCII, so
+    that every browser keeps the name."""
+    name = f"{user.principal.tenant}-{what}-{context.clock():%Y%m%d-%H%M}.{extension}"
+    return {"Content-Disposition": f'attachment; filename="{name}"'}

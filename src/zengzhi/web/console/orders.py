@@ -1,0 +1,112 @@
+"""Orders: find one by id, member, store, status or day; read its lines, its split and
+every movement it caused (what it minted and paid, to whom); reverse a completed order
+with a reason, which the audit log keeps."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import HTMLResponse
+
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.deps import STATUS
+from zengzhi.engine.fields import ID_PATTERN
+from zengzhi.service import orders
+from zengzhi.service.queries import console_orders
+from zengzhi.service.queries.console_orders import STATUSES, OrderSearch
+from zengzhi.web.console import page
+from zengzhi.web.console.session import ContextDep, PostedDep, StaffDep
+from zengzhi.web.pages import PageRoute, build, page_numbers, see_other
+
+router = APIRouter(prefix="/console/orders", route_class=PageRoute, include_in_schema=False)
+
+OrderId = Annotated[str, Path(pattern=ID_PATTERN)]
+MAX_REASON = 500
+
+
+@router.get("", response_class=HTMLResponse)
+def search(
+    request: Request,
+    context: ContextDep,
+    user: StaffDep,
+    id: Annotated[str | None, Query(max_length=128)] = None,
+    member: Annotated[str | None, Query(max_length=128)] = None,
+    store: Annotated[str | None, Query(max_length=128)] = None,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+    since: Annotated[str | None, Query(max_length=10)] = None,
+    until: Annotated[str | None, Query(max_length=10)] = None,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1,
+) -> HTMLResponse:
+    asked = {"id": id, "member": member, "store": store, "status": status}
+    asked |= {"since": since, "until": until}
+    values = {key: value.strip() for key, value in asked.items() if value and value.strip()}
+    error = None
+    try:
+        found = console_orders.find_orders(
+            context, user.principal, build(OrderSearch, {**values, "page": page_number})
+        )
+    except DomainError as refused:
+        error = refused
+        found = console_orders.find_orders(context, user.principal, OrderSearch())
+    query = "&".join(f"{key}={value}" for key, value in values.items())
+    return page(
+        request,
+        user,
+        "console/orders.html",
+        status=STATUS[error.code] if error else 200,
+        found=found,
+        values=values,
+        error=error,
+        statuses=STATUSES,
+        query=query,
+        pages=page_numbers(found.page, found.pages),
+    )
+
+
+def _detail(
+    request: Request, context: Any, user: Any, order_id: str, status: int = 200, **more: Any
+) -> HTMLResponse:
+    found = console_orders.order_detail(context, user.principal, order_id)
+    return page(
+        request, user, "console/order.html", status=status, detail=found, order=found.order, **more
+    )
+
+
+@router.get("/{order_id}", response_class=HTMLResponse)
+def detail(
+    request: Request,
+    context: ContextDep,
+    user: StaffDep,
+    order_id: OrderId,
+    done: str | None = None,
+) -> HTMLResponse:
+    return _detail(request, context, user, order_id, done=done)
+
+
+@router.post("/{order_id}/reverse", response_class=HTMLResponse)
+def reverse(
+    request: Request, context: ContextDep, user: StaffDep, form: PostedDep, order_id: OrderId
+) -> Response:
+    """The owner reverses a completed order (a refund after completion): what it minted
+    is taken back or owed; the reason goes to the audit log."""
+    reason = form.get("reason")
+    try:
+        if not reason:
+            raise DomainError(ErrorCode.INVALID, "a reversal needs a reason", "reason")
+        if len(reason) > MAX_REASON:
+            raise DomainError(
+                ErrorCode.INVALID, f"must be at most {MAX_REASON} characters", "reason"
+            )
+        orders.reverse(context, user.principal, order_id, reason)
+    except DomainError as error:
+        return _detail(
+            request,
+            context,
+            user,
+            order_id,
+            STATUS[error.code],
+            error=error,
+            values={"reason": reason},
+        )
+    return see_other(f"/console/orders/{order_id}?done=reversed")

@@ -1,0 +1,55 @@
+"""The console's audit log (service/queries/console_audit.py and its page): filters by
+who, what, the object and the day; each change a diff of the fields that differ. The
+diff on its own, then on a tenant's log on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from tests.service.conftest import Api, Clock
+from tests.service.test_console_pages import sign_in
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context
+from zengzhi.service.queries import console_audit
+from zengzhi.service.queries.console_audit import AuditSearch, Change, diff
+
+
+def test_a_diff_names_each_field_that_differs_by_its_path() -> None:
+    before = {"status": "held", "params": {"sell_fee": "0.2", "mint_ratio": "0.7"}, "same": 1}
+    after = {"status": "approved", "params": {"sell_fee": "0.1", "mint_ratio": "0.7"}, "new": [1]}
+    assert diff(before, after) == [
+        Change(field="status", before="held", after="approved"),
+        Change(field="params.sell_fee", before="0.2", after="0.1"),
+        Change(field="same", before="1", after=None),
+        Change(field="new", before=None, after="[1]"),
+    ]
+    assert diff(None, {"a": "x"}) == [Change(field="a", before=None, after="x")]
+    assert diff({"a": 1}, {"a": 1}) == []
+    long = diff({"text": "x" * 500}, None)[0].before
+    assert long is not None and len(long) == 200 and long.endswith("…")
+
+
+def test_the_log_is_filtered_and_shown_as_changes(api: Api, context: Context, clock: Clock) -> None:
+    api.pool()
+    first_day = clock.today()
+    clock.advance(days=2)
+    api.ok(api.patch("/v1/pools/main", {"sell_fee": "0.1"}))
+    owner = Principal(api.tenant, "user:owner", Role.OWNER)
+
+    def find(**asked: object) -> console_audit.AuditPage:
+        return console_audit.find_audit(context, owner, AuditSearch.model_validate(asked))
+
+    everything = find()
+    assert everything.rows and set(everything.actions) == {r.action for r in everything.rows}
+    changed = [r for r in everything.rows if r.target == "pool:main" and r.changes]
+    fee = [c for r in changed for c in r.changes if c.field.endswith("sell_fee")]
+    assert fee and fee[0].after == "0.1" and fee[0].before != "0.1"
+    action = changed[0].action
+    assert {r.action for r in find(action=action).rows} == {action}
+    assert {r.target for r in find(target="pool:").rows} == {"pool:main"}
+    assert find(actor="user:nobody").rows == []
+    assert all(r.at < changed[0].at for r in find(since=first_day, until=first_day).rows)
+    assert find(since=first_day, until=first_day).rows != []  # the pool opened that day
+
+    sign_in(api.client, api.tenant)
+    page = api.client.get("/console/audit", params={"target": "pool:main", "action": action})
+    assert page.status_code == 200 and '<dl class="diff">' in page.text
+    assert "<ins>0.1</ins>" in page.text and "<pre" not in page.text

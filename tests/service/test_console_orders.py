@@ -1,0 +1,122 @@
+"""The console's orders section (service/queries/console_orders.py and its pages): find
+orders by id, member, store, status and day with a total and pages; an order's lines,
+split and every movement it caused; reversing it with a reason the audit log keeps.
+On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+
+from tests.service.conftest import Api, Clock
+from tests.service.test_console_pages import sign_in
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context
+from zengzhi.service.queries import console_orders
+from zengzhi.service.queries.console_orders import PAGE_SIZE, OrderSearch
+
+
+def owner(api: Api) -> Principal:
+    return Principal(api.tenant, "user:owner", Role.OWNER)
+
+
+def test_orders_are_found_by_id_member_store_status_and_day(
+    api: Api, context: Context, clock: Clock
+) -> None:
+    api.pool()
+    for member in ("alice", "bob"):
+        api.member(member)
+    api.ok(
+        api.put(
+            "/v1/stores/tea",
+            {"commission_rate": "0.20", "platform_rate": "0.02", "distribution_rate": "0.02"},
+        )
+    )
+    placed = {}
+    for n in range(60):  # a day each: alice's even orders, bob's odd ones at the store
+        member = "alice" if n % 2 == 0 else "bob"
+        order = f"ord-{n:03d}"
+        if member == "bob":  # the store's own split
+            api.ok(
+                api.post(
+                    "/v1/orders",
+                    {"id": order, "member": member, "amount": "100.00", "store": "tea"},
+                )
+            )
+            api.ok(api.post(f"/v1/orders/{order}/pay"))
+            api.ok(api.post(f"/v1/orders/{order}/complete"))
+        else:
+            api.completed_order(order, member, amount="100.00", contribution="30.00")
+        placed[order] = clock.today()
+        clock.advance(days=1)
+    api.ok(
+        api.post(
+            "/v1/orders",
+            {"id": "open-1", "member": "alice", "amount": "5.00", "contribution": "1.00"},
+        )
+    )
+
+    def find(**asked: object) -> console_orders.OrderPage:
+        return console_orders.find_orders(context, owner(api), OrderSearch.model_validate(asked))
+
+    everything = find()
+    assert everything.total == 61 and everything.pages == 2 and len(everything.rows) == PAGE_SIZE
+    assert everything.rows[0].id == "open-1"  # newest first
+    assert [r.id for r in find(page=2).rows] == [f"ord-{n:03d}" for n in range(10, -1, -1)]
+    assert find(page=99).page == 2  # past the last page: the last page
+    assert find(id="ord-01").total == 10  # ord-010 … ord-019
+    assert find(id="ord-010").rows[0].amount == "100.00"
+    assert find(member="bob").total == 30 and find(store="tea").total == 30
+    assert {r.member for r in find(store="tea").rows} == {"bob"}
+    assert find(status="created").total == 1 and find(status="completed").total == 60
+    day = placed["ord-007"]
+    one_day = find(since=day, until=day)
+    assert [r.id for r in one_day.rows] == ["ord-007"]
+    assert find(since=placed["ord-050"]).total == 11  # ord-050 … ord-059 and open-1
+    assert find(id="%").total == 0 and find(id="ord_").total == 0  # no wildcards
+
+
+def test_an_order_shows_its_split_and_every_movement_and_is_reversed_with_a_reason(
+    api: Api, context: Context, clock: Clock
+) -> None:
+    api.pool()
+    api.member("payer")
+    api.completed_order("big-1", "payer", amount="1000.00", contribution="300.00")
+    detail = console_orders.order_detail(context, owner(api), "big-1")
+    assert detail.order.amount == "1000.00" and detail.order.lines[0].contribution == "300.00"
+    assert detail.movements and {m.cause for m in detail.movements} == {"order"}
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for m in detail.movements:
+        sums[m.asset] += Decimal(m.amount)
+    assert set(sums.values()) == {Decimal(0)}  # each asset's movements balance
+    minted = api.ok(api.get("/v1/orders/big-1"))["points"]["main"]
+    held = [m for m in detail.movements if m.member == "payer" and m.asset != "CNY"]
+    assert sum(Decimal(m.amount) for m in held) == Decimal(minted) > 0
+
+    csrf = sign_in(api.client, api.tenant)
+    page = api.client.get("/console/orders?member=payer")
+    assert page.status_code == 200 and 'href="/console/orders/big-1"' in page.text
+    shown = api.client.get("/console/orders/big-1").text
+    assert "Reverse the order" in shown and "payer" in shown
+    refused = api.client.post("/console/orders/big-1/reverse", data={"csrf": csrf, "reason": ""})
+    assert refused.status_code == 422 and 'id="e-reason"' in refused.text
+    assert "a reversal needs a reason" in refused.text
+    assert api.ok(api.get("/v1/orders/big-1"))["status"] == "completed"  # nothing changed
+    reversed_ = api.client.post(
+        "/console/orders/big-1/reverse",
+        data={"csrf": csrf, "reason": "customer returned the goods"},
+        follow_redirects=False,
+    )
+    assert reversed_.status_code == 303
+    assert api.ok(api.get("/v1/orders/big-1"))["status"] == "reversed"
+    [logged] = [a for a in api.ok(api.get("/v1/audit-log")) if a["action"] == "order.reversed"]
+    assert logged["reason"] == "customer returned the goods" and logged["actor"] == "user:owner"
+    after = console_orders.order_detail(context, owner(api), "big-1")
+    undone = [m for m in after.movements if m.cause == "reverse"]
+    assert undone and sum(
+        Decimal(m.amount) for m in undone if m.member == "payer" and m.asset != "CNY"
+    ) == -Decimal(minted)
+    page = api.client.get("/console/orders/big-1?done=reversed").text
+    assert "Order big-1 was reversed." in page and "Reverse the order" not in page
+    assert re.search(r'data-cause="reverse"', page)

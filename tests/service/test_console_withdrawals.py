@@ -1,0 +1,98 @@
+"""The console's withdrawals queue (service/queries/console_withdrawals.py and its page):
+the payee and real-name status, what is pending, filters by member and day, the batch
+(every one ticked approved, rejected with one reason, or marked paid, each audited;
+those refused named), and the bank's payout file. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from tests.service.conftest import Api, Clock
+from tests.service.test_console_pages import sign_in
+from tests.service.test_withdrawals import a_member_with_money
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context
+from zengzhi.service.queries import console_withdrawals
+from zengzhi.service.queries.console_withdrawals import WithdrawalSearch
+
+
+def test_the_queue_the_batch_and_the_payout_file(api: Api, context: Context, clock: Clock) -> None:
+    a_member_with_money(api)  # m1 holds 1600.00
+    api.ok(api.patch("/v1/members/m1", {"name": "赵六"}))
+    first_day = clock.today()
+    for n, amount in enumerate(("100.00", "200.00", "300.00", "50.00"), start=1):
+        api.ok(api.post("/v1/members/m1/withdrawals", {"id": f"w{n}", "amount": amount}))
+        clock.advance(days=1)
+    owner = Principal(api.tenant, "user:owner", Role.OWNER)
+
+    def find(**asked: object) -> console_withdrawals.WithdrawalPage:
+        search = WithdrawalSearch.model_validate(asked)
+        return console_withdrawals.find_withdrawals(context, owner, search)
+
+    held = find()
+    assert [r.id for r in held.rows] == ["w4", "w3", "w2", "w1"] and held.total == 4
+    assert {(r.payee, r.verified) for r in held.rows} == {("赵六", False)}
+    pending = {p.status: p for p in held.pending}
+    assert (pending["held"].count, pending["held"].amount) == (4, "650.00")
+    assert [r.id for r in find(since=first_day, until=first_day).rows] == ["w1"]
+    assert find(member="nobody").total == 0
+
+    csrf = sign_in(api.client, api.tenant)
+    back = "/console/withdrawals?status=held"
+    approved = api.client.post(
+        "/console/withdrawals/batch",
+        data={"csrf": csrf, "back": back, "action": "approve", "ids": ["w1", "w2"]},
+        follow_redirects=True,
+    )
+    assert "2 approved." in approved.text
+    rejected = api.client.post(
+        "/console/withdrawals/batch",
+        data={
+            "csrf": csrf,
+            "back": back,
+            "action": "reject",
+            "ids": ["w3", "w4"],
+            "reason": "账户信息不符",
+        },
+        follow_redirects=True,
+    )
+    assert "2 rejected" in rejected.text
+    paid = api.client.post(
+        "/console/withdrawals/batch",
+        data={"csrf": csrf, "back": back, "action": "paid", "ids": ["w1", "w3"]},
+        follow_redirects=True,
+    )
+    assert "1 marked paid." in paid.text  # w3 was rejected: named, not paid
+    assert "<strong>w3</strong>: withdrawal &#39;w3&#39; is rejected" in paid.text
+    statuses = {w["id"]: w for w in api.ok(api.get("/v1/withdrawals"))}
+    assert [statuses[w]["status"] for w in ("w1", "w2", "w3", "w4")] == [
+        "paid", "approved", "rejected", "rejected",
+    ]  # fmt: skip
+    assert statuses["w3"]["note"] == "账户信息不符"
+    targets = [a["target"] for a in api.ok(api.get("/v1/audit-log"))]
+    assert all(f"withdrawal:{w}" in targets for w in ("w1", "w2", "w3", "w4"))
+    pending = {p.status: p for p in find().pending}
+    assert (pending["held"].count, pending["approved"].count, pending["approved"].amount) == (
+        0, 1, "200.00",
+    )  # fmt: skip
+
+    exported = api.client.get("/console/withdrawals/export.csv", params={"status": "all"})
+    assert exported.status_code == 200
+    table = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert [(r["withdrawal"], r["payee"], r["status"]) for r in table] == [
+        ("w1", "赵六", "paid"),
+        ("w2", "赵六", "approved"),
+        ("w3", "赵六", "rejected"),
+        ("w4", "赵六", "rejected"),
+    ]  # oldest first, the order a bank pays
+    approved = console_withdrawals.every_withdrawal(
+        context, owner, WithdrawalSearch(status="approved")
+    )
+    assert [r.payout for r in approved] == [pending["approved"].payout]
+    empty = api.client.post(
+        "/console/withdrawals/batch",
+        data={"csrf": csrf, "back": back, "action": "approve"},
+        follow_redirects=True,
+    )
+    assert "a batch needs at least one withdrawal ticked" in empty.text
