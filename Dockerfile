@@ -20,6 +20,6 @@ EXPOSE 8000
 # several processes (--workers) share the database; the jobs and webhooks run in the worker
 # (compose.yaml), so the API processes start with ZENGZHI_RUN_JOBS=false. TLS ends at the
 # proxy in front, whose X-Forwarded-* headers are believed from the addresses it sends from.
-CMD ["uvicorn", "zengzhi.api.app:from_environment", "--factory", \
+CMD ["uvicorn", "zengzhi.app:from_environment", "--factory", \
      "--host", "0.0.0.0", "--port", "8000", "--workers", "4", \
      "--proxy-headers", "--forwarded-allow-ips", "*", "--no-server-header"]

@@ -28,7 +28,7 @@ def serve(url: str, secret: str) -> tuple[subprocess.Popen[bytes], str]:
         "ZENGZHI_RUN_JOBS": "false",
         "ZENGZHI_COOKIE_SECURE": "false",  # plain HTTP on this machine
     }
-    command = [sys.executable, "-m", "uvicorn", "zengzhi.api.app:from_environment"]
+    command = [sys.executable, "-m", "uvicorn", "zengzhi.app:from_environment"]
     command += ["--factory", "--port", str(port), "--log-level", "warning"]
     process = subprocess.Popen(command, env=env)
     base = f"http://127.0.0.1:{port}"

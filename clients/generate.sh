@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 python - <<'PY' > openapi.json
 import json
 
-from zengzhi.api.app import create_app
+from zengzhi.app import create_app
 from zengzhi.service.base import Context
 from zengzhi.service.settings import Settings
 from zengzhi.store.database import Database

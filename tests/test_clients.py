@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from zengzhi.api.app import create_app
+from zengzhi.app import create_app
 from zengzhi.service.base import Context
 from zengzhi.service.settings import Settings
 from zengzhi.store.database import Database

@@ -132,8 +132,8 @@ def _proposal(path: Path) -> TenantConfig:
     from pydantic import ValidationError
 
     from zengzhi.core.errors import DomainError
-    from zengzhi.engine.config import TenantConfig, error_from_validation, read_toml
-    from zengzhi.engine.fields import loads_strict
+    from zengzhi.engine.config import TenantConfig, read_toml
+    from zengzhi.engine.fields import error_from_validation, loads_strict
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -169,10 +169,11 @@ def _config(path: Path | None) -> TenantConfig:
 
 def _run(events: Path, config: Path | None) -> Replay:
     from zengzhi.engine.replay import ReplayError, replay
+    from zengzhi.store.spill import SpillStore
 
     tenant_config = _config(config)
     try:
-        return replay(_lines(events), tenant_config)
+        return replay(_lines(events), tenant_config, kept=SpillStore())
     except ReplayError as error:
         raise _fail(str(error)) from None
     except OSError as error:
@@ -246,7 +247,7 @@ def _domain_errors() -> Iterator[None]:
     from pydantic import ValidationError
 
     from zengzhi.core.errors import DomainError
-    from zengzhi.engine.config import error_from_validation
+    from zengzhi.engine.fields import error_from_validation
 
     try:
         yield
@@ -302,7 +303,7 @@ def serve_command(
     import uvicorn
     from rich.console import Console
 
-    from zengzhi.api.app import create_app
+    from zengzhi.app import create_app
     from zengzhi.service.demo import seed
     from zengzhi.store.migrate import upgrade
 

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from typer.testing import CliRunner
 
-from zengzhi.api import app as api_app
+from zengzhi import app as api_app
 from zengzhi.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +36,7 @@ def image_command() -> list[str]:
 
 def test_the_image_serves_the_app_factory() -> None:
     command = image_command()
-    assert command[:3] == ["uvicorn", "zengzhi.api.app:from_environment", "--factory"]
+    assert command[:3] == ["uvicorn", "zengzhi.app:from_environment", "--factory"]
     assert callable(api_app.from_environment)
     assert "--proxy-headers" in command  # TLS ends at the proxy (docs/deploy.md)
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -27,6 +25,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from pydantic import SecretStr
 
+from tests import server_process
 from tests.conftest import record
 from zengzhi.service import members, orders, pools, tenants, users, webhook_delivery, webhooks
 from zengzhi.service.auth import Principal, Role
@@ -174,35 +173,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "ZENGZHI_COOKIE_SECURE": "false",  # the browser talks plain HTTP to this server
         "ZENGZHI_SIMULATIONS_DIR": str(folder / "simulations"),
     }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "zengzhi.api.app:from_environment",
-            "--factory",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=folder,
-    )
     base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        else:
-            pytest.fail("the server did not start")
+    with server_process.serving(port, env, cwd=folder):
         yield Server(base, key, folder)
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def find_chromium(

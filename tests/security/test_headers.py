@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from tests.security.conftest import sqlite_only
 from tests.service.conftest import PASSWORD, Api, enter_member_page
-from zengzhi.api.app import create_app
 from zengzhi.api.guard import RedactTokens, redact
+from zengzhi.app import create_app
 from zengzhi.service.base import Context
 from zengzhi.service.settings import Settings
 

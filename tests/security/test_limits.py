@@ -14,16 +14,14 @@ import json
 import os
 import re
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import select
 
+from tests import server_process
 from tests.security import workers
 from tests.security.conftest import sqlite_only
 from tests.security.races import race
@@ -205,27 +203,8 @@ def test_a_hundred_megabytes_do_not_reach_the_server(tmp_path: Path) -> None:
     database = Database(env["ZENGZHI_DATABASE_URL"])
     upgrade(database.writer)
     database.dispose()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "zengzhi.api.app:from_environment",
-            "--factory",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
+    server = server_process.start(port, env)
     try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
         before = _rss_kb(server.pid)
         started = time.monotonic()
         with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
@@ -254,5 +233,4 @@ def test_a_hundred_megabytes_do_not_reach_the_server(tmp_path: Path) -> None:
         assert time.monotonic() - started < 10
         assert _rss_kb(server.pid) - before < 30 * 1024  # kB: the bodies never sat in memory
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        server_process.stop(server)

@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from tests.declared import DeclaredStatuses
-from zengzhi.api.app import create_app
+from zengzhi.app import create_app
 from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
 from zengzhi.service.base import Context
 from zengzhi.service.settings import Settings

@@ -13,9 +13,6 @@ import multiprocessing
 import os
 import random
 import socket
-import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -24,6 +21,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from tests import server_process
 from tests.service.conftest import SECRET, new_tenant
 from zengzhi.service import members, pools
 from zengzhi.service.audit import check_ledger, check_replay
@@ -61,40 +59,16 @@ def servers(postgres_url: str) -> Iterator[list[str]]:
         "ZENGZHI_RUN_JOBS": "false",
     }
     ports = [free_port() for _ in range(SERVERS)]
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "zengzhi.api.app:from_environment",
-                "--factory",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-        )
-        for port in ports
-    ]
+    processes = [server_process.launch(port, env) for port in ports]
     urls = [f"http://127.0.0.1:{port}" for port in ports]
     try:
-        for url in urls:
-            for _ in range(200):
-                try:
-                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            else:
-                pytest.fail(f"server {url} did not start")
+        for process, port in zip(processes, ports, strict=True):
+            server_process.wait_until_healthy(process, port)
         yield urls
     finally:
         for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=20)
+            if process.poll() is None:
+                server_process.stop(process)
 
 
 def hammer(urls: list[str], key: str, worker: int) -> dict[str, int]:

@@ -7,7 +7,7 @@ import time
 from fastapi.testclient import TestClient
 
 from tests.service.conftest import Api, Clock, login, new_tenant
-from zengzhi.api.app import create_app
+from zengzhi.app import create_app
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import tick

@@ -25,7 +25,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
 from tests.service.conftest import Api, Clock
-from zengzhi.api.app import create_app
+from zengzhi.app import create_app
 from zengzhi.service import demo, jobs
 from zengzhi.service.base import Context
 from zengzhi.store import tables as t

@@ -26,6 +26,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from tests import server_process
 from tests.service.conftest import SECRET, new_tenant
 from tests.service.test_concurrency import free_port
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
@@ -89,34 +90,15 @@ class Receiver:
 
 
 def start_server(url: str, port: int, **env: str) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "zengzhi.api.app:from_environment",
-            "--factory",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env={
-            **os.environ,
+    return server_process.start(
+        port,
+        {
             "ZENGZHI_DATABASE_URL": url,
             "ZENGZHI_SECRET_KEY": SECRET.get_secret_value(),
             "ZENGZHI_WEBHOOK_PRIVATE_TARGETS": "true",  # the receiver is on this machine
             **env,
         },
     )
-    for _ in range(300):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    pytest.fail("the server did not start")
 
 
 def until(condition: Any, seconds: float) -> bool:

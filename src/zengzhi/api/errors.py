@@ -11,19 +11,9 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.deps import STATUS
 
 log = logging.getLogger("zengzhi.api")
-
-STATUS = {
-    ErrorCode.INVALID: 422,
-    ErrorCode.INSUFFICIENT: 422,
-    ErrorCode.NOT_FOUND: 404,
-    ErrorCode.CONFLICT: 409,
-    ErrorCode.FORBIDDEN: 403,
-    ErrorCode.UNAUTHORIZED: 401,
-    ErrorCode.TOO_MANY: 429,
-    ErrorCode.TOO_LARGE: 413,
-}
 
 
 class ErrorBody(BaseModel):

@@ -29,7 +29,7 @@ makes impossible is skipped and listed. Pure: lines in, figures out.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
@@ -42,7 +42,7 @@ from zengzhi.core.ledger import CNY, Entry, MemoryLedger
 from zengzhi.engine.config import DEFAULT_POOL, ProductConfig, StoreConfig, TenantConfig
 from zengzhi.engine.fields import loads_strict
 from zengzhi.engine.notices import member_of
-from zengzhi.engine.replay import Replay, ReplayError
+from zengzhi.engine.replay import Kept, MemoryKept, Replay, ReplayError
 from zengzhi.engine.snapshot import buyback_cost, memory_pools, positions_of
 from zengzhi.rules.distribution import CONTRIBUTION
 from zengzhi.rules.modes.zone import liabilities
@@ -400,14 +400,19 @@ def _dump(event: Mapping[str, Any]) -> str:
 
 
 def backtest(
-    lines: Iterable[str], live: TenantConfig, proposed: TenantConfig, top: int = 10
+    lines: Iterable[str],
+    live: TenantConfig,
+    proposed: TenantConfig,
+    top: int = 10,
+    kept: Callable[[], Kept] = MemoryKept,
 ) -> tuple[Backtest, dict[tuple[str, str], int]]:
     """Run the history as recorded and under the proposal; the comparison, and the
-    recorded run's balances (for the caller to hold against the live ones)."""
+    recorded run's balances (for the caller to hold against the live ones). `kept` makes
+    each run's store of applied lines (engine/replay.py)."""
     plan = _Plan(live, proposed)
     live_tally, trial_tally = _Tally(), _Tally()
-    baseline = Replay(TenantConfig(timezone=live.timezone), live_tally)
-    trial = Replay(TenantConfig(timezone=proposed.timezone), trial_tally)
+    baseline = Replay(TenantConfig(timezone=live.timezone), live_tally, kept())
+    trial = Replay(TenantConfig(timezone=proposed.timezone), trial_tally, kept())
     skipped: list[Skipped] = []
     events = 0
     try:

@@ -45,19 +45,12 @@ from zengzhi.core.days import DEFAULT_TIMEZONE, time_zone
 from zengzhi.core.errors import DomainError, invalid
 from zengzhi.core.events import OrderLine
 from zengzhi.engine.fields import (
-    ID_PATTERN,
     Exact,
-    ExactOrAll,
     ExactOrShare,
     Id,
-    Label,
     Name,
-    Note,
-    Region,
     Timezone,
-    error_from_details,
     error_from_validation,
-    printable,
 )
 from zengzhi.engine.fields import Strict as _Strict
 from zengzhi.engine.zones import ZoneConfig
@@ -68,23 +61,6 @@ from zengzhi.rules.pool import PoolParams
 
 DEFAULT_POOL = "main"
 
-# The field types are the configuration's vocabulary: importers may take them from here.
-__all__ = [
-    "DEFAULT_POOL",
-    "ID_PATTERN",
-    "Exact",
-    "ExactOrAll",
-    "ExactOrShare",
-    "Id",
-    "Label",
-    "Name",
-    "Note",
-    "Region",
-    "Timezone",
-    "error_from_details",
-    "error_from_validation",
-    "printable",
-]
 ModeValues = dict[Id, Exact]  # a product's own value for a mode: {ads = "1.1", green = "3"}
 
 
@@ -416,11 +392,13 @@ def load_config(data: Mapping[str, Any]) -> TenantConfig:
 
 
 def read_toml(text: str) -> dict[str, Any]:
-    """A configuration's TOML, as every configuration is read (files, scenarios, the
-    console's forms). A TOML float comes as its text (`funding = 0.5` is "0.5"), so that
-    the decimal grammar checks it as it checks strings (`1e3`, `+1`, `1_0` are refused)
-    and nothing goes through a binary float; a TOML integer stays an int, which is a
-    count, never an amount. Raises tomllib.TOMLDecodeError, for the caller to word."""
+    """TOML as everything in zengzhi reads it (configurations, scenarios, the console's
+    forms, the pages' translations). A TOML float comes as its text (`funding = 0.5` is
+    "0.5"), so that the decimal grammar checks it as it checks strings (`1e3`, `+1`, `1_0`
+    are refused) and nothing goes through a binary float; a TOML integer stays an int,
+    which is a count, never an amount. (Not parse_float=Decimal: Decimal would take `1e3`
+    and `1_0` in, which the grammar refuses.) Raises tomllib.TOMLDecodeError, for the
+    caller to word."""
     return tomllib.loads(text, parse_float=str)
 
 

@@ -2,7 +2,8 @@
 
 Each check is a small function of a `TenantConfig` that returns findings as data: a code,
 a severity, the field at fault and a message that cites the seeds' own warnings. The
-checks are a list, `CHECKS`; a new mode adds its own with the `@check` decorator:
+checks are a list, `CHECKS` in `lint_registry.py`; a new mode adds its own with the `@check`
+decorator, in a module this one imports (the modes' checks: `lint_modes.py`):
 
 ```python
 @check
@@ -18,58 +19,28 @@ Pure: no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from enum import StrEnum
 from fractions import Fraction
-
-from pydantic import BaseModel, ConfigDict
 
 from zengzhi.core.amounts import Ratio, format_minor
 from zengzhi.core.errors import DomainError
+from zengzhi.engine import lint_modes  # noqa: F401  # the modes' checks register themselves
 from zengzhi.engine.config import DEFAULT_POOL, TenantConfig
+from zengzhi.engine.lint_registry import (
+    CHECKS,
+    SEED_ALT_ACCOUNTS,
+    SEED_DEEP,
+    SEED_STATIC,
+    Check,
+    Finding,
+    Severity,
+    check,
+)
 from zengzhi.rules.distribution import DEEP, DistributionParams
 from zengzhi.rules.pool import PoolParams
 
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-
-
-class Finding(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    code: str
-    severity: Severity
-    field: str
-    message: str
-
-    @classmethod
-    def error(cls, field: str, code: str, message: str) -> Finding:
-        return cls(code=code, severity=Severity.ERROR, field=field, message=message)
-
-    @classmethod
-    def warning(cls, field: str, code: str, message: str) -> Finding:
-        return cls(code=code, severity=Severity.WARNING, field=field, message=message)
-
-    @classmethod
-    def info(cls, field: str, code: str, message: str) -> Finding:
-        return cls(code=code, severity=Severity.INFO, field=field, message=message)
-
-
-Check = Callable[[TenantConfig], Iterable[Finding]]
-CHECKS: list[Check] = []
-
-
-def check(function: Check) -> Check:
-    """Register a check (a new mode's module decorates its own)."""
-    CHECKS.append(function)
-    return function
 
 
 def lint(config: TenantConfig, checks: Iterable[Check] | None = None) -> list[Finding]:
@@ -85,13 +56,6 @@ def lint(config: TenantConfig, checks: Iterable[Check] | None = None) -> list[Fi
 
 def has_errors(findings: Iterable[Finding]) -> bool:
     return any(one.severity == Severity.ERROR for one in findings)
-
-
-# ---------------------------------------------------------------------------- citations
-
-SEED_DEEP = "seeds 000/001: 多级别级差奖（行政传销风险，谨慎使用）"
-SEED_STATIC = "seed 000: 保本保收益…有可能涉非法集资，最好静态盈利不要超过消费金额"
-SEED_ALT_ACCOUNTS = "seed 000: 二级分销模式的小号问题"
 
 
 def _pct(value: Fraction) -> str:
@@ -404,7 +368,3 @@ def second_accounts(config: TenantConfig) -> Iterator[Finding]:
             "indirect commission is paid and one phone may open several accounts: "
             f"{SEED_ALT_ACCOUNTS} (a store owner's second account captures the 间推)",
         )
-
-
-# The companion modes' checks live beside them and register themselves on import.
-from zengzhi.engine import lint_modes  # noqa: E402, F401

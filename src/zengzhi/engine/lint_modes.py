@@ -1,4 +1,4 @@
-"""Lint checks for the companion modes (spec 03), registered with `lint.check`.
+"""Lint checks for the companion modes (spec 03), registered with `lint_registry.check`.
 
 What they flag: static returns beyond what members spent (seed 000's 非法集资 warning),
 promises no funding pays for, funding that eats more than the platform's share of an
@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from zengzhi.core.amounts import Ratio, percent
 from zengzhi.engine.config import DEFAULT_POOL, TenantConfig
-from zengzhi.engine.lint import SEED_STATIC, Finding, check
+from zengzhi.engine.lint_registry import SEED_STATIC, Finding, check
 from zengzhi.rules.modes.common import Terms
 from zengzhi.rules.modes.zone import ZoneModes
 

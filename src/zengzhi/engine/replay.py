@@ -1,19 +1,17 @@
 """Replay: run an event log through the engine, in memory, and report the final state.
 
-Memory grows with members, not with events: the lines already applied (to apply a
-repeated event once, and to find a completed order again when it is reversed) are
-kept in a temporary SQLite file, not in Python objects.
+The lines already applied (to apply a repeated event once, and to find a completed order
+again when it is reversed) are kept where the caller says (`Kept`): in a dict, or in the
+SQLite spill store (`store/spill.py`) that keeps memory growing with members, not events.
 """
 
 from __future__ import annotations
 
 import ast
 import gc
-import sqlite3
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Protocol
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import CompleteOrder
@@ -35,68 +33,46 @@ class ReplayError(Exception):
         self.error = error
 
 
-class _SpillStore:
-    """A keyed table of text in a temporary SQLite file, written in batches.
+class Kept(Protocol):
+    """Where a replay keeps the lines it applied, by event id: to apply a repeated event
+    once, and to find a completed order again when it is reversed. `MemoryKept` holds them
+    in a dict; the entry points that replay whole histories inject the SQLite spill store
+    (`store/spill.py`), so that memory grows with members, not with events."""
 
-    A small in-memory Bloom filter answers most "never seen" questions without asking
-    SQLite: its bits are fixed in number, so memory does not grow with keys.
-    """
+    def get(self, key: str) -> str | None: ...
 
-    _BATCH = 20_000
-    _BITS = 1 << 26  # 8 MiB: about 1 false "maybe" in 300 lookups at 2 million keys
+    def put(self, key: str, value: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class MemoryKept:
+    """The kept lines in a dict: for short runs (tests, back-tests of a small history)."""
 
     def __init__(self) -> None:
-        self._dir = tempfile.TemporaryDirectory(prefix="zengzhi-replay-")
-        self._db = sqlite3.connect(Path(self._dir.name) / "replay.db")
-        self._db.execute("PRAGMA journal_mode = OFF")
-        self._db.execute("PRAGMA synchronous = OFF")
-        self._db.execute("CREATE TABLE kept (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID")
-        self._pending: dict[str, str] = {}
-        self._bloom = bytearray(self._BITS // 8)
+        self._kept: dict[str, str] = {}
 
     def get(self, key: str) -> str | None:
-        bloom = self._bloom
-        first = hash(key) % self._BITS  # two bits a key, the second derived from the first
-        if not bloom[first >> 3] & (1 << (first & 7)):
-            return None
-        second = (first * 0x9E3779B1 + len(key)) % self._BITS
-        if not bloom[second >> 3] & (1 << (second & 7)):
-            return None
-        pending = self._pending.get(key)
-        if pending is not None:
-            return pending
-        found = self._db.execute("SELECT value FROM kept WHERE key = ?", (key,)).fetchone()
-        return None if found is None else str(found[0])
+        return self._kept.get(key)
 
     def put(self, key: str, value: str) -> None:
-        bloom = self._bloom
-        first = hash(key) % self._BITS
-        second = (first * 0x9E3779B1 + len(key)) % self._BITS
-        bloom[first >> 3] |= 1 << (first & 7)
-        bloom[second >> 3] |= 1 << (second & 7)
-        pending = self._pending
-        pending[key] = value
-        if len(pending) >= self._BATCH:
-            self._db.executemany("INSERT OR REPLACE INTO kept VALUES (?, ?)", pending.items())
-            self._db.commit()
-            pending.clear()
+        self._kept[key] = value
 
     def close(self) -> None:
-        self._db.close()
-        self._dir.cleanup()
+        self._kept.clear()
 
 
 _MINTED = "\x1e"  # separates an order's line from what it minted, in the kept text
 
 
-class _SpilledOrders:
+class _KeptOrders:
     """Completed orders, kept as their event line plus what they minted.
 
     The engine records an order while applying it, before the replay keeps the line:
     the record waits in `unclaimed` until the replay stores it with the line.
     """
 
-    def __init__(self, store: _SpillStore, config: TenantConfig) -> None:
+    def __init__(self, store: Kept, config: TenantConfig) -> None:
         self._store = store
         self._config = config
         self.unclaimed: str | None = None
@@ -150,6 +126,7 @@ class Replay:
 
     config: TenantConfig
     on_entries: Callable[[list[Entry]], None] | None = None
+    kept: Kept = field(default_factory=MemoryKept)
     state: TenantState = field(init=False)
     applied: int = 0
     duplicates: int = 0
@@ -157,8 +134,7 @@ class Replay:
     debts_opened: int = 0  # fen of member debt ever recorded (balances keep what is open)
 
     def __post_init__(self) -> None:
-        self._store = _SpillStore()
-        self._orders = _SpilledOrders(self._store, self.config)
+        self._orders = _KeptOrders(self.kept, self.config)
         pools = MemoryPools(
             (name, memory_pool(name, params)) for name, params in self.config.pool_params().items()
         )
@@ -178,7 +154,7 @@ class Replay:
             return
         try:
             event = read_event(text, self.config)
-            seen = self._store.get(event.id)
+            seen = self.kept.get(event.id)
             if seen is not None:
                 if read_event(seen.split(_MINTED)[0], self.config) == event:
                     self.duplicates += 1
@@ -194,7 +170,7 @@ class Replay:
         if self._orders.unclaimed is not None:
             text += _MINTED + self._orders.unclaimed
             self._orders.unclaimed = None
-        self._store.put(event.id, text)
+        self.kept.put(event.id, text)
         self.applied += 1
         for one in entries:
             if one.corrects is not None:  # debts arise only in corrections
@@ -218,16 +194,17 @@ class Replay:
             self.on_entries(entries)
 
     def close(self) -> None:
-        self._store.close()
+        self.kept.close()
 
 
 def replay(
     lines: Iterable[str],
     config: TenantConfig | None = None,
     on_entries: Callable[[list[Entry]], None] | None = None,
+    kept: Kept | None = None,
 ) -> Replay:
     """Run every line; raises ReplayError at the first bad one."""
-    run = Replay(config or TenantConfig(), on_entries)
+    run = Replay(config or TenantConfig(), on_entries, kept or MemoryKept())
     # An event's objects die with it (no reference cycles), while balances and positions
     # live on: the cyclic collector would only walk those again and again.
     collecting = gc.isenabled()

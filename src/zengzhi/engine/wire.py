@@ -29,7 +29,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -60,21 +60,19 @@ from zengzhi.core.events import (
     Subsidy,
     Withdraw,
 )
-from zengzhi.engine.config import (
-    DEFAULT_POOL,
+from zengzhi.engine.config import DEFAULT_POOL, DistributionConfig, TenantConfig, mode_values
+from zengzhi.engine.fields import (
     ID_PATTERN,
-    DistributionConfig,
     Exact,
     ExactOrAll,
     Id,
     Name,
     Note,
-    TenantConfig,
+    canonical,
     error_from_details,
     error_from_validation,
-    mode_values,
+    loads_strict,
 )
-from zengzhi.engine.fields import canonical, loads_strict
 from zengzhi.engine.zones import ZoneConfig, parse_zone
 from zengzhi.rules.pool import canonical_params
 
@@ -104,14 +102,23 @@ def amount_line(amount_text: object, contribution_text: object, pool: str, field
 
 
 class _EventIn(BaseModel):
+    """One event type's line. Reading and writing mirror each other in each model:
+    `event` reads the line into its engine event (`source`), `from_event` writes that
+    event's fields back (all but `type`, `id` and `at`, which `to_wire` adds)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
     kind: ClassVar[str]
+    source: ClassVar[type[Event]]
 
     type: str
     id: Id
     at: AwareDatetime | None = None
 
     def event(self, config: TenantConfig) -> Event:
+        raise NotImplementedError
+
+    @classmethod
+    def from_event(cls, event: Any) -> dict[str, object]:
         raise NotImplementedError
 
 
@@ -250,6 +257,7 @@ class OrderIn(_EventIn, OrderForm):
     """A completed order; `recruiter` defaults to its store's recruiter."""
 
     kind = "order"
+    source = CompleteOrder
     type: Literal["order"]
     recruiter: Id | None = None
 
@@ -268,9 +276,40 @@ class OrderIn(_EventIn, OrderForm):
             self.points_paid(),
         )
 
+    @classmethod
+    def from_event(cls, event: CompleteOrder) -> dict[str, object]:
+        lines = []
+        for line in event.lines:
+            one: dict[str, object] = {
+                "amount": _fen(line.amount),
+                "split": {
+                    "cost": _fen(line.cost),
+                    "distribution": _fen(line.distribution),
+                    "platform": _fen(line.platform),
+                    "contribution": _fen(line.contribution),
+                },
+            }
+            if line.pool is not None:
+                one["pool"] = line.pool
+            if line.product is not None:
+                one["product"] = line.product
+            if line.zone is not None:
+                one["zone"] = line.zone
+            if line.modes:
+                one["modes"] = dict(line.modes)
+            lines.append(one)
+        data: dict[str, object] = {"member": event.member, "lines": lines}
+        for name in ("store", "region", "recruiter"):
+            if getattr(event, name) is not None:
+                data[name] = getattr(event, name)
+        if event.shopping_points:
+            data["shopping_points"] = format_minor(event.shopping_points, POINTS_SCALE)
+        return data
+
 
 class SellIn(_EventIn):
     kind = "sell"
+    source = Sell
     type: Literal["sell"]
     member: Id
     points: ExactOrAll
@@ -280,9 +319,15 @@ class SellIn(_EventIn):
         units = None if self.points == "all" else points(self.points, "points")
         return Sell(self.id, self.member, self.pool, units, self.at)
 
+    @classmethod
+    def from_event(cls, event: Sell) -> dict[str, object]:
+        units = "all" if event.points is None else format_minor(event.points, POINTS_SCALE)
+        return {"member": event.member, "pool": event.pool, "points": units}
+
 
 class SubsidyIn(_EventIn):
     kind = "subsidy"
+    source = Subsidy
     type: Literal["subsidy"]
     amount: Exact
     pool: Id = DEFAULT_POOL
@@ -290,12 +335,17 @@ class SubsidyIn(_EventIn):
     def event(self, config: TenantConfig) -> Subsidy:
         return Subsidy(self.id, self.pool, yuan(self.amount, "amount", positive=True), self.at)
 
+    @classmethod
+    def from_event(cls, event: Subsidy) -> dict[str, object]:
+        return {"pool": event.pool, "amount": _fen(event.amount)}
+
 
 class ConfigureIn(_EventIn):
     """Any pool parameter, by name (`exit_multiple`, `mint_ratio`, `minting_enabled`…)."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
     kind = "configure"
+    source = Configure
     type: Literal["configure"]
     pool: Id = DEFAULT_POOL
 
@@ -305,30 +355,45 @@ class ConfigureIn(_EventIn):
             raise invalid("configure", "names no parameter to change")
         return Configure(self.id, self.pool, canonical_params(changes), self.at)
 
+    @classmethod
+    def from_event(cls, event: Configure) -> dict[str, object]:
+        return {"pool": event.pool, **event.changes}
+
 
 class OpenPoolIn(_EventIn):
     """A pool and any of its parameters by name, like `configure`."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
     kind = "open_pool"
+    source = OpenPool
     type: Literal["open_pool"]
     pool: Id
 
     def event(self, config: TenantConfig) -> OpenPool:
         return OpenPool(self.id, self.pool, canonical_params(self.model_extra or {}), self.at)
 
+    @classmethod
+    def from_event(cls, event: OpenPool) -> dict[str, object]:
+        return {"pool": event.pool, **event.params}
+
 
 class ReverseIn(_EventIn):
     kind = "reverse"
+    source = ReverseOrder
     type: Literal["reverse"]
     order: Id
 
     def event(self, config: TenantConfig) -> ReverseOrder:
         return ReverseOrder(self.id, self.order, self.at)
 
+    @classmethod
+    def from_event(cls, event: ReverseOrder) -> dict[str, object]:
+        return {"order": event.order}
+
 
 class ImportIn(_EventIn):
     kind = "import"
+    source = ImportBalance
     type: Literal["import"]
     member: Id
     principal: Exact
@@ -345,9 +410,19 @@ class ImportIn(_EventIn):
             self.at,
         )
 
+    @classmethod
+    def from_event(cls, event: ImportBalance) -> dict[str, object]:
+        return {
+            "member": event.member,
+            "pool": event.pool,
+            "principal": _fen(event.principal),
+            "contribution": _fen(event.contribution),
+        }
+
 
 class WithdrawIn(_EventIn):
     kind = "withdraw"
+    source = Withdraw
     type: Literal["withdraw"]
     member: Id
     amount: Exact
@@ -362,29 +437,44 @@ class WithdrawIn(_EventIn):
             self.at,
         )
 
+    @classmethod
+    def from_event(cls, event: Withdraw) -> dict[str, object]:
+        return {"member": event.member, "amount": _fen(event.amount), "fee": _fen(event.fee)}
+
 
 class WithdrawRejectIn(_EventIn):
     kind = "withdraw_reject"
+    source = RejectWithdrawal
     type: Literal["withdraw_reject"]
     withdrawal: Id
 
     def event(self, config: TenantConfig) -> RejectWithdrawal:
         return RejectWithdrawal(self.id, self.withdrawal, self.at)
 
+    @classmethod
+    def from_event(cls, event: RejectWithdrawal) -> dict[str, object]:
+        return {"withdrawal": event.withdrawal}
+
 
 class WithdrawPayIn(_EventIn):
     kind = "withdraw_pay"
+    source = PayWithdrawal
     type: Literal["withdraw_pay"]
     withdrawal: Id
 
     def event(self, config: TenantConfig) -> PayWithdrawal:
         return PayWithdrawal(self.id, self.withdrawal, self.at)
 
+    @classmethod
+    def from_event(cls, event: PayWithdrawal) -> dict[str, object]:
+        return {"withdrawal": event.withdrawal}
+
 
 class JoinIn(_EventIn):
     """A new member, bound to `referrer`, or to the owner of `store` (its QR code)."""
 
     kind = "join"
+    source = Join
     type: Literal["join"]
     member: Id
     referrer: Id | None = None
@@ -392,6 +482,13 @@ class JoinIn(_EventIn):
 
     def event(self, config: TenantConfig) -> Join:
         return Join(self.id, self.member, _referrer(self.referrer, self.store, config), self.at)
+
+    @classmethod
+    def from_event(cls, event: Join) -> dict[str, object]:
+        data: dict[str, object] = {"member": event.member}
+        if event.referrer is not None:
+            data["referrer"] = event.referrer
+        return data
 
 
 def _referrer(referrer: str | None, store: str | None, config: TenantConfig) -> str | None:
@@ -409,6 +506,7 @@ def _referrer(referrer: str | None, store: str | None, config: TenantConfig) -> 
 
 class BindIn(_EventIn):
     kind = "bind"
+    source = Bind
     type: Literal["bind"]
     member: Id
     referrer: Id | None = None
@@ -420,9 +518,14 @@ class BindIn(_EventIn):
             raise invalid("referrer", "is required (or give a store)")
         return Bind(self.id, self.member, referrer, self.at)
 
+    @classmethod
+    def from_event(cls, event: Bind) -> dict[str, object]:
+        return {"member": event.member, "referrer": event.referrer}
+
 
 class ReassignIn(_EventIn):
     kind = "reassign"
+    source = Reassign
     type: Literal["reassign"]
     member: Id
     referrer: Id
@@ -431,11 +534,16 @@ class ReassignIn(_EventIn):
     def event(self, config: TenantConfig) -> Reassign:
         return Reassign(self.id, self.member, self.referrer, self.reason, self.at)
 
+    @classmethod
+    def from_event(cls, event: Reassign) -> dict[str, object]:
+        return {"member": event.member, "referrer": event.referrer, "reason": event.reason}
+
 
 class ReassignRefereesIn(_EventIn):
     """Every direct member of `member` moves to `referrer` (seed 000 举报)."""
 
     kind = "reassign_referees"
+    source = ReassignReferees
     type: Literal["reassign_referees"]
     member: Id
     referrer: Id
@@ -444,9 +552,14 @@ class ReassignRefereesIn(_EventIn):
     def event(self, config: TenantConfig) -> ReassignReferees:
         return ReassignReferees(self.id, self.member, self.referrer, self.reason, self.at)
 
+    @classmethod
+    def from_event(cls, event: ReassignReferees) -> dict[str, object]:
+        return {"member": event.member, "referrer": event.referrer, "reason": event.reason}
+
 
 class AgentIn(_EventIn):
     kind = "agent"
+    source = GrantAgent
     type: Literal["agent"]
     member: Id
     region: Name
@@ -458,11 +571,21 @@ class AgentIn(_EventIn):
             self.id, self.member, self.region, self.level, yuan(self.fee, "fee"), self.at
         )
 
+    @classmethod
+    def from_event(cls, event: GrantAgent) -> dict[str, object]:
+        return {
+            "member": event.member,
+            "region": event.region,
+            "level": event.level,
+            "fee": _fen(event.fee),
+        }
+
 
 class DistributionIn(_EventIn):
     """New distribution settings: the configuration's `distribution` table, whole."""
 
     kind = "distribution"
+    source = ConfigureDistribution
     type: Literal["distribution"]
     settings: dict[str, Any]
 
@@ -474,9 +597,14 @@ class DistributionIn(_EventIn):
         settings.params()
         return ConfigureDistribution(self.id, canonical(settings, exclude_unset=True), self.at)
 
+    @classmethod
+    def from_event(cls, event: ConfigureDistribution) -> dict[str, object]:
+        return {"settings": dict(event.settings)}
+
 
 class DividendIn(_EventIn):
     kind = "dividend"
+    source = PayDividend
     type: Literal["dividend"]
     plan: Id
     start: date
@@ -485,11 +613,16 @@ class DividendIn(_EventIn):
     def event(self, config: TenantConfig) -> PayDividend:
         return PayDividend(self.id, self.plan, self.start, self.end, self.at)
 
+    @classmethod
+    def from_event(cls, event: PayDividend) -> dict[str, object]:
+        return {"plan": event.plan, "start": event.start.isoformat(), "end": event.end.isoformat()}
+
 
 class ConvertIn(_EventIn):
     """The operator converts contribution balances into cash, shares or points."""
 
     kind = "convert"
+    source = ConvertContribution
     type: Literal["convert"]
     into: Literal["cash", "shares", "points"]
     rate: Exact
@@ -502,11 +635,24 @@ class ConvertIn(_EventIn):
             self.id, self.into, self.rate, self.reason, tuple(self.members), self.pool, self.at
         )
 
+    @classmethod
+    def from_event(cls, event: ConvertContribution) -> dict[str, object]:
+        data: dict[str, object] = {
+            "into": event.into,
+            "rate": event.rate,
+            "reason": event.reason,
+            "members": list(event.members),
+        }
+        if event.pool is not None:
+            data["pool"] = event.pool
+        return data
+
 
 class ZoneIn(_EventIn):
     """A zone's companion modes from now on: the configuration's `zones.<zone>`, whole."""
 
     kind = "zone"
+    source = ConfigureZone
     type: Literal["zone"]
     zone: Id
     settings: dict[str, Any]
@@ -516,9 +662,14 @@ class ZoneIn(_EventIn):
         settings = canonical(ZoneConfig.model_validate(self.settings), exclude_unset=True)
         return ConfigureZone(self.id, self.zone, settings, self.at)
 
+    @classmethod
+    def from_event(cls, event: ConfigureZone) -> dict[str, object]:
+        return {"zone": event.zone, "settings": dict(event.settings)}
+
 
 class TaskIn(_EventIn):
     kind = "task"
+    source = CompleteTask
     type: Literal["task"]
     member: Id
     zone: Id
@@ -528,9 +679,21 @@ class TaskIn(_EventIn):
     def event(self, config: TenantConfig) -> CompleteTask:
         return CompleteTask(self.id, self.member, self.zone, self.day, self.proof, self.at)
 
+    @classmethod
+    def from_event(cls, event: CompleteTask) -> dict[str, object]:
+        data: dict[str, object] = {
+            "member": event.member,
+            "zone": event.zone,
+            "day": event.day.isoformat(),
+        }
+        if event.proof:
+            data["proof"] = event.proof
+        return data
+
 
 class DayIn(_EventIn):
     kind = "day"
+    source = RunDay
     type: Literal["day"]
     zone: Id
     day: date
@@ -538,31 +701,11 @@ class DayIn(_EventIn):
     def event(self, config: TenantConfig) -> RunDay:
         return RunDay(self.id, self.zone, self.day, self.at)
 
+    @classmethod
+    def from_event(cls, event: RunDay) -> dict[str, object]:
+        return {"zone": event.zone, "day": event.day.isoformat()}
 
-_MODELS = (
-    OrderIn,
-    SellIn,
-    SubsidyIn,
-    ConfigureIn,
-    OpenPoolIn,
-    ReverseIn,
-    ImportIn,
-    WithdrawIn,
-    WithdrawRejectIn,
-    WithdrawPayIn,
-    JoinIn,
-    BindIn,
-    ReassignIn,
-    ReassignRefereesIn,
-    AgentIn,
-    DistributionIn,
-    DividendIn,
-    ConvertIn,
-    ZoneIn,
-    TaskIn,
-    DayIn,
-)
-EVENT_TYPES: Mapping[str, type[_EventIn]] = {model.kind: model for model in _MODELS}
+
 EventIn = Annotated[
     OrderIn
     | SellIn
@@ -587,6 +730,10 @@ EventIn = Annotated[
     | DayIn,
     Field(discriminator="type"),
 ]
+# Each event type is listed once, in the union; the rest is derived from it.
+_MODELS: tuple[type[_EventIn], ...] = get_args(get_args(EventIn)[0])
+EVENT_TYPES: Mapping[str, type[_EventIn]] = {model.kind: model for model in _MODELS}
+WRITERS: Mapping[type[Event], type[_EventIn]] = {model.source: model for model in _MODELS}
 _EVENTS: TypeAdapter[EventIn] = TypeAdapter(EventIn)
 
 
@@ -668,70 +815,6 @@ def _fen(value: int) -> str:
     return format_minor(value, YUAN_SCALE)
 
 
-def _order_data(event: CompleteOrder) -> dict[str, object]:
-    lines = []
-    for line in event.lines:
-        one: dict[str, object] = {
-            "amount": _fen(line.amount),
-            "split": {
-                "cost": _fen(line.cost),
-                "distribution": _fen(line.distribution),
-                "platform": _fen(line.platform),
-                "contribution": _fen(line.contribution),
-            },
-        }
-        if line.pool is not None:
-            one["pool"] = line.pool
-        if line.product is not None:
-            one["product"] = line.product
-        if line.zone is not None:
-            one["zone"] = line.zone
-        if line.modes:
-            one["modes"] = dict(line.modes)
-        lines.append(one)
-    data: dict[str, object] = {"type": "order", "member": event.member, "lines": lines}
-    for name in ("store", "region", "recruiter"):
-        if getattr(event, name) is not None:
-            data[name] = getattr(event, name)
-    if event.shopping_points:
-        data["shopping_points"] = format_minor(event.shopping_points, POINTS_SCALE)
-    return data
-
-
-def _reassign_data(event: Reassign | ReassignReferees) -> dict[str, object]:
-    return {
-        "type": "reassign" if isinstance(event, Reassign) else "reassign_referees",
-        "member": event.member,
-        "referrer": event.referrer,
-        "reason": event.reason,
-    }
-
-
-def _convert_data(event: ConvertContribution) -> dict[str, object]:
-    data: dict[str, object] = {
-        "type": "convert",
-        "into": event.into,
-        "rate": event.rate,
-        "reason": event.reason,
-        "members": list(event.members),
-    }
-    if event.pool is not None:
-        data["pool"] = event.pool
-    return data
-
-
-def _task_data(event: CompleteTask) -> dict[str, object]:
-    data: dict[str, object] = {
-        "type": "task",
-        "member": event.member,
-        "zone": event.zone,
-        "day": event.day.isoformat(),
-    }
-    if event.proof:
-        data["proof"] = event.proof
-    return data
-
-
 def to_line(event: Event) -> str:
     """The event as one JSON line, which `parse_line` reads back to an equal event."""
     return dump_line(to_wire(event))
@@ -760,74 +843,8 @@ def _json_ready(value: Any) -> Any:
 def to_wire(event: Event) -> dict[str, Any]:
     """The event's wire form: the JSON object of its line, without writing and reading
     the text (the unit of work keeps the line and derives the notices from the object)."""
-    data: dict[str, object]
-    match event:
-        case CompleteOrder():
-            data = _order_data(event)
-        case Sell():
-            points = "all" if event.points is None else format_minor(event.points, POINTS_SCALE)
-            data = {"type": "sell", "member": event.member, "pool": event.pool, "points": points}
-        case Subsidy():
-            data = {"type": "subsidy", "pool": event.pool, "amount": _fen(event.amount)}
-        case Configure():
-            data = {"type": "configure", "pool": event.pool, **event.changes}
-        case OpenPool():
-            data = {"type": "open_pool", "pool": event.pool, **event.params}
-        case ReverseOrder():
-            data = {"type": "reverse", "order": event.order}
-        case ImportBalance():
-            data = {
-                "type": "import",
-                "member": event.member,
-                "pool": event.pool,
-                "principal": _fen(event.principal),
-                "contribution": _fen(event.contribution),
-            }
-        case Withdraw():
-            data = {
-                "type": "withdraw",
-                "member": event.member,
-                "amount": _fen(event.amount),
-                "fee": _fen(event.fee),
-            }
-        case RejectWithdrawal():
-            data = {"type": "withdraw_reject", "withdrawal": event.withdrawal}
-        case PayWithdrawal():
-            data = {"type": "withdraw_pay", "withdrawal": event.withdrawal}
-        case Join():
-            data = {"type": "join", "member": event.member}
-            if event.referrer is not None:
-                data["referrer"] = event.referrer
-        case Bind():
-            data = {"type": "bind", "member": event.member, "referrer": event.referrer}
-        case Reassign() | ReassignReferees():
-            data = _reassign_data(event)
-        case GrantAgent():
-            data = {
-                "type": "agent",
-                "member": event.member,
-                "region": event.region,
-                "level": event.level,
-                "fee": _fen(event.fee),
-            }
-        case ConfigureDistribution():
-            data = {"type": "distribution", "settings": dict(event.settings)}
-        case PayDividend():
-            data = {
-                "type": "dividend",
-                "plan": event.plan,
-                "start": event.start.isoformat(),
-                "end": event.end.isoformat(),
-            }
-        case ConvertContribution():
-            data = _convert_data(event)
-        case ConfigureZone():
-            data = {"type": "zone", "zone": event.zone, "settings": dict(event.settings)}
-        case CompleteTask():
-            data = _task_data(event)
-        case RunDay():
-            data = {"type": "day", "zone": event.zone, "day": event.day.isoformat()}
-    data["id"] = event.id
+    model = WRITERS[type(event)]
+    data: dict[str, object] = {"type": model.kind, **model.from_event(event), "id": event.id}
     if event.at is not None:
         data["at"] = event.at.isoformat()
     ready: dict[str, Any] = _json_ready(data)

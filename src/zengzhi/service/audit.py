@@ -34,6 +34,7 @@ from zengzhi.store.modes import SqlModes
 from zengzhi.store.network import referral_cycles
 from zengzhi.store.pages import newest_first
 from zengzhi.store.pools import CLOSED
+from zengzhi.store.spill import SpillStore
 
 
 class Difference(BaseModel):
@@ -108,7 +109,9 @@ def check_replay(connection: Connection, tenant: str) -> list[Difference]:
     """Replay the event log in memory and compare balances and positions with SQL."""
     timezone = load_settings(connection, tenant).timezone
     try:
-        run = replay(event_log(connection, tenant), TenantConfig(timezone=timezone))
+        run = replay(
+            event_log(connection, tenant), TenantConfig(timezone=timezone), kept=SpillStore()
+        )
     except ReplayError as error:  # a difference to report, not a reason to stop the audit
         return [Difference(what=f"event log line {error.line}", kept="", expected=str(error))]
     memory = run.state.ledger.balances  # type: ignore[attr-defined]

@@ -120,9 +120,6 @@ def role_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-STAFF_ROLES = frozenset(Role) - {Role.INTEGRATOR, Role.MEMBER}  # what a console user may be
-
-
 @dataclass(frozen=True, slots=True)
 class Principal:
     """Who is calling: a console user or an API key, always of exactly one tenant."""

@@ -15,17 +15,8 @@ from sqlalchemy import Connection, func, select
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import ConfigureZone, event_id
-from zengzhi.engine.config import (
-    Exact,
-    ExactOrShare,
-    Id,
-    ModeValues,
-    Name,
-    ProductConfig,
-    Region,
-    StoreConfig,
-    TenantConfig,
-)
+from zengzhi.engine.config import ModeValues, ProductConfig, StoreConfig, TenantConfig
+from zengzhi.engine.fields import Exact, ExactOrShare, Id, Name, Region
 from zengzhi.engine.zones import ModesConfig, parse_zone
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, found, not_found, query
@@ -232,6 +223,24 @@ def list_items(
 # ---------------------------------------------------------------------------- orders
 
 
+def product_config(item: Item) -> ProductConfig:
+    """A product's row as the configuration prices an order with it."""
+    return ProductConfig(
+        **item["split"], pool=item["pool"], zone=item["zone"], modes=item["modes"] or {}
+    )
+
+
+def store_config(item: Item) -> StoreConfig:
+    return StoreConfig(
+        **item["commission"],
+        pool=item["pool"],
+        owner=item["owner"],
+        recruiter=item["recruiter"],
+        region=item["region"],
+        zone=item["zone"],
+    )
+
+
 def order_config(
     connection: Connection, tenant: str, products: set[str], store: str | None
 ) -> tuple[TenantConfig, dict[str, int]]:
@@ -245,23 +254,8 @@ def order_config(
         for row in Catalog(connection, tenant, "zone").many(zone_ids)
     }
     config = TenantConfig(
-        products={
-            row["product_id"]: ProductConfig(
-                **row["split"], pool=row["pool"], zone=row["zone"], modes=row["modes"] or {}
-            )
-            for row in product_rows
-        },
-        stores={
-            row["store_id"]: StoreConfig(
-                **row["commission"],
-                pool=row["pool"],
-                owner=row["owner"],
-                recruiter=row["recruiter"],
-                region=row["region"],
-                zone=row["zone"],
-            )
-            for row in store_rows
-        },
+        products={row["product_id"]: product_config(row) for row in product_rows},
+        stores={row["store_id"]: store_config(row) for row in store_rows},
     )
     zones = {row["product_id"]: delays.get(row["zone"], 0) for row in product_rows if row["zone"]}
     zones |= {

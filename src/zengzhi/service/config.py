@@ -19,28 +19,25 @@ from sqlalchemy import Connection, select
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.backtest import Backtest, backtest
-from zengzhi.engine.config import (
-    DEFAULT_POOL,
-    PoolConfig,
-    ProductConfig,
-    StoreConfig,
-    TenantConfig,
-    error_from_validation,
-)
-from zengzhi.engine.lint import Finding, has_errors, lint, pool_field
+from zengzhi.engine.config import DEFAULT_POOL, PoolConfig, ProductConfig, StoreConfig, TenantConfig
+from zengzhi.engine.fields import error_from_validation
+from zengzhi.engine.lint import has_errors, lint, pool_field
+from zengzhi.engine.lint_registry import Finding
 from zengzhi.engine.replay import ReplayError
 from zengzhi.engine.views import exits_under
 from zengzhi.engine.zones import ZoneConfig
 from zengzhi.service.audit import event_log
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
-from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn
+from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn, product_config, store_config
 from zengzhi.service.pools import PoolParamsIn
 from zengzhi.service.tenants import load_settings
 from zengzhi.store import tables as t
+from zengzhi.store.catalog import Catalog
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import zone_settings
 from zengzhi.store.pools import SqlPositions, params_from_row, read_pool
+from zengzhi.store.spill import SpillStore
 
 
 def live_config(connection: Connection, tenant: str) -> TenantConfig:
@@ -53,27 +50,11 @@ def live_config(connection: Connection, tenant: str) -> TenantConfig:
         text = params_from_row(row.params).as_text()
         pools[row.pool_id] = PoolConfig.model_validate(text)
     products = {
-        row.product_id: ProductConfig(
-            **row.split, pool=row.pool, zone=row.zone, modes=row.modes or {}
-        )
-        for row in connection.execute(
-            select(t.products)
-            .where(t.products.c.tenant_id == tenant)
-            .order_by(t.products.c.product_id)
-        )
+        item["product_id"]: product_config(item)
+        for item in Catalog(connection, tenant, "product").all()
     }
     stores = {
-        row.store_id: StoreConfig(
-            **row.commission,
-            pool=row.pool,
-            owner=row.owner,
-            recruiter=row.recruiter,
-            region=row.region,
-            zone=row.zone,
-        )
-        for row in connection.execute(
-            select(t.stores).where(t.stores.c.tenant_id == tenant).order_by(t.stores.c.store_id)
-        )
+        item["store_id"]: store_config(item) for item in Catalog(connection, tenant, "store").all()
     }
     zones = {
         row.zone_id: ZoneConfig.model_validate(zone_settings(row))
@@ -204,7 +185,9 @@ def backtest_tenant(
             "config.timezone",
         )
     try:
-        result, balances = backtest(watch(event_log(connection, tenant)), live, proposed, top)
+        result, balances = backtest(
+            watch(event_log(connection, tenant)), live, proposed, top, kept=SpillStore
+        )
     except ReplayError as error:
         raise DomainError(
             ErrorCode.CONFLICT, f"the recorded history does not replay: {error}", "history"

@@ -14,9 +14,8 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 
-from zengzhi.core import accounts
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError
 from zengzhi.core.events import (
@@ -26,9 +25,10 @@ from zengzhi.core.events import (
     PayDividend,
     event_id,
 )
-from zengzhi.engine.config import DistributionConfig, Exact, Id, Name, Note
+from zengzhi.engine.config import DistributionConfig
+from zengzhi.engine.fields import Exact, Id, Name, Note
 from zengzhi.engine.wire import yuan
-from zengzhi.rules.distribution import AGENT_LEVELS, CONTRIBUTION
+from zengzhi.rules.distribution import AGENT_LEVELS
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, query, tenant_today
 from zengzhi.service.queries.distribution import (
@@ -203,18 +203,6 @@ def rewards(
         context,
         lambda connection: member_rewards(connection, principal.tenant, member, limit, before),
     )
-
-
-def contribution_balance(connection: Connection, tenant: str, member: str) -> int:
-    b = t.balances.c
-    row = connection.execute(
-        select(b.amount).where(
-            b.tenant_id == tenant,
-            b.account == accounts.contribution(member),
-            b.asset == CONTRIBUTION,
-        )
-    ).first()
-    return 0 if row is None else int(row.amount)
 
 
 # ---------------------------------------------------------------------------- conversion

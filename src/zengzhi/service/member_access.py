@@ -31,8 +31,8 @@ from zengzhi.core.amounts import Points, Price, Yuan, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Sell, event_id
 from zengzhi.core.ledger import Entry
-from zengzhi.engine.config import DEFAULT_POOL, Exact, ExactOrAll, Id
-from zengzhi.engine.fields import canonical
+from zengzhi.engine.config import DEFAULT_POOL
+from zengzhi.engine.fields import Exact, ExactOrAll, Id, canonical
 from zengzhi.engine.wire import points as parse_points
 from zengzhi.engine.wire import yuan
 from zengzhi.service import members, modes, wallets

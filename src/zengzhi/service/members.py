@@ -11,8 +11,8 @@ from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Bind, Join, Reassign, ReassignReferees, Sell, event_id
-from zengzhi.engine.config import DEFAULT_POOL, ExactOrAll, Id, LimitsConfig, Name, Note, Region
-from zengzhi.engine.fields import canonical
+from zengzhi.engine.config import DEFAULT_POOL, LimitsConfig
+from zengzhi.engine.fields import ExactOrAll, Id, Name, Note, Region, canonical
 from zengzhi.engine.wire import points as parse_points
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, found, once, query

@@ -18,7 +18,7 @@ from zengzhi.core.days import day_of
 from zengzhi.core.errors import DomainError
 from zengzhi.core.events import CompleteTask, RunDay, event_id
 from zengzhi.core.ledger import CNY, format_amount
-from zengzhi.engine.config import Id, Name
+from zengzhi.engine.fields import Id, Name
 from zengzhi.rules.modes import ads, quota, union, zone
 from zengzhi.rules.modes.common import SHOPPING_ZONE, asset
 from zengzhi.service.auth import Permission, Principal, Role

@@ -25,8 +25,8 @@ from zengzhi.core.days import start_of
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import CompleteOrder, OrderLine, ReverseOrder, event_id
 from zengzhi.core.lifecycles import LIVE_ORDERS, OPEN_ORDERS, ORDER, OrderStatus
-from zengzhi.engine.config import Id, LimitsConfig
-from zengzhi.engine.fields import canonical
+from zengzhi.engine.config import LimitsConfig
+from zengzhi.engine.fields import Id, canonical
 from zengzhi.engine.wire import OrderForm
 from zengzhi.rules.modes import zone
 from zengzhi.service.auth import Permission, Principal

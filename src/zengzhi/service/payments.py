@@ -34,8 +34,7 @@ from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.lifecycles import WithdrawalStatus
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
-from zengzhi.engine.config import Exact, Id, Note, error_from_validation
-from zengzhi.engine.fields import loads_strict
+from zengzhi.engine.fields import Exact, Id, Note, error_from_validation, loads_strict
 from zengzhi.engine.wire import yuan
 from zengzhi.service import orders, wallets
 from zengzhi.service.auth import Permission, Principal, Role

@@ -21,8 +21,7 @@ from zengzhi.core.amounts import Price, Ratio, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Configure, OpenPool, Subsidy, event_id
 from zengzhi.core.ledger import CNY
-from zengzhi.engine.config import Exact, Id, Note
-from zengzhi.engine.fields import canonical
+from zengzhi.engine.fields import Exact, Id, Note, canonical
 from zengzhi.engine.wire import yuan
 from zengzhi.rules.pool import PoolParams, PoolState, balance_and_points, canonical_params
 from zengzhi.service.auth import Permission, Principal

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, select
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.engine.config import Id, Label, Name
+from zengzhi.engine.fields import Id, Label, Name
 from zengzhi.service import auth
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, not_found, query

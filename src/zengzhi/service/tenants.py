@@ -10,7 +10,8 @@ from sqlalchemy import Connection, insert, select, update
 from zengzhi.core.amounts import Ratio, Yuan
 from zengzhi.core.days import DEFAULT_TIMEZONE
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.engine.config import DistributionConfig, Exact, Id, Name, Timezone
+from zengzhi.engine.config import DistributionConfig
+from zengzhi.engine.fields import Exact, Id, Name, Timezone
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, insert, select, update
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.engine.config import Label, Name
+from zengzhi.engine.fields import Label, Name
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query

@@ -17,8 +17,7 @@ from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import PayWithdrawal, RejectWithdrawal, Withdraw, event_id
 from zengzhi.core.lifecycles import WITHDRAWAL, WithdrawalStatus
-from zengzhi.engine.config import Exact, Id, Note
-from zengzhi.engine.fields import canonical
+from zengzhi.engine.fields import Exact, Id, Note, canonical
 from zengzhi.engine.wire import yuan
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, applied_once, command, found, query

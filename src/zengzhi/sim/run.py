@@ -380,7 +380,9 @@ class Simulation:
             today.orders += 1
             today.spend += line.amount
             spent[member] += line.amount
-            if line.pool == pool and entries[1].params["mint_ratio"] != "paused":
+            # the principal staked while the pool mints (an order changes no parameter);
+            # read from the pool's state, not from the mint entry's printed figures
+            if line.pool == pool and self.pool.params.minting_enabled:
                 self.principal += line.amount
             buyers.add(member)
             if modes:

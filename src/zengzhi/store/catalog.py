@@ -43,5 +43,9 @@ class Catalog(Keyed[Item]):
         self.connection.execute(delete(self.table).where(self.mine, self.key == key))
         self.connection.execute(self.insert(**{f"{self.kind}_id": key}, **values))
 
+    def all(self) -> list[Item]:
+        """Every item, in id order (the configuration written out)."""
+        return [_item(row) for row in self.connection.execute(self.select().order_by(self.key))]
+
     def page(self, limit: int, after: str | None) -> list[Item]:
         return self.records(self.select(), limit, after)

@@ -23,9 +23,8 @@ import segno
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
-from zengzhi.api.deps import Before
-from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.deps import STATUS, Before
 from zengzhi.service import member_access, pools
 from zengzhi.service.base import Context
 from zengzhi.service.member_access import (

@@ -25,9 +25,9 @@ from jinja2.runtime import Context as JinjaContext
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
-from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.engine.config import error_from_validation
+from zengzhi.deps import STATUS
+from zengzhi.engine.fields import error_from_validation
 from zengzhi.service.base import Context, tenant_zone
 from zengzhi.web import format as fmt
 from zengzhi.web.i18n import LANGUAGES, Translator, from_accept_language

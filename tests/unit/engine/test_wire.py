@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import Literal, get_args
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +19,7 @@ from zengzhi.core.events import (
     Configure,
     ConfigureDistribution,
     ConfigureZone,
+    Event,
     GrantAgent,
     ImportBalance,
     Join,
@@ -35,7 +37,15 @@ from zengzhi.core.events import (
 )
 from zengzhi.engine.config import TenantConfig
 from zengzhi.engine.fields import loads_strict
-from zengzhi.engine.wire import _plain_event, parse_line, read_event, to_line, to_wire
+from zengzhi.engine.wire import (
+    EVENT_TYPES,
+    WRITERS,
+    _plain_event,
+    parse_line,
+    read_event,
+    to_line,
+    to_wire,
+)
 
 ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,20}", fullmatch=True)
 fen = st.integers(min_value=1, max_value=10**12)
@@ -119,6 +129,13 @@ def test_every_event_round_trips_through_a_json_line(event: object) -> None:
 @given(event=events)
 def test_an_events_wire_form_is_what_its_line_reads_back_as(event: object) -> None:
     assert to_wire(event) == json.loads(to_line(event))  # type: ignore[arg-type]
+
+
+def test_each_engine_event_is_read_and_written_by_exactly_one_model() -> None:
+    assert set(WRITERS) == set(get_args(Event))
+    assert len(EVENT_TYPES) == len(WRITERS) == len(get_args(Event))
+    for kind, model in EVENT_TYPES.items():
+        assert model.model_fields["type"].annotation == Literal[kind]  # type: ignore[valid-type]
 
 
 def test_an_order_line_is_written_with_its_whole_split() -> None:

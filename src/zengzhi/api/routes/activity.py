@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
-from zengzhi.api.deps import ContextDep, PathId, PrincipalDep
 from zengzhi.api.routing import StrictJSONRoute
+from zengzhi.deps import ContextDep, PathId, PrincipalDep
 from zengzhi.service import activity
 from zengzhi.service.activity import MAX_SAMPLES, Activity, PriceChart
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from zengzhi.api.deps import Before, ContextDep, Limit, PrincipalDep
 from zengzhi.api.routing import StrictJSONRoute
+from zengzhi.deps import Before, ContextDep, Limit, PrincipalDep
 from zengzhi.service import audit
 from zengzhi.service.audit import AuditEntry, AuditReport
 from zengzhi.service.auth import Permission

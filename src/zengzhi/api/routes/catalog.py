@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from zengzhi.api.deps import After, ContextDep, Limit, PathId, PrincipalDep
 from zengzhi.api.routing import StrictJSONRoute
+from zengzhi.deps import After, ContextDep, Limit, PathId, PrincipalDep
 from zengzhi.service import catalog
 from zengzhi.service.catalog import ProductIn, ProductView, StoreIn, StoreView, ZoneIn, ZoneView
 

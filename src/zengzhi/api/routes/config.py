@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from zengzhi.api.deps import ContextDep, PrincipalDep
 from zengzhi.api.routing import StrictJSONRoute
+from zengzhi.deps import ContextDep, PrincipalDep
 from zengzhi.engine.backtest import Backtest
 from zengzhi.service import config, dry_runs
 from zengzhi.service.config import BacktestRequest, LintReport, Proposal

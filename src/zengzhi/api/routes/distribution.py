@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from zengzhi.api.deps import ContextDep, Limit, PrincipalDep
 from zengzhi.api.routing import StrictJSONRoute
+from zengzhi.deps import ContextDep, Limit, PrincipalDep
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.service import distribution
 from zengzhi.service.distribution import AgentView, Conversion, Converted, NewAgent

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from zengzhi.api.deps import Before, ContextDep, Limit, PathId, PrincipalDep
 from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.deps import Before, ContextDep, Limit, PathId, PrincipalDep
 from zengzhi.service import member_access
 from zengzhi.service.member_access import (
     Member,

@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from zengzhi.api.deps import After, Before, ContextDep, Limit, PathId, PrincipalDep, Search
 from zengzhi.api.routing import StrictJSONRoute
+from zengzhi.deps import After, Before, ContextDep, Limit, PathId, PrincipalDep, Search
 from zengzhi.service import distribution, members, modes, wallets
 from zengzhi.service.members import (
     Binding,

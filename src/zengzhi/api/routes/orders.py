@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from zengzhi.api.deps import After, ContextDep, Limit, PathId, PrincipalDep, Status
 from zengzhi.api.routing import StrictJSONRoute
-from zengzhi.engine.config import ID_PATTERN
+from zengzhi.deps import After, ContextDep, Limit, PathId, PrincipalDep, Status
+from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import orders
 from zengzhi.service.orders import BatchItem, NewOrder, OrderBatch
 from zengzhi.service.queries.orders import OrderView

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from zengzhi.api.deps import ContextDep, Limit, PathId, PrincipalDep
 from zengzhi.api.routing import StrictJSONRoute
+from zengzhi.deps import ContextDep, Limit, PathId, PrincipalDep
 from zengzhi.service import payments
 from zengzhi.service.payments import (
     Accepted,

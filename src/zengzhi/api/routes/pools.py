@@ -7,9 +7,9 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
-from zengzhi.api.deps import Before, ContextDep, Limit, PathId, PrincipalDep
 from zengzhi.api.routing import StrictJSONRoute
-from zengzhi.engine.config import Note
+from zengzhi.deps import Before, ContextDep, Limit, PathId, PrincipalDep
+from zengzhi.engine.fields import Note
 from zengzhi.service import pools
 from zengzhi.service.pools import (
     NewPool,

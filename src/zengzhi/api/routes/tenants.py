@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Response
 
-from zengzhi.api.deps import (
+from zengzhi.api.routing import StrictJSONRoute
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.deps import (
     BearerDep,
     ContextDep,
     KeyId,
@@ -12,8 +14,6 @@ from zengzhi.api.deps import (
     Username,
     require_admin,
 )
-from zengzhi.api.routing import StrictJSONRoute
-from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service import sessions, tenants, users
 from zengzhi.service.sessions import Login, Session
 from zengzhi.service.tenants import NewTenant, TenantSettings, TenantView

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from zengzhi.api.deps import Before, ContextDep, Limit, PathId, PrincipalDep, Status
 from zengzhi.api.routing import StrictJSONRoute
+from zengzhi.deps import Before, ContextDep, Limit, PathId, PrincipalDep, Status
 from zengzhi.service import webhooks
 from zengzhi.service.webhooks import (
     DeliveryView,

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from zengzhi.api.deps import After, ContextDep, Limit, PathId, PrincipalDep, Status
 from zengzhi.api.routing import StrictJSONRoute
-from zengzhi.engine.config import ID_PATTERN
+from zengzhi.deps import After, ContextDep, Limit, PathId, PrincipalDep, Status
+from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import wallets
 from zengzhi.service.queries.withdrawals import WithdrawalView
 from zengzhi.service.wallets import WithdrawalDecision

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from zengzhi.api.deps import Before
+from zengzhi.deps import Before
 from zengzhi.service import audit
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, StaffDep

@@ -31,11 +31,11 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
-from zengzhi.api.deps import After
-from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.deps import STATUS, After
 from zengzhi.engine.backtest import Backtest
-from zengzhi.engine.config import ID_PATTERN, read_toml
+from zengzhi.engine.config import read_toml
+from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import catalog, config, dry_runs, pools, tenants
 from zengzhi.service.auth import Permission
 from zengzhi.service.background import RUN_ID

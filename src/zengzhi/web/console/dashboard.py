@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import AwareDatetime
 
-from zengzhi.engine.config import ID_PATTERN
+from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import activity, pools
 from zengzhi.service.activity import MAX_SAMPLES
 from zengzhi.service.queries import console_risk

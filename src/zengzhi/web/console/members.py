@@ -10,10 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from zengzhi.api.deps import After, Before, Search
-from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError
-from zengzhi.engine.config import ID_PATTERN
+from zengzhi.deps import STATUS, After, Before, Search
+from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import distribution, member_access, members, modes, orders, wallets
 from zengzhi.service.member_access import PageTokenRequest
 from zengzhi.service.members import MemberChange, Reassignment

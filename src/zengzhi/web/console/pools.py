@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
 
-from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError
-from zengzhi.engine.config import ID_PATTERN
+from zengzhi.deps import STATUS
+from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import pools
 from zengzhi.service.pools import SubsidyRequest
 from zengzhi.web.console import page

@@ -13,8 +13,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
-from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.deps import STATUS
 from zengzhi.service import sessions
 from zengzhi.service.auth import GRANTS, Permission, Principal
 from zengzhi.service.base import Context

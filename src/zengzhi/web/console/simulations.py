@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 
-from zengzhi.api.errors import STATUS
 from zengzhi.core.errors import DomainError
+from zengzhi.deps import STATUS
 from zengzhi.service import simulations
 from zengzhi.service.background import RUN_ID
 from zengzhi.web.console import page

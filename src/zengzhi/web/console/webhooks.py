@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
 
-from zengzhi.api.deps import Before, Status
-from zengzhi.engine.config import ID_PATTERN
+from zengzhi.deps import Before, Status
+from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import webhooks
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, PostedDep, StaffDep

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
 
-from zengzhi.api.deps import After, Status
-from zengzhi.engine.config import ID_PATTERN
+from zengzhi.deps import After, Status
+from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import wallets
 from zengzhi.service.wallets import WithdrawalDecision
 from zengzhi.web.console import page

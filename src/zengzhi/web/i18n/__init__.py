@@ -7,11 +7,12 @@ person chose (a cookie), else the best of their browser's Accept-Language.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from zengzhi.engine.config import read_toml
 
 LANGUAGES = ("zh", "en")
 DEFAULT = "en"
@@ -31,8 +32,7 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 
 @cache
 def catalogue(language: str) -> dict[str, str]:
-    with (HERE / f"{language}.toml").open("rb") as handle:
-        return _flatten(tomllib.load(handle))
+    return _flatten(read_toml((HERE / f"{language}.toml").read_text(encoding="utf-8")))
 
 
 class Translator:

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from zengzhi.engine.config import load_config
-from zengzhi.engine.lint import Severity, lint
+from zengzhi.engine.lint import lint
+from zengzhi.engine.lint_registry import Severity
 
 PRODUCT = {"price": "1000.00", "cost": "300.00", "platform": "400.00", "contribution": "300.00"}
 

@@ -4,15 +4,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zengzhi.core.events import CompleteOrder, OrderLine
-from zengzhi.engine.replay import _SpilledOrders, _SpillStore
+from zengzhi.engine.replay import _KeptOrders
 from zengzhi.engine.state import Minted, OrderRecord
 from zengzhi.rules.distribution import Paid
+from zengzhi.store.spill import SpillStore
 
 ORDER = CompleteOrder("o1", "m1", (OrderLine(100, 30, "main", platform=70),))
 
 
 def test_kept_values_come_back_before_and_after_they_reach_the_file() -> None:
-    store = _SpillStore()
+    store = SpillStore()
     store._BATCH = 3  # type: ignore[misc]  # flush to SQLite often
     try:
         for n in range(10):
@@ -47,7 +48,7 @@ def test_a_kept_order_record_reads_back_as_it_was(
     """The short form of the usual record (one pool, nothing else) is the text repr()
     gives, so both forms read back alike."""
     record = OrderRecord(ORDER, tuple(lines), reversed_by, tuple(rewards))
-    text = _SpilledOrders._encode(record)
+    text = _KeptOrders._encode(record)
     plain = (reversed_by, tuple(map(tuple, lines)), tuple(map(tuple, rewards)), ())
     assert text == repr(plain)
     assert ast.literal_eval(text) == plain

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from zengzhi.engine.config import TenantConfig, load_config
-from zengzhi.engine.lint import CHECKS, Finding, Severity, has_errors, lint
+from zengzhi.engine.lint import has_errors, lint
+from zengzhi.engine.lint_registry import CHECKS, Finding, Severity
 
 GIFT = {
     "price": "1000.00",

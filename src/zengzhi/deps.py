@@ -1,4 +1,6 @@
-"""Typed dependencies the routes ask for: the context, the caller, paging."""
+"""What the API and the web pages both ask for: the context, the caller, paging, and the
+HTTP status of each error code. Beside `api/` and `web/`, not in either, so that neither
+imports the other (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,22 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.engine.config import ID_PATTERN, printable
+from zengzhi.engine.fields import ID_PATTERN, printable
 from zengzhi.service.auth import Principal
 from zengzhi.service.base import Context
 from zengzhi.service.sessions import authenticate
+
+# The HTTP status that answers each domain error, on the API and on the pages alike.
+STATUS = {
+    ErrorCode.INVALID: 422,
+    ErrorCode.INSUFFICIENT: 422,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.UNAUTHORIZED: 401,
+    ErrorCode.TOO_MANY: 429,
+    ErrorCode.TOO_LARGE: 413,
+}
 
 
 def get_context(request: Request) -> Context:

@@ -1,4 +1,7 @@
-"""The FastAPI application: routers under /v1, one error shape, OpenAPI at /docs."""
+"""The composition root: one FastAPI application with the API (`api/`) and the web pages
+(`web/`) mounted side by side, the guard before both, and the background runners. The only
+module that imports both faces; the process entry points (`zengzhi serve`, uvicorn's
+`zengzhi.app:from_environment`, the tests) build the application here."""
 
 from __future__ import annotations
 
@@ -7,30 +10,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from zengzhi import __version__
-from zengzhi.api import errors, openapi
+from zengzhi import __version__, api, web
 from zengzhi.api.guard import Guard, redact_access_log
-from zengzhi.api.routes import (
-    activity,
-    audit,
-    catalog,
-    config,
-    distribution,
-    me,
-    members,
-    orders,
-    payments,
-    pools,
-    tenants,
-    webhooks,
-    withdrawals,
-)
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import JobRunner
 from zengzhi.service.settings import Settings
 from zengzhi.service.webhook_delivery import WebhookRunner
 from zengzhi.store.database import Database
-from zengzhi.web import mount as mount_web
 
 
 def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
@@ -56,38 +42,16 @@ def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
         redoc_url=None,
     )
     app.state.context = context
-    errors.install(app)
-    openapi.install(app)
     app.add_middleware(Guard, max_body_bytes=context.settings.max_body_bytes)
     redact_access_log()
-    for router in (
-        tenants.router,
-        catalog.router,
-        pools.router,
-        members.router,
-        orders.router,
-        withdrawals.router,
-        distribution.router,
-        audit.router,
-        webhooks.router,
-        payments.router,
-        config.router,
-    ):
-        app.include_router(router)
-    for router in (activity.router, me.tokens, me.router):  # the console's and member page's
-        app.include_router(router)
-    mount_web(app)  # the console (/console) and the member page (/m), served here too
-
-    @app.get("/health", tags=["health"])
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
-
+    api.mount(app)
+    web.mount(app)  # the console (/console) and the member page (/m), served here too
     return app
 
 
 def from_environment() -> FastAPI:
     """The app as configured by ZENGZHI_* variables, for a process manager:
-    `uvicorn zengzhi.api.app:from_environment --factory --workers 4`.
+    `uvicorn zengzhi.app:from_environment --factory --workers 4`.
     The schema must be current (`zengzhi db upgrade`)."""
     settings = Settings()
     settings.session_secret()
