@@ -60,9 +60,11 @@ from .line_view import LineView
 from .lint_report import LintReport
 from .login import Login
 from .me import Me
+from .me_pool_names import MePoolNames
 from .member_change import MemberChange
 from .member_effect import MemberEffect
 from .member_page_settings import MemberPageSettings
+from .member_page_settings_pool_names import MemberPageSettingsPoolNames
 from .member_view import MemberView
 from .member_withdrawal_request import MemberWithdrawalRequest
 from .mode_holding import ModeHolding
@@ -98,6 +100,7 @@ from .product_in import ProductIn
 from .product_in_modes import ProductInModes
 from .product_view import ProductView
 from .product_view_modes import ProductViewModes
+from .progress import Progress
 from .proposal import Proposal
 from .proposal_config import ProposalConfig
 from .quota_config import QuotaConfig
@@ -225,8 +228,10 @@ __all__ = (
     "MemberChange",
     "MemberEffect",
     "MemberPageSettings",
+    "MemberPageSettingsPoolNames",
     "MemberView",
     "MemberWithdrawalRequest",
+    "MePoolNames",
     "ModeHolding",
     "ModesConfig",
     "ModeSolvency",
@@ -260,6 +265,7 @@ __all__ = (
     "ProductInModes",
     "ProductView",
     "ProductViewModes",
+    "Progress",
     "Proposal",
     "ProposalConfig",
     "QuotaConfig",
