@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..models.dry_run_view_about import DryRunViewAbout
     from ..models.dry_run_view_config import DryRunViewConfig
     from ..models.lint_report import LintReport
+    from ..models.progress import Progress
 
 
 T = TypeVar("T", bound="DryRunView")
@@ -31,6 +32,7 @@ class DryRunView:
         lint (LintReport):
         result (Backtest | None | Unset):
         error (None | str | Unset):
+        progress (None | Progress | Unset):
     """
 
     id: str
@@ -41,10 +43,12 @@ class DryRunView:
     lint: LintReport
     result: Backtest | None | Unset = UNSET
     error: None | str | Unset = UNSET
+    progress: None | Progress | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.backtest import Backtest  # noqa: PLC0415
+        from ..models.progress import Progress  # noqa: PLC0415
 
         id = self.id
 
@@ -72,6 +76,14 @@ class DryRunView:
         else:
             error = self.error
 
+        progress: dict[str, Any] | None | Unset
+        if isinstance(self.progress, Unset):
+            progress = UNSET
+        elif isinstance(self.progress, Progress):
+            progress = self.progress.to_dict()
+        else:
+            progress = self.progress
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -88,6 +100,8 @@ class DryRunView:
             field_dict["result"] = result
         if error is not UNSET:
             field_dict["error"] = error
+        if progress is not UNSET:
+            field_dict["progress"] = progress
 
         return field_dict
 
@@ -97,6 +111,7 @@ class DryRunView:
         from ..models.dry_run_view_about import DryRunViewAbout  # noqa: PLC0415
         from ..models.dry_run_view_config import DryRunViewConfig  # noqa: PLC0415
         from ..models.lint_report import LintReport  # noqa: PLC0415
+        from ..models.progress import Progress  # noqa: PLC0415
 
         d = dict(src_dict)
         id = d.pop("id")
@@ -137,6 +152,23 @@ class DryRunView:
 
         error = _parse_error(d.pop("error", UNSET))
 
+        def _parse_progress(data: object) -> None | Progress | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                progress_type_0 = Progress.from_dict(data)
+
+                return progress_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Progress | Unset, data)
+
+        progress = _parse_progress(d.pop("progress", UNSET))
+
         dry_run_view = cls(
             id=id,
             started_at=started_at,
@@ -146,6 +178,7 @@ class DryRunView:
             lint=lint,
             result=result,
             error=error,
+            progress=progress,
         )
 
         dry_run_view.additional_properties = d

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.me_pool_names import MePoolNames
+
 
 T = TypeVar("T", bound="Me")
 
@@ -18,6 +24,7 @@ class Me:
         tenant (str):
         tenant_name (str):
         referral_link (None | str):
+        pool_names (MePoolNames | Unset):
     """
 
     id: str
@@ -25,6 +32,7 @@ class Me:
     tenant: str
     tenant_name: str
     referral_link: None | str
+    pool_names: MePoolNames | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,6 +48,10 @@ class Me:
         referral_link: None | str
         referral_link = self.referral_link
 
+        pool_names: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.pool_names, Unset):
+            pool_names = self.pool_names.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -51,11 +63,15 @@ class Me:
                 "referral_link": referral_link,
             }
         )
+        if pool_names is not UNSET:
+            field_dict["pool_names"] = pool_names
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.me_pool_names import MePoolNames  # noqa: PLC0415
+
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -77,12 +93,20 @@ class Me:
 
         referral_link = _parse_referral_link(d.pop("referral_link"))
 
+        _pool_names = d.pop("pool_names", UNSET)
+        pool_names: MePoolNames | Unset
+        if isinstance(_pool_names, Unset):
+            pool_names = UNSET
+        else:
+            pool_names = MePoolNames.from_dict(_pool_names)
+
         me = cls(
             id=id,
             name=name,
             tenant=tenant,
             tenant_name=tenant_name,
             referral_link=referral_link,
+            pool_names=pool_names,
         )
 
         me.additional_properties = d
