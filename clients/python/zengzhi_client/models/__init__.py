@@ -7,6 +7,8 @@ from .adapter_in import AdapterIn
 from .adapter_in_adapter import AdapterInAdapter
 from .adapter_view import AdapterView
 from .ads_config import AdsConfig
+from .ads_config_agents import AdsConfigAgents
+from .ads_config_agents_mode import AdsConfigAgentsMode
 from .ads_config_rule import AdsConfigRule
 from .agent_view import AgentView
 from .agents_config import AgentsConfig
@@ -53,6 +55,7 @@ from .finding import Finding
 from .get_config_response_get_config_v1_config_get import GetConfigResponseGetConfigV1ConfigGet
 from .green_config import GreenConfig
 from .health_response_health_health_get import HealthResponseHealthHealthGet
+from .income_request import IncomeRequest
 from .limits_config import LimitsConfig
 from .line_in import LineIn
 from .line_in_modes_type_0 import LineInModesType0
@@ -106,6 +109,9 @@ from .proposal_config import ProposalConfig
 from .quota_config import QuotaConfig
 from .reason import Reason
 from .reassignment import Reassignment
+from .record_mode_income_response_record_income_v1_zones_zone_id_income_post import (
+    RecordModeIncomeResponseRecordIncomeV1ZonesZoneIdIncomePost,
+)
 from .recruiter_config import RecruiterConfig
 from .recruiter_config_pay_in import RecruiterConfigPayIn
 from .refer_three_config import ReferThreeConfig
@@ -118,6 +124,7 @@ from .request_withdrawal_response_200 import RequestWithdrawalResponse200
 from .request_withdrawal_response_request_withdrawal_v1_members_member_id_withdrawals_post import (
     RequestWithdrawalResponseRequestWithdrawalV1MembersMemberIdWithdrawalsPost,
 )
+from .requires_config import RequiresConfig
 from .revoked import Revoked
 from .revoked_tokens import RevokedTokens
 from .reward_view import RewardView
@@ -173,6 +180,8 @@ __all__ = (
     "AdapterInAdapter",
     "AdapterView",
     "AdsConfig",
+    "AdsConfigAgents",
+    "AdsConfigAgentsMode",
     "AdsConfigRule",
     "AdTask",
     "AgentsConfig",
@@ -218,6 +227,7 @@ __all__ = (
     "GetConfigResponseGetConfigV1ConfigGet",
     "GreenConfig",
     "HealthResponseHealthHealthGet",
+    "IncomeRequest",
     "LimitsConfig",
     "LineIn",
     "LineInModesType0",
@@ -271,6 +281,7 @@ __all__ = (
     "QuotaConfig",
     "Reason",
     "Reassignment",
+    "RecordModeIncomeResponseRecordIncomeV1ZonesZoneIdIncomePost",
     "RecruiterConfig",
     "RecruiterConfigPayIn",
     "Referee",
@@ -281,6 +292,7 @@ __all__ = (
     "RefusalView",
     "RequestWithdrawalResponse200",
     "RequestWithdrawalResponseRequestWithdrawalV1MembersMemberIdWithdrawalsPost",
+    "RequiresConfig",
     "Revoked",
     "RevokedTokens",
     "RewardView",

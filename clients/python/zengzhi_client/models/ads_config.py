@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.ads_config_agents_mode import AdsConfigAgentsMode
 from ..models.ads_config_rule import AdsConfigRule
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.ads_config_agents import AdsConfigAgents
     from ..models.tier_config import TierConfig
 
 
@@ -29,6 +31,8 @@ class AdsConfig:
         percent (str | Unset):  Default: '0.01'.
         tiers (list[TierConfig] | Unset):
         referral (list[str] | Unset):
+        agents (AdsConfigAgents | Unset):
+        agents_mode (AdsConfigAgentsMode | Unset):  Default: AdsConfigAgentsMode.FLAT.
     """
 
     starts: datetime.datetime | None | Unset = UNSET
@@ -40,6 +44,8 @@ class AdsConfig:
     percent: str | Unset = "0.01"
     tiers: list[TierConfig] | Unset = UNSET
     referral: list[str] | Unset = UNSET
+    agents: AdsConfigAgents | Unset = UNSET
+    agents_mode: AdsConfigAgentsMode | Unset = AdsConfigAgentsMode.FLAT
 
     def to_dict(self) -> dict[str, Any]:
         starts: None | str | Unset
@@ -85,6 +91,14 @@ class AdsConfig:
         if not isinstance(self.referral, Unset):
             referral = self.referral
 
+        agents: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.agents, Unset):
+            agents = self.agents.to_dict()
+
+        agents_mode: str | Unset = UNSET
+        if not isinstance(self.agents_mode, Unset):
+            agents_mode = self.agents_mode.value
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -106,11 +120,16 @@ class AdsConfig:
             field_dict["tiers"] = tiers
         if referral is not UNSET:
             field_dict["referral"] = referral
+        if agents is not UNSET:
+            field_dict["agents"] = agents
+        if agents_mode is not UNSET:
+            field_dict["agents_mode"] = agents_mode
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.ads_config_agents import AdsConfigAgents  # noqa: PLC0415
         from ..models.tier_config import TierConfig  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -182,6 +201,20 @@ class AdsConfig:
 
         referral = cast(list[str], d.pop("referral", UNSET))
 
+        _agents = d.pop("agents", UNSET)
+        agents: AdsConfigAgents | Unset
+        if isinstance(_agents, Unset):
+            agents = UNSET
+        else:
+            agents = AdsConfigAgents.from_dict(_agents)
+
+        _agents_mode = d.pop("agents_mode", UNSET)
+        agents_mode: AdsConfigAgentsMode | Unset
+        if isinstance(_agents_mode, Unset):
+            agents_mode = UNSET
+        else:
+            agents_mode = AdsConfigAgentsMode(_agents_mode)
+
         ads_config = cls(
             starts=starts,
             ends=ends,
@@ -192,6 +225,8 @@ class AdsConfig:
             percent=percent,
             tiers=tiers,
             referral=referral,
+            agents=agents,
+            agents_mode=agents_mode,
         )
 
         return ads_config

@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="CampaignConfig")
 
 
@@ -16,11 +18,13 @@ class CampaignConfig:
         starts (datetime.datetime):
         ends (datetime.datetime):
         boost (str):
+        points (bool | Unset):  Default: False.
     """
 
     starts: datetime.datetime
     ends: datetime.datetime
     boost: str
+    points: bool | Unset = False
 
     def to_dict(self) -> dict[str, Any]:
         starts = self.starts.isoformat()
@@ -28,6 +32,8 @@ class CampaignConfig:
         ends = self.ends.isoformat()
 
         boost = self.boost
+
+        points = self.points
 
         field_dict: dict[str, Any] = {}
 
@@ -38,6 +44,8 @@ class CampaignConfig:
                 "boost": boost,
             }
         )
+        if points is not UNSET:
+            field_dict["points"] = points
 
         return field_dict
 
@@ -50,10 +58,13 @@ class CampaignConfig:
 
         boost = d.pop("boost")
 
+        points = d.pop("points", UNSET)
+
         campaign_config = cls(
             starts=starts,
             ends=ends,
             boost=boost,
+            points=points,
         )
 
         return campaign_config

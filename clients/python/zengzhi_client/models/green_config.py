@@ -23,6 +23,7 @@ class GreenConfig:
         daily (str | Unset):  Default: '0.012'.
         acceleration (list[str] | Unset):
         team (list[str] | Unset):
+        peer (None | str | Unset):
     """
 
     starts: datetime.datetime | None | Unset = UNSET
@@ -33,6 +34,7 @@ class GreenConfig:
     daily: str | Unset = "0.012"
     acceleration: list[str] | Unset = UNSET
     team: list[str] | Unset = UNSET
+    peer: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         starts: None | str | Unset
@@ -71,6 +73,12 @@ class GreenConfig:
         if not isinstance(self.team, Unset):
             team = self.team
 
+        peer: None | str | Unset
+        if isinstance(self.peer, Unset):
+            peer = UNSET
+        else:
+            peer = self.peer
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -90,6 +98,8 @@ class GreenConfig:
             field_dict["acceleration"] = acceleration
         if team is not UNSET:
             field_dict["team"] = team
+        if peer is not UNSET:
+            field_dict["peer"] = peer
 
         return field_dict
 
@@ -150,6 +160,15 @@ class GreenConfig:
 
         team = cast(list[str], d.pop("team", UNSET))
 
+        def _parse_peer(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        peer = _parse_peer(d.pop("peer", UNSET))
+
         green_config = cls(
             starts=starts,
             ends=ends,
@@ -159,6 +178,7 @@ class GreenConfig:
             daily=daily,
             acceleration=acceleration,
             team=team,
+            peer=peer,
         )
 
         return green_config

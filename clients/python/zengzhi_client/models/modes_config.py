@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..models.green_config import GreenConfig
     from ..models.quota_config import QuotaConfig
     from ..models.refer_three_config import ReferThreeConfig
+    from ..models.requires_config import RequiresConfig
     from ..models.shopping_config import ShoppingConfig
     from ..models.three_for_one_config import ThreeForOneConfig
     from ..models.union_config import UnionConfig
@@ -36,6 +37,7 @@ class ModesConfig:
         shopping (None | ShoppingConfig | Unset):
         mint_until (datetime.datetime | None | Unset):
         campaign (CampaignConfig | None | Unset):
+        requires (None | RequiresConfig | Unset):
     """
 
     refer_three: None | ReferThreeConfig | Unset = UNSET
@@ -47,6 +49,7 @@ class ModesConfig:
     shopping: None | ShoppingConfig | Unset = UNSET
     mint_until: datetime.datetime | None | Unset = UNSET
     campaign: CampaignConfig | None | Unset = UNSET
+    requires: None | RequiresConfig | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.ads_config import AdsConfig  # noqa: PLC0415
@@ -54,6 +57,7 @@ class ModesConfig:
         from ..models.green_config import GreenConfig  # noqa: PLC0415
         from ..models.quota_config import QuotaConfig  # noqa: PLC0415
         from ..models.refer_three_config import ReferThreeConfig  # noqa: PLC0415
+        from ..models.requires_config import RequiresConfig  # noqa: PLC0415
         from ..models.shopping_config import ShoppingConfig  # noqa: PLC0415
         from ..models.three_for_one_config import ThreeForOneConfig  # noqa: PLC0415
         from ..models.union_config import UnionConfig  # noqa: PLC0415
@@ -130,6 +134,14 @@ class ModesConfig:
         else:
             campaign = self.campaign
 
+        requires: dict[str, Any] | None | Unset
+        if isinstance(self.requires, Unset):
+            requires = UNSET
+        elif isinstance(self.requires, RequiresConfig):
+            requires = self.requires.to_dict()
+        else:
+            requires = self.requires
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -151,6 +163,8 @@ class ModesConfig:
             field_dict["mint_until"] = mint_until
         if campaign is not UNSET:
             field_dict["campaign"] = campaign
+        if requires is not UNSET:
+            field_dict["requires"] = requires
 
         return field_dict
 
@@ -161,6 +175,7 @@ class ModesConfig:
         from ..models.green_config import GreenConfig  # noqa: PLC0415
         from ..models.quota_config import QuotaConfig  # noqa: PLC0415
         from ..models.refer_three_config import ReferThreeConfig  # noqa: PLC0415
+        from ..models.requires_config import RequiresConfig  # noqa: PLC0415
         from ..models.shopping_config import ShoppingConfig  # noqa: PLC0415
         from ..models.three_for_one_config import ThreeForOneConfig  # noqa: PLC0415
         from ..models.union_config import UnionConfig  # noqa: PLC0415
@@ -320,6 +335,23 @@ class ModesConfig:
 
         campaign = _parse_campaign(d.pop("campaign", UNSET))
 
+        def _parse_requires(data: object) -> None | RequiresConfig | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                requires_type_0 = RequiresConfig.from_dict(data)
+
+                return requires_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | RequiresConfig | Unset, data)
+
+        requires = _parse_requires(d.pop("requires", UNSET))
+
         modes_config = cls(
             refer_three=refer_three,
             ads=ads,
@@ -330,6 +362,7 @@ class ModesConfig:
             shopping=shopping,
             mint_until=mint_until,
             campaign=campaign,
+            requires=requires,
         )
 
         return modes_config

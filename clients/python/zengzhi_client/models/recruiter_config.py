@@ -17,10 +17,12 @@ class RecruiterConfig:
     Attributes:
         rate (str):
         pay_in (RecruiterConfigPayIn | Unset):  Default: RecruiterConfigPayIn.CASH.
+        indirect_members (bool | Unset):  Default: False.
     """
 
     rate: str
     pay_in: RecruiterConfigPayIn | Unset = RecruiterConfigPayIn.CASH
+    indirect_members: bool | Unset = False
 
     def to_dict(self) -> dict[str, Any]:
         rate = self.rate
@@ -28,6 +30,8 @@ class RecruiterConfig:
         pay_in: str | Unset = UNSET
         if not isinstance(self.pay_in, Unset):
             pay_in = self.pay_in.value
+
+        indirect_members = self.indirect_members
 
         field_dict: dict[str, Any] = {}
 
@@ -38,6 +42,8 @@ class RecruiterConfig:
         )
         if pay_in is not UNSET:
             field_dict["pay_in"] = pay_in
+        if indirect_members is not UNSET:
+            field_dict["indirect_members"] = indirect_members
 
         return field_dict
 
@@ -53,9 +59,12 @@ class RecruiterConfig:
         else:
             pay_in = RecruiterConfigPayIn(_pay_in)
 
+        indirect_members = d.pop("indirect_members", UNSET)
+
         recruiter_config = cls(
             rate=rate,
             pay_in=pay_in,
+            indirect_members=indirect_members,
         )
 
         return recruiter_config
