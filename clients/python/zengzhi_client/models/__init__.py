@@ -16,6 +16,7 @@ from .agents_config_areas import AgentsConfigAreas
 from .agents_config_mode import AgentsConfigMode
 from .agents_config_pay_in import AgentsConfigPayIn
 from .agents_config_rates import AgentsConfigRates
+from .alipay_config import AlipayConfig
 from .api_key_view import ApiKeyView
 from .attempt_view import AttemptView
 from .audit_entry import AuditEntry
@@ -28,6 +29,7 @@ from .batch_item import BatchItem
 from .batch_item_error_type_0 import BatchItemErrorType0
 from .binding import Binding
 from .campaign_config import CampaignConfig
+from .checkout_view import CheckoutView
 from .claim_view import ClaimView
 from .commission_config import CommissionConfig
 from .commission_config_pay_in import CommissionConfigPayIn
@@ -91,6 +93,10 @@ from .order_view import OrderView
 from .order_view_points import OrderViewPoints
 from .page_token import PageToken
 from .page_token_request import PageTokenRequest
+from .payee_in import PayeeIn
+from .payee_in_method import PayeeInMethod
+from .payee_view import PayeeView
+from .payout_view import PayoutView
 from .pool_comparison import PoolComparison
 from .pool_params_in import PoolParamsIn
 from .pool_solvency import PoolSolvency
@@ -164,6 +170,7 @@ from .user_change import UserChange
 from .user_view import UserView
 from .wallet_view import WalletView
 from .webhook_event_view import WebhookEventView
+from .wechat_config import WechatConfig
 from .withdrawal_decision import WithdrawalDecision
 from .withdrawal_quote import WithdrawalQuote
 from .withdrawal_quote_request import WithdrawalQuoteRequest
@@ -190,6 +197,7 @@ __all__ = (
     "AgentsConfigPayIn",
     "AgentsConfigRates",
     "AgentView",
+    "AlipayConfig",
     "ApiKeyView",
     "AttemptView",
     "AuditEntry",
@@ -202,6 +210,7 @@ __all__ = (
     "BatchItemErrorType0",
     "Binding",
     "CampaignConfig",
+    "CheckoutView",
     "ClaimView",
     "CommissionConfig",
     "CommissionConfigPayIn",
@@ -263,6 +272,10 @@ __all__ = (
     "OrderViewPoints",
     "PageToken",
     "PageTokenRequest",
+    "PayeeIn",
+    "PayeeInMethod",
+    "PayeeView",
+    "PayoutView",
     "PoolComparison",
     "PoolParamsIn",
     "PoolSolvency",
@@ -330,6 +343,7 @@ __all__ = (
     "UserView",
     "WalletView",
     "WebhookEventView",
+    "WechatConfig",
     "WithdrawalDecision",
     "WithdrawalQuote",
     "WithdrawalQuoteRequest",

@@ -19,6 +19,7 @@ class AdapterView:
         payout_url (None | str):
         tolerance_seconds (int):
         notification_url (str):
+        merchant (None | str | Unset):
         secret (None | str | Unset):
     """
 
@@ -26,6 +27,7 @@ class AdapterView:
     payout_url: None | str
     tolerance_seconds: int
     notification_url: str
+    merchant: None | str | Unset = UNSET
     secret: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -38,6 +40,12 @@ class AdapterView:
         tolerance_seconds = self.tolerance_seconds
 
         notification_url = self.notification_url
+
+        merchant: None | str | Unset
+        if isinstance(self.merchant, Unset):
+            merchant = UNSET
+        else:
+            merchant = self.merchant
 
         secret: None | str | Unset
         if isinstance(self.secret, Unset):
@@ -55,6 +63,8 @@ class AdapterView:
                 "notification_url": notification_url,
             }
         )
+        if merchant is not UNSET:
+            field_dict["merchant"] = merchant
         if secret is not UNSET:
             field_dict["secret"] = secret
 
@@ -76,6 +86,15 @@ class AdapterView:
 
         notification_url = d.pop("notification_url")
 
+        def _parse_merchant(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        merchant = _parse_merchant(d.pop("merchant", UNSET))
+
         def _parse_secret(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -90,6 +109,7 @@ class AdapterView:
             payout_url=payout_url,
             tolerance_seconds=tolerance_seconds,
             notification_url=notification_url,
+            merchant=merchant,
             secret=secret,
         )
 

@@ -19,6 +19,7 @@ class WithdrawalSettings:
         fee_fixed (str | Unset):  Default: '0.00'.
         auto_approve_limit (str | Unset):  Default: '0.00'.
         require_real_name (bool | Unset):  Default: False.
+        require_payee (bool | Unset):  Default: False.
     """
 
     minimum: str | Unset = "1.00"
@@ -26,6 +27,7 @@ class WithdrawalSettings:
     fee_fixed: str | Unset = "0.00"
     auto_approve_limit: str | Unset = "0.00"
     require_real_name: bool | Unset = False
+    require_payee: bool | Unset = False
 
     def to_dict(self) -> dict[str, Any]:
         minimum = self.minimum
@@ -37,6 +39,8 @@ class WithdrawalSettings:
         auto_approve_limit = self.auto_approve_limit
 
         require_real_name = self.require_real_name
+
+        require_payee = self.require_payee
 
         field_dict: dict[str, Any] = {}
 
@@ -51,6 +55,8 @@ class WithdrawalSettings:
             field_dict["auto_approve_limit"] = auto_approve_limit
         if require_real_name is not UNSET:
             field_dict["require_real_name"] = require_real_name
+        if require_payee is not UNSET:
+            field_dict["require_payee"] = require_payee
 
         return field_dict
 
@@ -67,12 +73,15 @@ class WithdrawalSettings:
 
         require_real_name = d.pop("require_real_name", UNSET)
 
+        require_payee = d.pop("require_payee", UNSET)
+
         withdrawal_settings = cls(
             minimum=minimum,
             fee_rate=fee_rate,
             fee_fixed=fee_fixed,
             auto_approve_limit=auto_approve_limit,
             require_real_name=require_real_name,
+            require_payee=require_payee,
         )
 
         return withdrawal_settings

@@ -80,6 +80,7 @@ def sync_detailed(
 
      The payment gateway's signed notification (no bearer token: the signature
     authenticates it). Forged, stale or replayed notifications are refused and kept.
+    Alipay's (a form) is answered `success`, the one answer that stops its retries.
 
     Args:
         tenant_id (str): an id: letters, digits, _.:@-
@@ -112,6 +113,7 @@ def sync(
 
      The payment gateway's signed notification (no bearer token: the signature
     authenticates it). Forged, stale or replayed notifications are refused and kept.
+    Alipay's (a form) is answered `success`, the one answer that stops its retries.
 
     Args:
         tenant_id (str): an id: letters, digits, _.:@-
@@ -139,6 +141,7 @@ async def asyncio_detailed(
 
      The payment gateway's signed notification (no bearer token: the signature
     authenticates it). Forged, stale or replayed notifications are refused and kept.
+    Alipay's (a form) is answered `success`, the one answer that stops its retries.
 
     Args:
         tenant_id (str): an id: letters, digits, _.:@-
@@ -169,6 +172,7 @@ async def asyncio(
 
      The payment gateway's signed notification (no bearer token: the signature
     authenticates it). Forged, stale or replayed notifications are refused and kept.
+    Alipay's (a form) is answered `success`, the one answer that stops its retries.
 
     Args:
         tenant_id (str): an id: letters, digits, _.:@-

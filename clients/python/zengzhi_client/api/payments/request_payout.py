@@ -85,7 +85,8 @@ def sync_detailed(
 ) -> Response[Error | WithdrawalView]:
     """Ask the payout gateway to pay a withdrawal
 
-     Ask the payout gateway to pay an approved withdrawal (`paying` until it answers).
+     Ask the payout gateway to pay an approved withdrawal (`paying` until it answers;
+    WeChat Pay and Alipay answer at once, or it stays `paying` until reconciled).
 
     Args:
         withdrawal_id (str): an id: letters, digits, _.:@-
@@ -116,7 +117,8 @@ def sync(
 ) -> Error | WithdrawalView | None:
     """Ask the payout gateway to pay a withdrawal
 
-     Ask the payout gateway to pay an approved withdrawal (`paying` until it answers).
+     Ask the payout gateway to pay an approved withdrawal (`paying` until it answers;
+    WeChat Pay and Alipay answer at once, or it stays `paying` until reconciled).
 
     Args:
         withdrawal_id (str): an id: letters, digits, _.:@-
@@ -142,7 +144,8 @@ async def asyncio_detailed(
 ) -> Response[Error | WithdrawalView]:
     """Ask the payout gateway to pay a withdrawal
 
-     Ask the payout gateway to pay an approved withdrawal (`paying` until it answers).
+     Ask the payout gateway to pay an approved withdrawal (`paying` until it answers;
+    WeChat Pay and Alipay answer at once, or it stays `paying` until reconciled).
 
     Args:
         withdrawal_id (str): an id: letters, digits, _.:@-
@@ -171,7 +174,8 @@ async def asyncio(
 ) -> Error | WithdrawalView | None:
     """Ask the payout gateway to pay a withdrawal
 
-     Ask the payout gateway to pay an approved withdrawal (`paying` until it answers).
+     Ask the payout gateway to pay an approved withdrawal (`paying` until it answers;
+    WeChat Pay and Alipay answer at once, or it stays `paying` until reconciled).
 
     Args:
         withdrawal_id (str): an id: letters, digits, _.:@-
