@@ -14,16 +14,18 @@ from pathlib import Path
 # What each part must never import (docs/architecture.md draws the same arrows). The pure
 # parts know no I/O; the engine runs in memory and is given what it needs (the replay's
 # spill store is injected); the service knows nothing of HTTP; the API and the web pages
-# are siblings that share only `deps`; only the composition root `app` and the `cli`
-# see everything.
+# are siblings that share only `deps`; what a person reads (the catalogue, formats)
+# is `i18n`, which the pages and the simulator's report share; only the composition
+# root `app` and the `cli` see everything.
 _ENTRY_POINTS = {"app", "cli"}
 _FACES = {"deps", "api", "web"} | _ENTRY_POINTS
 FORBIDDEN: dict[str, frozenset[str]] = {
-    "core": frozenset({"rules", "engine", "store", "service", "sim"} | _FACES),
-    "rules": frozenset({"engine", "store", "service", "sim"} | _FACES),
-    "engine": frozenset({"store", "service", "sim"} | _FACES),
+    "core": frozenset({"rules", "engine", "store", "service", "sim", "i18n"} | _FACES),
+    "rules": frozenset({"engine", "store", "service", "sim", "i18n"} | _FACES),
+    "engine": frozenset({"store", "service", "sim", "i18n"} | _FACES),
+    "i18n": frozenset({"store", "service", "sim"} | _FACES),
     "sim": frozenset({"store", "service"} | _FACES),
-    "store": frozenset({"service", "sim"} | _FACES),
+    "store": frozenset({"service", "sim", "i18n"} | _FACES),
     "service": frozenset(_FACES),
     "deps": frozenset({"api", "web"} | _ENTRY_POINTS),
     "api": frozenset({"web"} | _ENTRY_POINTS),

@@ -1,6 +1,6 @@
 """What the service says, in the reader's language: a refused withdrawal on the member
 page and the configuration lint's findings on the console, in Chinese (from the one
-catalogue, web/i18n/zh.toml) and in English."""
+catalogue, i18n/zh.toml) and in English."""
 
 from __future__ import annotations
 

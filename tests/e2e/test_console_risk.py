@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.e2e.accessibility import low_contrast, unlabelled
 from tests.e2e.conftest import Server, new_context, sign_in
-from zengzhi.web.format import money
+from zengzhi.i18n.format import money
 
 
 def configure_risky(server: Server, funding: str) -> None:

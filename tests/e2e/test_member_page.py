@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import PHONE, Server, new_context
-from zengzhi.web.format import percent
+from zengzhi.i18n.format import percent
 
 POOL_NAME = {"en": "Shopping points", "zh": "购物积分"}
 TEXT = {

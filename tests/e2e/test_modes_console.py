@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.accessibility import low_contrast, tab_through, unlabelled
 from tests.e2e.conftest import CLUB_MODES, PHONE, Server, modes_history, new_context, sign_in
-from zengzhi.web.format import money
+from zengzhi.i18n.format import money
 
 
 def accessible(page: Page, where: str) -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.sim.test_simulator import scenario
+from zengzhi.i18n import catalogue
+from zengzhi.i18n.format import money
 from zengzhi.sim.report import figure_text, write_report
 from zengzhi.sim.run import RunResult, simulate
 from zengzhi.sim.verdict import verdict
-from zengzhi.web.format import money
-from zengzhi.web.i18n import catalogue
 
 
 @pytest.fixture(scope="module")

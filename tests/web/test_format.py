@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from zengzhi.web.format import grouped, local_time, moment, money, percent
+from zengzhi.i18n.format import grouped, local_time, moment, money, percent
 
 
 @pytest.mark.parametrize(

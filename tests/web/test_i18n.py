@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zengzhi.web.i18n import Translator, catalogue, from_accept_language
+from zengzhi.i18n import Translator, catalogue, from_accept_language
 
 WEB = Path(__file__).resolve().parents[2] / "src" / "zengzhi" / "web"
 LITERAL = re.compile(r"""\bt\(\s*["']([a-z_.]+)["']\s*[,)]""")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from zengzhi.web.i18n import Translator, messages
+from zengzhi.i18n import Translator, messages
 
 SOURCE = Path(__file__).parents[2] / "src" / "zengzhi"
 # where the message is among a call's positional arguments

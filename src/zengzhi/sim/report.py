@@ -23,12 +23,12 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from zengzhi.i18n import Translator
+from zengzhi.i18n import format as fmt
 from zengzhi.sim.run import RunResult
 from zengzhi.sim.scenario import Scenario
 from zengzhi.sim.verdict import verdict, write_verdict
-from zengzhi.web import format as fmt
-from zengzhi.web.i18n import Translator
-from zengzhi.web.verdict import verdict_lines
+from zengzhi.sim.verdict_text import verdict_lines
 
 plt.rcParams.update(
     {

@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from zengzhi.i18n import LANGUAGES
 from zengzhi.web import member
 from zengzhi.web.console import (
     audit,
@@ -23,7 +24,6 @@ from zengzhi.web.console import (
     withdrawals,
 )
 from zengzhi.web.console import session as console_session
-from zengzhi.web.i18n import LANGUAGES
 from zengzhi.web.pages import LANGUAGE_COOKIE, local_path
 
 STATIC = Path(__file__).parent / "static"

@@ -28,9 +28,9 @@ from starlette.datastructures import FormData, UploadFile
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS
 from zengzhi.engine.fields import error_from_validation
+from zengzhi.i18n import LANGUAGES, Translator, from_accept_language
+from zengzhi.i18n import format as fmt
 from zengzhi.service.base import Context, tenant_zone
-from zengzhi.web import format as fmt
-from zengzhi.web.i18n import LANGUAGES, Translator, from_accept_language
 
 HERE = Path(__file__).parent
 LANGUAGE_COOKIE = "zz_lang"

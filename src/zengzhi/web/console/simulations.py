@@ -10,13 +10,13 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 from zengzhi.core.errors import DomainError
 from zengzhi.deps import STATUS
+from zengzhi.i18n import Translator
 from zengzhi.service import simulations
 from zengzhi.service.background import RUN_ID
+from zengzhi.sim.verdict_text import verdict_lines
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, PostedDep, StaffDep
-from zengzhi.web.i18n import Translator
 from zengzhi.web.pages import PageRoute, language, see_other
-from zengzhi.web.verdict import verdict_lines
 
 router = APIRouter(prefix="/console/simulations", route_class=PageRoute, include_in_schema=False)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from zengzhi.i18n import Translator
+from zengzhi.i18n import format as fmt
 from zengzhi.sim.verdict import Verdict
-from zengzhi.web import format as fmt
-from zengzhi.web.i18n import Translator
 
 
 def verdict_lines(found: Verdict, t: Translator) -> list[str]:
