@@ -19,7 +19,14 @@ from sqlalchemy import Connection, select
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.backtest import Backtest, backtest
-from zengzhi.engine.config import DEFAULT_POOL, PoolConfig, ProductConfig, StoreConfig, TenantConfig
+from zengzhi.engine.config import (
+    DEFAULT_POOL,
+    DistributionConfig,
+    PoolConfig,
+    ProductConfig,
+    StoreConfig,
+    TenantConfig,
+)
 from zengzhi.engine.fields import error_from_validation
 from zengzhi.engine.lint import has_errors, lint, pool_field
 from zengzhi.engine.lint_registry import Finding
@@ -221,11 +228,11 @@ def proposal_with(
     context: Context,
     principal: Principal,
     key: str,
-    change: PoolParamsIn | ZoneIn | ProductIn | StoreIn,
+    change: PoolParamsIn | ZoneIn | ProductIn | StoreIn | DistributionConfig,
 ) -> Proposal:
     """The live configuration with one change applied (a pool's parameters, a zone, a
-    product or a store under `key`), as a proposal: what the console lints and
-    back-tests before it saves that change. Nothing is changed."""
+    product or a store under `key`, or the distribution settings), as a proposal: what
+    the console lints and back-tests before it saves that change. Nothing is changed."""
     principal.require(Permission.READ)
     live = query(context, lambda connection: live_config(connection, principal.tenant))
     update: dict[str, Any]
@@ -236,6 +243,8 @@ def proposal_with(
         update = {"pool": pool} if key == DEFAULT_POOL else {"pools": {**live.pools, key: pool}}
     elif isinstance(change, ZoneIn):
         update = {"zones": {**live.zones, key: ZoneConfig.model_validate(change.settings())}}
+    elif isinstance(change, DistributionConfig):
+        update = {"distribution": change}
     elif isinstance(change, ProductIn):
         product = ProductConfig.model_validate(change.model_dump(mode="json", exclude={"name"}))
         update = {"products": {**live.products, key: product}}

@@ -1,5 +1,5 @@
-"""Configuration: pools, zones (with their companion modes), products, stores and the
-tenant's settings.
+"""Configuration: pools, zones (with their companion modes), products, stores, the
+distribution settings and the tenant's settings.
 
 Forms post to the same use cases as `PUT /v1/products/{id}` and the rest; a refusal
 comes back with the field it names, and the form is shown again with the message next
@@ -34,9 +34,9 @@ from pydantic import BaseModel
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS, After
 from zengzhi.engine.backtest import Backtest
-from zengzhi.engine.config import read_toml
+from zengzhi.engine.config import DistributionConfig, read_toml
 from zengzhi.engine.fields import ID_PATTERN
-from zengzhi.service import catalog, config, dry_runs, pools, tenants
+from zengzhi.service import catalog, config, distribution, dry_runs, pools, tenants
 from zengzhi.service.auth import Permission
 from zengzhi.service.background import RUN_ID
 from zengzhi.service.base import Context, tenant_zone
@@ -145,7 +145,7 @@ def _moment(text: str, zone: tzinfo) -> str:
 
 ACTIONS = ("check", "dryrun", "save")
 DRY_RUN_MEMBERS = 10
-Change = PoolParamsIn | ZoneIn | ProductIn | StoreIn
+Change = PoolParamsIn | ZoneIn | ProductIn | StoreIn | DistributionConfig
 C = TypeVar("C", bound=Change)
 
 
@@ -530,6 +530,84 @@ def save_settings(
     return see_other("/console/config/settings?saved=1")
 
 
+# ---------------------------------------------------------------------------- distribution
+
+_DISTRIBUTION = "console/config_distribution.html"
+
+
+def _distribution_toml(settings: DistributionConfig | None) -> str:
+    """The settings as the TOML the form edits: the `[distribution]` table of a
+    configuration file without its prefix (docs/distribution.md), each part a table and
+    each dividend plan a `[[dividends]]` entry; defaults are written out, so the page
+    shows what is in force."""
+    if settings is None:
+        return ""
+    data = settings.model_dump(mode="json", exclude_none=True)
+    plans = data.pop("dividends", [])
+    text = _toml(data)
+    for plan in plans:
+        entries = (f"{k} = {_toml_value(v)}" for k, v in plan.items() if v is not None)
+        text += "\n\n[[dividends]]\n" + "\n".join(entries)
+    return text.strip()
+
+
+def _distribution_page(request: Request, user: Staff, form: Filled, **data: object) -> HTMLResponse:
+    return _form_page(request, user, _DISTRIBUTION, "distribution", form, **data)
+
+
+def _on_distribution(error: DomainError) -> DomainError:
+    """The form has one field, the TOML: a setting refused is named inside its text."""
+    field = error.field or ""
+    if field != "distribution":
+        error.message = f"{field.removeprefix('distribution.')}: {error.message}"
+        error.field = "distribution"
+    return error
+
+
+@router.get("/distribution", response_class=HTMLResponse)
+def distribution_form(
+    request: Request, context: ContextDep, user: StaffDep, saved: str | None = None
+) -> HTMLResponse:
+    current = distribution.get_settings(context, user.principal)
+    shown = Filled({"distribution": _distribution_toml(current)})
+    return _distribution_page(request, user, shown, saved=saved, off=current is None)
+
+
+@router.post("/distribution", response_class=HTMLResponse)
+def save_distribution(
+    request: Request, context: ContextDep, user: StaffDep, form: PostedDep
+) -> Response:
+    """Reviewed like a zone's modes, saved through `PUT /v1/distribution`'s use case
+    (which recomputes every member's level and audits the change)."""
+    text = form.get("distribution")
+
+    def read() -> tuple[str, DistributionConfig]:
+        try:
+            data = read_toml(text)
+        except tomllib.TOMLDecodeError as error:
+            raise DomainError(ErrorCode.INVALID, f"is not TOML: {error}", "distribution") from None
+        settings = build(DistributionConfig, data, "distribution")
+        settings.params()  # a value the engine refuses, before the lint or a save
+        return "distribution", settings
+
+    def shown(filled: Filled) -> HTMLResponse:
+        if filled.error is not None:
+            filled = replace(filled, error=_on_distribution(filled.error))
+        return _distribution_page(request, user, filled)
+
+    return _reviewed_save(
+        context,
+        user,
+        form,
+        "distribution",
+        True,
+        read,
+        lambda _, settings: distribution.put_settings(context, user.principal, settings),
+        shown,
+        "/console/config/distribution?saved=",
+    )
+
+
 # ---------------------------------------------------------------------------- dry runs
 
 RunId = Annotated[str, Path(pattern=RUN_ID.pattern)]
@@ -562,6 +640,8 @@ def dry_run(request: Request, context: ContextDep, user: StaffDep, run_id: RunId
     if section == "pool":
         pool = pools.get_pool(context, user.principal, key)
         return _pool_page(request, user, pool, Filled(values, review=review))
+    if section == "distribution":
+        return _distribution_page(request, user, Filled(values, review=review))
     shown = key if about.editing else None
     return _item_page(request, user, section, shown, Filled(values, review=review))
 

@@ -1,0 +1,95 @@
+"""The console's distribution page: the settings as TOML, reviewed by the lint (with its
+legal-risk warnings) before a save through `PUT /v1/distribution`'s use case."""
+
+from __future__ import annotations
+
+import re
+
+from tests.service.conftest import Api
+from tests.service.test_console_pages import checked, sign_in
+from tests.service.test_console_sections import user
+
+PAGE = "/console/config/distribution"
+COMMISSION = 'overflow = "platform"\n\n[commission]\nrates = ["0.2", "0.1"]\n'
+
+
+def test_the_console_reviews_and_saves_the_distribution_settings(api: Api) -> None:
+    csrf = sign_in(api.client, api.tenant)
+    assert api.ok(api.get("/v1/distribution")) is None
+    empty = api.client.get(PAGE)
+    assert empty.status_code == 200 and 'name="distribution"' in empty.text
+    form = {"csrf": csrf, "distribution": COMMISSION}
+    review = api.client.post(PAGE, data={**form, "action": "check"})
+    # commission to referrers who never bought: the recruiting-only warning, before saving
+    assert "distribution.recruiting_without_buying" in review.text
+    assert "promoter_after_purchase" in review.text
+    assert api.ok(api.get("/v1/distribution")) is None  # a check saves nothing
+    saved = api.client.post(PAGE, data=checked(api.client, PAGE, form), follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    assert saved.headers["location"] == f"{PAGE}?saved=distribution"
+    now = api.ok(api.get("/v1/distribution"))
+    assert (now["overflow"], now["commission"]["rates"]) == ("platform", ["0.2", "0.1"])
+    assert now["commission"]["promoter_after_purchase"] is False
+    assert api.ok(api.get("/v1/audit-log"))[0]["action"] == "distribution.configure"
+
+    # the page shows what is in force, as TOML that saves back to the same settings
+    shown = api.client.get(f"{PAGE}?saved=distribution").text
+    assert "Distribution settings saved." in shown
+    assert "[commission]" in shown and "promoter_after_purchase = false" in shown
+    fixed = COMMISSION + 'promoter_after_purchase = true\n\n[recruiter]\nrate = "0.005"\n'
+    fixed += "indirect_members = true\n"
+    again = {"csrf": csrf, "distribution": fixed}
+    review = api.client.post(PAGE, data={**again, "action": "check"})
+    assert "distribution.recruiting_without_buying" not in review.text
+    assert "distribution.recruiter.indirect_members" in review.text  # recruiting rewards
+    api.client.post(PAGE, data=checked(api.client, PAGE, again))
+    now = api.ok(api.get("/v1/distribution"))
+    assert now["commission"]["promoter_after_purchase"] is True
+    assert now["recruiter"] == {**now["recruiter"], "rate": "0.005", "indirect_members": True}
+
+
+def test_a_save_without_a_check_or_after_an_edit_saves_nothing(api: Api) -> None:
+    csrf = sign_in(api.client, api.tenant)
+    form = {"csrf": csrf, "distribution": COMMISSION}
+    unchecked = api.client.post(PAGE, data={**form, "action": "save"})
+    assert unchecked.status_code == 409 and 'id="unchecked"' in unchecked.text
+    edited = {**checked(api.client, PAGE, form), "distribution": COMMISSION.replace("0.1", "0.3")}
+    assert api.client.post(PAGE, data=edited).status_code == 409
+    assert api.ok(api.get("/v1/distribution")) is None
+    # the digest follows the settings, not their spelling: a default written out is the same
+    same = {**checked(api.client, PAGE, form), "distribution": COMMISSION + "allow_deep = false"}
+    assert api.client.post(PAGE, data=same, follow_redirects=False).status_code == 303
+    assert api.ok(api.get("/v1/distribution"))["commission"]["rates"] == ["0.2", "0.1"]
+
+
+def test_a_bad_value_is_refused_naming_the_setting_and_changes_nothing(api: Api) -> None:
+    api.ok(api.put("/v1/distribution", {"commission": {"rates": ["0.1"]}}))
+    before = api.ok(api.get("/v1/distribution"))
+    csrf = sign_in(api.client, api.tenant)
+    cases = {
+        '[commission]\nrates = ["1.5"]': "commission.rates.0",
+        '[commission]\nrates = ["0.1"]\nspeed = 2': "commission.speed",
+        'binding = "whenever"': "binding",
+        "[commission": "is not TOML",
+    }
+    for text, named in cases.items():
+        for action in ("check", "save"):
+            refused = api.client.post(
+                PAGE, data={"csrf": csrf, "distribution": text, "action": action}
+            )
+            assert refused.status_code == 422, (text, refused.text)
+            said = re.search(r'id="e-distribution" role="alert">(.*?)</p>', refused.text)
+            assert said is not None and named in said.group(1), (text, refused.text)
+    assert api.ok(api.get("/v1/distribution")) == before
+
+
+def test_a_viewer_sees_the_settings_and_cannot_save_them(api: Api) -> None:
+    api.ok(api.put("/v1/distribution", {"commission": {"rates": ["0.1"]}}))
+    before = api.ok(api.get("/v1/distribution"))
+    csrf = sign_in(api.client, api.tenant, user(api, "viewer"))
+    page = api.client.get(PAGE).text
+    assert 'rates = ["0.1"]' in page.replace("&#34;", '"')
+    assert 'value="save"' not in page and 'value="check"' not in page
+    form = {"csrf": csrf, "distribution": '[commission]\nrates = ["0.3"]', "action": "save"}
+    assert api.client.post(PAGE, data=form).status_code == 403
+    assert api.ok(api.get("/v1/distribution")) == before
