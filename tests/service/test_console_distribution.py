@@ -7,7 +7,7 @@ import re
 
 from tests.service.conftest import Api
 from tests.service.test_console_pages import checked, sign_in
-from tests.service.test_console_sections import user
+from tests.service.test_console_sections import dry_run_result, user
 
 PAGE = "/console/config/distribution"
 COMMISSION = 'overflow = "platform"\n\n[commission]\nrates = ["0.2", "0.1"]\n'
@@ -93,3 +93,20 @@ def test_a_viewer_sees_the_settings_and_cannot_save_them(api: Api) -> None:
     form = {"csrf": csrf, "distribution": '[commission]\nrates = ["0.3"]', "action": "save"}
     assert api.client.post(PAGE, data=form).status_code == 403
     assert api.ok(api.get("/v1/distribution")) == before
+
+
+def test_a_dry_run_of_new_settings_over_the_history_saves_nothing(api: Api) -> None:
+    api.pool()
+    api.member("a")
+    api.member("b", referrer="a")
+    api.completed_order("o1", "b", contribution="0.00")
+    csrf = sign_in(api.client, api.tenant, user(api, "operator"))
+    form = {"csrf": csrf, "distribution": COMMISSION, "action": "dryrun"}
+    started = api.client.post(PAGE, data=form)
+    assert "Settings (TOML)" in started.text  # the change under test, while it runs
+    dry = dry_run_result(api.client, started)
+    assert dry.status_code == 200 and 'id="dry-run-totals"' in dry.text
+    assert f'action="{PAGE}"' in dry.text and 'value="save"' in dry.text
+    assert "rates = [&#34;0.2&#34;, &#34;0.1&#34;]" in dry.text or 'rates = ["0.2"' in dry.text
+    assert api.ok(api.get("/v1/distribution")) is None
+    assert api.ok(api.get("/v1/members/a/rewards")) == []
