@@ -3,6 +3,7 @@ legal-risk warnings) before a save through `PUT /v1/distribution`'s use case."""
 
 from __future__ import annotations
 
+import html
 import re
 
 from tests.service.conftest import Api
@@ -110,3 +111,38 @@ def test_a_dry_run_of_new_settings_over_the_history_saves_nothing(api: Api) -> N
     assert "rates = [&#34;0.2&#34;, &#34;0.1&#34;]" in dry.text or 'rates = ["0.2"' in dry.text
     assert api.ok(api.get("/v1/distribution")) is None
     assert api.ok(api.get("/v1/members/a/rewards")) == []
+
+
+RICH = {
+    "binding": "any_time",
+    "overflow": "platform",
+    "commission": {"rates": ["0.01", "0.005"], "promoter_after_purchase": True},
+    "recruiter": {"rate": "0.005", "pay_in": "contribution", "indirect_members": True},
+    "agents": {
+        "mode": "flat",
+        "rates": {"province": "0.001", "city": "0.002"},
+        "areas": {"华南": ["广东", "广西"], "east/coast": ["浙江"]},
+        "pay_in": "contribution",
+    },
+    "team": {"levels": [{"performance": "50000.00", "rate": "0.1"}], "peer_share": "0.1"},
+    "dividends": [
+        {"name": "holders", "share": "0.1", "min_level": 0, "split": "shares"},
+        {"name": "v", "share": "0.05", "schedule": "monthly", "split": "contribution"},
+    ],
+    "limits": {"one_account_per_phone": True, "orders_per_day": 5, "total_spend": "1000.00"},
+}
+
+
+def test_the_page_shows_every_setting_as_toml_that_saves_back_unchanged(api: Api) -> None:
+    api.ok(api.put("/v1/distribution", RICH))
+    before = api.ok(api.get("/v1/distribution"))
+    csrf = sign_in(api.client, api.tenant)
+    page = api.client.get(PAGE).text
+    area = re.search(r'<textarea id="f-distribution"[^>]*>(.*?)</textarea>', page, re.S)
+    assert area is not None
+    text = html.unescape(area.group(1))
+    assert '"华南" = ["广东", "广西"]' in text and "[[dividends]]" in text
+    form = {"csrf": csrf, "distribution": text}
+    saved = api.client.post(PAGE, data=checked(api.client, PAGE, form), follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    assert api.ok(api.get("/v1/distribution")) == before

@@ -306,6 +306,11 @@ def _reviewed_save(
     return see_other(f"{saved}{key}")
 
 
+def _toml_key(key: str) -> str:
+    """A bare key where TOML allows one; else quoted (an agents' area named 华南)."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+
+
 def _toml_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -314,7 +319,7 @@ def _toml_value(value: object) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(one) for one in value) + "]"
     if isinstance(value, dict):
-        pairs = (f"{k} = {_toml_value(v)}" for k, v in value.items() if v is not None)
+        pairs = (f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items() if v is not None)
         return "{" + ", ".join(pairs) + "}"
     return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string
 
@@ -323,14 +328,16 @@ def _toml(modes: Mapping[str, object]) -> str:
     """A zone's modes as the TOML the form edits: the zone's own keys, then a table a
     mode (as in docs/modes.md, without the `zones.<id>` prefix)."""
     lines = [
-        f"{k} = {_toml_value(v)}"
+        f"{_toml_key(k)} = {_toml_value(v)}"
         for k, v in modes.items()
         if v is not None and not (isinstance(v, dict) and k != "campaign")
     ]
     for name, table in modes.items():
         if isinstance(table, dict) and name != "campaign":
-            lines += ["", f"[{name}]"]
-            lines += [f"{k} = {_toml_value(v)}" for k, v in table.items() if v is not None]
+            lines += ["", f"[{_toml_key(name)}]"]
+            lines += [
+                f"{_toml_key(k)} = {_toml_value(v)}" for k, v in table.items() if v is not None
+            ]
     return "\n".join(lines).strip()
 
 
@@ -546,7 +553,7 @@ def _distribution_toml(settings: DistributionConfig | None) -> str:
     plans = data.pop("dividends", [])
     text = _toml(data)
     for plan in plans:
-        entries = (f"{k} = {_toml_value(v)}" for k, v in plan.items() if v is not None)
+        entries = (f"{_toml_key(k)} = {_toml_value(v)}" for k, v in plan.items() if v is not None)
         text += "\n\n[[dividends]]\n" + "\n".join(entries)
     return text.strip()
 
