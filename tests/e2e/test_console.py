@@ -229,6 +229,7 @@ MAIN_PAGES = [
     "/console/config",
     "/console/config/products/new",
     "/console/config/settings",
+    "/console/config/distribution",
     "/console/config/zones/new",
     "/console/members",
     "/console/members/m1",

@@ -8,6 +8,7 @@ import re
 
 from playwright.sync_api import Browser, expect
 
+from tests.e2e.accessibility import low_contrast, unlabelled
 from tests.e2e.conftest import Server, new_context, sign_in
 
 
@@ -29,6 +30,7 @@ def test_the_distribution_settings_are_edited_reviewed_and_saved_in_chinese(
     expect(page.get_by_role("heading", name="配置检查结果")).to_be_visible()
     warning = page.locator("#review li", has_text="distribution.recruiting_without_buying")
     expect(warning).to_contain_text("推荐人从未消费也能拿佣金")
+    assert unlabelled(page) == [] and low_contrast(page) == []
     with server.api() as api:
         assert api.get("/v1/distribution").json() == before  # checked, not saved
     page.get_by_role("button", name="保存").click()
