@@ -146,3 +146,16 @@ def test_the_page_shows_every_setting_as_toml_that_saves_back_unchanged(api: Api
     saved = api.client.post(PAGE, data=checked(api.client, PAGE, form), follow_redirects=False)
     assert saved.status_code == 303, saved.text
     assert api.ok(api.get("/v1/distribution")) == before
+
+
+def test_an_operator_cannot_weaken_a_control_on_money_from_the_page(api: Api) -> None:
+    csrf = sign_in(api.client, api.tenant, user(api, "operator"))
+    form = {"csrf": csrf, "distribution": COMMISSION}  # the platform pays over the budget
+    refused = api.client.post(PAGE, data=checked(api.client, PAGE, form))
+    assert refused.status_code == 403 and 'id="e-distribution"' in refused.text
+    assert "overflow: " in refused.text and "the owner must do it" in refused.text
+    assert api.ok(api.get("/v1/distribution")) is None
+    kept = {**form, "distribution": COMMISSION.replace('"platform"', '"cut"')}
+    saved = api.client.post(PAGE, data=checked(api.client, PAGE, kept), follow_redirects=False)
+    assert saved.status_code == 303
+    assert api.ok(api.get("/v1/distribution"))["overflow"] == "cut"
