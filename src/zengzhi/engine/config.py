@@ -186,7 +186,7 @@ class StoreConfig(_Strict):
 
 
 class PoolConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     mint_ratio: Exact | None = None
     sell_fee: Exact | None = None

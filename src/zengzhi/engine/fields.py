@@ -119,7 +119,7 @@ def loads_strict(text: str | bytes) -> Any:
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def error_from_validation(error: ValidationError, prefix: str = "") -> DomainError:

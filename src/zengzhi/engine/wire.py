@@ -104,7 +104,11 @@ def amount_line(amount_text: object, contribution_text: object, pool: str, field
 class _EventIn(BaseModel):
     """One event type's line. Reading and writing mirror each other in each model:
     `event` reads the line into its engine event (`source`), `from_event` writes that
-    event's fields back (all but `type`, `id` and `at`, which `to_wire` adds)."""
+    event's fields back (all but `type`, `id` and `at`, which `to_wire` adds).
+
+    Each is built at its first line (defer_build): a short replay builds one, not twenty.
+    The parts the API's request bodies share (OrderForm, LineIn) are built at once, as
+    FastAPI warns about a deferred model it wraps."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     kind: ClassVar[str]
@@ -123,7 +127,7 @@ class _EventIn(BaseModel):
 
 
 class SplitIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     cost: Exact = "0"
     distribution: Exact = "0"
@@ -136,7 +140,7 @@ class LineIn(BaseModel):
     an amount with its `contribution` or its whole `split`, or an amount at the order's
     store (the store's commission split)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     product: Id | None = None
     quantity: int = Field(default=1, ge=1, le=1_000_000, strict=True)
