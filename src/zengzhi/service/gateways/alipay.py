@@ -31,12 +31,13 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from pydantic import BaseModel, ConfigDict, Field
 
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.signatures import SignatureError
+from zengzhi.service.gateways import keys
 from zengzhi.service.gateways.outcome import Outcome, PayoutResult
 
 GATEWAY = "https://openapi.alipay.com/gateway.do"
@@ -64,28 +65,8 @@ class AlipayConfig(BaseModel):
     notify_url: str | None = None
 
     def check(self) -> None:
-        _private_key(self.private_key)
-        _public_key(self.alipay_public_key)
-
-
-def _private_key(pem: str) -> rsa.RSAPrivateKey:
-    try:
-        key = serialization.load_pem_private_key(pem.encode(), password=None)
-    except (ValueError, TypeError):
-        raise invalid("private_key", "is not a PEM private key") from None
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise invalid("private_key", "is not an RSA key")
-    return key
-
-
-def _public_key(pem: str) -> rsa.RSAPublicKey:
-    try:
-        key = serialization.load_pem_public_key(pem.encode())
-    except (ValueError, TypeError):
-        raise invalid("alipay_public_key", "is not a PEM public key") from None
-    if not isinstance(key, rsa.RSAPublicKey):
-        raise invalid("alipay_public_key", "is not an RSA key")
-    return key
+        keys.private_key(self.private_key)
+        keys.public_key(self.alipay_public_key, "alipay_public_key")
 
 
 def signed_text(params: Mapping[str, str], leave_out: frozenset[str]) -> str:
@@ -160,7 +141,9 @@ class Alipay:
         if params.get("sign_type", "RSA2") != "RSA2":
             raise SignatureError("signature", "only RSA2 is accepted", "sign_type")
         text = signed_text(params, frozenset({"sign", "sign_type"}))
-        check_signature(_public_key(self.config.alipay_public_key), text, given, "sign")
+        check_signature(
+            keys.public_key(self.config.alipay_public_key, "alipay_public_key"), text, given, "sign"
+        )
         if params.get("app_id") != self.config.app_id:
             raise SignatureError("signature", "sent for another app", "app_id")
         try:
@@ -207,7 +190,7 @@ class Alipay:
         if notify_url:
             params["notify_url"] = notify_url
         params["sign"] = sign(
-            _private_key(self.config.private_key), signed_text(params, frozenset({"sign"}))
+            keys.private_key(self.config.private_key), signed_text(params, frozenset({"sign"}))
         )
         response = client.post(self.config.gateway_url, data=params)
         raw = response.text
@@ -221,7 +204,12 @@ class Alipay:
             raise SignatureError(
                 "signature", f"an unsigned answer (HTTP {response.status_code})", "sign"
             )
-        check_signature(_public_key(self.config.alipay_public_key), content, signature, "sign")
+        check_signature(
+            keys.public_key(self.config.alipay_public_key, "alipay_public_key"),
+            content,
+            signature,
+            "sign",
+        )
         data = json.loads(content)
         return data if isinstance(data, dict) else {}
 

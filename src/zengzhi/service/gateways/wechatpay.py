@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import BaseModel, ConfigDict, Field
@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.signatures import SignatureError
+from zengzhi.service.gateways import keys
 from zengzhi.service.gateways.outcome import Outcome, PayoutResult
 
 API = "https://api.mch.weixin.qq.com"
@@ -72,37 +73,17 @@ class WechatConfig(BaseModel):
 
     def check(self) -> None:
         """Every key parses (else an error naming the field)."""
-        _private_key(self.private_key)
+        keys.private_key(self.private_key)
         for certificate in self.platform_certificates:
             _certificate(certificate)
         if (self.public_key is None) != (self.public_key_id is None):
             raise invalid("public_key", "give the public key and its id together")
         if self.public_key is not None:
-            _public_key(self.public_key)
+            keys.public_key(self.public_key, "public_key")
         if not self.platform_certificates and self.public_key is None:
             raise invalid(
                 "platform_certificates", "a platform certificate or the public key is needed"
             )
-
-
-def _private_key(pem: str) -> rsa.RSAPrivateKey:
-    try:
-        key = serialization.load_pem_private_key(pem.encode(), password=None)
-    except (ValueError, TypeError):
-        raise invalid("private_key", "is not a PEM private key") from None
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise invalid("private_key", "is not an RSA key")
-    return key
-
-
-def _public_key(pem: str) -> rsa.RSAPublicKey:
-    try:
-        key = serialization.load_pem_public_key(pem.encode())
-    except (ValueError, TypeError):
-        raise invalid("public_key", "is not a PEM public key") from None
-    if not isinstance(key, rsa.RSAPublicKey):
-        raise invalid("public_key", "is not an RSA key")
-    return key
 
 
 def _certificate(pem: str) -> x509.Certificate:
@@ -140,7 +121,7 @@ def authorization(
     config: WechatConfig, method: str, path: str, body: str, timestamp: int, nonce: str
 ) -> str:
     message = f"{method}\n{path}\n{timestamp}\n{nonce}\n{body}\n"
-    signature = sign(_private_key(config.private_key), message)
+    signature = sign(keys.private_key(config.private_key), message)
     return (
         f'{SCHEME} mchid="{config.mchid}",nonce_str="{nonce}",signature="{signature}",'
         f'timestamp="{timestamp}",serial_no="{config.serial_no}"'
@@ -184,7 +165,7 @@ class WechatPay:
     def _verifier(self, serial: str, now: datetime) -> rsa.RSAPublicKey:
         if self.config.public_key_id is not None and serial == self.config.public_key_id:
             assert self.config.public_key is not None
-            return _public_key(self.config.public_key)
+            return keys.public_key(self.config.public_key, "public_key")
         for pem in self.config.platform_certificates:
             certificate = _certificate(pem)
             if serial_of(certificate) != serial.upper():
@@ -358,7 +339,7 @@ class WechatPay:
 
     def _encrypt_name(self, name: str, now: datetime) -> str:
         if self.config.public_key is not None:
-            key: Any = _public_key(self.config.public_key)
+            key: Any = keys.public_key(self.config.public_key, "public_key")
         else:
             key = self._encryption_certificate(now).public_key()
         sealed = key.encrypt(

@@ -7,6 +7,7 @@ direct members after a report)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -17,13 +18,15 @@ from zengzhi.core.errors import DomainError
 from zengzhi.deps import STATUS, After, Before
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import distribution, member_access, members, modes, orders, wallets
+from zengzhi.service.auth import Principal
+from zengzhi.service.base import Context
 from zengzhi.service.member_access import PageTokenRequest
 from zengzhi.service.members import MemberChange, Reassignment
 from zengzhi.service.queries import console_members
 from zengzhi.service.queries.console_members import MemberSearch
 from zengzhi.web.console import exports, page
 from zengzhi.web.console.session import ContextDep, PostedDep, Staff, StaffDep
-from zengzhi.web.pages import PageRoute, build, page_numbers, see_other
+from zengzhi.web.pages import Form, PageRoute, build, page_numbers, see_other
 
 router = APIRouter(prefix="/console/members", route_class=PageRoute, include_in_schema=False)
 
@@ -204,26 +207,7 @@ def reassign(
 ) -> Response:
     """Support moves the member to another referrer, with a reason (the audit log keeps
     it); the member's future orders only."""
-    values = form.values()
-    try:
-        body = build(
-            Reassignment, {"referrer": values.get("referrer", ""), "reason": values.get("reason")}
-        )
-        members.reassign(context, user.principal, member_id, body)
-    except DomainError as error:
-        return _detail(
-            request,
-            context,
-            user,
-            member_id,
-            None,
-            STATUS[error.code],
-            values=None,
-            error=error,
-            failed="referrer",
-            reassign_values=values,
-        )
-    return see_other(f"/console/members/{member_id}?saved=referrer")
+    return _moved(request, context, user, form, member_id, members.reassign, "referrer")
 
 
 @router.post("/{member_id}/referees/referrer", response_class=HTMLResponse)
@@ -232,12 +216,26 @@ def reassign_referees(
 ) -> Response:
     """After a report (seed 000 举报): every direct member of this one moves to the
     reporter, with a reason (the audit log names each); future orders only."""
+    return _moved(request, context, user, form, member_id, members.reassign_referees, "referees")
+
+
+def _moved(
+    request: Request,
+    context: Context,
+    user: Staff,
+    form: Form,
+    member_id: str,
+    move: Callable[[Context, Principal, str, Reassignment], object],
+    what: str,
+) -> Response:
+    """A re-assignment's form: the move, or the member's page again with the error beside
+    the form it came from (`what`: referrer or referees)."""
     values = form.values()
     try:
         body = build(
             Reassignment, {"referrer": values.get("referrer", ""), "reason": values.get("reason")}
         )
-        members.reassign_referees(context, user.principal, member_id, body)
+        move(context, user.principal, member_id, body)
     except DomainError as error:
         return _detail(
             request,
@@ -248,10 +246,11 @@ def reassign_referees(
             STATUS[error.code],
             values=None,
             error=error,
-            failed="referees",
-            referees_values=values,
+            failed=what,
+            reassign_values=values if what == "referrer" else None,
+            referees_values=values if what == "referees" else None,
         )
-    return see_other(f"/console/members/{member_id}?saved=referees")
+    return see_other(f"/console/members/{member_id}?saved={what}")
 
 
 @router.post("/{member_id}/page-token", response_class=HTMLResponse)
