@@ -28,20 +28,25 @@ AT_IMPORT = (*HEAVY, "pydantic", "rich", "httpx", "jinja2", "argon2")
 ORDER = {"type": "order", "id": "o1", "member": "m1", "amount": "1000.00", "contribution": "300.00"}
 
 
-def loaded_after(code: str, *argv: str) -> set[str]:
-    """The top-level packages a fresh interpreter holds after `code` (run with argv)."""
+def loaded_modules(code: str, *argv: str) -> set[str]:
+    """The modules (by full name) a fresh interpreter holds after `code` (run with argv)."""
     probe = (
         "import sys, json\n"
         f"sys.argv = {['zengzhi', *argv]!r}\n"
         "try:\n"
         + "".join(f"    {line}\n" for line in code.splitlines())
         + "except SystemExit:\n    pass\n"
-        "sys.__stdout__.write('\\n' + json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+        "sys.__stdout__.write('\\n' + json.dumps(sorted(sys.modules)))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def loaded_after(code: str, *argv: str) -> set[str]:
+    """The top-level packages a fresh interpreter holds after `code` (run with argv)."""
+    return {name.split(".")[0] for name in loaded_modules(code, *argv)}
 
 
 def test_importing_the_cli_loads_nothing_heavy() -> None:
@@ -53,6 +58,9 @@ def test_importing_the_cli_loads_nothing_heavy() -> None:
 def test_help_loads_nothing_heavy() -> None:
     loaded = loaded_after("from zengzhi.cli import app\napp()", "--help")
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
+    # help reads no event, so neither the validation library nor the engine is loaded
+    assert "pydantic" not in loaded
+    assert "zengzhi.engine" not in loaded_modules("from zengzhi.cli import app\napp()", "--help")
 
 
 def test_a_replay_loads_the_engine_only(tmp_path: Path) -> None:
@@ -61,6 +69,8 @@ def test_a_replay_loads_the_engine_only(tmp_path: Path) -> None:
     loaded = loaded_after("from zengzhi.cli import app\napp()", "replay", str(log))
     assert "pydantic" in loaded  # the engine ran
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
+    # a short log shows no progress bar, so it needs no terminal renderer either
+    assert "rich" not in loaded
 
 
 def test_version() -> None:

@@ -1,5 +1,8 @@
 import ast
+import tempfile
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -52,3 +55,19 @@ def test_a_kept_order_record_reads_back_as_it_was(
     plain = (reversed_by, tuple(map(tuple, lines)), tuple(map(tuple, rewards)), ())
     assert text == repr(plain)
     assert ast.literal_eval(text) == plain
+
+
+def test_a_short_run_makes_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a one-line replay must not pay for a temporary directory and a database it never needs
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    store = SpillStore()
+    store._BATCH = 3  # type: ignore[misc]
+    store.put("k1", "v1")
+    store.put("k2", "v2")
+    assert store.get("k1") == "v1" and store.get("k3") is None
+    assert list(tmp_path.iterdir()) == []
+    store.put("k3", "v3")  # the batch is full: now it goes to a file
+    assert [p.name[:15] for p in tmp_path.iterdir()] == ["zengzhi-replay-"]
+    assert store.get("k3") == "v3"
+    store.close()
+    assert list(tmp_path.iterdir()) == []

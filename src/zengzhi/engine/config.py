@@ -186,7 +186,7 @@ class StoreConfig(_Strict):
 
 
 class PoolConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     mint_ratio: Exact | None = None
     sell_fee: Exact | None = None
@@ -259,6 +259,11 @@ class LimitsConfig(_Strict):
 
 class DistributionConfig(_Strict):
     """Distribution (spec 02). Every part is optional: a missing part pays nothing."""
+
+    # Built at import, unlike the other parts (which a replay without a configuration
+    # never builds): it is the API's request body, and FastAPI wraps a deferred model in
+    # a way pydantic warns about.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=False)
 
     binding: Literal["registration", "first_order", "any_time"] = "first_order"
     overflow: Literal["cut", "platform"] = "cut"

@@ -119,7 +119,8 @@ def loads_strict(text: str | bytes) -> Any:
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # built at first use: the CLI starts without building models it does not need
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def error_from_validation(error: ValidationError, prefix: str = "") -> DomainError:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Literal, get_args
@@ -267,3 +269,42 @@ def test_events_that_differ_only_in_how_numbers_are_written_are_equal() -> None:
     )
     assert read_event(zone.format("0.5"), config) == read_event(zone.format("0.500"), config)
     assert read_event(zone.format("0.5"), config) != read_event(zone.format("0.6"), config)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "message"),
+    [
+        ("[]", "line", "must be a JSON object"),
+        ("null", "line", "must be a JSON object"),
+        ("{}", "type", "is required"),
+        ('{"type": "refund"}', "type", "unknown event type 'refund'"),
+        ('{"type": "Order"}', "type", "unknown event type 'Order'"),
+        ('{"type": 5}', "type", "unknown event type '5'"),  # named as written, not as 5
+        ('{"type": null}', "type", "unknown event type 'None'"),
+        ('{"type": ["order"]}', "type", "unknown event type \"['order']\""),
+        ('{"type": "order", "id": "o1"}', "member", "is required"),  # no "order." prefix
+        ('{"type": "sell", "id": "s", "member": "m", "points": "all", "x": 1}', "x", "known"),
+    ],
+)
+def test_a_line_is_refused_by_its_type_naming_the_field(
+    text: str, field: str, message: str
+) -> None:
+    with pytest.raises(DomainError) as refused:
+        parse_line(text)
+    assert refused.value.field == field
+    assert message in str(refused.value)
+    if field == "type" and "unknown" in message:
+        assert str(refused.value).endswith(f"(known: {', '.join(EVENT_TYPES)})")
+
+
+def test_a_line_builds_the_model_of_its_type_only() -> None:
+    # the models build on first use: a log of one type must not pay for the other twenty
+    probe = (
+        "from zengzhi.engine.wire import EVENT_TYPES, parse_line\n"
+        'parse_line(\'{"type": "subsidy", "id": "s1", "amount": "10.00"}\')\n'
+        "print(sorted(k for k, m in EVENT_TYPES.items() if m.__pydantic_complete__))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.split() == ["['subsidy']"]
