@@ -38,6 +38,7 @@ from zengzhi.service.gateways.wechatpay import WechatPay
 from zengzhi.service.payees import Payee, payee_in, payout_problem
 from zengzhi.service.queries.withdrawals import WithdrawalView
 from zengzhi.store import tables as t
+from zengzhi.store.tenants import tenants_having
 from zengzhi.store.uow import UnitOfWork
 
 log = logging.getLogger("zengzhi.payouts")
@@ -346,17 +347,16 @@ def reconcile_due(context: Context, tenant: str, client: httpx.Client | None = N
 def tenants_paying(connection: Connection) -> list[str]:
     """The tenants with a payout at WeChat Pay or Alipay still `paying`."""
     p, w = t.payouts.c, t.withdrawals.c
-    return list(
-        connection.execute(
-            select(p.tenant_id)
+    return tenants_having(
+        connection,
+        lambda tenant: (
+            select(p.withdrawal_id)
             .join(
                 t.withdrawals,
                 (w.tenant_id == p.tenant_id) & (w.withdrawal_id == p.withdrawal_id),
             )
-            .where(w.status == "paying")
-            .distinct()
-            .order_by(p.tenant_id)
-        ).scalars()
+            .where(p.tenant_id == tenant, w.status == "paying")
+        ),
     )
 
 

@@ -29,6 +29,7 @@ from zengzhi.service.egress import PublicOnlyTransport
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
 from zengzhi.store.outbox import Attempt, Claimed
+from zengzhi.store.tenants import tenants_having
 
 log = logging.getLogger("zengzhi.webhooks")
 
@@ -162,20 +163,11 @@ def _record(
 
 
 def tenants_with_subscriptions(connection: Connection) -> list[str]:
-    """Walks the directory of tenants and asks each whether it has an active
-    subscription: a statement a tenant, each on that tenant's rows alone (under Citus, on
-    its node), rather than one scan across every tenant's subscriptions
-    (tests/service/test_tenant_scoping.py)."""
+    """The tenants with an active subscription."""
     c = t.webhook_subscriptions.c
-    directory = select(t.tenants.c.tenant_id).order_by(t.tenants.c.tenant_id)
-    return [
-        tenant
-        for tenant in connection.execute(directory).scalars().all()
-        if connection.execute(
-            select(c.tenant_id).where(c.tenant_id == tenant, c.active.is_(True)).limit(1)
-        ).first()
-        is not None
-    ]
+    return tenants_having(
+        connection, lambda tenant: select(c.tenant_id).where(c.tenant_id == tenant, c.active)
+    )
 
 
 def dispatch_all(context: Context, client: httpx.Client | None = None) -> list[DispatchReport]:

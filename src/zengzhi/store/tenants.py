@@ -3,10 +3,11 @@ that number what each command writes (event log, entries, audit, webhook events)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Select, select, update
 
 from zengzhi.core.days import DEFAULT_TIMEZONE, time_zone
 from zengzhi.store import tables as t
@@ -60,3 +61,15 @@ def store_counters(connection: Connection, tenant: str, counters: Counters) -> N
             webhook_seq=counters.webhook,
         )
     )
+
+
+def tenants_having(connection: Connection, probe: Callable[[str], Select[Any]]) -> list[str]:
+    """The tenants for which `probe(tenant)` finds a row: the directory of tenants walked,
+    each asked on its own rows alone (under Citus, on its node), rather than one scan
+    across every tenant's rows (tests/service/test_tenant_scoping.py)."""
+    directory = select(t.tenants.c.tenant_id).order_by(t.tenants.c.tenant_id)
+    return [
+        tenant
+        for tenant in connection.execute(directory).scalars().all()
+        if connection.execute(probe(tenant).limit(1)).first() is not None
+    ]
