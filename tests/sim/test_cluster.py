@@ -42,7 +42,7 @@ values = ["1.2", "2"]
 def scheduler() -> Iterator[str]:
     """Two worker processes, as a cluster of two machines would have."""
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         yield cluster.scheduler_address
 
