@@ -64,11 +64,17 @@ def verify(
         raise SignatureError(
             "signature", "the signature does not match the body and timestamp", SIGNATURE_HEADER
         )
+    check_fresh(now, timestamp, tolerance, TIMESTAMP_HEADER)
+    return timestamp
+
+
+def check_fresh(now: int, timestamp: int, tolerance: int, header: str) -> None:
+    """A signed message is answered only near the moment it was signed: an old one
+    replayed, or one dated ahead, is refused whatever its signature."""
     if abs(now - timestamp) > tolerance:
         raise SignatureError(
             "stale",
             f"the timestamp is {abs(now - timestamp)} s away from now; at most {tolerance} s "
             "is accepted",
-            TIMESTAMP_HEADER,
+            header,
         )
-    return timestamp

@@ -23,7 +23,7 @@ import hmac
 import secrets
 from collections.abc import Mapping
 
-from zengzhi.core.signatures import MAX_TIMESTAMP_DIGITS, SignatureError
+from zengzhi.core.signatures import MAX_TIMESTAMP_DIGITS, SignatureError, check_fresh
 
 ID_HEADER = "webhook-id"
 TIMESTAMP_HEADER = "webhook-timestamp"
@@ -90,11 +90,5 @@ def verify(
         raise SignatureError(
             "signature", "no signature matches the id, timestamp and body", SIGNATURE_HEADER
         )
-    if abs(now - timestamp) > tolerance:
-        raise SignatureError(
-            "stale",
-            f"the timestamp is {abs(now - timestamp)} s away from now; at most {tolerance} s "
-            "is accepted",
-            TIMESTAMP_HEADER,
-        )
+    check_fresh(now, timestamp, tolerance, TIMESTAMP_HEADER)
     return message_id, timestamp

@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from fastapi.responses import StreamingResponse
 from openpyxl import Workbook
 
 from zengzhi.service.base import Context
@@ -100,3 +101,18 @@ def attachment(context: Context, user: Staff, what: str, extension: str) -> dict
     that every browser keeps the name."""
     name = f"{user.principal.tenant}-{what}-{context.clock():%Y%m%d-%H%M}.{extension}"
     return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+def csv_download(
+    context: Context,
+    user: Staff,
+    what: str,
+    headings: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+) -> StreamingResponse:
+    """A table as a CSV download, streamed as it is read."""
+    return StreamingResponse(
+        csv_lines(headings, rows),
+        media_type="text/csv; charset=utf-8",
+        headers=attachment(context, user, what, "csv"),
+    )

@@ -97,10 +97,8 @@ def export_csv(request: Request, context: ContextDep, user: StaffDep) -> Streami
     if error:
         raise error
     rows = console_members.every_member(context, user.principal, asked)
-    return StreamingResponse(
-        exports.csv_lines(exports.MEMBER_HEADINGS, (exports.member_cells(r) for r in rows)),
-        media_type="text/csv; charset=utf-8",
-        headers=exports.attachment(context, user, "members", "csv"),
+    return exports.csv_download(
+        context, user, "members", exports.MEMBER_HEADINGS, (exports.member_cells(r) for r in rows)
     )
 
 

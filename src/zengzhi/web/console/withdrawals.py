@@ -85,10 +85,12 @@ def export_csv(request: Request, context: ContextDep, user: StaffDep) -> Streami
     if error:
         raise error
     rows = console_withdrawals.every_withdrawal(context, user.principal, asked)
-    return StreamingResponse(
-        exports.csv_lines(exports.WITHDRAWAL_HEADINGS, (exports.withdrawal_cells(r) for r in rows)),
-        media_type="text/csv; charset=utf-8",
-        headers=exports.attachment(context, user, "withdrawals", "csv"),
+    return exports.csv_download(
+        context,
+        user,
+        "withdrawals",
+        exports.WITHDRAWAL_HEADINGS,
+        (exports.withdrawal_cells(r) for r in rows),
     )
 
 
