@@ -18,10 +18,11 @@ from zengzhi.core import accounts
 from zengzhi.core.ledger import CNY, Entry, UnbalancedEntry, settling_order, unbalanced
 from zengzhi.store import tables as t
 from zengzhi.store.database import insert_rows
+from zengzhi.store.tenanted import of_tenant
 
 _b = t.balances.c
 _BALANCE = select(_b.amount).where(
-    _b.tenant_id == bindparam("tenant"),
+    of_tenant(_b, bindparam("tenant")),
     _b.account == bindparam("account"),
     _b.asset == bindparam("asset"),
 )
@@ -32,7 +33,7 @@ def owed_to(connection: Connection, tenant: str, creditor: str) -> int:
     """What all members owe `creditor`: its receivables `member:<id>:owes:<creditor>`."""
     total = connection.execute(
         select(func.coalesce(func.sum(_b.amount), 0)).where(
-            _b.tenant_id == tenant,
+            of_tenant(_b, tenant),
             _b.asset == CNY,
             _b.account.startswith("member:"),
             _b.account.endswith(f":owes:{creditor}", autoescape=True),
@@ -47,7 +48,7 @@ def holders(connection: Connection, tenant: str, kind: str, asset: str) -> dict[
         row.account: int(row.amount)
         for row in connection.execute(
             select(_b.account, _b.amount).where(
-                _b.tenant_id == tenant,
+                of_tenant(_b, tenant),
                 _b.asset == asset,
                 _b.account.startswith("member:"),
                 _b.account.endswith(f":{kind}", autoescape=True),
@@ -67,7 +68,7 @@ def _owed(tenant: str, prefix: str) -> Select[tuple[str, int]]:
     return (
         select(_b.account, _b.amount)
         .where(
-            _b.tenant_id == tenant,
+            of_tenant(_b, tenant),
             _b.asset == CNY,
             _b.account.startswith(prefix, autoescape=True),
         )
@@ -114,7 +115,7 @@ class SqlLedger:
                     for row in self._connection.execute(
                         select(_b.account, _b.amount)
                         .where(
-                            _b.tenant_id == self._tenant, _b.asset == asset, _b.account.in_(chunk)
+                            of_tenant(_b, self._tenant), _b.asset == asset, _b.account.in_(chunk)
                         )
                         .order_by(_b.account)
                         .with_for_update()

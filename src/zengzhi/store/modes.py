@@ -24,6 +24,7 @@ from zengzhi.engine.zones import parse_zone
 from zengzhi.rules.modes.common import Claim
 from zengzhi.rules.modes.zone import ZoneModes
 from zengzhi.store import tables as t
+from zengzhi.store.tenanted import of_tenant
 
 _PAGE = 1000
 _FIRST_PAGE = 10  # most orders look at the head of a queue only
@@ -32,7 +33,7 @@ _PERIOD = ("starts", "ends")  # the zone's own period: the zones table keeps it 
 # Statements built once: a daily run reads claims and counters thousands of times.
 _c = t.mode_claims.c
 _CLAIMS = select(t.mode_claims).where(
-    _c.tenant_id == bindparam("tenant"), _c.zone == bindparam("zone"), _c.mode == bindparam("mode")
+    of_tenant(_c, bindparam("tenant")), _c.zone == bindparam("zone"), _c.mode == bindparam("mode")
 )
 _BY_MEMBER = _CLAIMS.where(_c.member_id == bindparam("member"), _c.owed > 0).order_by(_c.seq)
 _BY_SEQ = _CLAIMS.where(_c.seq == bindparam("seq"))
@@ -44,7 +45,7 @@ _PAGE_AFTER = (
 _SAVE = (
     update(t.mode_claims)
     .where(
-        _c.tenant_id == bindparam("t_tenant"),
+        of_tenant(_c, bindparam("t_tenant")),
         _c.zone == bindparam("t_zone"),
         _c.mode == bindparam("t_mode"),
         _c.seq == bindparam("t_seq"),
@@ -59,14 +60,14 @@ _PAID_BEFORE = (
 )
 _p = t.mode_payouts.c
 _PAYOUTS = select(_p.member_id, _p.fen).where(
-    _p.tenant_id == bindparam("tenant"),
+    of_tenant(_p, bindparam("tenant")),
     _p.zone == bindparam("zone"),
     _p.mode == bindparam("mode"),
     _p.seq == bindparam("seq"),
 )
 _k = t.mode_counters.c
 _COUNTER = select(_k.value).where(
-    _k.tenant_id == bindparam("tenant"),
+    of_tenant(_k, bindparam("tenant")),
     _k.zone == bindparam("zone"),
     _k.mode == bindparam("mode"),
     _k.key == bindparam("key"),
@@ -101,7 +102,7 @@ class SqlModes:
             z = t.zones.c
             row = self._connection.execute(
                 select(t.zones)
-                .where(z.tenant_id == self._tenant, z.zone_id == zone)
+                .where(of_tenant(z, self._tenant), z.zone_id == zone)
                 .with_for_update()
             ).first()
             self._zones[zone] = None if row is None else parse_zone(zone_settings(row))
@@ -110,7 +111,7 @@ class SqlModes:
     def zones(self) -> dict[str, ZoneModes]:
         z = t.zones.c
         rows = self._connection.execute(
-            select(t.zones).where(z.tenant_id == self._tenant).order_by(z.zone_id)
+            select(t.zones).where(of_tenant(z, self._tenant)).order_by(z.zone_id)
         )
         return {row.zone_id: parse_zone(zone_settings(row)) for row in rows}
 
@@ -124,7 +125,7 @@ class SqlModes:
         z = t.zones.c
         found = self._connection.execute(
             update(t.zones)
-            .where(z.tenant_id == self._tenant, z.zone_id == zone)
+            .where(of_tenant(z, self._tenant), z.zone_id == zone)
             .values(**values)
             .returning(z.zone_id)
         ).first()
@@ -279,7 +280,7 @@ class SqlModes:
     def clear_payouts(self, zone: str, mode: str, seq: int) -> None:
         self._connection.execute(
             delete(t.mode_payouts).where(
-                _p.tenant_id == self._tenant, _p.zone == zone, _p.mode == mode, _p.seq == seq
+                of_tenant(_p, self._tenant), _p.zone == zone, _p.mode == mode, _p.seq == seq
             )
         )
 

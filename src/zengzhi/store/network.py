@@ -35,6 +35,7 @@ from sqlalchemy.sql import ColumnElement
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.rules.distribution import MAX_CHAIN, DistributionParams, cycle_error
 from zengzhi.store import tables as t
+from zengzhi.store.tenanted import of_tenant
 
 
 def _uplines_of() -> Any:
@@ -48,18 +49,18 @@ def _uplines_of() -> Any:
     buyer = m.alias("buyer")
     referrer = (
         select(buyer.c.referrer)
-        .where(buyer.c.tenant_id == tenant, buyer.c.member_id == bindparam("member"))
+        .where(of_tenant(buyer, tenant), buyer.c.member_id == bindparam("member"))
         .scalar_subquery()
     )
     start = (
         select(m.c.member_id, m.c.team_level, m.c.referrer, literal(1).label("depth"))
-        .where(m.c.tenant_id == tenant, m.c.member_id == referrer)
+        .where(of_tenant(m, tenant), m.c.member_id == referrer)
         .cte("up", recursive=True)
     )
     parent = m.alias("parent")
     return start.union_all(
         select(parent.c.member_id, parent.c.team_level, parent.c.referrer, start.c.depth + 1).where(
-            parent.c.tenant_id == tenant,
+            of_tenant(parent, tenant),
             parent.c.member_id == start.c.referrer,
             start.c.depth < bindparam("limit"),  # the walk's bound, inside the recursion
         )
@@ -99,7 +100,7 @@ def referral_cycles(connection: Connection, tenant: str) -> list[list[str]]:
     m = t.members.c
     referrer = dict(
         connection.execute(
-            select(m.member_id, m.referrer).where(m.tenant_id == tenant, m.referrer.is_not(None))
+            select(m.member_id, m.referrer).where(of_tenant(m, tenant), m.referrer.is_not(None))
         ).all()
     )
     done: set[str] = set()
@@ -137,7 +138,7 @@ class SqlNetwork:
         self._links: dict[str, tuple[str | None, int]] = {}
 
     def _where(self, member: str) -> Any:
-        return and_(t.members.c.tenant_id == self._tenant, t.members.c.member_id == member)
+        return and_(of_tenant(t.members, self._tenant), t.members.c.member_id == member)
 
     def lock_links(self) -> None:
         """The tenant's network lock, held to the end of the transaction (PostgreSQL; on
@@ -179,7 +180,7 @@ class SqlNetwork:
         return list(
             self._connection.execute(
                 select(m.member_id)
-                .where(m.tenant_id == self._tenant, m.referrer == member)
+                .where(of_tenant(m, self._tenant), m.referrer == member)
                 .order_by(m.member_id)
             ).scalars()
         )
@@ -190,7 +191,7 @@ class SqlNetwork:
             self._connection.execute(
                 select(o.order_id)
                 .where(
-                    o.tenant_id == self._tenant, o.member_id == member, o.completed_at.is_not(None)
+                    of_tenant(o, self._tenant), o.member_id == member, o.completed_at.is_not(None)
                 )
                 .limit(1)
             ).first()
@@ -208,7 +209,7 @@ class SqlNetwork:
         grown = m.team_performance + amount
         statement = (
             update(t.members)
-            .where(m.tenant_id == self._tenant, m.member_id.in_(bindparam("ids", expanding=True)))
+            .where(of_tenant(m, self._tenant), m.member_id.in_(bindparam("ids", expanding=True)))
             .values(team_performance=grown, team_level=_level(params, grown))
             .returning(m.member_id, m.team_level)
         )
@@ -245,7 +246,7 @@ class SqlNetwork:
             for first in range(0, len(ordered), _UPDATE_BATCH):
                 for row in self._connection.execute(
                     select(m.member_id, m.referrer, m.team_level).where(
-                        m.tenant_id == self._tenant,
+                        of_tenant(m, self._tenant),
                         m.member_id.in_(ordered[first : first + _UPDATE_BATCH]),
                     )
                 ):
@@ -287,7 +288,7 @@ class SqlNetwork:
             (row.member_id, int(row.team_performance))
             for row in self._connection.execute(
                 select(m.member_id, m.team_performance)
-                .where(m.tenant_id == self._tenant, m.team_level >= min_level, m.team_level > 0)
+                .where(of_tenant(m, self._tenant), m.team_level >= min_level, m.team_level > 0)
                 .order_by(m.member_id)
             )
         ]
@@ -297,7 +298,7 @@ class SqlNetwork:
         m = t.members.c
         self._connection.execute(
             update(t.members)
-            .where(m.tenant_id == self._tenant)
+            .where(of_tenant(m, self._tenant))
             .values(team_level=_level(params, m.team_performance))
         )
 
@@ -312,7 +313,7 @@ class SqlAgents:
         a = t.agents.c
         row = self._connection.execute(
             select(a.member_id).where(
-                a.tenant_id == self._tenant, a.region == region, a.level == level
+                of_tenant(a, self._tenant), a.region == region, a.level == level
             )
         ).first()
         return None if row is None else row.member_id
@@ -343,7 +344,7 @@ class SqlDistribution:
     def params(self) -> DistributionParams | None:
         if not self._loaded:
             row = self._connection.execute(
-                select(t.tenants.c.settings).where(t.tenants.c.tenant_id == self._tenant)
+                select(t.tenants.c.settings).where(of_tenant(t.tenants, self._tenant))
             ).one()
             settings = (row.settings or {}).get("distribution")
             self._params = (
@@ -355,11 +356,11 @@ class SqlDistribution:
     def configure(self, settings: Mapping[str, object], params: DistributionParams) -> None:
         c = t.tenants.c
         row = self._connection.execute(
-            select(c.settings).where(c.tenant_id == self._tenant).with_for_update()
+            select(c.settings).where(of_tenant(c, self._tenant)).with_for_update()
         ).one()
         self._connection.execute(
             update(t.tenants)
-            .where(c.tenant_id == self._tenant)
+            .where(of_tenant(c, self._tenant))
             .values(settings={**(row.settings or {}), "distribution": dict(settings)})
         )
         self._params, self._loaded = params, True
@@ -374,12 +375,12 @@ class SqlDistribution:
         finish = datetime.combine(end, time(), UTC)
         completed = self._connection.execute(
             select(func.coalesce(func.sum(o.amount), 0)).where(
-                o.tenant_id == self._tenant, o.completed_at >= begin, o.completed_at < finish
+                of_tenant(o, self._tenant), o.completed_at >= begin, o.completed_at < finish
             )
         ).scalar_one()
         reversed_ = self._connection.execute(
             select(func.coalesce(func.sum(o.amount), 0)).where(
-                o.tenant_id == self._tenant,
+                of_tenant(o, self._tenant),
                 o.status == "reversed",
                 o.closed_at >= begin,
                 o.closed_at < finish,

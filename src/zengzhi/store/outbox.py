@@ -22,6 +22,7 @@ from sqlalchemy import Connection, and_, exists, func, insert, select, update
 
 from zengzhi.engine.notices import Notice, wants
 from zengzhi.store import tables as t
+from zengzhi.store.tenanted import of_tenant
 
 PENDING = "pending"
 DELIVERED = "delivered"
@@ -40,7 +41,7 @@ def active_subscriptions(connection: Connection, tenant: str) -> list[Subscripti
         Subscription(row.subscription_id, list(row.event_types))
         for row in connection.execute(
             select(c.subscription_id, c.event_types)
-            .where(c.tenant_id == tenant, c.active.is_(True))
+            .where(of_tenant(c, tenant), c.active.is_(True))
             .order_by(c.subscription_id)
         )
     ]
@@ -136,7 +137,7 @@ def claim(
     statement = (
         select(d.c.subscription_id, d.c.event_no)
         .where(
-            d.c.tenant_id == tenant,
+            of_tenant(d, tenant),
             d.c.status == PENDING,
             d.c.next_attempt_at <= now,
             ~blocked,
@@ -153,7 +154,7 @@ def claim(
         connection.execute(
             update(d)
             .where(
-                d.c.tenant_id == tenant,
+                of_tenant(d, tenant),
                 d.c.subscription_id == subscription,
                 d.c.event_no == number,
             )
@@ -165,7 +166,7 @@ def claim(
         int(row.event_no): row
         for row in connection.execute(
             select(e.event_no, e.event_id, e.type, e.body).where(
-                e.tenant_id == tenant, e.event_no.in_(numbers)
+                of_tenant(e, tenant), e.event_no.in_(numbers)
             )
         )
     }
@@ -173,7 +174,7 @@ def claim(
         row.subscription_id: row
         for row in connection.execute(
             select(s.subscription_id, s.url, s.secret).where(
-                s.tenant_id == tenant, s.subscription_id.in_({key for key, _ in keys})
+                of_tenant(s, tenant), s.subscription_id.in_({key for key, _ in keys})
             )
         )
     }
@@ -217,7 +218,7 @@ def record(
     """Keep one attempt and move its delivery on; returns the delivery's status."""
     d = t.webhook_deliveries.c
     where = and_(
-        d.tenant_id == tenant,
+        of_tenant(d, tenant),
         d.subscription_id == claimed.subscription_id,
         d.event_no == claimed.event_no,
     )
@@ -227,7 +228,7 @@ def record(
     a = t.webhook_attempts.c
     number = connection.execute(
         select(func.coalesce(func.max(a.attempt), 0)).where(
-            a.tenant_id == tenant,
+            of_tenant(a, tenant),
             a.subscription_id == claimed.subscription_id,
             a.event_no == claimed.event_no,
         )
@@ -268,7 +269,7 @@ def cancel(connection: Connection, tenant: str, subscription_id: str) -> None:
     connection.execute(
         update(t.webhook_deliveries)
         .where(
-            d.tenant_id == tenant,
+            of_tenant(d, tenant),
             d.subscription_id == subscription_id,
             d.status == PENDING,
         )

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, insert, select, update
 from zengzhi.core.amounts import Price, Ratio
 from zengzhi.rules.pool import KEY_DIGITS, PoolParams, PoolState, Position, exit_key
 from zengzhi.store import tables as t
+from zengzhi.store.tenanted import of_tenant
 
 CLOSED = 0  # the `opened` of a closed position's row (stakes are numbered from 1)
 
@@ -49,7 +50,7 @@ class SqlPositions:
 
     def _where(self) -> Any:
         c = t.positions.c
-        return (c.tenant_id == self._tenant) & (c.pool_id == self._pool)
+        return (of_tenant(c, self._tenant)) & (c.pool_id == self._pool)
 
     @staticmethod
     def _position(row: Any) -> Position:
@@ -207,7 +208,7 @@ class SqlPools:
             c = t.pools.c
             row = self._connection.execute(
                 select(t.pools)
-                .where(c.tenant_id == self._tenant, c.pool_id == pool_id)
+                .where(of_tenant(c, self._tenant), c.pool_id == pool_id)
                 .with_for_update()
             ).first()
             if row is None:
@@ -274,7 +275,7 @@ class SqlPools:
             params, fen, units, opened = now
             self._connection.execute(
                 update(t.pools)
-                .where(c.tenant_id == self._tenant, c.pool_id == pool.id)
+                .where(of_tenant(c, self._tenant), c.pool_id == pool.id)
                 .values(
                     params=params.as_text(),
                     last_price_fen=fen,
@@ -289,7 +290,7 @@ def read_pool(connection: Connection, tenant: str, pool_id: str) -> PoolState:
     """A pool as it stands, for a report or a preview: no lock, nothing to write."""
     c = t.pools.c
     row = connection.execute(
-        select(t.pools).where(c.tenant_id == tenant, c.pool_id == pool_id)
+        select(t.pools).where(of_tenant(c, tenant), c.pool_id == pool_id)
     ).one()
     params = params_from_row(row.params)
     last = (

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, and_, case, delete, or_, select, update
 
 from zengzhi.store import tables as t
 from zengzhi.store.database import insert_if_absent, upsert
+from zengzhi.store.tenanted import of_tenant
 
 # ---------------------------------------------------------------------------- sign-in
 
@@ -67,7 +68,7 @@ def count_failure(
     """The attempt's password was wrong: count it as failed, and lock the user until
     `until` when that makes `limit` failures in the window. Whether it locked."""
     f = t.sign_in_failures.c
-    which = (f.tenant_id == tenant) & (f.username == username) & (f.first_at == first_at)
+    which = (of_tenant(f, tenant)) & (f.username == username) & (f.first_at == first_at)
     failed = connection.execute(
         update(t.sign_in_failures).where(which).values(failed=f.failed + 1).returning(f.failed)
     ).scalar()
@@ -88,7 +89,7 @@ def release_attempt(connection: Connection, tenant: str, username: str, first_at
     connection.execute(
         update(t.sign_in_failures)
         .where(
-            f.tenant_id == tenant,
+            of_tenant(f, tenant),
             f.username == username,
             f.first_at == first_at,
             f.failures > 0,
@@ -116,7 +117,7 @@ def open_session(
     s = t.sessions.c
     connection.execute(
         delete(t.sessions).where(
-            s.tenant_id == tenant, s.kind == kind, s.subject == subject, s.expires_at <= now
+            of_tenant(s, tenant), s.kind == kind, s.subject == subject, s.expires_at <= now
         )
     )
     connection.execute(
@@ -137,7 +138,7 @@ def session_is_open(
     s = t.sessions.c
     row = connection.execute(
         select(s.revoked_at, s.expires_at).where(
-            s.tenant_id == tenant, s.session_id == session, s.kind == kind, s.subject == subject
+            of_tenant(s, tenant), s.session_id == session, s.kind == kind, s.subject == subject
         )
     ).first()
     return row is not None and row.revoked_at is None and row.expires_at > now
@@ -154,7 +155,7 @@ def revoke_sessions(
     """End the subject's open sessions (or one of them); how many were open."""
     s = t.sessions.c
     where = [
-        s.tenant_id == tenant,
+        of_tenant(s, tenant),
         s.kind == kind,
         s.subject == subject,
         s.revoked_at.is_(None),
@@ -206,14 +207,14 @@ def claim_phone(connection: Connection, tenant: str, phone: str, member: str) ->
     insert_if_absent(connection, t.member_phones, tenant_id=tenant, phone=key, member_id=member)
     p = t.member_phones.c
     holder: Any = connection.execute(
-        select(p.member_id).where(p.tenant_id == tenant, p.phone == key).with_for_update()
+        select(p.member_id).where(of_tenant(p, tenant), p.phone == key).with_for_update()
     ).scalar_one()
     return str(holder)
 
 
 def release_phone(connection: Connection, tenant: str, member: str) -> None:
     p = t.member_phones.c
-    connection.execute(delete(t.member_phones).where(p.tenant_id == tenant, p.member_id == member))
+    connection.execute(delete(t.member_phones).where(of_tenant(p, tenant), p.member_id == member))
 
 
 # ---------------------------------------------------------------------------- housekeeping
@@ -227,13 +228,13 @@ def prune(connection: Connection, tenant: str, now: datetime, window: timedelta)
     day = now - timedelta(days=1)
     statements = (
         delete(t.sign_in_failures).where(
-            f.tenant_id == tenant,
+            of_tenant(f, tenant),
             f.first_at <= now - window,
             or_(f.locked_until.is_(None), f.locked_until <= now),
         ),
         delete(t.sessions).where(
-            s.tenant_id == tenant, or_(s.expires_at <= day, s.revoked_at <= day)
+            of_tenant(s, tenant), or_(s.expires_at <= day, s.revoked_at <= day)
         ),
-        delete(t.rate_limits).where(r.tenant_id == tenant, r.window_start <= day),
+        delete(t.rate_limits).where(of_tenant(r, tenant), r.window_start <= day),
     )
     return sum(int(connection.execute(statement).rowcount or 0) for statement in statements)

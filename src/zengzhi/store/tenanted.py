@@ -2,6 +2,8 @@
 
 A repository is built with its connection and tenant; every statement it makes starts
 from `select`, `update` or `insert` here, so that no query can forget whose rows it reads.
+A statement over several tables (the engine's SQL ports, the reads in `service/queries/`)
+names each table's rows with `of_tenant`, the same filter.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    FromClause,
     Insert,
     Row,
     Select,
@@ -21,6 +24,18 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.sql.base import ReadOnlyColumnCollection
+
+
+def of_tenant(
+    rows: FromClause | ReadOnlyColumnCollection[str, Any], tenant: str | ColumnElement[str]
+) -> ColumnElement[bool]:
+    """One tenant's rows of a table (given as the table, an alias, or its columns `.c`):
+    the tenant filter, written once. `tenant` is an id, or a bound parameter for a
+    statement built once and run for any tenant."""
+    columns = rows.c if isinstance(rows, FromClause) else rows
+    filtered: ColumnElement[bool] = columns.tenant_id == tenant
+    return filtered
 
 
 class Tenanted:
@@ -33,7 +48,7 @@ class Tenanted:
     @property
     def mine(self) -> ColumnElement[bool]:
         """The tenant's rows (for joins and sub-queries)."""
-        return self.table.c.tenant_id == self.tenant
+        return of_tenant(self.table, self.tenant)
 
     def select(self, *columns: Any) -> Select[Any]:
         return select(*(columns or (self.table,))).where(self.mine)

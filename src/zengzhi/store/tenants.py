@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Select, select, update
 
 from zengzhi.core.days import DEFAULT_TIMEZONE, time_zone
 from zengzhi.store import tables as t
+from zengzhi.store.tenanted import of_tenant
 
 
 class Counters(NamedTuple):
@@ -25,7 +26,7 @@ class Counters(NamedTuple):
 def tenant_settings(connection: Connection, tenant: str) -> dict[str, Any] | None:
     """The tenant's settings as kept (JSON), or None when there is no such tenant."""
     row = connection.execute(
-        select(t.tenants.c.settings).where(t.tenants.c.tenant_id == tenant)
+        select(t.tenants.c.settings).where(of_tenant(t.tenants, tenant))
     ).first()
     return None if row is None else dict(row.settings)
 
@@ -42,7 +43,7 @@ def lock_counters(connection: Connection, tenant: str) -> Counters:
     c = t.tenants.c
     row = connection.execute(
         select(c.event_seq, c.entry_seq, c.audit_seq, c.webhook_seq)
-        .where(c.tenant_id == tenant)
+        .where(of_tenant(c, tenant))
         .with_for_update()
     ).one()
     return Counters(
@@ -53,7 +54,7 @@ def lock_counters(connection: Connection, tenant: str) -> Counters:
 def store_counters(connection: Connection, tenant: str, counters: Counters) -> None:
     connection.execute(
         update(t.tenants)
-        .where(t.tenants.c.tenant_id == tenant)
+        .where(of_tenant(t.tenants, tenant))
         .values(
             event_seq=counters.event,
             entry_seq=counters.entry,
