@@ -25,7 +25,7 @@ from zengzhi.service import pools
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.modes import mode_solvency
-from zengzhi.service.pools import (
+from zengzhi.service.queries.pools import (
     PoolSolvency,
     Solvency,
     _buyback_terms,

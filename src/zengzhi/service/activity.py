@@ -20,7 +20,7 @@ from zengzhi.core.days import day_of, start_of
 from zengzhi.core.ledger import CNY
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query, tenant_zone
-from zengzhi.service.pools import load_pool
+from zengzhi.service.queries.pools import load_pool
 from zengzhi.store import tables as t
 
 Wanted = Callable[[str], bool]  # which accounts of an entry count

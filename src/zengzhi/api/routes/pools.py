@@ -11,14 +11,8 @@ from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.deps import Before, ContextDep, Limit, PathId, PrincipalDep
 from zengzhi.engine.fields import Note
 from zengzhi.service import pools
-from zengzhi.service.pools import (
-    NewPool,
-    PoolParamsIn,
-    PoolView,
-    PricePoint,
-    Solvency,
-    SubsidyRequest,
-)
+from zengzhi.service.pools import NewPool, PoolParamsIn, SubsidyRequest
+from zengzhi.service.queries.pools import PoolView, PricePoint, Solvency
 
 router = APIRouter(prefix="/v1", tags=["pools"], route_class=StrictJSONRoute)
 

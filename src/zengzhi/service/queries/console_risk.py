@@ -28,7 +28,7 @@ from zengzhi.core.ledger import CNY, Entry
 from zengzhi.rules.modes import zone
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
-from zengzhi.service.pools import Solvency
+from zengzhi.service.queries.pools import Solvency
 from zengzhi.store import tables as t
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, select
 from zengzhi.core.amounts import Price, format_minor, percent
 from zengzhi.rules.pool import Position, cap_left_scaled, progress, threshold
 from zengzhi.service.base import found
-from zengzhi.service.pools import pool_balances
+from zengzhi.service.queries.pools import pool_balances
 from zengzhi.service.tenants import load_settings
 from zengzhi.store import tables as t
 from zengzhi.store.members import MemberRow, Members

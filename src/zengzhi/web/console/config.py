@@ -43,8 +43,9 @@ from zengzhi.service.base import Context, tenant_zone
 from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn
 from zengzhi.service.config import BacktestRequest, LintReport
 from zengzhi.service.dry_runs import DryRunView
-from zengzhi.service.pools import NewPool, PoolParamsIn, PoolView
+from zengzhi.service.pools import NewPool, PoolParamsIn
 from zengzhi.service.queries import console_choices
+from zengzhi.service.queries.pools import PoolView
 from zengzhi.service.tenants import TenantSettings
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, PostedDep, Staff, StaffDep
