@@ -22,6 +22,7 @@ from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query, tenant_zone
 from zengzhi.service.queries.pools import load_pool
 from zengzhi.store import tables as t
+from zengzhi.store.tenanted import of_tenant
 
 Wanted = Callable[[str], bool]  # which accounts of an entry count
 CHUNK = 1000  # entry ids per query
@@ -51,14 +52,14 @@ def _tally(
     e, p = t.entries.c, t.postings.c
     ids = list(
         connection.execute(
-            select(e.entry_id).where(e.tenant_id == tenant, e.kind == kind, e.at >= since)
+            select(e.entry_id).where(of_tenant(e, tenant), e.kind == kind, e.at >= since)
         ).scalars()
     )
     total = 0
     for start in range(0, len(ids), CHUNK):
         for account, amount in connection.execute(
             select(p.account, p.amount).where(
-                p.tenant_id == tenant, p.entry_id.in_(ids[start : start + CHUNK]), p.asset == CNY
+                of_tenant(p, tenant), p.entry_id.in_(ids[start : start + CHUNK]), p.asset == CNY
             )
         ):
             if wanted(account):
@@ -137,7 +138,7 @@ def price_chart(
         tenant = principal.tenant
         pool = load_pool(connection, tenant, pool_id)  # 404 for an unknown pool
         opening = Price.of_yuan(pool.params["opening_price"])
-        this_pool = (h.tenant_id == tenant) & (h.pool_id == pool_id)
+        this_pool = (of_tenant(h, tenant)) & (h.pool_id == pool_id)
         last = end or context.clock()
         first = start
         if first is None:

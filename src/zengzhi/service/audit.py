@@ -35,6 +35,7 @@ from zengzhi.store.network import referral_cycles
 from zengzhi.store.pages import newest_first
 from zengzhi.store.pools import CLOSED
 from zengzhi.store.spill import SpillStore
+from zengzhi.store.tenanted import of_tenant
 
 
 class Difference(BaseModel):
@@ -48,7 +49,7 @@ def _kept_balances(connection: Connection, tenant: str) -> dict[tuple[str, str],
     return {
         (row.account, row.asset): int(row.amount)
         for row in connection.execute(
-            select(c.account, c.asset, c.amount).where(c.tenant_id == tenant)
+            select(c.account, c.asset, c.amount).where(of_tenant(c, tenant))
         )
     }
 
@@ -59,7 +60,7 @@ def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
         (row.account, row.asset): int(row.total)
         for row in connection.execute(
             select(p.account, p.asset, func.sum(p.amount).label("total"))
-            .where(p.tenant_id == tenant)
+            .where(of_tenant(p, tenant))
             .group_by(p.account, p.asset)
         )
     }
@@ -74,7 +75,7 @@ def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
         if kept.get((account, asset), 0) != rebuilt.get((account, asset), 0)
     ]
     c = t.positions.c
-    for row in connection.execute(select(t.positions).where(c.tenant_id == tenant)):
+    for row in connection.execute(select(t.positions).where(of_tenant(c, tenant))):
         holding = kept.get(
             (accounts.holdings(row.member_id, row.pool_id), accounts.points_asset(row.pool_id)), 0
         )
@@ -101,7 +102,7 @@ def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
 def event_log(connection: Connection, tenant: str) -> list[str]:
     c = t.events.c
     return list(
-        connection.execute(select(c.body).where(c.tenant_id == tenant).order_by(c.seq)).scalars()
+        connection.execute(select(c.body).where(of_tenant(c, tenant)).order_by(c.seq)).scalars()
     )
 
 
@@ -135,7 +136,7 @@ def check_replay(connection: Connection, tenant: str) -> list[Difference]:
             int(row.paid),
             int(row.charged),
         )
-        for row in connection.execute(select(t.positions).where(c.tenant_id == tenant))
+        for row in connection.execute(select(t.positions).where(of_tenant(c, tenant)))
         if row.opened != CLOSED or row.paid or row.charged
     }
     replayed: dict[tuple[str, str], tuple[int, ...]] = {}
@@ -193,10 +194,10 @@ class AuditReport(BaseModel):
 
 def audit_tenant(connection: Connection, tenant: str, with_replay: bool) -> AuditReport:
     entries = connection.execute(
-        select(func.count()).select_from(t.entries).where(t.entries.c.tenant_id == tenant)
+        select(func.count()).select_from(t.entries).where(of_tenant(t.entries, tenant))
     ).scalar_one()
     events = connection.execute(
-        select(func.count()).select_from(t.events).where(t.events.c.tenant_id == tenant)
+        select(func.count()).select_from(t.events).where(of_tenant(t.events, tenant))
     ).scalar_one()
     differences = check_ledger(connection, tenant)
     if with_replay:
@@ -249,7 +250,7 @@ def audit_log(
     principal.require(Permission.READ)
     c = t.audit_log.c
     statement = newest_first(
-        select(t.audit_log).where(c.tenant_id == principal.tenant), c.audit_id, before, limit
+        select(t.audit_log).where(of_tenant(c, principal.tenant)), c.audit_id, before, limit
     )
     return query(
         context,

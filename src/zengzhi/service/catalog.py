@@ -22,6 +22,7 @@ from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, found, not_found, query
 from zengzhi.store import tables as t
 from zengzhi.store.catalog import Catalog, Item
+from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.uow import UnitOfWork
 
 # ---------------------------------------------------------------------------- zones
@@ -176,7 +177,7 @@ def put_item(
             e = t.events.c
             version = uow.connection.execute(
                 select(func.count()).where(
-                    e.tenant_id == uow.tenant, e.event_id.like(f"zone:{key}@%")
+                    of_tenant(e, uow.tenant), e.event_id.like(f"zone:{key}@%")
                 )
             ).scalar_one()
             change = event_id("zone", f"{key}@{int(version) + 1}")

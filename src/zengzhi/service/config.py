@@ -45,6 +45,7 @@ from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import zone_settings
 from zengzhi.store.pools import SqlPositions, params_from_row, read_pool
 from zengzhi.store.spill import SpillStore
+from zengzhi.store.tenanted import of_tenant
 
 
 def live_config(connection: Connection, tenant: str) -> TenantConfig:
@@ -52,7 +53,7 @@ def live_config(connection: Connection, tenant: str) -> TenantConfig:
     p = t.pools.c
     pools: dict[str, PoolConfig] = {}
     for row in connection.execute(
-        select(p.pool_id, p.params).where(p.tenant_id == tenant).order_by(p.pool_id)
+        select(p.pool_id, p.params).where(of_tenant(p, tenant)).order_by(p.pool_id)
     ):
         text = params_from_row(row.params).as_text()
         pools[row.pool_id] = PoolConfig.model_validate(text)
@@ -66,7 +67,7 @@ def live_config(connection: Connection, tenant: str) -> TenantConfig:
     zones = {
         row.zone_id: ZoneConfig.model_validate(zone_settings(row))
         for row in connection.execute(
-            select(t.zones).where(t.zones.c.tenant_id == tenant).order_by(t.zones.c.zone_id)
+            select(t.zones).where(of_tenant(t.zones, tenant)).order_by(t.zones.c.zone_id)
         )
     }
     main = pools.pop(DEFAULT_POOL, None)
@@ -203,7 +204,7 @@ def backtest_tenant(
     kept = {
         (row.account, row.asset): int(row.amount)
         for row in connection.execute(
-            select(c.account, c.asset, c.amount).where(c.tenant_id == tenant, c.amount != 0)
+            select(c.account, c.asset, c.amount).where(of_tenant(c, tenant), c.amount != 0)
         )
     }
     result.baseline_matches_live = {k: v for k, v in balances.items() if v} == kept

@@ -19,6 +19,7 @@ from zengzhi.service.tenants import NewTenant
 from zengzhi.service.users import NewApiKey
 from zengzhi.service.wallets import WithdrawalRequest
 from zengzhi.store import tables as t
+from zengzhi.store.tenanted import of_tenant
 
 DEMO = "demo"
 
@@ -38,7 +39,7 @@ def seed(context: Context) -> DemoAccess:
     exists = query(
         context,
         lambda connection: connection.execute(
-            select(t.tenants.c.tenant_id).where(t.tenants.c.tenant_id == DEMO)
+            select(t.tenants.c.tenant_id).where(of_tenant(t.tenants, DEMO))
         ).first(),
     )
     if exists:

@@ -40,6 +40,7 @@ from zengzhi.service.queries.distribution import (
 )
 from zengzhi.service.tenants import load_settings, require_money_control
 from zengzhi.store import tables as t
+from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.uow import UnitOfWork
 
 log = logging.getLogger("zengzhi.jobs")
@@ -138,7 +139,7 @@ def grant_agent(context: Context, principal: Principal, request: NewAgent) -> Ag
     def run(uow: UnitOfWork) -> AgentView:
         a = t.agents.c
         where = (
-            (a.tenant_id == uow.tenant) & (a.region == request.region) & (a.level == request.level)
+            (of_tenant(a, uow.tenant)) & (a.region == request.region) & (a.level == request.level)
         )
 
         def produce() -> dict[str, Any]:
@@ -180,7 +181,7 @@ def list_agents(context: Context, principal: Principal, limit: int) -> list[Agen
             _agent_view(row)
             for row in c.execute(
                 select(t.agents)
-                .where(a.tenant_id == principal.tenant)
+                .where(of_tenant(a, principal.tenant))
                 .order_by(a.region, a.level)
                 .limit(limit)
             )
@@ -322,7 +323,7 @@ def run_dividends(context: Context, tenant: str) -> list[str]:
         ) -> bool:
             e = t.events.c
             if uow.connection.execute(
-                select(e.seq).where(e.tenant_id == uow.tenant, e.event_id == run_id)
+                select(e.seq).where(of_tenant(e, uow.tenant), e.event_id == run_id)
             ).first():
                 return False
             uow.apply(PayDividend(run_id, plan_name, start, end, uow.now))

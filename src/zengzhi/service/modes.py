@@ -27,6 +27,7 @@ from zengzhi.service.base import Context, command, not_found, once, query, tenan
 from zengzhi.store import tables as t
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes
+from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.tenants import tenant_time_zone
 from zengzhi.store.uow import UnitOfWork
 
@@ -117,7 +118,7 @@ def complete_task(
         def produce() -> dict[str, Any]:
             m = t.members.c
             found = uow.connection.execute(
-                select(m.region).where(m.tenant_id == uow.tenant, m.member_id == member)
+                select(m.region).where(of_tenant(m, uow.tenant), m.member_id == member)
             ).first()
             if found is None:
                 raise not_found("member", member, "member")
@@ -201,7 +202,7 @@ def member_modes(context: Context, principal: Principal, member: str) -> list[Mo
         if (
             connection.execute(
                 select(t.members.c.member_id).where(
-                    t.members.c.tenant_id == principal.tenant, t.members.c.member_id == member
+                    of_tenant(t.members, principal.tenant), t.members.c.member_id == member
                 )
             ).first()
             is None
@@ -326,7 +327,7 @@ def _day(name: str, day: date) -> Callable[[UnitOfWork], bool]:
     def run(uow: UnitOfWork) -> bool:
         e = t.events.c
         if uow.connection.execute(
-            select(e.seq).where(e.tenant_id == uow.tenant, e.event_id == key)
+            select(e.seq).where(of_tenant(e, uow.tenant), e.event_id == key)
         ).first():
             return False  # another machine ran it
         uow.apply(RunDay(key, name, day, uow.now))

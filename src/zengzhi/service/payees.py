@@ -26,6 +26,7 @@ from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, query
 from zengzhi.service.tenants import load_settings
 from zengzhi.store import tables as t
+from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.uow import UnitOfWork
 
 log = logging.getLogger("zengzhi.payees")
@@ -96,9 +97,7 @@ def _view(row: Any, verified: bool) -> PayeeView:
 def _member(connection: Connection, tenant: str, member: str) -> Any:
     c = t.members.c
     row = connection.execute(
-        select(c.member_id, c.real_name_verified).where(
-            c.tenant_id == tenant, c.member_id == member
-        )
+        select(c.member_id, c.real_name_verified).where(of_tenant(c, tenant), c.member_id == member)
     ).first()
     if row is None:
         raise not_found("member", member, "member")
@@ -108,7 +107,7 @@ def _member(connection: Connection, tenant: str, member: str) -> Any:
 def _row(connection: Connection, tenant: str, member: str) -> Any:
     c = t.payees.c
     return connection.execute(
-        select(t.payees).where(c.tenant_id == tenant, c.member_id == member)
+        select(t.payees).where(of_tenant(c, tenant), c.member_id == member)
     ).first()
 
 
@@ -139,7 +138,7 @@ def set_payee(context: Context, principal: Principal, member: str, request: Paye
         else:
             uow.connection.execute(
                 update(t.payees)
-                .where(c.tenant_id == uow.tenant, c.member_id == member)
+                .where(of_tenant(c, uow.tenant), c.member_id == member)
                 .values(**values)
             )
         view = _view(_row(uow.connection, uow.tenant, member), person.real_name_verified)
@@ -178,7 +177,7 @@ def payout_problem(connection: Connection, tenant: str, member: str) -> DomainEr
     """Why a withdrawal of `member` may not be approved yet, if the tenant's payouts need
     a payee (its `withdrawals.require_payee`, or an adapter that pays an account)."""
     a = t.payment_adapters.c
-    adapter = connection.execute(select(a.adapter).where(a.tenant_id == tenant)).scalar()
+    adapter = connection.execute(select(a.adapter).where(of_tenant(a, tenant))).scalar()
     method = GATEWAY_METHODS.get(adapter or "manual")
     if method is None and not load_settings(connection, tenant).withdrawals.require_payee:
         return None
@@ -259,7 +258,7 @@ def reencrypt(context: Context) -> int:
             if sealed is not None:
                 connection.execute(
                     update(t.payees)
-                    .where(c.tenant_id == row.tenant_id, c.member_id == row.member_id)
+                    .where(of_tenant(c, row.tenant_id), c.member_id == row.member_id)
                     .values(sealed=sealed)
                 )
                 count += 1
@@ -270,7 +269,7 @@ def reencrypt(context: Context) -> int:
             if credentials is not None:
                 connection.execute(
                     update(t.payment_adapters)
-                    .where(a.tenant_id == one.tenant_id)
+                    .where(of_tenant(a, one.tenant_id))
                     .values(credentials=credentials)
                 )
                 count += 1

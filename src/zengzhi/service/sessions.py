@@ -19,6 +19,7 @@ from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, not_found, query
 from zengzhi.store import security
 from zengzhi.store import tables as t
+from zengzhi.store.tenanted import of_tenant
 
 log = logging.getLogger("zengzhi.auth")
 
@@ -68,7 +69,7 @@ def _tenant_exists(context: Context, tenant: str) -> bool:
         query(
             context,
             lambda connection: connection.execute(
-                select(t.tenants.c.tenant_id).where(t.tenants.c.tenant_id == tenant)
+                select(t.tenants.c.tenant_id).where(of_tenant(t.tenants, tenant))
             ).first(),
         )
         is not None
@@ -97,7 +98,7 @@ def login(context: Context, request: Login) -> Session:
     row = query(
         context,
         lambda connection: connection.execute(
-            select(t.users).where(c.tenant_id == request.tenant, c.username == request.username)
+            select(t.users).where(of_tenant(c, request.tenant), c.username == request.username)
         ).first(),
     )
     if row is None:
@@ -178,7 +179,7 @@ def authenticate(context: Context, token: str) -> Principal:
         row = query(
             context,
             lambda connection: connection.execute(
-                select(t.api_keys).where(c.tenant_id == tenant, c.key_id == key_id)
+                select(t.api_keys).where(of_tenant(c, tenant), c.key_id == key_id)
             ).first(),
         )
         if (
@@ -196,7 +197,7 @@ def authenticate(context: Context, token: str) -> Principal:
     def run(connection: Connection) -> tuple[Any, bool]:
         row = connection.execute(
             select(c.role, c.disabled).where(
-                c.tenant_id == claims.tenant, c.username == claims.username
+                of_tenant(c, claims.tenant), c.username == claims.username
             )
         ).first()
         is_open = security.session_is_open(

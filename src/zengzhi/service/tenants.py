@@ -17,6 +17,7 @@ from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
 from zengzhi.service.users import add_user
 from zengzhi.store import tables as t
+from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.tenants import tenant_settings
 from zengzhi.store.uow import UnitOfWork
 
@@ -94,7 +95,7 @@ def create_tenant(context: Context, request: NewTenant) -> TenantView:
     password_hash = auth.hash_password(request.password)
     with context.database.write() as connection:
         exists = connection.execute(
-            select(t.tenants.c.tenant_id).where(t.tenants.c.tenant_id == request.id)
+            select(t.tenants.c.tenant_id).where(of_tenant(t.tenants, request.id))
         ).first()
         if exists:
             raise DomainError(ErrorCode.CONFLICT, f"tenant {request.id!r} exists", "id")
@@ -126,7 +127,7 @@ def get_tenant(context: Context, principal: Principal) -> TenantView:
 
     def run(connection: Connection) -> TenantView:
         row = connection.execute(
-            select(t.tenants).where(t.tenants.c.tenant_id == principal.tenant)
+            select(t.tenants).where(of_tenant(t.tenants, principal.tenant))
         ).one()
         return TenantView(
             id=row.tenant_id,
@@ -178,7 +179,7 @@ def update_settings(context: Context, principal: Principal, new: TenantSettings)
         if (
             timezone != before.timezone
             and uow.connection.execute(
-                select(t.events.c.seq).where(t.events.c.tenant_id == principal.tenant).limit(1)
+                select(t.events.c.seq).where(of_tenant(t.events, principal.tenant)).limit(1)
             ).first()
         ):
             raise DomainError(
@@ -190,7 +191,7 @@ def update_settings(context: Context, principal: Principal, new: TenantSettings)
         after = new.model_copy(update={"distribution": before.distribution, "timezone": timezone})
         uow.connection.execute(
             update(t.tenants)
-            .where(t.tenants.c.tenant_id == principal.tenant)
+            .where(of_tenant(t.tenants, principal.tenant))
             .values(settings=after.model_dump(mode="json", exclude_none=True))
         )
         uow.audit(

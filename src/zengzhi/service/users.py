@@ -14,6 +14,7 @@ from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, query
 from zengzhi.store import security
 from zengzhi.store import tables as t
+from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.uow import UnitOfWork
 
 _MEMBERS_SIGN_IN = "members sign in through their platform's app, with a member page token"
@@ -78,7 +79,7 @@ def create_user(context: Context, principal: Principal, request: NewUser) -> Use
     def run(uow: UnitOfWork) -> UserView:
         c = t.users.c
         if uow.connection.execute(
-            select(c.username).where(c.tenant_id == uow.tenant, c.username == request.username)
+            select(c.username).where(of_tenant(c, uow.tenant), c.username == request.username)
         ).first():
             raise DomainError(ErrorCode.CONFLICT, f"user {request.username!r} exists", "username")
         add_user(uow.connection, uow.tenant, request.username, password_hash, request.role, uow.now)
@@ -100,7 +101,7 @@ def list_users(context: Context, principal: Principal) -> list[UserView]:
         lambda connection: [
             _user_view(row)
             for row in connection.execute(
-                select(t.users).where(c.tenant_id == principal.tenant).order_by(c.username)
+                select(t.users).where(of_tenant(c, principal.tenant)).order_by(c.username)
             )
         ],
     )
@@ -114,7 +115,7 @@ def change_user(
 
     def run(uow: UnitOfWork) -> UserView:
         c = t.users.c
-        where = (c.tenant_id == uow.tenant) & (c.username == username)
+        where = (of_tenant(c, uow.tenant)) & (c.username == username)
         row = uow.connection.execute(select(t.users).where(where).with_for_update()).first()
         if row is None:
             raise not_found("user", username, "username")
@@ -212,7 +213,7 @@ def list_api_keys(context: Context, principal: Principal) -> list[ApiKeyView]:
         lambda connection: [
             ApiKeyView.model_validate(row, from_attributes=True)
             for row in connection.execute(
-                select(t.api_keys).where(c.tenant_id == principal.tenant).order_by(c.created_at)
+                select(t.api_keys).where(of_tenant(c, principal.tenant)).order_by(c.created_at)
             )
         ],
     )
@@ -223,7 +224,7 @@ def revoke_api_key(context: Context, principal: Principal, key_id: str) -> ApiKe
 
     def run(uow: UnitOfWork) -> ApiKeyView:
         c = t.api_keys.c
-        where = (c.tenant_id == uow.tenant) & (c.key_id == key_id)
+        where = (of_tenant(c, uow.tenant)) & (c.key_id == key_id)
         row = uow.connection.execute(select(t.api_keys).where(where).with_for_update()).first()
         if row is None:
             raise not_found("API key", key_id, "key_id")
@@ -247,7 +248,7 @@ def revoke_user_sessions(context: Context, principal: Principal, username: str) 
     def run(uow: UnitOfWork) -> Revoked:
         c = t.users.c
         if not uow.connection.execute(
-            select(c.username).where(c.tenant_id == uow.tenant, c.username == username)
+            select(c.username).where(of_tenant(c, uow.tenant), c.username == username)
         ).first():
             raise not_found("user", username, "username")
         count = security.revoke_sessions(

@@ -29,6 +29,7 @@ from zengzhi.service.egress import PublicOnlyTransport
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
 from zengzhi.store.outbox import Attempt, Claimed
+from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.tenants import tenants_having
 
 log = logging.getLogger("zengzhi.webhooks")
@@ -166,7 +167,7 @@ def tenants_with_subscriptions(connection: Connection) -> list[str]:
     """The tenants with an active subscription."""
     c = t.webhook_subscriptions.c
     return tenants_having(
-        connection, lambda tenant: select(c.tenant_id).where(c.tenant_id == tenant, c.active)
+        connection, lambda tenant: select(c.tenant_id).where(of_tenant(c, tenant), c.active)
     )
 
 

@@ -25,6 +25,7 @@ from zengzhi.service.egress import check_target
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
 from zengzhi.store.pages import newest_first
+from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.uow import UnitOfWork
 
 # The payment adapter's payout endpoint is kept as a subscription of this id
@@ -81,7 +82,7 @@ def _subscription(
 ) -> Any:
     c = t.webhook_subscriptions.c
     statement = select(t.webhook_subscriptions).where(
-        c.tenant_id == tenant, c.subscription_id == subscription_id
+        of_tenant(c, tenant), c.subscription_id == subscription_id
     )
     row = connection.execute(statement.with_for_update() if lock else statement).first()
     if row is None:
@@ -98,7 +99,7 @@ def put_subscription(
 ) -> None:
     """Create or replace a subscription inside a command (the payment adapter's too)."""
     c = t.webhook_subscriptions.c
-    where = (c.tenant_id == uow.tenant) & (c.subscription_id == subscription_id)
+    where = (of_tenant(c, uow.tenant)) & (c.subscription_id == subscription_id)
     found = uow.connection.execute(select(c.created_at).where(where).with_for_update()).first()
     values = {"url": url, "event_types": event_types, "secret": secret, "active": True}
     if found is None:
@@ -146,7 +147,7 @@ def list_subscriptions(context: Context, principal: Principal) -> list[Subscript
     c = t.webhook_subscriptions.c
     statement = (
         select(t.webhook_subscriptions)
-        .where(c.tenant_id == principal.tenant)
+        .where(of_tenant(c, principal.tenant))
         .order_by(c.created_at, c.subscription_id)
     )
     return query(
@@ -202,7 +203,7 @@ def change_subscription(
         c = t.webhook_subscriptions.c
         uow.connection.execute(
             update(t.webhook_subscriptions)
-            .where(c.tenant_id == uow.tenant, c.subscription_id == subscription_id)
+            .where(of_tenant(c, uow.tenant), c.subscription_id == subscription_id)
             .values(**values)
         )
         view = _subscription_view(
@@ -313,7 +314,7 @@ def _deliveries(tenant: str) -> Any:
             t.webhook_events,
             (e.tenant_id == d.tenant_id) & (e.event_no == d.event_no),
         )
-        .where(d.tenant_id == tenant)
+        .where(of_tenant(d, tenant))
     )
 
 
@@ -365,7 +366,7 @@ def _with_attempts(connection: Connection, tenant: str, row: Any) -> DeliveryVie
         for one in connection.execute(
             select(t.webhook_attempts)
             .where(
-                a.tenant_id == tenant,
+                of_tenant(a, tenant),
                 a.subscription_id == row.subscription_id,
                 a.event_no == row.event_no,
             )
@@ -413,7 +414,7 @@ def replay_delivery(
         uow.connection.execute(
             update(t.webhook_deliveries)
             .where(
-                d.tenant_id == uow.tenant,
+                of_tenant(d, uow.tenant),
                 d.subscription_id == subscription_id,
                 d.event_no == row.event_no,
             )
@@ -451,7 +452,7 @@ def list_events(
     principal.require(Permission.READ)
     e = t.webhook_events.c
     statement = newest_first(
-        select(t.webhook_events).where(e.tenant_id == principal.tenant), e.event_no, before, limit
+        select(t.webhook_events).where(of_tenant(e, principal.tenant)), e.event_no, before, limit
     )
     return query(
         context,

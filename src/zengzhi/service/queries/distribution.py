@@ -14,6 +14,7 @@ from zengzhi.service.base import found
 from zengzhi.store import tables as t
 from zengzhi.store.members import Members
 from zengzhi.store.network import SqlNetwork
+from zengzhi.store.tenanted import of_tenant
 
 
 class Referee(BaseModel):
@@ -40,7 +41,7 @@ def network_page(
     row = found(Members(connection, tenant).get(member), "member", member)
     m = t.members.c
     statement = select(m.member_id, m.team_performance, m.team_level).where(
-        m.tenant_id == tenant, m.referrer == member
+        of_tenant(m, tenant), m.referrer == member
     )
     if after is not None:
         statement = statement.where(m.member_id > after)
@@ -50,7 +51,7 @@ def network_page(
         dict(
             connection.execute(
                 select(m.referrer, func.count())
-                .where(m.tenant_id == tenant, m.referrer.in_(ids))
+                .where(of_tenant(m, tenant), m.referrer.in_(ids))
                 .group_by(m.referrer)
             ).all()
         )
@@ -98,7 +99,7 @@ def member_rewards(
     statement = (
         select(e.entry_id, e.at, e.cause, e.params, func.sum(p.amount).label("paid"))
         .join(t.postings, (p.tenant_id == e.tenant_id) & (p.entry_id == e.entry_id))
-        .where(e.tenant_id == tenant, e.kind == "reward", p.account.in_(owned))
+        .where(of_tenant(e, tenant), e.kind == "reward", p.account.in_(owned))
         .group_by(e.entry_id, e.at, e.cause, e.params)
     )
     if before is not None:

@@ -17,6 +17,7 @@ from zengzhi.service.tenants import load_settings
 from zengzhi.store import tables as t
 from zengzhi.store.members import MemberRow, Members
 from zengzhi.store.pools import CLOSED, params_from_row
+from zengzhi.store.tenanted import of_tenant
 
 
 class MemberView(BaseModel):
@@ -65,7 +66,7 @@ def me_view(connection: Connection, tenant: str, member: str) -> Me:
     """The member page's header: who is signed in, to which platform, their link."""
     row = found(Members(connection, tenant).get(member), "member", member)
     name = connection.execute(
-        select(t.tenants.c.name).where(t.tenants.c.tenant_id == tenant)
+        select(t.tenants.c.name).where(of_tenant(t.tenants, tenant))
     ).scalar_one()
     page = load_settings(connection, tenant).member_page
     template = page.referral_link
@@ -119,7 +120,7 @@ def open_positions(connection: Connection, tenant: str, member: str) -> list[Pos
     rows = connection.execute(
         select(t.positions, t.pools.c.params, t.pools.c.last_price_fen, t.pools.c.last_price_units)
         .join(t.pools, (t.pools.c.tenant_id == c.tenant_id) & (t.pools.c.pool_id == c.pool_id))
-        .where(c.tenant_id == tenant, c.member_id == member, c.opened != CLOSED)
+        .where(of_tenant(c, tenant), c.member_id == member, c.opened != CLOSED)
         .order_by(c.pool_id)
     ).all()
     views = []

@@ -15,6 +15,7 @@ from zengzhi.core.ledger import CNY
 from zengzhi.service.base import found
 from zengzhi.store import tables as t
 from zengzhi.store.members import Members
+from zengzhi.store.tenanted import of_tenant
 
 
 class WalletView(BaseModel):
@@ -43,7 +44,7 @@ def wallet_detail(connection: Connection, tenant: str, member: str) -> WalletVie
     names = [accounts.wallet(member), accounts.withdrawing(member), accounts.debt(member)]
     rows = connection.execute(
         select(c.account, c.amount).where(
-            c.tenant_id == tenant, c.account.in_(names), c.asset == CNY
+            of_tenant(c, tenant), c.account.in_(names), c.asset == CNY
         )
     ).all()
     held = {account: int(amount) for account, amount in rows}
@@ -64,7 +65,7 @@ def wallet_movements(
     statement = (
         select(p.entry_id, p.amount, e.kind, e.cause, e.params, e.at)
         .join(t.entries, (e.tenant_id == p.tenant_id) & (e.entry_id == p.entry_id))
-        .where(p.tenant_id == tenant, p.account == accounts.wallet(member), p.asset == CNY)
+        .where(of_tenant(p, tenant), p.account == accounts.wallet(member), p.asset == CNY)
     )
     if before is not None:
         statement = statement.where(p.entry_id < before)
