@@ -14,7 +14,8 @@ from tests.service.test_console_pages import sign_in
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.queries import console_orders
-from zengzhi.service.queries.console_orders import PAGE_SIZE, OrderSearch
+from zengzhi.service.queries.console_orders import OrderSearch
+from zengzhi.service.queries.paging import PAGE_SIZE
 
 
 def owner(api: Api) -> Principal:

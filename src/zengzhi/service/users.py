@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Row, Table, insert, select, update
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.fields import Label, NewPassword
@@ -16,6 +18,8 @@ from zengzhi.store import security
 from zengzhi.store import tables as t
 from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.uow import UnitOfWork
+
+V = TypeVar("V")
 
 _MEMBERS_SIGN_IN = "members sign in through their platform's app, with a member page token"
 
@@ -93,18 +97,21 @@ def create_user(context: Context, principal: Principal, request: NewUser) -> Use
     return command(context, principal, run)
 
 
-def list_users(context: Context, principal: Principal) -> list[UserView]:
+def _listed(
+    context: Context,
+    principal: Principal,
+    table: Table,
+    order: ColumnElement[Any],
+    view: Callable[[Row[Any]], V],
+) -> list[V]:
+    """The tenant's rows of a table (its users, its API keys) in `order`, each as its view."""
     principal.require(Permission.USERS)
-    c = t.users.c
-    return query(
-        context,
-        lambda connection: [
-            _user_view(row)
-            for row in connection.execute(
-                select(t.users).where(of_tenant(c, principal.tenant)).order_by(c.username)
-            )
-        ],
-    )
+    statement = select(table).where(of_tenant(table, principal.tenant)).order_by(order)
+    return query(context, lambda connection: [view(row) for row in connection.execute(statement)])
+
+
+def list_users(context: Context, principal: Principal) -> list[UserView]:
+    return _listed(context, principal, t.users, t.users.c.username, _user_view)
 
 
 def change_user(
@@ -206,16 +213,12 @@ def create_api_key(context: Context, principal: Principal, request: NewApiKey) -
 
 
 def list_api_keys(context: Context, principal: Principal) -> list[ApiKeyView]:
-    principal.require(Permission.USERS)
-    c = t.api_keys.c
-    return query(
+    return _listed(
         context,
-        lambda connection: [
-            ApiKeyView.model_validate(row, from_attributes=True)
-            for row in connection.execute(
-                select(t.api_keys).where(of_tenant(c, principal.tenant)).order_by(c.created_at)
-            )
-        ],
+        principal,
+        t.api_keys,
+        t.api_keys.c.created_at,
+        lambda row: ApiKeyView.model_validate(row, from_attributes=True),
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Row, or_
 
 from zengzhi.store import tables as t
-from zengzhi.store.tenanted import Keyed, Tenanted
+from zengzhi.store.tenanted import Keyed, Tenanted, record_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,17 +27,7 @@ class MemberRow:
 
 
 def _member(row: Row[Any]) -> MemberRow:
-    return MemberRow(
-        member_id=row.member_id,
-        phone=row.phone,
-        name=row.name,
-        referrer=row.referrer,
-        region=row.region,
-        real_name_verified=bool(row.real_name_verified),
-        created_at=row.created_at,
-        team_performance=int(row.team_performance),
-        team_level=int(row.team_level),
-    )
+    return record_of(MemberRow, row)
 
 
 class Members(Keyed[MemberRow]):

@@ -15,7 +15,7 @@ from zengzhi.core.lifecycles import OrderStatus
 from zengzhi.engine.state import Minted
 from zengzhi.store import tables as t
 from zengzhi.store.records import lines_from_json, lines_to_json
-from zengzhi.store.tenanted import Keyed
+from zengzhi.store.tenanted import Keyed, record_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,25 +41,12 @@ class OrderRow:
 
 
 def _order(row: Row[Any]) -> OrderRow:
-    return OrderRow(
-        order_id=row.order_id,
-        member_id=row.member_id,
-        store_id=row.store_id,
+    return record_of(
+        OrderRow,
+        row,
         status=OrderStatus(row.status),
-        amount=int(row.amount),
         lines=lines_from_json(row.lines),
-        request_hash=row.request_hash,
-        return_window=int(row.return_window),
-        region=row.region,
-        recruiter=row.recruiter,
         minted=tuple(Minted(*one) for one in row.minted or ()),
-        shopping_points=int(row.shopping_points),
-        created_at=row.created_at,
-        paid_at=row.paid_at,
-        due_at=row.due_at,
-        completed_at=row.completed_at,
-        closed_at=row.closed_at,
-        reversed_by=row.reversed_by,
     )
 
 

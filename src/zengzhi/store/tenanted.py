@@ -9,6 +9,7 @@ names each table's rows with `of_tenant`, the same filter.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import (
@@ -73,6 +74,26 @@ class Tenanted:
 
 
 R = TypeVar("R")
+
+# Fields read through int() or bool(): a NUMERIC column may come back as a Decimal, a
+# flag as 0/1 (the annotations are text under `from __future__ import annotations`).
+_CAST: dict[object, type] = {"int": int, int: int, "bool": bool, bool: bool}
+
+
+def record_of(kind: type[R], row: Row[Any], **converted: Any) -> R:
+    """A row as the frozen record `kind` (a dataclass whose fields are named after the
+    columns): each field the row's column of its name, an int or a bool field cast so,
+    those given in `converted` as given (a status as its enum, JSON as its values)."""
+    columns = row._mapping
+    values: dict[str, Any] = {}
+    for one in fields(kind):  # type: ignore[arg-type]
+        if one.name in converted:
+            values[one.name] = converted[one.name]
+        else:
+            value = columns[one.name]
+            cast = _CAST.get(one.type)
+            values[one.name] = value if cast is None or value is None else cast(value)
+    return kind(**values)
 
 
 class Keyed(Tenanted, Generic[R]):

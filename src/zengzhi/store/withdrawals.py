@@ -17,7 +17,7 @@ from zengzhi.core.events import event_id
 from zengzhi.core.lifecycles import WithdrawalStatus
 from zengzhi.rules.withdrawals import Withdrawal
 from zengzhi.store import tables as t
-from zengzhi.store.tenanted import Keyed
+from zengzhi.store.tenanted import Keyed, record_of
 
 WITHDRAW_EVENT = event_id("withdraw", "")
 
@@ -41,18 +41,7 @@ class WithdrawalRow:
 
 
 def _withdrawal(row: Row[Any]) -> WithdrawalRow:
-    return WithdrawalRow(
-        withdrawal_id=row.withdrawal_id,
-        member_id=row.member_id,
-        amount=int(row.amount),
-        fee=int(row.fee),
-        status=WithdrawalStatus(row.status),
-        requested_at=row.requested_at,
-        decided_at=row.decided_at,
-        decided_by=row.decided_by,
-        paid_at=row.paid_at,
-        note=row.note,
-    )
+    return record_of(WithdrawalRow, row, status=WithdrawalStatus(row.status))
 
 
 class Withdrawals(Keyed[WithdrawalRow]):

@@ -6,19 +6,17 @@ documents side by side."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, select
 
-from zengzhi.core.days import start_of
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
+from zengzhi.service.queries.paging import PAGE_SIZE, within_days
 from zengzhi.store import tables as t
-from zengzhi.store.tenants import tenant_time_zone
 
-PAGE_SIZE = 50
 LONGEST = 200  # a value shown longer than this is cut, with "…"
 
 
@@ -100,12 +98,9 @@ def find_audit(context: Context, principal: Principal, search: AuditSearch) -> A
         if search.target:
             escaped = search.target.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             statement = statement.where(c.target.like(escaped + "%", escape="\\"))
-        if search.since or search.until:
-            zone = tenant_time_zone(connection, tenant)
-            if search.since:
-                statement = statement.where(c.at >= start_of(search.since, zone))
-            if search.until:
-                statement = statement.where(c.at < start_of(search.until + timedelta(days=1), zone))
+        statement = statement.where(
+            *within_days(connection, tenant, c.at, search.since, search.until)
+        )
         if search.before is not None:
             statement = statement.where(c.audit_id < search.before)
         rows = list(connection.execute(statement.order_by(c.audit_id.desc()).limit(PAGE_SIZE)))

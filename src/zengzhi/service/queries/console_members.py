@@ -10,7 +10,7 @@ that figure's sums for every member, which is what a sort by it costs."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -18,14 +18,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Connection, and_, func, literal, or_, select
 
 from zengzhi.core.amounts import format_minor
-from zengzhi.core.days import start_of
 from zengzhi.core.ledger import CNY
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
+from zengzhi.service.queries.paging import paging, within_days
 from zengzhi.store import tables as t
-from zengzhi.store.tenants import tenant_time_zone
 
-PAGE_SIZE = 50
 EXPORT_CHUNK = 1000
 Column = Literal["id", "name", "phone", "joined", "level", "points", "wallet", "spent", "team"]
 COLUMNS: tuple[Column, ...] = (
@@ -116,13 +114,9 @@ def _filtered(connection: Connection, tenant: str, search: MemberSearch) -> Any:
         )
     if search.level is not None:
         statement = statement.where(m.team_level == search.level)
-    if search.joined_from or search.joined_until:
-        zone = tenant_time_zone(connection, tenant)
-        if search.joined_from:
-            statement = statement.where(m.created_at >= start_of(search.joined_from, zone))
-        if search.joined_until:
-            until = start_of(search.joined_until + timedelta(days=1), zone)
-            statement = statement.where(m.created_at < until)
+    statement = statement.where(
+        *within_days(connection, tenant, m.created_at, search.joined_from, search.joined_until)
+    )
     wallet = func.coalesce(b.c.amount, 0)
     if search.wallet_min is not None or search.wallet_max is not None or search.sort == "wallet":
         statement = statement.outerjoin(
@@ -229,12 +223,11 @@ def find_members(context: Context, principal: Principal, search: MemberSearch) -
         listed = _filtered(connection, tenant, search)
         counted = listed.order_by(None).with_only_columns(func.count())
         total = int(connection.execute(counted).scalar_one())
-        pages = max(1, -(-total // PAGE_SIZE))
-        shown = min(search.page, pages)
-        ids = list(
-            connection.execute(listed.limit(PAGE_SIZE).offset((shown - 1) * PAGE_SIZE)).scalars()
+        paged = paging(total, search.page)
+        ids = list(connection.execute(paged.of(listed)).scalars())
+        return MemberPage(
+            rows=_rows(connection, tenant, ids), total=total, page=paged.page, pages=paged.pages
         )
-        return MemberPage(rows=_rows(connection, tenant, ids), total=total, page=shown, pages=pages)
 
     return query(context, run)
 

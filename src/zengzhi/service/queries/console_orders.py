@@ -5,13 +5,12 @@ paid and to whom), with what a reversal took back."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, func, select
 
 from zengzhi.core.amounts import format_minor
-from zengzhi.core.days import start_of
 from zengzhi.core.events import event_id
 from zengzhi.core.ledger import scale_of
 from zengzhi.engine.fields import Id
@@ -19,11 +18,10 @@ from zengzhi.service import orders
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
 from zengzhi.service.queries.orders import OrderView
+from zengzhi.service.queries.paging import paging, within_days
 from zengzhi.store import tables as t
 from zengzhi.store.records import order_event_id
-from zengzhi.store.tenants import tenant_time_zone
 
-PAGE_SIZE = 50
 STATUSES = ("created", "paid", "completed", "reversed", "refunded", "cancelled")
 
 
@@ -92,29 +90,23 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
             where.append(c.store_id == search.store)
         if search.status:
             where.append(c.status == search.status)
-        if search.since or search.until:
-            zone = tenant_time_zone(connection, tenant)
-            if search.since:
-                where.append(c.created_at >= start_of(search.since, zone))
-            if search.until:
-                where.append(c.created_at < start_of(search.until + timedelta(days=1), zone))
+        where += within_days(connection, tenant, c.created_at, search.since, search.until)
         total = int(connection.execute(select(func.count()).where(*where)).scalar_one())
-        pages = max(1, -(-total // PAGE_SIZE))
-        shown = min(search.page, pages)
+        paged = paging(total, search.page)
         rows = connection.execute(
-            select(
-                c.order_id,
-                c.member_id,
-                c.store_id,
-                c.status,
-                c.amount,
-                c.created_at,
-                c.completed_at,
+            paged.of(
+                select(
+                    c.order_id,
+                    c.member_id,
+                    c.store_id,
+                    c.status,
+                    c.amount,
+                    c.created_at,
+                    c.completed_at,
+                )
+                .where(*where)
+                .order_by(c.created_at.desc(), c.order_id.desc())
             )
-            .where(*where)
-            .order_by(c.created_at.desc(), c.order_id.desc())
-            .limit(PAGE_SIZE)
-            .offset((shown - 1) * PAGE_SIZE)
         )
         return OrderPage(
             rows=[
@@ -130,8 +122,8 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
                 for r in rows
             ],
             total=total,
-            page=shown,
-            pages=pages,
+            page=paged.page,
+            pages=paged.pages,
         )
 
     return query(context, run)

@@ -7,21 +7,19 @@ payout file."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, and_, func, select
 
 from zengzhi.core.amounts import format_minor
-from zengzhi.core.days import start_of
 from zengzhi.engine.fields import Id
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
+from zengzhi.service.queries.paging import paging, within_days
 from zengzhi.store import tables as t
-from zengzhi.store.tenants import tenant_time_zone
 
-PAGE_SIZE = 50
 STATUSES = ("held", "approved", "paying", "paid", "rejected")
 PENDING = ("held", "approved")
 
@@ -86,14 +84,9 @@ def _select(connection: Connection, tenant: str, search: WithdrawalSearch) -> An
         statement = statement.where(w.status == search.status)
     if search.member:
         statement = statement.where(w.member_id == search.member)
-    if search.since or search.until:
-        zone = tenant_time_zone(connection, tenant)
-        if search.since:
-            statement = statement.where(w.requested_at >= start_of(search.since, zone))
-        if search.until:
-            end = start_of(search.until + timedelta(days=1), zone)
-            statement = statement.where(w.requested_at < end)
-    return statement
+    return statement.where(
+        *within_days(connection, tenant, w.requested_at, search.since, search.until)
+    )
 
 
 def _row(r: Any) -> WithdrawalRow:
@@ -126,12 +119,9 @@ def find_withdrawals(
                 select(func.count()).select_from(listed.order_by(None).subquery())
             ).scalar_one()
         )
-        pages = max(1, -(-total // PAGE_SIZE))
-        shown = min(search.page, pages)
+        paged = paging(total, search.page)
         rows = connection.execute(
-            listed.order_by(w.requested_at.desc(), w.withdrawal_id.desc())
-            .limit(PAGE_SIZE)
-            .offset((shown - 1) * PAGE_SIZE)
+            paged.of(listed.order_by(w.requested_at.desc(), w.withdrawal_id.desc()))
         )
         sums = {
             r.status: r
@@ -156,7 +146,11 @@ def find_withdrawals(
             for status in PENDING
         ]
         return WithdrawalPage(
-            rows=[_row(r) for r in rows], total=total, page=shown, pages=pages, pending=pending
+            rows=[_row(r) for r in rows],
+            total=total,
+            page=paged.page,
+            pages=paged.pages,
+            pending=pending,
         )
 
     return query(context, run)
