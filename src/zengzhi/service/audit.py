@@ -26,7 +26,7 @@ from zengzhi.rules.modes import zone
 from zengzhi.rules.modes.common import SHOPPING_ZONE
 from zengzhi.rules.modes.zone import ModeBook
 from zengzhi.service.auth import Permission, Principal
-from zengzhi.service.base import Context, query
+from zengzhi.service.base import Context, query, rows_as
 from zengzhi.service.tenants import load_settings
 from zengzhi.store import tables as t
 from zengzhi.store.ledger import ReadLedger
@@ -252,19 +252,17 @@ def audit_log(
     statement = newest_first(
         select(t.audit_log).where(of_tenant(c, principal.tenant)), c.audit_id, before, limit
     )
-    return query(
+    return rows_as(
         context,
-        lambda connection: [
-            AuditEntry(
-                id=row.audit_id,
-                at=row.at,
-                actor=row.actor,
-                action=row.action,
-                target=row.target,
-                before=row.before,
-                after=row.after,
-                reason=row.reason,
-            )
-            for row in connection.execute(statement)
-        ],
+        statement,
+        lambda row: AuditEntry(
+            id=row.audit_id,
+            at=row.at,
+            actor=row.actor,
+            action=row.action,
+            target=row.target,
+            before=row.before,
+            after=row.after,
+            reason=row.reason,
+        ),
     )

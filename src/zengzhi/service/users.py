@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import ColumnElement, Connection, Row, Table, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Select, Table, insert, select, update
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.fields import Label, NewPassword
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
-from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.service.base import Context, command, not_found, rows_as
 from zengzhi.store import security
 from zengzhi.store import tables as t
 from zengzhi.store.tenanted import of_tenant
@@ -97,21 +96,14 @@ def create_user(context: Context, principal: Principal, request: NewUser) -> Use
     return command(context, principal, run)
 
 
-def _listed(
-    context: Context,
-    principal: Principal,
-    table: Table,
-    order: ColumnElement[Any],
-    view: Callable[[Row[Any]], V],
-) -> list[V]:
-    """The tenant's rows of a table (its users, its API keys) in `order`, each as its view."""
+def _listed(table: Table, principal: Principal, order: ColumnElement[Any]) -> Select[Any]:
+    """The tenant's rows of a table (its users, its API keys) in `order`."""
     principal.require(Permission.USERS)
-    statement = select(table).where(of_tenant(table, principal.tenant)).order_by(order)
-    return query(context, lambda connection: [view(row) for row in connection.execute(statement)])
+    return select(table).where(of_tenant(table, principal.tenant)).order_by(order)
 
 
 def list_users(context: Context, principal: Principal) -> list[UserView]:
-    return _listed(context, principal, t.users, t.users.c.username, _user_view)
+    return rows_as(context, _listed(t.users, principal, t.users.c.username), _user_view)
 
 
 def change_user(
@@ -213,11 +205,9 @@ def create_api_key(context: Context, principal: Principal, request: NewApiKey) -
 
 
 def list_api_keys(context: Context, principal: Principal) -> list[ApiKeyView]:
-    return _listed(
+    return rows_as(
         context,
-        principal,
-        t.api_keys,
-        t.api_keys.c.created_at,
+        _listed(t.api_keys, principal, t.api_keys.c.created_at),
         lambda row: ApiKeyView.model_validate(row, from_attributes=True),
     )
 

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, insert, select, update
 from zengzhi.core import standard_webhooks
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service.auth import Permission, Principal
-from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.service.base import Context, command, not_found, query, rows_as
 from zengzhi.service.egress import check_target
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
@@ -454,17 +454,15 @@ def list_events(
     statement = newest_first(
         select(t.webhook_events).where(of_tenant(e, principal.tenant)), e.event_no, before, limit
     )
-    return query(
+    return rows_as(
         context,
-        lambda connection: [
-            WebhookEventView(
-                id=row.event_id,
-                sequence=row.event_no,
-                type=row.type,
-                member=row.member,
-                at=row.at,
-                body=row.body,
-            )
-            for row in connection.execute(statement)
-        ],
+        statement,
+        lambda row: WebhookEventView(
+            id=row.event_id,
+            sequence=row.event_no,
+            type=row.type,
+            member=row.member,
+            at=row.at,
+            body=row.body,
+        ),
     )
