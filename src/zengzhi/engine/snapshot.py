@@ -13,6 +13,7 @@ from zengzhi.core.ledger import CNY, MemoryLedger, format_amount, totals_by_asse
 from zengzhi.engine.config import DEFAULT_POOL
 from zengzhi.engine.positions import MemoryPositions
 from zengzhi.engine.state import MemoryMembers, TenantState
+from zengzhi.rules.distribution import CONTRIBUTION
 from zengzhi.rules.modes import zone
 from zengzhi.rules.pool import PoolState, Position, balance_and_points, price
 
@@ -78,6 +79,15 @@ def snapshot(state: TenantState) -> dict[str, Any]:
         }
         if others:
             row["positions"] = others
+        # contribution (贡献分) and what a reversal left owing in it, where a member has any
+        # (logs without contribution rewards print what they always printed)
+        for key, account, sign in (
+            ("contribution", accounts.contribution(member), 1),
+            ("contribution_debt", accounts.debt(member), -1),
+        ):
+            held = sign * ledger.balance(account, CONTRIBUTION)
+            if held:
+                row[key] = format_minor(held, 2)
         out_members[member] = row
     result: dict[str, Any] = {
         "pool": {"id": default.id, **pool_summary(default, state)},

@@ -12,7 +12,10 @@ spends its backing:
 - points: `rate × balance` enters the pool as a contribution and mints points at the
   pool's price, the balance being the position's principal; the rest is profit.
 
-Each member's conversion is one entry naming the operator's reason and the rate.
+Each member's conversion is one entry naming the operator's reason and the rate. A cash
+or shares conversion also notes, in a memo (asset CONVERTED, `member:<id>:converted_…`),
+what the balance became, so that a reversal of an order whose reward was converted takes
+back what the reward became (distribution.take_back; docs/distribution.md).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from zengzhi.core.amounts import POINTS_SCALE, YUAN_SCALE, Ratio, format_minor
 from zengzhi.core.errors import invalid
 from zengzhi.core.ledger import CNY, Ledger, Posting, entry
 from zengzhi.rules import pool, wallet
-from zengzhi.rules.distribution import CONTRIBUTION, SHARES
+from zengzhi.rules.distribution import CONTRIBUTION, CONVERTED, SHARES
 from zengzhi.rules.pool import PoolState
 
 RULE = "conversion"
@@ -106,6 +109,9 @@ def convert(
             (accounts.PROFIT, CNY, held),
             (accounts.SHARES_ISSUED, SHARES, -units),
             (accounts.shares(member), SHARES, units),
+            *_memo(member, "shares", held),
+            (accounts.converted(member, "shares"), SHARES, units),
+            (accounts.CONVERTED_MEMO, SHARES, -units),
         ]
         ledger.post(entry(cause, "conversion", RULE, postings, params | {"shares": _shares(units)}))
         return held
@@ -116,11 +122,23 @@ def convert(
         (accounts.CONTRIBUTION_RESERVE, CNY, -left),
         (accounts.PROFIT if left > 0 else accounts.FUNDING, CNY, left),
         *wallet.credit(ledger, member, paid, accounts.CONTRIBUTION_RESERVE),
+        *_memo(member, "cash", held),
+        (accounts.converted_paid(member), CONVERTED, paid),
+        (accounts.CONVERTED_MEMO, CONVERTED, -paid),
     ]
     ledger.post(
         entry(cause, "conversion", RULE, postings, params | {"paid": format_minor(paid, 2)})
     )
     return held
+
+
+def _memo(member: str, into: str, fen: int) -> list[Posting]:
+    """The memo of what `fen` of the member's contribution became (not money: its own
+    asset, balanced by the platform's side)."""
+    return [
+        (accounts.converted(member, into), CONVERTED, fen),
+        (accounts.CONVERTED_MEMO, CONVERTED, -fen),
+    ]
 
 
 def _shares(units: int) -> str:
