@@ -6,6 +6,8 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from tests.service.conftest import Api, Clock
 from tests.service.test_console_pages import checked, sign_in
 from tests.service.test_console_sections import user
@@ -387,3 +389,45 @@ def test_a_re_binding_sent_again_moves_nothing_and_records_nothing(
     assert api.ok(api.get("/v1/audit-log")) == audit  # no second record of a move
     assert api.ok(api.get("/v1/members/m1"))["referrer"] == "r"
     clean(api, context)
+
+
+@pytest.mark.parametrize("into", ["cash", "shares", "points"])
+def test_a_reversal_after_a_conversion_through_the_api(
+    api: Api, context: Context, into: str
+) -> None:
+    """o1 pays a 10.00 of contribution, o2 20.00; o1 is reversed before the conversion
+    (the balance goes back), o2 after it (what it became goes back, or is owed)."""
+    api.ok(
+        api.put(
+            "/v1/distribution",
+            {"overflow": "platform", "commission": {"rates": ["0.1"], "pay_in": "contribution"}},
+        )
+    )
+    api.pool()
+    api.member("a")
+    api.member("x", referrer="a")
+    api.completed_order("o1", "x", amount="100.00", contribution="0.00")
+    api.completed_order("o2", "x", amount="200.00", contribution="0.00")
+    wallet = api.ok(api.get("/v1/members/a/wallet"))
+    assert (wallet["contribution"], wallet["contribution_debt"]) == ("30.00", "0.00")
+    api.ok(api.post("/v1/orders/o1/reverse"))
+    assert api.ok(api.get("/v1/members/a/wallet"))["contribution"] == "20.00"
+    rate = {"cash": "0.5", "shares": "0.0005", "points": "1"}[into]
+    body = {"id": "v1", "into": into, "rate": rate, "reason": "year end"}
+    [done] = api.ok(
+        api.post(
+            "/v1/contribution/conversions", body | ({"pool": "main"} if into == "points" else {})
+        )
+    )
+    assert done["balance"] == "20.00"
+    api.ok(api.post("/v1/orders/o2/reverse"))
+    wallet = api.ok(api.get("/v1/members/a/wallet"))
+    assert (wallet["balance"], wallet["debt"], wallet["contribution"]) == ("0.00", "0.00", "0.00")
+    # cash and shares go back; points stay with the member, their value owed in contribution
+    assert wallet["contribution_debt"] == ("20.00" if into == "points" else "0.00")
+    clean(api, context)
+    if into == "points":  # the next reward settles it first, nothing held until then
+        api.completed_order("o3", "x", amount="150.00", contribution="0.00")
+        wallet = api.ok(api.get("/v1/members/a/wallet"))
+        assert (wallet["contribution"], wallet["contribution_debt"]) == ("0.00", "5.00")
+        clean(api, context)
