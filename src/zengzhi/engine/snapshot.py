@@ -238,4 +238,35 @@ def check(state: TenantState) -> list[str]:
         for member, gap in owing.items()
         if gap
     ]
+    return problems + contribution_problems(ledger)
+
+
+def contribution_problems(ledger: MemoryLedger) -> list[str]:
+    """The contribution reserve holds exactly the contribution balances members hold (a
+    contribution debt is fronted by the platform's reversal costs, not the reserve); what
+    is issued is what members hold less what they owe; nobody holds and owes at once."""
+    held: dict[str, int] = {}
+    owed: dict[str, int] = {}
+    for (account, asset), amount in ledger.balances.items():
+        if asset != CONTRIBUTION or not account.startswith("member:") or not amount:
+            continue
+        member, _, kind = account[7:].rpartition(":")
+        if kind == "contribution":
+            held[member] = amount
+        elif kind == "debt":
+            owed[member] = amount
+    problems = []
+    reserve = ledger.balance(accounts.CONTRIBUTION_RESERVE, CNY)
+    if reserve != sum(held.values()):
+        problems.append(
+            f"the contribution reserve holds {format_minor(reserve, 2)}, members hold"
+            f" {format_minor(sum(held.values()), 2)}"
+        )
+    issued = -ledger.balance(accounts.CONTRIBUTION_ISSUED, CONTRIBUTION)
+    if issued != sum(held.values()) + sum(owed.values()):
+        problems.append(f"contribution issued {format_minor(issued, 2)} is not what members hold")
+    problems += [
+        f"member {member} holds contribution and owes it at once"
+        for member in sorted(held.keys() & owed.keys())
+    ]
     return problems
