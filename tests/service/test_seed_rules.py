@@ -7,6 +7,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from sqlalchemy import select
 
 from tests.service.conftest import Api, Clock
 from tests.service.test_console_pages import checked, sign_in
@@ -18,6 +19,9 @@ from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.distribution import Conversion, convert_contributions
 from zengzhi.service.jobs import tick
+from zengzhi.service.orders import reverse
+from zengzhi.service.queries.orders import OrderView
+from zengzhi.store import tables as t
 
 
 def test_promoters_and_contribution_pay_ins_then_a_conversion(api: Api, context: Context) -> None:
@@ -431,3 +435,70 @@ def test_a_reversal_after_a_conversion_through_the_api(
         wallet = api.ok(api.get("/v1/members/a/wallet"))
         assert (wallet["contribution"], wallet["contribution_debt"]) == ("0.00", "5.00")
         clean(api, context)
+
+
+def _converted(api: Api) -> None:
+    """a earns 10.00 of contribution on x's o1, converted into cash at 0.5."""
+    api.ok(
+        api.put(
+            "/v1/distribution",
+            {"overflow": "platform", "commission": {"rates": ["0.1"], "pay_in": "contribution"}},
+        )
+    )
+    api.pool()
+    api.member("a")
+    api.member("x", referrer="a")
+    api.completed_order("o1", "x", amount="100.00", contribution="0.00")
+
+
+def test_bad_and_huge_rates_are_refused_naming_the_rate(api: Api, context: Context) -> None:
+    _converted(api)
+    for rate in ("1e3", "１０００", "-1", "0", "1" + "0" * 40, "999999999999"):
+        body = {"id": f"v-{len(rate)}", "into": "cash", "rate": rate, "reason": "r"}
+        refused = api.post("/v1/contribution/conversions", body)
+        assert refused.status_code == 422, (rate, refused.json())
+        assert refused.json()["field"] == "rate", rate
+    wallet = api.ok(api.get("/v1/members/a/wallet"))
+    assert (wallet["balance"], wallet["contribution"]) == ("0.00", "10.00")
+    clean(api, context)
+
+
+def test_one_order_reversed_twice_at_once_after_a_conversion(api: Api, context: Context) -> None:
+    _converted(api)
+    body = {"id": "v1", "into": "cash", "rate": "0.5", "reason": "r"}
+    api.ok(api.post("/v1/contribution/conversions", body))
+    owner = Principal(api.tenant, "user:owner", Role.OWNER)
+    start = threading.Barrier(2)
+
+    def send(_: int) -> object:
+        start.wait(timeout=30)
+        try:
+            return reverse(context, owner, "o1")
+        except DomainError as error:
+            return error.code
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(send, range(2)))
+    # a reversal sent again is answered as the first (the order is reversed), applied once
+    first, second = answers
+    assert isinstance(first, OrderView) and first == second, answers
+    assert first.status == "reversed"
+    taken = [one for one in _journal_of(context, api.tenant) if one == "reward_reversal"]
+    assert len(taken) == 1
+    wallet = api.ok(api.get("/v1/members/a/wallet"))  # the 5.00 paid went back, once
+    assert (wallet["balance"], wallet["debt"], wallet["contribution_debt"]) == (
+        "0.00",
+        "0.00",
+        "0.00",
+    )
+    clean(api, context)
+
+
+def _journal_of(context: Context, tenant: str) -> list[str]:
+    """The kinds of the tenant's ledger entries, in order."""
+    e = t.entries.c
+    with context.database.reader.connect() as connection:
+        rows = connection.execute(
+            select(e.kind).where(e.tenant_id == tenant).order_by(e.entry_id)
+        ).all()
+    return [row.kind for row in rows]

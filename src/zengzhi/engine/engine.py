@@ -377,6 +377,8 @@ class Engine:
         members = event.members or tuple(
             member for member, _ in ledger.holders("contribution", distribution.CONTRIBUTION)
         )
+        for member in sorted(set(members)):  # every member checked before any converts
+            conversion.check_amount(ledger, member, event.into, rate)
         for member in sorted(set(members)):
             conversion.convert(ledger, event.id, member, event.into, rate, event.reason, target)
         if target is not None:

@@ -21,7 +21,7 @@ back what the reward became (distribution.take_back; docs/distribution.md).
 from __future__ import annotations
 
 from zengzhi.core import accounts
-from zengzhi.core.amounts import POINTS_SCALE, YUAN_SCALE, Ratio, format_minor
+from zengzhi.core.amounts import LARGEST, POINTS_SCALE, YUAN_SCALE, Ratio, format_minor
 from zengzhi.core.errors import invalid
 from zengzhi.core.ledger import CNY, Ledger, Posting, entry
 from zengzhi.rules import pool, wallet
@@ -47,6 +47,25 @@ def check(into: str, rate: Ratio, target: PoolState | None) -> None:
             raise invalid("pool", f"minting is paused in pool {target.id!r}")
     elif target is not None:
         raise invalid("pool", "only a conversion into points names a pool")
+
+
+def check_amount(ledger: Ledger, member: str, into: str, rate: Ratio) -> None:
+    """Refuse a rate that would give `member` a trillion yuan (or shares) or more: no
+    amount is that large (core/amounts.py), and the database's columns would overflow.
+    The engine checks every member before it converts any: a refusal changes nothing."""
+    held = ledger.balance(accounts.contribution(member), CONTRIBUTION)
+    if held <= 0:
+        return
+    if into == "shares":
+        given, limit = rate.num * held * 10 ** (POINTS_SCALE - YUAN_SCALE) // rate.den, 4
+    else:
+        given, limit = rate.num * held // rate.den, YUAN_SCALE
+    if given >= LARGEST * 10**limit:
+        raise invalid(
+            "rate",
+            f"converts the {format_minor(held, YUAN_SCALE)} balance of {member!r} into"
+            f" {format_minor(given, limit)}: no amount may be a trillion or more",
+        )
 
 
 def convert(

@@ -220,3 +220,77 @@ def test_a_second_reversal_of_the_order_changes_nothing(into: str) -> None:
     assert refused.value.field == "order"
     assert dict(tenant.state.ledger.balances) == before  # type: ignore[attr-defined]
     _sound(tenant)
+
+
+# ------------------------------------------------ attacks
+
+
+@pytest.mark.parametrize(
+    "rate",
+    ["1e3", "１０００", "-1", "-0.5", "0", "NaN", "inf", "1/2", " 1", "1" + "0" * 40],
+)
+def test_a_bad_rate_is_refused_naming_it_and_changes_nothing(rate: str) -> None:
+    tenant = _earner(10_000)
+    before = dict(tenant.state.ledger.balances)  # type: ignore[attr-defined]
+    with pytest.raises(DomainError) as refused:
+        tenant.apply(ConvertContribution("v1", "cash", rate, "why"))
+    assert refused.value.field == "rate"
+    assert dict(tenant.state.ledger.balances) == before  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("into", ["cash", "shares"])
+def test_a_rate_that_would_give_a_trillion_is_refused_before_anyone_converts(into: str) -> None:
+    # a small balance converts, a big one would overflow: neither does (the rate is
+    # valid, under a trillion; what it gives the big balance is not)
+    tenant = network(
+        {"commission": {"rates": ["0.1"], "pay_in": "contribution"}},
+        ("a", None),
+        ("b", None),
+        ("x", "a"),
+        ("y", "b"),
+    )
+    order(tenant, "small", "x", 1_000, 100)  # a: 1.00
+    order(tenant, "big", "y", 10**11, 10**10)  # b: 100 000 000.00
+    before = dict(tenant.state.ledger.balances)  # type: ignore[attr-defined]
+    with pytest.raises(DomainError) as refused:
+        tenant.apply(ConvertContribution("v1", into, "100000", "why"))
+    assert refused.value.field == "rate" and "'b'" in str(refused.value)
+    assert dict(tenant.state.ledger.balances) == before  # type: ignore[attr-defined]
+
+
+ORDERS = [
+    ("convert", "reverse", "reverse"),
+    ("reverse", "convert", "reverse"),
+    ("reverse", "reverse", "convert"),
+]
+
+
+@pytest.mark.parametrize("into", ["cash", "shares", "points"])
+@pytest.mark.parametrize("steps", ORDERS, ids="-".join)
+def test_an_order_reversed_twice_in_every_order_is_reversed_once(
+    into: str, steps: tuple[str, ...]
+) -> None:
+    """A conversion and two reversals of the same order, in every order: the second
+    reversal is refused and changes nothing, and the books end as with one reversal."""
+    once = _earner(10_000, 5_000)
+    twice = _earner(10_000, 5_000)
+    rate = "0.0005" if into == "shares" else "0.5"
+    convert = ConvertContribution("v1", into, rate, "r", (), "main" if into == "points" else None)
+    done = 0
+    for n, step in enumerate(steps):
+        if step == "convert":
+            once.apply(convert)
+            twice.apply(convert)
+            continue
+        if done:
+            before = dict(twice.state.ledger.balances)  # type: ignore[attr-defined]
+            with pytest.raises(DomainError) as refused:
+                twice.apply(ReverseOrder(f"x{n}", "c0"))
+            assert refused.value.field == "order"
+            assert dict(twice.state.ledger.balances) == before  # type: ignore[attr-defined]
+            continue
+        once.apply(ReverseOrder(f"x{n}", "c0"))
+        twice.apply(ReverseOrder(f"x{n}", "c0"))
+        done += 1
+    assert snapshot(once.state) == snapshot(twice.state)
+    _sound(twice)
