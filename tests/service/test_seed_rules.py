@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select
 
-from tests.service.conftest import Api, Clock
+from tests.service.conftest import Api, Clock, enter_member_page
 from tests.service.test_console_pages import checked, sign_in
 from tests.service.test_console_sections import user
 from tests.service.test_distribution import clean
@@ -430,6 +430,20 @@ def test_a_reversal_after_a_conversion_through_the_api(
     # cash and shares go back; points stay with the member, their value owed in contribution
     assert wallet["contribution_debt"] == ("20.00" if into == "points" else "0.00")
     clean(api, context)
+    if into == "points":  # shown where the member's balances are, in both languages
+        sign_in(api.client, api.tenant)
+        detail = api.client.get("/console/members/a").text
+        assert (
+            "Owed in contribution" in detail
+            and "20.00" in detail.split("Owed in contribution")[1][:200]
+        )
+        api.client.cookies.clear()
+        token = api.ok(api.post("/v1/members/a/page-token"))
+        assert enter_member_page(api.client, token).status_code == 303
+        page = api.client.get("/m").text
+        assert "You owe ¥20.00 of contribution" in page or "You owe 20.00 of contribution" in page
+        api.client.get("/language/zh")
+        assert "欠贡献分" in api.client.get("/m").text
     if into == "points":  # the next reward settles it first, nothing held until then
         api.completed_order("o3", "x", amount="150.00", contribution="0.00")
         wallet = api.ok(api.get("/v1/members/a/wallet"))
