@@ -46,7 +46,7 @@ class Tenant:
         self._orders = 0
 
     def apply(self, event: object) -> list[Entry]:
-        entries = self.engine.apply(event)  # type: ignore[arg-type]
+        entries = list(self.engine.apply(event).entries)  # type: ignore[arg-type]
         self.journal += entries
         return entries
 

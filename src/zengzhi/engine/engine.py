@@ -11,6 +11,7 @@ caller's part (the replay's index of ids, the service's unique keys).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
 from zengzhi.core import accounts
@@ -51,17 +52,43 @@ from zengzhi.rules.distribution import Paid
 from zengzhi.rules.modes import ads, zone
 from zengzhi.rules.modes.common import Effect, Run
 from zengzhi.rules.modes.zone import ZoneModes
-from zengzhi.rules.pool import PoolParams, PoolState
+from zengzhi.rules.pool import Exit, PoolParams, PoolState, Sale
+
+
+@dataclass(frozen=True, slots=True)
+class Mint:
+    """Points an event minted in a pool for a member (an order, an import)."""
+
+    pool: str
+    member: str
+    contribution: int  # fen that landed in the pool
+    points: int  # units minted: 0 while minting is paused, or for dust
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the rules computed for one event: the entries it posted, in order, and the
+    sales, forced exits and mints among them as numbers, so that a caller reads these
+    rather than an entry's printed figures or its postings by position."""
+
+    entries: tuple[Entry, ...]
+    sales: tuple[Sale, ...] = ()
+    exits: tuple[Exit, ...] = ()
+    minted: tuple[Mint, ...] = ()
 
 
 class Engine:
     def __init__(self, state: TenantState, zone: tzinfo | None = None) -> None:
         self.state = state
         self.zone = zone if zone is not None else time_zone(DEFAULT_TIMEZONE)  # days turn here
+        self._sales: list[Sale] = []
+        self._exits: list[Exit] = []
+        self._minted: list[Mint] = []
 
-    def apply(self, event: Event) -> list[Entry]:
-        """Run one event; returns the entries it posted, in order."""
+    def apply(self, event: Event) -> Outcome:
+        """Run one event; returns what it posted and computed (`Outcome`)."""
         ledger = self.state.ledger
+        self._sales, self._exits, self._minted = [], [], []
         match event:
             case CompleteOrder():
                 self._complete(ledger, event)
@@ -74,7 +101,7 @@ class Engine:
             case Configure():
                 target = self._pool(event.pool)
                 pool.configure(target, target.params.with_changes(event.changes))
-                pool.settle_exits(target, ledger, event.id, operator=True)
+                self._settle(target, ledger, event.id, operator=True)
             case ReverseOrder():
                 self._reverse(ledger, event)
             case ImportBalance():
@@ -114,12 +141,23 @@ class Engine:
                 # a day's run without a time happens as the day starts, for the periods
                 at = event.at or datetime.combine(event.day, time(), self.zone)
                 zone.run_day(self._run(event.id, at, event.day), event.zone, modes, event.day)
-        return ledger.take_posted()
+        return Outcome(
+            tuple(ledger.take_posted()),
+            tuple(self._sales),
+            tuple(self._exits),
+            tuple(self._minted),
+        )
+
+    def _settle(
+        self, target: PoolState, ledger: Ledger, cause: str, operator: bool = False
+    ) -> None:
+        """Force out the positions that reached their cap; their exits join the outcome."""
+        self._exits += pool.settle_exits(target, ledger, cause, operator=operator)
 
     def _subsidize(self, ledger: Ledger, event: Subsidy) -> None:
         target = self._pool(event.pool)
         pool.subsidize(target, ledger, event.id, event.amount)
-        pool.settle_exits(target, ledger, event.id)
+        self._settle(target, ledger, event.id)
 
     def _zone(self, name: str) -> ZoneModes:
         found = self.state.modes.zone(name)
@@ -207,7 +245,7 @@ class Engine:
             zone.complete_order(run, zones, order)
             effects = tuple(run.effects)
         for target in touched.values():
-            pool.settle_exits(target, ledger, order.id)
+            self._settle(target, ledger, order.id)
         self.state.orders.put(OrderRecord(order, tuple(minted), None, paid, effects))
 
     def _mint(
@@ -223,6 +261,7 @@ class Engine:
         points, position = pool.mint(
             target, ledger, order.id, order.member, amount, contribution, mintable=mintable
         )
+        self._minted.append(Mint(target.id, order.member, contribution, points))
         return Minted(target.id, amount, points, position.opened if position else None, paid)
 
     def _distribute(self, ledger: Ledger, order: CompleteOrder) -> tuple[Paid, ...]:
@@ -382,14 +421,14 @@ class Engine:
         for member in sorted(set(members)):
             conversion.convert(ledger, event.id, member, event.into, rate, event.reason, target)
         if target is not None:
-            pool.settle_exits(target, ledger, event.id)
+            self._settle(target, ledger, event.id)
 
     def _sell(self, ledger: Ledger, event: Sell) -> None:
         if event.member not in self.state.members:
             raise DomainError(ErrorCode.NOT_FOUND, f"unknown member {event.member!r}", "member")
         target = self._pool(event.pool)
-        pool.sell(target, ledger, event.id, event.member, event.points)
-        pool.settle_exits(target, ledger, event.id)
+        self._sales.append(pool.sell(target, ledger, event.id, event.member, event.points))
+        self._settle(target, ledger, event.id)
 
     def _open_pool(self, ledger: Ledger, event: OpenPool) -> None:
         params = PoolParams().with_changes(event.params)
@@ -429,7 +468,7 @@ class Engine:
                 " larger contribution",
             )
         self.state.members.add(event.member)
-        pool.mint(
+        points, _ = pool.mint(
             target,
             ledger,
             event.id,
@@ -438,7 +477,8 @@ class Engine:
             event.contribution,
             source=accounts.FUNDING,
         )
-        pool.settle_exits(target, ledger, event.id)
+        self._minted.append(Mint(target.id, event.member, event.contribution, points))
+        self._settle(target, ledger, event.id)
 
     def _reverse(self, ledger: Ledger, event: ReverseOrder) -> None:
         record = self.state.orders.get(event.order)
@@ -481,7 +521,7 @@ class Engine:
                 line.paid_before,
             )
         for pool_id in dict.fromkeys(line.pool for line in record.minted):
-            pool.settle_exits(self._pool(pool_id), ledger, event.id)
+            self._settle(self._pool(pool_id), ledger, event.id)
         self.state.orders.put(
             OrderRecord(order, record.minted, event.id, record.rewards, record.modes)
         )

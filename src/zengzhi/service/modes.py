@@ -17,7 +17,7 @@ from zengzhi.core.amounts import format_minor, percent
 from zengzhi.core.days import day_of
 from zengzhi.core.errors import DomainError
 from zengzhi.core.events import CompleteTask, ModeIncome, RunDay, event_id
-from zengzhi.core.ledger import CNY, format_amount
+from zengzhi.core.ledger import CNY, EntryKind, format_amount
 from zengzhi.engine.fields import Exact, Id, Name, Note, canonical
 from zengzhi.engine.wire import yuan
 from zengzhi.rules.modes import ads, quota, union, zone
@@ -131,8 +131,8 @@ def complete_task(
                     uow.now,
                     found.region,  # its agents earn on the release (seed 002 三.3)
                 )
-            )
-            released = [one.params["amount"] for one in entries if one.kind == "release"]
+            ).entries
+            released = [one.params["amount"] for one in entries if one.kind == EntryKind.RELEASE]
             uow.audit(
                 principal.actor,
                 "member.task",
@@ -152,7 +152,7 @@ def complete_task(
                 "shares": [
                     {"member": one.params["member"], "amount": one.params["amount"]}
                     for one in entries
-                    if one.kind == "release_share"
+                    if one.kind == EntryKind.RELEASE_SHARE
                 ],
             }
 
