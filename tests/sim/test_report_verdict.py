@@ -69,12 +69,21 @@ def test_the_report_in_chinese(run: RunResult, tmp_path: Path) -> None:
     assert "谁拿到了钱" in page and "谁还拿着积分" in page
     assert "Who is paid" not in page
     assert money(run.summary["spend"]) in page
+    findings = page[page.index(zh["report.findings"]) : page.index(zh["report.charts"])]
+    summary = run.summary
+    assert f"积分价格在 {summary['days']:,} 天里从 {summary['price_first']}" in findings
+    assert money(summary["paid_to_members"]) in findings  # ¥ on the findings' amounts
+    assert "the point price" not in page and "members spent" not in page
+    figures = page[page.index(zh["report.figures"]) :]
+    assert f"<th>{zh['figure.spend']}</th>" in figures and "<th>spend</th>" not in figures
 
 
 def test_every_report_string_has_its_chinese() -> None:
     en, zh = catalogue("en"), catalogue("zh")
-    keys = [key for key in en if key.startswith(("report.", "progress."))]
-    assert keys and all(key in zh and zh[key] != en[key] for key in keys)
+    keys = [key for key in en if key.startswith(("report.", "progress.", "findings.", "figure."))]
+    assert keys and all(
+        key in zh and (zh[key] != en[key] or key == "findings.mode_settled") for key in keys
+    )
 
 
 def test_the_figures_table_groups_digits_and_shows_yuan_and_percentages() -> None:
