@@ -170,10 +170,16 @@ members = Table(
     # the whole downline's completed orders, and the star level it earns (spec 02)
     Column("team_performance", BigInteger, nullable=False, server_default="0"),
     Column("team_level", Integer, nullable=False, server_default="0"),
+    # the member's completed orders (fen): kept by store/orders.py with each completion
+    # and reversal, checked by `zengzhi audit` (migration 0013)
+    Column("spent", BigInteger, nullable=False, server_default="0"),
     PrimaryKeyConstraint("tenant_id", "member_id"),
     Index("ix_members_tenant_phone", "tenant_id", "phone"),
     Index("ix_members_referrer", "tenant_id", "referrer"),
     Index("ix_members_level", "tenant_id", "team_level"),
+    Index("ix_members_spent", "tenant_id", "spent", "member_id"),
+    Index("ix_members_created", "tenant_id", "created_at", "member_id"),
+    Index("ix_members_name", "tenant_id", "name"),
 )
 
 # One account per phone (distribution limits): the phone's digits as a key, claimed by
@@ -421,6 +427,9 @@ orders = Table(
     PrimaryKeyConstraint("tenant_id", "order_id"),
     Index("ix_orders_due", "tenant_id", "status", "due_at"),
     Index("ix_orders_member", "tenant_id", "member_id", "created_at"),
+    Index("ix_orders_created", "tenant_id", "created_at", "order_id"),  # the console's list
+    Index("ix_orders_status_created", "tenant_id", "status", "created_at", "order_id"),
+    Index("ix_orders_store", "tenant_id", "store_id", "created_at"),
 )
 
 # Commands other than orders (sales, subsidies, withdrawals…) by their request id:

@@ -22,6 +22,7 @@ from zengzhi.core.days import start_of
 from zengzhi.core.ledger import CNY
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
+from zengzhi.service.queries.counting import bounded_count
 from zengzhi.store import tables as t
 from zengzhi.store.tenants import tenant_time_zone
 
@@ -59,9 +60,10 @@ class MemberRow(BaseModel):
 
 class MemberPage(BaseModel):
     rows: list[MemberRow]
-    total: int
+    total: int  # counted up to a bound (queries/counting.py)
     page: int
     pages: int
+    exact: bool = True  # False: more than `total`
 
 
 def _pattern(text: str) -> str:
@@ -81,13 +83,6 @@ def _figure(tenant: str, name: str) -> Any:
             select(p.member_id.label("member_id"), func.sum(p.points).label("value"))
             .where(p.tenant_id == tenant)
             .group_by(p.member_id)
-        )
-    if name == "spent":
-        o = t.orders.c
-        return (
-            select(o.member_id.label("member_id"), func.sum(o.amount).label("value"))
-            .where(o.tenant_id == tenant, o.status == "completed")
-            .group_by(o.member_id)
         )
     if name == "team":
         m = t.members.alias("referee")
@@ -138,7 +133,7 @@ def _filtered(connection: Connection, tenant: str, search: MemberSearch) -> Any:
         if search.wallet_max is not None:
             statement = statement.where(wallet <= int(search.wallet_max * 100))
     key: Any
-    if search.sort in ("points", "spent", "team"):
+    if search.sort in ("points", "team"):
         figure = _figure(tenant, search.sort).subquery()
         statement = statement.outerjoin(figure, figure.c.member_id == m.member_id)
         key = func.coalesce(figure.c.value, 0)
@@ -149,6 +144,7 @@ def _filtered(connection: Connection, tenant: str, search: MemberSearch) -> Any:
             "phone": m.phone,
             "joined": m.created_at,
             "level": m.team_level,
+            "spent": m.spent,  # kept by the store with each completion (migration 0013)
             "wallet": wallet,
         }[search.sort]
     order = [key.desc() if search.descending else key.asc()]
@@ -166,11 +162,11 @@ def _rows(connection: Connection, tenant: str, ids: Sequence[str]) -> list[Membe
     """The figures of these members, in this order: one query each for the page."""
     if not ids:
         return []
-    m, p, o, b = t.members.c, t.positions.c, t.orders.c, t.balances.c
+    m, p, b = t.members.c, t.positions.c, t.balances.c
     people = {
         r.member_id: r
         for r in connection.execute(
-            select(m.member_id, m.name, m.phone, m.created_at, m.team_level).where(
+            select(m.member_id, m.name, m.phone, m.created_at, m.team_level, m.spent).where(
                 m.tenant_id == tenant, m.member_id.in_(ids)
             )
         )
@@ -191,12 +187,6 @@ def _rows(connection: Connection, tenant: str, ids: Sequence[str]) -> list[Membe
             ),
         ).items()
     }
-    spent = _pairs(
-        connection,
-        select(o.member_id, func.sum(o.amount))
-        .where(o.tenant_id == tenant, o.status == "completed", o.member_id.in_(ids))
-        .group_by(o.member_id),
-    )
     referee = t.members.alias("referee").c
     team = _pairs(
         connection,
@@ -213,7 +203,7 @@ def _rows(connection: Connection, tenant: str, ids: Sequence[str]) -> list[Membe
             level=int(people[member].team_level),
             points=format_minor(int(points.get(member) or 0), 4),
             wallet=format_minor(int(wallets.get(member) or 0), 2),
-            spent=format_minor(int(spent.get(member) or 0), 2),
+            spent=format_minor(int(people[member].spent), 2),
             team=int(team.get(member) or 0),
         )
         for member in ids
@@ -227,14 +217,18 @@ def find_members(context: Context, principal: Principal, search: MemberSearch) -
 
     def run(connection: Connection) -> MemberPage:
         listed = _filtered(connection, tenant, search)
-        counted = listed.order_by(None).with_only_columns(func.count())
-        total = int(connection.execute(counted).scalar_one())
-        pages = max(1, -(-total // PAGE_SIZE))
-        shown = min(search.page, pages)
+        counted = bounded_count(connection, listed, search.page, PAGE_SIZE)
+        shown = counted.page
         ids = list(
             connection.execute(listed.limit(PAGE_SIZE).offset((shown - 1) * PAGE_SIZE)).scalars()
         )
-        return MemberPage(rows=_rows(connection, tenant, ids), total=total, page=shown, pages=pages)
+        return MemberPage(
+            rows=_rows(connection, tenant, ids),
+            total=counted.total,
+            page=shown,
+            pages=counted.pages,
+            exact=counted.exact,
+        )
 
     return query(context, run)
 

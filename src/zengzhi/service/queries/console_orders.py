@@ -6,9 +6,10 @@ paid and to whom), with what a reversal took back."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, select
 
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.days import start_of
@@ -18,6 +19,7 @@ from zengzhi.engine.fields import Id
 from zengzhi.service import orders
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
+from zengzhi.service.queries.counting import bounded_count
 from zengzhi.service.queries.orders import OrderView
 from zengzhi.store import tables as t
 from zengzhi.store.records import order_event_id
@@ -52,9 +54,10 @@ class OrderRow(BaseModel):
 
 class OrderPage(BaseModel):
     rows: list[OrderRow]
-    total: int
+    total: int  # counted up to a bound (queries/counting.py)
     page: int
     pages: int
+    exact: bool = True  # False: more than `total`
 
 
 class Movement(BaseModel):
@@ -72,9 +75,14 @@ class OrderDetail(BaseModel):
     movements: list[Movement]
 
 
-def _like_prefix(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%"
+def id_prefix(column: Any, text: str) -> Any:
+    """Ids that start with `text`, as a range on the index (a LIKE cannot use it on
+    SQLite, where LIKE ignores case). Ids compare by code point on SQLite and on a
+    PostgreSQL database with the C or C.UTF-8 collation (docs/deploy.md)."""
+    last = ord(text[-1])
+    if last >= 0x10FFFF:
+        return column >= text
+    return and_(column >= text, column < text[:-1] + chr(last + 1))
 
 
 def find_orders(context: Context, principal: Principal, search: OrderSearch) -> OrderPage:
@@ -85,7 +93,7 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
         c = t.orders.c
         where = [c.tenant_id == tenant]
         if search.id:
-            where.append(c.order_id.like(_like_prefix(search.id), escape="\\"))
+            where.append(id_prefix(c.order_id, search.id))
         if search.member:
             where.append(c.member_id == search.member)
         if search.store:
@@ -98,9 +106,10 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
                 where.append(c.created_at >= start_of(search.since, zone))
             if search.until:
                 where.append(c.created_at < start_of(search.until + timedelta(days=1), zone))
-        total = int(connection.execute(select(func.count()).where(*where)).scalar_one())
-        pages = max(1, -(-total // PAGE_SIZE))
-        shown = min(search.page, pages)
+        counted = bounded_count(
+            connection, select(c.order_id).where(*where), search.page, PAGE_SIZE
+        )
+        shown = counted.page
         rows = connection.execute(
             select(
                 c.order_id,
@@ -129,9 +138,10 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
                 )
                 for r in rows
             ],
-            total=total,
+            total=counted.total,
             page=shown,
-            pages=pages,
+            pages=counted.pages,
+            exact=counted.exact,
         )
 
     return query(context, run)
