@@ -30,6 +30,7 @@ from zengzhi.rules.modes.common import (
     Effect,
     Period,
     Run,
+    Tally,
     Terms,
     asset,
     fen_of,
@@ -530,6 +531,8 @@ def problems(ledger: Ledger, book: ClaimBook, zones: Mapping[str, ZoneModes]) ->
             left: dict[str, int] = {}
             for claim in book.queue(zone, mode):
                 left[claim.member] = left.get(claim.member, 0) + claim.left
+            for one in _counted_unpaid(book, zone, mode):  # a day in parts, part-way
+                left[one.member] = left.get(one.member, 0) + one.units
             for member, units in left.items():
                 held = ledger.balance(accounts.mode_holding(member, zone, mode), code)
                 if held != units:
@@ -542,3 +545,16 @@ def problems(ledger: Ledger, book: ClaimBook, zones: Mapping[str, ZoneModes]) ->
                     f" claims add up to {sum(left.values())}"
                 )
     return found
+
+
+def _counted_unpaid(book: ClaimBook, zone: str, mode: str) -> list[Tally]:
+    """Releases a day in parts has taken off the claims and not yet paid: the members
+    still hold them."""
+    if mode != green.MODE:
+        return []
+    phase = book.counter(zone, mode, green.PHASE)
+    if phase == green.CLAIMS:
+        return book.tallied(zone, mode, 0, None)
+    if phase == green.PAY:
+        return book.tallied(zone, mode, book.counter(zone, mode, green.CURSOR), None)
+    return []
