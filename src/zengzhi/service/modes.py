@@ -291,7 +291,7 @@ def _claims(
 # ---------------------------------------------------------------------------- daily runs
 
 
-DAY_PART = 250  # claims or members a part of a day: each part a short transaction
+DAY_PART = 100  # claims or members a part of a day: each part a short transaction
 
 
 def run_days(context: Context, tenant: str, part: int = DAY_PART) -> list[str]:

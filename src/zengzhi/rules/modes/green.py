@@ -173,6 +173,7 @@ def _prefetch_earners(run: Run, zone: str, params: GreenParams, members: list[st
     run.network.prefetch(members, depth)
     earners = {upline for member in members for upline, _ in run.network.uplines(member, depth)}
     run.book.prefetch(zone, MODE, earners)
+    run.prefetch_payees(earners)
 
 
 def _accelerate(run: Run, zone: str, params: GreenParams, member: str, fen: int, upto: int) -> None:
