@@ -294,7 +294,7 @@ def _claims(
 
 DAY_PART = 100  # claims or members in a day's first part of each pass
 PART_SECONDS = 0.04  # what a part aims to take: the longest an order waits behind it
-PART_SIZES = (10, 5000)  # the least and most claims or members a part
+PART_SIZES = (50, 5000)  # the least and most claims or members a part
 
 
 def run_days(context: Context, tenant: str, part: int | None = None) -> list[str]:
