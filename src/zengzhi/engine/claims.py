@@ -146,7 +146,9 @@ class MemoryModes:
         for member in [member for member, one in day.items() if one.seq <= upto]:
             del day[member]
 
-    def queue(self, zone: str, mode: str, after: int = 0) -> Iterator[Claim]:
+    def queue(
+        self, zone: str, mode: str, after: int = 0, first: int | None = None
+    ) -> Iterator[Claim]:
         queue = self._queue(zone, mode)
         order, open_claims = queue.order, queue.open
         while queue.head < len(order) and order[queue.head] not in open_claims:

@@ -5,6 +5,7 @@ against the money that backs them (the solvency report's mode part)."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -291,17 +292,24 @@ def _claims(
 # ---------------------------------------------------------------------------- daily runs
 
 
-DAY_PART = 100  # claims or members a part of a day: each part a short transaction
+DAY_PART = 100  # claims or members in a day's first part of each pass
+# what a part's work aims to take once it holds the zone's lock (its commit adds about
+# half again): the longest an order in the zone waits behind it
+PART_SECONDS = 0.03
+PART_SIZES = (50, 5000)  # the least and most claims or members a part
 
 
-def run_days(context: Context, tenant: str, part: int = DAY_PART) -> list[str]:
+def run_days(context: Context, tenant: str, part: int | None = None) -> list[str]:
     """Each zone with daily work runs every day it has not run yet, up to today, in order:
     each day is an event whose id names the zone and the day, so it runs once.
 
     A day runs in parts (docs/modes.md, "A day in parts"): one transaction begins it,
     then each part of `part` claims or members is its own transaction, holding the
     zone's lock only while it runs, so the zone's orders wait for one part at most. A
-    day stopped part-way (the process killed) is finished first, from where it stopped."""
+    day stopped part-way (the process killed) is finished first, from where it stopped.
+    The parts of each pass grow or shrink so that each holds the zone about
+    `PART_SECONDS` before its commit, however long it waited for the lock (`part`:
+    always that many)."""
     today = tenant_today(context, tenant)
     system = Principal(tenant, "system:jobs", Role.OWNER)
     done: list[str] = []
@@ -351,21 +359,37 @@ def _day(name: str, day: date) -> Callable[[UnitOfWork], datetime | None]:
 
 
 def _finish(
-    context: Context, system: Principal, name: str, day: date, at: datetime | None, size: int
+    context: Context,
+    system: Principal,
+    name: str,
+    day: date,
+    at: datetime | None,
+    size: int | None,
 ) -> None:
     """Run the day's parts, each in its own transaction, until the day is done."""
     key = event_id("day", f"{name}:{day.isoformat()}")
+    sizes: dict[str, int] = {}  # by pass: counting claims costs less than accelerating
 
-    def part(uow: UnitOfWork) -> bool:
+    def part(uow: UnitOfWork) -> tuple[bool, str, float]:
         book = uow.modes
         if book.zone(name) is None or not zone.under_way(book, name):  # locks the zone
-            return True  # another machine finished it
+            return True, "", 0.0  # another machine finished it
+        locked = time.perf_counter()
         when = at if at is not None else EventLog(uow.connection, uow.tenant).at(key)
-        uow.apply(DayPart(f"{key}@{zone.day_place(book, name)}", name, day, key, size, when))
-        return not zone.under_way(book, name)
+        place = zone.day_place(book, name)
+        phase = place.split(".")[0]
+        wanted = size or sizes.setdefault(phase, DAY_PART)
+        uow.apply(DayPart(f"{key}@{place}", name, day, key, wanted, when))
+        return not zone.under_way(book, name), phase, time.perf_counter() - locked
 
-    while not command(context, system, part):
-        pass
+    while True:
+        done, phase, took = command(context, system, part)
+        if done:
+            return
+        if size is None:  # the next part of this pass: sized by what this one took
+            ratio = PART_SECONDS / max(took, 1e-4)  # holding the lock, not waiting for it
+            scaled = int(sizes[phase] * min(2.0, max(0.5, ratio)))
+            sizes[phase] = min(PART_SIZES[1], max(PART_SIZES[0], scaled))
 
 
 # ---------------------------------------------------------------------------- report

@@ -21,11 +21,15 @@ from sqlalchemy import Connection, Integer, bindparam, delete, insert, select, u
 from sqlalchemy.dialects import postgresql, sqlite
 
 from zengzhi.engine.zones import parse_zone
+from zengzhi.rules.modes import green
 from zengzhi.rules.modes.common import Claim, Tally
 from zengzhi.rules.modes.zone import ZoneModes
 from zengzhi.store import tables as t
 
 _PAGE = 1000
+# where a day in parts stands: read together, once a command
+_DAY_COUNTERS = (green.PHASE, green.CURSOR, green.UPTO, green.AVAILABLE)
+_DAY_KEYS = tuple(_DAY_COUNTERS)
 _FIRST_PAGE = 10  # most orders look at the head of a queue only
 _PERIOD = ("starts", "ends")  # the zone's own period: the zones table keeps it in columns
 
@@ -155,12 +159,29 @@ class SqlModes:
 
     def counter(self, zone: str, mode: str, key: str) -> int:
         found = self._counters.get((zone, mode, key))
+        if found is None and key.startswith(_DAY_KEYS):  # a day in parts reads them all
+            self._day_counters(zone, mode)
+            found = self._counters.get((zone, mode, key))
         if found is None:
             value = self._connection.execute(
                 _COUNTER, {"tenant": self._tenant, "zone": zone, "mode": mode, "key": key}
             ).scalar_one_or_none()
             found = self._counters[(zone, mode, key)] = int(value or 0)
         return found
+
+    def _day_counters(self, zone: str, mode: str) -> None:
+        for key in _DAY_COUNTERS:
+            self._counters.setdefault((zone, mode, key), 0)
+        k = t.mode_counters.c
+        for row in self._connection.execute(
+            select(k.key, k.value).where(
+                k.tenant_id == self._tenant,
+                k.zone == zone,
+                k.mode == mode,
+                k.key.in_(_DAY_COUNTERS),
+            )
+        ):
+            self._counters[(zone, mode, row.key)] = int(row.value)
 
     def set_counter(self, zone: str, mode: str, key: str, value: int) -> None:
         dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
@@ -336,10 +357,12 @@ class SqlModes:
             )
         )
 
-    def queue(self, zone: str, mode: str, after: int = 0) -> Iterator[Claim]:
+    def queue(
+        self, zone: str, mode: str, after: int = 0, first: int | None = None
+    ) -> Iterator[Claim]:
         """Page by page; a claim is yielded as it stands now (the run may have paid it
         since its page was read)."""
-        last, size = after, _FIRST_PAGE
+        last, size = after, _FIRST_PAGE if first is None else first + 1
         while True:
             page = self._rows(_PAGE_AFTER, zone=zone, mode=mode, last=last, size=size)
             for claim in page:

@@ -92,3 +92,36 @@ def test_a_day_in_parts_refuses_another_day_and_a_change_of_the_zone_until_it_is
         parts += 1
     assert parts == 3 + 3 + 3  # 5 claims counted, 5 members paid, 5 accelerated: 2 a part
     engine.apply(RunDay("d2", "g", date(2026, 11, 3), parts=True))
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(history=histories(max_steps=40, min_steps=15), draws=st.data())
+def test_orders_reversals_and_withdrawals_between_a_days_parts_keep_the_books_sound(
+    history: History, draws: st.DataObject
+) -> None:
+    """What the log has after a day is moved in between its parts (as a service takes
+    orders while a day runs): after every line the books balance, every balance is its
+    postings, claims match holdings (counting what the day took off them and has not yet
+    paid), no reserve is negative; and every day ends."""
+    whole = Driven(history).run()
+    lines = list(whole.applied)
+    parts = Driven(history)
+    while lines:
+        line = lines.pop(0)
+        if line["type"] != "day":
+            parts.feed(line)
+            continue
+        if not parts.feed({**line, "parts": True}):
+            continue
+        n = 0
+        while zone.under_way(parts.replay.state.modes, line["zone"]):
+            while lines and lines[0]["type"] != "day" and draws.draw(st.booleans(), label="in"):
+                parts.feed(lines.pop(0))  # refused or not, checked
+            part = {"type": "day_part", "id": f"{line['id']}-part{n}", "zone": line["zone"]}
+            part |= {"day": line["day"], "of": line["id"], "size": draws.draw(st.integers(1, 3))}
+            assert parts.feed(part)
+            n += 1

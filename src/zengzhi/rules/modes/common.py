@@ -180,10 +180,12 @@ class ClaimBook(Protocol):
     def claims(self, zone: str, mode: str, member: str) -> list[Claim]:
         """The member's open claims, oldest first."""
 
-    def queue(self, zone: str, mode: str, after: int = 0) -> Iterator[Claim]:
+    def queue(
+        self, zone: str, mode: str, after: int = 0, first: int | None = None
+    ) -> Iterator[Claim]:
         """Every open claim of the zone's mode (after `seq` `after`), oldest first,
         lazily: a run may pay the claims it is given (and add new ones, which come last)
-        while it walks."""
+        while it walks. `first`: how many the caller expects to take (a hint)."""
 
     def prefetch(self, zone: str, mode: str, members: Iterable[str]) -> None:
         """A run is about to ask for these members' open claims: read them in bulk."""

@@ -147,7 +147,7 @@ def _count(run: Run, zone: str, cursor: int, upto: int, size: int | None) -> tup
     book = run.book
     available = book.counter(zone, MODE, AVAILABLE)
     done = True
-    for counted, claim in enumerate(book.queue(zone, MODE, cursor)):
+    for counted, claim in enumerate(book.queue(zone, MODE, cursor, size)):
         if claim.seq > upto:
             break  # made while the day ran: released from the next day on
         if size is not None and counted >= size:
