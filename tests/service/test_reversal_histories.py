@@ -190,6 +190,15 @@ def test_a_random_history_through_the_service_keeps_every_yuan(
         elif account.startswith("member:") and account.endswith(":debt") and asset == CNY:
             owing[account[7:-5]] = owing.get(account[7:-5], 0) + amount
     assert all(total == 0 for total in totals.values()), totals
+    # the contribution reserve backs exactly the contribution balances members hold
+    held = sum(
+        amount
+        for (account, asset), amount in balances.items()
+        if asset == "CONTRIB"
+        and account.startswith("member:")
+        and account.endswith(":contribution")
+    )
+    assert balances.get(("platform:contribution_reserve", CNY), 0) == held
     assert all(gap == 0 for gap in owing.values()), owing
     _nobody_owes_more_than_they_were_paid(journal)
     _reserves_never_take_a_debt_for_cash(journal)

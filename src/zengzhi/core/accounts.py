@@ -90,14 +90,25 @@ CONVERTED_MEMO = "platform:converted"
 
 
 def converted(member: str, into: str) -> str:
-    """Fen of the member's contribution converted into `into` (cash or shares) that no
-    reversal has taken back yet; for shares, in SHARES, the shares they became."""
+    """Fen of the member's contribution ever converted into `into` (cash or shares); for
+    shares, in SHARES, the shares they became."""
     return f"member:{member}:converted_{into}"
+
+
+def converted_back(member: str, into: str) -> str:
+    """Fen of `converted(member, into)` that reversals have taken back since."""
+    return f"member:{member}:converted_{into}_back"
 
 
 def converted_paid(member: str) -> str:
     """Fen the member's cash conversions paid for `converted(member, "cash")`."""
     return f"member:{member}:converted_cash_paid"
+
+
+def converted_paid_back(member: str) -> str:
+    """Fen of `converted_paid(member)` that reversals have taken back since (for shares,
+    `converted_back(member, "shares")` holds in SHARES the shares taken back)."""
+    return f"member:{member}:converted_cash_paid_back"
 
 
 def holdings(member: str, pool: str) -> str:

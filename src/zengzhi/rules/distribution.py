@@ -570,28 +570,30 @@ def _converted_back(
     details: dict[str, str] = {}
     left = fen
     owed = 0
-    cash_fen = ledger.balance(accounts.converted(member, "cash"), CONVERTED)
-    if cash_fen > 0:
-        part = min(left, cash_fen)
-        paid_memo = ledger.balance(accounts.converted_paid(member), CONVERTED)
-        due = paid_memo * part // cash_fen  # at the rate paid, never more than was paid
+    cash_fen, cash_back = _memo(ledger, member, "cash")
+    if cash_fen > cash_back:
+        part = min(left, cash_fen - cash_back)
+        paid = ledger.balance(accounts.converted_paid(member), CONVERTED)
+        paid_back = ledger.balance(accounts.converted_paid_back(member), CONVERTED)
+        due = min(_slice(paid, cash_fen, cash_back, part), paid - paid_back)  # never more
         owed = max(0, due - max(0, ledger.balance(accounts.wallet(member), CNY)))
         kept = part - due  # what the conversion left with the platform (< 0: funded)
         postings += [
             *wallet.take(ledger, member, due, source),
             (accounts.PROFIT if kept > 0 else accounts.FUNDING, CNY, -kept),
             (source, CNY, kept),
-            (accounts.converted(member, "cash"), CONVERTED, -part),
-            (accounts.converted_paid(member), CONVERTED, -due),
-            (accounts.CONVERTED_MEMO, CONVERTED, part + due),
+            (accounts.converted_back(member, "cash"), CONVERTED, part),
+            (accounts.converted_paid_back(member), CONVERTED, due),
+            (accounts.CONVERTED_MEMO, CONVERTED, -part - due),
         ]
         details["cash"] = format_minor(due, 2)
         left -= part
-    shares_fen = ledger.balance(accounts.converted(member, "shares"), CONVERTED)
-    if left > 0 and shares_fen > 0:
-        part = min(left, shares_fen)
-        units_memo = ledger.balance(accounts.converted(member, "shares"), SHARES)
-        due = units_memo * part // shares_fen
+    shares_fen, shares_back = _memo(ledger, member, "shares")
+    if left > 0 and shares_fen > shares_back:
+        part = min(left, shares_fen - shares_back)
+        units = ledger.balance(accounts.converted(member, "shares"), SHARES)
+        units_back = ledger.balance(accounts.converted_back(member, "shares"), SHARES)
+        due = min(_slice(units, shares_fen, shares_back, part), units - units_back)
         held = max(0, ledger.balance(accounts.shares(member), SHARES))
         taken = min(held, due)
         covered = part if taken == due else part * taken // due
@@ -600,10 +602,10 @@ def _converted_back(
             (accounts.SHARES_ISSUED, SHARES, taken),
             (accounts.PROFIT, CNY, -covered),
             (source, CNY, covered),
-            (accounts.converted(member, "shares"), CONVERTED, -part),
-            (accounts.CONVERTED_MEMO, CONVERTED, part),
-            (accounts.converted(member, "shares"), SHARES, -due),
-            (accounts.CONVERTED_MEMO, SHARES, due),
+            (accounts.converted_back(member, "shares"), CONVERTED, part),
+            (accounts.CONVERTED_MEMO, CONVERTED, -part),
+            (accounts.converted_back(member, "shares"), SHARES, due),
+            (accounts.CONVERTED_MEMO, SHARES, -due),
         ]
         details["shares"] = format_minor(taken, 4)
         left -= covered
@@ -616,6 +618,24 @@ def _converted_back(
         ]
         details["contribution_debt"] = format_minor(left, 2)
     return postings, owed, details
+
+
+def _memo(ledger: Ledger, member: str, into: str) -> tuple[int, int]:
+    """Fen the member ever converted into `into`, and fen of it taken back since."""
+    return (
+        ledger.balance(accounts.converted(member, into), CONVERTED),
+        ledger.balance(accounts.converted_back(member, into), CONVERTED),
+    )
+
+
+def _slice(given: int, converted: int, back: int, part: int) -> int:
+    """What `part` more fen taken back of `converted` fen are worth, when they became
+    `given` (fen paid, shares issued) and `back` fen were taken back before: the
+    cumulative share rounded down, less what was taken before. Between two conversions,
+    however reversals come, the total taken back of `n` fen is `given × n / converted`
+    rounded down: two reversals end the same in either order. (The caller caps it at
+    what is left of `given`: a later conversion at another rate moves the share.)"""
+    return given * (back + part) // converted - given * back // converted
 
 
 def dividend_rewards(

@@ -76,9 +76,9 @@ def test_cash_conversion_is_taken_back_from_the_wallet_at_the_rate_paid() -> Non
         ("member:a:wallet", CNY): -8_000,  # what the conversion paid
         ("platform:profit", CNY): -2_000,  # what the conversion kept
         (BUDGET, CNY): 10_000,  # the budget gets the whole reward back
-        ("member:a:converted_cash", MEMO): -10_000,
-        ("member:a:converted_cash_paid", MEMO): -8_000,
-        ("platform:converted", MEMO): 18_000,
+        ("member:a:converted_cash_back", MEMO): 10_000,  # the memo: 100.00 taken back…
+        ("member:a:converted_cash_paid_back", MEMO): 8_000,  # …that had paid 80.00
+        ("platform:converted", MEMO): -18_000,
     }
     assert found.params["cash"] == "80.00" and found.params["debt"] == "0.00"
     assert "contribution_debt" not in found.params
@@ -98,9 +98,9 @@ def test_cash_spent_is_a_cash_debt_to_the_budget() -> None:
         ("member:a:debt", CNY): -7_000,
         ("member:a:owes:platform:distribution", CNY): 7_000,
         (BUDGET, CNY): 3_000,
-        ("member:a:converted_cash", MEMO): -10_000,
-        ("member:a:converted_cash_paid", MEMO): -10_000,
-        ("platform:converted", MEMO): 20_000,
+        ("member:a:converted_cash_back", MEMO): 10_000,
+        ("member:a:converted_cash_paid_back", MEMO): 10_000,
+        ("platform:converted", MEMO): -20_000,
     }
     assert found.params["cash"] == "100.00" and found.params["debt"] == "70.00"
     assert snapshot(tenant.state)["members"]["a"]["debt"] == "70.00"
@@ -117,10 +117,10 @@ def test_shares_are_taken_back_at_the_rate_issued() -> None:
         ("platform:shares_issued", SHARES): 2_0000,
         ("platform:profit", CNY): -400_000,
         (BUDGET, CNY): 400_000,
-        ("member:a:converted_shares", MEMO): -400_000,
-        ("member:a:converted_shares", SHARES): -2_0000,
-        ("platform:converted", MEMO): 400_000,
-        ("platform:converted", SHARES): 2_0000,
+        ("member:a:converted_shares_back", MEMO): 400_000,
+        ("member:a:converted_shares_back", SHARES): 2_0000,
+        ("platform:converted", MEMO): -400_000,
+        ("platform:converted", SHARES): -2_0000,
     }
     assert found.params["shares"] == "2.0000"
     assert tenant.balance("member:a:debt", CONTRIB) == 0
@@ -172,16 +172,16 @@ def test_part_held_part_converted() -> None:
         ("platform:contribution_reserve", CNY): -3_000,
         ("member:a:wallet", CNY): -7_000,
         (BUDGET, CNY): 10_000,
-        ("member:a:converted_cash", MEMO): -7_000,
-        ("member:a:converted_cash_paid", MEMO): -7_000,
-        ("platform:converted", MEMO): 14_000,
+        ("member:a:converted_cash_back", MEMO): 7_000,
+        ("member:a:converted_cash_paid_back", MEMO): 7_000,
+        ("platform:converted", MEMO): -14_000,
     }
     assert found.params["contribution"] == "30.00" and found.params["cash"] == "70.00"
     # c1 reversed next: its 30.00 is the rest of the conversion, from the wallet
     second = _reversal(tenant, "x1", "c1")
     assert _net(second)[("member:a:wallet", CNY)] == -3_000
     assert tenant.balance("member:a:wallet") == 0
-    assert tenant.balance("member:a:converted_cash", MEMO) == 0
+    assert tenant.balance("member:a:converted_cash_back", MEMO) == 10_000  # all of it
     _sound(tenant)
 
 
@@ -294,3 +294,21 @@ def test_an_order_reversed_twice_in_every_order_is_reversed_once(
         done += 1
     assert snapshot(once.state) == snapshot(twice.state)
     _sound(twice)
+
+
+def test_two_reversals_of_a_conversion_at_an_odd_rate_end_the_same_in_either_order() -> None:
+    # 0.33 a yuan, on 1.01 and 2.02 (3.03 converted, 0.99 paid): whichever order the two
+    # come in, together they take back 0.99, and each alone its cumulative share
+    ends = []
+    for first, second in (("c0", "c1"), ("c1", "c0")):
+        tenant = _earner(101, 202)
+        tenant.apply(ConvertContribution("v1", "cash", "0.33", "odd"))
+        assert tenant.balance("member:a:wallet") == 99
+        taken = [
+            _net(_reversal(tenant, f"x-{one}", one)).get(("member:a:wallet", CNY), 0)
+            for one in (first, second)
+        ]
+        assert sum(taken) == -99
+        ends.append(dict(tenant.state.ledger.balances))  # type: ignore[attr-defined]
+        _sound(tenant)
+    assert ends[0] == ends[1]
