@@ -38,7 +38,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 from server import serve
-from sqlalchemy import Connection, create_engine, insert, select, text, update
+from sqlalchemy import Connection, create_engine, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 
 from zengzhi.core.events import CompleteOrder, OrderLine, Sell, Withdraw
@@ -136,6 +136,17 @@ def _write_state(
         .where(t.tenants.c.tenant_id == TENANT)
         .values(event_seq=seq, entry_seq=entry_id)
     )
+
+
+def _kept_spent(connection: Connection) -> None:
+    """Each member's kept total of completed orders, as the store keeps it per order."""
+    o, m = t.orders.c, t.members.c
+    summed = (
+        select(func.coalesce(func.sum(o.amount), 0))
+        .where(o.tenant_id == m.tenant_id, o.member_id == m.member_id, o.status == "completed")
+        .scalar_subquery()
+    )
+    connection.execute(update(t.members).where(m.tenant_id == TENANT).values(spent=summed))
 
 
 def _rows(
@@ -296,7 +307,7 @@ def seed(url: str, members: int, orders: int, secret: str) -> str:
                     continue
                 held[event.member] = 1
             try:
-                entries = engine.apply(event)
+                entries = engine.apply(event).entries
             except Exception:  # a sale with nothing to sell: skip it, as the API refuses it
                 continue
             seq += 1
@@ -307,6 +318,7 @@ def seed(url: str, members: int, orders: int, secret: str) -> str:
         with connection.begin():
             _flush(connection, rows)
             _write_state(connection, pool, ledger, seq, entry_id)
+            _kept_spent(connection)
     with database.writer.connect() as connection:  # fresh statistics for the planner
         if database.is_sqlite:
             with connection.begin():

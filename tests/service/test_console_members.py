@@ -11,13 +11,16 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import update
 
 from tests.service.conftest import Api, Clock
 from tests.service.test_console_pages import sign_in
+from zengzhi.service.audit import check_ledger
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.queries import console_members
 from zengzhi.service.queries.console_members import COLUMNS, MemberRow, MemberSearch
+from zengzhi.store import tables as t
 
 PEOPLE = [  # id, name, phone, referrer, orders of 100 yuan
     ("zs", "张三", "13800000001", None, 1),
@@ -136,3 +139,46 @@ def test_pages_and_the_exports_hold_the_filtered_rows(
     assert sorted(line[0] for line in cells[1:]) == ["ls", "lx"]
     spent = {line[0]: Decimal(str(line[7])) for line in cells[1:]}
     assert spent == {"ls": Decimal("300"), "lx": Decimal("200")}
+
+
+def test_the_kept_spent_follows_completions_and_reversals_and_the_audit_checks_it(
+    api: Api, context: Context, people: dict[str, str]
+) -> None:
+    """members.spent (migration 0013) is kept by the store with each order's completion
+    and reversal; orders not completed (created, paid, cancelled) leave it; the audit
+    reports a total that is not the sum of the member's completed orders."""
+
+    def spent(member: str) -> str:
+        return next(r.spent for r in rows(context, api, text=member) if r.id == member)
+
+    before = {member: spent(member) for member, *_ in PEOPLE}
+    assert before["ls"] == "300.00" and before["ww"] == "0.00"
+    api.ok(
+        api.post(
+            "/v1/orders",
+            {"id": "ww-open", "member": "ww", "amount": "50.00", "contribution": "15.00"},
+        )
+    )
+    assert spent("ww") == "0.00"  # created, not completed
+    api.ok(api.post("/v1/orders/ww-open/cancel"))
+    assert spent("ww") == "0.00"
+    api.completed_order("ww-done", "ww", amount="50.00", contribution="15.00")
+    assert spent("ww") == "50.00"
+    api.ok(api.post("/v1/orders/ls-1/reverse"))
+    assert spent("ls") == "200.00"
+    api.ok(api.post("/v1/orders/ls-1/reverse"))  # the same step twice applies once
+    assert spent("ls") == "200.00"
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []
+    with context.database.writer.begin() as connection:
+        m = t.members.c
+        connection.execute(
+            update(t.members)
+            .where(m.tenant_id == api.tenant, m.member_id == "lx")
+            .values(spent=m.spent + 1)
+        )
+    with context.database.read() as connection:
+        found = check_ledger(connection, api.tenant)
+    assert [(d.what, d.kept, d.expected) for d in found] == [
+        ("member lx spent (completed orders)", "200.01", "200.00")
+    ]

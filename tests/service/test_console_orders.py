@@ -9,11 +9,13 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
+import pytest
+
 from tests.service.conftest import Api, Clock
 from tests.service.test_console_pages import sign_in
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
-from zengzhi.service.queries import console_orders
+from zengzhi.service.queries import console_orders, counting
 from zengzhi.service.queries.console_orders import OrderSearch
 from zengzhi.service.queries.paging import PAGE_SIZE
 
@@ -23,7 +25,7 @@ def owner(api: Api) -> Principal:
 
 
 def test_orders_are_found_by_id_member_store_status_and_day(
-    api: Api, context: Context, clock: Clock
+    api: Api, context: Context, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     api.pool()
     for member in ("alice", "bob"):
@@ -76,6 +78,20 @@ def test_orders_are_found_by_id_member_store_status_and_day(
     assert [r.id for r in one_day.rows] == ["ord-007"]
     assert find(since=placed["ord-050"]).total == 11  # ord-050 … ord-059 and open-1
     assert find(id="%").total == 0 and find(id="ord_").total == 0  # no wildcards
+    assert find(id="ORD-01").total == 0  # an id is told by its case
+    assert find(id="ord-059").total == 1 and find(id="ord-06").total == 0  # the range's end
+
+    # the count stops at a bound (queries/counting.py): past it, honestly "more than"
+    monkeypatch.setattr(counting, "COUNT_BOUND", 20)
+    bounded = find()
+    # the bound is at least the asked page's end: 50 here, 61 orders
+    assert (bounded.total, bounded.exact, bounded.pages) == (PAGE_SIZE, False, 2)
+    deeper = find(page=2)  # counted on to its end: exact again
+    assert (deeper.total, deeper.exact, deeper.rows[-1].id) == (61, True, "ord-000")
+    assert find(member="bob").exact and find(member="bob").total == 30
+    sign_in(api.client, api.tenant)
+    page = api.client.get("/console/orders")
+    assert page.status_code == 200 and "More than 50 orders found" in page.text
 
 
 def test_an_order_shows_its_split_and_every_movement_and_is_reversed_with_a_reason(

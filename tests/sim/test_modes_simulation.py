@@ -81,8 +81,8 @@ def test_the_report_shows_each_modes_liability_and_coverage(tmp_path: Path) -> N
     summary = result.summary
     owed = Decimal(summary["union@combo_owed"])
     paid = Decimal(summary["union@combo_paid"])
-    assert f"the union queue mode of zone combo paid members {paid:,.2f}" in page
-    assert f"still owes {owed:,.2f}" in page
+    assert f"the union queue mode of zone combo paid members ¥{paid:,.2f}" in page
+    assert f"still owes ¥{owed:,.2f}" in page
     daily = (tmp_path / "daily.csv").read_text().splitlines()[0].split(",")
     for column in ("union@combo_owed", "union@combo_reserve", "union@combo_coverage"):
         assert column in daily

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from tests.sim.test_simulator import scenario
-from zengzhi.i18n import catalogue
+from zengzhi.i18n import Translator, catalogue
 from zengzhi.i18n.format import money
 from zengzhi.sim.report import figure_text, write_report
 from zengzhi.sim.run import RunResult, simulate
-from zengzhi.sim.verdict import verdict
+from zengzhi.sim.verdict import cash_runs_out, verdict
+from zengzhi.sim.verdict_text import verdict_lines
 
 
 @pytest.fixture(scope="module")
@@ -67,12 +69,21 @@ def test_the_report_in_chinese(run: RunResult, tmp_path: Path) -> None:
     assert "谁拿到了钱" in page and "谁还拿着积分" in page
     assert "Who is paid" not in page
     assert money(run.summary["spend"]) in page
+    findings = page[page.index(zh["report.findings"]) : page.index(zh["report.charts"])]
+    summary = run.summary
+    assert f"积分价格在 {summary['days']:,} 天里从 {summary['price_first']}" in findings
+    assert money(summary["paid_to_members"]) in findings  # ¥ on the findings' amounts
+    assert "the point price" not in page and "members spent" not in page
+    figures = page[page.index(zh["report.figures"]) :]
+    assert f"<th>{zh['figure.spend']}</th>" in figures and "<th>spend</th>" not in figures
 
 
 def test_every_report_string_has_its_chinese() -> None:
     en, zh = catalogue("en"), catalogue("zh")
-    keys = [key for key in en if key.startswith(("report.", "progress."))]
-    assert keys and all(key in zh and zh[key] != en[key] for key in keys)
+    keys = [key for key in en if key.startswith(("report.", "progress.", "findings.", "figure."))]
+    assert keys and all(
+        key in zh and (zh[key] != en[key] or key == "findings.mode_settled") for key in keys
+    )
 
 
 def test_the_figures_table_groups_digits_and_shows_yuan_and_percentages() -> None:
@@ -82,3 +93,34 @@ def test_the_figures_table_groups_digits_and_shows_yuan_and_percentages() -> Non
     assert figure_text("orders", 12000) == "12,000"
     assert figure_text("price_last", "1.0600") == "¥1.0600"
     assert figure_text("union@club_backed", True) == "True"
+
+
+def _day(day: int, pool: str, **reserves: str) -> dict[str, object]:
+    return {"day": day, "pool": pool, **{f"{k}_reserve": v for k, v in reserves.items()}}
+
+
+def test_the_day_the_cash_runs_out_is_a_straight_line_through_the_last_days() -> None:
+    # 1,000 at day 10, falling 10 a day (pool and reserve together) to 600 at day 50:
+    # the line through day 20 (900) and day 50 (600) reaches zero 60 days on
+    days = [_day(d, str(1000 - 10 * max(0, d - 10) - 100), **{"u@z": "100"}) for d in range(51)]
+    assert cash_runs_out(days) == (110, 30)
+    assert cash_runs_out(days, window=5) == (110, 5)
+    # a fall that does not divide: 7 a day from 100 → ceil(100 / 7) = 15 days on
+    assert cash_runs_out([_day(0, "107"), _day(1, "100")], window=30) == (16, 1)
+    rising = [_day(d, str(100 + d)) for d in range(40)]
+    assert cash_runs_out(rising) == (None, 30)
+    assert cash_runs_out([_day(0, "0"), _day(1, "0")]) == (None, 1)  # never held any
+    spent = [_day(0, "0"), _day(1, "50"), _day(2, "0.00"), _day(3, "10")]
+    assert cash_runs_out(spent) == (2, 0)  # it ran out on day 2
+
+
+def test_the_verdict_names_the_cash_run_out_day_in_both_languages(run: RunResult) -> None:
+    found = verdict(run)
+    assert (found.cash_runs_out, found.cash_window) == cash_runs_out(run.days)
+    for language, opening in (("en", "The cash"), ("zh", "现金")):
+        told = verdict_lines(found, Translator(language))
+        assert told[-1].startswith(opening)
+        falling = replace(found, cash_runs_out=400, cash_window=30)
+        assert "400" in verdict_lines(falling, Translator(language))[-1]
+        ran_out = replace(found, cash_runs_out=12, cash_window=0)
+        assert "12" in verdict_lines(ran_out, Translator(language))[-1]

@@ -350,6 +350,8 @@ class _Trial:
             return self._sell(event)
         if kind == "withdraw":
             return self._withdraw(event)
+        if kind == "day" and event.get("parts"):  # at once: same entries as in parts
+            return {key: value for key, value in event.items() if key != "parts"}
         return event
 
     def _order(self, event: dict[str, Any]) -> dict[str, Any]:
@@ -431,6 +433,8 @@ def backtest(
             event = loads_strict(text)
             changed = runner.transform(event)
             baseline.feed(number, text)
+            if event.get("type") == "day_part":
+                continue  # the trial runs each day at once: the proposal may change its parts
             if changed is None:
                 skipped.append(Skipped(line=number, event=event["id"], reason="nothing left"))
                 continue

@@ -26,6 +26,7 @@ from zengzhi.core.events import (
     ConfigureDistribution,
     ConfigureZone,
     ConvertContribution,
+    DayPart,
     Event,
     GrantAgent,
     ImportBalance,
@@ -136,11 +137,8 @@ class Engine:
                 self._zone_event(ledger, event)
             case CompleteTask():
                 self._task(event)
-            case RunDay():
-                modes = self._zone(event.zone)
-                # a day's run without a time happens as the day starts, for the periods
-                at = event.at or datetime.combine(event.day, time(), self.zone)
-                zone.run_day(self._run(event.id, at, event.day), event.zone, modes, event.day)
+            case RunDay() | DayPart():
+                self._day(event)
         return Outcome(
             tuple(ledger.take_posted()),
             tuple(self._sales),
@@ -153,6 +151,16 @@ class Engine:
     ) -> None:
         """Force out the positions that reached their cap; their exits join the outcome."""
         self._exits += pool.settle_exits(target, ledger, cause, operator=operator)
+
+    def _day(self, event: RunDay | DayPart) -> None:
+        modes = self._zone(event.zone)
+        # a day's run without a time happens as the day starts, for the periods
+        at = event.at or datetime.combine(event.day, time(), self.zone)
+        if isinstance(event, RunDay):
+            run = self._run(event.id, at, event.day)
+            zone.run_day(run, event.zone, modes, event.day, event.parts)
+        else:  # its entries are the day's
+            zone.day_part(self._run(event.of, at, event.day), event.zone, modes, event.size)
 
     def _subsidize(self, ledger: Ledger, event: Subsidy) -> None:
         target = self._pool(event.pool)
@@ -201,6 +209,12 @@ class Engine:
             modes = self._zone(event.zone)
             zone.income(ledger, event.id, event.zone, modes, event.mode, event.amount, event.source)
             return
+        if zone.under_way(self.state.modes, event.zone):
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"zone {event.zone!r} is running a day in parts: change it when it is done",
+                "zone",
+            )
         modes = parse_zone(event.settings)
         zone.check_change(ledger, event.zone, self.state.modes.zone(event.zone), modes)
         self.state.modes.configure(event.zone, event.settings, modes)
@@ -416,6 +430,8 @@ class Engine:
         members = event.members or tuple(
             member for member, _ in ledger.holders("contribution", distribution.CONTRIBUTION)
         )
+        for member in sorted(set(members)):  # every member checked before any converts
+            conversion.check_amount(ledger, member, event.into, rate)
         for member in sorted(set(members)):
             conversion.convert(ledger, event.id, member, event.into, rate, event.reason, target)
         if target is not None:

@@ -71,6 +71,7 @@ EVENT_TYPES: dict[str, str] = {
     "distribution": "distribution.configured",
     "zone": "zone.configured",
     "day": "day.ran",
+    "day_part": "day.part",  # a part of a day in parts that posted nothing (a counting one)
 }
 
 

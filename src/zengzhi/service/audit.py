@@ -32,6 +32,7 @@ from zengzhi.store import tables as t
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes
 from zengzhi.store.network import referral_cycles
+from zengzhi.store.orders import spent_differences
 from zengzhi.store.pages import newest_first
 from zengzhi.store.pools import CLOSED
 from zengzhi.store.spill import SpillStore
@@ -87,6 +88,14 @@ def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
                     expected=format_amount(holding, "PTS"),
                 )
             )
+    differences += [
+        Difference(
+            what=f"member {member} spent (completed orders)",
+            kept=format_amount(kept_total, "CNY"),
+            expected=format_amount(summed, "CNY"),
+        )
+        for member, kept_total, summed in spent_differences(connection, tenant)
+    ]
     differences += [
         Difference(what=f"referral cycle: {' → '.join([*ring, ring[0]])}", kept="", expected="")
         for ring in referral_cycles(connection, tenant)

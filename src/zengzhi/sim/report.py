@@ -269,10 +269,10 @@ def write_charts(
         t,
         scale=100,
     )
-    return ["price", "pool", "exits", "cohorts", "coverage", *_mode_charts(out, results[0])]
+    return ["price", "pool", "exits", "cohorts", "coverage", *_mode_charts(out, results[0], t)]
 
 
-def _mode_charts(out: Path, run: RunResult) -> list[str]:
+def _mode_charts(out: Path, run: RunResult, t: Translator) -> list[str]:
     """What each companion mode owes against its reserve, and its coverage, over time."""
     names = mode_names(run)
     if not names:
@@ -280,18 +280,20 @@ def _mode_charts(out: Path, run: RunResult) -> list[str]:
     days = range(len(run.days))
     figure, axes = plt.subplots(figsize=(8, 3.6))
     for name in names:
-        (line,) = axes.plot(days, _series(run, f"{name}_owed"), label=f"{name} owes")
+        (line,) = axes.plot(
+            days, _series(run, f"{name}_owed"), label=t("findings.mode_owes", mode=name)
+        )
         axes.plot(
             days,
             _series(run, f"{name}_reserve"),
             linestyle="--",
             color=line.get_color(),
-            label=f"{name} reserve",
+            label=t("findings.mode_reserve", mode=name),
         )
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
-    axes.set_title("Each mode: what it still owes, against its reserve (first run)")
-    axes.set_xlabel("day")
-    axes.set_ylabel("yuan")
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"¥{value:,.0f}"))
+    axes.set_title(t("findings.modes_title"))
+    axes.set_xlabel(t("report.day"))
+    axes.set_ylabel(t("report.yuan"))
     axes.legend(loc="best", frameon=False)
     _save(figure, out, "modes")
     figure, axes = plt.subplots(figsize=(8, 3.6))
@@ -301,9 +303,9 @@ def _mode_charts(out: Path, run: RunResult) -> list[str]:
             _pixels([_number(row[f"{name}_coverage"]) * 100 for row in run.days]),
             label=name,
         )
-    axes.set_title("Each mode's reserve ÷ what it owes, % (first run)")
-    axes.set_xlabel("day")
-    axes.set_ylabel("% covered")
+    axes.set_title(t("findings.mode_coverage_title"))
+    axes.set_xlabel(t("report.day"))
+    axes.set_ylabel(t("findings.mode_coverage_axis"))
     axes.legend(loc="best", frameon=False)
     _save(figure, out, "mode_coverage")
     return ["modes", "mode_coverage"]
@@ -325,99 +327,123 @@ def _share(part: int, whole: int) -> str:
     return f"{share:.2f}%" if 0 < share < 1 else f"{share:.1f}%"
 
 
-def findings(results: Sequence[RunResult], scenario: Scenario) -> list[str]:
-    """Plain-language statements, each computed from the results."""
+def _yuan(amount: Decimal) -> str:
+    return fmt.money(str(amount.quantize(Decimal("0.01"))))
+
+
+def _pct(value: Decimal) -> str:
+    """A percentage already times 100, to one decimal: 25.12 → "25.1%"."""
+    return f"{value:.1f}%"
+
+
+def findings(results: Sequence[RunResult], scenario: Scenario, t: Translator) -> list[str]:
+    """Plain-language statements, each computed from the results, in the reader's
+    language (the catalogue's `findings.` keys), amounts with ¥."""
     said: list[str] = []
     groups = _groups(results)
     for value, runs in groups.items():
-        prefix = f"With {_legend(scenario, value)}: " if value else ""
+        prefix = t("findings.prefix", legend=_legend(scenario, value)) if value else ""
         run = runs[0]
         summary = run.summary
         first, last = Decimal(summary["price_first"]), Decimal(summary["price_last"])
         days = summary["days"]
         growth = (last / first) if first else Decimal(0)
         said.append(
-            f"{prefix}the point price went from {first} to {last} in {days} days "
-            f"(×{growth:.2f}); it never fell on any day, and the pool was never "
-            f"negative."
+            prefix
+            + t("findings.price", first=first, last=last, days=f"{days:,}", growth=f"{growth:.2f}")
         )
         members, exited = summary["members"], summary["members_exited"]
         said.append(
-            f"{prefix}{exited:,} of {members:,} members ({_share(exited, members)}) "
-            f"were forced out at their cap within the {days} days."
+            prefix
+            + t(
+                "findings.exited",
+                exited=f"{exited:,}",
+                members=f"{members:,}",
+                share=_share(exited, members),
+                days=f"{days:,}",
+            )
         )
-        said.extend(prefix + line for line in _cohort_findings(run))
+        said.extend(prefix + line for line in _cohort_findings(run, t))
         spend = Decimal(summary["spend"])
         paid = Decimal(summary["paid_to_members"])
         held = Decimal(summary["held_at_sale_rate"])
         if spend:
             said.append(
-                f"{prefix}members spent {spend:,.2f} in all; they were paid {paid:,.2f} "
-                f"({_share(int(paid * 100), int(spend * 100))} of it) and hold points worth "
-                f"{held:,.2f} at the sale rate: together "
-                f"{_share(int((paid + held) * 100), int(spend * 100))} of what they spent."
+                prefix
+                + t(
+                    "findings.spent",
+                    spend=_yuan(spend),
+                    paid=_yuan(paid),
+                    paid_share=_share(int(paid * 100), int(spend * 100)),
+                    held=_yuan(held),
+                    together=_share(int((paid + held) * 100), int(spend * 100)),
+                )
             )
         rewarded = Decimal(summary.get("rewards") or 0)
         if rewarded:
             cut = sum(Decimal(row["rewards_cut"]) for row in run.days)
             said.append(
-                f"{prefix}distribution paid {rewarded:,.2f} in rewards to "
-                f"{summary['members_rewarded']:,} members; the top 1% of earners took "
-                f"{Decimal(summary['rewards_top_1pct']) * 100:.1f}% of it"
-                + (
-                    f", and {cut:,.2f} more was cut because orders' budgets ran out."
-                    if cut
-                    else "."
+                prefix
+                + t(
+                    "findings.rewards_cut" if cut else "findings.rewards",
+                    rewarded=_yuan(rewarded),
+                    members=f"{summary['members_rewarded']:,}",
+                    top=_pct(Decimal(summary["rewards_top_1pct"]) * 100),
+                    cut=_yuan(Decimal(cut)),
                 )
             )
-        said.extend(prefix + line for line in _mode_findings(run))
+        said.extend(prefix + line for line in _mode_findings(run, t))
         promise = Decimal(summary["liability"])
         pool = Decimal(summary["pool"])
         if spend:
             said.append(
-                f"{prefix}whatever the exits do, members as a whole can never get back more "
-                f"than the pool: {_share(int(pool * 100), int(spend * 100))} of what they "
-                f"spent is in it now. Each yuan an exiting member is paid beyond that share "
-                f"comes from the members who stay."
+                prefix + t("findings.pool_share", share=_share(int(pool * 100), int(spend * 100)))
             )
         if promise:
             said.append(
-                f"{prefix}at the end the open positions are promised {promise:,.2f} at their "
-                f"caps (less the fee) and the pool holds {pool:,.2f}: it covers "
-                f"{pool / promise * 100:.1f}% of its promises. The rest can only come from "
-                f"future orders."
+                prefix
+                + t(
+                    "findings.promise",
+                    promise=_yuan(promise),
+                    pool=_yuan(pool),
+                    coverage=_pct(pool / promise * 100),
+                )
             )
         if len(runs) > 1:
             finals = [Decimal(r.summary["price_last"]) for r in runs]
             shares = [Decimal(r.summary["exited_share"]) * 100 for r in runs]
             said.append(
-                f"{prefix}across {len(runs)} runs the final price was between "
-                f"{percentile(finals, Fraction(1, 10))} and {percentile(finals, Fraction(9, 10))} "
-                f"(10th to 90th percentile), and {percentile(shares, Fraction(1, 10)):.1f}% to "
-                f"{percentile(shares, Fraction(9, 10)):.1f}% of members exited."
+                prefix
+                + t(
+                    "findings.runs",
+                    runs=len(runs),
+                    low=percentile(finals, Fraction(1, 10)),
+                    high=percentile(finals, Fraction(9, 10)),
+                    exited_low=_pct(percentile(shares, Fraction(1, 10))),
+                    exited_high=_pct(percentile(shares, Fraction(9, 10))),
+                )
             )
     if len(groups) > 1 and scenario.sweep is not None:
         parts = [
-            f"{value}: {Decimal(runs[0].summary['exited_share']) * 100:.1f}% exited, "
-            f"final price {runs[0].summary['price_last']}"
+            t(
+                "findings.compared_part",
+                value=value,
+                exited=_pct(Decimal(runs[0].summary["exited_share"]) * 100),
+                price=runs[0].summary["price_last"],
+            )
             for value, runs in groups.items()
         ]
-        said.append(f"Compared over {scenario.sweep.parameter}: " + "; ".join(parts) + ".")
+        said.append(
+            t(
+                "findings.compared",
+                parameter=scenario.sweep.parameter,
+                parts=t("findings.separator").join(parts),
+            )
+        )
     return said
 
 
-MODE_NAMES = {
-    "refer_three": "refer-three-refund-one",
-    "ads": "ad-task points",
-    "quota": "consumption quota",
-    "green": "green points",
-    "union": "union queue",
-    "three_for_one": "three-for-one queue",
-    "shopping": "shopping points",
-}
-
-
-def _mode_findings(run: RunResult) -> list[str]:
+def _mode_findings(run: RunResult, t: Translator) -> list[str]:
     lines = []
     summary = run.summary
     for name in mode_names(run):
@@ -425,40 +451,40 @@ def _mode_findings(run: RunResult) -> list[str]:
         paid = Decimal(summary[f"{name}_paid"])
         owed = Decimal(summary[f"{name}_owed"])
         reserve = Decimal(summary[f"{name}_reserve"])
-        what = f"the {MODE_NAMES[mode]} mode" + (f" of zone {zone}" if zone != "*" else "")
-        verb = "redeemed as discounts" if mode == "shopping" else "paid members"
-        line = f"{what} {verb} {paid:,.2f}; at the end it still owes {owed:,.2f}"
+        label = t(f"mode_name.{mode}")
+        what = (
+            t("findings.mode_of_zone", mode=label, zone=zone)
+            if zone != "*"
+            else t("findings.mode", mode=label)
+        )
+        verb = "findings.mode_redeemed" if mode == "shopping" else "findings.mode_paid"
+        line = t(verb, what=what, paid=_yuan(paid), owed=_yuan(owed))
         if owed:
-            line += (
-                f" against a reserve of {reserve:,.2f} "
-                f"({reserve / owed * 100:.1f}% covered)"
-                + (
-                    "; the platform's own funds stand behind the rest."
-                    if summary[f"{name}_backed"] in (True, "True")
-                    else "; the rest can only come from future orders."
-                )
+            backed = summary[f"{name}_backed"] in (True, "True")
+            line = t(
+                "findings.mode_backed" if backed else "findings.mode_unbacked",
+                line=line,
+                reserve=_yuan(reserve),
+                coverage=_pct(reserve / owed * 100),
             )
         else:
-            line += "."
+            line = t("findings.mode_settled", line=line)
         lines.append(line)
     return lines
 
 
-def _cohort_findings(run: RunResult) -> list[str]:
+def _cohort_findings(run: RunResult, t: Translator) -> list[str]:
     lines: list[str] = []
     cohorts = run.cohorts
     if not cohorts:
         return lines
     first = cohorts[0]
     median = first["days_to_exit_median"]
+    share = _pct(Decimal(first["exited_share"]) * 100)
     lines.append(
-        f"of the members who joined in the first week, {Decimal(first['exited_share']) * 100:.1f}% "
-        f"exited; "
-        + (
-            f"half of them within {median} days."
-            if median
-            else "more than half of them did not exit at all within the horizon."
-        )
+        t("findings.first_week_half", share=share, median=median)
+        if median
+        else t("findings.first_week_stayed", share=share)
     )
     exiting = [c for c in cohorts if c["exited"] > 0]
     if exiting:
@@ -466,16 +492,17 @@ def _cohort_findings(run: RunResult) -> list[str]:
         later = [c for c in cohorts if c["join_week"] > last]
         if later:
             lines.append(
-                f"nobody who joined after day {7 * last + 6} was forced out within "
-                f"the horizon ({sum(c['members'] for c in later):,} members)."
+                t(
+                    "findings.nobody_after",
+                    day=7 * last + 6,
+                    members=f"{sum(c['members'] for c in later):,}",
+                )
             )
     else:
-        lines.append("no cohort had a member forced out within the horizon.")
+        lines.append(t("findings.no_cohort"))
     half = [c for c in cohorts if c["days_to_exit_median"]]
     if half:
-        lines.append(
-            f"the last cohort in which at least half exited joined in week {half[-1]['join_week']}."
-        )
+        lines.append(t("findings.last_half", week=half[-1]["join_week"]))
     return lines
 
 
@@ -502,6 +529,27 @@ def figure_text(column: str, value: Any) -> str:
     return fmt.grouped(text)
 
 
+FIGURE_LABELS = (
+    "days", "orders", "members", "spend", "paid_to_members", "held_at_sale_rate",
+    "members_exited", "exited_share", "price_first", "price_last", "pool", "points",
+    "liability", "ledger_entries", "rewards", "members_rewarded", "rewards_top_1pct", "wallets",
+)  # fmt: skip
+MODE_FIGURES = ("paid", "owed", "reserve", "coverage", "backed")
+
+
+def figure_label(column: str, t: Translator) -> str:
+    """A summary figure's row label in the reader's language ("union@club_owed": what
+    the union queue of zone club still owes); an unknown column is shown as it is."""
+    if column in FIGURE_LABELS:
+        return t(f"figure.{column}")
+    name, _, part = column.rpartition("_")
+    if "@" in name and part in MODE_FIGURES:
+        mode, zone = name.split("@", 1)
+        label = t(f"mode_name.{mode}") if t.has(f"mode_name.{mode}") else mode
+        return t(f"figure.mode_{part}", mode=label, zone=zone)
+    return column
+
+
 def write_report(
     out: Path,
     results: Sequence[RunResult],
@@ -513,13 +561,13 @@ def write_report(
     t = Translator(language)
     tables = write_tables(out, results)
     charts = write_charts(out, results, scenario, t)
-    said = findings(results, scenario)
+    said = findings(results, scenario, t)
     summary = results[0].summary
     found = verdict(results[0])
     write_verdict(out, found)  # the console shows it in its own reader's language
     told = verdict_lines(found, t)
     rows = "".join(
-        f"<tr><th>{html.escape(str(k))}</th>"
+        f"<tr><th>{html.escape(figure_label(str(k), t))}</th>"
         f'<td class="n">{html.escape(figure_text(k, v))}</td></tr>'
         for k, v in summary.items()
     )

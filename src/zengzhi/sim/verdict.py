@@ -1,12 +1,13 @@
 """The verdict a simulation's report opens with, from the first run's own figures: can
 the configuration keep its promises, who is paid, who is left holding points, and the
-first day the pool held less than its exits promise (the day the cover breaks)."""
+first day the pool held less than its exits promise (the day the cover breaks), and the
+day the cash runs out on a straight projection (`cash_runs_out`)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,43 @@ class Verdict:
     held: str  # their points at the sale rate, yuan
     breaks_on: int | None  # the first day the pool held less than it promised
     short_modes: tuple[ModeShortfall, ...]
+    # the day the cash (pool and mode reserves) reaches zero on a straight line through
+    # the last WINDOW days; None: not falling (or it never held any)
+    cash_runs_out: int | None = None
+    cash_window: int = 0  # the days the line was drawn through
+
+
+WINDOW = 30  # days of the run's end the cash projection is drawn through
+
+
+def _cash(row: dict[str, Any]) -> Decimal:
+    """The cash a day ended with: the pool and every mode's reserve."""
+    reserves = (Decimal(str(v)) for k, v in row.items() if k.endswith("_reserve"))
+    return Decimal(str(row["pool"])) + sum(reserves, Decimal(0))
+
+
+def cash_runs_out(days: list[dict[str, Any]], window: int = WINDOW) -> tuple[int | None, int]:
+    """The day the cash runs out if it keeps falling as it fell over the last `window`
+    days (a straight line through the cash at the window's start and at the end: the
+    promised payouts taken at the pace they were paid, against the money coming in),
+    and the days the line was drawn through. A day already at or below zero is that
+    day; flat or rising cash names no day. A trend, not a forecast."""
+    if not days:
+        return None, 0
+    held = False
+    for row in days:
+        if _cash(row) > 0:
+            held = True
+        elif held:  # it held cash, and none is left
+            return int(row["day"]), 0
+    last = days[-1]
+    first = days[max(0, len(days) - 1 - window)]
+    span = int(last["day"]) - int(first["day"])
+    now, then = _cash(last), _cash(first)
+    if span <= 0 or now >= then or now <= 0:
+        return None, span
+    fall = (then - now) / span  # yuan a day
+    return int(last["day"]) + int((now / fall).to_integral_value(ROUND_CEILING)), span
 
 
 def _ratio(part: Decimal, whole: Decimal) -> str:
@@ -64,6 +102,7 @@ def verdict(run: RunResult) -> Verdict:
         None,
     )
     exited = int(summary["members_exited"])
+    runs_out, window = cash_runs_out(run.days)
     return Verdict(
         days=int(summary["days"]),
         pool=summary["pool"],
@@ -78,6 +117,8 @@ def verdict(run: RunResult) -> Verdict:
         held=summary["held_at_sale_rate"],
         breaks_on=breaks_on,
         short_modes=tuple(short),
+        cash_runs_out=runs_out,
+        cash_window=window,
     )
 
 

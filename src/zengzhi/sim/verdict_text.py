@@ -49,6 +49,11 @@ def verdict_lines(found: Verdict, t: Translator) -> list[str]:
         lines.append(t("report.never_breaks", days=days))
     else:
         lines.append(t("report.breaks", day=found.breaks_on))
+    if found.cash_runs_out is None:
+        lines.append(t("report.cash_lasts", window=found.cash_window))
+    else:
+        key = "report.cash_runs_out" if found.cash_window else "report.cash_ran_out"
+        lines.append(t(key, day=f"{found.cash_runs_out:,}", window=found.cash_window))
     return lines
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func
+from sqlalchemy import Connection, Row, func, select, update
 
 from zengzhi.core.events import OrderLine
 from zengzhi.core.lifecycles import OrderStatus
@@ -55,6 +55,27 @@ class Orders(Keyed[OrderRow]):
 
     def record(self, row: Row[Any]) -> OrderRow:
         return _order(row)
+
+    def change(self, key: str, **values: Any) -> None:
+        """Set columns of one row; a change of status into or out of completed moves the
+        order's amount into or out of its member's kept total (`members.spent`), in the
+        same transaction: the total never changes without the order that causes it."""
+        status = values.get("status")
+        if status is not None:
+            c = t.orders.c
+            row = self.first(self.select(c.member_id, c.amount, c.status).where(self.key == key))
+            if row is not None:
+                was = row.status == OrderStatus.COMPLETED
+                now = OrderStatus(status) == OrderStatus.COMPLETED
+                if was != now:
+                    m = t.members.c
+                    delta = int(row.amount) if now else -int(row.amount)
+                    self.connection.execute(
+                        update(t.members)
+                        .where(m.tenant_id == self.tenant, m.member_id == row.member_id)
+                        .values(spent=m.spent + delta)
+                    )
+        super().change(key, **values)
 
     def add(
         self,
@@ -129,3 +150,24 @@ class Orders(Keyed[OrderRow]):
         if status is not None:
             statement = statement.where(c.status == status)
         return self.records(statement, limit, after)
+
+
+def spent_differences(connection: Connection, tenant: str) -> list[tuple[str, int, int]]:
+    """Members whose kept total of completed orders is not the sum of those orders:
+    (member, kept, summed)."""
+    m, o = t.members.c, t.orders.c
+    summed = (
+        select(o.member_id, func.sum(o.amount).label("total"))
+        .where(o.tenant_id == tenant, o.status == OrderStatus.COMPLETED)
+        .group_by(o.member_id)
+        .subquery()
+    )
+    total = func.coalesce(summed.c.total, 0)
+    rows = connection.execute(
+        select(m.member_id, m.spent, total)
+        .select_from(t.members)
+        .outerjoin(summed, summed.c.member_id == m.member_id)
+        .where(m.tenant_id == tenant, m.spent != total)
+        .order_by(m.member_id)
+    )
+    return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]

@@ -170,10 +170,16 @@ members = Table(
     # the whole downline's completed orders, and the star level it earns (spec 02)
     Column("team_performance", BigInteger, nullable=False, server_default="0"),
     Column("team_level", Integer, nullable=False, server_default="0"),
+    # the member's completed orders (fen): kept by store/orders.py with each completion
+    # and reversal, checked by `zengzhi audit` (migration 0013)
+    Column("spent", BigInteger, nullable=False, server_default="0"),
     PrimaryKeyConstraint("tenant_id", "member_id"),
     Index("ix_members_tenant_phone", "tenant_id", "phone"),
     Index("ix_members_referrer", "tenant_id", "referrer"),
     Index("ix_members_level", "tenant_id", "team_level"),
+    Index("ix_members_spent", "tenant_id", "spent", "member_id"),
+    Index("ix_members_created", "tenant_id", "created_at", "member_id"),
+    Index("ix_members_name", "tenant_id", "name"),
 )
 
 # One account per phone (distribution limits): the phone's digits as a key, claimed by
@@ -269,6 +275,29 @@ Index(
 
 # The modes' counters: a referrer's place in the refer-three cycle, the last ad-task day,
 # the three-for-one count, the union pool's inflow by day, the last day a zone ran…
+# A day run in parts (docs/modes.md, "A day in parts"): what each member's claims have
+# released so far, kept from the part that counts them to the parts that pay them and
+# accelerate their uplines; `seq` is the member's first claim released (their place).
+mode_day_tally = Table(
+    "mode_day_tally",
+    metadata,
+    _tenant(),
+    Column("zone", Id, nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("member_id", Id, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("fen", BigInteger, nullable=False),
+    Column("units", BigInteger, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "zone", "mode", "member_id"),
+)
+Index(
+    "ix_mode_day_tally_seq",
+    mode_day_tally.c.tenant_id,
+    mode_day_tally.c.zone,
+    mode_day_tally.c.mode,
+    mode_day_tally.c.seq,
+)
+
 mode_counters = Table(
     "mode_counters",
     metadata,
@@ -421,6 +450,9 @@ orders = Table(
     PrimaryKeyConstraint("tenant_id", "order_id"),
     Index("ix_orders_due", "tenant_id", "status", "due_at"),
     Index("ix_orders_member", "tenant_id", "member_id", "created_at"),
+    Index("ix_orders_created", "tenant_id", "created_at", "order_id"),  # the console's list
+    Index("ix_orders_status_created", "tenant_id", "status", "created_at", "order_id"),
+    Index("ix_orders_store", "tenant_id", "store_id", "created_at"),
 )
 
 # Commands other than orders (sales, subsidies, withdrawals…) by their request id:

@@ -21,7 +21,8 @@ from zengzhi.core.amounts import format_minor
 from zengzhi.core.ledger import CNY
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
-from zengzhi.service.queries.paging import paging, within_days
+from zengzhi.service.queries.counting import bounded_count
+from zengzhi.service.queries.paging import PAGE_SIZE, within_days
 from zengzhi.store import tables as t
 
 EXPORT_CHUNK = 1000
@@ -57,9 +58,10 @@ class MemberRow(BaseModel):
 
 class MemberPage(BaseModel):
     rows: list[MemberRow]
-    total: int
+    total: int  # counted up to a bound (queries/counting.py)
     page: int
     pages: int
+    exact: bool = True  # False: more than `total`
 
 
 def _pattern(text: str) -> str:
@@ -79,13 +81,6 @@ def _figure(tenant: str, name: str) -> Any:
             select(p.member_id.label("member_id"), func.sum(p.points).label("value"))
             .where(p.tenant_id == tenant)
             .group_by(p.member_id)
-        )
-    if name == "spent":
-        o = t.orders.c
-        return (
-            select(o.member_id.label("member_id"), func.sum(o.amount).label("value"))
-            .where(o.tenant_id == tenant, o.status == "completed")
-            .group_by(o.member_id)
         )
     if name == "team":
         m = t.members.alias("referee")
@@ -132,7 +127,7 @@ def _filtered(connection: Connection, tenant: str, search: MemberSearch) -> Any:
         if search.wallet_max is not None:
             statement = statement.where(wallet <= int(search.wallet_max * 100))
     key: Any
-    if search.sort in ("points", "spent", "team"):
+    if search.sort in ("points", "team"):
         figure = _figure(tenant, search.sort).subquery()
         statement = statement.outerjoin(figure, figure.c.member_id == m.member_id)
         key = func.coalesce(figure.c.value, 0)
@@ -143,6 +138,7 @@ def _filtered(connection: Connection, tenant: str, search: MemberSearch) -> Any:
             "phone": m.phone,
             "joined": m.created_at,
             "level": m.team_level,
+            "spent": m.spent,  # kept by the store with each completion (migration 0013)
             "wallet": wallet,
         }[search.sort]
     order = [key.desc() if search.descending else key.asc()]
@@ -160,11 +156,11 @@ def _rows(connection: Connection, tenant: str, ids: Sequence[str]) -> list[Membe
     """The figures of these members, in this order: one query each for the page."""
     if not ids:
         return []
-    m, p, o, b = t.members.c, t.positions.c, t.orders.c, t.balances.c
+    m, p, b = t.members.c, t.positions.c, t.balances.c
     people = {
         r.member_id: r
         for r in connection.execute(
-            select(m.member_id, m.name, m.phone, m.created_at, m.team_level).where(
+            select(m.member_id, m.name, m.phone, m.created_at, m.team_level, m.spent).where(
                 m.tenant_id == tenant, m.member_id.in_(ids)
             )
         )
@@ -185,12 +181,6 @@ def _rows(connection: Connection, tenant: str, ids: Sequence[str]) -> list[Membe
             ),
         ).items()
     }
-    spent = _pairs(
-        connection,
-        select(o.member_id, func.sum(o.amount))
-        .where(o.tenant_id == tenant, o.status == "completed", o.member_id.in_(ids))
-        .group_by(o.member_id),
-    )
     referee = t.members.alias("referee").c
     team = _pairs(
         connection,
@@ -207,7 +197,7 @@ def _rows(connection: Connection, tenant: str, ids: Sequence[str]) -> list[Membe
             level=int(people[member].team_level),
             points=format_minor(int(points.get(member) or 0), 4),
             wallet=format_minor(int(wallets.get(member) or 0), 2),
-            spent=format_minor(int(spent.get(member) or 0), 2),
+            spent=format_minor(int(people[member].spent), 2),
             team=int(team.get(member) or 0),
         )
         for member in ids
@@ -221,12 +211,17 @@ def find_members(context: Context, principal: Principal, search: MemberSearch) -
 
     def run(connection: Connection) -> MemberPage:
         listed = _filtered(connection, tenant, search)
-        counted = listed.order_by(None).with_only_columns(func.count())
-        total = int(connection.execute(counted).scalar_one())
-        paged = paging(total, search.page)
-        ids = list(connection.execute(paged.of(listed)).scalars())
+        counted = bounded_count(connection, listed, search.page, PAGE_SIZE)
+        shown = counted.page
+        ids = list(
+            connection.execute(listed.limit(PAGE_SIZE).offset((shown - 1) * PAGE_SIZE)).scalars()
+        )
         return MemberPage(
-            rows=_rows(connection, tenant, ids), total=total, page=paged.page, pages=paged.pages
+            rows=_rows(connection, tenant, ids),
+            total=counted.total,
+            page=shown,
+            pages=counted.pages,
+            exact=counted.exact,
         )
 
     return query(context, run)

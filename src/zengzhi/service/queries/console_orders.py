@@ -6,9 +6,10 @@ paid and to whom), with what a reversal took back."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, select
 
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.events import event_id
@@ -17,8 +18,9 @@ from zengzhi.engine.fields import Id
 from zengzhi.service import orders
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
+from zengzhi.service.queries.counting import bounded_count
 from zengzhi.service.queries.orders import OrderView
-from zengzhi.service.queries.paging import paging, within_days
+from zengzhi.service.queries.paging import PAGE_SIZE, within_days
 from zengzhi.store import tables as t
 from zengzhi.store.records import order_event_id
 
@@ -50,9 +52,10 @@ class OrderRow(BaseModel):
 
 class OrderPage(BaseModel):
     rows: list[OrderRow]
-    total: int
+    total: int  # counted up to a bound (queries/counting.py)
     page: int
     pages: int
+    exact: bool = True  # False: more than `total`
 
 
 class Movement(BaseModel):
@@ -70,9 +73,14 @@ class OrderDetail(BaseModel):
     movements: list[Movement]
 
 
-def _like_prefix(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%"
+def id_prefix(column: Any, text: str) -> Any:
+    """Ids that start with `text`, as a range on the index (a LIKE cannot use it on
+    SQLite, where LIKE ignores case). Ids compare by code point on SQLite and on a
+    PostgreSQL database with the C or C.UTF-8 collation (docs/deploy.md)."""
+    last = ord(text[-1])
+    if last >= 0x10FFFF:
+        return column >= text
+    return and_(column >= text, column < text[:-1] + chr(last + 1))
 
 
 def find_orders(context: Context, principal: Principal, search: OrderSearch) -> OrderPage:
@@ -83,7 +91,7 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
         c = t.orders.c
         where = [c.tenant_id == tenant]
         if search.id:
-            where.append(c.order_id.like(_like_prefix(search.id), escape="\\"))
+            where.append(id_prefix(c.order_id, search.id))
         if search.member:
             where.append(c.member_id == search.member)
         if search.store:
@@ -91,22 +99,24 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
         if search.status:
             where.append(c.status == search.status)
         where += within_days(connection, tenant, c.created_at, search.since, search.until)
-        total = int(connection.execute(select(func.count()).where(*where)).scalar_one())
-        paged = paging(total, search.page)
+        counted = bounded_count(
+            connection, select(c.order_id).where(*where), search.page, PAGE_SIZE
+        )
+        shown = counted.page
         rows = connection.execute(
-            paged.of(
-                select(
-                    c.order_id,
-                    c.member_id,
-                    c.store_id,
-                    c.status,
-                    c.amount,
-                    c.created_at,
-                    c.completed_at,
-                )
-                .where(*where)
-                .order_by(c.created_at.desc(), c.order_id.desc())
+            select(
+                c.order_id,
+                c.member_id,
+                c.store_id,
+                c.status,
+                c.amount,
+                c.created_at,
+                c.completed_at,
             )
+            .where(*where)
+            .order_by(c.created_at.desc(), c.order_id.desc())
+            .limit(PAGE_SIZE)
+            .offset((shown - 1) * PAGE_SIZE)
         )
         return OrderPage(
             rows=[
@@ -121,9 +131,10 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
                 )
                 for r in rows
             ],
-            total=total,
-            page=paged.page,
-            pages=paged.pages,
+            total=counted.total,
+            page=shown,
+            pages=counted.pages,
+            exact=counted.exact,
         )
 
     return query(context, run)
