@@ -17,7 +17,7 @@ from zengzhi.core.amounts import format_minor
 from zengzhi.engine.fields import Id
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
-from zengzhi.service.queries.paging import paging, within_days
+from zengzhi.service.queries.paging import PAGE_SIZE, within_days
 from zengzhi.store import tables as t
 
 STATUSES = ("held", "approved", "paying", "paid", "rejected")
@@ -119,9 +119,12 @@ def find_withdrawals(
                 select(func.count()).select_from(listed.order_by(None).subquery())
             ).scalar_one()
         )
-        paged = paging(total, search.page)
+        pages = max(1, -(-total // PAGE_SIZE))
+        shown = min(search.page, pages)
         rows = connection.execute(
-            paged.of(listed.order_by(w.requested_at.desc(), w.withdrawal_id.desc()))
+            listed.order_by(w.requested_at.desc(), w.withdrawal_id.desc())
+            .limit(PAGE_SIZE)
+            .offset((shown - 1) * PAGE_SIZE)
         )
         sums = {
             r.status: r
@@ -148,8 +151,8 @@ def find_withdrawals(
         return WithdrawalPage(
             rows=[_row(r) for r in rows],
             total=total,
-            page=paged.page,
-            pages=paged.pages,
+            page=shown,
+            pages=pages,
             pending=pending,
         )
 

@@ -1,34 +1,16 @@
-"""What the console's lists share: a page of a filtered list with the total, and the
-days a search names, turned where the tenant's days turn."""
+"""What the console's lists share: their page size, and the days a search names, turned
+where the tenant's days turn (a page's count: `counting.bounded_count`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select
+from sqlalchemy import ColumnElement, Connection
 
 from zengzhi.core.days import start_of
 from zengzhi.store.tenants import tenant_time_zone
 
 PAGE_SIZE = 50
-
-
-@dataclass(frozen=True, slots=True)
-class Paging:
-    total: int
-    page: int  # the page shown: the one asked for, or the last there is
-    pages: int
-
-    def of(self, statement: Select[Any]) -> Select[Any]:
-        """The statement's rows on this page."""
-        return statement.limit(PAGE_SIZE).offset((self.page - 1) * PAGE_SIZE)
-
-
-def paging(total: int, asked: int) -> Paging:
-    pages = max(1, -(-total // PAGE_SIZE))
-    return Paging(total, min(asked, pages), pages)
 
 
 def within_days(
