@@ -296,7 +296,7 @@ def _claims(
 DAY_PART = 100  # claims or members in a day's first part of each pass
 # what a part's work aims to take once it holds the zone's lock (its commit adds about
 # half again): the longest an order in the zone waits behind it
-PART_SECONDS = 0.03
+PART_NS = 30_000_000  # 30 ms, in the clock's integer nanoseconds
 PART_SIZES = (50, 5000)  # the least and most claims or members a part
 
 
@@ -309,7 +309,7 @@ def run_days(context: Context, tenant: str, part: int | None = None) -> list[str
     zone's lock only while it runs, so the zone's orders wait for one part at most. A
     day stopped part-way (the process killed) is finished first, from where it stopped.
     The parts of each pass grow or shrink so that each holds the zone about
-    `PART_SECONDS` before its commit, however long it waited for the lock (`part`:
+    `PART_NS` before its commit, however long it waited for the lock (`part`:
     always that many)."""
     today = tenant_today(context, tenant)
     system = Principal(tenant, "system:jobs", Role.OWNER)
@@ -371,25 +371,26 @@ def _finish(
     key = event_id("day", f"{name}:{day.isoformat()}")
     sizes: dict[str, int] = {}  # by pass: counting claims costs less than accelerating
 
-    def part(uow: UnitOfWork) -> tuple[bool, str, float]:
+    def part(uow: UnitOfWork) -> tuple[bool, str, int]:
         book = uow.modes
         if book.zone(name) is None or not zone.under_way(book, name):  # locks the zone
-            return True, "", 0.0  # another machine finished it
-        locked = time.perf_counter()
+            return True, "", 0  # another machine finished it
+        locked = time.perf_counter_ns()
         when = at if at is not None else EventLog(uow.connection, uow.tenant).at(key)
         place = zone.day_place(book, name)
         phase = place.split(".")[0]
         wanted = size or sizes.setdefault(phase, DAY_PART)
         uow.apply(DayPart(f"{key}@{place}", name, day, key, wanted, when))
-        return not zone.under_way(book, name), phase, time.perf_counter() - locked
+        return not zone.under_way(book, name), phase, time.perf_counter_ns() - locked
 
     while True:
         done, phase, took = command(context, system, part)
         if done:
             return
         if size is None:  # the next part of this pass: sized by what this one took
-            ratio = PART_SECONDS / max(took, 1e-4)  # holding the lock, not waiting for it
-            scaled = int(sizes[phase] * min(2.0, max(0.5, ratio)))
+            # holding the lock, not waiting for it; at most doubled or halved a part
+            scaled = sizes[phase] * PART_NS // max(took, 100_000)
+            scaled = min(2 * sizes[phase], max(sizes[phase] // 2, scaled))
             sizes[phase] = min(PART_SIZES[1], max(PART_SIZES[0], scaled))
 
 
