@@ -465,7 +465,7 @@ def measure(
         ("page", "/console/members?sort=spent"),  # every member's completed orders summed
         ("page", "/console/members?sort=points&order=desc"),
         ("page", "/console/members?sort=wallet&wallet_min=1"),
-        ("page", f"/console/members?q={one[1:4]}&sort=team"),  # within the id, not its start
+        ("page", f"/console/members?q={one[1:4]}&sort=team"),  # within names (Member 100…)
         ("page", f"/console/members?page={members // 100}"),  # deep in the pages
         ("page", "/console/orders"),
         ("page", f"/console/orders?member={one}"),

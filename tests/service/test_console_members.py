@@ -1,5 +1,6 @@
 """The console's members table (service/queries/console_members.py and its page):
-search anywhere in an id, name or phone; filters by level, joining day and wallet;
+search by the start of an id or a phone, anywhere in a name; filters by level, joining
+day and wallet;
 sort by every column both ways; the total and pages; the CSV and XLSX exports hold
 exactly the filtered rows with their figures. On SQLite and PostgreSQL."""
 
@@ -64,8 +65,12 @@ def test_search_anywhere_filters_and_figures(
 ) -> None:
     assert sorted(ids(rows(context, api, text="李"))) == ["ls", "lx"]  # 李 finds 李四, 李小龙
     assert ids(rows(context, api, text="li")) == ["amy"]  # case aside, within the name
-    assert ids(rows(context, api, text="0002")) == ["ls"]  # within the phone
-    assert ids(rows(context, api, text="w")) == ["ww"]  # within the id
+    assert ids(rows(context, api, text="1390")) == ["ls"]  # a phone's start
+    assert ids(rows(context, api, text="13900000002")) == ["ls"]  # the whole phone
+    assert rows(context, api, text="0002") == []  # not within a phone: by its start
+    assert ids(rows(context, api, text="w")) == ["ww"]  # an id's start
+    assert ids(rows(context, api, text="amy")) == ["amy"]  # an id, and a name case aside
+    assert rows(context, api, text="s") == []  # not within an id (zs, ls)
     assert rows(context, api, text="%") == [] and rows(context, api, text="_") == []
     day = people["ww"]
     assert ids(rows(context, api, joined_from=day, joined_until=day)) == ["ww"]

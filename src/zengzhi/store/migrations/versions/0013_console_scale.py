@@ -32,7 +32,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_members_spent", "members", ["tenant_id", "spent", "member_id"])
     op.create_index("ix_members_created", "members", ["tenant_id", "created_at", "member_id"])
-    op.create_index("ix_members_name", "members", ["tenant_id", "name"])
+    op.create_index("ix_members_name", "members", ["tenant_id", "name", "member_id"])
     op.create_index("ix_orders_created", "orders", ["tenant_id", "created_at", "order_id"])
     op.create_index(
         "ix_orders_status_created", "orders", ["tenant_id", "status", "created_at", "order_id"]
