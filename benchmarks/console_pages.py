@@ -75,6 +75,7 @@ def _flush(connection: Connection, rows: dict[str, list[dict[str, Any]]]) -> Non
 
 def _seed_members(database: Database, members: int, start: datetime) -> None:
     rows: dict[str, list[dict[str, Any]]] = {"members": []}
+    joined = timedelta(days=365) / max(1, members)
     with database.writer.begin() as connection:
         for n in range(members):
             rows["members"].append(
@@ -86,7 +87,7 @@ def _seed_members(database: Database, members: int, start: datetime) -> None:
                     "real_name_verified": n % 3 == 0,
                     "referrer": f"m{n // 3:06d}" if n else None,
                     "region": None,
-                    "created_at": start,
+                    "created_at": start + joined * n,  # one after another over the year
                 }
             )
             if len(rows["members"]) >= BATCH:

@@ -72,19 +72,24 @@ def _pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _matching(tenant: str, text: str) -> Any:
+def _matching(connection: Connection, tenant: str, text: str) -> Any:
     """The members a search text finds: an id or a phone that starts with it (a range on
     the primary key and on ix_members_tenant_phone), or a name that holds it anywhere,
     case aside (李 finds 李四, li finds Amy Li): a pass over ix_members_name, which holds
     (tenant, name, member_id), so the scan reads the index alone (docs/console.md)."""
     m = t.members.alias("found").c
+    pattern = _pattern(text)
+    # SQLite's LIKE ignores ASCII case itself (lower() would cost a call a row);
+    # PostgreSQL's ILIKE is its case-blind LIKE
+    name_holds = (
+        m.name.like(pattern, escape="\\")
+        if connection.dialect.name == "sqlite"
+        else m.name.ilike(pattern, escape="\\")
+    )
     return union(
         select(m.member_id).where(m.tenant_id == tenant, id_prefix(m.member_id, text)),
         select(m.member_id).where(m.tenant_id == tenant, id_prefix(m.phone, text)),
-        select(m.member_id).where(
-            m.tenant_id == tenant,
-            func.lower(func.coalesce(m.name, "")).like(_pattern(text), escape="\\"),
-        ),
+        select(m.member_id).where(m.tenant_id == tenant, name_holds),
     )
 
 
@@ -118,7 +123,9 @@ def _filtered(connection: Connection, tenant: str, search: MemberSearch) -> Any:
     b = t.balances.alias("wallet")
     statement = select(t.members.c.member_id).select_from(t.members).where(m.tenant_id == tenant)
     if search.text and search.text.strip():
-        statement = statement.where(m.member_id.in_(_matching(tenant, search.text.strip())))
+        statement = statement.where(
+            m.member_id.in_(_matching(connection, tenant, search.text.strip()))
+        )
     if search.level is not None:
         statement = statement.where(m.team_level == search.level)
     if search.joined_from or search.joined_until:
