@@ -23,8 +23,6 @@ button to the result is what the operator waits; minutes at full size).
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import re
 import secrets
 import statistics
@@ -36,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from machine import describe
 from pydantic import SecretStr
 from server import serve
 from sqlalchemy import Connection, create_engine, func, insert, select, text, update
@@ -524,11 +523,7 @@ def main() -> None:
     parser.add_argument("--only", action="append", help="time only paths containing this")
     args = parser.parse_args()
     secret = secrets.token_urlsafe(40)
-    print(
-        f"{platform.node()}: {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}",
-        flush=True,
-    )
+    print(describe(), flush=True)  # the CPU model and how busy the machine was
     with tempfile.TemporaryDirectory() as folder:
         if args.postgres:
             name = f"zengzhi_bench_{secrets.token_hex(4)}"
