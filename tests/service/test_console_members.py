@@ -187,3 +187,19 @@ def test_the_kept_spent_follows_completions_and_reversals_and_the_audit_checks_i
     assert [(d.what, d.kept, d.expected) for d in found] == [
         ("member lx spent (completed orders)", "200.01", "200.00")
     ]
+
+
+def test_the_member_picker_offers_what_the_search_finds(
+    api: Api, context: Context, people: dict[str, str]
+) -> None:
+    """/console/members/pick.json: the first members a typed text finds, id and label,
+    for the forms' member fields (static/js/pick.js); nothing for nothing typed."""
+    sign_in(api.client, api.tenant)
+    offered = api.client.get("/console/members/pick.json", params={"q": "李"})
+    assert offered.status_code == 200
+    assert sorted(offered.json(), key=lambda m: m["id"]) == [
+        {"id": "ls", "label": "李四 13900000002"},
+        {"id": "lx", "label": "李小龙 13700000003"},
+    ]
+    assert api.client.get("/console/members/pick.json", params={"q": " "}).json() == []
+    assert [m["id"] for m in api.client.get("/console/members/pick.json?q=ww").json()] == ["ww"]
