@@ -37,7 +37,16 @@ import httpx
 from machine import describe
 from pydantic import SecretStr
 from server import serve
-from sqlalchemy import Connection, create_engine, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    bindparam,
+    create_engine,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import make_url
 
 from zengzhi.core.events import CompleteOrder, OrderLine, Sell, Withdraw
@@ -139,14 +148,23 @@ def _write_state(
 
 
 def _kept_spent(connection: Connection) -> None:
-    """Each member's kept total of completed orders, as the store keeps it per order."""
+    """Each member's kept total of completed orders, as the store keeps it per order: one
+    grouped pass over the orders, then an update by key per member (a correlated update
+    over freshly bulk-loaded tables, before ANALYZE, made PostgreSQL scan every order for
+    every member)."""
     o, m = t.orders.c, t.members.c
-    summed = (
-        select(func.coalesce(func.sum(o.amount), 0))
-        .where(o.tenant_id == m.tenant_id, o.member_id == m.member_id, o.status == "completed")
-        .scalar_subquery()
-    )
-    connection.execute(update(t.members).where(m.tenant_id == TENANT).values(spent=summed))
+    totals = connection.execute(
+        select(o.member_id, func.sum(o.amount))
+        .where(o.tenant_id == TENANT, o.status == "completed")
+        .group_by(o.member_id)
+    ).all()
+    if totals:
+        connection.execute(
+            update(t.members)
+            .where(m.tenant_id == TENANT, m.member_id == bindparam("member"))
+            .values(spent=bindparam("total")),
+            [{"member": member, "total": int(total)} for member, total in totals],
+        )
 
 
 def _rows(
