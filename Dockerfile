@@ -13,8 +13,8 @@ COPY src ./src
 RUN pip install . \
     && useradd --system --uid 10001 --home-dir /srv/zengzhi zengzhi
 
-# nothing is written inside the image: the database is PostgreSQL, the secret comes from
-# the environment (ZENGZHI_SECRET_KEY)
+# nothing is written inside the image: the database is PostgreSQL, the secrets come from
+# the environment (ZENGZHI_SECRET_KEY, ZENGZHI_PAYEE_KEYS)
 USER zengzhi
 EXPOSE 8000
 # several processes (--workers) share the database; the jobs and webhooks run in the worker

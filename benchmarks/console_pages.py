@@ -325,7 +325,7 @@ def seed(url: str, members: int, orders: int, secret: str) -> str:
                     continue
                 held[event.member] = 1
             try:
-                entries = engine.apply(event)
+                entries = engine.apply(event).entries
             except Exception:  # a sale with nothing to sell: skip it, as the API refuses it
                 continue
             seq += 1

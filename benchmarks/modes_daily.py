@@ -11,8 +11,11 @@ timed is every member ordering again (paying with shopping points; a qualifying 
 advances the queue and pays its head).
 
 The daily run of the green and union modes is also timed in the service (`run_days`, the
-job `zengzhi tick` runs) on SQLite and PostgreSQL, over fewer members: the state is built
-through the engine's SQL unit of work, 2,000 orders a transaction.
+job `zengzhi tick` runs: a day in parts, each its own transaction) on SQLite and
+PostgreSQL, over fewer members: the state is built through the engine's SQL unit of
+work, 2,000 orders a transaction. Printed with it: how many transactions the day took and
+the longest (what an order in the zone may wait behind). benchmarks/day_in_parts.py
+times orders placed while the day runs, and the day at once beside it.
 
 Prints a table; nothing here is a test.
 """
@@ -27,7 +30,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from autoanalyze import analyze
 from machine import describe
@@ -47,6 +50,7 @@ from zengzhi.core.ledger import MemoryLedger
 from zengzhi.engine.engine import Engine
 from zengzhi.engine.state import MemoryPools, TenantState, memory_pool
 from zengzhi.rules.pool import PoolParams
+from zengzhi.service import modes
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, command
 from zengzhi.service.modes import run_days
@@ -56,6 +60,7 @@ from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
 from zengzhi.store.uow import UnitOfWork
 
+T = TypeVar("T")
 START = datetime(2026, 11, 1, 12, tzinfo=UTC)
 DAY_ONE = date(2026, 11, 16)  # past the union's lock
 
@@ -108,7 +113,7 @@ def memory_day(mode: str, members: int) -> tuple[float, int]:
     return time.perf_counter() - started, posted
 
 
-def sql_day(url: str, mode: str, members: int) -> tuple[float, int]:
+def sql_day(url: str, mode: str, members: int) -> tuple[float, int, int, float]:
     database = Database(url)
     upgrade(database.writer)
     settings = Settings(database_url=url, secret_key=secrets.token_urlsafe(40))  # type: ignore[arg-type]
@@ -133,8 +138,21 @@ def sql_day(url: str, mode: str, members: int) -> tuple[float, int]:
         analyze(url)  # on PostgreSQL, as autovacuum would as the tables grow
     day_clock = datetime.combine(DAY_ONE, datetime.min.time(), UTC) + timedelta(hours=1)
     context = Context(database, settings, lambda: day_clock)
+    real, transactions = modes.command, []
+
+    def timing(context: Context, principal: Principal, run: Callable[[UnitOfWork], T]) -> T:
+        began = time.perf_counter()
+        try:
+            return real(context, principal, run)
+        finally:
+            transactions.append(time.perf_counter() - began)
+
+    modes.command = timing  # type: ignore[assignment]
     started = time.perf_counter()
-    ran = run_days(context, tenant)
+    try:
+        ran = run_days(context, tenant)
+    finally:
+        modes.command = real  # type: ignore[assignment]
     elapsed = time.perf_counter() - started
     with database.read() as connection:
         entries = connection.execute(
@@ -143,7 +161,7 @@ def sql_day(url: str, mode: str, members: int) -> tuple[float, int]:
         ).scalar_one()
     database.dispose()
     assert ran, "the day did not run"
-    return elapsed, int(entries)
+    return elapsed, int(entries), len(transactions), max(transactions)
 
 
 def main() -> None:
@@ -160,7 +178,7 @@ def main() -> None:
     for mode in MODES:
         seconds, posted = memory_day(mode, args.members)
         print(f"{mode:<15}{seconds:>10.2f}{posted:>10,}{args.members / seconds:>12,.0f}")
-    print(f"in the service (run_days, one transaction), {args.sql_members:,} members:")
+    print(f"in the service (run_days, a day in parts), {args.sql_members:,} members:")
     with tempfile.TemporaryDirectory() as folder:
         admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
         for mode in ("green", "union"):
@@ -172,9 +190,12 @@ def main() -> None:
                 ("sqlite", f"sqlite:///{Path(folder) / f'{mode}.db'}"),
                 ("postgresql", pg),
             ):
-                seconds, posted = sql_day(url, mode, args.sql_members)
+                seconds, posted, parts, longest = sql_day(url, mode, args.sql_members)
                 rate = args.sql_members / seconds
-                print(f"{mode:<8}{label:<12}{seconds:>9.2f} s{posted:>10,} entries{rate:>10,.0f}/s")
+                print(
+                    f"{mode:<8}{label:<12}{seconds:>9.2f} s{posted:>10,} entries{rate:>10,.0f}/s"
+                    f"{parts:>6} transactions, longest {longest * 1000:,.0f} ms"
+                )
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()

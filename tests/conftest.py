@@ -4,6 +4,7 @@ prints about what it used."""
 
 from __future__ import annotations
 
+import gc
 import json
 import secrets
 from collections.abc import Iterable, Iterator
@@ -46,7 +47,7 @@ class Tenant:
         self._orders = 0
 
     def apply(self, event: object) -> list[Entry]:
-        entries = self.engine.apply(event)  # type: ignore[arg-type]
+        entries = list(self.engine.apply(event).entries)  # type: ignore[arg-type]
         self.journal += entries
         return entries
 
@@ -110,6 +111,21 @@ def pytest_configure_node(node: Any) -> None:
 def pytest_testnodedown(node: Any, error: object) -> None:
     used: list[str] = node.config.stash[USED]
     used += getattr(node, "workeroutput", {}).get(WORKER_KEY, [])
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker collects its garbage here, after its session's fixtures are torn
+    down and before it tells the controller it has finished: from then on execnet gives
+    it 5 s to end, and then sends it a SIGINT (execnet's `_terminate_execution`).
+    pytest's own collection at unconfigure (a worker's heap after hundreds of tests, and
+    the finalizers of what they left: engines, pools, processes) took longer than that
+    on a loaded machine, and the SIGINT landed inside a garbage-collection callback:
+    "Exception ignored … KeyboardInterrupt" at the end of the run. What survives is
+    frozen, so that the collection at unconfigure has nothing left to walk."""
+    if hasattr(session.config, "workeroutput"):
+        gc.collect()
+        gc.freeze()
 
 
 def pytest_report_header(config: pytest.Config) -> str:

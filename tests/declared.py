@@ -11,6 +11,14 @@ import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+Operations = list[tuple[re.Pattern[str], int, str, dict[str, Any]]]
+
+# The operations of each distinct set of routes, once per process: every service test builds
+# its own app, and describing one (app.openapi()) costs 0.5 to 1 s of CPU, which every test
+# that made a request paid. Apps with the same routes (path and methods, in order, and the
+# same operation ids) have the same description: the code that describes them is the same.
+_DESCRIBED: dict[tuple[Any, ...], Operations] = {}
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -24,24 +32,36 @@ class DeclaredStatuses:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.undeclared: list[str] = []
-        self._operations: list[tuple[re.Pattern[str], int, str, dict[str, Any]]] | None = None
+        self._operations: Operations | None = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.app, name)
 
-    def operations(self) -> list[tuple[re.Pattern[str], int, str, dict[str, Any]]]:
+    def operations(self) -> Operations:
         """(path pattern, its number of parameters, method, operation), fewest parameters
         first: `/v1/orders/batch` is found before `/v1/orders/{order_id}`."""
         if self._operations is None:
-            found = []
-            for path, item in self.app.openapi()["paths"].items():
-                pattern = re.compile(
-                    "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$"
+            routes = tuple(
+                (
+                    getattr(route, "path", None),
+                    tuple(sorted(getattr(route, "methods", None) or ())),
+                    getattr(route, "operation_id", None),
+                    getattr(getattr(route, "endpoint", None), "__qualname__", None),
                 )
-                for method, operation in item.items():
-                    found.append((pattern, path.count("{"), method.upper(), operation))
-            self._operations = sorted(found, key=lambda one: one[1])
+                for route in self.app.routes
+            )
+            if routes not in _DESCRIBED:
+                _DESCRIBED[routes] = self._described()
+            self._operations = _DESCRIBED[routes]
         return self._operations
+
+    def _described(self) -> Operations:
+        found = []
+        for path, item in self.app.openapi()["paths"].items():
+            pattern = re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$")
+            for method, operation in item.items():
+                found.append((pattern, path.count("{"), method.upper(), operation))
+        return sorted(found, key=lambda one: one[1])
 
     def declared(self, method: str, path: str) -> set[str] | None:
         """The statuses the operation for this request declares; None: no operation (the

@@ -1,10 +1,19 @@
 """Random tenant histories that mix every rule, for property tests.
 
 A history is a configuration (a pool, distribution, a zone running a random choice of
-the companion modes, a second zone with a cumulative three-for-one queue) and a list of
-steps (orders in and out of zones, on one or two lines; sales; subsidies; changes of
-the exit multiple; imports; ad tasks; daily runs; withdrawals; reversals of earlier
-orders at random points). `event_lines` writes them as the event log `zengzhi replay`
+the companion modes, a second zone with a cumulative three-for-one queue, a third open
+only to the second's buyers) and a list of steps (orders in and out of zones, on one or
+two lines; sales; subsidies; changes of the exit multiple; imports; ad tasks; daily
+runs; withdrawals; reversals of earlier orders at random points). Issue 19's rules come
+in too: rewards paid in cash or into the contribution balance, promoters only after a
+purchase, a recruiter (with a recruited store's members as indirect members) and
+agents, the team's and green points' peer shares (平级), dividends weighted by shares
+or contribution, the closing campaign's boost of appreciation points, a product's own
+union values, advertisers' income into the ad reserve, agents paid on ad releases, the
+operator's conversions of contribution (into cash, shares or points, so that reversals
+fall before and after them) and support moving a member's referees after a report.
+
+`event_lines` writes them as the event log `zengzhi replay`
 reads, so the same history runs through the engine in memory (the unit tests) or, step
 by step, through the service's use cases (tests/service). A rule added later gets these
 histories for free by adding its settings and steps here.
@@ -51,9 +60,13 @@ def _mode_settings(draw: st.DrawFn, mode: str) -> dict[str, Any]:
             "count": draw(st.sampled_from(["people", "purchases"])),
             "partial": draw(st.booleans()),
         },
-        "ads": {"ratio": "1"},
+        "ads": {"ratio": "1"} | draw(st.sampled_from([{}, {"agents": {"city": "0.05"}}])),
         "quota": {"spend_per_share": "500", "referral_spend_per_share": "1000"},
-        "green": {"team": draw(st.sampled_from([[], ["0.05", "0.1"]]))},
+        "green": draw(
+            st.sampled_from(
+                [{"team": []}, {"team": ["0.05", "0.1"]}, {"team": ["0.05", "0.1"], "peer": "0.1"}]
+            )
+        ),
         "union": {"lock_days": draw(st.integers(0, 2))},
         "three_for_one": {"threshold": "300"},
         "shopping": {"gift": "1", "max_share": "0.5", "rebate": "0.2"},
@@ -68,6 +81,9 @@ def histories(draw: st.DrawFn, max_steps: int = 40, min_steps: int | None = None
     zone: dict[str, Any] = {mode: _mode_settings(draw, mode) for mode in sorted(modes)}
     if ends is not None:
         zone["ends"] = at(ends, 0)
+    if draw(st.booleans()):  # a closing campaign on days 0 and 1 boosts points too
+        zone["campaign"] = {"starts": at(0, 0), "ends": at(2, 0), "boost": "1.5", "points": True}
+    pay_in = st.sampled_from(["cash", "contribution"])
     pool: dict[str, Any] = {
         "exit_multiple": draw(st.sampled_from(["1.2", "2", "3"])),
         "mint_ratio": draw(st.sampled_from(["0.7", "0.5"])),
@@ -76,18 +92,47 @@ def histories(draw: st.DrawFn, max_steps: int = 40, min_steps: int | None = None
     config: dict[str, Any] = {
         "pool": pool,
         "distribution": {
-            "commission": {"rates": ["0.01", "0.005"]},
+            "commission": {
+                "rates": ["0.01", "0.005"],
+                "pay_in": draw(pay_in),
+                "promoter_after_purchase": draw(st.booleans()),
+            },
+            "recruiter": {
+                "rate": "0.01",
+                "pay_in": draw(pay_in),
+                "indirect_members": draw(st.booleans()),
+            },
+            "agents": {
+                "mode": draw(st.sampled_from(["differential", "flat"])),
+                "rates": {"city": "0.002", "province": "0.003"},
+                "pay_in": draw(pay_in),
+            },
             "team": {
                 "levels": [
                     {"performance": "500", "rate": "0.02"},
                     {"performance": "3000", "rate": "0.05"},
-                ]
+                ],
+                "peer_share": draw(st.sampled_from([None, "0.1"])),
+                "pay_in": draw(pay_in),
             },
+            "dividends": [
+                {
+                    "name": "holders",
+                    "share": "0.05",
+                    "min_level": 0,
+                    "split": draw(st.sampled_from(["contribution", "shares"])),
+                }
+            ],
             "overflow": "platform",
         },
         "zones": {
             "z": zone,
             "c": {"three_for_one": {"threshold": "500", "funding": "0.5", "cumulative": True}},
+            # seed 002 二.4: a repurchase zone open to the buyers of zone c only
+            "r": {
+                "three_for_one": {"threshold": "300", "funding": "0.3"},
+                "requires": {"zones": ["c"]},
+            },
         },
     }
     links: list[tuple[str, str | None]] = [(MEMBERS[0], None)]
@@ -99,8 +144,11 @@ def histories(draw: st.DrawFn, max_steps: int = 40, min_steps: int | None = None
             member,
             st.integers(1, 1500),  # yuan
             st.sampled_from([0, 10, 30]),  # % of it into the pool
-            st.sampled_from([None, "z", "z", "c"]),
+            st.sampled_from([None, "z", "z", "c", "r"]),
             st.integers(1, 2),  # lines
+            st.sampled_from([None, None, "广东/深圳/南山"]),  # the region its agents cover
+            st.sampled_from([None, None, MEMBERS[5]]),  # the recruiter of its store
+            st.booleans(),  # a product with its own union values
         ),
         "sell": st.tuples(st.just("sell"), member, st.sampled_from([1, 2, 4])),  # quarters
         "subsidy": st.tuples(st.just("subsidy"), st.integers(1, 3000)),
@@ -110,9 +158,17 @@ def histories(draw: st.DrawFn, max_steps: int = 40, min_steps: int | None = None
         "day": st.tuples(st.just("day")),
         "withdraw": st.tuples(st.just("withdraw"), member),
         "reverse": st.tuples(st.just("reverse"), st.integers(0, 50)),
+        "convert": st.one_of(
+            st.tuples(st.just("convert"), st.just("cash"), st.sampled_from(["0.5", "1", "1.25"])),
+            st.tuples(st.just("convert"), st.just("shares"), st.sampled_from(["0.0005", "0.01"])),
+            st.tuples(st.just("convert"), st.just("points"), st.sampled_from(["0.5", "1"])),
+        ),
+        "rebind": st.tuples(st.just("rebind"), member, member),  # a member's referees, to…
+        "income": st.tuples(st.just("income"), st.integers(1, 2000)),
+        "dividend": st.tuples(st.just("dividend")),
     }
     # how often each comes: a history is mostly orders, with their reversals
-    weights = {"buy": 8, "reverse": 3, "sell": 2, "day": 2, "task": 2, "withdraw": 1}
+    weights = {"buy": 8, "reverse": 3, "sell": 2, "day": 2, "task": 2, "withdraw": 1, "convert": 2}
     kinds = [kind for kind in steps_of for _ in range(weights.get(kind, 1))]
     step = st.sampled_from(kinds).flatmap(steps_of.__getitem__)
     least = max_steps // 3 if min_steps is None else min_steps
@@ -148,6 +204,22 @@ def event_lines(history: History, held: Holdings | None = None) -> list[dict[str
         if referrer is not None:
             join["referrer"] = referrer
         lines.append(join)
+    lines += [
+        {
+            "type": "agent",
+            "id": "agent-city",
+            "member": MEMBERS[1],
+            "region": "广东/深圳",
+            "level": "city",
+        },
+        {
+            "type": "agent",
+            "id": "agent-province",
+            "member": MEMBERS[2],
+            "region": "广东",
+            "level": "province",
+        },
+    ]
     day = 0
     for n, step in enumerate(history.steps):
         lines += step_lines(history, n, step, day, lines, held)
@@ -168,7 +240,7 @@ def step_lines(
     kind, *args = step
     when = at(day, n)
     if kind == "buy":
-        member, yuan, percent, zone, parts = args
+        member, yuan, percent, zone, parts, region, recruiter, own = args
         amounts = [yuan] if parts == 1 else [yuan // 2 + 1, yuan - yuan // 2 - 1]
         order_lines = []
         for amount in amounts:
@@ -177,11 +249,23 @@ def step_lines(
             line: dict[str, Any] = {"amount": f"{amount}.00", "split": _split(amount, percent)}
             if zone is not None:
                 line["zone"] = zone
+            if own and zone == "z" and "union" in history.config["zones"]["z"]:
+                line["modes"] = {"union": "1.1", "union_funding": "0.6", "union_dynamic": "0.3"}
             order_lines.append(line)
         if not order_lines:
             return []
+        placed: dict[str, Any] = {"region": region} if region else {}
+        if recruiter is not None and recruiter != member:
+            placed["recruiter"] = recruiter
         return [
-            {"type": "order", "id": f"o{n}", "member": member, "lines": order_lines, "at": when}
+            {
+                "type": "order",
+                "id": f"o{n}",
+                "member": member,
+                "lines": order_lines,
+                "at": when,
+                **placed,
+            }
         ]
     if kind == "sell":
         member, quarters = args
@@ -208,7 +292,8 @@ def step_lines(
         ]
     if kind == "task":
         task_day = (START + timedelta(days=day)).isoformat()
-        return [{"type": "task", "id": f"t{n}", "member": args[0], "zone": "z", "day": task_day}]
+        task = {"type": "task", "id": f"t{n}", "member": args[0], "zone": "z", "day": task_day}
+        return [task | ({"region": "广东/深圳/南山"} if n % 2 else {})]
     if kind == "day":
         run_day = (START + timedelta(days=day)).isoformat()
         return [
@@ -228,6 +313,47 @@ def step_lines(
             return []
         return [
             {"type": "reverse", "id": f"r{n}", "order": orders[args[0] % len(orders)], "at": when}
+        ]
+    if kind == "convert":
+        into, rate = args
+        line = {"type": "convert", "id": f"v{n}", "into": into, "rate": rate, "reason": "test"}
+        return [line | ({"pool": "main"} if into == "points" else {}) | {"at": when}]
+    if kind == "rebind":
+        owner, reporter = args
+        return [
+            {
+                "type": "reassign_referees",
+                "id": f"b{n}",
+                "member": owner,
+                "referrer": reporter,
+                "reason": "report",
+                "at": when,
+            }
+        ]
+    if kind == "income":
+        if "ads" not in history.config["zones"]["z"]:
+            return []
+        return [
+            {
+                "type": "mode_income",
+                "id": f"a{n}",
+                "zone": "z",
+                "mode": "ads",
+                "amount": f"{args[0]}.00",
+                "source": "an advertiser",
+                "at": when,
+            }
+        ]
+    if kind == "dividend":
+        start = START + timedelta(days=day)
+        return [
+            {
+                "type": "dividend",
+                "id": f"dv{n}",
+                "plan": "holders",
+                "start": start.isoformat(),
+                "end": (start + timedelta(days=1)).isoformat(),
+            }
         ]
     raise AssertionError(kind)
 

@@ -14,8 +14,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 
 STARTUP_SECONDS = 120  # shared cores under load: importing the whole app can take long
+
+
+# as production's, the servers have a payee key (on PostgreSQL they would not start without
+# one: service/payee_keys.py), unless `env` gives its own
+PAYEE_KEY = Fernet.generate_key().decode()
 
 
 def launch(port: int, env: Mapping[str, str], cwd: Path | None = None) -> subprocess.Popen[bytes]:
@@ -32,7 +38,7 @@ def launch(port: int, env: Mapping[str, str], cwd: Path | None = None) -> subpro
             "--log-level",
             "warning",
         ],
-        env={**os.environ, **env},
+        env={**os.environ, "ZENGZHI_PAYEE_KEYS": PAYEE_KEY, **env},
         cwd=cwd,
     )
 

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from zengzhi import __version__, api, web
 from zengzhi.api.guard import Guard, redact_access_log
+from zengzhi.service import payee_keys
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import JobRunner
 from zengzhi.service.settings import Settings
@@ -56,4 +57,6 @@ def from_environment() -> FastAPI:
     settings = Settings()
     settings.session_secret()
     context = Context(Database(settings.database_url), settings)
+    # ZENGZHI_PAYEE_KEYS where it is needed: uvicorn says the error in one line and exits
+    payee_keys.check_at_start(settings, context.database)
     return create_app(context, run_jobs=settings.run_jobs)

@@ -276,6 +276,17 @@ def _database_errors(context: Context) -> Iterator[None]:
         raise _fail(f"database {url}: {reason}{hint}") from None
 
 
+def _keys_at_start(context: Context) -> None:
+    """A missing ZENGZHI_PAYEE_KEYS, where it is needed, is one line at start
+    (service/payee_keys.py says when), not an error at the first payee."""
+    from zengzhi.service.payee_keys import MissingPayeeKey, check_at_start
+
+    try:
+        check_at_start(context.settings, context.database)
+    except MissingPayeeKey as error:
+        raise _fail(str(error)) from None
+
+
 DatabaseOpt = Annotated[
     str | None,
     typer.Option(
@@ -310,7 +321,11 @@ def serve_command(
     context = _context(database)
     with _database_errors(context):
         upgrade(context.database.writer)
-    context.settings.session_secret()
+        _keys_at_start(context)
+    try:
+        context.settings.session_secret()
+    except RuntimeError as error:  # ZENGZHI_SECRET_KEY, on PostgreSQL
+        raise _fail(str(error)) from None
     console = Console()
     if demo:
         # the demo pairs with examples/shop_client.py, whose receiver listens on this
@@ -538,6 +553,8 @@ def worker_command(
     from zengzhi.service.webhook_delivery import WebhookRunner
 
     context = _context(database, existing=True)
+    with _database_errors(context):
+        _keys_at_start(context)
     webhooks = context.settings.webhook_interval_seconds
     runners: list[JobRunner | WebhookRunner] = [JobRunner(context, interval)]
     if webhooks > 0:

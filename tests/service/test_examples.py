@@ -1,7 +1,8 @@
-"""The PHP and Node.js shop examples, run as an integrator runs them against
-`zengzhi serve --demo`: each creates, pays and refunds an order and verifies the webhooks
-that say so. PHP and Node come from Debian (.ci/run installs php-cli and nodejs); a machine
-without them fails here, it does not skip."""
+"""The shop examples (Python with the typed client, PHP, Node.js), run as an integrator
+runs them against `zengzhi serve --demo`: each creates and pays orders (PHP and Node also
+refund one) and verifies the webhooks that say so, on one demo server. PHP and Node come
+from Debian (.ci/run installs php-cli and nodejs); a machine without them fails here, it
+does not skip."""
 
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ def healthy(port: int) -> bool:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
-    """A demo server: its URL, API key and owner password."""
+    """A demo server, one for the module's three examples (each makes members and orders
+    of its own run): its URL, API key and owner password."""
     port = free_port()
     folder = tmp_path_factory.mktemp("demo")
     server = subprocess.Popen(
@@ -69,6 +71,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, s
         password = re.search(r"console user owner / (\S+)", printed)
         key = re.search(r"demo API key: (\S+)", printed)
         assert password and key, printed
+        assert f"http://127.0.0.1:{port}/console" in printed  # the start-up names the console
         threading.Thread(target=server.stdout.read, daemon=True).start()  # keep draining
         assert until(lambda: healthy(port), 30)
         yield f"http://127.0.0.1:{port}", key.group(1), password.group(1)
@@ -132,3 +135,32 @@ def test_the_node_example(demo: tuple[str, str, str]) -> None:
             check=False,
         )
     )
+
+
+def test_the_python_shop_client_example(demo: tuple[str, str, str]) -> None:
+    url, key, password = demo
+    shop = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "examples" / "shop_client.py"),
+            "--url",
+            url,
+            "--api-key",
+            key,
+            "--password",
+            password,
+            "--port",
+            str(free_port()),
+            "--wait",
+            "60",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        # the typed client, as an integrator has it after `pip install ./clients/python`
+        env={**os.environ, "PYTHONPATH": str(ROOT / "clients" / "python")},
+    )
+    assert shop.returncode == 0, shop.stdout + shop.stderr
+    assert "11 events received and verified" in shop.stdout
+    assert "in order per member: True" in shop.stdout

@@ -140,17 +140,37 @@ def test_a_wechat_payment_completes_the_order_once(
     accepted = notify(api, body, headers)
     assert accepted.status_code == 200, accepted.text
     assert accepted.json()["status"] == "completed" and accepted.json()["target"] == "A1"
-    replayed = notify(api, body, headers)
-    assert (replayed.status_code, replayed.json()["field"]) == (409, "id")
+    # WeChat Pay retries until it gets a 200: a verified copy is answered as a success
+    # (the order as it is now), and nothing is applied again
+    clock.advance(seconds=60)
+    again_body, again = fake.notification("TRANSACTION.SUCCESS", paid, notification_id="EV-1")
+    duplicate = notify(api, again_body, again)
+    assert duplicate.status_code == 200, duplicate.text
+    assert duplicate.json() == accepted.json()
+    # the same id saying something else is not a copy: refused
+    other_body, other = fake.notification(
+        "TRANSACTION.SUCCESS", fake.paid_order("A1", 50000), notification_id="EV-1"
+    )
+    refused = notify(api, other_body, other)
+    assert (refused.status_code, refused.json()["field"]) == (409, "id")
+    # a forged or tampered copy is refused as before
+    forged_body, forged = fake.notification(
+        "TRANSACTION.SUCCESS", paid, notification_id="EV-1", key=rsa_key()
+    )
+    assert notify(api, forged_body, forged).status_code == 401
+    assert notify(api, again_body.replace(b"EV-1", b"EV-7"), again).status_code == 401
     assert [n["id"] for n in api.ok(api.get("/v1/payments/notifications"))] == ["EV-1"]
     assert refusals(api) == [
         ("conflict", "EV-6"),
         ("replayed", "EV-1"),
+        ("signature", "EV-1"),
         ("signature", "EV-2"),
         ("signature", "EV-3"),
         ("signature", "EV-5"),
+        ("signature", "EV-7"),
         ("stale", "EV-4"),
     ]
+    assert api.ok(api.get("/v1/orders/A1"))["status"] == "completed"
     books_balance(api, context)
 
 
@@ -177,15 +197,32 @@ def test_an_alipay_payment_completes_the_order_once(
     accepted = notify(api, fake.form(genuine), form)
     assert (accepted.status_code, accepted.text) == (200, "success")  # what stops its retries
     assert api.ok(api.get("/v1/orders/A1"))["status"] == "completed"
-    replayed = notify(api, fake.form(genuine), form)
-    assert replayed.status_code == 409 and replayed.text != "success"
+    # Alipay retries until it reads `success`: a verified copy (sent again later, so
+    # with its own notify_time and signature) gets it, and nothing is applied again
+    clock.advance(seconds=60)
+    again = fake.notification("A1", "1000.00", notify_id="N1")
+    assert again != genuine
+    duplicate = notify(api, fake.form(again), form)
+    assert (duplicate.status_code, duplicate.text) == (200, "success")
+    # the same notify_id about another amount is not a copy: refused
+    other = fake.notification("A1", "999.00", notify_id="N1")
+    refused = notify(api, fake.form(other), form)
+    assert refused.status_code == 409 and refused.text != "success"
+    # a forged or tampered copy still is refused
+    forged = fake.notification("A1", "1000.00", notify_id="N1", key=rsa_key())
+    assert notify(api, fake.form(forged), form).status_code == 401
+    assert notify(api, fake.form(again | {"total_amount": "1.00"}), form).status_code == 401
+    assert [n["id"] for n in api.ok(api.get("/v1/payments/notifications"))] == ["N1"]
     assert refusals(api) == [
         ("invalid", "N4"),
         ("replayed", "N1"),
         ("signature", "N1"),  # the tampered copy of N1
+        ("signature", "N1"),  # the forged copy
+        ("signature", "N1"),  # the tampered later copy
         ("signature", "N2"),
         ("stale", "N3"),
     ]
+    assert api.ok(api.get("/v1/orders/A1"))["status"] == "completed"
     books_balance(api, context)
 
 
@@ -308,7 +345,8 @@ def test_a_pending_wechat_transfer_is_settled_by_its_notification(
     accepted = notify(api, body, headers)
     assert accepted.status_code == 200, accepted.text
     assert (accepted.json()["target"], accepted.json()["status"]) == ("w1", "paid")
-    assert notify(api, body, headers).status_code == 409  # a replay pays nothing more
+    again = notify(api, body, headers)  # WeChat Pay's retry: a success, nothing paid again
+    assert (again.status_code, again.json()) == (200, accepted.json())
     assert wallet(api) == ("600.00", "0.00")
     books_balance(api, context)
 

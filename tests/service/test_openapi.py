@@ -102,3 +102,31 @@ def test_the_checker_fails_an_undeclared_status() -> None:
         assert client.get("/teapot", params={"brew": "maybe"}).status_code == 422
         assert client.get("/teapot", params={"brew": "true"}).status_code == 418
     assert checked.undeclared == ["GET /teapot answered 418, declared ['200', '422']"]
+
+
+def test_the_checker_describes_each_set_of_routes_once_and_apart() -> None:
+    """The checker keeps one description per set of routes (describing the app costs most
+    of a small test): an app with other routes, or another operation, is described anew."""
+
+    def app_declaring(*statuses: int, operation: str = "brew") -> FastAPI:
+        app = FastAPI()
+
+        @app.get(
+            "/pot", responses={s: {"description": "x"} for s in statuses}, operation_id=operation
+        )
+        def pot() -> dict[str, str]:
+            from fastapi import HTTPException  # noqa: PLC0415
+
+            raise HTTPException(status_code=418)
+
+        return app
+
+    for statuses, operation, undeclared in [
+        ((200,), "brew", ["GET /pot answered 418, declared ['200']"]),
+        ((200,), "brew", ["GET /pot answered 418, declared ['200']"]),  # the same again
+        ((200, 418), "steep", []),  # another operation: described apart, 418 declared
+    ]:
+        checked = DeclaredStatuses(app_declaring(*statuses, operation=operation))
+        with TestClient(checked) as client:  # type: ignore[arg-type]
+            assert client.get("/pot").status_code == 418
+        assert checked.undeclared == undeclared

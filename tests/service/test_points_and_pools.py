@@ -20,6 +20,8 @@ def test_the_sale_example_through_the_api(api: Api) -> None:
         "balance": "197.64",
         "withdrawing": "0.00",
         "debt": "0.00",
+        "contribution": "0.00",
+        "contribution_debt": "0.00",
     }
     pool = api.ok(api.get("/v1/pools/main"))
     assert (pool["balance"], pool["points"], pool["price"]) == ("402.36", "210.0000", "1.9160")

@@ -6,7 +6,10 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.service.conftest import Api, Clock
+import pytest
+from sqlalchemy import select
+
+from tests.service.conftest import Api, Clock, enter_member_page
 from tests.service.test_console_pages import checked, sign_in
 from tests.service.test_console_sections import user
 from tests.service.test_distribution import clean
@@ -16,6 +19,9 @@ from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.distribution import Conversion, convert_contributions
 from zengzhi.service.jobs import tick
+from zengzhi.service.orders import reverse
+from zengzhi.service.queries.orders import OrderView
+from zengzhi.store import tables as t
 
 
 def test_promoters_and_contribution_pay_ins_then_a_conversion(api: Api, context: Context) -> None:
@@ -387,3 +393,126 @@ def test_a_re_binding_sent_again_moves_nothing_and_records_nothing(
     assert api.ok(api.get("/v1/audit-log")) == audit  # no second record of a move
     assert api.ok(api.get("/v1/members/m1"))["referrer"] == "r"
     clean(api, context)
+
+
+@pytest.mark.parametrize("into", ["cash", "shares", "points"])
+def test_a_reversal_after_a_conversion_through_the_api(
+    api: Api, context: Context, into: str
+) -> None:
+    """o1 pays a 10.00 of contribution, o2 20.00; o1 is reversed before the conversion
+    (the balance goes back), o2 after it (what it became goes back, or is owed)."""
+    api.ok(
+        api.put(
+            "/v1/distribution",
+            {"overflow": "platform", "commission": {"rates": ["0.1"], "pay_in": "contribution"}},
+        )
+    )
+    api.pool()
+    api.member("a")
+    api.member("x", referrer="a")
+    api.completed_order("o1", "x", amount="100.00", contribution="0.00")
+    api.completed_order("o2", "x", amount="200.00", contribution="0.00")
+    wallet = api.ok(api.get("/v1/members/a/wallet"))
+    assert (wallet["contribution"], wallet["contribution_debt"]) == ("30.00", "0.00")
+    api.ok(api.post("/v1/orders/o1/reverse"))
+    assert api.ok(api.get("/v1/members/a/wallet"))["contribution"] == "20.00"
+    rate = {"cash": "0.5", "shares": "0.0005", "points": "1"}[into]
+    body = {"id": "v1", "into": into, "rate": rate, "reason": "year end"}
+    [done] = api.ok(
+        api.post(
+            "/v1/contribution/conversions", body | ({"pool": "main"} if into == "points" else {})
+        )
+    )
+    assert done["balance"] == "20.00"
+    api.ok(api.post("/v1/orders/o2/reverse"))
+    wallet = api.ok(api.get("/v1/members/a/wallet"))
+    assert (wallet["balance"], wallet["debt"], wallet["contribution"]) == ("0.00", "0.00", "0.00")
+    # cash and shares go back; points stay with the member, their value owed in contribution
+    assert wallet["contribution_debt"] == ("20.00" if into == "points" else "0.00")
+    clean(api, context)
+    if into == "points":  # shown where the member's balances are, in both languages
+        sign_in(api.client, api.tenant)
+        detail = api.client.get("/console/members/a").text
+        assert (
+            "Owed in contribution" in detail
+            and "20.00" in detail.split("Owed in contribution")[1][:200]
+        )
+        api.client.cookies.clear()
+        token = api.ok(api.post("/v1/members/a/page-token"))
+        assert enter_member_page(api.client, token).status_code == 303
+        page = api.client.get("/m").text
+        assert "You owe ¥20.00 of contribution" in page or "You owe 20.00 of contribution" in page
+        api.client.get("/language/zh")
+        assert "欠贡献分" in api.client.get("/m").text
+    if into == "points":  # the next reward settles it first, nothing held until then
+        api.completed_order("o3", "x", amount="150.00", contribution="0.00")
+        wallet = api.ok(api.get("/v1/members/a/wallet"))
+        assert (wallet["contribution"], wallet["contribution_debt"]) == ("0.00", "5.00")
+        clean(api, context)
+
+
+def _converted(api: Api) -> None:
+    """a earns 10.00 of contribution on x's o1, converted into cash at 0.5."""
+    api.ok(
+        api.put(
+            "/v1/distribution",
+            {"overflow": "platform", "commission": {"rates": ["0.1"], "pay_in": "contribution"}},
+        )
+    )
+    api.pool()
+    api.member("a")
+    api.member("x", referrer="a")
+    api.completed_order("o1", "x", amount="100.00", contribution="0.00")
+
+
+def test_bad_and_huge_rates_are_refused_naming_the_rate(api: Api, context: Context) -> None:
+    _converted(api)
+    for rate in ("1e3", "１０００", "-1", "0", "1" + "0" * 40, "999999999999"):
+        body = {"id": f"v-{len(rate)}", "into": "cash", "rate": rate, "reason": "r"}
+        refused = api.post("/v1/contribution/conversions", body)
+        assert refused.status_code == 422, (rate, refused.json())
+        assert refused.json()["field"] == "rate", rate
+    wallet = api.ok(api.get("/v1/members/a/wallet"))
+    assert (wallet["balance"], wallet["contribution"]) == ("0.00", "10.00")
+    clean(api, context)
+
+
+def test_one_order_reversed_twice_at_once_after_a_conversion(api: Api, context: Context) -> None:
+    _converted(api)
+    body = {"id": "v1", "into": "cash", "rate": "0.5", "reason": "r"}
+    api.ok(api.post("/v1/contribution/conversions", body))
+    owner = Principal(api.tenant, "user:owner", Role.OWNER)
+    start = threading.Barrier(2)
+
+    def send(_: int) -> object:
+        start.wait(timeout=30)
+        try:
+            return reverse(context, owner, "o1")
+        except DomainError as error:
+            return error.code
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(send, range(2)))
+    # a reversal sent again is answered as the first (the order is reversed), applied once
+    first, second = answers
+    assert isinstance(first, OrderView) and first == second, answers
+    assert first.status == "reversed"
+    taken = [one for one in _journal_of(context, api.tenant) if one == "reward_reversal"]
+    assert len(taken) == 1
+    wallet = api.ok(api.get("/v1/members/a/wallet"))  # the 5.00 paid went back, once
+    assert (wallet["balance"], wallet["debt"], wallet["contribution_debt"]) == (
+        "0.00",
+        "0.00",
+        "0.00",
+    )
+    clean(api, context)
+
+
+def _journal_of(context: Context, tenant: str) -> list[str]:
+    """The kinds of the tenant's ledger entries, in order."""
+    e = t.entries.c
+    with context.database.reader.connect() as connection:
+        rows = connection.execute(
+            select(e.kind).where(e.tenant_id == tenant).order_by(e.entry_id)
+        ).all()
+    return [row.kind for row in rows]

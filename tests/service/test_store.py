@@ -171,7 +171,9 @@ def test_a_command_of_many_entries_keeps_them_as_posted(context: Context) -> Non
     def many(uow: UnitOfWork) -> None:
         for n in range(300):
             line = OrderLine(100_00 + n, 30_00, "main", platform=70_00 + n)
-            posted.extend(uow.apply(CompleteOrder(f"o{n}", f"m{n % 40}", (line,), at=uow.now)))
+            posted.extend(
+                uow.apply(CompleteOrder(f"o{n}", f"m{n % 40}", (line,), at=uow.now)).entries
+            )
 
     command(context, owner, many)
     assert len(posted) >= COPY_AT_LEAST

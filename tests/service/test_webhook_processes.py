@@ -2,18 +2,15 @@
 
 A server commits orders (and their outbox) and is killed (SIGKILL) before any delivery;
 another process delivers everything to a receiver on a local port, each event once, in
-order per member, signed. And the client example plays a shop against
-`zengzhi serve --demo`, whose own dispatcher delivers.
+order per member, signed. (The client examples against `zengzhi serve --demo`, whose own
+dispatcher delivers, are in test_examples.py, on one demo server.)
 """
 
 from __future__ import annotations
 
 import json
-import os
-import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import defaultdict
@@ -182,71 +179,3 @@ def test_a_server_killed_before_delivery_loses_nothing(
     assert set(sequences) == {"", "m0", "m1", "m2"}
     for each in sequences.values():
         assert each == sorted(each)
-
-
-def test_the_shop_client_example_against_a_demo_server(tmp_path: Path) -> None:
-    port, hooks = free_port(), free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "zengzhi"),
-            "serve",
-            "--demo",
-            "--port",
-            str(port),
-            "--database",
-            f"sqlite:///{tmp_path / 'demo.db'}",
-        ],
-        env={**os.environ, "ZENGZHI_WEBHOOK_INTERVAL_SECONDS": "1", "COLUMNS": "200"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        lines: list[str] = []
-        assert server.stdout is not None
-        for line in server.stdout:
-            lines.append(line)
-            if "documentation at" in line:
-                break
-        printed = "".join(lines)
-        password = re.search(r"console user owner / (\S+)", printed)
-        key = re.search(r"demo API key: (\S+)", printed)
-        assert password and key, printed
-        assert f"http://127.0.0.1:{port}/console" in printed  # the start-up names the console
-        threading.Thread(target=server.stdout.read, daemon=True).start()  # keep draining
-        assert until(lambda: _healthy(port), 30)
-        shop = subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "examples" / "shop_client.py"),
-                "--url",
-                f"http://127.0.0.1:{port}",
-                "--api-key",
-                key.group(1),
-                "--password",
-                password.group(1),
-                "--port",
-                str(hooks),
-                "--wait",
-                "60",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-            # the typed client, as an integrator has it after `pip install ./clients/python`
-            env={**os.environ, "PYTHONPATH": str(ROOT / "clients" / "python")},
-        )
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-    assert shop.returncode == 0, shop.stdout + shop.stderr
-    assert "11 events received and verified" in shop.stdout
-    assert "in order per member: True" in shop.stdout
-
-
-def _healthy(port: int) -> bool:
-    try:
-        return httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False

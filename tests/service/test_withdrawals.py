@@ -28,6 +28,8 @@ def test_request_approve_pay(api: Api, context: Context) -> None:
         "balance": "600.00",
         "withdrawing": "1000.00",
         "debt": "0.00",
+        "contribution": "0.00",
+        "contribution_debt": "0.00",
     }
     finance = api.as_role("finance")
     queue = api.ok(api.get("/v1/withdrawals", token=finance, status="held"))

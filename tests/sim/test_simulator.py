@@ -259,8 +259,8 @@ def test_the_simulated_calendar_is_the_same_in_every_time_zone(timezone: str) ->
     replayed = replay(
         [to_line(e) for e in simulation.recorded],
         chosen.tenant,
-        lambda entries: bases.extend(
-            e.params["base"] for e in entries if e.params.get("kind") == "dividend"
+        lambda outcome: bases.extend(
+            e.params["base"] for e in outcome.entries if e.params.get("kind") == "dividend"
         ),
     )
     assert snapshot(replayed.state)["ledger"] == snapshot(simulation.state)["ledger"]

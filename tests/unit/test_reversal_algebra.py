@@ -34,7 +34,10 @@ class Driven:
     def __init__(self, history: History) -> None:
         self.history = history
         self.journal: list[Entry] = []
-        self.replay = Replay(TenantConfig.model_validate(history.config), self.journal.extend)
+        self.replay = Replay(
+            TenantConfig.model_validate(history.config),
+            lambda outcome: self.journal.extend(outcome.entries),
+        )
         self.applied: list[dict[str, Any]] = []
         self.refused = 0
         self.prices: dict[str, Fraction] = {}

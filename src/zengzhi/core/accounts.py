@@ -83,6 +83,34 @@ def shares(member: str) -> str:
     return f"member:{member}:shares"
 
 
+# What each member's conversions turned contribution into, kept so that a reversal can
+# take back what a clawed-back contribution became (asset CONVERTED, a memo in fen, and
+# the shares issued in SHARES); the platform's side of the memo is CONVERTED_MEMO.
+CONVERTED_MEMO = "platform:converted"
+
+
+def converted(member: str, into: str) -> str:
+    """Fen of the member's contribution ever converted into `into` (cash or shares); for
+    shares, in SHARES, the shares they became."""
+    return f"member:{member}:converted_{into}"
+
+
+def converted_back(member: str, into: str) -> str:
+    """Fen of `converted(member, into)` that reversals have taken back since."""
+    return f"member:{member}:converted_{into}_back"
+
+
+def converted_paid(member: str) -> str:
+    """Fen the member's cash conversions paid for `converted(member, "cash")`."""
+    return f"member:{member}:converted_cash_paid"
+
+
+def converted_paid_back(member: str) -> str:
+    """Fen of `converted_paid(member)` that reversals have taken back since (for shares,
+    `converted_back(member, "shares")` holds in SHARES the shares taken back)."""
+    return f"member:{member}:converted_cash_paid_back"
+
+
 def holdings(member: str, pool: str) -> str:
     return f"member:{member}:points:{pool}"
 

@@ -289,11 +289,26 @@ class CompleteTask(NamedTuple):
 
 
 class RunDay(NamedTuple):
-    """A zone's daily work for `day`: releases, bonus splits, queue payments."""
+    """A zone's daily work for `day`: releases, bonus splits, queue payments. With
+    `parts`, the day only begins: `DayPart`s do its green releases, and its last part
+    what comes after them (the service runs a day so, never holding the zone long)."""
 
     id: str
     zone: str
     day: date
+    at: datetime | None = None
+    parts: bool = False
+
+
+class DayPart(NamedTuple):
+    """The next `size` claims or members of the day the RunDay `of` began in parts; its
+    entries are that day's (their cause is `of`). `at` is the day's."""
+
+    id: str
+    zone: str
+    day: date
+    of: str
+    size: int
     at: datetime | None = None
 
 
@@ -320,6 +335,7 @@ Event = (
     | ConfigureZone
     | CompleteTask
     | RunDay
+    | DayPart
 )
 
 

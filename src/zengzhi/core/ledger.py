@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from operator import itemgetter
 from typing import NamedTuple, Protocol
 
@@ -48,6 +49,47 @@ class UnbalancedEntry(ValueError):
 
 
 Params = Mapping[str, str]
+
+
+class EntryKind(StrEnum):
+    """What an entry records: each value is the kind string stored in the journal, shown
+    by `zengzhi replay --json` and typed into webhooks (`engine/notices.py`), so a member
+    compares equal to the string a stored entry carries."""
+
+    ORDER = "order"
+    ORDER_REVERSAL = "order_reversal"
+    MINT = "mint"
+    REVERSAL = "reversal"
+    SALE = "sale"
+    EXIT = "exit"
+    SUBSIDY = "subsidy"
+    REWARD = "reward"
+    REWARD_REVERSAL = "reward_reversal"
+    AGENT_RIGHTS = "agent_rights"
+    CONVERSION = "conversion"
+    MODE_INCOME = "mode_income"
+    WITHDRAWAL_HOLD = "withdrawal_hold"
+    WITHDRAWAL_RELEASE = "withdrawal_release"
+    WITHDRAWAL_PAYOUT = "withdrawal_payout"
+    # the companion modes (spec 03): promises made, cash paid, and what moved around them
+    REFUND_PROMISED = "refund_promised"
+    AD_POINTS = "ad_points"
+    QUOTA = "quota"
+    GREEN_POINTS = "green_points"
+    UNION_CREDIT = "union_credit"
+    SUBSIDY_PROMISED = "subsidy_promised"
+    SHOPPING_POINTS = "shopping_points"
+    SHARES = "shares"
+    REFUND = "refund"
+    RELEASE = "release"
+    RELEASE_SHARE = "release_share"
+    ACCELERATION = "acceleration"
+    BONUS = "bonus"
+    QUEUE_PAYMENT = "queue_payment"
+    SHOPPING_SPENT = "shopping_spent"
+    MERCHANT_REBATE = "merchant_rebate"
+    MODE_FUNDING = "mode_funding"
+    MODE_REVERSAL = "mode_reversal"
 
 
 class Entry(NamedTuple):

@@ -38,8 +38,9 @@ from pydantic import BaseModel
 
 from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor
-from zengzhi.core.ledger import CNY, Entry, MemoryLedger
+from zengzhi.core.ledger import CNY, EntryKind, MemoryLedger
 from zengzhi.engine.config import DEFAULT_POOL, ProductConfig, StoreConfig, TenantConfig
+from zengzhi.engine.engine import Outcome
 from zengzhi.engine.fields import loads_strict
 from zengzhi.engine.notices import member_of
 from zengzhi.engine.replay import Kept, MemoryKept, Replay, ReplayError
@@ -112,6 +113,11 @@ def _price_text(value: Fraction) -> str:
     return str(exact.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
 
 
+_TO_THE_BANK = frozenset(
+    (EntryKind.WITHDRAWAL_HOLD, EntryKind.WITHDRAWAL_RELEASE, EntryKind.WITHDRAWAL_PAYOUT)
+)
+
+
 class _Tally:
     """What the entries of one run paid to members, as they are posted."""
 
@@ -120,13 +126,12 @@ class _Tally:
         self.exits: dict[str, int] = {}
         self.by_kind: dict[str, int] = {}
 
-    def __call__(self, entries: list[Entry]) -> None:
-        for one in entries:
-            if one.kind.startswith("withdrawal"):
+    def __call__(self, outcome: Outcome) -> None:
+        for done in outcome.exits:
+            self.exits[done.member] = self.exits.get(done.member, 0) + 1
+        for one in outcome.entries:
+            if one.kind in _TO_THE_BANK:
                 continue  # money leaving the wallet for the bank is not a payout
-            if one.kind == "exit":
-                exited = one.params["member"]
-                self.exits[exited] = self.exits.get(exited, 0) + 1
             for account, asset, amount in one.postings:
                 if asset != CNY or not (account.endswith((":wallet", ":debt"))):
                     continue
@@ -345,6 +350,8 @@ class _Trial:
             return self._sell(event)
         if kind == "withdraw":
             return self._withdraw(event)
+        if kind == "day" and event.get("parts"):  # at once: same entries as in parts
+            return {key: value for key, value in event.items() if key != "parts"}
         return event
 
     def _order(self, event: dict[str, Any]) -> dict[str, Any]:
@@ -426,6 +433,8 @@ def backtest(
             event = loads_strict(text)
             changed = runner.transform(event)
             baseline.feed(number, text)
+            if event.get("type") == "day_part":
+                continue  # the trial runs each day at once: the proposal may change its parts
             if changed is None:
                 skipped.append(Skipped(line=number, event=event["id"], reason="nothing left"))
                 continue

@@ -8,10 +8,10 @@ so a run may pay (close) claims and add new ones while it walks the queue.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from zengzhi.rules.modes.common import Claim
+from zengzhi.rules.modes.common import Claim, Tally
 from zengzhi.rules.modes.zone import ZoneModes
 
 
@@ -33,6 +33,7 @@ class MemoryModes:
         self._all: dict[tuple[str, str, int], Claim] = {}  # open and closed, for reversals
         self._payouts: dict[tuple[str, str, int], dict[str, int]] = {}
         self._members: dict[tuple[str, str, str], list[int]] = {}  # every claim, by holder
+        self._tally: dict[tuple[str, str], dict[str, Tally]] = {}  # the day under way
 
     def zone(self, zone: str) -> ZoneModes | None:
         return self._zones.get(zone)
@@ -45,6 +46,9 @@ class MemoryModes:
         self.settings[zone] = settings
 
     def counter(self, zone: str, mode: str, key: str) -> int:
+        if key == "seq":  # the last claim made, as SQL counts it
+            found = self._queues.get((zone, mode))
+            return found.next_seq - 1 if found is not None else 0
         return self._counters.get((zone, mode, key), 0)
 
     def set_counter(self, zone: str, mode: str, key: str, value: int) -> None:
@@ -122,12 +126,36 @@ class MemoryModes:
     def clear_payouts(self, zone: str, mode: str, seq: int) -> None:
         self._payouts.pop((zone, mode, seq), None)
 
-    def queue(self, zone: str, mode: str) -> Iterator[Claim]:
+    def prefetch(self, zone: str, mode: str, members: Iterable[str]) -> None:
+        pass  # all in memory already
+
+    def tally(self, zone: str, mode: str, member: str, seq: int, fen: int, units: int) -> None:
+        day = self._tally.setdefault((zone, mode), {})
+        found = day.get(member)
+        if found is None:
+            day[member] = Tally(seq, member, fen, units)
+        else:
+            day[member] = found._replace(fen=found.fen + fen, units=found.units + units)
+
+    def tallied(self, zone: str, mode: str, after: int, size: int | None) -> list[Tally]:
+        found = sorted(one for one in self._tally.get((zone, mode), {}).values() if one.seq > after)
+        return found if size is None else found[:size]
+
+    def clear_tally(self, zone: str, mode: str, upto: int) -> None:
+        day = self._tally.get((zone, mode), {})
+        for member in [member for member, one in day.items() if one.seq <= upto]:
+            del day[member]
+
+    def queue(
+        self, zone: str, mode: str, after: int = 0, first: int | None = None
+    ) -> Iterator[Claim]:
         queue = self._queue(zone, mode)
         order, open_claims = queue.order, queue.open
         while queue.head < len(order) and order[queue.head] not in open_claims:
             queue.head += 1
         index = queue.head
+        if after:
+            index = max(index, bisect_left(order, after + 1))
         while index < len(order):
             claim = open_claims.get(order[index])
             index += 1

@@ -11,6 +11,7 @@ caller's part (the replay's index of ids, the service's unique keys).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
 from zengzhi.core import accounts
@@ -25,6 +26,7 @@ from zengzhi.core.events import (
     ConfigureDistribution,
     ConfigureZone,
     ConvertContribution,
+    DayPart,
     Event,
     GrantAgent,
     ImportBalance,
@@ -51,17 +53,43 @@ from zengzhi.rules.distribution import Paid
 from zengzhi.rules.modes import ads, zone
 from zengzhi.rules.modes.common import Effect, Run
 from zengzhi.rules.modes.zone import ZoneModes
-from zengzhi.rules.pool import PoolParams, PoolState
+from zengzhi.rules.pool import Exit, PoolParams, PoolState, Sale
+
+
+@dataclass(frozen=True, slots=True)
+class Mint:
+    """Points an event minted in a pool for a member (an order, an import)."""
+
+    pool: str
+    member: str
+    contribution: int  # fen that landed in the pool
+    points: int  # units minted: 0 while minting is paused, or for dust
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the rules computed for one event: the entries it posted, in order, and the
+    sales, forced exits and mints among them as numbers, so that a caller reads these
+    rather than an entry's printed figures or its postings by position."""
+
+    entries: tuple[Entry, ...]
+    sales: tuple[Sale, ...] = ()
+    exits: tuple[Exit, ...] = ()
+    minted: tuple[Mint, ...] = ()
 
 
 class Engine:
     def __init__(self, state: TenantState, zone: tzinfo | None = None) -> None:
         self.state = state
         self.zone = zone if zone is not None else time_zone(DEFAULT_TIMEZONE)  # days turn here
+        self._sales: list[Sale] = []
+        self._exits: list[Exit] = []
+        self._minted: list[Mint] = []
 
-    def apply(self, event: Event) -> list[Entry]:
-        """Run one event; returns the entries it posted, in order."""
+    def apply(self, event: Event) -> Outcome:
+        """Run one event; returns what it posted and computed (`Outcome`)."""
         ledger = self.state.ledger
+        self._sales, self._exits, self._minted = [], [], []
         match event:
             case CompleteOrder():
                 self._complete(ledger, event)
@@ -74,7 +102,7 @@ class Engine:
             case Configure():
                 target = self._pool(event.pool)
                 pool.configure(target, target.params.with_changes(event.changes))
-                pool.settle_exits(target, ledger, event.id, operator=True)
+                self._settle(target, ledger, event.id, operator=True)
             case ReverseOrder():
                 self._reverse(ledger, event)
             case ImportBalance():
@@ -109,17 +137,35 @@ class Engine:
                 self._zone_event(ledger, event)
             case CompleteTask():
                 self._task(event)
-            case RunDay():
-                modes = self._zone(event.zone)
-                # a day's run without a time happens as the day starts, for the periods
-                at = event.at or datetime.combine(event.day, time(), self.zone)
-                zone.run_day(self._run(event.id, at, event.day), event.zone, modes, event.day)
-        return ledger.take_posted()
+            case RunDay() | DayPart():
+                self._day(event)
+        return Outcome(
+            tuple(ledger.take_posted()),
+            tuple(self._sales),
+            tuple(self._exits),
+            tuple(self._minted),
+        )
+
+    def _settle(
+        self, target: PoolState, ledger: Ledger, cause: str, operator: bool = False
+    ) -> None:
+        """Force out the positions that reached their cap; their exits join the outcome."""
+        self._exits += pool.settle_exits(target, ledger, cause, operator=operator)
+
+    def _day(self, event: RunDay | DayPart) -> None:
+        modes = self._zone(event.zone)
+        # a day's run without a time happens as the day starts, for the periods
+        at = event.at or datetime.combine(event.day, time(), self.zone)
+        if isinstance(event, RunDay):
+            run = self._run(event.id, at, event.day)
+            zone.run_day(run, event.zone, modes, event.day, event.parts)
+        else:  # its entries are the day's
+            zone.day_part(self._run(event.of, at, event.day), event.zone, modes, event.size)
 
     def _subsidize(self, ledger: Ledger, event: Subsidy) -> None:
         target = self._pool(event.pool)
         pool.subsidize(target, ledger, event.id, event.amount)
-        pool.settle_exits(target, ledger, event.id)
+        self._settle(target, ledger, event.id)
 
     def _zone(self, name: str) -> ZoneModes:
         found = self.state.modes.zone(name)
@@ -163,6 +209,12 @@ class Engine:
             modes = self._zone(event.zone)
             zone.income(ledger, event.id, event.zone, modes, event.mode, event.amount, event.source)
             return
+        if zone.under_way(self.state.modes, event.zone):
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"zone {event.zone!r} is running a day in parts: change it when it is done",
+                "zone",
+            )
         modes = parse_zone(event.settings)
         zone.check_change(ledger, event.zone, self.state.modes.zone(event.zone), modes)
         self.state.modes.configure(event.zone, event.settings, modes)
@@ -207,7 +259,7 @@ class Engine:
             zone.complete_order(run, zones, order)
             effects = tuple(run.effects)
         for target in touched.values():
-            pool.settle_exits(target, ledger, order.id)
+            self._settle(target, ledger, order.id)
         self.state.orders.put(OrderRecord(order, tuple(minted), None, paid, effects))
 
     def _mint(
@@ -223,6 +275,7 @@ class Engine:
         points, position = pool.mint(
             target, ledger, order.id, order.member, amount, contribution, mintable=mintable
         )
+        self._minted.append(Mint(target.id, order.member, contribution, points))
         return Minted(target.id, amount, points, position.opened if position else None, paid)
 
     def _distribute(self, ledger: Ledger, order: CompleteOrder) -> tuple[Paid, ...]:
@@ -377,17 +430,19 @@ class Engine:
         members = event.members or tuple(
             member for member, _ in ledger.holders("contribution", distribution.CONTRIBUTION)
         )
+        for member in sorted(set(members)):  # every member checked before any converts
+            conversion.check_amount(ledger, member, event.into, rate)
         for member in sorted(set(members)):
             conversion.convert(ledger, event.id, member, event.into, rate, event.reason, target)
         if target is not None:
-            pool.settle_exits(target, ledger, event.id)
+            self._settle(target, ledger, event.id)
 
     def _sell(self, ledger: Ledger, event: Sell) -> None:
         if event.member not in self.state.members:
             raise DomainError(ErrorCode.NOT_FOUND, f"unknown member {event.member!r}", "member")
         target = self._pool(event.pool)
-        pool.sell(target, ledger, event.id, event.member, event.points)
-        pool.settle_exits(target, ledger, event.id)
+        self._sales.append(pool.sell(target, ledger, event.id, event.member, event.points))
+        self._settle(target, ledger, event.id)
 
     def _open_pool(self, ledger: Ledger, event: OpenPool) -> None:
         params = PoolParams().with_changes(event.params)
@@ -427,7 +482,7 @@ class Engine:
                 " larger contribution",
             )
         self.state.members.add(event.member)
-        pool.mint(
+        points, _ = pool.mint(
             target,
             ledger,
             event.id,
@@ -436,7 +491,8 @@ class Engine:
             event.contribution,
             source=accounts.FUNDING,
         )
-        pool.settle_exits(target, ledger, event.id)
+        self._minted.append(Mint(target.id, event.member, event.contribution, points))
+        self._settle(target, ledger, event.id)
 
     def _reverse(self, ledger: Ledger, event: ReverseOrder) -> None:
         record = self.state.orders.get(event.order)
@@ -479,7 +535,7 @@ class Engine:
                 line.paid_before,
             )
         for pool_id in dict.fromkeys(line.pool for line in record.minted):
-            pool.settle_exits(self._pool(pool_id), ledger, event.id)
+            self._settle(self._pool(pool_id), ledger, event.id)
         self.state.orders.put(
             OrderRecord(order, record.minted, event.id, record.rewards, record.modes)
         )

@@ -8,7 +8,7 @@ changes that are not engine events (a withdrawal approved, a payout requested) a
 published by the service as notices of their own.
 
 ```python
-ENTRY_TYPES["queue_payment"] = "queue.payment"   # a new mode adds one line
+ENTRY_TYPES[EntryKind.QUEUE_PAYMENT] = "queue.payment"   # a new mode adds its kind and one line
 ```
 
 Pure: no I/O, no clock. The service numbers the notices and writes them, with the
@@ -21,44 +21,44 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from zengzhi.core.ledger import Entry, format_amount
+from zengzhi.core.ledger import Entry, EntryKind, format_amount
 
-# Entry kind → webhook type. One table: a new rule adds its kinds here.
+# Entry kind → webhook type. One table: a new rule adds its kinds to EntryKind and here.
 ENTRY_TYPES: dict[str, str] = {
-    "order": "order.completed",
-    "order_reversal": "order.reversed",
-    "mint": "points.minted",
-    "reversal": "points.reversed",
-    "sale": "sale",
-    "exit": "exit",
-    "subsidy": "subsidy",
-    "reward": "reward",
-    "reward_reversal": "reward.reversed",
-    "agent_rights": "agent.granted",
-    "conversion": "contribution.converted",
-    "mode_income": "mode.income",
-    "withdrawal_hold": "withdrawal.requested",
-    "withdrawal_release": "withdrawal.rejected",
-    "withdrawal_payout": "withdrawal.paid",
+    EntryKind.ORDER: "order.completed",
+    EntryKind.ORDER_REVERSAL: "order.reversed",
+    EntryKind.MINT: "points.minted",
+    EntryKind.REVERSAL: "points.reversed",
+    EntryKind.SALE: "sale",
+    EntryKind.EXIT: "exit",
+    EntryKind.SUBSIDY: "subsidy",
+    EntryKind.REWARD: "reward",
+    EntryKind.REWARD_REVERSAL: "reward.reversed",
+    EntryKind.AGENT_RIGHTS: "agent.granted",
+    EntryKind.CONVERSION: "contribution.converted",
+    EntryKind.MODE_INCOME: "mode.income",
+    EntryKind.WITHDRAWAL_HOLD: "withdrawal.requested",
+    EntryKind.WITHDRAWAL_RELEASE: "withdrawal.rejected",
+    EntryKind.WITHDRAWAL_PAYOUT: "withdrawal.paid",
     # the companion modes (spec 03): promises made, cash paid, and what moved around them
-    "refund_promised": "mode.promised",
-    "ad_points": "mode.promised",
-    "quota": "mode.promised",
-    "green_points": "mode.promised",
-    "union_credit": "mode.promised",
-    "subsidy_promised": "mode.promised",
-    "shopping_points": "mode.promised",
-    "shares": "mode.shares",
-    "refund": "refund",
-    "release": "release",
-    "release_share": "release.share",
-    "acceleration": "release.acceleration",
-    "bonus": "bonus",
-    "queue_payment": "queue.payment",
-    "shopping_spent": "shopping.spent",
-    "merchant_rebate": "merchant.rebate",
-    "mode_funding": "mode.funded",
-    "mode_reversal": "mode.reversed",
+    EntryKind.REFUND_PROMISED: "mode.promised",
+    EntryKind.AD_POINTS: "mode.promised",
+    EntryKind.QUOTA: "mode.promised",
+    EntryKind.GREEN_POINTS: "mode.promised",
+    EntryKind.UNION_CREDIT: "mode.promised",
+    EntryKind.SUBSIDY_PROMISED: "mode.promised",
+    EntryKind.SHOPPING_POINTS: "mode.promised",
+    EntryKind.SHARES: "mode.shares",
+    EntryKind.REFUND: "refund",
+    EntryKind.RELEASE: "release",
+    EntryKind.RELEASE_SHARE: "release.share",
+    EntryKind.ACCELERATION: "release.acceleration",
+    EntryKind.BONUS: "bonus",
+    EntryKind.QUEUE_PAYMENT: "queue.payment",
+    EntryKind.SHOPPING_SPENT: "shopping.spent",
+    EntryKind.MERCHANT_REBATE: "merchant.rebate",
+    EntryKind.MODE_FUNDING: "mode.funded",
+    EntryKind.MODE_REVERSAL: "mode.reversed",
 }
 
 # Wire event type (engine/wire.py) → webhook type, for events that post no entry.
@@ -71,6 +71,7 @@ EVENT_TYPES: dict[str, str] = {
     "distribution": "distribution.configured",
     "zone": "zone.configured",
     "day": "day.ran",
+    "day_part": "day.part",  # a part of a day in parts that posted nothing (a counting one)
 }
 
 

@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import CompleteOrder
-from zengzhi.core.ledger import CNY, Entry, MemoryLedger
+from zengzhi.core.ledger import CNY, MemoryLedger
 from zengzhi.engine.claims import MemoryModes
 from zengzhi.engine.config import TenantConfig
-from zengzhi.engine.engine import Engine
+from zengzhi.engine.engine import Engine, Outcome
 from zengzhi.engine.network import MemoryDistribution
 from zengzhi.engine.state import MemoryPools, Minted, OrderRecord, TenantState, memory_pool
 from zengzhi.engine.wire import read_event
@@ -125,7 +126,7 @@ class Replay:
     """A replay in progress: feed it lines, then read `state`."""
 
     config: TenantConfig
-    on_entries: Callable[[list[Entry]], None] | None = None
+    on_outcome: Callable[[Outcome], None] | None = None
     kept: Kept = field(default_factory=MemoryKept)
     state: TenantState = field(init=False)
     applied: int = 0
@@ -164,7 +165,7 @@ class Replay:
                     f"{event.id!r} was already used by an event with other content",
                     "id",
                 )
-            entries = self.engine.apply(event)
+            outcome = self.engine.apply(event)
         except DomainError as error:
             raise ReplayError(number, error) from None
         if self._orders.unclaimed is not None:
@@ -172,26 +173,25 @@ class Replay:
             self._orders.unclaimed = None
         self.kept.put(event.id, text)
         self.applied += 1
-        for one in entries:
+        for one in outcome.entries:
             if one.corrects is not None:  # debts arise only in corrections
                 self.debts_opened -= sum(
                     amount
                     for account, asset, amount in one.postings
                     if amount < 0 and asset == CNY and account.endswith(":debt")
                 )
-            if one.kind == "exit":
-                params = one.params
-                self.exits.append(
-                    {
-                        "event": one.cause,
-                        "pool": params["pool"],
-                        "member": params["member"],
-                        "price": params["price"],
-                        "payout": params["payout"],
-                    }
-                )
-        if self.on_entries is not None:
-            self.on_entries(entries)
+        for done in outcome.exits:
+            self.exits.append(
+                {
+                    "event": event.id,
+                    "pool": done.pool,
+                    "member": done.member,
+                    "price": str(done.price),
+                    "payout": format_minor(done.payout, 2),
+                }
+            )
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
 
     def close(self) -> None:
         self.kept.close()
@@ -200,11 +200,11 @@ class Replay:
 def replay(
     lines: Iterable[str],
     config: TenantConfig | None = None,
-    on_entries: Callable[[list[Entry]], None] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
     kept: Kept | None = None,
 ) -> Replay:
     """Run every line; raises ReplayError at the first bad one."""
-    run = Replay(config or TenantConfig(), on_entries, kept or MemoryKept())
+    run = Replay(config or TenantConfig(), on_outcome, kept or MemoryKept())
     # An event's objects die with it (no reference cycles), while balances and positions
     # live on: the cyclic collector would only walk those again and again.
     collecting = gc.isenabled()

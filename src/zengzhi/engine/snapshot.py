@@ -13,6 +13,7 @@ from zengzhi.core.ledger import CNY, MemoryLedger, format_amount, totals_by_asse
 from zengzhi.engine.config import DEFAULT_POOL
 from zengzhi.engine.positions import MemoryPositions
 from zengzhi.engine.state import MemoryMembers, TenantState
+from zengzhi.rules.distribution import CONTRIBUTION
 from zengzhi.rules.modes import zone
 from zengzhi.rules.pool import PoolState, Position, balance_and_points, price
 
@@ -78,6 +79,15 @@ def snapshot(state: TenantState) -> dict[str, Any]:
         }
         if others:
             row["positions"] = others
+        # contribution (贡献分) and what a reversal left owing in it, where a member has any
+        # (logs without contribution rewards print what they always printed)
+        for key, account, sign in (
+            ("contribution", accounts.contribution(member), 1),
+            ("contribution_debt", accounts.debt(member), -1),
+        ):
+            held = sign * ledger.balance(account, CONTRIBUTION)
+            if held:
+                row[key] = format_minor(held, 2)
         out_members[member] = row
     result: dict[str, Any] = {
         "pool": {"id": default.id, **pool_summary(default, state)},
@@ -227,5 +237,36 @@ def check(state: TenantState) -> list[str]:
         f"member {member}: its debt and what it owes its creditors differ by {format_minor(gap, 2)}"
         for member, gap in owing.items()
         if gap
+    ]
+    return problems + contribution_problems(ledger)
+
+
+def contribution_problems(ledger: MemoryLedger) -> list[str]:
+    """The contribution reserve holds exactly the contribution balances members hold (a
+    contribution debt is fronted by the platform's reversal costs, not the reserve); what
+    is issued is what members hold less what they owe; nobody holds and owes at once."""
+    held: dict[str, int] = {}
+    owed: dict[str, int] = {}
+    for (account, asset), amount in ledger.balances.items():
+        if asset != CONTRIBUTION or not account.startswith("member:") or not amount:
+            continue
+        member, _, kind = account[7:].rpartition(":")
+        if kind == "contribution":
+            held[member] = amount
+        elif kind == "debt":
+            owed[member] = amount
+    problems = []
+    reserve = ledger.balance(accounts.CONTRIBUTION_RESERVE, CNY)
+    if reserve != sum(held.values()):
+        problems.append(
+            f"the contribution reserve holds {format_minor(reserve, 2)}, members hold"
+            f" {format_minor(sum(held.values()), 2)}"
+        )
+    issued = -ledger.balance(accounts.CONTRIBUTION_ISSUED, CONTRIBUTION)
+    if issued != sum(held.values()) + sum(owed.values()):
+        problems.append(f"contribution issued {format_minor(issued, 2)} is not what members hold")
+    problems += [
+        f"member {member} holds contribution and owes it at once"
+        for member in sorted(held.keys() & owed.keys())
     ]
     return problems

@@ -43,6 +43,7 @@ from zengzhi.core.events import (
     ConfigureDistribution,
     ConfigureZone,
     ConvertContribution,
+    DayPart,
     Event,
     GrantAgent,
     ImportBalance,
@@ -744,12 +745,41 @@ class DayIn(_EventIn):
     zone: Id
     day: date
 
+    parts: bool = False  # the day only begins: its DayParts do the rest
+
     def event(self, config: TenantConfig) -> RunDay:
-        return RunDay(self.id, self.zone, self.day, self.at)
+        return RunDay(self.id, self.zone, self.day, self.at, self.parts)
 
     @classmethod
     def from_event(cls, event: RunDay) -> dict[str, object]:
-        return {"zone": event.zone, "day": event.day.isoformat()}
+        data: dict[str, object] = {"zone": event.zone, "day": event.day.isoformat()}
+        if event.parts:
+            data["parts"] = True
+        return data
+
+
+class DayPartIn(_EventIn):
+    """The next part of a day begun in parts (the service's way to run a day)."""
+
+    kind = "day_part"
+    source = DayPart
+    type: Literal["day_part"]
+    zone: Id
+    day: date
+    of: Id  # the day's RunDay: the cause of the part's entries
+    size: int = Field(gt=0)
+
+    def event(self, config: TenantConfig) -> DayPart:
+        return DayPart(self.id, self.zone, self.day, self.of, self.size, self.at)
+
+    @classmethod
+    def from_event(cls, event: DayPart) -> dict[str, object]:
+        return {
+            "zone": event.zone,
+            "day": event.day.isoformat(),
+            "of": event.of,
+            "size": event.size,
+        }
 
 
 EventIn = Annotated[
@@ -774,7 +804,8 @@ EventIn = Annotated[
     | ZoneIn
     | IncomeIn
     | TaskIn
-    | DayIn,
+    | DayIn
+    | DayPartIn,
     Field(discriminator="type"),
 ]
 # Each event type is listed once, in the union; the rest is derived from it.

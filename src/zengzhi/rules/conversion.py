@@ -12,17 +12,20 @@ spends its backing:
 - points: `rate × balance` enters the pool as a contribution and mints points at the
   pool's price, the balance being the position's principal; the rest is profit.
 
-Each member's conversion is one entry naming the operator's reason and the rate.
+Each member's conversion is one entry naming the operator's reason and the rate. A cash
+or shares conversion also notes, in a memo (asset CONVERTED, `member:<id>:converted_…`),
+what the balance became, so that a reversal of an order whose reward was converted takes
+back what the reward became (distribution.take_back; docs/distribution.md).
 """
 
 from __future__ import annotations
 
 from zengzhi.core import accounts
-from zengzhi.core.amounts import POINTS_SCALE, YUAN_SCALE, Ratio, format_minor
+from zengzhi.core.amounts import LARGEST, POINTS_SCALE, YUAN_SCALE, Ratio, format_minor
 from zengzhi.core.errors import invalid
 from zengzhi.core.ledger import CNY, Ledger, Posting, entry
 from zengzhi.rules import pool, wallet
-from zengzhi.rules.distribution import CONTRIBUTION, SHARES
+from zengzhi.rules.distribution import CONTRIBUTION, CONVERTED, SHARES
 from zengzhi.rules.pool import PoolState
 
 RULE = "conversion"
@@ -44,6 +47,25 @@ def check(into: str, rate: Ratio, target: PoolState | None) -> None:
             raise invalid("pool", f"minting is paused in pool {target.id!r}")
     elif target is not None:
         raise invalid("pool", "only a conversion into points names a pool")
+
+
+def check_amount(ledger: Ledger, member: str, into: str, rate: Ratio) -> None:
+    """Refuse a rate that would give `member` a trillion yuan (or shares) or more: no
+    amount is that large (core/amounts.py), and the database's columns would overflow.
+    The engine checks every member before it converts any: a refusal changes nothing."""
+    held = ledger.balance(accounts.contribution(member), CONTRIBUTION)
+    if held <= 0:
+        return
+    if into == "shares":
+        given, limit = rate.num * held * 10 ** (POINTS_SCALE - YUAN_SCALE) // rate.den, 4
+    else:
+        given, limit = rate.num * held // rate.den, YUAN_SCALE
+    if given >= LARGEST * 10**limit:
+        raise invalid(
+            "rate",
+            f"converts the {format_minor(held, YUAN_SCALE)} balance of {member!r} into"
+            f" {format_minor(given, limit)}: no amount may be a trillion or more",
+        )
 
 
 def convert(
@@ -106,6 +128,9 @@ def convert(
             (accounts.PROFIT, CNY, held),
             (accounts.SHARES_ISSUED, SHARES, -units),
             (accounts.shares(member), SHARES, units),
+            *_memo(member, "shares", held),
+            (accounts.converted(member, "shares"), SHARES, units),
+            (accounts.CONVERTED_MEMO, SHARES, -units),
         ]
         ledger.post(entry(cause, "conversion", RULE, postings, params | {"shares": _shares(units)}))
         return held
@@ -116,11 +141,23 @@ def convert(
         (accounts.CONTRIBUTION_RESERVE, CNY, -left),
         (accounts.PROFIT if left > 0 else accounts.FUNDING, CNY, left),
         *wallet.credit(ledger, member, paid, accounts.CONTRIBUTION_RESERVE),
+        *_memo(member, "cash", held),
+        (accounts.converted_paid(member), CONVERTED, paid),
+        (accounts.CONVERTED_MEMO, CONVERTED, -paid),
     ]
     ledger.post(
         entry(cause, "conversion", RULE, postings, params | {"paid": format_minor(paid, 2)})
     )
     return held
+
+
+def _memo(member: str, into: str, fen: int) -> list[Posting]:
+    """The memo of what `fen` of the member's contribution became (not money: its own
+    asset, balanced by the platform's side)."""
+    return [
+        (accounts.converted(member, into), CONVERTED, fen),
+        (accounts.CONVERTED_MEMO, CONVERTED, -fen),
+    ]
 
 
 def _shares(units: int) -> str:

@@ -28,6 +28,9 @@ from zengzhi.rules import wallet
 RULE = "distribution"
 CONTRIBUTION = "CONTRIB"  # the non-withdrawable contribution balance (贡献分), in yuan
 register_money_asset(CONTRIBUTION)
+# A memo of what converted contribution became (rules/conversion.py), in fen: not money.
+CONVERTED = "CONVERTED"
+register_money_asset(CONVERTED)
 
 BINDINGS = ("registration", "first_order", "any_time")
 # Dividend splits weighted by a balance members hold (股东加权分红): (account kind, asset)
@@ -499,19 +502,27 @@ def pay(
 def _credit(ledger: Ledger, member: str, amount: int, into: str, source: str) -> list[Posting]:
     if into == "cash":
         return wallet.credit(ledger, member, amount, source)
-    # a contribution balance is backed: its money moves to a reserve as it is issued
+    # A contribution balance is backed: its money moves to a reserve as it is issued. A
+    # contribution debt (a reversal of a reward already converted) is settled first: that
+    # part of the money goes back to the platform's reversal costs, which fronted it.
+    owed = max(0, -ledger.balance(accounts.debt(member), CONTRIBUTION))
+    settled = min(owed, amount)
     return [
         (source, CNY, -amount),
-        (accounts.CONTRIBUTION_RESERVE, CNY, amount),
+        (accounts.CONTRIBUTION_RESERVE, CNY, amount - settled),
+        (accounts.REVERSALS, CNY, settled),
         (accounts.CONTRIBUTION_ISSUED, CONTRIBUTION, -amount),
-        (accounts.contribution(member), CONTRIBUTION, amount),
+        (accounts.debt(member), CONTRIBUTION, settled),
+        (accounts.contribution(member), CONTRIBUTION, amount - settled),
     ]
 
 
 def take_back(ledger: Ledger, cause: str, order: str, paid: Sequence[Paid]) -> None:
     """A reversal takes each reward back from what the earner holds, and records the rest
-    as the earner's debt: nothing is silently skipped."""
+    as the earner's debt: nothing is silently skipped. A contribution reward already
+    converted is taken back as what it became (`_converted_back`)."""
     for reward in paid:
+        params = {"member": reward.member, "amount": format_minor(reward.amount, 2)}
         if reward.into == "cash":
             held = max(0, ledger.balance(accounts.wallet(reward.member), CNY))
             owed = max(0, reward.amount - held)
@@ -519,29 +530,112 @@ def take_back(ledger: Ledger, cause: str, order: str, paid: Sequence[Paid]) -> N
         else:
             held_at = accounts.contribution(reward.member)
             taken = min(max(0, ledger.balance(held_at, CONTRIBUTION)), reward.amount)
-            owed = reward.amount - taken
             postings = [
                 (held_at, CONTRIBUTION, -taken),
-                (accounts.debt(reward.member), CONTRIBUTION, -owed),
-                (accounts.CONTRIBUTION_ISSUED, CONTRIBUTION, reward.amount),
-                (accounts.CONTRIBUTION_RESERVE, CNY, -reward.amount),
-                (reward.source, CNY, reward.amount),
+                (accounts.CONTRIBUTION_ISSUED, CONTRIBUTION, taken),
+                (accounts.CONTRIBUTION_RESERVE, CNY, -taken),
+                (reward.source, CNY, taken),
             ]
+            back, owed, details = _converted_back(
+                ledger, reward.member, reward.amount - taken, reward.source
+            )
+            postings += back
+            params |= {"contribution": format_minor(taken, 2)} | details
         ledger.post(
             entry(
                 cause,
                 "reward_reversal",
                 RULE,
                 postings,
-                {
-                    "member": reward.member,
-                    "amount": format_minor(reward.amount, 2),
-                    "into": reward.into,
-                    "debt": format_minor(owed, 2),
-                },
+                params | {"into": reward.into, "debt": format_minor(owed, 2)},
                 corrects=order,
             )
         )
+
+
+def _converted_back(
+    ledger: Ledger, member: str, fen: int, source: str
+) -> tuple[list[Posting], int, dict[str, str]]:
+    """Take back `fen` of contribution the member no longer holds: it was converted.
+    Against the member's cash conversions first (at the rate they paid: from the wallet,
+    the rest a cash debt to the reward's source, as a cash reward's reversal), then their
+    shares conversions (at the rate they issued, as far as the member holds the shares).
+    What neither covers (points, shares already gone) is a contribution debt, which the
+    member's next contribution rewards settle before anything can be converted again;
+    the platform's reversal costs front it to the source meanwhile. The source gets
+    `fen` back in full. Returns the postings, the cash debt, and the entry's details."""
+    if fen <= 0:
+        return [], 0, {}
+    postings: list[Posting] = []
+    details: dict[str, str] = {}
+    left = fen
+    owed = 0
+    cash_fen, cash_back = _memo(ledger, member, "cash")
+    if cash_fen > cash_back:
+        part = min(left, cash_fen - cash_back)
+        paid = ledger.balance(accounts.converted_paid(member), CONVERTED)
+        paid_back = ledger.balance(accounts.converted_paid_back(member), CONVERTED)
+        due = min(_slice(paid, cash_fen, cash_back, part), paid - paid_back)  # never more
+        owed = max(0, due - max(0, ledger.balance(accounts.wallet(member), CNY)))
+        kept = part - due  # what the conversion left with the platform (< 0: funded)
+        postings += [
+            *wallet.take(ledger, member, due, source),
+            (accounts.PROFIT if kept > 0 else accounts.FUNDING, CNY, -kept),
+            (source, CNY, kept),
+            (accounts.converted_back(member, "cash"), CONVERTED, part),
+            (accounts.converted_paid_back(member), CONVERTED, due),
+            (accounts.CONVERTED_MEMO, CONVERTED, -part - due),
+        ]
+        details["cash"] = format_minor(due, 2)
+        left -= part
+    shares_fen, shares_back = _memo(ledger, member, "shares")
+    if left > 0 and shares_fen > shares_back:
+        part = min(left, shares_fen - shares_back)
+        units = ledger.balance(accounts.converted(member, "shares"), SHARES)
+        units_back = ledger.balance(accounts.converted_back(member, "shares"), SHARES)
+        due = min(_slice(units, shares_fen, shares_back, part), units - units_back)
+        held = max(0, ledger.balance(accounts.shares(member), SHARES))
+        taken = min(held, due)
+        covered = part if taken == due else part * taken // due
+        postings += [
+            (accounts.shares(member), SHARES, -taken),
+            (accounts.SHARES_ISSUED, SHARES, taken),
+            (accounts.PROFIT, CNY, -covered),
+            (source, CNY, covered),
+            (accounts.converted_back(member, "shares"), CONVERTED, part),
+            (accounts.CONVERTED_MEMO, CONVERTED, -part),
+            (accounts.converted_back(member, "shares"), SHARES, due),
+            (accounts.CONVERTED_MEMO, SHARES, -due),
+        ]
+        details["shares"] = format_minor(taken, 4)
+        left -= covered
+    if left > 0:
+        postings += [
+            (accounts.debt(member), CONTRIBUTION, -left),
+            (accounts.CONTRIBUTION_ISSUED, CONTRIBUTION, left),
+            (accounts.REVERSALS, CNY, -left),
+            (source, CNY, left),
+        ]
+        details["contribution_debt"] = format_minor(left, 2)
+    return postings, owed, details
+
+
+def _memo(ledger: Ledger, member: str, into: str) -> tuple[int, int]:
+    """Fen the member ever converted into `into`, and fen of it taken back since."""
+    return (
+        ledger.balance(accounts.converted(member, into), CONVERTED),
+        ledger.balance(accounts.converted_back(member, into), CONVERTED),
+    )
+
+
+def _slice(given: int, converted: int, back: int, part: int) -> int:
+    """What `part` more fen taken back of `converted` fen are worth, when they became
+    `given` (fen paid, shares issued) and `back` fen were taken back before: the
+    cumulative share rounded down, less what was taken before. Between two conversions,
+    however reversals come, the total taken back of `n` fen is `given × n / converted`
+    rounded down: two reversals end the same in either order. (The caller caps it at
+    what is left of `given`: a later conversion at another rate moves the share.)"""
+    return given * (back + part) // converted - given * back // converted
 
 
 def dividend_rewards(

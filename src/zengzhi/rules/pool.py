@@ -312,9 +312,16 @@ def mint(
 
 @dataclass(frozen=True, slots=True)
 class Sale:
+    """A sale as booked: what the engine's outcome carries to the service and the
+    simulator (the entry's printed figures, as numbers)."""
+
+    member: str
+    pool: str
     points: int  # units
     value: int  # fen, before the fee
     payout: int  # fen, to the wallet
+    price: Price  # B / S before the sale
+    sell_fee: Ratio
 
 
 def sell(pool: PoolState, ledger: Ledger, cause: str, member: str, units: int | None) -> Sale:
@@ -366,7 +373,15 @@ def sell(pool: PoolState, ledger: Ledger, cause: str, member: str, units: int | 
             params_used,
         )
     )
-    return Sale(quantity, value, payout)
+    return Sale(
+        member=member,
+        pool=pool.id,
+        points=quantity,
+        value=value,
+        payout=payout,
+        price=Price(cash, circulating),
+        sell_fee=pool.params.sell_fee,
+    )
 
 
 # ---------------------------------------------------------------------------- exits
@@ -375,9 +390,12 @@ def sell(pool: PoolState, ledger: Ledger, cause: str, member: str, units: int | 
 @dataclass(frozen=True, slots=True)
 class Exit:
     member: str
+    pool: str
     price: Price
     payout: int  # fen
     points: int  # units burned
+    principal: int  # fen the position had staked
+    realized: int  # fen of sale value it had realized before
     sale_value: bool = False  # paid what its points would sell for (an operator's change)
 
 
@@ -449,7 +467,18 @@ def settle_exits(
                 params_used,
             )
         )
-        exits.append(Exit(position.member, now, payout, burned, basis != "cap"))
+        exits.append(
+            Exit(
+                member=position.member,
+                pool=pool.id,
+                price=now,
+                payout=payout,
+                points=burned,
+                principal=position.principal,
+                realized=position.realized,
+                sale_value=basis != "cap",
+            )
+        )
     return exits
 
 

@@ -25,6 +25,7 @@ from zengzhi.core.events import (
     PayDividend,
     event_id,
 )
+from zengzhi.core.ledger import EntryKind
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.engine.fields import Exact, Id, Name, Note, canonical
 from zengzhi.engine.wire import yuan
@@ -257,7 +258,7 @@ def convert_contributions(
                     request.pool,
                     uow.now,
                 )
-            )
+            ).entries
             uow.audit(
                 principal.actor,
                 "contribution.convert",
@@ -275,7 +276,7 @@ def convert_contributions(
                     points=one.params.get("points"),
                 )
                 for one in entries
-                if one.kind == "conversion"
+                if one.kind == EntryKind.CONVERSION
             ]
             return {"converted": [one.model_dump(mode="json") for one in done]}
 

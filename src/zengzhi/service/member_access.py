@@ -26,15 +26,14 @@ import jwt
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
-from zengzhi.core import accounts
-from zengzhi.core.amounts import Points, Price, Yuan, format_minor
+from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Sell, event_id
-from zengzhi.core.ledger import Entry
 from zengzhi.engine.config import DEFAULT_POOL
 from zengzhi.engine.fields import Exact, ExactOrAll, Id, canonical
 from zengzhi.engine.wire import points as parse_points
 from zengzhi.engine.wire import yuan
+from zengzhi.rules.pool import Sale
 from zengzhi.service import members, modes, wallets
 from zengzhi.service.auth import Permission, Principal, Role, new_session_id
 from zengzhi.service.base import Context, command, found, once, query
@@ -282,19 +281,14 @@ class SaleView(BaseModel):
     payout: str  # into the wallet
 
 
-def _sale_view(pool: str, member: str, sale: Entry) -> SaleView:
-    params = sale.params
-    held = accounts.holdings(member, pool)
-    units = -sum(amount for account, _, amount in sale.postings if account == held)
-    before = Price(Yuan(params["pool_balance"]).minor, max(1, Points(params["pool_points"]).minor))
-    value, payout = Yuan(params["value"]).minor, Yuan(params["payout"]).minor
+def _sale_view(sale: Sale) -> SaleView:
     return SaleView(
-        pool=pool,
-        points=format_minor(units, 4),
-        price=str(before),
-        value=format_minor(value, 2),
-        fee=format_minor(value - payout, 2),
-        payout=format_minor(payout, 2),
+        pool=sale.pool,
+        points=format_minor(sale.points, 4),
+        price=str(sale.price),
+        value=format_minor(sale.value, 2),
+        fee=format_minor(sale.value - sale.payout, 2),
+        payout=format_minor(sale.payout, 2),
     )
 
 
@@ -308,10 +302,10 @@ def quote_sale(context: Context, member: Member, request: SaleQuoteRequest) -> S
     units = _points(request.points)
     with UnitOfWork(context.database, member.tenant, context.clock()) as uow:
         _member_row(uow.connection, uow.tenant, member.member)
-        entries = uow.apply(
+        outcome = uow.apply(
             Sell(event_id("sell", "quote"), member.member, request.pool, units, uow.now)
         )
-        return _sale_view(request.pool, member.member, entries[0])
+        return _sale_view(outcome.sales[0])
     # leaving the unit of work without commit rolls the sale back
 
 
@@ -324,10 +318,10 @@ def sell(context: Context, member: Member, request: SaleRequest) -> SaleView:
     def run(uow: UnitOfWork) -> SaleView:
         def produce() -> dict[str, Any]:
             _member_row(uow.connection, uow.tenant, member.member)
-            entries = uow.apply(
+            outcome = uow.apply(
                 Sell(event_id("sell", command_id), member.member, request.pool, units, uow.now)
             )
-            view = _sale_view(request.pool, member.member, entries[0])
+            view = _sale_view(outcome.sales[0])
             if floor is not None and Yuan(view.payout).minor < floor:
                 raise DomainError(
                     ErrorCode.CONFLICT,

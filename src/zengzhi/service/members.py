@@ -7,7 +7,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Bind, Join, Reassign, ReassignReferees, Sell, event_id
@@ -16,6 +15,7 @@ from zengzhi.engine.fields import ExactOrAll, Id, Name, Note, Region, canonical
 from zengzhi.engine.wire import points as parse_points
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, found, once, query
+from zengzhi.service.pools import exits_view
 from zengzhi.service.queries.members import (
     MemberView,
     PositionView,
@@ -327,38 +327,22 @@ def sell(
     def run(uow: UnitOfWork) -> dict[str, Any]:
         def produce() -> dict[str, Any]:
             _member(uow, member)
-            entries = uow.apply(
+            outcome = uow.apply(
                 Sell(event_id("sell", request.id), member, request.pool, units, uow.now)
             )
-            sale = entries[0]
-            payout = sale.params["payout"]
-            exits = [
-                {
-                    "member": e.params["member"],
-                    "price": e.params["price"],
-                    "payout": e.params["payout"],
-                }
-                for e in entries
-                if e.kind == "exit"
-            ]
-            sold = format_minor(
-                -sum(
-                    a
-                    for acc, _, a in sale.postings
-                    if acc == accounts.holdings(member, request.pool)
-                ),
-                4,
-            )
+            (sale,) = outcome.sales
+            payout = format_minor(sale.payout, 2)
+            sold = format_minor(sale.points, 4)
             audit_sale(uow, principal, member, request.id, request.pool, sold, payout)
             return {
                 "id": request.id,
                 "member": member,
                 "pool": request.pool,
                 "points": sold,
-                "value": sale.params["value"],
+                "value": format_minor(sale.value, 2),
                 "payout": payout,
-                "sell_fee": sale.params["sell_fee"],
-                "exits": exits,
+                "sell_fee": sale.sell_fee.text,
+                "exits": exits_view(outcome.exits),
             }
 
         return once(uow, request.id, "sell", {"member": member, **canonical(request)}, produce)

@@ -5,8 +5,9 @@ against the money that backs them (the solvency report's mode part)."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,8 +17,8 @@ from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor, percent
 from zengzhi.core.days import day_of
 from zengzhi.core.errors import DomainError
-from zengzhi.core.events import CompleteTask, ModeIncome, RunDay, event_id
-from zengzhi.core.ledger import CNY, format_amount
+from zengzhi.core.events import CompleteTask, DayPart, ModeIncome, RunDay, event_id
+from zengzhi.core.ledger import CNY, EntryKind, format_amount
 from zengzhi.engine.fields import Exact, Id, Name, Note, canonical
 from zengzhi.engine.wire import yuan
 from zengzhi.rules.modes import ads, quota, union, zone
@@ -25,6 +26,7 @@ from zengzhi.rules.modes.common import SHOPPING_ZONE, asset
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, not_found, once, query, tenant_today
 from zengzhi.store import tables as t
+from zengzhi.store.event_log import EventLog
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes
 from zengzhi.store.tenants import tenant_time_zone
@@ -131,8 +133,8 @@ def complete_task(
                     uow.now,
                     found.region,  # its agents earn on the release (seed 002 三.3)
                 )
-            )
-            released = [one.params["amount"] for one in entries if one.kind == "release"]
+            ).entries
+            released = [one.params["amount"] for one in entries if one.kind == EntryKind.RELEASE]
             uow.audit(
                 principal.actor,
                 "member.task",
@@ -152,7 +154,7 @@ def complete_task(
                 "shares": [
                     {"member": one.params["member"], "amount": one.params["amount"]}
                     for one in entries
-                    if one.kind == "release_share"
+                    if one.kind == EntryKind.RELEASE_SHARE
                 ],
             }
 
@@ -290,28 +292,51 @@ def _claims(
 # ---------------------------------------------------------------------------- daily runs
 
 
-def run_days(context: Context, tenant: str) -> list[str]:
+DAY_PART = 100  # claims or members in a day's first part of each pass
+# what a part's work aims to take once it holds the zone's lock (its commit adds about
+# half again): the longest an order in the zone waits behind it
+PART_SECONDS = 0.03
+PART_SIZES = (50, 5000)  # the least and most claims or members a part
+
+
+def run_days(context: Context, tenant: str, part: int | None = None) -> list[str]:
     """Each zone with daily work runs every day it has not run yet, up to today, in order:
-    each day is an event whose id names the zone and the day, so it runs once."""
+    each day is an event whose id names the zone and the day, so it runs once.
+
+    A day runs in parts (docs/modes.md, "A day in parts"): one transaction begins it,
+    then each part of `part` claims or members is its own transaction, holding the
+    zone's lock only while it runs, so the zone's orders wait for one part at most. A
+    day stopped part-way (the process killed) is finished first, from where it stopped.
+    The parts of each pass grow or shrink so that each holds the zone about
+    `PART_SECONDS` before its commit, however long it waited for the lock (`part`:
+    always that many)."""
     today = tenant_today(context, tenant)
     system = Principal(tenant, "system:jobs", Role.OWNER)
     done: list[str] = []
 
-    def last_days(connection: Connection) -> dict[str, date | None]:
+    def last_days(connection: Connection) -> dict[str, tuple[date | None, bool]]:
         book = SqlModes(connection, tenant)
         return {
-            name: zone.last_day(book, name)
+            name: (zone.last_day(book, name), zone.under_way(book, name))
             for name, modes in book.zones().items()
             if set(modes.configured()) - {"ads", "shopping"}  # these have no daily work
         }
 
-    for name, last in query(context, last_days).items():
+    for name, (last, unfinished) in query(context, last_days).items():
+        try:
+            if unfinished and last is not None:  # a day stopped part-way: finish it first
+                _finish(context, system, name, last, None, part)
+        except DomainError as error:
+            log.warning("tenant %s: zone %s, day %s not finished: %s", tenant, name, last, error)
+            continue
         day = today
         if last is not None:
             day = max(last + timedelta(days=1), today - timedelta(days=CATCH_UP_DAYS))
         while day <= today:
             try:
-                if command(context, system, _day(name, day)):
+                began = command(context, system, _day(name, day))
+                _finish(context, system, name, day, began, part)  # or help whoever began it
+                if began is not None:
                     done.append(event_id("day", f"{name}:{day.isoformat()}"))
             except DomainError as error:  # one zone's failure must not stop the others
                 log.warning("tenant %s: zone %s, day %s not run: %s", tenant, name, day, error)
@@ -320,19 +345,51 @@ def run_days(context: Context, tenant: str) -> list[str]:
     return done
 
 
-def _day(name: str, day: date) -> Callable[[UnitOfWork], bool]:
+def _day(name: str, day: date) -> Callable[[UnitOfWork], datetime | None]:
+    """Begin the day; returns its time (None: another machine began it)."""
     key = event_id("day", f"{name}:{day.isoformat()}")
 
-    def run(uow: UnitOfWork) -> bool:
-        e = t.events.c
-        if uow.connection.execute(
-            select(e.seq).where(e.tenant_id == uow.tenant, e.event_id == key)
-        ).first():
-            return False  # another machine ran it
-        uow.apply(RunDay(key, name, day, uow.now))
-        return True
+    def run(uow: UnitOfWork) -> datetime | None:
+        if EventLog(uow.connection, uow.tenant).has(key):
+            return None  # another machine ran it
+        uow.apply(RunDay(key, name, day, uow.now, parts=True))
+        return uow.now
 
     return run
+
+
+def _finish(
+    context: Context,
+    system: Principal,
+    name: str,
+    day: date,
+    at: datetime | None,
+    size: int | None,
+) -> None:
+    """Run the day's parts, each in its own transaction, until the day is done."""
+    key = event_id("day", f"{name}:{day.isoformat()}")
+    sizes: dict[str, int] = {}  # by pass: counting claims costs less than accelerating
+
+    def part(uow: UnitOfWork) -> tuple[bool, str, float]:
+        book = uow.modes
+        if book.zone(name) is None or not zone.under_way(book, name):  # locks the zone
+            return True, "", 0.0  # another machine finished it
+        locked = time.perf_counter()
+        when = at if at is not None else EventLog(uow.connection, uow.tenant).at(key)
+        place = zone.day_place(book, name)
+        phase = place.split(".")[0]
+        wanted = size or sizes.setdefault(phase, DAY_PART)
+        uow.apply(DayPart(f"{key}@{place}", name, day, key, wanted, when))
+        return not zone.under_way(book, name), phase, time.perf_counter() - locked
+
+    while True:
+        done, phase, took = command(context, system, part)
+        if done:
+            return
+        if size is None:  # the next part of this pass: sized by what this one took
+            ratio = PART_SECONDS / max(took, 1e-4)  # holding the lock, not waiting for it
+            scaled = int(sizes[phase] * min(2.0, max(0.5, ratio)))
+            sizes[phase] = min(PART_SIZES[1], max(PART_SIZES[0], scaled))
 
 
 # ---------------------------------------------------------------------------- report

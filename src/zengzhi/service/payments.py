@@ -414,11 +414,32 @@ class Accepted(BaseModel):
     status: str  # the order's or the withdrawal's status now
 
 
-def _apply(uow: UnitOfWork, notification: Notification, data: dict[str, Any]) -> Accepted:
+def _apply(
+    uow: UnitOfWork, notification: Notification, data: dict[str, Any], gateway: bool
+) -> Accepted:
+    """Apply a verified notification once. `gateway` (WeChat Pay, Alipay): a copy of one
+    already applied, saying the same, is answered as a success (they retry until they
+    get it) and applies nothing; any other reuse of an id is refused as a replay."""
     c = t.gateway_notifications.c
     seen = uow.connection.execute(
-        select(c.received_at).where(c.tenant_id == uow.tenant, c.notification_id == notification.id)
+        select(c.received_at, c.type, c.target, c.body).where(
+            c.tenant_id == uow.tenant, c.notification_id == notification.id
+        )
     ).first()
+    if seen is not None and gateway and seen.body == data:
+        log.info(
+            "tenant %s: gateway notification %r again, the same as the one applied at %s:"
+            " answered as a success, nothing applied",
+            uow.tenant,
+            notification.id,
+            seen.received_at.isoformat(),
+        )
+        return Accepted(
+            notification=notification.id,
+            type=seen.type,
+            target=seen.target,
+            status=_status_now(uow, seen.type, seen.target),
+        )
     if seen is not None:
         raise Refused(
             "replayed",
@@ -462,6 +483,13 @@ def _apply(uow: UnitOfWork, notification: Notification, data: dict[str, Any]) ->
     return Accepted(
         notification=notification.id, type=notification.type, target=target, status=status
     )
+
+
+def _status_now(uow: UnitOfWork, kind: str, target: str) -> str:
+    """The status now of what an applied notification was about."""
+    if kind == "payment.succeeded":
+        return str(found(uow.orders.get(target), "order", target).status)
+    return str(found(uow.withdrawals.get(target), "withdrawal", target).status)
 
 
 def _paid_out(uow: UnitOfWork, out_no: str | None) -> str:
@@ -523,11 +551,14 @@ def receive(context: Context, tenant: str, headers: Mapping[str, str], body: byt
         assert isinstance(data, dict)
         system = Principal(tenant, f"{GATEWAY_ACTOR}:{notification.id}", Role.OWNER)
 
+        gateway = not isinstance(adapter, WebhookAdapter)
+
         def run(uow: UnitOfWork) -> Accepted:
-            return _apply(uow, notification, data)
+            return _apply(uow, notification, data, gateway)
 
         # two copies at once on PostgreSQL: the second loses the race on the id's key,
-        # is run again whole (Database.retrying) and is then refused as a replay
+        # is run again whole (Database.retrying) and is then a duplicate (answered as a
+        # success for a gateway, refused as a replay for the webhook adapter)
         return command(context, system, run)
     except SignatureError as error:
         _refuse(context, tenant, now, claimed, error.reason, error, body)

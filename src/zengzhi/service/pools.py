@@ -8,6 +8,7 @@ event log and a replay repeats them; every change is also in the audit log.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from math import isqrt
@@ -23,7 +24,13 @@ from zengzhi.core.events import Configure, OpenPool, Subsidy, event_id
 from zengzhi.core.ledger import CNY
 from zengzhi.engine.fields import Exact, Id, Note, canonical
 from zengzhi.engine.wire import yuan
-from zengzhi.rules.pool import PoolParams, PoolState, balance_and_points, canonical_params
+from zengzhi.rules.pool import (
+    Exit,
+    PoolParams,
+    PoolState,
+    balance_and_points,
+    canonical_params,
+)
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, not_found, once, query
 from zengzhi.service.modes import ModeSolvency, mode_solvency
@@ -82,6 +89,14 @@ def pool_view(
         price=str(price),
         params=params.as_text(),
     )
+
+
+def exits_view(exits: Sequence[Exit]) -> list[dict[str, str]]:
+    """The forced exits a command brought, as its answer lists them."""
+    return [
+        {"member": one.member, "price": str(one.price), "payout": format_minor(one.payout, 2)}
+        for one in exits
+    ]
 
 
 def state_view(pool: PoolState, uow: UnitOfWork) -> PoolView:
@@ -228,7 +243,7 @@ def subsidize(
     def run(uow: UnitOfWork) -> dict[str, Any]:
         def produce() -> dict[str, Any]:
             pool = _pool(uow, pool_id)
-            entries = uow.apply(Subsidy(event_id("subsidy", request.id), pool_id, amount, uow.now))
+            outcome = uow.apply(Subsidy(event_id("subsidy", request.id), pool_id, amount, uow.now))
             uow.audit(
                 principal.actor,
                 "pool.subsidy",
@@ -236,20 +251,11 @@ def subsidize(
                 after={"amount": format_minor(amount, 2)},
                 reason=request.reason,
             )
-            exits = [
-                {
-                    "member": e.params["member"],
-                    "price": e.params["price"],
-                    "payout": e.params["payout"],
-                }
-                for e in entries
-                if e.kind == "exit"
-            ]
             return {
                 "id": request.id,
                 "pool": state_view(pool, uow).model_dump(),
                 "amount": format_minor(amount, 2),
-                "exits": exits,
+                "exits": exits_view(outcome.exits),
             }
 
         return once(uow, request.id, "subsidy", {"pool": pool_id, **canonical(request)}, produce)

@@ -14,7 +14,7 @@ from typing import Any
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Ratio, format_minor, ratio_text
 from zengzhi.core.events import CompleteTask, Event, OrderLine, RunDay
-from zengzhi.core.ledger import CNY, Entry, Ledger
+from zengzhi.core.ledger import CNY, Entry, EntryKind, Ledger
 from zengzhi.rules.modes import shopping
 from zengzhi.rules.modes.common import UNITS_PER_FEN, asset, scaled
 from zengzhi.rules.modes.zone import ZoneModes, liabilities
@@ -71,7 +71,7 @@ class ModeRun:
 
     # ------------------------------------------------------------------ days
 
-    def day(self, day: int, when: date, apply: Callable[[Event], list[Entry]]) -> None:
+    def day(self, day: int, when: date, apply: Callable[[Event], object]) -> None:
         """The day's ad tasks, then each zone's daily run."""
         for zone, holders in self._ad_holders.items():
             code = asset(zone, "ads")
@@ -89,7 +89,7 @@ class ModeRun:
     def count(self, one: Entry) -> tuple[int, int] | None:
         """(member index, fen) when a mode's entry paid a member cash, else None. For
         shopping points, what they paid of orders (their face value) counts as paid."""
-        if one.kind == "shopping_spent":
+        if one.kind == EntryKind.SHOPPING_SPENT:
             fen = sum(a for _, code, a in one.postings if a > 0) // UNITS_PER_FEN
             name = key("*", "shopping")
             self.paid_today[name] = self.paid_today.get(name, 0) + fen

@@ -31,15 +31,18 @@ from zengzhi.core.events import (
     Sell,
     Subsidy,
 )
-from zengzhi.core.ledger import CNY, Entry, MemoryLedger
+from zengzhi.core.ledger import CNY, EntryKind, MemoryLedger
 from zengzhi.engine.claims import MemoryModes
-from zengzhi.engine.engine import Engine
+from zengzhi.engine.engine import Engine, Outcome
 from zengzhi.engine.network import MemoryDistribution
 from zengzhi.engine.snapshot import check
 from zengzhi.engine.state import MemoryPools, OrderRecord, TenantState, memory_pool
 from zengzhi.rules.pool import PoolState, balance_and_points, exit_key, reached_cap
 from zengzhi.sim.modes import ModeRun
 from zengzhi.sim.scenario import Scenario
+
+# entries the outcome carries as records (its mints, sales and exits): counted from those
+_TYPED = frozenset((EntryKind.MINT, EntryKind.SALE, EntryKind.EXIT))
 
 
 class SimulationError(AssertionError):
@@ -174,52 +177,50 @@ class Simulation:
 
     # ------------------------------------------------------------------ events
 
-    def _apply(self, event: Event, today: Totals, day: int) -> list[Entry]:
-        entries = self.engine.apply(event)
+    def _apply(self, event: Event, today: Totals, day: int) -> Outcome:
+        outcome = self.engine.apply(event)
         if self.recorded is not None:
             self.recorded.append(event)
-        self._count(entries, today, day)
-        return entries
+        self._count(outcome, today, day)
+        return outcome
 
-    def _count(self, entries: list[Entry], today: Totals, day: int) -> None:
+    def _count(self, outcome: Outcome, today: Totals, day: int) -> None:
+        """The day's figures from what the rules computed (the outcome's mints, sales and
+        exits), and from the postings of the entries it has no record for."""
+        pool = self.pool.id
+        for mint in outcome.minted:
+            if mint.pool == pool:
+                today.contributions += mint.contribution
+            today.minted += mint.points
+        for sale in outcome.sales:
+            member = _index(sale.member)
+            today.sales += 1
+            today.sale_value += sale.value
+            today.sale_payouts += sale.payout
+            today.burned += sale.points
+            self.realized += sale.value
+            self.paid[member] += sale.payout
+        for done in outcome.exits:
+            member = _index(done.member)
+            today.exits += 1
+            today.exit_payouts += done.payout
+            today.burned += done.points
+            self.principal -= done.principal
+            self.realized -= done.realized
+            self.paid[member] += done.payout
+            if self.first_exit[member] < 0:
+                self.first_exit[member] = day
         cash = self.pool.cash
-        for one in entries:
+        for one in outcome.entries:
             kind = one.kind
-            if kind == "mint":
-                for account, asset, amount in one.postings:
-                    if account == cash:
-                        today.contributions += amount
-                    elif asset != CNY and account.startswith("member:"):
-                        today.minted += amount
-            elif kind == "sale":
-                params = one.params
-                member = _index(params, one.postings)
-                value = parse_minor(params["value"], 2, "value")
-                payout = parse_minor(params["payout"], 2, "payout")
-                today.sales += 1
-                today.sale_value += value
-                today.sale_payouts += payout
-                today.burned += one.postings[1][2]
-                self.realized += value
-                self.paid[member] += payout
-            elif kind == "exit":
-                params = one.params
-                member = int(params["member"][1:])
-                payout = parse_minor(params["payout"], 2, "payout")
-                today.exits += 1
-                today.exit_payouts += payout
-                today.burned += one.postings[1][2]
-                self.principal -= parse_minor(params["principal"], 2, "principal")
-                self.realized -= parse_minor(params["realized"], 2, "realized")
-                self.paid[member] += payout
-                if self.first_exit[member] < 0:
-                    self.first_exit[member] = day
-            elif kind == "subsidy":
+            if kind in _TYPED:
+                continue
+            if kind == EntryKind.SUBSIDY:
                 today.subsidies += sum(a for acc, _, a in one.postings if acc == cash)
-            elif kind == "reward":
+            elif kind == EntryKind.REWARD:
                 got = sum(a for acc, _, a in one.postings if a > 0 and acc.startswith("member:"))
                 today.rewards += got
-                self.earned[int(one.params["member"][1:])] += got
+                self.earned[_index(one.params["member"])] += got
                 cut = one.params.get("cut")
                 if cut is not None:
                     today.rewards_cut += parse_minor(cut, 2, "cut")
@@ -373,10 +374,10 @@ class Simulation:
             order = CompleteOrder(
                 f"o{self._orders}", ids[member], (line,), store, at, shopping_points=points
             )
-            entries = apply(order)
+            outcome = apply(order)
             if self.recorded is not None:
                 self.recorded.append(order)
-            count(entries, today, day)
+            count(outcome, today, day)
             today.orders += 1
             today.spend += line.amount
             spent[member] += line.amount
@@ -583,9 +584,9 @@ class Simulation:
         return RunResult(days, cohorts, curves, summary)
 
 
-def _index(params: Any, postings: tuple[tuple[str, str, int], ...]) -> int:
-    """The member of a sale entry: the holdings account is the first posting."""
-    return int(postings[0][0].split(":")[1][1:])
+def _index(member: str) -> int:
+    """A simulated member's index: member "u12" is 12."""
+    return int(member[1:])
 
 
 def _top_share(earned: list[int]) -> str:

@@ -14,18 +14,22 @@ time on PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Integer, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from zengzhi.engine.zones import parse_zone
-from zengzhi.rules.modes.common import Claim
+from zengzhi.rules.modes import green
+from zengzhi.rules.modes.common import Claim, Tally
 from zengzhi.rules.modes.zone import ZoneModes
 from zengzhi.store import tables as t
 
 _PAGE = 1000
+# where a day in parts stands: read together, once a command
+_DAY_COUNTERS = (green.PHASE, green.CURSOR, green.UPTO, green.AVAILABLE)
+_DAY_KEYS = tuple(_DAY_COUNTERS)
 _FIRST_PAGE = 10  # most orders look at the head of a queue only
 _PERIOD = ("starts", "ends")  # the zone's own period: the zones table keeps it in columns
 
@@ -50,6 +54,20 @@ _SAVE = (
         _c.seq == bindparam("t_seq"),
     )
     .values(owed=bindparam("t_owed"), void=bindparam("t_void"))
+)
+_OF_MEMBERS = _CLAIMS.where(
+    _c.member_id.in_(bindparam("members", expanding=True)), _c.owed > 0
+).order_by(_c.seq)
+_d = t.mode_day_tally.c
+_TALLIED = (
+    select(_d.seq, _d.member_id, _d.fen, _d.units)
+    .where(
+        _d.tenant_id == bindparam("tenant"),
+        _d.zone == bindparam("zone"),
+        _d.mode == bindparam("mode"),
+        _d.seq > bindparam("after"),
+    )
+    .order_by(_d.seq)
 )
 _HISTORY = _CLAIMS.where(_c.member_id == bindparam("member")).order_by(_c.seq)
 _PAID_BEFORE = (
@@ -93,6 +111,7 @@ class SqlModes:
         self._seen: dict[tuple[str, str, int], Claim] = {}  # every claim read, as it is now
         self._open: dict[tuple[str, str], dict[str, set[int]]] = {}  # member → open seqs
         self._whole: set[tuple[str, str]] = set()  # every open claim is in _open
+        self._tally: dict[tuple[str, str, str], Tally] = {}  # added, not yet written
 
     # ------------------------------------------------------------------ zones
 
@@ -140,12 +159,29 @@ class SqlModes:
 
     def counter(self, zone: str, mode: str, key: str) -> int:
         found = self._counters.get((zone, mode, key))
+        if found is None and key.startswith(_DAY_KEYS):  # a day in parts reads them all
+            self._day_counters(zone, mode)
+            found = self._counters.get((zone, mode, key))
         if found is None:
             value = self._connection.execute(
                 _COUNTER, {"tenant": self._tenant, "zone": zone, "mode": mode, "key": key}
             ).scalar_one_or_none()
             found = self._counters[(zone, mode, key)] = int(value or 0)
         return found
+
+    def _day_counters(self, zone: str, mode: str) -> None:
+        for key in _DAY_COUNTERS:
+            self._counters.setdefault((zone, mode, key), 0)
+        k = t.mode_counters.c
+        for row in self._connection.execute(
+            select(k.key, k.value).where(
+                k.tenant_id == self._tenant,
+                k.zone == zone,
+                k.mode == mode,
+                k.key.in_(_DAY_COUNTERS),
+            )
+        ):
+            self._counters[(zone, mode, row.key)] = int(row.value)
 
     def set_counter(self, zone: str, mode: str, key: str, value: int) -> None:
         dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
@@ -283,10 +319,50 @@ class SqlModes:
             )
         )
 
-    def queue(self, zone: str, mode: str) -> Iterator[Claim]:
+    def prefetch(self, zone: str, mode: str, members: Iterable[str]) -> None:
+        """Read the open claims of these members, a thousand members a statement."""
+        known = self._open.setdefault((zone, mode), {})
+        wanted = sorted(set(members) - known.keys())
+        if (zone, mode) in self._whole or not wanted:
+            return
+        for first in range(0, len(wanted), _PAGE):
+            batch = wanted[first : first + _PAGE]
+            found: dict[str, set[int]] = {member: set() for member in batch}
+            for claim in self._rows(_OF_MEMBERS, zone=zone, mode=mode, members=batch):
+                found[claim.member].add(claim.seq)
+            for member, seqs in found.items():
+                known.setdefault(member, seqs)
+
+    def tally(self, zone: str, mode: str, member: str, seq: int, fen: int, units: int) -> None:
+        key = (zone, mode, member)
+        found = self._tally.get(key)
+        if found is None:
+            self._tally[key] = Tally(seq, member, fen, units)
+        else:
+            self._tally[key] = found._replace(fen=found.fen + fen, units=found.units + units)
+
+    def tallied(self, zone: str, mode: str, after: int, size: int | None) -> list[Tally]:
+        self.write()
+        statement = _TALLIED if size is None else _TALLIED.limit(size)
+        rows = self._connection.execute(
+            statement, {"tenant": self._tenant, "zone": zone, "mode": mode, "after": after}
+        )
+        return [Tally(int(row.seq), row.member_id, int(row.fen), int(row.units)) for row in rows]
+
+    def clear_tally(self, zone: str, mode: str, upto: int) -> None:
+        self.write()
+        self._connection.execute(
+            delete(t.mode_day_tally).where(
+                _d.tenant_id == self._tenant, _d.zone == zone, _d.mode == mode, _d.seq <= upto
+            )
+        )
+
+    def queue(
+        self, zone: str, mode: str, after: int = 0, first: int | None = None
+    ) -> Iterator[Claim]:
         """Page by page; a claim is yielded as it stands now (the run may have paid it
         since its page was read)."""
-        last, size = 0, _FIRST_PAGE
+        last, size = after, _FIRST_PAGE if first is None else first + 1
         while True:
             page = self._rows(_PAGE_AFTER, zone=zone, mode=mode, last=last, size=size)
             for claim in page:
@@ -296,6 +372,8 @@ class SqlModes:
             if len(page) < size:
                 break
             last, size = page[-1].seq, _PAGE
+        if after:
+            return  # a part of the queue: its members' other claims were not all read
         # the pass read every claim open before it; the rest were added or saved since
         members = self._open.setdefault((zone, mode), {})
         for (in_zone, in_mode, seq), claim in self._seen.items():
@@ -304,7 +382,8 @@ class SqlModes:
         self._whole.add((zone, mode))
 
     def write(self) -> None:
-        """Store the claims' new amounts owed, in one batch."""
+        """Store the claims' new amounts owed, in one batch, and the day's tally."""
+        self._write_tally()
         if not self._dirty:
             return
         self._connection.execute(
@@ -322,3 +401,32 @@ class SqlModes:
             ],
         )
         self._dirty.clear()
+
+    def _write_tally(self) -> None:
+        if not self._tally:
+            return
+        dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(t.mode_day_tally)
+        statement = statement.on_conflict_do_update(  # a later part: the first claim stays
+            index_elements=["tenant_id", "zone", "mode", "member_id"],
+            set_={
+                "fen": _d.fen + statement.excluded.fen,
+                "units": _d.units + statement.excluded.units,
+            },
+        )
+        self._connection.execute(
+            statement,
+            [
+                {
+                    "tenant_id": self._tenant,
+                    "zone": zone,
+                    "mode": mode,
+                    "member_id": member,
+                    "seq": one.seq,
+                    "fen": one.fen,
+                    "units": one.units,
+                }
+                for (zone, mode, member), one in sorted(self._tally.items())
+            ],
+        )
+        self._tally.clear()

@@ -275,6 +275,29 @@ Index(
 
 # The modes' counters: a referrer's place in the refer-three cycle, the last ad-task day,
 # the three-for-one count, the union pool's inflow by day, the last day a zone ran…
+# A day run in parts (docs/modes.md, "A day in parts"): what each member's claims have
+# released so far, kept from the part that counts them to the parts that pay them and
+# accelerate their uplines; `seq` is the member's first claim released (their place).
+mode_day_tally = Table(
+    "mode_day_tally",
+    metadata,
+    _tenant(),
+    Column("zone", Id, nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("member_id", Id, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("fen", BigInteger, nullable=False),
+    Column("units", BigInteger, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "zone", "mode", "member_id"),
+)
+Index(
+    "ix_mode_day_tally_seq",
+    mode_day_tally.c.tenant_id,
+    mode_day_tally.c.zone,
+    mode_day_tally.c.mode,
+    mode_day_tally.c.seq,
+)
+
 mode_counters = Table(
     "mode_counters",
     metadata,

@@ -26,7 +26,7 @@ from sqlalchemy import insert
 from zengzhi.core.days import day_of
 from zengzhi.core.events import Event
 from zengzhi.core.ledger import Entry
-from zengzhi.engine.engine import Engine
+from zengzhi.engine.engine import Engine, Outcome
 from zengzhi.engine.notices import Notice, notices
 from zengzhi.engine.state import TenantState
 from zengzhi.engine.wire import dump_line, to_wire
@@ -76,7 +76,7 @@ class UnitOfWork:
         self.orders = Orders(self.connection, self.tenant)
         self.members = Members(self.connection, self.tenant)
         self.withdrawals = Withdrawals(self.connection, self.tenant)
-        self._events: list[tuple[Event, list[Entry]]] = []
+        self._events: list[tuple[Event, tuple[Entry, ...]]] = []
         self._published: list[Notice] = []
         self._audits: list[dict[str, Any]] = []
         return self
@@ -93,11 +93,12 @@ class UnitOfWork:
         finally:
             self.connection.close()
 
-    def apply(self, event: Event) -> list[Entry]:
-        """Run an event through the engine; it reaches the log when the command commits."""
-        entries = self.engine.apply(event)
-        self._events.append((event, entries))
-        return entries
+    def apply(self, event: Event) -> Outcome:
+        """Run an event through the engine; it reaches the log when the command commits.
+        Returns what the rules computed: its entries, sales, exits and mints."""
+        outcome = self.engine.apply(event)
+        self._events.append((event, outcome.entries))
+        return outcome
 
     def publish(self, notice_type: str, members: Iterable[str], data: Mapping[str, Any]) -> None:
         """A webhook event for a change that is not an engine event (a withdrawal

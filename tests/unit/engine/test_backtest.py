@@ -113,3 +113,22 @@ def test_a_new_product_split_applies_to_its_recorded_lines() -> None:
     result, _ = backtest(history, live, richer)
     assert result.changes == ["product gift: new split"]
     assert (result.pools[0].balance.live, result.pools[0].balance.proposed) == ("400.00", "500.00")
+
+
+def test_days_recorded_in_parts_run_at_once_in_the_trial_whatever_the_proposal_makes_them() -> None:
+    """The live log has each day in parts (begun, then its parts); a proposal that adds
+    green to the zone runs each day at once in the trial, and skips nothing."""
+    zone = {"type": "zone", "id": "zone:z", "zone": "z", "settings": {"union": {"funding": "0.5"}}}
+    line = {"amount": "1000.00", "split": {"platform": "1000.00"}, "zone": "z"}
+    events: list[dict[str, Any]] = [zone]
+    for day in (1, 2, 3):
+        events.append({"type": "order", "id": f"order:z{day}", "member": "m1", "lines": [line]})
+        events.append(
+            {"type": "day", "id": f"d{day}", "zone": "z", "day": f"2026-11-0{day}", "parts": True}
+        )
+    live = load_config({"zones": {"z": {"union": {"funding": "0.5"}}}})
+    result, _ = backtest(log(*events), live, live)
+    assert result.skipped == 0
+    proposed = load_config({"zones": {"z": {"union": {"funding": "0.5"}, "green": {}}}})
+    result, _ = backtest(log(*events), live, proposed)
+    assert [one.event for one in result.skipped_events] == ["zone:z"]  # the proposal's instead

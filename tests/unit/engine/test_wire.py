@@ -22,6 +22,7 @@ from zengzhi.core.events import (
     ConfigureDistribution,
     ConfigureZone,
     ConvertContribution,
+    DayPart,
     Event,
     GrantAgent,
     ImportBalance,
@@ -139,7 +140,8 @@ events = st.one_of(
         times,
         st.none() | st.just("广东/深圳/南山"),
     ),
-    st.builds(RunDay, ids, ids, st.dates(), times),
+    st.builds(RunDay, ids, ids, st.dates(), times, st.booleans()),
+    st.builds(DayPart, ids, ids, st.dates(), ids, st.integers(1, 10_000), times),
 )
 
 

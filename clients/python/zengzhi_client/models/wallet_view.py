@@ -17,12 +17,16 @@ class WalletView:
         balance (str):
         withdrawing (str):
         debt (str):
+        contribution (str):
+        contribution_debt (str):
     """
 
     member: str
     balance: str
     withdrawing: str
     debt: str
+    contribution: str
+    contribution_debt: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -34,6 +38,10 @@ class WalletView:
 
         debt = self.debt
 
+        contribution = self.contribution
+
+        contribution_debt = self.contribution_debt
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -42,6 +50,8 @@ class WalletView:
                 "balance": balance,
                 "withdrawing": withdrawing,
                 "debt": debt,
+                "contribution": contribution,
+                "contribution_debt": contribution_debt,
             }
         )
 
@@ -58,11 +68,17 @@ class WalletView:
 
         debt = d.pop("debt")
 
+        contribution = d.pop("contribution")
+
+        contribution_debt = d.pop("contribution_debt")
+
         wallet_view = cls(
             member=member,
             balance=balance,
             withdrawing=withdrawing,
             debt=debt,
+            contribution=contribution,
+            contribution_debt=contribution_debt,
         )
 
         wallet_view.additional_properties = d

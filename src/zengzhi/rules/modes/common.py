@@ -144,6 +144,15 @@ class Claim(NamedTuple):
     void: bool = False
 
 
+class Tally(NamedTuple):
+    """What a member was released in a day so far: `seq` is their first claim released."""
+
+    seq: int
+    member: str
+    fen: int
+    units: int
+
+
 class ClaimBook(Protocol):
     """Counters and open claims of each zone's modes (memory or SQL)."""
 
@@ -171,9 +180,26 @@ class ClaimBook(Protocol):
     def claims(self, zone: str, mode: str, member: str) -> list[Claim]:
         """The member's open claims, oldest first."""
 
-    def queue(self, zone: str, mode: str) -> Iterator[Claim]:
-        """Every open claim of the zone's mode, oldest first, lazily: a run may pay the
-        claims it is given (and add new ones, which come last) while it walks."""
+    def queue(
+        self, zone: str, mode: str, after: int = 0, first: int | None = None
+    ) -> Iterator[Claim]:
+        """Every open claim of the zone's mode (after `seq` `after`), oldest first,
+        lazily: a run may pay the claims it is given (and add new ones, which come last)
+        while it walks. `first`: how many the caller expects to take (a hint)."""
+
+    def prefetch(self, zone: str, mode: str, members: Iterable[str]) -> None:
+        """A run is about to ask for these members' open claims: read them in bulk."""
+
+    def tally(self, zone: str, mode: str, member: str, seq: int, fen: int, units: int) -> None:
+        """Add to what `member` was released in the day under way (a day run in parts
+        keeps it between them); `seq` is the claim, the first one the member's place."""
+
+    def tallied(self, zone: str, mode: str, after: int, size: int | None) -> list[Tally]:
+        """The day's tally in the order of each member's first claim, after that claim
+        `after`, `size` members (None: all)."""
+
+    def clear_tally(self, zone: str, mode: str, upto: int) -> None:
+        """Forget the tally of members whose first claim is `upto` or before."""
 
     def history(self, zone: str, mode: str, member: str) -> list[Claim]:
         """Every claim the member ever held in the zone's mode, open, paid or void,

@@ -30,6 +30,7 @@ from zengzhi.rules.modes.common import (
     Effect,
     Period,
     Run,
+    Tally,
     Terms,
     asset,
     fen_of,
@@ -275,13 +276,21 @@ def last_day(book: ClaimBook, zone: str) -> date | None:
     return date.fromordinal(ordinal) if ordinal else None
 
 
-def run_day(run: Run, zone: str, modes: ZoneModes, day: date) -> None:
+def run_day(run: Run, zone: str, modes: ZoneModes, day: date, parts: bool = False) -> None:
     """A zone's daily work, once per day and in order of days. It runs while the modes
-    owe anything, whatever their period: a closed mode keeps paying what it owes."""
+    owe anything, whatever their period: a closed mode keeps paying what it owes.
+
+    With `parts`, the day only begins here: the green releases are left to `day_part`s,
+    each doing some, and the modes after them run with the last part. A day in parts
+    gives the same entries as a day at once (docs/modes.md, "A day in parts")."""
     last = last_day(run.book, zone)
     if last is not None and day <= last:
         raise DomainError(
             ErrorCode.CONFLICT, f"zone {zone!r} ran {last} already: a day runs once", "day"
+        )
+    if green.under_way(run, zone):
+        raise DomainError(
+            ErrorCode.CONFLICT, f"zone {zone!r} is still running {last} in parts", "day"
         )
     run.book.set_counter(zone, DAY, "last", day.toordinal())
     if modes.refer_three is not None:
@@ -289,7 +298,38 @@ def run_day(run: Run, zone: str, modes: ZoneModes, day: date) -> None:
     if modes.quota is not None:
         quota.split(run, zone, modes.quota)
     if modes.green is not None:
+        if parts:
+            green.begin(run, zone, modes.green)
+            return
         green.release(run, zone, modes.green)
+    _after_green(run, zone, modes)
+
+
+def day_part(run: Run, zone: str, modes: ZoneModes, size: int) -> bool:
+    """The next part of a day begun in parts: `size` claims or members of the green
+    releases. Returns whether the day is done (its last part ran the modes after)."""
+    if modes.green is None or not green.under_way(run, zone):
+        raise DomainError(ErrorCode.CONFLICT, f"zone {zone!r} has no day under way", "zone")
+    if size <= 0:
+        raise invalid("size", "must be greater than 0")
+    if not green.step(run, zone, modes.green, size):
+        return False
+    _after_green(run, zone, modes)
+    return True
+
+
+def under_way(book: ClaimBook, zone: str) -> bool:
+    """Whether the zone began a day in parts and has not done it all yet."""
+    return book.counter(zone, green.MODE, green.PHASE) != 0
+
+
+def day_place(book: ClaimBook, zone: str) -> str:
+    """Where the zone's day in parts stands ("phase.cursor"): a part's name in the log."""
+    phase = book.counter(zone, green.MODE, green.PHASE)
+    return f"{phase}.{book.counter(zone, green.MODE, green.CURSOR)}"
+
+
+def _after_green(run: Run, zone: str, modes: ZoneModes) -> None:
     if modes.union is not None:
         union.pay_static(run, zone, modes.union)
     if modes.three_for_one is not None:
@@ -491,6 +531,8 @@ def problems(ledger: Ledger, book: ClaimBook, zones: Mapping[str, ZoneModes]) ->
             left: dict[str, int] = {}
             for claim in book.queue(zone, mode):
                 left[claim.member] = left.get(claim.member, 0) + claim.left
+            for one in _counted_unpaid(book, zone, mode):  # a day in parts, part-way
+                left[one.member] = left.get(one.member, 0) + one.units
             for member, units in left.items():
                 held = ledger.balance(accounts.mode_holding(member, zone, mode), code)
                 if held != units:
@@ -503,3 +545,16 @@ def problems(ledger: Ledger, book: ClaimBook, zones: Mapping[str, ZoneModes]) ->
                     f" claims add up to {sum(left.values())}"
                 )
     return found
+
+
+def _counted_unpaid(book: ClaimBook, zone: str, mode: str) -> list[Tally]:
+    """Releases a day in parts has taken off the claims and not yet paid: the members
+    still hold them."""
+    if mode != green.MODE:
+        return []
+    phase = book.counter(zone, mode, green.PHASE)
+    if phase == green.CLAIMS:
+        return book.tallied(zone, mode, 0, None)
+    if phase == green.PAY:
+        return book.tallied(zone, mode, book.counter(zone, mode, green.CURSOR), None)
+    return []

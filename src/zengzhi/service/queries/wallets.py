@@ -12,6 +12,7 @@ from sqlalchemy import Connection, select
 from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.ledger import CNY
+from zengzhi.rules.distribution import CONTRIBUTION
 from zengzhi.service.base import found
 from zengzhi.store import tables as t
 from zengzhi.store.members import Members
@@ -22,6 +23,10 @@ class WalletView(BaseModel):
     balance: str  # withdrawable now
     withdrawing: str  # held for withdrawals in progress
     debt: str  # owed to the platform, settled from the next credits
+    # the contribution balance (贡献分, not withdrawable), and what a reversal of a reward
+    # already converted left owing in it: settled from the next contribution rewards
+    contribution: str
+    contribution_debt: str
 
 
 class Movement(BaseModel):
@@ -41,17 +46,21 @@ def wallet_detail(connection: Connection, tenant: str, member: str) -> WalletVie
     _known(connection, tenant, member)
     c = t.balances.c
     names = [accounts.wallet(member), accounts.withdrawing(member), accounts.debt(member)]
+    names.append(accounts.contribution(member))
     rows = connection.execute(
-        select(c.account, c.amount).where(
-            c.tenant_id == tenant, c.account.in_(names), c.asset == CNY
+        select(c.account, c.asset, c.amount).where(
+            c.tenant_id == tenant, c.account.in_(names), c.asset.in_((CNY, CONTRIBUTION))
         )
     ).all()
-    held = {account: int(amount) for account, amount in rows}
+    held = {account: int(amount) for account, asset, amount in rows if asset == CNY}
+    contribution = {account: int(amount) for account, asset, amount in rows if asset != CNY}
     return WalletView(
         member=member,
         balance=format_minor(held.get(accounts.wallet(member), 0), 2),
         withdrawing=format_minor(held.get(accounts.withdrawing(member), 0), 2),
         debt=format_minor(-held.get(accounts.debt(member), 0), 2),
+        contribution=format_minor(contribution.get(accounts.contribution(member), 0), 2),
+        contribution_debt=format_minor(-contribution.get(accounts.debt(member), 0), 2),
     )
 
 

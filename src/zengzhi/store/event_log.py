@@ -1,0 +1,25 @@
+"""The tenant's event log, looked up by event id (the log is written by the unit of work)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from sqlalchemy import Table
+
+from zengzhi.engine.wire import parse_line
+from zengzhi.store import tables as t
+from zengzhi.store.tenanted import Tenanted
+
+
+class EventLog(Tenanted):
+    table: ClassVar[Table] = t.events
+
+    def has(self, event_id: str) -> bool:
+        found = self.first(self.select(t.events.c.seq).where(t.events.c.event_id == event_id))
+        return found is not None
+
+    def at(self, event_id: str) -> datetime | None:
+        """When the event says it happened (None: not in the log, or no time)."""
+        found = self.first(self.select(t.events.c.body).where(t.events.c.event_id == event_id))
+        return None if found is None else parse_line(found.body).at

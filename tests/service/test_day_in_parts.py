@@ -1,0 +1,171 @@
+"""A zone's day in parts through the service (docs/modes.md, "A day in parts").
+
+Two tenants hold the same green zone, referral tree and orders. In one the day runs at
+once (one RunDay, one transaction). In the other a worker process runs it in parts of a
+few claims or members, each its own transaction, and is killed (SIGKILL) part-way, while
+orders in the zone are placed and accepted; `run_days` then finishes the day from where
+it stopped. The same orders are placed in the first tenant after its day (orders placed
+during a day count for the next one). Both end with the same balances and the same
+entries by content; the day's entries are each posted once; the event log of the tenant
+that ran in parts replays to its tables.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from tests.service.conftest import new_tenant
+from zengzhi.core.days import day_of
+from zengzhi.core.events import CompleteOrder, ConfigureZone, Event, Join, OrderLine, RunDay
+from zengzhi.rules.modes import zone
+from zengzhi.service.audit import check_ledger, check_replay
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context, command
+from zengzhi.service.modes import run_days
+from zengzhi.store import tables as t
+from zengzhi.store.modes import SqlModes
+from zengzhi.store.tenants import tenant_time_zone
+from zengzhi.store.uow import UnitOfWork
+
+MEMBERS = 40
+GREEN = {"green": {"backed": True, "acceleration": ["0.5", "0.3"]}}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _line(yuan: int) -> tuple[OrderLine, ...]:
+    return (OrderLine(yuan * 100, 0, None, platform=yuan * 100, zone="g"),)
+
+
+def _apply(context: Context, tenant: str, events: list[Event]) -> None:
+    def run(uow: UnitOfWork) -> None:
+        for event in events:
+            uow.apply(event)
+
+    command(context, Principal(tenant, "test", Role.OWNER), run)
+
+
+def _before(context: Context, tenant: str) -> None:
+    events: list[Event] = [ConfigureZone("zone:g", "g", GREEN)]
+    for n in range(MEMBERS):
+        events.append(Join(f"j{n}", f"m{n}", f"m{(n - 1) // 2}" if n else None))
+        events.append(CompleteOrder(f"o{n}", f"m{n}", _line(1000 + 100 * n)))
+    _apply(context, tenant, events)
+
+
+def _during(n: int) -> list[Event]:
+    """An order placed while the day runs: a new member's, or an old member's again."""
+    if n % 2:
+        return [CompleteOrder(f"again{n}", f"m{n}", _line(3000))]
+    return [Join(f"jx{n}", f"x{n}", f"m{n}"), CompleteOrder(f"ox{n}", f"x{n}", _line(2000))]
+
+
+def _parts(connection: Connection, tenant: str) -> int:
+    e = t.events.c
+    return int(
+        connection.execute(
+            select(func.count()).where(e.tenant_id == tenant, e.event_id.like("day:%@%"))
+        ).scalar_one()
+    )
+
+
+def _books(connection: Connection, tenant: str) -> tuple[list[Any], list[Any]]:
+    b, en, p = t.balances.c, t.entries.c, t.postings.c
+    balances = sorted(
+        (row.account, row.asset, row.amount)
+        for row in connection.execute(
+            select(b.account, b.asset, b.amount).where(b.tenant_id == tenant, b.amount != 0)
+        )
+    )
+    postings: dict[int, list[Any]] = {}
+    for row in connection.execute(
+        select(p.entry_id, p.account, p.asset, p.amount)
+        .where(p.tenant_id == tenant)
+        .order_by(p.entry_id, p.n)
+    ):
+        postings.setdefault(row.entry_id, []).append((row.account, row.asset, row.amount))
+    entries = sorted(
+        (
+            row.cause,
+            row.kind,
+            row.rule,
+            json.dumps(row.params, sort_keys=True),
+            postings.get(row.entry_id, []),
+        )
+        for row in connection.execute(
+            select(en.entry_id, en.cause, en.kind, en.rule, en.params).where(en.tenant_id == tenant)
+        )
+    )
+    return balances, entries
+
+
+def test_a_day_killed_part_way_and_resumed_equals_the_day_at_once(context: Context) -> None:
+    whole, parted = new_tenant(context, "whole"), new_tenant(context, "parts")
+    for tenant in (whole, parted):
+        _before(context, tenant)
+    now = context.clock()
+    with context.database.read() as connection:
+        today: date = day_of(now, tenant_time_zone(connection, whole))
+    key = f"day:g:{today.isoformat()}"
+    _apply(context, whole, [RunDay(key, "g", today, now)])  # at once, one transaction
+
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.service.day_worker",
+            context.database.url,
+            parted,
+            now.isoformat(),
+            "3",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    placed: list[Event] = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with context.database.read() as connection:
+                done = _parts(connection, parted)
+            if done >= 6 and placed:
+                break
+            if done >= 1 and len(placed) < 8:  # the day has begun: orders come in
+                during = _during(len(placed) // 2 * 2 + len(placed) % 2)
+                _apply(context, parted, during)  # accepted while the day runs
+                placed += during
+            time.sleep(0.01)
+        os.kill(worker.pid, signal.SIGKILL)
+    finally:
+        worker.wait(timeout=30)
+    with context.database.read() as connection:
+        stopped = _parts(connection, parted)
+        assert zone.under_way(SqlModes(connection, parted), "g"), "the day ended before the kill"
+    assert stopped >= 6
+
+    run_days(context, parted, 4)  # finishes the day from where it stopped
+    with context.database.read() as connection:
+        assert not zone.under_way(SqlModes(connection, parted), "g")
+        assert _parts(connection, parted) > stopped
+    _apply(context, whole, placed)  # the same orders, after the day: they count for the next
+
+    with context.database.read() as connection:
+        assert _books(connection, parted) == _books(connection, whole)
+        for tenant in (whole, parted):
+            assert check_ledger(connection, tenant) == []
+            assert check_replay(connection, tenant) == []
+        released = connection.execute(
+            select(func.count()).where(
+                t.entries.c.tenant_id == parted, t.entries.c.kind == "release"
+            )
+        ).scalar_one()
+    assert released == MEMBERS  # each member's release once, none of the orders' during the day
