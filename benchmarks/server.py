@@ -9,6 +9,7 @@ import sys
 import time
 
 import httpx
+from cryptography.fernet import Fernet
 
 
 def free_port() -> int:
@@ -27,6 +28,9 @@ def serve(url: str, secret: str) -> tuple[subprocess.Popen[bytes], str]:
         "ZENGZHI_SECRET_KEY": secret,
         "ZENGZHI_RUN_JOBS": "false",
         "ZENGZHI_COOKIE_SECURE": "false",  # plain HTTP on this machine
+        # PostgreSQL needs a payee key to start (docs/payments.md); a fresh one per run
+        "ZENGZHI_PAYEE_KEYS": os.environ.get("ZENGZHI_PAYEE_KEYS")
+        or Fernet.generate_key().decode(),
     }
     command = [sys.executable, "-m", "uvicorn", "zengzhi.app:from_environment"]
     command += ["--factory", "--port", str(port), "--log-level", "warning"]

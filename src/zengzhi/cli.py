@@ -688,6 +688,7 @@ def pool_command(
 
     from zengzhi.engine.snapshot import memory_pools, pool_summary
     from zengzhi.engine.views import nearest_exits
+    from zengzhi.i18n.format import grouped, money
 
     run = _run(events, config)
     console = Console()
@@ -695,8 +696,8 @@ def pool_command(
         summary = pool_summary(pool, run.state)
         head = Table(title=f"pool {name}", show_header=False, title_justify="left")
         for label, value in (
-            ("price", summary["price"]),
-            ("balance", summary["balance"]),
+            ("price", money(summary["price"])),
+            ("balance", money(summary["balance"])),
             ("points", summary["points"]),
             ("open positions", str(summary["positions"])),
             ("mint ratio", summary["params"]["mint_ratio"]),
@@ -721,19 +722,21 @@ def pool_command(
         for row in rows:
             table.add_row(
                 row.member,
-                row.points,
-                row.principal,
-                row.realized,
-                row.value,
+                grouped(row.points),
+                money(row.principal),
+                money(row.realized),
+                money(row.value),
                 row.progress,
-                row.exit_price,
+                money(row.exit_price) if row.exit_price != "—" else row.exit_price,
             )
         console.print(table)
     exits = Table(title="exits", title_justify="left")
     for column in ("event", "pool", "member", "price", "payout"):
         exits.add_column(column)
     for one in run.exits[-top:]:
-        exits.add_row(one["event"], one["pool"], one["member"], one["price"], one["payout"])
+        exits.add_row(
+            one["event"], one["pool"], one["member"], money(one["price"]), money(one["payout"])
+        )
     console.print(exits)
     console.print(f"{len(run.exits)} exits in all; the last {min(top, len(run.exits))} shown")
 
@@ -791,6 +794,7 @@ def backtest_command(
     from rich.markup import escape
     from rich.table import Table
 
+    from zengzhi.i18n.format import grouped, money
     from zengzhi.service.config import backtest_tenant
 
     proposed = _config(config)
@@ -827,13 +831,21 @@ def backtest_command(
     for pool in result.pools:
         for name in ("balance", "points", "price", "buyback_cost"):
             figure = getattr(pool, name)
-            pools.add_row(pool.pool, name, figure.live, figure.proposed, figure.difference)
+            shown = grouped if name == "points" else money  # ¥ on every amount
+            pools.add_row(
+                pool.pool,
+                name,
+                shown(figure.live),
+                shown(figure.proposed),
+                shown(figure.difference),
+            )
     console.print(pools)
     totals = Table(title="totals", title_justify="left")
     for column in ("figure", "live", "proposed", "difference"):
         totals.add_column(column, justify="left" if column == "figure" else "right")
     for name, figure in result.totals.items():
-        totals.add_row(name, figure.live, figure.proposed, figure.difference)
+        shown = grouped if name == "exits" else money  # a count; the rest are yuan
+        totals.add_row(name, shown(figure.live), shown(figure.proposed), shown(figure.difference))
     console.print(totals)
     members = Table(
         title=f"members most changed ({result.members_changed} changed in all)",
@@ -844,9 +856,9 @@ def backtest_command(
     for one in result.members:
         members.add_row(
             one.member,
-            one.value.live,
-            one.value.proposed,
-            one.value.difference,
+            money(one.value.live),
+            money(one.value.proposed),
+            money(one.value.difference),
             f"{one.exits.live} → {one.exits.proposed}",
         )
     console.print(members)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from zengzhi.cli import app
+from zengzhi.i18n.format import money
 
 runner = CliRunner()
 
@@ -230,7 +231,8 @@ def test_the_quick_look_shows_price_and_nearest_exits(tmp_path: Path) -> None:
     result = runner.invoke(app, ["pool", str(log), "--config", str(config), "--top", "3"])
     assert result.exit_code == 0, result.stderr
     state = run_json(str(log), "--config", str(config))
-    assert f"│ price          │ {state['pool']['price']}" in result.stdout
+    assert f"│ price          │ ¥{state['pool']['price']}" in result.stdout  # ¥ on amounts
+    assert f"│ balance        │ {money(state['pool']['balance'])}" in result.stdout
     table = result.stdout[result.stdout.index("nearest to exit") :]
     assert table.index("m1") < table.index("m2") < table.index("m3")
     assert "m4" not in table.split("exits")[0]

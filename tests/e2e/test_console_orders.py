@@ -6,10 +6,16 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.accessibility import low_contrast, unlabelled
 from tests.e2e.conftest import Server, new_context, sign_in
+
+
+def picked(page: Page) -> None:
+    """The member field's picker offers the member by name (static/js/pick.js)."""
+    page.get_by_label("Member id").fill("王五")
+    expect(page.locator('#pick-o-member option[value="buyer-o"]')).to_have_count(1)
 
 
 def test_an_order_is_found_read_and_reversed_with_a_reason(
@@ -32,6 +38,7 @@ def test_an_order_is_found_read_and_reversed_with_a_reason(
     page = context.new_page()
     sign_in(page)
     page.get_by_role("link", name="Orders").click()
+    picked(page)
     page.get_by_label("Member id").fill("buyer-o")
     page.get_by_role("button", name="Find").click()
     expect(page.locator("#orders-total")).to_have_text("1 orders found.")

@@ -47,6 +47,7 @@ def test_finance_approves_every_ticked_withdrawal_at_once(browser: Browser, serv
     expect(page.locator("#withdrawals-total")).to_have_text("共 3 笔提现。")
     expect(page.locator("#withdrawals tbody tr").first).to_contain_text("钱七")
     expect(page.locator("#withdrawals tbody tr").first).to_contain_text("未实名")
+    expect(page.locator("#withdrawals tbody tr").first).to_contain_text("无收款信息")  # payee
     assert unlabelled(page) == [] and low_contrast(page) == []
     page.get_by_label("全选本页提现").check()
     expect(page.locator("input[data-select]:checked")).to_have_count(3)
@@ -61,6 +62,7 @@ def test_finance_approves_every_ticked_withdrawal_at_once(browser: Browser, serv
 
     page.get_by_role("link", name="English").click()
     page.get_by_role("link", name="approved", exact=True).click()
+    expect(page.locator("#withdrawals tbody tr").first).to_contain_text("no payee")
     with page.expect_download() as got:
         page.get_by_role("link", name="Payout file for the bank (CSV)").click()
     table = list(

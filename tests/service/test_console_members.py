@@ -1,5 +1,6 @@
 """The console's members table (service/queries/console_members.py and its page):
-search anywhere in an id, name or phone; filters by level, joining day and wallet;
+search by the start of an id or a phone, anywhere in a name; filters by level, joining
+day and wallet;
 sort by every column both ways; the total and pages; the CSV and XLSX exports hold
 exactly the filtered rows with their figures. On SQLite and PostgreSQL."""
 
@@ -64,8 +65,12 @@ def test_search_anywhere_filters_and_figures(
 ) -> None:
     assert sorted(ids(rows(context, api, text="李"))) == ["ls", "lx"]  # 李 finds 李四, 李小龙
     assert ids(rows(context, api, text="li")) == ["amy"]  # case aside, within the name
-    assert ids(rows(context, api, text="0002")) == ["ls"]  # within the phone
-    assert ids(rows(context, api, text="w")) == ["ww"]  # within the id
+    assert ids(rows(context, api, text="1390")) == ["ls"]  # a phone's start
+    assert ids(rows(context, api, text="13900000002")) == ["ls"]  # the whole phone
+    assert rows(context, api, text="0002") == []  # not within a phone: by its start
+    assert ids(rows(context, api, text="w")) == ["ww"]  # an id's start
+    assert ids(rows(context, api, text="amy")) == ["amy"]  # an id, and a name case aside
+    assert rows(context, api, text="s") == []  # not within an id (zs, ls)
     assert rows(context, api, text="%") == [] and rows(context, api, text="_") == []
     day = people["ww"]
     assert ids(rows(context, api, joined_from=day, joined_until=day)) == ["ww"]
@@ -182,3 +187,40 @@ def test_the_kept_spent_follows_completions_and_reversals_and_the_audit_checks_i
     assert [(d.what, d.kept, d.expected) for d in found] == [
         ("member lx spent (completed orders)", "200.01", "200.00")
     ]
+
+
+def test_the_member_picker_offers_what_the_search_finds(
+    api: Api, context: Context, people: dict[str, str]
+) -> None:
+    """/console/members/pick.json: the first members a typed text finds, id and label,
+    for the forms' member fields (static/js/pick.js); nothing for nothing typed."""
+    sign_in(api.client, api.tenant)
+    offered = api.client.get("/console/members/pick.json", params={"q": "李"})
+    assert offered.status_code == 200
+    assert sorted(offered.json(), key=lambda m: m["id"]) == [
+        {"id": "ls", "label": "李四 13900000002"},
+        {"id": "lx", "label": "李小龙 13700000003"},
+    ]
+    assert api.client.get("/console/members/pick.json", params={"q": " "}).json() == []
+    assert [m["id"] for m in api.client.get("/console/members/pick.json?q=ww").json()] == ["ww"]
+
+
+def test_migration_0013_fills_the_kept_totals_from_the_orders(
+    api: Api, context: Context, people: dict[str, str]
+) -> None:
+    """Down to 0012 (no kept total) and up again: each member's total is the sum of
+    their completed orders, on either database (a grouped update on PostgreSQL)."""
+    from alembic import command  # noqa: PLC0415 - only this test migrates by hand
+
+    from zengzhi.store.migrate import alembic_config  # noqa: PLC0415
+
+    engine = context.database.writer
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    for target, step in (("0012", command.downgrade), ("head", command.upgrade)):
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config, target)
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []
+    shown = {r.id: r.spent for r in rows(context, api)}
+    assert shown == {"zs": "100.00", "ls": "300.00", "ww": "0.00", "lx": "200.00", "amy": "0.00"}

@@ -96,3 +96,33 @@ def test_the_queue_the_batch_and_the_payout_file(api: Api, context: Context, clo
         follow_redirects=True,
     )
     assert "a batch needs at least one withdrawal ticked" in empty.text
+
+
+def test_each_row_shows_its_payee_and_a_refused_approval_says_why(api: Api) -> None:
+    """The payee record (issue 18) on each row: the channel, the masked account and real
+    name; with payees required, a held withdrawal whose member has none (or whose real
+    name is not verified) shows why it cannot be approved instead of the button."""
+    a_member_with_money(api)
+    api.ok(api.put("/v1/tenant/settings", {"withdrawals": {"require_payee": True}}))
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "100.00"}))
+    sign_in(api.client, api.tenant)
+
+    def row(language: str) -> str:
+        page = api.client.get("/console/withdrawals", headers={"Accept-Language": language}).text
+        return page[page.index('name="ids" value="w1"') : page.index("</tr>", page.index("w1"))]
+
+    shown = row("en")
+    assert "no payee" in shown and "Cannot be approved: member &#39;m1&#39; has no payee" in shown
+    assert "/console/withdrawals/w1/approve" not in shown
+    assert "无收款信息" in row("zh") and "不能审核通过：会员 &#39;m1&#39; 没有收款信息" in row("zh")
+
+    payee = {"method": "alipay", "real_name": "张三丰", "account": "13812345678"}
+    masked = api.ok(api.put("/v1/members/m1/payee", payee))
+    shown = row("en")
+    assert f"Alipay {masked['account']} · {masked['real_name']}" in shown
+    assert "real name is not verified" in shown and "/w1/approve" not in shown
+    assert f"支付宝 {masked['account']} · {masked['real_name']}" in row("zh")
+
+    api.ok(api.patch("/v1/members/m1", {"real_name_verified": True}))
+    shown = row("en")
+    assert "Cannot be approved" not in shown and "/console/withdrawals/w1/approve" in shown

@@ -173,15 +173,22 @@ def get_payee(context: Context, principal: Principal, member: str) -> PayeeView:
 GATEWAY_METHODS = {"wechat": "wechat", "alipay": "alipay"}
 
 
-def payout_problem(connection: Connection, tenant: str, member: str) -> DomainError | None:
-    """Why a withdrawal of `member` may not be approved yet, if the tenant's payouts need
-    a payee (its `withdrawals.require_payee`, or an adapter that pays an account)."""
+def payout_requirement(connection: Connection, tenant: str) -> tuple[bool, str | None]:
+    """Whether the tenant's payouts need a payee (its `withdrawals.require_payee`, or an
+    adapter that pays an account), and the method that adapter pays (None: any)."""
     a = t.payment_adapters.c
     adapter = connection.execute(select(a.adapter).where(of_tenant(a, tenant))).scalar()
     method = GATEWAY_METHODS.get(adapter or "manual")
     if method is None and not load_settings(connection, tenant).withdrawals.require_payee:
-        return None
-    return payee_problem(connection, tenant, member, method)
+        return False, None
+    return True, method
+
+
+def payout_problem(connection: Connection, tenant: str, member: str) -> DomainError | None:
+    """Why a withdrawal of `member` may not be approved yet, if the tenant's payouts need
+    a payee (payout_requirement)."""
+    required, method = payout_requirement(connection, tenant)
+    return payee_problem(connection, tenant, member, method) if required else None
 
 
 def payee_problem(

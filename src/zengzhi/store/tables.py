@@ -179,7 +179,7 @@ members = Table(
     Index("ix_members_level", "tenant_id", "team_level"),
     Index("ix_members_spent", "tenant_id", "spent", "member_id"),
     Index("ix_members_created", "tenant_id", "created_at", "member_id"),
-    Index("ix_members_name", "tenant_id", "name"),
+    Index("ix_members_name", "tenant_id", "name", "member_id"),  # a name search reads it alone
 )
 
 # One account per phone (distribution limits): the phone's digits as a key, claimed by

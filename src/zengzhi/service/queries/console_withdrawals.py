@@ -17,6 +17,7 @@ from zengzhi.core.amounts import format_minor
 from zengzhi.engine.fields import Id
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
+from zengzhi.service.payees import payee_problem, payout_requirement
 from zengzhi.service.queries.paging import PAGE_SIZE, within_days
 from zengzhi.store import tables as t
 
@@ -37,6 +38,12 @@ class WithdrawalRow(BaseModel):
     member: str
     payee: str | None  # the member's name (the payee the bank pays)
     verified: bool  # the member's real name is verified
+    # the payee record (issue 18), masked as the API shows it; None: the member has none
+    payee_method: str | None = None  # wechat, alipay, bank: the channel
+    payee_name: str | None = None  # the real name, masked
+    payee_account: str | None = None  # the account, masked
+    # why approving it is refused now (the service's own check), for a held one
+    refused: str | None = None
     amount: str
     fee: str
     payout: str
@@ -62,7 +69,7 @@ class WithdrawalPage(BaseModel):
 
 
 def _select(connection: Connection, tenant: str, search: WithdrawalSearch) -> Any:
-    w, m = t.withdrawals.c, t.members.c
+    w, m, p = t.withdrawals.c, t.members.c, t.payees.c
     statement = (
         select(
             w.withdrawal_id,
@@ -75,9 +82,13 @@ def _select(connection: Connection, tenant: str, search: WithdrawalSearch) -> An
             w.note,
             m.name,
             m.real_name_verified,
+            p.method,
+            p.masked_name,
+            p.masked_account,
         )
         .select_from(t.withdrawals)
         .outerjoin(t.members, and_(m.tenant_id == w.tenant_id, m.member_id == w.member_id))
+        .outerjoin(t.payees, and_(p.tenant_id == w.tenant_id, p.member_id == w.member_id))
         .where(w.tenant_id == tenant)
     )
     if search.status:
@@ -89,12 +100,16 @@ def _select(connection: Connection, tenant: str, search: WithdrawalSearch) -> An
     )
 
 
-def _row(r: Any) -> WithdrawalRow:
+def _row(r: Any, refused: str | None = None) -> WithdrawalRow:
     return WithdrawalRow(
         id=r.withdrawal_id,
         member=r.member_id,
         payee=r.name,
         verified=bool(r.real_name_verified),
+        payee_method=r.method,
+        payee_name=r.masked_name,
+        payee_account=r.masked_account,
+        refused=refused,
         amount=format_minor(int(r.amount), 2),
         fee=format_minor(int(r.fee), 2),
         payout=format_minor(int(r.amount - r.fee), 2),
@@ -148,8 +163,17 @@ def find_withdrawals(
             )
             for status in PENDING
         ]
+        required, method = payout_requirement(connection, tenant)
+
+        def refused(r: Any) -> str | None:
+            """The service's reason to refuse approving a held one (payees.payee_problem)."""
+            if r.status != "held" or not required:
+                return None
+            problem = payee_problem(connection, tenant, r.member_id, method)
+            return None if problem is None else problem.message
+
         return WithdrawalPage(
-            rows=[_row(r) for r in rows],
+            rows=[_row(r, refused(r)) for r in rows],
             total=total,
             page=shown,
             pages=pages,

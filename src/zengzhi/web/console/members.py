@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 
 from zengzhi.core.errors import DomainError
 from zengzhi.deps import STATUS, After, Before
@@ -86,6 +86,25 @@ def search(request: Request, context: ContextDep, user: StaffDep) -> HTMLRespons
             {**carried, "sort": asked.sort, "order": "desc" if asked.descending else "asc"}
         ),
         pages=page_numbers(found.page, found.pages),
+    )
+
+
+PICKED = 20  # a picker offers the first members the text finds
+
+
+@router.get("/pick.json")
+def pick(request: Request, context: ContextDep, user: StaffDep) -> JSONResponse:
+    """The members a form's picker offers for what was typed (an id's or a phone's start,
+    a name anywhere): the first PICKED, newest first, as id and label (static/js/pick.js)."""
+    text = (request.query_params.get("q") or "").strip()[:100]
+    if not text:
+        return JSONResponse([])
+    found = console_members.find_members(context, user.principal, MemberSearch(text=text))
+    return JSONResponse(
+        [
+            {"id": r.id, "label": " ".join(part for part in (r.name, r.phone) if part)}
+            for r in found.rows[:PICKED]
+        ]
     )
 
 
