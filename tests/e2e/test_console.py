@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.accessibility import low_contrast, tab_through, unlabelled
 from tests.e2e.conftest import PASSWORD, PHONE, TENANT, Server, new_context, sign_in
+from zengzhi.i18n.format import money
 
 
 def test_sign_in_refuses_a_wrong_password_and_works_from_the_keyboard(page: Page) -> None:
@@ -103,7 +104,7 @@ def test_orders_placed_through_the_api_move_the_price_on_the_dashboard(
     price = page.locator("#fig-price")
     with server.api() as api:
         before = api.get("/v1/pools/main").json()["price"]
-        expect(price).to_have_text(before)
+        expect(price).to_have_text(money(before))  # ¥ a point, grouped as every amount
         if api.get("/v1/products/gift").status_code == 404:  # this test may run alone
             with server.owner() as owner:  # the shop's key may not change the catalogue
                 created = owner.put(
@@ -122,7 +123,7 @@ def test_orders_placed_through_the_api_move_the_price_on_the_dashboard(
             assert api.post(f"/v1/orders/dash-{n}/pay").json()["status"] == "completed"
         after = api.get("/v1/pools/main").json()
     assert after["price"] != before
-    expect(price).to_have_text(after["price"], timeout=15_000)  # refreshed, no reload
+    expect(price).to_have_text(money(after["price"]), timeout=15_000)  # refreshed, no reload
     expect(page.locator("#fig-balance")).to_have_text(
         f"¥{after['balance']}".replace(
             after["balance"].split(".")[0], f"{int(after['balance'].split('.')[0]):,}"
