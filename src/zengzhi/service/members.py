@@ -25,7 +25,7 @@ from zengzhi.service.queries.members import (
     member_view,
     open_positions,
 )
-from zengzhi.service.tenants import load_settings
+from zengzhi.service.tenants import command_settings
 from zengzhi.store import security
 from zengzhi.store.members import MemberRow, Stores
 from zengzhi.store.uow import UnitOfWork
@@ -65,7 +65,7 @@ def _store_binding(uow: UnitOfWork, store: str) -> tuple[str, str | None]:
 
 
 def _limits(uow: UnitOfWork) -> LimitsConfig:
-    settings = load_settings(uow.connection, uow.tenant)
+    settings = command_settings(uow)
     return settings.distribution.limits if settings.distribution else LimitsConfig()
 
 

@@ -30,7 +30,7 @@ from zengzhi.service.queries.withdrawals import (
     withdrawal_page,
     withdrawal_view,
 )
-from zengzhi.service.tenants import WithdrawalSettings, load_settings
+from zengzhi.service.tenants import WithdrawalSettings, command_settings
 from zengzhi.store.members import MemberRow, Members
 from zengzhi.store.uow import UnitOfWork
 from zengzhi.store.withdrawals import WithdrawalRow
@@ -111,7 +111,7 @@ def withdraw_once(
     def run(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
         def produce() -> dict[str, Any]:
             row = _member(uow.connection, uow.tenant, member)
-            rules = load_settings(uow.connection, uow.tenant).withdrawals
+            rules = command_settings(uow).withdrawals
             fee = check_withdrawal(rules, row, amount)
             uow.apply(Withdraw(event_id("withdraw", request.id), member, amount, fee, uow.now))
             limit = Yuan(rules.auto_approve_limit).minor
