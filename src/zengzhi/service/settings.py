@@ -34,10 +34,17 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     run_jobs: bool = True  # `serve` runs due jobs itself
     job_interval_seconds: int = 60
-    simulations_dir: str | None = None  # console simulations; default: beside the database
+    # where a worker runs a background run (a simulation, a dry run) before its files go
+    # to the database; default: beside the database
+    simulations_dir: str | None = None
+    run_slots: int = Field(default=2, ge=1)  # background runs a worker runs at once
+    run_poll_seconds: int = Field(default=1, ge=1)  # how often it looks for queued ones
+    run_heartbeat_seconds: int = Field(default=2, ge=1)
+    # a running run whose worker has not beaten for this long is interrupted
+    run_stale_seconds: int = Field(default=30, ge=2)
 
     def simulations_path(self) -> Path:
-        """Where simulations started from the console keep their reports."""
+        """Where a worker runs background runs (their scratch folders)."""
         if self.simulations_dir:
             return Path(self.simulations_dir)
         database = self.database_url.split("///", 1)[-1] if self.is_sqlite else ""
