@@ -6,8 +6,8 @@ A run is a row of `runs` (store/runs.py) with its input and output files as byte
 `run_files`, so that any API server answers for any run. Where it runs:
 
 - a server that runs jobs itself (`ZENGZHI_RUN_JOBS`, on by default: `zengzhi serve` on
-  a fresh machine) starts it at once, as its own: the row is written `running`, claimed
-  by this process;
+  a fresh machine; or said with `ZENGZHI_RUNS_IN_PROCESS`) starts it at once, as its
+  own: the row is written `running`, claimed by this process;
 - otherwise the row is `queued`, and a `zengzhi worker` (any of them; `RunWorker`)
   claims it (`FOR UPDATE SKIP LOCKED` on PostgreSQL).
 
@@ -190,7 +190,7 @@ class Jobs:
         run of this kind is queued or running for the tenant."""
         now = context.clock()
         run_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
-        here = context.settings.run_jobs  # this process runs it, at once
+        here = context.settings.runs_here()  # this process runs it, at once
         stale = _stale_before(context)
 
         def add() -> RunRecord | None:

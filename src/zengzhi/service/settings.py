@@ -37,11 +37,18 @@ class Settings(BaseSettings):
     # where a worker runs a background run (a simulation, a dry run) before its files go
     # to the database; default: beside the database
     simulations_dir: str | None = None
+    # background runs start in the process that is asked for them (false: they are queued
+    # for a `zengzhi worker`); unset, as `run_jobs`
+    runs_in_process: bool | None = None
     run_slots: int = Field(default=2, ge=1)  # background runs a worker runs at once
     run_poll_seconds: int = Field(default=1, ge=1)  # how often it looks for queued ones
     run_heartbeat_seconds: int = Field(default=2, ge=1)
     # a running run whose worker has not beaten for this long is interrupted
     run_stale_seconds: int = Field(default=30, ge=2)
+
+    def runs_here(self) -> bool:
+        """Whether a background run starts in the process asked for it."""
+        return self.run_jobs if self.runs_in_process is None else self.runs_in_process
 
     def simulations_path(self) -> Path:
         """Where a worker runs background runs (their scratch folders)."""
