@@ -76,7 +76,7 @@ def command(*arguments: str) -> list[str]:
 def exit_with_parent() -> None:
     """In a run's command: exit once the worker that started it is gone (killed with
     SIGKILL, it cannot stop its children), so that an interrupted run stops working."""
-    parent = os.environ.get(PARENT_ENV)
+    parent = os.environ.pop(PARENT_ENV, None)  # not for the processes it starts
     if not parent:
         return
 
