@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.service.conftest import Clock, new_tenant
+from tests.service.conftest import SECRET, Clock, new_tenant
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.lifecycles import RunStatus
 from zengzhi.service.background import WORKER, Jobs, Run, claim_and_start
@@ -139,7 +139,7 @@ def test_two_workers_at_once_never_claim_one_run(postgres_url: str) -> None:
     waiting for it, and finds the next one."""
     database = Database(postgres_url)
     upgrade(database.writer)
-    context = Context(database, Settings(database_url=postgres_url, secret_key="s" * 40))
+    context = Context(database, Settings(database_url=postgres_url, secret_key=SECRET))
     try:
         tenant = new_tenant(context)
         server = queued_only(context)
