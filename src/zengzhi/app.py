@@ -24,17 +24,21 @@ from zengzhi.store.database import Database
 def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runners: list[JobRunner | WebhookRunner | RunWorker] = []
+        runners: list[JobRunner | WebhookRunner] = []
+        runs = RunWorker(context)
         if run_jobs:
             runners.append(JobRunner(context, context.settings.job_interval_seconds))
-            runners.append(RunWorker(context))
             if context.settings.webhook_interval_seconds > 0:
                 runners.append(WebhookRunner(context, context.settings.webhook_interval_seconds))
+            runs.start()
         for runner in runners:
             runner.start()
         yield
         for runner in runners:
             runner.stop()
+        if run_jobs:  # its runs are given up (interrupted) before the process ends
+            runs.stop()
+            runs.join(timeout=10)
 
     app = FastAPI(
         title="zengzhi",

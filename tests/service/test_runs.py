@@ -17,7 +17,8 @@ import pytest
 from tests.service.conftest import SECRET, Clock, new_tenant
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.lifecycles import RunStatus
-from zengzhi.service.background import WORKER, Jobs, Run, claim_and_start
+from zengzhi.service import background
+from zengzhi.service.background import WORKER, Jobs, Run, RunWorker, claim_and_start
 from zengzhi.service.base import Context, utc_now
 from zengzhi.service.settings import Settings
 from zengzhi.store.database import Database
@@ -155,3 +156,23 @@ def test_two_workers_at_once_never_claim_one_run(postgres_url: str) -> None:
         assert (taken.claimed_by, other.claimed_by) == ("worker-1", "worker-2")
     finally:
         database.dispose()
+
+
+def test_a_stopping_worker_gives_its_runs_up_at_once(context: Context) -> None:
+    tenant = new_tenant(context)
+    sleeping = [sys.executable, "-c", "import time; time.sleep(60)"]
+    run_id = ECHO.start(context, tenant, sleeping, {}, {})
+    worker = RunWorker(context)
+    worker.start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (tenant, run_id) not in background._commands:
+        time.sleep(0.05)
+    command = background._commands[tenant, run_id]
+    worker.stop()  # as SIGTERM does to `zengzhi worker`, or a server's shutdown
+    worker.join(30)
+    assert command.wait(timeout=30) != 0  # killed
+    assert ECHO.get(context, tenant, run_id).status == "interrupted"
+    with context.database.read() as connection:
+        record = Runs(connection, tenant).get(run_id)
+    assert record is not None and record.status == RunStatus.INTERRUPTED
+    assert record.exit_code is None  # its thread, seeing the command end, recorded nothing

@@ -61,6 +61,9 @@ MAX_FILE_BYTES = 64 * 1024 * 1024  # a file past this is not kept (a runaway tab
 
 # this process, as the worker that claims runs: host, pid, and a token for a pid reused
 WORKER = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+# the commands this process runs, by (tenant, run), for `abandon`
+_commands: dict[tuple[str, str], subprocess.Popen[bytes]] = {}
+_commands_lock = threading.Lock()
 
 
 def command(*arguments: str) -> list[str]:
@@ -338,7 +341,13 @@ def _execute(context: Context, tenant: str, record: RunRecord, worker: str, fold
         finally:
             if output:
                 output.close()
-    code = _wait(context, tenant, record, worker, folder, process)
+    with _commands_lock:
+        _commands[tenant, run_id] = process
+    try:
+        code = _wait(context, tenant, record, worker, folder, process)
+    finally:
+        with _commands_lock:
+            _commands.pop((tenant, run_id), None)
     if code is None:  # no longer this worker's run
         return
     error = None
@@ -388,6 +397,24 @@ def _wait(
             return None
 
 
+def abandon(context: Context, worker: str = WORKER) -> list[str]:
+    """Give up the runs this process is running (it is stopping: SIGTERM, a server shut
+    down): each is interrupted at once, rather than once its heartbeat is stale, and its
+    command is killed. The runs given up."""
+    with _commands_lock:
+        running = dict(_commands)
+    given_up = []
+    for (tenant, run_id), process in running.items():
+
+        def interrupt(connection: Any, tenant: str = tenant, run_id: str = run_id) -> bool:
+            return Runs(connection, tenant).interrupt(run_id, worker, utc_now())
+
+        if _write(context, tenant, interrupt):  # first: its thread then records nothing
+            given_up.append(run_id)
+        process.kill()
+    return given_up
+
+
 def claim_and_start(context: Context, worker: str, free: int) -> list[threading.Thread]:
     """Declare interrupted the runs whose worker is gone, then claim up to `free` queued
     runs (any tenant's) and start each in a thread of its own."""
@@ -419,8 +446,8 @@ def claim_and_start(context: Context, worker: str, free: int) -> list[threading.
 
 class RunWorker(threading.Thread):
     """A worker's loop for background runs: every `run_poll_seconds`, claim queued runs
-    while fewer than `run_slots` of its own are running, until stopped (its running
-    runs go on to their end unless the process exits)."""
+    while fewer than `run_slots` of its own are running, until stopped; then it gives up
+    the runs this process is running (`abandon`)."""
 
     def __init__(self, context: Context, worker: str = WORKER) -> None:
         super().__init__(name="zengzhi-runs", daemon=True)
@@ -438,6 +465,8 @@ class RunWorker(threading.Thread):
                 self._running += claim_and_start(self._context, self._worker, free)
             except Exception:  # a failing pass is logged; the next one runs anyway
                 log.exception("claiming runs failed")
+        for run_id in abandon(self._context, self._worker):
+            log.warning("run %s interrupted: this worker is stopping", run_id)
 
     def stop(self) -> None:
         self._stopping.set()

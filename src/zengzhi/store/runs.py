@@ -158,6 +158,15 @@ class Runs(Keyed[RunRecord]):
         )
         return changed.rowcount == 1
 
+    def interrupt(self, run_id: str, worker: str, now: datetime) -> bool:
+        """The worker gives up its run (it is stopping); False when it was not its own."""
+        changed = self.connection.execute(
+            self._mine(run_id, worker, "interrupt").values(
+                status=RUN.steps["interrupt"].target, finished_at=now
+            )
+        )
+        return changed.rowcount == 1
+
     def interrupt_stale(self, before: datetime, now: datetime) -> list[str]:
         """Declare interrupted the running runs whose worker last beat before `before`."""
         c = self.table.c
