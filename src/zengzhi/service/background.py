@@ -41,10 +41,11 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy import Connection
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.lifecycles import RunStatus
-from zengzhi.service.base import Context, query, utc_now
+from zengzhi.core.lifecycles import ACTIVE_RUNS, RunStatus
+from zengzhi.service.base import Context, query, utc_now, write
 from zengzhi.store.runs import RunFiles, RunRecord, Runs, tenants_with_runs
 
 log = logging.getLogger("zengzhi.runs")
@@ -159,7 +160,7 @@ class Run:
     @property
     def active(self) -> bool:
         """Queued or running: its page waits for it."""
-        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+        return self.status in ACTIVE_RUNS
 
 
 def _stale_before(context: Context) -> datetime:
@@ -196,33 +197,32 @@ class Jobs:
         here = context.settings.runs_here()  # this process runs it, at once
         stale = _stale_before(context)
 
-        def add() -> RunRecord | None:
-            with context.database.write() as connection:
-                runs = Runs(connection, tenant)
-                runs.lock_tenant()
-                runs.interrupt_stale(stale, utc_now())  # a dead worker's run holds no place
-                if runs.active(self.kind):
-                    raise DomainError(
-                        ErrorCode.CONFLICT,
-                        f"a {self.name} is running already: wait for it to finish",
-                        self.field,
-                    )
-                runs.add(
-                    run_id,
-                    self.kind,
-                    arguments,
-                    dict(meta),
-                    stdout,
-                    database,
-                    self.timeout_seconds,
-                    now,
-                    (WORKER, utc_now()) if here else None,
+        def add(connection: Connection) -> RunRecord | None:
+            runs = Runs(connection, tenant)
+            runs.lock_tenant()
+            runs.interrupt_stale(stale, utc_now())  # a dead worker's run holds no place
+            if runs.active(self.kind):
+                raise DomainError(
+                    ErrorCode.CONFLICT,
+                    f"a {self.name} is running already: wait for it to finish",
+                    self.field,
                 )
-                RunFiles(connection, tenant).put(run_id, files.items())
-                runs.prune(self.kind, self.keep)
-                return runs.get(run_id) if here else None
+            runs.add(
+                run_id,
+                self.kind,
+                arguments,
+                dict(meta),
+                stdout,
+                database,
+                self.timeout_seconds,
+                now,
+                (WORKER, utc_now()) if here else None,
+            )
+            RunFiles(connection, tenant).put(run_id, files.items())
+            runs.prune(self.kind, self.keep)
+            return runs.get(run_id) if here else None
 
-        record = context.database.retrying(add)
+        record = write(context, add)
         if record is not None:
             threading.Thread(
                 target=execute, args=(context, tenant, record, WORKER), daemon=True
@@ -256,7 +256,7 @@ class Jobs:
     def runs(self, context: Context, tenant: str) -> list[Run]:
         """The tenant's runs of this kind, newest first."""
 
-        def read(connection: Any) -> list[Run]:
+        def read(connection: Connection) -> list[Run]:
             files = RunFiles(connection, tenant)
             return [
                 self._run(context, record, files.names(record.run_id))
@@ -266,7 +266,7 @@ class Jobs:
         return query(context, read)
 
     def get(self, context: Context, tenant: str, run_id: str) -> Run:
-        def read(connection: Any) -> Run:
+        def read(connection: Connection) -> Run:
             record = Runs(connection, tenant).get(run_id) if RUN_ID.match(run_id) else None
             if record is None or record.kind != self.kind:
                 raise DomainError(
@@ -311,14 +311,6 @@ def execute(context: Context, tenant: str, record: RunRecord, worker: str) -> No
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _write(context: Context, tenant: str, change: Any) -> Any:
-    def run() -> Any:
-        with context.database.write() as connection:
-            return change(connection)
-
-    return context.database.retrying(run)
-
-
 def _execute(context: Context, tenant: str, record: RunRecord, worker: str, folder: Path) -> None:
     run_id = record.run_id
     inputs = query(context, lambda connection: RunFiles(connection, tenant).all(run_id))
@@ -355,12 +347,12 @@ def _execute(context: Context, tenant: str, record: RunRecord, worker: str, fold
         error = (folder / LOG_FILE).read_text(errors="replace")[-ERROR_TAIL:]
     files = _output(folder, set(inputs))
 
-    def end(connection: Any) -> None:
+    def end(connection: Connection) -> None:
         runs = Runs(connection, tenant)
         if runs.end(run_id, worker, utc_now(), code, error):
             RunFiles(connection, tenant).put(run_id, files)
 
-    _write(context, tenant, end)
+    write(context, end)
 
 
 def _wait(
@@ -388,10 +380,10 @@ def _wait(
             return -9
         progress = _progress_file(folder)
 
-        def beat(connection: Any, progress: tuple[int, int, str] | None = progress) -> bool:
+        def beat(connection: Connection, progress: tuple[int, int, str] | None = progress) -> bool:
             return Runs(connection, tenant).beat(record.run_id, worker, utc_now(), progress)
 
-        if not _write(context, tenant, beat):
+        if not write(context, beat):
             process.kill()
             process.wait()
             return None
@@ -406,10 +398,10 @@ def abandon(context: Context, worker: str = WORKER) -> list[str]:
     given_up = []
     for (tenant, run_id), process in running.items():
 
-        def interrupt(connection: Any, tenant: str = tenant, run_id: str = run_id) -> bool:
+        def interrupt(connection: Connection, tenant: str = tenant, run_id: str = run_id) -> bool:
             return Runs(connection, tenant).interrupt(run_id, worker, utc_now())
 
-        if _write(context, tenant, interrupt):  # first: its thread then records nothing
+        if write(context, interrupt):  # first: its thread then records nothing
             given_up.append(run_id)
         process.kill()
     return given_up
@@ -420,17 +412,16 @@ def claim_and_start(context: Context, worker: str, free: int) -> list[threading.
     runs (any tenant's) and start each in a thread of its own."""
     started: list[threading.Thread] = []
     stale = _stale_before(context)
-    active = frozenset({RunStatus.QUEUED, RunStatus.RUNNING})
-    for tenant in query(context, lambda connection: tenants_with_runs(connection, active)):
+    for tenant in query(context, lambda connection: tenants_with_runs(connection, ACTIVE_RUNS)):
 
-        def take(connection: Any, tenant: str = tenant) -> RunRecord | None:
+        def take(connection: Connection, tenant: str = tenant) -> RunRecord | None:
             runs = Runs(connection, tenant)
             for run_id in runs.interrupt_stale(stale, utc_now()):
                 log.warning("tenant %s: run %s interrupted (its worker is gone)", tenant, run_id)
             return runs.claim(worker, utc_now()) if len(started) < free else None
 
         while True:
-            record = _write(context, tenant, take)
+            record = write(context, take)
             if record is None:
                 break
             thread = threading.Thread(
