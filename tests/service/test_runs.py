@@ -18,7 +18,7 @@ from tests.service.conftest import SECRET, Clock, new_tenant
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.lifecycles import RunStatus
 from zengzhi.service import background
-from zengzhi.service.background import WORKER, Jobs, Run, RunWorker, claim_and_start
+from zengzhi.service.background import PYTHON, WORKER, Jobs, Run, RunWorker, claim_and_start
 from zengzhi.service.base import Context, utc_now
 from zengzhi.service.settings import Settings
 from zengzhi.store.database import Database
@@ -26,7 +26,8 @@ from zengzhi.store.migrate import upgrade
 from zengzhi.store.runs import Runs
 
 ECHO = Jobs("test run", "test", "test", timeout_seconds=60, keep=2)
-SAYS = [sys.executable, "-c", "import sys; print('hi'); sys.stderr.write('said hi')"]
+# PYTHON: the Python of the worker that runs it
+SAYS = [PYTHON, "-c", "import sys; print('hi'); sys.stderr.write('said hi')"]
 
 
 def queued_only(context: Context) -> Context:

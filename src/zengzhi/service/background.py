@@ -55,6 +55,7 @@ ERROR_TAIL = 2000  # characters of the log shown for a failed run
 PROGRESS_ENV = "ZENGZHI_PROGRESS_FILE"  # where a run's command writes how far it is
 PROGRESS_FILE = "progress.json"
 LOG_FILE = "log.txt"
+PYTHON, OUT = "{python}", "{out}"  # in a run's command: the worker's Python, its folder
 PARENT_ENV = "ZENGZHI_RUN_PARENT"  # the worker's pid: the command exits when it is gone
 # the worker's own files in a run's folder, not the run's
 _BOOKKEEPING = {LOG_FILE, PROGRESS_FILE}
@@ -68,13 +69,14 @@ _commands_lock = threading.Lock()
 
 
 def command(*arguments: str) -> list[str]:
-    """`zengzhi <arguments>` with this server's Python (and so this server's code); the
-    command exits when the worker that started it is gone (`exit_with_parent`)."""
+    """`zengzhi <arguments>` with the Python of the worker that runs it (and so its
+    code, wherever it is installed: PYTHON stands for it); the command exits when that
+    worker is gone (`exit_with_parent`)."""
     start = (
         "from zengzhi.service.background import exit_with_parent; exit_with_parent(); "
         "from zengzhi.cli import app; app()"
     )
-    return [sys.executable, "-c", start, *arguments]
+    return [PYTHON, "-c", start, *arguments]
 
 
 def exit_with_parent() -> None:
@@ -188,7 +190,8 @@ class Jobs:
         database: bool = False,
     ) -> str:
         """Keep the run's input `files` and `meta` and its command line `arguments`
-        ("{out}" in it is the folder it runs in, where its files are) and return its id.
+        (OUT in it is the folder it runs in, where its files are; PYTHON the worker's
+        Python: `command`) and return its id.
         Its standard output goes to the file `stdout` (else nowhere); `database`: it
         reads the database (the worker's own URL is given to it). Refused while another
         run of this kind is queued or running for the tenant."""
@@ -324,7 +327,10 @@ def _execute(context: Context, tenant: str, record: RunRecord, worker: str, fold
         output = (folder / record.stdout).open("wb") if record.stdout else None
         try:
             process = subprocess.Popen(
-                [part.replace("{out}", str(folder)) for part in record.arguments],
+                [
+                    part.replace(OUT, str(folder)).replace(PYTHON, sys.executable)
+                    for part in record.arguments
+                ],
                 stdout=output or subprocess.DEVNULL,
                 stderr=log_file,
                 stdin=subprocess.DEVNULL,
