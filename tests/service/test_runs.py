@@ -177,3 +177,21 @@ def test_a_stopping_worker_gives_its_runs_up_at_once(context: Context) -> None:
         record = Runs(connection, tenant).get(run_id)
     assert record is not None and record.status == RunStatus.INTERRUPTED
     assert record.exit_code is None  # its thread, seeing the command end, recorded nothing
+
+
+def test_a_running_run_says_how_far_it_is_from_the_worker_s_beats(context: Context) -> None:
+    tenant = new_tenant(context)
+    writes = (
+        "import time; from zengzhi.service.background import ProgressFile; "
+        "ProgressFile(10, 'days', every_ns=0).update(4); time.sleep(60)"
+    )
+    run_id = ECHO.start(context, tenant, [PYTHON, "-c", writes], {}, {})
+    deadline = time.monotonic() + 60  # a loaded machine imports slowly
+    run = ECHO.get(context, tenant, run_id)
+    while run.progress is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+        run = ECHO.get(context, tenant, run_id)
+    assert run.status == "running" and run.progress is not None, run.error
+    assert (run.progress.done, run.progress.total, run.progress.unit) == (4, 10, "days")
+    assert background.abandon(context) == [run_id]
+    assert ended(context, tenant, run_id).progress is None  # once it ended: none
