@@ -40,7 +40,7 @@ from zengzhi.store import tables as t
 from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
 
-STALE_SECONDS = 4  # a worker silent this long has stopped (the default is 30)
+STALE_SECONDS = 10  # a worker silent this long has stopped (the default is 30)
 TINY = """name = "Thirty quiet days"
 
 [simulation]
