@@ -18,7 +18,14 @@ from tests.service.conftest import SECRET, Clock, new_tenant
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.lifecycles import RunStatus
 from zengzhi.service import background
-from zengzhi.service.background import PYTHON, WORKER, Jobs, Run, RunWorker, claim_and_start
+from zengzhi.service.background import (
+    PYTHON,
+    Jobs,
+    Run,
+    RunWorker,
+    claim_and_start,
+    this_worker,
+)
 from zengzhi.service.base import Context, utc_now
 from zengzhi.service.settings import Settings
 from zengzhi.store.database import Database
@@ -57,7 +64,7 @@ def test_a_run_started_here_runs_at_once_and_keeps_its_files(context: Context) -
     assert ECHO.read(context, tenant, run_id, "in.txt") == b"input"
     with context.database.read() as connection:
         record = Runs(connection, tenant).get(run_id)
-    assert record is not None and record.claimed_by == WORKER and record.exit_code == 0
+    assert record is not None and record.claimed_by == this_worker() and record.exit_code == 0
     # its scratch folder is gone: the database holds the run
     assert not (context.settings.simulations_path() / tenant / run_id).exists()
 

@@ -61,8 +61,15 @@ PARENT_ENV = "ZENGZHI_RUN_PARENT"  # the worker's pid: the command exits when it
 _BOOKKEEPING = {LOG_FILE, PROGRESS_FILE}
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a file past this is not kept (a runaway table)
 
-# this process, as the worker that claims runs: host, pid, and a token for a pid reused
-WORKER = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+_TOKEN = secrets.token_hex(3)  # tells a pid reused after a restart from the one before
+
+
+def this_worker() -> str:
+    """This process as the worker that claims runs: host:pid:token (the pid read now, so
+    that processes forked from one another differ)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{_TOKEN}"
+
+
 # the commands this process runs, by (tenant, run), for `abandon`
 _commands: dict[tuple[str, str], subprocess.Popen[bytes]] = {}
 _commands_lock = threading.Lock()
@@ -198,6 +205,7 @@ class Jobs:
         now = context.clock()
         run_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
         here = context.settings.runs_here()  # this process runs it, at once
+        worker = this_worker()
         stale = _stale_before(context)
 
         def add(connection: Connection) -> RunRecord | None:
@@ -219,7 +227,7 @@ class Jobs:
                 database,
                 self.timeout_seconds,
                 now,
-                (WORKER, utc_now()) if here else None,
+                (worker, utc_now()) if here else None,
             )
             RunFiles(connection, tenant).put(run_id, files.items())
             runs.prune(self.kind, self.keep)
@@ -228,7 +236,7 @@ class Jobs:
         record = write(context, add)
         if record is not None:
             threading.Thread(
-                target=execute, args=(context, tenant, record, WORKER), daemon=True
+                target=execute, args=(context, tenant, record, worker), daemon=True
             ).start()
         return run_id
 
@@ -395,10 +403,11 @@ def _wait(
             return None
 
 
-def abandon(context: Context, worker: str = WORKER) -> list[str]:
+def abandon(context: Context, worker: str | None = None) -> list[str]:
     """Give up the runs this process is running (it is stopping: SIGTERM, a server shut
     down): each is interrupted at once, rather than once its heartbeat is stale, and its
     command is killed. The runs given up."""
+    worker = worker or this_worker()
     with _commands_lock:
         running = dict(_commands)
     given_up = []
@@ -446,10 +455,10 @@ class RunWorker(threading.Thread):
     while fewer than `run_slots` of its own are running, until stopped; then it gives up
     the runs this process is running (`abandon`)."""
 
-    def __init__(self, context: Context, worker: str = WORKER) -> None:
+    def __init__(self, context: Context, worker: str | None = None) -> None:
         super().__init__(name="zengzhi-runs", daemon=True)
         self._context = context
-        self._worker = worker
+        self._worker = worker or this_worker()
         self._stopping = threading.Event()
         self._running: list[threading.Thread] = []
 
