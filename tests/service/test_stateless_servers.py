@@ -138,6 +138,7 @@ def cluster(postgres_url: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
         "ZENGZHI_WEBHOOK_PRIVATE_TARGETS": "true",  # the receiver is on this machine
         "ZENGZHI_WEBHOOK_INTERVAL_SECONDS": "1",
         "ZENGZHI_RUN_SLOTS": "1",
+        "ZENGZHI_RUN_POLL_SECONDS": "1",
         "ZENGZHI_RUN_HEARTBEAT_SECONDS": "1",
         "ZENGZHI_RUN_STALE_SECONDS": str(STALE_SECONDS),
     }

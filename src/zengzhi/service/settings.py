@@ -41,7 +41,9 @@ class Settings(BaseSettings):
     # for a `zengzhi worker`); unset, as `run_jobs`
     runs_in_process: bool | None = None
     run_slots: int = Field(default=2, ge=1)  # background runs a worker runs at once
-    run_poll_seconds: int = Field(default=1, ge=1)  # how often it looks for queued ones
+    # how often a worker looks for queued runs (and for runs whose worker is gone): each
+    # look asks every tenant, one at a time, so not every second
+    run_poll_seconds: int = Field(default=5, ge=1)
     run_heartbeat_seconds: int = Field(default=2, ge=1)
     # a running run whose worker has not beaten for this long is interrupted
     run_stale_seconds: int = Field(default=30, ge=2)
