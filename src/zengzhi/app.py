@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from zengzhi import __version__, api, web
 from zengzhi.api.guard import Guard, redact_access_log
 from zengzhi.service import payee_keys
+from zengzhi.service.background import RunWorker
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import JobRunner
 from zengzhi.service.settings import Settings
@@ -24,15 +25,20 @@ def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runners: list[JobRunner | WebhookRunner] = []
+        runs = RunWorker(context)
         if run_jobs:
             runners.append(JobRunner(context, context.settings.job_interval_seconds))
             if context.settings.webhook_interval_seconds > 0:
                 runners.append(WebhookRunner(context, context.settings.webhook_interval_seconds))
+            runs.start()
         for runner in runners:
             runner.start()
         yield
         for runner in runners:
             runner.stop()
+        if run_jobs:  # its runs are given up (interrupted) before the process ends
+            runs.stop()
+            runs.join(timeout=10)
 
     app = FastAPI(
         title="zengzhi",

@@ -545,11 +545,13 @@ def worker_command(
     interval: Annotated[int, typer.Option(help="seconds between runs of the due jobs")] = 60,
     database: DatabaseOpt = None,
 ) -> None:
-    """Run due jobs every interval and deliver webhooks as they fall due, until stopped
-    (SIGTERM, Ctrl-C): beside API processes started with ZENGZHI_RUN_JOBS=false."""
+    """Run due jobs every interval, deliver webhooks as they fall due, and run the
+    queued simulations and dry runs, until stopped (SIGTERM, Ctrl-C): beside API
+    processes started with ZENGZHI_RUN_JOBS=false."""
     import signal
     import threading
 
+    from zengzhi.service.background import RunWorker
     from zengzhi.service.jobs import JobRunner
     from zengzhi.service.webhook_delivery import WebhookRunner
 
@@ -557,14 +559,21 @@ def worker_command(
     with _database_errors(context):
         _keys_at_start(context)
     webhooks = context.settings.webhook_interval_seconds
-    runners: list[JobRunner | WebhookRunner] = [JobRunner(context, interval)]
+    runners: list[JobRunner | WebhookRunner | RunWorker] = [
+        JobRunner(context, interval),
+        RunWorker(context),
+    ]
     if webhooks > 0:
         runners.append(WebhookRunner(context, webhooks))
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     for runner in runners:
         runner.start()
-    print(f"worker: jobs every {interval} s, webhooks every {webhooks} s", flush=True)
+    print(
+        f"worker: jobs every {interval} s, webhooks every {webhooks} s, "
+        f"runs: {context.settings.run_slots} at once",
+        flush=True,
+    )
     try:
         while not stopping.wait(1):
             pass

@@ -170,6 +170,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "ZENGZHI_DATABASE_URL": url,
         "ZENGZHI_SECRET_KEY": secret,
         "ZENGZHI_RUN_JOBS": "false",
+        "ZENGZHI_RUNS_IN_PROCESS": "true",  # simulations and dry runs: no worker here
         "ZENGZHI_COOKIE_SECURE": "false",  # the browser talks plain HTTP to this server
         "ZENGZHI_SIMULATIONS_DIR": str(folder / "simulations"),
     }

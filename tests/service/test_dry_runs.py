@@ -104,7 +104,7 @@ def test_a_dry_run_is_checked_before_it_starts_and_kept_to_its_roles_and_tenant(
     with pytest.raises(DomainError) as refused:
         dry_runs.start(context, owner, bad)
     assert refused.value.field == "config.pool.mint_ratio"
-    assert not dry_runs.JOBS.folder(context, api.tenant).exists()  # nothing started
+    assert dry_runs.JOBS.runs(context, api.tenant) == []  # nothing started
     proposal = proposal_with(context, owner, "main", PoolParamsIn(sell_fee="0.1"))
     request = BacktestRequest(config=proposal.config)
     for role in (Role.VIEWER, Role.FINANCE, Role.SUPPORT):

@@ -8,6 +8,9 @@ order       created → paid → completed → reversed
 withdrawal  held → approved → paying → paid
                ↘ rejected ↙      ↘ approved again (the payout failed)
             approved → paid              (finance paid it by hand)
+run         queued → running → done
+                        ↘ failed
+                        ↘ interrupted   (its worker stopped heartbeating)
 ```
 
 The stored strings are the enums' values. A step from where the record is not allowed
@@ -110,3 +113,27 @@ WITHDRAWAL = Lifecycle[WithdrawalStatus](
         "payout_failed": Step(frozenset({_W.PAYING}), _W.APPROVED),  # approved again
     },
 )
+
+
+class RunStatus(StrEnum):
+    """A background run's (a simulation, a dry run: service/background.py)."""
+
+    QUEUED = "queued"  # waiting for a worker
+    RUNNING = "running"  # claimed by a worker, which heartbeats
+    DONE = "done"
+    FAILED = "failed"  # its command exited with an error, or passed its time limit
+    INTERRUPTED = "interrupted"  # its worker stopped heartbeating: started again by hand
+
+
+_R = RunStatus
+RUN = Lifecycle[RunStatus](
+    "run",
+    {
+        "claim": Step(frozenset({_R.QUEUED}), _R.RUNNING),
+        "finish": Step(frozenset({_R.RUNNING}), _R.DONE),
+        "fail": Step(frozenset({_R.RUNNING}), _R.FAILED),
+        "interrupt": Step(frozenset({_R.RUNNING}), _R.INTERRUPTED),
+    },
+)
+# Runs that hold their kind's one place per tenant.
+ACTIVE_RUNS = frozenset({_R.QUEUED, _R.RUNNING})

@@ -54,6 +54,17 @@ def query(context: Context, run: Callable[[Connection], T]) -> T:
         return run(connection)
 
 
+def write(context: Context, change: Callable[[Connection], T]) -> T:
+    """`change` in one write transaction with no unit of work (rows kept beside the
+    ledger: a run's heartbeat, a job's record), run again whole if it lost a race."""
+
+    def attempt() -> T:
+        with context.database.write() as connection:
+            return change(connection)
+
+    return context.database.retrying(attempt)
+
+
 def rows_as(context: Context, statement: Select[Any], view: Callable[[Row[Any]], T]) -> list[T]:
     """A read's rows, each as its view (a list the caller built the statement of: the
     tenant's users, API keys, audit log, webhook events)."""

@@ -1,5 +1,6 @@
 """Dry runs: a proposed configuration back-tested over the tenant's recorded history in a
-process of its own (`zengzhi backtest`, run as `service/background.py` runs simulations),
+process of its own (`zengzhi backtest`, run as `service/background.py` runs simulations:
+on this server or on any worker),
 so that a console page that asks for one answers at once and reads the result later.
 
 A back-test replays the tenant's whole event log, twice (as it happened and under the
@@ -28,13 +29,14 @@ from zengzhi.service.config import BacktestRequest, LintReport, lint_proposal, p
 
 TIMEOUT_SECONDS = 30 * 60
 KEEP = 20
-JOBS = Jobs("dry run", "dry_run", "dry-runs", TIMEOUT_SECONDS, KEEP)
+PROPOSAL, RESULT = "proposal.json", "result.json"  # the run's input, its output
+JOBS = Jobs("dry run", "dry_run", "dry_run", TIMEOUT_SECONDS, KEEP)
 
 
 class DryRunView(BaseModel):
     id: str
     started_at: datetime
-    status: str  # running, done, failed, interrupted
+    status: str  # queued, running, done, failed, interrupted
     about: dict[str, Any]  # what the caller kept with it
     config: dict[str, Any]  # the configuration back-tested
     lint: LintReport  # the lint's findings for it
@@ -62,7 +64,7 @@ def start(
         "backtest",
         principal.tenant,
         "--config",
-        "{out}/proposal.json",
+        f"{{out}}/{PROPOSAL}",
         "--top",
         str(request.top),
         "--json",
@@ -71,20 +73,23 @@ def start(
         context,
         principal.tenant,
         arguments,
-        files={"proposal.json": proposal},
+        files={PROPOSAL: proposal},
         meta={"about": about or {}},
-        stdout="result.json",
-        environment={"ZENGZHI_DATABASE_URL": context.settings.database_url},
+        stdout=RESULT,
+        database=True,
     )
 
 
 def _view(context: Context, principal: Principal, run: Run) -> DryRunView:
-    config: dict[str, Any] = json.loads(run.path("proposal.json").read_text(encoding="utf-8"))
+    def kept(name: str) -> bytes:
+        return JOBS.read(context, principal.tenant, run.id, name) or b""
+
+    config: dict[str, Any] = json.loads(kept(PROPOSAL).decode("utf-8"))
     status, error, result = run.status, run.error, None
     if status == "done":
         try:
-            result = Backtest.model_validate_json(run.path("result.json").read_bytes())
-        except (OSError, ValidationError) as unreadable:
+            result = Backtest.model_validate_json(kept(RESULT))
+        except ValidationError as unreadable:
             status, error = "failed", f"its result cannot be read: {unreadable}"
     return DryRunView(
         id=run.id,

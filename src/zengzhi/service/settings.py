@@ -34,10 +34,26 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     run_jobs: bool = True  # `serve` runs due jobs itself
     job_interval_seconds: int = 60
-    simulations_dir: str | None = None  # console simulations; default: beside the database
+    # where a worker runs a background run (a simulation, a dry run) before its files go
+    # to the database; default: beside the database
+    simulations_dir: str | None = None
+    # background runs start in the process that is asked for them (false: they are queued
+    # for a `zengzhi worker`); unset, as `run_jobs`
+    runs_in_process: bool | None = None
+    run_slots: int = Field(default=2, ge=1)  # background runs a worker runs at once
+    # how often a worker looks for queued runs (and for runs whose worker is gone): each
+    # look asks every tenant, one at a time, so not every second
+    run_poll_seconds: int = Field(default=5, ge=1)
+    run_heartbeat_seconds: int = Field(default=2, ge=1)
+    # a running run whose worker has not beaten for this long is interrupted
+    run_stale_seconds: int = Field(default=30, ge=2)
+
+    def runs_here(self) -> bool:
+        """Whether a background run starts in the process asked for it."""
+        return self.run_jobs if self.runs_in_process is None else self.runs_in_process
 
     def simulations_path(self) -> Path:
-        """Where simulations started from the console keep their reports."""
+        """Where a worker runs background runs (their scratch folders)."""
         if self.simulations_dir:
             return Path(self.simulations_dir)
         database = self.database_url.split("///", 1)[-1] if self.is_sqlite else ""

@@ -1,12 +1,11 @@
 """Simulations started from the console: a shipped or uploaded scenario runs as
-`zengzhi simulate` in a process of its own (`service/background.py`), and its report
-folder is kept for the tenant.
+`zengzhi simulate` in a process of its own (`service/background.py`: on this server or
+on any worker), and its report's files are kept for the tenant in the database.
 
 Bounded so that a console user cannot tie up the server: the scenario is checked (and
 refused, naming the field) before anything starts, its size is capped, one simulation
 runs per tenant at a time, a run is stopped after `TIMEOUT_SECONDS`, and only the last
-`KEEP` runs of a tenant are kept. The reports live on this server's disk (settings:
-`ZENGZHI_SIMULATIONS_DIR`); with several servers, give them one shared folder.
+`KEEP` runs of a tenant are kept. Any server serves any report (its files are rows).
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from zengzhi.service.base import Context
 from zengzhi.sim.batch import plan
 from zengzhi.sim.run import orders_on
 from zengzhi.sim.scenario import Scenario, load_scenario
+from zengzhi.sim.verdict import FILE as VERDICT
 from zengzhi.sim.verdict import Verdict, read_verdict
 
 MAX_SCENARIO_BYTES = 64 * 1024
@@ -38,7 +38,7 @@ FILE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}\.(html|csv|png|svg|toml)$")
 
 SHIPPED = Path(zengzhi.__file__).resolve().parents[2] / "examples" / "scenarios"
 
-JOBS = Jobs("simulation", "scenario", "", TIMEOUT_SECONDS, KEEP)
+JOBS = Jobs("simulation", "scenario", "simulation", TIMEOUT_SECONDS, KEEP)
 
 
 class SimulationView(BaseModel):
@@ -46,7 +46,7 @@ class SimulationView(BaseModel):
     name: str
     source: str  # the shipped scenario's file name, or the uploaded file's
     started_at: datetime
-    status: str  # running, done, failed, interrupted
+    status: str  # queued, running, done, failed, interrupted
     files: list[str]
     error: str | None = None
     progress: Progress | None = None  # while it runs: days (or runs, events) done, time left
@@ -128,34 +128,36 @@ def start(
     )
 
 
-def _view(run: Run) -> SimulationView:
-    files = sorted(p.name for p in run.folder.iterdir() if FILE_NAME.match(p.name))
+def _view(context: Context, tenant: str, run: Run) -> SimulationView:
+    done = run.status == "done"
     return SimulationView(
         id=run.id,
         name=run.meta["name"],
         source=run.meta["source"],
         started_at=run.started_at,
         status=run.status,
-        files=files if run.status == "done" else [],
+        files=[name for name in run.files if FILE_NAME.match(name)] if done else [],
         error=run.error,
         progress=run.progress,
-        verdict=read_verdict(run.folder) if run.status == "done" else None,
+        verdict=read_verdict(JOBS.read(context, tenant, run.id, VERDICT)) if done else None,
     )
 
 
 def list_runs(context: Context, principal: Principal) -> list[SimulationView]:
     principal.require(Permission.CONFIGURE)
-    return [_view(run) for run in JOBS.runs(context, principal.tenant)]
+    tenant = principal.tenant
+    return [_view(context, tenant, run) for run in JOBS.runs(context, tenant)]
 
 
 def get_run(context: Context, principal: Principal, run_id: str) -> SimulationView:
     principal.require(Permission.CONFIGURE)
-    return _view(JOBS.get(context, principal.tenant, run_id))
+    return _view(context, principal.tenant, JOBS.get(context, principal.tenant, run_id))
 
 
-def report_file(context: Context, principal: Principal, run_id: str, name: str) -> Path:
+def report_file(context: Context, principal: Principal, run_id: str, name: str) -> bytes:
     """A file of a finished report, by its plain name only."""
     run = get_run(context, principal, run_id)
-    if name not in run.files:
+    content = JOBS.read(context, principal.tenant, run_id, name) if name in run.files else None
+    if content is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"no file {name!r} in this report", "file")
-    return JOBS.folder(context, principal.tenant) / run_id / name
+    return content

@@ -126,11 +126,14 @@ def write_verdict(out: Path, found: Verdict) -> None:
     (out / FILE).write_text(json.dumps(asdict(found), sort_keys=True), encoding="utf-8")
 
 
-def read_verdict(out: Path) -> Verdict | None:
-    """The verdict a finished report kept beside it; None for a report without one."""
+def read_verdict(kept: bytes | None) -> Verdict | None:
+    """The verdict a finished report kept beside it (the bytes of its `verdict.json`);
+    None for a report without one."""
+    if kept is None:
+        return None
     try:
-        data: dict[str, Any] = json.loads((out / FILE).read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads(kept.decode("utf-8"))
         data["short_modes"] = tuple(ModeShortfall(**short) for short in data["short_modes"])
         return Verdict(**data)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None

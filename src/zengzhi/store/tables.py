@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -526,6 +527,47 @@ job_runs = Table(
     Column("finished_at", UTCDateTime),
     Column("result", Json),
     PrimaryKeyConstraint("tenant_id", "job", "day"),
+)
+
+# Background runs (a simulation, a dry run: service/background.py), claimed by any
+# worker; their input and output files are kept in `run_files`, so that any server can
+# answer for any run.
+runs = Table(
+    "runs",
+    metadata,
+    _tenant(),
+    Column("run_id", String(32), nullable=False),  # 20261203T101500-3fa2c1
+    Column("kind", String(20), nullable=False),  # simulation, dry_run
+    Column("status", String(20), nullable=False),  # core/lifecycles.py RunStatus
+    Column("arguments", Json, nullable=False),  # the command; "{out}" is its folder
+    Column("meta", Json, nullable=False),  # what the starter kept with it
+    Column("stdout", String(64)),  # the file its standard output goes to
+    Column("database", Boolean, nullable=False),  # it reads the worker's database
+    Column("timeout_seconds", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("claimed_by", String(200)),  # host:pid:token of the worker running it
+    Column("claimed_at", UTCDateTime),
+    Column("heartbeat_at", UTCDateTime),
+    Column("finished_at", UTCDateTime),
+    Column("progress_done", BigInteger),
+    Column("progress_total", BigInteger),
+    Column("progress_unit", String(20)),
+    Column("exit_code", Integer),
+    Column("error", Text),  # the end of its error output, when it failed
+    PrimaryKeyConstraint("tenant_id", "run_id"),
+    Index("ix_runs_kind", "tenant_id", "kind", "run_id"),
+    Index("ix_runs_status", "tenant_id", "status"),
+)
+
+run_files = Table(
+    "run_files",
+    metadata,
+    _tenant(),
+    Column("run_id", String(32), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "run_id", "name"),
+    ForeignKeyConstraint(["tenant_id", "run_id"], ["runs.tenant_id", "runs.run_id"]),
 )
 
 

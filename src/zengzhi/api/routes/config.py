@@ -49,9 +49,10 @@ def start_dry_run(
     context: ContextDep, principal: PrincipalDep, body: BacktestRequest, response: Response
 ) -> DryRunView:
     """The back-test of POST /v1/backtest in a process of its own: the proposal is checked
-    and the run answered at once (202, `status` "running"); GET its `Location` until
-    `status` is "done" (with `result`) or "failed" (with `error`). One runs per tenant at
-    a time (409 while one runs)."""
+    and the run answered at once (202, `status` "running", or "queued" until a worker
+    takes it); GET its `Location`, from any server, until `status` is "done" (with
+    `result`), "failed" (with `error`) or "interrupted" (its worker stopped: start it
+    again). One runs per tenant at a time (409 while one is queued or running)."""
     run_id = dry_runs.start(context, principal, body)
     response.headers["Location"] = f"/v1/dry-runs/{run_id}"
     return dry_runs.get(context, principal, run_id)

@@ -630,7 +630,7 @@ def dry_run(request: Request, context: ContextDep, user: StaffDep, run_id: RunId
     about = DryRunAbout.model_validate(run.about)
     section, key, values = about.section, about.key, about.values
     tab = "pools" if section in ("pools", "pool") else section
-    if run.status == "running":
+    if run.status in ("queued", "running"):
         return page(
             request,
             user,

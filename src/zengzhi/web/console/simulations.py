@@ -3,10 +3,11 @@ its own) and read its report, charts and tables here."""
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse
 
 from zengzhi.core.errors import DomainError
 from zengzhi.deps import STATUS
@@ -71,9 +72,12 @@ def run(request: Request, context: ContextDep, user: StaffDep, run_id: RunId) ->
 
 
 @router.get("/{run_id}/files/{name}")
-def report_file(context: ContextDep, user: StaffDep, run_id: RunId, name: FileName) -> FileResponse:
-    path = simulations.report_file(context, user.principal, run_id, name)
+def report_file(context: ContextDep, user: StaffDep, run_id: RunId, name: FileName) -> Response:
+    content = simulations.report_file(context, user.principal, run_id, name)
+    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
     # the report is the simulator's own page: shown as is, its links resolve beside it
-    return FileResponse(
-        path, headers={"Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'"}
+    return Response(
+        content,
+        media_type=kind,
+        headers={"Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'"},
     )

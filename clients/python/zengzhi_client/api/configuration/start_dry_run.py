@@ -89,9 +89,10 @@ def sync_detailed(
     """Simulate a proposed configuration (in the background)
 
      The back-test of POST /v1/backtest in a process of its own: the proposal is checked
-    and the run answered at once (202, `status` "running"); GET its `Location` until
-    `status` is "done" (with `result`) or "failed" (with `error`). One runs per tenant at
-    a time (409 while one runs).
+    and the run answered at once (202, `status` "running", or "queued" until a worker
+    takes it); GET its `Location`, from any server, until `status` is "done" (with
+    `result`), "failed" (with `error`) or "interrupted" (its worker stopped: start it
+    again). One runs per tenant at a time (409 while one is queued or running).
 
     Args:
         body (BacktestRequest):
@@ -123,9 +124,10 @@ def sync(
     """Simulate a proposed configuration (in the background)
 
      The back-test of POST /v1/backtest in a process of its own: the proposal is checked
-    and the run answered at once (202, `status` "running"); GET its `Location` until
-    `status` is "done" (with `result`) or "failed" (with `error`). One runs per tenant at
-    a time (409 while one runs).
+    and the run answered at once (202, `status` "running", or "queued" until a worker
+    takes it); GET its `Location`, from any server, until `status` is "done" (with
+    `result`), "failed" (with `error`) or "interrupted" (its worker stopped: start it
+    again). One runs per tenant at a time (409 while one is queued or running).
 
     Args:
         body (BacktestRequest):
@@ -152,9 +154,10 @@ async def asyncio_detailed(
     """Simulate a proposed configuration (in the background)
 
      The back-test of POST /v1/backtest in a process of its own: the proposal is checked
-    and the run answered at once (202, `status` "running"); GET its `Location` until
-    `status` is "done" (with `result`) or "failed" (with `error`). One runs per tenant at
-    a time (409 while one runs).
+    and the run answered at once (202, `status` "running", or "queued" until a worker
+    takes it); GET its `Location`, from any server, until `status` is "done" (with
+    `result`), "failed" (with `error`) or "interrupted" (its worker stopped: start it
+    again). One runs per tenant at a time (409 while one is queued or running).
 
     Args:
         body (BacktestRequest):
@@ -184,9 +187,10 @@ async def asyncio(
     """Simulate a proposed configuration (in the background)
 
      The back-test of POST /v1/backtest in a process of its own: the proposal is checked
-    and the run answered at once (202, `status` "running"); GET its `Location` until
-    `status` is "done" (with `result`) or "failed" (with `error`). One runs per tenant at
-    a time (409 while one runs).
+    and the run answered at once (202, `status` "running", or "queued" until a worker
+    takes it); GET its `Location`, from any server, until `status` is "done" (with
+    `result`), "failed" (with `error`) or "interrupted" (its worker stopped: start it
+    again). One runs per tenant at a time (409 while one is queued or running).
 
     Args:
         body (BacktestRequest):
