@@ -15,18 +15,22 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 
 from zengzhi.core import standard_webhooks
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service.auth import Permission, Principal
-from zengzhi.service.base import Context, command, not_found, query, rows_as
+from zengzhi.service.base import Context, command, found, query
 from zengzhi.service.egress import check_target
 from zengzhi.store import outbox
-from zengzhi.store import tables as t
-from zengzhi.store.pages import newest_first
-from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.uow import UnitOfWork
+from zengzhi.store.webhooks import (
+    Deliveries,
+    DeliveryRow,
+    SubscriptionRow,
+    Subscriptions,
+    WebhookEvents,
+)
 
 # The payment adapter's payout endpoint is kept as a subscription of this id
 # (service/payments.py): it is shown here, and changed only through the adapter.
@@ -65,7 +69,7 @@ class SubscriptionView(BaseModel):
     secret: str | None = None  # only in the answer that creates it or rotates it
 
 
-def _subscription_view(row: Any, secret: str | None = None) -> SubscriptionView:
+def _subscription_view(row: SubscriptionRow, secret: str | None = None) -> SubscriptionView:
     return SubscriptionView(
         id=row.subscription_id,
         url=row.url,
@@ -79,15 +83,9 @@ def _subscription_view(row: Any, secret: str | None = None) -> SubscriptionView:
 
 def _subscription(
     connection: Connection, tenant: str, subscription_id: str, lock: bool = False
-) -> Any:
-    c = t.webhook_subscriptions.c
-    statement = select(t.webhook_subscriptions).where(
-        of_tenant(c, tenant), c.subscription_id == subscription_id
-    )
-    row = connection.execute(statement.with_for_update() if lock else statement).first()
-    if row is None:
-        raise not_found("webhook subscription", subscription_id, "subscription")
-    return row
+) -> SubscriptionRow:
+    row = Subscriptions(connection, tenant).get(subscription_id, lock)
+    return found(row, "webhook subscription", subscription_id, "subscription")
 
 
 def new_secret() -> str:
@@ -98,24 +96,9 @@ def put_subscription(
     uow: UnitOfWork, subscription_id: str, url: str, event_types: list[str], secret: str
 ) -> None:
     """Create or replace a subscription inside a command (the payment adapter's too)."""
-    c = t.webhook_subscriptions.c
-    where = (of_tenant(c, uow.tenant)) & (c.subscription_id == subscription_id)
-    found = uow.connection.execute(select(c.created_at).where(where).with_for_update()).first()
-    values = {"url": url, "event_types": event_types, "secret": secret, "active": True}
-    if found is None:
-        uow.connection.execute(
-            insert(t.webhook_subscriptions).values(
-                tenant_id=uow.tenant,
-                subscription_id=subscription_id,
-                created_at=uow.now,
-                updated_at=uow.now,
-                **values,
-            )
-        )
-    else:
-        uow.connection.execute(
-            update(t.webhook_subscriptions).where(where).values(updated_at=uow.now, **values)
-        )
+    Subscriptions(uow.connection, uow.tenant).put(
+        subscription_id, url, event_types, secret, uow.now
+    )
 
 
 def create_subscription(
@@ -144,15 +127,11 @@ def create_subscription(
 
 def list_subscriptions(context: Context, principal: Principal) -> list[SubscriptionView]:
     principal.require(Permission.READ)
-    c = t.webhook_subscriptions.c
-    statement = (
-        select(t.webhook_subscriptions)
-        .where(of_tenant(c, principal.tenant))
-        .order_by(c.created_at, c.subscription_id)
-    )
     return query(
         context,
-        lambda connection: [_subscription_view(row) for row in connection.execute(statement)],
+        lambda connection: [
+            _subscription_view(row) for row in Subscriptions(connection, principal.tenant).all()
+        ],
     )
 
 
@@ -200,12 +179,7 @@ def change_subscription(
                 outbox.cancel(uow.connection, uow.tenant, subscription_id)
         if secret is not None:
             values["secret"] = secret
-        c = t.webhook_subscriptions.c
-        uow.connection.execute(
-            update(t.webhook_subscriptions)
-            .where(of_tenant(c, uow.tenant), c.subscription_id == subscription_id)
-            .values(**values)
-        )
+        Subscriptions(uow.connection, uow.tenant).change(subscription_id, **values)
         view = _subscription_view(
             _subscription(uow.connection, uow.tenant, subscription_id), secret
         )
@@ -263,7 +237,7 @@ class DeliveryView(BaseModel):
     attempt_log: list[AttemptView] | None = None  # in the answer for one delivery
 
 
-def _delivery_view(row: Any) -> DeliveryView:
+def _delivery_view(row: DeliveryRow) -> DeliveryView:
     return DeliveryView(
         subscription=row.subscription_id,
         event_id=row.event_id,
@@ -281,43 +255,6 @@ def _delivery_view(row: Any) -> DeliveryView:
     )
 
 
-def _deliveries(tenant: str) -> Any:
-    d, e, a = t.webhook_deliveries.c, t.webhook_events.c, t.webhook_attempts.c
-    last_latency = (  # one probe of the attempts' primary key per delivery listed
-        select(a.latency_ms)
-        .where(
-            a.tenant_id == d.tenant_id,
-            a.subscription_id == d.subscription_id,
-            a.event_no == d.event_no,
-        )
-        .order_by(a.attempt.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return (
-        select(
-            d.subscription_id,
-            d.event_no,
-            d.status,
-            d.attempts,
-            d.next_attempt_at,
-            d.last_status_code,
-            last_latency.label("last_latency_ms"),
-            d.last_error,
-            d.delivered_at,
-            d.created_at,
-            e.event_id,
-            e.type,
-            e.member,
-        )
-        .join(
-            t.webhook_events,
-            (e.tenant_id == d.tenant_id) & (e.event_no == d.event_no),
-        )
-        .where(of_tenant(d, tenant))
-    )
-
-
 def list_deliveries(
     context: Context,
     principal: Principal,
@@ -328,31 +265,24 @@ def list_deliveries(
 ) -> list[DeliveryView]:
     """A subscription's deliveries, newest first (`before`: a sequence number)."""
     principal.require(Permission.READ)
-    d = t.webhook_deliveries.c
 
     def run(connection: Connection) -> list[DeliveryView]:
         _subscription(connection, principal.tenant, subscription_id)
-        statement = _deliveries(principal.tenant).where(d.subscription_id == subscription_id)
-        if status is not None:
-            statement = statement.where(d.status == status)
-        rows = connection.execute(newest_first(statement, d.event_no, before, limit))
+        deliveries = Deliveries(connection, principal.tenant)
+        rows = deliveries.page(subscription_id, status, limit, before)
         return [_delivery_view(row) for row in rows]
 
     return query(context, run)
 
 
-def _delivery(connection: Connection, tenant: str, subscription_id: str, event_id: str) -> Any:
-    d, e = t.webhook_deliveries.c, t.webhook_events.c
-    row = connection.execute(
-        _deliveries(tenant).where(d.subscription_id == subscription_id, e.event_id == event_id)
-    ).first()
-    if row is None:
-        raise not_found("delivery of event", event_id, "event_id")
-    return row
+def _delivery(
+    connection: Connection, tenant: str, subscription_id: str, event_id: str
+) -> DeliveryRow:
+    row = Deliveries(connection, tenant).get(subscription_id, event_id)
+    return found(row, "delivery of event", event_id, "event_id")
 
 
-def _with_attempts(connection: Connection, tenant: str, row: Any) -> DeliveryView:
-    a = t.webhook_attempts.c
+def _with_attempts(connection: Connection, tenant: str, row: DeliveryRow) -> DeliveryView:
     view = _delivery_view(row)
     view.attempt_log = [
         AttemptView(
@@ -363,15 +293,7 @@ def _with_attempts(connection: Connection, tenant: str, row: Any) -> DeliveryVie
             latency_ms=one.latency_ms,
             error=one.error,
         )
-        for one in connection.execute(
-            select(t.webhook_attempts)
-            .where(
-                of_tenant(a, tenant),
-                a.subscription_id == row.subscription_id,
-                a.event_no == row.event_no,
-            )
-            .order_by(a.attempt)
-        )
+        for one in Deliveries(connection, tenant).attempts(row)
     ]
     return view
 
@@ -410,16 +332,7 @@ def replay_delivery(
                 ErrorCode.CONFLICT, f"subscription {subscription_id!r} is inactive", "subscription"
             )
         row = _delivery(uow.connection, uow.tenant, subscription_id, event_id)
-        d = t.webhook_deliveries.c
-        uow.connection.execute(
-            update(t.webhook_deliveries)
-            .where(
-                of_tenant(d, uow.tenant),
-                d.subscription_id == subscription_id,
-                d.event_no == row.event_no,
-            )
-            .values(status=outbox.PENDING, attempts=0, next_attempt_at=uow.now, claimed_by=None)
-        )
+        Deliveries(uow.connection, uow.tenant).send_again(row, outbox.PENDING, uow.now)
         uow.audit(
             principal.actor,
             "webhook.replay",
@@ -450,19 +363,17 @@ def list_events(
 ) -> list[WebhookEventView]:
     """The outbox: every webhook event written, newest first."""
     principal.require(Permission.READ)
-    e = t.webhook_events.c
-    statement = newest_first(
-        select(t.webhook_events).where(of_tenant(e, principal.tenant)), e.event_no, before, limit
-    )
-    return rows_as(
+    return query(
         context,
-        statement,
-        lambda row: WebhookEventView(
-            id=row.event_id,
-            sequence=row.event_no,
-            type=row.type,
-            member=row.member,
-            at=row.at,
-            body=row.body,
-        ),
+        lambda connection: [
+            WebhookEventView(
+                id=row.event_id,
+                sequence=row.event_no,
+                type=row.type,
+                member=row.member,
+                at=row.at,
+                body=row.body,
+            )
+            for row in WebhookEvents(connection, principal.tenant).newest(limit, before)
+        ],
     )

@@ -99,10 +99,12 @@ def record_of(kind: type[R], row: Row[Any], **converted: Any) -> R:
 class Keyed(Tenanted, Generic[R]):
     """A table whose rows the tenant knows by one id, read as records of type R."""
 
+    key_name: ClassVar[str] = ""  # the id's column, when not named after the table
+
     @property
     def key(self) -> ColumnElement[str]:
-        # every such table names its id after itself: orders.order_id, zones.zone_id…
-        return self.table.c[f"{self.table.name.removesuffix('s')}_id"]
+        # most such tables name their id after themselves: orders.order_id, zones.zone_id…
+        return self.table.c[self.key_name or f"{self.table.name.removesuffix('s')}_id"]
 
     def record(self, row: Row[Any]) -> R:
         raise NotImplementedError

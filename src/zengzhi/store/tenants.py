@@ -31,6 +31,11 @@ def tenant_settings(connection: Connection, tenant: str) -> dict[str, Any] | Non
     return None if row is None else dict(row.settings)
 
 
+def tenant_exists(connection: Connection, tenant: str) -> bool:
+    statement = select(t.tenants.c.tenant_id).where(of_tenant(t.tenants, tenant))
+    return connection.execute(statement).first() is not None
+
+
 def tenant_time_zone(connection: Connection, tenant: str) -> ZoneInfo:
     """Where the tenant's days turn (its settings' `timezone`)."""
     settings = tenant_settings(connection, tenant) or {}
