@@ -42,6 +42,10 @@ class Adapters(Tenanted):
         statement = self.update().values(**values) if exists else self.insert(**values)
         self.connection.execute(statement)
 
+    def reseal(self, credentials: str) -> None:
+        """The keys encrypted again (under a new key), as they were."""
+        self.connection.execute(self.update().values(credentials=credentials))
+
     def seal_wechat(self, credentials: str, at: datetime) -> None:
         """New keys for the wechat adapter (no change when the adapter is another)."""
         statement = self.update().where(self.table.c.adapter == "wechat")
