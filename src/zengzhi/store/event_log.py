@@ -15,6 +15,10 @@ from zengzhi.store.tenanted import Tenanted
 class EventLog(Tenanted):
     table: ClassVar[Table] = t.events
 
+    def empty(self) -> bool:
+        """No event yet."""
+        return self.first(self.select(t.events.c.seq).limit(1)) is None
+
     def has(self, event_id: str) -> bool:
         found = self.first(self.select(t.events.c.seq).where(t.events.c.event_id == event_id))
         return found is not None
