@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Row, Select
+from sqlalchemy import Connection
 
 from zengzhi.core.days import day_of
 from zengzhi.core.errors import DomainError, ErrorCode
@@ -52,12 +52,6 @@ def command(context: Context, principal: Principal, run: Callable[[UnitOfWork], 
 def query(context: Context, run: Callable[[Connection], T]) -> T:
     with context.database.read() as connection:
         return run(connection)
-
-
-def rows_as(context: Context, statement: Select[Any], view: Callable[[Row[Any]], T]) -> list[T]:
-    """A read's rows, each as its view (a list the caller built the statement of: the
-    tenant's users, API keys, audit log, webhook events)."""
-    return query(context, lambda connection: [view(row) for row in connection.execute(statement)])
 
 
 def tenant_zone(context: Context, tenant: str) -> ZoneInfo:

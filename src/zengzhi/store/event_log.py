@@ -15,6 +15,11 @@ from zengzhi.store.tenanted import Tenanted
 class EventLog(Tenanted):
     table: ClassVar[Table] = t.events
 
+    def lines(self) -> list[str]:
+        """The log's lines, in the order they were applied."""
+        statement = self.select(t.events.c.body).order_by(t.events.c.seq)
+        return list(self.connection.execute(statement).scalars())
+
     def empty(self) -> bool:
         """No event yet."""
         return self.first(self.select(t.events.c.seq).limit(1)) is None

@@ -104,13 +104,18 @@ def store_counters(connection: Connection, tenant: str, counters: Counters) -> N
     )
 
 
+def all_tenants(connection: Connection) -> list[str]:
+    """Every tenant's id, in order."""
+    directory = select(t.tenants.c.tenant_id).order_by(t.tenants.c.tenant_id)
+    return list(connection.execute(directory).scalars())
+
+
 def tenants_having(connection: Connection, probe: Callable[[str], Select[Any]]) -> list[str]:
     """The tenants for which `probe(tenant)` finds a row: the directory of tenants walked,
     each asked on its own rows alone (under Citus, on its node), rather than one scan
     across every tenant's rows (tests/service/test_tenant_scoping.py)."""
-    directory = select(t.tenants.c.tenant_id).order_by(t.tenants.c.tenant_id)
     return [
         tenant
-        for tenant in connection.execute(directory).scalars().all()
+        for tenant in all_tenants(connection)
         if connection.execute(probe(tenant).limit(1)).first() is not None
     ]
