@@ -92,11 +92,12 @@ _COUNTER = select(_k.value).where(
 )
 
 
-def zone_settings(row: Any) -> dict[str, Any]:
-    """A zones row as the engine's settings: its modes and its period."""
-    settings = dict(row.modes or {})
+def zone_settings(columns: Mapping[Any, Any]) -> dict[str, Any]:
+    """A zones row (its columns by name) as the engine's settings: its modes and its
+    period."""
+    settings = dict(columns["modes"] or {})
     for name, column in zip(_PERIOD, ("starts_at", "ends_at"), strict=True):
-        moment = getattr(row, column)
+        moment = columns[column]
         if moment is not None:
             settings[name] = moment.isoformat()
     return settings
@@ -124,7 +125,7 @@ class SqlModes:
                 .where(of_tenant(z, self._tenant), z.zone_id == zone)
                 .with_for_update()
             ).first()
-            self._zones[zone] = None if row is None else parse_zone(zone_settings(row))
+            self._zones[zone] = None if row is None else parse_zone(zone_settings(row._mapping))
         return self._zones[zone]
 
     def zones(self) -> dict[str, ZoneModes]:
@@ -132,7 +133,7 @@ class SqlModes:
         rows = self._connection.execute(
             select(t.zones).where(of_tenant(z, self._tenant)).order_by(z.zone_id)
         )
-        return {row.zone_id: parse_zone(zone_settings(row)) for row in rows}
+        return {row.zone_id: parse_zone(zone_settings(row._mapping)) for row in rows}
 
     def configure(self, zone: str, settings: Mapping[str, object], modes: ZoneModes) -> None:
         """Keep the settings on the zone's row (which the catalogue created)."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, exists, select
 
 from zengzhi.store import tables as t
 from zengzhi.store.tenanted import Keyed, record_of
@@ -58,3 +58,10 @@ def sealed_adapters(connection: Connection) -> list[Sealed]:
     c = t.payment_adapters.c
     statement = select(c.tenant_id, c.credentials).where(c.credentials.is_not(None))
     return [Sealed(row.tenant_id, "", row.credentials) for row in connection.execute(statement)]
+
+
+def anything_sealed(connection: Connection) -> bool:
+    """Whether any tenant keeps a payee or payment adapter keys encrypted."""
+    payee = select(exists().where(t.payees.c.sealed.is_not(None)))
+    adapter = select(exists().where(t.payment_adapters.c.credentials.is_not(None)))
+    return bool(connection.execute(payee).scalar() or connection.execute(adapter).scalar())
