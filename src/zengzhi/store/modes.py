@@ -63,7 +63,7 @@ _d = t.mode_day_tally.c
 _TALLIED = (
     select(_d.seq, _d.member_id, _d.fen, _d.units)
     .where(
-        _d.tenant_id == bindparam("tenant"),
+        of_tenant(_d, bindparam("tenant")),
         _d.zone == bindparam("zone"),
         _d.mode == bindparam("mode"),
         _d.seq > bindparam("after"),
@@ -177,7 +177,7 @@ class SqlModes:
         k = t.mode_counters.c
         for row in self._connection.execute(
             select(k.key, k.value).where(
-                k.tenant_id == self._tenant,
+                of_tenant(k, self._tenant),
                 k.zone == zone,
                 k.mode == mode,
                 k.key.in_(_DAY_COUNTERS),
@@ -355,7 +355,7 @@ class SqlModes:
         self.write()
         self._connection.execute(
             delete(t.mode_day_tally).where(
-                _d.tenant_id == self._tenant, _d.zone == zone, _d.mode == mode, _d.seq <= upto
+                of_tenant(_d, self._tenant), _d.zone == zone, _d.mode == mode, _d.seq <= upto
             )
         )
 
