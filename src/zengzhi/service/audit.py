@@ -28,7 +28,14 @@ from zengzhi.rules.modes.zone import ModeBook
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
 from zengzhi.service.tenants import load_settings
-from zengzhi.store.books import AuditLog, counts, kept_balances, position_rows, posted_balances
+from zengzhi.store.books import (
+    AuditLog,
+    Balances,
+    counts,
+    kept_balances,
+    position_rows,
+    posted_balances,
+)
 from zengzhi.store.event_log import EventLog
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes
@@ -45,18 +52,22 @@ class Difference(BaseModel):
     expected: str
 
 
-def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
-    rebuilt = posted_balances(connection, tenant)
-    kept = kept_balances(connection, tenant)
-    differences = [
+def _balance_differences(kept: Balances, expected: Balances) -> list[Difference]:
+    """Each balance kept otherwise than expected (a missing one is 0), by account."""
+    return [
         Difference(
             what=f"balance {account} {asset}",
             kept=format_amount(kept.get((account, asset), 0), asset),
-            expected=format_amount(rebuilt.get((account, asset), 0), asset),
+            expected=format_amount(expected.get((account, asset), 0), asset),
         )
-        for account, asset in sorted(set(kept) | set(rebuilt))
-        if kept.get((account, asset), 0) != rebuilt.get((account, asset), 0)
+        for account, asset in sorted(set(kept) | set(expected))
+        if kept.get((account, asset), 0) != expected.get((account, asset), 0)
     ]
+
+
+def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
+    kept = kept_balances(connection, tenant)
+    differences = _balance_differences(kept, posted_balances(connection, tenant))
     for row in position_rows(connection, tenant):
         holding = kept.get(
             (accounts.holdings(row.member_id, row.pool_id), accounts.points_asset(row.pool_id)), 0
@@ -103,16 +114,7 @@ def check_replay(connection: Connection, tenant: str) -> list[Difference]:
     except ReplayError as error:  # a difference to report, not a reason to stop the audit
         return [Difference(what=f"event log line {error.line}", kept="", expected=str(error))]
     memory = run.state.ledger.balances  # type: ignore[attr-defined]
-    kept = kept_balances(connection, tenant)
-    differences = [
-        Difference(
-            what=f"balance {account} {asset}",
-            kept=format_amount(kept.get((account, asset), 0), asset),
-            expected=format_amount(memory.get((account, asset), 0), asset),
-        )
-        for account, asset in sorted(set(kept) | set(memory))
-        if kept.get((account, asset), 0) != memory.get((account, asset), 0)
-    ]
+    differences = _balance_differences(kept_balances(connection, tenant), memory)
     stored = {  # open stakes as they stand, and every member's history in the pool
         (row.pool_id, row.member_id): (
             row.opened,
