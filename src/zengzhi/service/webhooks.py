@@ -96,7 +96,7 @@ def put_subscription(
     uow: UnitOfWork, subscription_id: str, url: str, event_types: list[str], secret: str
 ) -> None:
     """Create or replace a subscription inside a command (the payment adapter's too)."""
-    Subscriptions(uow.connection, uow.tenant).put(
+    Subscriptions(uow.connection, uow.tenant).subscribe(
         subscription_id, url, event_types, secret, uow.now
     )
 

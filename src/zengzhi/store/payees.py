@@ -3,7 +3,6 @@ them), and every tenant's sealed values for a change of key."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -31,13 +30,6 @@ class Payees(Keyed[PayeeRow]):
 
     def record(self, row: Row[Any]) -> PayeeRow:
         return record_of(PayeeRow, row)
-
-    def put(self, member: str, exists: bool, values: Mapping[str, Any]) -> None:
-        """The member's payee, set whole: inserted, or (`exists`) updated."""
-        if exists:
-            self.change(member, **values)
-        else:
-            self.connection.execute(self.insert(member_id=member, **values))
 
 
 class Sealed(NamedTuple):

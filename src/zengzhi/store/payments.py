@@ -84,13 +84,6 @@ class Payouts(Keyed[PayoutRow]):
     def record(self, row: Row[Any]) -> PayoutRow:
         return record_of(PayoutRow, row)
 
-    def put(self, withdrawal_id: str, exists: bool, values: Mapping[str, Any]) -> None:
-        """The payout of a withdrawal, set whole: inserted, or (`exists`) updated."""
-        if exists:
-            self.change(withdrawal_id, **values)
-        else:
-            self.connection.execute(self.insert(withdrawal_id=withdrawal_id, **values))
-
     def withdrawal_of(self, out_no: str) -> str | None:
         """The withdrawal a gateway's payout number belongs to."""
         statement = self.select(self.key).where(self.table.c.out_no == out_no)

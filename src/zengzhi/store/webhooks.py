@@ -33,7 +33,7 @@ class Subscriptions(Keyed[SubscriptionRow]):
     def record(self, row: Row[Any]) -> SubscriptionRow:
         return record_of(SubscriptionRow, row, event_types=tuple(row.event_types))
 
-    def put(
+    def subscribe(
         self, subscription_id: str, url: str, event_types: list[str], secret: str, at: datetime
     ) -> None:
         """Create the subscription, or replace it whole (active again), keeping when it
