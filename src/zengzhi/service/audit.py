@@ -10,8 +10,6 @@ state is exactly what its history says.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import Connection
@@ -25,11 +23,9 @@ from zengzhi.engine.snapshot import memory_pools
 from zengzhi.rules.modes import zone
 from zengzhi.rules.modes.common import SHOPPING_ZONE
 from zengzhi.rules.modes.zone import ModeBook
-from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
 from zengzhi.service.tenants import load_settings
 from zengzhi.store.books import (
-    AuditLog,
     Balances,
     counts,
     kept_balances,
@@ -201,39 +197,3 @@ def audit_all(
         return [audit_tenant(connection, one, with_replay) for one in watch(tenants)]
 
     return query(context, run)
-
-
-# ---------------------------------------------------------------------------- the log
-
-
-class AuditEntry(BaseModel):
-    id: int
-    at: datetime
-    actor: str
-    action: str
-    target: str | None
-    before: Any
-    after: Any
-    reason: str | None
-
-
-def audit_log(
-    context: Context, principal: Principal, limit: int, before: int | None
-) -> list[AuditEntry]:
-    principal.require(Permission.READ)
-    return query(
-        context,
-        lambda connection: [
-            AuditEntry(
-                id=row.audit_id,
-                at=row.at,
-                actor=row.actor,
-                action=row.action,
-                target=row.target,
-                before=row.before,
-                after=row.after,
-                reason=row.reason,
-            )
-            for row in AuditLog(connection, principal.tenant).newest(limit, before)
-        ],
-    )

@@ -1,4 +1,4 @@
-"""What happened lately, read for the dashboard (service/activity.py): the entries of a
+"""What happened lately, read for the dashboard (service/queries/activity.py): the entries of a
 kind since a moment, and a pool's history between two moments, each through the index
 made for it (`ix_entries_kind_at`, `ix_pool_history_at`)."""
 
