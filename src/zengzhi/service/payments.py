@@ -188,7 +188,7 @@ class SignedByGateway:
         except ValidationError as error:
             raise error_from_validation(error) from None
 
-    def request_payout(self, uow: UnitOfWork, withdrawal: Any) -> str:
+    def request_payout(self, uow: UnitOfWork, withdrawal: WithdrawalRow) -> str:
         raise DomainError(
             ErrorCode.CONFLICT, f"{self.name} payouts are sent by the gateway", "adapter"
         )
