@@ -28,8 +28,7 @@ from typing import Any, TypeVar
 
 from autoanalyze import analyze
 from machine import describe
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from scratch import scratch_database
 
 from zengzhi.core.events import CompleteOrder, ConfigureZone, Event, Join, OrderLine, RunDay
 from zengzhi.service import modes
@@ -153,12 +152,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     print(describe())
-    admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
-    name = f"zz_bench_{secrets.token_hex(3)}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_database(args.postgres) as url:
         started = time.perf_counter()
         tenant = build(url, args.members)
         print(f"built {args.members:,} green members in {time.perf_counter() - started:.0f} s")
@@ -177,10 +171,6 @@ def main() -> None:
                 f"{found['longest'] * 1000:>12.0f}{len(orders):>8,}"
                 f"{max(orders) * 1000:>10.0f}{statistics.median(orders) * 1000:>11.0f}"
             )
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

@@ -26,8 +26,7 @@ from typing import Any
 
 from autoanalyze import analyze
 from machine import describe
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from scratch import scratch_database
 
 from zengzhi.core.events import CompleteOrder, GrantAgent, Join, OrderLine
 from zengzhi.core.ledger import MemoryLedger
@@ -189,18 +188,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         rate = service_rate(f"sqlite:///{Path(folder) / 'bench.db'}", args.service_orders)
         print(f"{'service, SQLite, 20 deep':<34}{args.service_orders:>8}{rate:>10,.0f}")
-    admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
-    name = f"zengzhi_bench_{secrets.token_hex(4)}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
+    with scratch_database(args.postgres) as url:
         rate = service_rate(url, args.service_orders)
         print(f"{'service, PostgreSQL, 20 deep':<34}{args.service_orders:>8}{rate:>10,.0f}")
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

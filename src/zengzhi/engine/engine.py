@@ -47,9 +47,9 @@ from zengzhi.core.events import (
 from zengzhi.core.ledger import CNY, Entry, Ledger, entry
 from zengzhi.engine.state import Minted, OrderRecord, TenantState
 from zengzhi.rules import conversion, distribution, orders, pool, withdrawals
-from zengzhi.rules.distribution import Paid
+from zengzhi.rules.distribution import Paid, Rewarded
 from zengzhi.rules.modes import ads, zone
-from zengzhi.rules.modes.common import Effect, Run
+from zengzhi.rules.modes.common import Effect, ModePaid, Run
 from zengzhi.rules.modes.zone import ZoneModes
 from zengzhi.rules.pool import Exit, PoolParams, PoolState, Sale
 
@@ -67,13 +67,17 @@ class Mint:
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What the rules computed for one event: the entries it posted, in order, and the
-    sales, forced exits and mints among them as numbers, so that a caller reads these
-    rather than an entry's printed figures or its postings by position."""
+    sales, forced exits, mints, rewards and the modes' cash payments among them as
+    numbers, so that a caller reads these rather than an entry's printed figures or its
+    postings by position. A conversion into points is among the mints (its mint entry
+    is booked by the pool's rule, beside the `conversion` entry)."""
 
     entries: tuple[Entry, ...]
     sales: tuple[Sale, ...] = ()
     exits: tuple[Exit, ...] = ()
     minted: tuple[Mint, ...] = ()
+    rewards: tuple[Rewarded, ...] = ()  # distribution's: commissions, agents, dividends…
+    mode_payments: tuple[ModePaid, ...] = ()  # the companion modes' cash to members
 
 
 class Engine:
@@ -83,11 +87,14 @@ class Engine:
         self._sales: list[Sale] = []
         self._exits: list[Exit] = []
         self._minted: list[Mint] = []
+        self._rewards: list[Rewarded] = []
+        self._mode_payments: list[ModePaid] = []
 
     def apply(self, event: Event) -> Outcome:
         """Run one event; returns what it posted and computed (`Outcome`)."""
         ledger = self.state.ledger
         self._sales, self._exits, self._minted = [], [], []
+        self._rewards, self._mode_payments = [], []
         match event:
             case CompleteOrder():
                 self._complete(ledger, event)
@@ -145,6 +152,8 @@ class Engine:
             tuple(self._sales),
             tuple(self._exits),
             tuple(self._minted),
+            tuple(self._rewards),
+            tuple(self._mode_payments),
         )
 
     def _settle(
@@ -203,6 +212,7 @@ class Engine:
             cause,
             day.toordinal() if day is not None else 0,
             at,
+            paid=self._mode_payments,
         )
 
     def _zone_event(self, ledger: Ledger, event: ConfigureZone | ModeIncome) -> None:
@@ -307,7 +317,9 @@ class Engine:
         rewards += distribution.agent_rewards(params, self.state.agents, order.region, amount)
         rewards += distribution.team_rewards(params, grown, amount)
         budget = sum(line.distribution for line in order.lines)
-        return tuple(distribution.pay(ledger, order.id, rewards, budget, params.overflow))
+        booked = distribution.pay(ledger, order.id, rewards, budget, params.overflow)
+        self._rewards += booked
+        return tuple(one.paid for one in booked)
 
     def _known(self, member: str, field: str = "member") -> None:
         if member not in self.state.members:
@@ -420,7 +432,9 @@ class Engine:
             members = held
         rewards = distribution.dividend_rewards(plan, turnover, members)
         source = accounts.PROFIT if plan.funding == "profit" else accounts.DISTRIBUTION
-        distribution.pay(ledger, event.id, rewards, sum(r.amount for r in rewards), False, source)
+        self._rewards += distribution.pay(
+            ledger, event.id, rewards, sum(r.amount for r in rewards), False, source
+        )
 
     def _convert(self, ledger: Ledger, event: ConvertContribution) -> None:
         if not event.reason.strip():
@@ -436,7 +450,11 @@ class Engine:
         for member in sorted(set(members)):  # every member checked before any converts
             conversion.check_amount(ledger, member, event.into, rate)
         for member in sorted(set(members)):
-            conversion.convert(ledger, event.id, member, event.into, rate, event.reason, target)
+            done = conversion.convert(
+                ledger, event.id, member, event.into, rate, event.reason, target
+            )
+            if event.into == "points" and target is not None and done.held:
+                self._minted.append(Mint(target.id, member, done.contribution, done.points))
         if target is not None:
             self._settle(target, ledger, event.id)
 

@@ -20,6 +20,8 @@ back what the reward became (distribution.take_back; docs/distribution.md).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from zengzhi.core import accounts
 from zengzhi.core.amounts import LARGEST, POINTS_SCALE, YUAN_SCALE, Ratio, format_minor
 from zengzhi.core.errors import invalid
@@ -68,6 +70,15 @@ def check_amount(ledger: Ledger, member: str, into: str, rate: Ratio) -> None:
         )
 
 
+class Converted(NamedTuple):
+    """What a conversion did for one member: the fen of contribution retired, and, into
+    points, the fen that landed in the pool and the points it minted there."""
+
+    held: int
+    contribution: int = 0
+    points: int = 0
+
+
 def convert(
     ledger: Ledger,
     cause: str,
@@ -76,12 +87,12 @@ def convert(
     rate: Ratio,
     reason: str,
     target: PoolState | None = None,
-) -> int:
-    """Retire the member's whole contribution balance into `into`; returns the fen
-    retired (0: nothing held, nothing booked)."""
+) -> Converted:
+    """Retire the member's whole contribution balance into `into`; returns what it did
+    (nothing held: nothing booked, 0 retired)."""
     held = ledger.balance(accounts.contribution(member), CONTRIBUTION)
     if held <= 0:
-        return 0
+        return Converted(0)
     retire: list[Posting] = [
         (accounts.contribution(member), CONTRIBUTION, -held),
         (accounts.CONTRIBUTION_ISSUED, CONTRIBUTION, held),
@@ -118,7 +129,7 @@ def convert(
                 },
             )
         )
-        return held
+        return Converted(held, contribution, minted)
     if into == "shares":
         # fen × (shares a yuan) × 10^4 / 100: shares in their 4-place minor units
         units = rate.num * held * 10 ** (POINTS_SCALE - YUAN_SCALE) // rate.den
@@ -133,7 +144,7 @@ def convert(
             (accounts.CONVERTED_MEMO, SHARES, -units),
         ]
         ledger.post(entry(cause, "conversion", RULE, postings, params | {"shares": _shares(units)}))
-        return held
+        return Converted(held)
     paid = rate.num * held // rate.den
     left = held - paid  # < 0: the platform funds what the rate adds
     postings = [
@@ -148,7 +159,7 @@ def convert(
     ledger.post(
         entry(cause, "conversion", RULE, postings, params | {"paid": format_minor(paid, 2)})
     )
-    return held
+    return Converted(held)
 
 
 def _memo(member: str, into: str, fen: int) -> list[Posting]:

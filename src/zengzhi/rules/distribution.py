@@ -151,6 +151,14 @@ class Paid(NamedTuple):
     source: str  # the account it was paid from
 
 
+class Rewarded(NamedTuple):
+    """A reward's entry as booked (`paid`), with what the budget cut of that reward (fen
+    left unpaid, overflow off): what a report counts, without reading the entry back."""
+
+    paid: Paid
+    cut: int
+
+
 def cycle_error(member: str, uplines: Sequence[str]) -> DomainError:
     """A chain that comes back on itself, or runs past MAX_CHAIN: only a damaged
     network holds one (bindings refuse both)."""
@@ -460,10 +468,10 @@ def pay(
     budget: int,
     overflow: bool,
     source: str = accounts.DISTRIBUTION,
-) -> list[Paid]:
+) -> list[Rewarded]:
     """Book each reward as its own entry, out of `budget` fen of `source`; beyond it the
     platform's funds pay when `overflow` is on, else the reward is cut (and says so)."""
-    paid: list[Paid] = []
+    paid: list[Rewarded] = []
     left = budget
     for reward in rewards:
         if reward.amount <= 0:
@@ -495,7 +503,7 @@ def pay(
                         params,
                     )
                 )
-                paid.append(Paid(reward.member, amount, reward.into, account))
+                paid.append(Rewarded(Paid(reward.member, amount, reward.into, account), cut))
     return paid
 
 

@@ -10,11 +10,9 @@ state is exactly what its history says.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
 from zengzhi.core import accounts
 from zengzhi.core.ledger import format_amount
@@ -25,18 +23,23 @@ from zengzhi.engine.snapshot import memory_pools
 from zengzhi.rules.modes import zone
 from zengzhi.rules.modes.common import SHOPPING_ZONE
 from zengzhi.rules.modes.zone import ModeBook
-from zengzhi.service.auth import Permission, Principal
-from zengzhi.service.base import Context, query, rows_as
+from zengzhi.service.base import Context, query
 from zengzhi.service.tenants import load_settings
-from zengzhi.store import tables as t
+from zengzhi.store.books import (
+    Balances,
+    counts,
+    kept_balances,
+    position_rows,
+    posted_balances,
+)
+from zengzhi.store.event_log import EventLog
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes
 from zengzhi.store.network import referral_cycles
 from zengzhi.store.orders import spent_differences
-from zengzhi.store.pages import newest_first
 from zengzhi.store.pools import CLOSED
 from zengzhi.store.spill import SpillStore
-from zengzhi.store.tenanted import of_tenant
+from zengzhi.store.tenants import all_tenants
 
 
 class Difference(BaseModel):
@@ -45,46 +48,31 @@ class Difference(BaseModel):
     expected: str
 
 
-def _kept_balances(connection: Connection, tenant: str) -> dict[tuple[str, str], int]:
-    c = t.balances.c
-    return {
-        (row.account, row.asset): int(row.amount)
-        for row in connection.execute(
-            select(c.account, c.asset, c.amount).where(of_tenant(c, tenant))
-        )
-    }
-
-
-def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
-    p = t.postings.c
-    rebuilt = {
-        (row.account, row.asset): int(row.total)
-        for row in connection.execute(
-            select(p.account, p.asset, func.sum(p.amount).label("total"))
-            .where(of_tenant(p, tenant))
-            .group_by(p.account, p.asset)
-        )
-    }
-    kept = _kept_balances(connection, tenant)
-    differences = [
+def _balance_differences(kept: Balances, expected: Balances) -> list[Difference]:
+    """Each balance kept otherwise than expected (a missing one is 0), by account."""
+    return [
         Difference(
             what=f"balance {account} {asset}",
             kept=format_amount(kept.get((account, asset), 0), asset),
-            expected=format_amount(rebuilt.get((account, asset), 0), asset),
+            expected=format_amount(expected.get((account, asset), 0), asset),
         )
-        for account, asset in sorted(set(kept) | set(rebuilt))
-        if kept.get((account, asset), 0) != rebuilt.get((account, asset), 0)
+        for account, asset in sorted(set(kept) | set(expected))
+        if kept.get((account, asset), 0) != expected.get((account, asset), 0)
     ]
-    c = t.positions.c
-    for row in connection.execute(select(t.positions).where(of_tenant(c, tenant))):
+
+
+def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
+    kept = kept_balances(connection, tenant)
+    differences = _balance_differences(kept, posted_balances(connection, tenant))
+    for row in position_rows(connection, tenant):
         holding = kept.get(
             (accounts.holdings(row.member_id, row.pool_id), accounts.points_asset(row.pool_id)), 0
         )
-        if holding != int(row.points):
+        if holding != row.points:
             differences.append(
                 Difference(
                     what=f"position {row.pool_id}/{row.member_id} points",
-                    kept=format_amount(int(row.points), "PTS"),
+                    kept=format_amount(row.points, "PTS"),
                     expected=format_amount(holding, "PTS"),
                 )
             )
@@ -109,10 +97,7 @@ def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
 
 
 def event_log(connection: Connection, tenant: str) -> list[str]:
-    c = t.events.c
-    return list(
-        connection.execute(select(c.body).where(of_tenant(c, tenant)).order_by(c.seq)).scalars()
-    )
+    return EventLog(connection, tenant).lines()
 
 
 def check_replay(connection: Connection, tenant: str) -> list[Difference]:
@@ -125,27 +110,17 @@ def check_replay(connection: Connection, tenant: str) -> list[Difference]:
     except ReplayError as error:  # a difference to report, not a reason to stop the audit
         return [Difference(what=f"event log line {error.line}", kept="", expected=str(error))]
     memory = run.state.ledger.balances  # type: ignore[attr-defined]
-    kept = _kept_balances(connection, tenant)
-    differences = [
-        Difference(
-            what=f"balance {account} {asset}",
-            kept=format_amount(kept.get((account, asset), 0), asset),
-            expected=format_amount(memory.get((account, asset), 0), asset),
-        )
-        for account, asset in sorted(set(kept) | set(memory))
-        if kept.get((account, asset), 0) != memory.get((account, asset), 0)
-    ]
-    c = t.positions.c
+    differences = _balance_differences(kept_balances(connection, tenant), memory)
     stored = {  # open stakes as they stand, and every member's history in the pool
         (row.pool_id, row.member_id): (
-            int(row.opened),
-            int(row.principal),
-            int(row.realized),
-            int(row.points),
-            int(row.paid),
-            int(row.charged),
+            row.opened,
+            row.principal,
+            row.realized,
+            row.points,
+            row.paid,
+            row.charged,
         )
-        for row in connection.execute(select(t.positions).where(of_tenant(c, tenant)))
+        for row in position_rows(connection, tenant)
         if row.opened != CLOSED or row.paid or row.charged
     }
     replayed: dict[tuple[str, str], tuple[int, ...]] = {}
@@ -202,18 +177,11 @@ class AuditReport(BaseModel):
 
 
 def audit_tenant(connection: Connection, tenant: str, with_replay: bool) -> AuditReport:
-    entries = connection.execute(
-        select(func.count()).select_from(t.entries).where(of_tenant(t.entries, tenant))
-    ).scalar_one()
-    events = connection.execute(
-        select(func.count()).select_from(t.events).where(of_tenant(t.events, tenant))
-    ).scalar_one()
+    entries, events = counts(connection, tenant)
     differences = check_ledger(connection, tenant)
     if with_replay:
         differences += check_replay(connection, tenant)
-    return AuditReport(
-        tenant=tenant, entries=int(entries), events=int(events), differences=differences
-    )
+    return AuditReport(tenant=tenant, entries=entries, events=events, differences=differences)
 
 
 def audit_all(
@@ -225,53 +193,7 @@ def audit_all(
     """`watch` passes the tenants through as they are audited (the CLI's progress bar)."""
 
     def run(connection: Connection) -> list[AuditReport]:
-        tenants = (
-            [tenant]
-            if tenant
-            else list(
-                connection.execute(
-                    select(t.tenants.c.tenant_id).order_by(t.tenants.c.tenant_id)
-                ).scalars()
-            )
-        )
+        tenants = [tenant] if tenant else all_tenants(connection)
         return [audit_tenant(connection, one, with_replay) for one in watch(tenants)]
 
     return query(context, run)
-
-
-# ---------------------------------------------------------------------------- the log
-
-
-class AuditEntry(BaseModel):
-    id: int
-    at: datetime
-    actor: str
-    action: str
-    target: str | None
-    before: Any
-    after: Any
-    reason: str | None
-
-
-def audit_log(
-    context: Context, principal: Principal, limit: int, before: int | None
-) -> list[AuditEntry]:
-    principal.require(Permission.READ)
-    c = t.audit_log.c
-    statement = newest_first(
-        select(t.audit_log).where(of_tenant(c, principal.tenant)), c.audit_id, before, limit
-    )
-    return rows_as(
-        context,
-        statement,
-        lambda row: AuditEntry(
-            id=row.audit_id,
-            at=row.at,
-            actor=row.actor,
-            action=row.action,
-            target=row.target,
-            before=row.before,
-            after=row.after,
-            reason=row.reason,
-        ),
-    )

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Row, Select
+from sqlalchemy import Connection
 
 from zengzhi.core.days import day_of
 from zengzhi.core.errors import DomainError, ErrorCode
@@ -63,12 +63,6 @@ def write(context: Context, change: Callable[[Connection], T]) -> T:
             return change(connection)
 
     return context.database.retrying(attempt)
-
-
-def rows_as(context: Context, statement: Select[Any], view: Callable[[Row[Any]], T]) -> list[T]:
-    """A read's rows, each as its view (a list the caller built the statement of: the
-    tenant's users, API keys, audit log, webhook events)."""
-    return query(context, lambda connection: [view(row) for row in connection.execute(statement)])
 
 
 def tenant_zone(context: Context, tenant: str) -> ZoneInfo:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import ConfigureZone, event_id
@@ -20,9 +20,8 @@ from zengzhi.engine.fields import Exact, ExactOrShare, Id, Name, Region
 from zengzhi.engine.zones import ModesConfig, parse_zone
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, found, not_found, query
-from zengzhi.store import tables as t
 from zengzhi.store.catalog import Catalog, Item
-from zengzhi.store.tenanted import of_tenant
+from zengzhi.store.event_log import EventLog
 from zengzhi.store.uow import UnitOfWork
 
 # ---------------------------------------------------------------------------- zones
@@ -174,13 +173,8 @@ def put_item(
         items = _items(uow, kind)
         before = items.get(key, lock=True)
         if isinstance(body, ZoneIn):  # the engine keeps its modes, refusing to drop a debtor
-            e = t.events.c
-            version = uow.connection.execute(
-                select(func.count()).where(
-                    of_tenant(e, uow.tenant), e.event_id.like(f"zone:{key}@%")
-                )
-            ).scalar_one()
-            change = event_id("zone", f"{key}@{int(version) + 1}")
+            version = EventLog(uow.connection, uow.tenant).count_like(f"zone:{key}@")
+            change = event_id("zone", f"{key}@{version + 1}")
             try:
                 uow.apply(ConfigureZone(change, key, body.settings()))
             except DomainError as error:  # the engine names a mode: the body has it in modes

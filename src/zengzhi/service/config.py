@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
@@ -39,24 +39,20 @@ from zengzhi.service.base import Context, query
 from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn, product_config, store_config
 from zengzhi.service.pools import PoolParamsIn
 from zengzhi.service.tenants import load_settings
-from zengzhi.store import tables as t
+from zengzhi.store.books import kept_balances
 from zengzhi.store.catalog import Catalog
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import zone_settings
-from zengzhi.store.pools import SqlPositions, params_from_row, read_pool
+from zengzhi.store.pools import SqlPositions, all_params, read_pool
 from zengzhi.store.spill import SpillStore
-from zengzhi.store.tenanted import of_tenant
 
 
 def live_config(connection: Connection, tenant: str) -> TenantConfig:
     """The configuration in force now, every pool parameter written out."""
-    p = t.pools.c
-    pools: dict[str, PoolConfig] = {}
-    for row in connection.execute(
-        select(p.pool_id, p.params).where(of_tenant(p, tenant)).order_by(p.pool_id)
-    ):
-        text = params_from_row(row.params).as_text()
-        pools[row.pool_id] = PoolConfig.model_validate(text)
+    pools = {
+        pool_id: PoolConfig.model_validate(params.as_text())
+        for pool_id, params in all_params(connection, tenant).items()
+    }
     products = {
         item["product_id"]: product_config(item)
         for item in Catalog(connection, tenant, "product").all()
@@ -65,10 +61,8 @@ def live_config(connection: Connection, tenant: str) -> TenantConfig:
         item["store_id"]: store_config(item) for item in Catalog(connection, tenant, "store").all()
     }
     zones = {
-        row.zone_id: ZoneConfig.model_validate(zone_settings(row))
-        for row in connection.execute(
-            select(t.zones).where(of_tenant(t.zones, tenant)).order_by(t.zones.c.zone_id)
-        )
+        item["zone_id"]: ZoneConfig.model_validate(zone_settings(item))
+        for item in Catalog(connection, tenant, "zone").all()
     }
     main = pools.pop(DEFAULT_POOL, None)
     settings = load_settings(connection, tenant)
@@ -200,13 +194,7 @@ def backtest_tenant(
         raise DomainError(
             ErrorCode.CONFLICT, f"the recorded history does not replay: {error}", "history"
         ) from None
-    c = t.balances.c
-    kept = {
-        (row.account, row.asset): int(row.amount)
-        for row in connection.execute(
-            select(c.account, c.asset, c.amount).where(of_tenant(c, tenant), c.amount != 0)
-        )
-    }
+    kept = {key: fen for key, fen in kept_balances(connection, tenant).items() if fen}
     result.baseline_matches_live = {k: v for k, v in balances.items() if v} == kept
     return result
 

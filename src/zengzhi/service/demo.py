@@ -5,8 +5,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from zengzhi.engine.zones import ModesConfig
 from zengzhi.service import catalog, members, orders, pools, tenants, users, wallets
 from zengzhi.service.auth import Principal, Role
@@ -18,8 +16,7 @@ from zengzhi.service.pools import NewPool, SubsidyRequest
 from zengzhi.service.tenants import NewTenant
 from zengzhi.service.users import NewApiKey
 from zengzhi.service.wallets import WithdrawalRequest
-from zengzhi.store import tables as t
-from zengzhi.store.tenanted import of_tenant
+from zengzhi.store.tenants import tenant_exists
 
 DEMO = "demo"
 
@@ -36,13 +33,7 @@ def seed(context: Context) -> DemoAccess:
     """Create the demo tenant if it is not there: two pools, a product, a store, members,
     orders through their whole life cycle, a sale, a subsidy and a withdrawal request;
     and a club zone running two companion modes (refer three, the union queue)."""
-    exists = query(
-        context,
-        lambda connection: connection.execute(
-            select(t.tenants.c.tenant_id).where(of_tenant(t.tenants, DEMO))
-        ).first(),
-    )
-    if exists:
+    if query(context, lambda connection: tenant_exists(connection, DEMO)):
         return DemoAccess(DEMO, "owner", None, None)
     password = secrets.token_urlsafe(12)
     tenants.create_tenant(

@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError
@@ -39,8 +38,8 @@ from zengzhi.service.queries.distribution import (
     network_page,
 )
 from zengzhi.service.tenants import load_settings, require_money_control
-from zengzhi.store import tables as t
-from zengzhi.store.tenanted import of_tenant
+from zengzhi.store.event_log import EventLog
+from zengzhi.store.network import AgentRow, Agents
 from zengzhi.store.uow import UnitOfWork
 
 log = logging.getLogger("zengzhi.jobs")
@@ -120,12 +119,12 @@ class AgentView(BaseModel):
     granted_at: datetime
 
 
-def _agent_view(row: Any) -> AgentView:
+def _agent_view(row: AgentRow) -> AgentView:
     return AgentView(
         region=row.region,
         level=row.level,
         member=row.member_id,
-        fee=format_minor(int(row.fee), 2),
+        fee=format_minor(row.fee, 2),
         granted_at=row.granted_at,
     )
 
@@ -137,14 +136,11 @@ def grant_agent(context: Context, principal: Principal, request: NewAgent) -> Ag
     fee = yuan(request.fee, "fee")
 
     def run(uow: UnitOfWork) -> AgentView:
-        a = t.agents.c
-        where = (
-            (of_tenant(a, uow.tenant)) & (a.region == request.region) & (a.level == request.level)
-        )
+        agents = Agents(uow.connection, uow.tenant)
 
         def produce() -> dict[str, Any]:
-            found = uow.connection.execute(select(t.agents).where(where)).first()
-            if found is not None and (found.member_id, int(found.fee)) == (request.member, fee):
+            found = agents.get(request.region, request.level)
+            if found is not None and (found.member_id, found.fee) == (request.member, fee):
                 return _agent_view(found).model_dump(mode="json")  # the same sale again
             uow.apply(
                 GrantAgent(
@@ -162,7 +158,9 @@ def grant_agent(context: Context, principal: Principal, request: NewAgent) -> Ag
                 f"agent:{request.level}:{request.region}",
                 after={"member": request.member, "fee": format_minor(fee, 2)},
             )
-            view = _agent_view(uow.connection.execute(select(t.agents).where(where)).one())
+            granted = agents.get(request.region, request.level)
+            assert granted is not None  # the event just granted it
+            view = _agent_view(granted)
             return view.model_dump(mode="json")
 
         # the sale's id names its event: the id again for another sale is a conflict
@@ -174,18 +172,9 @@ def grant_agent(context: Context, principal: Principal, request: NewAgent) -> Ag
 
 def list_agents(context: Context, principal: Principal, limit: int) -> list[AgentView]:
     principal.require(Permission.READ)
-    a = t.agents.c
     return query(
         context,
-        lambda c: [
-            _agent_view(row)
-            for row in c.execute(
-                select(t.agents)
-                .where(of_tenant(a, principal.tenant))
-                .order_by(a.region, a.level)
-                .limit(limit)
-            )
-        ],
+        lambda c: [_agent_view(row) for row in Agents(c, principal.tenant).listed(limit)],
     )
 
 
@@ -321,10 +310,7 @@ def run_dividends(context: Context, tenant: str) -> list[str]:
             end: date = end,
             run_id: str = run_id,
         ) -> bool:
-            e = t.events.c
-            if uow.connection.execute(
-                select(e.seq).where(of_tenant(e, uow.tenant), e.event_id == run_id)
-            ).first():
+            if EventLog(uow.connection, uow.tenant).has(run_id):
                 return False
             uow.apply(PayDividend(run_id, plan_name, start, end, uow.now))
             return True

@@ -5,11 +5,9 @@ under the same `out_trade_no` needs none of this: the notification is the same."
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 from pydantic import BaseModel
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
@@ -18,7 +16,9 @@ from zengzhi.service.base import Context, not_found, query
 from zengzhi.service.gateway_credentials import client_for
 from zengzhi.service.gateway_payouts import ask_gateway
 from zengzhi.service.gateways.wechatpay import WechatPay
-from zengzhi.store import tables as t
+from zengzhi.service.payments import adapter_row
+from zengzhi.store.orders import OrderRow, Orders
+from zengzhi.store.payments import AdapterRow
 
 
 class CheckoutView(BaseModel):
@@ -34,17 +34,10 @@ def checkout(
     """A QR-code payment of a created order at the tenant's gateway."""
     principal.require(Permission.ORDERS)
 
-    def load(connection: Connection) -> tuple[Any, Any]:
-        a, o = t.payment_adapters.c, t.orders.c
-        adapter = connection.execute(
-            select(t.payment_adapters).where(a.tenant_id == principal.tenant)
-        ).first()
-        order = connection.execute(
-            select(o.status, o.amount).where(
-                o.tenant_id == principal.tenant, o.order_id == order_id
-            )
-        ).first()
-        return adapter, order
+    def load(connection: Connection) -> tuple[AdapterRow | None, OrderRow | None]:
+        return adapter_row(connection, principal.tenant), Orders(connection, principal.tenant).get(
+            order_id
+        )
 
     row, order = query(context, load)
     if order is None:
@@ -55,6 +48,7 @@ def checkout(
     fen = int(order.amount)
     now = context.clock()
     subject = f"订单 {order_id}"
+    adapter = "wechat" if isinstance(gateway, WechatPay) else "alipay"  # as the row says
     if isinstance(gateway, WechatPay):
         code = ask_gateway(
             context, client, lambda http: gateway.native_order(http, order_id, fen, subject, now)
@@ -64,6 +58,4 @@ def checkout(
         code = ask_gateway(
             context, client, lambda http: gateway.precreate(http, order_id, amount, subject, now)
         )
-    return CheckoutView(
-        order=order_id, adapter=row.adapter, amount=format_minor(fen, 2), code_url=code
-    )
+    return CheckoutView(order=order_id, adapter=adapter, amount=format_minor(fen, 2), code_url=code)

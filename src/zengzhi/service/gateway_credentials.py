@@ -4,8 +4,6 @@ whoever reads the database alone cannot sign a payout."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 from cryptography.fernet import InvalidToken
 
@@ -15,6 +13,7 @@ from zengzhi.service.egress import PublicOnlyTransport
 from zengzhi.service.gateways.alipay import Alipay, AlipayConfig
 from zengzhi.service.gateways.wechatpay import WechatConfig, WechatPay
 from zengzhi.service.settings import Settings
+from zengzhi.store.payments import AdapterRow
 
 GATEWAYS = ("wechat", "alipay")
 
@@ -23,7 +22,7 @@ def seal(settings: Settings, config: WechatConfig | AlipayConfig) -> str:
     return payee_keys.cipher(settings).encrypt(config.model_dump_json().encode()).decode()
 
 
-def client_for(settings: Settings, row: Any) -> WechatPay | Alipay:
+def client_for(settings: Settings, row: AdapterRow | None) -> WechatPay | Alipay:
     """The gateway client of a tenant's adapter row (wechat or alipay)."""
     if row is None or row.adapter not in GATEWAYS or not row.credentials:
         raise DomainError(

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import httpx
 from pydantic import BaseModel
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
@@ -30,16 +30,17 @@ from zengzhi.core.lifecycles import WithdrawalStatus
 from zengzhi.core.signatures import SignatureError
 from zengzhi.service import payments, wallets
 from zengzhi.service.auth import Permission, Principal, Role
-from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.service.base import Context, command, found, not_found, query
 from zengzhi.service.gateway_credentials import GATEWAYS, client_for, http_client
 from zengzhi.service.gateways.alipay import Alipay
 from zengzhi.service.gateways.outcome import Outcome, PayoutResult
 from zengzhi.service.gateways.wechatpay import WechatPay
 from zengzhi.service.payees import Payee, payee_in, payout_problem
 from zengzhi.service.queries.withdrawals import WithdrawalView
-from zengzhi.store import tables as t
-from zengzhi.store.tenants import tenants_having
+from zengzhi.store import payments as payment_tables
+from zengzhi.store.payments import AdapterRow, PayoutRow, Payouts
 from zengzhi.store.uow import UnitOfWork
+from zengzhi.store.withdrawals import WithdrawalRow, Withdrawals
 
 log = logging.getLogger("zengzhi.payouts")
 
@@ -72,18 +73,6 @@ def out_no_of(tenant: str, withdrawal_id: str, attempt: int) -> str:
     return "zz" + digest[:30]
 
 
-def _adapter_row(connection: Connection, tenant: str) -> Any:
-    c = t.payment_adapters.c
-    return connection.execute(select(t.payment_adapters).where(c.tenant_id == tenant)).first()
-
-
-def _payout(connection: Connection, tenant: str, withdrawal_id: str) -> Any:
-    p = t.payouts.c
-    return connection.execute(
-        select(t.payouts).where(p.tenant_id == tenant, p.withdrawal_id == withdrawal_id)
-    ).first()
-
-
 def _http(context: Context, client: httpx.Client | None) -> httpx.Client:
     return http_client(context.settings, client)
 
@@ -94,7 +83,7 @@ def request_payout(
     """Send an approved withdrawal to the tenant's payout adapter: WeChat Pay and Alipay
     here, the webhook adapter through its outbox (service/payments.py)."""
     principal.require(Permission.DECIDE_WITHDRAWALS)
-    row = query(context, lambda connection: _adapter_row(connection, principal.tenant))
+    row = query(context, lambda connection: payments.adapter_row(connection, principal.tenant))
     if row is None or row.adapter not in GATEWAYS:
         return payments.request_payout(context, principal, withdrawal_id)
     gateway = client_for(context.settings, row)
@@ -114,14 +103,7 @@ def _start(
 ) -> _Sending | None:
     """approved → paying, with the payout number recorded; None if it is not approved
     (already paying: only a query may settle it)."""
-    w = t.withdrawals.c
-    withdrawal = uow.connection.execute(
-        select(t.withdrawals)
-        .where(w.tenant_id == uow.tenant, w.withdrawal_id == withdrawal_id)
-        .with_for_update()
-    ).first()
-    if withdrawal is None:
-        raise not_found("withdrawal", withdrawal_id, "withdrawal")
+    withdrawal = found(uow.withdrawals.get(withdrawal_id, lock=True), "withdrawal", withdrawal_id)
     if withdrawal.status == "paying":
         return None
     if withdrawal.status != "approved":
@@ -132,7 +114,8 @@ def _start(
     if problem is not None:
         raise problem
     payee = payee_in(context, uow.connection, uow.tenant, withdrawal.member_id)
-    before = _payout(uow.connection, uow.tenant, withdrawal_id)
+    payouts = Payouts(uow.connection, uow.tenant)
+    before = payouts.get(withdrawal_id)
     attempt = 1 if before is None else int(before.attempt)
     if before is not None and before.outcome == Outcome.FAILED:
         # the old number is spent; after `not_found` it is kept: were the first request
@@ -149,25 +132,15 @@ def _start(
         "sent_at": uow.now,
         "checked_at": uow.now,
     }
-    p = t.payouts.c
-    if before is None:
-        uow.connection.execute(
-            insert(t.payouts).values(tenant_id=uow.tenant, withdrawal_id=withdrawal_id, **values)
-        )
-    else:
-        uow.connection.execute(
-            update(t.payouts)
-            .where(p.tenant_id == uow.tenant, p.withdrawal_id == withdrawal_id)
-            .values(**values)
-        )
+    payouts.put(withdrawal_id, before is not None, values)
 
-    def act(uow: UnitOfWork, row: Any) -> None:
+    def act(uow: UnitOfWork, row: WithdrawalRow) -> None:
         uow.withdrawals.change(
             withdrawal_id, status=WithdrawalStatus.PAYING, note=f"sent to {adapter} as {out_no}"
         )
 
     wallets.move(uow, actor, withdrawal_id, "send", act)
-    return _Sending(out_no, payee, int(withdrawal.amount - withdrawal.fee))
+    return _Sending(out_no, payee, withdrawal.payout)
 
 
 def ask_gateway(
@@ -246,26 +219,18 @@ def _settle(
     actor = f"{principal.actor}"
 
     def run(uow: UnitOfWork) -> None:
-        p = t.payouts.c
-        now_row = _payout(uow.connection, uow.tenant, withdrawal_id)
+        payouts = Payouts(uow.connection, uow.tenant)
+        now_row = payouts.get(withdrawal_id)
         if now_row is None or now_row.out_no != out_no:
             return  # sent again since under another number: that one is what counts
-        uow.connection.execute(
-            update(t.payouts)
-            .where(p.tenant_id == uow.tenant, p.withdrawal_id == withdrawal_id)
-            .values(
-                outcome=str(result.outcome),
-                detail=result.detail[:300],
-                reference=result.reference or now_row.reference,
-                checked_at=uow.now,
-            )
+        payouts.change(
+            withdrawal_id,
+            outcome=str(result.outcome),
+            detail=result.detail[:300],
+            reference=result.reference or now_row.reference,
+            checked_at=uow.now,
         )
-        w = t.withdrawals.c
-        status = str(
-            uow.connection.execute(
-                select(w.status).where(w.tenant_id == uow.tenant, w.withdrawal_id == withdrawal_id)
-            ).scalar_one()
-        )
+        status = str(found(uow.withdrawals.get(withdrawal_id), "withdrawal", withdrawal_id).status)
         if result.outcome == Outcome.PAID and status in {"approved", "paying", "paid"}:
             wallets.pay_in(uow, actor, withdrawal_id)
         elif result.outcome == Outcome.PAID:
@@ -297,10 +262,10 @@ def reconcile(
     failed (approved again), never received (approved again), or still moving."""
     principal.require(Permission.DECIDE_WITHDRAWALS)
 
-    def load(connection: Connection) -> tuple[Any, Any]:
-        return _adapter_row(connection, principal.tenant), _payout(
-            connection, principal.tenant, withdrawal_id
-        )
+    def load(connection: Connection) -> tuple[AdapterRow | None, PayoutRow | None]:
+        return payments.adapter_row(connection, principal.tenant), Payouts(
+            connection, principal.tenant
+        ).get(withdrawal_id)
 
     row, payout = query(context, load)
     if payout is None:
@@ -324,55 +289,26 @@ def reconcile_due(context: Context, tenant: str, client: httpx.Client | None = N
     system = Principal(tenant, "system:reconcile", Role.OWNER)
     before = context.clock() - RECONCILE_AFTER
 
-    def due(connection: Connection) -> list[str]:
-        p, w = t.payouts.c, t.withdrawals.c
-        return list(
-            connection.execute(
-                select(p.withdrawal_id)
-                .join(
-                    t.withdrawals,
-                    (w.tenant_id == p.tenant_id) & (w.withdrawal_id == p.withdrawal_id),
-                )
-                .where(p.tenant_id == tenant, w.status == "paying", p.checked_at <= before)
-                .order_by(p.checked_at)
-            ).scalars()
-        )
-
-    found = query(context, due)
-    for withdrawal_id in found:
+    due = query(context, lambda connection: Payouts(connection, tenant).due(before))
+    for withdrawal_id in due:
         reconcile(context, system, withdrawal_id, client)
-    return len(found)
+    return len(due)
 
 
 def tenants_paying(connection: Connection) -> list[str]:
-    """The tenants with a payout at WeChat Pay or Alipay still `paying`."""
-    p, w = t.payouts.c, t.withdrawals.c
-    return tenants_having(
-        connection,
-        lambda tenant: (
-            select(p.withdrawal_id)
-            .join(
-                t.withdrawals,
-                (w.tenant_id == p.tenant_id) & (w.withdrawal_id == p.withdrawal_id),
-            )
-            .where(p.tenant_id == tenant, w.status == "paying")
-        ),
-    )
+    """The tenants with a payout at WeChat Pay or Alipay still `paying` (the periodic job's)."""
+    return payment_tables.tenants_paying(connection)
 
 
 def get_payout(context: Context, principal: Principal, withdrawal_id: str) -> PayoutView:
     principal.require(Permission.READ)
 
     def run(connection: Connection) -> PayoutView:
-        payout = _payout(connection, principal.tenant, withdrawal_id)
+        payout = Payouts(connection, principal.tenant).get(withdrawal_id)
         if payout is None:
             raise not_found("payout of withdrawal", withdrawal_id, "withdrawal")
-        w = t.withdrawals.c
-        status = connection.execute(
-            select(w.status).where(
-                w.tenant_id == principal.tenant, w.withdrawal_id == withdrawal_id
-            )
-        ).scalar_one()
+        withdrawal = Withdrawals(connection, principal.tenant).get(withdrawal_id)
+        status = found(withdrawal, "withdrawal", withdrawal_id).status
         return PayoutView(
             withdrawal=withdrawal_id,
             out_no=payout.out_no,

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor, percent
@@ -24,12 +24,11 @@ from zengzhi.engine.lines import yuan
 from zengzhi.rules.modes import ads, quota, union, zone
 from zengzhi.rules.modes.common import SHOPPING_ZONE, asset
 from zengzhi.service.auth import Permission, Principal, Role
-from zengzhi.service.base import Context, command, not_found, once, query, tenant_today
-from zengzhi.store import tables as t
+from zengzhi.service.base import Context, command, found, not_found, once, query, tenant_today
 from zengzhi.store.event_log import EventLog
 from zengzhi.store.ledger import ReadLedger
+from zengzhi.store.members import Members
 from zengzhi.store.modes import SqlModes
-from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.tenants import tenant_time_zone
 from zengzhi.store.uow import UnitOfWork
 
@@ -118,12 +117,7 @@ def complete_task(
 
     def run(uow: UnitOfWork) -> dict[str, Any]:
         def produce() -> dict[str, Any]:
-            m = t.members.c
-            found = uow.connection.execute(
-                select(m.region).where(of_tenant(m, uow.tenant), m.member_id == member)
-            ).first()
-            if found is None:
-                raise not_found("member", member, "member")
+            person = found(uow.members.get(member), "member", member)
             entries = uow.apply(
                 CompleteTask(
                     event_id("task", key),
@@ -132,7 +126,7 @@ def complete_task(
                     request.day,
                     request.proof,
                     uow.now,
-                    found.region,  # its agents earn on the release (seed 002 三.3)
+                    person.region,  # its agents earn on the release (seed 002 三.3)
                 )
             ).entries
             released = [one.params["amount"] for one in entries if one.kind == EntryKind.RELEASE]
@@ -201,14 +195,7 @@ def member_modes(context: Context, principal: Principal, member: str) -> list[Mo
     principal.require(Permission.READ)
 
     def run(connection: Connection) -> list[ModeHolding]:
-        if (
-            connection.execute(
-                select(t.members.c.member_id).where(
-                    of_tenant(t.members, principal.tenant), t.members.c.member_id == member
-                )
-            ).first()
-            is None
-        ):
+        if not Members(connection, principal.tenant).exists(member):
             raise not_found("member", member, "member")
         ledger = ReadLedger(connection, principal.tenant)
         book = SqlModes(connection, principal.tenant)

@@ -29,9 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet, MultiFernet
-from sqlalchemy import exists, select
 
-from zengzhi.store import tables as t
+from zengzhi.store.payees import anything_sealed
 
 if TYPE_CHECKING:  # settings checks keys with this module
     from zengzhi.service.settings import Settings
@@ -116,6 +115,4 @@ def check_at_start(settings: Settings, database: Database) -> None:
 
 def _anything_sealed(database: Database) -> bool:
     with database.read() as connection:
-        payee = select(exists().where(t.payees.c.sealed.is_not(None)))
-        adapter = select(exists().where(t.payment_adapters.c.credentials.is_not(None)))
-        return bool(connection.execute(payee).scalar() or connection.execute(adapter).scalar())
+        return anything_sealed(connection)

@@ -14,19 +14,20 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from cryptography.fernet import InvalidToken
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service import payee_keys
 from zengzhi.service.auth import Permission, Principal
-from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.service.base import Context, command, found, not_found, query
 from zengzhi.service.tenants import load_settings
-from zengzhi.store import tables as t
-from zengzhi.store.tenanted import of_tenant
+from zengzhi.store.members import MemberRow, Members
+from zengzhi.store.payees import PayeeRow, Payees, sealed_adapters, sealed_payees
+from zengzhi.store.payments import Adapters
 from zengzhi.store.uow import UnitOfWork
 
 log = logging.getLogger("zengzhi.payees")
@@ -83,7 +84,7 @@ def mask_account(account: str) -> str:
     return f"{account[:3]}****{account[-4:]}"
 
 
-def _view(row: Any, verified: bool) -> PayeeView:
+def _view(row: PayeeRow, verified: bool) -> PayeeView:
     return PayeeView(
         member=row.member_id,
         method=row.method,
@@ -94,21 +95,12 @@ def _view(row: Any, verified: bool) -> PayeeView:
     )
 
 
-def _member(connection: Connection, tenant: str, member: str) -> Any:
-    c = t.members.c
-    row = connection.execute(
-        select(c.member_id, c.real_name_verified).where(of_tenant(c, tenant), c.member_id == member)
-    ).first()
-    if row is None:
-        raise not_found("member", member, "member")
-    return row
+def _member(connection: Connection, tenant: str, member: str) -> MemberRow:
+    return found(Members(connection, tenant).get(member), "member", member)
 
 
-def _row(connection: Connection, tenant: str, member: str) -> Any:
-    c = t.payees.c
-    return connection.execute(
-        select(t.payees).where(of_tenant(c, tenant), c.member_id == member)
-    ).first()
+def _row(connection: Connection, tenant: str, member: str) -> PayeeRow | None:
+    return Payees(connection, tenant).get(member)
 
 
 def set_payee(context: Context, principal: Principal, member: str, request: PayeeIn) -> PayeeView:
@@ -130,18 +122,11 @@ def set_payee(context: Context, principal: Principal, member: str, request: Paye
             "updated_at": uow.now,
             "updated_by": principal.actor,
         }
-        c = t.payees.c
-        if before is None:
-            uow.connection.execute(
-                insert(t.payees).values(tenant_id=uow.tenant, member_id=member, **values)
-            )
-        else:
-            uow.connection.execute(
-                update(t.payees)
-                .where(of_tenant(c, uow.tenant), c.member_id == member)
-                .values(**values)
-            )
-        view = _view(_row(uow.connection, uow.tenant, member), person.real_name_verified)
+        payees = Payees(uow.connection, uow.tenant)
+        payees.put(member, before is not None, values)
+        view = _view(
+            found(payees.get(member), "payee of member", member, "payee"), person.real_name_verified
+        )
         uow.audit(
             principal.actor,
             "payee.set",
@@ -176,9 +161,8 @@ GATEWAY_METHODS = {"wechat": "wechat", "alipay": "alipay"}
 def payout_requirement(connection: Connection, tenant: str) -> tuple[bool, str | None]:
     """Whether the tenant's payouts need a payee (its `withdrawals.require_payee`, or an
     adapter that pays an account), and the method that adapter pays (None: any)."""
-    a = t.payment_adapters.c
-    adapter = connection.execute(select(a.adapter).where(of_tenant(a, tenant))).scalar()
-    method = GATEWAY_METHODS.get(adapter or "manual")
+    adapter = Adapters(connection, tenant).get()
+    method = GATEWAY_METHODS.get("manual" if adapter is None else adapter.adapter)
     if method is None and not load_settings(connection, tenant).withdrawals.require_payee:
         return False, None
     return True, method
@@ -259,25 +243,14 @@ def reencrypt(context: Context) -> int:
 
     count = 0
     with context.database.write() as connection:
-        c = t.payees.c
-        for row in connection.execute(select(c.tenant_id, c.member_id, c.sealed)).all():
-            sealed = rotated(row.sealed, f"payee of {row.tenant_id}/{row.member_id}")
+        for payee in sealed_payees(connection):
+            sealed = rotated(payee.token, f"payee of {payee.tenant}/{payee.key}")
             if sealed is not None:
-                connection.execute(
-                    update(t.payees)
-                    .where(of_tenant(c, row.tenant_id), c.member_id == row.member_id)
-                    .values(sealed=sealed)
-                )
+                Payees(connection, payee.tenant).change(payee.key, sealed=sealed)
                 count += 1
-        a = t.payment_adapters.c
-        kept = select(a.tenant_id, a.credentials).where(a.credentials.is_not(None))
-        for one in connection.execute(kept).all():
-            credentials = rotated(one.credentials, f"payment adapter of {one.tenant_id}")
+        for adapter in sealed_adapters(connection):
+            credentials = rotated(adapter.token, f"payment adapter of {adapter.tenant}")
             if credentials is not None:
-                connection.execute(
-                    update(t.payment_adapters)
-                    .where(of_tenant(a, one.tenant_id))
-                    .values(credentials=credentials)
-                )
+                Adapters(connection, adapter.tenant).reseal(credentials)
                 count += 1
     return count

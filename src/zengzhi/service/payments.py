@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection
 
 from zengzhi.core import standard_webhooks
 from zengzhi.core.amounts import format_minor
@@ -54,8 +54,18 @@ from zengzhi.service.queries.withdrawals import WithdrawalView
 from zengzhi.service.settings import Settings
 from zengzhi.service.webhooks import GATEWAY, new_secret, put_subscription
 from zengzhi.store import outbox, security
-from zengzhi.store import tables as t
+from zengzhi.store.payments import (
+    AdapterRow,
+    Adapters,
+    NotificationRow,
+    Notifications,
+    Payouts,
+    RefusalRow,
+    Refusals,
+)
+from zengzhi.store.tenants import tenant_exists
 from zengzhi.store.uow import UnitOfWork
+from zengzhi.store.webhooks import Subscriptions
 from zengzhi.store.withdrawals import WithdrawalRow
 
 log = logging.getLogger("zengzhi.payments")
@@ -178,7 +188,7 @@ class SignedByGateway:
         except ValidationError as error:
             raise error_from_validation(error) from None
 
-    def request_payout(self, uow: UnitOfWork, withdrawal: Any) -> str:
+    def request_payout(self, uow: UnitOfWork, withdrawal: WithdrawalRow) -> str:
         raise DomainError(
             ErrorCode.CONFLICT, f"{self.name} payouts are sent by the gateway", "adapter"
         )
@@ -211,12 +221,11 @@ class AdapterView(BaseModel):
     secret: str | None = None  # only in the answer that creates or rotates it
 
 
-def _adapter_row(connection: Connection, tenant: str) -> Any:
-    c = t.payment_adapters.c
-    return connection.execute(select(t.payment_adapters).where(c.tenant_id == tenant)).first()
+def adapter_row(connection: Connection, tenant: str) -> AdapterRow | None:
+    return Adapters(connection, tenant).get()
 
 
-def _adapter_view(tenant: str, row: Any, secret: str | None = None) -> AdapterView:
+def _adapter_view(tenant: str, row: AdapterRow | None, secret: str | None = None) -> AdapterView:
     return AdapterView(
         adapter=row.adapter if row else "manual",
         payout_url=row.payout_url if row else None,
@@ -227,7 +236,7 @@ def _adapter_view(tenant: str, row: Any, secret: str | None = None) -> AdapterVi
     )
 
 
-def adapter_for(row: Any, settings: Settings) -> PaymentAdapter:
+def adapter_for(row: AdapterRow | None, settings: Settings) -> PaymentAdapter:
     if row is not None and row.adapter in GATEWAYS:
         return SignedByGateway(row.adapter, client_for(settings, row))
     if row is None or row.adapter == "manual" or not row.secret:
@@ -240,7 +249,7 @@ def get_adapter(context: Context, principal: Principal) -> AdapterView:
     return query(
         context,
         lambda connection: _adapter_view(
-            principal.tenant, _adapter_row(connection, principal.tenant)
+            principal.tenant, adapter_row(connection, principal.tenant)
         ),
     )
 
@@ -261,10 +270,8 @@ def put_adapter(context: Context, principal: Principal, request: AdapterIn) -> A
     credentials = None if gateway is None else seal(context.settings, gateway)
 
     def run(uow: UnitOfWork) -> AdapterView:
-        c = t.payment_adapters.c
-        before = uow.connection.execute(
-            select(t.payment_adapters).where(c.tenant_id == uow.tenant).with_for_update()
-        ).first()
+        adapters = Adapters(uow.connection, uow.tenant)
+        before = adapters.get(lock=True)
         secret = before.secret if before is not None else None
         shown = None
         if request.adapter == "webhook" and (secret is None or request.rotate_secret):
@@ -278,25 +285,15 @@ def put_adapter(context: Context, principal: Principal, request: AdapterIn) -> A
             "credentials": credentials,
             "merchant": getattr(gateway, "mchid", None) or getattr(gateway, "app_id", None),
         }
-        if before is None:
-            uow.connection.execute(
-                insert(t.payment_adapters).values(tenant_id=uow.tenant, **values)
-            )
-        else:
-            uow.connection.execute(
-                update(t.payment_adapters).where(c.tenant_id == uow.tenant).values(**values)
-            )
+        adapters.put(before is not None, values)
         if request.adapter == "webhook" and secret is not None and request.payout_url:
             put_subscription(uow, GATEWAY, str(request.payout_url), [PAYOUT_REQUESTED], secret)
         else:
-            s = t.webhook_subscriptions.c
-            uow.connection.execute(
-                update(t.webhook_subscriptions)
-                .where(s.tenant_id == uow.tenant, s.subscription_id == GATEWAY)
-                .values(active=False, updated_at=uow.now)
+            Subscriptions(uow.connection, uow.tenant).change(
+                GATEWAY, active=False, updated_at=uow.now
             )
             outbox.cancel(uow.connection, uow.tenant, GATEWAY)
-        after = _adapter_view(uow.tenant, _adapter_row(uow.connection, uow.tenant))
+        after = _adapter_view(uow.tenant, adapters.get())
         uow.audit(
             principal.actor,
             "payments.adapter",
@@ -315,7 +312,7 @@ def refresh_certificates(
     """Fetch WeChat Pay's platform certificates and pin the new ones beside those kept
     (expired ones dropped): how a rotation of WeChat Pay's certificate is followed."""
     principal.require(Permission.PAYMENT_ADAPTER)
-    row = query(context, lambda connection: _adapter_row(connection, principal.tenant))
+    row = query(context, lambda connection: adapter_row(connection, principal.tenant))
     gateway = client_for(context.settings, row)
     if not isinstance(gateway, WechatPay):
         raise DomainError(
@@ -341,12 +338,7 @@ def refresh_certificates(
     config = gateway.config.model_copy(update={"platform_certificates": kept})
 
     def run(uow: UnitOfWork) -> AdapterView:
-        c = t.payment_adapters.c
-        uow.connection.execute(
-            update(t.payment_adapters)
-            .where(c.tenant_id == uow.tenant, c.adapter == "wechat")
-            .values(credentials=seal(context.settings, config), updated_at=uow.now)
-        )
+        Adapters(uow.connection, uow.tenant).seal_wechat(seal(context.settings, config), uow.now)
         uow.audit(
             principal.actor,
             "payments.certificates",
@@ -354,7 +346,7 @@ def refresh_certificates(
             before={"certificates": certificate_serials(gateway.config.platform_certificates)},
             after={"certificates": certificate_serials(kept)},
         )
-        return _adapter_view(uow.tenant, _adapter_row(uow.connection, uow.tenant))
+        return _adapter_view(uow.tenant, adapter_row(uow.connection, uow.tenant))
 
     return command(context, principal, run)
 
@@ -386,7 +378,7 @@ def request_payout(context: Context, principal: Principal, withdrawal_id: str) -
     principal.require(Permission.DECIDE_WITHDRAWALS)
 
     def run(uow: UnitOfWork) -> WithdrawalView:
-        adapter = adapter_for(_adapter_row(uow.connection, uow.tenant), context.settings)
+        adapter = adapter_for(adapter_row(uow.connection, uow.tenant), context.settings)
 
         def act(uow: UnitOfWork, row: WithdrawalRow) -> None:
             uow.withdrawals.change(withdrawal_id, status=adapter.request_payout(uow, row))
@@ -420,12 +412,8 @@ def _apply(
     """Apply a verified notification once. `gateway` (WeChat Pay, Alipay): a copy of one
     already applied, saying the same, is answered as a success (they retry until they
     get it) and applies nothing; any other reuse of an id is refused as a replay."""
-    c = t.gateway_notifications.c
-    seen = uow.connection.execute(
-        select(c.received_at, c.type, c.target, c.body).where(
-            c.tenant_id == uow.tenant, c.notification_id == notification.id
-        )
-    ).first()
+    applied = Notifications(uow.connection, uow.tenant)
+    seen = applied.get(notification.id)
     if seen is not None and gateway and seen.body == data:
         log.info(
             "tenant %s: gateway notification %r again, the same as the one applied at %s:"
@@ -470,16 +458,7 @@ def _apply(
             status = wallets.pay_in(uow, actor, target).status
         else:
             status = payout_failed(uow, actor, target, notification.reason)
-    uow.connection.execute(
-        insert(t.gateway_notifications).values(
-            tenant_id=uow.tenant,
-            notification_id=notification.id,
-            type=notification.type,
-            target=target,
-            body=data,
-            received_at=uow.now,
-        )
-    )
+    applied.add(NotificationRow(notification.id, notification.type, target, data, uow.now))
     return Accepted(
         notification=notification.id, type=notification.type, target=target, status=status
     )
@@ -496,11 +475,7 @@ def _paid_out(uow: UnitOfWork, out_no: str | None) -> str:
     """The withdrawal a gateway's payout number belongs to."""
     if out_no is None:
         raise DomainError(ErrorCode.INVALID, "is required", "withdrawal")
-    p = t.payouts.c
-    withdrawal = uow.connection.execute(
-        select(p.withdrawal_id).where(p.tenant_id == uow.tenant, p.out_no == out_no)
-    ).scalar()
-    return str(found(withdrawal, "payout", out_no))
+    return found(Payouts(uow.connection, uow.tenant).withdrawal_of(out_no), "payout", out_no)
 
 
 def payout_failed(uow: UnitOfWork, actor: str, withdrawal_id: str, reason: str | None) -> str:
@@ -571,14 +546,11 @@ def receive(context: Context, tenant: str, headers: Mapping[str, str], body: byt
         raise
 
 
-def _tenant_adapter(connection: Connection, tenant: str) -> Any:
-    exists = connection.execute(
-        select(t.tenants.c.tenant_id).where(t.tenants.c.tenant_id == tenant)
-    ).first()
-    if exists is None:
+def _tenant_adapter(connection: Connection, tenant: str) -> AdapterRow | None:
+    if not tenant_exists(connection, tenant):
         log.warning("gateway notification for unknown tenant %r refused", tenant)
         raise DomainError(ErrorCode.UNAUTHORIZED, "unknown tenant or bad signature")
-    return _adapter_row(connection, tenant)
+    return adapter_row(connection, tenant)
 
 
 def _refuse(
@@ -600,9 +572,9 @@ def _refuse(
             )
             if count > REFUSALS_PER_MINUTE:
                 return count
-            connection.execute(
-                insert(t.gateway_refusals).values(
-                    tenant_id=tenant,
+            refusals = Refusals(connection, tenant)
+            refusals.add(
+                RefusalRow(
                     refusal_id=secrets.token_hex(16),
                     received_at=now,
                     notification_id=claimed,
@@ -611,7 +583,7 @@ def _refuse(
                     body=body[:BODY_KEPT].decode("utf-8", errors="replace"),
                 )
             )
-            _keep_the_last(connection, tenant)
+            refusals.keep_last(REFUSALS_KEPT)
             return count
 
     count = context.database.retrying(run)
@@ -626,92 +598,3 @@ def _refuse(
             tenant,
             REFUSALS_PER_MINUTE,
         )
-
-
-def _keep_the_last(connection: Connection, tenant: str) -> None:
-    r = t.gateway_refusals.c
-    oldest = connection.execute(
-        select(r.received_at, r.refusal_id)
-        .where(r.tenant_id == tenant)
-        .order_by(r.received_at.desc(), r.refusal_id.desc())
-        .offset(REFUSALS_KEPT - 1)
-        .limit(1)
-    ).first()
-    if oldest is not None:
-        connection.execute(
-            delete(t.gateway_refusals).where(
-                r.tenant_id == tenant,
-                or_(
-                    r.received_at < oldest.received_at,
-                    and_(r.received_at == oldest.received_at, r.refusal_id < oldest.refusal_id),
-                ),
-            )
-        )
-
-
-class RefusalView(BaseModel):
-    id: str
-    received_at: datetime
-    notification: str | None
-    reason: str  # signature, stale, replayed, adapter, invalid, not_found, conflict
-    message: str
-    body: str
-
-
-class NotificationView(BaseModel):
-    id: str
-    type: str
-    target: str
-    received_at: datetime
-    body: dict[str, Any]
-
-
-def list_refusals(context: Context, principal: Principal, limit: int) -> list[RefusalView]:
-    principal.require(Permission.READ)
-    c = t.gateway_refusals.c
-    statement = (
-        select(t.gateway_refusals)
-        .where(c.tenant_id == principal.tenant)
-        .order_by(c.received_at.desc(), c.refusal_id)
-        .limit(limit)
-    )
-    return query(
-        context,
-        lambda connection: [
-            RefusalView(
-                id=row.refusal_id,
-                received_at=row.received_at,
-                notification=row.notification_id,
-                reason=row.reason,
-                message=row.message,
-                body=row.body,
-            )
-            for row in connection.execute(statement)
-        ],
-    )
-
-
-def list_notifications(
-    context: Context, principal: Principal, limit: int
-) -> list[NotificationView]:
-    principal.require(Permission.READ)
-    c = t.gateway_notifications.c
-    statement = (
-        select(t.gateway_notifications)
-        .where(c.tenant_id == principal.tenant)
-        .order_by(c.received_at.desc(), c.notification_id)
-        .limit(limit)
-    )
-    return query(
-        context,
-        lambda connection: [
-            NotificationView(
-                id=row.notification_id,
-                type=row.type,
-                target=row.target,
-                received_at=row.received_at,
-                body=row.body,
-            )
-            for row in connection.execute(statement)
-        ],
-    )

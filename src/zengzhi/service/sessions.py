@@ -7,10 +7,9 @@ import functools
 import logging
 import math
 from datetime import datetime, timedelta
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.fields import Id, Label, Name
@@ -18,8 +17,8 @@ from zengzhi.service import auth
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, not_found, query
 from zengzhi.store import security
-from zengzhi.store import tables as t
-from zengzhi.store.tenanted import of_tenant
+from zengzhi.store.tenants import tenant_exists
+from zengzhi.store.users import ApiKeys, UserRow, Users
 
 log = logging.getLogger("zengzhi.auth")
 
@@ -65,15 +64,7 @@ def _locked(request: Login, now: datetime, until: datetime) -> DomainError:
 
 
 def _tenant_exists(context: Context, tenant: str) -> bool:
-    return (
-        query(
-            context,
-            lambda connection: connection.execute(
-                select(t.tenants.c.tenant_id).where(of_tenant(t.tenants, tenant))
-            ).first(),
-        )
-        is not None
-    )
+    return query(context, lambda connection: tenant_exists(connection, tenant))
 
 
 def login(context: Context, request: Login) -> Session:
@@ -94,13 +85,7 @@ def login(context: Context, request: Login) -> Session:
         raise _locked(request, now, attempts.locked_until)
     if attempts.tries - 1 >= MAX_FAILURES:  # locked, or about to be by attempts in flight
         raise _locked(request, now, now + LOCK_TIME)
-    c = t.users.c
-    row = query(
-        context,
-        lambda connection: connection.execute(
-            select(t.users).where(of_tenant(c, request.tenant), c.username == request.username)
-        ).first(),
-    )
+    row = query(context, lambda connection: Users(connection, request.tenant).get(request.username))
     if row is None:
         auth.password_matches(_dummy_hash(), request.password)  # the time of a real check
     if (
@@ -175,31 +160,20 @@ def authenticate(context: Context, token: str) -> Principal:
     parsed = auth.parse_api_key(token)
     if parsed is not None:
         tenant, key_id, secret = parsed
-        c = t.api_keys.c
-        row = query(
-            context,
-            lambda connection: connection.execute(
-                select(t.api_keys).where(of_tenant(c, tenant), c.key_id == key_id)
-            ).first(),
-        )
+        key = query(context, lambda connection: ApiKeys(connection, tenant).get(key_id))
         if (
-            row is None
-            or row.revoked_at is not None
-            or not auth.digests_match(row.secret_hash, secret)
+            key is None
+            or key.revoked_at is not None
+            or not auth.digests_match(key.secret_hash, secret)
         ):
             raise DomainError(ErrorCode.UNAUTHORIZED, "unknown or revoked API key")
-        return Principal(tenant, f"key:{key_id}", Role(row.role))
+        return Principal(tenant, f"key:{key_id}", Role(key.role))
     claims = auth.read_session(context.settings.session_secret(), token, now)
     if claims is None:
         raise DomainError(ErrorCode.UNAUTHORIZED, "invalid or expired session; sign in again")
-    c = t.users.c
 
-    def run(connection: Connection) -> tuple[Any, bool]:
-        row = connection.execute(
-            select(c.role, c.disabled).where(
-                of_tenant(c, claims.tenant), c.username == claims.username
-            )
-        ).first()
+    def run(connection: Connection) -> tuple[UserRow | None, bool]:
+        row = Users(connection, claims.tenant).get(claims.username)
         is_open = security.session_is_open(
             connection, claims.tenant, security.USER, claims.username, claims.session, now
         )

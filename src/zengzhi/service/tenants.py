@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 
 from zengzhi.core.amounts import Ratio, Yuan
 from zengzhi.core.days import DEFAULT_TIMEZONE
@@ -15,11 +15,17 @@ from zengzhi.engine.config import DistributionConfig
 from zengzhi.engine.fields import Exact, Id, Name, NewPassword, Timezone
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
-from zengzhi.service.base import Context, command, not_found, query
+from zengzhi.service.base import Context, command, found, not_found, query
 from zengzhi.service.users import add_user
-from zengzhi.store import tables as t
-from zengzhi.store.tenanted import of_tenant
-from zengzhi.store.tenants import tenant_settings
+from zengzhi.store.event_log import EventLog
+from zengzhi.store.tenants import (
+    TenantRow,
+    add_tenant,
+    store_settings,
+    tenant_exists,
+    tenant_row,
+    tenant_settings,
+)
 from zengzhi.store.uow import UnitOfWork
 
 
@@ -95,23 +101,10 @@ def create_tenant(context: Context, request: NewTenant) -> TenantView:
     now = context.clock()
     password_hash = auth.hash_password(request.password)
     with context.database.write() as connection:
-        exists = connection.execute(
-            select(t.tenants.c.tenant_id).where(of_tenant(t.tenants, request.id))
-        ).first()
-        if exists:
+        if tenant_exists(connection, request.id):
             raise DomainError(ErrorCode.CONFLICT, f"tenant {request.id!r} exists", "id")
         settings = TenantSettings()
-        connection.execute(
-            insert(t.tenants).values(
-                tenant_id=request.id,
-                name=request.name,
-                settings=settings.model_dump(),
-                event_seq=0,
-                entry_seq=0,
-                audit_seq=0,
-                created_at=now,
-            )
-        )
+        add_tenant(connection, TenantRow(request.id, request.name, settings.model_dump(), now))
         add_user(connection, request.id, request.owner, password_hash, Role.OWNER, now)
     return TenantView(id=request.id, name=request.name, settings=settings, created_at=now)
 
@@ -136,9 +129,7 @@ def get_tenant(context: Context, principal: Principal) -> TenantView:
     principal.require(Permission.READ)
 
     def run(connection: Connection) -> TenantView:
-        row = connection.execute(
-            select(t.tenants).where(of_tenant(t.tenants, principal.tenant))
-        ).one()
+        row = found(tenant_row(connection, principal.tenant), "tenant", principal.tenant)
         return TenantView(
             id=row.tenant_id,
             name=row.name,
@@ -186,12 +177,7 @@ def update_settings(context: Context, principal: Principal, new: TenantSettings)
                 "distribution settings change through PUT /v1/distribution",
                 "distribution",
             )
-        if (
-            timezone != before.timezone
-            and uow.connection.execute(
-                select(t.events.c.seq).where(of_tenant(t.events, principal.tenant)).limit(1)
-            ).first()
-        ):
+        if timezone != before.timezone and not EventLog(uow.connection, principal.tenant).empty():
             raise DomainError(
                 ErrorCode.CONFLICT,
                 f"the tenant's history counts its days in {before.timezone}: the time zone"
@@ -199,10 +185,8 @@ def update_settings(context: Context, principal: Principal, new: TenantSettings)
                 "timezone",
             )
         after = new.model_copy(update={"distribution": before.distribution, "timezone": timezone})
-        uow.connection.execute(
-            update(t.tenants)
-            .where(of_tenant(t.tenants, principal.tenant))
-            .values(settings=after.model_dump(mode="json", exclude_none=True))
+        store_settings(
+            uow.connection, principal.tenant, after.model_dump(mode="json", exclude_none=True)
         )
         uow.audit(
             principal.actor,

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import ColumnElement, Connection, Select, Table, insert, select, update
+from sqlalchemy import Connection
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.fields import Label, NewPassword
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
-from zengzhi.service.base import Context, command, not_found, rows_as
+from zengzhi.service.base import Context, command, found, not_found, query
 from zengzhi.store import security
-from zengzhi.store import tables as t
-from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.uow import UnitOfWork
-
-V = TypeVar("V")
+from zengzhi.store.users import ApiKeyRow, ApiKeys, Users
 
 _MEMBERS_SIGN_IN = "members sign in through their platform's app, with a member page token"
 
@@ -59,16 +55,7 @@ def add_user(
     now: datetime,
 ) -> None:
     """A console user who may sign in (a new tenant's owner, or one the owner adds)."""
-    connection.execute(
-        insert(t.users).values(
-            tenant_id=tenant,
-            username=username,
-            password_hash=password_hash,
-            role=role,
-            disabled=False,
-            created_at=now,
-        )
-    )
+    Users(connection, tenant).add(username, password_hash, role, now)
 
 
 def create_user(context: Context, principal: Principal, request: NewUser) -> UserView:
@@ -80,10 +67,7 @@ def create_user(context: Context, principal: Principal, request: NewUser) -> Use
     password_hash = auth.hash_password(request.password)
 
     def run(uow: UnitOfWork) -> UserView:
-        c = t.users.c
-        if uow.connection.execute(
-            select(c.username).where(of_tenant(c, uow.tenant), c.username == request.username)
-        ).first():
+        if Users(uow.connection, uow.tenant).exists(request.username):
             raise DomainError(ErrorCode.CONFLICT, f"user {request.username!r} exists", "username")
         add_user(uow.connection, uow.tenant, request.username, password_hash, request.role, uow.now)
         uow.audit(
@@ -96,14 +80,12 @@ def create_user(context: Context, principal: Principal, request: NewUser) -> Use
     return command(context, principal, run)
 
 
-def _listed(table: Table, principal: Principal, order: ColumnElement[Any]) -> Select[Any]:
-    """The tenant's rows of a table (its users, its API keys) in `order`."""
-    principal.require(Permission.USERS)
-    return select(table).where(of_tenant(table, principal.tenant)).order_by(order)
-
-
 def list_users(context: Context, principal: Principal) -> list[UserView]:
-    return rows_as(context, _listed(t.users, principal, t.users.c.username), _user_view)
+    principal.require(Permission.USERS)
+    return query(
+        context,
+        lambda connection: [_user_view(row) for row in Users(connection, principal.tenant).all()],
+    )
 
 
 def change_user(
@@ -113,11 +95,8 @@ def change_user(
     password_hash = auth.hash_password(change.password) if change.password else None
 
     def run(uow: UnitOfWork) -> UserView:
-        c = t.users.c
-        where = (of_tenant(c, uow.tenant)) & (c.username == username)
-        row = uow.connection.execute(select(t.users).where(where).with_for_update()).first()
-        if row is None:
-            raise not_found("user", username, "username")
+        users = Users(uow.connection, uow.tenant)
+        row = found(users.get(username, lock=True), "user", username, "username")
         values: dict[str, object] = {}
         if change.role is not None:
             if change.role == Role.INTEGRATOR:
@@ -130,7 +109,7 @@ def change_user(
         if password_hash:
             values["password_hash"] = password_hash
         if values:
-            uow.connection.execute(update(t.users).where(where).values(**values))
+            users.change(username, **values)
         ended = 0
         if password_hash or change.disabled:  # a new password or a disabled user: signed out
             ended = security.revoke_sessions(
@@ -145,8 +124,7 @@ def change_user(
             | ({"password": "changed"} if password_hash else {})
             | ({"sessions_ended": ended} if ended else {}),
         )
-        updated = uow.connection.execute(select(t.users).where(where)).one()
-        return _user_view(updated)
+        return _user_view(found(users.get(username), "user", username, "username"))
 
     return command(context, principal, run)
 
@@ -177,15 +155,8 @@ def create_api_key(context: Context, principal: Principal, request: NewApiKey) -
     key = auth.new_api_key(principal.tenant)
 
     def run(uow: UnitOfWork) -> ApiKeyView:
-        uow.connection.execute(
-            insert(t.api_keys).values(
-                tenant_id=uow.tenant,
-                key_id=key.key_id,
-                secret_hash=key.secret_hash,
-                name=request.name,
-                role=request.role,
-                created_at=uow.now,
-            )
+        ApiKeys(uow.connection, uow.tenant).add(
+            ApiKeyRow(key.key_id, key.secret_hash, request.name, request.role, uow.now, None)
         )
         uow.audit(
             principal.actor,
@@ -205,10 +176,13 @@ def create_api_key(context: Context, principal: Principal, request: NewApiKey) -
 
 
 def list_api_keys(context: Context, principal: Principal) -> list[ApiKeyView]:
-    return rows_as(
+    principal.require(Permission.USERS)
+    return query(
         context,
-        _listed(t.api_keys, principal, t.api_keys.c.created_at),
-        lambda row: ApiKeyView.model_validate(row, from_attributes=True),
+        lambda connection: [
+            ApiKeyView.model_validate(row, from_attributes=True)
+            for row in ApiKeys(connection, principal.tenant).all()
+        ],
     )
 
 
@@ -216,15 +190,12 @@ def revoke_api_key(context: Context, principal: Principal, key_id: str) -> ApiKe
     principal.require(Permission.USERS)
 
     def run(uow: UnitOfWork) -> ApiKeyView:
-        c = t.api_keys.c
-        where = (of_tenant(c, uow.tenant)) & (c.key_id == key_id)
-        row = uow.connection.execute(select(t.api_keys).where(where).with_for_update()).first()
-        if row is None:
-            raise not_found("API key", key_id, "key_id")
+        keys = ApiKeys(uow.connection, uow.tenant)
+        row = found(keys.get(key_id, lock=True), "API key", key_id, "key_id")
         if row.revoked_at is None:
-            uow.connection.execute(update(t.api_keys).where(where).values(revoked_at=uow.now))
+            keys.change(key_id, revoked_at=uow.now)
             uow.audit(principal.actor, "api_key.revoke", f"key:{key_id}")
-        updated = uow.connection.execute(select(t.api_keys).where(where)).one()
+        updated = found(keys.get(key_id), "API key", key_id, "key_id")
         return ApiKeyView.model_validate(updated, from_attributes=True)
 
     return command(context, principal, run)
@@ -239,10 +210,7 @@ def revoke_user_sessions(context: Context, principal: Principal, username: str) 
     principal.require(Permission.USERS)
 
     def run(uow: UnitOfWork) -> Revoked:
-        c = t.users.c
-        if not uow.connection.execute(
-            select(c.username).where(of_tenant(c, uow.tenant), c.username == username)
-        ).first():
+        if not Users(uow.connection, uow.tenant).exists(username):
             raise not_found("user", username, "username")
         count = security.revoke_sessions(
             uow.connection, uow.tenant, security.USER, username, uow.now

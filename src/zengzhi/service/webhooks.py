@@ -1,5 +1,5 @@
-"""Webhooks' use cases: subscriptions, deliveries and their attempts, replaying one, the
-events written. Sending them is `webhook_delivery`'s.
+"""Webhooks' use cases: subscribing, changing a subscription, replaying a delivery; what
+they show is read in `queries/webhooks.py`. Sending them is `webhook_delivery`'s.
 
 Commands write webhook events in their own transaction (`store/uow.py`, `store/outbox.py`);
 the dispatcher (`webhook_delivery.py`) sends them, at least once: receivers de-duplicate
@@ -11,26 +11,33 @@ docs/integration.md.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, insert, select, update
 
 from zengzhi.core import standard_webhooks
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service.auth import Permission, Principal
-from zengzhi.service.base import Context, command, not_found, query, rows_as
+from zengzhi.service.base import Context, command
 from zengzhi.service.egress import check_target
+from zengzhi.service.queries.webhooks import (
+    DeliveryView,
+    SubscriptionView,
+    delivery_row,
+    subscription_row,
+    subscription_view,
+    with_attempts,
+)
 from zengzhi.store import outbox
-from zengzhi.store import tables as t
-from zengzhi.store.pages import newest_first
-from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.uow import UnitOfWork
+from zengzhi.store.webhooks import Deliveries, Subscriptions
 
 # The payment adapter's payout endpoint is kept as a subscription of this id
 # (service/payments.py): it is shown here, and changed only through the adapter.
+
+
 GATEWAY = "gateway"
+
 
 EventPattern = Annotated[str, Field(pattern=r"^(\*|[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.\*)?)$")]
 
@@ -55,41 +62,6 @@ class SubscriptionChange(BaseModel):
     rotate_secret: bool = Field(default=False, description="a new secret, shown in the answer")
 
 
-class SubscriptionView(BaseModel):
-    id: str
-    url: str
-    event_types: list[str]
-    active: bool
-    created_at: datetime
-    updated_at: datetime
-    secret: str | None = None  # only in the answer that creates it or rotates it
-
-
-def _subscription_view(row: Any, secret: str | None = None) -> SubscriptionView:
-    return SubscriptionView(
-        id=row.subscription_id,
-        url=row.url,
-        event_types=list(row.event_types),
-        active=row.active,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        secret=secret,
-    )
-
-
-def _subscription(
-    connection: Connection, tenant: str, subscription_id: str, lock: bool = False
-) -> Any:
-    c = t.webhook_subscriptions.c
-    statement = select(t.webhook_subscriptions).where(
-        of_tenant(c, tenant), c.subscription_id == subscription_id
-    )
-    row = connection.execute(statement.with_for_update() if lock else statement).first()
-    if row is None:
-        raise not_found("webhook subscription", subscription_id, "subscription")
-    return row
-
-
 def new_secret() -> str:
     return standard_webhooks.new_secret()
 
@@ -98,24 +70,9 @@ def put_subscription(
     uow: UnitOfWork, subscription_id: str, url: str, event_types: list[str], secret: str
 ) -> None:
     """Create or replace a subscription inside a command (the payment adapter's too)."""
-    c = t.webhook_subscriptions.c
-    where = (of_tenant(c, uow.tenant)) & (c.subscription_id == subscription_id)
-    found = uow.connection.execute(select(c.created_at).where(where).with_for_update()).first()
-    values = {"url": url, "event_types": event_types, "secret": secret, "active": True}
-    if found is None:
-        uow.connection.execute(
-            insert(t.webhook_subscriptions).values(
-                tenant_id=uow.tenant,
-                subscription_id=subscription_id,
-                created_at=uow.now,
-                updated_at=uow.now,
-                **values,
-            )
-        )
-    else:
-        uow.connection.execute(
-            update(t.webhook_subscriptions).where(where).values(updated_at=uow.now, **values)
-        )
+    Subscriptions(uow.connection, uow.tenant).subscribe(
+        subscription_id, url, event_types, secret, uow.now
+    )
 
 
 def create_subscription(
@@ -129,8 +86,8 @@ def create_subscription(
 
     def run(uow: UnitOfWork) -> SubscriptionView:
         put_subscription(uow, subscription_id, str(request.url), list(request.event_types), secret)
-        row = _subscription(uow.connection, uow.tenant, subscription_id)
-        view = _subscription_view(row, secret)
+        row = subscription_row(uow.connection, uow.tenant, subscription_id)
+        view = subscription_view(row, secret)
         uow.audit(
             principal.actor,
             "webhook.create",
@@ -140,32 +97,6 @@ def create_subscription(
         return view
 
     return command(context, principal, run)
-
-
-def list_subscriptions(context: Context, principal: Principal) -> list[SubscriptionView]:
-    principal.require(Permission.READ)
-    c = t.webhook_subscriptions.c
-    statement = (
-        select(t.webhook_subscriptions)
-        .where(of_tenant(c, principal.tenant))
-        .order_by(c.created_at, c.subscription_id)
-    )
-    return query(
-        context,
-        lambda connection: [_subscription_view(row) for row in connection.execute(statement)],
-    )
-
-
-def get_subscription(
-    context: Context, principal: Principal, subscription_id: str
-) -> SubscriptionView:
-    principal.require(Permission.READ)
-    return query(
-        context,
-        lambda connection: _subscription_view(
-            _subscription(connection, principal.tenant, subscription_id)
-        ),
-    )
 
 
 def _not_gateway(subscription_id: str) -> None:
@@ -187,8 +118,8 @@ def change_subscription(
     secret = new_secret() if change.rotate_secret else None
 
     def run(uow: UnitOfWork) -> SubscriptionView:
-        row = _subscription(uow.connection, uow.tenant, subscription_id, lock=True)
-        before = _subscription_view(row).model_dump(mode="json")
+        row = subscription_row(uow.connection, uow.tenant, subscription_id, lock=True)
+        before = subscription_view(row).model_dump(mode="json")
         values: dict[str, Any] = {"updated_at": uow.now}
         if change.url is not None:
             values["url"] = str(change.url)
@@ -200,14 +131,9 @@ def change_subscription(
                 outbox.cancel(uow.connection, uow.tenant, subscription_id)
         if secret is not None:
             values["secret"] = secret
-        c = t.webhook_subscriptions.c
-        uow.connection.execute(
-            update(t.webhook_subscriptions)
-            .where(of_tenant(c, uow.tenant), c.subscription_id == subscription_id)
-            .values(**values)
-        )
-        view = _subscription_view(
-            _subscription(uow.connection, uow.tenant, subscription_id), secret
+        Subscriptions(uow.connection, uow.tenant).change(subscription_id, **values)
+        view = subscription_view(
+            subscription_row(uow.connection, uow.tenant, subscription_id), secret
         )
         after = view.model_dump(mode="json", exclude={"secret"})
         if secret is not None:
@@ -237,158 +163,6 @@ def delete_subscription(
 # ---------------------------------------------------------------------------- deliveries
 
 
-class AttemptView(BaseModel):
-    attempt: int
-    at: datetime
-    outcome: str  # delivered, refused (an HTTP status other than 2xx), timeout, error
-    status_code: int | None
-    latency_ms: int
-    error: str | None
-
-
-class DeliveryView(BaseModel):
-    subscription: str
-    event_id: str
-    sequence: int
-    type: str
-    member: str | None
-    status: str  # pending, delivered, failed, cancelled
-    attempts: int  # failed attempts since it was created or replayed
-    next_attempt_at: datetime | None
-    last_status_code: int | None
-    last_latency_ms: int | None = None  # the last attempt's (None: not tried yet)
-    last_error: str | None
-    delivered_at: datetime | None
-    created_at: datetime
-    attempt_log: list[AttemptView] | None = None  # in the answer for one delivery
-
-
-def _delivery_view(row: Any) -> DeliveryView:
-    return DeliveryView(
-        subscription=row.subscription_id,
-        event_id=row.event_id,
-        sequence=row.event_no,
-        type=row.type,
-        member=row.member,
-        status=row.status,
-        attempts=row.attempts,
-        next_attempt_at=row.next_attempt_at if row.status == outbox.PENDING else None,
-        last_status_code=row.last_status_code,
-        last_latency_ms=row.last_latency_ms,
-        last_error=row.last_error,
-        delivered_at=row.delivered_at,
-        created_at=row.created_at,
-    )
-
-
-def _deliveries(tenant: str) -> Any:
-    d, e, a = t.webhook_deliveries.c, t.webhook_events.c, t.webhook_attempts.c
-    last_latency = (  # one probe of the attempts' primary key per delivery listed
-        select(a.latency_ms)
-        .where(
-            a.tenant_id == d.tenant_id,
-            a.subscription_id == d.subscription_id,
-            a.event_no == d.event_no,
-        )
-        .order_by(a.attempt.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return (
-        select(
-            d.subscription_id,
-            d.event_no,
-            d.status,
-            d.attempts,
-            d.next_attempt_at,
-            d.last_status_code,
-            last_latency.label("last_latency_ms"),
-            d.last_error,
-            d.delivered_at,
-            d.created_at,
-            e.event_id,
-            e.type,
-            e.member,
-        )
-        .join(
-            t.webhook_events,
-            (e.tenant_id == d.tenant_id) & (e.event_no == d.event_no),
-        )
-        .where(of_tenant(d, tenant))
-    )
-
-
-def list_deliveries(
-    context: Context,
-    principal: Principal,
-    subscription_id: str,
-    status: str | None,
-    limit: int,
-    before: int | None,
-) -> list[DeliveryView]:
-    """A subscription's deliveries, newest first (`before`: a sequence number)."""
-    principal.require(Permission.READ)
-    d = t.webhook_deliveries.c
-
-    def run(connection: Connection) -> list[DeliveryView]:
-        _subscription(connection, principal.tenant, subscription_id)
-        statement = _deliveries(principal.tenant).where(d.subscription_id == subscription_id)
-        if status is not None:
-            statement = statement.where(d.status == status)
-        rows = connection.execute(newest_first(statement, d.event_no, before, limit))
-        return [_delivery_view(row) for row in rows]
-
-    return query(context, run)
-
-
-def _delivery(connection: Connection, tenant: str, subscription_id: str, event_id: str) -> Any:
-    d, e = t.webhook_deliveries.c, t.webhook_events.c
-    row = connection.execute(
-        _deliveries(tenant).where(d.subscription_id == subscription_id, e.event_id == event_id)
-    ).first()
-    if row is None:
-        raise not_found("delivery of event", event_id, "event_id")
-    return row
-
-
-def _with_attempts(connection: Connection, tenant: str, row: Any) -> DeliveryView:
-    a = t.webhook_attempts.c
-    view = _delivery_view(row)
-    view.attempt_log = [
-        AttemptView(
-            attempt=one.attempt,
-            at=one.at,
-            outcome=one.outcome,
-            status_code=one.status_code,
-            latency_ms=one.latency_ms,
-            error=one.error,
-        )
-        for one in connection.execute(
-            select(t.webhook_attempts)
-            .where(
-                of_tenant(a, tenant),
-                a.subscription_id == row.subscription_id,
-                a.event_no == row.event_no,
-            )
-            .order_by(a.attempt)
-        )
-    ]
-    return view
-
-
-def get_delivery(
-    context: Context, principal: Principal, subscription_id: str, event_id: str
-) -> DeliveryView:
-    """One delivery with every attempt: when, outcome, HTTP status, latency, error."""
-    principal.require(Permission.READ)
-
-    def run(connection: Connection) -> DeliveryView:
-        row = _delivery(connection, principal.tenant, subscription_id, event_id)
-        return _with_attempts(connection, principal.tenant, row)
-
-    return query(context, run)
-
-
 def replay_delivery(
     context: Context, principal: Principal, subscription_id: str, event_id: str
 ) -> DeliveryView:
@@ -404,22 +178,13 @@ def replay_delivery(
         )
 
     def run(uow: UnitOfWork) -> DeliveryView:
-        subscription = _subscription(uow.connection, uow.tenant, subscription_id)
+        subscription = subscription_row(uow.connection, uow.tenant, subscription_id)
         if not subscription.active:
             raise DomainError(
                 ErrorCode.CONFLICT, f"subscription {subscription_id!r} is inactive", "subscription"
             )
-        row = _delivery(uow.connection, uow.tenant, subscription_id, event_id)
-        d = t.webhook_deliveries.c
-        uow.connection.execute(
-            update(t.webhook_deliveries)
-            .where(
-                of_tenant(d, uow.tenant),
-                d.subscription_id == subscription_id,
-                d.event_no == row.event_no,
-            )
-            .values(status=outbox.PENDING, attempts=0, next_attempt_at=uow.now, claimed_by=None)
-        )
+        row = delivery_row(uow.connection, uow.tenant, subscription_id, event_id)
+        Deliveries(uow.connection, uow.tenant).send_again(row, outbox.PENDING, uow.now)
         uow.audit(
             principal.actor,
             "webhook.replay",
@@ -427,42 +192,10 @@ def replay_delivery(
             before={"event": event_id, "status": row.status},
             after={"event": event_id, "status": outbox.PENDING},
         )
-        return _with_attempts(
+        return with_attempts(
             uow.connection,
             uow.tenant,
-            _delivery(uow.connection, uow.tenant, subscription_id, event_id),
+            delivery_row(uow.connection, uow.tenant, subscription_id, event_id),
         )
 
     return command(context, principal, run)
-
-
-class WebhookEventView(BaseModel):
-    id: str
-    sequence: int
-    type: str
-    member: str | None
-    at: datetime
-    body: str  # the exact JSON sent (and signed)
-
-
-def list_events(
-    context: Context, principal: Principal, limit: int, before: int | None
-) -> list[WebhookEventView]:
-    """The outbox: every webhook event written, newest first."""
-    principal.require(Permission.READ)
-    e = t.webhook_events.c
-    statement = newest_first(
-        select(t.webhook_events).where(of_tenant(e, principal.tenant)), e.event_no, before, limit
-    )
-    return rows_as(
-        context,
-        statement,
-        lambda row: WebhookEventView(
-            id=row.event_id,
-            sequence=row.event_no,
-            type=row.type,
-            member=row.member,
-            at=row.at,
-            body=row.body,
-        ),
-    )

@@ -14,9 +14,9 @@ from typing import Any
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Ratio, format_minor, ratio_text
 from zengzhi.core.events import CompleteTask, Event, OrderLine, RunDay
-from zengzhi.core.ledger import CNY, Entry, EntryKind, Ledger
+from zengzhi.core.ledger import Entry, Ledger
 from zengzhi.rules.modes import shopping
-from zengzhi.rules.modes.common import UNITS_PER_FEN, asset, scaled
+from zengzhi.rules.modes.common import UNITS_PER_FEN, ModePaid, asset, scaled
 from zengzhi.rules.modes.zone import ZoneModes, liabilities
 
 DAILY = {"refer_three", "quota", "green", "union", "three_for_one"}
@@ -86,26 +86,20 @@ class ModeRun:
 
     # ------------------------------------------------------------------ counting
 
-    def count(self, one: Entry) -> tuple[int, int] | None:
-        """(member index, fen) when a mode's entry paid a member cash, else None. For
-        shopping points, what they paid of orders (their face value) counts as paid."""
-        if one.kind == EntryKind.SHOPPING_SPENT:
-            fen = sum(a for _, code, a in one.postings if a > 0) // UNITS_PER_FEN
-            name = key("*", "shopping")
-            self.paid_today[name] = self.paid_today.get(name, 0) + fen
-            self.paid_total[name] = self.paid_total.get(name, 0) + fen
-            return None  # a discount, not cash: members' `paid` stays what they received
-        fen = sum(
-            amount
-            for account, code, amount in one.postings
-            if code == CNY and amount > 0 and account.startswith("member:")
-        )
-        if not fen:
-            return None  # a promise, a funding, shopping points spent…
-        name = key(one.params.get("zone", ""), one.rule.split(".", 1)[1])
+    def count(self, payment: ModePaid) -> None:
+        """Cash a mode paid a member, among its mode's payments."""
+        self._add(key(payment.zone, payment.mode), payment.fen)
+
+    def spent(self, one: Entry) -> None:
+        """Shopping points spent on orders: what they paid (their face value) counts as
+        the mode's payment, though a discount, not cash (members' `paid` stays what they
+        received)."""
+        fen = sum(a for _, code, a in one.postings if a > 0) // UNITS_PER_FEN
+        self._add(key("*", "shopping"), fen)
+
+    def _add(self, name: str, fen: int) -> None:
         self.paid_today[name] = self.paid_today.get(name, 0) + fen
         self.paid_total[name] = self.paid_total.get(name, 0) + fen
-        return int(one.params["member"][1:]), fen
 
     def columns(self) -> dict[str, str]:
         """Each mode's figures for the day's row; the day's payments start again at 0."""

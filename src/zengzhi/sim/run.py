@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any
 
 from zengzhi.core import accounts
-from zengzhi.core.amounts import Price, Ratio, Yuan, format_minor, parse_minor, ratio_text
+from zengzhi.core.amounts import Price, Ratio, Yuan, format_minor, ratio_text
 from zengzhi.core.days import start_of
 from zengzhi.core.events import (
     CompleteOrder,
@@ -40,9 +40,6 @@ from zengzhi.engine.state import MemoryPools, OrderRecord, TenantState, memory_p
 from zengzhi.rules.pool import PoolState, balance_and_points, exit_key, reached_cap
 from zengzhi.sim.modes import ModeRun
 from zengzhi.sim.scenario import Scenario
-
-# entries the outcome carries as records (its mints, sales and exits): counted from those
-_TYPED = frozenset((EntryKind.MINT, EntryKind.SALE, EntryKind.EXIT))
 
 
 class SimulationError(AssertionError):
@@ -185,8 +182,9 @@ class Simulation:
         return outcome
 
     def _count(self, outcome: Outcome, today: Totals, day: int) -> None:
-        """The day's figures from what the rules computed (the outcome's mints, sales and
-        exits), and from the postings of the entries it has no record for."""
+        """The day's figures from what the rules computed (the outcome's mints, sales,
+        exits, rewards and the modes' payments), and from the postings of the entries it
+        has no record for (a subsidy, shopping points spent)."""
         pool = self.pool.id
         for mint in outcome.minted:
             if mint.pool == pool:
@@ -210,24 +208,20 @@ class Simulation:
             self.paid[member] += done.payout
             if self.first_exit[member] < 0:
                 self.first_exit[member] = day
+        for reward in outcome.rewards:
+            today.rewards += reward.paid.amount
+            self.earned[_index(reward.paid.member)] += reward.paid.amount
+            today.rewards_cut += reward.cut
+        for payment in outcome.mode_payments:
+            self.paid[_index(payment.member)] += payment.fen
+            self.modes.count(payment)
         cash = self.pool.cash
         for one in outcome.entries:
             kind = one.kind
-            if kind in _TYPED:
-                continue
             if kind == EntryKind.SUBSIDY:
                 today.subsidies += sum(a for acc, _, a in one.postings if acc == cash)
-            elif kind == EntryKind.REWARD:
-                got = sum(a for acc, _, a in one.postings if a > 0 and acc.startswith("member:"))
-                today.rewards += got
-                self.earned[_index(one.params["member"])] += got
-                cut = one.params.get("cut")
-                if cut is not None:
-                    today.rewards_cut += parse_minor(cut, 2, "cut")
-            elif one.rule.startswith("modes."):
-                paid = self.modes.count(one)
-                if paid is not None:
-                    self.paid[paid[0]] += paid[1]
+            elif kind == EntryKind.SHOPPING_SPENT:
+                self.modes.spent(one)
 
     def _chance(self, ratio: Ratio) -> bool:
         """True with probability `ratio`, drawn exactly (no float in sight)."""

@@ -63,7 +63,7 @@ _d = t.mode_day_tally.c
 _TALLIED = (
     select(_d.seq, _d.member_id, _d.fen, _d.units)
     .where(
-        _d.tenant_id == bindparam("tenant"),
+        of_tenant(_d, bindparam("tenant")),
         _d.zone == bindparam("zone"),
         _d.mode == bindparam("mode"),
         _d.seq > bindparam("after"),
@@ -92,11 +92,12 @@ _COUNTER = select(_k.value).where(
 )
 
 
-def zone_settings(row: Any) -> dict[str, Any]:
-    """A zones row as the engine's settings: its modes and its period."""
-    settings = dict(row.modes or {})
+def zone_settings(columns: Mapping[Any, Any]) -> dict[str, Any]:
+    """A zones row (its columns by name) as the engine's settings: its modes and its
+    period."""
+    settings = dict(columns["modes"] or {})
     for name, column in zip(_PERIOD, ("starts_at", "ends_at"), strict=True):
-        moment = getattr(row, column)
+        moment = columns[column]
         if moment is not None:
             settings[name] = moment.isoformat()
     return settings
@@ -124,7 +125,7 @@ class SqlModes:
                 .where(of_tenant(z, self._tenant), z.zone_id == zone)
                 .with_for_update()
             ).first()
-            self._zones[zone] = None if row is None else parse_zone(zone_settings(row))
+            self._zones[zone] = None if row is None else parse_zone(zone_settings(row._mapping))
         return self._zones[zone]
 
     def zones(self) -> dict[str, ZoneModes]:
@@ -132,7 +133,7 @@ class SqlModes:
         rows = self._connection.execute(
             select(t.zones).where(of_tenant(z, self._tenant)).order_by(z.zone_id)
         )
-        return {row.zone_id: parse_zone(zone_settings(row)) for row in rows}
+        return {row.zone_id: parse_zone(zone_settings(row._mapping)) for row in rows}
 
     def configure(self, zone: str, settings: Mapping[str, object], modes: ZoneModes) -> None:
         """Keep the settings on the zone's row (which the catalogue created)."""
@@ -176,7 +177,7 @@ class SqlModes:
         k = t.mode_counters.c
         for row in self._connection.execute(
             select(k.key, k.value).where(
-                k.tenant_id == self._tenant,
+                of_tenant(k, self._tenant),
                 k.zone == zone,
                 k.mode == mode,
                 k.key.in_(_DAY_COUNTERS),
@@ -354,7 +355,7 @@ class SqlModes:
         self.write()
         self._connection.execute(
             delete(t.mode_day_tally).where(
-                _d.tenant_id == self._tenant, _d.zone == zone, _d.mode == mode, _d.seq <= upto
+                of_tenant(_d, self._tenant), _d.zone == zone, _d.mode == mode, _d.seq <= upto
             )
         )
 

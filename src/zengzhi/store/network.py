@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -35,7 +36,7 @@ from sqlalchemy.sql import ColumnElement
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.rules.distribution import MAX_CHAIN, DistributionParams, cycle_error
 from zengzhi.store import tables as t
-from zengzhi.store.tenanted import of_tenant
+from zengzhi.store.tenanted import Tenanted, of_tenant, record_of
 
 
 def _uplines_of() -> Any:
@@ -329,6 +330,32 @@ class SqlAgents:
                 granted_at=self._now,
             )
         )
+
+
+@dataclass(frozen=True, slots=True)
+class AgentRow:
+    region: str
+    level: str
+    member_id: str
+    fee: int  # fen the rights were sold for
+    granted_at: datetime
+
+
+class Agents(Tenanted):
+    """The regional agents as the service shows them."""
+
+    table = t.agents
+
+    def get(self, region: str, level: str) -> AgentRow | None:
+        c = self.table.c
+        row = self.first(self.select().where(c.region == region, c.level == level))
+        return None if row is None else record_of(AgentRow, row)
+
+    def listed(self, limit: int) -> list[AgentRow]:
+        """The first `limit` agents by region and level."""
+        c = self.table.c
+        statement = self.select().order_by(c.region, c.level).limit(limit)
+        return [record_of(AgentRow, row) for row in self.connection.execute(statement)]
 
 
 class SqlDistribution:

@@ -15,7 +15,7 @@ from zengzhi.core.lifecycles import OrderStatus
 from zengzhi.engine.state import Minted
 from zengzhi.store import tables as t
 from zengzhi.store.records import lines_from_json, lines_to_json
-from zengzhi.store.tenanted import Keyed, record_of
+from zengzhi.store.tenanted import Keyed, of_tenant, record_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +72,7 @@ class Orders(Keyed[OrderRow]):
                     delta = int(row.amount) if now else -int(row.amount)
                     self.connection.execute(
                         update(t.members)
-                        .where(m.tenant_id == self.tenant, m.member_id == row.member_id)
+                        .where(of_tenant(m, self.tenant), m.member_id == row.member_id)
                         .values(spent=m.spent + delta)
                     )
         super().change(key, **values)
@@ -158,7 +158,7 @@ def spent_differences(connection: Connection, tenant: str) -> list[tuple[str, in
     m, o = t.members.c, t.orders.c
     summed = (
         select(o.member_id, func.sum(o.amount).label("total"))
-        .where(o.tenant_id == tenant, o.status == OrderStatus.COMPLETED)
+        .where(of_tenant(o, tenant), o.status == OrderStatus.COMPLETED)
         .group_by(o.member_id)
         .subquery()
     )
@@ -167,7 +167,7 @@ def spent_differences(connection: Connection, tenant: str) -> list[tuple[str, in
         select(m.member_id, m.spent, total)
         .select_from(t.members)
         .outerjoin(summed, summed.c.member_id == m.member_id)
-        .where(m.tenant_id == tenant, m.spent != total)
+        .where(of_tenant(m, tenant), m.spent != total)
         .order_by(m.member_id)
     )
     return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]

@@ -300,3 +300,10 @@ def read_pool(connection: Connection, tenant: str, pool_id: str) -> PoolState:
     )
     positions = SqlPositions(connection, tenant, pool_id, params.exit_multiple, 0)
     return PoolState(pool_id, params, positions, last)
+
+
+def all_params(connection: Connection, tenant: str) -> dict[str, PoolParams]:
+    """Every pool's parameters, by pool id in order."""
+    c = t.pools.c
+    statement = select(c.pool_id, c.params).where(of_tenant(c, tenant)).order_by(c.pool_id)
+    return {row.pool_id: params_from_row(row.params) for row in connection.execute(statement)}

@@ -8,7 +8,7 @@ names each table's rows with `of_tenant`, the same filter.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -99,10 +99,12 @@ def record_of(kind: type[R], row: Row[Any], **converted: Any) -> R:
 class Keyed(Tenanted, Generic[R]):
     """A table whose rows the tenant knows by one id, read as records of type R."""
 
+    key_name: ClassVar[str] = ""  # the id's column, when not named after the table
+
     @property
     def key(self) -> ColumnElement[str]:
-        # every such table names its id after itself: orders.order_id, zones.zone_id…
-        return self.table.c[f"{self.table.name.removesuffix('s')}_id"]
+        # most such tables name their id after themselves: orders.order_id, zones.zone_id…
+        return self.table.c[self.key_name or f"{self.table.name.removesuffix('s')}_id"]
 
     def record(self, row: Row[Any]) -> R:
         raise NotImplementedError
@@ -117,6 +119,13 @@ class Keyed(Tenanted, Generic[R]):
     def change(self, key: str, **values: Any) -> None:
         """Set columns of one row (its status, the times it took its steps…)."""
         self.connection.execute(self.update().where(self.key == key).values(**values))
+
+    def put(self, key: str, exists: bool, values: Mapping[str, Any]) -> None:
+        """One row set whole: inserted, or (`exists`, as the caller just read) updated."""
+        if exists:
+            self.change(key, **values)
+        else:
+            self.connection.execute(self.insert(**{self.key.name: key}, **values))
 
     def records(self, statement: Select[Any], limit: int, after: str | None) -> list[R]:
         """A page of the statement's rows in id order, those past `after`."""

@@ -4,14 +4,16 @@ that number what each command writes (event log, entries, audit, webhook events)
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Select, select, update
+from sqlalchemy import Connection, Select, insert, select, update
 
 from zengzhi.core.days import DEFAULT_TIMEZONE, time_zone
 from zengzhi.store import tables as t
-from zengzhi.store.tenanted import of_tenant
+from zengzhi.store.tenanted import of_tenant, record_of
 
 
 class Counters(NamedTuple):
@@ -29,6 +31,44 @@ def tenant_settings(connection: Connection, tenant: str) -> dict[str, Any] | Non
         select(t.tenants.c.settings).where(of_tenant(t.tenants, tenant))
     ).first()
     return None if row is None else dict(row.settings)
+
+
+@dataclass(frozen=True, slots=True)
+class TenantRow:
+    tenant_id: str
+    name: str
+    settings: dict[str, Any]  # as kept (JSON)
+    created_at: datetime
+
+
+def tenant_row(connection: Connection, tenant: str) -> TenantRow | None:
+    row = connection.execute(select(t.tenants).where(of_tenant(t.tenants, tenant))).first()
+    return None if row is None else record_of(TenantRow, row, settings=dict(row.settings))
+
+
+def tenant_exists(connection: Connection, tenant: str) -> bool:
+    statement = select(t.tenants.c.tenant_id).where(of_tenant(t.tenants, tenant))
+    return connection.execute(statement).first() is not None
+
+
+def add_tenant(connection: Connection, tenant: TenantRow) -> None:
+    """A new tenant, its counters at 0."""
+    connection.execute(
+        insert(t.tenants).values(
+            tenant_id=tenant.tenant_id,
+            name=tenant.name,
+            settings=tenant.settings,
+            event_seq=0,
+            entry_seq=0,
+            audit_seq=0,
+            created_at=tenant.created_at,
+        )
+    )
+
+
+def store_settings(connection: Connection, tenant: str, settings: dict[str, Any]) -> None:
+    statement = update(t.tenants).where(of_tenant(t.tenants, tenant)).values(settings=settings)
+    connection.execute(statement)
 
 
 def settings_zone(settings: Mapping[str, Any] | None) -> ZoneInfo:
@@ -68,13 +108,18 @@ def store_counters(connection: Connection, tenant: str, counters: Counters) -> N
     )
 
 
+def all_tenants(connection: Connection) -> list[str]:
+    """Every tenant's id, in order."""
+    directory = select(t.tenants.c.tenant_id).order_by(t.tenants.c.tenant_id)
+    return list(connection.execute(directory).scalars())
+
+
 def tenants_having(connection: Connection, probe: Callable[[str], Select[Any]]) -> list[str]:
     """The tenants for which `probe(tenant)` finds a row: the directory of tenants walked,
     each asked on its own rows alone (under Citus, on its node), rather than one scan
     across every tenant's rows (tests/service/test_tenant_scoping.py)."""
-    directory = select(t.tenants.c.tenant_id).order_by(t.tenants.c.tenant_id)
     return [
         tenant
-        for tenant in connection.execute(directory).scalars().all()
+        for tenant in all_tenants(connection)
         if connection.execute(probe(tenant).limit(1)).first() is not None
     ]

@@ -9,8 +9,8 @@ from pydantic import AwareDatetime
 
 from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.deps import ContextDep, PathId, PrincipalDep
-from zengzhi.service import activity
-from zengzhi.service.activity import MAX_SAMPLES, Activity, PriceChart
+from zengzhi.service.queries import activity
+from zengzhi.service.queries.activity import MAX_SAMPLES, Activity, PriceChart
 
 router = APIRouter(prefix="/v1", tags=["pools"], route_class=StrictJSONRoute)
 

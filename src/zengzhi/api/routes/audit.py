@@ -7,9 +7,11 @@ from fastapi import APIRouter
 from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.deps import Before, ContextDep, Limit, PrincipalDep
 from zengzhi.service import audit
-from zengzhi.service.audit import AuditEntry, AuditReport
+from zengzhi.service.audit import AuditReport
 from zengzhi.service.auth import Permission
 from zengzhi.service.base import query
+from zengzhi.service.queries import audit_log as audit_reads
+from zengzhi.service.queries.audit_log import AuditEntry
 
 router = APIRouter(prefix="/v1", tags=["audit"], route_class=StrictJSONRoute)
 
@@ -19,7 +21,7 @@ def audit_log(
     context: ContextDep, principal: PrincipalDep, limit: Limit = 50, before: Before = None
 ) -> list[AuditEntry]:
     """Who changed what, when, with before and after; newest first."""
-    return audit.audit_log(context, principal, limit, before)
+    return audit_reads.audit_log(context, principal, limit, before)
 
 
 @router.get("/ledger/check", response_model=AuditReport)

@@ -15,9 +15,9 @@ from zengzhi.service.payments import (
     Accepted,
     AdapterIn,
     AdapterView,
-    NotificationView,
-    RefusalView,
 )
+from zengzhi.service.queries import payments as payment_reads
+from zengzhi.service.queries.payments import NotificationView, RefusalView
 from zengzhi.service.queries.withdrawals import WithdrawalView
 
 router = APIRouter(prefix="/v1", tags=["payments"], route_class=StrictJSONRoute)
@@ -46,7 +46,7 @@ def list_notifications(
     context: ContextDep, principal: PrincipalDep, limit: Limit = 50
 ) -> list[NotificationView]:
     """Gateway notifications applied, newest first."""
-    return payments.list_notifications(context, principal, limit)
+    return payment_reads.list_notifications(context, principal, limit)
 
 
 @router.get("/payments/refusals", response_model=list[RefusalView])
@@ -54,7 +54,7 @@ def list_refusals(
     context: ContextDep, principal: PrincipalDep, limit: Limit = 50
 ) -> list[RefusalView]:
     """Gateway notifications refused (forged, stale, replayed…), newest first."""
-    return payments.list_refusals(context, principal, limit)
+    return payment_reads.list_refusals(context, principal, limit)
 
 
 @router.post("/withdrawals/{withdrawal_id}/payout", response_model=WithdrawalView, tags=["wallets"])

@@ -9,13 +9,9 @@ from fastapi import APIRouter, Path
 from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.deps import Before, ContextDep, Limit, PathId, PrincipalDep, Status
 from zengzhi.service import webhooks
-from zengzhi.service.webhooks import (
-    DeliveryView,
-    SubscriptionChange,
-    SubscriptionIn,
-    SubscriptionView,
-    WebhookEventView,
-)
+from zengzhi.service.queries import webhooks as webhook_reads
+from zengzhi.service.queries.webhooks import DeliveryView, SubscriptionView, WebhookEventView
+from zengzhi.service.webhooks import SubscriptionChange, SubscriptionIn
 
 router = APIRouter(prefix="/v1", tags=["webhooks"], route_class=StrictJSONRoute)
 
@@ -32,14 +28,14 @@ def create_subscription(
 
 @router.get("/webhooks", response_model=list[SubscriptionView])
 def list_subscriptions(context: ContextDep, principal: PrincipalDep) -> list[SubscriptionView]:
-    return webhooks.list_subscriptions(context, principal)
+    return webhook_reads.list_subscriptions(context, principal)
 
 
 @router.get("/webhooks/{subscription_id}", response_model=SubscriptionView)
 def get_subscription(
     context: ContextDep, principal: PrincipalDep, subscription_id: PathId
 ) -> SubscriptionView:
-    return webhooks.get_subscription(context, principal, subscription_id)
+    return webhook_reads.get_subscription(context, principal, subscription_id)
 
 
 @router.patch("/webhooks/{subscription_id}", response_model=SubscriptionView)
@@ -68,7 +64,7 @@ def list_deliveries(
     before: Before = None,
 ) -> list[DeliveryView]:
     """Newest first; `before` is a sequence number."""
-    return webhooks.list_deliveries(context, principal, subscription_id, status, limit, before)
+    return webhook_reads.list_deliveries(context, principal, subscription_id, status, limit, before)
 
 
 @router.get("/webhooks/{subscription_id}/deliveries/{event_id}", response_model=DeliveryView)
@@ -76,7 +72,7 @@ def get_delivery(
     context: ContextDep, principal: PrincipalDep, subscription_id: PathId, event_id: EventId
 ) -> DeliveryView:
     """One delivery and every attempt: outcome, HTTP status, latency, error."""
-    return webhooks.get_delivery(context, principal, subscription_id, event_id)
+    return webhook_reads.get_delivery(context, principal, subscription_id, event_id)
 
 
 @router.post(
@@ -94,4 +90,4 @@ def list_events(
     context: ContextDep, principal: PrincipalDep, limit: Limit = 50, before: Before = None
 ) -> list[WebhookEventView]:
     """The outbox, newest first: every webhook event with the exact JSON sent."""
-    return webhooks.list_events(context, principal, limit, before)
+    return webhook_reads.list_events(context, principal, limit, before)

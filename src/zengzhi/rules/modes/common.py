@@ -250,6 +250,16 @@ def in_batches(claims: Iterable[Claim], size: int = 1000) -> Iterator[list[Claim
 # ---------------------------------------------------------------------------- running
 
 
+class ModePaid(NamedTuple):
+    """Cash a mode paid a member (`Run.pay`): what a report counts, without reading the
+    entry back."""
+
+    zone: str
+    mode: str
+    member: str
+    fen: int
+
+
 @dataclass
 class Run:
     """One event going through the modes: what it reads and what it did."""
@@ -262,6 +272,7 @@ class Run:
     at: datetime | None = None
     effects: list[Effect] = field(default_factory=list)
     reverses: str | None = None  # the order a reversal undoes: its entries correct it
+    paid: list[ModePaid] = field(default_factory=list)  # cash paid to members, in order
 
     def fund(self, zone: str, mode: str, terms: Terms, amount: int, rule: str) -> int:
         """Move the mode's funding share of `amount` fen from the platform's profit to
@@ -372,6 +383,8 @@ class Run:
         if short > 0:
             details["platform_paid"] = fen_text(short)
         self.ledger.post(entry(self.cause, kind, rule, postings, details))
+        if fen:
+            self.paid.append(ModePaid(zone, mode, member, fen))
 
     def take(
         self, zone: str, mode: str, member: str, units: int, claims: list[Claim] | None = None

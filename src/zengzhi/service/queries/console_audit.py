@@ -16,6 +16,7 @@ from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
 from zengzhi.service.queries.paging import PAGE_SIZE, within_days
 from zengzhi.store import tables as t
+from zengzhi.store.tenanted import of_tenant
 
 LONGEST = 200  # a value shown longer than this is cut, with "…"
 
@@ -90,7 +91,7 @@ def find_audit(context: Context, principal: Principal, search: AuditSearch) -> A
 
     def run(connection: Connection) -> AuditPage:
         c = t.audit_log.c
-        statement = select(t.audit_log).where(c.tenant_id == tenant)
+        statement = select(t.audit_log).where(of_tenant(c, tenant))
         if search.actor:
             statement = statement.where(c.actor == search.actor)
         if search.action:
@@ -105,7 +106,7 @@ def find_audit(context: Context, principal: Principal, search: AuditSearch) -> A
             statement = statement.where(c.audit_id < search.before)
         rows = list(connection.execute(statement.order_by(c.audit_id.desc()).limit(PAGE_SIZE)))
         actions = connection.execute(
-            select(c.action).distinct().where(c.tenant_id == tenant).order_by(c.action)
+            select(c.action).distinct().where(of_tenant(c, tenant)).order_by(c.action)
         ).scalars()
         return AuditPage(
             rows=[

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Table, select
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
 from zengzhi.store import tables as t
+from zengzhi.store.tenanted import of_tenant
 
 LIMIT = 500
 
@@ -28,7 +29,7 @@ def choices(context: Context, principal: Principal) -> Choices:
         def ids(table: Table, key: str) -> list[str]:
             column = table.c[key]
             statement = (
-                select(column).where(table.c.tenant_id == tenant).order_by(column).limit(LIMIT)
+                select(column).where(of_tenant(table.c, tenant)).order_by(column).limit(LIMIT)
             )
             return [str(value) for value in connection.execute(statement).scalars()]
 

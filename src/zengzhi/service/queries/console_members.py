@@ -25,6 +25,7 @@ from zengzhi.service.queries.console_orders import id_prefix
 from zengzhi.service.queries.counting import bounded_count
 from zengzhi.service.queries.paging import PAGE_SIZE, within_days
 from zengzhi.store import tables as t
+from zengzhi.store.tenanted import of_tenant
 
 EXPORT_CHUNK = 1000
 Column = Literal["id", "name", "phone", "joined", "level", "points", "wallet", "spent", "team"]
@@ -85,9 +86,9 @@ def _matching(connection: Connection, tenant: str, text: str) -> Any:
         else m.name.ilike(pattern, escape="\\")
     )
     return union(
-        select(m.member_id).where(m.tenant_id == tenant, id_prefix(m.member_id, text)),
-        select(m.member_id).where(m.tenant_id == tenant, id_prefix(m.phone, text)),
-        select(m.member_id).where(m.tenant_id == tenant, name_holds),
+        select(m.member_id).where(of_tenant(m, tenant), id_prefix(m.member_id, text)),
+        select(m.member_id).where(of_tenant(m, tenant), id_prefix(m.phone, text)),
+        select(m.member_id).where(of_tenant(m, tenant), name_holds),
     )
 
 
@@ -101,14 +102,14 @@ def _figure(tenant: str, name: str) -> Any:
         p = t.positions.c
         return (
             select(p.member_id.label("member_id"), func.sum(p.points).label("value"))
-            .where(p.tenant_id == tenant)
+            .where(of_tenant(p, tenant))
             .group_by(p.member_id)
         )
     if name == "team":
         m = t.members.alias("referee")
         return (
             select(m.c.referrer.label("member_id"), func.count().label("value"))
-            .where(m.c.tenant_id == tenant, m.c.referrer.is_not(None))
+            .where(of_tenant(m.c, tenant), m.c.referrer.is_not(None))
             .group_by(m.c.referrer)
         )
     raise ValueError(name)
@@ -119,7 +120,7 @@ def _filtered(connection: Connection, tenant: str, search: MemberSearch) -> Any:
     filter or the sort asks for it), sorted; no limit."""
     m = t.members.c
     b = t.balances.alias("wallet")
-    statement = select(t.members.c.member_id).select_from(t.members).where(m.tenant_id == tenant)
+    statement = select(t.members.c.member_id).select_from(t.members).where(of_tenant(m, tenant))
     if search.text and search.text.strip():
         statement = statement.where(
             m.member_id.in_(_matching(connection, tenant, search.text.strip()))
@@ -178,14 +179,14 @@ def _rows(connection: Connection, tenant: str, ids: Sequence[str]) -> list[Membe
         r.member_id: r
         for r in connection.execute(
             select(m.member_id, m.name, m.phone, m.created_at, m.team_level, m.spent).where(
-                m.tenant_id == tenant, m.member_id.in_(ids)
+                of_tenant(m, tenant), m.member_id.in_(ids)
             )
         )
     }
     points = _pairs(
         connection,
         select(p.member_id, func.sum(p.points))
-        .where(p.tenant_id == tenant, p.member_id.in_(ids))
+        .where(of_tenant(p, tenant), p.member_id.in_(ids))
         .group_by(p.member_id),
     )
     accounts = {f"member:{member}:wallet": member for member in ids}
@@ -194,7 +195,7 @@ def _rows(connection: Connection, tenant: str, ids: Sequence[str]) -> list[Membe
         for account, amount in _pairs(
             connection,
             select(b.account, b.amount).where(
-                b.tenant_id == tenant, b.asset == CNY, b.account.in_(list(accounts))
+                of_tenant(b, tenant), b.asset == CNY, b.account.in_(list(accounts))
             ),
         ).items()
     }
@@ -202,7 +203,7 @@ def _rows(connection: Connection, tenant: str, ids: Sequence[str]) -> list[Membe
     team = _pairs(
         connection,
         select(referee.referrer, func.count())
-        .where(referee.tenant_id == tenant, referee.referrer.in_(ids))
+        .where(of_tenant(referee, tenant), referee.referrer.in_(ids))
         .group_by(referee.referrer),
     )
     return [

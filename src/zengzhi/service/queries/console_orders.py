@@ -23,6 +23,7 @@ from zengzhi.service.queries.orders import OrderView
 from zengzhi.service.queries.paging import PAGE_SIZE, within_days
 from zengzhi.store import tables as t
 from zengzhi.store.records import order_event_id
+from zengzhi.store.tenanted import of_tenant
 
 STATUSES = ("created", "paid", "completed", "reversed", "refunded", "cancelled")
 
@@ -89,7 +90,7 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
 
     def run(connection: Connection) -> OrderPage:
         c = t.orders.c
-        where = [c.tenant_id == tenant]
+        where = [of_tenant(c, tenant)]
         if search.id:
             where.append(id_prefix(c.order_id, search.id))
         if search.member:
@@ -158,7 +159,7 @@ def order_detail(context: Context, principal: Principal, order_id: str) -> Order
                 t.postings,
                 (p.tenant_id == e.tenant_id) & (p.entry_id == e.entry_id),
             )
-            .where(e.tenant_id == principal.tenant, e.cause.in_(list(causes)))
+            .where(of_tenant(e, principal.tenant), e.cause.in_(list(causes)))
             .order_by(e.entry_id, p.n)
         )
         return [

@@ -32,6 +32,7 @@ from zengzhi.service.queries.pools import Solvency
 from zengzhi.store import tables as t
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes
+from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.tenants import tenant_time_zone
 
 WINDOW = timedelta(days=30)
@@ -75,7 +76,7 @@ class _Then:
         p = t.postings.c
         since = self._connection.execute(
             select(func.coalesce(func.sum(p.amount), 0)).where(
-                p.tenant_id == self._tenant,
+                of_tenant(p, self._tenant),
                 p.account == account,
                 p.asset == asset,
                 p.entry_id >= self._first,
@@ -108,7 +109,7 @@ def _first_entry_after(connection: Connection, tenant: str, moment: datetime) ->
     every entry's time would read millions of rows. None when no entry is that recent."""
     e = t.entries.c
     low, high = connection.execute(
-        select(func.min(e.entry_id), func.max(e.entry_id)).where(e.tenant_id == tenant)
+        select(func.min(e.entry_id), func.max(e.entry_id)).where(of_tenant(e, tenant))
     ).one()
     if low is None:
         return None
@@ -116,7 +117,7 @@ def _first_entry_after(connection: Connection, tenant: str, moment: datetime) ->
     def at_or_before(entry: int) -> datetime | None:
         return connection.execute(
             select(e.at)
-            .where(e.tenant_id == tenant, e.entry_id <= entry)
+            .where(of_tenant(e, tenant), e.entry_id <= entry)
             .order_by(e.entry_id.desc())
             .limit(1)
         ).scalar_one_or_none()
@@ -153,7 +154,7 @@ def _platform_then(connection: Connection, tenant: str, first: int) -> int:
                 total(("merchant:%",)),
                 total(("pool:%",)),
                 total((accounts.CUSTOMERS, accounts.FUNDING, accounts.BANK)),
-            ).where(p.tenant_id == tenant, p.asset == CNY, p.entry_id >= first)
+            ).where(of_tenant(p, tenant), p.asset == CNY, p.entry_id >= first)
         ).one()
     )
     return (-received - pools) - (members + merchants)
@@ -168,7 +169,7 @@ def _pool_then(
     h = t.pool_history.c
     then = connection.execute(
         select(h.balance)
-        .where(h.tenant_id == tenant, h.pool_id == pool, h.at <= moment)
+        .where(of_tenant(h, tenant), h.pool_id == pool, h.at <= moment)
         .order_by(h.at.desc(), h.seq.desc())
         .limit(1)
     ).scalar_one_or_none()
@@ -199,7 +200,7 @@ def risk(context: Context, principal: Principal, report: Solvency) -> Risk:
         zone_info = tenant_time_zone(connection, tenant)
         e = t.entries.c
         oldest = connection.execute(
-            select(func.min(e.at)).where(e.tenant_id == tenant)
+            select(func.min(e.at)).where(of_tenant(e, tenant))
         ).scalar_one_or_none()
         window = min(WINDOW, now - oldest) if oldest is not None else timedelta(0)
         start = now - window

@@ -20,6 +20,7 @@ from zengzhi.service.base import Context, query
 from zengzhi.service.payees import payee_problem, payout_requirement
 from zengzhi.service.queries.paging import PAGE_SIZE, within_days
 from zengzhi.store import tables as t
+from zengzhi.store.tenanted import of_tenant
 
 STATUSES = ("held", "approved", "paying", "paid", "rejected")
 PENDING = ("held", "approved")
@@ -89,7 +90,7 @@ def _select(connection: Connection, tenant: str, search: WithdrawalSearch) -> An
         .select_from(t.withdrawals)
         .outerjoin(t.members, and_(m.tenant_id == w.tenant_id, m.member_id == w.member_id))
         .outerjoin(t.payees, and_(p.tenant_id == w.tenant_id, p.member_id == w.member_id))
-        .where(w.tenant_id == tenant)
+        .where(of_tenant(w, tenant))
     )
     if search.status:
         statement = statement.where(w.status == search.status)
@@ -150,7 +151,7 @@ def find_withdrawals(
                     func.sum(w.amount).label("amount"),
                     func.sum(w.amount - w.fee).label("payout"),
                 )
-                .where(w.tenant_id == tenant, w.status.in_(PENDING))
+                .where(of_tenant(w, tenant), w.status.in_(PENDING))
                 .group_by(w.status)
             )
         }

@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import AwareDatetime
 
 from zengzhi.engine.fields import ID_PATTERN
-from zengzhi.service import activity, pools
-from zengzhi.service.activity import MAX_SAMPLES
-from zengzhi.service.queries import console_risk
+from zengzhi.service import pools
+from zengzhi.service.queries import activity, console_risk
+from zengzhi.service.queries.activity import MAX_SAMPLES
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, StaffDep
 from zengzhi.web.pages import PageRoute, render

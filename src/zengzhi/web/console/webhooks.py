@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from zengzhi.deps import Before, Status
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import webhooks
+from zengzhi.service.queries import webhooks as webhook_reads
 from zengzhi.web.console import page
 from zengzhi.web.console.session import ContextDep, PostedDep, StaffDep
 from zengzhi.web.pages import PageRoute, local_path, see_other
@@ -30,7 +31,7 @@ def subscriptions(request: Request, context: ContextDep, user: StaffDep) -> HTML
         request,
         user,
         "console/webhooks.html",
-        subscriptions=webhooks.list_subscriptions(context, user.principal),
+        subscriptions=webhook_reads.list_subscriptions(context, user.principal),
     )
 
 
@@ -44,9 +45,11 @@ def deliveries(
     before: Before = None,
     done: str | None = None,
 ) -> HTMLResponse:
-    subscription = webhooks.get_subscription(context, user.principal, subscription_id)
+    subscription = webhook_reads.get_subscription(context, user.principal, subscription_id)
     shown = None if status in (None, "all") else status
-    found = webhooks.list_deliveries(context, user.principal, subscription_id, shown, PAGE, before)
+    found = webhook_reads.list_deliveries(
+        context, user.principal, subscription_id, shown, PAGE, before
+    )
     return page(
         request,
         user,
@@ -74,8 +77,8 @@ def delivery(
         request,
         user,
         "console/webhook_delivery.html",
-        subscription=webhooks.get_subscription(context, user.principal, subscription_id),
-        delivery=webhooks.get_delivery(context, user.principal, subscription_id, event_id),
+        subscription=webhook_reads.get_subscription(context, user.principal, subscription_id),
+        delivery=webhook_reads.get_delivery(context, user.principal, subscription_id, event_id),
         done=done,
         back=request.url.path,
     )

@@ -12,20 +12,17 @@ from collections.abc import Callable
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, literal, select, union_all
+from sqlalchemy import Connection
 
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Price, format_minor
 from zengzhi.core.days import day_of, start_of
-from zengzhi.core.ledger import CNY
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query, tenant_zone
 from zengzhi.service.queries.pools import load_pool
-from zengzhi.store import tables as t
-from zengzhi.store.tenanted import of_tenant
+from zengzhi.store.activity import PoolHistory, moved
 
 Wanted = Callable[[str], bool]  # which accounts of an entry count
-CHUNK = 1000  # entry ids per query
 
 
 class Tally(BaseModel):
@@ -45,26 +42,8 @@ class Activity(BaseModel):
 def _tally(
     connection: Connection, tenant: str, kind: str, since: datetime, wanted: Wanted, sign: int
 ) -> Tally:
-    """Entries of one kind since a moment: how many, and what they moved on the accounts
-    `wanted` picks. The entries come from their (kind, time) index and their postings by
-    primary key, never through the postings' account index: an account such as
-    `external:customers` has a posting for every order ever made."""
-    e, p = t.entries.c, t.postings.c
-    ids = list(
-        connection.execute(
-            select(e.entry_id).where(of_tenant(e, tenant), e.kind == kind, e.at >= since)
-        ).scalars()
-    )
-    total = 0
-    for start in range(0, len(ids), CHUNK):
-        for account, amount in connection.execute(
-            select(p.account, p.amount).where(
-                of_tenant(p, tenant), p.entry_id.in_(ids[start : start + CHUNK]), p.asset == CNY
-            )
-        ):
-            if wanted(account):
-                total += int(amount)
-    return Tally(count=len(ids), amount=format_minor(sign * total, 2))
+    count, total = moved(connection, tenant, kind, since, wanted)
+    return Tally(count=count, amount=format_minor(sign * total, 2))
 
 
 def activity(context: Context, principal: Principal, since: datetime | None) -> Activity:
@@ -131,72 +110,36 @@ def price_chart(
     them, else the pool as it stood at `samples` evenly spaced moments (the price never
     falls, so the line drawn through them is the price's true envelope)."""
     principal.require(Permission.READ)
-    h = t.pool_history.c
     wanted = max(2, min(samples, MAX_SAMPLES))
 
     def run(connection: Connection) -> PriceChart:
         tenant = principal.tenant
         pool = load_pool(connection, tenant, pool_id)  # 404 for an unknown pool
         opening = Price.of_yuan(pool.params["opening_price"])
-        this_pool = (of_tenant(h, tenant)) & (h.pool_id == pool_id)
+        history = PoolHistory(connection, tenant, pool_id)
         last = end or context.clock()
-        first = start
-        if first is None:
-            first = connection.execute(
-                select(h.at).where(this_pool).order_by(h.at).limit(1)
-            ).scalar_one_or_none()
+        first = start if start is not None else history.first_at()
         if first is None or first > last:
             return PriceChart(pool=pool_id, start=first, end=last, samples=[])
-        columns = (h.seq, h.at, h.balance, h.points)
-        inside = connection.execute(
-            select(*columns)
-            .where(this_pool, h.at >= first, h.at <= last)
-            .order_by(h.at, h.seq)
-            .limit(wanted + 1)
-        ).all()
-        if len(inside) <= wanted:
-            rows = list(inside)
-            before = connection.execute(  # where the line enters the window
-                select(*columns).where(this_pool, h.at < first).order_by(h.at.desc()).limit(1)
-            ).first()
+        rows = history.between(first, last, wanted + 1)
+        if len(rows) <= wanted:
+            before = history.before(first)  # where the line enters the window
             if before is not None:
                 rows.insert(0, before)
         else:
-            step = (last - first) / (wanted - 1)
-            moments = union_all(
-                *(
-                    select(literal(first + step * n, t.UTCDateTime()).label("moment"))
-                    for n in range(wanted)
-                )
-            ).subquery()
-            # the last change at or before each moment: one index probe each, in one query
-            latest = (
-                select(h.seq)
-                .where(this_pool, h.at <= moments.c.moment)
-                .order_by(h.at.desc(), h.seq.desc())
-                .limit(1)
-                .correlate(moments)
-                .scalar_subquery()
-            )
-            rows = list(
-                connection.execute(
-                    select(*columns)
-                    .where(this_pool, h.seq.in_(select(latest).select_from(moments)))
-                    .order_by(h.at, h.seq)
-                )
-            )
+            rows = history.at_moments(first, last, wanted)
         shown: list[Sample] = []
         price = opening
         for row in rows:
             if row.points > 0:
-                price = Price(int(row.balance), int(row.points))
+                price = Price(row.balance, row.points)
             shown.append(
                 Sample(
                     at=max(row.at, first),
                     seq=row.seq,
                     price=str(price),
-                    balance=format_minor(int(row.balance), 2),
-                    points=format_minor(int(row.points), 4),
+                    balance=format_minor(row.balance, 2),
+                    points=format_minor(row.points, 4),
                 )
             )
         return PriceChart(pool=pool_id, start=first, end=last, samples=shown)

@@ -1,0 +1,73 @@
+"""Who may act for a tenant, in SQL: its console users and its API keys, as records
+(service/users.py changes them, service/sessions.py checks them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row
+
+from zengzhi.store import tables as t
+from zengzhi.store.tenanted import Keyed, record_of
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    username: str
+    password_hash: str
+    role: str
+    disabled: bool
+    created_at: datetime
+
+
+class Users(Keyed[UserRow]):
+    table = t.users
+    key_name = "username"
+
+    def record(self, row: Row[Any]) -> UserRow:
+        return record_of(UserRow, row)
+
+    def add(self, username: str, password_hash: str, role: str, at: datetime) -> None:
+        self.connection.execute(
+            self.insert(
+                username=username,
+                password_hash=password_hash,
+                role=role,
+                disabled=False,
+                created_at=at,
+            )
+        )
+
+    def all(self) -> list[UserRow]:
+        """Every user, by name."""
+        statement = self.select().order_by(self.key)
+        return [self.record(row) for row in self.connection.execute(statement)]
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyRow:
+    key_id: str
+    secret_hash: str  # sha256 of the secret
+    name: str
+    role: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class ApiKeys(Keyed[ApiKeyRow]):
+    table = t.api_keys
+    key_name = "key_id"
+
+    def record(self, row: Row[Any]) -> ApiKeyRow:
+        return record_of(ApiKeyRow, row)
+
+    def add(self, key: ApiKeyRow) -> None:
+        values = {name: getattr(key, name) for name in ApiKeyRow.__slots__}
+        self.connection.execute(self.insert(**values))
+
+    def all(self) -> list[ApiKeyRow]:
+        """Every key, the oldest first."""
+        statement = self.select().order_by(self.table.c.created_at)
+        return [self.record(row) for row in self.connection.execute(statement)]

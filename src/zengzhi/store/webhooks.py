@@ -1,0 +1,175 @@
+"""The webhook tables of one tenant as the use cases read them (service/webhooks.py):
+subscriptions, a subscription's deliveries with their attempts, the events written.
+Writing events and sending them is the outbox's (store/outbox.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, Select, select
+
+from zengzhi.store import tables as t
+from zengzhi.store.pages import newest_first
+from zengzhi.store.tenanted import Keyed, Tenanted, of_tenant, record_of
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionRow:
+    subscription_id: str
+    url: str
+    secret: str
+    event_types: tuple[str, ...]  # "order.completed", "withdrawal.*", "*"
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class Subscriptions(Keyed[SubscriptionRow]):
+    table = t.webhook_subscriptions
+    key_name = "subscription_id"
+
+    def record(self, row: Row[Any]) -> SubscriptionRow:
+        return record_of(SubscriptionRow, row, event_types=tuple(row.event_types))
+
+    def subscribe(
+        self, subscription_id: str, url: str, event_types: list[str], secret: str, at: datetime
+    ) -> None:
+        """Create the subscription, or replace it whole (active again), keeping when it
+        was created."""
+        values = {"url": url, "event_types": event_types, "secret": secret, "active": True}
+        if self.get(subscription_id, lock=True) is None:
+            self.connection.execute(
+                self.insert(subscription_id=subscription_id, created_at=at, updated_at=at, **values)
+            )
+        else:
+            self.change(subscription_id, updated_at=at, **values)
+
+    def all(self) -> list[SubscriptionRow]:
+        """Every subscription, the oldest first."""
+        c = self.table.c
+        statement = self.select().order_by(c.created_at, c.subscription_id)
+        return [self.record(row) for row in self.connection.execute(statement)]
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRow:
+    subscription_id: str
+    event_no: int
+    status: str  # pending, delivered, failed, cancelled
+    attempts: int
+    next_attempt_at: datetime
+    last_status_code: int | None
+    last_latency_ms: int | None  # the last attempt's (None: not tried yet)
+    last_error: str | None
+    delivered_at: datetime | None
+    created_at: datetime
+    event_id: str
+    type: str
+    member: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRow:
+    attempt: int
+    at: datetime
+    outcome: str  # delivered, refused, timeout, error
+    status_code: int | None
+    latency_ms: int
+    error: str | None
+
+
+class Deliveries(Tenanted):
+    """A subscription's deliveries, each with its event's id, type and member."""
+
+    table = t.webhook_deliveries
+
+    def _listed(self, subscription_id: str) -> Select[Any]:
+        d, e, a = self.table.c, t.webhook_events.c, t.webhook_attempts.c
+        last_latency = (  # one probe of the attempts' primary key per delivery listed
+            select(a.latency_ms)
+            .where(
+                a.tenant_id == d.tenant_id,
+                a.subscription_id == d.subscription_id,
+                a.event_no == d.event_no,
+            )
+            .order_by(a.attempt.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        return (
+            self.select(
+                d.subscription_id,
+                d.event_no,
+                d.status,
+                d.attempts,
+                d.next_attempt_at,
+                d.last_status_code,
+                last_latency.label("last_latency_ms"),
+                d.last_error,
+                d.delivered_at,
+                d.created_at,
+                e.event_id,
+                e.type,
+                e.member,
+            )
+            .join(t.webhook_events, (e.tenant_id == d.tenant_id) & (e.event_no == d.event_no))
+            .where(d.subscription_id == subscription_id)
+        )
+
+    def page(
+        self, subscription_id: str, status: str | None, limit: int, before: int | None
+    ) -> list[DeliveryRow]:
+        """The subscription's deliveries, newest first, numbered below `before`."""
+        d = self.table.c
+        statement = self._listed(subscription_id)
+        if status is not None:
+            statement = statement.where(d.status == status)
+        rows = self.connection.execute(newest_first(statement, d.event_no, before, limit))
+        return [record_of(DeliveryRow, row) for row in rows]
+
+    def get(self, subscription_id: str, event_id: str) -> DeliveryRow | None:
+        statement = self._listed(subscription_id).where(t.webhook_events.c.event_id == event_id)
+        row = self.first(statement)
+        return None if row is None else record_of(DeliveryRow, row)
+
+    def attempts(self, delivery: DeliveryRow) -> list[AttemptRow]:
+        a = t.webhook_attempts.c
+        statement = (
+            select(t.webhook_attempts)
+            .where(
+                of_tenant(a, self.tenant),
+                a.subscription_id == delivery.subscription_id,
+                a.event_no == delivery.event_no,
+            )
+            .order_by(a.attempt)
+        )
+        return [record_of(AttemptRow, row) for row in self.connection.execute(statement)]
+
+    def send_again(self, delivery: DeliveryRow, status: str, at: datetime) -> None:
+        """The delivery due at once, its failed attempts counted from 0 again."""
+        d = self.table.c
+        self.connection.execute(
+            self.update()
+            .where(d.subscription_id == delivery.subscription_id, d.event_no == delivery.event_no)
+            .values(status=status, attempts=0, next_attempt_at=at, claimed_by=None)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookEventRow:
+    event_id: str
+    event_no: int
+    type: str
+    member: str | None
+    at: datetime
+    body: str  # the exact JSON sent (and signed)
+
+
+class WebhookEvents(Tenanted):
+    table = t.webhook_events
+
+    def newest(self, limit: int, before: int | None) -> list[WebhookEventRow]:
+        statement = newest_first(self.select(), self.table.c.event_no, before, limit)
+        return [record_of(WebhookEventRow, row) for row in self.connection.execute(statement)]
