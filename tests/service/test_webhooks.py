@@ -27,10 +27,11 @@ from zengzhi.core.events import Join
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 from zengzhi.service import webhook_delivery
 from zengzhi.service.base import Context, query
-from zengzhi.service.webhook_delivery import EVENT_ID_HEADER, dispatch, tenants_with_subscriptions
+from zengzhi.service.webhook_delivery import EVENT_ID_HEADER, dispatch
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
 from zengzhi.store.uow import UnitOfWork
+from zengzhi.store.webhooks import tenants_with_subscriptions
 
 
 class Receiver:

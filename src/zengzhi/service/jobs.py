@@ -15,10 +15,8 @@ import logging
 import threading
 from collections.abc import Callable, Collection
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, select, update
 
 from zengzhi.core.errors import DomainError
 from zengzhi.service import gateway_payouts
@@ -28,11 +26,12 @@ from zengzhi.service.distribution import run_dividends
 from zengzhi.service.modes import run_days
 from zengzhi.service.orders import complete_due, due_orders
 from zengzhi.service.sessions import FAILURE_WINDOW
-from zengzhi.service.webhook_delivery import dispatch, tenants_with_subscriptions
+from zengzhi.service.webhook_delivery import dispatch
 from zengzhi.store import security
-from zengzhi.store import tables as t
-from zengzhi.store.database import insert_if_absent
+from zengzhi.store.job_runs import add_to_day
+from zengzhi.store.tenants import all_tenants
 from zengzhi.store.uow import UnitOfWork
+from zengzhi.store.webhooks import tenants_with_subscriptions
 
 log = logging.getLogger("zengzhi.jobs")
 
@@ -48,41 +47,12 @@ class JobReport(BaseModel):
     failed: list[str]
 
 
-def _count(
-    connection: Connection,
-    tenant: str,
-    job: str,
-    day: str,
-    now: datetime,
-    done: int,
-    failed: list[str],
-) -> None:
-    """Add to the day's record of a job, under its row lock."""
-    insert_if_absent(
-        connection,
-        t.job_runs,
-        tenant_id=tenant,
-        job=job,
-        day=day,
-        started_at=now,
-        finished_at=now,
-        result={"done": 0, "failed": []},
-    )
-    c = t.job_runs.c
-    where = (c.tenant_id == tenant) & (c.job == job) & (c.day == day)
-    row = connection.execute(select(c.result).where(where).with_for_update()).one()
-    result: dict[str, Any] = dict(row.result)
-    result["done"] = int(result.get("done", 0)) + done
-    result["failed"] = sorted(set(result.get("failed", [])) | set(failed))
-    connection.execute(update(t.job_runs).where(where).values(result=result, finished_at=now))
-
-
 def _record(
     context: Context, tenant: str, job: str, day: str, now: datetime, done: int, failed: list[str]
 ) -> None:
     def run() -> None:
         with context.database.write() as connection:
-            _count(connection, tenant, job, day, now, done, failed)
+            add_to_day(connection, tenant, job, day, now, done, failed)
 
     context.database.retrying(run)
 
@@ -101,7 +71,7 @@ def complete_due_orders(context: Context, tenant: str, batch: int = 500) -> JobR
         def run(uow: UnitOfWork) -> bool:
             completed = complete_due(uow, SYSTEM, order_id)
             if completed:
-                _count(uow.connection, tenant, COMPLETE_ORDERS, day, uow.now, 1, [])
+                add_to_day(uow.connection, tenant, COMPLETE_ORDERS, day, uow.now, 1, [])
             return completed
 
         return run
@@ -126,12 +96,6 @@ def complete_due_orders(context: Context, tenant: str, batch: int = 500) -> JobR
                 _record(context, tenant, COMPLETE_ORDERS, day, now, 0, [order_id])
     _record(context, tenant, COMPLETE_ORDERS, day, now, 0, [])  # a day with none: recorded
     return JobReport(tenant=tenant, job=COMPLETE_ORDERS, day=day, done=done, failed=failed)
-
-
-def tenants(connection: Connection) -> list[str]:
-    return list(
-        connection.execute(select(t.tenants.c.tenant_id).order_by(t.tenants.c.tenant_id)).scalars()
-    )
 
 
 DIVIDENDS = "dividends"
@@ -189,7 +153,7 @@ def tick(context: Context, only: Collection[str] | None = None) -> list[JobRepor
     complete first, so that a day's run sees the orders of that day), then deliver what
     webhooks are due."""
     reports = []
-    for tenant in query(context, tenants):
+    for tenant in query(context, all_tenants):
         if only is None or tenant in only:
             reports.append(complete_due_orders(context, tenant))
             reports.append(pay_dividends(context, tenant))

@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 
 import httpx
 from pydantic import BaseModel
-from sqlalchemy import Connection, select
 
 from zengzhi import __version__
 from zengzhi.core import standard_webhooks
@@ -27,10 +26,8 @@ from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, signatur
 from zengzhi.service.base import Context, query
 from zengzhi.service.egress import PublicOnlyTransport
 from zengzhi.store import outbox
-from zengzhi.store import tables as t
 from zengzhi.store.outbox import Attempt, Claimed
-from zengzhi.store.tenanted import of_tenant
-from zengzhi.store.tenants import tenants_having
+from zengzhi.store.webhooks import tenants_with_subscriptions
 
 log = logging.getLogger("zengzhi.webhooks")
 
@@ -161,14 +158,6 @@ def _record(
             ]
 
     return context.database.retrying(run)
-
-
-def tenants_with_subscriptions(connection: Connection) -> list[str]:
-    """The tenants with an active subscription."""
-    c = t.webhook_subscriptions.c
-    return tenants_having(
-        connection, lambda tenant: select(c.tenant_id).where(of_tenant(c, tenant), c.active)
-    )
 
 
 def dispatch_all(context: Context, client: httpx.Client | None = None) -> list[DispatchReport]:

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Connection, Row, Select, select
 
 from zengzhi.store import tables as t
 from zengzhi.store.pages import newest_first
 from zengzhi.store.tenanted import Keyed, Tenanted, of_tenant, record_of
+from zengzhi.store.tenants import tenants_having
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,3 +174,11 @@ class WebhookEvents(Tenanted):
     def newest(self, limit: int, before: int | None) -> list[WebhookEventRow]:
         statement = newest_first(self.select(), self.table.c.event_no, before, limit)
         return [record_of(WebhookEventRow, row) for row in self.connection.execute(statement)]
+
+
+def tenants_with_subscriptions(connection: Connection) -> list[str]:
+    """The tenants with an active subscription."""
+    c = t.webhook_subscriptions.c
+    return tenants_having(
+        connection, lambda tenant: select(c.tenant_id).where(of_tenant(c, tenant), c.active)
+    )
