@@ -28,6 +28,7 @@ from zengzhi.rules.modes.zone import ModeBook
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query, rows_as
 from zengzhi.service.tenants import load_settings
+from zengzhi.store import member_figures
 from zengzhi.store import tables as t
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes
@@ -97,6 +98,14 @@ def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
         for member, kept_total, summed in spent_differences(connection, tenant)
     ]
     differences += [
+        Difference(
+            what=f"member {member} {figure} (kept for the console)",
+            kept=_figure_text(figure, kept_value),
+            expected=_figure_text(figure, source),
+        )
+        for member, figure, kept_value, source in member_figures.differences(connection, tenant)
+    ]
+    differences += [
         Difference(what=f"referral cycle: {' → '.join([*ring, ring[0]])}", kept="", expected="")
         for ring in referral_cycles(connection, tenant)
     ]
@@ -106,6 +115,12 @@ def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
         for problem in zone.problems(ReadLedger(connection, tenant), book, book.zones())
     ]
     return differences
+
+
+def _figure_text(figure: str, value: int) -> str:
+    return {"wallet": format_amount(value, "CNY"), "points": format_amount(value, "PTS")}.get(
+        figure, str(value)
+    )
 
 
 def event_log(connection: Connection, tenant: str) -> list[str]:
