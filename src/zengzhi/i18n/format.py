@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
 
-
 MINUS = "\u2212"  # "−": a figure's sign as people read it, not the hyphen
 
 
