@@ -28,7 +28,7 @@ from zengzhi.rules.modes.zone import ModeBook
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query, rows_as
 from zengzhi.service.tenants import load_settings
-from zengzhi.store import member_figures
+from zengzhi.store import ledger_days, member_figures
 from zengzhi.store import tables as t
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes
@@ -104,6 +104,14 @@ def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
             expected=_figure_text(figure, source),
         )
         for member, figure, kept_value, source in member_figures.differences(connection, tenant)
+    ]
+    differences += [
+        Difference(
+            what=f"day {day} {account} {asset} (summed for reports)",
+            kept=format_amount(kept_sum, asset),
+            expected=format_amount(summed, asset),
+        )
+        for day, account, asset, kept_sum, summed in ledger_days.differences(connection, tenant)
     ]
     differences += [
         Difference(what=f"referral cycle: {' → '.join([*ring, ring[0]])}", kept="", expected="")

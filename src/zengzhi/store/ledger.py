@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from zengzhi.core import accounts
 from zengzhi.core.ledger import CNY, Entry, UnbalancedEntry, settling_order, unbalanced
+from zengzhi.store import ledger_days
 from zengzhi.store import tables as t
 from zengzhi.store.database import insert_rows
 from zengzhi.store.member_figures import follow_balances
@@ -232,6 +233,7 @@ class SqlLedger:
         if entry_rows:
             insert_rows(self._connection, t.entries, entry_rows)
             insert_rows(self._connection, t.postings, posting_rows)
+            ledger_days.add(self._connection, self._tenant, self.pending, at)
         next_id = first_id + len(self.pending)
         self.pending.clear()
         return next_id

@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     ForeignKeyConstraint,
@@ -416,6 +417,19 @@ postings = Table(
     PrimaryKeyConstraint("tenant_id", "entry_id", "n"),
     ForeignKeyConstraint(["tenant_id", "entry_id"], ["entries.tenant_id", "entries.entry_id"]),
     Index("ix_postings_account", "tenant_id", "account", "asset", "entry_id"),
+)
+
+# Each day's postings summed by account (a member's by kind: `member:*:wallet`…), kept
+# by the ledger's writes for reports that look back a month (store/ledger_days.py)
+ledger_days = Table(
+    "ledger_days",
+    metadata,
+    _tenant(),
+    Column("day", Date, nullable=False),  # the entries' day, UTC
+    Column("account", String(300), nullable=False),
+    Column("asset", String(64), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "day", "account", "asset"),
 )
 
 # The tenant's event log, in commit order: `zengzhi replay` of it rebuilds the state.
