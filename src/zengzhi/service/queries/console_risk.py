@@ -143,15 +143,25 @@ class _Then:
         return []  # a report runs no dividend
 
 
+def _entry_ids(connection: Connection, tenant: str) -> tuple[int | None, int | None]:
+    """The tenant's first and last entry ids: two queries, each one probe of the key
+    (SQLite reads min and max asked together by scanning every entry)."""
+    e = t.entries.c
+
+    def one(aggregate: Any) -> int | None:
+        found = connection.execute(select(aggregate).where(e.tenant_id == tenant)).scalar()
+        return None if found is None else int(found)
+
+    return one(func.min(e.entry_id)), one(func.max(e.entry_id))
+
+
 def _first_entry_after(connection: Connection, tenant: str, moment: datetime) -> int | None:
     """The first entry made after `moment`, found by bisecting the entry ids (they are
     given in commit order, so their times rise): a few lookups by key where a scan of
     every entry's time would read millions of rows. None when no entry is that recent."""
     e = t.entries.c
-    low, high = connection.execute(
-        select(func.min(e.entry_id), func.max(e.entry_id)).where(e.tenant_id == tenant)
-    ).one()
-    if low is None:
+    low, high = _entry_ids(connection, tenant)
+    if low is None or high is None:
         return None
 
     def at_or_before(entry: int) -> datetime | None:
@@ -233,8 +243,9 @@ def risk(context: Context, principal: Principal, report: Solvency) -> Risk:
     def run(connection: Connection) -> Risk:
         zone_info = tenant_time_zone(connection, tenant)
         e = t.entries.c
-        oldest = connection.execute(  # the first entry's (ids rise with time): by key
-            select(e.at).where(e.tenant_id == tenant).order_by(e.entry_id).limit(1)
+        first_id, _ = _entry_ids(connection, tenant)  # ids rise with time: the oldest's
+        oldest = connection.execute(
+            select(e.at).where(e.tenant_id == tenant, e.entry_id == first_id)
         ).scalar_one_or_none()
         window = min(WINDOW, now - oldest) if oldest is not None else timedelta(0)
         start = now - window
