@@ -69,24 +69,26 @@ def _pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _matching(connection: Connection, tenant: str, text: str) -> Any:
-    """The members a search text finds: an id or a phone that starts with it (a range on
-    the primary key and on ix_members_tenant_phone), or a name that holds it anywhere,
-    case aside (李 finds 李四, li finds Amy Li): a pass over ix_members_name, which holds
-    (tenant, name, member_id), so the scan reads the index alone (docs/console.md)."""
-    m = t.members.alias("found").c
+def name_holds(connection: Connection, column: Any, text: str) -> Any:
+    """A name that holds `text` anywhere, case aside (李 finds 李四, li finds Amy Li)."""
     pattern = _pattern(text)
     # SQLite's LIKE ignores ASCII case itself (lower() would cost a call a row);
     # PostgreSQL's ILIKE is its case-blind LIKE
-    name_holds = (
-        m.name.like(pattern, escape="\\")
-        if connection.dialect.name == "sqlite"
-        else m.name.ilike(pattern, escape="\\")
-    )
+    if connection.dialect.name == "sqlite":
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
+
+
+def _matching(connection: Connection, tenant: str, text: str) -> Any:
+    """The members a search text finds: an id or a phone that starts with it (a range on
+    the primary key and on ix_members_tenant_phone), or a name that holds it anywhere:
+    a pass over ix_members_name, which holds (tenant, name, member_id), so the scan
+    reads the index alone (docs/console.md)."""
+    m = t.members.alias("found").c
     return union(
         select(m.member_id).where(m.tenant_id == tenant, id_prefix(m.member_id, text)),
         select(m.member_id).where(m.tenant_id == tenant, id_prefix(m.phone, text)),
-        select(m.member_id).where(m.tenant_id == tenant, name_holds),
+        select(m.member_id).where(m.tenant_id == tenant, name_holds(connection, m.name, text)),
     )
 
 
