@@ -50,9 +50,7 @@ class StoreChoice(BaseModel):
     name: str | None
 
 
-def find_stores(
-    context: Context, principal: Principal, text: str, limit: int
-) -> list[StoreChoice]:
+def find_stores(context: Context, principal: Principal, text: str, limit: int) -> list[StoreChoice]:
     """The first `limit` stores, by id, whose id starts with `text` or whose name holds
     it (case aside)."""
     principal.require(Permission.READ)
