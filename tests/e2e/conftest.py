@@ -30,6 +30,7 @@ from tests.conftest import record
 from zengzhi.service import members, orders, pools, tenants, users, webhook_delivery, webhooks
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
+from zengzhi.service.demo import NAMES  # the demo's people: a Chinese platform's names
 from zengzhi.service.members import NewMember
 from zengzhi.service.orders import NewOrder
 from zengzhi.service.pools import NewPool
@@ -126,7 +127,7 @@ def prepare(url: str, secret: str) -> str:
     )
     for n in range(1, 13):
         members.create_member(
-            context, owner, NewMember(id=f"m{n}", name=f"Member {n}", phone=f"1380000{n:04d}")
+            context, owner, NewMember(id=f"m{n}", name=NAMES[n - 1], phone=f"1380000{n:04d}")
         )
     for n in range(60):  # a month of history for the chart, from members m4 to m12
         moment[0] += timedelta(hours=12)
