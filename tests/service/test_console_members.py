@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from tests.service.conftest import Api, Clock
+from tests.service.conftest import Api, Clock, down_and_up
 from tests.service.test_console_pages import sign_in
 from zengzhi.service.audit import check_ledger
 from zengzhi.service.auth import Principal, Role
@@ -210,16 +210,7 @@ def test_migration_0013_fills_the_kept_totals_from_the_orders(
 ) -> None:
     """Down to 0012 (no kept total) and up again: each member's total is the sum of
     their completed orders, on either database (a grouped update on PostgreSQL)."""
-    from alembic import command  # noqa: PLC0415 - only this test migrates by hand
-
-    from zengzhi.store.migrate import alembic_config  # noqa: PLC0415
-
-    engine = context.database.writer
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    for target, step in (("0012", command.downgrade), ("head", command.upgrade)):
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            step(config, target)
+    down_and_up(context, "0012")
     with context.database.read() as connection:
         assert check_ledger(connection, api.tenant) == []
     shown = {r.id: r.spent for r in rows(context, api)}
@@ -287,18 +278,9 @@ def test_migration_0015_fills_the_kept_figures_from_their_sources(
 ) -> None:
     """Down to 0014 (no kept wallet, points, team) and up again: each is its source's,
     on either database."""
-    from alembic import command  # noqa: PLC0415 - only this test migrates by hand
-
-    from zengzhi.store.migrate import alembic_config  # noqa: PLC0415
-
     before = _figures(context, api)
     assert any(wallet != "0.00" for wallet, _, _ in before.values())
-    engine = context.database.writer
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    for target, step in (("0014", command.downgrade), ("head", command.upgrade)):
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            step(config, target)
+    down_and_up(context, "0014")
     with context.database.read() as connection:
         assert check_ledger(connection, api.tenant) == []
     assert _figures(context, api) == before == _sources(api)

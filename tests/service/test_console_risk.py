@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, func, select, update
 
-from tests.service.conftest import Api, Clock
+from tests.service.conftest import Api, Clock, down_and_up
 from tests.service.test_console_pages import sign_in
 from zengzhi.core import accounts
 from zengzhi.core.days import day_of
@@ -209,15 +209,6 @@ def test_a_month_of_postings_is_read_from_the_days_sums_exactly(
         what.startswith("day ") and f" {accounts.PROFIT} CNY" in what for what in found
     )
 
-    from alembic import command  # noqa: PLC0415 - only this test migrates by hand
-
-    from zengzhi.store.migrate import alembic_config  # noqa: PLC0415
-
-    engine = context.database.writer
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    for target, step in (("0015", command.downgrade), ("head", command.upgrade)):
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            step(config, target)
+    down_and_up(context, "0015")
     with context.database.read() as connection:
         assert check_ledger(connection, api.tenant) == []  # filled from the postings again
