@@ -263,7 +263,7 @@ def modes_history(server: Server) -> None:
     with server.api() as api:
         if api.get("/v1/members/u1").status_code == 200:
             return
-        assert api.post("/v1/members", json={"id": "u1", "name": "Union One"}).status_code == 201
+        assert api.post("/v1/members", json={"id": "u1", "name": "郑爽"}).status_code == 201
         assert api.post("/v1/members", json={"id": "u2", "referrer": "u1"}).status_code == 201
         for order, member, product in (
             ("c1", "u1", "pack"),

@@ -61,5 +61,7 @@ def test_the_audit_log_is_filtered_and_shows_what_changed(browser: Browser, serv
     assert table["x"] + table["width"] <= main["x"] + main["width"] + 1
     heights = {round(box["height"]) for box in _boxes(page, "#audit thead th")}
     assert len(heights) == 1, heights  # every heading on one line: none squeezed
+    for cell in page.locator("#audit td:nth-child(2)").all():  # each time on one line
+        assert cell.evaluate("c => c.scrollWidth <= c.clientWidth"), cell.inner_text()
 
     context.close()
