@@ -171,7 +171,8 @@ def _run(events: Path, config: Path | None) -> Replay:
     from zengzhi.engine.replay import ReplayError, replay
     from zengzhi.store.spill import SpillStore
 
-    tenant_config = _config(config)
+    # none given: the replay starts from the defaults without building the models
+    tenant_config = _config(config) if config is not None else None
     try:
         return replay(_lines(events), tenant_config, kept=SpillStore())
     except ReplayError as error:

@@ -73,6 +73,24 @@ def test_a_replay_loads_the_engine_only(tmp_path: Path) -> None:
     assert "rich" not in loaded
 
 
+# The engine's models (the event lines', the configuration's and the zones'): a replay of
+# plain lines without a configuration file builds none of them (engine/lines.py), half the
+# start-up of a short replay; a line of another shape, or a configuration, loads them.
+MODELS = {"zengzhi.engine.wire", "zengzhi.engine.config", "zengzhi.engine.zones"}
+
+
+def test_a_replay_of_plain_lines_builds_no_model(tmp_path: Path) -> None:
+    log = tmp_path / "plain.jsonl"
+    sale = {"type": "sell", "id": "s1", "member": "m1", "points": "all"}
+    log.write_text(json.dumps(ORDER) + "\n" + json.dumps(sale) + "\n")
+    loaded = loaded_modules("from zengzhi.cli import app\napp()", "replay", str(log))
+    assert "zengzhi.engine.engine" in loaded  # the engine ran
+    assert loaded.isdisjoint(MODELS), sorted(loaded & MODELS)
+
+    log.write_text(json.dumps(ORDER) + '\n{"type": "subsidy", "id": "x1", "amount": "5.00"}\n')
+    assert loaded_modules("from zengzhi.cli import app\napp()", "replay", str(log)) >= MODELS
+
+
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0

@@ -39,7 +39,7 @@ from pydantic import BaseModel
 from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.ledger import CNY, EntryKind, MemoryLedger
-from zengzhi.engine.config import DEFAULT_POOL, ProductConfig, StoreConfig, TenantConfig
+from zengzhi.engine.config import ProductConfig, StoreConfig, TenantConfig
 from zengzhi.engine.engine import Outcome
 from zengzhi.engine.fields import loads_strict
 from zengzhi.engine.notices import member_of
@@ -47,7 +47,7 @@ from zengzhi.engine.replay import Kept, MemoryKept, Replay, ReplayError
 from zengzhi.engine.snapshot import buyback_cost, memory_pools, positions_of
 from zengzhi.rules.distribution import CONTRIBUTION
 from zengzhi.rules.modes.zone import liabilities
-from zengzhi.rules.pool import PoolParams, balance_and_points, price
+from zengzhi.rules.pool import DEFAULT_POOL, PoolParams, balance_and_points, price
 
 PREFIX = "backtest:"  # ids of the events the back-test adds before the history
 

@@ -58,9 +58,7 @@ from zengzhi.rules.distribution import DistributionParams, DividendPlan, TeamLev
 from zengzhi.rules.modes import union
 from zengzhi.rules.modes.common import MODES
 from zengzhi.rules.modes.zone import ZoneModes
-from zengzhi.rules.pool import PoolParams
-
-DEFAULT_POOL = "main"
+from zengzhi.rules.pool import DEFAULT_POOL, PoolParams
 
 ModeValues = dict[Id, Exact]  # a product's own value for a mode: {ads = "1.1", green = "3"}
 

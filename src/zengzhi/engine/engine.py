@@ -45,9 +45,7 @@ from zengzhi.core.events import (
     Withdraw,
 )
 from zengzhi.core.ledger import CNY, Entry, Ledger, entry
-from zengzhi.engine.config import DistributionConfig
 from zengzhi.engine.state import Minted, OrderRecord, TenantState
-from zengzhi.engine.zones import parse_zone
 from zengzhi.rules import conversion, distribution, orders, pool, withdrawals
 from zengzhi.rules.distribution import Paid
 from zengzhi.rules.modes import ads, zone
@@ -126,6 +124,9 @@ class Engine:
             case GrantAgent():
                 self._grant_agent(ledger, event)
             case ConfigureDistribution():
+                # here: a replay without one never builds the configuration's models
+                from zengzhi.engine.config import DistributionConfig  # noqa: PLC0415
+
                 params = DistributionConfig.model_validate(event.settings).params()
                 self.state.distribution.configure(event.settings, params)
                 self.state.network.relevel(params)
@@ -215,6 +216,8 @@ class Engine:
                 f"zone {event.zone!r} is running a day in parts: change it when it is done",
                 "zone",
             )
+        from zengzhi.engine.zones import parse_zone  # noqa: PLC0415  (as ConfigureDistribution)
+
         modes = parse_zone(event.settings)
         zone.check_change(ledger, event.zone, self.state.modes.zone(event.zone), modes)
         self.state.modes.configure(event.zone, event.settings, modes)

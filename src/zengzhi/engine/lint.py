@@ -26,7 +26,7 @@ from fractions import Fraction
 from zengzhi.core.amounts import Ratio, format_minor
 from zengzhi.core.errors import DomainError
 from zengzhi.engine import lint_modes  # noqa: F401  # the modes' checks register themselves
-from zengzhi.engine.config import DEFAULT_POOL, TenantConfig
+from zengzhi.engine.config import TenantConfig
 from zengzhi.engine.lint_registry import (
     CHECKS,
     SEED_ALT_ACCOUNTS,
@@ -38,7 +38,7 @@ from zengzhi.engine.lint_registry import (
     check,
 )
 from zengzhi.rules.distribution import DEEP, DistributionParams
-from zengzhi.rules.pool import PoolParams
+from zengzhi.rules.pool import DEFAULT_POOL, PoolParams
 
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 

@@ -13,11 +13,12 @@ from datetime import timedelta
 from fractions import Fraction
 
 from zengzhi.core.amounts import Ratio, percent
-from zengzhi.engine.config import DEFAULT_POOL, TenantConfig
+from zengzhi.engine.config import TenantConfig
 from zengzhi.engine.lint_registry import SEED_DEEP, SEED_STATIC, Finding, check
 from zengzhi.rules.distribution import DEEP
 from zengzhi.rules.modes.common import Terms
 from zengzhi.rules.modes.zone import ZoneModes
+from zengzhi.rules.pool import DEFAULT_POOL
 
 SEED_ONE_YEAR = "seed 002: 每个活动设置一定周期，不要一个模式玩一年以上"
 CASH_MODES = ("refer_three", "ads", "quota", "green", "union", "three_for_one")

@@ -11,20 +11,25 @@ import ast
 import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from functools import cache
+from typing import TYPE_CHECKING, Protocol
 
 from zengzhi.core.amounts import format_minor
+from zengzhi.core.days import DEFAULT_TIMEZONE, time_zone
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.events import CompleteOrder
+from zengzhi.core.events import CompleteOrder, Event
 from zengzhi.core.ledger import CNY, MemoryLedger
 from zengzhi.engine.claims import MemoryModes
-from zengzhi.engine.config import TenantConfig
 from zengzhi.engine.engine import Engine, Outcome
+from zengzhi.engine.lines import plain_event
 from zengzhi.engine.network import MemoryDistribution
 from zengzhi.engine.state import MemoryPools, Minted, OrderRecord, TenantState, memory_pool
-from zengzhi.engine.wire import read_event
 from zengzhi.rules.distribution import Paid
 from zengzhi.rules.modes.common import Effect
+from zengzhi.rules.pool import DEFAULT_POOL, PoolParams
+
+if TYPE_CHECKING:
+    from zengzhi.engine.config import TenantConfig
 
 
 class ReplayError(Exception):
@@ -63,6 +68,25 @@ class MemoryKept:
         self._kept.clear()
 
 
+def read_event(text: str, config: TenantConfig | None) -> Event:
+    """A line as an event: the plain shapes at once, any other through the models, which
+    (and the configuration's, for `None`: no configuration) are built at the first line
+    that needs them."""
+    plain = plain_event(text)
+    if plain is not None:
+        return plain
+    from zengzhi.engine import wire  # noqa: PLC0415  (built at the first such line)
+
+    return wire.read_event(text, config if config is not None else _unconfigured())
+
+
+@cache
+def _unconfigured() -> TenantConfig:
+    from zengzhi.engine.config import TenantConfig  # noqa: PLC0415  (start-up)
+
+    return TenantConfig()
+
+
 _MINTED = "\x1e"  # separates an order's line from what it minted, in the kept text
 
 
@@ -73,7 +97,7 @@ class _KeptOrders:
     the record waits in `unclaimed` until the replay stores it with the line.
     """
 
-    def __init__(self, store: Kept, config: TenantConfig) -> None:
+    def __init__(self, store: Kept, config: TenantConfig | None) -> None:
         self._store = store
         self._config = config
         self.unclaimed: str | None = None
@@ -125,7 +149,7 @@ class _KeptOrders:
 class Replay:
     """A replay in progress: feed it lines, then read `state`."""
 
-    config: TenantConfig
+    config: TenantConfig | None  # None: none given, what an empty configuration file says
     on_outcome: Callable[[Outcome], None] | None = None
     kept: Kept = field(default_factory=MemoryKept)
     state: TenantState = field(init=False)
@@ -136,17 +160,26 @@ class Replay:
 
     def __post_init__(self) -> None:
         self._orders = _KeptOrders(self.kept, self.config)
-        pools = MemoryPools(
-            (name, memory_pool(name, params)) for name, params in self.config.pool_params().items()
-        )
+        config = self.config
+        if config is None:  # what TenantConfig() says, without building its models
+            pool_params, distribution, modes, zone = (
+                {DEFAULT_POOL: PoolParams()},
+                None,
+                {},
+                time_zone(DEFAULT_TIMEZONE),
+            )
+        else:
+            pool_params, distribution = config.pool_params(), config.distribution_params()
+            modes, zone = config.zone_modes(), config.time_zone()
+        pools = MemoryPools((name, memory_pool(name, one)) for name, one in pool_params.items())
         self.state = TenantState(
             MemoryLedger(),
             pools,
             orders=self._orders,
-            distribution=MemoryDistribution(self.config.distribution_params()),
-            modes=MemoryModes(self.config.zone_modes()),
+            distribution=MemoryDistribution(distribution),
+            modes=MemoryModes(modes),
         )
-        self.engine = Engine(self.state, self.config.time_zone())
+        self.engine = Engine(self.state, zone)
 
     def feed(self, number: int, text: str) -> None:
         """Apply one line; an id seen before with the same content is skipped."""
@@ -204,7 +237,7 @@ def replay(
     kept: Kept | None = None,
 ) -> Replay:
     """Run every line; raises ReplayError at the first bad one."""
-    run = Replay(config or TenantConfig(), on_outcome, kept or MemoryKept())
+    run = Replay(config, on_outcome, kept or MemoryKept())
     # An event's objects die with it (no reference cycles), while balances and positions
     # live on: the cyclic collector would only walk those again and again.
     collecting = gc.isenabled()

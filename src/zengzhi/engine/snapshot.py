@@ -10,12 +10,11 @@ from typing import Any
 from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor, percent
 from zengzhi.core.ledger import CNY, MemoryLedger, format_amount, totals_by_asset
-from zengzhi.engine.config import DEFAULT_POOL
 from zengzhi.engine.positions import MemoryPositions
 from zengzhi.engine.state import MemoryMembers, TenantState
 from zengzhi.rules.distribution import CONTRIBUTION
 from zengzhi.rules.modes import zone
-from zengzhi.rules.pool import PoolState, Position, balance_and_points, price
+from zengzhi.rules.pool import DEFAULT_POOL, PoolState, Position, balance_and_points, price
 
 
 def _memory(state: TenantState) -> tuple[MemoryLedger, MemoryMembers, dict[str, PoolState]]:

@@ -26,14 +26,13 @@ Two events are the same content when they read the same: numbers are compared by
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from zengzhi.core.amounts import DECIMAL, POINTS_SCALE, YUAN_SCALE, Yuan, format_minor, parse_minor
+from zengzhi.core.amounts import POINTS_SCALE, YUAN_SCALE, Yuan, format_minor, parse_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.events import (
     Bind,
@@ -62,9 +61,8 @@ from zengzhi.core.events import (
     Subsidy,
     Withdraw,
 )
-from zengzhi.engine.config import DEFAULT_POOL, DistributionConfig, TenantConfig, mode_values
+from zengzhi.engine.config import DistributionConfig, TenantConfig, mode_values
 from zengzhi.engine.fields import (
-    ID_PATTERN,
     Exact,
     ExactOrAll,
     Id,
@@ -74,32 +72,9 @@ from zengzhi.engine.fields import (
     error_from_validation,
     loads_strict,
 )
+from zengzhi.engine.lines import amount_line, plain_event, points, yuan
 from zengzhi.engine.zones import ZoneConfig, parse_zone
-from zengzhi.rules.pool import canonical_params
-
-
-def yuan(value: object, field: str, *, positive: bool = False) -> int:
-    """Fen from a decimal text; refuses floats, more than 2 places and negatives."""
-    fen = parse_minor(value, YUAN_SCALE, field)
-    if fen < 0 or (positive and fen == 0):
-        raise invalid(field, "must be greater than 0" if positive else "must not be negative")
-    return fen
-
-
-def points(value: object, field: str) -> int:
-    units = parse_minor(value, POINTS_SCALE, field)
-    if units <= 0:
-        raise invalid(field, "must be greater than 0")
-    return units
-
-
-def amount_line(amount_text: object, contribution_text: object, pool: str, field: str) -> OrderLine:
-    """A line given by its amount and contribution: the rest is the platform's."""
-    amount = yuan(amount_text, f"{field}amount", positive=True)
-    contribution = yuan(contribution_text, f"{field}contribution")
-    if contribution > amount:
-        raise invalid(f"{field}contribution", "must not exceed the amount")
-    return OrderLine(amount, contribution, pool if contribution else None, 0, amount - contribution)
+from zengzhi.rules.pool import DEFAULT_POOL, canonical_params
 
 
 class _EventIn(BaseModel):
@@ -840,52 +815,12 @@ def parse_line(text: str | bytes) -> EventIn:
         raise error_from_validation(error) from None
 
 
-# The two shapes that fill a log, with their fields in the documented order, as
-# `json.dumps` writes them by default. An id or member matching ID_PATTERN and an amount
-# of digits cannot hold a JSON escape, so a match reads exactly as JSON would.
-_ID_TEXT = ID_PATTERN.removeprefix("^").removesuffix("$")
-_AMOUNT_TEXT = DECIMAL
-_PLAIN_ORDER = re.compile(
-    rf'\{{"type": "order", "id": "({_ID_TEXT})", "member": "({_ID_TEXT})", '
-    rf'"amount": "({_AMOUNT_TEXT})", "contribution": "({_AMOUNT_TEXT})"\}}\s*',
-    re.ASCII,
-)
-_PLAIN_SALE = re.compile(
-    rf'\{{"type": "sell", "id": "({_ID_TEXT})", "member": "({_ID_TEXT})", '
-    rf'"points": "({_AMOUNT_TEXT}|all)"\}}\s*',
-    re.ASCII,
-)
-
-
 def read_event(text: str, config: TenantConfig) -> Event:
-    """One line as an engine event, checked; refusals name the field.
-
-    The two shapes that fill a log (an order of an amount and its contribution, a sale,
-    written as the documentation shows them) are matched by one regular expression and
-    checked by the same functions the models call, about three times faster;
-    any other line, and any such line those checks would refuse, goes through the
-    models, which say what is wrong. `tests/unit/engine/test_wire.py` holds the two ways
-    equal.
-    """
-    plain = _plain_event(text)
+    """One line as an engine event, checked; refusals name the field. The two plain
+    shapes are read without the models (`lines.plain_event`); any other line, and any such
+    line their checks would refuse, goes through the models, which say what is wrong."""
+    plain = plain_event(text)
     return plain if plain is not None else parse_line(text).event(config)
-
-
-def _plain_event(text: str) -> Event | None:
-    try:
-        order = _PLAIN_ORDER.fullmatch(text)
-        if order is not None:
-            ident, member, amount, contribution = order.groups()
-            line = amount_line(amount, contribution, DEFAULT_POOL, "")
-            return CompleteOrder(ident, member, (line,))
-        sale = _PLAIN_SALE.fullmatch(text)
-        if sale is not None:
-            ident, member, quantity = sale.groups()
-            units = None if quantity == "all" else points(quantity, "points")
-            return Sell(ident, member, DEFAULT_POOL, units)
-    except DomainError:
-        pass  # the models will name the field
-    return None
 
 
 def _fen(value: int) -> str:

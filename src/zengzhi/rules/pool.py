@@ -25,6 +25,7 @@ from zengzhi.core.ledger import CNY, Ledger, Posting, entry
 from zengzhi.rules import wallet
 
 RULE = "pool"
+DEFAULT_POOL = "main"  # the pool every tenant has, whatever its configuration names
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,6 @@ from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.backtest import Backtest, backtest
 from zengzhi.engine.config import (
-    DEFAULT_POOL,
     DistributionConfig,
     PoolConfig,
     ProductConfig,
@@ -33,6 +32,7 @@ from zengzhi.engine.lint_registry import Finding
 from zengzhi.engine.replay import ReplayError
 from zengzhi.engine.views import exits_under
 from zengzhi.engine.zones import ZoneConfig
+from zengzhi.rules.pool import DEFAULT_POOL
 from zengzhi.service.audit import event_log
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query

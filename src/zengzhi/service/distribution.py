@@ -28,7 +28,7 @@ from zengzhi.core.events import (
 from zengzhi.core.ledger import EntryKind
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.engine.fields import Exact, Id, Name, Note, canonical
-from zengzhi.engine.wire import yuan
+from zengzhi.engine.lines import yuan
 from zengzhi.rules.distribution import AGENT_LEVELS
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, once, query, tenant_today

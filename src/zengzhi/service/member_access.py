@@ -29,11 +29,10 @@ from sqlalchemy import Connection
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Sell, event_id
-from zengzhi.engine.config import DEFAULT_POOL
 from zengzhi.engine.fields import Exact, ExactOrAll, Id, canonical
-from zengzhi.engine.wire import points as parse_points
-from zengzhi.engine.wire import yuan
-from zengzhi.rules.pool import Sale
+from zengzhi.engine.lines import points as parse_points
+from zengzhi.engine.lines import yuan
+from zengzhi.rules.pool import DEFAULT_POOL, Sale
 from zengzhi.service import members, modes, wallets
 from zengzhi.service.auth import Permission, Principal, Role, new_session_id
 from zengzhi.service.base import Context, command, found, once, query

@@ -10,9 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Bind, Join, Reassign, ReassignReferees, Sell, event_id
-from zengzhi.engine.config import DEFAULT_POOL, LimitsConfig
+from zengzhi.engine.config import LimitsConfig
 from zengzhi.engine.fields import ExactOrAll, Id, Name, Note, Region, canonical
-from zengzhi.engine.wire import points as parse_points
+from zengzhi.engine.lines import points as parse_points
+from zengzhi.rules.pool import DEFAULT_POOL
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, found, once, query
 from zengzhi.service.pools import exits_view
@@ -24,7 +25,7 @@ from zengzhi.service.queries.members import (
     member_view,
     open_positions,
 )
-from zengzhi.service.tenants import load_settings
+from zengzhi.service.tenants import command_settings
 from zengzhi.store import security
 from zengzhi.store.members import MemberRow, Stores
 from zengzhi.store.uow import UnitOfWork
@@ -64,7 +65,7 @@ def _store_binding(uow: UnitOfWork, store: str) -> tuple[str, str | None]:
 
 
 def _limits(uow: UnitOfWork) -> LimitsConfig:
-    settings = load_settings(uow.connection, uow.tenant)
+    settings = command_settings(uow)
     return settings.distribution.limits if settings.distribution else LimitsConfig()
 
 

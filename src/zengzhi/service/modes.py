@@ -20,7 +20,7 @@ from zengzhi.core.errors import DomainError
 from zengzhi.core.events import CompleteTask, DayPart, ModeIncome, RunDay, event_id
 from zengzhi.core.ledger import CNY, EntryKind, format_amount
 from zengzhi.engine.fields import Exact, Id, Name, Note, canonical
-from zengzhi.engine.wire import yuan
+from zengzhi.engine.lines import yuan
 from zengzhi.rules.modes import ads, quota, union, zone
 from zengzhi.rules.modes.common import SHOPPING_ZONE, asset
 from zengzhi.service.auth import Permission, Principal, Role

@@ -34,7 +34,7 @@ from zengzhi.service.base import Context, command, found, not_found, query, requ
 from zengzhi.service.catalog import order_config
 from zengzhi.service.lifecycle import SYSTEM_ACTOR, take_step
 from zengzhi.service.queries.orders import OrderView, order_detail, order_page, order_view
-from zengzhi.service.tenants import load_settings
+from zengzhi.service.tenants import command_settings
 from zengzhi.store.orders import OrderRow, Orders
 from zengzhi.store.records import order_event_id
 from zengzhi.store.uow import UnitOfWork
@@ -74,7 +74,7 @@ def create_order(
             if line.pool is not None and uow.pools.get(line.pool) is None:
                 field = "pool" if request.lines is None else f"lines.{n}.pool"
                 raise not_found("pool", line.pool, field)
-        settings = load_settings(uow.connection, uow.tenant)
+        settings = command_settings(uow)
         window = max([settings.completion_delay_seconds, *windows.values()])
         amount = sum(line.amount for line in lines)
         if settings.distribution is not None:

@@ -37,7 +37,7 @@ from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.lifecycles import WithdrawalStatus
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 from zengzhi.engine.fields import Exact, Id, Note, error_from_validation, loads_strict
-from zengzhi.engine.wire import yuan
+from zengzhi.engine.lines import yuan
 from zengzhi.service import orders, wallets
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, found, query

@@ -17,7 +17,7 @@ from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Configure, OpenPool, Subsidy, event_id
 from zengzhi.engine.fields import Exact, Id, Note, canonical
-from zengzhi.engine.wire import yuan
+from zengzhi.engine.lines import yuan
 from zengzhi.rules.pool import (
     Exit,
     PoolParams,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, insert, select, update
@@ -116,7 +117,16 @@ def create_tenant(context: Context, request: NewTenant) -> TenantView:
 
 
 def load_settings(connection: Connection, tenant: str) -> TenantSettings:
-    settings = tenant_settings(connection, tenant)
+    return _checked(tenant_settings(connection, tenant), tenant)
+
+
+def command_settings(uow: UnitOfWork) -> TenantSettings:
+    """The settings as the command's unit of work read them when it began: one read a
+    command (a command that changes them reads them with `load_settings`)."""
+    return _checked(uow.settings, uow.tenant)
+
+
+def _checked(settings: dict[str, Any] | None, tenant: str) -> TenantSettings:
     if settings is None:
         raise not_found("tenant", tenant, "tenant")
     return TenantSettings.model_validate(settings)

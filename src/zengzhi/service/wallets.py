@@ -18,7 +18,7 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import PayWithdrawal, RejectWithdrawal, Withdraw, event_id
 from zengzhi.core.lifecycles import WITHDRAWAL, WithdrawalStatus
 from zengzhi.engine.fields import Exact, Id, Note, canonical
-from zengzhi.engine.wire import yuan
+from zengzhi.engine.lines import yuan
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, applied_once, command, found, query
 from zengzhi.service.lifecycle import take_step
@@ -30,7 +30,7 @@ from zengzhi.service.queries.withdrawals import (
     withdrawal_page,
     withdrawal_view,
 )
-from zengzhi.service.tenants import WithdrawalSettings, load_settings
+from zengzhi.service.tenants import WithdrawalSettings, command_settings
 from zengzhi.store.members import MemberRow, Members
 from zengzhi.store.uow import UnitOfWork
 from zengzhi.store.withdrawals import WithdrawalRow
@@ -111,7 +111,7 @@ def withdraw_once(
     def run(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
         def produce() -> dict[str, Any]:
             row = _member(uow.connection, uow.tenant, member)
-            rules = load_settings(uow.connection, uow.tenant).withdrawals
+            rules = command_settings(uow).withdrawals
             fee = check_withdrawal(rules, row, amount)
             uow.apply(Withdraw(event_id("withdraw", request.id), member, amount, fee, uow.now))
             limit = Yuan(rules.auto_approve_limit).minor

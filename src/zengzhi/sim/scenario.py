@@ -61,9 +61,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from zengzhi.core.amounts import Ratio, Yuan, decimal_text
 from zengzhi.core.errors import DomainError, invalid
-from zengzhi.engine.config import DEFAULT_POOL, TenantConfig, read_toml
+from zengzhi.engine.config import TenantConfig, read_toml
 from zengzhi.engine.fields import Exact, Id, Name, Note
 from zengzhi.engine.fields import error_from_validation as _error
+from zengzhi.rules.pool import DEFAULT_POOL
 
 
 class _Strict(BaseModel):

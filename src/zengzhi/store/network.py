@@ -337,21 +337,22 @@ class SqlAgents:
 
 
 class SqlDistribution:
-    """Settings in the tenant's settings (`distribution`), turnover from the orders."""
+    """Settings in the tenant's settings (`distribution`), turnover from the orders.
+    `settings` are the tenant's as the unit of work read them when the command began."""
 
-    def __init__(self, connection: Connection, tenant: str) -> None:
+    def __init__(
+        self, connection: Connection, tenant: str, settings: Mapping[str, Any] | None
+    ) -> None:
         self._connection = connection
         self._tenant = tenant
+        self._settings = settings
         self._params: DistributionParams | None = None
         self._loaded = False
 
     @property
     def params(self) -> DistributionParams | None:
         if not self._loaded:
-            row = self._connection.execute(
-                select(t.tenants.c.settings).where(of_tenant(t.tenants, self._tenant))
-            ).one()
-            settings = (row.settings or {}).get("distribution")
+            settings = (self._settings or {}).get("distribution")
             self._params = (
                 DistributionConfig.model_validate(settings).params() if settings else None
             )

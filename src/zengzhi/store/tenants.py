@@ -3,7 +3,7 @@ that number what each command writes (event log, entries, audit, webhook events)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -31,10 +31,14 @@ def tenant_settings(connection: Connection, tenant: str) -> dict[str, Any] | Non
     return None if row is None else dict(row.settings)
 
 
+def settings_zone(settings: Mapping[str, Any] | None) -> ZoneInfo:
+    """Where a tenant with these settings turns its days (their `timezone`)."""
+    return time_zone((settings or {}).get("timezone", DEFAULT_TIMEZONE))
+
+
 def tenant_time_zone(connection: Connection, tenant: str) -> ZoneInfo:
-    """Where the tenant's days turn (its settings' `timezone`)."""
-    settings = tenant_settings(connection, tenant) or {}
-    return time_zone(settings.get("timezone", DEFAULT_TIMEZONE))
+    """Where the tenant's days turn."""
+    return settings_zone(tenant_settings(connection, tenant))
 
 
 def lock_counters(connection: Connection, tenant: str) -> Counters:

@@ -41,7 +41,13 @@ from zengzhi.store.network import SqlAgents, SqlDistribution, SqlNetwork
 from zengzhi.store.orders import Orders
 from zengzhi.store.pools import SqlPools
 from zengzhi.store.records import SqlMembers, SqlOrders
-from zengzhi.store.tenants import Counters, lock_counters, store_counters, tenant_time_zone
+from zengzhi.store.tenants import (
+    Counters,
+    lock_counters,
+    settings_zone,
+    store_counters,
+    tenant_settings,
+)
 from zengzhi.store.withdrawals import SqlWithdrawals, Withdrawals
 
 
@@ -55,6 +61,8 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self.connection = self.database.writer.connect()
         self._transaction = self.connection.begin()
+        # the tenant's settings as the command began, read once (None: no such tenant)
+        self.settings = tenant_settings(self.connection, self.tenant)
         self.ledger = SqlLedger(self.connection, self.tenant)
         self.pools = SqlPools(self.connection, self.tenant)
         self.modes = SqlModes(self.connection, self.tenant)
@@ -66,10 +74,10 @@ class UnitOfWork:
             SqlWithdrawals(self.connection, self.tenant, self.now),
             SqlNetwork(self.connection, self.tenant),
             SqlAgents(self.connection, self.tenant, self.now),
-            SqlDistribution(self.connection, self.tenant),
+            SqlDistribution(self.connection, self.tenant, self.settings),
             self.modes,
         )
-        self.zone = tenant_time_zone(self.connection, self.tenant)
+        self.zone = settings_zone(self.settings)
         self.today = day_of(self.now, self.zone)
         self.engine = Engine(self.state, self.zone)
         # the service's own tables, for the command's use cases
@@ -128,6 +136,12 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self._write_state()
+        if not (self._events or self._published or self._audits or self.ledger.pending):
+            # nothing to number (an order created, a setting read…): the tenant's counters
+            # are neither locked nor written, so such commands never queue for them
+            self._transaction.commit()
+            self._committed = True
+            return
         subscriptions = (
             outbox.active_subscriptions(self.connection, self.tenant)
             if self._events or self._published

@@ -43,10 +43,10 @@ from zengzhi.core.events import (
 )
 from zengzhi.engine.config import TenantConfig
 from zengzhi.engine.fields import loads_strict
+from zengzhi.engine.lines import plain_event
 from zengzhi.engine.wire import (
     EVENT_TYPES,
     WRITERS,
-    _plain_event,
     parse_line,
     read_event,
     to_line,
@@ -236,9 +236,9 @@ def test_plain_orders_and_sales_take_the_fast_path() -> None:
         '{"type": "order", "id": "o1", "member": "m1", "amount": "10.00", "contribution": "3.00"}'
     )
     sale = '{"type": "sell", "id": "s1", "member": "m1", "points": "all"}\n'
-    assert _plain_event(order) == CompleteOrder("o1", "m1", (OrderLine(1000, 300, "main", 0, 700),))
-    assert _plain_event(sale) == Sell("s1", "m1", "main", None)
-    assert _plain_event(order.replace('"10.00"', '"1.00"')) is None  # refused: the models say why
+    assert plain_event(order) == CompleteOrder("o1", "m1", (OrderLine(1000, 300, "main", 0, 700),))
+    assert plain_event(sale) == Sell("s1", "m1", "main", None)
+    assert plain_event(order.replace('"10.00"', '"1.00"')) is None  # refused: the models say why
 
 
 def test_a_key_twice_is_refused_at_any_depth_naming_it() -> None:
