@@ -49,8 +49,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
+from zengzhi.core import accounts
 from zengzhi.core.events import CompleteOrder, OrderLine, Sell, Withdraw
-from zengzhi.core.ledger import MemoryLedger
+from zengzhi.core.ledger import CNY, MemoryLedger
 from zengzhi.engine.engine import Engine
 from zengzhi.engine.snapshot import positions_of
 from zengzhi.engine.state import MemoryPools, TenantState, memory_pool
@@ -165,6 +166,34 @@ def _kept_spent(connection: Connection) -> None:
             .values(spent=bindparam("total")),
             [{"member": member, "total": int(total)} for member, total in totals],
         )
+
+
+def _kept_figures(connection: Connection, ledger: MemoryLedger, members: int) -> None:
+    """Each member's kept wallet, points and team (migration 0015), as the store keeps
+    them with each balance and referral: from the replayed ledger and the tree the seed
+    made (member n referred by n ÷ 3); and what each spent."""
+    _kept_spent(connection)
+    figures = {f"m{n:06d}": [0, 0, 0] for n in range(members)}
+    for (account, asset), amount in ledger.balances.items():
+        owner = accounts.wallet_owner(account) if asset == CNY else None
+        if owner in figures:
+            figures[owner][0] += amount
+        owner = accounts.holdings_owner(account, asset)
+        if owner in figures:
+            figures[owner][1] += amount
+    for n in range(1, members):
+        figures[f"m{n // 3:06d}"][2] += 1
+    m = t.members.c
+    connection.execute(
+        update(t.members)
+        .where(m.tenant_id == TENANT, m.member_id == bindparam("member"))
+        .values(wallet=bindparam("w"), points=bindparam("p"), team=bindparam("n")),
+        [
+            {"member": member, "w": w, "p": p, "n": n}
+            for member, (w, p, n) in figures.items()
+            if w or p or n
+        ],
+    )
 
 
 def _rows(
@@ -336,7 +365,7 @@ def seed(url: str, members: int, orders: int, secret: str) -> str:
         with connection.begin():
             _flush(connection, rows)
             _write_state(connection, pool, ledger, seq, entry_id)
-            _kept_spent(connection)
+            _kept_figures(connection, ledger, members)
     with database.writer.connect() as connection:  # fresh statistics for the planner
         if database.is_sqlite:
             with connection.begin():

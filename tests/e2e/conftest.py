@@ -30,6 +30,7 @@ from tests.conftest import record
 from zengzhi.service import members, orders, pools, tenants, users, webhook_delivery, webhooks
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
+from zengzhi.service.demo import NAMES  # the demo's people: a Chinese platform's names
 from zengzhi.service.members import NewMember
 from zengzhi.service.orders import NewOrder
 from zengzhi.service.pools import NewPool
@@ -126,7 +127,7 @@ def prepare(url: str, secret: str) -> str:
     )
     for n in range(1, 13):
         members.create_member(
-            context, owner, NewMember(id=f"m{n}", name=f"Member {n}", phone=f"1380000{n:04d}")
+            context, owner, NewMember(id=f"m{n}", name=NAMES[n - 1], phone=f"1380000{n:04d}")
         )
     for n in range(60):  # a month of history for the chart, from members m4 to m12
         moment[0] += timedelta(hours=12)
@@ -263,7 +264,7 @@ def modes_history(server: Server) -> None:
     with server.api() as api:
         if api.get("/v1/members/u1").status_code == 200:
             return
-        assert api.post("/v1/members", json={"id": "u1", "name": "Union One"}).status_code == 201
+        assert api.post("/v1/members", json={"id": "u1", "name": "郑爽"}).status_code == 201
         assert api.post("/v1/members", json={"id": "u2", "referrer": "u1"}).status_code == 201
         for order, member, product in (
             ("c1", "u1", "pack"),

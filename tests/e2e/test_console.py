@@ -163,7 +163,7 @@ def test_a_member_sells_points_on_the_member_page_and_asks_for_a_withdrawal(
     page = context.new_page()
     page.goto(issued["url"])
     expect(page).to_have_url(re.compile(r"/m$"))  # the token left the address bar
-    expect(page.get_by_role("heading", name="Hello, Member 3")).to_be_visible()
+    expect(page.get_by_role("heading", name="Hello, 李娜")).to_be_visible()  # m3
     assert unlabelled(page) == []
     page.get_by_role("button", name="Sell all of them").click()
     expect(page.get_by_role("heading", name="Confirm your sale")).to_be_visible()

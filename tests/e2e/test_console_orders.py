@@ -5,6 +5,7 @@ one, next to the field), and follow the order's link from the audit log."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import Browser, Page, expect
 
@@ -16,6 +17,17 @@ def picked(page: Page) -> None:
     """The member field's picker offers the member by name (static/js/pick.js)."""
     page.get_by_label("Member id").fill("王五")
     expect(page.locator('#pick-o-member option[value="buyer-o"]')).to_have_count(1)
+
+
+def accounts_in_words(page: Page, points: str, profit: str) -> None:
+    """An order's movements name their accounts in words (i18n/accounts.py), the stored
+    name kept in data-account: never `platform:…` or `member:…` as text."""
+    held = page.locator('#order-movements td[data-account="member:buyer-o:points:main"]')
+    expect(held.first).to_have_text(points)
+    kept = page.locator('#order-movements td[data-account="platform:profit"]')
+    expect(kept.first).to_have_text(profit)
+    shown = page.locator("#order-movements td[data-account]").all_inner_texts()
+    assert not [text for text in shown if text.startswith(("platform:", "member:", "pool:"))]
 
 
 def test_an_order_is_found_read_and_reversed_with_a_reason(
@@ -32,7 +44,7 @@ def test_an_order_is_found_read_and_reversed_with_a_reason(
         api.post("/v1/orders/rev-1/complete")
         order = api.get("/v1/orders/rev-1").json()
     assert order["status"] == "completed"
-    minted = order["points"]["main"]
+    assert order["points"]["main"] != "0.0000"  # it minted points
 
     context = new_context(browser, server)
     page = context.new_page()
@@ -48,10 +60,7 @@ def test_an_order_is_found_read_and_reversed_with_a_reason(
     row.get_by_role("link", name="rev-1").click()
     expect(page.get_by_role("heading", name="Order rev-1", level=1)).to_be_visible()
     expect(page.locator("#order-lines")).to_contain_text("¥264.00")
-    points = page.locator("#order-movements tr", has_text="member:buyer-o").filter(
-        has_text=re.compile(r"PTS|points", re.I)
-    )
-    expect(points.first).to_be_visible()
+    accounts_in_words(page, "buyer-o's points in main", "platform profit")
     page.get_by_role("button", name="Reverse the order").click()
     expect(page.locator("#e-reason")).to_have_text("a reversal needs a reason")
     expect(page.get_by_label("Reason (kept in the audit log)")).to_have_attribute(
@@ -66,16 +75,81 @@ def test_an_order_is_found_read_and_reversed_with_a_reason(
         assert api.get("/v1/orders/rev-1").json()["status"] == "reversed"
         logged = [a for a in api.get("/v1/audit-log").json() if a["action"] == "order.reversed"]
     assert [a["reason"] for a in logged if a["target"] == "order:rev-1"] == ["退货：包装破损"]
-    assert minted != "0.0000"
     page.get_by_role("link", name="Audit log").click()
+    expect(page.locator('#audit td[data-action="order.reversed"]').first).to_have_text(
+        "order reversed"
+    )  # the action in words
     page.get_by_role("link", name="order:rev-1").first.click()
     expect(page).to_have_url(re.compile(r"/console/orders/rev-1$"))
 
     page.get_by_role("link", name="中文").click()
     expect(page.get_by_role("heading", name="订单 rev-1", level=1)).to_be_visible()
+    accounts_in_words(page, "会员 buyer-o 在 main 的积分", "平台利润")
     expect(page.locator("#order-status")).to_have_text("已冲正")
     page.get_by_role("link", name="返回订单列表").click()
     page.get_by_label("订单号（或其开头）").fill("rev-")
     page.get_by_role("button", name="查找").click()
     expect(page.locator("#orders-total")).to_have_text("共找到 1 笔订单。")
+    context.close()
+
+
+def test_the_store_filter_picks_a_store_and_days_are_typed_year_first(
+    browser: Browser, server: Server
+) -> None:
+    """The orders' store filter offers the stores a typed text finds, by name (中文 or
+    English); the day filters read yyyy-mm-dd, shown as 年-月-日 in Chinese whatever the
+    browser's locale (a date input would show an English Chromium's mm/dd/yyyy)."""
+    rates = {"commission_rate": "0.20", "platform_rate": "0.02", "distribution_rate": "0.02"}
+    with server.owner() as owner:
+        for store, name in (("noodle-e", "东门拉面馆"), ("tea-e", "West Tea House")):
+            assert owner.put(f"/v1/stores/{store}", json={**rates, "name": name}).is_success
+    with server.api() as api:
+        if api.get("/v1/members/buyer-s").status_code == 404:
+            assert api.post("/v1/members", json={"id": "buyer-s"}).status_code == 201
+        body = {"id": "store-1", "member": "buyer-s", "amount": "50.00", "store": "noodle-e"}
+        if api.get("/v1/orders/store-1").status_code == 404:
+            assert api.post("/v1/orders", json=body).status_code == 201
+    context = new_context(browser, server)  # an English browser (en-US)
+    page = context.new_page()
+    sign_in(page)
+    page.goto("/console/orders")
+    store = page.get_by_label("Store id")
+    store.fill("tea")
+    expect(page.locator('#pick-o-store option[value="tea-e"]')).to_have_attribute(
+        "label", "tea-e · West Tea House"
+    )
+    store.fill("拉面")
+    expect(page.locator('#pick-o-store option[value="noodle-e"]')).to_have_count(1)
+    store.fill("noodle-e")
+    since = page.get_by_label("Placed from (day)")
+    expect(since).to_have_attribute("placeholder", "yyyy-mm-dd")
+    assert since.get_attribute("type") == "text"
+    today = datetime.now(UTC).date()
+    since.fill((today - timedelta(days=2)).isoformat())
+    page.get_by_role("button", name="Find").click()
+    expect(page.locator("#orders tbody tr", has_text="store-1")).to_have_count(1)
+    expect(page.get_by_label("Placed from (day)")).to_have_value(
+        (today - timedelta(days=2)).isoformat()
+    )
+    assert unlabelled(page) == [] and low_contrast(page) == []
+
+    page.get_by_role("link", name="中文").click()
+    since = page.get_by_label("下单日期从")
+    expect(since).to_have_attribute("placeholder", "年-月-日")
+    expect(since).to_have_value((today - timedelta(days=2)).isoformat())  # 年-月-日 order
+    for path, label in (
+        ("/console/members", "注册日期从"),
+        ("/console/withdrawals", "申请日期从"),
+        ("/console/audit", "日期从"),
+    ):
+        page.goto(path)
+        field = page.get_by_label(label, exact=True)
+        expect(field).to_have_attribute("placeholder", "年-月-日")
+        assert field.get_attribute("type") == "text" and field.get_attribute("data-day") == ""
+    page.goto("/console/orders")
+    store = page.get_by_label("门店编号")
+    store.fill("东门")
+    expect(page.locator('#pick-o-store option[value="noodle-e"]')).to_have_attribute(
+        "label", "noodle-e · 东门拉面馆"
+    )
     context.close()

@@ -171,6 +171,21 @@ class Api:
         return self.ok(self.post(f"/v1/orders/{order}/complete"))
 
 
+def down_and_up(context: Context, revision: str) -> None:
+    """Migrate the test's database down to `revision` and up to the newest again: what a
+    migration fills is then filled from the rows the test made."""
+    from alembic import command  # noqa: PLC0415 - only these tests migrate by hand
+
+    from zengzhi.store.migrate import alembic_config  # noqa: PLC0415
+
+    engine = context.database.writer
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    for target, step in ((revision, command.downgrade), ("head", command.upgrade)):
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config, target)
+
+
 def enter_member_page(client: TestClient, issued: dict[str, Any]) -> httpx.Response:
     """What the member page's entrance does in a browser: open /m/enter (which sets its
     one-time value), then post the token found after `#` with that value."""

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from tests.service.conftest import Api, Clock
+from tests.service.conftest import Api, Clock, down_and_up
 from tests.service.test_console_pages import sign_in
 from zengzhi.service.audit import check_ledger
 from zengzhi.service.auth import Principal, Role
@@ -210,17 +210,77 @@ def test_migration_0013_fills_the_kept_totals_from_the_orders(
 ) -> None:
     """Down to 0012 (no kept total) and up again: each member's total is the sum of
     their completed orders, on either database (a grouped update on PostgreSQL)."""
-    from alembic import command  # noqa: PLC0415 - only this test migrates by hand
-
-    from zengzhi.store.migrate import alembic_config  # noqa: PLC0415
-
-    engine = context.database.writer
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    for target, step in (("0012", command.downgrade), ("head", command.upgrade)):
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            step(config, target)
+    down_and_up(context, "0012")
     with context.database.read() as connection:
         assert check_ledger(connection, api.tenant) == []
     shown = {r.id: r.spent for r in rows(context, api)}
     assert shown == {"zs": "100.00", "ls": "300.00", "ww": "0.00", "lx": "200.00", "amy": "0.00"}
+
+
+def _figures(context: Context, api: Api) -> dict[str, tuple[str, str, int]]:
+    return {r.id: (r.wallet, r.points, r.team) for r in rows(context, api)}
+
+
+def _sources(api: Api) -> dict[str, tuple[str, str, int]]:
+    """Each member's wallet, points and team as the API reads them from their sources."""
+    found = {}
+    for member, *_ in PEOPLE:
+        wallet = api.ok(api.get(f"/v1/members/{member}/wallet"))["balance"]
+        held = api.ok(api.get(f"/v1/members/{member}/positions"))
+        points = sum((Decimal(p["points"]) for p in held), Decimal("0"))
+        team = api.ok(api.get(f"/v1/members/{member}/network"))["referees"]
+        found[member] = (wallet, f"{points:.4f}", len(team))
+    return found
+
+
+def test_the_kept_wallet_points_and_team_follow_their_sources_and_the_audit_checks_them(
+    api: Api, context: Context, people: dict[str, str]
+) -> None:
+    """members.wallet, .points and .team (migration 0015) move with the ledger's balances
+    and the referrer, in the same transaction: after sales, a withdrawal, a reversal and a
+    re-assignment each equals what the API reads from the balances, positions and
+    referrals; the audit reports a kept figure that is not its source's."""
+    assert _figures(context, api) == _sources(api)
+    api.ok(api.post("/v1/members/lx/sell", {"id": "sale-lx", "points": "5"}))
+    api.ok(api.post("/v1/members/ls/withdrawals", {"id": "w-ls", "amount": "1.00"}))
+    api.ok(api.post("/v1/orders/zs-0/reverse"))
+    api.ok(api.put("/v1/members/lx/referrer", {"referrer": "zs", "reason": "moved"}))
+    api.member("new", referrer="ls")
+    figures = _figures(context, api)
+    assert figures == _sources(api) | {"new": ("0.00", "0.0000", 0)}
+    assert (figures["zs"][2], figures["ls"][2]) == (3, 1)  # ww, ls, lx; new
+    assert figures["zs"][1] == "0.0000"  # its one order reversed
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []
+    with context.database.writer.begin() as connection:
+        m = t.members.c
+        connection.execute(
+            update(t.members)
+            .where(m.tenant_id == api.tenant, m.member_id == "ls")
+            .values(wallet=m.wallet + 1, points=m.points + 1, team=m.team + 1)
+        )
+    with context.database.read() as connection:
+        found = [(d.what, d.kept, d.expected) for d in check_ledger(connection, api.tenant)]
+    wallet, points, team = figures["ls"]
+    assert found == [
+        (
+            "member ls points (kept for the console)",
+            f"{Decimal(points) + Decimal('0.0001')}",
+            points,
+        ),
+        ("member ls team (kept for the console)", str(team + 1), str(team)),
+        ("member ls wallet (kept for the console)", f"{Decimal(wallet) + Decimal('0.01')}", wallet),
+    ]
+
+
+def test_migration_0015_fills_the_kept_figures_from_their_sources(
+    api: Api, context: Context, people: dict[str, str]
+) -> None:
+    """Down to 0014 (no kept wallet, points, team) and up again: each is its source's,
+    on either database."""
+    before = _figures(context, api)
+    assert any(wallet != "0.00" for wallet, _, _ in before.values())
+    down_and_up(context, "0014")
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []
+    assert _figures(context, api) == before == _sources(api)

@@ -137,3 +137,28 @@ def test_an_order_shows_its_split_and_every_movement_and_is_reversed_with_a_reas
     page = api.client.get("/console/orders/big-1?done=reversed").text
     assert "Order big-1 was reversed." in page and "Reverse the order" not in page
     assert re.search(r'data-cause="reverse"', page)
+
+
+def test_the_store_picker_offers_what_a_typed_text_finds(api: Api) -> None:
+    """/console/config/stores/pick.json: the first stores whose id starts with the text
+    or whose name holds it (case aside), by id, as id and label, for the orders' store
+    filter (static/js/pick.js); nothing for nothing typed. The orders page asks for it."""
+    rates = {"commission_rate": "0.20", "platform_rate": "0.02", "distribution_rate": "0.02"}
+    for store, name in (("tea-1", "东门茶铺"), ("tea-2", "West Tea House"), ("noodle", "茶面馆")):
+        api.ok(api.put(f"/v1/stores/{store}", {**rates, "name": name}))
+    sign_in(api.client, api.tenant)
+
+    def picked(text: str) -> list[dict[str, str]]:
+        answer = api.client.get("/console/config/stores/pick.json", params={"q": text})
+        assert answer.status_code == 200
+        return list(answer.json())
+
+    assert picked("tea") == [
+        {"id": "tea-1", "label": "东门茶铺"},
+        {"id": "tea-2", "label": "West Tea House"},
+    ]  # an id's start, and "Tea" in a name, case aside
+    assert [s["id"] for s in picked("茶")] == ["noodle", "tea-1"]  # within a name
+    assert picked("ea-") == [] and picked(" ") == []  # not within an id; nothing typed
+    page = api.client.get("/console/orders").text
+    assert re.search(r'<input id="o-store" name="store"[^>]* data-pick="store"', page)
+    assert '<script src="/static/js/pick.js"></script>' in page

@@ -9,14 +9,21 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
-from tests.service.conftest import Api, Clock
+from sqlalchemy import Connection, func, select, update
+
+from tests.service.conftest import Api, Clock, down_and_up
 from tests.service.test_console_pages import sign_in
+from zengzhi.core import accounts
 from zengzhi.core.days import day_of
+from zengzhi.core.ledger import CNY
 from zengzhi.service import pools
+from zengzhi.service.audit import check_ledger
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, tenant_zone
 from zengzhi.service.queries import console_risk
 from zengzhi.service.queries.console_risk import Risk
+from zengzhi.store import tables as t
+from zengzhi.store.ledger import ReadLedger
 
 
 def fen(yuan: str) -> int:
@@ -128,3 +135,80 @@ def test_nothing_falls_when_nothing_happened_in_the_window(
     assert found.window_days == 30 and found.falling == []
     assert [(p.zone, p.shortfall) for p in found.short] == [("half", "50.00")]
     assert all(isinstance(p.runs_out, date | None) for p in found.short)
+
+
+def _postings_since(connection: Connection, tenant: str, first: int, account: str) -> int:
+    """The oracle: what was posted in yuan to `account` from entry `first` on, read
+    from every posting (as the panel did before it read the days' sums)."""
+    p = t.postings.c
+    return int(
+        connection.execute(
+            select(func.coalesce(func.sum(p.amount), 0)).where(
+                p.tenant_id == tenant, p.account == account, p.asset == CNY, p.entry_id >= first
+            )
+        ).scalar_one()
+    )
+
+
+def test_a_month_of_postings_is_read_from_the_days_sums_exactly(
+    api: Api, context: Context, clock: Clock
+) -> None:
+    """The window's start falls within a day: its own day is read from the postings,
+    the days after it from `ledger_days`; the total is every posting's since the start,
+    for each account the panel reads (a zone's reserve, the platform's figures). The days'
+    sums are what the audit checks, and migration 0016 fills them as the ledger keeps them."""
+    api.pool()
+    club(api, "half", "0.5")
+    api.member("u1")
+    for n in range(8):  # orders twice a day, some at each end of a day
+        buy(api, f"b{n}", "u1", "half-pack")
+        api.completed_order(f"o{n}", "u1", amount="10.00", contribution="3.00")
+        clock.advance(hours=11 + n % 3)
+    api.ok(api.post("/v1/members/u1/sell", {"id": "s1", "points": "1"}))
+    owner = Principal(api.tenant, "user:owner", Role.OWNER)
+    with context.database.read() as connection:
+        e = t.entries.c
+        times = connection.execute(
+            select(e.entry_id, e.at).where(e.tenant_id == api.tenant).order_by(e.entry_id)
+        ).all()
+        for entry_id, at in times[3::5]:  # starts within several days, and on a boundary
+            start = at - timedelta(microseconds=1)
+            flows = console_risk._Flows(connection, api.tenant, entry_id, start)
+            for account in (
+                "mode:half:union:reserve",
+                accounts.PROFIT,
+                accounts.CUSTOMERS,
+                accounts.pool_cash("main"),
+                accounts.wallet("u1"),
+            ):
+                oracle = _postings_since(connection, api.tenant, entry_id, account)
+                then = console_risk._Then(connection, api.tenant, flows)
+                now = ReadLedger(connection, api.tenant).balance(account, CNY)
+                assert then.balance(account, CNY) == now - oracle, (account, start)
+            members = sum(
+                _postings_since(connection, api.tenant, entry_id, account)
+                for account in (accounts.wallet("u1"), accounts.withdrawing("u1"))
+            )
+            received = _postings_since(connection, api.tenant, entry_id, accounts.CUSTOMERS)
+            pool = _postings_since(connection, api.tenant, entry_id, accounts.pool_cash("main"))
+            assert console_risk._platform_then(flows) == -received - pool - members
+        assert check_ledger(connection, api.tenant) == []
+    assert risk(context, api.tenant).window_days >= 3
+    assert pools.solvency(context, owner).pools  # the report the panel is read with
+
+    with context.database.writer.begin() as connection:  # a day's sum that is not its postings
+        d = t.ledger_days.c
+        connection.execute(
+            update(t.ledger_days)
+            .where(d.tenant_id == api.tenant, d.account == accounts.PROFIT)
+            .values(amount=d.amount + 1)
+        )
+    with context.database.read() as connection:
+        found = [f.what for f in check_ledger(connection, api.tenant)]
+    assert len(found) >= 3 and all(
+        what.startswith("day ") and f" {accounts.PROFIT} CNY" in what for what in found
+    )
+
+    down_and_up(context, "0015")
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []  # filled from the postings again

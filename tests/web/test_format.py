@@ -15,7 +15,7 @@ from zengzhi.i18n.format import grouped, local_time, moment, money, percent
         ("999.99", "999.99"),
         ("1000.00", "1,000.00"),
         ("1234567.8901", "1,234,567.8901"),
-        ("-1234", "-1,234"),
+        ("-1234", "\u22121,234"),  # the minus sign, as money writes it
         ("12", "12"),
         (None, "—"),
         ("n/a", "n/a"),
@@ -60,7 +60,7 @@ def test_a_member_reads_the_same_local_time_without_the_offset() -> None:
         ("0.0001", "0.01%"),
         ("0", "0%"),
         ("12", "1,200%"),
-        ("-0.5", "-50%"),
+        ("-0.5", "\u221250%"),
         ("81.3%", "81.3%"),  # the service's own percentages stay
         (None, "—"),
     ],

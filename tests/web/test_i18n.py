@@ -12,6 +12,7 @@ from zengzhi.i18n import Translator, catalogue, from_accept_language
 WEB = Path(__file__).resolve().parents[2] / "src" / "zengzhi" / "web"
 LITERAL = re.compile(r"""\bt\(\s*["']([a-z_.]+)["']\s*[,)]""")
 PREFIXED = re.compile(r"""\bt\(\s*["']([a-z_.]+\.[a-z_]*)["']\s*~""")
+NAMED = re.compile(r"""\bt\.named\(\s*["']([a-z_]+)["']\s*,""")  # a table of stored names
 
 
 def test_both_languages_have_the_same_keys_and_placeholders() -> None:
@@ -30,6 +31,8 @@ def test_every_key_the_pages_ask_for_exists() -> None:
     for path in sources:  # keys built from a prefix have at least one entry under it
         for prefix in PREFIXED.findall(path.read_text()):
             assert any(key.startswith(prefix) for key in english), (path.name, prefix)
+        for table in NAMED.findall(path.read_text()):
+            assert any(key.startswith(table + ".") for key in english), (path.name, table)
 
 
 @pytest.mark.parametrize(

@@ -44,12 +44,23 @@ def pool_supply(pool: str) -> str:
     return f"pool:{pool}:supply"
 
 
+_POINTS = "PTS:"  # a pool's points are an asset of their own
+
+
 def points_asset(pool: str) -> str:
-    return f"PTS:{pool}"
+    return f"{_POINTS}{pool}"
 
 
 def wallet(member: str) -> str:
     return f"member:{member}:wallet"
+
+
+def wallet_owner(account: str) -> str | None:
+    """The member whose wallet `account` is, or None for any other account."""
+    if account.startswith("member:") and account.endswith(":wallet"):
+        member = account[len("member:") : -len(":wallet")]
+        return member if member and wallet(member) == account else None
+    return None
 
 
 def withdrawing(member: str) -> str:
@@ -113,6 +124,16 @@ def converted_paid_back(member: str) -> str:
 
 def holdings(member: str, pool: str) -> str:
     return f"member:{member}:points:{pool}"
+
+
+def holdings_owner(account: str, asset: str) -> str | None:
+    """The member whose points `account` holds in `asset` (a pool's points), or None."""
+    pool = asset.removeprefix(_POINTS)
+    suffix = f":points:{pool}"
+    if asset.startswith(_POINTS) and account.startswith("member:") and account.endswith(suffix):
+        member = account[len("member:") : -len(suffix)]
+        return member if member and holdings(member, pool) == account else None
+    return None
 
 
 # Companion modes (spec 03). Each mode of each zone keeps its promises as its own asset:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from zengzhi.engine.config import read_toml
+from zengzhi.i18n.accounts import account_name
 
 LANGUAGES = ("zh", "en")
 DEFAULT = "en"
@@ -120,6 +121,16 @@ class Translator:
     def message(self, text: str) -> str:
         """A message from the service or the lint, in this language."""
         return translate_message(self.language, text)
+
+    def named(self, table: str, name: str) -> str:
+        """A stored name (an audit action, a movement's kind) as the catalogue's `table`
+        says it; a name it does not hold, as it is."""
+        key = f"{table}.{name}"
+        return self(key) if self.has(key) else name
+
+    def account(self, name: str) -> str:
+        """A ledger account's name for people (i18n/accounts.py)."""
+        return account_name(name, self, self.has)
 
 
 def from_accept_language(header: str | None) -> str:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
 
+MINUS = "\u2212"  # "−": a figure's sign as people read it, not the hyphen
+
 
 def grouped(text: str | None) -> str:
-    """ "1234567.89" → "1,234,567.89"; "-1234" → "-1,234"; None → "—"."""
+    """ "1234567.89" → "1,234,567.89"; "-1234" → "−1,234" (the minus sign, U+2212, as
+    `money` writes it: one sign on every page); None → "—"."""
     if text is None or text == "":
         return "—"
-    sign = "-" if text.startswith("-") else ""
+    sign = MINUS if text.startswith("-") else ""
     whole, dot, fraction = text.lstrip("-").partition(".")
     if not whole.isdigit():
         return text
@@ -29,7 +32,7 @@ def money(text: str | None) -> str:
     if text is None:
         return "—"
     if text.startswith("-"):
-        return "−¥" + grouped(text[1:])
+        return MINUS + "¥" + grouped(text[1:])
     return "¥" + grouped(text)
 
 
@@ -40,7 +43,7 @@ def percent(text: str | None) -> str:
         return "—"
     if text.endswith("%"):
         return text
-    sign = "-" if text.startswith("-") else ""
+    sign = MINUS if text.startswith("-") else ""
     whole, _, fraction = text.lstrip("-").partition(".")
     if not whole.isdigit() or (fraction and not fraction.isdigit()):
         return text

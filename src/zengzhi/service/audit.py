@@ -25,6 +25,7 @@ from zengzhi.rules.modes.common import SHOPPING_ZONE
 from zengzhi.rules.modes.zone import ModeBook
 from zengzhi.service.base import Context, query
 from zengzhi.service.tenants import load_settings
+from zengzhi.store import ledger_days, member_figures
 from zengzhi.store.books import (
     Balances,
     counts,
@@ -85,6 +86,22 @@ def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
         for member, kept_total, summed in spent_differences(connection, tenant)
     ]
     differences += [
+        Difference(
+            what=f"member {member} {figure} (kept for the console)",
+            kept=_figure_text(figure, kept_value),
+            expected=_figure_text(figure, source),
+        )
+        for member, figure, kept_value, source in member_figures.differences(connection, tenant)
+    ]
+    differences += [
+        Difference(
+            what=f"day {day} {account} {asset} (summed for reports)",
+            kept=format_amount(kept_sum, asset),
+            expected=format_amount(summed, asset),
+        )
+        for day, account, asset, kept_sum, summed in ledger_days.differences(connection, tenant)
+    ]
+    differences += [
         Difference(what=f"referral cycle: {' → '.join([*ring, ring[0]])}", kept="", expected="")
         for ring in referral_cycles(connection, tenant)
     ]
@@ -94,6 +111,12 @@ def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
         for problem in zone.problems(ReadLedger(connection, tenant), book, book.zones())
     ]
     return differences
+
+
+def _figure_text(figure: str, value: int) -> str:
+    return {"wallet": format_amount(value, "CNY"), "points": format_amount(value, "PTS")}.get(
+        figure, str(value)
+    )
 
 
 def event_log(connection: Connection, tenant: str) -> list[str]:

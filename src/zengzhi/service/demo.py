@@ -29,6 +29,13 @@ class DemoAccess:
     api_key: str | None
 
 
+# the demo's people, as a Chinese platform's members are named (m1 is 张伟, c1 is 郑爽)
+NAMES: tuple[str, ...] = ("张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵磊", "黄敏")
+NAMES += ("周杰", "吴婷", "徐浩", "孙丽", "胡军", "朱琳", "高鹏", "林峰", "何雪", "郭强")
+NAMES += ("马超", "罗欣")
+CLUB_NAMES = ("郑爽", "谢涛", "韩梅", "唐亮", "冯雨", "曹宇")
+
+
 def seed(context: Context) -> DemoAccess:
     """Create the demo tenant if it is not there: two pools, a product, a store, members,
     orders through their whole life cycle, a sale, a subsidy and a withdrawal request;
@@ -37,7 +44,7 @@ def seed(context: Context) -> DemoAccess:
         return DemoAccess(DEMO, "owner", None, None)
     password = secrets.token_urlsafe(12)
     tenants.create_tenant(
-        context, NewTenant(id=DEMO, name="Demo mall", owner="owner", password=password)
+        context, NewTenant(id=DEMO, name="演示商城", owner="owner", password=password)
     )
     owner = Principal(DEMO, "system:demo", Role.OWNER)
     key = users.create_api_key(context, owner, NewApiKey(name="demo shop"))
@@ -50,7 +57,7 @@ def seed(context: Context) -> DemoAccess:
         "product",
         "gift",
         ProductIn(
-            name="Health gift box",
+            name="健康礼盒",
             price="1000.00",
             cost="300.00",
             distribution="300.00",
@@ -66,7 +73,7 @@ def seed(context: Context) -> DemoAccess:
         "store",
         "noodles",
         StoreIn(
-            name="Noodle shop",
+            name="兰州拉面馆",
             commission_rate="0.20",
             platform_rate="0.02",
             distribution_rate="0.02",
@@ -74,7 +81,7 @@ def seed(context: Context) -> DemoAccess:
         ),
     )
     for n in range(1, 21):
-        members.create_member(context, owner, NewMember(id=f"m{n}", name=f"Member {n}"))
+        members.create_member(context, owner, NewMember(id=f"m{n}", name=NAMES[n - 1]))
     for n in range(1, 21):
         _buy(context, owner, NewOrder(id=f"o{n}", member=f"m{n}", product="gift"))
     for n in range(1, 6):
@@ -112,7 +119,7 @@ def _club(context: Context, owner: Principal) -> None:
         "product",
         "pack",
         ProductIn(
-            name="Club pack",
+            name="工会礼包",
             price="500.00",
             cost="150.00",
             platform="250.00",
@@ -121,10 +128,10 @@ def _club(context: Context, owner: Principal) -> None:
             pool="main",
         ),
     )
-    members.create_member(context, owner, NewMember(id="c1", name="Club member 1"))
+    members.create_member(context, owner, NewMember(id="c1", name=CLUB_NAMES[0]))
     for n in range(2, 7):
         members.create_member(
-            context, owner, NewMember(id=f"c{n}", name=f"Club member {n}", referrer="c1")
+            context, owner, NewMember(id=f"c{n}", name=CLUB_NAMES[n - 1], referrer="c1")
         )
     for n in range(1, 7):
         order_id = f"club{n}"

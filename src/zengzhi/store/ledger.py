@@ -16,8 +16,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from zengzhi.core import accounts
 from zengzhi.core.ledger import CNY, Entry, UnbalancedEntry, settling_order, unbalanced
+from zengzhi.store import ledger_days
 from zengzhi.store import tables as t
 from zengzhi.store.database import insert_rows
+from zengzhi.store.member_figures import follow_balances
 from zengzhi.store.tenanted import of_tenant
 
 _b = t.balances.c
@@ -179,7 +181,8 @@ class SqlLedger:
         return posted
 
     def write_balances(self) -> None:
-        """Add this command's changes to the balance rows, in account order."""
+        """Add this command's changes to the balance rows, in account order, and to the
+        members' kept wallets and points (store/member_figures.py)."""
         rows = [
             {"tenant_id": self._tenant, "account": account, "asset": asset, "amount": delta}
             for (account, asset), delta in sorted(self._deltas.items())
@@ -195,6 +198,7 @@ class SqlLedger:
             # executemany runs the rows one after the other, in the account order that
             # keeps two commands from locking the same balances crosswise
             self._connection.execute(statement, rows)
+            follow_balances(self._connection, self._tenant, self._deltas)
         self._deltas.clear()
 
     def write_entries(self, first_id: int, at: datetime) -> int:
@@ -229,6 +233,7 @@ class SqlLedger:
         if entry_rows:
             insert_rows(self._connection, t.entries, entry_rows)
             insert_rows(self._connection, t.postings, posting_rows)
+            ledger_days.add(self._connection, self._tenant, self.pending, at)
         next_id = first_id + len(self.pending)
         self.pending.clear()
         return next_id

@@ -36,6 +36,7 @@ from sqlalchemy.sql import ColumnElement
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.rules.distribution import MAX_CHAIN, DistributionParams, cycle_error
 from zengzhi.store import tables as t
+from zengzhi.store.member_figures import follow_referrer
 from zengzhi.store.tenanted import Tenanted, of_tenant, record_of
 
 
@@ -161,9 +162,13 @@ class SqlNetwork:
 
     def bind(self, member: str, referrer: str) -> None:
         self._links.clear()
+        was = self._connection.execute(
+            select(t.members.c.referrer).where(self._where(member)).with_for_update()
+        ).scalar_one_or_none()
         self._connection.execute(
             update(t.members).where(self._where(member)).values(referrer=referrer)
         )
+        follow_referrer(self._connection, self._tenant, was, referrer)
 
     def sponsor(self, member: str, sponsor: str | None) -> None:
         self._connection.execute(

@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     ForeignKeyConstraint,
@@ -174,6 +175,11 @@ members = Table(
     # the member's completed orders (fen): kept by store/orders.py with each completion
     # and reversal, checked by `zengzhi audit` (migration 0013)
     Column("spent", BigInteger, nullable=False, server_default="0"),
+    # the wallet's balance (fen), the points held in every pool, the direct referees:
+    # kept with the balances and the referrer (store/member_figures.py, migration 0015)
+    Column("wallet", BigInteger, nullable=False, server_default="0"),
+    Column("points", BigInteger, nullable=False, server_default="0"),
+    Column("team", Integer, nullable=False, server_default="0"),
     PrimaryKeyConstraint("tenant_id", "member_id"),
     Index("ix_members_tenant_phone", "tenant_id", "phone"),
     Index("ix_members_referrer", "tenant_id", "referrer"),
@@ -181,6 +187,9 @@ members = Table(
     Index("ix_members_spent", "tenant_id", "spent", "member_id"),
     Index("ix_members_created", "tenant_id", "created_at", "member_id"),
     Index("ix_members_name", "tenant_id", "name", "member_id"),  # a name search reads it alone
+    Index("ix_members_wallet", "tenant_id", "wallet", "member_id"),
+    Index("ix_members_points", "tenant_id", "points", "member_id"),
+    Index("ix_members_team", "tenant_id", "team", "member_id"),
 )
 
 # One account per phone (distribution limits): the phone's digits as a key, claimed by
@@ -409,6 +418,19 @@ postings = Table(
     PrimaryKeyConstraint("tenant_id", "entry_id", "n"),
     ForeignKeyConstraint(["tenant_id", "entry_id"], ["entries.tenant_id", "entries.entry_id"]),
     Index("ix_postings_account", "tenant_id", "account", "asset", "entry_id"),
+)
+
+# Each day's postings summed by account (a member's by kind: `member:*:wallet`…), kept
+# by the ledger's writes for reports that look back a month (store/ledger_days.py)
+ledger_days = Table(
+    "ledger_days",
+    metadata,
+    _tenant(),
+    Column("day", Date, nullable=False),  # the entries' day, UTC
+    Column("account", String(300), nullable=False),
+    Column("asset", String(64), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "day", "account", "asset"),
 )
 
 # The tenant's event log, in commit order: `zengzhi replay` of it rebuilds the state.

@@ -4,8 +4,8 @@ wallet's balance), sorting by any column, the total and a page at a time; each r
 the member's points (all pools), wallet, what their completed orders spent and their
 team (direct referees). The same rows, all of them, for an export.
 
-A page's figures are read for its 50 members only; a sort or a filter on a figure joins
-that figure's sums for every member, which is what a sort by it costs."""
+The figures are kept on the member's row (spent: store/orders.py; wallet, points and
+team: store/member_figures.py), so sorting or filtering by one reads an index."""
 
 from __future__ import annotations
 
@@ -15,10 +15,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, and_, func, literal, select, union
+from sqlalchemy import Connection, select, union
 
 from zengzhi.core.amounts import format_minor
-from zengzhi.core.ledger import CNY
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
 from zengzhi.service.queries.console_orders import id_prefix
@@ -71,56 +70,35 @@ def _pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _matching(connection: Connection, tenant: str, text: str) -> Any:
-    """The members a search text finds: an id or a phone that starts with it (a range on
-    the primary key and on ix_members_tenant_phone), or a name that holds it anywhere,
-    case aside (李 finds 李四, li finds Amy Li): a pass over ix_members_name, which holds
-    (tenant, name, member_id), so the scan reads the index alone (docs/console.md)."""
-    m = t.members.alias("found").c
+def name_holds(connection: Connection, column: Any, text: str) -> Any:
+    """A name that holds `text` anywhere, case aside (李 finds 李四, li finds Amy Li)."""
     pattern = _pattern(text)
     # SQLite's LIKE ignores ASCII case itself (lower() would cost a call a row);
     # PostgreSQL's ILIKE is its case-blind LIKE
-    name_holds = (
-        m.name.like(pattern, escape="\\")
-        if connection.dialect.name == "sqlite"
-        else m.name.ilike(pattern, escape="\\")
-    )
+    if connection.dialect.name == "sqlite":
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
+
+
+def _matching(connection: Connection, tenant: str, text: str) -> Any:
+    """The members a search text finds: an id or a phone that starts with it (a range on
+    the primary key and on ix_members_tenant_phone), or a name that holds it anywhere:
+    a pass over ix_members_name, which holds (tenant, name, member_id), so the scan
+    reads the index alone (docs/console.md)."""
+    m = t.members.alias("found").c
     return union(
         select(m.member_id).where(of_tenant(m, tenant), id_prefix(m.member_id, text)),
         select(m.member_id).where(of_tenant(m, tenant), id_prefix(m.phone, text)),
-        select(m.member_id).where(of_tenant(m, tenant), name_holds),
+        select(m.member_id).where(of_tenant(m, tenant), name_holds(connection, m.name, text)),
     )
 
 
-def _wallet_account(member: Any) -> Any:
-    return literal("member:") + member + literal(":wallet")
-
-
-# each figure: a select of (member_id, value) over the tenant, for a sort or a filter
-def _figure(tenant: str, name: str) -> Any:
-    if name == "points":
-        p = t.positions.c
-        return (
-            select(p.member_id.label("member_id"), func.sum(p.points).label("value"))
-            .where(of_tenant(p, tenant))
-            .group_by(p.member_id)
-        )
-    if name == "team":
-        m = t.members.alias("referee")
-        return (
-            select(m.c.referrer.label("member_id"), func.count().label("value"))
-            .where(of_tenant(m.c, tenant), m.c.referrer.is_not(None))
-            .group_by(m.c.referrer)
-        )
-    raise ValueError(name)
-
-
 def _filtered(connection: Connection, tenant: str, search: MemberSearch) -> Any:
-    """The members' select with the search's filters (and the wallet's join when a
-    filter or the sort asks for it), sorted; no limit."""
+    """The members' select with the search's filters, sorted; no limit. Every sort and
+    filter reads a column of the member's row (the figures are kept there: migrations
+    0013 and 0015), so each has its index."""
     m = t.members.c
-    b = t.balances.alias("wallet")
-    statement = select(t.members.c.member_id).select_from(t.members).where(of_tenant(m, tenant))
+    statement = select(m.member_id).where(of_tenant(m, tenant))
     if search.text and search.text.strip():
         statement = statement.where(
             m.member_id.in_(_matching(connection, tenant, search.text.strip()))
@@ -130,35 +108,21 @@ def _filtered(connection: Connection, tenant: str, search: MemberSearch) -> Any:
     statement = statement.where(
         *within_days(connection, tenant, m.created_at, search.joined_from, search.joined_until)
     )
-    wallet = func.coalesce(b.c.amount, 0)
-    if search.wallet_min is not None or search.wallet_max is not None or search.sort == "wallet":
-        statement = statement.outerjoin(
-            b,
-            and_(
-                b.c.tenant_id == m.tenant_id,
-                b.c.account == _wallet_account(m.member_id),
-                b.c.asset == CNY,
-            ),
-        )
-        if search.wallet_min is not None:
-            statement = statement.where(wallet >= int(search.wallet_min * 100))
-        if search.wallet_max is not None:
-            statement = statement.where(wallet <= int(search.wallet_max * 100))
-    key: Any
-    if search.sort in ("points", "team"):
-        figure = _figure(tenant, search.sort).subquery()
-        statement = statement.outerjoin(figure, figure.c.member_id == m.member_id)
-        key = func.coalesce(figure.c.value, 0)
-    else:
-        key = {
-            "id": m.member_id,
-            "name": m.name,
-            "phone": m.phone,
-            "joined": m.created_at,
-            "level": m.team_level,
-            "spent": m.spent,  # kept by the store with each completion (migration 0013)
-            "wallet": wallet,
-        }[search.sort]
+    if search.wallet_min is not None:
+        statement = statement.where(m.wallet >= int(search.wallet_min * 100))
+    if search.wallet_max is not None:
+        statement = statement.where(m.wallet <= int(search.wallet_max * 100))
+    key: Any = {
+        "id": m.member_id,
+        "name": m.name,
+        "phone": m.phone,
+        "joined": m.created_at,
+        "level": m.team_level,
+        "points": m.points,
+        "wallet": m.wallet,
+        "spent": m.spent,
+        "team": m.team,
+    }[search.sort]
     order = [key.desc() if search.descending else key.asc()]
     if search.sort in ("name", "phone"):  # members without one come last either way
         order.insert(0, key.is_(None))
@@ -166,46 +130,27 @@ def _filtered(connection: Connection, tenant: str, search: MemberSearch) -> Any:
     return statement.order_by(*order, tie)
 
 
-def _pairs(connection: Connection, statement: Any) -> dict[str, int]:
-    return {str(row[0]): int(row[1] or 0) for row in connection.execute(statement)}
-
-
 def _rows(connection: Connection, tenant: str, ids: Sequence[str]) -> list[MemberRow]:
-    """The figures of these members, in this order: one query each for the page."""
+    """These members with their figures, in this order: one query for the page."""
     if not ids:
         return []
-    m, p, b = t.members.c, t.positions.c, t.balances.c
+    m = t.members.c
     people = {
         r.member_id: r
         for r in connection.execute(
-            select(m.member_id, m.name, m.phone, m.created_at, m.team_level, m.spent).where(
-                of_tenant(m, tenant), m.member_id.in_(ids)
-            )
+            select(
+                m.member_id,
+                m.name,
+                m.phone,
+                m.created_at,
+                m.team_level,
+                m.spent,
+                m.points,
+                m.wallet,
+                m.team,
+            ).where(of_tenant(m, tenant), m.member_id.in_(ids))
         )
     }
-    points = _pairs(
-        connection,
-        select(p.member_id, func.sum(p.points))
-        .where(of_tenant(p, tenant), p.member_id.in_(ids))
-        .group_by(p.member_id),
-    )
-    accounts = {f"member:{member}:wallet": member for member in ids}
-    wallets = {
-        accounts[account]: amount
-        for account, amount in _pairs(
-            connection,
-            select(b.account, b.amount).where(
-                of_tenant(b, tenant), b.asset == CNY, b.account.in_(list(accounts))
-            ),
-        ).items()
-    }
-    referee = t.members.alias("referee").c
-    team = _pairs(
-        connection,
-        select(referee.referrer, func.count())
-        .where(of_tenant(referee, tenant), referee.referrer.in_(ids))
-        .group_by(referee.referrer),
-    )
     return [
         MemberRow(
             id=member,
@@ -213,10 +158,10 @@ def _rows(connection: Connection, tenant: str, ids: Sequence[str]) -> list[Membe
             phone=people[member].phone,
             joined=people[member].created_at,
             level=int(people[member].team_level),
-            points=format_minor(int(points.get(member) or 0), 4),
-            wallet=format_minor(int(wallets.get(member) or 0), 2),
+            points=format_minor(int(people[member].points), 4),
+            wallet=format_minor(int(people[member].wallet), 2),
             spent=format_minor(int(people[member].spent), 2),
-            team=int(team.get(member) or 0),
+            team=int(people[member].team),
         )
         for member in ids
         if member in people

@@ -13,8 +13,8 @@ simulator is what says how a configuration behaves (docs/console.md, "Risk first
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -29,6 +29,7 @@ from zengzhi.rules.modes import zone
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
 from zengzhi.service.queries.pools import Solvency
+from zengzhi.store import ledger_days
 from zengzhi.store import tables as t
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes
@@ -62,26 +63,66 @@ def _fen(yuan: str) -> int:
     return int(Decimal(yuan).scaleb(2))
 
 
+class _Flows:
+    """What was posted from entry `first` on (the window's start): the postings of the
+    start's own day from `first` to that day's end, and the days after it from their
+    sums (`ledger_days`), so that a month costs a day of postings and 30 rows an account."""
+
+    def __init__(self, connection: Connection, tenant: str, first: int, start: datetime) -> None:
+        self._connection = connection
+        self._tenant = tenant
+        self.first = first
+        midnight = datetime.combine(ledger_days.day_of(start), time(0), UTC) + timedelta(days=1)
+        self._day = midnight.date()  # the first whole day after the start
+        # the first entry of that day: entries with earlier ids are the start's own day
+        self._boundary = _first_entry_after(connection, tenant, midnight - timedelta.resolution)
+
+    def total(self, accounts_in: Callable[[Any], Any], asset: str) -> int:
+        """The sum of what was posted in `asset` to the accounts `accounts_in` selects (a
+        condition on an account column: it is asked of the postings' and of the days')."""
+        p, d = t.postings.c, t.ledger_days.c
+        ids = [p.entry_id >= self.first]
+        if self._boundary is not None:
+            ids.append(p.entry_id < self._boundary)
+        partial = self._connection.execute(
+            select(
+                func.coalesce(func.sum(case((accounts_in(p.account), p.amount), else_=0)), 0)
+            ).where(of_tenant(p, self._tenant), p.asset == asset, *ids)
+        ).scalar_one()
+        days = self._connection.execute(
+            select(func.coalesce(func.sum(d.amount), 0)).where(
+                of_tenant(d, self._tenant),
+                d.asset == asset,
+                d.day >= self._day,
+                accounts_in(d.account),
+            )
+        ).scalar_one()
+        return int(partial) + int(days)
+
+
 class _Then:
     """Balances as they stood before entry `first` (every posting from it on taken off
     today's balance): the ledger the mode rules read, at the window's start."""
 
-    def __init__(self, connection: Connection, tenant: str, first: int) -> None:
+    def __init__(self, connection: Connection, tenant: str, flows: _Flows) -> None:
         self._connection = connection
         self._tenant = tenant
-        self._first = first
+        self._flows = flows
         self._now = ReadLedger(connection, tenant)
 
     def balance(self, account: str, asset: str) -> int:
-        p = t.postings.c
-        since = self._connection.execute(
-            select(func.coalesce(func.sum(p.amount), 0)).where(
-                of_tenant(p, self._tenant),
-                p.account == account,
-                p.asset == asset,
-                p.entry_id >= self._first,
-            )
-        ).scalar_one()
+        if account.startswith("member:"):  # summed by kind in the days: by its postings
+            p = t.postings.c
+            since = self._connection.execute(
+                select(func.coalesce(func.sum(p.amount), 0)).where(
+                    of_tenant(p, self._tenant),
+                    p.account == account,
+                    p.asset == asset,
+                    p.entry_id >= self._flows.first,
+                )
+            ).scalar_one()
+        else:
+            since = self._flows.total(lambda column: column == account, asset)
         return self._now.balance(account, asset) - int(since)
 
     def post(self, entry: Entry) -> None:
@@ -103,15 +144,25 @@ class _Then:
         return []  # a report runs no dividend
 
 
+def _entry_ids(connection: Connection, tenant: str) -> tuple[int | None, int | None]:
+    """The tenant's first and last entry ids: two queries, each one probe of the key
+    (SQLite reads min and max asked together by scanning every entry)."""
+    e = t.entries.c
+
+    def one(aggregate: Any) -> int | None:
+        found = connection.execute(select(aggregate).where(of_tenant(e, tenant))).scalar()
+        return None if found is None else int(found)
+
+    return one(func.min(e.entry_id)), one(func.max(e.entry_id))
+
+
 def _first_entry_after(connection: Connection, tenant: str, moment: datetime) -> int | None:
     """The first entry made after `moment`, found by bisecting the entry ids (they are
     given in commit order, so their times rise): a few lookups by key where a scan of
     every entry's time would read millions of rows. None when no entry is that recent."""
     e = t.entries.c
-    low, high = connection.execute(
-        select(func.min(e.entry_id), func.max(e.entry_id)).where(of_tenant(e, tenant))
-    ).one()
-    if low is None:
+    low, high = _entry_ids(connection, tenant)
+    if low is None or high is None:
         return None
 
     def at_or_before(entry: int) -> datetime | None:
@@ -136,26 +187,20 @@ def _first_entry_after(connection: Connection, tenant: str, moment: datetime) ->
     return low
 
 
-def _platform_then(connection: Connection, tenant: str, first: int) -> int:
+def _platform_then(flows: _Flows) -> int:
     """What the platform's cover (its cash less what it owes members and merchants) was
-    made of in the entries from `first` on: subtracted from today's cover, the cover then.
-    The same account patterns as the solvency report's."""
-    p = t.postings.c
+    made of in the entries from the window's start on: subtracted from today's cover, the
+    cover then. The same account patterns as the solvency report's (a member's accounts
+    are summed in the days by the kind these patterns name: store/ledger_days.py)."""
 
-    def total(patterns: tuple[str, ...]) -> Any:
-        matches = or_(*(p.account.like(pattern) for pattern in patterns))
-        return func.coalesce(func.sum(case((matches, p.amount), else_=0)), 0)
+    def matching(*patterns: str) -> Callable[[Any], Any]:
+        return lambda column: or_(*(column.like(pattern) for pattern in patterns))
 
-    members, merchants, pools, received = (
-        int(value)
-        for value in connection.execute(
-            select(
-                total(("member:%:wallet", "member:%:withdrawing", "member:%:debt")),
-                total(("merchant:%",)),
-                total(("pool:%",)),
-                total((accounts.CUSTOMERS, accounts.FUNDING, accounts.BANK)),
-            ).where(of_tenant(p, tenant), p.asset == CNY, p.entry_id >= first)
-        ).one()
+    members = flows.total(matching("member:%:wallet", "member:%:withdrawing", "member:%:debt"), CNY)
+    merchants = flows.total(matching("merchant:%"), CNY)
+    pools = flows.total(matching("pool:%"), CNY)
+    received = flows.total(
+        lambda column: column.in_([accounts.CUSTOMERS, accounts.FUNDING, accounts.BANK]), CNY
     )
     return (-received - pools) - (members + merchants)
 
@@ -199,8 +244,9 @@ def risk(context: Context, principal: Principal, report: Solvency) -> Risk:
     def run(connection: Connection) -> Risk:
         zone_info = tenant_time_zone(connection, tenant)
         e = t.entries.c
+        first_id, _ = _entry_ids(connection, tenant)  # ids rise with time: the oldest's
         oldest = connection.execute(
-            select(func.min(e.at)).where(of_tenant(e, tenant))
+            select(e.at).where(of_tenant(e, tenant), e.entry_id == first_id)
         ).scalar_one_or_none()
         window = min(WINDOW, now - oldest) if oldest is not None else timedelta(0)
         start = now - window
@@ -230,7 +276,8 @@ def risk(context: Context, principal: Principal, report: Solvency) -> Risk:
             cost, balance = _fen(p.buyback_cost), _fen(p.balance)
             before = _pool_then(connection, tenant, p.pool, start, cost, balance)
             found.append(promise("pool", cost, balance, before, pool=p.pool))
-        then = _Then(connection, tenant, first) if first is not None else None
+        flows = _Flows(connection, tenant, first, start) if first is not None else None
+        then = _Then(connection, tenant, flows) if flows is not None else None
         zones = SqlModes(connection, tenant).zones()
         earlier = {(x.zone, x.mode): x for x in zone.liabilities(then, zones)} if then else {}
         for m in report.modes:
@@ -243,7 +290,7 @@ def risk(context: Context, principal: Principal, report: Solvency) -> Risk:
             )
         owed = _fen(report.owed_to_members) + _fen(report.owed_to_merchants)
         cash = _fen(report.platform_cash)
-        moved = _platform_then(connection, tenant, first) if first is not None else 0
+        moved = _platform_then(flows) if flows is not None else 0
         before = cash - owed - moved
         found.append(promise("platform", owed, cash, before))
         short = sorted(

@@ -28,7 +28,7 @@ from datetime import datetime, tzinfo
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Path, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 
 from zengzhi.core.errors import DomainError, ErrorCode
@@ -48,6 +48,7 @@ from zengzhi.service.queries import console_choices
 from zengzhi.service.queries.pools import PoolView
 from zengzhi.service.tenants import TenantSettings
 from zengzhi.web.console import page
+from zengzhi.web.console.members import PICKED
 from zengzhi.web.console.session import ContextDep, PostedDep, Staff, StaffDep
 from zengzhi.web.pages import Form, PageRoute, build, context_of, see_other, signing_key
 
@@ -665,6 +666,17 @@ def _kind(kinds: str) -> Kind:
 
 
 KindPath = Annotated[str, Path(pattern="^(products|stores|zones)$")]
+
+
+@router.get("/stores/pick.json")
+def pick_store(request: Request, context: ContextDep, user: StaffDep) -> JSONResponse:
+    """The stores a picker offers for what was typed (an id's start, a name anywhere):
+    the first PICKED by id, as id and label (static/js/pick.js), as members are offered."""
+    text = (request.query_params.get("q") or "").strip()[:100]
+    if not text:
+        return JSONResponse([])
+    found = console_choices.find_stores(context, user.principal, text, PICKED)
+    return JSONResponse([{"id": s.id, "label": s.name or ""} for s in found])
 
 
 @router.get("/{kinds}", response_class=HTMLResponse)

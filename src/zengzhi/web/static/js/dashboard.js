@@ -18,7 +18,7 @@
 
   function grouped(text) {
     if (text === null || text === undefined || text === "") return "—";
-    var sign = text.charAt(0) === "-" ? "-" : "";
+    var sign = text.charAt(0) === "-" ? "\u2212" : ""; // the minus sign, as money writes it
     var parts = text.replace(/^-/, "").split(".");
     parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
     return sign + parts.join(".");
@@ -27,7 +27,7 @@
   function percent(text) {
     if (text === null || text === undefined || text === "") return "—";
     if (/%$/.test(text)) return text;
-    var sign = text.charAt(0) === "-" ? "-" : "";
+    var sign = text.charAt(0) === "-" ? "\u2212" : "";
     var parts = text.replace(/^-/, "").split(".");
     var fraction = ((parts[1] || "") + "00");
     var whole = (parts[0] + fraction.slice(0, 2)).replace(/^0+(?=\d)/, "");

@@ -5,8 +5,8 @@ until a worker claims it (`FOR UPDATE SKIP LOCKED` on PostgreSQL), then heartbea
 its input and output files are `run_files`, so that any API server answers for any run
 (docs/service.md, "Background runs").
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-03
 """
 
@@ -20,8 +20,8 @@ import zengzhi.store.tables
 
 JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 
-revision = "0015"
-down_revision = "0014"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
