@@ -16,7 +16,7 @@ from sqlalchemy import update
 
 from tests.service.conftest import Api, Clock, down_and_up
 from tests.service.test_console_pages import sign_in
-from zengzhi.service.audit import check_ledger
+from zengzhi.service.audit import Difference, check_ledger
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.queries import console_members
@@ -173,17 +173,7 @@ def test_the_kept_spent_follows_completions_and_reversals_and_the_audit_checks_i
     assert spent("ls") == "200.00"
     api.ok(api.post("/v1/orders/ls-1/reverse"))  # the same step twice applies once
     assert spent("ls") == "200.00"
-    with context.database.read() as connection:
-        assert check_ledger(connection, api.tenant) == []
-    with context.database.writer.begin() as connection:
-        m = t.members.c
-        connection.execute(
-            update(t.members)
-            .where(m.tenant_id == api.tenant, m.member_id == "lx")
-            .values(spent=m.spent + 1)
-        )
-    with context.database.read() as connection:
-        found = check_ledger(connection, api.tenant)
+    found = _tampered(context, api.tenant, "lx", spent=1)
     assert [(d.what, d.kept, d.expected) for d in found] == [
         ("member lx spent (completed orders)", "200.01", "200.00")
     ]
@@ -233,6 +223,22 @@ def _sources(api: Api) -> dict[str, tuple[str, str, int]]:
     return found
 
 
+def _tampered(context: Context, tenant: str, member: str, **added: int) -> list[Difference]:
+    """What the audit finds once the books are clean and a kept figure of one member's
+    row is raised behind the ledger's back (by `added`, in the column's minor units)."""
+    with context.database.read() as connection:
+        assert check_ledger(connection, tenant) == []
+    m = t.members.c
+    with context.database.writer.begin() as connection:
+        connection.execute(
+            update(t.members)
+            .where(m.tenant_id == tenant, m.member_id == member)
+            .values({name: m[name] + amount for name, amount in added.items()})
+        )
+    with context.database.read() as connection:
+        return check_ledger(connection, tenant)
+
+
 def test_the_kept_wallet_points_and_team_follow_their_sources_and_the_audit_checks_them(
     api: Api, context: Context, people: dict[str, str]
 ) -> None:
@@ -250,17 +256,10 @@ def test_the_kept_wallet_points_and_team_follow_their_sources_and_the_audit_chec
     assert figures == _sources(api) | {"new": ("0.00", "0.0000", 0)}
     assert (figures["zs"][2], figures["ls"][2]) == (3, 1)  # ww, ls, lx; new
     assert figures["zs"][1] == "0.0000"  # its one order reversed
-    with context.database.read() as connection:
-        assert check_ledger(connection, api.tenant) == []
-    with context.database.writer.begin() as connection:
-        m = t.members.c
-        connection.execute(
-            update(t.members)
-            .where(m.tenant_id == api.tenant, m.member_id == "ls")
-            .values(wallet=m.wallet + 1, points=m.points + 1, team=m.team + 1)
-        )
-    with context.database.read() as connection:
-        found = [(d.what, d.kept, d.expected) for d in check_ledger(connection, api.tenant)]
+    found = [
+        (d.what, d.kept, d.expected)
+        for d in _tampered(context, api.tenant, "ls", wallet=1, points=1, team=1)
+    ]
     wallet, points, team = figures["ls"]
     assert found == [
         (
