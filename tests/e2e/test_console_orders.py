@@ -19,15 +19,18 @@ def picked(page: Page) -> None:
     expect(page.locator('#pick-o-member option[value="buyer-o"]')).to_have_count(1)
 
 
-def accounts_in_words(page: Page, points: str, profit: str) -> None:
-    """An order's movements name their accounts in words (i18n/accounts.py), the stored
-    name kept in data-account: never `platform:…` or `member:…` as text."""
+def accounts_in_words(page: Page, points: str, profit: str, asset: str) -> None:
+    """An order's movements name their accounts and the points they count in words
+    (i18n/accounts.py, Translator.asset), the stored names kept in data-account and
+    data-asset: never `platform:…`, `member:…` or `PTS:…` as text."""
     held = page.locator('#order-movements td[data-account="member:buyer-o:points:main"]')
     expect(held.first).to_have_text(points)
     kept = page.locator('#order-movements td[data-account="platform:profit"]')
     expect(kept.first).to_have_text(profit)
     shown = page.locator("#order-movements td[data-account]").all_inner_texts()
     assert not [text for text in shown if text.startswith(("platform:", "member:", "pool:"))]
+    expect(page.locator('#order-movements [data-asset="PTS:main"]').first).to_have_text(asset)
+    assert "PTS:" not in page.locator("#order-movements").inner_text()
 
 
 def test_an_order_is_found_read_and_reversed_with_a_reason(
@@ -60,7 +63,7 @@ def test_an_order_is_found_read_and_reversed_with_a_reason(
     row.get_by_role("link", name="rev-1").click()
     expect(page.get_by_role("heading", name="Order rev-1", level=1)).to_be_visible()
     expect(page.locator("#order-lines")).to_contain_text("¥264.00")
-    accounts_in_words(page, "buyer-o's points in main", "platform profit")
+    accounts_in_words(page, "buyer-o's points in main", "platform profit", "points (main)")
     page.get_by_role("button", name="Reverse the order").click()
     expect(page.locator("#e-reason")).to_have_text("a reversal needs a reason")
     expect(page.get_by_label("Reason (kept in the audit log)")).to_have_attribute(
@@ -84,7 +87,7 @@ def test_an_order_is_found_read_and_reversed_with_a_reason(
 
     page.get_by_role("link", name="中文").click()
     expect(page.get_by_role("heading", name="订单 rev-1", level=1)).to_be_visible()
-    accounts_in_words(page, "会员 buyer-o 在 main 的积分", "平台利润")
+    accounts_in_words(page, "会员 buyer-o 在 main 的积分", "平台利润", "积分（main）")
     expect(page.locator("#order-status")).to_have_text("已冲正")
     page.get_by_role("link", name="返回订单列表").click()
     page.get_by_label("订单号（或其开头）").fill("rev-")

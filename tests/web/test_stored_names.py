@@ -13,6 +13,7 @@ import pytest
 from zengzhi.core import accounts
 from zengzhi.core.lifecycles import ORDER, WITHDRAWAL
 from zengzhi.i18n import Translator, catalogue
+from zengzhi.rules.distribution import CONTRIBUTION, CONVERTED, SHARES
 
 SERVICE = Path(__file__).resolve().parents[2] / "src" / "zengzhi" / "service"
 # the actions written from parts, and what those parts can be
@@ -101,3 +102,15 @@ def test_every_account_reads_as_words(language: str) -> None:
     assert Translator("zh").account("member:u1:wallet") == "会员 u1 的零钱"
     assert Translator("en").account("platform:profit") == "platform profit"
     assert t.account("somewhere:else") == "somewhere:else"  # no known shape: as it is
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_every_asset_reads_as_words(language: str) -> None:
+    """What a ledger amount counts, as the order page shows it beside the amount."""
+    t = Translator(language)
+    for asset in (accounts.points_asset("main"), CONTRIBUTION, SHARES, CONVERTED):
+        shown = t.asset(asset)
+        assert shown != asset and "{" not in shown and ":" not in shown, (asset, shown)
+    assert Translator("zh").asset("PTS:main") == "积分（main）"
+    assert Translator("en").asset("PTS:gold") == "points (gold)"
+    assert t.asset("OTHER") == "OTHER"  # unknown: as it is

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from zengzhi.engine.config import read_toml
-from zengzhi.i18n.accounts import account_name
+from zengzhi.i18n.accounts import account_name, pool_of_points
 
 LANGUAGES = ("zh", "en")
 DEFAULT = "en"
@@ -131,6 +131,12 @@ class Translator:
     def account(self, name: str) -> str:
         """A ledger account's name for people (i18n/accounts.py)."""
         return account_name(name, self, self.has)
+
+    def asset(self, name: str) -> str:
+        """What a ledger amount counts (`PTS:main`: the points of pool main; `CONTRIB`:
+        contribution) for people; an asset the catalogue does not know, as it is."""
+        pool = pool_of_points(name)
+        return self("asset.points", pool=pool) if pool is not None else self.named("asset", name)
 
 
 def from_accept_language(header: str | None) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from zengzhi.core.accounts import points_asset
+
 # (shape, catalogue key): `member`, `pool`, `store`, `zone`, `mode`, `other` are ids
 SHAPES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), key)
@@ -35,6 +37,14 @@ SHAPES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^merchant:(?P<store>.+)$", "merchant"),
     )
 )
+
+
+_POINTS = points_asset("")  # a pool's points: this prefix and the pool's id
+
+
+def pool_of_points(asset: str) -> str | None:
+    """The pool whose points `asset` is; None for another asset."""
+    return asset.removeprefix(_POINTS) if asset.startswith(_POINTS) else None
 
 
 def account_name(account: str, say: Callable[..., str], has: Callable[[str], bool]) -> str:
