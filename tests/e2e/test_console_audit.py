@@ -20,7 +20,11 @@ def test_the_audit_log_is_filtered_and_shows_what_changed(browser: Browser, serv
         sold = api.post("/v1/members/m9/sell", json={"id": "audit-sale", "points": "1"})
         asked = api.post("/v1/members/m9/withdrawals", json={"id": "audit-w", "amount": "1.00"})
         assert sold.status_code in (200, 201, 409) and asked.status_code in (201, 409)
+        for member in ("audit-a", "audit-b"):  # a reason of one unbroken 304-character word
+            api.post("/v1/members", json={"id": member, "name": member})
     with server.owner() as owner:
+        moved = {"referrer": "audit-b", "reason": "RMA-" + "0123456789" * 30}
+        assert owner.put("/v1/members/audit-a/referrer", json=moved).status_code == 200
         now = owner.get("/v1/pools/main").json()["params"]["sell_fee"]
         fee = "0.15" if now != "0.15" else "0.2"
         assert owner.patch("/v1/pools/main", json={"sell_fee": fee}).status_code == 200
