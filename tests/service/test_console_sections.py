@@ -426,3 +426,29 @@ def test_pages_show_and_read_times_in_the_tenants_time_zone(api: Api) -> None:
     joined = api.ok(api.get("/v1/members/m1"))["created_at"]  # 09:00 UTC by the test clock
     assert joined == "2026-11-21T09:00:00Z"
     assert "2026-11-21 17:00 UTC+8" in api.client.get("/console/members/m1").text
+
+
+def test_products_stores_and_zones_are_listed_with_their_own_columns(api: Api) -> None:
+    """One list page serves the three kinds (console/config_items.html): each with its
+    own headings, its items linked to their forms, and a "none" row across its columns."""
+    sign_in(api.client, api.tenant)
+    empty = api.client.get("/console/config/zones").text
+    assert 'colspan="5"' in empty  # the id and a zone's four fields
+    api.pool(exit_multiple="2")
+    product = {"price": "88.00", "platform": "88.00", "name": "健康礼盒"}
+    api.ok(api.put("/v1/products/gift", product))
+    store = {"commission_rate": "0.20", "platform_rate": "0.02", "distribution_rate": "0.02"}
+    api.ok(api.put("/v1/stores/noodles", {**store, "name": "兰州拉面馆"}))
+    api.ok(api.put("/v1/zones/club", {"modes": {"ads": {"ratio": "1", "backed": True}}}))
+    shown = {
+        kinds: api.client.get(f"/console/config/{kinds}")
+        for kinds in ("products", "stores", "zones")
+    }
+    assert all(page.status_code == 200 for page in shown.values())
+    assert '<a href="/console/config/products/gift">gift</a>' in shown["products"].text
+    assert "健康礼盒" in shown["products"].text and "¥88.00" in shown["products"].text
+    assert '<a href="/console/config/stores/noodles">noodles</a>' in shown["stores"].text
+    assert "兰州拉面馆" in shown["stores"].text and "¥88.00" not in shown["stores"].text
+    assert '<a href="/console/config/zones/club">club</a>' in shown["zones"].text
+    assert '<a href="/console/config/products/new">' in shown["products"].text
+    assert '<a href="/console/config/zones/new">' in shown["zones"].text

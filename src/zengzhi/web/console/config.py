@@ -679,6 +679,14 @@ def pick_store(request: Request, context: ContextDep, user: StaffDep) -> JSONRes
     return JSONResponse([{"id": s.id, "label": s.name or ""} for s in found])
 
 
+# the fields each kind's list shows, after its id
+_LISTED = {
+    "products": ("name", "price", "contribution", "zone", "pool"),
+    "stores": ("name", "commission_rate", "contribution_share", "zone", "pool"),
+    "zones": ("pool", "completion_delay_seconds", "starts_at", "ends_at"),
+}
+
+
 @router.get("/{kinds}", response_class=HTMLResponse)
 def item_list(
     request: Request,
@@ -693,8 +701,10 @@ def item_list(
     return page(
         request,
         user,
-        f"console/config_{kinds}.html",
+        "console/config_items.html",
         tab=kinds,
+        kinds=kinds,
+        columns=_LISTED[kinds],
         items=items,
         saved=saved,
         next_after=items[-1].id if len(items) == PAGE else None,  # type: ignore[attr-defined]
