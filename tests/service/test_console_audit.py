@@ -22,6 +22,7 @@ def test_a_diff_names_each_field_that_differs_by_its_path() -> None:
         Change(field="new", before=None, after="[1]"),
     ]
     assert diff(None, {"a": "x"}) == [Change(field="a", before=None, after="x")]
+    assert diff(None, {"store": None}) == [Change(field="store", before=None, after="—")]
     assert diff({"a": 1}, {"a": 1}) == []
     long = diff({"text": "x" * 500}, None)[0].before
     assert long is not None and len(long) == 200 and long.endswith("…")
@@ -53,3 +54,21 @@ def test_the_log_is_filtered_and_shown_as_changes(api: Api, context: Context, cl
     page = api.client.get("/console/audit", params={"target": "pool:main", "action": action})
     assert page.status_code == 200 and '<dl class="diff">' in page.text
     assert "<ins>0.1</ins>" in page.text and "<pre" not in page.text
+
+
+def test_a_change_reads_in_words_its_fields_and_its_statuses(api: Api) -> None:
+    """In the reader's language: a field the catalogue knows (`status` 状态), a status in
+    its object's words (an order's `completed` 已完成, a withdrawal's `held` 待审批), the
+    stored name kept in data-field; a field it does not know, as stored."""
+    api.pool()
+    api.member("m1")
+    api.completed_order("o1", "m1")
+    sign_in(api.client, api.tenant)
+    zh = {"accept-language": "zh-CN"}
+    page = api.client.get("/console/audit", params={"target": "order:o1"}, headers=zh).text
+    assert '<dt data-field="status">状态</dt>' in page
+    assert "<ins>已完成</ins>" in page and "<ins>completed</ins>" not in page
+    assert '<dt data-field="member">会员</dt>' in page
+    en = {"accept-language": "en"}
+    english = api.client.get("/console/audit", params={"target": "order:o1"}, headers=en).text
+    assert '<dt data-field="status">status</dt>' in english and "<ins>completed</ins>" in english
