@@ -19,14 +19,16 @@ def free_port() -> int:
 
 
 def serve(url: str, secret: str) -> tuple[subprocess.Popen[bytes], str]:
-    """The server on `url`'s database (jobs off); returns it and its base address once
-    it answers /health."""
+    """The server on `url`'s database (due jobs off, background runs in its own process);
+    returns it and its base address once it answers /health."""
     port = free_port()
     env = {
         **os.environ,
         "ZENGZHI_DATABASE_URL": url,
         "ZENGZHI_SECRET_KEY": secret,
         "ZENGZHI_RUN_JOBS": "false",
+        # no worker beside it: the dry runs it is asked for run in its own process
+        "ZENGZHI_RUNS_IN_PROCESS": "true",
         "ZENGZHI_COOKIE_SECURE": "false",  # plain HTTP on this machine
         # PostgreSQL needs a payee key to start (docs/payments.md); a fresh one per run
         "ZENGZHI_PAYEE_KEYS": os.environ.get("ZENGZHI_PAYEE_KEYS")
