@@ -29,11 +29,12 @@ from tests.service.conftest import SECRET, Api, Clock, new_tenant
 from tests.service.test_concurrency import free_port
 from tests.service.test_payments import gateway
 from zengzhi.engine.config import DistributionConfig, LimitsConfig
-from zengzhi.service import distribution, members, payments
+from zengzhi.service import distribution, members, orders, payments, pools
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.members import NewMember
 from zengzhi.service.payments import BODY_KEPT, MAX_NOTIFICATION_BYTES, REFUSALS_PER_MINUTE
+from zengzhi.service.pools import NewPool
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
@@ -234,3 +235,26 @@ def test_a_hundred_megabytes_do_not_reach_the_server(tmp_path: Path) -> None:
         assert _rss_kb(server.pid) - before < 30 * 1024  # kB: the bodies never sat in memory
     finally:
         server_process.stop(server)
+
+
+def test_the_same_order_sent_at_the_same_instant_is_created_and_paid_once(
+    context: Context,
+) -> None:
+    """Three processes send one order (same id, same content) at the same moment, then
+    pay it at the same moment, six rounds: one creation a round, every answer the one
+    order, and the pool minted each order once (creating an order takes no tenant-wide
+    lock: its row's key is what keeps it single)."""
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    pools.open_pool(context, owner, NewPool(id="main"))
+    members.create_member(context, owner, NewMember(id="m0"))
+    url, secret = context.database.url, SECRET.get_secret_value()
+    outcomes = race(PROCESSES, workers.same_order_rounds, (url, secret, tenant))
+    for round_, outcome in enumerate(zip(*outcomes, strict=True)):
+        assert sorted(outcome) == ["created completed"] + ["repeated completed"] * (
+            PROCESSES - 1
+        ), (round_, outcome)
+    listed = orders.list_orders(context, owner, "m0", None, 100, None)
+    assert sorted(order.id for order in listed) == [f"same-{n}" for n in range(ROUNDS)]
+    # each order minted once: the pool holds six contributions of 30.00
+    assert pools.get_pool(context, owner, "main").balance == "180.00"

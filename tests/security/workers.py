@@ -145,3 +145,21 @@ def tick_tenant(url: str, secret: str, tenant: str) -> None:
     from zengzhi.service.jobs import complete_due_orders  # noqa: PLC0415
 
     complete_due_orders(process_context(url, secret), tenant)
+
+
+def same_order_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any) -> list[str]:
+    """Each round, every process creates the round's one order (the same id and content)
+    at the same moment, then pays it at the same moment: `created`/`repeated` and the
+    status its payment answered."""
+    context = process_context(url, secret)
+    shop = Principal(tenant, "key:race", Role.INTEGRATOR)
+    outcomes = []
+    for round_ in range(ROUNDS):
+        body = NewOrder(id=f"same-{round_}", member="m0", amount="100.00", contribution="30.00")
+        barrier.wait(timeout=30)
+        _, new = orders.create_order(context, shop, body)
+        barrier.wait(timeout=30)
+        paid = orders.pay(context, shop, body.id)
+        outcomes.append(f"{'created' if new else 'repeated'} {paid.status}")
+    context.database.dispose()
+    return outcomes
