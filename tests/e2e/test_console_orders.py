@@ -16,7 +16,9 @@ from tests.e2e.conftest import Server, new_context, sign_in
 def picked(page: Page) -> None:
     """The member field's picker offers the member by name (static/js/pick.js)."""
     page.get_by_label("Member id").fill("王五")
-    expect(page.locator('#pick-o-member option[value="buyer-o"]')).to_have_count(1)
+    # the list comes from the server after the typing pauses: a loaded machine takes seconds
+    offered = page.locator('#pick-o-member option[value="buyer-o"]')
+    expect(offered).to_have_count(1, timeout=20_000)
 
 
 def accounts_in_words(page: Page, points: str, profit: str, asset: str) -> None:
