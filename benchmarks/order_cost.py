@@ -34,7 +34,7 @@ from zengzhi.service import members, orders, pools, tenants
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.members import NewMember
-from zengzhi.service.orders import NewOrder
+from zengzhi.service.orders import NewOrder, OrderBatch
 from zengzhi.service.pools import NewPool
 from zengzhi.service.settings import Settings
 from zengzhi.service.tenants import NewTenant
@@ -54,8 +54,10 @@ class Counter:
         self.statements += 1
 
 
-def service_cost(url: str, count: int) -> tuple[float, float]:
-    """(CPU µs, statements) per order through the use cases."""
+def service_cost(url: str, count: int, group: int = 1) -> tuple[float, float]:
+    """(CPU µs, statements) per order through the use cases: one command each to create
+    and to pay (`group` 1), or `group` orders a batch (`create_orders` with `pay`),
+    which the tenant's line commits together."""
     settings = Settings(database_url=url, secret_key=secrets.token_urlsafe(40))  # type: ignore[arg-type]
     context = Context(Database(url), settings)
     upgrade(context.database.writer)
@@ -75,9 +77,15 @@ def service_cost(url: str, count: int) -> tuple[float, float]:
     for engine in {context.database.writer, context.database.reader}:
         event.listen(engine, "before_cursor_execute", counted)
     started = time.process_time()
-    for request in requests:
-        orders.create_order(context, owner, request)
-        orders.pay(context, owner, request.id)
+    if group == 1:
+        for request in requests:
+            orders.create_order(context, owner, request)
+            orders.pay(context, owner, request.id)
+    else:
+        for start in range(0, count, group):
+            batch = OrderBatch(orders=requests[start : start + group], pay=True)
+            answers = orders.create_orders(context, owner, batch)
+            assert all(one.outcome == "created" for one in answers), answers[0]
     cpu = time.process_time() - started
     context.database.dispose()
     return cpu / count * 1e6, counted.statements / count
@@ -112,6 +120,9 @@ def postgres_database(admin: str) -> tuple[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orders", type=int, default=2000)
+    parser.add_argument(
+        "--group", type=int, default=1, help="orders a batch (1: one command each, no batch)"
+    )
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument(
         "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -123,12 +134,12 @@ def main() -> None:
     if args.database in ("sqlite", "both"):
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite:///{Path(folder) / 'cost.db'}"
-            cpu, statements = service_cost(url, args.orders)
+            cpu, statements = service_cost(url, args.orders, args.group)
             print(f"{'sqlite':<12}{args.orders:>8}{cpu:>14.0f}{statements:>18.1f}")
     if args.database in ("postgresql", "both"):
         url, drop = postgres_database(args.postgres)
         try:
-            cpu, statements = service_cost(url, args.orders)
+            cpu, statements = service_cost(url, args.orders, args.group)
         finally:
             drop()
         print(f"{'postgresql':<12}{args.orders:>8}{cpu:>14.0f}{statements:>18.1f}")

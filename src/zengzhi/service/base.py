@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from zengzhi.core.days import day_of
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service.auth import Principal
+from zengzhi.service.sequencer import Sequencer
 from zengzhi.service.settings import Settings
 from zengzhi.store.commands import CommandRow, Commands
 from zengzhi.store.database import Database
@@ -33,11 +34,22 @@ class Context:
     database: Database
     settings: Settings
     clock: Callable[[], datetime] = utc_now
+    # the process's line of grouped commands, one per tenant (service/sequencer.py)
+    sequencer: Sequencer = field(default_factory=Sequencer, compare=False)
 
 
-def command(context: Context, principal: Principal, run: Callable[[UnitOfWork], T]) -> T:
+def command(
+    context: Context, principal: Principal, run: Callable[[UnitOfWork], T], grouped: bool = False
+) -> T:
     """Run a use case in one unit of work and commit it; run it again, whole, if the
-    database says it lost a race (PostgreSQL deadlock, serialization, unique key)."""
+    database says it lost a race (PostgreSQL deadlock, serialization, unique key).
+    `grouped`: it may share its unit of work with the tenant's other commands waiting
+    at the same moment, run in arrival order (service/sequencer.py)."""
+    if grouped:
+        ((result, error),) = grouped_commands(context, principal, [run])
+        if error is not None:
+            raise error
+        return result  # type: ignore[no-any-return]
     now = context.clock()
 
     def attempt() -> T:
@@ -47,6 +59,14 @@ def command(context: Context, principal: Principal, run: Callable[[UnitOfWork], 
             return result
 
     return context.database.retrying(attempt)
+
+
+def grouped_commands(
+    context: Context, principal: Principal, runs: list[Callable[[UnitOfWork], Any]]
+) -> list[tuple[Any, BaseException | None]]:
+    """Each of `runs` as its own grouped command, in turn; once all are committed, each
+    one's (result, None) or (None, the error it raised)."""
+    return context.sequencer.run(context.database, principal.tenant, context.clock, runs)
 
 
 def query(context: Context, run: Callable[[Connection], T]) -> T:

@@ -30,7 +30,15 @@ from zengzhi.engine.fields import Id, canonical
 from zengzhi.engine.wire import OrderForm
 from zengzhi.rules.modes import zone
 from zengzhi.service.auth import Permission, Principal
-from zengzhi.service.base import Context, command, found, not_found, query, request_hash
+from zengzhi.service.base import (
+    Context,
+    command,
+    found,
+    grouped_commands,
+    not_found,
+    query,
+    request_hash,
+)
 from zengzhi.service.catalog import order_config
 from zengzhi.service.lifecycle import SYSTEM_ACTOR, take_step
 from zengzhi.service.queries.orders import OrderView, order_detail, order_page, order_view
@@ -54,6 +62,13 @@ def create_order(
     """Record a new order (nothing happens to any pool yet). Returns it, and whether it
     is new (False: the same request was made before)."""
     principal.require(Permission.ORDERS)
+    return command(context, principal, _creation(principal, request), grouped=True)
+
+
+def _creation(
+    principal: Principal, request: NewOrder
+) -> Callable[[UnitOfWork], tuple[OrderView, bool]]:
+    """The command that records `request` (create_order's), to run in a unit of work."""
     digest = request_hash(canonical(request, exclude_none=True))  # "10" and "10.00" alike
 
     def run(uow: UnitOfWork) -> tuple[OrderView, bool]:
@@ -109,7 +124,7 @@ def create_order(
         )
         return order_view(_order(uow, request.id)), True
 
-    return command(context, principal, run)
+    return run
 
 
 class OrderBatch(BaseModel):
@@ -129,19 +144,26 @@ class BatchItem(BaseModel):
 
 
 def create_orders(context: Context, principal: Principal, batch: OrderBatch) -> list[BatchItem]:
-    """Create (and pay) each order in turn; one refused order does not stop the others.
-    A caller who may not place orders at all is refused whole (403), not item by item."""
+    """Create (and pay) each order in turn, each its own command, all given to the
+    tenant's line at once (so they share their transactions); one refused order does not
+    stop the others, and an order whose creation was refused is not paid. A caller who
+    may not place orders at all is refused whole (403), not item by item."""
     principal.require(Permission.ORDERS)
+    runs: list[Callable[[UnitOfWork], Any]] = []
+    created: list[bool] = [False] * len(batch.orders)
+    for n, request in enumerate(batch.orders):
+        runs.append(_created(n, created, _creation(principal, request)))
+        if batch.pay:
+            runs.append(_paid_if(n, created, request.id, principal.actor))
+    answers = iter(grouped_commands(context, principal, runs))
     items = []
     for request in batch.orders:
-        try:
-            view, created = create_order(context, principal, request)
-            if batch.pay:
-                view = pay(context, principal, request.id)
-            items.append(
-                BatchItem(id=request.id, outcome="created" if created else "existing", order=view)
-            )
-        except DomainError as error:
+        made, error = next(answers)
+        paid, pay_error = next(answers) if batch.pay else (None, None)
+        error = error or pay_error
+        if error is not None:
+            if not isinstance(error, DomainError):
+                raise error
             items.append(
                 BatchItem(
                     id=request.id,
@@ -149,7 +171,36 @@ def create_orders(context: Context, principal: Principal, batch: OrderBatch) -> 
                     error={"code": error.code, "message": error.message, "field": error.field},
                 )
             )
+            continue
+        view, new = made
+        items.append(
+            BatchItem(id=request.id, outcome="created" if new else "existing", order=paid or view)
+        )
     return items
+
+
+def _created(
+    n: int, created: list[bool], run: Callable[[UnitOfWork], tuple[OrderView, bool]]
+) -> Callable[[UnitOfWork], tuple[OrderView, bool]]:
+    """`run`, noting whether it succeeded in its latest attempt (the batch's payment of
+    the order runs only then: a refused creation may name another order's id)."""
+
+    def noted(uow: UnitOfWork) -> tuple[OrderView, bool]:
+        created[n] = False
+        answer = run(uow)
+        created[n] = True
+        return answer
+
+    return noted
+
+
+def _paid_if(
+    n: int, created: list[bool], order_id: str, actor: str
+) -> Callable[[UnitOfWork], OrderView | None]:
+    def run(uow: UnitOfWork) -> OrderView | None:
+        return _move(uow, actor, order_id, "pay", _pay) if created[n] else None
+
+    return run
 
 
 def _check_shopping_points(
@@ -259,7 +310,10 @@ def _command(
 ) -> OrderView:
     principal.require(Permission.ORDERS)
     return command(
-        context, principal, lambda uow: _move(uow, principal.actor, order_id, step, act, reason)
+        context,
+        principal,
+        lambda uow: _move(uow, principal.actor, order_id, step, act, reason),
+        grouped=True,
     )
 
 
