@@ -4,7 +4,7 @@ view of completed orders is `records.SqlOrders`)."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -51,10 +51,30 @@ def _order(row: Row[Any]) -> OrderRow:
 
 
 class Orders(Keyed[OrderRow]):
+    """`held`, in a unit of work: the rows this transaction has locked or written, as
+    they stand now (shared with the engine's `SqlOrders`, which writes what an order
+    minted). A group of commands (service/sequencer.py) creates, pays and answers many
+    orders in one transaction; each row is read once, not again after each of its steps.
+    Writes still go to the table at once, so every other read sees them."""
+
     table = t.orders
+
+    def __init__(
+        self, connection: Connection, tenant: str, held: dict[str, OrderRow] | None = None
+    ) -> None:
+        super().__init__(connection, tenant)
+        self.held = held
 
     def record(self, row: Row[Any]) -> OrderRow:
         return _order(row)
+
+    def get(self, key: str, lock: bool = False) -> OrderRow | None:
+        if self.held is not None and key in self.held:
+            return self.held[key]  # locked or written by this transaction: as it stands
+        row = super().get(key, lock)
+        if lock and row is not None and self.held is not None:
+            self.held[key] = row
+        return row
 
     def change(self, key: str, **values: Any) -> None:
         """Set columns of one row; a change of status into or out of completed moves the
@@ -63,7 +83,11 @@ class Orders(Keyed[OrderRow]):
         status = values.get("status")
         if status is not None:
             c = t.orders.c
-            row = self.first(self.select(c.member_id, c.amount, c.status).where(self.key == key))
+            row: Any = self.held.get(key) if self.held is not None else None
+            if row is None:
+                row = self.first(
+                    self.select(c.member_id, c.amount, c.status).where(self.key == key)
+                )
             if row is not None:
                 was = row.status == OrderStatus.COMPLETED
                 now = OrderStatus(status) == OrderStatus.COMPLETED
@@ -76,6 +100,10 @@ class Orders(Keyed[OrderRow]):
                         .values(spent=m.spent + delta)
                     )
         super().change(key, **values)
+        if self.held is not None and key in self.held:
+            if status is not None:
+                values["status"] = OrderStatus(status)
+            self.held[key] = replace(self.held[key], **values)
 
     def add(
         self,
@@ -108,6 +136,12 @@ class Orders(Keyed[OrderRow]):
                 shopping_points=shopping_points,
             )
         )
+        if self.held is not None:
+            self.held[order_id] = OrderRow(
+                order_id, member, store, OrderStatus.CREATED, amount, lines, request_hash,
+                return_window, region, recruiter, (), shopping_points, at,
+                None, None, None, None, None,
+            )  # fmt: skip
 
     def points_promised(self, member: str, statuses: Collection[OrderStatus]) -> int:
         """The shopping points a member's orders in `statuses` will spend."""

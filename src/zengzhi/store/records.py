@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -77,6 +78,12 @@ class SqlOrders(Tenanted):
 
     table = t.orders
 
+    def __init__(
+        self, connection: Connection, tenant: str, held: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(connection, tenant)
+        self.held = held  # store/orders.Orders' rows of this transaction, kept in step
+
     def get(self, event_id: str) -> OrderRecord | None:
         c = t.orders.c
         order_id = event_id.removeprefix(ORDER_EVENT)
@@ -100,6 +107,11 @@ class SqlOrders(Tenanted):
 
     def put(self, record: OrderRecord) -> None:
         c = t.orders.c
+        order_id = record.order.id.removeprefix(ORDER_EVENT)
+        if self.held is not None and order_id in self.held:  # the service's view of the row
+            self.held[order_id] = replace(
+                self.held[order_id], minted=tuple(record.minted), reversed_by=record.reversed_by
+            )
         self.connection.execute(
             self.update()
             .where(c.order_id == record.order.id.removeprefix(ORDER_EVENT))

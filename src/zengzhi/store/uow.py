@@ -38,7 +38,7 @@ from zengzhi.store.ledger import SqlLedger
 from zengzhi.store.members import Members
 from zengzhi.store.modes import SqlModes
 from zengzhi.store.network import SqlAgents, SqlDistribution, SqlNetwork
-from zengzhi.store.orders import Orders
+from zengzhi.store.orders import OrderRow, Orders
 from zengzhi.store.pools import SqlPools
 from zengzhi.store.records import SqlMembers, SqlOrders
 from zengzhi.store.tenants import (
@@ -64,13 +64,14 @@ class UnitOfWork:
         # the tenant's settings as the command began, read once (None: no such tenant)
         self.settings = tenant_settings(self.connection, self.tenant)
         self.ledger = SqlLedger(self.connection, self.tenant)
+        held: dict[str, OrderRow] = {}  # the orders this transaction locked or wrote
         self.pools = SqlPools(self.connection, self.tenant)
         self.modes = SqlModes(self.connection, self.tenant)
         self.state = TenantState(
             self.ledger,
             self.pools,
             SqlMembers(self.connection, self.tenant, self.now),
-            SqlOrders(self.connection, self.tenant),
+            SqlOrders(self.connection, self.tenant, held),
             SqlWithdrawals(self.connection, self.tenant, self.now),
             SqlNetwork(self.connection, self.tenant),
             SqlAgents(self.connection, self.tenant, self.now),
@@ -81,7 +82,7 @@ class UnitOfWork:
         self.today = day_of(self.now, self.zone)
         self.engine = Engine(self.state, self.zone)
         # the service's own tables, for the command's use cases
-        self.orders = Orders(self.connection, self.tenant)
+        self.orders = Orders(self.connection, self.tenant, held)
         self.members = Members(self.connection, self.tenant)
         self.withdrawals = Withdrawals(self.connection, self.tenant)
         self._events: list[tuple[Event, tuple[Entry, ...]]] = []
