@@ -99,7 +99,7 @@ def test_version() -> None:
 
 def test_shell_completion_is_offered() -> None:
     result = runner.invoke(app, ["--show-completion", "bash"], prog_name="zengzhi")
-    assert result.exit_code == 0
+    assert result.exit_code == 0, (result.output, result.exception)
     assert "_ZENGZHI_COMPLETE" in result.stdout
 
 
