@@ -25,12 +25,21 @@ from zengzhi.rules.modes import green
 from zengzhi.rules.modes.common import Claim, Tally
 from zengzhi.rules.modes.zone import ZoneModes
 from zengzhi.store import tables as t
+from zengzhi.store.database import bulk, bulk_update, bulk_upsert
 from zengzhi.store.tenanted import of_tenant
 
 _PAGE = 1000
 # where a day in parts stands: read together, once a command
 _DAY_COUNTERS = (green.PHASE, green.CURSOR, green.UPTO, green.AVAILABLE)
 _DAY_KEYS = tuple(_DAY_COUNTERS)
+_TALLY_COLUMNS = (
+    ("zone", "text"),
+    ("mode", "text"),
+    ("member_id", "text"),
+    ("seq", "bigint"),
+    ("fen", "bigint"),
+    ("units", "bigint"),
+)
 _FIRST_PAGE = 10  # most orders look at the head of a queue only
 _PERIOD = ("starts", "ends")  # the zone's own period: the zones table keeps it in columns
 
@@ -388,6 +397,20 @@ class SqlModes:
         self._write_tally()
         if not self._dirty:
             return
+        if bulk(self._connection, len(self._dirty)):  # a daily run's: one statement
+            bulk_update(
+                self._connection,
+                t.mode_claims,
+                {"tenant_id": self._tenant},
+                (("zone", "text"), ("mode", "text"), ("seq", "bigint")),
+                (("owed", "bigint"), ("void", "boolean")),
+                [
+                    (zone, mode, seq, claim.left, claim.void)
+                    for (zone, mode, seq), claim in sorted(self._dirty.items())
+                ],
+            )
+            self._dirty.clear()
+            return
         self._connection.execute(
             _SAVE,
             [
@@ -406,6 +429,20 @@ class SqlModes:
 
     def _write_tally(self) -> None:
         if not self._tally:
+            return
+        if bulk(self._connection, len(self._tally)):  # a daily run's: one statement
+            bulk_upsert(
+                self._connection,
+                t.mode_day_tally,
+                {"tenant_id": self._tenant},
+                _TALLY_COLUMNS,
+                [
+                    (zone, mode, member, one.seq, one.fen, one.units)
+                    for (zone, mode, member), one in sorted(self._tally.items())
+                ],
+                ("fen", "units"),
+            )
+            self._tally.clear()
             return
         dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
         statement = dialect.insert(t.mode_day_tally)
