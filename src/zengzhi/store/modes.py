@@ -123,6 +123,7 @@ class SqlModes:
         self._open: dict[tuple[str, str], dict[str, set[int]]] = {}  # member → open seqs
         self._whole: set[tuple[str, str]] = set()  # every open claim is in _open
         self._tally: dict[tuple[str, str, str], Tally] = {}  # added, not yet written
+        self._tallied_after: dict[tuple[str, str], int] = {}  # where `tallied` read from
 
     # ------------------------------------------------------------------ zones
 
@@ -354,6 +355,7 @@ class SqlModes:
 
     def tallied(self, zone: str, mode: str, after: int, size: int | None) -> list[Tally]:
         self.write()
+        self._tallied_after[(zone, mode)] = after
         statement = _TALLIED if size is None else _TALLIED.limit(size)
         rows = self._connection.execute(
             statement, {"tenant": self._tenant, "zone": zone, "mode": mode, "after": after}
@@ -361,12 +363,16 @@ class SqlModes:
         return [Tally(int(row.seq), row.member_id, int(row.fen), int(row.units)) for row in rows]
 
     def clear_tally(self, zone: str, mode: str, upto: int) -> None:
+        """The rows up to `upto`; when this command read the tally after `after`, those
+        before it were cleared already (a day clears as it goes), and bounding the range
+        on both sides keeps PostgreSQL on the index however stale its statistics of this
+        table are (it fills and empties each day)."""
         self.write()
-        self._connection.execute(
-            delete(t.mode_day_tally).where(
-                of_tenant(_d, self._tenant), _d.zone == zone, _d.mode == mode, _d.seq <= upto
-            )
-        )
+        where = [of_tenant(_d, self._tenant), _d.zone == zone, _d.mode == mode, _d.seq <= upto]
+        after = self._tallied_after.pop((zone, mode), None)
+        if after is not None:
+            where.append(_d.seq > after)
+        self._connection.execute(delete(t.mode_day_tally).where(*where))
 
     def queue(
         self, zone: str, mode: str, after: int = 0, first: int | None = None
