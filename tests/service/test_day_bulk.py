@@ -7,12 +7,15 @@ memory's ledger and claims, and the audit and the replay find nothing wrong."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import event, select
 
 from tests.service.conftest import Clock, new_tenant
+from tests.service.test_tenant_scoping import Captured, problem
 from zengzhi.core.events import CompleteOrder, ConfigureZone, Event, Join, OrderLine, RunDay
 from zengzhi.core.ledger import MemoryLedger
 from zengzhi.engine.claims import MemoryModes
@@ -43,6 +46,15 @@ def _events() -> list[Event]:
     return events
 
 
+@pytest.fixture
+def statements(context: Context) -> Iterator[Captured]:
+    """Every statement the test's commands send, as the tenant-scoping test captures them."""
+    listener = Captured()
+    event.listen(context.database.writer, "before_cursor_execute", listener)
+    yield listener
+    event.remove(context.database.writer, "before_cursor_execute", listener)
+
+
 def _entries(context: Context, tenant: str) -> list[Any]:
     e, p = t.entries.c, t.postings.c
     with context.database.read() as connection:
@@ -64,15 +76,15 @@ def _entries(context: Context, tenant: str) -> list[Any]:
 
 
 def test_a_day_of_bulk_writes_posts_and_keeps_what_the_engine_in_memory_does(
-    context: Context, clock: Clock
+    context: Context, clock: Clock, statements: Captured
 ) -> None:
     tenant = new_tenant(context)
     owner = Principal(tenant, "test", Role.OWNER)
     events = _events()
 
     def build(uow: UnitOfWork) -> None:
-        for event in events:
-            uow.apply(event)
+        for one in events:
+            uow.apply(one)
 
     command(context, owner, build)
     before = len(_entries(context, tenant))
@@ -89,8 +101,8 @@ def test_a_day_of_bulk_writes_posts_and_keeps_what_the_engine_in_memory_does(
     book, ledger = MemoryModes(), MemoryLedger()
     engine = Engine(TenantState(ledger, MemoryPools([]), modes=book))
     posted = []
-    for event in [*events, RunDay("d1", "g", first), RunDay("d2", "g", second)]:
-        posted += engine.apply(event).entries
+    for one in [*events, RunDay("d1", "g", first), RunDay("d2", "g", second)]:
+        posted += engine.apply(one).entries
     kept = _entries(context, tenant)
     assert len(kept) - before > 3 * MEMBERS  # releases and two levels of acceleration
     assert [(kind, params, postings) for _, kind, params, postings in kept] == [
@@ -121,3 +133,9 @@ def test_a_day_of_bulk_writes_posts_and_keeps_what_the_engine_in_memory_does(
         assert differences(connection, tenant) == []  # the members' kept wallets
         assert check_ledger(connection, tenant) == []
         assert check_replay(connection, tenant) == []
+    bulk = [
+        (statement, rows) for statement, rows in statements.statements if "unnest(" in statement
+    ]
+    if not context.database.is_sqlite:  # each names its one tenant (Citus could route it)
+        assert {statement.split()[0] for statement, _ in bulk} == {"INSERT", "UPDATE"}
+    assert [problem(statement, rows) for statement, rows in bulk] == [None] * len(bulk)

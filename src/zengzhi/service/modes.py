@@ -21,14 +21,23 @@ from zengzhi.core.events import CompleteTask, DayPart, ModeIncome, RunDay, event
 from zengzhi.core.ledger import CNY, EntryKind, format_amount
 from zengzhi.engine.fields import Exact, Id, Name, Note, canonical
 from zengzhi.engine.lines import yuan
-from zengzhi.rules.modes import ads, quota, union, zone
+from zengzhi.rules.modes import ads, green, quota, union, zone
 from zengzhi.rules.modes.common import SHOPPING_ZONE, asset
 from zengzhi.service.auth import Permission, Principal, Role
-from zengzhi.service.base import Context, command, found, not_found, once, query, tenant_today
+from zengzhi.service.base import (
+    Context,
+    command,
+    found,
+    not_found,
+    once,
+    query,
+    tenant_today,
+    write,
+)
 from zengzhi.store.event_log import EventLog
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.members import Members
-from zengzhi.store.modes import SqlModes
+from zengzhi.store.modes import SqlModes, analyze_tally
 from zengzhi.store.tenants import tenant_time_zone
 from zengzhi.store.uow import UnitOfWork
 
@@ -360,23 +369,25 @@ def _finish(
     sizes: dict[str, int] = {}  # by pass: counting claims costs less than accelerating
     locked = [0]  # when the part running got the zone's lock
 
-    def part(uow: UnitOfWork) -> tuple[bool, str]:
+    def part(uow: UnitOfWork) -> tuple[bool, str, str]:
         book = uow.modes
         if book.zone(name) is None or not zone.under_way(book, name):  # locks the zone
-            return True, ""  # another machine finished it
+            return True, "", ""  # another machine finished it
         locked[0] = time.perf_counter_ns()
         when = at if at is not None else EventLog(uow.connection, uow.tenant).at(key)
         place = zone.day_place(book, name)
         phase = place.split(".")[0]
         wanted = size or sizes.setdefault(phase, DAY_PART)
         uow.apply(DayPart(f"{key}@{place}", name, day, key, wanted, when))
-        return not zone.under_way(book, name), phase
+        return not zone.under_way(book, name), phase, zone.day_place(book, name)
 
     while True:
-        done, phase = command(context, system, part)
+        done, phase, then = command(context, system, part)
         took = time.perf_counter_ns() - locked[0]  # the lock is let go with the commit
         if done:
             return
+        if phase == str(green.CLAIMS) and not then.startswith(phase):  # the tally is full
+            write(context, analyze_tally)
         if size is None:  # the next part of this pass: sized by what this one took
             # holding the lock, not waiting for it; at most doubled or halved a part
             scaled = sizes[phase] * PART_NS // max(took, 100_000)
