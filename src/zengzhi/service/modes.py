@@ -289,7 +289,7 @@ def _claims(
 # ---------------------------------------------------------------------------- daily runs
 
 
-DAY_PART = 100  # claims or members in a day's first part of each pass
+DAY_PART = 20  # claims or members in a day's first part of each pass (then sized)
 # how long a part aims to hold the zone's lock, from taking it to its commit's end: the
 # longest an order in the zone waits behind it (the target of 100 ms, with room for a
 # part that runs slower than the one before it)
