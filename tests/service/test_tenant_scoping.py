@@ -8,8 +8,10 @@ a foreign key must include it. docs/service.md says every key and index begins w
 (SQLAlchemy's `before_cursor_execute`) while a broad run goes through the use cases and
 the API: the demo tenant's whole seed (pools, products, a store, members, orders through
 their life cycle, a sale, a subsidy, a withdrawal, a zone with two modes), the daily
-jobs, and every list the API serves. Rows written by COPY (`insert_rows`, 500 rows or
-more) do not pass the cursor's events; their tables and columns are the INSERTs'.
+jobs, and every list the API serves. Rows written by COPY (`insert_rows`, 50 rows or
+more) do not pass the cursor's events; their tables and columns are the INSERTs'. The
+statements that write a hundred rows or more over arrays (`bulk_upsert`, `bulk_update`)
+are checked on a day that makes them (tests/service/test_day_bulk.py).
 """
 
 from __future__ import annotations
@@ -44,6 +46,11 @@ _TABLE = re.compile(
 )
 _LISTED = re.compile(r'\s*,\s*"?(\w+)"?(?:\s+AS\s+"?(\w+)"?)?')
 _INSERT = re.compile(r'^\s*INSERT INTO\s+"?(\w+)"?\s*\(([^)]*)\)\s*VALUES\s*\((.*?)\)', re.S)
+# many rows in one statement (store/database.py bulk_upsert): the values a SELECT over
+# arrays, the tenant one parameter for them all
+_INSERT_SELECT = re.compile(
+    r'^\s*INSERT INTO\s+"?(\w+)"?\s*\(([^)]*)\)\s*SELECT\s+(.*?)\s+FROM\s+unnest\(', re.S
+)
 
 
 @dataclass
@@ -100,7 +107,7 @@ def problem(statement: str, rows: list[Any]) -> str | None:
     tenants: set[object] = set()
     for row in rows or [()]:
         text, values = _numbered(statement, row)
-        inserted = _INSERT.match(text)
+        inserted = _INSERT.match(text) or _INSERT_SELECT.match(text)
         if inserted is not None:
             columns = [column.strip().strip('"') for column in inserted.group(2).split(",")]
             if "tenant_id" not in columns:
@@ -151,6 +158,12 @@ def test_the_checker_refuses_what_citus_could_not_route() -> None:
     assert problem(two, [{"a": "x", "b": "y"}]) is not None
     assert problem("INSERT INTO members (member_id) VALUES (?)", [("m1",)]) is not None
     assert problem("SELECT 1 FROM members WHERE tenant_id = ?", [("a",)]) is None
+    many = (
+        "INSERT INTO balances (tenant_id, account) SELECT %(t)s, v.account"
+        " FROM unnest(%(a)s::text[]) WITH ORDINALITY AS v(account, i) ORDER BY v.i"
+    )
+    assert problem(many, [{"t": "a", "a": ["x", "y"]}]) is None
+    assert problem(many.replace("tenant_id", "asset"), [{"t": "a", "a": ["x"]}]) is not None
     assert (
         problem(
             "SELECT 1 FROM members AS m JOIN orders AS o ON o.tenant_id = m.tenant_id "

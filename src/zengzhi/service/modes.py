@@ -21,14 +21,23 @@ from zengzhi.core.events import CompleteTask, DayPart, ModeIncome, RunDay, event
 from zengzhi.core.ledger import CNY, EntryKind, format_amount
 from zengzhi.engine.fields import Exact, Id, Name, Note, canonical
 from zengzhi.engine.lines import yuan
-from zengzhi.rules.modes import ads, quota, union, zone
+from zengzhi.rules.modes import ads, green, quota, union, zone
 from zengzhi.rules.modes.common import SHOPPING_ZONE, asset
 from zengzhi.service.auth import Permission, Principal, Role
-from zengzhi.service.base import Context, command, found, not_found, once, query, tenant_today
+from zengzhi.service.base import (
+    Context,
+    command,
+    found,
+    not_found,
+    once,
+    query,
+    tenant_today,
+    write,
+)
 from zengzhi.store.event_log import EventLog
 from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.members import Members
-from zengzhi.store.modes import SqlModes
+from zengzhi.store.modes import SqlModes, analyze_tally
 from zengzhi.store.tenants import tenant_time_zone
 from zengzhi.store.uow import UnitOfWork
 
@@ -280,11 +289,12 @@ def _claims(
 # ---------------------------------------------------------------------------- daily runs
 
 
-DAY_PART = 100  # claims or members in a day's first part of each pass
-# what a part's work aims to take once it holds the zone's lock (its commit adds about
-# half again): the longest an order in the zone waits behind it
-PART_NS = 30_000_000  # 30 ms, in the clock's integer nanoseconds
-PART_SIZES = (50, 5000)  # the least and most claims or members a part
+DAY_PART = 20  # claims or members in a day's first part of each pass (then sized)
+# how long a part aims to hold the zone's lock, from taking it to its commit's end: the
+# longest an order in the zone waits behind it (the target of 100 ms, with room for a
+# part that runs slower than the one before it)
+PART_NS = 60_000_000  # 60 ms, in the clock's integer nanoseconds
+PART_SIZES = (10, 10_000)  # the least and most claims or members a part
 
 
 def run_days(context: Context, tenant: str, part: int | None = None) -> list[str]:
@@ -296,7 +306,7 @@ def run_days(context: Context, tenant: str, part: int | None = None) -> list[str
     zone's lock only while it runs, so the zone's orders wait for one part at most. A
     day stopped part-way (the process killed) is finished first, from where it stopped.
     The parts of each pass grow or shrink so that each holds the zone about
-    `PART_NS` before its commit, however long it waited for the lock (`part`:
+    `PART_NS` to the end of its commit, however long it waited for the lock (`part`:
     always that many)."""
     today = tenant_today(context, tenant)
     system = Principal(tenant, "system:jobs", Role.OWNER)
@@ -357,23 +367,27 @@ def _finish(
     """Run the day's parts, each in its own transaction, until the day is done."""
     key = event_id("day", f"{name}:{day.isoformat()}")
     sizes: dict[str, int] = {}  # by pass: counting claims costs less than accelerating
+    locked = [0]  # when the part running got the zone's lock
 
-    def part(uow: UnitOfWork) -> tuple[bool, str, int]:
+    def part(uow: UnitOfWork) -> tuple[bool, str, str]:
         book = uow.modes
         if book.zone(name) is None or not zone.under_way(book, name):  # locks the zone
-            return True, "", 0  # another machine finished it
-        locked = time.perf_counter_ns()
+            return True, "", ""  # another machine finished it
+        locked[0] = time.perf_counter_ns()
         when = at if at is not None else EventLog(uow.connection, uow.tenant).at(key)
         place = zone.day_place(book, name)
         phase = place.split(".")[0]
         wanted = size or sizes.setdefault(phase, DAY_PART)
         uow.apply(DayPart(f"{key}@{place}", name, day, key, wanted, when))
-        return not zone.under_way(book, name), phase, time.perf_counter_ns() - locked
+        return not zone.under_way(book, name), phase, zone.day_place(book, name)
 
     while True:
-        done, phase, took = command(context, system, part)
+        done, phase, then = command(context, system, part)
+        took = time.perf_counter_ns() - locked[0]  # the lock is let go with the commit
         if done:
             return
+        if phase == str(green.CLAIMS) and not then.startswith(phase):  # the tally is full
+            write(context, analyze_tally)
         if size is None:  # the next part of this pass: sized by what this one took
             # holding the lock, not waiting for it; at most doubled or halved a part
             scaled = sizes[phase] * PART_NS // max(took, 100_000)

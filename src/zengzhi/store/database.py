@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -53,14 +53,14 @@ def upsert(
     return None
 
 
-COPY_AT_LEAST = 500  # rows; fewer go as well by executemany's pipeline of INSERTs
+COPY_AT_LEAST = 50  # rows; fewer go as well by executemany's pipeline of INSERTs
 
 
 def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows of the same columns. On PostgreSQL, a few hundred or more go by
-    COPY: a daily run writes tens of thousands of entries and postings, and COPY takes
-    them 2.5 times faster than INSERTs. Each value goes through its column's own bind
-    processing (JSON, times in UTC) either way."""
+    """Insert many rows of the same columns. On PostgreSQL, fifty or more go by COPY: a
+    daily run writes tens of thousands of entries and postings, a part of a day hundreds,
+    and COPY takes them faster than INSERTs (2.5 times for a day at once). Each value
+    goes through its column's own bind processing (JSON, times in UTC) either way."""
     if connection.dialect.name != "postgresql" or len(rows) < COPY_AT_LEAST:
         connection.execute(insert(table), rows)
         return
@@ -81,6 +81,74 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
                     for column, process in zip(columns, processors, strict=True)
                 ]
             )
+
+
+BULK_AT_LEAST = 100  # rows; fewer go one statement each (executemany's pipeline)
+
+
+def bulk(connection: Connection, rows: int) -> bool:
+    """Whether `rows` rows of one change go as one statement over arrays (PostgreSQL)."""
+    return connection.dialect.name == "postgresql" and rows >= BULK_AT_LEAST
+
+
+def _arrays(
+    columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]
+) -> tuple[str, dict[str, Any]]:
+    """`unnest` over one array a column (name, SQL type), in the rows' order (`i`)."""
+    params = {f"a{n}": [row[n] for row in rows] for n in range(len(columns))}
+    arrays = ", ".join(f"%(a{n})s::{kind}[]" for n, (_, kind) in enumerate(columns))
+    names = ", ".join(name for name, _ in columns)
+    return f"unnest({arrays}) WITH ORDINALITY AS v({names}, i)", params
+
+
+def bulk_upsert(
+    connection: Connection,
+    table: Table,
+    fixed: Mapping[str, Any],
+    columns: Sequence[tuple[str, str]],
+    rows: Sequence[Sequence[Any]],
+    added: Sequence[str],
+) -> None:
+    """INSERT … ON CONFLICT (primary key) DO UPDATE adding the `added` columns, for many
+    rows in one statement (PostgreSQL): `fixed` columns are the same in every row,
+    `columns` (name, SQL type) hold each row's values. The rows are inserted (and their
+    rows locked) in the order given, as the statement-a-row path does."""
+    source, params = _arrays(columns, rows)
+    names = [*fixed, *(name for name, _ in columns)]
+    params |= {f"f_{name}": value for name, value in fixed.items()}
+    values = [f"%(f_{name})s" for name in fixed] + [f"v.{name}" for name, _ in columns]
+    keys = ", ".join(column.name for column in table.primary_key.columns)
+    sets = ", ".join(f"{name} = {table.name}.{name} + excluded.{name}" for name in added)
+    connection.exec_driver_sql(
+        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {', '.join(values)}"
+        f" FROM {source} ORDER BY v.i ON CONFLICT ({keys}) DO UPDATE SET {sets}",
+        params,
+    )
+
+
+def bulk_update(
+    connection: Connection,
+    table: Table,
+    fixed: Mapping[str, Any],
+    keys: Sequence[tuple[str, str]],
+    columns: Sequence[tuple[str, str]],
+    rows: Sequence[Sequence[Any]],
+    added: Sequence[str] = (),
+) -> None:
+    """UPDATE many rows found by `fixed` and `keys` (name, SQL type) in one statement
+    (PostgreSQL): each row's `columns` set to its values, or added to for `added`."""
+    source, params = _arrays([*keys, *columns], rows)
+    params |= {f"f_{name}": value for name, value in fixed.items()}
+    where = [f"t.{name} = %(f_{name})s" for name in fixed]
+    where += [f"t.{name} = v.{name}" for name, _ in keys]
+    sets = ", ".join(
+        f"{name} = t.{name} + v.{name}" if name in added else f"{name} = v.{name}"
+        for name, _ in columns
+    )
+    connection.exec_driver_sql(
+        f"UPDATE {table.name} AS t SET {sets} FROM {source} WHERE {' AND '.join(where)}",
+        params,
+    )
 
 
 def create_private(path: Path) -> None:

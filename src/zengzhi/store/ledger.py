@@ -18,7 +18,7 @@ from zengzhi.core import accounts
 from zengzhi.core.ledger import CNY, Entry, UnbalancedEntry, settling_order, unbalanced
 from zengzhi.store import ledger_days
 from zengzhi.store import tables as t
-from zengzhi.store.database import insert_rows
+from zengzhi.store.database import bulk, bulk_upsert, insert_rows
 from zengzhi.store.member_figures import follow_balances
 from zengzhi.store.tenanted import of_tenant
 
@@ -79,6 +79,7 @@ def _owed(tenant: str, prefix: str) -> Select[tuple[str, int]]:
 
 
 _PREFETCH = 1000  # balances a statement
+_BALANCE_COLUMNS = (("account", "text"), ("asset", "text"), ("amount", "bigint"))
 
 
 class SqlLedger:
@@ -188,7 +189,17 @@ class SqlLedger:
             for (account, asset), delta in sorted(self._deltas.items())
             if delta
         ]
-        if rows:
+        if rows and bulk(self._connection, len(rows)):  # a daily run's: one statement
+            bulk_upsert(
+                self._connection,
+                t.balances,
+                {"tenant_id": self._tenant},
+                _BALANCE_COLUMNS,
+                [(row["account"], row["asset"], row["amount"]) for row in rows],
+                ("amount",),
+            )
+            follow_balances(self._connection, self._tenant, self._deltas)
+        elif rows:
             dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
             statement = dialect.insert(t.balances)
             statement = statement.on_conflict_do_update(

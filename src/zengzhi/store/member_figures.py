@@ -19,6 +19,7 @@ from sqlalchemy import Connection, bindparam, func, literal, select, update
 from zengzhi.core import accounts
 from zengzhi.core.ledger import CNY
 from zengzhi.store import tables as t
+from zengzhi.store.database import bulk, bulk_update
 from zengzhi.store.tenanted import of_tenant
 
 _m = t.members.c
@@ -58,7 +59,17 @@ def follow_balances(
         for member, (w, p) in sorted(moved.items())
         if w or p
     ]
-    if rows:
+    if rows and bulk(connection, len(rows)):  # a daily run's: one statement
+        bulk_update(
+            connection,
+            t.members,
+            {"tenant_id": tenant},
+            (("member_id", "text"),),
+            (("wallet", "bigint"), ("points", "bigint")),
+            [(row["member"], row["wallet_delta"], row["points_delta"]) for row in rows],
+            added=("wallet", "points"),
+        )
+    elif rows:
         connection.execute(_MOVE, rows)
 
 
