@@ -66,6 +66,7 @@ from zengzhi.service.tenants import NewTenant
 from zengzhi.service.users import NewApiKey
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database
+from zengzhi.store.ledger import entry_rows_of
 from zengzhi.store.migrate import upgrade
 from zengzhi.store.pools import key_text
 from zengzhi.store.records import lines_to_json
@@ -218,29 +219,9 @@ def _rows(
     )
     for one in entries:
         entry_id += 1
-        rows["entries"].append(
-            {
-                "tenant_id": TENANT,
-                "entry_id": entry_id,
-                "cause": one.cause,
-                "kind": one.kind,
-                "rule": one.rule,
-                "params": dict(one.params),
-                "corrects": one.corrects,
-                "at": at,
-            }
-        )
-        rows["postings"] += [
-            {
-                "tenant_id": TENANT,
-                "entry_id": entry_id,
-                "n": k,
-                "account": account,
-                "asset": asset,
-                "amount": amount,
-            }
-            for k, (account, asset, amount) in enumerate(one.postings)
-        ]
+        entry, postings = entry_rows_of(TENANT, entry_id, one, at)
+        rows["entries"].append(entry)
+        rows["postings"] += postings
     cash, points = balance_and_points(pool, ledger)
     rows["pool_history"].append(
         {

@@ -59,6 +59,7 @@ from zengzhi.service.settings import Settings
 from zengzhi.service.tenants import NewTenant, create_tenant
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database, insert_rows
+from zengzhi.store.ledger import entry_rows_of
 from zengzhi.store.migrate import upgrade
 from zengzhi.store.uow import UnitOfWork
 
@@ -146,29 +147,9 @@ def build(url: str, members: int) -> str:
             )
             for one in entries:
                 entry_id += 1
-                rows["entries"].append(
-                    {
-                        "tenant_id": tenant,
-                        "entry_id": entry_id,
-                        "cause": one.cause,
-                        "kind": one.kind,
-                        "rule": one.rule,
-                        "params": dict(one.params),
-                        "corrects": one.corrects,
-                        "at": START,
-                    }
-                )
-                rows["postings"] += [
-                    {
-                        "tenant_id": tenant,
-                        "entry_id": entry_id,
-                        "n": k,
-                        "account": account,
-                        "asset": asset,
-                        "amount": amount,
-                    }
-                    for k, (account, asset, amount) in enumerate(one.postings)
-                ]
+                entry, postings = entry_rows_of(tenant, entry_id, one, START)
+                rows["entries"].append(entry)
+                rows["postings"] += postings
         referrers = {event.member: event.referrer for event in events if isinstance(event, Join)}
         team: dict[str | None, int] = {}
         for referrer in referrers.values():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -214,33 +215,12 @@ class SqlLedger:
 
     def write_entries(self, first_id: int, at: datetime) -> int:
         """Insert the pending entries numbered from `first_id`; returns the next free id."""
-        entry_rows = []
-        posting_rows = []
+        entry_rows: list[dict[str, Any]] = []
+        posting_rows: list[dict[str, Any]] = []
         for offset, one in enumerate(self.pending):
-            entry_id = first_id + offset
-            entry_rows.append(
-                {
-                    "tenant_id": self._tenant,
-                    "entry_id": entry_id,
-                    "cause": one.cause,
-                    "kind": one.kind,
-                    "rule": one.rule,
-                    "params": dict(one.params),
-                    "corrects": one.corrects,
-                    "at": at,
-                }
-            )
-            posting_rows += [
-                {
-                    "tenant_id": self._tenant,
-                    "entry_id": entry_id,
-                    "n": n,
-                    "account": account,
-                    "asset": asset,
-                    "amount": amount,
-                }
-                for n, (account, asset, amount) in enumerate(one.postings)
-            ]
+            entry, postings = entry_rows_of(self._tenant, first_id + offset, one, at)
+            entry_rows.append(entry)
+            posting_rows += postings
         if entry_rows:
             insert_rows(self._connection, t.entries, entry_rows)
             insert_rows(self._connection, t.postings, posting_rows)
@@ -282,3 +262,31 @@ class ReadLedger:
         prefix = accounts.owes_prefix(member)
         rows = self._connection.execute(_owed(self._tenant, prefix))
         return settling_order((row.account[len(prefix) :], int(row.amount)) for row in rows)
+
+
+def entry_rows_of(
+    tenant: str, entry_id: int, entry: Entry, at: datetime
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The `entries` row and the `postings` rows of one journal entry."""
+    row = {
+        "tenant_id": tenant,
+        "entry_id": entry_id,
+        "cause": entry.cause,
+        "kind": entry.kind,
+        "rule": entry.rule,
+        "params": dict(entry.params),
+        "corrects": entry.corrects,
+        "at": at,
+    }
+    postings = [
+        {
+            "tenant_id": tenant,
+            "entry_id": entry_id,
+            "n": n,
+            "account": account,
+            "asset": asset,
+            "amount": amount,
+        }
+        for n, (account, asset, amount) in enumerate(entry.postings)
+    ]
+    return row, postings
