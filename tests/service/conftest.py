@@ -11,6 +11,7 @@ test works in a tenant of its own, so tests never see each other's rows.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import secrets
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ import pytest
 from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
+from sqlalchemy import Connection, select
 
 from tests.declared import DeclaredStatuses
 from zengzhi.app import create_app
@@ -31,6 +33,7 @@ from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
 from zengzhi.service.base import Context
 from zengzhi.service.settings import Settings
 from zengzhi.service.tenants import NewTenant, create_tenant
+from zengzhi.store import tables as t
 from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
 
@@ -236,3 +239,30 @@ def other(client: TestClient, context: Context) -> Api:
 
 def here() -> Path:
     return Path(__file__).parent
+
+
+def journal(connection: Connection, tenant: str) -> list[Any]:
+    """The tenant's entries in id order: (cause, kind, rule, params as sorted JSON, its
+    postings as (account, asset, amount) in order)."""
+    e, p = t.entries.c, t.postings.c
+    postings: dict[int, list[Any]] = {}
+    for row in connection.execute(
+        select(p.entry_id, p.account, p.asset, p.amount)
+        .where(p.tenant_id == tenant)
+        .order_by(p.entry_id, p.n)
+    ):
+        postings.setdefault(row.entry_id, []).append((row.account, row.asset, row.amount))
+    return [
+        (
+            row.cause,
+            row.kind,
+            row.rule,
+            json.dumps(row.params, sort_keys=True),
+            postings.get(row.entry_id, []),
+        )
+        for row in connection.execute(
+            select(e.entry_id, e.cause, e.kind, e.rule, e.params)
+            .where(e.tenant_id == tenant)
+            .order_by(e.entry_id)
+        )
+    ]

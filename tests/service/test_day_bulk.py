@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
-from tests.service.conftest import Clock, new_tenant
+from tests.service.conftest import Clock, journal, new_tenant
 from tests.service.test_tenant_scoping import Captured, problem
 from zengzhi.core.events import CompleteOrder, ConfigureZone, Event, Join, OrderLine, RunDay
 from zengzhi.core.ledger import MemoryLedger
@@ -56,22 +56,10 @@ def statements(context: Context) -> Iterator[Captured]:
 
 
 def _entries(context: Context, tenant: str) -> list[Any]:
-    e, p = t.entries.c, t.postings.c
     with context.database.read() as connection:
-        postings: dict[int, list[Any]] = {}
-        for row in connection.execute(
-            select(p.entry_id, p.account, p.asset, p.amount)
-            .where(p.tenant_id == tenant)
-            .order_by(p.entry_id, p.n)
-        ):
-            postings.setdefault(row.entry_id, []).append((row.account, row.asset, row.amount))
         return [
-            (row.cause, row.kind, json.dumps(row.params, sort_keys=True), postings[row.entry_id])
-            for row in connection.execute(
-                select(e.entry_id, e.cause, e.kind, e.params)
-                .where(e.tenant_id == tenant)
-                .order_by(e.entry_id)
-            )
+            (cause, kind, params, posted)
+            for cause, kind, _, params, posted in journal(connection, tenant)
         ]
 
 

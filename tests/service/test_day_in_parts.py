@@ -12,7 +12,6 @@ that ran in parts replays to its tables.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -24,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from tests.service.conftest import new_tenant
+from tests.service.conftest import journal, new_tenant
 from zengzhi.core.days import day_of
 from zengzhi.core.events import CompleteOrder, ConfigureZone, Event, Join, OrderLine, RunDay
 from zengzhi.rules.modes import zone
@@ -79,32 +78,14 @@ def _parts(connection: Connection, tenant: str) -> int:
 
 
 def _books(connection: Connection, tenant: str) -> tuple[list[Any], list[Any]]:
-    b, en, p = t.balances.c, t.entries.c, t.postings.c
+    b = t.balances.c
     balances = sorted(
         (row.account, row.asset, row.amount)
         for row in connection.execute(
             select(b.account, b.asset, b.amount).where(b.tenant_id == tenant, b.amount != 0)
         )
     )
-    postings: dict[int, list[Any]] = {}
-    for row in connection.execute(
-        select(p.entry_id, p.account, p.asset, p.amount)
-        .where(p.tenant_id == tenant)
-        .order_by(p.entry_id, p.n)
-    ):
-        postings.setdefault(row.entry_id, []).append((row.account, row.asset, row.amount))
-    entries = sorted(
-        (
-            row.cause,
-            row.kind,
-            row.rule,
-            json.dumps(row.params, sort_keys=True),
-            postings.get(row.entry_id, []),
-        )
-        for row in connection.execute(
-            select(en.entry_id, en.cause, en.kind, en.rule, en.params).where(en.tenant_id == tenant)
-        )
-    )
+    entries = sorted(journal(connection, tenant))
     return balances, entries
 
 

@@ -140,7 +140,7 @@ def _write(
             _alone(database, tenant, clock, group[failed.index])
             group = group[failed.index + 1 :]
             continue
-        except BaseException as error:  # the database refused the commit itself
+        except Exception as error:  # the database refused the commit itself
             if len(group) == 1:
                 group[0].answer(error=error)
                 return
@@ -171,5 +171,5 @@ def _attempt(
 def _alone(database: Database, tenant: str, clock: Callable[[], datetime], job: _Job[Any]) -> None:
     try:
         job.answer(database.retrying(partial(_attempt, database, tenant, clock, [job]))[0])
-    except BaseException as error:
+    except Exception as error:
         job.answer(error=error)
