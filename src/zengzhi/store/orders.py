@@ -8,12 +8,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select, update
+from sqlalchemy import Connection, Row, func, insert, select, update
 
 from zengzhi.core.events import OrderLine
 from zengzhi.core.lifecycles import OrderStatus
 from zengzhi.engine.state import Minted
 from zengzhi.store import tables as t
+from zengzhi.store.pending import UNAFFECTED, Pending
 from zengzhi.store.records import lines_from_json, lines_to_json
 from zengzhi.store.tenanted import Keyed, of_tenant, record_of
 
@@ -55,15 +56,21 @@ class Orders(Keyed[OrderRow]):
     they stand now (shared with the engine's `SqlOrders`, which writes what an order
     minted). A group of commands (service/sequencer.py) creates, pays and answers many
     orders in one transaction; each row is read once, not again after each of its steps.
-    Writes still go to the table at once, so every other read sees them."""
+    `pending`, in a unit of work: a new order's row and the members' totals are written
+    when the transaction next reads those tables, or at its commit (store/pending.py)."""
 
     table = t.orders
 
     def __init__(
-        self, connection: Connection, tenant: str, held: dict[str, OrderRow] | None = None
+        self,
+        connection: Connection,
+        tenant: str,
+        held: dict[str, OrderRow] | None = None,
+        pending: Pending | None = None,
     ) -> None:
         super().__init__(connection, tenant)
         self.held = held
+        self.pending = pending
 
     def record(self, row: Row[Any]) -> OrderRow:
         return _order(row)
@@ -71,7 +78,11 @@ class Orders(Keyed[OrderRow]):
     def get(self, key: str, lock: bool = False) -> OrderRow | None:
         if self.held is not None and key in self.held:
             return self.held[key]  # locked or written by this transaction: as it stands
-        row = super().get(key, lock)
+        # every order a held write is for is in `held`: this id's row is not among them
+        found = self.first(
+            self.select().where(self.key == key).execution_options(**UNAFFECTED), lock
+        )
+        row = None if found is None else self.record(found)
         if lock and row is not None and self.held is not None:
             self.held[key] = row
         return row
@@ -94,12 +105,18 @@ class Orders(Keyed[OrderRow]):
                 if was != now:
                     m = t.members.c
                     delta = int(row.amount) if now else -int(row.amount)
-                    self.connection.execute(
-                        update(t.members)
-                        .where(of_tenant(m, self.tenant), m.member_id == row.member_id)
-                        .values(spent=m.spent + delta)
-                    )
-        super().change(key, **values)
+                    if self.pending is not None:
+                        self.pending.add_spent(row.member_id, delta)
+                    else:
+                        self.connection.execute(
+                            update(t.members)
+                            .where(of_tenant(m, self.tenant), m.member_id == row.member_id)
+                            .values(spent=m.spent + delta)
+                        )
+        if self.pending is not None and key in self.pending.orders:
+            self.pending.orders[key].update(values)  # not written yet: written as it ends
+        else:
+            super().change(key, **values)
         if self.held is not None and key in self.held:
             if status is not None:
                 values["status"] = OrderStatus(status)
@@ -120,22 +137,25 @@ class Orders(Keyed[OrderRow]):
         shopping_points: int,
         at: datetime,
     ) -> None:
-        self.connection.execute(
-            self.insert(
-                order_id=order_id,
-                member_id=member,
-                store_id=store,
-                status=OrderStatus.CREATED,
-                amount=amount,
-                region=region,
-                recruiter=recruiter,
-                lines=lines_to_json(lines),
-                request_hash=request_hash,
-                return_window=return_window,
-                created_at=at,
-                shopping_points=shopping_points,
-            )
-        )
+        row = {
+            "tenant_id": self.tenant,
+            "order_id": order_id,
+            "member_id": member,
+            "store_id": store,
+            "status": OrderStatus.CREATED,
+            "amount": amount,
+            "region": region,
+            "recruiter": recruiter,
+            "lines": lines_to_json(lines),
+            "request_hash": request_hash,
+            "return_window": return_window,
+            "created_at": at,
+            "shopping_points": shopping_points,
+        }
+        if self.pending is not None:
+            self.pending.orders[order_id] = row
+        else:
+            self.connection.execute(insert(t.orders).values(row))
         if self.held is not None:
             self.held[order_id] = OrderRow(
                 order_id, member, store, OrderStatus.CREATED, amount, lines, request_hash,

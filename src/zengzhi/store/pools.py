@@ -18,6 +18,7 @@ from zengzhi.store import tables as t
 from zengzhi.store.tenanted import of_tenant
 
 CLOSED = 0  # the `opened` of a closed position's row (stakes are numbered from 1)
+_UNKNOWN: Any = object()  # SqlPositions._first before the database was asked
 
 
 def key_text(key: int | None) -> str | None:
@@ -47,6 +48,10 @@ class SqlPositions:
         # Members whose row is closed (`opened` 0): it keeps their history (paid, charged)
         # for the next position, and for a reversal's bound.
         self._closed: dict[str, tuple[int, int]] = {}
+        # The first to exit (its key, its `opened`, its member) as this transaction's
+        # writes leave it: every order asks after its mint, and it rarely changes, so
+        # the index is read again only when that position itself moved.
+        self._first: tuple[str, int, str] | None = _UNKNOWN
 
     def _where(self) -> Any:
         c = t.positions.c
@@ -94,8 +99,19 @@ class SqlPositions:
         paid, charged = self.history(member)
         self._keep_closed(member, paid, charged + fen)
 
+    def _moved(self, member: str, key: str | None, opened: int) -> None:
+        """Keep `_first` true after a write of `member`'s exit key."""
+        first = self._first
+        if first is _UNKNOWN:
+            return
+        if first is not None and first[2] == member:
+            self._first = _UNKNOWN  # the first moved: the next is the index's to say
+        elif key is not None and (first is None or (key, opened) < first[:2]):
+            self._first = (key, opened, member)
+
     def _keep_closed(self, member: str, paid: int, charged: int) -> None:
         """Write a closed row holding the member's history (or nothing, if it is empty)."""
+        self._moved(member, None, CLOSED)
         had_row = member in self._closed
         self._closed[member] = (paid, charged)
         values = {
@@ -133,6 +149,8 @@ class SqlPositions:
         }
 
     def update(self, position: Position) -> None:
+        values = self._values(position)
+        self._moved(position.member, values["exit_key"], position.opened)
         if position.member in self._new and position.member in self._closed:
             self._new.discard(position.member)  # reopened: the closed row becomes it
             del self._closed[position.member]
@@ -142,7 +160,7 @@ class SqlPositions:
                     tenant_id=self._tenant,
                     pool_id=self._pool,
                     member_id=position.member,
-                    **self._values(position),
+                    **values,
                 )
             )
             self._new.discard(position.member)
@@ -150,7 +168,7 @@ class SqlPositions:
         self._connection.execute(
             update(t.positions)
             .where(self._where(), t.positions.c.member_id == position.member)
-            .values(**self._values(position))
+            .values(**values)
         )
 
     def close(self, position: Position) -> None:
@@ -164,18 +182,21 @@ class SqlPositions:
         self._keep_closed(member, position.paid, position.charged)
 
     def first_to_exit(self) -> Position | None:
-        c = t.positions.c
-        row = self._connection.execute(
-            select(c.member_id)
-            .where(self._where(), c.exit_key.is_not(None))
-            .order_by(c.exit_key, c.opened)
-            .limit(1)
-        ).first()
-        return None if row is None else self.get(row.member_id)
+        if self._first is _UNKNOWN:
+            c = t.positions.c
+            row = self._connection.execute(
+                select(c.exit_key, c.opened, c.member_id)
+                .where(self._where(), c.exit_key.is_not(None))
+                .order_by(c.exit_key, c.opened)
+                .limit(1)
+            ).first()
+            self._first = None if row is None else (row[0], int(row[1]), row[2])
+        return None if self._first is None else self.get(self._first[2])
 
     def reindex(self, exit_multiple: Ratio | None) -> None:
         """A new exit multiple moves every threshold: recompute every key (O(n), rare)."""
         self._multiple = exit_multiple
+        self._first = _UNKNOWN
         c = t.positions.c
         rows = self._connection.execute(
             select(t.positions).where(self._where(), c.opened != CLOSED)

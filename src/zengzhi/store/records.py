@@ -14,6 +14,7 @@ from zengzhi.rules.distribution import Paid
 from zengzhi.rules.modes.common import Effect
 from zengzhi.store import tables as t
 from zengzhi.store.database import insert_if_absent
+from zengzhi.store.pending import UNAFFECTED, Pending
 from zengzhi.store.tenanted import Tenanted
 
 
@@ -41,8 +42,10 @@ class SqlMembers(Tenanted):
             return False
         if member not in self._known:
             c = t.members.c
-            found = self.connection.execute(
-                self.select(c.member_id).where(c.member_id == member)
+            found = self.connection.execute(  # the held totals do not change who exists
+                self.select(c.member_id)
+                .where(c.member_id == member)
+                .execution_options(**UNAFFECTED)
             ).first()
             if found is None:
                 return False
@@ -79,10 +82,15 @@ class SqlOrders(Tenanted):
     table = t.orders
 
     def __init__(
-        self, connection: Connection, tenant: str, held: dict[str, Any] | None = None
+        self,
+        connection: Connection,
+        tenant: str,
+        held: dict[str, Any] | None = None,
+        pending: Pending | None = None,
     ) -> None:
         super().__init__(connection, tenant)
         self.held = held  # store/orders.Orders' rows of this transaction, kept in step
+        self.pending = pending  # and the new ones not written yet (store/pending.py)
 
     def get(self, event_id: str) -> OrderRecord | None:
         c = t.orders.c
@@ -112,13 +120,13 @@ class SqlOrders(Tenanted):
             self.held[order_id] = replace(
                 self.held[order_id], minted=tuple(record.minted), reversed_by=record.reversed_by
             )
-        self.connection.execute(
-            self.update()
-            .where(c.order_id == record.order.id.removeprefix(ORDER_EVENT))
-            .values(
-                minted=[list(one) for one in record.minted],
-                reversed_by=record.reversed_by,
-                rewards=[list(one) for one in record.rewards],
-                modes=[list(one) for one in record.modes],
-            )
-        )
+        values = {
+            "minted": [list(one) for one in record.minted],
+            "reversed_by": record.reversed_by,
+            "rewards": [list(one) for one in record.rewards],
+            "modes": [list(one) for one in record.modes],
+        }
+        if self.pending is not None and order_id in self.pending.orders:
+            self.pending.orders[order_id].update(values)
+            return
+        self.connection.execute(self.update().where(c.order_id == order_id).values(**values))

@@ -39,6 +39,7 @@ from zengzhi.store.members import Members
 from zengzhi.store.modes import SqlModes
 from zengzhi.store.network import SqlAgents, SqlDistribution, SqlNetwork
 from zengzhi.store.orders import OrderRow, Orders
+from zengzhi.store.pending import Pending
 from zengzhi.store.pools import SqlPools
 from zengzhi.store.records import SqlMembers, SqlOrders
 from zengzhi.store.tenants import (
@@ -65,13 +66,15 @@ class UnitOfWork:
         self.settings = tenant_settings(self.connection, self.tenant)
         self.ledger = SqlLedger(self.connection, self.tenant)
         held: dict[str, OrderRow] = {}  # the orders this transaction locked or wrote
+        self.pending = Pending(self.tenant)  # and the writes it holds back
+        self.pending.watch(self.connection)
         self.pools = SqlPools(self.connection, self.tenant)
         self.modes = SqlModes(self.connection, self.tenant)
         self.state = TenantState(
             self.ledger,
             self.pools,
             SqlMembers(self.connection, self.tenant, self.now),
-            SqlOrders(self.connection, self.tenant, held),
+            SqlOrders(self.connection, self.tenant, held, self.pending),
             SqlWithdrawals(self.connection, self.tenant, self.now),
             SqlNetwork(self.connection, self.tenant),
             SqlAgents(self.connection, self.tenant, self.now),
@@ -82,7 +85,7 @@ class UnitOfWork:
         self.today = day_of(self.now, self.zone)
         self.engine = Engine(self.state, self.zone)
         # the service's own tables, for the command's use cases
-        self.orders = Orders(self.connection, self.tenant, held)
+        self.orders = Orders(self.connection, self.tenant, held, self.pending)
         self.members = Members(self.connection, self.tenant)
         self.withdrawals = Withdrawals(self.connection, self.tenant)
         self._events: list[tuple[Event, tuple[Entry, ...]]] = []
@@ -136,6 +139,7 @@ class UnitOfWork:
         )
 
     def commit(self) -> None:
+        self.pending.flush(self.connection)
         self._write_state()
         if not (self._events or self._published or self._audits or self.ledger.pending):
             # nothing to number (an order created, a setting read…): the tenant's counters
@@ -215,10 +219,10 @@ class UnitOfWork:
 
     def _write_audits(self, last: int) -> int:
         """The audit log's rows, numbered on from `last`; returns the last number."""
-        for audit_id, one in enumerate(self._audits, start=last + 1):
-            self.connection.execute(
-                insert(t.audit_log).values(
-                    tenant_id=self.tenant, audit_id=audit_id, at=self.now, **one
-                )
-            )
-        return last + len(self._audits)
+        rows = [
+            {"tenant_id": self.tenant, "audit_id": audit_id, "at": self.now, **one}
+            for audit_id, one in enumerate(self._audits, start=last + 1)
+        ]
+        if rows:
+            self.connection.execute(insert(t.audit_log), rows)
+        return last + len(rows)

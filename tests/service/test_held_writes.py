@@ -1,0 +1,191 @@
+"""What a unit of work keeps in memory instead of writing at once must never show: new
+orders and members' spent totals held back (store/pending.py) are there for every read of
+the same transaction, from any module; the first position to exit, remembered between
+orders (store/pools.SqlPositions), is always the one the index gives; and a group of
+orders sends the few statements the issue asks for (counted exactly, not timed)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, select, text
+
+from tests.service.conftest import new_tenant
+from zengzhi.core.amounts import Ratio
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.service import members, orders, pools
+from zengzhi.service.audit import check_ledger, check_replay
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context, grouped_commands
+from zengzhi.service.members import NewMember
+from zengzhi.service.orders import NewOrder, OrderBatch
+from zengzhi.service.pools import NewPool
+from zengzhi.store import tables as t
+from zengzhi.store.orders import spent_differences
+from zengzhi.store.pools import SqlPositions
+from zengzhi.store.uow import UnitOfWork
+
+
+def _owner(context: Context, count: int = 4) -> Principal:
+    owner = Principal(new_tenant(context, "held"), "user:owner", Role.OWNER)
+    pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
+    for n in range(count):
+        members.create_member(context, owner, NewMember(id=f"m{n}"))
+    return owner
+
+
+def _paid(owner: Principal, order_id: str, member: str, amount: str = "100.00") -> list[Any]:
+    request = NewOrder(id=order_id, member=member, amount=amount, contribution="10.00")
+    return [
+        orders._creation(owner, request),
+        lambda uow: orders._move(uow, owner.actor, order_id, "pay", orders._pay),
+    ]
+
+
+def test_held_orders_and_totals_are_seen_by_every_read_of_the_transaction(
+    context: Context,
+) -> None:
+    owner = _owner(context)
+    seen: dict[str, Any] = {}
+
+    def read(uow: UnitOfWork) -> None:  # reads that know nothing of what is held
+        o, m = t.orders.c, t.members.c
+        seen["orders"] = uow.connection.execute(
+            select(o.order_id, o.status, o.minted.is_not(None))
+            .where(o.tenant_id == owner.tenant)
+            .order_by(o.order_id)
+        ).all()
+        seen["spent"] = uow.connection.execute(
+            select(m.spent).where(m.tenant_id == owner.tenant, m.member_id == "m1")
+        ).scalar_one()
+        seen["raw"] = uow.connection.execute(  # hand-written SQL as well
+            text("SELECT count(*) FROM orders WHERE tenant_id = :t"), {"t": owner.tenant}
+        ).scalar_one()
+
+    def then_cancel(uow: UnitOfWork) -> None:  # a step on a row the read wrote out
+        def act(u: UnitOfWork, row: Any) -> None:
+            u.orders.change(row.order_id, status="cancelled", closed_at=u.now)
+
+        orders._move(uow, owner.actor, "c", "cancel", act)
+
+    runs = [
+        *_paid(owner, "a", "m1"),
+        *_paid(owner, "b", "m1", "50.00"),
+        orders._creation(owner, NewOrder(id="c", member="m2", amount="10", contribution="1")),
+        read,
+        then_cancel,
+        *_paid(owner, "d", "m1", "25.00"),
+    ]
+    answers = grouped_commands(context, owner, runs)
+    assert [error for _, error in answers if error is not None] == []
+    assert seen["orders"] == [
+        ("a", "completed", True),
+        ("b", "completed", True),
+        ("c", "created", False),
+    ]
+    assert seen["spent"] == 15_000  # fen: a and b, completed before the read
+    assert seen["raw"] == 3
+    with context.database.read() as connection:
+        assert spent_differences(connection, owner.tenant) == []
+        assert (
+            connection.execute(
+                select(t.members.c.spent).where(
+                    t.members.c.tenant_id == owner.tenant, t.members.c.member_id == "m1"
+                )
+            ).scalar_one()
+            == 17_500
+        )
+        assert check_ledger(connection, owner.tenant) == []
+        assert check_replay(connection, owner.tenant) == []
+    assert orders.get_order(context, owner, "c").status == "cancelled"
+
+
+def test_a_held_order_refused_later_in_its_command_leaves_nothing(context: Context) -> None:
+    owner = _owner(context)
+
+    def create_then_fail(uow: UnitOfWork) -> None:
+        orders._creation(owner, NewOrder(id="x", member="m0", amount="10", contribution="1"))(uow)
+        orders._move(uow, owner.actor, "x", "pay", orders._pay)
+        raise DomainError(ErrorCode.CONFLICT, "refused after its order was held", "id")
+
+    answers = grouped_commands(context, owner, [*_paid(owner, "y", "m0"), create_then_fail])
+    assert answers[0][1] is None and isinstance(answers[2][1], DomainError)
+    with context.database.read() as connection:
+        ids = connection.execute(
+            select(t.orders.c.order_id).where(t.orders.c.tenant_id == owner.tenant)
+        ).scalars()
+        assert list(ids) == ["y"]
+        assert spent_differences(connection, owner.tenant) == []
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_remembered_first_to_exit_is_always_the_indexs(context: Context, seed: int) -> None:
+    """Random opens, changes, closes and new multiples on one pool's positions; after
+    each, the position the memo names is the one a fresh read of the index names."""
+    owner = _owner(context)
+    rng = random.Random(seed)
+    with UnitOfWork(context.database, owner.tenant, context.clock()) as uow:
+        book = uow.pools["main"].positions
+        assert isinstance(book, SqlPositions)
+        multiple: Ratio | None = Ratio(2, 1)
+        for step in range(160):
+            member = f"p{rng.randrange(12)}"
+            held = book.get(member)
+            roll = rng.random()
+            if roll < 0.05:
+                multiple = rng.choice([Ratio(3, 2), Ratio(2, 1), Ratio(5, 2), Ratio(1, 4)])
+                book.reindex(multiple)
+            elif held is not None and roll < 0.2:
+                book.close(held)
+            else:
+                position = held or book.open(member)
+                position.principal += rng.randrange(1, 5_000)
+                position.points += rng.randrange(0, 300)
+                if rng.random() < 0.3:
+                    position.realized += rng.randrange(0, position.principal)
+                book.update(position)
+            if rng.random() < 0.5:  # asked between some steps only: the memo must follow
+                fresh = SqlPositions(uow.connection, owner.tenant, "main", multiple, 0)
+                expected = fresh.first_to_exit()
+                found = book.first_to_exit()
+                assert (found and found.member) == (expected and expected.member), step
+
+
+def test_a_group_of_orders_sends_at_most_five_statements_an_order(context: Context) -> None:
+    """Create and pay, in batches (counted at the cursor, each multi-row statement once):
+    what is left for each order is its own id's lookup, its member's, its position's read
+    and write; the rest is the group's."""
+    owner = _owner(context, 50)
+    sent: list[str] = []
+
+    def count(*args: Any) -> None:
+        sent.append(args[2])
+
+    requests = [
+        NewOrder(id=f"o{n}", member=f"m{n % 50}", amount="100.00", contribution="30.00")
+        for n in range(200)
+    ]
+    engines = {context.database.writer, context.database.reader}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
+    try:
+        for start in range(0, 200, 100):
+            batch = OrderBatch(orders=requests[start : start + 100], pay=True)
+            assert {a.outcome for a in orders.create_orders(context, owner, batch)} == {"created"}
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
+    assert len(sent) <= 5 * 200, sorted(set(sent))
+    with context.database.read() as connection:
+        assert (
+            connection.execute(
+                select(func.count())
+                .select_from(t.orders)
+                .where(t.orders.c.tenant_id == owner.tenant)
+            ).scalar_one()
+            == 200
+        )
+        assert spent_differences(connection, owner.tenant) == []
+        assert check_replay(connection, owner.tenant) == []
