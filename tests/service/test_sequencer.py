@@ -17,6 +17,7 @@ from sqlalchemy import select
 from tests.service.conftest import new_tenant
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.core.events import Sell
 from zengzhi.service import members, orders, pools
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
@@ -228,3 +229,74 @@ def test_a_command_failing_half_way_leaves_nothing_of_itself_in_its_group(
         assert check_ledger(connection, owner.tenant) == []
         assert check_replay(connection, owner.tenant) == []
         assert kept_balances(connection, owner.tenant) == {}  # no points from the half
+
+
+def _pay_run(owner: Principal, request: NewOrder) -> list[Any]:
+    return [
+        orders._creation(owner, request),
+        lambda uow: orders._move(uow, owner.actor, request.id, "pay", orders._pay),
+    ]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_pool_changed_in_the_middle_of_a_group_is_the_same_as_one_at_a_time(
+    context: Context, seed: int
+) -> None:
+    """Orders, then a lower exit multiple (forcing exits at once), a mint ratio, orders
+    again: all in one transaction, they leave what the same commands leave one by one."""
+    rng = random.Random(seed)
+    requests = [_order(rng, f"p{n}") for n in range(24)]
+    changes = [
+        pools.PoolParamsIn(exit_multiple="0.25"),
+        pools.PoolParamsIn(mint_ratio="0.5"),
+        pools.PoolParamsIn(exit_multiple="3"),
+    ]
+    at = sorted(rng.sample(range(8, len(requests)), len(changes)))
+
+    def sale(member: str, n: int) -> Any:
+        def run(uow: UnitOfWork) -> None:  # a third of the member's points: realized > 0
+            held = uow.ledger.balance(f"member:{member}:points:main", "PTS:main")
+            uow.apply(Sell(f"sell:{n}", member, "main", held // 3, uow.now))
+
+        return run
+
+    def story(owner: Principal) -> list[Any]:
+        runs: list[Any] = []
+        for n, request in enumerate(requests):
+            if n in at:
+                runs.append(pools._configuration(owner, "main", changes[at.index(n)]))
+            if n == 6:  # sales change the exit order a new multiple gives
+                runs += [sale(requests[0].member, 0), sale(requests[1].member, 1)]
+            runs += _pay_run(owner, request)
+        return runs
+
+    grouped, alone = _tenant(context, "midgroup"), _tenant(context, "alone")
+    groups = context.sequencer.groups
+    answers = grouped_commands(context, grouped, story(grouped))
+    assert context.sequencer.groups == groups + 1  # one transaction
+    assert [error for _, error in answers if error is not None] == []
+    for run in story(alone):
+        (answer,) = grouped_commands(context, alone, [run])
+        assert answer[1] is None
+    with context.database.read() as connection:
+        for owner in (grouped, alone):
+            assert check_ledger(connection, owner.tenant) == []
+            assert check_replay(connection, owner.tenant) == []
+        # a balance that came back to zero inside one transaction was never written: the
+        # same books, one without the empty rows
+        books, one_by_one = (
+            {key: fen for key, fen in kept_balances(connection, owner.tenant).items() if fen}
+            for owner in (grouped, alone)
+        )
+        assert books == one_by_one
+        configured = connection.execute(
+            select(t.events.c.event_id).where(
+                t.events.c.tenant_id == grouped.tenant, t.events.c.event_id.like("configure:%")
+            )
+        ).all()
+        p = t.positions.c
+        forced_out = connection.execute(
+            select(p.member_id).where(p.tenant_id == grouped.tenant, p.opened == 0, p.paid > 0)
+        ).all()
+    assert len(configured) == len(changes)
+    assert forced_out, "the lower multiple forced nobody out: the test proves less than it says"

@@ -8,7 +8,7 @@ event log and a replay repeats them; every change is also in the audit log.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -107,6 +107,20 @@ def configure_pool(
     reason: str | None = None,
 ) -> PoolView:
     principal.require(Permission.CONFIGURE)
+    run = _configuration(principal, pool_id, request, action, reason)
+    # in the tenant's line with its orders: a change lands between two of them, as in a
+    # replay of the log, however many share its transaction (service/sequencer.py)
+    return command(context, principal, run, grouped=True)
+
+
+def _configuration(
+    principal: Principal,
+    pool_id: str,
+    request: PoolParamsIn,
+    action: str = "pool.configure",
+    reason: str | None = None,
+) -> Callable[[UnitOfWork], PoolView]:
+    """The command that applies `request` to the pool (configure_pool's)."""
     changes = request.changes()
     if not changes:
         raise DomainError(ErrorCode.INVALID, "names no parameter to change", "body")
@@ -125,7 +139,7 @@ def configure_pool(
         )
         return state_view(pool, uow)
 
-    return command(context, principal, run)
+    return run
 
 
 def pause(
