@@ -147,14 +147,16 @@ def play(shop: AuthenticatedClient, product: str) -> tuple[list[str], set[str]]:
 
 
 def wait_for(inbox: Inbox, wanted: set[str], seconds: int) -> set[str]:
-    """Wait until every wanted cause has arrived; the ones still missing."""
+    """Wait until every wanted cause has arrived, and then for a quiet second (one cause
+    may bring several events, delivered apart); the causes still missing."""
     deadline = time.monotonic() + seconds
     with inbox.changed:
         while True:
             missing = wanted - {e["data"].get("cause", {}).get("id") for e in inbox.events}
-            if not missing or time.monotonic() > deadline:
+            if time.monotonic() > deadline:
                 return missing
-            inbox.changed.wait(timeout=1)
+            if not inbox.changed.wait(timeout=1) and not missing:
+                return missing
 
 
 def main() -> int:
