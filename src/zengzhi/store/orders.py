@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
 
 from zengzhi.core.events import OrderLine
 from zengzhi.core.lifecycles import OrderStatus
@@ -39,6 +39,17 @@ class OrderRow:
     completed_at: datetime | None
     closed_at: datetime | None
     reversed_by: str | None
+
+
+_o = t.orders.c
+# built once: every order of a group is looked up by its id (a held write is for an
+# order already in `held`, so this read never needs them written first)
+_ONE = (
+    select(t.orders)
+    .where(of_tenant(_o, bindparam("tenant")), _o.order_id == bindparam("order"))
+    .execution_options(**UNAFFECTED)
+)
+_ONE_LOCKED = _ONE.with_for_update()
 
 
 def _order(row: Row[Any]) -> OrderRow:
@@ -78,10 +89,9 @@ class Orders(Keyed[OrderRow]):
     def get(self, key: str, lock: bool = False) -> OrderRow | None:
         if self.held is not None and key in self.held:
             return self.held[key]  # locked or written by this transaction: as it stands
-        # every order a held write is for is in `held`: this id's row is not among them
-        found = self.first(
-            self.select().where(self.key == key).execution_options(**UNAFFECTED), lock
-        )
+        found = self.connection.execute(
+            _ONE_LOCKED if lock else _ONE, {"tenant": self.tenant, "order": key}
+        ).first()
         row = None if found is None else self.record(found)
         if lock and row is not None and self.held is not None:
             self.held[key] = row

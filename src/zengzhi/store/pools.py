@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from zengzhi.core.amounts import Price, Ratio
 from zengzhi.rules.pool import KEY_DIGITS, PoolParams, PoolState, Position, exit_key
@@ -19,6 +19,20 @@ from zengzhi.store.tenanted import of_tenant
 
 CLOSED = 0  # the `opened` of a closed position's row (stakes are numbered from 1)
 _UNKNOWN: Any = object()  # SqlPositions._first before the database was asked
+
+_p = t.positions.c
+# built once: each order reads and writes its member's position
+_POSITION = select(t.positions).where(
+    of_tenant(_p, bindparam("tenant")),
+    _p.pool_id == bindparam("pool"),
+    _p.member_id == bindparam("member"),
+)
+_SET_POSITION = update(t.positions).where(  # the columns to set: the parameters' other keys
+    of_tenant(_p, bindparam("b_tenant")),
+    _p.pool_id == bindparam("b_pool"),
+    _p.member_id == bindparam("b_member"),
+)
+_NEW_POSITION = insert(t.positions)
 
 
 def key_text(key: int | None) -> str | None:
@@ -72,7 +86,7 @@ class SqlPositions:
     def get(self, member: str) -> Position | None:
         if member not in self._loaded:
             row = self._connection.execute(
-                select(t.positions).where(self._where(), t.positions.c.member_id == member)
+                _POSITION, {"tenant": self._tenant, "pool": self._pool, "member": member}
             ).first()
             if row is not None and row.opened == CLOSED:
                 self._closed[member] = (int(row.paid), int(row.charged))
@@ -156,19 +170,19 @@ class SqlPositions:
             del self._closed[position.member]
         if position.member in self._new:
             self._connection.execute(
-                insert(t.positions).values(
-                    tenant_id=self._tenant,
-                    pool_id=self._pool,
-                    member_id=position.member,
+                _NEW_POSITION,
+                {
+                    "tenant_id": self._tenant,
+                    "pool_id": self._pool,
+                    "member_id": position.member,
                     **values,
-                )
+                },
             )
             self._new.discard(position.member)
             return
         self._connection.execute(
-            update(t.positions)
-            .where(self._where(), t.positions.c.member_id == position.member)
-            .values(**values)
+            _SET_POSITION,
+            {"b_tenant": self._tenant, "b_pool": self._pool, "b_member": position.member, **values},
         )
 
     def close(self, position: Position) -> None:

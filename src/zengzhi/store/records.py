@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam, select
 
 from zengzhi.core.events import CompleteOrder, OrderLine
 from zengzhi.engine.state import Minted, OrderRecord
@@ -15,7 +15,7 @@ from zengzhi.rules.modes.common import Effect
 from zengzhi.store import tables as t
 from zengzhi.store.database import insert_if_absent
 from zengzhi.store.pending import UNAFFECTED, Pending
-from zengzhi.store.tenanted import Tenanted
+from zengzhi.store.tenanted import Tenanted, of_tenant
 
 
 def lines_to_json(lines: tuple[OrderLine, ...]) -> list[dict[str, Any]]:
@@ -27,6 +27,15 @@ def lines_from_json(data: list[dict[str, Any]]) -> tuple[OrderLine, ...]:
         OrderLine(**(line | {"modes": tuple(tuple(pair) for pair in line.get("modes", ()))}))
         for line in data
     )
+
+
+_m = t.members.c
+# built once (asked for each order's member); the held totals do not change who exists
+_MEMBER = (
+    select(_m.member_id)
+    .where(of_tenant(_m, bindparam("tenant")), _m.member_id == bindparam("member"))
+    .execution_options(**UNAFFECTED)
+)
 
 
 class SqlMembers(Tenanted):
@@ -41,11 +50,8 @@ class SqlMembers(Tenanted):
         if not isinstance(member, str):
             return False
         if member not in self._known:
-            c = t.members.c
-            found = self.connection.execute(  # the held totals do not change who exists
-                self.select(c.member_id)
-                .where(c.member_id == member)
-                .execution_options(**UNAFFECTED)
+            found = self.connection.execute(
+                _MEMBER, {"tenant": self.tenant, "member": member}
             ).first()
             if found is None:
                 return False
