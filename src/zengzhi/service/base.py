@@ -21,6 +21,7 @@ from zengzhi.store.commands import CommandRow, Commands
 from zengzhi.store.database import Database
 from zengzhi.store.tenants import tenant_time_zone
 from zengzhi.store.uow import UnitOfWork
+from zengzhi.store.wanted import Wanted
 
 T = TypeVar("T")
 
@@ -39,14 +40,19 @@ class Context:
 
 
 def command(
-    context: Context, principal: Principal, run: Callable[[UnitOfWork], T], grouped: bool = False
+    context: Context,
+    principal: Principal,
+    run: Callable[[UnitOfWork], T],
+    grouped: bool = False,
+    wants: Wanted | None = None,
 ) -> T:
     """Run a use case in one unit of work and commit it; run it again, whole, if the
     database says it lost a race (PostgreSQL deadlock, serialization, unique key).
     `grouped`: it may share its unit of work with the tenant's other commands waiting
-    at the same moment, run in arrival order (service/sequencer.py)."""
+    at the same moment, run in arrival order (service/sequencer.py); `wants`: the
+    orders and members it will look up, read with the group's (store/wanted.py)."""
     if grouped:
-        ((result, error),) = grouped_commands(context, principal, [run])
+        ((result, error),) = grouped_commands(context, principal, [run], [wants])
         if error is not None:
             raise error
         return result  # type: ignore[no-any-return]
@@ -62,11 +68,14 @@ def command(
 
 
 def grouped_commands(
-    context: Context, principal: Principal, runs: list[Callable[[UnitOfWork], Any]]
+    context: Context,
+    principal: Principal,
+    runs: list[Callable[[UnitOfWork], Any]],
+    wants: list[Wanted | None] | None = None,
 ) -> list[tuple[Any, BaseException | None]]:
     """Each of `runs` as its own grouped command, in turn; once all are committed, each
     one's (result, None) or (None, the error it raised)."""
-    return context.sequencer.run(context.database, principal.tenant, context.clock, runs)
+    return context.sequencer.run(context.database, principal.tenant, context.clock, runs, wants)
 
 
 def query(context: Context, run: Callable[[Connection], T]) -> T:

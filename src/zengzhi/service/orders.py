@@ -46,6 +46,7 @@ from zengzhi.service.tenants import command_settings
 from zengzhi.store.orders import OrderRow, Orders
 from zengzhi.store.records import order_event_id
 from zengzhi.store.uow import UnitOfWork
+from zengzhi.store.wanted import Wanted
 
 
 class NewOrder(OrderForm):
@@ -62,7 +63,12 @@ def create_order(
     """Record a new order (nothing happens to any pool yet). Returns it, and whether it
     is new (False: the same request was made before)."""
     principal.require(Permission.ORDERS)
-    return command(context, principal, _creation(principal, request), grouped=True)
+    run = _creation(principal, request)
+    return command(context, principal, run, grouped=True, wants=_wants(request))
+
+
+def _wants(request: NewOrder) -> Wanted:
+    return Wanted.of((request.id,), (request.member,))
 
 
 def _creation(
@@ -150,12 +156,15 @@ def create_orders(context: Context, principal: Principal, batch: OrderBatch) -> 
     may not place orders at all is refused whole (403), not item by item."""
     principal.require(Permission.ORDERS)
     runs: list[Callable[[UnitOfWork], Any]] = []
+    wants: list[Wanted | None] = []
     created: list[bool] = [False] * len(batch.orders)
     for n, request in enumerate(batch.orders):
         runs.append(_created(n, created, _creation(principal, request)))
+        wants.append(_wants(request))
         if batch.pay:
             runs.append(_paid_if(n, created, request.id, principal.actor))
-    answers = iter(grouped_commands(context, principal, runs))
+            wants.append(None)  # the order's creation wanted what its payment will
+    answers = iter(grouped_commands(context, principal, runs, wants))
     items = []
     for request in batch.orders:
         made, error = next(answers)
@@ -314,6 +323,7 @@ def _command(
         principal,
         lambda uow: _move(uow, principal.actor, order_id, step, act, reason),
         grouped=True,
+        wants=Wanted.of((order_id,)),
     )
 
 

@@ -38,6 +38,7 @@ from typing import Any, Generic, TypeVar
 
 from zengzhi.store.database import Database, is_retryable
 from zengzhi.store.uow import UnitOfWork
+from zengzhi.store.wanted import Wanted
 
 T = TypeVar("T")
 Run = Callable[[UnitOfWork], Any]
@@ -48,6 +49,7 @@ MAX_GROUP = 1000  # commands a transaction; a batch of 500 orders created and pa
 @dataclass(eq=False)
 class _Job(Generic[T]):
     run: Callable[[UnitOfWork], T]
+    wants: Wanted | None = None  # the rows it will look up, read with the group's
     done: threading.Event = field(default_factory=threading.Event)
     leads: bool = False  # woken to lead the next group, not because it was answered
     result: Any = None
@@ -82,10 +84,14 @@ class Sequencer:
         tenant: str,
         clock: Callable[[], datetime],
         runs: Sequence[Callable[[UnitOfWork], Any]],
+        wants: Sequence[Wanted | None] | None = None,
     ) -> list[tuple[Any, BaseException | None]]:
         """Run each of `runs` in turn, grouped with whatever else the tenant's line holds;
-        once committed, each run's (result, None) or (None, the error it raised)."""
-        jobs: list[_Job[Any]] = [_Job(one) for one in runs]
+        once committed, each run's (result, None) or (None, the error it raised).
+        `wants`: for each run, the orders and members it will look up, if known."""
+        jobs: list[_Job[Any]] = [
+            _Job(one, wanted) for one, wanted in zip(runs, wants or [None] * len(runs), strict=True)
+        ]
         with self._lock:
             self._waiting.setdefault(tenant, []).extend(jobs)
             lead = tenant not in self._leading
@@ -156,6 +162,9 @@ def _attempt(
     database: Database, tenant: str, clock: Callable[[], datetime], group: list[_Job[Any]]
 ) -> list[Any]:
     with UnitOfWork(database, tenant, clock()) as uow:
+        for job in group:
+            if job.wants is not None:
+                uow.wanted.add(job.wants)
         results = []
         for index, job in enumerate(group):
             try:

@@ -17,6 +17,7 @@ from zengzhi.store import tables as t
 from zengzhi.store.pending import UNAFFECTED, Pending
 from zengzhi.store.records import lines_from_json, lines_to_json
 from zengzhi.store.tenanted import Keyed, of_tenant, record_of
+from zengzhi.store.wanted import Wanted
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,13 @@ _ONE = (
     .execution_options(**UNAFFECTED)
 )
 _ONE_LOCKED = _ONE.with_for_update()
+_MANY_LOCKED = (  # a group's orders (store/wanted.py), locked in one order by every server
+    select(t.orders)
+    .where(of_tenant(_o, bindparam("tenant")), _o.order_id.in_(bindparam("orders", expanding=True)))
+    .order_by(_o.order_id)
+    .with_for_update()
+    .execution_options(**UNAFFECTED)
+)
 
 
 def _order(row: Row[Any]) -> OrderRow:
@@ -78,10 +86,15 @@ class Orders(Keyed[OrderRow]):
         tenant: str,
         held: dict[str, OrderRow] | None = None,
         pending: Pending | None = None,
+        wanted: Wanted | None = None,
     ) -> None:
         super().__init__(connection, tenant)
         self.held = held
         self.pending = pending
+        self.wanted = wanted
+        # ids read ahead and not there then: a row another server inserts since clashes
+        # at this transaction's commit, which is then run again (store/pending.py)
+        self.absent: set[str] = set()
 
     def record(self, row: Row[Any]) -> OrderRow:
         return _order(row)
@@ -89,6 +102,11 @@ class Orders(Keyed[OrderRow]):
     def get(self, key: str, lock: bool = False) -> OrderRow | None:
         if self.held is not None and key in self.held:
             return self.held[key]  # locked or written by this transaction: as it stands
+        if key in self.absent:
+            return None
+        if lock and self.held is not None and self.wanted and key in self.wanted.orders:
+            self._lock_wanted()
+            return self.held.get(key)
         found = self.connection.execute(
             _ONE_LOCKED if lock else _ONE, {"tenant": self.tenant, "order": key}
         ).first()
@@ -96,6 +114,17 @@ class Orders(Keyed[OrderRow]):
         if lock and row is not None and self.held is not None:
             self.held[key] = row
         return row
+
+    def _lock_wanted(self) -> None:
+        """Lock and hold every order the group will ask for (store/wanted.py)."""
+        assert self.held is not None and self.wanted is not None
+        keys = sorted(self.wanted.orders - self.held.keys())
+        self.wanted.orders.clear()
+        rows = self.connection.execute(_MANY_LOCKED, {"tenant": self.tenant, "orders": keys})
+        for found in rows:
+            self.held[found.order_id] = self.record(found)
+            self.wanted.members.add(found.member_id)  # their positions, read ahead too
+        self.absent.update(key for key in keys if key not in self.held)
 
     def change(self, key: str, **values: Any) -> None:
         """Set columns of one row; a change of status into or out of completed moves the

@@ -26,7 +26,7 @@ from zengzhi.store import tables as t
 
 UNAFFECTED = {"unaffected_by_pending": True}  # execution options of such a read
 
-_TOUCHES = re.compile(r"\b(?:orders|members)\b")
+_TOUCHES = re.compile(r"\b(?:orders|members|positions)\b")
 
 
 class Pending:
@@ -34,6 +34,8 @@ class Pending:
         self.tenant = tenant
         self.orders: dict[str, dict[str, Any]] = {}  # a new order's columns, by id
         self.spent: dict[str, int] = {}  # change of members.spent, by member
+        # a position's row by (pool, member): inserted (True) or updated, and its columns
+        self.positions: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {}
 
     def watch(self, connection: Connection) -> None:
         event.listen(connection, "before_cursor_execute", self._before)
@@ -48,7 +50,7 @@ class Pending:
         executemany: bool,
     ) -> None:
         if (
-            (self.orders or self.spent)
+            (self.orders or self.spent or self.positions)
             and _TOUCHES.search(statement)
             and not context.execution_options.get("unaffected_by_pending")
         ):
@@ -57,15 +59,23 @@ class Pending:
     def add_spent(self, member: str, fen: int) -> None:
         self.spent[member] = self.spent.get(member, 0) + fen
 
+    def put_position(self, pool: str, member: str, values: dict[str, Any], new: bool) -> None:
+        held = self.positions.get((pool, member))
+        if held is None:
+            self.positions[(pool, member)] = (new, dict(values))
+        else:
+            held[1].update(values)  # inserted then changed: inserted as it ends
+
     def flush(self, connection: Connection) -> None:
         """Write what is held (emptied first: the writes' own statements pass the hook)."""
-        orders, spent = self.orders, self.spent
-        self.orders, self.spent = {}, {}
+        orders, spent, positions = self.orders, self.spent, self.positions
+        self.orders, self.spent, self.positions = {}, {}, {}
         alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row in orders.values():  # a multi-row insert needs the same columns in each
             alike.setdefault(tuple(row), []).append(row)
         for rows in alike.values():
             connection.execute(insert(t.orders), rows)
+        self._write_positions(connection, positions)
         changes = [
             {"b_tenant": self.tenant, "b_member": member, "b_fen": fen}
             for member, fen in sorted(spent.items())  # one lock order for every process
@@ -78,4 +88,30 @@ class Pending:
                 .where(m.tenant_id == bindparam("b_tenant"), m.member_id == bindparam("b_member"))
                 .values(spent=m.spent + bindparam("b_fen")),
                 changes,
+            )
+
+    def _write_positions(
+        self, connection: Connection, positions: dict[tuple[str, str], tuple[bool, dict[str, Any]]]
+    ) -> None:
+        new, changed = [], []
+        for (pool, member), (inserted, values) in sorted(positions.items()):
+            if inserted:
+                new.append(
+                    {"tenant_id": self.tenant, "pool_id": pool, "member_id": member, **values}
+                )
+            else:
+                changed.append(
+                    {"b_tenant": self.tenant, "b_pool": pool, "b_member": member, **values}
+                )
+        if new:
+            connection.execute(insert(t.positions), new)
+        if changed:
+            p = t.positions.c
+            connection.execute(
+                update(t.positions).where(
+                    p.tenant_id == bindparam("b_tenant"),
+                    p.pool_id == bindparam("b_pool"),
+                    p.member_id == bindparam("b_member"),
+                ),
+                changed,
             )

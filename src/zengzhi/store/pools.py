@@ -1,8 +1,9 @@
 """Pools and their positions in SQL.
 
 A command that touches a pool locks its row first (`FOR UPDATE`), so the pool's
-positions change one command at a time. Positions are written through at once: the
-exit search is a query on the `exit_key` index, and it must see this command's changes.
+positions change one command at a time. In a unit of work, position writes are held
+until a statement reads positions (store/pending.py): the exit search is a query on the
+`exit_key` index, and it sees this transaction's changes, as every other read does.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from zengzhi.core.amounts import Price, Ratio
 from zengzhi.rules.pool import KEY_DIGITS, PoolParams, PoolState, Position, exit_key
 from zengzhi.store import tables as t
+from zengzhi.store.pending import UNAFFECTED, Pending
 from zengzhi.store.tenanted import of_tenant
+from zengzhi.store.wanted import Wanted
 
 CLOSED = 0  # the `opened` of a closed position's row (stakes are numbered from 1)
 _UNKNOWN: Any = object()  # SqlPositions._first before the database was asked
@@ -26,6 +29,11 @@ _POSITION = select(t.positions).where(
     of_tenant(_p, bindparam("tenant")),
     _p.pool_id == bindparam("pool"),
     _p.member_id == bindparam("member"),
+)
+_POSITIONS = select(t.positions).where(
+    of_tenant(_p, bindparam("tenant")),
+    _p.pool_id == bindparam("pool"),
+    _p.member_id.in_(bindparam("members", expanding=True)),
 )
 _SET_POSITION = update(t.positions).where(  # the columns to set: the parameters' other keys
     of_tenant(_p, bindparam("b_tenant")),
@@ -51,8 +59,13 @@ class SqlPositions:
         pool: str,
         exit_multiple: Ratio | None,
         next_opened: int,
+        wanted: Wanted | None = None,
+        pending: Pending | None = None,
     ) -> None:
         self._connection = connection
+        self._pending = pending
+        self._wanted = wanted  # the group's members (store/wanted.py), read at the first
+        self._read_ahead: set[str] = set()
         self._tenant = tenant
         self._pool = pool
         self._multiple = exit_multiple
@@ -66,6 +79,8 @@ class SqlPositions:
         # writes leave it: every order asks after its mint, and it rarely changes, so
         # the index is read again only when that position itself moved.
         self._first: tuple[str, int, str] | None = _UNKNOWN
+        # a read of a member not loaded yet: no write held back (store/pending.py) is its
+        self._unaffected = UNAFFECTED if pending is not None else {}
 
     def _where(self) -> Any:
         c = t.positions.c
@@ -85,14 +100,38 @@ class SqlPositions:
 
     def get(self, member: str) -> Position | None:
         if member not in self._loaded:
-            row = self._connection.execute(
-                _POSITION, {"tenant": self._tenant, "pool": self._pool, "member": member}
-            ).first()
-            if row is not None and row.opened == CLOSED:
-                self._closed[member] = (int(row.paid), int(row.charged))
-                row = None
-            self._loaded[member] = self._position(row) if row else None
+            if self._wanted and member in self._wanted.members and member not in self._read_ahead:
+                self._read_wanted()
+            else:
+                self._keep(
+                    member,
+                    self._connection.execute(
+                        _POSITION,
+                        {"tenant": self._tenant, "pool": self._pool, "member": member},
+                        execution_options=self._unaffected,
+                    ).first(),
+                )
         return self._loaded[member]
+
+    def _read_wanted(self) -> None:
+        """The group's members' rows in one read (this pool's row is locked by now)."""
+        assert self._wanted is not None
+        asked = sorted(self._wanted.members - self._loaded.keys() - self._read_ahead)
+        self._read_ahead.update(asked)
+        rows = self._connection.execute(
+            _POSITIONS,
+            {"tenant": self._tenant, "pool": self._pool, "members": asked},
+            execution_options=self._unaffected,
+        )
+        found = {row.member_id: row for row in rows}
+        for member in asked:
+            self._keep(member, found.get(member))
+
+    def _keep(self, member: str, row: Any) -> None:
+        if row is not None and row.opened == CLOSED:
+            self._closed[member] = (int(row.paid), int(row.charged))
+            row = None
+        self._loaded[member] = self._position(row) if row else None
 
     def open(self, member: str) -> Position:
         self.get(member)  # a closed row's history carries on
@@ -138,18 +177,26 @@ class SqlPositions:
             "charged": charged,
         }
         if had_row:
-            self._connection.execute(
-                update(t.positions)
-                .where(self._where(), t.positions.c.member_id == member)
-                .values(**values)
-            )
+            self._write(member, values, new=False)
         elif paid or charged:
-            self._connection.execute(
-                insert(t.positions).values(
-                    tenant_id=self._tenant, pool_id=self._pool, member_id=member, **values
-                )
-            )
+            self._write(member, values, new=True)
             self._closed[member] = (paid, charged)
+
+    def _write(self, member: str, values: dict[str, Any], new: bool) -> None:
+        """The member's row inserted (`new`) or set to `values`: held until a statement
+        reads positions or the transaction commits, in a unit of work (store/pending.py)."""
+        if self._pending is not None:
+            self._pending.put_position(self._pool, member, values, new)
+        elif new:
+            self._connection.execute(
+                _NEW_POSITION,
+                {"tenant_id": self._tenant, "pool_id": self._pool, "member_id": member, **values},
+            )
+        else:
+            self._connection.execute(
+                _SET_POSITION,
+                {"b_tenant": self._tenant, "b_pool": self._pool, "b_member": member, **values},
+            )
 
     def _values(self, position: Position) -> dict[str, Any]:
         return {
@@ -168,22 +215,9 @@ class SqlPositions:
         if position.member in self._new and position.member in self._closed:
             self._new.discard(position.member)  # reopened: the closed row becomes it
             del self._closed[position.member]
-        if position.member in self._new:
-            self._connection.execute(
-                _NEW_POSITION,
-                {
-                    "tenant_id": self._tenant,
-                    "pool_id": self._pool,
-                    "member_id": position.member,
-                    **values,
-                },
-            )
-            self._new.discard(position.member)
-            return
-        self._connection.execute(
-            _SET_POSITION,
-            {"b_tenant": self._tenant, "b_pool": self._pool, "b_member": position.member, **values},
-        )
+        new = position.member in self._new
+        self._new.discard(position.member)
+        self._write(position.member, values, new)
 
     def close(self, position: Position) -> None:
         """The stake ends; its row stays, closed, with the member's history in the pool."""
@@ -232,9 +266,17 @@ class SqlPositions:
 class SqlPools:
     """The tenant's pools, each loaded (and locked) when a command first asks for it."""
 
-    def __init__(self, connection: Connection, tenant: str) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        tenant: str,
+        wanted: Wanted | None = None,
+        pending: Pending | None = None,
+    ) -> None:
         self._connection = connection
         self._tenant = tenant
+        self._wanted = wanted
+        self._pending = pending
         self._loaded: dict[str, PoolState | None] = {}
         self._original: dict[str, tuple[Any, ...]] = {}
 
@@ -261,6 +303,8 @@ class SqlPools:
                     pool_id,
                     params.exit_multiple,
                     int(row.next_opened),
+                    self._wanted,
+                    self._pending,
                 )
                 self._loaded[pool_id] = PoolState(pool_id, params, positions, last)
                 self._original[pool_id] = self._state_of(self._loaded[pool_id])

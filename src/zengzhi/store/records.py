@@ -16,6 +16,7 @@ from zengzhi.store import tables as t
 from zengzhi.store.database import insert_if_absent
 from zengzhi.store.pending import UNAFFECTED, Pending
 from zengzhi.store.tenanted import Tenanted, of_tenant
+from zengzhi.store.wanted import Wanted
 
 
 def lines_to_json(lines: tuple[OrderLine, ...]) -> list[dict[str, Any]]:
@@ -36,26 +37,42 @@ _MEMBER = (
     .where(of_tenant(_m, bindparam("tenant")), _m.member_id == bindparam("member"))
     .execution_options(**UNAFFECTED)
 )
+_MEMBERS = (
+    select(_m.member_id)
+    .where(
+        of_tenant(_m, bindparam("tenant")), _m.member_id.in_(bindparam("members", expanding=True))
+    )
+    .execution_options(**UNAFFECTED)
+)
 
 
 class SqlMembers(Tenanted):
     table = t.members
 
-    def __init__(self, connection: Connection, tenant: str, now: datetime) -> None:
+    def __init__(
+        self, connection: Connection, tenant: str, now: datetime, wanted: Wanted | None = None
+    ) -> None:
         super().__init__(connection, tenant)
         self._now = now
         self._known: set[str] = set()
+        self._wanted = wanted
+        self._read_ahead: set[str] = set()  # of the wanted, those asked for (found or not)
 
     def __contains__(self, member: object) -> bool:
         if not isinstance(member, str):
             return False
-        if member not in self._known:
-            found = self.connection.execute(
-                _MEMBER, {"tenant": self.tenant, "member": member}
-            ).first()
-            if found is None:
-                return False
-            self._known.add(member)
+        if member in self._known:
+            return True
+        if self._wanted and member in self._wanted.members and member not in self._read_ahead:
+            asked = sorted(self._wanted.members - self._known - self._read_ahead)
+            rows = self.connection.execute(_MEMBERS, {"tenant": self.tenant, "members": asked})
+            self._known.update(rows.scalars())
+            self._read_ahead.update(asked)
+            return member in self._known
+        found = self.connection.execute(_MEMBER, {"tenant": self.tenant, "member": member}).first()
+        if found is None:
+            return False
+        self._known.add(member)
         return True
 
     def add(self, member: str) -> None:

@@ -49,6 +49,7 @@ from zengzhi.store.tenants import (
     store_counters,
     tenant_settings,
 )
+from zengzhi.store.wanted import Wanted
 from zengzhi.store.withdrawals import SqlWithdrawals, Withdrawals
 
 
@@ -68,12 +69,13 @@ class UnitOfWork:
         held: dict[str, OrderRow] = {}  # the orders this transaction locked or wrote
         self.pending = Pending(self.tenant)  # and the writes it holds back
         self.pending.watch(self.connection)
-        self.pools = SqlPools(self.connection, self.tenant)
+        self.wanted = Wanted()  # what a group's commands will look up (store/wanted.py)
+        self.pools = SqlPools(self.connection, self.tenant, self.wanted, self.pending)
         self.modes = SqlModes(self.connection, self.tenant)
         self.state = TenantState(
             self.ledger,
             self.pools,
-            SqlMembers(self.connection, self.tenant, self.now),
+            SqlMembers(self.connection, self.tenant, self.now, self.wanted),
             SqlOrders(self.connection, self.tenant, held, self.pending),
             SqlWithdrawals(self.connection, self.tenant, self.now),
             SqlNetwork(self.connection, self.tenant),
@@ -85,7 +87,7 @@ class UnitOfWork:
         self.today = day_of(self.now, self.zone)
         self.engine = Engine(self.state, self.zone)
         # the service's own tables, for the command's use cases
-        self.orders = Orders(self.connection, self.tenant, held, self.pending)
+        self.orders = Orders(self.connection, self.tenant, held, self.pending, self.wanted)
         self.members = Members(self.connection, self.tenant)
         self.withdrawals = Withdrawals(self.connection, self.tenant)
         self._events: list[tuple[Event, tuple[Entry, ...]]] = []
