@@ -1,6 +1,7 @@
 """Completed orders per second through the HTTP API, on SQLite and on PostgreSQL.
 
     python benchmarks/http_throughput.py [--orders 2000] [--clients 4] [--batch 100]
+        [--tenants 1] [--members 200] [--database sqlite|postgresql|both]
         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 For each database it starts one `uvicorn` process (the same app as `zengzhi serve`),
@@ -12,6 +13,10 @@ then measures:
 - batch: `POST /v1/orders/batch` with `pay`, `--batch` orders a request;
 - baseline: the very rows the single run wrote (order, entries, postings, event, pool
   history, position, balances), inserted again with plain SQL, one transaction an order.
+
+`--tenants N` spreads the orders over N tenants, each with its own pool, members and API
+key (order n goes to tenant n mod N): the issue's "many tenants at once"; the baseline is
+then the first tenant's orders.
 
 Prints a table; nothing here is a test.
 """
@@ -48,10 +53,10 @@ from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
 
 SECRET = secrets.token_urlsafe(40)
-MEMBERS = 200
+MEMBERS = 200  # a tenant's, unless --members says otherwise
 
 
-def prepare(url: str, tenant: str) -> str:
+def prepare(url: str, tenant: str, count: int = MEMBERS) -> str:
     """A tenant with a pool (k = 2) and members; returns an API key."""
     settings = Settings(database_url=url, secret_key=SECRET)  # type: ignore[arg-type]
     context = Context(Database(url), settings)
@@ -61,7 +66,7 @@ def prepare(url: str, tenant: str) -> str:
     )
     owner = Principal(tenant, "system:benchmark", Role.OWNER)
     pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
-    for n in range(MEMBERS):
+    for n in range(count):
         members.create_member(context, owner, NewMember(id=f"m{n}"))
     key = users.create_api_key(context, owner, NewApiKey(name="bench")).token
     context.database.dispose()
@@ -88,28 +93,29 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
 
 
-def order_body(prefix: str, n: int) -> dict[str, Any]:
+def order_body(prefix: str, n: int, count: int = MEMBERS) -> dict[str, Any]:
     amount = 100 + n % 2900
     return {
         "id": f"{prefix}{n}",
-        "member": f"m{n % MEMBERS}",
+        "member": f"m{n % count}",
         "amount": f"{amount}.00",
         "contribution": f"{amount * 3 // 10}.00",
     }
 
 
-def run_http(base: str, key: str, orders: int, clients: int, batch: int) -> dict[str, Any]:
-    headers = {"Authorization": f"Bearer {key}"}
+def run_http(
+    base: str, keys: list[str], orders: int, clients: int, batch: int, count: int = MEMBERS
+) -> dict[str, Any]:
     local = httpx.Client(
-        base_url=base,
-        headers=headers,
-        timeout=120,
-        limits=httpx.Limits(max_connections=clients * 2),
+        base_url=base, timeout=120, limits=httpx.Limits(max_connections=clients * 2)
     )
 
+    def headers(n: int) -> dict[str, str]:
+        return {"Authorization": f"Bearer {keys[n % len(keys)]}"}
+
     def single(n: int) -> None:
-        created = local.post("/v1/orders", json=order_body("s", n))
-        paid = local.post(f"/v1/orders/s{n}/pay")
+        created = local.post("/v1/orders", json=order_body("s", n, count), headers=headers(n))
+        paid = local.post(f"/v1/orders/s{n}/pay", headers=headers(n))
         assert created.status_code == 201 and paid.json()["status"] == "completed", paid.text
 
     seconds, latencies = timed(single, orders, clients)
@@ -118,8 +124,8 @@ def run_http(base: str, key: str, orders: int, clients: int, batch: int) -> dict
     }
 
     def many(n: int) -> None:
-        body = {"pay": True, "orders": [order_body(f"b{n}-", i) for i in range(batch)]}
-        answer = local.post("/v1/orders/batch", json=body)
+        body = {"pay": True, "orders": [order_body(f"b{n}-", i, count) for i in range(batch)]}
+        answer = local.post("/v1/orders/batch", json=body, headers=headers(n))
         assert answer.status_code == 200 and all(
             item["outcome"] == "created" for item in answer.json()
         ), answer.text[:300]
@@ -135,8 +141,8 @@ def run_http(base: str, key: str, orders: int, clients: int, batch: int) -> dict
     return results
 
 
-def baseline(url: str, tenant: str, orders: int) -> float:
-    """Insert again, with plain SQL, the rows the single run wrote for its orders."""
+def baseline(url: str, tenant: str, orders: list[str]) -> float:
+    """Insert again, with plain SQL, the rows the single run wrote for these orders."""
     engine = create_engine(url)
     dialect = postgresql if url.startswith("postgresql") else sqlite
     copy = f"{tenant}-sql"
@@ -186,13 +192,15 @@ def baseline(url: str, tenant: str, orders: int) -> float:
     return len(rows) / seconds
 
 
-def _rows_of_single_run(connection: Connection, tenant: str, orders: int) -> list[dict[str, Any]]:
+def _rows_of_single_run(
+    connection: Connection, tenant: str, orders: list[str]
+) -> list[dict[str, Any]]:
     rows = []
-    for n in range(orders):
+    for order_id in orders:
         order = connection.execute(
-            select(t.orders).where(t.orders.c.tenant_id == tenant, t.orders.c.order_id == f"s{n}")
+            select(t.orders).where(t.orders.c.tenant_id == tenant, t.orders.c.order_id == order_id)
         ).one()
-        cause = f"order:s{n}"
+        cause = f"order:{order_id}"
         entries = [
             dict(r._mapping)
             for r in connection.execute(
@@ -248,31 +256,36 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--tenants", type=int, default=1, help="orders spread over N tenants")
+    parser.add_argument("--members", type=int, default=MEMBERS, help="a tenant's members")
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument(
         "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     )
     args = parser.parse_args()
     print(
-        f"{describe()}; one uvicorn "
-        f"process, {args.clients} client threads, {args.orders} orders a run"
+        f"{describe()}; one uvicorn process, {args.clients} client threads, "
+        f"{args.orders} orders a run, {args.tenants} tenant(s) of {args.members} members"
     )
     print(f"{'database':<11}{'mode':<10}{'orders/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
     with tempfile.TemporaryDirectory() as folder:
-        targets: list[tuple[str, str, Callable[[], None]]] = [
-            ("sqlite", f"sqlite:///{Path(folder) / 'bench.db'}", lambda: None)
-        ]
-        url, drop = postgres_database(args.postgres)
-        targets.append(("postgresql", url, drop))
+        targets: list[tuple[str, str, Callable[[], None]]] = []
+        if args.database in ("sqlite", "both"):
+            targets.append(("sqlite", f"sqlite:///{Path(folder) / 'bench.db'}", lambda: None))
+        if args.database in ("postgresql", "both"):
+            url, drop = postgres_database(args.postgres)
+            targets.append(("postgresql", url, drop))
         for name, url, cleanup in targets:
-            key = prepare(url, "bench")
+            keys = [prepare(url, f"bench{n}", args.members) for n in range(args.tenants)]
             analyze(url)  # as autovacuum would on a live database
             process, base = serve(url, SECRET)
             try:
-                results = run_http(base, key, args.orders, args.clients, args.batch)
+                results = run_http(base, keys, args.orders, args.clients, args.batch, args.members)
             finally:
                 process.terminate()
                 process.wait()
-            rate = baseline(url, "bench", args.orders)
+            first = [f"s{n}" for n in range(0, args.orders, args.tenants)]
+            rate = baseline(url, "bench0", first)
             for mode, (per_second, p50, p99) in results.items():
                 print(
                     f"{name:<11}{mode:<10}{per_second:>10.0f}{p50:>9.1f}{p99:>9.1f}"
