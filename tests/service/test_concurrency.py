@@ -112,7 +112,7 @@ def hammer(urls: list[str], key: str, worker: int) -> dict[str, int]:
             sent.append((f"/v1/members/{member}/withdrawals", body, response.json()))
             kind = "withdrawal" if response.status_code == 201 else "withdrawal_refused"
         else:
-            body = {"id": f"w{worker}-x{n}", "amount": f"{rng.randint(100, 2000)}.00"}
+            body = {"id": f"w{worker}-x{n}", "amount": f"{rng.randint(10, 200)}.00"}
             response = call("/v1/pools/main/subsidies", body)
             assert response.status_code == 200, response.text
             kind = "subsidy"
