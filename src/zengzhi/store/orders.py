@@ -152,8 +152,8 @@ class Orders(Keyed[OrderRow]):
                             .where(of_tenant(m, self.tenant), m.member_id == row.member_id)
                             .values(spent=m.spent + delta)
                         )
-        if self.pending is not None and key in self.pending.orders:
-            self.pending.orders[key].update(values)  # not written yet: written as it ends
+        if self.pending is not None and self.held is not None and key in self.held:
+            self.pending.change_order(key, values)  # written when read, or as it ends
         else:
             super().change(key, **values)
         if self.held is not None and key in self.held:

@@ -1,19 +1,22 @@
-"""Writes a unit of work holds back: its new orders' rows and its members' spent totals.
+"""Writes a unit of work holds back: orders' rows, members' spent totals, positions.
 
 A group of commands (service/sequencer.py) creates, pays and completes hundreds of orders
 in one transaction. Written through, each order costs an insert, an update when it is
-paid, another when completion records what it minted, and an update of its member's
-total: four round trips of rows no other statement of the group reads. Held here, each
-new order is one row of one multi-row insert in its final state, and the totals one
-statement, at commit.
+paid, another when completion records what it minted, an update of its member's total
+and one of its position: round trips of rows no other statement of the group reads.
+Held here, each new order is one row of one multi-row insert in its final state, the
+changes of orders this transaction locked one statement per set of columns, and the
+totals and positions one statement each, at commit.
 
-Nothing may read around them: before any statement that names the `orders` or `members`
-table runs on the transaction's connection, what is held is written (the connection's
-`before_cursor_execute` hook), so every read, by any module, sees the transaction's own
-writes as if they had gone through at once. A read that no held write can change marks
-itself `UNAFFECTED` (an order id not held, whether a member exists) and does not force
-the writes out; that is what lets a group's orders each look themselves up cheaply.
-"""
+Nothing may read around them: before any statement that names the `orders`, `members` or
+`positions` table runs on the transaction's connection, what is held is written (the
+connection's `before_cursor_execute` hook), so every read, by any module, sees the
+transaction's own writes as if they had gone through at once. A read that no held write
+can change marks itself `UNAFFECTED` (an order id not held, whether a member exists, the
+position of a member not loaded yet) and does not force the writes out; that is what
+lets a group's orders each look themselves up cheaply. Only rows this transaction wrote
+or locked are changed here: an update held back takes its row lock late, and for a row
+already locked that changes nothing."""
 
 from __future__ import annotations
 
@@ -33,6 +36,7 @@ class Pending:
     def __init__(self, tenant: str) -> None:
         self.tenant = tenant
         self.orders: dict[str, dict[str, Any]] = {}  # a new order's columns, by id
+        self.order_changes: dict[str, dict[str, Any]] = {}  # columns set on a locked row
         self.spent: dict[str, int] = {}  # change of members.spent, by member
         # a position's row by (pool, member): inserted (True) or updated, and its columns
         self.positions: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {}
@@ -50,11 +54,20 @@ class Pending:
         executemany: bool,
     ) -> None:
         if (
-            (self.orders or self.spent or self.positions)
+            (self.orders or self.order_changes or self.spent or self.positions)
             and _TOUCHES.search(statement)
             and not context.execution_options.get("unaffected_by_pending")
         ):
             self.flush(connection)
+
+    def change_order(self, order_id: str, values: dict[str, Any]) -> None:
+        """Columns set on an order this transaction wrote or locked (only such a row:
+        an update held back takes its row lock late, which must change nothing)."""
+        new = self.orders.get(order_id)
+        if new is not None:
+            new.update(values)  # inserted as it ends
+        else:
+            self.order_changes.setdefault(order_id, {}).update(values)
 
     def add_spent(self, member: str, fen: int) -> None:
         self.spent[member] = self.spent.get(member, 0) + fen
@@ -68,26 +81,28 @@ class Pending:
 
     def flush(self, connection: Connection) -> None:
         """Write what is held (emptied first: the writes' own statements pass the hook)."""
-        orders, spent, positions = self.orders, self.spent, self.positions
-        self.orders, self.spent, self.positions = {}, {}, {}
+        orders, changes = self.orders, self.order_changes
+        spent, positions = self.spent, self.positions
+        self.orders, self.order_changes, self.spent, self.positions = {}, {}, {}, {}
         alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row in orders.values():  # a multi-row insert needs the same columns in each
             alike.setdefault(tuple(row), []).append(row)
         for rows in alike.values():
             connection.execute(insert(t.orders), rows)
+        self._change_orders(connection, changes)
         self._write_positions(connection, positions)
-        changes = [
+        totals = [
             {"b_tenant": self.tenant, "b_member": member, "b_fen": fen}
             for member, fen in sorted(spent.items())  # one lock order for every process
             if fen
         ]
-        if changes:
+        if totals:
             m = t.members.c
             connection.execute(
                 update(t.members)
                 .where(m.tenant_id == bindparam("b_tenant"), m.member_id == bindparam("b_member"))
                 .values(spent=m.spent + bindparam("b_fen")),
-                changes,
+                totals,
             )
 
     def _write_positions(
@@ -114,4 +129,18 @@ class Pending:
                     p.member_id == bindparam("b_member"),
                 ),
                 changed,
+            )
+
+    def _change_orders(self, connection: Connection, changes: dict[str, dict[str, Any]]) -> None:
+        alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for order_id, values in sorted(changes.items()):
+            row = {"b_tenant": self.tenant, "b_order": order_id, **values}
+            alike.setdefault(tuple(sorted(values)), []).append(row)
+        o = t.orders.c
+        for rows in alike.values():
+            connection.execute(
+                update(t.orders).where(
+                    o.tenant_id == bindparam("b_tenant"), o.order_id == bindparam("b_order")
+                ),
+                rows,
             )

@@ -149,7 +149,7 @@ class SqlOrders(Tenanted):
             "rewards": [list(one) for one in record.rewards],
             "modes": [list(one) for one in record.modes],
         }
-        if self.pending is not None and order_id in self.pending.orders:
-            self.pending.orders[order_id].update(values)
+        if self.pending is not None and self.held is not None and order_id in self.held:
+            self.pending.change_order(order_id, values)  # locked or written here: held
             return
         self.connection.execute(self.update().where(c.order_id == order_id).values(**values))
