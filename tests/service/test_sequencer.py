@@ -18,16 +18,18 @@ from tests.service.conftest import new_tenant
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Sell
-from zengzhi.service import members, orders, pools
+from zengzhi.service import members, orders, pools, tenants
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, grouped_commands
 from zengzhi.service.members import NewMember
 from zengzhi.service.orders import NewOrder, OrderBatch
 from zengzhi.service.pools import NewPool
+from zengzhi.service.tenants import TenantSettings
 from zengzhi.store import tables as t
 from zengzhi.store.books import kept_balances
 from zengzhi.store.uow import UnitOfWork
+from zengzhi.store.wanted import Wanted
 
 MEMBERS = [f"m{n}" for n in range(8)]
 THREADS = 12
@@ -300,3 +302,92 @@ def test_a_pool_changed_in_the_middle_of_a_group_is_the_same_as_one_at_a_time(
         ).all()
     assert len(configured) == len(changes)
     assert forced_out, "the lower multiple forced nobody out: the test proves less than it says"
+
+
+def _normal(answer: tuple[Any, BaseException | None]) -> tuple[str, Any]:
+    """What a caller is told: the order's status and points, or the error's code."""
+    value, error = answer
+    if error is not None:
+        assert isinstance(error, DomainError), error
+        return ("refused", error.code)
+    view = value[0] if isinstance(value, tuple) else value
+    return (view.status, view.points)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_orders_whole_lives_in_one_group_are_the_same_as_one_step_at_a_time(
+    context: Context, seed: int
+) -> None:
+    """Orders with a return window, each order's steps (pay, complete, refund, cancel,
+    reverse, and steps no longer allowed) interleaved with the others' in one
+    transaction: the same answers, statuses and books as one step a transaction. A
+    step reads the order as the group's earlier steps left it (held, not yet written)."""
+    rng = random.Random(seed)
+    requests = [_order(rng, f"l{n}") for n in range(12)]
+    lives = {
+        request.id: [
+            rng.choice(["pay", "pay", "pay", "cancel"]),
+            *rng.choices(["pay", "complete", "complete", "refund", "cancel", "reverse"], k=3),
+        ]
+        for request in requests
+    }
+    turns = [request.id for request in requests for _ in range(1 + len(lives[request.id]))]
+    rng.shuffle(turns)
+    made: set[str] = set()
+    plan: list[tuple[str, str]] = []  # (step, order), each order's own steps in order
+    for order_id in turns:
+        plan.append(
+            ("create", order_id) if order_id not in made else (lives[order_id].pop(0), order_id)
+        )
+        made.add(order_id)
+
+    def story(owner: Principal) -> tuple[list[Any], list[Wanted | None]]:
+        runs: list[Any] = []
+        wants: list[Wanted | None] = []
+        by_id = {request.id: request for request in requests}
+        for step, order_id in plan:
+            if step == "create":
+                runs.append(orders._creation(owner, by_id[order_id]))
+                wants.append(orders._wants(by_id[order_id]))
+            else:
+                act = orders.STEPS[step]
+                runs.append(
+                    lambda uow, o=order_id, s=step, a=act: orders._move(uow, owner.actor, o, s, a)
+                )
+                wants.append(Wanted.of((order_id,)))
+        return runs, wants
+
+    def tenant(name: str) -> Principal:
+        owner = _tenant(context, name)
+        tenants.update_settings(context, owner, TenantSettings(completion_delay_seconds=3600))
+        return owner
+
+    grouped, alone = tenant("lives"), tenant("lives-alone")
+    groups = context.sequencer.groups
+    answers = grouped_commands(context, grouped, *story(grouped))
+    assert context.sequencer.groups == groups + 1  # one transaction
+    runs, wants = story(alone)
+    one_by_one = [
+        grouped_commands(context, alone, [run], [want])[0]
+        for run, want in zip(runs, wants, strict=True)
+    ]
+    told = [_normal(answer) for answer in answers]
+    assert told == [_normal(answer) for answer in one_by_one]
+    done = {(step, answer[0]) for (step, _), answer in zip(plan, told, strict=True)}
+    assert {("refund", "refunded"), ("reverse", "reversed"), ("complete", "completed")} <= done
+    assert any(answer[0] == "refused" for answer in told)
+
+    for request in requests:  # what was written is what each caller was told last
+        assert (
+            orders.get_order(context, grouped, request.id).status
+            == orders.get_order(context, alone, request.id).status
+        )
+    with context.database.read() as connection:
+        for owner in (grouped, alone):
+            assert check_ledger(connection, owner.tenant) == []
+            assert check_replay(connection, owner.tenant) == []
+        books, books_alone = (
+            {key: fen for key, fen in kept_balances(connection, owner.tenant).items() if fen}
+            for owner in (grouped, alone)
+        )
+    assert books == books_alone and books

@@ -356,20 +356,27 @@ def complete_due(uow: UnitOfWork, actor: str, order_id: str) -> bool:
     return take_step(uow, actor, ORDER, uow.orders, order_id, "complete", _complete)[1]
 
 
-def cancel(context: Context, principal: Principal, order_id: str) -> OrderView:
-    def act(uow: UnitOfWork, row: OrderRow) -> None:
-        uow.orders.change(row.order_id, status=OrderStatus.CANCELLED, closed_at=uow.now)
+def _cancel(uow: UnitOfWork, row: OrderRow) -> None:
+    uow.orders.change(row.order_id, status=OrderStatus.CANCELLED, closed_at=uow.now)
 
-    return _command(context, principal, order_id, "cancel", act)
+
+def cancel(context: Context, principal: Principal, order_id: str) -> OrderView:
+    return _command(context, principal, order_id, "cancel", _cancel)
+
+
+def _refund(uow: UnitOfWork, row: OrderRow) -> None:
+    uow.orders.change(row.order_id, status=OrderStatus.REFUNDED, closed_at=uow.now, due_at=None)
 
 
 def refund(context: Context, principal: Principal, order_id: str) -> OrderView:
     """A refund before completion: nothing happened, so nothing is undone."""
+    return _command(context, principal, order_id, "refund", _refund)
 
-    def act(uow: UnitOfWork, row: OrderRow) -> None:
-        uow.orders.change(row.order_id, status=OrderStatus.REFUNDED, closed_at=uow.now, due_at=None)
 
-    return _command(context, principal, order_id, "refund", act)
+def _reverse(uow: UnitOfWork, row: OrderRow) -> None:
+    reversal = event_id("reverse", row.order_id)
+    uow.apply(ReverseOrder(reversal, order_event_id(row.order_id), uow.now))
+    uow.orders.change(row.order_id, status=OrderStatus.REVERSED, closed_at=uow.now)
 
 
 def reverse(
@@ -377,13 +384,17 @@ def reverse(
 ) -> OrderView:
     """A refund after completion: its points are taken back (or owed), no price falls.
     The reason (the console asks for one) goes to the audit log with the step."""
+    return _command(context, principal, order_id, "reverse", _reverse, reason)
 
-    def act(uow: UnitOfWork, row: OrderRow) -> None:
-        reversal = event_id("reverse", order_id)
-        uow.apply(ReverseOrder(reversal, order_event_id(order_id), uow.now))
-        uow.orders.change(row.order_id, status=OrderStatus.REVERSED, closed_at=uow.now)
 
-    return _command(context, principal, order_id, "reverse", act, reason)
+# Each step of an order's life by name: what a command runs once the step is allowed.
+STEPS: dict[str, Act] = {
+    "pay": _pay,
+    "complete": _complete,
+    "cancel": _cancel,
+    "refund": _refund,
+    "reverse": _reverse,
+}
 
 
 def get_order(context: Context, principal: Principal, order_id: str) -> OrderView:
