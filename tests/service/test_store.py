@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from alembic import command as alembic
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, insert, select, update
+from sqlalchemy import create_engine, event, insert, select, update
 from typer.testing import CliRunner
 
 from tests.service.conftest import Api, new_tenant
@@ -159,6 +160,41 @@ def test_prefetched_balances_are_the_kept_balances_and_what_the_command_posted(
         read.prefetch(keys)
         assert [read.balance(*key) for key in keys] == [asked.balance(*key) for key in keys]
         assert [read.balance(*key) for key in keys] == [495, -20, 5, 0, 0]
+
+
+@pytest.mark.parametrize("first", ["cash", "supply"])
+def test_a_pools_cash_and_supply_read_together_are_each_read_alone(
+    context: Context, first: str
+) -> None:
+    """The first read of `pool:<id>` takes its supply along (one statement); each is the
+    kept balance and what the command posted, and a balance read before stays as read."""
+    tenant = new_tenant(context)
+    cash, supply, points = "pool:p", "pool:p:supply", "PTS:p"
+    with context.database.write() as connection:
+        for account, asset, amount in ((cash, CNY, 500), (supply, points, -100)):
+            connection.execute(
+                insert(t.balances).values(
+                    tenant_id=tenant, account=account, asset=asset, amount=amount
+                )
+            )
+    into_pool = entry("x1", "test", "test", [("a", CNY, -5), (cash, CNY, 5)])
+    minted = entry("x2", "test", "test", [(supply, points, -3), ("m", points, 3)])
+    keys = [(cash, CNY), (supply, points)] if first == "cash" else [(supply, points), (cash, CNY)]
+    with context.database.write() as connection:
+        ledger = SqlLedger(connection, tenant)
+        ledger.post(into_pool)  # before any read: it counts
+        statements: list[str] = []
+        event.listen(connection, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        found = [ledger.balance(*keys[0])]
+        ledger.post(minted)  # after the first read, before the second: it counts too
+        found.append(ledger.balance(*keys[1]))
+        reads = len(statements)
+        now = [ledger.balance(*key) for key in keys]
+    before_mint = {(cash, CNY): 505, (supply, points): -100}
+    after_mint = {(cash, CNY): 505, (supply, points): -103}
+    assert found == [before_mint[keys[0]], after_mint[keys[1]]]
+    assert now == [after_mint[key] for key in keys]
+    assert reads == (1 if first == "cash" else 2)
 
 
 def test_a_command_of_many_entries_keeps_them_as_posted(context: Context) -> None:

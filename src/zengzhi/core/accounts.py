@@ -39,6 +39,12 @@ def pool_cash(pool: str) -> str:
     return f"pool:{pool}"
 
 
+def pool_of_cash(account: str) -> str | None:
+    """The pool whose cash `account` is (`pool:<id>`), or None."""
+    pool = account[5:] if account.startswith("pool:") else ""
+    return pool if pool and ":" not in pool else None
+
+
 def pool_supply(pool: str) -> str:
     """Points are minted out of (and burned back into) this account: -balance = circulating."""
     return f"pool:{pool}:supply"

@@ -30,6 +30,18 @@ _BALANCE = select(_b.amount).where(
     _b.asset == bindparam("asset"),
 )
 _LOCKED_BALANCE = _BALANCE.with_for_update()
+# A pool's cash and its points' supply: every price reads both (rules/pool.py
+# `balance_and_points`), so the first read of the cash takes the supply along.
+_LOCKED_POOL = (
+    select(_b.account, _b.asset, _b.amount)
+    .where(
+        of_tenant(_b, bindparam("tenant")),
+        ((_b.account == bindparam("cash")) & (_b.asset == CNY))
+        | ((_b.account == bindparam("supply")) & (_b.asset == bindparam("points"))),
+    )
+    .order_by(_b.account, _b.asset)
+    .with_for_update()
+)
 
 
 def owed_to(connection: Connection, tenant: str, creditor: str) -> int:
@@ -96,6 +108,10 @@ class SqlLedger:
         key = (account, asset)
         held = self._balances.get(key)
         if held is None:
+            pool = accounts.pool_of_cash(account) if asset == CNY else None
+            if pool is not None:
+                self._read_pool(account, pool)
+                return self._balances[key]
             row = self._connection.execute(
                 _LOCKED_BALANCE, {"tenant": self._tenant, "account": account, "asset": asset}
             ).first()
@@ -103,6 +119,22 @@ class SqlLedger:
             held = (int(row[0]) if row else 0) + self._deltas.get(key, 0)
             self._balances[key] = held
         return held
+
+    def _read_pool(self, cash: str, pool: str) -> None:
+        keys = [(cash, CNY), (accounts.pool_supply(pool), accounts.points_asset(pool))]
+        rows = self._connection.execute(
+            _LOCKED_POOL,
+            {
+                "tenant": self._tenant,
+                "cash": keys[0][0],
+                "supply": keys[1][0],
+                "points": keys[1][1],
+            },
+        )
+        found = {(row.account, row.asset): int(row.amount) for row in rows}
+        for key in keys:
+            if key not in self._balances:  # a balance read before is this command's already
+                self._balances[key] = found.get(key, 0) + self._deltas.get(key, 0)
 
     def prefetch(self, keys: Iterable[tuple[str, str]]) -> None:
         """Read and lock these balances a thousand a statement, in account order (the

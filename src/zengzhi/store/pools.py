@@ -35,6 +35,16 @@ _POSITIONS = select(t.positions).where(
     _p.pool_id == bindparam("pool"),
     _p.member_id.in_(bindparam("members", expanding=True)),
 )
+_FIRST_TO_EXIT = (  # the whole row: the order that asks reads the position next
+    select(t.positions)
+    .where(
+        of_tenant(_p, bindparam("tenant")),
+        _p.pool_id == bindparam("pool"),
+        _p.exit_key.is_not(None),
+    )
+    .order_by(_p.exit_key, _p.opened)
+    .limit(1)
+)
 _SET_POSITION = update(t.positions).where(  # the columns to set: the parameters' other keys
     of_tenant(_p, bindparam("b_tenant")),
     _p.pool_id == bindparam("b_pool"),
@@ -231,14 +241,12 @@ class SqlPositions:
 
     def first_to_exit(self) -> Position | None:
         if self._first is _UNKNOWN:
-            c = t.positions.c
             row = self._connection.execute(
-                select(c.exit_key, c.opened, c.member_id)
-                .where(self._where(), c.exit_key.is_not(None))
-                .order_by(c.exit_key, c.opened)
-                .limit(1)
+                _FIRST_TO_EXIT, {"tenant": self._tenant, "pool": self._pool}
             ).first()
-            self._first = None if row is None else (row[0], int(row[1]), row[2])
+            self._first = None if row is None else (row.exit_key, int(row.opened), row.member_id)
+            if row is not None and row.member_id not in self._loaded:
+                self._keep(row.member_id, row)  # held writes were flushed before the read
         return None if self._first is None else self.get(self._first[2])
 
     def reindex(self, exit_multiple: Ratio | None) -> None:
