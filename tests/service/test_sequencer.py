@@ -233,6 +233,20 @@ def test_a_command_failing_half_way_leaves_nothing_of_itself_in_its_group(
         assert kept_balances(connection, owner.tenant) == {}  # no points from the half
 
 
+def _assert_the_same_books(context: Context, grouped: Principal, alone: Principal) -> None:
+    """Both tenants' books check and replay, and hold the same balances: a balance that
+    came back to zero inside one transaction was never written, so empty rows aside."""
+    with context.database.read() as connection:
+        for owner in (grouped, alone):
+            assert check_ledger(connection, owner.tenant) == []
+            assert check_replay(connection, owner.tenant) == []
+        books, one_by_one = (
+            {key: fen for key, fen in kept_balances(connection, owner.tenant).items() if fen}
+            for owner in (grouped, alone)
+        )
+    assert books == one_by_one and books
+
+
 def _pay_run(owner: Principal, request: NewOrder) -> list[Any]:
     return [
         orders._creation(owner, request),
@@ -280,17 +294,8 @@ def test_a_pool_changed_in_the_middle_of_a_group_is_the_same_as_one_at_a_time(
     for run in story(alone):
         (answer,) = grouped_commands(context, alone, [run])
         assert answer[1] is None
+    _assert_the_same_books(context, grouped, alone)
     with context.database.read() as connection:
-        for owner in (grouped, alone):
-            assert check_ledger(connection, owner.tenant) == []
-            assert check_replay(connection, owner.tenant) == []
-        # a balance that came back to zero inside one transaction was never written: the
-        # same books, one without the empty rows
-        books, one_by_one = (
-            {key: fen for key, fen in kept_balances(connection, owner.tenant).items() if fen}
-            for owner in (grouped, alone)
-        )
-        assert books == one_by_one
         configured = connection.execute(
             select(t.events.c.event_id).where(
                 t.events.c.tenant_id == grouped.tenant, t.events.c.event_id.like("configure:%")
@@ -382,12 +387,4 @@ def test_orders_whole_lives_in_one_group_are_the_same_as_one_step_at_a_time(
             orders.get_order(context, grouped, request.id).status
             == orders.get_order(context, alone, request.id).status
         )
-    with context.database.read() as connection:
-        for owner in (grouped, alone):
-            assert check_ledger(connection, owner.tenant) == []
-            assert check_replay(connection, owner.tenant) == []
-        books, books_alone = (
-            {key: fen for key, fen in kept_balances(connection, owner.tenant).items() if fen}
-            for owner in (grouped, alone)
-        )
-    assert books == books_alone and books
+    _assert_the_same_books(context, grouped, alone)
