@@ -39,7 +39,7 @@ def pool_cash(pool: str) -> str:
     return f"pool:{pool}"
 
 
-def pool_of_cash(account: str) -> str | None:
+def pool_cash_owner(account: str) -> str | None:
     """The pool whose cash `account` is (`pool:<id>`), or None."""
     pool = account[5:] if account.startswith("pool:") else ""
     return pool if pool and ":" not in pool else None

@@ -108,7 +108,7 @@ class SqlLedger:
         key = (account, asset)
         held = self._balances.get(key)
         if held is None:
-            pool = accounts.pool_of_cash(account) if asset == CNY else None
+            pool = accounts.pool_cash_owner(account) if asset == CNY else None
             if pool is not None:
                 self._read_pool(account, pool)
                 return self._balances[key]
