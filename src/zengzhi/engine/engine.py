@@ -11,8 +11,8 @@ caller's part (the replay's index of ids, the service's unique keys).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
+from typing import NamedTuple
 
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Ratio
@@ -54,8 +54,7 @@ from zengzhi.rules.modes.zone import ZoneModes
 from zengzhi.rules.pool import Exit, PoolParams, PoolState, Sale
 
 
-@dataclass(frozen=True, slots=True)
-class Mint:
+class Mint(NamedTuple):
     """Points an event minted in a pool for a member (an order, an import)."""
 
     pool: str
@@ -64,13 +63,14 @@ class Mint:
     points: int  # units minted: 0 while minting is paused, or for dust
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What the rules computed for one event: the entries it posted, in order, and the
     sales, forced exits, mints, rewards and the modes' cash payments among them as
     numbers, so that a caller reads these rather than an entry's printed figures or its
     postings by position. A conversion into points is among the mints (its mint entry
-    is booked by the pool's rule, beside the `conversion` entry)."""
+    is booked by the pool's rule, beside the `conversion` entry). A named tuple, as
+    `Mint`: one is made for every event (a frozen dataclass sets each field through
+    `object.__setattr__`)."""
 
     entries: tuple[Entry, ...]
     sales: tuple[Sale, ...] = ()
