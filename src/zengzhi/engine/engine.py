@@ -571,8 +571,14 @@ def _by_pool(
     minting has stopped land without minting and stake nothing; lines of a zone in a
     closing campaign that boosts points earn on boost × their contribution (kept below
     m × base < C, `pool.boosted_base`)."""
+    lines = order.lines
+    if len(lines) == 1 and lines[0].zone is None:  # most orders: one line, one pool
+        line = lines[0]
+        if line.pool is None:
+            return {}
+        return {line.pool: (line.amount, line.contribution, line.contribution)}
     pools: dict[str, tuple[int, int, int]] = {}
-    for line in order.lines:
+    for line in lines:
         if line.pool is None:
             continue
         amount, contribution, mintable = pools.get(line.pool, (0, 0, 0))
