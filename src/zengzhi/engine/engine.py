@@ -284,12 +284,16 @@ class Engine:
         contribution: int,
         mintable: int,
     ) -> Minted:
-        paid, _ = target.positions.history(order.member)
         points, position = pool.mint(
             target, ledger, order.id, order.member, amount, contribution, mintable=mintable
         )
         self._minted.append(Mint(target.id, order.member, contribution, points))
-        return Minted(target.id, amount, points, position.opened if position else None, paid)
+        if position is None:
+            paid, _ = target.positions.history(order.member)
+            return Minted(target.id, amount, points, None, paid)
+        # what the pool had paid the member before: a position, new or not, carries the
+        # member's history (`PositionBook.open`) and minting pays nothing; no second lookup
+        return Minted(target.id, amount, points, position.opened, position.paid)
 
     def _distribute(self, ledger: Ledger, order: CompleteOrder) -> tuple[Paid, ...]:
         """Grow the uplines' team performance and pay the order's rewards."""
