@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Points, Price, Ratio, decimal_text, format_minor
@@ -313,10 +313,10 @@ def mint(
 # ---------------------------------------------------------------------------- selling
 
 
-@dataclass(frozen=True, slots=True)
-class Sale:
+class Sale(NamedTuple):
     """A sale as booked: what the engine's outcome carries to the service and the
-    simulator (the entry's printed figures, as numbers)."""
+    simulator (the entry's printed figures, as numbers). A named tuple: a frozen
+    dataclass would set each of its seven fields through `object.__setattr__`."""
 
     member: str
     pool: str
