@@ -11,8 +11,8 @@ caller's part (the replay's index of ids, the service's unique keys).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
+from typing import NamedTuple
 
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Ratio
@@ -54,8 +54,7 @@ from zengzhi.rules.modes.zone import ZoneModes
 from zengzhi.rules.pool import Exit, PoolParams, PoolState, Sale
 
 
-@dataclass(frozen=True, slots=True)
-class Mint:
+class Mint(NamedTuple):
     """Points an event minted in a pool for a member (an order, an import)."""
 
     pool: str
@@ -64,13 +63,14 @@ class Mint:
     points: int  # units minted: 0 while minting is paused, or for dust
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What the rules computed for one event: the entries it posted, in order, and the
     sales, forced exits, mints, rewards and the modes' cash payments among them as
     numbers, so that a caller reads these rather than an entry's printed figures or its
     postings by position. A conversion into points is among the mints (its mint entry
-    is booked by the pool's rule, beside the `conversion` entry)."""
+    is booked by the pool's rule, beside the `conversion` entry). A named tuple, as
+    `Mint`: one is made for every event (a frozen dataclass sets each field through
+    `object.__setattr__`)."""
 
     entries: tuple[Entry, ...]
     sales: tuple[Sale, ...] = ()
@@ -284,12 +284,16 @@ class Engine:
         contribution: int,
         mintable: int,
     ) -> Minted:
-        paid, _ = target.positions.history(order.member)
         points, position = pool.mint(
             target, ledger, order.id, order.member, amount, contribution, mintable=mintable
         )
         self._minted.append(Mint(target.id, order.member, contribution, points))
-        return Minted(target.id, amount, points, position.opened if position else None, paid)
+        if position is None:
+            paid, _ = target.positions.history(order.member)
+            return Minted(target.id, amount, points, None, paid)
+        # what the pool had paid the member before: a position, new or not, carries the
+        # member's history (`PositionBook.open`) and minting pays nothing; no second lookup
+        return Minted(target.id, amount, points, position.opened, position.paid)
 
     def _distribute(self, ledger: Ledger, order: CompleteOrder) -> tuple[Paid, ...]:
         """Grow the uplines' team performance and pay the order's rewards."""
@@ -571,8 +575,14 @@ def _by_pool(
     minting has stopped land without minting and stake nothing; lines of a zone in a
     closing campaign that boosts points earn on boost × their contribution (kept below
     m × base < C, `pool.boosted_base`)."""
+    lines = order.lines
+    if len(lines) == 1 and lines[0].zone is None:  # most orders: one line, one pool
+        line = lines[0]
+        if line.pool is None:
+            return {}
+        return {line.pool: (line.amount, line.contribution, line.contribution)}
     pools: dict[str, tuple[int, int, int]] = {}
-    for line in order.lines:
+    for line in lines:
         if line.pool is None:
             continue
         amount, contribution, mintable = pools.get(line.pool, (0, 0, 0))

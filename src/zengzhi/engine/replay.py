@@ -52,20 +52,13 @@ class Kept(Protocol):
     def close(self) -> None: ...
 
 
-class MemoryKept:
-    """The kept lines in a dict: for short runs (tests, back-tests of a small history)."""
+class MemoryKept(dict[str, str]):
+    """The kept lines in a dict: for short runs (tests, back-tests of a small history).
+    The dict itself, its own methods under `Kept`'s names: a replay asks for every line,
+    with no Python call."""
 
-    def __init__(self) -> None:
-        self._kept: dict[str, str] = {}
-
-    def get(self, key: str) -> str | None:
-        return self._kept.get(key)
-
-    def put(self, key: str, value: str) -> None:
-        self._kept[key] = value
-
-    def close(self) -> None:
-        self._kept.clear()
+    put = dict.__setitem__
+    close = dict.clear
 
 
 def read_event(text: str, config: TenantConfig | None) -> Event:
@@ -237,7 +230,7 @@ def replay(
     kept: Kept | None = None,
 ) -> Replay:
     """Run every line; raises ReplayError at the first bad one."""
-    run = Replay(config, on_outcome, kept or MemoryKept())
+    run = Replay(config, on_outcome, kept if kept is not None else MemoryKept())
     # An event's objects die with it (no reference cycles), while balances and positions
     # live on: the cyclic collector would only walk those again and again.
     collecting = gc.isenabled()

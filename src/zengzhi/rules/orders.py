@@ -56,6 +56,27 @@ def _paid_by(order: CompleteOrder) -> list[Posting]:
 
 
 def complete(ledger: Ledger, order: CompleteOrder) -> None:
+    lines = order.lines
+    if len(lines) == 1 and not order.shopping_points // UNITS_PER_FEN:
+        # most orders: the postings _paid_by and _shares give, in their order, as one
+        # tuple (`entry` drops the zero shares as _shares does)
+        line = lines[0]
+        cost_account = accounts.merchant(order.store) if order.store else accounts.COST_OF_GOODS
+        ledger.post(
+            entry(
+                order.id,
+                "order",
+                RULE,
+                (
+                    (accounts.CUSTOMERS, CNY, -line.amount),
+                    (cost_account, CNY, line.cost),
+                    (accounts.DISTRIBUTION, CNY, line.distribution),
+                    (accounts.PROFIT, CNY, line.platform),
+                    (accounts.CONTRIBUTIONS, CNY, line.contribution),
+                ),
+            )
+        )
+        return
     shares = _shares(order)
     postings = _paid_by(order)
     postings += [(account, CNY, amount) for account, amount in shares.items()]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Points, Price, Ratio, decimal_text, format_minor
@@ -285,10 +285,12 @@ def mint(
     base = contribution if mintable is None else mintable
     minted = points_for(pool, cash, points, base)
     position = None
-    postings: list[Posting] = [(source, CNY, -contribution), (pool.cash, CNY, contribution)]
+    postings: tuple[Posting, ...] = ((source, CNY, -contribution), (pool.cash, CNY, contribution))
     if minted:
-        postings.append((pool.supply, pool.asset, -minted))
-        postings.append((accounts.holdings(member, pool.id), pool.asset, minted))
+        postings += (
+            (pool.supply, pool.asset, -minted),
+            (accounts.holdings(member, pool.id), pool.asset, minted),
+        )
         position = pool.positions.get(member) or pool.positions.open(member)
         position.principal += amount
         position.points += minted
@@ -311,10 +313,10 @@ def mint(
 # ---------------------------------------------------------------------------- selling
 
 
-@dataclass(frozen=True, slots=True)
-class Sale:
+class Sale(NamedTuple):
     """A sale as booked: what the engine's outcome carries to the service and the
-    simulator (the entry's printed figures, as numbers)."""
+    simulator (the entry's printed figures, as numbers). A named tuple: a frozen
+    dataclass would set each of its seven fields through `object.__setattr__`."""
 
     member: str
     pool: str
@@ -351,8 +353,9 @@ def sell(pool: PoolState, ledger: Ledger, cause: str, member: str, units: int | 
     cash, circulating = balance_and_points(pool, ledger)
     value = quantity * cash // circulating
     payout = pool.params.sell_fee.complement_floor(value)
+    before = Price(cash, circulating)  # the sale's price, and the last one if it sells out
     if quantity == circulating:
-        pool.last_price = Price(cash, circulating)
+        pool.last_price = before
     position.points -= quantity
     position.realized += value
     position.paid += payout
@@ -380,7 +383,7 @@ def sell(pool: PoolState, ledger: Ledger, cause: str, member: str, units: int | 
         points=quantity,
         value=value,
         payout=payout,
-        price=Price(cash, circulating),
+        price=before,
         sell_fee=pool.params.sell_fee,
     )
 

@@ -7,7 +7,7 @@ import json
 
 from zengzhi.core.events import ConfigureDistribution
 from zengzhi.engine.config import TenantConfig
-from zengzhi.engine.replay import Replay, replay
+from zengzhi.engine.replay import MemoryKept, Replay, replay
 from zengzhi.engine.snapshot import snapshot
 
 LINES = [
@@ -41,3 +41,17 @@ def test_a_distribution_change_reads_its_settings_in_a_replay_without_configurat
     run = Replay(None)
     run.engine.apply(ConfigureDistribution("d1", {"commission": {"rates": ["0.1"]}}))
     assert run.state.distribution.params is not None
+
+
+def test_a_replay_keeps_its_lines_in_the_store_it_is_given_even_an_empty_one() -> None:
+    class Left(MemoryKept):
+        """A store that outlives the replay, to be read after it."""
+
+        def close(self) -> None:
+            pass
+
+    store = Left()  # empty, so falsy: a dict
+    lines = [json.dumps(one) for one in LINES]
+    replay(lines, kept=store)
+    assert set(store) == {one["id"] for one in LINES}
+    assert store.get("s1") == lines[2]
