@@ -293,7 +293,7 @@ DAY_PART = 20  # claims or members in a day's first part of each pass (then size
 # how long a part aims to hold the zone's lock, from taking it to its commit's end: the
 # longest an order in the zone waits behind it (the target of 100 ms, with room for a
 # part that runs slower than the one before it)
-PART_NS = 60_000_000  # 60 ms, in the clock's integer nanoseconds
+PART_NS = 40_000_000  # 40 ms, in the clock's integer nanoseconds
 PART_SIZES = (10, 10_000)  # the least and most claims or members a part
 
 
