@@ -26,10 +26,20 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, event, insert, update
 
 from zengzhi.store import tables as t
+from zengzhi.store.tenanted import of_tenant
 
 UNAFFECTED = {"unaffected_by_pending": True}  # execution options of such a read
 
 _TOUCHES = re.compile(r"\b(?:orders|members|positions)\b")
+
+_p = t.positions.c
+# a position's row, written held (at commit) or at once (store/pools.SqlPositions)
+NEW_POSITION = insert(t.positions)
+SET_POSITION = update(t.positions).where(  # the columns to set: the parameters' other keys
+    of_tenant(_p, bindparam("b_tenant")),
+    _p.pool_id == bindparam("b_pool"),
+    _p.member_id == bindparam("b_member"),
+)
 
 
 class Pending:
@@ -119,17 +129,9 @@ class Pending:
                     {"b_tenant": self.tenant, "b_pool": pool, "b_member": member, **values}
                 )
         if new:
-            connection.execute(insert(t.positions), new)
+            connection.execute(NEW_POSITION, new)
         if changed:
-            p = t.positions.c
-            connection.execute(
-                update(t.positions).where(
-                    p.tenant_id == bindparam("b_tenant"),
-                    p.pool_id == bindparam("b_pool"),
-                    p.member_id == bindparam("b_member"),
-                ),
-                changed,
-            )
+            connection.execute(SET_POSITION, changed)
 
     def _change_orders(self, connection: Connection, changes: dict[str, dict[str, Any]]) -> None:
         alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}

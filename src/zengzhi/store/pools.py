@@ -16,7 +16,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from zengzhi.core.amounts import Price, Ratio
 from zengzhi.rules.pool import KEY_DIGITS, PoolParams, PoolState, Position, exit_key
 from zengzhi.store import tables as t
-from zengzhi.store.pending import UNAFFECTED, Pending
+from zengzhi.store.pending import NEW_POSITION, SET_POSITION, UNAFFECTED, Pending
 from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.wanted import Wanted
 
@@ -45,12 +45,6 @@ _FIRST_TO_EXIT = (  # the whole row: the order that asks reads the position next
     .order_by(_p.exit_key, _p.opened)
     .limit(1)
 )
-_SET_POSITION = update(t.positions).where(  # the columns to set: the parameters' other keys
-    of_tenant(_p, bindparam("b_tenant")),
-    _p.pool_id == bindparam("b_pool"),
-    _p.member_id == bindparam("b_member"),
-)
-_NEW_POSITION = insert(t.positions)
 
 
 def key_text(key: int | None) -> str | None:
@@ -199,12 +193,12 @@ class SqlPositions:
             self._pending.put_position(self._pool, member, values, new)
         elif new:
             self._connection.execute(
-                _NEW_POSITION,
+                NEW_POSITION,
                 {"tenant_id": self._tenant, "pool_id": self._pool, "member_id": member, **values},
             )
         else:
             self._connection.execute(
-                _SET_POSITION,
+                SET_POSITION,
                 {"b_tenant": self._tenant, "b_pool": self._pool, "b_member": member, **values},
             )
 
