@@ -24,7 +24,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.deps import STATUS, Before
+from zengzhi.deps import STATUS, Before, ContextDep
 from zengzhi.service import member_access, pools
 from zengzhi.service.base import Context
 from zengzhi.service.member_access import (
@@ -40,7 +40,6 @@ from zengzhi.web.pages import (
     SignInRequired,
     build,
     check_csrf,
-    context_of,
     csrf_token,
     delete_session_cookie,
     read_form,
@@ -55,8 +54,6 @@ ENTER_COOKIE = "zz_enter"  # the one-time value of the entering page
 PATH = "/m"
 
 router = APIRouter(prefix=PATH, route_class=PageRoute, include_in_schema=False)
-
-ContextDep = Annotated[Context, Depends(context_of)]
 
 
 def signed_in(request: Request, context: ContextDep) -> Member:

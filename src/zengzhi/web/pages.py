@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.deps import STATUS
+from zengzhi.deps import STATUS, context_of
 from zengzhi.engine.fields import error_from_validation
 from zengzhi.i18n import LANGUAGES, Translator, from_accept_language
 from zengzhi.i18n import format as fmt
@@ -67,11 +67,6 @@ templates.filters.update(
 )
 
 M = TypeVar("M", bound=BaseModel)
-
-
-def context_of(request: Request) -> Context:
-    context: Context = request.app.state.context
-    return context
 
 
 def language(request: Request) -> str:

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from zengzhi.core.errors import DomainError
-from zengzhi.deps import STATUS
+from zengzhi.deps import STATUS, ContextDep
 from zengzhi.service.queries import console_audit
 from zengzhi.service.queries.console_audit import AuditSearch
 from zengzhi.web.console import page
-from zengzhi.web.console.session import ContextDep, StaffDep
+from zengzhi.web.console.session import StaffDep
 from zengzhi.web.pages import PageRoute, build
 
 router = APIRouter(prefix="/console/audit", route_class=PageRoute, include_in_schema=False)

@@ -32,7 +32,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.deps import STATUS, After
+from zengzhi.deps import STATUS, After, ContextDep, context_of
 from zengzhi.engine.backtest import Backtest
 from zengzhi.engine.config import DistributionConfig, read_toml
 from zengzhi.engine.fields import ID_PATTERN
@@ -49,8 +49,8 @@ from zengzhi.service.queries.pools import PoolView
 from zengzhi.service.tenants import TenantSettings
 from zengzhi.web.console import page
 from zengzhi.web.console.members import PICKED
-from zengzhi.web.console.session import ContextDep, PostedDep, Staff, StaffDep
-from zengzhi.web.pages import Form, PageRoute, build, context_of, see_other, signing_key
+from zengzhi.web.console.session import PostedDep, Staff, StaffDep
+from zengzhi.web.pages import Form, PageRoute, build, see_other, signing_key
 
 router = APIRouter(prefix="/console/config", route_class=PageRoute, include_in_schema=False)
 

@@ -10,12 +10,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import AwareDatetime
 
+from zengzhi.deps import ContextDep
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import pools
 from zengzhi.service.queries import activity, console_risk
 from zengzhi.service.queries.activity import MAX_SAMPLES
 from zengzhi.web.console import page
-from zengzhi.web.console.session import ContextDep, StaffDep
+from zengzhi.web.console.session import StaffDep
 from zengzhi.web.pages import PageRoute, render
 
 router = APIRouter(prefix="/console", route_class=PageRoute, include_in_schema=False)

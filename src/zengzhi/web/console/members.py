@@ -15,7 +15,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 
 from zengzhi.core.errors import DomainError
-from zengzhi.deps import STATUS, After, Before
+from zengzhi.deps import STATUS, After, Before, ContextDep
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import distribution, member_access, members, modes, orders, wallets
 from zengzhi.service.auth import Principal
@@ -25,7 +25,7 @@ from zengzhi.service.members import MemberChange, Reassignment
 from zengzhi.service.queries import console_members
 from zengzhi.service.queries.console_members import MemberSearch
 from zengzhi.web.console import exports, page
-from zengzhi.web.console.session import ContextDep, PostedDep, Staff, StaffDep
+from zengzhi.web.console.session import PostedDep, Staff, StaffDep
 from zengzhi.web.pages import Form, PageRoute, build, page_numbers, see_other
 
 router = APIRouter(prefix="/console/members", route_class=PageRoute, include_in_schema=False)

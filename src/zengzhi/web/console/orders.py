@@ -10,13 +10,13 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.deps import STATUS
+from zengzhi.deps import STATUS, ContextDep
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import orders
 from zengzhi.service.queries import console_orders
 from zengzhi.service.queries.console_orders import STATUSES, OrderSearch
 from zengzhi.web.console import page
-from zengzhi.web.console.session import ContextDep, PostedDep, StaffDep
+from zengzhi.web.console.session import PostedDep, StaffDep
 from zengzhi.web.pages import PageRoute, build, page_numbers, see_other
 
 router = APIRouter(prefix="/console/orders", route_class=PageRoute, include_in_schema=False)

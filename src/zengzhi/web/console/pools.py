@@ -12,14 +12,14 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
 
 from zengzhi.core.errors import DomainError
-from zengzhi.deps import STATUS
+from zengzhi.deps import STATUS, ContextDep
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import distribution, modes, pools
 from zengzhi.service.distribution import Conversion
 from zengzhi.service.modes import IncomeRequest
 from zengzhi.service.pools import SubsidyRequest
 from zengzhi.web.console import page
-from zengzhi.web.console.session import ContextDep, PostedDep, StaffDep
+from zengzhi.web.console.session import PostedDep, StaffDep
 from zengzhi.web.pages import PageRoute, build, see_other
 
 router = APIRouter(prefix="/console/pools", route_class=PageRoute, include_in_schema=False)

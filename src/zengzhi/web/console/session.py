@@ -14,10 +14,9 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.deps import STATUS
+from zengzhi.deps import STATUS, ContextDep
 from zengzhi.service import sessions
 from zengzhi.service.auth import GRANTS, Permission, Principal
-from zengzhi.service.base import Context
 from zengzhi.service.sessions import Login
 from zengzhi.web.pages import (
     Form,
@@ -25,7 +24,6 @@ from zengzhi.web.pages import (
     SignInRequired,
     build,
     check_csrf,
-    context_of,
     csrf_token,
     delete_session_cookie,
     local_path,
@@ -41,7 +39,6 @@ PATH = "/console"
 
 router = APIRouter(prefix=PATH, route_class=PageRoute, include_in_schema=False)
 
-ContextDep = Annotated[Context, Depends(context_of)]
 FormDep = Annotated[Form, Depends(read_form)]
 
 

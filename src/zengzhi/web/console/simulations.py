@@ -10,13 +10,13 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
 
 from zengzhi.core.errors import DomainError
-from zengzhi.deps import STATUS
+from zengzhi.deps import STATUS, ContextDep
 from zengzhi.i18n import Translator
 from zengzhi.service import simulations
 from zengzhi.service.background import RUN_ID
 from zengzhi.sim.verdict_text import verdict_lines
 from zengzhi.web.console import page
-from zengzhi.web.console.session import ContextDep, PostedDep, StaffDep
+from zengzhi.web.console.session import PostedDep, StaffDep
 from zengzhi.web.pages import PageRoute, language, see_other
 
 router = APIRouter(prefix="/console/simulations", route_class=PageRoute, include_in_schema=False)

@@ -9,12 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
 
-from zengzhi.deps import Before, Status
+from zengzhi.deps import Before, ContextDep, Status
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import webhooks
 from zengzhi.service.queries import webhooks as webhook_reads
 from zengzhi.web.console import page
-from zengzhi.web.console.session import ContextDep, PostedDep, StaffDep
+from zengzhi.web.console.session import PostedDep, StaffDep
 from zengzhi.web.pages import PageRoute, local_path, see_other
 
 router = APIRouter(prefix="/console/webhooks", route_class=PageRoute, include_in_schema=False)

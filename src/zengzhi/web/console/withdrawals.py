@@ -11,14 +11,14 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse, StreamingResponse
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.deps import STATUS
+from zengzhi.deps import STATUS, ContextDep
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import wallets
 from zengzhi.service.queries import console_withdrawals
 from zengzhi.service.queries.console_withdrawals import STATUSES, WithdrawalSearch
 from zengzhi.service.wallets import WithdrawalDecision
 from zengzhi.web.console import exports, page
-from zengzhi.web.console.session import ContextDep, PostedDep, StaffDep
+from zengzhi.web.console.session import PostedDep, StaffDep
 from zengzhi.web.pages import PageRoute, build, local_path, page_numbers, see_other
 
 router = APIRouter(prefix="/console/withdrawals", route_class=PageRoute, include_in_schema=False)
