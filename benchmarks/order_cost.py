@@ -2,14 +2,18 @@
 own share beside it (issue 16's first target: at most 1 ms of CPU and 6 statements an
 order on PostgreSQL, or a group's statements shared by its orders).
 
-    python benchmarks/order_cost.py [--orders 2000] [--database sqlite|postgresql|both]
+    python benchmarks/order_cost.py [--orders 2000] [--group 1] [--clients 1]
+        [--database sqlite|postgresql|both]
         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 For each database: a fresh tenant with a pool (k = 2) and members; then `--orders`
-orders, each created and paid through the use cases (`service.orders.create_order`,
-`pay`; a return window of 0 completes it at payment), in one process, no HTTP. It prints
-CPU microseconds and statements per order (counted by SQLAlchemy's cursor events), and
-the engine alone on the same orders in memory (`Engine.apply`). Nothing here is a test.
+orders (after 2,000 in batches and an ANALYZE, as a live database has rows and
+statistics), each created and paid through the use cases (`service.orders.create_order`,
+`pay`; a return window of 0 completes it at payment), in one process, no HTTP, from
+`--clients` threads at once (what the HTTP benchmark's single requests do, without
+HTTP), or `--group` orders a batch. It prints CPU microseconds and statements per order
+(counted by SQLAlchemy's cursor events) and orders a second, and the engine alone on the
+same orders in memory (`Engine.apply`). Nothing here is a test.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ import argparse
 import secrets
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from autoanalyze import analyze
 from machine import describe
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -42,6 +48,7 @@ from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
 
 MEMBERS = 200
+WARM_UP = 2000  # orders before the timed ones, then ANALYZE
 
 
 class Counter:
@@ -54,10 +61,13 @@ class Counter:
         self.statements += 1
 
 
-def service_cost(url: str, count: int, group: int = 1) -> tuple[float, float]:
-    """(CPU µs, statements) per order through the use cases: one command each to create
-    and to pay (`group` 1), or `group` orders a batch (`create_orders` with `pay`),
-    which the tenant's line commits together."""
+def service_cost(
+    url: str, count: int, group: int = 1, clients: int = 1
+) -> tuple[float, float, float]:
+    """(CPU µs, statements) per order through the use cases, and orders a second: one
+    command each to create and to pay (`group` 1), from `clients` threads at once (the
+    tenant's line groups what waits), or `group` orders a batch (`create_orders` with
+    `pay`), which the line commits together."""
     settings = Settings(database_url=url, secret_key=secrets.token_urlsafe(40))  # type: ignore[arg-type]
     context = Context(Database(url), settings)
     upgrade(context.database.writer)
@@ -69,6 +79,14 @@ def service_cost(url: str, count: int, group: int = 1) -> tuple[float, float]:
     pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
     for n in range(MEMBERS):
         members.create_member(context, owner, NewMember(id=f"m{n}"))
+    # a live database has rows and statistics (autoanalyze.py, http_throughput.warm_up)
+    for start in range(0, WARM_UP, 500):
+        warm = [
+            NewOrder(id=f"w{n}", member=f"m{n % MEMBERS}", amount="100.00", contribution="30.00")
+            for n in range(start, start + 500)
+        ]
+        orders.create_orders(context, owner, OrderBatch(orders=warm, pay=True))
+    analyze(url)
     requests = [
         NewOrder(id=f"o{n}", member=f"m{n % MEMBERS}", amount="1000.00", contribution="300.00")
         for n in range(count)
@@ -76,19 +94,23 @@ def service_cost(url: str, count: int, group: int = 1) -> tuple[float, float]:
     counted = Counter()
     for engine in {context.database.writer, context.database.reader}:
         event.listen(engine, "before_cursor_execute", counted)
-    started = time.process_time()
+    started, wall = time.process_time(), time.perf_counter()
     if group == 1:
-        for request in requests:
+
+        def one(request: NewOrder) -> None:
             orders.create_order(context, owner, request)
             orders.pay(context, owner, request.id)
+
+        with ThreadPoolExecutor(clients) as threads:
+            list(threads.map(one, requests))
     else:
         for start in range(0, count, group):
             batch = OrderBatch(orders=requests[start : start + group], pay=True)
             answers = orders.create_orders(context, owner, batch)
             assert all(one.outcome == "created" for one in answers), answers[0]
-    cpu = time.process_time() - started
+    cpu, wall = time.process_time() - started, time.perf_counter() - wall
     context.database.dispose()
-    return cpu / count * 1e6, counted.statements / count
+    return cpu / count * 1e6, counted.statements / count, count / wall
 
 
 def engine_cost(count: int) -> float:
@@ -123,6 +145,9 @@ def main() -> None:
     parser.add_argument(
         "--group", type=int, default=1, help="orders a batch (1: one command each, no batch)"
     )
+    parser.add_argument(
+        "--clients", type=int, default=1, help="threads placing single orders at once"
+    )
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument(
         "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -130,19 +155,21 @@ def main() -> None:
     args = parser.parse_args()
     print(describe())
     print(f"engine alone: {engine_cost(args.orders):.0f} µs CPU an order (in memory)")
-    print(f"{'database':<12}{'orders':>8}{'CPU µs/order':>14}{'statements/order':>18}")
+    print(
+        f"{'database':<12}{'orders':>8}{'CPU µs/order':>14}{'statements/order':>18}{'orders/s':>10}"
+    )
     if args.database in ("sqlite", "both"):
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite:///{Path(folder) / 'cost.db'}"
-            cpu, statements = service_cost(url, args.orders, args.group)
-            print(f"{'sqlite':<12}{args.orders:>8}{cpu:>14.0f}{statements:>18.1f}")
+            cpu, statements, rate = service_cost(url, args.orders, args.group, args.clients)
+            print(f"{'sqlite':<12}{args.orders:>8}{cpu:>14.0f}{statements:>18.1f}{rate:>10.0f}")
     if args.database in ("postgresql", "both"):
         url, drop = postgres_database(args.postgres)
         try:
-            cpu, statements = service_cost(url, args.orders, args.group)
+            cpu, statements, rate = service_cost(url, args.orders, args.group, args.clients)
         finally:
             drop()
-        print(f"{'postgresql':<12}{args.orders:>8}{cpu:>14.0f}{statements:>18.1f}")
+        print(f"{'postgresql':<12}{args.orders:>8}{cpu:>14.0f}{statements:>18.1f}{rate:>10.0f}")
 
 
 if __name__ == "__main__":
