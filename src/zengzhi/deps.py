@@ -36,9 +36,9 @@ def context_of(request: Request) -> Context:
 
 
 async def get_context(request: Request) -> Context:
-    """`context_of` as a dependency. Async so that FastAPI calls it on the event loop: a
-    plain function dependency costs a hop to the thread pool and back on every request
-    (a fifth more single orders a second over HTTP, docs/benchmarks.md)."""
+    """`context_of` as a dependency. Async so that FastAPI calls it on the event loop: it
+    runs a plain function dependency in its thread pool, a hop there and back on every
+    request for reading an attribute (no gain measurable on this VM, docs/benchmarks.md)."""
     return context_of(request)
 
 
