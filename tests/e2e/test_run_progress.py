@@ -10,13 +10,16 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Server, sign_in
 
+# Busy enough that the run is still going when the page changes language: at 100 orders
+# a day a quiet machine finished the year (about 2.5 s) between the English and the
+# Chinese check; at 600 it takes about 7 s.
 BUSY_YEAR = """name = "A busy year"
 [simulation]
 days = 365
 [tenant.pool]
 exit_multiple = "1.2"
 [flow]
-orders_per_day = 100
+orders_per_day = 600
 """
 
 
