@@ -7,9 +7,10 @@ order on PostgreSQL, or a group's statements shared by its orders).
         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 For each database: a fresh tenant with a pool (k = 2) and members; then `--orders`
-orders (after 2,000 in batches and an ANALYZE, as a live database has rows and
-statistics), each created and paid through the use cases (`service.orders.create_order`,
-`pay`; a return window of 0 completes it at payment), in one process, no HTTP, from
+orders (on PostgreSQL after the HTTP benchmark's warm-up, 2,000 orders of another
+tenant, and an ANALYZE, as a live database has rows and statistics), each created and
+paid through the use cases (`service.orders.create_order`, `pay`; a return window of 0
+completes it at payment), in one process, no HTTP, from
 `--clients` threads at once (what the HTTP benchmark's single requests do, without
 HTTP), or `--group` orders a batch. It prints CPU microseconds and statements per order
 (counted by SQLAlchemy's cursor events) and orders a second, and the engine alone on the
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from autoanalyze import analyze
+from http_throughput import warm_up
 from machine import describe
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -48,7 +50,6 @@ from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
 
 MEMBERS = 200
-WARM_UP = 2000  # orders before the timed ones, then ANALYZE
 
 
 class Counter:
@@ -79,13 +80,7 @@ def service_cost(
     pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
     for n in range(MEMBERS):
         members.create_member(context, owner, NewMember(id=f"m{n}"))
-    # a live database has rows and statistics (autoanalyze.py, http_throughput.warm_up)
-    for start in range(0, WARM_UP, 500):
-        warm = [
-            NewOrder(id=f"w{n}", member=f"m{n % MEMBERS}", amount="100.00", contribution="30.00")
-            for n in range(start, start + 500)
-        ]
-        orders.create_orders(context, owner, OrderBatch(orders=warm, pay=True))
+    warm_up(url)  # a live database has rows and statistics (autoanalyze.py)
     analyze(url)
     requests = [
         NewOrder(id=f"o{n}", member=f"m{n % MEMBERS}", amount="1000.00", contribution="300.00")
