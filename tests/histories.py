@@ -3,7 +3,8 @@
 A history is a configuration (a pool, distribution, a zone running a random choice of
 the companion modes, a second zone with a cumulative three-for-one queue, a third open
 only to the second's buyers) and a list of steps (orders in and out of zones, on one or
-two lines; sales; subsidies; changes of the exit multiple; imports; ad tasks; daily
+two lines; sales; subsidies; changes of the exit multiple, of the zone's modes' terms and
+of the commission rates; imports; ad tasks; daily
 runs; withdrawals; reversals of earlier orders at random points). Issue 19's rules come
 in too: rewards paid in cash or into the contribution balance, promoters only after a
 purchase, a recruiter (with a recruited store's members as indirect members) and
@@ -72,6 +73,12 @@ def _mode_settings(draw: st.DrawFn, mode: str) -> dict[str, Any]:
         "shopping": {"gift": "1", "max_share": "0.5", "rebate": "0.2"},
     }
     return terms | extra[mode]
+
+
+@st.composite
+def _rezone(draw: st.DrawFn, modes: list[str]) -> tuple[str, dict[str, Any]]:
+    """The operator changes zone z's modes' terms mid-way (the same modes, new figures)."""
+    return ("rezone", {mode: _mode_settings(draw, mode) for mode in modes})
 
 
 @st.composite
@@ -166,6 +173,9 @@ def histories(draw: st.DrawFn, max_steps: int = 40, min_steps: int | None = None
         "rebind": st.tuples(st.just("rebind"), member, member),  # a member's referees, to…
         "income": st.tuples(st.just("income"), st.integers(1, 2000)),
         "dividend": st.tuples(st.just("dividend")),
+        "rezone": _rezone(sorted(modes)),
+        # the operator changes the commission rates mid-way
+        "rerate": st.tuples(st.just("rerate"), st.sampled_from([["0.02", "0.01"], ["0.005"]])),
     }
     # how often each comes: a history is mostly orders, with their reversals
     weights = {"buy": 8, "reverse": 3, "sell": 2, "day": 2, "task": 2, "withdraw": 1, "convert": 2}
@@ -229,6 +239,22 @@ def event_lines(history: History, held: Holdings | None = None) -> list[dict[str
     return lines
 
 
+def _change(history: History, n: int, step: tuple[Any, ...], when: str) -> dict[str, Any]:
+    """The operator changes a setting mid-way: the exit multiple, zone z's terms (its
+    period and campaign kept), the commission rates."""
+    kind, change = step
+    if kind == "configure":
+        return {"type": "configure", "id": f"c{n}", "exit_multiple": change, "at": when}
+    if kind == "rezone":
+        zone = history.config["zones"]["z"]
+        kept = {key: value for key, value in zone.items() if key in ("ends", "campaign")}
+        settings = change | kept
+        return {"type": "zone", "id": f"zc{n}", "zone": "z", "settings": settings, "at": when}
+    settings = json.loads(json.dumps(history.config["distribution"]))
+    settings["commission"]["rates"] = change
+    return {"type": "distribution", "id": f"dc{n}", "settings": settings, "at": when}
+
+
 def step_lines(
     history: History,
     n: int,
@@ -276,8 +302,8 @@ def step_lines(
         return [{"type": "sell", "id": f"s{n}", "member": member, "points": points, "at": when}]
     if kind == "subsidy":
         return [{"type": "subsidy", "id": f"x{n}", "amount": f"{args[0]}.00", "at": when}]
-    if kind == "configure":
-        return [{"type": "configure", "id": f"c{n}", "exit_multiple": args[0], "at": when}]
+    if kind in ("configure", "rezone", "rerate"):
+        return [_change(history, n, step, when)]
     if kind == "import":
         member, principal, contribution = args
         return [

@@ -137,6 +137,14 @@ class Shop:
         elif kind == "reassign_referees":
             body = {"referrer": line["referrer"], "reason": line["reason"]}
             response = api.put(f"/v1/members/{line['member']}/referees/referrer", body)
+        elif kind == "zone":  # the operator changes the zone's terms mid-way
+            settings_ = line["settings"]
+            zone: dict[str, Any] = {"modes": {k: v for k, v in settings_.items() if k != "ends"}}
+            if "ends" in settings_:
+                zone["ends_at"] = settings_["ends"]
+            response = api.put(f"/v1/zones/{line['zone']}", zone)
+        elif kind == "distribution":
+            response = api.put("/v1/distribution", line["settings"])
         elif kind == "mode_income":
             body = {key: line[key] for key in ("id", "mode", "amount", "source")}
             response = api.post(f"/v1/zones/{line['zone']}/income", body)
