@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hmac
 import io
+import re
 import secrets
 from typing import Annotated, Any
 
@@ -52,6 +53,7 @@ from zengzhi.web.pages import (
 COOKIE = "zz_member"
 ENTER_COOKIE = "zz_enter"  # the one-time value of the entering page
 PATH = "/m"
+DONE = re.compile(r"(sold|withdrawn):[0-9]{1,12}\.[0-9]{2}")
 
 router = APIRouter(prefix=PATH, route_class=PageRoute, include_in_schema=False)
 
@@ -158,8 +160,11 @@ def _sections(context: Context, member: Member) -> dict[str, Any]:
 def home(
     request: Request, context: ContextDep, member: MemberDep, done: str | None = None
 ) -> HTMLResponse:
+    # only a notice this page writes (a kind it knows and an amount): anything else is
+    # ignored, never an error page nor a catalogue key shown as it is
+    shown = done if done and DONE.fullmatch(done) else None
     return _page(
-        request, context, member, "member/home.html", done=done, **_sections(context, member)
+        request, context, member, "member/home.html", done=shown, **_sections(context, member)
     )
 
 
