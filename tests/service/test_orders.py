@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.service.conftest import Api, Clock, login, new_tenant
 from zengzhi.app import create_app
+from zengzhi.service import jobs
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import tick
+from zengzhi.store.uow import UnitOfWork
 
 
 def test_effects_happen_at_completion_only(api: Api) -> None:
@@ -132,6 +136,48 @@ def test_the_return_window_and_the_completion_job(api: Api, context: Context, cl
     assert reports[0].done == 1
     assert api.ok(api.get("/v1/orders/o1"))["status"] == "completed"
     assert tick(context, [api.tenant])[0].done == 0  # once
+
+
+def test_a_failing_order_or_job_stops_no_other_order_nor_tenant(
+    api: Api, context: Context, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tenant = new_tenant(context)
+    other = Api(api.client, tenant, login(api.client, tenant))
+    for shop in (api, other):
+        shop.pool()
+        shop.ok(shop.put("/v1/tenant/settings", {"completion_delay_seconds": 86_400}))
+        shop.member("m1")
+        for order_id in ("o1", "o2"):
+            body = {"id": order_id, "member": "m1", "amount": "100.00", "contribution": "30.00"}
+            shop.ok(shop.post("/v1/orders", body))
+            shop.ok(shop.post(f"/v1/orders/{order_id}/pay"))
+    real_complete, real_days = jobs.complete_due, jobs.run_days
+
+    def complete(uow: UnitOfWork, actor: str, order_id: str) -> bool:
+        if uow.tenant == api.tenant and order_id == "o1":  # not a refusal: a bug it meets
+            raise OverflowError("int too large")
+        return real_complete(uow, actor, order_id)
+
+    def days(context: Context, tenant: str) -> Any:
+        if tenant == api.tenant:
+            raise RuntimeError("the day met a bug")
+        return real_days(context, tenant)
+
+    monkeypatch.setattr(jobs, "complete_due", complete)
+    monkeypatch.setattr(jobs, "run_days", days)
+    clock.advance(days=2)
+    reports = {(r.tenant, r.job): r for r in tick(context, [api.tenant, other.tenant])}
+    assert reports[api.tenant, "complete_orders"].failed == ["o1"]
+    assert reports[api.tenant, "complete_orders"].done == 1
+    assert reports[api.tenant, "mode_days"].failed == ["RuntimeError: the day met a bug"]
+    assert reports[api.tenant, "dividends"].failed == []  # its next job ran
+    assert reports[other.tenant, "complete_orders"].done == 2  # the next tenant's too
+    assert reports[other.tenant, "mode_days"].failed == []
+    assert api.ok(api.get("/v1/orders/o1"))["status"] == "paid"
+    assert api.ok(api.get("/v1/orders/o2"))["status"] == "completed"
+    assert all(
+        other.ok(other.get(f"/v1/orders/{o}"))["status"] == "completed" for o in ("o1", "o2")
+    )
 
 
 def test_cancel_and_refund_before_completion_change_nothing(api: Api) -> None:

@@ -15,6 +15,7 @@ import logging
 import threading
 from collections.abc import Callable, Collection
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -90,8 +91,11 @@ def complete_due_orders(context: Context, tenant: str, batch: int = 500) -> JobR
             seen.add(order_id)
             try:
                 done += command(context, system, counted(order_id))
-            except DomainError as error:  # one bad order must not stop the others
-                log.warning("tenant %s: order %s not completed: %s", tenant, order_id, error)
+            except Exception as error:  # one bad order (or a bug it meets) stops no other
+                if isinstance(error, DomainError):
+                    log.warning("tenant %s: order %s not completed: %s", tenant, order_id, error)
+                else:
+                    log.exception("tenant %s: order %s not completed", tenant, order_id)
                 failed.append(order_id)
                 _record(context, tenant, COMPLETE_ORDERS, day, now, 0, [order_id])
     _record(context, tenant, COMPLETE_ORDERS, day, now, 0, [])  # a day with none: recorded
@@ -152,23 +156,43 @@ def tick(context: Context, only: Collection[str] | None = None) -> list[JobRepor
     """Run every due job of every tenant (or of those named in `only`) once (orders
     complete first, so that a day's run sees the orders of that day), then deliver what
     webhooks are due."""
-    reports = []
+    reports: list[JobReport] = []
+    daily = (
+        (COMPLETE_ORDERS, complete_due_orders),
+        (DIVIDENDS, pay_dividends),
+        (MODE_DAYS, run_mode_days),
+    )
     for tenant in query(context, all_tenants):
         if only is None or tenant in only:
-            reports.append(complete_due_orders(context, tenant))
-            reports.append(pay_dividends(context, tenant))
-            reports.append(run_mode_days(context, tenant))
-            forget_stale(context, tenant)
+            reports += [_guarded(context, tenant, name, job) for name, job in daily]
+            _guarded(context, tenant, "forget_stale", forget_stale)
     for tenant in query(context, tenants_with_subscriptions):
         if only is None or tenant in only:
-            reports.append(deliver_webhooks(context, tenant))
+            reports.append(_guarded(context, tenant, WEBHOOKS, deliver_webhooks))
     for tenant in query(context, gateway_payouts.tenants_paying):
         if only is None or tenant in only:
-            try:
-                reports.append(reconcile_payouts(context, tenant))
-            except DomainError as error:  # its adapter changed, a key dropped: the rest go on
-                log.warning("tenant %s: payouts not reconciled: %s", tenant, error)
+            reports.append(_guarded(context, tenant, RECONCILE_PAYOUTS, reconcile_payouts))
     return reports
+
+
+def _guarded(context: Context, tenant: str, name: str, job: Callable[[Context, str], Any]) -> Any:
+    """One tenant's job, whose failure (its adapter changed, a key dropped, a bug its
+    data meets) is logged and reported and stops neither its other jobs nor the other
+    tenants': a report of the job failing whole, `failed` naming the error."""
+    try:
+        return job(context, tenant)
+    except Exception as error:
+        if isinstance(error, DomainError):
+            log.warning("tenant %s: %s failed: %s", tenant, name, error)
+        else:
+            log.exception("tenant %s: %s failed", tenant, name)
+        return JobReport(
+            tenant=tenant,
+            job=name,
+            day=context.clock().date().isoformat(),
+            done=0,
+            failed=[f"{type(error).__name__}: {error}"[:200]],
+        )
 
 
 def forget_stale(context: Context, tenant: str) -> int:
