@@ -118,6 +118,21 @@ def test_products_and_stores_price_the_order(api: Api) -> None:
     assert api.ok(api.get("/v1/orders/o1"))["lines"][0]["amount"] == "2000.00"
 
 
+def test_past_the_largest_amount_through_a_product_s_quantity_is_refused(api: Api) -> None:
+    api.pool()
+    big = {"price": "999999999999.99", "contribution": "30%", "platform": "70%"}
+    api.ok(api.put("/v1/products/big", big))
+    api.member("m1")
+    body = {"id": "o1", "member": "m1", "lines": [{"product": "big", "quantity": 2}]}
+    refused = api.post("/v1/orders", body)
+    assert refused.status_code == 422 and refused.json()["field"].endswith("quantity")
+    assert api.get("/v1/orders/o1").status_code == 404  # nothing kept
+    body["lines"] = [{"product": "big", "quantity": 1}]
+    assert api.ok(api.post("/v1/orders", body))["amount"] == "999999999999.99"
+    tiny = api.patch("/v1/pools/main", {"opening_price": "0.000000000001"})
+    assert tiny.status_code == 422 and tiny.json()["field"] == "opening_price"
+
+
 def test_the_return_window_and_the_completion_job(api: Api, context: Context, clock: Clock) -> None:
     api.pool()
     api.ok(api.put("/v1/tenant/settings", {"completion_delay_seconds": 7 * 86_400}))

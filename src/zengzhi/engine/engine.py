@@ -259,11 +259,14 @@ class Engine:
         if in_modes:
             zone.check_order(ledger, zones, order)
             zone.check_eligible(self.state.modes, self.state.network, zones, order)
+        by_pool = _by_pool(order, zones, touched)
+        for name, (_, _, mintable) in by_pool.items():  # refused before anything moves
+            pool.check_mint(touched[name], ledger, mintable)
         self.state.members.add(order.member)
         orders.complete(ledger, order)
         minted = [
             self._mint(touched[name], ledger, order, amount, contribution, mintable)
-            for name, (amount, contribution, mintable) in _by_pool(order, zones, touched).items()
+            for name, (amount, contribution, mintable) in by_pool.items()
         ]
         paid = self._distribute(ledger, order)
         effects: tuple[Effect, ...] = ()

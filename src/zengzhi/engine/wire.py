@@ -32,7 +32,15 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from zengzhi.core.amounts import POINTS_SCALE, YUAN_SCALE, Yuan, format_minor, parse_minor
+from zengzhi.core.amounts import (
+    FEN_PER_YUAN,
+    LARGEST,
+    POINTS_SCALE,
+    YUAN_SCALE,
+    Yuan,
+    format_minor,
+    parse_minor,
+)
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.events import (
     Bind,
@@ -154,6 +162,12 @@ class LineIn(BaseModel):
                     ErrorCode.NOT_FOUND, f"unknown product {self.product!r}", name("product")
                 )
             line = product.line(self.product, self.quantity, self.pool or DEFAULT_POOL)
+            if line.amount >= LARGEST * FEN_PER_YUAN:  # as an amount given in yuan may not be
+                raise invalid(
+                    name("quantity"),
+                    f"{self.quantity} × the price is {Yuan.of_minor(line.amount)},"
+                    f" not less than {LARGEST:,} yuan",
+                )
             if self.amount is not None and yuan(self.amount, name("amount")) != line.amount:
                 raise invalid(
                     name("amount"),

@@ -94,6 +94,8 @@ def parse_params(changes: Mapping[str, object]) -> dict[str, Any]:
             parsed[name] = None
         elif name == "opening_price":
             parsed[name] = Price.of_yuan(decimal_text(value, name), name)
+            if parsed[name].fraction < LOWEST_PRICE:
+                raise invalid(name, "must be at least 0.0001 (a price is shown to 4 places)")
         elif name == "min_sell_points":
             parsed[name] = Points(decimal_text(value, name), name).minor
             if parsed[name] < 0:
@@ -243,6 +245,31 @@ def points_for(pool: PoolState, cash: int, points: int, contribution: int) -> in
         return ratio.num * contribution * points // (ratio.den * cash)
     last = pool.last_price or params.opening_price
     return ratio.num * contribution * last.units // (ratio.den * last.fen)
+
+
+# A pool's points outstanding stay below this (units: 10^14 points), so that its sums
+# fit the database's 64-bit columns; an order that would mint past it is refused before
+# anything moves (`check_mint`). Prices never fall below the opening price, at least
+# LOWEST_PRICE, where a fen mints at most 10^6 units: an order whose mintable
+# contribution is under 10^8 fen (a million yuan) mints under 10^14 units, so only such
+# an order, or a pool near the limit, needs the exact figure.
+POINTS_LIMIT = 10**18
+LOWEST_PRICE = Fraction(1, 10_000)  # yuan per point
+_SMALL_BASE, _SMALL_MINT = 10**8, 10**14
+
+
+def check_mint(pool: PoolState, ledger: Ledger, base: int) -> None:
+    """Refuse an order whose `base` fen would mint past the pool's POINTS_LIMIT."""
+    points = -ledger.balance(pool.supply, pool.asset)
+    if base < _SMALL_BASE and points < POINTS_LIMIT - _SMALL_MINT:
+        return
+    minted = points_for(pool, ledger.balance(pool.cash, CNY), points, base)
+    if points + minted >= POINTS_LIMIT:
+        raise invalid(
+            "contribution",
+            f"would mint {format_minor(minted, 4)} points, past the "
+            f"{format_minor(POINTS_LIMIT, 4)} that pool {pool.id!r} can hold",
+        )
 
 
 def boosted_base(params: PoolParams, contribution: int, boost: Ratio) -> int:

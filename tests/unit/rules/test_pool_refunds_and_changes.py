@@ -5,9 +5,12 @@ opens no stake."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from tests.conftest import Tenant, moved
+from zengzhi.core import accounts
 from zengzhi.core.amounts import Ratio, Yuan
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import (
@@ -21,7 +24,8 @@ from zengzhi.core.events import (
     Withdraw,
 )
 from zengzhi.engine.config import TenantConfig
-from zengzhi.rules.pool import PoolParams, balance_and_points
+from zengzhi.engine.snapshot import snapshot
+from zengzhi.rules.pool import POINTS_LIMIT, PoolParams, balance_and_points
 
 
 def fen(text: str) -> int:
@@ -217,3 +221,27 @@ def test_a_contribution_too_small_for_a_point_opens_no_stake() -> None:
     with pytest.raises(DomainError) as refused:
         tenant.apply(ImportBalance("i1", "m3", "main", 100, 1))
     assert refused.value.field == "contribution"
+
+
+def test_an_opening_price_below_what_a_price_shows_is_refused() -> None:
+    with pytest.raises(DomainError) as refused:
+        PoolParams().with_changes({"opening_price": "0.000000000001"})
+    assert refused.value.field == "opening_price" and "0.0001" in refused.value.message
+    assert PoolParams().with_changes({"opening_price": "0.0001"}).opening_price.yuan() == Decimal(
+        "0.0001"
+    )
+
+
+def test_an_order_that_would_mint_past_the_pool_s_limit_is_refused_before_anything_moves() -> None:
+    # at the lowest opening price a fen mints 10^6 units: 4×10^11 yuan would mint 2.8×10^19
+    # units (0.7 of them), past what a 64-bit column holds; refused, and nothing moved
+    tenant = Tenant(main=PoolParams().with_changes({"opening_price": "0.0001"}))
+    tenant.order("m1", "100.00", "30.00", order_id="o1")
+    before = snapshot(tenant.state)
+    with pytest.raises(DomainError) as refused:
+        tenant.order("m2", "500000000000.00", "400000000000.00", order_id="o2")
+    assert refused.value.code == ErrorCode.INVALID and refused.value.field == "contribution"
+    assert snapshot(tenant.state) == before
+    tenant.order("m2", "500000.00", "400000.00", order_id="o3")  # a large order still mints
+    assert tenant.balance("member:m2:points:main", "PTS:main") > 0
+    assert 0 < -tenant.balance(accounts.pool_supply("main"), "PTS:main") < POINTS_LIMIT
