@@ -52,7 +52,7 @@ def test_finance_approves_every_ticked_withdrawal_at_once(browser: Browser, serv
     page.get_by_label("全选本页提现").check()
     expect(page.locator("input[data-select]:checked")).to_have_count(3)
     page.get_by_role("button", name="批量通过").click()
-    expect(page.locator("#batch-result")).to_have_text("已通过 3 笔。")
+    expect(page.locator("#notice")).to_have_text("已通过 3 笔。")
     with server.api() as api:
         now = api.get("/v1/withdrawals", params={"member": "wd-payee"}).json()
         logged = api.get("/v1/audit-log").json()

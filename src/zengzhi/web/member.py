@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hmac
 import io
-import re
 import secrets
 from typing import Annotated, Any
 
@@ -26,6 +25,7 @@ from fastapi.responses import HTMLResponse
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS, Before, ContextDep
+from zengzhi.i18n import format as fmt
 from zengzhi.service import member_access, pools
 from zengzhi.service.base import Context
 from zengzhi.service.member_access import (
@@ -36,6 +36,7 @@ from zengzhi.service.member_access import (
     WithdrawalQuoteRequest,
 )
 from zengzhi.web.pages import (
+    MEMBER_COOKIE,
     Form,
     PageRoute,
     SignInRequired,
@@ -47,13 +48,13 @@ from zengzhi.web.pages import (
     render,
     same_origin,
     see_other,
+    see_other_with_notice,
     set_session_cookie,
 )
 
-COOKIE = "zz_member"
+COOKIE = MEMBER_COOKIE
 ENTER_COOKIE = "zz_enter"  # the one-time value of the entering page
 PATH = "/m"
-DONE = re.compile(r"(sold|withdrawn):[0-9]{1,12}\.[0-9]{2}")
 
 router = APIRouter(prefix=PATH, route_class=PageRoute, include_in_schema=False)
 
@@ -157,15 +158,8 @@ def _sections(context: Context, member: Member) -> dict[str, Any]:
 
 
 @router.get("", response_class=HTMLResponse)
-def home(
-    request: Request, context: ContextDep, member: MemberDep, done: str | None = None
-) -> HTMLResponse:
-    # only a notice this page writes (a kind it knows and an amount): anything else is
-    # ignored, never an error page nor a catalogue key shown as it is
-    shown = done if done and DONE.fullmatch(done) else None
-    return _page(
-        request, context, member, "member/home.html", done=shown, **_sections(context, member)
-    )
+def home(request: Request, context: ContextDep, member: MemberDep) -> HTMLResponse:
+    return _page(request, context, member, "member/home.html", **_sections(context, member))
 
 
 def _home_with_error(
@@ -228,7 +222,7 @@ def sell(request: Request, context: ContextDep, member: MemberDep, form: PostedD
         sale = member_access.sell(context, member, body)
     except DomainError as error:
         return _home_with_error(request, context, member, error, f"sell-{form.get('pool')}", {})
-    return see_other(f"{PATH}?done=sold:{sale.payout}")
+    return see_other_with_notice(request, PATH, "member.done_sold", amount=fmt.money(sale.payout))
 
 
 @router.post("/withdraw/quote", response_class=HTMLResponse)
@@ -258,7 +252,9 @@ def withdraw(request: Request, context: ContextDep, member: MemberDep, form: Pos
         made = member_access.withdraw(context, member, body)
     except DomainError as error:
         return _home_with_error(request, context, member, error, "withdraw", {})
-    return see_other(f"{PATH}?done=withdrawn:{made.amount}")
+    return see_other_with_notice(
+        request, PATH, "member.done_withdrawn", amount=fmt.money(made.amount)
+    )
 
 
 @router.get("/history", response_class=HTMLResponse)

@@ -8,8 +8,12 @@ the API would let the same person do.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
+import json
+import zlib
 from collections.abc import Callable, Coroutine, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +38,10 @@ from zengzhi.service.base import Context, tenant_zone
 
 HERE = Path(__file__).parent
 LANGUAGE_COOKIE = "zz_lang"
+CONSOLE_COOKIE = "zz_console"  # the console's session (web/console/session.py)
+MEMBER_COOKIE = "zz_member"  # the member page's (web/member.py)
+NOTICE_COOKIE = "zz_notice"  # what the last form did, for the page after it
+NOTICE_SECONDS = 120
 
 templates = Environment(
     loader=FileSystemLoader(HERE / "templates"),
@@ -85,6 +93,10 @@ def render(
         data["timezone"] = tenant_zone(context_of(request), tenant)
     data.setdefault("error", None)  # every form template may ask for these
     data.setdefault("values", {})
+    carried = NOTICE_COOKIE in request.cookies
+    if carried:
+        data.setdefault("notice", read_notice(request))
+    data.setdefault("notice", None)
     page = templates.get_template(template).render(
         request=request,
         t=t,
@@ -95,12 +107,85 @@ def render(
         + (f"?{request.url.query}" if request.url.query and request.method == "GET" else ""),
         **data,
     )
-    return HTMLResponse(page, status_code=status)
+    response = HTMLResponse(page, status_code=status)
+    if carried:  # a notice is shown once: the next page has none
+        _, path = _area(request)
+        delete_session_cookie(response, request, NOTICE_COOKIE, path)
+    return response
 
 
 def see_other(path: str) -> RedirectResponse:
     """After a form: back to a page with GET, so that a reload does not post again."""
     return RedirectResponse(path, status_code=303)
+
+
+# ---------------------------------------------------------------------------- notices
+
+
+def _area(request: Request) -> tuple[str, str]:
+    """The session cookie and the path of the part of the site a request is in."""
+    path = request.url.path
+    if path == "/m" or path.startswith("/m/"):
+        return MEMBER_COOKIE, "/m"
+    return CONSOLE_COOKIE, "/console"
+
+
+def _notice_signature(request: Request, payload: str) -> str:
+    session, _ = _area(request)
+    bound = f"{request.cookies.get(session, '')}\n{payload}".encode()
+    key = signing_key(context_of(request), "notice")
+    return hmac.new(key, bound, hashlib.sha256).hexdigest()
+
+
+def see_other_with_notice(
+    request: Request,
+    path: str,
+    key: str,
+    refused: list[tuple[str, str]] | None = None,
+    **values: str,
+) -> RedirectResponse:
+    """After a form that did something: back to a page with GET, and what was done (the
+    catalogue's `key` with its `values`; the refusals of a batch, each an id and the
+    service's message) in a short-lived cookie signed with the session, which the next
+    page shows once and clears. The address never carries a notice: a link cannot make a
+    page say that something was done."""
+    response = see_other(path)
+    shown = (refused or [])[:NOTICE_REFUSALS]
+    body = {
+        "key": key,
+        "values": values,
+        "refused": [[name, message[:NOTICE_MESSAGE]] for name, message in shown],
+        "more": len(refused or []) - len(shown),
+    }
+    packed = zlib.compress(json.dumps(body, ensure_ascii=False).encode())
+    payload = base64.urlsafe_b64encode(packed).decode().rstrip("=")
+    _, cookie_path = _area(request)
+    set_session_cookie(
+        response,
+        request,
+        NOTICE_COOKIE,
+        f"{payload}.{_notice_signature(request, payload)}",
+        cookie_path,
+        NOTICE_SECONDS,
+    )
+    return response
+
+
+NOTICE_REFUSALS = 10  # a cookie holds about 4 KB: the first refusals, and how many more
+NOTICE_MESSAGE = 200
+
+
+def read_notice(request: Request) -> dict[str, Any] | None:
+    """The notice the last form left for this session, if its signature holds."""
+    payload, _, signature = request.cookies.get(NOTICE_COOKIE, "").partition(".")
+    if not payload or not hmac.compare_digest(signature, _notice_signature(request, payload)):
+        return None
+    try:
+        packed = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        body = json.loads(zlib.decompress(packed))
+    except (binascii.Error, zlib.error, ValueError):
+        return None
+    return body if isinstance(body, dict) else None
 
 
 def page_numbers(current: int, last: int) -> list[int | None]:

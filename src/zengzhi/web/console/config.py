@@ -50,7 +50,14 @@ from zengzhi.service.tenants import TenantSettings
 from zengzhi.web.console import page
 from zengzhi.web.console.members import PICKED
 from zengzhi.web.console.session import PostedDep, Staff, StaffDep
-from zengzhi.web.pages import Form, PageRoute, build, see_other, signing_key
+from zengzhi.web.pages import (
+    Form,
+    PageRoute,
+    build,
+    see_other,
+    see_other_with_notice,
+    signing_key,
+)
 
 router = APIRouter(prefix="/console/config", route_class=PageRoute, include_in_schema=False)
 
@@ -281,6 +288,7 @@ def _before_saving(
 
 
 def _reviewed_save(
+    request: Request,
     context: Context,
     user: Staff,
     form: Form,
@@ -294,7 +302,7 @@ def _reviewed_save(
     """A configuration form posted: the change `read` from it (its item's key and the
     request model) checked, dry-run or saved as the button asks (`_before_saving`); the
     form `shown` again with the review, or with the error and nothing saved; once saved,
-    the page `saved` + the key."""
+    the page `saved` with a notice naming the key."""
     try:
         key, change = read()
         review = _before_saving(context, user, form, section, key, editing, change)
@@ -305,7 +313,9 @@ def _reviewed_save(
         save(key, change)
     except DomainError as error:
         return shown(Filled(form.values(), STATUS[error.code], error=error))
-    return see_other(f"{saved}{key}")
+    if saved == "/console/config/distribution":
+        return see_other_with_notice(request, saved, "config.distribution_saved")
+    return see_other_with_notice(request, saved, "config.saved", id=key)
 
 
 def _toml_key(key: str) -> str:
@@ -374,9 +384,7 @@ def _check_id(key: str) -> None:
 # ---------------------------------------------------------------------------- pools
 
 
-def _pools_page(
-    request: Request, context: Context, user: Staff, form: Filled, saved: str | None = None
-) -> HTMLResponse:
+def _pools_page(request: Request, context: Context, user: Staff, form: Filled) -> HTMLResponse:
     pools_now = pools.list_pools(context, user.principal)
     return _form_page(
         request,
@@ -386,15 +394,12 @@ def _pools_page(
         form,
         pools=pools_now,
         fields=POOL_FIELDS,
-        saved=saved,
     )
 
 
 @router.get("", response_class=HTMLResponse)
-def pool_list(
-    request: Request, context: ContextDep, user: StaffDep, saved: str | None = None
-) -> HTMLResponse:
-    return _pools_page(request, context, user, Filled({}), saved=saved)
+def pool_list(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
+    return _pools_page(request, context, user, Filled({}))
 
 
 @router.post("/pools", response_class=HTMLResponse)
@@ -406,6 +411,7 @@ def open_pool(request: Request, context: ContextDep, user: StaffDep, form: Poste
         return body.id, body
 
     return _reviewed_save(
+        request,
         context,
         user,
         form,
@@ -414,7 +420,7 @@ def open_pool(request: Request, context: ContextDep, user: StaffDep, form: Poste
         read,
         lambda _, body: pools.open_pool(context, user.principal, body),
         lambda filled: _pools_page(request, context, user, filled),
-        "/console/config?saved=",
+        "/console/config",
     )
 
 
@@ -450,6 +456,7 @@ def configure_pool(
         return pool_id, build(PoolParamsIn, {**changes, "no_exit": no_exit})
 
     return _reviewed_save(
+        request,
         context,
         user,
         form,
@@ -458,7 +465,7 @@ def configure_pool(
         read,
         lambda key, body: pools.configure_pool(context, user.principal, key, body),
         lambda filled: _pool_page(request, user, pool, filled),
-        "/console/config?saved=",
+        "/console/config",
     )
 
 
@@ -469,12 +476,10 @@ _SETTINGS = "console/config_settings.html"
 
 
 @router.get("/settings", response_class=HTMLResponse)
-def settings_form(
-    request: Request, context: ContextDep, user: StaffDep, saved: str | None = None
-) -> HTMLResponse:
+def settings_form(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
     tenant = tenants.get_tenant(context, user.principal)
     shown = Filled(_settings_values(tenant.settings))
-    return _form_page(request, user, _SETTINGS, "settings", shown, saved=saved)
+    return _form_page(request, user, _SETTINGS, "settings", shown)
 
 
 def _settings_values(settings: TenantSettings) -> dict[str, str | bool]:
@@ -536,7 +541,7 @@ def save_settings(
     except DomainError as error:
         shown = Filled(values, STATUS[error.code], error=error)
         return _form_page(request, user, _SETTINGS, "settings", shown)
-    return see_other("/console/config/settings?saved=1")
+    return see_other_with_notice(request, "/console/config/settings", "config.settings_saved")
 
 
 # ---------------------------------------------------------------------------- distribution
@@ -574,12 +579,10 @@ def _on_distribution(error: DomainError) -> DomainError:
 
 
 @router.get("/distribution", response_class=HTMLResponse)
-def distribution_form(
-    request: Request, context: ContextDep, user: StaffDep, saved: str | None = None
-) -> HTMLResponse:
+def distribution_form(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
     current = distribution.get_settings(context, user.principal)
     shown = Filled({"distribution": _distribution_toml(current)})
-    return _distribution_page(request, user, shown, saved=saved, off=current is None)
+    return _distribution_page(request, user, shown, off=current is None)
 
 
 @router.post("/distribution", response_class=HTMLResponse)
@@ -605,6 +608,7 @@ def save_distribution(
         return _distribution_page(request, user, filled)
 
     return _reviewed_save(
+        request,
         context,
         user,
         form,
@@ -613,7 +617,7 @@ def save_distribution(
         read,
         lambda _, settings: distribution.put_settings(context, user.principal, settings),
         shown,
-        "/console/config/distribution?saved=",
+        "/console/config/distribution",
     )
 
 
@@ -694,7 +698,6 @@ def item_list(
     user: StaffDep,
     kinds: KindPath,
     after: After = None,
-    saved: str | None = None,
 ) -> HTMLResponse:
     kind = _kind(kinds)
     items = catalog.list_items(context, user.principal, kind.name, PAGE, after)
@@ -706,7 +709,6 @@ def item_list(
         kinds=kinds,
         columns=_LISTED[kinds],
         items=items,
-        saved=saved,
         next_after=items[-1].id if len(items) == PAGE else None,  # type: ignore[attr-defined]
     )
 
@@ -782,6 +784,7 @@ def save_item(
         return _item_page(request, user, kinds, key if editing else None, filled)
 
     return _reviewed_save(
+        request,
         context,
         user,
         form,
@@ -790,5 +793,5 @@ def save_item(
         read,
         lambda key, body: catalog.put_item(context, user.principal, kind.name, key, body),
         shown,
-        f"/console/config/{kinds}?saved=",
+        f"/console/config/{kinds}",
     )

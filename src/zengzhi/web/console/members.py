@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 
 from zengzhi.core.errors import DomainError
@@ -26,7 +26,7 @@ from zengzhi.service.queries import console_members
 from zengzhi.service.queries.console_members import MemberSearch
 from zengzhi.web.console import exports, page
 from zengzhi.web.console.session import PostedDep, Staff, StaffDep
-from zengzhi.web.pages import Form, PageRoute, build, page_numbers, see_other
+from zengzhi.web.pages import Form, PageRoute, build, page_numbers, see_other_with_notice
 
 router = APIRouter(prefix="/console/members", route_class=PageRoute, include_in_schema=False)
 
@@ -182,7 +182,6 @@ def detail(
     before: Before = None,
     referees_after: After = None,
     rewards_before: Before = None,
-    saved: Annotated[str | None, Query(max_length=10)] = None,
 ) -> HTMLResponse:
     return _detail(
         request,
@@ -192,7 +191,6 @@ def detail(
         before,
         referees_after=referees_after,
         rewards_before=rewards_before,
-        saved=saved,
         values=None,
     )
 
@@ -215,7 +213,7 @@ def change(
         return _detail(
             request, context, user, member_id, None, STATUS[error.code], values=values, error=error
         )
-    return see_other(f"/console/members/{member_id}?saved=1")
+    return see_other_with_notice(request, f"/console/members/{member_id}", "members.saved")
 
 
 @router.post("/{member_id}/referrer", response_class=HTMLResponse)
@@ -267,7 +265,7 @@ def _moved(
             reassign_values=values if what == "referrer" else None,
             referees_values=values if what == "referees" else None,
         )
-    return see_other(f"/console/members/{member_id}?saved={what}")
+    return see_other_with_notice(request, f"/console/members/{member_id}", f"members.{what}_saved")
 
 
 @router.post("/{member_id}/page-token", response_class=HTMLResponse)

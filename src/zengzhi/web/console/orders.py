@@ -17,7 +17,7 @@ from zengzhi.service.queries import console_orders
 from zengzhi.service.queries.console_orders import STATUSES, OrderSearch
 from zengzhi.web.console import page
 from zengzhi.web.console.session import PostedDep, StaffDep
-from zengzhi.web.pages import PageRoute, build, page_numbers, see_other
+from zengzhi.web.pages import PageRoute, build, page_numbers, see_other_with_notice
 
 router = APIRouter(prefix="/console/orders", route_class=PageRoute, include_in_schema=False)
 
@@ -79,9 +79,8 @@ def detail(
     context: ContextDep,
     user: StaffDep,
     order_id: OrderId,
-    done: str | None = None,
 ) -> HTMLResponse:
-    return _detail(request, context, user, order_id, done=done)
+    return _detail(request, context, user, order_id)
 
 
 @router.post("/{order_id}/reverse", response_class=HTMLResponse)
@@ -109,4 +108,6 @@ def reverse(
             error=error,
             values={"reason": reason},
         )
-    return see_other(f"/console/orders/{order_id}?done=reversed")
+    return see_other_with_notice(
+        request, f"/console/orders/{order_id}", "orders.reversed_done", id=order_id
+    )

@@ -20,10 +20,11 @@ from zengzhi.service.modes import IncomeRequest
 from zengzhi.service.pools import SubsidyRequest
 from zengzhi.web.console import page
 from zengzhi.web.console.session import PostedDep, StaffDep
-from zengzhi.web.pages import PageRoute, build, see_other
+from zengzhi.web.pages import PageRoute, build, see_other_with_notice
 
 router = APIRouter(prefix="/console/pools", route_class=PageRoute, include_in_schema=False)
 
+PAGE = "/console/pools"
 PoolId = Annotated[str, Path(pattern=ID_PATTERN)]
 
 
@@ -43,10 +44,8 @@ def _page(
 
 
 @router.get("", response_class=HTMLResponse)
-def overview(
-    request: Request, context: ContextDep, user: StaffDep, done: str | None = None
-) -> HTMLResponse:
-    return _page(request, context, user, done=done, values={})
+def overview(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
+    return _page(request, context, user, values={})
 
 
 @router.post("/income", response_class=HTMLResponse)
@@ -65,7 +64,7 @@ def record_income(
         return _page(
             request, context, user, STATUS[error.code], values=values, error=error, target="income"
         )
-    return see_other(f"/console/pools?done=income:{values.get('zone', '')}")
+    return see_other_with_notice(request, PAGE, "pools.done_income", pool=values.get("zone", ""))
 
 
 @router.post("/conversion", response_class=HTMLResponse)
@@ -97,7 +96,7 @@ def convert(request: Request, context: ContextDep, user: StaffDep, form: PostedD
             error=error,
             target="conversion",
         )
-    return see_other(f"/console/pools?done=conversion:{len(done)}")
+    return see_other_with_notice(request, PAGE, "pools.done_conversion", pool=str(len(done)))
 
 
 @router.post("/{pool_id}/subsidy", response_class=HTMLResponse)
@@ -119,7 +118,7 @@ def subsidize(
         return _page(
             request, context, user, STATUS[error.code], values=values, error=error, target=pool_id
         )
-    return see_other(f"/console/pools?done=subsidy:{pool_id}")
+    return see_other_with_notice(request, PAGE, "pools.done_subsidy", pool=pool_id)
 
 
 @router.post("/{pool_id}/{action}", response_class=HTMLResponse)
@@ -144,4 +143,4 @@ def pause_or_resume(
             error=error,
             target=pool_id,
         )
-    return see_other(f"/console/pools?done={action}:{pool_id}")
+    return see_other_with_notice(request, PAGE, f"pools.done_{action}", pool=pool_id)

@@ -19,6 +19,7 @@ from zengzhi.service import sessions
 from zengzhi.service.auth import GRANTS, Permission, Principal
 from zengzhi.service.sessions import Login
 from zengzhi.web.pages import (
+    CONSOLE_COOKIE,
     Form,
     PageRoute,
     SignInRequired,
@@ -34,7 +35,7 @@ from zengzhi.web.pages import (
     set_session_cookie,
 )
 
-COOKIE = "zz_console"
+COOKIE = CONSOLE_COOKIE
 PATH = "/console"
 
 router = APIRouter(prefix=PATH, route_class=PageRoute, include_in_schema=False)

@@ -15,7 +15,7 @@ from zengzhi.service import webhooks
 from zengzhi.service.queries import webhooks as webhook_reads
 from zengzhi.web.console import page
 from zengzhi.web.console.session import PostedDep, StaffDep
-from zengzhi.web.pages import PageRoute, local_path, see_other
+from zengzhi.web.pages import PageRoute, local_path, see_other_with_notice
 
 router = APIRouter(prefix="/console/webhooks", route_class=PageRoute, include_in_schema=False)
 
@@ -43,7 +43,6 @@ def deliveries(
     subscription_id: SubscriptionId,
     status: Status = None,
     before: Before = None,
-    done: str | None = None,
 ) -> HTMLResponse:
     subscription = webhook_reads.get_subscription(context, user.principal, subscription_id)
     shown = None if status in (None, "all") else status
@@ -58,7 +57,6 @@ def deliveries(
         status_filter=status or "all",
         statuses=STATUSES,
         found=found,
-        done=done,
         older=found[-1].sequence if len(found) == PAGE else None,
         back=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
     )
@@ -71,7 +69,6 @@ def delivery(
     user: StaffDep,
     subscription_id: SubscriptionId,
     event_id: EventId,
-    done: str | None = None,
 ) -> HTMLResponse:
     return page(
         request,
@@ -79,13 +76,13 @@ def delivery(
         "console/webhook_delivery.html",
         subscription=webhook_reads.get_subscription(context, user.principal, subscription_id),
         delivery=webhook_reads.get_delivery(context, user.principal, subscription_id, event_id),
-        done=done,
         back=request.url.path,
     )
 
 
 @router.post("/{subscription_id}/deliveries/{event_id}/replay")
 def replay(
+    request: Request,
     context: ContextDep,
     user: StaffDep,
     form: PostedDep,
@@ -94,6 +91,4 @@ def replay(
 ) -> Response:
     webhooks.replay_delivery(context, user.principal, subscription_id, event_id)
     target = local_path(form.get("back"), f"/console/webhooks/{subscription_id}")
-    target = target.split("?done=")[0].split("&done=")[0]
-    joiner = "&" if "?" in target else "?"
-    return see_other(f"{target}{joiner}done={event_id}")
+    return see_other_with_notice(request, target, "webhooks.replayed", id=event_id)

@@ -19,7 +19,7 @@ from zengzhi.service.queries.console_withdrawals import STATUSES, WithdrawalSear
 from zengzhi.service.wallets import WithdrawalDecision
 from zengzhi.web.console import exports, page
 from zengzhi.web.console.session import PostedDep, StaffDep
-from zengzhi.web.pages import PageRoute, build, local_path, page_numbers, see_other
+from zengzhi.web.pages import PageRoute, build, local_path, page_numbers, see_other_with_notice
 
 router = APIRouter(prefix="/console/withdrawals", route_class=PageRoute, include_in_schema=False)
 
@@ -46,9 +46,7 @@ def _search(request: Request) -> tuple[WithdrawalSearch, dict[str, str], DomainE
 
 
 @router.get("", response_class=HTMLResponse)
-def queue(
-    request: Request, context: ContextDep, user: StaffDep, done: str | None = None
-) -> HTMLResponse:
+def queue(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
     asked, values, error = _search(request)
     found = console_withdrawals.find_withdrawals(context, user.principal, asked)
     carried = {k: v for k, v in values.items() if k != "status"}
@@ -63,17 +61,10 @@ def queue(
         status_filter=status,
         statuses=STATUSES,
         found=found,
-        done=done,
         filters=urlencode(carried),
         here_query=urlencode({**carried, "status": status}),
         pages=page_numbers(found.page, found.pages),
         back=request.url.path + "?" + urlencode({**carried, "status": status}),
-        batch=request.query_params.get("batch"),
-        refused=[
-            part.partition(":")[::2]
-            for part in request.query_params.get("refused", "").split("|")
-            if part
-        ],
     )
 
 
@@ -103,9 +94,9 @@ def batch(request: Request, context: ContextDep, user: StaffDep, form: PostedDep
     action = form.get("action")
     reason = form.optional("reason")
     done: list[str] = []
-    refused: list[str] = []
+    refused: list[tuple[str, str]] = []
     if not ids:
-        refused.append(":a batch needs at least one withdrawal ticked")
+        refused.append(("", "a batch needs at least one withdrawal ticked"))
     for withdrawal_id in ids:
         try:
             if action == "approve":
@@ -121,41 +112,50 @@ def batch(request: Request, context: ContextDep, user: StaffDep, form: PostedDep
                 )
             done.append(withdrawal_id)
         except DomainError as error:
-            refused.append(f"{withdrawal_id}:{error.message}")
+            refused.append((withdrawal_id, error.message))
     target = local_path(form.get("back"), "/console/withdrawals")
-    joiner = "&" if "?" in target else "?"
-    summary = urlencode(
-        {"batch": f"{action}:{len(done)}", **({"refused": "|".join(refused)} if refused else {})}
+    return see_other_with_notice(
+        request, target, f"withdrawals.batch_{action}", refused=refused, n=str(len(done))
     )
-    return see_other(f"{target}{joiner}{summary}")
 
 
-def _back(form_back: str, decided: str, withdrawal_id: str) -> Response:
+def _back(request: Request, form_back: str, decided: str, withdrawal_id: str) -> Response:
     target = local_path(form_back, "/console/withdrawals")
-    joiner = "&" if "?" in target else "?"
-    return see_other(f"{target}{joiner}done={decided}:{withdrawal_id}")
+    return see_other_with_notice(request, target, f"withdrawals.done_{decided}", id=withdrawal_id)
 
 
 @router.post("/{withdrawal_id}/approve")
 def approve(
-    context: ContextDep, user: StaffDep, form: PostedDep, withdrawal_id: WithdrawalId
+    request: Request,
+    context: ContextDep,
+    user: StaffDep,
+    form: PostedDep,
+    withdrawal_id: WithdrawalId,
 ) -> Response:
     wallets.approve(context, user.principal, withdrawal_id)
-    return _back(form.get("back"), "approved", withdrawal_id)
+    return _back(request, form.get("back"), "approved", withdrawal_id)
 
 
 @router.post("/{withdrawal_id}/reject")
 def reject(
-    context: ContextDep, user: StaffDep, form: PostedDep, withdrawal_id: WithdrawalId
+    request: Request,
+    context: ContextDep,
+    user: StaffDep,
+    form: PostedDep,
+    withdrawal_id: WithdrawalId,
 ) -> Response:
     decision = build(WithdrawalDecision, {"reason": form.optional("reason")})
     wallets.reject(context, user.principal, withdrawal_id, decision)
-    return _back(form.get("back"), "rejected", withdrawal_id)
+    return _back(request, form.get("back"), "rejected", withdrawal_id)
 
 
 @router.post("/{withdrawal_id}/paid")
 def paid(
-    context: ContextDep, user: StaffDep, form: PostedDep, withdrawal_id: WithdrawalId
+    request: Request,
+    context: ContextDep,
+    user: StaffDep,
+    form: PostedDep,
+    withdrawal_id: WithdrawalId,
 ) -> Response:
     wallets.mark_paid(context, user.principal, withdrawal_id)
-    return _back(form.get("back"), "paid", withdrawal_id)
+    return _back(request, form.get("back"), "paid", withdrawal_id)
