@@ -8,6 +8,8 @@ from fastapi.testclient import TestClient
 from tests.service.conftest import Api
 from zengzhi.service import pools
 
+JSON = {"Content-Type": "application/json"}
+
 
 def test_unknown_routes_methods_and_bodies(api: Api) -> None:
     missing = api.get("/v1/nothing-here")
@@ -51,3 +53,27 @@ def test_an_unexpected_failure_is_a_plain_500(
         "message": "something went wrong on our side; it is logged",
     }
     assert "secret internals" not in response.text and "Traceback" not in response.text
+
+
+def test_a_step_that_takes_no_body_refuses_one_and_changes_nothing(api: Api) -> None:
+    # there is no partial refund: a refund "of 10.00" must not reverse the whole order
+    api.pool()
+    api.member("m1")
+    order = {"id": "o1", "member": "m1", "amount": "100.00", "contribution": "30.00"}
+    api.ok(api.post("/v1/orders", order))
+    api.ok(api.post("/v1/orders/o1/pay", {}))  # an empty object is no body
+    for step, body in (("refund", b'{"amount": "10.00"}'), ("reverse", b"not json")):
+        refused = api.client.post(
+            f"/v1/orders/o1/{step}", content=body, headers=api._headers(None) | JSON
+        )
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["field"] == "body"
+    assert api.ok(api.get("/v1/orders/o1"))["status"] in ("paid", "completed")
+
+
+def test_json_nested_past_what_can_be_read_is_refused_naming_the_body(api: Api) -> None:
+    deep = b"[" * 5000 + b"]" * 5000
+    for path in ("/v1/orders", "/v1/auth/login"):
+        refused = api.client.post(path, content=deep, headers=api._headers(None) | JSON)
+        assert refused.status_code == 422, (path, refused.text)
+        assert refused.json()["field"] == "body"

@@ -1,6 +1,8 @@
 """The API's routes read JSON bodies as everything that enters is read (`loads_strict`):
 an object with a key twice is refused, naming the key. FastAPI reads bodies with
-json.loads, which keeps the last value of a key given twice."""
+json.loads, which keeps the last value of a key given twice. A route that takes no body
+(an order's pay, refund…) refuses one, and JSON nested past what the reader can follow
+is refused naming `body` (it raised RecursionError: a 500)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
-from zengzhi.core.errors import DomainError
+from zengzhi.core.errors import DomainError, invalid
 from zengzhi.engine.fields import loads_strict
+
+EMPTY = (b"", b"{}")  # what a route that takes no body accepts
 
 
 class StrictJSONRequest(Request):
@@ -29,15 +33,22 @@ class StrictJSONRoute(APIRoute):
 
         async def handle(request: Request) -> Response:
             strict = StrictJSONRequest(request.scope, request.receive)
-            if self.body_field is not None and await strict.body():
+            body = await strict.body()
+            if self.body_field is not None and body:
                 # Read here, where a refusal reaches the error handlers: FastAPI turns any
                 # error of its own reading but bad JSON into a bare 400.
                 try:
                     await strict.json()
                 except DomainError:
                     raise
+                except RecursionError:
+                    raise invalid("body", "nests too deep to be read") from None
                 except ValueError:
                     pass  # not JSON: FastAPI reads it again and says so
+            elif self.dependant.request_param_name is None and body.strip() not in EMPTY:
+                # a step with no body (pay, refund…) acts on the whole resource: a body sent
+                # to it (a refund's `amount`) must not be taken as if it had been applied
+                raise invalid("body", "this request takes no body (send none, or {})")
             return await handler(strict)
 
         return handle
