@@ -30,7 +30,7 @@ from zengzhi.engine.fields import Exact, Id, Name, Note, canonical
 from zengzhi.engine.lines import yuan
 from zengzhi.rules.distribution import AGENT_LEVELS
 from zengzhi.service.auth import Permission, Principal, Role
-from zengzhi.service.base import Context, command, once, query, tenant_today
+from zengzhi.service.base import Context, applied_once, command, once, query, tenant_today
 from zengzhi.service.queries.distribution import (
     Network,
     RewardView,
@@ -233,10 +233,17 @@ def convert_contributions(
 ) -> list[Converted]:
     """Retire contribution balances into cash, shares or points (seed 002 三.2): money
     leaves the contribution reserve, so finance (or the owner) does it, with a reason."""
+    return convert_contributions_once(context, principal, request)[0]
+
+
+def convert_contributions_once(
+    context: Context, principal: Principal, request: Conversion
+) -> tuple[list[Converted], bool]:
+    """`convert_contributions`, and whether it was done now (False: a repeat)."""
     principal.require(Permission.SUBSIDIZE)
     ident = event_id("conversion", request.id)
 
-    def run(uow: UnitOfWork) -> list[Converted]:
+    def run(uow: UnitOfWork) -> tuple[list[Converted], bool]:
         def produce() -> dict[str, Any]:
             entries = uow.apply(
                 ConvertContribution(
@@ -272,8 +279,8 @@ def convert_contributions(
 
         # A repeat answers what the first did; the same id for another rate, target or
         # set of members is a conflict (answering the first would hide that it was not done).
-        response = once(uow, ident, "conversion", canonical(request), produce)
-        return [Converted.model_validate(one) for one in response["converted"]]
+        response, now = applied_once(uow, ident, "conversion", canonical(request), produce)
+        return [Converted.model_validate(one) for one in response["converted"]], now
 
     return command(context, principal, run)
 

@@ -35,7 +35,7 @@ from zengzhi.engine.lines import yuan
 from zengzhi.rules.pool import DEFAULT_POOL, Sale
 from zengzhi.service import members, modes, wallets
 from zengzhi.service.auth import Permission, Principal, Role, new_session_id
-from zengzhi.service.base import Context, command, found, once, query
+from zengzhi.service.base import Context, applied_once, command, found, query
 from zengzhi.service.modes import ModeHolding
 from zengzhi.service.queries.members import Me, PositionView, me_view
 from zengzhi.service.queries.wallets import Movement, WalletView
@@ -309,12 +309,18 @@ def quote_sale(context: Context, member: Member, request: SaleQuoteRequest) -> S
 
 
 def sell(context: Context, member: Member, request: SaleRequest) -> SaleView:
+    return sell_once(context, member, request)[0]
+
+
+def sell_once(context: Context, member: Member, request: SaleRequest) -> tuple[SaleView, bool]:
+    """The member's sale, and whether it was made now (False: a repeat of the request,
+    which answers what the first sold and sells nothing more)."""
     member.principal.require(Permission.SELL)
     units = _points(request.points)
     floor = None if request.min_payout is None else yuan(request.min_payout, "min_payout")
     command_id = member_command_id(member.member, request.id)
 
-    def run(uow: UnitOfWork) -> SaleView:
+    def run(uow: UnitOfWork) -> tuple[SaleView, bool]:
         def produce() -> dict[str, Any]:
             _member_row(uow.connection, uow.tenant, member.member)
             outcome = uow.apply(
@@ -340,7 +346,8 @@ def sell(context: Context, member: Member, request: SaleRequest) -> SaleView:
             return view.model_dump()
 
         body = {"member": member.member, **canonical(request)}
-        return SaleView.model_validate(once(uow, command_id, "sell", body, produce))
+        made, now = applied_once(uow, command_id, "sell", body, produce)
+        return SaleView.model_validate(made), now
 
     return command(context, member.principal, run)
 

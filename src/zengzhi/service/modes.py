@@ -26,6 +26,7 @@ from zengzhi.rules.modes.common import SHOPPING_ZONE, asset
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import (
     Context,
+    applied_once,
     command,
     found,
     not_found,
@@ -65,10 +66,17 @@ def record_income(
 ) -> dict[str, Any]:
     """Record money a third party paid into a zone's mode's reserve (seed 004 五: the
     advertisers' payments back the ad releases): finance books it, with its source."""
+    return record_income_once(context, principal, zone_id, request)[0]
+
+
+def record_income_once(
+    context: Context, principal: Principal, zone_id: str, request: IncomeRequest
+) -> tuple[dict[str, Any], bool]:
+    """`record_income`, and whether it was recorded now (False: a repeat)."""
     principal.require(Permission.SUBSIDIZE)
     amount = yuan(request.amount, "amount", positive=True)
 
-    def run(uow: UnitOfWork) -> dict[str, Any]:
+    def run(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
         def produce() -> dict[str, Any]:
             uow.apply(
                 ModeIncome(
@@ -96,7 +104,7 @@ def record_income(
                 "reserve": format_minor(held, 2),
             }
 
-        return once(
+        return applied_once(
             uow, request.id, "mode_income", {"zone": zone_id, **canonical(request)}, produce
         )
 

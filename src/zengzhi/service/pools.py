@@ -26,7 +26,7 @@ from zengzhi.rules.pool import (
     canonical_params,
 )
 from zengzhi.service.auth import Permission, Principal
-from zengzhi.service.base import Context, command, not_found, once, query
+from zengzhi.service.base import Context, applied_once, command, not_found, query
 from zengzhi.service.queries import pools as reads
 from zengzhi.service.queries.pools import PoolView, PricePoint, Solvency, pool_view
 from zengzhi.store.uow import UnitOfWork
@@ -168,10 +168,18 @@ def subsidize(
     context: Context, principal: Principal, pool_id: str, request: SubsidyRequest
 ) -> dict[str, Any]:
     """Operator money into a pool: the price rises, and exits may follow."""
+    return subsidize_once(context, principal, pool_id, request)[0]
+
+
+def subsidize_once(
+    context: Context, principal: Principal, pool_id: str, request: SubsidyRequest
+) -> tuple[dict[str, Any], bool]:
+    """`subsidize`, and whether it was applied now (False: a repeat of the request, which
+    answers what the first did and adds nothing)."""
     principal.require(Permission.SUBSIDIZE)
     amount = yuan(request.amount, "amount", positive=True)
 
-    def run(uow: UnitOfWork) -> dict[str, Any]:
+    def run(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
         def produce() -> dict[str, Any]:
             pool = _pool(uow, pool_id)
             outcome = uow.apply(Subsidy(event_id("subsidy", request.id), pool_id, amount, uow.now))
@@ -189,7 +197,8 @@ def subsidize(
                 "exits": exits_view(outcome.exits),
             }
 
-        return once(uow, request.id, "subsidy", {"pool": pool_id, **canonical(request)}, produce)
+        body = {"pool": pool_id, **canonical(request)}
+        return applied_once(uow, request.id, "subsidy", body, produce)
 
     return command(context, principal, run)
 

@@ -46,6 +46,7 @@ from zengzhi.web.pages import (
     delete_session_cookie,
     read_form,
     render,
+    resent,
     same_origin,
     see_other,
     see_other_with_notice,
@@ -219,9 +220,13 @@ def sell(request: Request, context: ContextDep, member: MemberDep, form: PostedD
                 "min_payout": form.get("min_payout"),
             },
         )
-        sale = member_access.sell(context, member, body)
+        sale, now = member_access.sell_once(context, member, body)
     except DomainError as error:
-        return _home_with_error(request, context, member, error, f"sell-{form.get('pool')}", {})
+        return _home_with_error(
+            request, context, member, resent(error), f"sell-{form.get('pool')}", {}
+        )
+    if not now:
+        return see_other_with_notice(request, PATH, "member.already_sold")
     return see_other_with_notice(request, PATH, "member.done_sold", amount=fmt.money(sale.payout))
 
 
@@ -249,9 +254,11 @@ def quote_withdrawal(
 def withdraw(request: Request, context: ContextDep, member: MemberDep, form: PostedDep) -> Response:
     try:
         body = build(MemberWithdrawalRequest, {"id": form.get("id"), "amount": form.get("amount")})
-        made = member_access.withdraw(context, member, body)
+        made, now = member_access.withdraw_once(context, member, body)
     except DomainError as error:
-        return _home_with_error(request, context, member, error, "withdraw", {})
+        return _home_with_error(request, context, member, resent(error), "withdraw", {})
+    if not now:
+        return see_other_with_notice(request, PATH, "member.already_withdrawn")
     return see_other_with_notice(
         request, PATH, "member.done_withdrawn", amount=fmt.money(made.amount)
     )

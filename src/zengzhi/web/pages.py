@@ -322,6 +322,20 @@ def check_csrf(context: Context, form: Form, session: str) -> None:
         )
 
 
+def resent(error: DomainError) -> DomainError:
+    """A form's request id used before with other values (sent again after Back, with a
+    value changed): nothing was done. Said for the whole form, not at its hidden id
+    field, which has no place to show a message."""
+    if error.code == ErrorCode.CONFLICT and error.field == "id":
+        return DomainError(
+            ErrorCode.CONFLICT,
+            "this form was already sent with other values, so nothing was done: "
+            "check the values and send it again",
+            "form",
+        )
+    return error
+
+
 def build(model: type[M], data: Mapping[str, Any], prefix: str = "") -> M:
     """A request model from form fields, or the first problem as a DomainError that names
     the field (shown next to it)."""

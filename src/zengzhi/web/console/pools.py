@@ -20,7 +20,7 @@ from zengzhi.service.modes import IncomeRequest
 from zengzhi.service.pools import SubsidyRequest
 from zengzhi.web.console import page
 from zengzhi.web.console.session import PostedDep, StaffDep
-from zengzhi.web.pages import PageRoute, build, see_other_with_notice
+from zengzhi.web.pages import PageRoute, build, resent, see_other_with_notice
 
 router = APIRouter(prefix="/console/pools", route_class=PageRoute, include_in_schema=False)
 
@@ -37,8 +37,9 @@ def _page(
         "console/pools.html",
         status=status,
         pools=pools.list_pools(context, user.principal),
-        # a fresh id in each form: the same form sent twice applies once
-        request_id=f"console-{secrets.token_hex(8)}",
+        # a fresh id for each form (each call): the same form sent twice applies once,
+        # and another form of the page is never taken for it
+        new_id=lambda: f"console-{secrets.token_hex(8)}",
         **data,
     )
 
@@ -59,11 +60,14 @@ def record_income(
             IncomeRequest,
             {k: values.get(k, "") for k in ("id", "mode", "amount", "source")},
         )
-        modes.record_income(context, user.principal, values.get("zone", ""), body)
-    except DomainError as error:
+        _, now = modes.record_income_once(context, user.principal, values.get("zone", ""), body)
+    except DomainError as refused:
+        error = resent(refused)
         return _page(
             request, context, user, STATUS[error.code], values=values, error=error, target="income"
         )
+    if not now:
+        return see_other_with_notice(request, PAGE, "pools.already_applied")
     return see_other_with_notice(request, PAGE, "pools.done_income", pool=values.get("zone", ""))
 
 
@@ -85,8 +89,9 @@ def convert(request: Request, context: ContextDep, user: StaffDep, form: PostedD
                 "pool": values.get("pool") or None,
             },
         )
-        done = distribution.convert_contributions(context, user.principal, body)
-    except DomainError as error:
+        done, now = distribution.convert_contributions_once(context, user.principal, body)
+    except DomainError as refused:
+        error = resent(refused)
         return _page(
             request,
             context,
@@ -96,6 +101,8 @@ def convert(request: Request, context: ContextDep, user: StaffDep, form: PostedD
             error=error,
             target="conversion",
         )
+    if not now:
+        return see_other_with_notice(request, PAGE, "pools.already_applied")
     return see_other_with_notice(request, PAGE, "pools.done_conversion", pool=str(len(done)))
 
 
@@ -113,11 +120,14 @@ def subsidize(
                 "reason": values.get("reason") or None,
             },
         )
-        pools.subsidize(context, user.principal, pool_id, body)
-    except DomainError as error:
+        _, now = pools.subsidize_once(context, user.principal, pool_id, body)
+    except DomainError as refused:
+        error = resent(refused)
         return _page(
             request, context, user, STATUS[error.code], values=values, error=error, target=pool_id
         )
+    if not now:
+        return see_other_with_notice(request, PAGE, "pools.already_applied")
     return see_other_with_notice(request, PAGE, "pools.done_subsidy", pool=pool_id)
 
 
