@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zengzhi.i18n import LANGUAGES
 from zengzhi.web import member
@@ -45,7 +46,41 @@ def choose_language(code: str, next: str | None = None) -> RedirectResponse:
     return response
 
 
+def _private(path: str) -> bool:
+    return path in ("/console", "/m") or path.startswith(("/console/", "/m/"))
+
+
+class NoStore:
+    """`Cache-Control: no-store` on every answer of the console and the member page: a
+    browser keeps none of them, so Back after signing out (a shared computer, a phone
+    handed on) shows nothing of the member's or the tenant's. The assets under /static
+    and the API are not touched (a plain ASGI wrapper: nothing for the API's requests
+    but a comparison of the path)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _private(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if name.lower() not in (b"cache-control", b"pragma")
+                ]
+                headers += [(b"cache-control", b"no-store"), (b"pragma", b"no-cache")]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
 def mount(app: FastAPI) -> None:
+    app.add_middleware(NoStore)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (
         shared,
