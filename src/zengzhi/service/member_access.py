@@ -37,6 +37,7 @@ from zengzhi.service import members, modes, wallets
 from zengzhi.service.auth import Permission, Principal, Role, new_session_id
 from zengzhi.service.base import Context, applied_once, command, found, query
 from zengzhi.service.modes import ModeHolding
+from zengzhi.service.queries import members as reads
 from zengzhi.service.queries.members import Me, PositionView, me_view
 from zengzhi.service.queries.wallets import Movement, WalletView
 from zengzhi.service.queries.withdrawals import WithdrawalView, member_withdrawals
@@ -229,6 +230,14 @@ def me(context: Context, member: Member) -> Me:
 
 def positions(context: Context, member: Member) -> list[PositionView]:
     return members.member_positions(context, member.principal, member.member)
+
+
+def paid_by_pool(context: Context, member: Member) -> dict[str, str]:
+    """What each pool paid into the member's wallet (sales and exits, after the fee)."""
+    member.principal.require(Permission.READ)
+    return query(
+        context, lambda connection: reads.paid_by_pool(connection, member.tenant, member.member)
+    )
 
 
 def mode_holdings(context: Context, member: Member) -> list[ModeHolding]:

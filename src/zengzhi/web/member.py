@@ -150,6 +150,7 @@ def _sections(context: Context, member: Member) -> dict[str, Any]:
     return {
         "me": me,
         "positions": positions,
+        "paid": member_access.paid_by_pool(context, member),
         "params": params,
         "wallet": member_access.wallet(context, member),
         "history": member_access.wallet_history(context, member, 10, None),

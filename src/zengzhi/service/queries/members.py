@@ -138,3 +138,16 @@ def open_positions(connection: Connection, tenant: str, member: str) -> list[Pos
         )
         views.append(position_view(row.pool_id, position, params, price))
     return views
+
+
+def paid_by_pool(connection: Connection, tenant: str, member: str) -> dict[str, str]:
+    """What each pool ever paid the member (sales and exits, after the sell fee: what
+    reached the wallet), whether a position is open or not; yuan text by pool."""
+    c = t.positions.c
+    rows = connection.execute(
+        select(c.pool_id, c.paid).where(of_tenant(c, tenant), c.member_id == member)
+    ).all()
+    paid: dict[str, int] = {}
+    for row in rows:
+        paid[row.pool_id] = paid.get(row.pool_id, 0) + int(row.paid)
+    return {pool: format_minor(fen, 2) for pool, fen in paid.items()}
