@@ -67,7 +67,7 @@ def test_forms_need_their_csrf_token(api: Api) -> None:
     csrf = sign_in(client, api.tenant)
     body = {"id": "x1", "amount": "100.00"}
     forged = client.post("/console/pools/main/subsidy", data=body)
-    assert forged.status_code == 403 and "this form has expired" in forged.text
+    assert forged.status_code == 403 and "This form has expired." in forged.text
     assert api.ok(api.get("/v1/pools/main"))["balance"] == "0.00"
     made = client.post(
         "/console/pools/main/subsidy", data={**body, "csrf": csrf}, follow_redirects=False

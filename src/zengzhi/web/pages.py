@@ -18,7 +18,7 @@ from collections.abc import Callable, Coroutine, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -382,4 +382,17 @@ def error_page(request: Request, error: DomainError) -> HTMLResponse:
         "member/error.html" if member else "console/error.html",
         status=STATUS[error.code],
         error=error,
+        error_page=True,  # the page is the error: the layout does not say it again
+        # a form whose CSRF token is stale: one sentence, and the way back to the form
+        expired=error.field == "csrf",
+        form_page=_same_site_page(request) or ("/m" if member else "/console"),
     )
+
+
+def _same_site_page(request: Request) -> str | None:
+    """The page a form was sent from (its Referer), when it is a page of this site."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc:
+        return None
+    path = referer.path + (f"?{referer.query}" if referer.query else "")
+    return local_path(path, "") or None
