@@ -4,14 +4,14 @@ A history is a configuration (a pool, distribution, a zone running a random choi
 the companion modes, a second zone with a cumulative three-for-one queue, a third open
 only to the second's buyers) and a list of steps (orders in and out of zones, on one or
 two lines; sales; subsidies; changes of the exit multiple, of the zone's modes' terms and
-of the commission rates; imports; ad tasks; daily
-runs; withdrawals; reversals of earlier orders at random points). Issue 19's rules come
-in too: rewards paid in cash or into the contribution balance, promoters only after a
-purchase, a recruiter (with a recruited store's members as indirect members) and
-agents, the team's and green points' peer shares (平级), dividends weighted by shares
-or contribution, the closing campaign's boost of appreciation points, a product's own
-union values, advertisers' income into the ad reserve, agents paid on ad releases, the
-operator's conversions of contribution (into cash, shares or points, so that reversals
+of the commission rates; imports; ad tasks; daily runs; withdrawals, rejected or paid;
+reversals of earlier orders at random points). Issue 19's rules come in too: rewards
+paid in cash or into the contribution balance, promoters only after a purchase, a
+recruiter (with a recruited store's members as indirect members) and agents, the team's
+and green points' peer shares (平级), dividends weighted by shares or contribution, the
+closing campaign's boost of appreciation points, a product's own union values,
+advertisers' income into the ad reserve, agents paid on ad releases, the operator's
+conversions of contribution (into cash, shares or points, so that reversals
 fall before and after them) and support moving a member's referees after a report.
 
 `event_lines` writes them as the event log `zengzhi replay`
@@ -164,6 +164,8 @@ def histories(draw: st.DrawFn, max_steps: int = 40, min_steps: int | None = None
         "task": st.tuples(st.just("task"), member),
         "day": st.tuples(st.just("day")),
         "withdraw": st.tuples(st.just("withdraw"), member),
+        # finance rejects or pays an earlier withdrawal (a reversal may fall in between)
+        "finance": st.tuples(st.just("finance"), st.integers(0, 20), st.booleans()),
         "reverse": st.tuples(st.just("reverse"), st.integers(0, 50)),
         "convert": st.one_of(
             st.tuples(st.just("convert"), st.just("cash"), st.sampled_from(["0.5", "1", "1.25"])),
@@ -178,7 +180,8 @@ def histories(draw: st.DrawFn, max_steps: int = 40, min_steps: int | None = None
         "rerate": st.tuples(st.just("rerate"), st.sampled_from([["0.02", "0.01"], ["0.005"]])),
     }
     # how often each comes: a history is mostly orders, with their reversals
-    weights = {"buy": 8, "reverse": 3, "sell": 2, "day": 2, "task": 2, "withdraw": 1, "convert": 2}
+    weights = {"buy": 8, "reverse": 3, "sell": 2, "day": 2, "task": 2, "convert": 2}
+    weights |= {"withdraw": 2, "finance": 2}  # a reversal between asking and deciding
     kinds = [kind for kind in steps_of for _ in range(weights.get(kind, 1))]
     step = st.sampled_from(kinds).flatmap(steps_of.__getitem__)
     least = max_steps // 3 if min_steps is None else min_steps
@@ -255,6 +258,26 @@ def _change(history: History, n: int, step: tuple[Any, ...], when: str) -> dict[
     return {"type": "distribution", "id": f"dc{n}", "settings": settings, "at": when}
 
 
+def _withdrawal(
+    n: int, step: tuple[Any, ...], when: str, before: list[dict[str, Any]], held: Holdings | None
+) -> list[dict[str, Any]]:
+    """A member asks to withdraw the whole wallet; or finance rejects or pays an earlier
+    withdrawal (a reversal may have fallen in between)."""
+    if step[0] == "withdraw":
+        member = step[1]
+        fen = held.wallets.get(member, 0) if held else 100
+        if fen <= 0:
+            return []
+        amount = f"{fen // 100}.{fen % 100:02d}"
+        return [{"type": "withdraw", "id": f"w{n}", "member": member, "amount": amount}]
+    asked = [line["id"] for line in before if line["type"] == "withdraw"]
+    if not asked:
+        return []
+    chosen, reject = asked[step[1] % len(asked)], step[2]
+    decided = "withdraw_reject" if reject else "withdraw_pay"
+    return [{"type": decided, "id": f"f{n}", "withdrawal": chosen, "at": when}]
+
+
 def step_lines(
     history: History,
     n: int,
@@ -326,13 +349,8 @@ def step_lines(
             {"type": "day", "id": f"d{n}-{zone}", "zone": zone, "day": run_day}
             for zone in ("c", "z")
         ]
-    if kind == "withdraw":
-        member = args[0]
-        fen = held.wallets.get(member, 0) if held else 100
-        if fen <= 0:
-            return []
-        amount = f"{fen // 100}.{fen % 100:02d}"
-        return [{"type": "withdraw", "id": f"w{n}", "member": member, "amount": amount}]
+    if kind in ("withdraw", "finance"):
+        return _withdrawal(n, step, when, before, held)
     if kind == "reverse":
         orders = [line["id"] for line in before if line["type"] == "order"]
         if not orders:

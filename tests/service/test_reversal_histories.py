@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from hypothesis import HealthCheck, Phase, given, settings
 from sqlalchemy import Connection, select
 
@@ -103,6 +104,17 @@ class Shop:
         )
         return Holdings({member: int(wallet.replace(".", ""))}, {member: points})
 
+    def withdrawal(self, line: dict[str, Any]) -> httpx.Response:
+        """A member asks to withdraw; finance rejects, or approves and pays."""
+        api, kind = self.api, line["type"]
+        if kind == "withdraw":
+            body = {"id": line["id"], "amount": line["amount"]}
+            return api.post(f"/v1/members/{line['member']}/withdrawals", body)
+        if kind == "withdraw_reject":
+            return api.post(f"/v1/withdrawals/{line['withdrawal']}/reject")
+        api.post(f"/v1/withdrawals/{line['withdrawal']}/approve")
+        return api.post(f"/v1/withdrawals/{line['withdrawal']}/paid")
+
     def send(self, line: dict[str, Any]) -> None:
         api, kind = self.api, line["type"]
         if kind == "order":
@@ -124,9 +136,8 @@ class Shop:
         elif kind == "task":
             body = {"zone": "z", "day": self.clock.today()}  # a region is the member's
             response = api.post(f"/v1/members/{line['member']}/tasks", body)
-        elif kind == "withdraw":
-            body = {"id": line["id"], "amount": line["amount"]}
-            response = api.post(f"/v1/members/{line['member']}/withdrawals", body)
+        elif kind in ("withdraw", "withdraw_reject", "withdraw_pay"):
+            response = self.withdrawal(line)
         elif kind == "reverse":
             response = api.post(f"/v1/orders/{line['order']}/reverse")
         elif kind == "convert":
@@ -208,6 +219,9 @@ def test_a_random_history_through_the_service_keeps_every_yuan(
     )
     assert balances.get(("platform:contribution_reserve", CNY), 0) == held
     assert all(gap == 0 for gap in owing.values()), owing
+    for (account, asset), amount in balances.items():  # a debt is settled before any cash
+        if asset == CNY and account.endswith(":wallet") and amount > 0:
+            assert balances.get((account.replace(":wallet", ":debt"), CNY), 0) == 0, account
     _nobody_owes_more_than_they_were_paid(journal)
     _reserves_never_take_a_debt_for_cash(journal)
 

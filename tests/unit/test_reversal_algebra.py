@@ -85,6 +85,9 @@ class Driven:
         state = self.replay.state
         assert check(state) == []
         assert audit(self.ledger.balances, self.journal) == []
+        for (account, asset), amount in self.ledger.balances.items():
+            if asset == CNY and account.endswith(":wallet") and amount > 0:  # debts first
+                assert self.ledger.balance(account.replace(":wallet", ":debt"), CNY) == 0
         for name, pool in memory_pools(state).items():
             now = price(pool, self.ledger).fraction
             assert now >= self.prices.get(name, now), f"the price of {name} fell"

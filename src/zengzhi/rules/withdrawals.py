@@ -9,6 +9,7 @@ from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.ledger import CNY, Ledger, entry
+from zengzhi.rules import wallet
 
 RULE = "withdrawal"
 
@@ -73,18 +74,11 @@ def _held(book: WithdrawalBook, withdrawal_id: str) -> Withdrawal:
 
 def reject(ledger: Ledger, book: WithdrawalBook, cause: str, withdrawal_id: str) -> Withdrawal:
     held = _held(book, withdrawal_id)
-    ledger.post(
-        entry(
-            cause,
-            "withdrawal_release",
-            RULE,
-            [
-                (accounts.withdrawing(held.member), CNY, -held.amount),
-                (accounts.wallet(held.member), CNY, held.amount),
-            ],
-            corrects=withdrawal_id,
-        )
-    )
+    # back to the wallet as any credit is: a debt recorded while the cash was held (a
+    # reversal found the wallet empty) is settled first, or the member could withdraw
+    # the same cash again while owing it
+    postings = wallet.credit(ledger, held.member, held.amount, accounts.withdrawing(held.member))
+    ledger.post(entry(cause, "withdrawal_release", RULE, postings, corrects=withdrawal_id))
     done = held._replace(status="rejected")
     book.put(done)
     return done

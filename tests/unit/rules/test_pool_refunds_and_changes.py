@@ -18,6 +18,7 @@ from zengzhi.core.events import (
     Configure,
     ImportBalance,
     OrderLine,
+    RejectWithdrawal,
     ReverseOrder,
     Sell,
     Subsidy,
@@ -245,3 +246,28 @@ def test_an_order_that_would_mint_past_the_pool_s_limit_is_refused_before_anythi
     tenant.order("m2", "500000.00", "400000.00", order_id="o3")  # a large order still mints
     assert tenant.balance("member:m2:points:main", "PTS:main") > 0
     assert 0 < -tenant.balance(accounts.pool_supply("main"), "PTS:main") < POINTS_LIMIT
+
+
+def test_a_rejected_withdrawal_settles_the_debt_a_reversal_left_while_it_was_held() -> None:
+    # the sale's cash is held for a withdrawal when the order is reversed: the reversal
+    # finds the wallet empty and records a debt; rejecting the withdrawal must settle that
+    # debt before anything reaches the wallet (it paid the wallet, and the member could
+    # withdraw the same cash again while owing it)
+    tenant = Tenant()
+    tenant.order("m1", "1000.00", "300.00", order_id="o1")
+    tenant.order("m2", "1000.00", "300.00", order_id="o2")
+    tenant.apply(Sell("s1", "m1", "main", None))
+    paid = tenant.balance("member:m1:wallet")
+    tenant.apply(Withdraw("w1", "m1", paid, 0))
+    tenant.apply(ReverseOrder("r1", "o1"))
+    owed = -tenant.balance("member:m1:debt")
+    assert 0 < owed <= paid and tenant.balance("member:m1:wallet") == 0
+    [(creditor, receivable)] = tenant.state.ledger.receivables("m1")
+    assert receivable == owed
+    held_by_creditor = tenant.balance(creditor)
+    [release] = tenant.apply(RejectWithdrawal("x1", "w1"))
+    assert tenant.balance("member:m1:debt") == 0
+    assert tenant.balance("member:m1:wallet") == paid - owed
+    assert tenant.balance(creditor) == held_by_creditor + owed  # back to its creditor
+    assert list(tenant.state.ledger.receivables("m1")) == []
+    assert release.corrects == "w1"
