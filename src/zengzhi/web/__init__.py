@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.i18n import LANGUAGES
 from zengzhi.web import member
 from zengzhi.web.console import (
@@ -25,7 +27,7 @@ from zengzhi.web.console import (
     withdrawals,
 )
 from zengzhi.web.console import session as console_session
-from zengzhi.web.pages import LANGUAGE_COOKIE, local_path
+from zengzhi.web.pages import LANGUAGE_COOKIE, error_page, local_path
 
 STATIC = Path(__file__).parent / "static"
 
@@ -79,8 +81,32 @@ class NoStore:
         await self.app(scope, receive, sending)
 
 
+def _pages_for_unknown_paths(app: FastAPI) -> None:
+    """An address under /console or /m that no page answers (404, or 405 for a path that
+    only takes forms) is the console's or the member page's own page, in the reader's
+    language, with the way back; everything else (the API under /v1) keeps the handler
+    installed before (JSON)."""
+    before = app.exception_handlers.get(HTTPException)
+
+    async def unknown(request: Request, error: Exception) -> Response:
+        assert isinstance(error, HTTPException)
+        if _private(request.url.path) and error.status_code in (404, 405):
+            page = error_page(
+                request, DomainError(ErrorCode.NOT_FOUND, "there is no such page", None)
+            )
+            page.status_code = error.status_code
+            return page
+        if before is None:
+            raise error
+        answer: Response = await before(request, error)  # type: ignore[misc]
+        return answer
+
+    app.add_exception_handler(HTTPException, unknown)
+
+
 def mount(app: FastAPI) -> None:
     app.add_middleware(NoStore)
+    _pages_for_unknown_paths(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (
         shared,
