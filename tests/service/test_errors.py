@@ -77,3 +77,27 @@ def test_json_nested_past_what_can_be_read_is_refused_naming_the_body(api: Api) 
         refused = api.client.post(path, content=deep, headers=api._headers(None) | JSON)
         assert refused.status_code == 422, (path, refused.text)
         assert refused.json()["field"] == "body"
+
+
+def test_ids_of_the_longest_length_work_for_everything_named_by_one(api: Api) -> None:
+    # 128 characters, the most an id may have: what the service derives from it (the
+    # event `join:<id>`, the asset `PTS:<pool>`, a binding `bind:<member>:<referrer>`…)
+    # is longer, and overflowed its column on PostgreSQL (a 500)
+    kinds = ("pool", "member", "referee", "order", "sale", "withdrawal", "subsidy", "agent")
+    long = {kind: kind[:3] + "x" * 125 for kind in kinds}
+    api.pool(long["pool"])
+    api.member(long["member"])
+    api.member(long["referee"], referrer=long["member"])
+    order = {"id": long["order"], "member": long["referee"], "pool": long["pool"]}
+    api.ok(api.post("/v1/orders", order | {"amount": "1000.00", "contribution": "300.00"}))
+    api.ok(api.post(f"/v1/orders/{long['order']}/pay"))
+    api.ok(api.post(f"/v1/orders/{long['order']}/complete"))
+    pool = f"/v1/pools/{long['pool']}"
+    api.ok(api.post(f"{pool}/subsidies", {"id": long["subsidy"], "amount": "10.00"}))
+    sale = {"id": long["sale"], "points": "10", "pool": long["pool"]}
+    api.ok(api.post(f"/v1/members/{long['referee']}/sell", sale))
+    withdrawal = {"id": long["withdrawal"], "amount": "1.00"}
+    api.ok(api.post(f"/v1/members/{long['referee']}/withdrawals", withdrawal))
+    agent = {"id": long["agent"], "member": long["member"], "region": "广东", "level": "city"}
+    api.ok(api.post("/v1/agents", agent))
+    api.ok(api.post(f"/v1/orders/{long['order']}/reverse"))

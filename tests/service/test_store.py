@@ -29,7 +29,7 @@ from zengzhi.service.pools import NewPool
 from zengzhi.store import tables as t
 from zengzhi.store.database import COPY_AT_LEAST
 from zengzhi.store.ledger import SqlLedger
-from zengzhi.store.migrate import alembic_config
+from zengzhi.store.migrate import alembic_config, compare_type
 from zengzhi.store.network import SqlNetwork
 from zengzhi.store.tables import metadata
 from zengzhi.store.tenants import tenant_time_zone
@@ -38,7 +38,7 @@ from zengzhi.store.uow import UnitOfWork
 
 def test_the_migrations_build_exactly_the_declared_schema(context: Context) -> None:
     with context.database.writer.connect() as connection:
-        migration = MigrationContext.configure(connection, opts={"compare_type": True})
+        migration = MigrationContext.configure(connection, opts={"compare_type": compare_type})
         assert compare_metadata(migration, metadata) == []
 
 

@@ -55,7 +55,13 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 Json: Any = JSON().with_variant(JSONB(), "postgresql")
-Id = String(128)
+# An id a caller gives is at most 128 characters (the API's pattern); the columns are
+# wider because what the service derives from ids is longer: an event's `sell:<id>`, a
+# binding's `bind:<member>:<referrer>`, an asset's `PTS:<pool>`, an account's
+# `member:<id>:points:<pool>` (at 128 they answered 500 on PostgreSQL, migration 0018).
+Id = String(300)
+Asset = String(160)
+Account = String(600)
 
 metadata = MetaData(
     naming_convention={
@@ -242,7 +248,7 @@ mode_claims = Table(
     Column("owed", BigInteger, nullable=False),  # still owed (0: closed)
     Column("daily", BigInteger, nullable=False),
     Column("payable", Integer, nullable=False),  # the first day it may be paid (ordinal)
-    Column("cause", String(200), nullable=False),
+    Column("cause", Id, nullable=False),
     Column("ref", String(128), nullable=False),
     # its cause was reversed: owes nothing, and what it paid was taken back (spec 03)
     Column("void", Boolean, nullable=False, server_default=false()),
@@ -384,8 +390,8 @@ balances = Table(
     "balances",
     metadata,
     _tenant(),
-    Column("account", String(300), nullable=False),
-    Column("asset", String(64), nullable=False),
+    Column("account", Account, nullable=False),
+    Column("asset", Asset, nullable=False),
     Column("amount", BigInteger, nullable=False),
     PrimaryKeyConstraint("tenant_id", "account", "asset"),
 )
@@ -412,8 +418,8 @@ postings = Table(
     _tenant(),
     Column("entry_id", BigInteger, nullable=False),
     Column("n", Integer, nullable=False),
-    Column("account", String(300), nullable=False),
-    Column("asset", String(64), nullable=False),
+    Column("account", Account, nullable=False),
+    Column("asset", Asset, nullable=False),
     Column("amount", BigInteger, nullable=False),
     PrimaryKeyConstraint("tenant_id", "entry_id", "n"),
     ForeignKeyConstraint(["tenant_id", "entry_id"], ["entries.tenant_id", "entries.entry_id"]),
@@ -427,8 +433,8 @@ ledger_days = Table(
     metadata,
     _tenant(),
     Column("day", Date, nullable=False),  # the entries' day, UTC
-    Column("account", String(300), nullable=False),
-    Column("asset", String(64), nullable=False),
+    Column("account", Account, nullable=False),
+    Column("asset", Asset, nullable=False),
     Column("amount", BigInteger, nullable=False),
     PrimaryKeyConstraint("tenant_id", "day", "account", "asset"),
 )

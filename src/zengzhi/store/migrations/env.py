@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from zengzhi.store.migrate import compare_type
 from zengzhi.store.tables import metadata
 
 config = context.config
@@ -25,7 +26,7 @@ def _migrate(connection: object) -> None:
     context.configure(
         connection=connection,  # type: ignore[arg-type]
         target_metadata=metadata,
-        compare_type=True,
+        compare_type=compare_type,
         render_as_batch=True,  # SQLite alters tables by copying them
     )
     with context.begin_transaction():
