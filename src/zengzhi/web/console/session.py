@@ -8,6 +8,7 @@ cookie for the console's paths; each page reads it back through the API's
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -15,8 +16,10 @@ from fastapi.responses import HTMLResponse
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS, ContextDep
+from zengzhi.i18n import format as fmt
 from zengzhi.service import sessions
 from zengzhi.service.auth import GRANTS, Permission, Principal
+from zengzhi.service.base import Context, tenant_zone
 from zengzhi.service.sessions import Login
 from zengzhi.web.pages import (
     CONSOLE_COOKIE,
@@ -111,7 +114,8 @@ def login(request: Request, context: ContextDep, form: FormDep) -> Response:
             },
         )
         session = sessions.login(context, body)
-    except DomainError as error:
+    except DomainError as refused:
+        error = _locked_in_tenant_time(context, form.get("tenant"), refused)
         values.pop("password", None)
         return render(
             request,
@@ -126,6 +130,26 @@ def login(request: Request, context: ContextDep, form: FormDep) -> Response:
         response, request, COOKIE, session.token, PATH, session.expires_in_minutes * 60
     )
     return response
+
+
+def _locked_in_tenant_time(context: Context, tenant: str, error: DomainError) -> DomainError:
+    """A locked user is told when to try again as every console time is written: in the
+    tenant's zone with its offset, to the minute it ends (rounded up), not in UTC (the
+    API's message, for integrators' logs, keeps UTC)."""
+    if error.code != ErrorCode.TOO_MANY or not error.retry_after or not tenant:
+        return error
+    until = context.clock() + timedelta(seconds=error.retry_after)
+    if until.second or until.microsecond:
+        until = until.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    try:
+        zone = tenant_zone(context, tenant)
+    except DomainError:
+        return error
+    return DomainError(
+        ErrorCode.TOO_MANY,
+        f"this user may sign in again after {fmt.moment(until, zone)}",
+        retry_after=error.retry_after,
+    )
 
 
 @router.post("/logout")
