@@ -28,11 +28,13 @@ from tests.security.races import race
 from tests.service.conftest import SECRET, Api, Clock, new_tenant
 from tests.service.test_concurrency import free_port
 from tests.service.test_payments import gateway
+from zengzhi.core.amounts import Yuan
 from zengzhi.engine.config import DistributionConfig, LimitsConfig
-from zengzhi.service import distribution, members, orders, payments, pools
+from zengzhi.service import distribution, members, orders, payments, pools, wallets
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
-from zengzhi.service.members import NewMember
+from zengzhi.service.members import NewMember, SellRequest
+from zengzhi.service.orders import NewOrder
 from zengzhi.service.payments import BODY_KEPT, MAX_NOTIFICATION_BYTES, REFUSALS_PER_MINUTE
 from zengzhi.service.pools import NewPool
 from zengzhi.store import tables as t
@@ -258,3 +260,29 @@ def test_the_same_order_sent_at_the_same_instant_is_created_and_paid_once(
     assert sorted(order.id for order in listed) == [f"same-{n}" for n in range(ROUNDS)]
     # each order minted once: the pool holds six contributions of 30.00
     assert pools.get_pool(context, owner, "main").balance == "180.00"
+
+
+def test_the_same_member_or_withdrawal_sent_at_the_same_instant_answers_as_a_repeat(
+    context: Context,
+) -> None:
+    """Eighteen senders (three processes of six threads) register one member, then ask
+    for one withdrawal (same ids, same contents) at the same moment, six rounds: every
+    one is answered as the first was, never "exists already" (on PostgreSQL the loser
+    of the race saw its twin's row only once the engine looked: it is run again whole
+    and answers as a repeat), and the withdrawal is held once."""
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    pools.open_pool(context, owner, NewPool(id="main"))
+    members.create_member(context, owner, NewMember(id="m0"))
+    members.create_member(context, owner, NewMember(id="m1"))
+    for member in ("m0", "m1"):
+        order = NewOrder(id=f"o-{member}", member=member, amount="100.00", contribution="30.00")
+        orders.create_order(context, owner, order)
+        orders.pay(context, owner, order.id)
+    members.sell(context, owner, "m0", SellRequest(id="s0", points="20"))
+    before = wallets.wallet(context, owner, "m0")
+    url, secret = context.database.url, SECRET.get_secret_value()
+    outcomes = race(PROCESSES, workers.same_request_rounds, (url, secret, tenant))
+    assert {outcome for process in outcomes for outcome in process} == {"ok"}
+    after = wallets.wallet(context, owner, "m0")
+    assert Yuan(before.balance).minor - Yuan(after.balance).minor == ROUNDS * 100  # once each

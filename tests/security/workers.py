@@ -163,3 +163,34 @@ def same_order_rounds(url: str, secret: str, tenant: str, number: int, barrier: 
         outcomes.append(f"{'created' if new else 'repeated'} {paid.status}")
     context.database.dispose()
     return outcomes
+
+
+def same_request_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any) -> list[str]:
+    """Each round, every process registers the round's one member, then asks for the
+    round's one withdrawal of m0's (the same ids and contents), from six threads at the
+    same moment: what each was answered (`ok`, or the refusal's code)."""
+    from zengzhi.service import wallets  # noqa: PLC0415  (only this worker needs it)
+
+    context = process_context(url, secret)
+    shop = Principal(tenant, "key:race", Role.INTEGRATOR)
+    outcomes: list[str] = []
+
+    def answered(send: Any) -> str:
+        try:
+            send()
+        except DomainError as error:
+            return _code(error)
+        return "ok"
+
+    with ThreadPoolExecutor(6) as threads:
+        for round_ in range(ROUNDS):
+            twin = NewMember(id=f"twin-{round_}", name="twin")
+            asked = wallets.WithdrawalRequest(id=f"w-{round_}", amount="1.00")
+            for send in (
+                lambda: members.create_member(context, shop, twin),  # noqa: B023
+                lambda: wallets.request_withdrawal(context, shop, "m0", asked),  # noqa: B023
+            ):
+                barrier.wait(timeout=30)
+                outcomes += threads.map(lambda _: answered(send), range(6))  # noqa: B023
+    context.database.dispose()
+    return outcomes

@@ -18,7 +18,7 @@ from zengzhi.service.auth import Principal
 from zengzhi.service.sequencer import Sequencer
 from zengzhi.service.settings import Settings
 from zengzhi.store.commands import CommandRow, Commands
-from zengzhi.store.database import Database
+from zengzhi.store.database import Database, LostRace
 from zengzhi.store.tenants import tenant_time_zone
 from zengzhi.store.uow import UnitOfWork
 from zengzhi.store.wanted import Wanted
@@ -138,7 +138,16 @@ def applied_once(
                 ErrorCode.CONFLICT, f"id {command_id!r} was used before for another request", "id"
             )
         return before.response, False
-    response = produce()
+    try:
+        response = produce()
+    except DomainError as refused:
+        # Its twin may have committed since the lookup above found nothing (on
+        # PostgreSQL each statement sees what is committed when it starts): then the
+        # refusal ("exists already") is the twin's doing, and run again the command
+        # answers as a repeat. A later statement sees the twin's row.
+        if commands.get(command_id) is not None:
+            raise LostRace(command_id) from refused
+        raise
     commands.add(CommandRow(command_id, kind, digest, response), uow.now)
     return response, True
 

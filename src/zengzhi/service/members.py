@@ -27,6 +27,7 @@ from zengzhi.service.queries.members import (
 )
 from zengzhi.service.tenants import command_settings
 from zengzhi.store import security
+from zengzhi.store.database import LostRace
 from zengzhi.store.members import MemberRow, Stores
 from zengzhi.store.uow import UnitOfWork
 
@@ -107,7 +108,12 @@ def create_member(context: Context, principal: Principal, request: NewMember) ->
             raise DomainError(ErrorCode.CONFLICT, f"member {request.id!r} exists", "id")
         if request.phone and _limits(uow).one_account_per_phone:
             _claim_phone(uow, request.phone, request.id)
-        uow.apply(Join(event_id("join", request.id), request.id, referrer, uow.now, sponsor))
+        try:
+            uow.apply(Join(event_id("join", request.id), request.id, referrer, uow.now, sponsor))
+        except DomainError as refused:
+            if uow.members.get(request.id) is not None:  # its twin committed since: again
+                raise LostRace(request.id) from refused
+            raise
         uow.audit(
             principal.actor,
             "member.create",

@@ -162,7 +162,14 @@ def create_private(path: Path) -> None:
     os.close(descriptor)
 
 
+class LostRace(Exception):
+    """A command refused because its twin (the same id, sent at the same instant) was
+    committed while it ran: run it again, whole, and it answers as a repeat."""
+
+
 def is_retryable(error: BaseException) -> bool:
+    if isinstance(error, LostRace):
+        return True
     if not isinstance(error, DBAPIError):
         return False
     state = getattr(error.orig, "sqlstate", None)
@@ -199,7 +206,7 @@ class Database:
         for attempt in range(attempts):
             try:
                 return command()
-            except DBAPIError as error:
+            except (DBAPIError, LostRace) as error:
                 if not is_retryable(error) or attempt == attempts - 1:
                     raise
                 time.sleep(min(200, 5 * 2**attempt) / 1000)  # milliseconds of back-off
