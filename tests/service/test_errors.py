@@ -101,3 +101,12 @@ def test_ids_of_the_longest_length_work_for_everything_named_by_one(api: Api) ->
     agent = {"id": long["agent"], "member": long["member"], "region": "广东", "level": "city"}
     api.ok(api.post("/v1/agents", agent))
     api.ok(api.post(f"/v1/orders/{long['order']}/reverse"))
+
+
+@pytest.mark.parametrize("name", ["minimum", "fee_fixed", "auto_approve_limit"])
+def test_a_negative_withdrawal_setting_is_refused_naming_it(api: Api, name: str) -> None:
+    # a fixed fee of -50.00 was kept, and then refused every withdrawal
+    before = api.ok(api.get("/v1/tenant"))
+    refused = api.put("/v1/tenant/settings", {"withdrawals": {name: "-1.00"}})
+    assert refused.status_code == 422 and refused.json()["field"] == f"withdrawals.{name}"
+    assert api.ok(api.get("/v1/tenant")) == before

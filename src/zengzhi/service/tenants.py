@@ -42,10 +42,11 @@ class WithdrawalSettings(BaseModel):
     require_payee: bool = False
 
     def check(self) -> None:
-        Yuan(self.minimum, "withdrawals.minimum")
         Ratio(self.fee_rate, "withdrawals.fee_rate")
-        Yuan(self.fee_fixed, "withdrawals.fee_fixed")
-        Yuan(self.auto_approve_limit, "withdrawals.auto_approve_limit")
+        for name in ("minimum", "fee_fixed", "auto_approve_limit"):
+            field = f"withdrawals.{name}"
+            if Yuan(getattr(self, name), field).minor < 0:  # a negative fee blocked them all
+                raise DomainError(ErrorCode.INVALID, "must not be negative", field)
         if Ratio(self.fee_rate).fraction >= 1:
             raise DomainError(ErrorCode.INVALID, "must be below 1", "withdrawals.fee_rate")
 
