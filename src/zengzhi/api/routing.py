@@ -6,6 +6,7 @@ is refused naming `body` (it raised RecursionError: a 500)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -43,8 +44,10 @@ class StrictJSONRoute(APIRoute):
                     raise
                 except RecursionError:
                     raise invalid("body", "nests too deep to be read") from None
-                except ValueError:
+                except json.JSONDecodeError:
                     pass  # not JSON: FastAPI reads it again and says so
+                except ValueError:  # not UTF-8, or a number of more than 4,300 digits
+                    raise invalid("body", "is not JSON this service can read") from None
             elif self.dependant.request_param_name is None and body.strip() not in EMPTY:
                 # a step with no body (pay, refund…) acts on the whole resource: a body sent
                 # to it (a refund's `amount`) must not be taken as if it had been applied
