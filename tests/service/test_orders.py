@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from tests.service.conftest import Api, Clock, login, new_tenant
 from zengzhi.app import create_app
 from zengzhi.service import jobs
+from zengzhi.service import orders as orders_service
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import tick
@@ -336,6 +337,34 @@ def test_a_batch_of_orders_each_answered_on_its_own(api: Api) -> None:
     again = api.ok(api.post("/v1/orders/batch", batch))
     assert [item["outcome"] for item in again] == ["existing", "refused", "existing"]
     assert api.ok(api.get("/v1/pools/main"))["points"] == "357.0000"
+
+
+def test_a_batch_answers_its_orders_when_one_meets_a_bug(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the others are committed: the batch answers each (it was a 500 for all)
+    api.pool()
+    api.member("m1")
+    real = orders_service._creation
+
+    def creation(principal: Any, request: Any) -> Any:
+        if request.id != "b2":
+            return real(principal, request)
+
+        def broken(uow: UnitOfWork) -> Any:
+            raise OverflowError("a bug this order meets")
+
+        return broken
+
+    monkeypatch.setattr(orders_service, "_creation", creation)
+    order = {"member": "m1", "amount": "100.00", "contribution": "30.00"}
+    batch = {"pay": True, "orders": [{"id": f"b{n}"} | order for n in (1, 2, 3)]}
+    answered = api.ok(api.post("/v1/orders/batch", batch))
+    assert [item["outcome"] for item in answered] == ["created", "refused", "created"]
+    assert answered[1]["error"]["code"] == "internal"
+    assert "OverflowError" not in str(answered[1]["error"])  # logged, not shown
+    assert api.ok(api.get("/v1/orders/b3"))["status"] == "completed"
+    assert api.get("/v1/orders/b2").status_code == 404
 
 
 def test_the_server_runs_due_jobs_itself(context: Context, clock: Clock) -> None:

@@ -13,6 +13,7 @@ returns the order as it is; a step it cannot take from where it is is a conflict
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -47,6 +48,9 @@ from zengzhi.store.orders import OrderRow, Orders
 from zengzhi.store.records import order_event_id
 from zengzhi.store.uow import UnitOfWork
 from zengzhi.store.wanted import Wanted
+
+log = logging.getLogger("zengzhi.orders")
+INTERNAL = "something went wrong on our side; it is logged"  # as the API's 500 says
 
 
 class NewOrder(OrderForm):
@@ -171,21 +175,23 @@ def create_orders(context: Context, principal: Principal, batch: OrderBatch) -> 
         paid, pay_error = next(answers) if batch.pay else (None, None)
         error = error or pay_error
         if error is not None:
-            if not isinstance(error, DomainError):
-                raise error
-            items.append(
-                BatchItem(
-                    id=request.id,
-                    outcome="refused",
-                    error={"code": error.code, "message": error.message, "field": error.field},
-                )
-            )
+            items.append(BatchItem(id=request.id, outcome="refused", error=_refusal(error)))
             continue
         view, new = made
         items.append(
             BatchItem(id=request.id, outcome="created" if new else "existing", order=paid or view)
         )
     return items
+
+
+def _refusal(error: BaseException) -> dict[str, str | None]:
+    """One item's refusal; an error that is not one (a bug the order met) is logged and
+    answered as the API answers it alone (500's shape), so that the batch's other items,
+    committed, are still answered."""
+    if isinstance(error, DomainError):
+        return {"code": error.code, "message": error.message, "field": error.field}
+    log.error("an order of a batch failed", exc_info=error)
+    return {"code": "internal", "message": INTERNAL, "field": None}
 
 
 def _created(
