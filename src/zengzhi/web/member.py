@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hmac
 import io
+import re
 import secrets
 from typing import Annotated, Any
 
@@ -172,6 +173,7 @@ def _home_with_error(
     form: str,
     values: dict[str, str],
 ) -> HTMLResponse:
+    error = _to_the_member(error, member)
     return _page(
         request,
         context,
@@ -183,6 +185,23 @@ def _home_with_error(
         values=values,
         **_sections(context, member),
     )
+
+
+HOLDS = re.compile(r"cannot sell (\S+) points: (\S+) holds (\S+)")
+HOLDS_NONE = re.compile(r"(\S+) holds no points in pool (\S+)")
+
+
+def _to_the_member(error: DomainError, member: Member) -> DomainError:
+    """A refusal as the member reads it: the service names the member by its id (for
+    operators' and integrators' logs), which the member never sees; here it is "you"."""
+    found = HOLDS.fullmatch(error.message)
+    if found and found.group(2) == member.member:
+        said = f"cannot sell {found.group(1)} points: you hold {found.group(3)}"
+        return DomainError(error.code, said, error.field)
+    none = HOLDS_NONE.fullmatch(error.message)
+    if none and none.group(1) == member.member:
+        return DomainError(error.code, f"you hold no points in pool {none.group(2)}", error.field)
+    return error
 
 
 @router.post("/sell/quote", response_class=HTMLResponse)

@@ -1,0 +1,40 @@
+"""The member page in a consumer's words (report F15): a refusal never shows the
+member's internal id, and a withdrawal still awaiting approval is not said to be on its
+way to the account."""
+
+from __future__ import annotations
+
+import re
+
+from tests.service.conftest import Api
+from tests.service.test_page_notices import _member_page
+
+
+def _csrf(text: str) -> str:
+    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', text)
+    assert found is not None
+    return found.group(1)
+
+
+def test_selling_more_than_held_is_said_without_the_member_id(api: Api) -> None:
+    client = _member_page(api, "mem-7")
+    for language, said in (("en", "you hold"), ("zh", "您只持有")):
+        client.get(f"/language/{language}")
+        refused = client.post(
+            "/m/sell/quote",
+            data={"csrf": _csrf(client.get("/m").text), "pool": "main", "points": "99999"},
+        )
+        assert refused.status_code >= 400
+        error = re.search(r'id="sell-error-main"[^>]*>([^<]*)<', refused.text)
+        assert error is not None, refused.text
+        assert "mem-7" not in error.group(1) and said in error.group(1)
+
+
+def test_a_held_withdrawal_is_not_said_to_be_paying_out(api: Api) -> None:
+    client = _member_page(api)
+    api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "10"}))
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "1.00"}))
+    client.get("/language/zh")
+    page = client.get("/m").text
+    assert "正在打款到您的账户" not in page
+    assert "等待审批" in page  # the withdrawal's own status below
