@@ -348,6 +348,9 @@ def build(model: type[M], data: Mapping[str, Any], prefix: str = "") -> M:
 # ---------------------------------------------------------------------------- errors
 
 
+BAD_LINK = "this link is not valid: go back to your page and open it from there"
+
+
 class PageRoute(APIRoute):
     """A route whose failures are pages: a missing session goes to sign in, a refusal
     is shown in words with its status, never as JSON."""
@@ -368,6 +371,10 @@ class PageRoute(APIRoute):
             except RequestValidationError as error:
                 first = error.errors()[0]
                 field = ".".join(str(part) for part in first.get("loc", ())[1:])
+                if request.url.path == "/m" or request.url.path.startswith("/m/"):
+                    # a consumer reached a bad address by a link: plain words, never
+                    # pydantic's own English about types and patterns
+                    return error_page(request, DomainError(ErrorCode.INVALID, BAD_LINK, None))
                 return error_page(
                     request, DomainError(ErrorCode.INVALID, str(first.get("msg")), field)
                 )
