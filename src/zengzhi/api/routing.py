@@ -51,7 +51,7 @@ class StrictJSONRoute(APIRoute):
             elif self.dependant.request_param_name is None and body.strip() not in EMPTY:
                 # a step with no body (pay, refund…) acts on the whole resource: a body sent
                 # to it (a refund's `amount`) must not be taken as if it had been applied
-                raise invalid("body", "this request takes no body (send none, or {})")
+                raise invalid("body", "this request takes no body (send none, or an empty object)")
             return await handler(strict)
 
         return handle
