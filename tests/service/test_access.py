@@ -164,4 +164,4 @@ def test_the_console_says_when_a_locked_user_may_sign_in_again(
     for _ in range(5):
         assert client.post("/console/login", data=form).status_code == 401
     locked = client.post("/console/login", data={**form, "password": PASSWORD})
-    assert locked.status_code == 429 and "may sign in again at" in locked.text
+    assert locked.status_code == 429 and "may sign in again after" in locked.text
