@@ -18,7 +18,9 @@ then measures:
 key (order n goes to tenant n mod N): the issue's "many tenants at once"; the baseline is
 then the first tenant's orders.
 
-Prints a table; nothing here is a test.
+Prints a table, and under each mode the CPU an order took in the server, the clients
+and the rest of the machine, with the ceilings they set (`cpu.py`); nothing here is a
+test.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from typing import Any
 
 import httpx
 from autoanalyze import analyze
+from cpu import Meter
 from machine import describe
 from server import serve
 from sqlalchemy import Connection, create_engine, insert, select, text
@@ -127,8 +130,15 @@ def order_body(prefix: str, n: int, count: int = MEMBERS) -> dict[str, Any]:
 
 
 def run_http(
-    base: str, keys: list[str], orders: int, clients: int, batch: int, count: int = MEMBERS
+    base: str,
+    keys: list[str],
+    orders: int,
+    clients: int,
+    batch: int,
+    count: int = MEMBERS,
+    meter: Meter | None = None,
 ) -> dict[str, Any]:
+    """Each mode's (orders a second, p50 ms, p99 ms, the CPU it took or None)."""
     local = httpx.Client(
         base_url=base, timeout=120, limits=httpx.Limits(max_connections=clients * 2)
     )
@@ -141,9 +151,16 @@ def run_http(
         paid = local.post(f"/v1/orders/s{n}/pay", headers=headers(n))
         assert created.status_code == 201 and paid.json()["status"] == "completed", paid.text
 
+    start = meter.reading() if meter else (0.0, 0.0, 0.0, 0.0)
     seconds, latencies = timed(single, orders, clients)
+    spent = meter.since(start) if meter else None
     results: dict[str, Any] = {
-        "single": (orders / seconds, percentile(latencies, 0.5), percentile(latencies, 0.99))
+        "single": (
+            orders / seconds,
+            percentile(latencies, 0.5),
+            percentile(latencies, 0.99),
+            spent,
+        )
     }
 
     def many(n: int) -> None:
@@ -154,11 +171,14 @@ def run_http(
         ), answer.text[:300]
 
     requests = max(1, orders // batch)
+    start = meter.reading() if meter else (0.0, 0.0, 0.0, 0.0)
     seconds, latencies = timed(many, requests, clients)
+    spent = meter.since(start) if meter else None
     results["batch"] = (
         requests * batch / seconds,
         percentile(latencies, 0.5),
         percentile(latencies, 0.99),
+        spent,
     )
     local.close()
     return results
@@ -303,18 +323,25 @@ def main() -> None:
             warm_up(url)
             analyze(url)  # as autovacuum would on a live database
             process, base = serve(url, SECRET)
+            meter = Meter(process.pid)
             try:
-                results = run_http(base, keys, args.orders, args.clients, args.batch, args.members)
+                results = run_http(
+                    base, keys, args.orders, args.clients, args.batch, args.members, meter
+                )
             finally:
                 process.terminate()
                 process.wait()
+            batches = max(1, args.orders // args.batch)
             first = [f"s{n}" for n in range(0, args.orders, args.tenants)]
             rate = baseline(url, "bench0", first)
-            for mode, (per_second, p50, p99) in results.items():
+            for mode, (per_second, p50, p99, spent) in results.items():
                 print(
                     f"{name:<11}{mode:<10}{per_second:>10.0f}{p50:>9.1f}{p99:>9.1f}"
                     f"   ({per_second / rate:.0%} of plain SQL)"
                 )
+                if spent is not None:
+                    done = args.orders if mode == "single" else batches * args.batch
+                    print(f"{'':<21}{spent.line(done)}")
             print(f"{name:<11}{'plain SQL':<10}{rate:>10.0f}")
             cleanup()
 
