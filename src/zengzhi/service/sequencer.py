@@ -44,6 +44,13 @@ T = TypeVar("T")
 Run = Callable[[UnitOfWork], Any]
 
 MAX_GROUP = 1000  # commands a transaction; a batch of 500 orders created and paid fills one
+# Groups written at once in one process, whatever their tenants: one interpreter runs
+# them, and forty lone commands of forty tenants written side by side spent more of it
+# handing it over than writing (100 tenants, 50 clients: 42–46 single orders a second
+# with no limit, 43 with 8, 52–54 with 4; docs/benchmarks.md). One tenant's orders are
+# one group at a time anyway. A leader waits for a slot before taking its group, so what
+# arrives meanwhile joins it.
+WRITERS = 4
 
 
 @dataclass(eq=False)
@@ -73,6 +80,7 @@ class Sequencer:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._writers = threading.BoundedSemaphore(WRITERS)
         self._waiting: dict[str, list[_Job[Any]]] = {}
         self._leading: set[str] = set()
         self.groups = 0  # groups written, and the largest: what the benchmarks report
@@ -111,6 +119,7 @@ class Sequencer:
 
     def _lead(self, database: Database, tenant: str, clock: Callable[[], datetime]) -> None:
         """Write one group, then hand the lead to the first command still waiting."""
+        self._writers.acquire()  # holding no row lock yet: no wait crosses another's
         with self._lock:
             waiting = self._waiting[tenant]
             group, self._waiting[tenant] = waiting[:MAX_GROUP], waiting[MAX_GROUP:]
@@ -119,6 +128,7 @@ class Sequencer:
         try:
             _write(database, tenant, clock, group)
         finally:
+            self._writers.release()
             for job in group:  # only if _write itself was interrupted
                 if not job.done.is_set():
                     job.answer(error=RuntimeError("the group was interrupted before its commit"))
