@@ -18,7 +18,7 @@ from tests.service.conftest import new_tenant
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Sell
-from zengzhi.service import members, orders, pools, tenants
+from zengzhi.service import members, orders, pools, sequencer, tenants
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, grouped_commands
@@ -388,3 +388,36 @@ def test_orders_whole_lives_in_one_group_are_the_same_as_one_step_at_a_time(
             == orders.get_order(context, alone, request.id).status
         )
     _assert_the_same_books(context, grouped, alone)
+
+
+def test_at_most_writers_groups_are_written_at_once_and_each_tenant_s_still_groups(
+    context: Context,
+) -> None:
+    """Commands of twelve tenants at once, three each: WRITERS groups are being written at
+    once on PostgreSQL, never more (one on SQLite, whose writer is one at a time); a
+    leader waits for a slot before taking its group, so the commands of its tenant that
+    arrive meanwhile join it; every command is answered."""
+    owners = [_tenant(context, f"w{n}") for n in range(12)]
+    lock, busy, most = threading.Lock(), [0], [0]
+    start = threading.Barrier(len(owners) * 3)
+    groups = context.sequencer.groups
+
+    def run(uow: UnitOfWork) -> str:
+        with lock:
+            busy[0] += 1
+            most[0] = max(most[0], busy[0])
+        threading.Event().wait(0.02)  # a group that takes a while: others pile up
+        with lock:
+            busy[0] -= 1
+        return uow.tenant
+
+    def send(owner: Principal) -> list[tuple[Any, BaseException | None]]:
+        start.wait(timeout=30)
+        return grouped_commands(context, owner, [run])
+
+    sent = [owner for owner in owners for _ in range(3)]
+    with ThreadPoolExecutor(len(sent)) as threads:
+        answers = list(threads.map(send, sent))
+    assert [answer for ((answer, _),) in answers] == [owner.tenant for owner in sent]
+    assert most[0] == (1 if context.database.is_sqlite else sequencer.WRITERS)
+    assert context.sequencer.groups - groups < len(sent)  # some waited, and grouped
