@@ -393,3 +393,24 @@ def test_the_server_runs_due_jobs_itself(context: Context, clock: Clock) -> None
                 break
             time.sleep(0.05)
         assert api.ok(api.get("/v1/orders/o1"))["status"] == "completed"
+
+
+def test_a_withdrawal_is_not_approved_while_a_reversal_left_its_member_owing(api: Api) -> None:
+    # the sale's cash is held for a withdrawal when the order is reversed: the member owes
+    # what the order's points paid; approving would pay out while owing, rejecting settles
+    api.pool()
+    for member in ("m1", "m2"):
+        api.member(member)
+        api.completed_order(f"o-{member}", member)
+    api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "all"}))
+    cash = api.ok(api.get("/v1/members/m1/wallet"))["balance"]
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": cash}))
+    api.ok(api.post("/v1/orders/o-m1/reverse"))
+    owing = api.ok(api.get("/v1/members/m1/wallet"))
+    assert owing["debt"] != "0.00" and owing["withdrawing"] == cash
+    refused = api.post("/v1/withdrawals/w1/approve")
+    assert refused.status_code == 409 and refused.json()["field"] == "withdrawal"
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "held"
+    api.ok(api.post("/v1/withdrawals/w1/reject"))
+    settled = api.ok(api.get("/v1/members/m1/wallet"))
+    assert settled["debt"] == "0.00" and settled["withdrawing"] == "0.00"

@@ -13,9 +13,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
+from zengzhi.core import accounts
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import PayWithdrawal, RejectWithdrawal, Withdraw, event_id
+from zengzhi.core.ledger import CNY
 from zengzhi.core.lifecycles import WITHDRAWAL, WithdrawalStatus
 from zengzhi.engine.fields import Exact, Id, Note, canonical
 from zengzhi.engine.lines import yuan
@@ -192,6 +194,14 @@ def approve(context: Context, principal: Principal, withdrawal_id: str) -> Withd
         problem = payout_problem(uow.connection, uow.tenant, row.member_id)
         if problem is not None:
             raise problem
+        owed = -uow.ledger.balance(accounts.debt(row.member_id), CNY)
+        if owed > 0:  # a reversal since the request found the wallet empty: no payout now
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"member {row.member_id} owes {format_minor(owed, 2)}: reject the withdrawal"
+                " (its amount settles the debt first) or approve it once the debt is settled",
+                "withdrawal",
+            )
         uow.withdrawals.change(
             withdrawal_id,
             status=WithdrawalStatus.APPROVED,
