@@ -15,7 +15,10 @@ from tests.e2e.conftest import Server, new_context, sign_in
 
 def picked(page: Page) -> None:
     """The member field's picker offers the member by name (static/js/pick.js)."""
-    page.get_by_label("Member id").fill("王五")
+    field = page.get_by_label("Member id")
+    # typed before the page's script has set up the picker, the typing asks nothing
+    expect(field).to_have_attribute("list", "pick-o-member")
+    field.fill("王五")
     # the list comes from the server after the typing pauses: a loaded machine takes seconds
     offered = page.locator('#pick-o-member option[value="buyer-o"]')
     expect(offered).to_have_count(1, timeout=20_000)
