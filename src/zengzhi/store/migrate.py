@@ -41,7 +41,6 @@ def compare_type(
     if (
         context.dialect.name == "sqlite"
         and isinstance(inspected_type, String)
-        and isinstance(metadata_type, String)
         and type(metadata_type) is String
     ):
         return False

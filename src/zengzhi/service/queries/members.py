@@ -142,12 +142,10 @@ def open_positions(connection: Connection, tenant: str, member: str) -> list[Pos
 
 def paid_by_pool(connection: Connection, tenant: str, member: str) -> dict[str, str]:
     """What each pool ever paid the member (sales and exits, after the sell fee: what
-    reached the wallet), whether a position is open or not; yuan text by pool."""
+    reached the wallet), whether a position is open or not (its row keeps the history, one
+    row a pool and member); yuan text by pool."""
     c = t.positions.c
     rows = connection.execute(
         select(c.pool_id, c.paid).where(of_tenant(c, tenant), c.member_id == member)
-    ).all()
-    paid: dict[str, int] = {}
-    for row in rows:
-        paid[row.pool_id] = paid.get(row.pool_id, 0) + int(row.paid)
-    return {pool: format_minor(fen, 2) for pool, fen in paid.items()}
+    )
+    return {row.pool_id: format_minor(int(row.paid), 2) for row in rows}
