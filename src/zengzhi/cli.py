@@ -407,8 +407,10 @@ def tenant_password(
     ] = "",
     database: DatabaseOpt = None,
 ) -> None:
-    """Set a console user's password (a forgotten one, a locked-out owner); the user's
-    open sessions end."""
+    """Set a console user's password; the user's open sessions end.
+
+    For a forgotten password or a locked-out owner.
+    """
     from zengzhi.service.sessions import operator
     from zengzhi.service.users import UserChange, change_user
 
@@ -476,8 +478,10 @@ def key_revoke(
 
 @app.command("roles")
 def roles_command() -> None:
-    """Print who may do what (the role table of docs/security.md), from the code's own
-    permission table."""
+    """Print who may do what, from the code's own permission table.
+
+    The role table of docs/security.md.
+    """
     from zengzhi.service.auth import role_table
 
     sys.stdout.write(role_table())
@@ -545,9 +549,11 @@ def worker_command(
     interval: Annotated[int, typer.Option(help="seconds between runs of the due jobs")] = 60,
     database: DatabaseOpt = None,
 ) -> None:
-    """Run due jobs every interval, deliver webhooks as they fall due, and run the
-    queued simulations and dry runs, until stopped (SIGTERM, Ctrl-C): beside API
-    processes started with ZENGZHI_RUN_JOBS=false."""
+    """Run due jobs, webhooks, simulations and dry runs until stopped.
+
+    Every interval, until SIGTERM or Ctrl-C: beside API processes started with
+    ZENGZHI_RUN_JOBS=false.
+    """
     import signal
     import threading
 
@@ -798,8 +804,10 @@ def backtest_command(
     as_json: Annotated[bool, typer.Option("--json", help="print the whole result")] = False,
     database: DatabaseOpt = None,
 ) -> None:
-    """Run a proposed configuration over a tenant's recorded history (in memory: nothing
-    changes) and show the difference from what happened."""
+    """Run a configuration over a tenant's history and show what would differ.
+
+    In memory: nothing changes.
+    """
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
