@@ -83,6 +83,9 @@ def test_the_report_shows_each_modes_liability_and_coverage(tmp_path: Path) -> N
     paid = Decimal(summary["union@combo_paid"])
     assert f"the union queue mode of zone combo paid members ¥{paid:,.2f}" in page
     assert f"still owes ¥{owed:,.2f}" in page
+    verdict_part = page[page.index('id="verdict"') : page.index("</section>")]
+    assert f"The union queue mode of zone combo owes ¥{owed:,.2f}" in verdict_part
+    assert "union@combo" not in verdict_part
     daily = (tmp_path / "daily.csv").read_text().splitlines()[0].split(",")
     for column in ("union@combo_owed", "union@combo_reserve", "union@combo_coverage"):
         assert column in daily

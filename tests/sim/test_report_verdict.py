@@ -16,6 +16,8 @@ from zengzhi.sim.run import RunResult, simulate
 from zengzhi.sim.verdict import cash_runs_out, verdict
 from zengzhi.sim.verdict_text import verdict_lines
 
+EN = Translator("en")
+
 
 @pytest.fixture(scope="module")
 def run() -> RunResult:
@@ -51,7 +53,7 @@ def test_the_report_opens_with_the_verdict_in_english(run: RunResult, tmp_path: 
     assert money(summary["paid_to_members"]) in verdict_part
     assert money(summary["held_at_sale_rate"]) in verdict_part
     holders = summary["members"] - summary["members_exited"]
-    assert f"{holders:,} members who were not forced out" in verdict_part
+    assert f"the members not forced out ({holders:,})" in verdict_part
     found = verdict(run)
     if found.breaks_on is None:
         assert "The cover never broke" in verdict_part
@@ -81,18 +83,19 @@ def test_the_report_in_chinese(run: RunResult, tmp_path: Path) -> None:
 def test_every_report_string_has_its_chinese() -> None:
     en, zh = catalogue("en"), catalogue("zh")
     keys = [key for key in en if key.startswith(("report.", "progress.", "findings.", "figure."))]
-    assert keys and all(
-        key in zh and (zh[key] != en[key] or key == "findings.mode_settled") for key in keys
-    )
+    same = ("findings.mode_settled", "figure.none")
+    assert keys and all(key in zh and (zh[key] != en[key] or key in same) for key in keys)
 
 
 def test_the_figures_table_groups_digits_and_shows_yuan_and_percentages() -> None:
-    assert figure_text("spend", "1234567.80") == "¥1,234,567.80"
-    assert figure_text("union@club_owed", "92600.00") == "¥92,600.00"
-    assert figure_text("exited_share", "0.25") == "25%"
-    assert figure_text("orders", 12000) == "12,000"
-    assert figure_text("price_last", "1.0600") == "¥1.0600"
-    assert figure_text("union@club_backed", True) == "True"
+    assert figure_text("spend", "1234567.80", EN) == "¥1,234,567.80"
+    assert figure_text("union@club_owed", "92600.00", EN) == "¥92,600.00"
+    assert figure_text("exited_share", "0.25", EN) == "25%"
+    assert figure_text("orders", 12000, EN) == "12,000"
+    assert figure_text("price_last", "1.0600", EN) == "¥1.0600"
+    assert figure_text("union@club_backed", True, EN) == "yes"
+    assert figure_text("union@club_backed", "False", Translator("zh")) == "否"
+    assert figure_text("rewards_top_1pct", "", Translator("zh")) == "—"
 
 
 def _day(day: int, pool: str, **reserves: str) -> dict[str, object]:

@@ -28,7 +28,7 @@ from zengzhi.i18n import format as fmt
 from zengzhi.sim.run import RunResult
 from zengzhi.sim.scenario import Scenario
 from zengzhi.sim.verdict import verdict, write_verdict
-from zengzhi.sim.verdict_text import verdict_lines
+from zengzhi.sim.verdict_text import mode_title, verdict_lines
 
 plt.rcParams.update(
     {
@@ -447,16 +447,11 @@ def _mode_findings(run: RunResult, t: Translator) -> list[str]:
     lines = []
     summary = run.summary
     for name in mode_names(run):
-        mode, zone = name.split("@")
+        mode = name.split("@")[0]
         paid = Decimal(summary[f"{name}_paid"])
         owed = Decimal(summary[f"{name}_owed"])
         reserve = Decimal(summary[f"{name}_reserve"])
-        label = t(f"mode_name.{mode}")
-        what = (
-            t("findings.mode_of_zone", mode=label, zone=zone)
-            if zone != "*"
-            else t("findings.mode", mode=label)
-        )
+        what = mode_title(name, t)
         verb = "findings.mode_redeemed" if mode == "shopping" else "findings.mode_paid"
         line = t(verb, what=what, paid=_yuan(paid), owed=_yuan(owed))
         if owed:
@@ -514,12 +509,15 @@ YUAN_SUFFIXES = ("_paid", "_owed", "_reserve", "rewards", "wallets")
 RATIO_SUFFIXES = ("_share", "_1pct", "_coverage")
 
 
-def figure_text(column: str, value: Any) -> str:
+def figure_text(column: str, value: Any, t: Translator) -> str:
     """A summary figure as people read it: ¥ and grouped digits on amounts, ratios as
-    percentages, counts grouped; the exact text underneath is unchanged."""
+    percentages, counts grouped, yes or no and a dash for none in the reader's language;
+    the exact text underneath is unchanged."""
     text = str(value)
-    if isinstance(value, bool) or text in ("", "True", "False"):
-        return text
+    if text in ("True", "False"):
+        return t("figure.yes" if text == "True" else "figure.no")
+    if not text:
+        return t("figure.none")
     if column in YUAN_COLUMNS or column.endswith(YUAN_SUFFIXES):
         return fmt.money(text)
     if column.endswith(RATIO_SUFFIXES):
@@ -568,7 +566,7 @@ def write_report(
     told = verdict_lines(found, t)
     rows = "".join(
         f"<tr><th>{html.escape(figure_label(str(k), t))}</th>"
-        f'<td class="n">{html.escape(figure_text(k, v))}</td></tr>'
+        f'<td class="n">{html.escape(figure_text(k, v, t))}</td></tr>'
         for k, v in summary.items()
     )
     page = f"""<!doctype html>

@@ -28,7 +28,7 @@ def verdict_lines(found: Verdict, t: Translator) -> list[str]:
     lines += [
         t(
             "report.mode_short",
-            mode=short.mode,
+            mode=_capital(mode_title(short.mode, t)),
             owed=fmt.money(short.owed),
             reserve=fmt.money(short.reserve),
             coverage=_percent(short.coverage),
@@ -55,6 +55,21 @@ def verdict_lines(found: Verdict, t: Translator) -> list[str]:
         key = "report.cash_runs_out" if found.cash_window else "report.cash_ran_out"
         lines.append(t(key, day=f"{found.cash_runs_out:,}", window=found.cash_window))
     return lines
+
+
+def mode_title(name: str, t: Translator) -> str:
+    """A mode's column name ("union@club") as the reader says it: the union queue mode of
+    zone club ("*": a tenant-wide mode)."""
+
+    mode, _, zone = name.partition("@")
+    label = t(f"mode_name.{mode}")
+    if zone == "*":
+        return t("findings.mode", mode=label)
+    return t("findings.mode_of_zone", mode=label, zone=zone)
+
+
+def _capital(words: str) -> str:
+    return words[:1].upper() + words[1:]
 
 
 def _percent(ratio: str) -> str:
