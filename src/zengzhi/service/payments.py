@@ -113,9 +113,7 @@ class ManualAdapter:
     name = "manual"
 
     def verify(self, headers: Mapping[str, str], body: bytes, now: datetime) -> Notification:
-        raise SignatureError(
-            "adapter", "this platform takes no gateway notifications (manual adapter)", "adapter"
-        )
+        raise _no_gateway()
 
     def request_payout(self, uow: UnitOfWork, withdrawal: WithdrawalRow) -> str:
         raise DomainError(
@@ -546,10 +544,16 @@ def receive(context: Context, tenant: str, headers: Mapping[str, str], body: byt
         raise
 
 
+def _no_gateway() -> SignatureError:
+    # The same refusal for a tenant on the manual adapter and for no tenant at all: the
+    # address is public, and must not tell anyone which tenants exist.
+    return SignatureError("adapter", "no payment gateway sends notifications here", "adapter")
+
+
 def _tenant_adapter(connection: Connection, tenant: str) -> AdapterRow | None:
     if not tenant_exists(connection, tenant):
         log.warning("gateway notification for unknown tenant %r refused", tenant)
-        raise DomainError(ErrorCode.UNAUTHORIZED, "unknown tenant or bad signature")
+        raise _no_gateway()
     return adapter_row(connection, tenant)
 
 
