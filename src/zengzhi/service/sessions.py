@@ -190,6 +190,7 @@ def authenticate(context: Context, token: str) -> Principal:
 def logout(context: Context, token: str) -> None:
     """End the session `token` names (an API key is revoked with DELETE /v1/api-keys)."""
     if auth.parse_api_key(token) is not None:
+        authenticate(context, token)  # a token that only looks like a key is a 401
         raise DomainError(
             ErrorCode.CONFLICT,
             "an API key is not signed out: revoke it with DELETE /v1/api-keys/{id}",
