@@ -140,7 +140,10 @@ def spend(
         )
         by_store: dict[str, int] = {}
         for claim, part in run.take(SHOPPING_ZONE, MODE, member, used):
-            run.effects.append(Effect("spent", SHOPPING_ZONE, MODE, member, part, ref=claim.ref))
+            # the gift spent from: a reversal gives the points back to it (or, if the
+            # gift was reversed meanwhile and took their value back, that value)
+            spent = Effect("spent", SHOPPING_ZONE, MODE, member, part, claim.seq, claim.ref)
+            run.effects.append(spent)
             by_store[claim.ref] = by_store.get(claim.ref, 0) + part
         cash = amount - used // UNITS_PER_FEN
         rebate = scaled(params.rebate, cash)

@@ -442,9 +442,19 @@ def _undo_holding(run: Run, effect: Effect) -> None:
         held = min(effect.amount, max(0, run.ledger.balance(holding, code)))
         postings += [(holding, code, -held), (accounts.mode_issued(zone, quota.SHARES), code, held)]
     elif effect.kind == "spent":  # the points the order spent are the member's again
-        claim = run.book.add(zone, mode, member, effect.amount, run.cause, ref=effect.ref)
-        postings += unissue(zone, mode, member, -effect.amount)
-        details["claim"] = str(claim.seq)
+        spent = run.book.claim(zone, mode, effect.seq) if effect.seq >= 0 else None
+        if spent is not None and spent.void:
+            # the gift was reversed first and took these points' value back from the
+            # member as cash: the spend undone, that cash is theirs again
+            fen = fen_of(effect.amount, asset(zone, mode))
+            postings += wallet.credit(run.ledger, member, fen, accounts.SHOPPING_DISCOUNTS)
+        else:
+            if spent is not None:  # back into the gift they came from, in its place
+                run.book.save(zone, mode, spent._replace(left=spent.left + effect.amount))
+            else:  # spent before spends named their gift
+                spent = run.book.add(zone, mode, member, effect.amount, run.cause, ref=effect.ref)
+            postings += unissue(zone, mode, member, -effect.amount)
+        details["claim"] = str(spent.seq)
     elif effect.kind == "rebate":
         postings += [
             (accounts.merchant(effect.ref), CNY, -effect.amount),
