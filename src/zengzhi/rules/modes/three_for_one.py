@@ -22,10 +22,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zengzhi.core.amounts import Ratio
-from zengzhi.rules.modes.common import NO_TERMS, Claim, Effect, Run, Terms, fen_text, scaled
+from zengzhi.rules.modes.common import (
+    NO_TERMS,
+    Claim,
+    ClaimBook,
+    Effect,
+    Run,
+    Terms,
+    fen_text,
+    scaled,
+)
 
 MODE = "three_for_one"
 RULE = "modes.three_for_one"
+BEYOND = "beyond"  # payments made past those earned, because the queue ended (a counter)
 
 
 @dataclass(frozen=True)
@@ -87,11 +97,14 @@ def pay_due(run: Run, zone: str, params: ThreeForOneParams, *, ended: bool) -> N
     book = run.book
     qualified = book.counter(zone, MODE, "qualified")
     paid = book.counter(zone, MODE, "paid")
+    beyond = book.counter(zone, MODE, BEYOND)
     for claim in book.queue(zone, MODE):
-        if not ended and paid >= earned(params, qualified):
+        unearned = paid >= earned(params, qualified)
+        if unearned and not ended:
             break
         if run.affordable(zone, MODE, claim.left, params.terms) < claim.left:
             break
+        beyond += unearned  # paid because the queue ended, not because three came after it
         run.pay(
             zone,
             MODE,
@@ -106,6 +119,20 @@ def pay_due(run: Run, zone: str, params: ThreeForOneParams, *, ended: bool) -> N
         book.save(zone, MODE, claim._replace(left=0))
         paid += 1
     book.set_counter(zone, MODE, "paid", paid)
+    _keep_beyond(book, zone, params, beyond, qualified, paid)
+
+
+def _keep_beyond(
+    book: ClaimBook, zone: str, params: ThreeForOneParams, beyond: int, qualified: int, paid: int
+) -> int:
+    """Store how many of the payments made are beyond what the qualifiers earned because
+    the queue ended and its reserve paid on (at most the payments over the earned ones:
+    a payment earned later, after the operator opened the queue again, is no longer
+    beyond), and return it."""
+    beyond = min(beyond, max(0, paid - earned(params, qualified)))
+    if beyond != book.counter(zone, MODE, BEYOND):  # nearly always 0 = 0: no write
+        book.set_counter(zone, MODE, BEYOND, beyond)
+    return beyond
 
 
 def unqualify(run: Run, zone: str, params: ThreeForOneParams, claim: Claim, *, ended: bool) -> None:
@@ -116,7 +143,10 @@ def unqualify(run: Run, zone: str, params: ThreeForOneParams, claim: Claim, *, e
     run.void(zone, MODE, claim)
     qualified = book.counter(zone, MODE, "qualified") - 1
     paid = book.counter(zone, MODE, "paid") - was_paid
-    while not ended and paid > earned(params, qualified):
+    # payments the ended queue made from its reserve were caused by no qualifier: no
+    # reversal of another order takes them back
+    beyond = _keep_beyond(book, zone, params, book.counter(zone, MODE, BEYOND), qualified, paid)
+    while not ended and paid > earned(params, qualified) + beyond:
         # the paid claims are the first live ones: the latest is the one before the head
         head = next(iter(book.queue(zone, MODE)), None)
         latest = book.paid_before(zone, MODE, None if head is None else head.seq)
