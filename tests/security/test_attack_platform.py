@@ -6,9 +6,29 @@ was written against."""
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+
+from tests.security import attack_workers
+from tests.security.attack_workers import ROUNDS
 from tests.security.conftest import sqlite_only
-from tests.service.conftest import Api, Clock
+from tests.security.races import race
+from tests.service.conftest import SECRET, Api, Clock, new_tenant
 from tests.service.test_payments import notify
+from zengzhi.core.amounts import Yuan, format_minor
+from zengzhi.service import audit, members, orders, pools, wallets, webhooks
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context, query
+from zengzhi.service.members import NewMember, SellRequest
+from zengzhi.service.orders import NewOrder
+from zengzhi.service.pools import NewPool
+from zengzhi.service.wallets import WithdrawalRequest
+from zengzhi.service.webhook_delivery import dispatch
+from zengzhi.service.webhooks import SubscriptionIn
 
 
 @sqlite_only
@@ -43,3 +63,199 @@ def test_the_gateway_address_does_not_tell_a_tenant_from_none(api: Api, clock: C
     api.tenant = tenant
     assert manual.status_code == unknown.status_code == 401
     assert manual.json() == unknown.json()
+
+
+PROCESSES = 3
+
+
+def _funded(context: Context, prefix: str, count: int) -> tuple[str, Principal]:
+    """A tenant whose members {prefix}0… each hold some cash in their wallet."""
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    pools.open_pool(context, owner, NewPool(id="main"))
+    for n in range(count):
+        member = f"{prefix}{n}"
+        members.create_member(context, owner, NewMember(id=member))
+        order = NewOrder(id=f"o-{member}", member=member, amount="100.00", contribution="30.00")
+        orders.create_order(context, owner, order)
+        orders.pay(context, owner, order.id)
+        members.sell(context, owner, member, SellRequest(id=f"sell-{member}", points="all"))
+    return tenant, owner
+
+
+def _fen(text: str) -> int:
+    return Yuan(text).minor
+
+
+def test_one_withdrawal_approved_paid_and_rejected_at_once_ends_one_way(
+    context: Context,
+) -> None:
+    """Three processes of three threads: one approves and marks paid, one rejects, one
+    approves, the same held withdrawal at the same moment, six rounds. It ends either
+    rejected (the hold back in the wallet, nothing paid) or approved/paid (nothing
+    returned), never both; the ledger agrees with every balance."""
+    tenant, owner = _funded(context, "d", ROUNDS)
+    held: dict[str, int] = {}
+    for round_ in range(ROUNDS):
+        member = f"d{round_}"
+        held[member] = _fen(wallets.wallet(context, owner, member).balance)
+        wallets.request_withdrawal(
+            context, owner, member, WithdrawalRequest(id=f"d{round_}", amount="1.00")
+        )
+    url, secret = context.database.url, SECRET.get_secret_value()
+    outcomes = race(PROCESSES, attack_workers.decide_rounds, (url, secret, tenant))
+    for process in outcomes:
+        for outcome in process:  # each answered or refused with a conflict, never a crash
+            assert "internal" not in outcome, outcome
+    threads = attack_workers.THREADS
+    seen = set()
+    for round_ in range(ROUNDS):
+        member = f"d{round_}"
+        after = wallets.get_withdrawal(context, owner, f"d{round_}")
+        said = [
+            a for process in outcomes for a in process[round_ * threads : (round_ + 1) * threads]
+        ]
+        # the answers tell what happened: a rejection that succeeded, or a payment
+        assert ("ok" in said) == (after.status == "rejected"), (said, after.status)
+        assert any("paid:ok" in a for a in said) == (after.status == "paid"), (said, after)
+        seen.add(after.status)
+        wallet = wallets.wallet(context, owner, member)
+        if after.status == "rejected":
+            assert (_fen(wallet.balance), _fen(wallet.withdrawing)) == (held[member], 0)
+        else:
+            assert after.status in ("approved", "paid"), after.status
+            assert _fen(wallet.balance) == held[member] - 100
+            assert _fen(wallet.withdrawing) == (100 if after.status == "approved" else 0)
+    report = query(context, lambda connection: audit.audit_tenant(connection, tenant, False))
+    assert report.differences == []
+
+
+def test_withdrawals_at_once_never_spend_one_balance_twice(context: Context) -> None:
+    """Nine withdrawals (three processes of three threads, ids of their own) of more than
+    half a member's wallet at the same moment, six rounds: one is held a round, the rest
+    refused as insufficient; no wallet goes below zero."""
+    tenant, owner = _funded(context, "s", ROUNDS)
+    balances = [_fen(wallets.wallet(context, owner, f"s{n}").balance) for n in range(ROUNDS)]
+    amounts = [format_minor(balance // 2 + 1, 2) for balance in balances]
+    url, secret = context.database.url, SECRET.get_secret_value()
+    outcomes = race(PROCESSES, attack_workers.spend_rounds, (url, secret, tenant, amounts))
+    per_round = attack_workers.THREADS
+    for round_ in range(ROUNDS):
+        answers = sorted(
+            answer
+            for process in outcomes
+            for answer in process[round_ * per_round : (round_ + 1) * per_round]
+        )
+        assert answers == ["insufficient"] * (PROCESSES * per_round - 1) + ["ok"], answers
+        wallet = wallets.wallet(context, owner, f"s{round_}")
+        amount = _fen(amounts[round_])
+        assert _fen(wallet.balance) == balances[round_] - amount >= 0
+        assert _fen(wallet.withdrawing) == amount
+    report = query(context, lambda connection: audit.audit_tenant(connection, tenant, False))
+    assert report.differences == []
+
+
+class _Hostile:
+    """A webhook receiver on a socket of its own that answers as an attacker would:
+    `flood` (a 500 whose body never ends: bytes as fast as they are taken) or `drip`
+    (a 200 whose body comes one byte at a time, each just inside the read timeout) or
+    `stall` (its status line and headers a byte at a time).
+    It counts what it sent and stops after `seconds`."""
+
+    def __init__(self, how: str, seconds: float) -> None:
+        self.how, self.seconds, self.sent = how, seconds, 0
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        connection, _ = self.server.accept()
+        ends = time.monotonic() + self.seconds
+        with connection:
+            connection.settimeout(self.seconds)
+            try:
+                connection.recv(65536)  # the request (small: one event)
+                if self.how == "flood":
+                    connection.sendall(b"HTTP/1.1 500 Oops\r\nContent-Type: text/plain\r\n\r\n")
+                    chunk = b"x" * 65536
+                    while time.monotonic() < ends:
+                        connection.sendall(chunk)
+                        self.sent += len(chunk)
+                elif self.how == "stall":  # the status line itself, a byte at a time
+                    for byte in b"HTTP/1.1 200 OK\r\nX-" + b"a" * 16000:
+                        if time.monotonic() > ends:
+                            break
+                        connection.sendall(bytes([byte]))
+                        self.sent += 1
+                        time.sleep(0.4)
+                else:
+                    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n")
+                    while time.monotonic() < ends:
+                        connection.sendall(b"x")
+                        self.sent += 1
+                        time.sleep(0.4)
+            except OSError:  # the dispatcher hung up: what a receiver should see
+                pass
+
+    def close(self) -> None:
+        self.server.close()
+        self.thread.join(timeout=self.seconds + 5)
+
+
+@sqlite_only
+@pytest.mark.parametrize("how", ["flood", "drip"])
+def test_a_hostile_webhook_receiver_holds_the_dispatcher_for_one_timeout(
+    api: Api, context: Context, how: str
+) -> None:
+    """A receiver is an address an operator chose: its answer is read only as far as the
+    attempt needs (its status, and an excerpt of a refusal), within the attempt's time
+    limit. Before, the whole body was read, however large (a never-ending 500 filled
+    the server's memory) and however slowly it came (one byte a second held the
+    dispatcher, and every tenant's deliveries behind it, as long as the receiver
+    liked)."""
+    receiver = _Hostile(how, seconds=12)
+    settings = context.settings.model_copy(
+        update={"webhook_private_targets": True, "webhook_timeout_seconds": 1}
+    )
+    allowing = replace(context, settings=settings)
+    owner = Principal(api.tenant, "user:owner", Role.OWNER)
+    url = f"http://127.0.0.1:{receiver.port}/hooks"
+    try:
+        webhooks.create_subscription(allowing, owner, SubscriptionIn(url=url, event_types=["*"]))
+        api.member("m1")
+        started = time.monotonic()
+        report = dispatch(allowing, api.tenant)
+        took = time.monotonic() - started
+    finally:
+        receiver.close()
+    # the 500 is a refusal; the 200 is the receiver's word that it has the event
+    assert (report.delivered, report.failed_attempts) == ((0, 1) if how == "flood" else (1, 0))
+    assert took < 4, took  # one attempt's limit (1 s), not the receiver's 12 s
+    assert receiver.sent < 16 * 1024 * 1024, receiver.sent  # socket buffers, not gigabytes
+
+
+@sqlite_only
+@pytest.mark.xfail(
+    strict=True,
+    reason="httpx's timeouts are per read: headers that come a byte at a time, each"
+    " within the timeout, hold an attempt until the receiver stops (h11 takes 16 KB of"
+    " them); a limit on the whole attempt needs a hook httpx does not offer (REPORT.md)",
+)
+def test_a_receiver_that_stalls_its_headers_is_cut_off_too(api: Api, context: Context) -> None:
+    receiver = _Hostile("stall", seconds=6)
+    settings = context.settings.model_copy(
+        update={"webhook_private_targets": True, "webhook_timeout_seconds": 1}
+    )
+    allowing = replace(context, settings=settings)
+    owner = Principal(api.tenant, "user:owner", Role.OWNER)
+    url = f"http://127.0.0.1:{receiver.port}/hooks"
+    try:
+        webhooks.create_subscription(allowing, owner, SubscriptionIn(url=url, event_types=["*"]))
+        api.member("m1")
+        started = time.monotonic()
+        dispatch(allowing, api.tenant)
+        took = time.monotonic() - started
+    finally:
+        receiver.close()
+    assert took < 4, took

@@ -57,8 +57,10 @@ def signed_headers(claimed: Claimed, timestamp: int) -> dict[str, str]:
     } | standard_webhooks.headers(claimed.secret, claimed.event_id, timestamp, body)
 
 
-def send(client: httpx.Client, claimed: Claimed, now: datetime) -> Attempt:
-    """POST one event; never raises for what the network or the receiver does."""
+def send(client: httpx.Client, claimed: Claimed, now: datetime, limit_seconds: float) -> Attempt:
+    """POST one event; never raises for what the network or the receiver does. Its
+    answer is read for `limit_seconds` at most from the start."""
+    limit_ns = int(limit_seconds * 1_000_000_000)
     body = claimed.body.encode()
     headers = signed_headers(claimed, int(now.timestamp()))
     started = time.perf_counter_ns()
@@ -67,17 +69,37 @@ def send(client: httpx.Client, claimed: Claimed, now: datetime) -> Attempt:
         return (time.perf_counter_ns() - started) // 1_000_000
 
     try:
-        response = client.post(claimed.url, content=body, headers=headers)
+        with client.stream("POST", claimed.url, content=body, headers=headers) as response:
+            kept = _excerpt(response, started + limit_ns)
     except httpx.TimeoutException as error:
         return Attempt("timeout", None, took(), f"timed out: {type(error).__name__}")
     except (httpx.HTTPError, httpx.InvalidURL) as error:
         return Attempt("error", None, took(), f"{type(error).__name__}: {error}"[:500])
     if 200 <= response.status_code < 300:
         return Attempt(outbox.DELIVERED, response.status_code, took(), None)
-    excerpt = response.text[:200].replace("\n", " ")
+    excerpt = kept.decode("utf-8", errors="replace")[:200].replace("\n", " ")
     return Attempt(
         "refused", response.status_code, took(), f"HTTP {response.status_code}: {excerpt}"
     )
+
+
+EXCERPT_BYTES = 1024  # of a receiver's answer: all that is kept (200 characters) and more
+
+
+def _excerpt(response: httpx.Response, deadline_ns: int) -> bytes:
+    """The start of an answer's body, as it came (not decompressed), read no further than
+    EXCERPT_BYTES or the attempt's deadline: the receiver is an address an operator
+    chose, and its answer could be endless or come a byte at a time, each within the
+    read timeout. A small answer is read whole, so its connection can be used again."""
+    kept = b""
+    try:
+        for chunk in response.iter_raw():
+            kept += chunk
+            if len(kept) >= EXCERPT_BYTES or time.perf_counter_ns() > deadline_ns:
+                break
+    except httpx.StreamConsumed:  # an answer made whole in memory (a MockTransport's)
+        return response.content[:EXCERPT_BYTES]
+    return kept
 
 
 def dispatch(
@@ -111,7 +133,14 @@ def dispatch(
             if not claimed:
                 break
             with ThreadPoolExecutor(max_workers=min(workers, len(claimed))) as pool:
-                attempts = list(pool.map(lambda one: send(http, one, context.clock()), claimed))
+                attempts = list(
+                    pool.map(
+                        lambda one: send(
+                            http, one, context.clock(), settings.webhook_timeout_seconds
+                        ),
+                        claimed,
+                    )
+                )
             statuses = _record(context, tenant, claimed, token, attempts)
             for one, attempt, status in zip(claimed, attempts, statuses, strict=True):
                 if attempt.outcome == outbox.DELIVERED:

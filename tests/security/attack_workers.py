@@ -1,0 +1,79 @@
+"""What the platform attack's racing processes do (tests/security/test_attack_platform.py,
+through races.py): finance deciding one withdrawal several ways at the same moment, and
+members' withdrawals spending one balance at once. Each process opens its own context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from tests.security.races import process_context
+from zengzhi.core.errors import DomainError
+from zengzhi.service import wallets
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.wallets import WithdrawalDecision, WithdrawalRequest
+
+ROUNDS = 6
+THREADS = 3
+
+
+def _answer(send: Callable[[], object]) -> str:
+    try:
+        send()
+    except DomainError as error:
+        return str(error.code)
+    return "ok"
+
+
+def decide_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any) -> list[str]:
+    """Each round, withdrawal d{round} (held) is approved and marked paid by process 0,
+    rejected by process 1, approved by process 2, from THREADS threads each, at once."""
+    context = process_context(url, secret)
+    finance = Principal(tenant, f"user:finance{number}", Role.FINANCE)
+    outcomes: list[str] = []
+
+    def act(withdrawal: str) -> str:
+        if number % 3 == 1:
+            return _answer(
+                lambda: wallets.reject(context, finance, withdrawal, WithdrawalDecision())
+            )
+        approved = _answer(lambda: wallets.approve(context, finance, withdrawal))
+        if number % 3 == 2:
+            return f"approve:{approved}"
+        return f"approve:{approved} paid:" + _answer(
+            lambda: wallets.mark_paid(context, finance, withdrawal)
+        )
+
+    with ThreadPoolExecutor(THREADS) as threads:
+        for round_ in range(ROUNDS):
+            barrier.wait(timeout=30)
+            outcomes += threads.map(lambda _: act(f"d{round_}"), range(THREADS))  # noqa: B023
+    context.database.dispose()
+    return outcomes
+
+
+def spend_rounds(
+    url: str, secret: str, tenant: str, amounts: list[str], number: int, barrier: Any
+) -> list[str]:
+    """Each round, every process and thread asks for a withdrawal of the round's amount
+    (ids of its own) from member s{round}, whose wallet holds less than twice it, at once."""
+    context = process_context(url, secret)
+    shop = Principal(tenant, "key:race", Role.INTEGRATOR)
+    outcomes: list[str] = []
+    with ThreadPoolExecutor(THREADS) as threads:
+        for round_ in range(ROUNDS):
+            barrier.wait(timeout=30)
+            outcomes += threads.map(
+                lambda n: _answer(
+                    lambda: wallets.request_withdrawal(
+                        context,
+                        shop,
+                        f"s{round_}",  # noqa: B023
+                        WithdrawalRequest(id=f"w{round_}-{number}-{n}", amount=amounts[round_]),  # noqa: B023
+                    )
+                ),
+                range(THREADS),
+            )
+    context.database.dispose()
+    return outcomes
