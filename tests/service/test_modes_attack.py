@@ -203,3 +203,29 @@ def test_three_for_one_reopened_then_a_reversal_through_the_api(
     api.ok(api.post("/v1/orders/o5/reverse"))
     assert [wallet(api, f"q{n}") for n in range(1, 5)] == ["700.00"] * 4
     clean(api, context)
+
+
+@pytest.mark.parametrize(
+    ("modes", "field"),
+    [
+        ({"union_funding": "2"}, "modes.union_funding"),  # more than the order: never sold
+        ({"shopping": "1"}, "modes.shopping"),  # no mode takes a product's own value here
+        ({"three_for_one": "1"}, "modes.three_for_one"),
+        ({"quota": "3"}, "modes.quota"),
+        ({"refer_three": "0.5"}, "modes.refer_three"),
+    ],
+)
+def test_a_products_mode_value_that_would_be_refused_or_ignored_is_refused_when_set(
+    api: Api, context: Context, modes: dict[str, str], field: str
+) -> None:
+    """A product's own mode values are taken by ads, green and the union only, and a
+    union pool share is at most 1 (was: accepted here, then every order of the product
+    refused naming `lines.modes.union_funding`; or kept and silently ignored)."""
+    zone(api, "z", {"union": {}, "three_for_one": {}, "quota": {}, "refer_three": {}})
+    bad = api.put(
+        "/v1/products/p", {"price": "100.00", "platform": "100.00", "zone": "z", "modes": modes}
+    )
+    assert bad.status_code == 422, bad.text
+    assert bad.json()["field"] == field, bad.text
+    assert api.get("/v1/products/p").status_code == 404
+    clean(api, context)

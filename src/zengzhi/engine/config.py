@@ -91,14 +91,35 @@ class ProductConfig(_Strict):
         )
 
 
+# The modes that read a product's own value (zone.py: the ad ratio, the green multiple,
+# the union's credit, pool share and acceleration); the others take their zone's only.
+PRODUCT_MODES = ("ads", "green", *union.PRODUCT_KEYS)
+
+
 def mode_values(values: Mapping[str, object], field: str) -> tuple[tuple[str, str], ...]:
-    """A product's per-mode values as an order line keeps them, checked."""
+    """A product's per-mode values as an order line keeps them, checked as an order of
+    it will be: a value no mode would read, or one every order would be refused for, is
+    refused here, where it is set."""
     checked = []
-    known = (*MODES, *union.PRODUCT_KEYS)
+    own: dict[str, Ratio] = {}
     for mode, value in sorted(values.items()):
-        if mode not in known:
-            raise invalid(f"{field}.{mode}", f"unknown mode (known: {', '.join(known)})")
-        checked.append((mode, Ratio(value, f"{field}.{mode}").text))  # type: ignore[arg-type]
+        if mode not in PRODUCT_MODES:
+            if mode in MODES:
+                raise invalid(
+                    f"{field}.{mode}",
+                    f"a product sets no value of its own for this mode"
+                    f" (a product may set: {', '.join(PRODUCT_MODES)})",
+                )
+            raise invalid(f"{field}.{mode}", f"unknown mode (known: {', '.join(PRODUCT_MODES)})")
+        ratio = Ratio(value, f"{field}.{mode}")  # type: ignore[arg-type]
+        checked.append((mode, ratio.text))
+        if mode in union.PRODUCT_KEYS:
+            own[mode] = ratio
+    try:
+        union.for_product(union.UnionParams(), own)
+    except DomainError as error:  # named as the order line would name it
+        error.field = f"{field}.{(error.field or '').removeprefix('lines.modes.')}"
+        raise
     return tuple(checked)
 
 
