@@ -218,9 +218,10 @@ def test_shopping_points_pay_part_of_an_order(api: Api, context: Context) -> Non
 def test_refer_three_cycle_under_concurrent_orders(postgres_url: str) -> None:
     """PostgreSQL: six referees buy at the same moment; the referrer's refunds follow
     the cycle exactly (no two orders are "the 3rd")."""
-    context = Context(
-        Database(postgres_url), Settings(database_url=postgres_url, secret_key="s" * 40)
-    )  # type: ignore[arg-type]
+    database = Database(postgres_url)
+    upgrade(database.writer)  # the session's database may not be migrated yet
+    settings = Settings(database_url=postgres_url, secret_key="s" * 40)  # type: ignore[arg-type]
+    context = Context(database, settings)
     tenant = new_tenant(context, "cycle")
     owner = Principal(tenant, "system:test", Role.OWNER)
     catalog.put_item(
@@ -266,6 +267,7 @@ def test_refer_three_cycle_under_concurrent_orders(postgres_url: str) -> None:
         paid = sorted(params["amount"] for params in refunds)
         assert check_ledger(connection, tenant) == []
         assert check_replay(connection, tenant) == []
+    database.dispose()
     assert paid == sorted(["100.00", "200.00", "700.00"] * 2)
 
 
