@@ -77,3 +77,30 @@ def spend_rounds(
             )
     context.database.dispose()
     return outcomes
+
+
+def same_id_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any) -> list[str]:
+    """Each round, every process and thread sends the round's one subsidy, then the
+    round's one sale of m0's points, then the round's one agent sale (the same ids and
+    contents) at the same moment: what each was answered."""
+    from zengzhi.service import distribution, members, pools  # noqa: PLC0415
+
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    outcomes: list[str] = []
+    with ThreadPoolExecutor(6) as threads:
+        for round_ in range(ROUNDS):
+            subsidy = pools.SubsidyRequest(id=f"x{round_}", amount="10.00")
+            sale = members.SellRequest(id=f"sell{round_}", points="0.0100")
+            agent = distribution.NewAgent(
+                id=f"g{round_}", member="m0", region=f"r{round_}", level="province", fee="5.00"
+            )
+            for send in (
+                lambda: pools.subsidize(context, owner, "main", subsidy),  # noqa: B023
+                lambda: members.sell(context, owner, "m0", sale),  # noqa: B023
+                lambda: distribution.grant_agent(context, owner, agent),  # noqa: B023
+            ):
+                barrier.wait(timeout=30)
+                outcomes += threads.map(lambda _: _answer(send), range(6))  # noqa: B023
+    context.database.dispose()
+    return outcomes

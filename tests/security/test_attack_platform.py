@@ -20,7 +20,7 @@ from tests.security.races import race
 from tests.service.conftest import SECRET, Api, Clock, new_tenant
 from tests.service.test_payments import notify
 from zengzhi.core.amounts import Yuan, format_minor
-from zengzhi.service import audit, members, orders, pools, wallets, webhooks
+from zengzhi.service import audit, distribution, members, orders, pools, wallets, webhooks
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, query
 from zengzhi.service.members import NewMember, SellRequest
@@ -259,3 +259,80 @@ def test_a_receiver_that_stalls_its_headers_is_cut_off_too(api: Api, context: Co
     finally:
         receiver.close()
     assert took < 4, took
+
+
+HOSTILE_AMOUNTS = [
+    "1e3",
+    "１０００",  # full-width digits: Python's Decimal would read them
+    "١٠٠٠",  # Arabic-Indic digits, likewise
+    "-1",
+    "-0.00",
+    "0",
+    "0.001",
+    "1.005",
+    " 10.00",
+    "10.00\n",
+    "+10.00",
+    "1_000",
+    "0x10",
+    "NaN",
+    "Infinity",
+    "92233720368547758.08",  # 2**63 fen
+    "9" * 400,
+    1000,
+    10.5,
+    True,
+    None,
+    ["10.00"],
+    {"amount": "10.00"},
+]
+
+
+@pytest.mark.parametrize("amount", HOSTILE_AMOUNTS, ids=repr)
+def test_hostile_amounts_on_the_money_routes_are_refused_naming_the_field(
+    api: Api, amount: object
+) -> None:
+    """A withdrawal (by the integrator and by the member on their page), a subsidy and an
+    order, each with an amount that is no amount of yuan: 422 naming `amount`, and
+    nothing moves."""
+    api.pool(exit_multiple="2")
+    api.member("m1")
+    api.completed_order("o1", "m1")
+    api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "all"}))
+    page = api.ok(api.post("/v1/members/m1/page-token"))["token"]
+    before = (api.ok(api.get("/v1/members/m1/wallet")), api.ok(api.get("/v1/pools/main")))
+    for path, body, token in (
+        ("/v1/members/m1/withdrawals", {"id": "w1", "amount": amount}, None),
+        ("/v1/me/withdrawals", {"id": "w2", "amount": amount}, page),
+        ("/v1/me/withdrawals/quote", {"amount": amount}, page),
+        ("/v1/pools/main/subsidies", {"id": "x1", "amount": amount}, None),
+        ("/v1/orders", {"id": "o2", "member": "m1", "amount": amount, "contribution": "0"}, None),
+    ):
+        refused = api.post(path, body, token=token)
+        assert refused.status_code == 422, (path, refused.status_code, refused.text)
+        assert refused.json()["field"].endswith("amount"), (path, refused.text)
+    assert (api.ok(api.get("/v1/members/m1/wallet")), api.ok(api.get("/v1/pools/main"))) == before
+    assert api.ok(api.get("/v1/withdrawals")) == []
+
+
+def test_the_same_subsidy_sale_or_agent_sent_at_the_same_instant_answers_as_a_repeat(
+    context: Context,
+) -> None:
+    """Eighteen senders (three processes of six threads) send one subsidy, one sale of a
+    member's points and one agent sale (same ids, same contents) at the same moment, six
+    rounds: every one is answered as the first was (never 'exists already'), and each
+    moved money once."""
+    tenant, owner = _funded(context, "m", 1)
+    order = NewOrder(id="o-more", member="m0", amount="1000.00", contribution="300.00")
+    orders.create_order(context, owner, order)
+    orders.pay(context, owner, order.id)
+    wallet_before = _fen(wallets.wallet(context, owner, "m0").balance)
+    url, secret = context.database.url, SECRET.get_secret_value()
+    outcomes = race(PROCESSES, attack_workers.same_id_rounds, (url, secret, tenant))
+    assert {outcome for process in outcomes for outcome in process} == {"ok"}
+    paid = _fen(wallets.wallet(context, owner, "m0").balance) - wallet_before
+    assert paid > 0  # six sales of 0.01 points, each paid once (checked by the ledger)
+    agents = distribution.list_agents(context, owner, 100)
+    assert sorted(agent.region for agent in agents) == [f"r{n}" for n in range(ROUNDS)]
+    report = query(context, lambda connection: audit.audit_tenant(connection, tenant, False))
+    assert report.differences == []
