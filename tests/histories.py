@@ -69,7 +69,7 @@ def _mode_settings(draw: st.DrawFn, mode: str) -> dict[str, Any]:
             )
         ),
         "union": {"lock_days": draw(st.integers(0, 2))},
-        "three_for_one": {"threshold": "300"},
+        "three_for_one": {"threshold": "300", "every": draw(st.sampled_from([3, 2, 5]))},
         "shopping": {"gift": "1", "max_share": "0.5", "rebate": "0.2"},
     }
     return terms | extra[mode]

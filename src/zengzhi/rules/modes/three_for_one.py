@@ -10,7 +10,8 @@ Said without a clock: with n live qualifiers, (n − 1) ÷ every of them (rounde
 earned their payment, and they are the first ones, in order. That is what a reversal
 keeps true: a reversed qualifier leaves the queue (its subsidy taken back if it was
 paid); if it leaves fewer earned payments than were made, the latest payment is owed
-again and taken back from whoever it paid (a reversal undoes what the order advanced);
+again and taken back from whoever it paid (a reversal undoes what the order advanced:
+one payment at most, even when the operator raised `every` since);
 a reversed part of a cumulative total undoes the total's claim and what is left of the
 total counts toward the member's next. A payment the reserve cannot make yet waits, in
 order, for the money; once the mode has ended it makes no new promise, and pays its
@@ -146,14 +147,15 @@ def unqualify(run: Run, zone: str, params: ThreeForOneParams, claim: Claim, *, e
     # payments the ended queue made from its reserve were caused by no qualifier: no
     # reversal of another order takes them back
     beyond = _keep_beyond(book, zone, params, book.counter(zone, MODE, BEYOND), qualified, paid)
-    while not ended and paid > earned(params, qualified) + beyond:
+    # one qualifier advanced at most one payment: more paid than earned after a raised
+    # `every` were earned by the others under the terms of their day, and stand
+    if not ended and paid > earned(params, qualified) + beyond:
         # the paid claims are the first live ones: the latest is the one before the head
         head = next(iter(book.queue(zone, MODE)), None)
         latest = book.paid_before(zone, MODE, None if head is None else head.seq)
-        if latest is None:
-            break
-        run.restore(zone, MODE, latest, latest.member, latest.amount)
-        paid -= 1
+        if latest is not None:
+            run.restore(zone, MODE, latest, latest.member, latest.amount)
+            paid -= 1
     book.set_counter(zone, MODE, "qualified", qualified)
     book.set_counter(zone, MODE, "paid", paid)
     pay_due(run, zone, params, ended=ended)
