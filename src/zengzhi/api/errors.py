@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS
+from zengzhi.engine.fields import pydantic_message
 
 log = logging.getLogger("zengzhi.api")
 
@@ -48,16 +49,9 @@ async def _validation(_: Request, error: Exception) -> JSONResponse:
     if location and location[0] in ("body", "query", "path", "header"):
         location = location[1:]
     field = ".".join(location) or "body"
-    message = str(first.get("msg", "invalid"))
-    inner = (first.get("ctx") or {}).get("error")
-    if isinstance(inner, DomainError):
-        message = inner.message
-    elif first.get("type") == "missing":
-        message = "is required"
-    elif first.get("type") == "extra_forbidden":
-        message = "is not a known field"
-    elif first.get("type") == "json_invalid":
-        field, message = "body", "is not valid JSON"
+    message = pydantic_message(first)  # the project's words, as every form says them
+    if first.get("type") == "json_invalid":
+        field = "body"
     return error_response(422, ErrorCode.INVALID, message, field)
 
 

@@ -128,22 +128,128 @@ def error_from_validation(error: ValidationError, prefix: str = "") -> DomainErr
     return error_from_details(error.errors()[0], prefix)
 
 
+def errors_from_validation(error: ValidationError, prefix: str = "") -> list[DomainError]:
+    """Every problem pydantic found, each a DomainError naming its field (a form flags
+    each bad field at once). An entry of a list or a key of a table is named by its
+    value under the field that holds them (`members.'x y'`): a form gives a list of ids
+    as one text, where an index names nothing."""
+    found: dict[tuple[str | int, ...], DomainError] = {}
+    for details in error.errors():
+        location = tuple(details["loc"])
+        if location in found:
+            continue
+        problem = error_from_details(details, prefix)
+        entry = location[:-1] if location[-1:] == ("[key]",) else location
+        if (entry and isinstance(entry[-1], int)) or entry != location:
+            # the holder's name, then the entry by its value: "members.'x y'"
+            named = [*([prefix] if prefix else []), *map(str, entry[:-1])]
+            named.append(_value_shown(details["input"]))
+            problem = DomainError(problem.code, problem.message, ".".join(named))
+        found[location] = problem
+    return list(found.values())
+
+
+def _value_shown(value: object) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
+
+
+ID_RULE = "must be 1 to 128 letters, digits or _.:@- and start with a letter or digit"
+# What a value that does not match a field's pattern must look like, by the pattern; a
+# pattern not named here is said in general words.
+PATTERN_SAYS = {
+    ID_PATTERN: ID_RULE,
+    r"^\+?[0-9 -]{3,32}$": (
+        "must be a phone number: 3 to 32 digits, spaces or -, after an optional +"
+    ),
+    r"^[A-Za-z0-9_.@-]+$": "must be letters, digits or _.@-",
+    r"^https?://[^\s]*\{member\}[^\s]*$": (
+        "must be an address starting with http:// or https:// that holds {member}"
+    ),
+}
+
+# pydantic's error types in the project's sentences, which zh.toml's [message] table
+# gives in Chinese: pydantic's own English ("Input should be a valid integer") would
+# reach a Chinese page as it is. A value from the error's context is named in braces.
+# A type not listed here is said in general words ("is not valid"), never pydantic's.
+PYDANTIC_SAYS = {
+    "missing": "is required",
+    "extra_forbidden": "is not a known field",
+    "string_too_short": "must be at least {min_length} characters",
+    "string_too_long": "must be at most {max_length} characters",
+    "too_short": "is too short: at least {min_length}",
+    "too_long": "is too long: at most {max_length}",
+    "greater_than": "must be more than {gt}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than": "must be less than {lt}",
+    "less_than_equal": "must be at most {le}",
+    "multiple_of": "must be a multiple of {multiple_of}",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_parsing_size": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "decimal_type": "must be a number",
+    "decimal_parsing": "must be a number",
+    "finite_number": "must be a number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "string_type": "must be text",
+    "string_unicode": "must be text",
+    "literal_error": "must be one of {expected}",
+    "enum": "must be one of {expected}",
+    "datetime_type": "must be a date and time such as 2026-01-31T09:30:00+08:00",
+    "datetime_parsing": "must be a date and time such as 2026-01-31T09:30:00+08:00",
+    "datetime_from_date_parsing": "must be a date and time such as 2026-01-31T09:30:00+08:00",
+    "timezone_aware": "must give its offset from UTC, such as +08:00",
+    "date_type": "must be a day such as 2026-01-31",
+    "date_parsing": "must be a day such as 2026-01-31",
+    "date_from_datetime_parsing": "must be a day such as 2026-01-31",
+    "url_type": "must be a web address such as https://shop.example/",
+    "url_parsing": "must be a web address such as https://shop.example/",
+    "url_scheme": "must be a web address such as https://shop.example/",
+    "url_too_long": "must be a web address such as https://shop.example/",
+    "list_type": "must be a list",
+    "tuple_type": "must be a list",
+    "set_type": "must be a list",
+    "dict_type": "must be a table of names and values",
+    "model_type": "must be a table of names and values",
+    "model_attributes_type": "must be a table of names and values",
+    "json_invalid": "is not valid JSON",
+}
+NOT_VALID = "is not valid"
+
+
+def pydantic_message(details: ErrorDetails) -> str:
+    """What a problem pydantic found says, in the project's words (PYDANTIC_SAYS)."""
+    kind = details["type"]
+    ctx = details.get("ctx") or {}
+    inner = ctx.get("error")
+    if isinstance(inner, DomainError):
+        return inner.message
+    if kind in ("value_error", "assertion_error") and isinstance(inner, Exception):
+        return str(inner)  # a validator's own sentence, catalogued like a DomainError's
+    if kind == "string_pattern_mismatch":
+        return PATTERN_SAYS.get(str(ctx.get("pattern")), "is not in the form this field takes")
+    sentence = PYDANTIC_SAYS.get(kind)
+    if sentence is None:
+        return NOT_VALID
+    # "'zh' or 'en'" → "'zh', 'en'": the values only, with no English between them
+    values = {k: str(v).replace(" or ", ", ") for k, v in ctx.items()}
+    try:
+        return sentence.format(**values)
+    except (KeyError, IndexError):
+        return NOT_VALID
+
+
 def error_from_details(first: ErrorDetails, prefix: str = "") -> DomainError:
     location = [str(part) for part in first["loc"]]
     field = ".".join(location) or "body"
     if prefix:
         field = f"{prefix}.{field}" if field != "body" else prefix
-    message = first["msg"]
-    if first["type"] == "missing":
-        message = "is required"
-    elif first["type"] == "extra_forbidden":
-        message = "is not a known field"
-    elif first["type"] == "string_pattern_mismatch":
-        message = "must be 1 to 128 letters, digits or _.:@- and start with a letter or digit"
-    ctx = first.get("ctx") or {}
-    inner = ctx.get("error")
-    if isinstance(inner, DomainError):
-        message = inner.message
-        if inner.field and inner.field.startswith(f"{field}."):
-            field = inner.field  # a model's own check names the field inside it
+    message = pydantic_message(first)
+    inner = (first.get("ctx") or {}).get("error")
+    if isinstance(inner, DomainError) and inner.field and inner.field.startswith(f"{field}."):
+        field = inner.field  # a model's own check names the field inside it
     return DomainError(ErrorCode.INVALID, message, field)

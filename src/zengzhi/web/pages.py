@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import json
 import zlib
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -31,7 +31,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS, context_of
-from zengzhi.engine.fields import error_from_validation
+from zengzhi.engine.fields import error_from_details, errors_from_validation
 from zengzhi.i18n import LANGUAGES, Translator, from_accept_language
 from zengzhi.i18n import format as fmt
 from zengzhi.service.base import Context, tenant_zone
@@ -336,13 +336,59 @@ def resent(error: DomainError) -> DomainError:
     return error
 
 
+class Refusals(DomainError):
+    """Every field a form's model refused at once. The first problem is the error itself
+    (its field and message: what a page showing one problem shows); `others` are the
+    rest, each shown next to its own field (`problems`, the templates' `problem`)."""
+
+    def __init__(self, problems: Sequence[DomainError]) -> None:
+        first, *others = problems
+        super().__init__(first.code, first.message, first.field)
+        self.others = others
+
+
+def problems(error: DomainError | None) -> list[DomainError]:
+    """Each problem an error holds: itself, and a form's other refused fields."""
+    if error is None:
+        return []
+    return [error, *getattr(error, "others", [])]
+
+
+def _under(field: str | None, name: str) -> str | None:
+    """Where in the form's field `name` a problem's field is: "" for the field itself,
+    the rest of its name for a part of it (a pool's line in a text of pool names), None
+    when it is elsewhere."""
+    if field == name:
+        return ""
+    if field is not None and field.startswith(f"{name}."):
+        return field.removeprefix(f"{name}.")
+    return None
+
+
+def said_of(error: DomainError | None, name: str) -> list[tuple[str, DomainError]]:
+    """The problems with the form's field `name` (a text of several entries, a block of
+    TOML, may hold several), each with the part of the field it is about ("" for all)."""
+    found = ((_under(one.field, name), one) for one in problems(error))
+    return [(part, one) for part, one in found if part is not None]
+
+
+def elsewhere(error: DomainError | None, fields: Sequence[str]) -> list[DomainError]:
+    """The problems with no field on the form (`fields`): said above it."""
+    return [
+        one for one in problems(error) if all(_under(one.field, name) is None for name in fields)
+    ]
+
+
+templates.globals.update(said_of=said_of, elsewhere=elsewhere)
+
+
 def build(model: type[M], data: Mapping[str, Any], prefix: str = "") -> M:
-    """A request model from form fields, or the first problem as a DomainError that names
-    the field (shown next to it)."""
+    """A request model from form fields, or every problem with them (Refusals, a
+    DomainError naming the first field), each shown next to its field."""
     try:
         return model.model_validate(dict(data))
     except ValidationError as error:
-        raise error_from_validation(error, prefix) from None
+        raise Refusals(errors_from_validation(error, prefix)) from None
 
 
 # ---------------------------------------------------------------------------- errors
@@ -369,15 +415,15 @@ class PageRoute(APIRoute):
             except DomainError as error:
                 return error_page(request, error)
             except RequestValidationError as error:
-                first = error.errors()[0]
-                field = ".".join(str(part) for part in first.get("loc", ())[1:])
                 if request.url.path == "/m" or request.url.path.startswith("/m/"):
                     # a consumer reached a bad address by a link: plain words, never
                     # pydantic's own English about types and patterns
                     return error_page(request, DomainError(ErrorCode.INVALID, BAD_LINK, None))
-                return error_page(
-                    request, DomainError(ErrorCode.INVALID, str(first.get("msg")), field)
-                )
+                first = error.errors()[0]
+                problem = error_from_details(first)
+                # named without the address's part (path, query…) it was found in
+                problem.field = ".".join(str(part) for part in first["loc"][1:]) or None
+                return error_page(request, problem)
 
         return handle
 

@@ -54,6 +54,7 @@ from zengzhi.web.pages import (
     Form,
     PageRoute,
     build,
+    problems,
     see_other,
     see_other_with_notice,
     signing_key,
@@ -361,14 +362,15 @@ def _modes(text: str) -> dict[str, object]:
 
 
 def _on_form(error: DomainError, kind: Kind, key: str) -> DomainError:
-    """Name the form's field: a mode's setting is in the modes' text, a split that does
-    not add up names the item (shown by its rate)."""
-    field = error.field or ""
-    if kind.name in ("zone", "product") and field.startswith("modes."):
-        error.message = f"{field.removeprefix('modes.')}: {error.message}"
-        error.field = "modes"
-    elif field == key:
-        error.field = "price" if kind.name == "product" else "commission_rate"
+    """Name the form's field of each problem: a mode's setting is in the modes' text, a
+    split that does not add up names the item (shown by its rate)."""
+    for one in problems(error):
+        field = one.field or ""
+        if kind.name in ("zone", "product") and field.startswith("modes."):
+            one.message = f"{field.removeprefix('modes.')}: {one.message}"
+            one.field = "modes"
+        elif field == key:
+            one.field = "price" if kind.name == "product" else "commission_rate"
     return error
 
 
@@ -570,11 +572,12 @@ def _distribution_page(request: Request, user: Staff, form: Filled, **data: obje
 
 
 def _on_distribution(error: DomainError) -> DomainError:
-    """The form has one field, the TOML: a setting refused is named inside its text."""
-    field = error.field or ""
-    if field != "distribution":
-        error.message = f"{field.removeprefix('distribution.')}: {error.message}"
-        error.field = "distribution"
+    """The form has one field, the TOML: each setting refused is named inside its text."""
+    for one in problems(error):
+        field = one.field or ""
+        if field != "distribution":
+            one.message = f"{field.removeprefix('distribution.')}: {one.message}"
+            one.field = "distribution"
     return error
 
 

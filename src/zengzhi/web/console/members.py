@@ -26,7 +26,14 @@ from zengzhi.service.queries import console_members
 from zengzhi.service.queries.console_members import MemberSearch
 from zengzhi.web.console import exports, page
 from zengzhi.web.console.session import PostedDep, Staff, StaffDep
-from zengzhi.web.pages import Form, PageRoute, build, page_numbers, see_other_with_notice
+from zengzhi.web.pages import (
+    Form,
+    PageRoute,
+    build,
+    page_numbers,
+    problems,
+    see_other_with_notice,
+)
 
 router = APIRouter(prefix="/console/members", route_class=PageRoute, include_in_schema=False)
 
@@ -59,10 +66,11 @@ def _search(request: Request) -> tuple[MemberSearch, dict[str, str], DomainError
     try:
         return build(MemberSearch, {k: v for k, v in asked.items() if v is not None}), values, None
     except DomainError as error:
-        if error.field == "text":
-            error.field = "q"
         if error.field == "page":
             raise
+        for one in problems(error):  # the model's text is the form's q
+            if one.field == "text":
+                one.field = "q"
         return MemberSearch(), values, error
 
 

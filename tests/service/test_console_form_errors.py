@@ -1,0 +1,127 @@
+"""What a console form says about bad values: every message in the page's language (no
+pydantic English on a Chinese page), and every bad field flagged at once, each next to
+its own field."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from tests.service.conftest import Api
+from tests.service.test_console_pages import sign_in
+
+ENGLISH_OF_PYDANTIC = re.compile(r"Input should|String should|Value error|should have")
+# the settings form's fields that take a number, each given a different wrong value
+BAD_SETTINGS = {
+    "completion_delay_seconds": "0.001",
+    "withdrawals.minimum": "1e3",
+    "withdrawals.fee_rate": "１０００",
+    "withdrawals.fee_fixed": "abc",
+    "withdrawals.auto_approve_limit": "x" * 10_000,
+}
+
+
+def field_errors(html: str) -> dict[str, str]:
+    """Each field flagged on the page, and the message beside it."""
+    found = re.findall(r'<p class="field-error" id="e-([^"]+)" role="alert">([^<]*)</p>', html)
+    return {name: unescape(message) for name, message in found}
+
+
+def settings(csrf: str, **changed: str) -> dict[str, str]:
+    form = {
+        "csrf": csrf,
+        "timezone": "Asia/Shanghai",
+        "completion_delay_seconds": "0",
+        "withdrawals.minimum": "1.00",
+        "withdrawals.fee_rate": "0",
+        "withdrawals.fee_fixed": "0.00",
+        "withdrawals.auto_approve_limit": "0.00",
+    }
+    return form | changed
+
+
+def test_a_chinese_console_says_every_form_problem_in_chinese(api: Api) -> None:
+    client = api.client
+    csrf = sign_in(client, api.tenant)
+    client.cookies.set("zz_lang", "zh")
+    # "-1" is refused by the service's rule (fees not negative), not by the model
+    for name, wrong in [*BAD_SETTINGS.items(), ("withdrawals.minimum", "-1")]:
+        page = client.post("/console/config/settings", data=settings(csrf, **{name: wrong}))
+        assert page.status_code == 422, (name, page.text)
+        flagged = field_errors(page.text)
+        assert list(flagged) == [name], (name, flagged)
+        assert not ENGLISH_OF_PYDANTIC.search(page.text), (name, flagged)
+        assert re.search(r"[\u4e00-\u9fff]", flagged[name]), (name, flagged)
+    api.member("m1")
+    too_long = client.post("/console/members/m1", data={"csrf": csrf, "name": "名" * 10_000})
+    assert too_long.status_code == 422
+    assert re.search(r"[\u4e00-\u9fff]", field_errors(too_long.text)["name"])
+    assert not ENGLISH_OF_PYDANTIC.search(too_long.text)
+
+
+def test_a_form_with_several_bad_fields_flags_each_at_once(api: Api) -> None:
+    client = api.client
+    csrf = sign_in(client, api.tenant)
+    for language in ("zh", "en"):
+        client.cookies.set("zz_lang", language)
+        page = client.post("/console/config/settings", data=settings(csrf, **BAD_SETTINGS))
+        assert page.status_code == 422
+        flagged = field_errors(page.text)
+        assert sorted(flagged) == sorted(BAD_SETTINGS), flagged
+        assert not ENGLISH_OF_PYDANTIC.search(page.text), flagged
+        for name in BAD_SETTINGS:  # each input points at its own message
+            assert f'aria-describedby="e-{name}"' in page.text, name
+    assert api.ok(api.get("/v1/tenant"))["settings"]["withdrawals"]["minimum"] != "1e3"
+
+
+def test_a_bad_address_of_the_console_is_said_in_chinese(api: Api) -> None:
+    client = api.client
+    sign_in(client, api.tenant)
+    client.cookies.set("zz_lang", "zh")
+    page = client.get("/console/orders?page=0")
+    assert page.status_code == 422
+    assert "不能小于 1（页码）" in page.text and not ENGLISH_OF_PYDANTIC.search(page.text)
+    unknown = client.get("/console/members/zzz")
+    assert unknown.status_code == 404
+    assert "未知会员" in unknown.text and "(member)" not in unknown.text  # no English name
+    client.cookies.set("zz_lang", "en")
+    assert "must be at least 1 (page number)" in client.get("/console/orders?page=0").text
+
+
+def test_a_bad_entry_of_a_list_is_flagged_at_its_field_with_its_value(api: Api) -> None:
+    """A text holding several entries (pool names one a line, the members of a
+    conversion): a bad one is said next to that text, naming the entry, not above the
+    form with no field named."""
+    api.pool()
+    client = api.client
+    csrf = sign_in(client, api.tenant)
+    client.cookies.set("zz_lang", "zh")
+    names = "main = 购物积分\n１０００ = 别的"
+    page = client.post(
+        "/console/config/settings", data=settings(csrf, **{"member_page.pool_names": names})
+    )
+    assert page.status_code == 422
+    flagged = field_errors(page.text)
+    assert list(flagged) == ["member_page.pool_names"], flagged
+    assert "１０００" in flagged["member_page.pool_names"]
+    assert "必须是 1 到 128 个字母" in flagged["member_page.pool_names"]
+    assert 'class="notice error"' not in page.text
+
+    long_name = client.post(
+        "/console/config/settings",
+        data=settings(csrf, **{"member_page.pool_names": "main = " + "名" * 300}),
+    )
+    flagged = field_errors(long_name.text)
+    assert flagged == {"member_page.pool_names": "main: 最多 200 个字符"}
+    spaced = client.post(
+        "/console/config/settings", data=settings(csrf, **{"member_page.pool_names": "a b = x"})
+    )
+    assert field_errors(spaced.text)["member_page.pool_names"].startswith("'a b': 必须是")
+
+    conversion = {"csrf": csrf, "id": "c-1", "into": "shares", "rate": "1", "reason": "年终"}
+    page = client.post("/console/pools/conversion", data={**conversion, "members": "m1 -x"})
+    assert page.status_code == 422
+    flagged = field_errors(page.text)
+    assert list(flagged) == ["convert-members"], flagged
+    assert "'-x'" in flagged["convert-members"]
+    assert 'class="notice error"' not in page.text
