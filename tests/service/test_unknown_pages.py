@@ -28,3 +28,15 @@ def test_unknown_console_and_member_addresses_are_pages(api: Api) -> None:
     api_answer = api.get("/v1/nope")
     assert api_answer.status_code == 404
     assert api_answer.json()["code"] == "not_found"
+
+
+def test_the_site_has_an_icon(api: Api) -> None:
+    """Browsers ask /favicon.ico of every site: an icon, not a 404 in every log; the
+    pages name the same icon (an SVG) in their head."""
+    icon = api.client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.content.startswith(b"<svg")
+    login = api.client.get("/console/login")
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in login.text
+    assert api.client.get("/static/img/favicon.svg").content == icon.content

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -30,6 +30,7 @@ from zengzhi.web.console import session as console_session
 from zengzhi.web.pages import LANGUAGE_COOKIE, error_page, local_path
 
 STATIC = Path(__file__).parent / "static"
+ICON = STATIC / "img" / "favicon.svg"
 
 shared = APIRouter(include_in_schema=False)
 
@@ -37,6 +38,15 @@ shared = APIRouter(include_in_schema=False)
 @shared.get("/")
 def home() -> RedirectResponse:
     return RedirectResponse("/console", status_code=307)
+
+
+@shared.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """What browsers ask of every site: the icon the pages name (an SVG, which browsers
+    take from this address too), instead of a 404 in every log."""
+    return FileResponse(
+        ICON, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 @shared.get("/language/{code}")
