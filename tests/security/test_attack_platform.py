@@ -9,15 +9,17 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.security import attack_workers
 from tests.security.attack_workers import ROUNDS
 from tests.security.conftest import sqlite_only
 from tests.security.races import race
-from tests.service.conftest import SECRET, Api, Clock, new_tenant
+from tests.service.conftest import PASSWORD, SECRET, Api, Clock, login, new_tenant
 from tests.service.test_payments import notify
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.service import audit, distribution, members, orders, pools, wallets, webhooks
@@ -336,3 +338,35 @@ def test_the_same_subsidy_sale_or_agent_sent_at_the_same_instant_answers_as_a_re
     assert sorted(agent.region for agent in agents) == [f"r{n}" for n in range(ROUNDS)]
     report = query(context, lambda connection: audit.audit_tenant(connection, tenant, False))
     assert report.differences == []
+
+
+def test_the_last_owner_cannot_be_demoted_or_disabled(api: Api, client: TestClient) -> None:
+    """Only an owner manages users, keys, the gateway and the money controls: a change
+    that leaves a tenant with no enabled owner (the owner demoting or disabling itself by
+    a slip, or two owners each demoting the other at the same moment) would leave it
+    with nobody who can, short of the server's command line. Refused, naming the field;
+    with a second owner it is allowed."""
+    for change, field in (({"role": "viewer"}, "role"), ({"disabled": True}, "disabled")):
+        refused = api.patch("/v1/users/owner", change)
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["field"] == field
+    assert api.ok(api.get("/v1/users"))[0] | {"created_at": None} == {
+        "username": "owner",
+        "role": "owner",
+        "disabled": False,
+        "created_at": None,
+    }
+    api.ok(api.post("/v1/users", {"username": "ann", "password": PASSWORD, "role": "owner"}))
+    ann = login(client, api.tenant, "ann")
+    # each demotes the other at the same moment: one of them stays owner
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(
+            pool.map(
+                lambda pair: api.patch(f"/v1/users/{pair[0]}", {"role": "viewer"}, token=pair[1]),
+                [("ann", api.token), ("owner", ann)],
+            )
+        )
+    assert sorted(answer.status_code for answer in answers) in ([200, 409], [200, 403])
+    listed = [api.get("/v1/users", token=token) for token in (api.token, ann)]
+    [users] = [one.json() for one in listed if one.status_code == 200]  # the owner left
+    assert sorted(user["role"] for user in users) == ["owner", "viewer"]

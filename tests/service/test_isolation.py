@@ -92,6 +92,9 @@ def test_no_route_crosses_tenants(api: Api, other: Api) -> None:
     event = api.ok(api.get("/v1/webhook-events", limit=1))[0]["id"]
     dry_run = api.ok(api.post("/v1/dry-runs", {"config": {}}))["id"]
     before = a_state(api)
+    # B's owner demotes itself below (PATCH /v1/users/owner): allowed with a second owner
+    spare = {"username": "spare", "password": PASSWORD, "role": "owner"}
+    other.ok(other.post("/v1/users", spare))
     ids = {
         "pool_id": "main",
         "zone_id": "z",

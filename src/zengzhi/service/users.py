@@ -96,7 +96,18 @@ def change_user(
 
     def run(uow: UnitOfWork) -> UserView:
         users = Users(uow.connection, uow.tenant)
+        demoting = change.role is not None and change.role != Role.OWNER
+        # the owners are locked first, in name order, then the user: two owners demoting
+        # each other at once take their locks in one order, and the second sees the first
+        owners = users.owners(lock=True) if demoting or change.disabled else []
         row = found(users.get(username, lock=True), "user", username, "username")
+        if owners == [username]:
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                "the tenant's last owner cannot be demoted or disabled:"
+                " make another user owner first",
+                "role" if demoting else "disabled",
+            )
         values: dict[str, object] = {}
         if change.role is not None:
             if change.role == Role.INTEGRATOR:

@@ -45,6 +45,17 @@ class Users(Keyed[UserRow]):
         statement = self.select().order_by(self.key)
         return [self.record(row) for row in self.connection.execute(statement)]
 
+    def owners(self, lock: bool = False) -> list[str]:
+        """The enabled owners' names, in order (locked: so that two changes at once,
+        each of another owner, cannot both count the other as still there)."""
+        c = self.table.c
+        statement = (
+            self.select(self.key).where(c.role == "owner", c.disabled.is_(False)).order_by(self.key)
+        )
+        if lock:
+            statement = statement.with_for_update()
+        return list(self.connection.execute(statement).scalars())
+
 
 @dataclass(frozen=True, slots=True)
 class ApiKeyRow:
