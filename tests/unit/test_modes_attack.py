@@ -90,21 +90,26 @@ def test_f_a_reversal_after_a_reopened_queue_takes_back_only_what_it_advanced() 
 _ = (paid, balances, DomainError)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after the operator opens an ended queue again, earned() still counts the"
-    " qualifiers the end paid, so the first unpaid waits for (n - 1) / 3 to pass every"
-    " payment made: q5 is paid at the 16th qualifier, not when three more follow it",
-)
 def test_f_a_reopened_queue_pays_its_first_unpaid_when_three_more_qualify() -> None:
+    """After the end paid all four, the queue opened again counts afresh: q5 is paid when
+    q6, q7 and q8 follow it (was: at the 16th qualifier), and a paid one from before the
+    end refunded takes back its own payment only."""
     tenant = Modes({"f": {"three_for_one": {"funding": "1", "ends": at(5).isoformat()}}})
     for n in range(1, 5):
-        tenant.buy(f"q{n}", "1000.00", "f", day=1)
+        tenant.buy(f"q{n}", "1000.00", "f", day=1, order_id=f"o{n}")
     tenant.day("f", 6)  # ended: the reserve pays all four
     tenant.apply(ConfigureZone("reopen", "f", {"three_for_one": {"funding": "1"}}))
-    for n in range(5, 9):
-        tenant.buy(f"q{n}", "1000.00", "f", day=7)
+    for n in range(5, 8):
+        tenant.buy(f"q{n}", "1000.00", "f", day=7, order_id=f"o{n}")
+    assert tenant.wallet("q5") == "0.00"  # q6 and q7 only came after it
+    tenant.buy("q8", "1000.00", "f", day=7, order_id="o8")
     assert tenant.wallet("q5") == "700.00"  # spec 03 F: q6, q7, q8 came after it
+    tenant.apply(ReverseOrder("r2", "o2"))
+    paid = [tenant.wallet(f"q{n}") for n in range(1, 9)]
+    assert paid == ["700.00", "0.00", "700.00", "700.00", "700.00", "0.00", "0.00", "0.00"]
+    tenant.apply(ReverseOrder("r8", "o8"))  # q8 advanced q5: its payment is owed again
+    assert [tenant.wallet(f"q{n}") for n in (1, 3, 4, 5)] == ["700.00"] * 3 + ["0.00"]
+    tenant.sound()
 
 
 def test_f_a_reversal_after_every_changed_takes_back_only_what_it_advanced() -> None:

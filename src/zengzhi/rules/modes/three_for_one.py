@@ -7,15 +7,19 @@ Each time `every` (3) more orders qualify after the first unpaid one, that one i
 and leaves the queue: the 4th qualifier pays the 1st, the 7th the 2nd.
 
 Said without a clock: with n live qualifiers, (n − 1) ÷ every of them (rounded down) have
-earned their payment, and they are the first ones, in order. That is what a reversal
-keeps true: a reversed qualifier leaves the queue (its subsidy taken back if it was
-paid); if it leaves fewer earned payments than were made, the latest payment is owed
-again and taken back from whoever it paid (a reversal undoes what the order advanced:
-one payment at most, even when the operator raised `every` since);
-a reversed part of a cumulative total undoes the total's claim and what is left of the
-total counts toward the member's next. A payment the reserve cannot make yet waits, in
-order, for the money; once the mode has ended it makes no new promise, and pays its
-queue in order whenever the reserve holds enough for the next.
+earned their payment, and they are the first ones, in order. A queue that ended pays its
+members from the reserve without their followers; if the operator opens it again, the
+count starts again after the last one so paid (the first unpaid is paid when `every` more
+qualify after it, as in a new queue): with s paid by then, s + (n − s − 1) ÷ every.
+
+That is what a reversal keeps true: a reversed qualifier leaves the queue (its subsidy
+taken back if it was paid); if it leaves fewer earned payments than were made, the latest
+payment is owed again and taken back from whoever it paid (a reversal undoes what the
+order advanced: one payment at most, even when the operator raised `every` since); a
+reversed part of a cumulative total undoes the total's claim and what is left of the total
+counts toward the member's next. A payment the reserve cannot make yet waits, in order,
+for the money; once the mode has ended it makes no new promise, and pays its queue in
+order whenever the reserve holds enough for the next.
 """
 
 from __future__ import annotations
@@ -26,7 +30,6 @@ from zengzhi.core.amounts import Ratio
 from zengzhi.rules.modes.common import (
     NO_TERMS,
     Claim,
-    ClaimBook,
     Effect,
     Run,
     Terms,
@@ -36,7 +39,9 @@ from zengzhi.rules.modes.common import (
 
 MODE = "three_for_one"
 RULE = "modes.three_for_one"
-BEYOND = "beyond"  # payments made past those earned, because the queue ended (a counter)
+# the payments in order up to the last one an ended queue made ahead of its count, and
+# that claim: the count starts again after it (counters; 0 while the queue never ended)
+START, START_SEQ = "start", "start_seq"
 
 
 @dataclass(frozen=True)
@@ -48,9 +53,10 @@ class ThreeForOneParams:
     terms: Terms = NO_TERMS
 
 
-def earned(params: ThreeForOneParams, qualified: int) -> int:
-    """How many of `qualified` live qualifiers have earned their payment."""
-    return max(0, qualified - 1) // params.every
+def earned(params: ThreeForOneParams, qualified: int, start: int = 0) -> int:
+    """How many of `qualified` live qualifiers have earned their payment, the first
+    `start` of them paid before the count started again."""
+    return start + max(0, qualified - start - 1) // params.every
 
 
 def purchase(run: Run, zone: str, params: ThreeForOneParams, member: str, amount: int) -> None:
@@ -98,14 +104,13 @@ def pay_due(run: Run, zone: str, params: ThreeForOneParams, *, ended: bool) -> N
     book = run.book
     qualified = book.counter(zone, MODE, "qualified")
     paid = book.counter(zone, MODE, "paid")
-    beyond = book.counter(zone, MODE, BEYOND)
+    start = book.counter(zone, MODE, START)
     for claim in book.queue(zone, MODE):
-        unearned = paid >= earned(params, qualified)
+        unearned = paid >= earned(params, qualified, start)
         if unearned and not ended:
             break
         if run.affordable(zone, MODE, claim.left, params.terms) < claim.left:
             break
-        beyond += unearned  # paid because the queue ended, not because three came after it
         run.pay(
             zone,
             MODE,
@@ -119,21 +124,11 @@ def pay_due(run: Run, zone: str, params: ThreeForOneParams, *, ended: bool) -> N
         )
         book.save(zone, MODE, claim._replace(left=0))
         paid += 1
+        if unearned:  # paid because the queue ended, not because three came after it
+            book.set_counter(zone, MODE, START, paid)
+            book.set_counter(zone, MODE, START_SEQ, claim.seq)
+            start = paid
     book.set_counter(zone, MODE, "paid", paid)
-    _keep_beyond(book, zone, params, beyond, qualified, paid)
-
-
-def _keep_beyond(
-    book: ClaimBook, zone: str, params: ThreeForOneParams, beyond: int, qualified: int, paid: int
-) -> int:
-    """Store how many of the payments made are beyond what the qualifiers earned because
-    the queue ended and its reserve paid on (at most the payments over the earned ones:
-    a payment earned later, after the operator opened the queue again, is no longer
-    beyond), and return it."""
-    beyond = min(beyond, max(0, paid - earned(params, qualified)))
-    if beyond != book.counter(zone, MODE, BEYOND):  # nearly always 0 = 0: no write
-        book.set_counter(zone, MODE, BEYOND, beyond)
-    return beyond
 
 
 def unqualify(run: Run, zone: str, params: ThreeForOneParams, claim: Claim, *, ended: bool) -> None:
@@ -144,12 +139,14 @@ def unqualify(run: Run, zone: str, params: ThreeForOneParams, claim: Claim, *, e
     run.void(zone, MODE, claim)
     qualified = book.counter(zone, MODE, "qualified") - 1
     paid = book.counter(zone, MODE, "paid") - was_paid
-    # payments the ended queue made from its reserve were caused by no qualifier: no
-    # reversal of another order takes them back
-    beyond = _keep_beyond(book, zone, params, book.counter(zone, MODE, BEYOND), qualified, paid)
+    start = book.counter(zone, MODE, START)
+    if was_paid and start and claim.seq <= book.counter(zone, MODE, START_SEQ):
+        start -= 1  # one of the payments before the count started again
+        book.set_counter(zone, MODE, START, start)
     # one qualifier advanced at most one payment: more paid than earned after a raised
-    # `every` were earned by the others under the terms of their day, and stand
-    if not ended and paid > earned(params, qualified) + beyond:
+    # `every` were earned by the others under the terms of their day, and stand (and no
+    # reversal takes back what the ended queue paid from its reserve: `start`)
+    if not ended and paid > earned(params, qualified, start):
         # the paid claims are the first live ones: the latest is the one before the head
         head = next(iter(book.queue(zone, MODE)), None)
         latest = book.paid_before(zone, MODE, None if head is None else head.seq)
