@@ -45,7 +45,7 @@ def test_a_chinese_console_says_every_form_problem_in_chinese(api: Api) -> None:
     csrf = sign_in(client, api.tenant)
     client.cookies.set("zz_lang", "zh")
     # "-1" is refused by the service's rule (fees not negative), not by the model
-    for name, wrong in [*BAD_SETTINGS.items(), ("withdrawals.minimum", "-1")]:
+    for name, wrong in [*BAD_SETTINGS.items(), ("withdrawals.minimum", "-1"), ("timezone", "")]:
         page = client.post("/console/config/settings", data=settings(csrf, **{name: wrong}))
         assert page.status_code == 422, (name, page.text)
         flagged = field_errors(page.text)
@@ -125,3 +125,31 @@ def test_a_bad_entry_of_a_list_is_flagged_at_its_field_with_its_value(api: Api) 
     assert list(flagged) == ["convert-members"], flagged
     assert "'-x'" in flagged["convert-members"]
     assert 'class="notice error"' not in page.text
+
+
+def test_toml_that_does_not_parse_is_explained_in_chinese(api: Api) -> None:
+    """What the TOML reader says (its own English: "Expected '=' after a key…") in the
+    page's language, with where it is."""
+    client = api.client
+    csrf = sign_in(client, api.tenant)
+    client.cookies.set("zz_lang", "zh")
+    for text, said in (
+        ("1e3", "键值对的键后面应为 '='（位置：文末）"),
+        ("[commission\nrates = 1", "表声明的末尾应为 ']'（位置：第 1 行第 12 列）"),
+        ("１０００", "语句无效（位置：第 1 行第 1 列）"),
+    ):
+        page = client.post(
+            "/console/config/distribution", data={"csrf": csrf, "distribution": text}
+        )
+        assert page.status_code == 422
+        assert field_errors(page.text)["distribution"] == f"不是有效的 TOML：{said}", text
+
+
+def test_an_empty_field_that_must_be_filled_is_said_to_be_required(api: Api) -> None:
+    api.pool()
+    client = api.client
+    csrf = sign_in(client, api.tenant)
+    client.cookies.set("zz_lang", "zh")
+    page = client.post("/console/pools/main/subsidy", data={"csrf": csrf, "id": "s1", "amount": ""})
+    assert page.status_code == 422
+    assert field_errors(page.text) == {"amount": "必填"}

@@ -130,15 +130,18 @@ def error_from_validation(error: ValidationError, prefix: str = "") -> DomainErr
 
 def errors_from_validation(error: ValidationError, prefix: str = "") -> list[DomainError]:
     """Every problem pydantic found, each a DomainError naming its field (a form flags
-    each bad field at once). An entry of a list or a key of a table is named by its
-    value under the field that holds them (`members.'x y'`): a form gives a list of ids
-    as one text, where an index names nothing."""
+    each bad field at once); a field left empty that must be filled "is required". An
+    entry of a list or a key of a table is named by its value under the field that holds
+    them (`members.'x y'`): a form gives a list of ids as one text, where an index names
+    nothing."""
     found: dict[tuple[str | int, ...], DomainError] = {}
     for details in error.errors():
         location = tuple(details["loc"])
         if location in found:
             continue
         problem = error_from_details(details, prefix)
+        if details.get("input") == "":  # a field left empty: not "'' is not a decimal"
+            problem.message = "is required"
         entry = location[:-1] if location[-1:] == ("[key]",) else location
         if (entry and isinstance(entry[-1], int)) or entry != location:
             # the holder's name, then the entry by its value: "members.'x y'"
