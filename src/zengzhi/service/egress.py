@@ -16,7 +16,13 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
+import httpcore
 import httpx
 
 from zengzhi.core.errors import invalid
@@ -74,7 +80,111 @@ def check_target(url: str, field: str, allow_private: bool) -> None:
         raise invalid(field, f"{host} is a private or local address: use a public one")
 
 
-class PublicOnlyTransport(httpx.HTTPTransport):
+# ---------------------------------------------------------------- a limit on the whole
+
+
+class _Deadline(threading.local):
+    at: float | None = None  # time.monotonic() by which this thread's exchange ends
+
+
+_deadline = _Deadline()
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Every connection, read and write of the requests made in this block (in this
+    thread, through a `LimitedTransport`) ends within `seconds` of its start. httpx's
+    timeouts are each read's: an answer that comes a byte at a time, each within them,
+    would hold the request as long as the other side liked."""
+    _deadline.at = time.monotonic() + seconds
+    try:
+        yield
+    finally:
+        _deadline.at = None
+
+
+def _left(timeout: float | None, timed_out: type[Exception]) -> float | None:
+    """The timeout to wait with: the one asked for, or what is left of the deadline."""
+    if _deadline.at is None:
+        return timeout
+    left = _deadline.at - time.monotonic()
+    if left <= 0:
+        raise timed_out("the request's time is up")
+    return left if timeout is None else min(timeout, left)
+
+
+class _Stream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        left = _left(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._stream.start_tls(ssl_context, server_hostname, left))
+
+    def get_extra_info(self, info: str) -> object:
+        return self._stream.get_extra_info(info)
+
+
+class _Backend(httpcore.NetworkBackend):
+    def __init__(self) -> None:
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        left = _left(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._backend.connect_tcp(host, port, left, local_address, socket_options))
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        left = _left(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._backend.connect_unix_socket(path, left, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+class LimitedTransport(httpx.HTTPTransport):
+    """httpx's transport, whose requests made within `deadline(…)` end by it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        limits = httpx.Limits()  # httpx's own defaults, as HTTPTransport() takes them
+        # httpx takes no network backend: its pool is made again with one that keeps to
+        # the deadline (tests/security/test_attack_platform.py fails if this stops working)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_Backend(),
+        )
+
+
+class PublicOnlyTransport(LimitedTransport):
     """An HTTP transport that refuses to connect where a name resolves to a private
     address; the refusal is a connection error, kept as the attempt's error."""
 

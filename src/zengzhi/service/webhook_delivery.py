@@ -24,7 +24,7 @@ from zengzhi import __version__
 from zengzhi.core import standard_webhooks
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from zengzhi.service.base import Context, query
-from zengzhi.service.egress import PublicOnlyTransport
+from zengzhi.service.egress import LimitedTransport, PublicOnlyTransport, deadline
 from zengzhi.store import outbox
 from zengzhi.store.outbox import Attempt, Claimed
 from zengzhi.store.webhooks import tenants_with_subscriptions
@@ -69,7 +69,10 @@ def send(client: httpx.Client, claimed: Claimed, now: datetime, limit_seconds: f
         return (time.perf_counter_ns() - started) // 1_000_000
 
     try:
-        with client.stream("POST", claimed.url, content=body, headers=headers) as response:
+        with (
+            deadline(limit_seconds),
+            client.stream("POST", claimed.url, content=body, headers=headers) as response,
+        ):
             kept = _excerpt(response, started + limit_ns)
     except httpx.TimeoutException as error:
         return Attempt("timeout", None, took(), f"timed out: {type(error).__name__}")
@@ -97,6 +100,8 @@ def _excerpt(response: httpx.Response, deadline_ns: int) -> bytes:
             kept += chunk
             if len(kept) >= EXCERPT_BYTES or time.perf_counter_ns() > deadline_ns:
                 break
+    except httpx.TimeoutException:  # the status has come: what came of the rest is enough
+        pass
     except httpx.StreamConsumed:  # an answer made whole in memory (a MockTransport's)
         return response.content[:EXCERPT_BYTES]
     return kept
@@ -117,7 +122,7 @@ def dispatch(
     http = client or httpx.Client(
         timeout=settings.webhook_timeout_seconds,
         follow_redirects=False,
-        transport=None if settings.webhook_private_targets else PublicOnlyTransport(),
+        transport=LimitedTransport() if settings.webhook_private_targets else PublicOnlyTransport(),
     )
     report = DispatchReport(tenant=tenant, delivered=0, failed_attempts=0, given_up=0)
     try:
