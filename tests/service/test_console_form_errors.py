@@ -153,3 +153,15 @@ def test_an_empty_field_that_must_be_filled_is_said_to_be_required(api: Api) -> 
     page = client.post("/console/pools/main/subsidy", data={"csrf": csrf, "id": "s1", "amount": ""})
     assert page.status_code == 422
     assert field_errors(page.text) == {"amount": "必填"}
+
+
+def test_a_new_item_without_an_id_is_told_the_id_is_required(api: Api) -> None:
+    client = api.client
+    csrf = sign_in(client, api.tenant)
+    client.cookies.set("zz_lang", "zh")
+    for kinds in ("products", "stores", "zones"):
+        page = client.post(
+            f"/console/config/{kinds}", data={"csrf": csrf, "id": "", "action": "check"}
+        )
+        assert page.status_code == 422, kinds
+        assert field_errors(page.text)["id"] == "必填", kinds

@@ -375,6 +375,8 @@ def _on_form(error: DomainError, kind: Kind, key: str) -> DomainError:
 
 
 def _check_id(key: str) -> None:
+    if not key:
+        raise DomainError(ErrorCode.INVALID, "is required", "id")
     if not re.fullmatch(ID_PATTERN, key):
         raise DomainError(
             ErrorCode.INVALID,
