@@ -4,6 +4,8 @@ diff on its own, then on a tenant's log on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
+
 from tests.service.conftest import Api, Clock
 from tests.service.test_console_pages import sign_in
 from zengzhi.service.auth import Principal, Role
@@ -72,3 +74,18 @@ def test_a_change_reads_in_words_its_fields_and_its_statuses(api: Api) -> None:
     en = {"accept-language": "en"}
     english = api.client.get("/console/audit", params={"target": "order:o1"}, headers=en).text
     assert '<dt data-field="status">status</dt>' in english and "<ins>completed</ins>" in english
+
+
+def test_a_change_names_its_fields_as_the_forms_do(api: Api) -> None:
+    """A Chinese page names a changed field by its label on the form it is edited with
+    (a pool's 回流比例, a product's 价格), not by its stored name (sell_fee, price)."""
+    api.pool()
+    api.ok(api.patch("/v1/pools/main", {"sell_fee": "0.1"}))
+    api.ok(api.put("/v1/products/p1", {"price": "10.00", "platform": "10.00"}))
+    client = api.client
+    sign_in(client, api.tenant)
+    client.cookies.set("zz_lang", "zh")
+    page = client.get("/console/audit").text
+    for stored, label in (("sell_fee", "回流比例"), ("price", "价格（元）"), ("platform", "平台")):
+        shown = re.findall(rf'<dt data-field="(?:params\.)?{stored}">([^<]*)</dt>', page)
+        assert shown and all(label in one for one in shown), (stored, shown)
