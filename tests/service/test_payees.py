@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import threading
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,11 @@ from sqlalchemy import select
 from tests.service.conftest import Api
 from tests.service.test_withdrawals import a_member_with_money
 from zengzhi.core.errors import DomainError
-from zengzhi.service import payee_keys, payees
+from zengzhi.service import payee_keys, payees, wallets
+from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.settings import Settings
+from zengzhi.service.wallets import WithdrawalRequest
 from zengzhi.store import tables as t
 
 ALIPAY = {"method": "alipay", "real_name": "张三丰", "account": "13812345678"}
@@ -184,3 +187,83 @@ def test_without_a_key_sqlite_makes_one_and_postgresql_refuses(tmp_path: Path) -
     assert payee_keys.cipher(Settings(database_url=f"sqlite:///{database}")).decrypt(token) == b"x"
     with pytest.raises(RuntimeError, match="ZENGZHI_PAYEE_KEYS"):
         payee_keys.cipher(Settings(database_url="postgresql+psycopg://db/zengzhi"))
+
+
+def test_an_approved_withdrawals_payee_stays_until_it_is_paid_or_rejected(api: Api) -> None:
+    """Finance approved a payout to one account: nobody (support, an integrator key) can
+    send it to another by changing the payee before it is paid (was: the payout read the
+    new payee). Rejected or paid, the payee may change again; held, it may (approval
+    checks the payee it finds)."""
+    a_member_with_money(api)
+    api.ok(api.put("/v1/members/m1/payee", ALIPAY))
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "100.00"}))
+    other = ALIPAY | {"account": "13900000000"}
+    api.ok(api.put("/v1/members/m1/payee", other))  # held: not yet decided
+    api.ok(api.put("/v1/members/m1/payee", ALIPAY))
+    api.ok(api.post("/v1/withdrawals/w1/approve"))
+    refused = api.put("/v1/members/m1/payee", other)
+    assert (refused.status_code, refused.json()["field"]) == (409, "payee"), refused.text
+    assert "w1" in refused.json()["message"]
+    assert api.ok(api.get("/v1/members/m1/payee"))["account"] == "138****5678"
+    api.ok(api.post("/v1/withdrawals/w1/reject", {"reason": "wrong account"}))
+    api.ok(api.put("/v1/members/m1/payee", other))
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w2", "amount": "10.00"}))
+    api.ok(api.post("/v1/withdrawals/w2/approve"))
+    api.ok(api.post("/v1/withdrawals/w2/paid"))
+    api.ok(api.put("/v1/members/m1/payee", ALIPAY))
+
+
+def _change_while_approving(
+    context: Context, owner: Principal, withdrawal: str, payee: payees.PayeeIn
+) -> bool:
+    """Approve `withdrawal` and change its member's payee at the same instant; whether
+    the change went through."""
+    start = threading.Barrier(2)
+    changed: list[bool] = []
+
+    def change() -> None:
+        start.wait()
+        try:
+            payees.set_payee(context, owner, "m1", payee)
+            changed.append(True)
+        except DomainError as error:
+            assert error.field == "payee"
+            changed.append(False)
+
+    def decide() -> None:
+        start.wait()
+        wallets.approve(context, owner, withdrawal)
+
+    threads = [threading.Thread(target=change), threading.Thread(target=decide)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(changed) == 1
+    return changed[0]
+
+
+def test_a_payee_change_at_the_moment_of_approval_is_seen_by_one_of_them(
+    api: Api, context: Context
+) -> None:
+    """Approval and a payee change at the same instant: either the change came first
+    (and the withdrawal is approved with the new payee) or it is refused; never an
+    approval followed by a change (PostgreSQL: the change waits for the approval's row)."""
+    a_member_with_money(api)
+    owner = Principal(api.tenant, "user:owner", Role.OWNER)  # audited (a system actor is not)
+    other = payees.PayeeIn.model_validate(ALIPAY | {"account": "13900000000"})
+    for round_ in range(8):
+        api.ok(api.put("/v1/members/m1/payee", ALIPAY))
+        asked = WithdrawalRequest(id=f"w{round_}", amount="10.00")
+        wallets.request_withdrawal(context, owner, "m1", asked)
+        changed = _change_while_approving(context, owner, f"w{round_}", other)
+        row = api.ok(api.get(f"/v1/withdrawals/w{round_}"))
+        assert row["status"] == "approved"
+        account = api.ok(api.get("/v1/members/m1/payee"))["account"]
+        assert account == ("139****0000" if changed else "138****5678")
+        if changed:  # it committed before the approval (audit ids: commit order)
+            log = api.ok(api.get("/v1/audit-log", limit=10))
+            approval = [e["id"] for e in log if e["action"] == "withdrawal.approved"]
+            change_ = [e["id"] for e in log if e["action"] == "payee.set"]
+            assert max(change_) < max(approval), log
+        api.ok(api.post(f"/v1/withdrawals/w{round_}/paid"))

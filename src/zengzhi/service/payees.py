@@ -29,6 +29,7 @@ from zengzhi.store.members import MemberRow, Members
 from zengzhi.store.payees import PayeeRow, Payees, sealed_adapters, sealed_payees
 from zengzhi.store.payments import Adapters
 from zengzhi.store.uow import UnitOfWork
+from zengzhi.store.withdrawals import Withdrawals
 
 log = logging.getLogger("zengzhi.payees")
 
@@ -113,6 +114,16 @@ def set_payee(context: Context, principal: Principal, member: str, request: Paye
 
     def run(uow: UnitOfWork) -> PayeeView:
         person = _member(uow.connection, uow.tenant, member)
+        # an approved withdrawal is paid to the payee it was approved with: changed after
+        # finance's decision, it would send the money to an account nobody approved
+        approved = Withdrawals(uow.connection, uow.tenant).approved_for(member)
+        if approved:
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"withdrawal {approved[0]!r} is approved for payout to this payee: it"
+                " cannot change until that withdrawal is paid or rejected",
+                "payee",
+            )
         before = _row(uow.connection, uow.tenant, member)
         values = {
             "method": request.method,

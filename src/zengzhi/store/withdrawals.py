@@ -86,6 +86,22 @@ class Withdrawals(Keyed[WithdrawalRow]):
         return [_withdrawal(row) for row in self.connection.execute(statement)]
 
 
+    def approved_for(self, member: str) -> list[str]:
+        """The member's withdrawals approved for payout (approved, or sent and awaiting the
+        gateway), by id. The open ones are locked first, held included: a concurrent
+        approval is waited for and then seen approved."""
+        c = t.withdrawals.c
+        open_ = (WithdrawalStatus.HELD, WithdrawalStatus.APPROVED, WithdrawalStatus.PAYING)
+        statement = (
+            self.select(self.key, c.status)
+            .where(c.member_id == member, c.status.in_(open_))
+            .order_by(self.key)
+            .with_for_update()
+        )
+        rows = self.connection.execute(statement).all()
+        return [row[0] for row in rows if row[1] != WithdrawalStatus.HELD]
+
+
 class SqlWithdrawals:
     """The engine's withdrawals: the rule's holds, over the service's records."""
 
