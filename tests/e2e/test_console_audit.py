@@ -42,7 +42,9 @@ def test_the_audit_log_is_filtered_and_shows_what_changed(browser: Browser, serv
     words = catalogue("en")[f"audit_action.{action}"]  # the action in words, not its name
     expect(rows.first.locator("td[data-action]")).to_have_text(words)
     expect(page.get_by_label("What").locator("option:checked")).to_have_text(words)
-    change = rows.first.locator(".diff div", has_text="sell_fee")
+    # the field by its label on the pool's form, the stored name in data-field
+    change = rows.first.locator('.diff div:has(dt[data-field$="sell_fee"])')
+    expect(change.locator("dt")).to_have_text(catalogue("en")["pool_field.sell_fee"])
     expect(change.locator("ins")).to_have_text(fee)
     expect(change.locator("del")).to_have_text(now)
     assert page.locator("#audit pre").count() == 0
