@@ -86,6 +86,9 @@ def test_a_bad_address_of_the_console_is_said_in_chinese(api: Api) -> None:
     assert "未知会员" in unknown.text and "(member)" not in unknown.text  # no English name
     client.cookies.set("zz_lang", "en")
     assert "must be at least 1 (page number)" in client.get("/console/orders?page=0").text
+    for day in ("-1", "9999999999", "2026-02-30"):  # each its own pydantic type
+        said = field_errors(client.get(f"/console/orders?until={day}").text)
+        assert said == {"until": "must be a day such as 2026-01-31"}, day
 
 
 def test_a_bad_entry_of_a_list_is_flagged_at_its_field_with_its_value(api: Api) -> None:
