@@ -283,3 +283,25 @@ def test_migration_0015_fills_the_kept_figures_from_their_sources(
     with context.database.read() as connection:
         assert check_ledger(connection, api.tenant) == []
     assert _figures(context, api) == before == _sources(api)
+
+
+def test_prices_are_shown_as_money_like_every_other_amount(api: Api) -> None:
+    """A pool's price and a position's exit price on the console: in yuan, with the
+    sign and the grouping every other amount has (the pools page and the member's
+    positions showed them bare: 5.0257, 15306.1224)."""
+    api.pool(exit_multiple="2")
+    api.member("p1")
+    api.completed_order("o-p1", "p1", amount="100000.00", contribution="30000.00")
+    client = api.client
+    sign_in(client, api.tenant)
+    price = api.ok(api.get("/v1/pools/main"))["price"]
+    exit_price = api.ok(api.get("/v1/members/p1/positions"))[0]["exit_price"]
+    pools = client.get("/console/pools").text
+    assert f"<dd>{money(price)}</dd>" in pools
+    member = client.get("/console/members/p1").text
+    assert f'<td class="num">{money(exit_price)}</td>' in member
+
+
+def money(text: str) -> str:
+    whole, _, places = text.partition(".")
+    return f"¥{int(whole):,}.{places}"
