@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.service.conftest import Api
+from tests.service.conftest import Api, enter_member_page
 from tests.service.test_page_notices import _member_page
 
 
@@ -38,3 +38,20 @@ def test_a_held_withdrawal_is_not_said_to_be_paying_out(api: Api) -> None:
     page = client.get("/m").text
     assert "正在打款到您的账户" not in page
     assert "等待审批" in page  # the withdrawal's own status below
+
+
+def test_a_price_is_grouped_like_every_amount_beside_it(api: Api) -> None:
+    """The price at which the member's points are bought back, in thousands like the
+    amounts in the same sentence (¥285,714.2857, not ¥285714.2857)."""
+    api.pool(exit_multiple="2")
+    api.member("big", name="Bo")
+    api.completed_order("o-big", "big", amount="100000.00", contribution="1.00")
+    client = api.client
+    client.cookies.clear()
+    issued = api.ok(api.post("/v1/members/big/page-token"))
+    assert enter_member_page(client, issued).status_code == 303
+    exit_price = api.ok(api.get("/v1/members/big/positions"))[0]["exit_price"]
+    whole, _, places = exit_price.partition(".")
+    assert int(whole) >= 1000
+    page = client.get("/m").text
+    assert f"¥{int(whole):,}.{places}" in page, exit_price
