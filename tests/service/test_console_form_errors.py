@@ -168,3 +168,30 @@ def test_a_new_item_without_an_id_is_told_the_id_is_required(api: Api) -> None:
         )
         assert page.status_code == 422, kinds
         assert field_errors(page.text)["id"] == "必填", kinds
+
+
+def test_an_uploaded_scenario_is_named_by_its_file_and_said_once(api: Api) -> None:
+    """A simulation's uploaded scenario that does not read: the message names the file
+    uploaded (not the shipped scenario the list had selected), beside the upload field
+    once, with no internal field name before it."""
+    client = api.client
+    csrf = sign_in(client, api.tenant)
+    client.cookies.set("zz_lang", "zh")
+    shipped = re.search(r'<option value="([^"]+\.toml)">', client.get("/console/simulations").text)
+    assert shipped is not None
+    page = client.post(
+        "/console/simulations",
+        data={"csrf": csrf, "shipped": shipped.group(1)},
+        files={"upload": ("mine.toml", b"[pool\nx = 1", "text/plain")},
+    )
+    assert page.status_code == 422
+    said = field_errors(page.text)["upload"]
+    assert said.startswith("mine.toml 不是有效的 TOML：表声明的末尾应为 ']'"), said
+    assert 'class="notice error"' not in page.text
+    unknown = client.post(
+        "/console/simulations",
+        data={"csrf": csrf},
+        files={"upload": ("mine.toml", b"nonsense = 1\n", "text/plain")},
+    )
+    assert field_errors(unknown.text) == {"upload": "nonsense: 不是已知字段"}
+    assert 'class="notice error"' not in unknown.text

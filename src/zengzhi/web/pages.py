@@ -303,6 +303,13 @@ class Form:
             raise DomainError(ErrorCode.INVALID, f"must be at most {limit // 1024} KB", name)
         return content
 
+    def file_name(self, name: str) -> str | None:
+        """The name an uploaded file had on the sender's computer (its last part only)."""
+        value = self._data.get(name)
+        if not isinstance(value, UploadFile) or not value.filename:
+            return None
+        return value.filename.replace("\\", "/").rsplit("/", 1)[-1][:100] or None
+
     def all(self, name: str) -> list[str]:
         """Every value of a field sent more than once (the boxes ticked in a list)."""
         return [v.strip() for v in self._data.getlist(name) if isinstance(v, str) and v.strip()]

@@ -49,9 +49,10 @@ def runs(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
 def start(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
     try:
         upload = form.file("upload", simulations.MAX_SCENARIO_BYTES)
-        run_id = simulations.start(
-            context, user.principal, form.get("shipped"), upload, language(request)
-        )
+        # an upload goes before the list's choice: named by its own file, in messages
+        # and in the list of runs
+        source = (form.file_name("upload") or "upload") if upload else form.get("shipped")
+        run_id = simulations.start(context, user.principal, source, upload, language(request))
     except DomainError as error:
         return _list(request, context, user, STATUS[error.code], error=error)
     return see_other(f"/console/simulations/{run_id}")
