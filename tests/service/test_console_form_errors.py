@@ -195,3 +195,17 @@ def test_an_uploaded_scenario_is_named_by_its_file_and_said_once(api: Api) -> No
     )
     assert field_errors(unknown.text) == {"upload": "nonsense: 不是已知字段"}
     assert 'class="notice error"' not in unknown.text
+
+
+def test_the_empty_webhooks_page_says_who_may_subscribe(api: Api) -> None:
+    """With no subscription, the page says who makes one: an owner or operator (the
+    shop's API key is refused, 403), as docs/integration.md says."""
+    client = api.client
+    sign_in(client, api.tenant)
+    key = api.as_role("integrator")
+    body = {"url": "https://shop.example/hooks", "event_types": ["*"]}
+    assert api.post("/v1/webhooks", body, token=key).status_code == 403
+    for language, said in (("en", "An owner or operator"), ("zh", "所有者或运营")):
+        client.cookies.set("zz_lang", language)
+        page = client.get("/console/webhooks").text
+        assert said in page and "integrator" not in page.lower() and "对接方" not in page
