@@ -85,7 +85,6 @@ class Withdrawals(Keyed[WithdrawalRow]):
         )
         return [_withdrawal(row) for row in self.connection.execute(statement)]
 
-
     def approved_for(self, member: str) -> list[str]:
         """The member's withdrawals approved for payout (approved, or sent and awaiting the
         gateway), by id. The open ones are locked first, held included: a concurrent
