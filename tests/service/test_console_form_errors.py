@@ -195,6 +195,12 @@ def test_an_uploaded_scenario_is_named_by_its_file_and_said_once(api: Api) -> No
     )
     assert field_errors(unknown.text) == {"upload": "nonsense: 不是已知字段"}
     assert 'class="notice error"' not in unknown.text
+    gbk = client.post(
+        "/console/simulations",
+        data={"csrf": csrf},
+        files={"upload": ("mine.toml", "name = '消费'\n".encode("gbk"), "text/plain")},
+    )
+    assert field_errors(gbk.text) == {"upload": "mine.toml 不是 UTF-8 编码的文本"}
 
 
 def test_the_empty_webhooks_page_says_who_may_subscribe(api: Api) -> None:

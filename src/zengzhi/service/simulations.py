@@ -79,7 +79,9 @@ def read(text: bytes, source: str) -> Scenario:
         raise invalid("scenario", f"must be at most {MAX_SCENARIO_BYTES // 1024} KB")
     try:
         data = read_toml(text.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+    except UnicodeDecodeError:  # Python's words name a byte and a codec, not the problem
+        raise invalid("scenario", f"{source} is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
         raise invalid("scenario", f"{source} is not valid TOML: {error}") from None
     scenario = load_scenario(data)
     orders = planned_orders(scenario)
