@@ -117,6 +117,10 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+# A file in another encoding (GBK, say): Python's words name a byte and a codec.
+NOT_TEXT = "not UTF-8 text"
+
+
 def _unreadable(error: OSError) -> str:
     """A file that cannot be read, as `name: reason` (not Python's `[Errno 2] …`)."""
     if error.filename is None or not error.strerror:
@@ -149,6 +153,8 @@ def _proposal(path: Path) -> TenantConfig:
         raise _fail(f"{path}: {error_from_validation(error)}") from None
     except OSError as error:
         raise _fail(_unreadable(error)) from None
+    except UnicodeDecodeError:
+        raise _fail(f"{path}: {NOT_TEXT}") from None
 
 
 def _config(path: Path | None) -> TenantConfig:
@@ -179,6 +185,8 @@ def _run(events: Path, config: Path | None) -> Replay:
         raise _fail(str(error)) from None
     except OSError as error:
         raise _fail(_unreadable(error)) from None
+    except UnicodeDecodeError:
+        raise _fail(f"{events}: {NOT_TEXT}") from None
 
 
 @app.command("replay")
@@ -653,6 +661,8 @@ def simulate_command(
         raise _fail(f"{scenario_path}: {error}") from None
     except OSError as error:
         raise _fail(_unreadable(error)) from None
+    except UnicodeDecodeError:
+        raise _fail(f"{scenario_path}: {NOT_TEXT}") from None
     jobs = len(plan(scenario))
     days = scenario.simulation.days
     with Progress(
