@@ -50,6 +50,7 @@ from zengzhi.engine.fields import (
     Id,
     Name,
     Timezone,
+    Whole,
     error_from_validation,
 )
 from zengzhi.engine.fields import Strict as _Strict
@@ -263,7 +264,7 @@ class DividendConfig(_Strict):
     name: Id
     share: Exact
     schedule: Literal["daily", "monthly"] = "daily"
-    min_level: int = Field(default=1, ge=0, le=30)  # 0: any member (weighted splits)
+    min_level: Whole = Field(default=1, ge=0, le=30)  # 0: any member (weighted splits)
     split: Literal["equal", "performance", "contribution", "shares"] = "equal"
     funding: Literal["profit", "distribution"] = "profit"
 
@@ -272,7 +273,7 @@ class LimitsConfig(_Strict):
     """Anti-abuse settings the service applies when members register and order."""
 
     one_account_per_phone: bool = False
-    orders_per_day: int | None = Field(default=None, ge=1)
+    orders_per_day: Whole | None = Field(default=None, ge=1)
     total_spend: Exact | None = None
 
 

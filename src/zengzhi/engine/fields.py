@@ -96,6 +96,23 @@ ExactOrAll = Annotated[str, BeforeValidator(_decimal_or_all), _DUMP]  # points t
 ExactOrShare = Annotated[str, BeforeValidator(_decimal_or_share), _DUMP]  # or "30%"
 
 
+WHOLE = "must be a whole number"
+
+
+def _whole(value: object) -> object:
+    # pydantic's own int takes true, 1.0, " 15" and "1_000"; a count is a JSON integer,
+    # or ASCII digits as a form or an address sends it
+    if isinstance(value, bool | float) or (
+        isinstance(value, str) and not (value.isascii() and value.isdigit())
+    ):
+        raise ValueError(WHOLE)
+    return int(value) if isinstance(value, str) else value
+
+
+# A count (days, seconds, a level, a page): not a boolean, a fraction or another spelling.
+Whole = Annotated[int, BeforeValidator(_whole)]
+
+
 def canonical(model: BaseModel, **options: Any) -> dict[str, Any]:
     """The model as JSON data with each decimal in one spelling ("10.00" and "10" are
     "10"): what two requests or events are compared by, for idempotency."""

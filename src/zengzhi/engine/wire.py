@@ -76,6 +76,7 @@ from zengzhi.engine.fields import (
     Id,
     Name,
     Note,
+    Whole,
     canonical,
     error_from_validation,
     loads_strict,
@@ -756,7 +757,7 @@ class DayPartIn(_EventIn):
     zone: Id
     day: date
     of: Id  # the day's RunDay: the cause of the part's entries
-    size: int = Field(gt=0)
+    size: Whole = Field(gt=0)
 
     def event(self, config: TenantConfig) -> DayPart:
         return DayPart(self.id, self.zone, self.day, self.of, self.size, self.at)

@@ -50,7 +50,7 @@ from pydantic import AwareDatetime, Field, ValidationError
 
 from zengzhi.core.amounts import POINTS_SCALE, Ratio, Yuan, parse_minor
 from zengzhi.core.errors import DomainError, invalid
-from zengzhi.engine.fields import Exact, Id, Strict, error_from_validation
+from zengzhi.engine.fields import Exact, Id, Strict, Whole, error_from_validation
 from zengzhi.rules.distribution import AGENT_LEVELS
 from zengzhi.rules.modes.ads import AdsParams, Tier
 from zengzhi.rules.modes.common import Campaign, Period, Terms
@@ -91,9 +91,9 @@ class _ModeConfig(Strict):
 
 class ReferThreeConfig(_ModeConfig):
     schedule: list[Exact] = Field(default=["0.10", "0.20", "0.70"], min_length=1, max_length=20)
-    rounds: int | None = Field(default=None, ge=1, le=1000)
+    rounds: Whole | None = Field(default=None, ge=1, le=1000)
     base: Literal["package", "order"] = "package"
-    release_days: int = Field(default=0, ge=0, le=3650)
+    release_days: Whole = Field(default=0, ge=0, le=3650)
     count: Literal["people", "purchases"] = "people"
     partial: bool = True
 
@@ -214,7 +214,7 @@ class GreenConfig(_ModeConfig):
 
 class UnionConfig(_ModeConfig):
     credit: Exact = "1"
-    lock_days: int = Field(default=15, ge=0, le=3650)
+    lock_days: Whole = Field(default=15, ge=0, le=3650)
     dynamic: Exact = "0.2"
 
     def params(self) -> UnionParams:
@@ -229,7 +229,7 @@ class UnionConfig(_ModeConfig):
 class ThreeForOneConfig(_ModeConfig):
     threshold: Exact = "1000"
     rate: Exact = "0.7"
-    every: int = Field(default=3, ge=1, le=100)
+    every: Whole = Field(default=3, ge=1, le=100)
     cumulative: bool = False
 
     def params(self) -> ThreeForOneParams:
@@ -281,7 +281,7 @@ class RequiresConfig(Strict):
     """Who may buy in the zone: an earlier order in one of `zones`, or a team level."""
 
     zones: list[Id] = Field(default_factory=list, max_length=20)
-    level: int | None = Field(default=None, ge=1, le=30)
+    level: Whole | None = Field(default=None, ge=1, le=30)
 
 
 _MODE_CONFIGS: Mapping[str, type[_ModeConfig]] = {

@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import ConfigureZone, event_id
 from zengzhi.engine.config import ModeValues, ProductConfig, StoreConfig, TenantConfig
-from zengzhi.engine.fields import Exact, ExactOrShare, Id, Name, Region
+from zengzhi.engine.fields import Exact, ExactOrShare, Id, Name, Region, Whole
 from zengzhi.engine.zones import ModesConfig, parse_zone
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, found, not_found, query
@@ -34,7 +34,7 @@ class ZoneIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     pool: Id | None = None
-    completion_delay_seconds: int = Field(default=0, ge=0, le=365 * 86_400)
+    completion_delay_seconds: Whole = Field(default=0, ge=0, le=365 * 86_400)
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
     modes: ModesConfig = ModesConfig()

@@ -26,7 +26,7 @@ from zengzhi.engine.config import (
     StoreConfig,
     TenantConfig,
 )
-from zengzhi.engine.fields import error_from_validation
+from zengzhi.engine.fields import Whole, error_from_validation
 from zengzhi.engine.lint import has_errors, lint, pool_field
 from zengzhi.engine.lint_registry import Finding
 from zengzhi.engine.replay import ReplayError
@@ -165,7 +165,7 @@ def exits_now(connection: Connection, tenant: str, proposed: TenantConfig) -> li
 
 
 class BacktestRequest(Proposal):
-    top: int = Field(default=10, ge=0, le=500, description="how many members to list")
+    top: Whole = Field(default=10, ge=0, le=500, description="how many members to list")
 
 
 def backtest_tenant(

@@ -29,7 +29,7 @@ from sqlalchemy import Connection
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Sell, event_id
-from zengzhi.engine.fields import Exact, ExactOrAll, Id, canonical
+from zengzhi.engine.fields import Exact, ExactOrAll, Id, Whole, canonical
 from zengzhi.engine.lines import points as parse_points
 from zengzhi.engine.lines import yuan
 from zengzhi.rules.pool import DEFAULT_POOL, Sale
@@ -73,7 +73,7 @@ def _key(context: Context) -> bytes:
 class PageTokenRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    minutes: int = Field(default=DEFAULT_MINUTES, ge=1, le=24 * 60, description="its lifetime")
+    minutes: Whole = Field(default=DEFAULT_MINUTES, ge=1, le=24 * 60, description="its lifetime")
 
 
 class PageToken(BaseModel):

@@ -36,7 +36,7 @@ from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.lifecycles import WithdrawalStatus
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
-from zengzhi.engine.fields import Exact, Id, Note, error_from_validation, loads_strict
+from zengzhi.engine.fields import Exact, Id, Note, Whole, error_from_validation, loads_strict
 from zengzhi.engine.lines import yuan
 from zengzhi.service import orders, wallets
 from zengzhi.service.auth import Permission, Principal, Role
@@ -202,7 +202,7 @@ class AdapterIn(BaseModel):
     payout_url: AnyHttpUrl | None = Field(
         default=None, description="webhook adapter: where payout requests are POSTed"
     )
-    tolerance_seconds: int = Field(
+    tolerance_seconds: Whole = Field(
         default=DEFAULT_TOLERANCE, ge=30, le=3600, description="how old a notification may be"
     )
     rotate_secret: bool = Field(default=False, description="a new shared secret")

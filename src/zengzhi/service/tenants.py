@@ -12,7 +12,7 @@ from zengzhi.core.amounts import Ratio, Yuan
 from zengzhi.core.days import DEFAULT_TIMEZONE
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.config import DistributionConfig
-from zengzhi.engine.fields import Exact, Id, Name, NewPassword, Timezone
+from zengzhi.engine.fields import Exact, Id, Name, NewPassword, Timezone, Whole
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, found, not_found, query
@@ -74,7 +74,7 @@ class TenantSettings(BaseModel):
 
     # where the tenant's days turn: ad tasks, zones' daily runs, turnover, "today"
     timezone: Timezone = DEFAULT_TIMEZONE
-    completion_delay_seconds: int = Field(default=0, ge=0, le=365 * 86_400)
+    completion_delay_seconds: Whole = Field(default=0, ge=0, le=365 * 86_400)
     withdrawals: WithdrawalSettings = WithdrawalSettings()
     member_page: MemberPageSettings = MemberPageSettings()
     # changed through PUT /v1/distribution (an engine event), shown here

@@ -62,7 +62,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from zengzhi.core.amounts import Ratio, Yuan, decimal_text
 from zengzhi.core.errors import DomainError, invalid
 from zengzhi.engine.config import TenantConfig, read_toml
-from zengzhi.engine.fields import Exact, Id, Name, Note
+from zengzhi.engine.fields import Exact, Id, Name, Note, Whole
 from zengzhi.engine.fields import error_from_validation as _error
 from zengzhi.rules.pool import DEFAULT_POOL
 
@@ -72,10 +72,10 @@ class _Strict(BaseModel):
 
 
 class SimulationIn(_Strict):
-    days: int = Field(default=365, ge=1, le=3650)
-    seed: int = Field(default=1, ge=0, le=2**31)
-    runs: int = Field(default=1, ge=1, le=1000)
-    processes: int | None = Field(default=None, ge=1, le=64)
+    days: Whole = Field(default=365, ge=1, le=3650)
+    seed: Whole = Field(default=1, ge=0, le=2**31)
+    runs: Whole = Field(default=1, ge=1, le=1000)
+    processes: Whole | None = Field(default=None, ge=1, le=64)
 
 
 def _count(value: object) -> object:
@@ -99,8 +99,8 @@ class FlowIn(_Strict):
     orders_per_day: OrdersPerDay = "1000"
     shape: Literal["flat", "growing", "declining", "stop", "table"] = "flat"
     rate: Exact = "0"
-    stop_after_day: int | None = Field(default=None, ge=0)
-    table: list[int] | None = None
+    stop_after_day: Whole | None = Field(default=None, ge=0)
+    table: list[Whole] | None = None
     amount_min: Exact = "100.00"
     amount_max: Exact = "3000.00"
     contribution_share: Exact = "0.30"
@@ -138,7 +138,7 @@ class MembersIn(_Strict):
     referral: Literal["uniform", "preferential"] = "uniform"  # who refers them
     selling: Literal["hold", "multiple", "panic"] = "hold"
     sell_multiple: Exact = "1.5"
-    panic_stall_days: int = Field(default=14, ge=1, le=365)
+    panic_stall_days: Whole = Field(default=14, ge=1, le=365)
     panic_share: Exact = "0.5"
     task_share: Exact = "0.6"  # of members holding ad points, who do the day's ad task
     use_shopping_points: bool = True  # pay with them where a zone takes them, up to its cap
@@ -154,7 +154,7 @@ class MembersIn(_Strict):
 
 
 class EventIn(_Strict):
-    day: int = Field(ge=0)
+    day: Whole = Field(ge=0)
     pool: Id = DEFAULT_POOL
     subsidy: Exact | None = None
     pause: bool | None = None

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, select
 
+from zengzhi.engine.fields import Whole
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
 from zengzhi.service.queries.paging import PAGE_SIZE, within_days
@@ -27,7 +28,7 @@ class AuditSearch(BaseModel):
     target: str | None = Field(default=None, max_length=300)  # the object, or its start
     since: date | None = None
     until: date | None = None
-    before: int | None = Field(default=None, ge=1)  # the page: entries older than this id
+    before: Whole | None = Field(default=None, ge=1)  # the page: entries older than this id
 
 
 class Change(BaseModel):

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Connection, select, union
 
 from zengzhi.core.amounts import format_minor
+from zengzhi.engine.fields import Whole
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
 from zengzhi.service.queries.console_orders import id_prefix
@@ -35,14 +36,14 @@ COLUMNS: tuple[Column, ...] = (
 
 class MemberSearch(BaseModel):
     text: str | None = Field(default=None, max_length=100)
-    level: int | None = Field(default=None, ge=0, le=100)
+    level: Whole | None = Field(default=None, ge=0, le=100)
     joined_from: date | None = None
     joined_until: date | None = None
     wallet_min: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
     wallet_max: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
     sort: Column = "joined"
     descending: bool = True
-    page: int = Field(default=1, ge=1, le=1_000_000)
+    page: Whole = Field(default=1, ge=1, le=1_000_000)
 
 
 class MemberRow(BaseModel):

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, and_, select
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.events import event_id
 from zengzhi.core.ledger import scale_of
-from zengzhi.engine.fields import Id
+from zengzhi.engine.fields import Id, Whole
 from zengzhi.service import orders
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
@@ -38,7 +38,7 @@ class OrderSearch(BaseModel):
     status: str | None = Field(default=None, pattern="^(" + "|".join(STATUSES) + ")$")
     since: date | None = None
     until: date | None = None
-    page: int = Field(default=1, ge=1, le=1_000_000)
+    page: Whole = Field(default=1, ge=1, le=1_000_000)
 
 
 class OrderRow(BaseModel):

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Connection, and_, func, select
 
 from zengzhi.core.amounts import format_minor
-from zengzhi.engine.fields import Id
+from zengzhi.engine.fields import Id, Whole
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
 from zengzhi.service.payees import payee_problem, payout_requirement
@@ -31,7 +31,7 @@ class WithdrawalSearch(BaseModel):
     member: Id | None = None
     since: date | None = None
     until: date | None = None
-    page: int = Field(default=1, ge=1, le=1_000_000)
+    page: Whole = Field(default=1, ge=1, le=1_000_000)
 
 
 class WithdrawalRow(BaseModel):
