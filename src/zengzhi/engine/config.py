@@ -35,7 +35,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -45,6 +45,7 @@ from zengzhi.core.days import DEFAULT_TIMEZONE, time_zone
 from zengzhi.core.errors import DomainError, invalid
 from zengzhi.core.events import OrderLine
 from zengzhi.engine.fields import (
+    AS_WHOLE,
     Exact,
     ExactOrShare,
     Id,
@@ -273,7 +274,7 @@ class LimitsConfig(_Strict):
     """Anti-abuse settings the service applies when members register and order."""
 
     one_account_per_phone: bool = False
-    orders_per_day: Whole | None = Field(default=None, ge=1)
+    orders_per_day: Annotated[int, Field(ge=1), AS_WHOLE] | None = None
     total_spend: Exact | None = None
 
 

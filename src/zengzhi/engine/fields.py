@@ -110,7 +110,10 @@ def _whole(value: object) -> object:
 
 
 # A count (days, seconds, a level, a page): not a boolean, a fraction or another spelling.
-Whole = Annotated[int, BeforeValidator(_whole)]
+# Bounds on one that may be left out go before the check, where the API's description
+# shows them: `Annotated[int, Field(ge=1), AS_WHOLE] | None`.
+AS_WHOLE = BeforeValidator(_whole)
+Whole = Annotated[int, AS_WHOLE]
 
 
 def canonical(model: BaseModel, **options: Any) -> dict[str, Any]:

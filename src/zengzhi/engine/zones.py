@@ -44,13 +44,13 @@ a zone's own `starts` and `ends` bound all its modes.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, Field, ValidationError
 
 from zengzhi.core.amounts import POINTS_SCALE, Ratio, Yuan, parse_minor
 from zengzhi.core.errors import DomainError, invalid
-from zengzhi.engine.fields import Exact, Id, Strict, Whole, error_from_validation
+from zengzhi.engine.fields import AS_WHOLE, Exact, Id, Strict, Whole, error_from_validation
 from zengzhi.rules.distribution import AGENT_LEVELS
 from zengzhi.rules.modes.ads import AdsParams, Tier
 from zengzhi.rules.modes.common import Campaign, Period, Terms
@@ -91,7 +91,7 @@ class _ModeConfig(Strict):
 
 class ReferThreeConfig(_ModeConfig):
     schedule: list[Exact] = Field(default=["0.10", "0.20", "0.70"], min_length=1, max_length=20)
-    rounds: Whole | None = Field(default=None, ge=1, le=1000)
+    rounds: Annotated[int, Field(ge=1, le=1000), AS_WHOLE] | None = None
     base: Literal["package", "order"] = "package"
     release_days: Whole = Field(default=0, ge=0, le=3650)
     count: Literal["people", "purchases"] = "people"
@@ -281,7 +281,7 @@ class RequiresConfig(Strict):
     """Who may buy in the zone: an earlier order in one of `zones`, or a team level."""
 
     zones: list[Id] = Field(default_factory=list, max_length=20)
-    level: Whole | None = Field(default=None, ge=1, le=30)
+    level: Annotated[int, Field(ge=1, le=30), AS_WHOLE] | None = None
 
 
 _MODE_CONFIGS: Mapping[str, type[_ModeConfig]] = {

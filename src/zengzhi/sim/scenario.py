@@ -62,7 +62,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from zengzhi.core.amounts import Ratio, Yuan, decimal_text
 from zengzhi.core.errors import DomainError, invalid
 from zengzhi.engine.config import TenantConfig, read_toml
-from zengzhi.engine.fields import Exact, Id, Name, Note, Whole
+from zengzhi.engine.fields import AS_WHOLE, Exact, Id, Name, Note, Whole
 from zengzhi.engine.fields import error_from_validation as _error
 from zengzhi.rules.pool import DEFAULT_POOL
 
@@ -75,7 +75,7 @@ class SimulationIn(_Strict):
     days: Whole = Field(default=365, ge=1, le=3650)
     seed: Whole = Field(default=1, ge=0, le=2**31)
     runs: Whole = Field(default=1, ge=1, le=1000)
-    processes: Whole | None = Field(default=None, ge=1, le=64)
+    processes: Annotated[int, Field(ge=1, le=64), AS_WHOLE] | None = None
 
 
 def _count(value: object) -> object:
@@ -99,7 +99,7 @@ class FlowIn(_Strict):
     orders_per_day: OrdersPerDay = "1000"
     shape: Literal["flat", "growing", "declining", "stop", "table"] = "flat"
     rate: Exact = "0"
-    stop_after_day: Whole | None = Field(default=None, ge=0)
+    stop_after_day: Annotated[int, Field(ge=0), AS_WHOLE] | None = None
     table: list[Whole] | None = None
     amount_min: Exact = "100.00"
     amount_max: Exact = "3000.00"

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, select
 
-from zengzhi.engine.fields import Whole
+from zengzhi.engine.fields import AS_WHOLE
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
 from zengzhi.service.queries.paging import PAGE_SIZE, within_days
@@ -28,7 +28,9 @@ class AuditSearch(BaseModel):
     target: str | None = Field(default=None, max_length=300)  # the object, or its start
     since: date | None = None
     until: date | None = None
-    before: Whole | None = Field(default=None, ge=1)  # the page: entries older than this id
+    before: Annotated[int, Field(ge=1), AS_WHOLE] | None = (
+        None  # the page: entries older than this id
+    )
 
 
 class Change(BaseModel):

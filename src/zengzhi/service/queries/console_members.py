@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, select, union
 
 from zengzhi.core.amounts import format_minor
-from zengzhi.engine.fields import Whole
+from zengzhi.engine.fields import AS_WHOLE, Whole
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
 from zengzhi.service.queries.console_orders import id_prefix
@@ -36,7 +36,7 @@ COLUMNS: tuple[Column, ...] = (
 
 class MemberSearch(BaseModel):
     text: str | None = Field(default=None, max_length=100)
-    level: Whole | None = Field(default=None, ge=0, le=100)
+    level: Annotated[int, Field(ge=0, le=100), AS_WHOLE] | None = None
     joined_from: date | None = None
     joined_until: date | None = None
     wallet_min: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
