@@ -98,7 +98,7 @@ def test_ids_of_the_longest_length_work_for_everything_named_by_one(api: Api) ->
     api.ok(api.post(f"/v1/members/{long['referee']}/sell", sale))
     withdrawal = {"id": long["withdrawal"], "amount": "1.00"}
     api.ok(api.post(f"/v1/members/{long['referee']}/withdrawals", withdrawal))
-    agent = {"id": long["agent"], "member": long["member"], "region": "广东", "level": "city"}
+    agent = {"id": long["agent"], "member": long["member"], "region": "广东/深圳", "level": "city"}
     api.ok(api.post("/v1/agents", agent))
     api.ok(api.post(f"/v1/orders/{long['order']}/reverse"))
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from zengzhi.core.amounts import Yuan, format_minor
-from zengzhi.core.errors import DomainError
+from zengzhi.core.errors import DomainError, invalid
 from zengzhi.core.events import (
     ConfigureDistribution,
     ConvertContribution,
@@ -28,7 +28,7 @@ from zengzhi.core.ledger import EntryKind
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.engine.fields import Exact, Id, Name, Note, canonical
 from zengzhi.engine.lines import yuan
-from zengzhi.rules.distribution import AGENT_LEVELS
+from zengzhi.rules.distribution import AGENT_LEVELS, REGION_LEVELS
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, applied_once, command, once, query, tenant_today
 from zengzhi.service.queries.distribution import (
@@ -129,11 +129,28 @@ def _agent_view(row: AgentRow) -> AgentView:
     )
 
 
+def check_agent_region(region: str, level: str) -> None:
+    """Refuse a region that no order's region can ever name at `level`: an order in
+    "广东/深圳/南山" pays the city agent of "广东/深圳" exactly (rules/distribution
+    `region_keys`), so rights sold for "广东/深圳/" or for "广东" as a city would be a fee
+    for nothing. (An area is named freely: the settings' areas say which provinces.)"""
+    if level not in REGION_LEVELS:
+        return
+    parts = region.split("/")
+    if any(not part for part in parts):
+        raise invalid("region", 'must be names between single "/", none empty')
+    depth = REGION_LEVELS.index(level) + 1
+    if len(parts) != depth:
+        shape = "/".join(REGION_LEVELS[:depth])
+        raise invalid("region", f"a {level} is {depth} names from the province down ({shape})")
+
+
 def grant_agent(context: Context, principal: Principal, request: NewAgent) -> AgentView:
     """Record a sale of agent rights: a payment to the platform, one agent a region and
     level. It books money and directs future rewards: finance's (or the owner's)."""
     principal.require(Permission.AGENTS)
     fee = yuan(request.fee, "fee")
+    check_agent_region(request.region, request.level)
 
     def run(uow: UnitOfWork) -> AgentView:
         agents = Agents(uow.connection, uow.tenant)

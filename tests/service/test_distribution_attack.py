@@ -1,0 +1,95 @@
+"""Attacks on distribution through the API (spec 02): agent sales with hostile values,
+regions that could never be paid, repeats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.service.conftest import Api
+from tests.service.test_distribution import clean
+from zengzhi.service.base import Context
+
+AGENTS: dict[str, Any] = {
+    "agents": {
+        "mode": "differential",
+        "rates": {"district": "0.001", "city": "0.002", "province": "0.003"},
+    },
+}
+
+
+@pytest.mark.parametrize("fee", ["1e3", "１０００", "-0", "-1", "1" * 40, "0.001", 1000.5, "NaN"])
+def test_an_agent_sale_with_a_hostile_fee_is_refused(api: Api, context: Context, fee: Any) -> None:
+    api.member("a")
+    sale = {"id": "g1", "member": "a", "region": "广东", "level": "province", "fee": fee}
+    answer = api.post("/v1/agents", sale)
+    if fee == "-0":  # zero however written: a free grant is allowed
+        assert answer.status_code in (201, 422), answer.text
+    else:
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["field"].endswith("fee"), answer.text
+        assert api.ok(api.get("/v1/agents")) == []
+    clean(api, context)
+
+
+@pytest.mark.parametrize(
+    ("region", "level"),
+    [
+        ("广东/深圳/", "city"),
+        ("广东", "city"),
+        ("广东/深圳/南山", "province"),
+        ("/广东", "province"),
+    ],
+)
+def test_an_agent_sale_for_a_region_its_level_never_pays_is_refused(
+    api: Api, context: Context, region: str, level: str
+) -> None:
+    # an order in 广东/深圳/南山 pays the city agent of exactly "广东/深圳": rights sold for
+    # "广东/深圳/" or for "广东" as a city took a fee for rights that never pay (they did)
+    api.member("agent")
+    sale = {"id": "g1", "member": "agent", "region": region, "level": level, "fee": "5"}
+    answer = api.post("/v1/agents", sale)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == "region", answer.text
+    assert api.ok(api.get("/v1/agents")) == []
+    clean(api, context)
+
+
+def test_agents_of_each_level_and_an_area_are_paid(api: Api, context: Context) -> None:
+    settings = {
+        "agents": {
+            "mode": "flat",
+            "rates": {"area": "0.001", "province": "0.002", "city": "0.005", "district": "0.008"},
+            "areas": {"华南/大区": ["广东"]},
+        }
+    }
+    api.ok(api.put("/v1/distribution", settings))
+    api.pool()
+    held = [
+        ("x", "华南/大区", "area"),
+        ("p", "广东", "province"),
+        ("c", "广东/深圳", "city"),
+        ("d", "广东/深圳/南山", "district"),
+    ]
+    for n, (member, region, level) in enumerate(held):
+        api.member(member)
+        sale = {"id": f"g{n}", "member": member, "region": region, "level": level, "fee": "5"}
+        api.ok(api.post("/v1/agents", sale))
+    api.member("buyer")
+    api.ok(
+        api.put(
+            "/v1/stores/s",
+            {
+                "commission_rate": "0.20",
+                "platform_rate": "0.02",
+                "distribution_rate": "0.02",
+                "region": "广东/深圳/南山",
+            },
+        )
+    )
+    api.ok(api.post("/v1/orders", {"id": "o1", "member": "buyer", "store": "s", "amount": "1000"}))
+    api.ok(api.post("/v1/orders/o1/pay"))
+    paid = {m: api.ok(api.get(f"/v1/members/{m}/wallet"))["balance"] for m in "xpcd"}
+    assert paid == {"x": "1.00", "p": "2.00", "c": "5.00", "d": "8.00"}
+    clean(api, context)
