@@ -84,3 +84,45 @@ def test_a_sale_sent_again_from_the_member_page_says_it_was_made_before(api: Api
     shown = client.get("/m").text
     assert "already been made" in shown and "Sold:" not in shown
     assert api.ok(api.get("/v1/members/m1")) == held  # nothing more sold
+
+
+def test_back_to_a_quote_after_confirming_sells_and_withdraws_once(api: Api) -> None:
+    """The quote has an address of its own naming the confirmation's id: Back after
+    confirming reloads that quote with the same id, and confirming it again is a repeat
+    (was: the quote was a form's answer; Back made the browser post it again, a new quote
+    with a new id, and one more confirmation sold again)."""
+    client = _member_page(api)
+    csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', client.get("/m").text)
+    assert csrf is not None
+    asked = client.post(
+        "/m/sell/quote", data={"csrf": csrf.group(1), "pool": "main", "points": "1"}
+    )
+    assert asked.history and asked.history[0].status_code == 303  # the quote, by GET
+    quote_address = str(asked.url)
+    assert "/m/sell/quote?" in quote_address and "req=" in quote_address
+    form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', asked.text))
+    assert client.post("/m/sell", data=form, follow_redirects=False).status_code == 303
+    held = api.ok(api.get("/v1/members/m1"))
+    back = client.get(quote_address)  # Back: the same quote, the same id
+    again = dict(re.findall(r'name="(\w+)" value="([^"]*)"', back.text))
+    assert again["id"] == form["id"]
+    assert client.post("/m/sell", data=again, follow_redirects=False).status_code == 303
+    assert "already been made" in client.get("/m").text
+    assert api.ok(api.get("/v1/members/m1")) == held  # sold once
+
+    more = client.post(
+        "/m/sell/quote", data={"csrf": csrf.group(1), "pool": "main", "points": "50"}
+    )
+    client.post("/m/sell", data=dict(re.findall(r'name="(\w+)" value="([^"]*)"', more.text)))
+    wallet = api.ok(api.get("/v1/members/m1/wallet"))["balance"]  # enough for two
+    asked = client.post("/m/withdraw/quote", data={"csrf": csrf.group(1), "amount": "1.00"})
+    form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', asked.text))
+    assert client.post("/m/withdraw", data=form, follow_redirects=False).status_code == 303
+    again = dict(re.findall(r'name="(\w+)" value="([^"]*)"', client.get(str(asked.url)).text))
+    assert again["id"] == form["id"]
+    client.post("/m/withdraw", data=again, follow_redirects=False)
+    withdrawals = api.ok(api.get("/v1/withdrawals", member="m1"))
+    assert len(withdrawals) == 1, (wallet, withdrawals)
+    # an address without its id is no quote: back to the page
+    bare = client.get("/m/sell/quote?pool=main&points=1", follow_redirects=False)
+    assert (bare.status_code, bare.headers["location"]) == (303, "/m")

@@ -19,6 +19,7 @@ import io
 import re
 import secrets
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import segno
 from fastapi import APIRouter, Depends, Request, Response
@@ -34,6 +35,8 @@ from zengzhi.service.member_access import (
     MemberWithdrawalRequest,
     SaleQuoteRequest,
     SaleRequest,
+    SaleView,
+    WithdrawalQuote,
     WithdrawalQuoteRequest,
 )
 from zengzhi.web.pages import (
@@ -204,27 +207,67 @@ def _to_the_member(error: DomainError, member: Member) -> DomainError:
     return error
 
 
+# A quote is shown at an address of its own that names the confirmation's request id:
+# Back after confirming comes to the same quote and the same id (a repeat, applied
+# once), not to a form the browser offers to post again under a new id.
+REQUEST_ID = re.compile(r"[0-9a-f]{24}")
+
+
+def _quoted(path: str, **asked: str) -> Response:
+    return see_other(f"{PATH}{path}?{urlencode(asked | {'req': secrets.token_hex(12)})}")
+
+
+def _request_id(request: Request) -> str | None:
+    given = request.query_params.get("req", "")
+    return given if REQUEST_ID.fullmatch(given) else None
+
+
+def _sale_quote(context: Context, member: Member, pool: str, points: str) -> SaleView:
+    body = build(SaleQuoteRequest, {"pool": pool, "points": points})
+    if body.points == "":
+        raise DomainError(ErrorCode.INVALID, "is required", "points")
+    return member_access.quote_sale(context, member, body)
+
+
+def _made_before(error: DomainError) -> bool:
+    """The confirmation's id was used already, with other figures: the quote reloaded
+    after confirming (Back) quotes at the price the confirmation left. Nothing more was
+    done, and what the member asked for was done then."""
+    return error.code == ErrorCode.CONFLICT and error.field == "id"
+
+
 @router.post("/sell/quote", response_class=HTMLResponse)
 def quote_sale(
     request: Request, context: ContextDep, member: MemberDep, form: PostedDep
-) -> HTMLResponse:
-    values = form.values()
+) -> Response:
     points = "all" if form.get("all") else form.get("points")
     try:
-        body = build(SaleQuoteRequest, {"pool": form.get("pool"), "points": points})
-        if body.points == "":
-            raise DomainError(ErrorCode.INVALID, "is required", "points")
-        quote = member_access.quote_sale(context, member, body)
+        _sale_quote(context, member, form.get("pool"), points)
     except DomainError as error:
-        return _home_with_error(request, context, member, error, f"sell-{form.get('pool')}", values)
+        where = f"sell-{form.get('pool')}"
+        return _home_with_error(request, context, member, error, where, form.values())
+    return _quoted("/sell/quote", pool=form.get("pool"), points=points)
+
+
+@router.get("/sell/quote", response_class=HTMLResponse)
+def sale_quote(request: Request, context: ContextDep, member: MemberDep) -> Response:
+    asked = request.query_params
+    request_id = _request_id(request)
+    if request_id is None:
+        return see_other(PATH)
+    try:
+        quote = _sale_quote(context, member, asked.get("pool", ""), asked.get("points", ""))
+    except DomainError as error:
+        where = f"sell-{asked.get('pool', '')}"
+        return _home_with_error(request, context, member, error, where, {})
     return _page(
         request,
         context,
         member,
         "member/sell.html",
         quote=quote,
-        request_id=secrets.token_hex(12),
-        asked=points,
+        request_id=request_id,
+        asked=asked.get("points", ""),
     )
 
 
@@ -242,6 +285,8 @@ def sell(request: Request, context: ContextDep, member: MemberDep, form: PostedD
         )
         sale, now = member_access.sell_once(context, member, body)
     except DomainError as error:
+        if _made_before(error):
+            return see_other_with_notice(request, PATH, "member.already_sold")
         return _home_with_error(
             request, context, member, resent(error), f"sell-{form.get('pool')}", {}
         )
@@ -250,23 +295,33 @@ def sell(request: Request, context: ContextDep, member: MemberDep, form: PostedD
     return see_other_with_notice(request, PATH, "member.done_sold", amount=fmt.money(sale.payout))
 
 
+def _withdrawal_quote(context: Context, member: Member, amount: str) -> WithdrawalQuote:
+    body = build(WithdrawalQuoteRequest, {"amount": amount})
+    return member_access.quote_withdrawal(context, member, body)
+
+
 @router.post("/withdraw/quote", response_class=HTMLResponse)
 def quote_withdrawal(
     request: Request, context: ContextDep, member: MemberDep, form: PostedDep
-) -> HTMLResponse:
-    values = form.values()
+) -> Response:
     try:
-        body = build(WithdrawalQuoteRequest, {"amount": form.get("amount")})
-        quote = member_access.quote_withdrawal(context, member, body)
+        _withdrawal_quote(context, member, form.get("amount"))
     except DomainError as error:
-        return _home_with_error(request, context, member, error, "withdraw", values)
+        return _home_with_error(request, context, member, error, "withdraw", form.values())
+    return _quoted("/withdraw/quote", amount=form.get("amount"))
+
+
+@router.get("/withdraw/quote", response_class=HTMLResponse)
+def withdrawal_quote(request: Request, context: ContextDep, member: MemberDep) -> Response:
+    request_id = _request_id(request)
+    if request_id is None:
+        return see_other(PATH)
+    try:
+        quote = _withdrawal_quote(context, member, request.query_params.get("amount", ""))
+    except DomainError as error:
+        return _home_with_error(request, context, member, error, "withdraw", {})
     return _page(
-        request,
-        context,
-        member,
-        "member/withdraw.html",
-        quote=quote,
-        request_id=secrets.token_hex(12),
+        request, context, member, "member/withdraw.html", quote=quote, request_id=request_id
     )
 
 
@@ -276,6 +331,8 @@ def withdraw(request: Request, context: ContextDep, member: MemberDep, form: Pos
         body = build(MemberWithdrawalRequest, {"id": form.get("id"), "amount": form.get("amount")})
         made, now = member_access.withdraw_once(context, member, body)
     except DomainError as error:
+        if _made_before(error):
+            return see_other_with_notice(request, PATH, "member.already_withdrawn")
         return _home_with_error(request, context, member, resent(error), "withdraw", {})
     if not now:
         return see_other_with_notice(request, PATH, "member.already_withdrawn")
