@@ -102,6 +102,24 @@ class DistributionParams:
         for n, rate in enumerate(self.commission):
             if rate.fraction >= 1:
                 raise invalid(f"commission.rates.{n}", "must be below 1")
+        # A rate of an order's amount pays part of it; a share of a base (a team's top
+        # rate, a peer's share of a reward, a dividend's share of turnover) at most all of
+        # it: above, with the platform paying the overflow, a reward outgrew its base.
+        below_one: list[tuple[str, Ratio | None]] = [("recruiter.rate", self.recruiter)]
+        below_one += [(f"agents.rates.{name}", rate) for name, rate in self.agent_rates.items()]
+        for name, ratio in below_one:
+            if ratio is not None and ratio.fraction >= 1:
+                raise invalid(name, "must be below 1")
+        at_most_one: list[tuple[str, Ratio | None]] = [
+            (f"team.levels.{n}.rate", level.rate) for n, level in enumerate(self.team)
+        ]
+        at_most_one += [("team.peer_share", self.peer_share)]
+        at_most_one += [
+            (f"dividends.{n}.share", plan.share) for n, plan in enumerate(self.dividends)
+        ]
+        for name, ratio in at_most_one:
+            if ratio is not None and ratio.fraction > 1:
+                raise invalid(name, "must be at most 1")
         for name in self.agent_rates:
             if name not in AGENT_LEVELS:
                 raise invalid(
