@@ -215,3 +215,23 @@ def test_the_empty_webhooks_page_says_who_may_subscribe(api: Api) -> None:
         client.cookies.set("zz_lang", language)
         page = client.get("/console/webhooks").text
         assert said in page and "integrator" not in page.lower() and "对接方" not in page
+
+
+def test_a_conversion_is_chosen_into_cash_shares_or_points_from_a_list(api: Api) -> None:
+    """What a conversion pays in is one of three: a list to choose from (it was a text
+    box where 'cash', 'shares' or 'points' had to be typed, in English on a zh page)."""
+    api.pool()
+    client = api.client
+    sign_in(client, api.tenant)
+    client.cookies.set("zz_lang", "zh")
+    page = client.get("/console/pools").text
+    chosen = re.search(r'<select id="f-convert-into" name="into".*?</select>', page, re.S)
+    assert chosen is not None
+    options = re.findall(r'<option value="(\w+)"( selected)?>([^<]+)</option>', chosen.group(0))
+    assert [(value, text) for value, _, text in options] == [
+        ("cash", "现金（进入零钱）"),
+        ("shares", "分红权重（shares）"),
+        ("points", "积分（points）"),
+    ]
+    assert [value for value, selected, _ in options if selected] == ["shares"]
+    assert '<label for="f-convert-into">兑换为</label>' in page
