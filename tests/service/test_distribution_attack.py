@@ -93,3 +93,23 @@ def test_agents_of_each_level_and_an_area_are_paid(api: Api, context: Context) -
     paid = {m: api.ok(api.get(f"/v1/members/{m}/wallet"))["balance"] for m in "xpcd"}
     assert paid == {"x": "1.00", "p": "2.00", "c": "5.00", "d": "8.00"}
     clean(api, context)
+
+
+def test_a_promoter_who_bought_before_distribution_was_on_earns_the_same_in_a_replay(
+    api: Api, context: Context
+) -> None:
+    # "a" bought while distribution was off: the service (SQL) counts it as having bought,
+    # so a becomes a promoter; the replay (memory) must count it the same, or it pays
+    # other rewards than the service did
+    api.pool()
+    api.member("a")
+    api.member("b", referrer="a")
+    api.completed_order("o1", "a")
+    settings = {
+        "commission": {"rates": ["0.01"], "promoter_after_purchase": True},
+        "overflow": "platform",
+    }
+    api.ok(api.put("/v1/distribution", settings))
+    api.completed_order("o2", "b")
+    assert api.ok(api.get("/v1/members/a/wallet"))["balance"] != "0.00"
+    clean(api, context)

@@ -302,6 +302,9 @@ class Engine:
         """Grow the uplines' team performance and pay the order's rewards."""
         book = self.state.distribution
         amount = order.amount
+        # a buyer is a promoter (seed 002 三.1) and past the first order whatever the
+        # order's amount and whether distribution is on: as the service's orders say
+        self.state.network.ordered(order.member)
         if order.at is not None:
             book.add_turnover(day_of(order.at, self.zone), amount)
         params = book.params

@@ -37,6 +37,9 @@ class MemoryNetwork:
     def has_ordered(self, member: str) -> bool:
         return member in self._ordered
 
+    def ordered(self, member: str) -> None:
+        self._ordered.add(member)
+
     def sponsor(self, member: str, sponsor: str | None) -> None:
         if sponsor is None:
             self._sponsor.pop(member, None)
@@ -66,7 +69,6 @@ class MemoryNetwork:
         return uplines
 
     def grow(self, member: str, amount: int, params: DistributionParams) -> list[tuple[str, int]]:
-        self._ordered.add(member)
         performance, levels = self._performance, self._level
         grown = []
         for upline in self.chain(member, None):

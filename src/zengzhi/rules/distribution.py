@@ -204,6 +204,10 @@ class Network(Protocol):
 
     def has_ordered(self, member: str) -> bool: ...
 
+    def ordered(self, member: str) -> None:
+        """Note that `member` completed an order, whatever its amount and whether
+        distribution was on: `has_ordered` is true from now on (SQL reads the orders)."""
+
     def referees(self, member: str) -> list[str]:
         """The members `member` referred directly, by id."""
 

@@ -204,6 +204,9 @@ class SqlNetwork:
             is not None
         )
 
+    def ordered(self, member: str) -> None:
+        pass  # the orders table says so (`has_ordered`)
+
     def chain(self, member: str, depth: int | None) -> list[str]:
         bound = {"tenant": self._tenant, **_bounded(member, depth)}
         return _checked(member, list(self._connection.execute(_CHAIN, bound).scalars()))
