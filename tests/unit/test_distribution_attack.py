@@ -11,7 +11,14 @@ from pydantic import ValidationError
 
 from tests.unit.rules.test_distribution_examples import network, order, rewards
 from zengzhi.core.errors import DomainError
-from zengzhi.core.events import ConfigureDistribution, Join, PayDividend, Reassign, ReverseOrder
+from zengzhi.core.events import (
+    Bind,
+    ConfigureDistribution,
+    Join,
+    PayDividend,
+    Reassign,
+    ReverseOrder,
+)
 from zengzhi.engine.config import DistributionConfig
 
 LEVELS = [{"performance": "1000.00", "rate": "0.10"}, {"performance": "5000.00", "rate": "0.20"}]
@@ -107,3 +114,29 @@ def test_a_dividend_never_pays_more_than_its_pot() -> None:
     weighted = tenant.apply(PayDividend("d2", "w", date(2026, 11, 20), date(2026, 11, 21)))
     # 0.01, 0.01 and 999.98 of 1,000.00: 0.001 and 0.001 round down to nothing
     assert [(e.params["member"], e.params["amount"]) for e in weighted] == [("c", "99.99")]
+
+
+THREE_LEVELS = {
+    "commission": {"rates": ["0.01", "0.005", "0.002"]},
+    "recruiter": {"rate": "0.01", "indirect_members": True},
+    "binding": "any_time",
+}
+
+
+def test_a_buyer_above_its_stores_recruiter_earns_no_commission_on_its_own_order() -> None:
+    # u came in through store B's code (owner b, recruiter A); A was bound under u later.
+    # u's levels are b, then A (the recruiter's indirect member), then A's referrer: u
+    # itself, which would be paid level 3 on its own order (a self-referral reward)
+    tenant = network(THREE_LEVELS, ("A", None), ("b", None))
+    tenant.apply(Join("j-u", "u", "b", None, "A"))
+    tenant.apply(Bind("bind-A", "A", "u"))
+    paid = rewards(order(tenant, "o1", "u", 100_000, 5_000))
+    assert [member for _, member, _ in paid] == ["b", "A"]
+
+
+def test_a_store_owner_above_its_recruiter_is_paid_one_level_only() -> None:
+    tenant = network(THREE_LEVELS, ("A", None), ("b", None))
+    tenant.apply(Join("j-u", "u", "b", None, "A"))
+    tenant.apply(Bind("bind-A", "A", "b"))
+    paid = rewards(order(tenant, "o1", "u", 100_000, 5_000))
+    assert paid == [("direct", "b", "10.00"), ("indirect", "A", "5.00")]

@@ -349,7 +349,14 @@ def commission_chain(
     sponsor = network.sponsor_of(member)
     if sponsor is None or sponsor in (member, uplines[0]):
         return list(uplines[:depth])
-    above = network.chain(sponsor, depth - 2) if depth > 2 else []
+    # The recruiter's uplines are not the buyer's: they may come back to the buyer or to
+    # its referrer (bound under them later). Whoever is paid already, or buys, ends the
+    # walk: no one is paid twice for an order, nor on their own order.
+    above: list[str] = []
+    for upline in network.chain(sponsor, depth - 2) if depth > 2 else []:
+        if upline in (member, uplines[0], sponsor):
+            break
+        above.append(upline)
     return [uplines[0], sponsor, *above]
 
 
