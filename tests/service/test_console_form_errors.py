@@ -72,6 +72,19 @@ def test_a_form_with_several_bad_fields_flags_each_at_once(api: Api) -> None:
         for name in BAD_SETTINGS:  # each input points at its own message
             assert f'aria-describedby="e-{name}"' in page.text, name
     assert api.ok(api.get("/v1/tenant"))["settings"]["withdrawals"]["minimum"] != "1e3"
+    # the service's own rules too (was: a negative fee, then the other, one a submission)
+    rules = {
+        "withdrawals.fee_fixed": "-1",
+        "withdrawals.minimum": "-2",
+        "withdrawals.fee_rate": "1",
+    }
+    page = client.post("/console/config/settings", data=settings(csrf, **rules))
+    assert page.status_code == 422
+    assert field_errors(page.text) == {
+        "withdrawals.fee_fixed": "must not be negative",
+        "withdrawals.minimum": "must not be negative",
+        "withdrawals.fee_rate": "must be below 1",
+    }
 
 
 def test_a_bad_address_of_the_console_is_said_in_chinese(api: Api) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from sqlalchemy import Connection
 
 from zengzhi.core.amounts import Ratio, Yuan
@@ -41,14 +41,21 @@ class WithdrawalSettings(BaseModel):
     # always so with a WeChat Pay or Alipay adapter
     require_payee: bool = False
 
-    def check(self) -> None:
-        Ratio(self.fee_rate, "withdrawals.fee_rate")
-        for name in ("minimum", "fee_fixed", "auto_approve_limit"):
-            field = f"withdrawals.{name}"
-            if Yuan(getattr(self, name), field).minor < 0:  # a negative fee blocked them all
-                raise DomainError(ErrorCode.INVALID, "must not be negative", field)
-        if Ratio(self.fee_rate).fraction >= 1:
+    # each field checked on its own, so that a form flags every bad one at once
+    @field_validator("minimum", "fee_fixed", "auto_approve_limit")
+    @classmethod
+    def _yuan(cls, value: str, info: ValidationInfo) -> str:
+        field = f"withdrawals.{info.field_name}"
+        if Yuan(value, field).minor < 0:  # a negative fee blocked them all
+            raise DomainError(ErrorCode.INVALID, "must not be negative", field)
+        return value
+
+    @field_validator("fee_rate")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        if Ratio(value, "withdrawals.fee_rate").fraction >= 1:
             raise DomainError(ErrorCode.INVALID, "must be below 1", "withdrawals.fee_rate")
+        return value
 
     def fee(self, amount: int) -> int:
         """The fee on a withdrawal of `amount` fen, rounded down."""
@@ -165,7 +172,6 @@ def require_money_control(principal: Principal, field: str | None) -> None:
 
 def update_settings(context: Context, principal: Principal, new: TenantSettings) -> TenantView:
     principal.require(Permission.CONFIGURE)
-    new.withdrawals.check()
 
     def run(uow: UnitOfWork) -> None:
         before = load_settings(uow.connection, principal.tenant)
