@@ -22,9 +22,19 @@ from tests.security.races import race
 from tests.service.conftest import PASSWORD, SECRET, Api, Clock, login, new_tenant
 from tests.service.test_payments import notify
 from zengzhi.core.amounts import Yuan, format_minor
-from zengzhi.service import audit, distribution, members, orders, pools, wallets, webhooks
+from zengzhi.service import (
+    audit,
+    distribution,
+    gateway_payouts,
+    members,
+    orders,
+    pools,
+    wallets,
+    webhooks,
+)
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, query
+from zengzhi.service.gateways.outcome import Outcome
 from zengzhi.service.members import NewMember, SellRequest
 from zengzhi.service.orders import NewOrder
 from zengzhi.service.pools import NewPool
@@ -368,3 +378,26 @@ def test_the_last_owner_cannot_be_demoted_or_disabled(api: Api, client: TestClie
     listed = [api.get("/v1/users", token=token) for token in (api.token, ann)]
     [users] = [one.json() for one in listed if one.status_code == 200]  # the owner left
     assert sorted(user["role"] for user in users) == ["owner", "viewer"]
+
+
+@sqlite_only
+@pytest.mark.parametrize("how", ["drip", "stall"])
+def test_a_payout_gateway_answering_a_byte_at_a_time_is_cut_off(context: Context, how: str) -> None:
+    """A payout gateway's answer counts within the attempt's time as a whole, as a
+    webhook receiver's does: one sent a byte at a time held the payout (and the finance
+    user's request) as long as it liked. Cut off, the outcome is unknown (asked again
+    later, never taken as paid or failed)."""
+    receiver = _Hostile(how, seconds=8)
+    settings = context.settings.model_copy(
+        update={"webhook_private_targets": True, "webhook_timeout_seconds": 1}
+    )
+    allowing = replace(context, settings=settings)
+    url = f"http://127.0.0.1:{receiver.port}/pay"
+    try:
+        started = time.monotonic()
+        result = gateway_payouts._ask(allowing, None, lambda http: http.post(url, content=b"{}"))
+        took = time.monotonic() - started
+    finally:
+        receiver.close()
+    assert took < 4, took
+    assert result.outcome == Outcome.UNKNOWN, result

@@ -9,7 +9,7 @@ from cryptography.fernet import InvalidToken
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service import payee_keys
-from zengzhi.service.egress import PublicOnlyTransport
+from zengzhi.service.egress import LimitedTransport, PublicOnlyTransport
 from zengzhi.service.gateways.alipay import Alipay, AlipayConfig
 from zengzhi.service.gateways.wechatpay import WechatConfig, WechatPay
 from zengzhi.service.settings import Settings
@@ -49,5 +49,5 @@ def http_client(settings: Settings, client: httpx.Client | None) -> httpx.Client
     return httpx.Client(
         timeout=settings.webhook_timeout_seconds,
         follow_redirects=False,
-        transport=None if settings.webhook_private_targets else PublicOnlyTransport(),
+        transport=LimitedTransport() if settings.webhook_private_targets else PublicOnlyTransport(),
     )

@@ -31,6 +31,7 @@ from zengzhi.core.signatures import SignatureError
 from zengzhi.service import payments, wallets
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, found, not_found, query
+from zengzhi.service.egress import deadline
 from zengzhi.service.gateway_credentials import GATEWAYS, client_for, http_client
 from zengzhi.service.gateways.alipay import Alipay
 from zengzhi.service.gateways.outcome import Outcome, PayoutResult
@@ -199,7 +200,10 @@ def _ask(context: Context, client: httpx.Client | None, call: Any) -> PayoutResu
     """A gateway call; what cannot be trusted as an answer is an unknown outcome."""
     http = _http(context, client)
     try:
-        result: PayoutResult = call(http)
+        # the gateway's answer within the attempt's time as a whole (httpx's timeout is
+        # each read's: an answer a byte at a time would hold the payout for ever)
+        with deadline(context.settings.webhook_timeout_seconds):
+            result: PayoutResult = call(http)
         return result
     except httpx.TimeoutException as error:
         return PayoutResult(Outcome.UNKNOWN, f"timed out: {type(error).__name__}")
