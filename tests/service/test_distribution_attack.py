@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.service.conftest import Api
+from tests.service.conftest import Api, Clock
 from tests.service.test_distribution import clean
 from zengzhi.service.base import Context
 
@@ -112,4 +112,24 @@ def test_a_promoter_who_bought_before_distribution_was_on_earns_the_same_in_a_re
     api.ok(api.put("/v1/distribution", settings))
     api.completed_order("o2", "b")
     assert api.ok(api.get("/v1/members/a/wallet"))["balance"] != "0.00"
+    clean(api, context)
+
+
+@pytest.mark.parametrize("threshold", ["0", "-1", "-0.00"])
+def test_a_first_level_at_no_performance_is_refused(
+    api: Api, context: Context, clock: Clock, threshold: str
+) -> None:
+    # a first level at 0 performance made every member existing when the settings were
+    # saved a star (SQL re-levels every member), not those who joined after, and not in
+    # the replay (memory levels whoever has performance): a member with no team was paid
+    # half the day's dividend, which the replay did not pay
+    api.member("early")
+    settings = {
+        "team": {"levels": [{"performance": threshold, "rate": "0"}]},
+        "dividends": [{"name": "v1", "share": "0.10", "min_level": 1}],
+    }
+    refused = api.put("/v1/distribution", settings)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["field"] == "distribution.team.levels.0.performance"
+    assert api.ok(api.get("/v1/distribution")) is None
     clean(api, context)

@@ -126,6 +126,11 @@ class DistributionParams:
                     f"agents.rates.{name}", f"unknown level (known: {', '.join(AGENT_LEVELS)})"
                 )
         thresholds = [level.performance for level in self.team]
+        if thresholds and thresholds[0] <= 0:
+            # a level at no performance would be every member's, but members hold levels
+            # as their performance grows (SQL re-levels whoever exists when settings
+            # change, the replay whoever has performance): a dividend split differed
+            raise invalid("team.levels.0.performance", "must be greater than 0")
         if thresholds != sorted(set(thresholds)):
             raise invalid("team.levels", "thresholds must rise from level to level")
         if any(
