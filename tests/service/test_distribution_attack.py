@@ -3,13 +3,18 @@ regions that could never be paid, repeats."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from tests.service.conftest import Api, Clock
+from tests.service.conftest import Api, Clock, new_tenant
 from tests.service.test_distribution import clean
+from zengzhi.core.errors import DomainError
+from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.base import Context
+from zengzhi.store import tables as t
 
 AGENTS: dict[str, Any] = {
     "agents": {
@@ -133,3 +138,93 @@ def test_a_first_level_at_no_performance_is_refused(
     assert refused.json()["field"] == "distribution.team.levels.0.performance"
     assert api.ok(api.get("/v1/distribution")) is None
     clean(api, context)
+
+
+def test_at_the_same_instant_on_postgresql_a_dividend_and_a_region_are_paid_once(
+    postgres_url: str,
+) -> None:
+    """PostgreSQL: four daily jobs at once pay the day's dividend once; two sales of one
+    region at once (other ids, other members) grant it once and book one fee; the same
+    sale sent four times at once books it once."""
+    from datetime import UTC, datetime, timedelta  # noqa: PLC0415
+
+    from zengzhi.engine.config import DistributionConfig  # noqa: PLC0415
+    from zengzhi.service import distribution, members, orders  # noqa: PLC0415
+    from zengzhi.service.auth import Principal, Role  # noqa: PLC0415
+    from zengzhi.service.jobs import tick  # noqa: PLC0415
+    from zengzhi.service.members import NewMember  # noqa: PLC0415
+    from zengzhi.service.orders import NewOrder  # noqa: PLC0415
+    from zengzhi.service.settings import Settings  # noqa: PLC0415
+    from zengzhi.store.database import Database  # noqa: PLC0415
+    from zengzhi.store.migrate import upgrade  # noqa: PLC0415
+
+    now = [datetime(2026, 11, 21, 9, tzinfo=UTC)]
+    upgrade(Database(postgres_url).writer)  # alone, this test's database is a new one
+    context = Context(
+        Database(postgres_url),
+        Settings(database_url=postgres_url, secret_key="s" * 40),  # type: ignore[call-arg]
+        clock=lambda: now[0],
+    )  # type: ignore[arg-type]
+    tenant = new_tenant(context, "dividends-at-once")
+    owner = Principal(tenant, "system:test", Role.OWNER)
+    distribution.put_settings(
+        context,
+        owner,
+        DistributionConfig.model_validate(
+            {
+                "team": {"levels": [{"performance": "100.00", "rate": "0"}]},
+                "dividends": [{"name": "stars", "share": "0.10", "min_level": 1}],
+            }
+        ),
+    )
+    members.create_member(context, owner, NewMember(id="a"))
+    members.create_member(context, owner, NewMember(id="b", referrer="a"))
+    orders.create_order(
+        context, owner, NewOrder(id="o1", member="b", amount="1000.00", contribution="0.00")
+    )
+    orders.pay(context, owner, "o1")
+    now[0] += timedelta(days=1)
+    answers: list[object] = []
+
+    def at_once(*calls: Any) -> None:
+        start = threading.Barrier(len(calls))
+
+        def run(call: Any) -> None:
+            start.wait()
+            try:
+                answers.append(call())
+            except DomainError as error:
+                answers.append(error.code)
+
+        threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    at_once(*[lambda: tick(context, [tenant])] * 4)
+    sales = [
+        distribution.NewAgent(id=f"g{n}", member=m, region="广东", level="province", fee="500")
+        for n, m in enumerate(("a", "b"))
+    ]
+    answers.clear()
+    at_once(*[lambda s=s: distribution.grant_agent(context, owner, s) for s in sales])
+    assert sorted(type(one).__name__ for one in answers) == ["AgentView", "ErrorCode"]
+    same = distribution.NewAgent(id="g9", member="a", region="广西", level="province", fee="7")
+    at_once(*[lambda: distribution.grant_agent(context, owner, same)] * 4)
+    with context.database.read() as connection:
+        wallet = connection.execute(
+            select(t.balances.c.amount).where(
+                t.balances.c.tenant_id == tenant, t.balances.c.account == "member:a:wallet"
+            )
+        ).scalar_one()
+        rights = connection.execute(
+            select(t.balances.c.amount).where(
+                t.balances.c.tenant_id == tenant, t.balances.c.account == "platform:agent_rights"
+            )
+        ).scalar_one()
+        assert check_ledger(connection, tenant) == []
+        assert check_replay(connection, tenant) == []
+    assert wallet == 10_000  # 10% of 1000.00, once
+    assert rights == 50_000 + 700
+    context.database.dispose()
