@@ -140,3 +140,32 @@ def test_a_store_owner_above_its_recruiter_is_paid_one_level_only() -> None:
     tenant.apply(Bind("bind-A", "A", "b"))
     paid = rewards(order(tenant, "o1", "u", 100_000, 5_000))
     assert paid == [("direct", "b", "10.00"), ("indirect", "A", "5.00")]
+
+
+def test_a_reversal_lowers_the_level_so_later_orders_pay_the_lower_differential() -> None:
+    settings: dict[str, Any] = {"team": {"levels": LEVELS}, "overflow": "platform"}
+    tenant = network(settings, ("top", None), ("mid", "top"), ("m", "mid"))
+    order(tenant, "o1", "m", 400_000, 0)  # top and mid: 4,000 (level 1)
+    assert rewards(order(tenant, "o2", "m", 100_000, 0)) == [("team", "mid", "200.00")]
+    # mid and top at 5,000 now: level 2 (20%); o2 paid mid 20% of 1,000 and top nothing
+    tenant.apply(ReverseOrder("x1", "o1"))
+    assert tenant.balance("member:mid:wallet") == 20_000  # o1 paid 10% of 4,000, taken back
+    assert tenant.state.network.level("mid") == 1  # 1,000 left: level 1
+    assert rewards(order(tenant, "o3", "m", 10_000, 0)) == [("team", "mid", "10.00")]
+    tenant.apply(ReverseOrder("x2", "o2"))
+    tenant.apply(ReverseOrder("x3", "o3"))
+    assert tenant.balance("member:mid:wallet") == 0
+    assert tenant.state.network.level("mid") == 0
+    assert tenant.state.network.performance("mid") == 0  # type: ignore[attr-defined]
+    assert rewards(order(tenant, "o4", "m", 10_000, 0)) == []
+
+
+def test_a_reversal_after_a_rate_change_takes_back_what_was_paid() -> None:
+    settings: dict[str, Any] = {"commission": {"rates": ["0.01", "0.005"]}}
+    tenant = network(settings, ("a", None), ("b", "a"), ("c", "b"))
+    order(tenant, "o1", "c", 100_000, 5_000)
+    tenant.apply(ConfigureDistribution("cfg", {"commission": {"rates": ["0.03"]}}))
+    tenant.apply(ReverseOrder("x1", "o1"))
+    assert tenant.balance("member:b:wallet") == 0
+    assert tenant.balance("member:a:wallet") == 0
+    assert tenant.balance("platform:distribution") == 0
