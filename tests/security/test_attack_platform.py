@@ -39,7 +39,7 @@ from zengzhi.service.members import NewMember, SellRequest
 from zengzhi.service.orders import NewOrder
 from zengzhi.service.pools import NewPool
 from zengzhi.service.wallets import WithdrawalRequest
-from zengzhi.service.webhook_delivery import dispatch
+from zengzhi.service.webhook_delivery import DispatchReport, dispatch
 from zengzhi.service.webhooks import SubscriptionIn
 
 
@@ -215,6 +215,31 @@ class _Hostile:
         self.thread.join(timeout=self.seconds + 5)
 
 
+def _allowing_private(context: Context) -> Context:
+    """The context with private addresses allowed (the receiver is on this machine) and
+    an attempt's limit of 1 second."""
+    settings = context.settings.model_copy(
+        update={"webhook_private_targets": True, "webhook_timeout_seconds": 1}
+    )
+    return replace(context, settings=settings)
+
+
+def _dispatch_to(receiver: _Hostile, api: Api, context: Context) -> tuple[DispatchReport, float]:
+    """Subscribe the receiver to every event, make one (a member joins) and dispatch it:
+    the report, and the seconds it took."""
+    allowing = _allowing_private(context)
+    owner = Principal(api.tenant, "user:owner", Role.OWNER)
+    url = f"http://127.0.0.1:{receiver.port}/hooks"
+    try:
+        webhooks.create_subscription(allowing, owner, SubscriptionIn(url=url, event_types=["*"]))
+        api.member("m1")
+        started = time.monotonic()
+        report = dispatch(allowing, api.tenant)
+        return report, time.monotonic() - started
+    finally:
+        receiver.close()
+
+
 @sqlite_only
 @pytest.mark.parametrize("how", ["flood", "drip"])
 def test_a_hostile_webhook_receiver_holds_the_dispatcher_for_one_timeout(
@@ -227,20 +252,7 @@ def test_a_hostile_webhook_receiver_holds_the_dispatcher_for_one_timeout(
     dispatcher, and every tenant's deliveries behind it, as long as the receiver
     liked)."""
     receiver = _Hostile(how, seconds=12)
-    settings = context.settings.model_copy(
-        update={"webhook_private_targets": True, "webhook_timeout_seconds": 1}
-    )
-    allowing = replace(context, settings=settings)
-    owner = Principal(api.tenant, "user:owner", Role.OWNER)
-    url = f"http://127.0.0.1:{receiver.port}/hooks"
-    try:
-        webhooks.create_subscription(allowing, owner, SubscriptionIn(url=url, event_types=["*"]))
-        api.member("m1")
-        started = time.monotonic()
-        report = dispatch(allowing, api.tenant)
-        took = time.monotonic() - started
-    finally:
-        receiver.close()
+    report, took = _dispatch_to(receiver, api, context)
     # the 500 is a refusal; the 200 is the receiver's word that it has the event
     assert (report.delivered, report.failed_attempts) == ((0, 1) if how == "flood" else (1, 0))
     assert took < 4, took  # one attempt's limit (1 s), not the receiver's 12 s
@@ -253,20 +265,7 @@ def test_a_receiver_that_stalls_its_headers_is_cut_off_too(api: Api, context: Co
     time, each within the timeout, held the attempt until the receiver stopped (h11
     takes 16 KB of them). The attempt's limit is on the whole exchange."""
     receiver = _Hostile("stall", seconds=6)
-    settings = context.settings.model_copy(
-        update={"webhook_private_targets": True, "webhook_timeout_seconds": 1}
-    )
-    allowing = replace(context, settings=settings)
-    owner = Principal(api.tenant, "user:owner", Role.OWNER)
-    url = f"http://127.0.0.1:{receiver.port}/hooks"
-    try:
-        webhooks.create_subscription(allowing, owner, SubscriptionIn(url=url, event_types=["*"]))
-        api.member("m1")
-        started = time.monotonic()
-        report = dispatch(allowing, api.tenant)
-        took = time.monotonic() - started
-    finally:
-        receiver.close()
+    report, took = _dispatch_to(receiver, api, context)
     assert took < 4, took
     assert (report.delivered, report.failed_attempts) == (0, 1)  # a timeout: tried again
 
@@ -388,10 +387,7 @@ def test_a_payout_gateway_answering_a_byte_at_a_time_is_cut_off(context: Context
     user's request) as long as it liked. Cut off, the outcome is unknown (asked again
     later, never taken as paid or failed)."""
     receiver = _Hostile(how, seconds=8)
-    settings = context.settings.model_copy(
-        update={"webhook_private_targets": True, "webhook_timeout_seconds": 1}
-    )
-    allowing = replace(context, settings=settings)
+    allowing = _allowing_private(context)
     url = f"http://127.0.0.1:{receiver.port}/pay"
     try:
         started = time.monotonic()

@@ -184,7 +184,9 @@ def test_union_queue_standing_and_the_daily_job(api: Api, context: Context, cloc
     clean(api, context)
 
 
-def test_shopping_points_pay_part_of_an_order(api: Api, context: Context) -> None:
+def shopping_points_given(api: Api) -> None:
+    """Seed 000 (二): A buys 1,000 at store S (zone stores gives double shopping points),
+    and the mall (zone mall) takes them for half a 4,000 tv."""
     api.pool()  # the store's commission feeds it
     zone(api, "stores", {"shopping": {"gift": "2"}})
     zone(api, "mall", {"shopping": {"max_share": "0.5", "rebate": "0.2"}})
@@ -193,6 +195,10 @@ def test_shopping_points_pay_part_of_an_order(api: Api, context: Context) -> Non
     api.member("A")
     api.ok(api.post("/v1/orders", {"id": "o1", "member": "A", "store": "S", "amount": "1000"}))
     api.ok(api.post("/v1/orders/o1/pay"))
+
+
+def test_shopping_points_pay_part_of_an_order(api: Api, context: Context) -> None:
+    shopping_points_given(api)
     api.ok(
         api.post(
             "/v1/orders", {"id": "o2", "member": "A", "product": "tv", "shopping_points": "2000"}

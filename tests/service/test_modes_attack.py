@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 
 from tests.service.conftest import Api, Clock
-from tests.service.test_modes import buy, clean, product, solvency, wallet, zone
+from tests.service.test_modes import (
+    buy,
+    clean,
+    product,
+    shopping_points_given,
+    solvency,
+    wallet,
+    zone,
+)
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import tick
 
@@ -162,14 +170,7 @@ def test_shopping_gift_and_spend_reversed_through_the_api_leave_nothing(
     """Spec 03: a reversed order undoes everything it caused. A earns 2,000 shopping
     points at store S, spends them on a 4,000 order in the mall, and both orders are
     reversed (the gift first): A holds no points and owes nothing."""
-    api.pool()
-    zone(api, "stores", {"shopping": {"gift": "2"}})
-    zone(api, "mall", {"shopping": {"max_share": "0.5", "rebate": "0.2"}})
-    api.ok(api.put("/v1/stores/S", {"commission_rate": "0.20", "zone": "stores"}))
-    product(api, "tv", "4000.00", "mall")
-    api.member("A")
-    api.ok(api.post("/v1/orders", {"id": "o1", "member": "A", "store": "S", "amount": "1000"}))
-    api.ok(api.post("/v1/orders/o1/pay"))
+    shopping_points_given(api)
     buy(api, "o2", "A", "tv", shopping_points="2000")
     api.ok(api.post("/v1/orders/o1/reverse"))
     api.ok(api.post("/v1/orders/o2/reverse"))
