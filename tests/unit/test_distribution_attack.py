@@ -169,3 +169,14 @@ def test_a_reversal_after_a_rate_change_takes_back_what_was_paid() -> None:
     assert tenant.balance("member:b:wallet") == 0
     assert tenant.balance("member:a:wallet") == 0
     assert tenant.balance("platform:distribution") == 0
+
+
+def test_a_province_in_two_areas_is_refused() -> None:
+    # each province pays one area agent: listed in two areas, the second silently won and
+    # the first area's agent was never paid for it
+    settings = {
+        "agents": {"rates": {"area": "0.001"}, "areas": {"华南": ["广东"], "南方": ["广东"]}}
+    }
+    with pytest.raises(DomainError) as refused:
+        DistributionConfig.model_validate(settings).params()
+    assert refused.value.field == "distribution.agents.areas"

@@ -33,6 +33,7 @@ pool = "local"
 from __future__ import annotations
 
 import tomllib
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -312,6 +313,10 @@ class DistributionConfig(_Strict):
             raise invalid("dividends", "each dividend needs its own name")
         if any(not provinces for provinces in agents.areas.values()):
             raise invalid("agents.areas", "an area needs its provinces")
+        listed = [province for provinces in agents.areas.values() for province in provinces]
+        if twice := sorted(p for p, n in Counter(listed).items() if n > 1):
+            # an order's province pays one area's agent: the other would never be paid
+            raise invalid("agents.areas", f"a province is in one area at most: {', '.join(twice)}")
         recruiter = (
             Ratio(self.recruiter.rate, "recruiter.rate") if self.recruiter is not None else None
         )
