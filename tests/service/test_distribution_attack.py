@@ -228,3 +228,23 @@ def test_at_the_same_instant_on_postgresql_a_dividend_and_a_region_are_paid_once
     assert wallet == 10_000  # 10% of 1000.00, once
     assert rights == 50_000 + 700
     context.database.dispose()
+
+
+def test_rights_sold_again_under_another_id_are_refused_not_taken_as_paid(
+    api: Api, context: Context
+) -> None:
+    """A second sale of rights a member holds, under a new id, is a second payment: it
+    answered 201 as if booked, and booked nothing. Now 409 naming the region; the first
+    id again is a repeat (its first answer)."""
+    api.member("a")
+    sale = {"id": "g1", "member": "a", "region": "广东", "level": "province", "fee": "5000.00"}
+    first = api.post("/v1/agents", sale)
+    assert first.status_code == 201, first.text
+    entries = len(api.ok(api.get("/v1/audit-log", limit=500)))
+    again = api.post("/v1/agents", sale | {"id": "g2"})
+    assert (again.status_code, again.json()["field"]) == (409, "region"), again.text
+    assert "nothing was booked" in again.json()["message"]
+    assert len(api.ok(api.get("/v1/audit-log", limit=500))) == entries  # nothing happened
+    repeat = api.post("/v1/agents", sale)
+    assert repeat.status_code in (200, 201) and repeat.json() == first.json()
+    clean(api, context)

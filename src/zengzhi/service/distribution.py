@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from zengzhi.core.amounts import Yuan, format_minor
-from zengzhi.core.errors import DomainError, invalid
+from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.events import (
     ConfigureDistribution,
     ConvertContribution,
@@ -158,7 +158,14 @@ def grant_agent(context: Context, principal: Principal, request: NewAgent) -> Ag
         def produce() -> dict[str, Any]:
             found = agents.get(request.region, request.level)
             if found is not None and (found.member_id, found.fee) == (request.member, fee):
-                return _agent_view(found).model_dump(mode="json")  # the same sale again
+                # another sale's id for rights already sold: answered as a success, the
+                # second payment would be in no ledger (a repeat keeps its first id)
+                raise DomainError(
+                    ErrorCode.CONFLICT,
+                    f"{request.member!r} holds the {request.level} rights to"
+                    f" {request.region!r} already: nothing was booked for this sale",
+                    "region",
+                )
             uow.apply(
                 GrantAgent(
                     event_id("agent", request.id),
