@@ -43,17 +43,17 @@ def zones_of(api: Api) -> Any:
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_numbers_in_a_modes_settings_are_refused_naming_the_field(
-    api: Api, mode: str, value: Any
+    api: Api, mode: str
 ) -> None:
     zone(api, "z", {mode: {}})
     before = zones_of(api)
     field = RATIOS[mode]
-    bad = api.put("/v1/zones/z", {"modes": {mode: {field: value}}})
-    assert bad.status_code == 422, (value, bad.text)
-    assert bad.json()["field"].startswith(f"modes.{mode}.{field}"), bad.text
-    assert zones_of(api) == before
+    for value in HOSTILE:  # one tenant for all: each refusal changes nothing
+        bad = api.put("/v1/zones/z", {"modes": {mode: {field: value}}})
+        assert bad.status_code == 422, (value, bad.text)
+        assert bad.json()["field"].startswith(f"modes.{mode}.{field}"), (value, bad.text)
+        assert zones_of(api) == before, value
 
 
 @pytest.mark.parametrize(

@@ -14,18 +14,18 @@ from tests.service.conftest import Api
 HOSTILE: list[Any] = [True, False, 1.0, 15.5, " 15", "1_000", "１５", "1e3", "0x10", "", "-1", None]
 
 
-@pytest.mark.parametrize("value", HOSTILE)
-def test_a_hostile_count_is_refused_naming_the_field(api: Api, value: Any) -> None:
+def test_a_hostile_count_is_refused_naming_the_field(api: Api) -> None:
     api.member("m1")
     before = api.ok(api.get("/v1/tenant"))["settings"]
-    bad = api.put("/v1/tenant/settings", {"completion_delay_seconds": value})
-    assert (bad.status_code, bad.json()["field"]) == (422, "completion_delay_seconds"), bad.text
-    assert api.ok(api.get("/v1/tenant"))["settings"] == before
-    bad = api.put("/v1/zones/z", {"modes": {"union": {"lock_days": value}}})
-    assert (bad.status_code, bad.json()["field"]) == (422, "modes.union.lock_days"), bad.text
-    assert api.get("/v1/zones/z").status_code == 404
-    bad = api.post("/v1/members/m1/page-token", {"minutes": value})
-    assert (bad.status_code, bad.json()["field"]) == (422, "minutes"), bad.text
+    for value in HOSTILE:
+        bad = api.put("/v1/tenant/settings", {"completion_delay_seconds": value})
+        assert (bad.status_code, bad.json()["field"]) == (422, "completion_delay_seconds"), value
+        assert api.ok(api.get("/v1/tenant"))["settings"] == before
+        bad = api.put("/v1/zones/z", {"modes": {"union": {"lock_days": value}}})
+        assert (bad.status_code, bad.json()["field"]) == (422, "modes.union.lock_days"), value
+        assert api.get("/v1/zones/z").status_code == 404
+        bad = api.post("/v1/members/m1/page-token", {"minutes": value})
+        assert (bad.status_code, bad.json()["field"]) == (422, "minutes"), value
 
 
 @pytest.mark.parametrize("value", [15, "15"])
