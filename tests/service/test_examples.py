@@ -74,6 +74,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, s
         assert f"http://127.0.0.1:{port}/console" in printed  # the start-up names the console
         threading.Thread(target=server.stdout.read, daemon=True).start()  # keep draining
         assert until(lambda: healthy(port), 30)
+        # pasted after --password in the examples' usage: never an option's look
+        assert re.fullmatch(r"[0-9a-f]{24}", password.group(1)), printed
         yield f"http://127.0.0.1:{port}", key.group(1), password.group(1)
     finally:
         server.terminate()

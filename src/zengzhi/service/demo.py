@@ -42,7 +42,9 @@ def seed(context: Context) -> DemoAccess:
     and a club zone running two companion modes (refer three, the union queue)."""
     if query(context, lambda connection: tenant_exists(connection, DEMO)):
         return DemoAccess(DEMO, "owner", None, None)
-    password = secrets.token_urlsafe(12)
+    # hex: a password printed to be pasted after --password must not start with "-"
+    # (token_urlsafe's did, one run in 32: argparse read it as an option)
+    password = secrets.token_hex(12)
     tenants.create_tenant(
         context, NewTenant(id=DEMO, name="演示商城", owner="owner", password=password)
     )
