@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.service.conftest import Api, Clock, new_tenant
 from tests.service.test_distribution import clean
@@ -248,3 +248,28 @@ def test_rights_sold_again_under_another_id_are_refused_not_taken_as_paid(
     repeat = api.post("/v1/agents", sale)
     assert repeat.status_code in (200, 201) and repeat.json() == first.json()
     clean(api, context)
+
+
+def test_a_reassignment_sent_again_records_nothing_more(api: Api, context: Context) -> None:
+    """Support moves m to new, and the request is sent again (a double click, a retry):
+    one move, one audit row and one event, as moving a member's referees does (was: a
+    second audit row and event saying the referrer changed from new to new)."""
+    api.member("old")
+    api.member("new")
+    api.member("m", referrer="old")
+    move = {"referrer": "new", "reason": "reported: a second account"}
+    first = api.ok(api.put("/v1/members/m/referrer", move))
+    log = api.ok(api.get("/v1/audit-log", limit=500))
+    events = _events(context, api.tenant)
+    again = api.ok(api.put("/v1/members/m/referrer", move))
+    assert again == first and again["referrer"] == "new"
+    assert api.ok(api.get("/v1/audit-log", limit=500)) == log
+    assert _events(context, api.tenant) == events
+    clean(api, context)
+
+
+def _events(context: Context, tenant: str) -> int:
+    """How many events the tenant's log holds."""
+    count = select(func.count()).select_from(t.events).where(t.events.c.tenant_id == tenant)
+    with context.database.read() as connection:
+        return int(connection.execute(count).scalar_one())

@@ -181,6 +181,8 @@ def reassign(
 
     def run(uow: UnitOfWork) -> MemberView:
         before = _member(uow, member, lock=True)
+        if before.referrer == request.referrer:  # sent again: nothing changes, nothing to record
+            return member_view(before)
         uow.apply(
             Reassign(
                 event_id("reassign", uuid.uuid4().hex),
