@@ -50,7 +50,6 @@ from zengzhi.web.pages import (
     delete_session_cookie,
     read_form,
     render,
-    resent,
     same_origin,
     see_other,
     see_other_with_notice,
@@ -287,9 +286,7 @@ def sell(request: Request, context: ContextDep, member: MemberDep, form: PostedD
     except DomainError as error:
         if _made_before(error):
             return see_other_with_notice(request, PATH, "member.already_sold")
-        return _home_with_error(
-            request, context, member, resent(error), f"sell-{form.get('pool')}", {}
-        )
+        return _home_with_error(request, context, member, error, f"sell-{form.get('pool')}", {})
     if not now:
         return see_other_with_notice(request, PATH, "member.already_sold")
     return see_other_with_notice(request, PATH, "member.done_sold", amount=fmt.money(sale.payout))
@@ -333,7 +330,7 @@ def withdraw(request: Request, context: ContextDep, member: MemberDep, form: Pos
     except DomainError as error:
         if _made_before(error):
             return see_other_with_notice(request, PATH, "member.already_withdrawn")
-        return _home_with_error(request, context, member, resent(error), "withdraw", {})
+        return _home_with_error(request, context, member, error, "withdraw", {})
     if not now:
         return see_other_with_notice(request, PATH, "member.already_withdrawn")
     return see_other_with_notice(
