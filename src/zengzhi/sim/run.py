@@ -375,9 +375,10 @@ class Simulation:
             today.orders += 1
             today.spend += line.amount
             spent[member] += line.amount
-            # the principal staked while the pool mints (an order changes no parameter);
-            # read from the pool's state, not from the mint entry's printed figures
-            if line.pool == pool and self.pool.params.minting_enabled:
+            # the principal an order stakes is its amount where it minted points in the
+            # pool: an order that minted none (m = 0, the pool's or its zone's minting
+            # paused, dust) opens no stake and is promised nothing (spec 01)
+            if line.pool == pool and any(m.pool == pool and m.points for m in outcome.minted):
                 self.principal += line.amount
             buyers.add(member)
             if modes:

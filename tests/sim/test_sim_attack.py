@@ -1,0 +1,63 @@
+"""An independent check of what the simulator's report states, against the engine's
+own state scanned after the run (issue: attack-sim)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from zengzhi.sim.run import Simulation
+from zengzhi.sim.scenario import load_scenario
+
+
+def _scenario(**sections: Any) -> Any:
+    data: dict[str, Any] = {
+        "simulation": {"days": 20, "seed": 3},
+        "tenant": {"pool": {"exit_multiple": "2"}},
+        "flow": {"orders_per_day": 5},
+        "members": {"new_share": "0.7"},
+    }
+    for name, values in sections.items():
+        data[name] = {**data.get(name, {}), **values}
+    return load_scenario(data)
+
+
+def _promise_by_scan(simulation: Simulation) -> Decimal:
+    """(1 − f) × Σ (k × principal − realized) over the open positions, read from the
+    pool's positions themselves (not from the simulator's running sums), to the fen
+    down."""
+    params = simulation.pool.params
+    assert params.exit_multiple is not None
+    k = Decimal(params.exit_multiple.text)
+    fee = Decimal(params.sell_fee.text)
+    cap = sum(
+        (k * Decimal(p.principal) - Decimal(p.realized) for p in simulation.pool.positions),  # type: ignore[attr-defined]
+        Decimal(0),
+    )
+    return (max(cap, Decimal(0)) * (1 - fee) / 100).quantize(Decimal("0.01"), ROUND_DOWN)
+
+
+def test_the_promise_counts_only_principal_that_staked_points() -> None:
+    # m = 0 mints no point: no position opens, so nothing is promised at any cap; a
+    # zone whose minting stops on day 9 stakes nothing from then on (spec 01: paused
+    # issuance opens no stake). The simulator added every order's amount to its
+    # promise while the pool's own minting was on.
+    for tenant, flow in (
+        ({"pool": {"exit_multiple": "2", "mint_ratio": "0"}}, {}),
+        (
+            {"zones": {"z": {"mint_until": "2026-01-10T00:00:00+08:00"}}},
+            {"zone": "z"},
+        ),
+    ):
+        simulation = Simulation(_scenario(tenant=tenant, flow=flow), 3)
+        result = simulation.run()
+        scanned = _promise_by_scan(simulation)
+        assert Decimal(result.summary["liability"]) == scanned, tenant
+        assert Decimal(result.days[-1]["liability"]) == scanned, tenant
+    # the m = 0 run: nothing promised, so the coverage is blank, not a shortfall
+    simulation = Simulation(
+        _scenario(tenant={"pool": {"exit_multiple": "2", "mint_ratio": "0"}}), 3
+    )
+    result = simulation.run()
+    assert result.summary["liability"] == "0.00"
+    assert all(row["coverage"] == "" for row in result.days)
