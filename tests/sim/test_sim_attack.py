@@ -6,8 +6,12 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from zengzhi.sim.run import Simulation
+from zengzhi.i18n import Translator
+from zengzhi.sim.report import findings
+from zengzhi.sim.run import RunResult, Simulation
 from zengzhi.sim.scenario import load_scenario
+from zengzhi.sim.verdict import verdict
+from zengzhi.sim.verdict_text import verdict_lines
 
 
 def _scenario(**sections: Any) -> Any:
@@ -61,3 +65,41 @@ def test_the_promise_counts_only_principal_that_staked_points() -> None:
     result = simulation.run()
     assert result.summary["liability"] == "0.00"
     assert all(row["coverage"] == "" for row in result.days)
+
+
+def test_a_shortfall_is_never_said_as_fully_covered() -> None:
+    # the pool holds 99,999.99 of 100,000.00 promised (99.99999%) and the union queue
+    # 999.99 of 1,000.00: the verdict says the promises cannot be kept, so its
+    # coverage must not read 100% (it rounded half-even to one decimal of a percent);
+    # a tiny share is no 0%, and the verdict and the findings say it alike
+    summary = {
+        "days": 1,
+        "members": 1600,
+        "members_exited": 1,
+        "spend": "1600000.00",
+        "paid_to_members": "1000.00",  # 0.0625% of the spend
+        "held_at_sale_rate": "0.00",
+        "pool": "99999.99",
+        "liability": "100000.00",
+        "price_first": "1.0000",
+        "price_last": "1.0000",
+        "union@z_paid": "0.00",
+        "union@z_owed": "1000.00",
+        "union@z_reserve": "999.99",
+        "union@z_coverage": "0.9999",
+        "union@z_backed": False,
+    }
+    row = {"day": 0, "pool": "99999.99", "coverage": "0.9999", "union@z_reserve": "999.99"}
+    run = RunResult([row], [], {}, summary)
+    found = verdict(run)
+    assert not found.kept
+    assert Decimal(found.coverage or "1") < 1
+    for language in ("en", "zh"):
+        t = Translator(language)
+        told, said = verdict_lines(found, t), findings([run], _scenario(), t)
+        text = "\n".join(told + said)
+        assert "100%" not in text and "100.0%" not in text, text
+        assert "99.9%" in text, text
+        # paid 1,000.00 of 1,600,000.00 is 0.0625%: 0.06% in the verdict and the
+        # findings alike (the verdict said 0.1%)
+        assert "0.06%" in told[-4] and "0.06%" in "\n".join(said), text

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +79,9 @@ def cash_runs_out(days: list[dict[str, Any]], window: int = WINDOW) -> tuple[int
 
 
 def _ratio(part: Decimal, whole: Decimal) -> str:
-    return str((part / whole).quantize(Decimal("0.0001"))) if whole else "0"
+    """part ÷ whole to 4 places, rounded down like every ratio of the tables: a pool
+    short by a fen covers less than 1, never "1.0000"."""
+    return str((part / whole).quantize(Decimal("0.0001"), ROUND_DOWN)) if whole else "0"
 
 
 def verdict(run: RunResult) -> Verdict:

@@ -3,7 +3,7 @@ the console's simulation result say the same sentences from the same catalogue."
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from zengzhi.i18n import Translator
 from zengzhi.i18n import format as fmt
@@ -73,6 +73,15 @@ def _capital(words: str) -> str:
 
 
 def _percent(ratio: str) -> str:
-    """A ratio to one decimal of a percent: "0.2512" → "25.1%"."""
+    """A ratio as a percentage rounded down (a shortfall never reads 100%): one decimal
+    ("0.2512" → "25.1%"), two below 1% ("0.000625" → "0.06%"), as the findings say it."""
 
-    return fmt.percent(str((Decimal(ratio) * 100).quantize(Decimal("0.1")) / 100))
+    return fmt.percent(str(percent_of(Decimal(ratio) * 100) / 100))
+
+
+def percent_of(share: Decimal) -> Decimal:
+    """A percentage (already times 100) as the report shows it: rounded down, to one
+    decimal, or to two where one would round a share above nothing to nothing."""
+
+    places = Decimal("0.01") if 0 < share < 1 else Decimal("0.1")
+    return share.quantize(places, ROUND_DOWN)
