@@ -168,3 +168,19 @@ def test_every_api_router_reads_bodies_strictly() -> None:
     assert len(routers) == 15  # every module of api/routes, the payees' included
     loose = [name for name, router in routers.items() if router.route_class is not StrictJSONRoute]
     assert loose == []
+
+
+def test_a_number_of_ten_thousand_digits_is_refused_naming_its_field(api: Api) -> None:
+    """json.loads cannot read an integer of more than 4,300 digits (ValueError): the
+    whole body was refused as unreadable, naming `body`, where 1e400 names its field."""
+    api.pool()
+    api.member("m1")
+    huge = "9" * 10_000
+    for value in (huge, "-" + huge):
+        refused(post_raw(api, "/v1/orders", body_with(ORDER, "amount", value)), "amount", "inf")
+        product = {"id": "o1", "member": "m1", "product": "p", "quantity": 1}
+        quantity = post_raw(api, "/v1/orders", body_with(product, "quantity", value))
+        refused(quantity, "quantity", "whole number")
+        withdrawal = body_with({"id": "w1", "amount": "1.00"}, "amount", value)
+        refused(post_raw(api, "/v1/members/m1/withdrawals", withdrawal), "amount", "inf")
+    assert api.ok(api.get("/v1/orders")) == []

@@ -46,7 +46,7 @@ class StrictJSONRoute(APIRoute):
                     raise invalid("body", "nests too deep to be read") from None
                 except json.JSONDecodeError:
                     pass  # not JSON: FastAPI reads it again and says so
-                except ValueError:  # not UTF-8, or a number of more than 4,300 digits
+                except ValueError:  # not UTF-8
                     raise invalid("body", "is not JSON this service can read") from None
             elif self.dependant.request_param_name is None and body.strip() not in EMPTY:
                 # a step with no body (pay, refund…) acts on the whole resource: a body sent
