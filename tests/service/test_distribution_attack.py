@@ -273,3 +273,48 @@ def _events(context: Context, tenant: str) -> int:
     count = select(func.count()).select_from(t.events).where(t.events.c.tenant_id == tenant)
     with context.database.read() as connection:
         return int(connection.execute(count).scalar_one())
+
+
+def _performance(api: Api, member: str) -> tuple[str, int]:
+    network = api.ok(api.get(f"/v1/members/{member}/network"))
+    return network["team_performance"], network["level"]
+
+
+def test_a_refund_takes_team_performance_from_whom_the_order_grew_it(
+    api: Api, context: Context
+) -> None:
+    # o1 grew old's team to 1,000.00 (a level); m then moved under new. The refund took
+    # 1,000.00 from new (a team of -1,000.00) and left old a star for an order refunded
+    levels = {"team": {"levels": [{"performance": "1000.00", "rate": "0.001"}]}}
+    api.ok(api.put("/v1/distribution", {**levels, "overflow": "platform"}))
+    api.pool()
+    for member, referrer in (("old", None), ("new", None), ("m", "old")):
+        api.member(member, **({"referrer": referrer} if referrer else {}))
+    api.completed_order("o1", "m")
+    assert _performance(api, "old") == ("1000.00", 1)
+    support = api.as_role("support")
+    moved = {"referrer": "new", "reason": "reported: second account"}
+    api.ok(api.put("/v1/members/m/referrer", moved, token=support))
+    api.ok(api.post("/v1/orders/o1/reverse"))
+    assert _performance(api, "old") == ("0.00", 0)
+    assert _performance(api, "new") == ("0.00", 0)
+    clean(api, context)
+
+
+def test_a_refund_of_an_order_completed_before_distribution_takes_no_performance(
+    api: Api, context: Context
+) -> None:
+    # o1 completed with distribution off grew nobody's team; its refund after distribution
+    # was switched on took 1,000.00 from top (a team of -1,000.00: top's next 1,000.00 of
+    # orders then counted for nothing)
+    api.pool()
+    api.member("top")
+    api.member("m", referrer="top")
+    api.completed_order("o1", "m")
+    levels = {"team": {"levels": [{"performance": "1000.00", "rate": "0.001"}]}}
+    api.ok(api.put("/v1/distribution", levels))
+    api.ok(api.post("/v1/orders/o1/reverse"))
+    assert _performance(api, "top") == ("0.00", 0)
+    api.completed_order("o2", "m")
+    assert _performance(api, "top") == ("1000.00", 1)
+    clean(api, context)

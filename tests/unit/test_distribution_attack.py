@@ -24,11 +24,6 @@ from zengzhi.engine.config import DistributionConfig
 LEVELS = [{"performance": "1000.00", "rate": "0.10"}, {"performance": "5000.00", "rate": "0.20"}]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a reversal takes team performance from the member's uplines at the time of the"
-    " reversal, not from those the order grew (the order record does not keep them)",
-)
 def test_a_reversal_after_a_reassignment_takes_performance_from_the_old_uplines() -> None:
     # o1 grew old's team performance to 1,000 (level 1); after m moves to new, the
     # reversal of o1 must take it back from old (who got it), not from new
@@ -46,11 +41,6 @@ def test_a_reversal_after_a_reassignment_takes_performance_from_the_old_uplines(
     assert rewards(order(tenant, "o2", "m", 10_000, 0)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the order record does not say whether completion grew team performance: a"
-    " reversal decides by the settings in force at the reversal",
-)
 def test_a_reversal_of_an_order_made_before_distribution_was_on_grows_nobody() -> None:
     # o1 completed with distribution off: it grew no performance, so reversing it after
     # distribution was switched on must not take performance the uplines never had

@@ -44,15 +44,19 @@ minted = st.builds(
     st.lists(minted, min_size=1, max_size=3),
     st.none() | ids,
     st.lists(st.builds(Paid, ids, st.integers(0, 10**9), ids, ids), max_size=2),
+    st.none() | st.lists(ids, max_size=3).map(tuple),
 )
 def test_a_kept_order_record_reads_back_as_it_was(
-    lines: list[Minted], reversed_by: str | None, rewards: list[Paid]
+    lines: list[Minted],
+    reversed_by: str | None,
+    rewards: list[Paid],
+    grew: tuple[str, ...] | None,
 ) -> None:
     """The short form of the usual record (one pool, nothing else) is the text repr()
     gives, so both forms read back alike."""
-    record = OrderRecord(ORDER, tuple(lines), reversed_by, tuple(rewards))
+    record = OrderRecord(ORDER, tuple(lines), reversed_by, tuple(rewards), (), grew)
     text = _KeptOrders._encode(record)
-    plain = (reversed_by, tuple(map(tuple, lines)), tuple(map(tuple, rewards)), ())
+    plain = (reversed_by, tuple(map(tuple, lines)), tuple(map(tuple, rewards)), (), grew)
     assert text == repr(plain)
     assert ast.literal_eval(text) == plain
 

@@ -268,7 +268,7 @@ class Engine:
             self._mint(touched[name], ledger, order, amount, contribution, mintable)
             for name, (amount, contribution, mintable) in by_pool.items()
         ]
-        paid = self._distribute(ledger, order)
+        paid, grew = self._distribute(ledger, order)
         effects: tuple[Effect, ...] = ()
         if in_modes:  # most orders are in no zone: no view of the modes to build
             run = self._run(order.id, order.at)
@@ -276,7 +276,7 @@ class Engine:
             effects = tuple(run.effects)
         for target in touched.values():
             self._settle(target, ledger, order.id)
-        self.state.orders.put(OrderRecord(order, tuple(minted), None, paid, effects))
+        self.state.orders.put(OrderRecord(order, tuple(minted), None, paid, effects, grew))
 
     def _mint(
         self,
@@ -298,8 +298,11 @@ class Engine:
         # member's history (`PositionBook.open`) and minting pays nothing; no second lookup
         return Minted(target.id, amount, points, position.opened, position.paid)
 
-    def _distribute(self, ledger: Ledger, order: CompleteOrder) -> tuple[Paid, ...]:
-        """Grow the uplines' team performance and pay the order's rewards."""
+    def _distribute(
+        self, ledger: Ledger, order: CompleteOrder
+    ) -> tuple[tuple[Paid, ...], tuple[str, ...]]:
+        """Grow the uplines' team performance and pay the order's rewards; returns the
+        rewards and whose performance grew (a reversal takes it back from them)."""
         book = self.state.distribution
         amount = order.amount
         # a buyer is a promoter (seed 002 三.1) and past the first order whatever the
@@ -309,9 +312,9 @@ class Engine:
             book.add_turnover(day_of(order.at, self.zone), amount)
         params = book.params
         if params is None or amount <= 0:  # no reward on a zero-amount order
-            return ()
-        grown = self.state.network.grow(order.member, amount, params)
+            return (), ()
         network = self.state.network
+        grown = network.grow(network.chain(order.member, None), amount, params)
         rewards = distribution.commission_rewards(
             params,
             distribution.commission_chain(
@@ -329,7 +332,7 @@ class Engine:
         budget = sum(line.distribution for line in order.lines)
         booked = distribution.pay(ledger, order.id, rewards, budget, params.overflow)
         self._rewards += booked
-        return tuple(one.paid for one in booked)
+        return tuple(one.paid for one in booked), tuple(member for member, _ in grown)
 
     def _known(self, member: str, field: str = "member") -> None:
         if member not in self.state.members:
@@ -545,8 +548,13 @@ class Engine:
                 run, {name: self.state.modes.zone(name) for name in sorted(touched)}, record.modes
             )
         book = self.state.distribution
-        if book.params is not None and order.amount > 0:
-            self.state.network.grow(order.member, -order.amount, book.params)
+        # from whom completion grew it, whoever the member's uplines are now (a record
+        # written before it named them, None: the uplines now, if distribution is on)
+        grew = record.grew
+        if grew is None and book.params is not None and order.amount > 0:
+            grew = tuple(self.state.network.chain(order.member, None))
+        if grew:
+            self.state.network.grow(grew, -order.amount, book.params)
         if event.at is not None:
             book.add_turnover(day_of(event.at, self.zone), -order.amount)
         orders.reverse(ledger, event.id, order)
@@ -568,7 +576,9 @@ class Engine:
         for pool_id in dict.fromkeys(line.pool for line in record.minted):
             self._settle(self._pool(pool_id), ledger, event.id)
         self.state.orders.put(
-            OrderRecord(order, record.minted, event.id, record.rewards, record.modes)
+            OrderRecord(
+                order, record.minted, event.id, record.rewards, record.modes, record.grew
+            )
         )
 
 

@@ -7,7 +7,7 @@ up to date as orders arrive, so nothing is ever summed over a downline.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 
 from zengzhi.rules.distribution import MAX_CHAIN, DistributionParams, cycle_error
@@ -68,13 +68,15 @@ class MemoryNetwork:
             raise cycle_error(member, uplines)
         return uplines
 
-    def grow(self, member: str, amount: int, params: DistributionParams) -> list[tuple[str, int]]:
+    def grow(
+        self, uplines: Sequence[str], amount: int, params: DistributionParams | None
+    ) -> list[tuple[str, int]]:
         performance, levels = self._performance, self._level
         grown = []
-        for upline in self.chain(member, None):
+        for upline in uplines:
             total = performance.get(upline, 0) + amount
             performance[upline] = total
-            level = params.level_for(total) if params.team else 0
+            level = params.level_for(total) if params is not None and params.team else 0
             if level:
                 levels[upline] = level
             else:

@@ -98,11 +98,13 @@ class _KeptOrders:
     @staticmethod
     def _encode(record: OrderRecord) -> str:
         minted = record.minted
-        if len(minted) == 1 and not (record.reversed_by or record.rewards or record.modes):
+        if len(minted) == 1 and record.grew == () and not (
+            record.reversed_by or record.rewards or record.modes
+        ):
             # most orders: one pool, nothing else; the text repr() would give, written
             # without building the tuples repr() needs (a tenth of a replay's time)
             pool, amount, points, opened, paid = minted[0]
-            return f"(None, (({pool!r}, {amount}, {points}, {opened}, {paid}),), (), ())"
+            return f"(None, (({pool!r}, {amount}, {points}, {opened}, {paid}),), (), (), ())"
         # repr of plain tuples of str, int and None: C-fast, and read back by literal_eval
         return repr(
             (
@@ -110,6 +112,7 @@ class _KeptOrders:
                 tuple(map(tuple, record.minted)),
                 tuple(map(tuple, record.rewards)),
                 tuple(map(tuple, record.modes)),
+                record.grew,
             )
         )
 
@@ -120,13 +123,14 @@ class _KeptOrders:
         line, tail = kept.split(_MINTED)
         order = read_event(line, self._config)
         assert isinstance(order, CompleteOrder)
-        reversed_by, minted, rewards, modes = ast.literal_eval(tail)
+        reversed_by, minted, rewards, modes, grew = ast.literal_eval(tail)
         return OrderRecord(
             order,
             tuple(Minted(*one) for one in minted),
             reversed_by,
             tuple(Paid(*one) for one in rewards),
             tuple(Effect(*one) for one in modes),
+            grew,
         )
 
     def put(self, record: OrderRecord) -> None:

@@ -39,6 +39,9 @@ class OrderRecord(NamedTuple):
     reversed_by: str | None = None
     rewards: tuple[Paid, ...] = ()
     modes: tuple[Effect, ...] = ()  # what it did in the companion modes
+    # whose team performance it grew, nearest first; None in a record kept before
+    # orders named them (a reversal then takes it from the uplines it finds)
+    grew: tuple[str, ...] | None = ()
 
 
 class OrderBook(Protocol):

@@ -225,10 +225,12 @@ class Network(Protocol):
         """The member's uplines, nearest first, at most `depth` of them (and never more
         than MAX_CHAIN: `cycle_error` past it, or when an upline comes twice)."""
 
-    def grow(self, member: str, amount: int, params: DistributionParams) -> list[tuple[str, int]]:
-        """Add `amount` to the team performance of every upline of `member` (all depths),
-        recompute their levels, note the member's order; returns the uplines, nearest
-        first, with their levels after."""
+    def grow(
+        self, uplines: Sequence[str], amount: int, params: DistributionParams | None
+    ) -> list[tuple[str, int]]:
+        """Add `amount` to the team performance of each of `uplines` (an order's buyer's,
+        all depths, nearest first), recompute their levels (none without `params`);
+        returns the uplines with their levels after."""
 
     def level(self, member: str) -> int:
         """The member's star level (0: none)."""

@@ -14,7 +14,7 @@ first (`lock_links`), so that its cycle check and its write are one step.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -121,8 +121,10 @@ def referral_cycles(connection: Connection, tenant: str) -> list[list[str]]:
     return cycles
 
 
-def _level(params: DistributionParams, performance: ColumnElement[Any]) -> ColumnElement[Any]:
-    if not params.team:
+def _level(
+    params: DistributionParams | None, performance: ColumnElement[Any]
+) -> ColumnElement[Any]:
+    if params is None or not params.team:
         return literal(0)
     whens = [
         (performance >= level.performance, n)
@@ -211,9 +213,10 @@ class SqlNetwork:
         bound = {"tenant": self._tenant, **_bounded(member, depth)}
         return _checked(member, list(self._connection.execute(_CHAIN, bound).scalars()))
 
-    def grow(self, member: str, amount: int, params: DistributionParams) -> list[tuple[str, int]]:
+    def grow(
+        self, uplines: Sequence[str], amount: int, params: DistributionParams | None
+    ) -> list[tuple[str, int]]:
         self._links.clear()
-        uplines = self.chain(member, None)
         m = t.members.c
         grown = m.team_performance + amount
         statement = (

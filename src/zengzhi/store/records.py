@@ -134,7 +134,8 @@ class SqlOrders(Tenanted):
         minted = tuple(Minted(*one) for one in row.minted)
         rewards = tuple(Paid(*one) for one in row.rewards or [])
         modes = tuple(Effect(*one) for one in row.modes or [])
-        return OrderRecord(order, minted, row.reversed_by, rewards, modes)
+        grew = None if row.grew is None else tuple(row.grew)
+        return OrderRecord(order, minted, row.reversed_by, rewards, modes, grew)
 
     def put(self, record: OrderRecord) -> None:
         c = t.orders.c
@@ -148,6 +149,7 @@ class SqlOrders(Tenanted):
             "reversed_by": record.reversed_by,
             "rewards": [list(one) for one in record.rewards],
             "modes": [list(one) for one in record.modes],
+            "grew": None if record.grew is None else list(record.grew),
         }
         if self.pending is not None and self.held is not None and order_id in self.held:
             self.pending.change_order(order_id, values)  # locked or written here: held

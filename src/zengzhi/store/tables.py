@@ -469,6 +469,7 @@ orders = Table(
     Column("minted", Json),  # what completion gave, for a reversal
     Column("rewards", Json),  # the rewards completion paid, for a reversal
     Column("modes", Json),  # what completion did in the companion modes, for a reversal
+    Column("grew", Json),  # whose team performance completion grew, for a reversal
     Column("shopping_points", BigInteger, nullable=False, server_default="0"),  # paid in points
     Column("created_at", UTCDateTime, nullable=False),
     Column("paid_at", UTCDateTime),
