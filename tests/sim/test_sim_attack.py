@@ -6,6 +6,9 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
+import pytest
+
+from zengzhi.core.errors import DomainError
 from zengzhi.i18n import Translator
 from zengzhi.sim.report import findings
 from zengzhi.sim.run import RunResult, Simulation
@@ -22,7 +25,7 @@ def _scenario(**sections: Any) -> Any:
         "members": {"new_share": "0.7"},
     }
     for name, values in sections.items():
-        data[name] = {**data.get(name, {}), **values}
+        data[name] = {**data.get(name, {}), **values} if isinstance(values, dict) else values
     return load_scenario(data)
 
 
@@ -103,3 +106,52 @@ def test_a_shortfall_is_never_said_as_fully_covered() -> None:
         # paid 1,000.00 of 1,600,000.00 is 0.0625%: 0.06% in the verdict and the
         # findings alike (the verdict said 0.1%)
         assert "0.06%" in told[-4] and "0.06%" in "\n".join(said), text
+
+
+def test_an_events_values_are_refused_with_the_scenario_naming_the_event() -> None:
+    # they were accepted, the run went on until the event's day, then stopped naming
+    # "amount" or "mint_ratio" (not which event): a year at a million orders a day
+    # simulated to refuse a negative subsidy on day 300
+    for event, field in (
+        ({"subsidy": "-10"}, "events.0.subsidy"),
+        ({"subsidy": "0"}, "events.0.subsidy"),
+        ({"subsidy": "1.001"}, "events.0.subsidy"),
+        ({"subsidy": "1" + "0" * 21}, "events.0.subsidy"),
+        ({"configure": {"exitmultiple": "2"}}, "events.0.configure.exitmultiple"),
+        ({"configure": {"mint_ratio": "1"}}, "events.0.configure.mint_ratio"),
+        ({"configure": {"exit_multiple": "0"}}, "events.0.configure.exit_multiple"),
+        ({"configure": {"sell_fee": "1"}}, "events.0.configure.sell_fee"),
+    ):
+        with pytest.raises(DomainError) as error:
+            _scenario(events=[{"day": 3, **event}])
+        assert error.value.field == field, (event, error.value)
+    # a good one still loads
+    assert _scenario(events=[{"day": 3, "subsidy": "10.50", "configure": {"sell_fee": "0.5"}}])
+
+
+def test_a_flow_past_a_million_orders_a_day_is_refused_whatever_its_shape() -> None:
+    # orders_per_day is bounded at 1,000,000, but a growing flow (2 ^ day) or a table
+    # went past it unchecked: the run never ended (and kept a member per order); a
+    # negative table entry was read as no orders
+    for flow, field in (
+        ({"shape": "growing", "rate": "1"}, "flow.rate"),
+        ({"shape": "table", "table": [5, 1_000_001]}, "flow.table.1"),
+        ({"shape": "table", "table": [5, -2]}, "flow.table.1"),
+    ):
+        with pytest.raises(DomainError) as error:
+            _scenario(simulation={"days": 40}, flow=flow)
+        assert error.value.field == field, (flow, error.value)
+    # 5 × 2^17 = 655,360 on day 17 (the last of 18 days) is within the bound; the same
+    # flow over 19 days reaches 1,310,720
+    assert _scenario(simulation={"days": 18}, flow={"shape": "growing", "rate": "1"})
+    with pytest.raises(DomainError) as error:
+        _scenario(simulation={"days": 19}, flow={"shape": "growing", "rate": "1"})
+    assert error.value.field == "flow.rate"
+    # a sweep of the orders a day that makes the growing flow too big is refused too
+    with pytest.raises(DomainError) as error:
+        _scenario(
+            simulation={"days": 18},
+            flow={"shape": "growing", "rate": "1"},
+            sweep={"parameter": "flow.orders_per_day", "values": ["5", "10"]},
+        )
+    assert error.value.field == "sweep.flow.rate"

@@ -71,6 +71,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+MAX_ORDERS_A_DAY = 10**6  # on any day of the horizon, whatever the flow's curve
+
+
 class SimulationIn(_Strict):
     days: Whole = Field(default=365, ge=1, le=3650)
     seed: Whole = Field(default=1, ge=0, le=2**31)
@@ -111,7 +114,7 @@ class FlowIn(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> FlowIn:
-        if Ratio(self.orders_per_day, "flow.orders_per_day").fraction > 10**6:
+        if Ratio(self.orders_per_day, "flow.orders_per_day").fraction > MAX_ORDERS_A_DAY:
             raise invalid("flow.orders_per_day", "at most 1,000,000 a day")
         if Ratio(self.rate, "flow.rate").fraction >= 1 and self.shape == "declining":
             raise invalid("flow.rate", "a decline must be below 1 a day")
@@ -194,9 +197,46 @@ class Scenario(_Strict):
                 raise invalid(f"events.{n}.pool", f"unknown pool {event.pool!r}")
             if event.day >= self.simulation.days:
                 raise invalid(f"events.{n}.day", "is past the last day of the simulation")
+            # what the engine would refuse on the event's day, refused now, naming it
+            subsidy = None if event.subsidy is None else Yuan(event.subsidy, f"events.{n}.subsidy")
+            if subsidy is not None and subsidy.minor <= 0:
+                raise invalid(f"events.{n}.subsidy", "must be greater than 0")
+            if event.configure:
+                try:
+                    pools[event.pool].with_changes(event.configure)
+                except DomainError as error:
+                    error.field = f"events.{n}.configure.{error.field}"
+                    raise
+        self._check_peak()
         if self.sweep is not None:
             for value in self.sweep.values:
-                self.with_parameter(self.sweep.parameter, value)
+                variant = self.with_parameter(self.sweep.parameter, value)
+                try:
+                    variant._check_peak()
+                except DomainError as error:
+                    error.field = f"sweep.{error.field}"
+                    raise
+
+    def _check_peak(self) -> None:
+        """No day of the horizon plans more than MAX_ORDERS_A_DAY orders, whatever the
+        curve: a growing flow or a table could go past the bound on orders_per_day (a
+        run that never ends)."""
+        flow, days = self.flow, self.simulation.days
+        if flow.shape == "table":
+            assert flow.table is not None
+            for n, count in enumerate(flow.table[:days]):
+                if not 0 <= count <= MAX_ORDERS_A_DAY:
+                    raise invalid(f"flow.table.{n}", "must be 0 to 1,000,000 orders a day")
+        elif flow.shape == "growing":
+            base = Ratio(flow.orders_per_day).fraction
+            growth = 1 + Ratio(flow.rate).fraction
+            for day in range(days):  # the last day plans the most
+                if base > MAX_ORDERS_A_DAY:
+                    raise invalid(
+                        "flow.rate",
+                        f"the flow grows past 1,000,000 orders a day on day {day} of {days}",
+                    )
+                base *= growth
 
     def with_parameter(self, parameter: str, value: object) -> Scenario:
         """A copy with one parameter changed (for sweeps); checks the new value."""
