@@ -155,3 +155,36 @@ def test_a_flow_past_a_million_orders_a_day_is_refused_whatever_its_shape() -> N
             sweep={"parameter": "flow.orders_per_day", "values": ["5", "10"]},
         )
     assert error.value.field == "sweep.flow.rate"
+
+
+def test_a_covered_promise_is_not_said_to_need_future_orders() -> None:
+    # with a 99% sell fee the pool held 2500% of what its exits promise, and the
+    # findings said "it covers 2500.0% of its promises. The rest can only come from
+    # future orders" (so did a mode whose reserve held more than it owed)
+    summary = {
+        "days": 1,
+        "members": 10,
+        "members_exited": 0,
+        "spend": "1000.00",
+        "paid_to_members": "0.00",
+        "held_at_sale_rate": "0.00",
+        "pool": "300.00",
+        "liability": "12.00",
+        "price_first": "1.0000",
+        "price_last": "1.0000",
+        "union@z_paid": "0.00",
+        "union@z_owed": "100.00",
+        "union@z_reserve": "150.00",
+        "union@z_coverage": "1.5",
+        "union@z_backed": False,
+    }
+    run = RunResult([{"day": 0, "pool": "300.00", "coverage": "25"}], [], {}, summary)
+    for language, rest in (("en", "rest"), ("zh", "其余")):
+        said = "\n".join(findings([run], _scenario(), Translator(language)))
+        assert "2500.0%" in said and "150.0%" in said, said
+        assert rest not in said, said
+    # short, they still say where the rest must come from
+    short = {**summary, "pool": "6.00", "union@z_reserve": "50.00"}
+    said = "\n".join(findings([RunResult(run.days, [], {}, short)], _scenario(), Translator("en")))
+    assert said.count("The rest can only come from future orders") == 1
+    assert said.count("the rest can only come from future orders") == 1

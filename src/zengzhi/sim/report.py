@@ -403,7 +403,7 @@ def findings(results: Sequence[RunResult], scenario: Scenario, t: Translator) ->
             said.append(
                 prefix
                 + t(
-                    "findings.promise",
+                    "findings.promise" if pool < promise else "findings.promise_covered",
                     promise=_yuan(promise),
                     pool=_yuan(pool),
                     coverage=_pct(pool / promise * 100),
@@ -456,8 +456,13 @@ def _mode_findings(run: RunResult, t: Translator) -> list[str]:
         line = t(verb, what=what, paid=_yuan(paid), owed=_yuan(owed))
         if owed:
             backed = summary[f"{name}_backed"] in (True, "True")
+            # "the rest" only where there is a rest: a reserve holding what it owes has none
+            if reserve >= owed:
+                key = "findings.mode_covered"
+            else:
+                key = "findings.mode_backed" if backed else "findings.mode_unbacked"
             line = t(
-                "findings.mode_backed" if backed else "findings.mode_unbacked",
+                key,
                 line=line,
                 reserve=_yuan(reserve),
                 coverage=_pct(reserve / owed * 100),
