@@ -152,9 +152,11 @@ def _check(uow: UnitOfWork, kind: str, key: str, body: BaseModel) -> None:
                 distribution_rate=body.distribution_rate,
             ).line(key, 100_000, "main")
     except DomainError as error:
-        field = error.field or ""
-        error.field = field[field.index(".modes.") + 1 :] if ".modes." in field else None
-        error.field = error.field or field.split(".")[-1] or None
+        # the configuration names "products.<id>.cost" or, for a split that does not add
+        # up, "products.<id>": the body's own field, never the id (which may hold dots)
+        field = (error.field or "").removeprefix(f"{kind}s.{key}")
+        whole = "price" if kind == "product" else "commission_rate"
+        error.field = field.removeprefix(".") or whole
         raise
     if isinstance(body, ZoneIn):
         if body.starts_at and body.ends_at and body.ends_at <= body.starts_at:
