@@ -42,7 +42,7 @@ class MemoryPositions:
     def open(self, member: str) -> Position:
         self._opened += 1
         paid, charged = self._history.pop(member, (0, 0))
-        position = Position(member, self._opened, paid=paid, charged=charged)
+        position = Position(member, self._opened, paid=paid, charged=charged, lots=[])
         self._positions[member] = position
         return position
 

@@ -216,6 +216,11 @@ def check(state: TenantState) -> list[str]:
                     f"{format_minor(position.points, 4)} points, holdings say "
                     f"{format_minor(balance, 4)}"
                 )
+            if (
+                position.lots is not None
+                and sum(lot.held for lot in position.lots) != position.points
+            ):
+                problems.append(f"pool {pool.id}: {position.member}'s lots are not its points")
             held += position.points
         if held != points:
             problems.append(

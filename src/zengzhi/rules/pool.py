@@ -125,6 +125,48 @@ class Position:
     points: int = 0  # points units held
     paid: int = 0  # fen the pool ever paid the member (sales and exits), in any position
     charged: int = 0  # fen of reversal debt ever charged to the member in this pool
+    # what each mint put in the position (an order's completion event, an import, a
+    # conversion), oldest first: (its cause, its points still held, the sale value and the
+    # payout of its points sold). A sale takes the oldest points first; a reversal burns
+    # only what its own order minted and is still held, and takes the sale of the rest out
+    # of `realized` as far as it charges it back. None: a position opened before lots
+    # were kept, whose reversals burn any points held (docs/model.md)
+    lots: list[Lot] | None = None
+
+
+class Lot(NamedTuple):
+    cause: str  # what minted it
+    held: int  # units still held
+    sold_value: int  # fen: the sale value of its points sold (what `realized` counted)
+    sold_payout: int  # fen: what those sales paid
+
+
+def take_oldest(lots: list[Lot], units: int, value: int, payout: int) -> None:
+    """A sale of `units` points for `value` (paid `payout`) leaves the position: they are
+    its oldest (first in, first out), so that a reversal finds its order's points sold
+    before any that a later order bought. Each lot sold from keeps its share of the sale
+    (rounded down, the last lot taking the rest)."""
+    left, value_left, payout_left = units, value, payout
+    for n, lot in enumerate(lots):
+        if not left:
+            return
+        if not lot.held:
+            continue
+        taken = min(lot.held, left)
+        left -= taken
+        share = value_left if not left else value * taken // units
+        paid = payout_left if not left else payout * taken // units
+        value_left, payout_left = value_left - share, payout_left - paid
+        lots[n] = Lot(lot.cause, lot.held - taken, lot.sold_value + share, lot.sold_payout + paid)
+
+
+def take_lot(lots: list[Lot], cause: str) -> Lot | None:
+    """The lot `cause` minted, taken out of the position's lots (None: not among them)."""
+    for n, lot in enumerate(lots):
+        if lot.cause == cause:
+            del lots[n]
+            return lot
+    return None
 
 
 # A position's exit key orders positions by the price that forces them out: the exit
@@ -321,6 +363,8 @@ def mint(
         position = pool.positions.get(member) or pool.positions.open(member)
         position.principal += amount
         position.points += minted
+        if position.lots is not None:
+            position.lots.append(Lot(cause, minted, 0, 0))
         pool.positions.update(position)
     if not contribution:
         return minted, position  # nothing moves
@@ -385,6 +429,8 @@ def sell(pool: PoolState, ledger: Ledger, cause: str, member: str, units: int | 
         pool.last_price = before
     position.points -= quantity
     position.realized += value
+    if position.lots is not None:
+        take_oldest(position.lots, quantity, value, payout)
     position.paid += payout
     pool.positions.update(position)
     params_used = _before(cash, circulating)
@@ -560,18 +606,27 @@ def reverse_mint(
     """Undo what a completed order gave a member in this pool.
 
     The points it minted are burned as far as the member still holds them in the same
-    position, with no payout (the contribution stays in the pool, so the price only
-    rises); the principal drops by the order amount. Points already sold or exited are
-    valued at the current price and charged to the member — from the wallet as far as it
-    holds, the rest as a debt (the wallet never goes negative) — but never more than the
-    pool paid the member since the order completed (`paid_before` is what it had paid
-    until then), nor, with earlier reversals' charges, more than it ever paid: a refund
-    takes back what the member gained through the order's points, never more.
+    position (a sale takes a position's oldest points first, so points a later order
+    bought are never this order's), with no payout (the contribution stays in the pool,
+    so the price only rises); the principal drops by the order amount. Points already
+    sold or exited are valued at the current price and charged to the member — from the
+    wallet as far as it holds, the rest as a debt (the wallet never goes negative) — but
+    never more than the pool paid the member since the order completed (`paid_before` is
+    what it had paid until then), nor, with earlier reversals' charges, more than it ever
+    paid: a refund takes back what the member gained through the order's points, never
+    more. The sale of the order's points it charges back leaves `realized`.
     """
     positions = pool.positions
     position = positions.get(member)
     same = position is not None and opened is not None and position.opened == opened
-    burned = min(minted, position.points) if same and position else 0
+    burned = 0
+    lot = None
+    if same and position is not None:
+        if position.lots is None:  # kept before lots: any points held may be the order's
+            burned = min(minted, position.points)
+        else:  # the order's own, as far as they are held (a sale took the oldest first)
+            lot = take_lot(position.lots, order)
+            burned = min(minted, lot.held) if lot is not None else 0
     short = minted - burned
     cash, circulating = balance_and_points(pool, ledger)
     now = price(pool, ledger)
@@ -584,6 +639,13 @@ def reverse_mint(
         if same:
             position.points -= burned
             position.principal = max(0, position.principal - amount)
+            if lot is not None and lot.sold_value:
+                # the sale of the order's sold points, charged back, no longer counts
+                # toward the cap of what stays (as far as the charge took it back)
+                undone = lot.sold_value
+                if owed < lot.sold_payout:
+                    undone = lot.sold_value * owed // lot.sold_payout
+                position.realized = max(0, position.realized - undone)
         if position.points == 0 and position.principal == 0:
             positions.close(position)  # nothing left to stake: as if never opened
         else:

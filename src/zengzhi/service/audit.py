@@ -66,6 +66,14 @@ def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
     kept = kept_balances(connection, tenant)
     differences = _balance_differences(kept, posted_balances(connection, tenant))
     for row in position_rows(connection, tenant):
+        if row.lots is not None and sum(int(lot[1]) for lot in row.lots) != row.points:
+            differences.append(
+                Difference(
+                    what=f"position {row.pool_id}/{row.member_id} lots",
+                    kept=str(row.lots),
+                    expected=format_amount(row.points, "PTS"),
+                )
+            )
         holding = kept.get(
             (accounts.holdings(row.member_id, row.pool_id), accounts.points_asset(row.pool_id)), 0
         )
@@ -134,6 +142,7 @@ def check_replay(connection: Connection, tenant: str) -> list[Difference]:
         return [Difference(what=f"event log line {error.line}", kept="", expected=str(error))]
     memory = run.state.ledger.balances  # type: ignore[attr-defined]
     differences = _balance_differences(kept_balances(connection, tenant), memory)
+    rows = position_rows(connection, tenant)
     stored = {  # open stakes as they stand, and every member's history in the pool
         (row.pool_id, row.member_id): (
             row.opened,
@@ -143,8 +152,14 @@ def check_replay(connection: Connection, tenant: str) -> list[Difference]:
             row.paid,
             row.charged,
         )
-        for row in position_rows(connection, tenant)
+        for row in rows
         if row.opened != CLOSED or row.paid or row.charged
+    }
+    # the points by lot, of the positions that keep them (not those opened before)
+    stored_lots = {
+        (row.pool_id, row.member_id): [tuple(lot) for lot in row.lots]
+        for row in rows
+        if row.opened != CLOSED and row.lots is not None
     }
     replayed: dict[tuple[str, str], tuple[int, ...]] = {}
     for pool_id, pool in memory_pools(run.state).items():
@@ -161,6 +176,15 @@ def check_replay(connection: Connection, tenant: str) -> list[Difference]:
                 position.paid,
                 position.charged,
             )
+            lots = stored_lots.get((pool_id, position.member))
+            if lots is not None and lots != [tuple(lot) for lot in position.lots or []]:
+                differences.append(
+                    Difference(
+                        what=f"position {pool_id}/{position.member} lots",
+                        kept=str(lots),
+                        expected=str(position.lots),
+                    )
+                )
     for key in sorted(set(stored) | set(replayed)):
         if stored.get(key) != replayed.get(key):
             differences.append(

@@ -44,6 +44,7 @@ class PositionRow:
     points: int
     paid: int
     charged: int
+    lots: list[list[Any]] | None  # [cause, units] oldest first; None: kept before lots
 
 
 def position_rows(connection: Connection, tenant: str) -> list[PositionRow]:

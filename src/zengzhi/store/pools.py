@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from zengzhi.core.amounts import Price, Ratio
-from zengzhi.rules.pool import KEY_DIGITS, PoolParams, PoolState, Position, exit_key
+from zengzhi.rules.pool import KEY_DIGITS, Lot, PoolParams, PoolState, Position, exit_key
 from zengzhi.store import tables as t
 from zengzhi.store.pending import NEW_POSITION, SET_POSITION, UNAFFECTED, Pending
 from zengzhi.store.tenanted import of_tenant
@@ -100,6 +100,9 @@ class SqlPositions:
             int(row.points),
             int(row.paid),
             int(row.charged),
+            None
+            if row.lots is None
+            else [Lot(str(c), int(h), int(v), int(p)) for c, h, v, p in row.lots],
         )
 
     def get(self, member: str) -> Position | None:
@@ -141,7 +144,7 @@ class SqlPositions:
         self.get(member)  # a closed row's history carries on
         self.next_opened += 1
         paid, charged = self._closed.get(member, (0, 0))
-        position = Position(member, self.next_opened, paid=paid, charged=charged)
+        position = Position(member, self.next_opened, paid=paid, charged=charged, lots=[])
         self._loaded[member] = position
         self._new.add(member)
         return position
@@ -179,6 +182,7 @@ class SqlPositions:
             "exit_key": None,
             "paid": paid,
             "charged": charged,
+            "lots": None,
         }
         if had_row:
             self._write(member, values, new=False)
@@ -211,6 +215,7 @@ class SqlPositions:
             "exit_key": key_text(exit_key(position, self._multiple)),
             "paid": position.paid,
             "charged": position.charged,
+            "lots": None if position.lots is None else [list(lot) for lot in position.lots],
         }
 
     def update(self, position: Position) -> None:

@@ -382,6 +382,9 @@ positions = Table(
     # the pool ever paid the member, and the reversal debts ever charged (spec 01)
     Column("paid", BigInteger, nullable=False, server_default="0"),
     Column("charged", BigInteger, nullable=False, server_default="0"),
+    # the points held by what minted them, oldest first (rules/pool.py Position.lots);
+    # NULL in a position opened before they were kept, and in a closed row
+    Column("lots", Json),
     PrimaryKeyConstraint("tenant_id", "pool_id", "member_id"),
     Index("ix_positions_exit", "tenant_id", "pool_id", "exit_key", "opened"),
 )

@@ -161,17 +161,40 @@ def test_lowering_k_below_what_a_member_realized_pays_the_sale_value() -> None:
 
 def test_a_cap_used_up_by_the_member_s_own_refund_pays_nothing_more() -> None:
     tenant = Tenant(main=PoolParams(exit_multiple=Ratio("1.2")))
+    tenant.order("m1", "100.00", "30.00", order_id="o2")  # 21 points, the oldest
+    tenant.order("m1", "1000.00", "300.00", order_id="o1")  # 147 points
+    tenant.order("m2", "1000.00", "300.00")
+    tenant.apply(Subsidy("x1", "main", 100_000))
+    tenant.apply(Sell("s1", "m1", "main", 210_000))  # o2's 21 points: realized 124.51
+    entries = tenant.apply(ReverseOrder("r1", "o1"))
+    # o1's 147 points, all held, are burned; what is left, o2's principal of 100, was
+    # already paid past its cap (1.2 × 100 < 124.51) by o2's own sale: it closes unpaid
+    assert not [e for e in entries if e.kind == "exit" and e.params["member"] == "m1"]
+    assert tenant.state.pools["main"].positions.get("m1") is None
+    assert tenant.balance("member:m1:wallet") == 9960  # the sale's payout, kept
+    assert tenant.balance("member:m1:debt") == 0
+
+
+def test_a_refund_that_charges_a_sale_back_takes_it_out_of_what_stays() -> None:
+    """m1 sells 100 points: the oldest, o1's (first in, first out). Reversing o1 burns its
+    110 points still held and charges the sale back (137.06, its whole payout, from the
+    wallet). The sale then no longer counts toward the cap of o2's stake, which stays with
+    its 14.7 points: it used to count (realized 171.33 against 1.2 × 100), so o2's stake was
+    closed unpaid, and before lots were kept o1's reversal burned o2's points as well."""
+    tenant = Tenant(main=PoolParams(exit_multiple=Ratio("1.2")))
     tenant.order("m1", "1000.00", "300.00", order_id="o1")
     tenant.order("m1", "100.00", "30.00", order_id="o2")
     tenant.order("m2", "1000.00", "300.00")
     tenant.apply(Sell("s1", "m1", "main", 1_000_000))  # realized 171.33, past 1.2 × 100
     entries = tenant.apply(ReverseOrder("r1", "o1"))
-    # o1's 210 points: 124.7 still held are burned, 85.3 sold are charged (at most the
-    # sale's 137.06, taken from the wallet); what is left, a principal of 100 already paid
-    # past its cap, closes unpaid
     assert "exit" not in tenant.kinds(entries)
-    assert tenant.state.pools["main"].positions.get("m1") is None
-    assert tenant.balance("member:m1:wallet") == 0
+    position = tenant.state.pools["main"].positions.get("m1")
+    assert position is not None
+    assert (position.principal, position.realized, position.points) == (10_000, 0, 147_000)
+    [reversal] = [e for e in entries if e.kind == "reversal"]
+    assert reversal.params["points_short"] == "100.0000"
+    assert moved(reversal, "member:m1:points:main", "PTS:main") == "-110.0000"
+    assert tenant.balance("member:m1:wallet") == 0  # 137.06 charged back
     assert tenant.balance("member:m1:debt") == 0
 
 

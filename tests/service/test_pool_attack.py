@@ -1,0 +1,54 @@
+"""The appreciation pool attacked through the service (an independent check, 2026-12-04):
+reversals at every point of an order's story, the operator's changes mid-way, and the
+same request sent at once from several processes. After each story the books balance,
+the tables are a replay of the event log, no price fell, and no reversal took more than
+spec 01 allows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tests.service.conftest import Api
+from zengzhi.service.audit import check_ledger, check_replay
+from zengzhi.service.base import Context
+
+
+def _sound(api: Api, context: Context) -> None:
+    with context.database.reader.connect() as connection:
+        assert check_ledger(connection, api.tenant) == []
+        assert check_replay(connection, api.tenant) == []
+
+
+def _main(api: Api, member: str) -> dict[str, str]:
+    found = [one for one in api.ok(api.get(f"/v1/members/{member}/positions"))]
+    return next((one for one in found if one["pool"] == "main"), {})
+
+
+def _taken(api: Api, member: str, wallet_before: str) -> Decimal:
+    wallet = api.ok(api.get(f"/v1/members/{member}/wallet"))
+    return Decimal(wallet_before) - Decimal(wallet["balance"]) + Decimal(wallet["debt"])
+
+
+def test_a_reversal_never_burns_the_points_a_later_order_bought(api: Api, context: Context) -> None:
+    """m1's first order's points are sold; a later order buys points at the price the
+    sale left; reversing the first order burned the later order's points (they were in
+    the same position, and the rule burned 'as far as the member still holds' any), on
+    top of charging the sale back: a 1,000 refund took a 100,000 order's whole stake.
+    The sold points are the order's own (a position's oldest points go first), so the
+    reversal charges the sale back (at most what it paid) and the later stake stays."""
+    api.pool("main")
+    api.member("m1")
+    api.completed_order("o1", "m1")  # 210 points
+    sale = api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "209.9999"}))
+    assert sale["payout"] == "239.99"
+    api.completed_order("o3", "m1", "100000.00", "30000.00")
+    later = _main(api, "m1")["points"]
+    assert Decimal(later) > Decimal("0.0001")
+    wallet = api.ok(api.get("/v1/members/m1/wallet"))["balance"]
+    api.ok(api.post("/v1/orders/o1/reverse"))
+    kept = _main(api, "m1")
+    # o3's points and its principal stay; o1's one unsold unit (0.0001) is burned
+    assert Decimal(kept["points"]) == Decimal(later) - Decimal("0.0001")
+    assert kept["principal"] == "100000.00"
+    assert _taken(api, "m1", wallet) <= Decimal("239.99")  # spec 01's bound
+    _sound(api, context)
