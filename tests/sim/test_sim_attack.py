@@ -188,3 +188,47 @@ def test_a_covered_promise_is_not_said_to_need_future_orders() -> None:
     said = "\n".join(findings([RunResult(run.days, [], {}, short)], _scenario(), Translator("en")))
     assert said.count("The rest can only come from future orders") == 1
     assert said.count("the rest can only come from future orders") == 1
+
+
+def _promise_of_holders(simulation: Simulation) -> Decimal:
+    """The promise over the positions that hold points: one with none can never reach
+    its cap (the engine never forces it out), so it is promised nothing."""
+    params = simulation.pool.params
+    assert params.exit_multiple is not None
+    k, fee = Decimal(params.exit_multiple.text), Decimal(params.sell_fee.text)
+    held = [p for p in simulation.pool.positions if p.points]  # type: ignore[attr-defined]
+    cap = sum((k * p.principal - p.realized for p in held), Decimal(0))
+    return (max(cap, Decimal(0)) // 1 * (1 - fee) / 100).quantize(Decimal("0.01"), ROUND_DOWN)
+
+
+def test_the_promise_follows_the_positions_through_sales_and_a_lower_exit_multiple() -> None:
+    # members panic-sell everything (their positions stay open with no points), then
+    # the operator lowers k to 1.01 and the fee to 0: positions past the new cap with
+    # no points close with nothing to pay and no exit record, and the simulator kept
+    # their principal in its promise (1,785,593.64 where the positions held
+    # 1,796,315.36 in a 60-day run), and promised the sold-out positions their caps
+    chosen = _scenario(
+        simulation={"days": 30, "seed": 2},
+        tenant={"pool": {"exit_multiple": "1.5"}},
+        flow={"orders_per_day": 60, "shape": "stop", "stop_after_day": 12},
+        members={"new_share": "0.5", "selling": "panic", "panic_stall_days": 2},
+        events=[
+            {"day": 15, "subsidy": "100000.00"},
+            {"day": 20, "configure": {"exit_multiple": "1.01", "sell_fee": "0"}},
+        ],
+    )
+    simulation = Simulation(chosen, 2)
+    rows: list[tuple[str, Decimal]] = []
+    row = simulation._row
+
+    def checked(day: int, *rest: Any) -> dict[str, Any]:
+        written = row(day, *rest)
+        rows.append((written["liability"], _promise_of_holders(simulation)))
+        return written
+
+    simulation._row = checked  # type: ignore[method-assign]
+    result = simulation.run()
+    assert sum(r["sales"] for r in result.days) > 0
+    sold_out = [p for p in simulation.pool.positions if not p.points]  # type: ignore[attr-defined]
+    assert sold_out  # positions open with no points: promised nothing
+    assert [Decimal(stated) for stated, _ in rows] == [scanned for _, scanned in rows]

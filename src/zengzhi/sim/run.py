@@ -162,7 +162,10 @@ class Simulation:
         self._dividends = params.dividends if params else ()
         # day 0 is 2026-01-01; its events happen at noon where the tenant's days turn
         self._start = start_of(FIRST_DAY, zone) + timedelta(hours=12)
-        # open positions' sums, for the pool's promise: (1 − f)(k Σ principal − Σ realized)
+        # the sums over open positions that hold points, for the pool's promise:
+        # (1 − f)(k Σ principal − Σ realized); a position with no points can never reach
+        # its cap (the engine never forces it out), so it is promised nothing until it
+        # buys again. Kept by each event's change to the positions it touched.
         self.principal = 0
         self.realized = 0
         self._orders = 0
@@ -174,14 +177,32 @@ class Simulation:
 
     # ------------------------------------------------------------------ events
 
-    def _apply(self, event: Event, today: Totals, day: int) -> Outcome:
+    def _apply(self, event: Event, today: Totals, day: int, actor: str | None = None) -> Outcome:
+        """Apply an event; `actor` is the member whose position it changes (a sale's
+        seller), besides the positions its exits close."""
+        before = self._stake(actor)
         outcome = self.engine.apply(event)
         if self.recorded is not None:
             self.recorded.append(event)
-        self._count(outcome, today, day)
+        self._count(outcome, today, day, actor)
+        self._restake(actor, before)
         return outcome
 
-    def _count(self, outcome: Outcome, today: Totals, day: int) -> None:
+    def _stake(self, member: str | None) -> tuple[int, int]:
+        """What the member's position adds to the promise's sums: its principal and
+        realized while it holds points, nothing otherwise."""
+        position = None if member is None else self.pool.positions.get(member)
+        if position is None or not position.points:
+            return 0, 0
+        return position.principal, position.realized
+
+    def _restake(self, member: str | None, before: tuple[int, int]) -> None:
+        if member is not None:
+            principal, realized = self._stake(member)
+            self.principal += principal - before[0]
+            self.realized += realized - before[1]
+
+    def _count(self, outcome: Outcome, today: Totals, day: int, actor: str | None = None) -> None:
         """The day's figures from what the rules computed (the outcome's mints, sales,
         exits, rewards and the modes' payments), and from the postings of the entries it
         has no record for (a subsidy, shopping points spent)."""
@@ -196,15 +217,16 @@ class Simulation:
             today.sale_value += sale.value
             today.sale_payouts += sale.payout
             today.burned += sale.points
-            self.realized += sale.value
             self.paid[member] += sale.payout
         for done in outcome.exits:
             member = _index(done.member)
             today.exits += 1
             today.exit_payouts += done.payout
             today.burned += done.points
-            self.principal -= done.principal
-            self.realized -= done.realized
+            if done.pool == pool and done.member != actor and done.points:
+                # a position that held points closes (the actor's is restaked)
+                self.principal -= done.principal
+                self.realized -= done.realized
             self.paid[member] += done.payout
             if self.first_exit[member] < 0:
                 self.first_exit[member] = day
@@ -304,7 +326,8 @@ class Simulation:
         if position is None or position.points == 0:
             return
         self._events += 1
-        self._apply(Sell(f"s{self._events}", self.ids[member], self.pool.id, None), today, day)
+        seller = self.ids[member]
+        self._apply(Sell(f"s{self._events}", seller, self.pool.id, None), today, day, seller)
 
     def _panic(self, today: Totals, day: int, share: Ratio) -> None:
         positions = self.pool.positions
@@ -356,7 +379,8 @@ class Simulation:
             1 if rest and self.rng.randrange(rest.denominator) < rest.numerator else 0
         )
         apply, count, ids, spent = self.engine.apply, self._count, self.ids, self.spent
-        store, pool = self.scenario.flow.store, self.pool.id
+        stake, restake = self._stake, self._restake
+        store = self.scenario.flow.store
         modes = self.modes.active
         at = self._start + timedelta(days=day) if self._dividends or modes else None
         buyers = set()
@@ -368,18 +392,19 @@ class Simulation:
             order = CompleteOrder(
                 f"o{self._orders}", ids[member], (line,), store, at, shopping_points=points
             )
+            buyer = ids[member]
+            # what the order changes in the buyer's stake is read from the position (an
+            # order that minted no point, with m = 0, minting paused or dust, stakes
+            # nothing: spec 01), its exits' from their records
+            before = stake(buyer)
             outcome = apply(order)
             if self.recorded is not None:
                 self.recorded.append(order)
-            count(outcome, today, day)
+            count(outcome, today, day, buyer)
+            restake(buyer, before)
             today.orders += 1
             today.spend += line.amount
             spent[member] += line.amount
-            # the principal an order stakes is its amount where it minted points in the
-            # pool: an order that minted none (m = 0, the pool's or its zone's minting
-            # paused, dust) opens no stake and is promised nothing (spec 01)
-            if line.pool == pool and any(m.pool == pool and m.points for m in outcome.minted):
-                self.principal += line.amount
             buyers.add(member)
             if modes:
                 self.modes.bought(member, ids[member], line)
