@@ -5,6 +5,10 @@ withdrawals and subsidies at the same few members, and repeat some requests on a
 server. Afterwards the journal rebuilds every balance exactly, and replaying the event
 log (the accepted operations, in commit order) through the in-memory engine gives the
 very state the database holds: no lost update, no double spend, no exit paid twice.
+The second test does the same with orders inside a return window: the buyer's
+confirmation and the shop's refund sent at one instant to two servers (exactly one wins),
+completed orders reversed from two servers at once (applied once), and the pool's exit
+multiple changed among them.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import multiprocessing
 import os
 import random
 import socket
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -23,13 +28,14 @@ from sqlalchemy import func, select
 
 from tests import server_process
 from tests.service.conftest import SECRET, new_tenant
-from zengzhi.service import members, pools
+from zengzhi.service import members, pools, tenants
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.members import NewMember
 from zengzhi.service.pools import NewPool
 from zengzhi.service.settings import Settings
+from zengzhi.service.tenants import TenantSettings
 from zengzhi.service.users import NewApiKey, create_api_key
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database
@@ -173,4 +179,146 @@ def test_concurrent_requests_equal_a_sequential_replay(
     assert logged.get("subsidy", 0) == totals.get("subsidy", 0)
     assert negative == 0
     assert totals.get("sale", 0) > 0 and totals.get("withdrawal", 0) > 0
+    context.database.dispose()
+
+
+def at_once(calls: list[tuple[httpx.Client, str]]) -> list[httpx.Response]:
+    """The posts sent at one instant, each from its own thread (on its own server)."""
+    barrier = threading.Barrier(len(calls))
+    answers: list[httpx.Response | None] = [None] * len(calls)
+
+    def send(n: int) -> None:
+        client, path = calls[n]
+        barrier.wait()
+        answers[n] = client.post(path, json={})
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(answer is not None for answer in answers)
+    return [answer for answer in answers if answer is not None]
+
+
+def _complete_or_refund(servers: list[httpx.Client], order: str, racing: bool) -> bool:
+    """The buyer confirms a paid order (first) and the shop refunds it, one after the
+    other or at one instant on two servers: exactly one wins; whether completion did."""
+    first, second = servers
+    complete_path, refund_path = f"/v1/orders/{order}/complete", f"/v1/orders/{order}/refund"
+    if racing:
+        complete, refund = at_once([(first, complete_path), (second, refund_path)])
+    else:
+        complete, refund = first.post(complete_path, json={}), second.post(refund_path, json={})
+    won = [a.json()["status"] for a in (complete, refund) if a.status_code == 200]
+    lost = [a.status_code for a in (complete, refund) if a.status_code != 200]
+    assert len(won) == 1 and lost == [409], (complete.text, refund.text)
+    assert won in (["completed"], ["refunded"]), won
+    return won == ["completed"]
+
+
+def hammer_refunds(urls: list[str], key: str, worker: int) -> dict[str, int]:
+    """One client process: orders inside their return window completed or refunded (the
+    two at one instant on two servers), completed orders reversed (twice at once), sales,
+    withdrawals and the pool's exit multiple changed, among the other clients' work."""
+    rng = random.Random(100 + worker)
+    headers = {"Authorization": f"Bearer {key}"}
+    clients = [httpx.Client(base_url=url, headers=headers, timeout=60) for url in urls]
+    outcome: Counter[str] = Counter()
+    paid: list[str] = []
+    completed: list[str] = []
+
+    def call(path: str, body: dict[str, Any], method: str = "POST") -> httpx.Response:
+        response = rng.choice(clients).request(method, path, json=body)
+        assert response.status_code < 500, response.text
+        return response
+
+    for n in range(ROUNDS):
+        choice = rng.random()
+        if choice < 0.4:
+            order = f"w{worker}-o{n}"
+            amount = rng.randint(100, 3000)
+            body = {
+                "id": order,
+                "member": rng.choice(MEMBERS),
+                "amount": f"{amount}.00",
+                "contribution": f"{amount * 3 // 10}.00",
+            }
+            assert call("/v1/orders", body).status_code == 201
+            answer = call(f"/v1/orders/{order}/pay", {})
+            assert answer.json()["status"] == "paid", answer.text  # inside its window
+            paid.append(order)
+        elif choice < 0.62 and paid:
+            order = paid.pop(rng.randrange(len(paid)))
+            if _complete_or_refund(rng.sample(clients, 2), order, rng.random() < 0.5):
+                completed.append(order)
+                outcome["completed"] += 1
+            else:
+                outcome["refunded"] += 1
+        elif choice < 0.7 and len(completed) > 2:
+            order = completed.pop(rng.randrange(len(completed)))
+            first, second = rng.sample(clients, 2)
+            answers = at_once(
+                [(first, f"/v1/orders/{order}/reverse"), (second, f"/v1/orders/{order}/reverse")]
+            )
+            assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+            assert {a.json()["status"] for a in answers} == {"reversed"}
+            outcome["reversed"] += 1
+        elif choice < 0.85:
+            body = {"id": f"w{worker}-s{n}", "points": rng.choice(["all", "5", "20"])}
+            answer = call(f"/v1/members/{rng.choice(MEMBERS)}/sell", body)
+            outcome["sale" if answer.status_code == 200 else "sale_refused"] += 1
+        elif choice < 0.94:
+            body = {"id": f"w{worker}-w{n}", "amount": f"{rng.randint(1, 300)}.00"}
+            answer = call(f"/v1/members/{rng.choice(MEMBERS)}/withdrawals", body)
+            outcome["withdrawal" if answer.status_code == 201 else "withdrawal_refused"] += 1
+        else:
+            multiple = rng.choice(["1.5", "2", "3"])
+            answer = call("/v1/pools/main", {"exit_multiple": multiple}, "PATCH")
+            assert answer.status_code == 200, answer.text
+            outcome["configured"] += 1
+    for client in clients:
+        client.close()
+    return dict(outcome)
+
+
+def test_refunds_and_reversals_at_once_equal_a_sequential_replay(
+    servers: list[str], postgres_url: str
+) -> None:
+    settings = Settings(database_url=postgres_url, secret_key=SECRET)
+    context = Context(Database(postgres_url), settings)
+    tenant = new_tenant(context, "refunds")
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    tenants.update_settings(context, owner, TenantSettings(completion_delay_seconds=3600))
+    pools.open_pool(context, owner, NewPool(id="main", exit_multiple="1.5"))
+    for member in MEMBERS:
+        members.create_member(context, owner, NewMember(id=member))
+    key = create_api_key(context, owner, NewApiKey(name="shop", role=Role.OWNER)).token
+    assert key is not None
+    spawn = multiprocessing.get_context("spawn")
+    with spawn.Pool(CLIENTS) as workers:
+        outcomes = workers.starmap(hammer_refunds, [(servers, key, n) for n in range(CLIENTS)])
+    totals: Counter[str] = Counter()
+    for outcome in outcomes:
+        totals.update(outcome)
+    with context.database.read() as connection:
+        assert check_ledger(connection, tenant) == []
+        assert check_replay(connection, tenant) == []
+        e, o = t.events.c, t.orders.c
+        logged = Counter(
+            event.split(":")[0]
+            for event in connection.execute(
+                select(e.event_id).where(e.tenant_id == tenant)
+            ).scalars()
+        )
+        statuses = Counter(
+            connection.execute(select(o.status).where(o.tenant_id == tenant)).scalars()
+        )
+    # a completion is an order event, a reversal one more; a refund before completion none
+    assert logged.get("order", 0) == totals["completed"]
+    assert logged.get("reverse", 0) == totals["reversed"]
+    assert statuses["refunded"] == totals["refunded"]
+    assert statuses["reversed"] == totals["reversed"]
+    assert statuses["completed"] == totals["completed"] - totals["reversed"]
+    assert totals["refunded"] > 0 and totals["completed"] > 0 and totals["reversed"] > 0
     context.database.dispose()
