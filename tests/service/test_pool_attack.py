@@ -52,3 +52,33 @@ def test_a_reversal_never_burns_the_points_a_later_order_bought(api: Api, contex
     assert kept["principal"] == "100000.00"
     assert _taken(api, "m1", wallet) <= Decimal("239.99")  # spec 01's bound
     _sound(api, context)
+
+
+def test_an_approved_withdrawal_is_not_sent_to_the_gateway_while_its_member_owes(
+    api: Api, context: Context
+) -> None:
+    """m1 sells o1's points and asks to withdraw the payout; finance approves; then o1 is
+    reversed: the sale is charged back, the wallet is empty (the withdrawal holds the
+    money), so it is a debt. Approving is refused while a member owes (docs/model.md),
+    but sending the approved withdrawal to the payout gateway was not: the member was
+    paid the cash the refund had just charged back. It is refused the same way (409,
+    field withdrawal); rejecting it settles the debt."""
+    api.pool("main")
+    api.member("m1")
+    api.completed_order("o1", "m1")
+    payout = api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "all"}))["payout"]
+    api.ok(
+        api.put("/v1/payments/adapter", {"adapter": "webhook", "payout_url": "https://p.example/x"})
+    )
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": payout}))
+    api.ok(api.post("/v1/withdrawals/w1/approve"))
+    api.ok(api.post("/v1/orders/o1/reverse"))
+    assert api.ok(api.get("/v1/members/m1/wallet"))["debt"] == payout
+    sent = api.post("/v1/withdrawals/w1/payout")
+    assert sent.status_code == 409, sent.text
+    assert sent.json()["field"] == "withdrawal"
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "approved"
+    api.ok(api.post("/v1/withdrawals/w1/reject"))
+    wallet = api.ok(api.get("/v1/members/m1/wallet"))
+    assert (wallet["balance"], wallet["withdrawing"], wallet["debt"]) == ("0.00", "0.00", "0.00")
+    _sound(api, context)

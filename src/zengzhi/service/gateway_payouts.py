@@ -114,6 +114,7 @@ def _start(
     problem = payout_problem(uow.connection, uow.tenant, withdrawal.member_id)
     if problem is not None:
         raise problem
+    wallets.refuse_while_owing(uow, withdrawal.member_id, "send")
     payee = payee_in(context, uow.connection, uow.tenant, withdrawal.member_id)
     payouts = Payouts(uow.connection, uow.tenant)
     before = payouts.get(withdrawal_id)

@@ -379,6 +379,7 @@ def request_payout(context: Context, principal: Principal, withdrawal_id: str) -
         adapter = adapter_for(adapter_row(uow.connection, uow.tenant), context.settings)
 
         def act(uow: UnitOfWork, row: WithdrawalRow) -> None:
+            wallets.refuse_while_owing(uow, row.member_id, "send")
             uow.withdrawals.change(withdrawal_id, status=adapter.request_payout(uow, row))
 
         return wallets.move(uow, principal.actor, withdrawal_id, "send", act)

@@ -189,19 +189,33 @@ def publish_approved(uow: UnitOfWork, row: WithdrawalRow, by: str) -> None:
     )
 
 
+def refuse_while_owing(uow: UnitOfWork, member: str, step: str = "approve") -> None:
+    """No payout moves toward a member who owes: a reversal since the request found the
+    wallet empty (the withdrawal holds the money). Approving is refused, and so is sending
+    an approved withdrawal to the payout gateway (`step` "send"): finance rejects it, and
+    its amount settles the debt first."""
+    owed = -uow.ledger.balance(accounts.debt(member), CNY)
+    if owed <= 0:
+        return
+    if step == "send":
+        message = (
+            f"member {member} owes {format_minor(owed, 2)}: reject the withdrawal"
+            " (its amount settles the debt first) or send it once the debt is settled"
+        )
+    else:
+        message = (
+            f"member {member} owes {format_minor(owed, 2)}: reject the withdrawal"
+            " (its amount settles the debt first) or approve it once the debt is settled"
+        )
+    raise DomainError(ErrorCode.CONFLICT, message, "withdrawal")
+
+
 def approve(context: Context, principal: Principal, withdrawal_id: str) -> WithdrawalView:
     def act(uow: UnitOfWork, row: WithdrawalRow) -> None:
         problem = payout_problem(uow.connection, uow.tenant, row.member_id)
         if problem is not None:
             raise problem
-        owed = -uow.ledger.balance(accounts.debt(row.member_id), CNY)
-        if owed > 0:  # a reversal since the request found the wallet empty: no payout now
-            raise DomainError(
-                ErrorCode.CONFLICT,
-                f"member {row.member_id} owes {format_minor(owed, 2)}: reject the withdrawal"
-                " (its amount settles the debt first) or approve it once the debt is settled",
-                "withdrawal",
-            )
+        refuse_while_owing(uow, row.member_id)
         uow.withdrawals.change(
             withdrawal_id,
             status=WithdrawalStatus.APPROVED,
