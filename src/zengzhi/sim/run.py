@@ -379,7 +379,7 @@ class Simulation:
             1 if rest and self.rng.randrange(rest.denominator) < rest.numerator else 0
         )
         apply, count, ids, spent = self.engine.apply, self._count, self.ids, self.spent
-        stake, restake = self._stake, self._restake
+        held = self.pool.positions.get
         store = self.scenario.flow.store
         modes = self.modes.active
         at = self._start + timedelta(days=day) if self._dividends or modes else None
@@ -396,12 +396,21 @@ class Simulation:
             # what the order changes in the buyer's stake is read from the position (an
             # order that minted no point, with m = 0, minting paused or dust, stakes
             # nothing: spec 01), its exits' from their records
-            before = stake(buyer)
+            position = held(buyer)
+            if position is not None and position.points:  # inline _stake: every order
+                principal, realized = position.principal, position.realized
+            else:
+                principal = realized = 0
             outcome = apply(order)
             if self.recorded is not None:
                 self.recorded.append(order)
             count(outcome, today, day, buyer)
-            restake(buyer, before)
+            position = held(buyer)
+            if position is not None and position.points:
+                principal -= position.principal
+                realized -= position.realized
+            self.principal -= principal
+            self.realized -= realized
             today.orders += 1
             today.spend += line.amount
             spent[member] += line.amount
