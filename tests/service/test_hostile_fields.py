@@ -26,3 +26,28 @@ def test_a_split_that_does_not_add_up_names_a_field_not_the_products_id(api: Api
         assert (over.status_code, over.json()["field"]) == (422, "commission_rate"), over.json()
         assert api.get(f"/v1/products/{key}").status_code == 404
         assert api.get(f"/v1/stores/{key}").status_code == 404
+
+
+def test_a_json_body_sent_as_another_type_is_refused_saying_so(api: Api) -> None:
+    """A JSON object sent as text/plain, a form or with no Content-Type was refused with
+    "must be a table of names and values", which it is: the integrator was not told that
+    the type was what was wrong."""
+    api.pool()
+    api.member("m1")
+    body = b'{"id": "o1", "member": "m1", "amount": "10.00", "contribution": "1.00"}'
+    for kind in ("text/plain", "application/x-www-form-urlencoded", "application/xml", None):
+        headers = {"Authorization": f"Bearer {api.token}"}
+        if kind is not None:
+            headers["Content-Type"] = kind
+        refused = api.client.post("/v1/orders", content=body, headers=headers)
+        assert refused.status_code == 422, (kind, refused.text)
+        error = refused.json()
+        assert (error["code"], error["field"]) == ("invalid", "body"), (kind, error)
+        assert "Content-Type: application/json" in error["message"], (kind, error)
+    assert api.ok(api.get("/v1/orders")) == []
+    for kind in ("application/json; charset=utf-8", "application/merge-patch+json"):
+        headers = {"Authorization": f"Bearer {api.token}", "Content-Type": kind}
+        assert api.client.post("/v1/orders", content=body, headers=headers).status_code in (
+            200,
+            201,
+        ), kind

@@ -2,7 +2,9 @@
 an object with a key twice is refused, naming the key. FastAPI reads bodies with
 json.loads, which keeps the last value of a key given twice. A route that takes no body
 (an order's pay, refund…) refuses one, and JSON nested past what the reader can follow
-is refused naming `body` (it raised RecursionError: a 500)."""
+is refused naming `body` (it raised RecursionError: a 500). A body sent as another type
+(text/plain, a form, none named) is refused saying which type to send: FastAPI passed
+its bytes on, refused as "must be a table of names and values"."""
 
 from __future__ import annotations
 
@@ -17,6 +19,15 @@ from zengzhi.core.errors import DomainError, invalid
 from zengzhi.engine.fields import loads_strict
 
 EMPTY = (b"", b"{}")  # what a route that takes no body accepts
+NOT_JSON = "must be JSON, sent with Content-Type: application/json"
+
+
+def _is_json(content_type: str | None) -> bool:
+    """application/json or application/<anything>+json, with any parameters (charset)."""
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    return kind == "application/json" or (
+        kind.startswith("application/") and kind.endswith("+json")
+    )
 
 
 class StrictJSONRequest(Request):
@@ -36,6 +47,8 @@ class StrictJSONRoute(APIRoute):
             strict = StrictJSONRequest(request.scope, request.receive)
             body = await strict.body()
             if self.body_field is not None and body:
+                if not _is_json(strict.headers.get("content-type")):
+                    raise invalid("body", NOT_JSON)
                 # Read here, where a refusal reaches the error handlers: FastAPI turns any
                 # error of its own reading but bad JSON into a bare 400.
                 try:
