@@ -21,12 +21,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Connection, func, select
 
-from tests.service.conftest import journal, new_tenant
+from tests.service.conftest import Api, Clock, journal, new_tenant
+from tests.service.test_reversal_histories import assert_the_books_hold
 from zengzhi.core.days import day_of
 from zengzhi.core.events import CompleteOrder, ConfigureZone, Event, Join, OrderLine, RunDay
 from zengzhi.rules.modes import zone
+from zengzhi.service import modes
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, command
@@ -150,3 +153,44 @@ def test_a_day_killed_part_way_and_resumed_equals_the_day_at_once(context: Conte
             )
         ).scalar_one()
     assert released == MEMBERS  # each member's release once, none of the orders' during the day
+
+
+def test_orders_reversed_between_a_days_parts_keep_every_yuan(
+    api: Api, context: Context, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a refund lands between two parts of a day: before its order's release was paid,
+    # after it, between the releases and the accelerations; its claims must pay nothing
+    # more, and the books hold and replay as they do for a day run at once
+    api.ok(api.put("/v1/zones/g", {"modes": GREEN}))
+    body = {"price": "1000.00", "platform": "1000.00", "zone": "g"}
+    api.ok(api.put("/v1/products/pack", body))
+    for n in range(12):
+        api.member(f"m{n}", **({"referrer": f"m{(n - 1) // 2}"} if n else {}))
+        api.ok(api.post("/v1/orders", {"id": f"o{n}", "member": f"m{n}", "product": "pack"}))
+        api.ok(api.post(f"/v1/orders/o{n}/pay"))
+    refunds = iter(["o0", "o3", "o7", "o11", "o5", "o1", "o8"])
+    parts = modes.command
+
+    def a_part_then_a_refund(*args: Any, **kwargs: Any) -> Any:
+        done = parts(*args, **kwargs)
+        order = next(refunds, None)
+        if order is not None:
+            api.ok(api.post(f"/v1/orders/{order}/reverse"))
+        return done
+
+    monkeypatch.setattr(modes, "command", a_part_then_a_refund)
+    for _ in range(2):  # the day the refunds land in, and the next
+        clock.advance(days=1)
+        run_days(context, api.tenant, 2)
+    assert next(refunds, None) is None, "the days had fewer parts than refunds"
+    with context.database.read() as connection:
+        assert_the_books_hold(connection, api.tenant)
+        e = t.entries.c
+        after = connection.execute(
+            select(func.count()).where(
+                e.tenant_id == api.tenant,
+                e.kind == "release",
+                e.cause.like("day:%"),
+            )
+        ).scalar_one()
+    assert after > 0

@@ -67,6 +67,8 @@ class Shop:
 
     def setup(self) -> None:
         api, config = self.api, self.history.config
+        # a return window: an order is paid, then completed (or refunded before it is)
+        api.ok(api.put("/v1/tenant/settings", {"completion_delay_seconds": 3600}))
         api.pool("main", **config["pool"])
         api.ok(api.put("/v1/distribution", config["distribution"]))
         for name, settings_ in config["zones"].items():
@@ -115,6 +117,23 @@ class Shop:
         api.post(f"/v1/withdrawals/{line['withdrawal']}/approve")
         return api.post(f"/v1/withdrawals/{line['withdrawal']}/paid")
 
+    def refund(self, line: dict[str, Any]) -> None:
+        """An order refunded after payment (or cancelled before it) never completes: no
+        pool, wallet or ledger moves, and it cannot be reversed or completed after."""
+        api = self.api
+        yuan = int(line["amount"].split(".")[0])
+        split = {"amount": line["amount"], "contribution": f"{yuan * 3 // 10}.00"}
+        body = {"id": line["id"], "member": line["member"], **split}
+        if api.post("/v1/orders", body).status_code >= 300:
+            return
+        if line["paid"]:
+            api.ok(api.post(f"/v1/orders/{line['id']}/pay"))
+            api.ok(api.post(f"/v1/orders/{line['id']}/refund"))
+        else:
+            api.ok(api.post(f"/v1/orders/{line['id']}/cancel"))
+        for step in ("complete", "reverse", "pay"):
+            assert api.post(f"/v1/orders/{line['id']}/{step}").status_code == 409
+
     def send(self, line: dict[str, Any]) -> None:
         api, kind = self.api, line["type"]
         if kind == "order":
@@ -132,7 +151,13 @@ class Shop:
             body = {"id": line["id"], "amount": line["amount"]}
             response = api.post("/v1/pools/main/subsidies", body)
         elif kind == "configure":
-            response = api.patch("/v1/pools/main", {"exit_multiple": line["exit_multiple"]})
+            change = {k: v for k, v in line.items() if k not in ("type", "id", "at")}
+            if change == {"exit_multiple": None}:
+                change = {"no_exit": True}
+            response = api.patch("/v1/pools/main", change)
+        elif kind == "refund":
+            self.refund(line)
+            return
         elif kind == "task":
             body = {"zone": "z", "day": self.clock.today()}  # a region is the member's
             response = api.post(f"/v1/members/{line['member']}/tasks", body)
@@ -189,14 +214,19 @@ def test_a_random_history_through_the_service_keeps_every_yuan(
     shop.setup()
     shop.run()
     with context.database.reader.connect() as connection:
-        assert check_ledger(connection, tenant) == []  # balances are their postings
-        assert check_replay(connection, tenant) == []  # the event log replays to the tables
-        balances = _balances(connection, tenant)
-        journal = _journal(connection, tenant)
-        book = SqlModes(connection, tenant)
-        for zone, mode, seq in _reversed_claims(connection, tenant):
-            claim = book.claim(zone, mode, seq)
-            assert claim is not None and claim.void and claim.left == 0
+        assert_the_books_hold(connection, tenant)
+
+
+def assert_the_books_hold(connection: Connection, tenant: str) -> None:
+    """What a tenant's books must show after any history of reversals."""
+    assert check_ledger(connection, tenant) == []  # balances are their postings
+    assert check_replay(connection, tenant) == []  # the event log replays to the tables
+    balances = _balances(connection, tenant)
+    journal = _journal(connection, tenant)
+    book = SqlModes(connection, tenant)
+    for zone, mode, seq in _reversed_claims(connection, tenant):
+        claim = book.claim(zone, mode, seq)
+        assert claim is not None and claim.void and claim.left == 0
     totals: dict[str, int] = {}
     owing: dict[str, int] = {}
     for (account, asset), amount in balances.items():
