@@ -79,6 +79,7 @@ def test_a_shortfall_is_never_said_as_fully_covered() -> None:
         "days": 1,
         "members": 1600,
         "members_exited": 1,
+        "members_holding": 1598,
         "spend": "1600000.00",
         "paid_to_members": "1000.00",  # 0.0625% of the spend
         "held_at_sale_rate": "0.00",
@@ -165,6 +166,7 @@ def test_a_covered_promise_is_not_said_to_need_future_orders() -> None:
         "days": 1,
         "members": 10,
         "members_exited": 0,
+        "members_holding": 10,
         "spend": "1000.00",
         "paid_to_members": "0.00",
         "held_at_sale_rate": "0.00",
@@ -232,3 +234,24 @@ def test_the_promise_follows_the_positions_through_sales_and_a_lower_exit_multip
     sold_out = [p for p in simulation.pool.positions if not p.points]  # type: ignore[attr-defined]
     assert sold_out  # positions open with no points: promised nothing
     assert [Decimal(stated) for stated, _ in rows] == [scanned for _, scanned in rows]
+
+
+def test_who_is_left_holding_points_counts_the_members_who_hold_them() -> None:
+    # the verdict said "the members not forced out (994), holding points worth
+    # ¥14,783.43" where 4 members held any point: the rest had sold theirs in a panic
+    # (and a member forced out who bought again holds points, but was not counted)
+    chosen = _scenario(
+        simulation={"days": 30, "seed": 2},
+        tenant={"pool": {"exit_multiple": "1.5"}},
+        flow={"orders_per_day": 60, "shape": "stop", "stop_after_day": 12},
+        members={"new_share": "0.5", "selling": "panic", "panic_stall_days": 2},
+        events=[{"day": 15, "subsidy": "100000.00"}],
+    )
+    simulation = Simulation(chosen, 2)
+    result = simulation.run()
+    holding = [p for p in simulation.pool.positions if p.points]  # type: ignore[attr-defined]
+    found = verdict(result)
+    assert found.holders == len(holding)
+    assert found.holders < result.summary["members"] - result.summary["members_exited"]
+    for language, said in (("en", f"({len(holding):,})"), ("zh", f"{len(holding):,} 名")):
+        assert said in verdict_lines(found, Translator(language))[-3]

@@ -534,7 +534,8 @@ def figure_text(column: str, value: Any, t: Translator) -> str:
 
 FIGURE_LABELS = (
     "days", "orders", "members", "spend", "paid_to_members", "held_at_sale_rate",
-    "members_exited", "exited_share", "price_first", "price_last", "pool", "points",
+    "members_exited", "members_holding", "exited_share", "price_first", "price_last", "pool",
+    "points",
     "liability", "ledger_entries", "rewards", "members_rewarded", "rewards_top_1pct", "wallets",
 )  # fmt: skip
 MODE_FIGURES = ("paid", "owed", "reserve", "coverage", "backed")

@@ -584,6 +584,9 @@ class Simulation:
                 shares.append(ratio_text(exited, size))
             curves[week] = shares
         cash, points = balance_and_points(self.pool, self.state.ledger)
+        holding = 0
+        for position in self.pool.positions:  # type: ignore[attr-defined]
+            holding += 1 if position.points else 0
         spent_all = sum(self.spent)
         paid_all = sum(self.paid)
         exited = sum(1 for e in self.first_exit if e >= 0)
@@ -594,6 +597,9 @@ class Simulation:
             "spend": format_minor(spent_all, 2),
             "paid_to_members": format_minor(paid_all, 2),
             "held_at_sale_rate": format_minor(sum(holdings), 2),
+            # who is left holding points: members whose position holds any (not those
+            # who sold all theirs; a member forced out who bought again holds some)
+            "members_holding": holding,
             "members_exited": exited,
             "exited_share": ratio_text(exited, len(self.ids)) if self.ids else "0",
             "price_first": days[0]["price"] if days else "",

@@ -35,7 +35,7 @@ class Verdict:
     paid: str  # paid to members in all (sales, exits, rewards…), yuan
     paid_share: str  # paid ÷ spend, a ratio
     exited: int  # members forced out at their cap
-    holders: int  # members left holding points
+    holders: int  # members holding points at the end
     held: str  # their points at the sale rate, yuan
     breaks_on: int | None  # the first day the pool held less than it promised
     short_modes: tuple[ModeShortfall, ...]
@@ -115,7 +115,7 @@ def verdict(run: RunResult) -> Verdict:
         paid=summary["paid_to_members"],
         paid_share=_ratio(paid, spend),
         exited=exited,
-        holders=int(summary["members"]) - exited,
+        holders=int(summary["members_holding"]),
         held=summary["held_at_sale_rate"],
         breaks_on=breaks_on,
         short_modes=tuple(short),
