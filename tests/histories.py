@@ -160,6 +160,24 @@ def histories(draw: st.DrawFn, max_steps: int = 40, min_steps: int | None = None
         "sell": st.tuples(st.just("sell"), member, st.sampled_from([1, 2, 4])),  # quarters
         "subsidy": st.tuples(st.just("subsidy"), st.integers(1, 3000)),
         "configure": st.tuples(st.just("configure"), st.sampled_from(["1.2", "1.5", "2", "3"])),
+        # the operator changes another pool parameter mid-way: a campaign's mint ratio, the
+        # sell fee, a pause of issuance and its end, the forced exit off
+        "reparam": st.tuples(
+            st.just("reparam"),
+            st.sampled_from(
+                [
+                    ("mint_ratio", "0.9"),
+                    ("mint_ratio", "0.5"),
+                    ("sell_fee", "0"),
+                    ("sell_fee", "0.5"),
+                    ("minting_enabled", False),
+                    ("minting_enabled", True),
+                    ("exit_multiple", None),
+                ]
+            ),
+        ),
+        # an order paid and then refunded (or cancelled) before it completes: no pool moves
+        "refund": st.tuples(st.just("refund"), member, st.integers(1, 1500), st.booleans()),
         "import": st.tuples(st.just("import"), member, st.integers(0, 500), st.integers(1, 200)),
         "task": st.tuples(st.just("task"), member),
         "day": st.tuples(st.just("day")),
@@ -248,6 +266,9 @@ def _change(history: History, n: int, step: tuple[Any, ...], when: str) -> dict[
     kind, change = step
     if kind == "configure":
         return {"type": "configure", "id": f"c{n}", "exit_multiple": change, "at": when}
+    if kind == "reparam":
+        name, value = change
+        return {"type": "configure", "id": f"c{n}", name: value, "at": when}
     if kind == "rezone":
         zone = history.config["zones"]["z"]
         kept = {key: value for key, value in zone.items() if key in ("ends", "campaign")}
@@ -325,8 +346,19 @@ def step_lines(
         return [{"type": "sell", "id": f"s{n}", "member": member, "points": points, "at": when}]
     if kind == "subsidy":
         return [{"type": "subsidy", "id": f"x{n}", "amount": f"{args[0]}.00", "at": when}]
-    if kind in ("configure", "rezone", "rerate"):
+    if kind in ("configure", "reparam", "rezone", "rerate"):
         return [_change(history, n, step, when)]
+    if kind == "refund":  # never completed: nothing in the event log (the service's own)
+        member, yuan, paid = args
+        return [
+            {
+                "type": "refund",
+                "id": f"q{n}",
+                "member": member,
+                "amount": f"{yuan}.00",
+                "paid": paid,
+            }
+        ]
     if kind == "import":
         member, principal, contribution = args
         return [

@@ -151,10 +151,7 @@ class Shop:
             body = {"id": line["id"], "amount": line["amount"]}
             response = api.post("/v1/pools/main/subsidies", body)
         elif kind == "configure":
-            change = {k: v for k, v in line.items() if k not in ("type", "id", "at")}
-            if change == {"exit_multiple": None}:
-                change = {"no_exit": True}
-            response = api.patch("/v1/pools/main", change)
+            response = api.patch("/v1/pools/main", _change(line))
         elif kind == "refund":
             self.refund(line)
             return
@@ -254,6 +251,12 @@ def assert_the_books_hold(connection: Connection, tenant: str) -> None:
             assert balances.get((account.replace(":wallet", ":debt"), CNY), 0) == 0, account
     _nobody_owes_more_than_they_were_paid(journal)
     _reserves_never_take_a_debt_for_cash(journal)
+
+
+def _change(line: dict[str, Any]) -> dict[str, Any]:
+    """A `configure` line as the pool's PATCH body (no exit multiple: `no_exit`)."""
+    change = {k: v for k, v in line.items() if k not in ("type", "id", "at")}
+    return {"no_exit": True} if change == {"exit_multiple": None} else change
 
 
 def _reversed_claims(connection: Connection, tenant: str) -> list[tuple[str, str, int]]:
