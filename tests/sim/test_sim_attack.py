@@ -10,6 +10,7 @@ import pytest
 
 from zengzhi.core.errors import DomainError
 from zengzhi.i18n import Translator
+from zengzhi.i18n.format import money as fmt_money
 from zengzhi.sim.report import findings
 from zengzhi.sim.run import RunResult, Simulation
 from zengzhi.sim.scenario import load_scenario
@@ -255,3 +256,35 @@ def test_who_is_left_holding_points_counts_the_members_who_hold_them() -> None:
     assert found.holders < result.summary["members"] - result.summary["members_exited"]
     for language, said in (("en", f"({len(holding):,})"), ("zh", f"{len(holding):,} 名")):
         assert said in verdict_lines(found, Translator(language))[-3]
+
+
+def test_the_verdicts_payout_says_what_it_counts() -> None:
+    # "members were paid ¥X in all" left the distribution rewards out (they went to
+    # the same wallets): the sentence says what X is, and X with the rewards is every
+    # yuan in the members' wallets (nothing is withdrawn in a simulation)
+    chosen = _scenario(
+        tenant={
+            "pool": {"exit_multiple": "1.2"},
+            "products": {
+                "gift": {
+                    "price": "1000.00",
+                    "cost": "300.00",
+                    "distribution": "300.00",
+                    "platform": "100.00",
+                    "contribution": "300.00",
+                }
+            },
+            "distribution": {"commission": {"rates": ["0.05", "0.02"]}},
+        },
+        flow={"product": "gift", "orders_per_day": 20},
+        members={"referred_share": "0.9"},
+        events=[{"day": 10, "subsidy": "200000.00"}],
+    )
+    result = Simulation(chosen, 3).run()
+    summary = result.summary
+    found = verdict(result)
+    assert Decimal(summary["rewards"]) > 0 and found.exited > 0
+    assert Decimal(found.paid) + Decimal(summary["rewards"]) == Decimal(summary["wallets"])
+    for language, apart in (("en", "distribution rewards apart"), ("zh", "分销奖励另计")):
+        line = verdict_lines(found, Translator(language))[-4]
+        assert apart in line and fmt_money(found.paid) in line, line

@@ -32,7 +32,8 @@ class Verdict:
     coverage: str | None  # pool ÷ promised (None: nothing promised)
     kept: bool  # the pool covers every exit promise and every mode its debts
     spend: str
-    paid: str  # paid to members in all (sales, exits, rewards…), yuan
+    paid: str  # paid to members by the pool and the modes (sales, exits, the modes'
+    # payments; distribution rewards are the findings' own figure), yuan
     paid_share: str  # paid ÷ spend, a ratio
     exited: int  # members forced out at their cap
     holders: int  # members holding points at the end
