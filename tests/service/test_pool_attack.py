@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import update
+
 from tests.service.conftest import Api
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.base import Context
+from zengzhi.store import tables as t
+from zengzhi.store.books import position_rows
 
 
 def _sound(api: Api, context: Context) -> None:
@@ -82,3 +86,24 @@ def test_an_approved_withdrawal_is_not_sent_to_the_gateway_while_its_member_owes
     wallet = api.ok(api.get("/v1/members/m1/wallet"))
     assert (wallet["balance"], wallet["withdrawing"], wallet["debt"]) == ("0.00", "0.00", "0.00")
     _sound(api, context)
+
+
+def test_a_position_kept_before_lots_reverses_by_the_old_rule(api: Api, context: Context) -> None:
+    """A position written before migration 0020 has no lots (NULL): its reversals burn
+    any points held, as before, and its later mints and sales leave it without lots."""
+    api.pool("main")
+    api.member("m1")
+    api.completed_order("o1", "m1")  # 210 points
+    api.completed_order("o2", "m1")  # 147 points
+    with context.database.writer.begin() as connection:
+        c = t.positions.c
+        connection.execute(update(t.positions).where(c.tenant_id == api.tenant).values(lots=None))
+    api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "300.0000"}))
+    api.completed_order("o3", "m1", "500.00", "150.00")
+    held = Decimal(_main(api, "m1")["points"])
+    api.ok(api.post("/v1/orders/o2/reverse"))  # the old rule: 147 of any points held
+    assert Decimal(_main(api, "m1")["points"]) == max(Decimal(0), held - Decimal("147"))
+    with context.database.reader.connect() as connection:
+        assert check_ledger(connection, api.tenant) == []
+        [row] = [one for one in position_rows(connection, api.tenant) if one.member_id == "m1"]
+        assert row.lots is None
