@@ -6,15 +6,22 @@ spec 01 allows."""
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import update
 
 from tests.service.conftest import Api
+from tests.service.test_sequencer import _assert_the_same_books, _order, _pay_run, _tenant
+from zengzhi.core.events import Sell
+from zengzhi.service import orders, pools
 from zengzhi.service.audit import check_ledger, check_replay
-from zengzhi.service.base import Context
+from zengzhi.service.auth import Principal
+from zengzhi.service.base import Context, grouped_commands
 from zengzhi.store import tables as t
 from zengzhi.store.books import position_rows
+from zengzhi.store.uow import UnitOfWork
 
 
 def _sound(api: Api, context: Context) -> None:
@@ -107,3 +114,66 @@ def test_a_position_kept_before_lots_reverses_by_the_old_rule(api: Api, context:
         assert check_ledger(connection, api.tenant) == []
         [row] = [one for one in position_rows(connection, api.tenant) if one.member_id == "m1"]
         assert row.lots is None
+
+
+def test_orders_sales_reversals_and_changes_in_one_group_equal_them_one_at_a_time(
+    context: Context,
+) -> None:
+    """One transaction of the sequencer holds orders, sales of a third of a member's
+    points, reversals (of orders whose points were sold, and of later ones) and the
+    operator's changes (the exit multiple, the mint ratio, the fee, a pause and its end):
+    the books, positions and lots equal the same commands run one by one, and both are
+    the replay of their event logs."""
+    rng = random.Random(5)
+    requests = [_order(rng, f"g{n}") for n in range(24)]
+    changes = {
+        5: pools.PoolParamsIn(exit_multiple="1.2"),
+        9: pools.PoolParamsIn(mint_ratio="0.5", sell_fee="0"),
+        12: pools.PoolParamsIn(minting_enabled=False),
+        15: pools.PoolParamsIn(minting_enabled=True, sell_fee="0.5"),
+        19: pools.PoolParamsIn(exit_multiple="3"),
+    }
+
+    def sale(member: str, n: int) -> Any:
+        def run(uow: UnitOfWork) -> None:
+            held = uow.ledger.balance(f"member:{member}:points:main", "PTS:main")
+            if held >= 3:
+                uow.apply(Sell(f"sell:{n}", member, "main", held // 3, uow.now))
+
+        return run
+
+    def reverse(order_id: str) -> Any:
+        return lambda uow: orders._move(uow, "user:owner", order_id, "reverse", orders._reverse)
+
+    def story(owner: Principal) -> list[Any]:
+        runs: list[Any] = []
+        for n, request in enumerate(requests):
+            if n in changes:
+                runs.append(pools._configuration(owner, "main", changes[n]))
+            if n % 4 == 3:
+                runs.append(sale(requests[n - 3].member, n))
+            if n % 6 == 5:
+                runs.append(reverse(requests[n - 5].id))  # an older order, maybe sold
+            if n % 7 == 6:
+                runs.append(reverse(requests[n - 1].id))  # the latest but one
+            runs += _pay_run(owner, request)
+        return runs
+
+    grouped, alone = _tenant(context, "g"), _tenant(context, "a")
+    answers = grouped_commands(context, grouped, story(grouped))
+    one_by_one = [grouped_commands(context, alone, [run])[0] for run in story(alone)]
+    assert [_code(a) for a in answers] == [_code(a) for a in one_by_one]
+    _assert_the_same_books(context, grouped, alone)
+    with context.database.reader.connect() as connection:
+        lots = [
+            {
+                (row.member_id, row.points, str(row.lots))
+                for row in position_rows(connection, o.tenant)
+            }
+            for o in (grouped, alone)
+        ]
+    assert lots[0] == lots[1]
+
+
+def _code(answer: tuple[Any, BaseException | None]) -> str | None:
+    return None if answer[1] is None else str(getattr(answer[1], "code", answer[1]))
