@@ -4,6 +4,7 @@ own state scanned after the run (issue: attack-sim)."""
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from zengzhi.core.errors import DomainError
 from zengzhi.i18n import Translator
 from zengzhi.i18n.format import money as fmt_money
 from zengzhi.sim.report import findings
-from zengzhi.sim.run import RunResult, Simulation
+from zengzhi.sim.run import RunResult, Simulation, _quantile
 from zengzhi.sim.scenario import load_scenario
 from zengzhi.sim.verdict import verdict
 from zengzhi.sim.verdict_text import verdict_lines
@@ -288,3 +289,19 @@ def test_the_verdicts_payout_says_what_it_counts() -> None:
     for language, apart in (("en", "distribution rewards apart"), ("zh", "分销奖励另计")):
         line = verdict_lines(found, Translator(language))[-4]
         assert apart in line and fmt_money(found.paid) in line, line
+
+
+def test_a_cohort_exactly_half_exited_has_a_median() -> None:
+    # 5 of 10 members exited, on days 3, 5, 7, 9 and 11: half the cohort was out by day
+    # 11, which is the median (the smallest day by which at least half had exited, as a
+    # survival curve reads it). The median was empty, and the findings said "more than
+    # half of them did not exit" of a cohort half of which did, and left it out of "the
+    # last cohort in which at least half exited"
+    assert _quantile([3, 5, 7, 9, 11], 10, Fraction(1, 2)) == "11"
+    assert _quantile([3, 5, 7, 9], 10, Fraction(1, 2)) == ""  # fewer than half
+    # 9 of 10 out by day 17: the 90th percentile is day 17
+    assert _quantile([1, 2, 3, 4, 5, 6, 7, 8, 17], 10, Fraction(9, 10)) == "17"
+    assert _quantile([1, 2, 3, 4, 5, 6, 7, 8], 10, Fraction(9, 10)) == ""
+    # 3 of 5 out: the median is the 3rd exit (ceil(2.5) = 3 members), as before
+    assert _quantile([2, 4, 6], 5, Fraction(1, 2)) == "6"
+    assert _quantile([], 0, Fraction(1, 2)) == ""

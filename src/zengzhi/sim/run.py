@@ -10,6 +10,7 @@ members × days.
 from __future__ import annotations
 
 import heapq
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -635,11 +636,15 @@ def _top_share(earned: list[int]) -> str:
 
 def _quantile(waits: list[int], size: int, share: Fraction) -> str:
     """The quantile of the days to exit over the whole cohort, members who never exited
-    counted as never (not dropped): empty when the quantile falls among them."""
-    rank = int(share * size)
-    if rank >= len(waits) or size == 0:
+    counted as never (not dropped): the smallest wait by which at least `share` of the
+    cohort had exited (as a survival curve reads it: half of 10 out by day 11 is a median
+    of 11); empty when fewer than that exited."""
+    if size == 0:
         return ""
-    return str(waits[rank])
+    rank = math.ceil(share * size) - 1  # the ceil(share × size)-th exit
+    if rank >= len(waits):
+        return ""
+    return str(waits[max(rank, 0)])
 
 
 def simulate(
