@@ -12,6 +12,7 @@ import pytest
 from zengzhi.core.errors import DomainError
 from zengzhi.i18n import Translator
 from zengzhi.i18n.format import money as fmt_money
+from zengzhi.sim.batch import plan, run_job
 from zengzhi.sim.report import findings
 from zengzhi.sim.run import RunResult, Simulation, _quantile
 from zengzhi.sim.scenario import load_scenario
@@ -305,3 +306,18 @@ def test_a_cohort_exactly_half_exited_has_a_median() -> None:
     # 3 of 5 out: the median is the 3rd exit (ceil(2.5) = 3 members), as before
     assert _quantile([2, 4, 6], 5, Fraction(1, 2)) == "6"
     assert _quantile([], 0, Fraction(1, 2)) == ""
+
+
+def test_a_sweeps_verdict_names_the_value_it_is_about() -> None:
+    # a sweep's report opened with "This configuration cannot keep its promises" about
+    # the first run of the first swept value without saying which: with exit_multiple
+    # 1.2, 2 and 3 side by side, "this configuration" was any of them
+    chosen = _scenario(sweep={"parameter": "pool.exit_multiple", "values": ["1.2", "3"]})
+    first = run_job(plan(chosen)[0])
+    found = verdict(first)
+    for language, said in (("en", "With exit_multiple = 1.2: "), ("zh", "exit_multiple = 1.2时：")):
+        lines = verdict_lines(found, Translator(language))
+        assert all(line.startswith(said) for line in lines), lines
+    # without a sweep, no prefix
+    plain = verdict(Simulation(_scenario(), 3).run())
+    assert not verdict_lines(plain, Translator("en"))[0].startswith("With")

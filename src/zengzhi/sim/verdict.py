@@ -44,6 +44,8 @@ class Verdict:
     # the last WINDOW days; None: not falling (or it never held any)
     cash_runs_out: int | None = None
     cash_window: int = 0  # the days the line was drawn through
+    # a sweep's run: the swept value it is about ("exit_multiple = 1.2"); "" without one
+    swept: str = ""
 
 
 WINDOW = 30  # days of the run's end the cash projection is drawn through
@@ -106,6 +108,7 @@ def verdict(run: RunResult) -> Verdict:
     )
     exited = int(summary["members_exited"])
     runs_out, window = cash_runs_out(run.days)
+    parameter, value = run.label.get("parameter", ""), run.label.get("value", "")
     return Verdict(
         days=int(summary["days"]),
         pool=summary["pool"],
@@ -122,6 +125,7 @@ def verdict(run: RunResult) -> Verdict:
         short_modes=tuple(short),
         cash_runs_out=runs_out,
         cash_window=window,
+        swept=f"{parameter.split('.')[-1]} = {value}" if parameter else "",
     )
 
 

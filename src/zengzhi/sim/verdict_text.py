@@ -54,6 +54,9 @@ def verdict_lines(found: Verdict, t: Translator) -> list[str]:
     else:
         key = "report.cash_runs_out" if found.cash_window else "report.cash_ran_out"
         lines.append(t(key, day=f"{found.cash_runs_out:,}", window=found.cash_window))
+    if found.swept:  # a sweep's first run: say which value, as the findings do
+        prefix = t("findings.prefix", legend=found.swept)
+        lines = [prefix + line for line in lines]
     return lines
 
 
