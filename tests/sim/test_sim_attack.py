@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from zengzhi.core.errors import DomainError
+from zengzhi.core.events import CompleteOrder, Join
 from zengzhi.i18n import Translator
 from zengzhi.i18n.format import money as fmt_money
 from zengzhi.sim.batch import plan, run_job
@@ -321,3 +322,45 @@ def test_a_sweeps_verdict_names_the_value_it_is_about() -> None:
     # without a sweep, no prefix
     plain = verdict(Simulation(_scenario(), 3).run())
     assert not verdict_lines(plain, Translator("en"))[0].startswith("With")
+
+
+def test_rewards_the_budget_cuts_whole_are_counted_as_cut() -> None:
+    # each order of 1,000.00 owes its referrer 1% (10.00) and theirs 1% (10.00), from a
+    # distribution budget of 1.00 (overflow off): the first reward is paid 1.00 and cut
+    # 9.00, the second is cut whole, 10.00. The whole cut was booked nowhere the
+    # simulator could see, and rewards_cut said 9.00 an order where 19.00 went unpaid
+    chosen = _scenario(
+        tenant={
+            "pool": {"exit_multiple": "2"},
+            "products": {
+                "gift": {
+                    "price": "1000.00",
+                    "cost": "699.00",
+                    "distribution": "1.00",
+                    "contribution": "300.00",
+                }
+            },
+            "distribution": {"commission": {"rates": ["0.01", "0.01"]}},
+        },
+        flow={"product": "gift", "orders_per_day": 10},
+        members={"referred_share": "1", "new_share": "0.8"},
+    )
+    simulation = Simulation(chosen, 3, record=True)
+    result = simulation.run()
+    assert simulation.recorded is not None
+    referrer: dict[str, str | None] = {}
+    owed = Decimal(0)  # what the rates owe, by hand: 10.00 to each of up to two uplines
+    for event in simulation.recorded:
+        if isinstance(event, Join):
+            referrer[event.member] = event.referrer
+        elif isinstance(event, CompleteOrder):
+            up = referrer.get(event.member)
+            for _ in range(2):
+                if up is None:
+                    break
+                owed += Decimal("10.00")
+                up = referrer.get(up)
+    paid = Decimal(result.summary["rewards"])
+    cut = sum((Decimal(row["rewards_cut"]) for row in result.days), Decimal(0))
+    assert owed > 0 and paid > 0
+    assert paid + cut == owed, (paid, cut, owed)

@@ -332,7 +332,10 @@ class Engine:
         budget = sum(line.distribution for line in order.lines)
         booked = distribution.pay(ledger, order.id, rewards, budget, params.overflow)
         self._rewards += booked
-        return tuple(one.paid for one in booked), tuple(member for member, _ in grown)
+        # the order keeps what it paid (a reversal takes it back); a reward cut whole paid
+        # nothing, and only the outcome counts it
+        paid = tuple(one.paid for one in booked if one.paid.amount)
+        return paid, tuple(member for member, _ in grown)
 
     def _known(self, member: str, field: str = "member") -> None:
         if member not in self.state.members:

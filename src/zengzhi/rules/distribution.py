@@ -176,7 +176,8 @@ class Paid(NamedTuple):
 
 class Rewarded(NamedTuple):
     """A reward's entry as booked (`paid`), with what the budget cut of that reward (fen
-    left unpaid, overflow off): what a report counts, without reading the entry back."""
+    left unpaid, overflow off): what a report counts, without reading the entry back. A
+    reward the budget cut whole has no entry: its `paid` is 0 and `cut` all of it."""
 
     paid: Paid
     cut: int
@@ -528,6 +529,8 @@ def pay(
             params["note"] = reward.note
         if cut:
             params["cut"] = format_minor(cut, 2)
+        if not (covered or extra):  # cut whole: nothing moves, but a report counts it
+            paid.append(Rewarded(Paid(reward.member, 0, reward.into, source), cut))
         for amount, account in ((covered, source), (extra, accounts.FUNDING)):
             if amount:
                 ledger.post(
