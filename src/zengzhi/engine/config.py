@@ -49,6 +49,7 @@ from zengzhi.engine.fields import (
     AS_WHOLE,
     Exact,
     ExactOrShare,
+    Flag,
     Id,
     Name,
     Timezone,
@@ -214,7 +215,7 @@ class PoolConfig(BaseModel):
     sell_fee: Exact | None = None
     exit_multiple: Exact | None = None
     opening_price: Exact | None = None
-    minting_enabled: bool | None = None
+    minting_enabled: Flag | None = None
     min_sell_points: Exact | None = None
 
     def params(self, field_prefix: str) -> PoolParams:
@@ -231,17 +232,17 @@ PayIn = Literal["cash", "contribution"]
 
 class CommissionConfig(_Strict):
     rates: list[Exact] = Field(default_factory=list, max_length=20)
-    allow_deep: bool = False
+    allow_deep: Flag = False
     pay_in: PayIn = "cash"
     # seed 002 三.1: an upline who never bought earns no commission yet
-    promoter_after_purchase: bool = False
+    promoter_after_purchase: Flag = False
 
 
 class RecruiterConfig(_Strict):
     rate: Exact
     pay_in: PayIn = "cash"
     # seed 000 三: members bound through a recruited store's code are the recruiter's 间推
-    indirect_members: bool = False
+    indirect_members: Flag = False
 
 
 class AgentsConfig(_Strict):
@@ -274,7 +275,7 @@ class DividendConfig(_Strict):
 class LimitsConfig(_Strict):
     """Anti-abuse settings the service applies when members register and order."""
 
-    one_account_per_phone: bool = False
+    one_account_per_phone: Flag = False
     orders_per_day: Annotated[int, Field(ge=1), AS_WHOLE] | None = None
     total_spend: Exact | None = None
 

@@ -116,6 +116,22 @@ AS_WHOLE = BeforeValidator(_whole)
 Whole = Annotated[int, AS_WHOLE]
 
 
+FLAG = "must be true or false"
+
+
+def _flag(value: object) -> object:
+    # pydantic's own bool takes 0, 1, 1.0, "yes", "off", "t"…: "real_name_verified":
+    # "yes" verified a member. A flag is JSON true or false (a form's checkbox is read
+    # into one by the console before it gets here).
+    if not isinstance(value, bool):
+        raise ValueError(FLAG)
+    return value
+
+
+# A flag: true or false, nothing that pydantic would read as one.
+Flag = Annotated[bool, BeforeValidator(_flag)]
+
+
 def canonical(model: BaseModel, **options: Any) -> dict[str, Any]:
     """The model as JSON data with each decimal in one spelling ("10.00" and "10" are
     "10"): what two requests or events are compared by, for idempotency."""

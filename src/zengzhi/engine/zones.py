@@ -50,7 +50,7 @@ from pydantic import AwareDatetime, Field, ValidationError
 
 from zengzhi.core.amounts import POINTS_SCALE, Ratio, Yuan, parse_minor
 from zengzhi.core.errors import DomainError, invalid
-from zengzhi.engine.fields import AS_WHOLE, Exact, Id, Strict, Whole, error_from_validation
+from zengzhi.engine.fields import AS_WHOLE, Exact, Flag, Id, Strict, Whole, error_from_validation
 from zengzhi.rules.distribution import AGENT_LEVELS
 from zengzhi.rules.modes.ads import AdsParams, Tier
 from zengzhi.rules.modes.common import Campaign, Period, Terms
@@ -78,7 +78,7 @@ class _ModeConfig(Strict):
     starts: AwareDatetime | None = None
     ends: AwareDatetime | None = None
     funding: Exact | None = None
-    backed: bool = False
+    backed: Flag = False
 
     def terms(self) -> Terms:
         if self.starts is not None and self.ends is not None and self.ends <= self.starts:
@@ -95,7 +95,7 @@ class ReferThreeConfig(_ModeConfig):
     base: Literal["package", "order"] = "package"
     release_days: Whole = Field(default=0, ge=0, le=3650)
     count: Literal["people", "purchases"] = "people"
-    partial: bool = True
+    partial: Flag = True
 
     def params(self) -> ReferThreeParams:
         return ReferThreeParams(
@@ -230,7 +230,7 @@ class ThreeForOneConfig(_ModeConfig):
     threshold: Exact = "1000"
     rate: Exact = "0.7"
     every: Whole = Field(default=3, ge=1, le=100)
-    cumulative: bool = False
+    cumulative: Flag = False
 
     def params(self) -> ThreeForOneParams:
         return ThreeForOneParams(
@@ -266,7 +266,7 @@ class CampaignConfig(Strict):
     starts: AwareDatetime
     ends: AwareDatetime
     boost: Exact
-    points: bool = False  # boost the appreciation points the zone's orders mint too
+    points: Flag = False  # boost the appreciation points the zone's orders mint too
 
     def campaign(self) -> Campaign:
         if self.ends <= self.starts:

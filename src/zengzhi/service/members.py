@@ -11,7 +11,7 @@ from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Bind, Join, Reassign, ReassignReferees, Sell, event_id
 from zengzhi.engine.config import LimitsConfig
-from zengzhi.engine.fields import ExactOrAll, Id, Name, Note, Region, canonical
+from zengzhi.engine.fields import ExactOrAll, Flag, Id, Name, Note, Region, canonical
 from zengzhi.engine.lines import points as parse_points
 from zengzhi.rules.pool import DEFAULT_POOL
 from zengzhi.service.auth import Permission, Principal
@@ -41,7 +41,7 @@ class NewMember(BaseModel):
     name: Name | None = None
     referrer: Id | None = None
     region: Region | None = None
-    real_name_verified: bool = False
+    real_name_verified: Flag = False
 
 
 class MemberChange(BaseModel):
@@ -50,7 +50,7 @@ class MemberChange(BaseModel):
     phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 -]{3,32}$")
     name: Name | None = None
     region: Region | None = None
-    real_name_verified: bool | None = None
+    real_name_verified: Flag | None = None
 
 
 def _member(uow: UnitOfWork, member: str, lock: bool = False) -> MemberRow:

@@ -27,7 +27,7 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import CompleteOrder, OrderLine, ReverseOrder, event_id
 from zengzhi.core.lifecycles import LIVE_ORDERS, OPEN_ORDERS, ORDER, OrderStatus
 from zengzhi.engine.config import LimitsConfig
-from zengzhi.engine.fields import Id, canonical
+from zengzhi.engine.fields import Flag, Id, canonical
 from zengzhi.engine.wire import OrderForm
 from zengzhi.rules.modes import zone
 from zengzhi.service.auth import Permission, Principal
@@ -143,7 +143,7 @@ class OrderBatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     orders: list[NewOrder] = Field(min_length=1, max_length=500)
-    pay: bool = Field(default=False, description="pay each order once created")
+    pay: Flag = Field(default=False, description="pay each order once created")
 
 
 class BatchItem(BaseModel):

@@ -36,7 +36,15 @@ from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.lifecycles import WithdrawalStatus
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
-from zengzhi.engine.fields import Exact, Id, Note, Whole, error_from_validation, loads_strict
+from zengzhi.engine.fields import (
+    Exact,
+    Flag,
+    Id,
+    Note,
+    Whole,
+    error_from_validation,
+    loads_strict,
+)
 from zengzhi.engine.lines import yuan
 from zengzhi.service import orders, wallets
 from zengzhi.service.auth import Permission, Principal, Role
@@ -205,7 +213,7 @@ class AdapterIn(BaseModel):
     tolerance_seconds: Whole = Field(
         default=DEFAULT_TOLERANCE, ge=30, le=3600, description="how old a notification may be"
     )
-    rotate_secret: bool = Field(default=False, description="a new shared secret")
+    rotate_secret: Flag = Field(default=False, description="a new shared secret")
     wechat: WechatConfig | None = Field(default=None, description="the wechat adapter's keys")
     alipay: AlipayConfig | None = Field(default=None, description="the alipay adapter's keys")
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Configure, OpenPool, Subsidy, event_id
-from zengzhi.engine.fields import Exact, Id, Note, canonical
+from zengzhi.engine.fields import Exact, Flag, Id, Note, canonical
 from zengzhi.engine.lines import yuan
 from zengzhi.rules.pool import (
     Exit,
@@ -41,9 +41,9 @@ class PoolParamsIn(BaseModel):
     sell_fee: Exact | None = None
     exit_multiple: Exact | None = None
     opening_price: Exact | None = None
-    minting_enabled: bool | None = None
+    minting_enabled: Flag | None = None
     min_sell_points: Exact | None = None
-    no_exit: bool = Field(default=False, description="true turns the forced exit off")
+    no_exit: Flag = Field(default=False, description="true turns the forced exit off")
 
     def changes(self) -> dict[str, object]:
         """The parameters given, checked, each in one spelling (as the event keeps them)."""

@@ -12,7 +12,7 @@ from zengzhi.core.amounts import Ratio, Yuan
 from zengzhi.core.days import DEFAULT_TIMEZONE
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.config import DistributionConfig
-from zengzhi.engine.fields import Exact, Id, Name, NewPassword, Timezone, Whole
+from zengzhi.engine.fields import Exact, Flag, Id, Name, NewPassword, Timezone, Whole
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, found, not_found, query
@@ -36,10 +36,10 @@ class WithdrawalSettings(BaseModel):
     fee_rate: Exact = "0"  # share of the amount kept as a fee
     fee_fixed: Exact = "0.00"  # plus a fixed fee, yuan
     auto_approve_limit: Exact = "0.00"  # approved without finance at or under this; 0 = never
-    require_real_name: bool = False
+    require_real_name: Flag = False
     # approval needs the member's payee and a verified real name (service/payees.py);
     # always so with a WeChat Pay or Alipay adapter
-    require_payee: bool = False
+    require_payee: Flag = False
 
     # each field checked on its own, so that a form flags every bad one at once
     @field_validator("minimum", "fee_fixed", "auto_approve_limit")

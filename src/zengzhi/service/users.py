@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.engine.fields import Label, NewPassword
+from zengzhi.engine.fields import Flag, Label, NewPassword
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, found, not_found, query
@@ -38,7 +38,7 @@ class UserChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: Role | None = None
-    disabled: bool | None = None
+    disabled: Flag | None = None
     password: NewPassword | None = None
 
 

@@ -17,6 +17,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 
 from zengzhi.core import standard_webhooks
 from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.engine.fields import Flag
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command
 from zengzhi.service.egress import check_target
@@ -58,8 +59,8 @@ class SubscriptionChange(BaseModel):
 
     url: AnyHttpUrl | None = None
     event_types: list[EventPattern] | None = Field(default=None, min_length=1, max_length=50)
-    active: bool | None = None
-    rotate_secret: bool = Field(default=False, description="a new secret, shown in the answer")
+    active: Flag | None = None
+    rotate_secret: Flag = Field(default=False, description="a new secret, shown in the answer")
 
 
 def new_secret() -> str:
