@@ -364,3 +364,22 @@ def test_rewards_the_budget_cuts_whole_are_counted_as_cut() -> None:
     cut = sum((Decimal(row["rewards_cut"]) for row in result.days), Decimal(0))
     assert owed > 0 and paid > 0
     assert paid + cut == owed, (paid, cut, owed)
+
+
+def test_rewards_all_cut_are_said() -> None:
+    # orders given by amount carry no distribution budget: with commission rates set
+    # every reward is cut whole. The findings said nothing of distribution at all
+    chosen = _scenario(
+        tenant={
+            "pool": {"exit_multiple": "2"},
+            "distribution": {"commission": {"rates": ["0.01"]}},
+        },
+        flow={"orders_per_day": 10, "amount_min": "100.00", "amount_max": "100.00"},
+        members={"referred_share": "1", "new_share": "0.8"},
+    )
+    result = Simulation(chosen, 3).run()
+    cut = sum((Decimal(row["rewards_cut"]) for row in result.days), Decimal(0))
+    assert result.summary["rewards"] == "0.00" and cut > 0
+    for language in ("en", "zh"):
+        said = findings([result], chosen, Translator(language))
+        assert any(fmt_money(f"{cut:.2f}") in line for line in said), said

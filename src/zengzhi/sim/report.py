@@ -380,8 +380,10 @@ def findings(results: Sequence[RunResult], scenario: Scenario, t: Translator) ->
                 )
             )
         rewarded = Decimal(summary.get("rewards") or 0)
+        cut = sum((Decimal(row.get("rewards_cut") or 0) for row in run.days), Decimal(0))
+        if cut and not rewarded:  # every reward the rates owed was cut: say so
+            said.append(prefix + t("findings.rewards_all_cut", cut=_yuan(cut)))
         if rewarded:
-            cut = sum(Decimal(row["rewards_cut"]) for row in run.days)
             said.append(
                 prefix
                 + t(
