@@ -105,6 +105,7 @@ class Driven:
 def test_reversals_keep_every_yuan(history: History) -> None:
     driven = Driven(history).run()
     _nobody_owes_more_than_they_were_paid(driven.journal)
+    _each_reversal_takes_at_most_what_the_pool_paid_since_its_order(driven.journal)
     _reserves_never_take_a_debt_for_cash(driven.journal)
     _reversed_orders_promise_nothing(driven)
     _the_log_replays_to_the_same_state(driven)
@@ -199,6 +200,47 @@ def _nobody_owes_more_than_they_were_paid(journal: list[Entry]) -> None:
                 paid[member] = paid.get(member, 0) + amount
     for member, debt in charged.items():
         assert debt <= paid.get(member, 0), (member, debt, paid.get(member, 0))
+
+
+def _each_reversal_takes_at_most_what_the_pool_paid_since_its_order(
+    journal: list[Entry],
+) -> None:
+    """Spec 01's bound, per reversal: what a pool's reversal charges the member (from the
+    wallet or as a debt) is at most what that pool paid the member (sales and exits)
+    since the order completed; and it burns at most the points the order minted."""
+    paid_since: dict[tuple[str, str], int] = {}  # (order, pool) -> paid to its member since
+    minted: dict[tuple[str, str], tuple[str, int]] = {}  # (order, pool) -> (member, units)
+    for one in journal:
+        if one.rule != "pool":
+            continue
+        # the histories run one pool; a reversal that only charges names none in its postings
+        pool = next((asset[4:] for _, asset, _ in one.postings if asset.startswith("PTS:")), "main")
+        if one.kind == "mint":
+            for account, asset, amount in one.postings:
+                if asset.startswith("PTS:") and account.startswith("member:") and amount > 0:
+                    minted[(one.cause, pool)] = (account.split(":")[1], amount)
+                    paid_since[(one.cause, pool)] = 0
+        elif one.kind in ("sale", "exit"):
+            for account, asset, amount in one.postings:
+                if asset == CNY and account.startswith("member:") and amount > 0:
+                    for key, (member, _) in minted.items():
+                        if key[1] == pool and member == account.split(":")[1]:
+                            paid_since[key] += amount
+        elif one.kind == "reversal" and one.corrects is not None:
+            key = (one.corrects, pool)
+            member, units = minted[key]
+            charged = -sum(
+                amount
+                for account, asset, amount in one.postings
+                if asset == CNY and account.startswith(f"member:{member}:") and amount < 0
+            )
+            burned = -sum(
+                amount
+                for account, asset, amount in one.postings
+                if asset.startswith("PTS:") and account.startswith("member:")
+            )
+            assert charged <= paid_since[key], (one, paid_since[key])
+            assert burned <= units, (one, units)
 
 
 def _reserves_never_take_a_debt_for_cash(journal: list[Entry]) -> None:
