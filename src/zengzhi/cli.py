@@ -651,6 +651,11 @@ def simulate_command(
 
     if language not in ("zh", "en"):
         raise _fail(f"--language: {language!r} is neither zh nor en")
+    # the options are held to the bounds the scenario's [simulation] keeps
+    if runs is not None and not 1 <= runs <= 1000:
+        raise _fail(f"--runs: must be 1 to 1000, got {runs}")
+    if processes is not None and not 1 <= processes <= 64:
+        raise _fail(f"--processes: must be 1 to 64, got {processes}")
     try:
         scenario = read_scenario(scenario_path)
         if runs is not None:
