@@ -3,8 +3,10 @@ own state scanned after the run (issue: attack-sim)."""
 
 from __future__ import annotations
 
+import warnings
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +16,7 @@ from zengzhi.core.events import CompleteOrder, Join
 from zengzhi.i18n import Translator
 from zengzhi.i18n.format import money as fmt_money
 from zengzhi.sim.batch import plan, run_job
-from zengzhi.sim.report import findings
+from zengzhi.sim.report import findings, write_charts
 from zengzhi.sim.run import RunResult, Simulation, _quantile
 from zengzhi.sim.scenario import load_scenario
 from zengzhi.sim.verdict import verdict
@@ -383,3 +385,14 @@ def test_rewards_all_cut_are_said() -> None:
     for language in ("en", "zh"):
         said = findings([result], chosen, Translator(language))
         assert any(fmt_money(f"{cut:.2f}") in line for line in said), said
+
+
+def test_a_run_without_orders_draws_its_charts_without_a_warning(tmp_path: Path) -> None:
+    # with no order there is no cohort: the cohorts chart called legend() on nothing and
+    # matplotlib printed a UserWarning on the command's output
+    chosen = _scenario(flow={"orders_per_day": 0})
+    result = Simulation(chosen, 3).run()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        names = write_charts(tmp_path, [result], chosen, Translator("en"))
+    assert "cohorts" in names and (tmp_path / "cohorts.png").exists()

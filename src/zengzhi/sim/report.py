@@ -255,7 +255,8 @@ def write_charts(
     axes.set_xlabel(t("report.cohorts_x"))
     axes.set_ylabel(t("report.cohorts_axis"))
     axes.set_ylim(0, 100)
-    axes.legend(loc="best", frameon=False)
+    if shown:  # no order, no cohort: nothing to name
+        axes.legend(loc="best", frameon=False)
     _save(figure, out, "cohorts")
 
     _line_chart(
