@@ -38,6 +38,10 @@ class MemoryModes:
     def zone(self, zone: str) -> ZoneModes | None:
         return self._zones.get(zone)
 
+    def configured(self, zone: str) -> tuple[str, ...] | None:
+        found = self._zones.get(zone)
+        return None if found is None else tuple(found.configured())
+
     def zones(self) -> dict[str, ZoneModes]:
         return dict(self._zones)
 

@@ -229,7 +229,7 @@ class Engine:
         from zengzhi.engine.zones import parse_zone  # noqa: PLC0415  (as ConfigureDistribution)
 
         modes = parse_zone(event.settings)
-        zone.check_change(ledger, event.zone, self.state.modes.zone(event.zone), modes)
+        zone.check_change(ledger, event.zone, self.state.modes.configured(event.zone), modes)
         self.state.modes.configure(event.zone, event.settings, modes)
 
     def _pool(self, pool_id: str) -> PoolState:

@@ -22,10 +22,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from zengzhi.engine.zones import parse_zone
 from zengzhi.rules.modes import green
-from zengzhi.rules.modes.common import Claim, Tally
+from zengzhi.rules.modes.common import MODES, Claim, Tally
 from zengzhi.rules.modes.zone import ZoneModes
 from zengzhi.store import tables as t
 from zengzhi.store.database import bulk, bulk_update, bulk_upsert
+from zengzhi.store.saved import parsed_as_saved
 from zengzhi.store.tenanted import of_tenant
 
 _PAGE = 1000
@@ -122,6 +123,10 @@ def zone_settings(columns: Mapping[Any, Any]) -> dict[str, Any]:
     return settings
 
 
+def _parsed(zone: str, columns: Mapping[Any, Any]) -> ZoneModes:
+    return parsed_as_saved(f"settings of zone {zone!r}", lambda: parse_zone(zone_settings(columns)))
+
+
 class SqlModes:
     def __init__(self, connection: Connection, tenant: str) -> None:
         self._connection = connection
@@ -145,15 +150,24 @@ class SqlModes:
                 .where(of_tenant(z, self._tenant), z.zone_id == zone)
                 .with_for_update()
             ).first()
-            self._zones[zone] = None if row is None else parse_zone(zone_settings(row._mapping))
+            self._zones[zone] = None if row is None else _parsed(zone, row._mapping)
         return self._zones[zone]
+
+    def configured(self, zone: str) -> tuple[str, ...] | None:
+        z = t.zones.c
+        saved = self._connection.execute(
+            select(z.modes).where(of_tenant(z, self._tenant), z.zone_id == zone).with_for_update()
+        ).first()
+        if saved is None:
+            return None
+        return tuple(mode for mode in MODES if mode in (saved.modes or {}))
 
     def zones(self) -> dict[str, ZoneModes]:
         z = t.zones.c
         rows = self._connection.execute(
             select(t.zones).where(of_tenant(z, self._tenant)).order_by(z.zone_id)
         )
-        return {row.zone_id: parse_zone(zone_settings(row._mapping)) for row in rows}
+        return {row.zone_id: _parsed(row.zone_id, row._mapping) for row in rows}
 
     def configure(self, zone: str, settings: Mapping[str, object], modes: ZoneModes) -> None:
         """Keep the settings on the zone's row (which the catalogue created)."""

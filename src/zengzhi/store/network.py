@@ -37,6 +37,7 @@ from zengzhi.engine.config import DistributionConfig
 from zengzhi.rules.distribution import MAX_CHAIN, DistributionParams, cycle_error
 from zengzhi.store import tables as t
 from zengzhi.store.member_figures import follow_referrer
+from zengzhi.store.saved import parsed_as_saved
 from zengzhi.store.tenanted import Tenanted, of_tenant, record_of
 
 
@@ -387,7 +388,12 @@ class SqlDistribution:
         if not self._loaded:
             settings = (self._settings or {}).get("distribution")
             self._params = (
-                DistributionConfig.model_validate(settings).params() if settings else None
+                parsed_as_saved(
+                    "distribution settings",
+                    lambda: DistributionConfig.model_validate(settings).params(),
+                )
+                if settings
+                else None
             )
             self._loaded = True
         return self._params

@@ -118,6 +118,11 @@ class ModeBook(ClaimBook, Protocol):
 
     def zone(self, zone: str) -> ZoneModes | None: ...
 
+    def configured(self, zone: str) -> tuple[str, ...] | None:
+        """The modes the zone's saved settings hold, by name, locked as `zone` locks it,
+        without parsing their values (settings saved before a rule refused one of them
+        are replaced by new ones: store/saved.py)."""
+
     def zones(self) -> dict[str, ZoneModes]:
         """Every configured zone (read only: no lock)."""
 
@@ -361,12 +366,10 @@ def income(
     )
 
 
-def check_change(ledger: Ledger, zone: str, old: ZoneModes | None, new: ZoneModes) -> None:
+def check_change(ledger: Ledger, zone: str, old: Sequence[str] | None, new: ZoneModes) -> None:
     """A mode that still owes its members cannot be taken out of a zone (end its period
-    instead: it stops promising and keeps paying)."""
-    if old is None:
-        return
-    for mode in old.configured():
+    instead: it stops promising and keeps paying). `old`: the modes the zone had."""
+    for mode in old or ():
         if getattr(new, mode) is None and (
             owed(ledger, SHOPPING_ZONE if mode == "shopping" else zone, mode) > 0
         ):
