@@ -51,3 +51,22 @@ def test_a_json_body_sent_as_another_type_is_refused_saying_so(api: Api) -> None
             200,
             201,
         ), kind
+
+
+def test_a_method_a_path_does_not_take_is_answered_with_every_method_it_does(api: Api) -> None:
+    """405's Allow header named the methods of the first route of the path only
+    (`DELETE /v1/orders`: "Allow: POST", where GET /v1/orders lists them), and its code
+    was "http_error", which the error table does not list."""
+    headers = {"Authorization": f"Bearer {api.token}"}
+    for method, path, allowed in [
+        ("DELETE", "/v1/orders", {"GET", "POST"}),
+        ("PUT", "/v1/pools", {"GET", "POST"}),
+        ("DELETE", "/v1/tenant/settings", {"PUT"}),
+        ("GET", "/v1/orders/o1/pay", {"POST"}),
+        ("POST", "/v1/zones/z", {"GET", "PUT"}),
+    ]:
+        answer = api.client.request(method, path, headers=headers)
+        assert answer.status_code == 405, (method, path, answer.text)
+        assert set(answer.headers["allow"].split(", ")) == allowed, (path, answer.headers)
+        assert answer.json()["code"] == "not_allowed", answer.json()
+        assert answer.json()["field"] is None

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS
@@ -55,14 +56,34 @@ async def _validation(_: Request, error: Exception) -> JSONResponse:
     return error_response(422, ErrorCode.INVALID, message, field)
 
 
-async def _http(_: Request, error: Exception) -> JSONResponse:
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed(request: Request) -> list[str]:
+    """Every method some route of the path takes (each asked whether it would answer it).
+    Starlette's 405 names the methods of the first route whose path matched only
+    (`DELETE /v1/orders`: "Allow: POST", not GET)."""
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.routes
+        )
+    ]
+
+
+async def _http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
+    headers = getattr(error, "headers", None)
+    if error.status_code == 405:
+        allowed = ", ".join(_allowed(request))
+        headers = {**(headers or {}), "Allow": allowed}
+        return error_response(405, "not_allowed", f"this address takes {allowed}", None, headers)
     code = {404: ErrorCode.NOT_FOUND, 401: ErrorCode.UNAUTHORIZED, 403: ErrorCode.FORBIDDEN}.get(
         error.status_code, "http_error"
     )
-    return error_response(
-        error.status_code, code, str(error.detail), None, getattr(error, "headers", None)
-    )
+    return error_response(error.status_code, code, str(error.detail), None, headers)
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
