@@ -4,11 +4,14 @@ an operator can replace them."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from tests.service.conftest import Api
+from tests.service.test_console_pages import sign_in
 from zengzhi.i18n import translate_message
 from zengzhi.service.base import Context
 from zengzhi.store import tables as t
@@ -63,3 +66,29 @@ def test_saved_zone_settings_a_rule_now_refuses(api: Api, context: Context) -> N
     api.ok(api.put("/v1/zones/u", {"modes": union}))
     api.ok(api.post("/v1/orders", {"id": "o1", "member": "a", "product": "p"}))
     assert api.ok(api.post("/v1/orders/o1/pay"))["status"] == "completed"
+
+
+def test_the_console_shows_refused_saved_settings_to_replace_them(
+    api: Api, context: Context, client: TestClient
+) -> None:
+    union = {"union": {"funding": "0.5", "lock_days": 15}}
+    api.ok(api.put("/v1/zones/u", {"modes": union}))
+    settings = api.ok(api.get("/v1/tenant"))["settings"]
+    _save(context, t.zones, api.tenant, modes={"union": {"funding": "5", "lock_days": 15}})
+    _save(
+        context,
+        t.tenants,
+        api.tenant,
+        settings={**settings, "distribution": {"recruiter": {"rate": "5"}}},
+    )
+    sign_in(client, api.tenant)
+    zh = {"Accept-Language": "zh-CN"}
+    # the pages that replace them open (their forms show the saved values)
+    for path in ("/console/config/zones/u", "/console/config/distribution"):
+        page = client.get(path, headers=zh)
+        assert page.status_code == 200, (path, re.sub(r"<[^>]+>", " ", page.text)[-1500:])
+    # the dashboard's solvency report needs the zone's: it says why not, and where to go
+    page = client.get("/console", headers=zh)
+    assert page.status_code == 409
+    assert "专区 &#39;u&#39; 已保存的设置按现行规则不被接受" in page.text, page.text
+    assert 'href="/console/config" id="to-config"' in page.text
