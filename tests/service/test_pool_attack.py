@@ -177,3 +177,31 @@ def test_orders_sales_reversals_and_changes_in_one_group_equal_them_one_at_a_tim
 
 def _code(answer: tuple[Any, BaseException | None]) -> str | None:
     return None if answer[1] is None else str(getattr(answer[1], "code", answer[1]))
+
+
+def test_one_members_debt_does_not_pay_what_another_is_owed_in_the_solvency_report(
+    api: Api,
+) -> None:
+    """m1 sells o1's points, withdraws the payout (paid), then o1 is reversed: m1 owes the
+    payout as a debt. m2 sold too and holds the same amount in its wallet. The report
+    subtracted m1's debt from what members are owed: 0.00 owed, no coverage to show,
+    while m2 can withdraw its cash today and m1's debt is paid only if m1 ever earns
+    again. What members are owed is their wallets and withdrawals held; their debts are
+    shown apart (a receivable), and the coverage is cash against what is owed."""
+    api.pool("main")
+    for member in ("m1", "m2"):
+        api.member(member)
+    api.completed_order("o1", "m1")
+    api.completed_order("o2", "m2")
+    paid = api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "all"}))["payout"]
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": paid}))
+    api.ok(api.post("/v1/withdrawals/w1/approve"))
+    api.ok(api.post("/v1/withdrawals/w1/paid"))
+    api.ok(api.post("/v1/orders/o1/reverse"))
+    debt = api.ok(api.get("/v1/members/m1/wallet"))["debt"]
+    assert Decimal(debt) > 0
+    sold = api.ok(api.post("/v1/members/m2/sell", {"id": "s2", "points": "all"}))["payout"]
+    report = api.ok(api.get("/v1/solvency"))
+    assert report["owed_to_members"] == sold  # m2's wallet, whole
+    assert report["owed_by_members"] == debt
+    assert report["coverage"] is not None

@@ -80,11 +80,10 @@ def old_solvency(connection: Connection, tenant: str) -> Solvency:
                 covered=cost <= balance,
             )
         )
-    owed_members = (
-        _old_sum(connection, tenant, "member:%:wallet")
-        + _old_sum(connection, tenant, "member:%:withdrawing")
-        + _old_sum(connection, tenant, "member:%:debt")
-    )
+    owed_members = _old_sum(connection, tenant, "member:%:wallet") + _old_sum(
+        connection, tenant, "member:%:withdrawing"
+    )  # debts apart since 2026-12-04: one member's debt pays nothing another is owed
+    owed_by_members = -_old_sum(connection, tenant, "member:%:debt")
     owed_merchants = _old_sum(connection, tenant, "merchant:%")
     in_pools = _old_sum(connection, tenant, "pool:%")
     received = -(
@@ -100,6 +99,7 @@ def old_solvency(connection: Connection, tenant: str) -> Solvency:
     return Solvency(
         pools=reports,
         owed_to_members=format_minor(owed_members, 2),
+        owed_by_members=format_minor(owed_by_members, 2),
         owed_to_merchants=format_minor(owed_merchants, 2),
         platform_cash=format_minor(cash, 2),
         coverage=coverage,

@@ -196,7 +196,7 @@ def _platform_then(flows: _Flows) -> int:
     def matching(*patterns: str) -> Callable[[Any], Any]:
         return lambda column: or_(*(column.like(pattern) for pattern in patterns))
 
-    members = flows.total(matching("member:%:wallet", "member:%:withdrawing", "member:%:debt"), CNY)
+    members = flows.total(matching("member:%:wallet", "member:%:withdrawing"), CNY)
     merchants = flows.total(matching("merchant:%"), CNY)
     pools = flows.total(matching("pool:%"), CNY)
     received = flows.total(

@@ -136,7 +136,10 @@ class PoolSolvency(BaseModel):
 
 class Solvency(BaseModel):
     pools: list[PoolSolvency]
-    owed_to_members: str  # wallets, plus withdrawals held, less debts
+    owed_to_members: str  # wallets, plus withdrawals held (cash members may take out)
+    # what members owe (reversals of points already sold): a receivable, settled from
+    # their future credits, never cash: it is not subtracted from what others are owed
+    owed_by_members: str
     owed_to_merchants: str
     platform_cash: str  # received, less paid out, less what sits in pools
     coverage: str | None  # platform cash ÷ what it owes ("—" when it owes nothing)
@@ -144,7 +147,8 @@ class Solvency(BaseModel):
 
 
 # What the report sums over the tenant's balances (in yuan): each a pattern of accounts.
-_OWED_TO_MEMBERS = ("member:%:wallet", "member:%:withdrawing", "member:%:debt")
+_OWED_TO_MEMBERS = ("member:%:wallet", "member:%:withdrawing")
+_OWED_BY_MEMBERS = ("member:%:debt",)
 _OWED_TO_MERCHANTS = ("merchant:%",)
 _IN_POOLS = ("pool:%",)
 _RECEIVED = (  # negative: money in
@@ -155,10 +159,10 @@ _RECEIVED = (  # negative: money in
 )
 
 
-def _sums(connection: Connection, tenant: str) -> tuple[int, int, int, int]:
+def _sums(connection: Connection, tenant: str) -> tuple[int, int, int, int, int]:
     """What the platform owes members, owes merchants, holds in pools, and has received
-    (less what it paid out): one pass over the tenant's yuan balances, summed by the
-    database in integers."""
+    (less what it paid out), and what members owe it: one pass over the tenant's yuan
+    balances, summed by the database in integers."""
     c = t.balances.c
 
     def total(patterns: tuple[str, ...]) -> Any:
@@ -171,10 +175,11 @@ def _sums(connection: Connection, tenant: str) -> tuple[int, int, int, int]:
             total(_OWED_TO_MERCHANTS),
             total(_IN_POOLS),
             total(_RECEIVED),
+            total(_OWED_BY_MEMBERS),
         ).where(of_tenant(c, tenant), c.asset == CNY)
     ).one()
-    members, merchants, pools, received = (int(value) for value in row)
-    return members, merchants, pools, -received
+    members, merchants, pools, received, debts = (int(value) for value in row)
+    return members, merchants, pools, -received, -debts
 
 
 _LIMIT = 2**62  # every term the database computes stays below this: BIGINT holds 2^63 − 1
@@ -266,7 +271,7 @@ def solvency_report(connection: Connection, tenant: str) -> Solvency:
                 covered=cost <= balance,
             )
         )
-    owed_members, owed_merchants, pools, received = _sums(connection, tenant)
+    owed_members, owed_merchants, pools, received, debts = _sums(connection, tenant)
     cash = received - pools
     owed = owed_members + owed_merchants
     coverage = (
@@ -275,6 +280,7 @@ def solvency_report(connection: Connection, tenant: str) -> Solvency:
     return Solvency(
         pools=reports,
         owed_to_members=format_minor(owed_members, 2),
+        owed_by_members=format_minor(debts, 2),
         owed_to_merchants=format_minor(owed_merchants, 2),
         platform_cash=format_minor(cash, 2),
         coverage=coverage,
