@@ -70,3 +70,27 @@ def test_a_method_a_path_does_not_take_is_answered_with_every_method_it_does(api
         assert set(answer.headers["allow"].split(", ")) == allowed, (path, answer.headers)
         assert answer.json()["code"] == "not_allowed", answer.json()
         assert answer.json()["field"] is None
+
+
+def test_a_moment_written_as_a_number_is_refused_naming_the_field(api: Api) -> None:
+    """pydantic read a number, or a string of digits, as Unix seconds, or as milliseconds
+    when large (1733000000 and 1733000000000 were the same start), where a time must
+    give its offset (`"2026-01-01T00:00:00"` is refused): one written form only."""
+    api.pool()
+    for value in (0, 1733000000, 1733000000000, "1733000000", "0.5", 1.5, "-1"):
+        zone = api.put("/v1/zones/z", {"starts_at": value})
+        assert (zone.status_code, zone.json()["field"]) == (422, "starts_at"), (value, zone.text)
+        campaign = {"boost": "2", "starts": value, "ends": "2027-01-01T00:00:00+08:00"}
+        mode = api.put("/v1/zones/z", {"modes": {"campaign": campaign}})
+        assert (mode.status_code, mode.json()["field"]) == (422, "modes.campaign.starts"), (
+            value,
+            mode.text,
+        )
+        since = api.get("/v1/activity", since=str(value))
+        assert (since.status_code, since.json()["field"]) == (422, "since"), (value, since.text)
+        chart = api.get("/v1/pools/main/chart", start=str(value))
+        assert (chart.status_code, chart.json()["field"]) == (422, "start"), (value, chart.text)
+    assert api.get("/v1/zones/z").status_code == 404
+    zone = api.ok(api.put("/v1/zones/z", {"starts_at": "2026-01-01T00:00:00+08:00"}))
+    assert zone["starts_at"] == "2025-12-31T16:00:00Z"
+    assert api.get("/v1/activity", since="2026-01-01T00:00:00Z").status_code == 200

@@ -5,10 +5,12 @@ shape."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -114,6 +116,24 @@ def _whole(value: object) -> object:
 # shows them: `Annotated[int, Field(ge=1), AS_WHOLE] | None`.
 AS_WHOLE = BeforeValidator(_whole)
 Whole = Annotated[int, AS_WHOLE]
+
+
+MOMENT = "must be a date and time such as 2026-01-31T09:30:00+08:00"
+
+
+def _moment(value: object) -> object:
+    # pydantic's own datetime reads a number, or a string of digits, as Unix seconds, or
+    # as milliseconds when it is large (1733000000 and 1733000000000 are one moment):
+    # a time is written one way, with its date first (a TOML file's own dates pass)
+    if isinstance(value, str) and not re.match(r"[0-9]{4}-", value):
+        raise ValueError(MOMENT)
+    if isinstance(value, bool | int | float):
+        raise ValueError(MOMENT)
+    return value
+
+
+# A moment with its offset from UTC ("2026-01-31T09:30:00+08:00"), never a number.
+Moment = Annotated[AwareDatetime, BeforeValidator(_moment)]
 
 
 FLAG = "must be true or false"

@@ -46,11 +46,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from zengzhi.core.amounts import POINTS_SCALE, Ratio, Yuan, parse_minor
 from zengzhi.core.errors import DomainError, invalid
-from zengzhi.engine.fields import AS_WHOLE, Exact, Flag, Id, Strict, Whole, error_from_validation
+from zengzhi.engine.fields import (
+    AS_WHOLE,
+    Exact,
+    Flag,
+    Id,
+    Moment,
+    Strict,
+    Whole,
+    error_from_validation,
+)
 from zengzhi.rules.distribution import AGENT_LEVELS
 from zengzhi.rules.modes.ads import AdsParams, Tier
 from zengzhi.rules.modes.common import Campaign, Period, Terms
@@ -75,8 +84,8 @@ def _fen(value: Exact, field: str, *, positive: bool = False) -> int:
 
 
 class _ModeConfig(Strict):
-    starts: AwareDatetime | None = None
-    ends: AwareDatetime | None = None
+    starts: Moment | None = None
+    ends: Moment | None = None
     funding: Exact | None = None
     backed: Flag = False
 
@@ -263,8 +272,8 @@ class ShoppingConfig(_ModeConfig):
 
 
 class CampaignConfig(Strict):
-    starts: AwareDatetime
-    ends: AwareDatetime
+    starts: Moment
+    ends: Moment
     boost: Exact
     points: Flag = False  # boost the appreciation points the zone's orders mint too
 
@@ -305,7 +314,7 @@ class ModesConfig(Strict):
     union: UnionConfig | None = None
     three_for_one: ThreeForOneConfig | None = None
     shopping: ShoppingConfig | None = None
-    mint_until: AwareDatetime | None = None
+    mint_until: Moment | None = None
     campaign: CampaignConfig | None = None
     requires: RequiresConfig | None = None  # seed 002 二.4: a repurchase zone's buyers
 
@@ -313,8 +322,8 @@ class ModesConfig(Strict):
 class ZoneConfig(ModesConfig):
     """A zone as the configuration file gives it: its modes, and its own period."""
 
-    starts: AwareDatetime | None = None  # every mode of the zone stays within it
-    ends: AwareDatetime | None = None
+    starts: Moment | None = None  # every mode of the zone stays within it
+    ends: Moment | None = None
 
     def modes(self) -> ZoneModes:
         """The modes' parameters; a bad value is refused naming `<mode>.<field>`."""

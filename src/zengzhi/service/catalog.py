@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import ConfigureZone, event_id
 from zengzhi.engine.config import ModeValues, ProductConfig, StoreConfig, TenantConfig
-from zengzhi.engine.fields import Exact, ExactOrShare, Id, Name, Region, Whole
+from zengzhi.engine.fields import Exact, ExactOrShare, Id, Moment, Name, Region, Whole
 from zengzhi.engine.zones import ModesConfig, parse_zone
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, found, not_found, query
@@ -35,8 +35,8 @@ class ZoneIn(BaseModel):
 
     pool: Id | None = None
     completion_delay_seconds: Whole = Field(default=0, ge=0, le=365 * 86_400)
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     modes: ModesConfig = ModesConfig()
 
     def settings(self) -> dict[str, Any]:

@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.deps import ContextDep, PathId, PrincipalDep
+from zengzhi.engine.fields import Moment
 from zengzhi.service.queries import activity
 from zengzhi.service.queries.activity import MAX_SAMPLES, Activity, PriceChart
 
 router = APIRouter(prefix="/v1", tags=["pools"], route_class=StrictJSONRoute)
 
-Moment = Annotated[AwareDatetime | None, Query(description="with its time zone")]
+When = Annotated[Moment | None, Query(description="with its time zone")]
 
 
 @router.get("/activity", response_model=Activity)
-def today(context: ContextDep, principal: PrincipalDep, since: Moment = None) -> Activity:
+def today(context: ContextDep, principal: PrincipalDep, since: When = None) -> Activity:
     """Orders completed, sales, exits, withdrawals paid and subsidies since `since`
     (default: midnight UTC today)."""
     return activity.activity(context, principal, since)
@@ -29,8 +29,8 @@ def chart(
     context: ContextDep,
     principal: PrincipalDep,
     pool_id: PathId,
-    start: Moment = None,
-    end: Moment = None,
+    start: When = None,
+    end: When = None,
     samples: Annotated[int, Query(ge=2, le=MAX_SAMPLES)] = 240,
 ) -> PriceChart:
     """The pool from `start` (default: its first change) to `end` (default: now): every
