@@ -396,3 +396,31 @@ def test_a_run_without_orders_draws_its_charts_without_a_warning(tmp_path: Path)
         warnings.simplefilter("error")
         names = write_charts(tmp_path, [result], chosen, Translator("en"))
     assert "cohorts" in names and (tmp_path / "cohorts.png").exists()
+
+
+def test_a_cover_that_broke_and_came_back_is_not_said_broken_to_the_end() -> None:
+    # the pool covered 0.37% of its promise on days 0-4; a subsidy on day 5 forced every
+    # position out and nothing was promised after. The verdict said "The cover breaks on
+    # day 0: from that day the pool holds less than its exits promise"
+    chosen = _scenario(
+        simulation={"days": 10},
+        tenant={"pool": {"exit_multiple": "100"}},
+        events=[{"day": 5, "subsidy": "900000000.00"}],
+    )
+    result = Simulation(chosen, 3).run()
+    short = [r["day"] for r in result.days if r["coverage"] and Decimal(r["coverage"]) < 1]
+    assert short == [0, 1, 2, 3, 4]
+    found = verdict(result)
+    assert (found.breaks_on, found.covered_again) == (0, 5)
+    for language, broke, back in (
+        ("en", "broke on day 0", "again from day 5"),
+        ("zh", "第 0 天", "从第 5 天起"),
+    ):
+        text = "\n".join(verdict_lines(found, Translator(language)))
+        assert broke in text and back in text, text
+        assert "from that day the pool holds less" not in text and "从那天起" not in text
+    # still short at the end: said as before, from that day
+    still = _scenario(simulation={"days": 10}, tenant={"pool": {"exit_multiple": "100"}})
+    found = verdict(Simulation(still, 3).run())
+    assert (found.breaks_on, found.covered_again) == (0, None)
+    assert "from that day" in "\n".join(verdict_lines(found, Translator("en")))

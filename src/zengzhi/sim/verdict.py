@@ -46,6 +46,8 @@ class Verdict:
     cash_window: int = 0  # the days the line was drawn through
     # a sweep's run: the swept value it is about ("exit_multiple = 1.2"); "" without one
     swept: str = ""
+    # the cover broke and was whole again by the end: the day after its last short day
+    covered_again: int | None = None
 
 
 WINDOW = 30  # days of the run's end the cash projection is drawn through
@@ -102,10 +104,11 @@ def verdict(run: RunResult) -> Verdict:
                         name, summary[column], summary[f"{name}_reserve"], _ratio(reserve, owed)
                     )
                 )
-    breaks_on = next(
-        (row["day"] for row in run.days if row["coverage"] and Decimal(row["coverage"]) < 1),
-        None,
-    )
+    uncovered = [row["day"] for row in run.days if row["coverage"] and Decimal(row["coverage"]) < 1]
+    breaks_on = uncovered[0] if uncovered else None
+    # whole again when the run ends after its last short day (covered, or nothing promised)
+    last = run.days[-1]["day"] if run.days else None
+    again = uncovered[-1] + 1 if uncovered and last is not None and uncovered[-1] < last else None
     exited = int(summary["members_exited"])
     runs_out, window = cash_runs_out(run.days)
     parameter, value = run.label.get("parameter", ""), run.label.get("value", "")
@@ -126,6 +129,7 @@ def verdict(run: RunResult) -> Verdict:
         cash_runs_out=runs_out,
         cash_window=window,
         swept=f"{parameter.split('.')[-1]} = {value}" if parameter else "",
+        covered_again=again,
     )
 
 

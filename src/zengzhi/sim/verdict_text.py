@@ -47,6 +47,8 @@ def verdict_lines(found: Verdict, t: Translator) -> list[str]:
     lines.append(t("report.holding", holders=f"{found.holders:,}", held=fmt.money(found.held)))
     if found.breaks_on is None:
         lines.append(t("report.never_breaks", days=days))
+    elif found.covered_again is not None:  # it broke, and was whole again by the end
+        lines.append(t("report.breaks_recovered", day=found.breaks_on, back=found.covered_again))
     else:
         lines.append(t("report.breaks", day=found.breaks_on))
     if found.cash_runs_out is None:
