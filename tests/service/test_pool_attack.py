@@ -205,3 +205,25 @@ def test_one_members_debt_does_not_pay_what_another_is_owed_in_the_solvency_repo
     assert report["owed_to_members"] == sold  # m2's wallet, whole
     assert report["owed_by_members"] == debt
     assert report["coverage"] is not None
+
+
+def test_the_opening_price_of_a_pool_in_use_does_not_change(api: Api, context: Context) -> None:
+    """While minting is paused from the start, orders' contributions fill the pool and no
+    point circulates: the price is the opening price. Lowering it lowered the price
+    (1.0000 to 0.0001) and let the next buyer mint ten thousand times the points for the
+    pool's cash. Once a pool holds cash or points, or has had a price, its opening price
+    is refused (409, field opening_price); sent unchanged, it is accepted."""
+    api.pool("main", minting_enabled=False)
+    api.member("m1")
+    api.completed_order("o1", "m1")  # 300.00 lands, no point
+    before = api.ok(api.get("/v1/pools/main"))
+    assert (before["balance"], before["points"], before["price"]) == ("300.00", "0.0000", "1.0000")
+    for price in ("0.0001", "2.00"):
+        refused = api.patch("/v1/pools/main", {"opening_price": price})
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["field"] == "opening_price"
+    assert api.ok(api.get("/v1/pools/main")) == before
+    api.ok(api.patch("/v1/pools/main", {"opening_price": "1.00", "sell_fee": "0.1"}))
+    api.pool("fresh")  # nothing in it yet: its opening price may still change
+    api.ok(api.patch("/v1/pools/fresh", {"opening_price": "2.00"}))
+    _sound(api, context)

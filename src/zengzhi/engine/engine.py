@@ -105,9 +105,7 @@ class Engine:
             case OpenPool():
                 self._open_pool(ledger, event)
             case Configure():
-                target = self._pool(event.pool)
-                pool.configure(target, target.params.with_changes(event.changes))
-                self._settle(target, ledger, event.id, operator=True)
+                self._configure(ledger, event)
             case ReverseOrder():
                 self._reverse(ledger, event)
             case ImportBalance():
@@ -171,6 +169,13 @@ class Engine:
             zone.run_day(run, event.zone, modes, event.day, event.parts)
         else:  # its entries are the day's
             zone.day_part(self._run(event.of, at, event.day), event.zone, modes, event.size)
+
+    def _configure(self, ledger: Ledger, event: Configure) -> None:
+        target = self._pool(event.pool)
+        changed = target.params.with_changes(event.changes)
+        pool.check_opening_price(target, ledger, changed)
+        pool.configure(target, changed)
+        self._settle(target, ledger, event.id, operator=True)
 
     def _subsidize(self, ledger: Ledger, event: Subsidy) -> None:
         target = self._pool(event.pool)

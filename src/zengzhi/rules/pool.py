@@ -578,6 +578,24 @@ def subsidize(pool: PoolState, ledger: Ledger, cause: str, amount: int) -> None:
     )
 
 
+def check_opening_price(pool: PoolState, ledger: Ledger, params: PoolParams) -> None:
+    """A pool's opening price prices its first points only: once it holds cash or points,
+    or has had a price, a new one is refused. While nothing circulates the price is the
+    last price, or the opening price if there was none (a pool paused from its start):
+    lowering it lowered the price, and the next buyer minted that many more points for
+    the cash the pool holds."""
+    if params.opening_price.fraction == pool.params.opening_price.fraction:
+        return
+    cash, points = balance_and_points(pool, ledger)
+    if cash or points or pool.last_price is not None:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"pool {pool.id!r} is in use: its opening price, which priced its first points,"
+            " can no longer change",
+            "opening_price",
+        )
+
+
 def configure(pool: PoolState, params: PoolParams) -> None:
     """New parameters apply from now on; a new exit multiple moves every threshold."""
     old = pool.params
