@@ -124,7 +124,7 @@ def zone_settings(columns: Mapping[Any, Any]) -> dict[str, Any]:
 
 
 def _parsed(zone: str, columns: Mapping[Any, Any]) -> ZoneModes:
-    return parsed_as_saved(f"settings of zone {zone!r}", lambda: parse_zone(zone_settings(columns)))
+    return parsed_as_saved(zone, lambda: parse_zone(zone_settings(columns)))
 
 
 class SqlModes:

@@ -388,10 +388,7 @@ class SqlDistribution:
         if not self._loaded:
             settings = (self._settings or {}).get("distribution")
             self._params = (
-                parsed_as_saved(
-                    "distribution settings",
-                    lambda: DistributionConfig.model_validate(settings).params(),
-                )
+                parsed_as_saved(None, lambda: DistributionConfig.model_validate(settings).params())
                 if settings
                 else None
             )

@@ -18,16 +18,19 @@ from zengzhi.core.errors import DomainError, ErrorCode
 T = TypeVar("T")
 
 
-def parsed_as_saved(what: str, parse: Callable[[], T]) -> T:
-    """`parse()` of settings the tenant saved (`what`: "distribution settings",
-    "settings of zone 'g'"); a refusal becomes a conflict naming the saved field."""
+def parsed_as_saved(zone: str | None, parse: Callable[[], T]) -> T:
+    """`parse()` of settings the tenant saved: its distribution settings (`zone` None) or
+    a zone's; a refusal becomes a conflict naming the saved field."""
     try:
         return parse()
     except DomainError as error:
         if error.code is not ErrorCode.INVALID:
             raise
-        raise DomainError(
-            ErrorCode.CONFLICT,
-            f"the saved {what} are refused ({error.message}): an operator must save valid ones",
-            error.field,
-        ) from None
+        why = error.message
+        message = (
+            f"the saved distribution settings are refused ({why}): an operator must save valid ones"
+            if zone is None
+            else f"the saved settings of zone {zone!r} are refused ({why}): an operator"
+            " must save valid ones"
+        )
+        raise DomainError(ErrorCode.CONFLICT, message, error.field) from None
