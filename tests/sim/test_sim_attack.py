@@ -424,3 +424,15 @@ def test_a_cover_that_broke_and_came_back_is_not_said_broken_to_the_end() -> Non
     found = verdict(Simulation(still, 3).run())
     assert (found.breaks_on, found.covered_again) == (0, None)
     assert "from that day" in "\n".join(verdict_lines(found, Translator("en")))
+
+
+def test_a_swept_value_a_sections_own_check_refuses_is_named_in_full() -> None:
+    # orders_per_day is checked by the flow's own rule: swept, its refusal named
+    # "sweep.flow" (the section), not "sweep.flow.orders_per_day"
+    for values, field in (
+        (["-1"], "sweep.flow.orders_per_day"),
+        (["2000000"], "sweep.flow.orders_per_day"),
+    ):
+        with pytest.raises(DomainError) as error:
+            _scenario(sweep={"parameter": "flow.orders_per_day", "values": values})
+        assert error.value.field == field, error.value

@@ -340,11 +340,15 @@ def pydantic_message(details: ErrorDetails) -> str:
 
 def error_from_details(first: ErrorDetails, prefix: str = "") -> DomainError:
     location = [str(part) for part in first["loc"]]
-    field = ".".join(location) or "body"
+    where = ".".join(location)
+    field = where or "body"
     if prefix:
         field = f"{prefix}.{field}" if field != "body" else prefix
     message = pydantic_message(first)
     inner = (first.get("ctx") or {}).get("error")
-    if isinstance(inner, DomainError) and inner.field and inner.field.startswith(f"{field}."):
-        field = inner.field  # a model's own check names the field inside it
+    if isinstance(inner, DomainError) and inner.field:
+        if inner.field.startswith(f"{field}."):
+            field = inner.field  # a model's own check names the field inside it
+        elif prefix and where and inner.field.startswith(f"{where}."):
+            field = f"{prefix}.{inner.field}"  # …written from the model's root, not the prefix
     return DomainError(ErrorCode.INVALID, message, field)
