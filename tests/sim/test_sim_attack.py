@@ -436,3 +436,28 @@ def test_a_swept_value_a_sections_own_check_refuses_is_named_in_full() -> None:
         with pytest.raises(DomainError) as error:
             _scenario(sweep={"parameter": "flow.orders_per_day", "values": values})
         assert error.value.field == field, error.value
+
+
+def test_an_opening_price_change_after_the_pool_is_in_use_is_refused_at_load() -> None:
+    # the engine refuses a new opening price once its pool holds cash or points (a1c9df4):
+    # a scenario that changed it on day 3 loaded, ran three days and stopped naming
+    # "opening_price"
+    change = {"configure": {"opening_price": "0.5"}}
+    for events, field in (
+        ([{"day": 3, **change}], "events.0.configure.opening_price"),
+        (
+            [{"day": 0, "subsidy": "10.00"}, {"day": 0, **change}],
+            "events.1.configure.opening_price",
+        ),
+    ):
+        with pytest.raises(DomainError) as error:
+            _scenario(events=events)
+        assert error.value.field == field, error.value
+    # before the pool's first order it may change, and the run goes through
+    assert Simulation(_scenario(events=[{"day": 0, **change}]), 3).run().days
+    # a pool no order feeds may change it any day
+    other = _scenario(
+        tenant={"pool": {"exit_multiple": "2"}, "pools": {"spare": {}}},
+        events=[{"day": 3, "pool": "spare", **change}],
+    )
+    assert Simulation(other, 3).run().days

@@ -40,7 +40,7 @@ from zengzhi.engine.snapshot import check
 from zengzhi.engine.state import MemoryPools, OrderRecord, TenantState, memory_pool
 from zengzhi.rules.pool import PoolState, balance_and_points, exit_key, reached_cap
 from zengzhi.sim.modes import ModeRun
-from zengzhi.sim.scenario import Scenario
+from zengzhi.sim.scenario import Scenario, expected_orders
 
 
 class SimulationError(AssertionError):
@@ -69,20 +69,7 @@ def target_pool(scenario: Scenario) -> str:
 
 def orders_on(scenario: Scenario, day: int) -> Fraction:
     """The expected number of orders on `day` (0-based)."""
-    flow = scenario.flow
-    base = Ratio(flow.orders_per_day).fraction
-    rate = Ratio(flow.rate).fraction
-    if flow.shape == "growing":
-        return base * (1 + rate) ** day
-    if flow.shape == "declining":
-        return base * (1 - rate) ** day
-    if flow.shape == "stop":
-        assert flow.stop_after_day is not None
-        return base if day < flow.stop_after_day else Fraction(0)
-    if flow.shape == "table":
-        assert flow.table
-        return Fraction(flow.table[min(day, len(flow.table) - 1)])
-    return base
+    return expected_orders(scenario, day)
 
 
 @dataclass

@@ -54,6 +54,7 @@ values = ["1.2", "2", "3"]
 from __future__ import annotations
 
 import tomllib
+from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -207,6 +208,12 @@ class Scenario(_Strict):
                 except DomainError as error:
                     error.field = f"events.{n}.configure.{error.field}"
                     raise
+                if "opening_price" in event.configure and self._in_use(n):
+                    raise invalid(
+                        f"events.{n}.configure.opening_price",
+                        f"pool {event.pool!r} may be in use by day {event.day} (an order or a "
+                        "subsidy before it): its opening price can change only before that",
+                    )
         self._check_peak()
         if self.sweep is not None:
             for value in self.sweep.values:
@@ -216,6 +223,27 @@ class Scenario(_Strict):
                 except DomainError as error:
                     error.field = f"sweep.{error.field}"
                     raise
+
+    def _in_use(self, n: int) -> bool:
+        """Whether event n's pool may hold cash or points when it happens: a subsidy to it
+        before (an earlier day, or earlier in the list on its day), or any order of the
+        flow on an earlier day when the flow feeds that pool (the engine refuses a new
+        opening price then)."""
+        event = self.events[n]
+        if any(
+            other.subsidy is not None
+            and other.pool == event.pool
+            and (other.day, m) < (event.day, n)
+            for m, other in enumerate(self.events)
+        ):
+            return True
+        flow = self.flow
+        fed = flow.pool
+        if flow.product:
+            fed = self.tenant.products[flow.product].pool or fed
+        elif flow.store:
+            fed = self.tenant.stores[flow.store].pool or fed
+        return fed == event.pool and any(expected_orders(self, day) for day in range(event.day))
 
     def _check_peak(self) -> None:
         """No day of the horizon plans more than MAX_ORDERS_A_DAY orders, whatever the
@@ -257,6 +285,24 @@ class Scenario(_Strict):
             error.field = f"sweep.{error.field}"
             raise
         return changed
+
+
+def expected_orders(scenario: Scenario, day: int) -> Fraction:
+    """The expected number of orders on `day` (0-based)."""
+    flow = scenario.flow
+    base = Ratio(flow.orders_per_day).fraction
+    rate = Ratio(flow.rate).fraction
+    if flow.shape == "growing":
+        return base * (1 + rate) ** day
+    if flow.shape == "declining":
+        return base * (1 - rate) ** day
+    if flow.shape == "stop":
+        assert flow.stop_after_day is not None
+        return base if day < flow.stop_after_day else Fraction(0)
+    if flow.shape == "table":
+        assert flow.table
+        return Fraction(flow.table[min(day, len(flow.table) - 1)])
+    return base
 
 
 def load_scenario(data: dict[str, Any]) -> Scenario:
