@@ -5,17 +5,19 @@ imports the other (docs/architecture.md)."""
 from __future__ import annotations
 
 import hmac
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator
 
 from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.core.lifecycles import OrderStatus, WithdrawalStatus
 from zengzhi.engine.fields import ID_PATTERN, printable
 from zengzhi.service.auth import Principal
 from zengzhi.service.base import Context
 from zengzhi.service.sessions import authenticate
+from zengzhi.store import outbox
 
 # The HTTP status that answers each domain error, on the API and on the pages alike.
 STATUS = {
@@ -76,7 +78,26 @@ def require_admin(
 PathId = Annotated[str, Path(pattern=ID_PATTERN, description="an id: letters, digits, _.:@-")]
 Username = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.@-]{1,100}$")]
 KeyId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$", description="the API key's id")]
-Status = Annotated[str | None, Query(pattern=r"^[a-z_]{1,20}$")]
+Status = Annotated[str | None, Query(pattern=r"^[a-z_]{1,20}$")]  # the console's filters
+
+
+def _status(*known: str) -> Any:
+    """A list's status filter: one of the statuses its rows can have. A free pattern took
+    a typo ("complete" for "completed") and answered an empty list, as if none had it."""
+
+    def check(value: str | None) -> str | None:
+        if value is not None and value not in known:
+            raise ValueError(f"must be one of {', '.join(known)}")
+        return value
+
+    return Annotated[
+        str | None, Query(description=f"one of {', '.join(known)}"), AfterValidator(check)
+    ]
+
+
+OrderStatusFilter = _status(*OrderStatus)
+WithdrawalStatusFilter = _status(*WithdrawalStatus)
+DeliveryStatusFilter = _status(outbox.PENDING, outbox.DELIVERED, outbox.FAILED, outbox.CANCELLED)
 Search = Annotated[
     str | None,
     Query(max_length=64, description="the start of an id or phone"),

@@ -94,3 +94,25 @@ def test_a_moment_written_as_a_number_is_refused_naming_the_field(api: Api) -> N
     zone = api.ok(api.put("/v1/zones/z", {"starts_at": "2026-01-01T00:00:00+08:00"}))
     assert zone["starts_at"] == "2025-12-31T16:00:00Z"
     assert api.get("/v1/activity", since="2026-01-01T00:00:00Z").status_code == 200
+
+
+def test_a_status_filter_no_list_can_hold_is_refused_naming_it(api: Api) -> None:
+    """`GET /v1/orders?status=complete` (for "completed") answered an empty list, as if
+    no order had completed; a status the list cannot hold is refused naming `status`."""
+    api.pool()
+    api.member("m1")
+    order = {"id": "o1", "member": "m1", "amount": "10.00", "contribution": "1.00"}
+    api.ok(api.post("/v1/orders", order))
+    hook = api.ok(api.post("/v1/webhooks", {"url": "https://shop.example/h", "event_types": ["*"]}))
+    for path, wrong in [
+        ("/v1/orders", "complete"),
+        ("/v1/withdrawals", "pending"),
+        (f"/v1/webhooks/{hook['id']}/deliveries", "paid"),
+    ]:
+        refused = api.get(path, status=wrong)
+        assert refused.status_code == 422, (path, refused.text)
+        assert refused.json()["field"] == "status", refused.text
+        assert "must be one of" in refused.json()["message"]
+    assert [order["id"] for order in api.ok(api.get("/v1/orders", status="created"))] == ["o1"]
+    assert api.ok(api.get("/v1/withdrawals", status="held")) == []
+    assert api.ok(api.get(f"/v1/webhooks/{hook['id']}/deliveries", status="pending")) == []

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from zengzhi.api.routing import StrictJSONRoute
-from zengzhi.deps import After, ContextDep, Limit, PathId, PrincipalDep, Status
+from zengzhi.deps import After, ContextDep, Limit, OrderStatusFilter, PathId, PrincipalDep
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import orders
 from zengzhi.service.orders import BatchItem, NewOrder, OrderBatch
@@ -42,7 +42,7 @@ def list_orders(
     context: ContextDep,
     principal: PrincipalDep,
     member: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
-    status: Status = None,
+    status: OrderStatusFilter = None,
     limit: Limit = 50,
     after: After = None,
 ) -> list[OrderView]:

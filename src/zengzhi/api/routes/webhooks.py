@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from zengzhi.api.routing import StrictJSONRoute
-from zengzhi.deps import Before, ContextDep, Limit, PathId, PrincipalDep, Status
+from zengzhi.deps import Before, ContextDep, DeliveryStatusFilter, Limit, PathId, PrincipalDep
 from zengzhi.service import webhooks
 from zengzhi.service.queries import webhooks as webhook_reads
 from zengzhi.service.queries.webhooks import DeliveryView, SubscriptionView, WebhookEventView
@@ -59,7 +59,7 @@ def list_deliveries(
     context: ContextDep,
     principal: PrincipalDep,
     subscription_id: PathId,
-    status: Status = None,
+    status: DeliveryStatusFilter = None,
     limit: Limit = 50,
     before: Before = None,
 ) -> list[DeliveryView]:

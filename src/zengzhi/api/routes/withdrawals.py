@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from zengzhi.api.routing import StrictJSONRoute
-from zengzhi.deps import After, ContextDep, Limit, PathId, PrincipalDep, Status
+from zengzhi.deps import After, ContextDep, Limit, PathId, PrincipalDep, WithdrawalStatusFilter
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import wallets
 from zengzhi.service.queries.withdrawals import WithdrawalView
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1/withdrawals", tags=["wallets"], route_class=Stric
 def list_withdrawals(
     context: ContextDep,
     principal: PrincipalDep,
-    status: Status = None,
+    status: WithdrawalStatusFilter = None,
     member: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     limit: Limit = 50,
     after: After = None,
