@@ -584,9 +584,7 @@ class Engine:
         for pool_id in dict.fromkeys(line.pool for line in record.minted):
             self._settle(self._pool(pool_id), ledger, event.id)
         self.state.orders.put(
-            OrderRecord(
-                order, record.minted, event.id, record.rewards, record.modes, record.grew
-            )
+            OrderRecord(order, record.minted, event.id, record.rewards, record.modes, record.grew)
         )
 
 

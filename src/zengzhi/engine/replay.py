@@ -98,8 +98,10 @@ class _KeptOrders:
     @staticmethod
     def _encode(record: OrderRecord) -> str:
         minted = record.minted
-        if len(minted) == 1 and record.grew == () and not (
-            record.reversed_by or record.rewards or record.modes
+        if (
+            len(minted) == 1
+            and record.grew == ()
+            and not (record.reversed_by or record.rewards or record.modes)
         ):
             # most orders: one pool, nothing else; the text repr() would give, written
             # without building the tuples repr() needs (a tenth of a replay's time)
