@@ -27,10 +27,7 @@ UNITS_PER_POINT = 10**POINTS_SCALE
 # ASCII digits, at most one ".", a "-" only in front (a field that must not be negative
 # says so itself). Decimal(), int() and str.isdecimal() would also take "+", "_", an
 # exponent, spaces and other scripts' digits ("１０", "١٠"): each is refused here instead.
-# No sign on zero ("-0", "-0.00"): a field that must not be negative kept "-0.00" as
-# written (a withdrawal minimum, a store's rate) and showed it back. The lookahead ends
-# where the number does, so the pattern also works inside a longer one (engine/lines.py).
-DECIMAL = r"(?!-0+(?:\.0+)?(?![0-9.]))-?[0-9]+(?:\.[0-9]+)?"
+DECIMAL = r"-?[0-9]+(?:\.[0-9]+)?"
 _DECIMAL = re.compile(DECIMAL, re.ASCII)
 EXAMPLE = '"12.50"'
 
@@ -65,7 +62,7 @@ def decimal_text(value: object, field: str) -> str:
 
 
 def canonical_text(text: str) -> str:
-    """One spelling for each number ("10.00", "010" → "10"), so that two
+    """One spelling for each number ("10.00", "010" → "10"; "-0" → "0"), so that two
     spellings of one number are the same content; other text is returned as it is."""
     if _DECIMAL.fullmatch(text) is None:
         return text
