@@ -274,9 +274,9 @@ def solvency_report(connection: Connection, tenant: str) -> Solvency:
     owed_members, owed_merchants, pools, received, debts = _sums(connection, tenant)
     cash = received - pools
     owed = owed_members + owed_merchants
-    coverage = (
-        None if owed <= 0 else str((Price(cash, owed).yuan() / 100).quantize(Decimal("0.0001")))
-    )
+    # cash ÷ owed, below zero when the platform is short (a Price refuses negative money:
+    # the report answered 500 exactly then)
+    coverage = None if owed <= 0 else str((Decimal(cash) / owed).quantize(Decimal("0.0001")))
     return Solvency(
         pools=reports,
         owed_to_members=format_minor(owed_members, 2),
