@@ -20,6 +20,7 @@ class Solvency:
     Attributes:
         pools (list[PoolSolvency]):
         owed_to_members (str):
+        owed_by_members (str):
         owed_to_merchants (str):
         platform_cash (str):
         coverage (None | str):
@@ -28,6 +29,7 @@ class Solvency:
 
     pools: list[PoolSolvency]
     owed_to_members: str
+    owed_by_members: str
     owed_to_merchants: str
     platform_cash: str
     coverage: None | str
@@ -41,6 +43,8 @@ class Solvency:
             pools.append(pools_item)
 
         owed_to_members = self.owed_to_members
+
+        owed_by_members = self.owed_by_members
 
         owed_to_merchants = self.owed_to_merchants
 
@@ -60,6 +64,7 @@ class Solvency:
             {
                 "pools": pools,
                 "owed_to_members": owed_to_members,
+                "owed_by_members": owed_by_members,
                 "owed_to_merchants": owed_to_merchants,
                 "platform_cash": platform_cash,
                 "coverage": coverage,
@@ -84,6 +89,8 @@ class Solvency:
 
         owed_to_members = d.pop("owed_to_members")
 
+        owed_by_members = d.pop("owed_by_members")
+
         owed_to_merchants = d.pop("owed_to_merchants")
 
         platform_cash = d.pop("platform_cash")
@@ -105,6 +112,7 @@ class Solvency:
         solvency = cls(
             pools=pools,
             owed_to_members=owed_to_members,
+            owed_by_members=owed_by_members,
             owed_to_merchants=owed_to_merchants,
             platform_cash=platform_cash,
             coverage=coverage,

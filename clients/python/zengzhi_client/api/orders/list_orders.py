@@ -111,7 +111,8 @@ def sync_detailed(
 
     Args:
         member (None | str | Unset):
-        status (None | str | Unset):
+        status (None | str | Unset): one of created, paid, completed, cancelled, refunded,
+            reversed
         limit (int | Unset): how many to return Default: 50.
         after (None | str | Unset): continue after this id
 
@@ -149,7 +150,8 @@ def sync(
 
     Args:
         member (None | str | Unset):
-        status (None | str | Unset):
+        status (None | str | Unset): one of created, paid, completed, cancelled, refunded,
+            reversed
         limit (int | Unset): how many to return Default: 50.
         after (None | str | Unset): continue after this id
 
@@ -182,7 +184,8 @@ async def asyncio_detailed(
 
     Args:
         member (None | str | Unset):
-        status (None | str | Unset):
+        status (None | str | Unset): one of created, paid, completed, cancelled, refunded,
+            reversed
         limit (int | Unset): how many to return Default: 50.
         after (None | str | Unset): continue after this id
 
@@ -218,7 +221,8 @@ async def asyncio(
 
     Args:
         member (None | str | Unset):
-        status (None | str | Unset):
+        status (None | str | Unset): one of created, paid, completed, cancelled, refunded,
+            reversed
         limit (int | Unset): how many to return Default: 50.
         after (None | str | Unset): continue after this id
 

@@ -110,7 +110,7 @@ def sync_detailed(
     """List withdrawals
 
     Args:
-        status (None | str | Unset):
+        status (None | str | Unset): one of held, approved, paying, paid, rejected
         member (None | str | Unset):
         limit (int | Unset): how many to return Default: 50.
         after (None | str | Unset): continue after this id
@@ -148,7 +148,7 @@ def sync(
     """List withdrawals
 
     Args:
-        status (None | str | Unset):
+        status (None | str | Unset): one of held, approved, paying, paid, rejected
         member (None | str | Unset):
         limit (int | Unset): how many to return Default: 50.
         after (None | str | Unset): continue after this id
@@ -181,7 +181,7 @@ async def asyncio_detailed(
     """List withdrawals
 
     Args:
-        status (None | str | Unset):
+        status (None | str | Unset): one of held, approved, paying, paid, rejected
         member (None | str | Unset):
         limit (int | Unset): how many to return Default: 50.
         after (None | str | Unset): continue after this id
@@ -217,7 +217,7 @@ async def asyncio(
     """List withdrawals
 
     Args:
-        status (None | str | Unset):
+        status (None | str | Unset): one of held, approved, paying, paid, rejected
         member (None | str | Unset):
         limit (int | Unset): how many to return Default: 50.
         after (None | str | Unset): continue after this id

@@ -114,7 +114,7 @@ def sync_detailed(
 
     Args:
         subscription_id (str): an id: letters, digits, _.:@-
-        status (None | str | Unset):
+        status (None | str | Unset): one of pending, delivered, failed, cancelled
         limit (int | Unset): how many to return Default: 50.
         before (int | None | Unset): continue before this number
 
@@ -154,7 +154,7 @@ def sync(
 
     Args:
         subscription_id (str): an id: letters, digits, _.:@-
-        status (None | str | Unset):
+        status (None | str | Unset): one of pending, delivered, failed, cancelled
         limit (int | Unset): how many to return Default: 50.
         before (int | None | Unset): continue before this number
 
@@ -189,7 +189,7 @@ async def asyncio_detailed(
 
     Args:
         subscription_id (str): an id: letters, digits, _.:@-
-        status (None | str | Unset):
+        status (None | str | Unset): one of pending, delivered, failed, cancelled
         limit (int | Unset): how many to return Default: 50.
         before (int | None | Unset): continue before this number
 
@@ -227,7 +227,7 @@ async def asyncio(
 
     Args:
         subscription_id (str): an id: letters, digits, _.:@-
-        status (None | str | Unset):
+        status (None | str | Unset): one of pending, delivered, failed, cancelled
         limit (int | Unset): how many to return Default: 50.
         before (int | None | Unset): continue before this number
 
