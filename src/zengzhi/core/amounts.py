@@ -46,7 +46,8 @@ def _not_text(value: object) -> str:
     if isinstance(value, bool) or value is None:
         what = {True: "true", False: "false", None: "null"}[value]
     elif isinstance(value, int | float | Decimal):
-        what = f"the number {value}"
+        number = str(value)  # an integer of thousands of digits is not sent back whole
+        what = f"the number {number if len(number) <= 40 else number[:40] + '…'}"
     else:
         what = f"a {type(value).__name__}"
     return f"must be a decimal string such as {EXAMPLE}, not {what}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
@@ -167,21 +168,21 @@ def _one_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return found
 
 
-def _integer(text: str) -> int | float:
+def _integer(text: str) -> int | Decimal:
     # int() reads at most 4,300 digits (a guard against quadratic conversions) and
     # json.loads let its ValueError end the whole body, naming no field. An integer that
-    # long is no count or amount any field takes: it is read as the float it overflows
-    # to (inf), as 1e400 is, and the field that gets it refuses it by name.
+    # long is no count or amount any field takes: it is read as a Decimal (a JSON number
+    # no field takes), and the field that gets it refuses it by name.
     try:
         return int(text)
     except ValueError:
-        return float(text)
+        return Decimal(text)
 
 
 def loads_strict(text: str | bytes) -> Any:
     """JSON as everything that enters is read: an object with a key twice is refused,
     naming the key (json.loads would keep the last value); an integer past int()'s
-    4,300 digits is the infinity it overflows to, refused by its field. Bad JSON raises
+    4,300 digits is read as a Decimal, which its field refuses by name. Bad JSON raises
     json.JSONDecodeError, for the caller to word."""
     return json.loads(text, object_pairs_hook=_one_each, parse_int=_integer)
 
