@@ -4,26 +4,16 @@ members' withdrawals spending one balance at once. Each process opens its own co
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from tests.security.races import process_context
-from zengzhi.core.errors import DomainError
+from tests.security.races import answer_of, process_context
 from zengzhi.service import wallets
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.wallets import WithdrawalDecision, WithdrawalRequest
 
 ROUNDS = 6
 THREADS = 3
-
-
-def _answer(send: Callable[[], object]) -> str:
-    try:
-        send()
-    except DomainError as error:
-        return str(error.code)
-    return "ok"
 
 
 def decide_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any) -> list[str]:
@@ -35,13 +25,13 @@ def decide_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any)
 
     def act(withdrawal: str) -> str:
         if number % 3 == 1:
-            return _answer(
+            return answer_of(
                 lambda: wallets.reject(context, finance, withdrawal, WithdrawalDecision())
             )
-        approved = _answer(lambda: wallets.approve(context, finance, withdrawal))
+        approved = answer_of(lambda: wallets.approve(context, finance, withdrawal))
         if number % 3 == 2:
             return f"approve:{approved}"
-        return f"approve:{approved} paid:" + _answer(
+        return f"approve:{approved} paid:" + answer_of(
             lambda: wallets.mark_paid(context, finance, withdrawal)
         )
 
@@ -65,7 +55,7 @@ def spend_rounds(
         for round_ in range(ROUNDS):
             barrier.wait(timeout=30)
             outcomes += threads.map(
-                lambda n: _answer(
+                lambda n: answer_of(
                     lambda: wallets.request_withdrawal(
                         context,
                         shop,
@@ -101,6 +91,6 @@ def same_id_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any
                 lambda: distribution.grant_agent(context, owner, agent),  # noqa: B023
             ):
                 barrier.wait(timeout=30)
-                outcomes += threads.map(lambda _: _answer(send), range(6))  # noqa: B023
+                outcomes += threads.map(lambda _: answer_of(send), range(6))  # noqa: B023
     context.database.dispose()
     return outcomes

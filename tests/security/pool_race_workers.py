@@ -9,21 +9,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from tests.security.races import process_context
-from zengzhi.core.errors import DomainError
+from tests.security.races import answer_of, process_context
 from zengzhi.service import members, orders, pools
 from zengzhi.service.auth import Principal, Role
 
 ROUNDS = 4
 THREADS = 3
-
-
-def _answer(send: Callable[[], object]) -> str:
-    try:
-        send()
-    except DomainError as error:
-        return str(error.code)
-    return "ok"
 
 
 def story_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any) -> list[str]:
@@ -48,13 +39,13 @@ def story_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any) 
             ]
             for send in steps:
                 barrier.wait(timeout=30)
-                outcomes += threads.map(lambda _: _answer(send), range(THREADS))  # noqa: B023
+                outcomes += threads.map(lambda _: answer_of(send), range(THREADS))  # noqa: B023
             # order p{round}: once created, its payment, completion and reversal all at once
             mixed = orders.NewOrder(
                 id=f"p{round_}", member="m2", amount="500.00", contribution="150.00"
             )
             barrier.wait(timeout=30)
-            _answer(lambda: orders.create_order(context, shop, mixed))  # noqa: B023
+            answer_of(lambda: orders.create_order(context, shop, mixed))  # noqa: B023
             barrier.wait(timeout=30)
             moves = [
                 lambda: orders.pay(context, shop, mixed.id),  # noqa: B023
@@ -64,7 +55,7 @@ def story_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any) 
             outcomes += [
                 "mixed:" + answer
                 for answer in threads.map(
-                    lambda n: _answer(moves[(n + number) % 3]),  # noqa: B023
+                    lambda n: answer_of(moves[(n + number) % 3]),  # noqa: B023
                     range(THREADS),
                 )
             ]
@@ -89,7 +80,7 @@ def change_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any)
             barrier.wait(timeout=30)
             if number == 0:
                 outcomes.append(
-                    _answer(lambda: pools.configure_pool(context, owner, "main", changes[round_]))  # noqa: B023
+                    answer_of(lambda: pools.configure_pool(context, owner, "main", changes[round_]))  # noqa: B023
                 )
                 continue
 
@@ -99,11 +90,11 @@ def change_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any)
                     id=order_id, member=f"m{n % 3}", amount="100.00", contribution="30.00"
                 )
                 answers = [
-                    _answer(lambda: orders.create_order(context, owner, order)),
-                    _answer(lambda: orders.pay(context, owner, order_id)),
+                    answer_of(lambda: orders.create_order(context, owner, order)),
+                    answer_of(lambda: orders.pay(context, owner, order_id)),
                 ]
                 if n == 0:
-                    answers.append(_answer(lambda: orders.reverse(context, owner, order_id)))
+                    answers.append(answer_of(lambda: orders.reverse(context, owner, order_id)))
                 return ",".join(answers)
 
             outcomes += threads.map(story, range(THREADS))

@@ -19,11 +19,21 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from zengzhi.core.errors import DomainError
 from zengzhi.service.base import Context
 from zengzhi.service.settings import Settings
 from zengzhi.store.database import Database
 
 _spawn = multiprocessing.get_context("spawn")
+
+
+def answer_of(send: Callable[[], object]) -> str:
+    """What a racer got: "ok", or the refusal's code."""
+    try:
+        send()
+    except DomainError as error:
+        return str(error.code)
+    return "ok"
 
 
 def process_context(url: str, secret: str) -> Context:

@@ -19,7 +19,7 @@ import random
 import socket
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -135,13 +135,25 @@ def hammer(urls: list[str], key: str, worker: int) -> dict[str, int]:
     return outcome
 
 
-def test_concurrent_requests_equal_a_sequential_replay(
-    servers: list[str], postgres_url: str
-) -> None:
-    settings = Settings(database_url=postgres_url, secret_key=SECRET)
-    context = Context(Database(postgres_url), settings)
-    tenant = new_tenant(context, "busy")
+Hammer = Callable[[list[str], str, int], dict[str, int]]
+
+
+def _hammered(
+    servers: list[str],
+    postgres_url: str,
+    name: str,
+    hammer: Hammer,
+    settings: TenantSettings | None = None,
+) -> tuple[Context, str, list[dict[str, int]]]:
+    """A tenant with a pool and MEMBERS, and what CLIENTS processes running `hammer`
+    against the servers with its key did."""
+    context = Context(
+        Database(postgres_url), Settings(database_url=postgres_url, secret_key=SECRET)
+    )
+    tenant = new_tenant(context, name)
     owner = Principal(tenant, "user:owner", Role.OWNER)
+    if settings is not None:
+        tenants.update_settings(context, owner, settings)
     pools.open_pool(context, owner, NewPool(id="main", exit_multiple="1.5"))
     for member in MEMBERS:
         members.create_member(context, owner, NewMember(id=member))
@@ -150,6 +162,13 @@ def test_concurrent_requests_equal_a_sequential_replay(
     spawn = multiprocessing.get_context("spawn")
     with spawn.Pool(CLIENTS) as workers:
         outcomes = workers.starmap(hammer, [(servers, key, n) for n in range(CLIENTS)])
+    return context, tenant, outcomes
+
+
+def test_concurrent_requests_equal_a_sequential_replay(
+    servers: list[str], postgres_url: str
+) -> None:
+    context, tenant, outcomes = _hammered(servers, postgres_url, "busy", hammer)
     totals: dict[str, int] = {}
     for outcome in outcomes:
         for kind, count in outcome.items():
@@ -285,19 +304,9 @@ def hammer_refunds(urls: list[str], key: str, worker: int) -> dict[str, int]:
 def test_refunds_and_reversals_at_once_equal_a_sequential_replay(
     servers: list[str], postgres_url: str
 ) -> None:
-    settings = Settings(database_url=postgres_url, secret_key=SECRET)
-    context = Context(Database(postgres_url), settings)
-    tenant = new_tenant(context, "refunds")
-    owner = Principal(tenant, "user:owner", Role.OWNER)
-    tenants.update_settings(context, owner, TenantSettings(completion_delay_seconds=3600))
-    pools.open_pool(context, owner, NewPool(id="main", exit_multiple="1.5"))
-    for member in MEMBERS:
-        members.create_member(context, owner, NewMember(id=member))
-    key = create_api_key(context, owner, NewApiKey(name="shop", role=Role.OWNER)).token
-    assert key is not None
-    spawn = multiprocessing.get_context("spawn")
-    with spawn.Pool(CLIENTS) as workers:
-        outcomes = workers.starmap(hammer_refunds, [(servers, key, n) for n in range(CLIENTS)])
+    # every order waits for its buyer's confirmation (or the refund)
+    window = TenantSettings(completion_delay_seconds=3600)
+    context, tenant, outcomes = _hammered(servers, postgres_url, "refunds", hammer_refunds, window)
     totals: Counter[str] = Counter()
     for outcome in outcomes:
         totals.update(outcome)
