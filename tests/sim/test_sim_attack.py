@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.sim.test_simulator import scenario
 from zengzhi.core.errors import DomainError
 from zengzhi.core.events import CompleteOrder, Join
 from zengzhi.i18n import Translator
@@ -18,21 +19,20 @@ from zengzhi.i18n.format import money as fmt_money
 from zengzhi.sim.batch import plan, run_job
 from zengzhi.sim.report import findings, write_charts
 from zengzhi.sim.run import RunResult, Simulation, _quantile
-from zengzhi.sim.scenario import load_scenario
 from zengzhi.sim.verdict import verdict
 from zengzhi.sim.verdict_text import verdict_lines
 
 
 def _scenario(**sections: Any) -> Any:
-    data: dict[str, Any] = {
+    """test_simulator's scenario, shorter and smaller by default."""
+    short: dict[str, Any] = {
         "simulation": {"days": 20, "seed": 3},
         "tenant": {"pool": {"exit_multiple": "2"}},
         "flow": {"orders_per_day": 5},
-        "members": {"new_share": "0.7"},
     }
     for name, values in sections.items():
-        data[name] = {**data.get(name, {}), **values} if isinstance(values, dict) else values
-    return load_scenario(data)
+        short[name] = {**short.get(name, {}), **values} if isinstance(values, dict) else values
+    return scenario(**short)
 
 
 def _promise_by_scan(simulation: Simulation) -> Decimal:
