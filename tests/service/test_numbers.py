@@ -188,3 +188,21 @@ def test_a_number_of_ten_thousand_digits_is_refused_naming_its_field(api: Api) -
         withdrawal = body_with({"id": "w1", "amount": "1.00"}, "amount", value)
         refused(post_raw(api, "/v1/members/m1/withdrawals", withdrawal), "amount", shown)
     assert api.ok(api.get("/v1/orders")) == []
+
+
+def test_a_signed_zero_is_kept_and_shown_as_zero(api: Api) -> None:
+    """ "-0.00" is zero, and a field that must not be negative took it; it was kept and
+    shown back as written ("fee_fixed": "-0.00", a store's rate "-0")."""
+    settings = api.ok(api.get("/v1/tenant"))["settings"]
+    withdrawals = {**settings["withdrawals"], "fee_fixed": "-0.00", "fee_rate": "-0"}
+    saved = api.ok(api.put("/v1/tenant/settings", {**settings, "withdrawals": withdrawals}))
+    assert (
+        saved["settings"]["withdrawals"]["fee_fixed"],
+        saved["settings"]["withdrawals"]["fee_rate"],
+    ) == ("0.00", "0")
+    store = api.ok(api.put("/v1/stores/s1", {"commission_rate": "0.10", "platform_rate": "-0"}))
+    assert store["platform_rate"] == "0", store
+    api.pool()
+    api.member("m1")
+    order = {"id": "o1", "member": "m1", "amount": "10.00", "contribution": "-0.00"}
+    assert api.ok(api.post("/v1/orders", order))["lines"][0]["contribution"] == "0.00"

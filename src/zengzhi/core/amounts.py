@@ -59,6 +59,10 @@ def decimal_text(value: object, field: str) -> str:
         raise invalid(field, _not_text(value))
     if _DECIMAL.fullmatch(value) is None:
         raise invalid(field, f"{_shown(value)} is not a decimal such as {EXAMPLE}")
+    if value.startswith("-") and not value.strip("-0."):
+        # zero has no sign: "-0.00" is kept and shown as "0.00" (a field that must not be
+        # negative took it as zero and showed it back signed)
+        return value[1:]
     return value
 
 
