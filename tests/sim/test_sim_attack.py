@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.sim.test_simulator import scenario
+from tests.sim.test_simulator import gift, scenario
 from zengzhi.core.errors import DomainError
 from zengzhi.core.events import CompleteOrder, Join
 from zengzhi.i18n import Translator
@@ -270,15 +270,7 @@ def test_the_verdicts_payout_says_what_it_counts() -> None:
     chosen = _scenario(
         tenant={
             "pool": {"exit_multiple": "1.2"},
-            "products": {
-                "gift": {
-                    "price": "1000.00",
-                    "cost": "300.00",
-                    "distribution": "300.00",
-                    "platform": "100.00",
-                    "contribution": "300.00",
-                }
-            },
+            "products": {"gift": gift()},
             "distribution": {"commission": {"rates": ["0.05", "0.02"]}},
         },
         flow={"product": "gift", "orders_per_day": 20},
@@ -334,14 +326,7 @@ def test_rewards_the_budget_cuts_whole_are_counted_as_cut() -> None:
     chosen = _scenario(
         tenant={
             "pool": {"exit_multiple": "2"},
-            "products": {
-                "gift": {
-                    "price": "1000.00",
-                    "cost": "699.00",
-                    "distribution": "1.00",
-                    "contribution": "300.00",
-                }
-            },
+            "products": {"gift": gift(cost="699.00", distribution="1.00", platform="0")},
             "distribution": {"commission": {"rates": ["0.01", "0.01"]}},
         },
         flow={"product": "gift", "orders_per_day": 10},

@@ -199,20 +199,25 @@ def test_every_shipped_scenario_is_valid() -> None:
         read_scenario(path)
 
 
+def gift(**parts: str) -> dict[str, str]:
+    """A product of 1,000.00 with 300.00 for distribution and 300.00 for the pool (or the
+    parts given)."""
+    return {
+        "price": "1000.00",
+        "cost": "300.00",
+        "distribution": "300.00",
+        "platform": "100.00",
+        "contribution": "300.00",
+        **parts,
+    }
+
+
 def distribution_scenario(timezone: str = "Asia/Shanghai") -> Scenario:
     return scenario(
         tenant={
             "timezone": timezone,
             "pool": {"exit_multiple": "2"},
-            "products": {
-                "gift": {
-                    "price": "1000.00",
-                    "cost": "300.00",
-                    "distribution": "300.00",
-                    "platform": "100.00",
-                    "contribution": "300.00",
-                }
-            },
+            "products": {"gift": gift()},
             "distribution": {
                 "commission": {"rates": ["0.003", "0.002"]},
                 "team": {
