@@ -8,8 +8,8 @@ from pathlib import Path
 from tests.cli.test_replay import order, run_json, write
 
 
-def _lines(log: Path) -> list[str]:
-    return log.read_text().splitlines()
+def _subsidy(event: str, amount: str) -> dict[str, str]:
+    return {"type": "subsidy", "id": event, "amount": amount}
 
 
 def test_seed_001_004_the_second_member_exits_at_20_41_and_the_third_follows(
@@ -27,34 +27,19 @@ def test_seed_001_004_the_second_member_exits_at_20_41_and_the_third_follows(
     #   exits m3 at once, paid 2400.00; B = 750.00, S = 0, the price held at 25.2101.
     config = tmp_path / "config.toml"
     config.write_text('[pool]\nmint_ratio = "0.70"\nsell_fee = "0.20"\nexit_multiple = "3"\n')
-    log = write(
-        tmp_path,
-        order(1, "m1"),
-        order(2, "m2"),
-        order(3, "m3"),
-        {"type": "subsidy", "id": "x1", "amount": "5984.99"},
-        {"type": "subsidy", "id": "x2", "amount": "0.01"},
-    )
-    state = run_json(str(log), "--config", str(config))
+    lines: list[object] = [order(1, "m1"), order(2, "m2"), order(3, "m3")]
+    lines += [_subsidy("x1", "5984.99"), _subsidy("x2", "0.01")]
+    state = run_json(str(write(tmp_path, *lines)), "--config", str(config))
     assert state["exits"] == [
         {"event": "x2", "pool": "main", "member": "m1", "price": "14.2857", "payout": "2400.00"}
     ]
     assert (state["pool"]["balance"], state["pool"]["points"]) == ("4485.00", "271.9500")
     assert state["pool"]["price"] == "16.4920"  # 4485 / 271.95 = 16.49200…
-    log = write(tmp_path, *[*_lines(log), {"type": "subsidy", "id": "x3", "amount": "1064.99"}])
-    state = run_json(str(log), "--config", str(config))
+    lines.append(_subsidy("x3", "1064.99"))
+    state = run_json(str(write(tmp_path, *lines)), "--config", str(config))
     assert len(state["exits"]) == 1  # one fen short of m2's cap
-    log = write(
-        tmp_path,
-        order(1, "m1"),
-        order(2, "m2"),
-        order(3, "m3"),
-        {"type": "subsidy", "id": "x1", "amount": "5984.99"},
-        {"type": "subsidy", "id": "x2", "amount": "0.01"},
-        {"type": "subsidy", "id": "x3", "amount": "1064.99"},
-        {"type": "subsidy", "id": "x4", "amount": "0.01"},
-    )
-    state = run_json(str(log), "--config", str(config))
+    lines.append(_subsidy("x4", "0.01"))
+    state = run_json(str(write(tmp_path, *lines)), "--config", str(config))
     assert [(e["event"], e["member"], e["price"], e["payout"]) for e in state["exits"]] == [
         ("x2", "m1", "14.2857", "2400.00"),
         ("x4", "m2", "20.4082", "2400.00"),
