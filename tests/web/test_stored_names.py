@@ -14,6 +14,7 @@ from zengzhi.core import accounts
 from zengzhi.core.lifecycles import ORDER, WITHDRAWAL
 from zengzhi.i18n import Translator, catalogue
 from zengzhi.rules.distribution import CONTRIBUTION, CONVERTED, SHARES
+from zengzhi.rules.modes.common import MODES, asset
 
 SERVICE = Path(__file__).resolve().parents[2] / "src" / "zengzhi" / "service"
 # the actions written from parts, and what those parts can be
@@ -108,9 +109,12 @@ def test_every_account_reads_as_words(language: str) -> None:
 def test_every_asset_reads_as_words(language: str) -> None:
     """What a ledger amount counts, as the order page shows it beside the amount."""
     t = Translator(language)
-    for asset in (accounts.points_asset("main"), CONTRIBUTION, SHARES, CONVERTED):
-        shown = t.asset(asset)
-        assert shown != asset and "{" not in shown and ":" not in shown, (asset, shown)
+    modes = [asset("club", mode) for mode in MODES]  # a mode's promises: `UNION:club`
+    for name in (accounts.points_asset("main"), CONTRIBUTION, SHARES, CONVERTED, *modes):
+        shown = t.asset(name)
+        assert shown != name and "{" not in shown and ":" not in shown, (name, shown)
     assert Translator("zh").asset("PTS:main") == "积分（main）"
     assert Translator("en").asset("PTS:gold") == "points (gold)"
+    assert Translator("zh").asset("UNION:club") == "工会排队（club）"
+    assert Translator("en").asset("REFUND:z1") == "refer three, refund one (z1)"
     assert t.asset("OTHER") == "OTHER"  # unknown: as it is

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from zengzhi.engine.config import read_toml
-from zengzhi.i18n.accounts import account_name, pool_of_points
+from zengzhi.i18n.accounts import account_name, mode_of_asset, pool_of_points
 
 LANGUAGES = ("zh", "en")
 DEFAULT = "en"
@@ -134,9 +134,15 @@ class Translator:
 
     def asset(self, name: str) -> str:
         """What a ledger amount counts (`PTS:main`: the points of pool main; `CONTRIB`:
-        contribution) for people; an asset the catalogue does not know, as it is."""
+        contribution; `UNION:club`: what zone club's union queue promised) for people; an
+        asset the catalogue does not know, as it is."""
         pool = pool_of_points(name)
-        return self("asset.points", pool=pool) if pool is not None else self.named("asset", name)
+        if pool is not None:
+            return self("asset.points", pool=pool)
+        mode = mode_of_asset(name)
+        if mode is not None:
+            return self("asset.mode", mode=self(f"mode_name.{mode[0]}"), zone=mode[1])
+        return self.named("asset", name)
 
 
 def from_accept_language(header: str | None) -> str:

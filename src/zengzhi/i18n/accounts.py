@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from zengzhi.core.accounts import points_asset
+from zengzhi.rules.modes.common import ASSETS
 
 # (shape, catalogue key): `member`, `pool`, `store`, `zone`, `mode`, `other` are ids
 SHAPES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -45,6 +46,17 @@ _POINTS = points_asset("")  # a pool's points: this prefix and the pool's id
 def pool_of_points(asset: str) -> str | None:
     """The pool whose points `asset` is; None for another asset."""
     return asset.removeprefix(_POINTS) if asset.startswith(_POINTS) else None
+
+
+_MODE_OF_ASSET = {code: mode for mode, code in ASSETS.items()}
+
+
+def mode_of_asset(asset: str) -> tuple[str, str] | None:
+    """(mode, zone) of a companion mode's promise asset (`UNION:club`: the union queue's
+    credits in zone club, rules/modes/common.py); None for another asset."""
+    code, colon, zone = asset.partition(":")
+    mode = _MODE_OF_ASSET.get(code)
+    return None if mode is None or not colon or not zone else (mode, zone)
 
 
 def account_name(account: str, say: Callable[..., str], has: Callable[[str], bool]) -> str:
