@@ -112,7 +112,10 @@ def _take_place(
 ) -> int | None:
     """The place (0 = first) a referral takes in the referrer's cycles: the lowest place
     a reversal freed, else the next; None when the rounds are over or, counting people,
-    the referee holds a place in that cycle already."""
+    the referee holds a place in that cycle already. A cycle is the schedule's length of
+    places as the schedule stands now: a schedule changed part-way counts its cycles from
+    the places already filled (docs/modes.md), so what a referee holds is kept by place,
+    not by cycle."""
     size = len(params.schedule)
     people = params.count == "people"
     places = _key(referrer, generation, "places")
@@ -121,29 +124,47 @@ def _take_place(
         for place in range(fresh):
             freed = f"{_key(referrer, generation, 'freed')}:{place}"
             if book.counter(zone, MODE, freed) and not (
-                people and _held(book, zone, referrer, generation, referee, place // size)
+                people and _held(book, zone, referrer, generation, referee, place // size, size)
             ):
                 book.set_counter(zone, MODE, freed, 0)
                 _count_free(book, zone, referrer, generation, -1)
-                _hold(book, zone, referrer, generation, referee, place, size)
+                _hold(book, zone, referrer, generation, referee, place, 1)
                 return place
     if params.rounds is not None and fresh >= params.rounds * size:
         return None
-    if people and _held(book, zone, referrer, generation, referee, fresh // size):
+    if people and _held(book, zone, referrer, generation, referee, fresh // size, size):
         return None  # a member counts once a cycle
     book.set_counter(zone, MODE, places, fresh + 1)
-    _hold(book, zone, referrer, generation, referee, fresh, size)
+    _hold(book, zone, referrer, generation, referee, fresh, 1)
     return fresh
 
 
 def _held_key(referrer: str, generation: int, referee: str, cycle: int) -> str:
+    """A referee's hold on a cycle, as kept before holds were kept by place: read (and
+    released) under the schedule's length, which is right while it never changed."""
     return f"{_key(referrer, generation, 'held')}:{cycle}:{referee}"
 
 
+def _place_key(referrer: str, generation: int, referee: str, place: int) -> str:
+    return f"{_key(referrer, generation, 'at')}:{place}:{referee}"
+
+
 def _held(
-    book: ClaimBook, zone: str, referrer: str, generation: int, referee: str, cycle: int
+    book: ClaimBook,
+    zone: str,
+    referrer: str,
+    generation: int,
+    referee: str,
+    cycle: int,
+    size: int,
 ) -> bool:
-    return bool(book.counter(zone, MODE, _held_key(referrer, generation, referee, cycle)))
+    """Whether the referee holds a place in `cycle`, places `cycle × size` to the next."""
+    if book.counter(zone, MODE, _held_key(referrer, generation, referee, cycle)):
+        return True
+    return any(
+        book.counter(zone, MODE, _place_key(referrer, generation, referee, place))
+        for place in range(cycle * size, (cycle + 1) * size)
+    )
 
 
 def _hold(
@@ -153,10 +174,10 @@ def _hold(
     generation: int,
     referee: str,
     place: int,
-    size: int,
+    value: int,
 ) -> None:
-    key = _held_key(referrer, generation, referee, place // size)
-    book.set_counter(zone, MODE, key, book.counter(zone, MODE, key) + 1)
+    """Note (1) or forget (0) that the referee holds `place`."""
+    book.set_counter(zone, MODE, _place_key(referrer, generation, referee, place), value)
 
 
 def _count_free(book: ClaimBook, zone: str, referrer: str, generation: int, step: int) -> None:
@@ -174,8 +195,10 @@ def unclaim(run: Run, zone: str, claim: Claim, referee: str, size: int) -> None:
     current = book.counter(zone, MODE, f"generation:{referrer}")
     if int(generation) != current or not book.counter(zone, MODE, f"package:{referrer}"):
         return  # that package was reversed: its cycle is over
-    held = _held_key(referrer, current, referee, place // size)
-    book.set_counter(zone, MODE, held, max(0, book.counter(zone, MODE, held) - 1))
+    _hold(book, zone, referrer, current, referee, place, 0)
+    held = _held_key(referrer, current, referee, place // size)  # a hold kept by cycle
+    if book.counter(zone, MODE, held):
+        book.set_counter(zone, MODE, held, book.counter(zone, MODE, held) - 1)
     places = _key(referrer, current, "places")
     book.set_counter(zone, MODE, f"{_key(referrer, current, 'freed')}:{place}", 1)
     _count_free(book, zone, referrer, current, 1)

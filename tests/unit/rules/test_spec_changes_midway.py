@@ -1,0 +1,82 @@
+"""Spec 03 with a parameter changed part-way through a story, and a reversal at each
+point of it: the figures come from the spec's words and docs/modes.md's recorded
+choices, not from what the code printed."""
+
+from __future__ import annotations
+
+from tests.unit.rules.test_modes_examples import Modes, paid
+from zengzhi.core.events import ConfigureZone, ReverseOrder
+
+FOUR = ["0.10", "0.20", "0.30", "0.40"]
+
+
+def refunds(tenant: Modes, *members: str) -> list[list[tuple[str, str]]]:
+    return [paid(tenant.buy(member, "1000.00", "g"), "refund") for member in members]
+
+
+def test_a_longer_schedule_counts_cycles_by_its_own_length() -> None:
+    """03-modes.md:64-69 and 188-189: a referred member counts once a cycle; docs/modes.md:
+    a schedule changed mid-cycle applies to the places filled from then on, counted where
+    the cycle stands. B, C, D, E fill places 1-4 under 10/20/70 (E's is the 4th: 100);
+    the schedule becomes four rates, so places 1-4 are now the first cycle, E's included,
+    and the second cycle is places 5-8. E buying again is E's first purchase of the
+    second cycle: it takes place 5 (10%), and F, G, H take 6-8 (20%, 30%, 40%)."""
+    tenant = Modes(
+        {"g": {"refer_three": {"backed": True}}}, ("A", None), *[(name, "A") for name in "BCDEFGH"]
+    )
+    tenant.buy("A", "1000.00", "g")
+    assert refunds(tenant, *"BCDE") == [
+        [("A", "100.00")],
+        [("A", "200.00")],
+        [("A", "700.00")],
+        [("A", "100.00")],
+    ]
+    tenant.apply(ConfigureZone("longer", "g", {"refer_three": {"schedule": FOUR, "backed": True}}))
+    assert refunds(tenant, "E", "F", "G", "H") == [
+        [("A", "100.00")],
+        [("A", "200.00")],
+        [("A", "300.00")],
+        [("A", "400.00")],
+    ]
+    tenant.sound()
+
+
+def test_a_referral_reversed_after_the_schedule_changed_frees_its_member() -> None:
+    """03-modes.md:174 (a reversed referee purchase no longer holds a place in the
+    referrer's cycle) with the schedule changed between the purchase and its reversal.
+    B, C, D, E fill places 1-4 under 10/20/70; the schedule becomes four rates (places 1-4
+    are the first cycle); E's order is reversed: its 100 is taken back and place 4 is
+    free. E buys again: E holds no place in the first cycle now, so E takes place 4 and
+    is paid its rate, 40%; and again: E's first purchase of the second cycle, place 5,
+    10%."""
+    tenant = Modes(
+        {"g": {"refer_three": {"backed": True}}}, ("A", None), *[(name, "A") for name in "BCDE"]
+    )
+    tenant.buy("A", "1000.00", "g")
+    tenant.buy("B", "1000.00", "g")
+    tenant.buy("C", "1000.00", "g")
+    tenant.buy("D", "1000.00", "g")
+    tenant.buy("E", "1000.00", "g", order_id="e1")
+    tenant.apply(ConfigureZone("longer", "g", {"refer_three": {"schedule": FOUR, "backed": True}}))
+    tenant.apply(ReverseOrder("undo-e1", "e1"))
+    assert tenant.wallet("A") == "1000.00"  # 100 + 200 + 700; E's 100 taken back
+    assert refunds(tenant, "E") == [[("A", "400.00")]]
+    assert refunds(tenant, "E") == [[("A", "100.00")]]
+    tenant.sound()
+
+
+def test_a_shorter_schedule_counts_cycles_by_its_own_length() -> None:
+    """The other way: under four rates B, C fill places 1-2; the schedule becomes two
+    rates (50%, 50%): places 1-2 were a whole cycle, so B buying again is B's first
+    purchase of the second cycle (place 3, 50%)."""
+    tenant = Modes(
+        {"g": {"refer_three": {"schedule": FOUR, "backed": True}}},
+        ("A", None),
+        *[(name, "A") for name in "BC"],
+    )
+    tenant.buy("A", "1000.00", "g")
+    assert refunds(tenant, "B", "C") == [[("A", "100.00")], [("A", "200.00")]]
+    halves = {"refer_three": {"schedule": ["0.5", "0.5"], "backed": True}}
+    tenant.apply(ConfigureZone("shorter", "g", halves))
+    assert refunds(tenant, "B") == [[("A", "500.00")]]
+    tenant.sound()
