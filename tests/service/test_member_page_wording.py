@@ -55,3 +55,30 @@ def test_a_price_is_grouped_like_every_amount_beside_it(api: Api) -> None:
     assert int(whole) >= 1000
     page = client.get("/m").text
     assert f"¥{int(whole):,}.{places}" in page, exit_price
+
+
+def test_a_member_forced_out_is_not_told_points_come_when_an_order_completes(api: Api) -> None:
+    """Forced out at the cap, a member holds no points: the page says so, not "No points
+    yet, you get points when your order is completed" (what a member who never bought
+    reads) after their order was completed and paid them."""
+    api.pool(exit_multiple="2")
+    api.member("out", name="Ou")
+    api.member("new", name="Nu")
+    api.completed_order("o-out", "out", amount="100.00", contribution="30.00")
+    exits = api.ok(api.post("/v1/pools/main/subsidies", {"id": "s-1", "amount": "5000.00"}))
+    assert [e["member"] for e in exits["exits"]] == ["out"]
+    client = api.client
+    for member, shown, hidden in (
+        ("out", "目前没有积分", "还没有积分"),
+        ("new", "还没有积分", "目前没有积分"),
+    ):
+        client.cookies.clear()
+        assert (
+            enter_member_page(
+                client, api.ok(api.post(f"/v1/members/{member}/page-token"))
+            ).status_code
+            == 303
+        )
+        client.get("/language/zh")
+        page = client.get("/m").text
+        assert shown in page and hidden not in page, member
