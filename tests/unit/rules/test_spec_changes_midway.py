@@ -80,3 +80,41 @@ def test_a_shorter_schedule_counts_cycles_by_its_own_length() -> None:
     tenant.apply(ConfigureZone("shorter", "g", halves))
     assert refunds(tenant, "B") == [[("A", "500.00")]]
     tenant.sound()
+
+
+def test_a_green_order_keeps_its_daily_release_when_the_zone_changes() -> None:
+    """03-modes.md:108-110 (each order releases 1.2% of that order's amount) with `daily`
+    changed to 2% (docs/modes.md, a zone's parameters changed part-way): the 3,000 order
+    made before keeps 36 a day, a 3,000 order made after releases 60."""
+    tenant = Modes({"g": {"green": {"backed": True}}})
+    tenant.buy("A", "3000.00", "g")
+    assert paid(tenant.day("g", 1), "release") == [("A", "36.00")]
+    tenant.apply(ConfigureZone("faster", "g", {"green": {"daily": "0.02", "backed": True}}))
+    tenant.buy("B", "3000.00", "g", day=1)
+    assert paid(tenant.day("g", 2), "release") == [("A", "36.00"), ("B", "60.00")]
+    tenant.sound()
+
+
+def test_an_ad_task_releases_the_percent_of_the_moment() -> None:
+    """03-modes.md:81: 1% of the ad-point balance, read when the task is done: changed to
+    2% before the task, 1,000 points release 20."""
+    tenant = Modes({"a": {"ads": {"ratio": "1", "backed": True}}})
+    tenant.buy("A", "1000.00", "a")
+    settings = {"ads": {"ratio": "1", "percent": "0.02", "backed": True}}
+    tenant.apply(ConfigureZone("more", "a", settings))
+    assert paid(tenant.task("A", "a", 1), "release") == [("A", "20.00")]
+
+
+def test_a_shortened_union_lock_does_not_let_a_newer_credit_pass() -> None:
+    """03-modes.md:120-126: the credit joins a first-in, first-out queue. A joins under a
+    15-day lock; the lock becomes 0 and B joins the next day: B waits behind A (docs/
+    modes.md: static releases never pass a locked credit), and both are paid on A's 15th
+    day, A first."""
+    tenant = Modes({"u": {"union": {"funding": "1", "lock_days": 15}}})
+    tenant.buy("A", "100.00", "u")
+    tenant.apply(ConfigureZone("shorter", "u", {"union": {"funding": "1", "lock_days": 0}}))
+    assert paid(tenant.buy("B", "100.00", "u", day=1), "queue_payment") == []
+    for n in range(2, 15):
+        assert paid(tenant.day("u", n), "queue_payment") == []
+    assert paid(tenant.day("u", 15), "queue_payment") == [("A", "100.00"), ("B", "100.00")]
+    tenant.sound()
