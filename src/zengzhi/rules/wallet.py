@@ -22,6 +22,12 @@ def credit(ledger: Ledger, member: str, fen: int, source: str) -> list[Posting]:
     dropped when the entry is built.
     """
     wallet = accounts.wallet(member)
+    # The wallet is read (and so locked, in SQL) before the debt: a concurrent `take`
+    # locks it too, so the two wait for each other. Reading the debt alone locked
+    # nothing when the member had never owed (no balance row yet): a reversal that
+    # found the wallet empty recorded a debt at the moment this credit read none, and
+    # the member kept both the cash and the debt (notes/attack-races).
+    ledger.balance(wallet, CNY)
     owed = -ledger.balance(accounts.debt(member), CNY)
     if owed <= 0 or fen <= 0:  # nearly every credit
         return [(source, CNY, -fen), (wallet, CNY, fen)]

@@ -41,6 +41,8 @@ MODES = tuple(ASSETS)
 for _code in ("REFUND", "QUOTA", "UNION", "SUBSIDY"):
     register_money_asset(_code)
 
+# What paying a member reads, in the order `wallet.credit` reads them.
+_PAYEE_ACCOUNTS = (accounts.wallet, accounts.debt)
 SHOPPING_ZONE = "*"  # shopping points are the tenant's: earned in one zone, spent in another
 UNITS_PER_FEN: int = 10 ** (POINTS_SCALE - YUAN_SCALE)  # 100 point units make a fen
 
@@ -338,8 +340,11 @@ class Run:
 
     def prefetch_payees(self, members: Iterable[str]) -> None:
         """A daily run is about to pay these members: every payment settles a debt first
-        (`wallet.credit`), so their debt balances are read in bulk."""
-        self.ledger.prefetch((accounts.debt(member), CNY) for member in members)
+        (`wallet.credit`), which reads the wallet and then the debt: both are read in
+        bulk."""
+        self.ledger.prefetch(
+            (account(member), CNY) for member in members for account in _PAYEE_ACCOUNTS
+        )
 
     def affordable(self, zone: str, mode: str, fen: int, terms: Terms) -> int:
         """How much of `fen` the mode can pay now."""
