@@ -46,13 +46,13 @@
     try {
       format = new Intl.DateTimeFormat("en-GB", {
         timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
-        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "shortOffset",
+        hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZoneName: "shortOffset",
       });
     } catch (e) {
       zone = "UTC";
       format = new Intl.DateTimeFormat("en-GB", {
         timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit",
-        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "shortOffset",
+        hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZoneName: "shortOffset",
       });
     }
     return function (seconds) {
@@ -70,15 +70,28 @@
     var p = partsOf(seconds);
     return day(p) + " " + p.hour + ":" + p.minute + " " + p.offset;
   }
-  // the time axis: the hour within a day, else the day (the year when the axis spans years)
+  // the time axis: the hour within a day, else the day (the year when the axis spans years);
+  // ticks closer than that (a pool's first minutes) take the next finer form, and a label
+  // still the same as the one before it is left out rather than repeated on every tick
+  function hm(p) { return p.hour + ":" + p.minute; }
+  function hms(p) { return hm(p) + ":" + p.second; }
+  function md(p) { return chinese ? Number(p.month) + "月" + Number(p.day) + "日" : p.month + "-" + p.day; }
+  function ym(p) { return chinese ? Number(p.year) + "年" + Number(p.month) + "月" : p.year + "-" + p.month; }
+  function repeats(labels) {
+    return labels.some(function (label, i) { return i > 0 && label === labels[i - 1]; });
+  }
   function ticks(u, splits) {
     var span = splits.length > 1 ? splits[splits.length - 1] - splits[0] : 0;
-    var labels = splits.map(function (seconds) {
-      var p = partsOf(seconds);
-      if (span <= 2 * 86400) return p.hour + ":" + p.minute;
-      if (span > 400 * 86400) return chinese ? Number(p.year) + "年" + Number(p.month) + "月" : p.year + "-" + p.month;
-      return chinese ? Number(p.month) + "月" + Number(p.day) + "日" : p.month + "-" + p.day;
-    });
+    var forms = span <= 2 * 86400 ? [hm, hms]
+      : span > 400 * 86400 ? [ym, function (p) { return day(p); }]
+      : [md, function (p) { return md(p) + " " + hm(p); }];
+    var parts = splits.map(partsOf);
+    var labels = [];
+    for (var f = 0; f < forms.length; f++) {
+      labels = parts.map(forms[f]);
+      if (!repeats(labels)) break;
+    }
+    labels = labels.map(function (label, i) { return i > 0 && label === labels[i - 1] ? "" : label; });
     box.dataset.axis = labels.join(" | "); // the canvas's labels, readable as text
     return labels;
   }
