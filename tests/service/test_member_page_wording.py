@@ -82,3 +82,17 @@ def test_a_member_forced_out_is_not_told_points_come_when_an_order_completes(api
         client.get("/language/zh")
         page = client.get("/m").text
         assert shown in page and hidden not in page, member
+
+
+def test_a_wallet_movement_s_time_is_followed_by_the_language_s_colon(api: Api) -> None:
+    """In Chinese a movement reads 2026年12月5日 05:09：卖出积分, as the withdrawals above
+    it do: "05:09: " put an ASCII colon after the minutes, read as a time missing its
+    seconds."""
+    client = _member_page(api)
+    api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "10"}))
+    client.get("/language/zh")
+    page = client.get("/m").text
+    assert re.search(r"日 \d\d:\d\d：卖出积分 <strong>", page)
+    assert not re.search(r"\d\d:\d\d: ", page)
+    client.get("/language/en")
+    assert re.search(r"\d\d:\d\d: points sold <strong>", client.get("/m").text)
