@@ -40,3 +40,26 @@ def test_refer_three_counts_cycles_by_a_changed_schedules_length(
     buy(api, "oE-again", "E", "package")
     assert wallet(api, "A") == "2100.00"
     clean(api, context)
+
+
+def test_a_referral_refunding_nothing_gives_its_place_back_when_reversed(
+    api: Api, context: Context
+) -> None:
+    """03-modes.md:64-68 (base: the referee's order), 174 (a reversed referee purchase
+    no longer holds a place) and 04-platform.md:128-129 (payouts round down): B's 0.01
+    order is the 1st referral and refunds nothing (10% of 0.01 rounds down); reversed, it
+    gives the 1st place back, kept across requests in the order's record: C's 1000 is
+    then refunded 10% (100), not 20%."""
+    zone(api, "gifts", {"refer_three": {"base": "order", "backed": True}})
+    product(api, "package", "1000.00", "gifts")
+    product(api, "sample", "0.01", "gifts")
+    api.member("A")
+    for name in "BC":
+        api.member(name, referrer="A")
+    buy(api, "oA", "A", "package")
+    buy(api, "oB", "B", "sample")
+    assert wallet(api, "A") == "0.00"
+    api.ok(api.post("/v1/orders/oB/reverse"))
+    buy(api, "oC", "C", "package")
+    assert wallet(api, "A") == "100.00"
+    clean(api, context)

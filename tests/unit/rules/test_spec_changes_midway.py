@@ -118,3 +118,39 @@ def test_a_shortened_union_lock_does_not_let_a_newer_credit_pass() -> None:
         assert paid(tenant.day("u", n), "queue_payment") == []
     assert paid(tenant.day("u", 15), "queue_payment") == [("A", "100.00"), ("B", "100.00")]
     tenant.sound()
+
+
+def test_a_referral_whose_refund_rounds_to_nothing_gives_its_place_back_when_reversed() -> None:
+    """03-modes.md:64-68 with the base the referee's order, 174 (a reversed referee
+    purchase no longer holds a place in the referrer's cycle) and 04-platform.md:128-129
+    (payouts round down). B's 0.01 order takes the 1st place: 10% of it rounds down to
+    nothing. B's order is reversed: the place is free again, so C's 1000 takes the 1st
+    place, 10% (100), not the 2nd; and B, counted once a cycle, may count again."""
+    tenant = Modes(
+        {"g": {"refer_three": {"base": "order", "backed": True}}},
+        ("A", None),
+        *[(name, "A") for name in "BCD"],
+    )
+    tenant.buy("A", "1000.00", "g")
+    assert paid(tenant.buy("B", "0.01", "g", order_id="tiny"), "refund") == []
+    tenant.apply(ReverseOrder("undo-tiny", "tiny"))
+    assert refunds(tenant, "C", "B", "D") == [
+        [("A", "100.00")],
+        [("A", "200.00")],
+        [("A", "700.00")],
+    ]
+    tenant.sound()
+
+
+def test_a_referral_whose_refund_rounds_to_nothing_keeps_its_place() -> None:
+    """The same 0.01 order, not reversed: it is the 1st referral (its refund, 10% of 0.01,
+    rounds down to nothing), so the next referrals are the 2nd and 3rd."""
+    tenant = Modes(
+        {"g": {"refer_three": {"base": "order", "backed": True}}},
+        ("A", None),
+        *[(name, "A") for name in "BCD"],
+    )
+    tenant.buy("A", "1000.00", "g")
+    tenant.buy("B", "0.01", "g")
+    assert refunds(tenant, "C", "D") == [[("A", "200.00")], [("A", "700.00")]]
+    tenant.sound()

@@ -84,7 +84,7 @@ def _refund(
     base = package if params.base == "package" else amount
     refund = scaled(rate, base)
     days = params.release_days
-    run.issue(
+    claim = run.issue(
         zone,
         MODE,
         referrer,
@@ -96,6 +96,12 @@ def _refund(
         ref=f"{generation}:{place}",
         cause=member,
     )
+    if claim is None:
+        # The refund rounds down to nothing (a rate of a 0.01 order): the purchase holds
+        # its place all the same, and a reversal must give it back (`unplace`).
+        run.effects.append(
+            Effect("place", zone, MODE, referrer, 0, place, f"{generation}:{member}")
+        )
 
 
 def _key(referrer: str, generation: int, what: str) -> str:
@@ -191,9 +197,29 @@ def unclaim(run: Run, zone: str, claim: Claim, referee: str, size: int) -> None:
     generation, _, place_text = claim.ref.partition(":")
     if not place_text:
         return  # a claim made before places were kept
-    book, referrer, place = run.book, claim.member, int(place_text)
+    _free(run.book, zone, claim.member, int(generation), int(place_text), referee, size)
+
+
+def unplace(run: Run, zone: str, effect: Effect, size: int) -> None:
+    """A referee's purchase whose refund rounded down to nothing was reversed: its place
+    is free (`effect`: the referrer, the place as `seq`, "generation:referee" as `ref`)."""
+    generation, _, referee = effect.ref.partition(":")
+    _free(run.book, zone, effect.member, int(generation), effect.seq, referee, size)
+
+
+def _free(
+    book: ClaimBook,
+    zone: str,
+    referrer: str,
+    generation: int,
+    place: int,
+    referee: str,
+    size: int,
+) -> None:
+    """Give a referral's place back: the next referral takes the lowest free place, and
+    the referee holds no place in that cycle any more."""
     current = book.counter(zone, MODE, f"generation:{referrer}")
-    if int(generation) != current or not book.counter(zone, MODE, f"package:{referrer}"):
+    if generation != current or not book.counter(zone, MODE, f"package:{referrer}"):
         return  # that package was reversed: its cycle is over
     _hold(book, zone, referrer, current, referee, place, 0)
     held = _held_key(referrer, current, referee, place // size)  # a hold kept by cycle

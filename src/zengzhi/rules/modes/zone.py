@@ -414,6 +414,9 @@ def reverse(run: Run, zones: Mapping[str, ZoneModes | None], effects: Sequence[E
                 run.restore(zone, mode, claim, member, effect.amount)
         elif effect.kind == "package":
             refer_three.unpackage(run, zone, member, effect.seq)
+        elif effect.kind == "place":
+            size = len(((modes and modes.refer_three) or ReferThreeParams()).schedule)
+            refer_three.unplace(run, zone, effect, size)
         elif effect.kind == "counted" and modes is not None and modes.three_for_one:
             ended = _ended(modes, modes.three_for_one, run.at)
             three_for_one.uncount(run, zone, modes.three_for_one, effect, ended=ended)
