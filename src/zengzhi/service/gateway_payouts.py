@@ -66,6 +66,7 @@ class _Sending(NamedTuple):
     out_no: str
     payee: Payee
     fen: int
+    sent_at: datetime  # as recorded: what an answer to this send is matched with
 
 
 def out_no_of(tenant: str, withdrawal_id: str, attempt: int) -> str:
@@ -95,7 +96,7 @@ def request_payout(
     sending = command(context, principal, start)
     if sending is not None:
         result = _ask(context, client, lambda http: _transfer(gateway, http, sending, context))
-        _settle(context, principal, withdrawal_id, sending.out_no, result)
+        _settle(context, principal, withdrawal_id, sending.out_no, sending.sent_at, result)
     return wallets.get_withdrawal(context, principal, withdrawal_id)
 
 
@@ -142,7 +143,8 @@ def _start(
         )
 
     wallets.move(uow, actor, withdrawal_id, "send", act)
-    return _Sending(out_no, payee, withdrawal.payout)
+    sent = found(payouts.get(withdrawal_id), "payout of withdrawal", withdrawal_id)
+    return _Sending(out_no, payee, withdrawal.payout, sent.sent_at)
 
 
 def ask_gateway(
@@ -219,15 +221,37 @@ def _ask(context: Context, client: httpx.Client | None, call: Any) -> PayoutResu
 
 
 def _settle(
-    context: Context, principal: Principal, withdrawal_id: str, out_no: str, result: PayoutResult
+    context: Context,
+    principal: Principal,
+    withdrawal_id: str,
+    out_no: str,
+    sent_at: datetime,
+    result: PayoutResult,
 ) -> None:
+    """Record what the gateway answered about the payout `out_no` as sent at `sent_at`."""
     actor = f"{principal.actor}"
 
     def run(uow: UnitOfWork) -> None:
+        # the withdrawal's row lock first: a re-send (which takes it) waits, or is seen
+        withdrawal = uow.withdrawals.get(withdrawal_id, lock=True)
         payouts = Payouts(uow.connection, uow.tenant)
         now_row = payouts.get(withdrawal_id)
         if now_row is None or now_row.out_no != out_no:
             return  # sent again since under another number: that one is what counts
+        if now_row.sent_at != sent_at and result.outcome != Outcome.PAID:
+            # Sent again since, under the same number (the first never arrived): this
+            # answer was to a question put before, and says nothing of the transfer now
+            # asked for. Applied, a "never arrived" put the withdrawal back to approved
+            # while the gateway held the re-sent transfer: rejected then, it was paid
+            # twice (notes/attack-races). Paid is always news: it is applied.
+            log.info(
+                "tenant %s: payout %s of %s: %s, answered before it was sent again: ignored",
+                uow.tenant,
+                out_no,
+                withdrawal_id,
+                result.outcome,
+            )
+            return
         payouts.change(
             withdrawal_id,
             outcome=str(result.outcome),
@@ -235,7 +259,7 @@ def _settle(
             reference=result.reference or now_row.reference,
             checked_at=uow.now,
         )
-        status = str(found(uow.withdrawals.get(withdrawal_id), "withdrawal", withdrawal_id).status)
+        status = str(found(withdrawal, "withdrawal", withdrawal_id).status)
         if result.outcome == Outcome.PAID and status in {"approved", "paying", "paid"}:
             wallets.pay_in(uow, actor, withdrawal_id)
         elif result.outcome == Outcome.PAID:
@@ -284,7 +308,7 @@ def reconcile(
         )
     gateway = client_for(context.settings, row)
     result = _ask(context, client, lambda http: gateway.query(http, payout.out_no, context.clock()))
-    _settle(context, principal, withdrawal_id, payout.out_no, result)
+    _settle(context, principal, withdrawal_id, payout.out_no, payout.sent_at, result)
     return get_payout(context, principal, withdrawal_id)
 
 
