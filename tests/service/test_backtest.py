@@ -281,3 +281,23 @@ def test_a_proposal_from_one_change_is_the_live_configuration_with_that_change(
     shop = proposed("noodles", StoreIn.model_validate({**store, "pool": "local", "owner": "m0"}))
     assert shop["stores"]["noodles"]["commission_rate"] == "0.30"
     assert api.ok(api.get("/v1/config")) == live  # nothing was changed
+
+
+def test_the_lint_says_nothing_of_the_main_pool_until_the_tenant_opens_it(api: Api) -> None:
+    """The engine always has a pool `main`; a new tenant has only the pools it opened. Its
+    first pool p1 (a 2x exit) was checked with "pool.exit_multiple: no forced exit" beside
+    it, about the defaults of a pool it does not have (the console's check of a new pool)."""
+    api.pool("p1", exit_multiple="2")
+
+    def fields(found: dict[str, Any]) -> set[str]:
+        return {one["field"] for one in found["findings"]}
+
+    live = fields(api.ok(api.get("/v1/config/lint")))
+    proposal = {"config": {"pools": {"p1": {"exit_multiple": "2"}}}}
+    proposed = fields(api.ok(api.post("/v1/config/lint", proposal)))
+    for found in (live, proposed):
+        assert "pools.p1.exit_multiple" in found  # the pool it has: its 2x exit, 160%
+        assert not {field for field in found if field.startswith("pool.")}, found
+    api.pool("main")  # opened, with no exit: now it is the tenant's, and said
+    assert "pool.exit_multiple" in fields(api.ok(api.get("/v1/config/lint")))
+    assert "pool.exit_multiple" in fields(api.ok(api.post("/v1/config/lint", proposal)))

@@ -109,7 +109,18 @@ def report(findings: list[Finding]) -> LintReport:
 def lint_live(context: Context, principal: Principal) -> LintReport:
     principal.require(Permission.READ)
     config = query(context, lambda connection: live_config(connection, principal.tenant))
-    return report(lint(config))
+    return report(_of_opened_pools(lint(config), main_opened=config.pool is not None))
+
+
+def _of_opened_pools(findings: list[Finding], main_opened: bool) -> list[Finding]:
+    """The engine always has the pool `main` (its `[pool]` table, defaults when it is not
+    written); a tenant has it only once opened (POST /v1/pools). Until then the findings
+    on its defaults are about no pool of the tenant's: a new tenant checking its first
+    pool, `p1` with a 2x exit, read "pool.exit_multiple: no forced exit" beside it."""
+    if main_opened:
+        return findings
+    default = pool_field(DEFAULT_POOL)
+    return [one for one in findings if one.field.split(".")[0] != default]
 
 
 class Proposal(BaseModel):
@@ -126,6 +137,9 @@ def lint_proposal(context: Context, principal: Principal, proposal: Proposal) ->
     principal.require(Permission.READ)
     config = parse_config(proposal.config)
     findings = lint(config)
+    if config.pool is None:
+        opened = query(context, lambda connection: all_params(connection, principal.tenant))
+        findings = _of_opened_pools(findings, main_opened=DEFAULT_POOL in opened)
     if not has_errors(findings):
         findings += query(
             context, lambda connection: exits_now(connection, principal.tenant, config)
