@@ -248,3 +248,17 @@ def test_a_conversion_is_chosen_into_cash_shares_or_points_from_a_list(api: Api)
     ]
     assert [value for value, selected, _ in options if selected] == ["shares"]
     assert '<label for="f-convert-into">兑换为</label>' in page
+
+
+def test_a_negative_count_is_not_told_it_is_no_integer(api: Api) -> None:
+    """-1 in the return window (seconds) was answered 必须是整数 ("must be an integer"),
+    which -1 is: the rule is a count written in digits alone, and the message says that."""
+    client = api.client
+    csrf = sign_in(client, api.tenant)
+    client.cookies.set("zz_lang", "zh")
+    for wrong in ("-1", "1.5"):
+        page = client.post(
+            "/console/config/settings", data=settings(csrf, completion_delay_seconds=wrong)
+        )
+        said = field_errors(page.text)["completion_delay_seconds"]
+        assert said != "必须是整数" and "0" in said and "正整数" in said, said
