@@ -124,8 +124,28 @@ def claim(
     connection: Connection, tenant: str, now: datetime, lease: timedelta, token: str, limit: int
 ) -> list[Claimed]:
     """Take up to `limit` due deliveries, each the earliest pending one of its
-    subscription and member, and hold them for `lease`."""
+    subscription and member, and hold them for `lease`. A pending delivery of a
+    subscription that is no longer active is cancelled, not sent: a command that read
+    the subscription as active when it committed may have written it after the
+    subscription was stopped and its pending deliveries cancelled (notes/attack-races:
+    an event, or a payout request to a gateway just switched off, sent after the stop)."""
+    while True:
+        keys, stopped = _due(connection, tenant, now, limit)
+        if stopped:
+            _cancel_keys(connection, tenant, stopped)
+        if keys or not stopped:
+            break
+    if not keys:
+        return []
+    return _hold(connection, tenant, now, lease, token, keys)
+
+
+def _due(
+    connection: Connection, tenant: str, now: datetime, limit: int
+) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """The due deliveries (locked), those of an active subscription and the others."""
     d = t.webhook_deliveries
+    s = t.webhook_subscriptions
     earlier = t.webhook_deliveries.alias("earlier")
     blocked = exists().where(
         earlier.c.tenant_id == d.c.tenant_id,
@@ -135,7 +155,11 @@ def claim(
         earlier.c.event_no < d.c.event_no,
     )
     statement = (
-        select(d.c.subscription_id, d.c.event_no)
+        select(d.c.subscription_id, d.c.event_no, s.c.active)
+        .join(
+            s,
+            and_(s.c.tenant_id == d.c.tenant_id, s.c.subscription_id == d.c.subscription_id),
+        )
         .where(
             of_tenant(d, tenant),
             d.c.status == PENDING,
@@ -147,9 +171,38 @@ def claim(
     )
     if connection.dialect.name == "postgresql":
         statement = statement.with_for_update(skip_locked=True, of=d)
-    keys = [(row.subscription_id, int(row.event_no)) for row in connection.execute(statement)]
-    if not keys:
-        return []
+    keys: list[tuple[str, int]] = []
+    stopped: list[tuple[str, int]] = []
+    for row in connection.execute(statement):
+        (keys if row.active else stopped).append((row.subscription_id, int(row.event_no)))
+    return keys, stopped
+
+
+def _cancel_keys(connection: Connection, tenant: str, keys: list[tuple[str, int]]) -> None:
+    d = t.webhook_deliveries
+    for subscription, number in keys:
+        connection.execute(
+            update(d)
+            .where(
+                of_tenant(d, tenant),
+                d.c.subscription_id == subscription,
+                d.c.event_no == number,
+                d.c.status == PENDING,
+            )
+            .values(status=CANCELLED, claimed_by=None)
+        )
+
+
+def _hold(
+    connection: Connection,
+    tenant: str,
+    now: datetime,
+    lease: timedelta,
+    token: str,
+    keys: list[tuple[str, int]],
+) -> list[Claimed]:
+    """Hold the deliveries for `lease` under `token`; what each is to send."""
+    d = t.webhook_deliveries
     for subscription, number in keys:
         connection.execute(
             update(d)
