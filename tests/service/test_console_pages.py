@@ -61,6 +61,36 @@ def test_pages_need_a_session_and_go_back_after_sign_in(api: Api) -> None:
     assert client.get("/console", follow_redirects=False).status_code == 303  # keys: no
 
 
+def test_a_form_sent_after_the_session_ended_leads_back_to_its_page_said_undone(
+    api: Api,
+) -> None:
+    """An approval sent once the session had ended went to sign in with `next` the
+    form's own address: signed in again, the user landed on "not found" (the address
+    takes a POST only), never told the approval was not done."""
+    client = api.client
+    page = f"{client.base_url}/console/withdrawals?status=held"
+    sent = client.post(
+        "/console/withdrawals/w-1/approve",
+        data={"csrf": "0" * 64},
+        headers={"Referer": page},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    location = sent.headers["location"]
+    assert location == "/console/login?next=/console/withdrawals%3Fstatus%3Dheld&unsent=1"
+    client.cookies.set("zz_lang", "zh")
+    told = client.get(location)
+    assert "刚才提交的内容没有保存，也没有执行" in told.text
+    assert 'name="next" value="/console/withdrawals?status=held"' in told.text
+    elsewhere = client.post(  # from another site, or no Referer: the console's home
+        "/console/withdrawals/w-1/approve",
+        headers={"Referer": "https://evil.example/console/x"},
+        follow_redirects=False,
+    )
+    assert elsewhere.headers["location"] == "/console/login?next=/console&unsent=1"
+    assert "没有执行" not in client.get("/console/login?next=/console").text
+
+
 def test_forms_need_their_csrf_token(api: Api) -> None:
     api.pool()
     client = api.client

@@ -417,6 +417,12 @@ class PageRoute(APIRoute):
             except SignInRequired as needed:
                 if needed.where == "member":
                     return render(request, "member/expired.html", status=401)
+                if request.method not in ("GET", "HEAD"):
+                    # a form sent once the session had ended: signed in again, back to
+                    # the page it was sent from (its own address takes a POST only: the
+                    # user landed on "not found"), told that nothing was done
+                    back = _same_site_page(request) or "/console"
+                    return see_other(f"/console/login?next={quote(back)}&unsent=1")
                 back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return see_other(f"/console/login?next={quote(back)}")
             except DomainError as error:

@@ -95,8 +95,11 @@ PostedDep = Annotated[Form, Depends(posted)]
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str | None = None) -> Response:
-    return render(request, "console/login.html", next=local_path(next, PATH), values={})
+def login_page(request: Request, next: str | None = None, unsent: bool = False) -> Response:
+    """`unsent`: a form was sent after the session ended, and was not acted on."""
+    return render(
+        request, "console/login.html", next=local_path(next, PATH), values={}, unsent=unsent
+    )
 
 
 @router.post("/login", response_class=HTMLResponse)
