@@ -39,16 +39,22 @@ class Sealed(NamedTuple):
 
 
 def sealed_payees(connection: Connection) -> list[Sealed]:
-    """Every tenant's payees' tokens (to encrypt again under a new key)."""
+    """Every tenant's payees' tokens, locked until the transaction ends (to encrypt
+    again under a new key: a payee changed meanwhile would be put back as it was, and
+    paid to the account the member replaced)."""
     c = t.payees.c
-    rows = connection.execute(select(c.tenant_id, c.member_id, c.sealed)).all()
+    statement = select(c.tenant_id, c.member_id, c.sealed).with_for_update()
+    rows = connection.execute(statement).all()
     return [Sealed(row.tenant_id, row.member_id, row.sealed) for row in rows]
 
 
 def sealed_adapters(connection: Connection) -> list[Sealed]:
-    """Every tenant's payment adapter keys (wechat, alipay) as kept, encrypted."""
+    """Every tenant's payment adapter keys (wechat, alipay) as kept, encrypted, locked
+    until the transaction ends (likewise: new keys put meanwhile would be undone)."""
     c = t.payment_adapters.c
-    statement = select(c.tenant_id, c.credentials).where(c.credentials.is_not(None))
+    statement = (
+        select(c.tenant_id, c.credentials).where(c.credentials.is_not(None)).with_for_update()
+    )
     return [Sealed(row.tenant_id, "", row.credentials) for row in connection.execute(statement)]
 
 
