@@ -10,7 +10,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from tests.service.conftest import Api
 from tests.service.test_sequencer import _assert_the_same_books, _order, _pay_run, _tenant
@@ -96,15 +96,20 @@ def test_an_approved_withdrawal_is_not_sent_to_the_gateway_while_its_member_owes
 
 
 def test_a_position_kept_before_lots_reverses_by_the_old_rule(api: Api, context: Context) -> None:
-    """A position written before migration 0020 has no lots (NULL): its reversals burn
-    any points held, as before, and its later mints and sales leave it without lots."""
+    """A position written before migration 0020 has no lots (`next_lot` NULL since 0021,
+    no lot rows): its reversals burn any points held, as before, and its later mints and
+    sales leave it without lots."""
     api.pool("main")
     api.member("m1")
     api.completed_order("o1", "m1")  # 210 points
     api.completed_order("o2", "m1")  # 147 points
     with context.database.writer.begin() as connection:
         c = t.positions.c
-        connection.execute(update(t.positions).where(c.tenant_id == api.tenant).values(lots=None))
+        connection.execute(
+            update(t.positions).where(c.tenant_id == api.tenant).values(next_lot=None)
+        )
+        lots = t.position_lots.c
+        connection.execute(delete(t.position_lots).where(lots.tenant_id == api.tenant))
     api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "300.0000"}))
     api.completed_order("o3", "m1", "500.00", "150.00")
     held = Decimal(_main(api, "m1")["points"])

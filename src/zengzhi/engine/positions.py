@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Iterator
 
 from zengzhi.core.amounts import Ratio
-from zengzhi.rules.pool import Position, exit_key
+from zengzhi.rules.pool import LotList, Position, exit_key
 
 # (exit key, opening order, push counter, position): the key is exact (see
 # zengzhi.rules.pool), the opening order breaks ties, the counter keeps a stale item of
@@ -42,7 +42,7 @@ class MemoryPositions:
     def open(self, member: str) -> Position:
         self._opened += 1
         paid, charged = self._history.pop(member, (0, 0))
-        position = Position(member, self._opened, paid=paid, charged=charged, lots=[])
+        position = Position(member, self._opened, paid=paid, charged=charged, lots=LotList())
         self._positions[member] = position
         return position
 

@@ -13,7 +13,7 @@ payouts round down.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, NamedTuple, Protocol
@@ -129,9 +129,10 @@ class Position:
     # conversion), oldest first: (its cause, its points still held, the sale value and the
     # payout of its points sold). A sale takes the oldest points first; a reversal burns
     # only what its own order minted and is still held, and takes the sale of the rest out
-    # of `realized` as far as it charges it back. None: a position opened before lots
-    # were kept, whose reversals burn any points held (docs/model.md)
-    lots: list[Lot] | None = None
+    # of `realized` as far as it charges it back. A list in memory (`LotList`), rows in
+    # the service (store/pools.py `SqlLots`). None: a position opened before lots were
+    # kept, whose reversals burn any points held (docs/model.md)
+    lots: Lots | None = None
 
 
 class Lot(NamedTuple):
@@ -141,15 +142,35 @@ class Lot(NamedTuple):
     sold_payout: int  # fen: what those sales paid
 
 
-def take_oldest(lots: list[Lot], units: int, value: int, payout: int) -> None:
-    """A sale of `units` points for `value` (paid `payout`) leaves the position: they are
-    its oldest (first in, first out), so that a reversal finds its order's points sold
-    before any that a later order bought. Each lot sold from keeps its share of the sale
-    (rounded down, the last lot taking the rest)."""
+class Lots(Protocol):
+    """A position's lots, oldest first, wherever they are kept: the rules only append,
+    sell from the oldest and take one out, so that kept as rows each change touches the
+    lots it changes, not the position's history (store/pools.py `SqlLots`)."""
+
+    def append(self, lot: Lot) -> None:
+        """A new mint's lot, the newest."""
+
+    def take_oldest(self, units: int, value: int, payout: int) -> None:
+        """A sale of `units` points for `value` (paid `payout`) leaves the position: see
+        `sold_from`."""
+
+    def take(self, cause: str) -> Lot | None:
+        """The lot `cause` minted, taken out (None: not among them)."""
+
+    def __iter__(self) -> Iterator[Lot]: ...
+
+
+def sold_from(lots: Iterable[Lot], units: int, value: int, payout: int) -> Iterator[Lot]:
+    """What a sale of `units` points for `value` (paid `payout`) leaves of the lots it
+    sells from, each as it becomes, oldest first; `lots` are the position's, oldest first,
+    read only as far as the sale needs. The points sold are the oldest (first in, first
+    out), so that a reversal finds its order's points sold before any that a later order
+    bought. Each lot sold from keeps its share of the sale (rounded down, the last lot
+    taking the rest)."""
     left, value_left, payout_left = units, value, payout
-    for n, lot in enumerate(lots):
-        if not left:
-            return
+    if not left:
+        return
+    for lot in lots:
         if not lot.held:
             continue
         taken = min(lot.held, left)
@@ -157,16 +178,31 @@ def take_oldest(lots: list[Lot], units: int, value: int, payout: int) -> None:
         share = value_left if not left else value * taken // units
         paid = payout_left if not left else payout * taken // units
         value_left, payout_left = value_left - share, payout_left - paid
-        lots[n] = Lot(lot.cause, lot.held - taken, lot.sold_value + share, lot.sold_payout + paid)
+        yield Lot(lot.cause, lot.held - taken, lot.sold_value + share, lot.sold_payout + paid)
+        if not left:
+            return
 
 
-def take_lot(lots: list[Lot], cause: str) -> Lot | None:
-    """The lot `cause` minted, taken out of the position's lots (None: not among them)."""
-    for n, lot in enumerate(lots):
-        if lot.cause == cause:
-            del lots[n]
-            return lot
-    return None
+class LotList(list[Lot]):
+    """A position's lots in memory (the engine's, replay's and the simulator's), oldest
+    first. Fully sold lots stay: their sale is charged back if their order is reversed."""
+
+    __slots__ = ()
+
+    def take_oldest(self, units: int, value: int, payout: int) -> None:
+        n = 0
+        for sold in sold_from(self, units, value, payout):
+            while self[n].held == 0:
+                n += 1
+            self[n] = sold
+            n += 1
+
+    def take(self, cause: str) -> Lot | None:
+        for n, lot in enumerate(self):
+            if lot.cause == cause:
+                del self[n]
+                return lot
+        return None
 
 
 # A position's exit key orders positions by the price that forces them out: the exit
@@ -430,7 +466,7 @@ def sell(pool: PoolState, ledger: Ledger, cause: str, member: str, units: int | 
     position.points -= quantity
     position.realized += value
     if position.lots is not None:
-        take_oldest(position.lots, quantity, value, payout)
+        position.lots.take_oldest(quantity, value, payout)
     position.paid += payout
     pool.positions.update(position)
     params_used = _before(cash, circulating)
@@ -643,7 +679,7 @@ def reverse_mint(
         if position.lots is None:  # kept before lots: any points held may be the order's
             burned = min(minted, position.points)
         else:  # the order's own, as far as they are held (a sale took the oldest first)
-            lot = take_lot(position.lots, order)
+            lot = position.lots.take(order)
             burned = min(minted, lot.held) if lot is not None else 0
     short = minted - burned
     cash, circulating = balance_and_points(pool, ledger)

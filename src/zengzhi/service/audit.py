@@ -31,6 +31,7 @@ from zengzhi.store.books import (
     counts,
     kept_balances,
     position_rows,
+    positions_with_lots,
     posted_balances,
 )
 from zengzhi.store.event_log import EventLog
@@ -65,7 +66,13 @@ def _balance_differences(kept: Balances, expected: Balances) -> list[Difference]
 def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
     kept = kept_balances(connection, tenant)
     differences = _balance_differences(kept, posted_balances(connection, tenant))
-    for row in position_rows(connection, tenant):
+    rows = position_rows(connection, tenant)
+    keeping = {(row.pool_id, row.member_id) for row in rows if row.next_lot is not None}
+    differences += [  # lots left by a position that closed, or kept none
+        Difference(what=f"position {pool}/{member} lots", kept="lots", expected="none")
+        for pool, member in sorted(positions_with_lots(connection, tenant) - keeping)
+    ]
+    for row in rows:
         if row.lots is not None and sum(int(lot[1]) for lot in row.lots) != row.points:
             differences.append(
                 Difference(

@@ -4,7 +4,7 @@ entries and events; and the audit log of who changed what."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -44,13 +44,47 @@ class PositionRow:
     points: int
     paid: int
     charged: int
-    lots: list[list[Any]] | None  # [cause, units] oldest first; None: kept before lots
+    next_lot: int | None  # the `seq` of the position's next lot; None: kept before lots
+    # [cause, held, sold value, sold payout] oldest first, from `position_lots`; None:
+    # kept before lots (or closed)
+    lots: list[list[Any]] | None = None
 
 
 def position_rows(connection: Connection, tenant: str) -> list[PositionRow]:
-    """Every position of every pool, open or closed."""
+    """Every position of every pool, open or closed, with its lots."""
     statement = select(t.positions).where(of_tenant(t.positions, tenant))
-    return [record_of(PositionRow, row) for row in connection.execute(statement)]
+    rows = [record_of(PositionRow, row, lots=None) for row in connection.execute(statement)]
+    lots = lot_rows(connection, tenant)
+    return [
+        replace(row, lots=lots.pop((row.pool_id, row.member_id), []))
+        if row.next_lot is not None
+        else row
+        for row in rows
+    ]
+
+
+def positions_with_lots(connection: Connection, tenant: str) -> set[tuple[str, str]]:
+    """(pool, member) of every position some lot row names."""
+    c = t.position_lots.c
+    statement = select(c.pool_id, c.member_id).where(of_tenant(c, tenant)).distinct()
+    return {(row.pool_id, row.member_id) for row in connection.execute(statement)}
+
+
+def lot_rows(connection: Connection, tenant: str) -> dict[tuple[str, str], list[list[Any]]]:
+    """Every lot of every position, [cause, held, sold value, sold payout] oldest first,
+    by (pool, member)."""
+    c = t.position_lots.c
+    statement = (
+        select(c.pool_id, c.member_id, c.cause, c.held, c.sold_value, c.sold_payout)
+        .where(of_tenant(c, tenant))
+        .order_by(c.pool_id, c.member_id, c.seq)
+    )
+    found: dict[tuple[str, str], list[list[Any]]] = {}
+    for row in connection.execute(statement):
+        found.setdefault((row.pool_id, row.member_id), []).append(
+            [row.cause, int(row.held), int(row.sold_value), int(row.sold_payout)]
+        )
+    return found
 
 
 def counts(connection: Connection, tenant: str) -> tuple[int, int]:

@@ -1,4 +1,5 @@
-"""Writes a unit of work holds back: orders' rows, members' spent totals, positions.
+"""Writes a unit of work holds back: orders' rows, members' spent totals, positions and
+their lots.
 
 A group of commands (service/sequencer.py) creates, pays and completes hundreds of orders
 in one transaction. Written through, each order costs an insert, an update when it is
@@ -6,31 +7,31 @@ paid, another when completion records what it minted, an update of its member's 
 and one of its position: round trips of rows no other statement of the group reads.
 Held here, each new order is one row of one multi-row insert in its final state, the
 changes of orders this transaction locked one statement per set of columns, and the
-totals and positions one statement each, at commit.
+totals, positions and lots one statement each, at commit.
 
-Nothing may read around them: before any statement that names the `orders`, `members` or
-`positions` table runs on the transaction's connection, what is held is written (the
-connection's `before_cursor_execute` hook), so every read, by any module, sees the
-transaction's own writes as if they had gone through at once. A read that no held write
+Nothing may read around them: before any statement that names the `orders`, `members`,
+`positions` or `position_lots` table runs on the transaction's connection, what is held is
+written (the connection's `before_cursor_execute` hook), so every read, by any module, sees
+the transaction's own writes as if they had gone through at once. A read that no held write
 can change marks itself `UNAFFECTED` (an order id not held, whether a member exists, the
-position of a member not loaded yet) and does not force the writes out; that is what
-lets a group's orders each look themselves up cheaply. Only rows this transaction wrote
-or locked are changed here: an update held back takes its row lock late, and for a row
-already locked that changes nothing."""
+position of a member not loaded yet, the lots of a position none of whose lots is held) and
+does not force the writes out; that is what lets a group's orders each look themselves up
+cheaply. Only rows this transaction wrote or locked are changed here: an update held back
+takes its row lock late, and for a row already locked that changes nothing."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, event, insert, update
+from sqlalchemy import Connection, bindparam, delete, event, insert, update
 
 from zengzhi.store import tables as t
 from zengzhi.store.tenanted import of_tenant
 
 UNAFFECTED = {"unaffected_by_pending": True}  # execution options of such a read
 
-_TOUCHES = re.compile(r"\b(?:orders|members|positions)\b")
+_TOUCHES = re.compile(r"\b(?:orders|members|positions|position_lots)\b")
 
 _p = t.positions.c
 # a position's row, written held (at commit) or at once (store/pools.SqlPositions)
@@ -41,6 +42,20 @@ SET_POSITION = update(t.positions).where(  # the columns to set: the parameters'
     _p.member_id == bindparam("b_member"),
 )
 
+_l = t.position_lots.c
+_ONE_POSITION = (  # the lots of one position (parameters b_tenant, b_pool, b_member)
+    of_tenant(_l, bindparam("b_tenant")),
+    _l.pool_id == bindparam("b_pool"),
+    _l.member_id == bindparam("b_member"),
+)
+NEW_LOT = insert(t.position_lots)
+SET_LOT = update(t.position_lots).where(*_ONE_POSITION, _l.seq == bindparam("b_seq"))
+DROP_LOT = delete(t.position_lots).where(*_ONE_POSITION, _l.seq == bindparam("b_seq"))
+DROP_LOTS = delete(t.position_lots).where(*_ONE_POSITION)  # a position closed
+
+LotKey = tuple[str, str, int]  # (pool, member, seq)
+NEW, SET, DROP = "new", "set", "drop"
+
 
 class Pending:
     def __init__(self, tenant: str) -> None:
@@ -50,6 +65,11 @@ class Pending:
         self.spent: dict[str, int] = {}  # change of members.spent, by member
         # a position's row by (pool, member): inserted (True) or updated, and its columns
         self.positions: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {}
+        # a lot's row: inserted (NEW), its columns set (SET), or deleted (DROP, no values);
+        # and the positions whose every lot goes (closed), before any of those
+        self.lots: dict[LotKey, tuple[str, dict[str, Any]]] = {}
+        self.lots_dropped: set[tuple[str, str]] = set()
+        self._lots_of: set[tuple[str, str]] = set()  # the positions of what `lots` holds
 
     def watch(self, connection: Connection) -> None:
         event.listen(connection, "before_cursor_execute", self._before)
@@ -64,7 +84,14 @@ class Pending:
         executemany: bool,
     ) -> None:
         if (
-            (self.orders or self.order_changes or self.spent or self.positions)
+            (
+                self.orders
+                or self.order_changes
+                or self.spent
+                or self.positions
+                or self.lots
+                or self.lots_dropped
+            )
             and _TOUCHES.search(statement)
             and not context.execution_options.get("unaffected_by_pending")
         ):
@@ -89,11 +116,38 @@ class Pending:
         else:
             held[1].update(values)  # inserted then changed: inserted as it ends
 
+    def put_lot(self, pool: str, member: str, seq: int, values: dict[str, Any], new: bool) -> None:
+        """A lot's row inserted (`new`) or its columns set to `values`."""
+        self._lots_of.add((pool, member))
+        held = self.lots.get((pool, member, seq))
+        if held is None or held[0] == DROP:
+            self.lots[(pool, member, seq)] = (NEW if new else SET, dict(values))
+        else:
+            held[1].update(values)  # inserted then changed: inserted as it ends
+
+    def drop_lot(self, pool: str, member: str, seq: int) -> None:
+        self._lots_of.add((pool, member))
+        held = self.lots.pop((pool, member, seq), None)
+        if held is None or held[0] != NEW:  # inserted and deleted here: never written
+            self.lots[(pool, member, seq)] = (DROP, {})
+
+    def drop_lots(self, pool: str, member: str) -> None:
+        """Every lot of the member's position goes (it closed): those held here too."""
+        for key in [key for key in self.lots if key[:2] == (pool, member)]:
+            del self.lots[key]
+        self.lots_dropped.add((pool, member))
+
+    def holds_lots(self, pool: str, member: str) -> bool:
+        """Whether a write of the member's lots is held (a read of them must see it)."""
+        return (pool, member) in self.lots_dropped or (pool, member) in self._lots_of
+
     def flush(self, connection: Connection) -> None:
         """Write what is held (emptied first: the writes' own statements pass the hook)."""
         orders, changes = self.orders, self.order_changes
         spent, positions = self.spent, self.positions
+        lots, lots_dropped = self.lots, self.lots_dropped
         self.orders, self.order_changes, self.spent, self.positions = {}, {}, {}, {}
+        self.lots, self.lots_dropped, self._lots_of = {}, set(), set()
         alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row in orders.values():  # a multi-row insert needs the same columns in each
             alike.setdefault(tuple(row), []).append(row)
@@ -101,6 +155,7 @@ class Pending:
             connection.execute(insert(t.orders), rows)
         self._change_orders(connection, changes)
         self._write_positions(connection, positions)
+        self._write_lots(connection, lots, lots_dropped)
         totals = [
             {"b_tenant": self.tenant, "b_member": member, "b_fen": fen}
             for member, fen in sorted(spent.items())  # one lock order for every process
@@ -132,6 +187,41 @@ class Pending:
             connection.execute(NEW_POSITION, new)
         if changed:
             connection.execute(SET_POSITION, changed)
+
+    def _write_lots(
+        self,
+        connection: Connection,
+        lots: dict[LotKey, tuple[str, dict[str, Any]]],
+        dropped: set[tuple[str, str]],
+    ) -> None:
+        """The closed positions' lots deleted first (a lot held after that is a new
+        position's), then the lots inserted, changed and deleted, one statement each."""
+        if dropped:
+            connection.execute(
+                DROP_LOTS,
+                [
+                    {"b_tenant": self.tenant, "b_pool": pool, "b_member": member}
+                    for pool, member in sorted(dropped)
+                ],
+            )
+        rows: dict[str, list[dict[str, Any]]] = {NEW: [], SET: [], DROP: []}
+        for (pool, member, seq), (kind, values) in sorted(lots.items()):
+            if kind == NEW:
+                rows[NEW].append(
+                    {
+                        "tenant_id": self.tenant,
+                        "pool_id": pool,
+                        "member_id": member,
+                        "seq": seq,
+                        **values,
+                    }
+                )
+            else:
+                key = {"b_tenant": self.tenant, "b_pool": pool, "b_member": member, "b_seq": seq}
+                rows[kind].append(key | values)
+        for kind, statement in ((NEW, NEW_LOT), (SET, SET_LOT), (DROP, DROP_LOT)):
+            if rows[kind]:
+                connection.execute(statement, rows[kind])
 
     def _change_orders(self, connection: Connection, changes: dict[str, dict[str, Any]]) -> None:
         alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}

@@ -4,19 +4,41 @@ A command that touches a pool locks its row first (`FOR UPDATE`), so the pool's
 positions change one command at a time. In a unit of work, position writes are held
 until a statement reads positions (store/pending.py): the exit search is a query on the
 `exit_key` index, and it sees this transaction's changes, as every other read does.
+
+A position's lots are rows of `position_lots` (`SqlLots`), read only as a sale or a
+reversal needs them and written with the position's other held writes: a mint inserts
+one, a sale updates the oldest it sells from, a reversal deletes its own order's. None
+is read or written for the position's other lots, however many it has.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, cast
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, literal_column, select, update
 
 from zengzhi.core.amounts import Price, Ratio
-from zengzhi.rules.pool import KEY_DIGITS, Lot, PoolParams, PoolState, Position, exit_key
+from zengzhi.rules.pool import (
+    KEY_DIGITS,
+    Lot,
+    PoolParams,
+    PoolState,
+    Position,
+    exit_key,
+    sold_from,
+)
 from zengzhi.store import tables as t
-from zengzhi.store.pending import NEW_POSITION, SET_POSITION, UNAFFECTED, Pending
+from zengzhi.store.pending import (
+    DROP_LOT,
+    DROP_LOTS,
+    NEW_LOT,
+    NEW_POSITION,
+    SET_LOT,
+    SET_POSITION,
+    UNAFFECTED,
+    Pending,
+)
 from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.wanted import Wanted
 
@@ -45,6 +67,129 @@ _FIRST_TO_EXIT = (  # the whole row: the order that asks reads the position next
     .order_by(_p.exit_key, _p.opened)
     .limit(1)
 )
+
+
+_l = t.position_lots.c
+_OF_POSITION = (
+    of_tenant(_l, bindparam("tenant")),
+    _l.pool_id == bindparam("pool"),
+    _l.member_id == bindparam("member"),
+)
+_LOT = (_l.seq, _l.cause, _l.held, _l.sold_value, _l.sold_payout)
+# the oldest lots still holding points after `after`, on the partial index (`held > 0`
+# written out, so that a prepared statement's generic plan can use it too)
+_HELD = (
+    select(*_LOT)
+    .where(*_OF_POSITION, _l.held > literal_column("0"), _l.seq > bindparam("after"))
+    .order_by(_l.seq)
+    .limit(bindparam("count"))
+)
+_BY_CAUSE = select(*_LOT).where(*_OF_POSITION, _l.cause == bindparam("cause")).order_by(_l.seq)
+_ALL_LOTS = select(*_LOT).where(*_OF_POSITION).order_by(_l.seq)
+FIRST_READ = 4  # lots a sale reads at first; each further read four times more
+
+
+class SqlLots:
+    """A position's lots as rows (rules/pool.py `Lots`): nothing is read until a sale or
+    a reversal asks, and then only the lots it takes; writes are held with the unit of
+    work's (store/pending.py), or made at once without one. `next` is the `seq` the next
+    lot takes, kept on the position's row (`positions.next_lot`)."""
+
+    __slots__ = ("_connection", "_key", "_member", "_pending", "_pool", "next")
+
+    def __init__(
+        self,
+        connection: Connection,
+        tenant: str,
+        pool: str,
+        member: str,
+        next_lot: int,
+        pending: Pending | None,
+    ) -> None:
+        self._connection = connection
+        self._pending = pending
+        self._pool, self._member = pool, member
+        self._key = {"tenant": tenant, "pool": pool, "member": member}
+        self.next = next_lot
+
+    def append(self, lot: Lot) -> None:
+        seq, self.next = self.next, self.next + 1
+        self._put(seq, {"cause": lot.cause, **self._amounts(lot)}, new=True)
+
+    def take_oldest(self, units: int, value: int, payout: int) -> None:
+        seqs: list[int] = []
+        sold = list(sold_from(self._held(seqs), units, value, payout))
+        for seq, lot in zip(seqs, sold, strict=True):
+            self._put(seq, self._amounts(lot), new=False)
+
+    def take(self, cause: str) -> Lot | None:
+        row = self._read(_BY_CAUSE, {"cause": cause}).first()
+        if row is None:
+            return None
+        if self._pending is not None:
+            self._pending.drop_lot(self._pool, self._member, int(row.seq))
+        else:
+            self._connection.execute(DROP_LOT, self._bound(int(row.seq)))
+        return self._lot(row)
+
+    def __iter__(self) -> Iterator[Lot]:
+        """Every lot, oldest first (the audit's and the checks' read, not the rules')."""
+        return iter([self._lot(row) for row in self._read(_ALL_LOTS, {})])
+
+    def _held(self, seqs: list[int]) -> Iterable[Lot]:
+        """The lots still holding points, oldest first, read a few at a time as far as
+        the caller iterates; each one's `seq` is appended to `seqs` as it is given."""
+        after, count = 0, FIRST_READ
+        while True:
+            rows = self._read(_HELD, {"after": after, "count": count}).all()
+            for seq, lot in [(int(row.seq), self._lot(row)) for row in rows]:
+                seqs.append(seq)
+                yield lot
+            if len(rows) < count:
+                return
+            after, count = int(rows[-1].seq), count * 4
+
+    def _read(self, statement: Any, more: dict[str, Any]) -> Any:
+        pending = self._pending
+        options = (
+            UNAFFECTED
+            if pending is not None and not pending.holds_lots(self._pool, self._member)
+            else {}
+        )
+        return self._connection.execute(statement, self._key | more, execution_options=options)
+
+    def _put(self, seq: int, values: dict[str, Any], new: bool) -> None:
+        if self._pending is not None:
+            self._pending.put_lot(self._pool, self._member, seq, values, new)
+        elif new:
+            self._connection.execute(
+                NEW_LOT,
+                {
+                    "tenant_id": self._key["tenant"],
+                    "pool_id": self._pool,
+                    "member_id": self._member,
+                    "seq": seq,
+                    **values,
+                },
+            )
+        else:
+            self._connection.execute(SET_LOT, self._bound(seq) | values)
+
+    def _bound(self, seq: int) -> dict[str, Any]:
+        return {
+            "b_tenant": self._key["tenant"],
+            "b_pool": self._pool,
+            "b_member": self._member,
+            "b_seq": seq,
+        }
+
+    @staticmethod
+    def _amounts(lot: Lot) -> dict[str, int]:
+        return {"held": lot.held, "sold_value": lot.sold_value, "sold_payout": lot.sold_payout}
+
+    @staticmethod
+    def _lot(row: Any) -> Lot:
+        return Lot(row.cause, int(row.held), int(row.sold_value), int(row.sold_payout))
 
 
 def key_text(key: int | None) -> str | None:
@@ -90,8 +235,7 @@ class SqlPositions:
         c = t.positions.c
         return (of_tenant(c, self._tenant)) & (c.pool_id == self._pool)
 
-    @staticmethod
-    def _position(row: Any) -> Position:
+    def _position(self, row: Any) -> Position:
         return Position(
             row.member_id,
             int(row.opened),
@@ -100,10 +244,11 @@ class SqlPositions:
             int(row.points),
             int(row.paid),
             int(row.charged),
-            None
-            if row.lots is None
-            else [Lot(str(c), int(h), int(v), int(p)) for c, h, v, p in row.lots],
+            None if row.next_lot is None else self._lots(row.member_id, int(row.next_lot)),
         )
+
+    def _lots(self, member: str, next_lot: int) -> SqlLots:
+        return SqlLots(self._connection, self._tenant, self._pool, member, next_lot, self._pending)
 
     def get(self, member: str) -> Position | None:
         if member not in self._loaded:
@@ -144,7 +289,8 @@ class SqlPositions:
         self.get(member)  # a closed row's history carries on
         self.next_opened += 1
         paid, charged = self._closed.get(member, (0, 0))
-        position = Position(member, self.next_opened, paid=paid, charged=charged, lots=[])
+        lots = self._lots(member, 1)
+        position = Position(member, self.next_opened, paid=paid, charged=charged, lots=lots)
         self._loaded[member] = position
         self._new.add(member)
         return position
@@ -182,7 +328,7 @@ class SqlPositions:
             "exit_key": None,
             "paid": paid,
             "charged": charged,
-            "lots": None,
+            "next_lot": None,
         }
         if had_row:
             self._write(member, values, new=False)
@@ -215,7 +361,7 @@ class SqlPositions:
             "exit_key": key_text(exit_key(position, self._multiple)),
             "paid": position.paid,
             "charged": position.charged,
-            "lots": None if position.lots is None else [list(lot) for lot in position.lots],
+            "next_lot": None if position.lots is None else cast(SqlLots, position.lots).next,
         }
 
     def update(self, position: Position) -> None:
@@ -232,6 +378,13 @@ class SqlPositions:
         """The stake ends; its row stays, closed, with the member's history in the pool."""
         member = position.member
         self._loaded[member] = None
+        if position.lots is not None:  # its lots go with it (a later stake starts anew)
+            if self._pending is not None:
+                self._pending.drop_lots(self._pool, member)
+            else:
+                self._connection.execute(
+                    DROP_LOTS, {"b_tenant": self._tenant, "b_pool": self._pool, "b_member": member}
+                )
         if member in self._new:
             self._new.discard(member)  # never written open: a closed row, if any, stays
         else:

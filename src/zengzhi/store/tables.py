@@ -382,11 +382,41 @@ positions = Table(
     # the pool ever paid the member, and the reversal debts ever charged (spec 01)
     Column("paid", BigInteger, nullable=False, server_default="0"),
     Column("charged", BigInteger, nullable=False, server_default="0"),
-    # the points held by what minted them, oldest first (rules/pool.py Position.lots);
-    # NULL in a position opened before they were kept, and in a closed row
-    Column("lots", Json),
+    # the `seq` the position's next lot takes (its lots: `position_lots`); NULL in a
+    # position opened before lots were kept (its reversals keep the old rule), and in a
+    # closed row
+    Column("next_lot", BigInteger),
     PrimaryKeyConstraint("tenant_id", "pool_id", "member_id"),
     Index("ix_positions_exit", "tenant_id", "pool_id", "exit_key", "opened"),
+)
+
+# An open position's points by what minted them (rules/pool.py Position.lots), one row a
+# mint, oldest first by `seq`: a mint inserts one, a sale reads the oldest still holding
+# points (the partial index) as far as it sells and updates those, a reversal reads and
+# deletes its own order's by `cause`; a position that closes deletes its own. Sold-out
+# lots stay while the position is open: a reversal charges their sale back.
+position_lots = Table(
+    "position_lots",
+    metadata,
+    _tenant(),
+    Column("pool_id", Id, nullable=False),
+    Column("member_id", Id, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("cause", Id, nullable=False),  # what minted it: an order's event id (order:<id>)…
+    Column("held", BigInteger, nullable=False),  # units still held
+    Column("sold_value", BigInteger, nullable=False),  # fen: the sale value of those sold
+    Column("sold_payout", BigInteger, nullable=False),  # fen: what those sales paid
+    PrimaryKeyConstraint("tenant_id", "pool_id", "member_id", "seq"),
+    Index("ix_position_lots_cause", "tenant_id", "pool_id", "member_id", "cause"),
+    Index(
+        "ix_position_lots_held",
+        "tenant_id",
+        "pool_id",
+        "member_id",
+        "seq",
+        postgresql_where=text("held > 0"),
+        sqlite_where=text("held > 0"),
+    ),
 )
 
 balances = Table(
