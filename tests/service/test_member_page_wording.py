@@ -5,6 +5,7 @@ way to the account."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from tests.service.conftest import Api, enter_member_page
 from tests.service.test_page_notices import _member_page
@@ -96,3 +97,31 @@ def test_a_wallet_movement_s_time_is_followed_by_the_language_s_colon(api: Api) 
     assert not re.search(r"\d\d:\d\d: ", page)
     client.get("/language/en")
     assert re.search(r"\d\d:\d\d: points sold <strong>", client.get("/m").text)
+
+
+def test_a_mode_s_one_promise_is_said_once(api: Api) -> None:
+    """Refer three, refund one: c1's one refund read 还将给您：¥50.00。 and under it
+    还将给您 ¥50.00，每天 ¥100.00。 (the total, then the one claim that makes it)."""
+    assert (
+        api.put("/v1/zones/club", {"modes": {"refer_three": {"funding": "0.20"}}}).status_code
+        == 200
+    )
+    pack = {"price": "500.00", "platform": "500.00", "zone": "club"}
+    assert api.put("/v1/products/pack", pack).status_code == 200
+    api.member("c1")
+    for n in range(2, 5):
+        api.ok(api.post("/v1/members", {"id": f"c{n}", "referrer": "c1"}))
+    for n in range(1, 5):
+        api.ok(api.post("/v1/orders", {"id": f"club{n}", "member": f"c{n}", "product": "pack"}))
+        api.ok(api.post(f"/v1/orders/club{n}/pay"))
+    (holding,) = api.ok(api.get("/v1/members/c1/modes"))
+    assert len(holding["claims"]) == 1 and holding["claims"][0]["owed"] == holding["owed"]
+    client = api.client
+    client.cookies.clear()
+    issued = api.ok(api.post("/v1/members/c1/page-token"))
+    assert enter_member_page(client, issued).status_code == 303
+    client.get("/language/zh")
+    page = client.get("/m").text
+    section = page[page.index('id="modes-heading"') : page.index('id="wallet-heading"')]
+    owed = f"¥{Decimal(holding['owed']):,.2f}"
+    assert section.count(owed) == 1 and section.count("还将给您") == 1, section
