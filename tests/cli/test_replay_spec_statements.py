@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.cli.test_replay import run_json, write
+from tests.cli.test_replay import run_json, runner, write
+from zengzhi.cli import app
 
 
 def replay(tmp_path: Path, config: str, *lines: dict[str, Any]) -> dict[str, Any]:
@@ -347,3 +348,46 @@ min_level = 1
     # T's team holds A, B, C and their referees (300); A, B and C 100 each: all level 1
     paid = wallets(state, "T", "A", "B", "C")
     assert paid == ["12.50", "12.50", "12.50", "12.50"]
+
+
+# ---------------------------------------------------------------------------- 04
+
+
+def test_a_log_naming_events_by_the_longest_ids_replays(tmp_path: Path) -> None:
+    """04-platform.md:144 (the integrator's own id, up to 128 characters, is the member's
+    or the order's id) and 189-191 (the whole state is rebuilt by replaying the log): the
+    service names events by kind and id ("join:<member>", "order:<order>", "reverse:…"),
+    longer than an id; such a log replays, and a refund of 10% of 1000 is taken back."""
+    member, order = "m" * 128, "o" * 128
+    config = "[zones.g.refer_three]\nbacked = true\n"
+    state = replay(
+        tmp_path,
+        config,
+        {"type": "join", "id": f"join:{'A' * 128}", "member": "A" * 128},
+        {"type": "join", "id": f"join:{member}", "member": member, "referrer": "A" * 128},
+        buy(1, "A" * 128, "1000.00", "g"),
+        buy(2, member, "1000.00", "g") | {"id": f"order:{order}"},
+        {"type": "day", "id": f"day:{'g' * 128}:2026-11-02", "zone": "g", "day": "2026-11-02"},
+    )
+    assert wallets(state, "A" * 128) == ["100.00"]
+    state = replay(
+        tmp_path,
+        config,
+        {"type": "join", "id": "j1", "member": "A"},
+        {"type": "join", "id": "j2", "member": "B", "referrer": "A"},
+        buy(1, "A", "1000.00", "g"),
+        buy(2, "B", "1000.00", "g") | {"id": f"order:{order}"},
+        {"type": "reverse", "id": f"reverse:{order}", "order": f"order:{order}"},
+    )
+    assert wallets(state, "A") == ["0.00"]
+
+
+def test_an_event_id_past_three_hundred_characters_is_refused(tmp_path: Path) -> None:
+    """docs/replay.md: a bad line stops the replay naming the line and the field."""
+    log = write(tmp_path, {"type": "subsidy", "id": "x" * 301, "amount": "1.00"})
+    result = runner.invoke(app, ["replay", str(log)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: line 1: id: must be 1 to 300 letters, digits or _.:@- and start with a letter"
+        " or digit"
+    )

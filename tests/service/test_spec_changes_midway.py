@@ -63,3 +63,21 @@ def test_a_referral_refunding_nothing_gives_its_place_back_when_reversed(
     buy(api, "oC", "C", "package")
     assert wallet(api, "A") == "100.00"
     clean(api, context)
+
+
+def test_refer_three_with_the_longest_member_ids(api: Api, context: Context) -> None:
+    """04-platform.md:144 (the integrator's own id is accepted as the member's id, up to
+    128 characters): a referrer and a referee with ids that long take a place in the
+    cycle and are refunded 10%, on both databases (what a place's holder is kept under
+    fits the counters' key)."""
+    zone(api, "gifts", {"refer_three": {"backed": True}})
+    product(api, "package", "1000.00", "gifts")
+    referrer, referee = "A" * 128, "B" * 128
+    api.member(referrer)
+    api.member(referee, referrer=referrer)
+    buy(api, "oA", referrer, "package")
+    buy(api, "oB", referee, "package")
+    assert wallet(api, referrer) == "100.00"
+    api.ok(api.post("/v1/orders/oB/reverse"))
+    assert wallet(api, referrer) == "0.00"
+    clean(api, context)

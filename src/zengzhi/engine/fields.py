@@ -28,6 +28,13 @@ from zengzhi.core.errors import DomainError, ErrorCode, invalid
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$"
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
+# An event's own id, and a field naming another event (the order a reversal undoes, the
+# withdrawal a payout settles, the day a part belongs to): the service names an event by
+# its kind and the request's ids ("order:<order id>", "task:<zone>:<member>:<day>"), each
+# id up to 128 characters, so an event id may be longer than an id (the events table
+# keeps 300).
+EVENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,299}$"
+EventId = Annotated[str, Field(pattern=EVENT_ID_PATTERN)]
 
 
 def printable(value: str) -> str:
@@ -227,10 +234,12 @@ def _value_shown(value: object) -> str:
 
 
 ID_RULE = "must be 1 to 128 letters, digits or _.:@- and start with a letter or digit"
+EVENT_ID_RULE = "must be 1 to 300 letters, digits or _.:@- and start with a letter or digit"
 # What a value that does not match a field's pattern must look like, by the pattern; a
 # pattern not named here is said in general words.
 PATTERN_SAYS = {
     ID_PATTERN: ID_RULE,
+    EVENT_ID_PATTERN: EVENT_ID_RULE,
     r"^\+?[0-9 -]{3,32}$": (
         "must be a phone number: 3 to 32 digits, spaces or -, after an optional +"
     ),

@@ -15,7 +15,7 @@ import re
 from zengzhi.core.amounts import DECIMAL, POINTS_SCALE, YUAN_SCALE, parse_minor
 from zengzhi.core.errors import DomainError, invalid
 from zengzhi.core.events import CompleteOrder, Event, OrderLine, Sell
-from zengzhi.engine.fields import ID_PATTERN
+from zengzhi.engine.fields import EVENT_ID_PATTERN, ID_PATTERN
 from zengzhi.rules.pool import DEFAULT_POOL
 
 
@@ -47,14 +47,15 @@ def amount_line(amount_text: object, contribution_text: object, pool: str, field
 # `json.dumps` writes them by default. An id or member matching ID_PATTERN and an amount
 # of digits cannot hold a JSON escape, so a match reads exactly as JSON would.
 _ID_TEXT = ID_PATTERN.removeprefix("^").removesuffix("$")
+_EVENT_ID_TEXT = EVENT_ID_PATTERN.removeprefix("^").removesuffix("$")
 _AMOUNT_TEXT = DECIMAL
 _PLAIN_ORDER = re.compile(
-    rf'\{{"type": "order", "id": "({_ID_TEXT})", "member": "({_ID_TEXT})", '
+    rf'\{{"type": "order", "id": "({_EVENT_ID_TEXT})", "member": "({_ID_TEXT})", '
     rf'"amount": "({_AMOUNT_TEXT})", "contribution": "({_AMOUNT_TEXT})"\}}\s*',
     re.ASCII,
 )
 _PLAIN_SALE = re.compile(
-    rf'\{{"type": "sell", "id": "({_ID_TEXT})", "member": "({_ID_TEXT})", '
+    rf'\{{"type": "sell", "id": "({_EVENT_ID_TEXT})", "member": "({_ID_TEXT})", '
     rf'"points": "({_AMOUNT_TEXT}|all)"\}}\s*',
     re.ASCII,
 )

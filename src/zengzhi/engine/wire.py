@@ -71,6 +71,7 @@ from zengzhi.core.events import (
 )
 from zengzhi.engine.config import DistributionConfig, TenantConfig, mode_values
 from zengzhi.engine.fields import (
+    EventId,
     Exact,
     ExactOrAll,
     Id,
@@ -100,7 +101,7 @@ class _EventIn(BaseModel):
     source: ClassVar[type[Event]]
 
     type: str
-    id: Id
+    id: EventId
     at: AwareDatetime | None = None
 
     def event(self, config: TenantConfig) -> Event:
@@ -376,7 +377,7 @@ class ReverseIn(_EventIn):
     kind = "reverse"
     source = ReverseOrder
     type: Literal["reverse"]
-    order: Id
+    order: EventId  # the order's completion event ("order:<id>" in the service's log)
 
     def event(self, config: TenantConfig) -> ReverseOrder:
         return ReverseOrder(self.id, self.order, self.at)
@@ -441,7 +442,7 @@ class WithdrawRejectIn(_EventIn):
     kind = "withdraw_reject"
     source = RejectWithdrawal
     type: Literal["withdraw_reject"]
-    withdrawal: Id
+    withdrawal: EventId  # the withdrawal's event ("withdraw:<id>" in the service's log)
 
     def event(self, config: TenantConfig) -> RejectWithdrawal:
         return RejectWithdrawal(self.id, self.withdrawal, self.at)
@@ -455,7 +456,7 @@ class WithdrawPayIn(_EventIn):
     kind = "withdraw_pay"
     source = PayWithdrawal
     type: Literal["withdraw_pay"]
-    withdrawal: Id
+    withdrawal: EventId  # the withdrawal's event ("withdraw:<id>" in the service's log)
 
     def event(self, config: TenantConfig) -> PayWithdrawal:
         return PayWithdrawal(self.id, self.withdrawal, self.at)
@@ -756,7 +757,7 @@ class DayPartIn(_EventIn):
     type: Literal["day_part"]
     zone: Id
     day: date
-    of: Id  # the day's RunDay: the cause of the part's entries
+    of: EventId  # the day's RunDay: the cause of the part's entries
     size: Whole = Field(gt=0)
 
     def event(self, config: TenantConfig) -> DayPart:

@@ -19,6 +19,7 @@ package. The places and the package are counted per package ("generation").
 from __future__ import annotations
 
 from dataclasses import dataclass
+from hashlib import blake2b
 from typing import Literal
 
 from zengzhi.core.amounts import Ratio
@@ -152,7 +153,10 @@ def _held_key(referrer: str, generation: int, referee: str, cycle: int) -> str:
 
 
 def _place_key(referrer: str, generation: int, referee: str, place: int) -> str:
-    return f"{_key(referrer, generation, 'at')}:{place}:{referee}"
+    """The referee is named by a digest: two member ids of 128 characters would not fit
+    a counter's key (200 characters in SQL)."""
+    digest = blake2b(referee.encode(), digest_size=12).hexdigest()
+    return f"{_key(referrer, generation, 'at')}:{place}:{digest}"
 
 
 def _held(
