@@ -4,10 +4,13 @@ sign-in, the session cookie, CSRF, roles, and refusals shown as pages."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.service.conftest import PASSWORD, Api, enter_member_page
+from zengzhi.service import simulations
 
 
 def sign_in(client: TestClient, tenant: str, username: str = "owner") -> str:
@@ -168,3 +171,21 @@ def test_the_member_page_takes_a_token_once_into_a_cookie(api: Api) -> None:
     )
     assert too_many.status_code == 422 and 'id="sell-error-main"' in too_many.text
     assert api.ok(api.get("/v1/members/m1/wallet"))["balance"] == "0.00"
+
+
+def test_the_simulations_form_without_shipped_scenarios_offers_no_or(
+    api: Api, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Installed as a package (the image: `pip install .`), the console has no shipped
+    scenarios (examples/ is the project's folder): the form's only field read "Or upload
+    a scenario", and its hint spoke of the shipped scenario an upload replaces."""
+    client = api.client
+    sign_in(client, api.tenant)
+    shown = client.get("/console/simulations").text
+    assert 'id="f-shipped"' in shown and "Or upload a scenario" in shown  # from the project
+    monkeypatch.setattr(simulations, "SHIPPED", tmp_path / "none")
+    alone = client.get("/console/simulations").text
+    assert 'id="f-shipped"' not in alone and 'id="f-upload"' in alone
+    assert "Or upload" not in alone and "instead of the shipped" not in alone
+    client.cookies.set("zz_lang", "zh")
+    assert "或上传" not in client.get("/console/simulations").text
