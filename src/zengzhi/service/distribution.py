@@ -60,7 +60,7 @@ def put_settings(
     data = settings.model_dump(mode="json", exclude_none=True)
 
     def run(uow: UnitOfWork) -> DistributionConfig:
-        before = load_settings(uow.connection, uow.tenant).distribution
+        before = load_settings(uow.connection, uow.tenant, lock=True).distribution
         require_money_control(principal, weakened(before or DistributionConfig(), settings))
         uow.apply(ConfigureDistribution(event_id("distribution", uuid.uuid4().hex), data, uow.now))
         uow.audit(

@@ -117,8 +117,11 @@ def create_tenant(context: Context, request: NewTenant) -> TenantView:
     return TenantView(id=request.id, name=request.name, settings=settings, created_at=now)
 
 
-def load_settings(connection: Connection, tenant: str) -> TenantSettings:
-    return _checked(tenant_settings(connection, tenant), tenant)
+def load_settings(connection: Connection, tenant: str, lock: bool = False) -> TenantSettings:
+    """The settings as kept; `lock` (a command that changes them): the tenant row locked
+    until it commits, so that a change committed meanwhile by another command is waited
+    for and read, not written over, nor missed by the four-eyes check."""
+    return _checked(tenant_settings(connection, tenant, lock), tenant)
 
 
 def command_settings(uow: UnitOfWork) -> TenantSettings:
@@ -174,7 +177,7 @@ def update_settings(context: Context, principal: Principal, new: TenantSettings)
     principal.require(Permission.CONFIGURE)
 
     def run(uow: UnitOfWork) -> None:
-        before = load_settings(uow.connection, principal.tenant)
+        before = load_settings(uow.connection, principal.tenant, lock=True)
         require_money_control(principal, weakened_withdrawals(before.withdrawals, new.withdrawals))
         # a time zone left out of the body is kept, not reset to the default
         timezone = new.timezone if "timezone" in new.model_fields_set else before.timezone

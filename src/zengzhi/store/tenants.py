@@ -25,11 +25,14 @@ class Counters(NamedTuple):
     webhook: int
 
 
-def tenant_settings(connection: Connection, tenant: str) -> dict[str, Any] | None:
-    """The tenant's settings as kept (JSON), or None when there is no such tenant."""
-    row = connection.execute(
-        select(t.tenants.c.settings).where(of_tenant(t.tenants, tenant))
-    ).first()
+def tenant_settings(
+    connection: Connection, tenant: str, lock: bool = False
+) -> dict[str, Any] | None:
+    """The tenant's settings as kept (JSON), or None when there is no such tenant;
+    `lock`: the tenant row locked until the transaction ends (a change of settings reads
+    them so: what it decides on and writes back whole is what it read)."""
+    statement = select(t.tenants.c.settings).where(of_tenant(t.tenants, tenant))
+    row = connection.execute(statement.with_for_update() if lock else statement).first()
     return None if row is None else dict(row.settings)
 
 
