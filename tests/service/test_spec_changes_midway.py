@@ -3,9 +3,10 @@ databases (the mode's counters kept in SQL), and the log replaying to the same s
 
 from __future__ import annotations
 
-from tests.service.conftest import Api
+from tests.service.conftest import Api, Clock
 from tests.service.test_modes import buy, clean, product, wallet, zone
 from zengzhi.service.base import Context
+from zengzhi.service.jobs import tick
 
 
 def test_refer_three_counts_cycles_by_a_changed_schedules_length(
@@ -80,4 +81,37 @@ def test_refer_three_with_the_longest_member_ids(api: Api, context: Context) -> 
     assert wallet(api, referrer) == "100.00"
     api.ok(api.post("/v1/orders/oB/reverse"))
     assert wallet(api, referrer) == "0.00"
+    clean(api, context)
+
+
+def test_every_mode_with_the_longest_ids(api: Api, context: Context, clock: Clock) -> None:
+    """04-platform.md:144 and 189-191 with ids of 128 characters for zones, products,
+    members and orders: every mode promises, an ad task releases, the days run (green,
+    union, three-for-one, quota), an order is reversed, a member withdraws; the books are
+    sound and the log replays to the same state, on both databases."""
+    long = "z" * 127
+    modes = {
+        "refer_three": {"backed": True},
+        "ads": {"ratio": "1", "backed": True},
+        "quota": {"funding": "0.1"},
+        "green": {"backed": True},
+        "union": {"funding": "0.5", "lock_days": 1},
+        "three_for_one": {"threshold": "100", "every": 1, "backed": True},
+    }
+    zone(api, long + "1", modes)
+    product(api, "p" * 128, "100.00", long + "1")
+    a, b = "a" * 128, "b" * 128
+    api.member(a)
+    api.member(b, referrer=a)
+    buy(api, "x" * 128, a, "p" * 128)
+    buy(api, "y" * 128, b, "p" * 128)
+    day = api.ok(api.get(f"/v1/members/{a}/modes"))
+    assert day  # what each mode owes the member, readable
+    today = clock.today()
+    api.ok(api.post(f"/v1/members/{b}/tasks", {"zone": long + "1", "day": today, "proof": "v"}))
+    for _ in range(3):
+        clock.advance(days=1)
+        tick(context, [api.tenant])
+    api.ok(api.post(f"/v1/orders/{'y' * 128}/reverse"))
+    api.ok(api.post(f"/v1/members/{a}/withdrawals", {"id": "w" * 128, "amount": "1.00"}))
     clean(api, context)
