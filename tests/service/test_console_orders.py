@@ -162,3 +162,28 @@ def test_the_store_picker_offers_what_a_typed_text_finds(api: Api) -> None:
     page = api.client.get("/console/orders").text
     assert re.search(r'<input id="o-store" name="store"[^>]* data-pick="store"', page)
     assert '<script src="/static/js/pick.js"></script>' in page
+
+
+def test_an_order_refunded_before_completion_is_not_said_to_move_money_later(
+    api: Api,
+) -> None:
+    """Refunded while paid (in its return window), an order never completes: its page
+    said "Nothing yet: an order moves money and points when it completes"."""
+    api.pool()
+    api.member("payer")
+    settings = {"completion_delay_seconds": 3600}
+    assert api.put("/v1/tenant/settings", settings).status_code == 200
+    api.ok(
+        api.post(
+            "/v1/orders",
+            {"id": "w-1", "member": "payer", "amount": "100.00", "contribution": "30.00"},
+        )
+    )
+    api.ok(api.post("/v1/orders/w-1/pay"))
+    sign_in(api.client, api.tenant)
+    waiting = api.client.get("/console/orders/w-1").text
+    assert "Nothing yet: an order moves money and points when it completes." in waiting
+    assert api.ok(api.post("/v1/orders/w-1/refund"))["status"] == "refunded"
+    closed = api.client.get("/console/orders/w-1").text
+    assert "when it completes" not in closed
+    assert "refunded or cancelled before it completed" in closed
