@@ -5,6 +5,7 @@ order on PostgreSQL, or a group's statements shared by its orders).
     python benchmarks/order_cost.py [--orders 2000] [--group 1] [--clients 1]
         [--database sqlite|postgresql|both]
         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+    python benchmarks/order_cost.py --one-member 3000 [--block 500] [--database ...]
 
 For each database: a fresh tenant with a pool (k = 2) and members; then `--orders`
 orders (on PostgreSQL after the HTTP benchmark's warm-up, 2,000 orders of another
@@ -15,6 +16,13 @@ completes it at payment), in one process, no HTTP, from
 HTTP), or `--group` orders a batch. It prints CPU microseconds and statements per order
 (counted by SQLAlchemy's cursor events) and orders a second, and the engine alone on the
 same orders in memory (`Engine.apply`). Nothing here is a test.
+
+`--one-member N` measures instead what one member's orders cost as their position grows:
+N orders of 10.00 (3.00 to the pool) by one member into one pool with an exit multiple of
+100, so that the position never closes and keeps a lot for each (the warm-up and ANALYZE
+as above first), created and paid one command each; it prints CPU milliseconds and
+statements an order for each block of `--block` orders. A position's lots were one JSON
+column rewritten whole with each order (docs/benchmarks.md): the later blocks cost more.
 """
 
 from __future__ import annotations
@@ -108,6 +116,44 @@ def service_cost(
     return cpu / count * 1e6, counted.statements / count, count / wall
 
 
+def one_member_cost(url: str, count: int, block: int) -> list[tuple[float, float]]:
+    """(CPU ms, statements) an order, for each block of `block` orders of one member whose
+    position never closes: create and pay through the use cases, one command each."""
+    settings = Settings(database_url=url, secret_key=secrets.token_urlsafe(40))  # type: ignore[arg-type]
+    context = Context(Database(url), settings)
+    upgrade(context.database.writer)
+    tenant = f"one{secrets.token_hex(3)}"
+    tenants.create_tenant(
+        context, NewTenant(id=tenant, name=tenant, owner="owner", password="benchmark-password")
+    )
+    owner = Principal(tenant, "system:benchmark", Role.OWNER)
+    pools.open_pool(context, owner, NewPool(id="main", exit_multiple="100"))
+    members.create_member(context, owner, NewMember(id="m1"))
+    warm_up(url)
+    analyze(url)
+    counted = Counter()
+    for engine in {context.database.writer, context.database.reader}:
+        event.listen(engine, "before_cursor_execute", counted)
+    blocks = []
+    for start in range(0, count, block):
+        ids = range(start, min(start + block, count))
+        counted.statements, began = 0, time.process_time()
+        for n in ids:
+            request = NewOrder(id=f"o{n}", member="m1", amount="10.00", contribution="3.00")
+            orders.create_order(context, owner, request)
+            orders.pay(context, owner, request.id)
+        cpu = time.process_time() - began
+        blocks.append((cpu / len(ids) * 1e3, counted.statements / len(ids)))
+    context.database.dispose()
+    return blocks
+
+
+def print_one_member(database: str, blocks: list[tuple[float, float]], block: int) -> None:
+    for n, (cpu, statements) in enumerate(blocks):
+        first, last = n * block, (n + 1) * block
+        print(f"{database:<12}{f'{first:,}–{last:,}':>14}{cpu:>14.2f}{statements:>12.1f}")
+
+
 def engine_cost(count: int) -> float:
     """CPU µs per order of the engine alone, in memory, on the same orders."""
     state = TenantState(MemoryLedger(), MemoryPools({"main": memory_pool("main", PoolParams())}))
@@ -147,8 +193,19 @@ def main() -> None:
     parser.add_argument(
         "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     )
+    parser.add_argument(
+        "--one-member",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N orders of one member whose position never closes, timed by block",
+    )
+    parser.add_argument("--block", type=int, default=500, help="orders a block (--one-member)")
     args = parser.parse_args()
     print(describe())
+    if args.one_member:
+        one_member(args)
+        return
     print(f"engine alone: {engine_cost(args.orders):.0f} µs CPU an order (in memory)")
     print(
         f"{'database':<12}{'orders':>8}{'CPU µs/order':>14}{'statements/order':>18}{'orders/s':>10}"
@@ -165,6 +222,22 @@ def main() -> None:
         finally:
             drop()
         print(f"{'postgresql':<12}{args.orders:>8}{cpu:>14.0f}{statements:>18.1f}{rate:>10.0f}")
+
+
+def one_member(args: argparse.Namespace) -> None:
+    print(f"{'database':<12}{'orders':>14}{'CPU ms/order':>14}{'statements':>12}")
+    if args.database in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{Path(folder) / 'cost.db'}"
+            blocks = one_member_cost(url, args.one_member, args.block)
+            print_one_member("sqlite", blocks, args.block)
+    if args.database in ("postgresql", "both"):
+        url, drop = postgres_database(args.postgres)
+        try:
+            blocks = one_member_cost(url, args.one_member, args.block)
+        finally:
+            drop()
+        print_one_member("postgresql", blocks, args.block)
 
 
 if __name__ == "__main__":
