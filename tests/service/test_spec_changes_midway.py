@@ -3,10 +3,13 @@ databases (the mode's counters kept in SQL), and the log replaying to the same s
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from tests.service.conftest import Api, Clock
 from tests.service.test_modes import buy, clean, product, wallet, zone
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import tick
+from zengzhi.store import tables as t
 
 
 def test_refer_three_counts_cycles_by_a_changed_schedules_length(
@@ -114,4 +117,65 @@ def test_every_mode_with_the_longest_ids(api: Api, context: Context, clock: Cloc
         tick(context, [api.tenant])
     api.ok(api.post(f"/v1/orders/{'y' * 128}/reverse"))
     api.ok(api.post(f"/v1/members/{a}/withdrawals", {"id": "w" * 128, "amount": "1.00"}))
+    clean(api, context)
+
+
+def test_distribution_with_the_longest_ids(api: Api, context: Context, clock: Clock) -> None:
+    """02-distribution.md (binding, commission, recruiter, agents, dividends) with ids of
+    128 characters for members, the store, the agent right, the plan and the order: a
+    binding after registration ("bind:<member>:<referrer>"), a store's code, an agent's
+    region, the next day's dividend run, a reversal; the books are sound and the log
+    replays, on both databases."""
+    settings = {
+        "binding": "any_time",
+        "commission": {"rates": ["0.01", "0.005"]},
+        "recruiter": {"rate": "0.005"},
+        "agents": {"mode": "flat", "rates": {"province": "0.003"}},
+        "team": {"levels": [{"performance": "100.00", "rate": "0"}]},
+        "dividends": [{"name": "d" * 128, "share": "0.05", "min_level": 1}],
+    }
+    api.ok(api.put("/v1/distribution", settings))
+    api.pool()
+    a, b, c, owner, store = "a" * 128, "b" * 128, "c" * 128, "o" * 128, "s" * 128
+    for member in (a, b, owner):
+        api.member(member)
+    api.ok(api.post(f"/v1/members/{b}/bind", {"referrer": a}))
+    api.ok(
+        api.put(
+            f"/v1/stores/{store}",
+            {
+                "commission_rate": "0.20",
+                "distribution_rate": "0.05",
+                "owner": owner,
+                "recruiter": a,
+                "region": "广东/深圳",
+            },
+        )
+    )
+    api.ok(
+        api.post(
+            "/v1/agents",
+            {"id": "g" * 128, "member": a, "region": "广东", "level": "province", "fee": "100.00"},
+        )
+    )
+    api.member(c, store=store)
+    order = "x" * 128
+    api.ok(api.post("/v1/orders", {"id": order, "member": c, "store": store, "amount": "1000"}))
+    api.ok(api.post(f"/v1/orders/{order}/pay"))
+    api.ok(
+        api.post(
+            "/v1/orders", {"id": "y" * 128, "member": b, "amount": "100.00", "contribution": "0"}
+        )
+    )
+    api.ok(api.post(f"/v1/orders/{'y' * 128}/pay"))
+    clock.advance(days=1)
+    tick(context, [api.tenant])
+    api.ok(api.post(f"/v1/orders/{order}/reverse"))
+    with context.database.read() as connection:
+        runs = connection.execute(
+            select(func.count()).where(
+                t.events.c.tenant_id == api.tenant, t.events.c.event_id.like("dividend:%")
+            )
+        ).scalar_one()
+    assert runs == 1
     clean(api, context)
