@@ -27,6 +27,8 @@ def test_the_dashboard_with_a_shortfall_fits_a_phone(
         assert page.locator("#risk-table tbody tr").count() > 0  # the risk panel is shown
         width = page.evaluate("document.documentElement.clientWidth")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+        heading = page.locator("#risk-table thead tr").bounding_box()
+        assert heading is not None and heading["height"] < 48  # one line, not 覆/盖/耗/尽/日
         for table in page.locator("main table").all():  # each table's box within the page
             box = table.evaluate("t => t.parentElement.getBoundingClientRect().right")
             assert box <= width, table.inner_text()[:80]
