@@ -79,3 +79,44 @@ def test_a_never_arrived_answer_to_a_question_put_before_a_resend_leaves_it_payi
     assert refused.value.field == "status"
     assert wallet(api) == ("600.00", "1000.00")  # held
     books_balance(api, context)
+
+
+class DuringTransfer(httpx.BaseTransport):
+    """The gateway's transport, which runs `meanwhile` once while the first transfer is
+    at the gateway (sent, not yet answered)."""
+
+    def __init__(self, inner: httpx.BaseTransport, meanwhile: Callable[[], None]) -> None:
+        self.inner, self.meanwhile, self.ran = inner, meanwhile, False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if not self.ran and b"transfer" in request.read():
+            self.ran = True
+            self.meanwhile()
+        return self.inner.handle_request(request)
+
+
+@pytest.mark.parametrize("gateway", ["wechat", "alipay"])
+def test_a_withdrawal_at_the_gateway_cannot_be_marked_paid_by_hand_meanwhile(
+    api: Api, clock: Clock, context: Context, gateway: str
+) -> None:
+    """Finance sends a withdrawal to the gateway while another finance user, who paid
+    it by hand, marks it paid: the hand payment was recorded on the `paying`
+    withdrawal and the gateway paid it too (paid twice; had the gateway refused, the
+    books would say paid and nothing would settle them). Only the gateway's answer
+    settles a payout it holds; marking it paid by hand is refused, naming the status."""
+    fake, transport, _ = wechat(api, clock) if gateway == "wechat" else alipay(api, clock)
+    a_withdrawal(api, fake, gateway, OPENID if gateway == "wechat" else ALIPAY_ACCOUNT)
+    refusals: list[DomainError] = []
+
+    def by_hand() -> None:
+        try:
+            wallets.mark_paid(context, owner(api), "w1")
+        except DomainError as error:
+            refusals.append(error)
+
+    sending = httpx.Client(transport=DuringTransfer(transport, by_hand))
+    assert gateway_payouts.request_payout(context, owner(api), "w1", sending).status == "paid"
+    assert [(error.code, error.field) for error in refusals] == [("conflict", "status")]
+    assert "reconcile" in refusals[0].message
+    assert len(fake.paid()) == 1 and wallet(api) == ("600.00", "0.00")
+    books_balance(api, context)

@@ -34,6 +34,7 @@ from zengzhi.service.queries.withdrawals import (
 )
 from zengzhi.service.tenants import WithdrawalSettings, command_settings
 from zengzhi.store.members import MemberRow, Members
+from zengzhi.store.payments import Adapters, Payouts
 from zengzhi.store.uow import UnitOfWork
 from zengzhi.store.withdrawals import WithdrawalRow
 
@@ -262,9 +263,35 @@ def pay_in(uow: UnitOfWork, actor: str, withdrawal_id: str) -> WithdrawalView:
 
 
 def mark_paid(context: Context, principal: Principal, withdrawal_id: str) -> WithdrawalView:
-    """The manual payout adapter: finance paid it outside, and says so here."""
+    """The manual payout adapter: finance paid it outside, and says so here. Not a
+    withdrawal `paying` at WeChat Pay or Alipay (still the tenant's adapter): the
+    gateway holds its transfer, and only the gateway's answer settles it."""
     principal.require(Permission.DECIDE_WITHDRAWALS)
-    return command(context, principal, lambda uow: pay_in(uow, principal.actor, withdrawal_id))
+
+    def run(uow: UnitOfWork) -> WithdrawalView:
+        if _withdrawal(uow, withdrawal_id, lock=True).status == WithdrawalStatus.PAYING:
+            _refuse_while_at_gateway(uow, withdrawal_id)
+        return pay_in(uow, principal.actor, withdrawal_id)
+
+    return command(context, principal, run)
+
+
+def _refuse_while_at_gateway(uow: UnitOfWork, withdrawal_id: str) -> None:
+    """Marked paid by hand while the gateway held its transfer, a withdrawal was paid
+    twice when the gateway paid too, and shown paid when it refused (its answer no
+    longer moved a `paid` withdrawal): notes/attack-races. The webhook adapter's payouts
+    and those of a gateway the tenant has left cannot be queried: finance settles them."""
+    payout = Payouts(uow.connection, uow.tenant).get(withdrawal_id)
+    adapter = Adapters(uow.connection, uow.tenant).get()
+    if payout is None or adapter is None or adapter.adapter != payout.adapter:
+        return
+    raise DomainError(
+        ErrorCode.CONFLICT,
+        f"withdrawal {withdrawal_id!r} is being paid by {payout.adapter} (payout"
+        f" {payout.out_no}): only the gateway's answer settles it (reconcile the payout"
+        " to ask for it)",
+        "status",
+    )
 
 
 def get_withdrawal(context: Context, principal: Principal, withdrawal_id: str) -> WithdrawalView:
