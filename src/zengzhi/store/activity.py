@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, literal, select, union_all
 
+from zengzhi.core.amounts import Price
 from zengzhi.core.ledger import CNY
 from zengzhi.store import tables as t
 from zengzhi.store.tenanted import Tenanted, of_tenant, record_of
@@ -49,6 +50,17 @@ class HistoryRow:
     at: datetime
     balance: int  # fen
     points: int  # units
+    price_fen: int | None  # with no point circulating, the price kept (else NULL)
+    price_units: int | None
+
+    def price(self) -> Price | None:
+        """The pool's price then, when the row says it: balance / points, else the price
+        kept with no point circulating; None for such a row written before 0022."""
+        if self.points > 0:
+            return Price(self.balance, self.points)
+        if self.price_fen is not None and self.price_units is not None:
+            return Price(self.price_fen, self.price_units)
+        return None
 
 
 class PoolHistory(Tenanted):
@@ -62,9 +74,8 @@ class PoolHistory(Tenanted):
 
     def _rows(self, *columns: Any) -> Select[Any]:
         h = self.table.c
-        return self.select(*(columns or (h.seq, h.at, h.balance, h.points))).where(
-            h.pool_id == self.pool
-        )
+        default = (h.seq, h.at, h.balance, h.points, h.price_fen, h.price_units)
+        return self.select(*(columns or default)).where(h.pool_id == self.pool)
 
     def _read(self, statement: Select[Any]) -> list[HistoryRow]:
         return [record_of(HistoryRow, row) for row in self.connection.execute(statement)]

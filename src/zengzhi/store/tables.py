@@ -560,6 +560,10 @@ pool_history = Table(
     Column("at", UTCDateTime, nullable=False),
     Column("balance", BigInteger, nullable=False),
     Column("points", BigInteger, nullable=False),
+    # with no point circulating, the price the pool keeps (its last one, spec 01), exactly;
+    # NULL when points circulate (balance / points) and in rows written before 0022
+    Column("price_fen", BigInteger),
+    Column("price_units", BigInteger),
     PrimaryKeyConstraint("tenant_id", "pool_id", "seq"),
     Index("ix_pool_history_at", "tenant_id", "pool_id", "at", "seq"),  # price at a moment
 )

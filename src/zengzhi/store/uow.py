@@ -206,6 +206,7 @@ class UnitOfWork:
         history = []
         for pool in self.pools.touched():
             balance, points = balance_and_points(pool, self.ledger)
+            kept = pool.last_price if points == 0 else None  # what the pool's price is then
             history.append(
                 {
                     "tenant_id": self.tenant,
@@ -214,6 +215,8 @@ class UnitOfWork:
                     "at": self.now,
                     "balance": balance,
                     "points": points,
+                    "price_fen": None if kept is None else kept.fen,
+                    "price_units": None if kept is None else kept.units,
                 }
             )
         if history:

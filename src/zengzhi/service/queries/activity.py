@@ -131,8 +131,9 @@ def price_chart(
         shown: list[Sample] = []
         price = opening
         for row in rows:
-            if row.points > 0:
-                price = Price(row.balance, row.points)
+            # with no point circulating the price the pool kept; rows from before that was
+            # written carry the last price drawn
+            price = row.price() or price
             shown.append(
                 Sample(
                     at=max(row.at, first),

@@ -109,7 +109,12 @@ def price_points(
     opening = Price.of_yuan(pool.params["opening_price"])
     points: list[PricePoint] = []
     for row in rows:
-        price = Price(int(row.balance), int(row.points)) if row.points > 0 else None
+        if row.points > 0:
+            price: Price | None = Price(int(row.balance), int(row.points))
+        elif row.price_fen is not None:  # none circulate: the price the pool kept (spec 01)
+            price = Price(int(row.price_fen), int(row.price_units))
+        else:  # such a row written before migration 0022
+            price = None
         points.append(
             PricePoint(
                 seq=row.seq,
