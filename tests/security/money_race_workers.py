@@ -1,16 +1,18 @@
 """What the money races' processes do (tests/security/test_money_races.py, through
 races.py): a member's order reversed while money comes back to the member's wallet at
-the same moment. Each process opens its own context."""
+the same moment; one withdrawal id sent with two bodies at once. Each process opens its
+own context."""
 
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from tests.security.races import answer_of, process_context
 from zengzhi.service import orders, wallets
 from zengzhi.service.auth import Principal, Role
-from zengzhi.service.wallets import WithdrawalDecision
+from zengzhi.service.wallets import WithdrawalDecision, WithdrawalRequest
 
 ROUNDS = 12
 STEP = 0.004  # seconds: the credit starts this much later each round
@@ -40,5 +42,31 @@ def reverse_or_reject(url: str, secret: str, tenant: str, number: int, barrier: 
             outcomes.append(
                 answer_of(lambda: wallets.reject(context, finance, member, WithdrawalDecision()))  # noqa: B023
             )
+    context.database.dispose()
+    return outcomes
+
+
+def same_key_rounds(
+    url: str, secret: str, tenant: str, amounts: list[str], number: int, barrier: Any
+) -> list[str]:
+    """Each round, four threads a process ask for withdrawal k{round} of member
+    q{round} at once, half for its whole wallet and half for 1.00 (the same id, two
+    bodies): `<amount>:<answer>`."""
+    context = process_context(url, secret)
+    shop = Principal(tenant, "key:race", Role.INTEGRATOR)
+    outcomes: list[str] = []
+    with ThreadPoolExecutor(4) as threads:
+        for round_ in range(len(amounts)):
+            barrier.wait(timeout=30)
+
+            def one(n: int) -> str:
+                body = amounts[round_] if (n + number) % 2 == 0 else "1.00"  # noqa: B023
+                asked = WithdrawalRequest(id=f"k{round_}", amount=body)  # noqa: B023
+                member = f"q{round_}"  # noqa: B023
+                return f"{body}:" + answer_of(
+                    lambda: wallets.request_withdrawal(context, shop, member, asked)
+                )
+
+            outcomes += threads.map(one, range(4))
     context.database.dispose()
     return outcomes

@@ -9,6 +9,7 @@ import pytest
 from tests.security import money_race_workers
 from tests.security.money_race_workers import ROUNDS
 from tests.security.races import race
+from tests.security.test_attack_platform import _funded
 from tests.service.conftest import SECRET, new_tenant
 from tests.service.test_reversal_histories import assert_the_books_hold
 from zengzhi.core.amounts import Yuan
@@ -69,4 +70,32 @@ def test_a_reversal_and_a_rejection_of_the_withdrawal_at_once_settle_the_debt_fi
     url, secret = context.database.url, SECRET.get_secret_value()
     outcomes = race(2, money_race_workers.reverse_or_reject, (url, secret, tenant))
     assert outcomes == [["ok"] * ROUNDS] * 2, outcomes
+    _books(context, tenant)
+
+
+@postgresql_only
+def test_one_withdrawal_id_with_two_bodies_at_once_holds_one_and_refuses_the_other(
+    context: Context,
+) -> None:
+    """Eight senders (two processes of four threads) ask at once for withdrawal
+    k{round} of member q{round}: half for the whole wallet, half for 1.00. One body is
+    held, once; every sender of it is answered as its repeat, every sender of the other
+    is refused as a conflict on the id, and nothing else moves."""
+    rounds = 3
+    tenant, owner = _funded(context, "q", rounds)
+    amounts = [wallets.wallet(context, owner, f"q{n}").balance for n in range(rounds)]
+    url, secret = context.database.url, SECRET.get_secret_value()
+    outcomes = race(2, money_race_workers.same_key_rounds, (url, secret, tenant, amounts))
+    for round_, whole in enumerate(amounts):
+        said = [answer for process in outcomes for answer in process[round_ * 4 : round_ * 4 + 4]]
+        held = wallets.get_withdrawal(context, owner, f"k{round_}").amount
+        assert held in (whole, "1.00"), held
+        other = "1.00" if held == whole else whole
+        assert sorted(said) == sorted([f"{held}:ok"] * 4 + [f"{other}:conflict"] * 4), said
+        wallet = wallets.wallet(context, owner, f"q{round_}")
+        assert (_fen(wallet.balance), _fen(wallet.withdrawing)) == (
+            _fen(whole) - _fen(held),
+            _fen(held),
+        )
+    assert len(wallets.list_withdrawals(context, owner, None, None, 50, None)) == rounds
     _books(context, tenant)
