@@ -58,8 +58,11 @@ class WithdrawalSettings(BaseModel):
         return value
 
     def fee(self, amount: int) -> int:
-        """The fee on a withdrawal of `amount` fen, rounded down."""
-        return Ratio(self.fee_rate).of_minor_floor(amount) + Yuan(self.fee_fixed).minor
+        """The fee on a withdrawal of `amount` fen: its share rounded *up* to the fen, so
+        that the payout (amount − fee) rounds down, as every payout does (spec 04: 100.01
+        at 0.6% is paid 99.40, fee 0.61; rounded down the fee paid 99.41)."""
+        rate = Ratio(self.fee_rate)
+        return -(-rate.num * amount // rate.den) + Yuan(self.fee_fixed).minor
 
 
 class MemberPageSettings(BaseModel):
