@@ -31,3 +31,19 @@ def test_withdrawing_exactly_the_balance_and_the_minimum(api: Api) -> None:
     assert held["status"] == "held"
     wallet = api.ok(api.get("/v1/members/m1/wallet"))
     assert (wallet["balance"], wallet["withdrawing"]) == ("0.00", "1600.00")
+
+
+def test_an_orders_currency_is_yuan_or_refused_naming_the_field(api: Api) -> None:
+    """04:54-56: bad input — a wrong currency among it — gets a clear error naming the
+    field and changes nothing. An order that says `"currency": "CNY"` (the yuan its amounts
+    are in) is taken, and is the same content as the same order without it; "USD" is
+    refused naming `currency`."""
+    api.pool()
+    api.member("m1")
+    body = {"id": "o1", "member": "m1", "amount": "10.00", "contribution": "3.00"}
+    wrong = api.post("/v1/orders", {**body, "currency": "USD"})
+    assert wrong.status_code == 422 and wrong.json()["field"] == "currency"
+    assert api.get("/v1/orders/o1").status_code == 404
+    made = api.post("/v1/orders", {**body, "currency": "CNY"})
+    assert made.status_code == 201, made.text
+    assert api.post("/v1/orders", body).status_code == 200  # the same order

@@ -30,7 +30,14 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from zengzhi.core.amounts import (
     FEN_PER_YUAN,
@@ -225,6 +232,14 @@ class OrderForm(LineIn):
     lines: list[LineIn] | None = Field(default=None, min_length=1, max_length=500)
     region: Name | None = None  # where the order counts for agents (default: the store's)
     shopping_points: Exact | None = None  # paid in shopping points (mode G), whole fen
+    # the currency of the order's amounts, which are yuan: "CNY" may be said (it is the
+    # same content as saying nothing), any other is refused naming `currency` (spec 04)
+    currency: Literal["CNY"] | None = None
+
+    @field_validator("currency")
+    @classmethod
+    def _yuan_only(cls, value: str | None) -> None:
+        return None  # "CNY", checked: kept as nothing, so that both spellings hash alike
 
     def points_paid(self) -> int:
         if self.shopping_points is None:

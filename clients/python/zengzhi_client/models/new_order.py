@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 
@@ -34,6 +34,7 @@ class NewOrder:
         lines (list[LineIn] | None | Unset):
         region (None | str | Unset):
         shopping_points (None | str | Unset):
+        currency (Literal['CNY'] | None | Unset):
     """
 
     member: str
@@ -50,6 +51,7 @@ class NewOrder:
     lines: list[LineIn] | None | Unset = UNSET
     region: None | str | Unset = UNSET
     shopping_points: None | str | Unset = UNSET
+    currency: Literal["CNY"] | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.new_order_modes_type_0 import NewOrderModesType0  # noqa: PLC0415
@@ -137,6 +139,12 @@ class NewOrder:
         else:
             shopping_points = self.shopping_points
 
+        currency: Literal["CNY"] | None | Unset
+        if isinstance(self.currency, Unset):
+            currency = UNSET
+        else:
+            currency = self.currency
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -169,6 +177,8 @@ class NewOrder:
             field_dict["region"] = region
         if shopping_points is not UNSET:
             field_dict["shopping_points"] = shopping_points
+        if currency is not UNSET:
+            field_dict["currency"] = currency
 
         return field_dict
 
@@ -313,6 +323,19 @@ class NewOrder:
 
         shopping_points = _parse_shopping_points(d.pop("shopping_points", UNSET))
 
+        def _parse_currency(data: object) -> Literal["CNY"] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            currency_type_0 = cast(Literal["CNY"], data)
+            if currency_type_0 != "CNY":
+                raise ValueError(f"currency_type_0 must match const 'CNY', got '{currency_type_0}'")
+            return currency_type_0
+            return cast(Literal["CNY"] | None | Unset, data)
+
+        currency = _parse_currency(d.pop("currency", UNSET))
+
         new_order = cls(
             member=member,
             id=id,
@@ -328,6 +351,7 @@ class NewOrder:
             lines=lines,
             region=region,
             shopping_points=shopping_points,
+            currency=currency,
         )
 
         return new_order
