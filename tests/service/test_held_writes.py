@@ -7,6 +7,8 @@ orders sends the few statements the issue asks for (counted exactly, not timed).
 from __future__ import annotations
 
 import random
+import re
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -190,3 +192,48 @@ def test_a_group_of_orders_sends_less_than_one_statement_an_order(context: Conte
         )
         assert spent_differences(connection, owner.tenant) == []
         assert check_replay(connection, owner.tenant) == []
+
+
+def _table_and_verb(statement: str) -> tuple[str, str]:
+    """('select' | 'insert' | 'update' | 'delete', the table it names first)."""
+    verb = statement.split(None, 1)[0].lower()
+    named = re.search(r"\b(?:FROM|INTO|UPDATE)\s+(\w+)", statement)
+    return verb, named.group(1) if named else ""
+
+
+def test_a_lone_order_reads_and_writes_each_row_once(context: Context) -> None:
+    """Paying one order alone (no group to share with): each table is read at most once
+    and written at most once, but the positions (the member's, then the first to exit);
+    the member is not looked up again (its order names it), the pool's cash and points
+    are one read whichever the rules ask first, the member's spent total, wallet and
+    points one update, the tenant's counters one update that takes their lock."""
+    owner = _owner(context)
+    for n in range(3):  # the pool and the member's position exist, as on a live platform
+        request = NewOrder(id=f"w{n}", member="m1", amount="100.00", contribution="10.00")
+        orders.create_order(context, owner, request)
+        orders.pay(context, owner, f"w{n}")
+    request = NewOrder(id="x", member="m1", amount="100.00", contribution="10.00")
+    orders.create_order(context, owner, request)
+    sent: list[str] = []
+
+    def count(*args: Any) -> None:
+        sent.append(args[2])
+
+    engines = {context.database.writer, context.database.reader}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
+    try:
+        orders.pay(context, owner, "x")
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
+    seen = Counter(_table_and_verb(one) for one in sent if not one.startswith(("BEGIN", "SAVE")))
+    twice = {key: n for key, n in seen.items() if n > 1}
+    assert twice == {("select", "positions"): 2}, seen
+    assert ("select", "members") not in seen
+    assert ("select", "balances") in seen
+    assert seen[("update", "tenants")] == 1 and ("select", "tenants") in seen  # settings
+    with context.database.read() as connection:
+        assert spent_differences(connection, owner.tenant) == []
+        assert check_replay(connection, owner.tenant) == []
+        assert check_ledger(connection, owner.tenant) == []

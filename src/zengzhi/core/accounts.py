@@ -57,6 +57,12 @@ def points_asset(pool: str) -> str:
     return f"{_POINTS}{pool}"
 
 
+def pool_supply_owner(account: str, asset: str) -> str | None:
+    """The pool whose points' supply `account` in `asset` is, or None."""
+    pool = asset[len(_POINTS) :] if asset.startswith(_POINTS) else ""
+    return pool if pool and account == pool_supply(pool) else None
+
+
 def wallet(member: str) -> str:
     return f"member:{member}:wallet"
 

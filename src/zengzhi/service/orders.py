@@ -277,6 +277,7 @@ def _check_limits(uow: UnitOfWork, limits: LimitsConfig, member: str, amount: in
 
 
 def _complete(uow: UnitOfWork, row: OrderRow, **also: Any) -> None:
+    uow.member_book.vouch(row.member_id)  # the engine asks; the order's row answers
     order = CompleteOrder(
         order_event_id(row.order_id),
         row.member_id,

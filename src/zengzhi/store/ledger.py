@@ -8,7 +8,7 @@ balance rows in one fixed order so that two commands never lock them crosswise.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -108,9 +108,13 @@ class SqlLedger:
         key = (account, asset)
         held = self._balances.get(key)
         if held is None:
-            pool = accounts.pool_cash_owner(account) if asset == CNY else None
-            if pool is not None:
-                self._read_pool(account, pool)
+            pool = (
+                accounts.pool_cash_owner(account)
+                if asset == CNY
+                else accounts.pool_supply_owner(account, asset)
+            )
+            if pool is not None:  # either of the pair read first takes the other along
+                self._read_pool(accounts.pool_cash(pool), pool)
                 return self._balances[key]
             row = self._connection.execute(
                 _LOCKED_BALANCE, {"tenant": self._tenant, "account": account, "asset": asset}
@@ -214,9 +218,10 @@ class SqlLedger:
         posted, self._posted = self._posted, []
         return posted
 
-    def write_balances(self) -> None:
+    def write_balances(self, spent: Mapping[str, int] | None = None) -> None:
         """Add this command's changes to the balance rows, in account order, and to the
-        members' kept wallets and points (store/member_figures.py)."""
+        members' kept wallets and points, with the `spent` totals its orders held back
+        (store/member_figures.py)."""
         rows = [
             {"tenant_id": self._tenant, "account": account, "asset": asset, "amount": delta}
             for (account, asset), delta in sorted(self._deltas.items())
@@ -231,7 +236,6 @@ class SqlLedger:
                 [(row["account"], row["asset"], row["amount"]) for row in rows],
                 ("amount",),
             )
-            follow_balances(self._connection, self._tenant, self._deltas)
         elif rows:
             dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
             statement = dialect.insert(t.balances)
@@ -242,7 +246,7 @@ class SqlLedger:
             # executemany runs the rows one after the other, in the account order that
             # keeps two commands from locking the same balances crosswise
             self._connection.execute(statement, rows)
-            follow_balances(self._connection, self._tenant, self._deltas)
+        follow_balances(self._connection, self._tenant, self._deltas, spent)
         self._deltas.clear()
 
     def write_entries(self, first_id: int, at: datetime) -> int:

@@ -6,7 +6,7 @@ Each moves in the same transaction as what it is kept from: the wallet and the p
 with the balance rows the ledger writes (`store/ledger.py`), the team with a referrer's
 change (`store/network.py`). `zengzhi audit` reports every member whose kept figure is
 not its source's (`differences`). `members.spent` is kept the same way by
-`store/orders.py`.
+`store/orders.py`, and written with them when its change was held (store/pending.py).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ _MOVE = (
     .values(
         wallet=_m.wallet + bindparam("wallet_delta"),
         points=_m.points + bindparam("points_delta"),
+        spent=_m.spent + bindparam("spent_delta"),
     )
 )
 _TEAM = (
@@ -39,38 +40,50 @@ _TEAM = (
 
 
 def follow_balances(
-    connection: Connection, tenant: str, deltas: Mapping[tuple[str, str], int]
+    connection: Connection,
+    tenant: str,
+    deltas: Mapping[tuple[str, str], int],
+    spent: Mapping[str, int] | None = None,
 ) -> None:
     """Move the kept wallets and points by what a command posted to members' wallets and
-    holdings (`deltas`: (account, asset) → amount), in member order (the order two
-    commands lock members in)."""
-    moved: dict[str, list[int]] = {}
+    holdings (`deltas`: (account, asset) → amount), and the spent totals by what its
+    orders held back (`spent`, store/pending.py): one update a member, in member order
+    (the order two commands lock members in)."""
+    moved: dict[str, list[int]] = {member: [0, 0, fen] for member, fen in (spent or {}).items()}
     for (account, asset), delta in deltas.items():
         if not delta:
             continue
         owner = accounts.wallet_owner(account) if asset == CNY else None
         if owner is not None:
-            moved.setdefault(owner, [0, 0])[0] += delta
+            moved.setdefault(owner, [0, 0, 0])[0] += delta
         owner = accounts.holdings_owner(account, asset)
         if owner is not None:
-            moved.setdefault(owner, [0, 0])[1] += delta
-    rows = [
-        {"tenant": tenant, "member": member, "wallet_delta": w, "points_delta": p}
-        for member, (w, p) in sorted(moved.items())
-        if w or p
-    ]
+            moved.setdefault(owner, [0, 0, 0])[1] += delta
+    rows = [(member, *changes) for member, changes in sorted(moved.items()) if any(changes)]
     if rows and bulk(connection, len(rows)):  # a daily run's: one statement
         bulk_update(
             connection,
             t.members,
             {"tenant_id": tenant},
             (("member_id", "text"),),
-            (("wallet", "bigint"), ("points", "bigint")),
-            [(row["member"], row["wallet_delta"], row["points_delta"]) for row in rows],
-            added=("wallet", "points"),
+            (("wallet", "bigint"), ("points", "bigint"), ("spent", "bigint")),
+            rows,
+            added=("wallet", "points", "spent"),
         )
     elif rows:
-        connection.execute(_MOVE, rows)
+        connection.execute(
+            _MOVE,
+            [
+                {
+                    "tenant": tenant,
+                    "member": m,
+                    "wallet_delta": w,
+                    "points_delta": p,
+                    "spent_delta": f,
+                }
+                for m, w, p, f in rows
+            ],
+        )
 
 
 def follow_referrer(connection: Connection, tenant: str, was: str | None, now: str | None) -> None:

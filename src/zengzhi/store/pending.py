@@ -109,6 +109,12 @@ class Pending:
     def add_spent(self, member: str, fen: int) -> None:
         self.spent[member] = self.spent.get(member, 0) + fen
 
+    def take_spent(self) -> dict[str, int]:
+        """The spent totals held, for the commit to write with the members' other kept
+        figures (store/member_figures.py): one update of a member's row, not two."""
+        spent, self.spent = self.spent, {}
+        return spent
+
     def put_position(self, pool: str, member: str, values: dict[str, Any], new: bool) -> None:
         held = self.positions.get((pool, member))
         if held is None:

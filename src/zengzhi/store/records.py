@@ -58,6 +58,11 @@ class SqlMembers(Tenanted):
         self._wanted = wanted
         self._read_ahead: set[str] = set()  # of the wanted, those asked for (found or not)
 
+    def vouch(self, member: str) -> None:
+        """The member exists without a read: a row that names them says so (an order is
+        created only for a member, and members are never removed)."""
+        self._known.add(member)
+
     def __contains__(self, member: object) -> bool:
         if not isinstance(member, str):
             return False

@@ -84,31 +84,35 @@ def tenant_time_zone(connection: Connection, tenant: str) -> ZoneInfo:
     return settings_zone(tenant_settings(connection, tenant))
 
 
-def lock_counters(connection: Connection, tenant: str) -> Counters:
-    """Lock the tenant row and read its counters: the tenant's commits are numbered in
-    the order they take this lock, so replaying the log in `seq` order repeats history."""
+def advance_counters(connection: Connection, tenant: str, by: Counters) -> Counters:
+    """Give out `by` more numbers of each of the tenant's sequences (webhooks apart: see
+    `store_webhook_counter`) and return the last given out before, in one statement that
+    locks the tenant's row: the tenant's commits are numbered in the order they take this
+    lock, so replaying the log in `seq` order repeats history."""
     c = t.tenants.c
     row = connection.execute(
-        select(c.event_seq, c.entry_seq, c.audit_seq, c.webhook_seq)
-        .where(of_tenant(c, tenant))
-        .with_for_update()
-    ).one()
-    return Counters(
-        int(row.event_seq), int(row.entry_seq), int(row.audit_seq), int(row.webhook_seq)
-    )
-
-
-def store_counters(connection: Connection, tenant: str, counters: Counters) -> None:
-    connection.execute(
         update(t.tenants)
         .where(of_tenant(t.tenants, tenant))
         .values(
-            event_seq=counters.event,
-            entry_seq=counters.entry,
-            audit_seq=counters.audit,
-            webhook_seq=counters.webhook,
+            event_seq=c.event_seq + by.event,
+            entry_seq=c.entry_seq + by.entry,
+            audit_seq=c.audit_seq + by.audit,
         )
+        .returning(c.event_seq, c.entry_seq, c.audit_seq, c.webhook_seq)
+    ).one()
+    return Counters(
+        int(row.event_seq) - by.event,
+        int(row.entry_seq) - by.entry,
+        int(row.audit_seq) - by.audit,
+        int(row.webhook_seq),
     )
+
+
+def store_webhook_counter(connection: Connection, tenant: str, last: int) -> None:
+    """The last webhook number given out (how many a command's notices make is known only
+    once they are written, under the lock `advance_counters` took)."""
+    statement = update(t.tenants).where(of_tenant(t.tenants, tenant)).values(webhook_seq=last)
+    connection.execute(statement)
 
 
 def all_tenants(connection: Connection) -> list[str]:

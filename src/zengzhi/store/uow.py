@@ -44,9 +44,9 @@ from zengzhi.store.pools import SqlPools
 from zengzhi.store.records import SqlMembers, SqlOrders
 from zengzhi.store.tenants import (
     Counters,
-    lock_counters,
+    advance_counters,
     settings_zone,
-    store_counters,
+    store_webhook_counter,
     tenant_settings,
 )
 from zengzhi.store.wanted import Wanted
@@ -72,10 +72,11 @@ class UnitOfWork:
         self.wanted = Wanted()  # what a group's commands will look up (store/wanted.py)
         self.pools = SqlPools(self.connection, self.tenant, self.wanted, self.pending)
         self.modes = SqlModes(self.connection, self.tenant)
+        self.member_book = SqlMembers(self.connection, self.tenant, self.now, self.wanted)
         self.state = TenantState(
             self.ledger,
             self.pools,
-            SqlMembers(self.connection, self.tenant, self.now, self.wanted),
+            self.member_book,
             SqlOrders(self.connection, self.tenant, held, self.pending),
             SqlWithdrawals(self.connection, self.tenant, self.now),
             SqlNetwork(self.connection, self.tenant),
@@ -141,8 +142,9 @@ class UnitOfWork:
         )
 
     def commit(self) -> None:
+        spent = self.pending.take_spent()
         self.pending.flush(self.connection)
-        self._write_state()
+        self._write_state(spent)
         if not (self._events or self._published or self._audits or self.ledger.pending):
             # nothing to number (an order created, a setting read…): the tenant's counters
             # are neither locked nor written, so such commands never queue for them
@@ -154,22 +156,24 @@ class UnitOfWork:
             if self._events or self._published
             else []
         )
-        last = lock_counters(self.connection, self.tenant)
-        entry = self.ledger.write_entries(last.entry + 1, self.now) - 1
+        by = Counters(len(self._events), len(self.ledger.pending), len(self._audits), 0)
+        last = advance_counters(self.connection, self.tenant, by)
+        self.ledger.write_entries(last.entry + 1, self.now)
         rows, notes = self._log_rows(last.event, bool(subscriptions))
         webhook = self._write_notices(notes + self._published, last.webhook, subscriptions)
-        event = last.event + len(rows)
         if rows:
             self.connection.execute(insert(t.events), rows)
-            self._write_pool_history(event)
-        audit = self._write_audits(last.audit)
-        store_counters(self.connection, self.tenant, Counters(event, entry, audit, webhook))
+            self._write_pool_history(last.event + by.event)
+        self._write_audits(last.audit)
+        if webhook != last.webhook:
+            store_webhook_counter(self.connection, self.tenant, webhook)
         self._transaction.commit()
         self._committed = True
 
-    def _write_state(self) -> None:
-        """What the engine changed in the rows it loaded: balances, pools, modes."""
-        self.ledger.write_balances()
+    def _write_state(self, spent: Mapping[str, int]) -> None:
+        """What the engine changed in the rows it loaded: balances (with the members'
+        kept figures, `spent` among them), pools, modes."""
+        self.ledger.write_balances(spent)
         self.pools.write()
         self.modes.write()
 
