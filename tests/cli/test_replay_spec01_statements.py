@@ -159,6 +159,8 @@ def test_a_refund_before_any_sale_burns_the_points_and_keeps_the_contribution(
     }
     assert (state["pool"]["balance"], state["pool"]["points"]) == ("600.00", "210.0000")
     assert state["pool"]["price"] == "2.8571"
+    # 01:195: the refunded contribution is the platform's cost, not the pool's
+    assert state["totals"]["reversal_cost"]["borne"] == "300.00"
 
 
 def test_a_refund_after_selling_everything_charges_what_the_sale_paid(tmp_path: Path) -> None:
