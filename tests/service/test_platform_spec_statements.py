@@ -47,3 +47,21 @@ def test_an_orders_currency_is_yuan_or_refused_naming_the_field(api: Api) -> Non
     made = api.post("/v1/orders", {**body, "currency": "CNY"})
     assert made.status_code == 201, made.text
     assert api.post("/v1/orders", body).status_code == 200  # the same order
+
+
+def test_the_same_order_again_after_it_completed_changes_nothing(api: Api) -> None:
+    """04:48-50 with docs/service.md's reading: the same order sent again after it was
+    paid (completed at once) answers 200 with that order as it stands, and changes
+    nothing: the pool still holds one order's 300.00 and 210.0000 points."""
+    api.pool()
+    api.member("m1")
+    body = {"id": "o1", "member": "m1", "amount": "1000.00", "contribution": "300.00"}
+    first = api.post("/v1/orders", body)
+    assert first.status_code == 201
+    api.ok(api.post("/v1/orders/o1/pay"))
+    again = api.post("/v1/orders", {**body, "amount": "1000"})
+    assert again.status_code == 200
+    assert (again.json()["id"], again.json()["status"]) == ("o1", "completed")
+    assert again.json()["lines"] == first.json()["lines"]
+    pool = api.ok(api.get("/v1/pools/main"))
+    assert (pool["balance"], pool["points"]) == ("300.00", "210.0000")
