@@ -187,3 +187,51 @@ def test_an_order_refunded_before_completion_is_not_said_to_move_money_later(
     closed = api.client.get("/console/orders/w-1").text
     assert "when it completes" not in closed
     assert "refunded or cancelled before it completed" in closed
+
+
+def test_a_paid_order_is_refunded_from_the_console_with_a_reason(api: Api) -> None:
+    """In its return window a paid order is refunded from its page (the API's refund):
+    a reason is asked for and kept by the audit log; nothing had moved, so nothing does."""
+    api.pool()
+    api.ok(api.put("/v1/tenant/settings", {"completion_delay_seconds": 7 * 86_400}))
+    api.member("payer")
+    api.ok(
+        api.post(
+            "/v1/orders",
+            {"id": "p-1", "member": "payer", "amount": "100.00", "contribution": "30.00"},
+        )
+    )
+    api.ok(api.post("/v1/orders/p-1/pay"))
+    assert api.ok(api.get("/v1/orders/p-1"))["status"] == "paid"
+    csrf = sign_in(api.client, api.tenant)
+    shown = api.client.get("/console/orders/p-1").text
+    assert "Refund the order" in shown and "Reverse the order" not in shown
+    refused = api.client.post("/console/orders/p-1/refund", data={"csrf": csrf, "reason": ""})
+    assert refused.status_code == 422 and 'id="e-reason"' in refused.text
+    assert "a refund needs a reason" in refused.text
+    assert api.ok(api.get("/v1/orders/p-1"))["status"] == "paid"  # nothing changed
+    done = api.client.post(
+        "/console/orders/p-1/refund",
+        data={"csrf": csrf, "reason": "the customer changed their mind"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert api.ok(api.get("/v1/orders/p-1"))["status"] == "refunded"
+    [logged] = [a for a in api.ok(api.get("/v1/audit-log")) if a["action"] == "order.refunded"]
+    assert logged["reason"] == "the customer changed their mind"
+    page = api.client.get("/console/orders/p-1").text
+    assert "Order p-1 was refunded." in page and "Refund the order" not in page
+    again = api.client.post("/console/orders/p-1/refund", data={"csrf": csrf, "reason": "twice"})
+    assert again.status_code == 200 and "was refunded" in again.text  # a repeat: once
+    assert api.ok(api.get("/v1/orders/p-1"))["status"] == "refunded"
+    logged = [a for a in api.ok(api.get("/v1/audit-log")) if a["action"] == "order.refunded"]
+    assert [a["reason"] for a in logged] == ["the customer changed their mind"]
+    api.ok(
+        api.post(
+            "/v1/orders",
+            {"id": "p-2", "member": "payer", "amount": "100.00", "contribution": "30.00"},
+        )
+    )
+    api.ok(api.post("/v1/orders/p-2/pay"))
+    zh = api.client.get("/console/orders/p-2", headers={"accept-language": "zh-CN"}).text
+    assert "退款（完成前）" in zh and ">退款</button>" in zh and "Refund" not in zh

@@ -375,9 +375,12 @@ def _refund(uow: UnitOfWork, row: OrderRow) -> None:
     uow.orders.change(row.order_id, status=OrderStatus.REFUNDED, closed_at=uow.now, due_at=None)
 
 
-def refund(context: Context, principal: Principal, order_id: str) -> OrderView:
-    """A refund before completion: nothing happened, so nothing is undone."""
-    return _command(context, principal, order_id, "refund", _refund)
+def refund(
+    context: Context, principal: Principal, order_id: str, reason: str | None = None
+) -> OrderView:
+    """A refund before completion: nothing happened, so nothing is undone. The reason
+    (the console asks for one) goes to the audit log with the step."""
+    return _command(context, principal, order_id, "refund", _refund, reason)
 
 
 def _reverse(uow: UnitOfWork, row: OrderRow) -> None:

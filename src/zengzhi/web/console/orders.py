@@ -1,9 +1,10 @@
 """Orders: find one by id, member, store, status or day; read its lines, its split and
-every movement it caused (what it minted and paid, to whom); reverse a completed order
-with a reason, which the audit log keeps."""
+every movement it caused (what it minted and paid, to whom); refund a paid order before
+it completes, or reverse a completed one, with a reason, which the audit log keeps."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -13,6 +14,7 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS, ContextDep
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import orders
+from zengzhi.service.auth import Principal
 from zengzhi.service.queries import console_orders
 from zengzhi.service.queries.console_orders import STATUSES, OrderSearch
 from zengzhi.web.console import page
@@ -89,15 +91,40 @@ def reverse(
 ) -> Response:
     """The owner reverses a completed order (a refund after completion): what it minted
     is taken back or owed; the reason goes to the audit log."""
+    needed = "a reversal needs a reason"
+    return _with_reason(request, context, user, form, order_id, orders.reverse, needed, "reversed")
+
+
+@router.post("/{order_id}/refund", response_class=HTMLResponse)
+def refund(
+    request: Request, context: ContextDep, user: StaffDep, form: PostedDep, order_id: OrderId
+) -> Response:
+    """A paid order refunded before it completes (in its return window): nothing had
+    moved, so nothing is undone; the reason goes to the audit log."""
+    needed = "a refund needs a reason"
+    return _with_reason(request, context, user, form, order_id, orders.refund, needed, "refunded")
+
+
+def _with_reason(
+    request: Request,
+    context: Any,
+    user: Any,
+    form: Any,
+    order_id: str,
+    step: Callable[[Any, Principal, str, str], Any],
+    needed: str,
+    done: str,
+) -> Response:
+    """An order's step the console takes only with a reason (kept by the audit log)."""
     reason = form.get("reason")
     try:
         if not reason:
-            raise DomainError(ErrorCode.INVALID, "a reversal needs a reason", "reason")
+            raise DomainError(ErrorCode.INVALID, needed, "reason")
         if len(reason) > MAX_REASON:
             raise DomainError(
                 ErrorCode.INVALID, f"must be at most {MAX_REASON} characters", "reason"
             )
-        orders.reverse(context, user.principal, order_id, reason)
+        step(context, user.principal, order_id, reason)
     except DomainError as error:
         return _detail(
             request,
@@ -109,5 +136,5 @@ def reverse(
             values={"reason": reason},
         )
     return see_other_with_notice(
-        request, f"/console/orders/{order_id}", "orders.reversed_done", id=order_id
+        request, f"/console/orders/{order_id}", f"orders.{done}_done", id=order_id
     )
