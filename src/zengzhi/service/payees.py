@@ -100,8 +100,8 @@ def _member(connection: Connection, tenant: str, member: str) -> MemberRow:
     return found(Members(connection, tenant).get(member), "member", member)
 
 
-def _row(connection: Connection, tenant: str, member: str) -> PayeeRow | None:
-    return Payees(connection, tenant).get(member)
+def _row(connection: Connection, tenant: str, member: str, lock: bool = False) -> PayeeRow | None:
+    return Payees(connection, tenant).get(member, lock)
 
 
 def set_payee(context: Context, principal: Principal, member: str, request: PayeeIn) -> PayeeView:
@@ -114,6 +114,9 @@ def set_payee(context: Context, principal: Principal, member: str, request: Paye
 
     def run(uow: UnitOfWork) -> PayeeView:
         person = _member(uow.connection, uow.tenant, member)
+        # the payee locked first: a withdrawal approved as it is requested checks the
+        # payee under this lock (`payout_problem(lock=True)`), and is not yet seen below
+        before = _row(uow.connection, uow.tenant, member, lock=True)
         # an approved withdrawal is paid to the payee it was approved with: changed after
         # finance's decision, it would send the money to an account nobody approved
         approved = Withdrawals(uow.connection, uow.tenant).approved_for(member)
@@ -124,7 +127,6 @@ def set_payee(context: Context, principal: Principal, member: str, request: Paye
                 " cannot change until that withdrawal is paid or rejected",
                 "payee",
             )
-        before = _row(uow.connection, uow.tenant, member)
         values = {
             "method": request.method,
             "sealed": sealed,
@@ -179,20 +181,24 @@ def payout_requirement(connection: Connection, tenant: str) -> tuple[bool, str |
     return True, method
 
 
-def payout_problem(connection: Connection, tenant: str, member: str) -> DomainError | None:
+def payout_problem(
+    connection: Connection, tenant: str, member: str, lock: bool = False
+) -> DomainError | None:
     """Why a withdrawal of `member` may not be approved yet, if the tenant's payouts need
-    a payee (payout_requirement)."""
+    a payee (payout_requirement). `lock`: the payee row locked until the command commits
+    (an approval as the withdrawal is requested: a payee change at that moment, which
+    cannot see the new withdrawal, waits for it and is then refused)."""
     required, method = payout_requirement(connection, tenant)
-    return payee_problem(connection, tenant, member, method) if required else None
+    return payee_problem(connection, tenant, member, method, lock) if required else None
 
 
 def payee_problem(
-    connection: Connection, tenant: str, member: str, method: str | None
+    connection: Connection, tenant: str, member: str, method: str | None, lock: bool = False
 ) -> DomainError | None:
     """Why a withdrawal of `member` cannot be paid out yet (None: it can): no payee, a
     payee of another method than the gateway pays, or a real name not verified."""
     person = _member(connection, tenant, member)
-    row = _row(connection, tenant, member)
+    row = _row(connection, tenant, member, lock)
     if row is None:
         return DomainError(
             ErrorCode.CONFLICT,

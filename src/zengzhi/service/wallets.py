@@ -118,8 +118,13 @@ def withdraw_once(
             fee = check_withdrawal(rules, row, amount)
             uow.apply(Withdraw(event_id("withdraw", request.id), member, amount, fee, uow.now))
             limit = Yuan(rules.auto_approve_limit).minor
-            # not auto-approved while its payee is not ready: held for finance instead
-            if 0 < amount <= limit and payout_problem(uow.connection, uow.tenant, member) is None:
+            # not auto-approved while its payee is not ready: held for finance instead;
+            # the payee read under its lock, so that a change at this moment waits and is
+            # then refused (set_payee), as for any approved withdrawal
+            if (
+                0 < amount <= limit
+                and payout_problem(uow.connection, uow.tenant, member, lock=True) is None
+            ):
                 uow.withdrawals.change(
                     request.id,
                     status=WithdrawalStatus.APPROVED,
