@@ -238,6 +238,16 @@ def store_config(item: Item) -> StoreConfig:
     )
 
 
+def zone_windows(connection: Connection, tenant: str, zones: set[str]) -> dict[str, int]:
+    """The return window of each of `zones`, in seconds (a zone not configured: none). An
+    order line given by its amount may name its zone itself (`"zone": "z"`): the zone's
+    window holds it as it holds the zone's products' (spec 04: per zone)."""
+    return {
+        f"zone:{row['zone_id']}": int(row["completion_delay_seconds"])
+        for row in Catalog(connection, tenant, "zone").many(zones)
+    }
+
+
 def order_config(
     connection: Connection, tenant: str, products: set[str], store: str | None
 ) -> tuple[TenantConfig, dict[str, int]]:

@@ -40,7 +40,7 @@ from zengzhi.service.base import (
     query,
     request_hash,
 )
-from zengzhi.service.catalog import order_config
+from zengzhi.service.catalog import order_config, zone_windows
 from zengzhi.service.lifecycle import SYSTEM_ACTOR, take_step
 from zengzhi.service.queries.orders import OrderView, order_detail, order_page, order_view
 from zengzhi.service.tenants import command_settings
@@ -100,6 +100,9 @@ def _creation(
                 field = "pool" if request.lines is None else f"lines.{n}.pool"
                 raise not_found("pool", line.pool, field)
         settings = command_settings(uow)
+        named = {line.zone for line in lines if line.zone is not None}
+        if named:  # a line's own zone (a product's or store's is among `windows` already)
+            windows |= zone_windows(uow.connection, uow.tenant, named)
         window = max([settings.completion_delay_seconds, *windows.values()])
         amount = sum(line.amount for line in lines)
         if settings.distribution is not None:
