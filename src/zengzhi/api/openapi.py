@@ -57,6 +57,7 @@ _ALSO_SUCCEEDS = {
     "createOrder": ("200", "The same order again (same id, same contents): the first answer"),
     "requestWithdrawal": ("200", "The same request again (same id): the first answer"),
     "withdrawMine": ("200", "The same request again (same id): the first answer"),
+    "importBalance": ("200", "The same import again (same id, same contents): the first answer"),
 }
 
 

@@ -39,6 +39,10 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "POST /v1/pools/{pool_id}/pause": ("pausePool", "Stop minting in a pool"),
     "POST /v1/pools/{pool_id}/resume": ("resumePool", "Mint again in a pool"),
     "POST /v1/pools/{pool_id}/subsidies": ("subsidizePool", "Add the platform's money to a pool"),
+    "POST /v1/pools/{pool_id}/imports": (
+        "importBalance",
+        "Import a member's old balance as a position, funded by the platform",
+    ),
     "POST /v1/zones/{zone_id}/income": (
         "recordModeIncome",
         "Record a third party's income into a zone's mode's reserve",

@@ -63,7 +63,9 @@ PERMISSION_TEXT: dict[Permission, str] = {
         "choose the payment adapter and its payout URL, receive its secret (which signs"
         " payments and payouts), replay the gateway's deliveries"
     ),
-    Permission.SUBSIDIZE: "subsidize a pool",
+    Permission.SUBSIDIZE: (
+        "subsidize a pool; import a member's old balance into one (the platform funds it)"
+    ),
     Permission.AGENTS: "record a sale of regional agent rights (books its fee)",
     Permission.DECIDE_WITHDRAWALS: "approve, reject, mark paid, send to payout withdrawals",
     Permission.MEMBERS: "register and edit members, bind referrers, revoke member page tokens",

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.events import Configure, OpenPool, Subsidy, event_id
+from zengzhi.core.events import Configure, ImportBalance, OpenPool, Subsidy, event_id
 from zengzhi.engine.fields import Exact, Flag, Id, Note, canonical
 from zengzhi.engine.lines import yuan
 from zengzhi.rules.pool import (
@@ -199,6 +199,67 @@ def subsidize_once(
 
         body = {"pool": pool_id, **canonical(request)}
         return applied_once(uow, request.id, "subsidy", body, produce)
+
+    return command(context, principal, run)
+
+
+class ImportRequest(BaseModel):
+    """A member's balance from the platform's old system (spec 01, legacy balances)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id = Field(description="the request's own id: a repeat applies once")
+    member: Id
+    principal: Exact = Field(description="what the platform owes the member, yuan")
+    contribution: Exact = Field(description="what the operator funds into the pool, yuan")
+    reason: Note | None = None
+
+
+def import_balance(
+    context: Context, principal: Principal, pool_id: str, request: ImportRequest
+) -> tuple[dict[str, Any], bool]:
+    """A member's old balance becomes a position: `principal` staked, points minted at
+    the pool's price against `contribution`, which the platform funds (as a subsidy is
+    funded: finance's or the owner's act). Idempotent by the request's id; recorded in
+    the event log and the audit log. Returns the answer and whether it is new."""
+    principal.require(Permission.SUBSIDIZE)
+    owed = yuan(request.principal, "principal")
+    funded = yuan(request.contribution, "contribution", positive=True)
+
+    def run(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
+        def produce() -> dict[str, Any]:
+            pool = _pool(uow, pool_id)
+            if request.member not in uow.state.members:
+                raise not_found("member", request.member, "member")
+            event = ImportBalance(
+                event_id("import", request.id), request.member, pool_id, owed, funded, uow.now
+            )
+            outcome = uow.apply(event)
+            minted = sum(one.points for one in outcome.minted)
+            uow.audit(
+                principal.actor,
+                "pool.import",
+                f"member:{request.member}",
+                after={
+                    "pool": pool_id,
+                    "principal": format_minor(owed, 2),
+                    "contribution": format_minor(funded, 2),
+                    "points": format_minor(minted, 4),
+                },
+                reason=request.reason,
+            )
+            return {
+                "id": request.id,
+                "member": request.member,
+                "principal": format_minor(owed, 2),
+                "contribution": format_minor(funded, 2),
+                "points": format_minor(minted, 4),
+                "pool": state_view(pool, uow).model_dump(),
+                "exits": exits_view(outcome.exits),
+            }
+
+        body = {"pool": pool_id, **canonical(request)}
+        return applied_once(uow, request.id, "import", body, produce)
 
     return command(context, principal, run)
 

@@ -57,6 +57,11 @@ from .finding import Finding
 from .get_config_response_get_config_v1_config_get import GetConfigResponseGetConfigV1ConfigGet
 from .green_config import GreenConfig
 from .health_response_health_health_get import HealthResponseHealthHealthGet
+from .import_balance_response_200 import ImportBalanceResponse200
+from .import_balance_response_import_balance_v1_pools_pool_id_imports_post import (
+    ImportBalanceResponseImportBalanceV1PoolsPoolIdImportsPost,
+)
+from .import_request import ImportRequest
 from .income_request import IncomeRequest
 from .limits_config import LimitsConfig
 from .line_in import LineIn
@@ -236,6 +241,9 @@ __all__ = (
     "GetConfigResponseGetConfigV1ConfigGet",
     "GreenConfig",
     "HealthResponseHealthHealthGet",
+    "ImportBalanceResponse200",
+    "ImportBalanceResponseImportBalanceV1PoolsPoolIdImportsPost",
+    "ImportRequest",
     "IncomeRequest",
     "LimitsConfig",
     "LineIn",

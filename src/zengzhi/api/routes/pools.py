@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict
 
 from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.deps import Before, ContextDep, Limit, PathId, PrincipalDep
 from zengzhi.engine.fields import Note
 from zengzhi.service import pools
-from zengzhi.service.pools import NewPool, PoolParamsIn, SubsidyRequest
+from zengzhi.service.pools import ImportRequest, NewPool, PoolParamsIn, SubsidyRequest
 from zengzhi.service.queries.pools import PoolView, PricePoint, Solvency
 
 router = APIRouter(prefix="/v1", tags=["pools"], route_class=StrictJSONRoute)
@@ -66,6 +66,24 @@ def subsidize(
     context: ContextDep, principal: PrincipalDep, pool_id: PathId, body: SubsidyRequest
 ) -> dict[str, Any]:
     return pools.subsidize(context, principal, pool_id, body)
+
+
+@router.post("/pools/{pool_id}/imports", status_code=201)
+def import_balance(
+    context: ContextDep,
+    principal: PrincipalDep,
+    pool_id: PathId,
+    body: ImportRequest,
+    response: Response,
+) -> dict[str, Any]:
+    """A member's balance from the platform's old system becomes a position (spec 01,
+    legacy balances): `principal` staked, points minted at the pool's price against
+    `contribution`, funded by the platform. 201 for a new import; 200 with the first
+    answer when the same request comes again."""
+    made, created = pools.import_balance(context, principal, pool_id, body)
+    if not created:
+        response.status_code = 200
+    return made
 
 
 @router.get("/pools/{pool_id}/history", response_model=list[PricePoint])
