@@ -1,4 +1,10 @@
-"""One error shape for every failure: {"code", "message", "field"}; never a traceback."""
+"""One error shape for every failure: {"code", "message", "field"}; never a traceback.
+
+The message is in the caller's language: English, or Chinese when the request's
+`Accept-Language` prefers it (`zh-CN`…), from `zh.toml`'s `[message]` table, the
+catalogue the console and the member page show refusals from. `code` and `field` are
+the same in every language (a client decides on them, and shows `message`).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from starlette.routing import Match
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS
 from zengzhi.engine.fields import pydantic_message
+from zengzhi.i18n import from_accept_language, translate_message
 
 log = logging.getLogger("zengzhi.api")
 
@@ -30,20 +37,26 @@ def error_response(
     message: str,
     field: str | None = None,
     headers: dict[str, str] | None = None,
+    request: Request | None = None,
 ) -> JSONResponse:
+    if request is not None:
+        language = from_accept_language(request.headers.get("accept-language"))
+        message = translate_message(language, message)
     body = ErrorBody(code=code, message=message, field=field)
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
-async def _domain(_: Request, error: Exception) -> JSONResponse:
+async def _domain(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DomainError)
     headers = {"WWW-Authenticate": "Bearer"} if error.code == ErrorCode.UNAUTHORIZED else None
     if error.retry_after is not None:
         headers = {"Retry-After": str(error.retry_after)}
-    return error_response(STATUS[error.code], error.code, error.message, error.field, headers)
+    return error_response(
+        STATUS[error.code], error.code, error.message, error.field, headers, request
+    )
 
 
-async def _validation(_: Request, error: Exception) -> JSONResponse:
+async def _validation(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     first = error.errors()[0]
     location = [str(part) for part in first.get("loc", ())]
@@ -53,7 +66,7 @@ async def _validation(_: Request, error: Exception) -> JSONResponse:
     message = pydantic_message(first)  # the project's words, as every form says them
     if first.get("type") == "json_invalid":
         field = "body"
-    return error_response(422, ErrorCode.INVALID, message, field)
+    return error_response(422, ErrorCode.INVALID, message, field, request=request)
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
@@ -79,16 +92,18 @@ async def _http(request: Request, error: Exception) -> JSONResponse:
     if error.status_code == 405:
         allowed = ", ".join(_allowed(request))
         headers = {**(headers or {}), "Allow": allowed}
-        return error_response(405, "not_allowed", f"this address takes {allowed}", None, headers)
+        message = f"this address takes {allowed}"
+        return error_response(405, "not_allowed", message, None, headers, request)
     code = {404: ErrorCode.NOT_FOUND, 401: ErrorCode.UNAUTHORIZED, 403: ErrorCode.FORBIDDEN}.get(
         error.status_code, "http_error"
     )
-    return error_response(error.status_code, code, str(error.detail), None, headers)
+    return error_response(error.status_code, code, str(error.detail), None, headers, request)
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return error_response(500, "internal", "something went wrong on our side; it is logged")
+    message = "something went wrong on our side; it is logged"
+    return error_response(500, "internal", message, request=request)
 
 
 def install(app: FastAPI) -> None:

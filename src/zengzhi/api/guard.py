@@ -23,6 +23,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zengzhi.core.errors import ErrorCode
+from zengzhi.i18n import from_accept_language, translate_message
 
 PAGE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -48,11 +49,15 @@ class TooLarge(BaseException):
     (which catch Exception, and would answer 400 or 500) stops it on its way out."""
 
 
-def _too_large(limit: int) -> bytes:
+def _too_large(limit: int, scope: Scope) -> bytes:
+    """The 413's body, its message in the request's language (as api/errors.py's)."""
+    wanted = next((v for n, v in scope.get("headers", []) if n == b"accept-language"), b"")
+    language = from_accept_language(wanted.decode("latin-1"))
+    message = f"the request body is larger than the {limit} bytes accepted"
     return json.dumps(
         {
             "code": ErrorCode.TOO_LARGE.value,
-            "message": f"the request body is larger than the {limit} bytes accepted",
+            "message": translate_message(language, message),
             "field": "body",
         }
     ).encode()
@@ -88,7 +93,7 @@ class Guard:
 
         length = _content_length(scope)
         if length is not None and length > self.limit:
-            await self._refuse(send_with_headers)
+            await self._refuse(send_with_headers, scope)
             return
         received = 0
 
@@ -106,10 +111,10 @@ class Guard:
         except TooLarge:
             if started:  # an answer has begun: nothing better than to stop
                 raise
-            await self._refuse(send_with_headers)
+            await self._refuse(send_with_headers, scope)
 
-    async def _refuse(self, send: Any) -> None:
-        body = _too_large(self.limit)
+    async def _refuse(self, send: Any, scope: Scope) -> None:
+        body = _too_large(self.limit, scope)
         await send(
             {
                 "type": "http.response.start",
