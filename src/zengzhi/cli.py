@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from zengzhi.engine.config import TenantConfig
     from zengzhi.engine.replay import Replay
     from zengzhi.service.base import Context
+    from zengzhi.sim.scenario import Scenario
 
 T = TypeVar("T")
 
@@ -145,6 +146,8 @@ def _proposal(path: Path) -> TenantConfig:
         return TenantConfig.model_validate(data)
     except json.JSONDecodeError as error:
         raise _fail(f"{path}: not valid JSON: {error}") from None
+    except RecursionError:  # a .json nested past what json.loads follows
+        raise _fail(f"{path}: nests too deep to be read") from None
     except tomllib.TOMLDecodeError as error:
         raise _fail(f"{path}: not valid TOML: {error}") from None
     except DomainError as error:
@@ -647,7 +650,6 @@ def simulate_command(
     from zengzhi.service.background import ProgressFile
     from zengzhi.sim.batch import plan, run_all
     from zengzhi.sim.report import write_report  # matplotlib
-    from zengzhi.sim.scenario import read_scenario
 
     if language not in ("zh", "en"):
         raise _fail(f"--language: {language!r} is neither zh nor en")
@@ -656,18 +658,8 @@ def simulate_command(
         raise _fail(f"--runs: must be 1 to 1000, got {runs}")
     if processes is not None and not 1 <= processes <= 64:
         raise _fail(f"--processes: must be 1 to 64, got {processes}")
-    try:
-        scenario = read_scenario(scenario_path)
-        if runs is not None:
-            scenario = scenario.model_copy(
-                update={"simulation": scenario.simulation.model_copy(update={"runs": runs})}
-            )
-    except DomainError as error:
-        raise _fail(f"{scenario_path}: {error}") from None
-    except OSError as error:
-        raise _fail(_unreadable(error)) from None
-    except UnicodeDecodeError:
-        raise _fail(f"{scenario_path}: {NOT_TEXT}") from None
+    scenario, scenario_text = _scenario(scenario_path, runs)
+    _check_out(out)
     jobs = len(plan(scenario))
     days = scenario.simulation.days
     with Progress(
@@ -701,10 +693,49 @@ def simulate_command(
             raise _fail(str(error)) from None
         except OSError as error:  # a scheduler that does not answer
             raise _fail(f"cluster {cluster}: {error}") from None
-    report = write_report(
-        out, results, scenario, scenario_path.read_text(encoding="utf-8"), language
-    )
+    try:
+        report = write_report(out, results, scenario, scenario_text, language)
+    except OSError as error:
+        raise _fail(f"--out: {_unreadable(error)}") from None
     Console().print(f"report: {report}  (tables and charts beside it)")
+
+
+def _scenario(path: Path, runs: int | None) -> tuple[Scenario, str]:
+    """The scenario (with --runs applied) and its text, read once before the run (the
+    report quotes the scenario the run read); a bad one is one line naming the file."""
+    from zengzhi.core.errors import DomainError
+    from zengzhi.sim.scenario import read_scenario
+
+    try:
+        scenario = read_scenario(path)
+        if runs is not None:
+            scenario = scenario.model_copy(
+                update={"simulation": scenario.simulation.model_copy(update={"runs": runs})}
+            )
+        return scenario, path.read_text(encoding="utf-8")
+    except DomainError as error:
+        # a file that is not TOML is refused naming the file already: not twice
+        named = error.field == str(path)
+        raise _fail(str(error) if named else f"{path}: {error}") from None
+    except OSError as error:
+        raise _fail(_unreadable(error)) from None
+    except UnicodeDecodeError:
+        raise _fail(f"{path}: {NOT_TEXT}") from None
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an --out the report could not be written to before the run, not after it:
+    a file, a folder under a file, or a folder this user may not write (a year's run
+    ended in FileExistsError once it was done). Nothing is created here."""
+    import os
+
+    existing = out
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise _fail(f"--out: {existing}: is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise _fail(f"--out: {existing}: permission denied")
 
 
 @app.command("pool")

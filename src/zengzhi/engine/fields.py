@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -140,8 +141,26 @@ def _moment(value: object) -> object:
     return value
 
 
-# A moment with its offset from UTC ("2026-01-31T09:30:00+08:00"), never a number.
-Moment = Annotated[AwareDatetime, BeforeValidator(_moment)]
+# The days a moment may fall on in UTC: a day inside year 1 to 9999 wherever it is seen
+# (offsets stay within a day), so that the day it falls on in any time zone exists.
+# "9999-12-31T23:59:59+00:00" read, then ended a replay in OverflowError finding its day
+# in Asia/Shanghai.
+_FIRST_DAY, _LAST_DAY = date(1, 1, 2), date(9999, 12, 30)
+
+
+def _representable(value: datetime) -> datetime:
+    try:
+        day = value.astimezone(UTC).date()
+    except OverflowError:
+        raise ValueError(MOMENT) from None
+    if not _FIRST_DAY <= day <= _LAST_DAY:
+        raise ValueError(MOMENT)
+    return value
+
+
+# A moment with its offset from UTC ("2026-01-31T09:30:00+08:00"), never a number, on a
+# day every time zone has.
+Moment = Annotated[AwareDatetime, BeforeValidator(_moment), AfterValidator(_representable)]
 
 
 FLAG = "must be true or false"

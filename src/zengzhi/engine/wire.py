@@ -31,7 +31,6 @@ from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -82,6 +81,7 @@ from zengzhi.engine.fields import (
     Exact,
     ExactOrAll,
     Id,
+    Moment,
     Name,
     Note,
     Whole,
@@ -109,7 +109,8 @@ class _EventIn(BaseModel):
 
     type: str
     id: EventId
-    at: AwareDatetime | None = None
+    # an ISO 8601 time with its zone (docs/replay.md): a number was read as Unix seconds
+    at: Moment | None = None
 
     def event(self, config: TenantConfig) -> Event:
         raise NotImplementedError
@@ -830,6 +831,8 @@ def parse_line(text: str | bytes) -> EventIn:
         data = loads_strict(text)
     except json.JSONDecodeError as error:
         raise invalid("line", f"not valid JSON ({error})") from None
+    except RecursionError:  # as the API's bodies (api/routing.py): it was a traceback
+        raise invalid("line", "nests too deep to be read") from None
     if not isinstance(data, dict):
         raise invalid("line", "must be a JSON object")
     if "type" not in data:
