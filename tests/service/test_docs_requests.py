@@ -108,3 +108,16 @@ def test_repeats_are_answered_with_the_statuses_the_page_gives(api: Api) -> None
     withdrawal = {"id": "w1", "amount": "1.00"}
     made = [api.post("/v1/members/u42/withdrawals", withdrawal).status_code for _ in "ab"]
     assert made == [201, 200]
+
+
+def test_an_idempotency_key_header_is_ignored_the_id_is_the_key(api: Api) -> None:
+    """service.md: no Idempotency-Key header; two orders sent with one such key are two
+    orders, and a repeat is known by the order's id whatever the header says."""
+    api.pool()
+    api.member("u42")
+    headers = {"Authorization": f"Bearer {api.token}", "Idempotency-Key": "k1"}
+    order = {"id": "A1", "member": "u42", "amount": "10.00", "contribution": "1.00"}
+    first = api.client.post("/v1/orders", json=order, headers=headers)
+    second = api.client.post("/v1/orders", json={**order, "id": "A2"}, headers=headers)
+    again = api.client.post("/v1/orders", json=order, headers={**headers, "Idempotency-Key": "k2"})
+    assert [first.status_code, second.status_code, again.status_code] == [201, 201, 200]
