@@ -112,8 +112,8 @@ class Traders:
 
 
 def _numbered_without_gaps(connection: Any, tenant: str) -> None:
-    """Each of the tenant's sequences is 1..n, none twice, none missing, and the
-    counters say n."""
+    """Each of the tenant's sequences is 1..n, none twice, none missing, the counters
+    say n, and the entries are numbered in the order of the events that posted them."""
     numbers = {
         "events": select(t.events.c.seq).where(t.events.c.tenant_id == tenant),
         "entries": select(t.entries.c.entry_id).where(t.entries.c.tenant_id == tenant),
@@ -130,6 +130,22 @@ def _numbered_without_gaps(connection: Any, tenant: str) -> None:
         select(c.event_seq, c.entry_seq, c.audit_seq, c.webhook_seq).where(c.tenant_id == tenant)
     ).one()
     assert tuple(counters) == tuple(len(found[name]) for name in numbers)
+    # and in one order: an entry's event (its cause) is never before an earlier entry's
+    e, v = t.entries.c, t.events.c
+    seqs = (
+        connection.execute(
+            select(v.seq)
+            .select_from(
+                t.entries.join(t.events, (v.tenant_id == e.tenant_id) & (v.event_id == e.cause))
+            )
+            .where(e.tenant_id == tenant)
+            .order_by(e.entry_id)
+        )
+        .scalars()
+        .all()
+    )
+    assert len(seqs) == len(found["entries"])  # every entry's cause is a logged event
+    assert seqs == sorted(seqs)
 
 
 def test_one_members_orders_sales_and_reversals_at_once_on_two_servers(
