@@ -121,3 +121,17 @@ def test_an_idempotency_key_header_is_ignored_the_id_is_the_key(api: Api) -> Non
     second = api.client.post("/v1/orders", json={**order, "id": "A2"}, headers=headers)
     again = api.client.post("/v1/orders", json=order, headers={**headers, "Idempotency-Key": "k2"})
     assert [first.status_code, second.status_code, again.status_code] == [201, 201, 200]
+
+
+def test_payments_md_payee_example_is_the_answer(api: Api) -> None:
+    """docs/payments.md, Payees: the PUT as shown answers what the page shows (the
+    member's real_name_verified flag, false until the KYC's PATCH sets it)."""
+    text = (DOC.parent / "payments.md").read_text(encoding="utf-8")
+    shown = text.split("PUT /v1/members/u42/payee\n", 1)[1].split("GET /v1/members/u42", 1)[0]
+    request, answer = shown.split("→ 200 ")
+    expected = json.loads(answer.replace('"…"', "null"))
+    api.member("u42")
+    got = api.ok(api.put("/v1/members/u42/payee", json.loads(request)))
+    assert {**got, "updated_at": None} == expected
+    api.ok(api.patch("/v1/members/u42", {"real_name_verified": True}))
+    assert api.ok(api.get("/v1/members/u42/payee"))["real_name_verified"] is True
