@@ -126,3 +126,54 @@ def test_an_imported_position_sold_reversed_around_and_forced_out(api: Api, cont
         assert left == []
         assert check_ledger(connection, api.tenant) == []
         assert check_replay(connection, api.tenant) == []
+
+
+HOSTILE = [
+    ("principal", "1e3"),
+    ("principal", "１０００"),  # full-width digits
+    ("principal", "-1.00"),
+    ("principal", "+1000"),
+    ("principal", " 1000"),
+    ("principal", "NaN"),
+    ("principal", "Infinity"),
+    ("principal", "1000.001"),
+    ("principal", 1000),
+    ("principal", 1000.0),
+    ("principal", None),
+    ("principal", "1" + "0" * 30),
+    ("contribution", "-0"),
+    ("contribution", "0.00"),
+    ("contribution", "1e2"),
+    ("contribution", "0.001"),
+    ("contribution", "1" + "0" * 30),
+    ("member", "m9\u0000"),
+    ("reason", "\u0000"),
+    ("reason", "x" * 5000),
+]
+
+
+def test_hostile_imports_are_refused_naming_their_field_and_change_nothing(api: Api) -> None:
+    """Each amount that is not plain decimal text of at most two places (an exponent,
+    full-width digits, a sign, a space, NaN, a JSON number or null, a huge one), a zero or
+    negative contribution, a control character: refused 422 naming the field; then an
+    unknown member (404, member) and a paused pool (409, pool); the pool and the member's
+    positions as they were, and the id still free for a good request."""
+    api.pool()
+    api.member("m9")
+    base = {"id": "i1", "member": "m9", "principal": "1000.00", "contribution": "300.00"}
+    before = api.ok(api.get("/v1/pools/main"))
+    for field, value in HOSTILE:
+        answer = api.post("/v1/pools/main/imports", {**base, field: value})
+        assert answer.status_code == 422, (field, value, answer.text)
+        assert answer.json()["field"] == field, (field, value, answer.text)
+    unknown = api.post("/v1/pools/main/imports", {**base, "member": "M9"})
+    assert (unknown.status_code, unknown.json()["field"]) == (404, "member")
+    api.ok(api.patch("/v1/pools/main", {"minting_enabled": False}))
+    paused = api.post("/v1/pools/main/imports", base)
+    assert (paused.status_code, paused.json()["field"]) == (409, "pool"), paused.text
+    api.ok(api.patch("/v1/pools/main", {"minting_enabled": True}))
+    after = api.ok(api.get("/v1/pools/main"))
+    assert (after["balance"], after["points"]) == (before["balance"], before["points"])
+    assert api.ok(api.get("/v1/members/m9/positions")) == []
+    made = api.post("/v1/pools/main/imports", base)  # nothing kept the id
+    assert made.status_code == 201, made.text
