@@ -88,3 +88,24 @@ def test_english_is_the_default_and_the_choice_of_a_preferring_client(api: Api) 
             headers["Accept-Language"] = language
         answer = api.client.get("/v1/members/someone", headers=headers).json()
         assert answer["message"] == "unknown member 'someone'", (language, answer)
+
+
+def test_a_batchs_refused_items_speak_the_callers_language(api: Api) -> None:
+    api.pool()
+    api.member("u1")
+    batch = {
+        "pay": True,
+        "orders": [
+            {"id": "A1", "member": "u1", "amount": "10.00", "contribution": "1.00"},
+            {"id": "A2", "member": "ghost", "amount": "10.00", "contribution": "1.00"},
+        ],
+    }
+    english, chinese = _both(api, "POST", "/v1/orders/batch", json=batch)
+    assert [i["outcome"] for i in english.json()] == ["created", "refused"]
+    assert [i["outcome"] for i in chinese.json()] == ["existing", "refused"]
+    assert english.json()[1]["error"]["message"] == "unknown member 'ghost'"
+    assert chinese.json()[1]["error"] == {
+        "code": "not_found",
+        "message": "未知会员 'ghost'",
+        "field": "member",
+    }
