@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +136,35 @@ def test_payments_md_payee_example_is_the_answer(api: Api) -> None:
     assert {**got, "updated_at": None} == expected
     api.ok(api.patch("/v1/members/u42", {"real_name_verified": True}))
     assert api.ok(api.get("/v1/members/u42/payee"))["real_name_verified"] is True
+
+
+def test_the_solvency_report_reads_as_the_page_says(api: Api) -> None:
+    """service.md, "The solvency report": two orders of 1000/300 (700 to the platform
+    each, 300 to the pool), a sale of the first buyer's 210 points, a withdrawal of 10."""
+    api.pool()
+    for n, member in enumerate(["u1", "u2"], 1):
+        api.member(member)
+        api.completed_order(f"A{n}", member)
+    sale = api.ok(api.post("/v1/members/u1/sell", {"id": "s1", "points": "all"}))
+    api.ok(api.post("/v1/members/u1/withdrawals", {"id": "w1", "amount": "10.00"}))
+    report = api.ok(api.get("/v1/solvency"))
+    assert set(report) == {
+        "pools",
+        "owed_to_members",
+        "owed_by_members",
+        "owed_to_merchants",
+        "platform_cash",
+        "coverage",
+        "modes",
+    }
+    [pool] = report["pools"]
+    assert set(pool) == {"pool", "balance", "points", "price", "buyback_cost", "covered"}
+    assert sale["payout"] == report["owed_to_members"]  # the wallet and the held 10.00
+    assert report["owed_to_merchants"] == "0.00" and report["owed_by_members"] == "0.00"
+    payout = Decimal(sale["payout"])
+    pool_balance = Decimal("600.00") - payout
+    assert pool["balance"] == str(pool_balance)
+    # received 2000.00, nothing paid out yet, the pool's balance sits apart
+    cash = Decimal("2000.00") - pool_balance
+    assert report["platform_cash"] == str(cash)
+    assert report["coverage"] == str((cash / payout).quantize(Decimal("0.0001")))
