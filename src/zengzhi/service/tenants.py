@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 from typing import Any
 
@@ -176,11 +178,31 @@ def require_money_control(principal: Principal, field: str | None) -> None:
         )
 
 
-def update_settings(context: Context, principal: Principal, new: TenantSettings) -> TenantView:
+def settings_version(settings: TenantSettings) -> str:
+    """What a settings form was filled from, in a few characters: a save from a page
+    opened before someone else's save must not undo it (distribution apart: it has a
+    page of its own and is kept by every save here)."""
+    shown = settings.model_dump(mode="json", exclude={"distribution"})
+    text = json.dumps(shown, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def update_settings(
+    context: Context, principal: Principal, new: TenantSettings, shown: str | None = None
+) -> TenantView:
+    """`shown`: the `settings_version` the console's form was filled from, if any; a save
+    from a page that no longer shows what is saved is refused whole (409)."""
     principal.require(Permission.CONFIGURE)
 
     def run(uow: UnitOfWork) -> None:
         before = load_settings(uow.connection, principal.tenant, lock=True)
+        if shown is not None and shown != settings_version(before):
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                "the settings were saved by someone else after this page was opened:"
+                " nothing was saved; the page shows them as they are now",
+                "settings",
+            )
         require_money_control(principal, weakened_withdrawals(before.withdrawals, new.withdrawals))
         # a time zone left out of the body is kept, not reset to the default
         timezone = new.timezone if "timezone" in new.model_fields_set else before.timezone

@@ -489,6 +489,7 @@ def settings_form(request: Request, context: ContextDep, user: StaffDep) -> HTML
 def _settings_values(settings: TenantSettings) -> dict[str, str | bool]:
     w = settings.withdrawals
     return {
+        "shown": tenants.settings_version(settings),  # what the page was filled from
         "timezone": settings.timezone,
         "completion_delay_seconds": str(settings.completion_delay_seconds),
         "withdrawals.minimum": w.minimum,
@@ -541,8 +542,10 @@ def save_settings(
                 },
             },
         )
-        tenants.update_settings(context, user.principal, body)
+        tenants.update_settings(context, user.principal, body, form.get("shown") or None)
     except DomainError as error:
+        if error.field == "settings":  # saved by someone else since: show theirs
+            values = _settings_values(tenants.get_tenant(context, user.principal).settings)
         shown = Filled(values, STATUS[error.code], error=error)
         return _form_page(request, user, _SETTINGS, "settings", shown)
     return see_other_with_notice(request, "/console/config/settings", "config.settings_saved")
