@@ -169,3 +169,65 @@ def test_the_digest_follows_the_change_not_its_spelling_and_a_dry_runs_save_save
     done = api.client.post("/console/config/pools/main", data=kept, follow_redirects=False)
     assert done.status_code == 303
     assert api.ok(api.get("/v1/pools/main"))["params"]["exit_multiple"] == "3"
+
+
+STALE = "Someone saved this item after this page was opened"
+EDIT_PAGES = {
+    "pool": "/console/config/pools/main",
+    "zone": "/console/config/zones/z",
+    "product": "/console/config/products/gift",
+    "store": "/console/config/stores/s1",
+}
+
+
+def shown_on(html: str) -> str:
+    found = re.search(r'name="shown" value="([^"]+)"', html)
+    assert found is not None, html
+    return found.group(1)
+
+
+@pytest.mark.parametrize("kind", list(EDIT_PAGES))
+def test_a_save_from_a_page_opened_before_another_save_does_not_undo_it(
+    api: Api, kind: str
+) -> None:
+    """Two operators open the same item; the first saves; the second's Save, from a page
+    filled before that save, would write back the first one's fields as the page showed
+    them: refused (409), nothing saved, until the page is opened again."""
+    api.pool(exit_multiple="2")
+    csrf = sign_in(api.client, api.tenant)
+    form = FORMS[kind](api)
+    if kind != "pool":  # the item exists, saved through the console
+        made = checked(api.client, form.path, {"csrf": csrf, **form.first})
+        assert api.client.post(form.path, data=made, follow_redirects=False).status_code == 303
+    editing = {"editing": "1"} if kind != "pool" else {}
+    stale_page = shown_on(api.client.get(EDIT_PAGES[kind]).text)
+
+    theirs = checked(api.client, form.path, {"csrf": csrf, **editing, **form.edited})
+    assert api.client.post(form.path, data=theirs, follow_redirects=False).status_code == 303
+    assert form.saved(api) == form.expected
+
+    mine = checked(
+        api.client, form.path, {"csrf": csrf, **editing, **form.first, "shown": stale_page}
+    )
+    refused = api.client.post(form.path, data=mine)
+    assert refused.status_code == 409 and STALE in refused.text
+    assert form.saved(api) == form.expected  # theirs stands
+
+    fresh = shown_on(api.client.get(EDIT_PAGES[kind]).text)
+    assert fresh != stale_page
+    again = checked(api.client, form.path, {"csrf": csrf, **editing, **form.first, "shown": fresh})
+    assert api.client.post(form.path, data=again, follow_redirects=False).status_code == 303
+    assert form.saved(api) != form.expected  # opened again, the change is saved
+
+
+def test_a_new_item_someone_else_made_meanwhile_is_not_replaced(api: Api) -> None:
+    csrf = sign_in(api.client, api.tenant)
+    new_page = shown_on(api.client.get("/console/config/zones/new").text)
+    form = FORMS["zone"](api)
+    theirs = checked(api.client, form.path, {"csrf": csrf, **form.edited})
+    assert api.client.post(form.path, data=theirs, follow_redirects=False).status_code == 303
+    mine = checked(api.client, form.path, {"csrf": csrf, **form.first, "shown": new_page})
+    api.client.cookies.set("zz_lang", "zh")
+    refused = api.client.post(form.path, data=mine)
+    assert refused.status_code == 409 and "其他人保存了此项" in refused.text
+    assert form.saved(api) == form.expected

@@ -159,3 +159,18 @@ def test_an_operator_cannot_weaken_a_control_on_money_from_the_page(api: Api) ->
     saved = api.client.post(PAGE, data=checked(api.client, PAGE, kept), follow_redirects=False)
     assert saved.status_code == 303
     assert api.ok(api.get("/v1/distribution"))["overflow"] == "cut"
+
+
+def test_a_save_from_a_page_opened_before_another_save_is_refused(api: Api) -> None:
+    """The distribution settings are saved whole: a page opened before someone else's
+    save would undo it, so its Save is refused (409) until the page is opened again."""
+    csrf = sign_in(api.client, api.tenant)
+    opened = re.search(r'name="shown" value="([^"]+)"', api.client.get(PAGE).text)
+    assert opened is not None
+    theirs = checked(api.client, PAGE, {"csrf": csrf, "distribution": COMMISSION})
+    assert api.client.post(PAGE, data=theirs, follow_redirects=False).status_code == 303
+    stale = {"csrf": csrf, "distribution": '[commission]\nrates = ["0.3"]\n'}
+    mine = checked(api.client, PAGE, {**stale, "shown": opened.group(1)})
+    refused = api.client.post(PAGE, data=mine)
+    assert refused.status_code == 409 and "Someone saved this item" in refused.text
+    assert api.ok(api.get("/v1/distribution"))["commission"]["rates"] == ["0.2", "0.1"]

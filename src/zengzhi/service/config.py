@@ -35,7 +35,7 @@ from zengzhi.engine.zones import ZoneConfig
 from zengzhi.rules.pool import DEFAULT_POOL
 from zengzhi.service.audit import event_log
 from zengzhi.service.auth import Permission, Principal
-from zengzhi.service.base import Context, query
+from zengzhi.service.base import Context, query, request_hash
 from zengzhi.service.catalog import ProductIn, StoreIn, ZoneIn, product_config, store_config
 from zengzhi.service.pools import PoolParamsIn
 from zengzhi.service.tenants import load_settings
@@ -225,6 +225,29 @@ def run_backtest(context: Context, principal: Principal, request: BacktestReques
         context,
         lambda connection: backtest_tenant(connection, principal.tenant, proposed, request.top),
     )
+
+
+ABSENT = "absent"  # the version of an item not (yet) there: a new item's form
+
+
+def item_version(context: Context, principal: Principal, section: str, key: str) -> str:
+    """What a configuration form was filled from, in a few characters: the item (a
+    pool's parameters, a zone, a product, a store, or the distribution settings) as the
+    live configuration holds it, or its absence. The console's Save refuses a change
+    made on a page filled from another version (someone saved since)."""
+    principal.require(Permission.READ)
+    live = query(context, lambda connection: live_config(connection, principal.tenant))
+    items: dict[str, Any] = {
+        "pool": live.pool if key == DEFAULT_POOL else live.pools.get(key),
+        "zones": live.zones.get(key),
+        "products": live.products.get(key),
+        "stores": live.stores.get(key),
+        "distribution": live.distribution,
+    }
+    item = items[section]
+    if item is None:
+        return ABSENT
+    return request_hash(item.model_dump(mode="json", exclude_none=True))[:16]
 
 
 def proposal_with(

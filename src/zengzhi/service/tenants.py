@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +15,7 @@ from zengzhi.engine.config import DistributionConfig
 from zengzhi.engine.fields import Exact, Flag, Id, Name, NewPassword, Timezone, Whole
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
-from zengzhi.service.base import Context, command, found, not_found, query
+from zengzhi.service.base import Context, command, found, not_found, query, request_hash
 from zengzhi.service.users import add_user
 from zengzhi.store.event_log import EventLog
 from zengzhi.store.tenants import (
@@ -182,9 +180,7 @@ def settings_version(settings: TenantSettings) -> str:
     """What a settings form was filled from, in a few characters: a save from a page
     opened before someone else's save must not undo it (distribution apart: it has a
     page of its own and is kept by every save here)."""
-    shown = settings.model_dump(mode="json", exclude={"distribution"})
-    text = json.dumps(shown, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return request_hash(settings.model_dump(mode="json", exclude={"distribution"}))[:16]
 
 
 def update_settings(

@@ -281,6 +281,11 @@ def _before_saving(
         return see_other(f"/console/config/dry-runs/{run_id}")
     if action == "save":
         user.principal.require(Permission.CONFIGURE)  # a refusal before a second look
+        filled_from = form.get("shown")
+        if filled_from and filled_from != config.item_version(
+            context, user.principal, section, key
+        ):  # someone saved the item since this page was filled: theirs is not undone
+            return _review(context, user, key, change, digest, "stale")
         carried = form.get("checked")
         if carried and hmac.compare_digest(carried, digest):
             return None
@@ -432,6 +437,7 @@ def open_pool(request: Request, context: ContextDep, user: StaffDep, form: Poste
 def pool_form(request: Request, context: ContextDep, user: StaffDep, pool_id: ItemId) -> Response:
     pool = pools.get_pool(context, user.principal, pool_id)
     values = {k: v or "" for k, v in pool.params.items() if k in POOL_FIELDS}
+    values["shown"] = config.item_version(context, user.principal, "pool", pool_id)
     return _pool_page(request, user, pool, Filled(values))
 
 
@@ -589,7 +595,8 @@ def _on_distribution(error: DomainError) -> DomainError:
 @router.get("/distribution", response_class=HTMLResponse)
 def distribution_form(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
     current = distribution.get_settings(context, user.principal)
-    shown = Filled({"distribution": _distribution_toml(current)})
+    version = config.item_version(context, user.principal, "distribution", "")
+    shown = Filled({"distribution": _distribution_toml(current), "shown": version})
     return _distribution_page(request, user, shown, off=current is None)
 
 
@@ -740,7 +747,7 @@ def _item_page(
 
 @router.get("/{kinds}/new", response_class=HTMLResponse)
 def new_item(request: Request, user: StaffDep, kinds: KindPath) -> HTMLResponse:
-    return _item_page(request, user, kinds, None, Filled({}))
+    return _item_page(request, user, kinds, None, Filled({"shown": config.ABSENT}))
 
 
 @router.get("/{kinds}/{key}", response_class=HTMLResponse)
@@ -751,6 +758,7 @@ def edit_item(
     item = catalog.get_item(context, user.principal, kind.name, key).model_dump(mode="json")
     zone = tenant_zone(context, user.principal.tenant)
     values = {f.name: _shown(item.get(f.name), f.kind, zone) for f in kind.fields}
+    values["shown"] = config.item_version(context, user.principal, kinds, key)
     return _item_page(request, user, kinds, key, Filled(values))
 
 
