@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from zengzhi.core.errors import DomainError
 from zengzhi.i18n import Translator, messages
 
 SOURCE = Path(__file__).parents[2] / "src" / "zengzhi"
@@ -93,3 +94,18 @@ def test_each_translation_has_the_values_of_its_sentence() -> None:
 def test_a_message_is_read_back_into_its_sentence(english: str, chinese: str) -> None:
     assert Translator("zh").message(english) == chinese
     assert Translator("en").message(english) == english
+
+
+def test_a_refused_role_reads_in_chinese_whole() -> None:
+    """The 403 of every role and permission names both in Chinese (it read
+    'integrator 角色无权 decide withdrawals' to an integrator asking in zh-CN)."""
+    from zengzhi.i18n import translate_message  # noqa: PLC0415
+    from zengzhi.service.auth import Permission, Principal, Role  # noqa: PLC0415
+
+    for role in Role:
+        for permission in Permission:
+            try:
+                Principal("t", "user:x", role).require(permission)
+            except DomainError as refused:
+                said = translate_message("zh", refused.message)
+                assert not re.search(r"[A-Za-z]", said), said
