@@ -16,9 +16,9 @@ from zengzhi.service import payee_keys
 from zengzhi.service.background import RunWorker
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import JobRunner
-from zengzhi.service.settings import Settings
+from zengzhi.service.settings import MissingSecretKey, Settings
 from zengzhi.service.webhook_delivery import WebhookRunner
-from zengzhi.store.database import Database
+from zengzhi.store.database import Database, unreachable
 
 
 def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
@@ -60,9 +60,24 @@ def from_environment() -> FastAPI:
     """The app as configured by ZENGZHI_* variables, for a process manager:
     `uvicorn zengzhi.app:from_environment --factory --workers 4`.
     The schema must be current (`zengzhi db upgrade`)."""
-    settings = Settings()
-    settings.session_secret()
-    context = Context(Database(settings.database_url), settings)
-    # ZENGZHI_PAYEE_KEYS where it is needed: uvicorn says the error in one line and exits
-    payee_keys.check_at_start(settings, context.database)
+    from pydantic import ValidationError  # noqa: PLC0415
+    from sqlalchemy.exc import OperationalError, ProgrammingError  # noqa: PLC0415
+
+    from zengzhi.engine.fields import error_from_validation  # noqa: PLC0415
+
+    settings: Settings | None = None
+    try:
+        settings = Settings()
+        settings.session_secret()
+        context = Context(Database(settings.database_url), settings)
+        # ZENGZHI_PAYEE_KEYS where it is needed (and the schema read to know it)
+        payee_keys.check_at_start(settings, context.database)
+    except ValidationError as error:  # a setting missing or refused
+        raise SystemExit(f"error: {error_from_validation(error)}") from None
+    except (MissingSecretKey, payee_keys.MissingPayeeKey) as error:
+        raise SystemExit(f"error: {error}") from None
+    except (OperationalError, ProgrammingError) as error:
+        assert settings is not None
+        raise SystemExit(f"error: {unreachable(settings.database_url, error)}") from None
+    # uvicorn lets SystemExit through: its message is the one line it prints, exit 1
     return create_app(context, run_jobs=settings.run_jobs)

@@ -272,20 +272,14 @@ def _domain_errors() -> Iterator[None]:
 @contextmanager
 def _database_errors(context: Context) -> Iterator[None]:
     """A database that cannot be reached or read is one line, not a traceback."""
-    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from zengzhi.store.database import unreachable
 
     try:
         yield
     except (OperationalError, ProgrammingError) as error:
-        url = make_url(context.settings.database_url).render_as_string(hide_password=True)
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        hint = (
-            " (is it at the current schema? `zengzhi db upgrade`)"
-            if "no such table" in reason or "does not exist" in reason
-            else ""
-        )
-        raise _fail(f"database {url}: {reason}{hint}") from None
+        raise _fail(unreachable(context.settings.database_url, error)) from None
 
 
 def _keys_at_start(context: Context) -> None:
@@ -334,9 +328,11 @@ def serve_command(
     with _database_errors(context):
         upgrade(context.database.writer)
         _keys_at_start(context)
+    from zengzhi.service.settings import MissingSecretKey
+
     try:
         context.settings.session_secret()
-    except RuntimeError as error:  # ZENGZHI_SECRET_KEY, on PostgreSQL
+    except MissingSecretKey as error:  # on PostgreSQL
         raise _fail(str(error)) from None
     console = Console()
     if demo:

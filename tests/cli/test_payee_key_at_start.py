@@ -79,7 +79,7 @@ def test_the_process_managers_app_stops_too(
     postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ZENGZHI_DATABASE_URL", postgres_url)
-    with pytest.raises(payee_keys.MissingPayeeKey, match="ZENGZHI_PAYEE_KEYS is not set"):
+    with pytest.raises(SystemExit, match=r"^error: ZENGZHI_PAYEE_KEYS is not set"):
         api_app.from_environment()
     monkeypatch.setenv("ZENGZHI_PAYEE_KEYS", Fernet.generate_key().decode())
     assert api_app.from_environment() is not None

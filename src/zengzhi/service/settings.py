@@ -19,6 +19,10 @@ from zengzhi.service.payee_keys import check as check_payee_keys
 _WEAK = {"changethis", "changeme", "secret", "password", "admin", "zengzhi", "test"}
 
 
+class MissingSecretKey(RuntimeError):
+    """ZENGZHI_SECRET_KEY is needed (not on SQLite, which keeps one) and not set."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ZENGZHI_", env_file=".env", extra="ignore")
 
@@ -100,7 +104,7 @@ class Settings(BaseSettings):
         if self.secret_key is not None:
             return self.secret_key.get_secret_value()
         if not self.is_sqlite:
-            raise RuntimeError("ZENGZHI_SECRET_KEY must be set (32+ random characters)")
+            raise MissingSecretKey("ZENGZHI_SECRET_KEY must be set (32+ random characters)")
         database = self.database_url.split("///", 1)[-1]
         if database in ("", ":memory:"):
             self.secret_key = SecretStr(secrets.token_urlsafe(48))

@@ -151,6 +151,18 @@ def bulk_update(
     )
 
 
+def unreachable(url: str, error: DBAPIError) -> str:
+    """A database that cannot be reached or read, in one line: its URL without the
+    password, the driver's first line, and the likely cure for a missing table."""
+    from sqlalchemy.engine import make_url  # noqa: PLC0415
+
+    shown = make_url(url).render_as_string(hide_password=True)
+    reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    missing = "no such table" in reason or "does not exist" in reason
+    hint = " (is it at the current schema? `zengzhi db upgrade`)" if missing else ""
+    return f"database {shown}: {reason}{hint}"
+
+
 def create_private(path: Path) -> None:
     """Create the SQLite file readable and writable by its owner only (it holds webhook
     and gateway secrets); SQLite gives its -wal and -shm files the same mode. A file
