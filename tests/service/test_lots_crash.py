@@ -5,7 +5,6 @@ is clean after the kill, and after everything is sent again (aef9545, position_l
 from __future__ import annotations
 
 import random
-import secrets
 import signal
 import threading
 import time
@@ -14,19 +13,9 @@ import httpx
 from sqlalchemy import create_engine
 
 from tests import server_process
-from tests.service.conftest import SECRET, new_tenant
 from tests.service.test_concurrency import free_port
-from tests.service.test_sequencer_crash import _in_a_transaction
-from zengzhi.service import members, pools
+from tests.service.test_sequencer_crash import _in_a_transaction, crashable
 from zengzhi.service.audit import check_ledger, check_replay
-from zengzhi.service.auth import Principal, Role
-from zengzhi.service.base import Context
-from zengzhi.service.members import NewMember
-from zengzhi.service.pools import NewPool
-from zengzhi.service.settings import Settings
-from zengzhi.service.users import NewApiKey, create_api_key
-from zengzhi.store.database import Database
-from zengzhi.store.migrate import upgrade
 
 CLIENTS = 6
 KILLS = 3
@@ -86,21 +75,9 @@ class Trader:
 
 
 def test_a_server_killed_mid_group_of_lots_leaves_clean_books(postgres_url: str) -> None:
-    database = Database(postgres_url)
-    upgrade(database.writer)
-    context = Context(database, Settings(database_url=postgres_url, secret_key=SECRET))
-    owner = Principal(new_tenant(context, "lotcrash"), "user:owner", Role.OWNER)
-    pools.open_pool(context, owner, NewPool(id="main", exit_multiple="1.1"))
-    for member in ("m1", "m2"):
-        members.create_member(context, owner, NewMember(id=member))
-    key = create_api_key(context, owner, NewApiKey(name="shop", role=Role.OWNER)).token
-    assert key is not None
-    application = f"zengzhi-lotcrash-{secrets.token_hex(3)}"
-    env = {
-        "ZENGZHI_DATABASE_URL": f"{postgres_url}?application_name={application}",
-        "ZENGZHI_SECRET_KEY": SECRET.get_secret_value(),
-        "ZENGZHI_RUN_JOBS": "false",
-    }
+    made = crashable(postgres_url, "lotcrash", "1.1", ("m1", "m2"))
+    database, owner, application = made.database, made.owner, made.application
+    key, env = made.key, made.env
     admin = create_engine(postgres_url)
     port = free_port()
     url = f"http://127.0.0.1:{port}"

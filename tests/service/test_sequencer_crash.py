@@ -10,6 +10,8 @@ import signal
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -105,22 +107,44 @@ def _in_a_transaction(admin: Any, application: str) -> bool:
         )
 
 
-def test_a_server_killed_mid_group_loses_no_answered_order(postgres_url: str) -> None:
+@dataclass
+class Crashable:
+    """A tenant with a pool, members and an owner's API key, and the environment of the
+    servers to kill (named in pg_stat_activity by `application`)."""
+
+    database: Database
+    context: Context
+    owner: Principal
+    key: str
+    application: str
+    env: dict[str, str]
+
+
+def crashable(
+    postgres_url: str, prefix: str, exit_multiple: str, people: Iterable[str]
+) -> Crashable:
     database = Database(postgres_url)
     upgrade(database.writer)
     context = Context(database, Settings(database_url=postgres_url, secret_key=SECRET))
-    owner = Principal(new_tenant(context, "crash"), "user:owner", Role.OWNER)
-    pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
-    for member in MEMBERS:
+    owner = Principal(new_tenant(context, prefix), "user:owner", Role.OWNER)
+    pools.open_pool(context, owner, NewPool(id="main", exit_multiple=exit_multiple))
+    for member in people:
         members.create_member(context, owner, NewMember(id=member))
     key = create_api_key(context, owner, NewApiKey(name="shop", role=Role.OWNER)).token
     assert key is not None
-    application = f"zengzhi-crash-{secrets.token_hex(3)}"
+    application = f"zengzhi-{prefix}-{secrets.token_hex(3)}"
     env = {
         "ZENGZHI_DATABASE_URL": f"{postgres_url}?application_name={application}",
         "ZENGZHI_SECRET_KEY": SECRET.get_secret_value(),
         "ZENGZHI_RUN_JOBS": "false",
     }
+    return Crashable(database, context, owner, key, application, env)
+
+
+def test_a_server_killed_mid_group_loses_no_answered_order(postgres_url: str) -> None:
+    made = crashable(postgres_url, "crash", "2", MEMBERS)
+    database, owner, key = made.database, made.owner, made.key
+    application, env = made.application, made.env
     admin = create_engine(postgres_url)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
