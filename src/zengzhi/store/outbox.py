@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, exists, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, and_, exists, func, insert, select, update
 
 from zengzhi.engine.notices import Notice, wants
 from zengzhi.store import tables as t
@@ -178,7 +178,14 @@ def _due(
     return keys, stopped
 
 
-def _cancel_keys(connection: Connection, tenant: str, keys: list[tuple[str, int]]) -> None:
+def _set_each(
+    connection: Connection,
+    tenant: str,
+    keys: list[tuple[str, int]],
+    values: dict[str, Any],
+    *also: ColumnElement[bool],
+) -> None:
+    """Set `values` on each of these deliveries (where `also` holds too)."""
     d = t.webhook_deliveries
     for subscription, number in keys:
         connection.execute(
@@ -187,10 +194,16 @@ def _cancel_keys(connection: Connection, tenant: str, keys: list[tuple[str, int]
                 of_tenant(d, tenant),
                 d.c.subscription_id == subscription,
                 d.c.event_no == number,
-                d.c.status == PENDING,
+                *also,
             )
-            .values(status=CANCELLED, claimed_by=None)
+            .values(**values)
         )
+
+
+def _cancel_keys(connection: Connection, tenant: str, keys: list[tuple[str, int]]) -> None:
+    d = t.webhook_deliveries
+    cancelled = {"status": CANCELLED, "claimed_by": None}
+    _set_each(connection, tenant, keys, cancelled, d.c.status == PENDING)
 
 
 def _hold(
@@ -202,17 +215,7 @@ def _hold(
     keys: list[tuple[str, int]],
 ) -> list[Claimed]:
     """Hold the deliveries for `lease` under `token`; what each is to send."""
-    d = t.webhook_deliveries
-    for subscription, number in keys:
-        connection.execute(
-            update(d)
-            .where(
-                of_tenant(d, tenant),
-                d.c.subscription_id == subscription,
-                d.c.event_no == number,
-            )
-            .values(next_attempt_at=now + lease, claimed_by=token)
-        )
+    _set_each(connection, tenant, keys, {"next_attempt_at": now + lease, "claimed_by": token})
     e, s = t.webhook_events.c, t.webhook_subscriptions.c
     numbers = sorted({number for _, number in keys})
     events = {
