@@ -238,11 +238,21 @@ def replay_command(
 def _context(database_url: str | None, *, existing: bool = False) -> Context:
     """The database a command works on. `existing`: a command that only reads wants it
     there already, where connecting to SQLite would make an empty file of it."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
     from zengzhi.service.base import Context
     from zengzhi.service.settings import Settings
     from zengzhi.store.database import Database
 
     settings = Settings() if database_url is None else Settings(database_url=database_url)
+    try:  # "", "bogus://x": sqlalchemy's NoSuchModuleError or ArgumentError, a traceback
+        make_url(settings.database_url).get_dialect()
+    except (ArgumentError, NoSuchModuleError):
+        raise _fail(
+            f"--database: {settings.database_url!r} is not a database URL such as "
+            "sqlite:///zengzhi.db or postgresql://user@host/zengzhi"
+        ) from None
     if existing and settings.is_sqlite:
         path = settings.database_url.split("///", 1)[-1].split("?", 1)[0]
         if path not in ("", ":memory:") and not Path(path).is_file():
@@ -282,6 +292,21 @@ def _database_errors(context: Context) -> Iterator[None]:
         raise _fail(unreachable(context.settings.database_url, error)) from None
 
 
+def _known_tenant(context: Context, tenant: str) -> None:
+    """A tenant that is not there is refused by name: `audit --tenant acmee` said
+    "0 entries, 0 events, no difference" (exit code 0) and `events acmee` printed nothing."""
+    from zengzhi.service.sessions import operator
+
+    with _database_errors(context), _domain_errors():
+        operator(context, tenant)
+
+
+def _top(top: int) -> int:
+    if top < 0:
+        raise _fail(f"--top: must be 0 or more, got {top}")
+    return top
+
+
 def _keys_at_start(context: Context) -> None:
     """A missing ZENGZHI_PAYEE_KEYS, where it is needed, is one line at start
     (service/payee_keys.py says when), not an error at the first payee."""
@@ -312,6 +337,9 @@ def serve_command(
     database: DatabaseOpt = None,
 ) -> None:
     """Start the HTTP API (OpenAPI at /docs) on the embedded database by default."""
+    # uvicorn took 70000 (listening on 70000 - 65536) and died on -1 after start-up
+    if not 1 <= port <= 65535:
+        raise _fail(f"--port: must be 1 to 65535, got {port}")
 
     # the web app (FastAPI, the console's templates) and the demo load here, so that the
     # other commands (the console's dry runs run `backtest`) start in a fraction of the time
@@ -509,6 +537,8 @@ def audit_command(
     from zengzhi.service.audit import audit_all
 
     context = _context(database, existing=True)
+    if tenant is not None:
+        _known_tenant(context, tenant)
     with _database_errors(context):
         reports = audit_all(
             context, tenant, replay_log, watch=lambda tenants: _watched(tenants, "tenants")
@@ -610,6 +640,7 @@ def events_command(
     from zengzhi.service.audit import event_log
 
     context = _context(database, existing=True)
+    _known_tenant(context, tenant)
     with _database_errors(context), context.database.read() as connection:
         for line in event_log(connection, tenant):
             sys.stdout.write(line + "\n")
@@ -748,6 +779,7 @@ def pool_command(
     from zengzhi.engine.views import nearest_exits
     from zengzhi.i18n.format import grouped, money
 
+    top = _top(top)
     run = _run(events, config)
     console = Console()
     for name, pool in memory_pools(run.state).items():
@@ -791,7 +823,7 @@ def pool_command(
     exits = Table(title="exits", title_justify="left")
     for column in ("event", "pool", "member", "price", "payout"):
         exits.add_column(column)
-    for one in run.exits[-top:]:
+    for one in run.exits[len(run.exits) - min(top, len(run.exits)) :]:  # -0: all
         exits.add_row(
             one["event"], one["pool"], one["member"], money(one["price"]), money(one["payout"])
         )
@@ -857,6 +889,7 @@ def backtest_command(
     from zengzhi.i18n.format import grouped, money
     from zengzhi.service.config import backtest_tenant
 
+    top = _top(top)
     proposed = _config(config)
     context = _context(database, existing=True)
     with (

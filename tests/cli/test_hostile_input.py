@@ -108,3 +108,142 @@ def test_a_scenario_with_a_bom_is_named_once(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.count(str(scenario)) == 1, result.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'zengzhi.db'}"
+    result = runner.invoke(
+        app,
+        ["tenant", "create", "acme", "--name", "Acme", "--database", url],
+        input="first-password-1\nfirst-password-1\n",
+    )
+    assert result.exit_code == 0, result.stderr
+    return url
+
+
+@pytest.mark.parametrize("command", [["audit", "--tenant", "acme "], ["events", "acme "]])
+def test_a_tenant_that_is_not_there_is_refused_not_found_clean(
+    database: str, command: list[str]
+) -> None:
+    # `audit --tenant acmee` said "acmee: 0 entries, 0 events, no difference" with exit
+    # code 0 (a typo read as a clean tenant), and `events acmee` printed nothing, exit 0
+    for tenant in ("acmee", "会员", "a b"):
+        args = [tenant if one == "acme " else one for one in command]
+        result = runner.invoke(app, [*args, "--database", database])
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            1,
+            "",
+            f"error: tenant: unknown tenant {tenant!r}\n",
+        )
+
+
+@pytest.mark.parametrize(
+    "command", [["audit"], ["events", "acme"], ["tenant", "key", "list", "acme"]]
+)
+@pytest.mark.parametrize("url", ["bogus://x", "", "postgres//nobody"])
+def test_a_database_url_that_is_none_is_named(command: list[str], url: str) -> None:
+    # sqlalchemy's NoSuchModuleError / ArgumentError: a traceback
+    result = runner.invoke(app, [*command, "--database", url])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: --database: {url!r}"), result.stderr
+    assert result.stderr.count("\n") == 1 and result.stdout == ""
+
+
+def test_audit_still_reads_a_tenant_that_is_there(database: str) -> None:
+    result = runner.invoke(app, ["audit", "--tenant", "acme", "--database", database])
+    assert (result.exit_code, result.stderr) == (0, ""), result.stderr
+    assert "acme" in result.stdout
+
+
+@pytest.mark.parametrize("port", ["0", "-1", "65536", "70000"])
+def test_serve_refuses_a_port_there_is_not(
+    port: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 70000 started a server announcing http://127.0.0.1:70000 (uvicorn listened on
+    # 70000 - 65536 = 4464); -1 died in a five-line uvicorn log, exit code 3
+    served: list[object] = []  # never a server in a test, fixed or not
+    monkeypatch.setattr("uvicorn.run", lambda *a, **k: served.append(k))
+    url = f"sqlite:///{tmp_path / 'zengzhi.db'}"
+    result = runner.invoke(app, ["serve", "--port", port, "--database", url])
+    assert served == []
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"error: --port: must be 1 to 65535, got {port}\n",
+    )
+    assert not (tmp_path / "zengzhi.db").exists()
+
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+
+def test_pool_refuses_a_negative_top() -> None:
+    # --top -1 listed one of two exits under "the last -1 shown"
+    result = runner.invoke(
+        app,
+        [
+            "pool",
+            str(EXAMPLES / "pool-events.jsonl"),
+            "-c",
+            str(EXAMPLES / "pool.toml"),
+            "--top",
+            "-1",
+        ],
+    )
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        "error: --top: must be 0 or more, got -1\n",
+    )
+
+
+def test_pool_top_zero_lists_no_exit() -> None:
+    # --top 0 listed every exit (exits[-0:]) under "the last 0 shown"
+    result = runner.invoke(
+        app,
+        [
+            "pool",
+            str(EXAMPLES / "pool-events.jsonl"),
+            "-c",
+            str(EXAMPLES / "pool.toml"),
+            "--top",
+            "0",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "the last 0 shown" in result.stdout
+    assert "│ c1" not in result.stdout and "│ x1" not in result.stdout
+    shown = runner.invoke(
+        app,
+        [
+            "pool",
+            str(EXAMPLES / "pool-events.jsonl"),
+            "-c",
+            str(EXAMPLES / "pool.toml"),
+            "--top",
+            "1",
+        ],
+    )
+    assert "│ c1" in shown.stdout and "│ x1" not in shown.stdout
+
+
+def test_backtest_refuses_a_negative_top(database: str) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "backtest",
+            "acme",
+            "-c",
+            str(EXAMPLES / "pool.toml"),
+            "--top",
+            "-1",
+            "--database",
+            database,
+        ],
+    )
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        "error: --top: must be 0 or more, got -1\n",
+    )
