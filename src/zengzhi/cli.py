@@ -85,9 +85,17 @@ def _watched(items: Sequence[T], description: str) -> Iterator[T]:
     yield from track(items, description, console=Console(stderr=True), transient=True)
 
 
+STDIN = "standard input"
+
+
 def _lines(path: Path) -> Iterator[str]:
     if str(path) == "-":
-        yield from sys.stdin
+        # bytes, decoded here: Python reads a text stdin with the locale's escapes
+        # (surrogateescape in UTF-8 mode), and GBK bytes were refused as "member: must
+        # be text" rather than as not UTF-8, as the same file is
+        import io
+
+        yield from io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="strict")
         return
     size = path.stat().st_size
     with path.open(encoding="utf-8") as handle:
@@ -189,7 +197,7 @@ def _run(events: Path, config: Path | None) -> Replay:
     except OSError as error:
         raise _fail(_unreadable(error)) from None
     except UnicodeDecodeError:
-        raise _fail(f"{events}: {NOT_TEXT}") from None
+        raise _fail(f"{STDIN if str(events) == '-' else events}: {NOT_TEXT}") from None
 
 
 @app.command("replay")

@@ -4,6 +4,9 @@ naming the field or option, exit code 1, no traceback, and nothing written."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -246,4 +249,27 @@ def test_backtest_refuses_a_negative_top(database: str) -> None:
         1,
         "",
         "error: --top: must be 0 or more, got -1\n",
+    )
+
+
+@pytest.mark.parametrize("command", [["replay", "-"], ["pool", "-"]])
+@pytest.mark.parametrize("locale", ["C.UTF-8", "C"])
+def test_standard_input_that_is_not_utf8_is_said_so(command: list[str], locale: str) -> None:
+    # a file in GBK is "not UTF-8 text"; the same bytes on standard input were read with
+    # the locale's escapes (Python's UTF-8 mode reads stdin with surrogateescape) and
+    # refused as "member: must be text", or as "not valid JSON"
+    line = '{"type": "order", "id": "o1", "member": "会员", "amount": "1000.00"}\n'
+    zengzhi = Path(sys.executable).parent / "zengzhi"
+    ended = subprocess.run(
+        [str(zengzhi), *command],
+        input=line.encode("gbk"),
+        capture_output=True,
+        env={**os.environ, "LC_ALL": locale},
+        timeout=60,
+        check=False,
+    )
+    assert (ended.returncode, ended.stdout, ended.stderr) == (
+        1,
+        b"",
+        b"error: standard input: not UTF-8 text\n",
     )
