@@ -222,6 +222,15 @@ def test_the_image_s_install_and_command_work_in_a_fresh_environment(
     checkout."""
     fresh = installed(tmp_path)
     python = fresh / "bin" / "python"
+    listed = subprocess.run(  # the console's shipped simulation scenarios come along
+        [str(python), "-c", "from zengzhi.service.simulations import shipped; print(shipped())"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
+    scenarios = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
+    assert listed.stdout.strip() == str(sorted(p.name for p in scenarios.glob("*.toml")))
     environment = compose()["services"]["api"]["environment"]
     env = {
         "ZENGZHI_DATABASE_URL": postgres_url,

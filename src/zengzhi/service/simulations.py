@@ -36,7 +36,8 @@ TIMEOUT_SECONDS = 15 * 60
 KEEP = 20
 FILE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}\.(html|csv|png|svg|toml)$")
 
-SHIPPED = Path(zengzhi.__file__).resolve().parents[2] / "examples" / "scenarios"
+# in the package (an installed wheel, the image), and as examples/scenarios in the checkout
+SHIPPED = Path(zengzhi.__file__).resolve().parent / "sim" / "scenarios"
 
 JOBS = Jobs("simulation", "scenario", "simulation", TIMEOUT_SECONDS, KEEP)
 
@@ -54,7 +55,7 @@ class SimulationView(BaseModel):
 
 
 def shipped() -> list[str]:
-    """The scenarios in examples/scenarios, when the project's folder is here."""
+    """The scenarios the package ships (examples/scenarios in the checkout)."""
     if not SHIPPED.is_dir():
         return []
     return sorted(path.name for path in SHIPPED.glob("*.toml"))
