@@ -128,3 +128,41 @@ def test_the_verdict_names_the_cash_run_out_day_in_both_languages(run: RunResult
         assert "400" in verdict_lines(falling, Translator(language))[-1]
         ran_out = replace(found, cash_runs_out=12, cash_window=0)
         assert "12" in verdict_lines(ran_out, Translator(language))[-1]
+
+
+def test_the_verdict_says_who_paid_in_for_no_point(tmp_path: Path) -> None:
+    """Minting paused from day 20 and never resumed: every later order put its
+    contribution into the pool and minted nothing. No promise is broken, yet those buyers
+    hold no claim on what they paid; the verdict says how many and how much, and its box
+    is not green. Counted here from a replay of the run's own events."""
+    from zengzhi.engine.engine import Outcome  # noqa: PLC0415
+    from zengzhi.engine.replay import replay  # noqa: PLC0415
+    from zengzhi.engine.wire import to_line  # noqa: PLC0415
+    from zengzhi.sim.run import Simulation  # noqa: PLC0415
+
+    chosen = scenario(events=[{"day": 20, "pause": True}])
+    simulation = Simulation(chosen, 5, record=True)
+    run = simulation.run()
+    assert simulation.recorded is not None
+    nothing: list[int] = []
+
+    def seen(outcome: Outcome) -> None:
+        nothing.extend(m.contribution for m in outcome.minted if m.contribution and not m.points)
+
+    replay([to_line(event) for event in simulation.recorded], chosen.tenant, on_outcome=seen)
+    assert len(nothing) > 100  # 20 of 40 days' orders
+    found = verdict(run)
+    assert found.unclaimed_orders == len(nothing)
+    assert Decimal(found.unclaimed) == Decimal(sum(nothing)) / 100
+    told = verdict_lines(found, EN)
+    assert any(
+        f"{len(nothing):,} orders put {money(found.unclaimed)} into the pool" in line
+        for line in told
+    )
+    page = write_report(tmp_path, [run], chosen, "text").read_text()
+    assert ("#b45309" if found.kept else "#b91c1c") in page  # amber, or red if short
+    zh = verdict_lines(found, Translator("zh"))
+    assert any("谁白付了钱" in line for line in zh)
+    calm = verdict(simulate(scenario()))  # minting all along: no such line
+    assert calm.unclaimed_orders == 0
+    assert not any("for nothing" in line for line in verdict_lines(calm, EN))

@@ -27,7 +27,7 @@ from zengzhi.i18n import Translator
 from zengzhi.i18n import format as fmt
 from zengzhi.sim.run import RunResult
 from zengzhi.sim.scenario import Scenario
-from zengzhi.sim.verdict import verdict, write_verdict
+from zengzhi.sim.verdict import Verdict, verdict, write_verdict
 from zengzhi.sim.verdict_text import mode_title, percent_of, verdict_lines
 
 plt.rcParams.update(
@@ -590,7 +590,7 @@ th, td {{ text-align: left; padding: .15rem .8rem .15rem 0; border-bottom: 1px s
 pre {{ background: #f5f5f5; padding: 1rem; overflow: auto; font-size: 13px; }}
 li {{ margin: .3rem 0; }}
 td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
-#verdict {{ border: 2px solid {"#15803d" if found.kept else "#b91c1c"};
+#verdict {{ border: 2px solid {_verdict_colour(found)};
             border-radius: 8px; padding: .5rem 1rem; }}
 </style></head><body>
 <h1>{html.escape(scenario.name)}</h1>
@@ -615,3 +615,11 @@ td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
     path = out / "report.html"
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def _verdict_colour(found: Verdict) -> str:
+    """Red when a promise is not kept; amber when none is broken but buyers paid in for no
+    point (a green box would say all is well); green otherwise."""
+    if not found.kept:
+        return "#b91c1c"
+    return "#b45309" if found.unclaimed_orders else "#15803d"

@@ -140,6 +140,10 @@ class Simulation:
         self.joined: list[int] = []
         self.spent: list[int] = []
         self.paid: list[int] = []
+        # orders whose contribution went into the pool and minted no point (minting
+        # paused, m = 0, or a price so high it rounds to nothing): no claim on that money
+        self.unclaimed_orders = 0
+        self.unclaimed = 0  # fen
         self.first_exit: list[int] = []
         self.earned: list[int] = []  # fen of distribution rewards received
         # who a new member joins through: every member once, and once more per referee
@@ -198,6 +202,9 @@ class Simulation:
         for mint in outcome.minted:
             if mint.pool == pool:
                 today.contributions += mint.contribution
+                if mint.contribution and not mint.points:
+                    self.unclaimed_orders += 1
+                    self.unclaimed += mint.contribution
             today.minted += mint.points
         for sale in outcome.sales:
             member = _index(sale.member)
@@ -595,6 +602,8 @@ class Simulation:
             "pool": format_minor(cash, 2),
             "points": format_minor(points, 4),
             "liability": format_minor(self._promise(), 2),
+            "orders_minting_nothing": self.unclaimed_orders,
+            "contributed_minting_nothing": format_minor(self.unclaimed, 2),
             "ledger_entries": self.state.ledger.entries_posted,  # type: ignore[attr-defined]
             "rewards": format_minor(sum(self.earned), 2),
             "members_rewarded": sum(1 for fen in self.earned if fen),

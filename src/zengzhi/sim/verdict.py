@@ -48,6 +48,10 @@ class Verdict:
     swept: str = ""
     # the cover broke and was whole again by the end: the day after its last short day
     covered_again: int | None = None
+    # orders that paid into the pool and minted no point, and what they put in (yuan):
+    # their buyers hold no claim on it, though nothing promised to them is broken
+    unclaimed_orders: int = 0
+    unclaimed: str = "0.00"
 
 
 WINDOW = 30  # days of the run's end the cash projection is drawn through
@@ -130,6 +134,8 @@ def verdict(run: RunResult) -> Verdict:
         cash_window=window,
         swept=f"{parameter.split('.')[-1]} = {value}" if parameter else "",
         covered_again=again,
+        unclaimed_orders=int(summary.get("orders_minting_nothing", 0)),
+        unclaimed=summary.get("contributed_minting_nothing", "0.00"),
     )
 
 

@@ -45,6 +45,14 @@ def verdict_lines(found: Verdict, t: Translator) -> list[str]:
         )
     )
     lines.append(t("report.holding", holders=f"{found.holders:,}", held=fmt.money(found.held)))
+    if found.unclaimed_orders:
+        lines.append(
+            t(
+                "report.unclaimed",
+                orders=f"{found.unclaimed_orders:,}",
+                amount=fmt.money(found.unclaimed),
+            )
+        )
     if found.breaks_on is None:
         lines.append(t("report.never_breaks", days=days))
     elif found.covered_again is not None:  # it broke, and was whole again by the end
