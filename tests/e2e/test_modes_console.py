@@ -49,8 +49,11 @@ def test_a_zone_is_configured_checked_dry_run_and_its_liability_shown(
     sign_in(page)
     page.get_by_role("link", name="Configuration").click()
     page.get_by_role("link", name="Zones").click()
-    page.get_by_role("link", name="New zone").click()
-    page.get_by_label("Id").fill("club")
+    if was[0] == 200:  # made by another test first: changed on its own page
+        page.goto("/console/config/zones/club")
+    else:
+        page.get_by_role("link", name="New zone").click()
+        page.get_by_label("Id").fill("club")
     modes = page.get_by_label("Companion modes (TOML)")
     modes.fill("[union]\nlock_days = -1\n")
     page.get_by_role("button", name="Check the change").click()

@@ -229,5 +229,5 @@ def test_a_new_item_someone_else_made_meanwhile_is_not_replaced(api: Api) -> Non
     mine = checked(api.client, form.path, {"csrf": csrf, **form.first, "shown": new_page})
     api.client.cookies.set("zz_lang", "zh")
     refused = api.client.post(form.path, data=mine)
-    assert refused.status_code == 409 and "其他人保存了此项" in refused.text
+    assert refused.status_code == 409 and "已有相同 ID 的项目" in refused.text
     assert form.saved(api) == form.expected

@@ -282,10 +282,10 @@ def _before_saving(
     if action == "save":
         user.principal.require(Permission.CONFIGURE)  # a refusal before a second look
         filled_from = form.get("shown")
-        if filled_from and filled_from != config.item_version(
-            context, user.principal, section, key
-        ):  # someone saved the item since this page was filled: theirs is not undone
-            return _review(context, user, key, change, digest, "stale")
+        now = config.item_version(context, user.principal, section, key) if filled_from else ""
+        if filled_from and filled_from != now:  # saved since this page was filled: kept
+            why = "exists" if filled_from == config.ABSENT else "stale"
+            return _review(context, user, key, change, digest, why)
         carried = form.get("checked")
         if carried and hmac.compare_digest(carried, digest):
             return None
