@@ -284,7 +284,7 @@ def _before_saving(
         filled_from = form.get("shown")
         now = config.item_version(context, user.principal, section, key) if filled_from else ""
         if filled_from and filled_from != now:  # saved since this page was filled: kept
-            why = "exists" if filled_from == config.ABSENT else "stale"
+            why = "stale" if editing else "exists"  # a new item's id taken meanwhile
             return _review(context, user, key, change, digest, why)
         carried = form.get("checked")
         if carried and hmac.compare_digest(carried, digest):
