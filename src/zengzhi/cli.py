@@ -703,6 +703,7 @@ def simulate_command(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
+        console=Console(stderr=True),  # stdout keeps the report's line alone
         transient=False,
     ) as progress:
         try:
@@ -732,7 +733,8 @@ def simulate_command(
         report = write_report(out, results, scenario, scenario_text, language)
     except OSError as error:
         raise _fail(f"--out: {_unreadable(error)}") from None
-    Console().print(f"report: {report}  (tables and charts beside it)")
+    # one line whatever its length: Rich wraps at 80 columns when stdout is no terminal
+    Console(soft_wrap=True).print(f"report: {report}  (tables and charts beside it)")
 
 
 def _scenario(path: Path, runs: int | None) -> tuple[Scenario, str]:

@@ -35,3 +35,18 @@ def test_runs_and_processes_out_of_bounds_are_named_and_nothing_runs(tmp_path: P
     )
     assert ok.exit_code == 0, ok.output
     assert (out / "report.html").exists()
+
+
+def test_the_progress_goes_to_standard_error_and_the_report_line_alone_to_stdout(
+    tmp_path: Path,
+) -> None:
+    """A script reading stdout gets the report's line, not the progress bar's (which
+    also stood there before a failed run's error)."""
+    scenario = tmp_path / "s.toml"
+    scenario.write_text("[simulation]\ndays = 3\n[flow]\norders_per_day = 2\n")
+    out = tmp_path / "out"
+    done = runner.invoke(app, ["simulate", str(scenario), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert done.stdout.strip().splitlines() == [
+        f"report: {out / 'report.html'}  (tables and charts beside it)"
+    ], done.stdout
