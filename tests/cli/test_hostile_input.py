@@ -273,3 +273,23 @@ def test_standard_input_that_is_not_utf8_is_said_so(command: list[str], locale: 
         b"",
         b"error: standard input: not UTF-8 text\n",
     )
+
+
+def test_a_toml_file_saved_with_a_byte_order_mark_reads_as_without(tmp_path: Path) -> None:
+    """Windows editors save "UTF-8" with a BOM: a scenario and a configuration so saved
+    read as the same text without it (tomllib refused it: 'Invalid statement')."""
+    scenario = tmp_path / "bom.toml"
+    scenario.write_bytes("\ufeff[simulation]\ndays = 2\n[flow]\norders_per_day = 1\n".encode())
+    out = tmp_path / "out"
+    done = runner.invoke(app, ["simulate", str(scenario), "--out", str(out)])
+    assert done.exit_code == 0, done.stderr
+    text = '[pool]\nexit_multiple = "3"\n'
+    plain, marked = tmp_path / "plain.toml", tmp_path / "marked.toml"
+    plain.write_text(text, encoding="utf-8")
+    marked.write_bytes(("\ufeff" + text).encode())
+    said = [runner.invoke(app, ["lint", str(path)]) for path in (plain, marked)]
+    assert said[0].stderr == "" and "Invalid statement" not in said[1].stderr
+    assert (said[1].exit_code, said[1].stdout.replace("marked", "plain")) == (
+        said[0].exit_code,
+        said[0].stdout,
+    )

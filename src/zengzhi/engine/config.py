@@ -435,8 +435,9 @@ def read_toml(text: str) -> dict[str, Any]:
     are refused) and nothing goes through a binary float; a TOML integer stays an int,
     which is a count, never an amount. (Not parse_float=Decimal: Decimal would take `1e3`
     and `1_0` in, which the grammar refuses.) Raises tomllib.TOMLDecodeError, for the
-    caller to word."""
-    return tomllib.loads(text, parse_float=str)
+    caller to word. A byte-order mark before the first line (what Windows editors save
+    as "UTF-8") is not part of the text: TOML would refuse it as an invalid statement."""
+    return tomllib.loads(text.removeprefix("\ufeff"), parse_float=str)
 
 
 def read_config(path: Path | None) -> TenantConfig:
