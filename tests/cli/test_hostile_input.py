@@ -103,10 +103,11 @@ def test_simulate_refuses_an_out_it_cannot_write_before_it_runs(
     assert taken.read_text(encoding="utf-8") == "mine"
 
 
-def test_a_scenario_with_a_bom_is_named_once(tmp_path: Path) -> None:
-    # the path was said twice: "error: s.toml: s.toml: not valid TOML: …"
+def test_a_scenario_that_is_not_toml_is_named_once(tmp_path: Path) -> None:
+    # the path was said twice: "error: s.toml: s.toml: not valid TOML: …" (found with a
+    # byte-order mark, which reads as TOML now: test_a_toml_file_saved_with_a_byte_order…)
     scenario = tmp_path / "s.toml"
-    scenario.write_bytes(b"\xef\xbb\xbf" + SCENARIO.encode())
+    scenario.write_bytes(b"[[[\n" + SCENARIO.encode())
     result = runner.invoke(app, ["simulate", str(scenario), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert result.stderr.count(str(scenario)) == 1, result.stderr
