@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from zengzhi.cli import app
 
@@ -182,19 +182,15 @@ def test_serve_refuses_a_port_there_is_not(
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
+def pool_top(top: str) -> Result:
+    """`zengzhi pool` of the examples' log with `--top top`."""
+    events, config = EXAMPLES / "pool-events.jsonl", EXAMPLES / "pool.toml"
+    return runner.invoke(app, ["pool", str(events), "-c", str(config), "--top", top])
+
+
 def test_pool_refuses_a_negative_top() -> None:
     # --top -1 listed one of two exits under "the last -1 shown"
-    result = runner.invoke(
-        app,
-        [
-            "pool",
-            str(EXAMPLES / "pool-events.jsonl"),
-            "-c",
-            str(EXAMPLES / "pool.toml"),
-            "--top",
-            "-1",
-        ],
-    )
+    result = pool_top("-1")
     assert (result.exit_code, result.stdout, result.stderr) == (
         1,
         "",
@@ -204,31 +200,11 @@ def test_pool_refuses_a_negative_top() -> None:
 
 def test_pool_top_zero_lists_no_exit() -> None:
     # --top 0 listed every exit (exits[-0:]) under "the last 0 shown"
-    result = runner.invoke(
-        app,
-        [
-            "pool",
-            str(EXAMPLES / "pool-events.jsonl"),
-            "-c",
-            str(EXAMPLES / "pool.toml"),
-            "--top",
-            "0",
-        ],
-    )
+    result = pool_top("0")
     assert result.exit_code == 0, result.stderr
     assert "the last 0 shown" in result.stdout
     assert "│ c1" not in result.stdout and "│ x1" not in result.stdout
-    shown = runner.invoke(
-        app,
-        [
-            "pool",
-            str(EXAMPLES / "pool-events.jsonl"),
-            "-c",
-            str(EXAMPLES / "pool.toml"),
-            "--top",
-            "1",
-        ],
-    )
+    shown = pool_top("1")
     assert "│ c1" in shown.stdout and "│ x1" not in shown.stdout
 
 
