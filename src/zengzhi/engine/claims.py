@@ -74,9 +74,10 @@ class MemoryModes:
         daily: int = 0,
         payable: int = 0,
         ref: str = "",
+        days: int = 0,
     ) -> Claim:
         queue = self._queue(zone, mode)
-        claim = Claim(queue.next_seq, member, amount, amount, cause, daily, payable, ref)
+        claim = Claim(queue.next_seq, member, amount, amount, cause, daily, payable, ref, days=days)
         queue.next_seq += 1
         queue.open[claim.seq] = claim
         queue.order.append(claim.seq)

@@ -22,7 +22,7 @@ from zengzhi.core.ledger import CNY, EntryKind, format_amount
 from zengzhi.engine.fields import Exact, Id, Name, Note, canonical
 from zengzhi.engine.lines import yuan
 from zengzhi.rules.modes import ads, green, quota, union, zone
-from zengzhi.rules.modes.common import SHOPPING_ZONE, asset
+from zengzhi.rules.modes.common import SHOPPING_ZONE, asset, share_due
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import (
     Context,
@@ -183,7 +183,7 @@ class ClaimView(BaseModel):
     seq: int
     amount: str
     owed: str
-    daily: str | None  # what it releases a day (green points, daily refunds)
+    daily: str | None  # what it releases next day (green points, daily refunds)
     payable_on: date | None  # the lock's end (union credits)
     place: int | None = None  # in the union queue: 1 is paid next
     ahead: str | None = None  # yuan of credits before it
@@ -279,7 +279,9 @@ def _claims(
             seq=claim.seq,
             amount=format_amount(claim.amount, code),
             owed=format_amount(claim.left, code),
-            daily=format_amount(claim.daily, code) if mode in ("green", "refer_three") else None,
+            daily=format_amount(share_due(claim) if claim.days else claim.daily, code)
+            if mode in ("green", "refer_three")
+            else None,
             payable_on=date.fromordinal(claim.payable) if claim.payable else None,
         )
         for claim in book.claims(zone_id, mode, member)

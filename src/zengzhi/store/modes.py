@@ -243,10 +243,11 @@ class SqlModes:
         daily: int = 0,
         payable: int = 0,
         ref: str = "",
+        days: int = 0,
     ) -> Claim:
         seq = self.counter(zone, mode, "seq") + 1
         self.set_counter(zone, mode, "seq", seq)
-        claim = Claim(seq, member, amount, amount, cause, daily, payable, ref)
+        claim = Claim(seq, member, amount, amount, cause, daily, payable, ref, days=days)
         self._connection.execute(
             insert(t.mode_claims).values(
                 tenant_id=self._tenant,
@@ -260,6 +261,7 @@ class SqlModes:
                 payable=payable,
                 cause=cause,
                 ref=ref,
+                days=days,
             )
         )
         self._keep(zone, mode, claim)
@@ -293,6 +295,7 @@ class SqlModes:
                 int(row.payable),
                 row.ref,
                 bool(row.void),
+                int(row.days),
             )
             for row in self._connection.execute(statement, {"tenant": self._tenant, **params})
         ]

@@ -252,6 +252,8 @@ mode_claims = Table(
     Column("ref", String(128), nullable=False),
     # its cause was reversed: owes nothing, and what it paid was taken back (spec 03)
     Column("void", Boolean, nullable=False, server_default=false()),
+    # paid over that many days, each day's share rounded down (0: `daily` a day)
+    Column("days", Integer, nullable=False, server_default="0"),
     PrimaryKeyConstraint("tenant_id", "zone", "mode", "seq"),
 )
 

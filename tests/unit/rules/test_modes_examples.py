@@ -139,6 +139,39 @@ def test_refer_three_released_daily() -> None:
     tenant.sound()
 
 
+def test_refer_three_daily_shares_round_down_and_the_last_day_takes_the_rest() -> None:
+    """100.00 over 3 days is 33.33, 33.33, 33.34: a day's share is a payout, and payouts
+    round toward the reserve (paying 33.34 first would pay ahead of the schedule)."""
+    tenant = Modes(
+        {"gifts": {"refer_three": {"release_days": 3, "backed": True}}}, ("A", None), ("B", "A")
+    )
+    tenant.buy("A", "1000.00", "gifts")
+    tenant.buy("B", "1000.00", "gifts")
+    shares = [paid(tenant.day("gifts", day), "refund") for day in range(1, 5)]
+    assert shares == [[("A", "33.33")], [("A", "33.33")], [("A", "33.34")], []]
+    assert tenant.wallet("A") == "100.00"
+    tenant.sound()
+
+
+def test_refer_three_daily_share_the_reserve_paid_in_part_is_finished_the_next_day() -> None:
+    """Unbacked: the reserve holds what purchases put in. A day it pays part of the share,
+    the next day finishes that share (not a whole day's more), and the refund ends whole."""
+    tenant = Modes(
+        {"gifts": {"refer_three": {"release_days": 3, "funding": "0.02"}}},
+        ("A", None),
+        ("B", "A"),
+    )
+    tenant.buy("A", "1000.00", "gifts")  # 20.00 into the reserve
+    tenant.buy("B", "1000.00", "gifts")  # 20.00 more; A's refund 100.00 over 3 days
+    assert paid(tenant.day("gifts", 1), "refund") == [("A", "33.33")]
+    assert paid(tenant.day("gifts", 2), "refund") == [("A", "6.67")]  # all the reserve had
+    tenant.buy("C", "5000.00", "gifts", day=2)  # 100.00 in
+    assert paid(tenant.day("gifts", 3), "refund") == [("A", "26.66")]  # the rest of day 2's
+    assert paid(tenant.day("gifts", 4), "refund") == [("A", "33.34")]
+    assert tenant.wallet("A") == "100.00"
+    tenant.sound()
+
+
 # ---------------------------------------------------------------------------- B
 
 

@@ -15,7 +15,15 @@ from zengzhi.core import accounts
 from zengzhi.core.errors import DomainError
 from zengzhi.core.events import CompleteTask, ReverseOrder
 from zengzhi.core.ledger import Entry
-from zengzhi.rules.modes.common import MODES, SHOPPING_ZONE, asset, fen_of, in_batches
+from zengzhi.rules.modes.common import (
+    MODES,
+    SHOPPING_ZONE,
+    Claim,
+    asset,
+    fen_of,
+    in_batches,
+    share_due,
+)
 from zengzhi.rules.modes.zone import liabilities
 
 MEMBERS = [f"m{n}" for n in range(8)]
@@ -204,3 +212,30 @@ def test_a_queue_in_batches_is_the_queue_in_order(items: list[int], size: int) -
     assert [item for batch in batches for item in batch] == items
     assert all(0 < len(batch) <= size for batch in batches)
     assert all(len(batch) == size for batch in batches[:-1])
+
+
+@given(
+    amount=st.integers(1, 10**9),
+    days=st.integers(1, 3650),
+    cuts=st.lists(st.integers(0, 100), max_size=20),
+)
+def test_a_share_paid_over_days_rounds_down_each_day_and_ends_whole(
+    amount: int, days: int, cuts: list[int]
+) -> None:
+    """Paid in full each day, the k-th day ends at ⌊amount × k ÷ days⌋ (a fen a day when
+    the amount is less than the days); a day the reserve paid in part (a percent of the
+    share, `cuts`) is finished the next day; either way the claim ends at its amount,
+    never paying more than it owes."""
+    claim = Claim(1, "A", amount, amount, "o1", days=days)
+    paid_by_day = []
+    while claim.left:
+        due = share_due(claim)
+        assert 0 < due <= claim.left
+        part = due * cuts.pop(0) // 100 if cuts else due
+        claim = claim._replace(left=claim.left - part)
+        if part == due:
+            paid_by_day.append(amount - claim.left)
+    if amount >= days:
+        assert paid_by_day == [amount * k // days for k in range(1, days + 1)]
+    else:
+        assert paid_by_day == list(range(1, amount + 1))

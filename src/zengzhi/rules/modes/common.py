@@ -132,7 +132,9 @@ class Claim(NamedTuple):
     it; `daily` is what a release pays per day; `payable` is the first day (a date
     ordinal) it may be paid; `ref` says more (the store that gave shopping points, the
     refer-three package and place). `void`: its cause was reversed, so it owes nothing
-    and what it paid was taken back — once, whichever reversal came first.
+    and what it paid was taken back — once, whichever reversal came first. `days`: a
+    promise paid over that many days pays each day's share rounded down, the last day
+    what is left (`share_due`); 0: `daily` a day.
     """
 
     seq: int
@@ -144,6 +146,18 @@ class Claim(NamedTuple):
     payable: int = 0
     ref: str = ""
     void: bool = False
+    days: int = 0
+
+
+def share_due(claim: Claim) -> int:
+    """What a claim paid over `days` days pays next: its amount split as
+    ⌊amount × k ÷ days⌋ paid by the k-th day, so each day's share rounds down and the last
+    day takes what the others left (100.00 over 3 days: 33.33, 33.33, 33.34). The day is
+    read from what was paid: a day the reserve paid in part is finished the next day."""
+    amount, days = claim.amount, claim.days
+    paid = amount - claim.left
+    day = min(-(-(paid + 1) * days // amount) - 1, days - 1)  # the last day wholly paid
+    return amount * (day + 1) // days - paid
 
 
 class Tally(NamedTuple):
@@ -172,6 +186,7 @@ class ClaimBook(Protocol):
         daily: int = 0,
         payable: int = 0,
         ref: str = "",
+        days: int = 0,
     ) -> Claim: ...
 
     def save(self, zone: str, mode: str, claim: Claim) -> None:
@@ -308,6 +323,7 @@ class Run:
         daily: int = 0,
         payable: int = 0,
         ref: str = "",
+        days: int = 0,
         kind: str = "promise",
         cause: str = "",
     ) -> Claim | None:
@@ -333,7 +349,7 @@ class Run:
                 {"zone": zone, "member": member, **params},
             )
         )
-        claim = self.book.add(zone, mode, member, units, self.cause, daily, payable, ref)
+        claim = self.book.add(zone, mode, member, units, self.cause, daily, payable, ref, days)
         if cause != "-":
             self.effects.append(Effect("claim", zone, mode, member, units, claim.seq, cause))
         return claim

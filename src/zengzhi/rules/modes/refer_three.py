@@ -6,9 +6,9 @@ place in the buyer's cycle and refunds the buyer a share of the package's price 
 place's rate: 10%, 20%, 70%, then 10% again. By default each referred member counts once
 a cycle, with the first qualifying purchase ("推荐三个人": people, not purchases); with
 `count = "purchases"` every purchase counts. The refund is a claim paid at once (or over
-`release_days` days) out of the mode's reserve; what the reserve cannot pay yet waits,
-first in first out, for the daily run — whole, or in part as the reserve allows
-(`partial`).
+`release_days` days, each day's share rounded down) out of the mode's reserve; what the
+reserve cannot pay yet waits, first in first out, for the daily run — whole, or in part
+as the reserve allows (`partial`).
 
 A reversed referee purchase gives its place back (the next referral takes the lowest
 free place) and its refund is voided. A reversed package ends the consumer-merchant
@@ -33,6 +33,7 @@ from zengzhi.rules.modes.common import (
     fen_text,
     in_batches,
     scaled,
+    share_due,
 )
 
 MODE = "refer_three"
@@ -92,7 +93,8 @@ def _refund(
         refund,
         RULE,
         {"referral": str(place + 1), "rate": rate.text, "base": fen_text(base), "from": member},
-        daily=-(-refund // days) if days else refund,
+        daily=max(refund // days, 1) if days else refund,
+        days=days,
         kind="refund_promised",
         ref=f"{generation}:{place}",
         cause=member,
@@ -261,7 +263,7 @@ def release(run: Run, zone: str, params: ReferThreeParams) -> None:
     for batch in in_batches(run.book.queue(zone, MODE)):
         run.prefetch_payees(claim.member for claim in batch)
         for claim in batch:
-            due = min(claim.daily, claim.left)
+            due = share_due(claim) if claim.days else min(claim.daily, claim.left)
             fen = run.affordable(zone, MODE, due, params.terms)
             if fen <= 0 or (fen < due and not params.partial):
                 return
