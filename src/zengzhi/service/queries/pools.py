@@ -161,6 +161,7 @@ _RECEIVED = (  # negative: money in
     accounts.FUNDING,
     accounts.BANK,
     accounts.THIRD_PARTIES,  # advertisers paying into mode reserves
+    accounts.PAYMENTS_IN,  # members paying outside orders (regional agents' rights)
 )
 
 
