@@ -119,3 +119,36 @@ def test_a_tick_forgets_counts_whose_window_has_passed(
     assert counted() == ["ann", "bob", "owner"]  # the owner signed in: a count of 0
     clock.advance(minutes=16)
     assert forget_stale(context, api.tenant) >= 2 and counted() == []
+
+
+def test_every_refused_sign_in_takes_one_password_check(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """User enumeration by time: an Argon2 check is most of a sign-in's time, so an
+    unknown user, a wrong password and a disabled user (refused even with the right
+    password) must each take exactly one, or the quick answer tells which users exist
+    and which are disabled."""
+    api.ok(api.post("/v1/users", {"username": "gone", "password": PASSWORD, "role": "viewer"}))
+    api.ok(api.patch("/v1/users/gone", {"disabled": True}))
+    checks: list[str] = []
+    real = sessions.auth.password_matches
+
+    def counted(stored: str, given: str) -> bool:
+        checks.append(given)
+        return real(stored, given)
+
+    monkeypatch.setattr(sessions.auth, "password_matches", counted)
+    for username, password in (
+        ("nobody", PASSWORD),  # no such user
+        ("owner", "wrong password!"),  # a wrong password
+        ("gone", PASSWORD),  # disabled, the right password
+        ("gone", "wrong password!"),  # disabled, a wrong one
+    ):
+        checks.clear()
+        answer = api.client.post(
+            "/v1/auth/login",
+            json={"tenant": api.tenant, "username": username, "password": password},
+        )
+        assert answer.status_code == 401, (username, answer.text)
+        assert answer.json()["message"] == "unknown tenant, user or password", username
+        assert checks == [password], username

@@ -86,13 +86,13 @@ def login(context: Context, request: Login) -> Session:
     if attempts.tries - 1 >= MAX_FAILURES:  # locked, or about to be by attempts in flight
         raise _locked(request, now, now + LOCK_TIME)
     row = query(context, lambda connection: Users(connection, request.tenant).get(request.username))
-    if row is None:
-        auth.password_matches(_dummy_hash(), request.password)  # the time of a real check
-    if (
-        row is None
-        or row.disabled
-        or not auth.password_matches(row.password_hash, request.password)
-    ):
+    # one Argon2 check whoever asks: an unknown user against a dummy hash, and a disabled
+    # user's password too (refused whatever it is), so that neither answers sooner than
+    # a wrong password and the time tells nobody which users exist or are disabled
+    matches = auth.password_matches(
+        _dummy_hash() if row is None else row.password_hash, request.password
+    )
+    if row is None or row.disabled or not matches:
 
         def fail() -> bool:
             with context.database.write() as connection:
