@@ -21,14 +21,19 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from sqlalchemy import Connection, case, func, or_, select
 
-from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.days import day_of
 from zengzhi.core.ledger import CNY, Entry
 from zengzhi.rules.modes import zone
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
-from zengzhi.service.queries.pools import Solvency
+from zengzhi.service.queries.pools import (
+    IN_POOLS,
+    OWED_TO_MEMBERS,
+    OWED_TO_MERCHANTS,
+    RECEIVED,
+    Solvency,
+)
 from zengzhi.store import ledger_days
 from zengzhi.store import tables as t
 from zengzhi.store.ledger import ReadLedger
@@ -196,12 +201,10 @@ def _platform_then(flows: _Flows) -> int:
     def matching(*patterns: str) -> Callable[[Any], Any]:
         return lambda column: or_(*(column.like(pattern) for pattern in patterns))
 
-    members = flows.total(matching("member:%:wallet", "member:%:withdrawing"), CNY)
-    merchants = flows.total(matching("merchant:%"), CNY)
-    pools = flows.total(matching("pool:%"), CNY)
-    received = flows.total(
-        lambda column: column.in_([accounts.CUSTOMERS, accounts.FUNDING, accounts.BANK]), CNY
-    )
+    members = flows.total(matching(*OWED_TO_MEMBERS), CNY)
+    merchants = flows.total(matching(*OWED_TO_MERCHANTS), CNY)
+    pools = flows.total(matching(*IN_POOLS), CNY)
+    received = flows.total(lambda column: column.in_(RECEIVED), CNY)
     return (-received - pools) - (members + merchants)
 
 

@@ -151,12 +151,13 @@ class Solvency(BaseModel):
     modes: list[ModeSolvency]  # each mode's unpaid promises against its reserve
 
 
-# What the report sums over the tenant's balances (in yuan): each a pattern of accounts.
-_OWED_TO_MEMBERS = ("member:%:wallet", "member:%:withdrawing")
-_OWED_BY_MEMBERS = ("member:%:debt",)
-_OWED_TO_MERCHANTS = ("merchant:%",)
-_IN_POOLS = ("pool:%",)
-_RECEIVED = (  # negative: money in
+# What the report sums over the tenant's balances (in yuan): each a pattern of accounts
+# (the dashboard's risk panel sums the same over its window: console_risk.py).
+OWED_TO_MEMBERS = ("member:%:wallet", "member:%:withdrawing")
+OWED_BY_MEMBERS = ("member:%:debt",)
+OWED_TO_MERCHANTS = ("merchant:%",)
+IN_POOLS = ("pool:%",)
+RECEIVED = (  # negative: money in
     accounts.CUSTOMERS,
     accounts.FUNDING,
     accounts.BANK,
@@ -177,11 +178,11 @@ def _sums(connection: Connection, tenant: str) -> tuple[int, int, int, int, int]
 
     row = connection.execute(
         select(
-            total(_OWED_TO_MEMBERS),
-            total(_OWED_TO_MERCHANTS),
-            total(_IN_POOLS),
-            total(_RECEIVED),
-            total(_OWED_BY_MEMBERS),
+            total(OWED_TO_MEMBERS),
+            total(OWED_TO_MERCHANTS),
+            total(IN_POOLS),
+            total(RECEIVED),
+            total(OWED_BY_MEMBERS),
         ).where(of_tenant(c, tenant), c.asset == CNY)
     ).one()
     members, merchants, pools, received, debts = (int(value) for value in row)
