@@ -15,6 +15,7 @@ deployment that must be sure of it also filters egress at the network.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import ssl
 import threading
@@ -65,15 +66,39 @@ def _local_name(host: str) -> bool:
     return host == "localhost" or host.endswith(".localhost")
 
 
+_NOT_A_WEB_ADDRESS = "must be a web address such as https://shop.example/"
+_NUMBERS = re.compile(r"[0-9a-fA-FxX.]+")
+
+
+def _written_address(host: str) -> str:
+    """The IPv4 address a host written as numbers means to a resolver (`2130706433`,
+    `0x7f.1`, `127.1`, `0177.0.0.1` are all 127.0.0.1, and so is `127.0.0.1.` with the
+    root's dot), else the host as written. No name of the DNS is all digits and dots."""
+    bare = host.rstrip(".")
+    if _NUMBERS.fullmatch(bare):
+        try:
+            return socket.inet_ntoa(socket.inet_aton(bare))
+        except OSError:
+            pass
+    return bare or host
+
+
 def check_target(url: str, field: str, allow_private: bool) -> None:
-    """Refuse a URL whose host is written as a private address or a local name."""
+    """Refuse a URL that is not http(s), or whose host is written as a private address
+    (in any of the forms a resolver reads) or a local name."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        raise invalid(field, _NOT_A_WEB_ADDRESS) from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise invalid(field, _NOT_A_WEB_ADDRESS)
     if allow_private:
         return
-    host = httpx.URL(url).host
+    host = parsed.host
     if _local_name(host):
         raise invalid(field, f"{host} is this server's own name: use a public address")
     try:
-        private = is_private(host)
+        private = is_private(_written_address(host))
     except ValueError:
         return  # a name: what it resolves to is checked at each delivery
     if private:
