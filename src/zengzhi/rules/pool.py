@@ -460,6 +460,12 @@ def sell(pool: PoolState, ledger: Ledger, cause: str, member: str, units: int | 
     cash, circulating = balance_and_points(pool, ledger)
     value = quantity * cash // circulating
     payout = pool.params.sell_fee.complement_floor(value)
+    if not payout and quantity != held:  # points burned for nothing: a typo, not a sale
+        raise invalid(
+            "points",
+            f"{format_minor(quantity, 4)} points would pay 0.00 at the pool's price: "
+            "sell more (or all of them)",
+        )
     before = Price(cash, circulating)  # the sale's price, and the last one if it sells out
     if quantity == circulating:
         pool.last_price = before

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import Tenant, moved
+from zengzhi.core import accounts
 from zengzhi.core.amounts import Price, Ratio
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Configure, ImportBalance, ReverseOrder, Sell, Subsidy, Withdraw
@@ -172,6 +173,26 @@ def test_the_smallest_sale_applies_unless_selling_everything() -> None:
     tenant.apply(Sell("s2", "m1", "main", 2_050_000))
     tenant.apply(Sell("s3", "m1", "main", None))  # the last 5 points: all of them
     assert tenant.balance("member:m1:points:main", "PTS:main") == 0
+
+
+def test_a_sale_that_would_pay_nothing_is_refused_unless_it_sells_everything() -> None:
+    """At 30,000 fen over 210 points, 0.0139 point is worth 1 fen, and the 20% fee leaves
+    0.8 fen: it would burn the points and pay 0.00. Refused, naming the points, with
+    nothing changed; the last dust of a position still sells (all of it), for what it
+    pays."""
+    tenant = Tenant()
+    tenant.order("m1", "1000.00", "300.00")
+    balances = dict(tenant.state.ledger.balances)  # type: ignore[attr-defined]
+    with pytest.raises(DomainError, match=r"would pay 0\.00") as error:
+        tenant.apply(Sell("s1", "m1", "main", 139))
+    assert error.value.field == "points"
+    assert tenant.state.ledger.balances == balances  # type: ignore[attr-defined]
+    tenant.apply(Sell("s2", "m1", "main", 140))  # 2 fen's worth, 1 paid
+    assert tenant.balance(accounts.wallet("m1")) == 1
+    tenant.apply(Sell("s3", "m1", "main", 2_100_000 - 140 - 1))
+    tenant.apply(Sell("s4", "m1", "main", None))  # the last 0.0001 point: all of them
+    assert tenant.balance("member:m1:points:main", "PTS:main") == 0
+    assert audit(dict(tenant.state.ledger.balances), tenant.journal) == []  # type: ignore[attr-defined]
 
 
 def test_when_every_point_is_sold_the_price_holds_until_the_next_mint() -> None:
