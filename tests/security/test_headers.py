@@ -8,10 +8,12 @@ import logging
 import re
 from dataclasses import replace
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.security.conftest import sqlite_only
 from tests.service.conftest import PASSWORD, Api, enter_member_page
+from tests.service.test_console_pages import sign_in
 from zengzhi.api.guard import RedactTokens, redact
 from zengzhi.app import create_app
 from zengzhi.service.base import Context
@@ -117,3 +119,25 @@ def test_the_access_log_prints_no_token() -> None:
     assert RedactTokens().filter(record)
     assert "secret-token" not in record.getMessage()
     assert logging.getLogger("uvicorn.access").filters  # installed by create_app
+
+
+@sqlite_only  # headers only
+def test_a_simulation_reports_own_policy_still_forbids_framing_and_scripts(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report file sets its own policy (its inline styles), so the guard's page policy
+    is not added to it: its own must forbid framing as every page's does, and since a
+    report runs no script and is made from an operator's uploaded scenario, any script."""
+    from zengzhi.web.console import simulations as pages  # noqa: PLC0415
+
+    monkeypatch.setattr(pages.simulations, "report_file", lambda *_: b"<h1>report</h1>")
+    sign_in(api.client, api.tenant)
+    answer = api.client.get("/console/simulations/20261121T090000-abcdef/files/report.html")
+    assert answer.status_code == 200 and answer.text == "<h1>report</h1>"
+    policy = {
+        part.split()[0]: part.split()[1:]
+        for part in answer.headers["content-security-policy"].split(";")
+    }
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["script-src"] == ["'none'"]
+    assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'none'"]

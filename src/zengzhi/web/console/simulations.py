@@ -77,8 +77,13 @@ def report_file(context: ContextDep, user: StaffDep, run_id: RunId, name: FileNa
     content = simulations.report_file(context, user.principal, run_id, name)
     kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
     # the report is the simulator's own page: shown as is, its links resolve beside it
-    return Response(
-        content,
-        media_type=kind,
-        headers={"Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'"},
-    )
+    return Response(content, media_type=kind, headers={"Content-Security-Policy": REPORT_POLICY})
+
+
+# The report's own policy (the guard adds its page policy only to answers without one):
+# its inline styles and its charts beside it, and nothing else. It runs no script, so
+# none may run, whatever a scenario's text holds; like every page, no site may frame it.
+REPORT_POLICY = (
+    "default-src 'self'; script-src 'none'; style-src 'unsafe-inline'; object-src 'none';"
+    " base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
