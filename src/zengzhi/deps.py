@@ -14,6 +14,7 @@ from pydantic import AfterValidator
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.lifecycles import OrderStatus, WithdrawalStatus
 from zengzhi.engine.fields import ID_PATTERN, printable
+from zengzhi.i18n import from_accept_language
 from zengzhi.service.auth import Principal
 from zengzhi.service.base import Context
 from zengzhi.service.sessions import authenticate
@@ -59,6 +60,15 @@ def get_principal(context: ContextDep, credentials: BearerDep) -> Principal:
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_language(request: Request) -> str:
+    """The caller's language by `Accept-Language`: refusals speak it (api/errors.py), and
+    so do the sentences inside an answer (lint findings, a back-test's skipped events)."""
+    return from_accept_language(request.headers.get("accept-language"))
+
+
+LanguageDep = Annotated[str, Depends(get_language)]
 
 
 def require_admin(

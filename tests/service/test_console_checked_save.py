@@ -231,3 +231,20 @@ def test_a_new_item_someone_else_made_meanwhile_is_not_replaced(api: Api) -> Non
     refused = api.client.post(form.path, data=mine)
     assert refused.status_code == 409 and "已有相同 ID 的项目" in refused.text
     assert form.saved(api) == form.expected
+
+
+def test_a_dry_runs_skipped_events_are_listed_in_the_pages_language(api: Api) -> None:
+    """At an opening price of a million the recorded order mints nothing, so the recorded
+    sale has nothing to sell: the dry run lists it as skipped, and why, in Chinese."""
+    api.pool()
+    api.member("u1")
+    api.completed_order("o1", "u1")
+    api.ok(api.post("/v1/members/u1/sell", {"id": "s1", "points": "1.0000"}))
+    csrf = sign_in(api.client, api.tenant)
+    api.client.cookies.set("zz_lang", "zh")
+    params = {**_pool_params(api), "opening_price": "1000000"}
+    started = api.client.post(
+        "/console/config/pools/main", data={"csrf": csrf, **params, "action": "dryrun"}
+    )
+    result = dry_run_result(api.client, started)
+    assert "sell:s1: 按此方案已无可执行的内容" in result.text, result.text

@@ -109,3 +109,34 @@ def test_a_batchs_refused_items_speak_the_callers_language(api: Api) -> None:
         "message": "未知会员 'ghost'",
         "field": "member",
     }
+
+
+def test_sentences_inside_an_answer_speak_chinese_when_asked(api: Api) -> None:
+    """A lint's findings and a back-test's skipped events are sentences an integrator shows
+    its operators, as it shows a refusal: in the caller's language, codes and fields the
+    same. A proposal with minting stopped makes the recorded sale impossible (nothing to
+    sell) and the lint warns about it."""
+    api.pool()
+    api.member("u1")
+    api.completed_order("o1", "u1")
+    api.ok(api.post("/v1/members/u1/sell", {"id": "s1", "points": "1.0000"}))
+    proposal = api.ok(api.get("/v1/config"))
+    proposal["pool"]["minting_enabled"] = False
+    answers = {}
+    for language, headers in (("en", {}), ("zh", ZH)):
+        auth = {"Authorization": f"Bearer {api.token}", **headers}
+        lint = api.client.post("/v1/config/lint", json={"config": proposal}, headers=auth)
+        backtest = api.client.post("/v1/backtest", json={"config": proposal}, headers=auth)
+        answers[language] = (lint.json()["findings"], backtest.json()["skipped_events"])
+    (en_findings, en_skipped), (zh_findings, zh_skipped) = answers["en"], answers["zh"]
+    assert en_findings and en_skipped, (en_findings, en_skipped)
+    for en, zh in [
+        *zip(en_findings, zh_findings, strict=True),
+        *zip(en_skipped, zh_skipped, strict=True),
+    ]:
+        text = "message" if "message" in en else "reason"
+        assert {k: v for k, v in en.items() if k != text} == {
+            k: v for k, v in zh.items() if k != text
+        }
+        assert not HAN.search(en[text]), en
+        assert HAN.search(zh[text]), (en, zh)

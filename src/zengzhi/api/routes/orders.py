@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from zengzhi.api.routing import StrictJSONRoute
-from zengzhi.deps import After, ContextDep, Limit, OrderStatusFilter, PathId, PrincipalDep
+from zengzhi.deps import (
+    After,
+    ContextDep,
+    LanguageDep,
+    Limit,
+    OrderStatusFilter,
+    PathId,
+    PrincipalDep,
+)
 from zengzhi.engine.fields import ID_PATTERN
-from zengzhi.i18n import from_accept_language, translate_message
+from zengzhi.i18n import translate_message
 from zengzhi.service import orders
 from zengzhi.service.orders import BatchItem, NewOrder, OrderBatch
 from zengzhi.service.queries.orders import OrderView
@@ -32,12 +40,11 @@ def create_order(
 
 @router.post("/batch", response_model=list[BatchItem])
 def create_orders(
-    context: ContextDep, principal: PrincipalDep, body: OrderBatch, request: Request
+    context: ContextDep, principal: PrincipalDep, body: OrderBatch, language: LanguageDep
 ) -> list[BatchItem]:
     """Up to 500 orders at once (and their payment with `pay`); each answered on its own."""
     items = orders.create_orders(context, principal, body)
     # an item's refusal speaks the caller's language, as a refused request does (errors.py)
-    language = from_accept_language(request.headers.get("accept-language"))
     for item in items:
         if item.error is not None and item.error.get("message"):
             item.error["message"] = translate_message(language, str(item.error["message"]))
