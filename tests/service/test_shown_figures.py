@@ -15,6 +15,8 @@ console's dashboard figures and the member page are then read against those sums
 
 from __future__ import annotations
 
+import html
+import re
 from collections import defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -24,7 +26,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from sqlalchemy import Connection, select
 
 from tests.histories import History, histories
-from tests.service.conftest import Api, Clock, login, new_tenant
+from tests.service.conftest import Api, Clock, enter_member_page, login, new_tenant
 from tests.service.test_reversal_histories import Shop
 from zengzhi.service import pools
 from zengzhi.service.auth import Principal, Role
@@ -340,3 +342,64 @@ def test_the_risk_panel_reads_the_platforms_cover_then_from_the_same_money_as_no
     found = console_risk.risk(context, owner, pools.solvency(context, owner))
     assert found.window_days == 30
     assert [p for p in found.short + found.falling if p.kind == "platform"] == []
+
+
+def member_page(api: Api, member: str, language: str) -> str:
+    """The member's page as they read it, in `language`, its tags taken out."""
+    client = api.client
+    client.cookies.clear()
+    issued = api.ok(api.post(f"/v1/members/{member}/page-token"))
+    assert enter_member_page(client, issued).status_code == 303
+    client.get(f"/language/{language}")
+    text = client.get("/m").text
+    client.cookies.clear()
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)))
+
+
+def test_a_withdrawal_rejected_after_a_refund_says_it_paid_the_debt_not_the_wallet(
+    api: Api, context: Context
+) -> None:
+    """m1 sells, asks to withdraw the 400.00, and the order is refunded while it is held:
+    the refund finds the wallet empty and m1 owes 400.00. Finance rejects the withdrawal:
+    the 400.00 settles the debt (the ledger moves it from withdrawing to the debt, never
+    to the wallet), and the page said 'rejected, returned to your wallet' beside a wallet
+    of ¥0.00. Then a part: of a second withdrawal, what a debt took and what came back."""
+    api.pool(exit_multiple="3", mint_ratio="0.5", sell_fee="0")
+    members = ["m1", "m2"]
+    for member in members:
+        api.member(member)
+    api.completed_order("o1", "m1", "1000.00", "300.00")
+    api.completed_order("o2", "m2", "1000.00", "300.00")
+    api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "all"}))
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "400.00"}))
+    api.ok(api.post("/v1/orders/o1/reverse"))
+    books = look(api, context, members)
+    assert (books.of("member:m1:wallet"), books.owed_by_members()) == (0, 40_000)
+    api.ok(api.post("/v1/withdrawals/w1/reject", {"reason": "refunded"}))
+    books = look(api, context, members)
+    assert (books.of("member:m1:wallet"), books.owed_by_members()) == (0, 0)
+    english, chinese = member_page(api, "m1", "en"), member_page(api, "m1", "zh")
+    assert "rejected; it paid what you owed, so nothing went back to your wallet" in english
+    assert "已拒绝，已全部用于抵扣您的欠款，未退回零钱" in chinese
+    assert "returned to your wallet" not in english and "已退回零钱" not in chinese
+
+    # m2 sells the points of two orders and asks to withdraw it all; the later order is
+    # refunded: a debt of its points' value, less than the withdrawal
+    api.completed_order("o5", "m2", "1000.00", "300.00")
+    api.ok(api.post("/v1/members/m2/sell", {"id": "s5", "points": "all"}))
+    wallet = api.ok(api.get("/v1/members/m2/wallet"))["balance"]
+    api.ok(api.post("/v1/members/m2/withdrawals", {"id": "w5", "amount": wallet}))
+    api.ok(api.post("/v1/orders/o5/reverse"))
+    books = look(api, context, members)
+    owed = books.owed_by_members()
+    assert 0 < owed < Decimal(wallet) * 100
+    api.ok(api.post("/v1/withdrawals/w5/reject", {"reason": "refunded"}))
+    books = look(api, context, members)
+    assert books.owed_by_members() == 0
+    assert books.of("member:m2:wallet") == Decimal(wallet) * 100 - owed
+    paid = f"¥{yuan(owed)}"
+    english, chinese = member_page(api, "m2", "en"), member_page(api, "m2", "zh")
+    assert f"rejected; {paid} of it paid what you owed, the rest went back to your wallet" in (
+        english
+    )
+    assert f"已拒绝，其中 {paid} 已用于抵扣您的欠款，其余已退回零钱" in chinese

@@ -40,7 +40,11 @@ from zengzhi.service.modes import ModeHolding
 from zengzhi.service.queries import members as reads
 from zengzhi.service.queries.members import Me, PositionView, me_view
 from zengzhi.service.queries.wallets import Movement, WalletView
-from zengzhi.service.queries.withdrawals import WithdrawalView, member_withdrawals
+from zengzhi.service.queries.withdrawals import (
+    WithdrawalView,
+    debt_settled_on_rejection,
+    member_withdrawals,
+)
 from zengzhi.service.tenants import load_settings
 from zengzhi.service.wallets import WithdrawalRequest
 from zengzhi.store import security
@@ -260,6 +264,16 @@ def withdrawals(context: Context, member: Member, limit: int) -> list[Withdrawal
     return query(
         context,
         lambda connection: member_withdrawals(connection, member.tenant, member.member, limit),
+    )
+
+
+def debt_settled(context: Context, member: Member) -> dict[str, str]:
+    """What each rejected withdrawal of the member's paid of a debt instead of going
+    back to the wallet (yuan by withdrawal), so that the page says where it went."""
+    member.principal.require(Permission.READ)
+    return query(
+        context,
+        lambda connection: debt_settled_on_rejection(connection, member.tenant, member.member),
     )
 
 

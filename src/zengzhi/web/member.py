@@ -158,6 +158,7 @@ def _sections(context: Context, member: Member) -> dict[str, Any]:
         "wallet": member_access.wallet(context, member),
         "history": member_access.wallet_history(context, member, 10, None),
         "withdrawals": member_access.withdrawals(context, member, 10),
+        "settled": member_access.debt_settled(context, member),
         "holdings": member_access.mode_holdings(context, member),
     }
 

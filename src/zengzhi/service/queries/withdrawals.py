@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, select
 
+from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor
+from zengzhi.core.ledger import CNY, EntryKind
 from zengzhi.service.base import found
-from zengzhi.store.withdrawals import WithdrawalRow, Withdrawals
+from zengzhi.store import tables as t
+from zengzhi.store.tenanted import of_tenant
+from zengzhi.store.withdrawals import WITHDRAW_EVENT, WithdrawalRow, Withdrawals
 
 
 class WithdrawalView(BaseModel):
@@ -64,3 +68,27 @@ def member_withdrawals(
 ) -> list[WithdrawalView]:
     """A member's withdrawals, newest first (their own page)."""
     return [withdrawal_view(row) for row in Withdrawals(connection, tenant).newest(member, limit)]
+
+
+def debt_settled_on_rejection(connection: Connection, tenant: str, member: str) -> dict[str, str]:
+    """What each of the member's rejected withdrawals paid of a debt instead of going back
+    to the wallet (a reversal found the wallet empty while the cash was held, and a
+    rejection is a credit like any other: the debt is settled first), in yuan by
+    withdrawal; only those that settled some."""
+    e, p = t.entries.c, t.postings.c
+    rows = connection.execute(
+        select(e.corrects, func.sum(p.amount))
+        .join(t.postings, (p.tenant_id == e.tenant_id) & (p.entry_id == e.entry_id))
+        .where(
+            of_tenant(e, tenant),
+            e.kind == EntryKind.WITHDRAWAL_RELEASE,
+            p.account == accounts.debt(member),
+            p.asset == CNY,
+        )
+        .group_by(e.corrects)
+    )
+    return {  # an entry corrects the withdrawal's event, `withdraw:<id>`
+        str(row[0]).removeprefix(WITHDRAW_EVENT): format_minor(int(row[1]), 2)
+        for row in rows
+        if int(row[1]) > 0
+    }
