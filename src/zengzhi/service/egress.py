@@ -7,9 +7,10 @@ a URL written with a loopback, private, link-local or otherwise non-public addre
 name resolves to at that moment. `ZENGZHI_WEBHOOK_PRIVATE_TARGETS=true` allows them (a
 test, a demo, a receiver on the same machine).
 
-Between the check and the connection the name is resolved a second time (by the HTTP
-client), so a name whose DNS answer changes in between could still slip through; a
-deployment that must be sure of it also filters egress at the network.
+The check at delivery and the connection use one resolution of the name: the connection
+is made to the very address that was checked (TLS still verifies the name), so a name
+whose DNS answer changes between a check and the connect (DNS rebinding) cannot lead
+inside. A deployment also filters egress at the network (docs/security.md).
 """
 
 from __future__ import annotations
@@ -164,9 +165,23 @@ class _Stream(httpcore.NetworkStream):
         return self._stream.get_extra_info(info)
 
 
+def _public_addresses(host: str, port: int) -> list[str]:
+    """What `host` resolves to, refused (a connection error) if any of it is private."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as error:
+        raise httpcore.ConnectError(f"cannot resolve {host}: {error}") from None
+    addresses = [str(address[0]) for *_, address in found]
+    for address in addresses:
+        if is_private(address):
+            raise httpcore.ConnectError(f"{host} resolves to {address}, a private or local address")
+    return list(dict.fromkeys(addresses))
+
+
 class _Backend(httpcore.NetworkBackend):
-    def __init__(self) -> None:
+    def __init__(self, public_only: bool = False) -> None:
         self._backend = httpcore.SyncBackend()
+        self._public_only = public_only
 
     def connect_tcp(
         self,
@@ -176,8 +191,24 @@ class _Backend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
-        left = _left(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._backend.connect_tcp(host, port, left, local_address, socket_options))
+        if not self._public_only:
+            left = _left(timeout, httpcore.ConnectTimeout)
+            stream = self._backend.connect_tcp(host, port, left, local_address, socket_options)
+            return _Stream(stream)
+        # resolved once, here: the connection goes to an address that was checked, not to
+        # whatever a second resolution would answer (DNS rebinding)
+        failed: httpcore.ConnectError | None = None
+        for address in _public_addresses(host, port):
+            left = _left(timeout, httpcore.ConnectTimeout)
+            try:
+                stream = self._backend.connect_tcp(
+                    address, port, left, local_address, socket_options
+                )
+            except httpcore.ConnectError as error:
+                failed = error
+                continue
+            return _Stream(stream)
+        raise failed or httpcore.ConnectError(f"cannot resolve {host}")
 
     def connect_unix_socket(
         self,
@@ -195,7 +226,7 @@ class _Backend(httpcore.NetworkBackend):
 class LimitedTransport(httpx.HTTPTransport):
     """httpx's transport, whose requests made within `deadline(…)` end by it."""
 
-    def __init__(self) -> None:
+    def __init__(self, public_only: bool = False) -> None:
         super().__init__()
         limits = httpx.Limits()  # httpx's own defaults, as HTTPTransport() takes them
         # httpx takes no network backend: its pool is made again with one that keeps to
@@ -205,13 +236,17 @@ class LimitedTransport(httpx.HTTPTransport):
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            network_backend=_Backend(),
+            network_backend=_Backend(public_only),
         )
 
 
 class PublicOnlyTransport(LimitedTransport):
     """An HTTP transport that refuses to connect where a name resolves to a private
-    address; the refusal is a connection error, kept as the attempt's error."""
+    address; the refusal is a connection error, kept as the attempt's error. Each new
+    connection resolves the name once and connects to the address it checked."""
+
+    def __init__(self) -> None:
+        super().__init__(public_only=True)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         host = request.url.host
