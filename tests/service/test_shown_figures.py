@@ -27,8 +27,9 @@ from sqlalchemy import Connection, select
 
 from tests.histories import History, histories
 from tests.service.conftest import Api, Clock, enter_member_page, login, new_tenant
+from tests.service.test_gateway_adapters import OPENID, a_withdrawal, owner, wechat
 from tests.service.test_reversal_histories import Shop
-from zengzhi.service import pools
+from zengzhi.service import gateway_payouts, pools
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.queries import console_risk
@@ -403,3 +404,21 @@ def test_a_withdrawal_rejected_after_a_refund_says_it_paid_the_debt_not_the_wall
         english
     )
     assert f"已拒绝，其中 {paid} 已用于抵扣您的欠款，其余已退回零钱" in chinese
+
+
+def test_a_withdrawal_sent_to_the_payout_gateway_reads_as_words_on_the_member_page(
+    api: Api, context: Context, clock: Clock
+) -> None:
+    """A withdrawal the gateway has not yet paid is `paying`: the member page looked its
+    status up as `member.withdrawal_paying`, a string neither language had, and showed
+    the key itself."""
+    fake, _, client = wechat(api, clock)
+    a_withdrawal(api, fake, "wechat", OPENID)
+    fake.next = "pending"
+    view = gateway_payouts.request_payout(context, owner(api), "w1", client)
+    assert view.status == "paying"
+    look(api, context, ["m1"])  # still held: 1,000.00 withdrawing
+    english, chinese = member_page(api, "m1", "en"), member_page(api, "m1", "zh")
+    assert "member.withdrawal_" not in english and "member.withdrawal_" not in chinese
+    assert "¥1,000.00 (¥1,000.00 after the fee), sent to be paid" in english
+    assert "¥1,000.00（扣手续费后 ¥1,000.00），已提交打款，等待到账" in chinese
