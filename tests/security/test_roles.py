@@ -149,3 +149,25 @@ def test_deny_by_default_every_permission_is_granted_on_purpose() -> None:
         assert [role for role in Role if permission in GRANTS[role]] == [Role.OWNER]
     assert GRANTS[Role.OPERATOR] == {Permission.READ, Permission.CONFIGURE}
     assert json.dumps(sorted(GRANTS[Role.VIEWER])) == '["read"]'
+
+
+def test_support_cannot_choose_where_a_members_money_is_paid(api: Api) -> None:
+    """Four eyes on payouts: a withdrawal at or under the auto-approval limit is approved
+    (and paid, with a gateway) as it is asked, so whoever sets a member's payee decides
+    where that money goes with no one from finance seeing it. Support edits members but
+    may not withdraw for them: it may not set their payee either (was: it could point
+    every member's payee at an account of its own); the owner and the key may."""
+    api.member("m1")
+    payee = {"method": "alipay", "real_name": "张三丰", "account": "13812345678"}
+    api.ok(api.put("/v1/members/m1/payee", payee))
+    support = api.as_role("support")
+    mine = payee | {"real_name": "李四", "account": "13900000000"}
+    refused = api.put("/v1/members/m1/payee", mine, token=support)
+    assert (refused.status_code, refused.json()["field"]) == (403, "payee"), refused.text
+    assert api.ok(api.get("/v1/members/m1/payee"))["account"] == "138****5678"  # unchanged
+    api.member("m2")
+    refused = api.put("/v1/members/m2/payee", mine, token=support)
+    assert refused.status_code == 403
+    assert api.get("/v1/members/m2/payee").status_code == 404  # none was made
+    assert api.get("/v1/members/m1/payee", token=support).status_code == 200  # still reads
+    api.ok(api.put("/v1/members/m2/payee", mine, token=api.as_role("integrator")))

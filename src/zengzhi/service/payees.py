@@ -104,9 +104,21 @@ def _row(connection: Connection, tenant: str, member: str, lock: bool = False) -
     return Payees(connection, tenant).get(member, lock)
 
 
+_WHO_SETS_PAYEES = (
+    "a payee decides where the member's money is paid: it is set by a role that may"
+    " withdraw for the member (the owner, the integrator's key)"
+)
+
+
 def set_payee(context: Context, principal: Principal, member: str, request: PayeeIn) -> PayeeView:
-    """Set (or replace) a member's payee. The audit log keeps the masked values only."""
+    """Set (or replace) a member's payee. The audit log keeps the masked values only.
+    The payee is where the member's withdrawals are paid, and one at or under the
+    auto-approval limit is approved and paid with no one deciding it: so the payee is set
+    only by a role that may withdraw for the member anyway (the owner, the integrator's
+    key), not by support, who could otherwise send members' payouts to an account of
+    their own without finance seeing one."""
     principal.require(Permission.MEMBERS)
+    principal.require(Permission.WITHDRAW, "payee", _WHO_SETS_PAYEES)
     if request.method == "bank" and not request.bank:
         raise DomainError(ErrorCode.INVALID, "a bank payee needs the bank's name", "bank")
     clear = {"real_name": request.real_name, "account": request.account, "bank": request.bank}
