@@ -4,6 +4,10 @@ nothing behind. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import gzip
+import json
+import zlib
+
 from tests.service.conftest import Api
 
 
@@ -116,3 +120,41 @@ def test_a_status_filter_no_list_can_hold_is_refused_naming_it(api: Api) -> None
     assert [order["id"] for order in api.ok(api.get("/v1/orders", status="created"))] == ["o1"]
     assert api.ok(api.get("/v1/withdrawals", status="held")) == []
     assert api.ok(api.get(f"/v1/webhooks/{hook['id']}/deliveries", status="pending")) == []
+
+
+def test_a_compressed_body_is_refused_saying_so_and_creates_nothing(api: Api) -> None:
+    """`Content-Encoding` was not looked at: a gzip body was refused as "is not JSON
+    this service can read", and a plain body sent as gzip, deflate or br was taken as
+    if it had not been compressed (a proxy or client that did compress it would then
+    be told its JSON was unreadable). A body is taken uncompressed only, and an encoding
+    is refused naming the body and what to send instead."""
+    api.pool()
+    api.member("m1")
+    order = {"id": "o1", "member": "m1", "amount": "10.00", "contribution": "1.00"}
+    plain = json.dumps(order).encode()
+    for encoding, body in [
+        ("gzip", gzip.compress(plain)),
+        ("gzip", plain),
+        ("deflate", zlib.compress(plain)),
+        ("br", plain),
+        ("GZIP, identity", gzip.compress(plain)),
+    ]:
+        headers = {
+            "Authorization": f"Bearer {api.token}",
+            "Content-Type": "application/json",
+            "Content-Encoding": encoding,
+        }
+        refused = api.client.post("/v1/orders", content=body, headers=headers)
+        assert refused.status_code == 422, (encoding, refused.text)
+        error = refused.json()
+        assert (error["code"], error["field"]) == ("invalid", "body"), (encoding, error)
+        assert "Content-Encoding" in error["message"], (encoding, error)
+    chinese = api.client.post(
+        "/v1/orders",
+        content=gzip.compress(plain),
+        headers={**headers, "Content-Encoding": "gzip", "Accept-Language": "zh-CN"},
+    )
+    assert "必须以未压缩形式发送" in chinese.json()["message"], chinese.text
+    assert api.ok(api.get("/v1/orders")) == []
+    headers = {**headers, "Content-Encoding": "identity"}
+    assert api.client.post("/v1/orders", content=plain, headers=headers).status_code == 201

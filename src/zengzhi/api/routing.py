@@ -4,7 +4,10 @@ json.loads, which keeps the last value of a key given twice. A route that takes 
 (an order's pay, refund…) refuses one, and JSON nested past what the reader can follow
 is refused naming `body` (it raised RecursionError: a 500). A body sent as another type
 (text/plain, a form, none named) is refused saying which type to send: FastAPI passed
-its bytes on, refused as "must be a table of names and values"."""
+its bytes on, refused as "must be a table of names and values". A body with a
+`Content-Encoding` other than identity (gzip…) is refused saying to send it
+uncompressed: the header was not looked at, a gzip body was "not JSON", and a plain
+body labelled gzip was taken."""
 
 from __future__ import annotations
 
@@ -20,6 +23,13 @@ from zengzhi.engine.fields import loads_strict
 
 EMPTY = (b"", b"{}")  # what a route that takes no body accepts
 NOT_JSON = "must be JSON, sent with Content-Type: application/json"
+ENCODED = "must be sent uncompressed, with no Content-Encoding (or Content-Encoding: identity)"
+
+
+def _is_encoded(content_encoding: str | None) -> bool:
+    """A coding other than identity (gzip, deflate, br…): the body is not its JSON."""
+    codings = (content_encoding or "").lower().replace(" ", "").split(",")
+    return any(coding not in ("", "identity") for coding in codings)
 
 
 def _is_json(content_type: str | None) -> bool:
@@ -47,6 +57,8 @@ class StrictJSONRoute(APIRoute):
             strict = StrictJSONRequest(request.scope, request.receive)
             body = await strict.body()
             if self.body_field is not None and body:
+                if _is_encoded(strict.headers.get("content-encoding")):
+                    raise invalid("body", ENCODED)
                 if not _is_json(strict.headers.get("content-type")):
                     raise invalid("body", NOT_JSON)
                 # Read here, where a refusal reaches the error handlers: FastAPI turns any
