@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.service.conftest import PASSWORD, Api, Clock, enter_member_page, login
+from zengzhi.service import sessions
 
 
 def test_signing_out_ends_the_session_at_once(api: Api, client: TestClient) -> None:
@@ -104,3 +106,32 @@ def test_the_member_signs_out_on_the_page(api: Api) -> None:
     assert api.get("/v1/me", token=issued["token"]).status_code == 401
     client.cookies.set("zz_member", issued["token"], path="/m")
     assert client.get("/m").status_code == 401
+
+
+@pytest.mark.parametrize("change", [{"password": "a brand new passphrase"}, {"disabled": True}])
+def test_a_sign_in_checked_while_the_password_changes_opens_no_session(
+    api: Api, monkeypatch: pytest.MonkeyPatch, change: dict[str, object]
+) -> None:
+    """A sign-in whose password was checked just before the owner changed it (or disabled
+    the user), in the Argon2 check's tens of milliseconds, opened its session after the
+    change had ended the user's sessions: someone signing in with a leaked password at
+    that moment kept a session the change was meant to end. The session is opened only
+    if the user is still as checked (the row locked, as the change locks it)."""
+    api.ok(api.post("/v1/users", {"username": "ann", "password": PASSWORD, "role": "viewer"}))
+    real = sessions.auth.password_matches
+
+    def while_changing(stored: str, given: str) -> bool:
+        matched = real(stored, given)
+        monkeypatch.setattr(sessions.auth, "password_matches", real)  # once
+        api.ok(api.patch("/v1/users/ann", change))  # the owner's change, in between
+        return matched
+
+    monkeypatch.setattr(sessions.auth, "password_matches", while_changing)
+    answer = api.client.post(
+        "/v1/auth/login", json={"tenant": api.tenant, "username": "ann", "password": PASSWORD}
+    )
+    if answer.status_code == 200:  # a token was given: the change must have ended it
+        token = answer.json()["token"]
+        assert api.get("/v1/pools", token=token).status_code == 401, "the session outlived it"
+    else:
+        assert answer.status_code == 401, answer.text

@@ -115,6 +115,12 @@ def login(context: Context, request: Login) -> Session:
 
     def open_session() -> None:
         with context.database.write() as connection:
+            # the user as checked, its row locked as a change locks it: a password change
+            # or a disabling that came during the check (which ended the user's sessions)
+            # is not followed by a session opened with what it replaced
+            now_row = Users(connection, request.tenant).get(request.username, lock=True)
+            if now_row is None or now_row.disabled or now_row.password_hash != row.password_hash:
+                raise _BAD_LOGIN
             security.release_attempt(
                 connection, request.tenant, request.username, attempts.first_at
             )
