@@ -33,6 +33,7 @@ from zengzhi.service import gateway_payouts, pools
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.queries import console_risk
+from zengzhi.service.queries import members as reads
 from zengzhi.store import tables as t
 
 CNY = "CNY"
@@ -63,6 +64,26 @@ def postings_sums(
     for row in connection.execute(statement):
         sums[(row.account, row.asset)] += int(row.amount)
     return dict(sums)
+
+
+def kept_from_pools(connection: Connection, tenant: str, member: str) -> int:
+    """What the pools' sales and exits paid the member (into the wallet, or a debt it
+    settled), less what reversals of the member's orders took back of it (out of the
+    wallet, or a debt they recorded), from the journal (the histories have one pool)."""
+    p, e = t.postings.c, t.entries.c
+    kept = 0
+    for (amount,) in connection.execute(
+        select(p.amount)
+        .join(t.postings, (p.tenant_id == e.tenant_id) & (p.entry_id == e.entry_id))
+        .where(
+            e.tenant_id == tenant,
+            e.kind.in_(["sale", "exit", "reversal"]),
+            p.asset == CNY,
+            p.account.in_([f"member:{member}:wallet", f"member:{member}:debt"]),
+        )
+    ):
+        kept += int(amount)  # a reversal's charge posts negative amounts
+    return kept
 
 
 def yuan(fen: int) -> Decimal:
@@ -142,7 +163,7 @@ def sale(points: int, balance: int, supply: int, fee: Decimal) -> int:
     return int((value * (1 - fee)).to_integral_value(rounding="ROUND_FLOOR"))
 
 
-def check_figures(api: Api, books: Books, members: list[str]) -> None:
+def check_figures(api: Api, context: Context, books: Books, members: list[str]) -> None:
     """The solvency report, pools, modes, the dashboard and each member's figures."""
     report = api.ok(api.get("/v1/solvency"))
     check_platform(report, books)
@@ -158,6 +179,11 @@ def check_figures(api: Api, books: Books, members: list[str]) -> None:
     withdrawals = api.ok(api.get("/v1/withdrawals", limit=200))
     for member in members:
         check_member(api, member, report, books, withdrawals)
+    with context.database.reader.connect() as connection:
+        for member in members:  # the member page's "this pool has paid … into your wallet"
+            shown = reads.paid_by_pool(connection, api.tenant, member)
+            kept = kept_from_pools(connection, api.tenant, member)
+            assert Decimal(shown.get("main", "0")) == yuan(kept), member
 
 
 def check_platform(report: dict[str, Any], books: Books) -> None:
@@ -281,7 +307,7 @@ def test_every_figure_shown_is_what_the_ledger_says(
     shop.run()
     with context.database.reader.connect() as connection:
         books = Books(postings_sums(connection, tenant))
-    check_figures(shop.api, books, [member for member, _ in history.links])
+    check_figures(shop.api, context, books, [member for member, _ in history.links])
 
 
 # ---------------------------------------------------------------------------- stories
@@ -291,7 +317,7 @@ def test_every_figure_shown_is_what_the_ledger_says(
 def look(api: Api, context: Context, members: list[str]) -> Books:
     with context.database.reader.connect() as connection:
         books = Books(postings_sums(connection, api.tenant))
-    check_figures(api, books, members)
+    check_figures(api, context, books, members)
     return books
 
 
@@ -422,3 +448,24 @@ def test_a_withdrawal_sent_to_the_payout_gateway_reads_as_words_on_the_member_pa
     assert "member.withdrawal_" not in english and "member.withdrawal_" not in chinese
     assert "¥1,000.00 (¥1,000.00 after the fee), sent to be paid" in english
     assert "¥1,000.00（扣手续费后 ¥1,000.00），已提交打款，等待到账" in chinese
+
+
+def test_what_a_pool_paid_reads_less_what_a_refund_took_back(api: Api, context: Context) -> None:
+    """m1 sells o1's points for 400.00, buys again (o4), and o1 is refunded: the 400.00 is
+    taken back from the wallet. The member page still said 'You have spent ¥1,000.00;
+    this pool has paid ¥400.00 into your wallet': the spent was without the refunded
+    order, the paid with the sale the refund took back."""
+    api.pool(exit_multiple="3", mint_ratio="0.5", sell_fee="0")
+    for member in ("m1", "m2"):
+        api.member(member)
+    api.completed_order("o1", "m1", "1000.00", "300.00")
+    api.completed_order("o2", "m2", "1000.00", "300.00")
+    api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "all"}))
+    api.completed_order("o4", "m1", "1000.00", "300.00")
+    assert "this pool has paid ¥400.00 into your wallet" in member_page(api, "m1", "en")
+    api.ok(api.post("/v1/orders/o1/reverse"))
+    books = look(api, context, ["m1", "m2"])
+    assert books.of("member:m1:wallet") == 0 and books.owed_by_members() == 0  # taken back
+    english, chinese = member_page(api, "m1", "en"), member_page(api, "m1", "zh")
+    assert "You have spent ¥1,000.00; this pool has paid ¥0.00 into your wallet" in english
+    assert "您已消费 ¥1,000.00，本积分池已付入您零钱 ¥0.00" in chinese

@@ -237,7 +237,8 @@ def positions(context: Context, member: Member) -> list[PositionView]:
 
 
 def paid_by_pool(context: Context, member: Member) -> dict[str, str]:
-    """What each pool paid into the member's wallet (sales and exits, after the fee)."""
+    """What each pool paid into the member's wallet (sales and exits, after the fee) and
+    no reversal took back."""
     member.principal.require(Permission.READ)
     return query(
         context, lambda connection: reads.paid_by_pool(connection, member.tenant, member.member)

@@ -141,11 +141,15 @@ def open_positions(connection: Connection, tenant: str, member: str) -> list[Pos
 
 
 def paid_by_pool(connection: Connection, tenant: str, member: str) -> dict[str, str]:
-    """What each pool ever paid the member (sales and exits, after the sell fee: what
-    reached the wallet), whether a position is open or not (its row keeps the history, one
-    row a pool and member); yuan text by pool."""
+    """What each pool paid the member and the member kept (sales and exits, after the sell
+    fee: what reached the wallet, less what reversals of the member's orders charged back
+    of it), whether a position is open or not (its row keeps the history, one row a pool
+    and member); yuan text by pool. A refund that took a sale's 400.00 back left the page
+    saying the pool had paid 400.00 beside what the member had spent without that order."""
     c = t.positions.c
     rows = connection.execute(
-        select(c.pool_id, c.paid).where(of_tenant(c, tenant), c.member_id == member)
+        select(c.pool_id, c.paid, c.charged).where(of_tenant(c, tenant), c.member_id == member)
     )
-    return {row.pool_id: format_minor(int(row.paid), 2) for row in rows}
+    return {
+        row.pool_id: format_minor(max(0, int(row.paid) - int(row.charged)), 2) for row in rows
+    }
