@@ -4,9 +4,14 @@ Chinese, not as `pool main exit_multiple: 2 → None`."""
 
 from __future__ import annotations
 
-from tests.service.conftest import Api
+import re
+
+from starlette.datastructures import FormData
+
+from tests.service.conftest import Api, enter_member_page
 from tests.service.test_console_pages import sign_in
 from tests.service.test_console_sections import dry_run_result
+from zengzhi.web.pages import Form
 
 
 def test_a_dry_runs_list_of_changes_is_in_chinese(api: Api) -> None:
@@ -35,3 +40,30 @@ def test_a_dry_runs_list_of_changes_is_in_chinese(api: Api) -> None:
     store = dry_run_result(api.client, started)
     assert "门店 s1：新的佣金、积分池或地区" in store.text
     assert "new commission" not in store.text
+
+
+def test_a_number_typed_with_a_chinese_keyboards_full_width_digits_is_read(api: Api) -> None:
+    """A Chinese input method in full-width mode types １０ and ．: the member page refused
+    it as "'１０' 不是形如 "12.50" 的小数" (a member sees the same number twice); the form now
+    reads a number written wholly in full-width characters as that number. Anything
+    else stays as typed (a name keeps its full-width brackets)."""
+    api.pool()
+    api.member("m1", name="Ann")
+    api.completed_order("o1", "m1")
+    client = api.client
+    client.cookies.clear()
+    enter_member_page(client, api.ok(api.post("/v1/members/m1/page-token")))
+    home = client.get("/m")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', home.text)
+    assert csrf is not None
+    quote = client.post(
+        "/m/sell/quote", data={"csrf": csrf.group(1), "pool": "main", "points": "１０．５"}
+    )
+    assert quote.status_code == 200 and "Confirm your sale" in quote.text, quote.text
+    assert "10.5000" in quote.text
+    negative = client.post(
+        "/m/sell/quote", data={"csrf": csrf.group(1), "pool": "main", "points": "－１"}
+    )
+    assert negative.status_code == 422 and "must be greater than 0" in negative.text
+    assert Form(FormData([("name", "李（四）"), ("n", "　１２３　")])).get("name") == "李（四）"
+    assert Form(FormData([("n", "　１２３　")])).get("n") == "123"

@@ -13,6 +13,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
 import zlib
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import UTC, datetime
@@ -277,6 +278,20 @@ class SignInRequired(Exception):
 # ---------------------------------------------------------------------------- forms
 
 
+# A Chinese input method in full-width mode types ０-９, ． and －: a number written wholly
+# in them is read as the number it is (the member page refused "１０" as no decimal)
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
+_NUMBER = re.compile(r"[-+]?[0-9.]+")
+
+
+def typed(value: str) -> str:
+    """A form field's text as typed, without surrounding spaces; a number in full-width
+    characters as the same number in ASCII. Any other text is kept as it is."""
+    value = value.strip()
+    ascii_number = value.translate(_FULL_WIDTH)
+    return ascii_number if _NUMBER.fullmatch(ascii_number) else value
+
+
 class Form:
     """A submitted form: text fields, and files when it was multipart."""
 
@@ -285,7 +300,7 @@ class Form:
 
     def get(self, name: str, default: str = "") -> str:
         value = self._data.get(name)
-        return value.strip() if isinstance(value, str) else default
+        return typed(value) if isinstance(value, str) else default
 
     def optional(self, name: str) -> str | None:
         return self.get(name) or None
@@ -312,7 +327,7 @@ class Form:
 
     def all(self, name: str) -> list[str]:
         """Every value of a field sent more than once (the boxes ticked in a list)."""
-        return [v.strip() for v in self._data.getlist(name) if isinstance(v, str) and v.strip()]
+        return [typed(v) for v in self._data.getlist(name) if isinstance(v, str) and v.strip()]
 
     def values(self) -> dict[str, str]:
         return {key: value for key, value in self._data.items() if isinstance(value, str)}
