@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 
 from tests.service.conftest import Api, enter_member_page
 from tests.service.test_console_pages import sign_in
-from tests.service.test_console_sections import dry_run_result
+from tests.service.test_console_sections import buy, dry_run_result, union_zone
 from zengzhi.web.pages import Form
 
 
@@ -67,3 +67,22 @@ def test_a_number_typed_with_a_chinese_keyboards_full_width_digits_is_read(api: 
     assert negative.status_code == 422 and "must be greater than 0" in negative.text
     assert Form(FormData([("name", "李（四）"), ("n", "　１２３　")])).get("name") == "李（四）"
     assert Form(FormData([("n", "　１２３　")])).get("n") == "123"
+
+
+def test_the_member_page_names_a_mode_without_the_zones_id_unless_two_zones_have_it(
+    api: Api,
+) -> None:
+    """A member read "工会排队（u）": the zone's id is the operator's code, which means
+    nothing to a consumer. It is said only to tell apart the same mode in two zones."""
+    union_zone(api)  # zone u with a union queue; A bought its pack
+    client = api.client
+    client.cookies.clear()
+    enter_member_page(client, api.ok(api.post("/v1/members/A/page-token")))
+    client.get("/language/zh")
+    home = client.get("/m").text
+    assert "<h3>工会排队</h3>" in home, home
+    api.ok(api.put("/v1/zones/v", {"modes": {"union": {"funding": "0.5", "lock_days": 15}}}))
+    api.ok(api.put("/v1/products/box", {"price": "100.00", "platform": "100.00", "zone": "v"}))
+    buy(api, "o9", "A", "box")
+    home = client.get("/m").text
+    assert "<h3>工会排队（u）</h3>" in home and "<h3>工会排队（v）</h3>" in home
