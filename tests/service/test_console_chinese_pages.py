@@ -5,6 +5,7 @@ Chinese, not as `pool main exit_multiple: 2 → None`."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from starlette.datastructures import FormData
 
@@ -86,3 +87,28 @@ def test_the_member_page_names_a_mode_without_the_zones_id_unless_two_zones_have
     buy(api, "o9", "A", "box")
     home = client.get("/m").text
     assert "<h3>工会排队（u）</h3>" in home and "<h3>工会排队（v）</h3>" in home
+
+
+def test_a_claim_paid_day_by_day_says_its_daily_figure_is_at_most(api: Api) -> None:
+    """c1's refund of 100.00 pays 100.00 a day and has 50.00 left: it read 还将给您 ¥50.00，
+    每天 ¥100.00 (a hundred a day of fifty); the daily figure is a most."""
+    api.ok(api.put("/v1/zones/club", {"modes": {"refer_three": {"funding": "0.20"}}}))
+    api.ok(api.put("/v1/products/pack", {"price": "500.00", "platform": "500.00", "zone": "club"}))
+    api.member("c1")
+    for n in range(2, 5):
+        api.ok(api.post("/v1/members", {"id": f"c{n}", "referrer": "c1"}))
+    for n in range(1, 5):
+        api.ok(api.post("/v1/orders", {"id": f"club{n}", "member": f"c{n}", "product": "pack"}))
+        api.ok(api.post(f"/v1/orders/club{n}/pay"))
+    (holding,) = api.ok(api.get("/v1/members/c1/modes"))
+    (claim,) = holding["claims"]
+    assert Decimal(claim["owed"]) < Decimal(claim["daily"])  # the case in point
+    client = api.client
+    client.cookies.clear()
+    enter_member_page(client, api.ok(api.post("/v1/members/c1/page-token")))
+    client.get("/language/zh")
+    page = client.get("/m").text
+    daily = f"¥{Decimal(claim['daily']):,.2f}"
+    assert f"每天最多 {daily}" in page and f"，每天 {daily}" not in page
+    client.get("/language/en")
+    assert f"up to {daily} a day" in client.get("/m").text
