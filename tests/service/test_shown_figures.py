@@ -15,7 +15,9 @@ console's dashboard figures and the member page are then read against those sums
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import re
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -179,11 +181,56 @@ def check_figures(api: Api, context: Context, books: Books, members: list[str]) 
     withdrawals = api.ok(api.get("/v1/withdrawals", limit=200))
     for member in members:
         check_member(api, member, report, books, withdrawals)
+    check_orders(api, context)
+    check_member_export(api, books, members)
     with context.database.reader.connect() as connection:
         for member in members:  # the member page's "this pool has paid … into your wallet"
             shown = reads.paid_by_pool(connection, api.tenant, member)
             kept = kept_from_pools(connection, api.tenant, member)
             assert Decimal(shown.get("main", "0")) == yuan(kept), member
+
+
+def check_orders(api: Api, context: Context) -> None:
+    """Each order's points (what it minted, by pool) are its mint entries' postings to
+    the buyer's holdings, whatever became of the order since."""
+    minted: dict[tuple[str, str], int] = defaultdict(int)
+    p, e = t.postings.c, t.entries.c
+    with context.database.reader.connect() as connection:
+        for cause, asset, amount in connection.execute(
+            select(e.cause, p.asset, p.amount)
+            .join(t.postings, (p.tenant_id == e.tenant_id) & (p.entry_id == e.entry_id))
+            .where(e.tenant_id == api.tenant, e.kind == "mint", p.account.like("member:%"))
+        ):
+            minted[(cause.removeprefix("order:"), asset.removeprefix("PTS:"))] += int(amount)
+    orders = api.ok(api.get("/v1/orders", limit=500))
+    for order in orders:
+        shown = {pool: units for pool, units in order["points"].items() if Decimal(units)}
+        booked = {
+            pool: units(n, 4) for (key, pool), n in minted.items() if key == order["id"] and n
+        }
+        assert {pool: Decimal(n) for pool, n in shown.items()} == booked, order
+
+
+def check_member_export(api: Api, books: Books, members: list[str]) -> None:
+    """The console's members export: each member's wallet and points (every pool) are
+    the ledger's, and what they spent is their completed orders'."""
+    api.client.cookies.set("zz_console", api.token, path="/console")
+    exported = api.client.get("/console/members/export.csv")
+    api.client.cookies.clear()
+    assert exported.status_code == 200
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(exported.text.lstrip("\ufeff")))}
+    completed = api.ok(api.get("/v1/orders", limit=500, status="completed"))
+    for member in members:
+        row = rows[member]
+        assert Decimal(row["wallet_yuan"]) == yuan(books.of(f"member:{member}:wallet"))
+        held = sum(
+            n
+            for (account, asset), n in books.sums.items()
+            if asset.startswith("PTS:") and account == f"member:{member}:points:{asset[4:]}"
+        )
+        assert Decimal(row["points"]) == units(held, 4), member
+        spent = sum(Decimal(o["amount"]) for o in completed if o["member"] == member)
+        assert Decimal(row["spent_yuan"]) == spent, member
 
 
 def check_platform(report: dict[str, Any], books: Books) -> None:
