@@ -151,6 +151,10 @@ def test_each_translation_has_the_values_of_its_sentence() -> None:
             "cannot withdraw 500.00: the wallet holds 422.44",
             "无法提现 ¥500.00：零钱余额只有 ¥422.44",
         ),
+        (  # an amount in yuan is grouped as every figure on the page (¥1,100.00, not ¥1100.00)
+            "cannot withdraw 100000.00: the wallet holds 1100.00",
+            "无法提现 ¥100,000.00：零钱余额只有 ¥1,100.00",
+        ),
         ("unknown member m9", "未知会员 m9"),
         ("unknown withdrawal w-1", "未知提现 w-1"),  # not "unknown {0} {1}"
         ("union.lock_days: must not be negative", "union.lock_days: 不能为负数"),

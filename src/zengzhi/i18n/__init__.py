@@ -23,6 +23,7 @@ from typing import Any
 
 from zengzhi.engine.config import read_toml
 from zengzhi.i18n.accounts import account_name, mode_of_asset, pool_of_points
+from zengzhi.i18n.format import grouped
 
 LANGUAGES = ("zh", "en")
 DEFAULT = "en"
@@ -77,8 +78,21 @@ def _patterns(language: str) -> list[tuple[re.Pattern[str], str]]:
     return [(pattern, translated) for _, pattern, translated in found]
 
 
+_SLOT = re.compile(r"(¥?)\{(\d+)\}")
+_PLAIN = re.compile(r"\d+(\.\d+)?")
+
+
 def _fill(sentence: str, values: Mapping[str, str]) -> str:
-    return _VALUE.sub(lambda found: values[found.group(1)], sentence)
+    """The sentence with its values; an amount after ¥ grouped as the page writes figures
+    (零钱余额只有 ¥1,100.00, beside a wallet shown as ¥1,100.00, not ¥1100.00)."""
+
+    def slot(found: re.Match[str]) -> str:
+        value = values[found.group(2)]
+        if found.group(1) and _PLAIN.fullmatch(value):
+            return "¥" + grouped(value)
+        return found.group(1) + value
+
+    return _SLOT.sub(slot, sentence)
 
 
 def translate_message(language: str, text: str, depth: int = 0) -> str:
