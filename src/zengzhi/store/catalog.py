@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete
+from sqlalchemy import Connection, Row
 
 from zengzhi.store import tables as t
 from zengzhi.store.tenanted import Keyed
@@ -39,9 +39,16 @@ class Catalog(Keyed[Item]):
         return [_item(row) for row in self.connection.execute(statement)]
 
     def replace(self, key: str, values: Mapping[str, Any]) -> None:
-        """The item's row, whole: the old one (if any) goes, the new one comes."""
-        self.connection.execute(delete(self.table).where(self.mine, self.key == key))
-        self.connection.execute(self.insert(**{f"{self.kind}_id": key}, **values))
+        """The item's row, whole (`values` has every column): updated in place, not
+        deleted and inserted again. An order locks its zone's row (`FOR UPDATE`); on
+        PostgreSQL a lock waiting on a row that is deleted finds nothing when it is
+        granted, not the row inserted in its place, so an order placed while the zone was
+        saved was refused as "unknown zone"; an updated row is read again as it now is."""
+        changed = self.connection.execute(
+            self.update().where(self.key == key).values(**values)
+        ).rowcount
+        if not changed:
+            self.connection.execute(self.insert(**{f"{self.kind}_id": key}, **values))
 
     def all(self) -> list[Item]:
         """Every item, in id order (the configuration written out)."""
