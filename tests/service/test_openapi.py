@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.declared import DeclaredStatuses
+from tests.numbers import BAD_TEXTS
 from tests.service.conftest import Api
 from zengzhi.api.operations import OPERATIONS
 
@@ -130,3 +131,31 @@ def test_the_checker_describes_each_set_of_routes_once_and_apart() -> None:
         with TestClient(checked) as client:  # type: ignore[arg-type]
             assert client.get("/pot").status_code == 418
         assert checked.undeclared == undeclared
+
+
+def test_a_decimal_field_says_the_one_form_it_takes(schema: dict[str, Any]) -> None:
+    """Amounts, prices, points and ratios were described as any string: a client or a
+    fuzzer (schemathesis) took "", "1e3" or "１０００" for valid by the description, and
+    the service refused them. Each says its form (a pattern), which takes what the
+    service takes and refuses what it refuses (tests/numbers.py, spec 01)."""
+    found = schema["components"]["schemas"]
+
+    def pattern(model: str, field: str) -> str:
+        described = found[model]["properties"][field]
+        text = next(one for one in described.get("anyOf", [described]) if "pattern" in one)
+        return str(text["pattern"])
+
+    taken = ["0", "10", "10.00", "-5.25", "0.0001", "1000000"]
+    for model, field, more in [
+        ("NewOrder", "amount", []),
+        ("WithdrawalRequest", "amount", []),
+        ("NewPool", "mint_ratio", []),
+        ("SellRequest", "points", ["all"]),
+        ("ProductIn", "cost", ["30%", "12.5%"]),
+    ]:
+        form = re.compile(pattern(model, field))
+        for text in [*taken, *more]:
+            assert form.fullmatch(text), (model, field, text)
+        for text in [*BAD_TEXTS, "12,50", "%", "all%"]:
+            if text not in more:
+                assert not form.fullmatch(text), (model, field, text)

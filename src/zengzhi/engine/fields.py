@@ -20,10 +20,11 @@ from pydantic import (
     PlainSerializer,
     SerializationInfo,
     ValidationError,
+    WithJsonSchema,
 )
 from pydantic_core import ErrorDetails
 
-from zengzhi.core.amounts import canonical_text, decimal_text, is_decimal
+from zengzhi.core.amounts import DECIMAL, canonical_text, decimal_text, is_decimal
 from zengzhi.core.days import time_zone
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 
@@ -101,10 +102,21 @@ def _canonical(text: str, info: SerializationInfo) -> str:
 
 _DUMP = PlainSerializer(_canonical, return_type=str)
 
+
+def _described(pattern: str, example: str) -> WithJsonSchema:
+    """What /openapi.json says such a field holds: the description said only "string",
+    and a client or fuzzer sent "", "1e3" or "12,50" as valid."""
+    return WithJsonSchema({"type": "string", "pattern": f"^{pattern}$", "examples": [example]})
+
+
 # An amount, price or ratio: a decimal string in the one plain form (core/amounts.py).
-Exact = Annotated[str, BeforeValidator(_decimal), _DUMP]
-ExactOrAll = Annotated[str, BeforeValidator(_decimal_or_all), _DUMP]  # points to sell
-ExactOrShare = Annotated[str, BeforeValidator(_decimal_or_share), _DUMP]  # or "30%"
+Exact = Annotated[str, BeforeValidator(_decimal), _DUMP, _described(DECIMAL, "12.50")]
+ExactOrAll = Annotated[  # points to sell
+    str, BeforeValidator(_decimal_or_all), _DUMP, _described(f"(?:{DECIMAL}|all)", "all")
+]
+ExactOrShare = Annotated[  # or "30%"
+    str, BeforeValidator(_decimal_or_share), _DUMP, _described(f"{DECIMAL}%?", "30%")
+]
 
 
 WHOLE = "must be a whole number"
