@@ -7,7 +7,11 @@
   var found = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
   window.history.replaceState(null, "", window.location.pathname);
   if (!form || !found) {
-    document.getElementById("no-token").hidden = false;
+    // no token: the page says the link is no good, and no longer that it is opening
+    var none = document.getElementById("no-token");
+    document.getElementById("entering").hidden = true;
+    none.hidden = false;
+    document.title = none.getAttribute("data-title");
     return;
   }
   form.elements.token.value = decodeURIComponent(found[1]);
