@@ -32,7 +32,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS, context_of
-from zengzhi.engine.fields import error_from_details, errors_from_validation
+from zengzhi.engine.fields import error_from_details, errors_from_validation, printable
 from zengzhi.i18n import LANGUAGES, Translator, from_accept_language
 from zengzhi.i18n import format as fmt
 from zengzhi.service.base import Context, tenant_zone
@@ -334,7 +334,21 @@ class Form:
 
 
 async def read_form(request: Request) -> Form:
-    return Form(await request.form(max_files=1, max_fields=200))
+    """The form, refused whole (naming the field) if a text holds a control character
+    other than a tab or a line break: a NUL reached PostgreSQL, which refuses it (a 500)."""
+    data = await request.form(max_files=1, max_fields=200)
+    for name, value in data.multi_items():
+        if isinstance(value, str):
+            _printable(value, name)
+    return Form(data)
+
+
+def _printable(value: str, field: str) -> None:
+    try:
+        printable(value)
+    except DomainError as refused:
+        refused.field = field
+        raise
 
 
 def check_csrf(context: Context, form: Form, session: str) -> None:
@@ -428,6 +442,7 @@ class PageRoute(APIRoute):
 
         async def handle(request: Request) -> Response:
             try:
+                _printable_query(request)
                 return await handler(request)
             except SignInRequired as needed:
                 if needed.where == "member":
@@ -454,6 +469,18 @@ class PageRoute(APIRoute):
                 return error_page(request, problem)
 
         return handle
+
+
+def _printable_query(request: Request) -> None:
+    """A query string's values hold no control character (a NUL in a search reached
+    PostgreSQL, which refuses it: a 500); the member page says so in plain words."""
+    for name, value in request.query_params.multi_items():
+        try:
+            _printable(value, name)
+        except DomainError:
+            if request.url.path == "/m" or request.url.path.startswith("/m/"):
+                raise DomainError(ErrorCode.INVALID, BAD_LINK, None) from None
+            raise
 
 
 def error_page(request: Request, error: DomainError) -> HTMLResponse:

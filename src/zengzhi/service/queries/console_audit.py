@@ -28,8 +28,8 @@ class AuditSearch(BaseModel):
     target: str | None = Field(default=None, max_length=300)  # the object, or its start
     since: date | None = None
     until: date | None = None
-    before: Annotated[int, Field(ge=1), AS_WHOLE] | None = (
-        None  # the page: entries older than this id
+    before: Annotated[int, Field(ge=1, le=2**62), AS_WHOLE] | None = (
+        None  # the page: entries older than this id (bounded as the API's `before`)
     )
 
 
