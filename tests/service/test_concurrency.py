@@ -201,15 +201,16 @@ def test_concurrent_requests_equal_a_sequential_replay(
     context.database.dispose()
 
 
-def at_once(calls: list[tuple[httpx.Client, str]]) -> list[httpx.Response]:
-    """The posts sent at one instant, each from its own thread (on its own server)."""
+def at_once(calls: list[tuple[httpx.Client, str]], body: Any = None) -> list[httpx.Response]:
+    """The posts (of `body`, else `{}`) sent at one instant, each from its own thread (on
+    its own server)."""
     barrier = threading.Barrier(len(calls))
     answers: list[httpx.Response | None] = [None] * len(calls)
 
     def send(n: int) -> None:
         client, path = calls[n]
         barrier.wait()
-        answers[n] = client.post(path, json={})
+        answers[n] = client.post(path, json={} if body is None else body)
 
     threads = [threading.Thread(target=send, args=(n,)) for n in range(len(calls))]
     for thread in threads:

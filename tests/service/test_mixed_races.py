@@ -98,6 +98,32 @@ class Shop:
         self.completed.append(order)
         self.outcome["order"] += 1
 
+    def batch(self, n: int) -> None:
+        """A batch of orders, paid, sometimes sent at one instant to two servers: each
+        order applies once, the other answer says it existed."""
+        orders = []
+        for k in range(self.rng.randint(2, 6)):
+            order: dict[str, Any] = {"id": f"w{self.worker}-b{n}-{k}"}
+            order["member"] = self.rng.choice(MEMBERS)
+            if self.rng.random() < 0.5:
+                order |= {"product": "pack"}
+            else:
+                order |= {"amount": "300.00", "contribution": "90.00"}
+            orders.append(order)
+        body = {"orders": orders, "pay": True}
+        if self.rng.random() < 0.5:
+            first, second = self.rng.sample(self.clients, 2)
+            answers = at_once([(first, "/v1/orders/batch"), (second, "/v1/orders/batch")], body)
+        else:
+            answers = [self.call("/v1/orders/batch", body)]
+        for answer in answers:
+            assert answer.status_code == 200, answer.text
+            items = answer.json()
+            assert {item["outcome"] for item in items} <= {"created", "existing"}, items
+            assert {item["order"]["status"] for item in items} == {"completed"}, items
+        self.completed += [order["id"] for order in orders]
+        self.outcome["batched"] += len(orders)
+
     def reverse(self) -> None:
         order = self.completed.pop(self.rng.randrange(len(self.completed)))
         path = f"/v1/orders/{order}/reverse"
@@ -134,8 +160,10 @@ def hammer_everything(urls: list[str], key: str, worker: int) -> dict[str, int]:
     today = datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date().isoformat()  # the tenant's day
     for n in range(ROUNDS):
         member, choice = shop.rng.choice(MEMBERS), shop.rng.random()
-        if choice < 0.45:
-            shop.order(n, member, of_the_zone=choice < 0.3)
+        if choice < 0.4:
+            shop.order(n, member, of_the_zone=choice < 0.25)
+        elif choice < 0.45:
+            shop.batch(n)
         elif choice < 0.55 and shop.completed:
             shop.reverse()
         elif choice < 0.63:
@@ -189,6 +217,7 @@ def test_every_rule_raced_at_once_equals_a_sequential_replay(
         ).scalar_one()
     assert negative == 0
     # the mix did what it is for: each kind of request happened, and some were raced
-    for kind in ("order", "reversed", "task", "sale", "withdrawal", "rezoned", "moved"):
+    kinds = ("order", "batched", "reversed", "task", "sale", "withdrawal", "rezoned", "moved")
+    for kind in kinds:
         assert totals[kind] > 0, totals
     context.database.dispose()
