@@ -153,6 +153,23 @@ def test_refer_three_daily_shares_round_down_and_the_last_day_takes_the_rest() -
     tenant.sound()
 
 
+def test_refer_three_refund_keeps_the_days_it_was_made_with() -> None:
+    """The operator shortens release_days from 3 to 1 after A's refund was made: that
+    refund goes on over its 3 days; the next referral's is paid in 1."""
+    settings = {"refer_three": {"release_days": 3, "backed": True}}
+    tenant = Modes({"gifts": settings}, ("A", None), ("B", "A"), ("C", "A"))
+    tenant.buy("A", "1000.00", "gifts")
+    tenant.buy("B", "1000.00", "gifts")  # A's first refund: 100.00 over 3 days
+    assert paid(tenant.day("gifts", 1), "refund") == [("A", "33.33")]
+    tenant.apply(
+        ConfigureZone("zone-gifts-2", "gifts", {"refer_three": {"release_days": 1, "backed": True}})
+    )
+    tenant.buy("C", "1000.00", "gifts", day=1)  # A's second refund: 200.00 in 1 day
+    assert paid(tenant.day("gifts", 2), "refund") == [("A", "33.33"), ("A", "200.00")]
+    assert paid(tenant.day("gifts", 3), "refund") == [("A", "33.34")]
+    tenant.sound()
+
+
 def test_refer_three_daily_share_the_reserve_paid_in_part_is_finished_the_next_day() -> None:
     """Unbacked: the reserve holds what purchases put in. A day it pays part of the share,
     the next day finishes that share (not a whole day's more), and the refund ends whole."""
