@@ -31,6 +31,8 @@ from tests.histories import History, histories
 from tests.service.conftest import Api, Clock, enter_member_page, login, new_tenant
 from tests.service.test_gateway_adapters import OPENID, a_withdrawal, owner, wechat
 from tests.service.test_reversal_histories import Shop
+from tests.service.test_webhooks import outbox_events, subscribe
+from zengzhi.engine import notices
 from zengzhi.service import gateway_payouts, pools
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
@@ -516,3 +518,40 @@ def test_what_a_pool_paid_reads_less_what_a_refund_took_back(api: Api, context: 
     english, chinese = member_page(api, "m1", "en"), member_page(api, "m1", "zh")
     assert "You have spent ¥1,000.00; this pool has paid ¥0.00 into your wallet" in english
     assert "您已消费 ¥1,000.00，本积分池已付入您零钱 ¥0.00" in chinese
+
+
+def test_a_webhook_names_the_members_a_promise_or_a_debt_concerns(
+    api: Api, context: Context
+) -> None:
+    """A webhook's `members` are the members whose accounts its entry moves. A promise
+    is held in `member:<id>:<mode>:<zone>` and a debt's creditor in
+    `member:<id>:owes:<creditor>`: the notices read the member as everything before the
+    account's last `:`, so a green-points promise named a member 'A:green' and a
+    refund's debt 'A:owes:platform' (and the first of them ordered its deliveries)."""
+    subscribe(api)
+    api.pool(exit_multiple="3", mint_ratio="0.5", sell_fee="0")
+    api.ok(api.put("/v1/zones/z", {"modes": {"green": {"funding": "0.3"}}}))
+    api.member("A")
+    api.member("B")
+    body = {"id": "o1", "member": "A", "amount": "1000.00", "contribution": "300.00"}
+    api.ok(api.post("/v1/orders", body | {"zone": "z"}))
+    api.ok(api.post("/v1/orders/o1/pay"))
+    api.ok(api.post("/v1/orders/o1/complete"))
+    api.completed_order("o2", "B", "1000.00", "300.00")
+    api.ok(api.post("/v1/members/A/sell", {"id": "s1", "points": "all"}))
+    api.ok(api.post("/v1/members/A/withdrawals", {"id": "w1", "amount": "100.00"}))
+    api.ok(api.post("/v1/orders/o1/reverse"))  # a debt: A spent what the refund takes
+    books = look(api, context, ["A", "B"])
+    assert books.owed_by_members() > 0
+    events = outbox_events(context, api.tenant)
+    named = {member for event in events for member in event["members"]}
+    assert named == {"A", "B"}, named
+    promised = [e for e in events if e["type"] == "mode.promised"]
+    assert promised and all(e["members"] == ["A"] for e in promised)
+    # ids may hold ':' (members, zones, pools): the place of the asset says where the
+    # member's id ends
+    assert notices.member_of("member:shop:7:green:z:1", "GREEN:z:1") == "shop:7"
+    assert notices.member_of("member:a:b:points:main", "PTS:main") == "a:b"
+    assert notices.member_of("member:a:b:owes:mode:z:ads:reserve", "CNY") == "a:b"
+    assert notices.member_of("member:a:b:debt", "CNY") == "a:b"
+    assert notices.member_of("mode:z:green:issued", "GREEN:z") is None

@@ -135,7 +135,7 @@ class _Tally:
             for account, asset, amount in one.postings:
                 if asset != CNY or not (account.endswith((":wallet", ":debt"))):
                     continue
-                member = member_of(account)
+                member = member_of(account, asset)
                 if member is None:
                     continue
                 self.received[member] = self.received.get(member, 0) + amount

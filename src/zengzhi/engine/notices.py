@@ -96,12 +96,20 @@ class Notice:
 _MEMBER = "member:"
 
 
-def member_of(account: str) -> str | None:
-    """The member an account belongs to (`member:<id>:wallet`, `member:<id>:points:<pool>`),
-    or None for the platform's, pools' and the outside world's accounts."""
+def member_of(account: str, asset: str | None = None) -> str | None:
+    """The member an account belongs to (`member:<id>:wallet`, `member:<id>:points:<pool>`,
+    a mode's promise `member:<id>:<mode>:<zone>` in its asset `<CODE>:<zone>`, a debt's
+    part `member:<id>:owes:<creditor>`), or None for the platform's, pools' and the
+    outside world's accounts. Ids may hold `:`: an account of a pool's or a zone's asset
+    ends with that place, and a creditor (a reserve, the platform) never holds `:owes:`."""
     if not account.startswith(_MEMBER):
         return None
     rest = account[len(_MEMBER) :]
+    if ":owes:" in rest:
+        return rest.rpartition(":owes:")[0] or None
+    place = ":" + asset.partition(":")[2] if asset and ":" in asset else None
+    if place is not None and rest.endswith(place):  # member:<id>:<kind>:<place>
+        return rest[: -len(place)].rpartition(":")[0] or None
     if ":points:" in rest:
         return rest.rsplit(":points:", 1)[0] or None
     return rest.rpartition(":")[0] or None
@@ -112,8 +120,8 @@ def _members(entry: Entry, event: Mapping[str, Any]) -> tuple[str, ...]:
     named = entry.params.get("member")
     if named:
         found.append(named)
-    for account, _, _ in entry.postings:
-        member = member_of(account)
+    for account, asset, _ in entry.postings:
+        member = member_of(account, asset)
         if member is not None and member not in found:
             found.append(member)
     if not found and isinstance(event.get("member"), str):
