@@ -112,3 +112,25 @@ def test_a_claim_paid_day_by_day_says_its_daily_figure_is_at_most(api: Api) -> N
     assert f"每天最多 {daily}" in page and f"，每天 {daily}" not in page
     client.get("/language/en")
     assert f"up to {daily} a day" in client.get("/m").text
+
+
+def test_an_order_reversed_from_a_second_tab_is_said_to_have_been_reversed_before(
+    api: Api,
+) -> None:
+    """Two tabs on an order: the first reverses it; the second, opened before, sends its
+    own reason and read 订单 o1 已冲正。 as if its reversal had been done, while nothing was
+    done and its reason went nowhere (the audit log keeps the first only)."""
+    api.pool()
+    api.member("payer")
+    api.completed_order("o1", "payer", amount="1000.00", contribution="300.00")
+    csrf = sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    first, second = (
+        api.client.post("/console/orders/o1/reverse", data={"csrf": csrf, "reason": reason}).text
+        for reason in ("顾客退货", "重复退款")
+    )  # each followed to the order's page, which says what the form did
+    assert "订单 o1 已冲正。" in first
+    assert "订单 o1 此前已冲正：本次没有任何改动，填写的原因没有记录。" in second
+    assert "订单 o1 已冲正。" not in second
+    logged = [a for a in api.ok(api.get("/v1/audit-log")) if a["action"] == "order.reversed"]
+    assert [a["reason"] for a in logged] == ["顾客退货"]

@@ -118,6 +118,9 @@ def _with_reason(
     """An order's step the console takes only with a reason (kept by the audit log)."""
     reason = form.get("reason")
     try:
+        # a tab opened before someone else took this step: the service answers the order
+        # as it is, and the page says so rather than that this reason did it
+        before = console_orders.order_detail(context, user.principal, order_id).order.status
         if not reason:
             raise DomainError(ErrorCode.INVALID, needed, "reason")
         if len(reason) > MAX_REASON:
@@ -135,6 +138,5 @@ def _with_reason(
             error=error,
             values={"reason": reason},
         )
-    return see_other_with_notice(
-        request, f"/console/orders/{order_id}", f"orders.{done}_done", id=order_id
-    )
+    said = f"orders.{done}_already" if before == done else f"orders.{done}_done"
+    return see_other_with_notice(request, f"/console/orders/{order_id}", said, id=order_id)
