@@ -36,7 +36,7 @@ from zengzhi.engine import notices
 from zengzhi.service import gateway_payouts, pools
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
-from zengzhi.service.queries import console_risk
+from zengzhi.service.queries import console_orders, console_risk
 from zengzhi.service.queries import members as reads
 from zengzhi.store import tables as t
 
@@ -555,3 +555,17 @@ def test_a_webhook_names_the_members_a_promise_or_a_debt_concerns(
     assert notices.member_of("member:a:b:owes:mode:z:ads:reserve", "CNY") == "a:b"
     assert notices.member_of("member:a:b:debt", "CNY") == "a:b"
     assert notices.member_of("mode:z:green:issued", "GREEN:z") is None
+
+
+def test_an_orders_movements_name_a_member_whose_id_holds_a_colon(
+    api: Api, context: Context
+) -> None:
+    """The console's order page names the member of each movement: it took the account's
+    second part, so a member `shop:7` (ids may hold ':') read as 'shop'."""
+    api.pool()
+    api.member("shop:7")
+    api.completed_order("o1", "shop:7")
+    owner = Principal(api.tenant, "user:owner", Role.OWNER)
+    found = console_orders.order_detail(context, owner, "o1")
+    named = {one.member for one in found.movements if one.account.startswith("member:")}
+    assert named == {"shop:7"}

@@ -15,6 +15,7 @@ from zengzhi.core.amounts import format_minor
 from zengzhi.core.events import event_id
 from zengzhi.core.ledger import scale_of
 from zengzhi.engine.fields import Id, Whole
+from zengzhi.engine.notices import member_of
 from zengzhi.service import orders
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
@@ -141,11 +142,6 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
     return query(context, run)
 
 
-def _member_of(account: str) -> str | None:
-    parts = account.split(":")
-    return parts[1] if len(parts) > 2 and parts[0] == "member" else None
-
-
 def order_detail(context: Context, principal: Principal, order_id: str) -> OrderDetail:
     view = orders.get_order(context, principal, order_id)  # refuses an unknown order
     causes = {order_event_id(order_id): "order", event_id("reverse", order_id): "reverse"}
@@ -170,7 +166,7 @@ def order_detail(context: Context, principal: Principal, order_id: str) -> Order
                 account=r.account,
                 asset=r.asset,
                 amount=format_minor(int(r.amount), scale_of(r.asset)),
-                member=_member_of(r.account),
+                member=member_of(r.account, r.asset),
             )
             for r in rows
         ]
