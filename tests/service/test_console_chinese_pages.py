@@ -134,3 +134,34 @@ def test_an_order_reversed_from_a_second_tab_is_said_to_have_been_reversed_befor
     assert "订单 o1 已冲正。" not in second
     logged = [a for a in api.ok(api.get("/v1/audit-log")) if a["action"] == "order.reversed"]
     assert [a["reason"] for a in logged] == ["顾客退货"]
+
+
+def test_a_withdrawal_decided_from_a_second_tab_is_said_to_have_been_decided_before(
+    api: Api,
+) -> None:
+    """Two tabs on the queue: the first rejects a withdrawal with its reason; the second,
+    opened before, rejected it too and read 已驳回 1 笔 though it did nothing and its
+    reason went nowhere; approving from a row twice read 已通过 twice."""
+    api.pool()
+    api.member("w1")
+    api.completed_order("o1", "w1", amount="1000.00", contribution="300.00")
+    api.ok(api.post("/v1/members/w1/sell", {"id": "s1", "points": "all"}))
+    for withdrawal in ("w-a", "w-b"):
+        api.ok(api.post("/v1/members/w1/withdrawals", {"id": withdrawal, "amount": "10.00"}))
+    csrf = sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    batch = {"csrf": csrf, "ids": "w-a", "action": "reject"}
+    first, second = (
+        api.client.post("/console/withdrawals/batch", data={**batch, "reason": reason}).text
+        for reason in ("收款信息不全", "重复")
+    )
+    assert "已驳回 1 笔" in first
+    assert "已驳回 0 笔" in second and "此前已驳回：本次没有任何改动，填写的原因没有记录" in second
+    logged = [a for a in api.ok(api.get("/v1/audit-log")) if a["action"] == "withdrawal.rejected"]
+    assert [a["reason"] for a in logged] == ["收款信息不全"]
+    first, second = (
+        api.client.post("/console/withdrawals/w-b/approve", data={"csrf": csrf}).text
+        for _ in range(2)
+    )
+    assert "提现 w-b 已通过。" in first
+    assert "提现 w-b 此前已通过：本次没有任何改动。" in second and "提现 w-b 已通过。" not in second

@@ -99,6 +99,11 @@ def batch(request: Request, context: ContextDep, user: StaffDep, form: PostedDep
         refused.append(("", "a batch needs at least one withdrawal ticked"))
     for withdrawal_id in ids:
         try:
+            if BEFORE.get(action) == _status(context, user, withdrawal_id):
+                # decided so from another tab: the service answers it as it is; the page
+                # says nothing was done (nor this reason kept) rather than counting it
+                refused.append((withdrawal_id, DECIDED_BEFORE[action]))
+                continue
             if action == "approve":
                 wallets.approve(context, user.principal, withdrawal_id)
             elif action == "reject":
@@ -119,9 +124,25 @@ def batch(request: Request, context: ContextDep, user: StaffDep, form: PostedDep
     )
 
 
-def _back(request: Request, form_back: str, decided: str, withdrawal_id: str) -> Response:
+# the status a decision leaves, and what a batch says of one found so already
+BEFORE = {"approve": "approved", "reject": "rejected", "paid": "paid"}
+DECIDED_BEFORE = {
+    "approve": "had been approved before: nothing was done now",
+    "reject": "had been rejected before: nothing was done now, the reason given was not recorded",
+    "paid": "had been marked paid before: nothing was done now",
+}
+
+
+def _status(context: ContextDep, user: StaffDep, withdrawal_id: str) -> str:
+    return str(wallets.get_withdrawal(context, user.principal, withdrawal_id).status)
+
+
+def _back(
+    request: Request, form_back: str, decided: str, withdrawal_id: str, before: str = ""
+) -> Response:
     target = local_path(form_back, "/console/withdrawals")
-    return see_other_with_notice(request, target, f"withdrawals.done_{decided}", id=withdrawal_id)
+    said = "already" if before == decided else "done"
+    return see_other_with_notice(request, target, f"withdrawals.{said}_{decided}", id=withdrawal_id)
 
 
 @router.post("/{withdrawal_id}/approve")
@@ -132,8 +153,9 @@ def approve(
     form: PostedDep,
     withdrawal_id: WithdrawalId,
 ) -> Response:
+    before = _status(context, user, withdrawal_id)
     wallets.approve(context, user.principal, withdrawal_id)
-    return _back(request, form.get("back"), "approved", withdrawal_id)
+    return _back(request, form.get("back"), "approved", withdrawal_id, before)
 
 
 @router.post("/{withdrawal_id}/reject")
@@ -145,8 +167,9 @@ def reject(
     withdrawal_id: WithdrawalId,
 ) -> Response:
     decision = build(WithdrawalDecision, {"reason": form.optional("reason")})
+    before = _status(context, user, withdrawal_id)
     wallets.reject(context, user.principal, withdrawal_id, decision)
-    return _back(request, form.get("back"), "rejected", withdrawal_id)
+    return _back(request, form.get("back"), "rejected", withdrawal_id, before)
 
 
 @router.post("/{withdrawal_id}/paid")
@@ -157,5 +180,6 @@ def paid(
     form: PostedDep,
     withdrawal_id: WithdrawalId,
 ) -> Response:
+    before = _status(context, user, withdrawal_id)
     wallets.mark_paid(context, user.principal, withdrawal_id)
-    return _back(request, form.get("back"), "paid", withdrawal_id)
+    return _back(request, form.get("back"), "paid", withdrawal_id, before)
