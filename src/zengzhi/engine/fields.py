@@ -103,19 +103,20 @@ def _canonical(text: str, info: SerializationInfo) -> str:
 _DUMP = PlainSerializer(_canonical, return_type=str)
 
 
-def _described(pattern: str, example: str) -> WithJsonSchema:
+def _described(pattern: str) -> WithJsonSchema:
     """What /openapi.json says such a field holds: the description said only "string",
-    and a client or fuzzer sent "", "1e3" or "12,50" as valid."""
-    return WithJsonSchema({"type": "string", "pattern": f"^{pattern}$", "examples": [example]})
+    and a client or fuzzer sent "", "1e3" or "12,50" as valid. No example: one value
+    ("12.50") is an amount but no ratio (a pool's mint ratio is below 1)."""
+    return WithJsonSchema({"type": "string", "pattern": f"^{pattern}$"})
 
 
 # An amount, price or ratio: a decimal string in the one plain form (core/amounts.py).
-Exact = Annotated[str, BeforeValidator(_decimal), _DUMP, _described(DECIMAL, "12.50")]
+Exact = Annotated[str, BeforeValidator(_decimal), _DUMP, _described(DECIMAL)]
 ExactOrAll = Annotated[  # points to sell
-    str, BeforeValidator(_decimal_or_all), _DUMP, _described(f"(?:{DECIMAL}|all)", "all")
+    str, BeforeValidator(_decimal_or_all), _DUMP, _described(f"(?:{DECIMAL}|all)")
 ]
 ExactOrShare = Annotated[  # or "30%"
-    str, BeforeValidator(_decimal_or_share), _DUMP, _described(f"{DECIMAL}%?", "30%")
+    str, BeforeValidator(_decimal_or_share), _DUMP, _described(f"{DECIMAL}%?")
 ]
 
 
