@@ -165,3 +165,17 @@ def test_a_withdrawal_decided_from_a_second_tab_is_said_to_have_been_decided_bef
     )
     assert "提现 w-b 已通过。" in first
     assert "提现 w-b 此前已通过：本次没有任何改动。" in second and "提现 w-b 已通过。" not in second
+
+
+def test_a_label_before_its_value_takes_the_languages_colon(api: Api) -> None:
+    """A member's profile read 推荐人: 无 and 加入时间: 2026-… (an English colon and space
+    after Chinese); in Chinese the colon is the full-width ：, in English ": "."""
+    api.member("m1")
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    page = api.client.get("/console/members/m1").text
+    assert "推荐人：" in page and "推荐人: " not in page
+    assert "加入时间：" in page and "加入时间: " not in page
+    api.client.get("/language/en")
+    page = api.client.get("/console/members/m1").text
+    assert "Joined: " in page
