@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.lifecycles import OrderStatus, WithdrawalStatus
@@ -100,8 +100,13 @@ def _status(*known: str) -> Any:
             raise ValueError(f"must be one of {', '.join(known)}")
         return value
 
+    # described as the list it is: "any string" let a client or fuzzer send "" as valid
+    described = WithJsonSchema({"type": "string", "enum": list(known)})
     return Annotated[
-        str | None, Query(description=f"one of {', '.join(known)}"), AfterValidator(check)
+        str | None,
+        Query(description=f"one of {', '.join(known)}"),
+        AfterValidator(check),
+        described,
     ]
 
 

@@ -159,3 +159,23 @@ def test_a_decimal_field_says_the_one_form_it_takes(schema: dict[str, Any]) -> N
         for text in [*BAD_TEXTS, "12,50", "%", "all%"]:
             if text not in more:
                 assert not form.fullmatch(text), (model, field, text)
+
+
+def test_a_status_filter_lists_the_statuses_it_takes(api: Api, schema: dict[str, Any]) -> None:
+    """A list's `status` filter was described as any string (its words said "one of …"):
+    a client or fuzzer sent "" or "complete" as valid and was refused. The description
+    lists the statuses (an enum), and the list takes each of them and no other."""
+    hook = api.ok(api.post("/v1/webhooks", {"url": "https://shop.example/h", "event_types": ["*"]}))
+    for described, sent in [
+        ("/v1/orders", "/v1/orders"),
+        ("/v1/withdrawals", "/v1/withdrawals"),
+        ("/v1/webhooks/{subscription_id}/deliveries", f"/v1/webhooks/{hook['id']}/deliveries"),
+    ]:
+        parameters = schema["paths"][described]["get"]["parameters"]
+        status = next(one for one in parameters if one["name"] == "status")["schema"]
+        assert status.get("type") == "string" and status.get("enum"), (described, status)
+        for value in status["enum"]:
+            assert api.get(sent, status=value).status_code == 200, (described, value)
+        for value in ("", "complete", "PAID"):
+            refused = api.get(sent, status=value)
+            assert (refused.status_code, refused.json()["field"]) == (422, "status"), value

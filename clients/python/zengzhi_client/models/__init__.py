@@ -68,6 +68,9 @@ from .line_in import LineIn
 from .line_in_modes_type_0 import LineInModesType0
 from .line_view import LineView
 from .lint_report import LintReport
+from .list_orders_status import ListOrdersStatus
+from .list_webhook_deliveries_status import ListWebhookDeliveriesStatus
+from .list_withdrawals_status import ListWithdrawalsStatus
 from .login import Login
 from .me import Me
 from .me_pool_names import MePoolNames
@@ -250,6 +253,9 @@ __all__ = (
     "LineInModesType0",
     "LineView",
     "LintReport",
+    "ListOrdersStatus",
+    "ListWebhookDeliveriesStatus",
+    "ListWithdrawalsStatus",
     "Login",
     "Me",
     "MemberChange",

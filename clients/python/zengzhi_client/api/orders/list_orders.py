@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
+from ...models.list_orders_status import ListOrdersStatus
 from ...models.order_view import OrderView
 from ...types import UNSET, Response, Unset
 
@@ -13,7 +14,7 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     member: None | str | Unset = UNSET,
-    status: None | str | Unset = UNSET,
+    status: ListOrdersStatus | Unset = UNSET,
     limit: int | Unset = 50,
     after: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -27,11 +28,10 @@ def _get_kwargs(
         json_member = member
     params["member"] = json_member
 
-    json_status: None | str | Unset
-    if isinstance(status, Unset):
-        json_status = UNSET
-    else:
-        json_status = status
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status.value
+
     params["status"] = json_status
 
     params["limit"] = limit
@@ -103,7 +103,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     member: None | str | Unset = UNSET,
-    status: None | str | Unset = UNSET,
+    status: ListOrdersStatus | Unset = UNSET,
     limit: int | Unset = 50,
     after: None | str | Unset = UNSET,
 ) -> Response[Error | list[OrderView]]:
@@ -111,8 +111,7 @@ def sync_detailed(
 
     Args:
         member (None | str | Unset):
-        status (None | str | Unset): one of created, paid, completed, cancelled, refunded,
-            reversed
+        status (ListOrdersStatus | Unset):
         limit (int | Unset): how many to return Default: 50.
         after (None | str | Unset): continue after this id
 
@@ -142,7 +141,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     member: None | str | Unset = UNSET,
-    status: None | str | Unset = UNSET,
+    status: ListOrdersStatus | Unset = UNSET,
     limit: int | Unset = 50,
     after: None | str | Unset = UNSET,
 ) -> Error | list[OrderView] | None:
@@ -150,8 +149,7 @@ def sync(
 
     Args:
         member (None | str | Unset):
-        status (None | str | Unset): one of created, paid, completed, cancelled, refunded,
-            reversed
+        status (ListOrdersStatus | Unset):
         limit (int | Unset): how many to return Default: 50.
         after (None | str | Unset): continue after this id
 
@@ -176,7 +174,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     member: None | str | Unset = UNSET,
-    status: None | str | Unset = UNSET,
+    status: ListOrdersStatus | Unset = UNSET,
     limit: int | Unset = 50,
     after: None | str | Unset = UNSET,
 ) -> Response[Error | list[OrderView]]:
@@ -184,8 +182,7 @@ async def asyncio_detailed(
 
     Args:
         member (None | str | Unset):
-        status (None | str | Unset): one of created, paid, completed, cancelled, refunded,
-            reversed
+        status (ListOrdersStatus | Unset):
         limit (int | Unset): how many to return Default: 50.
         after (None | str | Unset): continue after this id
 
@@ -213,7 +210,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     member: None | str | Unset = UNSET,
-    status: None | str | Unset = UNSET,
+    status: ListOrdersStatus | Unset = UNSET,
     limit: int | Unset = 50,
     after: None | str | Unset = UNSET,
 ) -> Error | list[OrderView] | None:
@@ -221,8 +218,7 @@ async def asyncio(
 
     Args:
         member (None | str | Unset):
-        status (None | str | Unset): one of created, paid, completed, cancelled, refunded,
-            reversed
+        status (ListOrdersStatus | Unset):
         limit (int | Unset): how many to return Default: 50.
         after (None | str | Unset): continue after this id
 

@@ -6,13 +6,14 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
+from ...models.list_withdrawals_status import ListWithdrawalsStatus
 from ...models.withdrawal_view import WithdrawalView
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    status: None | str | Unset = UNSET,
+    status: ListWithdrawalsStatus | Unset = UNSET,
     member: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     after: None | str | Unset = UNSET,
@@ -20,11 +21,10 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_status: None | str | Unset
-    if isinstance(status, Unset):
-        json_status = UNSET
-    else:
-        json_status = status
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status.value
+
     params["status"] = json_status
 
     json_member: None | str | Unset
@@ -102,7 +102,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    status: None | str | Unset = UNSET,
+    status: ListWithdrawalsStatus | Unset = UNSET,
     member: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     after: None | str | Unset = UNSET,
@@ -110,7 +110,7 @@ def sync_detailed(
     """List withdrawals
 
     Args:
-        status (None | str | Unset): one of held, approved, paying, paid, rejected
+        status (ListWithdrawalsStatus | Unset):
         member (None | str | Unset):
         limit (int | Unset): how many to return Default: 50.
         after (None | str | Unset): continue after this id
@@ -140,7 +140,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    status: None | str | Unset = UNSET,
+    status: ListWithdrawalsStatus | Unset = UNSET,
     member: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     after: None | str | Unset = UNSET,
@@ -148,7 +148,7 @@ def sync(
     """List withdrawals
 
     Args:
-        status (None | str | Unset): one of held, approved, paying, paid, rejected
+        status (ListWithdrawalsStatus | Unset):
         member (None | str | Unset):
         limit (int | Unset): how many to return Default: 50.
         after (None | str | Unset): continue after this id
@@ -173,7 +173,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    status: None | str | Unset = UNSET,
+    status: ListWithdrawalsStatus | Unset = UNSET,
     member: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     after: None | str | Unset = UNSET,
@@ -181,7 +181,7 @@ async def asyncio_detailed(
     """List withdrawals
 
     Args:
-        status (None | str | Unset): one of held, approved, paying, paid, rejected
+        status (ListWithdrawalsStatus | Unset):
         member (None | str | Unset):
         limit (int | Unset): how many to return Default: 50.
         after (None | str | Unset): continue after this id
@@ -209,7 +209,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    status: None | str | Unset = UNSET,
+    status: ListWithdrawalsStatus | Unset = UNSET,
     member: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     after: None | str | Unset = UNSET,
@@ -217,7 +217,7 @@ async def asyncio(
     """List withdrawals
 
     Args:
-        status (None | str | Unset): one of held, approved, paying, paid, rejected
+        status (ListWithdrawalsStatus | Unset):
         member (None | str | Unset):
         limit (int | Unset): how many to return Default: 50.
         after (None | str | Unset): continue after this id

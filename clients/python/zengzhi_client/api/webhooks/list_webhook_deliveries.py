@@ -8,24 +8,24 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.delivery_view import DeliveryView
 from ...models.error import Error
+from ...models.list_webhook_deliveries_status import ListWebhookDeliveriesStatus
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     subscription_id: str,
     *,
-    status: None | str | Unset = UNSET,
+    status: ListWebhookDeliveriesStatus | Unset = UNSET,
     limit: int | Unset = 50,
     before: int | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
-    json_status: None | str | Unset
-    if isinstance(status, Unset):
-        json_status = UNSET
-    else:
-        json_status = status
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status.value
+
     params["status"] = json_status
 
     params["limit"] = limit
@@ -104,7 +104,7 @@ def sync_detailed(
     subscription_id: str,
     *,
     client: AuthenticatedClient,
-    status: None | str | Unset = UNSET,
+    status: ListWebhookDeliveriesStatus | Unset = UNSET,
     limit: int | Unset = 50,
     before: int | None | Unset = UNSET,
 ) -> Response[Error | list[DeliveryView]]:
@@ -114,7 +114,7 @@ def sync_detailed(
 
     Args:
         subscription_id (str): an id: letters, digits, _.:@-
-        status (None | str | Unset): one of pending, delivered, failed, cancelled
+        status (ListWebhookDeliveriesStatus | Unset):
         limit (int | Unset): how many to return Default: 50.
         before (int | None | Unset): continue before this number
 
@@ -144,7 +144,7 @@ def sync(
     subscription_id: str,
     *,
     client: AuthenticatedClient,
-    status: None | str | Unset = UNSET,
+    status: ListWebhookDeliveriesStatus | Unset = UNSET,
     limit: int | Unset = 50,
     before: int | None | Unset = UNSET,
 ) -> Error | list[DeliveryView] | None:
@@ -154,7 +154,7 @@ def sync(
 
     Args:
         subscription_id (str): an id: letters, digits, _.:@-
-        status (None | str | Unset): one of pending, delivered, failed, cancelled
+        status (ListWebhookDeliveriesStatus | Unset):
         limit (int | Unset): how many to return Default: 50.
         before (int | None | Unset): continue before this number
 
@@ -179,7 +179,7 @@ async def asyncio_detailed(
     subscription_id: str,
     *,
     client: AuthenticatedClient,
-    status: None | str | Unset = UNSET,
+    status: ListWebhookDeliveriesStatus | Unset = UNSET,
     limit: int | Unset = 50,
     before: int | None | Unset = UNSET,
 ) -> Response[Error | list[DeliveryView]]:
@@ -189,7 +189,7 @@ async def asyncio_detailed(
 
     Args:
         subscription_id (str): an id: letters, digits, _.:@-
-        status (None | str | Unset): one of pending, delivered, failed, cancelled
+        status (ListWebhookDeliveriesStatus | Unset):
         limit (int | Unset): how many to return Default: 50.
         before (int | None | Unset): continue before this number
 
@@ -217,7 +217,7 @@ async def asyncio(
     subscription_id: str,
     *,
     client: AuthenticatedClient,
-    status: None | str | Unset = UNSET,
+    status: ListWebhookDeliveriesStatus | Unset = UNSET,
     limit: int | Unset = 50,
     before: int | None | Unset = UNSET,
 ) -> Error | list[DeliveryView] | None:
@@ -227,7 +227,7 @@ async def asyncio(
 
     Args:
         subscription_id (str): an id: letters, digits, _.:@-
-        status (None | str | Unset): one of pending, delivered, failed, cancelled
+        status (ListWebhookDeliveriesStatus | Unset):
         limit (int | Unset): how many to return Default: 50.
         before (int | None | Unset): continue before this number
 
