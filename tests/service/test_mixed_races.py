@@ -20,10 +20,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from tests.service.conftest import SECRET, new_tenant
-from tests.service.test_concurrency import at_once, servers  # noqa: F401 (the fixture)
+from tests.service.test_concurrency import (  # noqa: F401 (the fixture)
+    _complete_or_refund,
+    at_once,
+    servers,
+)
 from zengzhi.core.days import DEFAULT_TIMEZONE
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
@@ -53,12 +58,13 @@ def zone_modes(rng: random.Random | None = None) -> dict[str, Any]:
     }
 
 
-def _prepare(api: httpx.Client) -> None:
+def _prepare(api: httpx.Client, window: int) -> None:
     def ok(response: httpx.Response) -> None:
         assert response.status_code < 300, response.text
 
     ok(api.post("/v1/pools", json={"id": "main", "exit_multiple": "1.5"}))
-    ok(api.put("/v1/zones/club", json={"modes": zone_modes()}))
+    zone = {"modes": zone_modes(), "completion_delay_seconds": window}
+    ok(api.put("/v1/zones/club", json=zone))
     pack = {"price": "100.00", "platform": "100.00", "zone": "club"}
     ok(api.put("/v1/products/pack", json=pack))
     ok(api.put("/v1/distribution", json={"commission": {"rates": ["0.01", "0.005"]}}))
@@ -70,13 +76,15 @@ def _prepare(api: httpx.Client) -> None:
 class Shop:
     """One client process's requests, each on any server; what came of them."""
 
-    def __init__(self, urls: list[str], key: str, worker: int) -> None:
+    def __init__(self, urls: list[str], key: str, worker: int, window: int) -> None:
         self.rng = random.Random(700 + worker)
         headers = {"Authorization": f"Bearer {key}"}
         self.clients = [httpx.Client(base_url=url, headers=headers, timeout=60) for url in urls]
         self.worker = worker
         self.outcome: Counter[str] = Counter()
         self.completed: list[str] = []
+        self.paid: list[str] = []  # in the zone's return window
+        self.window = window
 
     def call(self, path: str, body: dict[str, Any], method: str = "POST") -> httpx.Response:
         response = self.rng.choice(self.clients).request(method, path, json=body)
@@ -94,9 +102,24 @@ class Shop:
         created = self.call("/v1/orders", body)
         assert created.status_code == 201, created.text
         paid = self.call(f"/v1/orders/{order}/pay", {})
-        assert paid.json()["status"] == "completed", paid.text
-        self.completed.append(order)
+        self.kept(order, paid.json()["status"], of_the_zone)
         self.outcome["order"] += 1
+
+    def kept(self, order: str, status: str, of_the_zone: bool) -> None:
+        """A paid order: completed at once, or waiting out the zone's return window."""
+        assert status == ("paid" if of_the_zone and self.window else "completed"), status
+        (self.paid if status == "paid" else self.completed).append(order)
+
+    def settle(self) -> None:
+        """The buyer confirms an order in its window and the shop refunds it, one after
+        the other or at one instant on two servers: exactly one wins."""
+        order = self.paid.pop(self.rng.randrange(len(self.paid)))
+        racing = self.rng.random() < 0.5
+        if _complete_or_refund(self.rng.sample(self.clients, 2), order, racing):
+            self.completed.append(order)
+            self.outcome["completed"] += 1
+        else:
+            self.outcome["refunded"] += 1
 
     def batch(self, n: int) -> None:
         """A batch of orders, paid, sometimes sent at one instant to two servers: each
@@ -120,8 +143,8 @@ class Shop:
             assert answer.status_code == 200, answer.text
             items = answer.json()
             assert {item["outcome"] for item in items} <= {"created", "existing"}, items
-            assert {item["order"]["status"] for item in items} == {"completed"}, items
-        self.completed += [order["id"] for order in orders]
+        for order, item in zip(orders, answers[0].json(), strict=True):
+            self.kept(order["id"], item["order"]["status"], "product" in order)
         self.outcome["batched"] += len(orders)
 
     def reverse(self) -> None:
@@ -140,7 +163,8 @@ class Shop:
 
     def operator(self, member: str, choice: float) -> None:
         if choice < 0.87:
-            answer = self.call("/v1/zones/club", {"modes": zone_modes(self.rng)}, "PUT")
+            zone = {"modes": zone_modes(self.rng), "completion_delay_seconds": self.window}
+            answer = self.call("/v1/zones/club", zone, "PUT")  # a PUT is the whole zone
             assert answer.status_code == 200, answer.text
             self.outcome["rezoned"] += 1
         elif choice < 0.93:  # a move that would make a cycle is refused (4xx)
@@ -154,9 +178,9 @@ class Shop:
             self.outcome["configured"] += 1
 
 
-def hammer_everything(urls: list[str], key: str, worker: int) -> dict[str, int]:
+def hammer_everything(urls: list[str], key: str, worker: int, window: int) -> dict[str, int]:
     """One client process: a random mix of every kind of request."""
-    shop = Shop(urls, key, worker)
+    shop = Shop(urls, key, worker, window)
     today = datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date().isoformat()  # the tenant's day
     for n in range(ROUNDS):
         member, choice = shop.rng.choice(MEMBERS), shop.rng.random()
@@ -164,8 +188,10 @@ def hammer_everything(urls: list[str], key: str, worker: int) -> dict[str, int]:
             shop.order(n, member, of_the_zone=choice < 0.25)
         elif choice < 0.45:
             shop.batch(n)
-        elif choice < 0.55 and shop.completed:
+        elif choice < 0.5 and shop.completed:
             shop.reverse()
+        elif choice < 0.55 and shop.paid:
+            shop.settle()
         elif choice < 0.63:
             task = {"zone": "club", "day": today}
             shop.tried("task", shop.call(f"/v1/members/{member}/tasks", task))
@@ -182,24 +208,30 @@ def hammer_everything(urls: list[str], key: str, worker: int) -> dict[str, int]:
     return dict(shop.outcome)
 
 
+@pytest.mark.parametrize("window", [0, 3600], ids=["completed at once", "return window"])
 def test_every_rule_raced_at_once_equals_a_sequential_replay(
     servers: list[str],  # noqa: F811 (the fixture)
     postgres_url: str,
+    window: int,
 ) -> None:
+    """With a return window the zone's orders wait paid, and each is confirmed by its
+    buyer or refunded by the shop, the two sometimes at one instant on two servers."""
     context = Context(
         Database(postgres_url), Settings(database_url=postgres_url, secret_key=SECRET)
     )
-    tenant = new_tenant(context, "everything")
+    tenant = new_tenant(context, f"everything{window}")
     owner = Principal(tenant, "user:owner", Role.OWNER)
     key = create_api_key(context, owner, NewApiKey(name="shop", role=Role.OWNER)).token
     assert key is not None
     with httpx.Client(
         base_url=servers[0], headers={"Authorization": f"Bearer {key}"}, timeout=60
     ) as api:
-        _prepare(api)
+        _prepare(api, window)
     spawn = multiprocessing.get_context("spawn")
     with spawn.Pool(CLIENTS) as workers:
-        outcomes = workers.starmap(hammer_everything, [(servers, key, n) for n in range(CLIENTS)])
+        outcomes = workers.starmap(
+            hammer_everything, [(servers, key, n, window) for n in range(CLIENTS)]
+        )
     totals: Counter[str] = Counter()
     for outcome in outcomes:
         totals.update(outcome)
@@ -218,6 +250,6 @@ def test_every_rule_raced_at_once_equals_a_sequential_replay(
     assert negative == 0
     # the mix did what it is for: each kind of request happened, and some were raced
     kinds = ("order", "batched", "reversed", "task", "sale", "withdrawal", "rezoned", "moved")
-    for kind in kinds:
+    for kind in kinds + (("completed", "refunded") if window else ()):
         assert totals[kind] > 0, totals
     context.database.dispose()
