@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -167,4 +167,4 @@ def test_the_solvency_report_reads_as_the_page_says(api: Api) -> None:
     # received 2000.00, nothing paid out yet, the pool's balance sits apart
     cash = Decimal("2000.00") - pool_balance
     assert report["platform_cash"] == str(cash)
-    assert report["coverage"] == str((cash / payout).quantize(Decimal("0.0001")))
+    assert report["coverage"] == str((cash / payout).quantize(Decimal("0.0001"), ROUND_FLOOR))

@@ -242,7 +242,8 @@ def check_platform(report: dict[str, Any], books: Books) -> None:
     assert Decimal(report["platform_cash"]) == yuan(books.platform_cash()), report
     owed = books.owed_to_members() + books.owed_to_merchants()
     if owed > 0:
-        ratio = (Decimal(books.platform_cash()) / owed).quantize(Decimal("0.0001"))
+        ratio = Decimal(books.platform_cash()) / owed  # never shown above what it is
+        ratio = ratio.quantize(Decimal("0.0001"), rounding="ROUND_FLOOR")
         assert Decimal(report["coverage"]) == ratio
     else:
         assert report["coverage"] is None
@@ -569,3 +570,24 @@ def test_an_orders_movements_name_a_member_whose_id_holds_a_colon(
     found = console_orders.order_detail(context, owner, "o1")
     named = {one.member for one in found.movements if one.account.startswith("member:")}
     assert named == {"shop:7"}
+
+
+def test_a_platform_short_of_a_fen_is_not_shown_covered(api: Api, context: Context) -> None:
+    """The report's coverage (cash ÷ what the platform owes) was rounded to 4 places half
+    to even: 999.99 against 1,000.00 read 1.0000, 100%, beside a risk panel naming a
+    shortfall of 0.01. It is rounded down, as the modes' coverage is."""
+    api.pool(sell_fee="0")
+    api.member("m1")
+    api.member("m2")
+    api.completed_order("o1", "m1", "1000.00", "1000.00")
+    api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "all"}))  # owed 1,000.00
+    api.completed_order("o2", "m2", "1000.00", "1000.00")
+    api.ok(api.post("/v1/orders/o2/reverse"))  # refunded: its contribution stays pooled
+    sale = {"id": "g1", "member": "m2", "region": "广东/深圳", "level": "city", "fee": "999.99"}
+    api.ok(api.post("/v1/agents", sale))
+    books = look(api, context, ["m1", "m2"])
+    assert (books.platform_cash(), books.owed_to_members()) == (99_999, 100_000)
+    assert api.ok(api.get("/v1/solvency"))["coverage"] == "0.9999"
+    owner = Principal(api.tenant, "user:owner", Role.OWNER)
+    found = console_risk.risk(context, owner, pools.solvency(context, owner))
+    assert [(p.kind, p.shortfall) for p in found.short] == [("platform", "0.01")]

@@ -4,7 +4,7 @@ history, and spec 04's solvency report. Reads only: the commands are in `service
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from math import isqrt
 from typing import Any
 
@@ -282,8 +282,11 @@ def solvency_report(connection: Connection, tenant: str) -> Solvency:
     cash = received - pools
     owed = owed_members + owed_merchants
     # cash ÷ owed, below zero when the platform is short (a Price refuses negative money:
-    # the report answered 500 exactly then)
-    coverage = None if owed <= 0 else str((Decimal(cash) / owed).quantize(Decimal("0.0001")))
+    # the report answered 500 exactly then); rounded down, as a mode's coverage is, so that
+    # a platform short of a fen never reads 1.0000
+    coverage = None
+    if owed > 0:
+        coverage = str((Decimal(cash) / owed).quantize(Decimal("0.0001"), rounding=ROUND_FLOOR))
     return Solvency(
         pools=reports,
         owed_to_members=format_minor(owed_members, 2),
