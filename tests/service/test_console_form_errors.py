@@ -152,7 +152,9 @@ def test_toml_that_does_not_parse_is_explained_in_chinese(api: Api) -> None:
     for text, said in (
         ("1e3", "键值对的键后面应为 '='（位置：文末）"),
         ("[commission\nrates = 1", "表声明的末尾应为 ']'（位置：第 1 行第 12 列）"),
-        ("１０００", "语句无效（位置：第 1 行第 1 列）"),
+        # a number typed in full-width characters is read as that number (forms, 6c18c2c)
+        ("１０００", "键值对的键后面应为 '='（位置：文末）"),
+        ("１０００ 元", "语句无效（位置：第 1 行第 1 列）"),
     ):
         page = client.post(
             "/console/config/distribution", data={"csrf": csrf, "distribution": text}
