@@ -179,3 +179,17 @@ def test_a_label_before_its_value_takes_the_languages_colon(api: Api) -> None:
     api.client.get("/language/en")
     page = api.client.get("/console/members/m1").text
     assert "Joined: " in page
+
+
+def test_a_console_form_reads_full_width_numbers_too(api: Api) -> None:
+    """The configuration forms read every field at once (not one by one): a pool opened
+    with 赠送比例 ０．７ was refused as "'０．７' 不是形如 "12.50" 的小数". A password is read
+    as typed."""
+    csrf = sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    form = {"csrf": csrf, "id": "p1", "mint_ratio": "０．７", "sell_fee": "０．２"}
+    checked = api.client.post("/console/config/pools", data={**form, "action": "check"})
+    assert checked.status_code == 200 and 'id="lint-heading"' in checked.text, checked.text
+    assert "不是形如" not in checked.text and 'value="0.7"' in checked.text
+    raw = Form(FormData([("password", "１２３"), ("n", "１２３"), ("t", " a ")])).values()
+    assert raw == {"password": "１２３", "n": "123", "t": " a "}

@@ -287,8 +287,11 @@ _NUMBER = re.compile(r"[-+]?[0-9.]+")
 def typed(value: str) -> str:
     """A form field's text as typed, without surrounding spaces; a number in full-width
     characters as the same number in ASCII. Any other text is kept as it is."""
-    value = value.strip()
-    ascii_number = value.translate(_FULL_WIDTH)
+    return _ascii_number(value.strip())
+
+
+def _ascii_number(value: str) -> str:
+    ascii_number = value.strip().translate(_FULL_WIDTH)
     return ascii_number if _NUMBER.fullmatch(ascii_number) else value
 
 
@@ -330,7 +333,13 @@ class Form:
         return [typed(v) for v in self._data.getlist(name) if isinstance(v, str) and v.strip()]
 
     def values(self) -> dict[str, str]:
-        return {key: value for key, value in self._data.items() if isinstance(value, str)}
+        """Every text field as sent, but a number typed in full-width characters read as
+        that number (as `get`); a password exactly as typed."""
+        return {
+            key: value if "password" in key else _ascii_number(value)
+            for key, value in self._data.items()
+            if isinstance(value, str)
+        }
 
 
 async def read_form(request: Request) -> Form:
