@@ -179,3 +179,20 @@ def test_a_status_filter_lists_the_statuses_it_takes(api: Api, schema: dict[str,
         for value in ("", "complete", "PAID"):
             refused = api.get(sent, status=value)
             assert (refused.status_code, refused.json()["field"]) == (422, "status"), value
+
+
+def test_free_text_says_it_holds_no_control_characters(api: Api, schema: dict[str, Any]) -> None:
+    """Names, labels, regions and notes were described as any string of their length, and
+    the service refuses control characters in them (a NUL breaks databases): a client
+    or fuzzer sent "a\\x00b" as valid. Each says so (a pattern), which takes and refuses
+    what the service takes and refuses."""
+    name = schema["components"]["schemas"]["NewMember"]["properties"]["name"]["anyOf"][0]
+    form = re.compile(name["pattern"])
+    assert name["maxLength"] == 200
+    for n, text in enumerate(["Li 李", "two\nlines\tand\r\n", "مرحبا", "😀", ""]):
+        assert form.fullmatch(text), text
+        assert api.post("/v1/members", {"id": f"ok{n}", "name": text}).status_code == 201
+    for text in ["a\x00b", "\x1b[31mred", "tab\x0bvertical", "next\x85line", "del\x7f"]:
+        assert not form.fullmatch(text), text
+        refused = api.post("/v1/members", {"id": "no", "name": text})
+        assert (refused.status_code, refused.json()["field"]) == (422, "name"), text

@@ -52,6 +52,7 @@ from zengzhi.engine.fields import (
     Flag,
     Id,
     Name,
+    NameKey,
     Timezone,
     Whole,
     error_from_validation,
@@ -248,7 +249,7 @@ class RecruiterConfig(_Strict):
 class AgentsConfig(_Strict):
     mode: Literal["differential", "flat"] = "differential"
     rates: dict[str, Exact] = Field(default_factory=dict)
-    areas: dict[Name, list[Name]] = Field(default_factory=dict)  # area → its provinces
+    areas: dict[NameKey, list[Name]] = Field(default_factory=dict)  # area → its provinces
     pay_in: PayIn = "cash"
 
 

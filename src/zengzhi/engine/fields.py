@@ -50,11 +50,23 @@ def printable(value: str) -> str:
     return value
 
 
+# What `printable` takes, as /openapi.json says it (the description said any string, and a
+# client or fuzzer sent control characters as valid).
+PRINTABLE = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+
+
+def _text(length: int) -> Any:
+    return Field(max_length=length, json_schema_extra={"pattern": PRINTABLE})
+
+
 # Free-text fields, by length.
-Region = Annotated[str, Field(max_length=64), AfterValidator(printable)]
-Label = Annotated[str, Field(max_length=100), AfterValidator(printable)]
-Name = Annotated[str, Field(max_length=200), AfterValidator(printable)]
-Note = Annotated[str, Field(max_length=500), AfterValidator(printable)]
+Region = Annotated[str, _text(64), AfterValidator(printable)]
+Label = Annotated[str, _text(100), AfterValidator(printable)]
+Name = Annotated[str, _text(200), AfterValidator(printable)]
+Note = Annotated[str, _text(500), AfterValidator(printable)]
+# A name as a key of a table (an area's): described without the pattern, which would
+# make the table's description `patternProperties`, and the typed client's an untyped dict.
+NameKey = Annotated[str, Field(max_length=200), AfterValidator(printable)]
 
 
 def _not_blank(value: str) -> str:
