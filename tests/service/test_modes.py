@@ -4,6 +4,7 @@ cycle under concurrent orders on PostgreSQL."""
 from __future__ import annotations
 
 import threading
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -67,6 +68,30 @@ def test_refer_three_through_the_api(api: Api, context: Context) -> None:
     assert seen == ["100.00", "300.00", "1000.00", "1100.00"]
     row = solvency(api)[("gifts", "refer_three")]
     assert (row["owed"], row["reserve"], row["coverage"]) == ("0.00", "400.00", None)
+    clean(api, context)
+
+
+def test_a_refund_over_days_shows_the_most_it_pays_a_day(
+    api: Api, context: Context, clock: Clock
+) -> None:
+    """100.00 over 3 days pays 33.33, 33.33, 33.34: the member is told at most 33.34 a
+    day (the member page reads 每天最多), and no day pays more."""
+    zone(api, "gifts", {"refer_three": {"release_days": 3, "backed": True}})
+    product(api, "package", "1000.00", "gifts")
+    api.member("A")
+    api.member("B", referrer="A")
+    buy(api, "oA", "A", "package")
+    buy(api, "oB", "B", "package")
+    paid = []
+    for _ in range(3):
+        [held] = api.ok(api.get("/v1/members/A/modes"))
+        [claim] = held["claims"]
+        assert claim["daily"] == "33.34", claim
+        before = Decimal(wallet(api, "A"))
+        clock.advance(days=1)
+        run_days(context, api.tenant)
+        paid.append(str(Decimal(wallet(api, "A")) - before))
+    assert paid == ["33.33", "33.33", "33.34"]
     clean(api, context)
 
 
