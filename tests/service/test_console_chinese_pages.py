@@ -156,7 +156,9 @@ def test_a_withdrawal_decided_from_a_second_tab_is_said_to_have_been_decided_bef
         for reason in ("收款信息不全", "重复")
     )
     assert "已驳回 1 笔" in first
-    assert "已驳回 0 笔" in second and "此前已驳回：本次没有任何改动，填写的原因没有记录" in second
+    assert "此前已驳回：本次没有任何改动，填写的原因没有记录" in second
+    # nothing done: not "已驳回 0 笔；金额已退回会员零钱。"
+    assert "一笔也没有完成。" in second and "已驳回 0 笔" not in second
     logged = [a for a in api.ok(api.get("/v1/audit-log")) if a["action"] == "withdrawal.rejected"]
     assert [a["reason"] for a in logged] == ["收款信息不全"]
     first, second = (

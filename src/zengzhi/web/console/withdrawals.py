@@ -119,9 +119,8 @@ def batch(request: Request, context: ContextDep, user: StaffDep, form: PostedDep
         except DomainError as error:
             refused.append((withdrawal_id, error.message))
     target = local_path(form.get("back"), "/console/withdrawals")
-    return see_other_with_notice(
-        request, target, f"withdrawals.batch_{action}", refused=refused, n=str(len(done))
-    )
+    said = f"withdrawals.batch_{action}" if done else "withdrawals.batch_none"
+    return see_other_with_notice(request, target, said, refused=refused, n=str(len(done)))
 
 
 # the status a decision leaves, and what a batch says of one found so already
