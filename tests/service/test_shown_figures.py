@@ -36,7 +36,7 @@ from zengzhi.engine import notices
 from zengzhi.service import gateway_payouts, pools
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
-from zengzhi.service.queries import console_orders, console_risk
+from zengzhi.service.queries import console_orders, console_risk, console_withdrawals
 from zengzhi.service.queries import members as reads
 from zengzhi.store import tables as t
 
@@ -591,3 +591,23 @@ def test_a_platform_short_of_a_fen_is_not_shown_covered(api: Api, context: Conte
     owner = Principal(api.tenant, "user:owner", Role.OWNER)
     found = console_risk.risk(context, owner, pools.solvency(context, owner))
     assert [(p.kind, p.shortfall) for p in found.short] == [("platform", "0.01")]
+
+
+def test_the_finance_queues_pending_is_every_withdrawal_whose_cash_is_held(
+    api: Api, context: Context, clock: Clock
+) -> None:
+    """The withdrawals page's 'pending' summed the held and the approved: a withdrawal sent
+    to the payout gateway and not yet paid (`paying`) holds its cash too, and was left
+    out, so the pending figures summed less than the members' withdrawing."""
+    fake, _, client = wechat(api, clock)
+    a_withdrawal(api, fake, "wechat", OPENID)
+    fake.next = "pending"
+    assert gateway_payouts.request_payout(context, owner(api), "w1", client).status == "paying"
+    books = look(api, context, ["m1"])
+    found = console_withdrawals.find_withdrawals(
+        context, owner(api), console_withdrawals.WithdrawalSearch(status=None)
+    )
+    pending = {p.status: p for p in found.pending}
+    assert (pending["paying"].count, pending["paying"].amount) == (1, "1000.00")
+    held = sum(Decimal(p.amount) for p in found.pending)
+    assert held == yuan(books.total(CNY, lambda p: p[0] == "member" and p[-1] == "withdrawing"))

@@ -23,7 +23,9 @@ from zengzhi.store import tables as t
 from zengzhi.store.tenanted import of_tenant
 
 STATUSES = ("held", "approved", "paying", "paid", "rejected")
-PENDING = ("held", "approved")
+# what is pending: asked, approved, and sent to the payout gateway but not yet paid (its
+# cash is still held: a queue that left it out summed less than the members' withdrawing)
+PENDING = ("held", "approved", "paying")
 
 
 class WithdrawalSearch(BaseModel):
