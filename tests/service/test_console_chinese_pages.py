@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from starlette.datastructures import FormData
 
-from tests.service.conftest import Api, enter_member_page
+from tests.service.conftest import PASSWORD, Api, enter_member_page
 from tests.service.test_console_pages import sign_in
-from tests.service.test_console_sections import buy, dry_run_result, union_zone
+from tests.service.test_console_sections import buy, dry_run_result, union_zone, user
 from zengzhi.web.pages import Form
 
 
@@ -195,3 +195,40 @@ def test_a_console_form_reads_full_width_numbers_too(api: Api) -> None:
     assert "不是形如" not in checked.text and 'value="0.7"' in checked.text
     raw = Form(FormData([("password", "１２３"), ("n", "１２３"), ("t", " a ")])).values()
     assert raw == {"password": "１２３", "n": "123", "t": " a "}
+
+
+def test_an_operator_adds_a_webhook_subscription_from_the_console(api: Api) -> None:
+    """The webhooks page said only "create them with POST /v1/webhooks": an operator with
+    the console alone could not subscribe the shop. It now has a form (owner, operator),
+    and the answer shows the signing secret once, as the API's does."""
+    api.pool()
+    csrf = sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    shown = api.client.get("/console/webhooks").text
+    assert 'id="subscribe"' in shown and "新增订阅" in shown
+    form = {"csrf": csrf, "url": "https://shop.example/hooks"}
+    done = api.client.post(
+        "/console/webhooks", data={**form, "event_types": "order.completed, withdrawal.*"}
+    )
+    assert done.status_code == 200 and 'id="created"' in done.text
+    secret = re.search(r'id="secret" type="text" readonly value="(whsec_[^"]+)"', done.text)
+    assert secret is not None and "签名密钥只显示这一次" in done.text
+    (made,) = api.ok(api.get("/v1/webhooks"))
+    assert made["url"] == "https://shop.example/hooks"
+    assert made["event_types"] == ["order.completed", "withdrawal.*"]
+    assert secret.group(1) not in api.client.get("/console/webhooks").text  # once
+    bad = {**form, "url": "http://127.0.0.1/x", "event_types": "*"}
+    refused = api.client.post("/console/webhooks", data=bad)
+    assert refused.status_code == 422 and 'id="e-url"' in refused.text
+    assert "私有或本地地址" in refused.text and 'value="http://127.0.0.1/x"' in refused.text
+    assert len(api.ok(api.get("/v1/webhooks"))) == 1
+    viewer = user(api, "viewer")
+    api.client.post(
+        "/console/login",
+        data={"tenant": api.tenant, "username": viewer, "password": PASSWORD},
+    )
+    shown = api.client.get("/console/webhooks").text
+    assert 'id="subscribe"' not in shown
+    csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', shown).group(1)  # sign-out's
+    denied = api.client.post("/console/webhooks", data={**form, "csrf": csrf, "event_types": "*"})
+    assert denied.status_code == 403 and len(api.ok(api.get("/v1/webhooks"))) == 1

@@ -9,13 +9,15 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
 
-from zengzhi.deps import Before, ContextDep, Status
+from zengzhi.core.errors import DomainError
+from zengzhi.deps import STATUS, Before, ContextDep, Status
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import webhooks
 from zengzhi.service.queries import webhooks as webhook_reads
+from zengzhi.service.webhooks import SubscriptionIn
 from zengzhi.web.console import page
 from zengzhi.web.console.session import PostedDep, StaffDep
-from zengzhi.web.pages import PageRoute, local_path, see_other_with_notice
+from zengzhi.web.pages import PageRoute, build, local_path, see_other_with_notice
 
 router = APIRouter(prefix="/console/webhooks", route_class=PageRoute, include_in_schema=False)
 
@@ -32,6 +34,34 @@ def subscriptions(request: Request, context: ContextDep, user: StaffDep) -> HTML
         user,
         "console/webhooks.html",
         subscriptions=webhook_reads.list_subscriptions(context, user.principal),
+    )
+
+
+@router.post("", response_class=HTMLResponse)
+def subscribe(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
+    """A new subscription from the console (owner, operator: the service checks): the
+    page answers with its signing secret, shown this once, as the API's answer does."""
+    values = form.values()
+    types = [one for one in values.get("event_types", "").replace(",", " ").split() if one]
+    try:
+        body = build(SubscriptionIn, {"url": values.get("url", "").strip(), "event_types": types})
+        created = webhooks.create_subscription(context, user.principal, body)
+    except DomainError as refused:
+        return page(
+            request,
+            user,
+            "console/webhooks.html",
+            status=STATUS[refused.code],
+            subscriptions=webhook_reads.list_subscriptions(context, user.principal),
+            values=values,
+            error=refused,
+        )
+    return page(
+        request,
+        user,
+        "console/webhooks.html",
+        subscriptions=webhook_reads.list_subscriptions(context, user.principal),
+        created=created,
     )
 
 
