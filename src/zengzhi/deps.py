@@ -13,7 +13,7 @@ from pydantic import AfterValidator, WithJsonSchema
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.lifecycles import OrderStatus, WithdrawalStatus
-from zengzhi.engine.fields import ID_PATTERN, printable
+from zengzhi.engine.fields import ID_PATTERN, PRINTABLE, printable
 from zengzhi.i18n import from_accept_language
 from zengzhi.service.auth import Principal
 from zengzhi.service.base import Context
@@ -115,7 +115,11 @@ WithdrawalStatusFilter = _status(*WithdrawalStatus)
 DeliveryStatusFilter = _status(outbox.PENDING, outbox.DELIVERED, outbox.FAILED, outbox.CANCELLED)
 Search = Annotated[
     str | None,
-    Query(max_length=64, description="the start of an id or phone"),
+    Query(
+        max_length=64,
+        description="the start of an id or phone",
+        json_schema_extra={"pattern": PRINTABLE},  # what printable() takes
+    ),
     AfterValidator(lambda text: None if text is None else printable(text)),
 ]
 Limit = Annotated[int, Query(ge=1, le=500, description="how many to return")]

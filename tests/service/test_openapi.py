@@ -196,3 +196,10 @@ def test_free_text_says_it_holds_no_control_characters(api: Api, schema: dict[st
         assert not form.fullmatch(text), text
         refused = api.post("/v1/members", {"id": "no", "name": text})
         assert (refused.status_code, refused.json()["field"]) == (422, "name"), text
+    # and the members' search, whose text is read as a name's is
+    parameters = schema["paths"]["/v1/members"]["get"]["parameters"]
+    search = next(one for one in parameters if one["name"] == "q")["schema"]
+    assert search.get("pattern") == name["pattern"], search
+    refused = api.get("/v1/members", q="m\x1b")
+    assert (refused.status_code, refused.json()["field"]) == (422, "q"), refused.text
+    assert api.get("/v1/members", q="ok").status_code == 200
