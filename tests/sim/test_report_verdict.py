@@ -114,8 +114,8 @@ def test_the_day_the_cash_runs_out_is_a_straight_line_through_the_last_days() ->
     rising = [_day(d, str(100 + d)) for d in range(40)]
     assert cash_runs_out(rising) == (None, 30)
     assert cash_runs_out([_day(0, "0"), _day(1, "0")]) == (None, 1)  # never held any
-    spent = [_day(0, "0"), _day(1, "50"), _day(2, "0.00"), _day(3, "10")]
-    assert cash_runs_out(spent) == (2, 0)  # it ran out on day 2
+    spent = [_day(0, "0"), _day(1, "50"), _day(2, "0.00"), _day(3, "0")]
+    assert cash_runs_out(spent) == (2, 0)  # it ran out on day 2, none to the end
 
 
 def test_the_verdict_names_the_cash_run_out_day_in_both_languages(run: RunResult) -> None:

@@ -48,6 +48,10 @@ class Verdict:
     swept: str = ""
     # the cover broke and was whole again by the end: the day after its last short day
     covered_again: int | None = None
+    # the cash ran out and held some again before the end: the first such stretch (the
+    # day it stood at zero, the day it held cash again); cash_runs_out then is the trend
+    cash_out: int | None = None
+    cash_back: int | None = None
     # orders that paid into the pool and minted no point, and what they put in (yuan):
     # their buyers hold no claim on it, though nothing promised to them is broken
     unclaimed_orders: int = 0
@@ -71,12 +75,14 @@ def cash_runs_out(days: list[dict[str, Any]], window: int = WINDOW) -> tuple[int
     day; flat or rising cash names no day. A trend, not a forecast."""
     if not days:
         return None, 0
-    held = False
+    held, out = False, None
     for row in days:
         if _cash(row) > 0:
-            held = True
-        elif held:  # it held cash, and none is left
-            return int(row["day"]), 0
+            held, out = True, None
+        elif held and out is None:  # it held cash, and none is left
+            out = int(row["day"])
+    if out is not None:  # and none came back by the end
+        return out, 0
     last = days[-1]
     first = days[max(0, len(days) - 1 - window)]
     span = int(last["day"]) - int(first["day"])
@@ -85,6 +91,21 @@ def cash_runs_out(days: list[dict[str, Any]], window: int = WINDOW) -> tuple[int
         return None, span
     fall = (then - now) / span  # yuan a day
     return int(last["day"]) + int((now / fall).to_integral_value(ROUND_CEILING)), span
+
+
+def cash_gap(days: list[dict[str, Any]]) -> tuple[int, int] | None:
+    """The first stretch the cash (pool and reserves) stood at zero after holding some and
+    then held some again: (the day it ran out, the day it came back); None if it never
+    ran out, or ran out to the end (`cash_runs_out` names that day)."""
+    held, out = False, None
+    for row in days:
+        if _cash(row) > 0:
+            if out is not None:
+                return out, int(row["day"])
+            held = True
+        elif held and out is None:
+            out = int(row["day"])
+    return None
 
 
 def _ratio(part: Decimal, whole: Decimal) -> str:
@@ -115,6 +136,7 @@ def verdict(run: RunResult) -> Verdict:
     again = uncovered[-1] + 1 if uncovered and last is not None and uncovered[-1] < last else None
     exited = int(summary["members_exited"])
     runs_out, window = cash_runs_out(run.days)
+    gap = cash_gap(run.days)
     parameter, value = run.label.get("parameter", ""), run.label.get("value", "")
     return Verdict(
         days=int(summary["days"]),
@@ -134,6 +156,8 @@ def verdict(run: RunResult) -> Verdict:
         cash_window=window,
         swept=f"{parameter.split('.')[-1]} = {value}" if parameter else "",
         covered_again=again,
+        cash_out=gap[0] if gap else None,
+        cash_back=gap[1] if gap else None,
         unclaimed_orders=int(summary.get("orders_minting_nothing", 0)),
         unclaimed=summary.get("contributed_minting_nothing", "0.00"),
     )

@@ -59,6 +59,9 @@ def verdict_lines(found: Verdict, t: Translator) -> list[str]:
         lines.append(t("report.breaks_recovered", day=found.breaks_on, back=found.covered_again))
     else:
         lines.append(t("report.breaks", day=found.breaks_on))
+    if found.cash_out is not None:  # it ran out, and held cash again before the end
+        back = f"{found.cash_back:,}"
+        lines.append(t("report.cash_ran_out_back", day=f"{found.cash_out:,}", back=back))
     if found.cash_runs_out is None:
         lines.append(t("report.cash_lasts", window=found.cash_window))
     else:
