@@ -5,7 +5,7 @@ what the description says (schemathesis' own conformance checks), and every refu
 the one error shape {"code", "message", "field"}, naming the field when it is a
 validation error. Reproducible: the examples are drawn from a fixed seed
 (`derandomize`), with no example database; four examples an operation and mode keep
-the four runs (two modes, two databases) near 35 s, and ZENGZHI_FUZZ_EXAMPLES=40 runs a
+the four runs (two modes, two databases) near 45 s of CPU, and ZENGZHI_FUZZ_EXAMPLES=40 runs a
 deeper search by hand. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
