@@ -282,14 +282,16 @@ def _mode_charts(out: Path, run: RunResult, t: Translator) -> list[str]:
     figure, axes = plt.subplots(figsize=(8, 3.6))
     for name in names:
         (line,) = axes.plot(
-            days, _series(run, f"{name}_owed"), label=t("findings.mode_owes", mode=name)
+            days,
+            _series(run, f"{name}_owed"),
+            label=t("findings.mode_owes", mode=mode_title(name, t)),
         )
         axes.plot(
             days,
             _series(run, f"{name}_reserve"),
             linestyle="--",
             color=line.get_color(),
-            label=t("findings.mode_reserve", mode=name),
+            label=t("findings.mode_reserve", mode=mode_title(name, t)),
         )
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"¥{value:,.0f}"))
     axes.set_title(t("findings.modes_title"))
@@ -302,7 +304,7 @@ def _mode_charts(out: Path, run: RunResult, t: Translator) -> list[str]:
         axes.plot(
             days,
             _pixels([_number(row[f"{name}_coverage"]) * 100 for row in run.days]),
-            label=name,
+            label=mode_title(name, t),  # in words (专区 club 的工会排队模式), not union@club
         )
     axes.set_title(t("findings.mode_coverage_title"))
     axes.set_xlabel(t("report.day"))
