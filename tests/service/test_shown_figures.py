@@ -29,6 +29,7 @@ from sqlalchemy import Connection, select
 
 from tests.histories import History, histories
 from tests.service.conftest import Api, Clock, enter_member_page, login, new_tenant
+from tests.service.test_console_pages import sign_in
 from tests.service.test_gateway_adapters import OPENID, a_withdrawal, owner, wechat
 from tests.service.test_reversal_histories import Shop
 from tests.service.test_webhooks import outbox_events, subscribe
@@ -611,3 +612,29 @@ def test_the_finance_queues_pending_is_every_withdrawal_whose_cash_is_held(
     assert (pending["paying"].count, pending["paying"].amount) == (1, "1000.00")
     held = sum(Decimal(p.amount) for p in found.pending)
     assert held == yuan(books.total(CNY, lambda p: p[0] == "member" and p[-1] == "withdrawing"))
+
+
+def test_the_days_figures_show_what_refunds_paid_back(api: Api, context: Context) -> None:
+    """The dashboard's day counted two orders of 1,000.00 as what customers paid, and
+    both were refunded the same day: nothing said so. The day's refunds are the
+    customers' postings of its order reversals."""
+    api.pool(exit_multiple="3", mint_ratio="0.5", sell_fee="0.1")
+    for member in ("m1", "m2"):
+        api.member(member)
+    api.completed_order("o1", "m1", "1000.00", "300.00")
+    api.completed_order("o2", "m2", "400.00", "300.00")
+    api.ok(api.post("/v1/orders/o1/reverse"))
+    api.ok(api.post("/v1/orders/o2/reverse"))
+    books = look(api, context, ["m1", "m2"])
+    assert books.of("external:customers") == 0  # everything paid went back
+    sign_in(api.client, api.tenant)
+    day = api.ok(api.client.get("/console/data/figures"))["activity"]
+    assert day["orders"] == {"count": 2, "amount": "1400.00"}
+    assert day["refunds"] == {"count": 2, "amount": "1400.00"}
+    api.client.get("/language/zh")
+    page = html.unescape(api.client.get("/console").text)
+    api.client.cookies.clear()
+    row = re.search(
+        r"完成后退款的订单（退还顾客）</th>\s*<td[^>]*>2</td>\s*<td[^>]*>([^<]*)<", page
+    )
+    assert row is not None and row.group(1) == "¥1,400.00"

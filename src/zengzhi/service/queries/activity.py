@@ -46,13 +46,34 @@ def _tally(
     return Tally(count=count, amount=format_minor(sign * total, 2))
 
 
+def _start(context: Context, principal: Principal, since: datetime | None) -> datetime:
+    """`since`, or the start of today in the tenant's time zone."""
+    if since is not None:
+        return since
+    zone = tenant_zone(context, principal.tenant)
+    return start_of(day_of(context.clock(), zone), zone)
+
+
+def refunds(context: Context, principal: Principal, since: datetime | None) -> Tally:
+    """Orders reversed after completion since `since` (default: today): how many, and what
+    went back to their customers. The dashboard shows it under the day's orders, which
+    count an order completed and refunded the same day as paid."""
+    principal.require(Permission.READ)
+    start = _start(context, principal, since)
+
+    def run(connection: Connection) -> Tally:
+        def back(account: str) -> bool:
+            return account == accounts.CUSTOMERS
+
+        return _tally(connection, principal.tenant, "order_reversal", start, back, 1)
+
+    return query(context, run)
+
+
 def activity(context: Context, principal: Principal, since: datetime | None) -> Activity:
     """Since `since` (default: the start of today in the tenant's time zone)."""
     principal.require(Permission.READ)
-    start = since
-    if start is None:
-        zone = tenant_zone(context, principal.tenant)
-        start = start_of(day_of(context.clock(), zone), zone)
+    start = _start(context, principal, since)
 
     def pool_cash(account: str) -> bool:  # a pool's cash (its points accounts are not CNY)
         return account.startswith("pool:")

@@ -32,6 +32,8 @@ def _figures(context: Any, user: Any, pool: str | None, solvency: bool = True) -
         "pools": listed,
         "pool": chosen,
         "activity": activity.activity(context, user.principal, None),
+        # the orders refunded after completion today, under the day's orders (console only)
+        "refunds": activity.refunds(context, user.principal, None),
         # the solvency report reads every position and wallet: the page refreshes it
         # once a minute, the rest every few seconds
         "solvency": pools.solvency(context, user.principal) if solvency else None,
@@ -72,7 +74,8 @@ def figures(
     return JSONResponse(
         {
             "pool": shown["pool"].model_dump(mode="json") if shown["pool"] else None,
-            "activity": shown["activity"].model_dump(mode="json"),
+            "activity": shown["activity"].model_dump(mode="json")
+            | {"refunds": shown["refunds"].model_dump(mode="json")},
             **({"solvency": report.model_dump(mode="json")} if report else {}),
         }
     )
