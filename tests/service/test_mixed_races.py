@@ -21,13 +21,13 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from sqlalchemy import func, select
 
 from tests.service.conftest import SECRET, new_tenant
 from tests.service.test_concurrency import (  # noqa: F401 (the fixture)
     _complete_or_refund,
     at_once,
     servers,
+    wallets_below_zero,
 )
 from zengzhi.core.days import DEFAULT_TIMEZONE
 from zengzhi.service.audit import check_ledger, check_replay
@@ -35,7 +35,6 @@ from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.settings import Settings
 from zengzhi.service.users import NewApiKey, create_api_key
-from zengzhi.store import tables as t
 from zengzhi.store.database import Database
 
 CLIENTS = 4
@@ -238,15 +237,7 @@ def test_every_rule_raced_at_once_equals_a_sequential_replay(
     with context.database.read() as connection:
         assert check_ledger(connection, tenant) == []
         assert check_replay(connection, tenant) == []
-        negative = connection.execute(
-            select(func.count())
-            .select_from(t.balances)
-            .where(
-                t.balances.c.tenant_id == tenant,
-                t.balances.c.amount < 0,
-                t.balances.c.account.like("member:%:wallet"),
-            )
-        ).scalar_one()
+        negative = wallets_below_zero(connection, tenant)
     assert negative == 0
     # the mix did what it is for: each kind of request happened, and some were raced
     kinds = ("order", "batched", "reversed", "task", "sale", "withdrawal", "rezoned", "moved")
