@@ -3,11 +3,20 @@ here: the day rows, the pool's positions and the ledger (attack-sim, second pass
 
 from __future__ import annotations
 
+import csv
+import math
 from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
 from typing import Any
+
+import pytest
+from matplotlib.axes import Axes
 
 from tests.sim.test_simulator import scenario
 from zengzhi.i18n import Translator
+from zengzhi.sim.batch import run_all
+from zengzhi.sim.report import percentile, write_charts, write_tables
 from zengzhi.sim.run import simulate
 from zengzhi.sim.verdict import cash_gap, cash_runs_out, verdict
 from zengzhi.sim.verdict_text import verdict_lines
@@ -52,3 +61,64 @@ def test_the_day_the_cash_ran_out_is_the_last_empty_stretch_to_the_end() -> None
     assert cash_runs_out(twice) == (3, 0)  # the stretch that lasts to the end
     assert cash_gap(twice) == (1, 2)
     assert cash_gap([_day(0, "0"), _day(1, "0")]) is None  # never held any
+
+
+def _nearest_rank(values: list[Decimal], percent: int) -> Decimal:
+    """The smallest value at or below which at least `percent`% of the values lie."""
+    ordered = sorted(values)
+    for value in ordered:
+        if 100 * sum(1 for other in ordered if other <= value) >= percent * len(ordered):
+            return value
+    raise AssertionError("no values")
+
+
+def test_the_percentile_bands_are_the_runs_nearest_rank(tmp_path: Path) -> None:
+    # of ten runs the 10th percentile is the lowest and the 90th the ninth (the band was
+    # the second lowest to the highest: lopsided); of two runs the median is the lower
+    assert percentile([Decimal(n) for n in range(10, 0, -1)], Fraction(1, 10)) == 1
+    assert percentile([Decimal(n) for n in range(1, 11)], Fraction(9, 10)) == 9
+    assert percentile([Decimal(2), Decimal(1)], Fraction(1, 2)) == 1
+    chosen = scenario(simulation={"days": 12, "seed": 4, "runs": 10}, flow={"orders_per_day": 8})
+    results = run_all(chosen, processes=1)
+    write_tables(tmp_path, results)
+    with (tmp_path / "bands.csv").open() as table:
+        rows = list(csv.DictReader(table))
+    assert len(rows) == 12
+    for row in rows:
+        day = int(row["day"])
+        for column in ("price", "pool", "exits", "coverage"):
+            values = [Decimal(run.days[day][column]) for run in results]
+            for percent in (10, 50, 90):
+                assert Decimal(row[f"{column}_p{percent}"]) == _nearest_rank(values, percent)
+
+
+def test_a_day_nothing_is_promised_is_no_coverage_of_zero(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # m = 0 on a pool with an exit: no point is minted, so nothing is ever promised and
+    # every day's coverage is blank. The bands and the charts drew it as 0% covered.
+    chosen = scenario(
+        simulation={"days": 6, "seed": 2, "runs": 2},
+        tenant={"pool": {"exit_multiple": "2", "mint_ratio": "0"}},
+        flow={"orders_per_day": 4},
+    )
+    results = run_all(chosen, processes=1)
+    assert all(row["coverage"] == "" for run in results for row in run.days)
+    write_tables(tmp_path, results)
+    with (tmp_path / "bands.csv").open() as table:
+        rows = list(csv.DictReader(table))
+    assert rows and all(row[f"coverage_p{p}"] == "" for row in rows for p in (10, 50, 90))
+    drawn: list[list[float]] = []
+    plot = Axes.plot
+
+    def seen(self: Axes, *args: Any, **kwargs: Any) -> Any:
+        if len(args) >= 2:
+            drawn.append([float(v) for v in args[1]])
+        return plot(self, *args, **kwargs)
+
+    monkeypatch.setattr(Axes, "plot", seen)
+    for runs in (results, results[:1]):  # with bands, and one run alone
+        drawn.clear()
+        write_charts(tmp_path, runs, chosen)
+        coverage = drawn[-1]  # the coverage chart is drawn last
+        assert len(coverage) == 6 and all(math.isnan(v) for v in coverage), coverage

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -82,20 +83,27 @@ def _labelled(result: RunResult, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def percentile(values: list[Decimal], share: Fraction) -> Decimal:
+    """The nearest-rank percentile: the smallest value at or below which at least `share`
+    of the values lie (the cohorts' quantile reads the same way). Of 10 runs the 10th
+    percentile is the lowest and the 90th the 9th, so the band is symmetric; of two the
+    median is the lower."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def bands(runs: list[RunResult], column: str) -> list[tuple[Decimal, Decimal, Decimal]]:
-    """(p10, median, p90) of a daily column across runs, day by day."""
-    days = len(runs[0].days)
-    return [
-        tuple(
-            percentile([_number(run.days[day][column]) for run in runs], share)
-            for share in (Fraction(1, 10), Fraction(1, 2), Fraction(9, 10))
-        )  # type: ignore[misc]
-        for day in range(days)
-    ]
+SHARES = (Fraction(1, 10), Fraction(1, 2), Fraction(9, 10))
+
+
+def bands(runs: list[RunResult], column: str) -> list[tuple[Decimal, Decimal, Decimal] | None]:
+    """(p10, median, p90) of a daily column across runs, day by day, over the runs that
+    have a figure that day: a blank coverage (nothing promised) is no coverage of 0%;
+    None on a day none of them has one."""
+    found: list[tuple[Decimal, Decimal, Decimal] | None] = []
+    for day in range(len(runs[0].days)):
+        values = [Decimal(text) for run in runs if (text := run.days[day][column]) != ""]
+        low, mid, high = (percentile(values, share) for share in SHARES) if values else (None,) * 3
+        found.append(None if low is None or mid is None or high is None else (low, mid, high))
+    return found
 
 
 def write_tables(out: Path, results: Sequence[RunResult]) -> list[str]:
@@ -111,7 +119,7 @@ def write_tables(out: Path, results: Sequence[RunResult]) -> list[str]:
                 row: dict[str, Any] = {"value": value} if value else {}
                 row["day"] = day
                 for name, series in columns.items():
-                    low, mid, high = series[day]
+                    low, mid, high = series[day] or ("", "", "")
                     row |= {f"{name}_p10": low, f"{name}_p50": mid, f"{name}_p90": high}
                 rows.append(row)
         _write_csv(out / "bands.csv", rows)
@@ -129,13 +137,18 @@ def _save(figure: Figure, out: Path, name: str) -> None:
     plt.close(figure)
 
 
-def _pixels(values: Sequence[Decimal]) -> list[float]:
-    """Charts are drawn in floating point; the figures behind them never are."""
-    return [float(value) for value in values]
+def _pixels(values: Sequence[Decimal | None]) -> list[float]:
+    """Charts are drawn in floating point; the figures behind them never are. None (a
+    blank figure: no coverage where nothing is promised) is a gap in the line, not 0."""
+    return [float("nan") if value is None else float(value) for value in values]
 
 
-def _series(run: RunResult, column: str) -> list[float]:
-    return _pixels([_number(row[column]) for row in run.days])
+def _figure(text: str, scale: int = 1) -> Decimal | None:
+    return Decimal(text) * scale if text != "" else None
+
+
+def _series(run: RunResult, column: str, scale: int = 1) -> list[float]:
+    return _pixels([_figure(row[column], scale) for row in run.days])
 
 
 def _line_chart(
@@ -154,19 +167,15 @@ def _line_chart(
         days = range(len(runs[0].days))
         label = _legend(scenario, value)
         if len(runs) > 1:
-            low, mid, high = zip(*bands(runs, column), strict=True)
-            axes.fill_between(
-                days,
-                _pixels([v * scale for v in low]),
-                _pixels([v * scale for v in high]),
-                alpha=0.2,
+            found = bands(runs, column)
+            low, mid, high = (
+                _pixels([None if band is None else band[n] * scale for band in found])
+                for n in range(3)
             )
-            axes.plot(
-                days, _pixels([v * scale for v in mid]), label=f"{label} (p50, p10–p90)".strip()
-            )
+            axes.fill_between(days, low, high, alpha=0.2)
+            axes.plot(days, mid, label=f"{label} (p50, p10–p90)".strip())
         else:
-            values = [_number(row[column]) * scale for row in runs[0].days]
-            axes.plot(days, _pixels(values), label=label or None)
+            axes.plot(days, _series(runs[0], column, scale), label=label or None)
     axes.set_title(title)
     axes.set_xlabel(t("report.day"))
     axes.set_ylabel(ylabel)
@@ -303,7 +312,7 @@ def _mode_charts(out: Path, run: RunResult, t: Translator) -> list[str]:
     for name in names:
         axes.plot(
             days,
-            _pixels([_number(row[f"{name}_coverage"]) * 100 for row in run.days]),
+            _series(run, f"{name}_coverage", 100),
             label=mode_title(name, t),  # in words (专区 club 的工会排队模式), not union@club
         )
     axes.set_title(t("findings.mode_coverage_title"))
