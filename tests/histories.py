@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 MEMBERS = [f"m{n}" for n in range(6)]
@@ -436,3 +437,21 @@ def step_lines(
 
 def text(line: dict[str, Any]) -> str:
     return json.dumps(line)
+
+
+def through_the_service(max_examples: int) -> settings:
+    """Hypothesis' settings for histories run through the service: the same examples
+    every run (a service test's time stays known), no shrinking (each step is a command:
+    the first failure is shown as found), no deadline, fixtures kept across examples
+    (each example opens a tenant of its own)."""
+    return settings(
+        max_examples=max_examples,
+        derandomize=True,
+        phases=[Phase.generate],
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.data_too_large,
+        ],
+    )

@@ -7,9 +7,10 @@ On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.histories import through_the_service
 from tests.service.conftest import Api, Clock, login, new_tenant
 from tests.service.fake_gateways import FakeAlipay, FakeWechat, LosingTransport
 from tests.service.test_gateway_adapters import (
@@ -77,13 +78,7 @@ def act(
         assert error.field in {"status", "withdrawal"}, error
 
 
-@settings(
-    max_examples=6,
-    derandomize=True,  # the same histories every run: a service test's time stays known
-    phases=[Phase.generate],  # no shrinking through a service: the first failure is shown
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@through_the_service(max_examples=6)
 @given(gateway=st.sampled_from(["wechat", "alipay"]), steps=STEPS)
 def test_a_payout_is_never_paid_twice_nor_lost(
     api: Api, clock: Clock, context: Context, gateway: str, steps: list[tuple[str, str, str]]

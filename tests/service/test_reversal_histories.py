@@ -12,10 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from sqlalchemy import Connection, select
 
-from tests.histories import History, Holdings, event_lines, histories, step_lines
+from tests.histories import (
+    History,
+    Holdings,
+    event_lines,
+    histories,
+    step_lines,
+    through_the_service,
+)
 from tests.service.conftest import Api, Clock, login, new_tenant
 from tests.unit.test_reversal_algebra import (
     _nobody_owes_more_than_they_were_paid,
@@ -189,17 +196,7 @@ class Shop:
             self.sent.append(line)
 
 
-@settings(
-    max_examples=6,
-    derandomize=True,  # the same histories every run: a service test's time stays known
-    phases=[Phase.generate],  # no shrinking through a service: the first failure is shown
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.data_too_large,
-    ],
-)
+@through_the_service(max_examples=6)
 @given(history=histories(max_steps=40, min_steps=30))
 def test_a_random_history_through_the_service_keeps_every_yuan(
     api: Api, clock: Clock, context: Context, history: History

@@ -24,10 +24,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from sqlalchemy import Connection, select
 
-from tests.histories import History, histories
+from tests.histories import History, histories, through_the_service
 from tests.service.conftest import Api, Clock, enter_member_page, login, new_tenant
 from tests.service.test_console_pages import sign_in
 from tests.service.test_gateway_adapters import OPENID, a_withdrawal, owner, wechat
@@ -336,17 +336,7 @@ def check_member(
         )
 
 
-@settings(
-    max_examples=5,
-    derandomize=True,  # the same histories every run: a service test's time stays known
-    phases=[Phase.generate],  # no shrinking through a service: the first failure is shown
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.data_too_large,
-    ],
-)
+@through_the_service(max_examples=5)
 @given(history=histories(max_steps=40, min_steps=30))
 def test_every_figure_shown_is_what_the_ledger_says(
     api: Api, clock: Clock, context: Context, history: History
