@@ -122,3 +122,44 @@ def test_a_day_nothing_is_promised_is_no_coverage_of_zero(
         write_charts(tmp_path, runs, chosen)
         coverage = drawn[-1]  # the coverage chart is drawn last
         assert len(coverage) == 6 and all(math.isnan(v) for v in coverage), coverage
+
+
+def test_the_exits_chart_counts_exits_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every order's whole amount goes into the pool at 1×: members are forced out, buy
+    # again and are forced out again. The chart of cumulative exits ends at the number of
+    # exits, which is more than the members forced out, yet its title and axis said
+    # "Members forced out" / "members" beside a table saying fewer members were.
+    chosen = scenario(
+        simulation={"days": 10, "seed": 1},
+        tenant={"pool": {"exit_multiple": "1", "sell_fee": "0.5"}},
+        flow={
+            "orders_per_day": 5,
+            "amount_min": "1.00",
+            "amount_max": "1.00",
+            "contribution_share": "1",
+        },
+        members={"new_share": "0.5"},
+    )
+    run = simulate(chosen)
+    exits = sum(int(row["exits"]) for row in run.days)
+    members = int(run.summary["members_exited"])
+    assert exits > members > 0  # some member was forced out twice
+    labels: list[str] = []
+    for name in ("set_title", "set_ylabel"):
+        method = getattr(Axes, name)
+
+        def said(self: Axes, text: str, *args: Any, _method: Any = method, **kwargs: Any) -> Any:
+            labels.append(text)
+            return _method(self, text, *args, **kwargs)
+
+        monkeypatch.setattr(Axes, name, said)
+    for language, member_word in (("en", "member"), ("zh", "会员数")):
+        t = Translator(language)
+        labels.clear()
+        write_charts(tmp_path, [run], chosen, t)
+        title = next(text for text in labels if text == t("report.exits_title"))
+        axis = labels[labels.index(title) + 2]  # title, x label, y label
+        assert member_word not in axis, axis
+        assert not title.startswith(("Members", "封顶出局的会员")), title
