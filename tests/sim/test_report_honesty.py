@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -16,7 +17,7 @@ from matplotlib.axes import Axes
 from tests.sim.test_simulator import scenario
 from zengzhi.i18n import Translator
 from zengzhi.sim.batch import run_all
-from zengzhi.sim.report import percentile, write_charts, write_tables
+from zengzhi.sim.report import percentile, write_charts, write_report, write_tables
 from zengzhi.sim.run import simulate
 from zengzhi.sim.verdict import cash_gap, cash_runs_out, verdict
 from zengzhi.sim.verdict_text import verdict_lines
@@ -163,3 +164,23 @@ def test_the_exits_chart_counts_exits_and_says_so(
         axis = labels[labels.index(title) + 2]  # title, x label, y label
         assert member_word not in axis, axis
         assert not title.startswith(("Members", "封顶出局的会员")), title
+
+
+def test_every_figure_and_picture_of_the_chinese_report_is_said_in_chinese(
+    tmp_path: Path,
+) -> None:
+    # minting paused on day 3: the summary's orders that minted no point and what they
+    # put in were shown under their column names, the amount without ¥, and each
+    # picture was described as "price chart" on the Chinese page
+    chosen = scenario(simulation={"days": 6, "seed": 2}, events=[{"day": 3, "pause": True}])
+    run = simulate(chosen)
+    assert run.summary["orders_minting_nothing"] > 0
+    page = write_report(tmp_path, [run], chosen, "text", "zh").read_text()
+    rows = dict(re.findall(r'<tr><th>(.*?)</th><td class="n">(.*?)</td>', page))
+    assert len(rows) == len(run.summary)
+    han = re.compile(r"[\u4e00-\u9fff]")
+    assert all(han.search(label) for label in rows), [k for k in rows if not han.search(k)]
+    amount = Decimal(run.summary["contributed_minting_nothing"])
+    assert f"¥{amount:,}" in rows.values()
+    pictures = re.findall(r'<img src="[^"]+" alt="([^"]*)"', page)
+    assert pictures and all(han.search(alt) for alt in pictures), pictures

@@ -523,7 +523,14 @@ def _cohort_findings(run: RunResult, t: Translator) -> list[str]:
 # ---------------------------------------------------------------------------- the page
 
 
-YUAN_COLUMNS = ("spend", "paid_to_members", "held_at_sale_rate", "pool", "liability")
+YUAN_COLUMNS = (
+    "spend",
+    "paid_to_members",
+    "held_at_sale_rate",
+    "pool",
+    "liability",
+    "contributed_minting_nothing",
+)
 YUAN_SUFFIXES = ("_paid", "_owed", "_reserve", "rewards", "wallets")
 RATIO_SUFFIXES = ("_share", "_1pct", "_coverage")
 
@@ -550,7 +557,8 @@ FIGURE_LABELS = (
     "days", "orders", "members", "spend", "paid_to_members", "held_at_sale_rate",
     "members_exited", "members_holding", "exited_share", "price_first", "price_last", "pool",
     "points",
-    "liability", "ledger_entries", "rewards", "members_rewarded", "rewards_top_1pct", "wallets",
+    "liability", "orders_minting_nothing", "contributed_minting_nothing", "ledger_entries",
+    "rewards", "members_rewarded", "rewards_top_1pct", "wallets",
 )  # fmt: skip
 MODE_FIGURES = ("paid", "owed", "reserve", "coverage", "backed")
 
@@ -589,6 +597,10 @@ def write_report(
         f'<td class="n">{html.escape(figure_text(k, v, t))}</td></tr>'
         for k, v in summary.items()
     )
+    pictures = "".join(
+        f'<p><img src="{name}.png" alt="{html.escape(t(CHART_TITLES[name]))}"></p>'
+        for name in charts
+    )
     page = f"""<!doctype html>
 <html lang="{"zh-CN" if t.language == "zh" else "en"}"><head><meta charset="utf-8">
 <title>{html.escape(t("report.title", name=scenario.name))}</title>
@@ -614,7 +626,7 @@ td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
 <h2>{html.escape(t("report.findings"))}</h2>
 <ul>{"".join(f"<li>{html.escape(line)}</li>" for line in said)}</ul>
 <h2>{html.escape(t("report.charts"))}</h2>
-{"".join(f'<p><img src="{name}.png" alt="{name} chart"></p>' for name in charts)}
+{pictures}
 <h2>{html.escape(t("report.figures"))}</h2>
 <table>{rows}</table>
 <h2>{html.escape(t("report.tables"))}</h2>
@@ -626,6 +638,17 @@ td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
     path = out / "report.html"
     path.write_text(page, encoding="utf-8")
     return path
+
+
+CHART_TITLES = {
+    "price": "report.price_title",
+    "pool": "report.pool_title",
+    "exits": "report.exits_title",
+    "cohorts": "report.cohorts_title",
+    "coverage": "report.coverage_title",
+    "modes": "findings.modes_title",
+    "mode_coverage": "findings.mode_coverage_title",
+}  # each chart's picture is described by its title, in the reader's language
 
 
 def _verdict_colour(found: Verdict) -> str:
