@@ -66,10 +66,13 @@ def _prepare(api: httpx.Client, window: int) -> None:
     ok(api.put("/v1/zones/club", json=zone))
     pack = {"price": "100.00", "platform": "100.00", "zone": "club"}
     ok(api.put("/v1/products/pack", json=pack))
-    ok(api.put("/v1/distribution", json={"commission": {"rates": ["0.01", "0.005"]}}))
+    rates = {"commission": {"rates": ["0.01", "0.005"]}, "recruiter": {"rate": "0.005"}}
+    ok(api.put("/v1/distribution", json=rates))
     for member in MEMBERS:
         body = {"id": member} | ({"referrer": REFERRERS[member]} if member in REFERRERS else {})
         ok(api.post("/v1/members", json=body))
+    store = {"owner": "z0", "recruiter": "z1", "commission_rate": "0.2", "pool": "main"}
+    ok(api.put("/v1/stores/noodles", json=store | {"distribution_rate": "0.02"}))
 
 
 class Shop:
@@ -95,6 +98,8 @@ class Shop:
         body: dict[str, Any] = {"id": order, "member": member}
         if of_the_zone:
             body |= {"product": "pack", "quantity": self.rng.randint(1, 3)}
+        elif self.rng.random() < 0.4:  # at a store: its commission, owner and recruiter
+            body |= {"store": "noodles", "amount": f"{self.rng.randint(50, 800)}.00"}
         else:
             amount = self.rng.randint(100, 2000)
             body |= {"amount": f"{amount}.00", "contribution": f"{amount * 3 // 10}.00"}
