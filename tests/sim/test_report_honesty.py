@@ -17,7 +17,7 @@ from matplotlib.axes import Axes
 from tests.sim.test_simulator import scenario
 from zengzhi.i18n import Translator
 from zengzhi.sim.batch import run_all
-from zengzhi.sim.report import percentile, write_charts, write_report, write_tables
+from zengzhi.sim.report import findings, percentile, write_charts, write_report, write_tables
 from zengzhi.sim.run import simulate
 from zengzhi.sim.verdict import cash_gap, cash_runs_out, verdict
 from zengzhi.sim.verdict_text import verdict_lines
@@ -184,3 +184,28 @@ def test_every_figure_and_picture_of_the_chinese_report_is_said_in_chinese(
     assert f"¥{amount:,}" in rows.values()
     pictures = re.findall(r'<img src="[^"]+" alt="([^"]*)"', page)
     assert pictures and all(han.search(alt) for alt in pictures), pictures
+
+
+def test_a_sweep_with_several_runs_compares_each_values_median_run() -> None:
+    chosen = scenario(
+        simulation={"days": 15, "seed": 2, "runs": 3},
+        sweep={"parameter": "pool.exit_multiple", "values": ["1.2", "3"]},
+    )
+    results = run_all(chosen, processes=1)
+    said = findings(results, chosen, Translator("en"))[-1]
+    assert said.startswith("Compared over pool.exit_multiple, the median of each value's 3 runs")
+    for value in ("1.2", "3"):
+        finals = sorted(
+            Decimal(r.summary["price_last"]) for r in results if r.label["value"] == value
+        )
+        assert len(finals) == 3
+        assert f"{value}: " in said and f"final price {finals[1]}" in said, said
+    # for some value the first run is not the median run: the one the sentence took
+    firsts = {r.label["value"]: r for r in reversed(results)}
+    assert any(
+        Decimal(firsts[v].summary["price_last"])
+        != sorted(Decimal(r.summary["price_last"]) for r in results if r.label["value"] == v)[1]
+        for v in firsts
+    )
+    zh = findings(results, chosen, Translator("zh"))[-1]
+    assert "每个取值 3 次运行的中位数" in zh

@@ -438,20 +438,27 @@ def findings(results: Sequence[RunResult], scenario: Scenario, t: Translator) ->
                 )
             )
     if len(groups) > 1 and scenario.sweep is not None:
+        # each value's median run (of one run, that run): the first run alone of several
+        # is no more the value's than any other
+        half = Fraction(1, 2)
         parts = [
             t(
                 "findings.compared_part",
                 value=value,
-                exited=_pct(Decimal(runs[0].summary["exited_share"]) * 100),
-                price=runs[0].summary["price_last"],
+                exited=_pct(
+                    percentile([Decimal(r.summary["exited_share"]) * 100 for r in runs], half)
+                ),
+                price=percentile([Decimal(r.summary["price_last"]) for r in runs], half),
             )
             for value, runs in groups.items()
         ]
+        runs_each = len(next(iter(groups.values())))
         said.append(
             t(
-                "findings.compared",
+                "findings.compared" if runs_each == 1 else "findings.compared_median",
                 parameter=scenario.sweep.parameter,
                 parts=t("findings.separator").join(parts),
+                runs=runs_each,
             )
         )
     return said
