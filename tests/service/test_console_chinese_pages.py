@@ -232,3 +232,29 @@ def test_an_operator_adds_a_webhook_subscription_from_the_console(api: Api) -> N
     csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', shown).group(1)  # sign-out's
     denied = api.client.post("/console/webhooks", data={**form, "csrf": csrf, "event_types": "*"})
     assert denied.status_code == 403 and len(api.ok(api.get("/v1/webhooks"))) == 1
+
+
+def test_the_webhook_form_sent_again_adds_no_second_subscription(api: Api) -> None:
+    """Reloading the answer to "add" sends the form again (the browser asks once): it
+    carries its own id, so the second adds nothing and says the first did."""
+    csrf = sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    shown = api.client.get("/console/webhooks").text
+    form_id = re.search(r'name="id" value="(console-[0-9a-f]{16})"', shown)
+    assert form_id is not None
+    form = {
+        "csrf": csrf,
+        "id": form_id.group(1),
+        "url": "https://shop.example/h",
+        "event_types": "*",
+    }
+    first = api.client.post("/console/webhooks", data=form)
+    assert first.status_code == 200 and 'id="created"' in first.text
+    again = api.client.post("/console/webhooks", data=form)
+    assert again.status_code == 409 and 'id="created"' not in again.text
+    assert "此表单已添加过订阅" in again.text
+    assert len(api.ok(api.get("/v1/webhooks"))) == 1
+    other = re.search(r'name="id" value="(console-[0-9a-f]{16})"', first.text)
+    assert other is not None and other.group(1) != form_id.group(1)  # a new form, a new id
+    api.client.post("/console/webhooks", data={**form, "id": other.group(1)})
+    assert len(api.ok(api.get("/v1/webhooks"))) == 2

@@ -10,6 +10,7 @@ docs/integration.md.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Annotated, Any
 
@@ -77,15 +78,27 @@ def put_subscription(
 
 
 def create_subscription(
-    context: Context, principal: Principal, request: SubscriptionIn
+    context: Context, principal: Principal, request: SubscriptionIn, form: str | None = None
 ) -> SubscriptionView:
+    """A new subscription and its signing secret, shown this once. `form`: the console
+    form's own id, which names the subscription, so that the form sent again (a reload of
+    the answer) adds nothing: it is refused, naming `id`."""
     principal.require(Permission.CONFIGURE)
-    subscription_id = "wh_" + secrets.token_hex(8)
+    subscription_id = "wh_" + (
+        hashlib.sha256(form.encode()).hexdigest()[:16] if form else secrets.token_hex(8)
+    )
     secret = new_secret()
 
     check_target(str(request.url), "url", context.settings.webhook_private_targets)
 
     def run(uow: UnitOfWork) -> SubscriptionView:
+        if form and Subscriptions(uow.connection, uow.tenant).get(subscription_id) is not None:
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"this form added subscription {subscription_id} already;"
+                " its signing secret was shown then, once",
+                "id",
+            )
         put_subscription(uow, subscription_id, str(request.url), list(request.event_types), secret)
         row = subscription_row(uow.connection, uow.tenant, subscription_id)
         view = subscription_view(row, secret)

@@ -4,6 +4,7 @@ service lets send one again (the same use case as the API's replay)."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
@@ -27,14 +28,24 @@ SubscriptionId = Annotated[str, Path(pattern=ID_PATTERN)]
 EventId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 
-@router.get("", response_class=HTMLResponse)
-def subscriptions(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
+def _page(
+    request: Request, context: ContextDep, user: StaffDep, status: int = 200, **data: object
+) -> HTMLResponse:
     return page(
         request,
         user,
         "console/webhooks.html",
+        status=status,
         subscriptions=webhook_reads.list_subscriptions(context, user.principal),
+        # the form's own id: sent again (a reload of the answer), it adds nothing
+        new_id=lambda: f"console-{secrets.token_hex(8)}",
+        **data,
     )
+
+
+@router.get("", response_class=HTMLResponse)
+def subscriptions(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
+    return _page(request, context, user)
 
 
 @router.post("", response_class=HTMLResponse)
@@ -45,24 +56,11 @@ def subscribe(request: Request, context: ContextDep, user: StaffDep, form: Poste
     types = [one for one in values.get("event_types", "").replace(",", " ").split() if one]
     try:
         body = build(SubscriptionIn, {"url": values.get("url", "").strip(), "event_types": types})
-        created = webhooks.create_subscription(context, user.principal, body)
+        form_id = values.get("id") or None
+        created = webhooks.create_subscription(context, user.principal, body, form_id)
     except DomainError as refused:
-        return page(
-            request,
-            user,
-            "console/webhooks.html",
-            status=STATUS[refused.code],
-            subscriptions=webhook_reads.list_subscriptions(context, user.principal),
-            values=values,
-            error=refused,
-        )
-    return page(
-        request,
-        user,
-        "console/webhooks.html",
-        subscriptions=webhook_reads.list_subscriptions(context, user.principal),
-        created=created,
-    )
+        return _page(request, context, user, STATUS[refused.code], values=values, error=refused)
+    return _page(request, context, user, created=created)
 
 
 @router.get("/{subscription_id}", response_class=HTMLResponse)
