@@ -199,7 +199,7 @@ def test_a_sweep_with_several_runs_compares_each_values_median_run() -> None:
             Decimal(r.summary["price_last"]) for r in results if r.label["value"] == value
         )
         assert len(finals) == 3
-        assert f"{value}: " in said and f"final price {finals[1]}" in said, said
+        assert f"{value}: " in said and f"final price ¥{finals[1]}" in said, said
     # for some value the first run is not the median run: the one the sentence took
     firsts = {r.label["value"]: r for r in reversed(results)}
     assert any(
@@ -209,3 +209,14 @@ def test_a_sweep_with_several_runs_compares_each_values_median_run() -> None:
     )
     zh = findings(results, chosen, Translator("zh"))[-1]
     assert "每个取值 3 次运行的中位数" in zh
+
+
+def test_the_findings_say_prices_with_yuan_as_the_figures_table_does() -> None:
+    chosen = scenario(simulation={"days": 5, "seed": 1, "runs": 2})
+    results = run_all(chosen, processes=1)
+    first, last = (results[0].summary[k] for k in ("price_first", "price_last"))
+    finals = sorted(Decimal(r.summary["price_last"]) for r in results)
+    for language in ("en", "zh"):
+        said = findings(results, chosen, Translator(language))
+        assert f"¥{first}" in said[0] and f"¥{last}" in said[0], said[0]
+        assert f"¥{finals[0]}" in said[-1] and f"¥{finals[-1]}" in said[-1], said[-1]

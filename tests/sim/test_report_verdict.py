@@ -74,7 +74,7 @@ def test_the_report_in_chinese(run: RunResult, tmp_path: Path) -> None:
     assert money(run.summary["spend"]) in page
     findings = page[page.index(zh["report.findings"]) : page.index(zh["report.charts"])]
     summary = run.summary
-    assert f"积分价格在 {summary['days']:,} 天里从 {summary['price_first']}" in findings
+    assert f"积分价格在 {summary['days']:,} 天里从 ¥{summary['price_first']}" in findings
     assert money(summary["paid_to_members"]) in findings  # ¥ on the findings' amounts
     assert "the point price" not in page and "members spent" not in page
     figures = page[page.index(zh["report.figures"]) :]

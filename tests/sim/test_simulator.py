@@ -163,7 +163,7 @@ def test_the_report_says_what_the_results_say(tmp_path: Path) -> None:
     result = simulate(chosen)
     page = write_report(tmp_path, [result], chosen, "the scenario").read_text()
     summary = result.summary
-    assert f"went from {summary['price_first']} to {summary['price_last']}" in page
+    assert f"went from ¥{summary['price_first']} to ¥{summary['price_last']}" in page
     assert f"{summary['members_exited']:,} of {summary['members']:,} members" in page
     assert "it never fell on any day" in page
 

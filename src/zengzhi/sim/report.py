@@ -342,6 +342,11 @@ def _yuan(amount: Decimal) -> str:
     return fmt.money(str(amount.quantize(Decimal("0.01"))))
 
 
+def _price(price: Decimal) -> str:
+    """A point price as the figures table shows it: ¥ and its 4 places."""
+    return fmt.money(str(price))
+
+
 def _pct(value: Decimal) -> str:
     """A percentage already times 100, rounded down: 25.12 → "25.1%", 0.0625 → "0.06%"
     (a shortfall never reads 100%)."""
@@ -362,7 +367,13 @@ def findings(results: Sequence[RunResult], scenario: Scenario, t: Translator) ->
         growth = (last / first) if first else Decimal(0)
         said.append(
             prefix
-            + t("findings.price", first=first, last=last, days=f"{days:,}", growth=f"{growth:.2f}")
+            + t(
+                "findings.price",
+                first=_price(first),
+                last=_price(last),
+                days=f"{days:,}",
+                growth=f"{growth:.2f}",
+            )
         )
         members, exited = summary["members"], summary["members_exited"]
         said.append(
@@ -431,8 +442,8 @@ def findings(results: Sequence[RunResult], scenario: Scenario, t: Translator) ->
                 + t(
                     "findings.runs",
                     runs=len(runs),
-                    low=percentile(finals, Fraction(1, 10)),
-                    high=percentile(finals, Fraction(9, 10)),
+                    low=_price(percentile(finals, Fraction(1, 10))),
+                    high=_price(percentile(finals, Fraction(9, 10))),
                     exited_low=_pct(percentile(shares, Fraction(1, 10))),
                     exited_high=_pct(percentile(shares, Fraction(9, 10))),
                 )
@@ -448,7 +459,7 @@ def findings(results: Sequence[RunResult], scenario: Scenario, t: Translator) ->
                 exited=_pct(
                     percentile([Decimal(r.summary["exited_share"]) * 100 for r in runs], half)
                 ),
-                price=percentile([Decimal(r.summary["price_last"]) for r in runs], half),
+                price=_price(percentile([Decimal(r.summary["price_last"]) for r in runs], half)),
             )
             for value, runs in groups.items()
         ]
