@@ -10,7 +10,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.accessibility import low_contrast, unlabelled
-from tests.e2e.conftest import Server, new_context, sign_in
+from tests.e2e.conftest import PHONE, Server, new_context, sign_in
 
 
 def test_finance_approves_every_ticked_withdrawal_at_once(browser: Browser, server: Server) -> None:
@@ -73,3 +73,41 @@ def test_finance_approves_every_ticked_withdrawal_at_once(browser: Browser, serv
     ]
     assert {r["payout_yuan"] for r in table} == {w["payout"] for w in now}
     context.close()
+
+
+def test_a_long_rejection_reason_keeps_its_row_a_few_lines_high_on_a_phone(
+    browser: Browser, server: Server
+) -> None:
+    """A reason of 420 characters (500 are allowed) made its row about 2,200 pixels tall on
+    a phone; it shows three lines, the whole reason in its title."""
+    reason = "收款账户信息与实名不一致，请核对后重新申请。" * 20
+    with server.api() as api:
+        if api.get("/v1/members/wd-long").status_code == 404:
+            assert api.post("/v1/members", json={"id": "wd-long"}).status_code == 201
+            order = {"id": "wd-long-o", "member": "wd-long", "amount": "500.00"}
+            order["contribution"] = "150.00"
+            assert api.post("/v1/orders", json=order).status_code == 201
+            assert api.post("/v1/orders/wd-long-o/pay").status_code == 200
+            api.post("/v1/orders/wd-long-o/complete")
+            sale = {"id": "wd-long-s", "points": "all"}
+            assert api.post("/v1/members/wd-long/sell", json=sale).status_code < 300
+            body = {"id": "wd-long-1", "amount": "10.00"}
+            assert api.post("/v1/members/wd-long/withdrawals", json=body).status_code < 300
+    with server.owner() as owner:
+        if owner.get("/v1/withdrawals/wd-long-1").json()["status"] == "held":
+            answer = owner.post("/v1/withdrawals/wd-long-1/reject", json={"reason": reason})
+            assert answer.status_code == 200, answer.text
+    context = new_context(browser, server, **PHONE)
+    page = context.new_page()
+    try:
+        sign_in(page)
+        page.goto("/language/zh?next=/console/withdrawals")
+        page.goto("/console/withdrawals?member=wd-long&status=rejected")
+        row = page.locator("#withdrawals tbody tr", has_text="wd-long-1")
+        expect(row).to_have_count(1)
+        note = row.locator(".clamped")
+        assert note.get_attribute("title") == reason
+        box = row.bounding_box()
+        assert box is not None and box["height"] < 300, box
+    finally:
+        context.close()
