@@ -125,3 +125,23 @@ def test_a_mode_s_one_promise_is_said_once(api: Api) -> None:
     section = page[page.index('id="modes-heading"') : page.index('id="wallet-heading"')]
     owed = f"¥{Decimal(holding['owed']):,.2f}"
     assert section.count(owed) == 1 and section.count("还将给您") == 1, section
+
+
+def test_a_green_points_promise_reads_as_yuan_with_two_places(api: Api) -> None:
+    """Green points are paid 1 point = 1 yuan and promised in whole fen: the member page
+    said 还将给您 ¥2,928.0000 (the points' four places after a yuan sign)."""
+    api.ok(api.put("/v1/zones/g", {"modes": {"green": {"backed": True}}}))
+    item = {"price": "1000.00", "platform": "1000.00", "zone": "g"}
+    api.ok(api.put("/v1/products/pack", item))
+    api.member("gm")
+    api.ok(api.post("/v1/orders", {"id": "g1", "member": "gm", "product": "pack"}))
+    api.ok(api.post("/v1/orders/g1/pay"))
+    client = api.client
+    client.cookies.clear()
+    issued = api.ok(api.post("/v1/members/gm/page-token"))
+    assert enter_member_page(client, issued).status_code == 303
+    client.get("/language/zh")
+    page = client.get("/m").text
+    section = page[page.index('id="mode-g-green"') :]
+    assert ".0000" not in section[: section.index("</div>")]
+    assert re.search(r"还将给您[^<]*¥[\d,]+\.\d\d[。，]", section), section[:400]

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from zengzhi.i18n.format import grouped, local_time, moment, money, percent
+from zengzhi.i18n.format import grouped, local_time, moment, money, percent, worth
 
 
 @pytest.mark.parametrize(
@@ -29,6 +29,13 @@ def test_money() -> None:
     assert money("1234.50") == "¥1,234.50"
     assert money("-5.00") == "−¥5.00"
     assert money(None) == "—"
+
+
+def test_a_promise_in_points_worth_a_yuan_each_reads_as_money() -> None:
+    assert worth("2928.0000") == "¥2,928.00"  # it read ¥2,928.0000
+    assert worth("0.0050") == "¥0.0050"  # a part of a fen stays exact
+    assert worth("12.50") == "¥12.50"
+    assert worth(None) == "—"
 
 
 def test_a_moment_is_shown_in_the_tenants_zone_with_its_offset() -> None:

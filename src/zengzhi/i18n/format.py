@@ -6,6 +6,7 @@ page shows exactly what the ledger holds.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, tzinfo
 
 MINUS = "\u2212"  # "−": a figure's sign as people read it, not the hyphen
@@ -34,6 +35,16 @@ def money(text: str | None) -> str:
     if text.startswith("-"):
         return MINUS + "¥" + grouped(text[1:])
     return "¥" + grouped(text)
+
+
+def worth(text: str | None) -> str:
+    """A promise in points paid 1 point = 1 yuan (green, ad, shopping points) as the money
+    it is: `money` of it, its last two places dropped when they are zeros ("2928.0000" →
+    "¥2,928.00"; promises are made in whole fen, so they always are; "0.0050" would stay
+    exact)."""
+    if text is not None and re.fullmatch(r"-?\d+\.\d\d00", text):
+        text = text[:-2]
+    return money(text)
 
 
 def percent(text: str | None) -> str:

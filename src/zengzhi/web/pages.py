@@ -69,6 +69,7 @@ def _local_time(page: JinjaContext, value: datetime | None) -> str:
 templates.filters.update(
     grouped=fmt.grouped,
     money=fmt.money,
+    worth=fmt.worth,
     percent=fmt.percent,
     moment=_moment,
     local_time=_local_time,
