@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import math
 import re
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -220,3 +220,25 @@ def test_the_findings_say_prices_with_yuan_as_the_figures_table_does() -> None:
         said = findings(results, chosen, Translator(language))
         assert f"¥{first}" in said[0] and f"¥{last}" in said[0], said[0]
         assert f"¥{finals[0]}" in said[-1] and f"¥{finals[-1]}" in said[-1], said[-1]
+
+
+def test_the_verdict_and_the_findings_say_the_same_share_alike() -> None:
+    # one member who never sold: paid 0 of what they spent. The verdict said "0%", the
+    # findings "0.0%" (and a pool holding 30% of its promise read "30%" and "30.0%")
+    run = simulate(
+        scenario(
+            simulation={"days": 15, "seed": 1},
+            flow={"orders_per_day": 1},
+            members={"new_share": "0"},
+        )
+    )
+    assert run.summary["members"] == 1 and run.summary["paid_to_members"] == "0.00"
+    for language in ("en", "zh"):
+        t = Translator(language)
+        told = " ".join(verdict_lines(verdict(run), t))
+        said = " ".join(findings([run], scenario(), t))
+        pool, promise = (Decimal(run.summary[k]) for k in ("pool", "liability"))
+        coverage = (pool * 100 / promise).quantize(Decimal("0.1"), ROUND_DOWN)
+        assert 1 <= coverage < 100
+        for share in (f"{coverage}%", "0.0%"):
+            assert share in told and share in said, (share, told, said)

@@ -90,9 +90,10 @@ def _capital(words: str) -> str:
 
 def _percent(ratio: str) -> str:
     """A ratio as a percentage rounded down (a shortfall never reads 100%): one decimal
-    ("0.2512" → "25.1%"), two below 1% ("0.000625" → "0.06%"), as the findings say it."""
+    ("0.2512" → "25.1%", "0.3" → "30.0%", "0" → "0.0%"), two below 1% ("0.000625" →
+    "0.06%"), character for character as the findings say it."""
 
-    return fmt.percent(str(percent_of(Decimal(ratio) * 100) / 100))
+    return f"{percent_of(Decimal(ratio) * 100)}%"
 
 
 def percent_of(share: Decimal) -> Decimal:
