@@ -101,6 +101,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+SHOP_HOOK = "https://shop.example/hooks"  # the shop's webhook subscription
+
+
 def prepare(url: str, secret: str) -> str:
     """The tenant, its console users, a pool with a month of orders, an API key, and a
     webhook subscription whose receiver answered 503 to the first deliveries."""
@@ -122,9 +125,7 @@ def prepare(url: str, secret: str) -> str:
         ),
     )
     pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
-    webhooks.create_subscription(
-        context, owner, SubscriptionIn(url="https://shop.example/hooks", event_types=["*"])
-    )
+    webhooks.create_subscription(context, owner, SubscriptionIn(url=SHOP_HOOK, event_types=["*"]))
     for n in range(1, 13):
         members.create_member(
             context, owner, NewMember(id=f"m{n}", name=NAMES[n - 1], phone=f"1380000{n:04d}")
@@ -232,6 +233,12 @@ def page(browser: Browser, server: Server) -> Iterator[Page]:
     context = new_context(browser, server)
     yield context.new_page()
     context.close()
+
+
+def shop_subscription(api: httpx.Client) -> dict[str, Any]:
+    """The shop's webhook subscription (made by `prepare`); tests may add and stop others."""
+    [hook] = [one for one in api.get("/v1/webhooks").json() if one["url"] == SHOP_HOOK]
+    return dict(hook)
 
 
 def sign_in(page: Page, username: str = "owner", password: str = PASSWORD) -> None:

@@ -12,7 +12,15 @@ import re
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.accessibility import low_contrast, tab_through, unlabelled
-from tests.e2e.conftest import CLUB_MODES, PHONE, Server, modes_history, new_context, sign_in
+from tests.e2e.conftest import (
+    CLUB_MODES,
+    PHONE,
+    Server,
+    modes_history,
+    new_context,
+    shop_subscription,
+    sign_in,
+)
 from zengzhi.i18n.format import money
 
 
@@ -136,7 +144,7 @@ def test_a_members_tree_rewards_and_the_referrer_reassigned(page: Page, server: 
 
 def test_webhook_deliveries_are_listed_and_one_is_replayed(page: Page, server: Server) -> None:
     with server.api() as api:
-        [hook] = api.get("/v1/webhooks").json()
+        hook = shop_subscription(api)
         refused = api.get(f"/v1/webhooks/{hook['id']}/deliveries", params={"limit": 500}).json()
     tried = [d for d in refused if d["last_status_code"] == 503]
     assert tried

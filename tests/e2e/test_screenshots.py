@@ -17,6 +17,7 @@ from tests.e2e.conftest import (
     Server,
     modes_history,
     new_context,
+    shop_subscription,
 )
 from zengzhi.i18n import catalogue
 
@@ -44,8 +45,7 @@ def test_screenshots_of_the_main_pages(browser: Browser, server: Server, tmp_pat
     modes_history(server)  # zone club's queue and ad points, u1 and u2 (if not there yet)
     waiting_withdrawals(server)
     with server.owner() as owner:
-        # the shop's subscription (conftest's); other tests add and stop their own
-        [hook] = [h for h in owner.get("/v1/webhooks").json() if h["url"].endswith("/hooks")]
+        hook = shop_subscription(owner)
         listed = owner.get(f"/v1/webhooks/{hook['id']}/deliveries", params={"limit": 500}).json()
     tried = max(d["sequence"] for d in listed if d["last_status_code"] is not None)
     # the console as a Chinese operator reads it, date fields as 年/月/日 (the locale)
