@@ -116,12 +116,7 @@ def test_a_mode_s_one_promise_is_said_once(api: Api) -> None:
         api.ok(api.post(f"/v1/orders/club{n}/pay"))
     (holding,) = api.ok(api.get("/v1/members/c1/modes"))
     assert len(holding["claims"]) == 1 and holding["claims"][0]["owed"] == holding["owed"]
-    client = api.client
-    client.cookies.clear()
-    issued = api.ok(api.post("/v1/members/c1/page-token"))
-    assert enter_member_page(client, issued).status_code == 303
-    client.get("/language/zh")
-    page = client.get("/m").text
+    page = _in_chinese(api, "c1")
     section = page[page.index('id="modes-heading"') : page.index('id="wallet-heading"')]
     owed = f"¥{Decimal(holding['owed']):,.2f}"
     assert section.count(owed) == 1 and section.count("还将给您") == 1, section
@@ -136,12 +131,17 @@ def test_a_green_points_promise_reads_as_yuan_with_two_places(api: Api) -> None:
     api.member("gm")
     api.ok(api.post("/v1/orders", {"id": "g1", "member": "gm", "product": "pack"}))
     api.ok(api.post("/v1/orders/g1/pay"))
-    client = api.client
-    client.cookies.clear()
-    issued = api.ok(api.post("/v1/members/gm/page-token"))
-    assert enter_member_page(client, issued).status_code == 303
-    client.get("/language/zh")
-    page = client.get("/m").text
+    page = _in_chinese(api, "gm")
     section = page[page.index('id="mode-g-green"') :]
     assert ".0000" not in section[: section.index("</div>")]
     assert re.search(r"还将给您[^<]*¥[\d,]+\.\d\d[。，]", section), section[:400]
+
+
+def _in_chinese(api: Api, member: str) -> str:
+    """The member's own page, entered by its link and read in Chinese."""
+    client = api.client
+    client.cookies.clear()
+    issued = api.ok(api.post(f"/v1/members/{member}/page-token"))
+    assert enter_member_page(client, issued).status_code == 303
+    client.get("/language/zh")
+    return client.get("/m").text

@@ -22,7 +22,7 @@ from zengzhi.core.ledger import CNY, EntryKind, format_amount
 from zengzhi.engine.fields import Exact, Id, Name, Note, canonical
 from zengzhi.engine.lines import yuan
 from zengzhi.rules.modes import ads, green, quota, union, zone
-from zengzhi.rules.modes.common import SHOPPING_ZONE, Claim, asset
+from zengzhi.rules.modes.common import SHOPPING_ZONE, asset, most_a_day
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import (
     Context,
@@ -269,12 +269,6 @@ def _task(
     return AdTask(day=day, done=done, releases=format_minor(fen, 2))
 
 
-def _most_a_day(claim: Claim) -> int:
-    """The most a claim pays in a day: its `daily`, or, paid over days with each day's
-    share rounded down, the larger share (100.00 over 3 days: 33.34)."""
-    return -(-claim.amount // claim.days) if claim.days else claim.daily
-
-
 def _claims(
     book: SqlModes, ledger: ReadLedger, zone_id: str, mode: str, member: str, code: str, today: int
 ) -> list[ClaimView]:
@@ -285,7 +279,7 @@ def _claims(
             seq=claim.seq,
             amount=format_amount(claim.amount, code),
             owed=format_amount(claim.left, code),
-            daily=format_amount(_most_a_day(claim), code)
+            daily=format_amount(most_a_day(claim), code)
             if mode in ("green", "refer_three")
             else None,
             payable_on=date.fromordinal(claim.payable) if claim.payable else None,

@@ -160,6 +160,12 @@ def share_due(claim: Claim) -> int:
     return amount * (day + 1) // days - paid
 
 
+def most_a_day(claim: Claim) -> int:
+    """The most a claim pays in a day, as a member is told it: its `daily`, or, paid over
+    days with each day's share rounded down, the larger share (100.00 over 3 days: 33.34)."""
+    return -(-claim.amount // claim.days) if claim.days else claim.daily
+
+
 class Tally(NamedTuple):
     """What a member was released in a day so far: `seq` is their first claim released."""
 
