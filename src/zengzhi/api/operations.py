@@ -160,6 +160,7 @@ OPERATIONS: dict[str, tuple[str, str]] = {
         "replayWebhookDelivery",
         "Send a delivery again",
     ),
+    "POST /v1/webhooks/{subscription_id}/ping": ("pingWebhook", "Send a test event (ping)"),
     "GET /v1/webhook-events": ("listWebhookEvents", "The events webhooks can carry"),
     # configuration
     "GET /v1/config": ("getConfig", "The live configuration"),

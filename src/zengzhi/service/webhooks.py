@@ -22,6 +22,7 @@ from zengzhi.engine.fields import Flag
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command
 from zengzhi.service.egress import check_target
+from zengzhi.service.queries import webhooks as webhook_reads
 from zengzhi.service.queries.webhooks import (
     DeliveryView,
     SubscriptionView,
@@ -213,3 +214,42 @@ def replay_delivery(
         )
 
     return command(context, principal, run)
+
+
+PING = "ping"
+
+
+def ping(
+    context: Context, principal: Principal, subscription_id: str, form: str | None = None
+) -> DeliveryView:
+    """A test delivery: an event of type `ping` for this subscription alone, whatever
+    types it takes, numbered, signed and sent through the outbox as every other event
+    (so it is in the subscription's deliveries, with its attempts). `form`: the console
+    form's own id, which names the event, so that the form sent again (a reload, a
+    double click) sends nothing more: it is refused, naming `id`."""
+    principal.require(Permission.CONFIGURE)
+    if subscription_id == GATEWAY:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "the payout gateway's subscription takes payout requests only, not test events",
+            "subscription",
+        )
+    named = f"{subscription_id}\x00{form}".encode()
+    event_id = hashlib.sha256(named).hexdigest()[:32] if form else secrets.token_hex(16)
+
+    def run(uow: UnitOfWork) -> None:
+        subscription = subscription_row(uow.connection, uow.tenant, subscription_id, lock=True)
+        if not subscription.active:
+            raise DomainError(
+                ErrorCode.CONFLICT, f"subscription {subscription_id!r} is inactive", "subscription"
+            )
+        # the subscription's row is locked: a twin of this form waits, then sees this one
+        if form and Deliveries(uow.connection, uow.tenant).get(subscription_id, event_id):
+            raise DomainError(ErrorCode.CONFLICT, "this form sent its test event already", "id")
+        uow.publish_to(subscription_id, event_id, PING, {"subscription": subscription_id})
+        uow.audit(
+            principal.actor, "webhook.ping", f"webhook:{subscription_id}", after={"event": event_id}
+        )
+
+    command(context, principal, run)
+    return webhook_reads.get_delivery(context, principal, subscription_id, event_id)

@@ -68,17 +68,20 @@ def write(
     notices: Sequence[Notice],
     last: int,
     subscriptions: Sequence[Subscription],
+    event_ids: Sequence[str] = (),
 ) -> int:
     """Number and write the notices some subscription wants, and their deliveries;
-    returns the tenant's new `webhook_seq`."""
+    returns the tenant's new `webhook_seq`. `event_ids`: the first notices' event ids,
+    chosen by the command (a test delivery's, which it answers with); the others' are
+    new."""
     events: list[dict[str, Any]] = []
     deliveries: list[dict[str, Any]] = []
-    for notice in notices:
+    for index, notice in enumerate(notices):
         takers = [one.id for one in subscriptions if wants(one.patterns, notice.type)]
         if not takers:
             continue
         last += 1
-        event_id = uuid.uuid4().hex
+        event_id = event_ids[index] if index < len(event_ids) else uuid.uuid4().hex
         member = notice.members[0] if notice.members else None
         events.append(
             {

@@ -93,6 +93,7 @@ class UnitOfWork:
         self.withdrawals = Withdrawals(self.connection, self.tenant)
         self._events: list[tuple[Event, tuple[Entry, ...]]] = []
         self._published: list[Notice] = []
+        self._directed: list[tuple[str, str, Notice]] = []  # a ping: subscription, event id
         self._audits: list[dict[str, Any]] = []
         return self
 
@@ -120,6 +121,14 @@ class UnitOfWork:
         approved…): written with the command's other rows at commit."""
         self._published.append(Notice(notice_type, tuple(members), data))
 
+    def publish_to(
+        self, subscription: str, event_id: str, notice_type: str, data: Mapping[str, Any]
+    ) -> None:
+        """A webhook event, of this id, for one subscription only, whatever types it
+        takes (a test delivery, `ping`): numbered, written, signed and sent as every
+        other event, if that subscription is active when the command commits."""
+        self._directed.append((subscription, event_id, Notice(notice_type, (), data)))
+
     def audit(
         self,
         actor: str,
@@ -145,22 +154,28 @@ class UnitOfWork:
         spent = self.pending.take_spent()
         self.pending.flush(self.connection)
         self._write_state(spent)
-        if not (self._events or self._published or self._audits or self.ledger.pending):
+        notifying = bool(self._events or self._published or self._directed)
+        if not (notifying or self._audits or self.ledger.pending):
             # nothing to number (an order created, a setting read…): the tenant's counters
             # are neither locked nor written, so such commands never queue for them
             self._transaction.commit()
             self._committed = True
             return
         subscriptions = (
-            outbox.active_subscriptions(self.connection, self.tenant)
-            if self._events or self._published
-            else []
+            outbox.active_subscriptions(self.connection, self.tenant) if notifying else []
         )
         by = Counters(len(self._events), len(self.ledger.pending), len(self._audits), 0)
         last = advance_counters(self.connection, self.tenant, by)
         self.ledger.write_entries(last.entry + 1, self.now)
         rows, notes = self._log_rows(last.event, bool(subscriptions))
         webhook = self._write_notices(notes + self._published, last.webhook, subscriptions)
+        for target, event_id, notice in self._directed:
+            taker = [
+                outbox.Subscription(one.id, [notice.type])
+                for one in subscriptions
+                if one.id == target
+            ]
+            webhook = self._write_notices([notice], webhook, taker, (event_id,))
         if rows:
             self.connection.execute(insert(t.events), rows)
             self._write_pool_history(last.event + by.event)
@@ -198,12 +213,18 @@ class UnitOfWork:
         return rows, notes
 
     def _write_notices(
-        self, notes: list[Notice], last: int, subscriptions: list[outbox.Subscription]
+        self,
+        notes: list[Notice],
+        last: int,
+        subscriptions: list[outbox.Subscription],
+        event_ids: tuple[str, ...] = (),
     ) -> int:
         """The outbox's rows; returns the last webhook number given out."""
         if not (subscriptions and notes):
             return last
-        return outbox.write(self.connection, self.tenant, self.now, notes, last, subscriptions)
+        return outbox.write(
+            self.connection, self.tenant, self.now, notes, last, subscriptions, event_ids
+        )
 
     def _write_pool_history(self, seq: int) -> None:
         """Each touched pool's balance and points as of the command's last event."""

@@ -1,4 +1,4 @@
-"""Webhooks: subscriptions, the outbox, deliveries with their attempts, replay."""
+"""Webhooks: subscriptions, the outbox, deliveries with their attempts, replay, ping."""
 
 from __future__ import annotations
 
@@ -83,6 +83,14 @@ def replay_delivery(
 ) -> DeliveryView:
     """Send it again at once (same event id), with a fresh retry schedule."""
     return webhooks.replay_delivery(context, principal, subscription_id, event_id)
+
+
+@router.post("/webhooks/{subscription_id}/ping", status_code=201, response_model=DeliveryView)
+def ping(context: ContextDep, principal: PrincipalDep, subscription_id: PathId) -> DeliveryView:
+    """Send a test event (type `ping`, data `{"subscription": id}`) to this subscription
+    alone, whatever types it takes: signed, delivered and retried as every event, and
+    listed in its deliveries. The answer is the new delivery (pending until sent)."""
+    return webhooks.ping(context, principal, subscription_id)
 
 
 @router.get("/webhook-events", response_model=list[WebhookEventView])
