@@ -173,8 +173,9 @@ class NewKey:
     token: str  # shown once, never stored
 
 
-def new_api_key(tenant: str) -> NewKey:
-    key_id = secrets.token_hex(8)
+def new_api_key(tenant: str, key_id: str | None = None) -> NewKey:
+    """A new key (its id chosen by the caller, or new); its secret is always new."""
+    key_id = key_id or secrets.token_hex(8)
     secret = secrets.token_hex(32)
     return NewKey(key_id, secret_digest(secret), f"{KEY_PREFIX}{tenant}.{key_id}.{secret}")
 

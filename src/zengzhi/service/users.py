@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
@@ -11,12 +14,32 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.fields import Flag, Label, NewPassword
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
-from zengzhi.service.base import Context, command, found, not_found, query
+from zengzhi.service.base import Context, applied_once, command, found, not_found, query
 from zengzhi.store import security
 from zengzhi.store.uow import UnitOfWork
 from zengzhi.store.users import ApiKeyRow, ApiKeys, Users
 
 _MEMBERS_SIGN_IN = "members sign in through their platform's app, with a member page token"
+
+V = TypeVar("V", bound=BaseModel)
+
+
+def _once(
+    uow: UnitOfWork,
+    form: str | None,
+    kind: str,
+    request: Mapping[str, Any],
+    produce: Callable[[], V],
+    view: type[V],
+) -> tuple[V, bool]:
+    """`produce`'s answer, and whether it was done now. `form`: the console form's own
+    id, so that the form sent again (a reload of the answer, a double click) does it
+    once: the repeat answers what the first did, and False. The request kept to compare
+    a repeat with never holds a password."""
+    if form is None:
+        return produce(), True
+    kept, now = applied_once(uow, form, kind, request, lambda: produce().model_dump(mode="json"))
+    return view.model_validate(kept), now
 
 
 class NewUser(BaseModel):
@@ -59,6 +82,13 @@ def add_user(
 
 
 def create_user(context: Context, principal: Principal, request: NewUser) -> UserView:
+    return create_user_once(context, principal, request)[0]
+
+
+def create_user_once(
+    context: Context, principal: Principal, request: NewUser, form: str | None = None
+) -> tuple[UserView, bool]:
+    """`create_user`, and whether it was done now (False: `form` sent again)."""
     principal.require(Permission.USERS)
     if request.role == Role.INTEGRATOR:
         raise DomainError(ErrorCode.INVALID, "integrators use API keys, not users", "role")
@@ -66,16 +96,27 @@ def create_user(context: Context, principal: Principal, request: NewUser) -> Use
         raise DomainError(ErrorCode.INVALID, _MEMBERS_SIGN_IN, "role")
     password_hash = auth.hash_password(request.password)
 
-    def run(uow: UnitOfWork) -> UserView:
-        if Users(uow.connection, uow.tenant).exists(request.username):
-            raise DomainError(ErrorCode.CONFLICT, f"user {request.username!r} exists", "username")
-        add_user(uow.connection, uow.tenant, request.username, password_hash, request.role, uow.now)
-        uow.audit(
-            principal.actor, "user.create", f"user:{request.username}", after={"role": request.role}
-        )
-        return UserView(
-            username=request.username, role=request.role, disabled=False, created_at=uow.now
-        )
+    def run(uow: UnitOfWork) -> tuple[UserView, bool]:
+        def produce() -> UserView:
+            if Users(uow.connection, uow.tenant).exists(request.username):
+                raise DomainError(
+                    ErrorCode.CONFLICT, f"user {request.username!r} exists", "username"
+                )
+            add_user(
+                uow.connection, uow.tenant, request.username, password_hash, request.role, uow.now
+            )
+            uow.audit(
+                principal.actor,
+                "user.create",
+                f"user:{request.username}",
+                after={"role": request.role},
+            )
+            return UserView(
+                username=request.username, role=request.role, disabled=False, created_at=uow.now
+            )
+
+        asked = {"username": request.username, "role": request.role}
+        return _once(uow, form, "user.create", asked, produce, UserView)
 
     return command(context, principal, run)
 
@@ -91,10 +132,30 @@ def list_users(context: Context, principal: Principal) -> list[UserView]:
 def change_user(
     context: Context, principal: Principal, username: str, change: UserChange
 ) -> UserView:
+    return change_user_once(context, principal, username, change)[0]
+
+
+def change_user_once(
+    context: Context,
+    principal: Principal,
+    username: str,
+    change: UserChange,
+    form: str | None = None,
+) -> tuple[UserView, bool]:
+    """`change_user`, and whether it was done now (False: `form` sent again)."""
     principal.require(Permission.USERS)
     password_hash = auth.hash_password(change.password) if change.password else None
 
-    def run(uow: UnitOfWork) -> UserView:
+    def run(uow: UnitOfWork) -> tuple[UserView, bool]:
+        asked = {
+            "username": username,
+            "role": change.role,
+            "disabled": change.disabled,
+            "password": bool(password_hash),
+        }
+        return _once(uow, form, "user.change", asked, lambda: changed(uow), UserView)
+
+    def changed(uow: UnitOfWork) -> UserView:
         users = Users(uow.connection, uow.tenant)
         demoting = change.role is not None and change.role != Role.OWNER
         # the owners are locked first, in name order, then the user: two owners demoting
@@ -159,16 +220,28 @@ class ApiKeyView(BaseModel):
     token: str | None = None  # only in the answer that creates the key
 
 
-def create_api_key(context: Context, principal: Principal, request: NewApiKey) -> ApiKeyView:
+def create_api_key(
+    context: Context, principal: Principal, request: NewApiKey, form: str | None = None
+) -> ApiKeyView:
+    """A new key; its token is in this answer only. `form`: the console form's own id,
+    which names the key, so that the form sent again (a reload of the answer, a double
+    click) adds nothing: it is refused, naming `id` (the token is never kept to be
+    answered again)."""
     principal.require(Permission.USERS)
     if request.role == Role.MEMBER:
         raise DomainError(ErrorCode.INVALID, _MEMBERS_SIGN_IN, "role")
-    key = auth.new_api_key(principal.tenant)
+    named = hashlib.sha256(f"{principal.tenant}\x00{form}".encode()).hexdigest()[:16]
+    key = auth.new_api_key(principal.tenant, named if form else None)
 
     def run(uow: UnitOfWork) -> ApiKeyView:
-        ApiKeys(uow.connection, uow.tenant).add(
-            ApiKeyRow(key.key_id, key.secret_hash, request.name, request.role, uow.now, None)
-        )
+        keys = ApiKeys(uow.connection, uow.tenant)
+        if form and keys.get(key.key_id) is not None:
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"this form created API key {key.key_id} already; its secret was shown then, once",
+                "id",
+            )
+        keys.add(ApiKeyRow(key.key_id, key.secret_hash, request.name, request.role, uow.now, None))
         uow.audit(
             principal.actor,
             "api_key.create",
@@ -218,9 +291,20 @@ class Revoked(BaseModel):
 
 def revoke_user_sessions(context: Context, principal: Principal, username: str) -> Revoked:
     """End every open session of a user (the owner's, after a lost laptop)."""
+    return revoke_user_sessions_once(context, principal, username)[0]
+
+
+def revoke_user_sessions_once(
+    context: Context, principal: Principal, username: str, form: str | None = None
+) -> tuple[Revoked, bool]:
+    """`revoke_user_sessions`, and whether it was done now (False: `form` sent again)."""
     principal.require(Permission.USERS)
 
-    def run(uow: UnitOfWork) -> Revoked:
+    def run(uow: UnitOfWork) -> tuple[Revoked, bool]:
+        asked = {"username": username}
+        return _once(uow, form, "user.sessions", asked, lambda: revoked(uow), Revoked)
+
+    def revoked(uow: UnitOfWork) -> Revoked:
         if not Users(uow.connection, uow.tenant).exists(username):
             raise not_found("user", username, "username")
         count = security.revoke_sessions(

@@ -23,6 +23,7 @@ from zengzhi.web.console import (
     orders,
     pools,
     simulations,
+    users,
     webhooks,
     withdrawals,
 )
@@ -130,6 +131,7 @@ def mount(app: FastAPI) -> None:
         webhooks.router,
         audit.router,
         simulations.router,
+        users.router,
         member.router,
     ):
         app.include_router(router)

@@ -39,6 +39,7 @@ NAV = (
     NavItem("/console/webhooks", "nav.webhooks", "read"),
     NavItem("/console/audit", "nav.audit", "read"),
     NavItem("/console/simulations", "nav.simulations", "configure"),
+    NavItem("/console/users", "nav.users", "users"),
 )
 
 

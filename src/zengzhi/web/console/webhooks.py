@@ -82,6 +82,7 @@ def deliveries(
         user,
         "console/webhook.html",
         subscription=subscription,
+        new_id=lambda: f"console-{secrets.token_hex(8)}",
         status_filter=status or "all",
         statuses=STATUSES,
         found=found,
@@ -120,3 +121,23 @@ def replay(
     webhooks.replay_delivery(context, user.principal, subscription_id, event_id)
     target = local_path(form.get("back"), f"/console/webhooks/{subscription_id}")
     return see_other_with_notice(request, target, "webhooks.replayed", id=event_id)
+
+
+@router.post("/{subscription_id}/ping")
+def ping(
+    request: Request,
+    context: ContextDep,
+    user: StaffDep,
+    form: PostedDep,
+    subscription_id: SubscriptionId,
+) -> Response:
+    """A test event (`ping`) to this subscription alone, through the outbox as every
+    event (the API's ping); the form's own id sends it once however often it is sent."""
+    back = f"/console/webhooks/{subscription_id}"
+    try:
+        sent = webhooks.ping(context, user.principal, subscription_id, form.get("id") or None)
+    except DomainError as refused:
+        if refused.field != "id":
+            raise
+        return see_other_with_notice(request, back, "webhooks.ping_already")
+    return see_other_with_notice(request, back, "webhooks.ping_sent", id=sent.event_id)
