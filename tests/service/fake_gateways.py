@@ -107,25 +107,36 @@ class Gateway:
 
 class LosingTransport(httpx.BaseTransport):
     """Sends to the fake; `mode` "down": never arrives (connection refused); "lost": the
-    gateway acts, the answer never comes back (a read timeout)."""
+    gateway acts, the answer never comes back (a read timeout); "late": the request is
+    on its way (a write timeout here) and reaches the gateway when `arrive()` is called."""
 
     def __init__(self, fake: TestClient, gateway: Gateway) -> None:
         self.fake = fake
         self.gateway = gateway
         self.mode = "ok"
+        self.on_the_way: list[httpx.Request] = []
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if self.mode == "down":
             raise httpx.ConnectError("connection refused", request=request)
-        answer = self.fake.request(
-            request.method,
-            str(request.url),
-            headers=dict(request.headers),
-            content=request.read(),
-        )
+        if self.mode == "late":
+            request.read()
+            self.on_the_way.append(request)
+            raise httpx.WriteTimeout("still sending", request=request)
+        answer = self._deliver(request)
         if self.mode == "lost":
             raise httpx.ReadTimeout("no answer", request=request)
         return httpx.Response(answer.status_code, headers=answer.headers, content=answer.content)
+
+    def arrive(self) -> None:
+        """The requests still on their way reach the gateway (nobody waits for the answer)."""
+        while self.on_the_way:
+            self._deliver(self.on_the_way.pop(0))
+
+    def _deliver(self, request: httpx.Request) -> Any:
+        return self.fake.request(
+            request.method, str(request.url), headers=dict(request.headers), content=request.read()
+        )
 
 
 # ---------------------------------------------------------------------------- WeChat Pay

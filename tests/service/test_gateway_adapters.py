@@ -303,6 +303,69 @@ def test_a_payout_that_never_arrived_is_sent_again_under_its_number(
 
 
 @pytest.mark.parametrize("gateway", ["wechat", "alipay"])
+def test_a_payout_that_arrives_after_its_withdrawal_was_rejected_is_taken_back(
+    api: Api, clock: Clock, context: Context, gateway: str
+) -> None:
+    """The gateway said it never received the transfer; finance rejected the withdrawal
+    (back to the wallet), the member asked for most of it again, and then the first
+    request reached the gateway, which paid it. The member holds the payout twice: the
+    books say so (taken back from the wallet, the rest a debt), and nothing is lost."""
+    fake, transport, client = wechat(api, clock) if gateway == "wechat" else alipay(api, clock)
+    a_withdrawal(api, fake, gateway, OPENID if gateway == "wechat" else ALIPAY_ACCOUNT)
+    transport.mode = "late"
+    assert pay_out(api, context, client) == "paying"
+    transport.mode = "ok"
+    checked = gateway_payouts.reconcile(context, owner(api), "w1", client)
+    assert (checked.outcome, checked.status) == ("not_found", "approved")
+    api.ok(api.post("/v1/withdrawals/w1/reject", {"reason": "never arrived"}))
+    assert wallet(api) == ("1600.00", "0.00")
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w2", "amount": "1200.00"}))
+    transport.arrive()  # the first request reaches the gateway, which pays it
+    assert len(fake.paid()) == 1
+    paid = gateway_payouts.reconcile(context, owner(api), "w1", client)
+    assert (paid.outcome, paid.status) == ("paid", "paid")
+    found = api.ok(api.get("/v1/members/m1/wallet"))
+    assert (found["balance"], found["withdrawing"], found["debt"]) == ("0.00", "1200.00", "600.00")
+    approve = api.post("/v1/withdrawals/w2/approve")  # the member owes: no payout moves
+    assert (approve.status_code, approve.json()["field"]) == (409, "withdrawal")
+    again = gateway_payouts.reconcile(context, owner(api), "w1", client)  # asked again
+    assert again.status == "paid"
+    assert api.ok(api.get("/v1/members/m1/wallet"))["debt"] == "600.00"  # taken once
+    history = api.ok(api.get("/v1/members/m1/wallet/history"))
+    late = [(m["cause"], m["amount"]) for m in history if m["kind"] == "withdrawal_paid_late"]
+    assert late == [("withdraw_pay_late:w1", "-400.00")]
+    books_balance(api, context)
+
+
+def test_a_late_payout_s_notification_takes_the_rejected_withdrawal_back(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    fake, transport, client = wechat(api, clock)
+    a_withdrawal(api, fake, "wechat", OPENID)
+    transport.mode = "late"
+    assert pay_out(api, context, client) == "paying"
+    transport.mode = "ok"
+    gateway_payouts.reconcile(context, owner(api), "w1", client)
+    api.ok(api.post("/v1/withdrawals/w1/reject"))
+    transport.arrive()
+    [transfer] = fake.paid()
+    resource = {
+        "out_bill_no": transfer.out_no,
+        "transfer_bill_no": "1330000071100999991182020050700019480001",
+        "state": "SUCCESS",
+        "mch_id": fake.mchid,
+        "transfer_amount": 100000,
+        "openid": OPENID,
+    }
+    body, headers = fake.notification("MCHTRANSFER.BILL.FINISHED", resource, notification_id="EV-7")
+    accepted = notify(api, body, headers)
+    assert accepted.status_code == 200, accepted.text
+    assert (accepted.json()["target"], accepted.json()["status"]) == ("w1", "paid")
+    assert wallet(api) == ("600.00", "0.00")  # as if it had been paid, not rejected
+    books_balance(api, context)
+
+
+@pytest.mark.parametrize("gateway", ["wechat", "alipay"])
 def test_a_failed_payout_leaves_the_money_held(
     api: Api, clock: Clock, context: Context, gateway: str
 ) -> None:

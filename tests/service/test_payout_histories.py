@@ -1,11 +1,16 @@
 """A property of payouts through WeChat Pay and Alipay, over random histories of what
 the gateway does (pays, refuses, leaves pending, is unreachable, loses its answer) and
-what finance does (sends, sends again, reconciles): the payee is never paid twice; a
-withdrawal is `paid` exactly when the gateway paid it; one `approved` again was not paid;
-and once the gateway works, every withdrawal ends paid once with the books balanced.
-On SQLite and PostgreSQL."""
+what finance does (sends, sends again, reconciles, rejects): the payee is never paid
+twice; a withdrawal is `paid` exactly when the gateway paid it, and one `approved` again
+or `rejected` was not paid — but for the time between a request arriving late (after the
+gateway had said it never came) and the service asking again; and once the gateway
+works, every withdrawal ends paid once, or rejected and unpaid, and what the member holds
+(wallet, held, paid out, less debts) is what they had, with the books balanced. On SQLite
+and PostgreSQL."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -29,29 +34,36 @@ from zengzhi.service.base import Context
 SEND = st.tuples(
     st.just("send"),
     st.sampled_from(["pay", "fail", "pending"]),  # what the gateway does with a transfer
-    st.sampled_from(["ok", "ok", "lost", "down"]),  # what becomes of the request
+    st.sampled_from(["ok", "lost", "down", "late"]),  # what becomes of the request
 )
-RECONCILE = st.tuples(st.just("reconcile"), st.just(""), st.sampled_from(["ok", "down"]))
+RECONCILE = st.tuples(st.just("reconcile"), st.just(""), st.sampled_from(["ok", "ok", "down"]))
 CONFIRM = st.tuples(st.just("confirm"), st.sampled_from(["SUCCESS", "FAIL"]), st.just(""))
-STEPS = st.lists(st.one_of(SEND, RECONCILE, CONFIRM), min_size=3, max_size=12)
+REJECT = st.tuples(st.just("reject"), st.just(""), st.just(""))
+ARRIVE = st.tuples(st.just("arrive"), st.just(""), st.just(""))  # requests on their way land
+STEPS = st.lists(st.one_of(SEND, RECONCILE, CONFIRM, REJECT, ARRIVE), min_size=4, max_size=12)
 
 
 def status(api: Api) -> str:
     return str(api.ok(api.get("/v1/withdrawals/w1"))["status"])
 
 
-def holds(api: Api, fake: FakeWechat | FakeAlipay) -> None:
+def holds(api: Api, fake: FakeWechat | FakeAlipay, unasked: bool) -> None:
+    """`unasked`: a request may have reached the gateway since the service last asked."""
     paid = len(fake.paid())
     assert paid <= 1, "paid twice"
     now = status(api)
     if now == "paid":
         assert paid == 1
-    if now == "approved":
-        assert paid == 0, "approved again although the gateway paid"
+    if now in {"approved", "rejected"} and not unasked:
+        assert paid == 0, f"{now} although the gateway paid"
     wallet = api.ok(api.get("/v1/members/m1/wallet"))
-    assert (wallet["balance"], wallet["withdrawing"]) == (
-        ("600.00", "0.00") if now == "paid" else ("600.00", "1000.00")
-    )
+    held = (wallet["balance"], wallet["withdrawing"], wallet["debt"])
+    if now == "paid":
+        assert held == ("600.00", "0.00", "0.00")
+    elif now == "rejected":
+        assert held == ("1600.00", "0.00", "0.00")
+    else:
+        assert held == ("600.00", "1000.00", "0.00")
 
 
 def act(
@@ -70,6 +82,10 @@ def act(
             gateway_payouts.request_payout(context, owner(api), "w1", client)  # type: ignore[arg-type]
         elif kind == "reconcile":
             gateway_payouts.reconcile(context, owner(api), "w1", client)  # type: ignore[arg-type]
+        elif kind == "reject":
+            api.post("/v1/withdrawals/w1/reject")  # refused (409) while paying or paid
+        elif kind == "arrive":
+            transport.arrive()
         else:  # the payee confirms (WeChat) or the transfer ends while still moving
             for transfer in fake.transfers.values():
                 if transfer.state in {"WAIT_USER_CONFIRM", "DEALING"}:
@@ -87,10 +103,16 @@ def test_a_payout_is_never_paid_twice_nor_lost(
     shop = Api(api.client, tenant, login(api.client, tenant))
     fake, transport, client = wechat(shop, clock) if gateway == "wechat" else alipay(shop, clock)
     a_withdrawal(shop, fake, gateway, OPENID if gateway == "wechat" else ALIPAY_ACCOUNT)
+    unasked = False
     for step in steps:
+        unasked = unasked or (step[0] == "arrive" and bool(transport.on_the_way))
         act(shop, context, fake, transport, client, step)
-        holds(shop, fake)
-    # the gateway works again and the payee confirms: it ends paid, once
+        if step[0] == "reconcile" and step[2] == "ok":
+            unasked = False  # the gateway's answer came back, and was recorded
+        holds(shop, fake, unasked)
+    # every request lands, the gateway works again and the payee confirms: it ends paid
+    # once, or rejected and never paid
+    act(shop, context, fake, transport, client, ("arrive", "", ""))
     for _ in range(4):
         now = status(shop)
         if now == "paid":
@@ -98,6 +120,10 @@ def test_a_payout_is_never_paid_twice_nor_lost(
         act(shop, context, fake, transport, client, ("confirm", "SUCCESS", ""))
         step = ("send", "pay", "ok") if now == "approved" else ("reconcile", "", "ok")
         act(shop, context, fake, transport, client, step)
-        holds(shop, fake)
-    assert status(shop) == "paid" and len(fake.paid()) == 1
+    now = status(shop)
+    assert (now, len(fake.paid())) in {("paid", 1), ("rejected", 0)}
+    wallet = shop.ok(shop.get("/v1/members/m1/wallet"))
+    received = 1000 if now == "paid" else 0  # the fee is 0 here
+    total = Decimal(wallet["balance"]) + Decimal(wallet["withdrawing"]) - Decimal(wallet["debt"])
+    assert total + received == 1600, "the member's money is not what they had"
     books_balance(shop, context)

@@ -265,6 +265,17 @@ class PayWithdrawal(NamedTuple):
     at: datetime | None = None
 
 
+class PayRejectedWithdrawal(NamedTuple):
+    """The payout gateway paid a withdrawal after it was rejected (its request was
+    thought never to have arrived, and arrived): the member has the payout, so what the
+    rejection returned is taken back, from the wallet as far as it holds, the rest as the
+    member's debt."""
+
+    id: str
+    withdrawal: str
+    at: datetime | None = None
+
+
 class ConfigureZone(NamedTuple):
     """A zone's companion modes from now on (the configuration's `zones.<zone>` table).
 
@@ -325,6 +336,7 @@ Event = (
     | Withdraw
     | RejectWithdrawal
     | PayWithdrawal
+    | PayRejectedWithdrawal
     | Join
     | Bind
     | Reassign

@@ -71,6 +71,7 @@ class EntryKind(StrEnum):
     WITHDRAWAL_HOLD = "withdrawal_hold"
     WITHDRAWAL_RELEASE = "withdrawal_release"
     WITHDRAWAL_PAYOUT = "withdrawal_payout"
+    WITHDRAWAL_PAID_LATE = "withdrawal_paid_late"  # paid by the gateway after rejection
     # the companion modes (spec 03): promises made, cash paid, and what moved around them
     REFUND_PROMISED = "refund_promised"
     AD_POINTS = "ad_points"

@@ -8,6 +8,7 @@ order       created → paid → completed → reversed
 withdrawal  held → approved → paying → paid
                ↘ rejected ↙      ↘ approved again (the payout failed)
             approved → paid              (finance paid it by hand)
+            rejected → paid              (the gateway paid it after all: taken back)
 run         queued → running → done
                         ↘ failed
                         ↘ interrupted   (its worker stopped heartbeating)
@@ -111,6 +112,8 @@ WITHDRAWAL = Lifecycle[WithdrawalStatus](
         "send": Step(frozenset({_W.APPROVED}), _W.PAYING),  # to the payout gateway
         "pay": Step(frozenset({_W.APPROVED, _W.PAYING}), _W.PAID),
         "payout_failed": Step(frozenset({_W.PAYING}), _W.APPROVED),  # approved again
+        # the gateway paid a request thought never to have arrived, after the rejection
+        "paid_late": Step(frozenset({_W.REJECTED}), _W.PAID),
     },
 )
 

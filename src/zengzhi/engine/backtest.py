@@ -114,7 +114,12 @@ def _price_text(value: Fraction) -> str:
 
 
 _TO_THE_BANK = frozenset(
-    (EntryKind.WITHDRAWAL_HOLD, EntryKind.WITHDRAWAL_RELEASE, EntryKind.WITHDRAWAL_PAYOUT)
+    (
+        EntryKind.WITHDRAWAL_HOLD,
+        EntryKind.WITHDRAWAL_RELEASE,
+        EntryKind.WITHDRAWAL_PAYOUT,
+        EntryKind.WITHDRAWAL_PAID_LATE,
+    )
 )
 
 

@@ -34,6 +34,7 @@ from zengzhi.core.events import (
     ModeIncome,
     OpenPool,
     PayDividend,
+    PayRejectedWithdrawal,
     PayWithdrawal,
     Reassign,
     ReassignReferees,
@@ -122,6 +123,8 @@ class Engine:
                 withdrawals.reject(ledger, self.state.withdrawals, event.id, event.withdrawal)
             case PayWithdrawal():
                 withdrawals.pay(ledger, self.state.withdrawals, event.id, event.withdrawal)
+            case PayRejectedWithdrawal():
+                withdrawals.pay_late(ledger, self.state.withdrawals, event.id, event.withdrawal)
             case Join():
                 self._join(event)
             case Bind() | Reassign() | ReassignReferees():

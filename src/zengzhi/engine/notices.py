@@ -40,6 +40,7 @@ ENTRY_TYPES: dict[str, str] = {
     EntryKind.WITHDRAWAL_HOLD: "withdrawal.requested",
     EntryKind.WITHDRAWAL_RELEASE: "withdrawal.rejected",
     EntryKind.WITHDRAWAL_PAYOUT: "withdrawal.paid",
+    EntryKind.WITHDRAWAL_PAID_LATE: "withdrawal.paid_late",
     # the companion modes (spec 03): promises made, cash paid, and what moved around them
     EntryKind.REFUND_PROMISED: "mode.promised",
     EntryKind.AD_POINTS: "mode.promised",

@@ -65,6 +65,7 @@ from zengzhi.core.events import (
     OpenPool,
     OrderLine,
     PayDividend,
+    PayRejectedWithdrawal,
     PayWithdrawal,
     Reassign,
     ReassignReferees,
@@ -482,6 +483,20 @@ class WithdrawPayIn(_EventIn):
         return {"withdrawal": event.withdrawal}
 
 
+class WithdrawPayLateIn(_EventIn):
+    kind = "withdraw_pay_late"
+    source = PayRejectedWithdrawal
+    type: Literal["withdraw_pay_late"]
+    withdrawal: EventId  # the withdrawal's event ("withdraw:<id>" in the service's log)
+
+    def event(self, config: TenantConfig) -> PayRejectedWithdrawal:
+        return PayRejectedWithdrawal(self.id, self.withdrawal, self.at)
+
+    @classmethod
+    def from_event(cls, event: PayRejectedWithdrawal) -> dict[str, object]:
+        return {"withdrawal": event.withdrawal}
+
+
 class JoinIn(_EventIn):
     """A new member, bound to `referrer`, or to the owner of `store` (its QR code)."""
 
@@ -800,6 +815,7 @@ EventIn = Annotated[
     | WithdrawIn
     | WithdrawRejectIn
     | WithdrawPayIn
+    | WithdrawPayLateIn
     | JoinIn
     | BindIn
     | ReassignIn

@@ -8,7 +8,7 @@ from typing import NamedTuple, Protocol
 from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
-from zengzhi.core.ledger import CNY, Ledger, entry
+from zengzhi.core.ledger import CNY, EntryKind, Ledger, entry
 from zengzhi.rules import wallet
 
 RULE = "withdrawal"
@@ -100,5 +100,46 @@ def pay(ledger: Ledger, book: WithdrawalBook, cause: str, withdrawal_id: str) ->
         )
     )
     done = held._replace(status="paid")
+    book.put(done)
+    return done
+
+
+def pay_late(ledger: Ledger, book: WithdrawalBook, cause: str, withdrawal_id: str) -> Withdrawal:
+    """The gateway paid a withdrawal already rejected: a request thought never to have
+    arrived (the gateway said so when asked) arrived after finance rejected it, and the
+    rejection had returned the amount to the wallet. The member now has the payout too,
+    so the amount is taken back as a paid withdrawal would have taken it (the payout to
+    the bank, the fee to the platform): from the wallet as far as it holds, the rest as
+    the member's debt to the platform's reversal costs, which carry the cash meanwhile."""
+    found = book.get(withdrawal_id)
+    if found is None:
+        raise DomainError(
+            ErrorCode.NOT_FOUND, f"unknown withdrawal {withdrawal_id!r}", "withdrawal"
+        )
+    if found.status != "rejected":
+        raise DomainError(
+            ErrorCode.CONFLICT, f"withdrawal {withdrawal_id!r} is {found.status}", "withdrawal"
+        )
+    held = max(0, ledger.balance(accounts.wallet(found.member), CNY))
+    postings = [
+        *wallet.take(ledger, found.member, found.amount, accounts.REVERSALS),
+        (accounts.REVERSALS, CNY, -found.amount),
+        (accounts.BANK, CNY, found.amount - found.fee),
+        (accounts.FEES, CNY, found.fee),
+    ]
+    ledger.post(
+        entry(
+            cause,
+            EntryKind.WITHDRAWAL_PAID_LATE,
+            RULE,
+            postings,
+            {
+                "fee": format_minor(found.fee, 2),
+                "debt": format_minor(max(0, found.amount - held), 2),
+            },
+            corrects=withdrawal_id,
+        )
+    )
+    done = found._replace(status="paid")
     book.put(done)
     return done

@@ -260,16 +260,8 @@ def _settle(
             checked_at=uow.now,
         )
         status = str(found(withdrawal, "withdrawal", withdrawal_id).status)
-        if result.outcome == Outcome.PAID and status in {"approved", "paying", "paid"}:
-            wallets.pay_in(uow, actor, withdrawal_id)
-        elif result.outcome == Outcome.PAID:
-            log.error(
-                "tenant %s: withdrawal %s is %s but the gateway paid it (%s): see to it",
-                uow.tenant,
-                withdrawal_id,
-                status,
-                out_no,
-            )
+        if result.outcome == Outcome.PAID:
+            wallets.gateway_paid(uow, actor, withdrawal_id)
         elif result.outcome in {Outcome.FAILED, Outcome.NOT_FOUND} and status == "paying":
             payments.payout_failed(uow, actor, withdrawal_id, result.detail)
         log.info(

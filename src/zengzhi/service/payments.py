@@ -462,7 +462,7 @@ def _apply(
     else:
         target = notification.withdrawal or _paid_out(uow, notification.payout)
         if notification.type == "payout.succeeded":
-            status = wallets.pay_in(uow, actor, target).status
+            status = wallets.gateway_paid(uow, actor, target).status
         else:
             status = payout_failed(uow, actor, target, notification.reason)
     applied.add(NotificationRow(notification.id, notification.type, target, data, uow.now))

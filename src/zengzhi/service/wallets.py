@@ -7,6 +7,7 @@ takes it off the books less the fee.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +17,13 @@ from sqlalchemy import Connection
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.core.events import PayWithdrawal, RejectWithdrawal, Withdraw, event_id
+from zengzhi.core.events import (
+    PayRejectedWithdrawal,
+    PayWithdrawal,
+    RejectWithdrawal,
+    Withdraw,
+    event_id,
+)
 from zengzhi.core.ledger import CNY
 from zengzhi.core.lifecycles import WITHDRAWAL, WithdrawalStatus
 from zengzhi.engine.fields import Exact, Id, Note, canonical
@@ -37,6 +44,8 @@ from zengzhi.store.members import MemberRow, Members
 from zengzhi.store.payments import Adapters, Payouts
 from zengzhi.store.uow import UnitOfWork
 from zengzhi.store.withdrawals import WithdrawalRow
+
+log = logging.getLogger("zengzhi.payouts")
 
 
 def _member(connection: Connection, tenant: str, member: str) -> MemberRow:
@@ -265,6 +274,37 @@ def pay_in(uow: UnitOfWork, actor: str, withdrawal_id: str) -> WithdrawalView:
         )
 
     return move(uow, actor, withdrawal_id, "pay", act)
+
+
+def gateway_paid(uow: UnitOfWork, actor: str, withdrawal_id: str) -> WithdrawalView:
+    """The gateway says it paid the withdrawal (its answer or its notification). Paid
+    after it was rejected (a request the gateway had said it never received arrived
+    later), the payout happened all the same: it is booked, and what the rejection
+    returned is taken back (rules/withdrawals.pay_late), rather than the money the member
+    holds twice going unrecorded."""
+    row = found(uow.withdrawals.get(withdrawal_id, lock=True), "withdrawal", withdrawal_id)
+    if row.status != WithdrawalStatus.REJECTED:
+        return pay_in(uow, actor, withdrawal_id)
+
+    def act(uow: UnitOfWork, row: WithdrawalRow) -> None:
+        uow.apply(
+            PayRejectedWithdrawal(
+                event_id("withdraw_pay_late", withdrawal_id),
+                event_id("withdraw", withdrawal_id),
+                uow.now,
+            )
+        )
+        uow.withdrawals.change(
+            withdrawal_id, note="paid by the gateway after it was rejected: taken back"
+        )
+
+    log.error(
+        "tenant %s: withdrawal %s was rejected but the gateway paid it: the amount is taken"
+        " back from the member (wallet first, the rest a debt)",
+        uow.tenant,
+        withdrawal_id,
+    )
+    return move(uow, actor, withdrawal_id, "paid_late", act)
 
 
 def mark_paid(context: Context, principal: Principal, withdrawal_id: str) -> WithdrawalView:
