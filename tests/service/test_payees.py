@@ -99,6 +99,27 @@ def test_who_may_set_and_read_a_payee(api: Api) -> None:
     assert api.get("/v1/members/m1/payee", token=api.as_role("support")).status_code == 200
 
 
+def test_support_may_not_vouch_for_a_real_name(api: Api) -> None:
+    """A verified real name opens the member's payouts, as a payee does: support, who
+    edits members, may clear it and edit what else it may, but not set it."""
+    support = api.as_role("support")
+    api.member("m1")
+    refused = api.patch("/v1/members/m1", {"real_name_verified": True}, token=support)
+    assert (refused.status_code, refused.json()["field"]) == (403, "real_name_verified")
+    assert api.ok(api.get("/v1/members/m1"))["real_name_verified"] is False  # nothing changed
+    new = {"id": "m2", "real_name_verified": True}
+    refused = api.post("/v1/members", new, token=support)
+    assert (refused.status_code, refused.json()["field"]) == (403, "real_name_verified")
+    assert api.get("/v1/members/m2").status_code == 404
+    api.ok(api.patch("/v1/members/m1", {"real_name_verified": True}))  # the owner vouches
+    same = {"name": "张三", "real_name_verified": True}  # the console's form sends it again
+    assert api.ok(api.patch("/v1/members/m1", same, token=support))["name"] == "张三"
+    cleared = api.ok(api.patch("/v1/members/m1", {"real_name_verified": False}, token=support))
+    assert cleared["real_name_verified"] is False  # tightening is anyone's who edits members
+    key = api.as_role("integrator")
+    assert api.ok(api.post("/v1/members", {"id": "m3", "real_name_verified": True}, token=key))
+
+
 def test_approval_needs_a_payee_and_a_verified_real_name(api: Api) -> None:
     a_member_with_money(api)
     api.ok(api.put("/v1/tenant/settings", {"withdrawals": {"require_payee": True}}))

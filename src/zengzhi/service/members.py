@@ -85,9 +85,24 @@ def _claim_phone(uow: UnitOfWork, phone: str, member: str) -> None:
         raise DomainError(ErrorCode.CONFLICT, _PHONE_TAKEN, "phone")
 
 
+_WHO_VERIFIES = (
+    "a verified real name lets the member's withdrawals be paid: it is vouched for by a"
+    " role that may withdraw for the member (the owner, the integrator's key)"
+)
+
+
+def _may_verify(principal: Principal) -> None:
+    """Vouching for a real name opens the member's payouts (withdrawals.require_real_name),
+    as a payee does (service/payees.py): support, who edits members, may not; clearing
+    it tightens, and anyone who edits members may."""
+    principal.require(Permission.WITHDRAW, "real_name_verified", _WHO_VERIFIES)
+
+
 def create_member(context: Context, principal: Principal, request: NewMember) -> MemberView:
     """Register a member, bound to a referrer (a link) or to a store's owner (its code)."""
     principal.require(Permission.MEMBERS)
+    if request.real_name_verified:
+        _may_verify(principal)
     if request.referrer is not None and request.store is not None:
         raise DomainError(ErrorCode.INVALID, "give a referrer or a store, not both", "store")
 
@@ -255,6 +270,8 @@ def change_member(
 
     def run(uow: UnitOfWork) -> MemberView:
         before = _member(uow, member, lock=True)
+        if change.real_name_verified and not before.real_name_verified:
+            _may_verify(principal)
         values = change.model_dump(exclude_none=True)
         if change.phone is not None and change.phone != before.phone:
             security.release_phone(uow.connection, uow.tenant, member)
