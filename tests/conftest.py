@@ -14,6 +14,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from xdist.scheduler import LoadGroupScheduling  # type: ignore[import-untyped]
 
 from tests import postgres
 from zengzhi.core.amounts import Yuan
@@ -111,6 +112,58 @@ def pytest_configure_node(node: Any) -> None:
 def pytest_testnodedown(node: Any, error: object) -> None:
     used: list[str] = node.config.stash[USED]
     used += getattr(node, "workeroutput", {}).get(WORKER_KEY, [])
+
+
+# -- Which tests share a worker (pytest-xdist's --dist loadgroup, addopts) --
+
+# The groups of tests that must run on one worker, by where they are: the browser tests
+# share one server, one Chromium and what earlier tests left there (tests/e2e/conftest.py);
+# the shop examples share one `serve --demo` (tests/service/test_examples.py). They carry
+# `xdist_group` marks too, but xdist 3.8 passes a test's group to the controller by
+# appending "@group" to its node id, which pytest 9.2's structured node ids no longer take
+# (pytest-xdist issue 1386): with pytest 9.2 every test was scheduled alone, and each
+# worker started its own browser server, Chromium and demo server. The controller sees
+# only node ids, so the groups are named here by path, and the scheduler below reads them;
+# `pytest_collection_modifyitems` checks that every `xdist_group` mark is named here.
+XDIST_GROUPS = {"tests/e2e/": "browser", "tests/service/test_examples.py": "demo-server"}
+
+
+def xdist_group_of(nodeid: str) -> str | None:
+    """The group (XDIST_GROUPS) a test's node id belongs to, or None: scheduled alone."""
+    if nodeid.rfind("@") > nodeid.rfind("]"):  # a suffix that xdist added after all
+        nodeid = nodeid.rsplit("@", 1)[0]
+    return next((group for where, group in XDIST_GROUPS.items() if nodeid.startswith(where)), None)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist's loadgroup scheduling with the groups of XDIST_GROUPS. The largest unit goes
+    first (xdist's --loadscope-reorder, on by default): the browser tests start at once on
+    one worker while the other worker and then both take the rest a test at a time."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    return GroupedScheduling(config, log)
+
+
+class GroupedScheduling(LoadGroupScheduling):  # type: ignore[misc]
+    """A unit of work is a group of XDIST_GROUPS, or else one test (or a marked group,
+    should xdist's suffix come through)."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return xdist_group_of(nodeid) or super()._split_scope(nodeid)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every `xdist_group` mark names the group XDIST_GROUPS gives the test's path."""
+    for item in items:
+        for mark in item.iter_markers("xdist_group"):
+            named = mark.args[0] if mark.args else mark.kwargs.get("name", "default")
+            if named != xdist_group_of(item.nodeid):
+                raise pytest.UsageError(
+                    f"{item.nodeid} is marked xdist_group({named!r}) but tests/conftest.py's "
+                    f"XDIST_GROUPS puts it in {xdist_group_of(item.nodeid)!r}: name it there"
+                )
 
 
 @pytest.hookimpl(trylast=True)
