@@ -72,7 +72,10 @@ PERMISSION_TEXT: dict[Permission, str] = {
     Permission.REASSIGN: "re-assign a member's referrer, with a reason",
     Permission.ORDERS: "orders: create, pay, complete, cancel, refund, reverse; ad tasks",
     Permission.SELL: "sell a member's points",
-    Permission.WITHDRAW: "ask for a member's withdrawal",
+    Permission.WITHDRAW: (
+        "ask for a member's withdrawal; with `members`, set their payee and vouch for their"
+        " real name"
+    ),
     Permission.USERS: "users, their sessions, API keys",
 }
 
