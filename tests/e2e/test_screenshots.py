@@ -69,6 +69,7 @@ def test_screenshots_of_the_main_pages(browser: Browser, server: Server, tmp_pat
         "withdrawals": "/console/withdrawals?status=all",
         "withdrawals-batch": "/console/withdrawals",
         "member-network": "/console/members/u1",
+        "users": "/console/users",  # 用户与权限: the owner's users and API keys
         # the page that holds the deliveries the receiver refused
         "webhook-deliveries": f"/console/webhooks/{hook['id']}?status=pending&before={tried + 1}",
     }
