@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 from tests.service.conftest import Api, Clock
 from tests.service.test_console_pages import sign_in
@@ -126,3 +127,40 @@ def test_each_row_shows_its_payee_and_a_refused_approval_says_why(api: Api) -> N
     api.ok(api.patch("/v1/members/m1", {"real_name_verified": True}))
     shown = row("en")
     assert "Cannot be approved" not in shown and "/console/withdrawals/w1/approve" in shown
+
+
+def test_the_queue_shows_what_a_pending_withdrawal_s_member_owes(
+    api: Api, context: Context
+) -> None:
+    """A reversal after the requests left m1 owing: the held one shows why it cannot be
+    approved (the service's own refusal), the approved one warns finance not to pay it
+    outside, and the page says so in Chinese; m2, who owes nothing, shows neither."""
+    api.pool()
+    for member in ("m1", "m2"):
+        api.member(member)
+        api.completed_order(f"o-{member}", member)
+        api.ok(api.post(f"/v1/members/{member}/sell", {"id": f"s-{member}", "points": "all"}))
+    cash = api.ok(api.get("/v1/members/m1/wallet"))["balance"]
+    half = f"{Decimal(cash) / 2:.2f}"
+    for n, member in ((1, "m1"), (2, "m1"), (3, "m2")):
+        api.ok(api.post(f"/v1/members/{member}/withdrawals", {"id": f"w{n}", "amount": half}))
+    api.ok(api.post("/v1/withdrawals/w2/approve"))
+    api.ok(api.post("/v1/orders/o-m1/reverse"))
+    owed = api.ok(api.get("/v1/members/m1/wallet"))["debt"]
+    assert owed != "0.00"
+    owner = Principal(api.tenant, "user:owner", Role.OWNER)
+    found = console_withdrawals.find_withdrawals(context, owner, WithdrawalSearch(status=None))
+    rows = {r.id: r for r in found.rows}
+    assert (rows["w1"].owes, rows["w2"].owes, rows["w3"].owes) == (owed, owed, None)
+    refused = api.post("/v1/withdrawals/w1/approve").json()["message"]
+    assert rows["w1"].refused == refused and rows["w3"].refused is None
+
+    sign_in(api.client, api.tenant)
+    page = api.client.get(
+        "/console/withdrawals?status=all", headers={"Accept-Language": "zh-CN"}
+    ).text
+    yuan = f"¥{Decimal(owed):,.2f}"
+    assert page.count(f"欠款 {yuan}") >= 3  # two badges, the held one's refusal
+    assert f"会员欠款 {yuan}：请勿线下打款" in page
+    assert "/console/withdrawals/w1/approve" not in page  # no button the service refuses
+    assert "/console/withdrawals/w3/approve" in page

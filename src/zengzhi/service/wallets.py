@@ -210,8 +210,13 @@ def refuse_while_owing(uow: UnitOfWork, member: str, step: str = "approve") -> N
     an approved withdrawal to the payout gateway (`step` "send"): finance rejects it, and
     its amount settles the debt first."""
     owed = -uow.ledger.balance(accounts.debt(member), CNY)
-    if owed <= 0:
-        return
+    if owed > 0:
+        raise owing(member, owed, step)
+
+
+def owing(member: str, owed: int, step: str = "approve") -> DomainError:
+    """The refusal of a payout step toward a member who owes `owed` fen (also what the
+    finance queue shows beside such a withdrawal)."""
     if step == "send":
         message = (
             f"member {member} owes {format_minor(owed, 2)}: reject the withdrawal"
@@ -222,7 +227,7 @@ def refuse_while_owing(uow: UnitOfWork, member: str, step: str = "approve") -> N
             f"member {member} owes {format_minor(owed, 2)}: reject the withdrawal"
             " (its amount settles the debt first) or approve it once the debt is settled"
         )
-    raise DomainError(ErrorCode.CONFLICT, message, "withdrawal")
+    return DomainError(ErrorCode.CONFLICT, message, "withdrawal")
 
 
 def approve(context: Context, principal: Principal, withdrawal_id: str) -> WithdrawalView:

@@ -1,8 +1,9 @@
 """The console's withdrawals queue: by status, member and the days they were asked for
 (the tenant's), newest first, a page at a time with the total; each with the payee (the
 member's name and whether their real name is verified); what is pending (held and
-approved: how many, how much, what they pay out); and every row found, for the bank's
-payout file."""
+approved: how many, how much, what they pay out); what the member of a pending one owes
+(a reversal since the request: no payout may move toward them); and every row found,
+for the bank's payout file."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, func, literal, select
 
+from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor
+from zengzhi.core.ledger import CNY
 from zengzhi.engine.fields import Id, Whole
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
 from zengzhi.service.payees import payee_problem, payout_requirement
 from zengzhi.service.queries.paging import PAGE_SIZE, within_days
+from zengzhi.service.wallets import owing
 from zengzhi.store import tables as t
 from zengzhi.store.tenanted import of_tenant
 
@@ -47,6 +51,9 @@ class WithdrawalRow(BaseModel):
     payee_account: str | None = None  # the account, masked
     # why approving it is refused now (the service's own check), for a held one
     refused: str | None = None
+    # what the member owes, for a pending one: approving and sending are refused, and an
+    # approved one must not be paid outside (rejected, its amount settles the debt)
+    owes: str | None = None
     amount: str
     fee: str
     payout: str
@@ -72,7 +79,8 @@ class WithdrawalPage(BaseModel):
 
 
 def _select(connection: Connection, tenant: str, search: WithdrawalSearch) -> Any:
-    w, m, p = t.withdrawals.c, t.members.c, t.payees.c
+    w, m, p, b = t.withdrawals.c, t.members.c, t.payees.c, t.balances.c
+    before, after = accounts.debt("{}").split("{}")  # the debt account around the member id
     statement = (
         select(
             w.withdrawal_id,
@@ -88,10 +96,20 @@ def _select(connection: Connection, tenant: str, search: WithdrawalSearch) -> An
             p.method,
             p.masked_name,
             p.masked_account,
+            b.amount.label("debt"),
         )
         .select_from(t.withdrawals)
         .outerjoin(t.members, and_(m.tenant_id == w.tenant_id, m.member_id == w.member_id))
         .outerjoin(t.payees, and_(p.tenant_id == w.tenant_id, p.member_id == w.member_id))
+        .outerjoin(
+            t.balances,
+            and_(
+                b.tenant_id == w.tenant_id,
+                b.account == literal(before) + w.member_id + literal(after),
+                b.asset == CNY,
+                w.status.in_(PENDING),
+            ),
+        )
         .where(of_tenant(w, tenant))
     )
     if search.status:
@@ -104,6 +122,7 @@ def _select(connection: Connection, tenant: str, search: WithdrawalSearch) -> An
 
 
 def _row(r: Any, refused: str | None = None) -> WithdrawalRow:
+    owed = -int(r.debt or 0)
     return WithdrawalRow(
         id=r.withdrawal_id,
         member=r.member_id,
@@ -113,6 +132,7 @@ def _row(r: Any, refused: str | None = None) -> WithdrawalRow:
         payee_name=r.masked_name,
         payee_account=r.masked_account,
         refused=refused,
+        owes=format_minor(owed, 2) if owed > 0 else None,
         amount=format_minor(int(r.amount), 2),
         fee=format_minor(int(r.fee), 2),
         payout=format_minor(int(r.amount - r.fee), 2),
@@ -169,10 +189,13 @@ def find_withdrawals(
         required, method = payout_requirement(connection, tenant)
 
         def refused(r: Any) -> str | None:
-            """The service's reason to refuse approving a held one (payees.payee_problem)."""
-            if r.status != "held" or not required:
+            """The service's reason to refuse approving a held one (payees.payee_problem,
+            wallets.refuse_while_owing)."""
+            if r.status != "held":
                 return None
-            problem = payee_problem(connection, tenant, r.member_id, method)
+            if r.debt is not None and r.debt < 0:
+                return owing(r.member_id, -int(r.debt)).message
+            problem = payee_problem(connection, tenant, r.member_id, method) if required else None
             return None if problem is None else problem.message
 
         return WithdrawalPage(
