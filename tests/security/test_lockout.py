@@ -16,7 +16,7 @@ from tests.service.conftest import PASSWORD, SECRET, Api, Clock, new_tenant
 from zengzhi.core.errors import DomainError
 from zengzhi.service import sessions
 from zengzhi.service.base import Context
-from zengzhi.service.jobs import forget_stale
+from zengzhi.service.jobs import forget_stale, tick
 from zengzhi.service.sessions import Login
 from zengzhi.store import tables as t
 
@@ -88,17 +88,26 @@ def test_a_locked_answer_says_when(client: TestClient, api: Api, clock: Clock) -
     assert "'owner' may sign in again at 09:15:00 UTC" in locked.json()["message"]
 
 
-def test_nothing_is_counted_for_a_tenant_that_does_not_exist(
-    client: TestClient, context: Context
+def test_a_tenant_that_does_not_exist_is_counted_apart_and_forgotten(
+    client: TestClient, context: Context, clock: Clock
 ) -> None:
-    """Anyone may try to sign in: rows are written only for tenants that exist (and a
-    tick forgets them once their window has passed)."""
+    """Anyone may try to sign in: a tenant that does not exist gets no rows of its own;
+    its counts are kept under one place for strangers (by a digest) and a tick forgets
+    them once their window has passed, as it forgets a tenant's."""
     body = {"tenant": "no-such-tenant", "username": "owner", "password": "wrong guess!"}
-    assert [client.post("/v1/auth/login", json=body).status_code for _ in range(7)] == [401] * 7
-    with context.database.read() as connection:
-        f = t.sign_in_failures.c
-        rows = connection.execute(select(f.username).where(f.tenant_id == "no-such-tenant")).all()
-    assert rows == []
+    assert [client.post("/v1/auth/login", json=body).status_code for _ in range(7)] == (
+        [401] * 5 + [429] * 2
+    )
+
+    def counted(tenant: str) -> list[str]:
+        with context.database.read() as connection:
+            f = t.sign_in_failures.c
+            return list(connection.execute(select(f.username).where(f.tenant_id == tenant)))
+
+    assert counted("no-such-tenant") == [] and len(counted(sessions.STRANGERS)) == 1
+    clock.advance(minutes=31)  # past the window and the lock
+    tick(context)
+    assert counted(sessions.STRANGERS) == []
 
 
 def test_a_tick_forgets_counts_whose_window_has_passed(
@@ -152,3 +161,18 @@ def test_every_refused_sign_in_takes_one_password_check(
         assert answer.status_code == 401, (username, answer.text)
         assert answer.json()["message"] == "unknown tenant, user or password", username
         assert checks == [password], username
+
+
+def test_a_tenant_that_does_not_exist_is_answered_as_one_that_does(api: Api) -> None:
+    """Six wrong sign-ins lock a username whether or not its tenant exists: answered
+    otherwise (the unknown tenant never locking), the sixth told which tenants exist."""
+    answers: dict[str, list[int]] = {}
+    for tenant in (api.tenant, "no-such-tenant"):
+        answers[tenant] = [
+            api.client.post(
+                "/v1/auth/login",
+                json={"tenant": tenant, "username": "nobody", "password": "wrong guess!"},
+            ).status_code
+            for _ in range(7)
+        ]
+    assert answers[api.tenant] == answers["no-such-tenant"] == [401] * 5 + [429] * 2

@@ -26,7 +26,7 @@ from zengzhi.service.base import Context, command, query, tenant_today
 from zengzhi.service.distribution import run_dividends
 from zengzhi.service.modes import run_days
 from zengzhi.service.orders import complete_due, due_orders
-from zengzhi.service.sessions import FAILURE_WINDOW
+from zengzhi.service.sessions import FAILURE_WINDOW, STRANGERS
 from zengzhi.service.webhook_delivery import dispatch
 from zengzhi.store import security
 from zengzhi.store.job_runs import add_to_day
@@ -166,6 +166,8 @@ def tick(context: Context, only: Collection[str] | None = None) -> list[JobRepor
         if only is None or tenant in only:
             reports += [_guarded(context, tenant, name, job) for name, job in daily]
             _guarded(context, tenant, "forget_stale", forget_stale)
+    if only is None:  # sign-ins to tenants that do not exist (service/sessions.py)
+        _guarded(context, STRANGERS, "forget_stale", forget_stale)
     for tenant in query(context, tenants_with_subscriptions):
         if only is None or tenant in only:
             reports.append(_guarded(context, tenant, WEBHOOKS, deliver_webhooks))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import math
 from datetime import datetime, timedelta
@@ -48,7 +49,12 @@ _BAD_LOGIN = DomainError(ErrorCode.UNAUTHORIZED, "unknown tenant, user or passwo
 # username asked for, whether or not the user exists, and BEFORE the password is checked
 # (store/security.py: one committed upsert), so that attempts arriving together cannot
 # all find the count empty: one still in flight holds its place. A success gives back
-# its own place only: it forgets no failure and clears no lock.
+# its own place only: it forgets no failure and clears no lock. A tenant that does not
+# exist is counted and locked the same way (its users are simply never found): answered
+# otherwise, a sixth guess told whether a tenant exists. Its counts are kept under
+# STRANGERS (no tenant id can be "-"), by a digest of the tenant and username asked for,
+# so that the tick forgets them as it forgets a tenant's, one tenant id a statement.
+STRANGERS = "-"
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCK_TIME = timedelta(minutes=15)
@@ -63,22 +69,24 @@ def _locked(request: Login, now: datetime, until: datetime) -> DomainError:
     )
 
 
+def _stranger(request: Login) -> tuple[str, str]:
+    """Where a sign-in to a tenant that does not exist is counted."""
+    asked = f"{request.tenant}\n{request.username}".encode()
+    return STRANGERS, hashlib.sha256(asked).hexdigest()
+
+
 def _tenant_exists(context: Context, tenant: str) -> bool:
     return query(context, lambda connection: tenant_exists(connection, tenant))
 
 
 def login(context: Context, request: Login) -> Session:
     now = context.clock()
-    if not _tenant_exists(context, request.tenant):
-        # nothing to guess and nothing counted: no row for a tenant that is not there
-        auth.password_matches(_dummy_hash(), request.password)
-        raise _BAD_LOGIN
+    known = _tenant_exists(context, request.tenant)
+    tenant, username = (request.tenant, request.username) if known else _stranger(request)
 
     def count() -> security.Attempts:
         with context.database.write() as connection:
-            return security.count_attempt(
-                connection, request.tenant, request.username, now, FAILURE_WINDOW
-            )
+            return security.count_attempt(connection, tenant, username, now, FAILURE_WINDOW)
 
     attempts = context.database.retrying(count)  # committed before the password is checked
     if attempts.locked_until is not None and attempts.locked_until > now:
@@ -98,8 +106,8 @@ def login(context: Context, request: Login) -> Session:
             with context.database.write() as connection:
                 return security.count_failure(
                     connection,
-                    request.tenant,
-                    request.username,
+                    tenant,
+                    username,
                     attempts.first_at,
                     MAX_FAILURES,
                     now + LOCK_TIME,
