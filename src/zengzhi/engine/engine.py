@@ -148,13 +148,18 @@ class Engine:
                 self._task(event)
             case RunDay() | DayPart():
                 self._day(event)
-        return Outcome(
-            tuple(ledger.take_posted()),
-            tuple(self._sales),
-            tuple(self._exits),
-            tuple(self._minted),
-            tuple(self._rewards),
-            tuple(self._mode_payments),
+        # tuple.__new__: the named tuples' own __new__ without its Python frame (each
+        # event builds an outcome, each order a record and its mints: a few % of a replay)
+        return tuple.__new__(
+            Outcome,
+            (
+                tuple(ledger.take_posted()),
+                tuple(self._sales),
+                tuple(self._exits),
+                tuple(self._minted),
+                tuple(self._rewards),
+                tuple(self._mode_payments),
+            ),
         )
 
     def _settle(
@@ -284,7 +289,9 @@ class Engine:
             effects = tuple(run.effects)
         for target in touched.values():
             self._settle(target, ledger, order.id)
-        self.state.orders.put(OrderRecord(order, tuple(minted), None, paid, effects, grew))
+        self.state.orders.put(
+            tuple.__new__(OrderRecord, (order, tuple(minted), None, paid, effects, grew))
+        )
 
     def _mint(
         self,
@@ -298,13 +305,13 @@ class Engine:
         points, position = pool.mint(
             target, ledger, order.id, order.member, amount, contribution, mintable=mintable
         )
-        self._minted.append(Mint(target.id, order.member, contribution, points))
+        self._minted.append(tuple.__new__(Mint, (target.id, order.member, contribution, points)))
         if position is None:
             paid, _ = target.positions.history(order.member)
             return Minted(target.id, amount, points, None, paid)
         # what the pool had paid the member before: a position, new or not, carries the
         # member's history (`PositionBook.open`) and minting pays nothing; no second lookup
-        return Minted(target.id, amount, points, position.opened, position.paid)
+        return tuple.__new__(Minted, (target.id, amount, points, position.opened, position.paid))
 
     def _distribute(
         self, ledger: Ledger, order: CompleteOrder

@@ -400,7 +400,7 @@ def mint(
         position.principal += amount
         position.points += minted
         if position.lots is not None:
-            position.lots.append(Lot(cause, minted, 0, 0))
+            position.lots.append(tuple.__new__(Lot, (cause, minted, 0, 0)))  # one an order
         pool.positions.update(position)
     if not contribution:
         return minted, position  # nothing moves

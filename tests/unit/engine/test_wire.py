@@ -43,7 +43,7 @@ from zengzhi.core.events import (
 )
 from zengzhi.engine.config import TenantConfig
 from zengzhi.engine.fields import loads_strict
-from zengzhi.engine.lines import plain_event
+from zengzhi.engine.lines import _usual_line, amount_line, plain_event
 from zengzhi.engine.wire import (
     EVENT_TYPES,
     WRITERS,
@@ -229,6 +229,24 @@ def test_the_replays_reader_and_the_models_agree_on_every_line(text: str) -> Non
     assert _outcome(lambda: read_event(text, config)) == by_models
     if not isinstance(by_models, tuple | CompleteOrder | Sell):
         raise AssertionError(f"unexpected outcome {by_models!r}")
+
+
+plain_amounts = st.one_of(
+    st.from_regex(r"-?[0-9]{1,14}(\.[0-9]{1,3})?", fullmatch=True),
+    st.integers(0, 10**14).map(lambda fen: f"{fen // 100}.{fen % 100:02d}"),
+    st.sampled_from(["0.00", "000000000001.50", "999999999999.99", "1000000000000.00"]),
+)
+
+
+@settings(max_examples=1500)
+@given(plain_amounts, plain_amounts)
+def test_the_usual_amounts_read_as_amount_line_reads_them(amount: str, contribution: str) -> None:
+    """`_usual_line` (digits.cents, read inline) gives what `amount_line` gives, or leaves
+    the pair to it: never another line, never a line it refuses."""
+    fast = _usual_line(amount, contribution)
+    if fast is not None:
+        assert fast == amount_line(amount, contribution, "main", "")
+        assert tuple(fast) == tuple(amount_line(amount, contribution, "main", ""))
 
 
 def test_plain_orders_and_sales_take_the_fast_path() -> None:
