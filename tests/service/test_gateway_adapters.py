@@ -77,6 +77,22 @@ def a_withdrawal(
     assert api.ok(api.post("/v1/withdrawals/w1/approve"))["status"] == "approved"
 
 
+def transfer_finished(fake: FakeWechat, out_no: str, notification_id: str) -> tuple[bytes, Any]:
+    """WeChat Pay's notification that the transfer `out_no` of 1,000.00 was paid."""
+    resource: dict[str, Any] = {
+        "mchid": fake.mchid,
+        "out_bill_no": out_no,
+        "transfer_bill_no": "1330000071100999991182020050700019480001",
+        "state": "SUCCESS",
+        "transfer_amount": 100000,
+        "openid": OPENID,
+    }
+    body, headers = fake.notification(
+        "MCHTRANSFER.BILL.FINISHED", resource, notification_id=notification_id
+    )
+    return body, headers
+
+
 def owner(api: Api) -> Principal:
     return Principal(api.tenant, "user:owner", Role.OWNER)
 
@@ -349,15 +365,7 @@ def test_a_late_payout_s_notification_takes_the_rejected_withdrawal_back(
     api.ok(api.post("/v1/withdrawals/w1/reject"))
     transport.arrive()
     [transfer] = fake.paid()
-    resource = {
-        "out_bill_no": transfer.out_no,
-        "transfer_bill_no": "1330000071100999991182020050700019480001",
-        "state": "SUCCESS",
-        "mch_id": fake.mchid,
-        "transfer_amount": 100000,
-        "openid": OPENID,
-    }
-    body, headers = fake.notification("MCHTRANSFER.BILL.FINISHED", resource, notification_id="EV-7")
+    body, headers = transfer_finished(fake, transfer.out_no, "EV-7")
     accepted = notify(api, body, headers)
     assert accepted.status_code == 200, accepted.text
     assert (accepted.json()["target"], accepted.json()["status"]) == ("w1", "paid")
@@ -396,15 +404,7 @@ def test_a_pending_wechat_transfer_is_settled_by_its_notification(
     assert pay_out(api, context, client) == "paying"
     [transfer] = fake.transfers.values()
     fake.settle(transfer.out_no, "SUCCESS")
-    resource: dict[str, Any] = {
-        "mchid": fake.mchid,
-        "out_bill_no": transfer.out_no,
-        "transfer_bill_no": "1330000071100999991182020050700019480001",
-        "state": "SUCCESS",
-        "transfer_amount": 100000,
-        "openid": OPENID,
-    }
-    body, headers = fake.notification("MCHTRANSFER.BILL.FINISHED", resource, notification_id="EV-9")
+    body, headers = transfer_finished(fake, transfer.out_no, "EV-9")
     accepted = notify(api, body, headers)
     assert accepted.status_code == 200, accepted.text
     assert (accepted.json()["target"], accepted.json()["status"]) == ("w1", "paid")

@@ -59,13 +59,14 @@ def hold(
     return withdrawal
 
 
-def _held(book: WithdrawalBook, withdrawal_id: str) -> Withdrawal:
+def _at(book: WithdrawalBook, withdrawal_id: str, status: str = "held") -> Withdrawal:
+    """The withdrawal, refused unless it is at `status`."""
     found = book.get(withdrawal_id)
     if found is None:
         raise DomainError(
             ErrorCode.NOT_FOUND, f"unknown withdrawal {withdrawal_id!r}", "withdrawal"
         )
-    if found.status != "held":
+    if found.status != status:
         raise DomainError(
             ErrorCode.CONFLICT, f"withdrawal {withdrawal_id!r} is {found.status}", "withdrawal"
         )
@@ -73,7 +74,7 @@ def _held(book: WithdrawalBook, withdrawal_id: str) -> Withdrawal:
 
 
 def reject(ledger: Ledger, book: WithdrawalBook, cause: str, withdrawal_id: str) -> Withdrawal:
-    held = _held(book, withdrawal_id)
+    held = _at(book, withdrawal_id)
     # back to the wallet as any credit is: a debt recorded while the cash was held (a
     # reversal found the wallet empty) is settled first, or the member could withdraw
     # the same cash again while owing it
@@ -85,7 +86,7 @@ def reject(ledger: Ledger, book: WithdrawalBook, cause: str, withdrawal_id: str)
 
 
 def pay(ledger: Ledger, book: WithdrawalBook, cause: str, withdrawal_id: str) -> Withdrawal:
-    held = _held(book, withdrawal_id)
+    held = _at(book, withdrawal_id)
     ledger.post(
         entry(
             cause,
@@ -111,15 +112,7 @@ def pay_late(ledger: Ledger, book: WithdrawalBook, cause: str, withdrawal_id: st
     so the amount is taken back as a paid withdrawal would have taken it (the payout to
     the bank, the fee to the platform): from the wallet as far as it holds, the rest as
     the member's debt to the platform's reversal costs, which carry the cash meanwhile."""
-    found = book.get(withdrawal_id)
-    if found is None:
-        raise DomainError(
-            ErrorCode.NOT_FOUND, f"unknown withdrawal {withdrawal_id!r}", "withdrawal"
-        )
-    if found.status != "rejected":
-        raise DomainError(
-            ErrorCode.CONFLICT, f"withdrawal {withdrawal_id!r} is {found.status}", "withdrawal"
-        )
+    found = _at(book, withdrawal_id, "rejected")
     held = max(0, ledger.balance(accounts.wallet(found.member), CNY))
     postings = [
         *wallet.take(ledger, found.member, found.amount, accounts.REVERSALS),
