@@ -118,14 +118,20 @@ def pytest_testnodedown(node: Any, error: object) -> None:
 
 # The groups of tests that must run on one worker, by where they are: the browser tests
 # share one server, one Chromium and what earlier tests left there (tests/e2e/conftest.py);
-# the shop examples share one `serve --demo` (tests/service/test_examples.py). They carry
+# the shop examples share one `serve --demo` (tests/service/test_examples.py). Those two carry
 # `xdist_group` marks too, but xdist 3.8 passes a test's group to the controller by
 # appending "@group" to its node id, which pytest 9.2's structured node ids no longer take
 # (pytest-xdist issue 1386): with pytest 9.2 every test was scheduled alone, and each
 # worker started its own browser server, Chromium and demo server. The controller sees
 # only node ids, so the groups are named here by path, and the scheduler below reads them;
 # `pytest_collection_modifyitems` checks that every `xdist_group` mark is named here.
-XDIST_GROUPS = {"tests/e2e/": "browser", "tests/service/test_examples.py": "demo-server"}
+XDIST_GROUPS = {
+    "tests/e2e/": "browser",
+    "tests/service/test_examples.py": "demo-server",
+    # the races between three API servers, which start them once (`servers`)
+    "tests/service/test_concurrency.py": "api-servers",
+    "tests/service/test_mixed_races.py": "api-servers",
+}
 
 
 def xdist_group_of(nodeid: str) -> str | None:

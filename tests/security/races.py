@@ -1,16 +1,16 @@
 """Races between real OS processes, for the security suite.
 
-`race(n, target, args)` starts `n` spawned processes that wait at one barrier and then
+`race(n, target, args)` starts `n` processes (forked from a server that has the
+targets imported: tests/processes.py) that wait at one barrier and then
 run `target(*args, number, barrier)` at the same moment (`number` is the process's,
 `barrier.wait()` starts each further round together); it returns what each returned,
 and fails the test if a process fails or does not finish within the time given. Each
 process opens its own connections to the database. The targets live in
-`tests/security/workers.py`, which imports little: a process starts in a second.
+`tests/security/*workers.py`, which the fork server has imported: a process starts at once.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import queue as queues
 import time
 import traceback
@@ -19,12 +19,11 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from tests.processes import RACERS
 from zengzhi.core.errors import DomainError
 from zengzhi.service.base import Context
 from zengzhi.service.settings import Settings
 from zengzhi.store.database import Database
-
-_spawn = multiprocessing.get_context("spawn")
 
 
 def answer_of(send: Callable[[], object]) -> str:
@@ -55,10 +54,10 @@ def _run(
 def race(
     processes: int, target: Callable[..., Any], args: tuple[Any, ...], timeout: float = 60
 ) -> list[Any]:
-    barrier = _spawn.Barrier(processes)
-    out = _spawn.Queue()
+    barrier = RACERS.Barrier(processes)
+    out = RACERS.Queue()
     children = [
-        _spawn.Process(target=_run, args=(target, args, barrier, out, number))
+        RACERS.Process(target=_run, args=(target, args, barrier, out, number))
         for number in range(processes)
     ]
     for child in children:

@@ -25,8 +25,7 @@ from tests import server_process
 from tests.security import workers
 from tests.security.conftest import sqlite_only
 from tests.security.races import race
-from tests.service.conftest import SECRET, Api, Clock, new_tenant
-from tests.service.test_concurrency import free_port
+from tests.service.conftest import SECRET, Api, Clock, free_port, new_tenant
 from tests.service.test_payments import gateway
 from zengzhi.core.amounts import Yuan
 from zengzhi.engine.config import DistributionConfig, LimitsConfig

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import stat
 import subprocess
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, insert, select, text
 
+from tests.processes import RACERS
 from tests.security import workers
 from tests.security.conftest import sqlite_only
 from tests.service.conftest import SECRET, Api, Clock
@@ -103,9 +103,8 @@ def test_a_killed_tick_leaves_a_record_of_every_completion_it_made(
             insert(t.orders),
             [{**row._asdict(), "order_id": f"o{n:03d}"} for n in range(1, 201)],
         )
-    spawn = multiprocessing.get_context("spawn")
     url, secret = context.database.url, SECRET.get_secret_value()
-    tick = spawn.Process(target=workers.tick_tenant, args=(url, secret, api.tenant))
+    tick = RACERS.Process(target=workers.tick_tenant, args=(url, secret, api.tenant))
     tick.start()
 
     def completed() -> int:

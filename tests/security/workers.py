@@ -4,6 +4,7 @@ the barrier so that every process acts at the same moment."""
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -194,3 +195,11 @@ def same_request_rounds(url: str, secret: str, tenant: str, number: int, barrier
                 outcomes += threads.map(lambda _: answered(send), range(6))  # noqa: B023
     context.database.dispose()
     return outcomes
+
+
+def who_am_i(number: int, barrier: Any) -> tuple[int, int, int]:
+    """This racer's process id, its parent's and its password hasher's cost (the
+    service's own: a racer inherits nothing of the test process, tests/processes.py)."""
+    from zengzhi.service import auth  # noqa: PLC0415 - what the racer sees at run time
+
+    return os.getpid(), os.getppid(), auth._hasher.time_cost

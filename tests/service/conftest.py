@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import secrets
+import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +29,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import Connection, select
 
+from tests import server_process
 from tests.declared import DeclaredStatuses
 from zengzhi.app import create_app
 from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
@@ -235,6 +238,45 @@ def other(client: TestClient, context: Context) -> Api:
     """A second tenant, for isolation tests."""
     tenant = new_tenant(context, "other")
     return Api(client, tenant, login(client, tenant))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+SERVERS = 3
+
+
+@pytest.fixture(scope="session")
+def servers(postgres_url: str) -> Iterator[list[str]]:
+    """SERVERS uvicorn processes on the session's PostgreSQL database, for the races
+    between servers (tests/service/test_concurrency.py, test_mixed_races.py). They are
+    stateless (no jobs run in them) and each test races in a tenant of its own, so the
+    tests share them: a server's start (the whole app imported) cost 2 to 3 s of a core,
+    and each of the four tests started three. The tests run on one worker
+    (tests/conftest.py's XDIST_GROUPS), which starts them once."""
+    database = Database(postgres_url)
+    upgrade(database.writer)
+    database.dispose()
+    env = {
+        **os.environ,
+        "ZENGZHI_DATABASE_URL": postgres_url,
+        "ZENGZHI_SECRET_KEY": SECRET.get_secret_value(),
+        "ZENGZHI_RUN_JOBS": "false",
+    }
+    ports = [free_port() for _ in range(SERVERS)]
+    processes = [server_process.launch(port, env) for port in ports]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for process, port in zip(processes, ports, strict=True):
+            server_process.wait_until_healthy(process, port)
+        yield urls
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                server_process.stop(process)
 
 
 def here() -> Path:

@@ -13,20 +13,16 @@ multiple changed among them.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import random
-import socket
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import Connection, func, select
 
-from tests import server_process
+from tests.processes import RACERS
 from tests.service.conftest import SECRET, new_tenant
 from zengzhi.service import members, pools, tenants
 from zengzhi.service.audit import check_ledger, check_replay
@@ -39,42 +35,10 @@ from zengzhi.service.tenants import TenantSettings
 from zengzhi.service.users import NewApiKey, create_api_key
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database
-from zengzhi.store.migrate import upgrade
 
-SERVERS = 3
 CLIENTS = 4
 ROUNDS = 40
 MEMBERS = [f"m{n}" for n in range(6)]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def servers(postgres_url: str) -> Iterator[list[str]]:
-    database = Database(postgres_url)
-    upgrade(database.writer)
-    database.dispose()
-    env = {
-        **os.environ,
-        "ZENGZHI_DATABASE_URL": postgres_url,
-        "ZENGZHI_SECRET_KEY": SECRET.get_secret_value(),
-        "ZENGZHI_RUN_JOBS": "false",
-    }
-    ports = [free_port() for _ in range(SERVERS)]
-    processes = [server_process.launch(port, env) for port in ports]
-    urls = [f"http://127.0.0.1:{port}" for port in ports]
-    try:
-        for process, port in zip(processes, ports, strict=True):
-            server_process.wait_until_healthy(process, port)
-        yield urls
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                server_process.stop(process)
 
 
 def hammer(urls: list[str], key: str, worker: int) -> dict[str, int]:
@@ -159,8 +123,7 @@ def _hammered(
         members.create_member(context, owner, NewMember(id=member))
     key = create_api_key(context, owner, NewApiKey(name="shop", role=Role.OWNER)).token
     assert key is not None
-    spawn = multiprocessing.get_context("spawn")
-    with spawn.Pool(CLIENTS) as workers:
+    with RACERS.Pool(CLIENTS) as workers:
         outcomes = workers.starmap(hammer, [(servers, key, n) for n in range(CLIENTS)])
     return context, tenant, outcomes
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.service.test_concurrency import free_port
+from tests.service.conftest import free_port
 from tests.service.test_webhook_processes import until
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ import httpx
 from sqlalchemy import create_engine
 
 from tests import server_process
-from tests.service.test_concurrency import free_port
+from tests.service.conftest import free_port
 from tests.service.test_sequencer_crash import _in_a_transaction, crashable
 from zengzhi.service.audit import check_ledger, check_replay
 

@@ -12,7 +12,6 @@ an answer (no 5xx).
 
 from __future__ import annotations
 
-import multiprocessing
 import random
 from collections import Counter
 from datetime import datetime
@@ -22,11 +21,11 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from tests.processes import RACERS
 from tests.service.conftest import SECRET, new_tenant
-from tests.service.test_concurrency import (  # noqa: F401 (the fixture)
+from tests.service.test_concurrency import (
     _complete_or_refund,
     at_once,
-    servers,
     wallets_below_zero,
 )
 from zengzhi.core.days import DEFAULT_TIMEZONE
@@ -214,7 +213,7 @@ def hammer_everything(urls: list[str], key: str, worker: int, window: int) -> di
 
 @pytest.mark.parametrize("window", [0, 3600], ids=["completed at once", "return window"])
 def test_every_rule_raced_at_once_equals_a_sequential_replay(
-    servers: list[str],  # noqa: F811 (the fixture)
+    servers: list[str],
     postgres_url: str,
     window: int,
 ) -> None:
@@ -231,8 +230,7 @@ def test_every_rule_raced_at_once_equals_a_sequential_replay(
         base_url=servers[0], headers={"Authorization": f"Bearer {key}"}, timeout=60
     ) as api:
         _prepare(api, window)
-    spawn = multiprocessing.get_context("spawn")
-    with spawn.Pool(CLIENTS) as workers:
+    with RACERS.Pool(CLIENTS) as workers:
         outcomes = workers.starmap(
             hammer_everything, [(servers, key, n, window) for n in range(CLIENTS)]
         )

@@ -18,8 +18,7 @@ import httpx
 from sqlalchemy import create_engine, select, text
 
 from tests import server_process
-from tests.service.conftest import SECRET, new_tenant
-from tests.service.test_concurrency import free_port
+from tests.service.conftest import SECRET, free_port, new_tenant
 from zengzhi.service import members, pools
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role

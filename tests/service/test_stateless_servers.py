@@ -28,8 +28,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import server_process
-from tests.service.conftest import PASSWORD, SECRET, new_tenant
-from tests.service.test_concurrency import free_port
+from tests.service.conftest import PASSWORD, SECRET, free_port, new_tenant
 from tests.service.test_webhook_processes import Receiver
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.background import PARENT_ENV

@@ -24,8 +24,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import server_process
-from tests.service.conftest import SECRET, new_tenant
-from tests.service.test_concurrency import free_port
+from tests.service.conftest import SECRET, free_port, new_tenant
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
