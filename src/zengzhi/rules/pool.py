@@ -492,14 +492,9 @@ def sell(pool: PoolState, ledger: Ledger, cause: str, member: str, units: int | 
             params_used,
         )
     )
-    return Sale(
-        member=member,
-        pool=pool.id,
-        points=quantity,
-        value=value,
-        payout=payout,
-        price=before,
-        sell_fee=pool.params.sell_fee,
+    # tuple.__new__: the named tuple's own __new__ without its Python frame (every sale)
+    return tuple.__new__(
+        Sale, (member, pool.id, quantity, value, payout, before, pool.params.sell_fee)
     )
 
 
