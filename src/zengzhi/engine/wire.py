@@ -455,46 +455,38 @@ class WithdrawIn(_EventIn):
         return {"member": event.member, "amount": _fen(event.amount), "fee": _fen(event.fee)}
 
 
-class WithdrawRejectIn(_EventIn):
+class _WithdrawalStepIn(_EventIn):
+    """A step of a withdrawal already asked for: it names the withdrawal's event."""
+
+    source: ClassVar[type[RejectWithdrawal | PayWithdrawal | PayRejectedWithdrawal]]
+    withdrawal: EventId  # the withdrawal's event ("withdraw:<id>" in the service's log)
+
+    def event(self, config: TenantConfig) -> Event:
+        return self.source(self.id, self.withdrawal, self.at)
+
+    @classmethod
+    def from_event(
+        cls, event: RejectWithdrawal | PayWithdrawal | PayRejectedWithdrawal
+    ) -> dict[str, object]:
+        return {"withdrawal": event.withdrawal}
+
+
+class WithdrawRejectIn(_WithdrawalStepIn):
     kind = "withdraw_reject"
     source = RejectWithdrawal
     type: Literal["withdraw_reject"]
-    withdrawal: EventId  # the withdrawal's event ("withdraw:<id>" in the service's log)
-
-    def event(self, config: TenantConfig) -> RejectWithdrawal:
-        return RejectWithdrawal(self.id, self.withdrawal, self.at)
-
-    @classmethod
-    def from_event(cls, event: RejectWithdrawal) -> dict[str, object]:
-        return {"withdrawal": event.withdrawal}
 
 
-class WithdrawPayIn(_EventIn):
+class WithdrawPayIn(_WithdrawalStepIn):
     kind = "withdraw_pay"
     source = PayWithdrawal
     type: Literal["withdraw_pay"]
-    withdrawal: EventId  # the withdrawal's event ("withdraw:<id>" in the service's log)
-
-    def event(self, config: TenantConfig) -> PayWithdrawal:
-        return PayWithdrawal(self.id, self.withdrawal, self.at)
-
-    @classmethod
-    def from_event(cls, event: PayWithdrawal) -> dict[str, object]:
-        return {"withdrawal": event.withdrawal}
 
 
-class WithdrawPayLateIn(_EventIn):
+class WithdrawPayLateIn(_WithdrawalStepIn):
     kind = "withdraw_pay_late"
     source = PayRejectedWithdrawal
     type: Literal["withdraw_pay_late"]
-    withdrawal: EventId  # the withdrawal's event ("withdraw:<id>" in the service's log)
-
-    def event(self, config: TenantConfig) -> PayRejectedWithdrawal:
-        return PayRejectedWithdrawal(self.id, self.withdrawal, self.at)
-
-    @classmethod
-    def from_event(cls, event: PayRejectedWithdrawal) -> dict[str, object]:
-        return {"withdrawal": event.withdrawal}
 
 
 class JoinIn(_EventIn):
