@@ -89,3 +89,24 @@ def test_a_change_names_its_fields_as_the_forms_do(api: Api) -> None:
     for stored, label in (("sell_fee", "回流比例"), ("price", "价格（元）"), ("platform", "平台")):
         shown = re.findall(rf'<dt data-field="(?:params\.)?{stored}">([^<]*)</dt>', page)
         assert shown and all(label in one for one in shown), (stored, shown)
+
+
+def test_a_long_change_shows_its_first_fields_and_the_rest_behind_a_toggle(api: Api) -> None:
+    """A record that changes many fields (a zone or pool saved whole) made a very tall
+    row, on a phone above all: the first four are shown, the rest in a <details> that
+    says how many; a short change is shown whole."""
+    api.pool()
+    api.ok(api.patch("/v1/pools/main", {"sell_fee": "0.1"}))
+    sign_in(api.client, api.tenant)
+    page = api.client.get("/console/audit", headers={"accept-language": "zh-CN"}).text
+    rows = re.findall(r"<tr><td>\d+</td>.*?</tr>", page, re.S)
+    assert rows
+    for row in rows:
+        shown = row.split("<details", 1)[0].count("<dt data-field=")
+        more = re.search(r"<summary>另有 (\d+) 项修改</summary>", row)
+        total = row.count("<dt data-field=")
+        if more:
+            assert shown == 4 and total == 4 + int(more.group(1)) and total > 5
+        else:
+            assert total <= 5
+    assert any("<details" in row for row in rows)  # the pool's creation: its every field
