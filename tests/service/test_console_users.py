@@ -255,3 +255,18 @@ def test_a_key_secret_is_shown_once_on_the_answer_page_only(api: Api) -> None:
         client.post(revoke, data=_form(listed, revoke), follow_redirects=False).status_code == 303
     )
     assert len(_audit(api, "api_key.revoke")) == 1  # revoked once, logged once
+
+
+def test_the_audit_log_names_a_user_change_s_fields_in_chinese(api: Api) -> None:
+    """A user disabled from this page: the audit log's change names the sessions it
+    ended in Chinese (it showed `sessions_ended`, the stored name)."""
+    client = api.client
+    sign_in(client, api.tenant)
+    name = _user(api, "viewer")
+    login(client, api.tenant, name)
+    action = f"{PAGE}/{name}/disable"
+    client.post(action, data=_form(client.get(PAGE).text, action), follow_redirects=False)
+    client.get("/language/zh")
+    page = client.get("/console/audit")
+    shown = re.sub(r"<[^>]+>", " ", page.text.split("<main", 1)[1])
+    assert "结束的会话" in shown and "sessions_ended" not in shown
