@@ -30,6 +30,7 @@ def test_every_answer_forbids_framing_and_sniffing(api: Api) -> None:
         assert response.headers["referrer-policy"] == "same-origin", path
     page = api.client.get("/console/login").headers["content-security-policy"]
     assert "script-src 'self'" in page and "object-src 'none'" in page
+    assert "style-src 'self';" in page and "unsafe-inline" not in page  # no inline styles
 
 
 @sqlite_only  # headers, cookies and forms: before any SQL

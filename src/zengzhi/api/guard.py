@@ -26,7 +26,7 @@ from zengzhi.core.errors import ErrorCode
 from zengzhi.i18n import from_accept_language, translate_message
 
 PAGE_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
