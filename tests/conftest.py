@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from xdist.scheduler import LoadGroupScheduling  # type: ignore[import-untyped]
@@ -32,6 +33,13 @@ from zengzhi.service import auth
 # are checked by tests/service/test_password_hashing.py.
 SERVICE_HASHER = auth._hasher
 auth._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+# No property test fails for taking long: hypothesis' default deadline (200 ms an example)
+# is a timed assertion, which a loaded machine trips (a refer-three property took 363 ms
+# beside other suites); speed is for benchmarks (docs/testing.md). A test's own settings
+# still choose its examples.
+settings.register_profile("zengzhi", deadline=None)
+settings.load_profile("zengzhi")
 
 
 class Tenant:
