@@ -7,8 +7,9 @@ a foreign key must include it. docs/service.md says every key and index begins w
 `tenant_id`; this holds the claim for the statements as well, captured at the cursor
 (SQLAlchemy's `before_cursor_execute`) while a broad run goes through the use cases and
 the API: the demo tenant's whole seed (pools, products, a store, members, orders through
-their life cycle, a sale, a subsidy, a withdrawal, a zone with two modes), the daily
-jobs, and every list the API serves. Rows written by COPY (`insert_rows`, 50 rows or
+their life cycle, a sale, a subsidy, a withdrawal, a zone with two modes), its daily
+jobs, a second tenant's webhook deliveries and payout query, and every list the API
+serves. Rows written by COPY (`insert_rows`, 50 rows or
 more) do not pass the cursor's events; their tables and columns are the INSERTs'. The
 statements that write a hundred rows or more over arrays (`bulk_upsert`, `bulk_update`)
 are checked on a day that makes them (tests/service/test_day_bulk.py).
@@ -27,9 +28,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
 from tests.service.conftest import Api, Clock
+from tests.service.test_gateway_adapters import OPENID, a_withdrawal, pay_out, wechat
+from tests.service.test_webhooks import Receiver, subscribe
 from zengzhi.app import create_app
-from zengzhi.service import demo, jobs
+from zengzhi.service import demo, gateway_payouts, jobs
 from zengzhi.service.base import Context
+from zengzhi.service.webhook_delivery import dispatch
 from zengzhi.store import tables as t
 
 TENANT_TABLES = {name for name, table in t.metadata.tables.items() if "tenant_id" in table.c}
@@ -175,13 +179,26 @@ def test_the_checker_refuses_what_citus_could_not_route() -> None:
 
 
 def test_every_statement_names_exactly_one_tenant(
-    context: Context, clock: Clock, client: TestClient, captured: Captured
+    context: Context, clock: Clock, client: TestClient, api: Api, captured: Captured
 ) -> None:
     access = demo.seed(context)
     assert access.password is not None  # the seed ran whole here: the run is broad
-    for _ in range(3):  # return windows close, a zone's days run, webhooks go out
+    # a second tenant with what the periodic jobs walk: a webhook subscription with events
+    # to send, a payout at WeChat Pay whose answer was lost
+    hook = subscribe(api)
+    fake, transport, http = wechat(api, clock)
+    a_withdrawal(api, fake, "wechat", OPENID)
+    transport.mode = "lost"
+    assert pay_out(api, context, http) == "paying"
+    transport.mode = "ok"
+    for _ in range(3):  # return windows close, a zone's days run
         clock.advance(days=8)
-        jobs.tick(context)
+        # the demo tenant's daily jobs (every tenant's would grow with the tests before)
+        jobs.tick(context, only={access.tenant})
+    assert gateway_payouts.reconcile_due(context, api.tenant, http) == 1
+    receiver = Receiver(hook["secret"], clock, lambda number, event: "ok")
+    with receiver.client() as delivering:
+        assert dispatch(context, api.tenant, delivering).delivered > 0
     signed_in = client.post(
         "/v1/auth/login",
         json={"tenant": access.tenant, "username": access.username, "password": access.password},

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, TypeVar
 
@@ -316,9 +316,10 @@ def reconcile_due(context: Context, tenant: str, client: httpx.Client | None = N
     return len(due)
 
 
-def tenants_paying(connection: Connection) -> list[str]:
-    """The tenants with a payout at WeChat Pay or Alipay still `paying` (the periodic job's)."""
-    return payment_tables.tenants_paying(connection)
+def tenants_paying(connection: Connection, among: Collection[str] | None = None) -> list[str]:
+    """The tenants (of `among`, or all) with a payout at WeChat Pay or Alipay still
+    `paying` (the periodic job's)."""
+    return payment_tables.tenants_paying(connection, among)
 
 
 def get_payout(context: Context, principal: Principal, withdrawal_id: str) -> PayoutView:

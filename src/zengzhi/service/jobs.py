@@ -168,12 +168,10 @@ def tick(context: Context, only: Collection[str] | None = None) -> list[JobRepor
             _guarded(context, tenant, "forget_stale", forget_stale)
     if only is None:  # sign-ins to tenants that do not exist (service/sessions.py)
         _guarded(context, STRANGERS, "forget_stale", forget_stale)
-    for tenant in query(context, tenants_with_subscriptions):
-        if only is None or tenant in only:
-            reports.append(_guarded(context, tenant, WEBHOOKS, deliver_webhooks))
-    for tenant in query(context, gateway_payouts.tenants_paying):
-        if only is None or tenant in only:
-            reports.append(_guarded(context, tenant, RECONCILE_PAYOUTS, reconcile_payouts))
+    for tenant in query(context, lambda connection: tenants_with_subscriptions(connection, only)):
+        reports.append(_guarded(context, tenant, WEBHOOKS, deliver_webhooks))
+    for tenant in query(context, lambda c: gateway_payouts.tenants_paying(c, only)):
+        reports.append(_guarded(context, tenant, RECONCILE_PAYOUTS, reconcile_payouts))
     return reports
 
 

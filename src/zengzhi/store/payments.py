@@ -4,7 +4,7 @@ sent to WeChat Pay or Alipay, the gateway's notifications applied, and those ref
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -98,9 +98,10 @@ class Payouts(Keyed[PayoutRow]):
         return list(self.connection.execute(statement.order_by(c.checked_at)).scalars())
 
 
-def tenants_paying(connection: Connection) -> list[str]:
-    """The tenants with a payout at WeChat Pay or Alipay still `paying`."""
-    return tenants_having(connection, _paying)
+def tenants_paying(connection: Connection, among: Collection[str] | None = None) -> list[str]:
+    """The tenants (of `among`, or all) with a payout at WeChat Pay or Alipay still
+    `paying`."""
+    return tenants_having(connection, _paying, among)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@ that number what each command writes (event log, entries, audit, webhook events)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -121,12 +121,18 @@ def all_tenants(connection: Connection) -> list[str]:
     return list(connection.execute(directory).scalars())
 
 
-def tenants_having(connection: Connection, probe: Callable[[str], Select[Any]]) -> list[str]:
-    """The tenants for which `probe(tenant)` finds a row: the directory of tenants walked,
-    each asked on its own rows alone (under Citus, on its node), rather than one scan
-    across every tenant's rows (tests/service/test_tenant_scoping.py)."""
+def tenants_having(
+    connection: Connection,
+    probe: Callable[[str], Select[Any]],
+    among: Collection[str] | None = None,
+) -> list[str]:
+    """The tenants (of `among`, or all) for which `probe(tenant)` finds a row: the
+    directory of tenants walked, each asked on its own rows alone (under Citus, on its
+    node), rather than one scan across every tenant's rows
+    (tests/service/test_tenant_scoping.py)."""
     return [
         tenant
         for tenant in all_tenants(connection)
-        if connection.execute(probe(tenant).limit(1)).first() is not None
+        if (among is None or tenant in among)
+        and connection.execute(probe(tenant).limit(1)).first() is not None
     ]

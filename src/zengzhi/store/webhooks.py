@@ -4,6 +4,7 @@ Writing events and sending them is the outbox's (store/outbox.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -176,9 +177,13 @@ class WebhookEvents(Tenanted):
         return [record_of(WebhookEventRow, row) for row in self.connection.execute(statement)]
 
 
-def tenants_with_subscriptions(connection: Connection) -> list[str]:
-    """The tenants with an active subscription."""
+def tenants_with_subscriptions(
+    connection: Connection, among: Collection[str] | None = None
+) -> list[str]:
+    """The tenants (of `among`, or all) with an active subscription."""
     c = t.webhook_subscriptions.c
     return tenants_having(
-        connection, lambda tenant: select(c.tenant_id).where(of_tenant(c, tenant), c.active)
+        connection,
+        lambda tenant: select(c.tenant_id).where(of_tenant(c, tenant), c.active),
+        among,
     )
