@@ -2,10 +2,11 @@
 
 Webhook receivers and payout gateways are addresses a tenant's operator chooses, so by
 default they may not lead inside the server's own network (server-side request forgery):
-a URL written with a loopback, private, link-local or otherwise non-public address, or a
-`localhost` name, is refused when it is saved, and every delivery checks again what the
-name resolves to at that moment. `ZENGZHI_WEBHOOK_PRIVATE_TARGETS=true` allows them (a
-test, a demo, a receiver on the same machine).
+a URL written with a loopback, private, link-local or otherwise non-public address, a
+`localhost` name, or a name that resolves to such an address then, is refused when it is
+saved, and every delivery checks again what the name resolves to at that moment.
+`ZENGZHI_WEBHOOK_PRIVATE_TARGETS=true` allows them (a test, a demo, a receiver on the
+same machine).
 
 The check at delivery and the connection use one resolution of the name: the connection
 is made to the very address that was checked (TLS still verifies the name), so a name
@@ -100,10 +101,25 @@ def check_target(url: str, field: str, allow_private: bool) -> None:
         raise invalid(field, f"{host} is this server's own name: use a public address")
     try:
         private = is_private(_written_address(host))
-    except ValueError:
-        return  # a name: what it resolves to is checked at each delivery
+    except ValueError:  # a name: what it resolves to now, and again at each delivery
+        if _resolves_private(host):
+            raise invalid(
+                field, f"{host} resolves to a private or local address: use a public one"
+            ) from None
+        return
     if private:
         raise invalid(field, f"{host} is a private or local address: use a public one")
+
+
+def _resolves_private(host: str) -> bool:
+    """Whether `host` resolves now to an address that is not public. A name that does not
+    resolve (yet) is not refused for it: the delivery resolves it again, and refuses then.
+    The address is not said: it would tell a tenant what the server's network holds."""
+    try:
+        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return False
+    return any(is_private(str(address[0])) for *_, address in found)
 
 
 # ---------------------------------------------------------------- a limit on the whole

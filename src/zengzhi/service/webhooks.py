@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import Annotated, Any
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
@@ -31,7 +32,7 @@ from zengzhi.service.queries.webhooks import (
     subscription_view,
     with_attempts,
 )
-from zengzhi.store import outbox
+from zengzhi.store import outbox, security
 from zengzhi.store.uow import UnitOfWork
 from zengzhi.store.webhooks import Deliveries, Subscriptions
 
@@ -217,6 +218,8 @@ def replay_delivery(
 
 
 PING = "ping"
+PINGS = 10  # test events a tenant may send in a window (the message says the number)
+PING_WINDOW_SECONDS = 60
 
 
 def ping(
@@ -246,6 +249,19 @@ def ping(
         # the subscription's row is locked: a twin of this form waits, then sees this one
         if form and Deliveries(uow.connection, uow.tenant).get(subscription_id, event_id):
             raise DomainError(ErrorCode.CONFLICT, "this form sent its test event already", "id")
+        # each ping is a POST to an address the tenant chose, retried as every event: a
+        # limit, so that the API cannot be turned into a tool that floods someone's server
+        window = timedelta(seconds=PING_WINDOW_SECONDS)
+        if (
+            security.count_in_window(uow.connection, uow.tenant, "webhook_pings", uow.now, window)
+            > PINGS
+        ):
+            raise DomainError(
+                ErrorCode.TOO_MANY,
+                "at most 10 test events a minute for a tenant: wait a minute, then send again",
+                "subscription",
+                retry_after=PING_WINDOW_SECONDS,
+            )
         uow.publish_to(subscription_id, event_id, PING, {"subscription": subscription_id})
         uow.audit(
             principal.actor, "webhook.ping", f"webhook:{subscription_id}", after={"event": event_id}

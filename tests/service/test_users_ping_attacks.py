@@ -1,0 +1,111 @@
+"""An attacker's look at the console's users page and the webhook test delivery (ping),
+and what it found: a ping was a POST to an address of the tenant's choosing, as often
+as the API was asked (each retried as every event), so a limit; a subscription's name
+that resolves to a private address is refused when it is saved, not only when sent."""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from tests.service.conftest import Api, Clock
+from tests.service.test_console_pages import sign_in
+from tests.service.test_webhooks import outbox_events, subscribe
+from zengzhi.service.base import Context
+from zengzhi.service.webhook_delivery import dispatch
+
+
+def test_pings_are_limited_to_ten_a_minute_for_a_tenant(
+    api: Api, other: Api, context: Context, clock: Clock
+) -> None:
+    first, second = subscribe(api), subscribe(api)
+    for n in range(10):
+        hook = first if n % 2 else second  # the limit is the tenant's, not a subscription's
+        assert api.post(f"/v1/webhooks/{hook['id']}/ping").status_code == 201
+    refused = api.post(f"/v1/webhooks/{first['id']}/ping")
+    assert refused.status_code == 429, refused.text
+    assert refused.headers["retry-after"] == "60"
+    assert refused.json()["code"] == "too_many"
+    assert refused.json()["message"] == (
+        "at most 10 test events a minute for a tenant: wait a minute, then send again"
+    )
+    assert len(outbox_events(context, api.tenant)) == 10  # the refused one wrote nothing
+    assert other.post(f"/v1/webhooks/{subscribe(other)['id']}/ping").status_code == 201
+
+    sign_in(api.client, api.tenant)  # the console's button: the same limit, said in Chinese
+    api.client.get("/language/zh")
+    page = f"/console/webhooks/{first['id']}"
+    shown = api.client.get(page).text
+    found = re.search(r'<form method="post" action="[^"]+/ping".*?</form>', shown, re.S)
+    assert found is not None
+    form = dict(re.findall(r'name="(csrf|id)" value="([^"]+)"', found.group(0)))
+    pressed = api.client.post(f"{page}/ping", data=form, follow_redirects=False)
+    assert pressed.status_code == 429
+    assert "每个租户每分钟最多发送 10 个测试事件：请等一分钟再发送" in pressed.text
+    assert len(outbox_events(context, api.tenant)) == 10
+
+    clock.advance(seconds=61)
+    assert api.post(f"/v1/webhooks/{first['id']}/ping").status_code == 201
+
+
+_ORIGINAL = socket.getaddrinfo
+
+
+def _dns(answers: dict[str, str]) -> Callable[..., Any]:
+    """getaddrinfo, as a DNS that answers `answers` (a name: its one address)."""
+
+    def resolve(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host in answers:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], port or 0))]
+        return _ORIGINAL(host, port, *args, **kwargs)
+
+    return resolve
+
+
+def test_a_name_that_resolves_to_a_private_address_is_refused_when_saved(
+    api: Api, context: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dns = {"metadata.cloud.example": "169.254.169.254", "shop.example": "93.184.216.34"}
+    monkeypatch.setattr(socket, "getaddrinfo", _dns(dns))
+    refused = api.post(
+        "/v1/webhooks", {"url": "http://metadata.cloud.example/", "event_types": ["*"]}
+    )
+    assert refused.status_code == 422 and refused.json()["field"] == "url"
+    assert refused.json()["message"] == (
+        "metadata.cloud.example resolves to a private or local address: use a public one"
+    )
+    assert "169.254" not in refused.text  # what the server's network holds is not said
+    hook = api.ok(api.post("/v1/webhooks", {"url": "https://shop.example/h", "event_types": ["*"]}))
+    moved = api.patch(f"/v1/webhooks/{hook['id']}", {"url": "http://metadata.cloud.example/x"})
+    assert moved.status_code == 422 and moved.json()["field"] == "url"
+    zh = api.client.post(
+        "/v1/webhooks",
+        headers={"Authorization": f"Bearer {api.token}", "Accept-Language": "zh-CN"},
+        json={"url": "http://metadata.cloud.example/", "event_types": ["*"]},
+    )
+    assert zh.json()["message"] == "metadata.cloud.example 解析到私有或本地地址：请使用公网地址"
+
+    # a name that resolved to a public address when saved and to a private one when the
+    # ping goes (DNS rebinding): refused at delivery, nothing connected
+    dns["shop.example"] = "10.0.0.5"
+    api.ok(api.post(f"/v1/webhooks/{hook['id']}/ping"))
+    report = dispatch(context, api.tenant)
+    assert (report.delivered, report.failed_attempts) == (0, 1)
+    [delivery] = api.ok(api.get(f"/v1/webhooks/{hook['id']}/deliveries"))
+    assert "a private or local address" in delivery["last_error"]
+
+    allowing = replace(
+        context, settings=context.settings.model_copy(update={"webhook_private_targets": True})
+    )
+    app: Any = api.client.app
+    app.state.context = allowing
+    try:  # a deployment that allows private receivers takes the name
+        body = {"url": "http://metadata.cloud.example/", "event_types": ["*"]}
+        assert api.post("/v1/webhooks", body).status_code == 201
+    finally:
+        app.state.context = context
