@@ -13,10 +13,14 @@ from typing import Any
 
 import pytest
 
-from tests.service.conftest import Api, Clock
+from tests.service.conftest import PASSWORD, Api, Clock
 from tests.service.test_console_pages import sign_in
 from tests.service.test_webhooks import outbox_events, subscribe
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.service import users
+from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
+from zengzhi.service.users import NewApiKey, NewUser, UserChange
 from zengzhi.service.webhook_delivery import dispatch
 
 
@@ -109,3 +113,48 @@ def test_a_name_that_resolves_to_a_private_address_is_refused_when_saved(
         assert api.post("/v1/webhooks", body).status_code == 201
     finally:
         app.state.context = context
+
+
+def _refused(call: Callable[[], object]) -> ErrorCode:
+    with pytest.raises(DomainError) as refused:
+        call()
+    return refused.value.code
+
+
+def test_a_request_on_its_way_when_its_owner_was_disabled_or_demoted_does_nothing(
+    api: Api, context: Context
+) -> None:
+    """The users' and keys' use cases read the acting user (or key) again in their own
+    transaction: a request authenticated a moment before its owner was disabled, demoted
+    or its key revoked (a principal made before that, as here) adds no user or key, and
+    changes nobody. Without that, an owner being removed could keep a way in with a new
+    owner key whose request was already on its way."""
+    for name in ("ann", "bob"):
+        body = {"username": name, "password": PASSWORD, "role": "owner"}
+        api.ok(api.post("/v1/users", body))
+    ann = Principal(api.tenant, "user:ann", Role.OWNER)  # as authenticated before the change
+    bob = Principal(api.tenant, "user:bob", Role.OWNER)
+    api.ok(api.patch("/v1/users/ann", {"disabled": True}))
+    api.ok(api.patch("/v1/users/bob", {"role": "viewer"}))
+    new_key = NewApiKey(name="way back in", role=Role.OWNER)
+    new_user = NewUser(username="mallory", password=PASSWORD, role=Role.OWNER)
+    enable, demote = UserChange(disabled=False, role=Role.OWNER), UserChange(role=Role.VIEWER)
+    sign_out = users.revoke_user_sessions
+    for stale, code in ((ann, ErrorCode.UNAUTHORIZED), (bob, ErrorCode.FORBIDDEN)):
+        assert _refused(lambda p=stale: users.create_api_key(context, p, new_key)) == code
+        assert _refused(lambda p=stale: users.create_user(context, p, new_user)) == code
+        assert _refused(lambda p=stale: users.change_user(context, p, "ann", enable)) == code
+        assert _refused(lambda p=stale: users.change_user(context, p, "owner", demote)) == code
+        assert _refused(lambda p=stale: sign_out(context, p, "owner")) == code
+    listed = {one["username"]: one for one in api.ok(api.get("/v1/users"))}
+    assert "mallory" not in listed and listed["owner"]["role"] == "owner"
+    assert listed["ann"]["disabled"] and listed["bob"]["role"] == "viewer"
+    assert api.ok(api.get("/v1/api-keys")) == []
+
+    key = api.ok(api.post("/v1/api-keys", {"name": "ops", "role": "owner"}))
+    by_key = Principal(api.tenant, f"key:{key['key_id']}", Role.OWNER)
+    api.ok(api.delete(f"/v1/api-keys/{key['key_id']}"))
+    assert _refused(lambda: users.create_api_key(context, by_key, new_key)) == (
+        ErrorCode.UNAUTHORIZED
+    )
+    assert len(api.ok(api.get("/v1/api-keys"))) == 1

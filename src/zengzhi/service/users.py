@@ -42,6 +42,28 @@ def _once(
     return view.model_validate(kept), now
 
 
+def _acting(uow: UnitOfWork, principal: Principal) -> None:
+    """The acting user (or key) read again in the command's own transaction, locked, and
+    refused as a request is when it is disabled (revoked) or no longer has `users`: a
+    request authenticated a moment before its owner was disabled or demoted would
+    otherwise still add a user or an owner key (a way back in) or change someone. Other
+    actors (the command line's operator) are who the caller says."""
+    kind, _, name = principal.actor.partition(":")
+    if kind == "user":
+        user = Users(uow.connection, uow.tenant).get(name, lock=True)
+        if user is None or user.disabled:
+            raise DomainError(ErrorCode.UNAUTHORIZED, "this user may no longer sign in")
+        role = Role(user.role)
+    elif kind == "key":
+        key = ApiKeys(uow.connection, uow.tenant).get(name, lock=True)
+        if key is None or key.revoked_at is not None:
+            raise DomainError(ErrorCode.UNAUTHORIZED, "unknown or revoked API key")
+        role = Role(key.role)
+    else:
+        return
+    Principal(principal.tenant, principal.actor, role).require(Permission.USERS)
+
+
 class NewUser(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -98,6 +120,7 @@ def create_user_once(
 
     def run(uow: UnitOfWork) -> tuple[UserView, bool]:
         def produce() -> UserView:
+            _acting(uow, principal)
             if Users(uow.connection, uow.tenant).exists(request.username):
                 raise DomainError(
                     ErrorCode.CONFLICT, f"user {request.username!r} exists", "username"
@@ -161,6 +184,7 @@ def change_user_once(
         # the owners are locked first, in name order, then the user: two owners demoting
         # each other at once take their locks in one order, and the second sees the first
         owners = users.owners(lock=True) if demoting or change.disabled else []
+        _acting(uow, principal)  # after the owners: an owner's row is one of them, locked
         row = found(users.get(username, lock=True), "user", username, "username")
         if owners == [username]:
             raise DomainError(
@@ -234,6 +258,7 @@ def create_api_key(
     key = auth.new_api_key(principal.tenant, named if form else None)
 
     def run(uow: UnitOfWork) -> ApiKeyView:
+        _acting(uow, principal)
         keys = ApiKeys(uow.connection, uow.tenant)
         if form and keys.get(key.key_id) is not None:
             raise DomainError(
@@ -274,6 +299,7 @@ def revoke_api_key(context: Context, principal: Principal, key_id: str) -> ApiKe
     principal.require(Permission.USERS)
 
     def run(uow: UnitOfWork) -> ApiKeyView:
+        _acting(uow, principal)
         keys = ApiKeys(uow.connection, uow.tenant)
         row = found(keys.get(key_id, lock=True), "API key", key_id, "key_id")
         if row.revoked_at is None:
@@ -305,6 +331,7 @@ def revoke_user_sessions_once(
         return _once(uow, form, "user.sessions", asked, lambda: revoked(uow), Revoked)
 
     def revoked(uow: UnitOfWork) -> Revoked:
+        _acting(uow, principal)
         if not Users(uow.connection, uow.tenant).exists(username):
             raise not_found("user", username, "username")
         count = security.revoke_sessions(
