@@ -67,8 +67,7 @@ def test_a_name_that_turns_private_after_its_check_is_not_connected_to(
         assert report.delivered == 0 and report.failed_attempts >= 1
         deliveries = api.ok(api.get(f"/v1/webhooks/{hook['id']}/deliveries"))
         assert deliveries and all(
-            "resolves to 127.0.0.1, a private or local address" in one["last_error"]
-            for one in deliveries
+            "resolves to a private or local address" in one["last_error"] for one in deliveries
         ), deliveries
     finally:
         server.shutdown()

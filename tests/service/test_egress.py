@@ -110,8 +110,7 @@ def test_a_delivery_to_a_private_address_is_refused_unless_allowed(
         assert RECEIVED == []
         deliveries = api.ok(api.get(f"/v1/webhooks/{hook['id']}/deliveries"))
         assert deliveries and all(
-            "resolves to 127.0.0.1, a private or local address" in one["last_error"]
-            for one in deliveries
+            "resolves to a private or local address" in one["last_error"] for one in deliveries
         )
         context.clock.advance(hours=2)  # type: ignore[attr-defined]
         allowed = dispatch(allowing, api.tenant)

@@ -181,6 +181,11 @@ class _Stream(httpcore.NetworkStream):
         return self._stream.get_extra_info(info)
 
 
+# an attempt's error, which the tenant reads in its deliveries: the address is not said,
+# as it would tell a tenant what the names of the server's network lead to
+_RESOLVES_PRIVATE = "{host} resolves to a private or local address"
+
+
 def _public_addresses(host: str, port: int) -> list[str]:
     """What `host` resolves to, refused (a connection error) if any of it is private."""
     try:
@@ -190,7 +195,7 @@ def _public_addresses(host: str, port: int) -> list[str]:
     addresses = [str(address[0]) for *_, address in found]
     for address in addresses:
         if is_private(address):
-            raise httpcore.ConnectError(f"{host} resolves to {address}, a private or local address")
+            raise httpcore.ConnectError(_RESOLVES_PRIVATE.format(host=host))
     return list(dict.fromkeys(addresses))
 
 
@@ -275,8 +280,5 @@ class PublicOnlyTransport(LimitedTransport):
             raise httpx.ConnectError(f"cannot resolve {host}: {error}", request=request) from None
         for *_, address in found:
             if is_private(str(address[0])):
-                raise httpx.ConnectError(
-                    f"{host} resolves to {address[0]}, a private or local address",
-                    request=request,
-                )
+                raise httpx.ConnectError(_RESOLVES_PRIVATE.format(host=host), request=request)
         return super().handle_request(request)
