@@ -161,3 +161,14 @@ def test_a_request_on_its_way_when_its_owner_was_disabled_or_demoted_does_nothin
         ErrorCode.UNAUTHORIZED
     )
     assert len(api.ok(api.get("/v1/api-keys"))) == 1
+
+
+def test_a_ping_to_another_tenant_s_subscription_is_a_404(
+    api: Api, other: Api, context: Context
+) -> None:
+    """A guard, not a fix: the subscription is looked up in the caller's tenant only."""
+    theirs = subscribe(other)
+    refused = api.post(f"/v1/webhooks/{theirs['id']}/ping")
+    assert refused.status_code == 404 and refused.json()["field"] == "subscription"
+    assert outbox_events(context, other.tenant) == []
+    assert outbox_events(context, api.tenant) == []
