@@ -464,7 +464,7 @@ def _apply(
         if notification.type == "payout.succeeded":
             status = wallets.gateway_paid(uow, actor, target).status
         else:
-            status = payout_failed(uow, actor, target, notification.reason)
+            status = _transfer_failed(uow, actor, target, notification)
     applied.add(NotificationRow(notification.id, notification.type, target, data, uow.now))
     return Accepted(
         notification=notification.id, type=notification.type, target=target, status=status
@@ -483,6 +483,47 @@ def _paid_out(uow: UnitOfWork, out_no: str | None) -> str:
     if out_no is None:
         raise DomainError(ErrorCode.INVALID, "is required", "withdrawal")
     return found(Payouts(uow.connection, uow.tenant).withdrawal_of(out_no), "payout", out_no)
+
+
+def _transfer_failed(
+    uow: UnitOfWork, actor: str, withdrawal_id: str, notification: Notification
+) -> str:
+    """The gateway notified that a payout failed (by its number, for WeChat Pay; the
+    webhook adapter names the withdrawal); the withdrawal's status now.
+
+    The withdrawal's row lock is taken first, and the payout's number read under it: a
+    re-send (which takes it) is waited for, or seen. Failed under a number the
+    withdrawal was sent again under another since (a query said it failed, finance sent
+    it again), the notification says nothing of the transfer now at the gateway: it put
+    the re-sent, `paying` withdrawal back to approved, for finance to reject while the
+    gateway paid it. Under the number it holds, the number is spent (as when a query
+    says so, gateway_payouts._settle): left `pending`, the next send used it again, and
+    the gateway answered with the failed transfer each time. A withdrawal rejected
+    meanwhile (a request thought never to have arrived landed after the rejection, and
+    failed) has nothing to move: refused, the gateway sent the notification again and
+    again, each copy kept as a refusal."""
+    row = found(uow.withdrawals.get(withdrawal_id, lock=True), "withdrawal", withdrawal_id)
+    payouts = Payouts(uow.connection, uow.tenant)
+    payout = payouts.get(withdrawal_id)
+    if notification.payout is not None and payout is not None:
+        if payout.out_no != notification.payout:
+            log.info(
+                "tenant %s: payout %s of %s failed, sent again since as %s: nothing moves",
+                uow.tenant,
+                notification.payout,
+                withdrawal_id,
+                payout.out_no,
+            )
+            return str(row.status)
+        payouts.change(
+            withdrawal_id,
+            outcome="failed",
+            detail=f"notified: {notification.reason or 'failed'}"[:300],
+            checked_at=uow.now,
+        )
+    if row.status == WithdrawalStatus.REJECTED:
+        return str(row.status)
+    return payout_failed(uow, actor, withdrawal_id, notification.reason)
 
 
 def payout_failed(uow: UnitOfWork, actor: str, withdrawal_id: str, reason: str | None) -> str:

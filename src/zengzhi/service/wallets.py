@@ -30,6 +30,7 @@ from zengzhi.engine.fields import Exact, Id, Note, canonical
 from zengzhi.engine.lines import yuan
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, applied_once, command, found, query
+from zengzhi.service.gateways.outcome import Outcome
 from zengzhi.service.lifecycle import take_step
 from zengzhi.service.payees import payout_problem
 from zengzhi.service.queries.wallets import Movement, WalletView, wallet_detail, wallet_movements
@@ -319,22 +320,38 @@ def mark_paid(context: Context, principal: Principal, withdrawal_id: str) -> Wit
     principal.require(Permission.DECIDE_WITHDRAWALS)
 
     def run(uow: UnitOfWork) -> WithdrawalView:
-        if _withdrawal(uow, withdrawal_id, lock=True).status == WithdrawalStatus.PAYING:
-            _refuse_while_at_gateway(uow, withdrawal_id)
+        status = _withdrawal(uow, withdrawal_id, lock=True).status
+        if status in {WithdrawalStatus.PAYING, WithdrawalStatus.APPROVED}:
+            _refuse_while_at_gateway(uow, withdrawal_id, status)
         return pay_in(uow, principal.actor, withdrawal_id)
 
     return command(context, principal, run)
 
 
-def _refuse_while_at_gateway(uow: UnitOfWork, withdrawal_id: str) -> None:
+def _refuse_while_at_gateway(uow: UnitOfWork, withdrawal_id: str, status: str) -> None:
     """Marked paid by hand while the gateway held its transfer, a withdrawal was paid
     twice when the gateway paid too, and shown paid when it refused (its answer no
-    longer moved a `paid` withdrawal): notes/attack-races. The webhook adapter's payouts
-    and those of a gateway the tenant has left cannot be queried: finance settles them."""
+    longer moved a `paid` withdrawal): notes/attack-races. So too once approved again
+    after the gateway said the request never arrived: its number is kept, and a request
+    still on its way was paid by the gateway after finance had paid it by hand, the
+    second payment booked nowhere (the gateway's "paid" found it paid already). Only a
+    number the gateway refused for good (`failed`) is spent. The webhook adapter's
+    payouts and those of a gateway the tenant has left cannot be queried: finance
+    settles them."""
     payout = Payouts(uow.connection, uow.tenant).get(withdrawal_id)
     adapter = Adapters(uow.connection, uow.tenant).get()
     if payout is None or adapter is None or adapter.adapter != payout.adapter:
         return
+    if status == WithdrawalStatus.APPROVED:
+        if payout.outcome == Outcome.FAILED:
+            return
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"withdrawal {withdrawal_id!r} was sent to {payout.adapter} (payout"
+            f" {payout.out_no}), which may still pay it: send it again (that number is"
+            " paid once) or reject it",
+            "status",
+        )
     raise DomainError(
         ErrorCode.CONFLICT,
         f"withdrawal {withdrawal_id!r} is being paid by {payout.adapter} (payout"
