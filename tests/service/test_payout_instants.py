@@ -491,3 +491,35 @@ def test_a_failed_notification_for_a_number_sent_again_since_moves_nothing(
     assert gateway_payouts.reconcile(context, owner(api), "w1", client).status == "paid"
     assert len(fake.paid()) == 1 and holds(api) == PAID
     the_member_keeps(api, context, "1600.00")
+
+
+@pytest.mark.parametrize("same_id", [True, False])
+def test_a_late_payment_of_a_rejected_withdrawal_notified_twice_at_once(
+    api: Api, clock: Clock, context: Context, same_id: bool
+) -> None:
+    """w1 rejected after WeChat Pay said its request never arrived; the request lands
+    and is paid, and the notification arrives twice at one instant beside a query:
+    the amount is taken back once."""
+    fake, transport, client = _never_arrived_then_approved(api, clock, context)
+    wallets.reject(context, finance(api, "f1"), "w1", WithdrawalDecision())
+    transport.arrive()
+    (out_no,) = fake.transfers
+    copies = [transfer_finished(fake, out_no, "EV-1" if same_id else f"EV-{n}") for n in (1, 2)]
+    results = at_once(
+        *(
+            (
+                lambda body=body, headers=headers: payments.receive(
+                    context,
+                    api.tenant,
+                    {key.lower(): value for key, value in headers.items()},
+                    body,
+                )
+            )
+            for body, headers in copies
+        ),
+        lambda: gateway_payouts.reconcile(context, owner(api), "w1", client),
+    )
+    assert not any(isinstance(one, DomainError) for one in results), results
+    assert status(api) == "paid" and len(fake.paid()) == 1
+    assert holds(api) == PAID
+    the_member_keeps(api, context, "1600.00")
