@@ -523,3 +523,31 @@ def test_a_late_payment_of_a_rejected_withdrawal_notified_twice_at_once(
     assert status(api) == "paid" and len(fake.paid()) == 1
     assert holds(api) == PAID
     the_member_keeps(api, context, "1600.00")
+
+
+@pytest.mark.parametrize("second", ["1000.00", "900.00"])
+def test_one_withdrawal_id_asked_twice_at_once(api: Api, context: Context, second: str) -> None:
+    """The member's app sends its withdrawal twice at one instant (a retry), with the
+    same body or, by mistake, another amount: one hold; the copy is answered as the
+    first, the other body refused naming the id."""
+    a_member_with_money(api)
+    member = owner(api)
+    first, other = at_once(
+        lambda: wallets.request_withdrawal(
+            context, member, "m1", WithdrawalRequest(id="w1", amount="1000.00")
+        ),
+        lambda: wallets.request_withdrawal(
+            context, member, "m1", WithdrawalRequest(id="w1", amount=second)
+        ),
+    )
+    answers = [one for one in (first, other) if not isinstance(one, DomainError)]
+    refused = [one for one in (first, other) if isinstance(one, DomainError)]
+    if second == "1000.00":
+        assert refused == [] and first == other
+    else:
+        assert len(answers) == 1 and [(one.code, one.field) for one in refused] == [
+            ("conflict", "id")
+        ]
+    held = Decimal(answers[0]["amount"])
+    assert holds(api) == (Decimal(1600) - held, held, Decimal(0))
+    the_member_keeps(api, context, "1600.00")
