@@ -8,7 +8,7 @@ import re
 from typing import Annotated, Literal
 
 import pytest
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from zengzhi.engine.fields import (
     ID_RULE,
@@ -72,7 +72,7 @@ def test_every_field_a_model_refuses_is_named_in_words_with_chinese() -> None:
     assert problems["name"] == "must be at most 5 characters"
     assert problems["password"] == "must hold at least 10 characters other than spaces"
     assert problems["language"] == "must be one of 'zh', 'en'"
-    assert problems["names"] == "is too long: at most 1"
+    assert problems["names"] == "has too many items: at most 1"
     assert problems["extra"] == "is not a known field"
     for field, message in problems.items():
         assert not re.search(r"Input should|String should|Value error", message), field
@@ -82,3 +82,27 @@ def test_every_field_a_model_refuses_is_named_in_words_with_chinese() -> None:
     assert {p.field: p.message for p in errors_from_validation(low.value)}["count"] == (
         "must be at least 0"
     )
+
+
+class Lengths(BaseModel):
+    secret: SecretStr = Field(min_length=10, max_length=12)
+    lines: list[int] = Field(min_length=2)
+
+
+def test_a_secret_s_length_is_counted_in_characters_a_list_s_in_items() -> None:
+    # pydantic says "too_short" of a SecretStr as of a list; a password form read
+    # "太短：至少要有 10 个" (ten of what?)
+    with pytest.raises(ValidationError) as short:
+        Lengths.model_validate({"secret": "abc", "lines": [1]})
+    said = {p.field: p.message for p in errors_from_validation(short.value)}
+    assert said == {
+        "secret": "must be at least 10 characters",
+        "lines": "has too few items: at least 2",
+    }
+    assert Translator("zh").message(said["secret"]) == "至少 10 个字符"
+    assert Translator("zh").message(said["lines"]) == "项数太少：至少 2 项"
+    with pytest.raises(ValidationError) as long:
+        Lengths.model_validate({"secret": "x" * 13, "lines": [1, 2]})
+    assert [p.message for p in errors_from_validation(long.value)] == [
+        "must be at most 12 characters"
+    ]

@@ -302,8 +302,8 @@ PYDANTIC_SAYS = {
     "extra_forbidden": "is not a known field",
     "string_too_short": "must be at least {min_length} characters",
     "string_too_long": "must be at most {max_length} characters",
-    "too_short": "is too short: at least {min_length}",
-    "too_long": "is too long: at most {max_length}",
+    "too_short": "has too few items: at least {min_length}",
+    "too_long": "has too many items: at most {max_length}",
     "greater_than": "must be more than {gt}",
     "greater_than_equal": "must be at least {ge}",
     "less_than": "must be less than {lt}",
@@ -381,6 +381,8 @@ def pydantic_message(details: ErrorDetails) -> str:
         return str(inner)  # a validator's own sentence, catalogued like a DomainError's
     if kind == "string_pattern_mismatch":
         return PATTERN_SAYS.get(str(ctx.get("pattern")), "is not in the form this field takes")
+    if kind in ("too_short", "too_long") and isinstance(details.get("input"), str):
+        kind = f"string_{kind}"  # a secret's length (SecretStr) is said as text's
     sentence = PYDANTIC_SAYS.get(kind)
     if sentence is None:
         return NOT_VALID
