@@ -27,6 +27,7 @@ from tests.service.test_gateway_adapters import (
 )
 from tests.service.test_withdrawals import a_member_with_money
 from zengzhi.core.errors import DomainError
+from zengzhi.i18n import translate_message
 from zengzhi.service import gateway_payouts, orders, payments, wallets
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
@@ -551,3 +552,26 @@ def test_one_withdrawal_id_asked_twice_at_once(api: Api, context: Context, secon
     held = Decimal(answers[0]["amount"])
     assert holds(api) == (Decimal(1600) - held, held, Decimal(0))
     the_member_keeps(api, context, "1600.00")
+
+
+def test_finance_reads_a_refused_step_in_chinese(api: Api, context: Context) -> None:
+    """The refusal finance meets most (a withdrawal decided from another tab, or by the
+    other finance user at the same instant) read "withdrawal 'w1' 的状态是 rejected：
+    不能执行 paid" in Chinese: the generic sentence, with the stored words."""
+    a_member_with_money(api)
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "1000.00"}))
+    api.ok(api.post("/v1/withdrawals/w1/reject"))
+    said = []
+    for step in (
+        lambda: wallets.mark_paid(context, finance(api, "f1"), "w1"),
+        lambda: wallets.approve(context, finance(api, "f1"), "w1"),
+        lambda: gateway_payouts.get_payout(context, owner(api), "w1"),
+    ):
+        with pytest.raises(DomainError) as refused:
+            step()
+        said.append(translate_message("zh", refused.value.message))
+    assert said == [
+        "提现 'w1' 的状态是「已拒绝」：不能记为已打款",
+        "提现 'w1' 的状态是「已拒绝」：不能通过",
+        "提现 'w1' 没有打款记录",
+    ]
