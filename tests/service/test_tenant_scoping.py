@@ -35,6 +35,7 @@ from zengzhi.service import demo, gateway_payouts, jobs
 from zengzhi.service.base import Context
 from zengzhi.service.webhook_delivery import dispatch
 from zengzhi.store import tables as t
+from zengzhi.store.webhooks import tenants_with_subscriptions
 
 TENANT_TABLES = {name for name, table in t.metadata.tables.items() if "tenant_id" in table.c}
 # The directory of tenants, which the jobs read whole to find each tenant's work: the one
@@ -101,13 +102,33 @@ def _tables(statement: str) -> list[tuple[str, str]]:
     return [(table, alias) for table, alias in found if table in TENANT_TABLES]
 
 
+def _directory_problem(statement: str, touched: list[tuple[str, str]]) -> str | None:
+    """A read of the directory: alone, or probing each tenant's own rows, every table
+    joined on `tenant_id` to the directory or to a table joined to it (store/tenants.py
+    tenants_having: under Citus a query of every node, each probing its own shards
+    beside its copy of the directory, which is a reference table)."""
+    joined_to_directory = False
+    for table, alias in touched:
+        if table in REFERENCE:
+            continue
+        own = rf"\b{re.escape(alias)}\.tenant_id"
+        if re.search(rf"{own}\s*=\s*tenants\.tenant_id|tenants\.tenant_id\s*=\s*{own}", statement):
+            joined_to_directory = True
+        elif not re.search(rf"{own}\s*=\s*\w+\.tenant_id|\w+\.tenant_id\s*=\s*{own}", statement):
+            return f"{table} ({alias}) is read beside the directory without joining on tenant_id"
+    if not joined_to_directory and len({table for table, _ in touched} - REFERENCE) > 0:
+        return "tenant tables read beside the directory, none joined to it on tenant_id"
+    return None
+
+
 def problem(statement: str, rows: list[Any]) -> str | None:
     """Why the statement is not scoped to exactly one tenant, or None."""
     touched = _tables(statement)
     if not touched:
         return None
-    if {table for table, _ in touched} <= REFERENCE and statement.lstrip().startswith("SELECT"):
-        return None
+    names = {table for table, _ in touched}
+    if names & REFERENCE and statement.lstrip().startswith("SELECT"):
+        return _directory_problem(statement, touched)
     tenants: set[object] = set()
     for row in rows or [()]:
         text, values = _numbered(statement, row)
@@ -176,6 +197,13 @@ def test_the_checker_refuses_what_citus_could_not_route() -> None:
         )
         is None
     )
+    probe = (
+        "SELECT tenants.tenant_id FROM tenants WHERE EXISTS (SELECT runs.run_id FROM runs"
+        " WHERE runs.tenant_id = tenants.tenant_id AND runs.status IN (%(s)s))"
+    )
+    assert problem(probe, [{"s": "queued"}]) is None  # each tenant probes its own rows
+    unjoined = probe.replace("runs.tenant_id = tenants.tenant_id", "runs.tenant_id IS NOT NULL")
+    assert problem(unjoined, [{"s": "queued"}]) is not None
 
 
 def test_every_statement_names_exactly_one_tenant(
@@ -240,3 +268,19 @@ def test_every_foreign_key_carries_the_tenant() -> None:
         for index in table.indexes:
             columns = [getattr(column, "name", None) for column in index.expressions]
             assert columns[0] == "tenant_id", f"{table.name}: {index.name}"
+
+
+def test_the_jobs_find_their_tenants_in_one_statement(
+    context: Context, api: Api, other: Api, captured: Captured
+) -> None:
+    # a statement a tenant, every look of every worker, before (store/tenants.py)
+    subscribe(api)
+    before = len(captured.statements)
+    with context.database.read() as connection:
+        found = tenants_with_subscriptions(connection)
+        assert api.tenant in found and other.tenant not in found
+        assert tenants_with_subscriptions(connection, {other.tenant}) == []
+        assert tenants_with_subscriptions(connection, {api.tenant, "nobody"}) == [api.tenant]
+    probes = [one for one in captured.statements[before:] if one[0] != "BEGIN"]  # SQLite's
+    assert len(probes) == 3
+    assert [problem(statement, rows) for statement, rows in probes] == [None] * 3

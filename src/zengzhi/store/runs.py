@@ -228,7 +228,7 @@ class RunFiles(Tenanted):
 
 
 def tenants_with_runs(connection: Connection, statuses: frozenset[RunStatus]) -> list[str]:
-    """The tenants with a run in `statuses` (each tenant asked on its own rows)."""
+    """The tenants with a run in `statuses` (each tenant probed on its own rows)."""
     c = t.runs.c
     return tenants_having(
         connection,

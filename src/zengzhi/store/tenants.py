@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Select, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Select, exists, insert, select, update
 
 from zengzhi.core.days import DEFAULT_TIMEZONE, time_zone
 from zengzhi.store import tables as t
@@ -123,16 +123,16 @@ def all_tenants(connection: Connection) -> list[str]:
 
 def tenants_having(
     connection: Connection,
-    probe: Callable[[str], Select[Any]],
+    probe: Callable[[ColumnElement[str]], Select[Any]],
     among: Collection[str] | None = None,
 ) -> list[str]:
-    """The tenants (of `among`, or all) for which `probe(tenant)` finds a row: the
-    directory of tenants walked, each asked on its own rows alone (under Citus, on its
-    node), rather than one scan across every tenant's rows
-    (tests/service/test_tenant_scoping.py)."""
-    return [
-        tenant
-        for tenant in all_tenants(connection)
-        if (among is None or tenant in among)
-        and connection.execute(probe(tenant).limit(1)).first() is not None
-    ]
+    """The tenants (of `among`, or all) for which `probe(tenant)` finds a row, in one
+    statement: the directory, each tenant kept where its own rows hold one (the probe
+    correlated on `tenant_id`; under Citus the directory is a reference table and each
+    node probes its own shards, tests/service/test_tenant_scoping.py). Asked tenant by
+    tenant it was a statement a tenant, every poll of every worker."""
+    d = t.tenants.c
+    found = select(d.tenant_id).where(exists(probe(d.tenant_id)))
+    if among is not None:
+        found = found.where(d.tenant_id.in_(sorted(among)))
+    return list(connection.execute(found.order_by(d.tenant_id)).scalars())
