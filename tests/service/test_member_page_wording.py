@@ -41,6 +41,24 @@ def test_a_held_withdrawal_is_not_said_to_be_paying_out(api: Api) -> None:
     assert "等待审批" in page  # the withdrawal's own status below
 
 
+def test_an_approved_withdrawal_is_not_said_to_be_being_paid(api: Api) -> None:
+    """Approved is where a withdrawal waits for finance to pay it by hand (the manual
+    adapter), and where it goes back when a payout failed: it read 已通过，正在打款
+    ("approved, being paid") while nothing was being paid."""
+    client = _member_page(api)
+    api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "10"}))
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "1.00"}))
+    assert api.ok(api.post("/v1/withdrawals/w1/approve"))["status"] == "approved"
+    for language, waiting, not_said in (
+        ("zh", "已通过，等待打款", "正在打款"),
+        ("en", "approved, waiting to be paid", "being paid"),
+    ):
+        client.get(f"/language/{language}")
+        page = client.get("/m").text
+        assert waiting in page
+        assert not_said not in page
+
+
 def test_a_price_is_grouped_like_every_amount_beside_it(api: Api) -> None:
     """The price at which the member's points are bought back, in thousands like the
     amounts in the same sentence (¥285,714.2857, not ¥285714.2857)."""

@@ -9,6 +9,7 @@ what the member holds (wallet, held, paid out, less debts) is what they earned."
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from decimal import Decimal
@@ -27,6 +28,7 @@ from tests.service.test_gateway_adapters import (
 )
 from tests.service.test_withdrawals import a_member_with_money
 from zengzhi.core.errors import DomainError
+from zengzhi.core.lifecycles import ORDER, RUN, WITHDRAWAL
 from zengzhi.i18n import translate_message
 from zengzhi.service import gateway_payouts, orders, payments, wallets
 from zengzhi.service.auth import Principal, Role
@@ -575,3 +577,29 @@ def test_finance_reads_a_refused_step_in_chinese(api: Api, context: Context) -> 
         "提现 'w1' 的状态是「已拒绝」：不能通过",
         "提现 'w1' 没有打款记录",
     ]
+    # and every life cycle's every refused step, from every status: in Chinese words, the
+    # order's and the run's too (they read "订单 'o1' 的状态是 paid：不能执行 reversed")
+    refused_steps = 0
+    for lifecycle in (ORDER, WITHDRAWAL, RUN):
+        statuses = type(next(iter(lifecycle.steps.values())).target)
+        for status in statuses:
+            for step in lifecycle.steps:
+                try:
+                    lifecycle.start("7", status, step)
+                except DomainError as refusal:
+                    refused_steps += 1
+                    chinese = translate_message("zh", refusal.message)
+                    assert chinese.endswith(tuple(f"：不能{verb}" for verb in VERBS)), chinese
+                    assert " '7' 的状态是「" in chinese, chinese
+                    assert not re.search(r"[A-Za-z]", chinese), chinese
+                    words = {s.value for s in statuses} | {lifecycle.what}
+                    assert not any(word in chinese for word in words), chinese
+    assert refused_steps >= 40  # the walk met the refusals, not nothing
+
+
+# the steps a refusal says cannot be taken, in Chinese (zh.toml [message])
+VERBS = (
+    "通过", "拒绝", "发起打款", "记为已打款",  # a withdrawal's
+    "记为已付款", "完成", "取消", "退款", "冲正",  # an order's
+    "开始运行", "记为已完成", "记为失败", "记为已中断",  # a background run's
+)  # fmt: skip
