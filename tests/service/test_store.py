@@ -27,7 +27,7 @@ from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, command
 from zengzhi.service.pools import NewPool
 from zengzhi.store import tables as t
-from zengzhi.store.database import COPY_AT_LEAST
+from zengzhi.store.database import COPY_AT_LEAST, Database
 from zengzhi.store.ledger import SqlLedger
 from zengzhi.store.migrate import alembic_config, compare_type
 from zengzhi.store.network import SqlNetwork
@@ -235,3 +235,15 @@ def test_a_command_of_many_entries_keeps_them_as_posted(context: Context) -> Non
         ]
         assert check_ledger(connection, tenant) == []
         assert check_replay(connection, tenant) == []
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_a_database_in_memory_leaves_no_file(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # `sqlite://` made an empty file named "sqlite:" here
+    database = Database(url)
+    with database.read() as connection:
+        assert connection.exec_driver_sql("SELECT 1").scalar_one() == 1
+    database.dispose()
+    assert list(tmp_path.iterdir()) == []

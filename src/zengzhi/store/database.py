@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, insert
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 T = TypeVar("T")
@@ -154,7 +155,6 @@ def bulk_update(
 def unreachable(url: str, error: DBAPIError) -> str:
     """A database that cannot be reached or read, in one line: its URL without the
     password, the driver's first line, and the likely cure for a missing table."""
-    from sqlalchemy.engine import make_url  # noqa: PLC0415
 
     shown = make_url(url).render_as_string(hide_password=True)
     reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
@@ -234,7 +234,7 @@ class Database:
 
 
 def _sqlite_engine(url: str, begin: str) -> Engine:
-    path = url.split("///", 1)[-1]
+    path = make_url(url).database  # None or "" for `sqlite://`: in memory, no file
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         create_private(Path(path))
