@@ -25,6 +25,7 @@ from urllib.parse import unquote
 import httpx
 import pytest
 from cryptography.fernet import Fernet
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import Connection, select
@@ -215,11 +216,27 @@ def login(client: TestClient, tenant: str, username: str = "owner") -> str:
     return str(response.json()["token"])
 
 
+# One app a process, its context set for each test: FastAPI readies a route on its first
+# request (the validators of its parameters and answer), which for an app made afresh for
+# every test came to a minute of CPU in a run of the suite. The app holds nothing of its
+# context but in `state.context` and the body limit its guard was made with.
+_APPS: dict[int, FastAPI] = {}
+
+
+def shared_app(context: Context) -> FastAPI:
+    limit = context.settings.max_body_bytes
+    app = _APPS.get(limit)
+    if app is None:
+        app = _APPS[limit] = create_app(context)
+    app.state.context = context
+    return app
+
+
 @pytest.fixture
 def client(context: Context) -> Iterator[TestClient]:
     """The API, held to its description: an answer whose status the operation does not
     declare in /openapi.json fails the test (tests/declared.py)."""
-    app = DeclaredStatuses(create_app(context))
+    app = DeclaredStatuses(shared_app(context))
     with TestClient(app, raise_server_exceptions=False) as client:  # type: ignore[arg-type]
         yield client
     assert not app.undeclared, "answers /openapi.json does not declare:\n" + "\n".join(
