@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
+
+from sqlalchemy import update
 
 from tests.service.conftest import Api, Clock
 from tests.service.test_console_pages import sign_in
@@ -16,6 +19,7 @@ from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.queries import console_withdrawals
 from zengzhi.service.queries.console_withdrawals import WithdrawalSearch
+from zengzhi.store import tables as t
 
 
 def test_the_queue_the_batch_and_the_payout_file(api: Api, context: Context, clock: Clock) -> None:
@@ -164,3 +168,48 @@ def test_the_queue_shows_what_a_pending_withdrawal_s_member_owes(
     assert f"会员欠款 {yuan}：请勿线下打款" in page
     assert "/console/withdrawals/w1/approve" not in page  # no button the service refuses
     assert "/console/withdrawals/w3/approve" in page
+
+
+def test_a_withdrawal_s_note_from_the_service_reads_in_chinese(api: Api, context: Context) -> None:
+    """The notes the service writes on a withdrawal (sent to a gateway, its payout failed,
+    paid by the gateway after the rejection) showed in English on the Chinese page; they
+    are read through the catalogue when shown, notes stored before this change too. A note
+    finance wrote (a rejection's reason) shows as written."""
+    a_member_with_money(api)
+    notes = {
+        "w1": "sent to wechat as zz01w1a1",
+        "w2": "payout failed: closed",
+        "w3": "payout failed: no reason given",
+        "w4": "paid by the gateway after it was rejected: taken back",
+        "w5": "paid by the gateway after it was rejected (账户信息不符): taken back",
+        "w6": "收款信息不全",
+    }
+    for withdrawal in notes:
+        api.ok(api.post("/v1/members/m1/withdrawals", {"id": withdrawal, "amount": "10.00"}))
+    with context.database.write() as connection:
+        for withdrawal, note in notes.items():
+            connection.execute(
+                update(t.withdrawals)
+                .where(
+                    t.withdrawals.c.tenant_id == api.tenant,
+                    t.withdrawals.c.withdrawal_id == withdrawal,
+                )
+                .values(note=note)
+            )
+    sign_in(api.client, api.tenant)
+    shown = {}
+    for language in ("zh-CN", "en"):
+        page = api.client.get(
+            "/console/withdrawals?status=all", headers={"Accept-Language": language}
+        ).text
+        noted = r'<th scope="row">(w\d)</th>.*?class="muted clamped" title="([^"]*)"'
+        shown[language] = dict(re.findall(noted, page, re.S))
+    assert shown["zh-CN"] == {
+        "w1": "已提交给微信支付（打款单号 zz01w1a1）",
+        "w2": "打款失败：closed",
+        "w3": "打款失败：未说明原因",
+        "w4": "被拒后渠道仍打款：已从会员收回",
+        "w5": "被拒（账户信息不符）后渠道仍打款：已从会员收回",
+        "w6": "收款信息不全",
+    }
+    assert shown["en"] == notes

@@ -219,6 +219,45 @@ def test_a_payout_through_the_gateway(api: Api, clock: Clock, context: Context) 
         assert check_replay(connection, api.tenant) == []
 
 
+def test_a_withdrawal_rejected_before_approval_cannot_be_paid_late(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    """A held withdrawal rejected without ever being approved was never sent to any
+    gateway: a signed payout.succeeded for it was applied as a late payment (withdraw_pay_
+    late), taking its 1,000.00 back from the member. Refused (409, status), as the held one
+    is, and nothing moves; one approved before its rejection (it may have been sent) is
+    still booked as paid late and taken back."""
+    a_member_with_money(api)
+    secret = gateway(api)
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "1000.00"}))
+    held = notify(api, secret, clock, {"id": "p0", "type": "payout.succeeded", "withdrawal": "w1"})
+    assert (held.status_code, held.json()["field"]) == (409, "status")
+    api.ok(api.post("/v1/withdrawals/w1/reject", {"reason": "wrong account"}))
+    paid = {"id": "p1", "type": "payout.succeeded", "withdrawal": "w1"}
+    refused = notify(api, secret, clock, paid)
+    assert (refused.status_code, refused.json()["field"]) == (409, "status")
+    assert "rejected before it was approved" in refused.json()["message"]
+    view = api.ok(api.get("/v1/withdrawals/w1"))
+    assert (view["status"], view["note"]) == ("rejected", "wrong account")
+    wallet = api.ok(api.get("/v1/members/m1/wallet"))
+    assert (wallet["balance"], wallet["withdrawing"], wallet["debt"]) == ("1600.00", "0.00", "0.00")
+    assert [reason for reason, _ in refusals(api)] == ["conflict", "conflict"]
+    # approved, then rejected: it may have been sent, and a "paid" is taken back
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w2", "amount": "1000.00"}))
+    api.ok(api.post("/v1/withdrawals/w2/approve"))
+    api.ok(api.post("/v1/withdrawals/w2/reject", {"reason": "never arrived"}))
+    late = {"id": "p2", "type": "payout.succeeded", "withdrawal": "w2"}
+    assert notify(api, secret, clock, late).json()["status"] == "paid"
+    # the reason finance gave for the rejection is kept in the note (it was replaced)
+    note = api.ok(api.get("/v1/withdrawals/w2"))["note"]
+    assert note == "paid by the gateway after it was rejected (never arrived): taken back"
+    wallet = api.ok(api.get("/v1/members/m1/wallet"))
+    assert (wallet["balance"], wallet["withdrawing"], wallet["debt"]) == ("600.00", "0.00", "0.00")
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []
+        assert check_replay(connection, api.tenant) == []
+
+
 def test_the_adapter_is_configured_by_the_owner(api: Api) -> None:
     refused = api.put("/v1/payments/adapter", {"adapter": "webhook"})
     assert refused.status_code == 422 and refused.json()["field"] == "payout_url"

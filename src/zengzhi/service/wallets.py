@@ -291,6 +291,16 @@ def gateway_paid(uow: UnitOfWork, actor: str, withdrawal_id: str) -> WithdrawalV
     row = found(uow.withdrawals.get(withdrawal_id, lock=True), "withdrawal", withdrawal_id)
     if row.status != WithdrawalStatus.REJECTED:
         return pay_in(uow, actor, withdrawal_id)
+    if uow.withdrawals.rejected_from(withdrawal_id) == WithdrawalStatus.HELD:
+        # rejected while held: never approved, so never sent to a gateway (nor announced
+        # to the webhook adapter's payer by withdrawal.approved): nothing can have paid it,
+        # and a "paid" would take its amount from the member for nothing
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"withdrawal {withdrawal_id!r} was rejected before it was approved:"
+            " it cannot have been paid",
+            "status",
+        )
 
     def act(uow: UnitOfWork, row: WithdrawalRow) -> None:
         uow.apply(
@@ -300,9 +310,7 @@ def gateway_paid(uow: UnitOfWork, actor: str, withdrawal_id: str) -> WithdrawalV
                 uow.now,
             )
         )
-        uow.withdrawals.change(
-            withdrawal_id, note="paid by the gateway after it was rejected: taken back"
-        )
+        uow.withdrawals.change(withdrawal_id, note=paid_late_note(row.note))
 
     log.error(
         "tenant %s: withdrawal %s was rejected but the gateway paid it: the amount is taken"
@@ -311,6 +319,20 @@ def gateway_paid(uow: UnitOfWork, actor: str, withdrawal_id: str) -> WithdrawalV
         withdrawal_id,
     )
     return move(uow, actor, withdrawal_id, "paid_late", act)
+
+
+PAID_LATE = "paid by the gateway after it was rejected: taken back"
+NOTE_LENGTH = 500  # the withdrawals table's note
+
+
+def paid_late_note(reason: str | None) -> str:
+    """The note of a withdrawal paid after its rejection: the reason finance gave for the
+    rejection kept in it (it was replaced), shortened to fit. The console reads it in the
+    operator's language (zh.toml [message])."""
+    if not reason:
+        return PAID_LATE
+    room = NOTE_LENGTH - len("paid by the gateway after it was rejected (): taken back")
+    return f"paid by the gateway after it was rejected ({reason[:room]}): taken back"
 
 
 def mark_paid(context: Context, principal: Principal, withdrawal_id: str) -> WithdrawalView:
