@@ -15,9 +15,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.service.conftest import Api, Clock
+from tests.service.fake_gateways import FakeWechat
 from tests.service.test_gateway_adapters import (
     OPENID,
     a_withdrawal,
@@ -217,19 +219,11 @@ def test_a_rejection_and_a_reconcile_at_once(api: Api, clock: Clock, context: Co
     the_member_keeps(api, context, "1600.00")
 
 
-@pytest.mark.parametrize("same_id", [True, False])
-def test_one_payout_notified_twice_at_once(
-    api: Api, clock: Clock, context: Context, same_id: bool
+def notified_twice_beside_a_query(
+    api: Api, context: Context, fake: FakeWechat, client: httpx.Client, out_no: str, same_id: bool
 ) -> None:
-    """WeChat Pay delivers the paid notification twice at one instant (the same id, or
-    a new one for the same transfer), beside the ticker's query: applied once."""
-    fake, _, client = wechat(api, clock)
-    a_withdrawal(api, fake, "wechat", OPENID)
-    fake.next = "pending"
-    assert gateway_payouts.request_payout(context, owner(api), "w1", client).status == "paying"
-    (out_no,) = fake.transfers
-    fake.settle(out_no, "SUCCESS")
-    clock.advance(minutes=2)
+    """WeChat Pay's "paid" of `out_no` twice at one instant (the same notification id, or
+    a new one for the same transfer) beside a query: w1 paid once, the member whole."""
     copies = [transfer_finished(fake, out_no, "EV-1" if same_id else f"EV-{n}") for n in (1, 2)]
     results = at_once(
         *(
@@ -249,6 +243,22 @@ def test_one_payout_notified_twice_at_once(
     assert status(api) == "paid" and len(fake.paid()) == 1
     assert holds(api) == PAID
     the_member_keeps(api, context, "1600.00")
+
+
+@pytest.mark.parametrize("same_id", [True, False])
+def test_one_payout_notified_twice_at_once(
+    api: Api, clock: Clock, context: Context, same_id: bool
+) -> None:
+    """WeChat Pay delivers the paid notification twice at one instant (the same id, or
+    a new one for the same transfer), beside the ticker's query: applied once."""
+    fake, _, client = wechat(api, clock)
+    a_withdrawal(api, fake, "wechat", OPENID)
+    fake.next = "pending"
+    assert gateway_payouts.request_payout(context, owner(api), "w1", client).status == "paying"
+    (out_no,) = fake.transfers
+    fake.settle(out_no, "SUCCESS")
+    clock.advance(minutes=2)
+    notified_twice_beside_a_query(api, context, fake, client, out_no, same_id)
 
 
 # ---------------------------------------------------------------------------- reversal
@@ -507,25 +517,7 @@ def test_a_late_payment_of_a_rejected_withdrawal_notified_twice_at_once(
     wallets.reject(context, finance(api, "f1"), "w1", WithdrawalDecision())
     transport.arrive()
     (out_no,) = fake.transfers
-    copies = [transfer_finished(fake, out_no, "EV-1" if same_id else f"EV-{n}") for n in (1, 2)]
-    results = at_once(
-        *(
-            (
-                lambda body=body, headers=headers: payments.receive(
-                    context,
-                    api.tenant,
-                    {key.lower(): value for key, value in headers.items()},
-                    body,
-                )
-            )
-            for body, headers in copies
-        ),
-        lambda: gateway_payouts.reconcile(context, owner(api), "w1", client),
-    )
-    assert not any(isinstance(one, DomainError) for one in results), results
-    assert status(api) == "paid" and len(fake.paid()) == 1
-    assert holds(api) == PAID
-    the_member_keeps(api, context, "1600.00")
+    notified_twice_beside_a_query(api, context, fake, client, out_no, same_id)
 
 
 @pytest.mark.parametrize("second", ["1000.00", "900.00"])
