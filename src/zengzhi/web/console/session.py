@@ -150,7 +150,7 @@ def _locked_in_tenant_time(context: Context, tenant: str, error: DomainError) ->
         return error
     return DomainError(
         ErrorCode.TOO_MANY,
-        f"this user may sign in again after {fmt.moment(until, zone)}",
+        f"too many failed sign-ins: this user may sign in again after {fmt.moment(until, zone)}",
         retry_after=error.retry_after,
     )
 
