@@ -8,7 +8,9 @@ performance is grown in one more: the update that adds the order to every upline
 recomputes their star level (a CASE over the level thresholds). Updating those rows
 locks them, so two orders under the same upline add up, one after the other, and each
 sees the levels its own amount reaches. A binding takes the tenant's network lock
-first (`lock_links`), so that its cycle check and its write are one step.
+first (`lock_links`), so that its cycle check and its write are one step; every other
+command that reads a link takes the same lock shared (`_read`), so that no binding
+commits between its reading of a chain and its own commit.
 """
 
 from __future__ import annotations
@@ -141,6 +143,21 @@ class SqlNetwork:
         # member → (referrer, star level), read in bulk by `prefetch` for a daily run;
         # forgotten whenever this command changes a referrer or a level
         self._links: dict[str, tuple[str | None, int]] = {}
+        self._reading = False  # the network lock held shared (`_read`)
+
+    def _read(self) -> None:
+        """The tenant's network lock, shared, before the first link this transaction reads
+        (PostgreSQL): a binding takes it alone (`lock_links`), so it waits for the commands
+        that read the links it changes and they for it, and a command's chain is the one
+        its place in the event log gives it. Unlocked, an order read its buyer's uplines, a
+        re-assignment committed, then the order: replayed in the log's order, the order
+        paid its commission under the new chain (tests/service/test_mixed_races.py)."""
+        if not self._reading and self._connection.dialect.name == "postgresql":
+            self._connection.execute(
+                text("SELECT pg_advisory_xact_lock_shared(:key)"),
+                {"key": network_lock_key(self._tenant)},
+            )
+        self._reading = True
 
     def _where(self, member: str) -> Any:
         return and_(of_tenant(t.members, self._tenant), t.members.c.member_id == member)
@@ -154,6 +171,7 @@ class SqlNetwork:
             )
 
     def referrer(self, member: str) -> str | None:
+        self._read()
         row = self._connection.execute(
             select(t.members.c.referrer).where(self._where(member))
         ).first()
@@ -179,12 +197,14 @@ class SqlNetwork:
         )
 
     def sponsor_of(self, member: str) -> str | None:
+        self._read()
         row = self._connection.execute(
             select(t.members.c.sponsor).where(self._where(member))
         ).first()
         return None if row is None else row.sponsor
 
     def referees(self, member: str) -> list[str]:
+        self._read()
         m = t.members.c
         return list(
             self._connection.execute(
@@ -211,6 +231,7 @@ class SqlNetwork:
         pass  # the orders table says so (`has_ordered`)
 
     def chain(self, member: str, depth: int | None) -> list[str]:
+        self._read()
         bound = {"tenant": self._tenant, **_bounded(member, depth)}
         return _checked(member, list(self._connection.execute(_CHAIN, bound).scalars()))
 
@@ -237,6 +258,7 @@ class SqlNetwork:
         return [(upline, levels[upline]) for upline in uplines]
 
     def uplines(self, member: str, depth: int | None) -> list[tuple[str, int]]:
+        self._read()
         known = self._known_uplines(member, depth)
         if known is not None:
             return known
@@ -251,6 +273,7 @@ class SqlNetwork:
     def prefetch(self, members: Iterable[str], depth: int | None) -> None:
         """Read the links of `members` and of their uplines to `depth`, a level at a time,
         a thousand members a statement."""
+        self._read()
         m = t.members.c
         wanted = set(members) - self._links.keys()
         levels = None if depth is None else depth + 1  # the members' rows, then each upline's
@@ -289,6 +312,7 @@ class SqlNetwork:
         return found
 
     def level(self, member: str) -> int:
+        self._read()
         m = t.members.c
         found = self._connection.execute(
             select(m.team_level).where(self._where(member))
