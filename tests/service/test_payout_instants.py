@@ -182,10 +182,9 @@ def test_a_rejection_and_the_gateways_paid_at_once(
     (out_no,) = fake.transfers
     assert len(fake.paid()) == 1
     body, headers = transfer_finished(fake, out_no, "EV-paid")
-    lower = {key.lower(): value for key, value in headers.items()}
     rejected, notified = at_once(
         lambda: wallets.reject(context, finance(api, "f1"), "w1", WithdrawalDecision()),
-        lambda: payments.receive(context, api.tenant, lower, body),
+        lambda: notify(api, context, body, headers),
     )
     assert not isinstance(notified, DomainError), notified
     if isinstance(rejected, DomainError):  # the payout came first: nothing to reject
@@ -219,6 +218,26 @@ def test_a_rejection_and_a_reconcile_at_once(api: Api, clock: Clock, context: Co
     the_member_keeps(api, context, "1600.00")
 
 
+def notify(api: Api, context: Context, body: bytes, headers: Any) -> Any:
+    """A gateway's notification taken as the route takes it (header names in lower case)."""
+    lower = {key.lower(): value for key, value in headers.items()}
+    return payments.receive(context, api.tenant, lower, body)
+
+
+def transfer_failed(api: Api, context: Context, fake: FakeWechat, out_no: str) -> Any:
+    """WeChat Pay's notification that the transfer `out_no` failed, taken."""
+    resource = {
+        "mchid": fake.mchid,
+        "out_bill_no": out_no,
+        "state": "FAIL",
+        "fail_reason": "PAYEE_ACCOUNT_ABNORMAL",
+        "transfer_amount": 100000,
+        "openid": OPENID,
+    }
+    body, headers = fake.notification("MCHTRANSFER.BILL.FINISHED", resource)
+    return notify(api, context, body, headers)
+
+
 def notified_twice_beside_a_query(
     api: Api, context: Context, fake: FakeWechat, client: httpx.Client, out_no: str, same_id: bool
 ) -> None:
@@ -227,14 +246,7 @@ def notified_twice_beside_a_query(
     copies = [transfer_finished(fake, out_no, "EV-1" if same_id else f"EV-{n}") for n in (1, 2)]
     results = at_once(
         *(
-            (
-                lambda body=body, headers=headers: payments.receive(
-                    context,
-                    api.tenant,
-                    {key.lower(): value for key, value in headers.items()},
-                    body,
-                )
-            )
+            (lambda body=body, headers=headers: notify(api, context, body, headers))
             for body, headers in copies
         ),
         lambda: gateway_payouts.reconcile(context, owner(api), "w1", client),
@@ -348,18 +360,7 @@ def test_a_transfer_failed_by_notification_is_sent_again_under_a_new_number(
     assert gateway_payouts.request_payout(context, owner(api), "w1", client).status == "paying"
     (out_no,) = fake.transfers
     fake.settle(out_no, "FAIL")
-    resource = {
-        "mchid": fake.mchid,
-        "out_bill_no": out_no,
-        "state": "FAIL",
-        "fail_reason": "PAYEE_ACCOUNT_ABNORMAL",
-        "transfer_amount": 100000,
-        "openid": OPENID,
-    }
-    body, headers = fake.notification("MCHTRANSFER.BILL.FINISHED", resource)
-    accepted = payments.receive(
-        context, api.tenant, {key.lower(): value for key, value in headers.items()}, body
-    )
+    accepted = transfer_failed(api, context, fake, out_no)
     assert accepted.status == "approved"
     assert gateway_payouts.get_payout(context, owner(api), "w1").outcome == "failed"
     fake.next = "pay"
@@ -432,18 +433,7 @@ def test_a_late_request_that_fails_after_the_rejection_is_taken_as_news(
     fake.next = "fail"
     transport.arrive()
     (out_no,) = fake.transfers
-    resource = {
-        "mchid": fake.mchid,
-        "out_bill_no": out_no,
-        "state": "FAIL",
-        "fail_reason": "PAYEE_ACCOUNT_ABNORMAL",
-        "transfer_amount": 100000,
-        "openid": OPENID,
-    }
-    body, headers = fake.notification("MCHTRANSFER.BILL.FINISHED", resource)
-    accepted = payments.receive(
-        context, api.tenant, {key.lower(): value for key, value in headers.items()}, body
-    )
+    accepted = transfer_failed(api, context, fake, out_no)
     assert accepted.status == "rejected"
     assert gateway_payouts.get_payout(context, owner(api), "w1").outcome == "failed"
     assert fake.paid() == [] and holds(api) == (Decimal(1600), Decimal(0), Decimal(0))
@@ -481,18 +471,7 @@ def test_a_failed_notification_for_a_number_sent_again_since_moves_nothing(
         return found
 
     monkeypatch.setattr(payments, "_paid_out", meanwhile)
-    resource = {
-        "mchid": fake.mchid,
-        "out_bill_no": first,
-        "state": "FAIL",
-        "fail_reason": "PAYEE_ACCOUNT_ABNORMAL",
-        "transfer_amount": 100000,
-        "openid": OPENID,
-    }
-    body, headers = fake.notification("MCHTRANSFER.BILL.FINISHED", resource)
-    accepted = payments.receive(
-        context, api.tenant, {key.lower(): value for key, value in headers.items()}, body
-    )
+    accepted = transfer_failed(api, context, fake, first)
     assert accepted.status == "paying" and status(api) == "paying"
     (second,) = fake.transfers.keys() - {first}
     payout = gateway_payouts.get_payout(context, owner(api), "w1")
