@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from tests.service.conftest import Api, Clock
+from tests.service.conftest import PASSWORD, Api, Clock
 from tests.service.test_payments import an_order, notify
 from zengzhi.service.auth import GRANTS, Permission, Role, role_table
 
@@ -171,3 +171,61 @@ def test_support_cannot_choose_where_a_members_money_is_paid(api: Api) -> None:
     assert api.get("/v1/members/m2/payee").status_code == 404  # none was made
     assert api.get("/v1/members/m1/payee", token=support).status_code == 200  # still reads
     api.ok(api.put("/v1/members/m2/payee", mine, token=api.as_role("integrator")))
+
+
+SIGNED_IN_ONLY = (
+    "users, API keys and sessions are managed by a signed-in user (the console, or the API"
+    " with a session from POST /v1/auth/login), not with an API key"
+)
+
+
+def test_an_api_key_of_any_role_cannot_manage_users_keys_or_sessions(api: Api) -> None:
+    """A leaked owner key was a lasting takeover: it could add an owner user (or a new
+    owner key) and keep that way in after the key itself was revoked, disable the real
+    owners' colleagues and end their sessions. Every users, keys and sessions operation
+    now needs a signed-in user: a key, owner or not, is refused (403, naming
+    `Authorization`, said in Chinese too), and nothing changes; the owner's session
+    still may."""
+    owner_key = api.ok(api.post("/v1/api-keys", {"name": "ops", "role": "owner"}))
+    shop_key = api.ok(api.post("/v1/api-keys", {"name": "shop"}))
+    api.ok(api.post("/v1/users", {"username": "ann", "password": PASSWORD, "role": "finance"}))
+    users_before = api.ok(api.get("/v1/users"))
+    keys_before = api.ok(api.get("/v1/api-keys"))
+    mallory = {"username": "mallory", "password": PASSWORD, "role": "owner"}
+    for token in (owner_key["token"], shop_key["token"]):
+        for method, path, body in [
+            ("POST", "/v1/users", mallory),
+            ("GET", "/v1/users", None),
+            ("PATCH", "/v1/users/ann", {"disabled": True}),
+            ("PATCH", "/v1/users/ann", {"role": "owner"}),
+            ("PATCH", "/v1/users/owner", {"password": "a new password of mine"}),
+            ("DELETE", "/v1/users/owner/sessions", None),
+            ("POST", "/v1/api-keys", {"name": "way back in", "role": "owner"}),
+            ("GET", "/v1/api-keys", None),
+            ("DELETE", f"/v1/api-keys/{shop_key['key_id']}", None),
+        ]:
+            refused = api.client.request(
+                method, path, json=body, headers={"Authorization": f"Bearer {token}"}
+            )
+            assert refused.status_code == 403, (method, path, refused.text)
+            assert refused.json() == {
+                "code": "forbidden",
+                "message": SIGNED_IN_ONLY,
+                "field": "Authorization",
+            }, (method, path)
+    in_chinese = api.client.post(
+        "/v1/api-keys",
+        json={"name": "way back in", "role": "owner"},
+        headers={"Authorization": f"Bearer {owner_key['token']}", "Accept-Language": "zh"},
+    )
+    assert in_chinese.status_code == 403
+    assert in_chinese.json()["message"] == (
+        "用户、API 密钥和会话只能由已登录的用户管理（在控制台，或在 API 中使用"
+        " POST /v1/auth/login 得到的会话），不能用 API 密钥"
+    )
+    assert api.ok(api.get("/v1/users")) == users_before  # the owner's session: unchanged
+    assert api.ok(api.get("/v1/api-keys")) == keys_before
+    assert api.get("/v1/members", token=owner_key["token"]).status_code == 200  # still a key
+    # the signed-in owner still manages them all
+    api.ok(api.patch("/v1/users/ann", {"disabled": True}))
+    api.ok(api.delete(f"/v1/api-keys/{owner_key['key_id']}"))

@@ -128,9 +128,9 @@ def _refused(call: Callable[[], object]) -> ErrorCode:
 def test_a_request_on_its_way_when_its_owner_was_disabled_or_demoted_does_nothing(
     api: Api, context: Context
 ) -> None:
-    """The users' and keys' use cases read the acting user (or key) again in their own
-    transaction: a request authenticated a moment before its owner was disabled, demoted
-    or its key revoked (a principal made before that, as here) adds no user or key, and
+    """The users' and keys' use cases read the acting user again in their own
+    transaction: a request authenticated a moment before its owner was disabled or
+    demoted (a principal made before that, as here) adds no user or key, and
     changes nobody. Without that, an owner being removed could keep a way in with a new
     owner key whose request was already on its way."""
     for name in ("ann", "bob"):
@@ -155,12 +155,12 @@ def test_a_request_on_its_way_when_its_owner_was_disabled_or_demoted_does_nothin
     assert listed["ann"]["disabled"] and listed["bob"]["role"] == "viewer"
     assert api.ok(api.get("/v1/api-keys")) == []
 
+    # a key, revoked or not, manages no keys at all (tests/security/test_roles.py)
     key = api.ok(api.post("/v1/api-keys", {"name": "ops", "role": "owner"}))
     by_key = Principal(api.tenant, f"key:{key['key_id']}", Role.OWNER)
+    assert _refused(lambda: users.create_api_key(context, by_key, new_key)) == (ErrorCode.FORBIDDEN)
     api.ok(api.delete(f"/v1/api-keys/{key['key_id']}"))
-    assert _refused(lambda: users.create_api_key(context, by_key, new_key)) == (
-        ErrorCode.UNAUTHORIZED
-    )
+    assert _refused(lambda: users.create_api_key(context, by_key, new_key)) == (ErrorCode.FORBIDDEN)
     assert len(api.ok(api.get("/v1/api-keys"))) == 1
 
 

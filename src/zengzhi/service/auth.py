@@ -76,7 +76,10 @@ PERMISSION_TEXT: dict[Permission, str] = {
         "ask for a member's withdrawal; with `members`, set their payee and vouch for their"
         " real name"
     ),
-    Permission.USERS: "users, their sessions, API keys",
+    Permission.USERS: (
+        "users, their sessions, API keys: a signed-in user's only (console or session),"
+        " never with an API key, whatever its role"
+    ),
 }
 
 _ALL = frozenset(Permission)
@@ -133,6 +136,12 @@ class Principal:
     tenant: str
     actor: str  # "user:alice" or "key:3f9a…", as the audit log names them
     role: Role
+
+    @property
+    def by_key(self) -> bool:
+        """Whether an API key authenticated the request (`sessions.authenticate` names
+        it `key:<id>`), rather than a signed-in user, the command line or the system."""
+        return self.actor.startswith("key:")
 
     def may(self, permission: Permission) -> bool:
         return permission in GRANTS[self.role]

@@ -42,25 +42,37 @@ def _once(
     return view.model_validate(kept), now
 
 
+# An API key is a long-lived secret kept in a shop's configuration: one that leaked, of
+# any role, must not be able to add a user or a key (a way back in after it is revoked).
+# Users, keys and sessions are managed by a person, signed in.
+SIGNED_IN_ONLY = (
+    "users, API keys and sessions are managed by a signed-in user (the console, or the API"
+    " with a session from POST /v1/auth/login), not with an API key"
+)
+
+
+def _managing(principal: Principal) -> None:
+    """Refuse an API key (403, naming `Authorization`), then a role without `users`."""
+    if principal.by_key:
+        raise DomainError(ErrorCode.FORBIDDEN, SIGNED_IN_ONLY, "Authorization")
+    principal.require(Permission.USERS)
+
+
 def _acting(uow: UnitOfWork, principal: Principal) -> None:
-    """The acting user (or key) read again in the command's own transaction, locked, and
-    refused as a request is when it is disabled (revoked) or no longer has `users`: a
-    request authenticated a moment before its owner was disabled or demoted would
-    otherwise still add a user or an owner key (a way back in) or change someone. Other
-    actors (the command line's operator) are who the caller says."""
+    """The acting user read again in the command's own transaction, locked, and refused
+    as a request is when it is disabled or no longer has `users`: a request
+    authenticated a moment before its owner was disabled or demoted would otherwise
+    still add a user or an owner key (a way back in) or change someone. An API key is
+    refused (`_managing`); other actors (the command line's operator) are who the
+    caller says."""
+    _managing(principal)
     kind, _, name = principal.actor.partition(":")
-    if kind == "user":
-        user = Users(uow.connection, uow.tenant).get(name, lock=True)
-        if user is None or user.disabled:
-            raise DomainError(ErrorCode.UNAUTHORIZED, "this user may no longer sign in")
-        role = Role(user.role)
-    elif kind == "key":
-        key = ApiKeys(uow.connection, uow.tenant).get(name, lock=True)
-        if key is None or key.revoked_at is not None:
-            raise DomainError(ErrorCode.UNAUTHORIZED, "unknown or revoked API key")
-        role = Role(key.role)
-    else:
+    if kind != "user":
         return
+    user = Users(uow.connection, uow.tenant).get(name, lock=True)
+    if user is None or user.disabled:
+        raise DomainError(ErrorCode.UNAUTHORIZED, "this user may no longer sign in")
+    role = Role(user.role)
     Principal(principal.tenant, principal.actor, role).require(Permission.USERS)
 
 
@@ -111,7 +123,7 @@ def create_user_once(
     context: Context, principal: Principal, request: NewUser, form: str | None = None
 ) -> tuple[UserView, bool]:
     """`create_user`, and whether it was done now (False: `form` sent again)."""
-    principal.require(Permission.USERS)
+    _managing(principal)
     if request.role == Role.INTEGRATOR:
         raise DomainError(ErrorCode.INVALID, "integrators use API keys, not users", "role")
     if request.role == Role.MEMBER:
@@ -145,7 +157,7 @@ def create_user_once(
 
 
 def list_users(context: Context, principal: Principal) -> list[UserView]:
-    principal.require(Permission.USERS)
+    _managing(principal)
     return query(
         context,
         lambda connection: [_user_view(row) for row in Users(connection, principal.tenant).all()],
@@ -166,7 +178,7 @@ def change_user_once(
     form: str | None = None,
 ) -> tuple[UserView, bool]:
     """`change_user`, and whether it was done now (False: `form` sent again)."""
-    principal.require(Permission.USERS)
+    _managing(principal)
     password_hash = auth.hash_password(change.password) if change.password else None
 
     def run(uow: UnitOfWork) -> tuple[UserView, bool]:
@@ -251,7 +263,7 @@ def create_api_key(
     which names the key, so that the form sent again (a reload of the answer, a double
     click) adds nothing: it is refused, naming `id` (the token is never kept to be
     answered again)."""
-    principal.require(Permission.USERS)
+    _managing(principal)
     if request.role == Role.MEMBER:
         raise DomainError(ErrorCode.INVALID, _MEMBERS_SIGN_IN, "role")
     named = hashlib.sha256(f"{principal.tenant}\x00{form}".encode()).hexdigest()[:16]
@@ -285,7 +297,7 @@ def create_api_key(
 
 
 def list_api_keys(context: Context, principal: Principal) -> list[ApiKeyView]:
-    principal.require(Permission.USERS)
+    _managing(principal)
     return query(
         context,
         lambda connection: [
@@ -296,7 +308,7 @@ def list_api_keys(context: Context, principal: Principal) -> list[ApiKeyView]:
 
 
 def revoke_api_key(context: Context, principal: Principal, key_id: str) -> ApiKeyView:
-    principal.require(Permission.USERS)
+    _managing(principal)
 
     def run(uow: UnitOfWork) -> ApiKeyView:
         _acting(uow, principal)
@@ -324,7 +336,7 @@ def revoke_user_sessions_once(
     context: Context, principal: Principal, username: str, form: str | None = None
 ) -> tuple[Revoked, bool]:
     """`revoke_user_sessions`, and whether it was done now (False: `form` sent again)."""
-    principal.require(Permission.USERS)
+    _managing(principal)
 
     def run(uow: UnitOfWork) -> tuple[Revoked, bool]:
         asked = {"username": username}
