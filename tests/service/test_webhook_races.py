@@ -13,13 +13,16 @@ import httpx
 import pytest
 
 from tests.service.conftest import new_tenant
+from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service import members, orders, payments, pools, wallets, webhooks
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.members import NewMember
+from zengzhi.service.queries import webhooks as webhook_reads
 from zengzhi.service.webhook_delivery import dispatch
 from zengzhi.service.webhooks import SubscriptionIn
 from zengzhi.store import outbox
+from zengzhi.store.webhooks import Subscriptions
 
 postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
@@ -131,3 +134,51 @@ def test_a_payout_request_written_as_the_gateway_is_switched_off_is_never_sent(
 
     dispatch(context, tenant, httpx.Client(transport=httpx.MockTransport(receiver)))
     assert [str(request.url) for request in sent] == []
+
+
+@postgresql_only
+def test_two_subscriptions_added_at_once_for_the_last_place_add_one(
+    context: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cap (20 active subscriptions a tenant) is counted under the tenant's
+    subscriptions lock: two creations at once, with one place left, each counting 19
+    before the other wrote, would both pass it and leave 21. The first holds its count
+    until the second has counted too (or two seconds, as it cannot while locked out)."""
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    hook = SubscriptionIn(url="https://hooks.example/in", event_types=["*"])
+    for _ in range(webhooks.MAX_SUBSCRIPTIONS - 1):
+        webhooks.create_subscription(context, owner, hook)
+    first_counted, second_counted = threading.Event(), threading.Event()
+    counting = Subscriptions.active_count
+
+    def slow(self: Subscriptions, besides: str) -> int:
+        found = counting(self, besides)
+        if threading.current_thread().name == "first":
+            first_counted.set()
+            second_counted.wait(2)
+        else:
+            second_counted.set()
+        return found
+
+    monkeypatch.setattr(Subscriptions, "active_count", slow)
+    outcomes: dict[str, object] = {}
+
+    def add(name: str) -> None:
+        try:
+            outcomes[name] = webhooks.create_subscription(context, owner, hook).id
+        except DomainError as refused:
+            outcomes[name] = (refused.code, refused.field)
+
+    first = threading.Thread(target=add, args=("first",), name="first")
+    second = threading.Thread(target=add, args=("second",), name="second")
+    first.start()
+    assert first_counted.wait(30)
+    second.start()
+    first.join(30)
+    second.join(30)
+    assert not first.is_alive() and not second.is_alive()
+    assert isinstance(outcomes["first"], str), outcomes
+    assert outcomes["second"] == (ErrorCode.CONFLICT, "subscription"), outcomes
+    active = [one for one in webhook_reads.list_subscriptions(context, owner) if one.active]
+    assert len(active) == webhooks.MAX_SUBSCRIPTIONS

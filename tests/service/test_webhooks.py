@@ -418,3 +418,40 @@ def test_the_dispatcher_finds_the_tenants_with_an_active_subscription(
     assert api.tenant in found
     assert other.tenant not in found
     assert found == sorted(found)
+
+
+def test_a_tenant_has_at_most_twenty_active_subscriptions(api: Api) -> None:
+    """Every event is written once a matching subscription and sent to each: a tenant
+    could add subscriptions without end (each one more delivery of every event for the
+    dispatcher). At most 20 active ones (409, naming `subscription`, in Chinese too); a
+    deleted one leaves room, and counts again when made active; the payout gateway's
+    (the payment adapter's) is not one of them."""
+    adapter = {"adapter": "webhook", "payout_url": "https://pay.example/p"}
+    api.ok(api.put("/v1/payments/adapter", adapter))
+    hooks = [subscribe(api) for _ in range(20)]
+    refused = api.post("/v1/webhooks", {"url": "https://shop.example/21", "event_types": ["*"]})
+    assert refused.status_code == 409, refused.text
+    assert refused.json() == {
+        "code": "conflict",
+        "message": "a tenant may have at most 20 active webhook subscriptions: delete one it"
+        " no longer needs first (one subscription takes several event types)",
+        "field": "subscription",
+    }
+    in_chinese = api.client.post(
+        "/v1/webhooks",
+        json={"url": "https://shop.example/21", "event_types": ["*"]},
+        headers={"Authorization": f"Bearer {api.token}", "Accept-Language": "zh"},
+    )
+    assert in_chinese.json()["message"] == (
+        "每个租户最多有 20 个启用的 Webhook 订阅：请先删除一个不再需要的订阅"
+        "（一个订阅可以接收多种事件类型）"
+    )
+    assert len(api.ok(api.get("/v1/webhooks"))) == 21  # the 20 and the gateway's
+    api.ok(api.delete(f"/v1/webhooks/{hooks[0]['id']}"))
+    last = subscribe(api)  # the deleted one's place
+    again = api.patch(f"/v1/webhooks/{hooks[0]['id']}", {"active": True})
+    assert (again.status_code, again.json()["field"]) == (409, "subscription"), again.text
+    api.ok(api.delete(f"/v1/webhooks/{last['id']}"))
+    assert api.ok(api.patch(f"/v1/webhooks/{hooks[0]['id']}", {"active": True}))["active"]
+    listed = api.ok(api.get("/v1/webhooks"))
+    assert sum(1 for one in listed if one["active"] and one["id"] != "gateway") == 20

@@ -42,6 +42,25 @@ from zengzhi.store.webhooks import Deliveries, Subscriptions
 
 GATEWAY = "gateway"
 
+# Active subscriptions a tenant may have (the payout gateway's not counted): every event
+# is written once per matching subscription, and the dispatcher sends each; a deleted
+# (stopped) subscription does not count, and counts again when made active.
+MAX_SUBSCRIPTIONS = 20
+
+
+def _room_for_one(uow: UnitOfWork) -> None:
+    """Refuse a subscription added or made active past the cap, counted under the
+    tenant's subscriptions lock (two at once cannot both find the last place)."""
+    subscriptions = Subscriptions(uow.connection, uow.tenant)
+    subscriptions.lock_active()
+    if subscriptions.active_count(besides=GATEWAY) >= MAX_SUBSCRIPTIONS:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"a tenant may have at most {MAX_SUBSCRIPTIONS} active webhook subscriptions:"
+            " delete one it no longer needs first (one subscription takes several event types)",
+            "subscription",
+        )
+
 
 EventPattern = Annotated[str, Field(pattern=r"^(\*|[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.\*)?)$")]
 
@@ -101,6 +120,7 @@ def create_subscription(
                 " its signing secret was shown then, once",
                 "id",
             )
+        _room_for_one(uow)
         put_subscription(uow, subscription_id, str(request.url), list(request.event_types), secret)
         row = subscription_row(uow.connection, uow.tenant, subscription_id)
         view = subscription_view(row, secret)
@@ -142,6 +162,8 @@ def change_subscription(
         if change.event_types is not None:
             values["event_types"] = list(change.event_types)
         if change.active is not None:
+            if change.active and not row.active:
+                _room_for_one(uow)
             values["active"] = change.active
             if not change.active:
                 outbox.cancel(uow.connection, uow.tenant, subscription_id)

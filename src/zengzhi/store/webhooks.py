@@ -4,12 +4,13 @@ Writing events and sending them is the outbox's (store/outbox.py)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, select
+from sqlalchemy import Connection, Row, Select, func, select, text
 
 from zengzhi.store import tables as t
 from zengzhi.store.pages import newest_first
@@ -47,6 +48,26 @@ class Subscriptions(Keyed[SubscriptionRow]):
             )
         else:
             self.change(subscription_id, updated_at=at, **values)
+
+    def lock_active(self) -> None:
+        """The tenant's subscriptions lock, held to the end of the transaction
+        (PostgreSQL; on SQLite a write transaction has the whole database already): a
+        subscription added or made active again counts the active ones after taking it,
+        so two at once cannot both find room under the cap."""
+        if self.connection.dialect.name == "postgresql":
+            digest = hashlib.sha256(f"zengzhi:webhooks:{self.tenant}".encode()).digest()
+            self.connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"),
+                {"key": int.from_bytes(digest[:8], "big", signed=True)},
+            )
+
+    def active_count(self, besides: str) -> int:
+        """How many subscriptions are active, `besides` (the payout gateway's) not counted."""
+        c = self.table.c
+        statement = self.select(func.count()).where(
+            c.active.is_(True), c.subscription_id != besides
+        )
+        return int(self.connection.execute(statement).scalar_one())
 
     def all(self) -> list[SubscriptionRow]:
         """Every subscription, the oldest first."""
