@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import re
 import socket
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.service.conftest import PASSWORD, Api, Clock
 from tests.service.test_console_pages import sign_in
 from tests.service.test_webhooks import outbox_events, subscribe
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.service import users
+from zengzhi.service import egress, users
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.users import NewApiKey, NewUser, UserChange
@@ -173,3 +176,55 @@ def test_a_ping_to_another_tenant_s_subscription_is_a_404(
     assert refused.status_code == 404 and refused.json()["field"] == "subscription"
     assert outbox_events(context, other.tenant) == []
     assert outbox_events(context, api.tenant) == []
+
+
+def test_a_name_whose_dns_does_not_answer_is_refused_in_bounded_time(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lookup of a webhook address's name when it is saved had no time limit of its
+    own: a name whose DNS server never answers held the request as long as the system's
+    resolver retried. The lookup is given egress.LOOKUP_SECONDS (here 0.2 s, the DNS
+    stub answering only after 3 s): refused (422, naming `url`, in Chinese too), nothing
+    saved; a delivery's lookup fails its attempt as soon; a name that answers in time is
+    saved as before."""
+    answer = threading.Event()
+
+    def silent(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "slow-dns.example":
+            answer.wait(3)
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port or 0))]
+        return _ORIGINAL(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", silent)
+    monkeypatch.setattr(egress, "LOOKUP_SECONDS", 0.2)
+    body = {"url": "https://slow-dns.example/hooks", "event_types": ["*"]}
+    try:
+        started = time.monotonic()
+        refused = api.post("/v1/webhooks", body)
+        took = time.monotonic() - started
+        assert refused.status_code == 422, refused.text
+        assert refused.json() == {
+            "code": "invalid",
+            "message": "the DNS gave no answer for slow-dns.example within 0.2 seconds:"
+            " check the name, or try again later",
+            "field": "url",
+        }
+        assert took < 2, took
+        zh = api.client.post(
+            "/v1/webhooks",
+            headers={"Authorization": f"Bearer {api.token}", "Accept-Language": "zh-CN"},
+            json=body,
+        )
+        assert zh.json()["message"] == (
+            "DNS 在 0.2 秒内没有回答 slow-dns.example 的查询：请检查域名，或稍后再试"
+        )
+        assert api.ok(api.get("/v1/webhooks")) == []
+        # a delivery's lookup too: the attempt fails (kept, retried), in bounded time
+        started = time.monotonic()
+        with pytest.raises(httpx.ConnectError, match=r"no answer within 0\.2 seconds"):
+            egress.PublicOnlyTransport().handle_request(httpx.Request("POST", body["url"]))
+        assert time.monotonic() - started < 2
+    finally:
+        answer.set()
+    saved = api.post("/v1/webhooks", body)  # the DNS answers at once now
+    assert saved.status_code == 201, saved.text

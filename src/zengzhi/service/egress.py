@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import httpcore
 import httpx
@@ -86,6 +87,54 @@ def _written_address(host: str) -> str:
     return bare or host
 
 
+# How long a DNS lookup of a receiver's name may take: the system's resolver (getaddrinfo)
+# has no timeout a caller can give, and a name whose DNS server does not answer held a
+# request (the save of a webhook's or a payout gateway's address, a delivery) as long as
+# the resolver's own retries lasted. The lookup runs in a thread of its own, waited for
+# this long; at most _LOOKUPS_AT_ONCE are on their way at once (a resolver that never
+# answers cannot pile up threads without end).
+LOOKUP_SECONDS = 5.0
+_LOOKUPS_AT_ONCE = 16
+_lookups = threading.BoundedSemaphore(_LOOKUPS_AT_ONCE)
+AddressInfo = list[tuple[Any, ...]]
+
+
+class NoAnswer(OSError):
+    """The DNS did not answer within LOOKUP_SECONDS."""
+
+
+def lookup(host: str, port: int | None) -> AddressInfo:
+    """socket.getaddrinfo(host, port) for a stream, given LOOKUP_SECONDS to answer, else
+    NoAnswer (its OSError and UnicodeError raised as they are)."""
+    seconds = LOOKUP_SECONDS
+    started = time.monotonic()
+    if not _lookups.acquire(timeout=seconds):
+        raise NoAnswer(f"no answer within {seconds:g} seconds")
+    answer: list[AddressInfo] = []
+    failure: list[BaseException] = []
+
+    def look() -> None:
+        try:
+            answer.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except BaseException as error:  # raised in the caller's thread, below
+            failure.append(error)
+        finally:
+            _lookups.release()
+
+    try:
+        thread = threading.Thread(target=look, name=f"dns {host}", daemon=True)
+        thread.start()
+    except BaseException:
+        _lookups.release()
+        raise
+    thread.join(max(0.0, seconds - (time.monotonic() - started)))
+    if thread.is_alive():  # left to finish (or not) on its own; its place is freed then
+        raise NoAnswer(f"no answer within {seconds:g} seconds")
+    if failure:
+        raise failure[0]
+    return answer[0]
+
+
 def check_target(url: str, field: str, allow_private: bool) -> None:
     """Refuse a URL that is not http(s), or whose host is written as a private address
     (in any of the forms a resolver reads) or a local name."""
@@ -103,7 +152,7 @@ def check_target(url: str, field: str, allow_private: bool) -> None:
     try:
         private = is_private(_written_address(host))
     except ValueError:  # a name: what it resolves to now, and again at each delivery
-        if _resolves_private(host):
+        if _resolves_private(host, field):
             raise invalid(
                 field, f"{host} resolves to a private or local address: use a public one"
             ) from None
@@ -112,12 +161,20 @@ def check_target(url: str, field: str, allow_private: bool) -> None:
         raise invalid(field, f"{host} is a private or local address: use a public one")
 
 
-def _resolves_private(host: str) -> bool:
+def _resolves_private(host: str, field: str) -> bool:
     """Whether `host` resolves now to an address that is not public. A name that does not
     resolve (yet) is not refused for it: the delivery resolves it again, and refuses then.
-    The address is not said: it would tell a tenant what the server's network holds."""
+    A name whose DNS does not answer in LOOKUP_SECONDS is refused (naming `field`): what
+    it leads to could not be checked. The address is not said: it would tell a tenant
+    what the server's network holds."""
     try:
-        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        found = lookup(host, None)
+    except NoAnswer:
+        raise invalid(
+            field,
+            f"the DNS gave no answer for {host} within {LOOKUP_SECONDS:g} seconds:"
+            " check the name, or try again later",
+        ) from None
     except (OSError, UnicodeError):
         return False
     return any(is_private(str(address[0])) for *_, address in found)
@@ -190,7 +247,7 @@ _RESOLVES_PRIVATE = "{host} resolves to a private or local address"
 def _public_addresses(host: str, port: int) -> list[str]:
     """What `host` resolves to, refused (a connection error) if any of it is private."""
     try:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        found = lookup(host, port)
     except OSError as error:
         raise httpcore.ConnectError(f"cannot resolve {host}: {error}") from None
     addresses = [str(address[0]) for *_, address in found]
@@ -284,7 +341,7 @@ class PublicOnlyTransport(LimitedTransport):
         if _local_name(host):
             raise httpx.ConnectError(f"{host} is this server's own name", request=request)
         try:
-            found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            found = lookup(host, port)
         except OSError as error:
             raise httpx.ConnectError(f"cannot resolve {host}: {error}", request=request) from None
         for *_, address in found:
