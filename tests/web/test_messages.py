@@ -197,3 +197,34 @@ def test_a_refused_role_reads_in_chinese_whole() -> None:
             except DomainError as refused:
                 said = translate_message("zh", refused.message)
                 assert not re.search(r"[A-Za-z]", said), said
+
+
+def _looked_for() -> dict[str, str]:
+    """What the service says it did not find (`found(row, "what", key)`,
+    `not_found("what", key, field)`), each with where it is written."""
+    whats: dict[str, str] = {}
+    for path in sorted(SOURCE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            at = {"found": 1, "not_found": 0}.get(node.func.id)
+            if at is None or len(node.args) <= at:
+                continue
+            what = node.args[at]
+            if isinstance(what, ast.Constant) and isinstance(what.value, str):
+                whats.setdefault(what.value, f"{path.relative_to(SOURCE)}:{node.lineno}")
+    return whats
+
+
+def test_what_was_not_found_is_named_in_chinese() -> None:
+    """`/console/webhooks/nosuch` read 未知的webhook subscription 'nosuch': the general
+    sentence ("unknown {0} {1}") keeps the thing's English name. Each thing the service
+    looks up has its own sentence."""
+    whats = _looked_for()
+    assert {"member", "order", "webhook subscription"} <= set(whats)  # the reader found them
+    english = [
+        f"{where}: {said}"
+        for what, where in whats.items()
+        if what in (said := Translator("zh").message(f"unknown {what} 'x1'"))
+    ]
+    assert english == []
