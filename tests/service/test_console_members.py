@@ -305,3 +305,23 @@ def test_prices_are_shown_as_money_like_every_other_amount(api: Api) -> None:
 def money(text: str) -> str:
     whole, _, places = text.partition(".")
     return f"¥{int(whole):,}.{places}"
+
+
+def test_a_wallet_movement_says_what_caused_it_in_words(api: Api) -> None:
+    """A member's wallet history named the cause by the event's stored name
+    (withdraw:w-1, sell:s-1) beside the movement's kind: a code a new operator has to
+    guess at. It now says the thing and its id (卖出单 s-1, 提现单 w-1, 订单 o-1 linked)."""
+    api.pool()
+    api.member("h1")
+    api.completed_order("o-h1", "h1", amount="1000.00", contribution="300.00")
+    api.ok(api.post("/v1/members/h1/sell", {"id": "s-1", "points": "10"}))
+    api.ok(api.post("/v1/members/h1/withdrawals", {"id": "w-1", "amount": "1.00"}))
+    client = api.client
+    sign_in(client, api.tenant)
+    client.get("/language/zh")
+    page = client.get("/console/members/h1").text
+    assert "卖出单 s-1" in page and "提现单 w-1" in page
+    assert "sell:s-1" not in page and "withdraw:w-1" not in page
+    client.get("/language/en")
+    page = client.get("/console/members/h1").text
+    assert "sale s-1" in page and "withdrawal w-1" in page
