@@ -258,3 +258,25 @@ def test_the_webhook_form_sent_again_adds_no_second_subscription(api: Api) -> No
     assert other is not None and other.group(1) != form_id.group(1)  # a new form, a new id
     api.client.post("/console/webhooks", data={**form, "id": other.group(1)})
     assert len(api.ok(api.get("/v1/webhooks"))) == 2
+
+
+def test_the_configurations_lists_write_ratios_as_percentages_and_prices_in_yuan(
+    api: Api,
+) -> None:
+    """Configuration › Pools listed the mint ratio and the sell fee as 0.7 and 0.2 and
+    the opening price as a bare 1, and the stores' list said 佣金 0.20（平台 0.02，分销
+    0.02）under the heading 佣金 beside a column 佣金比例 of 0.20: the dashboard says the
+    same parameters as 70%, 20%. The lists now do too, the price in yuan."""
+    api.pool(exit_multiple="2")
+    store = {"commission_rate": "0.20", "platform_rate": "0.02", "distribution_rate": "0.025"}
+    api.ok(api.put("/v1/stores/noodles", {**store, "name": "兰州拉面馆"}))
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    pools = api.client.get("/console/config").text
+    row = re.search(r'<th scope="row">main</th>(.*?)</tr>', pools, re.S)
+    assert row is not None
+    cells = re.findall(r"<td>(.*?)</td>", row.group(1))
+    assert cells[:4] == ["70%", "20%", "2×", "¥1.00"], cells
+    stores = api.client.get("/console/config/stores").text
+    assert "<td>20%</td>" in stores and "平台 2%，分销 2.5%，其余进入积分池" in stores
+    assert "0.20" not in stores and "佣金分配" in stores

@@ -29,6 +29,15 @@ def grouped(text: str | None) -> str:
     return sign + ",".join(groups) + dot + fraction
 
 
+def places(text: str | None, least: int) -> str | None:
+    """ "1" → "1.00" with `least` 2: a decimal written with at least that many places
+    (zeros added on the text; more places are kept as they are)."""
+    if text is None or not re.fullmatch(r"-?\d+(\.\d*)?", text):
+        return text
+    whole, _, fraction = text.partition(".")
+    return f"{whole}.{fraction.ljust(least, '0')}" if least else text
+
+
 def money(text: str | None) -> str:
     if text is None:
         return "—"

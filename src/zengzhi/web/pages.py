@@ -71,6 +71,7 @@ templates.filters.update(
     money=fmt.money,
     worth=fmt.worth,
     percent=fmt.percent,
+    places=fmt.places,
     moment=_moment,
     local_time=_local_time,
     iso=fmt.iso,
