@@ -13,7 +13,7 @@ from pydantic import AfterValidator, WithJsonSchema
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.lifecycles import OrderStatus, WithdrawalStatus
-from zengzhi.engine.fields import ID_PATTERN, PRINTABLE, printable
+from zengzhi.engine.fields import ID_PATTERN, VISIBLE, one_line
 from zengzhi.i18n import from_accept_language
 from zengzhi.service.auth import Principal
 from zengzhi.service.base import Context
@@ -118,9 +118,9 @@ Search = Annotated[
     Query(
         max_length=64,
         description="the start of an id or phone",
-        json_schema_extra={"pattern": PRINTABLE},  # what printable() takes
+        json_schema_extra={"pattern": VISIBLE},  # what one_line() takes, as a name's
     ),
-    AfterValidator(lambda text: None if text is None else printable(text)),
+    AfterValidator(lambda text: None if text is None else one_line(text)),
 ]
 Limit = Annotated[int, Query(ge=1, le=500, description="how many to return")]
 After = Annotated[str | None, Query(pattern=ID_PATTERN, description="continue after this id")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -20,6 +21,7 @@ from pydantic import (
     PlainSerializer,
     SerializationInfo,
     ValidationError,
+    ValidationInfo,
     WithJsonSchema,
 )
 from pydantic_core import ErrorDetails
@@ -55,13 +57,75 @@ def printable(value: str) -> str:
 PRINTABLE = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
 
 
-def _text(length: int) -> Any:
-    return Field(max_length=length, json_schema_extra={"pattern": PRINTABLE})
+def _text(length: int, pattern: str = PRINTABLE) -> Any:
+    return Field(max_length=length, json_schema_extra={"pattern": pattern})
 
 
-# Free-text fields, by length.
-Region = Annotated[str, _text(64), AfterValidator(printable)]
-Label = Annotated[str, _text(100), AfterValidator(printable)]
+# A name people read on the console, the member page or an export (a member's, a
+# product's, a pool's, an API key's…) is one line of visible text: besides the control
+# characters `printable` refuses, it holds no line break or tab, and no format character
+# (Unicode category Cf): the bidirectional controls (U+202A–U+202E, U+2066–U+2069,
+# U+200E, U+200F, U+061C), which reorder what is shown after them (U+202E before "gnp.exe"
+# shows "exe.png"), zero-width spaces and joiners, invisible tags (U+E0000–U+E007F), nor a line
+# or paragraph separator (Zl, Zp) or a lone surrogate (Cs).
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+# A name read back as it was stored (a view made from a kept row, the settings as
+# kept): validated with this context, checked as `printable` only, so that a name taken
+# before this rule is still shown, and refused only when it is sent again.
+STORED: dict[str, bool] = {"stored": True}
+
+
+def one_line(value: str) -> str:
+    """One line of visible characters (refused naming the first hidden one, as U+XXXX)."""
+    for character in value:
+        if unicodedata.category(character) in _HIDDEN:
+            raise invalid(
+                "text",
+                "must not contain control or invisible format characters"
+                f" (found U+{ord(character):04X})",
+            )
+    return value
+
+
+def visible(value: str, info: ValidationInfo) -> str:
+    """A name as `Label`, `Region` and `Shown` take it: `one_line`, but read back with
+    the STORED context, `printable`."""
+    if isinstance(info.context, dict) and info.context.get("stored"):
+        return printable(value)
+    return one_line(value)
+
+
+def _class(codes: list[int]) -> str:
+    """A regular expression's character class of `codes` (sorted), in ranges."""
+    parts, start = [], None
+    for n, code in enumerate(codes):
+        if start is None:
+            start = code
+        if n + 1 < len(codes) and codes[n + 1] == code + 1:
+            continue
+        parts.append(f"\\u{start:04x}" if start == code else f"\\u{start:04x}-\\u{code:04x}")
+        start = None
+    return "".join(parts)
+
+
+# What `visible` takes, as /openapi.json says it: the hidden characters of the Basic
+# Multilingual Plane (a pattern's \u escapes reach no further; the tags and the few
+# format characters beyond it are refused too, and lone surrogates, which JSON
+# Schema's UTF-16 patterns cannot name apart from the halves of an emoji).
+VISIBLE = (
+    "^[^"
+    + _class(
+        [code for code in range(0x10000) if unicodedata.category(chr(code)) in _HIDDEN - {"Cs"}]
+    )
+    + "]*$"
+)
+
+# Free-text fields, by length. `Label`, `Region` and `Shown` are names people read
+# (`visible`); `Name` is any single text (a proof, a region of the engine's configuration, a
+# password), `Note` a text that may span lines (a reason).
+Region = Annotated[str, _text(64, VISIBLE), AfterValidator(visible)]
+Label = Annotated[str, _text(100, VISIBLE), AfterValidator(visible)]
+Shown = Annotated[str, _text(200, VISIBLE), AfterValidator(visible)]
 Name = Annotated[str, _text(200), AfterValidator(printable)]
 Note = Annotated[str, _text(500), AfterValidator(printable)]
 # A name as a key of a table (an area's): described without the pattern, which would

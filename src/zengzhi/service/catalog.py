@@ -16,7 +16,16 @@ from sqlalchemy import Connection
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import ConfigureZone, event_id
 from zengzhi.engine.config import ModeValues, ProductConfig, StoreConfig, TenantConfig
-from zengzhi.engine.fields import Exact, ExactOrShare, Id, Moment, Name, Region, Whole
+from zengzhi.engine.fields import (
+    STORED,
+    Exact,
+    ExactOrShare,
+    Id,
+    Moment,
+    Region,
+    Shown,
+    Whole,
+)
 from zengzhi.engine.zones import ModesConfig, parse_zone
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, found, not_found, query
@@ -55,7 +64,7 @@ class ZoneView(ZoneIn):
 class ProductIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Name | None = None
+    name: Shown | None = None
     price: Exact
     cost: ExactOrShare = "0"
     distribution: ExactOrShare = "0"
@@ -73,7 +82,7 @@ class ProductView(ProductIn):
 class StoreIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Name | None = None
+    name: Shown | None = None
     owner: Id | None = None
     recruiter: Id | None = None
     region: Region | None = None
@@ -82,7 +91,7 @@ class StoreIn(BaseModel):
     distribution_rate: Exact = "0"
     zone: Id | None = None
     pool: Id | None = None
-    settlement_account: Name | None = None
+    settlement_account: Shown | None = None
 
 
 class StoreView(StoreIn):
@@ -119,11 +128,11 @@ def _view(kind: str, item: Item) -> BaseModel:
     if kind == "product":
         data |= data.pop("split")
         data["modes"] = data["modes"] or {}
-        return ProductView.model_validate(data)
+        return ProductView.model_validate(data, context=STORED)
     if kind == "store":
         data |= data.pop("commission")
-        return StoreView.model_validate(data)
-    return ZoneView.model_validate(data)
+        return StoreView.model_validate(data, context=STORED)
+    return ZoneView.model_validate(data, context=STORED)
 
 
 def _check(uow: UnitOfWork, kind: str, key: str, body: BaseModel) -> None:

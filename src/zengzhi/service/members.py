@@ -11,7 +11,7 @@ from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Bind, Join, Reassign, ReassignReferees, Sell, event_id
 from zengzhi.engine.config import LimitsConfig
-from zengzhi.engine.fields import ExactOrAll, Flag, Id, Name, Note, Region, canonical
+from zengzhi.engine.fields import ExactOrAll, Flag, Id, Note, Region, Shown, canonical
 from zengzhi.engine.lines import points as parse_points
 from zengzhi.rules.pool import DEFAULT_POOL
 from zengzhi.service.auth import Permission, Principal
@@ -38,7 +38,7 @@ class NewMember(BaseModel):
     id: Id
     store: Id | None = None  # arrived through a store's code: bound to its owner
     phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 -]{3,32}$")
-    name: Name | None = None
+    name: Shown | None = None
     referrer: Id | None = None
     region: Region | None = None
     real_name_verified: Flag = False
@@ -48,7 +48,7 @@ class MemberChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 -]{3,32}$")
-    name: Name | None = None
+    name: Shown | None = None
     region: Region | None = None
     real_name_verified: Flag | None = None
 

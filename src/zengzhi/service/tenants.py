@@ -12,7 +12,7 @@ from zengzhi.core.amounts import Ratio, Yuan
 from zengzhi.core.days import DEFAULT_TIMEZONE
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.config import DistributionConfig
-from zengzhi.engine.fields import Exact, Flag, Id, Name, NewPassword, Timezone, Whole
+from zengzhi.engine.fields import STORED, Exact, Flag, Id, NewPassword, Shown, Timezone, Whole
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, found, not_found, query, request_hash
@@ -76,7 +76,7 @@ class MemberPageSettings(BaseModel):
         description='e.g. "https://shop.example/join?ref={member}"',
     )
     # What members call each pool ("购物积分"): a member never sees a pool's id.
-    pool_names: dict[Id, Name] = Field(default_factory=dict, max_length=50)
+    pool_names: dict[Id, Shown] = Field(default_factory=dict, max_length=50)
 
 
 class TenantSettings(BaseModel):
@@ -102,7 +102,7 @@ class NewTenant(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: Id
-    name: Name = Field(min_length=1)
+    name: Shown = Field(min_length=1)
     owner: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
     password: NewPassword
 
@@ -136,7 +136,7 @@ def command_settings(uow: UnitOfWork) -> TenantSettings:
 def _checked(settings: dict[str, Any] | None, tenant: str) -> TenantSettings:
     if settings is None:
         raise not_found("tenant", tenant, "tenant")
-    return TenantSettings.model_validate(settings)
+    return TenantSettings.model_validate(settings, context=STORED)
 
 
 def get_tenant(context: Context, principal: Principal) -> TenantView:
@@ -147,7 +147,7 @@ def get_tenant(context: Context, principal: Principal) -> TenantView:
         return TenantView(
             id=row.tenant_id,
             name=row.name,
-            settings=TenantSettings.model_validate(row.settings),
+            settings=TenantSettings.model_validate(row.settings, context=STORED),
             created_at=row.created_at,
         )
 
