@@ -245,6 +245,13 @@ def test_a_key_secret_is_shown_once_on_the_answer_page_only(api: Api) -> None:
         action, data={**_form(again.text, action), "name": "", "role": "integrator"}
     )
     assert blank.status_code == 422 and 'id="e-key-name"' in blank.text
+    # a name that would show other text than it holds (U+202E reverses what follows)
+    turned = client.post(
+        action, data={**_form(again.text, action), "name": "shop\u202egnp.exe", "role": "owner"}
+    )
+    assert turned.status_code == 422 and 'id="e-key-name"' in turned.text
+    assert "不能包含控制字符或不可见的格式字符（发现 U+202E）" in turned.text
+    assert len(api.ok(api.get("/v1/api-keys"))) == 1
 
     revoke = f"{PAGE}/keys/{key['key_id']}/revoke"
     sent = client.post(revoke, data=_form(listed, revoke), follow_redirects=False)
