@@ -264,3 +264,29 @@ def test_a_negative_count_is_not_told_it_is_no_integer(api: Api) -> None:
         )
         said = field_errors(page.text)["completion_delay_seconds"]
         assert said != "必须是整数" and "0" in said and "正整数" in said, said
+
+
+def test_check_refuses_at_its_field_what_save_would_refuse(api: Api) -> None:
+    """A product at ¥−1 or ¥0.001, a store whose shares exceed its commission: Check
+    showed the lint's `products.p1.price 必须大于 0 (config.invalid)` as a finding, with
+    Save offered beside it, and Save then refused it at the field. Check and a dry run now
+    refuse it as Save does: next to the field, nothing checked, no Save, no run."""
+    api.pool()
+    csrf = sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    for price, said in (("-1", "必须大于 0"), ("0.001", "0.001 的小数位超过 2 位")):
+        for action in ("check", "dryrun"):
+            product = {"id": "p1", "price": price, "platform": price, "action": action}
+            page = api.client.post("/console/config/products", data={"csrf": csrf, **product})
+            assert page.status_code == 422, (price, action)
+            assert field_errors(page.text) == {"price": said}, (price, action)
+            assert 'value="save"' not in page.text and "config.invalid" not in page.text
+    store = {"id": "s1", "commission_rate": "0.1", "platform_rate": "0.1"}
+    page = api.client.post(
+        "/console/config/stores",
+        data={"csrf": csrf, **store, "distribution_rate": "0.1", "action": "check"},
+    )
+    assert page.status_code == 422
+    assert field_errors(page.text) == {"commission_rate": "平台比例与分销比例之和超过了佣金比例"}
+    assert api.get("/v1/products/p1").status_code == 404
+    assert api.get("/v1/stores/s1").status_code == 404

@@ -132,12 +132,12 @@ def test_a_role_sees_and_does_only_what_the_api_lets_it(api: Api) -> None:
 def test_a_refused_form_keeps_its_values_and_names_the_field(api: Api) -> None:
     api.pool()
     csrf = sign_in(api.client, api.tenant)
-    product = {"csrf": csrf, "id": "p1", "price": "10.00", "contribution": "3.00", "pool": "nope"}
-    response = api.client.post(
-        "/console/config/products", data=checked(api.client, "/console/config/products", product)
-    )
-    assert response.status_code == 404  # the refusal's own status
-    assert 'id="e-pool"' in response.text and "unknown pool" in response.text
+    split = {"price": "10.00", "cost": "7.00", "contribution": "3.00"}
+    product = {"csrf": csrf, "id": "p1", **split, "pool": "nope"}
+    for action in ("check", "save"):  # Check refuses at the field what Save would
+        response = api.client.post("/console/config/products", data={**product, "action": action})
+        assert response.status_code in (404, 422), action
+        assert 'id="e-pool"' in response.text and "unknown pool" in response.text, action
     assert 'value="10.00"' in response.text
     assert api.get("/v1/products/p1").status_code == 404
     unknown = api.client.get("/console/members/nobody")

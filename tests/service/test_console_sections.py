@@ -279,7 +279,14 @@ def test_pool_product_and_store_changes_are_reviewed_and_roles_hold(api: Api) ->
     assert 'action="/console/config/pools/main"' in dry.text and 'value="3"' in dry.text
     assert 'id="dry-run-pools"' in dry.text and "Pool main: price" in dry.text
     assert api.ok(api.get("/v1/pools/main"))["params"]["exit_multiple"] == "2"
-    product = {"csrf": csrf, "id": "gift", "price": "100.00", "contribution": "30.00"}
+    # a split that adds up (Check refuses one that does not at the price, as Save does)
+    product = {
+        "csrf": csrf,
+        "id": "gift",
+        "price": "100.00",
+        "cost": "70.00",
+        "contribution": "30.00",
+    }
     linted = api.client.post("/console/config/products", data={**product, "action": "check"})
     assert linted.status_code == 200 and 'id="lint-heading"' in linted.text
     assert api.get("/v1/products/gift").status_code == 404

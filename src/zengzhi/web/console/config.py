@@ -243,6 +243,7 @@ def checked_digest(context: Context, user: Staff, section: str, key: str, change
 def _review(
     context: Context,
     user: Staff,
+    section: str,
     key: str,
     change: Change,
     digest: str,
@@ -252,7 +253,26 @@ def _review(
     lets Save save it; `unchecked` says why a Save was refused (edited, missing)."""
     proposal = config.proposal_with(context, user.principal, key, change)
     lint = config.lint_proposal(context, user.principal, proposal)
+    _refuse_what_saving_would(lint, section, key)
     return Review(lint, digest, unchecked)
+
+
+def _refuse_what_saving_would(lint: LintReport, section: str, key: str) -> None:
+    """A product's or a store's value the engine refuses (a price of −1 or 0.001, a split
+    that does not add up) is refused at its field, as Save refuses it: the request model
+    takes such values as text and the engine checks them, so Check listed the lint's
+    `config.invalid` as a finding (products.p1.price 必须大于 0) with Save offered beside
+    it, and Save then refused it. The field is named as `catalog.put_item` names it: the
+    item's own field, or the item (its id) for a split that does not add up."""
+    if section not in ("products", "stores"):
+        return
+    item = f"{section}.{key}"
+    for finding in lint.findings:
+        if finding.code == "config.invalid" and (
+            finding.field == item or finding.field.startswith(item + ".")
+        ):
+            field = finding.field.removeprefix(item).removeprefix(".") or key
+            raise DomainError(ErrorCode.INVALID, finding.message, field)
 
 
 def _before_saving(
@@ -272,6 +292,8 @@ def _before_saving(
     digest = checked_digest(context, user, section, key, change)
     if action == "dryrun":
         proposal = config.proposal_with(context, user.principal, key, change)
+        lint = config.lint_proposal(context, user.principal, proposal)
+        _refuse_what_saving_would(lint, section, key)
         values = {k: v for k, v in form.values().items() if k not in ("csrf", "action", "checked")}
         about = DryRunAbout(
             section=section, key=key, editing=editing, values=values, checked=digest
@@ -285,12 +307,14 @@ def _before_saving(
         now = config.item_version(context, user.principal, section, key) if filled_from else ""
         if filled_from and filled_from != now:  # saved since this page was filled: kept
             why = "stale" if editing else "exists"  # a new item's id taken meanwhile
-            return _review(context, user, key, change, digest, why)
+            return _review(context, user, section, key, change, digest, why)
         carried = form.get("checked")
         if carried and hmac.compare_digest(carried, digest):
             return None
-        return _review(context, user, key, change, digest, "edited" if carried else "missing")
-    return _review(context, user, key, change, digest)
+        return _review(
+            context, user, section, key, change, digest, "edited" if carried else "missing"
+        )
+    return _review(context, user, section, key, change, digest)
 
 
 def _reviewed_save(
