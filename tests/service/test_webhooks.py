@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.service.conftest import Api, Clock
+from tests.service.test_console_pages import sign_in
 from zengzhi.core.events import Join
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 from zengzhi.service import webhook_delivery
@@ -447,6 +448,13 @@ def test_a_tenant_has_at_most_twenty_active_subscriptions(api: Api) -> None:
         "（一个订阅可以接收多种事件类型）"
     )
     assert len(api.ok(api.get("/v1/webhooks"))) == 21  # the 20 and the gateway's
+    csrf = sign_in(api.client, api.tenant)  # the console's form says it in Chinese
+    api.client.get("/language/zh")
+    form = {"csrf": csrf, "url": "https://shop.example/21", "event_types": "*"}
+    pressed = api.client.post("/console/webhooks", data=form)
+    assert pressed.status_code == 409
+    assert "每个租户最多有 20 个启用的 Webhook 订阅" in pressed.text
+    assert len(api.ok(api.get("/v1/webhooks"))) == 21
     api.ok(api.delete(f"/v1/webhooks/{hooks[0]['id']}"))
     last = subscribe(api)  # the deleted one's place
     again = api.patch(f"/v1/webhooks/{hooks[0]['id']}", {"active": True})
