@@ -110,3 +110,40 @@ def test_a_long_change_shows_its_first_fields_and_the_rest_behind_a_toggle(api: 
         else:
             assert total <= 5
     assert any("<details" in row for row in rows)  # the pool's creation: its every field
+
+
+def test_every_field_a_console_change_records_reads_in_chinese(api: Api) -> None:
+    """A Chinese operator read phone, url, event_types, active → true, minting_enabled,
+    withdrawals.minimum and role → operator in the log: the fields the pool and item
+    forms did not name, and values as stored. Each field is now named in words (the
+    settings' by their form's labels, a pool's name by its pool), a flag is 是 or 否 and
+    a role is said by its name."""
+    api.pool()
+    api.member("m1")
+    api.ok(api.patch("/v1/members/m1", {"phone": "13800000000", "real_name_verified": True}))
+    body = {"url": "https://shop.example/hooks", "event_types": ["order.completed"]}
+    api.ok(api.post("/v1/webhooks", body))
+    api.ok(api.post("/v1/pools/main/pause", {"reason": "盘点"}))
+    settings = api.ok(api.get("/v1/tenant"))["settings"]
+    settings["withdrawals"]["minimum"] = "10.00"
+    settings["member_page"] = {"referral_link": "https://shop.example/j?r={member}"}
+    settings["member_page"]["pool_names"] = {"main": "购物积分"}
+    api.ok(api.put("/v1/tenant/settings", settings))
+    name = f"op-{api.tenant}"
+    password = "correct horse battery staple"
+    api.ok(api.post("/v1/users", {"username": name, "password": password, "role": "viewer"}))
+    api.ok(api.patch(f"/v1/users/{name}", {"role": "operator"}))
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    page = api.client.get("/console/audit").text
+    labels = dict(re.findall(r'<dt data-field="([^"]+)">([^<]*)</dt>', page))
+    for stored in ("phone", "real_name_verified", "url", "event_types", "active"):
+        assert stored in labels, stored
+    said = {f: label.replace(" main ", "") for f, label in labels.items()}  # the pool's id
+    english = {f: label for f, label in said.items() if re.search(r"[A-Za-z]{2}", label)}
+    assert english == {}
+    assert labels["withdrawals.minimum"] == "最低提现金额（元）"
+    assert labels["member_page.pool_names.main"] == "积分池 main 的名称"
+    assert "<ins>是</ins>" in page and "<del>是</del>" in page  # verified; minting paused
+    assert "<del>只读</del>" in page and "<ins>运营</ins>" in page
+    assert ">true<" not in page and ">operator<" not in page
