@@ -93,7 +93,7 @@ def _written_address(host: str) -> str:
 # the resolver's own retries lasted. The lookup runs in a thread of its own, waited for
 # this long; at most _LOOKUPS_AT_ONCE are on their way at once (a resolver that never
 # answers cannot pile up threads without end).
-LOOKUP_SECONDS = 5.0
+LOOKUP_SECONDS = 5
 _LOOKUPS_AT_ONCE = 16
 _lookups = threading.BoundedSemaphore(_LOOKUPS_AT_ONCE)
 AddressInfo = list[tuple[Any, ...]]
@@ -127,7 +127,7 @@ def lookup(host: str, port: int | None) -> AddressInfo:
     except BaseException:
         _lookups.release()
         raise
-    thread.join(max(0.0, seconds - (time.monotonic() - started)))
+    thread.join(max(0, seconds - (time.monotonic() - started)))
     if thread.is_alive():  # left to finish (or not) on its own; its place is freed then
         raise NoAnswer(f"no answer within {seconds:g} seconds")
     if failure:
