@@ -280,3 +280,24 @@ def test_the_configurations_lists_write_ratios_as_percentages_and_prices_in_yuan
     stores = api.client.get("/console/config/stores").text
     assert "<td>20%</td>" in stores and "平台 2%，分销 2.5%，其余进入积分池" in stores
     assert "0.20" not in stores and "佣金分配" in stores
+
+
+def test_a_subsidy_and_an_income_say_how_much_was_put_in(api: Api) -> None:
+    """The notice after a subsidy said only 补贴已投入积分池 main。: an operator who typed
+    １０００ with a Chinese input method (read as 1000) could not see what was put in. It
+    now names the amount as every amount reads. The page's explanations cite no 种子文章
+    (the vendors' articles the project was built from, which an operator has never seen)."""
+    api.pool()
+    union_zone(api)
+    csrf = sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    shown = api.client.get("/console/pools").text
+    assert "种子文章" not in shown and "贡献分按您给出的比例" in shown
+    form = {"csrf": csrf, "id": "console-s1", "amount": "１０００"}
+    done = api.client.post("/console/pools/main/subsidy", data=form)
+    assert done.status_code == 200 and "已向积分池 main 投入补贴 ¥1,000.00。" in done.text
+    income = {"csrf": csrf, "id": "console-i1", "zone": "u", "mode": "union", "source": "广告主"}
+    done = api.client.post("/console/pools/income", data={**income, "amount": "12.5"})
+    assert done.status_code == 200 and "已将收入 ¥12.50 计入专区 u。" in done.text
+    api.client.get("/language/en")
+    assert "seed 00" not in api.client.get("/console/pools").text.lower()

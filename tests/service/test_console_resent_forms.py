@@ -40,7 +40,7 @@ def test_each_form_on_the_pools_page_has_its_own_id(api: Api) -> None:
     local = {"csrf": csrf, "id": ids["/console/pools/local/subsidy"], "amount": "3.00"}
     first = client.post("/console/pools/local/subsidy", data=local, follow_redirects=False)
     assert first.status_code == 303
-    assert "Subsidy put into pool local." in client.get("/console/pools").text
+    assert "Subsidy of ¥3.00 put into pool local." in client.get("/console/pools").text
     # Back, then main's form of the same (cached) page: its own id, applied
     main = {"csrf": csrf, "id": ids["/console/pools/main/subsidy"], "amount": "4.00"}
     other = client.post("/console/pools/main/subsidy", data=main, follow_redirects=False)
@@ -51,7 +51,7 @@ def test_each_form_on_the_pools_page_has_its_own_id(api: Api) -> None:
     again = client.post("/console/pools/local/subsidy", data=local, follow_redirects=False)
     assert again.status_code == 303
     shown = client.get("/console/pools").text
-    assert "already been sent" in shown and "Subsidy put into pool local." not in shown
+    assert "already been sent" in shown and "Subsidy of ¥3.00 put into pool local." not in shown
     assert api.ok(api.get("/v1/pools/local"))["balance"] == "3.00"
 
     # Back, local's form with another amount: refused, said beside the form

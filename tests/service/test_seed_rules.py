@@ -306,7 +306,7 @@ def test_the_console_records_income_and_converts_contribution(api: Api) -> None:
         follow_redirects=False,
     )
     assert done.headers["location"] == "/console/pools"
-    assert "Income recorded into zone ads." in api.client.get("/console/pools").text
+    assert "Income of ¥50.00 recorded into zone ads." in api.client.get("/console/pools").text
     body = {"csrf": csrf, "id": "c1", "into": "cash", "rate": "0.5", "members": "a"}
     refused = api.client.post("/console/pools/conversion", data={**body, "reason": ""})
     assert refused.status_code == 422 and 'id="e-convert-reason"' in refused.text

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from zengzhi.core.errors import DomainError
 from zengzhi.deps import STATUS, ContextDep
 from zengzhi.engine.fields import ID_PATTERN
+from zengzhi.i18n import format as fmt
 from zengzhi.service import distribution, modes, pools
 from zengzhi.service.distribution import Conversion
 from zengzhi.service.modes import IncomeRequest
@@ -60,7 +61,7 @@ def record_income(
             IncomeRequest,
             {k: values.get(k, "") for k in ("id", "mode", "amount", "source")},
         )
-        _, now = modes.record_income_once(context, user.principal, values.get("zone", ""), body)
+        made, now = modes.record_income_once(context, user.principal, values.get("zone", ""), body)
     except DomainError as refused:
         error = resent(refused)
         return _page(
@@ -68,7 +69,13 @@ def record_income(
         )
     if not now:
         return see_other_with_notice(request, PAGE, "pools.already_applied")
-    return see_other_with_notice(request, PAGE, "pools.done_income", pool=values.get("zone", ""))
+    return see_other_with_notice(
+        request,
+        PAGE,
+        "pools.done_income",
+        pool=values.get("zone", ""),
+        amount=fmt.money(made["amount"]),  # what was booked, as every amount reads
+    )
 
 
 @router.post("/conversion", response_class=HTMLResponse)
@@ -120,7 +127,7 @@ def subsidize(
                 "reason": values.get("reason") or None,
             },
         )
-        _, now = pools.subsidize_once(context, user.principal, pool_id, body)
+        made, now = pools.subsidize_once(context, user.principal, pool_id, body)
     except DomainError as refused:
         error = resent(refused)
         return _page(
@@ -128,7 +135,9 @@ def subsidize(
         )
     if not now:
         return see_other_with_notice(request, PAGE, "pools.already_applied")
-    return see_other_with_notice(request, PAGE, "pools.done_subsidy", pool=pool_id)
+    return see_other_with_notice(
+        request, PAGE, "pools.done_subsidy", pool=pool_id, amount=fmt.money(made["amount"])
+    )
 
 
 @router.post("/{pool_id}/{action}", response_class=HTMLResponse)
