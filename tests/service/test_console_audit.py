@@ -147,3 +147,14 @@ def test_every_field_a_console_change_records_reads_in_chinese(api: Api) -> None
     assert "<ins>是</ins>" in page and "<del>是</del>" in page  # verified; minting paused
     assert "<del>只读</del>" in page and "<ins>运营</ins>" in page
     assert ">true<" not in page and ">operator<" not in page
+
+
+def test_a_conversion_says_what_it_paid_in_as_its_form_does(api: Api) -> None:
+    """A conversion's record read 兑换为 （无）→ shares: the value as stored."""
+    api.pool()
+    body = {"id": "c1", "into": "shares", "rate": "0.0005", "reason": "年度兑换"}
+    api.ok(api.post("/v1/contribution/conversions", body))
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    page = api.client.get("/console/audit").text
+    assert "<ins>股权（分红权重）</ins>" in page and "<ins>shares</ins>" not in page

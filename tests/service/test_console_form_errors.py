@@ -245,8 +245,8 @@ def test_a_conversion_is_chosen_into_cash_shares_or_points_from_a_list(api: Api)
     options = re.findall(r'<option value="(\w+)"( selected)?>([^<]+)</option>', chosen.group(0))
     assert [(value, text) for value, _, text in options] == [
         ("cash", "现金（进入零钱）"),
-        ("shares", "分红权重（shares）"),
-        ("points", "积分（points）"),
+        ("shares", "股权（分红权重）"),  # as the form's explanation names them, no code
+        ("points", "增值积分"),
     ]
     assert [value for value, selected, _ in options if selected] == ["shares"]
     assert '<label for="f-convert-into">兑换为</label>' in page
