@@ -8,6 +8,7 @@ acted ("lost": a timeout)."""
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -32,8 +33,20 @@ from zengzhi.service.gateways import alipay, wechatpay
 BEIJING = alipay.BEIJING
 
 
+# A key takes about 60 ms to make and a test asks for three to five (a merchant's, the
+# gateway's, a forger's): keys come from a ring made once a process, each call the next,
+# so the keys of one test differ while the ring lasts (more calls than KEYS in one test
+# would meet a key again).
+KEYS = 12
+_ring: list[rsa.RSAPrivateKey] = []
+_next = itertools.count()
+
+
 def rsa_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    n = next(_next) % KEYS
+    if n == len(_ring):
+        _ring.append(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    return _ring[n]
 
 
 def private_pem(key: rsa.RSAPrivateKey) -> str:

@@ -18,7 +18,7 @@ from tests.service.test_sequencer_crash import _in_a_transaction, crashable
 from zengzhi.service.audit import check_ledger, check_replay
 
 CLIENTS = 6
-KILLS = 3
+KILLS = 2
 
 
 class Trader:

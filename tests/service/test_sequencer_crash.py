@@ -33,7 +33,7 @@ from zengzhi.store.migrate import upgrade
 
 MEMBERS = [f"m{n}" for n in range(6)]
 CLIENTS = 6
-KILLS = 3
+KILLS = 2
 
 
 def _body(order_id: str, n: int) -> dict[str, str]:
