@@ -27,7 +27,7 @@ TEXT = {
         "all_history": "See everything",
     },
     "zh": {
-        "heading": "您在 {pool} 的积分",
+        "heading": "您在{pool}的积分",  # no spaces around a Chinese name
         "none_held": "您目前在这里没有积分",
         "exit": "当价格达到",
         "amount": "提现金额（元）",

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from zengzhi.i18n.format import grouped, local_time, moment, money, percent, worth
+from zengzhi.i18n.format import amid_chinese, grouped, local_time, moment, money, percent, worth
 
 
 @pytest.mark.parametrize(
@@ -74,3 +74,12 @@ def test_a_member_reads_the_same_local_time_without_the_offset() -> None:
 )
 def test_a_ratio_reads_as_a_percentage_with_every_digit(ratio: str | None, shown: str) -> None:
     assert percent(ratio) == shown
+
+
+def test_a_name_inside_a_chinese_sentence_is_spaced_only_where_it_is_not_chinese() -> None:
+    """The member page read 您在 主积分池 的积分: Chinese type puts no space between Chinese
+    words, and a space between them and a Latin name (您在 local 的积分)."""
+    assert f"您在{amid_chinese('主积分池')}的积分" == "您在主积分池的积分"
+    assert f"您在{amid_chinese('local')}的积分" == "您在 local 的积分"
+    assert f"您在{amid_chinese('VIP积分')}的积分" == "您在 VIP积分的积分"
+    assert amid_chinese("") == ""

@@ -38,6 +38,20 @@ def places(text: str | None, least: int) -> str | None:
     return f"{whole}.{fraction.ljust(least, '0')}" if least else text
 
 
+def amid_chinese(name: str) -> str:
+    """A name set inside a Chinese sentence, as Chinese type sets it: a space between it and
+    the Chinese words around it only on a side where it is not Chinese itself (您在 local 的积分,
+    您在主积分池的积分; not 您在 主积分池 的积分)."""
+    if not name:
+        return name
+    lead = "" if _CHINESE.match(name[0]) else " "
+    trail = "" if _CHINESE.match(name[-1]) else " "
+    return f"{lead}{name}{trail}"
+
+
+_CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+
+
 def money(text: str | None) -> str:
     if text is None:
         return "—"

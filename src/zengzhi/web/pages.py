@@ -72,6 +72,7 @@ templates.filters.update(
     worth=fmt.worth,
     percent=fmt.percent,
     places=fmt.places,
+    amid_chinese=fmt.amid_chinese,
     moment=_moment,
     local_time=_local_time,
     iso=fmt.iso,
