@@ -58,3 +58,29 @@ def test_the_chart_of_a_pool_opened_minutes_ago_does_not_repeat_its_time_labels(
     expect(chart).to_have_attribute("data-axis", re.compile(r"\d"))
     labels = [label for label in (chart.get_attribute("data-axis") or "").split(" | ") if label]
     assert labels and len(set(labels)) == len(labels), labels
+
+
+def test_the_configurations_lists_are_stacked_on_a_phone(browser: Browser, server: Server) -> None:
+    """A store's row of six columns on a phone broke its name and the headings a character a
+    line (兰/州/拉/面/馆, 名/称): each item is now a block and each field a line named by
+    its column, as the users page does."""
+    store = {"commission_rate": "0.20", "platform_rate": "0.02", "distribution_rate": "0.02"}
+    with server.owner() as owner:
+        made = owner.put("/v1/stores/lanzhou", json={**store, "name": "兰州拉面馆"})
+        assert made.status_code in (200, 201)
+    context = new_context(browser, server, **PHONE)
+    page = context.new_page()
+    try:
+        sign_in(page)
+        page.goto("/language/zh?next=/console/config/stores")
+        name = page.locator("tr", has_text="lanzhou").locator("td", has_text="兰州拉面馆")
+        box = name.bounding_box()
+        assert box is not None and box["height"] < 40, box  # one line, labelled 名称：
+        assert name.evaluate("td => getComputedStyle(td, '::before').content") == '"名称："'
+        width = page.evaluate("document.documentElement.clientWidth")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.goto("/console/config")
+        fee = page.locator("tr", has_text="main").locator('td[data-label="回流比例："]')
+        assert (fee.bounding_box() or {"height": 99})["height"] < 40
+    finally:
+        context.close()

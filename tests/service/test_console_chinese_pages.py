@@ -273,12 +273,13 @@ def test_the_configurations_lists_write_ratios_as_percentages_and_prices_in_yuan
     sign_in(api.client, api.tenant)
     api.client.get("/language/zh")
     pools = api.client.get("/console/config").text
-    row = re.search(r'<th scope="row">main</th>(.*?)</tr>', pools, re.S)
+    row = re.search(r'<th scope="row" role="rowheader">main</th>(.*?)</tr>', pools, re.S)
     assert row is not None
-    cells = re.findall(r"<td>(.*?)</td>", row.group(1))
+    cells = re.findall(r"<td [^>]*>(.*?)</td>", row.group(1))
     assert cells[:4] == ["70%", "20%", "2×", "¥1.00"], cells
     stores = api.client.get("/console/config/stores").text
-    assert "<td>20%</td>" in stores and "平台 2%，分销 2.5%，其余进入积分池" in stores
+    assert 'data-label="佣金比例：">20%</td>' in stores
+    assert "平台 2%，分销 2.5%，其余进入积分池" in stores
     assert "0.20" not in stores and "佣金分配" in stores
 
 
