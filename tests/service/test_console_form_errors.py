@@ -170,7 +170,7 @@ def test_an_empty_field_that_must_be_filled_is_said_to_be_required(api: Api) -> 
     client.cookies.set("zz_lang", "zh")
     page = client.post("/console/pools/main/subsidy", data={"csrf": csrf, "id": "s1", "amount": ""})
     assert page.status_code == 422
-    assert field_errors(page.text) == {"amount": "必填"}
+    assert field_errors(page.text) == {"subsidy-main-amount": "必填"}  # pool main's own field
 
 
 def test_a_new_item_without_an_id_is_told_the_id_is_required(api: Api) -> None:
@@ -290,3 +290,22 @@ def test_check_refuses_at_its_field_what_save_would_refuse(api: Api) -> None:
     assert field_errors(page.text) == {"commission_rate": "平台比例与分销比例之和超过了佣金比例"}
     assert api.get("/v1/products/p1").status_code == 404
     assert api.get("/v1/stores/s1").status_code == 404
+
+
+def test_each_pools_subsidy_amount_has_its_own_label_and_message(api: Api) -> None:
+    """With two pools the page had two inputs with id f-amount: the second pool's label
+    (金额（元）) and a refusal's message named the first pool's field, so a click on it, a
+    screen reader or the red message led to the wrong pool."""
+    api.pool()
+    api.pool("local")
+    csrf = sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    form = {"csrf": csrf, "id": "console-1", "amount": "1e3"}
+    page = api.client.post("/console/pools/local/subsidy", data=form).text
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for target in re.findall(r'<label for="([^"]+)"', page):
+        assert f'id="{target}"' in page, target
+    local = page.split('action="/console/pools/local/subsidy"')[1].split("</form>")[0]
+    assert 'aria-invalid="true" aria-describedby="e-subsidy-local-amount"' in local
+    assert 'id="e-subsidy-local-amount"' in local
