@@ -127,7 +127,8 @@ def test_a_tick_forgets_counts_whose_window_has_passed(
     assert forget_stale(context, api.tenant) == 0
     assert counted() == ["ann", "bob", "owner"]  # the owner signed in: a count of 0
     clock.advance(minutes=16)
-    assert forget_stale(context, api.tenant) >= 2 and counted() == []
+    tick(context, [api.tenant])  # which finds the tenant's rows to forget in one probe
+    assert counted() == []
 
 
 def test_every_refused_sign_in_takes_one_password_check(

@@ -14,7 +14,7 @@ time on PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Integer, bindparam, delete, insert, select, update
@@ -28,6 +28,7 @@ from zengzhi.store import tables as t
 from zengzhi.store.database import bulk, bulk_update, bulk_upsert
 from zengzhi.store.saved import parsed_as_saved
 from zengzhi.store.tenanted import of_tenant
+from zengzhi.store.tenants import tenants_having
 
 _PAGE = 1000
 # where a day in parts stands: read together, once a command
@@ -501,3 +502,11 @@ class SqlModes:
             ],
         )
         self._tally.clear()
+
+
+def tenants_with_zones(connection: Connection, among: Collection[str] | None = None) -> list[str]:
+    """The tenants (of `among`, or all) with a zone, the ones a day's mode work may be for."""
+    z = t.zones.c
+    return tenants_having(
+        connection, lambda tenant: select(z.zone_id).where(of_tenant(z, tenant)), among=among
+    )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Row, bindparam, func, insert, select, update
 
 from zengzhi.core.events import OrderLine
 from zengzhi.core.lifecycles import OrderStatus
@@ -17,6 +17,7 @@ from zengzhi.store import tables as t
 from zengzhi.store.pending import UNAFFECTED, Pending
 from zengzhi.store.records import lines_from_json, lines_to_json
 from zengzhi.store.tenanted import Keyed, of_tenant, record_of
+from zengzhi.store.tenants import tenants_having
 from zengzhi.store.wanted import Wanted
 
 
@@ -225,10 +226,7 @@ class Orders(Keyed[OrderRow]):
         """Paid orders whose return window has passed, the longest due first."""
         c = t.orders.c
         statement = (
-            self.select(c.order_id)
-            .where(c.status == OrderStatus.PAID, c.due_at <= now)
-            .order_by(c.due_at, c.order_id)
-            .limit(limit)
+            self.select(c.order_id).where(*_due(now)).order_by(c.due_at, c.order_id).limit(limit)
         )
         return list(self.connection.execute(statement).scalars())
 
@@ -243,6 +241,23 @@ class Orders(Keyed[OrderRow]):
         if status is not None:
             statement = statement.where(c.status == status)
         return self.records(statement, limit, after)
+
+
+def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    c = t.orders.c
+    return c.status == OrderStatus.PAID, c.due_at <= now
+
+
+def tenants_with_due_orders(
+    connection: Connection, now: datetime, among: Collection[str] | None = None
+) -> list[str]:
+    """The tenants (of `among`, or all) with a paid order whose return window has passed."""
+    c = t.orders.c
+    return tenants_having(
+        connection,
+        lambda tenant: select(c.order_id).where(of_tenant(c, tenant), *_due(now)),
+        among=among,
+    )
 
 
 def spent_differences(connection: Connection, tenant: str) -> list[tuple[str, int, int]]:

@@ -101,7 +101,7 @@ class Payouts(Keyed[PayoutRow]):
 def tenants_paying(connection: Connection, among: Collection[str] | None = None) -> list[str]:
     """The tenants (of `among`, or all) with a payout at WeChat Pay or Alipay still
     `paying`."""
-    return tenants_having(connection, _paying, among)
+    return tenants_having(connection, _paying, among=among)
 
 
 @dataclass(frozen=True, slots=True)

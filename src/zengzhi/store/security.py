@@ -12,14 +12,16 @@ the same moment each see what the ones before them left.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, case, delete, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Table, and_, case, delete, or_, select, update
 
 from zengzhi.store import tables as t
 from zengzhi.store.database import insert_if_absent, upsert
 from zengzhi.store.tenanted import of_tenant
+from zengzhi.store.tenants import tenants_having
 
 # ---------------------------------------------------------------------------- sign-in
 
@@ -220,21 +222,38 @@ def release_phone(connection: Connection, tenant: str, member: str) -> None:
 # ---------------------------------------------------------------------------- housekeeping
 
 
-def prune(connection: Connection, tenant: str, now: datetime, window: timedelta) -> int:
-    """Forget what can no longer matter: attempt counts whose window and lock have
-    passed, sessions ended a day ago, rate counters of windows long gone. How many rows
-    went."""
+def _forgettable(now: datetime, window: timedelta) -> tuple[tuple[Table, ColumnElement[bool]], ...]:
+    """Each table's rows that can no longer matter: attempt counts whose window and lock
+    have passed, sessions ended a day ago, rate counters of windows long gone."""
     f, s, r = t.sign_in_failures.c, t.sessions.c, t.rate_limits.c
     day = now - timedelta(days=1)
-    statements = (
-        delete(t.sign_in_failures).where(
-            of_tenant(f, tenant),
-            f.first_at <= now - window,
-            or_(f.locked_until.is_(None), f.locked_until <= now),
+    return (
+        (
+            t.sign_in_failures,
+            and_(f.first_at <= now - window, or_(f.locked_until.is_(None), f.locked_until <= now)),
         ),
-        delete(t.sessions).where(
-            of_tenant(s, tenant), or_(s.expires_at <= day, s.revoked_at <= day)
-        ),
-        delete(t.rate_limits).where(of_tenant(r, tenant), r.window_start <= day),
+        (t.sessions, or_(s.expires_at <= day, s.revoked_at <= day)),
+        (t.rate_limits, r.window_start <= day),
     )
-    return sum(int(connection.execute(statement).rowcount or 0) for statement in statements)
+
+
+def prune(connection: Connection, tenant: str, now: datetime, window: timedelta) -> int:
+    """Forget what can no longer matter (`_forgettable`), so that the rows anyone may
+    cause, without signing in, do not pile up. How many rows went."""
+    return sum(
+        int(connection.execute(delete(table).where(of_tenant(table, tenant), rows)).rowcount or 0)
+        for table, rows in _forgettable(now, window)
+    )
+
+
+def tenants_with_forgettable(
+    connection: Connection, now: datetime, window: timedelta, among: Collection[str] | None
+) -> list[str]:
+    """The tenants (of `among`, or all) with a row `prune` would forget, in one statement."""
+    probes = [
+        lambda tenant, table=table, rows=rows: select(table.c.tenant_id).where(
+            of_tenant(table, tenant), rows
+        )
+        for table, rows in _forgettable(now, window)
+    ]
+    return tenants_having(connection, *probes, among=among)

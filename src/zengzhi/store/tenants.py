@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Connection, Select, exists, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Select, exists, func, insert, or_, select, update
 
 from zengzhi.core.days import DEFAULT_TIMEZONE, time_zone
 from zengzhi.store import tables as t
@@ -123,16 +123,36 @@ def all_tenants(connection: Connection) -> list[str]:
 
 def tenants_having(
     connection: Connection,
-    probe: Callable[[ColumnElement[str]], Select[Any]],
+    *probes: Callable[[ColumnElement[str]], Select[Any]],
     among: Collection[str] | None = None,
 ) -> list[str]:
-    """The tenants (of `among`, or all) for which `probe(tenant)` finds a row, in one
-    statement: the directory, each tenant kept where its own rows hold one (the probe
-    correlated on `tenant_id`; under Citus the directory is a reference table and each
-    node probes its own shards, tests/service/test_tenant_scoping.py). Asked tenant by
-    tenant it was a statement a tenant, every poll of every worker."""
+    """The tenants (of `among`, or all) for which one of `probes(tenant)` finds a row, in
+    one statement: the directory, each tenant kept where its own rows hold one (each
+    probe correlated on `tenant_id`; under Citus the directory is a reference table and
+    each node probes its own shards, tests/service/test_tenant_scoping.py). Asked tenant
+    by tenant it was a statement a tenant, every poll of every worker."""
     d = t.tenants.c
-    found = select(d.tenant_id).where(exists(probe(d.tenant_id)))
+    return _directory(connection, or_(*(exists(probe(d.tenant_id)) for probe in probes)), among)
+
+
+def tenants_with_dividends(
+    connection: Connection, among: Collection[str] | None = None
+) -> list[str]:
+    """The tenants (of `among`, or all) whose distribution has a dividend plan: the
+    directory alone, its settings read in the database (JSON paths differ by dialect)."""
+    d = t.tenants.c
+    if connection.dialect.name == "postgresql":
+        plans = func.jsonb_array_length(d.settings["distribution"]["dividends"])
+    else:
+        plans = func.json_array_length(d.settings, "$.distribution.dividends")
+    return _directory(connection, plans > 0, among)
+
+
+def _directory(
+    connection: Connection, condition: ColumnElement[bool], among: Collection[str] | None
+) -> list[str]:
+    d = t.tenants.c
+    found = select(d.tenant_id).where(condition)
     if among is not None:
         found = found.where(d.tenant_id.in_(sorted(among)))
     return list(connection.execute(found.order_by(d.tenant_id)).scalars())

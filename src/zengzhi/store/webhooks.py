@@ -206,5 +206,5 @@ def tenants_with_subscriptions(
     return tenants_having(
         connection,
         lambda tenant: select(c.tenant_id).where(of_tenant(c, tenant), c.active),
-        among,
+        among=among,
     )
