@@ -39,7 +39,7 @@ from zengzhi.store import tables as t
 from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
 
-STALE_SECONDS = 5  # a worker silent this long has stopped (the default is 30; it beats every second)
+STALE_SECONDS = 5  # a worker silent this long has stopped (default 30; it beats every second)
 TINY = """name = "Thirty quiet days"
 
 [simulation]
