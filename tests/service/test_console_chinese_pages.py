@@ -294,6 +294,11 @@ def test_a_subsidy_and_an_income_say_how_much_was_put_in(api: Api) -> None:
     api.client.get("/language/zh")
     shown = api.client.get("/console/pools").text
     assert "种子文章" not in shown and "贡献分按您给出的比例" in shown
+    # the income's mode is picked by its name, not typed as a code (模式（如 ads）)
+    modes = re.search(r'<select id="f-income-mode" name="mode">(.*?)</select>', shown, re.S)
+    assert modes is not None and "（如 ads）" not in shown
+    assert '<option value="ads" selected>广告电商积分</option>' in modes.group(1)
+    assert '<option value="union">工会排队</option>' in modes.group(1)
     form = {"csrf": csrf, "id": "console-s1", "amount": "１０００"}
     done = api.client.post("/console/pools/main/subsidy", data=form)
     assert done.status_code == 200 and "已向积分池 main 投入补贴 ¥1,000.00。" in done.text

@@ -15,6 +15,7 @@ from zengzhi.core.errors import DomainError
 from zengzhi.deps import STATUS, ContextDep
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.i18n import format as fmt
+from zengzhi.rules.modes.common import MODES
 from zengzhi.service import distribution, modes, pools
 from zengzhi.service.distribution import Conversion
 from zengzhi.service.modes import IncomeRequest
@@ -38,6 +39,7 @@ def _page(
         "console/pools.html",
         status=status,
         pools=pools.list_pools(context, user.principal),
+        modes=MODES,
         # a fresh id for each form (each call): the same form sent twice applies once,
         # and another form of the page is never taken for it
         new_id=lambda: f"console-{secrets.token_hex(8)}",
