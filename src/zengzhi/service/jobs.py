@@ -189,9 +189,12 @@ def tick(context: Context, only: Collection[str] | None = None) -> list[JobRepor
                     reports.append(done)
     if only is None:  # sign-ins to tenants that do not exist (service/sessions.py)
         _guarded(context, STRANGERS, FORGET_STALE, forget_stale)
-    for tenant in query(context, lambda connection: tenants_with_subscriptions(connection, only)):
+    # asked after the daily jobs, whose completions and payments make webhooks to send
+    subscribed = query(context, lambda connection: tenants_with_subscriptions(connection, only))
+    for tenant in subscribed:
         reports.append(_guarded(context, tenant, WEBHOOKS, deliver_webhooks))
-    for tenant in query(context, lambda c: gateway_payouts.tenants_paying(c, only)):
+    paying = query(context, lambda connection: gateway_payouts.tenants_paying(connection, only))
+    for tenant in paying:
         reports.append(_guarded(context, tenant, RECONCILE_PAYOUTS, reconcile_payouts))
     return reports
 
