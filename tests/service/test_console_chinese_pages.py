@@ -307,3 +307,32 @@ def test_a_subsidy_and_an_income_say_how_much_was_put_in(api: Api) -> None:
     assert done.status_code == 200 and "已将收入 ¥12.50 计入专区 u。" in done.text
     api.client.get("/language/en")
     assert "seed 00" not in api.client.get("/console/pools").text.lower()
+
+
+def test_the_language_switch_on_a_refused_form_leads_back_to_its_page(api: Api) -> None:
+    """A refusal is shown at the address the form posts to (/console/pools/main/subsidy),
+    which answers no GET: 中文 / English there led to "Not found". The switch now leads to
+    the page the form was sent from (the member page's too)."""
+    api.pool()
+    api.member("m1")
+    api.completed_order("o1", "m1")
+    csrf = sign_in(api.client, api.tenant)
+    sent_from = {"referer": "http://testserver/console/pools"}
+    form = {"csrf": csrf, "id": "console-1", "amount": "abc"}
+    refused = api.client.post("/console/pools/main/subsidy", data=form, headers=sent_from)
+    assert refused.status_code == 422
+    assert 'href="/language/zh?next=/console/pools"' in refused.text
+    assert api.client.get("/language/zh?next=/console/pools").status_code == 200
+    unknown = {"referer": "https://elsewhere.example/console/x"}  # not this site's: kept here
+    refused = api.client.post("/console/pools/main/subsidy", data=form, headers=unknown)
+    assert 'href="/language/en?next=/console/pools/main/subsidy"' in refused.text
+    api.client.cookies.clear()
+    enter_member_page(api.client, api.ok(api.post("/v1/members/m1/page-token")))
+    home = api.client.get("/m").text
+    token = re.search(r'name="csrf" value="([0-9a-f]{64})"', home)
+    assert token is not None
+    quote = {"csrf": token.group(1), "amount": "99999.00"}
+    refused = api.client.post(
+        "/m/withdraw/quote", data=quote, headers={"referer": "http://testserver/m"}
+    )
+    assert refused.status_code == 422 and 'href="/language/zh?next=/m"' in refused.text

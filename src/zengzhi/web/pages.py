@@ -106,9 +106,7 @@ def render(
         t=t,
         lang=t.language,
         here=request.url.path,
-        # where the language switch comes back to: the page with its search (a GET's)
-        back_here=request.url.path
-        + (f"?{request.url.query}" if request.url.query and request.method == "GET" else ""),
+        back_here=_back_here(request),
         **data,
     )
     response = HTMLResponse(page, status_code=status)
@@ -507,6 +505,17 @@ def error_page(request: Request, error: DomainError) -> HTMLResponse:
         expired=error.field == "csrf",
         form_page=_same_site_page(request) or ("/m" if member else "/console"),
     )
+
+
+def _back_here(request: Request) -> str:
+    """Where the language switch comes back to: the page with its search (a GET's); for a
+    form's answer (a refusal shown at the address the form posts to, which answers no GET:
+    /console/pools/main/subsidy), the page the form was sent from. The switch led a
+    refused form's reader to "Not found"."""
+    if request.method == "GET":
+        query = request.url.query
+        return request.url.path + (f"?{query}" if query else "")
+    return _same_site_page(request) or request.url.path
 
 
 def _same_site_page(request: Request) -> str | None:
