@@ -183,6 +183,20 @@ def test_a_label_before_its_value_takes_the_languages_colon(api: Api) -> None:
     assert "Joined: " in page
 
 
+def test_a_modes_coverage_on_the_dashboard_takes_the_languages_colon(api: Api) -> None:
+    """The solvency table's mode rows read 储备 ÷ 欠款： 16.0% (a space after the full-width
+    colon, as English puts one after its own)."""
+    api.pool()
+    union_zone(api)
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    page = api.client.get("/console").text
+    assert re.search(r"储备 ÷ 欠款：<span data-figure=\"solvency\.modes\.0\.coverage\">", page)
+    api.client.get("/language/en")
+    page = api.client.get("/console").text
+    assert re.search(r"reserve ÷ owed: <span data-figure=\"solvency\.modes\.0\.coverage\">", page)
+
+
 def test_a_console_form_reads_full_width_numbers_too(api: Api) -> None:
     """The configuration forms read every field at once (not one by one): a pool opened
     with 赠送比例 ０．７ was refused as "'０．７' 不是形如 "12.50" 的小数". A password is read
