@@ -317,6 +317,9 @@ def test_a_subsidy_and_an_income_say_how_much_was_put_in(api: Api) -> None:
     done = api.client.post("/console/pools/main/subsidy", data=form)
     assert done.status_code == 200 and "已向积分池 main 投入补贴 ¥1,000.00。" in done.text
     income = {"csrf": csrf, "id": "console-i1", "zone": "u", "mode": "union", "source": "广告主"}
+    empty = api.client.post("/console/pools/income", data={**income, "zone": "", "amount": "1"})
+    assert empty.status_code == 422 and 'id="e-income-zone"' in empty.text  # not 未知专区 ''
+    assert "必填" in empty.text.split('id="e-income-zone"')[1][:40]
     done = api.client.post("/console/pools/income", data={**income, "amount": "12.5"})
     assert done.status_code == 200 and "已将收入 ¥12.50 计入专区 u。" in done.text
     api.client.get("/language/en")

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
 
-from zengzhi.core.errors import DomainError
+from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS, ContextDep
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.i18n import format as fmt
@@ -59,6 +59,8 @@ def record_income(
     """An advertiser's payment into a zone's mode's reserve, with its source."""
     values = form.values()
     try:
+        if not values.get("zone", "").strip():  # not 未知专区 '' (404)
+            raise DomainError(ErrorCode.INVALID, "is required", "zone")
         body = build(
             IncomeRequest,
             {k: values.get(k, "") for k in ("id", "mode", "amount", "source")},
