@@ -309,3 +309,20 @@ def test_each_pools_subsidy_amount_has_its_own_label_and_message(api: Api) -> No
     local = page.split('action="/console/pools/local/subsidy"')[1].split("</form>")[0]
     assert 'aria-invalid="true" aria-describedby="e-subsidy-local-amount"' in local
     assert 'id="e-subsidy-local-amount"' in local
+
+
+def test_a_pool_name_written_without_its_equals_sign_is_told_how_to_write_it(api: Api) -> None:
+    """`main 购物积分` (the = forgotten) was refused with the id rule: 'main 购物积分': 必须是
+    1 到 128 个字母、数字或 _.:@-…, which does not say what to write."""
+    api.pool()
+    csrf = sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    names = "main = 购物积分\nlocal 本地积分"
+    page = api.client.post(
+        "/console/config/settings", data=settings(csrf, **{"member_page.pool_names": names})
+    )
+    assert page.status_code == 422
+    said = "第 2 行没有“=”：每个积分池写成“编号 = 名称”，例如 main = 购物积分"
+    assert field_errors(page.text) == {"member_page.pool_names": said}
+    assert "local 本地积分" in page.text  # the text kept
+    assert api.ok(api.get("/v1/tenant"))["settings"]["member_page"]["pool_names"] == {}

@@ -536,11 +536,19 @@ def _settings_values(settings: TenantSettings) -> dict[str, str | bool]:
 
 
 def _pool_names(text: str) -> dict[str, str]:
-    """ "main = 购物积分" lines; a line without "=" is kept whole, so the id check names it."""
+    """ "main = 购物积分" lines; a line without "=" is refused saying how a line is written
+    (it was kept whole, and the id check said 'main 购物积分' must be 1 to 128 letters…)."""
     names: dict[str, str] = {}
-    for line in text.splitlines():
+    for n, line in enumerate(text.splitlines(), start=1):
         if line.strip():
-            pool, _, name = line.partition("=")
+            pool, equals, name = line.partition("=")
+            if not equals:
+                raise DomainError(
+                    ErrorCode.INVALID,
+                    f"line {n} has no '=': write each pool as its id = its name, "
+                    "such as main = 购物积分",
+                    "member_page.pool_names",
+                )
             names[pool.strip()] = name.strip()
     return names
 
