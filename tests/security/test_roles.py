@@ -12,7 +12,9 @@ from pathlib import Path
 
 from tests.service.conftest import PASSWORD, Api, Clock
 from tests.service.test_payments import an_order, notify
+from zengzhi.i18n import Translator, messages
 from zengzhi.service.auth import GRANTS, Permission, Role, role_table
+from zengzhi.service.auth import SIGNED_IN_ONLY as SIGNED_IN_ONLY_SENTENCES
 
 ROOT = Path(__file__).resolve().parents[2]
 STAFF = ("operator", "finance", "support", "viewer")
@@ -229,3 +231,83 @@ def test_an_api_key_of_any_role_cannot_manage_users_keys_or_sessions(api: Api) -
     # the signed-in owner still manages them all
     api.ok(api.patch("/v1/users/ann", {"disabled": True}))
     api.ok(api.delete(f"/v1/api-keys/{owner_key['key_id']}"))
+
+
+GATEWAY_SIGNED_IN_ONLY = (
+    "the payment adapter, its secret and certificates and the gateway's payout requests"
+    " are managed by a signed-in user (the console, or the API with a session from"
+    " POST /v1/auth/login), not with an API key"
+)
+
+
+def test_an_api_key_of_any_role_cannot_take_the_payment_gateway(api: Api, clock: Clock) -> None:
+    """A leaked owner key could `PUT /v1/payments/adapter` with `rotate_secret` and be
+    answered the gateway's new secret: it signs payment.succeeded (an order paid, points
+    minted) and payout.succeeded, and outlives the key's revocation. Choosing the
+    adapter, refreshing its certificates and replaying the gateway's payout requests now
+    need a signed-in user: a key, owner or not, is refused (403, naming `Authorization`,
+    in Chinese too), and the secret, the adapter and the deliveries stay as they were;
+    the owner's session still may."""
+    body = {"adapter": "webhook", "payout_url": "https://pay.example/p"}
+    secret = api.ok(api.put("/v1/payments/adapter", body))["secret"]
+    api.pool()
+    api.member("m1")
+    api.completed_order("o1", "m1")
+    api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "all"}))
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "10.00"}))
+    api.ok(api.post("/v1/withdrawals/w1/approve"))
+    api.ok(api.post("/v1/withdrawals/w1/payout"))
+    [request] = api.ok(api.get("/v1/webhooks/gateway/deliveries"))
+    replay = f"/v1/webhooks/gateway/deliveries/{request['event_id']}/replay"
+    adapter_before = api.ok(api.get("/v1/payments/adapter"))
+    keys = [
+        api.ok(api.post("/v1/api-keys", {"name": role, "role": role}))["token"]
+        for role in ("owner", "operator", "integrator")
+    ]
+    audit_before = api.ok(api.get("/v1/audit-log"))
+    for token in keys:
+        for method, path, sent in [
+            ("PUT", "/v1/payments/adapter", body | {"rotate_secret": True}),
+            ("PUT", "/v1/payments/adapter", {"adapter": "manual"}),
+            ("POST", "/v1/payments/adapter/certificates", None),
+            ("POST", replay, None),
+        ]:
+            refused = api.client.request(
+                method, path, json=sent, headers={"Authorization": f"Bearer {token}"}
+            )
+            assert refused.status_code == 403, (method, path, refused.text)
+            assert refused.json() == {
+                "code": "forbidden",
+                "message": GATEWAY_SIGNED_IN_ONLY,
+                "field": "Authorization",
+            }, (method, path)
+    in_chinese = api.client.put(
+        "/v1/payments/adapter",
+        json=body | {"rotate_secret": True},
+        headers={"Authorization": f"Bearer {keys[0]}", "Accept-Language": "zh"},
+    )
+    assert in_chinese.status_code == 403
+    assert in_chinese.json()["message"] == (
+        "支付适配器及其密钥、证书和网关的打款请求只能由已登录的用户管理（在控制台，"
+        "或在 API 中使用 POST /v1/auth/login 得到的会话），不能用 API 密钥"
+    )
+    # nothing changed: the adapter, the audit log, the delivery; the old secret still signs
+    assert api.ok(api.get("/v1/payments/adapter")) == adapter_before
+    assert api.ok(api.get("/v1/audit-log")) == audit_before
+    assert api.ok(api.get("/v1/webhooks/gateway/deliveries")) == [request]
+    paid = {"id": "n1", "type": "payout.succeeded", "withdrawal": "w1"}
+    assert notify(api, secret, clock, paid).status_code == 200
+    # a key still does what an integrator does; the signed-in owner still sets the adapter
+    assert api.get("/v1/payments/adapter", token=keys[0]).status_code == 200
+    rotated = api.ok(api.put("/v1/payments/adapter", body | {"rotate_secret": True}))
+    assert rotated["secret"].startswith("whsec_") and rotated["secret"] != secret
+
+
+def test_every_signed_in_only_refusal_is_said_in_chinese() -> None:
+    """Principal.require raises these from a table, which the catalogue check (reading
+    the source for messages written where a DomainError is made) does not see."""
+    translate = Translator("zh")
+    for permission, sentence in SIGNED_IN_ONLY_SENTENCES.items():
+        assert sentence in messages("zh"), permission
+        assert translate.message(sentence) != sentence, permission
+    assert set(SIGNED_IN_ONLY_SENTENCES) == {Permission.USERS, Permission.PAYMENT_ADAPTER}

@@ -61,7 +61,9 @@ PERMISSION_TEXT: dict[Permission, str] = {
     ),
     Permission.PAYMENT_ADAPTER: (
         "choose the payment adapter and its payout URL, receive its secret (which signs"
-        " payments and payouts), replay the gateway's deliveries"
+        " payments and payouts), refresh its certificates, replay the gateway's deliveries:"
+        " a signed-in user's only (console or session), never with an API key, whatever"
+        " its role"
     ),
     Permission.SUBSIDIZE: (
         "subsidize a pool; import a member's old balance into one (the platform funds it)"
@@ -79,6 +81,26 @@ PERMISSION_TEXT: dict[Permission, str] = {
     Permission.USERS: (
         "users, their sessions, API keys: a signed-in user's only (console or session),"
         " never with an API key, whatever its role"
+    ),
+}
+
+# An API key is a long-lived secret kept in a shop's configuration: one that leaked, of
+# any role (an owner key too), must not be able to keep a way in after it is revoked. A
+# new user or key would be one; so would the payment gateway's secret (it signs payments
+# and payouts, and outlives the key), and the adapter and certificates that say whose
+# signatures are trusted. These permissions are a person's, signed in (the console, or
+# a session from POST /v1/auth/login): an API key is refused them whatever its role
+# (403, naming `Authorization`), by `Principal.require` itself, each with its sentence.
+# (each sentence in Chinese in zh.toml: tests/security/test_roles.py)
+SIGNED_IN_ONLY: dict[Permission, str] = {
+    Permission.USERS: (
+        "users, API keys and sessions are managed by a signed-in user (the console, or the"
+        " API with a session from POST /v1/auth/login), not with an API key"
+    ),
+    Permission.PAYMENT_ADAPTER: (
+        "the payment adapter, its secret and certificates and the gateway's payout requests"
+        " are managed by a signed-in user (the console, or the API with a session from"
+        " POST /v1/auth/login), not with an API key"
     ),
 }
 
@@ -144,11 +166,18 @@ class Principal:
         return self.actor.startswith("key:")
 
     def may(self, permission: Permission) -> bool:
+        if permission in SIGNED_IN_ONLY and self.by_key:
+            return False
         return permission in GRANTS[self.role]
 
     def require(
         self, permission: Permission, field: str | None = None, why: str | None = None
     ) -> None:
+        """Refuse (403) a role without `permission`, and an API key, whatever its role,
+        a permission that is a signed-in user's only (`SIGNED_IN_ONLY`: naming
+        `Authorization`, before the role is looked at)."""
+        if permission in SIGNED_IN_ONLY and self.by_key:
+            raise DomainError(ErrorCode.FORBIDDEN, SIGNED_IN_ONLY[permission], "Authorization")
         if permission not in GRANTS[self.role]:
             raise DomainError(
                 ErrorCode.FORBIDDEN,

@@ -264,7 +264,9 @@ def put_adapter(context: Context, principal: Principal, request: AdapterIn) -> A
     """Choose the adapter. The webhook adapter gets a shared secret (shown once, in this
     answer; kept when the adapter is set again without `rotate_secret`). The secret signs
     payments and payouts, so whoever holds it can put money on the books: only a role
-    with PAYMENT_ADAPTER (the owner) chooses the adapter, and only it sees the secret."""
+    with PAYMENT_ADAPTER (the owner), signed in, chooses the adapter, and only it sees
+    the secret. Never an API key, whatever its role (`Principal.require`): a leaked
+    owner key would take a secret that outlives its revocation."""
     principal.require(Permission.PAYMENT_ADAPTER)
     if request.adapter == "webhook" and request.payout_url is None:
         raise DomainError(ErrorCode.INVALID, "the webhook adapter needs a payout_url", "payout_url")
@@ -316,7 +318,8 @@ def refresh_certificates(
     context: Context, principal: Principal, client: httpx.Client | None = None
 ) -> AdapterView:
     """Fetch WeChat Pay's platform certificates and pin the new ones beside those kept
-    (expired ones dropped): how a rotation of WeChat Pay's certificate is followed."""
+    (expired ones dropped): how a rotation of WeChat Pay's certificate is followed. The
+    owner's, signed in (PAYMENT_ADAPTER: never an API key)."""
     principal.require(Permission.PAYMENT_ADAPTER)
     row = query(context, lambda connection: adapter_row(connection, principal.tenant))
     gateway = client_for(context.settings, row)

@@ -42,30 +42,14 @@ def _once(
     return view.model_validate(kept), now
 
 
-# An API key is a long-lived secret kept in a shop's configuration: one that leaked, of
-# any role, must not be able to add a user or a key (a way back in after it is revoked).
-# Users, keys and sessions are managed by a person, signed in.
-SIGNED_IN_ONLY = (
-    "users, API keys and sessions are managed by a signed-in user (the console, or the API"
-    " with a session from POST /v1/auth/login), not with an API key"
-)
-
-
-def _managing(principal: Principal) -> None:
-    """Refuse an API key (403, naming `Authorization`), then a role without `users`."""
-    if principal.by_key:
-        raise DomainError(ErrorCode.FORBIDDEN, SIGNED_IN_ONLY, "Authorization")
-    principal.require(Permission.USERS)
-
-
 def _acting(uow: UnitOfWork, principal: Principal) -> None:
     """The acting user read again in the command's own transaction, locked, and refused
     as a request is when it is disabled or no longer has `users`: a request
     authenticated a moment before its owner was disabled or demoted would otherwise
     still add a user or an owner key (a way back in) or change someone. An API key is
-    refused (`_managing`); other actors (the command line's operator) are who the
-    caller says."""
-    _managing(principal)
+    refused (`Principal.require`: `users` is a signed-in user's only); other actors
+    (the command line's operator) are who the caller says."""
+    principal.require(Permission.USERS)
     kind, _, name = principal.actor.partition(":")
     if kind != "user":
         return
@@ -123,7 +107,7 @@ def create_user_once(
     context: Context, principal: Principal, request: NewUser, form: str | None = None
 ) -> tuple[UserView, bool]:
     """`create_user`, and whether it was done now (False: `form` sent again)."""
-    _managing(principal)
+    principal.require(Permission.USERS)
     if request.role == Role.INTEGRATOR:
         raise DomainError(ErrorCode.INVALID, "integrators use API keys, not users", "role")
     if request.role == Role.MEMBER:
@@ -157,7 +141,7 @@ def create_user_once(
 
 
 def list_users(context: Context, principal: Principal) -> list[UserView]:
-    _managing(principal)
+    principal.require(Permission.USERS)
     return query(
         context,
         lambda connection: [_user_view(row) for row in Users(connection, principal.tenant).all()],
@@ -178,7 +162,7 @@ def change_user_once(
     form: str | None = None,
 ) -> tuple[UserView, bool]:
     """`change_user`, and whether it was done now (False: `form` sent again)."""
-    _managing(principal)
+    principal.require(Permission.USERS)
     password_hash = auth.hash_password(change.password) if change.password else None
 
     def run(uow: UnitOfWork) -> tuple[UserView, bool]:
@@ -263,7 +247,7 @@ def create_api_key(
     which names the key, so that the form sent again (a reload of the answer, a double
     click) adds nothing: it is refused, naming `id` (the token is never kept to be
     answered again)."""
-    _managing(principal)
+    principal.require(Permission.USERS)
     if request.role == Role.MEMBER:
         raise DomainError(ErrorCode.INVALID, _MEMBERS_SIGN_IN, "role")
     named = hashlib.sha256(f"{principal.tenant}\x00{form}".encode()).hexdigest()[:16]
@@ -297,7 +281,7 @@ def create_api_key(
 
 
 def list_api_keys(context: Context, principal: Principal) -> list[ApiKeyView]:
-    _managing(principal)
+    principal.require(Permission.USERS)
     return query(
         context,
         lambda connection: [
@@ -308,7 +292,7 @@ def list_api_keys(context: Context, principal: Principal) -> list[ApiKeyView]:
 
 
 def revoke_api_key(context: Context, principal: Principal, key_id: str) -> ApiKeyView:
-    _managing(principal)
+    principal.require(Permission.USERS)
 
     def run(uow: UnitOfWork) -> ApiKeyView:
         _acting(uow, principal)
@@ -336,7 +320,7 @@ def revoke_user_sessions_once(
     context: Context, principal: Principal, username: str, form: str | None = None
 ) -> tuple[Revoked, bool]:
     """`revoke_user_sessions`, and whether it was done now (False: `form` sent again)."""
-    _managing(principal)
+    principal.require(Permission.USERS)
 
     def run(uow: UnitOfWork) -> tuple[Revoked, bool]:
         asked = {"username": username}

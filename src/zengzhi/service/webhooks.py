@@ -206,14 +206,16 @@ def replay_delivery(
 ) -> DeliveryView:
     """Send an event again, at once, whatever became of it (delivered, failed…); it gets
     the full retry schedule again. The receiver sees the same event id. The payment
-    gateway's deliveries (payout requests) are the payment adapter's: its permission."""
-    principal.require(Permission.CONFIGURE)
+    gateway's deliveries (payout requests) are the payment adapter's: its permission,
+    asked first, so that an API key of any role is refused them as a key (naming
+    `Authorization`: a signed-in user's only), not as a role."""
     if subscription_id == GATEWAY:
         principal.require(
             Permission.PAYMENT_ADAPTER,
             "subscription",
             "a payout request is sent again only by whoever may choose the payment adapter",
         )
+    principal.require(Permission.CONFIGURE)
 
     def run(uow: UnitOfWork) -> DeliveryView:
         subscription = subscription_row(uow.connection, uow.tenant, subscription_id)

@@ -31,13 +31,15 @@ def get_adapter(context: ContextDep, principal: PrincipalDep) -> AdapterView:
 @router.put("/payments/adapter", response_model=AdapterView)
 def put_adapter(context: ContextDep, principal: PrincipalDep, body: AdapterIn) -> AdapterView:
     """`manual`, or `webhook` with the gateway's payout URL; the shared secret is in the
-    answer that creates (or rotates) it, once."""
+    answer that creates (or rotates) it, once. The owner's, signed in (a session from
+    `POST /v1/auth/login`): an API key of any role is refused (403, field `Authorization`)."""
     return payments.put_adapter(context, principal, body)
 
 
 @router.post("/payments/adapter/certificates", response_model=AdapterView)
 def refresh_certificates(context: ContextDep, principal: PrincipalDep) -> AdapterView:
-    """Fetch WeChat Pay's platform certificates and pin the new ones (a rotation)."""
+    """Fetch WeChat Pay's platform certificates and pin the new ones (a rotation). The
+    owner's, signed in: an API key of any role is refused (403, field `Authorization`)."""
     return payments.refresh_certificates(context, principal)
 
 

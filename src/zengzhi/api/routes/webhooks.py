@@ -81,7 +81,9 @@ def get_delivery(
 def replay_delivery(
     context: ContextDep, principal: PrincipalDep, subscription_id: PathId, event_id: EventId
 ) -> DeliveryView:
-    """Send it again at once (same event id), with a fresh retry schedule."""
+    """Send it again at once (same event id), with a fresh retry schedule. The payout
+    gateway's deliveries (`gateway`) are the owner's, signed in: an API key of any role
+    is refused them (403, field `Authorization`)."""
     return webhooks.replay_delivery(context, principal, subscription_id, event_id)
 
 

@@ -89,7 +89,8 @@ def sync_detailed(
     """Choose and set up the payment gateway
 
      `manual`, or `webhook` with the gateway's payout URL; the shared secret is in the
-    answer that creates (or rotates) it, once.
+    answer that creates (or rotates) it, once. The owner's, signed in (a session from
+    `POST /v1/auth/login`): an API key of any role is refused (403, field `Authorization`).
 
     Args:
         body (AdapterIn):
@@ -121,7 +122,8 @@ def sync(
     """Choose and set up the payment gateway
 
      `manual`, or `webhook` with the gateway's payout URL; the shared secret is in the
-    answer that creates (or rotates) it, once.
+    answer that creates (or rotates) it, once. The owner's, signed in (a session from
+    `POST /v1/auth/login`): an API key of any role is refused (403, field `Authorization`).
 
     Args:
         body (AdapterIn):
@@ -148,7 +150,8 @@ async def asyncio_detailed(
     """Choose and set up the payment gateway
 
      `manual`, or `webhook` with the gateway's payout URL; the shared secret is in the
-    answer that creates (or rotates) it, once.
+    answer that creates (or rotates) it, once. The owner's, signed in (a session from
+    `POST /v1/auth/login`): an API key of any role is refused (403, field `Authorization`).
 
     Args:
         body (AdapterIn):
@@ -178,7 +181,8 @@ async def asyncio(
     """Choose and set up the payment gateway
 
      `manual`, or `webhook` with the gateway's payout URL; the shared secret is in the
-    answer that creates (or rotates) it, once.
+    answer that creates (or rotates) it, once. The owner's, signed in (a session from
+    `POST /v1/auth/login`): an API key of any role is refused (403, field `Authorization`).
 
     Args:
         body (AdapterIn):

@@ -77,7 +77,8 @@ def sync_detailed(
 ) -> Response[AdapterView | Error]:
     """Pin WeChat Pay's current platform certificates
 
-     Fetch WeChat Pay's platform certificates and pin the new ones (a rotation).
+     Fetch WeChat Pay's platform certificates and pin the new ones (a rotation). The
+    owner's, signed in: an API key of any role is refused (403, field `Authorization`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -102,7 +103,8 @@ def sync(
 ) -> AdapterView | Error | None:
     """Pin WeChat Pay's current platform certificates
 
-     Fetch WeChat Pay's platform certificates and pin the new ones (a rotation).
+     Fetch WeChat Pay's platform certificates and pin the new ones (a rotation). The
+    owner's, signed in: an API key of any role is refused (403, field `Authorization`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -123,7 +125,8 @@ async def asyncio_detailed(
 ) -> Response[AdapterView | Error]:
     """Pin WeChat Pay's current platform certificates
 
-     Fetch WeChat Pay's platform certificates and pin the new ones (a rotation).
+     Fetch WeChat Pay's platform certificates and pin the new ones (a rotation). The
+    owner's, signed in: an API key of any role is refused (403, field `Authorization`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -146,7 +149,8 @@ async def asyncio(
 ) -> AdapterView | Error | None:
     """Pin WeChat Pay's current platform certificates
 
-     Fetch WeChat Pay's platform certificates and pin the new ones (a rotation).
+     Fetch WeChat Pay's platform certificates and pin the new ones (a rotation). The
+    owner's, signed in: an API key of any role is refused (403, field `Authorization`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

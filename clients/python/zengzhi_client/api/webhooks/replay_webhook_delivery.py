@@ -88,7 +88,9 @@ def sync_detailed(
 ) -> Response[DeliveryView | Error]:
     """Send a delivery again
 
-     Send it again at once (same event id), with a fresh retry schedule.
+     Send it again at once (same event id), with a fresh retry schedule. The payout
+    gateway's deliveries (`gateway`) are the owner's, signed in: an API key of any role
+    is refused them (403, field `Authorization`).
 
     Args:
         subscription_id (str): an id: letters, digits, _.:@-
@@ -122,7 +124,9 @@ def sync(
 ) -> DeliveryView | Error | None:
     """Send a delivery again
 
-     Send it again at once (same event id), with a fresh retry schedule.
+     Send it again at once (same event id), with a fresh retry schedule. The payout
+    gateway's deliveries (`gateway`) are the owner's, signed in: an API key of any role
+    is refused them (403, field `Authorization`).
 
     Args:
         subscription_id (str): an id: letters, digits, _.:@-
@@ -151,7 +155,9 @@ async def asyncio_detailed(
 ) -> Response[DeliveryView | Error]:
     """Send a delivery again
 
-     Send it again at once (same event id), with a fresh retry schedule.
+     Send it again at once (same event id), with a fresh retry schedule. The payout
+    gateway's deliveries (`gateway`) are the owner's, signed in: an API key of any role
+    is refused them (403, field `Authorization`).
 
     Args:
         subscription_id (str): an id: letters, digits, _.:@-
@@ -183,7 +189,9 @@ async def asyncio(
 ) -> DeliveryView | Error | None:
     """Send a delivery again
 
-     Send it again at once (same event id), with a fresh retry schedule.
+     Send it again at once (same event id), with a fresh retry schedule. The payout
+    gateway's deliveries (`gateway`) are the owner's, signed in: an API key of any role
+    is refused them (403, field `Authorization`).
 
     Args:
         subscription_id (str): an id: letters, digits, _.:@-
