@@ -133,3 +133,24 @@ def test_the_page_and_its_link_are_the_owner_s(page: Page, server: Server) -> No
     answer = page.goto("/console/users")
     assert answer is not None and answer.status == 403
     expect(page.locator("#add-user")).to_have_count(0)
+
+
+def test_a_long_key_name_stays_in_its_table(browser: Browser, server: Server) -> None:
+    """A key named with 100 unbroken characters pushed the keys table's other columns out
+    of its card on a desktop screen (a user's name breaks; the key's did not)."""
+    name = "k" + secrets.token_hex(8) + "x" * 83
+    with server.owner() as owner:
+        assert owner.post("/v1/api-keys", json={"name": name}).status_code == 201
+    context = new_context(browser, server, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        sign_in(page)
+        page.goto("/console/users")
+        box = page.locator("#api-keys").evaluate(
+            "t => [t.scrollWidth, t.parentElement.clientWidth]"
+        )
+        assert box[0] <= box[1], box  # the table no wider than its card
+        cell = page.locator(f'#api-keys th:text-is("{name}")')
+        assert (cell.bounding_box() or {"width": 9999})["width"] < 400
+    finally:
+        context.close()
