@@ -31,6 +31,8 @@ def test_the_member_page_speaks_to_a_consumer(api: Api) -> None:
     client.get("/language/zh")
     chinese = client.get("/m").text
     assert "您在主积分池的积分" in chinese  # no spaces around a Chinese name
+    # the way to the exit in plain words (it read 您离出局已走完 40.0%)
+    assert re.search(r"您的出局进度为 \d+\.\d%。", chinese) and "离出局已走完" not in chinese
     assert re.search(r"20\d\d年\d{1,2}月\d{1,2}日 \d\d:\d\d", chinese)
     assert "UTC" not in chinese.split("<main")[1]
     csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', chinese)
