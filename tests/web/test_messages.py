@@ -228,3 +228,14 @@ def test_what_was_not_found_is_named_in_chinese() -> None:
         if what in (said := Translator("zh").message(f"unknown {what} 'x1'"))
     ]
     assert english == []
+
+
+def test_a_refused_value_is_quoted_as_chinese_says_it() -> None:
+    """不能为负数，收到 -1 and 必须小于 1（收到 1000）: 收到 is a word-for-word "got" (收到
+    reads as "received", a parcel or a payment). The value is now given as 当前值."""
+    zh = Translator("zh")
+    assert zh.message("must not be negative, got -1") == "不能为负数（当前值：-1）"
+    assert zh.message("must be below 1 (got 1000)") == "必须小于 1（当前值：1000）"
+    assert zh.message("must be greater than 0, got 0") == "必须大于 0（当前值：0）"
+    said = [chinese for english, chinese in messages("zh").items() if "got {" in english]
+    assert said and not [one for one in said if "收到" in one]
