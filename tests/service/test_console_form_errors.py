@@ -274,7 +274,7 @@ def test_check_refuses_at_its_field_what_save_would_refuse(api: Api) -> None:
     api.pool()
     csrf = sign_in(api.client, api.tenant)
     api.client.get("/language/zh")
-    for price, said in (("-1", "必须大于 0"), ("0.001", "0.001 的小数位超过 2 位")):
+    for price, said in (("-1", "必须大于 0"), ("0.001", "最多 2 位小数（当前值：0.001）")):
         for action in ("check", "dryrun"):
             product = {"id": "p1", "price": price, "platform": price, "action": action}
             page = api.client.post("/console/config/products", data={"csrf": csrf, **product})

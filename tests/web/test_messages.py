@@ -237,5 +237,6 @@ def test_a_refused_value_is_quoted_as_chinese_says_it() -> None:
     assert zh.message("must not be negative, got -1") == "不能为负数（当前值：-1）"
     assert zh.message("must be below 1 (got 1000)") == "必须小于 1（当前值：1000）"
     assert zh.message("must be greater than 0, got 0") == "必须大于 0（当前值：0）"
+    assert zh.message("0.001 has more than 2 decimal places") == "最多 2 位小数（当前值：0.001）"
     said = [chinese for english, chinese in messages("zh").items() if "got {" in english]
     assert said and not [one for one in said if "收到" in one]

@@ -100,7 +100,7 @@ def test_a_secret_s_length_is_counted_in_characters_a_list_s_in_items() -> None:
         "lines": "has too few items: at least 2",
     }
     assert Translator("zh").message(said["secret"]) == "至少 10 个字符"
-    assert Translator("zh").message(said["lines"]) == "项数太少：至少 2 项"
+    assert Translator("zh").message(said["lines"]) == "至少要填 2 项"
     with pytest.raises(ValidationError) as long:
         Lengths.model_validate({"secret": "x" * 13, "lines": [1, 2]})
     assert [p.message for p in errors_from_validation(long.value)] == [
