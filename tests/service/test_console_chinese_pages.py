@@ -206,7 +206,7 @@ def test_a_console_form_reads_full_width_numbers_too(api: Api) -> None:
     form = {"csrf": csrf, "id": "p1", "mint_ratio": "０．７", "sell_fee": "０．２"}
     checked = api.client.post("/console/config/pools", data={**form, "action": "check"})
     assert checked.status_code == 200 and 'id="lint-heading"' in checked.text, checked.text
-    assert "不是形如" not in checked.text and 'value="0.7"' in checked.text
+    assert "请填写数字" not in checked.text and 'value="0.7"' in checked.text
     raw = Form(FormData([("password", "１２３"), ("n", "１２３"), ("t", " a ")])).values()
     assert raw == {"password": "１２３", "n": "123", "t": " a "}
 

@@ -238,5 +238,8 @@ def test_a_refused_value_is_quoted_as_chinese_says_it() -> None:
     assert zh.message("must be below 1 (got 1000)") == "必须小于 1（当前值：1000）"
     assert zh.message("must be greater than 0, got 0") == "必须大于 0（当前值：0）"
     assert zh.message("0.001 has more than 2 decimal places") == "最多 2 位小数（当前值：0.001）"
+    # what is wanted first, then what was typed (it read '1e3' 不是形如 "12.50" 的小数)
+    typed = "'1e3' is not a decimal such as \"12.50\""
+    assert zh.message(typed) == "请填写数字，例如 \"12.50\"（当前值：'1e3'）"
     said = [chinese for english, chinese in messages("zh").items() if "got {" in english]
     assert said and not [one for one in said if "收到" in one]
