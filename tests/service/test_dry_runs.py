@@ -11,16 +11,21 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select, update
 
-from tests.service.conftest import Api, Clock
+from tests.service.conftest import PASSWORD, Api, Clock
 from tests.service.test_backtest import a_history
+from tests.service.test_console_pages import sign_in
+from tests.service.test_runs import queued_only
 from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.i18n import translate_message
 from zengzhi.service import config, dry_runs
 from zengzhi.service.auth import Principal, Role
+from zengzhi.service.background import claim_and_start
 from zengzhi.service.base import Context
 from zengzhi.service.config import BacktestRequest, proposal_with
 from zengzhi.service.dry_runs import DryRunView
 from zengzhi.service.pools import PoolParamsIn
 from zengzhi.store import tables as t
+from zengzhi.store.runs import Runs
 
 
 def finished(context: Context, principal: Principal, run_id: str) -> DryRunView:
@@ -148,3 +153,65 @@ def test_a_dry_run_through_the_api(api: Api, other: Api, clock: Clock) -> None:
     viewer = api.as_role("viewer")
     assert api.post("/v1/dry-runs", proposal, token=viewer).status_code == 403
     assert api.get(started.headers["Location"], token=viewer).status_code == 403
+
+
+def test_a_queued_dry_run_is_not_started_once_its_starter_may_no_longer_start_it(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    """A dry run queued for a worker (a server that runs no jobs) started whenever a
+    worker claimed it, in the name of a key revoked meanwhile or a user disabled or
+    demoted. A worker now marks such a run failed without starting it, saying why (in
+    Chinese too), and claims the next; a run whose starter still may runs."""
+    api.pool()
+    owner = owner_of(api)
+    request = BacktestRequest(
+        config=proposal_with(context, owner, "main", PoolParamsIn(sell_fee="0.1")).config
+    )
+    server = queued_only(context)
+    key = api.ok(api.post("/v1/api-keys", {"name": "ops", "role": "operator"}))
+    for name in ("ann", "bob"):
+        user = {"username": name, "password": PASSWORD, "role": "operator"}
+        api.ok(api.post("/v1/users", user))
+    starters = [
+        (
+            Principal(api.tenant, f"key:{key['key_id']}", Role.OPERATOR),
+            lambda: api.ok(api.delete(f"/v1/api-keys/{key['key_id']}")),
+            f"not started: the API key {key['key_id']} that started it has been revoked",
+            f"未启动：启动它的 API 密钥 {key['key_id']} 已被撤销",
+        ),
+        (
+            Principal(api.tenant, "user:ann", Role.OPERATOR),
+            lambda: api.ok(api.patch("/v1/users/ann", {"disabled": True})),
+            "not started: the user ann who started it has been disabled",
+            "未启动：启动它的用户 ann 已被停用",
+        ),
+        (
+            Principal(api.tenant, "user:bob", Role.OPERATOR),
+            lambda: api.ok(api.patch("/v1/users/bob", {"role": "viewer"})),
+            "not started: the user bob who started it may no longer configure",
+            "未启动：启动它的用户 bob 已没有配置权限",
+        ),
+    ]
+    about = {"section": "pool", "key": "main", "editing": True, "values": {}, "checked": ""}
+    for starter, withdraw_the_right, why, in_chinese in starters:
+        run_id = dry_runs.start(server, starter, request, about)
+        assert dry_runs.get(context, owner, run_id).status == "queued"
+        withdraw_the_right()
+        for thread in claim_and_start(context, "worker-1", 10):
+            thread.join(120)
+        refused = dry_runs.get(context, owner, run_id)
+        assert (refused.status, refused.result, refused.error) == ("failed", None, why)
+        assert translate_message("zh", why) == in_chinese
+        with context.database.read() as connection:
+            record = Runs(connection, api.tenant).get(run_id)
+        assert record is not None and record.started_by == starter.actor
+        assert record.exit_code is None and record.claimed_at is not None  # never ran
+    # the console's page of the run says why, in Chinese
+    sign_in(api.client, api.tenant)
+    page = api.client.get(f"/console/config/dry-runs/{run_id}", headers={"Accept-Language": "zh"})
+    assert page.status_code == 200 and "未启动：启动它的用户 bob 已没有配置权限" in page.text
+    # a starter who still may: claimed and run
+    run_id = dry_runs.start(server, owner, request)
+    for thread in claim_and_start(context, "worker-1", 10):
+        thread.join(120)
+    assert finished(context, owner, run_id).status == "done"

@@ -19,6 +19,12 @@ the folder. A running run whose worker stopped beating for `run_stale_seconds` (
 its machine gone) reads as interrupted, and the next worker to look marks it so; it is
 not started again by itself (docs/service.md says why). Each kind runs one at a time
 per tenant and keeps its last `keep` runs.
+
+A run keeps who started it (`started_by`: `key:<id>`, `user:<name>`). A queued run is
+started only if its starter may still start it: a worker that claims one whose API key
+was revoked meanwhile, or whose user was disabled or may no longer configure, marks it
+failed, not started, saying why (`refusal`). A running run is not stopped when its
+starter loses the right: it only reads, and writes nothing but its own files.
 """
 
 from __future__ import annotations
@@ -45,8 +51,10 @@ from sqlalchemy import Connection
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.lifecycles import ACTIVE_RUNS, RunStatus
+from zengzhi.service.auth import GRANTS, Permission, Role
 from zengzhi.service.base import Context, query, utc_now, write
 from zengzhi.store.runs import RunFiles, RunRecord, Runs, tenants_with_runs
+from zengzhi.store.users import ApiKeys, Users
 
 log = logging.getLogger("zengzhi.runs")
 
@@ -195,13 +203,16 @@ class Jobs:
         meta: Mapping[str, Any],
         stdout: str | None = None,
         database: bool = False,
+        started_by: str | None = None,
     ) -> str:
         """Keep the run's input `files` and `meta` and its command line `arguments`
         (OUT in it is the folder it runs in, where its files are; PYTHON the worker's
         Python: `command`) and return its id.
         Its standard output goes to the file `stdout` (else nowhere); `database`: it
-        reads the database (the worker's own URL is given to it). Refused while another
-        run of this kind is queued or running for the tenant."""
+        reads the database (the worker's own URL is given to it); `started_by`: who
+        asks for it (the principal's actor), checked again before a queued run starts
+        (`refusal`). Refused while another run of this kind is queued or running for
+        the tenant."""
         now = context.clock()
         run_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
         here = context.settings.runs_here()  # this process runs it, at once
@@ -228,6 +239,7 @@ class Jobs:
                 self.timeout_seconds,
                 now,
                 (worker, utc_now()) if here else None,
+                started_by,
             )
             RunFiles(connection, tenant).put(run_id, files.items())
             runs.prune(self.kind, self.keep)
@@ -422,9 +434,36 @@ def abandon(context: Context, worker: str | None = None) -> list[str]:
     return given_up
 
 
+# A run's starter is asked to still hold this when a worker claims it: simulations and
+# dry runs are started by whoever may configure (service/simulations.py, dry_runs.py).
+STARTS_RUNS = Permission.CONFIGURE
+
+
+def refusal(connection: Connection, tenant: str, started_by: str | None) -> str | None:
+    """Why a queued run may no longer start (its API key revoked, its user disabled or
+    no longer allowed to configure), else None. A run of the command line or the system
+    (or one kept before runs named their starter) is not refused."""
+    kind, _, name = (started_by or "").partition(":")
+    if kind == "key":
+        key = ApiKeys(connection, tenant).get(name)
+        if key is None or key.revoked_at is not None:
+            return f"not started: the API key {name} that started it has been revoked"
+        if STARTS_RUNS not in GRANTS[Role(key.role)]:
+            return f"not started: the API key {name} that started it may not configure"
+    elif kind == "user":
+        user = Users(connection, tenant).get(name)
+        if user is None or user.disabled:
+            return f"not started: the user {name} who started it has been disabled"
+        if STARTS_RUNS not in GRANTS[Role(user.role)]:
+            return f"not started: the user {name} who started it may no longer configure"
+    return None
+
+
 def claim_and_start(context: Context, worker: str, free: int) -> list[threading.Thread]:
     """Declare interrupted the runs whose worker is gone, then claim up to `free` queued
-    runs (any tenant's) and start each in a thread of its own."""
+    runs (any tenant's) and start each in a thread of its own. A run whose starter may
+    no longer start it (`refusal`) is marked failed in the claim's transaction, never
+    started, and the next queued one is claimed instead."""
     started: list[threading.Thread] = []
     stale = _stale_before(context)
     for tenant in query(context, lambda connection: tenants_with_runs(connection, ACTIVE_RUNS)):
@@ -433,7 +472,16 @@ def claim_and_start(context: Context, worker: str, free: int) -> list[threading.
             runs = Runs(connection, tenant)
             for run_id in runs.interrupt_stale(stale, utc_now()):
                 log.warning("tenant %s: run %s interrupted (its worker is gone)", tenant, run_id)
-            return runs.claim(worker, utc_now()) if len(started) < free else None
+            while len(started) < free:
+                record = runs.claim(worker, utc_now())
+                if record is None:
+                    return None
+                refused = refusal(connection, tenant, record.started_by)
+                if refused is None:
+                    return record
+                runs.refuse(record.run_id, worker, utc_now(), refused)
+                log.warning("tenant %s: run %s %s", tenant, record.run_id, refused)
+            return None
 
         while True:
             record = write(context, take)

@@ -77,6 +77,7 @@ def start(
         meta={"about": about or {}},
         stdout=RESULT,
         database=True,
+        started_by=principal.actor,
     )
 
 

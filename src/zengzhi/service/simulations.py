@@ -128,6 +128,7 @@ def start(
         arguments,
         files={"scenario.toml": text},
         meta={"name": scenario.name, "source": source[:100]},
+        started_by=principal.actor,
     )
 
 

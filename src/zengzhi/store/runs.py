@@ -44,6 +44,7 @@ class RunRecord:
     progress_unit: str | None
     exit_code: int | None
     error: str | None
+    started_by: str | None  # key:<id>, user:<name>; None: the command line, the system
 
 
 def _from(step: str) -> frozenset[RunStatus]:
@@ -87,8 +88,10 @@ class Runs(Keyed[RunRecord]):
         timeout_seconds: int,
         now: datetime,
         claimed: tuple[str, datetime] | None,
+        started_by: str | None = None,
     ) -> None:
-        """A new run: queued, or (`claimed`: by a worker, at a time) running there."""
+        """A new run: queued, or (`claimed`: by a worker, at a time) running there;
+        `started_by`: who asked for it (checked again when a worker claims it)."""
         running = claimed is not None
         claimed_by, claimed_at = claimed if claimed is not None else (None, None)
         self.connection.execute(
@@ -105,6 +108,7 @@ class Runs(Keyed[RunRecord]):
                 claimed_by=claimed_by,
                 claimed_at=claimed_at,
                 heartbeat_at=claimed_at,
+                started_by=started_by,
             )
         )
 
@@ -154,6 +158,16 @@ class Runs(Keyed[RunRecord]):
         changed = self.connection.execute(
             self._mine(run_id, worker, step).values(
                 status=status, exit_code=exit_code, error=error, finished_at=now
+            )
+        )
+        return changed.rowcount == 1
+
+    def refuse(self, run_id: str, worker: str, now: datetime, error: str) -> bool:
+        """Failed without being started (claimed, found no longer allowed to run); False
+        when the run is not the worker's."""
+        changed = self.connection.execute(
+            self._mine(run_id, worker, "fail").values(
+                status=RUN.steps["fail"].target, error=error, finished_at=now
             )
         )
         return changed.rowcount == 1

@@ -622,6 +622,9 @@ runs = Table(
     Column("progress_unit", String(20)),
     Column("exit_code", Integer),
     Column("error", Text),  # the end of its error output, when it failed
+    # who started it, as the audit log names them (key:<id>, user:<name>); NULL: the
+    # command line, the system, or a run started before migration 0024
+    Column("started_by", String(200)),
     PrimaryKeyConstraint("tenant_id", "run_id"),
     Index("ix_runs_kind", "tenant_id", "kind", "run_id"),
     Index("ix_runs_status", "tenant_id", "status"),
