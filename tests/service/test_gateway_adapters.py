@@ -553,3 +553,74 @@ def test_a_platform_certificate_rotation_is_followed(
     with pytest.raises(DomainError) as untrusted:
         payments.refresh_certificates(context, owner(api), client)
     assert (untrusted.value.code, untrusted.value.field) == ("conflict", "platform_certificates")
+
+
+def transfer_failed(fake: FakeWechat, out_no: str, notification_id: str) -> tuple[bytes, Any]:
+    """WeChat Pay's notification that the transfer `out_no` of 1,000.00 failed."""
+    resource: dict[str, Any] = {
+        "mchid": fake.mchid,
+        "out_bill_no": out_no,
+        "state": "FAIL",
+        "fail_reason": "PAYEE_ACCOUNT_ABNORMAL",
+        "transfer_amount": 100000,
+        "openid": OPENID,
+    }
+    body, headers = fake.notification(
+        "MCHTRANSFER.BILL.FINISHED", resource, notification_id=notification_id
+    )
+    return body, headers
+
+
+def test_a_failure_notified_for_a_number_sent_again_since_is_acknowledged(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    """w1's first transfer failed (a query said so: its number is spent) and finance
+    sent w1 again under a new number, which WeChat Pay holds for the payee to confirm.
+    WeChat Pay's notification of the first number's failure then arrives, and again
+    until it is answered with a success. The payout holds the new number only, so the
+    old one was refused as an unknown payout (404), again and again, each copy filling
+    the refusals. It is a number this tenant did issue: acknowledged (200), recorded
+    among the applied notifications, and nothing moves: w1 stays `paying` under its new
+    number, the money held. A number never issued is still refused."""
+    fake, _, client = wechat(api, clock)
+    a_withdrawal(api, fake, "wechat", OPENID)
+    fake.next = "pending"
+    assert pay_out(api, context, client) == "paying"
+    (first,) = fake.transfers
+    fake.settle(first, "FAIL")
+    clock.advance(minutes=2)
+    checked = gateway_payouts.reconcile(context, owner(api), "w1", client)
+    assert (checked.out_no, checked.outcome, checked.status) == (first, "failed", "approved")
+    assert pay_out(api, context, client) == "paying"  # sent again, a new number
+    (second,) = fake.transfers.keys() - {first}
+    held = wallet(api)
+    assert held == ("600.00", "1000.00")
+    body, headers = transfer_failed(fake, first, "EV-old")
+    for _ in range(3):  # WeChat Pay's retries of the one notification
+        answered = notify(api, body, headers)
+        assert answered.status_code == 200, answered.text
+        assert answered.json() == {
+            "notification": "EV-old",
+            "type": "payout.failed",
+            "target": "w1",
+            "status": "paying",
+        }
+    assert refusals(api) == []
+    applied = api.ok(api.get("/v1/payments/notifications"))
+    assert [(n["id"], n["type"], n["target"]) for n in applied] == [
+        ("EV-old", "payout.failed", "w1")
+    ]
+    payout = api.ok(api.get("/v1/withdrawals/w1/payout"))
+    assert (payout["out_no"], payout["outcome"], payout["attempt"]) == (second, "pending", 2)
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "paying"
+    assert wallet(api) == held  # nothing moved
+    # a number this tenant never issued is still refused, and kept as refused
+    body, headers = transfer_failed(fake, "zz" + "0" * 30, "EV-stranger")
+    refused = notify(api, body, headers)
+    assert (refused.status_code, refused.json()["field"]) == (404, "payout"), refused.text
+    assert refusals(api) == [("not_found", "EV-stranger")]
+    # the new number settles as ever
+    fake.settle(second, "SUCCESS")
+    assert gateway_payouts.reconcile(context, owner(api), "w1", client).status == "paid"
+    assert len(fake.paid()) == 1 and wallet(api) == ("600.00", "0.00")
+    books_balance(api, context)

@@ -14,7 +14,6 @@ number is made only after a definite failure.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
@@ -39,7 +38,7 @@ from zengzhi.service.gateways.wechatpay import WechatPay
 from zengzhi.service.payees import Payee, payee_in, payout_problem
 from zengzhi.service.queries.withdrawals import WithdrawalView
 from zengzhi.store import payments as payment_tables
-from zengzhi.store.payments import AdapterRow, PayoutRow, Payouts
+from zengzhi.store.payments import AdapterRow, PayoutRow, Payouts, out_no_of
 from zengzhi.store.uow import UnitOfWork
 from zengzhi.store.withdrawals import WithdrawalRow, Withdrawals
 
@@ -67,12 +66,6 @@ class _Sending(NamedTuple):
     payee: Payee
     fen: int
     sent_at: datetime  # as recorded: what an answer to this send is matched with
-
-
-def out_no_of(tenant: str, withdrawal_id: str, attempt: int) -> str:
-    """32 letters and digits, as both gateways take; the same for the same attempt."""
-    digest = hashlib.sha256(f"{tenant}\n{withdrawal_id}\n{attempt}".encode()).hexdigest()
-    return "zz" + digest[:30]
 
 
 def _http(context: Context, client: httpx.Client | None) -> httpx.Client:

@@ -463,7 +463,8 @@ def _apply(
             )
         target, status = notification.order, orders.pay_in(uow, actor, notification.order).status
     else:
-        target = notification.withdrawal or _paid_out(uow, notification.payout)
+        failed = notification.type != "payout.succeeded"
+        target = notification.withdrawal or _paid_out(uow, notification.payout, failed)
         if notification.type == "payout.succeeded":
             status = wallets.gateway_paid(uow, actor, target).status
         else:
@@ -481,11 +482,23 @@ def _status_now(uow: UnitOfWork, kind: str, target: str) -> str:
     return str(found(uow.withdrawals.get(target), "withdrawal", target).status)
 
 
-def _paid_out(uow: UnitOfWork, out_no: str | None) -> str:
-    """The withdrawal a gateway's payout number belongs to."""
+def _paid_out(uow: UnitOfWork, out_no: str | None, failed: bool = False) -> str:
+    """The withdrawal a gateway's payout number belongs to: the number it holds now, or,
+    for a failure (`failed`), one it was sent under before and spent (a definite
+    refusal, then a re-send under the next number). WeChat Pay notifies the old number's
+    failure too, late or again; refused as an unknown payout (404), it was sent again and
+    again for a day, each copy kept as a refusal. Found, it is `_transfer_failed`'s
+    "sent again since": acknowledged, recorded as applied, and nothing moves. A success
+    of a spent number is still refused (404) and kept: a number is spent only once the
+    gateway said it failed, which it pays never after, so such a "paid" is for a person
+    to look at, not to book."""
     if out_no is None:
         raise DomainError(ErrorCode.INVALID, "is required", "withdrawal")
-    return found(Payouts(uow.connection, uow.tenant).withdrawal_of(out_no), "payout", out_no)
+    payouts = Payouts(uow.connection, uow.tenant)
+    withdrawal = payouts.withdrawal_of(out_no)
+    if withdrawal is None and failed:
+        withdrawal = payouts.spent(out_no)
+    return found(withdrawal, "payout", out_no)
 
 
 def _transfer_failed(

@@ -4,6 +4,7 @@ sent to WeChat Pay or Alipay, the gateway's notifications applied, and those ref
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -75,6 +76,13 @@ def _paying(tenant: str | ColumnElement[str]) -> Select[Any]:
     )
 
 
+def out_no_of(tenant: str, withdrawal_id: str, attempt: int) -> str:
+    """A payout's number at the gateway: 32 letters and digits, as both gateways take;
+    the same for the same attempt."""
+    digest = hashlib.sha256(f"{tenant}\n{withdrawal_id}\n{attempt}".encode()).hexdigest()
+    return "zz" + digest[:30]
+
+
 class Payouts(Keyed[PayoutRow]):
     """A withdrawal's payout at a gateway, known by the withdrawal's id."""
 
@@ -89,6 +97,20 @@ class Payouts(Keyed[PayoutRow]):
         statement = self.select(self.key).where(self.table.c.out_no == out_no)
         found: str | None = self.connection.execute(statement).scalar()
         return found
+
+    def spent(self, out_no: str) -> str | None:
+        """The withdrawal that was sent under `out_no` before the number it holds now
+        (a number is spent by a definite refusal, and the next send takes the next
+        attempt's): found by making each earlier attempt's number again, for the
+        payouts sent more than once only. Asked only of a gateway's genuine notification
+        whose number no payout holds now."""
+        c = self.table.c
+        statement = self.select(c.withdrawal_id, c.attempt).where(c.attempt > 1)
+        for row in self.connection.execute(statement):
+            earlier = range(1, int(row.attempt))
+            if any(out_no_of(self.tenant, row.withdrawal_id, n) == out_no for n in earlier):
+                return str(row.withdrawal_id)
+        return None
 
     def due(self, checked_before: datetime) -> list[str]:
         """Withdrawals still `paying` whose payout was last checked before the time, the
