@@ -353,3 +353,31 @@ def test_the_language_switch_on_a_refused_form_leads_back_to_its_page(api: Api) 
         "/m/withdraw/quote", data=quote, headers={"referer": "http://testserver/m"}
     )
     assert refused.status_code == 422 and 'href="/language/zh?next=/m"' in refused.text
+
+
+def test_the_shipped_scenarios_are_named_in_the_pages_language(api: Api) -> None:
+    """The simulations page listed the shipped scenarios by file name and headed a run by
+    the file's English name (Flat order flow) on a Chinese page. Each has a name in both
+    catalogues, the English one the file's own; an uploaded scenario keeps its name."""
+    import tomllib  # noqa: PLC0415
+
+    from zengzhi.i18n import Translator, catalogue  # noqa: PLC0415
+    from zengzhi.service import simulations  # noqa: PLC0415
+    from zengzhi.web.console.simulations import scenario_name  # noqa: PLC0415
+
+    shipped = simulations.shipped()
+    english, chinese = catalogue("en"), catalogue("zh")
+    for file in shipped:
+        key = "scenario." + file.removesuffix(".toml")
+        named = tomllib.loads((simulations.SHIPPED / file).read_text())["name"]
+        assert english.get(key) == named and re.search(r"[\u4e00-\u9fff]", chinese[key]), file
+    zh = Translator("zh")
+    assert scenario_name(zh, "Flat order flow", "flat-flow.toml") == "订单量持平"
+    assert scenario_name(zh, "My own plan", "flat-flow.toml") == "My own plan"  # an upload
+    assert scenario_name(Translator("en"), "Flat order flow", "flat-flow.toml") == (
+        "Flat order flow"
+    )
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    page = api.client.get("/console/simulations").text
+    assert '<option value="flat-flow.toml">订单量持平（flat-flow.toml）</option>' in page

@@ -4,6 +4,7 @@ its own) and read its report, charts and tables here."""
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
@@ -11,7 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from zengzhi.core.errors import DomainError
 from zengzhi.deps import STATUS, ContextDep
-from zengzhi.i18n import Translator
+from zengzhi.i18n import Translator, catalogue
 from zengzhi.service import simulations
 from zengzhi.service.background import RUN_ID
 from zengzhi.sim.verdict_text import verdict_lines
@@ -25,6 +26,24 @@ RunId = Annotated[str, Path(pattern=RUN_ID.pattern)]
 FileName = Annotated[str, Path(pattern=simulations.FILE_NAME.pattern)]
 
 
+_ENGLISH = catalogue("en")
+
+
+def scenario_name(t: Translator, name: str, source: str) -> str:
+    """A shipped scenario's name in the page's language (`scenario.<file's stem>`) when the
+    run is that scenario (its name is the shipped file's); an uploaded one's as it is. A
+    Chinese page listed and headed runs by the files' English names (Flat order flow)."""
+    key = f"scenario.{source.removesuffix('.toml')}"
+    if source in simulations.shipped() and _ENGLISH.get(key) == name and t.has(key):
+        return t(key)
+    return name
+
+
+def _named(request: Request) -> Callable[[str, str], str]:
+    t = Translator(language(request))
+    return lambda name, source: scenario_name(t, name, source)
+
+
 def _list(
     request: Request, context: ContextDep, user: StaffDep, status: int = 200, **data: object
 ) -> HTMLResponse:
@@ -35,6 +54,7 @@ def _list(
         status=status,
         runs=simulations.list_runs(context, user.principal),
         shipped=simulations.shipped(),
+        scenario_name=_named(request),
         limit_kb=simulations.MAX_SCENARIO_BYTES // 1024,
         **data,
     )
@@ -66,6 +86,7 @@ def run(request: Request, context: ContextDep, user: StaffDep, run_id: RunId) ->
         user,
         "console/simulation.html",
         run=found,
+        scenario_name=_named(request),
         verdict=verdict_lines(found.verdict, Translator(language(request)))
         if found.verdict
         else [],
