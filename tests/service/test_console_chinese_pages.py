@@ -381,3 +381,19 @@ def test_the_shipped_scenarios_are_named_in_the_pages_language(api: Api) -> None
     api.client.get("/language/zh")
     page = api.client.get("/console/simulations").text
     assert '<option value="flat-flow.toml">订单量持平（flat-flow.toml）</option>' in page
+
+
+def test_who_decided_a_withdrawal_is_said_in_words(api: Api) -> None:
+    """The queue read 已通过 user:owner (the actor as stored); it now names the user
+    (owner), a key as API 密钥 …, an automatic approval as 自动通过."""
+    api.pool()
+    api.member("m1")
+    api.completed_order("o1", "m1")
+    api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "10"}))
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "1.00"}))
+    csrf = sign_in(api.client, api.tenant)
+    api.client.post("/console/withdrawals/w1/approve", data={"csrf": csrf})
+    api.client.get("/language/zh")
+    page = api.client.get("/console/withdrawals", params={"status": "all"}).text
+    assert '<span class="muted" data-actor="user:owner">owner</span>' in page
+    assert ">user:owner<" not in page
