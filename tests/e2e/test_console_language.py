@@ -59,7 +59,9 @@ def test_the_lint_speaks_chinese_in_the_chinese_console(browser: Browser, server
     page.goto("/console/config/pools/main")
     page.locator("[name=mint_ratio]").fill("2")  # refused: the reason next to the field
     page.locator("button[value=check]").click()
-    expect(page.locator("#e-mint_ratio")).to_contain_text("必须小于 1（当前值：2）：达到 1 或以上时")
+    expect(page.locator("#e-mint_ratio")).to_contain_text(
+        "必须小于 1（当前值：2）：达到 1 或以上时"
+    )
     page.locator("[name=mint_ratio]").fill("0")
     page.locator("button[value=check]").click()
     findings = page.locator("#review li")
