@@ -158,3 +158,18 @@ def test_a_conversion_says_what_it_paid_in_as_its_form_does(api: Api) -> None:
     api.client.get("/language/zh")
     page = api.client.get("/console/audit").text
     assert "<ins>股权（分红权重）</ins>" in page and "<ins>shares</ins>" not in page
+
+
+def test_who_did_it_is_said_in_words_and_its_link_filters_by_it(api: Api) -> None:
+    """The 操作人 column read user:owner, key:…, system:…, as stored. It names the user
+    (owner), a key as API 密钥 …, the system's jobs as 系统; the link still filters by the
+    stored actor, which the filter's field takes."""
+    api.pool()
+    api.member("m1")
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    page = api.client.get("/console/audit").text
+    shown = dict(re.findall(r'data-actor="([^"]+)">([^<]+)</a>', page))
+    assert shown and all(":" not in words for words in shown.values()), shown
+    owners = [stored for stored, words in shown.items() if words == "owner"]
+    assert owners == ["user:owner"] and 'href="?actor=user%3Aowner"' in page
