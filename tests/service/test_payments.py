@@ -9,13 +9,15 @@ import threading
 from typing import Any
 
 import httpx
+from sqlalchemy import delete, select
 
-from tests.service.conftest import Api, Clock
+from tests.service.conftest import Api, Clock, down_and_up
 from tests.service.test_withdrawals import a_member_with_money
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature, verify
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.base import Context
 from zengzhi.service.webhook_delivery import dispatch
+from zengzhi.store import tables as t
 
 
 def gateway(api: Api) -> str:
@@ -290,3 +292,53 @@ def test_the_adapter_is_configured_by_the_owner(api: Api) -> None:
     assert api.ok(api.get("/v1/webhooks"))[0]["active"] is False
     api.member("m1")
     assert api.post("/v1/withdrawals/none/payout").status_code == 404
+
+
+def test_where_a_withdrawal_was_rejected_from_is_kept_on_its_row(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    """Whether a rejected withdrawal had been approved (it may have been sent: its "paid"
+    is booked late) or was rejected while held (never sent: its "paid" is refused) was
+    read from the audit log, which has no index on its target, for each such "paid". The
+    rejection now writes it on the withdrawal's row (`rejected_from`), and the log is no
+    longer read: with the rejections' records gone, the held one's "paid" is still
+    refused. Migration 0025 fills the rows rejected before from the log, and leaves NULL
+    (possibly approved, as before) where the log holds no record of the rejection."""
+    a_member_with_money(api)
+    secret = gateway(api)
+    for withdrawal, approved in (("w1", False), ("w2", True), ("w3", True)):
+        api.ok(api.post("/v1/members/m1/withdrawals", {"id": withdrawal, "amount": "100.00"}))
+        if approved:
+            api.ok(api.post(f"/v1/withdrawals/{withdrawal}/approve"))
+        api.ok(api.post(f"/v1/withdrawals/{withdrawal}/reject", {"reason": "no"}))
+    w = t.withdrawals.c
+
+    def rejected_from() -> dict[str, str | None]:
+        with context.database.read() as connection:
+            rows = connection.execute(
+                select(w.withdrawal_id, w.rejected_from).where(w.tenant_id == api.tenant)
+            )
+            return {row.withdrawal_id: row.rejected_from for row in rows}
+
+    assert rejected_from() == {"w1": "held", "w2": "approved", "w3": "approved"}
+    a = t.audit_log.c
+    rejections = (a.tenant_id == api.tenant) & (a.action == "withdrawal.rejected")
+    with context.database.write() as connection:  # a rejection the log holds no record of
+        connection.execute(delete(t.audit_log).where(rejections, a.target == "withdrawal:w3"))
+    down_and_up(context, "0024")  # the column made again, filled from the log
+    assert rejected_from() == {"w1": "held", "w2": "approved", "w3": None}
+    with context.database.write() as connection:  # the log is not what is read
+        connection.execute(delete(t.audit_log).where(rejections))
+    refused = notify(
+        api, secret, clock, {"id": "p1", "type": "payout.succeeded", "withdrawal": "w1"}
+    )
+    assert (refused.status_code, refused.json()["field"]) == (409, "status"), refused.text
+    assert "rejected before it was approved" in refused.json()["message"]
+    for n, withdrawal in ((2, "w2"), (3, "w3")):  # approved, or possibly: taken back
+        late = {"id": f"p{n}", "type": "payout.succeeded", "withdrawal": withdrawal}
+        assert notify(api, secret, clock, late).json()["status"] == "paid"
+    wallet = api.ok(api.get("/v1/members/m1/wallet"))
+    assert (wallet["balance"], wallet["withdrawing"], wallet["debt"]) == ("1400.00", "0.00", "0.00")
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []
+        assert check_replay(connection, api.tenant) == []

@@ -260,7 +260,11 @@ def reject(
             )
         )
         uow.withdrawals.change(
-            withdrawal_id, decided_at=uow.now, decided_by=principal.actor, note=decision.reason
+            withdrawal_id,
+            decided_at=uow.now,
+            decided_by=principal.actor,
+            note=decision.reason,
+            rejected_from=row.status.value,  # held or approved: read by gateway_paid
         )
 
     return _decide(context, principal, withdrawal_id, "reject", act, decision.reason)
@@ -291,7 +295,7 @@ def gateway_paid(uow: UnitOfWork, actor: str, withdrawal_id: str) -> WithdrawalV
     row = found(uow.withdrawals.get(withdrawal_id, lock=True), "withdrawal", withdrawal_id)
     if row.status != WithdrawalStatus.REJECTED:
         return pay_in(uow, actor, withdrawal_id)
-    if uow.withdrawals.rejected_from(withdrawal_id) == WithdrawalStatus.HELD:
+    if row.rejected_from == WithdrawalStatus.HELD:
         # rejected while held: never approved, so never sent to a gateway (nor announced
         # to the webhook adapter's payer by withdrawal.approved): nothing can have paid it,
         # and a "paid" would take its amount from the member for nothing

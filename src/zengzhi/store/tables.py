@@ -548,6 +548,10 @@ withdrawals = Table(
     Column("decided_by", String(100)),
     Column("paid_at", UTCDateTime),
     Column("note", String(500)),
+    # the status a rejected withdrawal left: held (never approved, so never sent to any
+    # gateway) or approved; NULL when not rejected, or rejected before migration 0025
+    # with no record of it in the audit log (then taken as possibly approved)
+    Column("rejected_from", String(20)),
     PrimaryKeyConstraint("tenant_id", "withdrawal_id"),
     Index("ix_withdrawals_status", "tenant_id", "status", "requested_at"),
     Index("ix_withdrawals_member", "tenant_id", "member_id", "requested_at"),

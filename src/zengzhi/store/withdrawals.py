@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row
 
 from zengzhi.core.events import event_id
 from zengzhi.core.lifecycles import WithdrawalStatus
 from zengzhi.rules.withdrawals import Withdrawal
 from zengzhi.store import tables as t
-from zengzhi.store.tenanted import Keyed, of_tenant, record_of
+from zengzhi.store.tenanted import Keyed, record_of
 
 WITHDRAW_EVENT = event_id("withdraw", "")
 
@@ -34,6 +34,7 @@ class WithdrawalRow:
     decided_by: str | None
     paid_at: datetime | None
     note: str | None
+    rejected_from: str | None  # held or approved, once rejected (NULL: unknown, or not)
 
     @property
     def payout(self) -> int:
@@ -99,26 +100,6 @@ class Withdrawals(Keyed[WithdrawalRow]):
         )
         rows = self.connection.execute(statement).all()
         return [row[0] for row in rows if row[1] != WithdrawalStatus.HELD]
-
-    def rejected_from(self, withdrawal_id: str) -> str | None:
-        """The status a rejected withdrawal was rejected from, as the audit log's record of
-        the rejection says (service/lifecycle.take_step writes the status before each
-        step): `held` (never approved, so never sent to any gateway) or `approved`; None
-        when the log holds no rejection of it."""
-        c = t.audit_log.c
-        statement = (
-            select(c.before)
-            .where(
-                of_tenant(c, self.tenant),
-                c.action == f"withdrawal.{WithdrawalStatus.REJECTED.value}",
-                c.target == f"withdrawal:{withdrawal_id}",
-            )
-            .order_by(c.audit_id.desc())
-            .limit(1)
-        )
-        before = self.connection.execute(statement).scalar()
-        status = before.get("status") if isinstance(before, dict) else None
-        return status if isinstance(status, str) else None
 
 
 class SqlWithdrawals:
