@@ -326,3 +326,16 @@ def test_a_pool_name_written_without_its_equals_sign_is_told_how_to_write_it(api
     assert field_errors(page.text) == {"member_page.pool_names": said}
     assert "local 本地积分" in page.text  # the text kept
     assert api.ok(api.get("/v1/tenant"))["settings"]["member_page"]["pool_names"] == {}
+
+
+def test_an_address_whose_path_no_page_takes_is_not_found(api: Api) -> None:
+    """/console/simulations/nosuch and /console/config/dry-runs/nosuch answered 422 输入无效。
+    格式不符合此项的要求 (the run id's pattern): a run that does not exist is a page that
+    does not exist, said as every other (找不到。没有这个页面)."""
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    for path in ("/console/simulations/nosuch", "/console/config/dry-runs/nosuch"):
+        page = api.client.get(path)
+        assert page.status_code == 404, path
+        assert "没有这个页面" in page.text and "格式不符合" not in page.text, path
+    assert api.client.get("/console/orders?page=0").status_code == 422  # a query: its field

@@ -473,6 +473,9 @@ class PageRoute(APIRoute):
                     # pydantic's own English about types and patterns
                     return error_page(request, DomainError(ErrorCode.INVALID, BAD_LINK, None))
                 first = error.errors()[0]
+                if first["loc"][0] == "path":  # /console/simulations/nosuch: no such page
+                    missing = DomainError(ErrorCode.NOT_FOUND, "there is no such page", None)
+                    return error_page(request, missing)
                 problem = error_from_details(first)
                 # named without the address's part (path, query…) it was found in
                 problem.field = ".".join(str(part) for part in first["loc"][1:]) or None
