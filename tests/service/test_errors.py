@@ -34,7 +34,7 @@ def test_unknown_routes_methods_and_bodies(api: Api) -> None:
     assert bad_text.status_code == 422 and bad_text.json() == {
         "code": "invalid",
         "field": "name",
-        "message": "must not contain control characters",
+        "message": "must not contain control or invisible format characters (found U+0000)",
     }
 
 
