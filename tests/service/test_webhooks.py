@@ -149,6 +149,32 @@ def test_subscriptions_are_the_operators(api: Api) -> None:
     assert {"webhook.create", "webhook.change"} <= set(actions)
 
 
+def test_an_address_longer_than_its_column_is_refused_at_its_field(api: Api) -> None:
+    """2,000 characters as kept (store/tables.py): longer ones were kept on SQLite and
+    answered 500 on PostgreSQL; a bare host typed at 2,000 is kept at 2,001 (its "/")."""
+    bare = "https://" + "a" * 1988 + ".com"  # 2,000 typed
+    longest = "https://shop.example/" + "p" * (2000 - len("https://shop.example/"))
+    for url, field, path, body in (
+        (longest + "p", "url", "/v1/webhooks", {"event_types": ["*"]}),
+        (bare, "url", "/v1/webhooks", {"event_types": ["*"]}),
+        (longest + "p", "payout_url", "/v1/payments/adapter", {"adapter": "webhook"}),
+    ):
+        send = api.post if path == "/v1/webhooks" else api.put
+        refused = send(path, body | {field: url})
+        assert refused.status_code == 422, refused.text
+        assert refused.json() == {
+            "code": "invalid",
+            "field": field,
+            "message": "must be at most 2000 characters",
+        }
+    assert api.ok(api.get("/v1/webhooks")) == []  # nothing kept
+    assert api.ok(api.get("/v1/payments/adapter"))["adapter"] == "manual"
+    kept = api.ok(api.post("/v1/webhooks", {"url": longest, "event_types": ["*"]}))
+    assert kept["url"] == longest  # the longest there is room for, kept whole
+    changed = api.patch(f"/v1/webhooks/{kept['id']}", {"url": longest + "p"})
+    assert changed.status_code == 422 and changed.json()["field"] == "url"
+
+
 def test_the_outbox_is_written_with_the_change_or_not_at_all(api: Api, context: Context) -> None:
     subscribe(api, ["member.*"])
     with (

@@ -418,7 +418,7 @@ PYDANTIC_SAYS = {
     "url_type": "must be a web address such as https://shop.example/",
     "url_parsing": "must be a web address such as https://shop.example/",
     "url_scheme": "must be a web address such as https://shop.example/",
-    "url_too_long": "must be a web address such as https://shop.example/",
+    "url_too_long": "must be at most {max_length} characters",
     "list_type": "must be a list",
     "tuple_type": "must be a list",
     "set_type": "must be a list",

@@ -28,7 +28,7 @@ from typing import Any, Literal, Protocol
 from urllib.parse import parse_qsl
 
 import httpx
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection
 
 from zengzhi.core import standard_webhooks
@@ -49,7 +49,7 @@ from zengzhi.engine.lines import yuan
 from zengzhi.service import orders, wallets
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, command, found, query
-from zengzhi.service.egress import check_target
+from zengzhi.service.egress import ReceiverUrl, check_target
 from zengzhi.service.gateway_credentials import GATEWAYS, client_for, http_client, seal
 from zengzhi.service.gateways.alipay import Alipay, AlipayConfig
 from zengzhi.service.gateways.wechatpay import (
@@ -207,7 +207,7 @@ class AdapterIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     adapter: Literal["manual", "webhook", "wechat", "alipay"]
-    payout_url: AnyHttpUrl | None = Field(
+    payout_url: ReceiverUrl | None = Field(
         default=None, description="webhook adapter: where payout requests are POSTed"
     )
     tolerance_seconds: Whole = Field(

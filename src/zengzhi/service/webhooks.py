@@ -15,14 +15,14 @@ import secrets
 from datetime import timedelta
 from typing import Annotated, Any
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from zengzhi.core import standard_webhooks
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.fields import Flag
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command
-from zengzhi.service.egress import check_target
+from zengzhi.service.egress import ReceiverUrl, check_target
 from zengzhi.service.queries import webhooks as webhook_reads
 from zengzhi.service.queries.webhooks import (
     DeliveryView,
@@ -68,7 +68,7 @@ EventPattern = Annotated[str, Field(pattern=r"^(\*|[a-z][a-z0-9_]*(\.[a-z0-9_]+)
 class SubscriptionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: AnyHttpUrl = Field(description="where events are POSTed (http or https)")
+    url: ReceiverUrl = Field(description="where events are POSTed (http or https)")
     event_types: list[EventPattern] = Field(
         min_length=1,
         max_length=50,
@@ -79,7 +79,7 @@ class SubscriptionIn(BaseModel):
 class SubscriptionChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: AnyHttpUrl | None = None
+    url: ReceiverUrl | None = None
     event_types: list[EventPattern] | None = Field(default=None, min_length=1, max_length=50)
     active: Flag | None = None
     rotate_secret: Flag = Field(default=False, description="a new secret, shown in the answer")
