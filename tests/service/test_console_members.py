@@ -325,3 +325,29 @@ def test_a_wallet_movement_says_what_caused_it_in_words(api: Api) -> None:
     client.get("/language/en")
     page = client.get("/console/members/h1").text
     assert "sale s-1" in page and "withdrawal w-1" in page
+
+
+def test_a_phone_name_or_region_is_removed_by_leaving_it_empty(api: Api) -> None:
+    """An empty phone, name or region removes it (through the API, and a field blanked on
+    the console's form, which said 已保存 and kept the old value); a removed phone is free
+    for another member where one account a phone is the rule; null leaves a field be."""
+    levels = {"one_account_per_phone": True}
+    api.ok(api.put("/v1/distribution", {"limits": levels}))
+    api.member("m1", phone="13800000000", name="陈静", region="兰州")
+    taken = api.post("/v1/members", {"id": "m2", "phone": "13800000000"})
+    assert taken.status_code == 409 and taken.json()["field"] == "phone"
+    kept = api.ok(api.patch("/v1/members/m1", {"phone": None, "name": None}))
+    assert (kept["phone"], kept["name"], kept["region"]) == ("13800000000", "陈静", "兰州")
+    cleared = api.ok(api.patch("/v1/members/m1", {"phone": "", "region": ""}))
+    assert (cleared["phone"], cleared["name"], cleared["region"]) == (None, "陈静", None)
+    assert api.ok(api.post("/v1/members", {"id": "m2", "phone": "13800000000"}))["id"] == "m2"
+    refused = api.patch("/v1/members/m1", {"phone": " "})
+    assert refused.status_code == 422 and refused.json()["field"] == "phone"
+    changes = [r for r in api.ok(api.get("/v1/audit-log")) if r["action"] == "member.change"]
+    assert len(changes) == 1  # the null change changed nothing and is not recorded
+    csrf = sign_in(api.client, api.tenant)
+    form = {"csrf": csrf, "name": "", "phone": "13900000000", "region": "西宁"}
+    saved = api.client.post("/console/members/m1", data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    member = api.ok(api.get("/v1/members/m1"))
+    assert (member["phone"], member["name"], member["region"]) == ("13900000000", None, "西宁")

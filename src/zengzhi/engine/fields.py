@@ -351,6 +351,10 @@ PATTERN_SAYS = {
     r"^\+?[0-9 -]{3,32}$": (
         "must be a phone number: 3 to 32 digits, spaces or -, after an optional +"
     ),
+    r"^(?:\+?[0-9 -]{3,32})?$": (
+        "must be a phone number (3 to 32 digits, spaces or -, after an optional +),"
+        " or empty to remove it"
+    ),
     r"^[A-Za-z0-9_.@-]+$": "must be letters, digits or _.@-",
     r"^https?://[^\s]*\{member\}[^\s]*$": (
         "must be an address starting with http:// or https:// that holds {member}"

@@ -45,9 +45,12 @@ class NewMember(BaseModel):
 
 
 class MemberChange(BaseModel):
+    """What changes; a field left out (or null) stays as it is, and an empty phone, name
+    or region removes it."""
+
     model_config = ConfigDict(extra="forbid")
 
-    phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 -]{3,32}$")
+    phone: str | None = Field(default=None, max_length=32, pattern=r"^(?:\+?[0-9 -]{3,32})?$")
     name: Shown | None = None
     region: Region | None = None
     real_name_verified: Flag | None = None
@@ -272,11 +275,15 @@ def change_member(
         before = _member(uow, member, lock=True)
         if change.real_name_verified and not before.real_name_verified:
             _may_verify(principal)
-        values = change.model_dump(exclude_none=True)
-        if change.phone is not None and change.phone != before.phone:
+        values = {  # an empty text removes it (kept as NULL); what is already so is no change
+            name: value if value != "" else None
+            for name, value in change.model_dump(exclude_none=True).items()
+            if (value if value != "" else None) != getattr(before, name)
+        }
+        if "phone" in values:
             security.release_phone(uow.connection, uow.tenant, member)
-            if _limits(uow).one_account_per_phone:
-                _claim_phone(uow, change.phone, member)
+            if values["phone"] is not None and _limits(uow).one_account_per_phone:
+                _claim_phone(uow, values["phone"], member)
         if values:
             uow.members.change(member, **values)
             uow.audit(

@@ -12,12 +12,14 @@ T = TypeVar("T", bound="MemberChange")
 
 @_attrs_define
 class MemberChange:
-    """
-    Attributes:
-        phone (None | str | Unset):
-        name (None | str | Unset):
-        region (None | str | Unset):
-        real_name_verified (bool | None | Unset):
+    """What changes; a field left out (or null) stays as it is, and an empty phone, name
+    or region removes it.
+
+        Attributes:
+            phone (None | str | Unset):
+            name (None | str | Unset):
+            region (None | str | Unset):
+            real_name_verified (bool | None | Unset):
     """
 
     phone: None | str | Unset = UNSET

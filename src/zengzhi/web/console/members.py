@@ -212,7 +212,7 @@ def change(
         body = build(
             MemberChange,
             {
-                **{name: values.get(name) or None for name in EDITABLE},
+                **{name: values.get(name) for name in EDITABLE},  # a blanked one removes it
                 "real_name_verified": form.flag("real_name_verified"),
             },
         )

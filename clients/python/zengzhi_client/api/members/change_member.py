@@ -95,7 +95,9 @@ def sync_detailed(
 
     Args:
         member_id (str): an id: letters, digits, _.:@-
-        body (MemberChange):
+        body (MemberChange): What changes; a field left out (or null) stays as it is, and an empty
+            phone, name
+            or region removes it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -127,7 +129,9 @@ def sync(
 
     Args:
         member_id (str): an id: letters, digits, _.:@-
-        body (MemberChange):
+        body (MemberChange): What changes; a field left out (or null) stays as it is, and an empty
+            phone, name
+            or region removes it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -154,7 +158,9 @@ async def asyncio_detailed(
 
     Args:
         member_id (str): an id: letters, digits, _.:@-
-        body (MemberChange):
+        body (MemberChange): What changes; a field left out (or null) stays as it is, and an empty
+            phone, name
+            or region removes it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -184,7 +190,9 @@ async def asyncio(
 
     Args:
         member_id (str): an id: letters, digits, _.:@-
-        body (MemberChange):
+        body (MemberChange): What changes; a field left out (or null) stays as it is, and an empty
+            phone, name
+            or region removes it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
