@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from tests.service.conftest import PASSWORD, Api, Clock
 from tests.service.test_payments import an_order, notify
@@ -181,6 +182,22 @@ SIGNED_IN_ONLY = (
 )
 
 
+def refused_to_a_key(
+    api: Api, token: str, requests: list[tuple[str, str, Any]], message: str
+) -> None:
+    """Each request, sent with the API key `token`, is refused: 403 naming `Authorization`."""
+    for method, path, body in requests:
+        refused = api.client.request(
+            method, path, json=body, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert refused.status_code == 403, (method, path, refused.text)
+        assert refused.json() == {
+            "code": "forbidden",
+            "message": message,
+            "field": "Authorization",
+        }, (method, path)
+
+
 def test_an_api_key_of_any_role_cannot_manage_users_keys_or_sessions(api: Api) -> None:
     """A leaked owner key was a lasting takeover: it could add an owner user (or a new
     owner key) and keep that way in after the key itself was revoked, disable the real
@@ -194,27 +211,19 @@ def test_an_api_key_of_any_role_cannot_manage_users_keys_or_sessions(api: Api) -
     users_before = api.ok(api.get("/v1/users"))
     keys_before = api.ok(api.get("/v1/api-keys"))
     mallory = {"username": "mallory", "password": PASSWORD, "role": "owner"}
+    requests = [
+        ("POST", "/v1/users", mallory),
+        ("GET", "/v1/users", None),
+        ("PATCH", "/v1/users/ann", {"disabled": True}),
+        ("PATCH", "/v1/users/ann", {"role": "owner"}),
+        ("PATCH", "/v1/users/owner", {"password": "a new password of mine"}),
+        ("DELETE", "/v1/users/owner/sessions", None),
+        ("POST", "/v1/api-keys", {"name": "way back in", "role": "owner"}),
+        ("GET", "/v1/api-keys", None),
+        ("DELETE", f"/v1/api-keys/{shop_key['key_id']}", None),
+    ]
     for token in (owner_key["token"], shop_key["token"]):
-        for method, path, body in [
-            ("POST", "/v1/users", mallory),
-            ("GET", "/v1/users", None),
-            ("PATCH", "/v1/users/ann", {"disabled": True}),
-            ("PATCH", "/v1/users/ann", {"role": "owner"}),
-            ("PATCH", "/v1/users/owner", {"password": "a new password of mine"}),
-            ("DELETE", "/v1/users/owner/sessions", None),
-            ("POST", "/v1/api-keys", {"name": "way back in", "role": "owner"}),
-            ("GET", "/v1/api-keys", None),
-            ("DELETE", f"/v1/api-keys/{shop_key['key_id']}", None),
-        ]:
-            refused = api.client.request(
-                method, path, json=body, headers={"Authorization": f"Bearer {token}"}
-            )
-            assert refused.status_code == 403, (method, path, refused.text)
-            assert refused.json() == {
-                "code": "forbidden",
-                "message": SIGNED_IN_ONLY,
-                "field": "Authorization",
-            }, (method, path)
+        refused_to_a_key(api, token, requests, SIGNED_IN_ONLY)
     in_chinese = api.client.post(
         "/v1/api-keys",
         json={"name": "way back in", "role": "owner"},
@@ -265,22 +274,14 @@ def test_an_api_key_of_any_role_cannot_take_the_payment_gateway(api: Api, clock:
         for role in ("owner", "operator", "integrator")
     ]
     audit_before = api.ok(api.get("/v1/audit-log"))
+    requests = [
+        ("PUT", "/v1/payments/adapter", body | {"rotate_secret": True}),
+        ("PUT", "/v1/payments/adapter", {"adapter": "manual"}),
+        ("POST", "/v1/payments/adapter/certificates", None),
+        ("POST", replay, None),
+    ]
     for token in keys:
-        for method, path, sent in [
-            ("PUT", "/v1/payments/adapter", body | {"rotate_secret": True}),
-            ("PUT", "/v1/payments/adapter", {"adapter": "manual"}),
-            ("POST", "/v1/payments/adapter/certificates", None),
-            ("POST", replay, None),
-        ]:
-            refused = api.client.request(
-                method, path, json=sent, headers={"Authorization": f"Bearer {token}"}
-            )
-            assert refused.status_code == 403, (method, path, refused.text)
-            assert refused.json() == {
-                "code": "forbidden",
-                "message": GATEWAY_SIGNED_IN_ONLY,
-                "field": "Authorization",
-            }, (method, path)
+        refused_to_a_key(api, token, requests, GATEWAY_SIGNED_IN_ONLY)
     in_chinese = api.client.put(
         "/v1/payments/adapter",
         json=body | {"rotate_secret": True},

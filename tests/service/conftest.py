@@ -17,6 +17,7 @@ import re
 import secrets
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from cryptography.fernet import Fernet
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, event, select
 
 from tests import server_process
 from tests.declared import DeclaredStatuses
@@ -325,3 +326,21 @@ def journal(connection: Connection, tenant: str) -> list[Any]:
             .order_by(e.entry_id)
         )
     ]
+
+
+@contextmanager
+def statements_sent(context: Context) -> Iterator[list[str]]:
+    """The SQL the context's engines send inside the block, as text, in order."""
+    sent: list[str] = []
+
+    def count(*args: Any) -> None:
+        sent.append(args[2])
+
+    engines = {context.database.writer, context.database.reader}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield sent
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)

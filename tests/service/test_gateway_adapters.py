@@ -77,13 +77,20 @@ def a_withdrawal(
     assert api.ok(api.post("/v1/withdrawals/w1/approve"))["status"] == "approved"
 
 
-def transfer_finished(fake: FakeWechat, out_no: str, notification_id: str) -> tuple[bytes, Any]:
-    """WeChat Pay's notification that the transfer `out_no` of 1,000.00 was paid."""
+def transfer_finished(
+    fake: FakeWechat, out_no: str, notification_id: str | None = None, failed: bool = False
+) -> tuple[bytes, Any]:
+    """WeChat Pay's notification that the transfer `out_no` of 1,000.00 was paid (or, with
+    `failed`, that it failed)."""
+    outcome = (
+        {"state": "FAIL", "fail_reason": "PAYEE_ACCOUNT_ABNORMAL"}
+        if failed
+        else {"state": "SUCCESS", "transfer_bill_no": "1330000071100999991182020050700019480001"}
+    )
     resource: dict[str, Any] = {
         "mchid": fake.mchid,
         "out_bill_no": out_no,
-        "transfer_bill_no": "1330000071100999991182020050700019480001",
-        "state": "SUCCESS",
+        **outcome,
         "transfer_amount": 100000,
         "openid": OPENID,
     }
@@ -555,22 +562,6 @@ def test_a_platform_certificate_rotation_is_followed(
     assert (untrusted.value.code, untrusted.value.field) == ("conflict", "platform_certificates")
 
 
-def transfer_failed(fake: FakeWechat, out_no: str, notification_id: str) -> tuple[bytes, Any]:
-    """WeChat Pay's notification that the transfer `out_no` of 1,000.00 failed."""
-    resource: dict[str, Any] = {
-        "mchid": fake.mchid,
-        "out_bill_no": out_no,
-        "state": "FAIL",
-        "fail_reason": "PAYEE_ACCOUNT_ABNORMAL",
-        "transfer_amount": 100000,
-        "openid": OPENID,
-    }
-    body, headers = fake.notification(
-        "MCHTRANSFER.BILL.FINISHED", resource, notification_id=notification_id
-    )
-    return body, headers
-
-
 def test_a_failure_notified_for_a_number_sent_again_since_is_acknowledged(
     api: Api, clock: Clock, context: Context
 ) -> None:
@@ -595,7 +586,7 @@ def test_a_failure_notified_for_a_number_sent_again_since_is_acknowledged(
     (second,) = fake.transfers.keys() - {first}
     held = wallet(api)
     assert held == ("600.00", "1000.00")
-    body, headers = transfer_failed(fake, first, "EV-old")
+    body, headers = transfer_finished(fake, first, "EV-old", failed=True)
     for _ in range(3):  # WeChat Pay's retries of the one notification
         answered = notify(api, body, headers)
         assert answered.status_code == 200, answered.text
@@ -615,7 +606,7 @@ def test_a_failure_notified_for_a_number_sent_again_since_is_acknowledged(
     assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "paying"
     assert wallet(api) == held  # nothing moved
     # a number this tenant never issued is still refused, and kept as refused
-    body, headers = transfer_failed(fake, "zz" + "0" * 30, "EV-stranger")
+    body, headers = transfer_finished(fake, "zz" + "0" * 30, "EV-stranger", failed=True)
     refused = notify(api, body, headers)
     assert (refused.status_code, refused.json()["field"]) == (404, "payout"), refused.text
     assert refusals(api) == [("not_found", "EV-stranger")]

@@ -12,9 +12,9 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
-from tests.service.conftest import new_tenant
+from tests.service.conftest import new_tenant, statements_sent
 from zengzhi.core.amounts import Ratio
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service import members, orders, pools
@@ -161,25 +161,14 @@ def test_a_group_of_orders_sends_less_than_one_statement_an_order(context: Conte
     (store/wanted.py) and written in one each (store/pending.py); the rest is the
     group's too (settings, pool, balances, counters, entries, events)."""
     owner = _owner(context, 50)
-    sent: list[str] = []
-
-    def count(*args: Any) -> None:
-        sent.append(args[2])
-
     requests = [
         NewOrder(id=f"o{n}", member=f"m{n % 50}", amount="100.00", contribution="30.00")
         for n in range(200)
     ]
-    engines = {context.database.writer, context.database.reader}
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(context) as sent:
         for start in range(0, 200, 100):
             batch = OrderBatch(orders=requests[start : start + 100], pay=True)
             assert {a.outcome for a in orders.create_orders(context, owner, batch)} == {"created"}
-    finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", count)
     assert len(sent) < 200, sorted(set(sent))
     with context.database.read() as connection:
         assert (
@@ -214,19 +203,8 @@ def test_a_lone_order_reads_and_writes_each_row_once(context: Context) -> None:
         orders.pay(context, owner, f"w{n}")
     request = NewOrder(id="x", member="m1", amount="100.00", contribution="10.00")
     orders.create_order(context, owner, request)
-    sent: list[str] = []
-
-    def count(*args: Any) -> None:
-        sent.append(args[2])
-
-    engines = {context.database.writer, context.database.reader}
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(context) as sent:
         orders.pay(context, owner, "x")
-    finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", count)
     seen = Counter(_table_and_verb(one) for one in sent if not one.startswith(("BEGIN", "SAVE")))
     twice = {key: n for key, n in seen.items() if n > 1}
     assert twice == {("select", "positions"): 2}, seen

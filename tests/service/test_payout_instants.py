@@ -226,16 +226,7 @@ def notify(api: Api, context: Context, body: bytes, headers: Any) -> Any:
 
 def transfer_failed(api: Api, context: Context, fake: FakeWechat, out_no: str) -> Any:
     """WeChat Pay's notification that the transfer `out_no` failed, taken."""
-    resource = {
-        "mchid": fake.mchid,
-        "out_bill_no": out_no,
-        "state": "FAIL",
-        "fail_reason": "PAYEE_ACCOUNT_ABNORMAL",
-        "transfer_amount": 100000,
-        "openid": OPENID,
-    }
-    body, headers = fake.notification("MCHTRANSFER.BILL.FINISHED", resource)
-    return notify(api, context, body, headers)
+    return notify(api, context, *transfer_finished(fake, out_no, failed=True))
 
 
 def notified_twice_beside_a_query(

@@ -5,11 +5,7 @@ nothing due costs the tick no statement (it cost a dozen transactions a tick).""
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import event
-
-from tests.service.conftest import Api, Clock, new_tenant
+from tests.service.conftest import Api, Clock, new_tenant, statements_sent
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import tick
 
@@ -40,19 +36,8 @@ def test_tick_runs_the_named_tenants_only(
 
 
 def statements_of_a_tick(context: Context, tenants: set[str]) -> list[str]:
-    sent: list[str] = []
-
-    def count(*args: Any) -> None:
-        sent.append(args[2])
-
-    engines = {context.database.writer, context.database.reader}
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(context) as sent:
         assert tick(context, tenants) == []  # nothing is due: nothing runs, nothing reports
-    finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", count)
     return [statement for statement in sent if statement != "BEGIN"]  # SQLite's
 
 
