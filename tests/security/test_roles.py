@@ -46,12 +46,9 @@ def test_the_operator_cannot_get_the_gateway_secret_and_mint(api: Api, clock: Cl
         assert secret not in api.get("/v1/audit-log", token=token).text
 
 
-def test_only_the_owner_replays_a_payout_request(api: Api) -> None:
-    api.ok(
-        api.put(
-            "/v1/payments/adapter", {"adapter": "webhook", "payout_url": "https://pay.example/p"}
-        )
-    )
+def a_payout_request(api: Api) -> str:
+    """A withdrawal sent to the webhook gateway (its adapter chosen before): the address
+    that replays the gateway's payout request."""
     api.pool()
     api.member("m1")
     api.completed_order("o1", "m1")
@@ -60,7 +57,16 @@ def test_only_the_owner_replays_a_payout_request(api: Api) -> None:
     api.ok(api.post("/v1/withdrawals/w1/approve"))
     api.ok(api.post("/v1/withdrawals/w1/payout"))
     [request] = api.ok(api.get("/v1/webhooks/gateway/deliveries"))
-    path = f"/v1/webhooks/gateway/deliveries/{request['event_id']}/replay"
+    return f"/v1/webhooks/gateway/deliveries/{request['event_id']}/replay"
+
+
+def test_only_the_owner_replays_a_payout_request(api: Api) -> None:
+    api.ok(
+        api.put(
+            "/v1/payments/adapter", {"adapter": "webhook", "payout_url": "https://pay.example/p"}
+        )
+    )
+    path = a_payout_request(api)
     replayed = api.post(path, token=api.as_role("operator"))
     assert replayed.status_code == 403 and replayed.json()["field"] == "subscription"
     assert api.post(path).status_code == 200
@@ -259,15 +265,8 @@ def test_an_api_key_of_any_role_cannot_take_the_payment_gateway(api: Api, clock:
     the owner's session still may."""
     body = {"adapter": "webhook", "payout_url": "https://pay.example/p"}
     secret = api.ok(api.put("/v1/payments/adapter", body))["secret"]
-    api.pool()
-    api.member("m1")
-    api.completed_order("o1", "m1")
-    api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "all"}))
-    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "10.00"}))
-    api.ok(api.post("/v1/withdrawals/w1/approve"))
-    api.ok(api.post("/v1/withdrawals/w1/payout"))
+    replay = a_payout_request(api)
     [request] = api.ok(api.get("/v1/webhooks/gateway/deliveries"))
-    replay = f"/v1/webhooks/gateway/deliveries/{request['event_id']}/replay"
     adapter_before = api.ok(api.get("/v1/payments/adapter"))
     keys = [
         api.ok(api.post("/v1/api-keys", {"name": role, "role": role}))["token"]
