@@ -185,13 +185,18 @@ def at_once(calls: list[tuple[httpx.Client, str]], body: Any = None) -> list[htt
     return [answer for answer in answers if answer is not None]
 
 
-def _complete_or_refund(servers: list[httpx.Client], order: str, racing: bool) -> bool:
-    """The buyer confirms a paid order (first) and the shop refunds it, one after the
-    other or at one instant on two servers: exactly one wins; whether completion did."""
+def _complete_or_refund(
+    servers: list[httpx.Client], order: str, racing: bool, refund_first: bool = False
+) -> bool:
+    """The buyer confirms a paid order and the shop refunds it, one after the other (the
+    buyer first, or the shop with `refund_first`) or at one instant on two servers:
+    exactly one wins; whether completion did."""
     first, second = servers
     complete_path, refund_path = f"/v1/orders/{order}/complete", f"/v1/orders/{order}/refund"
     if racing:
         complete, refund = at_once([(first, complete_path), (second, refund_path)])
+    elif refund_first:
+        refund, complete = second.post(refund_path, json={}), first.post(complete_path, json={})
     else:
         complete, refund = first.post(complete_path, json={}), second.post(refund_path, json={})
     won = [a.json()["status"] for a in (complete, refund) if a.status_code == 200]

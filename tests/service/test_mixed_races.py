@@ -115,10 +115,15 @@ class Shop:
 
     def settle(self) -> None:
         """The buyer confirms an order in its window and the shop refunds it, one after
-        the other or at one instant on two servers: exactly one wins."""
+        the other or at one instant on two servers: exactly one wins. A client's first
+        settling is the shop's refund and its second the buyer's confirmation, one after
+        the other, so that both outcomes happen whoever wins the races (the buyer won
+        every race of a run, and no order was refunded)."""
         order = self.paid.pop(self.rng.randrange(len(self.paid)))
-        racing = self.rng.random() < 0.5
-        if _complete_or_refund(self.rng.sample(self.clients, 2), order, racing):
+        settled = self.outcome["completed"] + self.outcome["refunded"]
+        racing = settled > 1 and self.rng.random() < 0.5
+        refund_first = settled == 0 or (settled > 1 and self.rng.random() < 0.5)
+        if _complete_or_refund(self.rng.sample(self.clients, 2), order, racing, refund_first):
             self.completed.append(order)
             self.outcome["completed"] += 1
         else:
