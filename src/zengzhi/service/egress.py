@@ -116,8 +116,10 @@ ReceiverUrl = Annotated[
 # request (the save of a webhook's or a payout gateway's address, a delivery) as long as
 # the resolver's own retries lasted. The lookup runs in a thread of its own, waited for
 # this long; at most _LOOKUPS_AT_ONCE are on their way at once (a resolver that never
-# answers cannot pile up threads without end).
-LOOKUP_SECONDS = 5
+# answers cannot pile up threads without end). Longer than the system resolver's wait
+# before it asks again (glibc: 5 s): at 5 s, one lost packet refused a save (a fresh-clone
+# test run had a webhook's address refused so, on a resolver that answers in 5 ms).
+LOOKUP_SECONDS = 12
 _LOOKUPS_AT_ONCE = 16
 _lookups = threading.BoundedSemaphore(_LOOKUPS_AT_ONCE)
 AddressInfo = list[tuple[Any, ...]]
