@@ -20,7 +20,7 @@ SOURCE = Path(__file__).parents[2] / "src" / "zengzhi"
 # where the message is among a call's positional arguments
 MESSAGE_AT = {"DomainError": 1, "invalid": 1}
 FINDING = {"error", "warning", "info"}  # Finding.error(field, code, message) …
-VALUE = re.compile(r"\{\d+\}")
+VALUE = re.compile(r"\{(\d+)(?::[a-z_]+)?\}")  # {0}; a translation's {0:mode_name} too
 
 
 Pieces = tuple[str | None, ...]  # text, and None where a value goes
@@ -158,10 +158,12 @@ def test_each_translation_has_the_values_of_its_sentence() -> None:
         ("unknown member m9", "未知会员 m9"),
         ("unknown withdrawal w-1", "未知提现 w-1"),  # not "unknown {0} {1}"
         ("union.lock_days: must not be negative", "union.lock_days: 不能为负数"),
-        (
+        (  # a mode by its name on every page (mode_name), not its code
             "the ads mode has no end date: seed 002: 每个活动设置一定周期，不要一个模式玩一年以上",
-            "ads 模式没有结束日期：种子文章 002：每个活动设置一定周期，不要一个模式玩一年以上",
+            "广告电商积分模式没有结束日期："
+            "种子文章 002：每个活动设置一定周期，不要一个模式玩一年以上",
         ),
+        ("zone 'z' runs no dividend mode", "专区 'z' 没有运行dividend模式"),  # not a mode's code
         (  # a TOML number where a decimal string goes: the value is said in Chinese too
             'quota.multiple: must be a decimal string such as "12.50", not the number 2',
             'quota.multiple: 必须是加引号的小数，形如 "12.50"，而不是数字 2',

@@ -9,8 +9,10 @@ written in English where it is raised; `zh.toml`'s `[message]` table gives each 
 sentence in Chinese, keyed by the English with `{0}`, `{1}`… for its values, and
 `t.message(text)` finds the sentence a message was made from, takes its values and
 writes them into the translation (a value that is itself a catalogued sentence is
-translated too). `tests/web/test_messages.py` finds every message the code raises and
-fails when one has no Chinese.
+translated too). A translation's `{1:mode_name}` writes value 1 as the catalogue's
+table `mode_name` names it (`refer_three` → 推三返一, the one name a mode has on every
+page), and as it is when the table does not hold it. `tests/web/test_messages.py` finds
+every message the code raises and fails when one has no Chinese.
 """
 
 from __future__ import annotations
@@ -78,16 +80,19 @@ def _patterns(language: str) -> list[tuple[re.Pattern[str], str]]:
     return [(pattern, translated) for _, pattern, translated in found]
 
 
-_SLOT = re.compile(r"(¥?)\{(\d+)\}")
+_SLOT = re.compile(r"(¥?)\{(\d+)(?::([a-z_]+))?\}")  # ¥{0}, {0}, {0:mode_name}
 _PLAIN = re.compile(r"\d+(\.\d+)?")
 
 
-def _fill(sentence: str, values: Mapping[str, str]) -> str:
+def _fill(language: str, sentence: str, values: Mapping[str, str]) -> str:
     """The sentence with its values; an amount after ¥ grouped as the page writes figures
-    (零钱余额只有 ¥1,100.00, beside a wallet shown as ¥1,100.00, not ¥1100.00)."""
+    (零钱余额只有 ¥1,100.00, beside a wallet shown as ¥1,100.00, not ¥1100.00); a value
+    in a slot that names a table (`{0:mode_name}`) as that table names it."""
 
     def slot(found: re.Match[str]) -> str:
         value = values[found.group(2)]
+        if found.group(3):
+            return catalogue(language).get(f"{found.group(3)}.{value}", value)
         if found.group(1) and _PLAIN.fullmatch(value):
             return "¥" + grouped(value)
         return found.group(1) + value
@@ -111,7 +116,7 @@ def translate_message(language: str, text: str, depth: int = 0) -> str:
                 k[1:]: translate_message(language, v, depth + 1)
                 for k, v in match.groupdict().items()
             }
-            return _fill(translated, values)
+            return _fill(language, translated, values)
     where, colon, rest = text.partition(": ")
     if colon and " " not in where and depth == 0:
         return f"{where}: {translate_message(language, rest, depth + 1)}"
