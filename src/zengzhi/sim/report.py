@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from zengzhi.i18n import Translator
+from zengzhi.i18n import Translator, catalogue
 from zengzhi.i18n import format as fmt
 from zengzhi.sim.run import RunResult
 from zengzhi.sim.scenario import Scenario
@@ -594,6 +594,29 @@ def figure_label(column: str, t: Translator) -> str:
     return column
 
 
+_ENGLISH = catalogue("en")
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def shipped_words(scenario: Scenario, t: Translator) -> tuple[str, str]:
+    """The scenario's name and description for the report's reader: a shipped scenario
+    (its name and description the English catalogue's `scenario.<key>` and
+    `scenario_description.<key>`, as the file has them) in `t`'s language; any other
+    (an upload, a shipped one edited) in its own words. A Chinese report read "Flat order
+    flow" and its English description."""
+    for key, name in _ENGLISH.items():
+        stem = key.removeprefix("scenario.")
+        if stem == key or name != scenario.name:
+            continue
+        described = _ENGLISH.get(f"scenario_description.{stem}")
+        if described is not None and _words(described) == _words(scenario.description or ""):
+            return t(key), t(f"scenario_description.{stem}")
+    return scenario.name, scenario.description or ""
+
+
 def write_report(
     out: Path,
     results: Sequence[RunResult],
@@ -610,6 +633,7 @@ def write_report(
     found = verdict(results[0])
     write_verdict(out, found)  # the console shows it in its own reader's language
     told = verdict_lines(found, t)
+    name, description = shipped_words(scenario, t)
     rows = "".join(
         f"<tr><th>{html.escape(figure_label(str(k), t))}</th>"
         f'<td class="n">{html.escape(figure_text(k, v, t))}</td></tr>'
@@ -621,7 +645,7 @@ def write_report(
     )
     page = f"""<!doctype html>
 <html lang="{"zh-CN" if t.language == "zh" else "en"}"><head><meta charset="utf-8">
-<title>{html.escape(t("report.title", name=scenario.name))}</title>
+<title>{html.escape(t("report.title", name=name))}</title>
 <style>
 body {{ font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
         padding: 0 1rem; color: #1b1b1b; }}
@@ -634,12 +658,12 @@ td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
 #verdict {{ border: 2px solid {_verdict_colour(found)};
             border-radius: 8px; padding: .5rem 1rem; }}
 </style></head><body>
-<h1>{html.escape(scenario.name)}</h1>
+<h1>{html.escape(name)}</h1>
 <section id="verdict" aria-labelledby="verdict-heading">
 <h2 id="verdict-heading">{html.escape(t("report.verdict_heading"))}</h2>
 <ul>{"".join(f"<li>{html.escape(line)}</li>" for line in told)}</ul>
 </section>
-<p>{html.escape(scenario.description or "")}</p>
+<p>{html.escape(description)}</p>
 <p>{html.escape(t("report.runs", runs=len(results), days=f"{summary['days']:,}"))}</p>
 <h2>{html.escape(t("report.findings"))}</h2>
 <ul>{"".join(f"<li>{html.escape(line)}</li>" for line in said)}</ul>
