@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,53 @@ def test_every_asset_reads_as_words(language: str) -> None:
     assert Translator("zh").asset("UNION:club") == "工会排队（club）"
     assert Translator("en").asset("REFUND:z1") == "refer three, refund one (z1)"
     assert t.asset("OTHER") == "OTHER"  # unknown: as it is
+
+
+# what an audit action's Chinese starts with: the verb of what was done
+ACTION_VERBS = [
+    "授予",
+    "创建",
+    "吊销",
+    "兑换",
+    "修改",
+    "绑定",
+    "注册",
+    "签发",
+    "注销",
+    "改派",
+    "转移",
+    "卖出",
+    "完成",
+    "计入",
+    "设置",
+    "更新",
+    "开设",
+    "暂停",
+    "恢复",
+    "补贴",
+    "导入",
+    "重发",
+    "发送",
+    "申请",
+    "批准",
+    "拒绝",
+    "提交",
+    "记录",
+    "支付",
+    "取消",
+    "退还",
+    "冲正",
+    "保存",
+]
+
+
+def test_the_audit_actions_in_chinese_are_said_in_one_form() -> None:
+    """The audit log read 订单已冲正 beside 拒绝提现: a state (已…) next to an action. Each
+    action is said as what was done, verb first (冲正订单, 拒绝提现), as the console's
+    buttons say it; none as a state or a passive (已, 了, 被) or a noun (积分池补贴)."""
+    chinese = {
+        key: text for key, text in catalogue("zh").items() if key.startswith("audit_action.")
+    }
+    assert len(chinese) >= len(audit_actions())
+    assert [text for text in chinese.values() if re.search("[已了被]", text)] == []
+    assert [text for text in chinese.values() if not text.startswith(tuple(ACTION_VERBS))] == []
