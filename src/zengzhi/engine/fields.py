@@ -9,6 +9,7 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import (
@@ -20,6 +21,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     SerializationInfo,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     WithJsonSchema,
@@ -75,10 +77,18 @@ _HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 STORED: dict[str, bool] = {"stored": True}
 
 
-def one_line(value: str) -> str:
-    """One line of visible characters (refused naming the first hidden one, as U+XXXX)."""
+# What a note (a reason, a remark) keeps beside the visible characters: its line breaks
+# and tabs, which `printable` takes too. Any other hidden character is refused as in a
+# name: a bidirectional control in a withdrawal's rejection reason reorders what the
+# audit log and the member's page show after it.
+LINE_BREAKS = "\t\n\r"
+
+
+def one_line(value: str, keep: str = "") -> str:
+    """One line of visible characters (refused naming the first hidden one, as U+XXXX);
+    the characters of `keep` (a note's LINE_BREAKS) are taken."""
     for character in value:
-        if unicodedata.category(character) in _HIDDEN:
+        if unicodedata.category(character) in _HIDDEN and character not in keep:
             raise invalid(
                 "text",
                 "must not contain control or invisible format characters"
@@ -93,6 +103,14 @@ def visible(value: str, info: ValidationInfo) -> str:
     if isinstance(info.context, dict) and info.context.get("stored"):
         return printable(value)
     return one_line(value)
+
+
+def noted(value: str, info: ValidationInfo) -> str:
+    """A note as `Note` takes it: visible characters and line breaks (`one_line` keeping
+    LINE_BREAKS); read back with the STORED context, `printable`."""
+    if isinstance(info.context, dict) and info.context.get("stored"):
+        return printable(value)
+    return one_line(value, keep=LINE_BREAKS)
 
 
 def _class(codes: list[int]) -> str:
@@ -112,25 +130,50 @@ def _class(codes: list[int]) -> str:
 # Multilingual Plane (a pattern's \u escapes reach no further; the tags and the few
 # format characters beyond it are refused too, and lone surrogates, which JSON
 # Schema's UTF-16 patterns cannot name apart from the halves of an emoji).
-VISIBLE = (
-    "^[^"
-    + _class(
-        [code for code in range(0x10000) if unicodedata.category(chr(code)) in _HIDDEN - {"Cs"}]
+def _hidden_class(keep: str = "") -> str:
+    return _class(
+        [
+            code
+            for code in range(0x10000)
+            if unicodedata.category(chr(code)) in _HIDDEN - {"Cs"} and chr(code) not in keep
+        ]
     )
-    + "]*$"
-)
+
+
+VISIBLE = "^[^" + _hidden_class() + "]*$"
+# What `noted` takes, as /openapi.json says it: VISIBLE with the line breaks.
+NOTED = "^[^" + _hidden_class(LINE_BREAKS) + "]*$"
 
 # Free-text fields, by length. `Label`, `Region` and `Shown` are names people read
 # (`visible`); `Name` is any single text (a proof, a region of the engine's configuration, a
-# password), `Note` a text that may span lines (a reason).
+# password), `Note` a text people read that may span lines (a reason: `noted`).
+# `LoggedNote` is a note as an event line carries it, `printable` only: a tenant's event
+# log kept before notes refused format characters is still read (store/event_log.py reads
+# it through engine/wire.py); what enters the service was a `Note` at its field.
 Region = Annotated[str, _text(64, VISIBLE), AfterValidator(visible)]
 Label = Annotated[str, _text(100, VISIBLE), AfterValidator(visible)]
 Shown = Annotated[str, _text(200, VISIBLE), AfterValidator(visible)]
 Name = Annotated[str, _text(200), AfterValidator(printable)]
-Note = Annotated[str, _text(500), AfterValidator(printable)]
+Note = Annotated[str, _text(500, NOTED), AfterValidator(noted)]
+LoggedNote = Annotated[str, _text(500), AfterValidator(printable)]
 # A name as a key of a table (an area's): described without the pattern, which would
 # make the table's description `patternProperties`, and the typed client's an untyped dict.
 NameKey = Annotated[str, Field(max_length=200), AfterValidator(printable)]
+
+
+@cache
+def _note_adapter() -> TypeAdapter[str]:
+    return TypeAdapter(Note)  # built at first use, as the models are (`Strict`)
+
+
+def checked_note(value: str, field: str = "reason") -> str:
+    """A note the service is given as plain text (an order's refund or reversal reason, a
+    pool's pause reason, from a console form): checked as a `Note` field is, and refused
+    naming `field`."""
+    try:
+        return _note_adapter().validate_python(value)
+    except ValidationError as error:
+        raise error_from_validation(error, field) from None
 
 
 def _not_blank(value: str) -> str:

@@ -82,9 +82,9 @@ from zengzhi.engine.fields import (
     Exact,
     ExactOrAll,
     Id,
+    LoggedNote,
     Moment,
     Name,
-    Note,
     Whole,
     canonical,
     error_from_validation,
@@ -559,7 +559,7 @@ class ReassignIn(_EventIn):
     type: Literal["reassign"]
     member: Id
     referrer: Id
-    reason: Note = Field(min_length=1)
+    reason: LoggedNote = Field(min_length=1)
 
     def event(self, config: TenantConfig) -> Reassign:
         return Reassign(self.id, self.member, self.referrer, self.reason, self.at)
@@ -577,7 +577,7 @@ class ReassignRefereesIn(_EventIn):
     type: Literal["reassign_referees"]
     member: Id
     referrer: Id
-    reason: Note = Field(min_length=1)
+    reason: LoggedNote = Field(min_length=1)
 
     def event(self, config: TenantConfig) -> ReassignReferees:
         return ReassignReferees(self.id, self.member, self.referrer, self.reason, self.at)
@@ -656,7 +656,7 @@ class ConvertIn(_EventIn):
     type: Literal["convert"]
     into: Literal["cash", "shares", "points"]
     rate: Exact
-    reason: Note = Field(min_length=1)
+    reason: LoggedNote = Field(min_length=1)
     members: list[Id] = Field(default_factory=list, max_length=10_000)
     pool: Id | None = None
 
@@ -735,7 +735,7 @@ class IncomeIn(_EventIn):
     zone: Id
     mode: Id
     amount: Exact
-    paid_by: Note = Field(min_length=1, alias="source")
+    paid_by: LoggedNote = Field(min_length=1, alias="source")
 
     def event(self, config: TenantConfig) -> ModeIncome:
         return ModeIncome(

@@ -27,7 +27,7 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import CompleteOrder, OrderLine, ReverseOrder, event_id
 from zengzhi.core.lifecycles import LIVE_ORDERS, OPEN_ORDERS, ORDER, OrderStatus
 from zengzhi.engine.config import LimitsConfig
-from zengzhi.engine.fields import Flag, Id, canonical
+from zengzhi.engine.fields import Flag, Id, canonical, checked_note
 from zengzhi.engine.wire import OrderForm
 from zengzhi.rules.modes import zone
 from zengzhi.service.auth import Permission, Principal
@@ -328,6 +328,8 @@ def _command(
     reason: str | None = None,
 ) -> OrderView:
     principal.require(Permission.ORDERS)
+    if reason is not None:  # a refund's or reversal's, as the console's form sent it
+        reason = checked_note(reason)
     return command(
         context,
         principal,

@@ -40,7 +40,7 @@ from zengzhi.engine.fields import (
     Exact,
     Flag,
     Id,
-    Note,
+    LoggedNote,
     Whole,
     error_from_validation,
     loads_strict,
@@ -99,7 +99,9 @@ class Notification(BaseModel):
     currency: Literal["CNY"] = "CNY"
     withdrawal: Id | None = None  # payout.*
     payout: Id | None = None  # payout.*, by its number at the gateway (WeChat Pay, Alipay)
-    reason: Note | None = None  # payout.failed
+    # payout.failed: the gateway's words, taken as an event line's (refusing one would
+    # lose the payout's result), kept in the withdrawal's note
+    reason: LoggedNote | None = None
 
 
 class PaymentAdapter(Protocol):

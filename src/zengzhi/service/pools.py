@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Configure, ImportBalance, OpenPool, Subsidy, event_id
-from zengzhi.engine.fields import Exact, Flag, Id, Note, canonical
+from zengzhi.engine.fields import Exact, Flag, Id, Note, canonical, checked_note
 from zengzhi.engine.lines import yuan
 from zengzhi.rules.pool import (
     Exit,
@@ -124,6 +124,8 @@ def _configuration(
     changes = request.changes()
     if not changes:
         raise DomainError(ErrorCode.INVALID, "names no parameter to change", "body")
+    if reason is not None:  # a pause's, as the console's form sent it
+        reason = checked_note(reason)
 
     def run(uow: UnitOfWork) -> PoolView:
         pool = _pool(uow, pool_id)

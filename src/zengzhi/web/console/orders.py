@@ -24,7 +24,6 @@ from zengzhi.web.pages import PageRoute, build, page_numbers, see_other_with_not
 router = APIRouter(prefix="/console/orders", route_class=PageRoute, include_in_schema=False)
 
 OrderId = Annotated[str, Path(pattern=ID_PATTERN)]
-MAX_REASON = 500
 
 
 @router.get("", response_class=HTMLResponse)
@@ -123,10 +122,6 @@ def _with_reason(
         before = console_orders.order_detail(context, user.principal, order_id).order.status
         if not reason:
             raise DomainError(ErrorCode.INVALID, needed, "reason")
-        if len(reason) > MAX_REASON:
-            raise DomainError(
-                ErrorCode.INVALID, f"must be at most {MAX_REASON} characters", "reason"
-            )
         step(context, user.principal, order_id, reason)
     except DomainError as error:
         return _detail(

@@ -135,7 +135,14 @@ def subsidize(
     except DomainError as refused:
         error = resent(refused)
         return _page(
-            request, context, user, STATUS[error.code], values=values, error=error, target=pool_id
+            request,
+            context,
+            user,
+            STATUS[error.code],
+            values=values,
+            error=error,
+            target=pool_id,
+            sent="subsidy",
         )
     if not now:
         return see_other_with_notice(request, PAGE, "pools.already_applied")
@@ -165,5 +172,6 @@ def pause_or_resume(
             values=form.values(),
             error=error,
             target=pool_id,
+            sent="pause",
         )
     return see_other_with_notice(request, PAGE, f"pools.done_{action}", pool=pool_id)
