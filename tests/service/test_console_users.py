@@ -12,9 +12,12 @@ from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
+from sqlalchemy import delete, select
 
-from tests.service.conftest import PASSWORD, Api, login
+from tests.service.conftest import PASSWORD, Api, down_and_up, login
 from tests.service.test_console_pages import sign_in
+from zengzhi.service.base import Context
+from zengzhi.store import tables as t
 
 PAGE = "/console/users"
 
@@ -277,3 +280,87 @@ def test_the_audit_log_names_a_user_change_s_fields_in_chinese(api: Api) -> None
     page = client.get("/console/audit")
     shown = re.sub(r"<[^>]+>", " ", page.text.split("<main", 1)[1])
     assert "结束的会话" in shown and "sessions_ended" not in shown
+
+
+def test_a_user_who_can_no_longer_manage_keys_keeps_none_of_those_they_made(
+    api: Api, client: TestClient
+) -> None:
+    """A key's token was shown once, to the owner who made it: disabling that owner, or
+    making them anything but an owner, revokes the keys they made (and only theirs);
+    bringing the user back does not bring the keys back."""
+    leaving, demoted = _user(api, "owner"), _user(api, "owner")
+    keys: dict[str, list[dict[str, Any]]] = {}
+    for name in (leaving, demoted):
+        session = login(client, api.tenant, name)
+        keys[name] = [
+            api.ok(api.post("/v1/api-keys", {"name": f"{name} {n}", "role": role}, token=session))
+            for n, role in enumerate(("integrator", "owner"))
+        ]
+    kept = api.ok(
+        api.post("/v1/api-keys", {"name": "the owner's own"}, token=login(client, api.tenant))
+    )
+    listed = {key["key_id"]: key for key in api.ok(api.get("/v1/api-keys"))}
+    assert listed[kept["key_id"]]["created_by"] == "user:owner"
+    assert {listed[key["key_id"]]["created_by"] for key in keys[leaving]} == {f"user:{leaving}"}
+
+    def works(key: dict[str, Any]) -> bool:
+        return api.get("/v1/members", token=key["token"]).status_code == 200
+
+    assert all(works(key) for key in [*keys[leaving], *keys[demoted], kept])
+    changed = api.ok(api.patch(f"/v1/users/{leaving}", {"disabled": True}))
+    assert changed["keys_revoked"] == sorted(key["key_id"] for key in keys[leaving])
+    assert not any(works(key) for key in keys[leaving])
+    assert all(works(key) for key in [*keys[demoted], kept])
+
+    api.ok(api.patch(f"/v1/users/{leaving}", {"disabled": False}))  # back: the keys are not
+    assert not any(works(key) for key in keys[leaving])
+    assert api.ok(api.patch(f"/v1/users/{demoted}", {"role": "owner"}))["keys_revoked"] == []
+    assert all(works(key) for key in keys[demoted])  # still an owner: nothing is taken
+
+    sign_in(client, api.tenant)
+    client.get("/language/zh")
+    action = f"{PAGE}/{demoted}/role"
+    form = {**_form(client.get(PAGE).text, action), "role": "operator"}
+    assert client.post(action, data=form, follow_redirects=False).status_code == 303
+    page = client.get(PAGE).text
+    assert (
+        f"已修改 {demoted} 的角色；该用户不再是所有者，其创建的 2 个 API 密钥已一并吊销。" in page
+    )
+    assert not any(works(key) for key in keys[demoted]) and works(kept)
+    row = re.search(rf'<tr data-key="{kept["key_id"]}"[^>]*>(.*?)</tr>', page, re.S)
+    assert row is not None and 'data-made-by="user:owner"' in row.group(1)
+
+    revoked = [row for row in _audit(api, "api_key.revoke")]
+    assert sorted(row["target"] for row in revoked) == sorted(
+        f"key:{key['key_id']}" for key in [*keys[leaving], *keys[demoted]]
+    )
+    assert {row["after"]["maker"] for row in revoked} == {leaving, demoted}
+    shown = re.sub(r"<[^>]+>", " ", client.get("/console/audit").text.split("<main", 1)[1])
+    assert "随之吊销的 API 密钥" in shown and "密钥创建者" in shown
+    assert "keys_revoked" not in shown and "maker" not in shown
+
+
+def test_keys_made_before_their_maker_was_kept_take_it_from_the_audit_log(
+    api: Api, client: TestClient, context: Context
+) -> None:
+    """Migration 0026 fills `created_by` of the keys made before it from the audit log's
+    `api_key.create` records; a key the log holds no record of is no user's (NULL)."""
+    maker = _user(api, "owner")
+    session = login(client, api.tenant, maker)
+    made = [api.ok(api.post("/v1/api-keys", {"name": f"k{n}"}, token=session)) for n in range(2)]
+    a = t.audit_log.c
+    with context.database.write() as connection:  # the second key's record is gone
+        connection.execute(
+            delete(t.audit_log).where(
+                a.tenant_id == api.tenant, a.target == f"key:{made[1]['key_id']}"
+            )
+        )
+    down_and_up(context, "0025")
+    k = t.api_keys.c
+    with context.database.read() as connection:
+        rows = connection.execute(
+            select(k.key_id, k.created_by).where(k.tenant_id == api.tenant)
+        ).all()
+    assert dict(rows) == {made[0]["key_id"]: f"user:{maker}", made[1]["key_id"]: None}
+    revoked = api.ok(api.patch(f"/v1/users/{maker}", {"disabled": True}))["keys_revoked"]
+    assert revoked == [made[0]["key_id"]]

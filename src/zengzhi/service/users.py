@@ -75,6 +75,14 @@ class UserView(BaseModel):
     created_at: datetime
 
 
+class ChangedUser(UserView):
+    """A changed user, and the API keys the change revoked: a user who can no longer
+    manage keys (disabled, or no longer an owner) keeps none of those they made, whose
+    tokens they saw."""
+
+    keys_revoked: list[str] = []
+
+
 class UserChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -150,7 +158,7 @@ def list_users(context: Context, principal: Principal) -> list[UserView]:
 
 def change_user(
     context: Context, principal: Principal, username: str, change: UserChange
-) -> UserView:
+) -> ChangedUser:
     return change_user_once(context, principal, username, change)[0]
 
 
@@ -160,21 +168,21 @@ def change_user_once(
     username: str,
     change: UserChange,
     form: str | None = None,
-) -> tuple[UserView, bool]:
+) -> tuple[ChangedUser, bool]:
     """`change_user`, and whether it was done now (False: `form` sent again)."""
     principal.require(Permission.USERS)
     password_hash = auth.hash_password(change.password) if change.password else None
 
-    def run(uow: UnitOfWork) -> tuple[UserView, bool]:
+    def run(uow: UnitOfWork) -> tuple[ChangedUser, bool]:
         asked = {
             "username": username,
             "role": change.role,
             "disabled": change.disabled,
             "password": bool(password_hash),
         }
-        return _once(uow, form, "user.change", asked, lambda: changed(uow), UserView)
+        return _once(uow, form, "user.change", asked, lambda: changed(uow), ChangedUser)
 
-    def changed(uow: UnitOfWork) -> UserView:
+    def changed(uow: UnitOfWork) -> ChangedUser:
         users = Users(uow.connection, uow.tenant)
         demoting = change.role is not None and change.role != Role.OWNER
         # the owners are locked first, in name order, then the user: two owners demoting
@@ -207,6 +215,13 @@ def change_user_once(
             ended = security.revoke_sessions(
                 uow.connection, uow.tenant, security.USER, username, uow.now
             )
+        revoked: list[str] = []
+        if change.disabled or (
+            change.role is not None and Permission.USERS not in auth.GRANTS[change.role]
+        ):
+            revoked = ApiKeys(uow.connection, uow.tenant).revoke_made_by(
+                f"user:{username}", uow.now
+            )
         uow.audit(
             principal.actor,
             "user.change",
@@ -214,9 +229,13 @@ def change_user_once(
             before={"role": row.role, "disabled": row.disabled},
             after={k: v for k, v in values.items() if k != "password_hash"}
             | ({"password": "changed"} if password_hash else {})
-            | ({"sessions_ended": ended} if ended else {}),
+            | ({"sessions_ended": ended} if ended else {})
+            | ({"keys_revoked": revoked} if revoked else {}),
         )
-        return _user_view(found(users.get(username), "user", username, "username"))
+        for key_id in revoked:
+            uow.audit(principal.actor, "api_key.revoke", f"key:{key_id}", after={"maker": username})
+        user = _user_view(found(users.get(username), "user", username, "username"))
+        return ChangedUser(**user.model_dump(), keys_revoked=revoked)
 
     return command(context, principal, run)
 
@@ -237,6 +256,7 @@ class ApiKeyView(BaseModel):
     role: Role
     created_at: datetime
     revoked_at: datetime | None = None
+    created_by: str | None = None  # "user:alice", "cli:operator"; None: made before 0026
     token: str | None = None  # only in the answer that creates the key
 
 
@@ -262,7 +282,17 @@ def create_api_key(
                 f"this form created API key {key.key_id} already; its secret was shown then, once",
                 "id",
             )
-        keys.add(ApiKeyRow(key.key_id, key.secret_hash, request.name, request.role, uow.now, None))
+        keys.add(
+            ApiKeyRow(
+                key.key_id,
+                key.secret_hash,
+                request.name,
+                request.role,
+                uow.now,
+                None,
+                principal.actor,
+            )
+        )
         uow.audit(
             principal.actor,
             "api_key.create",
@@ -274,6 +304,7 @@ def create_api_key(
             name=request.name,
             role=request.role,
             created_at=uow.now,
+            created_by=principal.actor,
             token=key.token,
         )
 

@@ -159,6 +159,9 @@ api_keys = Table(
     Column("role", String(20), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime),
+    # who made it ("user:alice", "cli:operator"): a user losing the owner's rights
+    # revokes the keys they made, whose tokens they saw (migration 0026)
+    Column("created_by", String(200)),
     PrimaryKeyConstraint("tenant_id", "key_id"),
 )
 

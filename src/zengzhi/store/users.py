@@ -65,6 +65,7 @@ class ApiKeyRow:
     role: str
     created_at: datetime
     revoked_at: datetime | None
+    created_by: str | None  # the actor who made it, as the audit log names them
 
 
 class ApiKeys(Keyed[ApiKeyRow]):
@@ -82,3 +83,14 @@ class ApiKeys(Keyed[ApiKeyRow]):
         """Every key, the oldest first."""
         statement = self.select().order_by(self.table.c.created_at)
         return [self.record(row) for row in self.connection.execute(statement)]
+
+    def revoke_made_by(self, actor: str, at: datetime) -> list[str]:
+        """Revoke the keys `actor` made that still work; their ids, in order."""
+        c = self.table.c
+        statement = (
+            self.update()
+            .where(c.created_by == actor, c.revoked_at.is_(None))
+            .values(revoked_at=at)
+            .returning(c.key_id)
+        )
+        return sorted(self.connection.execute(statement).scalars())

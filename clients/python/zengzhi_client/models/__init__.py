@@ -29,6 +29,7 @@ from .batch_item import BatchItem
 from .batch_item_error_type_0 import BatchItemErrorType0
 from .binding import Binding
 from .campaign_config import CampaignConfig
+from .changed_user import ChangedUser
 from .checkout_view import CheckoutView
 from .claim_view import ClaimView
 from .commission_config import CommissionConfig
@@ -218,6 +219,7 @@ __all__ = (
     "BatchItemErrorType0",
     "Binding",
     "CampaignConfig",
+    "ChangedUser",
     "CheckoutView",
     "ClaimView",
     "CommissionConfig",

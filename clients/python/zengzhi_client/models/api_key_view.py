@@ -22,6 +22,7 @@ class ApiKeyView:
         role (Role):
         created_at (datetime.datetime):
         revoked_at (datetime.datetime | None | Unset):
+        created_by (None | str | Unset):
         token (None | str | Unset):
     """
 
@@ -30,6 +31,7 @@ class ApiKeyView:
     role: Role
     created_at: datetime.datetime
     revoked_at: datetime.datetime | None | Unset = UNSET
+    created_by: None | str | Unset = UNSET
     token: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -50,6 +52,12 @@ class ApiKeyView:
         else:
             revoked_at = self.revoked_at
 
+        created_by: None | str | Unset
+        if isinstance(self.created_by, Unset):
+            created_by = UNSET
+        else:
+            created_by = self.created_by
+
         token: None | str | Unset
         if isinstance(self.token, Unset):
             token = UNSET
@@ -68,6 +76,8 @@ class ApiKeyView:
         )
         if revoked_at is not UNSET:
             field_dict["revoked_at"] = revoked_at
+        if created_by is not UNSET:
+            field_dict["created_by"] = created_by
         if token is not UNSET:
             field_dict["token"] = token
 
@@ -101,6 +111,15 @@ class ApiKeyView:
 
         revoked_at = _parse_revoked_at(d.pop("revoked_at", UNSET))
 
+        def _parse_created_by(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        created_by = _parse_created_by(d.pop("created_by", UNSET))
+
         def _parse_token(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -116,6 +135,7 @@ class ApiKeyView:
             role=role,
             created_at=created_at,
             revoked_at=revoked_at,
+            created_by=created_by,
             token=token,
         )
 

@@ -17,7 +17,15 @@ from zengzhi.deps import (
 from zengzhi.service import sessions, tenants, users
 from zengzhi.service.sessions import Login, Session
 from zengzhi.service.tenants import NewTenant, TenantSettings, TenantView
-from zengzhi.service.users import ApiKeyView, NewApiKey, NewUser, Revoked, UserChange, UserView
+from zengzhi.service.users import (
+    ApiKeyView,
+    ChangedUser,
+    NewApiKey,
+    NewUser,
+    Revoked,
+    UserChange,
+    UserView,
+)
 
 router = APIRouter(prefix="/v1", tags=["tenants"], route_class=StrictJSONRoute)
 
@@ -65,10 +73,10 @@ def list_users(context: ContextDep, principal: PrincipalDep) -> list[UserView]:
     return users.list_users(context, principal)
 
 
-@router.patch("/users/{username}", response_model=UserView, tags=["users"])
+@router.patch("/users/{username}", response_model=ChangedUser, tags=["users"])
 def change_user(
     context: ContextDep, principal: PrincipalDep, username: Username, body: UserChange
-) -> UserView:
+) -> ChangedUser:
     return users.change_user(context, principal, username, body)
 
 

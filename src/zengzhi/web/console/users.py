@@ -122,12 +122,17 @@ def _change(
 ) -> Response:
     _allowed(user)
     try:
-        _, now = users.change_user_once(context, user.principal, username, change(), _form_id(form))
+        changed, now = users.change_user_once(
+            context, user.principal, username, change(), _form_id(form)
+        )
     except DomainError as refused:
         return _refused(request, context, user, refused, f"user:{username}")
-    return see_other_with_notice(
-        request, PATH, done if now else "users.already_done", name=username
-    )
+    if not now:
+        return see_other_with_notice(request, PATH, "users.already_done", name=username)
+    if changed.keys_revoked:  # "users.disabled_keys", "users.role_changed_keys"
+        count = str(len(changed.keys_revoked))
+        return see_other_with_notice(request, PATH, f"{done}_keys", name=username, count=count)
+    return see_other_with_notice(request, PATH, done, name=username)
 
 
 @router.post("/{username}/role", response_class=HTMLResponse)

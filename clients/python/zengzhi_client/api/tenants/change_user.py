@@ -6,9 +6,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.changed_user import ChangedUser
 from ...models.error import Error
 from ...models.user_change import UserChange
-from ...models.user_view import UserView
 from ...types import Response
 
 
@@ -34,9 +34,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | UserView | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ChangedUser | Error | None:
     if response.status_code == 200:
-        response_200 = UserView.from_dict(response.json())
+        response_200 = ChangedUser.from_dict(response.json())
 
         return response_200
 
@@ -76,7 +76,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | UserView]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ChangedUser | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -90,7 +90,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: UserChange,
-) -> Response[Error | UserView]:
+) -> Response[ChangedUser | Error]:
     """Change a user's role, password or access
 
     Args:
@@ -102,7 +102,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | UserView]
+        Response[ChangedUser | Error]
     """
 
     kwargs = _get_kwargs(
@@ -122,7 +122,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: UserChange,
-) -> Error | UserView | None:
+) -> ChangedUser | Error | None:
     """Change a user's role, password or access
 
     Args:
@@ -134,7 +134,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | UserView
+        ChangedUser | Error
     """
 
     return sync_detailed(
@@ -149,7 +149,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: UserChange,
-) -> Response[Error | UserView]:
+) -> Response[ChangedUser | Error]:
     """Change a user's role, password or access
 
     Args:
@@ -161,7 +161,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | UserView]
+        Response[ChangedUser | Error]
     """
 
     kwargs = _get_kwargs(
@@ -179,7 +179,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: UserChange,
-) -> Error | UserView | None:
+) -> ChangedUser | Error | None:
     """Change a user's role, password or access
 
     Args:
@@ -191,7 +191,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | UserView
+        ChangedUser | Error
     """
 
     return (
