@@ -75,7 +75,8 @@ class MemberPageSettings(BaseModel):
         pattern=r"^https?://[^\s]*\{member\}[^\s]*$",
         description='e.g. "https://shop.example/join?ref={member}"',
     )
-    # What members call each pool ("购物积分"): a member never sees a pool's id.
+    # What members call each pool ("购物积分"): a member never sees a pool's id. Each
+    # id is a pool's (update_settings refuses a name for none).
     pool_names: dict[Id, Shown] = Field(default_factory=dict, max_length=50)
 
 
@@ -200,6 +201,9 @@ def update_settings(
                 "settings",
             )
         require_money_control(principal, weakened_withdrawals(before.withdrawals, new.withdrawals))
+        for pool in sorted(new.member_page.pool_names):  # a name names a pool (a typo named none)
+            if uow.pools.get(pool) is None:
+                raise not_found("pool", pool, f"member_page.pool_names.{pool}")
         # a time zone left out of the body is kept, not reset to the default
         timezone = new.timezone if "timezone" in new.model_fields_set else before.timezone
         if new.distribution is not None and new.distribution != before.distribution:

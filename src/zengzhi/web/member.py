@@ -18,6 +18,7 @@ import hmac
 import io
 import re
 import secrets
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -27,7 +28,9 @@ from fastapi.responses import HTMLResponse
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS, Before, ContextDep
+from zengzhi.i18n import Translator
 from zengzhi.i18n import format as fmt
+from zengzhi.rules.pool import DEFAULT_POOL
 from zengzhi.service import member_access, pools
 from zengzhi.service.base import Context
 from zengzhi.service.member_access import (
@@ -48,6 +51,7 @@ from zengzhi.web.pages import (
     check_csrf,
     csrf_token,
     delete_session_cookie,
+    language,
     read_form,
     render,
     same_origin,
@@ -145,7 +149,27 @@ def logout(request: Request, context: ContextDep, form: PostedDep) -> Response:
     return response
 
 
-def _sections(context: Context, member: Member) -> dict[str, Any]:
+def pool_labels(shown: Sequence[str], names: Mapping[str, str], t: Translator) -> dict[str, str]:
+    """What the member page calls each of the pools it shows (`shown`, in its order): the
+    name the platform gives it (`member_page.pool_names`); with none, the main pool "the
+    main pool" (主积分池) and any other "the points pool" (积分池), numbered in the page's
+    order when the member has several such (积分池 1, 积分池 2). A member never reads a
+    pool's id, the operator's code ("您在 p2 的积分")."""
+    unnamed = [pool for pool in shown if not names.get(pool) and pool != DEFAULT_POOL]
+    labels = {}
+    for pool in shown:
+        if names.get(pool):
+            labels[pool] = names[pool]
+        elif pool == DEFAULT_POOL:
+            labels[pool] = t("member.main_pool")
+        elif len(unnamed) == 1:
+            labels[pool] = t("member.unnamed_pool")
+        else:
+            labels[pool] = t("member.unnamed_pool_numbered", n=unnamed.index(pool) + 1)
+    return labels
+
+
+def _sections(context: Context, member: Member, t: Translator) -> dict[str, Any]:
     """Everything the home page shows, section by section."""
     me = member_access.me(context, member)
     positions = member_access.positions(context, member)
@@ -153,6 +177,7 @@ def _sections(context: Context, member: Member) -> dict[str, Any]:
     return {
         "me": me,
         "positions": positions,
+        "pool_labels": pool_labels([p.pool for p in positions], me.pool_names, t),
         "paid": member_access.paid_by_pool(context, member),
         "params": params,
         "wallet": member_access.wallet(context, member),
@@ -165,7 +190,8 @@ def _sections(context: Context, member: Member) -> dict[str, Any]:
 
 @router.get("", response_class=HTMLResponse)
 def home(request: Request, context: ContextDep, member: MemberDep) -> HTMLResponse:
-    return _page(request, context, member, "member/home.html", **_sections(context, member))
+    sections = _sections(context, member, Translator(language(request)))
+    return _page(request, context, member, "member/home.html", **sections)
 
 
 def _home_with_error(
@@ -186,7 +212,7 @@ def _home_with_error(
         error=error,
         failed_form=form,
         values=values,
-        **_sections(context, member),
+        **_sections(context, member, Translator(language(request))),
     )
 
 
