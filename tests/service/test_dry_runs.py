@@ -17,7 +17,7 @@ from tests.service.test_console_pages import sign_in
 from tests.service.test_runs import queued_only
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.i18n import translate_message
-from zengzhi.service import config, dry_runs
+from zengzhi.service import config, dry_runs, simulations
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.background import claim_and_start
 from zengzhi.service.base import Context
@@ -160,8 +160,9 @@ def test_a_queued_dry_run_is_not_started_once_its_starter_may_no_longer_start_it
 ) -> None:
     """A dry run queued for a worker (a server that runs no jobs) started whenever a
     worker claimed it, in the name of a key revoked meanwhile or a user disabled or
-    demoted. A worker now marks such a run failed without starting it, saying why (in
-    Chinese too), and claims the next; a run whose starter still may runs."""
+    demoted. A worker now marks such a run cancelled (not failed: it never ran) without
+    starting it, saying why (in Chinese too), and claims the next; a run whose starter
+    still may runs."""
     api.pool()
     owner = owner_of(api)
     request = BacktestRequest(
@@ -200,18 +201,58 @@ def test_a_queued_dry_run_is_not_started_once_its_starter_may_no_longer_start_it
         for thread in claim_and_start(context, "worker-1", 10):
             thread.join(120)
         refused = dry_runs.get(context, owner, run_id)
-        assert (refused.status, refused.result, refused.error) == ("failed", None, why)
+        assert (refused.status, refused.result, refused.error) == ("cancelled", None, why)
         assert translate_message("zh", why) == in_chinese
+        # the API's answer: the status, and why in the caller's language
+        for language, said in (("en", why), ("zh-CN", in_chinese)):
+            answer = api.client.get(
+                f"/v1/dry-runs/{run_id}",
+                headers={"Authorization": f"Bearer {api.token}", "Accept-Language": language},
+            )
+            assert answer.status_code == 200, answer.text
+            assert (answer.json()["status"], answer.json()["error"]) == ("cancelled", said)
         with context.database.read() as connection:
             record = Runs(connection, api.tenant).get(run_id)
         assert record is not None and record.started_by == starter.actor
         assert record.exit_code is None and record.claimed_at is not None  # never ran
-    # the console's page of the run says why, in Chinese
+    # the console's page of the run says it was cancelled, and why, in Chinese and English
     sign_in(api.client, api.tenant)
     page = api.client.get(f"/console/config/dry-runs/{run_id}", headers={"Accept-Language": "zh"})
     assert page.status_code == 200 and "未启动：启动它的用户 bob 已没有配置权限" in page.text
+    assert "试运行在开始前已取消" in page.text and "试运行失败" not in page.text
+    page = api.client.get(f"/console/config/dry-runs/{run_id}", headers={"Accept-Language": "en"})
+    assert "The dry run was cancelled before it started" in page.text
+    assert "not started: the user bob who started it may no longer configure" in page.text
+    assert "The dry run failed" not in page.text
     # a starter who still may: claimed and run
     run_id = dry_runs.start(server, owner, request)
     for thread in claim_and_start(context, "worker-1", 10):
         thread.join(120)
     assert finished(context, owner, run_id).status == "done"
+
+
+def test_a_simulation_cancelled_before_it_started_says_so_on_its_pages(
+    api: Api, context: Context
+) -> None:
+    """A queued simulation whose user was disabled before a worker took it ends
+    `cancelled` (it read `failed`, as if it had run and broken), and the console's run
+    list and run page say so in Chinese and in English, with why."""
+    api.ok(api.post("/v1/users", {"username": "ann", "password": PASSWORD, "role": "operator"}))
+    ann = Principal(api.tenant, "user:ann", Role.OPERATOR)
+    run_id = simulations.start(queued_only(context), ann, "flat-flow.toml", None)
+    api.ok(api.patch("/v1/users/ann", {"disabled": True}))
+    for thread in claim_and_start(context, "worker-1", 10):
+        thread.join(120)
+    run = simulations.get_run(context, owner_of(api), run_id)
+    why = "not started: the user ann who started it has been disabled"
+    assert (run.status, run.error) == ("cancelled", why)
+    sign_in(api.client, api.tenant)
+    for language, status, said in [
+        ("en", ">cancelled</span>", why),
+        ("zh", ">已取消</span>", "未启动：启动它的用户 ann 已被停用"),
+    ]:
+        headers = {"Accept-Language": language}
+        page = api.client.get(f"/console/simulations/{run_id}", headers=headers)
+        assert page.status_code == 200 and status in page.text and said in page.text, language
+        listed = api.client.get("/console/simulations", headers=headers)
+        assert status in listed.text, language

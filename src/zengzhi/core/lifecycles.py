@@ -12,6 +12,7 @@ withdrawal  held → approved → paying → paid
 run         queued → running → done
                         ↘ failed
                         ↘ interrupted   (its worker stopped heartbeating)
+                        ↘ cancelled     (claimed, never started: its starter lost the right)
 ```
 
 The stored strings are the enums' values. A step from where the record is not allowed
@@ -126,6 +127,9 @@ class RunStatus(StrEnum):
     DONE = "done"
     FAILED = "failed"  # its command exited with an error, or passed its time limit
     INTERRUPTED = "interrupted"  # its worker stopped heartbeating: started again by hand
+    # claimed by a worker and never started: whoever started it (an API key, a user) was
+    # revoked, disabled or demoted while it waited; why is kept as its `error`
+    CANCELLED = "cancelled"
 
 
 _R = RunStatus
@@ -136,6 +140,7 @@ RUN = Lifecycle[RunStatus](
         "finish": Step(frozenset({_R.RUNNING}), _R.DONE),
         "fail": Step(frozenset({_R.RUNNING}), _R.FAILED),
         "interrupt": Step(frozenset({_R.RUNNING}), _R.INTERRUPTED),
+        "cancel": Step(frozenset({_R.RUNNING}), _R.CANCELLED),  # claimed, not yet started
     },
 )
 # Runs that hold their kind's one place per tenant.

@@ -23,8 +23,9 @@ per tenant and keeps its last `keep` runs.
 A run keeps who started it (`started_by`: `key:<id>`, `user:<name>`). A queued run is
 started only if its starter may still start it: a worker that claims one whose API key
 was revoked meanwhile, or whose user was disabled or may no longer configure, marks it
-failed, not started, saying why (`refusal`). A running run is not stopped when its
-starter loses the right: it only reads, and writes nothing but its own files.
+cancelled, not started, saying why (`refusal`; kept as the run's `error`). A running run
+is not stopped when its starter loses the right: it only reads, and writes nothing but its
+own files.
 """
 
 from __future__ import annotations
@@ -169,8 +170,9 @@ class Run:
     id: str
     meta: dict[str, Any]  # what the starter kept with it
     started_at: datetime
-    status: str  # queued, running, done, failed, interrupted
-    error: str | None  # the end of its error output, when it failed
+    status: str  # queued, running, done, failed, interrupted, cancelled
+    # the end of its error output, when it failed; why it was not started, when cancelled
+    error: str | None
     progress: Progress | None  # how far it is, while it runs
     files: list[str]  # its files' names (its input, and once it ended its output)
 
@@ -271,7 +273,7 @@ class Jobs:
             meta=record.meta,
             started_at=record.created_at,
             status=status.value,
-            error=record.error if status == RunStatus.FAILED else None,
+            error=record.error if status in (RunStatus.FAILED, RunStatus.CANCELLED) else None,
             progress=progress,
             files=files,
         )
@@ -462,7 +464,7 @@ def refusal(connection: Connection, tenant: str, started_by: str | None) -> str 
 def claim_and_start(context: Context, worker: str, free: int) -> list[threading.Thread]:
     """Declare interrupted the runs whose worker is gone, then claim up to `free` queued
     runs (any tenant's) and start each in a thread of its own. A run whose starter may
-    no longer start it (`refusal`) is marked failed in the claim's transaction, never
+    no longer start it (`refusal`) is marked cancelled in the claim's transaction, never
     started, and the next queued one is claimed instead."""
     started: list[threading.Thread] = []
     stale = _stale_before(context)

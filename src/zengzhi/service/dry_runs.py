@@ -36,12 +36,13 @@ JOBS = Jobs("dry run", "dry_run", "dry_run", TIMEOUT_SECONDS, KEEP)
 class DryRunView(BaseModel):
     id: str
     started_at: datetime
-    status: str  # queued, running, done, failed, interrupted
+    status: str  # queued, running, done, failed, interrupted, cancelled
     about: dict[str, Any]  # what the caller kept with it
     config: dict[str, Any]  # the configuration back-tested
     lint: LintReport  # the lint's findings for it
     result: Backtest | None = None  # once done
-    error: str | None = None  # the end of its error output, when it failed
+    # the end of its error output, when it failed; why it was not started, when cancelled
+    error: str | None = None
     progress: Progress | None = None  # while it runs: days (or runs, events) done, time left
 
 

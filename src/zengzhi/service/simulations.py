@@ -47,7 +47,7 @@ class SimulationView(BaseModel):
     name: str
     source: str  # the shipped scenario's file name, or the uploaded file's
     started_at: datetime
-    status: str  # queued, running, done, failed, interrupted
+    status: str  # queued, running, done, failed, interrupted, cancelled
     files: list[str]
     error: str | None = None
     progress: Progress | None = None  # while it runs: days (or runs, events) done, time left

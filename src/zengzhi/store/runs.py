@@ -163,11 +163,11 @@ class Runs(Keyed[RunRecord]):
         return changed.rowcount == 1
 
     def refuse(self, run_id: str, worker: str, now: datetime, error: str) -> bool:
-        """Failed without being started (claimed, found no longer allowed to run); False
-        when the run is not the worker's."""
+        """Cancelled without being started (claimed, found no longer allowed to run),
+        `error` saying why; False when the run is not the worker's."""
         changed = self.connection.execute(
-            self._mine(run_id, worker, "fail").values(
-                status=RUN.steps["fail"].target, error=error, finished_at=now
+            self._mine(run_id, worker, "cancel").values(
+                status=RUN.steps["cancel"].target, error=error, finished_at=now
             )
         )
         return changed.rowcount == 1

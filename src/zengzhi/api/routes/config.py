@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from zengzhi.api.routing import StrictJSONRoute
+from zengzhi.core.lifecycles import RunStatus
 from zengzhi.deps import ContextDep, LanguageDep, PrincipalDep
 from zengzhi.engine.backtest import Backtest
 from zengzhi.i18n import translate_message
@@ -35,7 +36,11 @@ def _backtest_in(language: str, result: Backtest) -> Backtest:
 
 def _dry_run_in(language: str, view: DryRunView) -> DryRunView:
     result = view.result and _backtest_in(language, view.result)
-    return view.model_copy(update={"lint": _lint_in(language, view.lint), "result": result})
+    error = view.error
+    if view.status == RunStatus.CANCELLED and error is not None:  # why, in our own words
+        error = translate_message(language, error)  # (a failed run's is its process's)
+    update = {"lint": _lint_in(language, view.lint), "result": result, "error": error}
+    return view.model_copy(update=update)
 
 
 @router.get("/config")
@@ -81,8 +86,10 @@ def start_dry_run(
     """The back-test of POST /v1/backtest in a process of its own: the proposal is checked
     and the run answered at once (202, `status` "running", or "queued" until a worker
     takes it); GET its `Location`, from any server, until `status` is "done" (with
-    `result`), "failed" (with `error`) or "interrupted" (its worker stopped: start it
-    again). One runs per tenant at a time (409 while one is queued or running)."""
+    `result`), "failed" (with `error`), "interrupted" (its worker stopped: start it
+    again) or "cancelled" (never started: whoever started it was revoked, disabled or may
+    no longer configure by the time a worker took it; `error` says which). One runs per
+    tenant at a time (409 while one is queued or running)."""
     run_id = dry_runs.start(context, principal, body)
     response.headers["Location"] = f"/v1/dry-runs/{run_id}"
     return _dry_run_in(language, dry_runs.get(context, principal, run_id))

@@ -91,8 +91,10 @@ def sync_detailed(
      The back-test of POST /v1/backtest in a process of its own: the proposal is checked
     and the run answered at once (202, `status` "running", or "queued" until a worker
     takes it); GET its `Location`, from any server, until `status` is "done" (with
-    `result`), "failed" (with `error`) or "interrupted" (its worker stopped: start it
-    again). One runs per tenant at a time (409 while one is queued or running).
+    `result`), "failed" (with `error`), "interrupted" (its worker stopped: start it
+    again) or "cancelled" (never started: whoever started it was revoked, disabled or may
+    no longer configure by the time a worker took it; `error` says which). One runs per
+    tenant at a time (409 while one is queued or running).
 
     Args:
         body (BacktestRequest):
@@ -126,8 +128,10 @@ def sync(
      The back-test of POST /v1/backtest in a process of its own: the proposal is checked
     and the run answered at once (202, `status` "running", or "queued" until a worker
     takes it); GET its `Location`, from any server, until `status` is "done" (with
-    `result`), "failed" (with `error`) or "interrupted" (its worker stopped: start it
-    again). One runs per tenant at a time (409 while one is queued or running).
+    `result`), "failed" (with `error`), "interrupted" (its worker stopped: start it
+    again) or "cancelled" (never started: whoever started it was revoked, disabled or may
+    no longer configure by the time a worker took it; `error` says which). One runs per
+    tenant at a time (409 while one is queued or running).
 
     Args:
         body (BacktestRequest):
@@ -156,8 +160,10 @@ async def asyncio_detailed(
      The back-test of POST /v1/backtest in a process of its own: the proposal is checked
     and the run answered at once (202, `status` "running", or "queued" until a worker
     takes it); GET its `Location`, from any server, until `status` is "done" (with
-    `result`), "failed" (with `error`) or "interrupted" (its worker stopped: start it
-    again). One runs per tenant at a time (409 while one is queued or running).
+    `result`), "failed" (with `error`), "interrupted" (its worker stopped: start it
+    again) or "cancelled" (never started: whoever started it was revoked, disabled or may
+    no longer configure by the time a worker took it; `error` says which). One runs per
+    tenant at a time (409 while one is queued or running).
 
     Args:
         body (BacktestRequest):
@@ -189,8 +195,10 @@ async def asyncio(
      The back-test of POST /v1/backtest in a process of its own: the proposal is checked
     and the run answered at once (202, `status` "running", or "queued" until a worker
     takes it); GET its `Location`, from any server, until `status` is "done" (with
-    `result`), "failed" (with `error`) or "interrupted" (its worker stopped: start it
-    again). One runs per tenant at a time (409 while one is queued or running).
+    `result`), "failed" (with `error`), "interrupted" (its worker stopped: start it
+    again) or "cancelled" (never started: whoever started it was revoked, disabled or may
+    no longer configure by the time a worker took it; `error` says which). One runs per
+    tenant at a time (409 while one is queued or running).
 
     Args:
         body (BacktestRequest):
