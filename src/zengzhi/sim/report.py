@@ -29,7 +29,7 @@ from zengzhi.i18n import format as fmt
 from zengzhi.sim.run import RunResult
 from zengzhi.sim.scenario import Scenario
 from zengzhi.sim.verdict import Verdict, verdict, write_verdict
-from zengzhi.sim.verdict_text import mode_title, percent_of, verdict_lines
+from zengzhi.sim.verdict_text import mode_title, percent_text, verdict_lines
 
 plt.rcParams.update(
     {
@@ -335,7 +335,7 @@ def _share(part: int, whole: int) -> str:
     """A percentage, with two decimals when it is small enough to round to nothing."""
     if whole == 0:
         return "0%"
-    return f"{percent_of(Decimal(part) * 100 / Decimal(whole))}%"
+    return percent_text(Decimal(part) * 100 / Decimal(whole))
 
 
 def _yuan(amount: Decimal) -> str:
@@ -350,7 +350,7 @@ def _price(price: Decimal) -> str:
 def _pct(value: Decimal) -> str:
     """A percentage already times 100, rounded down: 25.12 → "25.1%", 0.0625 → "0.06%"
     (a shortfall never reads 100%)."""
-    return f"{percent_of(value)}%"
+    return percent_text(value)
 
 
 def findings(results: Sequence[RunResult], scenario: Scenario, t: Translator) -> list[str]:

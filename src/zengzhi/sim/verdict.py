@@ -110,8 +110,17 @@ def cash_gap(days: list[dict[str, Any]]) -> tuple[int, int] | None:
 
 def _ratio(part: Decimal, whole: Decimal) -> str:
     """part ÷ whole to 4 places, rounded down like every ratio of the tables: a pool
-    short by a fen covers less than 1, never "1.0000"."""
-    return str((part / whole).quantize(Decimal("0.0001"), ROUND_DOWN)) if whole else "0"
+    short by a fen covers less than 1, never "1.0000". A ratio above nothing that 4
+    places would make nothing keeps the places that show it (¥600 of ¥15,330,600 owed is
+    "0.00003913", said "<0.01%": "0.0%" said the reserve was empty)."""
+    if not whole:
+        return "0"
+    exact, places = part / whole, 4
+    while True:
+        ratio = exact.quantize(Decimal(1).scaleb(-places), ROUND_DOWN)
+        if ratio or exact <= 0 or places >= 24:
+            return str(ratio)
+        places += 4
 
 
 def verdict(run: RunResult) -> Verdict:

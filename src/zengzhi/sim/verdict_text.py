@@ -93,12 +93,18 @@ def _percent(ratio: str) -> str:
     ("0.2512" → "25.1%", "0.3" → "30.0%", "0" → "0.0%"), two below 1% ("0.000625" →
     "0.06%"), character for character as the findings say it."""
 
-    return f"{percent_of(Decimal(ratio) * 100)}%"
+    return percent_text(Decimal(ratio) * 100)
 
 
-def percent_of(share: Decimal) -> Decimal:
-    """A percentage (already times 100) as the report shows it: rounded down, to one
-    decimal, or to two where one would round a share above nothing to nothing."""
+SMALLEST = Decimal("0.01")
 
-    places = Decimal("0.01") if 0 < share < 1 else Decimal("0.1")
-    return share.quantize(places, ROUND_DOWN)
+
+def percent_text(share: Decimal) -> str:
+    """A percentage (already times 100) as the report says it: rounded down, to one
+    decimal, or to two below 1%; a share above nothing but under 0.01% reads "<0.01%"
+    (one member of 10,977 exited: "0.00%" said nobody did)."""
+
+    if 0 < share < SMALLEST:
+        return f"<{SMALLEST}%"
+    places = SMALLEST if 0 < share < 1 else Decimal("0.1")
+    return f"{share.quantize(places, ROUND_DOWN)}%"
