@@ -27,8 +27,13 @@ def test_the_dashboard_with_a_shortfall_fits_a_phone(
         assert page.locator("#risk-table tbody tr").count() > 0  # the risk panel is shown
         width = page.evaluate("document.documentElement.clientWidth")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
-        heading = page.locator("#risk-table thead tr").bounding_box()
-        assert heading is not None and heading["height"] < 48  # one line, not 覆/盖/耗/尽/日
+        # a row a block on a phone, each cell a line named by its column: the day the cover
+        # runs out on one line, not 覆/盖/耗/尽/日
+        runs_out = page.locator("#risk-table tbody tr").first.locator("td").last
+        said = runs_out.evaluate("td => getComputedStyle(td, '::before').content")
+        assert said == ('"覆盖耗尽日："' if language == "zh" else '"Cover runs out: "'), said
+        heading = runs_out.bounding_box()
+        assert heading is not None and heading["height"] < 48
         for table in page.locator("main table").all():  # each table's box within the page
             box = table.evaluate("t => t.parentElement.getBoundingClientRect().right")
             assert box <= width, table.inner_text()[:80]
@@ -87,5 +92,66 @@ def test_the_configurations_lists_are_stacked_on_a_phone(browser: Browser, serve
         page.goto("/console/config")
         fee = page.locator("tr", has_text="main").locator('td[data-label="回流比例："]')
         assert (fee.bounding_box() or {"height": 99})["height"] < 40
+    finally:
+        context.close()
+
+
+def _held_withdrawals(server: Server) -> None:
+    """Member ph-wd (a payee's long name, no payee record) with two withdrawals held."""
+    with server.api() as api:
+        if api.get("/v1/members/ph-wd").status_code == 200:
+            return
+        made = api.post("/v1/members", json={"id": "ph-wd", "name": "欧阳娜娜"})
+        assert made.status_code == 201, made.text
+        order = {"id": "ph-wd-o", "member": "ph-wd", "amount": "800.00", "contribution": "240.00"}
+        assert api.post("/v1/orders", json=order).status_code == 201
+        assert api.post("/v1/orders/ph-wd-o/pay").status_code == 200
+        api.post("/v1/orders/ph-wd-o/complete")
+        sale = {"id": "ph-wd-s", "points": "all"}
+        assert api.post("/v1/members/ph-wd/sell", json=sale).status_code < 300
+        for n in (1, 2):
+            body = {"id": f"ph-wd-{n}", "amount": "10.00"}
+            assert api.post("/v1/members/ph-wd/withdrawals", json=body).status_code < 300
+
+
+def _sideways(page: Page, table: str) -> list[str]:
+    """What scrolls sideways on the page: the document, or the table in its own box."""
+    width = page.evaluate("document.documentElement.clientWidth")
+    found = []
+    if page.evaluate("document.documentElement.scrollWidth") > width:
+        found.append(f"the page: {page.evaluate('document.documentElement.scrollWidth')} > {width}")
+    box = page.locator(table).locator("xpath=..")
+    inner, shown = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+    if inner > shown:
+        found.append(f"{table} in its box: {inner} > {shown}")
+    return found
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_withdrawals_queue_and_the_risk_panel_fit_a_phone(
+    browser: Browser, server: Server, language: str
+) -> None:
+    """The withdrawals queue (nine columns: the tick, the payee, three amounts, the status,
+    the time, the buttons) and the risk panel (five) scrolled sideways on a phone, in their
+    boxes: each row is now a block and each cell a line named by its column, as the users
+    page and the configuration's lists do on a phone."""
+    modes_history(server)  # zone club's union queue: a promise its reserve does not cover
+    _held_withdrawals(server)
+    context = new_context(browser, server, **PHONE)
+    page = context.new_page()
+    try:
+        sign_in(page)
+        page.goto(f"/language/{language}?next=/console")
+        assert page.locator("#risk-table tbody tr").count() > 0  # the risk panel is shown
+        assert _sideways(page, "#risk-table") == []
+        page.goto("/console/withdrawals?member=ph-wd&status=held")
+        rows = page.locator("#withdrawals tbody tr")
+        expect(rows).to_have_count(2)
+        assert _sideways(page, "#withdrawals") == []
+        payout = rows.first.locator("td.num").last
+        label = payout.evaluate("td => getComputedStyle(td, '::before').content")
+        assert label == ('"实付："' if language == "zh" else '"Payout: "'), label
+        button = rows.first.get_by_role("button").first
+        assert (button.bounding_box() or {"x": -1})["x"] >= 0  # the approve button on screen
     finally:
         context.close()

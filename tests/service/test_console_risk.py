@@ -113,7 +113,7 @@ def test_a_falling_cover_is_given_the_day_a_straight_line_reaches_zero(
     assert pool.runs_out == expected and expected > day_of(clock(), zone)
 
     sign_in(api.client, api.tenant)  # the dashboard names the day in each language
-    row = re.compile(r'<tr data-risk="pool:main">.*?</tr>', re.S)
+    row = re.compile(r'<tr data-risk="pool:main"[^>]*>.*?</tr>', re.S)
     english = row.search(api.client.get("/console").text)
     assert english is not None and f'<time datetime="{expected.isoformat()}">' in english[0]
     assert f">{expected.isoformat()}</time>" in english[0] and "covered, falling" in english[0]

@@ -202,7 +202,7 @@ def test_a_withdrawal_s_note_from_the_service_reads_in_chinese(api: Api, context
         page = api.client.get(
             "/console/withdrawals?status=all", headers={"Accept-Language": language}
         ).text
-        noted = r'<th scope="row">(w\d)</th>.*?class="muted clamped" title="([^"]*)"'
+        noted = r'<th scope="row"[^>]*>(w\d)</th>.*?class="muted clamped" title="([^"]*)"'
         shown[language] = dict(re.findall(noted, page, re.S))
     assert shown["zh-CN"] == {
         "w1": "已提交给微信支付（打款单号 zz01w1a1）",
