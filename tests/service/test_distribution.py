@@ -234,6 +234,33 @@ def test_dividends_run_once_a_day_from_the_job(api: Api, context: Context, clock
     clean(api, context)
 
 
+def test_a_dividend_counts_the_turnover_of_the_tenants_day(
+    api: Api, context: Context, clock: Clock
+) -> None:
+    """A day's turnover is that day's in the tenant's time zone (Asia/Shanghai): an order
+    completed at 20:00 UTC on 21 November is of the 22nd there. Counted by UTC days, the
+    service paid the 22nd's dividend without it, and the audit's replay (which counts the
+    tenant's days) found the wallets short (tests/service/test_tenant_histories.py)."""
+    api.ok(
+        api.put(
+            "/v1/distribution",
+            {
+                "team": {"levels": [{"performance": "100.00", "rate": "0"}]},
+                "dividends": [{"name": "stars", "share": "0.10", "min_level": 1}],
+            },
+        )
+    )
+    api.pool()
+    api.member("a")
+    api.member("b", referrer="a")
+    clock.advance(hours=11)  # 20:00 UTC on the 21st: 04:00 on the 22nd in Shanghai
+    api.completed_order("o1", "b", amount="1000.00", contribution="0.00")
+    clock.advance(hours=21)  # 01:00 on the 23rd in Shanghai: the 22nd is over
+    tick(context, [api.tenant])
+    assert api.ok(api.get("/v1/members/a/wallet"))["balance"] == "100.00"
+    clean(api, context)
+
+
 def test_orders_at_once_under_one_upline_add_up(postgres_url: str) -> None:
     """PostgreSQL: many orders complete at the same moment under the same uplines; the
     team performance and levels of every upline count each of them exactly once."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -35,12 +35,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import ColumnElement
 
+from zengzhi.core.days import start_of
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.rules.distribution import MAX_CHAIN, DistributionParams, cycle_error
 from zengzhi.store import tables as t
 from zengzhi.store.member_figures import follow_referrer
 from zengzhi.store.saved import parsed_as_saved
 from zengzhi.store.tenanted import Tenanted, of_tenant, record_of
+from zengzhi.store.tenants import settings_zone
 
 
 def _uplines_of() -> Any:
@@ -435,10 +437,12 @@ class SqlDistribution:
         return None  # read back from the orders when a dividend needs it
 
     def turnover(self, start: date, end: date) -> int:
-        """Completed orders of [start, end) less the ones reversed in it (UTC days)."""
+        """Completed orders of [start, end) less the ones reversed in it: the tenant's
+        days, from midnight to midnight in its time zone, as the engine counts them
+        (`day_of`; UTC midnights paid a Shanghai day's dividend on 16:00 to 16:00)."""
         o = t.orders.c
-        begin = datetime.combine(start, time(), UTC)
-        finish = datetime.combine(end, time(), UTC)
+        zone = settings_zone(self._settings)
+        begin, finish = start_of(start, zone), start_of(end, zone)
         completed = self._connection.execute(
             select(func.coalesce(func.sum(o.amount), 0)).where(
                 of_tenant(o, self._tenant), o.completed_at >= begin, o.completed_at < finish
