@@ -11,6 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from zengzhi.core.amounts import ratio_text
+from zengzhi.i18n import format as fmt
 from zengzhi.sim.report import _share
 from zengzhi.sim.verdict import _ratio
 from zengzhi.sim.verdict_text import _percent, percent_text
@@ -40,6 +42,9 @@ def test_one_member_of_many_and_a_small_reserve_read_as_something() -> None:
     assert ratio == "0.00003913" and _percent(ratio) == "<0.01%"
     assert _ratio(Decimal("0"), Decimal("15330600.00")) == "0.0000"
     assert _ratio(Decimal("1"), Decimal("0")) == "0"
+    # the tables too: runs.csv's share of exits, the report's figures table
+    assert ratio_text(1, 10_977) == "0.00009109" and fmt.percent("0.00009109") == "0.009109%"
+    assert ratio_text(0, 10_977) == "0.0000" and ratio_text(5, 10) == "0.5000"
 
 
 @given(

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
+from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 from typing import Any
 
+from zengzhi.core.amounts import ratio_text
 from zengzhi.sim.run import RunResult
 
 FILE = "verdict.json"
@@ -109,18 +110,10 @@ def cash_gap(days: list[dict[str, Any]]) -> tuple[int, int] | None:
 
 
 def _ratio(part: Decimal, whole: Decimal) -> str:
-    """part ÷ whole to 4 places, rounded down like every ratio of the tables: a pool
-    short by a fen covers less than 1, never "1.0000". A ratio above nothing that 4
-    places would make nothing keeps the places that show it (¥600 of ¥15,330,600 owed is
-    "0.00003913", said "<0.01%": "0.0%" said the reserve was empty)."""
-    if not whole:
-        return "0"
-    exact, places = part / whole, 4
-    while True:
-        ratio = exact.quantize(Decimal(1).scaleb(-places), ROUND_DOWN)
-        if ratio or exact <= 0 or places >= 24:
-            return str(ratio)
-        places += 4
+    """part ÷ whole (amounts of 2 places) as the tables' ratios are: to 4 places, rounded
+    down, so a pool short by a fen covers less than 1, never "1.0000"; a ratio above
+    nothing keeps the places that show it (¥600 of ¥15,330,600 is "0.00003913")."""
+    return ratio_text(int(part.scaleb(2)), int(whole.scaleb(2))) if whole else "0"
 
 
 def verdict(run: RunResult) -> Verdict:
