@@ -11,6 +11,9 @@ import httpx
 from tests.service.conftest import Api, enter_member_page
 from tests.service.test_console_form_errors import field_errors, settings
 from tests.service.test_console_pages import sign_in
+from zengzhi.service.base import Context
+from zengzhi.service.tenants import load_settings
+from zengzhi.store.tenants import store_settings
 
 
 def test_a_name_for_a_pool_that_does_not_exist_is_refused_at_its_field(api: Api) -> None:
@@ -81,3 +84,24 @@ def test_a_pool_with_no_name_is_shown_to_members_by_a_label_not_its_id(api: Api)
     assert _headings(client) == ["您在主积分池的积分", "您在积分池的积分", "您在购物积分的积分"]
     client.get("/language/en")
     assert _headings(client)[1] == "Your points in the points pool"
+
+
+def test_a_name_saved_before_the_check_does_not_refuse_the_other_settings(
+    api: Api, context: Context
+) -> None:
+    """A tenant whose settings already named a pool that does not exist (saved before the
+    check) can still save its other settings with that line left as it was; changing
+    that name, or adding another for no pool, is refused."""
+    api.pool()
+    stale = {"main": "购物积分", "gone": "旧积分"}
+    with context.database.write() as connection:  # as saved before the check
+        current = load_settings(connection, api.tenant)
+        page = current.member_page.model_copy(update={"pool_names": stale})
+        updated = current.model_copy(update={"member_page": page})
+        store_settings(connection, api.tenant, updated.model_dump(mode="json"))
+    body = {"member_page": {"pool_names": stale}, "withdrawals": {"minimum": "5.00"}}
+    assert api.put("/v1/tenant/settings", body).status_code == 200
+    for names in ({**stale, "gone": "改名"}, {**stale, "p9": "x"}):
+        refused = api.put("/v1/tenant/settings", {"member_page": {"pool_names": names}})
+        assert refused.status_code == 404, refused.text
+    assert api.ok(api.get("/v1/tenant"))["settings"]["withdrawals"]["minimum"] == "5.00"

@@ -201,8 +201,11 @@ def update_settings(
                 "settings",
             )
         require_money_control(principal, weakened_withdrawals(before.withdrawals, new.withdrawals))
-        for pool in sorted(new.member_page.pool_names):  # a name names a pool (a typo named none)
-            if uow.pools.get(pool) is None:
+        kept = before.member_page.pool_names
+        for pool, name in sorted(new.member_page.pool_names.items()):
+            # a name given now names a pool (a typo named none); one saved before this
+            # check, left as it was, does not refuse the rest of the settings
+            if kept.get(pool) != name and uow.pools.get(pool) is None:
                 raise not_found("pool", pool, f"member_page.pool_names.{pool}")
         # a time zone left out of the body is kept, not reset to the default
         timezone = new.timezone if "timezone" in new.model_fields_set else before.timezone
