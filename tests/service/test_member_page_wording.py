@@ -163,3 +163,23 @@ def _in_chinese(api: Api, member: str) -> str:
     assert enter_member_page(client, issued).status_code == 303
     client.get("/language/zh")
     return client.get("/m").text
+
+
+def test_selling_from_a_pool_emptied_meanwhile_names_no_pool_id(api: Api) -> None:
+    """Everything sold in another tab, then a quote asked from this one: the refusal
+    read "you hold no points in pool main", the operator's code for the pool."""
+    client = _member_page(api, "mem-8")
+    form = client.get("/m").text
+    api.ok(api.post("/v1/members/mem-8/sell", {"id": "s-all", "points": "all"}))
+    for language, said in (
+        ("en", "you hold no points in this pool now"),
+        ("zh", "您在这个积分池中已没有积分"),
+    ):
+        client.get(f"/language/{language}")
+        refused = client.post(
+            "/m/sell/quote", data={"csrf": _csrf(form), "pool": "main", "points": "1"}
+        )
+        assert refused.status_code == 422, refused.text
+        assert said in refused.text
+        assert "pool main" not in refused.text and "积分池 main" not in refused.text
+        assert "mem-8" not in refused.text.split("<main", 1)[1]

@@ -228,8 +228,8 @@ def _to_the_member(error: DomainError, member: Member) -> DomainError:
         said = f"cannot sell {found.group(1)} points: you hold {found.group(3)}"
         return DomainError(error.code, said, error.field)
     none = HOLDS_NONE.fullmatch(error.message)
-    if none and none.group(1) == member.member:
-        return DomainError(error.code, f"you hold no points in pool {none.group(2)}", error.field)
+    if none and none.group(1) == member.member:  # said at that pool's form: no id named
+        return DomainError(error.code, "you hold no points in this pool now", error.field)
     return error
 
 
