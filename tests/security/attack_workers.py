@@ -94,3 +94,34 @@ def same_id_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any
                 outcomes += threads.map(lambda _: answer_of(send), range(6))  # noqa: B023
     context.database.dispose()
     return outcomes
+
+
+def keys_while_taken_rounds(
+    url: str, secret: str, tenant: str, number: int, barrier: Any
+) -> list[str]:
+    """Each round, process 0 takes owner k{round}'s rights away (disabled on even rounds,
+    made an operator on odd ones) while the other processes, from THREADS threads each,
+    make API keys as k{round}, at the same moment."""
+    from zengzhi.service import users  # noqa: PLC0415
+    from zengzhi.service.users import NewApiKey, UserChange  # noqa: PLC0415
+
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    outcomes: list[str] = []
+    with ThreadPoolExecutor(THREADS) as threads:
+        for round_ in range(ROUNDS):
+            user = f"k{round_}"
+            taken = UserChange(disabled=True) if round_ % 2 == 0 else UserChange(role=Role.OPERATOR)
+            maker = Principal(tenant, f"user:{user}", Role.OWNER)
+            barrier.wait(timeout=30)
+            if number == 0:
+                outcomes.append(answer_of(lambda: users.change_user(context, owner, user, taken)))  # noqa: B023
+                continue
+            outcomes += threads.map(
+                lambda n: answer_of(
+                    lambda: users.create_api_key(context, maker, NewApiKey(name=f"k{number}-{n}"))  # noqa: B023
+                ),
+                range(THREADS),
+            )
+    context.database.dispose()
+    return outcomes

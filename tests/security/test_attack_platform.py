@@ -399,3 +399,31 @@ def test_a_payout_gateway_answering_a_byte_at_a_time_is_cut_off(context: Context
         receiver.close()
     assert took < 4, took
     assert result.outcome == Outcome.UNKNOWN, result
+
+
+def test_keys_made_while_their_maker_loses_the_right_do_not_outlive_it(
+    context: Context,
+) -> None:
+    """Three processes: one takes owner k{round}'s rights away (disabled, or made an
+    operator) while two make API keys as k{round} from three threads each, at the same
+    moment, six rounds. Each key is either refused (the maker was already without the
+    right) or made and then revoked with the change: no key made by k{round} works."""
+    from zengzhi.service import users  # noqa: PLC0415
+    from zengzhi.service.users import NewUser  # noqa: PLC0415
+
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    for round_ in range(ROUNDS):
+        users.create_user(
+            context, owner, NewUser(username=f"k{round_}", password=PASSWORD, role=Role.OWNER)
+        )
+    url, secret = context.database.url, SECRET.get_secret_value()
+    outcomes = race(PROCESSES, attack_workers.keys_while_taken_rounds, (url, secret, tenant))
+    assert outcomes[0] == ["ok"] * ROUNDS  # every change was made
+    made = [answer for process in outcomes[1:] for answer in process]
+    assert set(made) <= {"ok", "unauthorized", "forbidden"}, made
+    keys = users.list_api_keys(context, owner)
+    assert len(keys) == made.count("ok")
+    for key in keys:
+        assert key.created_by is not None and key.created_by.startswith("user:k")
+        assert key.revoked_at is not None, key
