@@ -186,8 +186,9 @@ def test_a_failing_order_or_job_stops_no_other_order_nor_tenant(
 
     monkeypatch.setattr(jobs, "complete_due", complete)
     monkeypatch.setattr(jobs, "run_dividends", dividends)
-    clock.advance(days=2)
+    clock.advance(days=2, hours=8)  # 17:00 UTC: tomorrow already in the tenants' zone
     reports = {(r.tenant, r.job): r for r in tick(context, [api.tenant, other.tenant])}
+    assert {r.day for r in reports.values()} == {clock.today()}  # a failure's day too
     assert reports[api.tenant, "complete_orders"].failed == ["o1"]
     assert reports[api.tenant, "complete_orders"].done == 1
     assert reports[api.tenant, "dividends"].failed == ["RuntimeError: the dividend met a bug"]

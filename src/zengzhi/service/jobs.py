@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Collection
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -213,10 +213,19 @@ def _guarded(context: Context, tenant: str, name: str, job: Callable[[Context, s
         return JobReport(
             tenant=tenant,
             job=name,
-            day=context.clock().date().isoformat(),
+            day=_day_of_failure(context, tenant),
             done=0,
             failed=[f"{type(error).__name__}: {error}"[:200]],
         )
+
+
+def _day_of_failure(context: Context, tenant: str) -> str:
+    """The tenant's today, as its jobs' reports say it; UTC's when even that cannot be
+    read (the database gone, or the tenant: the sign-ins to none)."""
+    try:
+        return tenant_today(context, tenant).isoformat()
+    except Exception:  # a failure being reported must not fail again
+        return context.clock().astimezone(UTC).date().isoformat()
 
 
 FORGET_STALE = "forget_stale"
