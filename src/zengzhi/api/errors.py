@@ -56,16 +56,26 @@ async def _domain(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+def of_address(name: str, message: str) -> str:
+    """A refusal of a parameter of the address (`?status=…`), which says so: a message
+    naming the field alone ("must be one of …", field `status`) read as if the body had
+    held it, and a value typed in an address is easily not seen (zh.toml: 地址参数)."""
+    return f"address parameter '{name}': {message}"
+
+
 async def _validation(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     first = error.errors()[0]
     location = [str(part) for part in first.get("loc", ())]
-    if location and location[0] in ("body", "query", "path", "header"):
+    where = location[0] if location else None
+    if where in ("body", "query", "path", "header"):
         location = location[1:]
     field = ".".join(location) or "body"
     message = pydantic_message(first)  # the project's words, as every form says them
     if first.get("type") == "json_invalid":
         field = "body"
+    if where == "query":
+        message = of_address(field, message)
     return error_response(422, ErrorCode.INVALID, message, field, request=request)
 
 

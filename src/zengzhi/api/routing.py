@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Coroutine
+from functools import cached_property
 from typing import Any
 
 from fastapi import Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
+from zengzhi.api.errors import of_address
 from zengzhi.core.errors import DomainError, invalid
 from zengzhi.engine.fields import loads_strict
 
@@ -47,14 +50,40 @@ class StrictJSONRequest(Request):
         return self._strict_json
 
 
+def _known_parameters(request: Request, known: tuple[str, ...]) -> None:
+    """An address's parameter the route does not take is refused naming it, with those
+    it takes, as a body's unknown field is: `GET /v1/orders?sort=amount` answered the
+    orders unsorted, and `?stauts=paid` every order, as if they had been applied."""
+    for name in request.query_params:
+        if name not in known:
+            if known:
+                said = f"is not one this address takes (it takes {', '.join(known)})"
+            else:
+                said = "is not one this address takes (it takes none)"
+            raise invalid(name, of_address(name, said))
+
+
+def _query_names(dependant: Dependant) -> list[str]:
+    names = [param.alias for param in dependant.query_params]
+    for inner in dependant.dependencies:  # the caller, the language…: their parameters too
+        names += _query_names(inner)
+    return names
+
+
 class StrictJSONRoute(APIRoute):
     """Every router under /v1 makes its routes of this class (`route_class=`)."""
+
+    @cached_property
+    def query_names(self) -> tuple[str, ...]:
+        """The address's parameters the route takes, as they are written (aliases)."""
+        return tuple(dict.fromkeys(_query_names(self.dependant)))
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def handle(request: Request) -> Response:
             strict = StrictJSONRequest(request.scope, request.receive)
+            _known_parameters(strict, self.query_names)
             body = await strict.body()
             if self.body_field is not None and body:
                 if _is_encoded(strict.headers.get("content-encoding")):

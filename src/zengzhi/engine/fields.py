@@ -311,6 +311,20 @@ def _flag(value: object) -> object:
 Flag = Annotated[bool, BeforeValidator(_flag)]
 
 
+def one_of(*known: str) -> AfterValidator:
+    """A text that is one of a few values (a list's status filter, a column to sort by),
+    refused listing them: a free pattern took a typo ("complete" for "completed") and a
+    list answered as if none had it, or it was refused as "not in the form this field
+    takes", which says nothing of what it takes. None (left out) passes."""
+
+    def check(value: str | None) -> str | None:
+        if value is not None and value not in known:
+            raise ValueError(f"must be one of {', '.join(known)}")
+        return value
+
+    return AfterValidator(check)
+
+
 def canonical(model: BaseModel, **options: Any) -> dict[str, Any]:
     """The model as JSON data with each decimal in one spelling ("10.00" and "10" are
     "10"): what two requests or events are compared by, for idempotency."""

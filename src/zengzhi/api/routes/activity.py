@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.deps import ContextDep, PathId, PrincipalDep
-from zengzhi.engine.fields import Moment
+from zengzhi.engine.fields import AS_WHOLE, Moment
 from zengzhi.service.queries import activity
 from zengzhi.service.queries.activity import MAX_SAMPLES, Activity, PriceChart
 
@@ -31,7 +31,7 @@ def chart(
     pool_id: PathId,
     start: When = None,
     end: When = None,
-    samples: Annotated[int, Query(ge=2, le=MAX_SAMPLES)] = 240,
+    samples: Annotated[int, Query(ge=2, le=MAX_SAMPLES), AS_WHOLE] = 240,
 ) -> PriceChart:
     """The pool from `start` (default: its first change) to `end` (default: now): every
     change when there are at most `samples`, else the pool at that many even moments."""

@@ -6,7 +6,7 @@ paid and to whom), with what a reversal took back."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, and_, select
@@ -14,7 +14,7 @@ from sqlalchemy import Connection, and_, select
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.events import event_id
 from zengzhi.core.ledger import scale_of
-from zengzhi.engine.fields import Id, Whole
+from zengzhi.engine.fields import Id, Whole, one_of
 from zengzhi.engine.notices import member_of
 from zengzhi.service import orders
 from zengzhi.service.auth import Permission, Principal
@@ -36,7 +36,7 @@ class OrderSearch(BaseModel):
     id: str | None = Field(default=None, max_length=128)
     member: Id | None = None
     store: Id | None = None
-    status: str | None = Field(default=None, pattern="^(" + "|".join(STATUSES) + ")$")
+    status: Annotated[str | None, one_of(*STATUSES)] = None
     since: date | None = None
     until: date | None = None
     page: Whole = Field(default=1, ge=1, le=1_000_000)

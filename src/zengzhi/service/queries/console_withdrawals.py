@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, and_, func, literal, select
@@ -17,7 +17,7 @@ from sqlalchemy import Connection, and_, func, literal, select
 from zengzhi.core import accounts
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.ledger import CNY
-from zengzhi.engine.fields import Id, Whole
+from zengzhi.engine.fields import Id, Whole, one_of
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
 from zengzhi.service.payees import payee_problem, payout_requirement
@@ -33,7 +33,8 @@ PENDING = ("held", "approved", "paying")
 
 
 class WithdrawalSearch(BaseModel):
-    status: str | None = Field(default="held", pattern="^(" + "|".join(STATUSES) + ")$")
+    # `all` (or None): every status, as the queue's filter offers it
+    status: Annotated[str | None, one_of("all", *STATUSES)] = "held"
     member: Id | None = None
     since: date | None = None
     until: date | None = None
@@ -112,7 +113,7 @@ def _select(connection: Connection, tenant: str, search: WithdrawalSearch) -> An
         )
         .where(of_tenant(w, tenant))
     )
-    if search.status:
+    if search.status and search.status != "all":
         statement = statement.where(w.status == search.status)
     if search.member:
         statement = statement.where(w.member_id == search.member)

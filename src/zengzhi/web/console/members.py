@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 
-from zengzhi.core.errors import DomainError
+from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS, After, Before, ContextDep
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import distribution, member_access, members, modes, orders, wallets
@@ -45,6 +45,7 @@ EDITABLE = ("name", "phone", "region")
 
 
 SEARCH_FIELDS = ("q", "level", "joined_from", "joined_until", "wallet_min", "wallet_max")
+ORDERS = ("asc", "desc")  # `order`: the sort's direction
 
 
 def _search(request: Request) -> tuple[MemberSearch, dict[str, str], DomainError | None]:
@@ -56,14 +57,19 @@ def _search(request: Request) -> tuple[MemberSearch, dict[str, str], DomainError
     values = {
         k: params[k].strip() for k in (*SEARCH_FIELDS, "sort", "order") if params.get(k, "").strip()
     }
+    order = values.get("order", "desc")
     asked = {
         "text": values.get("q"),
         **{k: values.get(k) for k in SEARCH_FIELDS[1:]},
         "sort": values.get("sort", "joined"),
-        "descending": values.get("order", "desc") != "asc",
+        "descending": order != "asc",
         "page": params.get("page", "1"),
     }
     try:
+        if order not in ORDERS:  # any other word sorted down, as if it had said so
+            # named as the sort: the column's header sets both (`field.order` is an order's)
+            said = f"the order must be one of {', '.join(ORDERS)}"
+            raise DomainError(ErrorCode.INVALID, said, "sort")
         return build(MemberSearch, {k: v for k, v in asked.items() if v is not None}), values, None
     except DomainError as error:
         if error.field == "page":

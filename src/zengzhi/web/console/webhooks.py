@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
 
 from zengzhi.core.errors import DomainError
-from zengzhi.deps import STATUS, Before, ContextDep, Status
+from zengzhi.deps import DELIVERY_STATUSES, STATUS, Before, ContextDep, DeliveryStatusShown
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import webhooks
 from zengzhi.service.queries import webhooks as webhook_reads
@@ -23,7 +23,7 @@ from zengzhi.web.pages import PageRoute, build, local_path, see_other_with_notic
 router = APIRouter(prefix="/console/webhooks", route_class=PageRoute, include_in_schema=False)
 
 PAGE = 50
-STATUSES = ("pending", "delivered", "failed", "cancelled")
+STATUSES = DELIVERY_STATUSES
 SubscriptionId = Annotated[str, Path(pattern=ID_PATTERN)]
 EventId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
@@ -69,7 +69,7 @@ def deliveries(
     context: ContextDep,
     user: StaffDep,
     subscription_id: SubscriptionId,
-    status: Status = None,
+    status: DeliveryStatusShown = None,
     before: Before = None,
 ) -> HTMLResponse:
     subscription = webhook_reads.get_subscription(context, user.principal, subscription_id)

@@ -34,7 +34,7 @@ def _search(request: Request) -> tuple[WithdrawalSearch, dict[str, str], DomainE
     status = values.get("status", "held")
     asked = {
         **values,
-        "status": None if status == "all" else status,
+        "status": status,
         "page": params.get("page", "1"),
     }
     try:

@@ -1,0 +1,141 @@
+"""A value that comes only from the address (`?status=…`, `?limit=…`) is refused as a
+body's field is: 422 in the one error shape, `field` the parameter, the message saying
+it is the address's parameter and what it takes, in English and in Chinese. Every
+operation /openapi.json lists is walked, each parameter by what its schema says it
+takes; an address's parameter an operation does not take (`?sort=…` where nothing
+sorts) is refused naming it, with those it takes (it was ignored: the list answered as
+if it had been applied). The console's list pages are walked in
+tests/service/test_console_address_parameters.py. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tests.service.conftest import Api
+
+# a path's own parameters, for the address to be one an operation answers: the query
+# is read before any id is looked up, so any id of the right form does
+PATH_VALUE = "x1"
+
+
+def _operations(api: Api) -> list[tuple[str, str, dict[str, Any]]]:
+    described = api.client.get("/openapi.json").json()["paths"]
+    found = []
+    for path, operations in described.items():
+        if not path.startswith("/v1/"):
+            continue
+        for method, operation in operations.items():
+            found.append((method.upper(), re.sub(r"\{[^}]+\}", PATH_VALUE, path), operation))
+    return found
+
+
+def _headers(api: Api, path: str, member_token: str, language: str) -> dict[str, str]:
+    token = member_token if path == "/v1/me" or path.startswith("/v1/me/") else api.token
+    return {"Authorization": f"Bearer {token}", "Accept-Language": language}
+
+
+def _taken(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema of a parameter's value (not of its absence: `anyOf [x, null]`)."""
+    for one in schema.get("anyOf", [schema]):
+        if one.get("type") != "null":
+            return dict(one)
+    return schema
+
+
+def _wrong(schema: dict[str, Any]) -> list[str]:
+    """Values this parameter's schema does not take, as an address would send them."""
+    kind = schema.get("type")
+    if "enum" in schema:
+        return ["bogus", schema["enum"][0].upper(), ""]
+    if kind == "integer":
+        wrong = ["1e3", "１０００", "1.5", "true", " 5", "+5", "0x10"]
+        if "minimum" in schema:
+            wrong.append(str(schema["minimum"] - 1))
+        if "maximum" in schema:
+            wrong.append(str(schema["maximum"] + 1))
+        return wrong
+    if schema.get("format") == "date-time":
+        return ["bogus", "1733000000", "2026-01-31"]
+    wrong = []
+    if "pattern" in schema:
+        pattern = re.compile(schema["pattern"])
+        wrong += [text for text in ("bad value!", "a\u202eb", "a\x1bb") if not pattern.search(text)]
+    if "maxLength" in schema:
+        wrong.append("x" * (schema["maxLength"] + 1))
+    return wrong
+
+
+def _member_token(api: Api) -> str:
+    api.member("m1")
+    return str(api.ok(api.post("/v1/members/m1/page-token"))["token"])
+
+
+def test_every_parameter_of_every_operation_refuses_a_value_it_does_not_take(api: Api) -> None:
+    member_token = _member_token(api)
+    walked: dict[str, list[str]] = {}
+    for method, path, operation in _operations(api):
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] != "query":
+                continue
+            name, schema = parameter["name"], _taken(parameter["schema"])
+            for value in _wrong(schema):
+                said = {}
+                for language in ("en", "zh-CN"):
+                    response = api.client.request(
+                        method,
+                        path,
+                        params={name: value},
+                        headers=_headers(api, path, member_token, language),
+                    )
+                    where = (method, path, name, value, language)
+                    assert response.status_code == 422, (*where, response.text)
+                    answer = response.json()
+                    assert set(answer) == {"code", "message", "field"}, (*where, answer)
+                    assert (answer["code"], answer["field"]) == ("invalid", name), (*where, answer)
+                    said[language] = answer["message"]
+                assert said["en"].startswith(f"address parameter '{name}': "), (path, said)
+                assert said["zh-CN"].startswith(f"地址参数 '{name}'："), (path, said)
+                assert not re.search("[A-Za-z]{4,}", said["zh-CN"].replace(name, "")) or (
+                    "enum" in schema  # the values a status takes are written as they are sent
+                ), (path, said)
+                for one in schema.get("enum", []):  # a few values: each one listed
+                    assert one in said["en"] and one in said["zh-CN"], (path, name, said)
+                walked.setdefault(f"{method} {path}", []).append(name)
+    # the lists' filters and pages are among them (a walk that found nothing passes)
+    assert {"status", "limit", "after", "before", "member", "q"} <= {
+        name for names in walked.values() for name in names
+    }, walked
+    assert len(walked) >= 20, walked
+
+
+def test_an_address_parameter_an_operation_does_not_take_is_refused_naming_it(api: Api) -> None:
+    """`GET /v1/orders?sort=amount` answered the orders as they come, `?stauts=paid`
+    (a typo) every order: as if the parameter had been applied."""
+    member_token = _member_token(api)
+    operations = _operations(api)
+    for method, path, operation in operations:
+        takes = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
+        for language in ("en", "zh-CN"):
+            response = api.client.request(
+                method,
+                path,
+                params={"sort": "bogus"},
+                headers=_headers(api, path, member_token, language),
+            )
+            assert response.status_code == 422, (method, path, response.text)
+            answer = response.json()
+            assert (answer["code"], answer["field"]) == ("invalid", "sort"), (path, answer)
+            if language == "en":
+                taken = f"(it takes {', '.join(takes)})" if takes else "(it takes none)"
+                expected = f"address parameter 'sort': is not one this address takes {taken}"
+                assert answer["message"] == expected, (method, path, answer)
+            else:
+                assert answer["message"].startswith("地址参数 'sort'：不是此地址接受的参数"), answer
+                assert all(name in answer["message"] for name in takes), (path, answer)
+    assert len(operations) > 60
+    # what it does take is still taken, and nothing was done by a refused request
+    assert api.ok(api.get("/v1/orders", status="created", limit="5")) == []
+    assert api.get("/v1/pools").status_code == 200
+    assert api.post("/v1/pools?sort=x", {"id": "main"}).status_code == 422
+    assert api.ok(api.get("/v1/pools")) == []
