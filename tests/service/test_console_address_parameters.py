@@ -27,7 +27,7 @@ NOT_PARAMETERS = {"csrf", "next", "nonce"}
 RECORDED_CHOICES = {("/console/audit", "action")}
 
 
-def _console_pages(context: Context) -> list[str]:
+def _console_pages(context: Context) -> list[Any]:
     """Every console page the app answers a GET for (HTML: not a file or a picker's JSON)."""
     found = []
     for route in shared_app(context).routes:
@@ -37,7 +37,7 @@ def _console_pages(context: Context) -> list[str]:
             methods = getattr(one, "methods", None) or ()
             file = path.endswith((".json", ".csv", ".xlsx"))
             if path.startswith("/console") and "GET" in methods and not file:
-                found.append(path)
+                found.append(one)
     return found
 
 
@@ -45,6 +45,33 @@ class Parameter:
     def __init__(self, name: str, kind: str, values: list[str]) -> None:
         self.name, self.kind, self.values = name, kind, values
         self.beside: set[str] = set()  # what the same links set with it (sort: order)
+        self.refuses: list[str] = []  # a parameter the route declares: what its type refuses
+
+
+# what an address may hold, for the parameters a route declares (as FastAPI reads them)
+CANDIDATES = ["bogus", "bad value!", "-1", "0", "1e3", "１０", " 2", "2.5", "a\x1bb", "x" * 400]
+
+
+def _declared(dependant: Any) -> list[Any]:
+    fields = list(dependant.query_params)
+    for inner in dependant.dependencies:
+        fields += _declared(inner)
+    return fields
+
+
+def _declared_parameters(route: Any) -> dict[str, Parameter]:
+    """The parameters a page declares to FastAPI, each with the candidates its type
+    refuses (a page that reads its address by hand offers its own in its forms)."""
+    found = {}
+    for field in _declared(route.dependant):
+        one = Parameter(field.alias, "declared", [])
+        for value in CANDIDATES:
+            _, errors = field.validate(value, {}, loc=("query", field.alias))
+            if errors:
+                one.refuses.append(value)
+        if one.refuses:
+            found[one.name] = one
+    return found
 
 
 def _parameters(path: str, page: str) -> dict[str, Parameter]:
@@ -90,6 +117,8 @@ def _parameters(path: str, page: str) -> dict[str, Parameter]:
 
 def _wrong(parameter: Parameter) -> list[str]:
     """Values the parameter does not take, as a hand-edited or stale address holds them."""
+    if parameter.kind == "declared":
+        return parameter.refuses
     if parameter.kind == "day":
         return ["bogus", "2026-13-01", "２０２６-01-01"]
     if parameter.kind == "count" or (
@@ -155,6 +184,7 @@ def _a_tenant_with_lists(api: Api) -> dict[str, str]:
         "pool_id": "main",
         "withdrawal_id": "w1",
         "subscription_id": hook["id"],
+        "kinds": "products",
     }
 
 
@@ -164,7 +194,9 @@ def test_every_console_page_refuses_an_address_value_it_does_not_take(
     ids = _a_tenant_with_lists(api)
     sign_in(api.client, api.tenant)
     walked: dict[str, list[str]] = {}
-    for pattern in _console_pages(context):
+    failures: list[str] = []
+    for route in _console_pages(context):
+        pattern = route.path
         names = re.findall(r"\{([^}]+)\}", pattern)
         if any(name not in ids for name in names):
             continue  # a page of something this tenant has none of (a run, an event)
@@ -172,7 +204,8 @@ def test_every_console_page_refuses_an_address_value_it_does_not_take(
         page = api.client.get(path, headers={"Accept-Language": "en"})
         if page.status_code != 200 or "text/html" not in page.headers.get("content-type", ""):
             continue
-        for parameter in _parameters(path, page.text).values():
+        offered = _declared_parameters(route) | _parameters(path, page.text)
+        for parameter in offered.values():
             if (path, parameter.name) in RECORDED_CHOICES:
                 continue
             for value in _wrong(parameter):
@@ -183,9 +216,15 @@ def test_every_console_page_refuses_an_address_value_it_does_not_take(
                         headers={"Accept-Language": language},
                         follow_redirects=False,
                     )
-                    _refused_naming(answer, parameter, language)
+                    try:
+                        _refused_naming(answer, parameter, language)
+                    except AssertionError as failed:
+                        failures.append(str(failed)[:300])
             walked.setdefault(path, []).append(parameter.name)
+
+    assert failures == []
     # the walk found the lists and their filters, sorting and paging
     names = {name for found in walked.values() for name in found}
     assert {"status", "sort", "order", "page", "since", "until", "q"} <= names, walked
+    assert {"before", "referees_after", "rewards_before", "after"} <= names, walked
     assert {"/console/orders", "/console/withdrawals", "/console/members"} <= set(walked)
