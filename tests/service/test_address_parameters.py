@@ -115,6 +115,8 @@ def test_an_address_parameter_an_operation_does_not_take_is_refused_naming_it(ap
     member_token = _member_token(api)
     operations = _operations(api)
     for method, path, operation in operations:
+        if path.startswith("/v1/gateway/"):  # a gateway's notifications: any address
+            continue  # (tests/service/test_payments.py)
         takes = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
         for language in ("en", "zh-CN"):
             response = api.client.request(

@@ -36,11 +36,12 @@ def notify(
     *,
     age: int = 0,
     sign_with: str | None = None,
+    address: str = "",
 ) -> httpx.Response:
     raw = json.dumps(body).encode()
     stamp = int(clock.now.timestamp()) - age
     return api.client.post(
-        f"/v1/gateway/{api.tenant}/notifications",
+        f"/v1/gateway/{api.tenant}/notifications{address}",
         content=raw,
         headers={
             "Content-Type": "application/json",
@@ -92,6 +93,21 @@ def test_a_signed_payment_pays_the_order_once(api: Api, clock: Clock, context: C
     with context.database.read() as connection:
         assert check_ledger(connection, api.tenant) == []
         assert check_replay(connection, api.tenant) == []
+
+
+def test_a_notification_address_with_a_parameter_of_the_operators_is_taken(
+    api: Api, clock: Clock
+) -> None:
+    """The operator registers the notification address at the gateway, perhaps with a
+    parameter of their own (`?from=wechat`): the API refuses a parameter an operation does
+    not take, but a gateway's notification refused is a payment it gives up on."""
+    secret = gateway(api)
+    an_order(api)
+    paid = {"id": "n1", "type": "payment.succeeded", "order": "A1", "amount": "1000.00"}
+    accepted = notify(api, secret, clock, paid, address="?from=wechat")
+    assert accepted.status_code == 200, accepted.text
+    assert api.ok(api.get("/v1/orders/A1"))["status"] == "completed"
+    assert api.get("/v1/orders", **{"from": "wechat"}).status_code == 422  # elsewhere: refused
 
 
 def test_forged_and_stale_notifications_change_nothing(api: Api, clock: Clock) -> None:

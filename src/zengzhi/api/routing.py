@@ -70,12 +70,20 @@ def _query_names(dependant: Dependant) -> list[str]:
     return names
 
 
+GATEWAY_PATHS = "/v1/gateway/"
+
+
 class StrictJSONRoute(APIRoute):
     """Every router under /v1 makes its routes of this class (`route_class=`)."""
 
     @cached_property
-    def query_names(self) -> tuple[str, ...]:
-        """The address's parameters the route takes, as they are written (aliases)."""
+    def query_names(self) -> tuple[str, ...] | None:
+        """The address's parameters the route takes, as they are written (aliases); None
+        for a payment gateway's notification address, which takes any: the operator
+        registers it at the gateway, perhaps with a parameter of their own, and a refused
+        notification is a payment the gateway gives up on after a day of retries."""
+        if self.path.startswith(GATEWAY_PATHS):
+            return None
         return tuple(dict.fromkeys(_query_names(self.dependant)))
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -83,7 +91,8 @@ class StrictJSONRoute(APIRoute):
 
         async def handle(request: Request) -> Response:
             strict = StrictJSONRequest(request.scope, request.receive)
-            _known_parameters(strict, self.query_names)
+            if self.query_names is not None:
+                _known_parameters(strict, self.query_names)
             body = await strict.body()
             if self.body_field is not None and body:
                 if _is_encoded(strict.headers.get("content-encoding")):
