@@ -104,3 +104,15 @@ def test_a_console_reason_refuses_hidden_characters(api: Api) -> None:
     assert done.status_code == 303, done.text
     [logged] = [a for a in api.ok(api.get("/v1/audit-log")) if a["action"] == "order.refunded"]
     assert re.fullmatch(r"changed\r?\ntheir mind", logged["reason"]), logged
+
+
+def test_an_ad_tasks_proof_refuses_hidden_characters(api: Api) -> None:
+    """The integrator's proof of an ad task is shown as the task's reason in the audit
+    log: it took U+202E."""
+    api.member("m1")
+    for shown, character in HIDDEN.items():
+        task = {"zone": "ads", "day": "2026-11-21", "proof": f"view {character}21"}
+        refused = api.post("/v1/members/m1/tasks", task)
+        assert refused.status_code == 422, (shown, refused.text)
+        assert refused.json()["field"] == "proof", refused.json()
+        assert refused.json()["message"] == _message(shown), (shown, refused.json())

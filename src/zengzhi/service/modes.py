@@ -19,7 +19,7 @@ from zengzhi.core.days import day_of
 from zengzhi.core.errors import DomainError
 from zengzhi.core.events import CompleteTask, DayPart, ModeIncome, RunDay, event_id
 from zengzhi.core.ledger import CNY, EntryKind, format_amount
-from zengzhi.engine.fields import Exact, Id, Name, Note, canonical
+from zengzhi.engine.fields import Exact, Id, Note, Shown, canonical
 from zengzhi.engine.lines import yuan
 from zengzhi.rules.modes import ads, green, quota, union, zone
 from zengzhi.rules.modes.common import SHOPPING_ZONE, asset, most_a_day
@@ -121,7 +121,9 @@ class TaskDone(BaseModel):
 
     zone: Id
     day: date
-    proof: Name = ""  # the integrator's reference (a view id, a page…), kept in the log
+    # the integrator's reference (a view id, a page…), kept in the log and shown in the
+    # audit log as the task's reason: a name people read (the log's lines stay `Name`)
+    proof: Shown = ""
 
 
 def complete_task(
