@@ -209,8 +209,9 @@ def test_deep_commission_needs_the_override(api: Api) -> None:
     assert api.put("/v1/distribution", deep).status_code == 200
 
 
-def test_dividends_run_once_a_day_from_the_job(api: Api, context: Context, clock: Clock) -> None:
-
+def _stars_for_a_and_b(api: Api) -> None:
+    """A dividend plan (10% of the day's turnover to level 1 and up), a pool, and member
+    a with b below: a is level 1 once b's orders make 100.00 of performance."""
     api.ok(
         api.put(
             "/v1/distribution",
@@ -223,6 +224,11 @@ def test_dividends_run_once_a_day_from_the_job(api: Api, context: Context, clock
     api.pool()
     api.member("a")
     api.member("b", referrer="a")
+
+
+def test_dividends_run_once_a_day_from_the_job(api: Api, context: Context, clock: Clock) -> None:
+
+    _stars_for_a_and_b(api)
     api.completed_order("o1", "b", amount="1000.00", contribution="0.00")
     clock.advance(days=1)
     tick(context, [api.tenant])  # its jobs only: the database holds every test's tenants
@@ -241,18 +247,7 @@ def test_a_dividend_counts_the_turnover_of_the_tenants_day(
     completed at 20:00 UTC on 21 November is of the 22nd there. Counted by UTC days, the
     service paid the 22nd's dividend without it, and the audit's replay (which counts the
     tenant's days) found the wallets short (tests/service/test_tenant_histories.py)."""
-    api.ok(
-        api.put(
-            "/v1/distribution",
-            {
-                "team": {"levels": [{"performance": "100.00", "rate": "0"}]},
-                "dividends": [{"name": "stars", "share": "0.10", "min_level": 1}],
-            },
-        )
-    )
-    api.pool()
-    api.member("a")
-    api.member("b", referrer="a")
+    _stars_for_a_and_b(api)
     clock.advance(hours=11)  # 20:00 UTC on the 21st: 04:00 on the 22nd in Shanghai
     api.completed_order("o1", "b", amount="1000.00", contribution="0.00")
     clock.advance(hours=21)  # 01:00 on the 23rd in Shanghai: the 22nd is over
