@@ -28,6 +28,7 @@ from tests.unit.test_reversal_algebra import (
     _nobody_owes_more_than_they_were_paid,
     _reserves_never_take_a_debt_for_cash,
 )
+from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
 from zengzhi.core.ledger import CNY, Entry
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.base import Context
@@ -68,14 +69,24 @@ def _journal(connection: Connection, tenant: str) -> list[Entry]:
 class Shop:
     """A history's steps as an integrator and the jobs would send them."""
 
-    def __init__(self, api: Api, clock: Clock, context: Context, history: History) -> None:
+    def __init__(
+        self,
+        api: Api,
+        clock: Clock,
+        context: Context,
+        history: History,
+        timezone: str = DEFAULT_TIMEZONE,
+    ) -> None:
         self.api, self.clock, self.context, self.history = api, clock, context, history
+        self.timezone = timezone  # where the tenant's days turn
         self.sent: list[dict[str, Any]] = []
+        self.day = 0  # the history's days run so far
 
     def setup(self) -> None:
         api, config = self.api, self.history.config
         # a return window: an order is paid, then completed (or refunded before it is)
-        api.ok(api.put("/v1/tenant/settings", {"completion_delay_seconds": 3600}))
+        tenant = {"completion_delay_seconds": 3600, "timezone": self.timezone}
+        api.ok(api.put("/v1/tenant/settings", tenant))
         api.pool("main", **config["pool"])
         api.ok(api.put("/v1/distribution", config["distribution"]))
         for name, settings_ in config["zones"].items():
@@ -92,16 +103,20 @@ class Shop:
                 api.ok(api.post("/v1/agents", body))
 
     def run(self) -> None:
-        day = 0
-        for n, step in enumerate(self.history.steps):
-            if step[0] == "day":
-                self.clock.advance(days=1)
-                run_days(self.context, self.api.tenant)
-                day += 1
-                continue
-            held = self.held(step[1]) if step[0] in ("sell", "withdraw") else None
-            for line in step_lines(self.history, n, step, day, self.sent, held):
-                self.send(line)
+        for n in range(len(self.history.steps)):
+            self.step(n)
+
+    def step(self, n: int) -> None:
+        """The history's step `n` (a day: the clock moves a day and the zones run it)."""
+        step = self.history.steps[n]
+        if step[0] == "day":
+            self.clock.advance(days=1)
+            run_days(self.context, self.api.tenant)
+            self.day += 1
+            return
+        held = self.held(step[1]) if step[0] in ("sell", "withdraw") else None
+        for line in step_lines(self.history, n, step, self.day, self.sent, held):
+            self.send(line)
 
     def held(self, member: str) -> Holdings:
         """What the member holds now, as the API shows it."""
@@ -163,7 +178,8 @@ class Shop:
             self.refund(line)
             return
         elif kind == "task":
-            body = {"zone": "z", "day": self.clock.today()}  # a region is the member's
+            today = day_of(self.clock.now, time_zone(self.timezone)).isoformat()
+            body = {"zone": "z", "day": today}  # a region is the member's
             response = api.post(f"/v1/members/{line['member']}/tasks", body)
         elif kind in ("withdraw", "withdraw_reject", "withdraw_pay"):
             response = self.withdrawal(line)
