@@ -5,11 +5,13 @@ diff on its own, then on a tenant's log on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from tests.service.conftest import Api, Clock
 from tests.service.test_console_pages import sign_in
+from zengzhi.i18n.format import moment
 from zengzhi.service.auth import Principal, Role
-from zengzhi.service.base import Context
+from zengzhi.service.base import Context, tenant_zone
 from zengzhi.service.queries import console_audit
 from zengzhi.service.queries.console_audit import AuditSearch, Change, diff
 
@@ -173,3 +175,53 @@ def test_who_did_it_is_said_in_words_and_its_link_filters_by_it(api: Api) -> Non
     assert shown and all(":" not in words for words in shown.values()), shown
     owners = [stored for stored, words in shown.items() if words == "owner"]
     assert owners == ["user:owner"] and 'href="?actor=user%3Aowner"' in page
+
+
+def test_a_member_who_acted_and_a_stored_time_read_as_the_console_writes_them(
+    api: Api, context: Context
+) -> None:
+    """A member's own doing (a sale from the member page) read `member:m1` as stored,
+    and a page token's end `2026-12-05T11:54:53.254745+00:00`, an ISO time in UTC beside
+    every other console time in the tenant's zone: now 会员 m1, and the time as the
+    `moment` filter writes it (2026-12-05 19:54 UTC+8), the stored name kept for the
+    filter's link."""
+    api.pool()
+    api.member("m1")
+    api.completed_order("o1", "m1")
+    issued = api.ok(api.post("/v1/members/m1/page-token"))
+    quote = api.ok(api.post("/v1/me/sell/quote", {"points": "all"}, token=issued["token"]))
+    sale = {"id": "s1", "points": "all", "min_payout": quote["payout"]}
+    api.ok(api.post("/v1/me/sell", sale, token=issued["token"]))
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    page = api.client.get("/console/audit").text
+    shown = dict(re.findall(r'data-actor="([^"]+)">([^<]+)</a>', page))
+    assert shown.get("member:m1") == "会员 m1", shown
+    assert 'href="?actor=member%3Am1"' in page
+    ends = datetime.fromisoformat(issued["expires_at"].replace("Z", "+00:00"))
+    zone = tenant_zone(context, api.tenant)
+    assert f"<ins>{moment(ends, zone)}</ins>" in page
+    assert not re.search(r"<ins>\d{4}-\d\d-\d\dT", page), "an ISO time left as stored"
+    api.client.get("/language/en")
+    english = api.client.get("/console/audit").text
+    assert dict(re.findall(r'data-actor="([^"]+)">([^<]+)</a>', english))["member:m1"] == (
+        "member m1"
+    )
+
+
+def test_a_long_reason_shows_its_start_and_the_rest_behind_a_toggle(api: Api) -> None:
+    """A reason of 500 characters (the most a note takes) filled a narrow column: its row
+    ran thousands of pixels down the page. It shows its first 200 characters, as a long
+    value of a change is cut, and the whole reason behind a toggle."""
+    api.pool()
+    reason = "停" * 500
+    api.ok(api.post("/v1/pools/main/pause", {"reason": reason}))
+    sign_in(api.client, api.tenant)
+    page = api.client.get("/console/audit", params={"action": "pool.pause"}).text
+    cell = re.search(r'<td class="reason">(.*?)</td>', page, re.S)
+    assert cell, "no reason cell"
+    assert "停" * 199 + "…" in cell.group(1)
+    assert re.search(r"<details[^>]*>\s*<summary>[^<]+</summary>\s*" + "停" * 500, cell.group(1))
+    api.ok(api.post("/v1/pools/main/resume", {"reason": "盘点完毕"}))
+    short = api.client.get("/console/audit", params={"action": "pool.resume"}).text
+    assert '<td class="reason">盘点完毕</td>' in short

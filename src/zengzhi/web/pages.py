@@ -61,6 +61,24 @@ def _moment(page: JinjaContext, value: datetime | None) -> str:
     return fmt.moment(value, zone)
 
 
+# a time as the service stores it in JSON (pydantic's ISO form, with its offset):
+# `2026-12-05T11:54:53.254745+00:00` or `…Z`
+STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d:\d\d)")
+
+
+@pass_context
+def _stored_moment(page: JinjaContext, value: str) -> str:
+    """A stored value that is a time (an audit record's `expires_at`) as every other
+    time of the page is written; any other value as it is."""
+    if not STORED_TIME.fullmatch(value):
+        return value
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    return str(_moment(page, when))
+
+
 @pass_context
 def _local_time(page: JinjaContext, value: datetime | None) -> str:
     return fmt.local_time(value, page.get("timezone", UTC), page.get("lang", "en"))
@@ -74,6 +92,7 @@ templates.filters.update(
     places=fmt.places,
     amid_chinese=fmt.amid_chinese,
     moment=_moment,
+    stored_moment=_stored_moment,
     local_time=_local_time,
     iso=fmt.iso,
 )
