@@ -36,6 +36,7 @@ from zengzhi.deps import STATUS, After, ContextDep, context_of
 from zengzhi.engine.backtest import Backtest
 from zengzhi.engine.config import DistributionConfig, read_toml
 from zengzhi.engine.fields import ID_PATTERN
+from zengzhi.i18n import Translator
 from zengzhi.service import catalog, config, distribution, dry_runs, pools, tenants
 from zengzhi.service.auth import Permission
 from zengzhi.service.background import RUN_ID
@@ -47,13 +48,14 @@ from zengzhi.service.pools import NewPool, PoolParamsIn
 from zengzhi.service.queries import console_choices
 from zengzhi.service.queries.pools import PoolView
 from zengzhi.service.tenants import TenantSettings
-from zengzhi.web.console import page
+from zengzhi.web.console import mode_help, page
 from zengzhi.web.console.members import PICKED
 from zengzhi.web.console.session import PostedDep, Staff, StaffDep
 from zengzhi.web.pages import (
     Form,
     PageRoute,
     build,
+    language,
     problems,
     see_other,
     see_other_with_notice,
@@ -366,9 +368,15 @@ def _toml_value(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string
 
 
-def _toml(modes: Mapping[str, object]) -> str:
+def _toml(modes: Mapping[str, object], said: Callable[[str, str], str] | None = None) -> str:
     """A zone's modes as the TOML the form edits: the zone's own keys, then a table a
-    mode (as in docs/modes.md, without the `zones.<id>` prefix)."""
+    mode (as in docs/modes.md, without the `zones.<id>` prefix). With `said` (a mode's
+    template, mode_help.py), each table and each of its lines is followed by a comment,
+    `said(table, key)` ("" for the table), and a parameter left out is a comment too."""
+
+    def comment(name: str, key: str) -> str:
+        return f"  # {said(name, key)}" if said is not None else ""
+
     lines = [
         f"{_toml_key(k)} = {_toml_value(v)}"
         for k, v in modes.items()
@@ -376,9 +384,13 @@ def _toml(modes: Mapping[str, object]) -> str:
     ]
     for name, table in modes.items():
         if isinstance(table, dict) and name != "campaign":
-            lines += ["", f"[{_toml_key(name)}]"]
+            lines += ["", f"[{_toml_key(name)}]{comment(name, '')}"]
             lines += [
-                f"{_toml_key(k)} = {_toml_value(v)}" for k, v in table.items() if v is not None
+                f"{_toml_key(k)} = {_toml_value(v)}{comment(name, k)}"
+                if v is not None
+                else f"# {_toml_key(k)}:{comment(name, k).removeprefix('  #')}"
+                for k, v in table.items()
+                if v is not None or said is not None
             ]
     return "\n".join(lines).strip()
 
@@ -774,6 +786,11 @@ def _item_page(
         kinds=kinds,
         key=key,
         choices=console_choices.choices(context_of(request), user.principal),
+        modes_guide=(  # the zone's modes: each one's parameters and template
+            mode_help.guide(Translator(language(request)), _toml, _toml_value)
+            if kind.name == "zone"
+            else []
+        ),
     )
 
 
