@@ -2,7 +2,8 @@
 
 Two or three histories of tests/histories.py, each tenant counting its days in a time
 zone of its own, run through the service's use cases in one database, their steps
-interleaved at random, and `tick` (what `zengzhi tick` and the server's ticker run:
+interleaved at random (some of their orders paid and left to the daily job to
+complete), and `tick` (what `zengzhi tick` and the server's ticker run:
 service/jobs.py) called at random points, the clock moved on before it by a few hours
 or days: ticks across every tenant, and ticks naming some of them (or none, or a tenant
 that does not exist). Each tick runs again at once. After each tick: every entry's
@@ -85,6 +86,8 @@ class Plan:
     histories: list[History]
     timezones: list[str]  # where each tenant's days turn
     actions: list[int | Tick]
+    # the orders each shop pays and leaves to the daily job to complete
+    left: list[set[str]] = dataclasses.field(default_factory=list)
 
 
 @st.composite
@@ -104,7 +107,11 @@ def plans(draw: st.DrawFn, steps: int = 12) -> Plan:
         actions += turns[n : n + 1]
     actions.append(Tick(draw(hours), None))  # the last: every tenant's due work, done
     timezones = [draw(st.sampled_from(TIMEZONES)) for _ in stories]
-    return Plan(stories, timezones, actions)
+    left = [
+        draw(st.sets(st.sampled_from([f"o{n}" for n in range(len(story.steps))])))
+        for story in stories
+    ]
+    return Plan(stories, timezones, actions, left)
 
 
 @dataclass
@@ -117,7 +124,7 @@ class Tenants:
     shops: dict[str, Shop] = dataclasses.field(default_factory=dict)
     done: dict[str, int] = dataclasses.field(default_factory=dict)  # steps taken
 
-    def open(self, tenant: str, history: History, timezone: str) -> None:
+    def open(self, tenant: str, history: History, timezone: str, left: set[str]) -> None:
         """The tenant, its owner signed in, the history's pool, zones and members."""
         shared_app(self.context)  # the API serves this database
         create_tenant(
@@ -125,6 +132,7 @@ class Tenants:
         )
         api = Api(self.client, tenant, login(self.client, tenant))
         self.shops[tenant] = shop = Shop(api, self.clock, self.context, history, timezone)
+        shop.left_to_the_job = left
         self.done[tenant] = 0
         shop.setup()
 
@@ -219,8 +227,8 @@ def test_tenants_whose_histories_interleave_with_ticks_end_as_each_alone(
     names = [f"h{place}-{secrets.token_hex(3)}" for place in range(len(plan.histories))]
     with fresh() as (context, clock):
         together = Tenants(context, clock, client)
-        for tenant, history, timezone in zip(names, plan.histories, plan.timezones, strict=True):
-            together.open(tenant, history, timezone)
+        for place, tenant in enumerate(names):
+            together.open(tenant, plan.histories[place], plan.timezones[place], plan.left[place])
         start = clock.now
         moments: list[datetime] = []  # when each action began
         for action in plan.actions:
@@ -242,7 +250,7 @@ def test_tenants_whose_histories_interleave_with_ticks_end_as_each_alone(
         alone = Tenants(context, clock, client)
         for place, tenant in enumerate(names):
             clock.now = start
-            alone.open(tenant, plan.histories[place], plan.timezones[place])
+            alone.open(tenant, plan.histories[place], plan.timezones[place], plan.left[place])
             for action, moment in zip(plan.actions, moments, strict=True):
                 clock.now = moment
                 if isinstance(action, Tick) and action.covers(place):
