@@ -6,6 +6,7 @@ buttons stay hidden and the reference still shows each template to copy."""
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from playwright.sync_api import Browser, Page, expect
@@ -54,6 +55,11 @@ def test_a_mode_added_with_its_button_is_saved_at_its_defaults(page: Page, serve
         False,
     )
     assert [mode for mode, value in saved.items() if value] == ["union"]
+    # the zone's own page: its modes written back, a button for each mode it has not
+    page.goto(f"/console/config/zones/{zone}")
+    expect(page.locator("#f-modes")).to_have_value(re.compile(r"^\[union\]\n", re.M))
+    expect(page.get_by_role("button", name="Add union queue")).to_be_hidden()
+    expect(page.get_by_role("button", name="Add green points")).to_be_visible()
 
 
 def test_on_a_phone_in_chinese_the_form_fits_the_screen(browser: Browser, server: Server) -> None:
