@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -351,3 +352,31 @@ def test_a_phone_name_or_region_is_removed_by_leaving_it_empty(api: Api) -> None
     assert saved.status_code == 303, saved.text
     member = api.ok(api.get("/v1/members/m1"))
     assert (member["phone"], member["name"], member["region"]) == ("13900000000", None, "西宁")
+
+
+def test_a_position_says_what_its_sales_paid_into_the_wallet_as_the_member_reads_it(
+    api: Api,
+) -> None:
+    """The console's positions showed one figure for selling, 已卖出所得, the points'
+    value before the sell fee (`realized`, ¥51.86), beside a wallet history whose sale
+    read ¥41.48 and a member page saying the pool had paid ¥41.48 into the wallet: the
+    same sale, two amounts, neither page saying why. The table now names the first as
+    before the fee and adds what the pool paid into the wallet after it (the member
+    page's figure, the wallet's sale)."""
+    api.pool(exit_multiple="2")
+    api.member("h1")
+    api.completed_order("o-h1", "h1", amount="1000.00", contribution="300.00")
+    sold = api.ok(api.post("/v1/members/h1/sell", {"id": "s-1", "points": "10"}))
+    realized = api.ok(api.get("/v1/members/h1/positions"))[0]["realized"]
+    assert sold["payout"] != realized  # the fee lies between the two figures
+    client = api.client
+    sign_in(client, api.tenant)
+    client.get("/language/zh")
+    page = client.get("/console/members/h1").text
+    heads = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', page)
+    assert "已卖出价值（扣回流前）" in heads and "已付入零钱（扣回流后）" in heads, heads
+    row = re.search(r'<tr><th scope="row">main</th>(.*?)</tr>', page, re.S)
+    assert row, "no row for the pool"
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row.group(1))
+    assert money(realized) in cells and money(sold["payout"]) in cells, cells
+    assert f"{money(sold['payout'])}" in page.split("零钱明细")[1]  # the wallet's sale

@@ -24,6 +24,7 @@ from zengzhi.service.queries.members import (
     member_page,
     member_view,
     open_positions,
+    paid_by_pool,
 )
 from zengzhi.service.tenants import command_settings
 from zengzhi.store import security
@@ -319,6 +320,13 @@ def search_members(
 def member_positions(context: Context, principal: Principal, member: str) -> list[PositionView]:
     principal.require(Permission.READ)
     return query(context, lambda connection: open_positions(connection, principal.tenant, member))
+
+
+def member_paid_by_pool(context: Context, principal: Principal, member: str) -> dict[str, str]:
+    """What each pool paid into the member's wallet (sales and exits, after the sell fee)
+    and no reversal took back: the member page's figure, for the console."""
+    principal.require(Permission.READ)
+    return query(context, lambda connection: paid_by_pool(connection, principal.tenant, member))
 
 
 # ---------------------------------------------------------------------------- selling

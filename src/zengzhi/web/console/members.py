@@ -172,6 +172,7 @@ def _detail(
         status=status,
         member=shown,
         positions=members.member_positions(context, principal, member_id),
+        paid=members.member_paid_by_pool(context, principal, member_id),
         wallet=wallets.wallet(context, principal, member_id),
         history=history,
         older=history[-1].entry if len(history) == 20 else None,
