@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import re
 import secrets
 import shutil
@@ -142,13 +143,42 @@ class Tenants:
         self.done[tenant] += 1
 
     def tick(self, one: Tick, only: list[str] | None) -> None:
-        """The daily job, and at once again: the second pays nobody, writes no entry."""
+        """The daily job, and at once again: the second pays nobody, writes no entry.
+        No job fails whole and none meets an error it did not expect (it would log it:
+        a refused completion, a zone's refused day are warnings, and the run alone
+        meets them too)."""
         self.clock.advance(hours=one.hours)
-        jobs.tick(self.context, only)
-        before = _written(self.context)
-        again = jobs.tick(self.context, only)
+        with _errors_logged() as errors:
+            reports = jobs.tick(self.context, only)
+            before = _written(self.context)
+            again = jobs.tick(self.context, only)
+        assert errors == []
+        assert [report for report in reports + again if _failed_whole(report)] == []
         assert [report for report in again if _paid(report)] == []
         assert _written(self.context) == before
+
+
+@contextmanager
+def _errors_logged() -> Iterator[list[str]]:
+    """What the service logs as errors inside the block."""
+    found: list[str] = []
+
+    class Kept(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            found.append(self.format(record))
+
+    handler = Kept(logging.ERROR)
+    logger = logging.getLogger("zengzhi")
+    logger.addHandler(handler)
+    try:
+        yield found
+    finally:
+        logger.removeHandler(handler)
+
+
+def _failed_whole(report: jobs.JobReport) -> bool:
+    """A job that failed, not one that left an order it could not complete."""
+    return bool(report.failed) and report.job != jobs.COMPLETE_ORDERS
 
 
 def _paid(report: jobs.JobReport) -> bool:
