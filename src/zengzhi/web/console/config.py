@@ -22,6 +22,7 @@ import hmac
 import json
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
@@ -144,7 +145,9 @@ def _given(values: Mapping[str, str], names: tuple[str, ...] | list[str]) -> dic
 
 
 def _moment(text: str, zone: tzinfo) -> str:
-    """A datetime-local field is read in the tenant's time zone, the one pages show."""
+    """A time field (年-月-日 时:分, `2027-01-01 08:00`) is read in the tenant's time zone,
+    the one pages show; a Chinese input method's full-width digits and colon as theirs."""
+    text = unicodedata.normalize("NFKC", text).strip()
     if re.search(r"(Z|[+-]\d\d:\d\d)$", text):
         return text
     try:
@@ -816,8 +819,8 @@ def _shown(value: object, kind: str, zone: tzinfo) -> str:
         return ""
     if kind == "toml" and isinstance(value, Mapping):
         return _toml(value)
-    if kind == "datetime":  # "2026-01-01T00:00:00Z" → "2026-01-01T08:00" in Shanghai
-        return f"{datetime.fromisoformat(str(value)).astimezone(zone):%Y-%m-%dT%H:%M}"
+    if kind == "datetime":  # "2026-01-01T00:00:00Z" → "2026-01-01 08:00" in Shanghai
+        return f"{datetime.fromisoformat(str(value)).astimezone(zone):%Y-%m-%d %H:%M}"
     return str(value)
 
 
