@@ -6,14 +6,15 @@ interleaved at random (some of their orders paid and left to the daily job to
 complete), and `tick` (what `zengzhi tick` and the server's ticker run:
 service/jobs.py) called at random points, the clock moved on before it by a few hours
 or days: ticks across every tenant, and ticks naming some of them (or none, or a tenant
-that does not exist). Each tick runs again at once. After each tick: every entry's
-postings sum to zero by asset, every tenant's balances are its postings
-(`check_ledger`), the second run paid nobody and wrote no entry or event, and no row of
-a tenant names another's id. At the end each tenant's books hold
-(test_reversal_histories' `assert_the_books_hold`, the replay included), and every row
-of each tenant, in every table, is what the same history gives run alone, in another
-database, each step and each tick that covered the tenant at the same moment as in the
-shared run (a tick does change a tenant: it pays yesterday's dividends and runs the
+that does not exist), some of them two at the same moment (two servers' tickers). Each
+tick runs again at once. After each tick: every entry's postings sum to zero by asset,
+every tenant's balances are its postings (`check_ledger`), the second run paid nobody
+and wrote no entry or event, no job failed or logged an error, and no row of a tenant
+names another's id. At the end each tenant's books hold (test_reversal_histories'
+`assert_the_books_hold`, the replay included), and every row of each tenant, in every
+table, is what the same history gives run alone, in another database, each step and
+each tick that covered the tenant (one tick, where two raced) at the same moment as in
+the shared run (a tick does change a tenant: it pays yesterday's dividends and runs the
 zones' days that are due, so the run alone has its ticks too, naming it only): the
 other tenants, and ticks that visit them, change nothing of it.
 
@@ -33,6 +34,7 @@ import logging
 import re
 import secrets
 import shutil
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -74,6 +76,7 @@ class Tick:
     hours: int  # the clock moves on so much first
     names: tuple[int, ...] | None  # the tenants it names, by their place; None: every one
     stranger: bool = False  # it names a tenant that does not exist too
+    racing: bool = False  # two machines tick at once (each server has its ticker)
 
     def covers(self, place: int) -> bool:
         return self.names is None or place in self.names
@@ -100,7 +103,7 @@ def plans(draw: st.DrawFn, steps: int = 12) -> Plan:
     )
     named = st.sets(st.integers(0, count - 1)).map(lambda places: tuple(sorted(places)))
     hours = st.sampled_from([0, 1, 5, 16, 24, 30, 73])
-    ticks = st.builds(Tick, hours, st.one_of(st.none(), named), st.booleans())
+    ticks = st.builds(Tick, hours, st.one_of(st.none(), named), st.booleans(), st.booleans())
     placed = draw(st.lists(st.tuples(st.integers(0, len(turns)), ticks), max_size=7))
     actions: list[int | Tick] = []
     for n in range(len(turns) + 1):
@@ -142,20 +145,42 @@ class Tenants:
         self.shops[tenant].step(self.done[tenant])
         self.done[tenant] += 1
 
-    def tick(self, one: Tick, only: list[str] | None) -> None:
-        """The daily job, and at once again: the second pays nobody, writes no entry.
-        No job fails whole and none meets an error it did not expect (it would log it:
-        a refused completion, a zone's refused day are warnings, and the run alone
-        meets them too)."""
+    def tick(self, one: Tick, only: list[str] | None, racing: bool = False) -> None:
+        """The daily job (`racing`: twice at the same moment, in two threads), and then
+        again: the second pays nobody, writes no entry. No job fails whole and none
+        meets an error it did not expect (it would log it: a refused completion, a
+        zone's refused day are warnings, and the run alone meets them too)."""
         self.clock.advance(hours=one.hours)
         with _errors_logged() as errors:
-            reports = jobs.tick(self.context, only)
+            reports = _racing(self.context, only) if racing else jobs.tick(self.context, only)
             before = _written(self.context)
             again = jobs.tick(self.context, only)
         assert errors == []
         assert [report for report in reports + again if _failed_whole(report)] == []
         assert [report for report in again if _paid(report)] == []
         assert _written(self.context) == before
+
+
+def _racing(context: Context, only: list[str] | None) -> list[jobs.JobReport]:
+    """Two ticks at once, from one barrier: their reports."""
+    barrier = threading.Barrier(2)
+    reports: list[jobs.JobReport] = []
+    problems: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            reports.extend(jobs.tick(context, only))
+        except BaseException as problem:  # shown by the test's thread
+            problems.append(problem)
+
+    racers = [threading.Thread(target=run) for _ in range(2)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    assert problems == []
+    return reports
 
 
 @contextmanager
@@ -267,7 +292,7 @@ def test_tenants_whose_histories_interleave_with_ticks_end_as_each_alone(
                 only = None if action.names is None else [names[k] for k in action.names]
                 if only is not None and action.stranger:
                     only.append("nobody")
-                together.tick(action, only)
+                together.tick(action, only, action.racing)
                 _assert_each_tenant_whole(context, names)
             else:
                 together.step(names[action])
