@@ -563,5 +563,5 @@ def test_finance_reads_a_refused_step_in_chinese(api: Api, context: Context) -> 
 VERBS = (
     "通过", "拒绝", "发起打款", "记为已打款",  # a withdrawal's
     "记为已付款", "完成", "取消", "退款", "冲正",  # an order's
-    "开始运行", "记为已完成", "记为失败", "记为已中断",  # a background run's
+    "开始运行", "记为已完成", "记为失败", "记为已中断", "记为已取消",  # a background run's
 )  # fmt: skip
