@@ -339,3 +339,28 @@ def test_an_address_whose_path_no_page_takes_is_not_found(api: Api) -> None:
         assert page.status_code == 404, path
         assert "没有这个页面" in page.text and "格式不符合" not in page.text, path
     assert api.client.get("/console/orders?page=0").status_code == 422  # a query: its field
+
+
+def test_event_types_are_separated_as_a_chinese_keyboard_types_them(api: Api) -> None:
+    """A Chinese input method types ， and 、 between the event types: the form split on
+    spaces and ASCII commas only, so `order.completed，withdrawal.*` was one type and was
+    refused as "'order.completed，withdrawal.*': 格式不符合此项的要求", a sentence that
+    says neither what is wrong nor what a type looks like. They separate types as , does;
+    a type that is not one (订单完成) is refused at its field saying what a type is."""
+    client = api.client
+    csrf = sign_in(client, api.tenant)
+    client.cookies.set("zz_lang", "zh")
+    for n, typed in enumerate(("order.completed，withdrawal.*", "order.completed、withdrawal.*")):
+        form = {"csrf": csrf, "id": f"console-sep-{n}", "url": f"https://shop.example/h{n}"}
+        made = client.post("/console/webhooks", data={**form, "event_types": typed})
+        assert made.status_code == 200 and "whsec_" in made.text, field_errors(made.text)
+    kept = [h["event_types"] for h in api.ok(api.get("/v1/webhooks"))]
+    assert kept == [["order.completed", "withdrawal.*"]] * 2, kept
+    form = {"csrf": csrf, "id": "console-bad", "url": "https://shop.example/bad"}
+    refused = client.post("/console/webhooks", data={**form, "event_types": "订单完成"})
+    assert refused.status_code == 422
+    said = field_errors(refused.text)
+    assert said == {
+        "event_types": "'订单完成': 须为英文小写的事件类型，如 order.completed、withdrawal.* 或 *"
+    }, said
+    assert len(api.ok(api.get("/v1/webhooks"))) == 2  # nothing more subscribed

@@ -416,6 +416,10 @@ PATTERN_SAYS = {
     r"^https?://[^\s]*\{member\}[^\s]*$": (
         "must be an address starting with http:// or https:// that holds {member}"
     ),
+    # a webhook's event types (service/webhooks.py EventPattern)
+    r"^(\*|[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.\*)?)$": (
+        "must be an event type in lower-case English, such as order.completed, withdrawal.* or *"
+    ),
 }
 
 # pydantic's error types in the project's sentences, which zh.toml's [message] table

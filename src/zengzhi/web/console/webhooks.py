@@ -4,6 +4,7 @@ service lets send one again (the same use case as the API's replay)."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Annotated
 
@@ -53,7 +54,8 @@ def subscribe(request: Request, context: ContextDep, user: StaffDep, form: Poste
     """A new subscription from the console (owner, operator: the service checks): the
     page answers with its signing secret, shown this once, as the API's answer does."""
     values = form.values()
-    types = [one for one in values.get("event_types", "").replace(",", " ").split() if one]
+    # spaces or commas between them, a Chinese keyboard's ， and 、 too
+    types = [one for one in re.split(r"[\s,，、]+", values.get("event_types", "")) if one]
     try:
         body = build(SubscriptionIn, {"url": values.get("url", "").strip(), "event_types": types})
         form_id = values.get("id") or None
