@@ -380,3 +380,24 @@ def test_a_position_says_what_its_sales_paid_into_the_wallet_as_the_member_reads
     cells = re.findall(r'<td class="num">([^<]*)</td>', row.group(1))
     assert money(realized) in cells and money(sold["payout"]) in cells, cells
     assert f"{money(sold['payout'])}" in page.split("零钱明细")[1]  # the wallet's sale
+
+
+def test_a_phone_typed_in_full_width_is_read_as_its_digits(api: Api) -> None:
+    """A Chinese input method in full-width mode types a phone as １３８ ００１３ ８０００
+    (or with its wide space, 　): the profile refused it as not a phone number, though a
+    number typed so is read as its digits on every form. It is read so; a name keeps its
+    full-width digits (李四１号 is a name, not a number), and text that is no phone is
+    still refused at its field, nothing saved."""
+    api.member("m1", phone="13800000000")
+    csrf = sign_in(api.client, api.tenant)
+    typed_so = (("１３８ ００１３ ８０００", "138 0013 8000"), ("＋８６　１３９００", "+86 13900"))
+    for typed, kept in typed_so:
+        form = {"csrf": csrf, "name": "李四１号", "phone": typed, "region": ""}
+        saved = api.client.post("/console/members/m1", data=form, follow_redirects=False)
+        assert saved.status_code == 303, saved.text
+        member = api.ok(api.get("/v1/members/m1"))
+        assert (member["phone"], member["name"]) == (kept, "李四１号")
+    form = {"csrf": csrf, "name": "", "phone": "电话", "region": ""}
+    refused = api.client.post("/console/members/m1", data=form)
+    assert refused.status_code == 422 and 'id="e-phone"' in refused.text
+    assert api.ok(api.get("/v1/members/m1"))["phone"] == "+86 13900"

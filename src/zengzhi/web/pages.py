@@ -299,9 +299,10 @@ class SignInRequired(Exception):
 
 
 # A Chinese input method in full-width mode types ０-９, ． and －: a number written wholly
-# in them is read as the number it is (the member page refused "１０" as no decimal)
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
-_NUMBER = re.compile(r"[-+]?[0-9.]+")
+# in them is read as the number it is (the member page refused "１０" as no decimal), and
+# so is a phone typed so, with its spaces (１３８ ００１３ ８０００, its wide space 　)
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋　", "0123456789.-+ ")
+_NUMBER = re.compile(r"[-+]?[0-9.]+|\+?[0-9][0-9 -]*[0-9]")
 
 
 def typed(value: str) -> str:
