@@ -375,13 +375,14 @@ def _toml(modes: Mapping[str, object], said: Callable[[str, str], str] | None = 
     """A zone's modes as the TOML the form edits: the zone's own keys, then a table a
     mode (as in docs/modes.md, without the `zones.<id>` prefix). With `said` (a mode's
     template, mode_help.py), each table and each of its lines is followed by a comment,
-    `said(table, key)` ("" for the table), and a parameter left out is a comment too."""
+    `said(table, key)` ("" for the table; `said("", key)` for a key before the tables),
+    and a parameter left out is a comment too."""
 
     def comment(name: str, key: str) -> str:
         return f"  # {said(name, key)}" if said is not None else ""
 
     lines = [
-        f"{_toml_key(k)} = {_toml_value(v)}"
+        f"{_toml_key(k)} = {_toml_value(v)}{comment('', k)}"
         for k, v in modes.items()
         if v is not None and not (isinstance(v, dict) and k != "campaign")
     ]
@@ -616,17 +617,28 @@ def _distribution_toml(settings: DistributionConfig | None) -> str:
     shows what is in force."""
     if settings is None:
         return ""
-    data = settings.model_dump(mode="json", exclude_none=True)
+    return _distribution_text(settings.model_dump(mode="json", exclude_none=True))
+
+
+def _distribution_text(
+    settings: Mapping[str, object], said: Callable[[str, str], str] | None = None
+) -> str:
+    """Settings (the model's JSON) as the form writes them; with `said`, a part's
+    template (mode_help.py): each line followed by what it means, as `_toml` writes."""
+    data = dict(settings)
     plans = data.pop("dividends", [])
-    text = _toml(data)
-    for plan in plans:
-        entries = (f"{_toml_key(k)} = {_toml_value(v)}" for k, v in plan.items() if v is not None)
-        text += "\n\n[[dividends]]\n" + "\n".join(entries)
+    text = _toml(data, said)
+    for plan in plans if isinstance(plans, list) else []:
+        head, *entries = _toml({"dividends": plan}, said).splitlines()  # [dividends]  # …
+        text += "\n\n[" + head.replace("]", "]]", 1) + "\n" + "\n".join(entries)
     return text.strip()
 
 
 def _distribution_page(request: Request, user: Staff, form: Filled, **data: object) -> HTMLResponse:
-    return _form_page(request, user, _DISTRIBUTION, "distribution", form, **data)
+    guide = mode_help.distribution_guide(  # each part's parameters and template
+        Translator(language(request)), _distribution_text, _toml_value
+    )
+    return _form_page(request, user, _DISTRIBUTION, "distribution", form, modes_guide=guide, **data)
 
 
 def _on_distribution(error: DomainError) -> DomainError:
