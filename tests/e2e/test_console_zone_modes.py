@@ -14,6 +14,8 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.accessibility import low_contrast, unlabelled
 from tests.e2e.conftest import PHONE, Server, new_context, sign_in
 
+SAVE_ANYWAY = {"Save": "Save anyway", "保存": "仍然保存"}
+
 
 def add_check_and_save(page: Page, zone: str, button: str, check: str, save: str) -> None:
     page.goto("/console/config/zones/new")
@@ -25,7 +27,11 @@ def add_check_and_save(page: Page, zone: str, button: str, check: str, save: str
     expect(add).to_be_hidden()  # the mode is in the text now: no button for it
     expect(modes).to_be_focused()
     page.get_by_role("button", name=check).click()
-    page.get_by_role("button", name=save, exact=True).click()
+    # 保存, or 仍然保存（有 1 个错误） when the whole configuration's check finds an error
+    # elsewhere (another test's zone): the lint advises, Save says so
+    page.get_by_role(
+        "button", name=re.compile(rf"^({re.escape(save)}|{SAVE_ANYWAY[save]})")
+    ).click()
 
 
 def test_a_mode_added_with_its_button_is_saved_at_its_defaults(page: Page, server: Server) -> None:
