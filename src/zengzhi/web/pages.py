@@ -13,6 +13,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import logging
 import re
 import zlib
 from collections.abc import Callable, Coroutine, Mapping, Sequence
@@ -29,6 +30,8 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context as JinjaContext
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS, context_of
@@ -38,6 +41,7 @@ from zengzhi.i18n import format as fmt
 from zengzhi.service.base import Context, tenant_zone
 
 HERE = Path(__file__).parent
+log = logging.getLogger("zengzhi.web")
 LANGUAGE_COOKIE = "zz_lang"
 CONSOLE_COOKIE = "zz_console"  # the console's session (web/console/session.py)
 MEMBER_COOKIE = "zz_member"  # the member page's (web/member.py)
@@ -500,6 +504,17 @@ class PageRoute(APIRoute):
                 # named without the address's part (path, query…) it was found in
                 problem.field = ".".join(str(part) for part in first["loc"][1:]) or None
                 return error_page(request, problem)
+            except ClientDisconnect:
+                # the browser left before sending the whole form (a double click sends it
+                # again at once): no one reads an answer, nothing was done, and it is no fault
+                return Response(status_code=400)
+            except HTTPException:
+                raise  # the app's own answers (404, 405): its pages say them
+            except Exception:
+                # a fault of ours (a bug, a lost database): logged with its traceback as
+                # the API logs it, and said as a page in the reader's language, not as JSON
+                log.exception("unexpected error on %s %s", request.method, request.url.path)
+                return fault_page(request)
 
         return handle
 
@@ -514,6 +529,24 @@ def _printable_query(request: Request) -> None:
             if request.url.path == "/m" or request.url.path.startswith("/m/"):
                 raise DomainError(ErrorCode.INVALID, BAD_LINK, None) from None
             raise
+
+
+FAULT = "something went wrong on our side; it is logged"
+
+
+def fault_page(request: Request) -> HTMLResponse:
+    """A 500 of ours, as the console's or the member page's error page."""
+    member = request.url.path.startswith("/m")
+    return render(
+        request,
+        "member/error.html" if member else "console/error.html",
+        status=500,
+        error=DomainError(ErrorCode.INVALID, FAULT, None),
+        fault=True,
+        error_page=True,
+        expired=False,
+        form_page="/m" if member else "/console",
+    )
 
 
 def error_page(request: Request, error: DomainError) -> HTMLResponse:
