@@ -213,3 +213,23 @@ def test_a_withdrawal_s_note_from_the_service_reads_in_chinese(api: Api, context
         "w6": "收款信息不全",
     }
     assert shown["en"] == notes
+
+
+def test_the_batch_is_offered_only_where_a_row_can_be_ticked(api: Api) -> None:
+    """The 已打款 and 已拒绝 tabs showed the select-all box and the batch's three buttons
+    under rows without a box to tick: each click answered 一笔也没有完成 (nothing ticked).
+    They are offered where a row can be ticked (held or approved), not otherwise."""
+    a_member_with_money(api)
+    for n in (1, 2):
+        api.ok(api.post("/v1/members/m1/withdrawals", {"id": f"w{n}", "amount": "10.00"}))
+    api.ok(api.post("/v1/withdrawals/w2/reject", {"reason": "收款信息不全"}))
+    sign_in(api.client, api.tenant)
+    held = api.client.get("/console/withdrawals", params={"status": "held"}).text
+    assert 'name="ids" value="w1"' in held and 'id="select-all"' in held
+    assert 'value="reject" class="danger"' in held
+    for status in ("rejected", "paid"):
+        page = api.client.get("/console/withdrawals", params={"status": status}).text
+        assert 'name="ids"' not in page
+        assert 'id="select-all"' not in page and 'name="action"' not in page, status
+    every = api.client.get("/console/withdrawals", params={"status": "all"}).text
+    assert 'id="select-all"' in every and 'value="approve" class="primary"' in every
