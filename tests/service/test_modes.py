@@ -7,6 +7,7 @@ import threading
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.service.conftest import Api, Clock, new_tenant
@@ -350,6 +351,71 @@ def test_two_machines_running_the_same_day_pay_once(postgres_url: str) -> None:
         assert check_ledger(connection, tenant) == []
         assert check_replay(connection, tenant) == []
     assert releases == 4  # 36 yuan each, once
+
+
+def test_two_machines_catching_up_days_begin_each_once_in_order(
+    postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """PostgreSQL: two tickers catch up two zones' missed days at the same moment. Each
+    day begins once, and the log has them zone by zone, day by day, as one ticker
+    writes them: a ticker that found a day begun by the other after it had looked (the
+    event log read before the zone's lock was waited for) took the day's refusal ('ran
+    already') for a failure, logged that the day was not run, and left the zone's later
+    days to go on to the next zone (tests/service/test_tenant_histories.py)."""
+    database = Database(postgres_url)
+    upgrade(database.writer)  # the session's database may not be migrated yet
+    settings = Settings(database_url=postgres_url, secret_key="s" * 40)  # type: ignore[arg-type]
+    clock = Clock()
+    context = Context(database, settings, clock)
+    tenant = new_tenant(context, "days")
+    owner = Principal(tenant, "system:test", Role.OWNER)
+    for name in ("g1", "g2"):
+        modes = {"green": {"backed": True}}
+        catalog.put_item(context, owner, "zone", name, ZoneIn.model_validate({"modes": modes}))
+        product = ProductIn(price="3000.00", platform="3000.00", zone=name)
+        catalog.put_item(context, owner, "product", f"pack-{name}", product)
+        members.create_member(context, owner, NewMember(id=f"m-{name}"))
+        order = NewOrder(id=f"o-{name}", member=f"m-{name}", product=f"pack-{name}")
+        orders.create_order(context, owner, order)
+        orders.pay(context, owner, f"o-{name}")
+    failures: list[BaseException] = []
+    rounds: list[list[tuple[str, ...]]] = []
+    for _ in range(4):
+        clock.advance(days=4)
+        start = threading.Barrier(2)
+
+        def machine(start: threading.Barrier = start) -> None:
+            try:
+                start.wait()
+                run_days(context, tenant)
+            except BaseException as error:  # report it from the main thread
+                failures.append(error)
+
+        threads = [threading.Thread(target=machine) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        rounds.append(_days_begun(context, tenant)[sum(map(len, rounds)) :])
+    assert failures == []
+    assert [record.getMessage() for record in caplog.records if "not run" in record.message] == []
+    with context.database.read() as connection:
+        assert check_replay(connection, tenant) == []
+    database.dispose()
+    assert [len(began) for began in rounds] == [2, 8, 8, 8]  # each zone's days, once each
+    assert all(began == sorted(began) for began in rounds)  # g1's in order, then g2's
+
+
+def _days_begun(context: Context, tenant: str) -> list[tuple[str, ...]]:
+    """The days begun, (zone, day), in the event log's order."""
+    e = t.events.c
+    with context.database.read() as connection:
+        days = connection.execute(
+            select(e.event_id)
+            .where(e.tenant_id == tenant, e.event_id.like("day:%"), e.event_id.not_like("%@%"))
+            .order_by(e.seq)
+        ).scalars()
+        return [tuple(day.split(":")[1:]) for day in days]
 
 
 def test_the_member_sees_their_own_modes_and_todays_ad_task(api: Api, context: Context) -> None:

@@ -360,6 +360,10 @@ def _day(name: str, day: date) -> Callable[[UnitOfWork], datetime | None]:
     key = event_id("day", f"{name}:{day.isoformat()}")
 
     def run(uow: UnitOfWork) -> datetime | None:
+        # the zone's lock first: a machine beginning the day holds it to its commit, so
+        # the log read after it shows that day (read before, it did not, and the day's
+        # refusal, "ran already", read as a failure that left the zone's later days)
+        uow.modes.zone(name)
         if EventLog(uow.connection, uow.tenant).has(key):
             return None  # another machine ran it
         uow.apply(RunDay(key, name, day, uow.now, parts=True))
