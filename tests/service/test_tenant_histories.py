@@ -23,7 +23,10 @@ tick across every tenant visits this example's tenants only, not those every oth
 left in the session's database.
 
 Found: a dividend's turnover counted UTC days, not the tenant's
-(tests/service/test_distribution.py, `test_a_dividend_counts_the_turnover_of_the_tenants_day`).
+(tests/service/test_distribution.py, `test_a_dividend_counts_the_turnover_of_the_tenants_day`);
+two tickers catching up a zone's days wrote them out of order, one taking a day the other
+had begun for a failure (tests/service/test_modes.py,
+`test_two_machines_catching_up_days_begin_each_once_in_order`).
 """
 
 from __future__ import annotations
