@@ -141,3 +141,62 @@ def test_an_address_parameter_an_operation_does_not_take_is_refused_naming_it(ap
     assert api.get("/v1/pools").status_code == 200
     assert api.post("/v1/pools?sort=x", {"id": "main"}).status_code == 422
     assert api.ok(api.get("/v1/pools")) == []
+
+
+def _two_taken(schema: dict[str, Any]) -> tuple[str, str]:
+    """Two values this parameter's schema takes, each alone."""
+    if "enum" in schema:
+        return schema["enum"][0], schema["enum"][-1]
+    if schema.get("type") == "integer":
+        low = int(schema.get("minimum", 1))
+        return str(low), str(low + 1)
+    if schema.get("format") == "date-time":
+        return "2026-11-21T09:00:00+00:00", "2026-11-22T09:00:00+00:00"
+    return "m1", "m2"
+
+
+def test_an_address_parameter_given_twice_is_refused_naming_it(api: Api) -> None:
+    """`GET /v1/orders?status=paid&status=created` answered the created orders alone (the
+    last value taken, the first dropped unsaid), as a body's key given twice is refused
+    (`loads_strict`) rather than read as its last value."""
+    member_token = _member_token(api)
+    walked = []
+    for method, path, operation in _operations(api):
+        if path.startswith("/v1/gateway/"):  # a gateway's notifications: any address
+            continue
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] != "query":
+                continue
+            name = parameter["name"]
+            first, second = _two_taken(_taken(parameter["schema"]))
+            for one in (first, second):  # each alone is taken
+                alone = api.client.request(
+                    method,
+                    path,
+                    params={name: one},
+                    headers=_headers(api, path, member_token, "en"),
+                )
+                assert alone.status_code != 422, (method, path, name, one, alone.text)
+            said = {}
+            for language in ("en", "zh-CN"):
+                response = api.client.request(
+                    method,
+                    path,
+                    params=[(name, first), (name, second)],
+                    headers=_headers(api, path, member_token, language),
+                )
+                where = (method, path, name, language)
+                assert response.status_code == 422, (*where, response.text)
+                answer = response.json()
+                assert set(answer) == {"code", "message", "field"}, (*where, answer)
+                assert (answer["code"], answer["field"]) == ("invalid", name), (*where, answer)
+                said[language] = answer["message"]
+            assert said["en"] == f"address parameter '{name}': is given more than once", said
+            assert said["zh-CN"] == f"地址参数 '{name}'：出现了不止一次", said
+            walked.append(f"{method} {path} {name}")
+    assert len(walked) >= 20, walked
+    # the same value twice is refused too, and a refused request does nothing
+    owner = {"Authorization": f"Bearer {api.token}"}
+    assert api.client.get("/v1/orders?limit=5&limit=5", headers=owner).status_code == 422
+    assert api.post("/v1/pools?x=1&x=1", {"id": "main"}).status_code == 422
+    assert api.ok(api.get("/v1/pools")) == []

@@ -26,6 +26,7 @@ from zengzhi.engine.fields import loads_strict
 
 EMPTY = (b"", b"{}")  # what a route that takes no body accepts
 NOT_JSON = "must be JSON, sent with Content-Type: application/json"
+TWICE = "is given more than once"
 ENCODED = "must be sent uncompressed, with no Content-Encoding (or Content-Encoding: identity)"
 
 
@@ -53,8 +54,13 @@ class StrictJSONRequest(Request):
 def _known_parameters(request: Request, known: tuple[str, ...]) -> None:
     """An address's parameter the route does not take is refused naming it, with those
     it takes, as a body's unknown field is: `GET /v1/orders?sort=amount` answered the
-    orders unsorted, and `?stauts=paid` every order, as if they had been applied."""
+    orders unsorted, and `?stauts=paid` every order, as if they had been applied. A
+    parameter given twice is refused, as a body's key given twice is: `?status=paid&
+    status=created` answered the created orders alone, the first value dropped unsaid."""
+    given = [name for name, _ in request.query_params.multi_items()]
     for name in request.query_params:
+        if given.count(name) > 1:
+            raise invalid(name, of_address(name, TWICE))
         if name not in known:
             if known:
                 said = f"is not one this address takes (it takes {', '.join(known)})"
