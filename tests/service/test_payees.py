@@ -288,3 +288,38 @@ def test_a_payee_change_at_the_moment_of_approval_is_seen_by_one_of_them(
             change_ = [e["id"] for e in log if e["action"] == "payee.set"]
             assert max(change_) < max(approval), log
         api.ok(api.post(f"/v1/withdrawals/w{round_}/paid"))
+
+
+BANK = {
+    "method": "bank",
+    "real_name": "张三丰",
+    "account": "6222020200112233445",
+    "bank": "工商银行",
+}
+
+
+def test_a_payees_names_refuse_hidden_characters(api: Api) -> None:
+    """A payee's real name and bank are names people read (masked on the console, sent to
+    the gateway with each payout): a NUL in the real name answered 500 on PostgreSQL
+    (the masked name, kept in clear, starts with it), and a bidirectional control, a
+    zero-width space or a byte-order mark were kept (the console showed '\u202e**')."""
+    api.member("m1")
+    for field in ("real_name", "bank"):
+        for shown, character in {"U+0000": "\x00", "U+202E": "\u202e", "U+200B": "\u200b"}.items():
+            for bad in (f"{character}张三", f"张{character}三"):
+                refused = api.put("/v1/members/m1/payee", BANK | {field: bad})
+                assert refused.status_code == 422, (field, shown, refused.text)
+                assert refused.json() == {
+                    "code": "invalid",
+                    "message": "must not contain control or invisible format characters"
+                    f" (found {shown})",
+                    "field": field,
+                }, (field, shown)
+    in_chinese = api.client.put(
+        "/v1/members/m1/payee",
+        json=BANK | {"real_name": "\ufeff张三"},
+        headers={"Authorization": f"Bearer {api.token}", "Accept-Language": "zh-CN"},
+    )
+    assert in_chinese.json()["message"] == "不能包含控制字符或不可见的格式字符（发现 U+FEFF）"
+    assert api.get("/v1/members/m1/payee").status_code == 404  # nothing was kept
+    assert api.ok(api.put("/v1/members/m1/payee", BANK))["real_name"] == "张**"

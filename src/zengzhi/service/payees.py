@@ -17,10 +17,11 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from cryptography.fernet import InvalidToken
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import Connection
 
 from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.engine.fields import VISIBLE, Label, visible
 from zengzhi.service import payee_keys
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, found, not_found, query
@@ -34,7 +35,15 @@ from zengzhi.store.withdrawals import Withdrawals
 log = logging.getLogger("zengzhi.payees")
 
 Method = Literal["wechat", "alipay", "bank"]
-RealName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+# A payee's real name and bank are names people read (masked on the console, sent to the
+# gateway with each payout): visible text, as a member's name is (a NUL answered 500 on
+# PostgreSQL, a U+202E reordered the masked name shown).
+RealName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    Field(json_schema_extra={"pattern": VISIBLE}),
+    AfterValidator(visible),
+]
 Account = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=3, max_length=128, pattern=r"^\S+$"),
@@ -50,7 +59,7 @@ class PayeeIn(BaseModel):
         description="the WeChat openid in the platform's app, the Alipay login (phone or"
         " e-mail) or user id, or the bank card number"
     )
-    bank: str | None = Field(default=None, max_length=100, description="bank: the bank's name")
+    bank: Label | None = Field(default=None, description="bank: the bank's name")
 
 
 class PayeeView(BaseModel):
