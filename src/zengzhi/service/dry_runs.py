@@ -106,6 +106,30 @@ def _view(context: Context, principal: Principal, run: Run) -> DryRunView:
     )
 
 
+class DryRunSummary(BaseModel):
+    """A dry run in the list of the last ones: what it was about, when, how it ended."""
+
+    id: str
+    started_at: datetime
+    status: str  # queued, running, done, failed, interrupted, cancelled
+    about: dict[str, Any]  # what the caller kept with it (the console: the form's item)
+
+
+def list_runs(context: Context, principal: Principal) -> list[DryRunSummary]:
+    """The tenant's last dry runs, newest first (the last KEEP are kept): the console's
+    list, so that a run is found again once its page is closed."""
+    principal.require(Permission.CONFIGURE)
+    return [
+        DryRunSummary(
+            id=run.id,
+            started_at=run.started_at,
+            status=run.status,
+            about=run.meta.get("about", {}),
+        )
+        for run in JOBS.runs(context, principal.tenant)
+    ]
+
+
 def get(context: Context, principal: Principal, run_id: str) -> DryRunView:
     principal.require(Permission.CONFIGURE)
     return _view(context, principal, JOBS.get(context, principal.tenant, run_id))

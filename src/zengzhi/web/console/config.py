@@ -700,6 +700,14 @@ def save_distribution(
 RunId = Annotated[str, Path(pattern=RUN_ID.pattern)]
 
 
+@router.get("/dry-runs", response_class=HTMLResponse)
+def dry_run_list(request: Request, context: ContextDep, user: StaffDep) -> Response:
+    """The last dry runs, newest first, each linked to its page: a run's page closed,
+    the run was found nowhere (its address answered, the list did not exist)."""
+    runs = dry_runs.list_runs(context, user.principal)
+    return page(request, user, "console/config_dry_runs.html", tab="dry-runs", runs=runs)
+
+
 @router.get("/dry-runs/{run_id}", response_class=HTMLResponse)
 def dry_run(request: Request, context: ContextDep, user: StaffDep, run_id: RunId) -> Response:
     """A dry run started from a form: while it runs, the change and a page that refreshes
