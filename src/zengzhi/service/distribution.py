@@ -26,7 +26,7 @@ from zengzhi.core.events import (
 )
 from zengzhi.core.ledger import EntryKind
 from zengzhi.engine.config import DistributionConfig
-from zengzhi.engine.fields import Exact, Id, Name, Note, canonical
+from zengzhi.engine.fields import Exact, Id, Note, Shown, canonical
 from zengzhi.engine.lines import yuan
 from zengzhi.rules.distribution import AGENT_LEVELS, REGION_LEVELS
 from zengzhi.service.auth import Permission, Principal, Role
@@ -106,7 +106,9 @@ class NewAgent(BaseModel):
 
     id: Id = Field(description="the sale's own id: a repeat applies once")
     member: Id
-    region: Name = Field(min_length=1, description='"province/city/district", or an area')
+    # a name people read and matched by its text: visible (a zero-width space made a
+    # region shown as 广东/深圳 that no order there matched)
+    region: Shown = Field(min_length=1, description='"province/city/district", or an area')
     level: str = Field(pattern="^(" + "|".join(AGENT_LEVELS) + ")$")
     fee: Exact = "0"
 

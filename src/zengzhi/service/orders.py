@@ -27,7 +27,7 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import CompleteOrder, OrderLine, ReverseOrder, event_id
 from zengzhi.core.lifecycles import LIVE_ORDERS, OPEN_ORDERS, ORDER, OrderStatus
 from zengzhi.engine.config import LimitsConfig
-from zengzhi.engine.fields import Flag, Id, canonical, checked_note
+from zengzhi.engine.fields import Flag, Id, Shown, canonical, checked_note
 from zengzhi.engine.wire import OrderForm
 from zengzhi.rules.modes import zone
 from zengzhi.service.auth import Permission, Principal
@@ -55,6 +55,11 @@ INTERNAL = "something went wrong on our side; it is logged"  # as the API's 500 
 
 class NewOrder(OrderForm):
     id: Id
+    # where the order counts for agents (default: the store's): a name people read and
+    # matched by its text, visible as an agent's region is (a zero-width space made a
+    # region shown as 广东/深圳 that paid none of its agents); the replay's order events
+    # (`OrderForm`) read a stored region as it was kept
+    region: Shown | None = None
 
 
 def _order(uow: UnitOfWork, order_id: str) -> OrderRow:
