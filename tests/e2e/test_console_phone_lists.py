@@ -73,3 +73,32 @@ def test_the_orders_list_and_the_subscriptions_fit_a_phone(
         assert (row.bounding_box() or {"height": 999})["height"] < 60
     finally:
         desktop.close()
+
+
+def test_a_members_positions_wallet_and_withdrawals_fit_a_phone(
+    browser: Browser, server: Server
+) -> None:
+    """A member's page on a phone: the positions (eight columns), the wallet's history
+    (four) and the withdrawals (a request id from the member page is 35 characters:
+    me-<digest>, in the withdrawals and as the cause of the wallet's movements) scrolled
+    sideways in their boxes. The first two are stacked as the lists are, a request id
+    breaks where it must."""
+    _orders_and_a_subscription(server)
+    with server.api() as api:  # the same ids again apply once
+        sale = {"id": "ph-list-s", "points": "10"}
+        assert api.post("/v1/members/ph-list/sell", json=sale).status_code < 300
+        body = {"id": "me-0123456789abcdef0123456789abcdef", "amount": "1.00"}
+        assert api.post("/v1/members/ph-list/withdrawals", json=body).status_code < 300
+    context = new_context(browser, server, **PHONE)
+    page = context.new_page()
+    try:
+        sign_in(page)
+        page.goto("/language/zh?next=/console/members/ph-list")
+        for table in ("#positions", "#wallet-history", "#member-withdrawals"):
+            assert page.locator(f"{table} tbody tr").count() > 0, table
+            assert _sideways(page, table) == [], table
+        paid = page.locator("#positions tbody tr").first.locator("td").nth(4)
+        said = paid.evaluate("td => getComputedStyle(td, '::before').content")
+        assert said == '"已付入零钱（扣回流后）："', said
+    finally:
+        context.close()

@@ -300,7 +300,9 @@ def test_prices_are_shown_as_money_like_every_other_amount(api: Api) -> None:
     pools = client.get("/console/pools").text
     assert f"<dd>{money(price)}</dd>" in pools
     member = client.get("/console/members/p1").text
-    assert f'<td class="num">{money(exit_price)}</td>' in member
+    assert re.search(
+        rf'<td role="cell" class="num"[^>]*>{re.escape(money(exit_price))}</td>', member
+    )
 
 
 def money(text: str) -> str:
@@ -375,9 +377,11 @@ def test_a_position_says_what_its_sales_paid_into_the_wallet_as_the_member_reads
     page = client.get("/console/members/h1").text
     heads = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', page)
     assert "已卖出价值（扣回流前）" in heads and "已付入零钱（扣回流后）" in heads, heads
-    row = re.search(r'<tr><th scope="row">main</th>(.*?)</tr>', page, re.S)
+    row = re.search(
+        r'<tr role="row"><th scope="row" role="rowheader">main</th>(.*?)</tr>', page, re.S
+    )
     assert row, "no row for the pool"
-    cells = re.findall(r'<td class="num">([^<]*)</td>', row.group(1))
+    cells = re.findall(r'<td role="cell" class="num"[^>]*>([^<]*)</td>', row.group(1))
     assert money(realized) in cells and money(sold["payout"]) in cells, cells
     assert f"{money(sold['payout'])}" in page.split("零钱明细")[1]  # the wallet's sale
 
