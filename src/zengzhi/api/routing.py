@@ -59,14 +59,14 @@ def _known_parameters(request: Request, known: tuple[str, ...]) -> None:
     status=created` answered the created orders alone, the first value dropped unsaid."""
     given = [name for name, _ in request.query_params.multi_items()]
     for name in request.query_params:
-        if given.count(name) > 1:
-            raise invalid(name, of_address(name, TWICE))
         if name not in known:
             if known:
                 said = f"is not one this address takes (it takes {', '.join(known)})"
             else:
                 said = "is not one this address takes (it takes none)"
             raise invalid(name, of_address(name, said))
+        if given.count(name) > 1:
+            raise invalid(name, of_address(name, TWICE))
 
 
 def _query_names(dependant: Dependant) -> list[str]:
