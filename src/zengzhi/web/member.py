@@ -154,7 +154,9 @@ def pool_labels(shown: Sequence[str], names: Mapping[str, str], t: Translator) -
     name the platform gives it (`member_page.pool_names`); with none, the main pool "the
     main pool" (主积分池) and any other "the points pool" (积分池), numbered in the page's
     order when the member has several such (积分池 1, 积分池 2). A member never reads a
-    pool's id, the operator's code ("您在 p2 的积分")."""
+    pool's id, the operator's code ("您在 p2 的积分"). A name of spaces alone is none
+    (it read "Your points in    ")."""
+    names = {pool: name.strip() for pool, name in names.items()}
     unnamed = [pool for pool in shown if not names.get(pool) and pool != DEFAULT_POOL]
     labels = {}
     for pool in shown:
