@@ -108,6 +108,30 @@ def local_time(value: datetime | None, zone: tzinfo = UTC, language: str = "en")
     return f"{local:%Y-%m-%d %H:%M}"
 
 
+# a duration's units, largest first: seconds in each, and how each language writes it
+_UNITS = (
+    (86400, {"zh": "{n} 天", "en": "{n} day"}),
+    (3600, {"zh": "{n} 小时", "en": "{n} h"}),
+    (60, {"zh": "{n} 分", "en": "{n} min"}),
+    (1, {"zh": "{n} 秒", "en": "{n} s"}),
+)
+
+
+def duration(seconds: int, language: str = "en") -> str:
+    """A number of seconds as people read it: "7 天", "16 分 40 秒"; "7 days",
+    "16 min 40 s" (a zone's return window is kept and typed in seconds)."""
+    parts = []
+    left = max(int(seconds), 0)
+    for size, words in _UNITS:
+        n, left = divmod(left, size)
+        if n:
+            said = words.get(language, words["en"]).format(n=n)
+            parts.append(said + ("s" if language != "zh" and size == 86400 and n > 1 else ""))
+    if not parts:
+        return _UNITS[-1][1].get(language, _UNITS[-1][1]["en"]).format(n=0)
+    return " ".join(parts)
+
+
 def offset(local: datetime) -> str:
     """ "UTC", "UTC+8", "UTC+5:30", "UTC-3"."""
     delta = local.utcoffset()

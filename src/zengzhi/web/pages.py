@@ -84,6 +84,11 @@ def _stored_moment(page: JinjaContext, value: str) -> str:
 
 
 @pass_context
+def _duration(page: JinjaContext, seconds: int) -> str:
+    return fmt.duration(seconds, page.get("lang", "en"))
+
+
+@pass_context
 def _local_time(page: JinjaContext, value: datetime | None) -> str:
     return fmt.local_time(value, page.get("timezone", UTC), page.get("lang", "en"))
 
@@ -98,6 +103,7 @@ templates.filters.update(
     moment=_moment,
     stored_moment=_stored_moment,
     local_time=_local_time,
+    duration=_duration,
     iso=fmt.iso,
 )
 
