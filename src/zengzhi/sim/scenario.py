@@ -63,7 +63,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from zengzhi.core.amounts import Ratio, Yuan, decimal_text
 from zengzhi.core.errors import DomainError, invalid
 from zengzhi.engine.config import TenantConfig, read_toml
-from zengzhi.engine.fields import AS_WHOLE, Exact, Id, Name, Note, Whole
+from zengzhi.engine.fields import AS_WHOLE, Exact, Id, Note, Shown, Whole
 from zengzhi.engine.fields import error_from_validation as _error
 from zengzhi.rules.pool import DEFAULT_POOL
 
@@ -172,7 +172,7 @@ class SweepIn(_Strict):
 
 
 class Scenario(_Strict):
-    name: Name = "scenario"
+    name: Shown = "scenario"  # a name people read: the console's list, the report's heading
     description: Note | None = None
     simulation: SimulationIn = SimulationIn()
     tenant: TenantConfig = TenantConfig()
