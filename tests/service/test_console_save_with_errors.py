@@ -16,7 +16,9 @@ GUARANTEED = '[ads]\nratio = "1.1"\nbacked = true\n'  # modes.guaranteed_static_
 
 
 def _save_button(page: str) -> str:
-    found = re.search(r'<button type="submit" name="action" value="save"[^>]*>([^<]*)</button>', page)
+    found = re.search(
+        r'<button type="submit" name="action" value="save"[^>]*>([^<]*)</button>', page
+    )
     assert found is not None, "no Save"
     return found.group(0)
 
