@@ -87,7 +87,8 @@ def test_a_members_positions_wallet_and_withdrawals_fit_a_phone(
     with server.api() as api:  # the same ids again apply once
         sale = {"id": "ph-list-s", "points": "10"}
         assert api.post("/v1/members/ph-list/sell", json=sale).status_code < 300
-        body = {"id": "me-0123456789abcdef0123456789abcdef", "amount": "1.00"}
+        # an id of its own: test_console_table_layout's long id is the same server's
+        body = {"id": "me-" + "fedcba9876543210" * 2, "amount": "1.00"}
         assert api.post("/v1/members/ph-list/withdrawals", json=body).status_code < 300
     context = new_context(browser, server, **PHONE)
     page = context.new_page()
