@@ -30,11 +30,16 @@ def test_a_long_withdrawal_id_leaves_its_row_in_one_grid_and_its_words_whole(
             assert api.post("/v1/members/layout-m/sell", json=sale).status_code < 300
             body = {"id": LONG_ID, "amount": "10.00"}
             assert api.post("/v1/members/layout-m/withdrawals", json=body).status_code < 300
+            approved = {"id": LONG_ID[:-1] + "x", "amount": "10.00"}  # its button is wider
+            assert api.post("/v1/members/layout-m/withdrawals", json=approved).status_code < 300
+            with server.owner() as owner:
+                approve = f"/v1/withdrawals/{approved['id']}/approve"
+                assert owner.post(approve).status_code == 200
     context = new_context(browser, server, viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
         sign_in(page)
-        page.goto("/language/zh?next=/console/withdrawals%3Fmember%3Dlayout-m")
+        page.goto("/language/zh?next=/console/withdrawals%3Fmember%3Dlayout-m%26status%3Dall")
         row = page.locator("#withdrawals tbody tr").filter(has_text=LONG_ID)
         expect(row).to_have_count(1)
         cells = row.locator("> td, > th")
@@ -49,5 +54,15 @@ def test_a_long_withdrawal_id_leaves_its_row_in_one_grid_and_its_words_whole(
                 box = word.nth(n).bounding_box()
                 size = word.nth(n).evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
                 assert box["height"] < 2.2 * size, (word.nth(n).inner_text(), box)  # one line
+        # the table fits the desktop's width: the ids break, the last column's buttons
+        # (标记已打款 too) are not pushed out of the box to be scrolled to
+        wrap = page.locator("#withdrawals").locator("xpath=..")
+        assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth"), wrap.evaluate(
+            "e => [e.scrollWidth, e.clientWidth]"
+        )
+        paid = page.get_by_role("button", name=f"标记已打款：{LONG_ID[:-1]}x")
+        expect(paid).to_be_visible()
+        right = paid.bounding_box()
+        assert right is not None and right["x"] + right["width"] <= 1280
     finally:
         context.close()
