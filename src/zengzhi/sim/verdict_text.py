@@ -62,8 +62,9 @@ def verdict_lines(found: Verdict, t: Translator) -> list[str]:
     if found.cash_out is not None:  # it ran out, and held cash again before the end
         back = f"{found.cash_back:,}"
         lines.append(t("report.cash_ran_out_back", day=f"{found.cash_out:,}", back=back))
-    if found.cash_runs_out is None:
-        lines.append(t("report.cash_lasts", window=found.cash_window))
+    if found.cash_runs_out is None:  # a trend: beside a shortfall, no all-clear
+        key = "report.cash_lasts" if found.kept else "report.cash_lasts_short"
+        lines.append(t(key, window=found.cash_window))
     else:
         key = "report.cash_runs_out" if found.cash_window else "report.cash_ran_out"
         lines.append(t(key, day=f"{found.cash_runs_out:,}", window=found.cash_window))
