@@ -26,6 +26,7 @@ from tests.service.conftest import Api, Clock
 from tests.service.test_console_pages import sign_in
 from zengzhi.core.events import Join
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
+from zengzhi.engine.notices import KNOWN_TYPES, SERVICE_TYPES
 from zengzhi.service import webhook_delivery
 from zengzhi.service.base import Context, query
 from zengzhi.service.webhook_delivery import EVENT_ID_HEADER, dispatch
@@ -147,6 +148,45 @@ def test_subscriptions_are_the_operators(api: Api) -> None:
     assert stopped["active"] is False
     actions = [row["action"] for row in api.ok(api.get("/v1/audit-log"))]
     assert {"webhook.create", "webhook.change"} <= set(actions)
+
+
+def test_a_type_no_event_is_sent_as_is_refused_naming_the_nearest(api: Api) -> None:
+    """`order.complete` (a typo) was saved and received nothing, without a word: a
+    subscription's type must be one zengzhi sends, a family of them (`withdrawal.*`),
+    an open family (`ledger.…`, `event.…`) or `*`."""
+    url = "https://shop.example/hooks"
+    for types, field, said in (
+        (["order.complete"], "event_types.0", "did you mean order.completed?"),
+        (["*", "withdrawl.*"], "event_types.1", "is no event type zengzhi sends"),
+        (["orders.completed"], "event_types.0", "did you mean order.completed?"),
+    ):
+        refused = api.post("/v1/webhooks", {"url": url, "event_types": types})
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["field"] == field and said in refused.json()["message"]
+    in_chinese = api.client.post(
+        "/v1/webhooks",
+        json={"url": url, "event_types": ["order.complete"]},
+        headers={"Authorization": f"Bearer {api.token}", "Accept-Language": "zh-CN"},
+    )
+    said = in_chinese.json()["message"]
+    assert said == "order.complete 不是 zengzhi 会发送的事件类型：是否要填 order.completed？"
+    assert api.ok(api.get("/v1/webhooks")) == []  # nothing kept
+    every = [*sorted(KNOWN_TYPES), "withdrawal.*", "mode.*", "ledger.green_release", "event.*"]
+    for start in range(0, len(every), 50):
+        assert api.post("/v1/webhooks", {"url": url, "event_types": every[start : start + 50]})
+    kept = api.ok(api.get("/v1/webhooks"))
+    assert sum(len(one["event_types"]) for one in kept) == len(every)
+
+
+def test_the_service_publishes_only_types_a_subscription_may_name(
+    api: Api, context: Context
+) -> None:
+    """What the service publishes of its own is checked against the list subscriptions
+    are (engine/notices.py SERVICE_TYPES): a new kind of notice is named there first."""
+    assert set(SERVICE_TYPES) <= KNOWN_TYPES
+    uow = UnitOfWork(context.database, api.tenant, context.clock())
+    with uow, pytest.raises(ValueError, match="SERVICE_TYPES"):
+        uow.publish("withdrawal.approvd", [], {})
 
 
 def test_an_address_longer_than_its_column_is_refused_at_its_field(api: Api) -> None:

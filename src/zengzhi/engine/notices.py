@@ -76,6 +76,26 @@ EVENT_TYPES: dict[str, str] = {
 }
 
 
+# What the service publishes of its own (`UnitOfWork.publish` takes these only).
+SERVICE_TYPES = ("withdrawal.approved", "withdrawal.payout_failed", "payout.requested")
+# Types a subscription may name: every type above, and the open families a kind or an
+# event not (yet) in the tables goes out as.
+KNOWN_TYPES = frozenset(ENTRY_TYPES.values()) | frozenset(EVENT_TYPES.values()) | set(SERVICE_TYPES)
+OPEN_FAMILIES = ("ledger.", "event.")
+
+
+def names_a_type(pattern: str) -> bool:
+    """Whether a subscription's type pattern can ever match what is sent: `*`, a known
+    type, a family of one (`withdrawal.*`), or one of the open families. A typo
+    (`order.complete`) would be saved and receive nothing, without a word."""
+    if pattern == "*" or pattern in KNOWN_TYPES or pattern.startswith(OPEN_FAMILIES):
+        return True
+    if pattern.endswith(".*"):
+        prefix = pattern[:-1]
+        return prefix in OPEN_FAMILIES or any(known.startswith(prefix) for known in KNOWN_TYPES)
+    return False
+
+
 def entry_type(kind: str) -> str:
     return ENTRY_TYPES.get(kind, f"ledger.{kind}")
 

@@ -10,16 +10,18 @@ docs/integration.md.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import secrets
 from datetime import timedelta
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from zengzhi.core import standard_webhooks
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.fields import Flag
+from zengzhi.engine.notices import KNOWN_TYPES, names_a_type
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command
 from zengzhi.service.egress import ReceiverUrl, check_target
@@ -62,7 +64,22 @@ def _room_for_one(uow: UnitOfWork) -> None:
         )
 
 
-EventPattern = Annotated[str, Field(pattern=r"^(\*|[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.\*)?)$")]
+def _sent(pattern: str) -> str:
+    """A type pattern that can match what is sent (`names_a_type`), else refused, with
+    the nearest type when there is one (a typo saved received nothing, without a word)."""
+    if names_a_type(pattern):
+        return pattern
+    near = difflib.get_close_matches(pattern, sorted(KNOWN_TYPES), n=1)
+    if near:
+        raise ValueError(f"{pattern} is no event type zengzhi sends: did you mean {near[0]}?")
+    raise ValueError(f"{pattern} is no event type zengzhi sends (docs/integration.md lists them)")
+
+
+EventPattern = Annotated[
+    str,
+    Field(pattern=r"^(\*|[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.\*)?)$"),
+    AfterValidator(_sent),
+]
 
 
 class SubscriptionIn(BaseModel):

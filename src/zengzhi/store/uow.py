@@ -27,7 +27,7 @@ from zengzhi.core.days import day_of
 from zengzhi.core.events import Event
 from zengzhi.core.ledger import Entry
 from zengzhi.engine.engine import Engine, Outcome
-from zengzhi.engine.notices import Notice, notices
+from zengzhi.engine.notices import SERVICE_TYPES, Notice, notices
 from zengzhi.engine.state import TenantState
 from zengzhi.engine.wire import dump_line, to_wire
 from zengzhi.rules.pool import balance_and_points
@@ -118,7 +118,10 @@ class UnitOfWork:
 
     def publish(self, notice_type: str, members: Iterable[str], data: Mapping[str, Any]) -> None:
         """A webhook event for a change that is not an engine event (a withdrawal
-        approved…): written with the command's other rows at commit."""
+        approved…): written with the command's other rows at commit. Its type is one of
+        `SERVICE_TYPES`, the list a subscription's types are checked against."""
+        if notice_type not in SERVICE_TYPES:
+            raise ValueError(f"{notice_type!r} is not in engine/notices.py SERVICE_TYPES")
         self._published.append(Notice(notice_type, tuple(members), data))
 
     def publish_to(
