@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from tests.at_once import at_once
 from tests.service.conftest import Api, Clock, new_tenant
 from zengzhi.service import catalog, members, orders
 from zengzhi.service.audit import check_ledger, check_replay
@@ -324,23 +325,7 @@ def test_two_machines_running_the_same_day_pay_once(postgres_url: str) -> None:
         members.create_member(context, owner, NewMember(id=f"m{n}"))
         orders.create_order(context, owner, NewOrder(id=f"o{n}", member=f"m{n}", product="pack"))
         orders.pay(context, owner, f"o{n}")
-    start = threading.Barrier(2)
-    failures: list[BaseException] = []
-    ran: list[list[str]] = []
-
-    def machine() -> None:
-        try:
-            start.wait()
-            ran.append(run_days(context, tenant))
-        except BaseException as error:  # report it from the main thread
-            failures.append(error)
-
-    threads = [threading.Thread(target=machine) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    ran = at_once(lambda: run_days(context, tenant))
     assert sorted(len(days) for days in ran) == [0, 1]  # one machine ran the day
     with context.database.read() as connection:
         releases = connection.execute(
@@ -378,26 +363,11 @@ def test_two_machines_catching_up_days_begin_each_once_in_order(
         order = NewOrder(id=f"o-{name}", member=f"m-{name}", product=f"pack-{name}")
         orders.create_order(context, owner, order)
         orders.pay(context, owner, f"o-{name}")
-    failures: list[BaseException] = []
     rounds: list[list[tuple[str, ...]]] = []
     for _ in range(4):
         clock.advance(days=4)
-        start = threading.Barrier(2)
-
-        def machine(start: threading.Barrier = start) -> None:
-            try:
-                start.wait()
-                run_days(context, tenant)
-            except BaseException as error:  # report it from the main thread
-                failures.append(error)
-
-        threads = [threading.Thread(target=machine) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        at_once(lambda: run_days(context, tenant))
         rounds.append(_days_begun(context, tenant)[sum(map(len, rounds)) :])
-    assert failures == []
     assert [record.getMessage() for record in caplog.records if "not run" in record.message] == []
     with context.database.read() as connection:
         assert check_replay(connection, tenant) == []

@@ -37,7 +37,6 @@ import logging
 import re
 import secrets
 import shutil
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -53,6 +52,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from tests.at_once import at_once
 from tests.histories import History, histories, through_the_service
 from tests.service.conftest import PASSWORD, Api, Clock, login, shared_app
 from tests.service.test_reversal_histories import Shop, assert_the_books_hold
@@ -166,24 +166,7 @@ class Tenants:
 
 def _racing(context: Context, only: list[str] | None) -> list[jobs.JobReport]:
     """Two ticks at once, from one barrier: their reports."""
-    barrier = threading.Barrier(2)
-    reports: list[jobs.JobReport] = []
-    problems: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            reports.extend(jobs.tick(context, only))
-        except BaseException as problem:  # shown by the test's thread
-            problems.append(problem)
-
-    racers = [threading.Thread(target=run) for _ in range(2)]
-    for racer in racers:
-        racer.start()
-    for racer in racers:
-        racer.join()
-    assert problems == []
-    return reports
+    return [report for reports in at_once(lambda: jobs.tick(context, only)) for report in reports]
 
 
 @contextmanager
