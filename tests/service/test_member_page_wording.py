@@ -183,3 +183,19 @@ def test_selling_from_a_pool_emptied_meanwhile_names_no_pool_id(api: Api) -> Non
         assert said in refused.text
         assert "pool main" not in refused.text and "积分池 main" not in refused.text
         assert "mem-8" not in refused.text.split("<main", 1)[1]
+
+
+def test_a_rejected_withdrawal_says_the_reason_finance_gave(api: Api) -> None:
+    """A member read 已拒绝，已退回零钱 and no why, though finance wrote one and the
+    member's own API (GET /v1/me/withdrawals, `note`) answers it."""
+    client = _member_page(api)
+    api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "10"}))
+    for withdrawal in ("w1", "w2"):
+        api.ok(api.post("/v1/members/m1/withdrawals", {"id": withdrawal, "amount": "1.00"}))
+    api.ok(api.post("/v1/withdrawals/w1/reject", {"reason": "收款账户与实名<b>不符</b>"}))
+    api.ok(api.post("/v1/withdrawals/w2/reject"))
+    for language, said in (("zh", "原因："), ("en", "Reason: ")):
+        client.get(f"/language/{language}")
+        page = client.get("/m").text
+        reasons = re.findall(r"<span[^>]*data-reason[^>]*>([^<]*)</span>", page)
+        assert reasons == [f"{said}收款账户与实名&lt;b&gt;不符&lt;/b&gt;"], reasons  # w1's only
