@@ -144,6 +144,11 @@ def test_the_withdrawals_queue_and_the_risk_panel_fit_a_phone(
         page.goto(f"/language/{language}?next=/console")
         assert page.locator("#risk-table tbody tr").count() > 0  # the risk panel is shown
         assert _sideways(page, "#risk-table") == []
+        # the day's figures and the solvency table (pools and the modes' promises) too:
+        # they scrolled sideways in their boxes (481 px in a 324 px box)
+        for table in ("#today-table", "#solvency-table"):
+            assert page.locator(f"{table} tbody tr").count() > 0, table
+            assert _sideways(page, table) == [], table
         page.goto("/console/withdrawals?member=ph-wd&status=held")
         rows = page.locator("#withdrawals tbody tr")
         expect(rows).to_have_count(2)
