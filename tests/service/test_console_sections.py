@@ -59,7 +59,7 @@ def test_the_dashboard_shows_each_modes_liability_and_coverage(api: Api, other: 
     sign_in(api.client, api.tenant)
     page = api.client.get("/console")
     assert page.status_code == 200
-    row = re.search(r'<tr data-mode="u:union">(.*?)</tr>', page.text, re.S)
+    row = re.search(r'<tr[^>]*data-mode="u:union"[^>]*>(.*?)</tr>', page.text, re.S)
     assert row is not None
     assert "Zone u: what union queue still owes members" in row.group(1)
     assert "¥80.00" in row.group(1) and "¥180.00" in row.group(1) and "44.4%" in row.group(1)
