@@ -101,7 +101,8 @@ def test_a_members_tree_rewards_and_modes(api: Api) -> None:
     modes = api.client.get("/console/members/A").text
     held = modes[modes.index('id="modes-heading"') : modes.index('id="positions-heading"')]
     assert "u: union queue" in held and "80.00" in held and "2026-12-06" in held
-    assert re.search(r'<td class="num">1</td>', held)  # first in the queue
+    # first in the queue
+    assert re.search(r'<td role="cell" class="num" data-label="#[^"]*">1</td>', held)
 
 
 def test_support_reassigns_a_referrer_with_a_reason_others_cannot(api: Api, other: Api) -> None:
