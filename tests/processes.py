@@ -24,6 +24,7 @@ PRELOADED = [
     "tests.security.attack_workers",
     "tests.security.money_race_workers",
     "tests.security.pool_race_workers",
+    "tests.security.conflict_race_workers",
     "tests.service.test_concurrency",
     "tests.service.test_mixed_races",
 ]

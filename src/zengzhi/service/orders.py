@@ -369,7 +369,11 @@ def complete(context: Context, principal: Principal, order_id: str) -> OrderView
 
 def complete_due(uow: UnitOfWork, actor: str, order_id: str) -> bool:
     """Complete a paid order inside another command (the return window's job); whether
-    it completed now (False: it had been already)."""
+    it completed now (False: it had been already, or was refunded since it was found due:
+    the shop's refund at the window's last moment is no failure of the job)."""
+    row = found(uow.orders.get(order_id, lock=True), ORDER.what, order_id)
+    if row.status == OrderStatus.REFUNDED:
+        return False
     return take_step(uow, actor, ORDER, uow.orders, order_id, "complete", _complete)[1]
 
 

@@ -1,0 +1,162 @@
+"""What the conflicting pairs' racing processes do (tests/security/test_conflict_races.py,
+through races.py): two steps that exclude each other sent at the same instant from
+several processes, each with the same request id from two threads and with ids of its
+own. Each process opens its own context; each round, each process takes its part
+(`number`) of the round's story."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from tests.security.races import answer_of, process_context
+from zengzhi.service import member_access, members, orders, sessions, users
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.member_access import Member
+from zengzhi.service.sessions import Login
+
+ROUNDS = 4
+PASSWORD = "correct horse battery staple"  # tests/service/conftest.py's
+
+
+def _twice(send: Callable[[], object]) -> list[str]:
+    """The same request (the same id) from two threads at once: what each answered."""
+    with ThreadPoolExecutor(2) as threads:
+        return list(threads.map(lambda _: answer_of(send), range(2)))
+
+
+def reverse_or_sell_rounds(
+    url: str, secret: str, tenant: str, number: int, barrier: Any
+) -> list[list[str]]:
+    """Each round, member r{round}'s completed order o-r{round} is reversed by the console
+    (process 0) while the member sells all its points on the member page (process 1, one
+    request id from two threads) and the shop sells them all through the API (process 2,
+    another id from two threads), at once."""
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    shop = Principal(tenant, "key:race", Role.INTEGRATOR)
+    outcomes: list[list[str]] = []
+    for round_ in range(ROUNDS):
+        member = f"r{round_}"
+        page = member_access.SaleRequest(id=f"page-{round_}", points="all")
+        api = members.SellRequest(id=f"api-{round_}", points="all")
+        barrier.wait(timeout=30)
+        if number == 0:
+            outcomes.append([answer_of(lambda: orders.reverse(context, owner, f"o-{member}"))])  # noqa: B023
+        elif number == 1:
+            outcomes.append(
+                _twice(lambda: member_access.sell(context, Member(tenant, member), page))  # noqa: B023
+            )
+        else:
+            outcomes.append(_twice(lambda: members.sell(context, shop, member, api)))  # noqa: B023
+    context.database.dispose()
+    return outcomes
+
+
+def order_step_rounds(
+    url: str, secret: str, tenant: str, steps: list[str], number: int, barrier: Any
+) -> list[list[str]]:
+    """Each round, order p{round} (created) takes step steps[number] from two threads at
+    the same instant as the other processes take theirs."""
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    step = {
+        "pay": orders.pay,
+        "complete": orders.complete,
+        "cancel": orders.cancel,
+        "refund": orders.refund,
+        "reverse": orders.reverse,
+    }[steps[number]]
+    outcomes: list[list[str]] = []
+    for round_ in range(ROUNDS):
+        barrier.wait(timeout=30)
+        outcomes.append(_twice(lambda: step(context, owner, f"p{round_}")))  # noqa: B023
+    context.database.dispose()
+    return outcomes
+
+
+def due_or_refund_rounds(
+    url: str, secret: str, tenants: list[str], number: int, barrier: Any
+) -> list[list[str]]:
+    """Each round, in tenant tenants[round], whose orders d0 d1 d2 are paid and past their
+    return window: process 0 runs the job that completes due orders while process 1
+    refunds d0 and d1 and process 2 confirms d1 and refunds d2, at once."""
+    from zengzhi.service.jobs import complete_due_orders  # noqa: PLC0415
+
+    context = process_context(url, secret)
+    outcomes: list[list[str]] = []
+    for tenant in tenants:
+        owner = Principal(tenant, "user:owner", Role.OWNER)
+        moves: list[Callable[[], object]] = [
+            lambda: orders.refund(context, owner, "d0"),  # noqa: B023
+            lambda: orders.refund(context, owner, "d1"),  # noqa: B023
+        ]
+        if number == 2:
+            moves = [
+                lambda: orders.complete(context, owner, "d1"),  # noqa: B023
+                lambda: orders.refund(context, owner, "d2"),  # noqa: B023
+            ]
+        barrier.wait(timeout=30)
+        if number == 0:
+            report = complete_due_orders(context, tenant)
+            outcomes.append([f"completed:{report.done}", f"failed:{len(report.failed)}"])
+            continue
+        with ThreadPoolExecutor(2) as threads:
+            outcomes.append(list(threads.map(answer_of, moves)))
+    context.database.dispose()
+    return outcomes
+
+
+def reverse_while_the_day_runs(
+    url: str, secret: str, tenants: list[str], number: int, barrier: Any
+) -> list[list[str]]:
+    """Each round, tenant tenants[round]'s zones run their day (process 0, one claim a
+    part) while processes 1 and 2 reverse orders o{number} and o{number + 2} (each from
+    two threads) at once."""
+    from zengzhi.service.modes import run_days  # noqa: PLC0415
+
+    context = process_context(url, secret)
+    outcomes: list[list[str]] = []
+    for tenant in tenants:
+        owner = Principal(tenant, "user:owner", Role.OWNER)
+        barrier.wait(timeout=30)
+        if number == 0:
+            outcomes.append(run_days(context, tenant, part=1))
+            continue
+        answers = _twice(lambda: orders.reverse(context, owner, f"o{number}"))  # noqa: B023
+        answers += _twice(lambda: orders.reverse(context, owner, f"o{number + 2}"))  # noqa: B023
+        outcomes.append(answers)
+    context.database.dispose()
+    return outcomes
+
+
+def disable_or_sign_in_rounds(
+    url: str, secret: str, tenant: str, number: int, barrier: Any
+) -> list[list[str]]:
+    """Each round, process 0 disables user u{round} while the other processes sign in as
+    u{round} with the right password from two threads each, at once: the tokens given."""
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    outcomes: list[list[str]] = []
+    for round_ in range(ROUNDS):
+        user = f"u{round_}"
+        barrier.wait(timeout=30)
+        if number == 0:
+            change = users.UserChange(disabled=True)
+            outcomes.append([answer_of(lambda: users.change_user(context, owner, user, change))])  # noqa: B023
+            continue
+
+        def sign_in(_: int) -> str:
+            try:
+                return sessions.login(
+                    context,
+                    Login(tenant=tenant, username=user, password=PASSWORD),  # noqa: B023
+                ).token
+            except Exception as error:  # what it was refused with is the answer
+                return f"refused:{getattr(error, 'code', repr(error))}"
+
+        with ThreadPoolExecutor(2) as threads:
+            outcomes.append(list(threads.map(sign_in, range(2))))
+    context.database.dispose()
+    return outcomes

@@ -1,0 +1,254 @@
+"""Steps that exclude each other, sent at one instant from several processes on one
+PostgreSQL database (an independent check, 2026-12-05): an order reversed while its
+points are sold on the member page and through the API; an order paid, cancelled,
+refunded, confirmed and reversed at once; orders past their return window refunded
+while the job completes them; orders reversed while their zone's day runs; a user
+disabled while signing in. Each request is sent with one id from two threads and with
+ids of its own. After each race exactly one of the exclusive steps is applied, the others
+are refused with a 4xx (never a 500), and the books hold (tests/service/
+test_reversal_histories.py's check: balances are their postings, the event log replays
+to the tables, nobody owes more than they were paid, no voided claim pays)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import select
+
+from tests.security import conflict_race_workers
+from tests.security.conflict_race_workers import PASSWORD, ROUNDS
+from tests.security.races import race
+from tests.security.test_money_races import _books
+from tests.service.conftest import SECRET, new_tenant
+from zengzhi.core.errors import DomainError
+from zengzhi.service import catalog, members, orders, pools, sessions, tenants, users
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context, query
+from zengzhi.service.catalog import ProductIn, ZoneIn
+from zengzhi.service.member_access import member_command_id
+from zengzhi.service.members import NewMember
+from zengzhi.service.orders import NewOrder
+from zengzhi.service.pools import NewPool
+from zengzhi.service.tenants import TenantSettings
+from zengzhi.store import tables as t
+
+postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
+
+def _entries(context: Context, tenant: str) -> list[tuple[str, str]]:
+    e = t.entries.c
+    statement = select(e.cause, e.kind).where(e.tenant_id == tenant).order_by(e.entry_id)
+    return query(context, lambda connection: [tuple(row) for row in connection.execute(statement)])
+
+
+def _audited(context: Context, tenant: str, action: str) -> int:
+    a = t.audit_log.c
+    statement = select(a.audit_id).where(a.tenant_id == tenant, a.action == action)
+    return len(query(context, lambda connection: connection.execute(statement).all()))
+
+
+def _points(context: Context, owner: Principal, member: str) -> list[str]:
+    return [position.points for position in members.member_positions(context, owner, member)]
+
+
+@postgresql_only
+def test_an_order_reversed_while_its_points_are_sold_twice_over(context: Context) -> None:
+    """Each round, member r{n}'s completed order is reversed by the console while the
+    member sells all its points on the member page and the shop sells them all through
+    the API, each sale from two threads with one id: the reversal applies, at most one
+    sale sells (both threads of it answered as the one sale), the other is refused as
+    more than the member holds, and a sale made before the reversal leaves a debt no
+    larger than what it paid."""
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
+    for n in range(ROUNDS):
+        member = f"r{n}"
+        members.create_member(context, owner, NewMember(id=member))
+        order = NewOrder(id=f"o-{member}", member=member, amount="1000.00", contribution="300.00")
+        orders.create_order(context, owner, order)
+        assert orders.pay(context, owner, order.id).status == "completed"
+    url, secret = context.database.url, SECRET.get_secret_value()
+    reversal, page, api = race(
+        3, conflict_race_workers.reverse_or_sell_rounds, (url, secret, tenant)
+    )
+    kinds = _entries(context, tenant)
+    for n in range(ROUNDS):
+        assert reversal[n] == ["ok"], (n, reversal[n])
+        said = {"page": page[n], "api": api[n]}
+        assert set(page[n] + api[n]) <= {"ok", "insufficient"}, said
+        sold = {way for way, answers in said.items() if "ok" in answers}
+        assert len(sold) <= 1, said
+        for way in sold:  # one sale: both its threads answered as it
+            assert said[way] == ["ok", "ok"], said
+        page_cause = f"sell:{member_command_id(f'r{n}', f'page-{n}')}"
+        sales = kinds.count((page_cause, "sale")) + kinds.count((f"sell:api-{n}", "sale"))
+        assert sales == len(sold), (n, said, sales)
+        assert kinds.count((f"reverse:o-r{n}", "reversal")) == 1
+        assert orders.get_order(context, owner, f"o-r{n}").status == "reversed"
+        assert all(points == "0.0000" for points in _points(context, owner, f"r{n}"))
+    _books(context, tenant)
+
+
+STEPS = {
+    # no return window: paid is completed at once, and only then may it be reversed
+    0: ["pay", "cancel", "reverse", "refund"],
+    # a return window: paid waits for the buyer's confirmation or the shop's refund
+    3600: ["pay", "cancel", "refund", "complete"],
+}
+# the statuses in which each step has been taken
+TAKEN = {
+    "pay": {"paid", "completed", "refunded", "reversed"},
+    "cancel": {"cancelled"},
+    "refund": {"refunded"},
+    "complete": {"completed", "reversed"},
+    "reverse": {"reversed"},
+}
+
+
+@postgresql_only
+@pytest.mark.parametrize("window", sorted(STEPS), ids=["completed at once", "return window"])
+def test_an_orders_exclusive_steps_at_once_end_one_way(context: Context, window: int) -> None:
+    """Each round, a created order is paid, cancelled, refunded and (with no return
+    window) reversed or (with one) confirmed, by four processes of two threads at the
+    same instant: the order ends in one status, every step that status says was taken
+    answered it, every other was refused as a conflict (409), and the order minted and
+    was reversed exactly as often as its status says."""
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    tenants.update_settings(context, owner, TenantSettings(completion_delay_seconds=window))
+    pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
+    members.create_member(context, owner, NewMember(id="m0"))
+    for n in range(ROUNDS):
+        order = NewOrder(id=f"p{n}", member="m0", amount="500.00", contribution="150.00")
+        orders.create_order(context, owner, order)
+    steps = STEPS[window]
+    url, secret = context.database.url, SECRET.get_secret_value()
+    outcomes = race(
+        len(steps), conflict_race_workers.order_step_rounds, (url, secret, tenant, steps)
+    )
+    kinds = _entries(context, tenant)
+    for n in range(ROUNDS):
+        status = orders.get_order(context, owner, f"p{n}").status
+        said = {step: outcomes[k][n] for k, step in enumerate(steps)}
+        for step, answers in said.items():
+            assert set(answers) <= {"ok", "conflict"}, (n, status, said)
+            assert ("ok" in answers) == (status in TAKEN[step]), (n, status, said)
+        minted = kinds.count((f"order:p{n}", "mint"))
+        assert minted == (1 if status in TAKEN["complete"] else 0), (n, status, kinds)
+        assert kinds.count((f"reverse:p{n}", "reversal")) == (status == "reversed")
+    _books(context, tenant)
+
+
+@postgresql_only
+def test_orders_past_their_window_refunded_or_confirmed_while_the_job_completes_them(
+    context: Context,
+) -> None:
+    """Each round (a tenant of its own), three orders past their return window: the job
+    that completes due orders runs while the shop refunds two of them and the buyer
+    confirms one that the shop also refunds, at the same instant. Each order is either
+    refunded (nothing minted) or completed (minted once), the job counts only the
+    orders it completed itself, and nothing is refused but as a conflict."""
+    names = []
+    for _ in range(ROUNDS):
+        tenant = new_tenant(context)
+        owner = Principal(tenant, "user:owner", Role.OWNER)
+        tenants.update_settings(context, owner, TenantSettings(completion_delay_seconds=1))
+        pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
+        members.create_member(context, owner, NewMember(id="m0"))
+        for k in range(3):
+            order = NewOrder(id=f"d{k}", member="m0", amount="300.00", contribution="90.00")
+            orders.create_order(context, owner, order)
+            assert orders.pay(context, owner, order.id).status == "paid"
+        names.append(tenant)
+    time.sleep(1.2)  # every order is due
+    url, secret = context.database.url, SECRET.get_secret_value()
+    job, shop, mixed = race(3, conflict_race_workers.due_or_refund_rounds, (url, secret, names))
+    for n, tenant in enumerate(names):
+        owner = Principal(tenant, "user:owner", Role.OWNER)
+        status = {k: orders.get_order(context, owner, f"d{k}").status for k in range(3)}
+        said = {"d0": [shop[n][0]], "d1": [shop[n][1], mixed[n][0]], "d2": [mixed[n][1]]}
+        refunds = {"d0": shop[n][0], "d1": shop[n][1], "d2": mixed[n][1]}
+        for order, answers in said.items():
+            assert set(answers) <= {"ok", "conflict"}, (n, status, said)
+            assert status[int(order[1])] in ("refunded", "completed"), (n, status)
+            assert (refunds[order] == "ok") == (status[int(order[1])] == "refunded")
+        assert (mixed[n][0] == "ok") == (status[1] == "completed"), (n, status, said)
+        kinds = _entries(context, tenant)
+        done = sum(1 for value in status.values() if value == "completed")
+        assert sum(kinds.count((f"order:d{k}", "mint")) for k in range(3)) == done
+        # an order refunded after the job found it due is no failure of the job's
+        assert job[n][1] == "failed:0", (n, job[n], status, said)
+        # the buyer's confirmation answers as the job's completion's repeat if that came
+        # first; only the buyer's own is in the audit log
+        by_the_buyer = _audited(context, tenant, "order.completed")
+        assert job[n][0] == f"completed:{done - by_the_buyer}", (n, job[n], status, said)
+        _books(context, tenant)
+
+
+@postgresql_only
+def test_orders_reversed_while_their_zones_day_runs(context: Context) -> None:
+    """Each round (a tenant of its own, whose zone has a green mode, a refer-three and a
+    union queue), the zone's day runs a claim a part while two processes reverse four
+    of the members' orders (each from two threads) at once: every reversal applies once,
+    and a reversed order's promises are void and pay nothing more, whichever part of the
+    day they met."""
+    names = []
+    modes = {
+        "green": {"backed": True},
+        "refer_three": {"funding": "0.3", "release_days": 0},
+        "union": {"funding": "0.2", "lock_days": 0},
+    }
+    for _ in range(2):
+        tenant = new_tenant(context)
+        owner = Principal(tenant, "system:test", Role.OWNER)
+        zone = ZoneIn.model_validate({"modes": modes})
+        catalog.put_item(context, owner, "zone", "g", zone)
+        pack = ProductIn(price="3000.00", platform="3000.00", zone="g")
+        catalog.put_item(context, owner, "product", "pack", pack)
+        for n in range(6):
+            referrer = {"referrer": "m0"} if n else {}
+            members.create_member(context, owner, NewMember(id=f"m{n}", **referrer))
+            orders.create_order(
+                context, owner, NewOrder(id=f"o{n}", member=f"m{n}", product="pack")
+            )
+            assert orders.pay(context, owner, f"o{n}").status == "completed"
+        names.append(tenant)
+    url, secret = context.database.url, SECRET.get_secret_value()
+    ran, *reversals = race(
+        3, conflict_race_workers.reverse_while_the_day_runs, (url, secret, names)
+    )
+    for n, tenant in enumerate(names):
+        assert ran[n], (n, ran[n])  # the day ran
+        for process in reversals:
+            assert process[n] == ["ok"] * 4, (n, process[n])
+        owner = Principal(tenant, "user:owner", Role.OWNER)
+        for k in range(1, 5):
+            assert orders.get_order(context, owner, f"o{k}").status == "reversed"
+        _books(context, tenant)
+
+
+@postgresql_only
+def test_a_user_disabled_while_signing_in_keeps_no_session(context: Context) -> None:
+    """Each round, the owner disables user u{n} while two processes of two threads sign
+    in as u{n} with the right password, at once: a sign-in is refused (401) or gives a
+    token, and no token given works once the disabling is answered."""
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    for n in range(ROUNDS):
+        new = users.NewUser(username=f"u{n}", password=PASSWORD, role=Role.FINANCE)
+        users.create_user(context, owner, new)
+    url, secret = context.database.url, SECRET.get_secret_value()
+    change, *signing_in = race(
+        3, conflict_race_workers.disable_or_sign_in_rounds, (url, secret, tenant)
+    )
+    assert change == [["ok"]] * ROUNDS
+    for n in range(ROUNDS):
+        for token in (token for process in signing_in for token in process[n]):
+            if token.startswith("refused:"):
+                assert token == "refused:unauthorized", (n, token)
+                continue
+            with pytest.raises(DomainError) as refused:
+                sessions.authenticate(context, token)
+            assert refused.value.code == "unauthorized"
