@@ -146,12 +146,12 @@ def _proposal(path: Path) -> TenantConfig:
 
     from zengzhi.core.errors import DomainError
     from zengzhi.engine.config import TenantConfig, read_toml
-    from zengzhi.engine.fields import error_from_validation, loads_strict
+    from zengzhi.engine.fields import STORED, error_from_validation, loads_strict
 
     try:
         text = path.read_text(encoding="utf-8")
         data = loads_strict(text) if path.suffix == ".json" else read_toml(text)
-        return TenantConfig.model_validate(data)
+        return TenantConfig.model_validate(data, context=STORED)
     except json.JSONDecodeError as error:
         raise _fail(f"{path}: not valid JSON: {error}") from None
     except RecursionError:  # a .json nested past what json.loads follows

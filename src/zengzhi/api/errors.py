@@ -19,7 +19,7 @@ from starlette.routing import Match
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS
-from zengzhi.engine.fields import pydantic_message
+from zengzhi.engine.fields import located, pydantic_message
 from zengzhi.i18n import from_accept_language, translate_message
 
 log = logging.getLogger("zengzhi.api")
@@ -66,7 +66,7 @@ def of_address(name: str, message: str) -> str:
 async def _validation(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     first = error.errors()[0]
-    location = [str(part) for part in first.get("loc", ())]
+    location = located(first)
     where = location[0] if location else None
     if where in ("body", "query", "path", "header"):
         location = location[1:]

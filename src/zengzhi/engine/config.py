@@ -47,12 +47,14 @@ from zengzhi.core.errors import DomainError, invalid
 from zengzhi.core.events import OrderLine
 from zengzhi.engine.fields import (
     AS_WHOLE,
+    STORED,
     Exact,
     ExactOrShare,
     Flag,
     Id,
     Name,
-    NameKey,
+    Shown,
+    ShownKey,
     Timezone,
     Whole,
     error_from_validation,
@@ -249,7 +251,10 @@ class RecruiterConfig(_Strict):
 class AgentsConfig(_Strict):
     mode: Literal["differential", "flat"] = "differential"
     rates: dict[str, Exact] = Field(default_factory=dict)
-    areas: dict[NameKey, list[Name]] = Field(default_factory=dict)  # area → its provinces
+    # area → its provinces: names people read, matched by their text (an area's agents
+    # are paid for its provinces' orders), so visible; kept ones are read back as kept
+    # (the STORED context: docs/distribution.md, "Areas")
+    areas: dict[ShownKey, list[Shown]] = Field(default_factory=dict)
     pay_in: PayIn = "cash"
 
 
@@ -297,6 +302,14 @@ class DistributionConfig(_Strict):
     team: TeamConfig | None = None
     dividends: list[DividendConfig] = Field(default_factory=list, max_length=20)
     limits: LimitsConfig = LimitsConfig()
+
+    @classmethod
+    def kept(cls, settings: Mapping[str, Any]) -> DistributionConfig:
+        """Settings as they were kept (saved, or a `distribution` event of the log): an
+        area named with a hidden character before areas refused one is read as it is
+        (STORED), since refusing it would stop every order's payment and break the
+        replay of history (docs/distribution.md)."""
+        return cls.model_validate(settings, context=STORED)
 
     def params(self) -> DistributionParams:
         """The rule's parameters; a bad value is refused naming `distribution.<field>`."""
@@ -422,7 +435,7 @@ class TenantConfig(_Strict):
 
 def load_config(data: Mapping[str, Any]) -> TenantConfig:
     try:
-        config = TenantConfig.model_validate(data)
+        config = TenantConfig.model_validate(data, context=STORED)
     except ValidationError as error:
         raise error_from_validation(error) from None
     config.check()

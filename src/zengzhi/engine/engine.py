@@ -135,7 +135,7 @@ class Engine:
                 # here: a replay without one never builds the configuration's models
                 from zengzhi.engine.config import DistributionConfig  # noqa: PLC0415
 
-                params = DistributionConfig.model_validate(event.settings).params()
+                params = DistributionConfig.kept(event.settings).params()
                 self.state.distribution.configure(event.settings, params)
                 self.state.network.relevel(params)
             case PayDividend():

@@ -84,11 +84,16 @@ STORED: dict[str, bool] = {"stored": True}
 LINE_BREAKS = "\t\n\r"
 
 
+def hidden(character: str) -> bool:
+    """A character a name people read may not hold (`_HIDDEN`)."""
+    return unicodedata.category(character) in _HIDDEN
+
+
 def one_line(value: str, keep: str = "") -> str:
     """One line of visible characters (refused naming the first hidden one, as U+XXXX);
     the characters of `keep` (a note's LINE_BREAKS) are taken."""
     for character in value:
-        if unicodedata.category(character) in _HIDDEN and character not in keep:
+        if hidden(character) and character not in keep:
             raise invalid(
                 "text",
                 "must not contain control or invisible format characters"
@@ -156,9 +161,10 @@ Shown = Annotated[str, _text(200, VISIBLE), AfterValidator(visible)]
 Name = Annotated[str, _text(200), AfterValidator(printable)]
 Note = Annotated[str, _text(500, NOTED), AfterValidator(noted)]
 LoggedNote = Annotated[str, _text(500), AfterValidator(printable)]
-# A name as a key of a table (an area's): described without the pattern, which would
-# make the table's description `patternProperties`, and the typed client's an untyped dict.
-NameKey = Annotated[str, Field(max_length=200), AfterValidator(printable)]
+# `Shown` as a key of a table (an agents' area, 华南): described without the pattern,
+# which would make the table's description `patternProperties`, and the typed client's
+# an untyped dict.
+ShownKey = Annotated[str, Field(max_length=200), AfterValidator(visible)]
 
 
 @cache
@@ -523,8 +529,18 @@ def pydantic_message(details: ErrorDetails) -> str:
         return NOT_VALID
 
 
+def located(details: ErrorDetails) -> list[str]:
+    """Where pydantic found a problem, as the field's parts; a table's key refused is
+    named by its value shown (`agents.areas.'华\\u200b南'`), not pydantic's "<the key as it
+    is>.[key]", whose hidden character no one saw."""
+    location = [str(part) for part in details["loc"]]
+    if location[-1:] == ["[key]"]:
+        location[-2:] = [_value_shown(details["input"])]
+    return location
+
+
 def error_from_details(first: ErrorDetails, prefix: str = "") -> DomainError:
-    location = [str(part) for part in first["loc"]]
+    location = located(first)
     where = ".".join(location)
     field = where or "body"
     if prefix:

@@ -621,7 +621,7 @@ class DistributionIn(_EventIn):
 
     def event(self, config: TenantConfig) -> ConfigureDistribution:
         try:
-            settings = DistributionConfig.model_validate(self.settings)
+            settings = DistributionConfig.kept(self.settings)  # a log's line: as kept
         except ValidationError as error:
             raise error_from_validation(error, "settings") from None
         settings.params()

@@ -26,7 +26,7 @@ from zengzhi.engine.config import (
     StoreConfig,
     TenantConfig,
 )
-from zengzhi.engine.fields import Whole, error_from_validation
+from zengzhi.engine.fields import STORED, Whole, error_from_validation
 from zengzhi.engine.lint import has_errors, lint, pool_field
 from zengzhi.engine.lint_registry import Finding
 from zengzhi.engine.replay import ReplayError
@@ -85,9 +85,12 @@ def get_config(context: Context, principal: Principal) -> dict[str, Any]:
 
 def parse_config(data: Any, field: str = "config") -> TenantConfig:
     """A proposed configuration (a JSON object shaped like the configuration file);
-    refused naming the field when it is not one."""
+    refused naming the field when it is not one. Its names are read as the saved
+    settings are (STORED): a proposal is the live configuration with a change, and the
+    live one may hold an area kept before areas refused hidden characters; a proposal
+    saves nothing (PUT /v1/distribution refuses them)."""
     try:
-        return TenantConfig.model_validate(data)
+        return TenantConfig.model_validate(data, context=STORED)
     except ValidationError as error:
         raise error_from_validation(error, field) from None
 

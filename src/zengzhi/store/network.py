@@ -414,7 +414,7 @@ class SqlDistribution:
         if not self._loaded:
             settings = (self._settings or {}).get("distribution")
             self._params = (
-                parsed_as_saved(None, lambda: DistributionConfig.model_validate(settings).params())
+                parsed_as_saved(None, lambda: DistributionConfig.kept(settings).params())
                 if settings
                 else None
             )

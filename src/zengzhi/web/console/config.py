@@ -36,7 +36,7 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS, After, ContextDep, context_of
 from zengzhi.engine.backtest import Backtest
 from zengzhi.engine.config import DistributionConfig, read_toml
-from zengzhi.engine.fields import ID_PATTERN
+from zengzhi.engine.fields import ID_PATTERN, hidden
 from zengzhi.i18n import Translator
 from zengzhi.service import catalog, config, distribution, dry_runs, pools, tenants
 from zengzhi.service.auth import Permission
@@ -355,7 +355,19 @@ def _reviewed_save(
 
 def _toml_key(key: str) -> str:
     """A bare key where TOML allows one; else quoted (an agents' area named 华南)."""
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string, each hidden character (a control, a zero-width space, a
+    bidirectional control) written as its escape, `\\u200b`: an area kept before areas
+    refused them showed as 华南 in the text area, and its refusal on saving named a
+    character no one could see to take out."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    return "".join(
+        (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}") if hidden(c) else c
+        for c in quoted
+    )
 
 
 def _toml_value(value: object) -> str:
@@ -368,7 +380,7 @@ def _toml_value(value: object) -> str:
     if isinstance(value, dict):
         pairs = (f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items() if v is not None)
         return "{" + ", ".join(pairs) + "}"
-    return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string
+    return _toml_string(str(value))
 
 
 def _toml(modes: Mapping[str, object], said: Callable[[str, str], str] | None = None) -> str:
