@@ -237,6 +237,7 @@ MAIN_PAGES = [
     "/console/config/products/new",
     "/console/config/settings",
     "/console/config/distribution",
+    "/console/config/payments",
     "/console/config/zones/new",
     "/console/members",
     "/console/members/m1",

@@ -21,6 +21,7 @@ from zengzhi.web.console import (
     dashboard,
     members,
     orders,
+    payments,
     pools,
     simulations,
     users,
@@ -123,6 +124,7 @@ def mount(app: FastAPI) -> None:
         shared,
         console_session.router,
         dashboard.router,
+        payments.router,  # before config's /config/{kinds}
         config.router,
         members.router,
         orders.router,
