@@ -33,6 +33,19 @@ STATUS = {
 }
 
 
+# What is said of an address's parameter given more than once (`?status=paid&
+# status=refunded`), by the API and the pages alike: refused naming it, never the last
+# value taken and the first dropped unsaid.
+TWICE = "is given more than once"
+
+
+def of_address(name: str, message: str) -> str:
+    """A refusal of a parameter of the address (`?status=…`), which says so: a message
+    naming the field alone ("must be one of …", field `status`) read as if the body had
+    held it, and a value typed in an address is easily not seen (zh.toml: 地址参数)."""
+    return f"address parameter '{name}': {message}"
+
+
 def context_of(request: Request) -> Context:
     context: Context = request.app.state.context
     return context

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.deps import STATUS
+from zengzhi.deps import STATUS, of_address
 from zengzhi.engine.fields import located, pydantic_message
 from zengzhi.i18n import from_accept_language, translate_message
 
@@ -54,13 +54,6 @@ async def _domain(request: Request, error: Exception) -> JSONResponse:
     return error_response(
         STATUS[error.code], error.code, error.message, error.field, headers, request
     )
-
-
-def of_address(name: str, message: str) -> str:
-    """A refusal of a parameter of the address (`?status=…`), which says so: a message
-    naming the field alone ("must be one of …", field `status`) read as if the body had
-    held it, and a value typed in an address is easily not seen (zh.toml: 地址参数)."""
-    return f"address parameter '{name}': {message}"
 
 
 async def _validation(request: Request, error: Exception) -> JSONResponse:

@@ -20,13 +20,12 @@ from fastapi import Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from zengzhi.api.errors import of_address
 from zengzhi.core.errors import DomainError, invalid
+from zengzhi.deps import TWICE, of_address
 from zengzhi.engine.fields import loads_strict
 
 EMPTY = (b"", b"{}")  # what a route that takes no body accepts
 NOT_JSON = "must be JSON, sent with Content-Type: application/json"
-TWICE = "is given more than once"
 ENCODED = "must be sent uncompressed, with no Content-Encoding (or Content-Encoding: identity)"
 
 

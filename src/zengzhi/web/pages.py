@@ -34,7 +34,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.deps import STATUS, context_of
+from zengzhi.deps import STATUS, TWICE, context_of, of_address
 from zengzhi.engine.fields import error_from_details, errors_from_validation, printable
 from zengzhi.i18n import LANGUAGES, Translator, from_accept_language
 from zengzhi.i18n import format as fmt
@@ -527,10 +527,16 @@ class PageRoute(APIRoute):
 
 def _printable_query(request: Request) -> None:
     """A query string's values hold no control character (a NUL in a search reached
-    PostgreSQL, which refuses it: a 500); the member page says so in plain words."""
+    PostgreSQL, which refuses it: a 500), and no parameter is given twice, refused naming
+    it as the API refuses it (`?status=paid&status=refunded` listed the refunded orders
+    alone, the first value dropped unsaid; no page's link or form repeats one); the
+    member page says so in plain words."""
+    given = [name for name, _ in request.query_params.multi_items()]
     for name, value in request.query_params.multi_items():
         try:
             _printable(value, name)
+            if given.count(name) > 1:
+                raise DomainError(ErrorCode.INVALID, of_address(name, TWICE), name)
         except DomainError:
             if request.url.path == "/m" or request.url.path.startswith("/m/"):
                 raise DomainError(ErrorCode.INVALID, BAD_LINK, None) from None
