@@ -170,14 +170,17 @@ def test_a_withdrawal_decided_from_a_second_tab_is_said_to_have_been_decided_bef
 
 
 def test_a_label_before_its_value_takes_the_languages_colon(api: Api) -> None:
-    """A member's profile read 推荐人: 无 and 加入时间: 2026-… (an English colon and space
-    after Chinese); in Chinese the colon is the full-width ：, in English ": "."""
+    """A member's profile read 推荐人: 无 and 加入时间: 2026-…, the referral tree
+    上级（由近及远）: 无 (an English colon and space after Chinese); in Chinese the colon is
+    the full-width ：, in English ": "."""
     api.member("m1")
     sign_in(api.client, api.tenant)
     api.client.get("/language/zh")
     page = api.client.get("/console/members/m1").text
     assert "推荐人：" in page and "推荐人: " not in page
     assert "加入时间：" in page and "加入时间: " not in page
+    # the referral tree's line of uplines too (上级（由近及远）: 无)
+    assert "上级（由近及远）：无" in page and "上级（由近及远）: " not in page
     api.client.get("/language/en")
     page = api.client.get("/console/members/m1").text
     assert "Joined: " in page
