@@ -242,3 +242,46 @@ def test_the_verdict_and_the_findings_say_the_same_share_alike() -> None:
         assert 1 <= coverage < 100
         for share in (f"{coverage}%", "0.0%"):
             assert share in told and share in said, (share, told, said)
+
+
+def test_the_pools_bound_is_not_said_of_what_the_modes_paid_from_their_own_funds() -> None:
+    """The combined scenario's report said "members as a whole can never get back more
+    than the pool: 29.9% of what they spent is in it now" beside "paid ¥10,184,900.00
+    (46.5%)": the refer-three and union queues had paid from their own funds. The bound
+    is the pool's, and said so whenever a mode paid."""
+    combined = scenario(
+        simulation={"days": 90, "seed": 9},
+        tenant={
+            "pool": {"exit_multiple": "2"},
+            "products": {
+                "package": {
+                    "price": "1000.00",
+                    "cost": "200.00",
+                    "platform": "500.00",
+                    "contribution": "300.00",
+                    "zone": "combo",
+                }
+            },
+            "zones": {
+                "combo": {
+                    "refer_three": {"funding": "0.20"},
+                    "union": {"credit": "1", "lock_days": 15, "dynamic": "0.2", "funding": "0.30"},
+                }
+            },
+        },
+        flow={"orders_per_day": 30, "product": "package"},
+        members={"new_share": "0.5", "referred_share": "0.8", "referral": "preferential"},
+    )
+    run = simulate(combined)
+    summary = run.summary
+    paid = Decimal(summary["paid_to_members"]) / Decimal(summary["spend"])
+    in_pool = Decimal(summary["pool"]) / Decimal(summary["spend"])
+    assert paid > in_pool  # the modes paid more than the pool holds: the case at issue
+    for language, bound, modes in (
+        ("en", "the pool can pay its members no more than it holds", "the modes pay from"),
+        ("zh", "资金池付给会员的钱都不会超过池里现有的钱", "各模式另有自己的资金"),
+    ):
+        said = findings([run], combined, Translator(language))
+        line = next(one for one in said if bound in one)
+        assert modes in line, line
+        assert not any("members as a whole" in one or "会员整体拿回" in one for one in said)
