@@ -235,3 +235,21 @@ def test_a_paid_order_is_refunded_from_the_console_with_a_reason(api: Api) -> No
     api.ok(api.post("/v1/orders/p-2/pay"))
     zh = api.client.get("/console/orders/p-2", headers={"accept-language": "zh-CN"}).text
     assert "退款（完成前）" in zh and ">退款</button>" in zh and "Refund" not in zh
+
+
+def test_an_orders_movements_say_into_an_account_with_a_plus_as_the_page_explains(
+    api: Api,
+) -> None:
+    """The movements' explanation says "+ into the account, − out of it" (+ 为转入该账户), but
+    a movement into an account was written bare (平台利润 ¥700.00) beside −¥1,000.00: it
+    now carries its +, points too; a movement out keeps its −."""
+    api.pool()
+    api.member("payer")
+    api.completed_order("plus-1", "payer", amount="1000.00", contribution="300.00")
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    page = api.client.get("/console/orders/plus-1").text
+    assert "+ 为转入该账户" in page
+    changes = re.findall(r'data-label="变动：">([^<]*)', page)
+    assert "−¥1,000.00" in changes and "+¥700.00" in changes, changes  # the buyer, the platform
+    assert not [c for c in changes if c[:1] not in "+−"], changes  # each says which way
