@@ -1,6 +1,6 @@
-"""What the API and the web pages both ask for: the context, the caller, paging, and the
-HTTP status of each error code. Beside `api/` and `web/`, not in either, so that neither
-imports the other (docs/architecture.md)."""
+"""What the API and the web pages both ask for: the context, the caller, paging, the
+HTTP status of each error code and the one error shape. Beside `api/` and `web/`, not in
+either, so that neither imports the other (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,23 @@ import hmac
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import AfterValidator, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, WithJsonSchema
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.lifecycles import OrderStatus, WithdrawalStatus
-from zengzhi.engine.fields import AS_WHOLE, ID_PATTERN, VISIBLE, one_line, one_of
-from zengzhi.i18n import from_accept_language
+from zengzhi.engine.fields import (
+    AS_WHOLE,
+    ID_PATTERN,
+    VISIBLE,
+    located,
+    one_line,
+    one_of,
+    pydantic_message,
+)
+from zengzhi.i18n import from_accept_language, translate_message
 from zengzhi.service.auth import Principal
 from zengzhi.service.base import Context
 from zengzhi.service.sessions import authenticate
@@ -44,6 +54,47 @@ def of_address(name: str, message: str) -> str:
     naming the field alone ("must be one of …", field `status`) read as if the body had
     held it, and a value typed in an address is easily not seen (zh.toml: 地址参数)."""
     return f"address parameter '{name}': {message}"
+
+
+# Every failure's one shape, the API's and the console's JSON addresses' alike (a
+# comment, not a docstring: that would be the schema's description in /openapi.json).
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    headers: dict[str, str] | None = None,
+    request: Request | None = None,
+) -> JSONResponse:
+    """A failure as JSON, its message in the request's language (api/errors.py)."""
+    if request is not None:
+        language = from_accept_language(request.headers.get("accept-language"))
+        message = translate_message(language, message)
+    body = ErrorBody(code=code, message=message, field=field)
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+def refused_request(error: RequestValidationError) -> tuple[str, str]:
+    """What FastAPI's reading of a request refused, as a message and the field it names
+    (without the part it was found in: body, query…); a parameter of the address says so."""
+    first = error.errors()[0]
+    location = located(first)
+    where = location[0] if location else None
+    if where in ("body", "query", "path", "header"):
+        location = location[1:]
+    field = ".".join(location) or "body"
+    message = pydantic_message(first)  # the project's words, as every form says them
+    if first.get("type") == "json_invalid":
+        field = "body"
+    if where == "query":
+        message = of_address(field, message)
+    return message, field
 
 
 def context_of(request: Request) -> Context:

@@ -13,37 +13,13 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.deps import STATUS, of_address
-from zengzhi.engine.fields import located, pydantic_message
-from zengzhi.i18n import from_accept_language, translate_message
+from zengzhi.deps import STATUS, error_response, refused_request
 
 log = logging.getLogger("zengzhi.api")
-
-
-class ErrorBody(BaseModel):
-    code: str
-    message: str
-    field: str | None = None
-
-
-def error_response(
-    status: int,
-    code: str,
-    message: str,
-    field: str | None = None,
-    headers: dict[str, str] | None = None,
-    request: Request | None = None,
-) -> JSONResponse:
-    if request is not None:
-        language = from_accept_language(request.headers.get("accept-language"))
-        message = translate_message(language, message)
-    body = ErrorBody(code=code, message=message, field=field)
-    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
 async def _domain(request: Request, error: Exception) -> JSONResponse:
@@ -58,17 +34,7 @@ async def _domain(request: Request, error: Exception) -> JSONResponse:
 
 async def _validation(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    first = error.errors()[0]
-    location = located(first)
-    where = location[0] if location else None
-    if where in ("body", "query", "path", "header"):
-        location = location[1:]
-    field = ".".join(location) or "body"
-    message = pydantic_message(first)  # the project's words, as every form says them
-    if first.get("type") == "json_invalid":
-        field = "body"
-    if where == "query":
-        message = of_address(field, message)
+    message, field = refused_request(error)
     return error_response(422, ErrorCode.INVALID, message, field, request=request)
 
 

@@ -24,8 +24,8 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from zengzhi.api.errors import ErrorBody
 from zengzhi.api.operations import OPERATIONS
+from zengzhi.deps import ErrorBody
 
 DOCS = "/docs"
 ASSETS = "/docs/assets"

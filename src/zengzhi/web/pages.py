@@ -24,7 +24,7 @@ from urllib.parse import quote, urlsplit
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context as JinjaContext
@@ -34,7 +34,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.deps import STATUS, TWICE, context_of, of_address
+from zengzhi.deps import STATUS, TWICE, context_of, error_response, of_address, refused_request
 from zengzhi.engine.fields import error_from_details, errors_from_validation, printable
 from zengzhi.i18n import LANGUAGES, Translator, from_accept_language
 from zengzhi.i18n import format as fmt
@@ -473,12 +473,19 @@ def build(model: type[M], data: Mapping[str, Any], prefix: str = "") -> M:
 BAD_LINK = "this link is not valid: go back to your page and open it from there"
 
 
+SESSION_ENDED = "invalid or expired session; sign in again"  # as the API says it
+
+
 class PageRoute(APIRoute):
     """A route whose failures are pages: a missing session goes to sign in, a refusal
-    is shown in words with its status, never as JSON."""
+    is shown in words with its status, never as JSON. A route declared to answer JSON
+    (`response_class=JSONResponse`: the dashboard's data, the pickers), which a page's
+    script reads, answers its failures in the API's one shape instead (`_as_json`)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        if self.response_class is JSONResponse:
+            return _as_json(handler)
 
         async def handle(request: Request) -> Response:
             try:
@@ -523,6 +530,38 @@ class PageRoute(APIRoute):
                 return fault_page(request)
 
         return handle
+
+
+def _as_json(
+    handler: Callable[[Request], Coroutine[Any, Any, Response]],
+) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+    """A console address a script reads (JSON): a refusal is `{code, message, field}` in
+    the reader's language, as the API answers it (the HTML error page was unreadable to
+    the script), and an ended session a 401 in that shape, not the sign-in page."""
+
+    async def handle(request: Request) -> Response:
+        try:
+            _printable_query(request)
+            return await handler(request)
+        except SignInRequired:
+            code = ErrorCode.UNAUTHORIZED
+            return error_response(STATUS[code], code, SESSION_ENDED, request=request)
+        except DomainError as error:
+            return error_response(
+                STATUS[error.code], error.code, error.message, error.field, request=request
+            )
+        except RequestValidationError as error:
+            message, field = refused_request(error)
+            return error_response(422, ErrorCode.INVALID, message, field, request=request)
+        except ClientDisconnect:
+            return Response(status_code=400)
+        except HTTPException:
+            raise
+        except Exception:
+            log.exception("unexpected error on %s %s", request.method, request.url.path)
+            return error_response(500, "internal", FAULT, request=request)
+
+    return handle
 
 
 def _printable_query(request: Request) -> None:

@@ -766,7 +766,7 @@ def _kind(kinds: str) -> Kind:
 KindPath = Annotated[str, Path(pattern="^(products|stores|zones)$")]
 
 
-@router.get("/stores/pick.json")
+@router.get("/stores/pick.json", response_class=JSONResponse)
 def pick_store(request: Request, context: ContextDep, user: StaffDep) -> JSONResponse:
     """The stores a picker offers for what was typed (an id's start, a name anywhere):
     the first PICKED by id, as id and label (static/js/pick.js), as members are offered."""

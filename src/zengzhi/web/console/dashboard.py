@@ -64,7 +64,7 @@ def risk(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
     return render(request, "console/risk.html", tenant=user.principal.tenant, risk=found)
 
 
-@router.get("/data/figures")
+@router.get("/data/figures", response_class=JSONResponse)
 def figures(
     context: ContextDep, user: StaffDep, pool: PoolQuery = None, solvency: bool = True
 ) -> JSONResponse:
@@ -81,7 +81,7 @@ def figures(
     )
 
 
-@router.get("/data/chart")
+@router.get("/data/chart", response_class=JSONResponse)
 def chart(
     context: ContextDep,
     user: StaffDep,

@@ -106,7 +106,7 @@ def search(request: Request, context: ContextDep, user: StaffDep) -> HTMLRespons
 PICKED = 20  # a picker offers the first members the text finds
 
 
-@router.get("/pick.json")
+@router.get("/pick.json", response_class=JSONResponse)
 def pick(request: Request, context: ContextDep, user: StaffDep) -> JSONResponse:
     """The members a form's picker offers for what was typed (an id's or a phone's start,
     a name anywhere): the first PICKED, newest first, as id and label (static/js/pick.js)."""
