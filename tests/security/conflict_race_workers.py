@@ -160,3 +160,76 @@ def disable_or_sign_in_rounds(
             outcomes.append(list(threads.map(sign_in, range(2))))
     context.database.dispose()
     return outcomes
+
+
+# the withdrawal rules process 0 saves in turn: generous, then strict
+RULES = [
+    {"auto_approve_limit": "1000.00", "fee_rate": "0", "fee_fixed": "0.00"},
+    {"auto_approve_limit": "0.00", "fee_rate": "0.1", "fee_fixed": "1.00"},
+]
+
+
+def rules_or_withdraw_rounds(
+    url: str, secret: str, tenant: str, number: int, barrier: Any
+) -> list[str]:
+    """Each round, process 0 saves the other withdrawal rules (RULES) while the other
+    processes ask for withdrawals of 10.00 from members w0…w2 (ids of their own) from
+    three threads each, at once."""
+    from zengzhi.service import tenants, wallets  # noqa: PLC0415
+
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    shop = Principal(tenant, "key:race", Role.INTEGRATOR)
+    outcomes: list[str] = []
+    for round_ in range(ROUNDS):
+        barrier.wait(timeout=30)
+        if number == 0:
+            rules = tenants.WithdrawalSettings(**RULES[(round_ + 1) % 2])
+            new = tenants.TenantSettings(withdrawals=rules)
+            outcomes.append(answer_of(lambda: tenants.update_settings(context, owner, new)))  # noqa: B023
+            continue
+
+        def ask(n: int) -> str:
+            request = wallets.WithdrawalRequest(id=f"w{round_}-{number}-{n}", amount="10.00")  # noqa: B023
+            return answer_of(lambda: wallets.request_withdrawal(context, shop, f"w{n}", request))
+
+        with ThreadPoolExecutor(3) as threads:
+            outcomes += threads.map(ask, range(3))
+    context.database.dispose()
+    return outcomes
+
+
+# the commission rates process 0 saves in turn
+RATES = [["0.05", "0.02"], ["0.01", "0.005"]]
+
+
+def rates_or_orders_rounds(
+    url: str, secret: str, tenant: str, number: int, barrier: Any
+) -> list[str]:
+    """Each round, process 0 saves the other commission rates (RATES) while the other
+    processes create and pay orders of members c1…c3 (whose referrers are paid a
+    commission) from three threads each, at once."""
+    from zengzhi.engine.config import DistributionConfig  # noqa: PLC0415
+    from zengzhi.service import distribution  # noqa: PLC0415
+
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    outcomes: list[str] = []
+    for round_ in range(ROUNDS):
+        barrier.wait(timeout=30)
+        if number == 0:
+            rates = {"commission": {"rates": RATES[(round_ + 1) % 2]}}
+            config = DistributionConfig.model_validate(rates)
+            outcomes.append(answer_of(lambda: distribution.put_settings(context, owner, config)))  # noqa: B023
+            continue
+
+        def buy(n: int) -> str:
+            ident = f"o{round_}-{number}-{n}"  # noqa: B023
+            order = orders.NewOrder(id=ident, member=f"c{n + 1}", product="gift")
+            made = answer_of(lambda: orders.create_order(context, owner, order))
+            return made + "," + answer_of(lambda: orders.pay(context, owner, order.id))
+
+        with ThreadPoolExecutor(3) as threads:
+            outcomes += threads.map(buy, range(3))
+    context.database.dispose()
+    return outcomes

@@ -21,6 +21,7 @@ from tests.security.conflict_race_workers import PASSWORD, ROUNDS
 from tests.security.races import race
 from tests.security.test_money_races import _books
 from tests.service.conftest import SECRET, new_tenant
+from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError
 from zengzhi.service import catalog, members, orders, pools, sessions, tenants, users
 from zengzhi.service.auth import Principal, Role
@@ -252,3 +253,84 @@ def test_a_user_disabled_while_signing_in_keeps_no_session(context: Context) -> 
             with pytest.raises(DomainError) as refused:
                 sessions.authenticate(context, token)
             assert refused.value.code == "unauthorized"
+
+
+@postgresql_only
+def test_withdrawals_asked_while_the_rules_change_follow_the_rules_before_them(
+    context: Context,
+) -> None:
+    """Each round, the owner saves other withdrawal rules (an auto-approval limit and a
+    fee, then none and a stricter fee) while two processes of three threads ask for
+    withdrawals, at once. Read in the order they were committed (the audit log's), each
+    withdrawal was held or approved, and charged its fee, by the rules saved before it:
+    a withdrawal committed after the owner's stricter rules were answered is never
+    approved or charged by the ones they replaced."""
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    first = tenants.WithdrawalSettings(**conflict_race_workers.RULES[0])
+    tenants.update_settings(context, owner, TenantSettings(withdrawals=first))
+    pools.open_pool(context, owner, NewPool(id="main"))
+    for n in range(3):
+        member = f"w{n}"
+        members.create_member(context, owner, NewMember(id=member))
+        order = NewOrder(id=f"o-{member}", member=member, amount="5000.00", contribution="1500.00")
+        orders.create_order(context, owner, order)
+        orders.pay(context, owner, order.id)
+        members.sell(context, owner, member, members.SellRequest(id=f"s-{member}", points="all"))
+    url, secret = context.database.url, SECRET.get_secret_value()
+    changes, *asked = race(3, conflict_race_workers.rules_or_withdraw_rounds, (url, secret, tenant))
+    assert changes == ["ok"] * ROUNDS
+    assert {answer for process in asked for answer in process} == {"ok"}
+    a = t.audit_log.c
+    statement = (
+        select(a.action, a.after)
+        .where(a.tenant_id == tenant, a.action.in_(["settings.update", "withdrawal.request"]))
+        .order_by(a.audit_id)
+    )
+    log = query(context, lambda connection: [tuple(row) for row in connection.execute(statement)])
+    rules, checked = first, 0
+    for action, after in log:
+        if action == "settings.update":
+            rules = tenants.WithdrawalSettings(**after["withdrawals"])
+            continue
+        amount = Yuan(after["amount"]).minor
+        expected = "approved" if amount <= Yuan(rules.auto_approve_limit).minor else "held"
+        fee = format_minor(rules.fee(amount), 2)
+        assert (after["status"], after["fee"]) == (expected, fee), (after, rules, log)
+        checked += 1
+    assert checked == 2 * 3 * ROUNDS
+    _books(context, tenant)
+
+
+@postgresql_only
+def test_orders_paid_while_the_commission_rates_change_replay_as_applied(
+    context: Context,
+) -> None:
+    """Each round, the owner saves other commission rates while two processes of three
+    threads create and pay orders whose buyers have referrers, at once: every order is
+    paid its commissions by the rates saved before it in the event log, so that the log
+    replays to the very balances the commands wrote."""
+    from zengzhi.engine.config import DistributionConfig  # noqa: PLC0415
+    from zengzhi.service import distribution  # noqa: PLC0415
+
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    first = {"commission": {"rates": conflict_race_workers.RATES[0]}}
+    distribution.put_settings(context, owner, DistributionConfig.model_validate(first))
+    pools.open_pool(context, owner, NewPool(id="main"))
+    gift = ProductIn(
+        price="1000.00",
+        cost="300.00",
+        distribution="300.00",
+        platform="100.00",
+        contribution="300.00",
+    )
+    catalog.put_item(context, owner, "product", "gift", gift)
+    for n in range(4):
+        referrer = {"referrer": f"c{n - 1}"} if n else {}
+        members.create_member(context, owner, NewMember(id=f"c{n}", **referrer))
+    url, secret = context.database.url, SECRET.get_secret_value()
+    changes, *bought = race(3, conflict_race_workers.rates_or_orders_rounds, (url, secret, tenant))
+    assert changes == ["ok"] * ROUNDS
+    assert {answer for process in bought for answer in process} == {"ok,ok"}
+    _books(context, tenant)

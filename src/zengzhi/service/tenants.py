@@ -21,7 +21,6 @@ from zengzhi.store.event_log import EventLog
 from zengzhi.store.tenants import (
     TenantRow,
     add_tenant,
-    store_settings,
     tenant_exists,
     tenant_row,
     tenant_settings,
@@ -223,9 +222,7 @@ def update_settings(
                 "timezone",
             )
         after = new.model_copy(update={"distribution": before.distribution, "timezone": timezone})
-        store_settings(
-            uow.connection, principal.tenant, after.model_dump(mode="json", exclude_none=True)
-        )
+        uow.store_settings(after.model_dump(mode="json", exclude_none=True))
         uow.audit(
             principal.actor,
             "settings.update",

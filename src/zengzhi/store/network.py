@@ -408,6 +408,7 @@ class SqlDistribution:
         self._settings = settings
         self._params: DistributionParams | None = None
         self._loaded = False
+        self.written = False  # this command saved new settings (`configure`)
 
     @property
     def params(self) -> DistributionParams | None:
@@ -432,6 +433,7 @@ class SqlDistribution:
             .values(settings={**(row.settings or {}), "distribution": dict(settings)})
         )
         self._params, self._loaded = params, True
+        self.written = True
 
     def add_turnover(self, day: date, amount: int) -> None:
         return None  # read back from the orders when a dividend needs it

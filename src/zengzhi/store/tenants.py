@@ -84,11 +84,14 @@ def tenant_time_zone(connection: Connection, tenant: str) -> ZoneInfo:
     return settings_zone(tenant_settings(connection, tenant))
 
 
-def advance_counters(connection: Connection, tenant: str, by: Counters) -> Counters:
+def advance_counters(
+    connection: Connection, tenant: str, by: Counters
+) -> tuple[Counters, dict[str, Any]]:
     """Give out `by` more numbers of each of the tenant's sequences (webhooks apart: see
     `store_webhook_counter`) and return the last given out before, in one statement that
     locks the tenant's row: the tenant's commits are numbered in the order they take this
-    lock, so replaying the log in `seq` order repeats history."""
+    lock, so replaying the log in `seq` order repeats history. Also the tenant's settings
+    as they stand under that lock (this transaction's own change of them included)."""
     c = t.tenants.c
     row = connection.execute(
         update(t.tenants)
@@ -98,14 +101,15 @@ def advance_counters(connection: Connection, tenant: str, by: Counters) -> Count
             entry_seq=c.entry_seq + by.entry,
             audit_seq=c.audit_seq + by.audit,
         )
-        .returning(c.event_seq, c.entry_seq, c.audit_seq, c.webhook_seq)
+        .returning(c.event_seq, c.entry_seq, c.audit_seq, c.webhook_seq, c.settings)
     ).one()
-    return Counters(
+    last = Counters(
         int(row.event_seq) - by.event,
         int(row.entry_seq) - by.entry,
         int(row.audit_seq) - by.audit,
         int(row.webhook_seq),
     )
+    return last, dict(row.settings)
 
 
 def store_webhook_counter(connection: Connection, tenant: str, last: int) -> None:

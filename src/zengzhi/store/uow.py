@@ -33,7 +33,7 @@ from zengzhi.engine.wire import dump_line, to_wire
 from zengzhi.rules.pool import balance_and_points
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
-from zengzhi.store.database import Database
+from zengzhi.store.database import Database, LostRace
 from zengzhi.store.ledger import SqlLedger
 from zengzhi.store.members import Members
 from zengzhi.store.modes import SqlModes
@@ -46,6 +46,7 @@ from zengzhi.store.tenants import (
     Counters,
     advance_counters,
     settings_zone,
+    store_settings,
     store_webhook_counter,
     tenant_settings,
 )
@@ -63,8 +64,11 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self.connection = self.database.writer.connect()
         self._transaction = self.connection.begin()
-        # the tenant's settings as the command began, read once (None: no such tenant)
+        # the tenant's settings as the command began, read once (None: no such tenant);
+        # checked again at commit (`commit`)
         self.settings = tenant_settings(self.connection, self.tenant)
+        self._settings_written = False
+        self._distribution = SqlDistribution(self.connection, self.tenant, self.settings)
         self.ledger = SqlLedger(self.connection, self.tenant)
         held: dict[str, OrderRow] = {}  # the orders this transaction locked or wrote
         self.pending = Pending(self.tenant)  # and the writes it holds back
@@ -81,7 +85,7 @@ class UnitOfWork:
             SqlWithdrawals(self.connection, self.tenant, self.now),
             SqlNetwork(self.connection, self.tenant),
             SqlAgents(self.connection, self.tenant, self.now),
-            SqlDistribution(self.connection, self.tenant, self.settings),
+            self._distribution,
             self.modes,
         )
         self.zone = settings_zone(self.settings)
@@ -108,6 +112,12 @@ class UnitOfWork:
                 self._transaction.rollback()
         finally:
             self.connection.close()
+
+    def store_settings(self, settings: dict[str, Any]) -> None:
+        """Save the tenant's settings: a command that changes them, having read them with
+        the tenant's row locked (`service/tenants.load_settings(lock=True)`)."""
+        store_settings(self.connection, self.tenant, settings)
+        self._settings_written = True
 
     def apply(self, event: Event) -> Outcome:
         """Run an event through the engine; it reaches the log when the command commits.
@@ -168,7 +178,13 @@ class UnitOfWork:
             outbox.active_subscriptions(self.connection, self.tenant) if notifying else []
         )
         by = Counters(len(self._events), len(self.ledger.pending), len(self._audits), 0)
-        last = advance_counters(self.connection, self.tenant, by)
+        last, settings = advance_counters(self.connection, self.tenant, by)
+        if settings != self.settings and not (self._settings_written or self._distribution.written):
+            # Saved by another command after this one read them, and committed before it:
+            # numbered after that change, it must have been decided by it (a withdrawal's
+            # auto-approval and fee, an order's commissions, which the log's replay
+            # applies by the change). Run again, whole, it reads them as they are now.
+            raise LostRace("the tenant's settings")
         self.ledger.write_entries(last.entry + 1, self.now)
         rows, notes = self._log_rows(last.event, bool(subscriptions))
         webhook = self._write_notices(notes + self._published, last.webhook, subscriptions)
