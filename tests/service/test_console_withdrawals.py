@@ -208,8 +208,8 @@ def test_a_withdrawal_s_note_from_the_service_reads_in_chinese(api: Api, context
         "w1": "已提交给微信支付（打款单号 zz01w1a1）",
         "w2": "打款失败：closed",
         "w3": "打款失败：未说明原因",
-        "w4": "被拒后渠道仍打款：已从会员收回",
-        "w5": "被拒（账户信息不符）后渠道仍打款：已从会员收回",
+        "w4": "被驳回后渠道仍打款：已从会员收回",
+        "w5": "被驳回（账户信息不符）后渠道仍打款：已从会员收回",
         "w6": "收款信息不全",
     }
     assert shown["en"] == notes
@@ -233,3 +233,26 @@ def test_the_batch_is_offered_only_where_a_row_can_be_ticked(api: Api) -> None:
         assert 'id="select-all"' not in page and 'name="action"' not in page, status
     every = api.client.get("/console/withdrawals", params={"status": "all"}).text
     assert 'id="select-all"' in every and 'value="approve" class="primary"' in every
+
+
+def test_a_rejected_withdrawal_is_said_as_the_button_says_it(api: Api) -> None:
+    """The batch's button 批量驳回 answered 已驳回 1 笔, a row's 拒绝 answered 已拒绝, the
+    tab and the badge read 已拒绝 and the member page 已拒绝，已退回零钱: one decision in
+    two words. It is 驳回 (an approval's refusal) everywhere now."""
+    a_member_with_money(api)
+    for n in (1, 2):
+        api.ok(api.post("/v1/members/m1/withdrawals", {"id": f"w{n}", "amount": "10.00"}))
+    csrf = sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    held = api.client.get("/console/withdrawals").text
+    assert "驳回" in held and "拒绝" not in held  # the row's button, the batch's, the tab
+    one = api.client.post("/console/withdrawals/w1/reject", data={"csrf": csrf, "reason": "重复"})
+    assert "提现 w1 已驳回，金额已退回会员零钱。" in one.text, one.text
+    again = api.client.post("/console/withdrawals/w1/reject", data={"csrf": csrf}).text
+    assert "提现 w1 此前已驳回" in again
+    batch = {"csrf": csrf, "ids": "w2", "action": "reject", "reason": ""}
+    assert "已驳回 1 笔" in api.client.post("/console/withdrawals/batch", data=batch).text
+    done = api.client.get("/console/withdrawals", params={"status": "rejected"}).text
+    assert '<span class="badge rejected">已驳回</span>' in done and "拒绝" not in done
+    audit = api.client.get("/console/audit").text
+    assert "驳回提现" in audit and "拒绝提现" not in audit

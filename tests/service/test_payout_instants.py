@@ -535,8 +535,8 @@ def test_finance_reads_a_refused_step_in_chinese(api: Api, context: Context) -> 
             step()
         said.append(translate_message("zh", refused.value.message))
     assert said == [
-        "提现 'w1' 的状态是「已拒绝」：不能记为已打款",
-        "提现 'w1' 的状态是「已拒绝」：不能通过",
+        "提现 'w1' 的状态是「已驳回」：不能记为已打款",
+        "提现 'w1' 的状态是「已驳回」：不能通过",
         "提现 'w1' 没有打款记录",
     ]
     # and every life cycle's every refused step, from every status: in Chinese words, the
@@ -561,7 +561,7 @@ def test_finance_reads_a_refused_step_in_chinese(api: Api, context: Context) -> 
 
 # the steps a refusal says cannot be taken, in Chinese (zh.toml [message])
 VERBS = (
-    "通过", "拒绝", "发起打款", "记为已打款",  # a withdrawal's
+    "通过", "驳回", "发起打款", "记为已打款",  # a withdrawal's
     "记为已付款", "完成", "取消", "退款", "冲正",  # an order's
     "开始运行", "记为已完成", "记为失败", "记为已中断", "记为已取消",  # a background run's
 )  # fmt: skip

@@ -448,7 +448,7 @@ def test_a_withdrawal_rejected_after_a_refund_says_it_paid_the_debt_not_the_wall
     assert (books.of("member:m1:wallet"), books.owed_by_members()) == (0, 0)
     english, chinese = member_page(api, "m1", "en"), member_page(api, "m1", "zh")
     assert "rejected; it paid what you owed, so nothing went back to your wallet" in english
-    assert "已拒绝，已全部用于抵扣您的欠款，未退回零钱" in chinese
+    assert "已驳回，已全部用于抵扣您的欠款，未退回零钱" in chinese
     assert "returned to your wallet" not in english and "已退回零钱" not in chinese
 
     # m2 sells the points of two orders and asks to withdraw it all; the later order is
@@ -470,7 +470,7 @@ def test_a_withdrawal_rejected_after_a_refund_says_it_paid_the_debt_not_the_wall
     assert f"rejected; {paid} of it paid what you owed, the rest went back to your wallet" in (
         english
     )
-    assert f"已拒绝，其中 {paid} 已用于抵扣您的欠款，其余已退回零钱" in chinese
+    assert f"已驳回，其中 {paid} 已用于抵扣您的欠款，其余已退回零钱" in chinese
 
 
 def test_a_withdrawal_sent_to_the_payout_gateway_reads_as_words_on_the_member_page(

@@ -148,7 +148,7 @@ ACTION_VERBS = [
     "发送",
     "申请",
     "批准",
-    "拒绝",
+    "驳回",
     "提交",
     "记录",
     "支付",
@@ -161,7 +161,7 @@ ACTION_VERBS = [
 
 def test_the_audit_actions_in_chinese_are_said_in_one_form() -> None:
     """The audit log read 订单已冲正 beside 拒绝提现: a state (已…) next to an action. Each
-    action is said as what was done, verb first (冲正订单, 拒绝提现), as the console's
+    action is said as what was done, verb first (冲正订单, 驳回提现), as the console's
     buttons say it; none as a state or a passive (已, 了, 被) or a noun (积分池补贴)."""
     chinese = {
         key: text for key, text in catalogue("zh").items() if key.startswith("audit_action.")
