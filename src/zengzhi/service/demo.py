@@ -49,7 +49,7 @@ def seed(context: Context) -> DemoAccess:
         context, NewTenant(id=DEMO, name="演示商城", owner="owner", password=password)
     )
     owner = Principal(DEMO, "system:demo", Role.OWNER)
-    key = users.create_api_key(context, owner, NewApiKey(name="demo shop"))
+    key = users.create_api_key(context, owner, NewApiKey(name="商城系统"))
     pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
     pools.open_pool(context, owner, NewPool(id="local", exit_multiple="1.2"))
     catalog.put_item(context, owner, "zone", "mall", ZoneIn(pool="main"))
@@ -98,7 +98,7 @@ def seed(context: Context) -> DemoAccess:
         context,
         owner,
         "main",
-        SubsidyRequest(id="demo-subsidy", amount="3000.00", reason="launch subsidy"),
+        SubsidyRequest(id="demo-subsidy", amount="3000.00", reason="开业补贴"),
     )
     wallets.request_withdrawal(
         context, owner, "m2", WithdrawalRequest(id="demo-withdrawal", amount="100.00")
