@@ -227,3 +227,30 @@ def test_a_long_reason_shows_its_start_and_the_rest_behind_a_toggle(api: Api) ->
     api.ok(api.post("/v1/pools/main/resume", {"reason": "盘点完毕"}))
     short = api.client.get("/console/audit", params={"action": "pool.resume"}).text
     assert re.search(r'<td role="cell" class="reason"[^>]*>盘点完毕</td>', short)
+
+
+def test_what_was_acted_on_is_said_in_words_and_links_to_its_page(api: Api) -> None:
+    """The 对象 column read member:m1, pool:main, order:o1, zone:z as stored (a code
+    name beside the actions said in words). Each is now said as the console names it
+    (会员 m1, 积分池 main, 订单 o1), linked to its page where the console has one; the
+    stored name stays in data-target (and its title), which the filter takes."""
+    api.pool()
+    api.member("m1")
+    api.completed_order("o1", "m1")
+    api.ok(api.post("/v1/orders/o1/reverse"))
+    api.ok(api.put("/v1/zones/z", {"pool": "main"}))
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    page = api.client.get("/console/audit").text
+    shown = dict(re.findall(r'data-target="([^"]+)"[^>]*>([^<]+)<', page))
+    assert shown.get("member:m1") == "会员 m1", shown
+    assert shown.get("pool:main") == "积分池 main" and shown.get("zone:z") == "专区 z", shown
+    assert shown.get("order:o1") == "订单 o1", shown
+    assert '<a href="/console/orders/o1" data-target="order:o1"' in page
+    assert '<a href="/console/members/m1" data-target="member:m1"' in page
+    assert not [words for words in shown.values() if re.search(r"[a-z]+:", words)], shown
+    api.client.get("/language/en")
+    english = api.client.get("/console/audit").text
+    assert dict(re.findall(r'data-target="([^"]+)"[^>]*>([^<]+)<', english))["pool:main"] == (
+        "pool main"
+    )
