@@ -40,7 +40,7 @@ def test_a_chinese_form_flags_each_wrong_value_in_chinese(browser: Browser, serv
         "withdrawals.minimum": "1e3",
         "withdrawals.fee_rate": "１０００",
         "withdrawals.fee_fixed": "",
-        "completion_delay_seconds": "0.001",
+        "completion_delay_days": "0.000001",
     }
     for name, value in wrong.items():
         page.locator(f'[name="{name}"]').fill(value)

@@ -61,8 +61,8 @@ FORMS = {
     ),
     "zone": lambda api: Form(
         "/console/config/zones",
-        {"id": "z", "completion_delay_seconds": "0", "modes": UNION},
-        {"id": "z", "completion_delay_seconds": "0", "modes": UNION.replace("15", "10")},
+        {"id": "z", "completion_delay_days": "0", "modes": UNION},
+        {"id": "z", "completion_delay_days": "0", "modes": UNION.replace("15", "10")},
         lambda api: (_found(api, "/v1/zones/z", "modes") or {}).get("union", {}).get("lock_days"),
         10,
     ),
@@ -143,7 +143,7 @@ def test_the_digest_follows_the_change_not_its_spelling_and_a_dry_runs_save_save
 ) -> None:
     api.pool(exit_multiple="2")
     csrf = sign_in(api.client, api.tenant)
-    zone = {"csrf": csrf, "id": "z", "completion_delay_seconds": "0", "modes": UNION}
+    zone = {"csrf": csrf, "id": "z", "completion_delay_days": "0", "modes": UNION}
     first = checked(api.client, "/console/config/zones", zone)
     # the same modes typed otherwise (spacing, a comment, keys in another order)
     spelled = '# the queue\n[union]\nlock_days=15\nfunding="0.5"\n'

@@ -13,7 +13,7 @@ from tests.service.test_console_pages import sign_in
 ENGLISH_OF_PYDANTIC = re.compile(r"Input should|String should|Value error|should have")
 # the settings form's fields that take a number, each given a different wrong value
 BAD_SETTINGS = {
-    "completion_delay_seconds": "0.001",
+    "completion_delay_days": "0.000001",
     "withdrawals.minimum": "1e3",
     "withdrawals.fee_rate": "１０００",
     "withdrawals.fee_fixed": "abc",
@@ -31,7 +31,7 @@ def settings(csrf: str, **changed: str) -> dict[str, str]:
     form = {
         "csrf": csrf,
         "timezone": "Asia/Shanghai",
-        "completion_delay_seconds": "0",
+        "completion_delay_days": "0",
         "withdrawals.minimum": "1.00",
         "withdrawals.fee_rate": "0",
         "withdrawals.fee_fixed": "0.00",
@@ -253,17 +253,15 @@ def test_a_conversion_is_chosen_into_cash_shares_or_points_from_a_list(api: Api)
 
 
 def test_a_negative_count_is_not_told_it_is_no_integer(api: Api) -> None:
-    """-1 in the return window (seconds) was answered 必须是整数 ("must be an integer"),
-    which -1 is: the rule is a count written in digits alone, and the message says that."""
+    """-1 in the return window was answered 必须是整数 ("must be an integer"), which -1 is;
+    the window is typed in days now (tests/service/test_console_return_window_days.py),
+    and -1 is said to be negative."""
     client = api.client
     csrf = sign_in(client, api.tenant)
     client.cookies.set("zz_lang", "zh")
-    for wrong in ("-1", "1.5"):
-        page = client.post(
-            "/console/config/settings", data=settings(csrf, completion_delay_seconds=wrong)
-        )
-        said = field_errors(page.text)["completion_delay_seconds"]
-        assert said != "必须是整数" and "0" in said and "正整数" in said, said
+    page = client.post("/console/config/settings", data=settings(csrf, completion_delay_days="-1"))
+    said = field_errors(page.text)["completion_delay_days"]
+    assert said == "不能为负数", said
 
 
 def test_check_refuses_at_its_field_what_save_would_refuse(api: Api) -> None:

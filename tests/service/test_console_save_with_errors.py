@@ -27,7 +27,7 @@ def test_save_says_it_saves_despite_the_checks_errors(api: Api) -> None:
     api.pool()
     csrf = sign_in(api.client, api.tenant)
     api.client.get("/language/zh")
-    zone = {"csrf": csrf, "id": "z", "completion_delay_seconds": "0", "action": "check"}
+    zone = {"csrf": csrf, "id": "z", "completion_delay_days": "0", "action": "check"}
     review = api.client.post("/console/config/zones", data={**zone, "modes": GUARANTEED}).text
     assert "1 个错误" in review
     button = _save_button(review)

@@ -213,7 +213,7 @@ def test_a_zone_with_modes_is_checked_dry_run_then_saved(api: Api, other: Api) -
     assert '<label for="f-modes">Companion modes (TOML)</label>' in shown.text
     assert "[union]\nfunding = &#34;0.5&#34;\n" in shown.text and "lock_days = 15\n" in shown.text
     assert 'value="save"' not in shown.text  # saving is offered once the change is checked
-    base = {"csrf": csrf, "id": "z", "completion_delay_seconds": "0"}
+    base = {"csrf": csrf, "id": "z", "completion_delay_days": "0"}
     bad = api.client.post("/console/config/zones", data={**base, "modes": "[union\n"})
     assert bad.status_code == 422 and 'id="e-modes"' in bad.text and "is not TOML" in bad.text
     refused = api.client.post(
@@ -384,7 +384,7 @@ def test_the_time_zone_is_set_on_the_settings_page_until_the_first_event(api: Ap
     assert 'value="Asia/Shanghai"' in shown.text
     form = {
         "csrf": csrf,
-        "completion_delay_seconds": "0",
+        "completion_delay_days": "0",
         "withdrawals.minimum": "1.00",
         "withdrawals.fee_rate": "0",
         "withdrawals.fee_fixed": "0.00",
@@ -416,7 +416,7 @@ def test_pages_show_and_read_times_in_the_tenants_time_zone(api: Api) -> None:
     form = {
         "csrf": csrf,
         "id": "z",
-        "completion_delay_seconds": "0",
+        "completion_delay_days": "0",
         "modes": "",
         "starts_at": "2026-12-01T08:00",  # 08:00 in Shanghai, the tenant's zone
     }

@@ -84,7 +84,7 @@ def test_each_template_saved_as_it_is_gives_its_mode_at_its_defaults(
         form = checked(
             api.client,
             "/console/config/zones",
-            {"csrf": csrf, "id": f"z-{mode}", "completion_delay_seconds": "0", "modes": template},
+            {"csrf": csrf, "id": f"z-{mode}", "completion_delay_days": "0", "modes": template},
         )
         saved = api.client.post("/console/config/zones", data=form, follow_redirects=False)
         assert saved.status_code == 303, saved.text
@@ -100,7 +100,7 @@ def test_each_template_saved_as_it_is_gives_its_mode_at_its_defaults(
     form = checked(
         api.client,
         "/console/config/zones",
-        {"csrf": csrf, "id": "z-all", "completion_delay_seconds": "0", "modes": every},
+        {"csrf": csrf, "id": "z-all", "completion_delay_days": "0", "modes": every},
     )
     saved = api.client.post("/console/config/zones", data=form, follow_redirects=False)
     assert saved.status_code == 303, saved.text

@@ -30,7 +30,7 @@ def test_a_zones_period_is_typed_as_the_page_writes_a_time(api: Api) -> None:
     zone = {
         "csrf": csrf,
         "id": "z",
-        "completion_delay_seconds": "0",
+        "completion_delay_days": "0",
         "starts_at": "2027-01-01 08:00",
         "ends_at": "２０２７-０３-３１ ２０:００",  # a Chinese input method's digits
     }
@@ -55,7 +55,7 @@ def test_a_time_that_is_not_one_is_refused_at_its_field(api: Api) -> None:
     api.pool()
     csrf = sign_in(api.client, api.tenant)
     api.client.get("/language/zh")
-    zone = {"csrf": csrf, "id": "z", "completion_delay_seconds": "0", "starts_at": "明天"}
+    zone = {"csrf": csrf, "id": "z", "completion_delay_days": "0", "starts_at": "明天"}
     refused = api.client.post("/console/config/zones", data={**zone, "action": "check"})
     assert refused.status_code == 422
     assert 'aria-invalid="true" aria-describedby="e-starts_at"' in _input(refused.text, "starts_at")

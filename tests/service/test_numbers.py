@@ -127,7 +127,7 @@ def test_every_bad_amount_in_a_gateway_notification_is_refused_and_kept(
 def test_the_consoles_zone_form_reads_numbers_as_configuration_files_do(api: Api) -> None:
     api.pool()
     csrf = sign_in(api.client, api.tenant)
-    form = {"csrf": csrf, "id": "z", "completion_delay_seconds": "0", "action": "check"}
+    form = {"csrf": csrf, "id": "z", "completion_delay_days": "0", "action": "check"}
     for value, message in [
         # a form's empty field is required (console forms say so), the rest not decimals
         *[(json.dumps(text), NOT_A_DECIMAL if text else "is required") for text in BAD_TEXTS],

@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
+from decimal import Decimal
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Path, Request, Response
@@ -38,6 +39,7 @@ from zengzhi.engine.backtest import Backtest
 from zengzhi.engine.config import DistributionConfig, read_toml
 from zengzhi.engine.fields import ID_PATTERN, hidden
 from zengzhi.i18n import Translator
+from zengzhi.i18n import format as fmt
 from zengzhi.service import catalog, config, distribution, dry_runs, pools, tenants
 from zengzhi.service.auth import Permission
 from zengzhi.service.background import RUN_ID
@@ -55,6 +57,7 @@ from zengzhi.web.console.session import PostedDep, Staff, StaffDep
 from zengzhi.web.pages import (
     Form,
     PageRoute,
+    Refusals,
     build,
     language,
     problems,
@@ -67,12 +70,19 @@ router = APIRouter(prefix="/console/config", route_class=PageRoute, include_in_s
 
 PAGE = 50
 ItemId = Annotated[str, Path(pattern=ID_PATTERN)]
+B = TypeVar("B", bound=BaseModel)
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str = "text"  # text, check, datetime, toml
+    kind: str = "text"  # text, check, datetime, toml, days
+    of: str = ""  # the model's field, when it is not the form's (a window typed in days)
+
+
+# The forms' return window, typed in days (`window_seconds`); the API's field is
+# completion_delay_seconds, in seconds.
+WINDOW = "completion_delay_days"
 
 
 @dataclass(frozen=True)
@@ -129,7 +139,7 @@ KINDS = {
         ZoneIn,
         (
             Field("pool"),
-            Field("completion_delay_seconds"),
+            Field(WINDOW, "days", "completion_delay_seconds"),
             Field("starts_at", "datetime"),
             Field("ends_at", "datetime"),
             Field("modes", "toml"),
@@ -137,6 +147,81 @@ KINDS = {
     ),
 }
 POOL_FIELDS = ("mint_ratio", "sell_fee", "exit_multiple", "opening_price", "min_sell_points")
+
+
+# ---------------------------------------------------------------------------- return windows
+
+# What a unit of a return window typed in days and hours counts, in seconds: the words
+# the zones' list writes a window in (format.duration: 2 天 12 小时, 16 min 40 s), and a few
+# more an operator may type.
+_WINDOW_UNITS = {
+    **dict.fromkeys(("天", "日", "d", "day", "days"), 86_400),
+    **dict.fromkeys(("小时", "时", "h", "hr", "hour", "hours"), 3_600),
+    **dict.fromkeys(("分钟", "分", "min", "m", "minute", "minutes"), 60),
+    **dict.fromkeys(("秒", "s", "sec", "second", "seconds"), 1),
+}
+_WINDOW_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([^\d\s.]+)\s*")
+WINDOW_SAYS = "must be a number of days (7, or 0.5 for 12 hours) or a time such as 2 days 12 h"
+
+
+def window_seconds(text: str, field: str) -> int:
+    """A return window as the console's forms take it (an operator thinks in days, the API
+    keeps seconds): a number of days, `7` or `0.5` (12 hours), or days, hours, minutes and
+    seconds as the zones' list writes them (`2 天 12 小时`, `16 min 40 s`); a Chinese input
+    method's full-width digits as theirs. A negative window, a fraction of a second
+    (`0.00001` days is 0.864 seconds) or anything else is refused naming `field`."""
+    typed = unicodedata.normalize("NFKC", text).strip().lower()
+    if re.fullmatch(r"-\s*\d+(\.\d+)?.*", typed):
+        raise DomainError(ErrorCode.INVALID, "must not be negative", field)
+    if re.fullmatch(r"\d+(\.\d+)?", typed):
+        seconds = Decimal(typed) * 86_400
+    else:
+        parts = _WINDOW_PART.findall(typed)
+        whole = "".join(f"{n}{unit}" for n, unit in parts)
+        if not parts or whole != re.sub(r"\s+", "", typed):
+            raise DomainError(ErrorCode.INVALID, WINDOW_SAYS, field)
+        if any(unit not in _WINDOW_UNITS for _, unit in parts):
+            raise DomainError(ErrorCode.INVALID, WINDOW_SAYS, field)
+        seconds = sum((Decimal(n) * _WINDOW_UNITS[unit] for n, unit in parts), Decimal(0))
+    if seconds != seconds.to_integral_value():
+        said = format(seconds.normalize(), "f")
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"is {said} seconds: a return window is a whole number of seconds",
+            field,
+        )
+    return int(seconds)
+
+
+def window_shown(seconds: int, lang: str) -> str:
+    """A window kept in seconds as its form shows it: whole days as their number (`7`),
+    any other in days, hours, minutes and seconds (`16 分 40 秒`), which it reads back."""
+    return str(seconds // 86_400) if seconds % 86_400 == 0 else fmt.duration(seconds, lang)
+
+
+def _build_windowed(model: type[B], data: Mapping[str, object], field: str, of: str) -> B:
+    """`build(model, data)` with the return window typed in days at the form's `field`
+    read into the model's `of`; a refusal of either is named at the form's field, beside
+    every other field refused at once."""
+    data = dict(data)
+    typed = data.pop(field, "")
+    refused: list[DomainError] = []
+    if isinstance(typed, str) and typed.strip():
+        try:
+            data[of] = window_seconds(typed, field)
+        except DomainError as error:
+            refused.append(error)
+    try:
+        body = build(model, data)
+    except Refusals as error:
+        found = problems(error)
+        for one in found:
+            if one.field == of:
+                one.field = field
+        raise Refusals([*refused, *found]) from None
+    if refused:
+        raise Refusals(refused)
+    return body
 
 
 def _given(values: Mapping[str, str], names: tuple[str, ...] | list[str]) -> dict[str, object]:
@@ -540,16 +625,16 @@ _SETTINGS = "console/config_settings.html"
 @router.get("/settings", response_class=HTMLResponse)
 def settings_form(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
     tenant = tenants.get_tenant(context, user.principal)
-    shown = Filled(_settings_values(tenant.settings))
+    shown = Filled(_settings_values(tenant.settings, language(request)))
     return _form_page(request, user, _SETTINGS, "settings", shown)
 
 
-def _settings_values(settings: TenantSettings) -> dict[str, str | bool]:
+def _settings_values(settings: TenantSettings, lang: str) -> dict[str, str | bool]:
     w = settings.withdrawals
     return {
         "shown": tenants.settings_version(settings),  # what the page was filled from
         "timezone": settings.timezone,
-        "completion_delay_seconds": str(settings.completion_delay_seconds),
+        WINDOW: window_shown(settings.completion_delay_seconds, lang),
         "withdrawals.minimum": w.minimum,
         "withdrawals.fee_rate": w.fee_rate,
         "withdrawals.fee_fixed": w.fee_fixed,
@@ -589,11 +674,11 @@ def save_settings(
     values["withdrawals.require_real_name"] = form.flag("withdrawals.require_real_name")
     values["withdrawals.require_payee"] = form.flag("withdrawals.require_payee")
     try:
-        body = build(
+        body = _build_windowed(
             TenantSettings,
             {
                 "timezone": values.get("timezone") or "",
-                "completion_delay_seconds": values.get("completion_delay_seconds") or "0",
+                WINDOW: values.get(WINDOW) or "0",
                 "withdrawals": {
                     "minimum": values.get("withdrawals.minimum") or "0.00",
                     "fee_rate": values.get("withdrawals.fee_rate") or "0",
@@ -607,11 +692,15 @@ def save_settings(
                     "pool_names": _pool_names(form.get("member_page.pool_names")),
                 },
             },
+            WINDOW,
+            "completion_delay_seconds",
         )
         tenants.update_settings(context, user.principal, body, form.get("shown") or None)
     except DomainError as error:
         if error.field == "settings":  # saved by someone else since: show theirs
-            values = _settings_values(tenants.get_tenant(context, user.principal).settings)
+            values = _settings_values(
+                tenants.get_tenant(context, user.principal).settings, language(request)
+            )
         shown = Filled(values, STATUS[error.code], error=error)
         return _form_page(request, user, _SETTINGS, "settings", shown)
     return see_other_with_notice(request, "/console/config/settings", "config.settings_saved")
@@ -841,18 +930,21 @@ def edit_item(
     kind = _kind(kinds)
     item = catalog.get_item(context, user.principal, kind.name, key).model_dump(mode="json")
     zone = tenant_zone(context, user.principal.tenant)
-    values = {f.name: _shown(item.get(f.name), f.kind, zone) for f in kind.fields}
+    lang = language(request)
+    values = {f.name: _shown(item.get(f.of or f.name), f.kind, zone, lang) for f in kind.fields}
     values["shown"] = config.item_version(context, user.principal, kinds, key)
     return _item_page(request, user, kinds, key, Filled(values))
 
 
-def _shown(value: object, kind: str, zone: tzinfo) -> str:
+def _shown(value: object, kind: str, zone: tzinfo, lang: str) -> str:
     if value is None:
         return ""
     if kind == "toml" and isinstance(value, Mapping):
         return _toml(value)
     if kind == "datetime":  # "2026-01-01T00:00:00Z" → "2026-01-01 08:00" in Shanghai
         return f"{datetime.fromisoformat(str(value)).astimezone(zone):%Y-%m-%d %H:%M}"
+    if kind == "days" and isinstance(value, int):  # 604800 → "7"
+        return window_shown(value, lang)
     return str(value)
 
 
@@ -874,7 +966,12 @@ def save_item(
                 data[f.name] = _moment(values[f.name], zone)
             if f.kind == "toml":
                 data[f.name] = _modes(values.get(f.name, ""))
-        body = build(kind.model, data)
+        windows = [f for f in kind.fields if f.kind == "days"]
+        body = (
+            _build_windowed(kind.model, data, windows[0].name, windows[0].of)
+            if windows
+            else build(kind.model, data)
+        )
         assert isinstance(body, ZoneIn | ProductIn | StoreIn)
         return key, body
 
