@@ -10,6 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from tests.security.money_race_workers import _jitter
 from tests.security.races import answer_of, process_context
 from zengzhi.service import member_access, members, orders, sessions, users
 from zengzhi.service.auth import Principal, Role
@@ -42,6 +43,7 @@ def reverse_or_sell_rounds(
         page = member_access.SaleRequest(id=f"page-{round_}", points="all")
         api = members.SellRequest(id=f"api-{round_}", points="all")
         barrier.wait(timeout=30)
+        _jitter(round_, number)  # the sales come a little later each round
         if number == 0:
             outcomes.append([answer_of(lambda: orders.reverse(context, owner, f"o-{member}"))])  # noqa: B023
         elif number == 1:
@@ -231,5 +233,80 @@ def rates_or_orders_rounds(
 
         with ThreadPoolExecutor(3) as threads:
             outcomes += threads.map(buy, range(3))
+    context.database.dispose()
+    return outcomes
+
+
+def reverse_or_withdraw_rounds(
+    url: str, secret: str, tenant: str, number: int, barrier: Any
+) -> list[list[str]]:
+    """Each round, member v{round} (who sold half the points of its completed order
+    o-v{round}) sees the order reversed by the console (process 0) while it withdraws its
+    whole wallet on the member page (process 1, one request id from two threads) and the
+    shop sells its other points through the API (process 2, one id from two threads)."""
+    from zengzhi.service import wallets  # noqa: PLC0415
+
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    shop = Principal(tenant, "key:race", Role.INTEGRATOR)
+    outcomes: list[list[str]] = []
+    for round_ in range(ROUNDS):
+        member = f"v{round_}"
+        whole = wallets.wallet(context, owner, member).balance
+        asked = member_access.MemberWithdrawalRequest(id=f"all-{round_}", amount=whole)
+        rest = members.SellRequest(id=f"rest-{round_}", points="all")
+        barrier.wait(timeout=30)
+        _jitter(round_, number)  # the member's moves come a little later each round
+        if number == 0:
+            outcomes.append([answer_of(lambda: orders.reverse(context, owner, f"o-{member}"))])  # noqa: B023
+        elif number == 1:
+            outcomes.append(
+                _twice(lambda: member_access.withdraw(context, Member(tenant, member), asked))  # noqa: B023
+            )
+        else:
+            outcomes.append(_twice(lambda: members.sell(context, shop, member, rest)))  # noqa: B023
+    context.database.dispose()
+    return outcomes
+
+
+def reverse_or_task_rounds(
+    url: str, secret: str, tenant: str, day: str, number: int, barrier: Any
+) -> list[list[str]]:
+    """Each round, member a{round}'s order o-a{round} of the ad zone is reversed (process
+    0) while the other processes report the member's ad task of the day (the same task,
+    proofs of their own) from two threads each, at once."""
+    from zengzhi.service import modes  # noqa: PLC0415
+
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    shop = Principal(tenant, "key:race", Role.INTEGRATOR)
+    outcomes: list[list[str]] = []
+    for round_ in range(ROUNDS):
+        member = f"a{round_}"
+        task = modes.TaskDone.model_validate({"zone": "ads", "day": day, "proof": f"p{number}"})
+        barrier.wait(timeout=30)
+        _jitter(round_, number)  # the reports come a little later each round
+        if number == 0:
+            outcomes.append([answer_of(lambda: orders.reverse(context, owner, f"o-{member}"))])  # noqa: B023
+            continue
+        outcomes.append(_twice(lambda: modes.complete_task(context, shop, member, task)))  # noqa: B023
+    context.database.dispose()
+    return outcomes
+
+
+def income_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any) -> list[list[str]]:
+    """Each round, every process books the advertiser's income i{round} into the ad
+    zone's reserve from two threads at once: processes 0 and 1 for 100.00, process 2 for
+    50.00 (the same id, another body)."""
+    from zengzhi.service import modes  # noqa: PLC0415
+
+    context = process_context(url, secret)
+    finance = Principal(tenant, "user:finance", Role.FINANCE)
+    outcomes: list[list[str]] = []
+    for round_ in range(ROUNDS):
+        amount = "50.00" if number == 2 else "100.00"
+        income = modes.IncomeRequest(id=f"i{round_}", mode="ads", amount=amount, source="adv")
+        barrier.wait(timeout=30)
+        outcomes.append(_twice(lambda: modes.record_income(context, finance, "ads", income)))  # noqa: B023
     context.database.dispose()
     return outcomes

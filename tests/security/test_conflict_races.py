@@ -12,6 +12,9 @@ to the tables, nobody owes more than they were paid, no voided claim pays)."""
 from __future__ import annotations
 
 import time
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -21,9 +24,11 @@ from tests.security.conflict_race_workers import PASSWORD, ROUNDS
 from tests.security.races import race
 from tests.security.test_money_races import _books
 from tests.service.conftest import SECRET, new_tenant
+from tests.service.test_concurrency import wallets_below_zero
 from zengzhi.core.amounts import Yuan, format_minor
+from zengzhi.core.days import DEFAULT_TIMEZONE
 from zengzhi.core.errors import DomainError
-from zengzhi.service import catalog, members, orders, pools, sessions, tenants, users
+from zengzhi.service import catalog, members, orders, pools, sessions, tenants, users, wallets
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, query
 from zengzhi.service.catalog import ProductIn, ZoneIn
@@ -333,4 +338,114 @@ def test_orders_paid_while_the_commission_rates_change_replay_as_applied(
     changes, *bought = race(3, conflict_race_workers.rates_or_orders_rounds, (url, secret, tenant))
     assert changes == ["ok"] * ROUNDS
     assert {answer for process in bought for answer in process} == {"ok,ok"}
+    _books(context, tenant)
+
+
+def _events(context: Context, tenant: str) -> list[str]:
+    e = t.events.c
+    statement = select(e.event_id).where(e.tenant_id == tenant).order_by(e.seq)
+    return query(context, lambda connection: list(connection.execute(statement).scalars()))
+
+
+@postgresql_only
+def test_an_order_reversed_while_its_member_withdraws_the_wallet_and_sells_the_rest(
+    context: Context,
+) -> None:
+    """Each round, member v{n} sold half the points of its completed order and has the
+    proceeds in its wallet: the console reverses the order while the member withdraws
+    the whole wallet on the member page and the shop sells the other half through the
+    API, each from two threads with one id, at once. The reversal applies; the
+    withdrawal holds the whole wallet or is refused as more than the wallet (the
+    reversal took it first), as is the sale; no wallet is below zero, and what the
+    reversal could not take from the wallet is a debt no larger than what was paid."""
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
+    wholes = []
+    for n in range(ROUNDS):
+        member = f"v{n}"
+        members.create_member(context, owner, NewMember(id=member))
+        order = NewOrder(id=f"o-{member}", member=member, amount="1000.00", contribution="300.00")
+        orders.create_order(context, owner, order)
+        orders.pay(context, owner, order.id)
+        (held,) = _points(context, owner, member)
+        half = str((Decimal(held) / 2).quantize(Decimal("0.0001")))
+        members.sell(context, owner, member, members.SellRequest(id=f"half-{n}", points=half))
+        wholes.append(wallets.wallet(context, owner, member).balance)
+        assert Yuan(wholes[-1]).minor > 0
+    url, secret = context.database.url, SECRET.get_secret_value()
+    reversal, withdrawal, sale = race(
+        3, conflict_race_workers.reverse_or_withdraw_rounds, (url, secret, tenant)
+    )
+    kinds = _entries(context, tenant)
+    for n in range(ROUNDS):
+        said = {"reverse": reversal[n], "withdraw": withdrawal[n], "sell": sale[n]}
+        assert reversal[n] == ["ok"], said
+        for answers in (withdrawal[n], sale[n]):
+            assert answers in (["ok", "ok"], ["insufficient", "insufficient"]), said
+        assert kinds.count((f"sell:rest-{n}", "sale")) == (sale[n] == ["ok", "ok"])
+        asked = wallets.list_withdrawals(context, owner, None, f"v{n}", 10, None)
+        assert [one.amount for one in asked] == ([wholes[n]] if "ok" in withdrawal[n] else [])
+        assert orders.get_order(context, owner, f"o-v{n}").status == "reversed"
+    with context.database.read() as connection:
+        assert wallets_below_zero(connection, tenant) == 0
+    _books(context, tenant)
+
+
+@postgresql_only
+def test_an_ad_order_reversed_while_its_days_task_is_reported(context: Context) -> None:
+    """Each round, member a{n}'s order of the ad zone is reversed while two processes
+    report its ad task of the day from two threads each (the same task, proofs of their
+    own), at once: the task releases at most once, and only before the reversal (whose
+    claim it voids), never after it."""
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    zone = ZoneIn.model_validate({"modes": {"ads": {"ratio": "1", "backed": True}}})
+    catalog.put_item(context, owner, "zone", "ads", zone)
+    phone = ProductIn.model_validate(
+        {"price": "999.00", "platform": "999.00", "zone": "ads", "modes": {"ads": "1"}}
+    )
+    catalog.put_item(context, owner, "product", "phone", phone)
+    for n in range(ROUNDS):
+        members.create_member(context, owner, NewMember(id=f"a{n}"))
+        orders.create_order(context, owner, NewOrder(id=f"o-a{n}", member=f"a{n}", product="phone"))
+        assert orders.pay(context, owner, f"o-a{n}").status == "completed"
+    day = datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date().isoformat()  # the tenant's today
+    url, secret = context.database.url, SECRET.get_secret_value()
+    reversal, *reported = race(
+        3, conflict_race_workers.reverse_or_task_rounds, (url, secret, tenant, day)
+    )
+    kinds, logged = _entries(context, tenant), _events(context, tenant)
+    for n in range(ROUNDS):
+        answers = [answer for process in reported for answer in process[n]]
+        assert reversal[n] == ["ok"], reversal[n]
+        assert set(answers) <= {"ok", "conflict", "invalid", "insufficient"}, answers
+        task = f"task:ads:a{n}:{day}"
+        released = kinds.count((task, "release"))
+        assert released <= 1, (n, answers, kinds)
+        if released:  # the task's event came before the reversal's, in the log's order
+            assert logged.index(task) < logged.index(f"reverse:o-a{n}"), (n, logged)
+    _books(context, tenant)
+
+
+@postgresql_only
+def test_one_income_id_with_two_bodies_at_once_books_one(context: Context) -> None:
+    """Each round, three processes of two threads book the advertiser's income i{n}
+    into the ad zone's reserve at once, two of them for 100.00 and one for 50.00 (the
+    same id): one body is booked, once, every sender of it is answered as it, every
+    sender of the other is refused as a conflict on the id."""
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    zone = ZoneIn.model_validate({"modes": {"ads": {"ratio": "1", "backed": True}}})
+    catalog.put_item(context, owner, "zone", "ads", zone)
+    url, secret = context.database.url, SECRET.get_secret_value()
+    outcomes = race(3, conflict_race_workers.income_rounds, (url, secret, tenant))
+    logged = _events(context, tenant)
+    for n in range(ROUNDS):
+        hundred = outcomes[0][n] + outcomes[1][n]
+        assert (hundred, outcomes[2][n]) in (
+            (["ok"] * 4, ["conflict"] * 2),
+            (["conflict"] * 4, ["ok"] * 2),
+        ), (n, outcomes)
+        assert logged.count(f"income:i{n}") == 1
     _books(context, tenant)
