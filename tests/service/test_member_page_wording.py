@@ -199,3 +199,21 @@ def test_a_rejected_withdrawal_says_the_reason_finance_gave(api: Api) -> None:
         page = client.get("/m").text
         reasons = re.findall(r"<span[^>]*data-reason[^>]*>([^<]*)</span>", page)
         assert reasons == [f"{said}收款账户与实名&lt;b&gt;不符&lt;/b&gt;"], reasons  # w1's only
+
+
+def test_too_few_points_to_pay_a_fen_is_said_in_the_pages_words(api: Api) -> None:
+    """Selling 0.001 points read 按资金池现价卖出 0.0010 积分得 0.00 元 on a page that says
+    今天每积分价值 and writes money as ¥: 资金池 is a word the page never uses. It now
+    reads in the page's words, the amount as every amount beside it."""
+    client = _member_page(api, "mem-fen")
+    client.get("/language/zh")
+    refused = client.post(
+        "/m/sell/quote",
+        data={"csrf": _csrf(client.get("/m").text), "pool": "main", "points": "0.001"},
+    )
+    assert refused.status_code == 422
+    error = re.search(r'id="sell-error-main"[^>]*>([^<]*)<', refused.text)
+    assert error is not None, refused.text
+    said = error.group(1)
+    assert "资金池" not in said and "0.00 元" not in said, said
+    assert "按今天的价格" in said and "¥0.00" in said, said
