@@ -100,12 +100,42 @@ def _fill(language: str, sentence: str, values: Mapping[str, str]) -> str:
     return _SLOT.sub(slot, sentence)
 
 
+_TABLE_SLOT = re.compile(r"\{(\d+):([a-z_]+)\}")  # {0:mode_name}: a value a table names
+
+
+def _named(text: str, depth: int = 0) -> str:
+    """`text` in English with each value that the Chinese sentence writes through a table
+    (`{0:mode_name}`) written as the English catalogue's table names it: "the refer_three
+    mode has no end date" read 推三返一模式没有结束日期 in Chinese and kept the mode's
+    code in English. Only those values change; a value the table does not hold stays."""
+    for pattern, translated in _patterns("zh"):
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        slots = sorted(
+            (match.span(f"v{n}"), match.group(f"v{n}"), table)
+            for n, table in _TABLE_SLOT.findall(translated)
+        )
+        out, last = [], 0
+        for (start, end), value, table in slots:
+            out += [text[last:start], catalogue(DEFAULT).get(f"{table}.{value}", value)]
+            last = end
+        return "".join(out) + text[last:]
+    where, colon, rest = text.partition(": ")
+    if colon and " " not in where and depth == 0:
+        return f"{where}: {_named(rest, depth + 1)}"
+    return text
+
+
 def translate_message(language: str, text: str, depth: int = 0) -> str:
     """`text` (a message the code wrote in English) in `language`; as it is when no
     catalogued sentence makes it. A message prefixed with where it belongs
-    ("union.lock_days: must not be negative") keeps the prefix."""
-    if language == DEFAULT or not text or depth > 2:
+    ("union.lock_days: must not be negative") keeps the prefix. In English, a mode the
+    message names by its code is named as the pages name it (`_named`)."""
+    if not text or depth > 2:
         return text
+    if language == DEFAULT:
+        return _named(text) if depth == 0 else text
     whole = messages(language).get(text)
     if whole is not None:
         return whole
