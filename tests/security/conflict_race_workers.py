@@ -310,3 +310,31 @@ def income_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any)
         outcomes.append(_twice(lambda: modes.record_income(context, finance, "ads", income)))  # noqa: B023
     context.database.dispose()
     return outcomes
+
+
+def convert_or_reverse_rounds(
+    url: str, secret: str, tenants: list[str], number: int, barrier: Any
+) -> list[list[str]]:
+    """Each round, in tenant tenants[round], finance converts every member's contribution
+    balance into cash (process 0) while processes 1 and 2 reverse orders o{number} and
+    o{number + 2}, whose commissions were paid into contribution, from two threads each,
+    at once."""
+    from zengzhi.service import distribution  # noqa: PLC0415
+
+    context = process_context(url, secret)
+    outcomes: list[list[str]] = []
+    for tenant in tenants:
+        owner = Principal(tenant, "user:owner", Role.OWNER)
+        finance = Principal(tenant, "user:finance", Role.FINANCE)
+        conversion = distribution.Conversion(id="v1", into="cash", rate="0.5", reason="month end")
+        barrier.wait(timeout=30)
+        if number == 0:
+            outcomes.append(
+                _twice(lambda: distribution.convert_contributions(context, finance, conversion))  # noqa: B023
+            )
+            continue
+        answers = _twice(lambda: orders.reverse(context, owner, f"o{number}"))  # noqa: B023
+        answers += _twice(lambda: orders.reverse(context, owner, f"o{number + 2}"))  # noqa: B023
+        outcomes.append(answers)
+    context.database.dispose()
+    return outcomes

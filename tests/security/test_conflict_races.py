@@ -449,3 +449,44 @@ def test_one_income_id_with_two_bodies_at_once_books_one(context: Context) -> No
         ), (n, outcomes)
         assert logged.count(f"income:i{n}") == 1
     _books(context, tenant)
+
+
+@postgresql_only
+def test_orders_reversed_while_contribution_is_converted(context: Context) -> None:
+    """Each round (a tenant of its own), finance converts every member's contribution
+    balance into cash (one id, from two threads) while two processes reverse four
+    orders whose commissions were paid into contribution, at once: the conversion pays
+    each balance once, the reversals apply once, and what a reversal takes back from a
+    balance already converted is owed, never converted twice nor lost (the books'
+    contribution reserve backs exactly the balances members hold)."""
+    from zengzhi.engine.config import DistributionConfig  # noqa: PLC0415
+    from zengzhi.service import distribution  # noqa: PLC0415
+
+    rates = {
+        "overflow": "platform",
+        "commission": {"rates": ["0.2", "0.1"], "pay_in": "contribution"},
+    }
+    names = []
+    for _ in range(3):
+        tenant = new_tenant(context)
+        owner = Principal(tenant, "user:owner", Role.OWNER)
+        distribution.put_settings(context, owner, DistributionConfig.model_validate(rates))
+        pools.open_pool(context, owner, NewPool(id="main"))
+        members.create_member(context, owner, NewMember(id="top"))
+        members.create_member(context, owner, NewMember(id="mid", referrer="top"))
+        for n in range(5):
+            members.create_member(context, owner, NewMember(id=f"b{n}", referrer="mid"))
+            order = NewOrder(id=f"o{n}", member=f"b{n}", amount="1000.00", contribution="0.00")
+            orders.create_order(context, owner, order)
+            assert orders.pay(context, owner, order.id).status == "completed"
+        names.append(tenant)
+    url, secret = context.database.url, SECRET.get_secret_value()
+    converted, *reversals = race(
+        3, conflict_race_workers.convert_or_reverse_rounds, (url, secret, names)
+    )
+    for n, tenant in enumerate(names):
+        assert converted[n] == ["ok", "ok"], converted[n]
+        for process in reversals:
+            assert process[n] == ["ok"] * 4, process[n]
+        assert _events(context, tenant).count("conversion:v1") == 1
+        _books(context, tenant)
