@@ -338,3 +338,30 @@ def convert_or_reverse_rounds(
         outcomes.append(answers)
     context.database.dispose()
     return outcomes
+
+
+def move_or_bind_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any) -> list[str]:
+    """Each round, support moves every direct member of x{round} to y{round} (process 0)
+    while the other processes bind members n{round}-{number}-{k} to x{round} from three
+    threads each, at once."""
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    outcomes: list[str] = []
+    for round_ in range(ROUNDS):
+        barrier.wait(timeout=30)
+        if number == 0:
+            move = members.Reassignment(referrer=f"y{round_}", reason="reported")
+            outcomes.append(
+                answer_of(lambda: members.reassign_referees(context, owner, f"x{round_}", move))  # noqa: B023
+            )
+            continue
+
+        def bind(k: int) -> str:
+            binding = members.Binding(referrer=f"x{round_}")  # noqa: B023
+            member = f"n{round_}-{number}-{k}"  # noqa: B023
+            return answer_of(lambda: members.bind(context, owner, member, binding))
+
+        with ThreadPoolExecutor(3) as threads:
+            outcomes += threads.map(bind, range(3))
+    context.database.dispose()
+    return outcomes

@@ -490,3 +490,36 @@ def test_orders_reversed_while_contribution_is_converted(context: Context) -> No
             assert process[n] == ["ok"] * 4, process[n]
         assert _events(context, tenant).count("conversion:v1") == 1
         _books(context, tenant)
+
+
+@postgresql_only
+def test_members_bound_while_their_referrers_members_are_moved(context: Context) -> None:
+    """Each round, support moves every direct member of x{n} to y{n} while two processes
+    of three threads bind new members to x{n}, at once: a member bound before the move
+    (in the log's order) is moved with the others, one bound after it stays under x{n},
+    and the log replays to the very referrers the commands wrote."""
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    for n in range(ROUNDS):
+        for member in (f"x{n}", f"y{n}", f"old{n}"):
+            referrer = {"referrer": f"x{n}"} if member.startswith("old") else {}
+            members.create_member(context, owner, NewMember(id=member, **referrer))
+        for process in (1, 2):
+            for k in range(3):
+                members.create_member(context, owner, NewMember(id=f"n{n}-{process}-{k}"))
+    url, secret = context.database.url, SECRET.get_secret_value()
+    moved, *bound = race(3, conflict_race_workers.move_or_bind_rounds, (url, secret, tenant))
+    assert moved == ["ok"] * ROUNDS
+    assert {answer for process in bound for answer in process} == {"ok"}
+    logged = _events(context, tenant)
+    moves = [event for event in logged if event.startswith("reassign:")]
+    for n in range(ROUNDS):
+        at = logged.index(moves[n])
+        for process in (1, 2):
+            for k in range(3):
+                member = f"n{n}-{process}-{k}"
+                before = logged.index(f"bind:{member}:x{n}") < at
+                now = members.get_member(context, owner, member).referrer
+                assert now == (f"y{n}" if before else f"x{n}"), (n, member, now, logged)
+        assert members.get_member(context, owner, f"old{n}").referrer == f"y{n}"
+    _books(context, tenant)
