@@ -247,4 +247,4 @@ def test_a_dry_runs_skipped_events_are_listed_in_the_pages_language(api: Api) ->
         "/console/config/pools/main", data={"csrf": csrf, **params, "action": "dryrun"}
     )
     result = dry_run_result(api.client, started)
-    assert "sell:s1: 按此方案已无可执行的内容" in result.text, result.text
+    assert "sell:s1：按此方案已无可执行的内容" in result.text, result.text

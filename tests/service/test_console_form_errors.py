@@ -128,11 +128,11 @@ def test_a_bad_entry_of_a_list_is_flagged_at_its_field_with_its_value(api: Api) 
         data=settings(csrf, **{"member_page.pool_names": "main = " + "名" * 300}),
     )
     flagged = field_errors(long_name.text)
-    assert flagged == {"member_page.pool_names": "main: 最多 200 个字符"}
+    assert flagged == {"member_page.pool_names": "main：最多 200 个字符"}
     spaced = client.post(
         "/console/config/settings", data=settings(csrf, **{"member_page.pool_names": "a b = x"})
     )
-    assert field_errors(spaced.text)["member_page.pool_names"].startswith("'a b': 必须是")
+    assert field_errors(spaced.text)["member_page.pool_names"].startswith("'a b'：必须是")
 
     conversion = {"csrf": csrf, "id": "c-1", "into": "shares", "rate": "1", "reason": "年终"}
     page = client.post("/console/pools/conversion", data={**conversion, "members": "m1 -x"})
@@ -208,7 +208,7 @@ def test_an_uploaded_scenario_is_named_by_its_file_and_said_once(api: Api) -> No
         data={"csrf": csrf},
         files={"upload": ("mine.toml", b"nonsense = 1\n", "text/plain")},
     )
-    assert field_errors(unknown.text) == {"upload": "nonsense: 不是已知字段"}
+    assert field_errors(unknown.text) == {"upload": "nonsense：不是已知字段"}
     assert 'class="notice error"' not in unknown.text
     gbk = client.post(
         "/console/simulations",
@@ -359,6 +359,6 @@ def test_event_types_are_separated_as_a_chinese_keyboard_types_them(api: Api) ->
     assert refused.status_code == 422
     said = field_errors(refused.text)
     assert said == {
-        "event_types": "'订单完成': 须为英文小写的事件类型，如 order.completed、withdrawal.* 或 *"
+        "event_types": "'订单完成'：须为英文小写的事件类型，如 order.completed、withdrawal.* 或 *"
     }, said
     assert len(api.ok(api.get("/v1/webhooks"))) == 2  # nothing more subscribed

@@ -164,7 +164,7 @@ NAMED_IN_ENGLISH = {
         ),
         ("unknown member m9", "未知会员 m9"),
         ("unknown withdrawal w-1", "未知提现 w-1"),  # not "unknown {0} {1}"
-        ("union.lock_days: must not be negative", "union.lock_days: 不能为负数"),
+        ("union.lock_days: must not be negative", "union.lock_days：不能为负数"),
         (  # a mode by its name on every page (mode_name), not its code
             "the ads mode has no end date: seed 002: 每个活动设置一定周期，不要一个模式玩一年以上",
             "广告电商积分模式没有结束日期："
@@ -173,7 +173,7 @@ NAMED_IN_ENGLISH = {
         ("zone 'z' runs no dividend mode", "专区 'z' 没有运行dividend模式"),  # not a mode's code
         (  # a TOML number where a decimal string goes: the value is said in Chinese too
             'quota.multiple: must be a decimal string such as "12.50", not the number 2',
-            'quota.multiple: 必须是加引号的小数，形如 "12.50"，而不是数字 2',
+            'quota.multiple：必须是加引号的小数，形如 "12.50"，而不是数字 2',
         ),
         (  # the lint's growth factors with words in them
             "a buyer here exits at 2× only once pool 'main' has taken in 1.2 million× what it "

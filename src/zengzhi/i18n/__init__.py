@@ -149,8 +149,20 @@ def translate_message(language: str, text: str, depth: int = 0) -> str:
             return _fill(language, translated, values)
     where, colon, rest = text.partition(": ")
     if colon and " " not in where and depth == 0:
-        return f"{where}: {translate_message(language, rest, depth + 1)}"
+        said = translate_message(language, rest, depth + 1)
+        return f"{where}{colon_between(language, where, said)}{said}"
     return text
+
+
+_CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def colon_between(language: str, before: str, after: str) -> str:
+    """The colon after a name (a field, a pool, a withdrawal's id) and before what is said
+    of it: in Chinese the full-width "：" where Chinese text meets it on either side, as
+    every catalogued sentence writes it (`union.lock_days：不能为负数`, not `: `); else ": "."""
+    chinese = _CHINESE.match(after[:1]) or _CHINESE.match(before[-1:])
+    return "：" if language == "zh" and chinese else ": "
 
 
 class Translator:
@@ -170,6 +182,10 @@ class Translator:
     def message(self, text: str) -> str:
         """A message from the service or the lint, in this language."""
         return translate_message(self.language, text)
+
+    def colon(self, after: str, before: str = "") -> str:
+        """The colon between a name and what is said of it (`colon_between`)."""
+        return colon_between(self.language, before, after)
 
     def named(self, table: str, name: str) -> str:
         """A stored name (an audit action, a movement's kind) as the catalogue's `table`
