@@ -365,3 +365,26 @@ def move_or_bind_rounds(url: str, secret: str, tenant: str, number: int, barrier
             outcomes += threads.map(bind, range(3))
     context.database.dispose()
     return outcomes
+
+
+def phone_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any) -> list[str]:
+    """Each round, one phone number (written three ways) is asked for at once by a new
+    member's registration (process 0) and by members e{round}-1 and e{round}-2 changing
+    theirs to it (processes 1 and 2), each from two threads."""
+    from tests.security.workers import PHONES  # noqa: PLC0415
+
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    outcomes: list[str] = []
+    for round_ in range(ROUNDS):
+        phone = PHONES[number] % round_
+        barrier.wait(timeout=30)
+        if number == 0:
+            new = members.NewMember(id=f"fresh{round_}", phone=phone)
+            outcomes += _twice(lambda: members.create_member(context, owner, new))  # noqa: B023
+        else:
+            change = members.MemberChange(phone=phone)
+            member = f"e{round_}-{number}"
+            outcomes += _twice(lambda: members.change_member(context, owner, member, change))  # noqa: B023
+    context.database.dispose()
+    return outcomes

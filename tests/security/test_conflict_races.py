@@ -523,3 +523,33 @@ def test_members_bound_while_their_referrers_members_are_moved(context: Context)
                 assert now == (f"y{n}" if before else f"x{n}"), (n, member, now, logged)
         assert members.get_member(context, owner, f"old{n}").referrer == f"y{n}"
     _books(context, tenant)
+
+
+@postgresql_only
+def test_one_phone_asked_for_at_once_by_a_registration_and_two_changes(context: Context) -> None:
+    """With one account a phone, each round a phone number (written three ways) is asked
+    for at once by a new member's registration and by two members changing theirs to
+    it, each from two threads: exactly one of the three gets it (both of its threads
+    answered as the one request), the others are refused as a conflict on the phone."""
+    from zengzhi.engine.config import DistributionConfig  # noqa: PLC0415
+    from zengzhi.service import distribution  # noqa: PLC0415
+
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    limits = {"limits": {"one_account_per_phone": True}}
+    distribution.put_settings(context, owner, DistributionConfig.model_validate(limits))
+    for n in range(ROUNDS):
+        for process in (1, 2):
+            members.create_member(context, owner, NewMember(id=f"e{n}-{process}"))
+    url, secret = context.database.url, SECRET.get_secret_value()
+    outcomes = race(3, conflict_race_workers.phone_rounds, (url, secret, tenant))
+    for n in range(ROUNDS):
+        said = [process[2 * n : 2 * n + 2] for process in outcomes]
+        assert sorted(said) == [["conflict"] * 2] * 2 + [["ok"] * 2], (n, said)
+        holders = [
+            one
+            for one in (f"fresh{n}", f"e{n}-1", f"e{n}-2")
+            if (one != f"fresh{n}" or said[0] == ["ok"] * 2)
+            and members.get_member(context, owner, one).phone is not None
+        ]
+        assert len(holders) == 1, (n, said, holders)
