@@ -178,6 +178,18 @@ def test_a_type_no_event_is_sent_as_is_refused_naming_the_nearest(api: Api) -> N
     assert sum(len(one["event_types"]) for one in kept) == len(every)
 
 
+def test_a_long_type_is_refused_without_being_repeated_whole(api: Api) -> None:
+    """5,000 characters pasted as a type were repeated whole in the refusal, which the
+    console shows under the field: a wall of 5,000 characters. The type is said by its
+    first 40 characters, as a refused number is."""
+    pasted = "x" * 5000
+    refused = api.post("/v1/webhooks", {"url": "https://shop.example/h", "event_types": [pasted]})
+    assert refused.status_code == 422 and refused.json()["field"] == "event_types.0"
+    said = refused.json()["message"]
+    assert said.startswith("x" * 40 + "… is no event type zengzhi sends"), said
+    assert len(said) < 200, len(said)
+
+
 def test_the_service_publishes_only_types_a_subscription_may_name(
     api: Api, context: Context
 ) -> None:

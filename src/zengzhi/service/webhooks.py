@@ -72,7 +72,9 @@ def _sent(pattern: str) -> str:
     near = difflib.get_close_matches(pattern, sorted(KNOWN_TYPES), n=1)
     if near:
         raise ValueError(f"{pattern} is no event type zengzhi sends: did you mean {near[0]}?")
-    raise ValueError(f"{pattern} is no event type zengzhi sends (docs/integration.md lists them)")
+    # a long paste said by its start (the console shows the refusal under the field)
+    said = pattern if len(pattern) <= 40 else pattern[:40] + "…"
+    raise ValueError(f"{said} is no event type zengzhi sends (docs/integration.md lists them)")
 
 
 EventPattern = Annotated[
