@@ -44,15 +44,19 @@ _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 def _allowed(request: Request) -> list[str]:
     """Every method some route of the path takes (each asked whether it would answer it).
     Starlette's 405 names the methods of the first route whose path matched only
-    (`DELETE /v1/orders`: "Allow: POST", not GET)."""
-    return [
+    (`DELETE /v1/orders`: "Allow: POST", not GET). HEAD wherever GET is: the guard
+    answers a HEAD as its GET (api/guard.py)."""
+    taken = {
         method
         for method in _METHODS
         if any(
             route.matches({**request.scope, "method": method})[0] == Match.FULL
             for route in request.app.routes
         )
-    ]
+    }
+    if "GET" in taken:
+        taken.add("HEAD")
+    return [method for method in _METHODS if method in taken]
 
 
 async def _http(request: Request, error: Exception) -> JSONResponse:

@@ -11,6 +11,10 @@ security headers on every response, and an access log that prints no token.
   HTML also get a content security policy that lets only this site's scripts run.
 - **Access log.** uvicorn's access log prints each request's path and query: values of
   `token`, `key`, `secret` and `password` in it are replaced by `…`.
+- **HEAD.** A HEAD request is answered as its GET, without the body: FastAPI's routes
+  take the methods they are declared with, and a HEAD (a monitor's, a link checker's)
+  was 405 on every page and list. The status and headers are GET's (Content-Length
+  included); an address without GET still answers 405.
 """
 
 from __future__ import annotations
@@ -76,9 +80,16 @@ class Guard:
             return
         extra = _headers(scope.get("path", ""))
         started = False
+        head = scope.get("method") == "HEAD"
+        if head:  # answered as GET, its body left out below
+            scope = {**scope, "method": "GET"}
 
         async def send_with_headers(message: Message) -> None:
             nonlocal started
+            if head and message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
             if message["type"] == "http.response.start":
                 started = True
                 names = {name.lower() for name, _ in message.get("headers", [])}
