@@ -37,6 +37,7 @@ REFUSED = {
     "1.5 秒": ("折合 1.5 秒", "is 1.5 seconds"),
     "一周": ("必须是天数", "must be a number of days"),
     "7 weeks": ("必须是天数", "must be a number of days"),
+    "366": ("不能超过 365 天", "must be at most 365 days"),  # the API's bound, in days
 }
 
 

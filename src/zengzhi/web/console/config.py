@@ -208,7 +208,14 @@ def _build_windowed(model: type[B], data: Mapping[str, object], field: str, of: 
     refused: list[DomainError] = []
     if isinstance(typed, str) and typed.strip():
         try:
-            data[of] = window_seconds(typed, field)
+            seconds = window_seconds(typed, field)
+            # the model's bound, said in days (its own refusal said 不能大于 31536000)
+            bounds = model.model_fields[of].metadata
+            most = next((getattr(m, "le", None) for m in bounds if hasattr(m, "le")), None)
+            if isinstance(most, int) and seconds > most:
+                said = f"must be at most {window_shown(most, 'en')} days"
+                raise DomainError(ErrorCode.INVALID, said, field)
+            data[of] = seconds
         except DomainError as error:
             refused.append(error)
     try:
