@@ -388,3 +388,35 @@ def phone_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any) 
             outcomes += _twice(lambda: members.change_member(context, owner, member, change))  # noqa: B023
     context.database.dispose()
     return outcomes
+
+
+def agent_or_orders_rounds(
+    url: str, secret: str, tenant: str, number: int, barrier: Any
+) -> list[str]:
+    """Each round, process 0 sells region r{round}'s province agency to member ag{round}
+    while the other processes create and pay orders in that region from three threads
+    each, at once."""
+    from zengzhi.service import distribution  # noqa: PLC0415
+
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    outcomes: list[str] = []
+    for round_ in range(ROUNDS):
+        barrier.wait(timeout=30)
+        if number == 0:
+            agent = distribution.NewAgent(
+                id=f"g{round_}", member=f"ag{round_}", region=f"r{round_}", level="province"
+            )
+            outcomes.append(answer_of(lambda: distribution.grant_agent(context, owner, agent)))  # noqa: B023
+            continue
+
+        def buy(n: int) -> str:
+            ident = f"o{round_}-{number}-{n}"  # noqa: B023
+            order = orders.NewOrder(id=ident, member="buyer", product="gift", region=f"r{round_}")  # noqa: B023
+            made = answer_of(lambda: orders.create_order(context, owner, order))
+            return made + "," + answer_of(lambda: orders.pay(context, owner, order.id))
+
+        with ThreadPoolExecutor(3) as threads:
+            outcomes += threads.map(buy, range(3))
+    context.database.dispose()
+    return outcomes

@@ -553,3 +553,37 @@ def test_one_phone_asked_for_at_once_by_a_registration_and_two_changes(context: 
             and members.get_member(context, owner, one).phone is not None
         ]
         assert len(holders) == 1, (n, said, holders)
+
+
+@postgresql_only
+def test_orders_paid_in_a_region_while_its_agency_is_sold_replay_as_applied(
+    context: Context,
+) -> None:
+    """Each round, the owner sells region r{n}'s province agency while two processes of
+    three threads create and pay orders in that region, at once: an order after the
+    sale in the log's order pays the new agent, one before it does not, so that the log
+    replays to the very balances the commands wrote."""
+    from zengzhi.engine.config import DistributionConfig  # noqa: PLC0415
+    from zengzhi.service import distribution  # noqa: PLC0415
+
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    agents = {"agents": {"mode": "flat", "rates": {"province": "0.01"}}}
+    distribution.put_settings(context, owner, DistributionConfig.model_validate(agents))
+    pools.open_pool(context, owner, NewPool(id="main"))
+    gift = ProductIn(
+        price="1000.00",
+        cost="300.00",
+        distribution="300.00",
+        platform="100.00",
+        contribution="300.00",
+    )
+    catalog.put_item(context, owner, "product", "gift", gift)
+    members.create_member(context, owner, NewMember(id="buyer"))
+    for n in range(ROUNDS):
+        members.create_member(context, owner, NewMember(id=f"ag{n}"))
+    url, secret = context.database.url, SECRET.get_secret_value()
+    sold, *bought = race(3, conflict_race_workers.agent_or_orders_rounds, (url, secret, tenant))
+    assert sold == ["ok"] * ROUNDS
+    assert {answer for process in bought for answer in process} == {"ok,ok"}
+    _books(context, tenant)

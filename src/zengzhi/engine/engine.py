@@ -422,6 +422,7 @@ class Engine:
         if event.fee < 0:
             raise invalid("fee", "must not be negative")
         self._known(event.member)
+        self.state.network.lock_links()  # before the holder is looked for (store/network.py)
         holder = self.state.agents.agent(event.region, event.level)
         if holder is not None:
             raise DomainError(

@@ -9,7 +9,7 @@ recomputes their star level (a CASE over the level thresholds). Updating those r
 locks them, so two orders under the same upline add up, one after the other, and each
 sees the levels its own amount reaches. A binding takes the tenant's network lock
 first (`lock_links`), so that its cycle check and its write are one step; every other
-command that reads a link takes the same lock shared (`_read`), so that no binding
+command that reads a link takes the same lock shared (`read_lock`), so that no binding
 commits between its reading of a chain and its own commit.
 """
 
@@ -145,9 +145,9 @@ class SqlNetwork:
         # member → (referrer, star level), read in bulk by `prefetch` for a daily run;
         # forgotten whenever this command changes a referrer or a level
         self._links: dict[str, tuple[str | None, int]] = {}
-        self._reading = False  # the network lock held shared (`_read`)
+        self._reading = False  # the network lock held shared (`read_lock`)
 
-    def _read(self) -> None:
+    def read_lock(self) -> None:
         """The tenant's network lock, shared, before the first link this transaction reads
         (PostgreSQL): a binding takes it alone (`lock_links`), so it waits for the commands
         that read the links it changes and they for it, and a command's chain is the one
@@ -173,7 +173,7 @@ class SqlNetwork:
             )
 
     def referrer(self, member: str) -> str | None:
-        self._read()
+        self.read_lock()
         row = self._connection.execute(
             select(t.members.c.referrer).where(self._where(member))
         ).first()
@@ -199,14 +199,14 @@ class SqlNetwork:
         )
 
     def sponsor_of(self, member: str) -> str | None:
-        self._read()
+        self.read_lock()
         row = self._connection.execute(
             select(t.members.c.sponsor).where(self._where(member))
         ).first()
         return None if row is None else row.sponsor
 
     def referees(self, member: str) -> list[str]:
-        self._read()
+        self.read_lock()
         m = t.members.c
         return list(
             self._connection.execute(
@@ -233,7 +233,7 @@ class SqlNetwork:
         pass  # the orders table says so (`has_ordered`)
 
     def chain(self, member: str, depth: int | None) -> list[str]:
-        self._read()
+        self.read_lock()
         bound = {"tenant": self._tenant, **_bounded(member, depth)}
         return _checked(member, list(self._connection.execute(_CHAIN, bound).scalars()))
 
@@ -260,7 +260,7 @@ class SqlNetwork:
         return [(upline, levels[upline]) for upline in uplines]
 
     def uplines(self, member: str, depth: int | None) -> list[tuple[str, int]]:
-        self._read()
+        self.read_lock()
         known = self._known_uplines(member, depth)
         if known is not None:
             return known
@@ -275,7 +275,7 @@ class SqlNetwork:
     def prefetch(self, members: Iterable[str], depth: int | None) -> None:
         """Read the links of `members` and of their uplines to `depth`, a level at a time,
         a thousand members a statement."""
-        self._read()
+        self.read_lock()
         m = t.members.c
         wanted = set(members) - self._links.keys()
         levels = None if depth is None else depth + 1  # the members' rows, then each upline's
@@ -314,7 +314,7 @@ class SqlNetwork:
         return found
 
     def level(self, member: str) -> int:
-        self._read()
+        self.read_lock()
         m = t.members.c
         found = self._connection.execute(
             select(m.team_level).where(self._where(member))
@@ -343,12 +343,23 @@ class SqlNetwork:
 
 
 class SqlAgents:
-    def __init__(self, connection: Connection, tenant: str, now: datetime) -> None:
+    """The regional agents, under the tenant's network lock (`SqlNetwork`): an order
+    reads a region's agent with it held shared, and a sale of rights takes it alone
+    before it looks for the region's holder (engine `_grant_agent`), so that no sale
+    commits between an order's reading of its agents and its own commit. Unlocked, an
+    order found no agent, the sale committed, then the order: replayed in the log's
+    order, the order paid the new agent (tests/security/test_conflict_races.py)."""
+
+    def __init__(
+        self, connection: Connection, tenant: str, now: datetime, network: SqlNetwork
+    ) -> None:
         self._connection = connection
         self._tenant = tenant
         self._now = now
+        self._network = network
 
     def agent(self, region: str, level: str) -> str | None:
+        self._network.read_lock()
         a = t.agents.c
         row = self._connection.execute(
             select(a.member_id).where(

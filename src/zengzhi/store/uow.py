@@ -77,14 +77,15 @@ class UnitOfWork:
         self.pools = SqlPools(self.connection, self.tenant, self.wanted, self.pending)
         self.modes = SqlModes(self.connection, self.tenant)
         self.member_book = SqlMembers(self.connection, self.tenant, self.now, self.wanted)
+        network = SqlNetwork(self.connection, self.tenant)
         self.state = TenantState(
             self.ledger,
             self.pools,
             self.member_book,
             SqlOrders(self.connection, self.tenant, held, self.pending),
             SqlWithdrawals(self.connection, self.tenant, self.now),
-            SqlNetwork(self.connection, self.tenant),
-            SqlAgents(self.connection, self.tenant, self.now),
+            network,
+            SqlAgents(self.connection, self.tenant, self.now, network),
             self._distribution,
             self.modes,
         )
