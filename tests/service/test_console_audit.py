@@ -254,3 +254,20 @@ def test_what_was_acted_on_is_said_in_words_and_links_to_its_page(api: Api) -> N
     assert dict(re.findall(r'data-target="([^"]+)"[^>]*>([^<]+)<', english))["pool:main"] == (
         "pool main"
     )
+
+
+def test_an_amount_in_a_change_is_written_as_money(api: Api) -> None:
+    """A subsidy's or a withdrawal's change read 金额 （无） → 3000.00, 手续费 → 0.00: the
+    only amounts in the console without their ¥ and grouping. An amount, a fee and a
+    payout are written as every amount is (¥3,000.00); points keep their four places."""
+    api.pool()
+    api.ok(api.post("/v1/pools/main/subsidies", {"id": "s-money", "amount": "3000.00"}))
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    page = api.client.get("/console/audit").text
+    changed = dict(
+        re.findall(
+            r'<dt data-field="(amount|fee|payout)">[^<]*</dt><dd>.*?<ins>([^<]*)</ins>', page
+        )
+    )
+    assert changed.get("amount") == "¥3,000.00", changed
