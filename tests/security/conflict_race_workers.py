@@ -420,3 +420,35 @@ def agent_or_orders_rounds(
             outcomes += threads.map(buy, range(3))
     context.database.dispose()
     return outcomes
+
+
+def unverify_or_withdraw_rounds(
+    url: str, secret: str, tenant: str, number: int, barrier: Any
+) -> list[str]:
+    """Each round, the owner takes member u{round}'s verified real name back (process 0)
+    while the other processes ask for withdrawals of 10.00 of u{round}'s (ids of their
+    own) from three threads each, at once."""
+    from zengzhi.service import wallets  # noqa: PLC0415
+
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    shop = Principal(tenant, "key:race", Role.INTEGRATOR)
+    outcomes: list[str] = []
+    for round_ in range(ROUNDS):
+        member = f"u{round_}"
+        barrier.wait(timeout=30)
+        _jitter(round_, number)  # the withdrawals come a little later each round
+        if number == 0:
+            change = members.MemberChange(real_name_verified=False)
+            taken = lambda: members.change_member(context, owner, member, change)  # noqa: B023, E731
+            outcomes.append(answer_of(taken))
+            continue
+
+        def ask(n: int) -> str:
+            request = wallets.WithdrawalRequest(id=f"w{round_}-{number}-{n}", amount="10.00")  # noqa: B023
+            return answer_of(lambda: wallets.request_withdrawal(context, shop, member, request))  # noqa: B023
+
+        with ThreadPoolExecutor(3) as threads:
+            outcomes += threads.map(ask, range(3))
+    context.database.dispose()
+    return outcomes

@@ -587,3 +587,48 @@ def test_orders_paid_in_a_region_while_its_agency_is_sold_replay_as_applied(
     assert sold == ["ok"] * ROUNDS
     assert {answer for process in bought for answer in process} == {"ok,ok"}
     _books(context, tenant)
+
+
+@postgresql_only
+def test_withdrawals_asked_as_the_real_name_is_taken_back_come_before_it(
+    context: Context,
+) -> None:
+    """With a verified real name required, each round the owner takes member u{n}'s
+    verification back while two processes of three threads ask for its withdrawals, at
+    once: a withdrawal is held before the change (in the audit log's order) or refused
+    as needing the real name (403), never held after it."""
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    rules = tenants.WithdrawalSettings(require_real_name=True)
+    tenants.update_settings(context, owner, TenantSettings(withdrawals=rules))
+    pools.open_pool(context, owner, NewPool(id="main"))
+    for n in range(ROUNDS):
+        member = f"u{n}"
+        members.create_member(context, owner, NewMember(id=member, real_name_verified=True))
+        order = NewOrder(id=f"o-{member}", member=member, amount="1000.00", contribution="300.00")
+        orders.create_order(context, owner, order)
+        orders.pay(context, owner, order.id)
+        members.sell(context, owner, member, members.SellRequest(id=f"s-{member}", points="all"))
+    url, secret = context.database.url, SECRET.get_secret_value()
+    changes, *asked = race(
+        3, conflict_race_workers.unverify_or_withdraw_rounds, (url, secret, tenant)
+    )
+    assert changes == ["ok"] * ROUNDS
+    assert {answer for process in asked for answer in process} <= {"ok", "forbidden"}
+    a = t.audit_log.c
+    statement = (
+        select(a.action, a.target)
+        .where(a.tenant_id == tenant, a.action.in_(["member.change", "withdrawal.request"]))
+        .order_by(a.audit_id)
+    )
+    log = query(context, lambda connection: [tuple(row) for row in connection.execute(statement)])
+    for n in range(ROUNDS):
+        said = [answer for process in asked for answer in process[6 * n : 6 * n + 6]]
+        mine = [
+            action
+            for action, target in log
+            if target == f"member:u{n}" or target.startswith(f"withdrawal:w{n}-")
+        ]
+        changed = mine.index("member.change")
+        assert "withdrawal.request" not in mine[changed:], (n, said, mine)
+        assert mine.count("withdrawal.request") == said.count("ok"), (n, said, mine)

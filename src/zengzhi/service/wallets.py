@@ -49,8 +49,8 @@ from zengzhi.store.withdrawals import WithdrawalRow
 log = logging.getLogger("zengzhi.payouts")
 
 
-def _member(connection: Connection, tenant: str, member: str) -> MemberRow:
-    return found(Members(connection, tenant).get(member), "member", member)
+def _member(connection: Connection, tenant: str, member: str, lock: bool = False) -> MemberRow:
+    return found(Members(connection, tenant).get(member, lock), "member", member)
 
 
 def _withdrawal(uow: UnitOfWork, withdrawal_id: str, lock: bool = False) -> WithdrawalRow:
@@ -123,7 +123,9 @@ def withdraw_once(
 
     def run(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
         def produce() -> dict[str, Any]:
-            row = _member(uow.connection, uow.tenant, member)
+            # locked as a change of the member locks it: a real name taken back at this
+            # moment is waited for and read, not missed by a withdrawal committed after it
+            row = _member(uow.connection, uow.tenant, member, lock=True)
             rules = command_settings(uow).withdrawals
             fee = check_withdrawal(rules, row, amount)
             uow.apply(Withdraw(event_id("withdraw", request.id), member, amount, fee, uow.now))
