@@ -184,7 +184,9 @@ def _member_of(account: str) -> str | None:
 
 def _nobody_owes_more_than_they_were_paid(journal: list[Entry]) -> None:
     """A member's debts, ever, are at most what the platform ever paid the member: no
-    one is charged for money they never received."""
+    one is charged for money they never received. Shopping points spent count as paid,
+    a yuan a point: they paid part of an order, and a reversed gift whose points were
+    spent is owed their value (docs/modes.md, G)."""
     paid: dict[str, int] = {}
     charged: dict[str, int] = {}
     for one in journal:
@@ -192,6 +194,8 @@ def _nobody_owes_more_than_they_were_paid(journal: list[Entry]) -> None:
             continue  # the member's own money moving between wallet and withdrawal
         for account, asset, amount in one.postings:
             member = _member_of(account)
+            if member is not None and one.kind == "shopping_spent" and amount < 0:
+                paid[member] = paid.get(member, 0) - amount // 100  # 4 places to fen
             if member is None or asset != CNY:
                 continue
             if account == accounts.debt(member) and amount < 0:
