@@ -214,6 +214,21 @@ def test_a_console_form_reads_full_width_numbers_too(api: Api) -> None:
     assert raw == {"password": "１２３", "n": "123", "t": " a "}
 
 
+def test_a_list_filter_reads_full_width_numbers_too(api: Api) -> None:
+    """The forms read ０．７ as 0.7, but the lists' filters refused a Chinese input
+    method's full-width digits: 星级 １ read "必须是 0 或正整数", 零钱不少于 １０００ "请填写
+    数字". A filter now reads a number typed wholly in full-width as that number, as a
+    form does; the field shows it in ASCII."""
+    api.member("m1")
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    found = api.client.get("/console/members", params={"level": "０", "wallet_min": "１．５"})
+    assert found.status_code == 200 and 'aria-invalid="true"' not in found.text, found.text
+    assert 'value="0"' in found.text and 'value="1.5"' in found.text
+    listed = api.client.get("/console/withdrawals", params={"member": "１２３"})
+    assert listed.status_code == 200 and 'value="123"' in listed.text
+
+
 def test_an_operator_adds_a_webhook_subscription_from_the_console(api: Api) -> None:
     """The webhooks page said only "create them with POST /v1/webhooks": an operator with
     the console alone could not subscribe the shop. It now has a form (owner, operator),

@@ -327,6 +327,21 @@ def _ascii_number(value: str) -> str:
     return ascii_number if _NUMBER.fullmatch(ascii_number) else value
 
 
+# a list's day filters: a day is no number, kept as typed (２０２６-01-01 is refused)
+DAY_FILTERS = frozenset({"since", "until", "joined_from", "joined_until"})
+
+
+def searched(asked: Mapping[str, str | None]) -> dict[str, str]:
+    """A list's filters from its address, those given: as typed without surrounding
+    spaces, a number in full-width characters read as a form reads it (a Chinese input
+    method's 星级 １ was refused as no whole number)."""
+    return {
+        name: value.strip() if name in DAY_FILTERS else typed(value)
+        for name, value in asked.items()
+        if value and value.strip()
+    }
+
+
 class Form:
     """A submitted form: text fields, and files when it was multipart."""
 

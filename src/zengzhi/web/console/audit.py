@@ -14,7 +14,7 @@ from zengzhi.service.queries import console_audit
 from zengzhi.service.queries.console_audit import AuditSearch
 from zengzhi.web.console import page
 from zengzhi.web.console.session import StaffDep
-from zengzhi.web.pages import PageRoute, build
+from zengzhi.web.pages import PageRoute, build, searched
 
 router = APIRouter(prefix="/console/audit", route_class=PageRoute, include_in_schema=False)
 
@@ -24,7 +24,7 @@ FILTERS = ("actor", "action", "target", "since", "until")
 @router.get("", response_class=HTMLResponse)
 def log(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
     params = request.query_params
-    values = {k: params[k].strip() for k in FILTERS if params.get(k, "").strip()}
+    values = searched({k: params.get(k) for k in FILTERS})
     error = None
     try:
         asked = build(AuditSearch, {**values, "before": params.get("before") or None})

@@ -32,6 +32,7 @@ from zengzhi.web.pages import (
     build,
     page_numbers,
     problems,
+    searched,
     see_other_with_notice,
 )
 
@@ -54,9 +55,7 @@ def _search(request: Request) -> tuple[MemberSearch, dict[str, str], DomainError
     the problem with them, if any (the table then shows everything, the message next to
     the field)."""
     params = request.query_params
-    values = {
-        k: params[k].strip() for k in (*SEARCH_FIELDS, "sort", "order") if params.get(k, "").strip()
-    }
+    values = searched({k: params.get(k) for k in (*SEARCH_FIELDS, "sort", "order")})
     order = values.get("order", "desc")
     asked = {
         "text": values.get("q"),

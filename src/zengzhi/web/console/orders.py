@@ -19,7 +19,7 @@ from zengzhi.service.queries import console_orders
 from zengzhi.service.queries.console_orders import STATUSES, OrderSearch
 from zengzhi.web.console import page
 from zengzhi.web.console.session import PostedDep, StaffDep
-from zengzhi.web.pages import PageRoute, build, page_numbers, see_other_with_notice
+from zengzhi.web.pages import PageRoute, build, page_numbers, searched, see_other_with_notice
 
 router = APIRouter(prefix="/console/orders", route_class=PageRoute, include_in_schema=False)
 
@@ -41,7 +41,7 @@ def search(
 ) -> HTMLResponse:
     asked = {"id": id, "member": member, "store": store, "status": status}
     asked |= {"since": since, "until": until}
-    values = {key: value.strip() for key, value in asked.items() if value and value.strip()}
+    values = searched(asked)
     error = None
     try:
         found = console_orders.find_orders(

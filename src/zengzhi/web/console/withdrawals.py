@@ -19,7 +19,14 @@ from zengzhi.service.queries.console_withdrawals import STATUSES, WithdrawalSear
 from zengzhi.service.wallets import WithdrawalDecision
 from zengzhi.web.console import exports, page
 from zengzhi.web.console.session import PostedDep, StaffDep
-from zengzhi.web.pages import PageRoute, build, local_path, page_numbers, see_other_with_notice
+from zengzhi.web.pages import (
+    PageRoute,
+    build,
+    local_path,
+    page_numbers,
+    searched,
+    see_other_with_notice,
+)
 
 router = APIRouter(prefix="/console/withdrawals", route_class=PageRoute, include_in_schema=False)
 
@@ -30,7 +37,7 @@ WithdrawalId = Annotated[str, Path(pattern=ID_PATTERN)]
 
 def _search(request: Request) -> tuple[WithdrawalSearch, dict[str, str], DomainError | None]:
     params = request.query_params
-    values = {k: params[k].strip() for k in FILTERS if params.get(k, "").strip()}
+    values = searched({k: params.get(k) for k in FILTERS})
     status = values.get("status", "held")
     asked = {
         **values,
