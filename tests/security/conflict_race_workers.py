@@ -452,3 +452,30 @@ def unverify_or_withdraw_rounds(
             outcomes += threads.map(ask, range(3))
     context.database.dispose()
     return outcomes
+
+
+def unverify_or_approve_rounds(
+    url: str, secret: str, tenant: str, number: int, barrier: Any
+) -> list[str]:
+    """Each round, the owner takes member u{round}'s verified real name back (process 0)
+    while finance approves its held withdrawal w{round} from three threads in each other
+    process, at once."""
+    from zengzhi.service import wallets  # noqa: PLC0415
+
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    finance = Principal(tenant, "user:finance", Role.FINANCE)
+    outcomes: list[str] = []
+    for round_ in range(ROUNDS):
+        member = f"u{round_}"
+        barrier.wait(timeout=30)
+        if number == 0:
+            change = members.MemberChange(real_name_verified=False)
+            taken = lambda: members.change_member(context, owner, member, change)  # noqa: B023, E731
+            outcomes.append(answer_of(taken))
+            continue
+        approve = lambda: wallets.approve(context, finance, f"w{round_}")  # noqa: B023, E731
+        with ThreadPoolExecutor(3) as threads:
+            outcomes += threads.map(lambda _: answer_of(approve), range(3))  # noqa: B023
+    context.database.dispose()
+    return outcomes

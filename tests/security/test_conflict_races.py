@@ -632,3 +632,55 @@ def test_withdrawals_asked_as_the_real_name_is_taken_back_come_before_it(
         changed = mine.index("member.change")
         assert "withdrawal.request" not in mine[changed:], (n, said, mine)
         assert mine.count("withdrawal.request") == said.count("ok"), (n, said, mine)
+
+
+@postgresql_only
+def test_a_withdrawal_approved_as_the_real_name_is_taken_back_comes_before_it(
+    context: Context,
+) -> None:
+    """With payees required, each round the owner takes member u{n}'s verification back
+    while finance approves its held withdrawal from two processes of three threads, at
+    once: the withdrawal is approved before the change (in the audit log's order) or
+    refused as needing the verified real name (409), never approved after it."""
+    from zengzhi.service import payees  # noqa: PLC0415
+
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    rules = tenants.WithdrawalSettings(require_payee=True)
+    tenants.update_settings(context, owner, TenantSettings(withdrawals=rules))
+    pools.open_pool(context, owner, NewPool(id="main"))
+    payee = payees.PayeeIn(method="alipay", real_name="张三丰", account="13812345678")
+    for n in range(ROUNDS):
+        member = f"u{n}"
+        members.create_member(context, owner, NewMember(id=member, real_name_verified=True))
+        payees.set_payee(context, owner, member, payee)
+        order = NewOrder(id=f"o-{member}", member=member, amount="1000.00", contribution="300.00")
+        orders.create_order(context, owner, order)
+        orders.pay(context, owner, order.id)
+        members.sell(context, owner, member, members.SellRequest(id=f"s-{member}", points="all"))
+        asked = wallets.WithdrawalRequest(id=f"w{n}", amount="10.00")
+        assert wallets.request_withdrawal(context, owner, member, asked)["status"] == "held"
+    url, secret = context.database.url, SECRET.get_secret_value()
+    changes, *approvals = race(
+        3, conflict_race_workers.unverify_or_approve_rounds, (url, secret, tenant)
+    )
+    assert changes == ["ok"] * ROUNDS
+    a = t.audit_log.c
+    statement = (
+        select(a.action, a.target)
+        .where(a.tenant_id == tenant, a.action.in_(["member.change", "withdrawal.approved"]))
+        .order_by(a.audit_id)
+    )
+    log = query(context, lambda connection: [tuple(row) for row in connection.execute(statement)])
+    for n in range(ROUNDS):
+        said = [answer for process in approvals for answer in process[3 * n : 3 * n + 3]]
+        assert set(said) <= {"ok", "conflict"}, (n, said)
+        mine = [action for action, target in log if target in (f"member:u{n}", f"withdrawal:w{n}")]
+        status = wallets.get_withdrawal(context, owner, f"w{n}").status
+        assert mine in (
+            ["withdrawal.approved", "member.change"],
+            ["member.change"],
+        ), (n, said, mine)
+        assert status == ("approved" if "withdrawal.approved" in mine else "held"), (n, status)
+        assert ("ok" in said) == (status == "approved"), (n, said, status)
+    _books(context, tenant)

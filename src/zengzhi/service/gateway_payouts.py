@@ -105,7 +105,7 @@ def _start(
         raise DomainError(
             ErrorCode.CONFLICT, f"withdrawal {withdrawal_id!r} is {withdrawal.status}", "status"
         )
-    problem = payout_problem(uow.connection, uow.tenant, withdrawal.member_id)
+    problem = payout_problem(uow.connection, uow.tenant, withdrawal.member_id, lock=True)
     if problem is not None:
         raise problem
     wallets.refuse_while_owing(uow, withdrawal.member_id, "send")

@@ -105,8 +105,8 @@ def _view(row: PayeeRow, verified: bool) -> PayeeView:
     )
 
 
-def _member(connection: Connection, tenant: str, member: str) -> MemberRow:
-    return found(Members(connection, tenant).get(member), "member", member)
+def _member(connection: Connection, tenant: str, member: str, lock: bool = False) -> MemberRow:
+    return found(Members(connection, tenant).get(member, lock), "member", member)
 
 
 def _row(connection: Connection, tenant: str, member: str, lock: bool = False) -> PayeeRow | None:
@@ -206,9 +206,10 @@ def payout_problem(
     connection: Connection, tenant: str, member: str, lock: bool = False
 ) -> DomainError | None:
     """Why a withdrawal of `member` may not be approved yet, if the tenant's payouts need
-    a payee (payout_requirement). `lock`: the payee row locked until the command commits
-    (an approval as the withdrawal is requested: a payee change at that moment, which
-    cannot see the new withdrawal, waits for it and is then refused)."""
+    a payee (payout_requirement). `lock`: the payee and the member rows locked until the
+    command commits (an approval: a payee change at that moment, which cannot see the
+    approval yet, waits for it and is then refused; a real name taken back at that
+    moment is waited for and read)."""
     required, method = payout_requirement(connection, tenant)
     return payee_problem(connection, tenant, member, method, lock) if required else None
 
@@ -218,7 +219,7 @@ def payee_problem(
 ) -> DomainError | None:
     """Why a withdrawal of `member` cannot be paid out yet (None: it can): no payee, a
     payee of another method than the gateway pays, or a real name not verified."""
-    person = _member(connection, tenant, member)
+    person = _member(connection, tenant, member, lock)
     row = _row(connection, tenant, member, lock)
     if row is None:
         return DomainError(

@@ -235,7 +235,7 @@ def owing(member: str, owed: int, step: str = "approve") -> DomainError:
 
 def approve(context: Context, principal: Principal, withdrawal_id: str) -> WithdrawalView:
     def act(uow: UnitOfWork, row: WithdrawalRow) -> None:
-        problem = payout_problem(uow.connection, uow.tenant, row.member_id)
+        problem = payout_problem(uow.connection, uow.tenant, row.member_id, lock=True)
         if problem is not None:
             raise problem
         refuse_while_owing(uow, row.member_id)
