@@ -1134,3 +1134,103 @@ def test_seed_004_quota_bonus_split_by_shares(api: Api, clock: Clock, context: C
     runner.run([("day",)], strict=True)
     assert wallet(api, "A")["balance"] == "0.00"
     books_hold(api, context, ["A", "B"])
+
+
+def test_a_reversal_that_burns_points_forces_others_out_and_is_then_charged(
+    api: Api, context: Context
+) -> None:
+    """01: a reversal burns points and so lifts the price, and every exit it makes due
+    cascades. k = 1.2; o1, o2, o3 (210, 147, 124.95 points) and a subsidy of 1500: B
+    2400.00 for 481.95 points, price 4.9798, nobody near 1.2x. Reversing o1 burns 210:
+    2400 / 271.95 = 8.8251 passes m2's 1200 / 147 = 8.1633, m2 exits paid 960.00; then
+    1440 / 124.95 = 11.5246 passes m3's 1200 / 124.95 = 9.6038, m3 exits paid 960.00;
+    480.00 stays with no point out. Reversing o2 then charges m2 the 960.00 its exit
+    paid, no more."""
+    api.pool(exit_multiple="1.2")
+    _members(api, "m1", "m2", "m3")
+    for n, member in enumerate(("m1", "m2", "m3"), 1):
+        api.completed_order(f"o{n}", member)
+    api.ok(api.post("/v1/pools/main/subsidies", {"id": "sub1", "amount": "1500.00"}))
+    assert pool(api) == ("2400.00", "481.9500", "4.9798")
+    api.ok(api.post("/v1/orders/o1/reverse"))
+    assert (wallet(api, "m2")["balance"], wallet(api, "m3")["balance"]) == ("960.00", "960.00")
+    assert pool(api)[:2] == ("480.00", "0.0000")
+    api.ok(api.post("/v1/orders/o2/reverse"))
+    assert (wallet(api, "m2")["balance"], wallet(api, "m2")["debt"]) == ("0.00", "0.00")
+    assert gains(context, api.tenant, ["m1", "m2", "m3"]) == {
+        "m1": "0.00",
+        "m2": "0.00",
+        "m3": "960.00",
+    }
+    books_hold(api, context, ["m1", "m2", "m3"])
+
+
+def test_seed_000_the_spend_reversed_gives_the_points_back_and_takes_the_rebate(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    """Seed 000 二: A's 1000 at the store gives 2000 shopping points; A pays a 4000 tv
+    with 2000 of points and 2000 cash; the store is rebated 20% of the cash, 400
+    (800 + 400 = 1200 for the store). The tv returned: A has the 2000 points again,
+    and the store gives the 400 back (800 settled for the first order only)."""
+    _story(api, clock, context, "shopping", 1)
+    api.ok(
+        api.post(
+            "/v1/orders", {"id": "o3", "member": "A", "product": "tv", "shopping_points": "2000"}
+        )
+    )
+    api.ok(api.post("/v1/orders/o3/pay"))
+    assert api.ok(api.get("/v1/solvency"))["owed_to_merchants"] == "1200.00"
+    api.ok(api.post("/v1/orders/o3/reverse"))
+    assert api.ok(api.get("/v1/solvency"))["owed_to_merchants"] == "800.00"
+    again = {"id": "o4", "member": "A", "product": "tv", "shopping_points": "2000"}
+    assert api.post("/v1/orders", again).status_code == 201  # the 2000 points are back
+    books_hold(api, context, ["A", "B"])
+
+
+def test_a_three_for_one_queue_that_ended_pays_from_its_reserve_then_a_reversal(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    """03 (a mode that ends keeps paying) with docs/modes.md's figures: three subsidies of
+    700 owed and 1,500 in the reserve; after the end the first two are paid and the third
+    waits for money. q1's order reversed then: its 700 comes back to the reserve (800),
+    which pays the third."""
+    ends = (clock.now.replace(hour=12)).isoformat()
+    zone(api, "q", {"three_for_one": {"threshold": "1000", "funding": "0.5", "ends": ends}})
+    product(api, "big", "1000.00", "q")
+    _members(api, "q1", "q2", "q3")
+    for n, member in enumerate(("q1", "q2", "q3"), 1):
+        buy(api, f"o{n}", member, "big")
+    assert [wallet(api, m)["balance"] for m in ("q1", "q2", "q3")] == ["0.00"] * 3
+    Runner(api, clock, context).run([("day",)], strict=True)
+    assert [wallet(api, m)["balance"] for m in ("q1", "q2", "q3")] == ["700.00", "700.00", "0.00"]
+    api.ok(api.post("/v1/orders/o1/reverse"))
+    Runner(api, clock, context).run([("day",)], strict=True)
+    assert [wallet(api, m)["balance"] for m in ("q1", "q2", "q3")] == ["0.00", "700.00", "700.00"]
+    books_hold(api, context, ["q1", "q2", "q3"])
+
+
+def test_a_reversed_purchase_makes_no_promoter(api: Api, context: Context) -> None:
+    """Seed 002 三.1 (消费后成为推广员) with spec 03's rule that what a reversed order
+    counted toward stops counting: b buys (a promoter), the purchase is reversed, and
+    b's referee c then buys 1000: b is no promoter (no purchase stands), so b's direct
+    share is not paid, nor passed up; a, who bought and kept it, gets the indirect 10%.
+    b buys again: promoter again, c's next order pays b's 20%."""
+    settings = {
+        "commission": {"rates": ["0.2", "0.1"], "promoter_after_purchase": True},
+        "overflow": "platform",
+    }
+    api.ok(api.put("/v1/distribution", settings))
+    api.pool()
+    api.member("a")
+    api.member("b", referrer="a")
+    api.member("c", referrer="b")
+    api.completed_order("oa", "a", contribution="0.00")
+    api.completed_order("ob", "b", contribution="0.00")
+    api.ok(api.post("/v1/orders/ob/reverse"))
+    api.completed_order("oc", "c", contribution="0.00")
+    assert _rewards_of(api, "b", "order:oc") == []
+    assert _rewards_of(api, "a", "order:oc") == [("indirect", "100.00")]
+    api.completed_order("ob2", "b", contribution="0.00")
+    api.completed_order("oc2", "c", contribution="0.00")
+    assert _rewards_of(api, "b", "order:oc2") == [("direct", "200.00")]
+    books_hold(api, context, ["a", "b", "c"])

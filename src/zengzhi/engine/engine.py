@@ -339,7 +339,7 @@ class Engine:
                 [member for member, _ in grown[: len(params.commission)]],
             ),
             amount,
-            network.has_ordered,
+            network.has_purchase,
         )
         rewards += distribution.recruiter_reward(params, order.recruiter, amount)
         rewards += distribution.agent_rewards(params, self.state.agents, order.region, amount)
@@ -559,6 +559,7 @@ class Engine:
             )
         order = record.order
         distribution.take_back(ledger, event.id, order.id, record.rewards)
+        self.state.network.unordered(order.member)  # no promoter on a purchase returned
         if record.modes:
             run = self._run(event.id, event.at)
             run.reverses = order.id

@@ -19,6 +19,7 @@ class MemoryNetwork:
         self._performance: dict[str, int] = {}
         self._level: dict[str, int] = {}
         self._ordered: set[str] = set()
+        self._purchases: dict[str, int] = {}  # completed orders standing, by member
         self._sponsor: dict[str, str] = {}
 
     def lock_links(self) -> None:
@@ -39,6 +40,13 @@ class MemoryNetwork:
 
     def ordered(self, member: str) -> None:
         self._ordered.add(member)
+        self._purchases[member] = self._purchases.get(member, 0) + 1
+
+    def unordered(self, member: str) -> None:
+        self._purchases[member] -= 1
+
+    def has_purchase(self, member: str) -> bool:
+        return self._purchases.get(member, 0) > 0
 
     def sponsor(self, member: str, sponsor: str | None) -> None:
         if sponsor is None:

@@ -214,6 +214,14 @@ class Network(Protocol):
         """Note that `member` completed an order, whatever its amount and whether
         distribution was on: `has_ordered` is true from now on (SQL reads the orders)."""
 
+    def unordered(self, member: str) -> None:
+        """Note that a completed order of `member` was reversed: `has_ordered` stays true
+        (the binding policy's first order happened), `has_purchase` counts it no more."""
+
+    def has_purchase(self, member: str) -> bool:
+        """Whether a completed order of `member` stands, not reversed: a promoter
+        (`promoter_after_purchase`) is a member who bought and kept it."""
+
     def referees(self, member: str) -> list[str]:
         """The members `member` referred directly, by id."""
 
@@ -319,15 +327,16 @@ def commission_rewards(
     params: DistributionParams,
     uplines: Sequence[str],
     amount: int,
-    has_ordered: Callable[[str], bool] | None = None,
+    has_purchase: Callable[[str], bool] | None = None,
 ) -> list[Reward]:
     """Direct (直推), indirect (间推) and deeper levels, on the order amount. With
-    `promoter_after_purchase`, an upline who never bought is no promoter yet: their level
-    pays nothing, and is not passed up (seed 002 三.1: "消费后成为推广员")."""
+    `promoter_after_purchase`, an upline who never bought (or whose every purchase was
+    reversed: `has_purchase`) is no promoter: their level pays nothing, and is not passed
+    up (seed 002 三.1: "消费后成为推广员")."""
     kinds = ("direct", "indirect")
     rewards = []
     for depth, (member, rate) in enumerate(zip(uplines, params.commission, strict=False)):
-        if params.promoter_after_purchase and has_ordered is not None and not has_ordered(member):
+        if params.promoter_after_purchase and has_purchase is not None and not has_purchase(member):
             continue
         kind = kinds[depth] if depth < len(kinds) else f"level_{depth + 1}"
         rewards.append(

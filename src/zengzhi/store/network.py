@@ -232,6 +232,25 @@ class SqlNetwork:
     def ordered(self, member: str) -> None:
         pass  # the orders table says so (`has_ordered`)
 
+    def unordered(self, member: str) -> None:
+        pass  # the orders table says so (`has_purchase`)
+
+    def has_purchase(self, member: str) -> bool:
+        o = t.orders.c
+        return (
+            self._connection.execute(
+                select(o.order_id)
+                .where(
+                    of_tenant(o, self._tenant),
+                    o.member_id == member,
+                    o.completed_at.is_not(None),
+                    o.reversed_by.is_(None),
+                )
+                .limit(1)
+            ).first()
+            is not None
+        )
+
     def chain(self, member: str, depth: int | None) -> list[str]:
         self.read_lock()
         bound = {"tenant": self._tenant, **_bounded(member, depth)}
