@@ -87,7 +87,7 @@ def test_an_order_is_found_read_and_reversed_with_a_reason(
     expect(page.locator('#audit td[data-action="order.reversed"]').first).to_have_text(
         "order reversed"
     )  # the action in words
-    page.get_by_role("link", name="order:rev-1").first.click()
+    page.get_by_role("link", name="order rev-1").first.click()  # the object in words
     expect(page).to_have_url(re.compile(r"/console/orders/rev-1$"))
 
     page.get_by_role("link", name="中文").click()

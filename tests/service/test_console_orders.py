@@ -253,3 +253,19 @@ def test_an_orders_movements_say_into_an_account_with_a_plus_as_the_page_explain
     changes = re.findall(r'data-label="变动：">([^<]*)', page)
     assert "−¥1,000.00" in changes and "+¥700.00" in changes, changes  # the buyer, the platform
     assert not [c for c in changes if c[:1] not in "+−"], changes  # each says which way
+
+
+def test_a_filter_too_long_is_refused_at_its_field_with_the_form_kept(api: Api) -> None:
+    """An order id, member or store of 300 characters in the orders' search answered the
+    error page (最多 128 个字符（编号）), the search form gone with what was typed. It is
+    refused at its field on the list's page, as a wrong day or status is."""
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    for name in ("id", "member", "store"):
+        typed = "x" * 300
+        page = api.client.get("/console/orders", params={name: typed})
+        assert page.status_code == 422, (name, page.status_code)
+        assert 'role="search"' in page.text, name  # the form is there
+        field = re.search(rf'<input id="o-{name}" name="{name}"[^>]*>', page.text)
+        assert field is not None and 'aria-invalid="true"' in field.group(0), name
+        assert f'value="{typed}"' in field.group(0), name

@@ -31,9 +31,11 @@ def search(
     request: Request,
     context: ContextDep,
     user: StaffDep,
-    id: Annotated[str | None, Query(max_length=128)] = None,
-    member: Annotated[str | None, Query(max_length=128)] = None,
-    store: Annotated[str | None, Query(max_length=128)] = None,
+    # the search's text fields are checked by OrderSearch, refused at their field with the
+    # form kept (a length here answered the error page, the form and what was typed gone)
+    id: str | None = None,
+    member: str | None = None,
+    store: str | None = None,
     status: Annotated[str | None, Query(max_length=20)] = None,
     since: Annotated[str | None, Query(max_length=10)] = None,
     until: Annotated[str | None, Query(max_length=10)] = None,
