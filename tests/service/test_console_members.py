@@ -405,3 +405,17 @@ def test_a_phone_typed_in_full_width_is_read_as_its_digits(api: Api) -> None:
     refused = api.client.post("/console/members/m1", data=form)
     assert refused.status_code == 422 and 'id="e-phone"' in refused.text
     assert api.ok(api.get("/v1/members/m1"))["phone"] == "+86 13900"
+
+
+def test_a_wallet_filter_with_too_many_decimal_places_says_how_many_it_takes(
+    api: Api,
+) -> None:
+    """零钱不少于 0.001 read 位数太多 ("has too many digits"): which digits, and how many
+    may there be? It says the places a yuan amount takes, as an amount's form does."""
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    page = api.client.get("/console/members", params={"wallet_min": "0.001"})
+    assert page.status_code == 422
+    said = re.search(r'id="e-wallet_min"[^>]*>([^<]*)<', page.text)
+    assert said is not None, page.text
+    assert said.group(1) == "最多 2 位小数", said.group(1)

@@ -478,7 +478,7 @@ PYDANTIC_SAYS = {
     "url_syntax_violation": "must be a web address such as https://shop.example/",
     "none_required": "must be left empty",
     "decimal_max_digits": "has too many digits",
-    "decimal_max_places": "has too many digits",
+    "decimal_max_places": "must have at most {decimal_places} decimal places",
     "decimal_whole_digits": "has too many digits",
     "uuid_type": "must be a UUID",
     "uuid_parsing": "must be a UUID",
