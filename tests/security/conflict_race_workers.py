@@ -479,3 +479,28 @@ def unverify_or_approve_rounds(
             outcomes += threads.map(lambda _: answer_of(approve), range(3))  # noqa: B023
     context.database.dispose()
     return outcomes
+
+
+def tenant_and_user_rounds(
+    url: str, secret: str, tenant: str, number: int, barrier: Any
+) -> list[str]:
+    """Each round, every process creates tenant {tenant}-{round} from two threads at once
+    (its owner named for the process), then, in the existing tenant, the user
+    u{round} (a role for the process) from two threads at once."""
+    from zengzhi.service import tenants  # noqa: PLC0415
+
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    roles = [Role.FINANCE, Role.SUPPORT, Role.OPERATOR]
+    outcomes: list[str] = []
+    for round_ in range(ROUNDS):
+        new = tenants.NewTenant(
+            id=f"{tenant}-{round_}", name="Raced", owner=f"boss{number}", password=PASSWORD
+        )
+        user = users.NewUser(username=f"u{round_}", password=PASSWORD, role=roles[number % 3])
+        barrier.wait(timeout=30)
+        outcomes += _twice(lambda: tenants.create_tenant(context, new))  # noqa: B023
+        barrier.wait(timeout=30)
+        outcomes += _twice(lambda: users.create_user(context, owner, user))  # noqa: B023
+    context.database.dispose()
+    return outcomes

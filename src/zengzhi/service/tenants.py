@@ -15,7 +15,15 @@ from zengzhi.engine.config import DistributionConfig
 from zengzhi.engine.fields import STORED, Exact, Flag, Id, NewPassword, Shown, Timezone, Whole
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
-from zengzhi.service.base import Context, command, found, not_found, query, request_hash
+from zengzhi.service.base import (
+    Context,
+    command,
+    found,
+    not_found,
+    query,
+    request_hash,
+    write,
+)
 from zengzhi.service.users import add_user
 from zengzhi.store.event_log import EventLog
 from zengzhi.store.tenants import (
@@ -111,12 +119,17 @@ def create_tenant(context: Context, request: NewTenant) -> TenantView:
     """A new tenant with its owner. Only the platform's administrator does this."""
     now = context.clock()
     password_hash = auth.hash_password(request.password)
-    with context.database.write() as connection:
+    settings = TenantSettings()
+
+    def add(connection: Connection) -> None:
+        # the same id asked for at once: the second insert loses the key's race and is
+        # run again (`write`), which finds the tenant and refuses it (409, not a 500)
         if tenant_exists(connection, request.id):
             raise DomainError(ErrorCode.CONFLICT, f"tenant {request.id!r} exists", "id")
-        settings = TenantSettings()
         add_tenant(connection, TenantRow(request.id, request.name, settings.model_dump(), now))
         add_user(connection, request.id, request.owner, password_hash, Role.OWNER, now)
+
+    write(context, add)
     return TenantView(id=request.id, name=request.name, settings=settings, created_at=now)
 
 
