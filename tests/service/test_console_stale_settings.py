@@ -30,7 +30,8 @@ def test_a_save_from_a_page_opened_before_another_save_is_refused(api: Api) -> N
 
     stale = client.post(
         "/console/config/settings",
-        data=opened | {"csrf": csrf, "member_page.referral_link": "https://shop.example/r?m={member}"},
+        data=opened
+        | {"csrf": csrf, "member_page.referral_link": "https://shop.example/r?m={member}"},
     )
     assert stale.status_code == 409 and STALE in unescape(stale.text)
     saved = api.ok(api.get("/v1/tenant"))["settings"]["withdrawals"]
@@ -41,7 +42,8 @@ def test_a_save_from_a_page_opened_before_another_save_is_refused(api: Api) -> N
 
     again = client.post(
         "/console/config/settings",
-        data=shown | {"csrf": csrf, "member_page.referral_link": "https://shop.example/r?m={member}"},
+        data=shown
+        | {"csrf": csrf, "member_page.referral_link": "https://shop.example/r?m={member}"},
         follow_redirects=False,
     )
     assert again.status_code == 303  # filled from what is saved: saved
