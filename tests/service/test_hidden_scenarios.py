@@ -960,6 +960,9 @@ def test_seed_004_green_36_then_36_plus_108_with_acceleration(
     runner.run([("day",)], strict=True)
     # 108 of its own, 18 of B's 36 from the 9000 order's points
     assert wallet(api, "A")["balance"] == f"{int(after.split('.')[0]) + 126}.00"
+    # what oA paid (36 + 18 on day 1, 36 + 18 on day 2) went back; oA2's 108 of day 2
+    # and the 126 of day 3 stay
+    assert gains(context, api.tenant, ["A", "B"]) == {"A": "234.00", "B": "108.00"}
     books_hold(api, context, ["A", "B"])
 
 
@@ -1234,3 +1237,27 @@ def test_a_reversed_purchase_makes_no_promoter(api: Api, context: Context) -> No
     api.completed_order("oc2", "c", contribution="0.00")
     assert _rewards_of(api, "b", "order:oc2") == [("direct", "200.00")]
     books_hold(api, context, ["a", "b", "c"])
+
+
+@pytest.mark.parametrize("first", ["oB1", "oB2"])
+def test_a_referee_who_bought_twice_keeps_the_place_while_one_purchase_stands(
+    api: Api, context: Context, first: str
+) -> None:
+    """Seed 003 / spec 03 A, counting people: B, A's referee, buys the package twice; B
+    counts once (100 to A). Either purchase reversed, B still holds a package bought
+    in A's cycle: the place and its 100 stand (the order in which two related orders
+    are reversed must not change the result; B's second purchase is as good as the
+    first). Both reversed, the 100 goes back and C takes the first place again."""
+    _refer_three(api)
+    for order, member in (("oA", "A"), ("oB1", "B"), ("oB2", "B")):
+        buy(api, order, member, "package")
+    assert wallet(api, "A")["balance"] == "100.00"
+    api.ok(api.post(f"/v1/orders/{first}/reverse"))
+    assert wallet(api, "A")["balance"] == "100.00"
+    buy(api, "oC", "C", "package")  # the second place: 200
+    assert wallet(api, "A")["balance"] == "300.00"
+    api.ok(api.post(f"/v1/orders/{'oB2' if first == 'oB1' else 'oB1'}/reverse"))
+    assert wallet(api, "A")["balance"] == "200.00"
+    buy(api, "oD", "D", "package")  # B's first place is free: D takes it, 100
+    assert wallet(api, "A")["balance"] == "300.00"
+    books_hold(api, context, STORIES["refer_three"].members)

@@ -11,9 +11,11 @@ reserve cannot pay yet waits, first in first out, for the daily run — whole, o
 as the reserve allows (`partial`).
 
 A reversed referee purchase gives its place back (the next referral takes the lowest
-free place) and its refund is voided. A reversed package ends the consumer-merchant
-status: every refund earned on it is voided, and the cycle starts afresh with the next
-package. The places and the package are counted per package ("generation").
+free place) and its refund is voided, unless (counting people) another purchase of the
+referee's in that cycle stands by: it holds the place in its stead. A reversed package
+ends the consumer-merchant status: every refund earned on it is voided, and the cycle
+starts afresh with the next package. The places and the package are counted per
+package ("generation").
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ def _refund(
     generation = run.book.counter(zone, MODE, f"generation:{referrer}")
     place = _take_place(run.book, zone, params, referrer, generation, member)
     if place is None:
+        _stand_by(run, zone, params, referrer, generation, member)
         return
     rate = params.schedule[place % len(params.schedule)]
     base = package if params.base == "package" else amount
@@ -109,6 +112,42 @@ def _refund(
 
 def _key(referrer: str, generation: int, what: str) -> str:
     return f"{what}:{referrer}:{generation}"
+
+
+def _stand_by(
+    run: Run, zone: str, params: ReferThreeParams, referrer: str, generation: int, member: str
+) -> None:
+    """Counting people, a referee's further purchase in a cycle where they hold a place
+    takes none, but stands by: if the purchase that holds the place is reversed, this one
+    holds it in its stead (the refund stands), so that reversing either of two equal
+    purchases ends the same (spec 03). Not with `base = "order"`: the refund was
+    reckoned on the reversed order's amount."""
+    size = len(params.schedule)
+    cycle = run.book.counter(zone, MODE, _key(referrer, generation, "places")) // size
+    if params.count != "people" or params.base != "package":
+        return
+    if not _held(run.book, zone, referrer, generation, member, cycle, size):
+        return  # the rounds are over: nothing to stand by for
+    key = _standby_key(referrer, generation, member, cycle)
+    run.book.set_counter(zone, MODE, key, run.book.counter(zone, MODE, key) + 1)
+    run.effects.append(Effect("standby", zone, MODE, referrer, 0, cycle, f"{generation}:{member}"))
+
+
+def _standby_key(referrer: str, generation: int, referee: str, cycle: int) -> str:
+    digest = blake2b(referee.encode(), digest_size=12).hexdigest()
+    return f"{_key(referrer, generation, 'standby')}:{cycle}:{digest}"
+
+
+def _holder_key(referrer: str, generation: int, referee: str, cycle: int) -> str:
+    """The claim (its seq + 1) a stand-by purchase holds for the referee in `cycle`."""
+    digest = blake2b(referee.encode(), digest_size=12).hexdigest()
+    return f"{_key(referrer, generation, 'holder')}:{cycle}:{digest}"
+
+
+def _live(book: ClaimBook, zone: str, referrer: str, generation: int) -> bool:
+    """Whether `generation` is the referrer's package, and it stands."""
+    current = book.counter(zone, MODE, f"generation:{referrer}")
+    return generation == current and bool(book.counter(zone, MODE, f"package:{referrer}"))
 
 
 def _take_place(
@@ -198,12 +237,46 @@ def _count_free(book: ClaimBook, zone: str, referrer: str, generation: int, step
 
 
 def unclaim(run: Run, zone: str, claim: Claim, referee: str, size: int) -> None:
-    """A referee's purchase was reversed: its refund is voided and its place is free."""
-    run.void(zone, MODE, claim)
+    """A referee's purchase was reversed: its refund is voided and its place is free,
+    unless another purchase of the referee's stands by in that cycle: that one holds the
+    place now, and the refund stands."""
     generation, _, place_text = claim.ref.partition(":")
+    if place_text and _live(run.book, zone, claim.member, int(generation)):
+        cycle = int(place_text) // size
+        standby = _standby_key(claim.member, int(generation), referee, cycle)
+        waiting = run.book.counter(zone, MODE, standby)
+        if waiting:
+            run.book.set_counter(zone, MODE, standby, waiting - 1)
+            holder = _holder_key(claim.member, int(generation), referee, cycle)
+            run.book.set_counter(zone, MODE, holder, claim.seq + 1)
+            return
+    run.void(zone, MODE, claim)
     if not place_text:
         return  # a claim made before places were kept
     _free(run.book, zone, claim.member, int(generation), int(place_text), referee, size)
+
+
+def unstandby(run: Run, zone: str, effect: Effect, size: int) -> None:
+    """A purchase that stood by was reversed: one fewer stands by; or, if it held the
+    place in the stead of a reversed one, the place and its refund go as that one's
+    would (`effect`: the referrer, the cycle as `seq`, "generation:referee" as `ref`)."""
+    generation, _, referee = effect.ref.partition(":")
+    book = run.book
+    if not _live(book, zone, effect.member, int(generation)):
+        return  # that package was reversed: its refunds went with it
+    standby = _standby_key(effect.member, int(generation), referee, effect.seq)
+    waiting = book.counter(zone, MODE, standby)
+    if waiting:
+        book.set_counter(zone, MODE, standby, waiting - 1)
+        return
+    holder = _holder_key(effect.member, int(generation), referee, effect.seq)
+    seq = book.counter(zone, MODE, holder)
+    if not seq:
+        return
+    book.set_counter(zone, MODE, holder, 0)
+    claim = book.claim(zone, MODE, seq - 1)
+    if claim is not None and not claim.void:
+        unclaim(run, zone, claim, referee, size)
 
 
 def unplace(run: Run, zone: str, effect: Effect, size: int) -> None:

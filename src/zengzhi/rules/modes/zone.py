@@ -417,6 +417,9 @@ def reverse(run: Run, zones: Mapping[str, ZoneModes | None], effects: Sequence[E
         elif effect.kind == "place":
             size = len(((modes and modes.refer_three) or ReferThreeParams()).schedule)
             refer_three.unplace(run, zone, effect, size)
+        elif effect.kind == "standby":
+            size = len(((modes and modes.refer_three) or ReferThreeParams()).schedule)
+            refer_three.unstandby(run, zone, effect, size)
         elif effect.kind == "counted" and modes is not None and modes.three_for_one:
             ended = _ended(modes, modes.three_for_one, run.at)
             three_for_one.uncount(run, zone, modes.three_for_one, effect, ended=ended)
