@@ -10,7 +10,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Locator
 
-from tests.e2e.conftest import PHONE, Server, modes_history, new_context, sign_in
+from tests.e2e.conftest import (
+    PHONE,
+    Server,
+    modes_history,
+    new_context,
+    shop_subscription,
+    sign_in,
+)
 from tests.e2e.test_console_phone import _sideways
 
 
@@ -66,3 +73,29 @@ def test_the_members_list_an_order_and_a_members_rewards_fit_a_phone(
         assert page.locator("#audit thead th").first.is_visible()
     finally:
         desktop.close()
+
+
+def test_a_subscriptions_deliveries_and_a_delivery_fit_a_phone(
+    browser: Browser, server: Server
+) -> None:
+    """A subscription's deliveries (eight columns: the event, its state with the next try
+    and the last error, the HTTP status, the latency…) scrolled sideways in their box
+    (609 px in 356), and a delivery's page was wider than the screen (its event id, 32
+    characters without a break). The deliveries and the attempts are stacked, the id
+    breaks where it must."""
+    with server.api() as api:
+        hook = shop_subscription(api)  # its receiver answered 503: attempts with errors
+    context = new_context(browser, server, **PHONE)
+    page = context.new_page()
+    try:
+        sign_in(page)
+        page.goto(f"/language/zh?next=/console/webhooks/{hook['id']}")
+        assert page.locator("#deliveries tbody tr").count() > 0
+        assert _sideways(page, "#deliveries") == []
+        state = page.locator("#deliveries tbody tr").first.locator("td").nth(1)
+        assert _label(state) == '"状态："'
+        page.locator("#deliveries tbody tr th a").first.click()
+        assert page.locator("#attempts tbody tr").count() > 0
+        assert _sideways(page, "#attempts") == []
+    finally:
+        context.close()
