@@ -5,9 +5,15 @@ nothing due costs the tick no statement (it cost a dozen transactions a tick).""
 
 from __future__ import annotations
 
+from sqlalchemy import delete, insert
+
 from tests.service.conftest import Api, Clock, new_tenant, statements_sent
+from tests.service.test_modes import _days_begun, zone
+from zengzhi.rules.modes import green
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import tick
+from zengzhi.store import tables as t
+from zengzhi.store.modes import tenants_with_days_due
 
 
 def paid_order(api: Api) -> None:
@@ -45,5 +51,47 @@ def test_a_tenant_with_nothing_due_costs_the_tick_no_statement(context: Context)
     one = {new_tenant(context, "idle")}
     many = one | {new_tenant(context, "idle") for _ in range(19)}
     alone, all_twenty = statements_of_a_tick(context, one), statements_of_a_tick(context, many)
-    assert len(alone) <= 6  # a probe a job: orders, dividends, zones, rows to forget, ...
+    # a probe a job: orders, dividends, zones (two: the time zones, then the days due),
+    # rows to forget, ...
+    assert len(alone) <= 7
     assert len(all_twenty) == len(alone)
+
+
+def test_a_zones_day_is_visited_once_a_day_where_its_tenant_is(
+    api: Api, other: Api, context: Context, clock: Clock
+) -> None:
+    """The tick visited every tenant with a zone, every minute, whether a day was due or
+    not. It now asks the directory for the zones whose day is due in their tenant's time
+    zone (or under way), and leaves the others alone, at no statement of theirs."""
+    settings = other.ok(other.get("/v1/tenant"))["settings"]
+    other.ok(other.put("/v1/tenant/settings", settings | {"timezone": "UTC"}))
+    for tenant in (api, other):
+        zone(tenant, "z", {"refer_three": {"funding": "0.05"}})  # work every day
+        zone(tenant, "ads", {"ads": {"ratio": "1.1", "backed": True}})  # none of its own
+    both = {api.tenant, other.tenant}
+
+    def visited() -> set[str]:
+        return {report.tenant for report in tick(context, both) if report.job == "mode_days"}
+
+    assert visited() == both  # each zone's first day, today
+    assert visited() == set()  # ran today, in both time zones
+    assert len(statements_of_a_tick(context, both)) == len(statements_of_a_tick(context, set()))
+    clock.now = clock.now.replace(hour=16, minute=1)  # 00:01 of the 22nd in Shanghai
+    assert visited() == {api.tenant}  # 16:01 of the 21st in UTC: not yet
+    assert visited() == set()
+    clock.advance(hours=8)  # 00:01 of the 22nd in UTC
+    assert visited() == {other.tenant}
+    days = [("z", "2026-11-21"), ("z", "2026-11-22")]
+    assert _days_begun(context, api.tenant) == _days_begun(context, other.tenant) == days
+
+    # a day stopped part-way is found whatever the date, until it is done
+    c = t.mode_counters.c
+    phase = {"tenant_id": other.tenant, "zone": "z", "mode": green.MODE, "key": green.PHASE}
+    with context.database.write() as connection:
+        connection.execute(insert(t.mode_counters).values(**phase, value=1))
+    with context.database.read() as connection:
+        assert tenants_with_days_due(connection, clock.now, both) == [other.tenant]
+    with context.database.write() as connection:
+        connection.execute(delete(t.mode_counters).where(*(c[k] == v for k, v in phase.items())))
+    with context.database.read() as connection:
+        assert tenants_with_days_due(connection, clock.now, both) == []

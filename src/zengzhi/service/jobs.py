@@ -31,7 +31,7 @@ from zengzhi.service.sessions import FAILURE_WINDOW, STRANGERS
 from zengzhi.service.webhook_delivery import dispatch
 from zengzhi.store import security
 from zengzhi.store.job_runs import add_to_day
-from zengzhi.store.modes import tenants_with_zones
+from zengzhi.store.modes import tenants_with_days_due
 from zengzhi.store.orders import tenants_with_due_orders
 from zengzhi.store.security import tenants_with_forgettable
 from zengzhi.store.tenants import tenants_with_dividends
@@ -169,7 +169,7 @@ def tick(context: Context, only: Collection[str] | None = None) -> list[JobRepor
         return {
             COMPLETE_ORDERS: set(tenants_with_due_orders(connection, now, only)),
             DIVIDENDS: set(tenants_with_dividends(connection, only)),
-            MODE_DAYS: set(tenants_with_zones(connection, only)),
+            MODE_DAYS: set(tenants_with_days_due(connection, now, only)),
             FORGET_STALE: set(tenants_with_forgettable(connection, now, FAILURE_WINDOW, only)),
         }
 

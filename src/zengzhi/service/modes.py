@@ -329,7 +329,7 @@ def run_days(context: Context, tenant: str, part: int | None = None) -> list[str
         return {
             name: (zone.last_day(book, name), zone.under_way(book, name))
             for name, modes in book.zones().items()
-            if set(modes.configured()) - {"ads", "shopping"}  # these have no daily work
+            if set(modes.configured()) & set(zone.DAILY)
         }
 
     for name, (last, unfinished) in query(context, last_days).items():

@@ -15,15 +15,33 @@ time on PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Integer, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    ScalarSelect,
+    Select,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
+from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
+from zengzhi.core.errors import DomainError
 from zengzhi.engine.zones import parse_zone
 from zengzhi.rules.modes import green
 from zengzhi.rules.modes.common import MODES, Claim, Tally
-from zengzhi.rules.modes.zone import ZoneModes
+from zengzhi.rules.modes.zone import DAILY, DAY, LAST, ZoneModes
 from zengzhi.store import tables as t
 from zengzhi.store.database import bulk, bulk_update, bulk_upsert
 from zengzhi.store.saved import parsed_as_saved
@@ -504,9 +522,41 @@ class SqlModes:
         self._tally.clear()
 
 
-def tenants_with_zones(connection: Connection, among: Collection[str] | None = None) -> list[str]:
-    """The tenants (of `among`, or all) with a zone, the ones a day's mode work may be for."""
+def tenants_with_days_due(
+    connection: Connection, now: datetime, among: Collection[str] | None = None
+) -> list[str]:
+    """The tenants (of `among`, or all) with a zone whose daily work `run_days` would do
+    at `now`: a zone with a daily mode (`DAILY`) that never ran a day, whose last day
+    is before today in its tenant's time zone, or whose day in parts is under way. A zone
+    runs today's day at the first tick of the day, so for the rest of it the tick leaves
+    the tenant alone (it visited every tenant with a zone, every minute). Two statements:
+    the time zones the directory names (today in each, here), then the directory probing
+    each tenant's zones and their counters."""
+    d = t.tenants.c
+    named = func.coalesce(d.settings["timezone"].as_string(), DEFAULT_TIMEZONE)
+    found = select(named).distinct()
+    if among is not None:
+        found = found.where(d.tenant_id.in_(sorted(among)))
+    today: dict[str, int] = {}
+    for name in connection.execute(found).scalars():
+        try:
+            today[name] = day_of(now, time_zone(name)).toordinal()
+        except DomainError:  # never saved (settings check the zone): its days run as before
+            continue
+    # a time zone this process cannot read: due, as `run_days` would say for itself
+    todays = case(today, value=named, else_=date.max.toordinal() + 1) if today else None
     z = t.zones.c
-    return tenants_having(
-        connection, lambda tenant: select(z.zone_id).where(of_tenant(z, tenant)), among=among
-    )
+
+    def due(tenant: ColumnElement[str]) -> Select[Any]:
+        def counter(mode: str, key: str) -> ScalarSelect[Any]:
+            c = t.mode_counters.alias(f"{mode}_counter").c
+            where = (c.tenant_id == z.tenant_id, c.zone == z.zone_id, c.mode == mode, c.key == key)
+            return select(c.value).where(*where).scalar_subquery()
+
+        last = counter(DAY, LAST)
+        daily = or_(*(z.modes[mode].as_string().is_not(None) for mode in DAILY))
+        behind = or_(last.is_(None), last < todays) if todays is not None else true()
+        under_way = func.coalesce(counter(green.MODE, green.PHASE), 0) != 0
+        return select(z.zone_id).where(z.tenant_id == tenant, daily, or_(behind, under_way))
+
+    return tenants_having(connection, due, among=among)

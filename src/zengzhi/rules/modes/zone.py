@@ -47,7 +47,11 @@ from zengzhi.rules.modes.union import UnionParams
 
 RULE = "modes"
 DAY = "day"  # the counters' pseudo-mode for the last day a zone ran
+LAST = "last"  # its key: the last day's ordinal
 BOUGHT = "bought"  # the counters' pseudo-mode for a member's live orders in a zone
+# the modes with daily work (releases, bonus splits, queue payments): a zone with none
+# of them has no day to run (ads are reported as done, shopping points kept until spent)
+DAILY = tuple(mode for mode in MODES if mode not in ("ads", "shopping"))
 
 
 class Requirement(NamedTuple):
@@ -277,7 +281,7 @@ def task(
 
 
 def last_day(book: ClaimBook, zone: str) -> date | None:
-    ordinal = book.counter(zone, DAY, "last")
+    ordinal = book.counter(zone, DAY, LAST)
     return date.fromordinal(ordinal) if ordinal else None
 
 
@@ -297,7 +301,7 @@ def run_day(run: Run, zone: str, modes: ZoneModes, day: date, parts: bool = Fals
         raise DomainError(
             ErrorCode.CONFLICT, f"zone {zone!r} is still running {last} in parts", "day"
         )
-    run.book.set_counter(zone, DAY, "last", day.toordinal())
+    run.book.set_counter(zone, DAY, LAST, day.toordinal())
     if modes.refer_three is not None:
         refer_three.release(run, zone, modes.refer_three)
     if modes.quota is not None:
@@ -412,7 +416,7 @@ def reverse(run: Run, zones: Mapping[str, ZoneModes | None], effects: Sequence[E
             claim = run.book.claim(zone, mode, effect.seq)
             if claim is not None and not claim.void:  # a void claim gave it all back
                 run.restore(zone, mode, claim, member, effect.amount)
-        elif effect.kind == "package":
+        elif effect.kind in ("package", "package_standby"):
             refer_three.unpackage(run, zone, member, effect.seq)
         elif effect.kind == "place":
             size = len(((modes and modes.refer_three) or ReferThreeParams()).schedule)
