@@ -341,6 +341,13 @@ def test_orders_paid_while_the_commission_rates_change_replay_as_applied(
     _books(context, tenant)
 
 
+def _deadlocks(context: Context) -> int:
+    """The deadlocks PostgreSQL has found in the test's database (the racers' counts are
+    reported when their connections close, before `race` returns)."""
+    statement = "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()"
+    return int(query(context, lambda connection: connection.exec_driver_sql(statement).scalar()))
+
+
 def _events(context: Context, tenant: str) -> list[str]:
     e = t.events.c
     statement = select(e.event_id).where(e.tenant_id == tenant).order_by(e.seq)
@@ -508,7 +515,11 @@ def test_members_bound_while_their_referrers_members_are_moved(context: Context)
             for k in range(3):
                 members.create_member(context, owner, NewMember(id=f"n{n}-{process}-{k}"))
     url, secret = context.database.url, SECRET.get_secret_value()
+    deadlocks = _deadlocks(context)
     moved, *bound = race(3, conflict_race_workers.move_or_bind_rounds, (url, secret, tenant))
+    # the move took the network's lock before x's row, as the bindings do: none waited
+    # a second for PostgreSQL to find them deadlocked and run one again
+    assert _deadlocks(context) == deadlocks
     assert moved == ["ok"] * ROUNDS
     assert {answer for process in bound for answer in process} == {"ok"}
     logged = _events(context, tenant)

@@ -199,6 +199,7 @@ def reassign(
     principal.require(Permission.REASSIGN)
 
     def run(uow: UnitOfWork) -> MemberView:
+        uow.state.network.lock_links()  # before the member's row: see reassign_referees
         before = _member(uow, member, lock=True)
         if before.referrer == request.referrer:  # sent again: nothing changes, nothing to record
             return member_view(before)
@@ -240,6 +241,10 @@ def reassign_referees(
     principal.require(Permission.REASSIGN)
 
     def run(uow: UnitOfWork) -> RefereesMoved:
+        # the network's lock first, as a binding takes it before the members' rows it
+        # writes (the referrer's team): the other way round, a binding to `member` at
+        # this moment and the move deadlocked (a second's wait for PostgreSQL to see it)
+        uow.state.network.lock_links()
         _member(uow, member, lock=True)
         moving = [one for one in uow.state.network.referees(member) if one != request.referrer]
         if not moving:  # sent again, or nobody left to move: nothing changes, nothing to record
