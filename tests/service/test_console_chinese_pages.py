@@ -229,6 +229,24 @@ def test_a_list_filter_reads_full_width_numbers_too(api: Api) -> None:
     assert listed.status_code == 200 and 'value="123"' in listed.text
 
 
+def test_a_field_of_spaces_alone_is_said_to_be_empty(api: Api) -> None:
+    """A subsidy's amount of two spaces read 请填写数字，例如 "12.50"（当前值：' '）, the
+    member page's 必填: spaces alone are nothing typed, said as an empty field is, on
+    every form (a password is read as typed)."""
+    api.pool()
+    csrf = sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    refused = api.client.post(
+        "/console/pools/main/subsidy", data={"csrf": csrf, "amount": "  ", "reason": ""}
+    )
+    assert refused.status_code == 422
+    said = re.search(r'id="e-subsidy-main-amount"[^>]*>([^<]*)<', refused.text)
+    assert said is not None, refused.text
+    assert said.group(1) == "必填", said.group(1)
+    raw = Form(FormData([("password", "  "), ("n", " \u3000 ")])).values()
+    assert raw == {"password": "  ", "n": ""}
+
+
 def test_an_operator_adds_a_webhook_subscription_from_the_console(api: Api) -> None:
     """The webhooks page said only "create them with POST /v1/webhooks": an operator with
     the console alone could not subscribe the shop. It now has a form (owner, operator),

@@ -381,9 +381,10 @@ class Form:
 
     def values(self) -> dict[str, str]:
         """Every text field as sent, but a number typed in full-width characters read as
-        that number (as `get`); a password exactly as typed."""
+        that number (as `get`) and spaces alone as nothing typed (an amount of two spaces
+        was refused as no number, not as required); a password exactly as typed."""
         return {
-            key: value if "password" in key else _ascii_number(value)
+            key: value if "password" in key else _ascii_number(value) if value.strip() else ""
             for key, value in self._data.items()
             if isinstance(value, str)
         }
