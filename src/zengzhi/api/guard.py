@@ -24,10 +24,12 @@ import logging
 import re
 from typing import Any
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from zengzhi.core.errors import ErrorCode
+from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.i18n import from_accept_language, translate_message
+from zengzhi.web.pages import error_page
 
 PAGE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -53,11 +55,15 @@ class TooLarge(BaseException):
     (which catch Exception, and would answer 400 or 500) stops it on its way out."""
 
 
+def _said(limit: int) -> str:
+    return f"the request body is larger than the {limit} bytes accepted"
+
+
 def _too_large(limit: int, scope: Scope) -> bytes:
     """The 413's body, its message in the request's language (as api/errors.py's)."""
     wanted = next((v for n, v in scope.get("headers", []) if n == b"accept-language"), b"")
     language = from_accept_language(wanted.decode("latin-1"))
-    message = f"the request body is larger than the {limit} bytes accepted"
+    message = _said(limit)
     return json.dumps(
         {
             "code": ErrorCode.TOO_LARGE.value,
@@ -125,6 +131,14 @@ class Guard:
             await self._refuse(send_with_headers, scope)
 
     async def _refuse(self, send: Any, scope: Scope) -> None:
+        path = scope.get("path", "")
+        if any(path == p or path.startswith(p + "/") for p in _PAGES[:2]):
+            # a form of the console or the member page: their error page, in the page's
+            # language (the API's JSON was shown raw by the browser)
+            page = error_page(Request(scope), DomainError(ErrorCode.TOO_LARGE, _said(self.limit)))
+            page.headers["connection"] = "close"
+            await page(scope, _nothing, send)
+            return
         body = _too_large(self.limit, scope)
         await send(
             {
@@ -138,6 +152,11 @@ class Guard:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+async def _nothing() -> Message:
+    """The body of a request refused before it is read: none is read."""
+    return {"type": "http.request", "body": b"", "more_body": False}
 
 
 def _content_length(scope: Scope) -> int | None:
