@@ -460,3 +460,26 @@ def test_products_stores_and_zones_are_listed_with_their_own_columns(api: Api) -
     assert '<a href="/console/config/zones/club">club</a>' in shown["zones"].text
     assert '<a href="/console/config/products/new">' in shown["products"].text
     assert '<a href="/console/config/zones/new">' in shown["zones"].text
+
+
+def test_a_deliverys_last_error_is_said_in_the_pages_words_first(
+    api: Api, context: Context
+) -> None:
+    """The deliveries list showed a failed delivery's last error as the network library
+    wrote it, ConnectError: [Errno -2] Name or service not known, on a Chinese page with
+    nothing a Chinese operator reads. It is now said first as the attempts' log says the
+    outcome (无法连接, 超时, 被拒绝), the library's words after it."""
+    hook = api.ok(
+        api.post("/v1/webhooks", {"url": "https://shop.example/hooks", "event_types": ["*"]})
+    )
+    api.member("m1")
+
+    def unreachable(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[Errno -2] Name or service not known", request=request)
+
+    with httpx.Client(transport=httpx.MockTransport(unreachable)) as client:
+        dispatch(context, api.tenant, client)
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    page = api.client.get(f"/console/webhooks/{hook['id']}").text
+    assert "无法连接：ConnectError: [Errno -2] Name or service not known" in page, page
