@@ -162,6 +162,10 @@ NAMED_IN_ENGLISH = {
             "cannot withdraw 100000.00: the wallet holds 1100.00",
             "无法提现 ¥100,000.00：零钱余额只有 ¥1,100.00",
         ),
+        (  # a yuan amount kept as typed in the settings (100) is written as money is
+            "the smallest withdrawal is 100",
+            "最低提现金额为 ¥100.00",
+        ),
         ("unknown member m9", "未知会员 m9"),
         ("unknown withdrawal w-1", "未知提现 w-1"),  # not "unknown {0} {1}"
         ("union.lock_days: must not be negative", "union.lock_days：不能为负数"),

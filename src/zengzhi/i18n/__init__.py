@@ -25,7 +25,7 @@ from typing import Any
 
 from zengzhi.engine.config import read_toml
 from zengzhi.i18n.accounts import account_name, mode_of_asset, pool_of_points
-from zengzhi.i18n.format import grouped
+from zengzhi.i18n.format import grouped, places
 
 LANGUAGES = ("zh", "en")
 DEFAULT = "en"
@@ -94,7 +94,9 @@ def _fill(language: str, sentence: str, values: Mapping[str, str]) -> str:
         if found.group(3):
             return catalogue(language).get(f"{found.group(3)}.{value}", value)
         if found.group(1) and _PLAIN.fullmatch(value):
-            return "¥" + grouped(value)
+            # with its two places at least, as every amount on the page (a minimum kept
+            # as typed, 100, read 最低提现金额为 ¥100)
+            return "¥" + grouped(places(value, 2))
         return found.group(1) + value
 
     return _SLOT.sub(slot, sentence)
