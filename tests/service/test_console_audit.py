@@ -271,3 +271,19 @@ def test_an_amount_in_a_change_is_written_as_money(api: Api) -> None:
         )
     )
     assert changed.get("amount") == "¥3,000.00", changed
+
+
+def test_a_pause_and_a_resume_are_said_as_their_buttons_say_them(api: Api) -> None:
+    """The pools page's buttons read 暂停发放 and 恢复发放 (发放积分 on every page), the
+    audit log said the same actions as 暂停铸造 and 恢复铸造: an action is said as the
+    console's button says it."""
+    api.pool()
+    api.ok(api.post("/v1/pools/main/pause", {"reason": "盘点"}))
+    api.ok(api.post("/v1/pools/main/resume", {"reason": "盘点完毕"}))
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    buttons = api.client.get("/console/pools").text
+    assert "暂停发放" in buttons or "恢复发放" in buttons
+    page = api.client.get("/console/audit").text
+    said = dict(re.findall(r'data-action="(pool\.(?:pause|resume))">([^<]*)<', page))
+    assert said == {"pool.pause": "暂停发放积分", "pool.resume": "恢复发放积分"}, said
