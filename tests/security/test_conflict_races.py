@@ -381,9 +381,13 @@ def test_an_order_reversed_while_its_member_withdraws_the_wallet_and_sells_the_r
         wholes.append(wallets.wallet(context, owner, member).balance)
         assert Yuan(wholes[-1]).minor > 0
     url, secret = context.database.url, SECRET.get_secret_value()
+    deadlocks = _deadlocks(context)
     reversal, withdrawal, sale = race(
         3, conflict_race_workers.reverse_or_withdraw_rounds, (url, secret, tenant)
     )
+    # the withdrawal holds the member's row as no commit of the reversal's or the
+    # sale's waits for (Members.steady): none of them deadlocked
+    assert _deadlocks(context) == deadlocks
     kinds = _entries(context, tenant)
     for n in range(ROUNDS):
         said = {"reverse": reversal[n], "withdraw": withdrawal[n], "sell": sale[n]}

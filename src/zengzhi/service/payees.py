@@ -106,7 +106,9 @@ def _view(row: PayeeRow, verified: bool) -> PayeeView:
 
 
 def _member(connection: Connection, tenant: str, member: str, lock: bool = False) -> MemberRow:
-    return found(Members(connection, tenant).get(member, lock), "member", member)
+    """The member; `lock`: held against a change of the member (`Members.steady`)."""
+    members = Members(connection, tenant)
+    return found(members.steady(member) if lock else members.get(member), "member", member)
 
 
 def _row(connection: Connection, tenant: str, member: str, lock: bool = False) -> PayeeRow | None:

@@ -50,7 +50,9 @@ log = logging.getLogger("zengzhi.payouts")
 
 
 def _member(connection: Connection, tenant: str, member: str, lock: bool = False) -> MemberRow:
-    return found(Members(connection, tenant).get(member, lock), "member", member)
+    """The member; `lock`: held against a change of the member (`Members.steady`)."""
+    members = Members(connection, tenant)
+    return found(members.steady(member) if lock else members.get(member), "member", member)
 
 
 def _withdrawal(uow: UnitOfWork, withdrawal_id: str, lock: bool = False) -> WithdrawalRow:
@@ -123,7 +125,7 @@ def withdraw_once(
 
     def run(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
         def produce() -> dict[str, Any]:
-            # locked as a change of the member locks it: a real name taken back at this
+            # held against a change of the member: a real name taken back at this
             # moment is waited for and read, not missed by a withdrawal committed after it
             row = _member(uow.connection, uow.tenant, member, lock=True)
             rules = command_settings(uow).withdrawals

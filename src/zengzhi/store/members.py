@@ -36,6 +36,17 @@ class Members(Keyed[MemberRow]):
     def record(self, row: Row[Any]) -> MemberRow:
         return _member(row)
 
+    def steady(self, key: str) -> MemberRow | None:
+        """The member, its row held against a change of the member until the transaction
+        ends: FOR KEY SHARE, which a change (`service/members.change_member`, FOR UPDATE)
+        waits for and which waits for it, while the writes of the member's figures an
+        order or a sale makes at its commit (FOR NO KEY UPDATE) neither wait nor are
+        waited for. Held FOR UPDATE, a withdrawal and a reversal of the member's order
+        deadlocked: each held what the other's commit wrote."""
+        statement = self.select().where(self.key == key)
+        row = self.connection.execute(statement.with_for_update(read=True, key_share=True)).first()
+        return None if row is None else self.record(row)
+
     def with_phone(self, phone: str, other_than: str) -> str | None:
         """Another member registered with this phone number, if any."""
         c = t.members.c
