@@ -122,6 +122,9 @@ def _with_reason(
         # a tab opened before someone else took this step: the service answers the order
         # as it is, and the page says so rather than that this reason did it
         before = console_orders.order_detail(context, user.principal, order_id).order.status
+        if before == done:  # whatever reason was typed (none, too long): nothing to do
+            said = f"orders.{done}_already"
+            return see_other_with_notice(request, f"/console/orders/{order_id}", said, id=order_id)
         if not reason:
             raise DomainError(ErrorCode.INVALID, needed, "reason")
         step(context, user.principal, order_id, reason)
