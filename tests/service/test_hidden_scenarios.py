@@ -1247,17 +1247,44 @@ def test_a_referee_who_bought_twice_keeps_the_place_while_one_purchase_stands(
     counts once (100 to A). Either purchase reversed, B still holds a package bought
     in A's cycle: the place and its 100 stand (the order in which two related orders
     are reversed must not change the result; B's second purchase is as good as the
-    first). Both reversed, the 100 goes back and C takes the first place again."""
+    first): reversing the first voids its refund and owes the same 100 on the second,
+    paid with the next purchase in the zone. Both reversed, the 100 goes back and D
+    takes the first place."""
     _refer_three(api)
     for order, member in (("oA", "A"), ("oB1", "B"), ("oB2", "B")):
         buy(api, order, member, "package")
     assert wallet(api, "A")["balance"] == "100.00"
     api.ok(api.post(f"/v1/orders/{first}/reverse"))
-    assert wallet(api, "A")["balance"] == "100.00"
+    owed = sum(Decimal(held["owed"]) for held in api.ok(api.get("/v1/members/A/modes")))
+    assert Decimal(wallet(api, "A")["balance"]) + owed == Decimal("100.00")
     buy(api, "oC", "C", "package")  # the second place: 200
     assert wallet(api, "A")["balance"] == "300.00"
     api.ok(api.post(f"/v1/orders/{'oB2' if first == 'oB1' else 'oB1'}/reverse"))
     assert wallet(api, "A")["balance"] == "200.00"
     buy(api, "oD", "D", "package")  # B's first place is free: D takes it, 100
     assert wallet(api, "A")["balance"] == "300.00"
+    books_hold(api, context, STORIES["refer_three"].members)
+
+
+@pytest.mark.parametrize("first", ["oA1", "oA2"])
+def test_a_consumer_merchant_who_bought_the_package_twice_stays_one_while_one_stands(
+    api: Api, context: Context, first: str
+) -> None:
+    """Spec 03 A: a reversed package ends the consumer-merchant status and takes its
+    refunds back, because the buyer has the whole price back. A bought the package
+    twice: either reversed, A still holds a package, stays a consumer-merchant and keeps
+    B's 100; C's referral then pays 200. Both reversed, the refunds go back and D's
+    referral pays nothing."""
+    _refer_three(api)
+    for order, member in (("oA1", "A"), ("oA2", "A"), ("oB", "B")):
+        buy(api, order, member, "package")
+    assert wallet(api, "A")["balance"] == "100.00"
+    api.ok(api.post(f"/v1/orders/{first}/reverse"))
+    assert wallet(api, "A")["balance"] == "100.00"
+    buy(api, "oC", "C", "package")
+    assert wallet(api, "A")["balance"] == "300.00"
+    api.ok(api.post(f"/v1/orders/{'oA2' if first == 'oA1' else 'oA1'}/reverse"))
+    assert wallet(api, "A")["balance"] == "0.00"
+    buy(api, "oD", "D", "package")
+    assert wallet(api, "A")["balance"] == "0.00"
     books_hold(api, context, STORIES["refer_three"].members)

@@ -57,11 +57,17 @@ def purchase(run: Run, zone: str, params: ReferThreeParams, member: str, amount:
     """A qualifying purchase of `amount` fen by `member` in the zone."""
     book = run.book
     run.fund(zone, MODE, params.terms, amount, RULE)
-    if not book.counter(zone, MODE, f"package:{member}"):
+    package = book.counter(zone, MODE, f"package:{member}")
+    if not package:
         generation = book.counter(zone, MODE, f"generation:{member}") + 1
         book.set_counter(zone, MODE, f"generation:{member}", generation)
         book.set_counter(zone, MODE, f"package:{member}", amount)
         run.effects.append(Effect("package", zone, MODE, member, amount, generation))
+    elif amount == package:  # the same package again: it keeps the status if one goes
+        generation = book.counter(zone, MODE, f"generation:{member}")
+        key = _package_standby_key(member, generation)
+        book.set_counter(zone, MODE, key, book.counter(zone, MODE, key) + 1)
+        run.effects.append(Effect("package_standby", zone, MODE, member, amount, generation))
     referrer = run.network.referrer(member)
     package = book.counter(zone, MODE, f"package:{referrer}") if referrer else 0
     if referrer is not None and package:  # a referrer who is a consumer-merchant
@@ -239,18 +245,39 @@ def _count_free(book: ClaimBook, zone: str, referrer: str, generation: int, step
 def unclaim(run: Run, zone: str, claim: Claim, referee: str, size: int) -> None:
     """A referee's purchase was reversed: its refund is voided and its place is free,
     unless another purchase of the referee's stands by in that cycle: that one holds the
-    place now, and the refund stands."""
+    place now, and the same refund is owed on it (paid at the next release)."""
     generation, _, place_text = claim.ref.partition(":")
+    run.void(zone, MODE, claim)
     if place_text and _live(run.book, zone, claim.member, int(generation)):
         cycle = int(place_text) // size
         standby = _standby_key(claim.member, int(generation), referee, cycle)
         waiting = run.book.counter(zone, MODE, standby)
         if waiting:
+            # the reversed purchase's refund is void (what it paid taken back); the
+            # standing-by purchase's, for the same place, is owed in its stead: no
+            # claim of a reversed order pays on
             run.book.set_counter(zone, MODE, standby, waiting - 1)
-            holder = _holder_key(claim.member, int(generation), referee, cycle)
-            run.book.set_counter(zone, MODE, holder, claim.seq + 1)
+            again = run.issue(
+                zone,
+                MODE,
+                claim.member,
+                claim.amount,
+                RULE,
+                {
+                    "referral": str(int(place_text) + 1),
+                    "from": referee,
+                    "instead_of": str(claim.seq),
+                },
+                daily=claim.daily,
+                days=claim.days,
+                kind="refund_promised",
+                ref=claim.ref,
+                cause="-",  # the standing-by purchase undoes it (`unstandby`)
+            )
+            if again is not None:
+                holder = _holder_key(claim.member, int(generation), referee, cycle)
+                run.book.set_counter(zone, MODE, holder, again.seq + 1)
             return
-    run.void(zone, MODE, claim)
     if not place_text:
         return  # a claim made before places were kept
     _free(run.book, zone, claim.member, int(generation), int(place_text), referee, size)
@@ -315,14 +342,26 @@ def _free(
     book.set_counter(zone, MODE, places, fresh)
 
 
+def _package_standby_key(member: str, generation: int) -> str:
+    return f"package_standby:{member}:{generation}"
+
+
 def unpackage(run: Run, zone: str, member: str, generation: int) -> None:
-    """The member's package was reversed: no longer a consumer-merchant (until a new
-    package), and every refund earned on the package is voided — the refunds were its
-    price coming back, and the buyer has the whole price back now."""
+    """The member's package (or the same package bought again: `package_standby`) was
+    reversed: no longer a consumer-merchant (until a new package), and every refund
+    earned on the package is voided — the refunds were its price coming back, and the
+    buyer has the whole price back now. Unless another purchase of the same package
+    stands: it holds the status, and the refunds stand (reversing either of two equal
+    packages ends the same)."""
     book = run.book
     if book.counter(zone, MODE, f"generation:{member}") != generation:
         return  # an older package: its refunds went when it was replaced
     if not book.counter(zone, MODE, f"package:{member}"):
+        return
+    standby = _package_standby_key(member, generation)
+    waiting = book.counter(zone, MODE, standby)
+    if waiting:
+        book.set_counter(zone, MODE, standby, waiting - 1)
         return
     book.set_counter(zone, MODE, f"package:{member}", 0)
     for claim in book.history(zone, MODE, member):
