@@ -49,11 +49,26 @@ STATUS = {
 TWICE = "is given more than once"
 
 
+SHOWN_NAME = 40  # characters of a parameter's name a refusal repeats
+
+
+def address_name(name: str) -> str:
+    """A parameter's name as a refusal repeats it: its first SHOWN_NAME characters (a
+    60 KB name was echoed whole, in the message and the field)."""
+    return name if len(name) <= SHOWN_NAME else name[:SHOWN_NAME] + "…"
+
+
+def address_field(name: str) -> str | None:
+    """The field a refusal of the address's parameter `name` names: none for a name that
+    is empty (`?=1`: a field '' names nothing)."""
+    return address_name(name) or None
+
+
 def of_address(name: str, message: str) -> str:
     """A refusal of a parameter of the address (`?status=…`), which says so: a message
     naming the field alone ("must be one of …", field `status`) read as if the body had
     held it, and a value typed in an address is easily not seen (zh.toml: 地址参数)."""
-    return f"address parameter '{name}': {message}"
+    return f"address parameter '{address_name(name)}': {message}"
 
 
 # Every failure's one shape, the API's and the console's JSON addresses' alike (a

@@ -201,3 +201,26 @@ def test_an_address_parameter_given_twice_is_refused_naming_it(api: Api) -> None
     unknown = api.post("/v1/pools?x=1&x=1", {"id": "main"})  # named as one not taken
     assert unknown.json()["message"].endswith("is not one this address takes (it takes none)")
     assert api.ok(api.get("/v1/pools")) == []
+
+
+def test_a_parameter_without_a_name_or_with_a_long_one_is_refused_naming_it_shortly(
+    api: Api,
+) -> None:
+    """`?=1` was refused naming the field '' (the schema fuzz found it: a field names
+    something or is null), and a 60 KB name was echoed whole, in the message and in the
+    field. A refusal repeats a name's first 40 characters; an empty name is no field."""
+    headers = {"Authorization": f"Bearer {api.token}"}  # the address sent as written
+
+    def sent(query: str) -> Any:
+        answer = api.client.get(f"/v1/orders?{query}", headers=headers)
+        assert answer.status_code == 422, (query[:80], answer.text[:300])
+        return answer.json()
+
+    nameless = sent("=1")
+    assert nameless["field"] is None and "address parameter ''" in nameless["message"]
+    long = "n" * 60_000
+    refused = sent(f"{long}=1")
+    assert refused["field"] == "n" * 40 + "…"
+    assert len(refused["message"]) < 200 and "'" + "n" * 40 + "…'" in refused["message"]
+    twice = sent(f"status=paid&status=paid&{long}=1")
+    assert len(twice["message"]) < 200

@@ -20,8 +20,8 @@ from fastapi import Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from zengzhi.core.errors import DomainError, invalid
-from zengzhi.deps import TWICE, of_address
+from zengzhi.core.errors import DomainError, ErrorCode, invalid
+from zengzhi.deps import TWICE, address_field, of_address
 from zengzhi.engine.fields import loads_strict
 
 EMPTY = (b"", b"{}")  # what a route that takes no body accepts
@@ -63,7 +63,7 @@ def _known_parameters(request: Request, known: tuple[str, ...]) -> None:
                 said = f"is not one this address takes (it takes {', '.join(known)})"
             else:
                 said = "is not one this address takes (it takes none)"
-            raise invalid(name, of_address(name, said))
+            raise DomainError(ErrorCode.INVALID, of_address(name, said), address_field(name))
         if given.count(name) > 1:
             raise invalid(name, of_address(name, TWICE))
 

@@ -35,7 +35,15 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.deps import STATUS, TWICE, context_of, error_response, of_address, refused_request
+from zengzhi.deps import (
+    STATUS,
+    TWICE,
+    address_field,
+    context_of,
+    error_response,
+    of_address,
+    refused_request,
+)
 from zengzhi.engine.fields import error_from_details, errors_from_validation, printable
 from zengzhi.i18n import LANGUAGES, Translator, from_accept_language
 from zengzhi.i18n import format as fmt
@@ -592,7 +600,7 @@ def _printable_query(request: Request) -> None:
         try:
             _printable(value, name)
             if given[name] > 1:  # counted once: thousands of names cost no more than one
-                raise DomainError(ErrorCode.INVALID, of_address(name, TWICE), name)
+                raise DomainError(ErrorCode.INVALID, of_address(name, TWICE), address_field(name))
         except DomainError:
             if request.url.path == "/m" or request.url.path.startswith("/m/"):
                 raise DomainError(ErrorCode.INVALID, BAD_LINK, None) from None
