@@ -427,6 +427,18 @@ def _daily_refund_gains(order: str, cut: int) -> dict[str, str]:
     return {"A": "300.00" if cut <= 9 else "800.00"}
 
 
+def _union_carry_gains(order: str, cut: int) -> dict[str, str]:
+    """A's 100 and 50 queued, B's 1000 pays 20% = 200: 100 and 50, the other 50 finds no
+    credit. A's 100 reversed: its 100 goes back, the 50 stands (before or after B's
+    order: B's 200 then pays the 50 alone). B's order reversed before C's (step 5): the
+    150 is owed again and paid on its day with C's 100, B's 1000 being void."""
+    if order == "o1":
+        return {"A": "50.00", "B": "0.00", "C": "0.00"}
+    if order == "o3" and cut <= 5:
+        return {"A": "150.00", "B": "0.00", "C": "100.00"}
+    return {}
+
+
 STORIES: dict[str, Story] = {
     # spec 01: orders 1 and 2, member 2 sells all; a withdrawal; a third order; a sale of
     # member 1; a subsidy; a lower exit multiple; a day
@@ -680,6 +692,7 @@ STORIES: dict[str, Story] = {
         ],
         ["o1", "o2", "o3", "o4"],
         ["A", "B", "C"],
+        _union_carry_gains,
     ),
     # seed 000 二: double shopping points at a store, half a mall price paid with them,
     # 20% of the cash rebated to the store
@@ -1288,3 +1301,16 @@ def test_a_consumer_merchant_who_bought_the_package_twice_stays_one_while_one_st
     buy(api, "oD", "D", "package")
     assert wallet(api, "A")["balance"] == "0.00"
     books_hold(api, context, STORIES["refer_three"].members)
+
+
+def test_union_a_dynamic_release_larger_than_the_oldest_credit_goes_on(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    """03 E, docs/modes.md's figures: 100 and 50 queued, a referee buys 1000 at 20%: 100
+    and 50 are paid, the other 50 finds no credit and is not paid (nor owed)."""
+    _story(api, clock, context, "union_carry", 3)
+    assert wallet(api, "A")["balance"] == "150.00"
+    assert all(held["owed"] == "0.00" for held in api.ok(api.get("/v1/members/A/modes")))
+    row = api.ok(api.get("/v1/solvency"))["modes"][0]
+    assert (row["owed"], row["reserve"]) == ("1000.00", "425.00")  # B's credit; 575 - 150
+    books_hold(api, context, ["A", "B", "C"])
