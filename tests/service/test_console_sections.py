@@ -483,3 +483,19 @@ def test_a_deliverys_last_error_is_said_in_the_pages_words_first(
     api.client.get("/language/zh")
     page = api.client.get(f"/console/webhooks/{hook['id']}").text
     assert "无法连接：ConnectError: [Errno -2] Name or service not known" in page, page
+
+
+def test_a_modes_row_says_whether_its_reserve_covers_it_as_a_pools_does(api: Api) -> None:
+    """Under 是否覆盖 a pool's row reads 是 or 否, a mode's read only 储备 ÷ 欠款：44.4%: whether
+    it is covered was left to the reader. A mode whose reserve is short reads 否 too,
+    beside its coverage."""
+    api.pool()
+    union_zone(api)  # the union queue owes 180.00 against a reserve of 80.00
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    page = api.client.get("/console").text
+    row = re.search(r'<tr[^>]*data-mode="u:union"[^>]*>(.*?)</tr>', page, re.S)
+    assert row is not None
+    covered = row.group(1).split('data-label="是否覆盖：">')[1]
+    assert covered.startswith('<span class="badge rejected">否</span>'), covered
+    assert "44.4%" in covered
