@@ -482,7 +482,7 @@ def unverify_or_approve_rounds(
 
 
 def tenant_and_user_rounds(
-    url: str, secret: str, tenant: str, number: int, barrier: Any
+    url: str, secret: str, tenant: str, rounds: int, number: int, barrier: Any
 ) -> list[str]:
     """Each round, every process creates tenant {tenant}-{round} from two threads at once
     (its owner named for the process), then, in the existing tenant, the user
@@ -493,7 +493,7 @@ def tenant_and_user_rounds(
     owner = Principal(tenant, "user:owner", Role.OWNER)
     roles = [Role.FINANCE, Role.SUPPORT, Role.OPERATOR]
     outcomes: list[str] = []
-    for round_ in range(ROUNDS):
+    for round_ in range(rounds):  # each sign-up hashes a password at the service's cost
         new = tenants.NewTenant(
             id=f"{tenant}-{round_}", name="Raced", owner=f"boss{number}", password=PASSWORD
         )
