@@ -1314,3 +1314,24 @@ def test_union_a_dynamic_release_larger_than_the_oldest_credit_goes_on(
     row = api.ok(api.get("/v1/solvency"))["modes"][0]
     assert (row["owed"], row["reserve"]) == ("1000.00", "425.00")  # B's credit; 575 - 150
     books_hold(api, context, ["A", "B", "C"])
+
+
+def test_spec_03_cumulative_600_and_400_reversed_either_way(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    """03 F with `cumulative`: 600 + 400 qualify together (a 700 subsidy owed). Reversing
+    the 600 leaves 400 that does not qualify (nothing owed); reversing the 400 instead
+    and buying 400 again qualifies again (700 owed)."""
+    _cumulative(api)
+    buy(api, "a1", "q1", "p600")
+    buy(api, "a2", "q1", "p400")
+    assert [held["owed"] for held in api.ok(api.get("/v1/members/q1/modes"))] == ["700.00"]
+    api.ok(api.post("/v1/orders/a1/reverse"))
+    assert all(held["owed"] == "0.00" for held in api.ok(api.get("/v1/members/q1/modes")))
+    buy(api, "b1", "q2", "p600")
+    buy(api, "b2", "q2", "p400")
+    api.ok(api.post("/v1/orders/b2/reverse"))
+    assert all(held["owed"] == "0.00" for held in api.ok(api.get("/v1/members/q2/modes")))
+    buy(api, "b3", "q2", "p400")
+    assert [held["owed"] for held in api.ok(api.get("/v1/members/q2/modes"))] == ["700.00"]
+    books_hold(api, context, ["q1", "q2"])
