@@ -85,6 +85,8 @@ class Runner:
             return api.post(f"/v1/withdrawals/{step[1]}/{kind}")
         if kind == "reverse":
             return api.post(f"/v1/orders/{step[1]}/reverse")
+        if kind == "distribution":  # ("distribution", settings): the operator changes them
+            return api.put("/v1/distribution", step[1])
         raise AssertionError(step)
 
     def _order(self, body: dict[str, Any]) -> Any:
@@ -359,6 +361,26 @@ def _shopping(api: Api) -> None:
 def _lines(api: Api) -> None:
     api.pool(exit_multiple="2")
     _members(api, "m1", "m2", "m3")
+
+
+RAISED = {
+    "overflow": "platform",
+    "commission": {"rates": ["0.01", "0.005"]},
+    "recruiter": {"rate": "0.01"},
+    "agents": {
+        "mode": "differential",
+        "rates": {"district": "0.002", "city": "0.004", "province": "0.006"},
+    },
+}
+
+
+def _raised_gains(order: str, cut: int) -> dict[str, str]:
+    """The rates raised between o1 and o2: reversing o1 takes back what o1 paid at the
+    old rates and leaves o2's at the new (1%, 0.5%, 1%, 0.2% each); reversing o2 leaves
+    o1's at the old."""
+    if order == "o1":
+        return {"b": "10.00", "a": "5.00", "r": "10.00", "d": "2.00", "c": "2.00", "p": "2.00"}
+    return _distribution_gains(order, cut)
 
 
 def _paid(withdrawal: str, member: str, amount: str) -> list[Step]:
@@ -722,6 +744,21 @@ STORIES: dict[str, Story] = {
         ["o1", "o2", "o3"],
         ["m1", "m2", "m3"],
         _buyer_keeps_nothing({"o1": "m1", "o2": "m2", "o3": "m3"}),
+    ),
+    # the distribution's rates raised by the operator between two orders
+    "distribution_raised": Story(
+        _distribution,
+        [
+            ("store", "o1", "u", "S", "1000.00"),
+            *_paid("wb", "b", "3.00"),
+            ("distribution", RAISED),
+            ("store", "o2", "u", "S", "1000.00"),
+            ("withdraw", "wa", "a", "4.00"),
+            ("day",),
+        ],
+        ["o1", "o2"],
+        ["a", "b", "u", "r", "p", "c", "d", "owner"],
+        _raised_gains,
     ),
 }
 
