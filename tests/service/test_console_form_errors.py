@@ -97,6 +97,9 @@ def test_a_bad_address_of_the_console_is_said_in_chinese(api: Api) -> None:
     unknown = client.get("/console/members/zzz")
     assert unknown.status_code == 404
     assert "未知会员" in unknown.text and "(member)" not in unknown.text  # no English name
+    # the sentence names what was not found: not 未知会员 'zzz'（会员）, the field again
+    said = unescape(unknown.text)
+    assert "未知会员 'zzz'（会员）" not in said and "未知会员 'zzz'" in said
     client.cookies.set("zz_lang", "en")
     assert "must be at least 1 (page number)" in client.get("/console/orders?page=0").text
     for day in ("-1", "9999999999", "2026-02-30"):  # each its own pydantic type
