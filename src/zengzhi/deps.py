@@ -58,10 +58,10 @@ def address_name(name: str) -> str:
     return name if len(name) <= SHOWN_NAME else name[:SHOWN_NAME] + "…"
 
 
-def address_field(name: str) -> str | None:
-    """The field a refusal of the address's parameter `name` names: none for a name that
-    is empty (`?=1`: a field '' names nothing)."""
-    return address_name(name) or None
+def address_field(name: str) -> str:
+    """The field a refusal of the address's parameter `name` names: `query`, the address's
+    parameters as a whole, for a name that is empty (`?=1`: a field '' names nothing)."""
+    return address_name(name) or "query"
 
 
 def of_address(name: str, message: str) -> str:

@@ -20,7 +20,7 @@ from fastapi import Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from zengzhi.core.errors import DomainError, ErrorCode, invalid
+from zengzhi.core.errors import DomainError, invalid
 from zengzhi.deps import TWICE, address_field, of_address
 from zengzhi.engine.fields import loads_strict
 
@@ -63,7 +63,7 @@ def _known_parameters(request: Request, known: tuple[str, ...]) -> None:
                 said = f"is not one this address takes (it takes {', '.join(known)})"
             else:
                 said = "is not one this address takes (it takes none)"
-            raise DomainError(ErrorCode.INVALID, of_address(name, said), address_field(name))
+            raise invalid(address_field(name), of_address(name, said))
         if given.count(name) > 1:
             raise invalid(name, of_address(name, TWICE))
 
