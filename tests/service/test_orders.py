@@ -171,7 +171,8 @@ def test_a_failing_order_or_job_stops_no_other_order_nor_tenant(
         plan = {"name": "stars", "share": "0.10", "min_level": 1}
         levels = [{"performance": "100.00", "rate": "0"}]
         shop.ok(shop.put("/v1/distribution", {"team": {"levels": levels}, "dividends": [plan]}))
-        shop.ok(shop.put("/v1/zones/z", {"modes": {}}))
+        # a zone with daily work (a zone without is left alone by the tick)
+        shop.ok(shop.put("/v1/zones/z", {"modes": {"refer_three": {"funding": "0.05"}}}))
     real_complete, real_dividends = jobs.complete_due, jobs.run_dividends
 
     def complete(uow: UnitOfWork, actor: str, order_id: str) -> bool:
