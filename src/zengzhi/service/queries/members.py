@@ -150,6 +150,4 @@ def paid_by_pool(connection: Connection, tenant: str, member: str) -> dict[str, 
     rows = connection.execute(
         select(c.pool_id, c.paid, c.charged).where(of_tenant(c, tenant), c.member_id == member)
     )
-    return {
-        row.pool_id: format_minor(max(0, int(row.paid) - int(row.charged)), 2) for row in rows
-    }
+    return {row.pool_id: format_minor(max(0, int(row.paid) - int(row.charged)), 2) for row in rows}
