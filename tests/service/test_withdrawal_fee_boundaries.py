@@ -95,3 +95,16 @@ def test_the_fee_agrees_to_the_fen_in_the_quote_the_request_the_queues_and_the_l
     fees = [str(Decimal(fen * amount)) for _, account, amount in rows if account == accounts.FEES]
     assert bank == [expected(amount)[1] for amount in made.values()]
     assert fees == [expected(amount)[0] for amount in made.values()]
+
+
+def test_the_withdrawal_rules_amounts_are_kept_as_yuan_with_two_places(api: Api) -> None:
+    """`minimum: "100"` was kept and answered as typed ("100"), where every yuan the API
+    answers has two places."""
+    typed = {"minimum": "100", "fee_fixed": "1.5", "auto_approve_limit": "0"}
+    saved = api.ok(api.put("/v1/tenant/settings", {"withdrawals": typed}))["settings"][
+        "withdrawals"
+    ]
+    answered = api.ok(api.get("/v1/tenant"))["settings"]["withdrawals"]
+    wanted = {"minimum": "100.00", "fee_fixed": "1.50", "auto_approve_limit": "0.00"}
+    for shown in (saved, answered):
+        assert {name: shown[name] for name in wanted} == wanted

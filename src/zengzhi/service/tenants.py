@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from sqlalchemy import Connection
 
-from zengzhi.core.amounts import Ratio, Yuan
+from zengzhi.core.amounts import Ratio, Yuan, format_minor
 from zengzhi.core.days import DEFAULT_TIMEZONE
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.config import DistributionConfig
@@ -53,9 +53,10 @@ class WithdrawalSettings(BaseModel):
     @classmethod
     def _yuan(cls, value: str, info: ValidationInfo) -> str:
         field = f"withdrawals.{info.field_name}"
-        if Yuan(value, field).minor < 0:  # a negative fee blocked them all
+        minor = Yuan(value, field).minor
+        if minor < 0:  # a negative fee blocked them all
             raise DomainError(ErrorCode.INVALID, "must not be negative", field)
-        return value
+        return format_minor(minor, 2)  # yuan with 2 places, however typed ("100" was kept)
 
     @field_validator("fee_rate")
     @classmethod
