@@ -19,6 +19,7 @@ from zengzhi.service.jobs import JobRunner
 from zengzhi.service.settings import MissingSecretKey, Settings
 from zengzhi.service.webhook_delivery import WebhookRunner
 from zengzhi.store.database import Database, unreachable
+from zengzhi.web.pages import error_page
 
 
 def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
@@ -49,7 +50,9 @@ def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
         redoc_url=None,
     )
     app.state.context = context
-    app.add_middleware(Guard, max_body_bytes=context.settings.max_body_bytes)
+    app.add_middleware(
+        Guard, max_body_bytes=context.settings.max_body_bytes, page_refusal=error_page
+    )
     redact_access_log()
     api.mount(app)
     web.mount(app)  # the console (/console) and the member page (/m), served here too

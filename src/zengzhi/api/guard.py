@@ -22,14 +22,15 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.i18n import from_accept_language, translate_message
-from zengzhi.web.pages import error_page
 
 PAGE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -73,12 +74,20 @@ def _too_large(limit: int, scope: Scope) -> bytes:
     ).encode()
 
 
+# How a page's form past the limit is answered: the pages' error page (web/pages.py),
+# given by the app that mounts both, since the API may not import the pages
+PageRefusal = Callable[[Request, DomainError], Response]
+
+
 class Guard:
     """The ASGI middleware (outermost): body limit and security headers."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int, page_refusal: PageRefusal | None = None
+    ) -> None:
         self.app = app
         self.limit = max_body_bytes
+        self.page_refusal = page_refusal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -132,10 +141,12 @@ class Guard:
 
     async def _refuse(self, send: Any, scope: Scope) -> None:
         path = scope.get("path", "")
-        if any(path == p or path.startswith(p + "/") for p in _PAGES[:2]):
+        page_path = any(path == p or path.startswith(p + "/") for p in _PAGES[:2])
+        if page_path and self.page_refusal is not None:
             # a form of the console or the member page: their error page, in the page's
             # language (the API's JSON was shown raw by the browser)
-            page = error_page(Request(scope), DomainError(ErrorCode.TOO_LARGE, _said(self.limit)))
+            refused = DomainError(ErrorCode.TOO_LARGE, _said(self.limit))
+            page = self.page_refusal(Request(scope), refused)
             page.headers["connection"] = "close"
             await page(scope, _nothing, send)
             return
