@@ -20,6 +20,9 @@ from sqlalchemy import select, update
 
 from tests.service.conftest import Api
 from tests.service.test_console_pages import sign_in
+from zengzhi.engine.config import load_config
+from zengzhi.engine.lint import lint
+from zengzhi.i18n import translate_message
 from zengzhi.service.audit import audit_all
 from zengzhi.service.base import Context
 from zengzhi.store import tables as t
@@ -133,3 +136,21 @@ def test_areas_kept_with_a_hidden_character_are_read_back_as_kept(
     check = api.client.post(PAGE, data={"csrf": csrf, "distribution": fixed, "action": "check"})
     assert check.status_code == 200, check.text[-2000:]
     assert json.dumps("华南", ensure_ascii=False) in html.unescape(check.text)
+
+
+def test_the_lint_reports_an_area_kept_with_a_hidden_character() -> None:
+    """Kept areas were found only when the settings were saved again: the lint now says
+    so, an error naming the area, in English and Chinese."""
+    config = load_config(
+        {"distribution": _agents({"华\u200b南": ["广东"], "华北": ["河\u202e北", "北京"]})}
+    )
+    found = [one for one in lint(config) if one.code == "distribution.hidden_area"]
+    assert [(one.field, one.severity.value) for one in found] == [
+        ("distribution.agents.areas.'华\\u200b南'", "error"),
+        ("distribution.agents.areas.'华北'", "error"),
+    ]
+    assert "'河\\u202e北' holds a hidden character (U+202E)" in found[1].message
+    chinese = translate_message("zh", found[0].message)
+    assert chinese.startswith("地区或省份 '华\\u200b南' 含有不可见字符（U+200B）"), chinese
+    clean = load_config({"distribution": _agents({"华南": ["广东"]})})
+    assert not [one for one in lint(clean) if one.code == "distribution.hidden_area"]

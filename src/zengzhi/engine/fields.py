@@ -393,13 +393,13 @@ def errors_from_validation(error: ValidationError, prefix: str = "") -> list[Dom
         if (entry and isinstance(entry[-1], int)) or entry != location:
             # the holder's name, then the entry by its value: "members.'x y'"
             named = [*([prefix] if prefix else []), *map(str, entry[:-1])]
-            named.append(_value_shown(details["input"]))
+            named.append(value_shown(details["input"]))
             problem = DomainError(problem.code, problem.message, ".".join(named))
         found[location] = problem
     return list(found.values())
 
 
-def _value_shown(value: object) -> str:
+def value_shown(value: object) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
 
@@ -535,7 +535,7 @@ def located(details: ErrorDetails) -> list[str]:
     is>.[key]", whose hidden character no one saw."""
     location = [str(part) for part in details["loc"]]
     if location[-1:] == ["[key]"]:
-        location[-2:] = [_value_shown(details["input"])]
+        location[-2:] = [value_shown(details["input"])]
     return location
 
 

@@ -27,6 +27,7 @@ from zengzhi.core.amounts import Ratio, format_minor
 from zengzhi.core.errors import DomainError
 from zengzhi.engine import lint_modes  # noqa: F401  # the modes' checks register themselves
 from zengzhi.engine.config import TenantConfig
+from zengzhi.engine.fields import hidden, value_shown
 from zengzhi.engine.lint_registry import (
     CHECKS,
     SEED_ALT_ACCOUNTS,
@@ -232,6 +233,27 @@ def _yuan(value: Fraction) -> str:
 
 def _distribution(config: TenantConfig) -> DistributionParams | None:
     return config.distribution_params()
+
+
+@check
+def hidden_area_names(config: TenantConfig) -> Iterator[Finding]:
+    """An agents' area, or one of its provinces, kept before areas refused a hidden
+    character (read back as kept: docs/distribution.md, "Areas are names people read"):
+    matched by its text, it matches no order's region, and was found only when the
+    settings were saved again."""
+    agents = config.distribution.agents if config.distribution is not None else None
+    for area, provinces in (agents.areas if agents is not None else {}).items():
+        for name in (area, *provinces):
+            found = next((c for c in name if hidden(c)), None)
+            if found is not None:
+                yield Finding.error(
+                    f"distribution.agents.areas.{value_shown(area)}",
+                    "distribution.hidden_area",
+                    f"the area or province {value_shown(name)} holds a hidden character "
+                    f"(U+{ord(found):04X}): it looks like another name and matches no "
+                    "order's region, so its agents are paid for none of its orders; save "
+                    "the distribution settings again without it",
+                )
 
 
 @check
