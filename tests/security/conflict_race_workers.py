@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from tests.security.money_race_workers import _jitter
 from tests.security.races import answer_of, process_context
 from zengzhi.service import member_access, members, orders, sessions, users
 from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context
 from zengzhi.service.member_access import Member
 from zengzhi.service.sessions import Login
 
@@ -25,6 +27,16 @@ def _twice(send: Callable[[], object]) -> list[str]:
     """The same request (the same id) from two threads at once: what each answered."""
     with ThreadPoolExecutor(2) as threads:
         return list(threads.map(lambda _: answer_of(send), range(2)))
+
+
+def _reverse_or(
+    context: Context, owner: Principal, member: str, number: int, step: Callable[[], object]
+) -> list[str]:
+    """Process 0 reverses the member's order o-{member}; the others send `step` (the same
+    request) from two threads at once: what each answered."""
+    if number == 0:
+        return [answer_of(lambda: orders.reverse(context, owner, f"o-{member}"))]
+    return _twice(step)
 
 
 def reverse_or_sell_rounds(
@@ -44,14 +56,11 @@ def reverse_or_sell_rounds(
         api = members.SellRequest(id=f"api-{round_}", points="all")
         barrier.wait(timeout=30)
         _jitter(round_, number)  # the sales come a little later each round
-        if number == 0:
-            outcomes.append([answer_of(lambda: orders.reverse(context, owner, f"o-{member}"))])  # noqa: B023
-        elif number == 1:
-            outcomes.append(
-                _twice(lambda: member_access.sell(context, Member(tenant, member), page))  # noqa: B023
-            )
+        if number == 1:
+            step = partial(member_access.sell, context, Member(tenant, member), page)
         else:
-            outcomes.append(_twice(lambda: members.sell(context, shop, member, api)))  # noqa: B023
+            step = partial(members.sell, context, shop, member, api)
+        outcomes.append(_reverse_or(context, owner, member, number, step))
     context.database.dispose()
     return outcomes
 
@@ -257,14 +266,11 @@ def reverse_or_withdraw_rounds(
         rest = members.SellRequest(id=f"rest-{round_}", points="all")
         barrier.wait(timeout=30)
         _jitter(round_, number)  # the member's moves come a little later each round
-        if number == 0:
-            outcomes.append([answer_of(lambda: orders.reverse(context, owner, f"o-{member}"))])  # noqa: B023
-        elif number == 1:
-            outcomes.append(
-                _twice(lambda: member_access.withdraw(context, Member(tenant, member), asked))  # noqa: B023
-            )
+        if number == 1:
+            step = partial(member_access.withdraw, context, Member(tenant, member), asked)
         else:
-            outcomes.append(_twice(lambda: members.sell(context, shop, member, rest)))  # noqa: B023
+            step = partial(members.sell, context, shop, member, rest)
+        outcomes.append(_reverse_or(context, owner, member, number, step))
     context.database.dispose()
     return outcomes
 
@@ -286,10 +292,8 @@ def reverse_or_task_rounds(
         task = modes.TaskDone.model_validate({"zone": "ads", "day": day, "proof": f"p{number}"})
         barrier.wait(timeout=30)
         _jitter(round_, number)  # the reports come a little later each round
-        if number == 0:
-            outcomes.append([answer_of(lambda: orders.reverse(context, owner, f"o-{member}"))])  # noqa: B023
-            continue
-        outcomes.append(_twice(lambda: modes.complete_task(context, shop, member, task)))  # noqa: B023
+        step = partial(modes.complete_task, context, shop, member, task)
+        outcomes.append(_reverse_or(context, owner, member, number, step))
     context.database.dispose()
     return outcomes
 

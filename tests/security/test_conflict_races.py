@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -307,21 +308,15 @@ def test_withdrawals_asked_while_the_rules_change_follow_the_rules_before_them(
     _books(context, tenant)
 
 
-@postgresql_only
-def test_orders_paid_while_the_commission_rates_change_replay_as_applied(
-    context: Context,
-) -> None:
-    """Each round, the owner saves other commission rates while two processes of three
-    threads create and pay orders whose buyers have referrers, at once: every order is
-    paid its commissions by the rates saved before it in the event log, so that the log
-    replays to the very balances the commands wrote."""
+def _gift_shop(context: Context, settings: dict[str, Any]) -> tuple[str, Principal]:
+    """A new tenant with these distribution settings, pool main and the 1,000.00 gift
+    (300.00 of it for distribution): the tenant and its owner."""
     from zengzhi.engine.config import DistributionConfig  # noqa: PLC0415
     from zengzhi.service import distribution  # noqa: PLC0415
 
     tenant = new_tenant(context)
     owner = Principal(tenant, "user:owner", Role.OWNER)
-    first = {"commission": {"rates": conflict_race_workers.RATES[0]}}
-    distribution.put_settings(context, owner, DistributionConfig.model_validate(first))
+    distribution.put_settings(context, owner, DistributionConfig.model_validate(settings))
     pools.open_pool(context, owner, NewPool(id="main"))
     gift = ProductIn(
         price="1000.00",
@@ -331,6 +326,19 @@ def test_orders_paid_while_the_commission_rates_change_replay_as_applied(
         contribution="300.00",
     )
     catalog.put_item(context, owner, "product", "gift", gift)
+    return tenant, owner
+
+
+@postgresql_only
+def test_orders_paid_while_the_commission_rates_change_replay_as_applied(
+    context: Context,
+) -> None:
+    """Each round, the owner saves other commission rates while two processes of three
+    threads create and pay orders whose buyers have referrers, at once: every order is
+    paid its commissions by the rates saved before it in the event log, so that the log
+    replays to the very balances the commands wrote."""
+    first = {"commission": {"rates": conflict_race_workers.RATES[0]}}
+    tenant, owner = _gift_shop(context, first)
     for n in range(4):
         referrer = {"referrer": f"c{n - 1}"} if n else {}
         members.create_member(context, owner, NewMember(id=f"c{n}", **referrer))
@@ -578,22 +586,8 @@ def test_orders_paid_in_a_region_while_its_agency_is_sold_replay_as_applied(
     three threads create and pay orders in that region, at once: an order after the
     sale in the log's order pays the new agent, one before it does not, so that the log
     replays to the very balances the commands wrote."""
-    from zengzhi.engine.config import DistributionConfig  # noqa: PLC0415
-    from zengzhi.service import distribution  # noqa: PLC0415
-
-    tenant = new_tenant(context)
-    owner = Principal(tenant, "user:owner", Role.OWNER)
     agents = {"agents": {"mode": "flat", "rates": {"province": "0.01"}}}
-    distribution.put_settings(context, owner, DistributionConfig.model_validate(agents))
-    pools.open_pool(context, owner, NewPool(id="main"))
-    gift = ProductIn(
-        price="1000.00",
-        cost="300.00",
-        distribution="300.00",
-        platform="100.00",
-        contribution="300.00",
-    )
-    catalog.put_item(context, owner, "product", "gift", gift)
+    tenant, owner = _gift_shop(context, agents)
     members.create_member(context, owner, NewMember(id="buyer"))
     for n in range(ROUNDS):
         members.create_member(context, owner, NewMember(id=f"ag{n}"))
