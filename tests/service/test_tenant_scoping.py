@@ -218,8 +218,18 @@ def test_every_statement_names_exactly_one_tenant(
     a_withdrawal(api, fake, "wechat", OPENID)
     transport.mode = "lost"
     assert pay_out(api, context, http) == "paying"
+    signed_in = client.post(
+        "/v1/auth/login",
+        json={"tenant": access.tenant, "username": access.username, "password": access.password},
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    owner = Api(client, access.tenant, signed_in.json()["token"])
+    # a dividend plan, whose runs the tick looks up in the tenant's log
+    distribution = owner.ok(owner.get("/v1/distribution"))
+    plan = {"name": "stars", "share": "0.01", "min_level": 0, "split": "contribution"}
+    owner.ok(owner.put("/v1/distribution", (distribution or {}) | {"dividends": [plan]}))
     transport.mode = "ok"
-    for _ in range(3):  # return windows close, a zone's days run
+    for _ in range(3):  # return windows close, a zone's days and a dividend plan run
         clock.advance(days=8)
         # the demo tenant's daily jobs (every tenant's would grow with the tests before)
         jobs.tick(context, only={access.tenant})
@@ -227,12 +237,6 @@ def test_every_statement_names_exactly_one_tenant(
     receiver = Receiver(hook["secret"], clock, lambda number, event: "ok")
     with receiver.client() as delivering:
         assert dispatch(context, api.tenant, delivering).delivered > 0
-    signed_in = client.post(
-        "/v1/auth/login",
-        json={"tenant": access.tenant, "username": access.username, "password": access.password},
-    )
-    assert signed_in.status_code == 200, signed_in.text
-    owner = Api(client, access.tenant, signed_in.json()["token"])
     paths = sorted(
         path
         for path, operations in create_app(context).openapi()["paths"].items()
@@ -245,6 +249,7 @@ def test_every_statement_names_exactly_one_tenant(
     ]
     assert answered.count(200) > 10
     assert len(captured.statements) > 1000
+    assert any("JOIN events" in statement for statement, _ in captured.statements)  # dividends
     found = {}
     for statement, rows in captured.statements:
         why = problem(statement, rows)

@@ -5,10 +5,18 @@ nothing due costs the tick no statement (it cost a dozen transactions a tick).""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
 from sqlalchemy import delete, insert
 
 from tests.service.conftest import Api, Clock, new_tenant, statements_sent
+from tests.service.test_distribution import _stars_for_a_and_b
 from tests.service.test_modes import _days_begun, zone
+from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.core.events import PayDividend
+from zengzhi.engine.engine import Engine
 from zengzhi.rules.modes import green
 from zengzhi.service.base import Context
 from zengzhi.service.jobs import tick
@@ -95,3 +103,57 @@ def test_a_zones_day_is_visited_once_a_day_where_its_tenant_is(
         connection.execute(delete(t.mode_counters).where(*(c[k] == v for k, v in phase.items())))
     with context.database.read() as connection:
         assert tenants_with_days_due(connection, clock.now, both) == []
+
+
+def test_a_dividend_plan_is_visited_until_its_run_is_paid(
+    api: Api, other: Api, context: Context, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every tenant with a dividend plan was run at every tick, a transaction a plan, for
+    runs paid at the day's first tick. The tick now asks which tenants' logs lack a plan's
+    run for its last finished period: due at the day's first tick, again when a plan is
+    added or its run was refused (reported, then tried again), and not otherwise."""
+    both = {api.tenant, other.tenant}
+    for shop in (api, other):
+        _stars_for_a_and_b(shop)
+        shop.completed_order("o1", "b", amount="1000.00", contribution="0.00")
+
+    def dividends() -> dict[str, tuple[int, list[str]]]:
+        return {
+            report.tenant: (report.done, report.failed)
+            for report in tick(context, both)
+            if report.job == "dividends"
+        }
+
+    refusing = True
+    real = Engine._dividend
+
+    def refuse_once(engine: Engine, ledger: Any, event: PayDividend) -> None:
+        if refusing and event.id.startswith("dividend:stars:"):
+            raise DomainError(ErrorCode.INVALID, "the distribution account is short", "plan")
+        real(engine, ledger, event)
+
+    monkeypatch.setattr(Engine, "_dividend", refuse_once)
+    clock.advance(days=1)
+    yesterday = date.fromisoformat(clock.today()) - timedelta(days=1)
+    run = f"dividend:stars:{yesterday.isoformat()}"
+    assert dividends() == {api.tenant: (0, [run]), other.tenant: (0, [run])}
+    assert dividends() == {api.tenant: (0, [run]), other.tenant: (0, [run])}  # tried again
+    refusing = False
+    assert dividends() == {api.tenant: (1, []), other.tenant: (1, [])}
+    assert dividends() == {}  # paid: left alone
+    # at one statement more than a tick of tenants without plans (their runs looked up in
+    # their logs), the same for one tenant as for two
+    alone = statements_of_a_tick(context, {api.tenant})
+    assert len(statements_of_a_tick(context, both)) == len(alone)
+    assert len(alone) == len(statements_of_a_tick(context, set())) + 1
+    assert api.ok(api.get("/v1/members/a/wallet"))["balance"] == "100.00"
+
+    plans = [{"name": "stars", "share": "0.10", "min_level": 1}]
+    plans.append({"name": "moons", "share": "0.05", "min_level": 1, "schedule": "monthly"})
+    levels = [{"performance": "100.00", "rate": "0"}]
+    api.ok(api.put("/v1/distribution", {"team": {"levels": levels}, "dividends": plans}))
+    assert dividends() == {api.tenant: (1, [])}  # the plan added: its last month's run
+    assert dividends() == {}
+    clock.advance(days=1)
+    assert dividends() == {api.tenant: (1, []), other.tenant: (1, [])}  # stars, once a day
+    assert api.ok(api.get("/v1/members/a/wallet"))["balance"] == "100.00"  # no turnover

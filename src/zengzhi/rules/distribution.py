@@ -16,12 +16,14 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import NamedTuple, Protocol
 
 from zengzhi.core import accounts
 from zengzhi.core.amounts import Ratio, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
+from zengzhi.core.events import event_id
 from zengzhi.core.ledger import CNY, Ledger, Posting, entry, register_money_asset
 from zengzhi.rules import wallet
 
@@ -692,6 +694,20 @@ def _slice(given: int, converted: int, back: int, part: int) -> int:
     rounded down: two reversals end the same in either order. (The caller caps it at
     what is left of `given`: a later conversion at another rate moves the share.)"""
     return given * (back + part) // converted - given * back // converted
+
+
+def dividend_period(schedule: str, today: date) -> tuple[date, date]:
+    """The period [start, end) a plan's run on `today` pays for: yesterday, or last month."""
+    if schedule == "daily":
+        return today - timedelta(days=1), today
+    first = today.replace(day=1)
+    return (first - timedelta(days=1)).replace(day=1), first
+
+
+def dividend_run_id(plan: str, start: date) -> str:
+    """A run's event id names its plan and period: the event log's unique ids make each
+    plan pay each period once, and tell the jobs which runs are still due."""
+    return event_id("dividend", f"{plan}:{start.isoformat()}")
 
 
 def dividend_rewards(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,7 +28,12 @@ from zengzhi.core.ledger import EntryKind
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.engine.fields import Exact, Id, Note, Shown, canonical
 from zengzhi.engine.lines import yuan
-from zengzhi.rules.distribution import AGENT_LEVELS, REGION_LEVELS
+from zengzhi.rules.distribution import (
+    AGENT_LEVELS,
+    REGION_LEVELS,
+    dividend_period,
+    dividend_run_id,
+)
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, applied_once, command, once, query, tenant_today
 from zengzhi.service.queries.distribution import (
@@ -314,27 +319,20 @@ def convert_contributions_once(
 # ---------------------------------------------------------------------------- dividends
 
 
-def periods_due(schedule: str, today: date) -> tuple[date, date]:
-    """The period a run on `today` pays for: yesterday, or last month."""
-    if schedule == "daily":
-        return today - timedelta(days=1), today
-    first = today.replace(day=1)
-    previous = (first - timedelta(days=1)).replace(day=1)
-    return previous, first
-
-
-def run_dividends(context: Context, tenant: str) -> list[str]:
+def run_dividends(context: Context, tenant: str) -> tuple[list[str], list[str]]:
     """Pay each dividend plan for its last finished period, once: the run is an event
-    whose id names the plan and the period, and the event log's ids are unique."""
+    whose id names the plan and the period, and the event log's ids are unique. The
+    runs paid, and those refused (each is tried again at the next tick)."""
     today = tenant_today(context, tenant)
     settings = query(context, lambda c: load_settings(c, tenant).distribution)
     if settings is None:
-        return []
+        return [], []
     system = Principal(tenant, "system:jobs", Role.OWNER)
-    done = []
+    done: list[str] = []
+    refused: list[str] = []
     for plan in settings.dividends:
-        start, end = periods_due(plan.schedule, today)
-        run_id = event_id("dividend", f"{plan.name}:{start.isoformat()}")
+        start, end = dividend_period(plan.schedule, today)
+        run_id = dividend_run_id(plan.name, start)
 
         def run(
             uow: UnitOfWork,
@@ -353,4 +351,5 @@ def run_dividends(context: Context, tenant: str) -> list[str]:
                 done.append(run_id)
         except DomainError as error:  # one plan's failure must not stop the others
             log.warning("tenant %s: dividend %s not paid: %s", tenant, run_id, error)
-    return done
+            refused.append(run_id)
+    return done, refused

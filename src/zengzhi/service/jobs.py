@@ -34,7 +34,7 @@ from zengzhi.store.job_runs import add_to_day
 from zengzhi.store.modes import tenants_with_days_due
 from zengzhi.store.orders import tenants_with_due_orders
 from zengzhi.store.security import tenants_with_forgettable
-from zengzhi.store.tenants import tenants_with_dividends
+from zengzhi.store.tenants import tenants_with_dividends_due
 from zengzhi.store.uow import UnitOfWork
 from zengzhi.store.webhooks import tenants_with_subscriptions
 
@@ -112,10 +112,10 @@ DIVIDENDS = "dividends"
 def pay_dividends(context: Context, tenant: str) -> JobReport:
     """Each dividend plan, once for its last finished period (see service.distribution)."""
     now = context.clock()
-    paid = run_dividends(context, tenant)
+    paid, refused = run_dividends(context, tenant)
     day = tenant_today(context, tenant).isoformat()
-    _record(context, tenant, DIVIDENDS, day, now, len(paid), [])
-    return JobReport(tenant=tenant, job=DIVIDENDS, day=day, done=len(paid), failed=[])
+    _record(context, tenant, DIVIDENDS, day, now, len(paid), refused)
+    return JobReport(tenant=tenant, job=DIVIDENDS, day=day, done=len(paid), failed=refused)
 
 
 MODE_DAYS = "mode_days"
@@ -168,7 +168,7 @@ def tick(context: Context, only: Collection[str] | None = None) -> list[JobRepor
     def with_work(connection: Connection) -> dict[str, set[str]]:
         return {
             COMPLETE_ORDERS: set(tenants_with_due_orders(connection, now, only)),
-            DIVIDENDS: set(tenants_with_dividends(connection, only)),
+            DIVIDENDS: set(tenants_with_dividends_due(connection, now, only)),
             MODE_DAYS: set(tenants_with_days_due(connection, now, only)),
             FORGET_STALE: set(tenants_with_forgettable(connection, now, FAILURE_WINDOW, only)),
         }

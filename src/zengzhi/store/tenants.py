@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Connection, Select, exists, func, insert, or_, select, update
 
-from zengzhi.core.days import DEFAULT_TIMEZONE, time_zone
+from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
+from zengzhi.core.errors import DomainError
+from zengzhi.rules.distribution import dividend_period, dividend_run_id
 from zengzhi.store import tables as t
 from zengzhi.store.tenanted import of_tenant, record_of
 
@@ -139,17 +141,46 @@ def tenants_having(
     return _directory(connection, or_(*(exists(probe(d.tenant_id)) for probe in probes)), among)
 
 
-def tenants_with_dividends(
-    connection: Connection, among: Collection[str] | None = None
+def tenants_with_dividends_due(
+    connection: Connection, now: datetime, among: Collection[str] | None = None
 ) -> list[str]:
-    """The tenants (of `among`, or all) whose distribution has a dividend plan: the
-    directory alone, its settings read in the database (JSON paths differ by dialect)."""
+    """The tenants (of `among`, or all) with a dividend plan whose run for its last
+    finished period, as of `now` in the tenant's time zone, is not in its event log: not
+    yet paid today, or refused (tried again at each tick until it is paid). Every tenant
+    with a plan was run at every tick, a transaction a plan, for a run already paid at the
+    day's first tick. Two statements: the directory's plans and time zones, then those
+    of the runs due that its tenants' logs already hold."""
     d = t.tenants.c
+    distribution = d.settings["distribution"]
     if connection.dialect.name == "postgresql":
-        plans = func.jsonb_array_length(d.settings["distribution"]["dividends"])
+        plans = func.jsonb_array_length(distribution["dividends"])
     else:
         plans = func.json_array_length(d.settings, "$.distribution.dividends")
-    return _directory(connection, plans > 0, among)
+    found = select(d.tenant_id, d.settings["timezone"], distribution["dividends"]).where(plans > 0)
+    if among is not None:
+        found = found.where(d.tenant_id.in_(sorted(among)))
+    due: dict[str, set[str]] = {}
+    for tenant, zone, kept in connection.execute(found):
+        try:
+            today = day_of(now, time_zone(zone or DEFAULT_TIMEZONE))
+        except DomainError:  # never saved (settings check the zone): `run_dividends` says why
+            due[tenant] = {""}
+            continue
+        due[tenant] = {
+            dividend_run_id(plan["name"], dividend_period(plan.get("schedule", "daily"), today)[0])
+            for plan in kept
+        }
+    if not due:
+        return []
+    e = t.events.c
+    held = (
+        select(d.tenant_id, e.event_id)
+        .join_from(t.tenants, t.events, e.tenant_id == d.tenant_id)
+        .where(d.tenant_id.in_(sorted(due)), e.event_id.in_(sorted(set().union(*due.values()))))
+    )
+    for tenant, run in connection.execute(held):
+        due[tenant].discard(run)
+    return sorted(tenant for tenant, runs in due.items() if runs)
 
 
 def _directory(
