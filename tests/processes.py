@@ -25,6 +25,7 @@ PRELOADED = [
     "tests.security.money_race_workers",
     "tests.security.pool_race_workers",
     "tests.security.conflict_race_workers",
+    "tests.security.revocation_race_workers",
     "tests.service.test_concurrency",
     "tests.service.test_mixed_races",
 ]

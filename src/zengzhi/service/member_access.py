@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -61,6 +61,9 @@ class Member:
 
     tenant: str
     member: str
+    # the page token's session it was read from (read_page_token): each write the member
+    # makes reads it again, locked, in its own transaction (`_still_signed_in`)
+    session: str | None = field(default=None, compare=False)
 
     @property
     def principal(self) -> Principal:
@@ -171,7 +174,29 @@ def read_page_token(context: Context, token: str) -> Member:
 
     if not query(context, run):
         raise _EXPIRED
-    return member
+    return Member(member.tenant, member.member, found.session)
+
+
+def _still_signed_in(uow: UnitOfWork, member: Member) -> None:
+    """Refuse a member's write whose token was revoked (or ran out) since the request
+    read it. The token is read once when the request arrives (read_page_token), but the
+    write is its own transaction, later: a revocation that returned in between let the
+    withdrawal or sale through after it. Here the session's row is read again, `FOR
+    SHARE`, first in the write's transaction: a revocation at this moment (an update of
+    that row) waits until the write commits, and a write that comes after it waits for
+    it and reads the session as revoked (docs/security.md, "Member page tokens")."""
+    if member.session is None:  # a Member not made from a token (the service's own tests)
+        return
+    if not security.session_is_open(
+        uow.connection,
+        member.tenant,
+        security.MEMBER,
+        member.member,
+        member.session,
+        uow.now,
+        lock=True,
+    ):
+        raise _EXPIRED
 
 
 def sign_out(context: Context, token: str) -> None:
@@ -345,6 +370,8 @@ def sell_once(context: Context, member: Member, request: SaleRequest) -> tuple[S
     command_id = member_command_id(member.member, request.id)
 
     def run(uow: UnitOfWork) -> tuple[SaleView, bool]:
+        _still_signed_in(uow, member)
+
         def produce() -> dict[str, Any]:
             _member_row(uow.connection, uow.tenant, member.member)
             outcome = uow.apply(
@@ -433,5 +460,6 @@ def withdraw_once(
         member.principal,
         member.member,
         WithdrawalRequest(id=member_command_id(member.member, request.id), amount=request.amount),
+        check=lambda uow: _still_signed_in(uow, member),
     )
     return WithdrawalView.model_validate(made), created

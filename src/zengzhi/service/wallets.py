@@ -116,14 +116,23 @@ def request_withdrawal(
 
 
 def withdraw_once(
-    context: Context, principal: Principal, member: str, request: WithdrawalRequest
+    context: Context,
+    principal: Principal,
+    member: str,
+    request: WithdrawalRequest,
+    check: Callable[[UnitOfWork], None] | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """Hold a withdrawal (approved at once at or under the auto-approval limit); and
-    whether it is new (False: the same request came before and this is its answer)."""
+    whether it is new (False: the same request came before and this is its answer).
+    `check` runs first in the command's transaction (the member page's: its token is
+    still good, member_access._still_signed_in)."""
     principal.require(Permission.WITHDRAW)
     amount = yuan(request.amount, "amount", positive=True)
 
     def run(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
+        if check is not None:
+            check(uow)
+
         def produce() -> dict[str, Any]:
             # held against a change of the member: a real name taken back at this
             # moment is waited for and read, not missed by a withdrawal committed after it

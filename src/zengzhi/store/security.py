@@ -135,14 +135,25 @@ def open_session(
 
 
 def session_is_open(
-    connection: Connection, tenant: str, kind: str, subject: str, session: str, now: datetime
+    connection: Connection,
+    tenant: str,
+    kind: str,
+    subject: str,
+    session: str,
+    now: datetime,
+    lock: bool = False,
 ) -> bool:
+    """Whether the session is open now. With `lock` (inside a command that acts for the
+    session), its row is read `FOR SHARE`: a revocation (an update of the row) at this
+    moment waits for the command to commit, or the command waits for the revocation and
+    reads the session as revoked."""
     s = t.sessions.c
-    row = connection.execute(
-        select(s.revoked_at, s.expires_at).where(
-            of_tenant(s, tenant), s.session_id == session, s.kind == kind, s.subject == subject
-        )
-    ).first()
+    statement = select(s.revoked_at, s.expires_at).where(
+        of_tenant(s, tenant), s.session_id == session, s.kind == kind, s.subject == subject
+    )
+    if lock:
+        statement = statement.with_for_update(read=True)
+    row = connection.execute(statement).first()
     return row is not None and row.revoked_at is None and row.expires_at > now
 
 

@@ -1,0 +1,131 @@
+"""A member's page token revoked while a request made with it is in flight, on one
+PostgreSQL database from several processes (docs/security.md, "Member page tokens").
+
+The guarantee: once the revocation has returned, nothing new is done with the token. A
+withdrawal or sale that committed before the revocation stands; one whose request had
+read the token before the revocation but writes after it is refused (401), because the
+write reads the token's session again, locked, in its own transaction, and the
+revocation's update of that row waits for (or is waited for by) it. The commit order is
+the tenant's audit numbering (store/uow.py numbers audits at commit): every withdrawal
+accepted comes before the revocation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from tests.security import revocation_race_workers
+from tests.security.races import race
+from tests.security.revocation_race_workers import ROUNDS
+from tests.security.test_money_races import _books
+from tests.service.conftest import SECRET, new_tenant
+from zengzhi.service import member_access, members, orders, pools, wallets
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context, query
+from zengzhi.service.member_access import PageTokenRequest
+from zengzhi.service.members import NewMember, SellRequest
+from zengzhi.service.orders import NewOrder
+from zengzhi.service.pools import NewPool
+from zengzhi.store import tables as t
+
+postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
+
+def _members_with_tokens(context: Context, sold: bool) -> tuple[str, Principal, list[str]]:
+    """A tenant whose members m0… each have a token, and points of a completed order
+    (with `sold`, sold: cash in the wallet to withdraw)."""
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
+    tokens = []
+    for n in range(ROUNDS):
+        member = f"m{n}"
+        members.create_member(context, owner, NewMember(id=member))
+        order = NewOrder(id=f"o-{member}", member=member, amount="1000.00", contribution="300.00")
+        orders.create_order(context, owner, order)
+        orders.pay(context, owner, order.id)
+        if sold:
+            members.sell(context, owner, member, SellRequest(id=f"sell-{member}", points="50"))
+        # issued by the real clock, which the racing processes read it by
+        now = Context(context.database, context.settings)
+        token = member_access.issue_page_token(now, owner, member, PageTokenRequest())
+        tokens.append(token.token)
+    return tenant, owner, tokens
+
+
+def _audits(context: Context, tenant: str, action: str) -> list[tuple[int, str | None]]:
+    a = t.audit_log.c
+    statement = (
+        select(a.audit_id, a.target)
+        .where(a.tenant_id == tenant, a.action == action)
+        .order_by(a.audit_id)
+    )
+    return query(context, lambda connection: [tuple(row) for row in connection.execute(statement)])
+
+
+@postgresql_only
+@pytest.mark.parametrize("kind", ["withdraw", "sell"])
+def test_a_request_that_read_the_token_before_its_revocation_writes_nothing_after_it(
+    context: Context, kind: str
+) -> None:
+    """Each round the page's request has read its token when the shop revokes it; the
+    request writes only once the revocation has returned. It is refused as the expired
+    link (401), and nothing of it is kept: the member's wallet, points and withdrawals
+    are as before. (Before the fix the token was read once, before the write's own
+    transaction: the withdrawal or sale went through after the revocation had returned.)"""
+    tenant, owner, tokens = _members_with_tokens(context, sold=kind == "withdraw")
+    before = {
+        f"m{n}": (
+            wallets.wallet(context, owner, f"m{n}").balance,
+            [p.points for p in members.member_positions(context, owner, f"m{n}")],
+        )
+        for n in range(ROUNDS)
+    }
+    url, secret = context.database.url, SECRET.get_secret_value()
+    shop, page = race(
+        2, revocation_race_workers.read_then_revoked, (url, secret, tenant, tokens, kind)
+    )
+    assert shop == ["revoked 1"] * ROUNDS, shop
+    assert page == ["unauthorized"] * ROUNDS, page
+    for n in range(ROUNDS):
+        member = f"m{n}"
+        now = (
+            wallets.wallet(context, owner, member).balance,
+            [p.points for p in members.member_positions(context, owner, member)],
+        )
+        assert now == before[member], (member, now, before[member])
+    assert _audits(context, tenant, "withdrawal.request") == []
+    _books(context, tenant)
+
+
+@postgresql_only
+def test_withdrawals_racing_a_revocation_all_commit_before_it(context: Context) -> None:
+    """Each round the page withdraws 1.00 again and again with the member's token (each
+    request reading the token and writing, as the server does) while the shop revokes
+    it at the same instant: the page's requests are accepted until one is refused (401),
+    none after; the shop's own try with the token, once the revocation returned, is
+    refused; and every withdrawal accepted committed before the revocation (the audit
+    numbering is the commit order)."""
+    tenant, owner, tokens = _members_with_tokens(context, sold=True)
+    url, secret = context.database.url, SECRET.get_secret_value()
+    shop, page = race(2, revocation_race_workers.free_race, (url, secret, tenant, tokens))
+    revocations = dict(
+        (target, audit) for audit, target in _audits(context, tenant, "member.page_tokens.revoke")
+    )
+    accepted = _audits(context, tenant, "withdrawal.request")
+    for n in range(ROUNDS):
+        member = f"m{n}"
+        assert shop[n] == ["revoked", "unauthorized"], (n, shop[n])
+        answers = page[n]
+        assert answers[-1] == "unauthorized" and set(answers[:-1]) <= {"ok"}, (n, answers)
+        held = wallets.list_withdrawals(context, owner, None, member, 100, None)
+        assert len(held) == len(answers) - 1, (n, answers, held)
+        revoked_at = revocations[f"member:{member}"]
+        for audit, target in accepted:
+            if target in {f"withdrawal:{w.id}" for w in held}:
+                assert audit < revoked_at, (n, audit, revoked_at)
+        total = sum((Decimal(w.amount) for w in held), Decimal(0))
+        assert total == Decimal(len(held)), (n, total)
+    _books(context, tenant)
