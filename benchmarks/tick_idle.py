@@ -6,10 +6,12 @@ a floor under what the database does all day. Nothing here is a test.
 
     python benchmarks/tick_idle.py [--tenants 2000] [--database postgresql|sqlite]
         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--zones]
+        [--dividends]
 
 With `--zones` each tenant has a zone with a daily mode (refer three, refund one), whose
-day a first tick runs (timed apart); the tick timed is the next one, the same minute,
-with every zone's day run already.
+day a first tick runs (timed apart); with `--dividends` a daily dividend plan, whose run
+for yesterday the first tick pays. The tick timed is the next one, the same minute, with
+every zone's day run and every plan's run paid already.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ from machine import describe
 from scratch import scratch_database
 from sqlalchemy import event, insert
 
+from zengzhi.engine.config import DistributionConfig
+from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
+from zengzhi.service.distribution import put_settings
 from zengzhi.service.jobs import tick
 from zengzhi.service.settings import Settings
 from zengzhi.service.tenants import TenantSettings
@@ -35,7 +40,7 @@ from zengzhi.store.migrate import upgrade
 from zengzhi.store.tenants import TenantRow, add_tenant
 
 
-def run(url: str, count: int, zones: bool) -> None:
+def run(url: str, count: int, zones: bool, dividends: bool) -> None:
     database = Database(url)
     upgrade(database.writer)
     settings = TenantSettings().model_dump()
@@ -50,12 +55,17 @@ def run(url: str, count: int, zones: bool) -> None:
             ]
             connection.execute(insert(t.zones), rows)
     context = Context(database, Settings(database_url=url, secret_key="x" * 40), clock=lambda: now)
-    if zones:
+    if dividends:
+        plan = {"name": "stars", "share": "0.01", "min_level": 0, "split": "contribution"}
+        config = DistributionConfig.model_validate({"dividends": [plan]})
+        for n in range(count):
+            put_settings(context, Principal(f"idle{n:05}", "system:bench", Role.OWNER), config)
+    if zones or dividends:
         wall, cpu = time.perf_counter(), time.process_time()
         ran = tick(context)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         print(
-            f"the first tick, each zone's day: {wall:.2f} s wall, {cpu:.2f} s CPU,"
+            f"the first tick, each zone's day or plan's run: {wall:.2f} s wall, {cpu:.2f} s CPU,"
             f" {len(ran)} reports"
         )
     sent: list[str] = []
@@ -71,7 +81,8 @@ def run(url: str, count: int, zones: bool) -> None:
     statements = [statement for statement in sent if statement != "BEGIN"]
     print(
         f"{database.writer.dialect.name}: a tick of {count} idle tenants"
-        f"{' (each a zone, its day run)' if zones else ''}: {wall:.2f} s wall, "
+        f"{' (each a zone, its day run)' if zones else ''}"
+        f"{' (each a dividend plan, its run paid)' if dividends else ''}: {wall:.2f} s wall, "
         f"{cpu:.2f} s CPU, {len(statements)} statements, {len(reports)} reports"
     )
     database.dispose()
@@ -85,14 +96,20 @@ def main() -> None:
         "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     )
     parser.add_argument("--zones", action="store_true", help="each tenant a zone, run today")
+    parser.add_argument("--dividends", action="store_true", help="each a plan, paid today")
     options = parser.parse_args()
     print(describe())
     if options.database == "sqlite":
         with tempfile.TemporaryDirectory() as folder:
-            run(f"sqlite:///{Path(folder) / 'tick.db'}", options.tenants, options.zones)
+            run(
+                f"sqlite:///{Path(folder) / 'tick.db'}",
+                options.tenants,
+                options.zones,
+                options.dividends,
+            )
     else:
         with scratch_database(options.postgres) as url:
-            run(url, options.tenants, options.zones)
+            run(url, options.tenants, options.zones, options.dividends)
 
 
 if __name__ == "__main__":
