@@ -10,19 +10,23 @@ a cycle, with the first qualifying purchase ("推荐三个人": people, not purc
 reserve cannot pay yet waits, first in first out, for the daily run — whole, or in part
 as the reserve allows (`partial`).
 
-A reversed referee purchase gives its place back (the next referral takes the lowest
-free place) and its refund is voided, unless (counting people) another purchase of the
-referee's in that cycle stands by: it holds the place in its stead. A reversed package
-ends the consumer-merchant status: every refund earned on it is voided, and the cycle
-starts afresh with the next package. The places and the package are counted per
-package ("generation").
+A referee purchase that takes no place (counting people, its referee holds one in the
+cycle; or the rounds are over) waits. A reversed referee purchase's refund is voided
+and its place goes to the first purchase waiting that could have taken it (the lowest
+free places to the earliest purchases waiting, whichever reversal came first), else to
+the next referral. A reversed package ends the consumer-merchant status unless a
+further package of the buyer's stands: the first holds the status at its own price,
+as if the reversed one had never been bought (`base = "package"` refunds are reckoned
+again on that price). Without one, every refund earned on the package is voided, and
+the cycle starts afresh with the next package. The places and the package are counted
+per package ("generation"). docs/modes.md, "A. Refer three".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from hashlib import blake2b
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from zengzhi.core.amounts import Ratio
 from zengzhi.rules.modes.common import (
@@ -63,11 +67,14 @@ def purchase(run: Run, zone: str, params: ReferThreeParams, member: str, amount:
         book.set_counter(zone, MODE, f"generation:{member}", generation)
         book.set_counter(zone, MODE, f"package:{member}", amount)
         run.effects.append(Effect("package", zone, MODE, member, amount, generation))
-    elif amount == package:  # the same package again: it keeps the status if one goes
+    else:  # a further package: it keeps the status, at its own price, if the first goes
         generation = book.counter(zone, MODE, f"generation:{member}")
-        key = _package_standby_key(member, generation)
-        book.set_counter(zone, MODE, key, book.counter(zone, MODE, key) + 1)
-        run.effects.append(Effect("package_standby", zone, MODE, member, amount, generation))
+        slot = book.counter(zone, MODE, _package_key(member, generation, "waits")) + 1
+        book.set_counter(zone, MODE, _package_key(member, generation, "waits"), slot)
+        book.set_counter(zone, MODE, _package_key(member, generation, f"wait:{slot}"), amount)
+        run.effects.append(
+            Effect("package_standby", zone, MODE, member, amount, generation, str(slot))
+        )
     referrer = run.network.referrer(member)
     package = book.counter(zone, MODE, f"package:{referrer}") if referrer else 0
     if referrer is not None and package:  # a referrer who is a consumer-merchant
@@ -87,10 +94,13 @@ def _refund(
 ) -> None:
     # The zone is locked while this runs, so two referrals never get the same place.
     generation = run.book.counter(zone, MODE, f"generation:{referrer}")
-    place = _take_place(run.book, zone, params, referrer, generation, member)
+    book = run.book
+    fresh = book.counter(zone, MODE, _key(referrer, generation, "places"))
+    place = _take_place(book, zone, params, referrer, generation, member)
     if place is None:
-        _stand_by(run, zone, params, referrer, generation, member)
+        _wait(run, zone, referrer, generation, member, amount, fresh)
         return
+    _set(book, zone, _at(referrer, generation, "who", place), _id(member))
     rate = params.schedule[place % len(params.schedule)]
     base = package if params.base == "package" else amount
     refund = scaled(rate, base)
@@ -108,6 +118,7 @@ def _refund(
         ref=f"{generation}:{place}",
         cause=member,
     )
+    _set(book, zone, _at(referrer, generation, "claim", place), claim.seq + 1 if claim else -1)
     if claim is None:
         # The refund rounds down to nothing (a rate of a 0.01 order): the purchase holds
         # its place all the same, and a reversal must give it back (`unplace`).
@@ -120,26 +131,54 @@ def _key(referrer: str, generation: int, what: str) -> str:
     return f"{what}:{referrer}:{generation}"
 
 
-def _stand_by(
-    run: Run, zone: str, params: ReferThreeParams, referrer: str, generation: int, member: str
+def _at(referrer: str, generation: int, what: str, n: int) -> str:
+    """A place's or a waiting purchase's counter: `who` holds place n (the holder's
+    `_id`), `by` which waiting purchase holds it (0: the purchase that took it), `claim`
+    its refund (the claim's seq + 1; −1: the refund rounded down to nothing); a waiting
+    purchase's `amount` (0: reversed), `id`, `limit` (the places it may take are below)
+    and `place` (+ 1; 0: waiting)."""
+    return f"{_key(referrer, generation, what)}:{n}"
+
+
+def _id(referee: str) -> int:
+    """A referee as a counter's value: 56 bits of a digest (never 0)."""
+    return int.from_bytes(blake2b(referee.encode(), digest_size=7).digest(), "big") + 1
+
+
+def _set(book: ClaimBook, zone: str, key: str, value: int) -> None:
+    if value or book.counter(zone, MODE, key):
+        book.set_counter(zone, MODE, key, value)
+
+
+def _get(book: ClaimBook, zone: str, key: str) -> int:
+    return book.counter(zone, MODE, key)
+
+
+def _wait(
+    run: Run, zone: str, referrer: str, generation: int, member: str, amount: int, fresh: int
 ) -> None:
-    """Counting people, a referee's further purchase in a cycle where they hold a place
-    takes none, but stands by: if the purchase that holds the place is reversed, this one
-    holds it in its stead (the refund stands), so that reversing either of two equal
-    purchases ends the same (spec 03). Not with `base = "order"`: the refund was
-    reckoned on the reversed order's amount."""
-    size = len(params.schedule)
-    cycle = run.book.counter(zone, MODE, _key(referrer, generation, "places")) // size
-    if params.count != "people" or params.base != "package":
-        return
-    if not _held(run.book, zone, referrer, generation, member, cycle, size):
-        return  # the rounds are over: nothing to stand by for
-    key = _standby_key(referrer, generation, member, cycle)
-    run.book.set_counter(zone, MODE, key, run.book.counter(zone, MODE, key) + 1)
-    run.effects.append(Effect("standby", zone, MODE, referrer, 0, cycle, f"{generation}:{member}"))
+    """A referee purchase that takes no place (the referee holds one in the cycle,
+    counting people, or the rounds are over) waits: when a place it could have taken
+    is freed, the first purchase waiting takes it (`_settle`), so that a reversed
+    purchase counts as if it had never been made (docs/modes.md). It may take the places
+    there were when it was bought (`fresh`), no later ones."""
+    book = run.book
+    count = _key(referrer, generation, "waits")
+    slot = _get(book, zone, count) + 1
+    book.set_counter(zone, MODE, count, slot)
+    live = _key(referrer, generation, "waiting")
+    book.set_counter(zone, MODE, live, _get(book, zone, live) + 1)
+    book.set_counter(zone, MODE, _at(referrer, generation, "amount", slot), amount)
+    book.set_counter(zone, MODE, _at(referrer, generation, "id", slot), _id(member))
+    book.set_counter(zone, MODE, _at(referrer, generation, "limit", slot), fresh)
+    run.effects.append(
+        Effect("waiting", zone, MODE, referrer, amount, slot, f"{generation}:{member}")
+    )
 
 
 def _standby_key(referrer: str, generation: int, referee: str, cycle: int) -> str:
+    """A stand-by purchase before 2026-12-05's waiting ones: counted per referee and
+    cycle (they only stood by with `base = "package"`, at the package's price)."""
     digest = blake2b(referee.encode(), digest_size=12).hexdigest()
     return f"{_key(referrer, generation, 'standby')}:{cycle}:{digest}"
 
@@ -215,11 +254,14 @@ def _held(
     cycle: int,
     size: int,
 ) -> bool:
-    """Whether the referee holds a place in `cycle`, places `cycle × size` to the next."""
+    """Whether the referee holds a place in `cycle`, places `cycle × size` to the next
+    (taken by a purchase of theirs, or by one that waited)."""
     if book.counter(zone, MODE, _held_key(referrer, generation, referee, cycle)):
         return True
+    who = _id(referee)
     return any(
         book.counter(zone, MODE, _place_key(referrer, generation, referee, place))
+        or _get(book, zone, _at(referrer, generation, "who", place)) == who
         for place in range(cycle * size, (cycle + 1) * size)
     )
 
@@ -242,51 +284,63 @@ def _count_free(book: ClaimBook, zone: str, referrer: str, generation: int, step
     book.set_counter(zone, MODE, key, book.counter(zone, MODE, key) + step)
 
 
-def unclaim(run: Run, zone: str, claim: Claim, referee: str, size: int) -> None:
-    """A referee's purchase was reversed: its refund is voided and its place is free,
-    unless another purchase of the referee's stands by in that cycle: that one holds the
-    place now, and the same refund is owed on it (paid at the next release)."""
-    generation, _, place_text = claim.ref.partition(":")
+def _ref(claim: Claim) -> tuple[int, int | None]:
+    generation, _, place = claim.ref.partition(":")
+    return int(generation), int(place) if place else None
+
+
+def unclaim(run: Run, zone: str, claim: Claim, referee: str, params: ReferThreeParams) -> None:
+    """A referee's purchase that took a place was reversed: its refund is voided (or
+    the one owed for its place now, if the referrer's package price changed since:
+    `_reprice`) and its place is free: the first purchase waiting that could have taken
+    it takes it, else the next referral (`_settle`)."""
+    book = run.book
+    generation, place = _ref(claim)
+    live = _live(book, zone, claim.member, generation)
+    now, repriced = None, False
+    if place is not None and live:
+        seq = _get(book, zone, _at(claim.member, generation, "claim", place))
+        by = _get(book, zone, _at(claim.member, generation, "by", place))
+        repriced = not by and seq != 0 and seq - 1 != claim.seq
+        now = book.claim(zone, MODE, seq - 1) if repriced and seq > 0 else None
+    if claim.void and not repriced:
+        return  # voided with its package, or (before 2026-12-05) in a stand-by's stead
     run.void(zone, MODE, claim)
-    if place_text and _live(run.book, zone, claim.member, int(generation)):
-        cycle = int(place_text) // size
-        standby = _standby_key(claim.member, int(generation), referee, cycle)
-        waiting = run.book.counter(zone, MODE, standby)
-        if waiting:
-            # the reversed purchase's refund is void (what it paid taken back); the
-            # standing-by purchase's, for the same place, is owed in its stead: no
-            # claim of a reversed order pays on
-            run.book.set_counter(zone, MODE, standby, waiting - 1)
-            again = run.issue(
-                zone,
-                MODE,
-                claim.member,
-                claim.amount,
-                RULE,
-                {
-                    "referral": str(int(place_text) + 1),
-                    "from": referee,
-                    "instead_of": str(claim.seq),
-                },
-                daily=claim.daily,
-                days=claim.days,
-                kind="refund_promised",
-                ref=claim.ref,
-                cause="-",  # the standing-by purchase undoes it (`unstandby`)
-            )
-            if again is not None:
-                holder = _holder_key(claim.member, int(generation), referee, cycle)
-                run.book.set_counter(zone, MODE, holder, again.seq + 1)
-            return
-    if not place_text:
-        return  # a claim made before places were kept
-    _free(run.book, zone, claim.member, int(generation), int(place_text), referee, size)
+    if now is not None:
+        run.void(zone, MODE, now)
+    if place is None or not live:
+        return  # a claim made before places were kept, or its package was reversed
+    size = len(params.schedule)
+    cycle = place // size
+    standby = _standby_key(claim.member, generation, referee, cycle)
+    waiting = book.counter(zone, MODE, standby)
+    if waiting:  # a purchase that stood by before 2026-12-05 holds the place instead
+        book.set_counter(zone, MODE, standby, waiting - 1)
+        again = run.issue(
+            zone,
+            MODE,
+            claim.member,
+            claim.amount,
+            RULE,
+            {"referral": str(place + 1), "from": referee, "instead_of": str(claim.seq)},
+            daily=claim.daily,
+            days=claim.days,
+            kind="refund_promised",
+            ref=claim.ref,
+            cause="-",  # the standing-by purchase undoes it (`unstandby`)
+        )
+        if again is not None:
+            holder = _holder_key(claim.member, generation, referee, cycle)
+            book.set_counter(zone, MODE, holder, again.seq + 1)
+        return
+    _free(run, zone, params, claim.member, generation, place, referee)
 
 
-def unstandby(run: Run, zone: str, effect: Effect, size: int) -> None:
-    """A purchase that stood by was reversed: one fewer stands by; or, if it held the
-    place in the stead of a reversed one, the place and its refund go as that one's
-    would (`effect`: the referrer, the cycle as `seq`, "generation:referee" as `ref`)."""
+def unstandby(run: Run, zone: str, effect: Effect, params: ReferThreeParams) -> None:
+    """A purchase that stood by (before 2026-12-05: `_wait` since) was reversed: one
+    fewer stands by; or, if it held the place in the stead of a reversed one, the place
+    and its refund go as that one's would (`effect`: the referrer, the cycle as `seq`,
+    "generation:referee" as `ref`)."""
     generation, _, referee = effect.ref.partition(":")
     book = run.book
     if not _live(book, zone, effect.member, int(generation)):
@@ -303,70 +357,294 @@ def unstandby(run: Run, zone: str, effect: Effect, size: int) -> None:
     book.set_counter(zone, MODE, holder, 0)
     claim = book.claim(zone, MODE, seq - 1)
     if claim is not None and not claim.void:
-        unclaim(run, zone, claim, referee, size)
+        unclaim(run, zone, claim, referee, params)
 
 
-def unplace(run: Run, zone: str, effect: Effect, size: int) -> None:
+def unwait(run: Run, zone: str, effect: Effect, params: ReferThreeParams) -> None:
+    """A purchase that waited was reversed (`effect`: the referrer, the waiting
+    purchase's number as `seq`, "generation:referee" as `ref`): it waits no more; if it
+    had taken a freed place, its refund is voided and the place goes on (`_settle`)."""
+    generation = int(effect.ref.partition(":")[0])
+    referrer, slot, book = effect.member, effect.seq, run.book
+    if not _live(book, zone, referrer, generation):
+        return  # that package was reversed: its refunds went with it
+    if not _get(book, zone, _at(referrer, generation, "amount", slot)):
+        return
+    book.set_counter(zone, MODE, _at(referrer, generation, "amount", slot), 0)
+    live = _key(referrer, generation, "waiting")
+    book.set_counter(zone, MODE, live, _get(book, zone, live) - 1)
+    place = _get(book, zone, _at(referrer, generation, "place", slot)) - 1
+    if place >= 0:
+        book.set_counter(zone, MODE, _at(referrer, generation, "place", slot), 0)
+        _vacate(run, zone, referrer, generation, place)
+    _settle(run, zone, params, referrer, generation)
+
+
+def unplace(run: Run, zone: str, effect: Effect, params: ReferThreeParams) -> None:
     """A referee's purchase whose refund rounded down to nothing was reversed: its place
     is free (`effect`: the referrer, the place as `seq`, "generation:referee" as `ref`)."""
     generation, _, referee = effect.ref.partition(":")
-    _free(run.book, zone, effect.member, int(generation), effect.seq, referee, size)
+    if not _live(run.book, zone, effect.member, int(generation)):
+        return
+    _free(run, zone, params, effect.member, int(generation), effect.seq, referee)
 
 
 def _free(
-    book: ClaimBook,
+    run: Run,
     zone: str,
+    params: ReferThreeParams,
     referrer: str,
     generation: int,
     place: int,
     referee: str,
-    size: int,
 ) -> None:
-    """Give a referral's place back: the next referral takes the lowest free place, and
-    the referee holds no place in that cycle any more."""
-    current = book.counter(zone, MODE, f"generation:{referrer}")
-    if generation != current or not book.counter(zone, MODE, f"package:{referrer}"):
-        return  # that package was reversed: its cycle is over
-    _hold(book, zone, referrer, current, referee, place, 0)
-    held = _held_key(referrer, current, referee, place // size)  # a hold kept by cycle
+    """Give a referral's place back: the referee holds no place in that cycle any more,
+    and the place goes to the first purchase waiting that could take it, or to the
+    next referral (the lowest free place)."""
+    book = run.book
+    size = len(params.schedule)
+    _hold(book, zone, referrer, generation, referee, place, 0)
+    held = _held_key(referrer, generation, referee, place // size)  # a hold kept by cycle
     if book.counter(zone, MODE, held):
         book.set_counter(zone, MODE, held, book.counter(zone, MODE, held) - 1)
-    places = _key(referrer, current, "places")
-    book.set_counter(zone, MODE, f"{_key(referrer, current, 'freed')}:{place}", 1)
-    _count_free(book, zone, referrer, current, 1)
-    fresh = book.counter(zone, MODE, places)
-    while fresh and book.counter(zone, MODE, f"{_key(referrer, current, 'freed')}:{fresh - 1}"):
+    _vacate(run, zone, referrer, generation, place)
+    _settle(run, zone, params, referrer, generation)
+
+
+def _vacate(run: Run, zone: str, referrer: str, generation: int, place: int) -> None:
+    """The place's holder is gone: its refund is void (if not already), the place free."""
+    book = run.book
+    seq = _get(book, zone, _at(referrer, generation, "claim", place))
+    if seq > 0:
+        claim = book.claim(zone, MODE, seq - 1)
+        if claim is not None and not claim.void:
+            run.void(zone, MODE, claim)
+    for what in ("who", "by", "claim"):
+        _set(book, zone, _at(referrer, generation, what, place), 0)
+    freed = f"{_key(referrer, generation, 'freed')}:{place}"
+    if not book.counter(zone, MODE, freed):
+        book.set_counter(zone, MODE, freed, 1)
+        _count_free(book, zone, referrer, generation, 1)
+
+
+class _Waiting(NamedTuple):
+    slot: int
+    amount: int
+    who: int
+    limit: int
+    place: int | None
+
+
+def _settle(run: Run, zone: str, params: ReferThreeParams, referrer: str, generation: int) -> None:
+    """Give the free places to the purchases waiting: the lowest place first, each to
+    the first purchase waiting that may take it (bought when it was there; counting
+    people, its referee holding no other place in that cycle). Places a waiting purchase
+    holds count as free here: a place freed below one moves it down (its refund voided,
+    the new place's owed), so that the places end the same whichever of two reversals
+    comes first. Free places left at the end are simply not taken yet."""
+    book = run.book
+    size = len(params.schedule)
+    people = params.count == "people"
+    places_key = _key(referrer, generation, "places")
+    places = _get(book, zone, places_key)
+    waiting: list[_Waiting] = []
+    if _get(book, zone, _key(referrer, generation, "waiting")):
+        for slot in range(1, _get(book, zone, _key(referrer, generation, "waits")) + 1):
+            amount = _get(book, zone, _at(referrer, generation, "amount", slot))
+            if amount:
+                held = _get(book, zone, _at(referrer, generation, "place", slot)) - 1
+                waiting.append(
+                    _Waiting(
+                        slot,
+                        amount,
+                        _get(book, zone, _at(referrer, generation, "id", slot)),
+                        _get(book, zone, _at(referrer, generation, "limit", slot)),
+                        held if held >= 0 else None,
+                    )
+                )
+    free = (
+        {
+            place
+            for place in range(places)
+            if _get(book, zone, f"{_key(referrer, generation, 'freed')}:{place}")
+        }
+        if _get(book, zone, _key(referrer, generation, "free"))
+        else set()
+    )
+    open_ = sorted(free | {one.place for one in waiting if one.place is not None})
+    given: dict[int, int] = {}  # slot -> place
+    holders: dict[int, set[int]] = {}  # cycle -> who holds a place in it
+    for place in open_:
+        cycle = place // size
+        if people and cycle not in holders:
+            holders[cycle] = {
+                _get(book, zone, _at(referrer, generation, "who", other))
+                for other in range(cycle * size, min((cycle + 1) * size, places))
+                if other not in open_
+            }
+        for one in waiting:
+            if one.slot in given or one.limit <= place:
+                continue
+            if people and one.who in holders[cycle]:
+                continue
+            given[one.slot] = place
+            if people:
+                holders[cycle].add(one.who)
+            break
+    for one in waiting:  # a purchase that moves or no longer holds: its refund goes
+        if one.place is not None and given.get(one.slot) != one.place:
+            book.set_counter(zone, MODE, _at(referrer, generation, "place", one.slot), 0)
+            _vacate(run, zone, referrer, generation, one.place)
+    for one in waiting:
+        to = given.get(one.slot)
+        if to is None or to == one.place:
+            continue
+        freed = f"{_key(referrer, generation, 'freed')}:{to}"
+        if book.counter(zone, MODE, freed):
+            book.set_counter(zone, MODE, freed, 0)
+            _count_free(book, zone, referrer, generation, -1)
+        book.set_counter(zone, MODE, _at(referrer, generation, "place", one.slot), to + 1)
+        book.set_counter(zone, MODE, _at(referrer, generation, "by", to), one.slot)
+        book.set_counter(zone, MODE, _at(referrer, generation, "who", to), one.who)
+        claim = _promise(run, zone, params, referrer, generation, to, one)
+        _set(book, zone, _at(referrer, generation, "claim", to), claim.seq + 1 if claim else -1)
+    fresh = places
+    while fresh and book.counter(zone, MODE, f"{_key(referrer, generation, 'freed')}:{fresh - 1}"):
         fresh -= 1  # free places at the end are simply not taken yet
-        book.set_counter(zone, MODE, f"{_key(referrer, current, 'freed')}:{fresh}", 0)
-        _count_free(book, zone, referrer, current, -1)
-    book.set_counter(zone, MODE, places, fresh)
+        book.set_counter(zone, MODE, f"{_key(referrer, generation, 'freed')}:{fresh}", 0)
+        _count_free(book, zone, referrer, generation, -1)
+    if fresh != places:
+        book.set_counter(zone, MODE, places_key, fresh)
+
+
+def _promise(
+    run: Run,
+    zone: str,
+    params: ReferThreeParams,
+    referrer: str,
+    generation: int,
+    place: int,
+    one: _Waiting,
+) -> Claim | None:
+    """The refund owed for `place` to a purchase that waited for it: at the place's
+    rate of the package's price, or of the purchase's amount (`base = "order"`); paid
+    at the next release (the next purchase in the zone, or the daily run)."""
+    rate = params.schedule[place % len(params.schedule)]
+    package = run.book.counter(zone, MODE, f"package:{referrer}")
+    base = package if params.base == "package" else one.amount
+    refund = scaled(rate, base)
+    days = params.release_days
+    return run.issue(
+        zone,
+        MODE,
+        referrer,
+        refund,
+        RULE,
+        {
+            "referral": str(place + 1),
+            "rate": rate.text,
+            "base": fen_text(base),
+            "waited": str(one.slot),
+        },
+        daily=max(refund // days, 1) if days else refund,
+        days=days,
+        kind="refund_promised",
+        ref=f"{generation}:{place}",
+        cause="-",  # the waiting purchase's reversal undoes it (`unwait`)
+    )
 
 
 def _package_standby_key(member: str, generation: int) -> str:
+    """Same-price packages that stood by before 2026-12-05: a count."""
     return f"package_standby:{member}:{generation}"
 
 
-def unpackage(run: Run, zone: str, member: str, generation: int) -> None:
-    """The member's package (or the same package bought again: `package_standby`) was
-    reversed: no longer a consumer-merchant (until a new package), and every refund
-    earned on the package is voided — the refunds were its price coming back, and the
-    buyer has the whole price back now. Unless another purchase of the same package
-    stands: it holds the status, and the refunds stand (reversing either of two equal
-    packages ends the same)."""
+def _package_key(member: str, generation: int, what: str) -> str:
+    """A further package's counters: `waits` (how many), `wait:<n>` (its price; 0 once
+    reversed or holding) and `holder` (which holds the status: 0, the first)."""
+    return f"package_{what}:{member}:{generation}"
+
+
+def unpackage(
+    run: Run, zone: str, params: ReferThreeParams, member: str, generation: int, effect: Effect
+) -> None:
+    """The member's package (or a further one: `package_standby`) was reversed. A
+    further package reversed while another holds the status stands by no more. The
+    package holding it reversed, the first further package still standing holds it, at
+    its own price, as if the reversed one had never been bought (refunds reckoned on the
+    package's price are owed again on the new one: `_reprice`). None standing: no longer
+    a consumer-merchant (until a new package), and every refund earned on the package
+    is voided — the refunds were its price coming back, and the buyer has the whole
+    price back now."""
     book = run.book
     if book.counter(zone, MODE, f"generation:{member}") != generation:
         return  # an older package: its refunds went when it was replaced
     if not book.counter(zone, MODE, f"package:{member}"):
         return
-    standby = _package_standby_key(member, generation)
-    waiting = book.counter(zone, MODE, standby)
-    if waiting:
-        book.set_counter(zone, MODE, standby, waiting - 1)
+    holder = _get(book, zone, _package_key(member, generation, "holder"))
+    legacy = _package_standby_key(member, generation)
+    if effect.kind == "package_standby" and effect.ref:  # a further package
+        slot = int(effect.ref)
+        its = _package_key(member, generation, f"wait:{slot}")
+        if _get(book, zone, its):
+            book.set_counter(zone, MODE, its, 0)
+            return  # it stood by: no more
+        if holder != slot:
+            return
+    elif holder:
+        return  # the first package, replaced already (not reached: reversed once)
+    waiting = book.counter(zone, MODE, legacy)
+    if waiting:  # the same package, bought again before 2026-12-05, keeps the status
+        book.set_counter(zone, MODE, legacy, waiting - 1)
         return
+    for slot in range(1, _get(book, zone, _package_key(member, generation, "waits")) + 1):
+        price = _get(book, zone, _package_key(member, generation, f"wait:{slot}"))
+        if price:
+            book.set_counter(zone, MODE, _package_key(member, generation, f"wait:{slot}"), 0)
+            book.set_counter(zone, MODE, _package_key(member, generation, "holder"), slot)
+            _reprice(run, zone, params, member, generation, price)
+            return
     book.set_counter(zone, MODE, f"package:{member}", 0)
     for claim in book.history(zone, MODE, member):
         if not claim.void and claim.ref.partition(":")[0] == str(generation):
             run.void(zone, MODE, claim)
+
+
+def _reprice(
+    run: Run, zone: str, params: ReferThreeParams, member: str, generation: int, price: int
+) -> None:
+    """The member's package is now `price`: with `base = "package"` each refund of the
+    package stands at the new price — voided (what it paid taken back) and owed again as
+    the rate it was made with gives on the new price (its amount × new ÷ old, rounded
+    down), paid at the next release. With `base = "order"` the refunds stand."""
+    book = run.book
+    old = book.counter(zone, MODE, f"package:{member}")
+    book.set_counter(zone, MODE, f"package:{member}", price)
+    if price == old or params.base != "package":
+        return
+    for claim in book.history(zone, MODE, member):
+        if claim.void or claim.ref.partition(":")[0] != str(generation):
+            continue
+        run.void(zone, MODE, claim)
+        refund = claim.amount * price // old
+        days = claim.days
+        again = run.issue(
+            zone,
+            MODE,
+            member,
+            refund,
+            RULE,
+            {"base": fen_text(price), "instead_of": str(claim.seq)},
+            daily=max(refund // days, 1) if days else refund,
+            days=days,
+            kind="refund_promised",
+            ref=claim.ref,
+            cause="-",  # the place's holder undoes it (`unclaim`, `unwait`)
+        )
+        place = _ref(claim)[1]
+        if place is not None:
+            seq = again.seq + 1 if again is not None else -1
+            _set(book, zone, _at(member, generation, "claim", place), seq)
 
 
 def release(run: Run, zone: str, params: ReferThreeParams) -> None:

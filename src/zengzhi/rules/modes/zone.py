@@ -399,13 +399,15 @@ def reverse(run: Run, zones: Mapping[str, ZoneModes | None], effects: Sequence[E
     for effect in reversed(effects):
         zone, mode, member = effect.zone, effect.mode, effect.member
         modes = zones.get(zone) if zone != SHOPPING_ZONE else None
+        refer = (modes and modes.refer_three) or ReferThreeParams()
         if effect.kind == "claim":
             claim = run.book.claim(zone, mode, effect.seq)
-            if claim is None or claim.void:
+            if claim is None:
                 continue
-            if mode == "refer_three":
-                size = len(((modes and modes.refer_three) or ReferThreeParams()).schedule)
-                refer_three.unclaim(run, zone, claim, effect.ref, size)
+            if mode == "refer_three":  # a void one may have been owed again: it looks
+                refer_three.unclaim(run, zone, claim, effect.ref, refer)
+            elif claim.void:
+                continue
             elif mode == "three_for_one" and modes is not None and modes.three_for_one:
                 ended = _ended(modes, modes.three_for_one, run.at)
                 three_for_one.unqualify(run, zone, modes.three_for_one, claim, ended=ended)
@@ -417,13 +419,13 @@ def reverse(run: Run, zones: Mapping[str, ZoneModes | None], effects: Sequence[E
             if claim is not None and not claim.void:  # a void claim gave it all back
                 run.restore(zone, mode, claim, member, effect.amount)
         elif effect.kind in ("package", "package_standby"):
-            refer_three.unpackage(run, zone, member, effect.seq)
+            refer_three.unpackage(run, zone, refer, member, effect.seq, effect)
         elif effect.kind == "place":
-            size = len(((modes and modes.refer_three) or ReferThreeParams()).schedule)
-            refer_three.unplace(run, zone, effect, size)
+            refer_three.unplace(run, zone, effect, refer)
         elif effect.kind == "standby":
-            size = len(((modes and modes.refer_three) or ReferThreeParams()).schedule)
-            refer_three.unstandby(run, zone, effect, size)
+            refer_three.unstandby(run, zone, effect, refer)
+        elif effect.kind == "waiting":
+            refer_three.unwait(run, zone, effect, refer)
         elif effect.kind == "counted" and modes is not None and modes.three_for_one:
             ended = _ended(modes, modes.three_for_one, run.at)
             three_for_one.uncount(run, zone, modes.three_for_one, effect, ended=ended)

@@ -1,0 +1,157 @@
+"""Refer three, refund one (spec 03 A) under reversals: whichever purchase of a pair is
+reversed, and in whichever order two are, the books end as the docs say
+(docs/modes.md, "A. Refer three"): a reversed purchase counts as if it had never been
+made, apart from the places the others already hold, which keep their rates.
+
+The cases the first fixes (66f594b, 23acdaa) left: `base = "order"`, a package bought
+again at another price, and a referee who bought after the rounds were over."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.unit.rules.test_modes_examples import Modes
+from tests.unit.rules.test_modes_refunds import in_both_orders
+from zengzhi.core import accounts
+from zengzhi.core.events import ReverseOrder
+from zengzhi.core.ledger import CNY
+
+
+def gifts(**settings: Any) -> dict[str, Any]:
+    return {"gifts": {"refer_three": {"funding": "1"} | settings}}
+
+
+def gained(tenant: Modes, member: str = "A") -> int:
+    """What the member was paid or is owed in refunds, in fen, less any debt."""
+    wallet = tenant.balance(accounts.wallet(member))
+    debt = tenant.balance(accounts.debt(member))
+    owed = tenant.balance(accounts.mode_holding(member, "gifts", "refer_three"), "REFUND:gifts")
+    return wallet + debt + owed
+
+
+def referrals(settings: dict[str, Any], *names: str) -> Modes:
+    return Modes(settings, ("A", None), *[(name, "A") for name in names])
+
+
+# ------------------------------------------------------------ base = "order"
+
+
+def test_with_base_order_either_of_two_equal_purchases_reversed_ends_the_same() -> None:
+    """B buys 300 twice and counts once (30 to A). Reversing either, B still bought 300
+    in A's cycle: A keeps the 30 (before: reversing the first took it back, reversing
+    the second did not)."""
+    ends = []
+    for reversed_ in ("b1", "b2"):
+        tenant = referrals(gifts(base="order"), "B")
+        tenant.buy("A", "1000.00", "gifts")
+        tenant.buy("B", "300.00", "gifts", order_id="b1")
+        tenant.buy("B", "300.00", "gifts", order_id="b2")
+        assert gained(tenant) == 3000
+        tenant.apply(ReverseOrder(f"r-{reversed_}", reversed_))
+        tenant.buy("A", "1.00", "gifts")  # a purchase in the zone pays what is owed
+        tenant.sound()
+        assert gained(tenant) == 3000
+        ends.append(gained(tenant))
+    assert ends[0] == ends[1]
+
+
+def test_with_base_order_the_purchase_left_holds_the_place_at_its_own_amount() -> None:
+    """B buys 300, then 500: the 30 was reckoned on the 300. The 300 reversed, the 500
+    holds the place as if it had been the first: 10% of 500, 50. The 500 reversed,
+    the 300's 30 stands. Both reversed, in either order: nothing, the place free."""
+    for reversed_, left in (("b1", 5000), ("b2", 3000)):
+        tenant = referrals(gifts(base="order"), "B", "C")
+        tenant.buy("A", "1000.00", "gifts")
+        tenant.buy("B", "300.00", "gifts", order_id="b1")
+        tenant.buy("B", "500.00", "gifts", order_id="b2")
+        tenant.apply(ReverseOrder(f"r-{reversed_}", reversed_))
+        tenant.sound()
+        assert gained(tenant) == left, reversed_
+
+    def make() -> Modes:
+        tenant = referrals(gifts(base="order"), "B", "C")
+        tenant.buy("A", "1000.00", "gifts")
+        tenant.buy("B", "300.00", "gifts", order_id="b1")
+        tenant.buy("B", "500.00", "gifts", order_id="b2")
+        return tenant
+
+    end = in_both_orders(make, "b1", "b2")
+    assert end.get((accounts.wallet("A"), CNY), 0) == 0
+
+
+# ------------------------------------------------- a package bought again, another price
+
+
+def test_a_package_bought_again_at_another_price_keeps_the_status_at_that_price() -> None:
+    """A buys the 1000 package, then a 500 one; B's referral refunds 100 (10% of the
+    1000). The 1000 reversed, A still holds the 500 package: a consumer-merchant at 500,
+    as if the 1000 had never been bought, so B's refund is 50 and C's 100 (20% of 500).
+    The 500 reversed instead, nothing changes: C's is 200."""
+    for reversed_, after_b, after_c in (("a1", 5000, 15000), ("a2", 10000, 30000)):
+        tenant = referrals(gifts(), "B", "C")
+        tenant.buy("A", "1000.00", "gifts", order_id="a1")
+        tenant.buy("A", "500.00", "gifts", order_id="a2")
+        tenant.buy("B", "1000.00", "gifts", order_id="b")
+        assert gained(tenant) == 10000
+        tenant.apply(ReverseOrder(f"r-{reversed_}", reversed_))
+        tenant.sound()
+        assert gained(tenant) == after_b, reversed_
+        tenant.buy("C", "1000.00", "gifts", order_id="c")
+        tenant.sound()
+        assert gained(tenant) == after_c, reversed_
+
+
+def test_two_packages_at_different_prices_reversed_in_either_order_end_the_same() -> None:
+    def make() -> Modes:
+        tenant = referrals(gifts(), "B", "C")
+        tenant.buy("A", "1000.00", "gifts", order_id="a1")
+        tenant.buy("A", "500.00", "gifts", order_id="a2")
+        tenant.buy("B", "1000.00", "gifts", order_id="b")
+        return tenant
+
+    end = in_both_orders(make, "a1", "a2")
+    assert end.get((accounts.wallet("A"), CNY), 0) == 0
+
+
+# ------------------------------------------------- a referee who bought after the rounds
+
+
+def test_a_place_freed_after_the_rounds_goes_to_the_first_purchase_that_waited() -> None:
+    """One round: B, C, D refund 100, 200, 700; E buys when the rounds are over and
+    earns A nothing. C's purchase reversed, its place is free: E bought before anyone
+    else who could take it, so E takes it (200), not the next new referral F."""
+    tenant = referrals(gifts(rounds=1), "B", "C", "D", "E", "F")
+    tenant.buy("A", "1000.00", "gifts")
+    for name in "BCDE":
+        tenant.buy(name, "1000.00", "gifts", order_id=name)
+    assert gained(tenant) == 100000
+    tenant.apply(ReverseOrder("r-C", "C"))
+    tenant.sound()
+    assert gained(tenant) == 100000  # E's 200 owed in C's stead
+    tenant.buy("F", "1000.00", "gifts", order_id="F")
+    tenant.sound()
+    assert gained(tenant) == 100000  # F finds the rounds over
+    assert tenant.wallet("A") == "1000.00"
+
+
+def test_two_places_freed_after_the_rounds_in_either_order_end_the_same() -> None:
+    """E and F waited, with base = "order" at different amounts: B's and D's places
+    freed in either order, E (the first to wait) takes the lower place, F the other."""
+
+    def make() -> Modes:
+        tenant = referrals(gifts(rounds=1, base="order"), "B", "C", "D", "E", "F")
+        tenant.buy("A", "1000.00", "gifts")
+        for name in "BCD":
+            tenant.buy(name, "1000.00", "gifts", order_id=name)
+        tenant.buy("E", "300.00", "gifts", order_id="E")
+        tenant.buy("F", "500.00", "gifts", order_id="F")
+        return tenant
+
+    in_both_orders(make, "B", "D")
+    for first, second in (("B", "D"), ("D", "B")):
+        tenant = make()
+        tenant.apply(ReverseOrder(f"r-{first}", first))
+        tenant.apply(ReverseOrder(f"r-{second}", second))
+        tenant.sound()
+        # C's 200 stands; E 10% of 300 at the first place, F 70% of 500 at the third
+        assert gained(tenant) == 20000 + 3000 + 35000
