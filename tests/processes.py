@@ -26,6 +26,7 @@ PRELOADED = [
     "tests.security.pool_race_workers",
     "tests.security.conflict_race_workers",
     "tests.security.revocation_race_workers",
+    "tests.security.payment_race_workers",
     "tests.service.test_concurrency",
     "tests.service.test_mixed_races",
 ]

@@ -77,7 +77,12 @@ EVENT_TYPES: dict[str, str] = {
 
 
 # What the service publishes of its own (`UnitOfWork.publish` takes these only).
-SERVICE_TYPES = ("withdrawal.approved", "withdrawal.payout_failed", "payout.requested")
+SERVICE_TYPES = (
+    "withdrawal.approved",
+    "withdrawal.payout_failed",
+    "payout.requested",
+    "order.paid_after_cancel",  # a gateway's payment of a cancelled order: owed back
+)
 # Types a subscription may name: every type above, and the open families a kind or an
 # event not (yet) in the tables goes out as.
 KNOWN_TYPES = frozenset(ENTRY_TYPES.values()) | frozenset(EVENT_TYPES.values()) | set(SERVICE_TYPES)

@@ -34,7 +34,7 @@ from sqlalchemy import Connection
 from zengzhi.core import standard_webhooks
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
-from zengzhi.core.lifecycles import WithdrawalStatus
+from zengzhi.core.lifecycles import OrderStatus, WithdrawalStatus
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 from zengzhi.engine.fields import (
     Exact,
@@ -62,6 +62,7 @@ from zengzhi.service.queries.withdrawals import WithdrawalView
 from zengzhi.service.settings import Settings
 from zengzhi.service.webhooks import GATEWAY, new_secret, put_subscription
 from zengzhi.store import outbox, security
+from zengzhi.store.orders import OrderRow
 from zengzhi.store.payments import (
     AdapterRow,
     Adapters,
@@ -77,6 +78,8 @@ from zengzhi.store.webhooks import Subscriptions
 from zengzhi.store.withdrawals import WithdrawalRow
 
 log = logging.getLogger("zengzhi.payments")
+# the webhook of a payment that came for a cancelled order (engine/notices.SERVICE_TYPES)
+ORDER_PAID_AFTER_CANCEL = "order.paid_after_cancel"
 
 GATEWAY_ACTOR = "gateway"
 PAYOUT_REQUESTED = "payout.requested"
@@ -455,15 +458,20 @@ def _apply(
             raise DomainError(ErrorCode.INVALID, "is required", "order")
         if notification.amount is None:
             raise DomainError(ErrorCode.INVALID, "is required", "amount")
-        amount = found(uow.orders.get(notification.order), "order", notification.order).amount
+        # the order's row locked first: a cancel at this moment is waited for and read
+        order = found(uow.orders.get(notification.order, lock=True), "order", notification.order)
         paid = yuan(notification.amount, "amount", positive=True)
-        if paid != amount:
+        if paid != order.amount:
             raise DomainError(
                 ErrorCode.CONFLICT,
-                f"paid {format_minor(paid, 2)}, the order is {format_minor(amount, 2)}",
+                f"paid {format_minor(paid, 2)}, the order is {format_minor(order.amount, 2)}",
                 "amount",
             )
-        target, status = notification.order, orders.pay_in(uow, actor, notification.order).status
+        target = notification.order
+        if order.status == OrderStatus.CANCELLED:
+            status = _paid_after_cancel(uow, actor, order, notification)
+        else:
+            status = orders.pay_in(uow, actor, notification.order).status
     else:
         failed = notification.type != "payout.succeeded"
         target = notification.withdrawal or _paid_out(uow, notification.payout, failed)
@@ -475,6 +483,53 @@ def _apply(
     return Accepted(
         notification=notification.id, type=notification.type, target=target, status=status
     )
+
+
+def _paid_after_cancel(
+    uow: UnitOfWork, actor: str, order: OrderRow, notification: Notification
+) -> str:
+    """The buyer paid an order the shop had cancelled (the notification came after the
+    cancel, or at the same moment and lost the order's lock to it). The money is at the
+    gateway, so it is recorded, not refused: refused, the gateway sent it again for a
+    day, kept only among the bounded refusals, and the shop heard of nothing. The order
+    stays cancelled and mints nothing; the notification is applied (listed, answered as
+    a success so that the gateway stops); the audit log's `order.paid_after_cancel` and
+    the webhook of that type tell the shop the amount is owed back to the buyer, who is
+    refunded at the gateway (docs/payments.md, "Paid after it was cancelled")."""
+    amount = format_minor(order.amount, 2)
+    uow.audit(
+        actor,
+        "order.paid_after_cancel",
+        f"order:{order.order_id}",
+        before={"status": order.status.value},
+        after={
+            "status": order.status.value,
+            "member": order.member_id,
+            "amount": amount,
+            "notification": notification.id,
+        },
+    )
+    uow.publish(
+        ORDER_PAID_AFTER_CANCEL,
+        [order.member_id],
+        {
+            "order": order.order_id,
+            "member": order.member_id,
+            "amount": amount,
+            "currency": "CNY",
+            "notification": notification.id,
+            "owed_back": amount,
+        },
+    )
+    log.warning(
+        "tenant %s: order %s was paid (%s, notification %r) after it was cancelled: owed"
+        " back to the buyer",
+        uow.tenant,
+        order.order_id,
+        amount,
+        notification.id,
+    )
+    return str(order.status)
 
 
 def _status_now(uow: UnitOfWork, kind: str, target: str) -> str:

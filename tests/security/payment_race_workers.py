@@ -1,0 +1,62 @@
+"""What the racing processes of tests/security/test_payment_races.py do: the gateway's
+payment notification for an order arriving at the moment the shop cancels it. Each
+process opens its own context; each round is one order, p{round}."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from tests.security.money_race_workers import _jitter
+from tests.security.races import answer_of, process_context
+from zengzhi.core.errors import DomainError
+from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
+from zengzhi.service import orders, payments
+from zengzhi.service.auth import Principal, Role
+
+ROUNDS = 8
+AMOUNT = "500.00"
+
+
+def notification(order: str, secret: str, attempt: str = "") -> tuple[dict[str, str], bytes]:
+    """The gateway's signed payment of `order` (id pay-{order}), signed now: headers as the
+    route hands them to the service (lower-case names), and the body."""
+    body = {"id": f"pay-{order}", "type": "payment.succeeded", "order": order, "amount": AMOUNT}
+    raw = json.dumps(body).encode()
+    stamp = int(time.time())
+    headers = {
+        TIMESTAMP_HEADER.lower(): str(stamp),
+        SIGNATURE_HEADER.lower(): signature(secret, stamp, raw),
+    }
+    return headers, raw
+
+
+def pay_or_cancel(
+    url: str, secret: str, tenant: str, gateway_secret: str, number: int, barrier: Any
+) -> list[str]:
+    """Each round, at one instant: the shop cancels order p{round} (process 0) and the
+    gateway's notification pays it (process 1; the cancel a little later each round). Process 0
+    answers "ok" or the refusal's code; process 1 "ok <status>" (what the answer said
+    the order is now) or the refusal's code."""
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    said: list[str] = []
+    for round_ in range(ROUNDS):
+        order = f"p{round_}"
+        barrier.wait(timeout=30)
+        # the cancel a little later each round: the notification's checks before it reaches
+        # the order (its tenant's adapter read, the signature) take some milliseconds
+        _jitter(round_, 1 - number)
+        if number == 0:
+            said.append(answer_of(lambda order=order: orders.cancel(context, owner, order)))
+            continue
+        headers, raw = notification(order, gateway_secret)
+        try:
+            accepted = payments.receive(context, tenant, headers, raw)
+        except DomainError as error:
+            said.append(str(error.code))
+        else:
+            said.append(f"ok {accepted.status}")
+    context.database.dispose()
+    return said
