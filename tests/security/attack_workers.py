@@ -26,7 +26,9 @@ def decide_rounds(url: str, secret: str, tenant: str, number: int, barrier: Any)
     def act(withdrawal: str) -> str:
         if number % 3 == 1:
             return answer_of(
-                lambda: wallets.reject(context, finance, withdrawal, WithdrawalDecision())
+                lambda: wallets.reject(
+                    context, finance, withdrawal, WithdrawalDecision(reason="test")
+                )
             )
         approved = answer_of(lambda: wallets.approve(context, finance, withdrawal))
         if number % 3 == 2:

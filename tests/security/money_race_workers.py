@@ -25,6 +25,9 @@ def _jitter(round_: int, number: int) -> None:
         time.sleep(round_ * STEP)
 
 
+REASON = WithdrawalDecision(reason="test")
+
+
 def reverse_or_reject(url: str, secret: str, tenant: str, number: int, barrier: Any) -> list[str]:
     """Each round, member r{round} has withdrawn its whole wallet (the proceeds of order
     o-r{round}): process 0 reverses the order while process 1 rejects the withdrawal."""
@@ -40,7 +43,7 @@ def reverse_or_reject(url: str, secret: str, tenant: str, number: int, barrier: 
             outcomes.append(answer_of(lambda: orders.reverse(context, owner, f"o-{member}")))  # noqa: B023
         else:
             outcomes.append(
-                answer_of(lambda: wallets.reject(context, finance, member, WithdrawalDecision()))  # noqa: B023
+                answer_of(lambda: wallets.reject(context, finance, member, REASON))  # noqa: B023
             )
     context.database.dispose()
     return outcomes

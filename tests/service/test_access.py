@@ -34,7 +34,7 @@ CALLS: list[tuple[str, str, object, set[str]]] = [
     ("POST", "/v1/members/m1/sell", {"id": "s9", "points": "1"}, {"integrator"}),
     ("POST", "/v1/members/m1/withdrawals", {"id": "w9", "amount": "1.00"}, {"integrator"}),
     ("POST", "/v1/withdrawals/w1/approve", None, {"finance"}),
-    ("POST", "/v1/withdrawals/w1/reject", None, {"finance"}),
+    ("POST", "/v1/withdrawals/w1/reject", {"reason": "x"}, {"finance"}),
     ("POST", "/v1/users", {"username": "u9", "password": PASSWORD, "role": "viewer"}, set()),
     ("POST", "/v1/api-keys", {"name": "k"}, set()),
     ("POST", "/v1/webhooks", {"url": "https://shop.example/h", "event_types": ["*"]}, {"operator"}),

@@ -248,9 +248,11 @@ def test_a_rejected_withdrawal_is_said_as_the_button_says_it(api: Api) -> None:
     assert "驳回" in held and "拒绝" not in held  # the row's button, the batch's, the tab
     one = api.client.post("/console/withdrawals/w1/reject", data={"csrf": csrf, "reason": "重复"})
     assert "提现 w1 已驳回，金额已退回会员零钱。" in one.text, one.text
-    again = api.client.post("/console/withdrawals/w1/reject", data={"csrf": csrf}).text
+    again = api.client.post(
+        "/console/withdrawals/w1/reject", data={"csrf": csrf, "reason": "重复"}
+    ).text
     assert "提现 w1 此前已驳回" in again
-    batch = {"csrf": csrf, "ids": "w2", "action": "reject", "reason": ""}
+    batch = {"csrf": csrf, "ids": "w2", "action": "reject", "reason": "收款信息不全"}
     assert "已驳回 1 笔" in api.client.post("/console/withdrawals/batch", data=batch).text
     done = api.client.get("/console/withdrawals", params={"status": "rejected"}).text
     assert '<span class="badge rejected">已驳回</span>' in done and "拒绝" not in done

@@ -369,7 +369,7 @@ def test_a_late_payout_s_notification_takes_the_rejected_withdrawal_back(
     assert pay_out(api, context, client) == "paying"
     transport.mode = "ok"
     gateway_payouts.reconcile(context, owner(api), "w1", client)
-    api.ok(api.post("/v1/withdrawals/w1/reject"))
+    api.ok(api.post("/v1/withdrawals/w1/reject", {"reason": "test"}))
     transport.arrive()
     [transfer] = fake.paid()
     body, headers = transfer_finished(fake, transfer.out_no, "EV-7")

@@ -873,7 +873,7 @@ def test_spec_01_sale_held_for_withdrawal_then_its_order_reversed_and_rejected(
     assert (shown["balance"], shown["withdrawing"], shown["debt"]) == ("0.00", "150.00", "150.00")
     approve = api.post("/v1/withdrawals/w1/approve")
     assert approve.status_code == 409 and approve.json()["field"] == "withdrawal"
-    api.ok(api.post("/v1/withdrawals/w1/reject"))
+    api.ok(api.post("/v1/withdrawals/w1/reject", {"reason": "test"}))
     shown = wallet(api, "m2")
     assert (shown["balance"], shown["withdrawing"], shown["debt"]) == ("0.00", "0.00", "0.00")
     books_hold(api, context, ["m1", "m2"])

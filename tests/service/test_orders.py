@@ -418,6 +418,6 @@ def test_a_withdrawal_is_not_approved_while_a_reversal_left_its_member_owing(api
     refused = api.post("/v1/withdrawals/w1/approve")
     assert refused.status_code == 409 and refused.json()["field"] == "withdrawal"
     assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "held"
-    api.ok(api.post("/v1/withdrawals/w1/reject"))
+    api.ok(api.post("/v1/withdrawals/w1/reject", {"reason": "test"}))
     settled = api.ok(api.get("/v1/members/m1/wallet"))
     assert settled["debt"] == "0.00" and settled["withdrawing"] == "0.00"

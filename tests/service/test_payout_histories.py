@@ -97,7 +97,8 @@ def act(
         elif kind == "reconcile":
             gateway_payouts.reconcile(context, owner(api), "w1", client)  # type: ignore[arg-type]
         elif kind == "reject":
-            api.post("/v1/withdrawals/w1/reject")  # refused (409) while paying or paid
+            # refused (409) while paying or paid
+            api.post("/v1/withdrawals/w1/reject", {"reason": "test"})
         elif kind == "arrive":
             transport.arrive()
         else:  # the payee confirms (WeChat) or the transfer ends while still moving

@@ -114,7 +114,7 @@ def test_finance_users_deciding_one_withdrawal_at_once(
         if name == "approve":
             return lambda: wallets.approve(context, user, "w1")
         if name == "reject":
-            return lambda: wallets.reject(context, user, "w1", WithdrawalDecision())
+            return lambda: wallets.reject(context, user, "w1", WithdrawalDecision(reason="test"))
         return lambda: wallets.mark_paid(context, user, "w1")
 
     results = at_once(*(step(name, f"f{n}") for n, name in enumerate(steps)))
@@ -183,7 +183,9 @@ def test_a_rejection_and_the_gateways_paid_at_once(
     assert len(fake.paid()) == 1
     body, headers = transfer_finished(fake, out_no, "EV-paid")
     rejected, notified = at_once(
-        lambda: wallets.reject(context, finance(api, "f1"), "w1", WithdrawalDecision()),
+        lambda: wallets.reject(
+            context, finance(api, "f1"), "w1", WithdrawalDecision(reason="test")
+        ),
         lambda: notify(api, context, body, headers),
     )
     assert not isinstance(notified, DomainError), notified
@@ -205,7 +207,9 @@ def test_a_rejection_and_a_reconcile_at_once(api: Api, clock: Clock, context: Co
     transport.mode = "ok"
     clock.advance(minutes=2)
     rejected, checked = at_once(
-        lambda: wallets.reject(context, finance(api, "f1"), "w1", WithdrawalDecision()),
+        lambda: wallets.reject(
+            context, finance(api, "f1"), "w1", WithdrawalDecision(reason="test")
+        ),
         lambda: gateway_payouts.reconcile(context, owner(api), "w1", client),
     )
     assert not isinstance(checked, DomainError), checked
@@ -286,7 +290,7 @@ def test_the_funding_order_reversed_as_finance_decides(
     user = finance(api, "f1")
     calls: dict[str, Callable[[], Any]] = {
         "approve": lambda: wallets.approve(context, user, "w1"),
-        "reject": lambda: wallets.reject(context, user, "w1", WithdrawalDecision()),
+        "reject": lambda: wallets.reject(context, user, "w1", WithdrawalDecision(reason="test")),
         "mark_paid": lambda: wallets.mark_paid(context, user, "w1"),
         "withdraw": lambda: wallets.request_withdrawal(
             context, owner(api), "m1", WithdrawalRequest(id="w2", amount="40.00")
@@ -420,7 +424,7 @@ def test_a_late_request_that_fails_after_the_rejection_is_taken_as_news(
     so WeChat Pay sent it again and again, each copy kept as a refusal. Nothing was
     paid and nothing moves: it is accepted, w1 stays rejected, the number is spent."""
     fake, transport, _ = _never_arrived_then_approved(api, clock, context)
-    wallets.reject(context, finance(api, "f1"), "w1", WithdrawalDecision())
+    wallets.reject(context, finance(api, "f1"), "w1", WithdrawalDecision(reason="test"))
     fake.next = "fail"
     transport.arrive()
     (out_no,) = fake.transfers
@@ -468,7 +472,7 @@ def test_a_failed_notification_for_a_number_sent_again_since_moves_nothing(
     payout = gateway_payouts.get_payout(context, owner(api), "w1")
     assert (payout.out_no, payout.outcome) == (second, "pending")
     with pytest.raises(DomainError) as refused:  # nothing to reject: the gateway has it
-        wallets.reject(context, finance(api, "f1"), "w1", WithdrawalDecision())
+        wallets.reject(context, finance(api, "f1"), "w1", WithdrawalDecision(reason="test"))
     assert refused.value.field == "status"
     fake.settle(second, "SUCCESS")
     assert gateway_payouts.reconcile(context, owner(api), "w1", client).status == "paid"
@@ -484,7 +488,7 @@ def test_a_late_payment_of_a_rejected_withdrawal_notified_twice_at_once(
     and is paid, and the notification arrives twice at one instant beside a query:
     the amount is taken back once."""
     fake, transport, client = _never_arrived_then_approved(api, clock, context)
-    wallets.reject(context, finance(api, "f1"), "w1", WithdrawalDecision())
+    wallets.reject(context, finance(api, "f1"), "w1", WithdrawalDecision(reason="test"))
     transport.arrive()
     (out_no,) = fake.transfers
     notified_twice_beside_a_query(api, context, fake, client, out_no, same_id)
@@ -524,7 +528,7 @@ def test_finance_reads_a_refused_step_in_chinese(api: Api, context: Context) -> 
     不能执行 paid" in Chinese: the generic sentence, with the stored words."""
     a_member_with_money(api)
     api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "1000.00"}))
-    api.ok(api.post("/v1/withdrawals/w1/reject"))
+    api.ok(api.post("/v1/withdrawals/w1/reject", {"reason": "test"}))
     said = []
     for step in (
         lambda: wallets.mark_paid(context, finance(api, "f1"), "w1"),

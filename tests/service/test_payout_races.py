@@ -75,7 +75,7 @@ def test_a_never_arrived_answer_to_a_question_put_before_a_resend_leaves_it_payi
     assert late.status == "paying", late
     assert len(fake.transfers) == 1  # the re-sent transfer, at the gateway
     with pytest.raises(DomainError) as refused:  # nothing to reject: the gateway has it
-        wallets.reject(context, owner(api), "w1", WithdrawalDecision())
+        wallets.reject(context, owner(api), "w1", WithdrawalDecision(reason="test"))
     assert refused.value.field == "status"
     assert wallet(api) == ("600.00", "1000.00")  # held
     books_balance(api, context)

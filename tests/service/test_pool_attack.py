@@ -89,7 +89,7 @@ def test_an_approved_withdrawal_is_not_sent_to_the_gateway_while_its_member_owes
     assert sent.status_code == 409, sent.text
     assert sent.json()["field"] == "withdrawal"
     assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "approved"
-    api.ok(api.post("/v1/withdrawals/w1/reject"))
+    api.ok(api.post("/v1/withdrawals/w1/reject", {"reason": "test"}))
     wallet = api.ok(api.get("/v1/members/m1/wallet"))
     assert (wallet["balance"], wallet["withdrawing"], wallet["debt"]) == ("0.00", "0.00", "0.00")
     _sound(api, context)

@@ -136,7 +136,7 @@ class Shop:
             body = {"id": line["id"], "amount": line["amount"]}
             return api.post(f"/v1/members/{line['member']}/withdrawals", body)
         if kind == "withdraw_reject":
-            return api.post(f"/v1/withdrawals/{line['withdrawal']}/reject")
+            return api.post(f"/v1/withdrawals/{line['withdrawal']}/reject", {"reason": "test"})
         api.post(f"/v1/withdrawals/{line['withdrawal']}/approve")
         return api.post(f"/v1/withdrawals/{line['withdrawal']}/paid")
 

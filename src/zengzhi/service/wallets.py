@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
 from zengzhi.core import accounts
@@ -85,10 +85,31 @@ class WithdrawalRequest(BaseModel):
     amount: Exact
 
 
+REASON_REQUIRED = "is required: the member is shown why the withdrawal was rejected"
+
+
+def _said(value: str) -> str:
+    """A rejection's reason: something said once the spaces around it are gone (kept
+    without them); spaces alone, or nothing, told the member "驳回" and no why."""
+    if not value.strip():
+        raise ValueError(REASON_REQUIRED)
+    return value.strip()
+
+
+# Why finance rejects a withdrawal: a note the member reads on their page, required.
+Reason = Annotated[
+    Note,
+    Field(description="why: shown to the member (required, and more than spaces)"),
+    AfterValidator(_said),
+]
+
+
 class WithdrawalDecision(BaseModel):
+    """Finance's rejection of a withdrawal, with the reason the member is shown."""
+
     model_config = ConfigDict(extra="forbid")
 
-    reason: Note | None = None
+    reason: Reason
 
 
 def check_withdrawal(rules: WithdrawalSettings, member_row: MemberRow, amount: int) -> int:
@@ -184,8 +205,17 @@ def move(
 ) -> WithdrawalView:
     """One step of the withdrawal's life cycle (core/lifecycles.WITHDRAWAL), inside a
     command; a withdrawal that took it already is returned as it is."""
-    after, _ = take_step(uow, actor, WITHDRAWAL, uow.withdrawals, withdrawal_id, step, act, reason)
-    return withdrawal_view(after)
+    return move_once(uow, actor, withdrawal_id, step, act, reason)[0]
+
+
+def move_once(
+    uow: UnitOfWork, actor: str, withdrawal_id: str, step: str, act: Act, reason: str | None = None
+) -> tuple[WithdrawalView, bool]:
+    """`move`, and whether the step was taken now (False: it had been before)."""
+    after, now = take_step(
+        uow, actor, WITHDRAWAL, uow.withdrawals, withdrawal_id, step, act, reason
+    )
+    return withdrawal_view(after), now
 
 
 def _decide(
@@ -196,9 +226,22 @@ def _decide(
     act: Act,
     reason: str | None = None,
 ) -> WithdrawalView:
+    return _decide_once(context, principal, withdrawal_id, step, act, reason)[0]
+
+
+def _decide_once(
+    context: Context,
+    principal: Principal,
+    withdrawal_id: str,
+    step: str,
+    act: Act,
+    reason: str | None = None,
+) -> tuple[WithdrawalView, bool]:
     principal.require(Permission.DECIDE_WITHDRAWALS)
     return command(
-        context, principal, lambda uow: move(uow, principal.actor, withdrawal_id, step, act, reason)
+        context,
+        principal,
+        lambda uow: move_once(uow, principal.actor, withdrawal_id, step, act, reason),
     )
 
 
@@ -245,6 +288,16 @@ def owing(member: str, owed: int, step: str = "approve") -> DomainError:
 
 
 def approve(context: Context, principal: Principal, withdrawal_id: str) -> WithdrawalView:
+    return approve_once(context, principal, withdrawal_id)[0]
+
+
+def approve_once(
+    context: Context, principal: Principal, withdrawal_id: str
+) -> tuple[WithdrawalView, bool]:
+    """`approve`, and whether it was approved now: False when it had been approved
+    before, by someone else at the same moment too (the withdrawal's row decides which),
+    so that the console tells that operator nothing was done now."""
+
     def act(uow: UnitOfWork, row: WithdrawalRow) -> None:
         problem = payout_problem(uow.connection, uow.tenant, row.member_id, lock=True)
         if problem is not None:
@@ -258,12 +311,21 @@ def approve(context: Context, principal: Principal, withdrawal_id: str) -> Withd
         )
         publish_approved(uow, row, principal.actor)
 
-    return _decide(context, principal, withdrawal_id, "approve", act)
+    return _decide_once(context, principal, withdrawal_id, "approve", act)
 
 
 def reject(
     context: Context, principal: Principal, withdrawal_id: str, decision: WithdrawalDecision
 ) -> WithdrawalView:
+    return reject_once(context, principal, withdrawal_id, decision)[0]
+
+
+def reject_once(
+    context: Context, principal: Principal, withdrawal_id: str, decision: WithdrawalDecision
+) -> tuple[WithdrawalView, bool]:
+    """`reject`, and whether it was rejected now (False: before, and this reason is not
+    kept; see `approve_once`)."""
+
     def act(uow: UnitOfWork, row: WithdrawalRow) -> None:
         uow.apply(
             RejectWithdrawal(
@@ -280,13 +342,16 @@ def reject(
             rejected_from=row.status.value,  # held or approved: read by gateway_paid
         )
 
-    return _decide(context, principal, withdrawal_id, "reject", act, decision.reason)
+    return _decide_once(context, principal, withdrawal_id, "reject", act, decision.reason)
 
 
 def pay_in(uow: UnitOfWork, actor: str, withdrawal_id: str) -> WithdrawalView:
     """The payout went out (finance says so, or the gateway's verified notification):
     the held amount leaves the books, less the fee."""
+    return move(uow, actor, withdrawal_id, "pay", _pay_act(withdrawal_id))
 
+
+def _pay_act(withdrawal_id: str) -> Act:
     def act(uow: UnitOfWork, row: WithdrawalRow) -> None:
         uow.apply(
             PayWithdrawal(
@@ -296,7 +361,7 @@ def pay_in(uow: UnitOfWork, actor: str, withdrawal_id: str) -> WithdrawalView:
             )
         )
 
-    return move(uow, actor, withdrawal_id, "pay", act)
+    return act
 
 
 def gateway_paid(uow: UnitOfWork, actor: str, withdrawal_id: str) -> WithdrawalView:
@@ -353,16 +418,23 @@ def paid_late_note(reason: str | None) -> str:
 
 
 def mark_paid(context: Context, principal: Principal, withdrawal_id: str) -> WithdrawalView:
+    return mark_paid_once(context, principal, withdrawal_id)[0]
+
+
+def mark_paid_once(
+    context: Context, principal: Principal, withdrawal_id: str
+) -> tuple[WithdrawalView, bool]:
     """The manual payout adapter: finance paid it outside, and says so here. Not a
     withdrawal `paying` at WeChat Pay or Alipay (still the tenant's adapter): the
-    gateway holds its transfer, and only the gateway's answer settles it."""
+    gateway holds its transfer, and only the gateway's answer settles it. Whether it
+    was marked paid now (False: before, by someone else at the same moment too)."""
     principal.require(Permission.DECIDE_WITHDRAWALS)
 
-    def run(uow: UnitOfWork) -> WithdrawalView:
+    def run(uow: UnitOfWork) -> tuple[WithdrawalView, bool]:
         status = _withdrawal(uow, withdrawal_id, lock=True).status
         if status in {WithdrawalStatus.PAYING, WithdrawalStatus.APPROVED}:
             _refuse_while_at_gateway(uow, withdrawal_id, status)
-        return pay_in(uow, principal.actor, withdrawal_id)
+        return move_once(uow, principal.actor, withdrawal_id, "pay", _pay_act(withdrawal_id))
 
     return command(context, principal, run)
 

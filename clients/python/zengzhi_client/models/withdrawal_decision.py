@@ -1,51 +1,40 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
-
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WithdrawalDecision")
 
 
 @_attrs_define
 class WithdrawalDecision:
-    """
+    """Finance's rejection of a withdrawal, with the reason the member is shown.
+
     Attributes:
-        reason (None | str | Unset):
+        reason (str): why: shown to the member (required, and more than spaces)
     """
 
-    reason: None | str | Unset = UNSET
+    reason: str
 
     def to_dict(self) -> dict[str, Any]:
-        reason: None | str | Unset
-        if isinstance(self.reason, Unset):
-            reason = UNSET
-        else:
-            reason = self.reason
+        reason = self.reason
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update({})
-        if reason is not UNSET:
-            field_dict["reason"] = reason
+        field_dict.update(
+            {
+                "reason": reason,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_reason(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        reason = _parse_reason(d.pop("reason", UNSET))
+        reason = d.pop("reason")
 
         withdrawal_decision = cls(
             reason=reason,

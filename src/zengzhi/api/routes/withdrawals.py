@@ -45,10 +45,11 @@ def reject(
     context: ContextDep,
     principal: PrincipalDep,
     withdrawal_id: PathId,
-    body: WithdrawalDecision | None = None,
+    body: WithdrawalDecision,
 ) -> WithdrawalView:
-    """The held amount goes back to the member's wallet."""
-    return wallets.reject(context, principal, withdrawal_id, body or WithdrawalDecision())
+    """The held amount goes back to the member's wallet; the reason (required) is shown
+    to the member."""
+    return wallets.reject(context, principal, withdrawal_id, body)
 
 
 @router.post("/{withdrawal_id}/paid", response_model=WithdrawalView)

@@ -4,8 +4,9 @@ pending; approve, reject with a reason or mark paid one at a time or every one t
 
 from __future__ import annotations
 
-from typing import Annotated
-from urllib.parse import urlencode
+from collections.abc import Mapping
+from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse, StreamingResponse
@@ -35,8 +36,9 @@ MAX_BATCH = 200
 WithdrawalId = Annotated[str, Path(pattern=ID_PATTERN)]
 
 
-def _search(request: Request) -> tuple[WithdrawalSearch, dict[str, str], DomainError | None]:
-    params = request.query_params
+def _search(
+    params: Mapping[str, str],
+) -> tuple[WithdrawalSearch, dict[str, str], DomainError | None]:
     values = searched({k: params.get(k) for k in FILTERS})
     status = values.get("status", "held")
     asked = {
@@ -54,16 +56,33 @@ def _search(request: Request) -> tuple[WithdrawalSearch, dict[str, str], DomainE
 
 @router.get("", response_class=HTMLResponse)
 def queue(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
-    asked, values, error = _search(request)
+    return _queue(request, context, user, request.query_params)
+
+
+def _queue(
+    request: Request,
+    context: ContextDep,
+    user: StaffDep,
+    params: Mapping[str, str],
+    refused: DomainError | None = None,
+    sent: Mapping[str, Any] | None = None,
+) -> HTMLResponse:
+    """The queue with the filters of `params`; `refused`: a rejection refused (a reason
+    left empty), shown at the reason field it was typed in, with what was `sent` (the
+    row or "batch" it came from, the reason typed, the rows ticked) kept."""
+    asked, values, error = _search(params)
     found = console_withdrawals.find_withdrawals(context, user.principal, asked)
     carried = {k: v for k, v in values.items() if k != "status"}
     status = values.get("status", "held")
+    failed = refused or error
     return page(
         request,
         user,
         "console/withdrawals.html",
-        status=STATUS[error.code] if error else 200,
+        status=STATUS[failed.code] if failed else 200,
         error=error,
+        refused=refused,
+        sent=sent or {},
         values=values,
         status_filter=status,
         statuses=STATUSES,
@@ -79,7 +98,7 @@ def queue(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse
 def export_csv(request: Request, context: ContextDep, user: StaffDep) -> StreamingResponse:
     """The withdrawals the queue's filters find, oldest first, for the bank's payout
     file: the payee, whether their real name is verified, and what to pay."""
-    asked, _, error = _search(request)
+    asked, _, error = _search(request.query_params)
     if error:
         raise error
     rows = console_withdrawals.every_withdrawal(context, user.principal, asked)
@@ -99,30 +118,38 @@ def batch(request: Request, context: ContextDep, user: StaffDep, form: PostedDep
     service refuses are named on the page, the others are done."""
     ids = form.all("ids")[:MAX_BATCH]
     action = form.get("action")
-    reason = form.optional("reason")
+    reason = form.get("reason")
+    if action == "reject" and ids:
+        try:  # one reason for all: refused once, at its field, not once a row
+            build(WithdrawalDecision, {"reason": reason})
+        except DomainError as error:
+            sent = {"target": "batch", "reason": reason, "ids": ids}
+            return _queue(request, context, user, _filters(form.get("back")), error, sent)
     done: list[str] = []
     refused: list[tuple[str, str]] = []
     if not ids:
         refused.append(("", "a batch needs at least one withdrawal ticked"))
     for withdrawal_id in ids:
         try:
-            if BEFORE.get(action) == _status(context, user, withdrawal_id):
-                # decided so from another tab: the service answers it as it is; the page
-                # says nothing was done (nor this reason kept) rather than counting it
-                refused.append((withdrawal_id, DECIDED_BEFORE[action]))
-                continue
             if action == "approve":
-                wallets.approve(context, user.principal, withdrawal_id)
+                _, now = wallets.approve_once(context, user.principal, withdrawal_id)
             elif action == "reject":
                 decision = build(WithdrawalDecision, {"reason": reason})
-                wallets.reject(context, user.principal, withdrawal_id, decision)
+                _, now = wallets.reject_once(context, user.principal, withdrawal_id, decision)
             elif action == "paid":
-                wallets.mark_paid(context, user.principal, withdrawal_id)
+                _, now = wallets.mark_paid_once(context, user.principal, withdrawal_id)
             else:
                 raise DomainError(
                     ErrorCode.INVALID, "must be one of approve, reject, paid", "action"
                 )
-            done.append(withdrawal_id)
+            if now:
+                done.append(withdrawal_id)
+            else:
+                # decided so before (another tab, or another operator at this very
+                # moment: the withdrawal's row let one of them decide): the service
+                # answers it as it is, and the page says nothing was done (nor this
+                # reason kept) rather than counting it
+                refused.append((withdrawal_id, DECIDED_BEFORE[action]))
         except DomainError as error:
             refused.append((withdrawal_id, error.message))
     target = local_path(form.get("back"), "/console/withdrawals")
@@ -130,8 +157,7 @@ def batch(request: Request, context: ContextDep, user: StaffDep, form: PostedDep
     return see_other_with_notice(request, target, said, refused=refused, n=str(len(done)))
 
 
-# the status a decision leaves, and what a batch says of one found so already
-BEFORE = {"approve": "approved", "reject": "rejected", "paid": "paid"}
+# what a batch says of a withdrawal the service found decided so already
 DECIDED_BEFORE = {
     "approve": "had been approved before: nothing was done now",
     "reject": "had been rejected before: nothing was done now, the reason given was not recorded",
@@ -139,15 +165,21 @@ DECIDED_BEFORE = {
 }
 
 
-def _status(context: ContextDep, user: StaffDep, withdrawal_id: str) -> str:
-    return str(wallets.get_withdrawal(context, user.principal, withdrawal_id).status)
+def _filters(back: str) -> dict[str, str]:
+    """The queue's filters in the address a form came back to (its `back`)."""
+    target = local_path(back, "/console/withdrawals")
+    return dict(parse_qsl(urlsplit(target).query))
 
 
 def _back(
-    request: Request, form_back: str, decided: str, withdrawal_id: str, before: str = ""
+    request: Request, form_back: str, decided: str, withdrawal_id: str, now: bool
 ) -> Response:
+    """Back to the queue, saying the withdrawal was `decided` now, or (`now` False) that
+    it had been before and nothing was done: the service's answer, not a status read
+    before (two operators at once both read it undecided, and both were told they did
+    it)."""
     target = local_path(form_back, "/console/withdrawals")
-    said = "already" if before == decided else "done"
+    said = "done" if now else "already"
     return see_other_with_notice(request, target, f"withdrawals.{said}_{decided}", id=withdrawal_id)
 
 
@@ -159,9 +191,8 @@ def approve(
     form: PostedDep,
     withdrawal_id: WithdrawalId,
 ) -> Response:
-    before = _status(context, user, withdrawal_id)
-    wallets.approve(context, user.principal, withdrawal_id)
-    return _back(request, form.get("back"), "approved", withdrawal_id, before)
+    _, now = wallets.approve_once(context, user.principal, withdrawal_id)
+    return _back(request, form.get("back"), "approved", withdrawal_id, now)
 
 
 @router.post("/{withdrawal_id}/reject")
@@ -172,10 +203,13 @@ def reject(
     form: PostedDep,
     withdrawal_id: WithdrawalId,
 ) -> Response:
-    decision = build(WithdrawalDecision, {"reason": form.optional("reason")})
-    before = _status(context, user, withdrawal_id)
-    wallets.reject(context, user.principal, withdrawal_id, decision)
-    return _back(request, form.get("back"), "rejected", withdrawal_id, before)
+    try:
+        decision = build(WithdrawalDecision, {"reason": form.get("reason")})
+    except DomainError as error:  # no reason: the queue again, said at the row's field
+        sent = {"target": withdrawal_id, "reason": form.get("reason")}
+        return _queue(request, context, user, _filters(form.get("back")), error, sent)
+    _, now = wallets.reject_once(context, user.principal, withdrawal_id, decision)
+    return _back(request, form.get("back"), "rejected", withdrawal_id, now)
 
 
 @router.post("/{withdrawal_id}/paid")
@@ -186,6 +220,5 @@ def paid(
     form: PostedDep,
     withdrawal_id: WithdrawalId,
 ) -> Response:
-    before = _status(context, user, withdrawal_id)
-    wallets.mark_paid(context, user.principal, withdrawal_id)
-    return _back(request, form.get("back"), "paid", withdrawal_id, before)
+    _, now = wallets.mark_paid_once(context, user.principal, withdrawal_id)
+    return _back(request, form.get("back"), "paid", withdrawal_id, now)

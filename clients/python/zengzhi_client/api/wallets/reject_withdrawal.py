@@ -9,13 +9,13 @@ from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.withdrawal_decision import WithdrawalDecision
 from ...models.withdrawal_view import WithdrawalView
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     withdrawal_id: str,
     *,
-    body: None | Unset | WithdrawalDecision = UNSET,
+    body: WithdrawalDecision,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -26,10 +26,7 @@ def _get_kwargs(
         ),
     }
 
-    if isinstance(body, WithdrawalDecision):
-        _kwargs["json"] = body.to_dict()
-    else:
-        _kwargs["json"] = body
+    _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -94,15 +91,17 @@ def sync_detailed(
     withdrawal_id: str,
     *,
     client: AuthenticatedClient,
-    body: None | Unset | WithdrawalDecision = UNSET,
+    body: WithdrawalDecision,
 ) -> Response[Error | WithdrawalView]:
     """Reject a withdrawal
 
-     The held amount goes back to the member's wallet.
+     The held amount goes back to the member's wallet; the reason (required) is shown
+    to the member.
 
     Args:
         withdrawal_id (str): an id: letters, digits, _.:@-
-        body (None | Unset | WithdrawalDecision):
+        body (WithdrawalDecision): Finance's rejection of a withdrawal, with the reason the member
+            is shown.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -128,15 +127,17 @@ def sync(
     withdrawal_id: str,
     *,
     client: AuthenticatedClient,
-    body: None | Unset | WithdrawalDecision = UNSET,
+    body: WithdrawalDecision,
 ) -> Error | WithdrawalView | None:
     """Reject a withdrawal
 
-     The held amount goes back to the member's wallet.
+     The held amount goes back to the member's wallet; the reason (required) is shown
+    to the member.
 
     Args:
         withdrawal_id (str): an id: letters, digits, _.:@-
-        body (None | Unset | WithdrawalDecision):
+        body (WithdrawalDecision): Finance's rejection of a withdrawal, with the reason the member
+            is shown.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -157,15 +158,17 @@ async def asyncio_detailed(
     withdrawal_id: str,
     *,
     client: AuthenticatedClient,
-    body: None | Unset | WithdrawalDecision = UNSET,
+    body: WithdrawalDecision,
 ) -> Response[Error | WithdrawalView]:
     """Reject a withdrawal
 
-     The held amount goes back to the member's wallet.
+     The held amount goes back to the member's wallet; the reason (required) is shown
+    to the member.
 
     Args:
         withdrawal_id (str): an id: letters, digits, _.:@-
-        body (None | Unset | WithdrawalDecision):
+        body (WithdrawalDecision): Finance's rejection of a withdrawal, with the reason the member
+            is shown.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -189,15 +192,17 @@ async def asyncio(
     withdrawal_id: str,
     *,
     client: AuthenticatedClient,
-    body: None | Unset | WithdrawalDecision = UNSET,
+    body: WithdrawalDecision,
 ) -> Error | WithdrawalView | None:
     """Reject a withdrawal
 
-     The held amount goes back to the member's wallet.
+     The held amount goes back to the member's wallet; the reason (required) is shown
+    to the member.
 
     Args:
         withdrawal_id (str): an id: letters, digits, _.:@-
-        body (None | Unset | WithdrawalDecision):
+        body (WithdrawalDecision): Finance's rejection of a withdrawal, with the reason the member
+            is shown.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

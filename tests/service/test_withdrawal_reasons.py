@@ -1,0 +1,105 @@
+"""A withdrawal is rejected with a reason (the member reads "驳回" and why): none, an
+empty one or spaces alone is refused, naming `reason`, by the use case, the API, the
+console's row and its batch (驳回 at the reason field, in Chinese, what was typed and
+ticked kept), and nothing is done. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from tests.service.conftest import Api
+from tests.service.test_console_pages import sign_in
+from tests.service.test_withdrawals import a_member_with_money
+from zengzhi.service.wallets import WithdrawalDecision
+
+BLANKS = ["", " ", "   ", "\t", "\n", " \r\n\t ", "\u3000"]  # U+3000: a Chinese full-width space
+
+
+@given(st.text(alphabet=" \t\r\n\u3000", max_size=20))
+def test_spaces_alone_are_no_reason(blank: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        WithdrawalDecision(reason=blank)
+    assert refused.value.errors()[0]["loc"] == ("reason",)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(min_size=1, max_size=40).filter(lambda s: s.strip() != ""))
+def test_a_reason_said_is_kept_without_its_surrounding_spaces(said: str) -> None:
+    try:
+        decision = WithdrawalDecision(reason=f"  {said} ")
+    except ValidationError as error:  # a hidden character: refused for that, at reason
+        assert error.errors()[0]["loc"] == ("reason",)
+        return
+    assert decision.reason == said.strip()
+
+
+def test_the_api_refuses_a_rejection_without_a_reason_naming_it(api: Api) -> None:
+    a_member_with_money(api)
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "100.00"}))
+    for body in ({}, {"reason": None}, *({"reason": blank} for blank in BLANKS)):
+        refused = api.post("/v1/withdrawals/w1/reject", body)
+        assert refused.status_code == 422, (body, refused.text)
+        assert refused.json()["field"] == "reason", (body, refused.json())
+    bare = api.post("/v1/withdrawals/w1/reject")
+    assert bare.status_code == 422 and bare.json()["field"] == "body", bare.json()
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "held"
+    assert api.ok(api.get("/v1/members/m1/wallet"))["withdrawing"] == "100.00"
+    said = api.ok(api.post("/v1/withdrawals/w1/reject", {"reason": "  收款账户不符 "}))
+    assert (said["status"], said["note"]) == ("rejected", "收款账户不符")
+
+
+def _field_error(page: str, key: str) -> str:
+    found = re.search(rf'id="e-{key}"[^>]*>(.*?)</p>', page, re.S)
+    assert found is not None, page
+    return html.unescape(found.group(1))
+
+
+def test_the_console_batch_refuses_no_reason_at_its_field(api: Api) -> None:
+    a_member_with_money(api)
+    for n in (1, 2):
+        api.ok(api.post("/v1/members/m1/withdrawals", {"id": f"w{n}", "amount": "10.00"}))
+    csrf = sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    back = "/console/withdrawals?status=held&member=m1"
+    for blank in ("", "   ", "\u3000"):
+        refused = api.client.post(
+            "/console/withdrawals/batch",
+            data={"csrf": csrf, "back": back, "action": "reject", "ids": ["w1", "w2"],
+                  "reason": blank},
+        )  # fmt: skip
+        assert refused.status_code == 422, refused.text
+        assert _field_error(refused.text, "batch-reason") == "必填"
+        for ticked in ("w1", "w2"):  # what was ticked is ticked still
+            assert f'name="ids" value="{ticked}" checked' in refused.text
+    statuses = {w["id"]: w["status"] for w in api.ok(api.get("/v1/withdrawals"))}
+    assert statuses == {"w1": "held", "w2": "held"}
+    done = api.client.post(
+        "/console/withdrawals/batch",
+        data={"csrf": csrf, "back": back, "action": "reject", "ids": ["w1", "w2"],
+              "reason": "收款账户与实名不符"},
+    )  # fmt: skip
+    assert "已驳回 2 笔" in done.text
+    notes = {w["id"]: w["note"] for w in api.ok(api.get("/v1/withdrawals"))}
+    assert notes == {"w1": "收款账户与实名不符", "w2": "收款账户与实名不符"}
+
+
+def test_the_console_row_refuses_no_reason_keeping_the_page(api: Api) -> None:
+    a_member_with_money(api)
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "10.00"}))
+    csrf = sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    refused = api.client.post(
+        "/console/withdrawals/w1/reject",
+        data={"csrf": csrf, "back": "/console/withdrawals?status=held", "reason": "  "},
+    )
+    assert refused.status_code == 422, refused.text
+    alert = re.search(r'class="notice error" role="alert">(.*?)</div>', refused.text, re.S)
+    assert alert is not None and "必填（原因）" in html.unescape(alert.group(1)), refused.text
+    assert 'id="withdrawals"' in refused.text  # the queue, not the error page
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "held"
