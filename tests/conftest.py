@@ -152,6 +152,7 @@ XDIST_GROUPS = {
     # the races between three API servers, which start them once (`servers`)
     "tests/service/test_concurrency.py": "api-servers",
     "tests/service/test_mixed_races.py": "api-servers",
+    "tests/service/test_console_http_races.py": "api-servers",
 }
 
 

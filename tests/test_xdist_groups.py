@@ -24,7 +24,11 @@ def test_the_browser_tests_are_one_unit_of_work_and_the_others_one_each() -> Non
     assert {scope(f"{path}::test_x[a@b]") for path in browser} == {"browser"}
     examples = "tests/service/test_examples.py"
     assert {scope(f"{examples}::test_{n}") for n in ("php", "node")} == {"demo-server"}
-    races = ("tests/service/test_concurrency.py", "tests/service/test_mixed_races.py")
+    races = (
+        "tests/service/test_concurrency.py",
+        "tests/service/test_mixed_races.py",
+        "tests/service/test_console_http_races.py",
+    )
     assert {scope(f"{path}::test_x") for path in races} == {"api-servers"}
     alone = ["tests/service/test_orders.py::test_a[sqlite]", "tests/web/test_format.py::test_b"]
     assert [scope(nodeid) for nodeid in alone] == alone

@@ -321,7 +321,15 @@ def _move(
     uow: UnitOfWork, actor: str, order_id: str, step: str, act: Act, reason: str | None = None
 ) -> OrderView:
     """One step of the order's life cycle (core/lifecycles.ORDER), inside a command."""
-    return order_view(take_step(uow, actor, ORDER, uow.orders, order_id, step, act, reason)[0])
+    return _move_once(uow, actor, order_id, step, act, reason)[0]
+
+
+def _move_once(
+    uow: UnitOfWork, actor: str, order_id: str, step: str, act: Act, reason: str | None = None
+) -> tuple[OrderView, bool]:
+    """`_move`, and whether the step was taken now (False: it had been before)."""
+    row, now = take_step(uow, actor, ORDER, uow.orders, order_id, step, act, reason)
+    return order_view(row), now
 
 
 def _command(
@@ -332,13 +340,24 @@ def _command(
     act: Act,
     reason: str | None = None,
 ) -> OrderView:
+    return _command_once(context, principal, order_id, step, act, reason)[0]
+
+
+def _command_once(
+    context: Context,
+    principal: Principal,
+    order_id: str,
+    step: str,
+    act: Act,
+    reason: str | None = None,
+) -> tuple[OrderView, bool]:
     principal.require(Permission.ORDERS)
     if reason is not None:  # a refund's or reversal's, as the console's form sent it
         reason = checked_note(reason)
     return command(
         context,
         principal,
-        lambda uow: _move(uow, principal.actor, order_id, step, act, reason),
+        lambda uow: _move_once(uow, principal.actor, order_id, step, act, reason),
         grouped=True,
         wants=Wanted.of((order_id,)),
     )
@@ -397,7 +416,22 @@ def refund(
     return _command(context, principal, order_id, "refund", _refund, reason)
 
 
+def refund_once(
+    context: Context, principal: Principal, order_id: str, reason: str | None = None
+) -> tuple[OrderView, bool]:
+    """`refund`, and whether it was refunded now: False when it had been refunded before,
+    by someone else at the same moment too (the order's row decides), and then this
+    reason is not kept (the console says so rather than that this refund was made)."""
+    return _command_once(context, principal, order_id, "refund", _refund, reason)
+
+
 def _reverse(uow: UnitOfWork, row: OrderRow) -> None:
+    # the pools it minted in are locked before the engine locks the order's zones, as an
+    # order's completion locks them (docs/service.md, "Lock order"): the reversal takes
+    # the zones back first, and a completion in the same zone and pool waited for it
+    # holding the pool the reversal then waited for
+    for pool in sorted(pools_of(row)):
+        uow.pools.get(pool)
     reversal = event_id("reverse", row.order_id)
     uow.apply(ReverseOrder(reversal, order_event_id(row.order_id), uow.now))
     uow.orders.change(row.order_id, status=OrderStatus.REVERSED, closed_at=uow.now)
@@ -409,6 +443,13 @@ def reverse(
     """A refund after completion: its points are taken back (or owed), no price falls.
     The reason (the console asks for one) goes to the audit log with the step."""
     return _command(context, principal, order_id, "reverse", _reverse, reason)
+
+
+def reverse_once(
+    context: Context, principal: Principal, order_id: str, reason: str | None = None
+) -> tuple[OrderView, bool]:
+    """`reverse`, and whether it was reversed now (False: before; see `refund_once`)."""
+    return _command_once(context, principal, order_id, "reverse", _reverse, reason)
 
 
 # Each step of an order's life by name: what a command runs once the step is allowed.

@@ -93,7 +93,9 @@ def reverse(
     """The owner reverses a completed order (a refund after completion): what it minted
     is taken back or owed; the reason goes to the audit log."""
     needed = "a reversal needs a reason"
-    return _with_reason(request, context, user, form, order_id, orders.reverse, needed, "reversed")
+    return _with_reason(
+        request, context, user, form, order_id, orders.reverse_once, needed, "reversed"
+    )
 
 
 @router.post("/{order_id}/refund", response_class=HTMLResponse)
@@ -103,7 +105,9 @@ def refund(
     """A paid order refunded before it completes (in its return window): nothing had
     moved, so nothing is undone; the reason goes to the audit log."""
     needed = "a refund needs a reason"
-    return _with_reason(request, context, user, form, order_id, orders.refund, needed, "refunded")
+    return _with_reason(
+        request, context, user, form, order_id, orders.refund_once, needed, "refunded"
+    )
 
 
 def _with_reason(
@@ -112,7 +116,7 @@ def _with_reason(
     user: Any,
     form: Any,
     order_id: str,
-    step: Callable[[Any, Principal, str, str], Any],
+    step: Callable[[Any, Principal, str, str], tuple[Any, bool]],
     needed: str,
     done: str,
 ) -> Response:
@@ -127,7 +131,9 @@ def _with_reason(
             return see_other_with_notice(request, f"/console/orders/{order_id}", said, id=order_id)
         if not reason:
             raise DomainError(ErrorCode.INVALID, needed, "reason")
-        step(context, user.principal, order_id, reason)
+        # two operators at once (two tabs, two servers): both read it not yet taken, and
+        # the order's row lets one take it; the other is told so, not that it did it
+        _, now = step(context, user.principal, order_id, reason)
     except DomainError as error:
         return _detail(
             request,
@@ -138,5 +144,5 @@ def _with_reason(
             error=error,
             values={"reason": reason},
         )
-    said = f"orders.{done}_already" if before == done else f"orders.{done}_done"
+    said = f"orders.{done}_done" if now else f"orders.{done}_already"
     return see_other_with_notice(request, f"/console/orders/{order_id}", said, id=order_id)
