@@ -20,7 +20,7 @@ from zengzhi.core.ledger import CNY, Entry, UnbalancedEntry, settling_order, unb
 from zengzhi.store import ledger_days
 from zengzhi.store import tables as t
 from zengzhi.store.database import bulk, bulk_upsert, insert_rows
-from zengzhi.store.member_figures import follow_balances
+from zengzhi.store.member_figures import Growth, follow_balances
 from zengzhi.store.tenanted import of_tenant
 
 _b = t.balances.c
@@ -218,10 +218,13 @@ class SqlLedger:
         posted, self._posted = self._posted, []
         return posted
 
-    def write_balances(self, spent: Mapping[str, int] | None = None) -> None:
+    def write_balances(
+        self, spent: Mapping[str, int] | None = None, growth: Growth | None = None
+    ) -> None:
         """Add this command's changes to the balance rows, in account order, and to the
         members' kept wallets and points, with the `spent` totals its orders held back
-        (store/member_figures.py)."""
+        and the team performance it grew (store/member_figures.py): the members' rows
+        after the balances', as every command locks them (docs/service.md)."""
         rows = [
             {"tenant_id": self._tenant, "account": account, "asset": asset, "amount": delta}
             for (account, asset), delta in sorted(self._deltas.items())
@@ -246,7 +249,7 @@ class SqlLedger:
             # executemany runs the rows one after the other, in the account order that
             # keeps two commands from locking the same balances crosswise
             self._connection.execute(statement, rows)
-        follow_balances(self._connection, self._tenant, self._deltas, spent)
+        follow_balances(self._connection, self._tenant, self._deltas, spent, growth)
         self._deltas.clear()
 
     def write_entries(self, first_id: int, at: datetime) -> int:

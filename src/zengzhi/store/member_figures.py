@@ -6,20 +6,32 @@ Each moves in the same transaction as what it is kept from: the wallet and the p
 with the balance rows the ledger writes (`store/ledger.py`), the team with a referrer's
 change (`store/network.py`). `zengzhi audit` reports every member whose kept figure is
 not its source's (`differences`). `members.spent` is kept the same way by
-`store/orders.py`, and written with them when its change was held (store/pending.py).
+`store/orders.py`, and written with them when its change was held (store/pending.py);
+`members.team_performance` and `team_level` by `store/network.py`, held (`Growth`) and
+written with them too.
+
+All of them are written in one statement at the command's commit, a member's row after
+another in member order, after the balance rows (`store/ledger.write_balances`): the last
+rows a command locks before the tenant's counters (the lock order, docs/service.md).
+Written earlier, a member's row was held by one transaction while it waited for a pool,
+zone or balance row another held, which at its commit waited for that member's row: a
+deadlock, and a second of deadlock_timeout before PostgreSQL broke it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, literal, select, update
+from sqlalchemy import Connection, bindparam, case, func, literal, select, update
+from sqlalchemy.sql import ColumnElement
 
 from zengzhi.core import accounts
 from zengzhi.core.ledger import CNY
+from zengzhi.rules.distribution import DistributionParams
 from zengzhi.store import tables as t
-from zengzhi.store.database import bulk, bulk_update
+from zengzhi.store.database import LostRace, bulk, bulk_update
 from zengzhi.store.tenanted import of_tenant
 
 _m = t.members.c
@@ -37,6 +49,73 @@ _TEAM = (
     .where(of_tenant(_m, bindparam("tenant")), _m.member_id == bindparam("member"))
     .values(team=_m.team + bindparam("delta"))
 )
+_GROWN = select(_m.member_id, _m.team_performance).where(
+    of_tenant(_m, bindparam("tenant")), _m.member_id.in_(bindparam("members", expanding=True))
+)
+
+
+FAR = 2**62  # beyond any team performance: a bound that bounds nothing
+
+
+@dataclass
+class Growth:
+    """Team performance a transaction grew and has not written (`SqlNetwork.grow`): what
+    the commit adds to each member's row, the performance it read before, and, for each,
+    the performance the row may have at commit for every level this transaction used to
+    still be the one reached: [low, high)."""
+
+    params: DistributionParams | None = None  # the levels' thresholds now
+    base: dict[str, int] = field(default_factory=dict)  # team_performance as read
+    added: dict[str, int] = field(default_factory=dict)
+    bounds: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def performance(self, member: str) -> int:
+        return self.base[member] + self.added.get(member, 0)
+
+    def level(self, member: str) -> int:
+        """The member's level with what is held (read before: `base`)."""
+        params = self.params
+        return 0 if params is None else params.level_for(self.performance(member))
+
+    def add(self, member: str, amount: int) -> int:
+        """Grow the member by `amount`; the level it reaches, and the bounds it needs."""
+        self.added[member] = self.added.get(member, 0) + amount
+        level = self.level(member)
+        thresholds = [one.performance for one in self.params.team] if self.params else []
+        if thresholds:  # level L holds for performance in [T(L), T(L+1))
+            low = thresholds[level - 1] if level > 0 else -FAR
+            high = thresholds[level] if level < len(thresholds) else FAR
+            added = self.added[member]  # so the row's performance before it: minus `added`
+            was = self.bounds.get(member, (-FAR, FAR))
+            self.bounds[member] = (max(was[0], low - added), min(was[1], high - added))
+        return level
+
+    def take(self) -> Growth:
+        taken = Growth(self.params, self.base, self.added, self.bounds)
+        self.base, self.added, self.bounds = {}, {}, {}
+        return taken
+
+
+def level_case(
+    params: DistributionParams | None, performance: ColumnElement[Any]
+) -> ColumnElement[Any]:
+    """The star level `performance` reaches under `params`, in SQL (`level_for`'s)."""
+    if params is None or not params.team:
+        return literal(0)
+    whens = [
+        (performance >= level.performance, n)
+        for n, level in reversed(list(enumerate(params.team, start=1)))
+    ]
+    return case(*whens, else_=0)
+
+
+def _grown(params: DistributionParams | None) -> Any:
+    """`_MOVE` growing the team performance too, and levelling the rows it grows."""
+    grown = _m.team_performance + bindparam("grown")
+    return _MOVE.values(
+        team_performance=grown,
+        team_level=case((bindparam("grown") == 0, _m.team_level), else_=level_case(params, grown)),
+    )
 
 
 def follow_balances(
@@ -44,35 +123,47 @@ def follow_balances(
     tenant: str,
     deltas: Mapping[tuple[str, str], int],
     spent: Mapping[str, int] | None = None,
+    growth: Growth | None = None,
 ) -> None:
     """Move the kept wallets and points by what a command posted to members' wallets and
-    holdings (`deltas`: (account, asset) → amount), and the spent totals by what its
-    orders held back (`spent`, store/pending.py): one update a member, in member order
-    (the order two commands lock members in)."""
-    moved: dict[str, list[int]] = {member: [0, 0, fen] for member, fen in (spent or {}).items()}
+    holdings (`deltas`: (account, asset) → amount), the spent totals by what its orders
+    held back (`spent`, store/pending.py) and the team performance by what it grew
+    (`growth`, store/network.py): one update a member, in member order (the order two
+    commands lock members in), in one statement. Then, if the command used star levels,
+    each grown member's performance before it must be within its `Growth.bounds`, or the
+    command is run again (`LostRace`)."""
+    grew = growth.added if growth else {}
+    bounds = growth.bounds if growth else {}
+    moved: dict[str, list[int]] = {member: [0, 0, fen, 0] for member, fen in (spent or {}).items()}
     for (account, asset), delta in deltas.items():
         if not delta:
             continue
         owner = accounts.wallet_owner(account) if asset == CNY else None
         if owner is not None:
-            moved.setdefault(owner, [0, 0, 0])[0] += delta
+            moved.setdefault(owner, [0, 0, 0, 0])[0] += delta
         owner = accounts.holdings_owner(account, asset)
         if owner is not None:
-            moved.setdefault(owner, [0, 0, 0])[1] += delta
-    rows = [(member, *changes) for member, changes in sorted(moved.items()) if any(changes)]
-    if rows and bulk(connection, len(rows)):  # a daily run's: one statement
+            moved.setdefault(owner, [0, 0, 0, 0])[1] += delta
+    for member, amount in grew.items():
+        moved.setdefault(member, [0, 0, 0, 0])[3] += amount
+    rows = [
+        (member, *changes)
+        for member, changes in sorted(moved.items())
+        if any(changes) or member in bounds
+    ]
+    if rows and not grew and bulk(connection, len(rows)):  # a daily run's: one statement
         bulk_update(
             connection,
             t.members,
             {"tenant_id": tenant},
             (("member_id", "text"),),
             (("wallet", "bigint"), ("points", "bigint"), ("spent", "bigint")),
-            rows,
+            [row[:4] for row in rows],
             added=("wallet", "points", "spent"),
         )
     elif rows:
         connection.execute(
-            _MOVE,
+            _grown(growth.params if growth else None) if grew else _MOVE,
             [
                 {
                     "tenant": tenant,
@@ -81,9 +172,28 @@ def follow_balances(
                     "points_delta": p,
                     "spent_delta": f,
                 }
-                for m, w, p, f in rows
+                | ({"grown": g} if grew else {})
+                for m, w, p, f, g in rows
             ],
         )
+    if bounds:
+        _check_levels(connection, tenant, grew, bounds)
+
+
+def _check_levels(
+    connection: Connection,
+    tenant: str,
+    grew: Mapping[str, int],
+    bounds: Mapping[str, tuple[int, int]],
+) -> None:
+    """Every level the command used is the one its growth reaches on the performance the
+    rows had (another server's order under the same upline may have committed since the
+    command read it): if not, the event log's order would have paid other levels."""
+    found = connection.execute(_GROWN, {"tenant": tenant, "members": sorted(bounds)})
+    for member, performance in found:
+        low, high = bounds[member]
+        if not low <= int(performance) - grew.get(member, 0) < high:
+            raise LostRace(f"the star level of {member!r}")
 
 
 def follow_referrer(connection: Connection, tenant: str, was: str | None, now: str | None) -> None:

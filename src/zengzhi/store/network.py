@@ -4,11 +4,18 @@ A chain is read in ONE statement: a recursive query walks `members.referrer` fro
 buyer to the root inside the database, one primary-key lookup a level, and never more
 than MAX_CHAIN levels (a cycle, which bindings refuse but a damaged database may hold,
 ends in an error instead of a query that never returns). Every upline's team
-performance is grown in one more: the update that adds the order to every upline also
-recomputes their star level (a CASE over the level thresholds). Updating those rows
-locks them, so two orders under the same upline add up, one after the other, and each
-sees the levels its own amount reaches. A binding takes the tenant's network lock
-first (`lock_links`), so that its cycle check and its write are one step; every other
+performance is grown at the command's commit, with the members' other kept figures
+(store/member_figures.py): a `members` row is locked last, after the pools', zones' and
+balances' rows (the lock order, docs/service.md); grown here, mid-command, an upline's row
+was held while the command (or the next of its group) waited for a pool another command
+held, which at its commit waited for that row: a deadlock. Meanwhile the levels an order's
+amount reaches are computed here from the uplines' performance as read (unlocked) plus
+what this transaction grew them by, and every read of a level sees that growth. Another
+server's order under the same upline may commit in between: the commit then checks that
+each level this transaction used is still the one its amount reaches on top of the
+performance found (`Growth.bounds`), and if one is not, the command is run again, whole
+(`LostRace`), as the event log's order would have it. A binding takes the tenant's network
+lock first (`lock_links`), so that its cycle check and its write are one step; every other
 command that reads a link takes the same lock shared (`read_lock`), so that no binding
 commits between its reading of a chain and its own commit.
 """
@@ -25,7 +32,6 @@ from sqlalchemy import (
     Connection,
     and_,
     bindparam,
-    case,
     func,
     insert,
     literal,
@@ -33,13 +39,12 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.sql import ColumnElement
 
 from zengzhi.core.days import start_of
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.rules.distribution import MAX_CHAIN, DistributionParams, cycle_error
 from zengzhi.store import tables as t
-from zengzhi.store.member_figures import follow_referrer
+from zengzhi.store.member_figures import Growth, follow_referrer, level_case
 from zengzhi.store.saved import parsed_as_saved
 from zengzhi.store.tenanted import Tenanted, of_tenant, record_of
 from zengzhi.store.tenants import settings_zone
@@ -76,6 +81,10 @@ def _uplines_of() -> Any:
 
 _UP = _uplines_of()
 _UPDATE_BATCH = 1000
+_PERFORMANCE = select(t.members.c.member_id, t.members.c.team_performance).where(
+    of_tenant(t.members.c, bindparam("tenant")),
+    t.members.c.member_id.in_(bindparam("ids", expanding=True)),
+)
 _WITHIN = _UP.c.depth <= bindparam("limit")  # the first level too (a walk of depth 0)
 _CHAIN = select(_UP.c.member_id).where(_WITHIN).order_by(_UP.c.depth)
 _LEVELLED = select(_UP.c.member_id, _UP.c.team_level).where(_WITHIN).order_by(_UP.c.depth)
@@ -126,18 +135,6 @@ def referral_cycles(connection: Connection, tenant: str) -> list[list[str]]:
     return cycles
 
 
-def _level(
-    params: DistributionParams | None, performance: ColumnElement[Any]
-) -> ColumnElement[Any]:
-    if params is None or not params.team:
-        return literal(0)
-    whens = [
-        (performance >= level.performance, n)
-        for n, level in reversed(list(enumerate(params.team, start=1)))
-    ]
-    return case(*whens, else_=0)
-
-
 class SqlNetwork:
     def __init__(self, connection: Connection, tenant: str) -> None:
         self._connection = connection
@@ -146,6 +143,7 @@ class SqlNetwork:
         # forgotten whenever this command changes a referrer or a level
         self._links: dict[str, tuple[str | None, int]] = {}
         self._reading = False  # the network lock held shared (`read_lock`)
+        self.growth = Growth()  # team performance grown here, written at commit
 
     def read_lock(self) -> None:
         """The tenant's network lock, shared, before the first link this transaction reads
@@ -259,24 +257,19 @@ class SqlNetwork:
     def grow(
         self, uplines: Sequence[str], amount: int, params: DistributionParams | None
     ) -> list[tuple[str, int]]:
+        """Grow each upline's team performance by `amount`, held to the commit (module
+        doc): no `members` row is locked here. Returns each upline's level after it."""
         self._links.clear()
-        m = t.members.c
-        grown = m.team_performance + amount
-        statement = (
-            update(t.members)
-            .where(of_tenant(m, self._tenant), m.member_id.in_(bindparam("ids", expanding=True)))
-            .values(team_performance=grown, team_level=_level(params, grown))
-            .returning(m.member_id, m.team_level)
-        )
-        levels: dict[str, int] = {}
-        # by primary key (the plan never depends on the tenant's size), in member order
-        # (two orders lock shared uplines in the same order), a bounded number a statement
-        ordered = sorted(uplines)
-        for first in range(0, len(ordered), _UPDATE_BATCH):
-            ids = ordered[first : first + _UPDATE_BATCH]
-            for row in self._connection.execute(statement, {"ids": ids}):
-                levels[row.member_id] = int(row.team_level)
-        return [(upline, levels[upline]) for upline in uplines]
+        growth = self.growth
+        growth.params = params
+        unread = sorted(set(uplines) - growth.base.keys())
+        for first in range(0, len(unread), _UPDATE_BATCH):
+            ids = unread[first : first + _UPDATE_BATCH]
+            for row in self._connection.execute(_PERFORMANCE, {"tenant": self._tenant, "ids": ids}):
+                growth.base[row.member_id] = int(row.team_performance)
+        for member in unread:  # no row (members are never removed): nothing to grow
+            growth.base.setdefault(member, 0)
+        return [(upline, growth.add(upline, amount)) for upline in uplines]
 
     def uplines(self, member: str, depth: int | None) -> list[tuple[str, int]]:
         self.read_lock()
@@ -285,11 +278,15 @@ class SqlNetwork:
             return known
         bound = {"tenant": self._tenant, **_bounded(member, depth)}
         found = [
-            (row.member_id, int(row.team_level))
+            (row.member_id, self._level(row.member_id, int(row.team_level)))
             for row in self._connection.execute(_LEVELLED, bound)
         ]
         _checked(member, [upline for upline, _ in found])
         return found
+
+    def _level(self, member: str, stored: int) -> int:
+        """A level read from the member's row, or the one it has with the growth held."""
+        return self.growth.level(member) if member in self.growth.added else stored
 
     def prefetch(self, members: Iterable[str], depth: int | None) -> None:
         """Read the links of `members` and of their uplines to `depth`, a level at a time,
@@ -307,7 +304,8 @@ class SqlNetwork:
                         m.member_id.in_(ordered[first : first + _UPDATE_BATCH]),
                     )
                 ):
-                    self._links[row.member_id] = (row.referrer, int(row.team_level))
+                    level = self._level(row.member_id, int(row.team_level))
+                    self._links[row.member_id] = (row.referrer, level)
             wanted = {
                 link[0]
                 for member in wanted
@@ -335,6 +333,8 @@ class SqlNetwork:
     def level(self, member: str) -> int:
         self.read_lock()
         m = t.members.c
+        if member in self.growth.added:
+            return self.growth.level(member)
         found = self._connection.execute(
             select(m.team_level).where(self._where(member))
         ).scalar_one_or_none()
@@ -342,22 +342,31 @@ class SqlNetwork:
 
     def qualifying(self, min_level: int) -> list[tuple[str, int]]:
         m = t.members.c
-        return [
+        grown = self.growth.added
+        found = [
             (row.member_id, int(row.team_performance))
             for row in self._connection.execute(
                 select(m.member_id, m.team_performance)
                 .where(of_tenant(m, self._tenant), m.team_level >= min_level, m.team_level > 0)
                 .order_by(m.member_id)
             )
+            if row.member_id not in grown
         ]
+        found += [  # the members grown here, at the levels their growth gives them
+            (member, self.growth.performance(member))
+            for member in grown
+            if (level := self.growth.level(member)) >= min_level and level > 0
+        ]
+        return sorted(found)
 
     def relevel(self, params: DistributionParams) -> None:
         self._links.clear()
+        self.growth.params = params  # the growth held is levelled by these at commit too
         m = t.members.c
         self._connection.execute(
             update(t.members)
             .where(of_tenant(m, self._tenant))
-            .values(team_level=_level(params, m.team_performance))
+            .values(team_level=level_case(params, m.team_performance))
         )
 
 

@@ -9,15 +9,21 @@ Held here, each new order is one row of one multi-row insert in its final state,
 changes of orders this transaction locked one statement per set of columns, and the
 totals, positions and lots one statement each, at commit.
 
-Nothing may read around them: before any statement that names the `orders`, `members`,
-`positions` or `position_lots` table runs on the transaction's connection, what is held is
-written (the connection's `before_cursor_execute` hook), so every read, by any module, sees
-the transaction's own writes as if they had gone through at once. A read that no held write
-can change marks itself `UNAFFECTED` (an order id not held, whether a member exists, the
-position of a member not loaded yet, the lots of a position none of whose lots is held) and
-does not force the writes out; that is what lets a group's orders each look themselves up
-cheaply. Only rows this transaction wrote or locked are changed here: an update held back
-takes its row lock late, and for a row already locked that changes nothing."""
+Nothing may read around them: before any statement that names the `orders`, `positions`
+or `position_lots` table runs on the transaction's connection, what is held of them is
+written (the connection's `before_cursor_execute` hook), and before any that names a
+`spent` column, the spent totals; so every read, by any module, sees the transaction's own
+writes as if they had gone through at once. The totals are otherwise written at commit,
+with the members' other kept figures (store/member_figures.py): a `members` row written
+earlier was locked before the pools', zones' and balances' rows the group's next commands
+lock, against the order every command locks in (docs/service.md); the service reads no
+`spent` inside a command, so only a read like the tests' takes that lock early. A read
+that no held write can change marks itself `UNAFFECTED` (an order id not held, whether a
+member exists, the position of a member not loaded yet, the lots of a position none of
+whose lots is held) and does not force the writes out; that is what lets a group's
+orders each look themselves up cheaply. Only rows this transaction wrote or locked are
+changed here: an update held back takes its row lock late, and for a row already locked
+that changes nothing."""
 
 from __future__ import annotations
 
@@ -31,7 +37,8 @@ from zengzhi.store.tenanted import of_tenant
 
 UNAFFECTED = {"unaffected_by_pending": True}  # execution options of such a read
 
-_TOUCHES = re.compile(r"\b(?:orders|members|positions|position_lots)\b")
+_TOUCHES = re.compile(r"\b(?:orders|positions|position_lots)\b")
+_SPENT = re.compile(r"\bspent\b")  # a read of members' spent totals
 
 _p = t.positions.c
 # a position's row, written held (at commit) or at once (store/pools.SqlPositions)
@@ -83,19 +90,14 @@ class Pending:
         context: Any,
         executemany: bool,
     ) -> None:
+        if context.execution_options.get("unaffected_by_pending"):
+            return
         if (
-            (
-                self.orders
-                or self.order_changes
-                or self.spent
-                or self.positions
-                or self.lots
-                or self.lots_dropped
-            )
-            and _TOUCHES.search(statement)
-            and not context.execution_options.get("unaffected_by_pending")
-        ):
+            self.orders or self.order_changes or self.positions or self.lots or self.lots_dropped
+        ) and _TOUCHES.search(statement):
             self.flush(connection)
+        if self.spent and _SPENT.search(statement):
+            self._write_spent(connection, self.take_spent())
 
     def change_order(self, order_id: str, values: dict[str, Any]) -> None:
         """Columns set on an order this transaction wrote or locked (only such a row:
@@ -148,11 +150,12 @@ class Pending:
         return (pool, member) in self.lots_dropped or (pool, member) in self._lots_of
 
     def flush(self, connection: Connection) -> None:
-        """Write what is held (emptied first: the writes' own statements pass the hook)."""
+        """Write what is held but the spent totals (emptied first: the writes' own
+        statements pass the hook), which go with the commit's other kept figures."""
         orders, changes = self.orders, self.order_changes
-        spent, positions = self.spent, self.positions
+        positions = self.positions
         lots, lots_dropped = self.lots, self.lots_dropped
-        self.orders, self.order_changes, self.spent, self.positions = {}, {}, {}, {}
+        self.orders, self.order_changes, self.positions = {}, {}, {}
         self.lots, self.lots_dropped, self._lots_of = {}, set(), set()
         alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row in orders.values():  # a multi-row insert needs the same columns in each
@@ -162,6 +165,8 @@ class Pending:
         self._change_orders(connection, changes)
         self._write_positions(connection, positions)
         self._write_lots(connection, lots, lots_dropped)
+
+    def _write_spent(self, connection: Connection, spent: dict[str, int]) -> None:
         totals = [
             {"b_tenant": self.tenant, "b_member": member, "b_fen": fen}
             for member, fen in sorted(spent.items())  # one lock order for every process

@@ -77,7 +77,7 @@ class UnitOfWork:
         self.pools = SqlPools(self.connection, self.tenant, self.wanted, self.pending)
         self.modes = SqlModes(self.connection, self.tenant)
         self.member_book = SqlMembers(self.connection, self.tenant, self.now, self.wanted)
-        network = SqlNetwork(self.connection, self.tenant)
+        self.network = network = SqlNetwork(self.connection, self.tenant)
         self.state = TenantState(
             self.ledger,
             self.pools,
@@ -207,8 +207,11 @@ class UnitOfWork:
 
     def _write_state(self, spent: Mapping[str, int]) -> None:
         """What the engine changed in the rows it loaded: balances (with the members'
-        kept figures, `spent` among them), pools, modes."""
-        self.ledger.write_balances(spent)
+        kept figures, `spent` and the team performance grown among them), pools, modes.
+        The members' rows are the last a command locks before the counters: the lock
+        order of docs/service.md, which the pools', zones' and balances' rows read (and
+        locked) by the rules meanwhile come before."""
+        self.ledger.write_balances(spent, self.network.growth.take())
         self.pools.write()
         self.modes.write()
 

@@ -1,0 +1,119 @@
+"""Every writing transaction locks in one order (docs/service.md, "Lock order"): rows of
+`members` are written last, at commit, after the pools', zones' and balances' rows, in
+member order. Written earlier, an order's upline grew mid-command (its `members` row
+locked) and the group went on to lock a pool another transaction held, which at its own
+commit wrote the kept figures of that upline: PostgreSQL found the cycle after its
+deadlock_timeout (1 s a retry) and killed one of them, 6 to 12 times a run of
+tests/service/test_mixed_races.py. Here the same interleaving on two connections, by
+hand. PostgreSQL; on SQLite a write transaction holds the whole database."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from tests.service.conftest import SECRET, new_tenant
+from zengzhi.engine.config import DistributionConfig
+from zengzhi.service import distribution, members, orders, pools
+from zengzhi.service.audit import check_ledger, check_replay
+from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context
+from zengzhi.service.members import NewMember
+from zengzhi.service.orders import NewOrder
+from zengzhi.service.pools import NewPool
+from zengzhi.service.settings import Settings
+from zengzhi.store.database import Database
+from zengzhi.store.member_figures import differences
+from zengzhi.store.migrate import upgrade
+from zengzhi.store.orders import spent_differences
+from zengzhi.store.uow import UnitOfWork
+
+RATES = {"commission": {"rates": ["0.01", "0.005"]}}
+
+
+def _shop(context: Context, prefix: str) -> Principal:
+    """Two pools, a chain z3 → z1 → z0 and commissions on two levels."""
+    owner = Principal(new_tenant(context, prefix), "user:owner", Role.OWNER)
+    for pool in ("p1", "p2"):
+        pools.open_pool(context, owner, NewPool(id=pool, exit_multiple="2"))
+    distribution.put_settings(context, owner, DistributionConfig.model_validate(RATES))
+    for member, referrer in (("z0", None), ("z1", "z0"), ("z3", "z1")):
+        members.create_member(context, owner, NewMember(id=member, referrer=referrer))
+    return owner
+
+
+def _order(context: Context, owner: Principal, order_id: str, member: str, pool: str) -> None:
+    request = NewOrder(id=order_id, member=member, amount="100.00", contribution="30.00", pool=pool)
+    orders.create_order(context, owner, request)
+
+
+def _blocked_or_done(database: Database, done: threading.Event) -> None:
+    """Wait until the other thread's transaction waits for a lock, or has finished."""
+    deadline = time.monotonic() + 10
+    while not done.is_set() and time.monotonic() < deadline:
+        with database.read() as connection:
+            waiting = connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            ).scalar_one()
+        if waiting:
+            return
+        time.sleep(0.02)
+
+
+def test_an_upline_grown_mid_group_does_not_lock_its_row_before_the_pools(
+    postgres_url: str,
+) -> None:
+    """A: a group pays z3's order in pool p2 (growing z1 and z0), then one in p1. B, in
+    between: pays z0's order in p1 and commits (z0's kept points). Before the lock order,
+    A held z0's row from the growth, B held p1 and waited for z0 at its commit, and A then
+    waited for p1: a deadlock, one of the two killed. Now A writes z0 at its commit only:
+    B commits, A waits for p1 until it has, and both go through the first time."""
+    database = Database(postgres_url)
+    upgrade(database.writer)
+    context = Context(database, Settings(database_url=postgres_url, secret_key=SECRET))
+    owner = _shop(context, "order")
+    for order_id, member, pool in (("a1", "z3", "p2"), ("b1", "z0", "p1"), ("a2", "z3", "p1")):
+        _order(context, owner, order_id, member, pool)
+    now = context.clock()
+
+    def pay(uow: UnitOfWork, order_id: str) -> None:
+        orders._move(uow, owner.actor, order_id, "pay", orders._pay)
+
+    errors: dict[str, BaseException] = {}
+    b_done = threading.Event()
+
+    def b() -> None:
+        try:
+            with UnitOfWork(database, owner.tenant, now) as uow:
+                pay(uow, "b1")
+                uow.commit()
+        except DBAPIError as error:
+            errors["b"] = error
+        finally:
+            b_done.set()
+
+    with UnitOfWork(database, owner.tenant, now) as uow:
+        try:
+            pay(uow, "a1")  # grows z1 and z0
+            racer = threading.Thread(target=b)
+            racer.start()
+            _blocked_or_done(database, b_done)
+            pay(uow, "a2")  # pool p1, which B locked
+            uow.commit()
+        except DBAPIError as error:
+            errors["a"] = error
+    racer.join(30)
+    assert not racer.is_alive()
+    assert errors == {}, {who: str(error.orig).splitlines()[0] for who, error in errors.items()}
+    with database.read() as connection:
+        assert check_ledger(connection, owner.tenant) == []
+        assert check_replay(connection, owner.tenant) == []
+        assert differences(connection, owner.tenant) == []
+        assert spent_differences(connection, owner.tenant) == []
+    database.dispose()
