@@ -5,31 +5,38 @@ locked) and the group went on to lock a pool another transaction held, which at 
 commit wrote the kept figures of that upline: PostgreSQL found the cycle after its
 deadlock_timeout (1 s a retry) and killed one of them, 6 to 12 times a run of
 tests/service/test_mixed_races.py. Here the same interleaving on two connections, by
-hand. PostgreSQL; on SQLite a write transaction holds the whole database."""
+hand, and a contended run of several processes that counts the retries a deadlock costs.
+PostgreSQL; on SQLite a write transaction holds the whole database."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from tests.processes import RACERS
 from tests.service.conftest import SECRET, new_tenant
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.service import distribution, members, orders, pools
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
-from zengzhi.service.base import Context
+from zengzhi.service.base import Context, grouped_commands
 from zengzhi.service.members import NewMember
 from zengzhi.service.orders import NewOrder
 from zengzhi.service.pools import NewPool
 from zengzhi.service.settings import Settings
+from zengzhi.store import database as database_module
 from zengzhi.store.database import Database
 from zengzhi.store.member_figures import differences
 from zengzhi.store.migrate import upgrade
 from zengzhi.store.orders import spent_differences
 from zengzhi.store.uow import UnitOfWork
+from zengzhi.store.wanted import Wanted
 
 RATES = {"commission": {"rates": ["0.01", "0.005"]}}
 
@@ -116,4 +123,80 @@ def test_an_upline_grown_mid_group_does_not_lock_its_row_before_the_pools(
         assert check_replay(connection, owner.tenant) == []
         assert differences(connection, owner.tenant) == []
         assert spent_differences(connection, owner.tenant) == []
+    database.dispose()
+
+
+CLIENTS = 3
+ORDERS = 12
+
+
+def _step(owner: Principal, order_id: str, step: str) -> tuple[Callable[[UnitOfWork], Any], Wanted]:
+    """A step of an order's life as `orders._command` gives it to the tenant's line."""
+    act = orders.STEPS[step]
+    return (lambda uow: orders._move(uow, owner.actor, order_id, step, act)), Wanted.of((order_id,))
+
+
+def _orders_and_reversals(url: str, tenant: str, worker: int, pools: tuple[str, ...]) -> int:
+    """One server process's commands: orders of the three members in `pools`, each
+    created, paid and every third reversed, six commands a group; returns how many times
+    the database's retries ran a command again for a deadlock."""
+    deadlocks = 0
+    retryable = database_module.is_retryable
+
+    def counted(error: BaseException) -> bool:
+        nonlocal deadlocks
+        if getattr(getattr(error, "orig", None), "sqlstate", None) == "40P01":
+            deadlocks += 1
+        return retryable(error)
+
+    database_module.is_retryable = counted  # what `Database.retrying` asks, in this process
+    database = Database(url)
+    context = Context(database, Settings(database_url=url, secret_key=SECRET))
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    members_ = ["z0", "z1", "z3"]
+    batch: list[Any] = []
+    for n in range(ORDERS):
+        order_id = f"w{worker}-{n}"
+        request = NewOrder(
+            id=order_id,
+            member=members_[(n + worker) % 3],
+            amount="100.00",
+            contribution="30.00",
+            pool=pools[(n * worker + n // 2) % len(pools)],
+        )
+        batch += [(orders._creation(owner, request), orders._wants(request))]
+        batch += [_step(owner, order_id, "pay")]
+        if n % 3 == 2:
+            batch.append(_step(owner, order_id, "reverse"))
+        if len(batch) >= 6 or n == ORDERS - 1:  # what the service's sequencer is given
+            runs, wants = zip(*batch, strict=True)
+            for _, error in grouped_commands(context, owner, list(runs), list(wants)):
+                assert error is None, error
+            batch = []
+    database.dispose()
+    return deadlocks
+
+
+@pytest.mark.parametrize("pools", [("p1", "p2")], ids=["two pools"])
+def test_contended_orders_of_several_processes_meet_no_deadlock(
+    postgres_url: str, pools: tuple[str, ...]
+) -> None:
+    """Three server processes, each grouping its commands: orders created, paid (their
+    uplines grown, commissions paid) and some reversed, of the same three members. Each
+    deadlock is a retry of a whole group after a second of deadlock_timeout; the books
+    came right before too, but none is wanted."""
+    database = Database(postgres_url)
+    upgrade(database.writer)
+    context = Context(database, Settings(database_url=postgres_url, secret_key=SECRET))
+    owner = _shop(context, f"contended{len(pools)}-")
+    with RACERS.Pool(CLIENTS) as workers:
+        deadlocks = workers.starmap(
+            _orders_and_reversals,
+            [(postgres_url, owner.tenant, n, pools) for n in range(CLIENTS)],
+        )
+    with database.read() as connection:
+        assert check_ledger(connection, owner.tenant) == []
+        assert check_replay(connection, owner.tenant) == []
+        assert differences(connection, owner.tenant) == []
+    assert sum(deadlocks) == 0, deadlocks
     database.dispose()

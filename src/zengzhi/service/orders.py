@@ -44,7 +44,7 @@ from zengzhi.service.catalog import order_config, zone_windows
 from zengzhi.service.lifecycle import SYSTEM_ACTOR, take_step
 from zengzhi.service.queries.orders import OrderView, order_detail, order_page, order_view
 from zengzhi.service.tenants import command_settings
-from zengzhi.store.orders import OrderRow, Orders
+from zengzhi.store.orders import OrderRow, Orders, pools_of
 from zengzhi.store.records import order_event_id
 from zengzhi.store.uow import UnitOfWork
 from zengzhi.store.wanted import Wanted
@@ -77,7 +77,9 @@ def create_order(
 
 
 def _wants(request: NewOrder) -> Wanted:
-    return Wanted.of((request.id,), (request.member,))
+    lines = request.lines if request.lines is not None else [request]
+    named = tuple(line.pool for line in lines if line.pool is not None)
+    return Wanted.of((request.id,), (request.member,), named)
 
 
 def _creation(

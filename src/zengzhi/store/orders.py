@@ -61,6 +61,13 @@ _MANY_LOCKED = (  # a group's orders (store/wanted.py), locked in one order by e
 )
 
 
+def pools_of(row: OrderRow) -> set[str]:
+    """The pools an order's completion or reversal locks: its lines' and its mints'."""
+    return {line.pool for line in row.lines if line.pool is not None} | {
+        one.pool for one in row.minted
+    }
+
+
 def _order(row: Row[Any]) -> OrderRow:
     return record_of(
         OrderRow,
@@ -123,8 +130,9 @@ class Orders(Keyed[OrderRow]):
         self.wanted.orders.clear()
         rows = self.connection.execute(_MANY_LOCKED, {"tenant": self.tenant, "orders": keys})
         for found in rows:
-            self.held[found.order_id] = self.record(found)
+            row = self.held[found.order_id] = self.record(found)
             self.wanted.members.add(found.member_id)  # their positions, read ahead too
+            self.wanted.pools |= pools_of(row)  # and their pools, locked together
         self.absent.update(key for key in keys if key not in self.held)
 
     def change(self, key: str, **values: Any) -> None:
@@ -192,6 +200,8 @@ class Orders(Keyed[OrderRow]):
             "created_at": at,
             "shopping_points": shopping_points,
         }
+        if self.wanted is not None:  # its payment, later in the group, locks these
+            self.wanted.pools.update(line.pool for line in lines if line.pool is not None)
         if self.pending is not None:
             self.pending.orders[order_id] = row
         else:

@@ -442,12 +442,28 @@ class SqlPools:
 
     def get(self, pool_id: str, default: None = None) -> PoolState | None:
         if pool_id not in self._loaded:
-            c = t.pools.c
-            row = self._connection.execute(
+            self._lock({pool_id} | (self._wanted.pools if self._wanted else set()))
+        return self._loaded[pool_id]
+
+    def _lock(self, pools: set[str]) -> None:
+        """Load and lock these pools (those not loaded yet), in pool order, in one
+        statement: the pools of a group's orders at its first (store/wanted.py), so that
+        every transaction locks pools in one order (docs/service.md, "Lock order")."""
+        if self._wanted:
+            self._wanted.pools.clear()
+        ids = sorted(pools - self._loaded.keys())
+        c = t.pools.c
+        found = {
+            row.pool_id: row
+            for row in self._connection.execute(
                 select(t.pools)
-                .where(of_tenant(c, self._tenant), c.pool_id == pool_id)
+                .where(of_tenant(c, self._tenant), c.pool_id.in_(ids))
+                .order_by(c.pool_id)
                 .with_for_update()
-            ).first()
+            )
+        }
+        for pool_id in ids:
+            row = found.get(pool_id)
             if row is None:
                 self._loaded[pool_id] = None
             else:
@@ -468,7 +484,6 @@ class SqlPools:
                 )
                 self._loaded[pool_id] = PoolState(pool_id, params, positions, last)
                 self._original[pool_id] = self._state_of(self._loaded[pool_id])
-        return self._loaded[pool_id]
 
     def __getitem__(self, pool_id: str) -> PoolState:
         found = self.get(pool_id)

@@ -20,11 +20,22 @@ from dataclasses import dataclass, field
 class Wanted:
     orders: set[str] = field(default_factory=set)
     members: set[str] = field(default_factory=set)
+    # the pools the group's orders name (given, or read with the orders): `pools.SqlPools`
+    # locks them all, in pool order, at the first pool a command asks for, so that two
+    # groups whose commands go to the same pools in other orders lock them in one
+    # (docs/service.md, "Lock order")
+    pools: set[str] = field(default_factory=set)
 
     @classmethod
-    def of(cls, orders: tuple[str, ...] = (), members: tuple[str, ...] = ()) -> Wanted:
-        return cls(set(orders), set(members))
+    def of(
+        cls,
+        orders: tuple[str, ...] = (),
+        members: tuple[str, ...] = (),
+        pools: tuple[str, ...] = (),
+    ) -> Wanted:
+        return cls(set(orders), set(members), set(pools))
 
     def add(self, other: Wanted) -> None:
         self.orders |= other.orders
         self.members |= other.members
+        self.pools |= other.pools
