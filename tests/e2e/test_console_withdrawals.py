@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.e2e.accessibility import low_contrast, unlabelled
 from tests.e2e.conftest import PHONE, Server, new_context, sign_in
+from tests.e2e.test_console_phone import _sideways
 
 
 def test_finance_approves_every_ticked_withdrawal_at_once(browser: Browser, server: Server) -> None:
@@ -113,3 +114,54 @@ def test_a_long_rejection_reason_keeps_its_row_a_few_lines_high_on_a_phone(
         assert box is not None and box["height"] < 400, box
     finally:
         context.close()
+
+
+def test_a_held_withdrawal_is_rejected_from_its_row_on_a_phone_without_script(
+    browser: Browser, server: Server
+) -> None:
+    """A held withdrawal had no 驳回 of its own: finance ticked it and used 批量驳回. The
+    row's 驳回 opens its reason (a details element: no script) and 确认驳回 sends that
+    row's reason alone; left empty it is refused at that field, in Chinese. On a phone
+    (390 px), open, the page does not scroll sideways."""
+    with server.api() as api:
+        if api.get("/v1/members/wd-row").status_code == 404:
+            assert api.post("/v1/members", json={"id": "wd-row"}).status_code == 201
+            order = {"id": "wd-row-o", "member": "wd-row", "amount": "500.00"}
+            order["contribution"] = "150.00"
+            assert api.post("/v1/orders", json=order).status_code == 201
+            assert api.post("/v1/orders/wd-row-o/pay").status_code == 200
+            api.post("/v1/orders/wd-row-o/complete")
+            sale = {"id": "wd-row-s", "points": "all"}
+            assert api.post("/v1/members/wd-row/sell", json=sale).status_code < 300
+            for n in (1, 2):
+                body = {"id": f"wd-row-{n}", "amount": "10.00"}
+                assert api.post("/v1/members/wd-row/withdrawals", json=body).status_code < 300
+    context = new_context(browser, server, java_script_enabled=False, **PHONE)
+    page = context.new_page()
+    try:
+        sign_in(page, "fiona")
+        page.goto("/language/zh?next=/console/withdrawals")
+        page.goto("/console/withdrawals?member=wd-row&status=held")
+        row = page.locator("#withdrawals tbody tr", has_text="wd-row-1")
+        expect(row).to_have_count(1)
+        row.get_by_text("驳回", exact=True).click()  # the summary: opens the reason
+        reason = row.get_by_label("驳回原因（必填，会员在会员页能看到）")
+        expect(reason).to_be_visible()
+        assert _sideways(page, "#withdrawals") == []
+        row.get_by_role("button", name="确认驳回").click()  # nothing typed
+        row = page.locator("#withdrawals tbody tr", has_text="wd-row-1")
+        expect(row.locator(".field-error")).to_have_text("必填")
+        expect(row.get_by_label("驳回原因（必填，会员在会员页能看到）")).to_be_visible()  # open
+        assert _sideways(page, "#withdrawals") == []
+        row.get_by_label("驳回原因（必填，会员在会员页能看到）").fill("收款账户与实名不符")
+        row.get_by_role("button", name="确认驳回").click()
+        expect(page.locator("#notice")).to_have_text("提现 wd-row-1 已驳回，金额已退回会员零钱。")
+    finally:
+        context.close()
+    with server.api() as api:
+        found = {w["id"]: w for w in api.get("/v1/withdrawals", params={"member": "wd-row"}).json()}
+    assert (found["wd-row-1"]["status"], found["wd-row-1"]["note"]) == (
+        "rejected",
+        "收款账户与实名不符",
+    )
+    assert found["wd-row-2"]["status"] == "held"  # the other row untouched

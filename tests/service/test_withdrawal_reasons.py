@@ -99,7 +99,57 @@ def test_the_console_row_refuses_no_reason_keeping_the_page(api: Api) -> None:
         data={"csrf": csrf, "back": "/console/withdrawals?status=held", "reason": "  "},
     )
     assert refused.status_code == 422, refused.text
-    alert = re.search(r'class="notice error" role="alert">(.*?)</div>', refused.text, re.S)
-    assert alert is not None and "必填（原因）" in html.unescape(alert.group(1)), refused.text
+    # said at the row's own reason field (test_each_pending_row_has_its_own_reject…)
+    errors = re.findall(r'id="e-([^"]+)"[^>]*role="alert">([^<]*)<', refused.text)
+    assert errors == [("reject-1-reason", "必填")], errors
+    # sent from a list that no longer shows the row: said above the list, naming the field
+    elsewhere = api.client.post(
+        "/console/withdrawals/w1/reject",
+        data={"csrf": csrf, "back": "/console/withdrawals?status=paid", "reason": ""},
+    )
+    assert elsewhere.status_code == 422
+    alert = re.search(r'class="notice error" role="alert">(.*?)</div>', elsewhere.text, re.S)
+    assert alert is not None and "必填（原因）" in html.unescape(alert.group(1)), elsewhere.text
     assert 'id="withdrawals"' in refused.text  # the queue, not the error page
     assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "held"
+
+
+def test_each_pending_row_has_its_own_reject_with_a_reason(api: Api) -> None:
+    """A held withdrawal had no 驳回 of its own: finance ticked it and used 批量驳回. Each
+    held or approved row now has one, a form of its own (tied by form=, outside the
+    batch's) with its reason: refused at that row's field, done on its own."""
+    a_member_with_money(api)
+    for n in (1, 2, 3):
+        api.ok(api.post("/v1/members/m1/withdrawals", {"id": f"w{n}", "amount": "10.00"}))
+    api.ok(api.post("/v1/withdrawals/w3/approve"))
+    csrf = sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    queue = api.client.get("/console/withdrawals", params={"status": "all"}).text
+    forms = dict(re.findall(r'action="/console/withdrawals/([^/"]+)/reject" id="([^"]+)"', queue))
+    assert sorted(forms) == ["w1", "w2", "w3"], forms  # held and approved alike
+    for withdrawal, form in forms.items():
+        summary = f'aria-label="驳回 {withdrawal}">驳回</summary>'
+        assert summary in queue
+        assert re.search(rf'name="reason"[^>]*form="{form}"', queue), form  # its own reason
+        assert (
+            f'<button type="submit" form="{form}" class="danger small">确认驳回</button>' in queue
+        )
+    back = "/console/withdrawals?status=all"
+    refused = api.client.post(
+        "/console/withdrawals/w2/reject", data={"csrf": csrf, "back": back, "reason": " "}
+    )
+    assert refused.status_code == 422
+    # said at w2's field, which is open; no other row's, nor the batch's
+    errors = re.findall(r'id="e-([^"]+)"[^>]*role="alert">([^<]*)<', refused.text)
+    assert errors == [(f"{forms['w2']}-reason", "必填")], errors
+    assert re.search(r'<details class="row-reject" data-row-reject open>', refused.text)
+    assert refused.text.count("data-row-reject open") == 1
+    done = api.client.post(
+        "/console/withdrawals/w2/reject", data={"csrf": csrf, "back": back, "reason": "重复申请"}
+    )
+    assert "提现 w2 已驳回，金额已退回会员零钱。" in done.text
+    statuses = {w["id"]: (w["status"], w["note"]) for w in api.ok(api.get("/v1/withdrawals"))}
+    assert statuses["w2"] == ("rejected", "重复申请")
+    assert statuses["w1"][0] == "held" and statuses["w3"][0] == "approved"
+    after = api.client.get("/console/withdrawals", params={"status": "all"}).text
+    assert "/console/withdrawals/w2/reject" not in after  # a rejected row has none
