@@ -7,16 +7,19 @@ Two operators approve the same withdrawal, refund the same order, save the setti
 from two pages opened at once: each time exactly one applies (the audit log has one
 record of it, with its own reason), the other gets a page that says it was done before
 and nothing was done now (or, for the settings, that someone else saved first), never a
-500, and nothing is applied twice. Also the same API request (one idempotency id) sent
-at one instant to two servers, and a 100 MB body and amounts written "1e3" and
-"１０００" raced beside a valid request: each refused at its field (or its size), the
-valid one applied once."""
+500, and nothing is applied twice; an approval and a rejection at once end rejected, in
+one order or the other. Also the same API request (one idempotency id) sent at one
+instant to two servers; a 100 MB body and amounts written "1e3" and "１０００" raced
+beside a valid request (each refused at its field or its size, the valid one applied
+once); and a member's withdrawals over HTTP racing the revocation of the member's page
+token (none after it)."""
 
 from __future__ import annotations
 
 import re
 import threading
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from html import unescape
 from http.cookies import SimpleCookie
 from typing import Any
@@ -346,3 +349,139 @@ def test_a_huge_body_and_odd_amounts_raced_beside_a_valid_order_leave_it_applied
     for client in clients:
         assert client.get("/health").status_code == 200  # both servers still answer
         client.close()
+
+
+def test_one_withdrawal_approved_and_rejected_at_once_ends_rejected_in_one_order(
+    servers: list[str], shop: Any
+) -> None:
+    """The owner approves a withdrawal on one server while finance rejects it (with a
+    reason) on the other, at one instant. A rejection may follow an approval, but an
+    approval never follows a rejection: the withdrawal ends rejected, its amount back in
+    the wallet, and either both pages say done (the audit log: approved, then rejected)
+    or the approval's page is a refusal naming the status (409, not a 500, not a page
+    saying it was done) and the log has the rejection alone."""
+    context, tenant, owner = shop
+    for n in range(ROUNDS):
+        member = f"d{n}"
+        members.create_member(context, owner, NewMember(id=member))
+        new = NewOrder(id=f"od{n}", member=member, amount="1000.00", contribution="300.00")
+        orders.create_order(context, owner, new)
+        orders.pay(context, owner, new.id)
+        members.sell(context, owner, member, members.SellRequest(id=f"sd{n}", points="all"))
+        asked = WithdrawalRequest(id=f"wd{n}", amount="10.00")
+        assert wallets.request_withdrawal(context, owner, member, asked)["status"] == "held"
+    first = Browser(servers[0]).sign_in(tenant, "owner")
+    second = Browser(servers[1]).sign_in(tenant, "fin")
+    for n in range(ROUNDS):
+        before = wallets.wallet(context, owner, f"d{n}")
+        back = {"back": "/console/withdrawals"}
+        approval, rejection = at_once(
+            (first.post, f"/console/withdrawals/wd{n}/approve", back),
+            (second.post, f"/console/withdrawals/wd{n}/reject", back | {"reason": "重复申请"}),
+        )
+        said = [(page.status_code, _text(page)[-600:]) for page in (approval, rejection)]
+        assert wallets.get_withdrawal(context, owner, f"wd{n}").status == "rejected", said
+        assert rejection.history and f"Withdrawal wd{n} rejected" in _text(rejection), said
+        decided = [
+            action
+            for _, action, target in sorted(
+                (audit_id, action, target)
+                for action in ("withdrawal.approved", "withdrawal.rejected")
+                for audit_id, target in _numbered(context, tenant, action)
+            )
+            if target == f"withdrawal:wd{n}"
+        ]
+        if approval.history:
+            assert f"Withdrawal wd{n} approved." in _text(approval), said
+            assert decided == ["withdrawal.approved", "withdrawal.rejected"], said
+        else:
+            assert approval.status_code == 409, said
+            assert f"withdrawal 'wd{n}' is rejected" in _text(approval), said
+            assert decided == ["withdrawal.rejected"], said
+        after = wallets.wallet(context, owner, f"d{n}")
+        assert Decimal(after.balance) == Decimal(before.balance) + Decimal("10.00"), said
+
+
+def _numbered(context: Context, tenant: str, action: str) -> list[tuple[int, str]]:
+    """(audit number, target) of each audit record of `action`."""
+    a = t.audit_log.c
+    statement = select(a.audit_id, a.target).where(a.tenant_id == tenant, a.action == action)
+    return query(context, lambda connection: [tuple(row) for row in connection.execute(statement)])
+
+
+def test_withdrawals_on_the_member_api_racing_the_tokens_revocation_stop_at_it(
+    servers: list[str], shop: Any
+) -> None:
+    """Each round, over HTTP: the member's app withdraws 1.00 again and again with its
+    page token on one server (`POST /v1/me/withdrawals`) while the shop revokes the
+    member's tokens on another (`DELETE /v1/members/{id}/page-tokens`) and, once that
+    has returned, tries the token itself. Accepted until one is refused (401), none
+    after; the shop's try refused; every withdrawal accepted committed before the
+    revocation (the audit numbering is the commit order: docs/security.md)."""
+    context, tenant, owner = shop
+    key = create_api_key(context, owner, NewApiKey(name="shop", role=Role.OWNER)).token
+    assert key is not None
+    shop_api = httpx.Client(
+        base_url=servers[1], headers={"Authorization": f"Bearer {key}"}, timeout=60
+    )
+    app = httpx.Client(base_url=servers[0], timeout=60)
+    for n in range(ROUNDS):
+        member = f"t{n}"
+        members.create_member(context, owner, NewMember(id=member))
+        new = NewOrder(id=f"ot{n}", member=member, amount="1000.00", contribution="300.00")
+        orders.create_order(context, owner, new)
+        orders.pay(context, owner, new.id)
+        members.sell(context, owner, member, members.SellRequest(id=f"st{n}", points="all"))
+    for n in range(ROUNDS):
+        member = f"t{n}"
+        issued = shop_api.post(f"/v1/members/{member}/page-token", json={})
+        assert issued.status_code == 201, issued.text
+        page, shop_said = _withdrawing_while_revoked(app, shop_api, member, issued.json()["token"])
+        assert shop_said == [200, 401], shop_said
+        assert page[-1] == 401 and set(page[:-1]) <= {201}, page
+        held = wallets.list_withdrawals(context, owner, None, member, 100, None)
+        assert len(held) == len(page) - 1, (page, held)
+        revoked = [
+            audit
+            for audit, target in _numbered(context, tenant, "member.page_tokens.revoke")
+            if target == f"member:{member}"
+        ]
+        requested = {target: a for a, target in _numbered(context, tenant, "withdrawal.request")}
+        for withdrawal in held:
+            assert requested[f"withdrawal:{withdrawal.id}"] < revoked[-1], (page, withdrawal)
+    shop_api.close()
+    app.close()
+
+
+def _withdrawing_while_revoked(
+    app: httpx.Client, shop_api: httpx.Client, member: str, token: str
+) -> tuple[list[int], list[int]]:
+    """At one instant: the app's withdrawals with `token` until one is refused, and the
+    shop's revocation followed by its own try of the token (on the shop's server): the
+    statuses each got, in order."""
+    bearer = {"Authorization": f"Bearer {token}"}
+    page: list[int] = []
+    shop_said: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def withdraw_until_refused() -> None:
+        barrier.wait()
+        for attempt in range(60):
+            body = {"id": f"{member}-{attempt}", "amount": "1.00"}
+            page.append(app.post("/v1/me/withdrawals", json=body, headers=bearer).status_code)
+            if page[-1] != 201:
+                return
+
+    def revoke_then_try() -> None:
+        barrier.wait()
+        shop_said.append(shop_api.delete(f"/v1/members/{member}/page-tokens").status_code)
+        body = {"id": f"after-{member}", "amount": "1.00"}
+        tried = shop_api.post("/v1/me/withdrawals", json=body, headers=bearer)
+        shop_said.append(tried.status_code)
+
+    threads = [threading.Thread(target=run) for run in (withdraw_until_refused, revoke_then_try)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return page, shop_said
