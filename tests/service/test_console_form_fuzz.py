@@ -355,7 +355,10 @@ class Walk:
             if "不能包含控制字符" not in words:
                 self.fail(form, name, value, answer, f"a NUL refused as {words[:100]!r}")
             return
-        if form.hidden:  # no field to name or show again: said as the page's notice
+        if form.hidden or (form.gone and answer.status_code == 409):
+            # no field to name or show again: said as the page's notice; or a form sent
+            # again after the step it takes was taken (a pool paused): refused whole as
+            # stale, above the forms the page shows now (docs/console.md)
             if not words.strip():
                 self.fail(form, name, value, answer, "refused saying nothing")
             return

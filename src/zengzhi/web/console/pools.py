@@ -161,9 +161,16 @@ def pause_or_resume(
     action: Annotated[str, Path(pattern="^(pause|resume)$")],
 ) -> Response:
     reason = form.optional("reason")
+    pausing = action == "pause"
     try:
-        pools.pause(context, user.principal, pool_id, action == "pause", reason)
+        if pools.get_pool(context, user.principal, pool_id).params["minting_enabled"] != pausing:
+            # a stale form: the pool was paused (or resumed) since the page was shown.
+            # Done again, it was audited twice, the second time with this reason, and
+            # said done; nothing is done, and what was typed is shown back.
+            raise DomainError(ErrorCode.CONFLICT, STALE[action].format(pool_id), None)
+        pools.pause(context, user.principal, pool_id, pausing, reason)
     except DomainError as error:
+        stale = error.code == ErrorCode.CONFLICT and error.message == STALE[action].format(pool_id)
         return _page(
             request,
             context,
@@ -172,6 +179,22 @@ def pause_or_resume(
             values=form.values(),
             error=error,
             target=pool_id,
-            sent="pause",
+            # stale: the reason kept apart from the form now shown, which does the
+            # opposite (a pause's reason in the resume form, one click from being
+            # recorded for a resume)
+            sent="stale" if stale else "pause",
+            kept_reason=reason if stale else None,
         )
     return see_other_with_notice(request, PAGE, f"pools.done_{action}", pool=pool_id)
+
+
+STALE = {
+    "pause": (
+        "minting in pool {} was paused since this page was shown (by someone else):"
+        " nothing was done now, and the reason typed was not recorded"
+    ),
+    "resume": (
+        "minting in pool {} was resumed since this page was shown (by someone else):"
+        " nothing was done now, and the reason typed was not recorded"
+    ),
+}
