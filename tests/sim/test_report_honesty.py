@@ -47,7 +47,8 @@ def test_cash_that_ran_out_and_came_back_is_not_said_to_hold_nothing_from_then()
     found = verdict(run)
     assert found.cash_runs_out != out  # the trend of the end, not the day it stood empty
     assert (found.cash_out, found.cash_back) == (out, back)
-    for language, said in (("en", f"until day {back}"), ("zh", f"直到第 {back} 天")):
+    # said as people count days, from 1 (daily.csv's index `back` is day back + 1)
+    for language, said in (("en", f"until day {back + 1},"), ("zh", f"直到第 {back + 1} 天")):
         lines = verdict_lines(found, Translator(language))
         assert any(said in line for line in lines), lines
         held_nothing = ("from that day", "从那天起，资金池")

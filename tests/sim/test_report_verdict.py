@@ -59,7 +59,8 @@ def test_the_report_opens_with_the_verdict_in_english(run: RunResult, tmp_path: 
     if found.breaks_on is None:
         assert "The cover never broke" in verdict_part
     else:
-        assert f"The cover breaks on day {found.breaks_on}" in verdict_part
+        # the first day is day 1 (breaks_on, as verdict.json keeps it, counts from 0)
+        assert f"The cover breaks on day {found.breaks_on + 1}:" in verdict_part
 
 
 def test_the_report_in_chinese(run: RunResult, tmp_path: Path) -> None:
@@ -124,10 +125,11 @@ def test_the_verdict_names_the_cash_run_out_day_in_both_languages(run: RunResult
     for language, opening in (("en", "The cash"), ("zh", "现金")):
         told = verdict_lines(found, Translator(language))
         assert told[-1].startswith(opening)
-        falling = replace(found, cash_runs_out=400, cash_window=30)
-        assert "400" in verdict_lines(falling, Translator(language))[-1]
-        ran_out = replace(found, cash_runs_out=12, cash_window=0)
-        assert "12" in verdict_lines(ran_out, Translator(language))[-1]
+        falling = replace(found, cash_runs_out=400, cash_window=30)  # day index 400
+        assert "401" in verdict_lines(falling, Translator(language))[-1]
+        ran_out = replace(found, cash_runs_out=0, cash_window=0)  # the first day
+        said = verdict_lines(ran_out, Translator(language))[-1]
+        assert ("第 1 天" if language == "zh" else "day 1:") in said, said
 
 
 def test_the_verdict_says_who_paid_in_for_no_point(tmp_path: Path) -> None:
@@ -166,3 +168,31 @@ def test_the_verdict_says_who_paid_in_for_no_point(tmp_path: Path) -> None:
     calm = verdict(simulate(scenario()))  # minting all along: no such line
     assert calm.unclaimed_orders == 0
     assert not any("for nothing" in line for line in verdict_lines(calm, EN))
+
+
+def test_the_findings_count_weeks_and_days_from_one() -> None:
+    """cohorts.csv numbers join weeks from 0 (week 0 is days 0–6, daily.csv's indexes);
+    the findings said 第 0 周 and "joined after day 6" of the first week. People count
+    the first week as 第 1 周 / week 1 and its last day as day 7."""
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    from zengzhi.sim.report import _cohort_findings  # noqa: PLC0415
+
+    def cohort(week: int, exited: int, median: int | None) -> dict[str, object]:
+        return {
+            "join_week": week,
+            "members": 10,
+            "exited": exited,
+            "exited_share": str(Decimal(exited) / 10),
+            "days_to_exit_median": median,
+        }
+
+    run = SimpleNamespace(cohorts=[cohort(0, 6, 12), cohort(1, 0, None), cohort(2, 0, None)])
+    for language, after, week in (
+        ("zh", "第 7 天以后加入的会员", "是第 1 周加入的"),
+        ("en", "joined after day 7 ", "joined in week 1."),
+    ):
+        lines = _cohort_findings(run, Translator(language))  # type: ignore[arg-type]
+        told = "\n".join(lines)
+        assert after in told and week in told, told
+        assert "第 0 周" not in told and "week 0" not in told, told

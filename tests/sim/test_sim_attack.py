@@ -396,13 +396,16 @@ def test_a_cover_that_broke_and_came_back_is_not_said_broken_to_the_end() -> Non
     short = [r["day"] for r in result.days if r["coverage"] and Decimal(r["coverage"]) < 1]
     assert short == [0, 1, 2, 3, 4]
     found = verdict(result)
-    assert (found.breaks_on, found.covered_again) == (0, 5)
+    assert (found.breaks_on, found.covered_again) == (0, 5)  # verdict.json's indexes
+    # said as people count days: the run's first day (index 0) is day 1, 第 1 天, and the
+    # day of the subsidy (index 5) the sixth
     for language, broke, back in (
-        ("en", "broke on day 0", "again from day 5"),
-        ("zh", "第 0 天", "从第 5 天起"),
+        ("en", "broke on day 1:", "again from day 6 "),
+        ("zh", "第 1 天资金不再覆盖承诺", "从第 6 天起"),
     ):
         text = "\n".join(verdict_lines(found, Translator(language)))
         assert broke in text and back in text, text
+        assert "day 0" not in text and "第 0 天" not in text, text
         assert "from that day the pool holds less" not in text and "从那天起" not in text
     # still short at the end: said as before, from that day
     still = _scenario(simulation={"days": 10}, tenant={"pool": {"exit_multiple": "100"}})

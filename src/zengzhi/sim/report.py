@@ -29,7 +29,7 @@ from zengzhi.i18n import format as fmt
 from zengzhi.sim.run import RunResult
 from zengzhi.sim.scenario import Scenario
 from zengzhi.sim.verdict import Verdict, verdict, write_verdict
-from zengzhi.sim.verdict_text import mode_title, percent_text, verdict_lines
+from zengzhi.sim.verdict_text import mode_title, percent_text, said_day, verdict_lines
 
 plt.rcParams.update(
     {
@@ -259,7 +259,7 @@ def write_charts(
     shown = [week for week in (0, 4, 13, 26, 39) if week in run.exit_curves] or weeks[:1]
     for week in shown:
         curve = _pixels([Decimal(share) * 100 for share in run.exit_curves[week]])
-        axes.plot(range(len(curve)), curve, label=t("report.joined_week", week=week))
+        axes.plot(range(len(curve)), curve, label=t("report.joined_week", week=week + 1))
     axes.set_title(t("report.cohorts_title"))
     axes.set_xlabel(t("report.cohorts_x"))
     axes.set_ylabel(t("report.cohorts_axis"))
@@ -526,7 +526,7 @@ def _cohort_findings(run: RunResult, t: Translator) -> list[str]:
             lines.append(
                 t(
                     "findings.nobody_after",
-                    day=7 * last + 6,
+                    day=said_day(7 * last + 6),  # week `last`'s last day
                     members=f"{sum(c['members'] for c in later):,}",
                 )
             )
@@ -534,7 +534,7 @@ def _cohort_findings(run: RunResult, t: Translator) -> list[str]:
         lines.append(t("findings.no_cohort"))
     half = [c for c in cohorts if c["days_to_exit_median"]]
     if half:
-        lines.append(t("findings.last_half", week=half[-1]["join_week"]))
+        lines.append(t("findings.last_half", week=half[-1]["join_week"] + 1))  # 第 1 周 first
     return lines
 
 

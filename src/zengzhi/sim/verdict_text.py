@@ -10,8 +10,15 @@ from zengzhi.i18n import format as fmt
 from zengzhi.sim.verdict import Verdict
 
 
+def said_day(index: int) -> str:
+    """A day of the run as people count it: the run's first day (index 0 in daily.csv,
+    verdict.json and a scenario's `[[events]]`) is 第 1 天 / day 1."""
+    return f"{index + 1:,}"
+
+
 def verdict_lines(found: Verdict, t: Translator) -> list[str]:
-    """The verdict in the reader's language, amounts with ¥, ratios as percentages."""
+    """The verdict in the reader's language, amounts with ¥, ratios as percentages, days
+    counted from 1 (`said_day`)."""
 
     days, pool, promised = f"{found.days:,}", fmt.money(found.pool), fmt.money(found.promised)
     lines = [
@@ -56,18 +63,24 @@ def verdict_lines(found: Verdict, t: Translator) -> list[str]:
     if found.breaks_on is None:
         lines.append(t("report.never_breaks", days=days))
     elif found.covered_again is not None:  # it broke, and was whole again by the end
-        lines.append(t("report.breaks_recovered", day=found.breaks_on, back=found.covered_again))
+        lines.append(
+            t(
+                "report.breaks_recovered",
+                day=said_day(found.breaks_on),
+                back=said_day(found.covered_again),
+            )
+        )
     else:
-        lines.append(t("report.breaks", day=found.breaks_on))
+        lines.append(t("report.breaks", day=said_day(found.breaks_on)))
     if found.cash_out is not None:  # it ran out, and held cash again before the end
-        back = f"{found.cash_back:,}"
-        lines.append(t("report.cash_ran_out_back", day=f"{found.cash_out:,}", back=back))
+        back = said_day(found.cash_back) if found.cash_back is not None else ""
+        lines.append(t("report.cash_ran_out_back", day=said_day(found.cash_out), back=back))
     if found.cash_runs_out is None:  # a trend: beside a shortfall, no all-clear
         key = "report.cash_lasts" if found.kept else "report.cash_lasts_short"
         lines.append(t(key, window=found.cash_window))
     else:
         key = "report.cash_runs_out" if found.cash_window else "report.cash_ran_out"
-        lines.append(t(key, day=f"{found.cash_runs_out:,}", window=found.cash_window))
+        lines.append(t(key, day=said_day(found.cash_runs_out), window=found.cash_window))
     if found.swept:  # a sweep's first run: say which value, as the findings do
         prefix = t("findings.prefix", legend=found.swept)
         lines = [prefix + line for line in lines]
