@@ -485,3 +485,28 @@ def _withdrawing_while_revoked(
     for thread in threads:
         thread.join()
     return page, shop_said
+
+
+def test_one_subsidy_form_sent_to_two_servers_at_once_puts_the_money_in_once(
+    servers: list[str], shop: Any
+) -> None:
+    """The pools page's subsidy form (its own id) sent at one instant to two servers,
+    as a double click a proxy spread over two servers would: one page says the subsidy
+    was put in, the other that the form had been applied already; one subsidy entry
+    for each form."""
+    context, tenant, _ = shop
+    first = Browser(servers[0]).sign_in(tenant, "owner")
+    second = Browser(servers[1]).sign_in(tenant, "owner")
+    for n in range(ROUNDS):
+        form = {"id": f"console-sub{n}", "amount": "100.00", "reason": "活动补贴"}
+        path = "/console/pools/main/subsidy"
+        pages = at_once((first.post, path, form), (second.post, path, form))
+        said = [_text(page) for page in pages]
+        assert all(page.status_code == 200 and page.history for page in pages), said
+        done = ["Subsidy of" in text and "put into pool main" in text for text in said]
+        again = ["This form had already been sent and was applied then" in text for text in said]
+        assert sorted(done) == [False, True] and sorted(again) == [False, True], said
+    e = t.entries.c
+    statement = select(e.cause).where(e.tenant_id == tenant, e.kind == "subsidy")
+    causes = query(context, lambda connection: list(connection.execute(statement).scalars()))
+    assert len(causes) == ROUNDS and len(set(causes)) == ROUNDS, causes
