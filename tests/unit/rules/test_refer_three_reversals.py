@@ -155,3 +155,26 @@ def test_two_places_freed_after_the_rounds_in_either_order_end_the_same() -> Non
         tenant.sound()
         # C's 200 stands; E 10% of 300 at the first place, F 70% of 500 at the third
         assert gained(tenant) == 20000 + 3000 + 35000
+
+
+# ------------------------------------- found by tests/unit/rules/test_refer_three_properties
+
+
+def test_a_twin_that_waited_holds_the_reversed_ones_place_not_a_lower_free_one() -> None:
+    """B is a consumer-merchant; F and G, B's referees, take the first and second
+    places (30, 60); G buys again and waits (counting people). F's purchase reversed,
+    the first place is free (G holds the second in that cycle). G's first purchase
+    reversed, G's second holds its place, the second, in its stead (60), not the free
+    first (30): as reversing G's second purchase would leave it."""
+    ends = []
+    for reversed_ in ("g1", "g2"):
+        tenant = Modes(gifts(), ("B", None), ("F", "B"), ("G", "B"))
+        tenant.buy("B", "300.00", "gifts")
+        tenant.buy("F", "300.00", "gifts", order_id="f")
+        tenant.buy("G", "300.00", "gifts", order_id="g1")
+        tenant.buy("G", "300.00", "gifts", order_id="g2")
+        tenant.apply(ReverseOrder("r-f", "f"))
+        tenant.apply(ReverseOrder(f"r-{reversed_}", reversed_))
+        tenant.sound()
+        ends.append(gained(tenant, "B"))
+    assert ends == [6000, 6000]

@@ -100,7 +100,6 @@ def _refund(
     if place is None:
         _wait(run, zone, referrer, generation, member, amount, fresh)
         return
-    _set(book, zone, _at(referrer, generation, "who", place), _id(member))
     rate = params.schedule[place % len(params.schedule)]
     base = package if params.base == "package" else amount
     refund = scaled(rate, base)
@@ -118,7 +117,6 @@ def _refund(
         ref=f"{generation}:{place}",
         cause=member,
     )
-    _set(book, zone, _at(referrer, generation, "claim", place), claim.seq + 1 if claim else -1)
     if claim is None:
         # The refund rounds down to nothing (a rate of a 0.01 order): the purchase holds
         # its place all the same, and a reversal must give it back (`unplace`).
@@ -132,17 +130,18 @@ def _key(referrer: str, generation: int, what: str) -> str:
 
 
 def _at(referrer: str, generation: int, what: str, n: int) -> str:
-    """A place's or a waiting purchase's counter: `who` holds place n (the holder's
-    `_id`), `by` which waiting purchase holds it (0: the purchase that took it), `claim`
-    its refund (the claim's seq + 1; −1: the refund rounded down to nothing); a waiting
-    purchase's `amount` (0: reversed), `id`, `limit` (the places it may take are below)
-    and `place` (+ 1; 0: waiting)."""
+    """A place's or a waiting purchase's counter: `by` which waiting purchase holds
+    place n (0: the purchase that took it), `claim` its refund when a reversal made it
+    (the claim's seq + 1; −1: it rounded down to nothing; 0: the purchase's own); a
+    waiting purchase's `amount` (0: reversed), `id` and `id2` (its referee's digest, in
+    halves), `limit` (the places it may take are below), `place` (+ 1; 0: waiting) and
+    `fixed` (1: it holds the place in a reversed purchase's stead)."""
     return f"{_key(referrer, generation, what)}:{n}"
 
 
-def _id(referee: str) -> int:
-    """A referee as a counter's value: 56 bits of a digest (never 0)."""
-    return int.from_bytes(blake2b(referee.encode(), digest_size=7).digest(), "big") + 1
+def _digest(referee: str) -> str:
+    """A referee as the counters name them (`_place_key`)."""
+    return blake2b(referee.encode(), digest_size=12).hexdigest()
 
 
 def _set(book: ClaimBook, zone: str, key: str, value: int) -> None:
@@ -169,7 +168,9 @@ def _wait(
     live = _key(referrer, generation, "waiting")
     book.set_counter(zone, MODE, live, _get(book, zone, live) + 1)
     book.set_counter(zone, MODE, _at(referrer, generation, "amount", slot), amount)
-    book.set_counter(zone, MODE, _at(referrer, generation, "id", slot), _id(member))
+    digest = _digest(member)  # 96 bits: two counters' values of 48
+    book.set_counter(zone, MODE, _at(referrer, generation, "id", slot), int(digest[:12], 16))
+    book.set_counter(zone, MODE, _at(referrer, generation, "id2", slot), int(digest[12:], 16))
     book.set_counter(zone, MODE, _at(referrer, generation, "limit", slot), fresh)
     run.effects.append(
         Effect("waiting", zone, MODE, referrer, amount, slot, f"{generation}:{member}")
@@ -241,8 +242,18 @@ def _held_key(referrer: str, generation: int, referee: str, cycle: int) -> str:
 def _place_key(referrer: str, generation: int, referee: str, place: int) -> str:
     """The referee is named by a digest: two member ids of 128 characters would not fit
     a counter's key (200 characters in SQL)."""
-    digest = blake2b(referee.encode(), digest_size=12).hexdigest()
+    return _place_key_of(referrer, generation, _digest(referee), place)
+
+
+def _place_key_of(referrer: str, generation: int, digest: str, place: int) -> str:
     return f"{_key(referrer, generation, 'at')}:{place}:{digest}"
+
+
+def _referee(book: ClaimBook, zone: str, referrer: str, generation: int, slot: int) -> str:
+    """The digest of a waiting purchase's referee."""
+    high = _get(book, zone, _at(referrer, generation, "id", slot))
+    low = _get(book, zone, _at(referrer, generation, "id2", slot))
+    return f"{high:012x}{low:012x}"
 
 
 def _held(
@@ -258,10 +269,8 @@ def _held(
     (taken by a purchase of theirs, or by one that waited)."""
     if book.counter(zone, MODE, _held_key(referrer, generation, referee, cycle)):
         return True
-    who = _id(referee)
     return any(
         book.counter(zone, MODE, _place_key(referrer, generation, referee, place))
-        or _get(book, zone, _at(referrer, generation, "who", place)) == who
         for place in range(cycle * size, (cycle + 1) * size)
     )
 
@@ -377,6 +386,10 @@ def unwait(run: Run, zone: str, effect: Effect, params: ReferThreeParams) -> Non
     if place >= 0:
         book.set_counter(zone, MODE, _at(referrer, generation, "place", slot), 0)
         _vacate(run, zone, referrer, generation, place)
+        if _get(book, zone, _at(referrer, generation, "fixed", slot)):
+            book.set_counter(zone, MODE, _at(referrer, generation, "fixed", slot), 0)
+            who = _referee(book, zone, referrer, generation, slot)
+            _inherit(run, zone, params, referrer, generation, place, who)
     _settle(run, zone, params, referrer, generation)
 
 
@@ -408,18 +421,60 @@ def _free(
     if book.counter(zone, MODE, held):
         book.set_counter(zone, MODE, held, book.counter(zone, MODE, held) - 1)
     _vacate(run, zone, referrer, generation, place)
+    _inherit(run, zone, params, referrer, generation, place, _digest(referee))
     _settle(run, zone, params, referrer, generation)
+
+
+def _inherit(
+    run: Run,
+    zone: str,
+    params: ReferThreeParams,
+    referrer: str,
+    generation: int,
+    place: int,
+    who: str,
+) -> None:
+    """The referee whose purchase held `place` (and went) holds it still if a later
+    purchase of theirs waits that may take it: the first such holds it in the reversed
+    one's stead, for good (as the purchase that took it would: `_settle` moves it no
+    more), owed the place's refund, so that either of two equal purchases reversed ends
+    the same. A place it held while it waited goes on (`_settle`)."""
+    book = run.book
+    if not _get(book, zone, _key(referrer, generation, "waiting")):
+        return
+    for slot in range(1, _get(book, zone, _key(referrer, generation, "waits")) + 1):
+        amount = _get(book, zone, _at(referrer, generation, "amount", slot))
+        if (
+            not amount
+            or _referee(book, zone, referrer, generation, slot) != who
+            or _get(book, zone, _at(referrer, generation, "limit", slot)) <= place
+            or _get(book, zone, _at(referrer, generation, "fixed", slot))
+        ):
+            continue
+        held = _get(book, zone, _at(referrer, generation, "place", slot)) - 1
+        if held >= 0:
+            _vacate(run, zone, referrer, generation, held)
+        book.set_counter(zone, MODE, _at(referrer, generation, "fixed", slot), 1)
+        limit = _get(book, zone, _at(referrer, generation, "limit", slot))
+        _give(
+            run, zone, params, referrer, generation, place, _Waiting(slot, amount, who, limit, None)
+        )
+        return
 
 
 def _vacate(run: Run, zone: str, referrer: str, generation: int, place: int) -> None:
     """The place's holder is gone: its refund is void (if not already), the place free."""
     book = run.book
+    slot = _get(book, zone, _at(referrer, generation, "by", place))
+    if slot:  # a purchase that waited held it
+        digest = _referee(book, zone, referrer, generation, slot)
+        _set(book, zone, _place_key_of(referrer, generation, digest, place), 0)
     seq = _get(book, zone, _at(referrer, generation, "claim", place))
     if seq > 0:
         claim = book.claim(zone, MODE, seq - 1)
         if claim is not None and not claim.void:
             run.void(zone, MODE, claim)
-    for what in ("who", "by", "claim"):
+    for what in ("by", "claim"):
         _set(book, zone, _at(referrer, generation, what, place), 0)
     freed = f"{_key(referrer, generation, 'freed')}:{place}"
     if not book.counter(zone, MODE, freed):
@@ -430,7 +485,7 @@ def _vacate(run: Run, zone: str, referrer: str, generation: int, place: int) -> 
 class _Waiting(NamedTuple):
     slot: int
     amount: int
-    who: int
+    who: str  # its referee's digest
     limit: int
     place: int | None
 
@@ -451,13 +506,13 @@ def _settle(run: Run, zone: str, params: ReferThreeParams, referrer: str, genera
     if _get(book, zone, _key(referrer, generation, "waiting")):
         for slot in range(1, _get(book, zone, _key(referrer, generation, "waits")) + 1):
             amount = _get(book, zone, _at(referrer, generation, "amount", slot))
-            if amount:
+            if amount and not _get(book, zone, _at(referrer, generation, "fixed", slot)):
                 held = _get(book, zone, _at(referrer, generation, "place", slot)) - 1
                 waiting.append(
                     _Waiting(
                         slot,
                         amount,
-                        _get(book, zone, _at(referrer, generation, "id", slot)),
+                        _referee(book, zone, referrer, generation, slot),
                         _get(book, zone, _at(referrer, generation, "limit", slot)),
                         held if held >= 0 else None,
                     )
@@ -471,25 +526,28 @@ def _settle(run: Run, zone: str, params: ReferThreeParams, referrer: str, genera
         if _get(book, zone, _key(referrer, generation, "free"))
         else set()
     )
-    open_ = sorted(free | {one.place for one in waiting if one.place is not None})
+    opened = free | {one.place for one in waiting if one.place is not None}
+    open_ = sorted(opened)
     given: dict[int, int] = {}  # slot -> place
-    holders: dict[int, set[int]] = {}  # cycle -> who holds a place in it
+    holders: dict[int, set[str]] = {}  # cycle -> who holds a place in it, so far
     for place in open_:
         cycle = place // size
-        if people and cycle not in holders:
-            holders[cycle] = {
-                _get(book, zone, _at(referrer, generation, "who", other))
-                for other in range(cycle * size, min((cycle + 1) * size, places))
-                if other not in open_
-            }
+        taken = holders.setdefault(cycle, set())
+        last = min((cycle + 1) * size, places)
+        kept = [other for other in range(cycle * size, last) if other not in opened]
         for one in waiting:
             if one.slot in given or one.limit <= place:
                 continue
-            if people and one.who in holders[cycle]:
-                continue
+            if people and (
+                one.who in taken
+                or any(
+                    _get(book, zone, _place_key_of(referrer, generation, one.who, other))
+                    for other in kept
+                )
+            ):
+                continue  # the referee holds a place in that cycle
             given[one.slot] = place
-            if people:
-                holders[cycle].add(one.who)
+            taken.add(one.who)
             break
     for one in waiting:  # a purchase that moves or no longer holds: its refund goes
         if one.place is not None and given.get(one.slot) != one.place:
@@ -497,17 +555,8 @@ def _settle(run: Run, zone: str, params: ReferThreeParams, referrer: str, genera
             _vacate(run, zone, referrer, generation, one.place)
     for one in waiting:
         to = given.get(one.slot)
-        if to is None or to == one.place:
-            continue
-        freed = f"{_key(referrer, generation, 'freed')}:{to}"
-        if book.counter(zone, MODE, freed):
-            book.set_counter(zone, MODE, freed, 0)
-            _count_free(book, zone, referrer, generation, -1)
-        book.set_counter(zone, MODE, _at(referrer, generation, "place", one.slot), to + 1)
-        book.set_counter(zone, MODE, _at(referrer, generation, "by", to), one.slot)
-        book.set_counter(zone, MODE, _at(referrer, generation, "who", to), one.who)
-        claim = _promise(run, zone, params, referrer, generation, to, one)
-        _set(book, zone, _at(referrer, generation, "claim", to), claim.seq + 1 if claim else -1)
+        if to is not None and to != one.place:
+            _give(run, zone, params, referrer, generation, to, one)
     fresh = places
     while fresh and book.counter(zone, MODE, f"{_key(referrer, generation, 'freed')}:{fresh - 1}"):
         fresh -= 1  # free places at the end are simply not taken yet
@@ -515,6 +564,28 @@ def _settle(run: Run, zone: str, params: ReferThreeParams, referrer: str, genera
         _count_free(book, zone, referrer, generation, -1)
     if fresh != places:
         book.set_counter(zone, MODE, places_key, fresh)
+
+
+def _give(
+    run: Run,
+    zone: str,
+    params: ReferThreeParams,
+    referrer: str,
+    generation: int,
+    place: int,
+    one: _Waiting,
+) -> None:
+    """A waiting purchase takes the free `place`, owed its refund (`_promise`)."""
+    book = run.book
+    freed = f"{_key(referrer, generation, 'freed')}:{place}"
+    if book.counter(zone, MODE, freed):
+        book.set_counter(zone, MODE, freed, 0)
+        _count_free(book, zone, referrer, generation, -1)
+    book.set_counter(zone, MODE, _at(referrer, generation, "place", one.slot), place + 1)
+    book.set_counter(zone, MODE, _at(referrer, generation, "by", place), one.slot)
+    book.set_counter(zone, MODE, _place_key_of(referrer, generation, one.who, place), 1)
+    claim = _promise(run, zone, params, referrer, generation, place, one)
+    _set(book, zone, _at(referrer, generation, "claim", place), claim.seq + 1 if claim else -1)
 
 
 def _promise(
