@@ -82,7 +82,11 @@ class MemoryPositions:
         heap = self._heap
         while heap:
             item = heap[0]
-            if self._current.get(item[3].member) is item:
+            # the live item is the one with the same push number: an equal tuple, not
+            # necessarily the same object (compiled by mypyc, a tuple of fixed length
+            # is boxed anew wherever it is stored, and `is` never held)
+            live = self._current.get(item[3].member)
+            if live is not None and live[2] == item[2]:
                 return item[3]
             heapq.heappop(heap)
         return None

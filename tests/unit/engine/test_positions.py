@@ -66,3 +66,22 @@ def test_the_heap_is_compacted() -> None:
         book.update(a)
     assert len(book._heap) < 200
     assert book.first_to_exit() is a
+
+
+def test_the_live_item_is_found_by_value_not_identity() -> None:
+    """mypyc boxes a fixed-length tuple anew wherever it is stored, so the heap and the
+    live-item map hold equal tuples that are not the same object: compiled, an identity
+    check skipped every position and a replay forced no exit (2026-11-22). Copies in
+    the map stand for that here."""
+    book = book_with(("a", 100_000, 0, 2_100_000), ("b", 100_000, 0, 1_000_000))
+    a, b = book.get("a"), book.get("b")
+    assert a is not None and b is not None
+    a.points = 10  # a's stale item stays in the heap, below its live one
+    book.update(a)
+    book._current = {  # each a new tuple, equal to the heap's
+        member: (key, opened, push, position)
+        for member, (key, opened, push, position) in book._current.items()
+    }
+    assert book.first_to_exit() is b
+    book.close(b)
+    assert book.first_to_exit() is a
