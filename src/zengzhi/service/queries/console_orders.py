@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, and_, literal, select
 
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.events import event_id
@@ -27,6 +27,10 @@ from zengzhi.store.records import order_event_id
 from zengzhi.store.tenanted import of_tenant
 
 STATUSES = ("created", "paid", "completed", "reversed", "refunded", "cancelled")
+# Not a status: the cancelled orders a gateway's payment came for after the cancel, whose
+# money is owed back to the buyer (service/payments.py, audit `order.paid_after_cancel`)
+OWED_BACK = "owed_back"
+PAID_AFTER_CANCEL = "order.paid_after_cancel"
 
 
 class OrderSearch(BaseModel):
@@ -36,7 +40,7 @@ class OrderSearch(BaseModel):
     id: str | None = Field(default=None, max_length=128)
     member: Id | None = None
     store: Id | None = None
-    status: Annotated[str | None, one_of(*STATUSES)] = None
+    status: Annotated[str | None, one_of(*STATUSES, OWED_BACK)] = None
     since: date | None = None
     until: date | None = None
     page: Whole = Field(default=1, ge=1, le=1_000_000)
@@ -50,6 +54,7 @@ class OrderRow(BaseModel):
     amount: str  # yuan
     created_at: datetime
     completed_at: datetime | None
+    owed_back: str | None = None  # yuan: paid at the gateway after it was cancelled
 
 
 class OrderPage(BaseModel):
@@ -70,9 +75,43 @@ class Movement(BaseModel):
     member: str | None  # the member the account belongs to, for a link
 
 
+class OwedBack(BaseModel):
+    """A gateway's payment that came after the order was cancelled: the money is at the
+    gateway and owed back to the buyer, refunded there (docs/payments.md)."""
+
+    at: datetime
+    amount: str  # yuan
+    notification: str | None  # the gateway's id of its notification
+
+
 class OrderDetail(BaseModel):
     order: OrderView
     movements: list[Movement]
+    owed_back: list[OwedBack] = []
+
+
+def _owed_back(connection: Connection, tenant: str, order_ids: list[str]) -> list[Any]:
+    """The audit log's records of payments of these orders that came after their cancel,
+    oldest first (the rows' `target` "order:<id>", `at` and `after`)."""
+    if not order_ids:
+        return []
+    a = t.audit_log.c
+    return list(
+        connection.execute(
+            select(a.target, a.at, a.after)
+            .where(
+                of_tenant(a, tenant),
+                a.action == PAID_AFTER_CANCEL,
+                a.target.in_([f"order:{order_id}" for order_id in order_ids]),
+            )
+            .order_by(a.audit_id)
+        )
+    )
+
+
+def _yuan_of(after: Any, fallback: str) -> str:
+    amount = after.get("amount") if isinstance(after, dict) else None
+    return str(amount) if amount else fallback
 
 
 def id_prefix(column: Any, text: str) -> Any:
@@ -98,7 +137,12 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
             where.append(c.member_id == search.member)
         if search.store:
             where.append(c.store_id == search.store)
-        if search.status:
+        if search.status == OWED_BACK:
+            a = t.audit_log.c
+            recorded = select(a.target).where(of_tenant(a, tenant), a.action == PAID_AFTER_CANCEL)
+            where.append(c.status == "cancelled")
+            where.append((literal("order:") + c.order_id).in_(recorded))
+        elif search.status:
             where.append(c.status == search.status)
         where += within_days(connection, tenant, c.created_at, search.since, search.until)
         counted = bounded_count(
@@ -119,7 +163,12 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
             .order_by(c.created_at.desc(), c.order_id.desc())
             .limit(PAGE_SIZE)
             .offset((shown - 1) * PAGE_SIZE)
-        )
+        ).all()
+        cancelled = [r.order_id for r in rows if r.status == "cancelled"]
+        owed: dict[str, str] = {}
+        for record in _owed_back(connection, tenant, cancelled):
+            order_id = record.target.removeprefix("order:")
+            owed.setdefault(order_id, _yuan_of(record.after, ""))
         return OrderPage(
             rows=[
                 OrderRow(
@@ -130,6 +179,9 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
                     amount=format_minor(int(r.amount), 2),
                     created_at=r.created_at,
                     completed_at=r.completed_at,
+                    owed_back=(owed[r.order_id] or format_minor(int(r.amount), 2))
+                    if r.order_id in owed
+                    else None,
                 )
                 for r in rows
             ],
@@ -145,6 +197,18 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
 def order_detail(context: Context, principal: Principal, order_id: str) -> OrderDetail:
     view = orders.get_order(context, principal, order_id)  # refuses an unknown order
     causes = {order_event_id(order_id): "order", event_id("reverse", order_id): "reverse"}
+
+    def owed_back(connection: Connection) -> list[OwedBack]:
+        if view.status != "cancelled":  # recorded only of a cancelled order, which stays so
+            return []
+        return [
+            OwedBack(
+                at=r.at,
+                amount=_yuan_of(r.after, view.amount),
+                notification=r.after.get("notification") if isinstance(r.after, dict) else None,
+            )
+            for r in _owed_back(connection, principal.tenant, [order_id])
+        ]
 
     def run(connection: Connection) -> list[Movement]:
         e, p = t.entries.c, t.postings.c
@@ -171,4 +235,6 @@ def order_detail(context: Context, principal: Principal, order_id: str) -> Order
             for r in rows
         ]
 
-    return OrderDetail(order=view, movements=query(context, run))
+    return OrderDetail(
+        order=view, movements=query(context, run), owed_back=query(context, owed_back)
+    )

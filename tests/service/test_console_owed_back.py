@@ -1,0 +1,84 @@
+"""A gateway's payment that came after the order was cancelled (service/payments.py,
+audit `order.paid_after_cancel`) is owed back to the buyer: the console's order page says
+so in words, with the amount, and the orders list finds such orders (a filter of the
+status select) and marks them. Read-only: the refund is made at the gateway."""
+
+from __future__ import annotations
+
+import re
+
+from tests.service.conftest import Api, Clock
+from tests.service.test_console_pages import sign_in
+from tests.service.test_payments import an_order, gateway, notify
+
+
+def cancelled_then_paid(api: Api, clock: Clock) -> None:
+    """A1 cancelled, then paid at the gateway (1,000.00 owed back); A2 cancelled and never
+    paid; A3 paid as usual."""
+    secret = gateway(api)
+    an_order(api, "A1")
+    for order in ("A2", "A3"):
+        body = {"id": order, "member": "m1", "amount": "20.00", "contribution": "5.00"}
+        api.ok(api.post("/v1/orders", body))
+    for order in ("A1", "A2"):
+        api.ok(api.post(f"/v1/orders/{order}/cancel"))
+    for n, (order, amount) in enumerate((("A1", "1000.00"), ("A3", "20.00"))):
+        paid = {"id": f"n{n}", "type": "payment.succeeded", "order": order, "amount": amount}
+        answer = notify(api, secret, clock, paid)
+        assert answer.status_code == 200, answer.text
+    assert api.ok(api.get("/v1/orders/A1"))["status"] == "cancelled"
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_order_page_says_the_payment_after_the_cancel_is_owed_back(
+    api: Api, clock: Clock
+) -> None:
+    cancelled_then_paid(api, clock)
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    page = api.client.get("/console/orders/A1")
+    assert page.status_code == 200
+    said = text_of(page.text)
+    assert "取消后收到付款，应退还买家" in said
+    assert "订单取消后收到付款 ¥1,000.00" in said and "应退还买家" in said
+    assert "网关通知 n0" in said
+    assert "请在支付网关" in said  # what to do: refund at the gateway
+    assert (
+        'id="owed-back"' in page.text and "<form" not in page.text.split('id="owed-back"')[1][:2000]
+    )
+    # an order cancelled and never paid, and one paid as usual: nothing owed back
+    for order in ("A2", "A3"):
+        other = api.client.get(f"/console/orders/{order}")
+        assert other.status_code == 200 and 'id="owed-back"' not in other.text
+        assert "应退还买家" not in text_of(other.text)
+    api.client.get("/language/en")
+    english = text_of(api.client.get("/console/orders/A1").text)
+    assert "Paid $1,000.00" not in english  # yuan, not dollars
+    assert "owed back to the buyer" in english and "¥1,000.00" in english
+
+
+def test_the_orders_list_finds_and_marks_the_orders_owed_back(api: Api, clock: Clock) -> None:
+    cancelled_then_paid(api, clock)
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    listed = api.client.get("/console/orders")
+    assert listed.status_code == 200
+    assert 'value="owed_back"' in listed.text and "已取消但收到付款（应退还买家）" in listed.text
+    rows = {
+        row.group(1): text_of(row.group(0))
+        for row in re.finditer(
+            r'<tr role="row"><th[^>]*><a href="/console/orders/(\w+)".*?</tr>', listed.text, re.S
+        )
+    }
+    assert set(rows) == {"A1", "A2", "A3"}
+    assert "应退还买家 ¥1,000.00" in rows["A1"]
+    assert "应退还买家" not in rows["A2"] and "应退还买家" not in rows["A3"]
+    owed = api.client.get("/console/orders", params={"status": "owed_back"})
+    assert owed.status_code == 200
+    found = re.findall(r'<a href="/console/orders/(\w+)"', owed.text)
+    assert found == ["A1"]
+    assert "共找到 1 笔订单。" in text_of(owed.text)
+    assert 'value="owed_back" selected' in owed.text
