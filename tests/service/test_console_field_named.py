@@ -27,20 +27,33 @@ def _audited(context: Context, tenant: str) -> int:
 
 
 def test_a_control_character_in_any_field_is_refused_naming_it(api: Api, context: Context) -> None:
+    """The forms that show their refusals again now say it at the field itself, under its
+    label, the form and what was typed kept (test_console_kept_forms.py): the field is
+    named by where the refusal stands. A refusal of a field the form has no box for is
+    said above the form, named as before."""
     a_member_with_money(api)
     csrf = sign_in(api.client, api.tenant)
-    for language, path, name, said in (
-        ("zh", "/console/config/settings", "withdrawals.fee_rate", "不能包含控制字符（手续费率）"),
-        ("zh", "/console/config/pools/main", "opening_price", "不能包含控制字符（初始价格）"),
-        ("zh", "/console/config/payments/wechat", "wechat.mchid", "控制字符（wechat.mchid）"),
-        ("zh", "/console/pools/main/pause", "reason", "不能包含控制字符（原因）"),
-        ("en", "/console/config/settings", "withdrawals.fee_rate", "control characters (Fee rate)"),
+    zh, en = "不能包含控制字符", "must not contain control characters"
+    fee = "withdrawals.fee_rate"
+    for language, path, name, at, said in (
+        ("zh", "/console/config/settings", fee, fee, zh),
+        ("zh", "/console/config/pools/main", "opening_price", "opening_price", zh),
+        ("zh", "/console/config/payments/wechat", "wechat.mchid", "wechat.mchid", zh),
+        ("zh", "/console/pools/main/pause", "reason", "pause-main-reason", zh),
+        ("en", "/console/config/settings", fee, fee, en),
+        ("zh", "/console/pools/main/pause", "csrf_other", None, f"{zh}（csrf_other）"),
     ):
         api.client.cookies.set(LANGUAGE_COOKIE, language)
         before = _audited(context, api.tenant)
         refused = api.client.post(path, data={"csrf": csrf, name: "a\x00b"})
         assert refused.status_code == 422, refused.text
-        alert = re.search(r'role="alert"><p>(.*?)</p>', refused.text, re.S)
-        assert alert is not None, refused.text
-        assert said in html.unescape(alert.group(1)), alert.group(1)
+        if at is not None:
+            found = re.findall(
+                r'<p class="field-error" id="e-([^"]+)" role="alert">([^<]*)</p>', refused.text
+            )
+            assert (at, said) in [(f, html.unescape(m)) for f, m in found], (path, found)
+        else:
+            alert = re.search(r'class="notice error" role="alert">(.*?)</div>', refused.text, re.S)
+            assert alert is not None, refused.text
+            assert said in html.unescape(alert.group(1)), alert.group(1)
         assert _audited(context, api.tenant) == before

@@ -350,15 +350,33 @@ def searched(asked: Mapping[str, str | None]) -> dict[str, str]:
     }
 
 
-class Form:
-    """A submitted form: text fields, and files when it was multipart."""
+# what `printable` refuses, shown back as U+FFFD (�) in a form refused for it: the
+# character was invisible (a vertical tab, an escape) or dropped by the browser (a NUL)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
-    def __init__(self, data: FormData) -> None:
+
+class Form:
+    """A submitted form: text fields, and files when it was multipart. `refused`: a text
+    holding a control character (`read_kept_form`), raised by `check`; until then its
+    values are read with each such character shown as U+FFFD, to be written back."""
+
+    def __init__(self, data: FormData, refused: DomainError | None = None) -> None:
         self._data = data
+        self.refused = refused
+
+    def check(self) -> None:
+        """The control-character refusal `read_kept_form` found, naming its field: raised
+        by the handler where its other refusals are (the form shown again with what was
+        typed and the refusal at the field), before it acts on any value."""
+        if self.refused is not None:
+            raise self.refused
+
+    def _text(self, value: str) -> str:
+        return _CONTROL.sub("\ufffd", value) if self.refused is not None else value
 
     def get(self, name: str, default: str = "") -> str:
         value = self._data.get(name)
-        return typed(value) if isinstance(value, str) else default
+        return typed(self._text(value)) if isinstance(value, str) else default
 
     def optional(self, name: str) -> str | None:
         return self.get(name) or None
@@ -385,7 +403,11 @@ class Form:
 
     def all(self, name: str) -> list[str]:
         """Every value of a field sent more than once (the boxes ticked in a list)."""
-        return [typed(v) for v in self._data.getlist(name) if isinstance(v, str) and v.strip()]
+        return [
+            typed(self._text(v))
+            for v in self._data.getlist(name)
+            if isinstance(v, str) and v.strip()
+        ]
 
     def values(self) -> dict[str, str]:
         """Every text field as sent, but a number typed in full-width characters read as
@@ -393,8 +415,9 @@ class Form:
         was refused as no number, not as required); a password exactly as typed."""
         return {
             key: value if "password" in key else _ascii_number(value) if value.strip() else ""
-            for key, value in self._data.items()
-            if isinstance(value, str)
+            for key, raw in self._data.items()
+            if isinstance(raw, str)
+            for value in (self._text(raw),)
         }
 
 
@@ -406,6 +429,24 @@ async def read_form(request: Request) -> Form:
         if isinstance(value, str):
             _printable(value, name)
     return Form(data)
+
+
+async def read_kept_form(request: Request) -> Form:
+    """`read_form` for a form whose handler shows its refusals on the form again: a
+    control character is not refused here, on the error page (what was typed lost), but
+    kept as the form's `refused`, which the handler raises (`Form.check`) where it shows
+    its other refusals. Such a handler calls `check` before it acts on any value
+    (tests/web/test_kept_forms.py holds every one to it)."""
+    data = await request.form(max_files=1, max_fields=200)
+    refused = None
+    for name, value in data.multi_items():
+        if isinstance(value, str):
+            try:
+                _printable(value, name)
+            except DomainError as error:
+                refused = error
+                break
+    return Form(data, refused)
 
 
 def _printable(value: str, field: str) -> None:

@@ -53,7 +53,7 @@ from zengzhi.service.queries.pools import PoolView
 from zengzhi.service.tenants import TenantSettings
 from zengzhi.web.console import mode_help, page
 from zengzhi.web.console.members import PICKED
-from zengzhi.web.console.session import PostedDep, Staff, StaffDep
+from zengzhi.web.console.session import KeptDep, Staff, StaffDep
 from zengzhi.web.pages import (
     Form,
     PageRoute,
@@ -431,6 +431,7 @@ def _reviewed_save(
     form `shown` again with the review, or with the error and nothing saved; once saved,
     the page `saved` with a notice naming the key."""
     try:
+        form.check()  # a control character: refused at its field, what was typed kept
         key, change = read()
         review = _before_saving(context, user, form, section, key, editing, change)
         if isinstance(review, Response):
@@ -556,7 +557,7 @@ def pool_list(request: Request, context: ContextDep, user: StaffDep) -> HTMLResp
 
 
 @router.post("/pools", response_class=HTMLResponse)
-def open_pool(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
+def open_pool(request: Request, context: ContextDep, user: StaffDep, form: KeptDep) -> Response:
     values = form.values()
 
     def read() -> tuple[str, NewPool]:
@@ -593,7 +594,7 @@ def _pool_page(request: Request, user: Staff, pool: PoolView, form: Filled) -> H
 
 @router.post("/pools/{pool_id}", response_class=HTMLResponse)
 def configure_pool(
-    request: Request, context: ContextDep, user: StaffDep, form: PostedDep, pool_id: ItemId
+    request: Request, context: ContextDep, user: StaffDep, form: KeptDep, pool_id: ItemId
 ) -> Response:
     values = form.values()
     pool = pools.get_pool(context, user.principal, pool_id)
@@ -674,13 +675,12 @@ def _pool_names(text: str) -> dict[str, str]:
 
 
 @router.post("/settings", response_class=HTMLResponse)
-def save_settings(
-    request: Request, context: ContextDep, user: StaffDep, form: PostedDep
-) -> Response:
+def save_settings(request: Request, context: ContextDep, user: StaffDep, form: KeptDep) -> Response:
     values: dict[str, str | bool] = {**form.values()}
     values["withdrawals.require_real_name"] = form.flag("withdrawals.require_real_name")
     values["withdrawals.require_payee"] = form.flag("withdrawals.require_payee")
     try:
+        form.check()
         body = _build_windowed(
             TenantSettings,
             {
@@ -769,7 +769,7 @@ def distribution_form(request: Request, context: ContextDep, user: StaffDep) -> 
 
 @router.post("/distribution", response_class=HTMLResponse)
 def save_distribution(
-    request: Request, context: ContextDep, user: StaffDep, form: PostedDep
+    request: Request, context: ContextDep, user: StaffDep, form: KeptDep
 ) -> Response:
     """Reviewed like a zone's modes, saved through `PUT /v1/distribution`'s use case
     (which recomputes every member's level and audits the change)."""
@@ -957,7 +957,7 @@ def _shown(value: object, kind: str, zone: tzinfo, lang: str) -> str:
 
 @router.post("/{kinds}", response_class=HTMLResponse)
 def save_item(
-    request: Request, context: ContextDep, user: StaffDep, form: PostedDep, kinds: KindPath
+    request: Request, context: ContextDep, user: StaffDep, form: KeptDep, kinds: KindPath
 ) -> Response:
     kind = _kind(kinds)
     values = form.values()

@@ -25,7 +25,7 @@ from zengzhi.service.members import MemberChange, Reassignment
 from zengzhi.service.queries import console_members
 from zengzhi.service.queries.console_members import MemberSearch
 from zengzhi.web.console import exports, page
-from zengzhi.web.console.session import PostedDep, Staff, StaffDep
+from zengzhi.web.console.session import KeptDep, PostedDep, Staff, StaffDep
 from zengzhi.web.pages import (
     Form,
     PageRoute,
@@ -211,10 +211,11 @@ def detail(
 
 @router.post("/{member_id}", response_class=HTMLResponse)
 def change(
-    request: Request, context: ContextDep, user: StaffDep, form: PostedDep, member_id: MemberId
+    request: Request, context: ContextDep, user: StaffDep, form: KeptDep, member_id: MemberId
 ) -> Response:
     values = form.values()
     try:
+        form.check()  # a control character: refused at its field, what was typed kept
         body = build(
             MemberChange,
             {
@@ -232,7 +233,7 @@ def change(
 
 @router.post("/{member_id}/referrer", response_class=HTMLResponse)
 def reassign(
-    request: Request, context: ContextDep, user: StaffDep, form: PostedDep, member_id: MemberId
+    request: Request, context: ContextDep, user: StaffDep, form: KeptDep, member_id: MemberId
 ) -> Response:
     """Support moves the member to another referrer, with a reason (the audit log keeps
     it); the member's future orders only."""
@@ -241,7 +242,7 @@ def reassign(
 
 @router.post("/{member_id}/referees/referrer", response_class=HTMLResponse)
 def reassign_referees(
-    request: Request, context: ContextDep, user: StaffDep, form: PostedDep, member_id: MemberId
+    request: Request, context: ContextDep, user: StaffDep, form: KeptDep, member_id: MemberId
 ) -> Response:
     """After a report (seed 000 举报): every direct member of this one moves to the
     reporter, with a reason (the audit log names each); future orders only."""
@@ -261,6 +262,7 @@ def _moved(
     the form it came from (`what`: referrer or referees)."""
     values = form.values()
     try:
+        form.check()
         body = build(
             Reassignment, {"referrer": values.get("referrer", ""), "reason": values.get("reason")}
         )

@@ -18,7 +18,7 @@ from zengzhi.service.auth import Principal
 from zengzhi.service.queries import console_orders
 from zengzhi.service.queries.console_orders import STATUSES, OrderSearch
 from zengzhi.web.console import page
-from zengzhi.web.console.session import PostedDep, StaffDep
+from zengzhi.web.console.session import KeptDep, StaffDep
 from zengzhi.web.pages import PageRoute, build, page_numbers, searched, see_other_with_notice
 
 router = APIRouter(prefix="/console/orders", route_class=PageRoute, include_in_schema=False)
@@ -88,7 +88,7 @@ def detail(
 
 @router.post("/{order_id}/reverse", response_class=HTMLResponse)
 def reverse(
-    request: Request, context: ContextDep, user: StaffDep, form: PostedDep, order_id: OrderId
+    request: Request, context: ContextDep, user: StaffDep, form: KeptDep, order_id: OrderId
 ) -> Response:
     """The owner reverses a completed order (a refund after completion): what it minted
     is taken back or owed; the reason goes to the audit log."""
@@ -100,7 +100,7 @@ def reverse(
 
 @router.post("/{order_id}/refund", response_class=HTMLResponse)
 def refund(
-    request: Request, context: ContextDep, user: StaffDep, form: PostedDep, order_id: OrderId
+    request: Request, context: ContextDep, user: StaffDep, form: KeptDep, order_id: OrderId
 ) -> Response:
     """A paid order refunded before it completes (in its return window): nothing had
     moved, so nothing is undone; the reason goes to the audit log."""
@@ -129,6 +129,7 @@ def _with_reason(
         if before == done:  # whatever reason was typed (none, too long): nothing to do
             said = f"orders.{done}_already"
             return see_other_with_notice(request, f"/console/orders/{order_id}", said, id=order_id)
+        form.check()  # a control character: refused at its field, what was typed kept
         if not reason:
             raise DomainError(ErrorCode.INVALID, needed, "reason")
         # two operators at once (two tabs, two servers): both read it not yet taken, and

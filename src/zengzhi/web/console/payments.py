@@ -26,7 +26,7 @@ from zengzhi.service.auth import Permission
 from zengzhi.service.payments import DEFAULT_TOLERANCE, AdapterIn, AdapterView
 from zengzhi.service.queries import payments as payment_reads
 from zengzhi.web.console import page
-from zengzhi.web.console.session import PostedDep, Staff, StaffDep
+from zengzhi.web.console.session import KeptDep, PostedDep, Staff, StaffDep
 from zengzhi.web.pages import Form, PageRoute, build, problems, see_other_with_notice
 
 PATH = "/console/config/payments"
@@ -114,12 +114,13 @@ def _on_form(error: DomainError, adapter: str) -> DomainError:
 
 @router.post("/{adapter}", response_class=HTMLResponse)
 def choose(
-    request: Request, context: ContextDep, user: StaffDep, form: PostedDep, adapter: str
+    request: Request, context: ContextDep, user: StaffDep, form: KeptDep, adapter: str
 ) -> Response:
     user.principal.require(Permission.PAYMENT_ADAPTER)
     if adapter not in ADAPTERS:
         raise DomainError(ErrorCode.NOT_FOUND, "there is no such page", None)
     try:
+        form.check()  # a control character: refused at its field, what was typed kept
         chosen: AdapterView = payments.put_adapter(
             context, user.principal, build(AdapterIn, _body(form, adapter))
         )

@@ -21,7 +21,7 @@ from zengzhi.service.distribution import Conversion
 from zengzhi.service.modes import IncomeRequest
 from zengzhi.service.pools import SubsidyRequest
 from zengzhi.web.console import page
-from zengzhi.web.console.session import PostedDep, StaffDep
+from zengzhi.web.console.session import KeptDep, StaffDep
 from zengzhi.web.pages import PageRoute, build, resent, see_other_with_notice
 
 router = APIRouter(prefix="/console/pools", route_class=PageRoute, include_in_schema=False)
@@ -53,12 +53,11 @@ def overview(request: Request, context: ContextDep, user: StaffDep) -> HTMLRespo
 
 
 @router.post("/income", response_class=HTMLResponse)
-def record_income(
-    request: Request, context: ContextDep, user: StaffDep, form: PostedDep
-) -> Response:
+def record_income(request: Request, context: ContextDep, user: StaffDep, form: KeptDep) -> Response:
     """An advertiser's payment into a zone's mode's reserve, with its source."""
     values = form.values()
     try:
+        form.check()  # a control character: refused at its field, what was typed kept
         if not values.get("zone", "").strip():  # not 未知专区 '' (404)
             raise DomainError(ErrorCode.INVALID, "is required", "zone")
         body = build(
@@ -83,11 +82,12 @@ def record_income(
 
 
 @router.post("/conversion", response_class=HTMLResponse)
-def convert(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
+def convert(request: Request, context: ContextDep, user: StaffDep, form: KeptDep) -> Response:
     """Contribution balances into cash, shares or points at a stated rate, with a reason;
     the members named (one a line), or every holder."""
     values = form.values()
     try:
+        form.check()
         members = [one.strip() for one in values.get("members", "").split() if one.strip()]
         body = build(
             Conversion,
@@ -119,10 +119,11 @@ def convert(request: Request, context: ContextDep, user: StaffDep, form: PostedD
 
 @router.post("/{pool_id}/subsidy", response_class=HTMLResponse)
 def subsidize(
-    request: Request, context: ContextDep, user: StaffDep, form: PostedDep, pool_id: PoolId
+    request: Request, context: ContextDep, user: StaffDep, form: KeptDep, pool_id: PoolId
 ) -> Response:
     values = form.values()
     try:
+        form.check()
         body = build(
             SubsidyRequest,
             {
@@ -156,13 +157,14 @@ def pause_or_resume(
     request: Request,
     context: ContextDep,
     user: StaffDep,
-    form: PostedDep,
+    form: KeptDep,
     pool_id: PoolId,
     action: Annotated[str, Path(pattern="^(pause|resume)$")],
 ) -> Response:
     reason = form.optional("reason")
     pausing = action == "pause"
     try:
+        form.check()
         if pools.get_pool(context, user.principal, pool_id).params["minting_enabled"] != pausing:
             # a stale form: the pool was paused (or resumed) since the page was shown.
             # Done again, it was audited twice, the second time with this reason, and

@@ -32,6 +32,7 @@ from zengzhi.web.pages import (
     delete_session_cookie,
     local_path,
     read_form,
+    read_kept_form,
     render,
     same_origin,
     see_other,
@@ -92,6 +93,21 @@ def posted(request: Request, context: ContextDep, user: StaffDep, form: FormDep)
 
 
 PostedDep = Annotated[Form, Depends(posted)]
+
+
+def posted_kept(
+    request: Request,
+    context: ContextDep,
+    user: StaffDep,
+    form: Annotated[Form, Depends(read_kept_form)],
+) -> Form:
+    """`posted`, for a form shown again with its refusals: a control character is its
+    handler's to refuse (`Form.check`), at the field, with what was typed kept."""
+    check_csrf(context, form, request.cookies.get(COOKIE, ""))
+    return form
+
+
+KeptDep = Annotated[Form, Depends(posted_kept)]
 
 
 @router.get("/login", response_class=HTMLResponse)

@@ -24,7 +24,7 @@ from zengzhi.service import users
 from zengzhi.service.auth import Permission, Role
 from zengzhi.service.users import NewApiKey, NewUser, UserChange
 from zengzhi.web.console import page
-from zengzhi.web.console.session import PostedDep, Staff, StaffDep
+from zengzhi.web.console.session import KeptDep, PostedDep, Staff, StaffDep
 from zengzhi.web.pages import Form, PageRoute, build, resent, see_other_with_notice
 
 PATH = "/console/users"
@@ -88,10 +88,11 @@ def overview(request: Request, context: ContextDep, user: StaffDep) -> HTMLRespo
 
 
 @router.post("", response_class=HTMLResponse)
-def add_user(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
+def add_user(request: Request, context: ContextDep, user: StaffDep, form: KeptDep) -> Response:
     _allowed(user)
     values = form.values()
     try:
+        form.check()  # a control character: refused at its field, what was typed kept
         body = build(
             NewUser,
             {
@@ -189,13 +190,14 @@ def sign_out_everywhere(
 
 
 @router.post("/keys", response_class=HTMLResponse)
-def create_key(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
+def create_key(request: Request, context: ContextDep, user: StaffDep, form: KeptDep) -> Response:
     """A new key: the answer is the page itself with the key's token, this once (never
     in an address or a cookie; every console answer is `Cache-Control: no-store`). The
     form sent again (a reload) is refused and adds no second key."""
     _allowed(user)
     values = form.values()
     try:
+        form.check()
         body = build(NewApiKey, {"name": form.get("name"), "role": form.get("role")})
         created = users.create_api_key(context, user.principal, body, _form_id(form))
     except DomainError as refused:

@@ -18,7 +18,7 @@ from zengzhi.service import webhooks
 from zengzhi.service.queries import webhooks as webhook_reads
 from zengzhi.service.webhooks import SubscriptionIn
 from zengzhi.web.console import page
-from zengzhi.web.console.session import PostedDep, StaffDep
+from zengzhi.web.console.session import KeptDep, PostedDep, StaffDep
 from zengzhi.web.pages import PageRoute, build, local_path, see_other_with_notice
 
 router = APIRouter(prefix="/console/webhooks", route_class=PageRoute, include_in_schema=False)
@@ -50,13 +50,14 @@ def subscriptions(request: Request, context: ContextDep, user: StaffDep) -> HTML
 
 
 @router.post("", response_class=HTMLResponse)
-def subscribe(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
+def subscribe(request: Request, context: ContextDep, user: StaffDep, form: KeptDep) -> Response:
     """A new subscription from the console (owner, operator: the service checks): the
     page answers with its signing secret, shown this once, as the API's answer does."""
     values = form.values()
     # spaces or commas between them, a Chinese keyboard's ， and 、 too
     types = [one for one in re.split(r"[\s,，、]+", values.get("event_types", "")) if one]
     try:
+        form.check()  # a control character: refused at its field, what was typed kept
         body = build(SubscriptionIn, {"url": values.get("url", "").strip(), "event_types": types})
         form_id = values.get("id") or None
         created = webhooks.create_subscription(context, user.principal, body, form_id)

@@ -19,7 +19,7 @@ from zengzhi.service.queries import console_withdrawals
 from zengzhi.service.queries.console_withdrawals import STATUSES, WithdrawalSearch
 from zengzhi.service.wallets import WithdrawalDecision
 from zengzhi.web.console import exports, page
-from zengzhi.web.console.session import PostedDep, StaffDep
+from zengzhi.web.console.session import KeptDep, PostedDep, StaffDep
 from zengzhi.web.pages import (
     PageRoute,
     build,
@@ -112,19 +112,20 @@ def export_csv(request: Request, context: ContextDep, user: StaffDep) -> Streami
 
 
 @router.post("/batch")
-def batch(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
+def batch(request: Request, context: ContextDep, user: StaffDep, form: KeptDep) -> Response:
     """Approve, reject (one reason for all) or mark paid every withdrawal ticked: each
     in its own unit of work, as if decided one by one (each in the audit log); those the
     service refuses are named on the page, the others are done."""
     ids = form.all("ids")[:MAX_BATCH]
     action = form.get("action")
     reason = form.get("reason")
-    if action == "reject" and ids:
-        try:  # one reason for all: refused once, at its field, not once a row
+    try:
+        form.check()  # a control character: refused at its field, what was typed kept
+        if action == "reject" and ids:  # one reason for all: refused once, at its field
             build(WithdrawalDecision, {"reason": reason})
-        except DomainError as error:
-            sent = {"target": "batch", "reason": reason, "ids": ids}
-            return _queue(request, context, user, _filters(form.get("back")), error, sent)
+    except DomainError as error:
+        sent = {"target": "batch", "reason": reason, "ids": ids}
+        return _queue(request, context, user, _filters(form.get("back")), error, sent)
     done: list[str] = []
     refused: list[tuple[str, str]] = []
     if not ids:
@@ -200,10 +201,11 @@ def reject(
     request: Request,
     context: ContextDep,
     user: StaffDep,
-    form: PostedDep,
+    form: KeptDep,
     withdrawal_id: WithdrawalId,
 ) -> Response:
     try:
+        form.check()
         decision = build(WithdrawalDecision, {"reason": form.get("reason")})
     except DomainError as error:  # no reason: the queue again, said at the row's field
         sent = {"target": withdrawal_id, "reason": form.get("reason")}
