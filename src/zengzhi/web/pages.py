@@ -559,7 +559,10 @@ class PageRoute(APIRoute):
                 return await handler(request)
             except SignInRequired as needed:
                 if needed.where == "member":
-                    return render(request, "member/expired.html", status=401)
+                    # a form sent from a page whose token has ended (signed out in another
+                    # tab, run out): said not carried out, nothing having moved
+                    unsent = request.method not in ("GET", "HEAD")
+                    return render(request, "member/expired.html", status=401, unsent=unsent)
                 if request.method not in ("GET", "HEAD"):
                     # a form sent once the session had ended: signed in again, back to
                     # the page it was sent from (its own address takes a POST only: the
