@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from tests.processes import RACERS
-from tests.service.conftest import SECRET, new_tenant
+from tests.service.conftest import SECRET, new_tenant, statements_sent
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.service import distribution, members, orders, pools
 from zengzhi.service.audit import check_ledger, check_replay
@@ -199,4 +199,29 @@ def test_contended_orders_of_several_processes_meet_no_deadlock(
         assert check_replay(connection, owner.tenant) == []
         assert differences(connection, owner.tenant) == []
     assert sum(deadlocks) == 0, deadlocks
+    database.dispose()
+
+
+def test_a_group_locks_the_pools_of_its_orders_at_once_in_pool_order(postgres_url: str) -> None:
+    """Paying an order in p2, then one in p1, in one group: both pools are locked by the
+    group's first order lookup, in one statement (in pool order), before any balance; each
+    command locking its own as it came locked p2 before p1, and a group that came the other
+    way round waited for it crosswise."""
+    database = Database(postgres_url)
+    upgrade(database.writer)
+    context = Context(database, Settings(database_url=postgres_url, secret_key=SECRET))
+    owner = _shop(context, "pools")
+    _order(context, owner, "a", "z3", "p2")
+    _order(context, owner, "b", "z0", "p1")
+    runs, wants = zip(*[_step(owner, "a", "pay"), _step(owner, "b", "pay")], strict=True)
+    with statements_sent(context) as sent:
+        answers = grouped_commands(context, owner, list(runs), list(wants))
+    assert [error for _, error in answers] == [None, None]
+    locking = [n for n, one in enumerate(sent) if "FOR UPDATE" in one]
+    pools_locked = [n for n in locking if "FROM pools" in sent[n]]
+    assert len(pools_locked) == 1, [sent[n] for n in pools_locked]
+    assert sent[pools_locked[0]].count("pool_id_") >= 2  # p1 and p2, one statement
+    assert "ORDER BY pools.pool_id" in sent[pools_locked[0]]
+    balances = [n for n in locking if "FROM balances" in sent[n]]
+    assert balances and pools_locked[0] < min(balances)
     database.dispose()

@@ -30,6 +30,7 @@ from zengzhi.engine.config import LimitsConfig
 from zengzhi.engine.fields import Flag, Id, Shown, canonical, checked_note
 from zengzhi.engine.wire import OrderForm
 from zengzhi.rules.modes import zone
+from zengzhi.rules.pool import DEFAULT_POOL
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import (
     Context,
@@ -77,9 +78,15 @@ def create_order(
 
 
 def _wants(request: NewOrder) -> Wanted:
+    """The order, its member and the pools its lines will mint in, as far as the request
+    tells: a line's own pool, or the default one for a line given by its amount (a
+    product's line mints where its split says, which the catalog knows; a store's may
+    name another pool, which is then locked when the order is created)."""
     lines = request.lines if request.lines is not None else [request]
-    named = tuple(line.pool for line in lines if line.pool is not None)
-    return Wanted.of((request.id,), (request.member,), named)
+    pools = tuple(
+        line.pool or DEFAULT_POOL for line in lines if line.pool is not None or not line.product
+    )
+    return Wanted.of((request.id,), (request.member,), pools)
 
 
 def _creation(

@@ -30,6 +30,7 @@ from zengzhi.service.base import Context, applied_once, command, not_found, quer
 from zengzhi.service.queries import pools as reads
 from zengzhi.service.queries.pools import PoolView, PricePoint, Solvency, pool_view
 from zengzhi.store.uow import UnitOfWork
+from zengzhi.store.wanted import Wanted
 
 
 class PoolParamsIn(BaseModel):
@@ -109,8 +110,10 @@ def configure_pool(
     principal.require(Permission.CONFIGURE)
     run = _configuration(principal, pool_id, request, action, reason)
     # in the tenant's line with its orders: a change lands between two of them, as in a
-    # replay of the log, however many share its transaction (service/sequencer.py)
-    return command(context, principal, run, grouped=True)
+    # replay of the log, however many share its transaction (service/sequencer.py); its
+    # pool is locked with the group's others, before any command of it locks a zone or a
+    # balance (docs/service.md, "Lock order")
+    return command(context, principal, run, grouped=True, wants=Wanted.of(pools=(pool_id,)))
 
 
 def _configuration(

@@ -3,7 +3,7 @@ view of completed orders is `records.SqlOrders`)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -103,6 +103,8 @@ class Orders(Keyed[OrderRow]):
         # ids read ahead and not there then: a row another server inserts since clashes
         # at this transaction's commit, which is then run again (store/pending.py)
         self.absent: set[str] = set()
+        # in a unit of work: locks the pools the group wants (`pools.SqlPools.lock_wanted`)
+        self.then_pools: Callable[[], None] | None = None
 
     def record(self, row: Row[Any]) -> OrderRow:
         return _order(row)
@@ -134,6 +136,8 @@ class Orders(Keyed[OrderRow]):
             self.wanted.members.add(found.member_id)  # their positions, read ahead too
             self.wanted.pools |= pools_of(row)  # and their pools, locked together
         self.absent.update(key for key in keys if key not in self.held)
+        if self.then_pools is not None:
+            self.then_pools()  # the group's pools next, before any zone or balance
 
     def change(self, key: str, **values: Any) -> None:
         """Set columns of one row; a change of status into or out of completed moves the

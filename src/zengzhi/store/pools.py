@@ -13,7 +13,7 @@ is read or written for the position's other lots, however many it has.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any, cast
 
 from sqlalchemy import Connection, bindparam, insert, literal_column, select, update
@@ -442,16 +442,22 @@ class SqlPools:
 
     def get(self, pool_id: str, default: None = None) -> PoolState | None:
         if pool_id not in self._loaded:
-            self._lock({pool_id} | (self._wanted.pools if self._wanted else set()))
+            self.lock_wanted({pool_id})
         return self._loaded[pool_id]
 
-    def _lock(self, pools: set[str]) -> None:
-        """Load and lock these pools (those not loaded yet), in pool order, in one
-        statement: the pools of a group's orders at its first (store/wanted.py), so that
-        every transaction locks pools in one order (docs/service.md, "Lock order")."""
+    def lock_wanted(self, also: Collection[str] = ()) -> None:
+        """Load and lock the pools a group wants (store/wanted.py) and `also`, those not
+        loaded yet, in pool order, in one statement: at the group's first order lookup
+        (`store/orders.Orders`), before any command of it locks a zone or a balance, so
+        that every transaction locks pools in one order and before those (docs/service.md,
+        "Lock order"); a pool named later (a new order's default one) at its first use."""
+        pools = set(also)
         if self._wanted:
+            pools |= self._wanted.pools
             self._wanted.pools.clear()
         ids = sorted(pools - self._loaded.keys())
+        if not ids:
+            return
         c = t.pools.c
         found = {
             row.pool_id: row

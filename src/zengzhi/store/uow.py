@@ -94,6 +94,7 @@ class UnitOfWork:
         self.engine = Engine(self.state, self.zone)
         # the service's own tables, for the command's use cases
         self.orders = Orders(self.connection, self.tenant, held, self.pending, self.wanted)
+        self.orders.then_pools = self.pools.lock_wanted  # orders, then pools: the lock order
         self.members = Members(self.connection, self.tenant)
         self.withdrawals = Withdrawals(self.connection, self.tenant)
         self._events: list[tuple[Event, tuple[Entry, ...]]] = []
