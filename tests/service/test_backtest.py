@@ -38,12 +38,12 @@ def a_history(api: Api, clock: Clock) -> None:
     api.pool("local", exit_multiple="1.2")
     api.ok(api.put("/v1/products/gift", GIFT))
     store = {"commission_rate": "0.20", "platform_rate": "0.02", "distribution_rate": "0.02"}
+    api.member("m0")  # a store's owner is a member (docs/distribution.md)
     api.ok(api.put("/v1/stores/noodles", {**store, "pool": "local", "owner": "m0"}))
     api.ok(api.put("/v1/distribution", {"commission": {"rates": ["0.01", "0.005"]}}))
     modes = {"union": {"funding": "0.5", "lock_days": 0}, "ads": {"ratio": "1", "backed": True}}
     api.ok(api.put("/v1/zones/club", {"modes": modes}))
     api.ok(api.put("/v1/products/pack", {"price": "100.00", "platform": "100.00", "zone": "club"}))
-    api.member("m0")
     for n in range(1, 6):
         api.member(f"m{n}", referrer=f"m{n - 1}")
     orders = 0

@@ -143,6 +143,17 @@ def _check(uow: UnitOfWork, kind: str, key: str, body: BaseModel) -> None:
     zone = getattr(body, "zone", None)
     if zone is not None and kind != "zone" and not _items(uow, "zone").exists(zone):
         raise not_found("zone", zone, "zone")
+    if isinstance(body, StoreIn):
+        # spec 02: a store has an owner *member* (its code binds new members to them) and
+        # its recruiter is the member who brought it in: each is paid (commission, the
+        # recruiter reward) into a member's wallet. One that is no member was saved, a
+        # binding through the code was refused as an unknown referrer the registering
+        # member never gave, and the recruiter reward was booked to the wallet of no
+        # member, which nothing shows or pays out (docs/distribution.md).
+        for role in ("owner", "recruiter"):
+            member = getattr(body, role)
+            if member is not None and uow.members.get(member) is None:
+                raise not_found("member", member, role)
     try:
         if isinstance(body, ProductIn):
             ProductConfig(
