@@ -1,0 +1,44 @@
+"""What a reversal took back from a member's wallet, in the member's words: a referee's
+order reversed takes back the refer-three refund it paid the referrer (and a union
+queue payment it funded). The member page said "订单已退款，收回" for each, which a
+referrer whose own order stands reads as their own order refunded, twice, with nothing
+to tell which money went back. Each line now names what it took back, as the page's
+own sections name the modes: 推三返一收回（订单已退款）."""
+
+from __future__ import annotations
+
+import re
+
+from tests.service.conftest import Api, enter_member_page
+from tests.service.test_modes import buy, product, zone
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_a_reversed_referees_refund_is_said_taken_back_by_its_mode(api: Api) -> None:
+    zone(api, "gifts", {"refer_three": {"funding": "1"}})
+    product(api, "package", "1000.00", "gifts")
+    api.member("A", name="李雷")
+    for name in ("B", "C"):
+        api.member(name, referrer="A")
+    for order, member in (("oA", "A"), ("oB", "B"), ("oC", "C")):
+        buy(api, order, member, "package")
+    api.ok(api.post("/v1/orders/oC/reverse"))
+    client = api.client
+    client.cookies.clear()
+    assert enter_member_page(client, api.ok(api.post("/v1/members/A/page-token"))).status_code
+    for language, said, not_said in (
+        ("zh", "推三返一收回（订单已退款） −¥200.00", "订单已退款，收回"),
+        (
+            "en",
+            "refer three, refund one taken back (the order was refunded) −¥200.00",
+            "taken back: the order",
+        ),
+    ):
+        client.get(f"/language/{language}")
+        for path in ("/m", "/m/history"):
+            page = _text(client.get(path).text)
+            assert said in page, page
+            assert not_said not in page
