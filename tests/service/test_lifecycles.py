@@ -59,11 +59,12 @@ def _walk(
     edges: dict[tuple[str, str], str],
     past: set[tuple[str, str]],
     targets: dict[str, str],
+    bodies: dict[str, dict[str, str]] | None = None,
 ) -> None:
     for step in steps:
         record, books = api.ok(api.get(path)), _books(context, api.tenant)
         assert record["status"] == status
-        response = api.post(f"{path}/{send[step]}")
+        response = api.post(f"{path}/{send[step]}", (bodies or {}).get(step))
         legal = edges.get((step, status))
         if status == targets[step] or (step, status) in past:
             assert response.status_code == 200, response.text
@@ -105,6 +106,7 @@ def test_random_order_steps(api: Api, context: Context, steps: list[str]) -> Non
 # the manual adapter's decisions ("send" and "payout_failed" need a gateway: see
 # tests/service/test_payments.py)
 WITHDRAWAL_STEPS = {"approve": "approve", "reject": "reject", "pay": "paid"}
+WITHDRAWAL_BODIES = {"reject": {"reason": "银行卡信息有误"}}  # a rejection needs its reason
 
 
 @SETTINGS
@@ -120,5 +122,5 @@ def test_random_withdrawal_decisions(api: Api, context: Context, steps: list[str
     targets = {name: step.target.value for name, step in WITHDRAWAL.steps.items()}
     _walk(
         api, context, f"/v1/withdrawals/{withdrawal}", "held", steps, WITHDRAWAL_STEPS,
-        WITHDRAWAL_EDGES, set(), targets,
+        WITHDRAWAL_EDGES, set(), targets, WITHDRAWAL_BODIES,
     )  # fmt: skip
