@@ -22,10 +22,11 @@ from sqlalchemy.exc import DBAPIError
 from tests.processes import RACERS
 from tests.service.conftest import SECRET, new_tenant, statements_sent
 from zengzhi.engine.config import DistributionConfig
-from zengzhi.service import distribution, members, orders, pools
+from zengzhi.service import catalog, distribution, members, orders, pools
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, grouped_commands
+from zengzhi.service.catalog import ProductIn, ZoneIn
 from zengzhi.service.members import NewMember
 from zengzhi.service.orders import NewOrder
 from zengzhi.service.pools import NewPool
@@ -224,4 +225,32 @@ def test_a_group_locks_the_pools_of_its_orders_at_once_in_pool_order(postgres_ur
     assert "ORDER BY pools.pool_id" in sent[pools_locked[0]]
     balances = [n for n in locking if "FROM balances" in sent[n]]
     assert balances and pools_locked[0] < min(balances)
+    database.dispose()
+
+
+def test_a_group_locks_the_zones_of_its_orders_before_any_balance(postgres_url: str) -> None:
+    """An order in pool p1, then one of a product in the zone `club`, paid in one group:
+    the zone is locked with the group's pools, right after its orders, before the first
+    order's mint locks the pool's balances. Locked as the second order came, the zone
+    was taken after those balances, while a lone order of the zone locks the zone first
+    and those balances after it (its modes' reserves, the pool's cash): crosswise."""
+    database = Database(postgres_url)
+    upgrade(database.writer)
+    context = Context(database, Settings(database_url=postgres_url, secret_key=SECRET))
+    owner = _shop(context, "zones")
+    modes = {"ads": {"ratio": "1", "backed": True}}
+    catalog.put_item(context, owner, "zone", "club", ZoneIn.model_validate({"modes": modes}))
+    pack = {"price": "100.00", "platform": "100.00", "zone": "club"}
+    catalog.put_item(context, owner, "product", "pack", ProductIn.model_validate(pack))
+    _order(context, owner, "a", "z3", "p1")
+    orders.create_order(context, owner, NewOrder(id="b", member="z1", product="pack"))
+    runs, wants = zip(*[_step(owner, "a", "pay"), _step(owner, "b", "pay")], strict=True)
+    with statements_sent(context) as sent:
+        answers = grouped_commands(context, owner, list(runs), list(wants))
+    assert [error for _, error in answers] == [None, None]
+    locking = [n for n, one in enumerate(sent) if "FOR UPDATE" in one]
+    zones = [n for n in locking if "FROM zones" in sent[n]]
+    balances = [n for n in locking if "FROM balances" in sent[n]]
+    assert zones and balances
+    assert max(zones) < min(balances), [sent[n].split("FROM")[1][:20] for n in locking]
     database.dispose()

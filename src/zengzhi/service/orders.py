@@ -45,7 +45,7 @@ from zengzhi.service.catalog import order_config, zone_windows
 from zengzhi.service.lifecycle import SYSTEM_ACTOR, take_step
 from zengzhi.service.queries.orders import OrderView, order_detail, order_page, order_view
 from zengzhi.service.tenants import command_settings
-from zengzhi.store.orders import OrderRow, Orders, pools_of
+from zengzhi.store.orders import OrderRow, Orders, pools_of, zones_of
 from zengzhi.store.records import order_event_id
 from zengzhi.store.uow import UnitOfWork
 from zengzhi.store.wanted import Wanted
@@ -435,12 +435,12 @@ def refund_once(
 
 
 def _reverse(uow: UnitOfWork, row: OrderRow) -> None:
-    # the pools it minted in are locked before the engine locks the order's zones, as an
-    # order's completion locks them (docs/service.md, "Lock order"): the reversal takes
-    # the zones back first, and a completion in the same zone and pool waited for it
-    # holding the pool the reversal then waited for
-    for pool in sorted(pools_of(row)):
-        uow.pools.get(pool)
+    # its pools, then its zones, are locked before the engine takes back what the order
+    # paid (balances), as a completion locks them (docs/service.md, "Lock order"): the
+    # engine's reversal takes the zones' effects back before it locks the pool, and a
+    # completion in the same zone and pool waited for it holding the pool it waited for
+    uow.pools.lock_wanted(pools_of(row))
+    uow.modes.lock_wanted(zones_of(row))
     reversal = event_id("reverse", row.order_id)
     uow.apply(ReverseOrder(reversal, order_event_id(row.order_id), uow.now))
     uow.orders.change(row.order_id, status=OrderStatus.REVERSED, closed_at=uow.now)

@@ -47,6 +47,7 @@ from zengzhi.store.database import bulk, bulk_update, bulk_upsert
 from zengzhi.store.saved import parsed_as_saved
 from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.tenants import tenants_having
+from zengzhi.store.wanted import Wanted
 
 _PAGE = 1000
 # where a day in parts stands: read together, once a command
@@ -147,10 +148,12 @@ def _parsed(zone: str, columns: Mapping[Any, Any]) -> ZoneModes:
 
 
 class SqlModes:
-    def __init__(self, connection: Connection, tenant: str) -> None:
+    def __init__(self, connection: Connection, tenant: str, wanted: Wanted | None = None) -> None:
         self._connection = connection
         self._tenant = tenant
+        self._wanted = wanted
         self._zones: dict[str, ZoneModes | None] = {}
+        self._locked: dict[str, Mapping[Any, Any] | None] = {}  # rows locked, not yet parsed
         self._counters: dict[tuple[str, str, str], int] = {}
         self._dirty: dict[tuple[str, str, int], Claim] = {}
         self._seen: dict[tuple[str, str, int], Claim] = {}  # every claim read, as it is now
@@ -163,14 +166,37 @@ class SqlModes:
 
     def zone(self, zone: str) -> ZoneModes | None:
         if zone not in self._zones:
-            z = t.zones.c
-            row = self._connection.execute(
-                select(t.zones)
-                .where(of_tenant(z, self._tenant), z.zone_id == zone)
-                .with_for_update()
-            ).first()
-            self._zones[zone] = None if row is None else _parsed(zone, row._mapping)
+            if zone not in self._locked:
+                self.lock_wanted({zone})
+            row = self._locked.pop(zone)
+            self._zones[zone] = None if row is None else _parsed(zone, row)
         return self._zones[zone]
+
+    def lock_wanted(self, also: Collection[str] = ()) -> None:
+        """Lock the zones a group wants (store/wanted.py) and `also`, those not locked yet,
+        in zone order, in one statement: right after the group's orders and pools, before
+        any command of it locks a balance (docs/service.md, "Lock order"). Each is parsed
+        when a command asks for it (a zone saved with settings a newer rule refuses
+        fails the command that uses it, not the one that happened to lock it)."""
+        zones = set(also)
+        if self._wanted:
+            zones |= self._wanted.zones
+            self._wanted.zones.clear()
+        ids = sorted(zones - self._zones.keys() - self._locked.keys())
+        if not ids:
+            return
+        z = t.zones.c
+        found = {
+            row.zone_id: row._mapping
+            for row in self._connection.execute(
+                select(t.zones)
+                .where(of_tenant(z, self._tenant), z.zone_id.in_(ids))
+                .order_by(z.zone_id)
+                .with_for_update()
+            )
+        }
+        for zone in ids:
+            self._locked[zone] = found.get(zone)
 
     def configured(self, zone: str) -> tuple[str, ...] | None:
         z = t.zones.c

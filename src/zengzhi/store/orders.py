@@ -68,6 +68,22 @@ def pools_of(row: OrderRow) -> set[str]:
     }
 
 
+def zones_of(row: OrderRow) -> set[str]:
+    """The zones whose modes an order's lines run through (its completion and reversal
+    lock them, after its pools)."""
+    return {line.zone for line in row.lines if line.zone is not None}
+
+
+def _may_mint(row: OrderRow) -> bool:
+    """Whether a step of the order may lock its pools: its payment when that completes
+    it, its completion, its reversal (not a payment into a return window, a refund or a
+    cancellation, which a paid or new order may be asked for too: those lock them for
+    nothing)."""
+    if row.status == OrderStatus.CREATED:
+        return row.return_window == 0
+    return row.status in (OrderStatus.PAID, OrderStatus.COMPLETED)
+
+
 def _order(row: Row[Any]) -> OrderRow:
     return record_of(
         OrderRow,
@@ -134,7 +150,9 @@ class Orders(Keyed[OrderRow]):
         for found in rows:
             row = self.held[found.order_id] = self.record(found)
             self.wanted.members.add(found.member_id)  # their positions, read ahead too
-            self.wanted.pools |= pools_of(row)  # and their pools, locked together
+            if _may_mint(row):  # and their pools and zones, locked together
+                self.wanted.pools |= pools_of(row)
+                self.wanted.zones |= zones_of(row)
         self.absent.update(key for key in keys if key not in self.held)
         if self.then_pools is not None:
             self.then_pools()  # the group's pools next, before any zone or balance
@@ -204,8 +222,9 @@ class Orders(Keyed[OrderRow]):
             "created_at": at,
             "shopping_points": shopping_points,
         }
-        if self.wanted is not None:  # its payment, later in the group, locks these
+        if self.wanted is not None and return_window == 0:  # paid later in the group: these
             self.wanted.pools.update(line.pool for line in lines if line.pool is not None)
+            self.wanted.zones.update(line.zone for line in lines if line.zone is not None)
         if self.pending is not None:
             self.pending.orders[order_id] = row
         else:

@@ -75,7 +75,7 @@ class UnitOfWork:
         self.pending.watch(self.connection)
         self.wanted = Wanted()  # what a group's commands will look up (store/wanted.py)
         self.pools = SqlPools(self.connection, self.tenant, self.wanted, self.pending)
-        self.modes = SqlModes(self.connection, self.tenant)
+        self.modes = SqlModes(self.connection, self.tenant, self.wanted)
         self.member_book = SqlMembers(self.connection, self.tenant, self.now, self.wanted)
         self.network = network = SqlNetwork(self.connection, self.tenant)
         self.state = TenantState(
@@ -94,7 +94,7 @@ class UnitOfWork:
         self.engine = Engine(self.state, self.zone)
         # the service's own tables, for the command's use cases
         self.orders = Orders(self.connection, self.tenant, held, self.pending, self.wanted)
-        self.orders.then_pools = self.pools.lock_wanted  # orders, then pools: the lock order
+        self.orders.then_pools = self._lock_wanted  # orders, then pools and zones
         self.members = Members(self.connection, self.tenant)
         self.withdrawals = Withdrawals(self.connection, self.tenant)
         self._events: list[tuple[Event, tuple[Entry, ...]]] = []
@@ -114,6 +114,12 @@ class UnitOfWork:
                 self._transaction.rollback()
         finally:
             self.connection.close()
+
+    def _lock_wanted(self) -> None:
+        """The pools, then the zones, a group wants, locked right after its orders: before
+        any command of the group locks a balance (docs/service.md, "Lock order")."""
+        self.pools.lock_wanted()
+        self.modes.lock_wanted()
 
     def store_settings(self, settings: dict[str, Any]) -> None:
         """Save the tenant's settings: a command that changes them, having read them with

@@ -25,6 +25,7 @@ class Wanted:
     # groups whose commands go to the same pools in other orders lock them in one
     # (docs/service.md, "Lock order")
     pools: set[str] = field(default_factory=set)
+    zones: set[str] = field(default_factory=set)  # the same for zones, after the pools
 
     @classmethod
     def of(
@@ -39,3 +40,4 @@ class Wanted:
         self.orders |= other.orders
         self.members |= other.members
         self.pools |= other.pools
+        self.zones |= other.zones
