@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from tests.service.conftest import Api, enter_member_page
+from tests.service.test_console_pages import sign_in
 from tests.service.test_modes import buy, product, zone
 
 
@@ -42,3 +43,24 @@ def test_a_reversed_referees_refund_is_said_taken_back_by_its_mode(api: Api) -> 
             page = _text(client.get(path).text)
             assert said in page, page
             assert not_said not in page
+
+
+def test_the_consoles_wallet_movements_name_the_mode_a_reversal_took_back(api: Api) -> None:
+    """The console's member page listed both as 模式冲正 −¥100.00 (订单 … 冲正): which of
+    the member's modes gave the money back was not said."""
+    zone(api, "gifts", {"refer_three": {"funding": "1"}})
+    product(api, "package", "1000.00", "gifts")
+    api.member("A")
+    for name in ("B", "C"):
+        api.member(name, referrer="A")
+    for order, member in (("oA", "A"), ("oB", "B"), ("oC", "C")):
+        buy(api, order, member, "package")
+    api.ok(api.post("/v1/orders/oC/reverse"))
+    sign_in(api.client, api.tenant)
+    for language, said in (
+        ("zh", "推三返一冲正 −¥200.00"),
+        ("en", "refer three, refund one reversal −¥200.00"),
+    ):
+        api.client.get(f"/language/{language}")
+        page = _text(api.client.get("/console/members/A").text)
+        assert said in page, page
