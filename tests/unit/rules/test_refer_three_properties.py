@@ -46,6 +46,11 @@ def _at(day: int, n: int) -> str:
 
 @st.composite
 def configs(draw: st.DrawFn) -> dict[str, Any]:
+    return {"zones": {ZONE: {"refer_three": draw(terms())}}}
+
+
+@st.composite
+def terms(draw: st.DrawFn) -> dict[str, Any]:
     mode: dict[str, Any] = {
         "funding": draw(st.sampled_from(["1", "0.3", "0.05"])),
         "backed": draw(st.booleans()),
@@ -57,13 +62,13 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
     }
     if draw(st.booleans()):
         mode["schedule"] = ["0.10", "0.20", "0.30", "0.40"]
-    return {"zones": {ZONE: {"refer_three": mode}}}
+    return mode
 
 
 @st.composite
 def histories(draw: st.DrawFn) -> tuple[dict[str, Any], list[Line]]:
-    """A configuration and its event lines: joins, then purchases, daily runs and
-    reversals of earlier purchases."""
+    """A configuration and its event lines: joins, then purchases, daily runs, changes
+    of the mode's terms and reversals of earlier purchases."""
     config = draw(configs())
     lines: list[Line] = [
         {"type": "join", "id": f"j{n}", "member": member}
@@ -71,7 +76,7 @@ def histories(draw: st.DrawFn) -> tuple[dict[str, Any], list[Line]]:
         for n, (member, referrer) in enumerate(LINKS)
     ]
     day, orders = 0, []
-    weights = ["buy"] * 5 + ["reverse"] * 2 + ["day"]
+    weights = ["buy"] * 5 + ["reverse"] * 2 + ["day", "rezone"]
     for n in range(draw(st.integers(6, 28))):
         kind = draw(st.sampled_from(weights))
         if kind == "buy" or not orders:
@@ -81,6 +86,9 @@ def histories(draw: st.DrawFn) -> tuple[dict[str, Any], list[Line]]:
         elif kind == "reverse":
             target = orders.pop(draw(st.integers(0, len(orders) - 1)))
             lines.append(reverse(f"r{n}", target, day, n))
+        elif kind == "rezone":  # the operator changes the terms mid-way
+            settings = {"refer_three": draw(terms())}
+            lines.append({"type": "zone", "id": f"z{n}", "zone": ZONE, "settings": settings})
         else:
             lines.append({"type": "day", "id": f"d{n}", "zone": ZONE, "day": _day(day)})
             day += 1

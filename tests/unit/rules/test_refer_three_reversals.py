@@ -13,7 +13,7 @@ from typing import Any
 from tests.unit.rules.test_modes_examples import Modes
 from tests.unit.rules.test_modes_refunds import in_both_orders
 from zengzhi.core import accounts
-from zengzhi.core.events import ReverseOrder
+from zengzhi.core.events import ConfigureZone, ReverseOrder
 from zengzhi.core.ledger import CNY
 
 
@@ -178,3 +178,21 @@ def test_a_twin_that_waited_holds_the_reversed_ones_place_not_a_lower_free_one()
         tenant.sound()
         ends.append(gained(tenant, "B"))
     assert ends == [6000, 6000]
+
+
+def test_a_purchase_holding_a_place_in_anothers_stead_keeps_the_terms_it_was_made_with() -> None:
+    """B buys 300 twice under base = "package" (100 to A, 10% of the package); the
+    operator then reckons refunds on the order. Either purchase reversed, the place's
+    refund keeps the terms it was made with: 100 (not 10% of the 300 order, 30, for the
+    one left when the first is reversed)."""
+    ends = []
+    for reversed_ in ("b1", "b2"):
+        tenant = referrals(gifts(), "B")
+        tenant.buy("A", "1000.00", "gifts")
+        tenant.buy("B", "300.00", "gifts", order_id="b1")
+        tenant.buy("B", "300.00", "gifts", order_id="b2")
+        tenant.apply(ConfigureZone("zone-gifts-again", "gifts", gifts(base="order")["gifts"]))
+        tenant.apply(ReverseOrder(f"r-{reversed_}", reversed_))
+        tenant.sound()
+        ends.append(gained(tenant))
+    assert ends == [10000, 10000]

@@ -114,7 +114,7 @@ def _refund(
         daily=max(refund // days, 1) if days else refund,
         days=days,
         kind="refund_promised",
-        ref=f"{generation}:{place}",
+        ref=_place_ref(generation, place, amount if params.base == "order" else None),
         cause=member,
     )
     if claim is None:
@@ -293,9 +293,17 @@ def _count_free(book: ClaimBook, zone: str, referrer: str, generation: int, step
     book.set_counter(zone, MODE, key, book.counter(zone, MODE, key) + step)
 
 
-def _ref(claim: Claim) -> tuple[int, int | None]:
-    generation, _, place = claim.ref.partition(":")
-    return int(generation), int(place) if place else None
+def _ref(claim: Claim) -> tuple[int, int | None, int | None]:
+    """A refund's generation, place and, reckoned on the referee's order, its amount."""
+    generation, _, rest = claim.ref.partition(":")
+    place, _, order = rest.partition(":")
+    return int(generation), int(place) if place else None, int(order) if order else None
+
+
+def _place_ref(generation: int, place: int, order: int | None) -> str:
+    """A refund's `ref`: "generation:place", and ":amount" when it was reckoned on the
+    referee's order (`base = "order"`), so that it keeps its terms if the base changes."""
+    return f"{generation}:{place}" + (f":{order}" if order is not None else "")
 
 
 def unclaim(run: Run, zone: str, claim: Claim, referee: str, params: ReferThreeParams) -> None:
@@ -304,7 +312,7 @@ def unclaim(run: Run, zone: str, claim: Claim, referee: str, params: ReferThreeP
     `_reprice`) and its place is free: the first purchase waiting that could have taken
     it takes it, else the next referral (`_settle`)."""
     book = run.book
-    generation, place = _ref(claim)
+    generation, place, _ = _ref(claim)
     live = _live(book, zone, claim.member, generation)
     now, repriced = None, False
     if place is not None and live:
@@ -342,7 +350,7 @@ def unclaim(run: Run, zone: str, claim: Claim, referee: str, params: ReferThreeP
             holder = _holder_key(claim.member, generation, referee, cycle)
             book.set_counter(zone, MODE, holder, again.seq + 1)
         return
-    _free(run, zone, params, claim.member, generation, place, referee)
+    _free(run, zone, params, claim.member, generation, place, referee, now or claim)
 
 
 def unstandby(run: Run, zone: str, effect: Effect, params: ReferThreeParams) -> None:
@@ -385,11 +393,13 @@ def unwait(run: Run, zone: str, effect: Effect, params: ReferThreeParams) -> Non
     place = _get(book, zone, _at(referrer, generation, "place", slot)) - 1
     if place >= 0:
         book.set_counter(zone, MODE, _at(referrer, generation, "place", slot), 0)
+        seq = _get(book, zone, _at(referrer, generation, "claim", place))
+        replaced = book.claim(zone, MODE, seq - 1) if seq > 0 else None
         _vacate(run, zone, referrer, generation, place)
         if _get(book, zone, _at(referrer, generation, "fixed", slot)):
             book.set_counter(zone, MODE, _at(referrer, generation, "fixed", slot), 0)
             who = _referee(book, zone, referrer, generation, slot)
-            _inherit(run, zone, params, referrer, generation, place, who)
+            _inherit(run, zone, params, referrer, generation, place, who, replaced)
     _settle(run, zone, params, referrer, generation)
 
 
@@ -399,7 +409,7 @@ def unplace(run: Run, zone: str, effect: Effect, params: ReferThreeParams) -> No
     generation, _, referee = effect.ref.partition(":")
     if not _live(run.book, zone, effect.member, int(generation)):
         return
-    _free(run, zone, params, effect.member, int(generation), effect.seq, referee)
+    _free(run, zone, params, effect.member, int(generation), effect.seq, referee, None)
 
 
 def _free(
@@ -410,6 +420,7 @@ def _free(
     generation: int,
     place: int,
     referee: str,
+    replaced: Claim | None,
 ) -> None:
     """Give a referral's place back: the referee holds no place in that cycle any more,
     and the place goes to the first purchase waiting that could take it, or to the
@@ -421,7 +432,7 @@ def _free(
     if book.counter(zone, MODE, held):
         book.set_counter(zone, MODE, held, book.counter(zone, MODE, held) - 1)
     _vacate(run, zone, referrer, generation, place)
-    _inherit(run, zone, params, referrer, generation, place, _digest(referee))
+    _inherit(run, zone, params, referrer, generation, place, _digest(referee), replaced)
     _settle(run, zone, params, referrer, generation)
 
 
@@ -433,12 +444,14 @@ def _inherit(
     generation: int,
     place: int,
     who: str,
+    replaced: Claim | None,
 ) -> None:
     """The referee whose purchase held `place` (and went) holds it still if a later
     purchase of theirs waits that may take it: the first such holds it in the reversed
     one's stead, for good (as the purchase that took it would: `_settle` moves it no
-    more), owed the place's refund, so that either of two equal purchases reversed ends
-    the same. A place it held while it waited goes on (`_settle`)."""
+    more), owed the place's refund on the terms the `replaced` one was made with (of
+    its own amount if that was reckoned on the order), so that either of two equal
+    purchases reversed ends the same. A place it held while it waited goes on."""
     book = run.book
     if not _get(book, zone, _key(referrer, generation, "waiting")):
         return
@@ -456,9 +469,8 @@ def _inherit(
             _vacate(run, zone, referrer, generation, held)
         book.set_counter(zone, MODE, _at(referrer, generation, "fixed", slot), 1)
         limit = _get(book, zone, _at(referrer, generation, "limit", slot))
-        _give(
-            run, zone, params, referrer, generation, place, _Waiting(slot, amount, who, limit, None)
-        )
+        one = _Waiting(slot, amount, who, limit, None)
+        _give(run, zone, params, referrer, generation, place, one, replaced)
         return
 
 
@@ -574,6 +586,7 @@ def _give(
     generation: int,
     place: int,
     one: _Waiting,
+    replaced: Claim | None = None,
 ) -> None:
     """A waiting purchase takes the free `place`, owed its refund (`_promise`)."""
     book = run.book
@@ -584,7 +597,7 @@ def _give(
     book.set_counter(zone, MODE, _at(referrer, generation, "place", one.slot), place + 1)
     book.set_counter(zone, MODE, _at(referrer, generation, "by", place), one.slot)
     book.set_counter(zone, MODE, _place_key_of(referrer, generation, one.who, place), 1)
-    claim = _promise(run, zone, params, referrer, generation, place, one)
+    claim = _promise(run, zone, params, referrer, generation, place, one, replaced)
     _set(book, zone, _at(referrer, generation, "claim", place), claim.seq + 1 if claim else -1)
 
 
@@ -596,31 +609,39 @@ def _promise(
     generation: int,
     place: int,
     one: _Waiting,
+    replaced: Claim | None = None,
 ) -> Claim | None:
     """The refund owed for `place` to a purchase that waited for it: at the place's
     rate of the package's price, or of the purchase's amount (`base = "order"`); paid
-    at the next release (the next purchase in the zone, or the daily run)."""
-    rate = params.schedule[place % len(params.schedule)]
-    package = run.book.counter(zone, MODE, f"package:{referrer}")
-    base = package if params.base == "package" else one.amount
-    refund = scaled(rate, base)
-    days = params.release_days
+    at the next release (the next purchase in the zone, or the daily run). In the stead
+    of a `replaced` refund, on its terms: the same refund, or reckoned on an order, in
+    proportion to this purchase's amount."""
+    params_text: dict[str, str] = {"referral": str(place + 1), "waited": str(one.slot)}
+    if replaced is not None:
+        then = _ref(replaced)[2]
+        refund = replaced.amount if then is None else replaced.amount * one.amount // then
+        order = None if then is None else one.amount
+        days = replaced.days
+        params_text["instead_of"] = str(replaced.seq)
+    else:
+        rate = params.schedule[place % len(params.schedule)]
+        package = run.book.counter(zone, MODE, f"package:{referrer}")
+        base = package if params.base == "package" else one.amount
+        refund = scaled(rate, base)
+        order = None if params.base == "package" else one.amount
+        days = params.release_days
+        params_text |= {"rate": rate.text, "base": fen_text(base)}
     return run.issue(
         zone,
         MODE,
         referrer,
         refund,
         RULE,
-        {
-            "referral": str(place + 1),
-            "rate": rate.text,
-            "base": fen_text(base),
-            "waited": str(one.slot),
-        },
+        params_text,
         daily=max(refund // days, 1) if days else refund,
         days=days,
         kind="refund_promised",
-        ref=f"{generation}:{place}",
+        ref=_place_ref(generation, place, order),
         cause="-",  # the waiting purchase's reversal undoes it (`unwait`)
     )
 
@@ -696,6 +717,8 @@ def _reprice(
     for claim in book.history(zone, MODE, member):
         if claim.void or claim.ref.partition(":")[0] != str(generation):
             continue
+        if _ref(claim)[2] is not None:
+            continue  # reckoned on the referee's order: it stands
         run.void(zone, MODE, claim)
         refund = claim.amount * price // old
         days = claim.days
