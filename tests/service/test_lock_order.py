@@ -6,6 +6,10 @@ commit wrote the kept figures of that upline: PostgreSQL found the cycle after i
 deadlock_timeout (1 s a retry) and killed one of them, 6 to 12 times a run of
 tests/service/test_mixed_races.py. Here the same interleaving on two connections, by
 hand, and a contended run of several processes that counts the retries a deadlock costs.
+A group's pools and zones are locked together, in id order, right after its orders and
+before any balance: two groups whose commands came to two pools in other orders locked
+them crosswise, and a group's zone locked after its first order's balances crossed a
+lone order of that zone; the statements a group sends show the order.
 PostgreSQL; on SQLite a write transaction holds the whole database."""
 
 from __future__ import annotations
