@@ -82,3 +82,22 @@ def test_the_orders_list_finds_and_marks_the_orders_owed_back(api: Api, clock: C
     assert found == ["A1"]
     assert "共找到 1 笔订单。" in text_of(owed.text)
     assert 'value="owed_back" selected' in owed.text
+
+
+def test_the_audit_log_names_the_gateway_and_its_notification_in_words(
+    api: Api, clock: Clock
+) -> None:
+    """The audit record of the payment read gateway:n0 as who did it and `notification`
+    as a changed field, the only English words of the row."""
+    cancelled_then_paid(api, clock)
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    log = api.client.get("/console/audit", params={"action": "order.paid_after_cancel"})
+    assert log.status_code == 200
+    said = text_of(log.text)
+    assert "支付网关（通知 n0）" in said and "gateway:n0 " not in said
+    assert "网关通知" in said and " notification " not in said
+    assert 'data-actor="gateway:n0"' in log.text  # the stored name, for the filter
+    api.client.get("/language/en")
+    english = text_of(api.client.get("/console/audit").text)
+    assert "the payment gateway (notification n0)" in english
