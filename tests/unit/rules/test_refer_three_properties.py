@@ -86,8 +86,11 @@ def histories(draw: st.DrawFn) -> tuple[dict[str, Any], list[Line]]:
         elif kind == "reverse":
             target = orders.pop(draw(st.integers(0, len(orders) - 1)))
             lines.append(reverse(f"r{n}", target, day, n))
-        elif kind == "rezone":  # the operator changes the terms mid-way
-            settings = {"refer_three": draw(terms())}
+        elif kind == "rezone":  # the operator changes the terms mid-way, not the count
+            # (counting people, then purchases, a purchase that waited may take a place it
+            # could not when it was freed: not dealt again until a reversal, docs/modes.md)
+            count = config["zones"][ZONE]["refer_three"]["count"]
+            settings = {"refer_three": draw(terms()) | {"count": count}}
             lines.append({"type": "zone", "id": f"z{n}", "zone": ZONE, "settings": settings})
         else:
             lines.append({"type": "day", "id": f"d{n}", "zone": ZONE, "day": _day(day)})

@@ -172,9 +172,24 @@ def _wait(
     book.set_counter(zone, MODE, _at(referrer, generation, "id", slot), int(digest[:12], 16))
     book.set_counter(zone, MODE, _at(referrer, generation, "id2", slot), int(digest[12:], 16))
     book.set_counter(zone, MODE, _at(referrer, generation, "limit", slot), fresh)
+    mine = _mine_key(referrer, generation, digest)  # the referee's, for `_inherit`
+    nth = _get(book, zone, mine) + 1
+    book.set_counter(zone, MODE, mine, nth)
+    book.set_counter(zone, MODE, f"{mine}:{nth}", slot)
     run.effects.append(
         Effect("waiting", zone, MODE, referrer, amount, slot, f"{generation}:{member}")
     )
+
+
+def _mine_key(referrer: str, generation: int, digest: str) -> str:
+    """How many purchases of the referee's waited (`:n`, the n-th one's number)."""
+    return f"{_key(referrer, generation, 'mine')}:{digest}"
+
+
+def _moving(book: ClaimBook, zone: str, referrer: str, generation: int, step: int) -> None:
+    """Count the places waiting purchases hold that `_settle` may move."""
+    key = _key(referrer, generation, "moving")
+    book.set_counter(zone, MODE, key, _get(book, zone, key) + step)
 
 
 def _standby_key(referrer: str, generation: int, referee: str, cycle: int) -> str:
@@ -400,6 +415,8 @@ def unwait(run: Run, zone: str, effect: Effect, params: ReferThreeParams) -> Non
             book.set_counter(zone, MODE, _at(referrer, generation, "fixed", slot), 0)
             who = _referee(book, zone, referrer, generation, slot)
             _inherit(run, zone, params, referrer, generation, place, who, replaced)
+        else:
+            _moving(book, zone, referrer, generation, -1)
     _settle(run, zone, params, referrer, generation)
 
 
@@ -455,11 +472,12 @@ def _inherit(
     book = run.book
     if not _get(book, zone, _key(referrer, generation, "waiting")):
         return
-    for slot in range(1, _get(book, zone, _key(referrer, generation, "waits")) + 1):
+    mine = _mine_key(referrer, generation, who)
+    for n in range(1, _get(book, zone, mine) + 1):
+        slot = _get(book, zone, f"{mine}:{n}")
         amount = _get(book, zone, _at(referrer, generation, "amount", slot))
         if (
             not amount
-            or _referee(book, zone, referrer, generation, slot) != who
             or _get(book, zone, _at(referrer, generation, "limit", slot)) <= place
             or _get(book, zone, _at(referrer, generation, "fixed", slot))
         ):
@@ -467,6 +485,7 @@ def _inherit(
         held = _get(book, zone, _at(referrer, generation, "place", slot)) - 1
         if held >= 0:
             _vacate(run, zone, referrer, generation, held)
+            _moving(book, zone, referrer, generation, -1)
         book.set_counter(zone, MODE, _at(referrer, generation, "fixed", slot), 1)
         limit = _get(book, zone, _at(referrer, generation, "limit", slot))
         one = _Waiting(slot, amount, who, limit, None)
@@ -514,21 +533,6 @@ def _settle(run: Run, zone: str, params: ReferThreeParams, referrer: str, genera
     people = params.count == "people"
     places_key = _key(referrer, generation, "places")
     places = _get(book, zone, places_key)
-    waiting: list[_Waiting] = []
-    if _get(book, zone, _key(referrer, generation, "waiting")):
-        for slot in range(1, _get(book, zone, _key(referrer, generation, "waits")) + 1):
-            amount = _get(book, zone, _at(referrer, generation, "amount", slot))
-            if amount and not _get(book, zone, _at(referrer, generation, "fixed", slot)):
-                held = _get(book, zone, _at(referrer, generation, "place", slot)) - 1
-                waiting.append(
-                    _Waiting(
-                        slot,
-                        amount,
-                        _referee(book, zone, referrer, generation, slot),
-                        _get(book, zone, _at(referrer, generation, "limit", slot)),
-                        held if held >= 0 else None,
-                    )
-                )
     free = (
         {
             place
@@ -538,17 +542,77 @@ def _settle(run: Run, zone: str, params: ReferThreeParams, referrer: str, genera
         if _get(book, zone, _key(referrer, generation, "free"))
         else set()
     )
-    opened = free | {one.place for one in waiting if one.place is not None}
-    open_ = sorted(opened)
-    given: dict[int, int] = {}  # slot -> place
+    holding: dict[int, int] = {}  # a waiting purchase's number -> the place it holds
+    if _get(book, zone, _key(referrer, generation, "moving")):
+        for place in range(places):
+            slot = _get(book, zone, _at(referrer, generation, "by", place))
+            if slot and not _get(book, zone, _at(referrer, generation, "fixed", slot)):
+                holding[slot] = place
+    if _get(book, zone, _key(referrer, generation, "waiting")) and (free or holding):
+        given = _deal(book, zone, referrer, generation, size, people, places, free, holding)
+        for slot, place in holding.items():  # moved, or no longer holding: its refund goes
+            if given.get(slot, (None,))[0] != place:
+                book.set_counter(zone, MODE, _at(referrer, generation, "place", slot), 0)
+                _vacate(run, zone, referrer, generation, place)
+                _moving(book, zone, referrer, generation, -1)
+        for slot, (place, one) in given.items():
+            if holding.get(slot) != place:
+                _give(run, zone, params, referrer, generation, place, one)
+                _moving(book, zone, referrer, generation, 1)
+    fresh = places
+    while fresh and book.counter(zone, MODE, f"{_key(referrer, generation, 'freed')}:{fresh - 1}"):
+        fresh -= 1  # free places at the end are simply not taken yet
+        book.set_counter(zone, MODE, f"{_key(referrer, generation, 'freed')}:{fresh}", 0)
+        _count_free(book, zone, referrer, generation, -1)
+    if fresh != places:
+        book.set_counter(zone, MODE, places_key, fresh)
+
+
+def _deal(
+    book: ClaimBook,
+    zone: str,
+    referrer: str,
+    generation: int,
+    size: int,
+    people: bool,
+    places: int,
+    free: set[int],
+    holding: dict[int, int],
+) -> dict[int, tuple[int, _Waiting]]:
+    """Which waiting purchase takes which open place (free, or held by a waiting
+    purchase that may move): the lowest first, each to the first purchase waiting that
+    may take it. The purchases are read as far as needed, from the first that may still
+    wait (`first`: the ones before it were reversed or hold a place for good)."""
+    opened = free | set(holding.values())
+    last_slot = _get(book, zone, _key(referrer, generation, "waits"))
+    first_key = _key(referrer, generation, "first")
+    first = max(_get(book, zone, first_key), 1)
+    read: dict[int, _Waiting | None] = {}
+
+    def waiting(slot: int) -> _Waiting | None:
+        if slot not in read:
+            amount = _get(book, zone, _at(referrer, generation, "amount", slot))
+            if not amount or _get(book, zone, _at(referrer, generation, "fixed", slot)):
+                read[slot] = None
+            else:
+                who = _referee(book, zone, referrer, generation, slot)
+                limit = _get(book, zone, _at(referrer, generation, "limit", slot))
+                read[slot] = _Waiting(slot, amount, who, limit, holding.get(slot))
+        return read[slot]
+
+    while first <= last_slot and waiting(first) is None:
+        first += 1  # reversed, or holding a place for good: for ever
+    _set(book, zone, first_key, first)
+    given: dict[int, tuple[int, _Waiting]] = {}
     holders: dict[int, set[str]] = {}  # cycle -> who holds a place in it, so far
-    for place in open_:
+    for place in sorted(opened):
         cycle = place // size
         taken = holders.setdefault(cycle, set())
-        last = min((cycle + 1) * size, places)
-        kept = [other for other in range(cycle * size, last) if other not in opened]
-        for one in waiting:
-            if one.slot in given or one.limit <= place:
+        end = min((cycle + 1) * size, places)
+        kept = [other for other in range(cycle * size, end) if other not in opened]
+        for slot in range(first, last_slot + 1):
+            one = waiting(slot)
+            if one is None or slot in given or one.limit <= place:
                 continue
             if people and (
                 one.who in taken
@@ -558,24 +622,10 @@ def _settle(run: Run, zone: str, params: ReferThreeParams, referrer: str, genera
                 )
             ):
                 continue  # the referee holds a place in that cycle
-            given[one.slot] = place
+            given[slot] = (place, one)
             taken.add(one.who)
             break
-    for one in waiting:  # a purchase that moves or no longer holds: its refund goes
-        if one.place is not None and given.get(one.slot) != one.place:
-            book.set_counter(zone, MODE, _at(referrer, generation, "place", one.slot), 0)
-            _vacate(run, zone, referrer, generation, one.place)
-    for one in waiting:
-        to = given.get(one.slot)
-        if to is not None and to != one.place:
-            _give(run, zone, params, referrer, generation, to, one)
-    fresh = places
-    while fresh and book.counter(zone, MODE, f"{_key(referrer, generation, 'freed')}:{fresh - 1}"):
-        fresh -= 1  # free places at the end are simply not taken yet
-        book.set_counter(zone, MODE, f"{_key(referrer, generation, 'freed')}:{fresh}", 0)
-        _count_free(book, zone, referrer, generation, -1)
-    if fresh != places:
-        book.set_counter(zone, MODE, places_key, fresh)
+    return given
 
 
 def _give(
