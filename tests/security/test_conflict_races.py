@@ -632,7 +632,7 @@ def test_withdrawals_asked_as_the_real_name_is_taken_back_come_before_it(
     )
     log = query(context, lambda connection: [tuple(row) for row in connection.execute(statement)])
     for n in range(ROUNDS):
-        said = [answer for process in asked for answer in process[6 * n : 6 * n + 6]]
+        said = [answer for process in asked for answer in process[3 * n : 3 * n + 3]]
         mine = [
             action
             for action, target in log
