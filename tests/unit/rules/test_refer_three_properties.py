@@ -189,7 +189,7 @@ def _then(config: dict[str, Any], lines: list[Line], *more: Line) -> Driven:
 
 
 SETTINGS = settings(
-    max_examples=100,
+    max_examples=300,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
