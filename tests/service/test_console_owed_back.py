@@ -6,10 +6,14 @@ status select) and marks them. Read-only: the refund is made at the gateway."""
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from sqlalchemy import event
 
 from tests.service.conftest import Api, Clock
 from tests.service.test_console_pages import sign_in
 from tests.service.test_payments import an_order, gateway, notify
+from zengzhi.service.base import Context
 
 
 def cancelled_then_paid(api: Api, clock: Clock) -> None:
@@ -101,3 +105,50 @@ def test_the_audit_log_names_the_gateway_and_its_notification_in_words(
     api.client.get("/language/en")
     english = text_of(api.client.get("/console/audit").text)
     assert "the payment gateway (notification n0)" in english
+
+
+def _plans(context: Context, statements: list[tuple[str, Any]]) -> list[str]:
+    """Each statement's plan, as the database would run it on a large log (PostgreSQL
+    told not to prefer a scan, as it would on a handful of rows)."""
+    plans = []
+    with context.database.read() as connection:
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        cursor = raw.cursor()
+        for sql, parameters in statements:
+            if context.database.is_sqlite:
+                cursor.execute(f"EXPLAIN QUERY PLAN {sql}", parameters)
+            else:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute(f"EXPLAIN {sql}", parameters)
+            plans.append(" ".join(str(part) for row in cursor.fetchall() for part in row))
+    return plans
+
+
+def test_the_orders_pages_read_the_audit_log_by_its_index(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    """The pages read the log's payments after a cancel by ix_audit_log_action_target
+    (migration 0028), not by a scan of the tenant's whole log on each list page."""
+    cancelled_then_paid(api, clock)
+    sign_in(api.client, api.tenant)
+    seen: list[tuple[str, Any]] = []
+
+    def heard(*args: Any) -> None:
+        statement, parameters = args[2], args[3]
+        if "audit_log" in statement:
+            seen.append((statement, parameters))
+
+    engines = {context.database.reader, context.database.writer}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", heard)
+    try:
+        for path in ("/console/orders", "/console/orders/A1", "/console/orders?status=owed_back"):
+            assert api.client.get(path).status_code == 200
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", heard)
+    reads = [(sql, p) for sql, p in seen if sql.lstrip().upper().startswith("SELECT")]
+    assert len(reads) >= 3, seen  # the list's rows, the order's page, the filter
+    for plan in _plans(context, reads):
+        assert "ix_audit_log_action_target" in plan, plan

@@ -590,6 +590,9 @@ audit_log = Table(
     Column("after", Json),
     Column("reason", String(1000)),
     PrimaryKeyConstraint("tenant_id", "audit_id"),
+    # an action's records of one object, or of all (the orders pages' payments after a
+    # cancel, the audit page's filter): migration 0028
+    Index("ix_audit_log_action_target", "tenant_id", "action", "target"),
 )
 
 job_runs = Table(

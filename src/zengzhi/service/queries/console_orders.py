@@ -96,17 +96,16 @@ def _owed_back(connection: Connection, tenant: str, order_ids: list[str]) -> lis
     if not order_ids:
         return []
     a = t.audit_log.c
-    return list(
-        connection.execute(
-            select(a.target, a.at, a.after)
-            .where(
-                of_tenant(a, tenant),
-                a.action == PAID_AFTER_CANCEL,
-                a.target.in_([f"order:{order_id}" for order_id in order_ids]),
-            )
-            .order_by(a.audit_id)
+    found = connection.execute(
+        select(a.audit_id, a.target, a.at, a.after).where(
+            of_tenant(a, tenant),
+            a.action == PAID_AFTER_CANCEL,
+            a.target.in_([f"order:{order_id}" for order_id in order_ids]),
         )
     )
+    # sorted here: an ORDER BY audit_id led SQLite to the primary key's scan of the
+    # tenant's whole log instead of ix_audit_log_action_target (migration 0028)
+    return sorted(found, key=lambda row: int(row.audit_id))
 
 
 def _yuan_of(after: Any, fallback: str) -> str:
