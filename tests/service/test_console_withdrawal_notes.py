@@ -38,3 +38,17 @@ def test_the_top_bars_role_is_bracketed_as_the_language_brackets(api: Api) -> No
     assert 'owner<span class="role">（所有者）</span>' in page and "(所有者)" not in page
     api.client.get("/language/en")
     assert 'owner<span class="role"> (owner)</span>' in api.client.get("/console").text
+
+
+def test_the_member_pages_move_of_referees_is_explained_without_the_specs_name(
+    api: Api,
+) -> None:
+    """In English the member page's 'Move all direct members' began 'Seed 000 举报:', the
+    name of a design note no operator has; it says what it is for, as the Chinese does."""
+    api.member("m1")
+    api.member("m2", referrer="m1")  # the move is offered for a member with referees
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/en")
+    page = _text(api.client.get("/console/members/m1").text)
+    assert "Once a report (举报) is confirmed" in page
+    assert "Seed 000" not in page
