@@ -510,3 +510,32 @@ def test_one_subsidy_form_sent_to_two_servers_at_once_puts_the_money_in_once(
     statement = select(e.cause).where(e.tenant_id == tenant, e.kind == "subsidy")
     causes = query(context, lambda connection: list(connection.execute(statement).scalars()))
     assert len(causes) == ROUNDS and len(set(causes)) == ROUNDS, causes
+
+
+def test_two_operators_pausing_one_pool_at_once_pause_it_once(
+    servers: list[str], shop: Any
+) -> None:
+    """Two operators press 暂停发放 (then 恢复发放) for one pool at one instant: one page
+    says it was done, the other that someone else did it since the page was shown (409,
+    nothing done); one audit record each time, with the winner's reason. The page read
+    the pool, then paused it: both read it running, both paused it and were told so, and
+    the audit log had the pause twice."""
+    context, tenant, owner = shop
+    first = Browser(servers[0]).sign_in(tenant, "owner")
+    second = Browser(servers[1]).sign_in(tenant, "owner")
+    for n in range(ROUNDS):
+        for action, done_text in (("pause", "paused"), ("resume", "resumed")):
+            path = f"/console/pools/main/{action}"
+            pages = at_once(
+                (first.post, path, {"reason": f"first {n}"}),
+                (second.post, path, {"reason": f"second {n}"}),
+            )
+            said = [_text(page) for page in pages]
+            done = [f"Minting {done_text} in pool main." in text for text in said]
+            stale = [page.status_code == 409 and "since this page was shown" in text
+                     for page, text in zip(pages, said, strict=True)]  # fmt: skip
+            assert sorted(done) == [False, True] and sorted(stale) == [False, True], said
+            records = _audits(context, tenant, f"pool.{action}")
+            assert len(records) == n + 1, records
+            assert records[-1][2] == [f"first {n}", f"second {n}"][done.index(True)]
+    assert pools.get_pool(context, owner, "main").params["minting_enabled"] is True

@@ -151,14 +151,32 @@ def pause(
     context: Context, principal: Principal, pool_id: str, paused: bool, reason: str | None
 ) -> PoolView:
     """Stop (or restart) minting: contributions keep flowing into the pool (spec 03 H)."""
-    return configure_pool(
-        context,
+    return pause_once(context, principal, pool_id, paused, reason)[0]
+
+
+def pause_once(
+    context: Context, principal: Principal, pool_id: str, paused: bool, reason: str | None
+) -> tuple[PoolView, bool]:
+    """`pause`, and whether it was done now: a pool already paused (or running) is
+    answered as it is, nothing applied nor audited. Read under the pool's lock, in the
+    command, so that two operators pausing at once pause it once and the second is told
+    (the console read the pool first, then paused: both were done and audited)."""
+    principal.require(Permission.CONFIGURE)
+    configure = _configuration(
         principal,
         pool_id,
         PoolParamsIn(minting_enabled=not paused),
         "pool.pause" if paused else "pool.resume",
         reason,
     )
+
+    def run(uow: UnitOfWork) -> tuple[PoolView, bool]:
+        pool = _pool(uow, pool_id)
+        if pool.params.minting_enabled != paused:  # already as asked
+            return state_view(pool, uow), False
+        return configure(uow), True
+
+    return command(context, principal, run, grouped=True, wants=Wanted.of(pools=(pool_id,)))
 
 
 class SubsidyRequest(BaseModel):

@@ -165,12 +165,11 @@ def pause_or_resume(
     pausing = action == "pause"
     try:
         form.check()
-        if pools.get_pool(context, user.principal, pool_id).params["minting_enabled"] != pausing:
+        if not pools.pause_once(context, user.principal, pool_id, pausing, reason)[1]:
             # a stale form: the pool was paused (or resumed) since the page was shown.
             # Done again, it was audited twice, the second time with this reason, and
             # said done; nothing is done, and what was typed is shown back.
             raise DomainError(ErrorCode.CONFLICT, STALE[action].format(pool_id), None)
-        pools.pause(context, user.principal, pool_id, pausing, reason)
     except DomainError as error:
         stale = error.code == ErrorCode.CONFLICT and error.message == STALE[action].format(pool_id)
         return _page(
