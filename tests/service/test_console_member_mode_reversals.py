@@ -8,6 +8,7 @@ own sections name the modes: 推三返一收回（订单已退款）."""
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from tests.service.conftest import Api, enter_member_page
 from tests.service.test_console_pages import sign_in
@@ -15,7 +16,7 @@ from tests.service.test_modes import buy, product, zone
 
 
 def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 def test_a_reversed_referees_refund_is_said_taken_back_by_its_mode(api: Api) -> None:
@@ -64,3 +65,16 @@ def test_the_consoles_wallet_movements_name_the_mode_a_reversal_took_back(api: A
         api.client.get(f"/language/{language}")
         page = _text(api.client.get("/console/members/A").text)
         assert said in page, page
+
+
+def test_the_zone_forms_guide_says_what_a_reversal_does_to_refer_three(api: Api) -> None:
+    """The zone form's guide to the modes' parameters said nothing of reversals, though
+    refer three's rules under them (docs/modes.md) decide what a referrer keeps."""
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    guide = _text(api.client.get("/console/config/zones/new").text)
+    assert "被推荐人的购买被冲正，它带来的返还收回，所占名额空出" in guide, guide
+    assert "靠这个套餐得到的返还全部作废" in guide
+    api.client.get("/language/en")
+    guide = _text(api.client.get("/console/config/zones/new").text)
+    assert "A referee's purchase reversed has its refund taken back and frees its place" in guide
