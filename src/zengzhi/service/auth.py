@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -158,6 +158,12 @@ class Principal:
     tenant: str
     actor: str  # "user:alice" or "key:3f9a…", as the audit log names them
     role: Role
+    # what a request proved itself with (sessions.authenticate): an API key's id or a
+    # signed-in user's session id. Each command the request runs reads it again, locked,
+    # in its own transaction (base.command), so that nothing is done with a key revoked,
+    # or a session ended, once its revocation has returned. None: the command line, the
+    # system's own jobs, a member page (which checks its token itself), the tests.
+    proof: str | None = field(default=None, compare=False)
 
     @property
     def by_key(self) -> bool:

@@ -19,6 +19,7 @@ from zengzhi.service.sequencer import Sequencer
 from zengzhi.service.settings import Settings
 from zengzhi.store.commands import CommandRow, Commands
 from zengzhi.store.database import Database, LostRace
+from zengzhi.store.security import proven_role
 from zengzhi.store.tenants import tenant_time_zone
 from zengzhi.store.uow import UnitOfWork
 from zengzhi.store.wanted import Wanted
@@ -57,10 +58,11 @@ def command(
             raise error
         return result  # type: ignore[no-any-return]
     now = context.clock()
+    proven = _proven(principal, run)
 
     def attempt() -> T:
         with UnitOfWork(context.database, principal.tenant, now) as uow:
-            result = run(uow)
+            result = proven(uow)
             uow.commit()
             return result
 
@@ -75,7 +77,41 @@ def grouped_commands(
 ) -> list[tuple[Any, BaseException | None]]:
     """Each of `runs` as its own grouped command, in turn; once all are committed, each
     one's (result, None) or (None, the error it raised)."""
-    return context.sequencer.run(context.database, principal.tenant, context.clock, runs, wants)
+    proven = [_proven(principal, run) for run in runs]
+    return context.sequencer.run(context.database, principal.tenant, context.clock, proven, wants)
+
+
+_REVOKED = DomainError(
+    ErrorCode.UNAUTHORIZED,
+    "the API key was revoked, or the session ended, while this request was on its way:"
+    " nothing was done",
+    "Authorization",
+)
+_ROLE_CHANGED = DomainError(
+    ErrorCode.FORBIDDEN,
+    "the role changed while this request was on its way: nothing was done; send it again",
+    "Authorization",
+)
+
+
+def _proven(principal: Principal, run: Callable[[UnitOfWork], T]) -> Callable[[UnitOfWork], T]:
+    """`run`, first reading again, locked, what the request proved itself with (its API
+    key or session: `Principal.proof`). The request checked it when it arrived, in a
+    transaction of its own; a revocation that returned before this command's commit let
+    the command through after it (a key leaked and revoked went on writing)."""
+    proof = principal.proof
+    if proof is None:
+        return run
+
+    def proven(uow: UnitOfWork) -> T:
+        role = proven_role(uow.connection, uow.tenant, principal.actor, proof, uow.now)
+        if role is None:
+            raise _REVOKED
+        if role != principal.role:
+            raise _ROLE_CHANGED
+        return run(uow)
+
+    return proven
 
 
 def query(context: Context, run: Callable[[Connection], T]) -> T:

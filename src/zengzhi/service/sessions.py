@@ -181,7 +181,7 @@ def authenticate(context: Context, token: str) -> Principal:
             or not auth.digests_match(key.secret_hash, secret)
         ):
             raise DomainError(ErrorCode.UNAUTHORIZED, "unknown or revoked API key")
-        return Principal(tenant, f"key:{key_id}", Role(key.role))
+        return Principal(tenant, f"key:{key_id}", Role(key.role), key_id)
     claims = auth.read_session(context.settings.session_secret(), token, now)
     if claims is None:
         raise DomainError(ErrorCode.UNAUTHORIZED, "invalid or expired session; sign in again")
@@ -198,7 +198,7 @@ def authenticate(context: Context, token: str) -> Principal:
         raise DomainError(ErrorCode.UNAUTHORIZED, "this user may no longer sign in")
     if not is_open:
         raise _ENDED
-    return Principal(claims.tenant, f"user:{claims.username}", Role(row.role))
+    return Principal(claims.tenant, f"user:{claims.username}", Role(row.role), claims.session)
 
 
 def logout(context: Context, token: str) -> None:

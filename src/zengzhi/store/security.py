@@ -157,6 +157,40 @@ def session_is_open(
     return row is not None and row.revoked_at is None and row.expires_at > now
 
 
+def proven_role(
+    connection: Connection, tenant: str, actor: str, proof: str, now: datetime
+) -> str | None:
+    """The role `actor` still holds by what its request proved itself with (`proof`): an
+    API key's id (`key:…`) not revoked, or a user's (`user:…`) session still open and the
+    user not disabled; None if no longer. Read `FOR SHARE`, first in a command: a
+    revocation (an update of the key's, the session's or the user's row) at this moment
+    waits until the command commits, and a command after it waits for it and reads it."""
+    kind, _, subject = actor.partition(":")
+    if kind == "key":
+        k = t.api_keys.c
+        statement = select(k.role).where(
+            of_tenant(k, tenant), k.key_id == proof, k.revoked_at.is_(None)
+        )
+    else:
+        s, u = t.sessions.c, t.users.c
+        statement = (
+            select(u.role)
+            .join_from(t.sessions, t.users, u.username == s.subject)
+            .where(
+                of_tenant(s, tenant),
+                of_tenant(u, tenant),
+                s.session_id == proof,
+                s.kind == USER,
+                s.subject == subject,
+                s.revoked_at.is_(None),
+                s.expires_at > now,
+                u.disabled.is_(False),
+            )
+        )
+    role = connection.execute(statement.with_for_update(read=True)).scalar()
+    return None if role is None else str(role)
+
+
 def revoke_sessions(
     connection: Connection,
     tenant: str,
