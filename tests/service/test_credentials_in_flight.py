@@ -14,13 +14,13 @@ import time
 
 import pytest
 
-from tests.service.conftest import PASSWORD, new_tenant
+from tests.service.conftest import PASSWORD, new_tenant, statements_sent
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service import members, orders, pools, sessions, users
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, command
 from zengzhi.service.members import NewMember
-from zengzhi.service.orders import NewOrder
+from zengzhi.service.orders import NewOrder, OrderBatch
 from zengzhi.service.pools import NewPool
 from zengzhi.service.sessions import Login
 from zengzhi.service.users import NewApiKey, NewUser, UserChange
@@ -121,3 +121,20 @@ def test_a_revocation_waits_for_the_command_that_has_read_the_key(context: Conte
     with pytest.raises(DomainError) as after:
         command(context, by_key, slow)
     assert after.value.code == ErrorCode.UNAUTHORIZED
+
+
+def test_a_group_sent_with_one_key_reads_it_once(context: Context) -> None:
+    """A batch's orders are commands of one transaction: its key is read again once."""
+    owner, by_key, _ = _shop(context)
+    members.create_member(context, owner, NewMember(id="m1"))
+    batch = OrderBatch(
+        orders=[
+            NewOrder(id=f"b{n}", member="m1", amount="100.00", contribution="30.00")
+            for n in range(5)
+        ],
+        pay=True,
+    )
+    with statements_sent(context) as sent:
+        answers = orders.create_orders(context, by_key, batch)
+    assert [answer.order.status for answer in answers if answer.order] == ["completed"] * 5
+    assert len([statement for statement in sent if "FROM api_keys" in statement]) == 1

@@ -104,11 +104,13 @@ def _proven(principal: Principal, run: Callable[[UnitOfWork], T]) -> Callable[[U
         return run
 
     def proven(uow: UnitOfWork) -> T:
-        role = proven_role(uow.connection, uow.tenant, principal.actor, proof, uow.now)
-        if role is None:
-            raise _REVOKED
-        if role != principal.role:
-            raise _ROLE_CHANGED
+        if (proof, principal.role) not in uow.proven:
+            role = proven_role(uow.connection, uow.tenant, principal.actor, proof, uow.now)
+            if role is None:
+                raise _REVOKED
+            if role != principal.role:
+                raise _ROLE_CHANGED
+            uow.proven.add((proof, principal.role))
         return run(uow)
 
     return proven

@@ -60,6 +60,10 @@ class UnitOfWork:
         self.tenant = tenant
         self.now = now
         self._committed = False
+        # the keys and sessions (with the role each was checked for) read again, locked,
+        # in this transaction (service/base.py `_proven`): a group's commands sent with
+        # one key read it once
+        self.proven: set[tuple[str, str]] = set()
 
     def __enter__(self) -> UnitOfWork:
         self.connection = self.database.writer.connect()
