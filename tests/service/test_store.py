@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ import pytest
 from alembic import command as alembic
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, event, insert, select, update
+from sqlalchemy import create_engine, event, insert, make_url, select, text, update
 from typer.testing import CliRunner
 
 from tests.service.conftest import Api, new_tenant
@@ -247,3 +248,37 @@ def test_a_database_in_memory_leaves_no_file(
         assert connection.exec_driver_sql("SELECT 1").scalar_one() == 1
     database.dispose()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_index_built_beforehand_is_kept_by_its_migration(postgres_admin_url: str) -> None:
+    """docs/deploy.md: migration 0028's index over the audit log may be built while the
+    old release runs (CREATE INDEX CONCURRENTLY, which blocks no writes); the upgrade
+    then builds nothing, where it failed on the index already there."""
+    admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    name = f"zengzhi_test_{secrets.token_hex(4)}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(postgres_admin_url).set(database=name)
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        config = alembic_config(url.render_as_string(hide_password=False))
+        with engine.connect() as connection:
+            config.attributes["connection"] = connection
+            alembic.upgrade(config, "0027")
+            connection.execute(
+                text(
+                    "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_audit_log_action_target"
+                    " ON audit_log (tenant_id, action, target)"
+                )
+            )
+            alembic.upgrade(config, "head")
+            found = connection.execute(
+                text("SELECT count(*) FROM pg_indexes WHERE indexname = :n"),
+                {"n": "ix_audit_log_action_target"},
+            ).scalar_one()
+            assert found == 1
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -23,7 +23,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_audit_log_action_target", "audit_log", ["tenant_id", "action", "target"])
+    # if it exists, it was built beforehand without stopping the shop (docs/deploy.md,
+    # "Upgrades": CREATE INDEX CONCURRENTLY on PostgreSQL, while the old release runs)
+    op.create_index(
+        "ix_audit_log_action_target",
+        "audit_log",
+        ["tenant_id", "action", "target"],
+        if_not_exists=True,
+    )
 
 
 def downgrade() -> None:
