@@ -146,19 +146,26 @@ def _text(page: httpx.Response) -> str:
     return unescape(re.sub(r"\s+", " ", page.text))
 
 
+def _held_withdrawals(context: Context, owner: Principal, prefix: str) -> None:
+    """ROUNDS members, each with a held withdrawal of 10.00: members m0… with w0… (no
+    prefix), or d0… with wd0… (prefix "d"); their orders and sales named alike."""
+    for n in range(ROUNDS):
+        member = f"{prefix or 'm'}{n}"
+        members.create_member(context, owner, NewMember(id=member))
+        new = NewOrder(id=f"o{prefix}{n}", member=member, amount="1000.00", contribution="300.00")
+        orders.create_order(context, owner, new)
+        orders.pay(context, owner, new.id)
+        sale = members.SellRequest(id=f"s{prefix}{n}", points="all")
+        members.sell(context, owner, member, sale)
+        asked = WithdrawalRequest(id=f"w{prefix}{n}", amount="10.00")
+        assert wallets.request_withdrawal(context, owner, member, asked)["status"] == "held"
+
+
 def test_two_operators_approving_one_withdrawal_at_once_approve_it_once(
     servers: list[str], shop: Any
 ) -> None:
     context, tenant, owner = shop
-    for n in range(ROUNDS):
-        member = f"m{n}"
-        members.create_member(context, owner, NewMember(id=member))
-        new = NewOrder(id=f"o{n}", member=member, amount="1000.00", contribution="300.00")
-        orders.create_order(context, owner, new)
-        orders.pay(context, owner, new.id)
-        members.sell(context, owner, member, members.SellRequest(id=f"s{n}", points="all"))
-        asked = WithdrawalRequest(id=f"w{n}", amount="10.00")
-        assert wallets.request_withdrawal(context, owner, member, asked)["status"] == "held"
+    _held_withdrawals(context, owner, "")
     first = Browser(servers[0]).sign_in(tenant, "owner")
     second = Browser(servers[1]).sign_in(tenant, "fin")
     for n in range(ROUNDS):
@@ -361,15 +368,7 @@ def test_one_withdrawal_approved_and_rejected_at_once_ends_rejected_in_one_order
     or the approval's page is a refusal naming the status (409, not a 500, not a page
     saying it was done) and the log has the rejection alone."""
     context, tenant, owner = shop
-    for n in range(ROUNDS):
-        member = f"d{n}"
-        members.create_member(context, owner, NewMember(id=member))
-        new = NewOrder(id=f"od{n}", member=member, amount="1000.00", contribution="300.00")
-        orders.create_order(context, owner, new)
-        orders.pay(context, owner, new.id)
-        members.sell(context, owner, member, members.SellRequest(id=f"sd{n}", points="all"))
-        asked = WithdrawalRequest(id=f"wd{n}", amount="10.00")
-        assert wallets.request_withdrawal(context, owner, member, asked)["status"] == "held"
+    _held_withdrawals(context, owner, "d")
     first = Browser(servers[0]).sign_in(tenant, "owner")
     second = Browser(servers[1]).sign_in(tenant, "fin")
     for n in range(ROUNDS):
