@@ -265,11 +265,15 @@ def _days(shown: str) -> Decimal | None:
 
 def same_reading(shown: str, typed: str) -> bool:
     """`shown` (what a page writes back) reads as `typed`: the same text, or the same
-    number once a full-width one is read as the ASCII one (a number of days written as a
-    duration too)."""
+    number once a full-width one is read as the ASCII one, one grouped by commas (1,000.00)
+    as the one without (a number of days written as a duration too)."""
     if shown in (typed, typed.strip()):
         return True
     plain = typed.strip().translate(FULL_WIDTH)
+    if re.fullmatch(
+        r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?", plain
+    ):  # 1,000.00 as a page writes it
+        plain = plain.replace(",", "")
     try:
         number = Decimal(plain)
     except InvalidOperation:

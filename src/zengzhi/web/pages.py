@@ -320,19 +320,28 @@ class SignInRequired(Exception):
 # A Chinese input method in full-width mode types ０-９, ． and －: a number written wholly
 # in them is read as the number it is (the member page refused "１０" as no decimal), and
 # so is a phone typed so, with its spaces (１３８ ００１３ ８０００, its wide space 　)
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋　", "0123456789.-+ ")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋　，￥\u2212", "0123456789.-+ ,¥-")
 _NUMBER = re.compile(r"[-+]?[0-9.]+|\+?[0-9][0-9 -]*[0-9]")
+# an amount as the pages write it (¥1,000.00, −¥12.50), copied into a form: its ¥ and
+# its commas are dropped, but only a comma that groups three digits (1,00 and 10,0000
+# stay as typed, refused as no number, naming their field); the JSON API takes no such
+# text
+_GROUPED = re.compile(r"([-+]?)¥?([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9.]+)")
 
 
 def typed(value: str) -> str:
     """A form field's text as typed, without surrounding spaces; a number in full-width
-    characters as the same number in ASCII. Any other text is kept as it is."""
+    characters as the same number in ASCII, an amount written as the pages write it
+    (¥1,000.00) as that number (1000.00). Any other text is kept as it is."""
     return _ascii_number(value.strip())
 
 
 def _ascii_number(value: str) -> str:
     ascii_number = value.strip().translate(_FULL_WIDTH)
-    return ascii_number if _NUMBER.fullmatch(ascii_number) else value
+    if _NUMBER.fullmatch(ascii_number):
+        return ascii_number
+    amount = _GROUPED.fullmatch(ascii_number)
+    return amount.group(1) + amount.group(2).replace(",", "") if amount else value
 
 
 # a list's day filters: a day is no number, kept as typed (２０２６-01-01 is refused)
