@@ -9,7 +9,10 @@ command is run again, as the event log's order would have it (docs/service.md, "
 order"). Here: two transactions by hand, each alone below level 2 and together above it,
 the second to commit paying level 2's differential only after it is run again; then
 three processes' groups of orders and reversals under one chain with three thresholds,
-whose books, team performance, levels and team rewards must be a sequential replay's.
+whose books, team performance, levels and team rewards must be a sequential replay's;
+and a level read, not grown (a zone open from level 2), dropped by a reversal committed
+meanwhile: the order it let through was committed and the log's replay refused it, until
+the levels read were checked at commit too (`Growth.seen`).
 PostgreSQL; on SQLite a write transaction holds the whole database."""
 
 from __future__ import annotations
@@ -27,13 +30,15 @@ from sqlalchemy import Connection, select, text
 
 from tests.processes import RACERS
 from tests.service.conftest import SECRET, new_tenant
+from zengzhi.core.errors import DomainError
 from zengzhi.engine.config import DistributionConfig, TenantConfig
 from zengzhi.engine.engine import Outcome
 from zengzhi.engine.replay import replay
-from zengzhi.service import distribution, members, orders
+from zengzhi.service import catalog, distribution, members, orders
 from zengzhi.service.audit import check_ledger, check_replay, event_log
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, grouped_commands
+from zengzhi.service.catalog import ProductIn, ZoneIn
 from zengzhi.service.members import NewMember
 from zengzhi.service.orders import NewOrder
 from zengzhi.service.settings import Settings
@@ -150,11 +155,13 @@ LEVEL_1, LEVEL_2 = ("1000.00", "0.01"), ("2000.00", "0.03")
 RATE_1, RATE_2 = Decimal(LEVEL_1[1]), Decimal(LEVEL_2[1])
 
 
-def _two_at_once(database: Database, owner: Principal, a: str, b: str) -> list[int]:
+def _two_at_once(
+    database: Database, owner: Principal, a: str, b: str
+) -> tuple[list[int], list[BaseException]]:
     """A takes its step ("order step") and holds its transaction open; B takes its own
     in another thread, reading U's performance before A commits (it may then wait for a
     balance A's reward locked: U's wallet); A commits, then B, through the retries of
-    `Database.retrying`. Returns B's attempts."""
+    `Database.retrying`. Returns B's attempts, and what B raised in the end."""
     now = datetime.now(UTC)
 
     def take(uow: UnitOfWork, order_and_step: str) -> None:
@@ -189,8 +196,7 @@ def _two_at_once(database: Database, owner: Principal, a: str, b: str) -> list[i
     a_committed.set()
     racer.join(30)
     assert not racer.is_alive()
-    assert errors == []
-    return attempts
+    return attempts, errors
 
 
 # U's rows: (orders paid before, A's step, B's step, U's rewards by order, U's figures)
@@ -242,7 +248,8 @@ def test_two_orders_crossing_a_level_at_once_the_second_runs_again(
     _order(context, owner, "b1", "b", "300.00")
     if crossing == "up":
         _order(context, owner, "a1", "a", "300.00")
-    attempts = _two_at_once(database, owner, a, b)
+    attempts, errors = _two_at_once(database, owner, a, b)
+    assert errors == []
     with database.read() as connection:
         assert check_ledger(connection, owner.tenant) == []
         assert check_replay(connection, owner.tenant) == []
@@ -377,4 +384,44 @@ def test_processes_crossing_star_levels_up_and_down_pay_as_a_replay(postgres_url
     assert booked == replayed
     assert {kind for kind, *_ in booked} == {"reward", "reward_reversal"}
     assert {kind for *_, kind in booked} == {"team", "peer", None}  # None: a reversal's
+    database.dispose()
+
+
+def test_a_level_a_zone_requires_dropped_by_a_reversal_meanwhile_refuses_the_order(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A zone open to level 2 and up; U at 2,100.00 (level 2) buys in it (B) while a
+    reversal of 600.00 under U (A) drops it to 1,500.00, level 1, and commits first. B read
+    U's level 2 without a lock and grew no one: it must not commit an order the log's
+    order (A, then B) refuses; run again, it is refused."""
+    lost = _count_lost_races(monkeypatch)
+    database = Database(postgres_url)
+    upgrade(database.writer)
+    context = Context(database, Settings(database_url=postgres_url, secret_key=SECRET))
+    owner = Principal(new_tenant(context, "gated"), "user:owner", Role.OWNER)
+    _levels(context, owner, [LEVEL_1, LEVEL_2])
+    modes = {"ads": {"ratio": "1", "backed": True}, "requires": {"level": 2}}
+    catalog.put_item(context, owner, "zone", "vip", ZoneIn.model_validate({"modes": modes}))
+    pack = {"price": "100.00", "platform": "100.00", "zone": "vip"}
+    catalog.put_item(context, owner, "product", "pack", ProductIn.model_validate(pack))
+    members.create_member(context, owner, NewMember(id="u"))
+    for member in ("a", "c"):
+        members.create_member(context, owner, NewMember(id=member, referrer="u"))
+    for order_id, member, amount in (("c1", "c", "1500.00"), ("a1", "a", "600.00")):
+        _order(context, owner, order_id, member, amount)
+        orders.pay(context, owner, order_id)
+    orders.create_order(context, owner, NewOrder(id="u1", member="u", product="pack"))
+    attempts, errors = _two_at_once(database, owner, "a1 reverse", "u1 pay")
+    with database.read() as connection:
+        assert check_ledger(connection, owner.tenant) == []
+        assert check_replay(connection, owner.tenant) == []
+        assert differences(connection, owner.tenant) == []
+        status = connection.execute(
+            select(_o.status).where(_o.tenant_id == owner.tenant, _o.order_id == "u1")
+        ).scalar_one()
+    assert status == "created"
+    assert [type(error) for error in errors] == [DomainError]
+    assert "team level 2" in str(errors[0])
+    assert lost == ["the star level of 'u'"]
+    assert attempts == [1, 2]
     database.dispose()

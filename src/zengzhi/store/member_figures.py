@@ -49,7 +49,7 @@ _TEAM = (
     .where(of_tenant(_m, bindparam("tenant")), _m.member_id == bindparam("member"))
     .values(team=_m.team + bindparam("delta"))
 )
-_GROWN = select(_m.member_id, _m.team_performance).where(
+_GROWN = select(_m.member_id, _m.team_performance, _m.team_level).where(
     of_tenant(_m, bindparam("tenant")), _m.member_id.in_(bindparam("members", expanding=True))
 )
 
@@ -68,6 +68,12 @@ class Growth:
     base: dict[str, int] = field(default_factory=dict)  # team_performance as read
     added: dict[str, int] = field(default_factory=dict)
     bounds: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # the levels a rule used of members read, not grown (a zone's requirement, the green
+    # mode's uplines): the row must still have them at commit
+    seen: dict[str, set[int]] = field(default_factory=dict)
+
+    def saw(self, member: str, level: int) -> None:
+        self.seen.setdefault(member, set()).add(level)
 
     def performance(self, member: str) -> int:
         return self.base[member] + self.added.get(member, 0)
@@ -91,9 +97,17 @@ class Growth:
         return level
 
     def take(self) -> Growth:
-        taken = Growth(self.params, self.base, self.added, self.bounds)
-        self.base, self.added, self.bounds = {}, {}, {}
+        taken = Growth(self.params, self.base, self.added, self.bounds, self.seen)
+        self.base, self.added, self.bounds, self.seen = {}, {}, {}, {}
         return taken
+
+    def level_before(self, member: str, performance: int, level: int) -> int:
+        """The level of a row found at commit with `performance` and `level`, before
+        this transaction's growth (written in the same statement)."""
+        if not self.added.get(member):
+            return level  # the statement kept the row's level
+        params = self.params
+        return 0 if params is None else params.level_for(performance - self.added[member])
 
 
 def level_case(
@@ -134,6 +148,7 @@ def follow_balances(
     command is run again (`LostRace`)."""
     grew = growth.added if growth else {}
     bounds = growth.bounds if growth else {}
+    seen = growth.seen if growth else {}
     moved: dict[str, list[int]] = {member: [0, 0, fen, 0] for member, fen in (spent or {}).items()}
     for (account, asset), delta in deltas.items():
         if not delta:
@@ -146,10 +161,12 @@ def follow_balances(
             moved.setdefault(owner, [0, 0, 0, 0])[1] += delta
     for member, amount in grew.items():
         moved.setdefault(member, [0, 0, 0, 0])[3] += amount
+    for member in seen:  # written (locked) in the same statement, checked after it
+        moved.setdefault(member, [0, 0, 0, 0])
     rows = [
         (member, *changes)
         for member, changes in sorted(moved.items())
-        if any(changes) or member in bounds
+        if any(changes) or member in bounds or member in seen
     ]
     if rows and not grew and bulk(connection, len(rows)):  # a daily run's: one statement
         bulk_update(
@@ -176,23 +193,26 @@ def follow_balances(
                 for m, w, p, f, g in rows
             ],
         )
-    if bounds:
-        _check_levels(connection, tenant, grew, bounds)
+    if growth and (bounds or seen):
+        _check_levels(connection, tenant, growth)
 
 
-def _check_levels(
-    connection: Connection,
-    tenant: str,
-    grew: Mapping[str, int],
-    bounds: Mapping[str, tuple[int, int]],
-) -> None:
+def _check_levels(connection: Connection, tenant: str, growth: Growth) -> None:
     """Every level the command used is the one its growth reaches on the performance the
     rows had (another server's order under the same upline may have committed since the
-    command read it): if not, the event log's order would have paid other levels."""
-    found = connection.execute(_GROWN, {"tenant": tenant, "members": sorted(bounds)})
-    for member, performance in found:
-        low, high = bounds[member]
-        if not low <= int(performance) - grew.get(member, 0) < high:
+    command read it), and every level it read and did not grow is the row's still (a
+    reversal may have dropped it): if not, the event log's order would have paid other
+    levels, or refused a zone's order. The rows are locked: the update before wrote them."""
+    grew, bounds, seen = growth.added, growth.bounds, growth.seen
+    wanted = sorted(bounds.keys() | seen.keys())
+    for member, performance, level in connection.execute(
+        _GROWN, {"tenant": tenant, "members": wanted}
+    ):
+        before = int(performance) - grew.get(member, 0)
+        low, high = bounds.get(member, (-FAR, FAR))
+        if not low <= before < high:
+            raise LostRace(f"the star level of {member!r}")
+        if seen.get(member, set()) - {growth.level_before(member, int(performance), int(level))}:
             raise LostRace(f"the star level of {member!r}")
 
 

@@ -14,10 +14,12 @@ what this transaction grew them by, and every read of a level sees that growth. 
 server's order under the same upline may commit in between: the commit then checks that
 each level this transaction used is still the one its amount reaches on top of the
 performance found (`Growth.bounds`), and if one is not, the command is run again, whole
-(`LostRace`), as the event log's order would have it. A binding takes the tenant's network
-lock first (`lock_links`), so that its cycle check and its write are one step; every other
-command that reads a link takes the same lock shared (`read_lock`), so that no binding
-commits between its reading of a chain and its own commit.
+(`LostRace`), as the event log's order would have it. A level read and not grown (`level`,
+`uplines`: a zone's requirement, the green mode's acceleration) is checked the same way
+(`Growth.seen`): a reversal committed meanwhile may have dropped it. A binding takes the
+tenant's network lock first (`lock_links`), so that its cycle check and its write are one
+step; every other command that reads a link takes the same lock shared (`read_lock`), so
+that no binding commits between its reading of a chain and its own commit.
 """
 
 from __future__ import annotations
@@ -275,14 +277,22 @@ class SqlNetwork:
         self.read_lock()
         known = self._known_uplines(member, depth)
         if known is not None:
-            return known
+            return self._used(known)
         bound = {"tenant": self._tenant, **_bounded(member, depth)}
         found = [
             (row.member_id, self._level(row.member_id, int(row.team_level)))
             for row in self._connection.execute(_LEVELLED, bound)
         ]
         _checked(member, [upline for upline, _ in found])
-        return found
+        return self._used(found)
+
+    def _used(self, levels: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        """Levels handed to a rule: those read from a row (not grown here) are checked at
+        commit too (`Growth.seen`), as the grown ones are."""
+        for member, level in levels:
+            if member not in self.growth.added:
+                self.growth.saw(member, level)
+        return levels
 
     def _level(self, member: str, stored: int) -> int:
         """A level read from the member's row, or the one it has with the growth held."""
@@ -338,7 +348,7 @@ class SqlNetwork:
         found = self._connection.execute(
             select(m.team_level).where(self._where(member))
         ).scalar_one_or_none()
-        return int(found or 0)
+        return self._used([(member, int(found or 0))])[0][1]
 
     def qualifying(self, min_level: int) -> list[tuple[str, int]]:
         m = t.members.c
