@@ -111,10 +111,10 @@ def test_a_wallet_movement_s_time_is_followed_by_the_language_s_colon(api: Api) 
     api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "10"}))
     client.get("/language/zh")
     page = client.get("/m").text
-    assert re.search(r"日 \d\d:\d\d：卖出积分 <strong>", page)
+    assert re.search(r"日 \d\d:\d\d：卖出积分 <strong\b", page)
     assert not re.search(r"\d\d:\d\d: ", page)
     client.get("/language/en")
-    assert re.search(r"\d\d:\d\d: points sold <strong>", client.get("/m").text)
+    assert re.search(r"\d\d:\d\d: points sold <strong\b", client.get("/m").text)
 
 
 def test_a_mode_s_one_promise_is_said_once(api: Api) -> None:

@@ -38,7 +38,9 @@ def test_the_member_page_names_every_kind_of_wallet_movement(language: str) -> N
     from zengzhi.web.pages import templates  # noqa: PLC0415
 
     history = [
-        SimpleNamespace(at=datetime(2026, 1, 1, tzinfo=UTC), kind=kind.value, amount="-1.00")
+        SimpleNamespace(
+            at=datetime(2026, 1, 1, tzinfo=UTC), kind=kind.value, amount="-1.00", params={}
+        )
         for kind in EntryKind
     ]
     t = Translator(language)
