@@ -95,7 +95,7 @@ def test_every_parameter_of_every_operation_refuses_a_value_it_does_not_take(api
                     assert (answer["code"], answer["field"]) == ("invalid", name), (*where, answer)
                     said[language] = answer["message"]
                 assert said["en"].startswith(f"address parameter '{name}': "), (path, said)
-                assert said["zh-CN"].startswith(f"地址参数 '{name}'："), (path, said)
+                assert said["zh-CN"].startswith(f"地址参数 “{name}”："), (path, said)
                 assert not re.search("[A-Za-z]{4,}", said["zh-CN"].replace(name, "")) or (
                     "enum" in schema  # the values a status takes are written as they are sent
                 ), (path, said)
@@ -133,7 +133,7 @@ def test_an_address_parameter_an_operation_does_not_take_is_refused_naming_it(ap
                 expected = f"address parameter 'sort': is not one this address takes {taken}"
                 assert answer["message"] == expected, (method, path, answer)
             else:
-                assert answer["message"].startswith("地址参数 'sort'：不是此地址接受的参数"), answer
+                assert answer["message"].startswith("地址参数 “sort”：不是此地址接受的参数"), answer
                 assert all(name in answer["message"] for name in takes), (path, answer)
     assert len(operations) > 60
     # what it does take is still taken, and nothing was done by a refused request
@@ -192,7 +192,7 @@ def test_an_address_parameter_given_twice_is_refused_naming_it(api: Api) -> None
                 assert (answer["code"], answer["field"]) == ("invalid", name), (*where, answer)
                 said[language] = answer["message"]
             assert said["en"] == f"address parameter '{name}': is given more than once", said
-            assert said["zh-CN"] == f"地址参数 '{name}'：出现了不止一次", said
+            assert said["zh-CN"] == f"地址参数 “{name}”：出现了不止一次", said
             walked.append(f"{method} {path} {name}")
     assert len(walked) >= 20, walked
     # the same value twice is refused too, and a refused request does nothing

@@ -97,9 +97,9 @@ def test_a_bad_address_of_the_console_is_said_in_chinese(api: Api) -> None:
     unknown = client.get("/console/members/zzz")
     assert unknown.status_code == 404
     assert "未知会员" in unknown.text and "(member)" not in unknown.text  # no English name
-    # the sentence names what was not found: not 未知会员 'zzz'（会员）, the field again
+    # the sentence names what was not found: not 未知会员 “zzz”（会员）, the field again
     said = unescape(unknown.text)
-    assert "未知会员 'zzz'（会员）" not in said and "未知会员 'zzz'" in said
+    assert "未知会员 “zzz”（会员）" not in said and "未知会员 “zzz”" in said
     client.cookies.set("zz_lang", "en")
     assert "must be at least 1 (page number)" in client.get("/console/orders?page=0").text
     for day in ("-1", "9999999999", "2026-02-30"):  # each its own pydantic type
@@ -135,14 +135,14 @@ def test_a_bad_entry_of_a_list_is_flagged_at_its_field_with_its_value(api: Api) 
     spaced = client.post(
         "/console/config/settings", data=settings(csrf, **{"member_page.pool_names": "a b = x"})
     )
-    assert field_errors(spaced.text)["member_page.pool_names"].startswith("'a b'：必须是")
+    assert field_errors(spaced.text)["member_page.pool_names"].startswith("“a b”：必须是")
 
     conversion = {"csrf": csrf, "id": "c-1", "into": "shares", "rate": "1", "reason": "年终"}
     page = client.post("/console/pools/conversion", data={**conversion, "members": "m1 -x"})
     assert page.status_code == 422
     flagged = field_errors(page.text)
     assert list(flagged) == ["convert-members"], flagged
-    assert "'-x'" in flagged["convert-members"]
+    assert "“-x”" in flagged["convert-members"]
     assert 'class="notice error"' not in page.text
 
 
@@ -153,10 +153,10 @@ def test_toml_that_does_not_parse_is_explained_in_chinese(api: Api) -> None:
     csrf = sign_in(client, api.tenant)
     client.cookies.set("zz_lang", "zh")
     for text, said in (
-        ("1e3", "键值对的键后面应为 '='（位置：文末）"),
-        ("[commission\nrates = 1", "表声明的末尾应为 ']'（位置：第 1 行第 12 列）"),
+        ("1e3", "键值对的键后面应为“=”（位置：文末）"),
+        ("[commission\nrates = 1", "表声明的末尾应为“]”（位置：第 1 行第 12 列）"),
         # a number typed in full-width characters is read as that number (forms, 6c18c2c)
-        ("１０００", "键值对的键后面应为 '='（位置：文末）"),
+        ("１０００", "键值对的键后面应为“=”（位置：文末）"),
         ("１０００ 元", "语句无效（位置：第 1 行第 1 列）"),
     ):
         page = client.post(
@@ -204,7 +204,7 @@ def test_an_uploaded_scenario_is_named_by_its_file_and_said_once(api: Api) -> No
     )
     assert page.status_code == 422
     said = field_errors(page.text)["upload"]
-    assert said.startswith("mine.toml 不是有效的 TOML：表声明的末尾应为 ']'"), said
+    assert said.startswith("mine.toml 不是有效的 TOML：表声明的末尾应为“]”"), said
     assert 'class="notice error"' not in page.text
     unknown = client.post(
         "/console/simulations",
@@ -362,6 +362,6 @@ def test_event_types_are_separated_as_a_chinese_keyboard_types_them(api: Api) ->
     assert refused.status_code == 422
     said = field_errors(refused.text)
     assert said == {
-        "event_types": "'订单完成'：须为英文小写的事件类型，如 order.completed、withdrawal.* 或 *"
+        "event_types": "“订单完成”：须为英文小写的事件类型，如 order.completed、withdrawal.* 或 *"
     }, said
     assert len(api.ok(api.get("/v1/webhooks"))) == 2  # nothing more subscribed

@@ -59,7 +59,7 @@ def test_the_consoles_json_addresses_answer_refusals_as_json(api: Api, context: 
         assert body["message"] == "address parameter 'q': is given more than once", body
         in_chinese = api.client.get(f"{path}?pool=main&q=a&q=b", headers={"Accept-Language": "zh"})
         body = _shape(in_chinese, 422, "invalid", "q")
-        assert body["message"] == "地址参数 'q'：出现了不止一次", body
+        assert body["message"] == "地址参数 “q”：出现了不止一次", body
         _shape(api.client.get(path, params={"pool": "main", "q": "a\x1bb"}), 422, "invalid", "q")
     # a value the address's type refuses, named as the API names it
     bad = api.client.get("/console/data/chart", params={"pool": "main", "samples": "1e3"})
@@ -68,7 +68,7 @@ def test_the_consoles_json_addresses_answer_refusals_as_json(api: Api, context: 
     zh = api.client.get(
         "/console/data/chart?pool=main&samples=1e3", headers={"Accept-Language": "zh-CN"}
     )
-    assert _shape(zh, 422, "invalid", "samples")["message"].startswith("地址参数 'samples'：")
+    assert _shape(zh, 422, "invalid", "samples")["message"].startswith("地址参数 “samples”：")
     _shape(api.client.get("/console/data/figures", params={"pool": "x y"}), 422, "invalid", "pool")
     # the service's refusal too
     _shape(

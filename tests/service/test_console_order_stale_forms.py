@@ -56,7 +56,7 @@ def test_a_stale_orders_form_is_answered_with_words(api: Api) -> None:
     for order, status in (("o2", "已完成"), ("o1", "已冲正")):
         wrong = post(f"/console/orders/{order}/refund", data={"csrf": csrf, "reason": "缺货"})
         assert wrong.status_code == 409, wrong.text
-        assert f"订单 '{order}' 的状态是「{status}」：不能退款" in _said(wrong.text), _said(
+        assert f"订单 “{order}” 的状态是「{status}」：不能退款" in _said(wrong.text), _said(
             wrong.text
         )
     assert api.ok(api.get("/v1/audit-log")) == audited

@@ -28,7 +28,7 @@ def test_a_name_for_a_pool_that_does_not_exist_is_refused_at_its_field(api: Api)
         "/console/config/settings", data=settings(csrf, **{"member_page.pool_names": names})
     )
     assert page.status_code == 404
-    assert field_errors(page.text) == {"member_page.pool_names": "mian：未知积分池 'mian'"}
+    assert field_errors(page.text) == {"member_page.pool_names": "mian：未知积分池 “mian”"}
     assert "mian = 本地积分" in page.text  # the text kept, to correct
     api.client.get("/language/en")
     page = api.client.post(

@@ -26,7 +26,7 @@ from zengzhi.service.base import Context
 
 SAID = {
     "en": "address parameter '{0}': is given more than once",
-    "zh": "地址参数 '{0}'：出现了不止一次",
+    "zh": "地址参数 “{0}”：出现了不止一次",
 }
 
 
@@ -85,7 +85,7 @@ def test_every_console_page_refuses_a_parameter_given_twice(api: Api, context: C
         "/console/orders?status=paid&status=refunded", headers={"Accept-Language": "zh"}
     )
     assert twice.status_code == 422
-    assert "地址参数 'status'：出现了不止一次（状态）" in _said(twice.text)
+    assert "地址参数 “status”：出现了不止一次（状态）" in _said(twice.text)
     # once is taken as before; a parameter the page does not take is still left alone
     assert api.client.get("/console/orders?status=paid&bogus=1").status_code == 200
 

@@ -119,7 +119,7 @@ def test_each_row_shows_its_payee_and_a_refused_approval_says_why(api: Api) -> N
     shown = row("en")
     assert "no payee" in shown and "Cannot be approved: member &#39;m1&#39; has no payee" in shown
     assert "/console/withdrawals/w1/approve" not in shown
-    assert "无收款信息" in row("zh") and "不能审核通过：会员 &#39;m1&#39; 没有收款信息" in row("zh")
+    assert "无收款信息" in row("zh") and "不能审核通过：会员 “m1” 没有收款信息" in row("zh")
 
     payee = {"method": "alipay", "real_name": "张三丰", "account": "13812345678"}
     masked = api.ok(api.put("/v1/members/m1/payee", payee))

@@ -78,7 +78,7 @@ def test_a_role_refused_and_values_kept_in_chinese(api: Api) -> None:
     missing = api.client.get(
         "/v1/members/someone", headers={"Authorization": f"Bearer {api.token}", **ZH}
     )
-    assert missing.json()["message"] == "未知会员 'someone'"
+    assert missing.json()["message"] == "未知会员 “someone”"
 
 
 def test_english_is_the_default_and_the_choice_of_a_preferring_client(api: Api) -> None:
@@ -106,7 +106,7 @@ def test_a_batchs_refused_items_speak_the_callers_language(api: Api) -> None:
     assert english.json()[1]["error"]["message"] == "unknown member 'ghost'"
     assert chinese.json()[1]["error"] == {
         "code": "not_found",
-        "message": "未知会员 'ghost'",
+        "message": "未知会员 “ghost”",
         "field": "member",
     }
 

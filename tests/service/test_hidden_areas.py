@@ -151,6 +151,6 @@ def test_the_lint_reports_an_area_kept_with_a_hidden_character() -> None:
     ]
     assert "'河\\u202e北' holds a hidden character (U+202E)" in found[1].message
     chinese = translate_message("zh", found[0].message)
-    assert chinese.startswith("地区或省份 '华\\u200b南' 含有不可见字符（U+200B）"), chinese
+    assert chinese.startswith("地区或省份 “华\\u200b南” 含有不可见字符（U+200B）"), chinese
     clean = load_config({"distribution": _agents({"华南": ["广东"]})})
     assert not [one for one in lint(clean) if one.code == "distribution.hidden_area"]

@@ -539,9 +539,9 @@ def test_finance_reads_a_refused_step_in_chinese(api: Api, context: Context) -> 
             step()
         said.append(translate_message("zh", refused.value.message))
     assert said == [
-        "提现 'w1' 的状态是「已驳回」：不能记为已打款",
-        "提现 'w1' 的状态是「已驳回」：不能通过",
-        "提现 'w1' 没有打款记录",
+        "提现 “w1” 的状态是「已驳回」：不能记为已打款",
+        "提现 “w1” 的状态是「已驳回」：不能通过",
+        "提现 “w1” 没有打款记录",
     ]
     # and every life cycle's every refused step, from every status: in Chinese words, the
     # order's and the run's too (they read "订单 'o1' 的状态是 paid：不能执行 reversed")
@@ -556,7 +556,7 @@ def test_finance_reads_a_refused_step_in_chinese(api: Api, context: Context) -> 
                     refused_steps += 1
                     chinese = translate_message("zh", refusal.message)
                     assert chinese.endswith(tuple(f"：不能{verb}" for verb in VERBS)), chinese
-                    assert " '7' 的状态是「" in chinese, chinese
+                    assert " “7” 的状态是「" in chinese, chinese
                     assert not re.search(r"[A-Za-z]", chinese), chinese
                     words = {s.value for s in statuses} | {lifecycle.what}
                     assert not any(word in chinese for word in words), chinese

@@ -59,7 +59,7 @@ def test_saved_zone_settings_a_rule_now_refuses(api: Api, context: Context) -> N
     assert refused.status_code == 409, refused.text
     assert refused.json()["field"] == "settings.union.funding"
     assert "zone 'u'" in refused.json()["message"]
-    assert translate_message("zh", refused.json()["message"]).startswith("专区 'u' 已保存的设置")
+    assert translate_message("zh", refused.json()["message"]).startswith("专区 “u” 已保存的设置")
     assert api.get("/v1/orders/o1").status_code == 404  # nothing changed
     # the operator replaces them (the change reads which modes the zone had, not their
     # values: it refused before, as the saved ones did)
@@ -90,5 +90,5 @@ def test_the_console_shows_refused_saved_settings_to_replace_them(
     # the dashboard's solvency report needs the zone's: it says why not, and where to go
     page = client.get("/console", headers=zh)
     assert page.status_code == 409
-    assert "专区 &#39;u&#39; 已保存的设置按现行规则不被接受" in page.text, page.text
+    assert "专区 “u” 已保存的设置按现行规则不被接受" in page.text, page.text
     assert 'href="/console/config" id="to-config"' in page.text

@@ -50,6 +50,6 @@ def test_the_console_says_it_at_the_owner_field(api: Api) -> None:
     assert page.status_code == 404, page.text[-2000:]
     error = re.search(r'id="e-owner"[^>]*>(.*?)</p>', page.text, re.S)
     assert error is not None, page.text[-3000:]
-    assert html.unescape(error.group(1)) == "未知会员 'ghost'"
+    assert html.unescape(error.group(1)) == "未知会员 “ghost”"
     assert 'value="ghost"' in page.text  # what was typed is kept
     assert api.get("/v1/stores/noodles").status_code == 404

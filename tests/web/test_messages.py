@@ -174,7 +174,7 @@ NAMED_IN_ENGLISH = {
             "广告电商积分模式没有结束日期："
             "种子文章 002：每个活动设置一定周期，不要一个模式玩一年以上",
         ),
-        ("zone 'z' runs no dividend mode", "专区 'z' 没有运行dividend模式"),  # not a mode's code
+        ("zone 'z' runs no dividend mode", "专区 “z” 没有运行dividend模式"),  # not a mode's code
         (  # a TOML number where a decimal string goes: the value is said in Chinese too
             'quota.multiple: must be a decimal string such as "12.50", not the number 2',
             'quota.multiple：必须是加引号的小数，形如 "12.50"，而不是数字 2',
@@ -184,7 +184,7 @@ NAMED_IN_ENGLISH = {
             "held when they bought (orders only, no sales): with a steady flow, the n-th buyer "
             "exits near order over a billion × n. The seeds' 'almost everyone consumes for "
             "free' needs growth (spec 01).",
-            "在此购买的会员要等积分池 'main' 收进的资金达到其购买时池内资金的 1.2 百万×（只计订单，"
+            "在此购买的会员要等积分池 “main” 收进的资金达到其购买时池内资金的 1.2 百万×（只计订单，"
             "不计卖出）才能按 2× 封顶出局：订单流稳定时，"
             "第 n 位买家约在第 超过十亿 × n 笔订单时出局。"
             "种子文章所说的“几乎人人免费消费”需要持续增长（规范 01）。",
@@ -251,8 +251,36 @@ def test_a_refused_value_is_quoted_as_chinese_says_it() -> None:
     assert zh.message("must be below 1 (got 1000)") == "必须小于 1（当前值：1000）"
     assert zh.message("must be greater than 0, got 0") == "必须大于 0（当前值：0）"
     assert zh.message("0.001 has more than 2 decimal places") == "最多 2 位小数（当前值：0.001）"
-    # what is wanted first, then what was typed (it read '1e3' 不是形如 "12.50" 的小数)
+    # what is wanted first, then what was typed (it read '1e3' 不是形如 "12.50" 的小数),
+    # each between Chinese quotation marks: it read 例如 "12.50"（当前值：'1e3'）, ASCII
+    # quotes (Python's repr) in a Chinese sentence a member reads
     typed = "'1e3' is not a decimal such as \"12.50\""
-    assert zh.message(typed) == "请填写数字，例如 \"12.50\"（当前值：'1e3'）"
+    assert zh.message(typed) == "请填写数字，例如 “12.50”（当前值：“1e3”）"
     said = [chinese for english, chinese in messages("zh").items() if "got {" in english]
     assert said and not [one for one in said if "收到" in one]
+
+
+# zh sentences whose ASCII quotes are code the reader types (a shell command)
+QUOTES_ARE_CODE = {"running on a cluster needs dask: pip install 'zengzhi[cluster]'"}
+
+
+def test_no_chinese_message_shows_ascii_quotes_around_a_value() -> None:
+    """A value the English quotes as Python's repr does ('1e3', "12.50", "it's") is said
+    in Chinese between Chinese quotation marks (“1e3”), and no Chinese sentence quotes
+    with ASCII ones; but a `{0:code}` slot keeps what the reader types in TOML ("12.50"
+    in 必须是加引号的小数)."""
+    zh = Translator("zh")
+    for english, chinese in messages("zh").items():
+        if english in QUOTES_ARE_CODE:
+            continue
+        assert not re.search("['\"]", re.sub(r"\{\d+:code\}", "", chinese)), chinese
+        for quoted in ("'1e3'", '"12.50"', '"it\'s"'):
+            message = VALUE.sub(quoted, english)
+            said = zh.message(message)
+            if not VALUE.search(english) or said == message or ":code}" in chinese:
+                continue  # no value, read back as another sentence, or a value that is code
+            assert not re.search("['\"](1e3|12\\.50|it's)['\"]", said), (message, said)
+            assert "“1e3”" in said or "“12.50”" in said or "“it's”" in said, (message, said)
+    assert zh.message('x: must be a decimal string such as "12.50", not the number 2') == (
+        'x：必须是加引号的小数，形如 "12.50"，而不是数字 2'
+    )

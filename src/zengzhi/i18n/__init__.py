@@ -82,15 +82,34 @@ def _patterns(language: str) -> list[tuple[re.Pattern[str], str]]:
 
 _SLOT = re.compile(r"(¥?)\{(\d+)(?::([a-z_]+))?\}")  # ¥{0}, {0}, {0:mode_name}
 _PLAIN = re.compile(r"\d+(\.\d+)?")
+# a value the English quotes as Python does ('1e3', "it's", "12.50"): in Chinese between
+# Chinese quotation marks (“1e3”), as Chinese text quotes, not ASCII ones
+_QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"", re.S)
+CODE = "code"  # `{0:code}`: a value that is code the reader types (TOML's "12.50"), kept
+
+
+def chinese_quotes(value: str) -> str:
+    """`value`, if it is wholly one quoted text ('1e3', "12.50"), between “ and ”."""
+    found = _QUOTED.fullmatch(value)
+    if found is None:
+        return value
+    inner = found.group(1) if found.group(1) is not None else found.group(2)
+    return f"“{inner}”"
 
 
 def _fill(language: str, sentence: str, values: Mapping[str, str]) -> str:
     """The sentence with its values; an amount after ¥ grouped as the page writes figures
     (零钱余额只有 ¥1,100.00, beside a wallet shown as ¥1,100.00, not ¥1100.00); a value
-    in a slot that names a table (`{0:mode_name}`) as that table names it."""
+    in a slot that names a table (`{0:mode_name}`) as that table names it; in Chinese a
+    quoted value between Chinese quotation marks (请填写数字，例如 “12.50”（当前值：“1e3”）),
+    but in a `{0:code}` slot as it is."""
 
     def slot(found: re.Match[str]) -> str:
         value = values[found.group(2)]
+        if found.group(3) == CODE:
+            return value
+        if language == "zh":
+            value = chinese_quotes(value)
         if found.group(3):
             return catalogue(language).get(f"{found.group(3)}.{value}", value)
         if found.group(1) and _PLAIN.fullmatch(value):
@@ -152,6 +171,7 @@ def translate_message(language: str, text: str, depth: int = 0) -> str:
     where, colon, rest = text.partition(": ")
     if colon and " " not in where and depth == 0:
         said = translate_message(language, rest, depth + 1)
+        where = chinese_quotes(where) if language == "zh" else where
         return f"{where}{colon_between(language, where, said)}{said}"
     return text
 
@@ -184,6 +204,11 @@ class Translator:
     def message(self, text: str) -> str:
         """A message from the service or the lint, in this language."""
         return translate_message(self.language, text)
+
+    def quoted(self, value: str) -> str:
+        """A value shown beside a message (a field's refused entry, '订单完成'): in Chinese
+        between Chinese quotation marks when it is quoted (`chinese_quotes`)."""
+        return chinese_quotes(value) if self.language == "zh" else value
 
     def colon(self, after: str, before: str = "") -> str:
         """The colon between a name and what is said of it (`colon_between`)."""
