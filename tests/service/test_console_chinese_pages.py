@@ -89,11 +89,13 @@ def test_the_member_page_names_a_mode_without_the_zones_id_unless_two_zones_have
     assert "<h3>工会排队（u）</h3>" in home and "<h3>工会排队（v）</h3>" in home
 
 
-def test_a_claim_paid_day_by_day_says_its_daily_figure_is_at_most(api: Api) -> None:
-    """c1's refund of 100.00 pays 100.00 a day and has 50.00 left: it read 还将给您 ¥50.00，
-    每天 ¥100.00 (a hundred a day of fifty); the daily figure is a most."""
-    api.ok(api.put("/v1/zones/club", {"modes": {"refer_three": {"funding": "0.20"}}}))
-    api.ok(api.put("/v1/products/pack", {"price": "500.00", "platform": "500.00", "zone": "club"}))
+def _refund_page(
+    api: Api, zone: str, params: dict[str, object]
+) -> tuple[list[dict[str, str]], str]:
+    """c1 (in `zone`'s refer three with `params`) refers c2-c4 who buy its pack: c1's
+    claims, and c1's member page in Chinese."""
+    api.ok(api.put(f"/v1/zones/{zone}", {"modes": {"refer_three": params}}))
+    api.ok(api.put("/v1/products/pack", {"price": "500.00", "platform": "500.00", "zone": zone}))
     api.member("c1")
     for n in range(2, 5):
         api.ok(api.post("/v1/members", {"id": f"c{n}", "referrer": "c1"}))
@@ -101,17 +103,39 @@ def test_a_claim_paid_day_by_day_says_its_daily_figure_is_at_most(api: Api) -> N
         api.ok(api.post("/v1/orders", {"id": f"club{n}", "member": f"c{n}", "product": "pack"}))
         api.ok(api.post(f"/v1/orders/club{n}/pay"))
     (holding,) = api.ok(api.get("/v1/members/c1/modes"))
-    (claim,) = holding["claims"]
-    assert Decimal(claim["owed"]) < Decimal(claim["daily"])  # the case in point
     client = api.client
     client.cookies.clear()
     enter_member_page(client, api.ok(api.post("/v1/members/c1/page-token")))
     client.get("/language/zh")
-    page = client.get("/m").text
-    daily = f"¥{Decimal(claim['daily']):,.2f}"
-    assert f"每天最多 {daily}" in page and f"，每天 {daily}" not in page
-    client.get("/language/en")
-    assert f"up to {daily} a day" in client.get("/m").text
+    return holding["claims"], client.get("/m").text
+
+
+def test_a_refund_paid_at_once_states_no_daily_limit(api: Api) -> None:
+    """c1's refund is paid at once (no release_days) and the mode's reserve paid part of
+    it: it read 还将给您 ¥100.00，每天最多 ¥350.00 (before: 每天 ¥350.00), a most a day
+    that is the whole refund, more than is left. A refund paid at once has no daily
+    limit to state: the page says what is still to come, and no more. (This replaces the
+    test that held this case to 每天最多: the daily figure is for refunds paid over days,
+    below.)"""
+    (claim,), page = _refund_page(api, "club", {"funding": "0.20"})
+    assert claim["daily"] == claim["amount"]  # paid at once: a day's most is all of it
+    owed = f"¥{Decimal(claim['owed']):,.2f}"
+    assert f"还将给您 {owed}。" in page, page
+    assert "每天" not in page.split('id="modes-heading"')[1].split("</section>")[0]
+    api.client.get("/language/en")
+    assert " a day" not in api.client.get("/m").text.split('id="modes-heading"')[1][:1500]
+
+
+def test_a_claim_paid_day_by_day_says_its_daily_figure_is_at_most(api: Api) -> None:
+    """A refund paid over 10 days: its daily figure is a most (the last day's is what is
+    left), said 还将给您 ¥100.00，每天最多 ¥10.00, not 每天 ¥10.00."""
+    claims, page = _refund_page(api, "club", {"funding": "0.20", "release_days": 10})
+    for claim in claims:
+        assert Decimal(claim["daily"]) < Decimal(claim["amount"])  # the case in point
+        daily = f"¥{Decimal(claim['daily']):,.2f}"
+        assert f"，每天最多 {daily}。" in page, page
+    api.client.get("/language/en")
+    assert f"up to {daily} a day" in api.client.get("/m").text
 
 
 def test_an_order_reversed_from_a_second_tab_is_said_to_have_been_reversed_before(
