@@ -164,7 +164,7 @@ def _line_chart(
 ) -> None:
     figure, axes = plt.subplots(figsize=(8, 3.6))
     for value, runs in _groups(results).items():
-        days = range(len(runs[0].days))
+        days = _day_axis(runs[0])
         label = _legend(scenario, value)
         if len(runs) > 1:
             found = bands(runs, column)
@@ -191,6 +191,12 @@ def from_zero(axes: Any) -> None:
     as a cliff across the whole height."""
     axes.set_ylim(bottom=0)
 
+def _day_axis(run: RunResult) -> range:
+    """A chart's days as people count them, from 1 (第 1 天 is the run's first day, as the
+    words say it); the data files number them from 0 (docs/simulator.md, "Days")."""
+    return range(1, len(run.days) + 1)
+
+
 
 def _legend(scenario: Scenario, value: str) -> str:
     if not value or scenario.sweep is None:
@@ -216,7 +222,7 @@ def write_charts(
     figure, axes = plt.subplots(figsize=(8, 3.6))
     for value, runs in first.items():
         run = runs[0]
-        days = range(len(run.days))
+        days = _day_axis(run)
         label = _legend(scenario, value)
         axes.plot(days, _series(run, "pool"), label=f"{t('report.pool_line')} {label}".strip())
         axes.plot(
@@ -242,7 +248,7 @@ def write_charts(
         for count in exits:
             total += count
             running.append(total)
-        axes.plot(range(len(exits)), _pixels(running), label=_legend(scenario, value) or None)
+        axes.plot(_day_axis(run), _pixels(running), label=_legend(scenario, value) or None)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(t("report.exits_title"))
     axes.set_xlabel(t("report.day"))
@@ -287,7 +293,7 @@ def _mode_charts(out: Path, run: RunResult, t: Translator) -> list[str]:
     names = mode_names(run)
     if not names:
         return []
-    days = range(len(run.days))
+    days = _day_axis(run)
     figure, axes = plt.subplots(figsize=(8, 3.6))
     for name in names:
         (line,) = axes.plot(
