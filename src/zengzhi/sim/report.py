@@ -29,7 +29,13 @@ from zengzhi.i18n import format as fmt
 from zengzhi.sim.run import RunResult
 from zengzhi.sim.scenario import Scenario
 from zengzhi.sim.verdict import Verdict, verdict, write_verdict
-from zengzhi.sim.verdict_text import mode_title, percent_text, said_day, verdict_lines
+from zengzhi.sim.verdict_text import (
+    below_smallest,
+    mode_title,
+    percent_text,
+    said_day,
+    verdict_lines,
+)
 
 plt.rcParams.update(
     {
@@ -185,17 +191,17 @@ def _line_chart(
     _save(figure, out, name)
 
 
-def from_zero(axes: Any) -> None:
-    """The y axis starts at zero (every series here is a price, money, a count or a
-    share, never below it): a 0.06-point rise is drawn as the small change it is, not
-    as a cliff across the whole height."""
-    axes.set_ylim(bottom=0)
-
 def _day_axis(run: RunResult) -> range:
     """A chart's days as people count them, from 1 (第 1 天 is the run's first day, as the
     words say it); the data files number them from 0 (docs/simulator.md, "Days")."""
     return range(1, len(run.days) + 1)
 
+
+def from_zero(axes: Any) -> None:
+    """The y axis starts at zero (every series here is a price, money, a count or a
+    share, never below it): a 0.06-point rise is drawn as the small change it is, not
+    as a cliff across the whole height."""
+    axes.set_ylim(bottom=0)
 
 
 def _legend(scenario: Scenario, value: str) -> str:
@@ -478,7 +484,7 @@ def findings(results: Sequence[RunResult], scenario: Scenario, t: Translator) ->
                 runs=runs_each,
             )
         )
-    return said
+    return [below_smallest(line, t) for line in said]
 
 
 def _mode_findings(run: RunResult, t: Translator) -> list[str]:

@@ -3,6 +3,7 @@ the console's simulation result say the same sentences from the same catalogue."
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_DOWN, Decimal
 
 from zengzhi.i18n import Translator
@@ -84,7 +85,7 @@ def verdict_lines(found: Verdict, t: Translator) -> list[str]:
     if found.swept:  # a sweep's first run: say which value, as the findings do
         prefix = t("findings.prefix", legend=found.swept)
         lines = [prefix + line for line in lines]
-    return lines
+    return [below_smallest(line, t) for line in lines]
 
 
 def mode_title(name: str, t: Translator) -> str:
@@ -111,6 +112,16 @@ def _percent(ratio: str) -> str:
 
 
 SMALLEST = Decimal("0.01")
+
+
+def below_smallest(text: str, t: Translator) -> str:
+    """`text` (a sentence of the report's) with each "<0.01%" as the reader's language
+    says it in a sentence: 不到 0.01% in Chinese (a "<" sign in Chinese prose reads as
+    a formula), "<0.01%" in English."""
+    words = t("report.below_smallest", share=f"{SMALLEST}%")
+    if words[:1] > "\u2e7f":  # words that start Chinese meet Chinese words with no space
+        text = re.sub(rf"(?<=[\u3400-\u9fff]) (?=<{SMALLEST}%)", "", text)
+    return text.replace(f"<{SMALLEST}%", words)
 
 
 def percent_text(share: Decimal) -> str:
