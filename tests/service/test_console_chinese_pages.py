@@ -82,6 +82,9 @@ def test_the_member_page_names_a_mode_without_the_zones_id_unless_two_zones_have
     client.get("/language/zh")
     home = client.get("/m").text
     assert "<h3>工会排队</h3>" in home, home
+    # what the mode still owes reads as a refer three claim's does: 还将给您 ¥300.00。,
+    # not 还将给您：¥300.00。 beside 推三返一's 还将给您 ¥150.00。
+    assert re.search(r"还将给您 ¥[\d,]+\.\d\d。", home) and "还将给您：" not in home, home
     api.ok(api.put("/v1/zones/v", {"modes": {"union": {"funding": "0.5", "lock_days": 15}}}))
     api.ok(api.put("/v1/products/box", {"price": "100.00", "platform": "100.00", "zone": "v"}))
     buy(api, "o9", "A", "box")
