@@ -265,6 +265,15 @@ def test_two_purchases_reversed_in_either_order_end_the_same(
         return
     first = data.draw(st.sampled_from(live))
     second = data.draw(st.sampled_from([one for one in live if one != first]))
+    buyer = {line["id"]: line["member"] for line in lines if line["type"] == "order"}
+    if buyer[first] == buyer[second] and any(
+        buyer[one] == buyer[first] and one not in (first, second) for one in live
+    ):
+        # two purchases of one referee reversed while another of theirs may wait: the
+        # first reversal's place goes to it in its stead, for good, and the second's
+        # stays free, so the two orders leave it in different places (docs/modes.md,
+        # "What is not promised"; found at 300 random examples, 2026-12-05)
+        return
     ends = [
         _then(
             config, lines, reverse(f"undo-{one}", one, 9, 0), reverse(f"undo-{two}", two, 9, 1)
