@@ -35,6 +35,8 @@ def test_each_shipped_scenario_has_its_description_in_both_languages() -> None:
         # the vendors' articles the project was built from are no reference an operator
         # has: modes-ads read 种子文章 002：买 1,000 元…
         assert "种子文章" not in chinese[key] and "种子" not in chinese[key], file
+        name = tomllib.loads((simulations.SHIPPED / file).read_text())["name"]
+        assert "seed" not in (described + name).lower(), file  # Seed 002: buy 1,000…
 
 
 def test_a_shipped_scenarios_report_in_chinese_describes_it_in_chinese(tmp_path: Path) -> None:
