@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import random
 import threading
-import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -30,6 +29,7 @@ from sqlalchemy import Connection, select, text
 
 from tests.processes import RACERS
 from tests.service.conftest import SECRET, new_tenant
+from tests.service.test_lock_order import _blocked_or_done
 from zengzhi.core.errors import DomainError
 from zengzhi.engine.config import DistributionConfig, TenantConfig
 from zengzhi.engine.engine import Outcome
@@ -119,24 +119,6 @@ def _figures(connection: Connection, tenant: str) -> dict[str, tuple[int, int]]:
     return {row.member_id: (int(row.team_performance), int(row.team_level)) for row in rows}
 
 
-def _blocked(database: Database, paid: threading.Event) -> bool:
-    """Wait until the other thread's transaction has paid (it waits then to commit) or
-    waits for a lock (one this thread's transaction holds)."""
-    deadline = time.monotonic() + 10
-    while not paid.is_set() and time.monotonic() < deadline:
-        with database.read() as connection:
-            waiting = connection.execute(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                )
-            ).scalar_one()
-        if waiting:
-            return True
-        time.sleep(0.02)
-    return paid.is_set()
-
-
 def _count_lost_races(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The `LostRace`s `Database.retrying` ran a command again for, in this process."""
     lost: list[str] = []
@@ -191,7 +173,7 @@ def _two_at_once(
     with UnitOfWork(database, owner.tenant, now) as uow:
         take(uow, a)
         racer.start()
-        assert _blocked(database, b_paid)
+        assert _blocked_or_done(database, b_paid)
         uow.commit()
     a_committed.set()
     racer.join(30)

@@ -62,8 +62,9 @@ def _order(context: Context, owner: Principal, order_id: str, member: str, pool:
     orders.create_order(context, owner, request)
 
 
-def _blocked_or_done(database: Database, done: threading.Event) -> None:
-    """Wait until the other thread's transaction waits for a lock, or has finished."""
+def _blocked_or_done(database: Database, done: threading.Event) -> bool:
+    """Wait until the other thread's transaction waits for a lock (one this thread's
+    transaction holds), or has finished: False if neither within ten seconds."""
     deadline = time.monotonic() + 10
     while not done.is_set() and time.monotonic() < deadline:
         with database.read() as connection:
@@ -74,8 +75,9 @@ def _blocked_or_done(database: Database, done: threading.Event) -> None:
                 )
             ).scalar_one()
         if waiting:
-            return
+            return True
         time.sleep(0.02)
+    return done.is_set()
 
 
 def test_an_upline_grown_mid_group_does_not_lock_its_row_before_the_pools(

@@ -7,10 +7,10 @@ than the text. The charts' day axes now run from 1 to the horizon; the data file
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.sim.test_mode_chart_labels import drawn_axes
 from tests.sim.test_modes_simulation import COMBINED, shortened
 from zengzhi.i18n import Translator
 from zengzhi.sim import report
@@ -18,15 +18,7 @@ from zengzhi.sim.run import simulate
 
 
 def test_every_day_axis_counts_from_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    drawn: list[Any] = []
-    subplots = report.plt.subplots
-
-    def keep(*args: Any, **kwargs: Any) -> Any:
-        figure, axes = subplots(*args, **kwargs)
-        drawn.append(axes)
-        return figure, axes
-
-    monkeypatch.setattr(report.plt, "subplots", keep)
+    drawn = drawn_axes(monkeypatch)
     chosen = shortened(COMBINED, days=12)
     run = simulate(chosen)
     assert run.days[0]["day"] in (0, "0")  # the data stays 0-based

@@ -14,9 +14,8 @@ from zengzhi.sim import report
 from zengzhi.sim.run import simulate
 
 
-def test_the_mode_charts_legends_name_modes_in_words(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def drawn_axes(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The axes of every chart the report draws from now on, to read back."""
     drawn: list[Any] = []
     subplots = report.plt.subplots
 
@@ -26,6 +25,13 @@ def test_the_mode_charts_legends_name_modes_in_words(
         return figure, axes
 
     monkeypatch.setattr(report.plt, "subplots", keep)
+    return drawn
+
+
+def test_the_mode_charts_legends_name_modes_in_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn = drawn_axes(monkeypatch)
     chosen = shortened(COMBINED, days=30)
     report.write_report(tmp_path, [simulate(chosen)], chosen, COMBINED.read_text(), language="zh")
     titles = {axes.get_title(): axes.get_legend_handles_labels()[1] for axes in drawn}
