@@ -107,7 +107,7 @@ def test_reversals_keep_every_yuan(history: History) -> None:
     _nobody_owes_more_than_they_were_paid(driven.journal)
     _each_reversal_takes_at_most_what_the_pool_paid_since_its_order(driven.journal)
     _reserves_never_take_a_debt_for_cash(driven.journal)
-    _reversed_orders_promise_nothing(driven)
+    reversed_orders_promise_nothing(driven.replay, driven.applied)
     _the_log_replays_to_the_same_state(driven)
 
 
@@ -268,10 +268,10 @@ def _reserves_never_take_a_debt_for_cash(journal: list[Entry]) -> None:
         assert into <= cash_out, one
 
 
-def _reversed_orders_promise_nothing(driven: Driven) -> None:
+def reversed_orders_promise_nothing(replay: Replay, applied: list[dict[str, Any]]) -> None:
     """Every claim a reversed order made is void: it owes nothing and paid it all back."""
-    state = driven.replay.state
-    for line in driven.applied:
+    state = replay.state
+    for line in applied:
         if line["type"] != "reverse":
             continue
         record = state.orders.get(line["order"])

@@ -25,6 +25,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.unit.test_reversal_algebra import reversed_orders_promise_nothing
 from zengzhi.core import accounts
 from zengzhi.core.ledger import CNY, Entry, MemoryLedger, audit
 from zengzhi.engine.config import TenantConfig
@@ -203,15 +204,7 @@ def test_the_books_hold_and_replay_and_reversed_orders_promise_nothing(
     config, lines = history
     driven = Driven(config).run(lines)
     state = driven.replay.state
-    for line in driven.applied:
-        if line["type"] != "reverse":
-            continue
-        record = state.orders.get(line["order"])
-        assert record is not None and record.reversed_by == line["id"]
-        for effect in record.modes:
-            if effect.kind == "claim":
-                claim = state.modes.claim(effect.zone, effect.mode, effect.seq)
-                assert claim is not None and claim.void and claim.left == 0, (line, effect)
+    reversed_orders_promise_nothing(driven.replay, driven.applied)
     again = Replay(TenantConfig.model_validate(config))
     for number, line in enumerate(driven.applied, 1):
         again.feed(number, json.dumps(line))
