@@ -97,6 +97,39 @@ def test_a_refund_over_days_shows_the_most_it_pays_a_day(
     clean(api, context)
 
 
+def test_a_refund_paid_at_once_has_no_daily_figure(
+    api: Api, context: Context, clock: Clock
+) -> None:
+    """A refund paid at once (release_days 0) is paid as soon as the reserve holds it, not
+    by the day: its `daily` is null (it was the whole refund, 700.00 a day of a refund of
+    700.00, read as if it were paid again every day). It stays null when the zone turns
+    to refunds over days, and the refunds made from then on have their daily part; a
+    reversal voids the claim and it leaves the view."""
+    zone(api, "gifts", {"refer_three": {"funding": "0.10"}})
+    product(api, "package", "1000.00", "gifts")
+    api.member("A")
+    for name in "BCDE":
+        api.member(name, referrer="A")
+    for name in "ABCD":  # the reserve pays B's 100 and C's 200 whole, 100 of D's 700
+        buy(api, f"o{name}", name, "package")
+    [held] = api.ok(api.get("/v1/members/A/modes"))
+    [claim] = held["claims"]
+    assert (claim["amount"], claim["owed"], claim["daily"]) == ("700.00", "600.00", None)
+    zone(api, "gifts", {"refer_three": {"funding": "0.10", "release_days": 5}})
+    buy(api, "oE", "E", "package")
+    [held] = api.ok(api.get("/v1/members/A/modes"))
+    dailies = [(claim["amount"], claim["daily"]) for claim in held["claims"]]
+    assert dailies == [("700.00", None), ("100.00", "20.00")]
+    api.ok(api.post("/v1/orders/oD/reverse"))
+    [held] = api.ok(api.get("/v1/members/A/modes"))
+    assert [(claim["amount"], claim["daily"]) for claim in held["claims"]] == [("100.00", "20.00")]
+    clock.advance(days=1)
+    run_days(context, api.tenant)
+    [held] = api.ok(api.get("/v1/members/A/modes"))
+    assert [(claim["owed"], claim["daily"]) for claim in held["claims"]] == [("80.00", "20.00")]
+    clean(api, context)
+
+
 def test_zone_settings_are_checked_and_a_mode_that_owes_stays(api: Api, context: Context) -> None:
     bad = api.put("/v1/zones/z", {"modes": {"union": {"lock_days": -1}}})
     assert bad.status_code == 422, bad.text

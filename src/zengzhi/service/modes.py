@@ -22,7 +22,7 @@ from zengzhi.core.ledger import CNY, EntryKind, format_amount
 from zengzhi.engine.fields import Exact, Id, Note, Shown, canonical
 from zengzhi.engine.lines import yuan
 from zengzhi.rules.modes import ads, green, quota, union, zone
-from zengzhi.rules.modes.common import SHOPPING_ZONE, asset, most_a_day
+from zengzhi.rules.modes.common import SHOPPING_ZONE, Claim, asset, most_a_day
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import (
     Context,
@@ -185,7 +185,16 @@ class ClaimView(BaseModel):
     seq: int
     amount: str
     owed: str
-    daily: str | None  # the most it releases a day (green points, daily refunds)
+    daily: str | None = Field(
+        description=(
+            "what the claim releases a day at most, for a claim paid by the day: green"
+            " points (the order's own release; accelerations from referees' releases come"
+            " on top) and a refer-three refund paid over days (its larger daily share)."
+            " null for a claim not paid by the day: a refer-three refund paid at once (paid"
+            " as soon as the mode's reserve holds it), a union credit, a quota, a"
+            " three-for-one subsidy, shopping points"
+        )
+    )
     payable_on: date | None  # the lock's end (union credits)
     place: int | None = None  # in the union queue: 1 is paid next
     ahead: str | None = None  # yuan of credits before it
@@ -271,6 +280,16 @@ def _task(
     return AdTask(day=day, done=done, releases=format_minor(fen, 2))
 
 
+def _daily(claim: Claim, mode: str, code: str) -> str | None:
+    """`ClaimView.daily`: None for a claim not paid by the day. A refer-three refund paid
+    at once is kept with a `daily` of the whole refund (what one release may pay), which
+    is no daily pace; one paid over days has its `days` (or, made before migration 0023,
+    a `daily` below its amount)."""
+    if mode == "green" or (mode == "refer_three" and (claim.days or claim.daily < claim.amount)):
+        return format_amount(most_a_day(claim), code)
+    return None
+
+
 def _claims(
     book: SqlModes, ledger: ReadLedger, zone_id: str, mode: str, member: str, code: str, today: int
 ) -> list[ClaimView]:
@@ -281,9 +300,7 @@ def _claims(
             seq=claim.seq,
             amount=format_amount(claim.amount, code),
             owed=format_amount(claim.left, code),
-            daily=format_amount(most_a_day(claim), code)
-            if mode in ("green", "refer_three")
-            else None,
+            daily=_daily(claim, mode, code),
             payable_on=date.fromordinal(claim.payable) if claim.payable else None,
         )
         for claim in book.claims(zone_id, mode, member)

@@ -19,7 +19,10 @@ class ClaimView:
         seq (int):
         amount (str):
         owed (str):
-        daily (None | str):
+        daily (None | str): what the claim releases a day at most, for a claim paid by the day: green points (the
+            order's own release; accelerations from referees' releases come on top) and a refer-three refund paid over days
+            (its larger daily share). null for a claim not paid by the day: a refer-three refund paid at once (paid as soon
+            as the mode's reserve holds it), a union credit, a quota, a three-for-one subsidy, shopping points
         payable_on (datetime.date | None):
         place (int | None | Unset):
         ahead (None | str | Unset):
