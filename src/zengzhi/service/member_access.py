@@ -275,6 +275,11 @@ def mode_holdings(context: Context, member: Member) -> list[ModeHolding]:
     return modes.member_modes(context, member.principal, member.member)
 
 
+def refer_three_places(context: Context, member: Member) -> list[modes.ReferPackage]:
+    """The member's refer-three packages and their places (filled, waiting, emptied)."""
+    return modes.member_refer_three(context, member.principal, member.member)
+
+
 def wallet(context: Context, member: Member) -> WalletView:
     return wallets.wallet(context, member.principal, member.member)
 

@@ -21,8 +21,8 @@ from zengzhi.core.events import CompleteTask, DayPart, ModeIncome, RunDay, event
 from zengzhi.core.ledger import CNY, EntryKind, format_amount
 from zengzhi.engine.fields import Exact, Id, Note, Shown, canonical
 from zengzhi.engine.lines import yuan
-from zengzhi.rules.modes import ads, green, quota, union, zone
-from zengzhi.rules.modes.common import SHOPPING_ZONE, Claim, asset, most_a_day
+from zengzhi.rules.modes import ads, green, quota, refer_three, union, zone
+from zengzhi.rules.modes.common import SHOPPING_ZONE, Claim, asset, most_a_day, scaled
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import (
     Context,
@@ -313,6 +313,86 @@ def _claims(
             view.ahead = format_minor(standing.ahead, 2)
             view.expected_on = standing.expected_on
     return list(views.values())
+
+
+class ReferPlace(BaseModel):
+    """A place of a refer-three cycle (the member page's "my referral places")."""
+
+    number: int  # 1 = the first place
+    filled: bool  # a referee's purchase holds it
+    rate: str  # the schedule's rate for the place as it stands ("0.7")
+    refund: str | None  # yuan: a filled place's refund; an open one's on the package price
+    paid: str  # yuan paid on its refund so far
+    vacated: bool  # a reversal emptied it (open again, or filled again since)
+
+
+class ReferPackage(BaseModel):
+    """A member's refer-three package (推三返一) in a zone: its places and refunds."""
+
+    zone: str
+    package: str  # yuan: the price of the package that holds the status
+    base: str  # "package": refunds are rates of its price; "order": of the referee's order
+    refunded: str  # yuan paid on its refunds so far
+    owed: str  # yuan still owed on them
+    size: int  # places a cycle
+    cycle: str | None  # yuan a cycle's places refund, on the package price (None: "order")
+    places: list[ReferPlace]
+
+
+def member_refer_three(context: Context, principal: Principal, member: str) -> list[ReferPackage]:
+    """The member's refer-three packages, one a zone, with their places: filled or
+    waiting for a referral, the refund of each, what was paid, and which a reversal
+    emptied (read from the rule's counters and claims: `refer_three.standing`)."""
+    principal.require(Permission.READ)
+
+    def run(connection: Connection) -> list[ReferPackage]:
+        book = SqlModes(connection, principal.tenant)
+        found = []
+        for name, modes in book.zones().items():
+            params = modes.refer_three
+            if params is None:
+                continue
+            held = refer_three.standing(book, name, params, member)
+            if held is None:
+                continue
+            places = []
+            for place in held.places:
+                rate = params.schedule[place.place % len(params.schedule)]
+                refund = None
+                if place.refund is not None:
+                    refund = format_minor(place.refund.amount, 2)
+                elif not place.filled and params.base == "package":
+                    refund = format_minor(scaled(rate, held.package), 2)
+                paid = place.refund.amount - place.refund.left if place.refund else 0
+                places.append(
+                    ReferPlace(
+                        number=place.place + 1,
+                        filled=place.filled,
+                        rate=rate.text,
+                        refund=refund,
+                        paid=format_minor(paid, 2),
+                        vacated=place.vacated,
+                    )
+                )
+            found.append(
+                ReferPackage(
+                    zone=name,
+                    package=format_minor(held.package, 2),
+                    base=params.base,
+                    refunded=format_minor(held.refunded, 2),
+                    owed=format_minor(held.owed, 2),
+                    size=len(params.schedule),
+                    cycle=format_minor(
+                        sum(scaled(rate, held.package) for rate in params.schedule), 2
+                    )
+                    if params.base == "package"
+                    else None,
+                    places=places,
+                )
+            )
+        return found
+
+    return query(context, run)
 
 
 # ---------------------------------------------------------------------------- daily runs

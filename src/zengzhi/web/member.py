@@ -187,6 +187,7 @@ def _sections(context: Context, member: Member, t: Translator) -> dict[str, Any]
         "withdrawals": member_access.withdrawals(context, member, 10),
         "settled": member_access.debt_settled(context, member),
         "holdings": member_access.mode_holdings(context, member),
+        "refer": member_access.refer_three_places(context, member),
     }
 
 

@@ -791,6 +791,71 @@ def _reprice(
             _set(book, zone, _at(member, generation, "claim", place), seq)
 
 
+class Place(NamedTuple):
+    """A place in a consumer-merchant's cycles, as `standing` reads it."""
+
+    place: int  # 0 = the first
+    filled: bool  # a referral holds it (one that waited, maybe)
+    refund: Claim | None  # its refund (None: open, or a refund that rounded to nothing)
+    vacated: bool  # a reversal emptied it: open again, or filled again since
+
+
+class Standing(NamedTuple):
+    """A member's package and its places, read from the counters and claims the rule
+    keeps; it decides nothing."""
+
+    generation: int
+    package: int  # the price, fen, of the package that holds the status
+    places: tuple[Place, ...]  # those filled or emptied, and the rest of the last cycle
+    refunded: int  # fen paid on the package's refunds (void ones were taken back)
+    owed: int  # fen still owed on them
+
+
+def standing(book: ClaimBook, zone: str, params: ReferThreeParams, member: str) -> Standing | None:
+    """The member's package in the zone and its places (None: no package stands). A place
+    was vacated by a reversal if it is free after one (`freed`, or a refund voided on it),
+    held by a purchase that waited (it took a place a reversal freed), or held by a later
+    referral than the one whose refund was voided on it (a repriced refund, `_reprice`,
+    is the place's own)."""
+    package = book.counter(zone, MODE, f"package:{member}")
+    if not package:
+        return None
+    generation = book.counter(zone, MODE, f"generation:{member}")
+    live: dict[int, Claim] = {}
+    voided: set[int] = set()
+    refunded = owed = 0
+    for claim in book.history(zone, MODE, member):
+        mine, place, _ = _ref(claim)
+        if mine != generation:
+            continue
+        if claim.void:
+            if place is not None:
+                voided.add(place)
+            continue
+        refunded += claim.amount - claim.left
+        owed += claim.left
+        if place is not None:
+            live[place] = claim
+    filled = _get(book, zone, _key(member, generation, "places"))
+    size = len(params.schedule)
+    last = -(-filled // size) * size
+    if filled % size == 0 and (params.rounds is None or filled < params.rounds * size):
+        last += size  # a full cycle: the next one opens
+    places = []
+    for place in range(last):
+        free = place >= filled or bool(
+            _get(book, zone, f"{_key(member, generation, 'freed')}:{place}")
+        )
+        refund = None if free else live.get(place)
+        waited = bool(_get(book, zone, _at(member, generation, "by", place)))
+        again = refund is not None and refund.cause != "-" and place in voided
+        # open: freed, or a voided refund on it (a free place at the end is not kept
+        # freed: `_settle`); filled: by a purchase that waited, or a later referral
+        vacated = (free and (place < filled or place in voided)) or (not free and (waited or again))
+        places.append(Place(place, not free, refund, vacated))
+    return Standing(generation, package, tuple(places), refunded, owed)
+
+
 def release(run: Run, zone: str, params: ReferThreeParams) -> None:
     """Pay refunds due, oldest first, as far as the reserve goes: a refund the reserve
     cannot pay whole waits whole unless the zone pays in part (`partial`)."""
