@@ -9,9 +9,11 @@ from decimal import Decimal
 
 from starlette.datastructures import FormData
 
-from tests.service.conftest import PASSWORD, Api, enter_member_page
+from tests.service.conftest import PASSWORD, Api, Clock, enter_member_page
 from tests.service.test_console_pages import sign_in
 from tests.service.test_console_sections import buy, dry_run_result, union_zone, user
+from zengzhi.service.base import Context
+from zengzhi.service.modes import run_days
 from zengzhi.web.pages import Form
 
 
@@ -139,6 +141,40 @@ def test_a_claim_paid_day_by_day_says_its_daily_figure_is_at_most(api: Api) -> N
         assert f"，每天最多 {daily}。" in page, page
     api.client.get("/language/en")
     assert f"up to {daily} a day" in api.client.get("/m").text
+
+
+def test_green_points_daily_figure_is_not_said_to_be_a_most(
+    api: Api, context: Context, clock: Clock
+) -> None:
+    """A green claim's daily is the order's own release; what referees release speeds it
+    up (acceleration, on by default), so a day may pay more: m1 was paid 18.00 in a day
+    by a claim that read 每天最多 ¥12.00. It now reads 每天释放 ¥12.00 and says that
+    referees' releases add to it."""
+    green = {"multiple": "3", "daily": "0.012", "backed": True}
+    api.ok(api.put("/v1/zones/g", {"modes": {"green": green}}))
+    api.ok(api.put("/v1/products/gp", {"price": "1000.00", "platform": "1000.00", "zone": "g"}))
+    api.member("m1")
+    api.ok(api.post("/v1/members", {"id": "m2", "referrer": "m1"}))
+    for member in ("m1", "m2"):
+        api.ok(api.post("/v1/orders", {"id": f"g-{member}", "member": member, "product": "gp"}))
+        api.ok(api.post(f"/v1/orders/g-{member}/pay"))
+    clock.advance(days=1)
+    run_days(context, api.tenant)
+    (holding,) = api.ok(api.get("/v1/members/m1/modes"))
+    (claim,) = holding["claims"]
+    paid = Decimal(claim["amount"]) - Decimal(claim["owed"])
+    assert paid > Decimal(claim["daily"])  # the case in point: 18.00 paid, 12.0000 a day
+    client = api.client
+    client.cookies.clear()
+    enter_member_page(client, api.ok(api.post("/v1/members/m1/page-token")))
+    client.get("/language/zh")
+    page = client.get("/m").text
+    assert "每天最多" not in page
+    assert "每天释放 ¥12.00；您推荐的好友释放积分时，还会为您加速释放。" in page, page
+    client.get("/language/en")
+    page = client.get("/m").text
+    assert "up to" not in page
+    assert "¥12.00 a day, and more when people you referred release theirs." in page
 
 
 def test_an_order_reversed_from_a_second_tab_is_said_to_have_been_reversed_before(
