@@ -60,3 +60,25 @@ def pay_or_cancel(
             said.append(f"ok {accepted.status}")
     context.database.dispose()
     return said
+
+
+def return_owed_back(url: str, secret: str, tenant: str, number: int, barrier: Any) -> list[str]:
+    """Each round, at one instant in both processes: the owner records that what order
+    p{round}'s payment after its cancel owes back was returned to the buyer, with a note
+    naming the process. Answers "done" (recorded now), "before" (the service's answer:
+    recorded by the other) or the refusal's code."""
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    said: list[str] = []
+    for round_ in range(ROUNDS):
+        barrier.wait(timeout=30)
+        _jitter(round_, number)
+        asked = payments.OwedBackReturn(note=f"process {number}")
+        try:
+            _, now = payments.return_owed_back_once(context, owner, f"p{round_}", asked)
+        except DomainError as error:
+            said.append(str(error.code))
+        else:
+            said.append("done" if now else "before")
+    context.database.dispose()
+    return said

@@ -141,3 +141,44 @@ def test_a_payment_after_the_cancel_is_applied_as_owed_back_and_its_copy_is_a_co
     assert _owed_back(context, tenant) == {"audit": ["order:p0"], "webhook": ["p0"]}
     assert payment_reads.list_refusals(context, owner, 10)[0].reason == "replayed"
     _books(context, tenant)
+
+
+@postgresql_only
+def test_two_returns_of_what_a_payment_after_the_cancel_owes_back_record_one(
+    context: Context,
+) -> None:
+    """Orders p0… cancelled, then paid at the gateway (owed back); each round two
+    processes record at one instant that the buyer was refunded: one records it (one
+    audit record, one webhook, with its own note), the other is told it was recorded
+    before (the order's row decides: the return reads what is owed under its lock)."""
+    tenant, owner, gateway = _shop(context, 0)
+    real = Context(context.database, context.settings)  # the real clock, as signed
+    for n in range(ROUNDS):
+        orders.cancel(real, owner, f"p{n}")
+        assert payments.receive(real, tenant, *notification(f"p{n}", gateway)).status == (
+            "cancelled"
+        )
+    url, secret = context.database.url, SECRET.get_secret_value()
+    said = race(2, payment_race_workers.return_owed_back, (url, secret, tenant))
+    a, w = t.audit_log.c, t.webhook_events.c
+    audited = _rows(
+        context,
+        select(a.target, a.reason).where(
+            a.tenant_id == tenant, a.action == "order.owed_back_returned"
+        ),
+    )
+    notices = _rows(
+        context,
+        select(w.body).where(w.tenant_id == tenant, w.type == "order.owed_back_returned"),
+    )
+    for n in range(ROUNDS):
+        answers = sorted([said[0][n], said[1][n]])
+        assert answers == ["before", "done"], (n, said)
+        winner = [said[0][n], said[1][n]].index("done")
+        recorded = [reason for target, reason in audited if target == f"order:p{n}"]
+        assert recorded == [f"process {winner}"], (n, audited)
+        sent = [json.loads(str(body))["data"] for (body,) in notices]
+        assert [d["note"] for d in sent if d["order"] == f"p{n}"] == [f"process {winner}"]
+        assert orders.get_order(context, owner, f"p{n}").status == "cancelled"
+    assert len(audited) == ROUNDS
+    _books(context, tenant)

@@ -28,8 +28,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from tests.security.payment_race_workers import notification
 from tests.service.conftest import PASSWORD, SECRET, new_tenant
-from zengzhi.service import members, orders, pools, tenants, users, wallets
+from zengzhi.service import members, orders, payments, pools, tenants, users, wallets
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, query
 from zengzhi.service.members import NewMember
@@ -538,3 +539,46 @@ def test_two_operators_pausing_one_pool_at_once_pause_it_once(
             assert len(records) == n + 1, records
             assert records[-1][2] == [f"first {n}", f"second {n}"][done.index(True)]
     assert pools.get_pool(context, owner, "main").params["minting_enabled"] is True
+
+
+def test_two_operators_recording_one_return_to_the_buyer_at_once_record_it_once(
+    servers: list[str], shop: Any
+) -> None:
+    """Orders cancelled, then paid at the gateway (owed back to the buyer); two operators
+    on two servers record at the same instant that the buyer was refunded: one is told it
+    is recorded, the other that it had been before and its note was not kept; one audit
+    record, with the note of the one told it did it."""
+    context, tenant, owner = shop
+    members.create_member(context, owner, NewMember(id="m0"))
+    adapter = payments.AdapterIn(adapter="webhook", payout_url="https://pay.example/payouts")
+    secret = payments.put_adapter(context, owner, adapter).secret
+    assert secret is not None
+    for n in range(ROUNDS):
+        new = NewOrder(id=f"p{n}", member="m0", amount="500.00", contribution="150.00")
+        orders.create_order(context, owner, new)
+        orders.cancel(context, owner, new.id)
+        payments.receive(context, tenant, *notification(new.id, secret))
+    first = Browser(servers[0]).sign_in(tenant, "owner")
+    second = Browser(servers[1]).sign_in(tenant, "owner")
+    for n in range(ROUNDS):
+        path = f"/console/orders/p{n}/owed-back/returned"
+        pages = at_once(
+            (first.post, path, {"note": "first's note"}),
+            (second.post, path, {"note": "second's note"}),
+        )
+        said = [_text(page) for page in pages]
+        assert all(page.status_code == 200 and page.history for page in pages), said
+        done = [
+            f"Order p{n}: what was owed back was recorded as returned to the buyer." in text
+            for text in said
+        ]
+        before = [
+            f"Order p{n}: what was owed back had been recorded as returned before" in text
+            for text in said
+        ]
+        assert sorted(done) == [False, True] and sorted(before) == [False, True], said
+        returns = [
+            r for r in _audits(context, tenant, "order.owed_back_returned") if r[0] == f"order:p{n}"
+        ]
+        winner = done.index(True)
+        assert [r[2] for r in returns] == [["first's note", "second's note"][winner]], returns

@@ -1,7 +1,9 @@
 """A gateway's payment that came after the order was cancelled (service/payments.py,
 audit `order.paid_after_cancel`) is owed back to the buyer: the console's order page says
 so in words, with the amount, and the orders list finds such orders (a filter of the
-status select) and marks them. Read-only: the refund is made at the gateway."""
+status select) and marks them. The refund is made at the gateway; the order page's form
+records it returned (audit `order.owed_back_returned`), once, after which the page says
+returned and the list no longer marks it owed."""
 
 from __future__ import annotations
 
@@ -50,9 +52,12 @@ def test_the_order_page_says_the_payment_after_the_cancel_is_owed_back(
     assert "订单取消后收到付款 ¥1,000.00" in said and "应退还买家" in said
     assert "网关通知 n0" in said
     assert "请在支付网关" in said  # what to do: refund at the gateway
-    assert (
-        'id="owed-back"' in page.text and "<form" not in page.text.split('id="owed-back"')[1][:2000]
-    )
+    # the one form of the section records the return, with an optional note
+    section = page.text.split('id="owed-back"')[1].split("</section>")[0]
+    assert re.findall(r'<form [^>]*action="([^"]+)"', section) == [
+        "/console/orders/A1/owed-back/returned"
+    ]
+    assert 'name="note"' in section and "登记已退还买家 ¥1,000.00" in section
     # an order cancelled and never paid, and one paid as usual: nothing owed back
     for order in ("A2", "A3"):
         other = api.client.get(f"/console/orders/{order}")

@@ -93,6 +93,10 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     ),
     "POST /v1/orders/{order_id}/cancel": ("cancelOrder", "Cancel an unpaid order"),
     "POST /v1/orders/{order_id}/refund": ("refundOrder", "Refund an order before completion"),
+    "POST /v1/orders/{order_id}/owed-back/returned": (
+        "returnOwedBack",
+        "Record a payment after the cancel as returned to the buyer",
+    ),
     "POST /v1/orders/{order_id}/reverse": ("reverseOrder", "Reverse an order after completion"),
     # withdrawals and payments
     "GET /v1/withdrawals": ("listWithdrawals", "List withdrawals"),

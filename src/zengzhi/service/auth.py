@@ -72,7 +72,10 @@ PERMISSION_TEXT: dict[Permission, str] = {
     Permission.DECIDE_WITHDRAWALS: "approve, reject, mark paid, send to payout withdrawals",
     Permission.MEMBERS: "register and edit members, bind referrers, revoke member page tokens",
     Permission.REASSIGN: "re-assign a member's referrer, with a reason",
-    Permission.ORDERS: "orders: create, pay, complete, cancel, refund, reverse; ad tasks",
+    Permission.ORDERS: (
+        "orders: create, pay, complete, cancel, refund, reverse, record a payment after the"
+        " cancel returned to the buyer; ad tasks"
+    ),
     Permission.SELL: "sell a member's points",
     Permission.WITHDRAW: (
         "ask for a member's withdrawal; with `members`, set their payee and vouch for their"

@@ -41,6 +41,7 @@ from zengzhi.engine.fields import (
     Flag,
     Id,
     LoggedNote,
+    Note,
     Whole,
     error_from_validation,
     loads_strict,
@@ -58,6 +59,7 @@ from zengzhi.service.gateways.wechatpay import (
     certificate_serials,
     pinned,
 )
+from zengzhi.service.queries import owed_back
 from zengzhi.service.queries.withdrawals import WithdrawalView
 from zengzhi.service.settings import Settings
 from zengzhi.service.webhooks import GATEWAY, new_secret, put_subscription
@@ -79,7 +81,9 @@ from zengzhi.store.withdrawals import WithdrawalRow
 
 log = logging.getLogger("zengzhi.payments")
 # the webhook of a payment that came for a cancelled order (engine/notices.SERVICE_TYPES)
-ORDER_PAID_AFTER_CANCEL = "order.paid_after_cancel"
+ORDER_PAID_AFTER_CANCEL = owed_back.PAID_AFTER_CANCEL
+# the webhook (and audit action) of its return to the buyer, recorded by the shop
+ORDER_OWED_BACK_RETURNED = owed_back.RETURNED
 
 GATEWAY_ACTOR = "gateway"
 PAYOUT_REQUESTED = "payout.requested"
@@ -499,7 +503,7 @@ def _paid_after_cancel(
     amount = format_minor(order.amount, 2)
     uow.audit(
         actor,
-        "order.paid_after_cancel",
+        ORDER_PAID_AFTER_CANCEL,
         f"order:{order.order_id}",
         before={"status": order.status.value},
         after={
@@ -530,6 +534,126 @@ def _paid_after_cancel(
         notification.id,
     )
     return str(order.status)
+
+
+class OwedBackReturn(BaseModel):
+    """The shop's record that the money owed back to the buyer (paid at the gateway after
+    the order was cancelled) was returned to the buyer at the gateway."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note: Note | None = Field(
+        default=None,
+        description="how it was returned: the gateway's refund number, who refunded it",
+    )
+
+
+class OwedBackReturned(BaseModel):
+    """A return recorded: what it covered, when and by whom."""
+
+    order: str
+    member: str
+    amount: str  # yuan: every payment after the cancel it covered
+    currency: str = "CNY"
+    notifications: list[str | None]  # the gateway's notifications of those payments
+    returned_at: datetime
+    returned_by: str
+    note: str | None
+
+
+def return_owed_back_once(
+    context: Context, principal: Principal, order_id: str, request: OwedBackReturn
+) -> tuple[OwedBackReturned, bool]:
+    """Record that what the order's payments after its cancel owe back to the buyer was
+    returned at the gateway, once; and whether it was recorded now (False: every such
+    payment had been recorded returned before, by this return or another at the same
+    moment: the answer is that return, and this note is not kept). Refused (409, field
+    `owed_back`) for an order with no payment after its cancel. Audit-only, as the
+    payment is: zengzhi's ledger holds none of an order's money (docs/payments.md). Under
+    the order's row lock, which the gateway's notification takes too: two returns at once
+    record one, and a payment arriving meanwhile is either covered or owed after it."""
+    principal.require(Permission.ORDERS)
+
+    def run(uow: UnitOfWork) -> tuple[OwedBackReturned, bool]:
+        order = found(uow.orders.get(order_id, lock=True), "order", order_id)
+        fallback = format_minor(order.amount, 2)
+        found_rows = owed_back.records(uow.connection, uow.tenant, [order_id])
+        payments = owed_back.settle(found_rows, fallback).get(order_id, [])
+        due = owed_back.still_owed(payments)
+        if due is None:
+            returns = [p for p in payments if p.returned is not None]
+            if not returns:
+                raise DomainError(
+                    ErrorCode.CONFLICT,
+                    f"order {order_id!r} has no payment after its cancel: nothing is owed back"
+                    " to the buyer",
+                    "owed_back",
+                )
+            last = returns[-1].returned
+            assert last is not None
+            covered = [p.notification for p in payments if p.returned == last]
+            answer = OwedBackReturned(
+                order=order_id,
+                member=order.member_id,
+                amount=last.amount,
+                notifications=covered,
+                returned_at=last.at,
+                returned_by=last.by,
+                note=last.note,
+            )
+            return answer, False
+        covered = [p.notification for p in payments if p.returned is None]
+        uow.audit(
+            principal.actor,
+            ORDER_OWED_BACK_RETURNED,
+            f"order:{order_id}",
+            before={"owed_back": due},
+            after={"owed_back": "0.00", "returned": due, "notifications": covered},
+            reason=request.note,
+        )
+        uow.publish(
+            ORDER_OWED_BACK_RETURNED,
+            [order.member_id],
+            {
+                "order": order_id,
+                "member": order.member_id,
+                "amount": due,
+                "currency": "CNY",
+                "notifications": covered,
+                "note": request.note,
+            },
+        )
+        answer = OwedBackReturned(
+            order=order_id,
+            member=order.member_id,
+            amount=due,
+            notifications=covered,
+            returned_at=uow.now,
+            returned_by=principal.actor,
+            note=request.note,
+        )
+        return answer, True
+
+    # not grouped: a grouped command shares its unit of work, whose audit records are
+    # written at its commit, so a second return in the same group would not see the first
+    return command(context, principal, run)
+
+
+def return_owed_back(
+    context: Context, principal: Principal, order_id: str, request: OwedBackReturn
+) -> OwedBackReturned:
+    """`return_owed_back_once` for the API: recorded before is refused (409, field
+    `owed_back`), saying when and by whom, so that a second caller is not told it did it."""
+    answer, now = return_owed_back_once(context, principal, order_id, request)
+    if not now:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"order {order_id!r}: the {answer.amount} owed back to the buyer was recorded"
+            f" returned at {answer.returned_at.isoformat()} by {answer.returned_by}: nothing"
+            " was done now",
+            "owed_back",
+        )
+    return answer
 
 
 def _status_now(uow: UnitOfWork, kind: str, target: str) -> str:

@@ -100,6 +100,8 @@ from .notification_view_body import NotificationViewBody
 from .order_batch import OrderBatch
 from .order_view import OrderView
 from .order_view_points import OrderViewPoints
+from .owed_back_return import OwedBackReturn
+from .owed_back_returned import OwedBackReturned
 from .page_token import PageToken
 from .page_token_request import PageTokenRequest
 from .payee_in import PayeeIn
@@ -286,6 +288,8 @@ __all__ = (
     "OrderBatch",
     "OrderView",
     "OrderViewPoints",
+    "OwedBackReturn",
+    "OwedBackReturned",
     "PageToken",
     "PageTokenRequest",
     "PayeeIn",

@@ -1,5 +1,5 @@
 """Orders: create (idempotent by the integrator's id), pay, complete, cancel, refund,
-reverse."""
+reverse; record the money a payment after the cancel owed back as returned to the buyer."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from zengzhi.deps import (
 )
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.i18n import translate_message
-from zengzhi.service import orders
+from zengzhi.service import orders, payments
 from zengzhi.service.orders import BatchItem, NewOrder, OrderBatch
+from zengzhi.service.payments import OwedBackReturn, OwedBackReturned
 from zengzhi.service.queries.orders import OrderView
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"], route_class=StrictJSONRoute)
@@ -95,3 +96,17 @@ def refund(context: ContextDep, principal: PrincipalDep, order_id: PathId) -> Or
 def reverse(context: ContextDep, principal: PrincipalDep, order_id: PathId) -> OrderView:
     """Refunded after completion: its points are taken back (or owed)."""
     return orders.reverse(context, principal, order_id)
+
+
+@router.post("/{order_id}/owed-back/returned", response_model=OwedBackReturned)
+def owed_back_returned(
+    context: ContextDep,
+    principal: PrincipalDep,
+    order_id: PathId,
+    body: OwedBackReturn | None = None,
+) -> OwedBackReturned:
+    """The money a gateway's payment after the cancel owes back to the buyer was returned
+    at the gateway: recorded once (audited, webhook `order.owed_back_returned`); 409
+    (field `owed_back`) when nothing is owed back: never paid after its cancel, or
+    recorded returned before (the message says when and by whom)."""
+    return payments.return_owed_back(context, principal, order_id, body or OwedBackReturn())

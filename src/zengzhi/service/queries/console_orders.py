@@ -19,8 +19,10 @@ from zengzhi.engine.notices import member_of
 from zengzhi.service import orders
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
+from zengzhi.service.queries import owed_back as owed_back_records
 from zengzhi.service.queries.counting import bounded_count
 from zengzhi.service.queries.orders import OrderView
+from zengzhi.service.queries.owed_back import OwedBack
 from zengzhi.service.queries.paging import PAGE_SIZE, within_days
 from zengzhi.store import tables as t
 from zengzhi.store.records import order_event_id
@@ -28,9 +30,9 @@ from zengzhi.store.tenanted import of_tenant
 
 STATUSES = ("created", "paid", "completed", "reversed", "refunded", "cancelled")
 # Not a status: the cancelled orders a gateway's payment came for after the cancel, whose
-# money is owed back to the buyer (service/payments.py, audit `order.paid_after_cancel`)
+# money is owed back to the buyer and not recorded as returned yet (service/payments.py,
+# audits `order.paid_after_cancel` and `order.owed_back_returned`: queries/owed_back.py)
 OWED_BACK = "owed_back"
-PAID_AFTER_CANCEL = "order.paid_after_cancel"
 
 
 class OrderSearch(BaseModel):
@@ -54,7 +56,8 @@ class OrderRow(BaseModel):
     amount: str  # yuan
     created_at: datetime
     completed_at: datetime | None
-    owed_back: str | None = None  # yuan: paid at the gateway after it was cancelled
+    owed_back: str | None = None  # yuan: paid at the gateway after it was cancelled, and
+    # not returned to the buyer yet
 
 
 class OrderPage(BaseModel):
@@ -75,42 +78,12 @@ class Movement(BaseModel):
     member: str | None  # the member the account belongs to, for a link
 
 
-class OwedBack(BaseModel):
-    """A gateway's payment that came after the order was cancelled: the money is at the
-    gateway and owed back to the buyer, refunded there (docs/payments.md)."""
-
-    at: datetime
-    amount: str  # yuan
-    notification: str | None  # the gateway's id of its notification
-
-
 class OrderDetail(BaseModel):
     order: OrderView
     movements: list[Movement]
+    # the payments after its cancel, each with the return that covered it
     owed_back: list[OwedBack] = []
-
-
-def _owed_back(connection: Connection, tenant: str, order_ids: list[str]) -> list[Any]:
-    """The audit log's records of payments of these orders that came after their cancel,
-    oldest first (the rows' `target` "order:<id>", `at` and `after`)."""
-    if not order_ids:
-        return []
-    a = t.audit_log.c
-    found = connection.execute(
-        select(a.audit_id, a.target, a.at, a.after).where(
-            of_tenant(a, tenant),
-            a.action == PAID_AFTER_CANCEL,
-            a.target.in_([f"order:{order_id}" for order_id in order_ids]),
-        )
-    )
-    # sorted here: an ORDER BY audit_id led SQLite to the primary key's scan of the
-    # tenant's whole log instead of ix_audit_log_action_target (migration 0028)
-    return sorted(found, key=lambda row: int(row.audit_id))
-
-
-def _yuan_of(after: Any, fallback: str) -> str:
-    amount = after.get("amount") if isinstance(after, dict) else None
-    return str(amount) if amount else fallback
+    owed_back_now: str | None = None  # yuan: what is owed back and not returned yet
 
 
 def id_prefix(column: Any, text: str) -> Any:
@@ -137,8 +110,7 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
         if search.store:
             where.append(c.store_id == search.store)
         if search.status == OWED_BACK:
-            a = t.audit_log.c
-            recorded = select(a.target).where(of_tenant(a, tenant), a.action == PAID_AFTER_CANCEL)
+            recorded = owed_back_records.owed_targets(tenant)
             where.append(c.status == "cancelled")
             where.append((literal("order:") + c.order_id).in_(recorded))
         elif search.status:
@@ -163,11 +135,15 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
             .limit(PAGE_SIZE)
             .offset((shown - 1) * PAGE_SIZE)
         ).all()
-        cancelled = [r.order_id for r in rows if r.status == "cancelled"]
+        cancelled = {r.order_id: r for r in rows if r.status == "cancelled"}
+        found = owed_back_records.records(connection, tenant, list(cancelled))
         owed: dict[str, str] = {}
-        for record in _owed_back(connection, tenant, cancelled):
-            order_id = record.target.removeprefix("order:")
-            owed.setdefault(order_id, _yuan_of(record.after, ""))
+        for order_id, payments in owed_back_records.settle(found).items():
+            for payment in payments:  # a record that names no amount: the order's
+                payment.amount = payment.amount or format_minor(int(cancelled[order_id].amount), 2)
+            due = owed_back_records.still_owed(payments)
+            if due is not None:
+                owed[order_id] = due
         return OrderPage(
             rows=[
                 OrderRow(
@@ -178,9 +154,7 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
                     amount=format_minor(int(r.amount), 2),
                     created_at=r.created_at,
                     completed_at=r.completed_at,
-                    owed_back=(owed[r.order_id] or format_minor(int(r.amount), 2))
-                    if r.order_id in owed
-                    else None,
+                    owed_back=owed.get(r.order_id),
                 )
                 for r in rows
             ],
@@ -200,14 +174,8 @@ def order_detail(context: Context, principal: Principal, order_id: str) -> Order
     def owed_back(connection: Connection) -> list[OwedBack]:
         if view.status != "cancelled":  # recorded only of a cancelled order, which stays so
             return []
-        return [
-            OwedBack(
-                at=r.at,
-                amount=_yuan_of(r.after, view.amount),
-                notification=r.after.get("notification") if isinstance(r.after, dict) else None,
-            )
-            for r in _owed_back(connection, principal.tenant, [order_id])
-        ]
+        found = owed_back_records.records(connection, principal.tenant, [order_id])
+        return owed_back_records.settle(found, view.amount).get(order_id, [])
 
     def run(connection: Connection) -> list[Movement]:
         e, p = t.entries.c, t.postings.c
@@ -234,6 +202,10 @@ def order_detail(context: Context, principal: Principal, order_id: str) -> Order
             for r in rows
         ]
 
+    payments = query(context, owed_back)
     return OrderDetail(
-        order=view, movements=query(context, run), owed_back=query(context, owed_back)
+        order=view,
+        movements=query(context, run),
+        owed_back=payments,
+        owed_back_now=owed_back_records.still_owed(payments),
     )

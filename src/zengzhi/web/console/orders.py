@@ -1,6 +1,7 @@
 """Orders: find one by id, member, store, status or day; read its lines, its split and
 every movement it caused (what it minted and paid, to whom); refund a paid order before
-it completes, or reverse a completed one, with a reason, which the audit log keeps."""
+it completes, or reverse a completed one, with a reason, which the audit log keeps; and
+record that a payment which came after the order's cancel was returned to the buyer."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from fastapi.responses import HTMLResponse
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS, ContextDep
 from zengzhi.engine.fields import ID_PATTERN
-from zengzhi.service import orders
+from zengzhi.service import orders, payments
 from zengzhi.service.auth import Principal
+from zengzhi.service.payments import OwedBackReturn
 from zengzhi.service.queries import console_orders
 from zengzhi.service.queries.console_orders import STATUSES, OrderSearch
 from zengzhi.web.console import page
@@ -146,4 +148,32 @@ def _with_reason(
             values={"reason": reason},
         )
     said = f"orders.{done}_done" if now else f"orders.{done}_already"
+    return see_other_with_notice(request, f"/console/orders/{order_id}", said, id=order_id)
+
+
+@router.post("/{order_id}/owed-back/returned", response_class=HTMLResponse)
+def owed_back_returned(
+    request: Request, context: ContextDep, user: StaffDep, form: KeptDep, order_id: OrderId
+) -> Response:
+    """The money a gateway's payment after the cancel owes back to the buyer was returned
+    at the gateway: recorded once, with an optional note (the gateway's refund number),
+    which the audit log keeps. Sent again, or by two operators at once, the service's
+    answer says whether this form recorded it; the page says it was recorded before and
+    that this note was not kept."""
+    note = form.get("note")
+    try:
+        form.check()  # a control character: refused at its field, what was typed kept
+        asked = build(OwedBackReturn, {"note": note or None})
+        _, now = payments.return_owed_back_once(context, user.principal, order_id, asked)
+    except DomainError as error:
+        return _detail(
+            request,
+            context,
+            user,
+            order_id,
+            STATUS[error.code],
+            error=error,
+            values={"note": note},
+        )
+    said = "orders.owed_back_returned_done" if now else "orders.owed_back_returned_already"
     return see_other_with_notice(request, f"/console/orders/{order_id}", said, id=order_id)
