@@ -114,3 +114,29 @@ def test_a_member_without_a_package_has_no_such_section(api: Api) -> None:
     api.client.cookies.clear()
     enter_member_page(api.client, api.ok(api.post("/v1/members/D/page-token")))
     assert 'aria-labelledby="refer-heading"' not in api.client.get("/m").text
+
+
+def test_a_purchase_that_waited_takes_an_emptied_place_and_the_rounds_end(api: Api) -> None:
+    """One round: B, C, D fill the three places and E's purchase, made when the rounds
+    were over, waits; C's reversed, E takes place 2 (said filled again after a refund),
+    and no next round's places are shown. E's refund is paid at the next release (the
+    next purchase in the zone, or the daily run): not yet, and the page says so."""
+    zone(api, "gifts", {"refer_three": {"funding": "1", "rounds": 1}})
+    product(api, "package", "1000.00", "gifts")
+    api.member("A")
+    for name in "BCDE":
+        api.member(name, referrer="A")
+    for name in "ABCDE":
+        buy(api, f"o{name}", name, "package")
+    api.client.cookies.clear()
+    enter_member_page(api.client, api.ok(api.post("/v1/members/A/page-token")))
+    _, lines = _places(api, "zh")
+    assert [line.split("：")[0] for line in lines] == ["第1位 已满", "第2位 已满", "第3位 已满"]
+    api.ok(api.post("/v1/orders/oC/reverse"))
+    section, lines = _places(api, "zh")
+    assert "您的 ¥1,000.00 套餐：已返还 ¥800.00，还将给您 ¥200.00。" in section
+    assert lines == [
+        "第1位 已满：返还 ¥100.00，已全部付给您。",
+        "第2位 已满（曾因退款空出，后由另一笔购买补上）：返还 ¥200.00，尚未支付。",
+        "第3位 已满：返还 ¥700.00，已全部付给您。",
+    ]
