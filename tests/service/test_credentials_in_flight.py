@@ -138,3 +138,48 @@ def test_a_group_sent_with_one_key_reads_it_once(context: Context) -> None:
         answers = orders.create_orders(context, by_key, batch)
     assert [answer.order.status for answer in answers if answer.order] == ["completed"] * 5
     assert len([statement for statement in sent if "FROM api_keys" in statement]) == 1
+
+
+def test_a_request_checks_its_credential_in_one_statement(context: Context) -> None:
+    """The check at each request's arrival is one statement (the key; the session with
+    its user), outside any transaction on PostgreSQL (`Database.glance`): it was a read
+    transaction of its own, about 550 µs of the server's CPU a request, 140 now
+    (docs/benchmarks.md). What it answers is unchanged: the tests above and
+    tests/service/test_access.py hold the refusals."""
+    owner, by_key, by_session = _shop(context)
+    key = users.create_api_key(context, owner, NewApiKey(name="counted"))
+    session = sessions.login(context, Login(tenant=owner.tenant, username="op", password=PASSWORD))
+    assert key.token is not None
+    for token in (key.token, session.token):
+        with statements_sent(context) as sent:
+            sessions.authenticate(context, token)
+        read = [sql for sql in sent if sql != "BEGIN"]  # SQLite's, said by us (store/database.py)
+        assert len(read) == 1, sent
+        assert read[0].lstrip().upper().startswith("SELECT")
+        assert "FOR SHARE" not in read[0].upper()
+
+
+@postgresql_only
+def test_the_one_statement_read_leaves_the_pooled_connection_transactional(
+    context: Context,
+) -> None:
+    """`glance` turns the pooled connection to autocommit for its statement; the pool
+    must give it back to the next command as it was, or that command's statements
+    would each commit alone (a half-applied order on a crash)."""
+    from zengzhi.store.database import Database
+
+    database = Database(context.database.url)
+    try:
+        with database.glance() as connection:
+            glanced = connection.connection.driver_connection
+            assert glanced is not None and glanced.autocommit is True
+        with database.write() as connection:
+            assert connection.connection.driver_connection is glanced  # the same one
+            assert glanced.autocommit is False
+            # inside a transaction: the server's transaction start is before the statement's
+            started = connection.exec_driver_sql(
+                "SELECT transaction_timestamp() < statement_timestamp()"
+            ).scalar()
+            assert started is True
+    finally:
+        database.dispose()

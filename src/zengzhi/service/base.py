@@ -121,6 +121,12 @@ def query(context: Context, run: Callable[[Connection], T]) -> T:
         return run(connection)
 
 
+def glance(context: Context, run: Callable[[Connection], T]) -> T:
+    """`run`'s one statement outside a transaction (`Database.glance`)."""
+    with context.database.glance() as connection:
+        return run(connection)
+
+
 def write(context: Context, change: Callable[[Connection], T]) -> T:
     """`change` in one write transaction with no unit of work (rows kept beside the
     ledger: a run's heartbeat, a job's record), run again whole if it lost a race."""

@@ -10,16 +10,15 @@ import math
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.fields import Id, Label, Name
 from zengzhi.service import auth
 from zengzhi.service.auth import Principal, Role
-from zengzhi.service.base import Context, not_found, query
+from zengzhi.service.base import Context, glance, not_found, query
 from zengzhi.store import security
 from zengzhi.store.tenants import tenant_exists
-from zengzhi.store.users import ApiKeys, UserRow, Users
+from zengzhi.store.users import Users
 
 log = logging.getLogger("zengzhi.auth")
 
@@ -169,36 +168,32 @@ _ENDED = DomainError(
 
 
 def authenticate(context: Context, token: str) -> Principal:
-    """The principal behind a bearer token (an API key or a session), or 401."""
+    """The principal behind a bearer token (an API key or a session), or 401. One
+    statement outside a transaction (`glance`): a command reads the credential again,
+    locked, in its own transaction (`base._proven`), so this check only turns away
+    early what no longer works."""
     now = context.clock()
     parsed = auth.parse_api_key(token)
     if parsed is not None:
         tenant, key_id, secret = parsed
-        key = query(context, lambda connection: ApiKeys(connection, tenant).get(key_id))
-        if (
-            key is None
-            or key.revoked_at is not None
-            or not auth.digests_match(key.secret_hash, secret)
-        ):
+        key = glance(context, lambda connection: security.key_on_file(connection, tenant, key_id))
+        if key is None or not auth.digests_match(key.secret_hash or "", secret):
             raise DomainError(ErrorCode.UNAUTHORIZED, "unknown or revoked API key")
         return Principal(tenant, f"key:{key_id}", Role(key.role), key_id)
     claims = auth.read_session(context.settings.session_secret(), token, now)
     if claims is None:
         raise DomainError(ErrorCode.UNAUTHORIZED, "invalid or expired session; sign in again")
-
-    def run(connection: Connection) -> tuple[UserRow | None, bool]:
-        row = Users(connection, claims.tenant).get(claims.username)
-        is_open = security.session_is_open(
-            connection, claims.tenant, security.USER, claims.username, claims.session, now
-        )
-        return row, is_open
-
-    row, is_open = query(context, run)
-    if row is None or row.disabled:
+    user = glance(
+        context,
+        lambda connection: security.session_on_file(
+            connection, claims.tenant, claims.username, claims.session, now
+        ),
+    )
+    if user is None or user.refusal == "user":
         raise DomainError(ErrorCode.UNAUTHORIZED, "this user may no longer sign in")
-    if not is_open:
+    if not user.works:
         raise _ENDED
-    return Principal(claims.tenant, f"user:{claims.username}", Role(row.role), claims.session)
+    return Principal(claims.tenant, f"user:{claims.username}", Role(user.role), claims.session)
 
 
 def logout(context: Context, token: str) -> None:

@@ -216,6 +216,18 @@ class Database:
         with self.reader.begin() as connection:
             yield connection
 
+    @contextmanager
+    def glance(self) -> Iterator[Connection]:
+        """A read of one statement, outside any transaction: on PostgreSQL the statement
+        is its own, one round trip where `read` sends BEGIN, the statement and COMMIT
+        (a request's check of its API key or session, at every request: docs/benchmarks.md)."""
+        if self.is_sqlite:
+            with self.read() as connection:
+                yield connection
+            return
+        with self.reader.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            yield connection
+
     def retrying(self, command: Callable[[], T], attempts: int = 8) -> T:
         """Run a whole command again when the database says it lost a race."""
         for attempt in range(attempts):

@@ -16,7 +16,19 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, case, delete, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    or_,
+    select,
+    update,
+)
 
 from zengzhi.store import tables as t
 from zengzhi.store.database import insert_if_absent, upsert
@@ -155,6 +167,61 @@ def session_is_open(
         statement = statement.with_for_update(read=True)
     row = connection.execute(statement).first()
     return row is not None and row.revoked_at is None and row.expires_at > now
+
+
+class OnFile(NamedTuple):
+    """What a request's credential finds when it arrives: the role it holds, the key's
+    secret to compare (None for a session), and whether it still works."""
+
+    role: str
+    secret_hash: str | None
+    works: bool
+    refusal: str  # why not, when it does not: "user" (gone or disabled) or "session"
+
+
+_TENANT: BindParameter[str] = bindparam("tenant")
+_K, _S, _U = t.api_keys.c, t.sessions.c, t.users.c
+# built once: a request's check runs at every request, and building the statement cost
+# about as much as running it (docs/benchmarks.md)
+_KEY_ON_FILE = select(_K.role, _K.secret_hash).where(
+    of_tenant(_K, _TENANT), _K.key_id == bindparam("key"), _K.revoked_at.is_(None)
+)
+_SESSION_ON_FILE = (
+    select(_U.role, _U.disabled, _S.revoked_at, _S.expires_at)
+    .select_from(
+        t.users.outerjoin(
+            t.sessions,
+            and_(
+                of_tenant(_S, _TENANT),
+                _S.subject == _U.username,
+                _S.kind == USER,
+                _S.session_id == bindparam("session"),
+            ),
+        )
+    )
+    .where(of_tenant(_U, _TENANT), _U.username == bindparam("user"))
+)
+
+
+def key_on_file(connection: Connection, tenant: str, key_id: str) -> OnFile | None:
+    """An API key not revoked, in one statement; None if unknown or revoked."""
+    row = connection.execute(_KEY_ON_FILE, {"tenant": tenant, "key": key_id}).first()
+    return None if row is None else OnFile(row.role, row.secret_hash, True, "")
+
+
+def session_on_file(
+    connection: Connection, tenant: str, username: str, session: str, now: datetime
+) -> OnFile | None:
+    """A user's session, with the user, in one statement; None if the user is unknown.
+    It works while the user is not disabled and the session is open."""
+    parameters = {"tenant": tenant, "user": username, "session": session}
+    row = connection.execute(_SESSION_ON_FILE, parameters).first()
+    if row is None:
+        return None
+    if row.disabled:
+        return OnFile(row.role, None, False, "user")
+    is_open = row.expires_at is not None and row.revoked_at is None and row.expires_at > now
+    return OnFile(row.role, None, is_open, "" if is_open else "session")
 
 
 def proven_role(
