@@ -153,6 +153,13 @@ def test_a_held_withdrawal_is_rejected_from_its_row_on_a_phone_without_script(
         expect(row.locator(".field-error")).to_have_text("必填")
         expect(row.get_by_label("驳回原因（必填，会员在会员页能看到）")).to_be_visible()  # open
         assert _sideways(page, "#withdrawals") == []
+        # answered as the queue it was sent from, by GET: a reload asks nothing of the
+        # browser, and shows the queue as it is (the refusal is said once)
+        assert page.url.endswith("/console/withdrawals?member=wd-row&status=held"), page.url
+        page.reload()
+        row = page.locator("#withdrawals tbody tr", has_text="wd-row-1")
+        expect(row.locator(".field-error")).to_have_count(0)
+        row.get_by_text("驳回", exact=True).click()
         row.get_by_label("驳回原因（必填，会员在会员页能看到）").fill("收款账户与实名不符")
         row.get_by_role("button", name="确认驳回").click()
         expect(page.locator("#notice")).to_have_text("提现 wd-row-1 已驳回，金额已退回会员零钱。")

@@ -35,7 +35,7 @@ from zengzhi.i18n import Translator
 from zengzhi.service.audit import check_ledger
 from zengzhi.service.base import Context
 from zengzhi.store import tables as t
-from zengzhi.web.pages import LANGUAGE_COOKIE
+from zengzhi.web.pages import LANGUAGE_COOKIE, REFUSAL_COOKIE
 
 HOSTILE = [
     "1e3",
@@ -317,12 +317,17 @@ class Walk:
         for one, filled in form.fields:
             data.setdefault(one, []).append(value if one == name else filled)
         self.sent += 1
-        return self.api.client.post(
+        answer = self.api.client.post(
             form.action.split("#")[0],
             data=data,
             headers={"Referer": form.page},
             follow_redirects=False,
         )
+        if answer.status_code == 303 and REFUSAL_COOKIE in answer.headers.get("set-cookie", ""):
+            # a refusal answered as a page to reload (the withdrawals queue's rejections:
+            # pages.see_other_with_refusal): the page it went back to says it
+            return self.api.client.get(answer.headers["location"])
+        return answer
 
     def field(self, form: Form, name: str, values: list[str]) -> Form:
         """Each value into the form's field `name`; the form as the page fills it next."""

@@ -153,3 +153,78 @@ def test_each_pending_row_has_its_own_reject_with_a_reason(api: Api) -> None:
     assert statuses["w1"][0] == "held" and statuses["w3"][0] == "approved"
     after = api.client.get("/console/withdrawals", params={"status": "all"}).text
     assert "/console/withdrawals/w2/reject" not in after  # a rejected row has none
+
+
+def test_a_refused_row_rejection_is_answered_as_a_page_to_reload(api: Api) -> None:
+    """A row's 驳回 refused (no reason; the withdrawal paid meanwhile) was answered to the
+    POST: reloading the page asked the browser to send the form again. It now goes back
+    to the queue it was sent from (303, its filters kept), which says the refusal once,
+    at the row's field with what was typed (422); a reload is a GET of the queue."""
+    a_member_with_money(api)
+    for n in (1, 2):
+        api.ok(api.post("/v1/members/m1/withdrawals", {"id": f"w{n}", "amount": "10.00"}))
+    csrf = sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    back = "/console/withdrawals?status=held&member=m1"
+    refused = api.client.post(
+        "/console/withdrawals/w1/reject",
+        data={"csrf": csrf, "back": back, "reason": "  "},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 303, (refused.status_code, refused.text[-500:])
+    assert refused.headers["location"] == back
+    page = api.client.get(back)
+    assert page.status_code == 422
+    errors = re.findall(r'id="e-([^"]+)"[^>]*role="alert">([^<]*)<', page.text)
+    assert errors == [("reject-2-reason", "必填")], errors  # w1's row, the second (newest first)
+    assert page.text.count("data-row-reject open") == 1
+    assert re.search(r'id="w-member" name="member" value="m1"', page.text)  # its filter kept
+    reloaded = api.client.get(back)  # said once: the reload is the queue as it is
+    assert reloaded.status_code == 200 and "data-row-reject open" not in reloaded.text
+    # what was typed comes back too, and a refusal of the service (paid meanwhile) is said
+    api.ok(api.post("/v1/withdrawals/w2/approve"))
+    api.ok(api.post("/v1/withdrawals/w2/paid"))
+    paid = api.client.post(
+        "/console/withdrawals/w2/reject",
+        data={"csrf": csrf, "back": "/console/withdrawals?status=all", "reason": "重复申请"},
+        follow_redirects=False,
+    )
+    assert paid.status_code == 303 and paid.headers["location"] == "/console/withdrawals?status=all"
+    page = api.client.get(paid.headers["location"])
+    assert page.status_code == 409
+    alert = re.search(r'class="notice error" role="alert">(.*?)</div>', page.text, re.S)
+    assert alert is not None and "提现 “w2” 的状态是「已打款」：不能驳回" in html.unescape(
+        alert.group(1)
+    ), page.text
+    assert api.client.get("/console/withdrawals?status=all").status_code == 200
+    # carried to the page it was sent from only: another page shows nothing of it
+    api.client.post(
+        "/console/withdrawals/w1/reject",
+        data={"csrf": csrf, "back": back, "reason": ""},
+        follow_redirects=False,
+    )
+    elsewhere = api.client.get("/console/orders")
+    assert elsewhere.status_code == 200 and "必填" not in elsewhere.text
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "held"
+
+
+def test_a_refused_batch_rejection_is_answered_as_a_page_to_reload(api: Api) -> None:
+    """The batch's 驳回 with no reason, the same way: back to the queue, once, the rows
+    ticked still ticked."""
+    a_member_with_money(api)
+    for n in (1, 2):
+        api.ok(api.post("/v1/members/m1/withdrawals", {"id": f"w{n}", "amount": "10.00"}))
+    csrf = sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    back = "/console/withdrawals?status=held"
+    refused = api.client.post(
+        "/console/withdrawals/batch",
+        data={"csrf": csrf, "back": back, "action": "reject", "ids": ["w1", "w2"], "reason": ""},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 303 and refused.headers["location"] == back
+    page = api.client.get(back)
+    assert page.status_code == 422 and _field_error(page.text, "batch-reason") == "必填"
+    for ticked in ("w1", "w2"):
+        assert f'name="ids" value="{ticked}" checked' in page.text
+    assert "checked" not in api.client.get(back).text

@@ -55,6 +55,7 @@ LANGUAGE_COOKIE = "zz_lang"
 CONSOLE_COOKIE = "zz_console"  # the console's session (web/console/session.py)
 MEMBER_COOKIE = "zz_member"  # the member page's (web/member.py)
 NOTICE_COOKIE = "zz_notice"  # what the last form did, for the page after it
+REFUSAL_COOKIE = "zz_refused"  # a form refused, for the page it went back to
 NOTICE_SECONDS = 120
 
 templates = Environment(
@@ -148,9 +149,11 @@ def render(
         **data,
     )
     response = HTMLResponse(page, status_code=status)
+    _, path = _area(request)
     if carried:  # a notice is shown once: the next page has none
-        _, path = _area(request)
         delete_session_cookie(response, request, NOTICE_COOKIE, path)
+    if REFUSAL_COOKIE in request.cookies:  # so is a refusal (`read_refusal`)
+        delete_session_cookie(response, request, REFUSAL_COOKIE, path)
     return response
 
 
@@ -170,11 +173,25 @@ def _area(request: Request) -> tuple[str, str]:
     return CONSOLE_COOKIE, "/console"
 
 
-def _notice_signature(request: Request, payload: str) -> str:
+def _notice_signature(request: Request, payload: str, purpose: str = "notice") -> str:
     session, _ = _area(request)
     bound = f"{request.cookies.get(session, '')}\n{payload}".encode()
-    key = signing_key(context_of(request), "notice")
+    key = signing_key(context_of(request), purpose)
     return hmac.new(key, bound, hashlib.sha256).hexdigest()
+
+
+def _packed(body: Any) -> str:
+    packed = zlib.compress(json.dumps(body, ensure_ascii=False).encode())
+    return base64.urlsafe_b64encode(packed).decode().rstrip("=")
+
+
+def _unpacked(payload: str) -> Any:
+    """What `_packed` packed, or None when it does not unpack."""
+    try:
+        packed = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        return json.loads(zlib.decompress(packed))
+    except (binascii.Error, zlib.error, ValueError):
+        return None
 
 
 def see_other_with_notice(
@@ -197,8 +214,7 @@ def see_other_with_notice(
         "refused": [[name, message[:NOTICE_MESSAGE]] for name, message in shown],
         "more": len(refused or []) - len(shown),
     }
-    packed = zlib.compress(json.dumps(body, ensure_ascii=False).encode())
-    payload = base64.urlsafe_b64encode(packed).decode().rstrip("=")
+    payload = _packed(body)
     _, cookie_path = _area(request)
     set_session_cookie(
         response,
@@ -220,12 +236,74 @@ def read_notice(request: Request) -> dict[str, Any] | None:
     payload, _, signature = request.cookies.get(NOTICE_COOKIE, "").partition(".")
     if not payload or not hmac.compare_digest(signature, _notice_signature(request, payload)):
         return None
-    try:
-        packed = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-        body = json.loads(zlib.decompress(packed))
-    except (binascii.Error, zlib.error, ValueError):
-        return None
+    body = _unpacked(payload)
     return body if isinstance(body, dict) else None
+
+
+REFUSAL_BYTES = 3000  # a refusal's cookie, well under the 4 KB a browser keeps of one
+KEPT_TEXT = 500  # a value kept past REFUSAL_BYTES: as much as a form's box takes
+KEPT_VALUES = 50  # a list kept past it (the rows ticked): as many as a page shows
+
+
+def see_other_with_refusal(
+    request: Request, path: str, error: DomainError, sent: Mapping[str, Any]
+) -> RedirectResponse:
+    """After a form refused: back with GET to the page it was sent from (`path`), the
+    refusal (each problem's code, message and field) and what was `sent` (the values
+    typed, to write back into the form) in a short-lived cookie signed with the session,
+    as a notice is; that page shows them once (`read_refusal`), with the refusal's
+    status, and clears the cookie. The page answered to the POST itself (as the console's
+    other refused forms are) made a reload ask the browser to send the form again; this
+    answer reloads as the page. The cookie stays under REFUSAL_BYTES: values past the
+    boxes' own limits (a forged form's) are cut to them, then left out, the refusal
+    itself always kept."""
+    said = [[str(one.code), one.message, one.field] for one in problems(error)]
+    body: dict[str, Any] = {"path": urlsplit(path).path, "problems": said, "sent": dict(sent)}
+    payload = _packed(body)
+    if len(payload) > REFUSAL_BYTES:
+        body["sent"] = {
+            key: value[:KEPT_TEXT]
+            if isinstance(value, str)
+            else value[:KEPT_VALUES]
+            if isinstance(value, list)
+            else value
+            for key, value in sent.items()
+        }
+        payload = _packed(body)
+    if len(payload) > REFUSAL_BYTES:
+        body["sent"] = {"target": sent.get("target")}
+        payload = _packed(body)
+    response = see_other(path)
+    _, cookie_path = _area(request)
+    signature = _notice_signature(request, payload, "refusal")
+    set_session_cookie(
+        response, request, REFUSAL_COOKIE, f"{payload}.{signature}", cookie_path, NOTICE_SECONDS
+    )
+    return response
+
+
+def read_refusal(request: Request) -> tuple[DomainError, dict[str, Any]] | None:
+    """The refusal `see_other_with_refusal` left for this page (its path), with what was
+    sent, if its signature holds; None otherwise."""
+    payload, _, signature = request.cookies.get(REFUSAL_COOKIE, "").partition(".")
+    if not payload or not hmac.compare_digest(
+        signature, _notice_signature(request, payload, "refusal")
+    ):
+        return None
+    body = _unpacked(payload)
+    if not isinstance(body, dict) or body.get("path") != request.url.path:
+        return None
+    try:
+        said = [
+            DomainError(ErrorCode(code), str(message), field)
+            for code, message, field in body["problems"]
+        ]
+    except (KeyError, TypeError, ValueError):
+        return None
+    sent = body.get("sent")
+    if not said or not isinstance(sent, dict):
+        return None
+    return (said[0] if len(said) == 1 else Refusals(said)), sent
 
 
 def page_numbers(current: int, last: int) -> list[int | None]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Annotated, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse, StreamingResponse
@@ -25,8 +25,10 @@ from zengzhi.web.pages import (
     build,
     local_path,
     page_numbers,
+    read_refusal,
     searched,
     see_other_with_notice,
+    see_other_with_refusal,
 )
 
 router = APIRouter(prefix="/console/withdrawals", route_class=PageRoute, include_in_schema=False)
@@ -56,7 +58,13 @@ def _search(
 
 @router.get("", response_class=HTMLResponse)
 def queue(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
-    return _queue(request, context, user, request.query_params)
+    """The queue; after a refused rejection (`_refused`), once, with the refusal at the
+    field it was typed in and what was sent kept, answered with the refusal's status."""
+    carried = read_refusal(request)
+    if carried is None:
+        return _queue(request, context, user, request.query_params)
+    refused, sent = carried
+    return _queue(request, context, user, request.query_params, refused, sent)
 
 
 def _queue(
@@ -68,8 +76,9 @@ def _queue(
     sent: Mapping[str, Any] | None = None,
 ) -> HTMLResponse:
     """The queue with the filters of `params`; `refused`: a rejection refused (a reason
-    left empty), shown at the reason field it was typed in, with what was `sent` (the
-    row or "batch" it came from, the reason typed, the rows ticked) kept."""
+    left empty, a withdrawal paid meanwhile), shown at the reason field it was typed in
+    (or above the list), with what was `sent` (the row or "batch" it came from, the
+    reason typed, the rows ticked) kept."""
     asked, values, error = _search(params)
     found = console_withdrawals.find_withdrawals(context, user.principal, asked)
     carried = {k: v for k, v in values.items() if k != "status"}
@@ -124,8 +133,7 @@ def batch(request: Request, context: ContextDep, user: StaffDep, form: KeptDep) 
         if action == "reject" and ids:  # one reason for all: refused once, at its field
             build(WithdrawalDecision, {"reason": reason})
     except DomainError as error:
-        sent = {"target": "batch", "reason": reason, "ids": ids}
-        return _queue(request, context, user, _filters(form.get("back")), error, sent)
+        return _refused(request, form.get("back"), error, target="batch", reason=reason, ids=ids)
     done: list[str] = []
     refused: list[tuple[str, str]] = []
     if not ids:
@@ -166,10 +174,13 @@ DECIDED_BEFORE = {
 }
 
 
-def _filters(back: str) -> dict[str, str]:
-    """The queue's filters in the address a form came back to (its `back`)."""
+def _refused(request: Request, back: str, error: DomainError, **sent: Any) -> Response:
+    """A rejection refused (the batch's or a row's): back to the queue the form was sent
+    from (its `back`, with its filters) with GET, the refusal and what was `sent` carried
+    to it once (pages.see_other_with_refusal). Answered to the POST, the page was the
+    refusal, and reloading it asked the browser to send the form again."""
     target = local_path(back, "/console/withdrawals")
-    return dict(parse_qsl(urlsplit(target).query))
+    return see_other_with_refusal(request, target, error, sent)
 
 
 def _back(
@@ -207,10 +218,11 @@ def reject(
     try:
         form.check()
         decision = build(WithdrawalDecision, {"reason": form.get("reason")})
+        # refused by the service too (paid meanwhile): said on the queue, the reason kept
+        _, now = wallets.reject_once(context, user.principal, withdrawal_id, decision)
     except DomainError as error:  # no reason: the queue again, said at the row's field
-        sent = {"target": withdrawal_id, "reason": form.get("reason")}
-        return _queue(request, context, user, _filters(form.get("back")), error, sent)
-    _, now = wallets.reject_once(context, user.principal, withdrawal_id, decision)
+        reason = form.get("reason")
+        return _refused(request, form.get("back"), error, target=withdrawal_id, reason=reason)
     return _back(request, form.get("back"), "rejected", withdrawal_id, now)
 
 
