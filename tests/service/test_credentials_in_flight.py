@@ -24,6 +24,7 @@ from zengzhi.service.orders import NewOrder, OrderBatch
 from zengzhi.service.pools import NewPool
 from zengzhi.service.sessions import Login
 from zengzhi.service.users import NewApiKey, NewUser, UserChange
+from zengzhi.store.database import Database
 from zengzhi.store.uow import UnitOfWork
 
 postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -146,7 +147,7 @@ def test_a_request_checks_its_credential_in_one_statement(context: Context) -> N
     transaction of its own, about 550 µs of the server's CPU a request, 140 now
     (docs/benchmarks.md). What it answers is unchanged: the tests above and
     tests/service/test_access.py hold the refusals."""
-    owner, by_key, by_session = _shop(context)
+    owner, _, _ = _shop(context)
     key = users.create_api_key(context, owner, NewApiKey(name="counted"))
     session = sessions.login(context, Login(tenant=owner.tenant, username="op", password=PASSWORD))
     assert key.token is not None
@@ -166,8 +167,6 @@ def test_the_one_statement_read_leaves_the_pooled_connection_transactional(
     """`glance` turns the pooled connection to autocommit for its statement; the pool
     must give it back to the next command as it was, or that command's statements
     would each commit alone (a half-applied order on a crash)."""
-    from zengzhi.store.database import Database
-
     database = Database(context.database.url)
     try:
         with database.glance() as connection:
