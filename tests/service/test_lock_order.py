@@ -227,7 +227,7 @@ def test_a_group_locks_the_pools_of_its_orders_at_once_in_pool_order(postgres_ur
     locking = [n for n, one in enumerate(sent) if "FOR UPDATE" in one]
     pools_locked = [n for n in locking if "FROM pools" in sent[n]]
     assert len(pools_locked) == 1, [sent[n] for n in pools_locked]
-    assert sent[pools_locked[0]].count("pool_id_") >= 2  # p1 and p2, one statement
+    assert sent[pools_locked[0]].count("ids_") >= 2  # p1 and p2, one statement (store/pools.py)
     assert "ORDER BY pools.pool_id" in sent[pools_locked[0]]
     balances = [n for n in locking if "FROM balances" in sent[n]]
     assert balances and pools_locked[0] < min(balances)

@@ -7,6 +7,7 @@ and a command that loses a deadlock or a race on a unique key is run again, whol
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, insert
+from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -54,6 +55,26 @@ def upsert(
     return None
 
 
+@functools.cache
+def insert_into(table: Table) -> Insert:
+    """`insert(table)`, built once a table: a statement built anew at each execution
+    costs SQLAlchemy's CPU again (its cache key), about as much as a simple statement's
+    whole execution (docs/benchmarks.md, "What one order costs the service")."""
+    return insert(table)
+
+
+@functools.cache
+def adding_upsert(table: Table, column: str, dialect: str) -> Insert:
+    """INSERT … ON CONFLICT (primary key) DO UPDATE SET `column` = `column` + the new
+    row's, built once a table and dialect; run with the rows as parameters."""
+    statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    upsert: Insert = statement.on_conflict_do_update(
+        index_elements=list(table.primary_key.columns),
+        set_={column: table.c[column] + statement.excluded[column]},
+    )
+    return upsert
+
+
 COPY_AT_LEAST = 50  # rows; fewer go as well by executemany's pipeline of INSERTs
 
 
@@ -63,7 +84,7 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
     and COPY takes them faster than INSERTs (2.5 times for a day at once). Each value
     goes through its column's own bind processing (JSON, times in UTC) either way."""
     if connection.dialect.name != "postgresql" or len(rows) < COPY_AT_LEAST:
-        connection.execute(insert(table), rows)
+        connection.execute(insert_into(table), rows)
         return
     dialect = connection.dialect
     columns = [column for column in table.columns if column.name in rows[0]]

@@ -13,13 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from zengzhi.core import accounts
 from zengzhi.core.ledger import CNY, Entry, UnbalancedEntry, settling_order, unbalanced
 from zengzhi.store import ledger_days
 from zengzhi.store import tables as t
-from zengzhi.store.database import bulk, bulk_upsert, insert_rows
+from zengzhi.store.database import adding_upsert, bulk, bulk_upsert, insert_rows
 from zengzhi.store.member_figures import Growth, follow_balances
 from zengzhi.store.tenanted import of_tenant
 
@@ -240,12 +239,7 @@ class SqlLedger:
                 ("amount",),
             )
         elif rows:
-            dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
-            statement = dialect.insert(t.balances)
-            statement = statement.on_conflict_do_update(
-                index_elements=["tenant_id", "account", "asset"],
-                set_={"amount": t.balances.c.amount + statement.excluded.amount},
-            )
+            statement = adding_upsert(t.balances, "amount", self._connection.dialect.name)
             # executemany runs the rows one after the other, in the account order that
             # keeps two commands from locking the same balances crosswise
             self._connection.execute(statement, rows)

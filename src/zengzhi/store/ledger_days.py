@@ -16,10 +16,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, case, func, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from zengzhi.core.ledger import Entry
 from zengzhi.store import tables as t
+from zengzhi.store.database import adding_upsert
 from zengzhi.store.tenanted import of_tenant
 
 MEMBER_KINDS = ("wallet", "withdrawing", "debt")  # a member's accounts kept apart, by kind
@@ -63,13 +63,7 @@ def add(connection: Connection, tenant: str, entries: Iterable[Entry], at: datet
         if amount
     ]
     if rows:
-        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(t.ledger_days)
-        statement = statement.on_conflict_do_update(
-            index_elements=list(t.ledger_days.primary_key.columns),
-            set_={"amount": t.ledger_days.c.amount + statement.excluded.amount},
-        )
-        connection.execute(statement, rows)
+        connection.execute(adding_upsert(t.ledger_days, "amount", connection.dialect.name), rows)
 
 
 def _entry_day(connection: Connection, at: Any) -> Any:

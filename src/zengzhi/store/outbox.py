@@ -18,10 +18,21 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from zengzhi.engine.notices import Notice, wants
 from zengzhi.store import tables as t
+from zengzhi.store.database import insert_into
 from zengzhi.store.tenanted import of_tenant
 
 PENDING = "pending"
@@ -35,15 +46,19 @@ class Subscription(NamedTuple):
     patterns: list[str]
 
 
+_S = t.webhook_subscriptions.c
+# read by every command that numbers something: built once (store/tenants.py says why)
+_ACTIVE = (
+    select(_S.subscription_id, _S.event_types)
+    .where(of_tenant(_S, bindparam("tenant")), _S.active.is_(True))
+    .order_by(_S.subscription_id)
+)
+
+
 def active_subscriptions(connection: Connection, tenant: str) -> list[Subscription]:
-    c = t.webhook_subscriptions.c
     return [
         Subscription(row.subscription_id, list(row.event_types))
-        for row in connection.execute(
-            select(c.subscription_id, c.event_types)
-            .where(of_tenant(c, tenant), c.active.is_(True))
-            .order_by(c.subscription_id)
-        )
+        for row in connection.execute(_ACTIVE, {"tenant": tenant})
     ]
 
 
@@ -108,8 +123,8 @@ def write(
             for subscription in takers
         ]
     if events:
-        connection.execute(insert(t.webhook_events), events)
-        connection.execute(insert(t.webhook_deliveries), deliveries)
+        connection.execute(insert_into(t.webhook_events), events)
+        connection.execute(insert_into(t.webhook_deliveries), deliveries)
     return last
 
 

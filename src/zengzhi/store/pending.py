@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, event, insert, update
 
 from zengzhi.store import tables as t
+from zengzhi.store.database import insert_into
 from zengzhi.store.tenanted import of_tenant
 
 UNAFFECTED = {"unaffected_by_pending": True}  # execution options of such a read
@@ -56,6 +57,10 @@ _ONE_POSITION = (  # the lots of one position (parameters b_tenant, b_pool, b_me
     _l.member_id == bindparam("b_member"),
 )
 NEW_LOT = insert(t.position_lots)
+_o = t.orders.c
+_SET_ORDER = update(t.orders).where(  # the columns to set: the parameters' other keys
+    of_tenant(_o, bindparam("b_tenant")), _o.order_id == bindparam("b_order")
+)
 SET_LOT = update(t.position_lots).where(*_ONE_POSITION, _l.seq == bindparam("b_seq"))
 DROP_LOT = delete(t.position_lots).where(*_ONE_POSITION, _l.seq == bindparam("b_seq"))
 DROP_LOTS = delete(t.position_lots).where(*_ONE_POSITION)  # a position closed
@@ -161,7 +166,7 @@ class Pending:
         for row in orders.values():  # a multi-row insert needs the same columns in each
             alike.setdefault(tuple(row), []).append(row)
         for rows in alike.values():
-            connection.execute(insert(t.orders), rows)
+            connection.execute(insert_into(t.orders), rows)
         self._change_orders(connection, changes)
         self._write_positions(connection, positions)
         self._write_lots(connection, lots, lots_dropped)
@@ -239,11 +244,5 @@ class Pending:
         for order_id, values in sorted(changes.items()):
             row = {"b_tenant": self.tenant, "b_order": order_id, **values}
             alike.setdefault(tuple(sorted(values)), []).append(row)
-        o = t.orders.c
         for rows in alike.values():
-            connection.execute(
-                update(t.orders).where(
-                    o.tenant_id == bindparam("b_tenant"), o.order_id == bindparam("b_order")
-                ),
-                rows,
-            )
+            connection.execute(_SET_ORDER, rows)

@@ -423,6 +423,21 @@ class SqlPositions:
             yield self._loaded.get(row.member_id) or self._position(row)
 
 
+_P = t.pools.c
+# a group's (or a lone order's) pools, locked in pool order: built once (store/tenants.py)
+_LOCK_POOLS = (
+    select(t.pools)
+    .where(of_tenant(_P, bindparam("tenant")), _P.pool_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_P.pool_id)
+    .with_for_update()
+)
+
+
+_SET_POOL = update(t.pools).where(  # the columns to set: the parameters' other keys
+    of_tenant(_P, bindparam("b_tenant")), _P.pool_id == bindparam("b_pool")
+)
+
+
 class SqlPools:
     """The tenant's pools, each loaded (and locked) when a command first asks for it."""
 
@@ -458,15 +473,9 @@ class SqlPools:
         ids = sorted(pools - self._loaded.keys())
         if not ids:
             return
-        c = t.pools.c
         found = {
             row.pool_id: row
-            for row in self._connection.execute(
-                select(t.pools)
-                .where(of_tenant(c, self._tenant), c.pool_id.in_(ids))
-                .order_by(c.pool_id)
-                .with_for_update()
-            )
+            for row in self._connection.execute(_LOCK_POOLS, {"tenant": self._tenant, "ids": ids})
         }
         for pool_id in ids:
             row = found.get(pool_id)
@@ -527,21 +536,15 @@ class SqlPools:
 
     def write(self) -> None:
         """Save what commands changed on the pool rows (parameters, last price, counter)."""
-        c = t.pools.c
         for pool in self.touched():
             now = self._state_of(pool)
             if now == self._original[pool.id]:
                 continue
             params, fen, units, opened = now
+            values = {"params": params.as_text(), "last_price_fen": fen}
+            values |= {"last_price_units": units, "next_opened": opened}
             self._connection.execute(
-                update(t.pools)
-                .where(of_tenant(c, self._tenant), c.pool_id == pool.id)
-                .values(
-                    params=params.as_text(),
-                    last_price_fen=fen,
-                    last_price_units=units,
-                    next_opened=opened,
-                )
+                _SET_POOL, {"b_tenant": self._tenant, "b_pool": pool.id, **values}
             )
             self._original[pool.id] = now
 

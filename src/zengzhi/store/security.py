@@ -233,29 +233,36 @@ def proven_role(
     revocation (an update of the key's, the session's or the user's row) at this moment
     waits until the command commits, and a command after it waits for it and reads it."""
     kind, _, subject = actor.partition(":")
+    parameters: dict[str, Any] = {"tenant": tenant, "proof": proof}
     if kind == "key":
-        k = t.api_keys.c
-        statement = select(k.role).where(
-            of_tenant(k, tenant), k.key_id == proof, k.revoked_at.is_(None)
-        )
+        statement = _PROVEN_KEY
     else:
-        s, u = t.sessions.c, t.users.c
-        statement = (
-            select(u.role)
-            .join_from(t.sessions, t.users, u.username == s.subject)
-            .where(
-                of_tenant(s, tenant),
-                of_tenant(u, tenant),
-                s.session_id == proof,
-                s.kind == USER,
-                s.subject == subject,
-                s.revoked_at.is_(None),
-                s.expires_at > now,
-                u.disabled.is_(False),
-            )
-        )
-    role = connection.execute(statement.with_for_update(read=True)).scalar()
+        statement = _PROVEN_SESSION
+        parameters |= {"subject": subject, "now": now}
+    role = connection.execute(statement, parameters).scalar()
     return None if role is None else str(role)
+
+
+_PROVEN_KEY = (
+    select(_K.role)
+    .where(of_tenant(_K, _TENANT), _K.key_id == bindparam("proof"), _K.revoked_at.is_(None))
+    .with_for_update(read=True)
+)
+_PROVEN_SESSION = (
+    select(_U.role)
+    .join_from(t.sessions, t.users, _U.username == _S.subject)
+    .where(
+        of_tenant(_S, _TENANT),
+        of_tenant(_U, _TENANT),
+        _S.session_id == bindparam("proof"),
+        _S.kind == USER,
+        _S.subject == bindparam("subject"),
+        _S.revoked_at.is_(None),
+        _S.expires_at > bindparam("now", type_=_S.expires_at.type),
+        _U.disabled.is_(False),
+    )
+    .with_for_update(read=True)
+)
 
 
 def revoke_sessions(

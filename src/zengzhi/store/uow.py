@@ -21,8 +21,6 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import insert
-
 from zengzhi.core.days import day_of
 from zengzhi.core.events import Event
 from zengzhi.core.ledger import Entry
@@ -33,7 +31,7 @@ from zengzhi.engine.wire import dump_line, to_wire
 from zengzhi.rules.pool import balance_and_points
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
-from zengzhi.store.database import Database, LostRace
+from zengzhi.store.database import Database, LostRace, insert_into
 from zengzhi.store.ledger import SqlLedger
 from zengzhi.store.members import Members
 from zengzhi.store.modes import SqlModes
@@ -208,7 +206,7 @@ class UnitOfWork:
             ]
             webhook = self._write_notices([notice], webhook, taker, (event_id,))
         if rows:
-            self.connection.execute(insert(t.events), rows)
+            self.connection.execute(insert_into(t.events), rows)
             self._write_pool_history(last.event + by.event)
         self._write_audits(last.audit)
         if webhook != last.webhook:
@@ -279,7 +277,7 @@ class UnitOfWork:
                 }
             )
         if history:
-            self.connection.execute(insert(t.pool_history), history)
+            self.connection.execute(insert_into(t.pool_history), history)
 
     def _write_audits(self, last: int) -> int:
         """The audit log's rows, numbered on from `last`; returns the last number."""
@@ -288,5 +286,5 @@ class UnitOfWork:
             for audit_id, one in enumerate(self._audits, start=last + 1)
         ]
         if rows:
-            self.connection.execute(insert(t.audit_log), rows)
+            self.connection.execute(insert_into(t.audit_log), rows)
         return last + len(rows)
