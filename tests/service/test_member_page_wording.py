@@ -135,7 +135,8 @@ def test_a_mode_s_one_promise_is_said_once(api: Api) -> None:
     (holding,) = api.ok(api.get("/v1/members/c1/modes"))
     assert len(holding["claims"]) == 1 and holding["claims"][0]["owed"] == holding["owed"]
     page = _in_chinese(api, "c1")
-    section = page[page.index('id="modes-heading"') : page.index('id="wallet-heading"')]
+    # the rewards section alone: the referral places after it say each place's refund
+    section = page[page.index('id="modes-heading"') : page.index('id="refer-heading"')]
     owed = f"¥{Decimal(holding['owed']):,.2f}"
     assert section.count(owed) == 1 and section.count("还将给您") == 1, section
 
