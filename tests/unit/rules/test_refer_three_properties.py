@@ -31,6 +31,7 @@ from zengzhi.core.ledger import CNY, Entry, MemoryLedger, audit
 from zengzhi.engine.config import TenantConfig
 from zengzhi.engine.replay import Replay, ReplayError
 from zengzhi.engine.snapshot import check, snapshot
+from zengzhi.rules.modes import refer_three
 
 LINKS = [("A", None), ("B", "A"), ("C", "A"), ("D", "A"), ("E", "A"), ("F", "B"), ("G", "B")]
 MEMBERS = [member for member, _ in LINKS]
@@ -286,3 +287,39 @@ def test_the_last_purchase_reversed_leaves_everyone_as_before_it(
     last = order("last", member, yuan, 9, 0)
     after = _then(config, lines, last, reverse("undo-last", "last", 9, 1)).gained()
     assert after == before
+
+
+@SETTINGS
+@given(history=histories())
+def test_a_member_s_places_as_the_page_reads_them_agree_with_the_books(
+    history: tuple[dict[str, Any], list[Line]],
+) -> None:
+    """What the member page says of each member's places (`refer_three.standing`) after
+    any history: it reads, never raises; what it says paid and owed is the package's
+    claims'; a place is said emptied only in a history that reversed something, and with
+    no reversal every place below the count is filled; nothing is owed past the refunds'
+    own amounts; and the member's whole holding covers what it says is owed."""
+    config, lines = history
+    driven = Driven(config, checked=False).run(lines)
+    book = driven.replay.state.modes
+    params = book.zones()[ZONE].refer_three
+    assert params is not None
+    reversed_any = any(line["type"] == "reverse" for line in driven.applied)
+    for member in MEMBERS:
+        held = refer_three.standing(book, ZONE, params, member)
+        if held is None:
+            continue
+        assert held.package > 0 and held.refunded >= 0 and held.owed >= 0
+        holding = accounts.mode_holding(member, ZONE, "refer_three")
+        assert driven.ledger.balance(holding, f"REFUND:{ZONE}") >= held.owed, member
+        assert [place.place for place in held.places] == list(range(len(held.places)))
+        for place in held.places:
+            if place.refund is not None:
+                assert place.filled and 0 <= place.refund.left <= place.refund.amount
+            if not reversed_any:
+                assert not place.vacated, (member, place)
+        if not reversed_any:
+            filled = [place.filled for place in held.places]
+            assert filled == sorted(filled, reverse=True), (member, filled)  # no gaps
+        shown_paid = sum(p.refund.amount - p.refund.left for p in held.places if p.refund)
+        assert shown_paid <= held.refunded, member
