@@ -26,7 +26,7 @@ from zengzhi.core.errors import DomainError
 from zengzhi.service import gateway_checkout, gateway_payouts, payees, payments
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
-from zengzhi.service.base import Context
+from zengzhi.service.base import Context, query
 from zengzhi.service.jobs import tick
 
 OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -357,6 +357,61 @@ def test_a_payout_that_arrives_after_its_withdrawal_was_rejected_is_taken_back(
     history = api.ok(api.get("/v1/members/m1/wallet/history"))
     late = [(m["cause"], m["amount"]) for m in history if m["kind"] == "withdrawal_paid_late"]
     assert late == [("withdraw_pay_late:w1", "-400.00")]
+    books_balance(api, context)
+
+
+def _paying_tenants(api: Api, context: Context) -> list[str]:
+    """Whether the tick would run the payouts' job for the test's tenant."""
+    now = context.clock()
+    return query(context, lambda c: gateway_payouts.tenants_paying(c, now, [api.tenant]))
+
+
+@pytest.mark.parametrize("gateway", ["wechat", "alipay"])
+def test_the_periodic_job_asks_about_a_rejected_withdrawal_the_gateway_may_still_pay(
+    api: Api, clock: Clock, context: Context, gateway: str
+) -> None:
+    """The story above with no notification (a gateway that sends none, or one lost) and
+    nobody reconciling by hand: the periodic job asked only about payouts still
+    `paying`, so the late payment of a rejected withdrawal went unbooked and the member
+    held it twice. It now asks, as long as the gateway may still pay: the transfer still
+    moving or of unknown fate, or said never to have arrived, within an hour of its
+    sending (gateway_payouts.LATE_ARRIVAL)."""
+    fake, transport, client = wechat(api, clock) if gateway == "wechat" else alipay(api, clock)
+    a_withdrawal(api, fake, gateway, OPENID if gateway == "wechat" else ALIPAY_ACCOUNT)
+    transport.mode = "late"
+    assert pay_out(api, context, client) == "paying"
+    transport.mode = "ok"
+    gateway_payouts.reconcile(context, owner(api), "w1", client)  # never arrived
+    api.ok(api.post("/v1/withdrawals/w1/reject", {"reason": "never arrived"}))
+    transport.arrive()  # it lands after all, and is paid
+    assert len(fake.paid()) == 1
+    clock.advance(minutes=2)
+    assert _paying_tenants(api, context) == [api.tenant]
+    assert gateway_payouts.reconcile_due(context, api.tenant, client) == 1
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "paid"
+    assert wallet(api) == ("600.00", "0.00")  # as if it had been paid, not rejected
+    clock.advance(minutes=2)
+    assert gateway_payouts.reconcile_due(context, api.tenant, client) == 0  # settled
+    books_balance(api, context)
+
+
+def test_a_rejected_payout_said_never_to_have_arrived_is_asked_about_for_an_hour(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    fake, transport, client = alipay(api, clock)
+    a_withdrawal(api, fake, "alipay", ALIPAY_ACCOUNT)
+    transport.mode = "late"
+    assert pay_out(api, context, client) == "paying"
+    transport.mode = "ok"
+    gateway_payouts.reconcile(context, owner(api), "w1", client)
+    api.ok(api.post("/v1/withdrawals/w1/reject", {"reason": "never arrived"}))
+    clock.advance(minutes=30)
+    assert gateway_payouts.reconcile_due(context, api.tenant, client) == 1  # not yet
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "rejected"
+    clock.advance(minutes=31)  # past the hour: a request that never came is not asked about
+    assert gateway_payouts.reconcile_due(context, api.tenant, client) == 0
+    assert _paying_tenants(api, context) == []
+    assert wallet(api) == ("1600.00", "0.00")
     books_balance(api, context)
 
 

@@ -80,6 +80,10 @@ def holds(api: Api, fake: FakeWechat | FakeAlipay, unasked: bool) -> None:
         assert held == ("600.00", "1000.00", "0.00")
 
 
+def _moving(fake: FakeWechat | FakeAlipay) -> bool:
+    return any(one.state in {"WAIT_USER_CONFIRM", "DEALING"} for one in fake.transfers.values())
+
+
 def act(
     api: Api,
     context: Context,
@@ -121,6 +125,10 @@ def test_a_payout_is_never_paid_twice_nor_lost(
     unasked = False
     for step in steps:
         unasked = unasked or (step[0] == "arrive" and bool(transport.on_the_way))
+        # a transfer the gateway holds, settled now: paid without the service asking (a
+        # rejected withdrawal's, still moving, is paid and taken back at the next question:
+        # found unseeded at 10 x, where this step's check expected it known at once)
+        unasked = unasked or (step[0] == "confirm" and _moving(fake))
         act(shop, context, fake, transport, client, step)
         if step[0] == "reconcile" and step[2] == "ok":
             unasked = False  # the gateway's answer came back, and was recorded

@@ -46,6 +46,9 @@ log = logging.getLogger("zengzhi.payouts")
 
 T = TypeVar("T")
 RECONCILE_AFTER = timedelta(minutes=1)  # a payout still `paying` is queried after this
+# how long after its sending a payout the gateway said never arrived is asked about
+# again once its withdrawal is rejected: the request may land after all
+LATE_ARRIVAL = timedelta(hours=1)
 
 
 class PayoutView(BaseModel):
@@ -298,21 +301,28 @@ def reconcile(
 
 
 def reconcile_due(context: Context, tenant: str, client: httpx.Client | None = None) -> int:
-    """Query every payout of a tenant still `paying` for longer than RECONCILE_AFTER (for
-    the periodic job); how many were queried."""
+    """Query every payout of a tenant the gateway may still pay, unchecked for longer than
+    RECONCILE_AFTER (for the periodic job); how many were queried. Those of withdrawals
+    still `paying`, and of withdrawals finance rejected while the transfer was still
+    moving, or said never to have arrived within LATE_ARRIVAL: paid after all, the
+    payout is taken back from the member (wallets.gateway_paid), where only a
+    notification told it before (docs/payments.md)."""
     system = Principal(tenant, "system:reconcile", Role.OWNER)
-    before = context.clock() - RECONCILE_AFTER
+    now = context.clock()
+    before, late_since = now - RECONCILE_AFTER, now - LATE_ARRIVAL
 
-    due = query(context, lambda connection: Payouts(connection, tenant).due(before))
+    due = query(context, lambda connection: Payouts(connection, tenant).due(before, late_since))
     for withdrawal_id in due:
         reconcile(context, system, withdrawal_id, client)
     return len(due)
 
 
-def tenants_paying(connection: Connection, among: Collection[str] | None = None) -> list[str]:
-    """The tenants (of `among`, or all) with a payout at WeChat Pay or Alipay still
-    `paying` (the periodic job's)."""
-    return payment_tables.tenants_paying(connection, among)
+def tenants_paying(
+    connection: Connection, now: datetime, among: Collection[str] | None = None
+) -> list[str]:
+    """The tenants (of `among`, or all) with a payout at WeChat Pay or Alipay the gateway
+    may still pay (the periodic job's: `reconcile_due`)."""
+    return payment_tables.tenants_paying(connection, now - LATE_ARRIVAL, among)
 
 
 def get_payout(context: Context, principal: Principal, withdrawal_id: str) -> PayoutView:

@@ -149,8 +149,9 @@ RECONCILE_PAYOUTS = "reconcile_payouts"
 
 
 def reconcile_payouts(context: Context, tenant: str) -> JobReport:
-    """Query WeChat Pay or Alipay for the payouts still `paying` (an answer lost, a
-    transfer waiting for the payee): service/gateway_payouts.py."""
+    """Query WeChat Pay or Alipay for the payouts it may still pay (an answer lost, a
+    transfer waiting for the payee, a rejected withdrawal's transfer still moving):
+    service/gateway_payouts.reconcile_due."""
     done = gateway_payouts.reconcile_due(context, tenant)
     day = tenant_today(context, tenant).isoformat()
     return JobReport(tenant=tenant, job=RECONCILE_PAYOUTS, day=day, done=done, failed=[])
@@ -193,7 +194,10 @@ def tick(context: Context, only: Collection[str] | None = None) -> list[JobRepor
     subscribed = query(context, lambda connection: tenants_with_subscriptions(connection, only))
     for tenant in subscribed:
         reports.append(_guarded(context, tenant, WEBHOOKS, deliver_webhooks))
-    paying = query(context, lambda connection: gateway_payouts.tenants_paying(connection, only))
+    now = context.clock()
+    paying = query(
+        context, lambda connection: gateway_payouts.tenants_paying(connection, now, only)
+    )
     for tenant in paying:
         reports.append(_guarded(context, tenant, RECONCILE_PAYOUTS, reconcile_payouts))
     return reports

@@ -66,13 +66,35 @@ class PayoutRow:
     checked_at: datetime
 
 
-def _paying(tenant: str | ColumnElement[str]) -> Select[Any]:
-    """The tenant's payouts whose withdrawal is still `paying`."""
+# A rejected withdrawal's transfer the gateway may still pay: its last answer was that
+# it is moving, or no answer to trust; or that it never arrived, within LATE_ARRIVAL of
+# its sending (a request said never to have arrived can land after all).
+STILL_MOVING = ("pending", "unknown")
+NEVER_ARRIVED = "not_found"
+
+
+def _paying(tenant: str | ColumnElement[str], late_since: datetime | None = None) -> Select[Any]:
+    """The tenant's payouts the gateway may still pay: the withdrawal still `paying`; and,
+    with `late_since`, a withdrawal finance rejected while its transfer may still be paid
+    (STILL_MOVING, or NEVER_ARRIVED when sent after `late_since`). Such a payout, once
+    paid, is taken back from the member (service/wallets.gateway_paid); without asking,
+    only the gateway's notification would tell it, and a gateway that sends none left the
+    member holding the payout twice, unbooked."""
     p, w = t.payouts.c, t.withdrawals.c
+    due = w.status == WithdrawalStatus.PAYING
+    if late_since is not None:
+        rejected = and_(
+            w.status == WithdrawalStatus.REJECTED,
+            or_(
+                p.outcome.in_(STILL_MOVING),
+                and_(p.outcome == NEVER_ARRIVED, p.sent_at >= late_since),
+            ),
+        )
+        due = or_(due, rejected)
     return (
         select(p.withdrawal_id)
         .join(t.withdrawals, (w.tenant_id == p.tenant_id) & (w.withdrawal_id == p.withdrawal_id))
-        .where(of_tenant(p, tenant), w.status == WithdrawalStatus.PAYING)
+        .where(of_tenant(p, tenant), due)
     )
 
 
@@ -112,18 +134,20 @@ class Payouts(Keyed[PayoutRow]):
                 return str(row.withdrawal_id)
         return None
 
-    def due(self, checked_before: datetime) -> list[str]:
-        """Withdrawals still `paying` whose payout was last checked before the time, the
-        longest unchecked first."""
+    def due(self, checked_before: datetime, late_since: datetime) -> list[str]:
+        """Withdrawals whose payout the gateway may still pay (`_paying`), last checked
+        before the time, the longest unchecked first."""
         c = self.table.c
-        statement = _paying(self.tenant).where(c.checked_at <= checked_before)
+        statement = _paying(self.tenant, late_since).where(c.checked_at <= checked_before)
         return list(self.connection.execute(statement.order_by(c.checked_at)).scalars())
 
 
-def tenants_paying(connection: Connection, among: Collection[str] | None = None) -> list[str]:
-    """The tenants (of `among`, or all) with a payout at WeChat Pay or Alipay still
-    `paying`."""
-    return tenants_having(connection, _paying, among=among)
+def tenants_paying(
+    connection: Connection, late_since: datetime, among: Collection[str] | None = None
+) -> list[str]:
+    """The tenants (of `among`, or all) with a payout at WeChat Pay or Alipay the gateway
+    may still pay (`_paying`)."""
+    return tenants_having(connection, lambda tenant: _paying(tenant, late_since), among=among)
 
 
 @dataclass(frozen=True, slots=True)
