@@ -360,6 +360,22 @@ def test_a_payout_that_arrives_after_its_withdrawal_was_rejected_is_taken_back(
     books_balance(api, context)
 
 
+def _rejected_though_sent(
+    api: Api, clock: Clock, context: Context, gateway: str
+) -> tuple[FakeWechat | FakeAlipay, LosingTransport, httpx.Client]:
+    """w1 sent, its request slow; the gateway said it never arrived; finance rejected it.
+    The request is still on its way (`transport.arrive()` lands it)."""
+    fake, transport, client = wechat(api, clock) if gateway == "wechat" else alipay(api, clock)
+    a_withdrawal(api, fake, gateway, OPENID if gateway == "wechat" else ALIPAY_ACCOUNT)
+    transport.mode = "late"
+    assert pay_out(api, context, client) == "paying"
+    transport.mode = "ok"
+    checked = gateway_payouts.reconcile(context, owner(api), "w1", client)
+    assert (checked.outcome, checked.status) == ("not_found", "approved")
+    api.ok(api.post("/v1/withdrawals/w1/reject", {"reason": "never arrived"}))
+    return fake, transport, client
+
+
 def _paying_tenants(api: Api, context: Context) -> list[str]:
     """Whether the tick would run the payouts' job for the test's tenant."""
     now = context.clock()
@@ -376,13 +392,7 @@ def test_the_periodic_job_asks_about_a_rejected_withdrawal_the_gateway_may_still
     held it twice. It now asks, as long as the gateway may still pay: the transfer still
     moving or of unknown fate, or said never to have arrived, within an hour of its
     sending (gateway_payouts.LATE_ARRIVAL)."""
-    fake, transport, client = wechat(api, clock) if gateway == "wechat" else alipay(api, clock)
-    a_withdrawal(api, fake, gateway, OPENID if gateway == "wechat" else ALIPAY_ACCOUNT)
-    transport.mode = "late"
-    assert pay_out(api, context, client) == "paying"
-    transport.mode = "ok"
-    gateway_payouts.reconcile(context, owner(api), "w1", client)  # never arrived
-    api.ok(api.post("/v1/withdrawals/w1/reject", {"reason": "never arrived"}))
+    fake, transport, client = _rejected_though_sent(api, clock, context, gateway)
     transport.arrive()  # it lands after all, and is paid
     assert len(fake.paid()) == 1
     clock.advance(minutes=2)
@@ -398,13 +408,7 @@ def test_the_periodic_job_asks_about_a_rejected_withdrawal_the_gateway_may_still
 def test_a_rejected_payout_said_never_to_have_arrived_is_asked_about_for_an_hour(
     api: Api, clock: Clock, context: Context
 ) -> None:
-    fake, transport, client = alipay(api, clock)
-    a_withdrawal(api, fake, "alipay", ALIPAY_ACCOUNT)
-    transport.mode = "late"
-    assert pay_out(api, context, client) == "paying"
-    transport.mode = "ok"
-    gateway_payouts.reconcile(context, owner(api), "w1", client)
-    api.ok(api.post("/v1/withdrawals/w1/reject", {"reason": "never arrived"}))
+    _, _, client = _rejected_though_sent(api, clock, context, "alipay")
     clock.advance(minutes=30)
     assert gateway_payouts.reconcile_due(context, api.tenant, client) == 1  # not yet
     assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "rejected"
@@ -418,13 +422,7 @@ def test_a_rejected_payout_said_never_to_have_arrived_is_asked_about_for_an_hour
 def test_a_late_payout_s_notification_takes_the_rejected_withdrawal_back(
     api: Api, clock: Clock, context: Context
 ) -> None:
-    fake, transport, client = wechat(api, clock)
-    a_withdrawal(api, fake, "wechat", OPENID)
-    transport.mode = "late"
-    assert pay_out(api, context, client) == "paying"
-    transport.mode = "ok"
-    gateway_payouts.reconcile(context, owner(api), "w1", client)
-    api.ok(api.post("/v1/withdrawals/w1/reject", {"reason": "test"}))
+    fake, transport, _ = _rejected_though_sent(api, clock, context, "wechat")
     transport.arrive()
     [transfer] = fake.paid()
     body, headers = transfer_finished(fake, transfer.out_no, "EV-7")

@@ -24,14 +24,15 @@ def _places(api: Api, language: str) -> tuple[str, list[str]]:
     return text(found.group(1)), lines
 
 
-def _referrer(api: Api) -> None:
-    """A buys the 1,000 package; B and C, A's referees, fill places 1 and 2 (10%, 20%)."""
-    zone(api, "gifts", {"refer_three": {"funding": "0.30"}})
+def _referrer(api: Api, funding: str = "0.30", buyers: str = "ABC") -> None:
+    """A buys the 1,000 package; B and C, A's referees, fill places 1 and 2 (10%, 20%)
+    (and D place 3, among `buyers`); A's page entered."""
+    zone(api, "gifts", {"refer_three": {"funding": funding}})
     product(api, "package", "1000.00", "gifts")
     api.member("A")
     for name in "BCD":
         api.member(name, referrer="A")
-    for name in "ABC":
+    for name in buyers:
         buy(api, f"o{name}", name, "package")
     api.client.cookies.clear()
     enter_member_page(api.client, api.ok(api.post("/v1/members/A/page-token")))
@@ -81,15 +82,7 @@ def test_a_place_a_refunded_purchase_emptied_says_so_and_when_it_is_filled_again
 def test_a_refund_the_reserve_paid_in_part_and_the_next_round(api: Api) -> None:
     """Funding 10%: D's 700 is paid 100 of it at once (the reserve's all); the round is
     full, so the next round's three places wait; base = "order" says rates."""
-    zone(api, "gifts", {"refer_three": {"funding": "0.10"}})
-    product(api, "package", "1000.00", "gifts")
-    api.member("A")
-    for name in "BCD":
-        api.member(name, referrer="A")
-    for name in "ABCD":
-        buy(api, f"o{name}", name, "package")
-    api.client.cookies.clear()
-    enter_member_page(api.client, api.ok(api.post("/v1/members/A/page-token")))
+    _referrer(api, funding="0.10", buyers="ABCD")
     section, lines = _places(api, "zh")
     assert "您的 ¥1,000.00 套餐：已返还 ¥400.00，还将给您 ¥600.00。" in section
     assert lines[2] == "第3位 已满：返还 ¥700.00，已付 ¥100.00，其余待付。"
