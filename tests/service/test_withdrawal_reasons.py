@@ -61,11 +61,7 @@ def _field_error(page: str, key: str) -> str:
 
 
 def test_the_console_batch_refuses_no_reason_at_its_field(api: Api) -> None:
-    a_member_with_money(api)
-    for n in (1, 2):
-        api.ok(api.post("/v1/members/m1/withdrawals", {"id": f"w{n}", "amount": "10.00"}))
-    csrf = sign_in(api.client, api.tenant)
-    api.client.get("/language/zh")
+    csrf = _two_held_in_chinese(api)
     back = "/console/withdrawals?status=held&member=m1"
     for blank in ("", "   ", "\u3000"):
         refused = api.client.post(
@@ -155,16 +151,22 @@ def test_each_pending_row_has_its_own_reject_with_a_reason(api: Api) -> None:
     assert "/console/withdrawals/w2/reject" not in after  # a rejected row has none
 
 
-def test_a_refused_row_rejection_is_answered_as_a_page_to_reload(api: Api) -> None:
-    """A row's 驳回 refused (no reason; the withdrawal paid meanwhile) was answered to the
-    POST: reloading the page asked the browser to send the form again. It now goes back
-    to the queue it was sent from (303, its filters kept), which says the refusal once,
-    at the row's field with what was typed (422); a reload is a GET of the queue."""
+def _two_held_in_chinese(api: Api) -> str:
+    """w1 and w2 of m1 held, the console signed in and read in Chinese; its CSRF token."""
     a_member_with_money(api)
     for n in (1, 2):
         api.ok(api.post("/v1/members/m1/withdrawals", {"id": f"w{n}", "amount": "10.00"}))
     csrf = sign_in(api.client, api.tenant)
     api.client.get("/language/zh")
+    return csrf
+
+
+def test_a_refused_row_rejection_is_answered_as_a_page_to_reload(api: Api) -> None:
+    """A row's 驳回 refused (no reason; the withdrawal paid meanwhile) was answered to the
+    POST: reloading the page asked the browser to send the form again. It now goes back
+    to the queue it was sent from (303, its filters kept), which says the refusal once,
+    at the row's field with what was typed (422); a reload is a GET of the queue."""
+    csrf = _two_held_in_chinese(api)
     back = "/console/withdrawals?status=held&member=m1"
     refused = api.client.post(
         "/console/withdrawals/w1/reject",
@@ -211,11 +213,7 @@ def test_a_refused_row_rejection_is_answered_as_a_page_to_reload(api: Api) -> No
 def test_a_refused_batch_rejection_is_answered_as_a_page_to_reload(api: Api) -> None:
     """The batch's 驳回 with no reason, the same way: back to the queue, once, the rows
     ticked still ticked."""
-    a_member_with_money(api)
-    for n in (1, 2):
-        api.ok(api.post("/v1/members/m1/withdrawals", {"id": f"w{n}", "amount": "10.00"}))
-    csrf = sign_in(api.client, api.tenant)
-    api.client.get("/language/zh")
+    csrf = _two_held_in_chinese(api)
     back = "/console/withdrawals?status=held"
     refused = api.client.post(
         "/console/withdrawals/batch",
