@@ -63,6 +63,28 @@ def test_signing_out_with_a_token_that_only_looks_like_a_key_is_a_401(api: Api) 
     assert api.get("/v1/pools").status_code == 200  # the caller's own session goes on
 
 
+def test_a_hostile_bearer_token_is_a_401_whatever_it_holds(api: Api) -> None:
+    """A token shaped as a key with a NUL in its tenant reached the key's lookup, which
+    PostgreSQL refuses (text cannot hold NUL): a 500. Only what `new_api_key` makes is
+    read as a key now; the rest, "1e3", full-width digits, a long one, is an unknown
+    token (401), on both databases, and the caller's own token goes on working."""
+    hostile = [
+        f"zz1.{api.tenant}\x00.0123456789abcdef.{'0' * 64}",
+        "zz1.t\x00.k.s",
+        "zz1.1e3.abc.def",
+        "1e3",
+        "zz1." + "x" * 20_000 + ".k.s",
+        "zz1...",
+    ]
+    for token in hostile:
+        refused = api.get("/v1/pools", token=token)
+        assert refused.status_code == 401, (token[:40], refused.text)
+    wide = f"Bearer zz1.{api.tenant}.１２３.４５６".encode()  # full-width, sent as UTF-8
+    refused = api.client.get("/v1/pools", headers={"Authorization": wide})
+    assert refused.status_code == 401, refused.text
+    assert api.get("/v1/pools").status_code == 200
+
+
 @sqlite_only
 def test_the_gateway_address_does_not_tell_a_tenant_from_none(api: Api, clock: Clock) -> None:
     """Anyone may post to /v1/gateway/{tenant}/notifications: a tenant without a gateway

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -234,16 +235,22 @@ def secret_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+# what `new_api_key` makes: a tenant's id (engine/fields.ID_PATTERN), the key's id and
+# its secret; anything else is not a key (a NUL in the "tenant" reached the database's
+# lookup and was a 500, not a 401)
+_KEY = re.compile(
+    re.escape(KEY_PREFIX)
+    + r"(?P<tenant>[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127})"
+    + r"\.(?P<key>[A-Za-z0-9_:@-]{1,128})\.(?P<secret>[A-Za-z0-9_-]{1,256})"
+)
+
+
 def parse_api_key(token: str) -> tuple[str, str, str] | None:
     """(tenant, key id, secret) of a well-formed key, else None."""
-    if not token.startswith(KEY_PREFIX):
+    found = _KEY.fullmatch(token)
+    if found is None:
         return None
-    tenant, _, rest = token[len(KEY_PREFIX) :].rpartition(".")
-    tenant, _, key_id = tenant.rpartition(".")
-    secret = rest
-    if not (tenant and key_id and secret):
-        return None
-    return tenant, key_id, secret
+    return found["tenant"], found["key"], found["secret"]
 
 
 def digests_match(stored: str, secret: str) -> bool:
