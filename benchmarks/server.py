@@ -18,8 +18,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def serve(url: str, secret: str) -> tuple[subprocess.Popen[bytes], str]:
-    """The server on `url`'s database (due jobs off, background runs in its own process);
+def serve(url: str, secret: str, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+    """The server on `url`'s database (due jobs off, background runs in its own process),
+    in `workers` processes as `uvicorn --workers` runs them (one: the process itself);
     returns it and its base address once it answers /health."""
     port = free_port()
     env = {
@@ -36,6 +37,8 @@ def serve(url: str, secret: str) -> tuple[subprocess.Popen[bytes], str]:
     }
     command = [sys.executable, "-m", "uvicorn", "zengzhi.app:from_environment"]
     command += ["--factory", "--port", str(port), "--log-level", "warning"]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     process = subprocess.Popen(command, env=env)
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
