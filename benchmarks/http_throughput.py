@@ -1,7 +1,8 @@
 """Completed orders per second through the HTTP API, on SQLite and on PostgreSQL.
 
     python benchmarks/http_throughput.py [--orders 2000] [--clients 4] [--batch 100]
-        [--tenants 1] [--members 200] [--workers 1] [--database sqlite|postgresql|both]
+        [--tenants 1] [--members 200] [--workers 1] [--rate R]
+        [--database sqlite|postgresql|both]
         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 For each database it starts `uvicorn` (the same app as `zengzhi serve`; `--workers N`
@@ -9,7 +10,8 @@ serves from N processes, as `uvicorn --workers` does in production), then measur
 
 - single: each order is `POST /v1/orders` then `POST /v1/orders/{id}/pay` (a return
   window of 0 completes it at payment: points minted, entries written), from several
-  client threads at once; latency is per order (both requests);
+  client threads at once; latency is per order (both requests); with `--rate R` the
+  orders are due at R a second and each one's latency runs from when it was due;
 - batch: `POST /v1/orders/batch` with `pay`, `--batch` orders a request;
 - baseline: the very rows the single run wrote (order, entries, postings, event, pool
   history, position, balances), inserted again with plain SQL, one transaction an order.
@@ -125,15 +127,27 @@ class Clients:
         return answer.status, json.loads(answer.read())
 
 
-def timed(work: Callable[[int], None], count: int, clients: int) -> tuple[float, list[float]]:
+def timed(
+    work: Callable[[int], None], count: int, clients: int, rate: float | None = None
+) -> tuple[float, list[float]]:
+    """`work(n)` for n in range(count) from `clients` threads, and each one's latency.
+
+    Without a rate each thread sends its next order as soon as the last is answered
+    (closed loop): the latency is then what the queue of `clients` orders makes it, about
+    clients ÷ throughput (Little's law: 50 clients at 400/s wait 125 ms on average,
+    whatever the server). With `rate`, order n is due at n ÷ rate seconds (open loop, as
+    shoppers arrive) and its latency runs from when it was due, so that an order held up
+    behind busy clients counts its wait too."""
     latencies: list[float] = []
+    started = time.perf_counter()
 
     def one(n: int) -> None:
-        started = time.perf_counter()
+        due = started + n / rate if rate else time.perf_counter()
+        if rate:
+            time.sleep(max(0.0, due - time.perf_counter()))
         work(n)
-        latencies.append(time.perf_counter() - started)
+        latencies.append(time.perf_counter() - due)
 
-    started = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(one, range(count)))
     return time.perf_counter() - started, latencies
@@ -162,8 +176,10 @@ def run_http(
     batch: int,
     count: int = MEMBERS,
     meter: Meter | None = None,
+    rate: float | None = None,
 ) -> dict[str, Any]:
-    """Each mode's (orders a second, p50 ms, p99 ms, the CPU it took or None)."""
+    """Each mode's (orders a second, p50 ms, p99 ms, the CPU it took or None); single
+    orders at `rate` a second if given (`timed`)."""
     local = Clients(base)
 
     def headers(n: int) -> dict[str, str]:
@@ -175,7 +191,7 @@ def run_http(
         assert created == 201 and paid["status"] == "completed", (status, paid)
 
     start = meter.reading() if meter else (0.0, 0.0, 0.0, 0.0)
-    seconds, latencies = timed(single, orders, clients)
+    seconds, latencies = timed(single, orders, clients, rate)
     spent = meter.since(start) if meter else None
     results: dict[str, Any] = {
         "single": (
@@ -324,6 +340,12 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=1, help="server processes (uvicorn --workers)"
     )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        help="single orders due at this many a second, latency from when each was due "
+        "(open loop); without it each client sends as soon as it is answered",
+    )
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument(
         "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -331,8 +353,9 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"{describe()}; uvicorn, {args.workers} worker process(es), "
-        f"{args.clients} client threads, "
-        f"{args.orders} orders a run, {args.tenants} tenant(s) of {args.members} members"
+        f"{args.clients} client threads"
+        + (f", single orders due at {args.rate:g}/s, " if args.rate else ", ")
+        + f"{args.orders} orders a run, {args.tenants} tenant(s) of {args.members} members"
     )
     print(f"{'database':<11}{'mode':<10}{'orders/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
     with tempfile.TemporaryDirectory() as folder:
@@ -350,7 +373,14 @@ def main() -> None:
             meter = Meter(process.pid, args.workers)
             try:
                 results = run_http(
-                    base, keys, args.orders, args.clients, args.batch, args.members, meter
+                    base,
+                    keys,
+                    args.orders,
+                    args.clients,
+                    args.batch,
+                    args.members,
+                    meter,
+                    args.rate,
                 )
             finally:
                 process.terminate()
