@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from starlette.routing import BaseRoute, Match
 
 from tests.service.conftest import shared_app
@@ -71,8 +71,6 @@ def test_no_route_answers_a_path_written_for_a_route_of_another_router(
 
 def test_the_check_sees_a_crossing() -> None:
     """A router whose `/v1/orders/{id}` would answer another's `/v1/orders/batch`."""
-    from fastapi import APIRouter  # noqa: PLC0415
-
     first, second = APIRouter(), APIRouter()
     first.add_api_route("/v1/orders/{order_id}", lambda order_id: None, methods=["POST"])
     second.add_api_route("/v1/orders/batch", lambda: None, methods=["POST"])
