@@ -55,6 +55,10 @@ def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # api/openapi.py serves /docs from the package, not a CDN
         redoc_url=None,
+        # FastAPI's OpenTelemetry spans, metrics and logs, none of which is configured
+        # here: left on, it asked OpenTelemetry's global providers whether one was, on
+        # every request (3 % of a busy server's CPU, docs/benchmarks.md)
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.context = context
     app.add_middleware(

@@ -4,8 +4,14 @@ either, so that neither imports the other (docs/architecture.md)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import functools
 import hmac
-from typing import Annotated, Any
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -112,6 +118,34 @@ def refused_request(error: RequestValidationError) -> tuple[str, str]:
     return message, field
 
 
+T = TypeVar("T")
+# As many threads as anyio's default limiter gives FastAPI: a command waits in its
+# tenant's line (service/sequencer.py) in the thread that sent it, and the line groups
+# what waits, so the threads are the commands a group can hold.
+THREADS = 40
+_pools: dict[int, ThreadPoolExecutor] = {}  # by process id
+
+
+def _threads() -> ThreadPoolExecutor:
+    """This process's pool: a process forked from one whose pool had started its threads
+    has none of them running, and makes its own. (Threads start at the first call, so a
+    pool made twice at once costs nothing.)"""
+    pool = _pools.get(os.getpid())
+    if pool is None:
+        pool = ThreadPoolExecutor(THREADS, thread_name_prefix="zengzhi")
+        pool = _pools.setdefault(os.getpid(), pool)
+    return pool
+
+
+async def in_thread(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`function` run in the thread pool, in a copy of the caller's context variables, as
+    FastAPI runs a plain function (anyio's `to_thread`), for about a third of its CPU: a
+    busy server spent 15 % of its time on anyio's trips, its capacity limiter, cancel
+    scopes and task lookups, for two trips a request (docs/benchmarks.md)."""
+    call = functools.partial(contextvars.copy_context().run, function, *args, **kwargs)
+    return await asyncio.get_running_loop().run_in_executor(_threads(), call)
+
+
 def context_of(request: Request) -> Context:
     context: Context = request.app.state.context
     return context
@@ -132,16 +166,16 @@ _bearer = HTTPBearer(auto_error=False, description="an API key (zz1.…) or a se
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def get_principal(context: ContextDep, credentials: BearerDep) -> Principal:
+async def get_principal(context: ContextDep, credentials: BearerDep) -> Principal:
     if credentials is None:
         raise DomainError(ErrorCode.UNAUTHORIZED, "send an API key or a session token")
-    return authenticate(context, credentials.credentials)
+    return await in_thread(authenticate, context, credentials.credentials)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def get_language(request: Request) -> str:
+async def get_language(request: Request) -> str:
     """The caller's language by `Accept-Language`: refusals speak it (api/errors.py), and
     so do the sentences inside an answer (lint findings, a back-test's skipped events)."""
     return from_accept_language(request.headers.get("accept-language"))
@@ -150,7 +184,7 @@ def get_language(request: Request) -> str:
 LanguageDep = Annotated[str, Depends(get_language)]
 
 
-def require_admin(
+async def require_admin(
     context: ContextDep, x_admin_token: Annotated[str | None, Header()] = None
 ) -> None:
     expected = context.settings.admin_token

@@ -1,6 +1,8 @@
 """An API request goes to the thread pool twice: to check its caller, and to run its
 command. FastAPI also sent a plain endpoint's answer there, to be checked against the
-response model (a third trip, about 0.1 ms of CPU: src/zengzhi/api/routing.py)."""
+response model (a third trip, about 0.1 ms of CPU: src/zengzhi/api/routing.py). Both go
+by the project's own pool (`deps.in_thread`), not anyio's, whose trips cost about three
+times the CPU; a plain dependency (run by anyio) would show as a trip too."""
 
 from __future__ import annotations
 
@@ -11,20 +13,29 @@ import anyio.to_thread
 import pytest
 
 from tests.service.conftest import Api
+from zengzhi import deps
+from zengzhi.api import routing
 
 
 @pytest.fixture
 def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The name of each function the app sends to the thread pool."""
+    """The name of each function the app sends to a thread pool: the project's ("name")
+    or anyio's ("anyio:name")."""
     sent: list[str] = []
-    original = anyio.to_thread.run_sync
+    by_anyio, by_us = anyio.to_thread.run_sync, deps.in_thread
 
-    async def counted(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    async def anyio_trip(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         plain = getattr(function, "func", function)  # starlette sends a partial
-        sent.append(getattr(plain, "__name__", repr(plain)))
-        return await original(function, *args, **kwargs)
+        sent.append("anyio:" + getattr(plain, "__name__", repr(plain)))
+        return await by_anyio(function, *args, **kwargs)
 
-    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    async def our_trip(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        sent.append(getattr(function, "__name__", repr(function)))
+        return await by_us(function, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", anyio_trip)
+    for module in (deps, routing):  # the caller's check, the endpoints
+        monkeypatch.setattr(module, "in_thread", our_trip)
     return sent
 
 
@@ -34,13 +45,23 @@ def test_an_order_and_its_payment_each_go_to_the_pool_twice(api: Api, trips: lis
     trips.clear()
     body = {"id": "o1", "member": "m1", "amount": "100.00", "contribution": "30.00"}
     assert api.ok(api.post("/v1/orders", body))["status"] == "created"
-    assert trips == ["get_principal", "create_order"]
+    assert trips == ["authenticate", "create_order"]
     trips.clear()
     assert api.ok(api.post("/v1/orders/o1/pay"))["status"] in ("paid", "completed")
-    assert trips == ["get_principal", "pay"]
+    assert trips == ["authenticate", "pay"]
     trips.clear()
     assert api.ok(api.get("/v1/orders/o1"))["id"] == "o1"
-    assert len(trips) == 2
+    assert trips == ["authenticate", "get_order"]
+
+
+def test_a_batch_goes_to_the_pool_twice(api: Api, trips: list[str]) -> None:
+    """Its caller's language is read on the loop (a plain dependency went to the pool)."""
+    api.pool()
+    api.member("m1")
+    trips.clear()
+    order = {"id": "o1", "member": "m1", "amount": "100.00", "contribution": "30.00"}
+    assert api.ok(api.post("/v1/orders/batch", {"orders": [order], "pay": True}))
+    assert trips == ["authenticate", "create_orders"]
 
 
 def test_a_refused_request_is_answered_as_before(api: Api, trips: list[str]) -> None:

@@ -20,10 +20,9 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from starlette.concurrency import run_in_threadpool
 
 from zengzhi.core.errors import DomainError, invalid
-from zengzhi.deps import TWICE, address_field, of_address
+from zengzhi.deps import TWICE, address_field, in_thread, of_address
 from zengzhi.engine.fields import loads_strict
 
 EMPTY = (b"", b"{}")  # what a route that takes no body accepts
@@ -81,7 +80,8 @@ GATEWAY_PATHS = "/v1/gateway/"
 
 
 def _on_the_loop(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-    """A plain function endpoint as a coroutine that runs it in the thread pool. FastAPI
+    """A plain function endpoint as a coroutine that runs it in the thread pool
+    (`in_thread`). FastAPI
     runs a plain endpoint there too, and then checks its answer against the response
     model in a second trip to the pool (a coroutine's it checks where it is). A busy
     server's three trips a request were 13 % of its CPU (docs/benchmarks.md). FastAPI
@@ -91,7 +91,7 @@ def _on_the_loop(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(endpoint)
     async def run(*args: Any, **kwargs: Any) -> Any:
-        return await run_in_threadpool(endpoint, *args, **kwargs)
+        return await in_thread(endpoint, *args, **kwargs)
 
     return run
 

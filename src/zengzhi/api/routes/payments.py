@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
-from starlette.concurrency import run_in_threadpool
 
 from zengzhi.api.routing import StrictJSONRoute
-from zengzhi.deps import ContextDep, Limit, PathId, PrincipalDep
+from zengzhi.deps import ContextDep, Limit, PathId, PrincipalDep, in_thread
 from zengzhi.service import gateway_checkout, gateway_payouts, payments
 from zengzhi.service.gateway_checkout import CheckoutView
 from zengzhi.service.gateway_payouts import PayoutView
@@ -96,7 +95,7 @@ async def notify(context: ContextDep, tenant_id: PathId, request: Request) -> Re
     Alipay's (a form) is answered `success`, the one answer that stops its retries."""
     body = await request.body()
     headers = {name.lower(): value for name, value in request.headers.items()}
-    accepted = await run_in_threadpool(payments.receive, context, tenant_id, headers, body)
+    accepted = await in_thread(payments.receive, context, tenant_id, headers, body)
     if headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         return PlainTextResponse("success")
     return JSONResponse(accepted.model_dump(mode="json"))
