@@ -81,11 +81,11 @@ GATEWAY_PATHS = "/v1/gateway/"
 
 def _on_the_loop(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     """A plain function endpoint as a coroutine that runs it in the thread pool
-    (`in_thread`). FastAPI
-    runs a plain endpoint there too, and then checks its answer against the response
-    model in a second trip to the pool (a coroutine's it checks where it is). A busy
-    server's three trips a request were 13 % of its CPU (docs/benchmarks.md). FastAPI
-    reads the parameters through `wraps`, as it would the endpoint's own."""
+    (`in_thread`). FastAPI runs a plain endpoint in its own pool, and then checks its
+    answer against the response model in a second trip there (a coroutine's it checks
+    where it is). A busy server's three trips a request were 13 % of its CPU
+    (docs/benchmarks.md). FastAPI reads the parameters through `wraps`, as it would the
+    endpoint's own."""
     if inspect.iscoroutinefunction(endpoint):
         return endpoint
 
