@@ -194,3 +194,38 @@ def test_orders_reversed_between_a_days_parts_keep_every_yuan(
             )
         ).scalar_one()
     assert after > 0
+
+
+def test_a_runner_late_for_a_finished_day_leaves_the_next_day_alone(context: Context) -> None:
+    """Two machines run a zone's days at once (two ticks at the same moment, catching up
+    days): while one is still between parts of a day, the other finishes that day and
+    begins the next. The late one's next part found a day under way and ran it, the next
+    day's work written under the finished day's name: its part id could be one that day
+    had already written (`UNIQUE constraint failed: events.event_id`, found by the
+    tenants' random histories on SQLite). It now sees its day is over and stops."""
+    tenant = new_tenant(context, "late")
+    _before(context, tenant)
+    system = Principal(tenant, "system:jobs", Role.OWNER)
+    now = context.clock()
+    with context.database.read() as connection:
+        today: date = day_of(now, tenant_time_zone(connection, tenant))
+    yesterday = date.fromordinal(today.toordinal() - 1)
+    began = command(context, system, modes._day("g", yesterday))
+    assert began is not None
+    modes._finish(context, system, "g", yesterday, began, 4)  # the first machine's day
+    assert command(context, system, modes._day("g", today)) is not None  # and its next
+
+    def where(connection: Connection) -> tuple[int, str]:
+        return _parts(connection, tenant), zone.day_place(SqlModes(connection, tenant), "g")
+
+    with context.database.read() as connection:
+        before = where(connection)
+        assert zone.under_way(SqlModes(connection, tenant), "g")
+    modes._finish(context, system, "g", yesterday, None, 4)  # the late machine's next part
+    with context.database.read() as connection:
+        assert where(connection) == before  # no part of today's run under yesterday's name
+    run_days(context, tenant, 4)
+    with context.database.read() as connection:
+        assert not zone.under_way(SqlModes(connection, tenant), "g")
+        assert check_ledger(connection, tenant) == []
+        assert check_replay(connection, tenant) == []

@@ -486,6 +486,10 @@ def _finish(
         book = uow.modes
         if book.zone(name) is None or not zone.under_way(book, name):  # locks the zone
             return True, "", ""  # another machine finished it
+        if zone.last_day(book, name) != day:
+            # another machine finished it and began the next day: the part under way is
+            # that day's, not to be run (nor named) as this one's
+            return True, "", ""
         locked[0] = time.perf_counter_ns()
         when = at if at is not None else EventLog(uow.connection, uow.tenant).at(key)
         place = zone.day_place(book, name)
