@@ -64,11 +64,15 @@ FOCUSED = """() => {
 
 
 def unlabelled(page: Page) -> list[str]:
+    page.wait_for_load_state()  # a page still loading has no body to walk yet
     found: list[str] = page.evaluate(UNLABELLED)
     return found
 
 
 def low_contrast(page: Page) -> list[str]:
+    # the page a click opened, loaded: evaluated while it still loaded, `document.body`
+    # was null (createTreeWalker: "parameter 1 is not of type 'Node'", once in CI)
+    page.wait_for_load_state()
     found: list[str] = page.evaluate(LOW_CONTRAST)
     return found
 
