@@ -111,8 +111,9 @@ def books_hold(api: Api, context: Context, members: list[str]) -> None:
     with context.database.reader.connect() as connection:
         assert_the_books_hold(connection, api.tenant)
         balances = _balances(connection, api.tenant)
+    wallets: dict[str, dict[str, str]] = {}
     for member in members:
-        shown = api.ok(api.get(f"/v1/members/{member}/wallet"))
+        shown = wallets[member] = wallet(api, member)
         posted = {
             "balance": balances.get((f"member:{member}:wallet", "CNY"), 0),
             "withdrawing": balances.get((f"member:{member}:withdrawing", "CNY"), 0),
@@ -124,14 +125,17 @@ def books_hold(api: Api, context: Context, members: list[str]) -> None:
             assert _units(position["points"]) == balances.get(account, 0), member
         history = api.ok(api.get(f"/v1/members/{member}/wallet/history"))
         assert sum(_fen(one["amount"]) for one in history) == posted["balance"], member
-    _the_report_is_the_books(api, balances)
+    _the_report_is_the_books(api, balances, wallets)
 
 
-def _the_report_is_the_books(api: Api, balances: dict[tuple[str, str], int]) -> None:
-    """The solvency report's figures are sums of postings and of what members are shown."""
+def _the_report_is_the_books(
+    api: Api, balances: dict[tuple[str, str], int], wallets: dict[str, dict[str, str]]
+) -> None:
+    """The solvency report's figures are sums of postings and of what members are shown
+    (`wallets`: those read already, by member)."""
     report = api.ok(api.get("/v1/solvency"))
     everyone = [one["id"] for one in api.ok(api.get("/v1/members"))]
-    shown = [wallet(api, member) for member in everyone]
+    shown = [wallets.get(member) or wallet(api, member) for member in everyone]
     owed = sum(_fen(one["balance"]) + _fen(one["withdrawing"]) for one in shown)
     assert _fen(report["owed_to_members"]) == owed
     assert _fen(report["owed_by_members"]) == sum(_fen(one["debt"]) for one in shown)
@@ -794,8 +798,9 @@ def test_an_order_reversed_at_every_point_of_its_story(
     assert reversed_.status_code < 300, reversed_.text
     assert api.ok(api.get(f"/v1/orders/{order}"))["status"] == "reversed"
     books_hold(api, context, story.members)
-    runner.run(story.steps[cut:], strict=False)
-    books_hold(api, context, story.members)
+    if story.steps[cut:]:  # else the books are those just checked
+        runner.run(story.steps[cut:], strict=False)
+        books_hold(api, context, story.members)
     if story.gains is not None:
         expected = story.gains(order, cut)
         assert gains(context, api.tenant, list(expected)) == expected

@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI
 from starlette.routing import BaseRoute, Match
 
 from tests.service.conftest import shared_app
+from zengzhi import api, web
 from zengzhi.service.base import Context
 
 PARAMETER = re.compile(r"\{[^}]+\}")
@@ -27,10 +28,15 @@ MEANT = {("/console/config/payments", "/console/config/{kinds}")}
 
 
 def groups(app: FastAPI) -> Iterator[list[BaseRoute]]:
-    """Each router as it was included (its routes), or a route added alone."""
-    for entry in app.router.routes:
-        inner = getattr(entry, "original_router", None)
-        yield list(inner.routes) if inner is not None else [entry]
+    """Each router's routes, as the app holds them (`deps.add_routes` puts them in its
+    own list), then each route added alone."""
+    routers: tuple[APIRouter, ...] = api.ROUTERS + web.ROUTERS
+    mine = {id(route) for router in routers for route in router.routes}
+    held = {id(route) for route in app.router.routes}
+    for router in routers:
+        assert all(id(route) in held for route in router.routes)  # every one is served
+        yield list(router.routes)
+    yield from ([route] for route in app.router.routes if id(route) not in mine)
 
 
 def written_for(route: BaseRoute) -> Iterator[tuple[str, str]]:

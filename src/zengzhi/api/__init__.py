@@ -22,34 +22,38 @@ from zengzhi.api.routes import (
     webhooks,
     withdrawals,
 )
+from zengzhi.deps import add_routes
 
 
 def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
+# Orders first: FastAPI tries the routes one by one in this order, about 1.5 µs each,
+# and an order's create and pay behind some sixty others took 0.2 ms of matching each
+# (docs/benchmarks.md). tests/service/test_routes_matched.py holds that no order of
+# inclusion changes which route answers a path.
+ROUTERS = (
+    orders.router,
+    tenants.router,
+    catalog.router,
+    pools.router,
+    members.router,
+    withdrawals.router,
+    distribution.router,
+    audit.router,
+    webhooks.router,
+    payments.router,
+    payees.router,
+    config.router,
+    activity.router,  # the console's and the member page's
+    me.tokens,
+    me.router,
+)
+
+
 def mount(app: FastAPI) -> None:
     errors.install(app)
     openapi.install(app)
-    # Orders first: FastAPI tries the routes one by one in this order, twice a request,
-    # about 1.5 µs each, and an order's create and pay behind some sixty others took
-    # 0.2 ms of matching each (docs/benchmarks.md). tests/service/test_routes_matched.py
-    # holds that no order of inclusion changes which route answers a path.
-    for router in (
-        orders.router,
-        tenants.router,
-        catalog.router,
-        pools.router,
-        members.router,
-        withdrawals.router,
-        distribution.router,
-        audit.router,
-        webhooks.router,
-        payments.router,
-        payees.router,
-        config.router,
-    ):
-        app.include_router(router)
-    for router in (activity.router, me.tokens, me.router):  # the console's and member page's
-        app.include_router(router)
+    add_routes(app, *ROUTERS)
     app.add_api_route("/health", health, methods=["GET"], tags=["health"])

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.deps import add_routes
 from zengzhi.i18n import LANGUAGES
 from zengzhi.web import member
 from zengzhi.web.console import (
@@ -116,24 +117,26 @@ def _pages_for_unknown_paths(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, unknown)
 
 
+ROUTERS = (
+    shared,
+    console_session.router,
+    dashboard.router,
+    payments.router,  # before config's /config/{kinds}
+    config.router,
+    members.router,
+    orders.router,
+    withdrawals.router,
+    pools.router,
+    webhooks.router,
+    audit.router,
+    simulations.router,
+    users.router,
+    member.router,
+)
+
+
 def mount(app: FastAPI) -> None:
     app.add_middleware(NoStore)
     _pages_for_unknown_paths(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (
-        shared,
-        console_session.router,
-        dashboard.router,
-        payments.router,  # before config's /config/{kinds}
-        config.router,
-        members.router,
-        orders.router,
-        withdrawals.router,
-        pools.router,
-        webhooks.router,
-        audit.router,
-        simulations.router,
-        users.router,
-        member.router,
-    ):
-        app.include_router(router)
+    add_routes(app, *ROUTERS)
