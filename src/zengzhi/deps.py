@@ -8,6 +8,7 @@ import asyncio
 import contextvars
 import functools
 import hmac
+import inspect
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -144,6 +145,25 @@ async def in_thread(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     scopes and task lookups, for two trips a request (docs/benchmarks.md)."""
     call = functools.partial(contextvars.copy_context().run, function, *args, **kwargs)
     return await asyncio.get_running_loop().run_in_executor(_threads(), call)
+
+
+def on_the_loop(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """A plain function endpoint as a coroutine that runs it in the thread pool
+    (`in_thread`). FastAPI runs a plain endpoint in its own pool, and then checks its
+    answer against the response model in a second trip there (a coroutine's it checks
+    where it is). A busy server's three trips a request were 13 % of its CPU
+    (docs/benchmarks.md). FastAPI reads the parameters through `wraps`, as it would the
+    endpoint's own. The API's routes and the pages' make their endpoints so; a plain
+    dependency is a coroutine that sends its work by `in_thread`, so that one pool does
+    it all (tests/service/test_thread_trips.py)."""
+    if inspect.iscoroutinefunction(endpoint):
+        return endpoint
+
+    @functools.wraps(endpoint)
+    async def run(*args: Any, **kwargs: Any) -> Any:
+        return await in_thread(endpoint, *args, **kwargs)
+
+    return run
 
 
 def add_routes(app: FastAPI, *routers: APIRouter) -> None:

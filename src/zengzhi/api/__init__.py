@@ -25,7 +25,7 @@ from zengzhi.api.routes import (
 from zengzhi.deps import add_routes
 
 
-def health() -> dict[str, str]:
+async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 

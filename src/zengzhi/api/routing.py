@@ -11,10 +11,9 @@ body labelled gzip was taken."""
 
 from __future__ import annotations
 
-import inspect
 import json
 from collections.abc import Callable, Coroutine
-from functools import cached_property, wraps
+from functools import cached_property
 from typing import Any
 
 from fastapi import Request, Response
@@ -22,7 +21,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from zengzhi.core.errors import DomainError, invalid
-from zengzhi.deps import TWICE, address_field, in_thread, of_address
+from zengzhi.deps import TWICE, address_field, of_address, on_the_loop
 from zengzhi.engine.fields import loads_strict
 
 EMPTY = (b"", b"{}")  # what a route that takes no body accepts
@@ -79,28 +78,11 @@ def _query_names(dependant: Dependant) -> list[str]:
 GATEWAY_PATHS = "/v1/gateway/"
 
 
-def _on_the_loop(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-    """A plain function endpoint as a coroutine that runs it in the thread pool
-    (`in_thread`). FastAPI runs a plain endpoint in its own pool, and then checks its
-    answer against the response model in a second trip there (a coroutine's it checks
-    where it is). A busy server's three trips a request were 13 % of its CPU
-    (docs/benchmarks.md). FastAPI reads the parameters through `wraps`, as it would the
-    endpoint's own."""
-    if inspect.iscoroutinefunction(endpoint):
-        return endpoint
-
-    @wraps(endpoint)
-    async def run(*args: Any, **kwargs: Any) -> Any:
-        return await in_thread(endpoint, *args, **kwargs)
-
-    return run
-
-
 class StrictJSONRoute(APIRoute):
     """Every router under /v1 makes its routes of this class (`route_class=`)."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        super().__init__(path, _on_the_loop(endpoint), **kwargs)
+        super().__init__(path, on_the_loop(endpoint), **kwargs)
 
     @cached_property
     def query_names(self) -> tuple[str, ...] | None:

@@ -39,12 +39,12 @@ shared = APIRouter(include_in_schema=False)
 
 
 @shared.get("/")
-def home() -> RedirectResponse:
+async def home() -> RedirectResponse:
     return RedirectResponse("/console", status_code=307)
 
 
 @shared.get("/favicon.ico")
-def favicon() -> FileResponse:
+async def favicon() -> FileResponse:
     """What browsers ask of every site: the icon the pages name (an SVG, which browsers
     take from this address too), instead of a 404 in every log."""
     return FileResponse(
@@ -53,7 +53,7 @@ def favicon() -> FileResponse:
 
 
 @shared.get("/language/{code}")
-def choose_language(code: str, next: str | None = None) -> RedirectResponse:
+async def choose_language(code: str, next: str | None = None) -> RedirectResponse:
     """Remember the language chosen; back to the page it was chosen on."""
     response = RedirectResponse(local_path(next, "/console"), status_code=303)
     if code in LANGUAGES:

@@ -27,7 +27,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.deps import STATUS, Before, ContextDep
+from zengzhi.deps import STATUS, Before, ContextDep, in_thread
 from zengzhi.i18n import Translator
 from zengzhi.i18n import format as fmt
 from zengzhi.rules.pool import DEFAULT_POOL
@@ -67,12 +67,12 @@ PATH = "/m"
 router = APIRouter(prefix=PATH, route_class=PageRoute, include_in_schema=False)
 
 
-def signed_in(request: Request, context: ContextDep) -> Member:
+async def signed_in(request: Request, context: ContextDep) -> Member:
     token = request.cookies.get(COOKIE)
     if not token:
         raise SignInRequired("member")
     try:
-        return member_access.read_page_token(context, token)
+        return await in_thread(member_access.read_page_token, context, token)
     except DomainError:
         raise SignInRequired("member") from None
 
@@ -80,7 +80,7 @@ def signed_in(request: Request, context: ContextDep) -> Member:
 MemberDep = Annotated[Member, Depends(signed_in)]
 
 
-def posted(
+async def posted(
     request: Request,
     context: ContextDep,
     member: MemberDep,

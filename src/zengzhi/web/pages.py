@@ -42,6 +42,7 @@ from zengzhi.deps import (
     context_of,
     error_response,
     of_address,
+    on_the_loop,
     refused_request,
 )
 from zengzhi.engine.fields import error_from_details, errors_from_validation, printable
@@ -633,7 +634,11 @@ class PageRoute(APIRoute):
     """A route whose failures are pages: a missing session goes to sign in, a refusal
     is shown in words with its status, never as JSON. A route declared to answer JSON
     (`response_class=JSONResponse`: the dashboard's data, the pickers), which a page's
-    script reads, answers its failures in the API's one shape instead (`_as_json`)."""
+    script reads, answers its failures in the API's one shape instead (`_as_json`). A
+    plain endpoint runs in the project's thread pool, as the API's do (`on_the_loop`)."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, on_the_loop(endpoint), **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()

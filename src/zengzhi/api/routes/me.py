@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.deps import Before, ContextDep, Limit, PathId, PrincipalDep
+from zengzhi.deps import Before, ContextDep, Limit, PathId, PrincipalDep, in_thread
 from zengzhi.service import member_access
 from zengzhi.service.member_access import (
     Member,
@@ -35,13 +35,13 @@ router = APIRouter(prefix="/v1/me", tags=["member page"], route_class=StrictJSON
 _bearer = HTTPBearer(auto_error=False, description="a member page token")
 
 
-def get_member(
+async def get_member(
     context: ContextDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Member:
     if credentials is None:
         raise DomainError(ErrorCode.UNAUTHORIZED, "send the member page token")
-    return member_access.read_page_token(context, credentials.credentials)
+    return await in_thread(member_access.read_page_token, context, credentials.credentials)
 
 
 MemberDep = Annotated[Member, Depends(get_member)]

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.deps import STATUS, ContextDep
+from zengzhi.deps import STATUS, ContextDep, in_thread
 from zengzhi.i18n import format as fmt
 from zengzhi.service import sessions
 from zengzhi.service.auth import GRANTS, Permission, Principal
@@ -70,12 +70,12 @@ class Staff:
         return Permission(permission) in GRANTS[self.principal.role]
 
 
-def staff(request: Request, context: ContextDep) -> Staff:
+async def staff(request: Request, context: ContextDep) -> Staff:
     token = request.cookies.get(COOKIE)
     if not token or token.startswith("zz1."):  # sessions only, never an API key here
         raise SignInRequired("console")
     try:
-        principal = sessions.authenticate(context, token)
+        principal = await in_thread(sessions.authenticate, context, token)
     except DomainError as error:
         if error.code == ErrorCode.UNAUTHORIZED:
             raise SignInRequired("console") from None
@@ -86,7 +86,7 @@ def staff(request: Request, context: ContextDep) -> Staff:
 StaffDep = Annotated[Staff, Depends(staff)]
 
 
-def posted(request: Request, context: ContextDep, user: StaffDep, form: FormDep) -> Form:
+async def posted(request: Request, context: ContextDep, user: StaffDep, form: FormDep) -> Form:
     """A form a signed-in user sent from a console page (its CSRF token checked)."""
     check_csrf(context, form, request.cookies.get(COOKIE, ""))
     return form
@@ -95,7 +95,7 @@ def posted(request: Request, context: ContextDep, user: StaffDep, form: FormDep)
 PostedDep = Annotated[Form, Depends(posted)]
 
 
-def posted_kept(
+async def posted_kept(
     request: Request,
     context: ContextDep,
     user: StaffDep,
