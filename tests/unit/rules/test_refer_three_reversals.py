@@ -180,6 +180,35 @@ def test_a_twin_that_waited_holds_the_reversed_ones_place_not_a_lower_free_one()
     assert ends == [6000, 6000]
 
 
+def test_a_referees_later_purchase_reversed_leaves_their_earlier_one_where_it_stands() -> None:
+    """One round, counting purchases, a 300 package (30, 60, 210): B takes the three
+    places; D buys when the rounds are over and waits. B's first reversed, D's purchase
+    takes the first place (30); B's second reversed, the second place is free (A: 240).
+    D buys again and takes it (60: 300). That last purchase reversed, A is back at 240,
+    D's first purchase still in the first place: until 2026-12-06 it moved into the
+    second place in the reversed one's stead (a later purchase of D's may; an earlier one
+    may not) and A kept 270 (found by the property test at six times its examples)."""
+    tenant = referrals(gifts(rounds=1, count="purchases"), "B", "D")
+    tenant.buy("A", "300.00", "gifts")
+    for order in ("b1", "b2", "b3"):
+        tenant.buy("B", "300.00", "gifts", order_id=order)
+    tenant.buy("D", "300.00", "gifts", order_id="d1")
+    assert gained(tenant) == 30000
+    for order in ("b1", "b2"):
+        tenant.apply(ReverseOrder(f"r-{order}", order))
+    tenant.buy("A", "1.00", "gifts")  # a purchase in the zone pays what is owed
+    assert gained(tenant) == 3000 + 21000
+    tenant.buy("D", "300.00", "gifts", order_id="d2")
+    assert gained(tenant) == 3000 + 6000 + 21000
+    tenant.apply(ReverseOrder("r-d2", "d2"))
+    tenant.buy("A", "1.00", "gifts")
+    tenant.sound()
+    assert gained(tenant) == 3000 + 21000
+    tenant.apply(ReverseOrder("r-d1", "d1"))  # and D's first: the first place is free
+    tenant.sound()
+    assert gained(tenant) == 21000
+
+
 def test_a_purchase_holding_a_place_in_anothers_stead_keeps_the_terms_it_was_made_with() -> None:
     """B buys 300 twice under base = "package" (100 to A, 10% of the package); the
     operator then reckons refunds on the order. Either purchase reversed, the place's

@@ -100,6 +100,10 @@ def _refund(
     if place is None:
         _wait(run, zone, referrer, generation, member, amount, fresh)
         return
+    # the purchases that waited before this one: none of them holds the place in its
+    # stead if it is reversed (`_inherit` takes only later ones)
+    waited = _get(book, zone, _key(referrer, generation, "waits"))
+    _set(book, zone, _at(referrer, generation, "after", place), waited)
     rate = params.schedule[place % len(params.schedule)]
     base = package if params.base == "package" else amount
     refund = scaled(rate, base)
@@ -135,7 +139,8 @@ def _at(referrer: str, generation: int, what: str, n: int) -> str:
     (the claim's seq + 1; −1: it rounded down to nothing; 0: the purchase's own); a
     waiting purchase's `amount` (0: reversed), `id` and `id2` (its referee's digest, in
     halves), `limit` (the places it may take are below), `place` (+ 1; 0: waiting) and
-    `fixed` (1: it holds the place in a reversed purchase's stead)."""
+    `fixed` (1: it holds the place in a reversed purchase's stead); a place's `after`:
+    how many purchases had waited when a referral took it directly."""
     return f"{_key(referrer, generation, what)}:{n}"
 
 
@@ -414,7 +419,7 @@ def unwait(run: Run, zone: str, effect: Effect, params: ReferThreeParams) -> Non
         if _get(book, zone, _at(referrer, generation, "fixed", slot)):
             book.set_counter(zone, MODE, _at(referrer, generation, "fixed", slot), 0)
             who = _referee(book, zone, referrer, generation, slot)
-            _inherit(run, zone, params, referrer, generation, place, who, replaced)
+            _inherit(run, zone, params, referrer, generation, place, who, replaced, slot)
         else:
             _moving(book, zone, referrer, generation, -1)
     _settle(run, zone, params, referrer, generation)
@@ -448,8 +453,10 @@ def _free(
     held = _held_key(referrer, generation, referee, place // size)  # a hold kept by cycle
     if book.counter(zone, MODE, held):
         book.set_counter(zone, MODE, held, book.counter(zone, MODE, held) - 1)
+    after = _get(book, zone, _at(referrer, generation, "after", place))
     _vacate(run, zone, referrer, generation, place)
-    _inherit(run, zone, params, referrer, generation, place, _digest(referee), replaced)
+    who = _digest(referee)
+    _inherit(run, zone, params, referrer, generation, place, who, replaced, after)
     _settle(run, zone, params, referrer, generation)
 
 
@@ -462,19 +469,27 @@ def _inherit(
     place: int,
     who: str,
     replaced: Claim | None,
+    after: int,
 ) -> None:
     """The referee whose purchase held `place` (and went) holds it still if a later
     purchase of theirs waits that may take it: the first such holds it in the reversed
     one's stead, for good (as the purchase that took it would: `_settle` moves it no
     more), owed the place's refund on the terms the `replaced` one was made with (of
     its own amount if that was reckoned on the order), so that either of two equal
-    purchases reversed ends the same. A place it held while it waited goes on."""
+    purchases reversed ends the same. A place it held while it waited goes on.
+    Later: waiting purchases numbered above `after` (the reversed purchase's own number
+    if it waited, else how many had waited when it took the place). One of theirs that
+    waited before it, and took a place freed since, stays where it is: as if the
+    reversed purchase had never been made (before 2026-12-06 it moved into the reversed
+    one's place, and the place it left went to the next referral)."""
     book = run.book
     if not _get(book, zone, _key(referrer, generation, "waiting")):
         return
     mine = _mine_key(referrer, generation, who)
     for n in range(1, _get(book, zone, mine) + 1):
         slot = _get(book, zone, f"{mine}:{n}")
+        if slot <= after:
+            continue
         amount = _get(book, zone, _at(referrer, generation, "amount", slot))
         if (
             not amount
@@ -505,7 +520,7 @@ def _vacate(run: Run, zone: str, referrer: str, generation: int, place: int) -> 
         claim = book.claim(zone, MODE, seq - 1)
         if claim is not None and not claim.void:
             run.void(zone, MODE, claim)
-    for what in ("by", "claim"):
+    for what in ("by", "claim", "after"):
         _set(book, zone, _at(referrer, generation, what, place), 0)
     freed = f"{_key(referrer, generation, 'freed')}:{place}"
     if not book.counter(zone, MODE, freed):
