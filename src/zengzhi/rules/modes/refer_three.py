@@ -101,9 +101,11 @@ def _refund(
         _wait(run, zone, referrer, generation, member, amount, fresh)
         return
     # the purchases that waited before this one: none of them holds the place in its
-    # stead if it is reversed (`_inherit` takes only later ones)
+    # stead if it is reversed (`_inherit` takes only later ones); 0 needs no write, a
+    # place's `after` being 0 once its holder is gone (`_vacate`)
     waited = _get(book, zone, _key(referrer, generation, "waits"))
-    _set(book, zone, _at(referrer, generation, "after", place), waited)
+    if waited:
+        book.set_counter(zone, MODE, _at(referrer, generation, "after", place), waited)
     rate = params.schedule[place % len(params.schedule)]
     base = package if params.base == "package" else amount
     refund = scaled(rate, base)
