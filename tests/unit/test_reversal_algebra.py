@@ -19,7 +19,15 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.histories import History, Holdings, event_lines, histories, step_lines, text
+from tests.histories import (
+    MEMBERS,
+    History,
+    Holdings,
+    event_lines,
+    histories,
+    step_lines,
+    text,
+)
 from zengzhi.core import accounts
 from zengzhi.core.ledger import CNY, Entry, MemoryLedger, audit
 from zengzhi.engine.config import TenantConfig
@@ -151,6 +159,67 @@ def test_two_related_orders_reversed_in_either_order_end_the_same(
     # the wallet pays the reversal that comes first, so which creditor is paid in cash and
     # which is owed by a debt follows the order (docs/model.md)
     assert _owed_as_held(a.ledger) == _owed_as_held(b.ledger)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    history=histories(max_steps=25),
+    member=st.sampled_from(MEMBERS),
+    yuan=st.sampled_from([300, 1000]),
+    zone=st.sampled_from([None, "z", "c"]),
+)
+def test_the_last_order_reversed_leaves_every_member_as_before_it(
+    history: History, member: str, yuan: int, zone: str | None
+) -> None:
+    """After any history mixing every rule, one more order (in a zone or none) and its
+    reversal leave each member what they held before: cash (wallet, debt, withdrawing)
+    with what the modes owe them in yuan (a promise the order's release paid counts the
+    same paid or owed), and every other asset (points, ad and shopping points,
+    contribution, shares) alike. Unless the order or its reversal forced someone out of
+    the pool: every mint rounds down, so the price rises and an exit may come due (the
+    cascade, docs/model.md), and an exit paid stays paid."""
+    before = Driven(history).run()
+    after = Driven(history).run()
+    n = len(history.steps)  # a step number the history did not use: the order's id
+    day = sum(step[0] == "day" for step in history.steps)
+    buy = ("buy", member, yuan, 30, zone, 1, None, None, False)
+    [order] = step_lines(history, n, buy, day, after.applied, after.held())
+    if not after.feed(order, checked=False):
+        return  # refused (the zone open only to another's buyers): nothing to reverse
+    undo = {"type": "reverse", "id": "undo-last", "order": order["id"], "at": order["at"]}
+    assert after.feed(undo, checked=False)
+    after.sound()
+    if _exits(after) != _exits(before):
+        return
+    assert _gained(after) == _gained(before)
+
+
+def _exits(driven: Driven) -> int:
+    return sum(one.kind == "exit" for one in driven.journal)
+
+
+# promises of the modes, held in yuan's minor units (REFUND:<zone>, …): owed or paid alike
+_OWED_IN_FEN = ("REFUND", "QUOTA", "GREEN", "UNION", "SUBSIDY")
+
+
+def _gained(driven: Driven) -> dict[tuple[str, ...], int]:
+    """Each member's cash with what the modes owe them, and every other asset they hold."""
+    found: dict[tuple[str, ...], int] = {}
+    for (account, asset), amount in driven.ledger.balances.items():
+        parts = account.split(":")
+        if parts[0] != "member" or not amount:
+            continue
+        cash = asset == CNY and parts[2] in ("wallet", "debt", "withdrawing")
+        if cash or asset.split(":")[0] in _OWED_IN_FEN:
+            key: tuple[str, ...] = (parts[1], "cash")
+        else:
+            key = (account, asset)
+        found[key] = found.get(key, 0) + amount
+    return {key: amount for key, amount in found.items() if amount}
 
 
 def _pools(driven: Driven) -> dict[str, Any]:
