@@ -178,10 +178,11 @@ def test_the_last_order_reversed_leaves_every_member_as_before_it(
     """After any history mixing every rule, one more order (in a zone or none) and its
     reversal leave each member what they held before: cash (wallet, debt, withdrawing)
     with what the modes owe them in yuan (a promise the order's release paid counts the
-    same paid or owed), and every other asset (points, ad and shopping points,
-    contribution, shares) alike. Unless the order or its reversal forced someone out of
-    the pool: every mint rounds down, so the price rises and an exit may come due (the
-    cascade, docs/model.md), and an exit paid stays paid."""
+    same paid or owed), what they owe (to any creditor: the order's credits may settle
+    one debt and its reversal charge another), and every other asset (points, ad and
+    shopping points, contribution, shares) alike. Unless the order or its reversal
+    forced someone out of the pool: every mint rounds down, so the price rises and an
+    exit may come due (the cascade, docs/model.md), and an exit paid stays paid."""
     before = Driven(history).run()
     after = Driven(history).run()
     n = len(history.steps)  # a step number the history did not use: the order's id
@@ -216,6 +217,8 @@ def _gained(driven: Driven) -> dict[tuple[str, ...], int]:
         cash = asset == CNY and parts[2] in ("wallet", "debt", "withdrawing")
         if cash or asset.split(":")[0] in _OWED_IN_FEN:
             key: tuple[str, ...] = (parts[1], "cash")
+        elif parts[2] == "owes":  # which creditor a debt is owed to follows the order
+            key = (parts[1], "owes", asset)  # in which credits settled it (docs/model.md)
         else:
             key = (account, asset)
         found[key] = found.get(key, 0) + amount
