@@ -49,7 +49,23 @@ class Parameter:
 
 
 # what an address may hold, for the parameters a route declares (as FastAPI reads them)
-CANDIDATES = ["bogus", "bad value!", "-1", "0", "1e3", "１０", " 2", "2.5", "a\x1bb", "x" * 400]
+# more digits than Python's int() reads (4,300): its own English error was shown
+TOO_LONG = "9" * 5000
+CANDIDATES = [
+    "bogus",
+    "bad value!",
+    "-1",
+    "0",
+    "1e3",
+    "１０",
+    " 2",
+    "2.5",
+    "a\x1bb",
+    "x" * 400,
+    TOO_LONG,
+]
+# an English sentence (three words or more) left in a Chinese page's refusal
+ENGLISH_SENTENCE = re.compile(r"[A-Za-z]{2,}(?:[ ,'()-]+[A-Za-z]{2,}){2,}")
 
 
 def _declared(dependant: Any) -> list[Any]:
@@ -124,7 +140,7 @@ def _wrong(parameter: Parameter) -> list[str]:
     if parameter.kind == "count" or (
         parameter.kind == "link" and all(v.isdigit() for v in parameter.values)
     ):
-        return ["-1", "0", "1e3", "１０", " 2", "2.5"]
+        return ["-1", "0", "1e3", "１０", " 2", "2.5", TOO_LONG]
     if parameter.kind == "amount":
         return ["abc", "-1"]
     if parameter.kind == "text":
@@ -162,6 +178,10 @@ def _refused_naming(page: Any, parameter: Parameter, language: str) -> None:
     assert at_its_field or named_here, (*where, said)
     if language == "zh":
         assert not re.search(r"must|should|valid", said), (*where, said)
+        unlisted = said
+        for value in parameter.values:  # the values a choice takes are written as sent
+            unlisted = unlisted.replace(value, "")
+        assert not ENGLISH_SENTENCE.search(unlisted), (*where, said)
     if (
         parameter.kind in ("choice", "link")
         and len(parameter.values) <= 12

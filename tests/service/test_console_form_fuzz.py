@@ -55,6 +55,7 @@ HOSTILE = [
     "１２３．４５",
     "1,000.00",
     "9" * 40,
+    "9" * 5000,  # past int()'s 4,300 digits: Python's own English error was shown
 ]
 # values a field is given, in turn, so that every value reaches every kind of field within
 # a few hundred requests (each field is given the next ones)

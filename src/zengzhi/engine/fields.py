@@ -246,6 +246,7 @@ ExactOrShare = Annotated[  # or "30%"
 
 
 WHOLE = "must be a whole number"
+TOO_LARGE = "is too large a number"
 
 
 def _whole(value: object) -> object:
@@ -255,7 +256,12 @@ def _whole(value: object) -> object:
         isinstance(value, str) and not (value.isascii() and value.isdigit())
     ):
         raise ValueError(WHOLE)
-    return int(value) if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    try:
+        return int(value)
+    except ValueError:  # past the 4,300 digits int() reads: its own words were English
+        raise ValueError(TOO_LARGE) from None
 
 
 # A count (days, seconds, a level, a page): not a boolean, a fraction or another spelling.
