@@ -176,8 +176,16 @@ class FakeWechat(Gateway):
                     self._query,
                     methods=["GET"],
                 ),
+                Route(
+                    wechatpay.TRANSFER_PATH + "/out-bill-no/{out_no}/cancel",
+                    self._cancel,
+                    methods=["POST"],
+                ),
             ]
         )
+        # what a cancel of a transfer the payee has not confirmed leaves: CANCELLED at once,
+        # or CANCELING (WeChat Pay refunds it later: `settle(out_no, "CANCELLED")`)
+        self.cancelled_as = "CANCELLED"
 
     def rotate(self) -> None:
         """WeChat Pay's new platform key and certificate, signing from now on."""
@@ -311,6 +319,21 @@ class FakeWechat(Gateway):
         if transfer is None:
             return self._answer(404, {"code": "NOT_FOUND", "message": "记录不存在"})
         return self._answer(200, self._bill(transfer))
+
+    async def _cancel(self, request: Request) -> Response:
+        """撤销转账: only before the payee confirmed (WAIT_USER_CONFIRM); a transfer paid,
+        failed or being withdrawn already is refused, as WeChat Pay refuses it."""
+        body = await request.body()
+        if not self._authorized(request, body):
+            return self._answer(401, {"code": "SIGN_ERROR", "message": "签名错误"})
+        transfer = self.transfers.get(request.path_params["out_no"])
+        if transfer is None:
+            return self._answer(404, {"code": "NOT_FOUND", "message": "记录不存在"})
+        if transfer.state != "WAIT_USER_CONFIRM":
+            return self._answer(400, {"code": "INVALID_REQUEST", "message": "当前状态不支持撤销"})
+        transfer.state = self.cancelled_as
+        bill = self._bill(transfer)
+        return self._answer(200, bill | {"update_time": "2026-11-21T18:00:00+08:00"})
 
     def notification(
         self,

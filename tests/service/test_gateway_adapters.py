@@ -474,6 +474,117 @@ def test_a_pending_wechat_transfer_is_settled_by_its_notification(
     books_balance(api, context)
 
 
+def _audited(api: Api, action: str) -> list[Any]:
+    return [one for one in api.ok(api.get("/v1/audit-log")) if one["action"] == action]
+
+
+@pytest.mark.parametrize("at_once", [True, False])
+def test_finance_withdraws_a_wechat_transfer_the_payee_has_not_confirmed(
+    api: Api, clock: Clock, context: Context, at_once: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A transfer waiting for its payee's confirmation kept the withdrawal `paying`, and
+    finance could neither reject it nor take it back: now `POST …/payout/cancel` asks
+    WeChat Pay to withdraw it (撤销转账) and queries it. CANCELLED spends its number and
+    puts the withdrawal back to `approved`, to reject (the amount back to the wallet) or
+    send again (a new number); CANCELING leaves it `paying` until the job's query."""
+    fake, transport, client = wechat(api, clock)
+    a_withdrawal(api, fake, "wechat", OPENID)
+    fake.next = "pending"  # the payee has to confirm in WeChat, and does not
+    fake.cancelled_as = "CANCELLED" if at_once else "CANCELING"
+    assert pay_out(api, context, client) == "paying"
+    refused = api.post("/v1/withdrawals/w1/reject", {"reason": "the payee never confirmed"})
+    assert (refused.status_code, refused.json()["field"]) == (409, "status"), refused.text
+    [transfer] = fake.transfers.values()
+    finance = Principal(api.tenant, "user:fiona", Role.FINANCE)
+    view = gateway_payouts.cancel(context, finance, "w1", client)
+    assert [one["target"] for one in _audited(api, "withdrawal.payout_cancel")] == ["w1"]
+    if not at_once:
+        assert (view.outcome, view.status) == ("pending", "paying")
+        assert wallet(api) == ("600.00", "1000.00")
+        fake.settle(transfer.out_no, "CANCELLED")  # WeChat Pay has taken it back
+        # the job makes its own client (and closes it): one that reaches the fake
+        fresh = lambda context, given: given or httpx.Client(transport=transport)  # noqa: E731
+        monkeypatch.setattr(gateway_payouts, "_http", fresh)
+        clock.advance(minutes=2)
+        [report] = [r for r in tick(context, only=[api.tenant]) if r.job == "reconcile_payouts"]
+        assert report.done == 1
+        view = gateway_payouts.get_payout(context, finance, "w1")
+    assert (view.outcome, view.detail, view.status) == ("failed", "CANCELLED", "approved")
+    assert wallet(api) == ("600.00", "1000.00")  # held still, for finance to decide
+    assert fake.paid() == [] and transfer.state == "CANCELLED"
+    # sent again, it goes under a new number; the payee confirms this one
+    fake.next = "pay"
+    assert pay_out(api, context, client) == "paid"
+    again = api.ok(api.get("/v1/withdrawals/w1/payout"))
+    assert again["attempt"] == 2 and again["out_no"] != transfer.out_no
+    assert len(fake.paid()) == 1 and wallet(api) == ("600.00", "0.00")
+    books_balance(api, context)
+
+
+def test_a_withdrawn_transfer_s_withdrawal_is_rejected_back_to_the_wallet(
+    api: Api, clock: Clock, context: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the API, as finance: the transfer withdrawn, then the withdrawal rejected."""
+    fake, transport, client = wechat(api, clock)
+    a_withdrawal(api, fake, "wechat", OPENID)
+    fake.next = "pending"
+    assert pay_out(api, context, client) == "paying"
+    # the service makes (and closes) its own client: one that reaches the fake
+    fresh = lambda context, given: given or httpx.Client(transport=transport)  # noqa: E731
+    monkeypatch.setattr(gateway_payouts, "_http", fresh)
+    finance = api.as_role("finance")
+    view = api.ok(api.post("/v1/withdrawals/w1/payout/cancel", token=finance))
+    assert (view["outcome"], view["detail"], view["status"]) == ("failed", "CANCELLED", "approved")
+    again = api.post("/v1/withdrawals/w1/payout/cancel", token=finance)  # twice: refused
+    assert (again.status_code, again.json()["field"]) == (409, "status"), again.text
+    assert len(_audited(api, "withdrawal.payout_cancel")) == 1
+    rejected = api.ok(api.post("/v1/withdrawals/w1/reject", {"reason": "never confirmed"}))
+    assert rejected["status"] == "rejected"
+    assert wallet(api) == ("1600.00", "0.00") and fake.paid() == []
+    books_balance(api, context)
+
+
+def test_a_transfer_cannot_be_withdrawn_once_confirmed_or_when_nothing_is_being_paid(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    """Refused naming why, and nothing changes: the payee confirmed first (WeChat Pay
+    refuses), the withdrawal is not `paying`, twice in a row, a viewer asks."""
+    fake, _, client = wechat(api, clock)
+    a_withdrawal(api, fake, "wechat", OPENID)
+    fake.next = "pending"
+    assert pay_out(api, context, client) == "paying"
+    [transfer] = fake.transfers.values()
+    fake.settle(transfer.out_no, "SUCCESS")  # the payee confirmed a moment before
+    with pytest.raises(DomainError) as refused:
+        gateway_payouts.cancel(context, owner(api), "w1", client)
+    assert refused.value.field == "status" and "INVALID_REQUEST" in refused.value.message
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "paying"  # the query settles it
+    assert _audited(api, "withdrawal.payout_cancel") == []
+    gateway_payouts.reconcile(context, owner(api), "w1", client)
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "paid"
+    with pytest.raises(DomainError) as paid:
+        gateway_payouts.cancel(context, owner(api), "w1", client)
+    assert paid.value.field == "status" and "paid" in paid.value.message
+    viewer = Principal(api.tenant, "user:victor", Role.VIEWER)
+    with pytest.raises(DomainError) as forbidden:
+        gateway_payouts.cancel(context, viewer, "w1", client)
+    assert forbidden.value.code.value == "forbidden"
+    assert len(fake.paid()) == 1 and wallet(api) == ("600.00", "0.00")
+    assert _audited(api, "withdrawal.payout_cancel") == []
+    books_balance(api, context)
+
+
+def test_an_alipay_transfer_cannot_be_withdrawn(api: Api, clock: Clock, context: Context) -> None:
+    fake, transport, client = alipay(api, clock)
+    a_withdrawal(api, fake, "alipay", ALIPAY_ACCOUNT)
+    transport.mode = "lost"  # sent, its answer lost: `paying`
+    assert pay_out(api, context, client) == "paying"
+    with pytest.raises(DomainError) as refused:
+        gateway_payouts.cancel(context, owner(api), "w1", client)
+    assert refused.value.field == "adapter"
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "paying"
+
+
 def test_a_gateway_adapter_approves_only_a_ready_payee(api: Api, clock: Clock) -> None:
     fake, _, _ = wechat(api, clock)
     a_member_with_money(api)

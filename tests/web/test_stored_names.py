@@ -156,6 +156,7 @@ ACTION_VERBS = [
     "退还",
     "冲正",
     "保存",
+    "撤销",  # a WeChat Pay transfer withdrawn (撤销转账, WeChat Pay's own word)
 ]
 
 

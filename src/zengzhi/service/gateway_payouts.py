@@ -272,20 +272,23 @@ def _settle(
     command(context, principal, run)
 
 
-def reconcile(
-    context: Context, principal: Principal, withdrawal_id: str, client: httpx.Client | None = None
-) -> PayoutView:
-    """Ask the gateway what became of a payout (by its number) and record it: paid,
-    failed (approved again), never received (approved again), or still moving."""
-    principal.require(Permission.DECIDE_WITHDRAWALS)
+def _payout_at(
+    context: Context, principal: Principal, withdrawal_id: str
+) -> tuple[WechatPay | Alipay, PayoutRow, str]:
+    """A withdrawal's payout, the gateway it went through and the withdrawal's status;
+    refused if the tenant's adapter is no longer that gateway."""
 
-    def load(connection: Connection) -> tuple[AdapterRow | None, PayoutRow | None]:
-        return payments.adapter_row(connection, principal.tenant), Payouts(
-            connection, principal.tenant
-        ).get(withdrawal_id)
+    def load(
+        connection: Connection,
+    ) -> tuple[AdapterRow | None, PayoutRow | None, WithdrawalRow | None]:
+        return (
+            payments.adapter_row(connection, principal.tenant),
+            Payouts(connection, principal.tenant).get(withdrawal_id),
+            Withdrawals(connection, principal.tenant).get(withdrawal_id),
+        )
 
-    row, payout = query(context, load)
-    if payout is None:
+    row, payout, withdrawal = query(context, load)
+    if payout is None or withdrawal is None:
         raise not_found("payout of withdrawal", withdrawal_id, "withdrawal")
     if row is None or row.adapter != payout.adapter:
         raise DomainError(
@@ -294,10 +297,59 @@ def reconcile(
             f" {row.adapter if row else 'manual'}",
             "adapter",
         )
-    gateway = client_for(context.settings, row)
+    return client_for(context.settings, row), payout, str(withdrawal.status)
+
+
+def reconcile(
+    context: Context, principal: Principal, withdrawal_id: str, client: httpx.Client | None = None
+) -> PayoutView:
+    """Ask the gateway what became of a payout (by its number) and record it: paid,
+    failed (approved again), never received (approved again), or still moving."""
+    principal.require(Permission.DECIDE_WITHDRAWALS)
+    gateway, payout, _ = _payout_at(context, principal, withdrawal_id)
     result = _ask(context, client, lambda http: gateway.query(http, payout.out_no, context.clock()))
     _settle(context, principal, withdrawal_id, payout.out_no, payout.sent_at, result)
     return get_payout(context, principal, withdrawal_id)
+
+
+def cancel(
+    context: Context, principal: Principal, withdrawal_id: str, client: httpx.Client | None = None
+) -> PayoutView:
+    """Withdraw a WeChat Pay transfer its payee has not confirmed (撤销转账), then query it:
+    once WeChat Pay says CANCELLED the number is spent and the withdrawal is `approved`
+    again, for finance to send again or reject (its amount back to the wallet); while it
+    says CANCELING the withdrawal stays `paying` and the reconciliation job settles it.
+    A refusal (the payee confirmed first, an Alipay transfer, not `paying`) changes
+    nothing."""
+    principal.require(Permission.DECIDE_WITHDRAWALS)
+    gateway, payout, status = _payout_at(context, principal, withdrawal_id)
+    if status != WithdrawalStatus.PAYING:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"withdrawal {withdrawal_id!r} is {status}: only a transfer being paid can be"
+            " withdrawn",
+            "status",
+        )
+    if not isinstance(gateway, WechatPay):
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"a transfer through {payout.adapter} cannot be withdrawn once sent",
+            "adapter",
+        )
+    state = ask_gateway(
+        context, client, lambda http: gateway.cancel(http, payout.out_no, context.clock())
+    )
+
+    def record(uow: UnitOfWork) -> None:
+        uow.audit(
+            principal.actor,
+            "withdrawal.payout_cancel",
+            withdrawal_id,
+            after={"out_no": payout.out_no, "state": state},
+        )
+
+    command(context, principal, record)
+    return reconcile(context, principal, withdrawal_id, client)
 
 
 def reconcile_due(context: Context, tenant: str, client: httpx.Client | None = None) -> int:

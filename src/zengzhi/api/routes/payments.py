@@ -81,6 +81,20 @@ def reconcile(context: ContextDep, principal: PrincipalDep, withdrawal_id: PathI
     return gateway_payouts.reconcile(context, principal, withdrawal_id)
 
 
+@router.post(
+    "/withdrawals/{withdrawal_id}/payout/cancel", response_model=PayoutView, tags=["wallets"]
+)
+def cancel_payout(
+    context: ContextDep, principal: PrincipalDep, withdrawal_id: PathId
+) -> PayoutView:
+    """Withdraw a WeChat Pay transfer its payee has not confirmed yet (撤销转账), then
+    query it: CANCELLED puts the withdrawal back to `approved` (send again, or reject
+    to return its amount to the wallet); CANCELING leaves it `paying` until the
+    reconciliation settles it. Refused (409) if the payee confirmed first, for an Alipay
+    transfer, or for a withdrawal not `paying`."""
+    return gateway_payouts.cancel(context, principal, withdrawal_id)
+
+
 @router.post("/orders/{order_id}/checkout", response_model=CheckoutView, tags=["orders"])
 def checkout(context: ContextDep, principal: PrincipalDep, order_id: PathId) -> CheckoutView:
     """A QR-code payment of a created order at WeChat Pay (Native) or Alipay (当面付),

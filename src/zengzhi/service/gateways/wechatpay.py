@@ -384,6 +384,25 @@ class WechatPay:
             return PayoutResult(Outcome.NOT_FOUND, "the transfer is unknown to WeChat Pay")
         return _result(status, data)
 
+    def cancel(self, client: httpx.Client, out_no: str, now: datetime) -> str:
+        """Ask WeChat Pay to withdraw a transfer the payee has not confirmed (撤销转账);
+        the state it answers (CANCELING, CANCELLED). Accepted is not done: the query
+        settles it. A refusal (confirmed already, no such transfer) raises a conflict."""
+        path = f"{TRANSFER_PATH}/out-bill-no/{out_no}/cancel"
+        status, data = self._call(client, "POST", path, None, now)
+        said = f"{data.get('code', status)} {data.get('message', '')}".strip()[:200]
+        if status >= 500 or data.get("code") in {"SYSTEM_ERROR", "FREQUENCY_LIMITED"}:
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"WeChat Pay could not take it now ({said}): ask again",
+                "adapter",
+            )
+        if status >= 400:
+            raise DomainError(
+                ErrorCode.CONFLICT, f"WeChat Pay did not withdraw the transfer: {said}", "status"
+            )
+        return str(data.get("state", ""))
+
     def native_order(
         self, client: httpx.Client, order: str, fen: int, description: str, now: datetime
     ) -> str:
