@@ -1,6 +1,7 @@
 """A property of payouts through WeChat Pay and Alipay, over random histories of what
 the gateway does (pays, refuses, leaves pending, is unreachable, loses its answer) and
-what finance does (sends, sends again, reconciles, rejects): the payee is never paid
+what finance does (sends, sends again, reconciles, rejects, withdraws a WeChat Pay
+transfer not confirmed yet, which WeChat Pay ends at once or later): the payee is never paid
 twice; a withdrawal is `paid` exactly when the gateway paid it, and one `approved` again
 or `rejected` was not paid — but for the time between a request arriving late (after the
 gateway had said it never came) and the service asking again; and once the gateway
@@ -40,6 +41,12 @@ RECONCILE = st.tuples(st.just("reconcile"), st.just(""), st.sampled_from(["ok", 
 CONFIRM = st.tuples(st.just("confirm"), st.sampled_from(["SUCCESS", "FAIL"]), st.just(""))
 REJECT = st.tuples(st.just("reject"), st.just(""), st.just(""))
 ARRIVE = st.tuples(st.just("arrive"), st.just(""), st.just(""))  # requests on their way land
+# finance withdraws the transfer (撤销转账): WeChat Pay ends it at once or later
+CANCEL = st.tuples(
+    st.just("cancel"),
+    st.sampled_from(["CANCELLED", "CANCELING"]),
+    st.sampled_from(["ok", "ok", "lost", "down", "late"]),
+)
 # finance's likeliest mistake, as one story the lists draw often enough to matter: the
 # request is slow, the gateway says it never came, finance rejects, and (later, or never)
 # it arrives
@@ -50,7 +57,8 @@ RUSHED = st.tuples(
 )
 STEPS = st.lists(
     st.one_of(
-        st.one_of(SEND, RECONCILE, CONFIRM, REJECT, ARRIVE).map(lambda step: (step,)), RUSHED
+        st.one_of(SEND, RECONCILE, CONFIRM, REJECT, ARRIVE, CANCEL).map(lambda step: (step,)),
+        RUSHED,
     ),
     min_size=3,
     max_size=10,
@@ -105,12 +113,20 @@ def act(
             api.post("/v1/withdrawals/w1/reject", {"reason": "test"})
         elif kind == "arrive":
             transport.arrive()
+        elif kind == "cancel":
+            if isinstance(fake, FakeWechat):
+                fake.cancelled_as = what
+            gateway_payouts.cancel(context, owner(api), "w1", client)  # type: ignore[arg-type]
         else:  # the payee confirms (WeChat) or the transfer ends while still moving
             for transfer in fake.transfers.values():
                 if transfer.state in {"WAIT_USER_CONFIRM", "DEALING"}:
                     fake.settle(transfer.out_no, what)
-    except DomainError as error:  # sending what is paid, reconciling what was never sent
-        assert error.field in {"status", "withdrawal"}, error
+                elif transfer.state == "CANCELING":  # WeChat Pay has taken it back
+                    fake.settle(transfer.out_no, "CANCELLED")
+    except DomainError as error:  # sending what is paid, reconciling what was never sent,
+        # withdrawing what is not moving, an Alipay transfer, or the gateway unreachable
+        allowed = {"status", "withdrawal"} | ({"adapter"} if kind == "cancel" else set())
+        assert error.field in allowed, error
 
 
 @through_the_service(max_examples=6)
