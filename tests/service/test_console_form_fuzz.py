@@ -56,6 +56,7 @@ HOSTILE = [
     "1,000.00",
     "9" * 40,
     "9" * 5000,  # past int()'s 4,300 digits: Python's own English error was shown
+    "٣",  # Arabic-Indic 3: a return window read it as 3 days (Python's `\d`)
 ]
 # values a field is given, in turn, so that every value reaches every kind of field within
 # a few hundred requests (each field is given the next ones)

@@ -38,6 +38,10 @@ REFUSED = {
     "一周": ("必须是天数", "must be a number of days"),
     "7 weeks": ("必须是天数", "must be a number of days"),
     "366": ("不能超过 365 天", "must be at most 365 days"),  # the API's bound, in days
+    # other scripts' digits: Python's `\d` and Decimal read ٣ (Arabic-Indic) as 3 days
+    "٣": ("必须是天数", "must be a number of days"),
+    "٣ 天": ("必须是天数", "must be a number of days"),
+    "१२ h": ("必须是天数", "must be a number of days"),
 }
 
 

@@ -160,7 +160,8 @@ _WINDOW_UNITS = {
     **dict.fromkeys(("分钟", "分", "min", "m", "minute", "minutes"), 60),
     **dict.fromkeys(("秒", "s", "sec", "second", "seconds"), 1),
 }
-_WINDOW_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([^\d\s.]+)\s*")
+# ASCII digits only: NFKC has made a full-width ７ one, and `\d` took ٣ (Arabic-Indic) as 3
+_WINDOW_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([^\d\s.]+)\s*", re.ASCII)
 WINDOW_SAYS = "must be a number of days (7, or 0.5 for 12 hours) or a time such as 2 days 12 h"
 
 
@@ -171,9 +172,9 @@ def window_seconds(text: str, field: str) -> int:
     method's full-width digits as theirs. A negative window, a fraction of a second
     (`0.00001` days is 0.864 seconds) or anything else is refused naming `field`."""
     typed = unicodedata.normalize("NFKC", text).strip().lower()
-    if re.fullmatch(r"-\s*\d+(\.\d+)?.*", typed):
+    if re.fullmatch(r"-\s*\d+(\.\d+)?.*", typed, re.ASCII):
         raise DomainError(ErrorCode.INVALID, "must not be negative", field)
-    if re.fullmatch(r"\d+(\.\d+)?", typed):
+    if re.fullmatch(r"\d+(\.\d+)?", typed, re.ASCII):
         seconds = Decimal(typed) * 86_400
     else:
         parts = _WINDOW_PART.findall(typed)
