@@ -141,8 +141,8 @@ def _wrong(parameter: Parameter) -> list[str]:
         parameter.kind == "link" and all(v.isdigit() for v in parameter.values)
     ):
         return ["-1", "0", "1e3", "１０", " 2", "2.5", TOO_LONG]
-    if parameter.kind == "amount":
-        return ["abc", "-1"]
+    if parameter.kind == "amount":  # 1e3 and ٣ (Arabic-Indic 3) were read as 1000 and 3
+        return ["abc", "-1", "1e3", "٣"]
     if parameter.kind == "text":
         return ["a\x1bb"]
     return ["bogus", "ALL"]  # a choice: one of a few values

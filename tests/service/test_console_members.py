@@ -83,9 +83,9 @@ def test_search_anywhere_filters_and_figures(
     assert (figures["zs"].team, figures["ls"].team, figures["lx"].team) == (2, 1, 0)
     held = api.ok(api.get("/v1/members/lx/positions"))
     assert figures["lx"].points == held[0]["points"] and figures["ww"].points == "0.0000"
-    rich = rows(context, api, wallet_min=Decimal(wallets["ls"]))
+    rich = rows(context, api, wallet_min=wallets["ls"])
     assert ids(rich) == ["ls"]
-    assert "ls" not in ids(rows(context, api, wallet_max=Decimal("0")))
+    assert "ls" not in ids(rows(context, api, wallet_max="0"))
     assert {r.level for r in rows(context, api, level=0)} == {0}
 
 

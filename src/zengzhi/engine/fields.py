@@ -237,6 +237,9 @@ def _described(pattern: str) -> WithJsonSchema:
 
 # An amount, price or ratio: a decimal string in the one plain form (core/amounts.py).
 Exact = Annotated[str, BeforeValidator(_decimal), _DUMP, _described(DECIMAL)]
+# A decimal a query compares with (a list's filter), spelled as `Exact` is: pydantic's
+# own Decimal took 1e3 as 1000 and ٣ (Arabic-Indic) as 3
+ExactDecimal = Annotated[Decimal, BeforeValidator(_decimal), _described(DECIMAL)]
 ExactOrAll = Annotated[  # points to sell
     str, BeforeValidator(_decimal_or_all), _DUMP, _described(f"(?:{DECIMAL}|all)")
 ]

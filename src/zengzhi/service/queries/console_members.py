@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, select, union
 
 from zengzhi.core.amounts import format_minor
-from zengzhi.engine.fields import AS_WHOLE, Whole
+from zengzhi.engine.fields import AS_WHOLE, ExactDecimal, Whole
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
 from zengzhi.service.queries.console_orders import id_prefix
@@ -39,8 +38,8 @@ class MemberSearch(BaseModel):
     level: Annotated[int, Field(ge=0, le=100), AS_WHOLE] | None = None
     joined_from: date | None = None
     joined_until: date | None = None
-    wallet_min: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
-    wallet_max: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
+    wallet_min: ExactDecimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
+    wallet_max: ExactDecimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
     sort: Column = "joined"
     descending: bool = True
     page: Whole = Field(default=1, ge=1, le=1_000_000)
