@@ -50,7 +50,7 @@ def _wrong(schema: dict[str, Any]) -> list[str]:
         return ["bogus", schema["enum"][0].upper(), ""]
     if kind == "integer":
         # and more digits than Python's int() reads (4,300): its own error said so in English
-        wrong = ["1e3", "１０００", "1.5", "true", " 5", "+5", "0x10", "9" * 5000]
+        wrong = ["1e3", "１０００", "٣", "1.5", "true", " 5", "+5", "0x10", "9" * 5000]
         if "minimum" in schema:
             wrong.append(str(schema["minimum"] - 1))
         if "maximum" in schema:
