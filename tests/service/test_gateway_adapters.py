@@ -458,10 +458,7 @@ def test_a_failed_payout_leaves_the_money_held(
 def test_a_pending_wechat_transfer_is_settled_by_its_notification(
     api: Api, clock: Clock, context: Context
 ) -> None:
-    fake, _, client = wechat(api, clock)
-    a_withdrawal(api, fake, "wechat", OPENID)
-    fake.next = "pending"  # the payee has to confirm in WeChat
-    assert pay_out(api, context, client) == "paying"
+    fake, _, _ = a_waiting_transfer(api, clock, context)
     [transfer] = fake.transfers.values()
     fake.settle(transfer.out_no, "SUCCESS")
     body, headers = transfer_finished(fake, transfer.out_no, "EV-9")
@@ -472,6 +469,24 @@ def test_a_pending_wechat_transfer_is_settled_by_its_notification(
     assert (again.status_code, again.json()) == (200, accepted.json())
     assert wallet(api) == ("600.00", "0.00")
     books_balance(api, context)
+
+
+def a_waiting_transfer(
+    api: Api, clock: Clock, context: Context
+) -> tuple[FakeWechat, LosingTransport, httpx.Client]:
+    """w1 sent to WeChat Pay, whose payee has yet to confirm it: `paying`."""
+    fake, transport, client = wechat(api, clock)
+    a_withdrawal(api, fake, "wechat", OPENID)
+    fake.next = "pending"  # the payee has to confirm in WeChat
+    assert pay_out(api, context, client) == "paying"
+    return fake, transport, client
+
+
+def service_reaches(monkeypatch: pytest.MonkeyPatch, transport: LosingTransport) -> None:
+    """The clients the service makes itself (and closes: the job's, the API's) reach the
+    fake through `transport`."""
+    fresh = lambda context, given: given or httpx.Client(transport=transport)  # noqa: E731
+    monkeypatch.setattr(gateway_payouts, "_http", fresh)
 
 
 def _audited(api: Api, action: str) -> list[Any]:
@@ -487,11 +502,8 @@ def test_finance_withdraws_a_wechat_transfer_the_payee_has_not_confirmed(
     WeChat Pay to withdraw it (撤销转账) and queries it. CANCELLED spends its number and
     puts the withdrawal back to `approved`, to reject (the amount back to the wallet) or
     send again (a new number); CANCELING leaves it `paying` until the job's query."""
-    fake, transport, client = wechat(api, clock)
-    a_withdrawal(api, fake, "wechat", OPENID)
-    fake.next = "pending"  # the payee has to confirm in WeChat, and does not
+    fake, transport, client = a_waiting_transfer(api, clock, context)  # and no one confirms
     fake.cancelled_as = "CANCELLED" if at_once else "CANCELING"
-    assert pay_out(api, context, client) == "paying"
     refused = api.post("/v1/withdrawals/w1/reject", {"reason": "the payee never confirmed"})
     assert (refused.status_code, refused.json()["field"]) == (409, "status"), refused.text
     [transfer] = fake.transfers.values()
@@ -502,9 +514,7 @@ def test_finance_withdraws_a_wechat_transfer_the_payee_has_not_confirmed(
         assert (view.outcome, view.status) == ("pending", "paying")
         assert wallet(api) == ("600.00", "1000.00")
         fake.settle(transfer.out_no, "CANCELLED")  # WeChat Pay has taken it back
-        # the job makes its own client (and closes it): one that reaches the fake
-        fresh = lambda context, given: given or httpx.Client(transport=transport)  # noqa: E731
-        monkeypatch.setattr(gateway_payouts, "_http", fresh)
+        service_reaches(monkeypatch, transport)
         clock.advance(minutes=2)
         [report] = [r for r in tick(context, only=[api.tenant]) if r.job == "reconcile_payouts"]
         assert report.done == 1
@@ -525,13 +535,8 @@ def test_a_withdrawn_transfer_s_withdrawal_is_rejected_back_to_the_wallet(
     api: Api, clock: Clock, context: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Through the API, as finance: the transfer withdrawn, then the withdrawal rejected."""
-    fake, transport, client = wechat(api, clock)
-    a_withdrawal(api, fake, "wechat", OPENID)
-    fake.next = "pending"
-    assert pay_out(api, context, client) == "paying"
-    # the service makes (and closes) its own client: one that reaches the fake
-    fresh = lambda context, given: given or httpx.Client(transport=transport)  # noqa: E731
-    monkeypatch.setattr(gateway_payouts, "_http", fresh)
+    fake, transport, _ = a_waiting_transfer(api, clock, context)
+    service_reaches(monkeypatch, transport)
     finance = api.as_role("finance")
     view = api.ok(api.post("/v1/withdrawals/w1/payout/cancel", token=finance))
     assert (view["outcome"], view["detail"], view["status"]) == ("failed", "CANCELLED", "approved")
@@ -549,10 +554,7 @@ def test_a_transfer_cannot_be_withdrawn_once_confirmed_or_when_nothing_is_being_
 ) -> None:
     """Refused naming why, and nothing changes: the payee confirmed first (WeChat Pay
     refuses), the withdrawal is not `paying`, twice in a row, a viewer asks."""
-    fake, _, client = wechat(api, clock)
-    a_withdrawal(api, fake, "wechat", OPENID)
-    fake.next = "pending"
-    assert pay_out(api, context, client) == "paying"
+    fake, _, client = a_waiting_transfer(api, clock, context)
     [transfer] = fake.transfers.values()
     fake.settle(transfer.out_no, "SUCCESS")  # the payee confirmed a moment before
     with pytest.raises(DomainError) as refused:
