@@ -116,6 +116,10 @@ OPERATIONS: dict[str, tuple[str, str]] = {
         "reconcilePayout",
         "Ask WeChat Pay or Alipay what became of a transfer",
     ),
+    "POST /v1/withdrawals/{withdrawal_id}/payout/cancel": (
+        "cancelPayout",
+        "Withdraw a WeChat Pay transfer its payee has not confirmed",
+    ),
     "POST /v1/orders/{order_id}/checkout": (
         "checkoutOrder",
         "A QR-code payment of an order at WeChat Pay or Alipay",

@@ -81,7 +81,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Error | PayoutView]:
-    """Cancel Payout
+    """Withdraw a WeChat Pay transfer its payee has not confirmed
 
      Withdraw a WeChat Pay transfer its payee has not confirmed yet (撤销转账), then
     query it: CANCELLED puts the withdrawal back to `approved` (send again, or reject
@@ -116,7 +116,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> Error | PayoutView | None:
-    """Cancel Payout
+    """Withdraw a WeChat Pay transfer its payee has not confirmed
 
      Withdraw a WeChat Pay transfer its payee has not confirmed yet (撤销转账), then
     query it: CANCELLED puts the withdrawal back to `approved` (send again, or reject
@@ -146,7 +146,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Error | PayoutView]:
-    """Cancel Payout
+    """Withdraw a WeChat Pay transfer its payee has not confirmed
 
      Withdraw a WeChat Pay transfer its payee has not confirmed yet (撤销转账), then
     query it: CANCELLED puts the withdrawal back to `approved` (send again, or reject
@@ -179,7 +179,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> Error | PayoutView | None:
-    """Cancel Payout
+    """Withdraw a WeChat Pay transfer its payee has not confirmed
 
      Withdraw a WeChat Pay transfer its payee has not confirmed yet (撤销转账), then
     query it: CANCELLED puts the withdrawal back to `approved` (send again, or reject
