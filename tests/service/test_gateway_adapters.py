@@ -509,7 +509,7 @@ def test_finance_withdraws_a_wechat_transfer_the_payee_has_not_confirmed(
     [transfer] = fake.transfers.values()
     finance = Principal(api.tenant, "user:fiona", Role.FINANCE)
     view = gateway_payouts.cancel(context, finance, "w1", client)
-    assert [one["target"] for one in _audited(api, "withdrawal.payout_cancel")] == ["w1"]
+    assert [one["target"] for one in _audited(api, "withdrawal.payout_cancel")] == ["withdrawal:w1"]
     if not at_once:
         assert (view.outcome, view.status) == ("pending", "paying")
         assert wallet(api) == ("600.00", "1000.00")
@@ -701,6 +701,41 @@ def test_two_payout_requests_at_once_pay_once(api: Api, clock: Clock, context: C
     assert set(answers) <= {"paid", "paying", "refused: status"} and "paid" in answers
     assert len(fake.transfers) == 1 and len(fake.paid()) == 1
     assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "paid"
+    books_balance(api, context)
+
+
+def test_two_withdrawals_of_one_transfer_at_once_put_it_back_once(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    """Finance clicks twice: one withdrawal is asked of WeChat Pay, or both (the second
+    refused by it), and the withdrawal is `approved` again once, its amount held once."""
+    fake, _, client = a_waiting_transfer(api, clock, context)
+    start = threading.Barrier(2)
+    answers: list[str] = []
+    errors: list[BaseException] = []
+
+    def one() -> None:
+        start.wait()
+        try:
+            answers.append(gateway_payouts.cancel(context, owner(api), "w1", client).status)
+        except DomainError as error:  # the other's came first
+            answers.append(f"refused: {error.field}")
+        except BaseException as error:  # kept, asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=one) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and len(answers) == 2
+    assert "approved" in answers and set(answers) <= {"approved", "refused: status"}, answers
+    asked = len(_audited(api, "withdrawal.payout_cancel"))
+    assert asked == answers.count("approved")  # a refusal wrote nothing
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "approved"
+    assert wallet(api) == ("600.00", "1000.00") and fake.paid() == []
+    # approved twice in all: by finance at first, and again once the transfer was withdrawn
+    assert len(_audited(api, "withdrawal.approved")) == 2
     books_balance(api, context)
 
 

@@ -344,7 +344,7 @@ def cancel(
         uow.audit(
             principal.actor,
             "withdrawal.payout_cancel",
-            withdrawal_id,
+            f"withdrawal:{withdrawal_id}",
             after={"out_no": payout.out_no, "state": state},
         )
 
