@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import threading
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -18,6 +18,7 @@ from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from tests.at_once import at_once
 from tests.service.conftest import Api, Clock
 from tests.service.fake_gateways import FakeAlipay, FakeWechat, LosingTransport, rsa_key
 from tests.service.test_payments import refusals
@@ -489,6 +490,18 @@ def service_reaches(monkeypatch: pytest.MonkeyPatch, transport: LosingTransport)
     monkeypatch.setattr(gateway_payouts, "_http", fresh)
 
 
+def or_refused(call: Callable[[], str]) -> Callable[[], str]:
+    """`call`, its refusal answered as "refused: <field>" (the other call came first)."""
+
+    def run() -> str:
+        try:
+            return call()
+        except DomainError as error:
+            return f"refused: {error.field}"
+
+    return run
+
+
 def _audited(api: Api, action: str) -> list[Any]:
     return [one for one in api.ok(api.get("/v1/audit-log")) if one["action"] == action]
 
@@ -678,25 +691,7 @@ def test_a_checkout_then_its_notification_pays_the_order(
 def test_two_payout_requests_at_once_pay_once(api: Api, clock: Clock, context: Context) -> None:
     fake, _, client = wechat(api, clock)
     a_withdrawal(api, fake, "wechat", OPENID)
-    start = threading.Barrier(2)
-    answers: list[str] = []
-    errors: list[BaseException] = []
-
-    def one() -> None:
-        start.wait()
-        try:
-            answers.append(pay_out(api, context, client))
-        except DomainError as error:  # the other one paid it already: "is paid"
-            answers.append(f"refused: {error.field}")
-        except BaseException as error:  # kept, asserted below
-            errors.append(error)
-
-    threads = [threading.Thread(target=one) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == [] and len(answers) == 2
+    answers = at_once(or_refused(lambda: pay_out(api, context, client)))
     # the second saw it `paying` (sent nothing, answered as it stood) or `paid` (refused)
     assert set(answers) <= {"paid", "paying", "refused: status"} and "paid" in answers
     assert len(fake.transfers) == 1 and len(fake.paid()) == 1
@@ -710,25 +705,9 @@ def test_two_withdrawals_of_one_transfer_at_once_put_it_back_once(
     """Finance clicks twice: one withdrawal is asked of WeChat Pay, or both (the second
     refused by it), and the withdrawal is `approved` again once, its amount held once."""
     fake, _, client = a_waiting_transfer(api, clock, context)
-    start = threading.Barrier(2)
-    answers: list[str] = []
-    errors: list[BaseException] = []
-
-    def one() -> None:
-        start.wait()
-        try:
-            answers.append(gateway_payouts.cancel(context, owner(api), "w1", client).status)
-        except DomainError as error:  # the other's came first
-            answers.append(f"refused: {error.field}")
-        except BaseException as error:  # kept, asserted below
-            errors.append(error)
-
-    threads = [threading.Thread(target=one) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == [] and len(answers) == 2
+    answers = at_once(
+        or_refused(lambda: gateway_payouts.cancel(context, owner(api), "w1", client).status)
+    )
     assert "approved" in answers and set(answers) <= {"approved", "refused: status"}, answers
     asked = len(_audited(api, "withdrawal.payout_cancel"))
     assert asked == answers.count("approved")  # a refusal wrote nothing
