@@ -24,6 +24,7 @@ from zengzhi.service.payees import payee_problem, payout_requirement
 from zengzhi.service.queries.paging import PAGE_SIZE, within_days
 from zengzhi.service.wallets import owing
 from zengzhi.store import tables as t
+from zengzhi.store.payments import Adapters
 from zengzhi.store.tenanted import of_tenant
 
 STATUSES = ("held", "approved", "paying", "paid", "rejected")
@@ -55,6 +56,13 @@ class WithdrawalRow(BaseModel):
     # what the member owes, for a pending one: approving and sending are refused, and an
     # approved one must not be paid outside (rejected, its amount settles the debt)
     owes: str | None = None
+    # its transfer at WeChat Pay or Alipay, once sent (service/gateway_payouts.py): the
+    # gateway, the number it knows it by, and what it said last (sending, paid, failed,
+    # pending, unknown, not_found) with its words; None: never sent through a gateway
+    gateway: str | None = None
+    out_no: str | None = None
+    gateway_outcome: str | None = None
+    gateway_detail: str | None = None
     amount: str
     fee: str
     payout: str
@@ -77,10 +85,11 @@ class WithdrawalPage(BaseModel):
     page: int
     pages: int
     pending: list[Pending]  # held, then approved: the whole tenant's, not the filter's
+    adapter: str = "manual"  # the tenant's payout adapter: manual, webhook, wechat, alipay
 
 
 def _select(connection: Connection, tenant: str, search: WithdrawalSearch) -> Any:
-    w, m, p, b = t.withdrawals.c, t.members.c, t.payees.c, t.balances.c
+    w, m, p, b, g = t.withdrawals.c, t.members.c, t.payees.c, t.balances.c, t.payouts.c
     before, after = accounts.debt("{}").split("{}")  # the debt account around the member id
     statement = (
         select(
@@ -98,10 +107,15 @@ def _select(connection: Connection, tenant: str, search: WithdrawalSearch) -> An
             p.masked_name,
             p.masked_account,
             b.amount.label("debt"),
+            g.adapter.label("gateway"),
+            g.out_no,
+            g.outcome.label("gateway_outcome"),
+            g.detail.label("gateway_detail"),
         )
         .select_from(t.withdrawals)
         .outerjoin(t.members, and_(m.tenant_id == w.tenant_id, m.member_id == w.member_id))
         .outerjoin(t.payees, and_(p.tenant_id == w.tenant_id, p.member_id == w.member_id))
+        .outerjoin(t.payouts, and_(g.tenant_id == w.tenant_id, g.withdrawal_id == w.withdrawal_id))
         .outerjoin(
             t.balances,
             and_(
@@ -134,6 +148,10 @@ def _row(r: Any, refused: str | None = None) -> WithdrawalRow:
         payee_account=r.masked_account,
         refused=refused,
         owes=format_minor(owed, 2) if owed > 0 else None,
+        gateway=r.gateway,
+        out_no=r.out_no,
+        gateway_outcome=r.gateway_outcome,
+        gateway_detail=r.gateway_detail,
         amount=format_minor(int(r.amount), 2),
         fee=format_minor(int(r.fee), 2),
         payout=format_minor(int(r.amount - r.fee), 2),
@@ -188,6 +206,7 @@ def find_withdrawals(
             for status in PENDING
         ]
         required, method = payout_requirement(connection, tenant)
+        adapter = Adapters(connection, tenant).get()
 
         def refused(r: Any) -> str | None:
             """The service's reason to refuse approving a held one (payees.payee_problem,
@@ -205,6 +224,7 @@ def find_withdrawals(
             page=shown,
             pages=pages,
             pending=pending,
+            adapter="manual" if adapter is None else adapter.adapter,
         )
 
     return query(context, run)

@@ -1,10 +1,12 @@
 """The finance queue: withdrawals by status, member and day, with the payee and what is
 pending; approve, reject with a reason or mark paid one at a time or every one ticked
-(select-all), and the bank's payout file of what the filters find."""
+(select-all), and the bank's payout file of what the filters find; with a payout gateway,
+send one to it, ask it what became of a transfer, or withdraw a WeChat Pay transfer the
+payee has not confirmed."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -14,7 +16,7 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS, ContextDep
 from zengzhi.engine.fields import ID_PATTERN
-from zengzhi.service import wallets
+from zengzhi.service import gateway_payouts, wallets
 from zengzhi.service.queries import console_withdrawals
 from zengzhi.service.queries.console_withdrawals import STATUSES, WithdrawalSearch
 from zengzhi.service.wallets import WithdrawalDecision
@@ -236,3 +238,90 @@ def paid(
 ) -> Response:
     _, now = wallets.mark_paid_once(context, user.principal, withdrawal_id)
     return _back(request, form.get("back"), "paid", withdrawal_id, now)
+
+
+@router.post("/{withdrawal_id}/payout")
+def send_payout(
+    request: Request,
+    context: ContextDep,
+    user: StaffDep,
+    form: PostedDep,
+    withdrawal_id: WithdrawalId,
+) -> Response:
+    """Send an approved withdrawal to the tenant's payout gateway (its adapter: WeChat
+    Pay, Alipay, or the webhook adapter's payer)."""
+
+    def send() -> tuple[str, str | None]:
+        status = gateway_payouts.request_payout(context, user.principal, withdrawal_id).status
+        return status, _last_said(context, user, withdrawal_id, status)
+
+    return _at_gateway(request, form, withdrawal_id, "sent", send)
+
+
+@router.post("/{withdrawal_id}/payout/reconcile")
+def reconcile_payout(
+    request: Request,
+    context: ContextDep,
+    user: StaffDep,
+    form: PostedDep,
+    withdrawal_id: WithdrawalId,
+) -> Response:
+    """Ask WeChat Pay or Alipay what became of the withdrawal's transfer, and record it."""
+
+    def ask() -> tuple[str, str | None]:
+        payout = gateway_payouts.reconcile(context, user.principal, withdrawal_id)
+        return payout.status, payout.detail
+
+    return _at_gateway(request, form, withdrawal_id, "asked", ask)
+
+
+@router.post("/{withdrawal_id}/payout/cancel")
+def cancel_payout(
+    request: Request,
+    context: ContextDep,
+    user: StaffDep,
+    form: PostedDep,
+    withdrawal_id: WithdrawalId,
+) -> Response:
+    """Withdraw a WeChat Pay transfer the payee has not confirmed (撤销转账)."""
+
+    def cancel() -> tuple[str, str | None]:
+        payout = gateway_payouts.cancel(context, user.principal, withdrawal_id)
+        return payout.status, payout.detail
+
+    return _at_gateway(request, form, withdrawal_id, "cancelled", cancel)
+
+
+def _last_said(context: ContextDep, user: StaffDep, withdrawal_id: str, status: str) -> str | None:
+    """What WeChat Pay or Alipay said of a transfer sent back `approved` (refused for
+    good): the finance user reads why before sending again or rejecting."""
+    if status != "approved":
+        return None
+    return gateway_payouts.get_payout(context, user.principal, withdrawal_id).detail
+
+
+def _at_gateway(
+    request: Request,
+    form: PostedDep,
+    withdrawal_id: str,
+    done: str,
+    call: Callable[[], tuple[str, str | None]],
+) -> Response:
+    """Back to the queue, saying what the gateway's answer made of the withdrawal (paid;
+    still paying, for a later query or the reconciliation job; approved again, with the
+    gateway's words), or the service's refusal (not approved, no gateway, unreachable,
+    the payee confirmed first), nothing having changed."""
+    target = local_path(form.get("back"), "/console/withdrawals")
+    try:
+        status, detail = call()
+    except DomainError as error:
+        said = f"withdrawals.gateway_{done}_none"
+        return see_other_with_notice(
+            request, target, said, refused=[(withdrawal_id, error.message)]
+        )
+    # sent back `approved`: the gateway's own words (a wrong name, no balance) said as a
+    # refusal is, in the page's language where the catalogue has them
+    why = [(withdrawal_id, detail)] if status == "approved" and detail else None
+    return see_other_with_notice(
+        request, target, f"withdrawals.gateway_{done}_{status}", refused=why, id=withdrawal_id
+    )
