@@ -33,6 +33,7 @@ from sqlalchemy import Connection, event, select
 
 from tests import server_process
 from tests.declared import DeclaredStatuses
+from tests.served import ServedClient
 from zengzhi.app import create_app
 from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
 from zengzhi.service.base import Context
@@ -238,7 +239,7 @@ def client(context: Context) -> Iterator[TestClient]:
     """The API, held to its description: an answer whose status the operation does not
     declare in /openapi.json fails the test (tests/declared.py)."""
     app = DeclaredStatuses(shared_app(context))
-    with TestClient(app, raise_server_exceptions=False) as client:  # type: ignore[arg-type]
+    with ServedClient(app, raise_server_exceptions=False) as client:  # type: ignore[arg-type]
         yield client
     assert not app.undeclared, "answers /openapi.json does not declare:\n" + "\n".join(
         app.undeclared

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
+from tests.served import ServedClient
 from tests.service.conftest import PASSWORD, Api, Clock
 from tests.service.test_console_pages import sign_in
 from tests.service.test_gateway_adapters import (
@@ -37,7 +37,7 @@ def finance(api: Api) -> str:
     return csrf
 
 
-def press(client: TestClient, csrf: str, action: str, status: str) -> str:
+def press(client: ServedClient, csrf: str, action: str, status: str) -> str:
     """A row's button on the queue's `status` tab: the page it goes back to."""
     back = f"{QUEUE}?status={status}"
     sent = client.post(
@@ -157,14 +157,15 @@ def test_without_a_gateway_or_the_right_to_decide_no_payout_button_is_offered(
     refused = press(api.client, csrf, "payout", "approved")  # sent anyway: refused
     assert "没有交给网关" in notice(refused), notice(refused)
     assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "approved"
-    viewer = TestClient(api.client.app)
     api.ok(api.post("/v1/users", {"username": "vic", "password": PASSWORD, "role": "viewer"}))
-    viewer_csrf = sign_in(viewer, api.tenant, "vic")
-    assert buttons(viewer.get(f"{QUEUE}?status=approved").text) == set()
-    viewer.get("/language/zh")
-    forbidden = viewer.post(
-        f"{QUEUE}/w1/payout", data={"csrf": viewer_csrf, "back": QUEUE}, follow_redirects=False
-    )
-    assert forbidden.status_code == 303  # said on the queue, nothing sent
-    assert "无权" in notice(viewer.get(QUEUE).text), notice(viewer.get(QUEUE).text)
+    with ServedClient(api.client.app) as viewer:
+        viewer_csrf = sign_in(viewer, api.tenant, "vic")
+        assert buttons(viewer.get(f"{QUEUE}?status=approved").text) == set()
+        viewer.get("/language/zh")
+        forbidden = viewer.post(
+            f"{QUEUE}/w1/payout", data={"csrf": viewer_csrf, "back": QUEUE}, follow_redirects=False
+        )
+        assert forbidden.status_code == 303  # said on the queue, nothing sent
+        said = notice(viewer.get(QUEUE).text)
+    assert "无权" in said, said
     assert fake.transfers == {} and wallet(api) == ("600.00", "1000.00")
