@@ -86,7 +86,7 @@ def test_finance_sends_a_withdrawal_to_wechat_pay_and_withdraws_the_transfer(
     fake.cancelled_as = "CANCELLED"
     after = press(api.client, csrf, "payout/cancel", "approved")
     assert "提现 w1 的转账已撤销，它回到“已通过”" in notice(after), notice(after)
-    assert "CANCELLED" in notice(after)  # WeChat Pay's word, said as a refusal is
+    assert "未完成" not in notice(after)  # withdrawn as asked: no refusal said
     assert f"微信支付转账单 {transfer.out_no}：被拒绝" in after
     # its number is spent: sent again under a new one, or paid by hand, or rejected
     assert buttons(after) == {"payout", "paid", "reject"}
@@ -124,6 +124,33 @@ def test_what_the_gateway_or_the_service_refuses_is_said_and_changes_nothing(
         assert "已驳回" in notice(page), notice(page)
     assert [t for t in fake.transfers.values() if t.state == "SUCCESS"] == []
     assert wallet(api) == ("1600.00", "0.00")
+    books_balance(api, context)
+
+
+def test_a_transfer_that_never_arrived_is_said_in_chinese_and_sent_again(
+    api: Api, clock: Clock, context: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, transport, _ = wechat(api, clock)
+    a_withdrawal(api, fake, "wechat", OPENID)
+    service_reaches(monkeypatch, transport)
+    csrf = finance(api)
+    transport.mode = "down"  # the request never reaches WeChat Pay: no answer to trust
+    unsure = press(api.client, csrf, "payout", "paying")
+    assert "尚未给出付款结果" in notice(unsure) and "：尚无结果" in unsure, notice(unsure)
+    transport.mode = "ok"
+    asked = press(api.client, csrf, "payout/reconcile", "approved")
+    said = notice(asked)
+    assert "网关没有为提现 w1 付款，它回到“已通过”" in said, said
+    assert "微信支付没有这笔转账：请求没有送达" in said  # not WeChat Pay's English name
+    row = re.findall(r'data-transfer="not_found">([^<]*)<span[^>]*>([^<]*)<', asked)
+    assert [(a.split("：")[-1], b) for a, b in row] == [
+        ("网关没有收到 ", "（微信支付没有这笔转账：请求没有送达）")
+    ]
+    # its number is kept (a late request would be paid once): sent again, never by hand
+    assert buttons(asked) == {"payout", "reject"}
+    paid = press(api.client, csrf, "payout", "paid")
+    assert "网关已付款" in notice(paid) and len(fake.paid()) == 1
+    assert wallet(api) == ("600.00", "0.00")
     books_balance(api, context)
 
 

@@ -319,9 +319,11 @@ def _at_gateway(
         return see_other_with_notice(
             request, target, said, refused=[(withdrawal_id, error.message)]
         )
-    # sent back `approved`: the gateway's own words (a wrong name, no balance) said as a
-    # refusal is, in the page's language where the catalogue has them
-    why = [(withdrawal_id, detail)] if status == "approved" and detail else None
+    # not paid, `approved` again: the gateway's own words (a wrong name, no balance,
+    # never received) said as a refusal is, in the page's language where the catalogue
+    # has them; a transfer withdrawn as asked is no refusal
+    refused = status == "approved" and done != "cancelled" and detail
+    why = [(withdrawal_id, detail)] if refused else None
     return see_other_with_notice(
         request, target, f"withdrawals.gateway_{done}_{status}", refused=why, id=withdrawal_id
     )
