@@ -20,7 +20,13 @@ from pydantic import SecretStr
 
 from tests.at_once import at_once
 from tests.service.conftest import Api, Clock
-from tests.service.fake_gateways import FakeAlipay, FakeWechat, LosingTransport, rsa_key
+from tests.service.fake_gateways import (
+    FakeAlipay,
+    FakeWechat,
+    LosingTransport,
+    package_of,
+    rsa_key,
+)
 from tests.service.test_payments import refusals
 from tests.service.test_withdrawals import a_member_with_money
 from zengzhi.core.errors import DomainError
@@ -470,6 +476,29 @@ def test_a_pending_wechat_transfer_is_settled_by_its_notification(
     assert (again.status_code, again.json()) == (200, accepted.json())
     assert wallet(api) == ("600.00", "0.00")
     books_balance(api, context)
+
+
+def test_a_transfer_waiting_for_its_payee_gives_the_package_its_app_confirms_with(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    """WeChat Pay's 商家转账 waits for its payee to confirm in the shop's app, which opens
+    the confirmation page with the `package_info` the transfer was answered with
+    (wx.requestMerchantTransfer). It was not kept: no payee could confirm, and the
+    transfer stayed `paying` until WeChat Pay closed it a day later."""
+    fake, _, client = a_waiting_transfer(api, clock, context)
+    [transfer] = fake.transfers.values()
+    shop = api.as_role("integrator")  # the shop's server hands it to its app
+    waiting = api.ok(api.get("/v1/withdrawals/w1/payout", token=shop))
+    assert (waiting["outcome"], waiting["package_info"]) == ("pending", package_of(transfer.out_no))
+    gateway_payouts.reconcile(context, owner(api), "w1", client)  # still waiting: kept
+    assert api.ok(api.get("/v1/withdrawals/w1/payout"))["package_info"] == waiting["package_info"]
+    fake.settle(transfer.out_no, "SUCCESS")  # confirmed, then notified: nothing to confirm
+    body, headers = transfer_finished(fake, transfer.out_no, "EV-P")
+    assert notify(api, body, headers).status_code == 200
+    paid = api.ok(api.get("/v1/withdrawals/w1/payout"))
+    assert (paid["status"], paid["package_info"]) == ("paid", None)
+    alipay_like = api.ok(api.get("/v1/withdrawals/w1"))
+    assert "package_info" not in alipay_like  # on the payout only, not the withdrawal
 
 
 def a_waiting_transfer(

@@ -62,6 +62,9 @@ class PayoutView(BaseModel):
     sent_at: datetime
     checked_at: datetime
     status: str  # the withdrawal's
+    # while a WeChat Pay transfer waits for its payee (outcome `pending`): the package the
+    # payee's app passes to wx.requestMerchantTransfer to confirm receiving it
+    package_info: str | None = None
 
 
 class _Sending(NamedTuple):
@@ -254,6 +257,11 @@ def _settle(
             detail=result.detail[:300],
             reference=result.reference or now_row.reference,
             checked_at=uow.now,
+            # the payee confirms with it while the transfer waits for them; an answer
+            # that still waits without one keeps the one given at the send
+            package_info=(result.package_info or now_row.package_info)
+            if result.outcome == Outcome.PENDING
+            else None,
         )
         status = str(found(withdrawal, "withdrawal", withdrawal_id).status)
         if result.outcome == Outcome.PAID:
@@ -397,6 +405,9 @@ def get_payout(context: Context, principal: Principal, withdrawal_id: str) -> Pa
             sent_at=payout.sent_at,
             checked_at=payout.checked_at,
             status=status,
+            # a transfer settled since (by a notification, which writes no package)
+            # has nothing left to confirm
+            package_info=payout.package_info if payout.outcome == Outcome.PENDING else None,
         )
 
     return query(context, run)

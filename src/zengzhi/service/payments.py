@@ -481,6 +481,7 @@ def _apply(
         target = notification.withdrawal or _paid_out(uow, notification.payout, failed)
         if notification.type == "payout.succeeded":
             status = wallets.gateway_paid(uow, actor, target).status
+            _transfer_paid(uow, target, notification.payout)
         else:
             status = _transfer_failed(uow, actor, target, notification)
     applied.add(NotificationRow(notification.id, notification.type, target, data, uow.now))
@@ -721,6 +722,23 @@ def _transfer_failed(
     if row.status == WithdrawalStatus.REJECTED:
         return str(row.status)
     return payout_failed(uow, actor, withdrawal_id, notification.reason)
+
+
+def _transfer_paid(uow: UnitOfWork, withdrawal_id: str, out_no: str | None) -> None:
+    """The payout's record says what the gateway's notification said of its number: paid.
+    It went on saying `pending` (`GET …/payout`), with the package of a confirmation the
+    payee had made, beside a withdrawal `paid`."""
+    payouts = Payouts(uow.connection, uow.tenant)
+    payout = payouts.get(withdrawal_id)
+    if out_no is None or payout is None or payout.out_no != out_no:
+        return  # the webhook adapter's (no payout row), or a number spent since
+    payouts.change(
+        withdrawal_id,
+        outcome="paid",
+        detail="notified: paid",
+        package_info=None,
+        checked_at=uow.now,
+    )
 
 
 def payout_failed(uow: UnitOfWork, actor: str, withdrawal_id: str, reason: str | None) -> str:

@@ -64,6 +64,7 @@ class PayoutRow:
     reference: str | None
     sent_at: datetime
     checked_at: datetime
+    package_info: str | None = None  # WeChat Pay's, while the payee has to confirm
 
 
 # A rejected withdrawal's transfer the gateway may still pay: its last answer was that

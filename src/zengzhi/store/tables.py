@@ -774,6 +774,8 @@ payouts = Table(
     Column("outcome", String(20), nullable=False),  # sending, paid, failed, pending, unknown…
     Column("detail", String(300)),
     Column("reference", String(64)),  # the gateway's id of the transfer
+    # WeChat Pay's package for the payee's confirmation while the transfer waits for them
+    Column("package_info", Text),
     Column("sent_at", UTCDateTime, nullable=False),
     Column("checked_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("tenant_id", "withdrawal_id"),

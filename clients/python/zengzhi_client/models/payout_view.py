@@ -7,6 +7,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="PayoutView")
 
 
@@ -24,6 +26,7 @@ class PayoutView:
         sent_at (datetime.datetime):
         checked_at (datetime.datetime):
         status (str):
+        package_info (None | str | Unset):
     """
 
     withdrawal: str
@@ -36,6 +39,7 @@ class PayoutView:
     sent_at: datetime.datetime
     checked_at: datetime.datetime
     status: str
+    package_info: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,6 +65,12 @@ class PayoutView:
 
         status = self.status
 
+        package_info: None | str | Unset
+        if isinstance(self.package_info, Unset):
+            package_info = UNSET
+        else:
+            package_info = self.package_info
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -77,6 +87,8 @@ class PayoutView:
                 "status": status,
             }
         )
+        if package_info is not UNSET:
+            field_dict["package_info"] = package_info
 
         return field_dict
 
@@ -113,6 +125,15 @@ class PayoutView:
 
         status = d.pop("status")
 
+        def _parse_package_info(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        package_info = _parse_package_info(d.pop("package_info", UNSET))
+
         payout_view = cls(
             withdrawal=withdrawal,
             out_no=out_no,
@@ -124,6 +145,7 @@ class PayoutView:
             sent_at=sent_at,
             checked_at=checked_at,
             status=status,
+            package_info=package_info,
         )
 
         payout_view.additional_properties = d

@@ -18,3 +18,6 @@ class PayoutResult(NamedTuple):
     outcome: Outcome
     detail: str
     reference: str | None = None  # the gateway's own id of the transfer
+    # WeChat Pay's package for the payee's confirmation page while the transfer waits for
+    # them (WAIT_USER_CONFIRM): the payee's app passes it to wx.requestMerchantTransfer
+    package_info: str | None = None

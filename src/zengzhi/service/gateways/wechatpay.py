@@ -442,4 +442,5 @@ def _result(status: int, data: Mapping[str, Any]) -> PayoutResult:
         return PayoutResult(Outcome.PAID, state, reference)
     if state in FAILED:
         return PayoutResult(Outcome.FAILED, str(data.get("fail_reason") or state), reference)
-    return PayoutResult(Outcome.PENDING, state or "accepted", reference)
+    package = str(data.get("package_info") or "") or None
+    return PayoutResult(Outcome.PENDING, state or "accepted", reference, package)

@@ -315,15 +315,15 @@ def _at_gateway(
     try:
         status, detail = call()
     except DomainError as error:
-        said = f"withdrawals.gateway_{done}_none"
+        none = f"withdrawals.gateway_{done}_none"
         return see_other_with_notice(
-            request, target, said, refused=[(withdrawal_id, error.message)]
+            request, target, none, refused=[(withdrawal_id, error.message)]
         )
     # not paid, `approved` again: the gateway's own words (a wrong name, no balance,
     # never received) said as a refusal is, in the page's language where the catalogue
     # has them; a transfer withdrawn as asked is no refusal
-    refused = status == "approved" and done != "cancelled" and detail
-    why = [(withdrawal_id, detail)] if refused else None
+    said = detail if status == "approved" and done != "cancelled" else None
+    why = [(withdrawal_id, said)] if said else None
     return see_other_with_notice(
         request, target, f"withdrawals.gateway_{done}_{status}", refused=why, id=withdrawal_id
     )
