@@ -13,6 +13,7 @@ import pytest
 
 from tests.served import ServedClient
 from tests.service.conftest import PASSWORD, Api, Clock
+from tests.service.fake_gateways import FakeAlipay, FakeWechat, LosingTransport
 from tests.service.test_console_pages import sign_in
 from tests.service.test_gateway_adapters import (
     ALIPAY_ACCOUNT,
@@ -58,13 +59,21 @@ def notice(page: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", "", one) for one in said).strip()
 
 
+def at_the_gateway(
+    api: Api, clock: Clock, monkeypatch: pytest.MonkeyPatch, gateway: str = "wechat"
+) -> tuple[FakeWechat | FakeAlipay, LosingTransport, str]:
+    """w1 approved, the tenant's adapter the fake `gateway`, which the service reaches;
+    the client signed in as finance, in Chinese (its CSRF)."""
+    fake, transport, _ = wechat(api, clock) if gateway == "wechat" else alipay(api, clock)
+    a_withdrawal(api, fake, gateway, OPENID if gateway == "wechat" else ALIPAY_ACCOUNT)
+    service_reaches(monkeypatch, transport)
+    return fake, transport, finance(api)
+
+
 def test_finance_sends_a_withdrawal_to_wechat_pay_and_withdraws_the_transfer(
     api: Api, clock: Clock, context: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake, transport, _ = wechat(api, clock)
-    a_withdrawal(api, fake, "wechat", OPENID)
-    service_reaches(monkeypatch, transport)
-    csrf = finance(api)
+    fake, _, csrf = at_the_gateway(api, clock, monkeypatch)
     approved = api.client.get(f"{QUEUE}?status=approved").text
     assert buttons(approved) == {"payout", "paid", "reject"} and "交给网关打款" in approved
 
@@ -105,10 +114,7 @@ def test_finance_sends_a_withdrawal_to_wechat_pay_and_withdraws_the_transfer(
 def test_what_the_gateway_or_the_service_refuses_is_said_and_changes_nothing(
     api: Api, clock: Clock, context: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake, transport, _ = wechat(api, clock)
-    a_withdrawal(api, fake, "wechat", OPENID)
-    service_reaches(monkeypatch, transport)
-    csrf = finance(api)
+    fake, _, csrf = at_the_gateway(api, clock, monkeypatch)
     fake.accounts[OPENID] = "李四"  # WeChat Pay's real-name check fails
     refused = press(api.client, csrf, "payout", "approved")
     said = notice(refused)
@@ -130,10 +136,7 @@ def test_what_the_gateway_or_the_service_refuses_is_said_and_changes_nothing(
 def test_a_transfer_that_never_arrived_is_said_in_chinese_and_sent_again(
     api: Api, clock: Clock, context: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake, transport, _ = wechat(api, clock)
-    a_withdrawal(api, fake, "wechat", OPENID)
-    service_reaches(monkeypatch, transport)
-    csrf = finance(api)
+    fake, transport, csrf = at_the_gateway(api, clock, monkeypatch)
     transport.mode = "down"  # the request never reaches WeChat Pay: no answer to trust
     unsure = press(api.client, csrf, "payout", "paying")
     assert "尚未给出付款结果" in notice(unsure) and "：尚无结果" in unsure, notice(unsure)
@@ -157,10 +160,7 @@ def test_a_transfer_that_never_arrived_is_said_in_chinese_and_sent_again(
 def test_an_alipay_transfer_is_asked_about_and_never_offered_to_withdraw(
     api: Api, clock: Clock, context: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake, transport, _ = alipay(api, clock)
-    a_withdrawal(api, fake, "alipay", ALIPAY_ACCOUNT)
-    service_reaches(monkeypatch, transport)
-    csrf = finance(api)
+    fake, transport, csrf = at_the_gateway(api, clock, monkeypatch, "alipay")
     transport.mode = "lost"  # sent, its answer lost: `paying`, whatever Alipay did
     lost = press(api.client, csrf, "payout", "paying")
     assert "尚未给出付款结果" in notice(lost), notice(lost)
