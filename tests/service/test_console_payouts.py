@@ -12,7 +12,7 @@ import re
 import pytest
 
 from tests.served import ServedClient
-from tests.service.conftest import PASSWORD, Api, Clock
+from tests.service.conftest import PASSWORD, Api, Clock, enter_member_page
 from tests.service.fake_gateways import FakeAlipay, FakeWechat, LosingTransport
 from tests.service.test_console_pages import sign_in
 from tests.service.test_gateway_adapters import (
@@ -91,6 +91,12 @@ def test_finance_sends_a_withdrawal_to_wechat_pay_and_withdraws_the_transfer(
 
     asked = press(api.client, csrf, "payout/reconcile", "paying")
     assert "网关仍在处理提现 w1" in notice(asked), notice(asked)
+    # the member reads that it waits for them, not that it is on its way
+    with ServedClient(api.client.app) as member:
+        member.get("/language/zh")
+        enter_member_page(member, api.ok(api.post("/v1/members/m1/page-token")))
+        home = member.get("/m").text
+    assert "已通过微信转账，请在微信中确认收款；确认后到账" in home, home
 
     fake.cancelled_as = "CANCELLED"
     after = press(api.client, csrf, "payout/cancel", "approved")

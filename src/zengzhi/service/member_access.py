@@ -44,6 +44,7 @@ from zengzhi.service.queries.withdrawals import (
     WithdrawalView,
     debt_settled_on_rejection,
     member_withdrawals,
+    waiting_for_the_payee,
 )
 from zengzhi.service.tenants import load_settings
 from zengzhi.service.wallets import WithdrawalRequest
@@ -295,6 +296,16 @@ def withdrawals(context: Context, member: Member, limit: int) -> list[Withdrawal
     return query(
         context,
         lambda connection: member_withdrawals(connection, member.tenant, member.member, limit),
+    )
+
+
+def waiting_for_me(context: Context, member: Member) -> set[str]:
+    """The member's withdrawals waiting for them to confirm receiving the transfer in
+    WeChat (queries.withdrawals.waiting_for_the_payee)."""
+    member.principal.require(Permission.READ)
+    return query(
+        context,
+        lambda connection: waiting_for_the_payee(connection, member.tenant, member.member),
     )
 
 

@@ -186,6 +186,7 @@ def _sections(context: Context, member: Member, t: Translator) -> dict[str, Any]
         "history": member_access.wallet_history(context, member, 10, None),
         "withdrawals": member_access.withdrawals(context, member, 10),
         "settled": member_access.debt_settled(context, member),
+        "to_confirm": member_access.waiting_for_me(context, member),
         "holdings": member_access.mode_holdings(context, member),
         "refer": member_access.refer_three_places(context, member),
     }

@@ -92,3 +92,22 @@ def debt_settled_on_rejection(connection: Connection, tenant: str, member: str) 
         for row in rows
         if int(row[1]) > 0
     }
+
+
+def waiting_for_the_payee(connection: Connection, tenant: str, member: str) -> set[str]:
+    """The member's withdrawals whose WeChat Pay transfer waits for them to confirm
+    receiving it (the payout holds the package their app confirms with): paid only once
+    they do, and handed back to finance if they never do."""
+    w, p = t.withdrawals.c, t.payouts.c
+    rows = connection.execute(
+        select(w.withdrawal_id)
+        .join(t.payouts, (p.tenant_id == w.tenant_id) & (p.withdrawal_id == w.withdrawal_id))
+        .where(
+            of_tenant(w, tenant),
+            w.member_id == member,
+            w.status == "paying",
+            p.outcome == "pending",
+            p.package_info.is_not(None),
+        )
+    )
+    return {str(row[0]) for row in rows}
