@@ -478,10 +478,12 @@ def test_a_withdrawal_sent_to_the_payout_gateway_reads_as_words_on_the_member_pa
 ) -> None:
     """A withdrawal the gateway has not yet paid is `paying`: the member page looked its
     status up as `member.withdrawal_paying`, a string neither language had, and showed
-    the key itself."""
-    fake, _, client = wechat(api, clock)
+    the key itself. One whose transfer waits for the member to confirm it in WeChat
+    says so: it reaches them only once they do."""
+    fake, transport, client = wechat(api, clock)
     a_withdrawal(api, fake, "wechat", OPENID)
     fake.next = "pending"
+    transport.mode = "lost"  # sent, its answer lost: paying, nothing known of it
     view = gateway_payouts.request_payout(context, owner(api), "w1", client)
     assert view.status == "paying"
     look(api, context, ["m1"])  # still held: 1,000.00 withdrawing
@@ -489,6 +491,11 @@ def test_a_withdrawal_sent_to_the_payout_gateway_reads_as_words_on_the_member_pa
     assert "member.withdrawal_" not in english and "member.withdrawal_" not in chinese
     assert "¥1,000.00 (¥1,000.00 after the fee), sent to be paid" in english
     assert "¥1,000.00（扣手续费后 ¥1,000.00），已提交打款，等待到账" in chinese
+    transport.mode = "ok"
+    gateway_payouts.reconcile(context, owner(api), "w1", client)  # waits for the member
+    english, chinese = member_page(api, "m1", "en"), member_page(api, "m1", "zh")
+    assert "after the fee), sent by WeChat Pay: confirm receiving it in WeChat" in english
+    assert "（扣手续费后 ¥1,000.00），已通过微信转账，请在微信中确认收款；确认后到账" in chinese
 
 
 def test_what_a_pool_paid_reads_less_what_a_refund_took_back(api: Api, context: Context) -> None:
