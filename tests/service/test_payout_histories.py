@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tests.histories import through_the_service
 from tests.service.conftest import Api, Clock, login, new_tenant
-from tests.service.fake_gateways import FakeAlipay, FakeWechat, LosingTransport
+from tests.service.fake_gateways import FakeAlipay, FakeWechat, LosingTransport, package_of
 from tests.service.test_gateway_adapters import (
     ALIPAY_ACCOUNT,
     OPENID,
@@ -78,6 +78,11 @@ def holds(api: Api, fake: FakeWechat | FakeAlipay, unasked: bool) -> None:
         assert paid == 1
     if now in {"approved", "rejected"} and not unasked:
         assert paid == 0, f"{now} although the gateway paid"
+    payout = api.get("/v1/withdrawals/w1/payout")
+    package = payout.json().get("package_info") if payout.status_code == 200 else None
+    if package is not None:  # what the payee's app confirms with: this number's, while it waits
+        assert payout.json()["outcome"] == "pending" and now != "paid", payout.json()
+        assert package == package_of(payout.json()["out_no"]), "a spent number's package"
     wallet = api.ok(api.get("/v1/members/m1/wallet"))
     held = (wallet["balance"], wallet["withdrawing"], wallet["debt"])
     if now == "paid":
