@@ -71,6 +71,8 @@ class Server:
     url: str
     api_key: str
     folder: Path
+    database_url: str
+    secret: str  # the server's secret key: a test's own Context reads what it sealed
 
     def api(self) -> httpx.Client:
         return httpx.Client(
@@ -178,7 +180,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     }
     base = f"http://127.0.0.1:{port}"
     with server_process.serving(port, env, cwd=folder):
-        yield Server(base, key, folder)
+        yield Server(base, key, folder, url, secret)
 
 
 def find_chromium(

@@ -19,7 +19,8 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from tests.at_once import at_once
-from tests.service.conftest import Api, Clock
+from tests.served import ServedClient
+from tests.service.conftest import Api, Clock, enter_member_page
 from tests.service.fake_gateways import (
     FakeAlipay,
     FakeWechat,
@@ -499,6 +500,64 @@ def test_a_transfer_waiting_for_its_payee_gives_the_package_its_app_confirms_wit
     assert (paid["status"], paid["package_info"]) == ("paid", None)
     alipay_like = api.ok(api.get("/v1/withdrawals/w1"))
     assert "package_info" not in alipay_like  # on the payout only, not the withdrawal
+
+
+def test_the_payee_confirms_a_waiting_transfer_from_their_own_page_or_app(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    """The member page's token reads what confirms the member's own waiting transfer
+    (mini programs call wx.requestMerchantTransfer with it), and the member page offers
+    the button WeChat's browser confirms with; nothing of another member's, nothing once
+    it is settled, and nothing a merchant the tenant has left could confirm."""
+    fake, _, _ = a_waiting_transfer(api, clock, context)
+    [transfer] = fake.transfers.values()
+    mine = api.ok(api.post("/v1/members/m1/page-token"))["token"]
+    asked = api.ok(api.get("/v1/me/withdrawals/w1/confirmation", token=mine))
+    assert asked == {
+        "withdrawal": "w1",
+        "mch_id": fake.mchid,
+        "app_id": fake.config()["appid"],
+        "package": package_of(transfer.out_no),
+    }
+    with ServedClient(api.client.app) as member:
+        member.get("/language/zh")
+        enter_member_page(member, api.ok(api.post("/v1/members/m1/page-token")))
+        home = member.get("/m").text
+    assert f'data-package="{asked["package"]}"' in home and ">确认收款</button>" in home
+    assert '<script src="/static/js/confirm.js">' in home
+
+    api.member("m2")
+    theirs = api.ok(api.post("/v1/members/m2/page-token"))["token"]
+    for token, withdrawal, answer in (
+        (theirs, "w1", (404, "withdrawal")),
+        (mine, "w2", (404, "withdrawal")),
+        (mine, "ｗ1", (422, "withdrawal_id")),  # full-width: no id of ours
+    ):
+        refused = api.get(f"/v1/me/withdrawals/{withdrawal}/confirmation", token=token)
+        assert (refused.status_code, refused.json()["field"]) == answer, refused.text
+    chinese = api.client.get(
+        "/v1/me/withdrawals/w1/confirmation",
+        headers={"Authorization": f"Bearer {theirs}", "Accept-Language": "zh-CN"},
+    )
+    assert chinese.json()["message"] == "提现 “w1” 没有等待您确认收款的转账", chinese.text
+
+    before = api.ok(api.get("/v1/payments/adapter"))
+    api.ok(api.put("/v1/payments/adapter", {"adapter": "manual"}))  # left WeChat Pay
+    left = api.get("/v1/me/withdrawals/w1/confirmation", token=mine)
+    assert (left.status_code, left.json()["field"]) == (409, "withdrawal"), left.text
+    assert before["adapter"] == "wechat"
+    api.ok(api.put("/v1/payments/adapter", {"adapter": "wechat", "wechat": fake.config()}))
+
+    fake.settle(transfer.out_no, "SUCCESS")  # confirmed, then notified: nothing waits
+    body, headers = transfer_finished(fake, transfer.out_no, "EV-C")
+    assert notify(api, body, headers).status_code == 200
+    settled = api.get("/v1/me/withdrawals/w1/confirmation", token=mine)
+    assert settled.status_code == 404, settled.text
+    with ServedClient(api.client.app) as member:
+        enter_member_page(member, api.ok(api.post("/v1/members/m1/page-token")))
+        home = member.get("/m").text
+    assert "data-confirm-transfer" not in home and "confirm.js" not in home
+    books_balance(api, context)
 
 
 def a_waiting_transfer(

@@ -49,6 +49,7 @@ _MORE: dict[str, set[int]] = {
     "createTenant": {401, 403, 409},  # X-Admin-Token missing or wrong; none configured
     "receiveGatewayNotification": {401, 404, 409},  # a bad signature; unknown tenant
     "getMemberNetwork": {409},  # a referral cycle already in the data (security.md)
+    "getMyTransferToConfirm": {409},  # sent by a WeChat Pay merchant the tenant has left
     "pingWebhook": {429},  # more test events a minute than a tenant may send
 }
 

@@ -189,5 +189,9 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "POST /v1/me/sell": ("sellMyPoints", "Sell the member's points"),
     "GET /v1/me/withdrawals": ("listMyWithdrawals", "The member's withdrawals"),
     "POST /v1/me/withdrawals": ("withdrawMine", "Ask to withdraw the member's money"),
+    "GET /v1/me/withdrawals/{withdrawal_id}/confirmation": (
+        "getMyTransferToConfirm",
+        "What confirms receiving a WeChat Pay transfer",
+    ),
     "POST /v1/me/withdrawals/quote": ("quoteMyWithdrawal", "What a withdrawal would pay"),
 }

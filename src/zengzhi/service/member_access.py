@@ -33,9 +33,11 @@ from zengzhi.engine.fields import Exact, ExactOrAll, Id, Whole, canonical
 from zengzhi.engine.lines import points as parse_points
 from zengzhi.engine.lines import yuan
 from zengzhi.rules.pool import DEFAULT_POOL, Sale
-from zengzhi.service import members, modes, wallets
+from zengzhi.service import members, modes, payments, wallets
 from zengzhi.service.auth import Permission, Principal, Role, new_session_id
 from zengzhi.service.base import Context, applied_once, command, found, query
+from zengzhi.service.gateway_credentials import client_for
+from zengzhi.service.gateways.wechatpay import WechatPay
 from zengzhi.service.modes import ModeHolding
 from zengzhi.service.queries import members as reads
 from zengzhi.service.queries.members import Me, PositionView, me_view
@@ -50,6 +52,7 @@ from zengzhi.service.tenants import load_settings
 from zengzhi.service.wallets import WithdrawalRequest
 from zengzhi.store import security
 from zengzhi.store.members import MemberRow, Members
+from zengzhi.store.payments import AdapterRow
 from zengzhi.store.uow import UnitOfWork
 
 AUDIENCE = "zengzhi:member-page"
@@ -299,14 +302,74 @@ def withdrawals(context: Context, member: Member, limit: int) -> list[Withdrawal
     )
 
 
-def waiting_for_me(context: Context, member: Member) -> set[str]:
+class TransferToConfirm(BaseModel):
+    """A WeChat Pay transfer (商家转账) of the member's withdrawal, waiting for them to
+    confirm receiving it, and what their WeChat confirms it with: in a mini program
+    `wx.requestMerchantTransfer({mchId, appId, package})`, in WeChat's browser
+    `WeixinJSBridge.invoke("requestMerchantTransfer", {mchId, appId, package}, …)`. Once
+    confirmed, WeChat Pay pays it and the withdrawal reads `paid` when WeChat Pay says so
+    (its notification, or the service's query)."""
+
+    withdrawal: str
+    mch_id: str = Field(description="the merchant (商户号) paying")
+    app_id: str = Field(description="the app whose openid is paid")
+    package: str = Field(description="WeChat Pay's package_info for this transfer")
+
+
+def waiting_for_me(context: Context, member: Member) -> dict[str, TransferToConfirm | None]:
     """The member's withdrawals waiting for them to confirm receiving the transfer in
-    WeChat (queries.withdrawals.waiting_for_the_payee)."""
+    WeChat (queries.withdrawals.waiting_for_the_payee), each with what confirms it; None
+    where the tenant's adapter is no longer the WeChat Pay merchant that sent it (nothing
+    here can name that merchant now)."""
     member.principal.require(Permission.READ)
-    return query(
-        context,
-        lambda connection: waiting_for_the_payee(connection, member.tenant, member.member),
-    )
+
+    def read(connection: Connection) -> dict[str, TransferToConfirm | None]:
+        waiting = waiting_for_the_payee(connection, member.tenant, member.member)
+        if not waiting:
+            return {}
+        merchant = _wechat_merchant(context, payments.adapter_row(connection, member.tenant))
+        return {
+            withdrawal: None
+            if merchant is None
+            else TransferToConfirm(
+                withdrawal=withdrawal, mch_id=merchant[0], app_id=merchant[1], package=package
+            )
+            for withdrawal, package in waiting.items()
+        }
+
+    return query(context, read)
+
+
+def _wechat_merchant(context: Context, row: AdapterRow | None) -> tuple[str, str] | None:
+    """(mchid, appid) of the tenant's WeChat Pay adapter, if that is its adapter."""
+    if row is None or row.adapter != "wechat":
+        return None
+    try:
+        gateway = client_for(context.settings, row)
+    except DomainError:  # its credentials no longer decrypt: the operator must see to it
+        return None
+    assert isinstance(gateway, WechatPay)
+    return gateway.config.mchid, gateway.config.appid
+
+
+def transfer_to_confirm(context: Context, member: Member, withdrawal_id: str) -> TransferToConfirm:
+    """What confirms the member's own withdrawal's transfer (`TransferToConfirm`), or a
+    refusal: not theirs, or not waiting for them (yet, or any more)."""
+    confirm = waiting_for_me(context, member)
+    if withdrawal_id not in confirm:
+        raise DomainError(
+            ErrorCode.NOT_FOUND,
+            f"withdrawal {withdrawal_id!r} has no transfer waiting for your confirmation",
+            "withdrawal",
+        )
+    transfer = confirm[withdrawal_id]
+    if transfer is None:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "the transfer was sent by a WeChat Pay merchant the tenant no longer uses",
+            "withdrawal",
+        )
+    return transfer
 
 
 def debt_settled(context: Context, member: Member) -> dict[str, str]:

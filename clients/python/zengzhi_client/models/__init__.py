@@ -176,6 +176,7 @@ from .tenant_settings import TenantSettings
 from .tenant_view import TenantView
 from .three_for_one_config import ThreeForOneConfig
 from .tier_config import TierConfig
+from .transfer_to_confirm import TransferToConfirm
 from .union_config import UnionConfig
 from .user_change import UserChange
 from .user_view import UserView
@@ -358,6 +359,7 @@ __all__ = (
     "TenantView",
     "ThreeForOneConfig",
     "TierConfig",
+    "TransferToConfirm",
     "UnionConfig",
     "UserChange",
     "UserView",

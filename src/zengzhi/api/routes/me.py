@@ -21,6 +21,7 @@ from zengzhi.service.member_access import (
     SaleQuoteRequest,
     SaleRequest,
     SaleView,
+    TransferToConfirm,
     WithdrawalQuote,
     WithdrawalQuoteRequest,
 )
@@ -126,6 +127,16 @@ def sell(context: ContextDep, member: MemberDep, body: SaleRequest) -> SaleView:
 @router.get("/withdrawals", response_model=list[WithdrawalView])
 def withdrawals(context: ContextDep, member: MemberDep, limit: Limit = 50) -> list[WithdrawalView]:
     return member_access.withdrawals(context, member, limit)
+
+
+@router.get("/withdrawals/{withdrawal_id}/confirmation", response_model=TransferToConfirm)
+def transfer_to_confirm(
+    context: ContextDep, member: MemberDep, withdrawal_id: PathId
+) -> TransferToConfirm:
+    """A WeChat Pay transfer of the member's withdrawal waits for them to confirm
+    receiving it: what their WeChat confirms it with (`requestMerchantTransfer`). 404
+    while none waits for them."""
+    return member_access.transfer_to_confirm(context, member, withdrawal_id)
 
 
 @router.post("/withdrawals/quote", response_model=WithdrawalQuote)

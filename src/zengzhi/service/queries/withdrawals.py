@@ -94,13 +94,13 @@ def debt_settled_on_rejection(connection: Connection, tenant: str, member: str) 
     }
 
 
-def waiting_for_the_payee(connection: Connection, tenant: str, member: str) -> set[str]:
+def waiting_for_the_payee(connection: Connection, tenant: str, member: str) -> dict[str, str]:
     """The member's withdrawals whose WeChat Pay transfer waits for them to confirm
-    receiving it (the payout holds the package their app confirms with): paid only once
-    they do, and handed back to finance if they never do."""
+    receiving it, with the package their WeChat confirms it with, by withdrawal: paid only
+    once they do, and handed back to finance if they never do."""
     w, p = t.withdrawals.c, t.payouts.c
     rows = connection.execute(
-        select(w.withdrawal_id)
+        select(w.withdrawal_id, p.package_info)
         .join(t.payouts, (p.tenant_id == w.tenant_id) & (p.withdrawal_id == w.withdrawal_id))
         .where(
             of_tenant(w, tenant),
@@ -110,4 +110,4 @@ def waiting_for_the_payee(connection: Connection, tenant: str, member: str) -> s
             p.package_info.is_not(None),
         )
     )
-    return {str(row[0]) for row in rows}
+    return {str(row[0]): str(row[1]) for row in rows}
