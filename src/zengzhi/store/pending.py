@@ -9,9 +9,10 @@ Held here, each new order is one row of one multi-row insert in its final state,
 changes of orders this transaction locked one statement per set of columns, and the
 totals, positions and lots one statement each, at commit.
 
-Nothing may read around them: before any statement that names the `orders`, `positions`
-or `position_lots` table runs on the transaction's connection, what is held of them is
-written (the connection's `before_cursor_execute` hook), and before any that names a
+Nothing may read around them: before any statement that names the `orders` table runs on
+the transaction's connection, what is held of orders is written, and before any that
+names `positions` or `position_lots`, what is held of those (the connection's
+`before_cursor_execute` hook), and before any that names a
 `spent` column, the spent totals; so every read, by any module, sees the transaction's own
 writes as if they had gone through at once. The totals are otherwise written at commit,
 with the members' other kept figures (store/member_figures.py): a `members` row written
@@ -38,7 +39,8 @@ from zengzhi.store.tenanted import of_tenant
 
 UNAFFECTED = {"unaffected_by_pending": True}  # execution options of such a read
 
-_TOUCHES = re.compile(r"\b(?:orders|positions|position_lots)\b")
+_ORDERS = re.compile(r"\borders\b")
+_POSITIONS = re.compile(r"\b(?:positions|position_lots)\b")
 _SPENT = re.compile(r"\bspent\b")  # a read of members' spent totals
 
 _p = t.positions.c
@@ -97,10 +99,12 @@ class Pending:
     ) -> None:
         if context.execution_options.get("unaffected_by_pending"):
             return
-        if (
-            self.orders or self.order_changes or self.positions or self.lots or self.lots_dropped
-        ) and _TOUCHES.search(statement):
-            self.flush(connection)
+        # only the table read: an order created and paid in one command is then inserted
+        # once, as it ends, though its mint read the positions in between
+        if (self.orders or self.order_changes) and _ORDERS.search(statement):
+            self._flush_orders(connection)
+        if (self.positions or self.lots or self.lots_dropped) and _POSITIONS.search(statement):
+            self._flush_positions(connection)
         if self.spent and _SPENT.search(statement):
             self._write_spent(connection, self.take_spent())
 
@@ -157,17 +161,22 @@ class Pending:
     def flush(self, connection: Connection) -> None:
         """Write what is held but the spent totals (emptied first: the writes' own
         statements pass the hook), which go with the commit's other kept figures."""
+        self._flush_orders(connection)
+        self._flush_positions(connection)
+
+    def _flush_orders(self, connection: Connection) -> None:
         orders, changes = self.orders, self.order_changes
-        positions = self.positions
-        lots, lots_dropped = self.lots, self.lots_dropped
-        self.orders, self.order_changes, self.positions = {}, {}, {}
-        self.lots, self.lots_dropped, self._lots_of = {}, set(), set()
+        self.orders, self.order_changes = {}, {}
         alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row in orders.values():  # a multi-row insert needs the same columns in each
             alike.setdefault(tuple(row), []).append(row)
         for rows in alike.values():
             connection.execute(insert_into(t.orders), rows)
         self._change_orders(connection, changes)
+
+    def _flush_positions(self, connection: Connection) -> None:
+        positions, lots, lots_dropped = self.positions, self.lots, self.lots_dropped
+        self.positions, self.lots, self.lots_dropped, self._lots_of = {}, {}, set(), set()
         self._write_positions(connection, positions)
         self._write_lots(connection, lots, lots_dropped)
 
