@@ -12,6 +12,9 @@ serves from N processes, as `uvicorn --workers` does in production), then measur
   window of 0 completes it at payment: points minted, entries written), from several
   client threads at once; latency is per order (both requests); with `--rate R` the
   orders are due at R a second and each one's latency runs from when it was due;
+- paid: the same orders as one request each, `POST /v1/orders` with `"pay": true` (a
+  shop that reports its orders from its payment's callback), created and paid in one
+  command;
 - batch: `POST /v1/orders/batch` with `pay`, `--batch` orders a request;
 - baseline: the very rows the single run wrote (order, entries, postings, event, pool
   history, position, balances), inserted again with plain SQL, one transaction an order.
@@ -201,6 +204,22 @@ def run_http(
             spent,
         )
     }
+
+    def paid(n: int) -> None:
+        status, made = local.post(
+            "/v1/orders", order_body("p", n, count) | {"pay": True}, headers(n)
+        )
+        assert status == 201 and made["status"] == "completed", (status, made)
+
+    start = meter.reading() if meter else (0.0, 0.0, 0.0, 0.0)
+    seconds, latencies = timed(paid, orders, clients, rate)
+    spent = meter.since(start) if meter else None
+    results["paid"] = (
+        orders / seconds,
+        percentile(latencies, 0.5),
+        percentile(latencies, 0.99),
+        spent,
+    )
 
     def many(n: int) -> None:
         body = {"pay": True, "orders": [order_body(f"b{n}-", i, count) for i in range(batch)]}
@@ -394,7 +413,7 @@ def main() -> None:
                     f"   ({per_second / rate:.0%} of plain SQL)"
                 )
                 if spent is not None:
-                    done = args.orders if mode == "single" else batches * args.batch
+                    done = batches * args.batch if mode == "batch" else args.orders
                     print(f"{'':<21}{spent.line(done)}")
             print(f"{name:<11}{'plain SQL':<10}{rate:>10.0f}")
             cleanup()

@@ -2,7 +2,7 @@
 own share beside it (issue 16's first target: at most 1 ms of CPU and 6 statements an
 order on PostgreSQL, or a group's statements shared by its orders).
 
-    python benchmarks/order_cost.py [--orders 2000] [--group 1] [--clients 1]
+    python benchmarks/order_cost.py [--orders 2000] [--group 1] [--clients 1] [--paid]
         [--database sqlite|postgresql|both]
         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
     python benchmarks/order_cost.py --one-member 3000 [--block 500] [--database ...]
@@ -71,12 +71,13 @@ class Counter:
 
 
 def service_cost(
-    url: str, count: int, group: int = 1, clients: int = 1
+    url: str, count: int, group: int = 1, clients: int = 1, paid: bool = False
 ) -> tuple[float, float, float]:
     """(CPU µs, statements) per order through the use cases, and orders a second: one
     command each to create and to pay (`group` 1), from `clients` threads at once (the
     tenant's line groups what waits), or `group` orders a batch (`create_orders` with
-    `pay`), which the line commits together."""
+    `pay`), which the line commits together; `paid`: one command each, created with
+    `pay` (what `POST /v1/orders` with `"pay": true` runs)."""
     settings = Settings(database_url=url, secret_key=secrets.token_urlsafe(40))  # type: ignore[arg-type]
     context = Context(Database(url), settings)
     upgrade(context.database.writer)
@@ -101,6 +102,12 @@ def service_cost(
     if group == 1:
 
         def one(request: NewOrder) -> None:
+            if paid:
+                made, _ = orders.create_order(
+                    context, owner, request.model_copy(update={"pay": True})
+                )
+                assert made.status == "completed", made
+                return
             orders.create_order(context, owner, request)
             orders.pay(context, owner, request.id)
 
@@ -189,6 +196,9 @@ def main() -> None:
     parser.add_argument(
         "--clients", type=int, default=1, help="threads placing single orders at once"
     )
+    parser.add_argument(
+        "--paid", action="store_true", help='each order one command, created with "pay"'
+    )
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument(
         "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -213,12 +223,16 @@ def main() -> None:
     if args.database in ("sqlite", "both"):
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite:///{Path(folder) / 'cost.db'}"
-            cpu, statements, rate = service_cost(url, args.orders, args.group, args.clients)
+            cpu, statements, rate = service_cost(
+                url, args.orders, args.group, args.clients, args.paid
+            )
             print(f"{'sqlite':<12}{args.orders:>8}{cpu:>14.0f}{statements:>18.1f}{rate:>10.0f}")
     if args.database in ("postgresql", "both"):
         url, drop = postgres_database(args.postgres)
         try:
-            cpu, statements, rate = service_cost(url, args.orders, args.group, args.clients)
+            cpu, statements, rate = service_cost(
+                url, args.orders, args.group, args.clients, args.paid
+            )
         finally:
             drop()
         print(f"{'postgresql':<12}{args.orders:>8}{cpu:>14.0f}{statements:>18.1f}{rate:>10.0f}")

@@ -76,13 +76,14 @@ def test_the_orders_block_is_answered_as_it_says(api: Api) -> None:
     api.member("u42")
     sent = requests_in(block_with('POST /v1/orders {"id": "A1001"'))
     created = [(p, b) for m, p, b in sent if p == "/v1/orders"]
-    assert [b["id"] for _, b in created] == ["A1001", "A1002", "A1003"]
+    assert [b["id"] for _, b in created] == ["A1001", "A1002", "A1003", "A1004"]
     for path, body in created:
         answer = api.post(path, body)
         assert answer.status_code == 201, answer.text
         assert api.post(path, body).status_code == 200  # the same again: the first answer
     amounts = {b["id"]: api.ok(api.get(f"/v1/orders/{b['id']}"))["amount"] for _, b in created}
-    assert amounts == {"A1001": "2000.00", "A1002": "88.00", "A1003": "1020.00"}
+    assert amounts == {"A1001": "2000.00", "A1002": "88.00", "A1003": "1020.00", "A1004": "88.00"}
+    assert api.ok(api.get("/v1/orders/A1004"))["status"] == "completed"  # created paid
     steps = [p for m, p, b in sent if p.startswith("/v1/orders/A1001/")]
     assert steps == ["/v1/orders/A1001/pay", "/v1/orders/A1001/complete", "/v1/orders/A1001/cancel"]
     assert api.ok(api.post(steps[0]))["status"] == "completed"  # a return window of 0

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.at_once import at_once
 from tests.service.conftest import Api, Clock, login, new_tenant
 from zengzhi.app import create_app
 from zengzhi.service import jobs
@@ -57,6 +58,49 @@ def test_the_same_order_twice_is_applied_once(api: Api) -> None:
         api.ok(api.post("/v1/orders/o1/pay"))
         api.ok(api.post("/v1/orders/o1/complete"))
     assert api.ok(api.get("/v1/pools/main"))["points"] == "210.0000"
+
+
+def test_an_order_sent_paid_is_created_and_paid_in_one_request_once(
+    api: Api, context: Context
+) -> None:
+    """`"pay": true` pays the order in the same command (a shop that reports its orders
+    from its payment's callback: one request a completed order). The same order sent
+    again, with it or without, is the same order, paid once; a refused payment leaves
+    nothing behind, not even the order."""
+    api.pool()
+    api.member("m1")
+    body = {"id": "o1", "member": "m1", "amount": "1000.00", "contribution": "300.00"}
+    answers = at_once(lambda: api.post("/v1/orders", {**body, "pay": True}), threads=3)
+    assert sorted(answer.status_code for answer in answers) == [200, 200, 201]
+    first = next(answer.json() for answer in answers if answer.status_code == 201)
+    assert (first["status"], first["points"]) == ("completed", {"main": "210.0000"})
+    assert all(answer.json() == first for answer in answers)
+    for again in ({**body, "pay": True}, body, {**body, "amount": "1000"}):
+        same = api.post("/v1/orders", again)
+        assert (same.status_code, same.json()) == (200, first), same.text
+    pool = api.ok(api.get("/v1/pools/main"))
+    assert (pool["balance"], pool["points"]) == ("300.00", "210.0000")  # minted once
+    audited = [one["action"] for one in api.ok(api.get("/v1/audit-log"))]
+    assert audited.count("order.create") == 1 and audited.count("order.paid") == 1
+
+    # created first, then sent paid: that pays it
+    api.ok(api.post("/v1/orders", {**body, "id": "o2"}))
+    assert api.ok(api.post("/v1/orders", {**body, "id": "o2", "pay": True}))["status"] == (
+        "completed"
+    )
+    # a payment refused (cancelled since) changes nothing
+    api.ok(api.post("/v1/orders", {**body, "id": "o3"}))
+    api.ok(api.post("/v1/orders/o3/cancel"))
+    refused = api.post("/v1/orders", {**body, "id": "o3", "pay": True})
+    assert (refused.status_code, refused.json()["field"]) == (409, "status"), refused.text
+    assert api.ok(api.get("/v1/orders/o3"))["status"] == "cancelled"
+    for flag in ("true", 1, None, "是"):
+        bad = api.post("/v1/orders", {**body, "id": "o4", "pay": flag})
+        assert (bad.status_code, bad.json()["field"]) == (422, "pay"), bad.text
+    assert api.get("/v1/orders/o4").status_code == 404
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []
+        assert check_replay(connection, api.tenant) == []
 
 
 def test_products_and_stores_price_the_order(api: Api) -> None:

@@ -61,6 +61,11 @@ class NewOrder(OrderForm):
     # region shown as 广东/深圳 that paid none of its agents); the replay's order events
     # (`OrderForm`) read a stored region as it was kept
     region: Shown | None = None
+    # Paid already (a shop that reports its orders from its payment's callback): paid in
+    # the same command, as `POST /v1/orders/{id}/pay` right after would be; one request
+    # and one transaction for a completed order. Not part of the order's contents: the
+    # same order sent again, with it or without, is the same order.
+    pay: Flag = Field(default=False, description="pay it too, in the same command")
 
 
 def _order(uow: UnitOfWork, order_id: str) -> OrderRow:
@@ -93,9 +98,16 @@ def _creation(
     principal: Principal, request: NewOrder
 ) -> Callable[[UnitOfWork], tuple[OrderView, bool]]:
     """The command that records `request` (create_order's), to run in a unit of work."""
-    digest = request_hash(canonical(request, exclude_none=True))  # "10" and "10.00" alike
+    # "10" and "10.00" alike; `pay` is what to do with the order, not the order
+    digest = request_hash(canonical(request, exclude_none=True, exclude={"pay"}))
 
     def run(uow: UnitOfWork) -> tuple[OrderView, bool]:
+        view, created = record(uow)
+        if request.pay:
+            view = _move(uow, principal.actor, request.id, "pay", _pay)
+        return view, created
+
+    def record(uow: UnitOfWork) -> tuple[OrderView, bool]:
         before = uow.orders.get(request.id, lock=True)
         if before is not None:
             if before.request_hash != digest:

@@ -35,6 +35,7 @@ class NewOrder:
         region (None | str | Unset):
         shopping_points (None | str | Unset):
         currency (Literal['CNY'] | None | Unset):
+        pay (bool | Unset): pay it too, in the same command Default: False.
     """
 
     member: str
@@ -52,6 +53,7 @@ class NewOrder:
     region: None | str | Unset = UNSET
     shopping_points: None | str | Unset = UNSET
     currency: Literal["CNY"] | None | Unset = UNSET
+    pay: bool | Unset = False
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.new_order_modes_type_0 import NewOrderModesType0  # noqa: PLC0415
@@ -145,6 +147,8 @@ class NewOrder:
         else:
             currency = self.currency
 
+        pay = self.pay
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -179,6 +183,8 @@ class NewOrder:
             field_dict["shopping_points"] = shopping_points
         if currency is not UNSET:
             field_dict["currency"] = currency
+        if pay is not UNSET:
+            field_dict["pay"] = pay
 
         return field_dict
 
@@ -336,6 +342,8 @@ class NewOrder:
 
         currency = _parse_currency(d.pop("currency", UNSET))
 
+        pay = d.pop("pay", UNSET)
+
         new_order = cls(
             member=member,
             id=id,
@@ -352,6 +360,7 @@ class NewOrder:
             region=region,
             shopping_points=shopping_points,
             currency=currency,
+            pay=pay,
         )
 
         return new_order

@@ -32,7 +32,8 @@ def create_order(
     context: ContextDep, principal: PrincipalDep, body: NewOrder, response: Response
 ) -> OrderView:
     """201 for a new order; 200 with the first answer when the same order comes again;
-    409 when the id comes again with other contents."""
+    409 when the id comes again with other contents. With `"pay": true` it is paid in the
+    same command (a completed order in one request when its return window is 0)."""
     view, created = orders.create_order(context, principal, body)
     if not created:
         response.status_code = 200

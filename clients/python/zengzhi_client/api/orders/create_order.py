@@ -94,7 +94,8 @@ def sync_detailed(
     """Create an order (the same id again: the same answer)
 
      201 for a new order; 200 with the first answer when the same order comes again;
-    409 when the id comes again with other contents.
+    409 when the id comes again with other contents. With `"pay": true` it is paid in the
+    same command (a completed order in one request when its return window is 0).
 
     Args:
         body (NewOrder):
@@ -126,7 +127,8 @@ def sync(
     """Create an order (the same id again: the same answer)
 
      201 for a new order; 200 with the first answer when the same order comes again;
-    409 when the id comes again with other contents.
+    409 when the id comes again with other contents. With `"pay": true` it is paid in the
+    same command (a completed order in one request when its return window is 0).
 
     Args:
         body (NewOrder):
@@ -153,7 +155,8 @@ async def asyncio_detailed(
     """Create an order (the same id again: the same answer)
 
      201 for a new order; 200 with the first answer when the same order comes again;
-    409 when the id comes again with other contents.
+    409 when the id comes again with other contents. With `"pay": true` it is paid in the
+    same command (a completed order in one request when its return window is 0).
 
     Args:
         body (NewOrder):
@@ -183,7 +186,8 @@ async def asyncio(
     """Create an order (the same id again: the same answer)
 
      201 for a new order; 200 with the first answer when the same order comes again;
-    409 when the id comes again with other contents.
+    409 when the id comes again with other contents. With `"pay": true` it is paid in the
+    same command (a completed order in one request when its return window is 0).
 
     Args:
         body (NewOrder):
