@@ -159,14 +159,17 @@ class Shop:
 
     def order(self, line: dict[str, Any]) -> httpx.Response | None:
         """An order placed, paid and completed (or left paid, for the daily job to
-        complete: None, as for an order refused)."""
+        complete: None, as for an order refused); every other one sent paid."""
         api = self.api
         body = {"id": line["id"], "member": line["member"], "lines": line["lines"]}
         if "region" in line:  # the order's own region (a store would carry a recruiter)
             body["region"] = line["region"]
-        if api.post("/v1/orders", body).status_code >= 300:
+        # every other order is sent paid, created and paid in one command (`"pay": true`)
+        at_once = int(line["id"].removeprefix("o")) % 2 == 0
+        if api.post("/v1/orders", body | {"pay": True} if at_once else body).status_code >= 300:
             return None
-        api.post(f"/v1/orders/{line['id']}/pay")
+        if not at_once:
+            api.post(f"/v1/orders/{line['id']}/pay")
         if line["id"] in self.left_to_the_job:  # jobs.py completes it when it is due
             self.sent.append(line)
             return None
