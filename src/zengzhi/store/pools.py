@@ -16,7 +16,16 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any, cast
 
-from sqlalchemy import Connection, bindparam, insert, literal_column, select, update
+from sqlalchemy import (
+    Connection,
+    bindparam,
+    insert,
+    literal,
+    literal_column,
+    select,
+    union_all,
+    update,
+)
 
 from zengzhi.core.amounts import Price, Ratio
 from zengzhi.rules.pool import (
@@ -66,6 +75,18 @@ _FIRST_TO_EXIT = (  # the whole row: the order that asks reads the position next
     )
     .order_by(_p.exit_key, _p.opened)
     .limit(1)
+)
+# The members' rows and, in the same statement, the first to exit (marked `first`): a
+# transaction's first read of positions, when the first is not known yet (every order's
+# mint asks for it next: one statement, not two)
+_first_row = _FIRST_TO_EXIT.subquery()
+_AND_FIRST = union_all(
+    select(*t.positions.c, literal(False).label("first")).where(
+        of_tenant(_p, bindparam("tenant")),
+        _p.pool_id == bindparam("pool"),
+        _p.member_id.in_(bindparam("members", expanding=True)),
+    ),
+    select(*_first_row.c, literal(True).label("first")),
 )
 
 
@@ -254,6 +275,8 @@ class SqlPositions:
         if member not in self._loaded:
             if self._wanted and member in self._wanted.members and member not in self._read_ahead:
                 self._read_wanted()
+            elif self._first is _UNKNOWN:
+                self._read([member])
             else:
                 self._keep(
                     member,
@@ -270,13 +293,27 @@ class SqlPositions:
         assert self._wanted is not None
         asked = sorted(self._wanted.members - self._loaded.keys() - self._read_ahead)
         self._read_ahead.update(asked)
-        rows = self._connection.execute(
-            _POSITIONS,
-            {"tenant": self._tenant, "pool": self._pool, "members": asked},
-            execution_options=self._unaffected,
-        )
-        found = {row.member_id: row for row in rows}
-        for member in asked:
+        self._read(asked)
+
+    def _read(self, members: list[str]) -> None:
+        """`members`' rows; with them the first to exit while it is not known (a read
+        of the index, which the writes held back are written for first: a write after
+        this keeps `_first` true, `_moved`)."""
+        params = {"tenant": self._tenant, "pool": self._pool, "members": members}
+        if self._first is not _UNKNOWN:
+            rows = self._connection.execute(
+                _POSITIONS, params, execution_options=self._unaffected
+            ).all()
+        else:
+            rows = self._connection.execute(_AND_FIRST, params).all()
+            first = next((row for row in rows if row.first), None)
+            self._first = (
+                None if first is None else (first.exit_key, int(first.opened), first.member_id)
+            )
+            if first is not None and first.member_id not in self._loaded:
+                self._keep(first.member_id, first)
+        found = {row.member_id: row for row in rows if not getattr(row, "first", False)}
+        for member in members:
             self._keep(member, found.get(member))
 
     def _keep(self, member: str, row: Any) -> None:
