@@ -45,6 +45,24 @@ class Permission(StrEnum):
     REASSIGN = "reassign"
 
 
+# Each permission as what a refusal says the role may not do ("the viewer role may not
+# manage members"; it said "may not members")
+DOING: dict[Permission, str] = {
+    Permission.READ: "read",
+    Permission.CONFIGURE: "configure",
+    Permission.MONEY_CONTROLS: "loosen money controls",
+    Permission.PAYMENT_ADAPTER: "set the payment adapter",
+    Permission.USERS: "manage users",
+    Permission.MEMBERS: "manage members",
+    Permission.ORDERS: "handle orders",
+    Permission.SELL: "sell",
+    Permission.SUBSIDIZE: "subsidize",
+    Permission.AGENTS: "record agent sales",
+    Permission.WITHDRAW: "withdraw",
+    Permission.DECIDE_WITHDRAWALS: "decide withdrawals",
+    Permission.REASSIGN: "reassign",
+}
+
 # What each permission lets a role do, in words: docs/security.md's and docs/service.md's
 # role tables are generated from this and GRANTS (`zengzhi roles`), and a test holds the
 # documents to them.
@@ -191,7 +209,7 @@ class Principal:
         if permission not in GRANTS[self.role]:
             raise DomainError(
                 ErrorCode.FORBIDDEN,
-                why or f"the {self.role} role may not {permission.replace('_', ' ')}",
+                why or f"the {self.role} role may not {DOING[permission]}",
                 field,
             )
 
