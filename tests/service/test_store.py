@@ -28,7 +28,7 @@ from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, command
 from zengzhi.service.pools import NewPool
 from zengzhi.store import tables as t
-from zengzhi.store.database import COPY_AT_LEAST, Database
+from zengzhi.store.database import COPY_AT_LEAST, Database, Rows, insert_together
 from zengzhi.store.ledger import SqlLedger
 from zengzhi.store.migrate import alembic_config, compare_type
 from zengzhi.store.network import SqlNetwork
@@ -236,6 +236,75 @@ def test_a_command_of_many_entries_keeps_them_as_posted(context: Context) -> Non
         ]
         assert check_ledger(connection, tenant) == []
         assert check_replay(connection, tenant) == []
+
+
+@pytest.mark.parametrize(
+    ("entries", "postings"), [(1, 2), (1, COPY_AT_LEAST + 10), (COPY_AT_LEAST, 2), (3, 0)]
+)
+def test_rows_inserted_together_keep_their_order_and_add_to_a_days_row(
+    context: Context, entries: int, postings: int
+) -> None:
+    """`insert_together`: a parent's rows before its children's whether either is many
+    enough for COPY (the postings of a few entries may be), JSON and times as their
+    columns keep them, and a day's row added to where it is there already."""
+    tenant = new_tenant(context)
+    at = datetime(2026, 12, 6, 8, tzinfo=UTC)
+    entry_rows = [
+        {
+            "tenant_id": tenant,
+            "entry_id": 10_000 + n,
+            "cause": f"c{n}",
+            "kind": "test",
+            "rule": "test",
+            "params": {"n": str(n), "中": None},
+            "corrects": None if n else "c0",
+            "at": at,
+        }
+        for n in range(entries)
+    ]
+    posting_rows = [
+        {
+            "tenant_id": tenant,
+            "entry_id": 10_000 + e,
+            "n": n,
+            "account": f"member:m{n}:wallet",
+            "asset": CNY,
+            "amount": n - 1,
+        }
+        for e in range(entries)
+        for n in range(postings)
+    ]
+    day = [{"tenant_id": tenant, "day": at.date(), "account": "x", "asset": CNY, "amount": 5}]
+    with context.database.write() as connection:
+        insert_together(
+            connection,
+            [
+                Rows(t.entries, entry_rows),
+                Rows(t.postings, posting_rows),
+                Rows(t.ledger_days, day, adding="amount"),
+            ],
+        )
+        insert_together(connection, [Rows(t.ledger_days, day, adding="amount")])
+    e, p, d = t.entries.c, t.postings.c, t.ledger_days.c
+    with context.database.read() as connection:
+        kept = connection.execute(
+            select(e.entry_id, e.cause, e.kind, e.rule, e.params, e.corrects, e.at)
+            .where(e.tenant_id == tenant)
+            .order_by(e.entry_id)
+        ).all()
+        assert [row._asdict() for row in kept] == [
+            {key: value for key, value in row.items() if key != "tenant_id"} for row in entry_rows
+        ]
+        kept_postings = connection.execute(
+            select(p.entry_id, p.n, p.account, p.amount)
+            .where(p.tenant_id == tenant)
+            .order_by(p.entry_id, p.n)
+        ).all()
+        assert [tuple(row) for row in kept_postings] == [
+            (row["entry_id"], row["n"], row["account"], row["amount"]) for row in posting_rows
+        ]
+        total = connection.execute(select(d.amount).where(d.tenant_id == tenant)).scalar_one()
+        assert total == 10
 
 
 @pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])

@@ -57,6 +57,10 @@ _INSERT_SELECT = re.compile(
     r'^\s*INSERT INTO\s+"?(\w+)"?\s*\(([^)]*)\)\s*SELECT\s+(.*?)\s+FROM\s+unnest\(', re.S
 )
 
+# each table's INSERT of a statement that inserts into several (`WITH w0 AS (INSERT …),
+# w1 AS (INSERT …) SELECT 1`)
+_WRITES = re.compile(r"\bw\d+ AS \((INSERT INTO .*?)\)(?=, w\d+ AS \(| SELECT 1$)", re.S)
+
 
 @dataclass
 class Captured:
@@ -122,7 +126,31 @@ def _directory_problem(statement: str, touched: list[tuple[str, str]]) -> str | 
 
 
 def problem(statement: str, rows: list[Any]) -> str | None:
-    """Why the statement is not scoped to exactly one tenant, or None."""
+    """Why the statement is not scoped to exactly one tenant, or None. Several tables'
+    rows inserted in one statement (store/database.py insert_together) are checked as
+    the INSERTs they hold, which together must name one tenant."""
+    writes = _WRITES.findall(statement) if statement.startswith("WITH ") else []
+    if not writes:
+        found = _scoped(statement, rows)
+        if found is None or isinstance(found, str):
+            return found
+        return None if len(found) == 1 else _many(found)
+    tenants: set[object] = set()
+    for one in writes:
+        found = _scoped(one, rows)
+        if found is None or isinstance(found, str):
+            return found or f"an INSERT of no tenant's table among several: {one[:60]}"
+        tenants |= found
+    return None if len(tenants) == 1 else _many(tenants)
+
+
+def _many(tenants: set[object]) -> str:
+    return f"names {len(tenants)} tenants ({sorted(map(str, tenants))[:3]})"
+
+
+def _scoped(statement: str, rows: list[Any]) -> str | set[object] | None:
+    """Why the statement is not scoped to a tenant, or the tenants it names (None: it
+    reads no tenant's table, or the directory as the jobs may)."""
     touched = _tables(statement)
     if not touched:
         return None
@@ -153,9 +181,7 @@ def problem(statement: str, rows: list[Any]) -> str | None:
             tenants.update(values[key] for key in compared)
             for group in listed:
                 tenants.update(values[key] for key in re.findall(r":(p\d+)", group))
-    if len(tenants) != 1:
-        return f"names {len(tenants)} tenants ({sorted(map(str, tenants))[:3]})"
-    return None
+    return tenants
 
 
 @pytest.fixture
@@ -189,6 +215,12 @@ def test_the_checker_refuses_what_citus_could_not_route() -> None:
     )
     assert problem(many, [{"t": "a", "a": ["x", "y"]}]) is None
     assert problem(many.replace("tenant_id", "asset"), [{"t": "a", "a": ["x"]}]) is not None
+    together = f"WITH w0 AS ({many}), w1 AS ({many.replace('balances', 'ledger_days')}) SELECT 1"
+    assert problem(together, [{"t": "a", "a": ["x", "y"]}]) is None
+    unscoped = together.replace("ledger_days (tenant_id", "ledger_days (asset")
+    assert problem(unscoped, [{"t": "a", "a": ["x"]}]) is not None
+    other = f"WITH w0 AS ({many}), w1 AS ({many.replace('%(t)s', '%(u)s')}) SELECT 1"
+    assert problem(other, [{"t": "a", "u": "b", "a": ["x"]}]) is not None
     assert (
         problem(
             "SELECT 1 FROM members AS m JOIN orders AS o ON o.tenant_id = m.tenant_id "

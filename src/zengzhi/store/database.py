@@ -12,10 +12,11 @@ import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event, insert
+from sqlalchemy import Connection, Dialect, Engine, Insert, Table, create_engine, event, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -103,6 +104,90 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
                     for column, process in zip(columns, processors, strict=True)
                 ]
             )
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Rows for one table, all of one tenant, with the same columns: inserted, or with
+    `adding` (a column) added to the row already there (ON CONFLICT on the primary key)."""
+
+    table: Table
+    rows: list[dict[str, Any]]
+    adding: str | None = None
+
+
+def insert_together(connection: Connection, parts: Sequence[Rows]) -> None:
+    """Insert several tables' rows, in the order given (a parent's before its children's).
+    On PostgreSQL they go as one statement, each table's rows an INSERT over arrays
+    inside it (`WITH w0 AS (INSERT …), w1 AS (INSERT …) SELECT 1`), where one INSERT a
+    table cost a round trip and SQLAlchemy's and psycopg's work for each: a lone order's
+    commit wrote six tables with six statements (docs/benchmarks.md). Fifty rows or more
+    of a table to insert go by COPY (`insert_rows`) in their turn, what comes before
+    them sent first; on SQLite each table is its own statement."""
+    if connection.dialect.name != "postgresql":
+        for part in parts:
+            if part.rows and part.adding:
+                upserting = adding_upsert(part.table, part.adding, connection.dialect.name)
+                connection.execute(upserting, part.rows)
+            elif part.rows:
+                insert_rows(connection, part.table, part.rows)
+        return
+    together: list[Rows] = []
+    for part in parts:
+        if part.adding or 0 < len(part.rows) < COPY_AT_LEAST:
+            together.append(part)
+        elif part.rows:
+            _send_together(connection, together)
+            together = []
+            insert_rows(connection, part.table, part.rows)
+    _send_together(connection, together)
+
+
+def _send_together(connection: Connection, parts: Sequence[Rows]) -> None:
+    parts = [part for part in parts if part.rows]
+    if not parts:
+        return
+    shape = tuple((part.table, tuple(part.rows[0]), part.adding) for part in parts)
+    statement, processors = _together(shape, connection.dialect)
+    tenant = parts[0].rows[0]["tenant_id"]
+    params: dict[str, Any] = {"tenant_id": tenant}
+    for n, (part, (_, columns, _)) in enumerate(zip(parts, shape, strict=True)):
+        for column, process in zip(columns, processors[n], strict=True):
+            if column == "tenant_id":
+                if any(row["tenant_id"] != tenant for row in part.rows):
+                    raise ValueError("insert_together: rows of more than one tenant")
+                continue
+            values = [row[column] for row in part.rows]
+            params[f"{column}_{n}"] = [process(one) for one in values] if process else values
+    connection.exec_driver_sql(statement, params)
+
+
+@functools.lru_cache(maxsize=256)
+def _together(
+    shape: tuple[tuple[Table, tuple[str, ...], str | None], ...], dialect: Dialect
+) -> tuple[str, list[list[Any]]]:
+    """The statement for rows of this shape (tables, their columns, what each adds), and
+    each column's bind processing (JSON, times in UTC), as its type does in an INSERT."""
+    parts, processors = [], []
+    for n, (table, columns, adding) in enumerate(shape):
+        if columns[0] != "tenant_id":  # the one parameter for the tenant, first
+            raise ValueError(f"insert_together: {table.name}'s rows must begin with tenant_id")
+        typed = [table.c[name] for name in columns[1:]]
+        arrays = ", ".join(f"%({c.name}_{n})s::{c.type.compile(dialect=dialect)}[]" for c in typed)
+        names = ", ".join(c.name for c in typed)
+        values = ", ".join(f"v.{c.name}" for c in typed)
+        sql = (
+            f"w{n} AS (INSERT INTO {table.name} ({', '.join(columns)})"
+            f" SELECT %(tenant_id)s, {values} FROM unnest({arrays})"
+            f" WITH ORDINALITY AS v({names}, i) ORDER BY v.i"
+        )
+        if adding:
+            keys = ", ".join(column.name for column in table.primary_key.columns)
+            sql += f" ON CONFLICT ({keys}) DO UPDATE SET {adding} = {table.name}.{adding}"
+            sql += f" + excluded.{adding}"
+        parts.append(sql + ")")
+        processors.append([c.type.dialect_impl(dialect).bind_processor(dialect) for c in typed])
+    return f"WITH {', '.join(parts)} SELECT 1", [[None, *one] for one in processors]
 
 
 BULK_AT_LEAST = 100  # rows; fewer go one statement each (executemany's pipeline)

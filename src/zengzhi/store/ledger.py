@@ -18,7 +18,7 @@ from zengzhi.core import accounts
 from zengzhi.core.ledger import CNY, Entry, UnbalancedEntry, settling_order, unbalanced
 from zengzhi.store import ledger_days
 from zengzhi.store import tables as t
-from zengzhi.store.database import adding_upsert, bulk, bulk_upsert, insert_rows
+from zengzhi.store.database import Rows, adding_upsert, bulk, bulk_upsert
 from zengzhi.store.member_figures import Growth, follow_balances
 from zengzhi.store.tenanted import of_tenant
 
@@ -246,21 +246,23 @@ class SqlLedger:
         follow_balances(self._connection, self._tenant, self._deltas, spent, growth)
         self._deltas.clear()
 
-    def write_entries(self, first_id: int, at: datetime) -> int:
-        """Insert the pending entries numbered from `first_id`; returns the next free id."""
+    def entry_rows(self, first_id: int, at: datetime) -> list[Rows]:
+        """The pending entries numbered from `first_id`, as rows to insert (entries,
+        their postings, their day's totals), which the caller writes with the command's
+        other rows (store/uow.py); the ledger has none pending after."""
         entry_rows: list[dict[str, Any]] = []
         posting_rows: list[dict[str, Any]] = []
         for offset, one in enumerate(self.pending):
             entry, postings = entry_rows_of(self._tenant, first_id + offset, one, at)
             entry_rows.append(entry)
             posting_rows += postings
-        if entry_rows:
-            insert_rows(self._connection, t.entries, entry_rows)
-            insert_rows(self._connection, t.postings, posting_rows)
-            ledger_days.add(self._connection, self._tenant, self.pending, at)
-        next_id = first_id + len(self.pending)
+        days = ledger_days.rows(self._tenant, self.pending, at)
         self.pending.clear()
-        return next_id
+        return [
+            Rows(t.entries, entry_rows),
+            Rows(t.postings, posting_rows),
+            Rows(t.ledger_days, days, adding="amount"),
+        ]
 
 
 class ReadLedger:

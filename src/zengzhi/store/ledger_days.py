@@ -19,7 +19,6 @@ from sqlalchemy import Connection, case, func, literal, select
 
 from zengzhi.core.ledger import Entry
 from zengzhi.store import tables as t
-from zengzhi.store.database import adding_upsert
 from zengzhi.store.tenanted import of_tenant
 
 MEMBER_KINDS = ("wallet", "withdrawing", "debt")  # a member's accounts kept apart, by kind
@@ -49,21 +48,20 @@ def day_of(at: datetime) -> date:
     return at.astimezone(UTC).date()
 
 
-def add(connection: Connection, tenant: str, entries: Iterable[Entry], at: datetime) -> None:
-    """Add these entries' postings, written at `at`, to their day's rows."""
+def rows(tenant: str, entries: Iterable[Entry], at: datetime) -> list[dict[str, Any]]:
+    """The day's rows these entries' postings, written at `at`, add to, in key order (no
+    two commands lock them crosswise)."""
     sums: dict[tuple[str, str], int] = {}
     for entry in entries:
         for account, asset, amount in entry.postings:
             row = (key(account), asset)
             sums[row] = sums.get(row, 0) + amount
     day = day_of(at)
-    rows = [
+    return [
         {"tenant_id": tenant, "day": day, "account": account, "asset": asset, "amount": amount}
-        for (account, asset), amount in sorted(sums.items())  # key order: no crosswise locks
+        for (account, asset), amount in sorted(sums.items())
         if amount
     ]
-    if rows:
-        connection.execute(adding_upsert(t.ledger_days, "amount", connection.dialect.name), rows)
 
 
 def _entry_day(connection: Connection, at: Any) -> Any:

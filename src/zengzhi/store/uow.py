@@ -31,7 +31,7 @@ from zengzhi.engine.wire import dump_line, to_wire
 from zengzhi.rules.pool import balance_and_points
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
-from zengzhi.store.database import Database, LostRace, insert_into
+from zengzhi.store.database import Database, LostRace, Rows, insert_together
 from zengzhi.store.ledger import SqlLedger
 from zengzhi.store.members import Members
 from zengzhi.store.modes import SqlModes
@@ -195,7 +195,7 @@ class UnitOfWork:
             # auto-approval and fee, an order's commissions, which the log's replay
             # applies by the change). Run again, whole, it reads them as they are now.
             raise LostRace("the tenant's settings")
-        self.ledger.write_entries(last.entry + 1, self.now)
+        written = self.ledger.entry_rows(last.entry + 1, self.now)
         rows, notes = self._log_rows(last.event, bool(subscriptions))
         webhook = self._write_notices(notes + self._published, last.webhook, subscriptions)
         for target, event_id, notice in self._directed:
@@ -205,10 +205,11 @@ class UnitOfWork:
                 if one.id == target
             ]
             webhook = self._write_notices([notice], webhook, taker, (event_id,))
+        written.append(Rows(t.events, rows))
         if rows:
-            self.connection.execute(insert_into(t.events), rows)
-            self._write_pool_history(last.event + by.event)
-        self._write_audits(last.audit)
+            written.append(Rows(t.pool_history, self._pool_history(last.event + by.event)))
+        written.append(Rows(t.audit_log, self._audit_rows(last.audit)))
+        insert_together(self.connection, written)
         if webhook != last.webhook:
             store_webhook_counter(self.connection, self.tenant, webhook)
         self._transaction.commit()
@@ -258,7 +259,7 @@ class UnitOfWork:
             self.connection, self.tenant, self.now, notes, last, subscriptions, event_ids
         )
 
-    def _write_pool_history(self, seq: int) -> None:
+    def _pool_history(self, seq: int) -> list[dict[str, Any]]:
         """Each touched pool's balance and points as of the command's last event."""
         history = []
         for pool in self.pools.touched():
@@ -276,15 +277,11 @@ class UnitOfWork:
                     "price_units": None if kept is None else kept.units,
                 }
             )
-        if history:
-            self.connection.execute(insert_into(t.pool_history), history)
+        return history
 
-    def _write_audits(self, last: int) -> int:
-        """The audit log's rows, numbered on from `last`; returns the last number."""
-        rows = [
+    def _audit_rows(self, last: int) -> list[dict[str, Any]]:
+        """The audit log's rows, numbered on from `last`."""
+        return [
             {"tenant_id": self.tenant, "audit_id": audit_id, "at": self.now, **one}
             for audit_id, one in enumerate(self._audits, start=last + 1)
         ]
-        if rows:
-            self.connection.execute(insert_into(t.audit_log), rows)
-        return last + len(rows)
