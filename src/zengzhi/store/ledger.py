@@ -8,7 +8,7 @@ balance rows in one fixed order so that two commands never lock them crosswise.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ from zengzhi.core import accounts
 from zengzhi.core.ledger import CNY, Entry, UnbalancedEntry, settling_order, unbalanced
 from zengzhi.store import ledger_days
 from zengzhi.store import tables as t
-from zengzhi.store.database import Rows, adding_upsert, bulk, bulk_upsert
+from zengzhi.store.database import Rows, insert_together
 from zengzhi.store.member_figures import Growth, follow_balances
 from zengzhi.store.tenanted import of_tenant
 
@@ -91,7 +91,6 @@ def _owed(tenant: str, prefix: str) -> Select[tuple[str, int]]:
 
 
 _PREFETCH = 1000  # balances a statement
-_BALANCE_COLUMNS = (("account", "text"), ("asset", "text"), ("amount", "bigint"))
 
 
 class SqlLedger:
@@ -218,31 +217,25 @@ class SqlLedger:
         return posted
 
     def write_balances(
-        self, spent: Mapping[str, int] | None = None, growth: Growth | None = None
+        self,
+        spent: Mapping[str, int] | None = None,
+        growth: Growth | None = None,
+        first: Sequence[Rows] = (),
     ) -> None:
         """Add this command's changes to the balance rows, in account order, and to the
         members' kept wallets and points, with the `spent` totals its orders held back
         and the team performance it grew (store/member_figures.py): the members' rows
-        after the balances', as every command locks them (docs/service.md)."""
+        after the balances', as every command locks them (docs/service.md). The rows
+        `first` (the commit's new orders, positions and lots) go in the same statement
+        as the balances' (store/database.py insert_together), before them."""
         rows = [
             {"tenant_id": self._tenant, "account": account, "asset": asset, "amount": delta}
             for (account, asset), delta in sorted(self._deltas.items())
             if delta
         ]
-        if rows and bulk(self._connection, len(rows)):  # a daily run's: one statement
-            bulk_upsert(
-                self._connection,
-                t.balances,
-                {"tenant_id": self._tenant},
-                _BALANCE_COLUMNS,
-                [(row["account"], row["asset"], row["amount"]) for row in rows],
-                ("amount",),
-            )
-        elif rows:
-            statement = adding_upsert(t.balances, "amount", self._connection.dialect.name)
-            # executemany runs the rows one after the other, in the account order that
-            # keeps two commands from locking the same balances crosswise
-            self._connection.execute(statement, rows)
+        # the rows one after the other, in the account order that keeps two commands
+        # from locking the same balances crosswise
+        insert_together(self._connection, [*first, Rows(t.balances, rows, adding="amount")])
         follow_balances(self._connection, self._tenant, self._deltas, spent, growth)
         self._deltas.clear()
 

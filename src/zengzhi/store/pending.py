@@ -31,10 +31,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, event, insert, update
+from sqlalchemy import Connection, Table, bindparam, delete, event, insert, update
 
 from zengzhi.store import tables as t
-from zengzhi.store.database import insert_into
+from zengzhi.store.database import Rows, insert_together
 from zengzhi.store.tenanted import of_tenant
 
 UNAFFECTED = {"unaffected_by_pending": True}  # execution options of such a read
@@ -158,27 +158,28 @@ class Pending:
         """Whether a write of the member's lots is held (a read of them must see it)."""
         return (pool, member) in self.lots_dropped or (pool, member) in self._lots_of
 
-    def flush(self, connection: Connection) -> None:
+    def flush(self, connection: Connection, inserts: list[Rows]) -> None:
         """Write what is held but the spent totals (emptied first: the writes' own
-        statements pass the hook), which go with the commit's other kept figures."""
-        self._flush_orders(connection)
-        self._flush_positions(connection)
+        statements pass the hook), which go with the commit's other kept figures; the
+        new rows are added to `inserts`, for the commit to send with its balances' in
+        one statement (store/database.py insert_together), before anything reads them."""
+        self._flush_orders(connection, inserts)
+        self._flush_positions(connection, inserts)
 
-    def _flush_orders(self, connection: Connection) -> None:
+    def _flush_orders(self, connection: Connection, inserts: list[Rows] | None = None) -> None:
+        """Write what is held of orders: the new rows added to `inserts`, or (None)
+        inserted now, as a statement about to read them needs."""
         orders, changes = self.orders, self.order_changes
         self.orders, self.order_changes = {}, {}
-        alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for row in orders.values():  # a multi-row insert needs the same columns in each
-            alike.setdefault(tuple(row), []).append(row)
-        for rows in alike.values():
-            connection.execute(insert_into(t.orders), rows)
         self._change_orders(connection, changes)
+        _insert(connection, alike(t.orders, list(orders.values())), inserts)
 
-    def _flush_positions(self, connection: Connection) -> None:
+    def _flush_positions(self, connection: Connection, inserts: list[Rows] | None = None) -> None:
         positions, lots, lots_dropped = self.positions, self.lots, self.lots_dropped
         self.positions, self.lots, self.lots_dropped, self._lots_of = {}, {}, set(), set()
-        self._write_positions(connection, positions)
-        self._write_lots(connection, lots, lots_dropped)
+        new = self._write_positions(connection, positions)
+        new += self._write_lots(connection, lots, lots_dropped)
+        _insert(connection, new, inserts)
 
     def _write_spent(self, connection: Connection, spent: dict[str, int]) -> None:
         totals = [
@@ -197,7 +198,8 @@ class Pending:
 
     def _write_positions(
         self, connection: Connection, positions: dict[tuple[str, str], tuple[bool, dict[str, Any]]]
-    ) -> None:
+    ) -> list[Rows]:
+        """Update the positions changed; the new ones' rows, to insert."""
         new, changed = [], []
         for (pool, member), (inserted, values) in sorted(positions.items()):
             if inserted:
@@ -208,19 +210,19 @@ class Pending:
                 changed.append(
                     {"b_tenant": self.tenant, "b_pool": pool, "b_member": member, **values}
                 )
-        if new:
-            connection.execute(NEW_POSITION, new)
         if changed:
             connection.execute(SET_POSITION, changed)
+        return alike(t.positions, new)
 
     def _write_lots(
         self,
         connection: Connection,
         lots: dict[LotKey, tuple[str, dict[str, Any]]],
         dropped: set[tuple[str, str]],
-    ) -> None:
+    ) -> list[Rows]:
         """The closed positions' lots deleted first (a lot held after that is a new
-        position's), then the lots inserted, changed and deleted, one statement each."""
+        position's), then the lots changed and deleted, one statement each; the new
+        lots' rows, to insert after."""
         if dropped:
             connection.execute(
                 DROP_LOTS,
@@ -244,9 +246,10 @@ class Pending:
             else:
                 key = {"b_tenant": self.tenant, "b_pool": pool, "b_member": member, "b_seq": seq}
                 rows[kind].append(key | values)
-        for kind, statement in ((NEW, NEW_LOT), (SET, SET_LOT), (DROP, DROP_LOT)):
+        for kind, statement in ((SET, SET_LOT), (DROP, DROP_LOT)):
             if rows[kind]:
                 connection.execute(statement, rows[kind])
+        return alike(t.position_lots, rows[NEW])
 
     def _change_orders(self, connection: Connection, changes: dict[str, dict[str, Any]]) -> None:
         alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -255,3 +258,18 @@ class Pending:
             alike.setdefault(tuple(sorted(values)), []).append(row)
         for rows in alike.values():
             connection.execute(_SET_ORDER, rows)
+
+
+def alike(table: Table, rows: list[dict[str, Any]]) -> list[Rows]:
+    """Rows to insert, a part for each set of columns (a part's rows share theirs)."""
+    parts: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        parts.setdefault(tuple(row), []).append(row)
+    return [Rows(table, same) for same in parts.values()]
+
+
+def _insert(connection: Connection, parts: list[Rows], inserts: list[Rows] | None) -> None:
+    if inserts is None:
+        insert_together(connection, parts)
+    else:
+        inserts += parts

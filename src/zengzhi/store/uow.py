@@ -175,8 +175,9 @@ class UnitOfWork:
 
     def commit(self) -> None:
         spent = self.pending.take_spent()
-        self.pending.flush(self.connection)
-        self._write_state(spent)
+        inserts: list[Rows] = []
+        self.pending.flush(self.connection, inserts)
+        self._write_state(spent, inserts)
         notifying = bool(self._events or self._published or self._directed)
         if not (notifying or self._audits or self.ledger.pending):
             # nothing to number (an order created, a setting read…): the tenant's counters
@@ -215,13 +216,13 @@ class UnitOfWork:
         self._transaction.commit()
         self._committed = True
 
-    def _write_state(self, spent: Mapping[str, int]) -> None:
+    def _write_state(self, spent: Mapping[str, int], inserts: list[Rows]) -> None:
         """What the engine changed in the rows it loaded: balances (with the members'
         kept figures, `spent` and the team performance grown among them), pools, modes.
         The members' rows are the last a command locks before the counters: the lock
         order of docs/service.md, which the pools', zones' and balances' rows read (and
         locked) by the rules meanwhile come before."""
-        self.ledger.write_balances(spent, self.network.growth.take())
+        self.ledger.write_balances(spent, self.network.growth.take(), first=inserts)
         self.pools.write()
         self.modes.write()
 
