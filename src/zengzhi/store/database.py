@@ -121,7 +121,8 @@ def insert_together(connection: Connection, parts: Sequence[Rows]) -> None:
     On PostgreSQL they go as one statement, each table's rows an INSERT over arrays
     inside it (`WITH w0 AS (INSERT …), w1 AS (INSERT …) SELECT 1`), where one INSERT a
     table cost a round trip and SQLAlchemy's and psycopg's work for each: a lone order's
-    commit wrote six tables with six statements (docs/benchmarks.md). Fifty rows or more
+    commit inserted into nine tables with nine statements, two now (docs/benchmarks.md,
+    "What a command numbered, in one statement"). Fifty rows or more
     of a table to insert go by COPY (`insert_rows`) in their turn, what comes before
     them sent first; on SQLite each table is its own statement."""
     if connection.dialect.name != "postgresql":
