@@ -281,10 +281,10 @@ def test_rows_inserted_together_keep_their_order_and_add_to_a_days_row(
             [
                 Rows(t.entries, entry_rows),
                 Rows(t.postings, posting_rows),
-                Rows(t.ledger_days, day, adding="amount"),
+                Rows(t.ledger_days, day, adding=("amount",)),
             ],
         )
-        insert_together(connection, [Rows(t.ledger_days, day, adding="amount")])
+        insert_together(connection, [Rows(t.ledger_days, day, adding=("amount",))])
     e, p, d = t.entries.c, t.postings.c, t.ledger_days.c
     with context.database.read() as connection:
         kept = connection.execute(

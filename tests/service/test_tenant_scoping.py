@@ -11,8 +11,8 @@ their life cycle, a sale, a subsidy, a withdrawal, a zone with two modes), its d
 jobs, a second tenant's webhook deliveries and payout query, and every list the API
 serves. Rows written by COPY (`insert_rows`, 50 rows or
 more) do not pass the cursor's events; their tables and columns are the INSERTs'. The
-statements that write a hundred rows or more over arrays (`bulk_upsert`, `bulk_update`)
-are checked on a day that makes them (tests/service/test_day_bulk.py).
+statements that write a hundred rows or more over arrays (`insert_together`,
+`bulk_update`) are checked on a day that makes them (tests/service/test_day_bulk.py).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ _TABLE = re.compile(
 )
 _LISTED = re.compile(r'\s*,\s*"?(\w+)"?(?:\s+AS\s+"?(\w+)"?)?')
 _INSERT = re.compile(r'^\s*INSERT INTO\s+"?(\w+)"?\s*\(([^)]*)\)\s*VALUES\s*\((.*?)\)', re.S)
-# many rows in one statement (store/database.py bulk_upsert): the values a SELECT over
+# many rows in one statement (store/database.py insert_together): the values a SELECT over
 # arrays, the tenant one parameter for them all
 _INSERT_SELECT = re.compile(
     r'^\s*INSERT INTO\s+"?(\w+)"?\s*\(([^)]*)\)\s*SELECT\s+(.*?)\s+FROM\s+unnest\(', re.S

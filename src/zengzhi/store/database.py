@@ -65,13 +65,13 @@ def insert_into(table: Table) -> Insert:
 
 
 @functools.cache
-def adding_upsert(table: Table, column: str, dialect: str) -> Insert:
-    """INSERT … ON CONFLICT (primary key) DO UPDATE SET `column` = `column` + the new
-    row's, built once a table and dialect; run with the rows as parameters."""
+def adding_upsert(table: Table, columns: tuple[str, ...], dialect: str) -> Insert:
+    """INSERT … ON CONFLICT (primary key) DO UPDATE SET each of `columns` = itself + the
+    new row's, built once a table and dialect; run with the rows as parameters."""
     statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
     upsert: Insert = statement.on_conflict_do_update(
         index_elements=list(table.primary_key.columns),
-        set_={column: table.c[column] + statement.excluded[column]},
+        set_={column: table.c[column] + statement.excluded[column] for column in columns},
     )
     return upsert
 
@@ -109,11 +109,12 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
 @dataclass(frozen=True)
 class Rows:
     """Rows for one table, all of one tenant, with the same columns: inserted, or with
-    `adding` (a column) added to the row already there (ON CONFLICT on the primary key)."""
+    the columns `adding` added to the row already there (ON CONFLICT on the primary key;
+    the row's other columns stay as they were)."""
 
     table: Table
     rows: list[dict[str, Any]]
-    adding: str | None = None
+    adding: tuple[str, ...] = ()
 
 
 def insert_together(connection: Connection, parts: Sequence[Rows]) -> None:
@@ -165,7 +166,7 @@ def _send_together(connection: Connection, parts: Sequence[Rows]) -> None:
 
 @functools.lru_cache(maxsize=256)
 def _together(
-    shape: tuple[tuple[Table, tuple[str, ...], str | None], ...], dialect: Dialect
+    shape: tuple[tuple[Table, tuple[str, ...], tuple[str, ...]], ...], dialect: Dialect
 ) -> tuple[str, list[list[Any]]]:
     """The statement for rows of this shape (tables, their columns, what each adds), and
     each column's bind processing (JSON, times in UTC), as its type does in an INSERT."""
@@ -184,8 +185,8 @@ def _together(
         )
         if adding:
             keys = ", ".join(column.name for column in table.primary_key.columns)
-            sql += f" ON CONFLICT ({keys}) DO UPDATE SET {adding} = {table.name}.{adding}"
-            sql += f" + excluded.{adding}"
+            sets = ", ".join(f"{one} = {table.name}.{one} + excluded.{one}" for one in adding)
+            sql += f" ON CONFLICT ({keys}) DO UPDATE SET {sets}"
         parts.append(sql + ")")
         processors.append([c.type.dialect_impl(dialect).bind_processor(dialect) for c in typed])
     return f"WITH {', '.join(parts)} SELECT 1", [[None, *one] for one in processors]
@@ -207,31 +208,6 @@ def _arrays(
     arrays = ", ".join(f"%(a{n})s::{kind}[]" for n, (_, kind) in enumerate(columns))
     names = ", ".join(name for name, _ in columns)
     return f"unnest({arrays}) WITH ORDINALITY AS v({names}, i)", params
-
-
-def bulk_upsert(
-    connection: Connection,
-    table: Table,
-    fixed: Mapping[str, Any],
-    columns: Sequence[tuple[str, str]],
-    rows: Sequence[Sequence[Any]],
-    added: Sequence[str],
-) -> None:
-    """INSERT … ON CONFLICT (primary key) DO UPDATE adding the `added` columns, for many
-    rows in one statement (PostgreSQL): `fixed` columns are the same in every row,
-    `columns` (name, SQL type) hold each row's values. The rows are inserted (and their
-    rows locked) in the order given, as the statement-a-row path does."""
-    source, params = _arrays(columns, rows)
-    names = [*fixed, *(name for name, _ in columns)]
-    params |= {f"f_{name}": value for name, value in fixed.items()}
-    values = [f"%(f_{name})s" for name in fixed] + [f"v.{name}" for name, _ in columns]
-    keys = ", ".join(column.name for column in table.primary_key.columns)
-    sets = ", ".join(f"{name} = {table.name}.{name} + excluded.{name}" for name in added)
-    connection.exec_driver_sql(
-        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {', '.join(values)}"
-        f" FROM {source} ORDER BY v.i ON CONFLICT ({keys}) DO UPDATE SET {sets}",
-        params,
-    )
 
 
 def bulk_update(

@@ -235,7 +235,7 @@ class SqlLedger:
         ]
         # the rows one after the other, in the account order that keeps two commands
         # from locking the same balances crosswise
-        insert_together(self._connection, [*first, Rows(t.balances, rows, adding="amount")])
+        insert_together(self._connection, [*first, Rows(t.balances, rows, adding=("amount",))])
         follow_balances(self._connection, self._tenant, self._deltas, spent, growth)
         self._deltas.clear()
 
@@ -254,7 +254,7 @@ class SqlLedger:
         return [
             Rows(t.entries, entry_rows),
             Rows(t.postings, posting_rows),
-            Rows(t.ledger_days, days, adding="amount"),
+            Rows(t.ledger_days, days, adding=("amount",)),
         ]
 
 

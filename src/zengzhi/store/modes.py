@@ -43,7 +43,7 @@ from zengzhi.rules.modes import green
 from zengzhi.rules.modes.common import MODES, Claim, Tally
 from zengzhi.rules.modes.zone import DAILY, DAY, LAST, ZoneModes
 from zengzhi.store import tables as t
-from zengzhi.store.database import bulk, bulk_update, bulk_upsert
+from zengzhi.store.database import Rows, bulk, bulk_update, insert_together
 from zengzhi.store.saved import parsed_as_saved
 from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.tenants import tenants_having
@@ -53,14 +53,6 @@ _PAGE = 1000
 # where a day in parts stands: read together, once a command
 _DAY_COUNTERS = (green.PHASE, green.CURSOR, green.UPTO, green.AVAILABLE)
 _DAY_KEYS = tuple(_DAY_COUNTERS)
-_TALLY_COLUMNS = (
-    ("zone", "text"),
-    ("mode", "text"),
-    ("member_id", "text"),
-    ("seq", "bigint"),
-    ("fen", "bigint"),
-    ("units", "bigint"),
-)
 _FIRST_PAGE = 10  # most orders look at the head of a queue only
 _PERIOD = ("starts", "ends")  # the zone's own period: the zones table keeps it in columns
 
@@ -505,46 +497,20 @@ class SqlModes:
         self._dirty.clear()
 
     def _write_tally(self) -> None:
-        if not self._tally:
-            return
-        if bulk(self._connection, len(self._tally)):  # a daily run's: one statement
-            bulk_upsert(
-                self._connection,
-                t.mode_day_tally,
-                {"tenant_id": self._tenant},
-                _TALLY_COLUMNS,
-                [
-                    (zone, mode, member, one.seq, one.fen, one.units)
-                    for (zone, mode, member), one in sorted(self._tally.items())
-                ],
-                ("fen", "units"),
-            )
-            self._tally.clear()
-            return
-        dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(t.mode_day_tally)
-        statement = statement.on_conflict_do_update(  # a later part: the first claim stays
-            index_elements=["tenant_id", "zone", "mode", "member_id"],
-            set_={
-                "fen": _d.fen + statement.excluded.fen,
-                "units": _d.units + statement.excluded.units,
-            },
-        )
-        self._connection.execute(
-            statement,
-            [
-                {
-                    "tenant_id": self._tenant,
-                    "zone": zone,
-                    "mode": mode,
-                    "member_id": member,
-                    "seq": one.seq,
-                    "fen": one.fen,
-                    "units": one.units,
-                }
-                for (zone, mode, member), one in sorted(self._tally.items())
-            ],
-        )
+        rows = [
+            {
+                "tenant_id": self._tenant,
+                "zone": zone,
+                "mode": mode,
+                "member_id": member,
+                "seq": one.seq,
+                "fen": one.fen,
+                "units": one.units,
+            }
+            for (zone, mode, member), one in sorted(self._tally.items())
+        ]
+        # a later part's: added to the member's row, whose first claim (`seq`) stays
+        insert_together(self._connection, [Rows(t.mode_day_tally, rows, ("fen", "units"))])
         self._tally.clear()
 
 
