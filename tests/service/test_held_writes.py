@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import event, func, select, text
 
 from tests.service.conftest import new_tenant, statements_sent
+from tests.statements import parts
 from zengzhi.core.amounts import Ratio
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service import members, orders, pools
@@ -184,15 +185,13 @@ def test_a_group_of_orders_sends_less_than_one_statement_an_order(context: Conte
 
 
 def _tables_and_verbs(statement: str) -> list[tuple[str, str]]:
-    """('select' | 'insert' | 'update' | 'delete', the table it names first), or each
-    INSERT's of a statement that inserts into several (store/database.insert_together)."""
-    if statement.startswith("WITH "):
-        return [
-            ("insert", table) for table in re.findall(r"\bw\d+ AS \(INSERT INTO (\w+)", statement)
-        ]
-    verb = statement.split(None, 1)[0].lower()
-    named = re.search(r"\b(?:FROM|INTO|UPDATE)\s+(\w+)", statement)
-    return [(verb, named.group(1) if named else "")]
+    """('select' | 'insert' | 'update' | 'delete', the table it names first) of each
+    statement it holds (several for store/database.write_together's)."""
+    found = []
+    for _, one in parts(statement):
+        named = re.search(r"\b(?:FROM|INTO|UPDATE)\s+(\w+)", one)
+        found.append((one.split(None, 1)[0].lower(), named.group(1) if named else ""))
+    return found
 
 
 def test_a_lone_order_reads_and_writes_each_row_once(context: Context) -> None:

@@ -6,7 +6,6 @@ it."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -17,6 +16,7 @@ from alembic import command
 from sqlalchemy import delete, event, insert, select, update
 
 from tests.service.conftest import new_tenant
+from tests.statements import parts
 from zengzhi.service import members, orders, pools
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
@@ -69,8 +69,15 @@ class Traffic:
             len(statement) + len(repr(parameters)) for statement, parameters in self.statements
         )
 
-    def on_lots(self) -> list[tuple[str, Any]]:
-        return [one for one in self.statements if "position_lots" in one[0]]
+    def on_lots(self) -> list[tuple[int, str, Any]]:
+        """(n, statement, parameters) of each statement on lots, or part of one
+        (store/database.write_together: its parameters `column_n`)."""
+        return [
+            (n, part, parameters)
+            for statement, parameters in self.statements
+            for n, part in parts(statement)
+            if "position_lots" in part
+        ]
 
 
 @contextmanager
@@ -142,15 +149,17 @@ def test_one_more_order_sale_or_reversal_costs_the_same_however_many_lots_the_po
         assert after.size() <= before.size() + 200, name  # ids one or two digits longer
     order, sale, reversal = many["order"], many["sale"], many["reversal"]
     assert order.lots_read == 0
-    [(statement, inserted)] = order.on_lots()  # one INSERT of one row (among others')
-    together = re.search(r"\bw(\d+) AS \(INSERT INTO position_lots\b", statement)
-    if together:  # PostgreSQL: one of the commit's inserts (store/database.insert_together)
-        assert len(inserted[f"seq_{together.group(1)}"]) == 1
+    [(n, statement, inserted)] = order.on_lots()  # one INSERT of one row (among others')
+    assert statement.startswith("INSERT INTO position_lots")
+    if isinstance(inserted, dict) and f"seq_{n}" in inserted:  # PostgreSQL: arrays
+        assert len(inserted[f"seq_{n}"]) == 1
     else:
-        assert statement.startswith("INSERT INTO position_lots")
         assert not isinstance(inserted, list) or len(inserted) == 1
-    assert [statement.split()[0] for statement, _ in sale.on_lots()] == ["SELECT", "UPDATE"]
-    assert [statement.split()[0] for statement, _ in reversal.on_lots()] == ["SELECT", "DELETE"]
+    assert [statement.split()[0] for _, statement, _ in sale.on_lots()] == ["SELECT", "UPDATE"]
+    assert [statement.split()[0] for _, statement, _ in reversal.on_lots()] == [
+        "SELECT",
+        "DELETE",
+    ]
     assert 1 <= sale.lots_read <= store_pools.FIRST_READ
     assert reversal.lots_read == 1
     with context.database.read() as connection:

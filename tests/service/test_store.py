@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,7 @@ from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, command
 from zengzhi.service.pools import NewPool
 from zengzhi.store import tables as t
-from zengzhi.store.database import COPY_AT_LEAST, Database, Rows, insert_together
+from zengzhi.store.database import COPY_AT_LEAST, Database, Rows, write_together
 from zengzhi.store.ledger import SqlLedger
 from zengzhi.store.migrate import alembic_config, compare_type
 from zengzhi.store.network import SqlNetwork
@@ -244,7 +244,7 @@ def test_a_command_of_many_entries_keeps_them_as_posted(context: Context) -> Non
 def test_rows_inserted_together_keep_their_order_and_add_to_a_days_row(
     context: Context, entries: int, postings: int
 ) -> None:
-    """`insert_together`: a parent's rows before its children's whether either is many
+    """`write_together`: a parent's rows before its children's whether either is many
     enough for COPY (the postings of a few entries may be), JSON and times as their
     columns keep them, and a day's row added to where it is there already."""
     tenant = new_tenant(context)
@@ -276,7 +276,7 @@ def test_rows_inserted_together_keep_their_order_and_add_to_a_days_row(
     ]
     day = [{"tenant_id": tenant, "day": at.date(), "account": "x", "asset": CNY, "amount": 5}]
     with context.database.write() as connection:
-        insert_together(
+        write_together(
             connection,
             [
                 Rows(t.entries, entry_rows),
@@ -284,7 +284,7 @@ def test_rows_inserted_together_keep_their_order_and_add_to_a_days_row(
                 Rows(t.ledger_days, day, adding=("amount",)),
             ],
         )
-        insert_together(connection, [Rows(t.ledger_days, day, adding=("amount",))])
+        write_together(connection, [Rows(t.ledger_days, day, adding=("amount",))])
     e, p, d = t.entries.c, t.postings.c, t.ledger_days.c
     with context.database.read() as connection:
         kept = connection.execute(
@@ -305,6 +305,46 @@ def test_rows_inserted_together_keep_their_order_and_add_to_a_days_row(
         ]
         total = connection.execute(select(d.amount).where(d.tenant_id == tenant)).scalar_one()
         assert total == 10
+
+
+def test_rows_updated_together_are_found_by_their_keys_in_their_tenant_only(
+    context: Context,
+) -> None:
+    """`write_together` with `keys`: each row of the tenant found by its keys gets the
+    other columns' values, beside an insert in the same statement; the same keys of
+    another tenant, and the row's columns not given, stay as they were."""
+    tenants = [new_tenant(context), new_tenant(context)]
+    day = date(2026, 12, 6)
+    d = t.ledger_days.c
+    rows = [
+        {"tenant_id": tenant, "day": day, "account": account, "asset": CNY, "amount": 5}
+        for tenant in tenants
+        for account in ("x", "y")
+    ]
+    with context.database.write() as connection:
+        connection.execute(insert(t.ledger_days), rows)
+    mine, theirs = tenants
+    changed = [
+        {"tenant_id": mine, "day": day, "account": account, "asset": CNY, "amount": amount}
+        for account, amount in (("y", -7), ("x", 9))
+    ]
+    new = [{"tenant_id": mine, "day": day, "account": "z", "asset": CNY, "amount": 1}]
+    with context.database.write() as connection:
+        write_together(
+            connection,
+            [
+                Rows(t.ledger_days, changed, keys=("day", "account", "asset")),
+                Rows(t.ledger_days, new),
+            ],
+        )
+    with context.database.read() as connection:
+        kept = connection.execute(
+            select(d.tenant_id, d.account, d.amount)
+            .where(d.tenant_id.in_(tenants))
+            .order_by(d.tenant_id, d.account)
+        ).all()
+    expected = {(mine, "x", 9), (mine, "y", -7), (mine, "z", 1), (theirs, "x", 5), (theirs, "y", 5)}
+    assert {tuple(row) for row in kept} == expected
 
 
 @pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])

@@ -11,7 +11,7 @@ their life cycle, a sale, a subsidy, a withdrawal, a zone with two modes), its d
 jobs, a second tenant's webhook deliveries and payout query, and every list the API
 serves. Rows written by COPY (`insert_rows`, 50 rows or
 more) do not pass the cursor's events; their tables and columns are the INSERTs'. The
-statements that write a hundred rows or more over arrays (`insert_together`,
+statements that write a hundred rows or more over arrays (`write_together`,
 `bulk_update`) are checked on a day that makes them (tests/service/test_day_bulk.py).
 """
 
@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection
 from tests.service.conftest import Api, Clock
 from tests.service.test_gateway_adapters import OPENID, a_withdrawal, pay_out, wechat
 from tests.service.test_webhooks import Receiver, subscribe
+from tests.statements import parts
 from zengzhi.app import create_app
 from zengzhi.service import demo, gateway_payouts, jobs
 from zengzhi.service.base import Context
@@ -51,15 +52,11 @@ _TABLE = re.compile(
 )
 _LISTED = re.compile(r'\s*,\s*"?(\w+)"?(?:\s+AS\s+"?(\w+)"?)?')
 _INSERT = re.compile(r'^\s*INSERT INTO\s+"?(\w+)"?\s*\(([^)]*)\)\s*VALUES\s*\((.*?)\)', re.S)
-# many rows in one statement (store/database.py insert_together): the values a SELECT over
+# many rows in one statement (store/database.py write_together): the values a SELECT over
 # arrays, the tenant one parameter for them all
 _INSERT_SELECT = re.compile(
     r'^\s*INSERT INTO\s+"?(\w+)"?\s*\(([^)]*)\)\s*SELECT\s+(.*?)\s+FROM\s+unnest\(', re.S
 )
-
-# each table's INSERT of a statement that inserts into several (`WITH w0 AS (INSERT …),
-# w1 AS (INSERT …) SELECT 1`)
-_WRITES = re.compile(r"\bw\d+ AS \((INSERT INTO .*?)\)(?=, w\d+ AS \(| SELECT 1$)", re.S)
 
 
 @dataclass
@@ -127,10 +124,10 @@ def _directory_problem(statement: str, touched: list[tuple[str, str]]) -> str | 
 
 def problem(statement: str, rows: list[Any]) -> str | None:
     """Why the statement is not scoped to exactly one tenant, or None. Several tables'
-    rows inserted in one statement (store/database.py insert_together) are checked as
-    the INSERTs they hold, which together must name one tenant."""
-    writes = _WRITES.findall(statement) if statement.startswith("WITH ") else []
-    if not writes:
+    rows written in one statement (store/database.py write_together) are checked as
+    the INSERTs and UPDATEs they hold, which together must name one tenant."""
+    writes = [one for _, one in parts(statement)]
+    if len(writes) == 1:
         found = _scoped(statement, rows)
         if found is None or isinstance(found, str):
             return found
@@ -139,7 +136,7 @@ def problem(statement: str, rows: list[Any]) -> str | None:
     for one in writes:
         found = _scoped(one, rows)
         if found is None or isinstance(found, str):
-            return found or f"an INSERT of no tenant's table among several: {one[:60]}"
+            return found or f"a write of no tenant's table among several: {one[:60]}"
         tenants |= found
     return None if len(tenants) == 1 else _many(tenants)
 
@@ -215,12 +212,21 @@ def test_the_checker_refuses_what_citus_could_not_route() -> None:
     )
     assert problem(many, [{"t": "a", "a": ["x", "y"]}]) is None
     assert problem(many.replace("tenant_id", "asset"), [{"t": "a", "a": ["x"]}]) is not None
-    together = f"WITH w0 AS ({many}), w1 AS ({many.replace('balances', 'ledger_days')}) SELECT 1"
+    together = f"WITH w0 AS ({many}) {many.replace('balances', 'ledger_days')}"
     assert problem(together, [{"t": "a", "a": ["x", "y"]}]) is None
     unscoped = together.replace("ledger_days (tenant_id", "ledger_days (asset")
     assert problem(unscoped, [{"t": "a", "a": ["x"]}]) is not None
-    other = f"WITH w0 AS ({many}), w1 AS ({many.replace('%(t)s', '%(u)s')}) SELECT 1"
+    other = f"WITH w0 AS ({many}) {many.replace('%(t)s', '%(u)s')}"
     assert problem(other, [{"t": "a", "u": "b", "a": ["x"]}]) is not None
+    changed = (
+        "UPDATE positions AS t SET points = v.points FROM unnest(%(m)s::text[], %(p)s::bigint[])"
+        " WITH ORDINALITY AS v(member_id, points, i)"
+        " WHERE t.tenant_id = %(t)s AND t.member_id = v.member_id"
+    )
+    mixed = f"WITH w0 AS ({many}) {changed}"
+    assert problem(mixed, [{"t": "a", "a": ["x"], "m": ["m1"], "p": [1]}]) is None
+    unfound = mixed.replace("t.tenant_id = %(t)s AND ", "")
+    assert problem(unfound, [{"t": "a", "a": ["x"], "m": ["m1"], "p": [1]}]) is not None
     assert (
         problem(
             "SELECT 1 FROM members AS m JOIN orders AS o ON o.tenant_id = m.tenant_id "

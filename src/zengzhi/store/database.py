@@ -16,7 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Dialect, Engine, Insert, Table, create_engine, event, insert
+from sqlalchemy import (
+    Connection,
+    Dialect,
+    Engine,
+    Insert,
+    Table,
+    Update,
+    bindparam,
+    create_engine,
+    event,
+    insert,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -108,27 +120,38 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
 
 @dataclass(frozen=True)
 class Rows:
-    """Rows for one table, all of one tenant, with the same columns: inserted, or with
-    the columns `adding` added to the row already there (ON CONFLICT on the primary key;
-    the row's other columns stay as they were)."""
+    """Rows for one table, all of one tenant, with the same columns, each beginning with
+    `tenant_id`: inserted; or with the columns `adding` added to the row already there
+    (ON CONFLICT on the primary key; the row's other columns stay as they were); or, with
+    `keys`, the row of the tenant found by those columns updated to the others' values
+    (a row this transaction locked already: the update takes no lock of its own)."""
 
     table: Table
     rows: list[dict[str, Any]]
     adding: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
 
 
-def insert_together(connection: Connection, parts: Sequence[Rows]) -> None:
-    """Insert several tables' rows, in the order given (a parent's before its children's).
-    On PostgreSQL they go as one statement, each table's rows an INSERT over arrays
-    inside it (`WITH w0 AS (INSERT …), w1 AS (INSERT …) SELECT 1`), where one INSERT a
-    table cost a round trip and SQLAlchemy's and psycopg's work for each: a lone order's
-    commit inserted into nine tables with nine statements, two now (docs/benchmarks.md,
-    "What a command numbered, in one statement"). Fifty rows or more
-    of a table to insert go by COPY (`insert_rows`) in their turn, what comes before
-    them sent first; on SQLite each table is its own statement."""
+def write_together(connection: Connection, parts: Sequence[Rows]) -> None:
+    """Write several tables' rows. On PostgreSQL they go as one statement, each part an
+    INSERT or UPDATE over arrays inside it (`WITH w0 AS (INSERT …), w1 AS (UPDATE …)
+    INSERT …`), where a statement a part cost a round trip and SQLAlchemy's and
+    psycopg's work for each: a lone order's commit wrote nine tables with ten
+    statements, two now (docs/benchmarks.md, "What a command numbered, in one
+    statement"). PostgreSQL runs a statement's parts in an order it does not promise
+    (the last first, in fact); nothing here depends on it: foreign keys are checked at
+    the statement's end, and a part's rows are written, and locked, in their own order
+    (a balance's account order). Fifty rows or more of a table to insert go by COPY
+    (`insert_rows`), the parts before them sent first; on SQLite each part is its own
+    statement."""
     if connection.dialect.name != "postgresql":
         for part in parts:
-            if part.rows and part.adding:
+            if part.rows and part.keys:
+                connection.execute(
+                    updating(part.table, tuple(part.rows[0]), part.keys),
+                    [{f"b_{name}": value for name, value in row.items()} for row in part.rows],
+                )
+            elif part.rows and part.adding:
                 upserting = adding_upsert(part.table, part.adding, connection.dialect.name)
                 connection.execute(upserting, part.rows)
             elif part.rows:
@@ -136,7 +159,7 @@ def insert_together(connection: Connection, parts: Sequence[Rows]) -> None:
         return
     together: list[Rows] = []
     for part in parts:
-        if part.adding or 0 < len(part.rows) < COPY_AT_LEAST:
+        if part.adding or part.keys or 0 < len(part.rows) < COPY_AT_LEAST:
             together.append(part)
         elif part.rows:
             _send_together(connection, together)
@@ -145,19 +168,28 @@ def insert_together(connection: Connection, parts: Sequence[Rows]) -> None:
     _send_together(connection, together)
 
 
+@functools.cache
+def updating(table: Table, columns: tuple[str, ...], keys: tuple[str, ...]) -> Update:
+    """UPDATE of the row found by `tenant_id` and `keys`, setting the other `columns`,
+    each given as the parameter `b_` + its name; built once a shape."""
+    found = [table.c[name] == bindparam(f"b_{name}") for name in ("tenant_id", *keys)]
+    values: dict[str, Any] = {name: bindparam(f"b_{name}") for name in columns if name not in keys}
+    return update(table).where(*found).values(values)
+
+
 def _send_together(connection: Connection, parts: Sequence[Rows]) -> None:
     parts = [part for part in parts if part.rows]
     if not parts:
         return
-    shape = tuple((part.table, tuple(part.rows[0]), part.adding) for part in parts)
+    shape = tuple((part.table, tuple(part.rows[0]), part.adding, part.keys) for part in parts)
     statement, processors = _together(shape, connection.dialect)
     tenant = parts[0].rows[0]["tenant_id"]
     params: dict[str, Any] = {"tenant_id": tenant}
-    for n, (part, (_, columns, _)) in enumerate(zip(parts, shape, strict=True)):
+    for n, (part, (_, columns, _, _)) in enumerate(zip(parts, shape, strict=True)):
         for column, process in zip(columns, processors[n], strict=True):
             if column == "tenant_id":
                 if any(row["tenant_id"] != tenant for row in part.rows):
-                    raise ValueError("insert_together: rows of more than one tenant")
+                    raise ValueError("write_together: rows of more than one tenant")
                 continue
             values = [row[column] for row in part.rows]
             params[f"{column}_{n}"] = [process(one) for one in values] if process else values
@@ -166,30 +198,45 @@ def _send_together(connection: Connection, parts: Sequence[Rows]) -> None:
 
 @functools.lru_cache(maxsize=256)
 def _together(
-    shape: tuple[tuple[Table, tuple[str, ...], tuple[str, ...]], ...], dialect: Dialect
+    shape: tuple[tuple[Table, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...],
+    dialect: Dialect,
 ) -> tuple[str, list[list[Any]]]:
-    """The statement for rows of this shape (tables, their columns, what each adds), and
-    each column's bind processing (JSON, times in UTC), as its type does in an INSERT."""
-    parts, processors = [], []
-    for n, (table, columns, adding) in enumerate(shape):
+    """The statement for rows of this shape (tables, their columns, what each adds, the
+    keys each updates by), and each column's bind processing (JSON, times in UTC), as
+    its type does in an INSERT. The last part is the statement itself, the others the
+    WITH before it: a statement that returns no rows costs SQLAlchemy no result."""
+    parts: list[str] = []
+    processors: list[list[Any]] = []
+    for table, columns, adding, keys in shape:
         if columns[0] != "tenant_id":  # the one parameter for the tenant, first
-            raise ValueError(f"insert_together: {table.name}'s rows must begin with tenant_id")
+            raise ValueError(f"write_together: {table.name}'s rows must begin with tenant_id")
+        n = len(parts)
         typed = [table.c[name] for name in columns[1:]]
         arrays = ", ".join(f"%({c.name}_{n})s::{c.type.compile(dialect=dialect)}[]" for c in typed)
         names = ", ".join(c.name for c in typed)
-        values = ", ".join(f"v.{c.name}" for c in typed)
-        sql = (
-            f"w{n} AS (INSERT INTO {table.name} ({', '.join(columns)})"
-            f" SELECT %(tenant_id)s, {values} FROM unnest({arrays})"
-            f" WITH ORDINALITY AS v({names}, i) ORDER BY v.i"
-        )
+        source = f"unnest({arrays}) WITH ORDINALITY AS v({names}, i)"
+        if keys:
+            sets = ", ".join(f"{c.name} = v.{c.name}" for c in typed if c.name not in keys)
+            found = " AND ".join(f"t.{key} = v.{key}" for key in keys)
+            sql = (
+                f"UPDATE {table.name} AS t SET {sets} FROM {source}"
+                f" WHERE t.tenant_id = %(tenant_id)s AND {found}"
+            )
+        else:
+            values = ", ".join(f"v.{c.name}" for c in typed)
+            sql = (
+                f"INSERT INTO {table.name} ({', '.join(columns)})"
+                f" SELECT %(tenant_id)s, {values} FROM {source} ORDER BY v.i"
+            )
         if adding:
-            keys = ", ".join(column.name for column in table.primary_key.columns)
+            primary = ", ".join(column.name for column in table.primary_key.columns)
             sets = ", ".join(f"{one} = {table.name}.{one} + excluded.{one}" for one in adding)
-            sql += f" ON CONFLICT ({keys}) DO UPDATE SET {sets}"
-        parts.append(sql + ")")
+            sql += f" ON CONFLICT ({primary}) DO UPDATE SET {sets}"
+        parts.append(sql)
         processors.append([c.type.dialect_impl(dialect).bind_processor(dialect) for c in typed])
-    return f"WITH {', '.join(parts)} SELECT 1", [[None, *one] for one in processors]
+    last = parts.pop()
+    before = ", ".join(f"w{n} AS ({sql})" for n, sql in enumerate(parts))
+    return (f"WITH {before} " if before else "") + last, [[None, *one] for one in processors]
 
 
 BULK_AT_LEAST = 100  # rows; fewer go one statement each (executemany's pipeline)

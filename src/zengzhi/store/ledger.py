@@ -18,7 +18,7 @@ from zengzhi.core import accounts
 from zengzhi.core.ledger import CNY, Entry, UnbalancedEntry, settling_order, unbalanced
 from zengzhi.store import ledger_days
 from zengzhi.store import tables as t
-from zengzhi.store.database import Rows, insert_together
+from zengzhi.store.database import Rows, write_together
 from zengzhi.store.member_figures import Growth, follow_balances
 from zengzhi.store.tenanted import of_tenant
 
@@ -227,7 +227,7 @@ class SqlLedger:
         and the team performance it grew (store/member_figures.py): the members' rows
         after the balances', as every command locks them (docs/service.md). The rows
         `first` (the commit's new orders, positions and lots) go in the same statement
-        as the balances' (store/database.py insert_together), before them."""
+        as the balances' (store/database.py write_together), before them."""
         rows = [
             {"tenant_id": self._tenant, "account": account, "asset": asset, "amount": delta}
             for (account, asset), delta in sorted(self._deltas.items())
@@ -235,7 +235,7 @@ class SqlLedger:
         ]
         # the rows one after the other, in the account order that keeps two commands
         # from locking the same balances crosswise
-        insert_together(self._connection, [*first, Rows(t.balances, rows, adding=("amount",))])
+        write_together(self._connection, [*first, Rows(t.balances, rows, adding=("amount",))])
         follow_balances(self._connection, self._tenant, self._deltas, spent, growth)
         self._deltas.clear()
 

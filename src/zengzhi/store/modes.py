@@ -43,7 +43,7 @@ from zengzhi.rules.modes import green
 from zengzhi.rules.modes.common import MODES, Claim, Tally
 from zengzhi.rules.modes.zone import DAILY, DAY, LAST, ZoneModes
 from zengzhi.store import tables as t
-from zengzhi.store.database import Rows, bulk, bulk_update, insert_together
+from zengzhi.store.database import Rows, bulk, bulk_update, write_together
 from zengzhi.store.saved import parsed_as_saved
 from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.tenants import tenants_having
@@ -510,7 +510,7 @@ class SqlModes:
             for (zone, mode, member), one in sorted(self._tally.items())
         ]
         # a later part's: added to the member's row, whose first claim (`seq`) stays
-        insert_together(self._connection, [Rows(t.mode_day_tally, rows, ("fen", "units"))])
+        write_together(self._connection, [Rows(t.mode_day_tally, rows, ("fen", "units"))])
         self._tally.clear()
 
 

@@ -34,7 +34,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, delete, event, insert, update
 
 from zengzhi.store import tables as t
-from zengzhi.store.database import Rows, insert_together
+from zengzhi.store.database import Rows, write_together
 from zengzhi.store.tenanted import of_tenant
 
 UNAFFECTED = {"unaffected_by_pending": True}  # execution options of such a read
@@ -59,10 +59,6 @@ _ONE_POSITION = (  # the lots of one position (parameters b_tenant, b_pool, b_me
     _l.member_id == bindparam("b_member"),
 )
 NEW_LOT = insert(t.position_lots)
-_o = t.orders.c
-_SET_ORDER = update(t.orders).where(  # the columns to set: the parameters' other keys
-    of_tenant(_o, bindparam("b_tenant")), _o.order_id == bindparam("b_order")
-)
 SET_LOT = update(t.position_lots).where(*_ONE_POSITION, _l.seq == bindparam("b_seq"))
 DROP_LOT = delete(t.position_lots).where(*_ONE_POSITION, _l.seq == bindparam("b_seq"))
 DROP_LOTS = delete(t.position_lots).where(*_ONE_POSITION)  # a position closed
@@ -158,28 +154,32 @@ class Pending:
         """Whether a write of the member's lots is held (a read of them must see it)."""
         return (pool, member) in self.lots_dropped or (pool, member) in self._lots_of
 
-    def flush(self, connection: Connection, inserts: list[Rows]) -> None:
+    def flush(self, connection: Connection, writes: list[Rows]) -> None:
         """Write what is held but the spent totals (emptied first: the writes' own
-        statements pass the hook), which go with the commit's other kept figures; the
-        new rows are added to `inserts`, for the commit to send with its balances' in
-        one statement (store/database.py insert_together), before anything reads them."""
-        self._flush_orders(connection, inserts)
-        self._flush_positions(connection, inserts)
+        statements pass the hook), which go with the commit's other kept figures: the
+        deletes now, the new rows and the changes added to `writes`, for the commit to
+        send with its balances' in one statement (store/database.py write_together),
+        before anything reads them."""
+        self._flush_orders(connection, writes)
+        self._flush_positions(connection, writes)
 
-    def _flush_orders(self, connection: Connection, inserts: list[Rows] | None = None) -> None:
-        """Write what is held of orders: the new rows added to `inserts`, or (None)
-        inserted now, as a statement about to read them needs."""
+    def _flush_orders(self, connection: Connection, writes: list[Rows] | None = None) -> None:
+        """Write what is held of orders: the new rows and the changes added to `writes`,
+        or (None) written now, as a statement about to read them needs."""
         orders, changes = self.orders, self.order_changes
         self.orders, self.order_changes = {}, {}
-        self._change_orders(connection, changes)
-        _insert(connection, alike(t.orders, list(orders.values())), inserts)
+        changed = [
+            {"tenant_id": self.tenant, "order_id": order_id, **values}
+            for order_id, values in sorted(changes.items())
+        ]
+        parts = alike(t.orders, changed, ("order_id",)) + alike(t.orders, list(orders.values()))
+        _write(connection, parts, writes)
 
-    def _flush_positions(self, connection: Connection, inserts: list[Rows] | None = None) -> None:
+    def _flush_positions(self, connection: Connection, writes: list[Rows] | None = None) -> None:
         positions, lots, lots_dropped = self.positions, self.lots, self.lots_dropped
         self.positions, self.lots, self.lots_dropped, self._lots_of = {}, {}, set(), set()
-        new = self._write_positions(connection, positions)
-        new += self._write_lots(connection, lots, lots_dropped)
-        _insert(connection, new, inserts)
+        parts = self._positions(positions) + self._write_lots(connection, lots, lots_dropped)
+        _write(connection, parts, writes)
 
     def _write_spent(self, connection: Connection, spent: dict[str, int]) -> None:
         totals = [
@@ -196,23 +196,16 @@ class Pending:
                 totals,
             )
 
-    def _write_positions(
-        self, connection: Connection, positions: dict[tuple[str, str], tuple[bool, dict[str, Any]]]
+    def _positions(
+        self, positions: dict[tuple[str, str], tuple[bool, dict[str, Any]]]
     ) -> list[Rows]:
-        """Update the positions changed; the new ones' rows, to insert."""
-        new, changed = [], []
+        """The positions changed, to update, and the new ones, to insert."""
+        new: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
         for (pool, member), (inserted, values) in sorted(positions.items()):
-            if inserted:
-                new.append(
-                    {"tenant_id": self.tenant, "pool_id": pool, "member_id": member, **values}
-                )
-            else:
-                changed.append(
-                    {"b_tenant": self.tenant, "b_pool": pool, "b_member": member, **values}
-                )
-        if changed:
-            connection.execute(SET_POSITION, changed)
-        return alike(t.positions, new)
+            row = {"tenant_id": self.tenant, "pool_id": pool, "member_id": member, **values}
+            (new if inserted else changed).append(row)
+        return alike(t.positions, changed, ("pool_id", "member_id")) + alike(t.positions, new)
 
     def _write_lots(
         self,
@@ -221,8 +214,8 @@ class Pending:
         dropped: set[tuple[str, str]],
     ) -> list[Rows]:
         """The closed positions' lots deleted first (a lot held after that is a new
-        position's), then the lots changed and deleted, one statement each; the new
-        lots' rows, to insert after."""
+        position's), then the lots deleted one by one; the lots changed, to update, and
+        the new ones, to insert after."""
         if dropped:
             connection.execute(
                 DROP_LOTS,
@@ -231,45 +224,33 @@ class Pending:
                     for pool, member in sorted(dropped)
                 ],
             )
-        rows: dict[str, list[dict[str, Any]]] = {NEW: [], SET: [], DROP: []}
+        rows: dict[str, list[dict[str, Any]]] = {NEW: [], SET: []}
+        drop: list[dict[str, Any]] = []
         for (pool, member, seq), (kind, values) in sorted(lots.items()):
-            if kind == NEW:
-                rows[NEW].append(
-                    {
-                        "tenant_id": self.tenant,
-                        "pool_id": pool,
-                        "member_id": member,
-                        "seq": seq,
-                        **values,
-                    }
+            if kind == DROP:
+                drop.append(
+                    {"b_tenant": self.tenant, "b_pool": pool, "b_member": member, "b_seq": seq}
                 )
             else:
-                key = {"b_tenant": self.tenant, "b_pool": pool, "b_member": member, "b_seq": seq}
+                key = {"tenant_id": self.tenant, "pool_id": pool, "member_id": member, "seq": seq}
                 rows[kind].append(key | values)
-        for kind, statement in ((SET, SET_LOT), (DROP, DROP_LOT)):
-            if rows[kind]:
-                connection.execute(statement, rows[kind])
-        return alike(t.position_lots, rows[NEW])
-
-    def _change_orders(self, connection: Connection, changes: dict[str, dict[str, Any]]) -> None:
-        alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for order_id, values in sorted(changes.items()):
-            row = {"b_tenant": self.tenant, "b_order": order_id, **values}
-            alike.setdefault(tuple(sorted(values)), []).append(row)
-        for rows in alike.values():
-            connection.execute(_SET_ORDER, rows)
+        if drop:
+            connection.execute(DROP_LOT, drop)
+        keys = ("pool_id", "member_id", "seq")
+        return alike(t.position_lots, rows[SET], keys) + alike(t.position_lots, rows[NEW])
 
 
-def alike(table: Table, rows: list[dict[str, Any]]) -> list[Rows]:
-    """Rows to insert, a part for each set of columns (a part's rows share theirs)."""
+def alike(table: Table, rows: list[dict[str, Any]], keys: tuple[str, ...] = ()) -> list[Rows]:
+    """Rows to insert (or, with `keys`, to update by them), a part for each set of
+    columns (a part's rows share theirs)."""
     parts: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         parts.setdefault(tuple(row), []).append(row)
-    return [Rows(table, same) for same in parts.values()]
+    return [Rows(table, same, keys=keys) for same in parts.values()]
 
 
-def _insert(connection: Connection, parts: list[Rows], inserts: list[Rows] | None) -> None:
-    if inserts is None:
-        insert_together(connection, parts)
+def _write(connection: Connection, parts: list[Rows], writes: list[Rows] | None) -> None:
+    if writes is None:
+        write_together(connection, parts)
     else:
-        inserts += parts
+        writes += parts

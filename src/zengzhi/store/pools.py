@@ -38,6 +38,7 @@ from zengzhi.rules.pool import (
     sold_from,
 )
 from zengzhi.store import tables as t
+from zengzhi.store.database import Rows
 from zengzhi.store.pending import (
     DROP_LOT,
     DROP_LOTS,
@@ -470,11 +471,6 @@ _LOCK_POOLS = (
 )
 
 
-_SET_POOL = update(t.pools).where(  # the columns to set: the parameters' other keys
-    of_tenant(_P, bindparam("b_tenant")), _P.pool_id == bindparam("b_pool")
-)
-
-
 class SqlPools:
     """The tenant's pools, each loaded (and locked) when a command first asks for it."""
 
@@ -571,19 +567,27 @@ class SqlPools:
             pool.positions.next_opened,
         )
 
-    def write(self) -> None:
-        """Save what commands changed on the pool rows (parameters, last price, counter)."""
+    def changes(self) -> list[Rows]:
+        """What commands changed on the pool rows (parameters, last price, counter), to
+        update (the rows are locked: `lock_wanted`)."""
+        rows = []
         for pool in self.touched():
             now = self._state_of(pool)
             if now == self._original[pool.id]:
                 continue
             params, fen, units, opened = now
-            values = {"params": params.as_text(), "last_price_fen": fen}
-            values |= {"last_price_units": units, "next_opened": opened}
-            self._connection.execute(
-                _SET_POOL, {"b_tenant": self._tenant, "b_pool": pool.id, **values}
+            rows.append(
+                {
+                    "tenant_id": self._tenant,
+                    "pool_id": pool.id,
+                    "params": params.as_text(),
+                    "last_price_fen": fen,
+                    "last_price_units": units,
+                    "next_opened": opened,
+                }
             )
             self._original[pool.id] = now
+        return [Rows(t.pools, rows, keys=("pool_id",))]
 
 
 def read_pool(connection: Connection, tenant: str, pool_id: str) -> PoolState:

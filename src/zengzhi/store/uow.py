@@ -31,7 +31,7 @@ from zengzhi.engine.wire import dump_line, to_wire
 from zengzhi.rules.pool import balance_and_points
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
-from zengzhi.store.database import Database, LostRace, Rows, insert_together
+from zengzhi.store.database import Database, LostRace, Rows, write_together
 from zengzhi.store.ledger import SqlLedger
 from zengzhi.store.members import Members
 from zengzhi.store.modes import SqlModes
@@ -175,9 +175,9 @@ class UnitOfWork:
 
     def commit(self) -> None:
         spent = self.pending.take_spent()
-        inserts: list[Rows] = []
-        self.pending.flush(self.connection, inserts)
-        self._write_state(spent, inserts)
+        writes: list[Rows] = []
+        self.pending.flush(self.connection, writes)
+        self._write_state(spent, writes)
         notifying = bool(self._events or self._published or self._directed)
         if not (notifying or self._audits or self.ledger.pending):
             # nothing to number (an order created, a setting read…): the tenant's counters
@@ -210,20 +210,20 @@ class UnitOfWork:
         if rows:
             written.append(Rows(t.pool_history, self._pool_history(last.event + by.event)))
         written.append(Rows(t.audit_log, self._audit_rows(last.audit)))
-        insert_together(self.connection, written)
+        write_together(self.connection, written)
         if webhook != last.webhook:
             store_webhook_counter(self.connection, self.tenant, webhook)
         self._transaction.commit()
         self._committed = True
 
-    def _write_state(self, spent: Mapping[str, int], inserts: list[Rows]) -> None:
+    def _write_state(self, spent: Mapping[str, int], writes: list[Rows]) -> None:
         """What the engine changed in the rows it loaded: balances (with the members'
         kept figures, `spent` and the team performance grown among them), pools, modes.
         The members' rows are the last a command locks before the counters: the lock
         order of docs/service.md, which the pools', zones' and balances' rows read (and
         locked) by the rules meanwhile come before."""
-        self.ledger.write_balances(spent, self.network.growth.take(), first=inserts)
-        self.pools.write()
+        writes += self.pools.changes()
+        self.ledger.write_balances(spent, self.network.growth.take(), first=writes)
         self.modes.write()
 
     def _log_rows(self, last: int, notify: bool) -> tuple[list[dict[str, Any]], list[Notice]]:
