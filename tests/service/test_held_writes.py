@@ -18,17 +18,20 @@ from tests.service.conftest import new_tenant, statements_sent
 from tests.statements import parts
 from zengzhi.core.amounts import Ratio
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.service import members, orders, pools
+from zengzhi.service import members, orders, pools, webhooks
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, grouped_commands
 from zengzhi.service.members import NewMember
 from zengzhi.service.orders import NewOrder, OrderBatch
 from zengzhi.service.pools import NewPool
+from zengzhi.service.webhooks import SubscriptionIn
 from zengzhi.store import tables as t
 from zengzhi.store.orders import spent_differences
 from zengzhi.store.pools import SqlPositions
 from zengzhi.store.uow import UnitOfWork
+
+HOOK = "https://hooks.example/in"
 
 
 def _owner(context: Context, count: int = 4) -> Principal:
@@ -201,6 +204,9 @@ def test_a_lone_order_reads_and_writes_each_row_once(context: Context) -> None:
     are one read whichever the rules ask first, the member's spent total, wallet and
     points one update, the tenant's counters one update that takes their lock."""
     owner = _owner(context)
+    # another tenant has a webhook subscription: this one has none, and reads none
+    other = Principal(new_tenant(context, "hooked"), "user:owner", Role.OWNER)
+    webhooks.create_subscription(context, other, SubscriptionIn(url=HOOK, event_types=["*"]))
     # the pool and positions exist, as on a live platform; another member's is the first
     # to exit (a mint of the first's own makes the index be read again, for the next)
     for n, member in enumerate(("m2", "m1", "m1")):
@@ -222,10 +228,39 @@ def test_a_lone_order_reads_and_writes_each_row_once(context: Context) -> None:
     assert ("select", "members") not in seen
     assert ("select", "balances") in seen and ("insert", "balances") in seen
     assert seen[("update", "tenants")] == 1 and ("select", "tenants") in seen  # settings
+    assert ("select", "webhook_subscriptions") not in seen
     with context.database.read() as connection:
         assert spent_differences(connection, owner.tenant) == []
         assert check_replay(connection, owner.tenant) == []
         assert check_ledger(connection, owner.tenant) == []
+
+
+def test_a_subscribed_tenants_order_reads_its_subscriptions_once_under_its_lock(
+    context: Context,
+) -> None:
+    """A tenant with an active subscription: its order reads them once, after the
+    tenant's counters (under their lock), and writes its events' deliveries."""
+    owner = _owner(context)
+    webhooks.create_subscription(context, owner, SubscriptionIn(url=HOOK, event_types=["*"]))
+    request = NewOrder(id="x", member="m1", amount="100.00", contribution="10.00", pay=True)
+    with statements_sent(context) as sent:
+        orders.create_order(context, owner, request)
+    verbs = [
+        pair
+        for one in sent
+        if not one.startswith(("BEGIN", "SAVE"))
+        for pair in _tables_and_verbs(one)
+    ]
+    counters = verbs.index(("update", "tenants"))
+    assert [n for n, pair in enumerate(verbs) if pair == ("select", "webhook_subscriptions")] == [
+        counters + 1
+    ]
+    d = t.webhook_deliveries.c
+    with context.database.read() as connection:
+        written = connection.execute(
+            select(func.count()).where(d.tenant_id == owner.tenant)
+        ).scalar_one()
+    assert written > 0
 
 
 def test_a_lone_order_sends_statements_built_once(context: Context) -> None:

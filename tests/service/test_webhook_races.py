@@ -1,16 +1,21 @@
 """Webhook subscriptions changed while commands write their events (an independent
 check, 2026-12-04, notes/attack-races). A command reads the tenant's active
-subscriptions as it commits; a subscription stopped in between (its pending deliveries
-cancelled) must not receive the command's event afterwards. The interleaving is made
-by hand, on PostgreSQL (SQLite runs one writer at a time: it cannot interleave)."""
+subscriptions under the tenant's lock as it commits (store/uow.py); a change of a
+subscription cancels its pending deliveries and then waits for that lock to commit. A
+command holding the lock as the subscription is stopped writes its delivery after the
+cancel: the dispatcher must not send it. The interleaving is made by hand, on
+PostgreSQL (SQLite runs one writer at a time: it cannot interleave)."""
 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from tests.service.conftest import new_tenant
 from zengzhi.core.errors import DomainError, ErrorCode
@@ -20,11 +25,83 @@ from zengzhi.service.base import Context
 from zengzhi.service.members import NewMember
 from zengzhi.service.queries import webhooks as webhook_reads
 from zengzhi.service.webhook_delivery import dispatch
-from zengzhi.service.webhooks import SubscriptionIn
+from zengzhi.service.webhooks import GATEWAY, SubscriptionIn
 from zengzhi.store import outbox
+from zengzhi.store import tables as t
 from zengzhi.store.webhooks import Subscriptions
 
 postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
+
+def _stopped_while_written(
+    context: Context,
+    monkeypatch: pytest.MonkeyPatch,
+    command: Callable[[], object],
+    stop: Callable[[], object],
+) -> None:
+    """Run `command` until it has read the subscriptions (holding the tenant's lock),
+    then `stop` until it waits for that lock (its cancel done), then both to the end."""
+    read, go = threading.Event(), threading.Event()
+    reading = outbox.active_subscriptions
+
+    def slow(connection: Any, tenant_: str) -> list[outbox.Subscription]:
+        found = reading(connection, tenant_)
+        if threading.current_thread().name == "command":
+            read.set()
+            assert go.wait(30)
+        return found
+
+    monkeypatch.setattr(outbox, "active_subscriptions", slow)
+    errors: list[BaseException] = []
+
+    def run(work: Callable[[], object]) -> None:
+        try:
+            work()
+        except BaseException as error:  # kept, asserted below
+            errors.append(error)
+
+    first = threading.Thread(target=run, args=(command,), name="command")
+    first.start()
+    assert read.wait(30)
+    second = threading.Thread(target=run, args=(stop,), name="stop")
+    second.start()
+    try:
+        _until_a_commit_waits_for_its_tenant(context)
+    finally:
+        go.set()
+        first.join(30)
+        second.join(30)
+    assert errors == [] and not first.is_alive() and not second.is_alive()
+
+
+def _until_a_commit_waits_for_its_tenant(context: Context) -> None:
+    """Until a transaction waits for a lock as it numbers its commit (the tenant's
+    counters, store/tenants.advance_counters)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with context.database.read() as connection:
+            waiting = connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND query LIKE 'UPDATE tenants SET event_seq%%'"
+            ).scalar_one()
+        if waiting:
+            return
+        time.sleep(0.01)
+    raise AssertionError("the stop never waited for the tenant's lock")
+
+
+def _pending_for(context: Context, tenant: str, subscription: str) -> int:
+    d = t.webhook_deliveries.c
+    with context.database.read() as connection:
+        return len(
+            connection.execute(
+                select(d.event_no).where(
+                    d.tenant_id == tenant,
+                    d.subscription_id == subscription,
+                    d.status == outbox.PENDING,
+                )
+            ).all()
+        )
 
 
 @postgresql_only
@@ -33,39 +110,20 @@ def test_a_subscription_stopped_while_a_command_commits_gets_none_of_its_events(
 ) -> None:
     """A member joins (an event for a `*` subscription) while the operator stops the
     subscription: the command read the subscription as active, the stop cancelled what
-    was pending and committed, then the command wrote its delivery, pending, to the
-    stopped subscription, and the dispatcher sent it there."""
+    was pending and waited to commit, then the command wrote its delivery, pending, to
+    the subscription stopped as it committed; the dispatcher must not send it."""
     tenant = new_tenant(context)
     owner = Principal(tenant, "user:owner", Role.OWNER)
     hook = webhooks.create_subscription(
         context, owner, SubscriptionIn(url="https://hooks.example/in", event_types=["*"])
     )
-    read, stopped = threading.Event(), threading.Event()
-    reading = outbox.active_subscriptions
-
-    def slow(connection: Any, tenant_: str) -> list[outbox.Subscription]:
-        found = reading(connection, tenant_)
-        if threading.current_thread().name == "joining":
-            read.set()
-            assert stopped.wait(30)
-        return found
-
-    monkeypatch.setattr(outbox, "active_subscriptions", slow)
-    errors: list[BaseException] = []
-
-    def join() -> None:
-        try:
-            members.create_member(context, owner, NewMember(id="m1"))
-        except BaseException as error:  # kept, asserted below
-            errors.append(error)
-
-    joining = threading.Thread(target=join, name="joining")
-    joining.start()
-    assert read.wait(30)
-    webhooks.delete_subscription(context, owner, hook.id)
-    stopped.set()
-    joining.join(30)
-    assert errors == [] and not joining.is_alive()
+    _stopped_while_written(
+        context,
+        monkeypatch,
+        lambda: members.create_member(context, owner, NewMember(id="m1")),
+        lambda: webhooks.delete_subscription(context, owner, hook.id),
+    )
+    assert _pending_for(context, tenant, hook.id) == 1  # the race was run
     sent: list[httpx.Request] = []
 
     def receiver(request: httpx.Request) -> httpx.Response:
@@ -75,6 +133,7 @@ def test_a_subscription_stopped_while_a_command_commits_gets_none_of_its_events(
     report = dispatch(context, tenant, httpx.Client(transport=httpx.MockTransport(receiver)))
     assert [str(request.url) for request in sent] == [], report
     assert report.delivered == 0
+    assert _pending_for(context, tenant, hook.id) == 0
 
 
 @postgresql_only
@@ -100,32 +159,13 @@ def test_a_payout_request_written_as_the_gateway_is_switched_off_is_never_sent(
         context, owner, "m1", wallets.WithdrawalRequest(id="w1", amount="10.00")
     )
     wallets.approve(context, owner, "w1")
-    read, stopped = threading.Event(), threading.Event()
-    reading = outbox.active_subscriptions
-
-    def slow(connection: Any, tenant_: str) -> list[outbox.Subscription]:
-        found = reading(connection, tenant_)
-        if threading.current_thread().name == "sending":
-            read.set()
-            assert stopped.wait(30)
-        return found
-
-    monkeypatch.setattr(outbox, "active_subscriptions", slow)
-    errors: list[BaseException] = []
-
-    def send() -> None:
-        try:
-            payments.request_payout(context, owner, "w1")
-        except BaseException as error:  # kept, asserted below
-            errors.append(error)
-
-    sending = threading.Thread(target=send, name="sending")
-    sending.start()
-    assert read.wait(30)
-    payments.put_adapter(context, owner, payments.AdapterIn(adapter="manual"))
-    stopped.set()
-    sending.join(30)
-    assert errors == [] and not sending.is_alive()
+    _stopped_while_written(
+        context,
+        monkeypatch,
+        lambda: payments.request_payout(context, owner, "w1"),
+        lambda: payments.put_adapter(context, owner, payments.AdapterIn(adapter="manual")),
+    )
+    assert _pending_for(context, tenant, GATEWAY) == 1  # the race was run
     sent: list[httpx.Request] = []
 
     def receiver(request: httpx.Request) -> httpx.Response:
@@ -134,6 +174,7 @@ def test_a_payout_request_written_as_the_gateway_is_switched_off_is_never_sent(
 
     dispatch(context, tenant, httpx.Client(transport=httpx.MockTransport(receiver)))
     assert [str(request.url) for request in sent] == []
+    assert _pending_for(context, tenant, GATEWAY) == 0
 
 
 @postgresql_only

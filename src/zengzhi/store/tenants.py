@@ -14,11 +14,13 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Integer,
+    Label,
     Select,
     bindparam,
     exists,
     func,
     insert,
+    literal_column,
     or_,
     select,
     update,
@@ -47,6 +49,12 @@ _TENANT: BindParameter[str] = bindparam("tenant")
 _SETTINGS = select(t.tenants.c.settings).where(of_tenant(t.tenants, _TENANT))
 _SETTINGS_LOCKED = _SETTINGS.with_for_update()
 _C = t.tenants.c
+# written out: SQLite's RETURNING names columns unqualified, so SQLAlchemy's correlated
+# `tenants.tenant_id` would become the subquery's own `tenant_id` (every tenant's rows)
+_SUBSCRIBED: Label[bool] = literal_column(
+    "EXISTS (SELECT 1 FROM webhook_subscriptions AS w"
+    " WHERE w.tenant_id = tenants.tenant_id AND w.active)"
+).label("subscribed")
 _ADVANCE = (
     update(t.tenants)
     .where(of_tenant(t.tenants, _TENANT))
@@ -55,7 +63,14 @@ _ADVANCE = (
         entry_seq=_C.entry_seq + bindparam("entry", type_=Integer),
         audit_seq=_C.audit_seq + bindparam("audit", type_=Integer),
     )
-    .returning(_C.event_seq, _C.entry_seq, _C.audit_seq, _C.webhook_seq, _C.settings)
+    .returning(
+        _C.event_seq,
+        _C.entry_seq,
+        _C.audit_seq,
+        _C.webhook_seq,
+        _C.settings,
+        _SUBSCRIBED,
+    )
 )
 
 
@@ -120,12 +135,14 @@ def tenant_time_zone(connection: Connection, tenant: str) -> ZoneInfo:
 
 def advance_counters(
     connection: Connection, tenant: str, by: Counters
-) -> tuple[Counters, dict[str, Any]]:
+) -> tuple[Counters, dict[str, Any], bool]:
     """Give out `by` more numbers of each of the tenant's sequences (webhooks apart: see
     `store_webhook_counter`) and return the last given out before, in one statement that
     locks the tenant's row: the tenant's commits are numbered in the order they take this
     lock, so replaying the log in `seq` order repeats history. Also the tenant's settings
-    as they stand under that lock (this transaction's own change of them included)."""
+    as they stand under that lock (this transaction's own change of them included), and
+    whether the tenant had an active webhook subscription as the statement began: most
+    tenants have none, and a command then reads none (store/uow.py)."""
     parameters = {"tenant": tenant, "event": by.event, "entry": by.entry, "audit": by.audit}
     row = connection.execute(_ADVANCE, parameters).one()
     last = Counters(
@@ -134,7 +151,7 @@ def advance_counters(
         int(row.audit_seq) - by.audit,
         int(row.webhook_seq),
     )
-    return last, dict(row.settings)
+    return last, dict(row.settings), bool(row.subscribed)
 
 
 def store_webhook_counter(connection: Connection, tenant: str, last: int) -> None:

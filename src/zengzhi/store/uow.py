@@ -185,17 +185,23 @@ class UnitOfWork:
             self._transaction.commit()
             self._committed = True
             return
-        subscriptions = (
-            outbox.active_subscriptions(self.connection, self.tenant) if notifying else []
-        )
         by = Counters(len(self._events), len(self.ledger.pending), len(self._audits), 0)
-        last, settings = advance_counters(self.connection, self.tenant, by)
+        last, settings, subscribed = advance_counters(self.connection, self.tenant, by)
         if settings != self.settings and not (self._settings_written or self._distribution.written):
             # Saved by another command after this one read them, and committed before it:
             # numbered after that change, it must have been decided by it (a withdrawal's
             # auto-approval and fee, an order's commissions, which the log's replay
             # applies by the change). Run again, whole, it reads them as they are now.
             raise LostRace("the tenant's settings")
+        # read under the tenant's lock, a statement after it (so as it stands now): a
+        # subscription stopped by a command that committed before is seen stopped; what
+        # is written for one a command still running stops, the dispatcher cancels
+        # (store/outbox.claim). Most tenants have none: the counters said so.
+        subscriptions = (
+            outbox.active_subscriptions(self.connection, self.tenant)
+            if notifying and subscribed
+            else []
+        )
         written = self.ledger.entry_rows(last.entry + 1, self.now)
         rows, notes = self._log_rows(last.event, bool(subscriptions))
         webhook = self._write_notices(notes + self._published, last.webhook, subscriptions)
