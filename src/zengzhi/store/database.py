@@ -148,7 +148,7 @@ def write_together(connection: Connection, parts: Sequence[Rows]) -> None:
         for part in parts:
             if part.rows and part.keys:
                 connection.execute(
-                    updating(part.table, tuple(part.rows[0]), part.keys),
+                    _updating(part.table, tuple(part.rows[0]), part.keys),
                     [{f"b_{name}": value for name, value in row.items()} for row in part.rows],
                 )
             elif part.rows and part.adding:
@@ -169,7 +169,7 @@ def write_together(connection: Connection, parts: Sequence[Rows]) -> None:
 
 
 @functools.cache
-def updating(table: Table, columns: tuple[str, ...], keys: tuple[str, ...]) -> Update:
+def _updating(table: Table, columns: tuple[str, ...], keys: tuple[str, ...]) -> Update:
     """UPDATE of the row found by `tenant_id` and `keys`, setting the other `columns`,
     each given as the parameter `b_` + its name; built once a shape."""
     found = [table.c[name] == bindparam(f"b_{name}") for name in ("tenant_id", *keys)]
