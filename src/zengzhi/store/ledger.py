@@ -226,8 +226,9 @@ class SqlLedger:
         members' kept wallets and points, with the `spent` totals its orders held back
         and the team performance it grew (store/member_figures.py): the members' rows
         after the balances', as every command locks them (docs/service.md). The rows
-        `first` (the commit's new orders, positions and lots) go in the same statement
-        as the balances' (store/database.py write_together), before them."""
+        `first` (the commit's held orders, positions and lots, new or changed, and the
+        pools' rows) go in the same statement as the balances' (store/database.py
+        write_together)."""
         rows = [
             {"tenant_id": self._tenant, "account": account, "asset": asset, "amount": delta}
             for (account, asset), delta in sorted(self._deltas.items())

@@ -5,9 +5,10 @@ A group of commands (service/sequencer.py) creates, pays and completes hundreds 
 in one transaction. Written through, each order costs an insert, an update when it is
 paid, another when completion records what it minted, an update of its member's total
 and one of its position: round trips of rows no other statement of the group reads.
-Held here, each new order is one row of one multi-row insert in its final state, the
-changes of orders this transaction locked one statement per set of columns, and the
-totals, positions and lots one statement each, at commit.
+Held here, each new order is one row of one multi-row insert in its final state, and
+the changes of orders this transaction locked, the positions and the lots are parts of
+the commit's one statement with its balances (store/database.py write_together); the
+deletes of lots go just before it, the spent totals with the members' rows after it.
 
 Nothing may read around them: before any statement that names the `orders` table runs on
 the transaction's connection, what is held of orders is written, and before any that
