@@ -28,6 +28,7 @@ from zengzhi.service.webhook_delivery import dispatch
 from zengzhi.service.webhooks import GATEWAY, SubscriptionIn
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
+from zengzhi.store import uow as uow_module
 from zengzhi.store.webhooks import Subscriptions
 
 postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -223,3 +224,97 @@ def test_two_subscriptions_added_at_once_for_the_last_place_add_one(
     assert outcomes["second"] == (ErrorCode.CONFLICT, "subscription"), outcomes
     active = [one for one in webhook_reads.list_subscriptions(context, owner) if one.active]
     assert len(active) == webhooks.MAX_SUBSCRIPTIONS
+
+
+def _active_counted(context: Context, tenant: str) -> tuple[int, int]:
+    """The tenant's count of active subscriptions as kept, and as the table has them."""
+    s, c = t.webhook_subscriptions.c, t.tenants.c
+    with context.database.read() as connection:
+        kept = connection.execute(select(c.active_webhooks).where(c.tenant_id == tenant))
+        rows = connection.execute(select(s.subscription_id).where(s.tenant_id == tenant, s.active))
+        return kept.scalar_one(), len(rows.all())
+
+
+@postgresql_only
+def test_a_subscription_added_while_a_command_waits_to_commit_gets_its_events(
+    context: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other way round: the operator adds the tenant's first subscription, and a
+    member joins while that command holds the tenant's lock to commit. The join is
+    numbered after the subscription, so its event is the subscription's. Whether a
+    tenant has one was asked in the join's own numbering statement, which saw the
+    subscriptions as it began (none): the event was written for nobody."""
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    numbered, go = threading.Event(), threading.Event()
+    numbering = uow_module.advance_counters
+
+    def slow(*args: Any) -> Any:
+        last = numbering(*args)
+        if threading.current_thread().name == "subscribe":
+            numbered.set()
+            assert go.wait(30)
+        return last
+
+    monkeypatch.setattr(uow_module, "advance_counters", slow)
+    hook = SubscriptionIn(url="https://hooks.example/in", event_types=["member.*"])
+    added: list[str] = []
+    subscribe = threading.Thread(
+        target=lambda: added.append(webhooks.create_subscription(context, owner, hook).id),
+        name="subscribe",
+    )
+    join = threading.Thread(
+        target=lambda: members.create_member(context, owner, NewMember(id="m1")), name="join"
+    )
+    subscribe.start()
+    assert numbered.wait(30)
+    join.start()
+    try:
+        _until_a_commit_waits_for_its_tenant(context)
+    finally:
+        go.set()
+        subscribe.join(30)
+        join.join(30)
+    assert not subscribe.is_alive() and not join.is_alive() and len(added) == 1
+    assert _pending_for(context, tenant, added[0]) == 1
+    sent: list[httpx.Request] = []
+
+    def receiver(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200)
+
+    report = dispatch(context, tenant, httpx.Client(transport=httpx.MockTransport(receiver)))
+    assert report.delivered == 1 and [str(request.url) for request in sent] == [
+        "https://hooks.example/in"
+    ]
+
+
+def test_the_count_of_active_subscriptions_follows_every_change(context: Context) -> None:
+    """Added, stopped, started again, past the cap and refused, the payout gateway's
+    switched on and off: the tenant's kept count is the table's after each."""
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    hook = SubscriptionIn(url="https://hooks.example/in", event_types=["*"])
+    assert _active_counted(context, tenant) == (0, 0)
+    ids = [webhooks.create_subscription(context, owner, hook).id for _ in range(3)]
+    assert _active_counted(context, tenant) == (3, 3)
+    webhooks.delete_subscription(context, owner, ids[0])
+    webhooks.delete_subscription(context, owner, ids[0])  # stopped twice counts once
+    assert _active_counted(context, tenant) == (2, 2)
+    again = webhooks.SubscriptionChange(active=True)
+    webhooks.change_subscription(context, owner, ids[0], again)
+    webhooks.change_subscription(context, owner, ids[0], again)
+    assert _active_counted(context, tenant) == (3, 3)
+    gateway = payments.AdapterIn(adapter="webhook", payout_url="https://pay.example/payouts")
+    payments.put_adapter(context, owner, gateway)
+    assert _active_counted(context, tenant) == (4, 4)
+    payments.put_adapter(context, owner, payments.AdapterIn(adapter="manual"))
+    assert _active_counted(context, tenant) == (3, 3)
+    for _ in range(webhooks.MAX_SUBSCRIPTIONS - 3):
+        webhooks.create_subscription(context, owner, hook)
+    with pytest.raises(DomainError):
+        webhooks.create_subscription(context, owner, hook)
+    assert _active_counted(context, tenant) == (20, 20)
+    for one in ids:
+        webhooks.delete_subscription(context, owner, one)
+    assert _active_counted(context, tenant) == (17, 17)

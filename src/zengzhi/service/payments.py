@@ -62,7 +62,12 @@ from zengzhi.service.gateways.wechatpay import (
 from zengzhi.service.queries import owed_back
 from zengzhi.service.queries.withdrawals import WithdrawalView
 from zengzhi.service.settings import Settings
-from zengzhi.service.webhooks import GATEWAY, new_secret, put_subscription
+from zengzhi.service.webhooks import (
+    GATEWAY,
+    changing_subscriptions,
+    new_secret,
+    put_subscription,
+)
 from zengzhi.store import outbox, security
 from zengzhi.store.orders import OrderRow
 from zengzhi.store.payments import (
@@ -76,7 +81,6 @@ from zengzhi.store.payments import (
 )
 from zengzhi.store.tenants import tenant_exists
 from zengzhi.store.uow import UnitOfWork
-from zengzhi.store.webhooks import Subscriptions
 from zengzhi.store.withdrawals import WithdrawalRow
 
 log = logging.getLogger("zengzhi.payments")
@@ -306,9 +310,7 @@ def put_adapter(context: Context, principal: Principal, request: AdapterIn) -> A
         if request.adapter == "webhook" and secret is not None and request.payout_url:
             put_subscription(uow, GATEWAY, str(request.payout_url), [PAYOUT_REQUESTED], secret)
         else:
-            Subscriptions(uow.connection, uow.tenant).change(
-                GATEWAY, active=False, updated_at=uow.now
-            )
+            changing_subscriptions(uow).change(GATEWAY, active=False, updated_at=uow.now)
             outbox.cancel(uow.connection, uow.tenant, GATEWAY)
         after = _adapter_view(uow.tenant, adapters.get())
         uow.audit(

@@ -50,11 +50,20 @@ GATEWAY = "gateway"
 MAX_SUBSCRIPTIONS = 20
 
 
-def _room_for_one(uow: UnitOfWork) -> None:
-    """Refuse a subscription added or made active past the cap, counted under the
-    tenant's subscriptions lock (two at once cannot both find the last place)."""
+def changing_subscriptions(uow: UnitOfWork) -> Subscriptions:
+    """The tenant's subscriptions, for a command that changes one: their lock taken
+    before any of their rows (such commands run one at a time), and the active ones
+    counted again as it commits (store/tenants.py `advance_counters`), which tells every
+    command after it whether to write its events for some."""
     subscriptions = Subscriptions(uow.connection, uow.tenant)
     subscriptions.lock_active()
+    uow.webhooks_changed = True
+    return subscriptions
+
+
+def _room_for_one(subscriptions: Subscriptions) -> None:
+    """Refuse a subscription added or made active past the cap, counted under the
+    tenant's subscriptions lock (two at once cannot both find the last place)."""
     if subscriptions.active_count(besides=GATEWAY) >= MAX_SUBSCRIPTIONS:
         raise DomainError(
             ErrorCode.CONFLICT,
@@ -112,9 +121,7 @@ def put_subscription(
     uow: UnitOfWork, subscription_id: str, url: str, event_types: list[str], secret: str
 ) -> None:
     """Create or replace a subscription inside a command (the payment adapter's too)."""
-    Subscriptions(uow.connection, uow.tenant).subscribe(
-        subscription_id, url, event_types, secret, uow.now
-    )
+    changing_subscriptions(uow).subscribe(subscription_id, url, event_types, secret, uow.now)
 
 
 def create_subscription(
@@ -132,15 +139,18 @@ def create_subscription(
     check_target(str(request.url), "url", context.settings.webhook_private_targets)
 
     def run(uow: UnitOfWork) -> SubscriptionView:
-        if form and Subscriptions(uow.connection, uow.tenant).get(subscription_id) is not None:
+        subscriptions = changing_subscriptions(uow)
+        if form and subscriptions.get(subscription_id) is not None:
             raise DomainError(
                 ErrorCode.CONFLICT,
                 f"this form added subscription {subscription_id} already;"
                 " its signing secret was shown then, once",
                 "id",
             )
-        _room_for_one(uow)
-        put_subscription(uow, subscription_id, str(request.url), list(request.event_types), secret)
+        _room_for_one(subscriptions)
+        subscriptions.subscribe(
+            subscription_id, str(request.url), list(request.event_types), secret, uow.now
+        )
         row = subscription_row(uow.connection, uow.tenant, subscription_id)
         view = subscription_view(row, secret)
         uow.audit(
@@ -173,6 +183,7 @@ def change_subscription(
     secret = new_secret() if change.rotate_secret else None
 
     def run(uow: UnitOfWork) -> SubscriptionView:
+        subscriptions = changing_subscriptions(uow)
         row = subscription_row(uow.connection, uow.tenant, subscription_id, lock=True)
         before = subscription_view(row).model_dump(mode="json")
         values: dict[str, Any] = {"updated_at": uow.now}
@@ -182,13 +193,13 @@ def change_subscription(
             values["event_types"] = list(change.event_types)
         if change.active is not None:
             if change.active and not row.active:
-                _room_for_one(uow)
+                _room_for_one(subscriptions)
             values["active"] = change.active
             if not change.active:
                 outbox.cancel(uow.connection, uow.tenant, subscription_id)
         if secret is not None:
             values["secret"] = secret
-        Subscriptions(uow.connection, uow.tenant).change(subscription_id, **values)
+        subscriptions.change(subscription_id, **values)
         view = subscription_view(
             subscription_row(uow.connection, uow.tenant, subscription_id), secret
         )

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     BindParameter,
+    ColumnClause,
     ColumnElement,
     Connection,
     Integer,
-    Label,
     Select,
     bindparam,
     exists,
@@ -49,28 +49,29 @@ _TENANT: BindParameter[str] = bindparam("tenant")
 _SETTINGS = select(t.tenants.c.settings).where(of_tenant(t.tenants, _TENANT))
 _SETTINGS_LOCKED = _SETTINGS.with_for_update()
 _C = t.tenants.c
-# written out: SQLite's RETURNING names columns unqualified, so SQLAlchemy's correlated
-# `tenants.tenant_id` would become the subquery's own `tenant_id` (every tenant's rows)
-_SUBSCRIBED: Label[bool] = literal_column(
-    "EXISTS (SELECT 1 FROM webhook_subscriptions AS w"
-    " WHERE w.tenant_id = tenants.tenant_id AND w.active)"
-).label("subscribed")
+_COUNTING = {
+    "event_seq": _C.event_seq + bindparam("event", type_=Integer),
+    "entry_seq": _C.entry_seq + bindparam("entry", type_=Integer),
+    "audit_seq": _C.audit_seq + bindparam("audit", type_=Integer),
+}
+_RETURNING = (_C.event_seq, _C.entry_seq, _C.audit_seq, _C.webhook_seq, _C.settings)
 _ADVANCE = (
     update(t.tenants)
     .where(of_tenant(t.tenants, _TENANT))
-    .values(
-        event_seq=_C.event_seq + bindparam("event", type_=Integer),
-        entry_seq=_C.entry_seq + bindparam("entry", type_=Integer),
-        audit_seq=_C.audit_seq + bindparam("audit", type_=Integer),
-    )
-    .returning(
-        _C.event_seq,
-        _C.entry_seq,
-        _C.audit_seq,
-        _C.webhook_seq,
-        _C.settings,
-        _SUBSCRIBED,
-    )
+    .values(_COUNTING)
+    .returning(*_RETURNING, _C.active_webhooks)
+)
+# written out: SQLite names the updated table's columns unqualified, so SQLAlchemy's
+# correlated `tenants.tenant_id` would become the subquery's own (every tenant's rows)
+_ACTIVE_WEBHOOKS: ColumnClause[int] = literal_column(
+    "(SELECT count(*) FROM webhook_subscriptions AS w"
+    " WHERE w.tenant_id = tenants.tenant_id AND w.active)"
+)
+_ADVANCE_COUNTING_WEBHOOKS = (
+    update(t.tenants)
+    .where(of_tenant(t.tenants, _TENANT))
+    .values({**_COUNTING, "active_webhooks": _ACTIVE_WEBHOOKS})
+    .returning(*_RETURNING, _C.active_webhooks)
 )
 
 
@@ -134,24 +135,30 @@ def tenant_time_zone(connection: Connection, tenant: str) -> ZoneInfo:
 
 
 def advance_counters(
-    connection: Connection, tenant: str, by: Counters
+    connection: Connection, tenant: str, by: Counters, webhooks_changed: bool = False
 ) -> tuple[Counters, dict[str, Any], bool]:
     """Give out `by` more numbers of each of the tenant's sequences (webhooks apart: see
     `store_webhook_counter`) and return the last given out before, in one statement that
     locks the tenant's row: the tenant's commits are numbered in the order they take this
     lock, so replaying the log in `seq` order repeats history. Also the tenant's settings
-    as they stand under that lock (this transaction's own change of them included), and
-    whether the tenant had an active webhook subscription as the statement began: most
-    tenants have none, and a command then reads none (store/uow.py)."""
+    and whether it has an active webhook subscription, as they stand under that lock
+    (this transaction's own change of them included): most tenants have none, and a
+    command then reads none (store/uow.py). `webhooks_changed`: this command changed a
+    subscription, and counts the active ones again; such commands run one at a time (the
+    tenant's subscriptions lock, store/webhooks.py), so each counts what the one before
+    committed. The count is a column of the row, not a query in this statement, because
+    a query would see the subscriptions as the statement began: one added by a command
+    that committed while this one waited for the row would be missed."""
+    statement = _ADVANCE_COUNTING_WEBHOOKS if webhooks_changed else _ADVANCE
     parameters = {"tenant": tenant, "event": by.event, "entry": by.entry, "audit": by.audit}
-    row = connection.execute(_ADVANCE, parameters).one()
+    row = connection.execute(statement, parameters).one()
     last = Counters(
         int(row.event_seq) - by.event,
         int(row.entry_seq) - by.entry,
         int(row.audit_seq) - by.audit,
         int(row.webhook_seq),
     )
-    return last, dict(row.settings), bool(row.subscribed)
+    return last, dict(row.settings), int(row.active_webhooks) > 0
 
 
 def store_webhook_counter(connection: Connection, tenant: str, last: int) -> None:

@@ -103,6 +103,9 @@ class UnitOfWork:
         self._published: list[Notice] = []
         self._directed: list[tuple[str, str, Notice]] = []  # a ping: subscription, event id
         self._audits: list[dict[str, Any]] = []
+        # a subscription changed: the tenant's active ones counted again at the commit
+        # (service/webhooks.py `changing_subscriptions`)
+        self.webhooks_changed = False
         return self
 
     def __exit__(
@@ -179,14 +182,16 @@ class UnitOfWork:
         self.pending.flush(self.connection, writes)
         self._write_state(spent, writes)
         notifying = bool(self._events or self._published or self._directed)
-        if not (notifying or self._audits or self.ledger.pending):
+        if not (notifying or self._audits or self.ledger.pending or self.webhooks_changed):
             # nothing to number (an order created, a setting read…): the tenant's counters
             # are neither locked nor written, so such commands never queue for them
             self._transaction.commit()
             self._committed = True
             return
         by = Counters(len(self._events), len(self.ledger.pending), len(self._audits), 0)
-        last, settings, subscribed = advance_counters(self.connection, self.tenant, by)
+        last, settings, subscribed = advance_counters(
+            self.connection, self.tenant, by, self.webhooks_changed
+        )
         if settings != self.settings and not (self._settings_written or self._distribution.written):
             # Saved by another command after this one read them, and committed before it:
             # numbered after that change, it must have been decided by it (a withdrawal's
@@ -194,7 +199,8 @@ class UnitOfWork:
             # applies by the change). Run again, whole, it reads them as they are now.
             raise LostRace("the tenant's settings")
         # read under the tenant's lock, a statement after it (so as it stands now): a
-        # subscription stopped by a command that committed before is seen stopped; what
+        # subscription added or stopped by a command that committed before is seen so
+        # (the counters' row said whether there is one, as that command left it); what
         # is written for one a command still running stops, the dispatcher cancels
         # (store/outbox.claim). Most tenants have none: the counters said so.
         subscriptions = (

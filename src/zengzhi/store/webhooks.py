@@ -51,9 +51,11 @@ class Subscriptions(Keyed[SubscriptionRow]):
 
     def lock_active(self) -> None:
         """The tenant's subscriptions lock, held to the end of the transaction
-        (PostgreSQL; on SQLite a write transaction has the whole database already): a
-        subscription added or made active again counts the active ones after taking it,
-        so two at once cannot both find room under the cap."""
+        (PostgreSQL; on SQLite a write transaction has the whole database already),
+        taken by every command that changes a subscription before it reads one: a
+        subscription added or made active again counts the active ones under it, so two
+        at once cannot both find room under the cap, and each such command counts them
+        again at its commit as the one before it left them (store/tenants.py)."""
         if self.connection.dialect.name == "postgresql":
             digest = hashlib.sha256(f"zengzhi:webhooks:{self.tenant}".encode()).digest()
             self.connection.execute(
