@@ -94,6 +94,21 @@ def test_an_order_sent_paid_is_created_and_paid_in_one_request_once(
     refused = api.post("/v1/orders", {**body, "id": "o3", "pay": True})
     assert (refused.status_code, refused.json()["field"]) == (409, "status"), refused.text
     assert api.ok(api.get("/v1/orders/o3"))["status"] == "cancelled"
+    # sent paid, refunded in its return window, then sent again (the shop's retry of
+    # a request whose answer it lost): the order as it is, the first result (spec 04),
+    # and nothing minted or refunded again
+    api.ok(api.put("/v1/tenant/settings", {"completion_delay_seconds": 3600}))
+    sent = api.post("/v1/orders", {**body, "id": "o5", "pay": True})
+    assert (sent.status_code, sent.json()["status"]) == (201, "paid"), sent.text
+    refunded = api.ok(api.post("/v1/orders/o5/refund"))
+    before = api.ok(api.get("/v1/pools/main"))
+    for again in (
+        lambda: api.post("/v1/orders", {**body, "id": "o5", "pay": True}),
+        lambda: api.post("/v1/orders/o5/pay"),
+    ):
+        answer = again()
+        assert (answer.status_code, answer.json()) == (200, refunded), answer.text
+    assert api.ok(api.get("/v1/pools/main")) == before
     for flag in ("true", 1, None, "是"):
         bad = api.post("/v1/orders", {**body, "id": "o4", "pay": flag})
         assert (bad.status_code, bad.json()["field"]) == (422, "pay"), bad.text

@@ -142,7 +142,9 @@ class Shop:
 
     def refund(self, line: dict[str, Any]) -> None:
         """An order refunded after payment (or cancelled before it) never completes: no
-        pool, wallet or ledger moves, and it cannot be reversed or completed after."""
+        pool, wallet or ledger moves, and it cannot be reversed or completed after. Paid
+        again, a refunded one answers as it is (it was paid once); a cancelled one is
+        refused."""
         api = self.api
         yuan = int(line["amount"].split(".")[0])
         split = {"amount": line["amount"], "contribution": f"{yuan * 3 // 10}.00"}
@@ -154,8 +156,13 @@ class Shop:
             api.ok(api.post(f"/v1/orders/{line['id']}/refund"))
         else:
             api.ok(api.post(f"/v1/orders/{line['id']}/cancel"))
-        for step in ("complete", "reverse", "pay"):
+        for step in ("complete", "reverse"):
             assert api.post(f"/v1/orders/{line['id']}/{step}").status_code == 409
+        again = api.post(f"/v1/orders/{line['id']}/pay")
+        if line["paid"]:
+            assert (again.status_code, again.json()["status"]) == (200, "refunded")
+        else:
+            assert again.status_code == 409
 
     def order(self, line: dict[str, Any]) -> httpx.Response | None:
         """An order placed, paid and completed (or left paid, for the daily job to

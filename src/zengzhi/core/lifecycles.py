@@ -91,8 +91,15 @@ _O = OrderStatus
 ORDER = Lifecycle[OrderStatus](
     "order",
     {
-        # paid with no return window, it goes on to completed in the same step
-        "pay": Step(frozenset({_O.CREATED}), _O.PAID, frozenset({_O.COMPLETED, _O.REVERSED})),
+        # paid with no return window, it goes on to completed in the same step; paid
+        # again after it went on (completed, reversed, or refunded in its return
+        # window), it answers the order as it is: the same order sent again with
+        # `"pay": true` gives its first result (spec 04), not a refusal
+        "pay": Step(
+            frozenset({_O.CREATED}),
+            _O.PAID,
+            frozenset({_O.COMPLETED, _O.REVERSED, _O.REFUNDED}),
+        ),
         "complete": Step(frozenset({_O.PAID}), _O.COMPLETED, frozenset({_O.REVERSED})),
         "cancel": Step(frozenset({_O.CREATED}), _O.CANCELLED),
         "refund": Step(frozenset({_O.PAID}), _O.REFUNDED),

@@ -28,7 +28,12 @@ ORDER_EDGES = {
     ("reverse", "completed"): "reversed",
 }
 # a step asked for again after the order went on past it: the first answer stands
-ORDER_PAST = {("pay", "completed"), ("pay", "reversed"), ("complete", "reversed")}
+ORDER_PAST = {
+    ("pay", "completed"),
+    ("pay", "reversed"),
+    ("pay", "refunded"),
+    ("complete", "reversed"),
+}
 
 # spec 04: held → approved → (paying →) paid; held or approved → rejected; a payout
 # that fails is approved again, for finance to retry or reject
