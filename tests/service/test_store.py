@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import random
 import secrets
+import threading
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,10 +25,11 @@ from zengzhi.core.events import CompleteOrder, OrderLine
 from zengzhi.core.ledger import CNY, Entry, entry
 from zengzhi.engine.replay import replay
 from zengzhi.engine.snapshot import snapshot
-from zengzhi.service import pools
+from zengzhi.service import members, pools
 from zengzhi.service.audit import check_ledger, check_replay, event_log
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, command
+from zengzhi.service.members import NewMember
 from zengzhi.service.pools import NewPool
 from zengzhi.store import tables as t
 from zengzhi.store.database import COPY_AT_LEAST, Database, Rows, write_together
@@ -33,7 +37,7 @@ from zengzhi.store.ledger import SqlLedger
 from zengzhi.store.migrate import alembic_config, compare_type
 from zengzhi.store.network import SqlNetwork
 from zengzhi.store.tables import metadata
-from zengzhi.store.tenants import tenant_time_zone
+from zengzhi.store.tenants import Counters, numbered, numbering, tenant_time_zone
 from zengzhi.store.uow import UnitOfWork
 
 
@@ -345,6 +349,100 @@ def test_rows_updated_together_are_found_by_their_keys_in_their_tenant_only(
         ).all()
     expected = {(mine, "x", 9), (mine, "y", -7), (mine, "z", 1), (theirs, "x", 5), (theirs, "y", 5)}
     assert {tuple(row) for row in kept} == expected
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@pytest.mark.parametrize(
+    ("held", "counted"), [("balances", False), ("balances", True), ("members", True)]
+)
+def test_rows_written_after_the_others_are_locked_only_once_those_are_written(
+    context: Context, held: str, counted: bool
+) -> None:
+    """`after` and `then`: a member's row is locked after the balances, and the tenant's
+    counters after both, in one statement (the lock order, docs/service.md). A balance
+    (or the member's row) held by another transaction keeps the statement waiting, and
+    meanwhile what comes after it is free (a `NOWAIT` lock of it succeeds); left to
+    PostgreSQL's own order, the statement itself (the counters) and then the WITH's
+    parts, the last first, were written before it and held while it waited (tried)."""
+    tenant = new_tenant(context)
+    members.create_member(context, Principal(tenant, "user:owner", Role.OWNER), NewMember(id="m1"))
+    b, m, c = t.balances.c, t.members.c, t.tenants.c
+    balance = {"tenant_id": tenant, "account": "member:m1:wallet", "asset": CNY, "amount": 0}
+    with context.database.write() as connection:
+        connection.execute(insert(t.balances), [balance])
+    moved = {"tenant_id": tenant, "member_id": "m1", "wallet": 5, "points": 0, "spent": 0}
+    parts = [
+        Rows(t.balances, [balance | {"amount": 5}], adding=("amount",)),
+        Rows(
+            t.members,
+            [moved],
+            adding=("wallet", "points", "spent"),
+            keys=("member_id",),
+            after=True,
+        ),
+    ]
+    rows = {
+        "balances": select(b.amount).where(b.tenant_id == tenant, b.account == balance["account"]),
+        "members": select(m.wallet).where(m.tenant_id == tenant, m.member_id == "m1"),
+        "tenants": select(c.event_seq).where(c.tenant_id == tenant),
+    }
+    with context.database.read() as connection:
+        before = connection.execute(rows["tenants"]).scalar_one()
+    later = (["members"] if held == "balances" else []) + (["tenants"] if counted else [])
+    answered: list[Any] = []
+    with context.database.writer.connect() as holder:
+        with holder.begin():
+            holder.execute(rows[held].with_for_update())
+            writing = threading.Thread(
+                target=lambda: answered.append(
+                    context.database.retrying(
+                        lambda: _written_together(context, tenant, parts, counted)
+                    )
+                )
+            )
+            writing.start()
+            _until_waiting(context, "WITH w0 AS (INSERT INTO balances")
+            for name in later:
+                with context.database.write() as other:
+                    assert len(other.execute(rows[name].with_for_update(nowait=True)).all()) == 1
+        writing.join(30)
+    assert not writing.is_alive()
+    with context.database.read() as connection:
+        found = {name: connection.execute(row).scalar_one() for name, row in rows.items()}
+    assert found == {"balances": 5, "members": 5, "tenants": before + counted}
+    # the last number given out before, and after
+    assert answered == [(before, before + 1) if counted else None]
+
+
+def _written_together(
+    context: Context, tenant: str, parts: list[Rows], counted: bool
+) -> tuple[int, int] | None:
+    by = Counters(1, 0, 0, 0)
+    with context.database.write() as connection:
+        counters = write_together(connection, parts, numbering(tenant, by) if counted else None)
+    if not counted:
+        assert counters is None
+        return None
+    assert counters is not None
+    last, _, _ = numbered(counters, by)
+    return last.event, int(counters.event_seq)
+
+
+def _until_waiting(context: Context, start: str) -> None:
+    """Until a statement beginning with `start` waits for a lock."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with context.database.read() as connection:
+            if connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock' AND starts_with(query, :start)"
+                ),
+                {"start": start},
+            ).scalar_one():
+                return
+        time.sleep(0.01)
+    raise AssertionError(f"no statement {start}… waited for a lock")
 
 
 @pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])

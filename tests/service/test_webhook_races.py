@@ -77,7 +77,7 @@ def _stopped_while_written(
 
 def _until_a_commit_waits_for_its_tenant(context: Context) -> None:
     """Until a transaction waits for a lock as it numbers its commit (the tenant's
-    counters, store/tenants.advance_counters)."""
+    counters, store/tenants.numbering)."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         with context.database.read() as connection:
@@ -247,7 +247,7 @@ def test_a_subscription_added_while_a_command_waits_to_commit_gets_its_events(
     tenant = new_tenant(context)
     owner = Principal(tenant, "user:owner", Role.OWNER)
     numbered, go = threading.Event(), threading.Event()
-    numbering = uow_module.advance_counters
+    numbering = uow_module.numbered
 
     def slow(*args: Any) -> Any:
         last = numbering(*args)
@@ -256,7 +256,7 @@ def test_a_subscription_added_while_a_command_waits_to_commit_gets_its_events(
             assert go.wait(30)
         return last
 
-    monkeypatch.setattr(uow_module, "advance_counters", slow)
+    monkeypatch.setattr(uow_module, "numbered", slow)
     hook = SubscriptionIn(url="https://hooks.example/in", event_types=["member.*"])
     added: list[str] = []
     subscribe = threading.Thread(

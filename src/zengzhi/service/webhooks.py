@@ -53,7 +53,7 @@ MAX_SUBSCRIPTIONS = 20
 def changing_subscriptions(uow: UnitOfWork) -> Subscriptions:
     """The tenant's subscriptions, for a command that changes one: their lock taken
     before any of their rows (such commands run one at a time), and the active ones
-    counted again as it commits (store/tenants.py `advance_counters`), which tells every
+    counted again as it commits (store/tenants.py `numbering`), which tells every
     command after it whether to write its events for some."""
     subscriptions = Subscriptions(uow.connection, uow.tenant)
     subscriptions.lock_active()

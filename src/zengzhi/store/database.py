@@ -21,12 +21,14 @@ from sqlalchemy import (
     Dialect,
     Engine,
     Insert,
+    Row,
     Table,
     Update,
     bindparam,
     create_engine,
     event,
     insert,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -123,32 +125,46 @@ class Rows:
     """Rows for one table, all of one tenant, with the same columns, each beginning with
     `tenant_id`: inserted; or with the columns `adding` added to the row already there
     (ON CONFLICT on the primary key; the row's other columns stay as they were); or, with
-    `keys`, the row of the tenant found by those columns updated to the others' values
-    (a row this transaction locked already: the update takes no lock of its own)."""
+    `keys`, the row of the tenant found by those columns updated to the others' values,
+    or by them for the columns `adding` (a row this transaction locked already, or one
+    locked `after`). `after`: an update written after the parts before it in its
+    statement, as a lock taken after theirs must be (docs/service.md, "Lock order")."""
 
     table: Table
     rows: list[dict[str, Any]]
     adding: tuple[str, ...] = ()
     keys: tuple[str, ...] = ()
+    after: bool = False
 
 
-def write_together(connection: Connection, parts: Sequence[Rows]) -> None:
-    """Write several tables' rows. On PostgreSQL they go as one statement, each part an
-    INSERT or UPDATE over arrays inside it (`WITH w0 AS (INSERT …), w1 AS (UPDATE …)
-    INSERT …`), where a statement a part cost a round trip and SQLAlchemy's and
-    psycopg's work for each: a lone order's commit wrote nine tables with ten
-    statements, two now (docs/benchmarks.md, "What a command numbered, in one
-    statement"). PostgreSQL runs a statement's parts in an order it does not promise
-    (the last first, in fact); nothing here depends on it: foreign keys are checked at
-    the statement's end, and a part's rows are written, and locked, in their own order
-    (a balance's account order). Fifty rows or more of a table to insert go by COPY
-    (`insert_rows`), the parts before them sent first; on SQLite each part is its own
-    statement."""
+# A statement (an UPDATE … RETURNING, its parameters named apart from the parts') that
+# `write_together` sends after every part, in the same statement on PostgreSQL
+Then = tuple[Update, Mapping[str, Any]]
+
+
+def write_together(
+    connection: Connection, parts: Sequence[Rows], then: Then | None = None
+) -> Row[Any] | None:
+    """Write several tables' rows, then `then` (its one row returned). On PostgreSQL
+    they go as one statement, each part an INSERT or UPDATE over arrays inside it (`WITH
+    w0 AS (INSERT …), w1 AS (UPDATE …) INSERT …`), where a statement a part cost a round
+    trip and SQLAlchemy's and psycopg's work for each: a lone order's commit wrote nine
+    tables with ten statements, two now (docs/benchmarks.md, "What a command numbered,
+    in one statement"). PostgreSQL runs a statement's parts in an order it does not
+    promise (the statement itself first, then the WITH's parts, the last first, in
+    fact); nothing here depends on it, foreign keys being checked at the statement's end
+    and a part's rows written, and locked, in their own order (a balance's account
+    order), but for a part marked `after` and for `then`: each first counts the rows the
+    parts before it returned, so that it locks nothing before they are all written.
+    Fifty rows or more of a table to insert go by COPY (`insert_rows`), the parts before
+    them sent first; on SQLite each part is its own statement, in order."""
+    if any(part.after and not part.keys for part in parts):
+        raise ValueError("write_together: only an update is written after the others")
     if connection.dialect.name != "postgresql":
         for part in parts:
             if part.rows and part.keys:
                 connection.execute(
-                    _updating(part.table, tuple(part.rows[0]), part.keys),
+                    _updating(part.table, tuple(part.rows[0]), part.keys, part.adding),
                     [{f"b_{name}": value for name, value in row.items()} for row in part.rows],
                 )
             elif part.rows and part.adding:
@@ -156,7 +172,7 @@ def write_together(connection: Connection, parts: Sequence[Rows]) -> None:
                 connection.execute(upserting, part.rows)
             elif part.rows:
                 insert_rows(connection, part.table, part.rows)
-        return
+        return connection.execute(then[0], then[1]).one() if then else None
     together: list[Rows] = []
     for part in parts:
         if part.adding or part.keys or 0 < len(part.rows) < COPY_AT_LEAST:
@@ -165,27 +181,38 @@ def write_together(connection: Connection, parts: Sequence[Rows]) -> None:
             _send_together(connection, together)
             together = []
             insert_rows(connection, part.table, part.rows)
-    _send_together(connection, together)
+    return _send_together(connection, together, then)
 
 
 @functools.cache
-def _updating(table: Table, columns: tuple[str, ...], keys: tuple[str, ...]) -> Update:
-    """UPDATE of the row found by `tenant_id` and `keys`, setting the other `columns`,
-    each given as the parameter `b_` + its name; built once a shape."""
+def _updating(
+    table: Table, columns: tuple[str, ...], keys: tuple[str, ...], adding: tuple[str, ...]
+) -> Update:
+    """UPDATE of the row found by `tenant_id` and `keys`, setting the other `columns`
+    (adding to those of `adding`), each given as the parameter `b_` + its name; built
+    once a shape."""
     found = [table.c[name] == bindparam(f"b_{name}") for name in ("tenant_id", *keys)]
-    values: dict[str, Any] = {name: bindparam(f"b_{name}") for name in columns if name not in keys}
+    values: dict[str, Any] = {
+        name: table.c[name] + bindparam(f"b_{name}") if name in adding else bindparam(f"b_{name}")
+        for name in columns
+        if name not in keys
+    }
     return update(table).where(*found).values(values)
 
 
-def _send_together(connection: Connection, parts: Sequence[Rows]) -> None:
+def _send_together(
+    connection: Connection, parts: Sequence[Rows], then: Then | None = None
+) -> Row[Any] | None:
     parts = [part for part in parts if part.rows]
     if not parts:
-        return
-    shape = tuple((part.table, tuple(part.rows[0]), part.adding, part.keys) for part in parts)
-    statement, processors = _together(shape, connection.dialect)
+        return connection.execute(then[0], then[1]).one() if then else None
+    shape = tuple(
+        (part.table, tuple(part.rows[0]), part.adding, part.keys, part.after) for part in parts
+    )
+    statement, processors = _together(shape, then[0] if then else None, connection.dialect)
     tenant = parts[0].rows[0]["tenant_id"]
-    params: dict[str, Any] = {"tenant_id": tenant}
-    for n, (part, (_, columns, _, _)) in enumerate(zip(parts, shape, strict=True)):
+    params: dict[str, Any] = {"tenant_id": tenant, **(then[1] if then else {})}
+    for n, (part, (_, columns, *_)) in enumerate(zip(parts, shape, strict=True)):
         for column, process in zip(columns, processors[n], strict=True):
             if column == "tenant_id":
                 if any(row["tenant_id"] != tenant for row in part.rows):
@@ -193,21 +220,33 @@ def _send_together(connection: Connection, parts: Sequence[Rows]) -> None:
                 continue
             values = [row[column] for row in part.rows]
             params[f"{column}_{n}"] = [process(one) for one in values] if process else values
-    connection.exec_driver_sql(statement, params)
+    done = connection.exec_driver_sql(statement, params)
+    return done.one() if then else None
+
+
+def _written_before(n: int) -> str:
+    """A condition on the rows the WITH's first `n` parts returned, true once they are
+    written: PostgreSQL checks a condition on them alone before reading any row of the
+    statement it is in (`EXPLAIN`: a one-time filter over their counts), and can count
+    a part's rows only once it has written them all. Not asked, they were written after
+    that statement (tried: PostgreSQL runs the statement itself first)."""
+    return " + ".join(f"(SELECT count(*) FROM w{k})" for k in range(n)) + " >= 0"
 
 
 @functools.lru_cache(maxsize=256)
 def _together(
-    shape: tuple[tuple[Table, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...],
+    shape: tuple[tuple[Table, tuple[str, ...], tuple[str, ...], tuple[str, ...], bool], ...],
+    then: Update | None,
     dialect: Dialect,
 ) -> tuple[str, list[list[Any]]]:
     """The statement for rows of this shape (tables, their columns, what each adds, the
-    keys each updates by), and each column's bind processing (JSON, times in UTC), as
-    its type does in an INSERT. The last part is the statement itself, the others the
-    WITH before it: a statement that returns no rows costs SQLAlchemy no result."""
+    keys each updates by, whether it is written after the parts before it) and `then`,
+    and each column's bind processing (JSON, times in UTC), as its type does in an
+    INSERT. The last part (or `then`) is the statement itself, the others the WITH
+    before it: a statement that returns no rows costs SQLAlchemy no result."""
     parts: list[str] = []
     processors: list[list[Any]] = []
-    for table, columns, adding, keys in shape:
+    for table, columns, adding, keys, after in shape:
         if columns[0] != "tenant_id":  # the one parameter for the tenant, first
             raise ValueError(f"write_together: {table.name}'s rows must begin with tenant_id")
         n = len(parts)
@@ -216,8 +255,16 @@ def _together(
         names = ", ".join(c.name for c in typed)
         source = f"unnest({arrays}) WITH ORDINALITY AS v({names}, i)"
         if keys:
-            sets = ", ".join(f"{c.name} = v.{c.name}" for c in typed if c.name not in keys)
+            sets = ", ".join(
+                f"{c.name} = t.{c.name} + v.{c.name}"
+                if c.name in adding
+                else f"{c.name} = v.{c.name}"
+                for c in typed
+                if c.name not in keys
+            )
             found = " AND ".join(f"t.{key} = v.{key}" for key in keys)
+            if after and n:
+                found += f" AND {_written_before(n)}"
             sql = (
                 f"UPDATE {table.name} AS t SET {sets} FROM {source}"
                 f" WHERE t.tenant_id = %(tenant_id)s AND {found}"
@@ -228,15 +275,19 @@ def _together(
                 f"INSERT INTO {table.name} ({', '.join(columns)})"
                 f" SELECT %(tenant_id)s, {values} FROM {source} ORDER BY v.i"
             )
-        if adding:
+        if adding and not keys:
             primary = ", ".join(column.name for column in table.primary_key.columns)
             sets = ", ".join(f"{one} = {table.name}.{one} + excluded.{one}" for one in adding)
             sql += f" ON CONFLICT ({primary}) DO UPDATE SET {sets}"
         parts.append(sql)
         processors.append([c.type.dialect_impl(dialect).bind_processor(dialect) for c in typed])
-    last = parts.pop()
-    before = ", ".join(f"w{n} AS ({sql})" for n, sql in enumerate(parts))
-    return (f"WITH {before} " if before else "") + last, [[None, *one] for one in processors]
+    if then is not None:
+        parts.append(str(then.where(text(_written_before(len(parts)))).compile(dialect=dialect)))
+    statement = parts.pop()
+    counted = then is not None or any(after for *_, after in shape)
+    returning = " RETURNING 1" if counted else ""
+    before = ", ".join(f"w{n} AS ({sql}{returning})" for n, sql in enumerate(parts))
+    return (f"WITH {before} " if before else "") + statement, [[None, *one] for one in processors]
 
 
 BULK_AT_LEAST = 100  # rows; fewer go one statement each (executemany's pipeline)

@@ -12,14 +12,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, select
+from sqlalchemy import Connection, Row, Select, bindparam, func, select
 
 from zengzhi.core import accounts
 from zengzhi.core.ledger import CNY, Entry, UnbalancedEntry, settling_order, unbalanced
 from zengzhi.store import ledger_days
 from zengzhi.store import tables as t
-from zengzhi.store.database import Rows, write_together
-from zengzhi.store.member_figures import Growth, follow_balances
+from zengzhi.store.database import Rows, Then, write_together
+from zengzhi.store.member_figures import (
+    Growth,
+    follow_balances,
+    moved_members,
+    with_the_balances,
+)
 from zengzhi.store.tenanted import of_tenant
 
 _b = t.balances.c
@@ -221,24 +226,35 @@ class SqlLedger:
         spent: Mapping[str, int] | None = None,
         growth: Growth | None = None,
         first: Sequence[Rows] = (),
-    ) -> None:
+        then: Then | None = None,
+    ) -> Row[Any] | None:
         """Add this command's changes to the balance rows, in account order, and to the
         members' kept wallets and points, with the `spent` totals its orders held back
         and the team performance it grew (store/member_figures.py): the members' rows
         after the balances', as every command locks them (docs/service.md). The rows
         `first` (the commit's held orders, positions and lots, new or changed, and the
         pools' rows) go in the same statement as the balances' (store/database.py
-        write_together)."""
+        write_together), and so does one member's row alone, written after them, and
+        `then` (the tenant's counters, store/uow.py), after everything: what it
+        returned."""
         rows = [
             {"tenant_id": self._tenant, "account": account, "asset": asset, "amount": delta}
             for (account, asset), delta in sorted(self._deltas.items())
             if delta
         ]
+        moved = moved_members(self._deltas, spent, growth)
+        member = with_the_balances(self._tenant, moved, growth)
         # the rows one after the other, in the account order that keeps two commands
-        # from locking the same balances crosswise
-        write_together(self._connection, [*first, Rows(t.balances, rows, adding=("amount",))])
-        follow_balances(self._connection, self._tenant, self._deltas, spent, growth)
+        # from locking the same balances crosswise; a lone member's row after them
+        balances = Rows(t.balances, rows, adding=("amount",))
         self._deltas.clear()
+        if member is not None:
+            return write_together(self._connection, [*first, balances, member], then)
+        if not moved:
+            return write_together(self._connection, [*first, balances], then)
+        write_together(self._connection, [*first, balances])
+        follow_balances(self._connection, self._tenant, moved, growth)
+        return write_together(self._connection, [], then)
 
     def entry_rows(self, first_id: int, at: datetime) -> list[Rows]:
         """The pending entries numbered from `first_id`, as rows to insert (entries,

@@ -11,7 +11,8 @@ not its source's (`differences`). `members.spent` is kept the same way by
 written with them too.
 
 All of them are written in one statement at the command's commit, a member's row after
-another in member order, after the balance rows (`store/ledger.write_balances`): the last
+another in member order, after the balance rows (`store/ledger.write_balances`; one
+member's alone as the last part of the balances' statement, `with_the_balances`): the last
 rows a command locks before the tenant's counters (the lock order, docs/service.md).
 Written earlier, a member's row was held by one transaction while it waited for a pool,
 zone or balance row another held, which at its commit waited for that member's row: a
@@ -31,7 +32,7 @@ from zengzhi.core import accounts
 from zengzhi.core.ledger import CNY
 from zengzhi.rules.distribution import DistributionParams
 from zengzhi.store import tables as t
-from zengzhi.store.database import LostRace, bulk, bulk_update
+from zengzhi.store.database import LostRace, Rows, bulk, bulk_update
 from zengzhi.store.tenanted import of_tenant
 
 _m = t.members.c
@@ -132,20 +133,20 @@ def _grown(params: DistributionParams | None) -> Any:
     )
 
 
-def follow_balances(
-    connection: Connection,
-    tenant: str,
+Moved = tuple[str, int, int, int, int]  # member, wallet, points, spent, team performance
+
+
+def moved_members(
     deltas: Mapping[tuple[str, str], int],
     spent: Mapping[str, int] | None = None,
     growth: Growth | None = None,
-) -> None:
-    """Move the kept wallets and points by what a command posted to members' wallets and
-    holdings (`deltas`: (account, asset) → amount), the spent totals by what its orders
-    held back (`spent`, store/pending.py) and the team performance by what it grew
-    (`growth`, store/network.py): one update a member, in member order (the order two
-    commands lock members in), in one statement. Then, if the command used star levels,
-    each grown member's performance before it must be within its `Growth.bounds`, or the
-    command is run again (`LostRace`)."""
+) -> list[Moved]:
+    """What a command moves of each member's kept figures, in member order (the order two
+    commands lock members in): the wallets and points by what it posted to members'
+    wallets and holdings (`deltas`: (account, asset) → amount), the spent totals by what
+    its orders held back (`spent`, store/pending.py), the team performance by what it
+    grew (`growth`, store/network.py); a member whose level it read is there unmoved,
+    to be locked and checked."""
     grew = growth.added if growth else {}
     bounds = growth.bounds if growth else {}
     seen = growth.seen if growth else {}
@@ -163,22 +164,52 @@ def follow_balances(
         moved.setdefault(member, [0, 0, 0, 0])[3] += amount
     for member in seen:  # written (locked) in the same statement, checked after it
         moved.setdefault(member, [0, 0, 0, 0])
-    rows = [
-        (member, *changes)
-        for member, changes in sorted(moved.items())
-        if any(changes) or member in bounds or member in seen
+    return [
+        (member, wallet, points, spent, grown)
+        for member, (wallet, points, spent, grown) in sorted(moved.items())
+        if wallet or points or spent or grown or member in bounds or member in seen
     ]
-    if rows and not grew and bulk(connection, len(rows)):  # a daily run's: one statement
+
+
+def with_the_balances(tenant: str, moved: list[Moved], growth: Growth | None) -> Rows | None:
+    """One member's row moved by a command that grew no team and used no level (a lone
+    order's buyer, a sale's seller), as the last part of the balances' statement
+    (store/database.py `write_together`), written after the balances as the lock order
+    wants; None when the rows go their own way (`follow_balances`). Several members stay
+    one update after another in member order: an update over arrays would lock them in
+    the order its join finds them."""
+    if len(moved) != 1 or (growth and (growth.added or growth.bounds or growth.seen)):
+        return None
+    member, wallet, points, spent, _ = moved[0]
+    row = {"tenant_id": tenant, "member_id": member, "wallet": wallet, "points": points}
+    return Rows(
+        t.members,
+        [row | {"spent": spent}],
+        adding=("wallet", "points", "spent"),
+        keys=("member_id",),
+        after=True,
+    )
+
+
+def follow_balances(
+    connection: Connection, tenant: str, moved: list[Moved], growth: Growth | None = None
+) -> None:
+    """Write `moved` (`moved_members`): one update a member, in member order, in one
+    statement, after the balance rows. Then, if the command used star levels, each grown
+    member's performance before it must be within its `Growth.bounds`, or the command is
+    run again (`LostRace`)."""
+    grew = growth.added if growth else {}
+    if moved and not grew and bulk(connection, len(moved)):  # a daily run's: one statement
         bulk_update(
             connection,
             t.members,
             {"tenant_id": tenant},
             (("member_id", "text"),),
             (("wallet", "bigint"), ("points", "bigint"), ("spent", "bigint")),
-            [row[:4] for row in rows],
+            [row[:4] for row in moved],
             added=("wallet", "points", "spent"),
         )
-    elif rows:
+    elif moved:
         connection.execute(
             _grown(growth.params if growth else None) if grew else _MOVE,
             [
@@ -190,10 +221,10 @@ def follow_balances(
                     "spent_delta": f,
                 }
                 | ({"grown": g} if grew else {})
-                for m, w, p, f, g in rows
+                for m, w, p, f, g in moved
             ],
         )
-    if growth and (bounds or seen):
+    if growth and (growth.bounds or growth.seen):
         _check_levels(connection, tenant, growth)
 
 

@@ -461,6 +461,10 @@ class SqlModes:
                 members.setdefault(claim.member, set()).add(seq)
         self._whole.add((zone, mode))
 
+    def writing(self) -> bool:
+        """Whether `write` has something to store."""
+        return bool(self._dirty or self._tally)
+
     def write(self) -> None:
         """Store the claims' new amounts owed, in one batch, and the day's tally."""
         self._write_tally()

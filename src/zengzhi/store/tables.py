@@ -91,7 +91,7 @@ tenants = Table(
     # numbers the webhook events (the outbox), like the counters above
     Column("webhook_seq", BigInteger, nullable=False, server_default="0"),
     # the active webhook subscriptions, counted by the commands that change one: a
-    # command reads them only when there is one (store/tenants.py `advance_counters`)
+    # command reads them only when there is one (store/tenants.py `numbering`)
     Column("active_webhooks", Integer, nullable=False, server_default="0"),
 )
 

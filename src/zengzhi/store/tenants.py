@@ -15,6 +15,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Integer,
+    Row,
     Select,
     bindparam,
     exists,
@@ -30,6 +31,7 @@ from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
 from zengzhi.core.errors import DomainError
 from zengzhi.rules.distribution import dividend_period, dividend_run_id
 from zengzhi.store import tables as t
+from zengzhi.store.database import Then
 from zengzhi.store.tenanted import of_tenant, record_of
 
 
@@ -134,24 +136,27 @@ def tenant_time_zone(connection: Connection, tenant: str) -> ZoneInfo:
     return settings_zone(tenant_settings(connection, tenant))
 
 
-def advance_counters(
-    connection: Connection, tenant: str, by: Counters, webhooks_changed: bool = False
-) -> tuple[Counters, dict[str, Any], bool]:
-    """Give out `by` more numbers of each of the tenant's sequences (webhooks apart: see
-    `store_webhook_counter`) and return the last given out before, in one statement that
-    locks the tenant's row: the tenant's commits are numbered in the order they take this
-    lock, so replaying the log in `seq` order repeats history. Also the tenant's settings
-    and whether it has an active webhook subscription, as they stand under that lock
-    (this transaction's own change of them included): most tenants have none, and a
-    command then reads none (store/uow.py). `webhooks_changed`: this command changed a
-    subscription, and counts the active ones again; such commands run one at a time (the
-    tenant's subscriptions lock, store/webhooks.py), so each counts what the one before
+def numbering(tenant: str, by: Counters, webhooks_changed: bool = False) -> Then:
+    """The statement that gives out `by` more numbers of each of the tenant's sequences
+    (webhooks apart: see `store_webhook_counter`), locking the tenant's row: the tenant's
+    commits are numbered in the order they take this lock, so replaying the log in `seq`
+    order repeats history. A command's last (store/uow.py: sent after its other writes,
+    in their statement when it can, store/database.py `write_together`); what it returns
+    is read by `numbered`. `webhooks_changed`: this command changed a subscription, and
+    counts the active ones again; such commands run one at a time (the tenant's
+    subscriptions lock, store/webhooks.py), so each counts what the one before
     committed. The count is a column of the row, not a query in this statement, because
     a query would see the subscriptions as the statement began: one added by a command
     that committed while this one waited for the row would be missed."""
     statement = _ADVANCE_COUNTING_WEBHOOKS if webhooks_changed else _ADVANCE
-    parameters = {"tenant": tenant, "event": by.event, "entry": by.entry, "audit": by.audit}
-    row = connection.execute(statement, parameters).one()
+    return statement, {"tenant": tenant, "event": by.event, "entry": by.entry, "audit": by.audit}
+
+
+def numbered(row: Row[Any], by: Counters) -> tuple[Counters, dict[str, Any], bool]:
+    """What `numbering` returned: the last numbers given out before it, the tenant's
+    settings and whether it has an active webhook subscription, as they stand under the
+    tenant's lock (this transaction's own change of them included): most tenants have
+    none, and a command then reads none (store/uow.py)."""
     last = Counters(
         int(row.event_seq) - by.event,
         int(row.entry_seq) - by.entry,
@@ -163,7 +168,7 @@ def advance_counters(
 
 def store_webhook_counter(connection: Connection, tenant: str, last: int) -> None:
     """The last webhook number given out (how many a command's notices make is known only
-    once they are written, under the lock `advance_counters` took)."""
+    once they are written, under the lock `numbering` took)."""
     statement = update(t.tenants).where(of_tenant(t.tenants, tenant)).values(webhook_seq=last)
     connection.execute(statement)
 

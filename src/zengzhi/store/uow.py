@@ -21,6 +21,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any
 
+from sqlalchemy import Row
+
 from zengzhi.core.days import day_of
 from zengzhi.core.events import Event
 from zengzhi.core.ledger import Entry
@@ -31,7 +33,7 @@ from zengzhi.engine.wire import dump_line, to_wire
 from zengzhi.rules.pool import balance_and_points
 from zengzhi.store import outbox
 from zengzhi.store import tables as t
-from zengzhi.store.database import Database, LostRace, Rows, write_together
+from zengzhi.store.database import Database, LostRace, Rows, Then, write_together
 from zengzhi.store.ledger import SqlLedger
 from zengzhi.store.members import Members
 from zengzhi.store.modes import SqlModes
@@ -42,7 +44,8 @@ from zengzhi.store.pools import SqlPools
 from zengzhi.store.records import SqlMembers, SqlOrders
 from zengzhi.store.tenants import (
     Counters,
-    advance_counters,
+    numbered,
+    numbering,
     settings_zone,
     store_settings,
     store_webhook_counter,
@@ -180,18 +183,20 @@ class UnitOfWork:
         spent = self.pending.take_spent()
         writes: list[Rows] = []
         self.pending.flush(self.connection, writes)
-        self._write_state(spent, writes)
         notifying = bool(self._events or self._published or self._directed)
+        by = Counters(len(self._events), len(self.ledger.pending), len(self._audits), 0)
         if not (notifying or self._audits or self.ledger.pending or self.webhooks_changed):
             # nothing to number (an order created, a setting read…): the tenant's counters
             # are neither locked nor written, so such commands never queue for them
+            self._write_state(spent, writes, None)
             self._transaction.commit()
             self._committed = True
             return
-        by = Counters(len(self._events), len(self.ledger.pending), len(self._audits), 0)
-        last, settings, subscribed = advance_counters(
-            self.connection, self.tenant, by, self.webhooks_changed
+        counters = self._write_state(
+            spent, writes, numbering(self.tenant, by, self.webhooks_changed)
         )
+        assert counters is not None  # `write_together` returns what `then` returned
+        last, settings, subscribed = numbered(counters, by)
         if settings != self.settings and not (self._settings_written or self._distribution.written):
             # Saved by another command after this one read them, and committed before it:
             # numbered after that change, it must have been decided by it (a withdrawal's
@@ -228,15 +233,23 @@ class UnitOfWork:
         self._transaction.commit()
         self._committed = True
 
-    def _write_state(self, spent: Mapping[str, int], writes: list[Rows]) -> None:
+    def _write_state(
+        self, spent: Mapping[str, int], writes: list[Rows], then: Then | None
+    ) -> Row[Any] | None:
         """What the engine changed in the rows it loaded: balances (with the members'
-        kept figures, `spent` and the team performance grown among them), pools, modes.
-        The members' rows are the last a command locks before the counters: the lock
-        order of docs/service.md, which the pools', zones' and balances' rows read (and
-        locked) by the rules meanwhile come before."""
+        kept figures, `spent` and the team performance grown among them), pools, modes;
+        then `then`, the tenant's counters (what it returns). The members' rows are the
+        last a command locks before the counters: the lock order of docs/service.md,
+        which the pools', zones' and balances' rows read (and locked) by the rules
+        meanwhile come before. With no zone's claim or tally to store, the counters go in
+        the balances' statement, after its other parts (store/database.py)."""
         writes += self.pools.changes()
-        self.ledger.write_balances(spent, self.network.growth.take(), first=writes)
+        growth = self.network.growth.take()
+        if not self.modes.writing():
+            return self.ledger.write_balances(spent, growth, writes, then)
+        self.ledger.write_balances(spent, growth, writes)
         self.modes.write()
+        return write_together(self.connection, [], then)
 
     def _log_rows(self, last: int, notify: bool) -> tuple[list[dict[str, Any]], list[Notice]]:
         """The event log's rows, numbered on from `last`, and (when some subscription may
