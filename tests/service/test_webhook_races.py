@@ -47,12 +47,25 @@ def _stopped_while_written(
 
     def slow(connection: Any, tenant_: str) -> list[outbox.Subscription]:
         found = reading(connection, tenant_)
-        if threading.current_thread().name == "command":
+        if threading.current_thread().name == "first":
             read.set()
             assert go.wait(30)
         return found
 
     monkeypatch.setattr(outbox, "active_subscriptions", slow)
+    _while_held(context, command, read, go, stop)
+
+
+def _while_held(
+    context: Context,
+    first: Callable[[], object],
+    held: threading.Event,
+    go: threading.Event,
+    second: Callable[[], object],
+) -> None:
+    """Run `first` (in a thread named so) until it sets `held`, pausing there for `go`
+    with the tenant's lock, then `second` until it waits for that lock, then both to
+    the end: neither may fail."""
     errors: list[BaseException] = []
 
     def run(work: Callable[[], object]) -> None:
@@ -61,18 +74,18 @@ def _stopped_while_written(
         except BaseException as error:  # kept, asserted below
             errors.append(error)
 
-    first = threading.Thread(target=run, args=(command,), name="command")
-    first.start()
-    assert read.wait(30)
-    second = threading.Thread(target=run, args=(stop,), name="stop")
-    second.start()
+    one = threading.Thread(target=run, args=(first,), name="first")
+    one.start()
+    assert held.wait(30)
+    two = threading.Thread(target=run, args=(second,), name="second")
+    two.start()
     try:
         _until_a_commit_waits_for_its_tenant(context)
     finally:
         go.set()
-        first.join(30)
-        second.join(30)
-    assert errors == [] and not first.is_alive() and not second.is_alive()
+        one.join(30)
+        two.join(30)
+    assert errors == [] and not one.is_alive() and not two.is_alive()
 
 
 def _until_a_commit_waits_for_its_tenant(context: Context) -> None:
@@ -246,36 +259,27 @@ def test_a_subscription_added_while_a_command_waits_to_commit_gets_its_events(
     subscriptions as it began (none): the event was written for nobody."""
     tenant = new_tenant(context)
     owner = Principal(tenant, "user:owner", Role.OWNER)
-    numbered, go = threading.Event(), threading.Event()
-    numbering = uow_module.numbered
+    counted, go = threading.Event(), threading.Event()
+    reading = uow_module.numbered  # what the counters' statement returned
 
     def slow(*args: Any) -> Any:
-        last = numbering(*args)
-        if threading.current_thread().name == "subscribe":
-            numbered.set()
+        found = reading(*args)
+        if threading.current_thread().name == "first":
+            counted.set()
             assert go.wait(30)
-        return last
+        return found
 
     monkeypatch.setattr(uow_module, "numbered", slow)
     hook = SubscriptionIn(url="https://hooks.example/in", event_types=["member.*"])
     added: list[str] = []
-    subscribe = threading.Thread(
-        target=lambda: added.append(webhooks.create_subscription(context, owner, hook).id),
-        name="subscribe",
+    _while_held(
+        context,
+        lambda: added.append(webhooks.create_subscription(context, owner, hook).id),
+        counted,
+        go,
+        lambda: members.create_member(context, owner, NewMember(id="m1")),
     )
-    join = threading.Thread(
-        target=lambda: members.create_member(context, owner, NewMember(id="m1")), name="join"
-    )
-    subscribe.start()
-    assert numbered.wait(30)
-    join.start()
-    try:
-        _until_a_commit_waits_for_its_tenant(context)
-    finally:
-        go.set()
-        subscribe.join(30)
-        join.join(30)
-    assert not subscribe.is_alive() and not join.is_alive() and len(added) == 1
+    assert len(added) == 1
     assert _pending_for(context, tenant, added[0]) == 1
     sent: list[httpx.Request] = []
 
