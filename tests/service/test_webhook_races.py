@@ -15,11 +15,12 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.service.conftest import new_tenant
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service import members, orders, payments, pools, wallets, webhooks
+from zengzhi.service.audit import check_ledger
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.members import NewMember
@@ -322,3 +323,10 @@ def test_the_count_of_active_subscriptions_follows_every_change(context: Context
     for one in ids:
         webhooks.delete_subscription(context, owner, one)
     assert _active_counted(context, tenant) == (17, 17)
+    with context.database.write() as connection:
+        assert check_ledger(connection, tenant) == []
+        c = t.tenants.c  # a count gone astray (by hand) is what `zengzhi audit` reports
+        connection.execute(update(t.tenants).where(c.tenant_id == tenant).values(active_webhooks=0))
+        assert [(one.what, one.kept, one.expected) for one in check_ledger(connection, tenant)] == [
+            ("active webhook subscriptions (kept for the commands)", "0", "17")
+        ]

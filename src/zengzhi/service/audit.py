@@ -41,7 +41,7 @@ from zengzhi.store.network import referral_cycles
 from zengzhi.store.orders import spent_differences
 from zengzhi.store.pools import CLOSED
 from zengzhi.store.spill import SpillStore
-from zengzhi.store.tenants import all_tenants
+from zengzhi.store.tenants import active_webhooks_counted, all_tenants
 
 
 class Difference(BaseModel):
@@ -120,6 +120,15 @@ def check_ledger(connection: Connection, tenant: str) -> list[Difference]:
         Difference(what=f"referral cycle: {' → '.join([*ring, ring[0]])}", kept="", expected="")
         for ring in referral_cycles(connection, tenant)
     ]
+    kept_count, counted = active_webhooks_counted(connection, tenant)
+    if kept_count != counted:
+        differences.append(
+            Difference(
+                what="active webhook subscriptions (kept for the commands)",
+                kept=str(kept_count),
+                expected=str(counted),
+            )
+        )
     book = SqlModes(connection, tenant)
     differences += [
         Difference(what=f"mode claims: {problem}", kept="", expected="")

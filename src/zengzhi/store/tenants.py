@@ -166,6 +166,15 @@ def numbered(row: Row[Any], by: Counters) -> tuple[Counters, dict[str, Any], boo
     return last, dict(row.settings), int(row.active_webhooks) > 0
 
 
+def active_webhooks_counted(connection: Connection, tenant: str) -> tuple[int, int]:
+    """The tenant's count of active webhook subscriptions as kept on its row, and as the
+    subscriptions' table has them (`zengzhi audit` reports them apart)."""
+    w, c = t.webhook_subscriptions.c, t.tenants.c
+    kept = connection.execute(select(c.active_webhooks).where(of_tenant(c, tenant))).scalar()
+    counted = select(func.count()).where(of_tenant(w, tenant), w.active.is_(True))
+    return int(kept or 0), int(connection.execute(counted).scalar_one())
+
+
 def store_webhook_counter(connection: Connection, tenant: str, last: int) -> None:
     """The last webhook number given out (how many a command's notices make is known only
     once they are written, under the lock `numbering` took)."""
