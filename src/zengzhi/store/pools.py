@@ -13,7 +13,7 @@ is read or written for the position's other lots, however many it has.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -67,7 +67,10 @@ _POSITIONS = select(t.positions).where(
     _p.pool_id == bindparam("pool"),
     _p.member_id.in_(bindparam("members", expanding=True)),
 )
-_FIRST_TO_EXIT = (  # the whole row: the order that asks reads the position next
+# The first two to exit, whole rows (the order that asks reads the first next): with the
+# second known, the first moving (a buyer who is the first to exit buys again) leaves
+# the first known without reading the index again
+_FIRST_TO_EXIT = (
     select(t.positions)
     .where(
         of_tenant(_p, bindparam("tenant")),
@@ -75,11 +78,11 @@ _FIRST_TO_EXIT = (  # the whole row: the order that asks reads the position next
         _p.exit_key.is_not(None),
     )
     .order_by(_p.exit_key, _p.opened)
-    .limit(1)
+    .limit(2)
 )
-# The members' rows and, in the same statement, the first to exit (marked `first`): a
-# transaction's first read of positions, when the first is not known yet (every order's
-# mint asks for it next: one statement, not two)
+# The members' rows and, in the same statement, the first two to exit (marked `first`):
+# a transaction's first read of positions, when the first is not known yet (every
+# order's mint asks for it next: one statement, not two)
 _first_row = _FIRST_TO_EXIT.subquery()
 _AND_FIRST = union_all(
     select(*t.positions.c, literal(False).label("first")).where(
@@ -246,10 +249,12 @@ class SqlPositions:
         # Members whose row is closed (`opened` 0): it keeps their history (paid, charged)
         # for the next position, and for a reversal's bound.
         self._closed: dict[str, tuple[int, int]] = {}
-        # The first to exit (its key, its `opened`, its member) as this transaction's
-        # writes leave it: every order asks after its mint, and it rarely changes, so
-        # the index is read again only when that position itself moved.
+        # The first and second to exit (each its key, its `opened`, its member; None:
+        # there is none) as this transaction's writes leave them: every order asks after
+        # its mint, and they rarely change, so the index is read again only when the
+        # first moved and the second is not known.
         self._first: tuple[str, int, str] | None = _UNKNOWN
+        self._second: tuple[str, int, str] | None = _UNKNOWN
         # a read of a member not loaded yet: no write held back (store/pending.py) is its
         self._unaffected = UNAFFECTED if pending is not None else {}
 
@@ -307,12 +312,7 @@ class SqlPositions:
             ).all()
         else:
             rows = self._connection.execute(_AND_FIRST, params).all()
-            first = next((row for row in rows if row.first), None)
-            self._first = (
-                None if first is None else (first.exit_key, int(first.opened), first.member_id)
-            )
-            if first is not None and first.member_id not in self._loaded:
-                self._keep(first.member_id, first)
+            self._ahead([row for row in rows if row.first])
         found = {row.member_id: row for row in rows if not getattr(row, "first", False)}
         for member in members:
             self._keep(member, found.get(member))
@@ -343,15 +343,46 @@ class SqlPositions:
         paid, charged = self.history(member)
         self._keep_closed(member, paid, charged + fen)
 
+    def _ahead(self, rows: Sequence[Any]) -> None:
+        """The first two to exit as the index gave them (`_FIRST_TO_EXIT`), kept."""
+        ahead = sorted((row.exit_key, int(row.opened), row.member_id) for row in rows)
+        self._first, self._second = (*ahead, None, None)[:2]
+        for row in rows:
+            if row.member_id not in self._loaded:
+                self._keep(row.member_id, row)  # held writes were flushed before the read
+
     def _moved(self, member: str, key: str | None, opened: int) -> None:
-        """Keep `_first` true after a write of `member`'s exit key."""
-        first = self._first
+        """Keep `_first` and `_second` true after a write of `member`'s exit key (None:
+        it has none now). Only the positions ahead of the others are known: when the
+        first falls behind the second, or the second falls back, the one after is the
+        index's to say."""
+        first, second = self._first, self._second
         if first is _UNKNOWN:
             return
+        moved = None if key is None else (key, opened, member)
         if first is not None and first[2] == member:
-            self._first = _UNKNOWN  # the first moved: the next is the index's to say
-        elif key is not None and (first is None or (key, opened) < first[:2]):
-            self._first = (key, opened, member)
+            if second is _UNKNOWN:
+                self._first = _UNKNOWN
+            elif moved is not None and (second is None or moved < second):
+                self._first = moved  # still the first; the second stays
+            elif second is None:
+                self._first = None  # it was the only one, and has no key now
+            else:  # the second is the first now; the next is not known
+                self._first, self._second = second, _UNKNOWN
+        elif first is not None and second not in (None, _UNKNOWN) and second[2] == member:
+            if moved is not None and moved < first:
+                self._first, self._second = moved, first
+            elif moved is not None and moved < second:
+                self._second = moved  # still the second
+            else:
+                self._second = _UNKNOWN
+        elif moved is not None:
+            if first is None:  # no position had a key: it is the only one
+                self._first, self._second = moved, None
+            elif moved < first:
+                self._first, self._second = moved, first
+            elif second is not _UNKNOWN and (second is None or moved < second):
+                self._second = moved
 
     def _keep_closed(self, member: str, paid: int, charged: int) -> None:
         """Write a closed row holding the member's history (or nothing, if it is empty)."""
@@ -431,18 +462,17 @@ class SqlPositions:
 
     def first_to_exit(self) -> Position | None:
         if self._first is _UNKNOWN:
-            row = self._connection.execute(
-                _FIRST_TO_EXIT, {"tenant": self._tenant, "pool": self._pool}
-            ).first()
-            self._first = None if row is None else (row.exit_key, int(row.opened), row.member_id)
-            if row is not None and row.member_id not in self._loaded:
-                self._keep(row.member_id, row)  # held writes were flushed before the read
+            self._ahead(
+                self._connection.execute(
+                    _FIRST_TO_EXIT, {"tenant": self._tenant, "pool": self._pool}
+                ).all()
+            )
         return None if self._first is None else self.get(self._first[2])
 
     def reindex(self, exit_multiple: Ratio | None) -> None:
         """A new exit multiple moves every threshold: recompute every key (O(n), rare)."""
         self._multiple = exit_multiple
-        self._first = _UNKNOWN
+        self._first = self._second = _UNKNOWN
         c = t.positions.c
         rows = self._connection.execute(
             select(t.positions).where(self._where(), c.opened != CLOSED)
