@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -29,7 +30,7 @@ from cryptography.fernet import Fernet
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, event, select, text
 
 from tests import server_process
 from tests.declared import DeclaredStatuses
@@ -101,6 +102,22 @@ def context(database: Database, clock: Clock, tmp_path: Path) -> Context:
 
 
 _tenants = itertools.count(1)
+
+
+def until_a_statement_waits(database: Database, start: str) -> None:
+    """Until a statement beginning with `start` waits for a lock (PostgreSQL), for a race
+    test to act while it does; fails after 30 seconds."""
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND wait_event_type = 'Lock' AND starts_with(query, :start)"
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with database.read() as connection:
+            if connection.execute(waiting, {"start": start}).scalar_one():
+                return
+        time.sleep(0.01)
+    raise AssertionError(f"no statement {start}… waited for a lock")
 
 
 def new_tenant(context: Context, prefix: str = "t") -> str:

@@ -6,7 +6,6 @@ import json
 import random
 import secrets
 import threading
-import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, event, insert, make_url, select, text, update
 from typer.testing import CliRunner
 
-from tests.service.conftest import Api, new_tenant
+from tests.service.conftest import Api, new_tenant, until_a_statement_waits
 from zengzhi.cli import app
 from zengzhi.core.events import CompleteOrder, OrderLine
 from zengzhi.core.ledger import CNY, Entry, entry
@@ -401,7 +400,7 @@ def test_rows_written_after_the_others_are_locked_only_once_those_are_written(
                 )
             )
             writing.start()
-            _until_waiting(context, "WITH w0 AS (INSERT INTO balances")
+            until_a_statement_waits(context.database, "WITH w0 AS (INSERT INTO balances")
             for name in later:
                 with context.database.write() as other:
                     assert len(other.execute(rows[name].with_for_update(nowait=True)).all()) == 1
@@ -426,23 +425,6 @@ def _written_together(
     assert counters is not None
     last, _, _ = numbered(counters, by)
     return last.event, int(counters.event_seq)
-
-
-def _until_waiting(context: Context, start: str) -> None:
-    """Until a statement beginning with `start` waits for a lock."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with context.database.read() as connection:
-            if connection.execute(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                    " AND wait_event_type = 'Lock' AND starts_with(query, :start)"
-                ),
-                {"start": start},
-            ).scalar_one():
-                return
-        time.sleep(0.01)
-    raise AssertionError(f"no statement {start}… waited for a lock")
 
 
 @pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])

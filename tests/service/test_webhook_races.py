@@ -9,7 +9,6 @@ PostgreSQL (SQLite runs one writer at a time: it cannot interleave)."""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from tests.service.conftest import new_tenant
+from tests.service.conftest import new_tenant, until_a_statement_waits
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.service import members, orders, payments, pools, wallets, webhooks
 from zengzhi.service.audit import check_ledger
@@ -81,28 +80,12 @@ def _while_held(
     two = threading.Thread(target=run, args=(second,), name="second")
     two.start()
     try:
-        _until_a_commit_waits_for_its_tenant(context)
+        until_a_statement_waits(context.database, "UPDATE tenants SET event_seq")
     finally:
         go.set()
         one.join(30)
         two.join(30)
     assert errors == [] and not one.is_alive() and not two.is_alive()
-
-
-def _until_a_commit_waits_for_its_tenant(context: Context) -> None:
-    """Until a transaction waits for a lock as it numbers its commit (the tenant's
-    counters, store/tenants.numbering)."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with context.database.read() as connection:
-            waiting = connection.exec_driver_sql(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                " AND wait_event_type = 'Lock' AND query LIKE 'UPDATE tenants SET event_seq%%'"
-            ).scalar_one()
-        if waiting:
-            return
-        time.sleep(0.01)
-    raise AssertionError("the stop never waited for the tenant's lock")
 
 
 def _pending_for(context: Context, tenant: str, subscription: str) -> int:

@@ -246,15 +246,15 @@ class SqlLedger:
         member = with_the_balances(self._tenant, moved, growth)
         # the rows one after the other, in the account order that keeps two commands
         # from locking the same balances crosswise; a lone member's row after them
-        balances = Rows(t.balances, rows, adding=("amount",))
+        parts = [*first, Rows(t.balances, rows, adding=("amount",))]
         self._deltas.clear()
         if member is not None:
-            return write_together(self._connection, [*first, balances, member], then)
-        if not moved:
-            return write_together(self._connection, [*first, balances], then)
-        write_together(self._connection, [*first, balances])
-        follow_balances(self._connection, self._tenant, moved, growth)
-        return write_together(self._connection, [], then)
+            parts.append(member)
+        elif moved:  # several members, or a grown team: their own statements between
+            write_together(self._connection, parts)
+            follow_balances(self._connection, self._tenant, moved, growth)
+            parts = []
+        return write_together(self._connection, parts, then)
 
     def entry_rows(self, first_id: int, at: datetime) -> list[Rows]:
         """The pending entries numbered from `first_id`, as rows to insert (entries,
