@@ -52,10 +52,11 @@ _TABLE = re.compile(
 )
 _LISTED = re.compile(r'\s*,\s*"?(\w+)"?(?:\s+AS\s+"?(\w+)"?)?')
 _INSERT = re.compile(r'^\s*INSERT INTO\s+"?(\w+)"?\s*\(([^)]*)\)\s*VALUES\s*\((.*?)\)', re.S)
-# many rows in one statement (store/database.py write_together): the values a SELECT over
-# arrays, the tenant one parameter for them all
+# rows in one statement (store/database.py write_together): the values a SELECT over
+# arrays, or over one row's parameters, the tenant one parameter for them all
 _INSERT_SELECT = re.compile(
-    r'^\s*INSERT INTO\s+"?(\w+)"?\s*\(([^)]*)\)\s*SELECT\s+(.*?)\s+FROM\s+unnest\(', re.S
+    r'^\s*INSERT INTO\s+"?(\w+)"?\s*\(([^)]*)\)\s*SELECT\s+(.*?)\s+FROM\s+(?:unnest|\(SELECT)\b',
+    re.S,
 )
 
 
@@ -212,6 +213,12 @@ def test_the_checker_refuses_what_citus_could_not_route() -> None:
     )
     assert problem(many, [{"t": "a", "a": ["x", "y"]}]) is None
     assert problem(many.replace("tenant_id", "asset"), [{"t": "a", "a": ["x"]}]) is not None
+    one = (
+        "INSERT INTO balances (tenant_id, account) SELECT %(t)s, v.account"
+        " FROM (SELECT %(a)s::TEXT AS account, 1 AS i) AS v ORDER BY v.i"
+    )
+    assert problem(one, [{"t": "a", "a": "x"}]) is None
+    assert problem(one.replace("tenant_id", "asset"), [{"t": "a", "a": "x"}]) is not None
     together = f"WITH w0 AS ({many}) {many.replace('balances', 'ledger_days')}"
     assert problem(together, [{"t": "a", "a": ["x", "y"]}]) is None
     unscoped = together.replace("ledger_days (tenant_id", "ledger_days (asset")

@@ -207,19 +207,22 @@ def _send_together(
     if not parts:
         return connection.execute(then[0], then[1]).one() if then else None
     shape = tuple(
-        (part.table, tuple(part.rows[0]), part.adding, part.keys, part.after) for part in parts
+        (part.table, tuple(part.rows[0]), part.adding, part.keys, part.after, len(part.rows) == 1)
+        for part in parts
     )
     statement, processors = _together(shape, then[0] if then else None, connection.dialect)
     tenant = parts[0].rows[0]["tenant_id"]
     params: dict[str, Any] = {"tenant_id": tenant, **(then[1] if then else {})}
-    for n, (part, (_, columns, *_)) in enumerate(zip(parts, shape, strict=True)):
+    for n, (part, (_, columns, *_, single)) in enumerate(zip(parts, shape, strict=True)):
         for column, process in zip(columns, processors[n], strict=True):
             if column == "tenant_id":
                 if any(row["tenant_id"] != tenant for row in part.rows):
                     raise ValueError("write_together: rows of more than one tenant")
                 continue
             values = [row[column] for row in part.rows]
-            params[f"{column}_{n}"] = [process(one) for one in values] if process else values
+            if process:
+                values = [process(one) for one in values]
+            params[f"{column}_{n}"] = values[0] if single else values
     done = connection.exec_driver_sql(statement, params)
     return done.one() if then else None
 
@@ -235,25 +238,36 @@ def _written_before(n: int) -> str:
 
 @functools.lru_cache(maxsize=256)
 def _together(
-    shape: tuple[tuple[Table, tuple[str, ...], tuple[str, ...], tuple[str, ...], bool], ...],
+    shape: tuple[tuple[Table, tuple[str, ...], tuple[str, ...], tuple[str, ...], bool, bool], ...],
     then: Update | None,
     dialect: Dialect,
 ) -> tuple[str, list[list[Any]]]:
     """The statement for rows of this shape (tables, their columns, what each adds, the
-    keys each updates by, whether it is written after the parts before it) and `then`,
-    and each column's bind processing (JSON, times in UTC), as its type does in an
-    INSERT. The last part (or `then`) is the statement itself, the others the WITH
-    before it: a statement that returns no rows costs SQLAlchemy no result."""
+    keys each updates by, whether it is written after the parts before it, whether it is
+    one row) and `then`, and each column's bind processing (JSON, times in UTC), as its
+    type does in an INSERT. The last part (or `then`) is the statement itself, the
+    others the WITH before it: a statement that returns no rows costs SQLAlchemy no
+    result. A part of one row takes a parameter a column, not an array: psycopg dumps
+    an array element by element in Python, which cost a lone order more than any of
+    its statements' other work (docs/benchmarks.md, "One row, one parameter")."""
     parts: list[str] = []
     processors: list[list[Any]] = []
-    for table, columns, adding, keys, after in shape:
+    for table, columns, adding, keys, after, single in shape:
         if columns[0] != "tenant_id":  # the one parameter for the tenant, first
             raise ValueError(f"write_together: {table.name}'s rows must begin with tenant_id")
         n = len(parts)
         typed = [table.c[name] for name in columns[1:]]
-        arrays = ", ".join(f"%({c.name}_{n})s::{c.type.compile(dialect=dialect)}[]" for c in typed)
-        names = ", ".join(c.name for c in typed)
-        source = f"unnest({arrays}) WITH ORDINALITY AS v({names}, i)"
+        if single:
+            values = ", ".join(
+                f"%({c.name}_{n})s::{c.type.compile(dialect=dialect)} AS {c.name}" for c in typed
+            )
+            source = f"(SELECT {values}, 1 AS i) AS v"
+        else:
+            arrays = ", ".join(
+                f"%({c.name}_{n})s::{c.type.compile(dialect=dialect)}[]" for c in typed
+            )
+            names = ", ".join(c.name for c in typed)
+            source = f"unnest({arrays}) WITH ORDINALITY AS v({names}, i)"
         if keys:
             sets = ", ".join(
                 f"{c.name} = t.{c.name} + v.{c.name}"
@@ -284,7 +298,7 @@ def _together(
     if then is not None:
         parts.append(str(then.where(text(_written_before(len(parts)))).compile(dialect=dialect)))
     statement = parts.pop()
-    counted = then is not None or any(after for *_, after in shape)
+    counted = then is not None or any(after for *_, after, _ in shape)
     returning = " RETURNING 1" if counted else ""
     before = ", ".join(f"w{n} AS ({sql}{returning})" for n, sql in enumerate(parts))
     return (f"WITH {before} " if before else "") + statement, [[None, *one] for one in processors]
