@@ -400,6 +400,9 @@ class Database:
             # for about one request in ten (579 sessions for 3,000 orders; 34 now)
             self.writer = create_engine(url, pool_size=30, max_overflow=10, pool_pre_ping=True)
             self.reader = self.writer
+        # each tenant's settings as this process last saw them kept: a command begins
+        # with them and checks them before it keeps or answers anything (store/uow.py)
+        self.known_settings: dict[str, dict[str, Any]] = {}
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

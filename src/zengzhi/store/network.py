@@ -25,7 +25,7 @@ that no binding commits between its reading of a chain and its own commit.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -450,11 +450,16 @@ class SqlDistribution:
     `settings` are the tenant's as the unit of work read them when the command began."""
 
     def __init__(
-        self, connection: Connection, tenant: str, settings: Mapping[str, Any] | None
+        self,
+        connection: Connection,
+        tenant: str,
+        settings: Mapping[str, Any] | None,
+        check: Callable[[dict[str, Any]], None],
     ) -> None:
         self._connection = connection
         self._tenant = tenant
         self._settings = settings
+        self._check = check  # the settings kept, read locked, before they are changed
         self._params: DistributionParams | None = None
         self._loaded = False
         self.written = False  # this command saved new settings (`configure`)
@@ -476,6 +481,7 @@ class SqlDistribution:
         row = self._connection.execute(
             select(c.settings).where(of_tenant(c, self._tenant)).with_for_update()
         ).one()
+        self._check(dict(row.settings or {}))
         self._connection.execute(
             update(t.tenants)
             .where(of_tenant(c, self._tenant))

@@ -22,8 +22,10 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Row
+from sqlalchemy.exc import DBAPIError
 
 from zengzhi.core.days import day_of
+from zengzhi.core.errors import DomainError
 from zengzhi.core.events import Event
 from zengzhi.core.ledger import Entry
 from zengzhi.engine.engine import Engine, Outcome
@@ -54,6 +56,8 @@ from zengzhi.store.tenants import (
 from zengzhi.store.wanted import Wanted
 from zengzhi.store.withdrawals import SqlWithdrawals, Withdrawals
 
+KNOWN_SETTINGS = 10_000  # tenants whose settings a process keeps; past that it forgets all
+
 
 class UnitOfWork:
     def __init__(self, database: Database, tenant: str, now: datetime) -> None:
@@ -69,11 +73,17 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self.connection = self.database.writer.connect()
         self._transaction = self.connection.begin()
-        # the tenant's settings as the command began, read once (None: no such tenant);
-        # checked again at commit (`commit`)
-        self.settings = tenant_settings(self.connection, self.tenant)
+        # the tenant's settings as the command began (None: no such tenant): as this
+        # process last saw them kept, or read; checked again before anything the command
+        # did is kept or answered (`_check_settings`)
+        self.settings = self.database.known_settings.get(self.tenant)
+        self._known = self.settings is not None
+        if self.settings is None:
+            self.settings = tenant_settings(self.connection, self.tenant)
         self._settings_written = False
-        self._distribution = SqlDistribution(self.connection, self.tenant, self.settings)
+        self._distribution = SqlDistribution(
+            self.connection, self.tenant, self.settings, self._check_settings
+        )
         self.ledger = SqlLedger(self.connection, self.tenant)
         held: dict[str, OrderRow] = {}  # the orders this transaction locked or wrote
         self.pending = Pending(self.tenant)  # and the writes it holds back
@@ -118,10 +128,43 @@ class UnitOfWork:
         trace: TracebackType | None,
     ) -> None:
         try:
+            if isinstance(error, DomainError) and self._known:
+                # a refusal decided on settings this process knew: only if they are
+                # still kept so (another server may have saved new ones)
+                self._check_settings(None)
             if not self._committed:
                 self._transaction.rollback()
         finally:
             self.connection.close()
+
+    def _check_settings(self, kept: dict[str, Any] | None) -> None:
+        """Run the command again, whole (`LostRace`), if the tenant's settings it began
+        with are not the ones kept (`kept`, or read now when None): saved meanwhile by
+        another command, or by another process after this one last saw them. Called
+        before its first change of them (`kept` read locked: nothing else changes them
+        after), at a commit that numbers nothing, and on a refusal; a commit that
+        numbers compares them under the tenant's lock (`commit`). What it finds is
+        what this process's next command begins with."""
+        if self._settings_written or self._distribution.written:
+            return  # checked before the first change, and held locked since
+        if kept is None:
+            try:
+                kept = tenant_settings(self.connection, self.tenant)
+            except DBAPIError:  # the transaction failed: the next command reads them
+                self.database.known_settings.pop(self.tenant, None)
+                return
+        self._know(kept)
+        if kept != self.settings:
+            raise LostRace("the tenant's settings")
+
+    def _know(self, settings: dict[str, Any] | None) -> None:
+        known = self.database.known_settings
+        if settings is None:
+            known.pop(self.tenant, None)
+            return
+        if len(known) >= KNOWN_SETTINGS and self.tenant not in known:
+            known.clear()
+        known[self.tenant] = settings
 
     def _lock_wanted(self) -> None:
         """The pools, then the zones, a group wants, locked right after its orders: before
@@ -132,6 +175,7 @@ class UnitOfWork:
     def store_settings(self, settings: dict[str, Any]) -> None:
         """Save the tenant's settings: a command that changes them, having read them with
         the tenant's row locked (`service/tenants.load_settings(lock=True)`)."""
+        self._check_settings(tenant_settings(self.connection, self.tenant))
         store_settings(self.connection, self.tenant, settings)
         self._settings_written = True
 
@@ -189,6 +233,8 @@ class UnitOfWork:
             # nothing to number (an order created, a setting read…): the tenant's counters
             # are neither locked nor written, so such commands never queue for them
             self._write_state(spent, writes, None)
+            if self._known:
+                self._check_settings(None)
             self._transaction.commit()
             self._committed = True
             return
@@ -197,12 +243,11 @@ class UnitOfWork:
         )
         assert counters is not None  # `write_together` returns what `then` returned
         last, settings, subscribed = numbered(counters, by)
-        if settings != self.settings and not (self._settings_written or self._distribution.written):
-            # Saved by another command after this one read them, and committed before it:
-            # numbered after that change, it must have been decided by it (a withdrawal's
-            # auto-approval and fee, an order's commissions, which the log's replay
-            # applies by the change). Run again, whole, it reads them as they are now.
-            raise LostRace("the tenant's settings")
+        # Saved by another command after this one read them, and committed before it:
+        # numbered after that change, it must have been decided by it (a withdrawal's
+        # auto-approval and fee, an order's commissions, which the log's replay applies
+        # by the change). Run again, whole, it reads them as they are now.
+        self._check_settings(settings)
         # read under the tenant's lock, a statement after it (so as it stands now): a
         # subscription added or stopped by a command that committed before is seen so
         # (the counters' row said whether there is one, as that command left it); what
@@ -232,6 +277,8 @@ class UnitOfWork:
             store_webhook_counter(self.connection, self.tenant, webhook)
         self._transaction.commit()
         self._committed = True
+        if self._settings_written or self._distribution.written:
+            self._know(settings)  # this command's own, kept now
 
     def _write_state(
         self, spent: Mapping[str, int], writes: list[Rows], then: Then | None
