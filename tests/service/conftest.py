@@ -104,12 +104,14 @@ def context(database: Database, clock: Clock, tmp_path: Path) -> Context:
 _tenants = itertools.count(1)
 
 
-def until_a_statement_waits(database: Database, start: str) -> None:
-    """Until a statement beginning with `start` waits for a lock (PostgreSQL), for a race
-    test to act while it does; fails after 30 seconds."""
+def until_a_statement_waits(database: Database, start: str, anywhere: bool = False) -> None:
+    """Until a statement beginning with `start` (or holding it, `anywhere`: a part of a
+    statement of several, store/database.py write_together) waits for a lock
+    (PostgreSQL), for a race test to act while it does; fails after 30 seconds."""
+    found = "strpos(query, :start) > 0" if anywhere else "starts_with(query, :start)"
     waiting = text(
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-        " AND wait_event_type = 'Lock' AND starts_with(query, :start)"
+        f" AND wait_event_type = 'Lock' AND {found}"
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -259,9 +259,8 @@ def test_a_subscribed_tenants_order_reads_its_subscriptions_once_under_its_lock(
         for pair in _tables_and_verbs(one)
     ]
     counters = verbs.index(("update", "tenants"))
-    assert [n for n, pair in enumerate(verbs) if pair == ("select", "webhook_subscriptions")] == [
-        counters + 1
-    ]
+    [read] = [n for n, pair in enumerate(verbs) if pair == ("select", "webhook_subscriptions")]
+    assert read > counters
     d = t.webhook_deliveries.c
     with context.database.read() as connection:
         written = connection.execute(

@@ -353,25 +353,107 @@ def test_rows_updated_together_are_found_by_their_keys_in_their_tenant_only(
     assert {tuple(row) for row in kept} == expected
 
 
+@pytest.mark.parametrize("entries", [1, 3, COPY_AT_LEAST])
+def test_rows_numbered_by_the_counters_follow_on_from_them(context: Context, entries: int) -> None:
+    """`Then`'s rows: each numbered column kept as the number its counter had before the
+    statement plus the row's own (1, 2, …), in the statement that numbers them on
+    PostgreSQL (after it when they are many enough for COPY, and on SQLite); a second
+    command's follow the first's, the parts before the counters written too."""
+    tenant = new_tenant(context)
+    at = datetime(2026, 12, 6, 8, tzinfo=UTC)
+    e, p, a, c = t.entries.c, t.postings.c, t.audit_log.c, t.tenants.c
+    with context.database.read() as connection:
+        first = connection.execute(
+            select(c.entry_seq, c.audit_seq).where(c.tenant_id == tenant)
+        ).one()
+    day = {"tenant_id": tenant, "day": at.date(), "account": "x", "asset": CNY, "amount": 1}
+    for round_ in range(2):
+        entry_rows = [
+            {
+                "tenant_id": tenant,
+                "entry_id": n,
+                "cause": f"c{round_}-{n}",
+                "kind": "test",
+                "rule": "test",
+                "params": {},
+                "corrects": None,
+                "at": at,
+            }
+            for n in range(1, entries + 1)
+        ]
+        postings = [
+            {"tenant_id": tenant, "entry_id": n, "n": k, "account": "x", "asset": CNY, "amount": k}
+            for n in range(1, entries + 1)
+            for k in (0, 1)
+        ]
+        audit = {"actor": "test", "action": "test", "target": None}
+        audit |= {"before": None, "after": None, "reason": str(round_)}
+        to_number = [
+            Rows(t.entries, entry_rows),
+            Rows(t.postings, postings),
+            Rows(t.audit_log, [{"tenant_id": tenant, "audit_id": 1, "at": at, **audit}]),
+        ]
+        by = Counters(0, entries, 1, 0)
+        with context.database.write() as connection:
+            returned = write_together(
+                connection,
+                [Rows(t.ledger_days, [day], adding=("amount",))],
+                numbering(tenant, by, rows=to_number),
+            )
+        assert returned is not None
+        assert (returned.entry_seq, returned.audit_seq) == (
+            first.entry_seq + entries * (round_ + 1),
+            first.audit_seq + round_ + 1,
+        )
+    with context.database.read() as connection:
+        kept = connection.execute(
+            select(e.entry_id, e.cause).where(e.tenant_id == tenant).order_by(e.entry_id)
+        ).all()
+        posted = connection.execute(
+            select(p.entry_id, p.n).where(p.tenant_id == tenant).order_by(p.entry_id, p.n)
+        ).all()
+        audited = connection.execute(
+            select(a.audit_id, a.reason)
+            .where(a.tenant_id == tenant, a.actor == "test")
+            .order_by(a.audit_id)
+        ).all()
+        total = connection.execute(
+            select(t.ledger_days.c.amount).where(t.ledger_days.c.tenant_id == tenant)
+        ).scalar_one()
+    numbers = [first.entry_seq + n for n in range(1, 2 * entries + 1)]
+    causes = [f"c{one}-{n}" for one in range(2) for n in range(1, entries + 1)]
+    assert [tuple(row) for row in kept] == list(zip(numbers, causes, strict=True))
+    assert [tuple(row) for row in posted] == [(n, k) for n in numbers for k in (0, 1)]
+    assert [tuple(row) for row in audited] == [
+        (first.audit_seq + 1, "0"),
+        (first.audit_seq + 2, "1"),
+    ]
+    assert total == 2
+
+
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 @pytest.mark.parametrize(
-    ("held", "counted"), [("balances", False), ("balances", True), ("members", True)]
+    ("held", "counted"),
+    [("balances", False), ("balances", True), ("members", True), ("tenants", True)],
 )
 def test_rows_written_after_the_others_are_locked_only_once_those_are_written(
     context: Context, held: str, counted: bool
 ) -> None:
-    """`after` and `then`: a member's row is locked after the balances, and the tenant's
-    counters after both, in one statement (the lock order, docs/service.md). A balance
-    (or the member's row) held by another transaction keeps the statement waiting, and
-    meanwhile what comes after it is free (a `NOWAIT` lock of it succeeds); left to
-    PostgreSQL's own order, the statement itself (the counters) and then the WITH's
-    parts, the last first, were written before it and held while it waited (tried)."""
+    """`after` and `then`: a member's row is locked after the balances, the tenant's
+    counters after both, and the rows they number (with a day's totals) after those, in
+    one statement (the lock order, docs/service.md). A balance (or the member's row, or
+    the tenant's) held by another transaction keeps the statement waiting, and meanwhile
+    what comes after it is free (a `NOWAIT` lock of it succeeds); left to PostgreSQL's
+    own order, the statement itself (the counters) and then the WITH's parts, the last
+    first, were written before it and held while it waited (tried)."""
     tenant = new_tenant(context)
     members.create_member(context, Principal(tenant, "user:owner", Role.OWNER), NewMember(id="m1"))
-    b, m, c = t.balances.c, t.members.c, t.tenants.c
+    b, m, c, d = t.balances.c, t.members.c, t.tenants.c, t.ledger_days.c
     balance = {"tenant_id": tenant, "account": "member:m1:wallet", "asset": CNY, "amount": 0}
+    day = {"tenant_id": tenant, "day": date(2026, 12, 6), "account": "x", "asset": CNY}
     with context.database.write() as connection:
         connection.execute(insert(t.balances), [balance])
+        connection.execute(insert(t.ledger_days), [day | {"amount": 1}])
     moved = {"tenant_id": tenant, "member_id": "m1", "wallet": 5, "points": 0, "spent": 0}
     parts = [
         Rows(t.balances, [balance | {"amount": 5}], adding=("amount",)),
@@ -387,10 +469,12 @@ def test_rows_written_after_the_others_are_locked_only_once_those_are_written(
         "balances": select(b.amount).where(b.tenant_id == tenant, b.account == balance["account"]),
         "members": select(m.wallet).where(m.tenant_id == tenant, m.member_id == "m1"),
         "tenants": select(c.event_seq).where(c.tenant_id == tenant),
+        "ledger_days": select(d.amount).where(d.tenant_id == tenant, d.account == "x"),
     }
     with context.database.read() as connection:
         before = connection.execute(rows["tenants"]).scalar_one()
-    later = (["members"] if held == "balances" else []) + (["tenants"] if counted else [])
+    order = list(rows)
+    later = [name for name in order[order.index(held) + 1 :] if counted or name == "members"]
     answered: list[Any] = []
     with context.database.writer.connect() as holder:
         with holder.begin():
@@ -398,7 +482,7 @@ def test_rows_written_after_the_others_are_locked_only_once_those_are_written(
             writing = threading.Thread(
                 target=lambda: answered.append(
                     context.database.retrying(
-                        lambda: _written_together(context, tenant, parts, counted)
+                        lambda: _written_together(context, tenant, parts, counted, day)
                     )
                 )
             )
@@ -411,17 +495,25 @@ def test_rows_written_after_the_others_are_locked_only_once_those_are_written(
     assert not writing.is_alive()
     with context.database.read() as connection:
         found = {name: connection.execute(row).scalar_one() for name, row in rows.items()}
-    assert found == {"balances": 5, "members": 5, "tenants": before + counted}
+    assert found == {
+        "balances": 5,
+        "members": 5,
+        "tenants": before + counted,
+        "ledger_days": 1 + 2 * counted,
+    }
     # the last number given out before, and after
     assert answered == [(before, before + 1) if counted else None]
 
 
 def _written_together(
-    context: Context, tenant: str, parts: list[Rows], counted: bool
+    context: Context, tenant: str, parts: list[Rows], counted: bool, day: dict[str, Any]
 ) -> tuple[int, int] | None:
     by = Counters(1, 0, 0, 0)
+    then = numbering(
+        tenant, by, rows=[Rows(t.ledger_days, [day | {"amount": 2}], adding=("amount",))]
+    )
     with context.database.write() as connection:
-        counters = write_together(connection, parts, numbering(tenant, by) if counted else None)
+        counters = write_together(connection, parts, then if counted else None)
     if not counted:
         assert counters is None
         return None

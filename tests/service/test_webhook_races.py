@@ -80,7 +80,7 @@ def _while_held(
     two = threading.Thread(target=run, args=(second,), name="second")
     two.start()
     try:
-        until_a_statement_waits(context.database, "UPDATE tenants SET event_seq")
+        until_a_statement_waits(context.database, "UPDATE tenants SET event_seq", anywhere=True)
     finally:
         go.set()
         one.join(30)

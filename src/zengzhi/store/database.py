@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -128,51 +128,66 @@ class Rows:
     `keys`, the row of the tenant found by those columns updated to the others' values,
     or by them for the columns `adding` (a row this transaction locked already, or one
     locked `after`). `after`: an update written after the parts before it in its
-    statement, as a lock taken after theirs must be (docs/service.md, "Lock order")."""
+    statement, as a lock taken after theirs must be (docs/service.md, "Lock order").
+    `numbered`: (column, counter) for the rows of a `Then`, whose numbers its statement
+    gives out."""
 
     table: Table
     rows: list[dict[str, Any]]
     adding: tuple[str, ...] = ()
     keys: tuple[str, ...] = ()
     after: bool = False
+    numbered: tuple[tuple[str, str], ...] = ()
 
 
-# A statement (an UPDATE … RETURNING, its parameters named apart from the parts') that
-# `write_together` sends after every part, in the same statement on PostgreSQL
-Then = tuple[Update, Mapping[str, Any]]
+@dataclass(frozen=True)
+class Then:
+    """What `write_together` writes after every part: `statement`, an UPDATE … RETURNING
+    of one row (the tenant's counters), its parameters named apart from the parts'; then
+    `rows`, inserted. A column of theirs `numbered` by a counter `name` holds the row's
+    own number (1, 2, …) and is kept as the number the counter had before `statement`
+    plus that: `statement` adds the parameter `name` to the counter and returns it as
+    `name_seq`. So the rows a command numbers go in the statement that numbers them."""
+
+    statement: Update
+    params: Mapping[str, Any]
+    rows: Sequence[Rows] = ()
 
 
 def write_together(
     connection: Connection, parts: Sequence[Rows], then: Then | None = None
 ) -> Row[Any] | None:
-    """Write several tables' rows, then `then` (its one row returned). On PostgreSQL
-    they go as one statement, each part an INSERT or UPDATE over arrays inside it (`WITH
+    """Write several tables' rows, then `then` (its one row returned) and its rows. On
+    PostgreSQL they go as one statement, each part an INSERT or UPDATE inside it (`WITH
     w0 AS (INSERT …), w1 AS (UPDATE …) INSERT …`), where a statement a part cost a round
     trip and SQLAlchemy's and psycopg's work for each: a lone order's commit wrote nine
-    tables with ten statements, two now (docs/benchmarks.md, "What a command numbered,
-    in one statement"). PostgreSQL runs a statement's parts in an order it does not
-    promise (the statement itself first, then the WITH's parts, the last first, in
-    fact); nothing here depends on it, foreign keys being checked at the statement's end
-    and a part's rows written, and locked, in their own order (a balance's account
-    order), but for a part marked `after` and for `then`: each first counts the rows the
-    parts before it returned, so that it locks nothing before they are all written.
+    tables with ten statements, one now (docs/benchmarks.md, "What a command numbered,
+    in one statement", and what follows it). PostgreSQL runs a statement's parts in an
+    order it does not promise (the statement itself first, then the WITH's parts, the
+    last first, in fact); nothing here depends on it, foreign keys being checked at the
+    statement's end and a part's rows written, and locked, in their own order (a
+    balance's account order), but for a part marked `after` and for `then`: each first
+    counts the rows the parts before it returned, so that it locks nothing before they
+    are all written; and `then`'s rows select from its row, so they come after it.
     Fifty rows or more of a table to insert go by COPY (`insert_rows`), the parts before
-    them sent first; on SQLite each part is its own statement, in order."""
+    them sent first (`then`'s rows, once it returned its row); on SQLite each part is
+    its own statement, in order."""
     if any(part.after and not part.keys for part in parts):
         raise ValueError("write_together: only an update is written after the others")
+    if then is not None and any(part.keys or part.after for part in then.rows):
+        raise ValueError("write_together: the rows after `then` are inserted")
     if connection.dialect.name != "postgresql":
-        for part in parts:
-            if part.rows and part.keys:
-                connection.execute(
-                    _updating(part.table, tuple(part.rows[0]), part.keys, part.adding),
-                    [{f"b_{name}": value for name, value in row.items()} for row in part.rows],
-                )
-            elif part.rows and part.adding:
-                upserting = adding_upsert(part.table, part.adding, connection.dialect.name)
-                connection.execute(upserting, part.rows)
-            elif part.rows:
-                insert_rows(connection, part.table, part.rows)
-        return connection.execute(then[0], then[1]).one() if then else None
+        _one_by_one(connection, parts)
+        if then is None:
+            return None
+        row = connection.execute(then.statement, then.params).one()
+        _one_by_one(connection, _numbered_from(row, then))
+        return row
+    if then is not None and any(len(part.rows) >= COPY_AT_LEAST for part in then.rows):
+        counted = write_together(connection, parts, replace(then, rows=()))
+        assert counted is not None  # what `then` returned
+        write_together(connection, _numbered_from(counted, then))
+        return counted
     together: list[Rows] = []
     for part in parts:
         if part.adding or part.keys or 0 < len(part.rows) < COPY_AT_LEAST:
@@ -182,6 +197,36 @@ def write_together(
             together = []
             insert_rows(connection, part.table, part.rows)
     return _send_together(connection, together, then)
+
+
+def _one_by_one(connection: Connection, parts: Sequence[Rows]) -> None:
+    for part in parts:
+        if part.rows and part.keys:
+            connection.execute(
+                _updating(part.table, tuple(part.rows[0]), part.keys, part.adding),
+                [{f"b_{name}": value for name, value in row.items()} for row in part.rows],
+            )
+        elif part.rows and part.adding:
+            upserting = adding_upsert(part.table, part.adding, connection.dialect.name)
+            connection.execute(upserting, part.rows)
+        elif part.rows:
+            insert_rows(connection, part.table, part.rows)
+
+
+def _numbered_from(row: Row[Any], then: Then) -> list[Rows]:
+    """`then`'s rows as kept, numbered from the counters `row` returned."""
+    written = []
+    for part in then.rows:
+        start = {
+            counter: int(getattr(row, f"{counter}_seq")) - int(then.params[counter])
+            for _, counter in part.numbered
+        }
+        rows = [
+            {**one, **{column: start[counter] + one[column] for column, counter in part.numbered}}
+            for one in part.rows
+        ]
+        written.append(replace(part, rows=rows, numbered=()))
+    return written
 
 
 @functools.cache
@@ -204,17 +249,30 @@ def _send_together(
     connection: Connection, parts: Sequence[Rows], then: Then | None = None
 ) -> Row[Any] | None:
     parts = [part for part in parts if part.rows]
-    if not parts:
-        return connection.execute(then[0], then[1]).one() if then else None
+    later = [part for part in then.rows if part.rows] if then else []
+    if not parts and not later:
+        return connection.execute(then.statement, then.params).one() if then else None
+    every = [*parts, *later]
     shape = tuple(
-        (part.table, tuple(part.rows[0]), part.adding, part.keys, part.after, len(part.rows) == 1)
-        for part in parts
+        (
+            part.table,
+            tuple(part.rows[0]),
+            part.adding,
+            part.keys,
+            part.after,
+            len(part.rows) == 1,
+            part.numbered,
+        )
+        for part in every
     )
-    statement, processors = _together(shape, then[0] if then else None, connection.dialect)
-    tenant = parts[0].rows[0]["tenant_id"]
-    params: dict[str, Any] = {"tenant_id": tenant, **(then[1] if then else {})}
-    for n, (part, (_, columns, *_, single)) in enumerate(zip(parts, shape, strict=True)):
-        for column, process in zip(columns, processors[n], strict=True):
+    statement, processors = _together(
+        shape, len(parts), then.statement if then else None, connection.dialect
+    )
+    tenant = every[0].rows[0]["tenant_id"]
+    params: dict[str, Any] = {"tenant_id": tenant, **(then.params if then else {})}
+    for index, (part, (_, columns, *_, single, _)) in enumerate(zip(every, shape, strict=True)):
+        n = _named(index, len(parts), then is not None)
+        for column, process in zip(columns, processors[index], strict=True):
             if column == "tenant_id":
                 if any(row["tenant_id"] != tenant for row in part.rows):
                     raise ValueError("write_together: rows of more than one tenant")
@@ -227,6 +285,12 @@ def _send_together(
     return done.one() if then else None
 
 
+def _named(index: int, before: int, then: bool) -> int:
+    """The number of a statement's part (`w<n>`, and its parameters' suffix): the
+    parts after `then` numbered on from it."""
+    return index + 1 if then and index >= before else index
+
+
 def _written_before(n: int) -> str:
     """A condition on the rows the WITH's first `n` parts returned, true once they are
     written: PostgreSQL checks a condition on them alone before reading any row of the
@@ -236,26 +300,37 @@ def _written_before(n: int) -> str:
     return " + ".join(f"(SELECT count(*) FROM w{k})" for k in range(n)) + " >= 0"
 
 
+Shape = tuple[
+    Table,
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[str, ...],
+    bool,
+    bool,
+    tuple[tuple[str, str], ...],
+]
+
+
 @functools.lru_cache(maxsize=256)
 def _together(
-    shape: tuple[tuple[Table, tuple[str, ...], tuple[str, ...], tuple[str, ...], bool, bool], ...],
-    then: Update | None,
-    dialect: Dialect,
+    shape: tuple[Shape, ...], before: int, then: Update | None, dialect: Dialect
 ) -> tuple[str, list[list[Any]]]:
     """The statement for rows of this shape (tables, their columns, what each adds, the
     keys each updates by, whether it is written after the parts before it, whether it is
-    one row) and `then`, and each column's bind processing (JSON, times in UTC), as its
-    type does in an INSERT. The last part (or `then`) is the statement itself, the
-    others the WITH before it: a statement that returns no rows costs SQLAlchemy no
-    result. A part of one row takes a parameter a column, not an array: psycopg dumps
-    an array element by element in Python, which cost a lone order more than any of
-    its statements' other work (docs/benchmarks.md, "One row, one parameter")."""
+    one row, its numbered columns), the first `before` parts before `then` and the
+    others after it, and each column's bind processing (JSON, times in UTC), as its type
+    does in an INSERT. The last part (or `then`, when no rows follow it) is the
+    statement itself, the others the WITH before it: a statement that returns no rows
+    costs SQLAlchemy no result. A part of one row takes a parameter a column, not an
+    array: psycopg dumps an array element by element in Python, which cost a lone
+    order more than any of its statements' other work (docs/benchmarks.md, "One row,
+    one parameter")."""
     parts: list[str] = []
     processors: list[list[Any]] = []
-    for table, columns, adding, keys, after, single in shape:
+    for index, (table, columns, adding, keys, after, single, numbered) in enumerate(shape):
+        n = _named(index, before, then is not None)
         if columns[0] != "tenant_id":  # the one parameter for the tenant, first
             raise ValueError(f"write_together: {table.name}'s rows must begin with tenant_id")
-        n = len(parts)
         typed = [table.c[name] for name in columns[1:]]
         if single:
             values = ", ".join(
@@ -268,6 +343,8 @@ def _together(
             )
             names = ", ".join(c.name for c in typed)
             source = f"unnest({arrays}) WITH ORDINALITY AS v({names}, i)"
+        if index >= before:  # after `then`, from its row (`c`)
+            source = f"w{before} AS c, {source}"
         if keys:
             sets = ", ".join(
                 f"{c.name} = t.{c.name} + v.{c.name}"
@@ -284,7 +361,13 @@ def _together(
                 f" WHERE t.tenant_id = %(tenant_id)s AND {found}"
             )
         else:
-            values = ", ".join(f"v.{c.name}" for c in typed)
+            counters = dict(numbered)
+            values = ", ".join(
+                f"c.{counters[c.name]}_seq - %({counters[c.name]})s::bigint + v.{c.name}"
+                if c.name in counters
+                else f"v.{c.name}"
+                for c in typed
+            )
             sql = (
                 f"INSERT INTO {table.name} ({', '.join(columns)})"
                 f" SELECT %(tenant_id)s, {values} FROM {source} ORDER BY v.i"
@@ -295,13 +378,24 @@ def _together(
             sql += f" ON CONFLICT ({primary}) DO UPDATE SET {sets}"
         parts.append(sql)
         processors.append([c.type.dialect_impl(dialect).bind_processor(dialect) for c in typed])
-    if then is not None:
-        parts.append(str(then.where(text(_written_before(len(parts)))).compile(dialect=dialect)))
-    statement = parts.pop()
-    counted = then is not None or any(after for *_, after, _ in shape)
-    returning = " RETURNING 1" if counted else ""
-    before = ", ".join(f"w{n} AS ({sql}{returning})" for n, sql in enumerate(parts))
-    return (f"WITH {before} " if before else "") + statement, [[None, *one] for one in processors]
+    counted = then is not None or any(after for _, _, _, _, after, _, _ in shape)
+    named = [f"w{n} AS ({sql}{' RETURNING 1' if counted else ''})" for n, sql in enumerate(parts)]
+    if then is None:
+        named, statement = named[:-1], parts[-1]
+    else:
+        numbering = str(
+            (then.where(text(_written_before(before))) if before else then).compile(dialect=dialect)
+        )
+        # the rows after it, numbered on from it: no one counts them
+        later = [f"w{n + 1} AS ({sql})" for n, sql in enumerate(parts[before:], start=before)]
+        if later:
+            named = [*named[:before], f"w{before} AS ({numbering})", *later]
+            statement = f"SELECT * FROM w{before}"
+        else:
+            named, statement = named[:before], numbering
+    return (f"WITH {', '.join(named)} " if named else "") + statement, [
+        [None, *one] for one in processors
+    ]
 
 
 BULK_AT_LEAST = 100  # rows; fewer go one statement each (executemany's pipeline)

@@ -256,14 +256,15 @@ class SqlLedger:
             parts = []
         return write_together(self._connection, parts, then)
 
-    def entry_rows(self, first_id: int, at: datetime) -> list[Rows]:
-        """The pending entries numbered from `first_id`, as rows to insert (entries,
-        their postings, their day's totals), which the caller writes with the command's
-        other rows (store/uow.py); the ledger has none pending after."""
+    def entry_rows(self, at: datetime) -> list[Rows]:
+        """The pending entries numbered from 1, as rows to insert (entries, their
+        postings, their day's totals), which the caller writes with the command's other
+        rows, numbered on from the tenant's counter (store/uow.py, store/tenants.py
+        `numbering`); the ledger has none pending after."""
         entry_rows: list[dict[str, Any]] = []
         posting_rows: list[dict[str, Any]] = []
-        for offset, one in enumerate(self.pending):
-            entry, postings = entry_rows_of(self._tenant, first_id + offset, one, at)
+        for number, one in enumerate(self.pending, start=1):
+            entry, postings = entry_rows_of(self._tenant, number, one, at)
             entry_rows.append(entry)
             posting_rows += postings
         days = ledger_days.rows(self._tenant, self.pending, at)

@@ -3,8 +3,8 @@ that number what each command writes (event log, entries, audit, webhook events)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -31,7 +31,7 @@ from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
 from zengzhi.core.errors import DomainError
 from zengzhi.rules.distribution import dividend_period, dividend_run_id
 from zengzhi.store import tables as t
-from zengzhi.store.database import Then
+from zengzhi.store.database import Rows, Then
 from zengzhi.store.tenanted import of_tenant, record_of
 
 
@@ -136,7 +136,19 @@ def tenant_time_zone(connection: Connection, tenant: str) -> ZoneInfo:
     return settings_zone(tenant_settings(connection, tenant))
 
 
-def numbering(tenant: str, by: Counters, webhooks_changed: bool = False) -> Then:
+# the column of each table a counter numbers (`numbering`'s parameters)
+_NUMBERED = {
+    t.entries.name: (("entry_id", "entry"),),
+    t.postings.name: (("entry_id", "entry"),),
+    t.events.name: (("seq", "event"),),
+    t.pool_history.name: (("seq", "event"),),
+    t.audit_log.name: (("audit_id", "audit"),),
+}
+
+
+def numbering(
+    tenant: str, by: Counters, webhooks_changed: bool = False, rows: Sequence[Rows] = ()
+) -> Then:
     """The statement that gives out `by` more numbers of each of the tenant's sequences
     (webhooks apart: see `store_webhook_counter`), locking the tenant's row: the tenant's
     commits are numbered in the order they take this lock, so replaying the log in `seq`
@@ -147,9 +159,15 @@ def numbering(tenant: str, by: Counters, webhooks_changed: bool = False) -> Then
     subscriptions lock, store/webhooks.py), so each counts what the one before
     committed. The count is a column of the row, not a query in this statement, because
     a query would see the subscriptions as the statement began: one added by a command
-    that committed while this one waited for the row would be missed."""
+    that committed while this one waited for the row would be missed. `rows`: what the
+    command numbers (entries, postings, events, the pools' history, audit, and the
+    ledger's days beside them), each row numbered from 1 in its table's numbered column
+    (`_NUMBERED`; a pool's history row by the command's last event, `by.event`),
+    written after the counters, kept as the counter's number before them plus that."""
     statement = _ADVANCE_COUNTING_WEBHOOKS if webhooks_changed else _ADVANCE
-    return statement, {"tenant": tenant, "event": by.event, "entry": by.entry, "audit": by.audit}
+    params = {"tenant": tenant, "event": by.event, "entry": by.entry, "audit": by.audit}
+    numbered = [replace(part, numbered=_NUMBERED.get(part.table.name, ())) for part in rows]
+    return Then(statement, params, numbered)
 
 
 def numbered(row: Row[Any], by: Counters) -> tuple[Counters, dict[str, Any], bool]:

@@ -238,8 +238,14 @@ class UnitOfWork:
             self._transaction.commit()
             self._committed = True
             return
+        to_number = self.ledger.entry_rows(self.now)
+        events = self._log_rows()
+        to_number.append(Rows(t.events, events))
+        if events:
+            to_number.append(Rows(t.pool_history, self._pool_history(by.event)))
+        to_number.append(Rows(t.audit_log, self._audit_rows()))
         counters = self._write_state(
-            spent, writes, numbering(self.tenant, by, self.webhooks_changed)
+            spent, writes, numbering(self.tenant, by, self.webhooks_changed, to_number)
         )
         assert counters is not None  # `write_together` returns what `then` returned
         last, settings, subscribed = numbered(counters, by)
@@ -258,8 +264,7 @@ class UnitOfWork:
             if notifying and subscribed
             else []
         )
-        written = self.ledger.entry_rows(last.entry + 1, self.now)
-        rows, notes = self._log_rows(last.event, bool(subscriptions))
+        notes = self._notes(last.event) if subscriptions else []
         webhook = self._write_notices(notes + self._published, last.webhook, subscriptions)
         for target, event_id, notice in self._directed:
             taker = [
@@ -268,11 +273,6 @@ class UnitOfWork:
                 if one.id == target
             ]
             webhook = self._write_notices([notice], webhook, taker, (event_id,))
-        written.append(Rows(t.events, rows))
-        if rows:
-            written.append(Rows(t.pool_history, self._pool_history(last.event + by.event)))
-        written.append(Rows(t.audit_log, self._audit_rows(last.audit)))
-        write_together(self.connection, written)
         if webhook != last.webhook:
             store_webhook_counter(self.connection, self.tenant, webhook)
         self._transaction.commit()
@@ -298,25 +298,28 @@ class UnitOfWork:
         self.modes.write()
         return write_together(self.connection, [], then)
 
-    def _log_rows(self, last: int, notify: bool) -> tuple[list[dict[str, Any]], list[Notice]]:
-        """The event log's rows, numbered on from `last`, and (when some subscription may
-        want them) the notices of what each event posted."""
-        rows: list[dict[str, Any]] = []
-        notes: list[Notice] = []
-        for seq, (event, entries) in enumerate(self._events, start=last + 1):
-            wire = to_wire(event)
-            rows.append(
-                {
-                    "tenant_id": self.tenant,
-                    "seq": seq,
-                    "event_id": event.id,
-                    "body": dump_line(wire),
-                    "at": self.now,
-                }
-            )
-            if notify:
-                notes += notices(wire, seq, entries)
-        return rows, notes
+    def _log_rows(self) -> list[dict[str, Any]]:
+        """The event log's rows, numbered from 1 (on from the tenant's counter as they
+        are written: store/tenants.py `numbering`)."""
+        return [
+            {
+                "tenant_id": self.tenant,
+                "seq": seq,
+                "event_id": event.id,
+                "body": dump_line(to_wire(event)),
+                "at": self.now,
+            }
+            for seq, (event, _) in enumerate(self._events, start=1)
+        ]
+
+    def _notes(self, last: int) -> list[Notice]:
+        """The notices of what each event posted, for the subscriptions that may want
+        them: the events numbered on from `last`."""
+        return [
+            note
+            for seq, (event, entries) in enumerate(self._events, start=last + 1)
+            for note in notices(to_wire(event), seq, entries)
+        ]
 
     def _write_notices(
         self,
@@ -333,7 +336,8 @@ class UnitOfWork:
         )
 
     def _pool_history(self, seq: int) -> list[dict[str, Any]]:
-        """Each touched pool's balance and points as of the command's last event."""
+        """Each touched pool's balance and points as of the command's last event (`seq`,
+        its number among the command's events)."""
         history = []
         for pool in self.pools.touched():
             balance, points = balance_and_points(pool, self.ledger)
@@ -352,9 +356,9 @@ class UnitOfWork:
             )
         return history
 
-    def _audit_rows(self, last: int) -> list[dict[str, Any]]:
-        """The audit log's rows, numbered on from `last`."""
+    def _audit_rows(self) -> list[dict[str, Any]]:
+        """The audit log's rows, numbered from 1 (as `_log_rows`)."""
         return [
             {"tenant_id": self.tenant, "audit_id": audit_id, "at": self.now, **one}
-            for audit_id, one in enumerate(self._audits, start=last + 1)
+            for audit_id, one in enumerate(self._audits, start=1)
         ]
