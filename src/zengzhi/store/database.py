@@ -495,7 +495,8 @@ class Database:
             self.writer = create_engine(url, pool_size=30, max_overflow=10, pool_pre_ping=True)
             self.reader = self.writer
         # each tenant's settings as this process last saw them kept: a command begins
-        # with them and checks them before it keeps or answers anything (store/uow.py)
+        # with them and checks them before it keeps or answers anything (store/uow.py);
+        # shared by the process's threads, so read and replaced, never changed in place
         self.known_settings: dict[str, dict[str, Any]] = {}
 
     @contextmanager
