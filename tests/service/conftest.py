@@ -87,8 +87,15 @@ def clock() -> Clock:
     return Clock()
 
 
+# Connections a worker's database keeps idle between tests. Its pool keeps up to 30 (a
+# busy server's threads: store/database.py), so after a test of fifty threads each xdist
+# worker held thirty idle while another's race test opened forty of its own: past the
+# machine's PostgreSQL's 100 ("too many clients already", once in a full run).
+KEPT_BETWEEN_TESTS = 4
+
+
 @pytest.fixture
-def context(database: Database, clock: Clock, tmp_path: Path) -> Context:
+def context(database: Database, clock: Clock, tmp_path: Path) -> Iterator[Context]:
     settings = Settings(
         database_url=database.url,
         secret_key=SECRET,
@@ -98,7 +105,10 @@ def context(database: Database, clock: Clock, tmp_path: Path) -> Context:
         simulations_dir=str(tmp_path / "runs"),  # simulations' and dry runs' folders
         payee_keys=PAYEE_KEY,
     )
-    return Context(database, settings, clock)
+    yield Context(database, settings, clock)
+    pool: Any = database.writer.pool
+    if getattr(pool, "checkedin", lambda: 0)() > KEPT_BETWEEN_TESTS:
+        pool.dispose()  # closes the idle ones (the test's are all back by now)
 
 
 _tenants = itertools.count(1)
