@@ -301,3 +301,48 @@ def test_refunds_and_reversals_at_once_equal_a_sequential_replay(
     assert statuses["completed"] == totals["completed"] - totals["reversed"]
     assert totals["refunded"] > 0 and totals["completed"] > 0 and totals["reversed"] > 0
     context.database.dispose()
+
+
+def test_settings_saved_through_one_server_decide_the_next_command_on_another(
+    servers: list[str], postgres_url: str
+) -> None:
+    """A server begins each command with the tenant's settings as it last saw them kept
+    (store/uow.py `known_settings`). Settings saved through another server must still
+    decide its next command: a refusal, an approval, a fee."""
+    context = Context(
+        Database(postgres_url), Settings(database_url=postgres_url, secret_key=SECRET)
+    )
+    tenant = new_tenant(context, "known")
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
+    members.create_member(context, owner, NewMember(id="m1"))
+    key = create_api_key(context, owner, NewApiKey(name="shop", role=Role.OWNER)).token
+    context.database.dispose()
+    one, two = servers[0], servers[1]
+    headers = {"Authorization": f"Bearer {key}"}
+
+    def send(server: str, method: str, path: str, body: Any) -> httpx.Response:
+        return httpx.request(method, server + path, json=body, headers=headers, timeout=30)
+
+    def withdrawals(server: str, **rules: str) -> None:
+        saved = send(server, "PUT", "/v1/tenant/settings", {"withdrawals": rules})
+        assert saved.status_code == 200, saved.text
+
+    order = {"id": "o1", "member": "m1", "amount": "1000.00", "contribution": "300.00"}
+    assert send(one, "POST", "/v1/orders", order | {"pay": True}).status_code == 201
+    subsidy = {"id": "x1", "amount": "1700.00"}
+    assert send(one, "POST", "/v1/pools/main/subsidies", subsidy).status_code == 200
+    withdrawals(one, minimum="10.00")
+    refused = send(one, "POST", "/v1/members/m1/withdrawals", {"id": "w0", "amount": "5.00"})
+    assert refused.json()["message"] == "the smallest withdrawal is 10.00"
+    withdrawals(two, minimum="1.00", auto_approve_limit="100.00", fee_fixed="0.50")
+    asked = send(one, "POST", "/v1/members/m1/withdrawals", {"id": "w1", "amount": "5.00"})
+    assert asked.status_code == 201, asked.text
+    assert (asked.json()["status"], asked.json()["fee"]) == ("approved", "0.50")
+    withdrawals(two, minimum="20.00")
+    refused = send(one, "POST", "/v1/members/m1/withdrawals", {"id": "w2", "amount": "5.00"})
+    assert refused.json()["message"] == "the smallest withdrawal is 20.00"
+    with context.database.read() as connection:
+        assert check_ledger(connection, tenant) == []
+        assert check_replay(connection, tenant) == []
+    context.database.dispose()
