@@ -4,23 +4,34 @@ on PostgreSQL."""
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 
 from tests.service.conftest import Api, Clock, new_tenant
 from zengzhi.engine.config import DistributionConfig
-from zengzhi.service import members, orders
+from zengzhi.service import members, orders, pools
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
-from zengzhi.service.distribution import put_settings
+from zengzhi.service.distribution import (
+    Conversion,
+    convert_contributions,
+    put_settings,
+    run_dividends,
+)
 from zengzhi.service.jobs import tick
 from zengzhi.service.members import NewMember
 from zengzhi.service.orders import NewOrder
+from zengzhi.service.pools import NewPool
 from zengzhi.service.settings import Settings
 from zengzhi.store import tables as t
 from zengzhi.store.database import Database
+from zengzhi.store.ledger import SqlLedger
+from zengzhi.store.migrate import upgrade
+from zengzhi.store.network import SqlNetwork
 
 SETTINGS: dict[str, Any] = {
     "binding": "first_order",
@@ -339,3 +350,157 @@ def test_a_sale_id_used_again_for_another_agent_is_a_conflict(api: Api, context:
     assert refused.json()["field"] == "id"
     assert api.ok(api.get("/v1/agents")) == [first]
     clean(api, context)
+
+
+def test_a_dividend_pays_the_levels_the_log_gives_it_while_an_order_races_it(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: an order lifts member a to the dividend's level while the dividend is
+    being paid. The dividend read the levels unlocked; the order committed between that
+    reading and the dividend's commit, so the log put the order first, and its replay
+    paid a a share the service had not (check_replay: a's wallet 0.00 kept, 5.00 by the
+    log). The dividend now holds the network lock alone: the order waits for it."""
+    context, owner, clock = _race_tenant(
+        postgres_url,
+        {
+            "team": {"levels": [{"performance": "100.00", "rate": "0"}]},
+            "dividends": [{"name": "stars", "share": "0.10", "min_level": 1}],
+        },
+    )
+    _buy(context, owner, "y1", "y")  # x at level 1; the day's turnover 100.00
+    clock.advance(days=1)
+    race = threading.Thread(target=_buy, args=(context, owner, "b1", "b"))  # a to level 1
+    _race_the_dividend(context, owner.tenant, monkeypatch, SqlNetwork, "qualifying", race)
+    assert _balances(context, owner.tenant) == {"member:x:wallet": 1000}  # 10% of 100.00
+
+
+def test_a_dividend_weighs_the_holdings_the_log_gives_it_while_a_reversal_races_it(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: a reversal takes back the contribution a commission paid a while a
+    dividend weighted by contribution is being paid. A reversal reads no link, so it took
+    no network lock: it committed between the dividend's reading of the holders and its
+    commit, and the log's replay paid x alone where the service had paid a too. A
+    reversal taking rewards back now takes the lock shared, so it waits."""
+    context, owner, clock = _race_tenant(postgres_url, HELD_DIVIDEND)
+    for order, member in (("x0", "x"), ("a0", "a"), ("y1", "y"), ("b1", "b")):
+        _buy(context, owner, order, member, split=FOR_COMMISSION)  # 10.00 to x, to a
+    clock.advance(days=1)
+    race = threading.Thread(target=orders.reverse, args=(context, owner, "b1"))
+    _race_the_dividend(context, owner.tenant, monkeypatch, SqlLedger, "holders", race)
+    # 10% of the day's 400.00, half each; a's 10.00 taken back after
+    assert _balances(context, owner.tenant) == {
+        "member:x:wallet": 2000,
+        "member:a:wallet": 2000,
+        "member:x:contribution": 1000,
+        "member:a:contribution": 0,
+    }
+
+
+def test_a_dividend_weighs_the_holdings_the_log_gives_it_while_a_conversion_races_it(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: the operator converts a's contribution into cash while a dividend
+    weighted by contribution is being paid: the conversion takes the network lock alone
+    too, so it waits; unlocked, the log put it first and its replay paid x alone."""
+    context, owner, clock = _race_tenant(postgres_url, HELD_DIVIDEND)
+    for order, member in (("x0", "x"), ("a0", "a"), ("y1", "y"), ("b1", "b")):
+        _buy(context, owner, order, member, split=FOR_COMMISSION)  # 10.00 to x, to a
+    clock.advance(days=1)
+    conversion = Conversion(id="c1", into="cash", rate="1", reason="年终兑现", members=["a"])
+    race = threading.Thread(target=convert_contributions, args=(context, owner, conversion))
+    _race_the_dividend(context, owner.tenant, monkeypatch, SqlLedger, "holders", race)
+    assert _balances(context, owner.tenant) == {
+        "member:x:wallet": 2000,
+        "member:a:wallet": 3000,  # its dividend, then its 10.00 of contribution as cash
+        "member:x:contribution": 1000,
+        "member:a:contribution": 0,
+        "member:a:converted_cash": 1000,  # memos of what the conversion did
+        "member:a:converted_cash_paid": 1000,
+    }
+
+
+HELD_DIVIDEND = {
+    "commission": {"rates": ["0.10"], "pay_in": "contribution"},
+    "dividends": [{"name": "held", "share": "0.10", "split": "contribution", "min_level": 0}],
+}
+FOR_COMMISSION = {"distribution": "20.00", "platform": "80.00"}
+
+
+def _race_tenant(url: str, settings: dict[str, Any]) -> tuple[Context, Principal, Clock]:
+    """A tenant with these distribution settings, a pool, and x above y, a above b."""
+    clock = Clock()
+    database = Database(url)
+    upgrade(database.writer)  # alone, a test finds the session's database empty
+    settings_ = Settings(database_url=url, secret_key="s" * 40)
+    context = Context(database, settings_, clock)  # type: ignore[arg-type]
+    owner = Principal(new_tenant(context, "dividend"), "system:test", Role.OWNER)
+    put_settings(context, owner, DistributionConfig.model_validate(settings))
+    pools.open_pool(context, owner, NewPool(id="main"))
+    for member, referrer in (("x", None), ("y", "x"), ("a", None), ("b", "a")):
+        members.create_member(context, owner, NewMember(id=member, referrer=referrer))
+    return context, owner, clock
+
+
+def _buy(context: Context, owner: Principal, order: str, member: str, **line: Any) -> None:
+    line = line or {"contribution": "0.00"}
+    new = NewOrder(id=order, member=member, amount="100.00", pay=True, **line)
+    orders.create_order(context, owner, new)
+
+
+def _race_the_dividend(
+    context: Context,
+    tenant: str,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: type,
+    read: str,
+    race: threading.Thread,
+) -> None:
+    """Pay yesterday's dividend, starting `race` once it has read (`kind.read`) and
+    going on when the race is done or waits for the network lock; then the race must
+    have waited, and the ledger and the log's replay agree with what was kept."""
+    waited: list[int] = []
+    reading = getattr(kind, read)
+
+    def read_then_race(self: Any, *args: Any) -> Any:
+        found = reading(self, *args)
+        race.start()
+        while race.is_alive() and not waited:
+            waited.extend(_waiting(context.database, "SELECT pg_advisory_xact_lock"))
+            time.sleep(0.01)
+        return found
+
+    monkeypatch.setattr(kind, read, read_then_race)
+    paid, refused = run_dividends(context, tenant)
+    race.join()
+    assert (len(paid), refused) == (1, [])
+    with context.database.read() as connection:
+        assert check_ledger(connection, tenant) == []
+        assert check_replay(connection, tenant) == []
+    assert waited  # the race waited for the dividend's lock
+
+
+def _balances(context: Context, tenant: str) -> dict[str, int]:
+    with context.database.read() as connection:
+        found = {
+            row.account: int(row.amount)
+            for row in connection.execute(
+                select(t.balances.c.account, t.balances.c.amount).where(
+                    t.balances.c.tenant_id == tenant, t.balances.c.account.like("member:%")
+                )
+            )
+        }
+    context.database.dispose()
+    return found
+
+
+def _waiting(database: Database, start: str) -> list[int]:
+    with database.read() as connection:
+        found = connection.execute(
+            text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND starts_with(query, :start)"
+            ),
+            {"start": start},
+        )
+        return [int(pid) for pid in found.scalars()]

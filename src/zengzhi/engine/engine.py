@@ -446,6 +446,9 @@ class Engine:
         self.state.agents.grant(event.region, event.level, event.member, event.fee)
 
     def _dividend(self, ledger: Ledger, event: PayDividend) -> None:
+        # every level and holding as the log has them here: no order, reversal or
+        # conversion changes one between this reading and the commit (docs/distribution.md)
+        self.state.network.lock_links()
         params = self.state.distribution.params
         plans = {plan.name: plan for plan in (params.dividends if params else ())}
         plan = plans.get(event.plan)
@@ -473,6 +476,8 @@ class Engine:
             raise invalid("reason", "a conversion needs a reason (it is audited)")
         rate = Ratio(event.rate, "rate")
         target = self._pool(event.pool) if event.pool is not None else None
+        # the holders, as a dividend reads them; after the pool, as an order locks them
+        self.state.network.lock_links()
         conversion.check(event.into, rate, target)
         for member in event.members:
             self._known(member, "members")
@@ -558,6 +563,8 @@ class Engine:
                 "order",
             )
         order = record.order
+        if record.rewards:  # holdings a dividend weighs: not beside one (`read_lock`)
+            self.state.network.read_lock()
         distribution.take_back(ledger, event.id, order.id, record.rewards)
         self.state.network.unordered(order.member)  # no promoter on a purchase returned
         if record.modes:

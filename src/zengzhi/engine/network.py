@@ -25,6 +25,9 @@ class MemoryNetwork:
     def lock_links(self) -> None:
         pass  # one thread: nothing runs beside a binding
 
+    def read_lock(self) -> None:
+        pass
+
     def referrer(self, member: str) -> str | None:
         return self._referrer.get(member)
 

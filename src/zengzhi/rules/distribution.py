@@ -202,7 +202,14 @@ class Network(Protocol):
 
     def lock_links(self) -> None:
         """Before a binding is checked: SQL takes the tenant's network lock, so that the
-        check and the write are one step that no other binding runs beside."""
+        check and the write are one step that no other binding runs beside. Also before
+        what reads every member's level or holding (a dividend, a conversion of all
+        holders): no command that changes one runs beside it."""
+
+    def read_lock(self) -> None:
+        """Before a command changes a level or a holding without reading a link (a
+        reversal taking rewards back): SQL takes the network lock shared, as a reader of
+        links does, so that it waits for a dividend reading them all, and it for it."""
 
     def referrer(self, member: str) -> str | None: ...
 
