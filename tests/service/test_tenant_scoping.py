@@ -44,7 +44,7 @@ TENANT_TABLES = {name for name, table in t.metadata.tables.items() if "tenant_id
 # docs/service.md); every statement after it is one tenant's.
 REFERENCE = {"tenants"}
 
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s|\?")
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|\$(\d+)|\?")
 _TABLE = re.compile(
     r'\b(?:FROM|JOIN|UPDATE|INTO)\s+"?(\w+)"?(?:\s+AS\s+"?(\w+)"?)?((?:\s*,\s*"?\w+"?'
     r'(?:\s+AS\s+"?\w+"?)?)*)',
@@ -81,7 +81,8 @@ class Captured:
 
 def _numbered(statement: str, row: Sequence[Any] | Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     """The statement with each placeholder as :pN, and N's value (PostgreSQL names its
-    parameters, SQLite numbers them by position)."""
+    parameters, or numbers them `$1` in what store/database.py writes together; SQLite
+    takes them by position)."""
     values: dict[str, Any] = {}
     position = 0
 
@@ -90,7 +91,12 @@ def _numbered(statement: str, row: Sequence[Any] | Mapping[str, Any]) -> tuple[s
         key = f"p{position}"
         position += 1
         assert not isinstance(row, Mapping) or match.group(1) is not None
-        values[key] = row[match.group(1)] if isinstance(row, Mapping) else row[position - 1]
+        if isinstance(row, Mapping):
+            values[key] = row[match.group(1)]
+        elif match.group(2) is not None:  # `$2`: the second, wherever it stands
+            values[key] = row[int(match.group(2)) - 1]
+        else:
+            values[key] = row[position - 1]
         return f":{key}"
 
     return _PLACEHOLDER.sub(name, statement), values
