@@ -292,15 +292,15 @@ def _send_numbered(connection: Connection, statement: str, values: tuple[Any, ..
     psycopg cursor that sends it as it is. psycopg reads a statement given with named
     parameters for them at every execution, and keeps what it read only of a statement
     shorter than 4,096 characters with at most 50 parameters: a lone order's commit,
-    6,700 characters and some 80 parameters, was read again each time, 0.3 to 0.5 ms of
-    an order's CPU (docs/benchmarks.md, "Numbered parameters"). SQLAlchemy still runs it
-    (its events, its errors, its result)."""
+    6,180 characters and 81 parameters, was read again each time, 0.4 to 0.6 ms of CPU
+    (docs/benchmarks.md, "Numbered parameters"). SQLAlchemy still runs it (its events,
+    its errors, its result)."""
     driver: Any = connection.connection.driver_connection  # psycopg's, in this transaction
-    driver.cursor_factory = psycopg.RawCursor
+    kept, driver.cursor_factory = driver.cursor_factory, psycopg.RawCursor
     try:
         return connection.exec_driver_sql(statement, values)
     finally:
-        driver.cursor_factory = psycopg.Cursor
+        driver.cursor_factory = kept
 
 
 def _named(index: int, before: int, then: bool) -> int:
