@@ -118,18 +118,23 @@ def until_a_statement_waits(database: Database, start: str, anywhere: bool = Fal
     """Until a statement beginning with `start` (or holding it, `anywhere`: a part of a
     statement of several, store/database.py write_together) waits for a lock
     (PostgreSQL), for a race test to act while it does; fails after 30 seconds."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if statements_waiting(database, start, anywhere):
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"no statement {start}… waited for a lock")
+
+
+def statements_waiting(database: Database, start: str, anywhere: bool = False) -> int:
+    """How many statements beginning with `start` (or holding it) wait for a lock now."""
     found = "strpos(query, :start) > 0" if anywhere else "starts_with(query, :start)"
     waiting = text(
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
         f" AND wait_event_type = 'Lock' AND {found}"
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with database.read() as connection:
-            if connection.execute(waiting, {"start": start}).scalar_one():
-                return
-        time.sleep(0.01)
-    raise AssertionError(f"no statement {start}… waited for a lock")
+    with database.read() as connection:
+        return int(connection.execute(waiting, {"start": start}).scalar_one())
 
 
 def new_tenant(context: Context, prefix: str = "t") -> str:

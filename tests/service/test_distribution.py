@@ -8,9 +8,9 @@ import time
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from tests.service.conftest import Api, Clock, new_tenant
+from tests.service.conftest import Api, Clock, new_tenant, statements_waiting
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.service import members, orders, pools
 from zengzhi.service.audit import check_ledger, check_replay
@@ -459,14 +459,14 @@ def _race_the_dividend(
     """Pay yesterday's dividend, starting `race` once it has read (`kind.read`) and
     going on when the race is done or waits for the network lock; then the race must
     have waited, and the ledger and the log's replay agree with what was kept."""
-    waited: list[int] = []
+    waited = [0]  # statements found waiting for the network lock, once some were
     reading = getattr(kind, read)
 
     def read_then_race(self: Any, *args: Any) -> Any:
         found = reading(self, *args)
         race.start()
-        while race.is_alive() and not waited:
-            waited.extend(_waiting(context.database, "SELECT pg_advisory_xact_lock"))
+        while race.is_alive() and not waited[0]:
+            waited[0] = statements_waiting(context.database, "SELECT pg_advisory_xact_lock")
             time.sleep(0.01)
         return found
 
@@ -477,7 +477,7 @@ def _race_the_dividend(
     with context.database.read() as connection:
         assert check_ledger(connection, tenant) == []
         assert check_replay(connection, tenant) == []
-    assert waited  # the race waited for the dividend's lock
+    assert waited[0]  # the race waited for the dividend's lock
 
 
 def _balances(context: Context, tenant: str) -> dict[str, int]:
@@ -492,15 +492,3 @@ def _balances(context: Context, tenant: str) -> dict[str, int]:
         }
     context.database.dispose()
     return found
-
-
-def _waiting(database: Database, start: str) -> list[int]:
-    with database.read() as connection:
-        found = connection.execute(
-            text(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-                " AND wait_event_type = 'Lock' AND starts_with(query, :start)"
-            ),
-            {"start": start},
-        )
-        return [int(pid) for pid in found.scalars()]
