@@ -465,7 +465,8 @@ def _race_the_dividend(
     def read_then_race(self: Any, *args: Any) -> Any:
         found = reading(self, *args)
         race.start()
-        while race.is_alive() and not waited[0]:
+        deadline = time.monotonic() + 30  # a race stuck elsewhere fails, not hangs
+        while race.is_alive() and not waited[0] and time.monotonic() < deadline:
             waited[0] = statements_waiting(context.database, "SELECT pg_advisory_xact_lock")
             time.sleep(0.01)
         return found
