@@ -1,12 +1,12 @@
 """Connections the database dropped (a restart, a failover, an idle timeout in between):
 the service's pool keeps connections open between requests, and PostgreSQL may have
-ended any of them since. Each is tried as it is taken from the pool (SQLAlchemy's
-pre-ping, store/database.py) and replaced when dead, so a command, a read and a
-request's check of its key after a drop are answered, not failed. Without the pre-ping
-both tests fail (tried: `AdminShutdown`, "terminating connection due to administrator
-command"). Measured on 2026-12-06, dropping it saved no CPU a lone order could show
-(`order_cost.py --paid`, two runs each way: 3,931 and 3,712 µs without, 3,607 and 3,761
-with). PostgreSQL only (SQLite has no server to lose)."""
+ended any of them since. Each is looked at as it is taken from the pool (its socket is
+readable once PostgreSQL has ended it: store/database.py `_alive`) and replaced when
+dead, so a command, a read and a request's check of its key after a drop are answered,
+not failed. Without the check both drop tests fail (tried: `AdminShutdown`,
+"terminating connection due to administrator command"); a check that refused every
+connection fails the third (each checkout would open a new backend). PostgreSQL only
+(SQLite has no server to lose)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indire
 
 def _dropped(database: Database, held: int = 4) -> list[int]:
     """Open `held` connections in the pool, then have PostgreSQL end their backends, as
-    a restart would: the pool still holds them, dead."""
+    a restart would, and wait until they have ended (up to 10 s): the pool still holds
+    them, dead."""
     connections = [database.writer.connect() for _ in range(held)]
     pids = [int(c.execute(text("SELECT pg_backend_pid()")).scalar_one()) for c in connections]
     for connection in connections:
@@ -36,7 +37,8 @@ def _dropped(database: Database, held: int = 4) -> list[int]:
     url = make_url(database.url).set(drivername="postgresql")
     with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as admin:
         for pid in pids:
-            assert admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone() == (True,)
+            ended = admin.execute("SELECT pg_terminate_backend(%s, 10000)", (pid,))
+            assert ended.fetchone() == (True,)
     return pids
 
 
@@ -71,3 +73,24 @@ def test_a_request_survives_connections_the_database_dropped(api: Api, context: 
     assert (created.status_code, created.json()["status"]) == (201, "completed"), created.text
     _dropped(context.database)
     assert api.ok(api.get("/v1/pools/main"))["balance"] == "30.00"
+
+
+@postgresql_only
+def test_a_live_pooled_connection_is_used_again(context: Context) -> None:
+    """The check refuses only dead connections: a command after commands and reads on
+    one thread runs on the backend they ran on."""
+    database = Database(context.database.url)
+    mine = dataclasses.replace(context, database=database)
+    try:
+        tenant = new_tenant(mine)
+        owner = Principal(tenant, "user:owner", Role.OWNER)
+        pools.open_pool(mine, owner, pools.NewPool(id="main", exit_multiple="2"))
+        backends = set()
+        for n in range(5):
+            members.create_member(mine, owner, NewMember(id=f"m{n}"))
+            pools.get_pool(mine, owner, "main")
+            with database.read() as connection:
+                backends.add(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
+        assert len(backends) == 1, backends
+    finally:
+        database.dispose()
