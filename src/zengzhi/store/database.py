@@ -631,7 +631,9 @@ def _alive(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
     on and off around it at every checkout: three waits on psycopg, about 230 µs of a
     lone order's CPU (docs/benchmarks.md, "A connection checked without a round trip").
     A connection that dies silently (a cable cut) is found by neither before its first
-    statement, which then fails as it would have after a pre-ping."""
+    statement, which then fails as it would have after a pre-ping. A live connection
+    sent something while idle (the service listens for no notifications) is replaced
+    too: a new connection, nothing worse."""
     readable, _, _ = select.select([dbapi_connection.pgconn.socket], [], [], 0)
     if readable:
         raise DisconnectionError("the database ended this connection while it was pooled")
