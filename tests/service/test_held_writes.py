@@ -242,6 +242,32 @@ def test_a_lone_order_reads_and_writes_each_row_once(context: Context) -> None:
         assert check_ledger(connection, owner.tenant) == []
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_lone_order_created_paid_reads_its_member_with_its_order(context: Context) -> None:
+    """On PostgreSQL the order's locked read says whether its member exists (store/orders.py
+    `_MANY_LOCKED_AND_MEMBERS`): five statements, none of them the members' alone, and an
+    unknown member is refused on what that same read found, nothing written."""
+    owner = _owner(context)
+    request = NewOrder(id="x", member="m1", amount="100.00", contribution="10.00", pay=True)
+    with statements_sent(context) as sent:
+        made, _ = orders.create_order(context, owner, request)
+    assert made.status == "completed"
+    statements = [one for one in sent if not one.startswith(("BEGIN", "SAVE"))]
+    assert len(statements) == 5, statements
+    first = " ".join(statements[0].split())
+    assert "FROM members" in first and "FROM orders" in first and "FOR UPDATE" in first
+    assert not any("FROM members" in one for one in statements[1:]), statements
+    stranger = request.model_copy(update={"id": "y", "member": "nobody"})
+    with statements_sent(context) as sent, pytest.raises(DomainError) as refused:
+        orders.create_order(context, owner, stranger)
+    assert (refused.value.code, refused.value.field) == (ErrorCode.NOT_FOUND, "member")
+    assert sum("FROM members" in one for one in sent) == 1, sent  # the order's read
+    with context.database.read() as connection:
+        kept = select(t.orders.c.order_id).where(t.orders.c.tenant_id == owner.tenant)
+        assert connection.execute(kept).scalars().all() == ["x"]
+        assert check_replay(connection, owner.tenant) == []
+
+
 def test_a_subscribed_tenants_order_reads_its_subscriptions_once_under_its_lock(
     context: Context,
 ) -> None:

@@ -3,19 +3,30 @@ view of completed orders is `records.SqlOrders`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, bindparam, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+    true,
+    update,
+)
 
 from zengzhi.core.events import OrderLine
 from zengzhi.core.lifecycles import OrderStatus
 from zengzhi.engine.state import Minted
 from zengzhi.store import tables as t
 from zengzhi.store.pending import UNAFFECTED, Pending
-from zengzhi.store.records import lines_from_json, lines_to_json
+from zengzhi.store.records import SqlMembers, lines_from_json, lines_to_json
 from zengzhi.store.tenanted import Keyed, of_tenant, record_of
 from zengzhi.store.tenants import tenants_having
 from zengzhi.store.wanted import Wanted
@@ -57,6 +68,28 @@ _MANY_LOCKED = (  # a group's orders (store/wanted.py), locked in one order by e
     .where(of_tenant(_o, bindparam("tenant")), _o.order_id.in_(bindparam("orders", expanding=True)))
     .order_by(_o.order_id)
     .with_for_update()
+    .execution_options(**UNAFFECTED)
+)
+_m = t.members.c
+_locked = _MANY_LOCKED.subquery("o")
+# the same, with which of the group's members exist (`found_members`, an array, on every
+# row), on PostgreSQL: one round trip, not two. A row with no order when none is found.
+# Only for a few orders: the array comes again with each order's row.
+_MEMBERS_WITH_AT_MOST = 8
+_MANY_LOCKED_AND_MEMBERS = (
+    select(
+        select(func.array_agg(_m.member_id))
+        .where(
+            of_tenant(_m, bindparam("tenant")),
+            _m.member_id.in_(bindparam("members", expanding=True)),
+        )
+        .scalar_subquery()
+        .label("found_members"),
+        *_locked.c,
+    )
+    .select_from(
+        select(literal_column("1").label("one")).subquery("one").outerjoin(_locked, true())
+    )
     .execution_options(**UNAFFECTED)
 )
 
@@ -121,6 +154,8 @@ class Orders(Keyed[OrderRow]):
         self.absent: set[str] = set()
         # in a unit of work: locks the pools the group wants (`pools.SqlPools.lock_wanted`)
         self.then_pools: Callable[[], None] | None = None
+        # and the members the group names, read with its orders (PostgreSQL)
+        self.members: SqlMembers | None = None
 
     def record(self, row: Row[Any]) -> OrderRow:
         return _order(row)
@@ -146,7 +181,19 @@ class Orders(Keyed[OrderRow]):
         assert self.held is not None and self.wanted is not None
         keys = sorted(self.wanted.orders - self.held.keys())
         self.wanted.orders.clear()
-        rows = self.connection.execute(_MANY_LOCKED, {"tenant": self.tenant, "orders": keys})
+        asked = self.members.unread() if self.members is not None else []
+        params = {"tenant": self.tenant, "orders": keys}
+        rows: Sequence[Row[Any]]
+        together = (
+            len(keys) <= _MEMBERS_WITH_AT_MOST and self.connection.dialect.name == "postgresql"
+        )
+        if self.members is not None and asked and together:
+            read = self.connection.execute(_MANY_LOCKED_AND_MEMBERS, params | {"members": asked})
+            rows = read.all()
+            self.members.were_read(asked, rows[0].found_members or ())
+            rows = [row for row in rows if row.order_id is not None]
+        else:
+            rows = self.connection.execute(_MANY_LOCKED, params).all()
         for found in rows:
             row = self.held[found.order_id] = self.record(found)
             self.wanted.members.add(found.member_id)  # their positions, read ahead too

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -69,16 +70,29 @@ class SqlMembers(Tenanted):
         if member in self._known:
             return True
         if self._wanted and member in self._wanted.members and member not in self._read_ahead:
-            asked = sorted(self._wanted.members - self._known - self._read_ahead)
+            asked = self.unread()
             rows = self.connection.execute(_MEMBERS, {"tenant": self.tenant, "members": asked})
-            self._known.update(rows.scalars())
-            self._read_ahead.update(asked)
+            self.were_read(asked, rows.scalars())
             return member in self._known
+        if member in self._read_ahead:
+            return False  # read ahead in this transaction, not found
         found = self.connection.execute(_MEMBER, {"tenant": self.tenant, "member": member}).first()
         if found is None:
             return False
         self._known.add(member)
         return True
+
+    def unread(self) -> list[str]:
+        """The wanted members not known yet and not read ahead: what a read ahead asks."""
+        if not self._wanted:
+            return []
+        return sorted(self._wanted.members - self._known - self._read_ahead)
+
+    def were_read(self, asked: Iterable[str], found: Iterable[str]) -> None:
+        """`asked` were read ahead (by this store, or with the group's orders:
+        `orders.Orders`), and of them `found` exist."""
+        self._known.update(found)
+        self._read_ahead.update(asked)
 
     def add(self, member: str) -> None:
         if member in self:

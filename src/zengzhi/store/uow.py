@@ -110,6 +110,7 @@ class UnitOfWork:
         # the service's own tables, for the command's use cases
         self.orders = Orders(self.connection, self.tenant, held, self.pending, self.wanted)
         self.orders.then_pools = self._lock_wanted  # orders, then pools and zones
+        self.orders.members = self.member_book  # the group's members read with its orders
         self.members = Members(self.connection, self.tenant)
         self.withdrawals = Withdrawals(self.connection, self.tenant)
         self._events: list[tuple[Event, tuple[Entry, ...]]] = []
