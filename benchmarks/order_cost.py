@@ -6,6 +6,7 @@ order on PostgreSQL, or a group's statements shared by its orders).
         [--database sqlite|postgresql|both]
         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
     python benchmarks/order_cost.py --one-member 3000 [--block 500] [--database ...]
+    python benchmarks/order_cost.py --stages [--orders 1500] [--paid] [--database ...]
 
 For each database: a fresh tenant with a pool (k = 2) and members; then `--orders`
 orders (on PostgreSQL after the HTTP benchmark's warm-up, 2,000 orders of another
@@ -23,23 +24,37 @@ N orders of 10.00 (3.00 to the pool) by one member into one pool with an exit mu
 as above first), created and paid one command each; it prints CPU milliseconds and
 statements an order for each block of `--block` orders. A position's lots were one JSON
 column rewritten whole with each order (docs/benchmarks.md): the later blocks cost more.
+
+`--stages` prints beside the totals the CPU (process time) of the timed orders spent in
+each stage of a command: the unit of work's begin, its rules (the engine, with the
+reads they make) and its commit; psycopg's waits on the server (libpq's sending and
+reading are inside them) by what was waited for, its conversion of parameters, and
+SQLAlchemy's set-up of each result. Each stage is wrapped where it is defined while the
+orders run, a few µs an order; the figures are inclusive (a wait inside the commit is
+in both).
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import secrets
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from autoanalyze import analyze
 from http_throughput import warm_up
 from machine import describe
+from psycopg._queries import PostgresQuery, PostgresRawQuery
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.default import DefaultExecutionContext
 
 from zengzhi.core.events import CompleteOrder, OrderLine
 from zengzhi.core.ledger import MemoryLedger
@@ -56,6 +71,7 @@ from zengzhi.service.settings import Settings
 from zengzhi.service.tenants import NewTenant
 from zengzhi.store.database import Database
 from zengzhi.store.migrate import upgrade
+from zengzhi.store.uow import UnitOfWork
 
 MEMBERS = 200
 
@@ -70,8 +86,82 @@ class Counter:
         self.statements += 1
 
 
+class Stages:
+    """CPU seconds and calls by stage, counted between `start` and `stop`."""
+
+    WRAPPED: tuple[tuple[Any, str, str], ...] = (
+        (UnitOfWork, "__enter__", "unit of work: begin (the pool's checkout, the stores)"),
+        (UnitOfWork, "apply", "unit of work: the rules (the engine, the reads they make)"),
+        (UnitOfWork, "commit", "unit of work: commit (its statement, COMMIT)"),
+        (PostgresQuery, "convert", "psycopg: parameters converted, named"),
+        (PostgresRawQuery, "convert", "psycopg: parameters converted, numbered"),
+        (DefaultExecutionContext, "_setup_result_proxy", "SQLAlchemy: a result's set-up"),
+    )
+
+    def __init__(self) -> None:
+        self.cpu: collections.Counter[str] = collections.Counter()
+        self.calls: collections.Counter[str] = collections.Counter()
+        self.counting = False
+        self._kept: list[tuple[Any, str, Any]] = []
+
+    def __enter__(self) -> Stages:
+        for owner, name, label in self.WRAPPED:
+            self._wrap(owner, name, _named(label))
+        # psycopg's waits, by the generator waited on (a statement, the COMMIT, ...)
+        self._wrap(psycopg.Connection, "wait", lambda _, gen, *__: f"psycopg: {_waited(gen)}")
+        return self
+
+    def _wrap(self, owner: Any, name: str, label: Callable[..., str]) -> None:
+        inner = getattr(owner, name)
+        self._kept.append((owner, name, inner))
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            if not self.counting:
+                return inner(*args, **kwargs)
+            started = time.process_time()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                key = label(*args)
+                self.cpu[key] += time.process_time() - started
+                self.calls[key] += 1
+
+        setattr(owner, name, timed)
+
+    def __exit__(self, *_: Any) -> None:
+        for owner, name, inner in reversed(self._kept):
+            setattr(owner, name, inner)
+
+    def print(self, orders: int) -> None:
+        print(f"{'stage (inclusive)':<62}{'CPU µs/order':>14}{'calls/order':>13}")
+        for key, spent in self.cpu.most_common():
+            print(f"{key:<62}{spent / orders * 1e6:>14.0f}{self.calls[key] / orders:>13.1f}")
+
+
+def _named(label: str) -> Callable[..., str]:
+    return lambda *_: label
+
+
+_WAITED = {
+    "_execute_gen": "waits on a statement",
+    "_commit_gen": "waits on COMMIT",
+    "_rollback_gen": "waits on ROLLBACK (the pool's reset)",
+    "_set_autocommit_gen": "waits on autocommit set",
+}
+
+
+def _waited(gen: Any) -> str:
+    name = getattr(gen, "__name__", "?")
+    return _WAITED.get(name, f"waits on {name}")
+
+
 def service_cost(
-    url: str, count: int, group: int = 1, clients: int = 1, paid: bool = False
+    url: str,
+    count: int,
+    group: int = 1,
+    clients: int = 1,
+    paid: bool = False,
+    stages: Stages | None = None,
 ) -> tuple[float, float, float]:
     """(CPU µs, statements) per order through the use cases, and orders a second: one
     command each to create and to pay (`group` 1), from `clients` threads at once (the
@@ -98,6 +188,8 @@ def service_cost(
     counted = Counter()
     for engine in {context.database.writer, context.database.reader}:
         event.listen(engine, "before_cursor_execute", counted)
+    if stages is not None:
+        stages.counting = True
     started, wall = time.process_time(), time.perf_counter()
     if group == 1:
 
@@ -119,6 +211,8 @@ def service_cost(
             answers = orders.create_orders(context, owner, batch)
             assert all(one.outcome == "created" for one in answers), answers[0]
     cpu, wall = time.process_time() - started, time.perf_counter() - wall
+    if stages is not None:
+        stages.counting = False
     context.database.dispose()
     return cpu / count * 1e6, counted.statements / count, count / wall
 
@@ -211,6 +305,9 @@ def main() -> None:
         help="N orders of one member whose position never closes, timed by block",
     )
     parser.add_argument("--block", type=int, default=500, help="orders a block (--one-member)")
+    parser.add_argument(
+        "--stages", action="store_true", help="CPU by stage of a command (PostgreSQL's run)"
+    )
     args = parser.parse_args()
     print(describe())
     if args.one_member:
@@ -230,12 +327,15 @@ def main() -> None:
     if args.database in ("postgresql", "both"):
         url, drop = postgres_database(args.postgres)
         try:
-            cpu, statements, rate = service_cost(
-                url, args.orders, args.group, args.clients, args.paid
-            )
+            with Stages() if args.stages else nullcontext() as stages:
+                cpu, statements, rate = service_cost(
+                    url, args.orders, args.group, args.clients, args.paid, stages
+                )
         finally:
             drop()
         print(f"{'postgresql':<12}{args.orders:>8}{cpu:>14.0f}{statements:>18.1f}{rate:>10.0f}")
+        if stages is not None:
+            stages.print(args.orders)
 
 
 def one_member(args: argparse.Namespace) -> None:
