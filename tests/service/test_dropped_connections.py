@@ -11,6 +11,8 @@ connection fails the third (each checkout would open a new backend). PostgreSQL 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -42,24 +44,30 @@ def _dropped(database: Database, held: int = 4) -> list[int]:
     return pids
 
 
-@postgresql_only
-def test_commands_and_reads_survive_connections_the_database_dropped(context: Context) -> None:
+@contextmanager
+def _own_pool(context: Context) -> Iterator[tuple[Context, Principal]]:
+    """The context on a `Database` (and its pool) of the test's own, a tenant with a pool."""
     database = Database(context.database.url)
     mine = dataclasses.replace(context, database=database)
     try:
-        tenant = new_tenant(mine)
-        owner = Principal(tenant, "user:owner", Role.OWNER)
+        owner = Principal(new_tenant(mine), "user:owner", Role.OWNER)
         pools.open_pool(mine, owner, pools.NewPool(id="main", exit_multiple="2"))
+        yield mine, owner
+    finally:
+        database.dispose()
+
+
+@postgresql_only
+def test_commands_and_reads_survive_connections_the_database_dropped(context: Context) -> None:
+    with _own_pool(context) as (mine, owner):
         members.create_member(mine, owner, NewMember(id="m1"))
         body = {"member": "m1", "amount": "100.00", "contribution": "30.00", "pay": True}
         for n in range(3):  # a command, a read, a command again, each after a drop
-            _dropped(database)
+            _dropped(mine.database)
             order, _ = orders.create_order(mine, owner, orders.NewOrder(id=f"o{n}", **body))
             assert order.status == "completed"
-            _dropped(database)
+            _dropped(mine.database)
             assert pools.get_pool(mine, owner, "main").balance == f"{30 * (n + 1)}.00"
-    finally:
-        database.dispose()
 
 
 @postgresql_only
@@ -79,18 +87,11 @@ def test_a_request_survives_connections_the_database_dropped(api: Api, context: 
 def test_a_live_pooled_connection_is_used_again(context: Context) -> None:
     """The check refuses only dead connections: a command after commands and reads on
     one thread runs on the backend they ran on."""
-    database = Database(context.database.url)
-    mine = dataclasses.replace(context, database=database)
-    try:
-        tenant = new_tenant(mine)
-        owner = Principal(tenant, "user:owner", Role.OWNER)
-        pools.open_pool(mine, owner, pools.NewPool(id="main", exit_multiple="2"))
+    with _own_pool(context) as (mine, owner):
         backends = set()
         for n in range(5):
             members.create_member(mine, owner, NewMember(id=f"m{n}"))
             pools.get_pool(mine, owner, "main")
-            with database.read() as connection:
+            with mine.database.read() as connection:
                 backends.add(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
         assert len(backends) == 1, backends
-    finally:
-        database.dispose()
