@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 
 from tests.processes import RACERS
@@ -221,13 +221,21 @@ def test_a_group_locks_the_pools_of_its_orders_at_once_in_pool_order(postgres_ur
     _order(context, owner, "a", "z3", "p2")
     _order(context, owner, "b", "z0", "p1")
     runs, wants = zip(*[_step(owner, "a", "pay"), _step(owner, "b", "pay")], strict=True)
+    asked: list[Any] = []  # the pools each statement locking pools names
+
+    def heard(_c: Any, _k: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "FROM pools" in statement and "FOR UPDATE" in statement:
+            asked.append(parameters["ids"])
+
+    event.listen(database.writer, "before_cursor_execute", heard)
     with statements_sent(context) as sent:
         answers = grouped_commands(context, owner, list(runs), list(wants))
+    event.remove(database.writer, "before_cursor_execute", heard)
     assert [error for _, error in answers] == [None, None]
     locking = [n for n, one in enumerate(sent) if "FOR UPDATE" in one]
     pools_locked = [n for n in locking if "FROM pools" in sent[n]]
     assert len(pools_locked) == 1, [sent[n] for n in pools_locked]
-    assert sent[pools_locked[0]].count("ids_") >= 2  # p1 and p2, one statement (store/pools.py)
+    assert asked == ['{"p1","p2"}']  # both, one statement, one array (store/pools.py)
     assert "ORDER BY pools.pool_id" in sent[pools_locked[0]]
     balances = [n for n in locking if "FROM balances" in sent[n]]
     assert balances and pools_locked[0] < min(balances)

@@ -25,6 +25,7 @@ from zengzhi.core.events import OrderLine
 from zengzhi.core.lifecycles import OrderStatus
 from zengzhi.engine.state import Minted
 from zengzhi.store import tables as t
+from zengzhi.store.database import among
 from zengzhi.store.pending import UNAFFECTED, Pending
 from zengzhi.store.records import SqlMembers, lines_from_json, lines_to_json
 from zengzhi.store.tenanted import Keyed, of_tenant, record_of
@@ -65,7 +66,7 @@ _ONE = (
 _ONE_LOCKED = _ONE.with_for_update()
 _MANY_LOCKED = (  # a group's orders (store/wanted.py), locked in one order by every server
     select(t.orders)
-    .where(of_tenant(_o, bindparam("tenant")), _o.order_id.in_(bindparam("orders", expanding=True)))
+    .where(of_tenant(_o, bindparam("tenant")), among(_o.order_id, "orders"))
     .order_by(_o.order_id)
     .with_for_update()
     .execution_options(**UNAFFECTED)
@@ -81,7 +82,7 @@ _MANY_LOCKED_AND_MEMBERS = (
         select(func.array_agg(_m.member_id))
         .where(
             of_tenant(_m, bindparam("tenant")),
-            _m.member_id.in_(bindparam("members", expanding=True)),
+            among(_m.member_id, "members"),
         )
         .scalar_subquery()
         .label("found_members"),
