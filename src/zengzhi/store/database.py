@@ -345,7 +345,7 @@ class _ArrayText(TypeDecorator[list[Any]]):
         return None if value is None else array_text(value)
 
 
-class Among(ColumnElement[bool]):
+class OneOf(ColumnElement[bool]):
     """`column` is one of the values of the list parameter `name`.
 
     On PostgreSQL `column = ANY(CAST(:name AS type[]))`, the list sent as one array
@@ -353,7 +353,7 @@ class Among(ColumnElement[bool]):
     `column IN (:name)` with an "expanding" parameter, which SQLAlchemy writes into the
     statement anew at each execution, a value a parameter: on PostgreSQL that was about
     6 % of a lone order's CPU, three of its statements having such a list
-    (docs/benchmarks.md, "Lists as one array"). Built with `among`."""
+    (docs/benchmarks.md, "Lists as one array"). Built with `one_of`."""
 
     inherit_cache = True
     type = Boolean()
@@ -368,17 +368,17 @@ class Among(ColumnElement[bool]):
         self.name = name
 
 
-def among(column: ColumnElement[Any], name: str) -> Among:
-    return Among(column, name)
+def one_of(column: ColumnElement[Any], name: str) -> OneOf:
+    return OneOf(column, name)
 
 
-@compiles(Among)
-def _among_expanding(element: Among, compiler: SQLCompiler, **kw: Any) -> str:
+@compiles(OneOf)
+def _among_expanding(element: OneOf, compiler: SQLCompiler, **kw: Any) -> str:
     return compiler.process(element.column.in_(bindparam(element.name, expanding=True)), **kw)
 
 
-@compiles(Among, "postgresql")
-def _among_array(element: Among, compiler: SQLCompiler, **kw: Any) -> str:
+@compiles(OneOf, "postgresql")
+def _among_array(element: OneOf, compiler: SQLCompiler, **kw: Any) -> str:
     listed = cast(bindparam(element.name, type_=_ArrayText()), ARRAY(element.column.type))
     return compiler.process(element.column == func.any(listed), **kw)
 

@@ -32,7 +32,7 @@ from zengzhi.core import accounts
 from zengzhi.core.ledger import CNY
 from zengzhi.rules.distribution import DistributionParams
 from zengzhi.store import tables as t
-from zengzhi.store.database import LostRace, Rows, among, bulk, bulk_update
+from zengzhi.store.database import LostRace, Rows, bulk, bulk_update, one_of
 from zengzhi.store.tenanted import of_tenant
 
 _m = t.members.c
@@ -51,7 +51,7 @@ _TEAM = (
     .values(team=_m.team + bindparam("delta"))
 )
 _GROWN = select(_m.member_id, _m.team_performance, _m.team_level).where(
-    of_tenant(_m, bindparam("tenant")), among(_m.member_id, "members")
+    of_tenant(_m, bindparam("tenant")), one_of(_m.member_id, "members")
 )
 
 

@@ -43,7 +43,7 @@ from zengzhi.rules.modes import green
 from zengzhi.rules.modes.common import MODES, Claim, Tally
 from zengzhi.rules.modes.zone import DAILY, DAY, LAST, ZoneModes
 from zengzhi.store import tables as t
-from zengzhi.store.database import Rows, among, bulk, bulk_update, write_together
+from zengzhi.store.database import Rows, bulk, bulk_update, one_of, write_together
 from zengzhi.store.saved import parsed_as_saved
 from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.tenants import tenants_having
@@ -78,7 +78,7 @@ _SAVE = (
     )
     .values(owed=bindparam("t_owed"), void=bindparam("t_void"))
 )
-_OF_MEMBERS = _CLAIMS.where(among(_c.member_id, "members"), _c.owed > 0).order_by(_c.seq)
+_OF_MEMBERS = _CLAIMS.where(one_of(_c.member_id, "members"), _c.owed > 0).order_by(_c.seq)
 _d = t.mode_day_tally.c
 _TALLIED = (
     select(_d.seq, _d.member_id, _d.fen, _d.units)

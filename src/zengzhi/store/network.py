@@ -46,7 +46,7 @@ from zengzhi.core.days import start_of
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.rules.distribution import MAX_CHAIN, DistributionParams, cycle_error
 from zengzhi.store import tables as t
-from zengzhi.store.database import among
+from zengzhi.store.database import one_of
 from zengzhi.store.member_figures import Growth, follow_referrer, level_case
 from zengzhi.store.saved import parsed_as_saved
 from zengzhi.store.tenanted import Tenanted, of_tenant, record_of
@@ -86,7 +86,7 @@ _UP = _uplines_of()
 _UPDATE_BATCH = 1000
 _PERFORMANCE = select(t.members.c.member_id, t.members.c.team_performance).where(
     of_tenant(t.members.c, bindparam("tenant")),
-    among(t.members.c.member_id, "ids"),
+    one_of(t.members.c.member_id, "ids"),
 )
 _WITHIN = _UP.c.depth <= bindparam("limit")  # the first level too (a walk of depth 0)
 _CHAIN = select(_UP.c.member_id).where(_WITHIN).order_by(_UP.c.depth)

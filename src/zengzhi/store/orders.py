@@ -25,7 +25,7 @@ from zengzhi.core.events import OrderLine
 from zengzhi.core.lifecycles import OrderStatus
 from zengzhi.engine.state import Minted
 from zengzhi.store import tables as t
-from zengzhi.store.database import among
+from zengzhi.store.database import one_of
 from zengzhi.store.pending import UNAFFECTED, Pending
 from zengzhi.store.records import SqlMembers, lines_from_json, lines_to_json
 from zengzhi.store.tenanted import Keyed, of_tenant, record_of
@@ -66,7 +66,7 @@ _ONE = (
 _ONE_LOCKED = _ONE.with_for_update()
 _MANY_LOCKED = (  # a group's orders (store/wanted.py), locked in one order by every server
     select(t.orders)
-    .where(of_tenant(_o, bindparam("tenant")), among(_o.order_id, "orders"))
+    .where(of_tenant(_o, bindparam("tenant")), one_of(_o.order_id, "orders"))
     .order_by(_o.order_id)
     .with_for_update()
     .execution_options(**UNAFFECTED)
@@ -82,7 +82,7 @@ _MANY_LOCKED_AND_MEMBERS = (
         select(func.array_agg(_m.member_id))
         .where(
             of_tenant(_m, bindparam("tenant")),
-            among(_m.member_id, "members"),
+            one_of(_m.member_id, "members"),
         )
         .scalar_subquery()
         .label("found_members"),

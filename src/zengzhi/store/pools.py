@@ -38,7 +38,7 @@ from zengzhi.rules.pool import (
     sold_from,
 )
 from zengzhi.store import tables as t
-from zengzhi.store.database import Rows, among
+from zengzhi.store.database import Rows, one_of
 from zengzhi.store.pending import (
     DROP_LOT,
     DROP_LOTS,
@@ -65,7 +65,7 @@ _POSITION = select(t.positions).where(
 _POSITIONS = select(t.positions).where(
     of_tenant(_p, bindparam("tenant")),
     _p.pool_id == bindparam("pool"),
-    among(_p.member_id, "members"),
+    one_of(_p.member_id, "members"),
 )
 # The first two to exit, whole rows (the order that asks reads the first next): with the
 # second known, the first moving (a buyer who is the first to exit buys again) leaves
@@ -88,7 +88,7 @@ _AND_FIRST = union_all(
     select(*t.positions.c, literal(False).label("first")).where(
         of_tenant(_p, bindparam("tenant")),
         _p.pool_id == bindparam("pool"),
-        among(_p.member_id, "members"),
+        one_of(_p.member_id, "members"),
     ),
     select(*_first_row.c, literal(True).label("first")),
 )
@@ -495,7 +495,7 @@ _P = t.pools.c
 # a group's (or a lone order's) pools, locked in pool order: built once (store/tenants.py)
 _LOCK_POOLS = (
     select(t.pools)
-    .where(of_tenant(_P, bindparam("tenant")), among(_P.pool_id, "ids"))
+    .where(of_tenant(_P, bindparam("tenant")), one_of(_P.pool_id, "ids"))
     .order_by(_P.pool_id)
     .with_for_update()
 )

@@ -14,7 +14,7 @@ from zengzhi.engine.state import Minted, OrderRecord
 from zengzhi.rules.distribution import Paid
 from zengzhi.rules.modes.common import Effect
 from zengzhi.store import tables as t
-from zengzhi.store.database import among, insert_if_absent
+from zengzhi.store.database import insert_if_absent, one_of
 from zengzhi.store.pending import UNAFFECTED, Pending
 from zengzhi.store.tenanted import Tenanted, of_tenant
 from zengzhi.store.wanted import Wanted
@@ -40,7 +40,7 @@ _MEMBER = (
 )
 _MEMBERS = (
     select(_m.member_id)
-    .where(of_tenant(_m, bindparam("tenant")), among(_m.member_id, "members"))
+    .where(of_tenant(_m, bindparam("tenant")), one_of(_m.member_id, "members"))
     .execution_options(**UNAFFECTED)
 )
 
