@@ -245,7 +245,7 @@ def test_a_lone_order_reads_and_writes_each_row_once(context: Context) -> None:
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_lone_order_created_paid_reads_its_member_with_its_order(context: Context) -> None:
     """On PostgreSQL the order's locked read says whether its member exists (store/orders.py
-    `_MANY_LOCKED_AND_MEMBERS`): five statements, none of them the members' alone, and an
+    `_MANY_LOCKED_AND_MEMBERS`): four statements, none of them the members' alone, and an
     unknown member is refused on what that same read found, nothing written."""
     owner = _owner(context)
     request = NewOrder(id="x", member="m1", amount="100.00", contribution="10.00", pay=True)
@@ -253,7 +253,7 @@ def test_a_lone_order_created_paid_reads_its_member_with_its_order(context: Cont
         made, _ = orders.create_order(context, owner, request)
     assert made.status == "completed"
     statements = [one for one in sent if not one.startswith(("BEGIN", "SAVE"))]
-    assert len(statements) == 5, statements
+    assert len(statements) == 4, statements
     first = " ".join(statements[0].split())
     assert "FROM members" in first and "FROM orders" in first and "FOR UPDATE" in first
     assert not any("FROM members" in one for one in statements[1:]), statements
@@ -266,6 +266,42 @@ def test_a_lone_order_created_paid_reads_its_member_with_its_order(context: Cont
         kept = select(t.orders.c.order_id).where(t.orders.c.tenant_id == owner.tenant)
         assert connection.execute(kept).scalars().all() == ["x"]
         assert check_replay(connection, owner.tenant) == []
+
+
+def test_an_order_reads_its_pools_balances_with_its_members_position(context: Context) -> None:
+    """The pool's cash and supply are read, locked, in the statement that reads the
+    member's position and the first to exit (store/pools.py `_POOL_AND_FIRST`): after the
+    pool's lock, before the commit. A member with a position, one without, and one who is
+    the first to exit each get what a replay of the log gives."""
+    owner = Principal(new_tenant(context, "held"), "user:owner", Role.OWNER)
+    pools.open_pool(context, owner, NewPool(id="main", exit_multiple="1.1"))
+    for member in ("m1", "m2"):
+        members.create_member(context, owner, NewMember(id=member))
+    for n, member in enumerate(["m1", "m2", "m1", "m2", "m1"]):
+        request = NewOrder(
+            id=f"o{n}", member=member, amount="100.00", contribution="100.00", pay=True
+        )
+        with statements_sent(context) as sent:
+            orders.create_order(context, owner, request)
+        statements = [
+            " ".join(one.split()) for one in sent if not one.startswith(("BEGIN", "SAVE"))
+        ]
+        reads = [one for one in statements if "FROM balances" in one or "FROM positions" in one]
+        both = reads[0]  # the first read of either is of both
+        assert "FROM balances" in both and "FROM positions" in both, both
+        assert "exit_key IS NOT NULL" in both, both
+        [pool] = [n for n, one in enumerate(statements) if "FROM pools" in one]
+        [write] = [n for n, one in enumerate(statements) if one.startswith(("INSERT", "WITH"))][:1]
+        assert pool < statements.index(both) < write, statements  # locked, then read
+    with context.database.read() as connection:
+        exits = connection.execute(
+            select(func.count()).where(
+                t.entries.c.tenant_id == owner.tenant, t.entries.c.kind == "exit"
+            )
+        ).scalar_one()
+        assert exits > 0  # the first to exit, read with the balances, was paid out
+        assert check_replay(connection, owner.tenant) == []
+        assert check_ledger(connection, owner.tenant) == []
 
 
 def test_a_subscribed_tenants_order_reads_its_subscriptions_once_under_its_lock(
@@ -321,6 +357,6 @@ def test_a_lone_order_sends_statements_built_once(context: Context) -> None:
             event.remove(engine, "before_execute", record)
     # the first order may build what is built once, on first use; the later ones reuse it
     second, third = sent[1], sent[2]
-    assert len(second) == len(third) and len(second) > 5, (second, third)
+    assert len(second) == len(third) and len(second) >= 4, (second, third)
     built = [text for (one, text), (other, _) in zip(second, third, strict=True) if one != other]
     assert built == [], built

@@ -8,9 +8,9 @@ balance rows in one fixed order so that two commands never lock them crosswise.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Row, Select, bindparam, func, select
 
@@ -35,8 +35,9 @@ _BALANCE = select(_b.amount).where(
 )
 _LOCKED_BALANCE = _BALANCE.with_for_update()
 # A pool's cash and its points' supply: every price reads both (rules/pool.py
-# `balance_and_points`), so the first read of the cash takes the supply along.
-_LOCKED_POOL = (
+# `balance_and_points`), so the first read of the cash takes the supply along (and the
+# pool's positions may take this read along: `ReadsWithPool`).
+LOCKED_POOL = (
     select(_b.account, _b.asset, _b.amount)
     .where(
         of_tenant(_b, bindparam("tenant")),
@@ -98,6 +99,11 @@ def _owed(tenant: str, prefix: str) -> Select[tuple[str, int]]:
 _PREFETCH = 1000  # balances a statement
 
 
+class ReadsWithPool(Protocol):
+    def with_pool(self, params: dict[str, str]) -> Sequence[Any] | None:
+        """`LOCKED_POOL`'s rows, read in a statement of the caller's own, or None."""
+
+
 class SqlLedger:
     def __init__(self, connection: Connection, tenant: str) -> None:
         self._connection = connection
@@ -106,6 +112,9 @@ class SqlLedger:
         self._deltas: dict[tuple[str, str], int] = {}
         self._posted: list[Entry] = []
         self.pending: list[Entry] = []  # posted, not yet written
+        # a loaded pool's positions (`SqlPools.positions_of`), which read what the first
+        # order of a command will ask them for with the pool's balances: one round trip
+        self.positions_of: Callable[[str], ReadsWithPool | None] = lambda pool: None
 
     def balance(self, account: str, asset: str) -> int:
         key = (account, asset)
@@ -128,16 +137,13 @@ class SqlLedger:
         return held
 
     def _read_pool(self, cash: str, pool: str) -> None:
-        keys = [(cash, CNY), (accounts.pool_supply(pool), accounts.points_asset(pool))]
-        rows = self._connection.execute(
-            _LOCKED_POOL,
-            {
-                "tenant": self._tenant,
-                "cash": keys[0][0],
-                "supply": keys[1][0],
-                "points": keys[1][1],
-            },
-        )
+        supply, points = accounts.pool_supply(pool), accounts.points_asset(pool)
+        keys = [(cash, CNY), (supply, points)]
+        params = {"tenant": self._tenant, "cash": cash, "supply": supply, "points": points}
+        positions = self.positions_of(pool)
+        rows = positions.with_pool(params) if positions is not None else None
+        if rows is None:
+            rows = self._connection.execute(LOCKED_POOL, params).all()
         found = {(row.account, row.asset): int(row.amount) for row in rows}
         for key in keys:
             if key not in self._balances:  # a balance read before is this command's already

@@ -13,6 +13,7 @@ is read or written for the position's other lots, however many it has.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
@@ -22,7 +23,9 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
+    null,
     select,
+    type_coerce,
     union_all,
     update,
 )
@@ -39,6 +42,7 @@ from zengzhi.rules.pool import (
 )
 from zengzhi.store import tables as t
 from zengzhi.store.database import Rows, one_of
+from zengzhi.store.ledger import LOCKED_POOL
 from zengzhi.store.pending import (
     DROP_LOT,
     DROP_LOTS,
@@ -84,13 +88,29 @@ _FIRST_TO_EXIT = (
 # a transaction's first read of positions, when the first is not known yet (every
 # order's mint asks for it next: one statement, not two)
 _first_row = _FIRST_TO_EXIT.subquery()
-_AND_FIRST = union_all(
+_AND_FIRST_PARTS = (
     select(*t.positions.c, literal(False).label("first")).where(
         of_tenant(_p, bindparam("tenant")),
         _p.pool_id == bindparam("pool"),
         one_of(_p.member_id, "members"),
     ),
     select(*_first_row.c, literal(True).label("first")),
+)
+_AND_FIRST = union_all(*_AND_FIRST_PARTS)
+
+
+def _nulls(columns: Iterable[Any]) -> list[Any]:
+    return [type_coerce(null(), column.type).label(column.name) for column in columns]
+
+
+# `_AND_FIRST` with the pool's cash and supply locked (the ledger's `LOCKED_POOL`, rows
+# whose `account` is set): an order's first read of its pool's balances, its member's
+# position next, and the first to exit after its mint, in one statement (all three
+# after the pool's row is locked, so each is what it would have been alone)
+_pool_rows = LOCKED_POOL.subquery()
+_POOL_AND_FIRST = union_all(
+    select(*_nulls(t.positions.c), literal(False).label("first"), *_pool_rows.c),
+    *(part.add_columns(*_nulls(_pool_rows.c)) for part in _AND_FIRST_PARTS),
 )
 
 
@@ -222,7 +242,14 @@ def key_text(key: int | None) -> str | None:
 
 
 def params_from_row(data: Mapping[str, Any]) -> PoolParams:
-    return PoolParams().with_changes(data)
+    """The row's parameters (JSON text, booleans, nulls) parsed, once for each form: every
+    order reads its pool's row, and parsing its ratios and price was 3 % of an order's CPU."""
+    return _parsed_params(tuple(sorted(data.items())))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_params(items: tuple[tuple[str, Any], ...]) -> PoolParams:
+    return PoolParams().with_changes(dict(items))  # frozen: one copy serves every reader
 
 
 class SqlPositions:
@@ -312,10 +339,30 @@ class SqlPositions:
             ).all()
         else:
             rows = self._connection.execute(_AND_FIRST, params).all()
+        self._take(members, rows)
+
+    def _take(self, members: list[str], rows: Sequence[Any]) -> None:
+        if self._first is _UNKNOWN:
             self._ahead([row for row in rows if row.first])
         found = {row.member_id: row for row in rows if not getattr(row, "first", False)}
         for member in members:
             self._keep(member, found.get(member))
+
+    def with_pool(self, params: dict[str, str]) -> Sequence[Any] | None:
+        """The pool's cash and supply, locked (the ledger's `LOCKED_POOL` and its
+        `params`), read with the group's members' positions and the first to exit, or
+        None (and nothing read) when those are not both still to read."""
+        if self._first is not _UNKNOWN or not self._wanted:
+            return None
+        asked = sorted(self._wanted.members - self._loaded.keys() - self._read_ahead)
+        if not asked:
+            return None
+        self._read_ahead.update(asked)
+        rows = self._connection.execute(
+            _POOL_AND_FIRST, params | {"pool": self._pool, "members": asked}
+        ).all()
+        self._take(asked, [row for row in rows if row.account is None])
+        return [row for row in rows if row.account is not None]
 
     def _keep(self, member: str, row: Any) -> None:
         if row is not None and row.opened == CLOSED:
@@ -522,6 +569,11 @@ class SqlPools:
         if pool_id not in self._loaded:
             self.lock_wanted({pool_id})
         return self._loaded[pool_id]
+
+    def positions_of(self, pool_id: str) -> SqlPositions | None:
+        """A pool's positions if it is loaded (and so locked), else None."""
+        pool = self._loaded.get(pool_id)
+        return cast(SqlPositions, pool.positions) if pool is not None else None
 
     def lock_wanted(self, also: Collection[str] = ()) -> None:
         """Load and lock the pools a group wants (store/wanted.py) and `also`, those not

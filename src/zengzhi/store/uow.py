@@ -90,6 +90,7 @@ class UnitOfWork:
         self.pending.watch(self.connection)
         self.wanted = Wanted()  # what a group's commands will look up (store/wanted.py)
         self.pools = SqlPools(self.connection, self.tenant, self.wanted, self.pending)
+        self.ledger.positions_of = self.pools.positions_of
         self.modes = SqlModes(self.connection, self.tenant, self.wanted)
         self.member_book = SqlMembers(self.connection, self.tenant, self.now, self.wanted)
         self.network = network = SqlNetwork(self.connection, self.tenant)
