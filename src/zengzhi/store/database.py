@@ -19,9 +19,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import psycopg
+from psycopg import Column
+from psycopg.pq import ExecStatus
 from psycopg.types.json import Json, Jsonb
 from sqlalchemy import (
     ARRAY,
@@ -311,11 +313,71 @@ def _send_numbered(connection: Connection, statement: str, values: tuple[Any, ..
     (docs/benchmarks.md, "Numbered parameters"). SQLAlchemy still runs it (its events,
     its errors, its result)."""
     driver: Any = connection.connection.driver_connection  # psycopg's, in this transaction
-    kept, driver.cursor_factory = driver.cursor_factory, psycopg.RawCursor
+    kept, driver.cursor_factory = driver.cursor_factory, _RawCursor
     try:
         return connection.exec_driver_sql(statement, values)
     finally:
         driver.cursor_factory = kept
+
+
+_ROWS = frozenset({ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE, ExecStatus.TUPLES_CHUNK})
+
+
+class _Description(Sequence[Column]):
+    """A result's `cursor.description`, its columns made when first read. SQLAlchemy
+    asks every execution for it, but reads it only the first time a compiled statement
+    runs (it keeps the result's shape with the statement); psycopg made a `Column` a
+    column at each asking, 4 µs each: 60 to 100 µs a read of an order's rows
+    (docs/benchmarks.md, "Columns described when read")."""
+
+    __slots__ = ("_columns", "_cursor", "_result")
+
+    def __init__(self, cursor: psycopg.Cursor[Any], result: Any) -> None:
+        self._cursor = cursor
+        self._result: Any = result  # psycopg's PGresult
+        self._columns: list[Column] | None = None
+
+    def _made(self) -> list[Column]:
+        if self._columns is None:
+            if self._cursor.pgresult is not self._result:  # a Column reads the cursor's
+                raise RuntimeError("a cursor's description read after its next result")
+            self._columns = [Column(self._cursor, i) for i in range(len(self))]
+        return self._columns
+
+    def __len__(self) -> int:
+        return int(self._result.nfields)
+
+    @overload
+    def __getitem__(self, index: int) -> Column: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Column]: ...
+    def __getitem__(self, index: int | slice) -> Column | Sequence[Column]:
+        return self._made()[index]
+
+    def __iter__(self) -> Iterator[Column]:
+        return iter(self._made())
+
+    def __repr__(self) -> str:
+        return repr(self._made())
+
+
+def _described(cursor: psycopg.Cursor[Any]) -> Sequence[Column] | None:
+    result = cursor.pgresult  # psycopg's test for a description, then none made yet
+    if result is not None and (result.nfields or result.status in _ROWS):
+        return _Description(cursor, result)
+    return None
+
+
+class _Cursor(psycopg.Cursor[Any]):
+    @property
+    def description(self) -> Sequence[Column] | None:  # type: ignore[override]
+        return _described(self)
+
+
+class _RawCursor(psycopg.RawCursor[Any]):
+    @property
+    def description(self) -> Sequence[Column] | None:  # type: ignore[override]
+        return _described(self)
 
 
 def _named(index: int, before: int, then: bool) -> int:
@@ -632,7 +694,9 @@ class Database:
             # kept connections for the request threads a busy server has at once (40 by
             # default): with 10 kept, 50 clients made PostgreSQL start a new backend
             # for about one request in ten (579 sessions for 3,000 orders; 34 now)
-            self.writer = create_engine(url, pool_size=30, max_overflow=10)
+            self.writer = create_engine(
+                url, pool_size=30, max_overflow=10, connect_args={"cursor_factory": _Cursor}
+            )
             event.listen(self.writer, "checkout", _alive)
             self.reader = self.writer
         # each tenant's settings as this process last saw them kept: a command begins
