@@ -328,7 +328,8 @@ class _Description(Sequence[Column]):
     asks every execution for it, but reads it only the first time a compiled statement
     runs (it keeps the result's shape with the statement); psycopg made a `Column` a
     column at each asking, 4 µs each: 60 to 100 µs a read of an order's rows
-    (docs/benchmarks.md, "Columns described when read")."""
+    (docs/benchmarks.md, "Four statements; the pool's parameters parsed once; columns
+    described when read")."""
 
     __slots__ = ("_columns", "_cursor", "_result")
 
@@ -435,12 +436,12 @@ def one_of(column: ColumnElement[Any], name: str) -> OneOf:
 
 
 @compiles(OneOf)
-def _among_expanding(element: OneOf, compiler: SQLCompiler, **kw: Any) -> str:
+def _one_of_expanding(element: OneOf, compiler: SQLCompiler, **kw: Any) -> str:
     return compiler.process(element.column.in_(bindparam(element.name, expanding=True)), **kw)
 
 
 @compiles(OneOf, "postgresql")
-def _among_array(element: OneOf, compiler: SQLCompiler, **kw: Any) -> str:
+def _one_of_array(element: OneOf, compiler: SQLCompiler, **kw: Any) -> str:
     listed = cast(bindparam(element.name, type_=_ArrayText()), ARRAY(element.column.type))
     return compiler.process(element.column == func.any(listed), **kw)
 

@@ -323,10 +323,14 @@ class SqlPositions:
 
     def _read_wanted(self) -> None:
         """The group's members' rows in one read (this pool's row is locked by now)."""
+        self._read(self._unread_wanted())
+
+    def _unread_wanted(self) -> list[str]:
+        """The group's members not loaded or asked for yet, marked as asked for now."""
         assert self._wanted is not None
         asked = sorted(self._wanted.members - self._loaded.keys() - self._read_ahead)
         self._read_ahead.update(asked)
-        self._read(asked)
+        return asked
 
     def _read(self, members: list[str]) -> None:
         """`members`' rows; with them the first to exit while it is not known (a read
@@ -354,10 +358,9 @@ class SqlPositions:
         None (and nothing read) when those are not both still to read."""
         if self._first is not _UNKNOWN or not self._wanted:
             return None
-        asked = sorted(self._wanted.members - self._loaded.keys() - self._read_ahead)
+        asked = self._unread_wanted()
         if not asked:
             return None
-        self._read_ahead.update(asked)
         rows = self._connection.execute(
             _POOL_AND_FIRST, params | {"pool": self._pool, "members": asked}
         ).all()
