@@ -44,7 +44,8 @@ def last_commit(url: str) -> tuple[str, list[Any], str, dict[str, Any]]:
 
     def listening(database: Database, given: str) -> None:
         start(database, given)
-        event.listen(database.writer, "before_cursor_execute", heard)
+        for engine in database.engines:
+            event.listen(engine, "before_cursor_execute", heard)
 
     def heard(_c: Any, _k: Any, statement: str, parameters: Any, *_: Any) -> None:
         if statement.startswith("WITH"):

@@ -186,7 +186,7 @@ def service_cost(
         for n in range(count)
     ]
     counted = Counter()
-    for engine in {context.database.writer, context.database.reader}:
+    for engine in context.database.engines:
         event.listen(engine, "before_cursor_execute", counted)
     if stages is not None:
         stages.counting = True
@@ -233,7 +233,7 @@ def one_member_cost(url: str, count: int, block: int) -> list[tuple[float, float
     warm_up(url)
     analyze(url)
     counted = Counter()
-    for engine in {context.database.writer, context.database.reader}:
+    for engine in context.database.engines:
         event.listen(engine, "before_cursor_execute", counted)
     blocks = []
     for start in range(0, count, block):

@@ -73,7 +73,7 @@ def run(url: str, count: int, zones: bool, dividends: bool) -> None:
     def count_statement(*args: Any) -> None:
         sent.append(args[2])
 
-    for engine in {database.writer, database.reader}:
+    for engine in database.engines:
         event.listen(engine, "before_cursor_execute", count_statement)
     wall, cpu = time.perf_counter(), time.process_time()
     reports = tick(context)

@@ -371,7 +371,7 @@ def statements_sent(context: Context) -> Iterator[list[str]]:
     def count(*args: Any) -> None:
         sent.append(args[2])
 
-    engines = {context.database.writer, context.database.reader}
+    engines = context.database.engines
     for engine in engines:
         event.listen(engine, "before_cursor_execute", count)
     try:

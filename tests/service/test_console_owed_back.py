@@ -144,7 +144,7 @@ def test_the_orders_pages_read_the_audit_log_by_its_index(
         if "audit_log" in statement:
             seen.append((statement, parameters))
 
-    engines = {context.database.reader, context.database.writer}
+    engines = context.database.engines
     for engine in engines:
         event.listen(engine, "before_cursor_execute", heard)
     try:

@@ -343,7 +343,7 @@ def test_a_lone_order_sends_statements_built_once(context: Context) -> None:
     def record(_connection: Any, statement: Any, *_: Any) -> None:
         sent[-1].append((id(statement), str(statement).split("\n")[0][:60]))
 
-    engines = {context.database.writer, context.database.reader}
+    engines = context.database.engines
     for engine in engines:
         event.listen(engine, "before_execute", record)
     try:

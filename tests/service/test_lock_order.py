@@ -227,10 +227,12 @@ def test_a_group_locks_the_pools_of_its_orders_at_once_in_pool_order(postgres_ur
         if "FROM pools" in statement and "FOR UPDATE" in statement:
             asked.append(parameters["ids"])
 
-    event.listen(database.writer, "before_cursor_execute", heard)
+    for engine in database.engines:
+        event.listen(engine, "before_cursor_execute", heard)
     with statements_sent(context) as sent:
         answers = grouped_commands(context, owner, list(runs), list(wants))
-    event.remove(database.writer, "before_cursor_execute", heard)
+    for engine in database.engines:
+        event.remove(engine, "before_cursor_execute", heard)
     assert [error for _, error in answers] == [None, None]
     locking = [n for n, one in enumerate(sent) if "FOR UPDATE" in one]
     pools_locked = [n for n in locking if "FROM pools" in sent[n]]

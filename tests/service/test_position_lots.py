@@ -90,7 +90,7 @@ def _traffic(context: Context, monkeypatch: pytest.MonkeyPatch) -> Iterator[Traf
         seen.lots_read += 1
         return read(row)
 
-    engines = {context.database.writer, context.database.reader}
+    engines = context.database.engines
     with monkeypatch.context() as patch:
         patch.setattr(store_pools.SqlLots, "_lot", staticmethod(counted))
         for engine in engines:

@@ -194,7 +194,7 @@ def _scoped(statement: str, rows: list[Any]) -> str | set[object] | None:
 @pytest.fixture
 def captured(context: Context) -> Iterator[Captured]:
     listener = Captured()
-    engines = {context.database.writer, context.database.reader}
+    engines = context.database.engines
     for engine in engines:
         event.listen(engine, "before_cursor_execute", listener)
     yield listener

@@ -171,7 +171,7 @@ def _write(
 def _attempt(
     database: Database, tenant: str, clock: Callable[[], datetime], group: list[_Job[Any]]
 ) -> list[Any]:
-    with UnitOfWork(database, tenant, clock()) as uow:
+    with UnitOfWork(database, tenant, clock(), grouped=True) as uow:
         for job in group:
             if job.wants is not None:
                 uow.wanted.add(job.wants)

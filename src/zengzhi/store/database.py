@@ -691,15 +691,27 @@ class Database:
         if self.is_sqlite:
             self.writer = _sqlite_engine(url, begin="BEGIN IMMEDIATE")
             self.reader = _sqlite_engine(url, begin="BEGIN")
+            self.grouped = self.writer
         else:
             # kept connections for the request threads a busy server has at once (40 by
             # default): with 10 kept, 50 clients made PostgreSQL start a new backend
             # for about one request in ten (579 sessions for 3,000 orders; 34 now)
-            self.writer = create_engine(
-                url, pool_size=30, max_overflow=10, connect_args={"cursor_factory": _Cursor}
-            )
-            event.listen(self.writer, "checkout", _alive)
+            self.writer = _postgres_engine(url, pool_size=26, max_overflow=6)
             self.reader = self.writer
+            # the grouped commands' own (service/sequencer.py): they are a few statements
+            # of the same shape every time, keyed, with their lists as one array, and
+            # PostgreSQL's `auto` planned two of a lone order's four again at each run (it
+            # prices a generic plan for an array of unknown length above a custom plan for
+            # one element): a third of PostgreSQL's CPU an order. Their sessions plan each
+            # prepared statement once. Everything else keeps the server's setting: the
+            # console's charts read ranges, where a plan for the values given is worth
+            # its planning (a generic one made the pool's chart three times slower).
+            # docs/benchmarks.md, "Statements planned once". At most WRITERS groups write
+            # at once in a process (the sequencer), with room for a second sequencer.
+            self.grouped = _postgres_engine(
+                url, pool_size=4, max_overflow=4, options="-c plan_cache_mode=force_generic_plan"
+            )
+        self.engines = tuple({self.writer: None, self.reader: None, self.grouped: None})
         # each tenant's settings as this process last saw them kept: a command begins
         # with them and checks them before it keeps or answers anything (store/uow.py);
         # shared by the process's threads, so read and replaced, never changed in place
@@ -739,9 +751,25 @@ class Database:
         raise AssertionError("unreachable")
 
     def dispose(self) -> None:
-        self.writer.dispose()
-        if self.reader is not self.writer:
-            self.reader.dispose()
+        for engine in self.engines:
+            engine.dispose()
+
+
+def _postgres_engine(url: str, pool_size: int, max_overflow: int, options: str = "") -> Engine:
+    """An engine whose cursors describe their columns when read (`_Cursor`), whose pooled
+    connections are checked without a round trip (`_alive`), with `options` for the
+    sessions' settings (added to any the URL gives)."""
+    connect_args: dict[str, Any] = {"cursor_factory": _Cursor}
+    if options:
+        given = make_url(url).query.get("options", ())
+        connect_args["options"] = " ".join(
+            (*([given] if isinstance(given, str) else given), options)
+        )
+    engine = create_engine(
+        url, pool_size=pool_size, max_overflow=max_overflow, connect_args=connect_args
+    )
+    event.listen(engine, "checkout", _alive)
+    return engine
 
 
 def _alive(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:

@@ -60,8 +60,13 @@ KNOWN_SETTINGS = 10_000  # tenants whose settings a process keeps; past that it 
 
 
 class UnitOfWork:
-    def __init__(self, database: Database, tenant: str, now: datetime) -> None:
+    def __init__(
+        self, database: Database, tenant: str, now: datetime, grouped: bool = False
+    ) -> None:
         self.database = database
+        # a group of commands (service/sequencer.py): on the grouped commands' engine,
+        # whose sessions plan each prepared statement once (store/database.py)
+        self.grouped = grouped
         self.tenant = tenant
         self.now = now
         self._committed = False
@@ -71,7 +76,8 @@ class UnitOfWork:
         self.proven: set[tuple[str, str]] = set()
 
     def __enter__(self) -> UnitOfWork:
-        self.connection = self.database.writer.connect()
+        database = self.database
+        self.connection = (database.grouped if self.grouped else database.writer).connect()
         self._transaction = self.connection.begin()
         # the tenant's settings as the command began (None: no such tenant): as this
         # process last saw them kept, or read; checked again before anything the command
