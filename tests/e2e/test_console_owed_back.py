@@ -58,7 +58,7 @@ def test_the_money_owed_back_is_recorded_returned_on_a_phone_without_script(
         sign_in(page)
         page.goto(f"/language/zh?next=/console/orders/{ORDER}")
         owed = page.locator("#owed-back")
-        expect(owed.locator("h2")).to_have_text("取消后收到付款，应退还买家")
+        expect(owed.locator("h2")).to_have_text("收到的付款应退还买家")
         expect(owed).to_contain_text("订单取消后收到付款 ¥500.00")
         expect(owed.get_by_role("button", name="登记已退还买家 ¥500.00")).to_be_visible()
         assert unlabelled(page) == [] and low_contrast(page) == []
@@ -69,7 +69,7 @@ def test_the_money_owed_back_is_recorded_returned_on_a_phone_without_script(
             f"订单 {ORDER}：应退还买家的款项已登记为已退还。"
         )
         owed = page.locator("#owed-back")
-        expect(owed.locator("h2")).to_have_text("取消后收到的付款已退还买家")
+        expect(owed.locator("h2")).to_have_text("应退还买家的款项已退还")
         expect(owed).to_contain_text("已退还买家 ¥500.00")
         expect(owed).to_contain_text("由 owner 登记")
         expect(owed).to_contain_text("备注：“微信退款 5030”。")

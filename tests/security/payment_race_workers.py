@@ -19,10 +19,15 @@ ROUNDS = 8
 AMOUNT = "500.00"
 
 
-def notification(order: str, secret: str, attempt: str = "") -> tuple[dict[str, str], bytes]:
-    """The gateway's signed payment of `order` (id pay-{order}), signed now: headers as the
-    route hands them to the service (lower-case names), and the body."""
-    body = {"id": f"pay-{order}", "type": "payment.succeeded", "order": order, "amount": AMOUNT}
+def notification(order: str, secret: str, payment: str = "") -> tuple[dict[str, str], bytes]:
+    """The gateway's signed payment of `order` (id pay-{order}{payment}), signed now:
+    headers as the route hands them to the service (lower-case names), and the body."""
+    body = {
+        "id": f"pay-{order}{payment}",
+        "type": "payment.succeeded",
+        "order": order,
+        "amount": AMOUNT,
+    }
     raw = json.dumps(body).encode()
     stamp = int(time.time())
     headers = {
@@ -52,6 +57,29 @@ def pay_or_cancel(
             said.append(answer_of(lambda order=order: orders.cancel(context, owner, order)))
             continue
         headers, raw = notification(order, gateway_secret)
+        try:
+            accepted = payments.receive(context, tenant, headers, raw)
+        except DomainError as error:
+            said.append(str(error.code))
+        else:
+            said.append(f"ok {accepted.status}")
+    context.database.dispose()
+    return said
+
+
+def pay_twice(
+    url: str, secret: str, tenant: str, gateway_secret: str, number: int, barrier: Any
+) -> list[str]:
+    """Each round, at one instant in both processes: a payment of order p{round}, each
+    process's its own (id pay-p{round}-{number}: the buyer paid twice). Answers "ok
+    <status>" (what the answer said the order is now) or the refusal's code."""
+    context = process_context(url, secret)
+    said: list[str] = []
+    for round_ in range(ROUNDS):
+        order = f"p{round_}"
+        barrier.wait(timeout=30)
+        _jitter(round_, number)
+        headers, raw = notification(order, gateway_secret, f"-{number}")
         try:
             accepted = payments.receive(context, tenant, headers, raw)
         except DomainError as error:

@@ -63,12 +63,15 @@ def _rows(context: Context, statement: object) -> list[tuple[object, ...]]:
     return query(context, lambda connection: [tuple(r) for r in connection.execute(statement)])
 
 
-def _owed_back(context: Context, tenant: str) -> dict[str, list[str]]:
-    """What records each order's payment after its cancel: the audit's
-    order.paid_after_cancel targets, the webhook events of that type (their order)."""
+def _owed_back(
+    context: Context, tenant: str, action: str = "order.paid_after_cancel"
+) -> dict[str, list[str]]:
+    """What records each order's payment owed back: the audit's `action` targets (a
+    payment after its cancel, or `order.paid_again`), the webhook events of that type
+    (their order)."""
     a, w = t.audit_log.c, t.webhook_events.c
-    audited = select(a.target).where(a.tenant_id == tenant, a.action == "order.paid_after_cancel")
-    notices = select(w.body).where(w.tenant_id == tenant, w.type == "order.paid_after_cancel")
+    audited = select(a.target).where(a.tenant_id == tenant, a.action == action)
+    notices = select(w.body).where(w.tenant_id == tenant, w.type == action)
     return {
         "audit": sorted(str(target) for (target,) in _rows(context, audited)),
         "webhook": sorted(
@@ -181,4 +184,35 @@ def test_two_returns_of_what_a_payment_after_the_cancel_owes_back_record_one(
         assert [d["note"] for d in sent if d["order"] == f"p{n}"] == [f"process {winner}"]
         assert orders.get_order(context, owner, f"p{n}").status == "cancelled"
     assert len(audited) == ROUNDS
+    _books(context, tenant)
+
+
+@postgresql_only
+@pytest.mark.parametrize("window", [0, 3600], ids=["completed at once", "return window"])
+def test_two_payments_of_one_order_at_once_pay_it_once_and_owe_the_other_back(
+    context: Context, window: int
+) -> None:
+    """The buyer paid twice (two gateways, or one twice) and both notifications arrive at
+    the same instant, from two processes: the order is paid once (minted once), both
+    notifications are applied (the gateway stops), and exactly one is recorded as owed
+    back to the buyer (`order.paid_again`, audit and webhook)."""
+    tenant, owner, gateway = _shop(context, window)
+    url, secret = context.database.url, SECRET.get_secret_value()
+    said = race(2, payment_race_workers.pay_twice, (url, secret, tenant, gateway))
+    paid = "completed" if window == 0 else "paid"
+    applied = sorted(
+        (n.target, n.id) for n in payment_reads.list_notifications(context, owner, 100)
+    )
+    assert applied == sorted(
+        (f"p{n}", f"pay-p{n}-{number}") for n in range(ROUNDS) for number in (0, 1)
+    )
+    for n in range(ROUNDS):
+        order = f"p{n}"
+        assert [said[0][n], said[1][n]] == [f"ok {paid}"] * 2, (said[0][n], said[1][n])
+        assert orders.get_order(context, owner, order).status == paid
+        assert _minted(context, tenant, order) == (1 if window == 0 else 0)
+    again = _owed_back(context, tenant, "order.paid_again")
+    assert again["audit"] == [f"order:p{n}" for n in range(ROUNDS)], again
+    assert again["webhook"] == [f"p{n}" for n in range(ROUNDS)], again
+    assert _owed_back(context, tenant)["audit"] == []  # none of them was cancelled
     _books(context, tenant)

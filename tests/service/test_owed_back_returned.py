@@ -109,7 +109,7 @@ def test_nothing_owed_is_refused_naming_owed_back(api: Api, clock: Clock, contex
         refused = api.post(f"/v1/orders/{order}/owed-back/returned")
         assert refused.status_code == 409, refused.text
         assert refused.json()["field"] == "owed_back"
-        assert "no payment after its cancel" in refused.json()["message"]
+        assert "no payment after its cancel and none paid twice" in refused.json()["message"]
     assert api.post("/v1/orders/nosuch/owed-back/returned").status_code == 404
     for bad in ("退款\x00单号", "x" * 501, "退款\u202e单号"):
         refused = api.post(RETURNED, {"note": bad})
@@ -165,7 +165,7 @@ def test_the_order_page_records_it_returned_and_says_so(
     assert str(done.url).endswith("/console/orders/A1")
     said = text_of(done.text)
     assert "订单 A1：应退还买家的款项已登记为已退还。" in said
-    assert "取消后收到的付款已退还买家" in said
+    assert "应退还买家的款项已退还" in said
     assert "已退还买家 ¥1,000.00" in said and "由 owner 登记" in said
     assert "备注：“支付宝退款 2026120500”。" in said
     assert "应退还买家。" not in said and path not in done.text  # no longer owed, no form
@@ -183,7 +183,7 @@ def test_the_order_page_records_it_returned_and_says_so(
     assert re.findall(r'<a href="/console/orders/(\w+)"', owed.text) == []
     # the audit page names the action and its fields in words
     log = text_of(api.client.get("/console/audit").text)
-    assert "记录订单取消后收到的付款退还买家" in log
+    assert "记录应退还买家的款项已退还" in log
     api.client.get("/language/en")
     english = text_of(api.client.get("/console/orders/A1").text)
     assert "returned to the buyer (" in english and "recorded by owner" in english
@@ -200,5 +200,5 @@ def test_an_order_with_nothing_owed_has_no_form_and_a_forged_post_is_refused(
     refused = api.client.post("/console/orders/A2/owed-back/returned", data={"csrf": csrf})
     assert refused.status_code == 409
     said = text_of(refused.text)
-    assert "订单 “A2” 没有取消后收到的付款：没有应退还买家的款项" in said, said
+    assert "订单 “A2” 没有取消后收到的付款，也没有重复付款：没有应退还买家的款项" in said, said
     assert '<form method="post" action="/console/orders/A2/owed-back' not in refused.text

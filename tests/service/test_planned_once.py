@@ -84,7 +84,8 @@ def test_options_in_the_url_are_kept_beside_the_plans(postgres_url: str) -> None
         with database.grouped.connect() as connection:
             shown = connection.execute(
                 text(
-                    "SELECT current_setting('statement_timeout'), current_setting('plan_cache_mode')"
+                    "SELECT current_setting('statement_timeout'),"
+                    " current_setting('plan_cache_mode')"
                 )
             ).one()
         assert tuple(shown) == ("4321ms", "force_generic_plan")

@@ -82,6 +82,7 @@ SERVICE_TYPES = (
     "withdrawal.payout_failed",
     "payout.requested",
     "order.paid_after_cancel",  # a gateway's payment of a cancelled order: owed back
+    "order.paid_again",  # a second gateway payment of a paid order: owed back
     "order.owed_back_returned",  # the shop recorded it returned to the buyer
 )
 # Types a subscription may name: every type above, and the open families a kind or an

@@ -84,8 +84,11 @@ from zengzhi.store.uow import UnitOfWork
 from zengzhi.store.withdrawals import WithdrawalRow
 
 log = logging.getLogger("zengzhi.payments")
-# the webhook of a payment that came for a cancelled order (engine/notices.SERVICE_TYPES)
+# the webhooks (and audit actions) of a payment owed back to the buyer: one that came for
+# a cancelled order, and a second one of an order a gateway had paid
+# (engine/notices.SERVICE_TYPES)
 ORDER_PAID_AFTER_CANCEL = owed_back.PAID_AFTER_CANCEL
+ORDER_PAID_AGAIN = owed_back.PAID_AGAIN
 # the webhook (and audit action) of its return to the buyer, recorded by the shop
 ORDER_OWED_BACK_RETURNED = owed_back.RETURNED
 
@@ -475,7 +478,9 @@ def _apply(
             )
         target = notification.order
         if order.status == OrderStatus.CANCELLED:
-            status = _paid_after_cancel(uow, actor, order, notification)
+            status = _owed_back(uow, actor, order, notification, ORDER_PAID_AFTER_CANCEL)
+        elif order.status != OrderStatus.CREATED and applied.paid(order.order_id):
+            status = _owed_back(uow, actor, order, notification, ORDER_PAID_AGAIN)
         else:
             status = orders.pay_in(uow, actor, notification.order).status
     else:
@@ -492,21 +497,27 @@ def _apply(
     )
 
 
-def _paid_after_cancel(
-    uow: UnitOfWork, actor: str, order: OrderRow, notification: Notification
+def _owed_back(
+    uow: UnitOfWork, actor: str, order: OrderRow, notification: Notification, action: str
 ) -> str:
-    """The buyer paid an order the shop had cancelled (the notification came after the
-    cancel, or at the same moment and lost the order's lock to it). The money is at the
-    gateway, so it is recorded, not refused: refused, the gateway sent it again for a
+    """The buyer paid an order that could take no payment: cancelled by the shop
+    (`order.paid_after_cancel`: the notification came after the cancel, or at the same
+    moment and lost the order's lock to it), or paid already through a gateway, by this
+    notification's or another (`order.paid_again`: the buyer paid twice). The money is at
+    the gateway, so it is recorded, not refused: refused, the gateway sent it again for a
     day, kept only among the bounded refusals, and the shop heard of nothing. The order
-    stays cancelled and mints nothing; the notification is applied (listed, answered as
-    a success so that the gateway stops); the audit log's `order.paid_after_cancel` and
-    the webhook of that type tell the shop the amount is owed back to the buyer, who is
-    refunded at the gateway (docs/payments.md, "Paid after it was cancelled")."""
+    stays as it is and mints nothing more; the notification is applied (listed, answered
+    as a success so that the gateway stops); the audit record and the webhook of
+    `action` tell the shop the amount is owed back to the buyer, who is refunded at the
+    gateway (docs/payments.md, "Paid after it was cancelled" and "Paid twice").
+
+    An order the shop marked paid itself (`POST /v1/orders/{id}/pay`), then notified
+    paid by a gateway, is not counted twice: zengzhi cannot tell whether the shop marked
+    it for this very payment, so the notification is applied as the same payment."""
     amount = format_minor(order.amount, 2)
     uow.audit(
         actor,
-        ORDER_PAID_AFTER_CANCEL,
+        action,
         f"order:{order.order_id}",
         before={"status": order.status.value},
         after={
@@ -517,7 +528,7 @@ def _paid_after_cancel(
         },
     )
     uow.publish(
-        ORDER_PAID_AFTER_CANCEL,
+        action,
         [order.member_id],
         {
             "order": order.order_id,
@@ -529,12 +540,12 @@ def _paid_after_cancel(
         },
     )
     log.warning(
-        "tenant %s: order %s was paid (%s, notification %r) after it was cancelled: owed"
-        " back to the buyer",
+        "tenant %s: order %s was paid (%s, notification %r) %s: owed back to the buyer",
         uow.tenant,
         order.order_id,
         amount,
         notification.id,
+        "again" if action == ORDER_PAID_AGAIN else "after it was cancelled",
     )
     return str(order.status)
 
@@ -556,7 +567,7 @@ class OwedBackReturned(BaseModel):
 
     order: str
     member: str
-    amount: str  # yuan: every payment after the cancel it covered
+    amount: str  # yuan: every payment owed back it covered
     currency: str = "CNY"
     notifications: list[str | None]  # the gateway's notifications of those payments
     returned_at: datetime
@@ -567,14 +578,15 @@ class OwedBackReturned(BaseModel):
 def return_owed_back_once(
     context: Context, principal: Principal, order_id: str, request: OwedBackReturn
 ) -> tuple[OwedBackReturned, bool]:
-    """Record that what the order's payments after its cancel owe back to the buyer was
-    returned at the gateway, once; and whether it was recorded now (False: every such
-    payment had been recorded returned before, by this return or another at the same
-    moment: the answer is that return, and this note is not kept). Refused (409, field
-    `owed_back`) for an order with no payment after its cancel. Audit-only, as the
-    payment is: zengzhi's ledger holds none of an order's money (docs/payments.md). Under
-    the order's row lock, which the gateway's notification takes too: two returns at once
-    record one, and a payment arriving meanwhile is either covered or owed after it."""
+    """Record that what the order's payments owed back to the buyer (after its cancel,
+    or paid twice) was returned at the gateway, once; and whether it was recorded now
+    (False: every such payment had been recorded returned before, by this return or
+    another at the same moment: the answer is that return, and this note is not kept).
+    Refused (409, field `owed_back`) for an order with no payment owed back. Audit-only,
+    as the payment is: zengzhi's ledger holds none of an order's money
+    (docs/payments.md). Under the order's row lock, which the gateway's notification
+    takes too: two returns at once record one, and a payment arriving meanwhile is
+    either covered or owed after it."""
     principal.require(Permission.ORDERS)
 
     def run(uow: UnitOfWork) -> tuple[OwedBackReturned, bool]:
@@ -588,8 +600,8 @@ def return_owed_back_once(
             if not returns:
                 raise DomainError(
                     ErrorCode.CONFLICT,
-                    f"order {order_id!r} has no payment after its cancel: nothing is owed back"
-                    " to the buyer",
+                    f"order {order_id!r} has no payment after its cancel and none paid twice:"
+                    " nothing is owed back to the buyer",
                     "owed_back",
                 )
             last = returns[-1].returned

@@ -797,6 +797,8 @@ gateway_notifications = Table(
     Column("body", Json, nullable=False),
     Column("received_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("tenant_id", "notification_id"),
+    # an order's payments notified before: a second is owed back (migration 0031)
+    Index("ix_gateway_notifications_target", "tenant_id", "target"),
 )
 
 # Notifications refused (forged, stale, replayed, or naming what cannot be done).

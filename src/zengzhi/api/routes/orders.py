@@ -1,5 +1,6 @@
 """Orders: create (idempotent by the integrator's id), pay, complete, cancel, refund,
-reverse; record the money a payment after the cancel owed back as returned to the buyer."""
+reverse; record the money a payment after the cancel, or a second payment, owed back as
+returned to the buyer."""
 
 from __future__ import annotations
 
@@ -106,8 +107,9 @@ def owed_back_returned(
     order_id: PathId,
     body: OwedBackReturn | None = None,
 ) -> OwedBackReturned:
-    """The money a gateway's payment after the cancel owes back to the buyer was returned
-    at the gateway: recorded once (audited, webhook `order.owed_back_returned`); 409
-    (field `owed_back`) when nothing is owed back: never paid after its cancel, or
-    recorded returned before (the message says when and by whom)."""
+    """The money a gateway's payment after the cancel, or a second payment of a paid
+    order, owes back to the buyer was returned at the gateway: recorded once (audited,
+    webhook `order.owed_back_returned`); 409 (field `owed_back`) when nothing is owed
+    back: never paid after its cancel nor paid twice, or recorded returned before (the
+    message says when and by whom)."""
     return payments.return_owed_back(context, principal, order_id, body or OwedBackReturn())

@@ -29,9 +29,10 @@ from zengzhi.store.records import order_event_id
 from zengzhi.store.tenanted import of_tenant
 
 STATUSES = ("created", "paid", "completed", "reversed", "refunded", "cancelled")
-# Not a status: the cancelled orders a gateway's payment came for after the cancel, whose
-# money is owed back to the buyer and not recorded as returned yet (service/payments.py,
-# audits `order.paid_after_cancel` and `order.owed_back_returned`: queries/owed_back.py)
+# Not a status: the orders a gateway's payment came for after their cancel, or paid a second
+# time, whose money is owed back to the buyer and not recorded as returned yet
+# (service/payments.py, audits `order.paid_after_cancel`, `order.paid_again` and
+# `order.owed_back_returned`: queries/owed_back.py)
 OWED_BACK = "owed_back"
 
 
@@ -56,7 +57,7 @@ class OrderRow(BaseModel):
     amount: str  # yuan
     created_at: datetime
     completed_at: datetime | None
-    owed_back: str | None = None  # yuan: paid at the gateway after it was cancelled, and
+    owed_back: str | None = None  # yuan: paid at the gateway after its cancel or twice, and
     # not returned to the buyer yet
 
 
@@ -81,7 +82,8 @@ class Movement(BaseModel):
 class OrderDetail(BaseModel):
     order: OrderView
     movements: list[Movement]
-    # the payments after its cancel, each with the return that covered it
+    # the payments owed back (after its cancel, or paid twice), each with the return that
+    # covered it
     owed_back: list[OwedBack] = []
     owed_back_now: str | None = None  # yuan: what is owed back and not returned yet
 
@@ -111,7 +113,6 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
             where.append(c.store_id == search.store)
         if search.status == OWED_BACK:
             recorded = owed_back_records.owed_targets(tenant)
-            where.append(c.status == "cancelled")
             where.append((literal("order:") + c.order_id).in_(recorded))
         elif search.status:
             where.append(c.status == search.status)
@@ -135,12 +136,13 @@ def find_orders(context: Context, principal: Principal, search: OrderSearch) -> 
             .limit(PAGE_SIZE)
             .offset((shown - 1) * PAGE_SIZE)
         ).all()
-        cancelled = {r.order_id: r for r in rows if r.status == "cancelled"}
-        found = owed_back_records.records(connection, tenant, list(cancelled))
+        # an order never paid has no payment owed back (a payment would have paid it)
+        paid = {r.order_id: r for r in rows if r.status != "created"}
+        found = owed_back_records.records(connection, tenant, list(paid))
         owed: dict[str, str] = {}
         for order_id, payments in owed_back_records.settle(found).items():
             for payment in payments:  # a record that names no amount: the order's
-                payment.amount = payment.amount or format_minor(int(cancelled[order_id].amount), 2)
+                payment.amount = payment.amount or format_minor(int(paid[order_id].amount), 2)
             due = owed_back_records.still_owed(payments)
             if due is not None:
                 owed[order_id] = due
@@ -172,7 +174,7 @@ def order_detail(context: Context, principal: Principal, order_id: str) -> Order
     causes = {order_event_id(order_id): "order", event_id("reverse", order_id): "reverse"}
 
     def owed_back(connection: Connection) -> list[OwedBack]:
-        if view.status != "cancelled":  # recorded only of a cancelled order, which stays so
+        if view.status == "created":  # never paid: a payment would have paid it
             return []
         found = owed_back_records.records(connection, principal.tenant, [order_id])
         return owed_back_records.settle(found, view.amount).get(order_id, [])

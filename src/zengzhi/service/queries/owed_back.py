@@ -1,6 +1,8 @@
 """Money owed back to a buyer: a gateway's payment that came after the order was cancelled
-(audit `order.paid_after_cancel`, service/payments.py), and the operator's record that it
-was returned to the buyer at the gateway (audit `order.owed_back_returned`).
+(audit `order.paid_after_cancel`), or a second payment of an order a gateway had paid
+already (audit `order.paid_again`: the buyer paid twice, through two gateways or twice
+through one; service/payments.py), and the operator's record that it was returned to the
+buyer at the gateway (audit `order.owed_back_returned`).
 
 Neither is in the ledger: zengzhi never holds an order's money (a normal payment books
 nothing either, `orders.pay_in` only moves the order's status), so the audit log is where
@@ -24,6 +26,8 @@ from zengzhi.store import tables as t
 from zengzhi.store.tenanted import of_tenant
 
 PAID_AFTER_CANCEL = "order.paid_after_cancel"
+PAID_AGAIN = "order.paid_again"
+OWED = (PAID_AFTER_CANCEL, PAID_AGAIN)  # the payments owed back, by why
 RETURNED = "order.owed_back_returned"
 
 
@@ -37,17 +41,19 @@ class Returned(BaseModel):
 
 
 class OwedBack(BaseModel):
-    """A gateway's payment that came after the order was cancelled: the money is at the
-    gateway and owed back to the buyer, refunded there (docs/payments.md)."""
+    """A gateway's payment that came after the order was cancelled, or after a gateway had
+    paid it already: the money is at the gateway and owed back to the buyer, refunded
+    there (docs/payments.md)."""
 
     at: datetime
     amount: str  # yuan
     notification: str | None  # the gateway's id of its notification
+    again: bool = False  # True: a second payment of a paid order; False: after its cancel
     returned: Returned | None = None  # None: still owed
 
 
 def records(connection: Connection, tenant: str, order_ids: list[str]) -> list[Any]:
-    """The audit log's payments after a cancel and returns of these orders, in the order
+    """The audit log's payments owed back and returns of these orders, in the order
     they were committed (the rows' `audit_id`, `action`, `target` "order:<id>", `at`,
     `actor`, `after`, `reason`)."""
     if not order_ids:
@@ -56,7 +62,7 @@ def records(connection: Connection, tenant: str, order_ids: list[str]) -> list[A
     found = connection.execute(
         select(a.audit_id, a.action, a.target, a.at, a.actor, a.after, a.reason).where(
             of_tenant(a, tenant),
-            a.action.in_([PAID_AFTER_CANCEL, RETURNED]),
+            a.action.in_([*OWED, RETURNED]),
             a.target.in_([f"order:{order_id}" for order_id in order_ids]),
         )
     )
@@ -70,19 +76,20 @@ def _after(row: Any) -> dict[str, Any]:
 
 
 def settle(rows: list[Any], fallback: str = "") -> dict[str, list[OwedBack]]:
-    """Each order's payments after its cancel, oldest first, each with the return that
-    covered it (None: still owed). `rows` as `records` reads them; `fallback` the amount
+    """Each order's payments owed back, oldest first, each with the return that covered it
+    (None: still owed). `rows` as `records` reads them; `fallback` the amount
     of a record that names none."""
     owed: dict[str, list[OwedBack]] = {}
     for row in rows:
         order_id = str(row.target).removeprefix("order:")
         after = _after(row)
-        if row.action == PAID_AFTER_CANCEL:
+        if row.action in OWED:
             owed.setdefault(order_id, []).append(
                 OwedBack(
                     at=row.at,
                     amount=str(after.get("amount") or fallback),
                     notification=after.get("notification"),
+                    again=row.action == PAID_AGAIN,
                 )
             )
             continue
@@ -104,8 +111,8 @@ def still_owed(payments: list[OwedBack]) -> str | None:
 
 
 def owed_targets(tenant: str) -> Any:
-    """The audit targets ("order:<id>") with a payment after the cancel that no return
-    recorded after it covers: what the orders list's filter `owed_back` finds."""
+    """The audit targets ("order:<id>") with a payment owed back that no return recorded
+    after it covers: what the orders list's filter `owed_back` finds."""
     paid, back = t.audit_log.alias("paid"), t.audit_log.alias("back")
     returned_since = (
         select(back.c.audit_id)
@@ -118,5 +125,5 @@ def owed_targets(tenant: str) -> Any:
         .correlate(paid)
     )
     return select(paid.c.target).where(
-        of_tenant(paid, tenant), paid.c.action == PAID_AFTER_CANCEL, ~exists(returned_since)
+        of_tenant(paid, tenant), paid.c.action.in_(OWED), ~exists(returned_since)
     )

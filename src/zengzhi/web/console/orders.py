@@ -155,11 +155,11 @@ def _with_reason(
 def owed_back_returned(
     request: Request, context: ContextDep, user: StaffDep, form: KeptDep, order_id: OrderId
 ) -> Response:
-    """The money a gateway's payment after the cancel owes back to the buyer was returned
-    at the gateway: recorded once, with an optional note (the gateway's refund number),
-    which the audit log keeps. Sent again, or by two operators at once, the service's
-    answer says whether this form recorded it; the page says it was recorded before and
-    that this note was not kept."""
+    """The money a gateway's payment after the cancel, or a second payment, owes back to
+    the buyer was returned at the gateway: recorded once, with an optional note (the
+    gateway's refund number), which the audit log keeps. Sent again, or by two
+    operators at once, the service's answer says whether this form recorded it; the
+    page says it was recorded before and that this note was not kept."""
     note = form.get("note")
     try:
         form.check()  # a control character: refused at its field, what was typed kept
