@@ -23,7 +23,7 @@ ORDER = "ob-o1"
 
 def _cancelled_then_paid(server: Server) -> None:
     """The order cancelled through the API, then its payment recorded as the gateway's
-    notification records one after a cancel (payments._paid_after_cancel), straight on
+    notification records one after a cancel (payments._owed_back), straight on
     the server's database: choosing a gateway here would keep its secret on the shared
     server, which tests/e2e/test_console_payments.py expects to find without one."""
     with server.api() as api:
@@ -39,7 +39,9 @@ def _cancelled_then_paid(server: Server) -> None:
     def run(uow: UnitOfWork) -> str:
         order = uow.orders.get(ORDER, lock=True)
         assert order is not None
-        return payments._paid_after_cancel(uow, "gateway:ob-n1", order, paid)
+        return payments._owed_back(
+            uow, "gateway:ob-n1", order, paid, payments.ORDER_PAID_AFTER_CANCEL
+        )
 
     try:
         gateway = Principal(TENANT, "gateway:ob-n1", Role.OWNER)
