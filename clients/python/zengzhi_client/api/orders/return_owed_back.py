@@ -100,10 +100,11 @@ def sync_detailed(
 ) -> Response[Error | OwedBackReturned]:
     """Record a payment after the cancel as returned to the buyer
 
-     The money a gateway's payment after the cancel owes back to the buyer was returned
-    at the gateway: recorded once (audited, webhook `order.owed_back_returned`); 409
-    (field `owed_back`) when nothing is owed back: never paid after its cancel, or
-    recorded returned before (the message says when and by whom).
+     The money a gateway's payment after the cancel, or a second payment of a paid
+    order, owes back to the buyer was returned at the gateway: recorded once (audited,
+    webhook `order.owed_back_returned`); 409 (field `owed_back`) when nothing is owed
+    back: never paid after its cancel nor paid twice, or recorded returned before (the
+    message says when and by whom).
 
     Args:
         order_id (str): an id: letters, digits, _.:@-
@@ -137,10 +138,11 @@ def sync(
 ) -> Error | OwedBackReturned | None:
     """Record a payment after the cancel as returned to the buyer
 
-     The money a gateway's payment after the cancel owes back to the buyer was returned
-    at the gateway: recorded once (audited, webhook `order.owed_back_returned`); 409
-    (field `owed_back`) when nothing is owed back: never paid after its cancel, or
-    recorded returned before (the message says when and by whom).
+     The money a gateway's payment after the cancel, or a second payment of a paid
+    order, owes back to the buyer was returned at the gateway: recorded once (audited,
+    webhook `order.owed_back_returned`); 409 (field `owed_back`) when nothing is owed
+    back: never paid after its cancel nor paid twice, or recorded returned before (the
+    message says when and by whom).
 
     Args:
         order_id (str): an id: letters, digits, _.:@-
@@ -169,10 +171,11 @@ async def asyncio_detailed(
 ) -> Response[Error | OwedBackReturned]:
     """Record a payment after the cancel as returned to the buyer
 
-     The money a gateway's payment after the cancel owes back to the buyer was returned
-    at the gateway: recorded once (audited, webhook `order.owed_back_returned`); 409
-    (field `owed_back`) when nothing is owed back: never paid after its cancel, or
-    recorded returned before (the message says when and by whom).
+     The money a gateway's payment after the cancel, or a second payment of a paid
+    order, owes back to the buyer was returned at the gateway: recorded once (audited,
+    webhook `order.owed_back_returned`); 409 (field `owed_back`) when nothing is owed
+    back: never paid after its cancel nor paid twice, or recorded returned before (the
+    message says when and by whom).
 
     Args:
         order_id (str): an id: letters, digits, _.:@-
@@ -204,10 +207,11 @@ async def asyncio(
 ) -> Error | OwedBackReturned | None:
     """Record a payment after the cancel as returned to the buyer
 
-     The money a gateway's payment after the cancel owes back to the buyer was returned
-    at the gateway: recorded once (audited, webhook `order.owed_back_returned`); 409
-    (field `owed_back`) when nothing is owed back: never paid after its cancel, or
-    recorded returned before (the message says when and by whom).
+     The money a gateway's payment after the cancel, or a second payment of a paid
+    order, owes back to the buyer was returned at the gateway: recorded once (audited,
+    webhook `order.owed_back_returned`); 409 (field `owed_back`) when nothing is owed
+    back: never paid after its cancel nor paid twice, or recorded returned before (the
+    message says when and by whom).
 
     Args:
         order_id (str): an id: letters, digits, _.:@-
