@@ -20,10 +20,12 @@ AMOUNT = "500.00"
 
 
 def notification(order: str, secret: str, payment: str = "") -> tuple[dict[str, str], bytes]:
-    """The gateway's signed payment of `order` (id pay-{order}{payment}), signed now:
-    headers as the route hands them to the service (lower-case names), and the body."""
+    """The gateway's signed payment of `order` (notification pay-{order}{payment}, the
+    payment tx-{order}{payment}), signed now: headers as the route hands them to the
+    service (lower-case names), and the body."""
     body = {
         "id": f"pay-{order}{payment}",
+        "payment": f"tx-{order}{payment}",  # the gateway's id of the payment
         "type": "payment.succeeded",
         "order": order,
         "amount": AMOUNT,

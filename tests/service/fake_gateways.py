@@ -486,6 +486,7 @@ class FakeAlipay(Gateway):
         key: rsa.RSAPrivateKey | None = None,
         age: int = 0,
         status: str = "TRADE_SUCCESS",
+        trade_no: str = "2026112122001400000000000001",  # Alipay's number of the payment
     ) -> dict[str, str]:
         sent = (self.clock() - timedelta(seconds=age)).astimezone(BEIJING)
         params = {
@@ -495,7 +496,7 @@ class FakeAlipay(Gateway):
             "app_id": self.app_id,
             "charset": "utf-8",
             "version": "1.0",
-            "trade_no": "2026112122001400000000000001",
+            "trade_no": trade_no,
             "out_trade_no": order,
             "trade_status": status,
             "total_amount": amount,

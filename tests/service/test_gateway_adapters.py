@@ -257,6 +257,47 @@ def test_an_alipay_payment_completes_the_order_once(
     books_balance(api, context)
 
 
+def test_an_alipay_payment_finished_is_the_same_payment_and_a_second_trade_is_owed_back(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    """Alipay notifies a payment twice under two notify_ids: TRADE_SUCCESS when paid,
+    TRADE_FINISHED once it can no longer be refunded; both name its trade_no. The second
+    is the same payment: nothing is owed back, of a completed order or of a cancelled one
+    (owed back once, not twice). A second trade of the same order is the buyer's second
+    payment: owed back (`order.paid_again`)."""
+    fake, _, _ = alipay(api, clock)
+    an_order(api)  # A1, of m9
+    a2 = {"id": "A2", "member": "m9", "amount": "20.00", "contribution": "5.00"}
+    api.ok(api.post("/v1/orders", a2))
+    api.ok(api.post("/v1/orders/A2/cancel"))
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    sent = [
+        ("A1", "1000.00", "S1", "TRADE_SUCCESS", "T1"),
+        ("A2", "20.00", "S2", "TRADE_SUCCESS", "T2"),
+        ("A1", "1000.00", "F1", "TRADE_FINISHED", "T1"),
+        ("A2", "20.00", "F2", "TRADE_FINISHED", "T2"),
+    ]
+    for order, amount, notify_id, status, trade in sent:
+        clock.advance(seconds=60)
+        params = fake.notification(
+            order, amount, notify_id=notify_id, status=status, trade_no=trade
+        )
+        answer = notify(api, fake.form(params), form)
+        assert (answer.status_code, answer.text) == (200, "success"), (notify_id, answer.text)
+    assert api.ok(api.get("/v1/orders/A1"))["status"] == "completed"
+    assert api.ok(api.get("/v1/orders/A2"))["status"] == "cancelled"
+    owed = api.ok(api.post("/v1/orders/A2/owed-back/returned", {}))
+    assert (owed["amount"], owed["notifications"]) == ("20.00", ["S2"])  # once, not twice
+    refused = api.post("/v1/orders/A1/owed-back/returned", {})
+    assert refused.status_code == 409 and refused.json()["field"] == "owed_back"
+    clock.advance(seconds=60)
+    second = fake.notification("A1", "1000.00", notify_id="S3", trade_no="T3")
+    assert notify(api, fake.form(second), form).text == "success"
+    owed = api.ok(api.post("/v1/orders/A1/owed-back/returned", {}))
+    assert (owed["amount"], owed["notifications"]) == ("1000.00", ["S3"])
+    books_balance(api, context)
+
+
 def test_adapter_keys_are_checked_and_named(api: Api, clock: Clock) -> None:
     fake = FakeWechat(clock)
     for config, field in [

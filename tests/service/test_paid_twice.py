@@ -1,10 +1,11 @@
 """A second gateway payment of an order a gateway had paid already (the buyer paid twice:
-through two gateways, or twice through one) is owed back to the buyer (service/payments.py,
-audit and webhook `order.paid_again`; docs/payments.md, "Paid after it was cancelled, or
-paid twice"): applied, so that the gateway stops, minting nothing more, told to the shop,
-shown on the console's order page and found by the orders list, and recorded returned as
-a payment after the cancel is. An order the shop marked paid itself, then notified paid,
-is one payment. SQLite and PostgreSQL; two payments at once from two processes in
+through two gateways, or twice through one; another `payment` id) is owed back to the
+buyer (service/payments.py, audit and webhook `order.paid_again`; docs/payments.md,
+"Paid twice"): applied, so that the gateway stops, minting nothing more, told to the
+shop, shown on the console's order page and found by the orders list, and recorded
+returned as a payment after the cancel is. The same payment notified again, an order
+the shop marked paid itself, and a payment that names no id after one that named none,
+are one payment. SQLite and PostgreSQL; two payments at once from two processes in
 tests/security/test_payment_races.py."""
 
 from __future__ import annotations
@@ -22,8 +23,13 @@ from zengzhi.service.base import Context, query
 from zengzhi.store import tables as t
 
 
-def _paid(api: Api, clock: Clock, secret: str, n: int, order: str, amount: str) -> Any:
+def _paid(
+    api: Api, clock: Clock, secret: str, n: int, order: str, amount: str, payment: str = ""
+) -> Any:
+    """Notification n{n}: a payment of `order`, the gateway's payment tx{n} (or `payment`:
+    the same payment notified again)."""
     body = {"id": f"n{n}", "type": "payment.succeeded", "order": order, "amount": amount}
+    body["payment"] = payment or f"tx{n}"
     answer = notify(api, secret, clock, body)
     assert answer.status_code == 200, answer.text
     return answer.json()
@@ -99,6 +105,7 @@ def test_a_second_payment_is_applied_owed_back_and_told(
     assert sorted(n["id"] for n in applied) == ["n0", "n1", "n2"]
     # the same notification again is this adapter's replay: nothing recorded twice
     again = {"id": "n1", "type": "payment.succeeded", "order": "A1", "amount": "1000.00"}
+    again["payment"] = "tx1"
     replayed = notify(api, secret, clock, again)
     assert replayed.status_code == 409 and replayed.json()["field"] == "id"
     assert len(_audits(context, api.tenant, "order.paid_again")) == 1
@@ -157,3 +164,24 @@ def test_a_refunded_order_paid_again_is_owed_back(api: Api, clock: Clock, contex
     assert (target, actor, after["status"]) == ("order:A1", "gateway:n1", "refunded")
     returned = api.ok(api.post("/v1/orders/A1/owed-back/returned", {}))
     assert returned["notifications"] == ["n1"]
+
+
+def test_the_same_payment_notified_again_or_one_unnamed_is_not_owed_back(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    """A payment is known by the gateway's id of it (`payment`): notified again under a
+    new notification id (as Alipay's TRADE_FINISHED follows its TRADE_SUCCESS), it is the
+    same payment; a notification that names no payment cannot be told from the one
+    before, and is taken as it. Only another named payment is owed back."""
+    secret = gateway(api)
+    an_order(api, "A1")
+    assert _paid(api, clock, secret, 0, "A1", "1000.00")["status"] == "completed"
+    assert _paid(api, clock, secret, 1, "A1", "1000.00", payment="tx0")["status"] == "completed"
+    unnamed = {"id": "n2", "type": "payment.succeeded", "order": "A1", "amount": "1000.00"}
+    assert notify(api, secret, clock, unnamed).status_code == 200
+    assert _audits(context, api.tenant, "order.paid_again") == []
+    refused = api.post("/v1/orders/A1/owed-back/returned", {})
+    assert refused.status_code == 409 and refused.json()["field"] == "owed_back"
+    _paid(api, clock, secret, 3, "A1", "1000.00")  # tx3: another payment
+    [(target, actor, _)] = _audits(context, api.tenant, "order.paid_again")
+    assert (target, actor) == ("order:A1", "gateway:n3")

@@ -1,17 +1,20 @@
 """A property of buyers' payments, over random histories of what the gateway notifies
-(a payment with a new id, the same notification again, a wrong amount) and what the shop
+(a new payment, the same payment under a new notification id as Alipay's TRADE_FINISHED
+follows its TRADE_SUCCESS, a payment that names no payment id, the same notification
+again, a wrong amount) and what the shop
 does (marks an order paid itself, cancels, refunds in the return window, reverses, records
 what was owed back as returned), on three orders, with or without a return window: each
 order's status is what its life cycle says; every payment the gateway notified is on
 record, and the money owed back to the buyer (docs/payments.md, "Paid after it was
-cancelled" and "Paid twice") is exactly the payments that came after the cancel, or after
-a gateway had paid the order, less those recorded returned; an order mints once, when it
+cancelled" and "Paid twice") is exactly the payments that came after the cancel, or a
+payment named other than one a gateway had paid the order with, less those recorded
+returned; an order mints once, when it
 completes; the console's list finds exactly the orders owing; the books balance. On
 SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -28,13 +31,17 @@ from zengzhi.store import tables as t
 
 AMOUNTS = {"A0": ("1000.00", "300.00"), "A1": ("20.00", "5.00"), "A2": ("333.33", "99.99")}
 ORDER = st.sampled_from(sorted(AMOUNTS))
+# a payment, its notification's id new: a new payment, one of the order's before, or none
+PAYMENT = st.sampled_from(["new", "new", "same", "none"])
 STEPS = st.lists(
     st.one_of(
-        st.tuples(st.just("notify"), ORDER),  # a payment, its notification's id new
-        st.tuples(st.just("notify"), ORDER),
-        st.tuples(st.just("repeat"), st.integers(0, 30)),  # an earlier one sent again
-        st.tuples(st.just("wrong"), ORDER),  # a payment of another amount
-        st.tuples(st.sampled_from(["pay", "cancel", "refund", "reverse", "return"]), ORDER),
+        st.tuples(st.just("notify"), ORDER, PAYMENT),
+        st.tuples(st.just("notify"), ORDER, PAYMENT),
+        st.tuples(st.just("repeat"), st.integers(0, 30), st.just("")),  # one sent again
+        st.tuples(st.just("wrong"), ORDER, st.just("new")),  # a payment of another amount
+        st.tuples(
+            st.sampled_from(["pay", "cancel", "refund", "reverse", "return"]), ORDER, st.just("")
+        ),
     ),
     min_size=4,
     max_size=24,
@@ -46,7 +53,7 @@ class Order:
     """What the life cycle and docs/payments.md say an order is."""
 
     status: str = "created"
-    gateway_paid: bool = False  # a gateway's payment of it was applied
+    payments: set[str | None] = field(default_factory=set)  # the gateways', as named
     owed: int = 0  # payments owed back to the buyer, not recorded returned
 
 
@@ -65,7 +72,7 @@ def _step(
     n: int,
     step: tuple[object, ...],
 ) -> None:
-    kind, what = step
+    kind, what, named = step
     if kind == "repeat":
         if not sent:
             return
@@ -78,17 +85,24 @@ def _step(
     if kind in ("notify", "wrong"):
         paid = amount if kind == "notify" else f"{AMOUNTS[order_id][0][:-3]}.01"
         body = {"id": f"n{n}", "type": "payment.succeeded", "order": order_id, "amount": paid}
+        before = sorted(str(one) for one in order.payments if one is not None)
+        payment = before[n % len(before)] if named == "same" and before else f"tx{n}"
+        if named != "none":
+            body["payment"] = payment
         status, answer = _notice(shop, secret, clock, body)
         if kind == "wrong":
             assert status == 409 and answer["field"] == "amount", answer  # type: ignore[index]
             return
         sent.append(body)
+        known = body.get("payment")
         if order.status == "created":
-            order.status, order.gateway_paid = ("paid" if window else "completed"), True
-        elif order.status == "cancelled" or order.gateway_paid:
+            order.status = "paid" if window else "completed"
+        elif known is not None and known in order.payments:
+            pass  # the same payment, notified again
+        elif order.status == "cancelled" or (known is not None and before):
             order.owed += 1
-        else:  # the shop marked it paid itself: this is taken as that payment
-            order.gateway_paid = True
+        # else: it cannot be told from the payment before (or the shop's own mark)
+        order.payments.add(known)
         assert status == 200 and answer["status"] == order.status, (answer, order)  # type: ignore[index]
         return
     if kind == "return":

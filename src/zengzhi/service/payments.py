@@ -110,6 +110,10 @@ class Notification(BaseModel):
     type: Literal["payment.succeeded", "payout.succeeded", "payout.failed"]
     order: Id | None = None  # payment.succeeded
     amount: Exact | None = None  # payment.succeeded: must be the order's amount
+    # payment.succeeded: the gateway's own id of the payment (WeChat Pay's transaction_id,
+    # Alipay's trade_no), which one payment keeps in all its notifications (Alipay's
+    # TRADE_SUCCESS, then TRADE_FINISHED): a second payment of a paid order is known by it
+    payment: Id | None = None
     currency: Literal["CNY"] = "CNY"
     withdrawal: Id | None = None  # payout.*
     payout: Id | None = None  # payout.*, by its number at the gateway (WeChat Pay, Alipay)
@@ -477,10 +481,11 @@ def _apply(
                 "amount",
             )
         target = notification.order
-        if order.status == OrderStatus.CANCELLED:
-            status = _owed_back(uow, actor, order, notification, ORDER_PAID_AFTER_CANCEL)
-        elif order.status != OrderStatus.CREATED and applied.paid(order.order_id):
-            status = _owed_back(uow, actor, order, notification, ORDER_PAID_AGAIN)
+        owed = _owed_as(applied, order, notification)
+        if owed is not None:
+            status = _owed_back(uow, actor, order, notification, owed)
+        elif order.status == OrderStatus.CANCELLED:  # its payment notified again
+            status = str(order.status)
         else:
             status = orders.pay_in(uow, actor, notification.order).status
     else:
@@ -497,13 +502,32 @@ def _apply(
     )
 
 
+def _owed_as(applied: Notifications, order: OrderRow, notification: Notification) -> str | None:
+    """Whether this payment of `order` is owed back to the buyer, as which action, or None:
+    it pays the order (`created`), or it is a payment applied before, notified again
+    under a new id (Alipay's TRADE_FINISHED after its TRADE_SUCCESS: the same `payment`),
+    or one that cannot be told from the payment before (no `payment` id on either side)
+    and is taken as it. A cancelled order owes back any other payment; a paid one (or
+    completed, reversed, refunded) a payment whose id differs from one applied before."""
+    if order.status == OrderStatus.CREATED:
+        return None
+    earlier = applied.payments(order.order_id)
+    if notification.payment is not None and notification.payment in earlier:
+        return None
+    if order.status == OrderStatus.CANCELLED:
+        return ORDER_PAID_AFTER_CANCEL
+    if notification.payment is not None and earlier - {None}:
+        return ORDER_PAID_AGAIN
+    return None
+
+
 def _owed_back(
     uow: UnitOfWork, actor: str, order: OrderRow, notification: Notification, action: str
 ) -> str:
     """The buyer paid an order that could take no payment: cancelled by the shop
     (`order.paid_after_cancel`: the notification came after the cancel, or at the same
-    moment and lost the order's lock to it), or paid already through a gateway, by this
-    notification's or another (`order.paid_again`: the buyer paid twice). The money is at
+    moment and lost the order's lock to it), or paid already through a gateway by another
+    payment (`order.paid_again`: the buyer paid twice; `_owed_as`). The money is at
     the gateway, so it is recorded, not refused: refused, the gateway sent it again for a
     day, kept only among the bounded refusals, and the shop heard of nothing. The order
     stays as it is and mints nothing more; the notification is applied (listed, answered
@@ -513,7 +537,8 @@ def _owed_back(
 
     An order the shop marked paid itself (`POST /v1/orders/{id}/pay`), then notified
     paid by a gateway, is not counted twice: zengzhi cannot tell whether the shop marked
-    it for this very payment, so the notification is applied as the same payment."""
+    it for this very payment, so the notification is applied as the same payment; so is
+    a payment notified with no `payment` id after one that had none."""
     amount = format_minor(order.amount, 2)
     uow.audit(
         actor,

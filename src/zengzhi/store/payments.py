@@ -173,14 +173,13 @@ class Notifications(Keyed[NotificationRow]):
         values = {name: getattr(notification, name) for name in NotificationRow.__slots__}
         self.connection.execute(self.insert(**values))
 
-    def paid(self, order_id: str) -> bool:
-        """Whether a payment of the order was notified before (by this gateway or
-        another): through `ix_gateway_notifications_target`, migration 0031."""
+    def payments(self, order_id: str) -> set[str | None]:
+        """The gateways' ids of the payments of the order notified before (None: a
+        notification that named none), through `ix_gateway_notifications_target`
+        (migration 0031)."""
         c = self.table.c
-        statement = self.select(c.notification_id).where(
-            c.target == order_id, c.type == "payment.succeeded"
-        )
-        return self.first(statement.limit(1)) is not None
+        statement = self.select(c.body).where(c.target == order_id, c.type == "payment.succeeded")
+        return {dict(body).get("payment") for body in self.connection.execute(statement).scalars()}
 
     def newest(self, limit: int) -> list[NotificationRow]:
         c = self.table.c

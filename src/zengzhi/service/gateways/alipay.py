@@ -166,6 +166,7 @@ class Alipay:
             "type": "payment.succeeded",
             "order": params.get("out_trade_no"),
             "amount": params.get("total_amount"),
+            "payment": params.get("trade_no"),
         }
 
     def call(

@@ -241,6 +241,7 @@ class WechatPay:
                 "type": "payment.succeeded",
                 "order": data.get("out_trade_no"),
                 "amount": format_minor(total, 2),
+                "payment": data.get("transaction_id"),
             }
         if event == "MCHTRANSFER.BILL.FINISHED":
             state = data.get("state")
