@@ -704,9 +704,10 @@ class Database:
             # prices a generic plan for an array of unknown length above a custom plan for
             # one element): a third of PostgreSQL's CPU an order. Their sessions plan each
             # prepared statement once. Everything else keeps the server's setting: the
-            # console's charts read ranges, where a plan for the values given is worth
-            # its planning (a generic one made the pool's chart three times slower).
-            # docs/benchmarks.md, "Statements planned once". At most WRITERS groups write
+            # console's charts and a zone's day read ranges, where a plan for the values
+            # given is worth its planning (generic plans made the pool's chart three
+            # times slower, a day four times). docs/benchmarks.md, "Statements planned
+            # once". At most WRITERS groups write
             # at once in a process (the sequencer), with room for a second sequencer.
             self.grouped = _postgres_engine(
                 url, pool_size=4, max_overflow=4, options="-c plan_cache_mode=force_generic_plan"
