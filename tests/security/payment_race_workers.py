@@ -14,6 +14,7 @@ from zengzhi.core.errors import DomainError
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from zengzhi.service import orders, payments
 from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import Context
 
 ROUNDS = 8
 AMOUNT = "500.00"
@@ -58,15 +59,22 @@ def pay_or_cancel(
         if number == 0:
             said.append(answer_of(lambda order=order: orders.cancel(context, owner, order)))
             continue
-        headers, raw = notification(order, gateway_secret)
-        try:
-            accepted = payments.receive(context, tenant, headers, raw)
-        except DomainError as error:
-            said.append(str(error.code))
-        else:
-            said.append(f"ok {accepted.status}")
+        said.append(_notified(context, tenant, order, gateway_secret))
     context.database.dispose()
     return said
+
+
+def _notified(
+    context: Context, tenant: str, order: str, gateway_secret: str, payment: str = ""
+) -> str:
+    """The gateway's payment of `order` received: "ok <status>" (what the answer said the
+    order is now) or the refusal's code."""
+    headers, raw = notification(order, gateway_secret, payment)
+    try:
+        accepted = payments.receive(context, tenant, headers, raw)
+    except DomainError as error:
+        return str(error.code)
+    return f"ok {accepted.status}"
 
 
 def pay_twice(
@@ -81,13 +89,7 @@ def pay_twice(
         order = f"p{round_}"
         barrier.wait(timeout=30)
         _jitter(round_, number)
-        headers, raw = notification(order, gateway_secret, f"-{number}")
-        try:
-            accepted = payments.receive(context, tenant, headers, raw)
-        except DomainError as error:
-            said.append(str(error.code))
-        else:
-            said.append(f"ok {accepted.status}")
+        said.append(_notified(context, tenant, order, gateway_secret, f"-{number}"))
     context.database.dispose()
     return said
 

@@ -39,21 +39,27 @@ def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def order_page_in_chinese(api: Api, order: str) -> tuple[str, str]:
+    """The console's page of `order`, signed in as the owner, in Chinese: its HTML and
+    its words."""
+    sign_in(api.client, api.tenant)
+    api.client.get("/language/zh")
+    page = api.client.get(f"/console/orders/{order}")
+    assert page.status_code == 200
+    return page.text, text_of(page.text)
+
+
 def test_the_order_page_says_the_payment_after_the_cancel_is_owed_back(
     api: Api, clock: Clock
 ) -> None:
     cancelled_then_paid(api, clock)
-    sign_in(api.client, api.tenant)
-    api.client.get("/language/zh")
-    page = api.client.get("/console/orders/A1")
-    assert page.status_code == 200
-    said = text_of(page.text)
+    html, said = order_page_in_chinese(api, "A1")
     assert "收到的付款应退还买家" in said
     assert "订单取消后收到付款 ¥1,000.00" in said and "应退还买家" in said
     assert "网关通知 n0" in said
     assert "请在支付网关" in said  # what to do: refund at the gateway
     # the one form of the section records the return, with an optional note
-    section = page.text.split('id="owed-back"')[1].split("</section>")[0]
+    section = html.split('id="owed-back"')[1].split("</section>")[0]
     assert re.findall(r'<form [^>]*action="([^"]+)"', section) == [
         "/console/orders/A1/owed-back/returned"
     ]

@@ -16,8 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from tests.service.conftest import Api, Clock
-from tests.service.test_console_owed_back import text_of
-from tests.service.test_console_pages import sign_in
+from tests.service.test_console_owed_back import order_page_in_chinese, text_of
 from tests.service.test_payments import an_order, gateway, notify
 from zengzhi.service.base import Context, query
 from zengzhi.store import tables as t
@@ -130,11 +129,7 @@ def test_the_console_says_it_in_words_and_lists_it(
     api: Api, clock: Clock, context: Context
 ) -> None:
     paid_twice(api, clock, context)
-    sign_in(api.client, api.tenant)
-    api.client.get("/language/zh")
-    page = api.client.get("/console/orders/A1")
-    assert page.status_code == 200
-    said = text_of(page.text)
+    _, said = order_page_in_chinese(api, "A1")
     assert "收到的付款应退还买家" in said
     assert "订单已由支付网关付款后再次收到付款 ¥1,000.00" in said and "网关通知 n1" in said
     assert "订单保留第一笔付款" in said and "订单仍为已取消" not in said
