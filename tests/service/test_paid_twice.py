@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests.service.conftest import Api, Clock
 from tests.service.test_console_owed_back import order_page_in_chinese, text_of
+from tests.service.test_owed_back_returned import _entries
 from tests.service.test_payments import an_order, gateway, notify
 from zengzhi.service.base import Context, query
 from zengzhi.store import tables as t
@@ -32,12 +33,6 @@ def _paid(
     answer = notify(api, secret, clock, body)
     assert answer.status_code == 200, answer.text
     return answer.json()
-
-
-def _entries(context: Context, tenant: str) -> int:
-    e = t.entries.c
-    statement = select(func.count()).select_from(t.entries).where(e.tenant_id == tenant)
-    return int(query(context, lambda connection: connection.execute(statement).scalar_one()))
 
 
 def _audits(context: Context, tenant: str, action: str) -> list[tuple[Any, ...]]:

@@ -21,7 +21,7 @@ from zengzhi.service.pools import NewPool
 from zengzhi.store.database import Database
 from zengzhi.store.uow import UnitOfWork
 
-on_postgresql = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
 _SHOW = text("SELECT current_setting('plan_cache_mode')")
 # what the session's prepared statements were planned as, statement by statement
@@ -38,7 +38,7 @@ def _owner(context: Context) -> Principal:
     return owner
 
 
-@on_postgresql
+@postgresql_only
 def test_only_grouped_commands_plan_generically(context: Context) -> None:
     owner = _owner(context)
 
@@ -57,7 +57,7 @@ def test_only_grouped_commands_plan_generically(context: Context) -> None:
         assert query(context, read) == server
 
 
-@on_postgresql
+@postgresql_only
 def test_a_lone_orders_statements_are_planned_once(context: Context) -> None:
     """After a dozen lone orders (psycopg prepares a statement at its sixth run), the
     grouped session's prepared statements that read orders and pools were each planned

@@ -712,6 +712,7 @@ class Database:
             self.grouped = _postgres_engine(
                 url, pool_size=4, max_overflow=4, options="-c plan_cache_mode=force_generic_plan"
             )
+        # each engine once (on PostgreSQL the reader is the writer, on SQLite the grouped)
         self.engines = tuple({self.writer: None, self.reader: None, self.grouped: None})
         # each tenant's settings as this process last saw them kept: a command begins
         # with them and checks them before it keeps or answers anything (store/uow.py);
