@@ -133,9 +133,12 @@ def one_kind(
         answered = client.send(method, path(n), body, headers)
         assert answered == status, (method, path(n), answered)
 
-    timed(lambda n: one(requests + n), WARM, clients)
+    def connect() -> None:
+        assert client.send("GET", "/health", None, {}) == 200
+
+    timed(lambda n: one(requests + n), WARM, clients, connect=connect)
     start = meter.reading()
-    seconds, latencies = timed(one, requests, clients)
+    seconds, latencies = timed(one, requests, clients, connect=connect)
     spent = meter.since(start)
     cpu = f"{spent.server / requests * 1e6:>10,.0f}" if spent else f"{'-':>10}"
     place = route_place(url, method, path(0))
