@@ -131,18 +131,23 @@ class Clients:
 
     def connect(self) -> None:
         """Open this thread's connection (one `GET /health`), before the clock starts."""
+        status, _ = self.send("GET", "/health", None, {})
+        assert status == 200, status
+
+    def send(self, method: str, path: str, body: Any, headers: dict[str, str]) -> tuple[int, bytes]:
+        """The request on this thread's connection: its answer's status and body."""
         connection = self._connection()
-        connection.request("GET", "/health")
+        if body is not None:
+            headers = {**headers, "Content-Type": "application/json"}
+        connection.request(
+            method, path, None if body is None else json.dumps(body).encode(), headers
+        )
         answer = connection.getresponse()
-        answer.read()
-        assert answer.status == 200, answer.status
+        return answer.status, answer.read()
 
     def post(self, path: str, body: Any, headers: dict[str, str]) -> tuple[int, Any]:
-        connection = self._connection()
-        sent = b"" if body is None else json.dumps(body).encode()
-        connection.request("POST", path, sent, {**headers, "Content-Type": "application/json"})
-        answer = connection.getresponse()
-        return answer.status, json.loads(answer.read())
+        status, answer = self.send("POST", path, body, headers)
+        return status, json.loads(answer)
 
 
 def timed(

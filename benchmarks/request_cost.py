@@ -11,8 +11,8 @@ each kind of request `--requests` times from `--clients` threads, each answered 
 the next is sent, after 300 of the same kind to warm the connections:
 
 - `GET /health`: no key, no database: uvicorn, the middleware and the routing alone;
-- `GET /v1/members/{id}`: the API key checked (one statement), one member read;
-- `GET /v1/me/...` is not here: a member's token reads like the key above;
+- `GET /v1/members/{id}`: the API key checked (one statement), one member read (a
+  member page's reads, with a member's token, are checked the same way);
 - `POST /v1/orders` with `"pay": true`: one order created and paid, alone (a few clients
   rarely share a group), the key checked, proven again in the command.
 
@@ -28,11 +28,8 @@ sampling only the thread that holds the GIL, which is CPU (the rest is waiting):
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
 import secrets
 import tempfile
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,6 +37,7 @@ from autoanalyze import analyze
 from cpu import Meter
 from http_throughput import (
     SECRET,
+    Clients,
     order_body,
     percentile,
     postgres_database,
@@ -57,29 +55,6 @@ from zengzhi.service.settings import Settings
 from zengzhi.store.database import Database
 
 WARM = 300  # requests of each kind before the measured ones
-
-
-class Client:
-    """Each thread's own kept-alive connection (the standard library's, the cheapest)."""
-
-    def __init__(self, base: str) -> None:
-        self.host, _, port = base.removeprefix("http://").partition(":")
-        self.port = int(port)
-        self.mine = threading.local()
-
-    def send(self, method: str, path: str, body: object, headers: dict[str, str]) -> int:
-        connection = getattr(self.mine, "connection", None)
-        if connection is None:
-            connection = self.mine.connection = http.client.HTTPConnection(
-                self.host, self.port, timeout=120
-            )
-        sent = None if body is None else json.dumps(body).encode()
-        if sent is not None:
-            headers = {**headers, "Content-Type": "application/json"}
-        connection.request(method, path, sent, headers)
-        answer = connection.getresponse()
-        answer.read()
-        return answer.status
 
 
 def route_place(url: str, method: str, path: str) -> int:
@@ -114,14 +89,14 @@ def measure(url: str, requests: int, clients: int) -> None:
     process, base = serve(url, SECRET, 1)
     try:
         for kind in KINDS:
-            print(one_kind(url, kind, Client(base), Meter(process.pid, 1), key, requests, clients))
+            print(one_kind(url, kind, Clients(base), Meter(process.pid, 1), key, requests, clients))
     finally:
         process.terminate()
         process.wait()
 
 
 def one_kind(
-    url: str, kind: Kind, client: Client, meter: Meter, key: str, requests: int, clients: int
+    url: str, kind: Kind, client: Clients, meter: Meter, key: str, requests: int, clients: int
 ) -> str:
     """The kind's line: its requests sent after `WARM` of the same."""
     name, method, path, keyed, order, status = kind
@@ -130,15 +105,12 @@ def one_kind(
 
     def one(n: int) -> None:
         body = order_body(f"r{run}-", n) | {"pay": True} if order else None
-        answered = client.send(method, path(n), body, headers)
+        answered, _ = client.send(method, path(n), body, headers)
         assert answered == status, (method, path(n), answered)
 
-    def connect() -> None:
-        assert client.send("GET", "/health", None, {}) == 200
-
-    timed(lambda n: one(requests + n), WARM, clients, connect=connect)
+    timed(lambda n: one(requests + n), WARM, clients, connect=client.connect)
     start = meter.reading()
-    seconds, latencies = timed(one, requests, clients, connect=connect)
+    seconds, latencies = timed(one, requests, clients, connect=client.connect)
     spent = meter.since(start)
     cpu = f"{spent.server / requests * 1e6:>10,.0f}" if spent else f"{'-':>10}"
     place = route_place(url, method, path(0))
