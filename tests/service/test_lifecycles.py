@@ -14,7 +14,12 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tests.service.conftest import Api
-from tests.unit.core.test_lifecycles import ORDER_EDGES, ORDER_PAST, WITHDRAWAL_EDGES
+from tests.unit.core.test_lifecycles import (
+    ORDER_EDGES,
+    ORDER_PAST,
+    WITHDRAWAL_EDGES,
+    WITHDRAWAL_PAST,
+)
 from zengzhi.core.lifecycles import ORDER, WITHDRAWAL
 from zengzhi.service.audit import check_ledger
 from zengzhi.service.base import Context
@@ -122,5 +127,5 @@ def test_random_withdrawal_decisions(api: Api, context: Context, steps: list[str
     targets = {name: step.target.value for name, step in WITHDRAWAL.steps.items()}
     _walk(
         api, context, f"/v1/withdrawals/{withdrawal}", "held", steps, WITHDRAWAL_STEPS,
-        WITHDRAWAL_EDGES, set(), targets, WITHDRAWAL_BODIES,
+        WITHDRAWAL_EDGES, WITHDRAWAL_PAST, targets, WITHDRAWAL_BODIES,
     )  # fmt: skip

@@ -115,7 +115,10 @@ _W = WithdrawalStatus
 WITHDRAWAL = Lifecycle[WithdrawalStatus](
     "withdrawal",
     {
-        "approve": Step(frozenset({_W.HELD}), _W.APPROVED),
+        # approved again once it went on to the gateway or was paid (a second tab, a
+        # retried request): answered as it is, as an approval repeated before (one
+        # paid after its rejection, docs/payments.md, is answered so too: nothing moves)
+        "approve": Step(frozenset({_W.HELD}), _W.APPROVED, frozenset({_W.PAYING, _W.PAID})),
         "reject": Step(frozenset({_W.HELD, _W.APPROVED}), _W.REJECTED),
         "send": Step(frozenset({_W.APPROVED}), _W.PAYING),  # to the payout gateway
         "pay": Step(frozenset({_W.APPROVED, _W.PAYING}), _W.PAID),

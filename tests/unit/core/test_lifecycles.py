@@ -50,11 +50,14 @@ WITHDRAWAL_EDGES = {
     ("paid_late", "rejected"): "paid",
 }
 
+# approved again once it was sent or paid: the approval stands
+WITHDRAWAL_PAST = {("approve", "paying"), ("approve", "paid")}
+
 CASES: list[
     tuple[Lifecycle[StrEnum], StrEnum, dict[tuple[str, str], str], set[tuple[str, str]]]
 ] = [
     (ORDER, OrderStatus.CREATED, ORDER_EDGES, ORDER_PAST),  # type: ignore[list-item]
-    (WITHDRAWAL, WithdrawalStatus.HELD, WITHDRAWAL_EDGES, set()),  # type: ignore[list-item]
+    (WITHDRAWAL, WithdrawalStatus.HELD, WITHDRAWAL_EDGES, WITHDRAWAL_PAST),  # type: ignore[list-item]
 ]
 
 
