@@ -231,6 +231,13 @@ def test_a_payout_through_the_gateway(api: Api, clock: Clock, context: Context) 
     assert notify(api, secret, clock, done).json()["status"] == "paid"
     wallet = api.ok(api.get("/v1/members/m1/wallet"))
     assert (wallet["balance"], wallet["withdrawing"]) == ("600.00", "0.00")
+    # approved or sent again once paid (a second tab): answered as it is, nothing sent
+    for step in ("approve", "payout"):
+        assert api.ok(api.post(f"/v1/withdrawals/w1/{step}")) == api.ok(
+            api.get("/v1/withdrawals/w1")
+        )
+    dispatch(context, api.tenant, httpx.Client(transport=httpx.MockTransport(gateway_endpoint)))
+    assert [request["type"] for request in sent] == ["payout.requested"] * 2
     actions = [row["action"] for row in api.ok(api.get("/v1/audit-log", limit=20))]
     assert actions[:3] == ["withdrawal.paid", "withdrawal.paying", "withdrawal.approved"]
     with context.database.read() as connection:

@@ -120,7 +120,8 @@ WITHDRAWAL = Lifecycle[WithdrawalStatus](
         # paid after its rejection, docs/payments.md, is answered so too: nothing moves)
         "approve": Step(frozenset({_W.HELD}), _W.APPROVED, frozenset({_W.PAYING, _W.PAID})),
         "reject": Step(frozenset({_W.HELD, _W.APPROVED}), _W.REJECTED),
-        "send": Step(frozenset({_W.APPROVED}), _W.PAYING),  # to the payout gateway
+        # to the payout gateway; sent again once paid, answered as it is (nothing is sent)
+        "send": Step(frozenset({_W.APPROVED}), _W.PAYING, frozenset({_W.PAID})),
         "pay": Step(frozenset({_W.APPROVED, _W.PAYING}), _W.PAID),
         "payout_failed": Step(frozenset({_W.PAYING}), _W.APPROVED),  # approved again
         # the gateway paid a request thought never to have arrived, after the rejection

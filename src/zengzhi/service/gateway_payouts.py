@@ -102,10 +102,10 @@ def request_payout(
 def _start(
     context: Context, uow: UnitOfWork, actor: str, withdrawal_id: str, adapter: str
 ) -> _Sending | None:
-    """approved → paying, with the payout number recorded; None if it is not approved
-    (already paying: only a query may settle it)."""
+    """approved → paying, with the payout number recorded; None if it was sent already
+    (paying: only a query may settle it; paid: nothing is left to send)."""
     withdrawal = found(uow.withdrawals.get(withdrawal_id, lock=True), "withdrawal", withdrawal_id)
-    if withdrawal.status == "paying":
+    if withdrawal.status in ("paying", "paid"):
         return None
     if withdrawal.status != "approved":
         raise DomainError(

@@ -50,8 +50,8 @@ WITHDRAWAL_EDGES = {
     ("paid_late", "rejected"): "paid",
 }
 
-# approved again once it was sent or paid: the approval stands
-WITHDRAWAL_PAST = {("approve", "paying"), ("approve", "paid")}
+# approved again once it was sent or paid, sent again once paid: the first answer stands
+WITHDRAWAL_PAST = {("approve", "paying"), ("approve", "paid"), ("send", "paid")}
 
 CASES: list[
     tuple[Lifecycle[StrEnum], StrEnum, dict[tuple[str, str], str], set[tuple[str, str]]]
