@@ -133,6 +133,34 @@ def test_each_row_shows_its_payee_and_a_refused_approval_says_why(api: Api) -> N
     assert "Cannot be approved" not in shown and "/console/withdrawals/w1/approve" in shown
 
 
+def test_real_names_required_after_a_request_hold_its_approval(api: Api) -> None:
+    """`withdrawals.require_real_name` turned on while m1's unverified withdrawal waits:
+    the request went through, the approval does not (409, naming the real name; nothing
+    changes), and the queue shows why instead of the button, row and batch alike, until
+    the real name is verified."""
+    a_member_with_money(api)
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "100.00"}))
+    api.ok(api.put("/v1/tenant/settings", {"withdrawals": {"require_real_name": True}}))
+    before = api.ok(api.get("/v1/withdrawals/w1")), api.ok(api.get("/v1/audit-log"))
+    refused = api.post("/v1/withdrawals/w1/approve")
+    assert (refused.status_code, refused.json()["field"]) == (409, "real_name_verified")
+    assert (api.ok(api.get("/v1/withdrawals/w1")), api.ok(api.get("/v1/audit-log"))) == before
+    sign_in(api.client, api.tenant)
+    page = api.client.get("/console/withdrawals", headers={"Accept-Language": "zh"}).text
+    row = page[page.index('name="ids" value="w1"') : page.index("</tr>", page.index("w1"))]
+    assert "不能审核通过：会员 “m1” 的实名尚未认证" in row and "/w1/approve" not in row
+    csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    batch = api.client.post(
+        "/console/withdrawals/batch",
+        data={"csrf": csrf, "back": "/console/withdrawals", "action": "approve", "ids": "w1"},
+        follow_redirects=True,
+    )
+    assert "real name is not verified" in batch.text
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "held"
+    api.ok(api.patch("/v1/members/m1", {"real_name_verified": True}))
+    assert api.ok(api.post("/v1/withdrawals/w1/approve"))["status"] == "approved"
+
+
 def test_the_queue_shows_what_a_pending_withdrawal_s_member_owes(
     api: Api, context: Context
 ) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from cryptography.fernet import InvalidToken
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -194,26 +194,47 @@ def get_payee(context: Context, principal: Principal, member: str) -> PayeeView:
 GATEWAY_METHODS = {"wechat": "wechat", "alipay": "alipay"}
 
 
-def payout_requirement(connection: Connection, tenant: str) -> tuple[bool, str | None]:
-    """Whether the tenant's payouts need a payee (its `withdrawals.require_payee`, or an
-    adapter that pays an account), and the method that adapter pays (None: any)."""
+class PayoutNeeds(NamedTuple):
+    """What an approval needs of the member: a payee (its `withdrawals.require_payee`,
+    or an adapter that pays an account) of `method` (None: any), a verified real name."""
+
+    payee: bool
+    method: str | None
+    real_name: bool
+
+
+def payout_requirement(connection: Connection, tenant: str) -> PayoutNeeds:
+    """The tenant's needs, as its rules and adapter stand. `withdrawals.require_real_name`
+    holds at approval too, not only at the request: a withdrawal asked for before it was
+    turned on is not approved for a member still unverified (a payee's real name is
+    needed whenever a payee is)."""
     adapter = Adapters(connection, tenant).get()
     method = GATEWAY_METHODS.get("manual" if adapter is None else adapter.adapter)
-    if method is None and not load_settings(connection, tenant).withdrawals.require_payee:
-        return False, None
-    return True, method
+    rules = load_settings(connection, tenant).withdrawals
+    payee = method is not None or rules.require_payee
+    return PayoutNeeds(payee, method, payee or rules.require_real_name)
 
 
 def payout_problem(
     connection: Connection, tenant: str, member: str, lock: bool = False
 ) -> DomainError | None:
     """Why a withdrawal of `member` may not be approved yet, if the tenant's payouts need
-    a payee (payout_requirement). `lock`: the payee and the member rows locked until the
-    command commits (an approval: a payee change at that moment, which cannot see the
-    approval yet, waits for it and is then refused; a real name taken back at that
-    moment is waited for and read)."""
-    required, method = payout_requirement(connection, tenant)
-    return payee_problem(connection, tenant, member, method, lock) if required else None
+    a payee or a verified real name (payout_requirement). `lock`: the payee and the
+    member rows locked until the command commits (an approval: a payee change at that
+    moment, which cannot see the approval yet, waits for it and is then refused; a real
+    name taken back at that moment is waited for and read)."""
+    return needs_problem(connection, tenant, member, payout_requirement(connection, tenant), lock)
+
+
+def needs_problem(
+    connection: Connection, tenant: str, member: str, needs: PayoutNeeds, lock: bool = False
+) -> DomainError | None:
+    """`payout_problem` for the tenant's `needs`, read once for many members (a page)."""
+    if needs.payee:
+        return payee_problem(connection, tenant, member, needs.method, lock)
+    if needs.real_name:
+        return _unverified(_member(connection, tenant, member, lock), member)
+    return None
 
 
 def payee_problem(
@@ -236,13 +257,15 @@ def payee_problem(
             f"member {member!r} is paid by {row.method}, the payout gateway pays {method}",
             "payee.method",
         )
-    if not person.real_name_verified:
-        return DomainError(
-            ErrorCode.CONFLICT,
-            f"member {member!r}'s real name is not verified",
-            "real_name_verified",
-        )
-    return None
+    return _unverified(person, member)
+
+
+def _unverified(person: MemberRow, member: str) -> DomainError | None:
+    if person.real_name_verified:
+        return None
+    return DomainError(
+        ErrorCode.CONFLICT, f"member {member!r}'s real name is not verified", "real_name_verified"
+    )
 
 
 def payee_in(context: Context, connection: Connection, tenant: str, member: str) -> Payee:

@@ -20,7 +20,7 @@ from zengzhi.core.ledger import CNY
 from zengzhi.engine.fields import Id, Whole, one_of
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, query
-from zengzhi.service.payees import payee_problem, payout_requirement
+from zengzhi.service.payees import needs_problem, payout_requirement
 from zengzhi.service.queries.paging import PAGE_SIZE, within_days
 from zengzhi.service.wallets import owing
 from zengzhi.store import tables as t
@@ -205,17 +205,17 @@ def find_withdrawals(
             )
             for status in PENDING
         ]
-        required, method = payout_requirement(connection, tenant)
+        needs = payout_requirement(connection, tenant)
         adapter = Adapters(connection, tenant).get()
 
         def refused(r: Any) -> str | None:
-            """The service's reason to refuse approving a held one (payees.payee_problem,
+            """The service's reason to refuse approving a held one (payees.needs_problem,
             wallets.refuse_while_owing)."""
             if r.status != "held":
                 return None
             if r.debt is not None and r.debt < 0:
                 return owing(r.member_id, -int(r.debt)).message
-            problem = payee_problem(connection, tenant, r.member_id, method) if required else None
+            problem = needs_problem(connection, tenant, r.member_id, needs)
             return None if problem is None else problem.message
 
         return WithdrawalPage(
