@@ -485,6 +485,32 @@ def unverify_or_approve_rounds(
     return outcomes
 
 
+def reverse_or_approve_rounds(
+    url: str, secret: str, tenant: str, number: int, barrier: Any
+) -> list[str]:
+    """Each round, the console reverses member d{round}'s order o-d{round} (process 0),
+    whose proceeds the member holds in its withdrawal w{round}, while finance approves
+    the withdrawal from three threads in each other process, at once."""
+    from zengzhi.service import wallets  # noqa: PLC0415
+
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    finance = Principal(tenant, "user:finance", Role.FINANCE)
+    outcomes: list[str] = []
+    for round_ in range(ROUNDS * 2):
+        barrier.wait(timeout=30)
+        _jitter(round_, number)
+        if number == 0:
+            reverse = lambda: orders.reverse(context, owner, f"o-d{round_}")  # noqa: B023, E731
+            outcomes.append(answer_of(reverse))
+            continue
+        approve = lambda: wallets.approve(context, finance, f"w{round_}")  # noqa: B023, E731
+        with ThreadPoolExecutor(3) as threads:
+            outcomes += threads.map(lambda _: answer_of(approve), range(3))  # noqa: B023
+    context.database.dispose()
+    return outcomes
+
+
 def tenant_and_user_rounds(
     url: str, secret: str, tenant: str, rounds: int, number: int, barrier: Any
 ) -> list[str]:

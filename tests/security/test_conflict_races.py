@@ -696,6 +696,51 @@ def test_a_withdrawal_approved_as_the_real_name_is_taken_back_comes_before_it(
 
 
 @postgresql_only
+def test_a_withdrawal_approved_as_its_members_order_is_reversed_comes_before_it(
+    context: Context,
+) -> None:
+    """Each round, member d{n} sold its order's points and asked to withdraw the whole
+    wallet; the console reverses the order while finance approves the withdrawal from
+    two processes of three threads, at once. The approval comes before the reversal (in
+    the audit log's order) or is refused as the member owes what the reversal could not
+    take back (409), never after it: the approval read no debt row, which locked
+    nothing for a member who had never owed (the races' attack, 2026-12-07)."""
+    tenant = new_tenant(context)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    pools.open_pool(context, owner, NewPool(id="main", exit_multiple="2"))
+    for n in range(ROUNDS * 2):
+        member = f"d{n}"
+        members.create_member(context, owner, NewMember(id=member))
+        order = NewOrder(id=f"o-{member}", member=member, amount="1000.00", contribution="300.00")
+        orders.create_order(context, owner, order)
+        orders.pay(context, owner, order.id)
+        members.sell(context, owner, member, members.SellRequest(id=f"s-{member}", points="all"))
+        whole = wallets.wallet(context, owner, member).balance
+        asked = wallets.WithdrawalRequest(id=f"w{n}", amount=whole)
+        assert wallets.request_withdrawal(context, owner, member, asked)["status"] == "held"
+    url, secret = context.database.url, SECRET.get_secret_value()
+    reversals, *approvals = race(
+        3, conflict_race_workers.reverse_or_approve_rounds, (url, secret, tenant)
+    )
+    assert reversals == ["ok"] * ROUNDS * 2
+    a = t.audit_log.c
+    statement = (
+        select(a.action, a.target)
+        .where(a.tenant_id == tenant, a.action.in_(["order.reversed", "withdrawal.approved"]))
+        .order_by(a.audit_id)
+    )
+    log = query(context, lambda connection: [tuple(row) for row in connection.execute(statement)])
+    for n in range(ROUNDS * 2):
+        said = [answer for process in approvals for answer in process[3 * n : 3 * n + 3]]
+        assert set(said) <= {"ok", "conflict"}, (n, said)
+        mine = [action for action, target in log if target in (f"order:o-d{n}", f"withdrawal:w{n}")]
+        assert mine in (["withdrawal.approved", "order.reversed"], ["order.reversed"]), (n, said)
+        status = wallets.get_withdrawal(context, owner, f"w{n}").status
+        assert ("ok" in said) == (status == "approved") == ("withdrawal.approved" in mine)
+    _books(context, tenant)
+
+
+@postgresql_only
 def test_one_tenant_or_user_created_at_once_from_every_process_is_created_once(
     context: Context,
 ) -> None:

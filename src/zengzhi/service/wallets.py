@@ -265,7 +265,14 @@ def refuse_while_owing(uow: UnitOfWork, member: str, step: str = "approve") -> N
     """No payout moves toward a member who owes: a reversal since the request found the
     wallet empty (the withdrawal holds the money). Approving is refused, and so is sending
     an approved withdrawal to the payout gateway (`step` "send"): finance rejects it, and
-    its amount settles the debt first."""
+    its amount settles the debt first.
+
+    The wallet is read (and so locked) before the debt, as `rules/wallet.credit` does: a
+    reversal takes back through the wallet's row first. Reading the debt alone locked
+    nothing for a member who had never owed (no row yet), so a reversal at the same
+    moment recorded a debt this approval did not wait for, and it was approved after it
+    (the races' attack, 2026-12-07)."""
+    uow.ledger.balance(accounts.wallet(member), CNY)
     owed = -uow.ledger.balance(accounts.debt(member), CNY)
     if owed > 0:
         raise owing(member, owed, step)
