@@ -210,6 +210,30 @@ def test_anti_abuse_limits(api: Api, clock: Clock) -> None:
     api.ok(api.post("/v1/orders", {"id": "o3", **small}))
 
 
+def test_limits_are_checked_when_saved(api: Api) -> None:
+    """A cap that no order could meet (too many places, nothing or less, a count past
+    any day) is refused when saved, naming it, and changes nothing; saved, it refused
+    every order afterwards, naming the order's amount."""
+    api.pool()
+    api.member("a")
+    for limits, field in [
+        ({"total_spend": "100.001"}, "distribution.limits.total_spend"),
+        ({"total_spend": "-1"}, "distribution.limits.total_spend"),
+        ({"total_spend": "0"}, "distribution.limits.total_spend"),
+        ({"total_spend": "1e3"}, "distribution.limits.total_spend"),
+        ({"orders_per_day": 10**30}, "distribution.limits.orders_per_day"),
+        ({"orders_per_day": 0}, "distribution.limits.orders_per_day"),
+    ]:
+        refused = api.put("/v1/distribution", {"limits": limits})
+        # the body's own checks name the body's path; the rule's, the setting's
+        named = refused.json()["field"]
+        assert refused.status_code == 422 and field.endswith(named), refused.text
+    assert api.ok(api.get("/v1/distribution")) is None  # nothing was saved
+    body = {"id": "o1", "member": "a", "amount": "10.00", "contribution": "1.00"}
+    api.ok(api.post("/v1/orders", body))
+    api.ok(api.put("/v1/distribution", {"limits": {"total_spend": "0.01"}}))
+
+
 def test_deep_commission_needs_the_override(api: Api) -> None:
     deep = {"commission": {"rates": ["0.01", "0.01", "0.01", "0.01"]}}
     refused = api.put("/v1/distribution", deep)

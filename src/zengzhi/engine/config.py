@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from zengzhi.core.amounts import Ratio, Yuan
 from zengzhi.core.days import DEFAULT_TIMEZONE, time_zone
@@ -278,12 +278,36 @@ class DividendConfig(_Strict):
     funding: Literal["profit", "distribution"] = "profit"
 
 
+MAX_ORDERS_A_DAY = 1_000_000  # a member's: far past any shop's, under JavaScript's 2^53
+
+
 class LimitsConfig(_Strict):
     """Anti-abuse settings the service applies when members register and order."""
 
     one_account_per_phone: Flag = False
     orders_per_day: Annotated[int, Field(ge=1), AS_WHOLE] | None = None
-    total_spend: Exact | None = None
+    total_spend: Exact | None = None  # yuan
+
+    @field_validator("orders_per_day", "total_spend")
+    @classmethod
+    def _one_an_order_may_meet(cls, value: int | str | None, info: ValidationInfo) -> Any:
+        """Checked when saved: orders are refused past a cap, and a cap of 100.001 or -1
+        refused every order (naming the order's amount), a count past 2^53 came back
+        as another number to JavaScript. Read back as kept (STORED), as areas are, so
+        that a cap saved before this check stops no replay."""
+        if value is None or (isinstance(info.context, dict) and info.context.get("stored")):
+            return value
+        if isinstance(value, int):
+            if value > MAX_ORDERS_A_DAY:
+                raise ValueError(f"must be at most {MAX_ORDERS_A_DAY}")
+            return value
+        try:
+            fen = Yuan(value, "total_spend").minor
+        except DomainError as error:
+            raise ValueError(error.message) from None
+        if fen <= 0:
+            raise ValueError("must be greater than 0")
+        return value
 
 
 class DistributionConfig(_Strict):
