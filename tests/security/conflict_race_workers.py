@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from threading import Barrier
 from typing import Any
 
 from tests.security.money_race_workers import _jitter
@@ -509,6 +510,31 @@ def reverse_or_approve_rounds(
             outcomes += threads.map(lambda _: answer_of(approve), range(3))  # noqa: B023
     context.database.dispose()
     return outcomes
+
+
+def one_owners_commands(
+    url: str, secret: str, tenant: str, token: str, number: int, barrier: Any
+) -> list[str]:
+    """One owner's session (`token`) sends, from four threads of each process at once,
+    commands that read the acting owner again (an API key, a user each): what each
+    answered. Each thread's first command waits for the others (a barrier)."""
+    context = process_context(url, secret)
+    owner = sessions.authenticate(context, token)
+    threads_barrier = Barrier(4)
+
+    def send(thread: int) -> list[str]:
+        name = f"p{number}t{thread}"
+        threads_barrier.wait(timeout=30)
+        key = users.NewApiKey(name=name, role=Role.OWNER)
+        made = [answer_of(lambda: users.create_api_key(context, owner, key))]
+        user = users.NewUser(username=name, password=PASSWORD, role=Role.VIEWER)
+        return [*made, answer_of(lambda: users.create_user(context, owner, user))]
+
+    barrier.wait(timeout=30)
+    with ThreadPoolExecutor(4) as threads:
+        said = [answer for answers in threads.map(send, range(4)) for answer in answers]
+    context.database.dispose()
+    return said
 
 
 def tenant_and_user_rounds(

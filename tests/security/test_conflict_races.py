@@ -741,6 +741,29 @@ def test_a_withdrawal_approved_as_its_members_order_is_reversed_comes_before_it(
 
 
 @postgresql_only
+def test_one_owners_commands_at_once_do_not_deadlock(context: Context) -> None:
+    """One owner's session adds API keys and users from four threads of two processes
+    at once. Each command reads the session and the owner's row again `FOR SHARE` (the
+    proof: base._proven), then read the owner's row again `FOR UPDATE` (users._acting):
+    two such commands each held the share the other's update waited for, and a burst
+    deadlocked again at every retry, answering 500 (the races' attack, 2026-12-07).
+    All are made, and PostgreSQL found no deadlock."""
+    tenant = new_tenant(context)
+    token = sessions.login(
+        context, sessions.Login(tenant=tenant, username="owner", password=PASSWORD)
+    ).token
+    url, secret = context.database.url, SECRET.get_secret_value()
+    deadlocks = _deadlocks(context)
+    said = race(2, conflict_race_workers.one_owners_commands, (url, secret, tenant, token))
+    assert said == [["ok"] * 8] * 2
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    made = {f"p{number}t{thread}" for number in range(2) for thread in range(4)}
+    assert {key.name for key in users.list_api_keys(context, owner)} >= made
+    assert {user.username for user in users.list_users(context, owner)} >= made
+    assert _deadlocks(context) == deadlocks
+
+
+@postgresql_only
 def test_one_tenant_or_user_created_at_once_from_every_process_is_created_once(
     context: Context,
 ) -> None:

@@ -43,8 +43,9 @@ def _once(
 
 
 def _acting(uow: UnitOfWork, principal: Principal) -> None:
-    """The acting user read again in the command's own transaction, locked, and refused
-    as a request is when it is disabled or no longer has `users`: a request
+    """The acting user read again in the command's own transaction, locked (shared:
+    `Users.held`), and refused as a request is when it is disabled or no longer has
+    `users`: a request
     authenticated a moment before its owner was disabled or demoted would otherwise
     still add a user or an owner key (a way back in) or change someone. An API key is
     refused (`Principal.require`: `users` is a signed-in user's only); other actors
@@ -53,7 +54,7 @@ def _acting(uow: UnitOfWork, principal: Principal) -> None:
     kind, _, name = principal.actor.partition(":")
     if kind != "user":
         return
-    user = Users(uow.connection, uow.tenant).get(name, lock=True)
+    user = Users(uow.connection, uow.tenant).held(name)
     if user is None or user.disabled:
         raise DomainError(ErrorCode.UNAUTHORIZED, "this user may no longer sign in")
     role = Role(user.role)

@@ -45,6 +45,16 @@ class Users(Keyed[UserRow]):
         statement = self.select().order_by(self.key)
         return [self.record(row) for row in self.connection.execute(statement)]
 
+    def held(self, username: str) -> UserRow | None:
+        """The user, read `FOR SHARE`: a change of it (disabled, demoted) waits until this
+        transaction ends, as it waits for the request's proof (`proven_role`, which
+        holds the same lock), and commands of one user at once hold it side by side. A
+        `FOR UPDATE` here, after the proof's share, was the deadlock of two of them."""
+        row = self.connection.execute(
+            self.select().where(self.key == username).with_for_update(read=True)
+        ).first()
+        return None if row is None else self.record(row)
+
     def owners(self, lock: bool = False) -> list[str]:
         """The enabled owners' names, in order (locked: so that two changes at once,
         each of another owner, cannot both count the other as still there)."""
