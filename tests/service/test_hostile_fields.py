@@ -7,10 +7,12 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
+from typing import Any
 
 from sqlalchemy import update
 
-from tests.service.conftest import SECRET, Api
+from tests.service.conftest import SECRET, Api, Clock
+from tests.service.fake_gateways import FakeWechat
 from zengzhi.service.base import Context
 from zengzhi.store import tables as t
 from zengzhi.store.tenants import store_settings, tenant_settings
@@ -251,3 +253,61 @@ def test_a_name_people_read_holds_no_bidi_control_or_invisible_character(
         "main": legacy
     }
     assert api.ok(api.put("/v1/stores/s1", {**store, "name": "Noodles"}))["name"] == "Noodles"
+
+
+HIDDEN = {"U+0000": "\x00", "U+202E": "\u202e", "U+200B": "\u200b"}
+
+
+def test_addresses_ids_and_accounts_refuse_hidden_characters(api: Api, clock: Clock) -> None:
+    """What the fuzzer sent on 2026-12-07: a member page's referral link, a payee's
+    account, the WeChat Pay and Alipay settings and the addresses the service sends to,
+    each with a NUL, a right-to-left override or a zero-width space. The link's NUL
+    answered 500 on PostgreSQL and the others were kept (the account shown masked with
+    them, a webhook's address kept without its NUL); each is refused naming its field,
+    and nothing is kept."""
+    api.pool()
+    api.member("m1")
+    fake = FakeWechat(clock)
+    before = (
+        api.ok(api.get("/v1/tenant")),
+        api.ok(api.get("/v1/payments/adapter")),
+        api.ok(api.get("/v1/webhooks")),
+    )
+    payee = {"method": "alipay", "real_name": "张三丰"}
+    for shown, character in HIDDEN.items():
+        link = {"member_page": {"referral_link": f"https://shop.example/j?r={{member}}{character}"}}
+        sent: list[tuple[str, str, dict[str, Any], str]] = [
+            ("PUT", "/v1/tenant/settings", link, "member_page.referral_link"),
+            ("PUT", "/v1/members/m1/payee", payee | {"account": f"ab{character}cd"}, "account"),
+            ("POST", "/v1/webhooks", {"url": f"https://example.com/hook{character}"}, "url"),
+            (
+                "PUT",
+                "/v1/payments/adapter",
+                {"adapter": "webhook", "payout_url": f"https://pay.example/{character}"},
+                "payout_url",
+            ),
+        ]
+        for name in ("appid", "apiv3_key", "public_key_id", "notify_url", "api_url"):
+            value = {
+                "appid": f"wx88{character}88888888888",
+                "apiv3_key": f"{character}" + "k" * 31,
+                "public_key_id": f"PUB_KEY_ID_{character}1",
+                "notify_url": f"https://zengzhi.example/n{character}",
+                "api_url": f"https://api.mch.weixin.qq.com{character}",
+            }[name]
+            body = {"adapter": "wechat", "wechat": fake.config(**{name: value})}
+            sent.append(("PUT", "/v1/payments/adapter", body, f"wechat.{name}"))
+        for method, path, body, field in sent:
+            refused = api.client.request(
+                method, path, json=body, headers={"Authorization": f"Bearer {api.token}"}
+            )
+            assert refused.status_code == 422, (shown, path, refused.text)
+            assert refused.json()["field"] == field, (shown, refused.json())
+    spaced = api.post("/v1/webhooks", {"url": " https://example.com/hook"})
+    assert (spaced.status_code, spaced.json()["field"]) == (422, "url"), spaced.text
+    assert api.get("/v1/members/m1/payee").status_code == 404
+    assert (
+        api.ok(api.get("/v1/tenant")),
+        api.ok(api.get("/v1/payments/adapter")),
+        api.ok(api.get("/v1/webhooks")),
+    ) == before

@@ -29,10 +29,11 @@ from typing import Annotated, Any
 
 import httpcore
 import httpx
-from pydantic import AfterValidator, AnyHttpUrl, UrlConstraints
+from pydantic import AfterValidator, AnyHttpUrl, BeforeValidator, UrlConstraints
 from pydantic_core import PydanticCustomError
 
 from zengzhi.core.errors import invalid
+from zengzhi.engine.fields import one_line
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")  # well-known NAT64: the IPv4 in the last bits
 _NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # local-use NAT64 (RFC 8215)
@@ -106,8 +107,21 @@ def _kept_whole(url: AnyHttpUrl) -> AnyHttpUrl:
     return url
 
 
+def _as_sent(value: object) -> object:
+    # the URL parser drops spaces around an address and control characters in it (a NUL
+    # at its end was kept without it): what is kept would not be what was sent
+    if isinstance(value, str):
+        if value != value.strip():
+            raise invalid("url", "must not begin or end with a space")
+        one_line(value)
+    return value
+
+
 ReceiverUrl = Annotated[
-    AnyHttpUrl, UrlConstraints(max_length=MAX_URL_LENGTH), AfterValidator(_kept_whole)
+    AnyHttpUrl,
+    UrlConstraints(max_length=MAX_URL_LENGTH),
+    BeforeValidator(_as_sent),
+    AfterValidator(_kept_whole),
 ]
 
 

@@ -44,9 +44,12 @@ RealName = Annotated[
     Field(json_schema_extra={"pattern": VISIBLE}),
     AfterValidator(visible),
 ]
+# Sent to the gateway and shown masked: no space, and visible (a NUL, a U+202E or a
+# zero-width space was kept and shown in the masked account)
 Account = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=3, max_length=128, pattern=r"^\S+$"),
+    AfterValidator(visible),
 ]
 
 

@@ -12,7 +12,17 @@ from zengzhi.core.amounts import Ratio, Yuan, format_minor
 from zengzhi.core.days import DEFAULT_TIMEZONE
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.config import DistributionConfig
-from zengzhi.engine.fields import STORED, Exact, Flag, Id, NewPassword, Shown, Timezone, Whole
+from zengzhi.engine.fields import (
+    STORED,
+    Exact,
+    Flag,
+    Id,
+    NewPassword,
+    Shown,
+    Timezone,
+    Whole,
+    visible,
+)
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import (
@@ -77,6 +87,8 @@ class MemberPageSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     # The platform's own sign-up address; "{member}" becomes the referring member's id.
+    # Shown to members: one line of visible characters, as a name (a NUL was a 500 on
+    # PostgreSQL, a U+202E shown reordered on SQLite).
     referral_link: str | None = Field(
         default=None,
         max_length=300,
@@ -86,6 +98,11 @@ class MemberPageSettings(BaseModel):
     # What members call each pool ("购物积分"): a member never sees a pool's id. Each
     # id is a pool's (update_settings refuses a name for none).
     pool_names: dict[Id, Shown] = Field(default_factory=dict, max_length=50)
+
+    @field_validator("referral_link")
+    @classmethod
+    def _shown(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return value if value is None else visible(value, info)
 
 
 class TenantSettings(BaseModel):

@@ -18,7 +18,7 @@ class AlipayConfig:
         app_id (str):
         private_key (str): the app private key, PEM
         alipay_public_key (str): the Alipay public key, PEM
-        gateway_url (str | Unset): the gateway (a sandbox, a test) Default: 'https://openapi.alipay.com/gateway.do'.
+        gateway_url (str | Unset): the gateway (a sandbox) Default: 'https://openapi.alipay.com/gateway.do'.
         notify_url (None | str | Unset):
     """
 

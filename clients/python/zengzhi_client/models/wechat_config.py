@@ -23,7 +23,7 @@ class WechatConfig:
         platform_certificates (list[str] | Unset): WeChat Pay platform certificates, PEM
         public_key_id (None | str | Unset): WeChat Pay public key id
         public_key (None | str | Unset): WeChat Pay public key, PEM
-        api_url (str | Unset): the API's address (a sandbox, a test) Default: 'https://api.mch.weixin.qq.com'.
+        api_url (str | Unset): the API's address (a sandbox) Default: 'https://api.mch.weixin.qq.com'.
         notify_url (None | str | Unset): where transfer results go
         transfer_scene_id (str | Unset):  Default: '1000'.
     """

@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.signatures import SignatureError
-from zengzhi.service.gateways import keys
+from zengzhi.service.gateways import ADDRESS, keys
 from zengzhi.service.gateways.outcome import Outcome, PayoutResult
 
 GATEWAY = "https://openapi.alipay.com/gateway.do"
@@ -61,8 +61,10 @@ class AlipayConfig(BaseModel):
     app_id: str = Field(pattern=r"^[0-9]{8,32}$")
     private_key: str = Field(min_length=100, description="the app private key, PEM")
     alipay_public_key: str = Field(min_length=100, description="the Alipay public key, PEM")
-    gateway_url: str = Field(default=GATEWAY, description="the gateway (a sandbox, a test)")
-    notify_url: str | None = None
+    gateway_url: str = Field(
+        default=GATEWAY, max_length=300, pattern=ADDRESS, description="the gateway (a sandbox)"
+    )
+    notify_url: str | None = Field(default=None, max_length=300, pattern=ADDRESS)
 
     def check(self) -> None:
         keys.private_key(self.private_key)

@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.signatures import SignatureError
-from zengzhi.service.gateways import keys
+from zengzhi.service.gateways import ADDRESS, TOKEN, keys
 from zengzhi.service.gateways.outcome import Outcome, PayoutResult
 
 API = "https://api.mch.weixin.qq.com"
@@ -56,19 +56,27 @@ class WechatConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     mchid: str = Field(pattern=r"^[0-9]{6,32}$", description="商户号")
-    appid: str = Field(min_length=3, max_length=64, description="the app whose openids are paid")
+    appid: str = Field(
+        min_length=3, max_length=64, pattern=TOKEN, description="the app whose openids are paid"
+    )
     serial_no: str = Field(
         pattern=r"^[0-9A-Fa-f]{8,64}$", description="the merchant API certificate's serial"
     )
     private_key: str = Field(min_length=100, description="the merchant API private key, PEM")
-    apiv3_key: str = Field(min_length=32, max_length=32, description="APIv3 密钥")
+    apiv3_key: str = Field(min_length=32, max_length=32, pattern=TOKEN, description="APIv3 密钥")
     platform_certificates: list[str] = Field(
         default=[], max_length=10, description="WeChat Pay platform certificates, PEM"
     )
-    public_key_id: str | None = Field(default=None, description="WeChat Pay public key id")
+    public_key_id: str | None = Field(
+        default=None, max_length=128, pattern=TOKEN, description="WeChat Pay public key id"
+    )
     public_key: str | None = Field(default=None, description="WeChat Pay public key, PEM")
-    api_url: str = Field(default=API, description="the API's address (a sandbox, a test)")
-    notify_url: str | None = Field(default=None, description="where transfer results go")
+    api_url: str = Field(
+        default=API, max_length=300, pattern=ADDRESS, description="the API's address (a sandbox)"
+    )
+    notify_url: str | None = Field(
+        default=None, max_length=300, pattern=ADDRESS, description="where transfer results go"
+    )
     transfer_scene_id: str = Field(default="1000", pattern=r"^[0-9]{4}$")
 
     def check(self) -> None:
