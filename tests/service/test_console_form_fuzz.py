@@ -90,6 +90,9 @@ def _attr(tag: str, name: str) -> str | None:
     return html.unescape(found.group(1)) if found else None
 
 
+CONTROLS = r"<input[^>]*>|<textarea[^>]*>.*?</textarea>|<select[^>]*>.*?</select>"
+
+
 def post_forms(page: str, path: str, fill: bool = True) -> list[Form]:
     """The page's forms that post, each with its fields as the page filled them (and,
     with `fill`, a secret typed into each secret and an id into a blank id)."""
@@ -100,9 +103,18 @@ def post_forms(page: str, path: str, fill: bool = True) -> list[Form]:
         action = _attr(found["attrs"], "action") or path
         one = Form(path, action, [], [])
         body = found["body"]
-        controls = r"<input[^>]*>|<textarea[^>]*>.*?</textarea>|<select[^>]*>.*?</select>"
-        for control in re.finditer(controls, body, re.S):
-            tag = control.group(0)
+        # a control belongs to the form its `form` attribute names, wherever it stands (a
+        # withdrawal's reason box sits inside the batch's form and is its row's form's)
+        mine = _attr(found["attrs"], "id")
+        tags = [
+            tag for tag in re.findall(CONTROLS, body, re.S) if _attr(tag, "form") in (None, mine)
+        ]
+        if mine is not None:
+            outside = page[: found.start()] + page[found.end() :]
+            tags += [
+                tag for tag in re.findall(CONTROLS, outside, re.S) if _attr(tag, "form") == mine
+            ]
+        for tag in tags:
             name = _attr(tag, "name")
             if name is None:
                 continue

@@ -39,6 +39,7 @@ from zengzhi.deps import (
     STATUS,
     TWICE,
     address_field,
+    address_name,
     context_of,
     error_response,
     of_address,
@@ -509,13 +510,32 @@ class Form:
         }
 
 
+# The fields a form sends more than once: the rows ticked in a list (`Form.all`). Any
+# other field sent twice (`amount=1.00&amount=50.00`, a forged or hand-edited form) is
+# refused naming it, as the API refuses a key given twice and the pages an address's
+# parameter: the last value was taken, 50.00 withdrawn where 1.00 was shown.
+LISTED = frozenset({"ids"})
+
+
+def _twice(data: FormData) -> DomainError | None:
+    given = Counter(name for name, _ in data.multi_items())
+    for name, count in given.items():
+        if count > 1 and name not in LISTED:
+            return DomainError(ErrorCode.INVALID, TWICE, address_name(name))
+    return None
+
+
 async def read_form(request: Request) -> Form:
     """The form, refused whole (naming the field) if a text holds a control character
-    other than a tab or a line break: a NUL reached PostgreSQL, which refuses it (a 500)."""
+    other than a tab or a line break (a NUL reached PostgreSQL, which refuses it: a 500),
+    or if a field is sent twice (`LISTED`)."""
     data = await request.form(max_files=1, max_fields=200)
     for name, value in data.multi_items():
         if isinstance(value, str):
             _printable(value, name)
+    twice = _twice(data)
+    if twice is not None:
+        raise twice
     return Form(data)
 
 
@@ -534,7 +554,7 @@ async def read_kept_form(request: Request) -> Form:
             except DomainError as error:
                 refused = error
                 break
-    return Form(data, refused)
+    return Form(data, refused or _twice(data))
 
 
 def _printable(value: str, field: str) -> None:
