@@ -210,6 +210,25 @@ def test_anti_abuse_limits(api: Api, clock: Clock) -> None:
     api.ok(api.post("/v1/orders", {"id": "o3", **small}))
 
 
+def test_one_phone_with_or_without_its_country_code_is_one_account(api: Api) -> None:
+    """With `one_account_per_phone`, a phone written with its country code (+86, 86,
+    0086) is the phone written without it: each opened another account (the fuzzer's
+    find, 2026-12-07). A phone of no digits is refused naming it."""
+    api.ok(api.put("/v1/distribution", {"limits": {"one_account_per_phone": True}}))
+    api.member("a", phone="13925102000")
+    for n, phone in enumerate(
+        ["+8613925102000", "86 139 2510 2000", "008613925102000", "+86 139-2510-2000"]
+    ):
+        twice = api.post("/v1/members", {"id": f"b{n}", "phone": phone})
+        assert (twice.status_code, twice.json()["field"]) == (409, "phone"), (phone, twice.text)
+    for phone in ("- - -", "+-- 1"):
+        refused = api.post("/v1/members", {"id": "c", "phone": phone})
+        assert (refused.status_code, refused.json()["field"]) == (422, "phone"), refused.text
+    api.member("d", phone="+44 20 7946 0000")  # another country's numbers are their own
+    api.member("e", phone="020 7946 0000")
+    assert [m["id"] for m in api.ok(api.get("/v1/members"))] == ["a", "d", "e"]
+
+
 def test_limits_are_checked_when_saved(api: Api) -> None:
     """A cap that no order could meet (too many places, nothing or less, a count past
     any day) is refused when saved, naming it, and changes nothing; saved, it refused

@@ -112,6 +112,26 @@ def test_tenants_made_before_time_zones_keep_their_utc_days(tmp_path: Path) -> N
         assert tenant_time_zone(connection, "old") == ZoneInfo("Asia/Shanghai")  # the default
 
 
+def test_kept_phone_claims_are_keyed_with_their_country_code(tmp_path: Path) -> None:
+    """Migration 0032: the claims of `one_account_per_phone` keyed again as
+    `phone_key` keys them now; two that become one key (one phone, two accounts, the
+    loophole it closes) leave the claim to the first member by id."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        alembic.upgrade(config, "0031")
+        kept = [("t", "13800138000", "m2"), ("t", "+8613800138000", "m1"), ("t", "+4420", "m3")]
+        for tenant, phone, member in kept:
+            connection.execute(
+                insert(t.member_phones).values(tenant_id=tenant, phone=phone, member_id=member)
+            )
+        alembic.upgrade(config, "head")
+        p = t.member_phones.c
+        rows = connection.execute(select(p.phone, p.member_id).order_by(p.phone)).all()
+        assert [tuple(row) for row in rows] == [("+4420", "m3"), ("+8613800138000", "m1")]
+
+
 def test_prefetched_links_walk_the_same_chains_as_the_database(context: Context) -> None:
     tenant = new_tenant(context)
     rng = random.Random(7)

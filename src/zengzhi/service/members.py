@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
@@ -33,12 +33,24 @@ from zengzhi.store.members import MemberRow, Stores
 from zengzhi.store.uow import UnitOfWork
 
 
+def _dialled(value: str | None) -> str | None:
+    """A phone holds digits to dial: "- - -" was taken, and kept as a key of none."""
+    if value and sum(character.isdigit() for character in value) < 3:
+        raise ValueError("must hold at least 3 digits")
+    return value
+
+
+Phone = Annotated[
+    str, Field(max_length=32, pattern=r"^\+?[0-9 -]{3,32}$"), AfterValidator(_dialled)
+]
+
+
 class NewMember(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: Id
     store: Id | None = None  # arrived through a store's code: bound to its owner
-    phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 -]{3,32}$")
+    phone: Phone | None = None
     name: Shown | None = None
     referrer: Id | None = None
     region: Region | None = None
@@ -51,7 +63,14 @@ class MemberChange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    phone: str | None = Field(default=None, max_length=32, pattern=r"^(?:\+?[0-9 -]{3,32})?$")
+    phone: (
+        Annotated[
+            str,
+            Field(max_length=32, pattern=r"^(?:\+?[0-9 -]{3,32})?$"),
+            AfterValidator(_dialled),
+        ]
+        | None
+    ) = None
     name: Shown | None = None
     region: Region | None = None
     real_name_verified: Flag | None = None

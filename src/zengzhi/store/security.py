@@ -315,10 +315,21 @@ def count_in_window(
 
 
 def phone_key(phone: str) -> str:
-    """A phone number as its digits (and a leading +): "+86 138-0000 0000" and
-    "+8613800000000" are one phone."""
+    """A phone number as one key: its digits, international with a leading + where the
+    number says so ("+", or the "00" dialled before a country's code), and a mainland
+    mobile number (11 digits from 1) as +86 it is. "138 0013 8000", "+86 138-0013-8000",
+    "8613800138000" and "008613800138000" are one phone: until 2026-12-07 each with its
+    country code was another, and one phone opened three accounts past
+    `one_account_per_phone` (the fuzzer's find; migration 0032 keyed the kept ones so)."""
     digits = "".join(character for character in phone if character.isdigit())
-    return ("+" if phone.strip().startswith("+") else "") + digits
+    international = phone.strip().startswith("+")
+    if not international and digits.startswith("00"):
+        digits, international = digits[2:], True
+    if not international and len(digits) == 11 and digits.startswith("1"):
+        digits, international = "86" + digits, True
+    if not international and len(digits) == 13 and digits.startswith("861"):
+        international = True
+    return ("+" if international else "") + digits
 
 
 def claim_phone(connection: Connection, tenant: str, phone: str, member: str) -> str:
