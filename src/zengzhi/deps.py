@@ -27,6 +27,7 @@ from zengzhi.engine.fields import (
     ID_PATTERN,
     VISIBLE,
     located,
+    named_inside,
     one_line,
     one_of,
     pydantic_message,
@@ -110,7 +111,8 @@ def refused_request(error: RequestValidationError) -> tuple[str, str]:
     where = location[0] if location else None
     if where in ("body", "query", "path", "header"):
         location = location[1:]
-    field = ".".join(location) or "body"
+    field = named_inside(first, ".".join(location)) if where == "body" else ".".join(location)
+    field = field or "body"
     message = pydantic_message(first)  # the project's words, as every form says them
     if first.get("type") == "json_invalid":
         field = "body"

@@ -311,3 +311,27 @@ def test_addresses_ids_and_accounts_refuse_hidden_characters(api: Api, clock: Cl
         api.ok(api.get("/v1/payments/adapter")),
         api.ok(api.get("/v1/webhooks")),
     ) == before
+
+
+def test_a_quantity_beside_an_amount_is_refused_naming_it(api: Api) -> None:
+    """`quantity` counts a product. Beside an amount it was taken and left unused: 9.99
+    with a quantity of 100 booked 9.99 (the fuzzer's find, 2026-12-07). Refused naming
+    it, at the top and in a line; nothing is booked. A product's quantity still counts."""
+    api.pool()
+    api.member("m1")
+    api.ok(api.put("/v1/products/gift", {"price": "10.00", "cost": "7.00", "contribution": "3.00"}))
+    line = {"amount": "9.99", "contribution": "1.00"}
+    for body, field in [
+        ({"id": "o1", "member": "m1", **line, "quantity": 100}, "quantity"),
+        ({"id": "o1", "member": "m1", "lines": [{"product": "gift"}, line | {"quantity": 2}]},
+         "lines.1.quantity"),
+    ]:  # fmt: skip
+        refused = api.post("/v1/orders", body)
+        assert (refused.status_code, refused.json()["field"]) == (422, field), refused.text
+    assert api.ok(api.get("/v1/orders")) == []
+    made = api.ok(
+        api.post("/v1/orders", {"id": "o2", "member": "m1", "product": "gift", "quantity": 3})
+    )
+    assert made["amount"] == "30.00"
+    one = api.ok(api.post("/v1/orders", {"id": "o3", "member": "m1", **line, "quantity": 1}))
+    assert one["amount"] == "9.99"

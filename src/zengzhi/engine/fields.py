@@ -548,6 +548,17 @@ def located(details: ErrorDetails) -> list[str]:
     return location
 
 
+def named_inside(details: ErrorDetails, where: str) -> str:
+    """The field a model's own check named (a DomainError raised in a validator), when
+    it is inside `where`, the field pydantic located ("" at the body's root); else
+    `where`."""
+    inner = (details.get("ctx") or {}).get("error")
+    named = inner.field if isinstance(inner, DomainError) else None
+    if named and (not where or named.startswith(f"{where}.")):
+        return named
+    return where
+
+
 def error_from_details(first: ErrorDetails, prefix: str = "") -> DomainError:
     location = located(first)
     where = ".".join(location)
@@ -557,7 +568,9 @@ def error_from_details(first: ErrorDetails, prefix: str = "") -> DomainError:
     message = pydantic_message(first)
     inner = (first.get("ctx") or {}).get("error")
     if isinstance(inner, DomainError) and inner.field:
-        if inner.field.startswith(f"{field}."):
+        if not where:  # the body's own check (a model validator's) names its field
+            field = f"{prefix}.{inner.field}" if prefix else inner.field
+        elif inner.field.startswith(f"{field}."):
             field = inner.field  # a model's own check names the field inside it
         elif prefix and where and inner.field.startswith(f"{where}."):
             field = f"{prefix}.{inner.field}"  # …written from the model's root, not the prefix
