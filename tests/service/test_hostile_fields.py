@@ -335,3 +335,15 @@ def test_a_quantity_beside_an_amount_is_refused_naming_it(api: Api) -> None:
     assert made["amount"] == "30.00"
     one = api.ok(api.post("/v1/orders", {"id": "o3", "member": "m1", **line, "quantity": 1}))
     assert one["amount"] == "9.99"
+
+
+def test_a_user_s_name_begins_with_a_letter_or_a_digit(api: Api) -> None:
+    """A user's name is a part of the console's addresses: one named ".." made its
+    row's forms post to /console/role, and it could not be managed there (the fuzzer's
+    find, 2026-12-07). Refused naming it; a dot inside a name is taken."""
+    password = "a long enough password"
+    for name in ("..", ".x", "-x", "@x", "_x"):
+        refused = api.post("/v1/users", {"username": name, "password": password, "role": "viewer"})
+        assert (refused.status_code, refused.json()["field"]) == (422, "username"), refused.text
+    api.ok(api.post("/v1/users", {"username": "ann.li", "password": password, "role": "viewer"}))
+    assert [user["username"] for user in api.ok(api.get("/v1/users"))] == ["ann.li", "owner"]

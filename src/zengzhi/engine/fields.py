@@ -40,6 +40,10 @@ Id = Annotated[str, Field(pattern=ID_PATTERN)]
 # id up to 128 characters, so an event id may be longer than an id (the events table
 # keeps 300).
 EVENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,299}$"
+# A user's name: it is a part of the console's addresses (/console/users/{name}/role), so
+# it begins with a letter or a digit: a user named ".." made the page's forms post to
+# /console/role, and that user could not be managed there (the fuzzer's find)
+USERNAME = r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$"
 EventId = Annotated[str, Field(pattern=EVENT_ID_PATTERN)]
 
 
@@ -427,7 +431,7 @@ PATTERN_SAYS = {
         "must be a phone number (3 to 32 digits, spaces or -, after an optional +),"
         " or empty to remove it"
     ),
-    r"^[A-Za-z0-9_.@-]+$": "must be letters, digits or _.@-",
+    USERNAME: "must be letters, digits or _.@-, beginning with a letter or a digit",
     r"^https?://[^\s]*\{member\}[^\s]*$": (
         "must be an address starting with http:// or https:// that holds {member}"
     ),

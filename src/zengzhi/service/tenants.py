@@ -14,6 +14,7 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.engine.fields import (
     STORED,
+    USERNAME,
     Exact,
     Flag,
     Id,
@@ -129,7 +130,7 @@ class NewTenant(BaseModel):
 
     id: Id
     name: Shown = Field(min_length=1)
-    owner: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
+    owner: str = Field(min_length=1, max_length=100, pattern=USERNAME)
     password: NewPassword
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.engine.fields import Flag, Label, NewPassword
+from zengzhi.engine.fields import USERNAME, Flag, Label, NewPassword
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
 from zengzhi.service.base import Context, applied_once, command, found, not_found, query
@@ -64,7 +64,7 @@ def _acting(uow: UnitOfWork, principal: Principal) -> None:
 class NewUser(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    username: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
+    username: str = Field(min_length=1, max_length=100, pattern=USERNAME)
     password: NewPassword
     role: Role
 
