@@ -220,3 +220,24 @@ def test_too_few_points_to_pay_a_fen_is_said_in_the_pages_words(api: Api) -> Non
     said = error.group(1)
     assert "资金池" not in said and "0.00 元" not in said, said
     assert "按今天的价格" in said and "¥0.00" in said, said
+
+
+def test_the_exit_says_what_reaches_the_wallet_after_the_selling_fee(api: Api) -> None:
+    """The member page said the cap left (¥2,000.00 on 1,000.00 at k = 2) went to the
+    wallet "before the selling fee": what reaches it is the cap left less the fee, as the
+    exit pays it (¥1,600.00 at 20%). Both languages, and the API's positions beside."""
+    api.pool(exit_multiple="2")
+    api.member("m1", name="Ann")
+    api.completed_order("o1", "m1")
+    client = api.client
+    client.cookies.clear()
+    assert enter_member_page(client, api.ok(api.post("/v1/members/m1/page-token"))).status_code
+    (position,) = api.ok(api.get("/v1/members/m1/positions"))
+    cap = Decimal(position["cap_left"])
+    assert Decimal(position["exit_payout"]) == (cap * Decimal("0.8")).quantize(Decimal("0.01"))
+    shown = f"¥{Decimal(position['exit_payout']):,.2f}"
+    english = client.get("/m", headers={"Accept-Language": "en"}).text
+    assert f"{shown} goes to your wallet (the selling fee taken off)" in english
+    chinese = client.get("/m", headers={"Accept-Language": "zh-CN"}).text
+    assert f"扣除回流后 {shown} 将进入您的零钱" in chinese
+    assert f"¥{cap:,.2f}" not in english.split("of the way to your payout")[1][:200]

@@ -221,6 +221,12 @@ def cap_left_scaled(position: Position, exit_multiple: Ratio) -> int:
     return exit_multiple.num * position.principal - exit_multiple.den * position.realized
 
 
+def capped_payout(cap_scaled: int, exit_multiple: Ratio, sell_fee: Ratio) -> int:
+    """What an exit at the cap pays (fen): the cap left (`cap_left_scaled`) less the
+    selling fee, rounded down; nothing once the cap is used up."""
+    return max(0, cap_scaled * (sell_fee.den - sell_fee.num) // (exit_multiple.den * sell_fee.den))
+
+
 def exit_key(position: Position, exit_multiple: Ratio | None) -> int | None:
     """Where the position sits in exit order; None when no price can force it out."""
     if exit_multiple is None:
@@ -547,7 +553,7 @@ def settle_exits(
             payout = burned * now.fen * (fee.den - fee.num) // (now.units * fee.den)
             basis = "sale value: the operator's change left no cap"
         else:
-            payout = max(0, cap * (fee.den - fee.num) // (multiple.den * fee.den))
+            payout = capped_payout(cap, multiple, fee)
             basis = "cap"
         if burned and burned == circulating:
             pool.last_price = now

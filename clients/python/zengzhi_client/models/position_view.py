@@ -22,6 +22,7 @@ class PositionView:
         exit_price (None | str):
         progress (None | str):
         cap_left (None | str):
+        exit_payout (None | str):
     """
 
     pool: str
@@ -33,6 +34,7 @@ class PositionView:
     exit_price: None | str
     progress: None | str
     cap_left: None | str
+    exit_payout: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,6 +59,9 @@ class PositionView:
         cap_left: None | str
         cap_left = self.cap_left
 
+        exit_payout: None | str
+        exit_payout = self.exit_payout
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -70,6 +75,7 @@ class PositionView:
                 "exit_price": exit_price,
                 "progress": progress,
                 "cap_left": cap_left,
+                "exit_payout": exit_payout,
             }
         )
 
@@ -111,6 +117,13 @@ class PositionView:
 
         cap_left = _parse_cap_left(d.pop("cap_left"))
 
+        def _parse_exit_payout(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        exit_payout = _parse_exit_payout(d.pop("exit_payout"))
+
         position_view = cls(
             pool=pool,
             points=points,
@@ -121,6 +134,7 @@ class PositionView:
             exit_price=exit_price,
             progress=progress,
             cap_left=cap_left,
+            exit_payout=exit_payout,
         )
 
         position_view.additional_properties = d

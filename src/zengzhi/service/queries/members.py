@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
 from zengzhi.core.amounts import Price, format_minor, percent
-from zengzhi.rules.pool import Position, cap_left_scaled, progress, threshold
+from zengzhi.rules.pool import Position, cap_left_scaled, capped_payout, progress, threshold
 from zengzhi.service.base import found
 from zengzhi.service.queries.pools import pool_balances
 from zengzhi.service.tenants import load_settings
@@ -91,15 +91,20 @@ class PositionView(BaseModel):
     exit_price: str | None  # the price that forces the exit (None: no exit, or no points)
     progress: str | None  # return ÷ cap, percent
     cap_left: str | None  # what an exit would still pay before the fee
+    # what it pays into the wallet: the cap left less the selling fee (the member page
+    # said the cap left went to the wallet, ¥1,200 where ¥960 would)
+    exit_payout: str | None
 
 
 def position_view(pool: str, position: Position, params: Any, price: Price) -> PositionView:
     multiple = params.exit_multiple
     at = threshold(position, multiple) if multiple else None
     share = progress(position, multiple, price) if multiple else None
-    cap_left = None
+    cap_left = payout = None
     if multiple is not None:
-        cap_left = format_minor(max(0, cap_left_scaled(position, multiple)) // multiple.den, 2)
+        cap = cap_left_scaled(position, multiple)
+        cap_left = format_minor(max(0, cap) // multiple.den, 2)
+        payout = format_minor(capped_payout(cap, multiple, params.sell_fee), 2)
     return PositionView(
         pool=pool,
         points=format_minor(position.points, 4),
@@ -110,6 +115,7 @@ def position_view(pool: str, position: Position, params: Any, price: Price) -> P
         exit_price=str(at) if at else None,
         progress=None if share is None else percent(share),
         cap_left=cap_left,
+        exit_payout=payout,
     )
 
 
