@@ -241,3 +241,24 @@ def test_the_exit_says_what_reaches_the_wallet_after_the_selling_fee(api: Api) -
     chinese = client.get("/m", headers={"Accept-Language": "zh-CN"}).text
     assert f"扣除回流后 {shown} 将进入您的零钱" in chinese
     assert f"¥{cap:,.2f}" not in english.split("of the way to your payout")[1][:200]
+
+
+def test_a_member_not_verified_is_told_in_the_second_person_what_to_do(api: Api) -> None:
+    """With real names required, the member page's refusal said "the member must verify
+    their real name first" (会员须先完成实名认证) to the member, and not how: it says
+    "your" real name and where to verify it, in both languages."""
+    client = _member_page(api)
+    api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "10"}))
+    api.ok(api.put("/v1/tenant/settings", {"withdrawals": {"require_real_name": True}}))
+    for language, said in (
+        ("en", "need your real name verified first"),
+        ("zh", "请在您购物的商城"),
+    ):
+        client.get(f"/language/{language}")
+        refused = client.post(
+            "/m/withdraw/quote", data={"csrf": _csrf(client.get("/m").text), "amount": "1.00"}
+        )
+        assert refused.status_code == 403
+        error = re.search(r'id="withdraw-error"[^>]*>([^<]*)<', refused.text)
+        assert error is not None and said in error.group(1), refused.text[-2000:]
+        assert "会员须" not in error.group(1) and "the member" not in error.group(1)

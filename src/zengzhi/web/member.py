@@ -234,7 +234,16 @@ def _to_the_member(error: DomainError, member: Member) -> DomainError:
     none = HOLDS_NONE.fullmatch(error.message)
     if none and none.group(1) == member.member:  # said at that pool's form: no id named
         return DomainError(error.code, "you hold no points in this pool now", error.field)
+    if error.message == UNVERIFIED:  # "the member must…": the member was told of itself
+        return DomainError(error.code, YOUR_REAL_NAME, error.field)
     return error
+
+
+UNVERIFIED = "the member must verify their real name first"
+YOUR_REAL_NAME = (
+    "withdrawals need your real name verified first: verify it where you shop"
+    " (in the shop's app or account settings), then withdraw"
+)
 
 
 # A quote is shown at an address of its own that names the confirmation's request id:
