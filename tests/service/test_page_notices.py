@@ -97,5 +97,7 @@ def test_a_batch_names_what_it_refused_from_the_notice(api: Api) -> None:
     assert done.status_code == 303 and done.headers["location"] == "/console/withdrawals"
     shown = client.get("/console/withdrawals").text
     assert re.search(r'id="notice">None of them was done', shown), shown  # not '0 approved'
+    # not in a success's green: nothing was done
+    assert re.search(r'class="notice error" role="status" id="notice">None', shown), shown
     refused = shown.split('id="batch-refused"')[1].split("</div>")[0]
     assert "nope-1" in refused and "nope-2" in refused
