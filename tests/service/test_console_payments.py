@@ -137,3 +137,26 @@ def test_an_unknown_adapter_is_no_page(api: Api) -> None:
     csrf = sign_in(client, api.tenant)
     assert client.post(f"{PAGE}/paypal", data={"csrf": csrf}).status_code == 404
     assert _adapter(api)["adapter"] == "manual"
+
+
+def test_the_manual_adapter_in_use_has_nothing_to_switch_to(api: Api) -> None:
+    """Manual in use, its form said 改为手动 (switch to manual); sent, it said the adapter
+    was changed and logged every field as set from nothing, in English (adapter （无）→
+    manual, payout_url, …). The form says manual is in use and offers no button; the API's
+    same adapter sent again logs nothing; a real change is logged with its fields' names."""
+    client = api.client
+    _chinese(client)
+    sign_in(client, api.tenant)
+    page = client.get(PAGE).text
+    manual = page[
+        page.index('id="form-manual"') : page.index("</details>", page.index('id="form-manual"'))
+    ]
+    assert "当前使用手动打款" in manual and "改为手动" not in manual
+    api.ok(api.put("/v1/payments/adapter", {"adapter": "manual"}))
+    assert [row["action"] for row in api.ok(api.get("/v1/audit-log"))] == []
+    api.ok(api.put("/v1/payments/adapter", {"adapter": "manual", "tolerance_seconds": 600}))
+    (logged,) = api.ok(api.get("/v1/audit-log"))
+    assert logged["action"] == "payments.adapter"
+    assert logged["before"]["adapter"] == "manual" and logged["after"]["tolerance_seconds"] == 600
+    shown = client.get("/console/audit").text
+    assert ">签名有效期（秒）</dt>" in shown and ">tolerance_seconds<" not in shown

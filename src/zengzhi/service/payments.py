@@ -320,13 +320,13 @@ def put_adapter(context: Context, principal: Principal, request: AdapterIn) -> A
             changing_subscriptions(uow).change(GATEWAY, active=False, updated_at=uow.now)
             outbox.cancel(uow.connection, uow.tenant, GATEWAY)
         after = _adapter_view(uow.tenant, adapters.get())
-        uow.audit(
-            principal.actor,
-            "payments.adapter",
-            "tenant",
-            before=_adapter_view(uow.tenant, before).model_dump(mode="json") if before else None,
-            after=after.model_dump(mode="json") | ({"secret": "new"} if shown else {}),
-        )
+        # against what was in use (the manual adapter when none was ever set): the same
+        # adapter chosen again with nothing changed is not a change, and the log listed
+        # every field as set from nothing (a gateway's keys sent again are a change)
+        was = _adapter_view(uow.tenant, before).model_dump(mode="json")
+        now = after.model_dump(mode="json") | ({"secret": "new"} if shown else {})
+        if now != was or credentials is not None:
+            uow.audit(principal.actor, "payments.adapter", "tenant", before=was, after=now)
         return after.model_copy(update={"secret": shown})
 
     return command(context, principal, run)
