@@ -28,6 +28,10 @@ def test_a_diff_names_each_field_that_differs_by_its_path() -> None:
     assert diff(None, {"a": "x"}) == [Change(field="a", before=None, after="x")]
     assert diff(None, {"store": None}) == [Change(field="store", before=None, after="—")]
     assert diff({"a": 1}, {"a": 1}) == []
+    # an empty table is no field: its first entry is the change, not "{}" deleted
+    assert diff({"names": {}}, {"names": {"main": "购物积分"}}) == [
+        Change(field="names.main", before=None, after="购物积分")
+    ]
     long = diff({"text": "x" * 500}, None)[0].before
     assert long is not None and len(long) == 200 and long.endswith("…")
 

@@ -61,16 +61,15 @@ def take_step(
     act(uow, row)
     after = found(rows.get(key), lifecycle.what, key)
     if not actor.startswith(SYSTEM_ACTOR):
+        # whose and how much on both sides: the step changed the status alone (the log
+        # showed member and amount as set from nothing)
+        whose = {"member": after.member_id, "amount": format_minor(after.amount, 2)}
         uow.audit(
             actor,
             f"{lifecycle.what}.{lifecycle.steps[step].target.value}",
             f"{lifecycle.what}:{key}",
-            before={"status": row.status.value},
-            after={
-                "status": after.status.value,
-                "member": after.member_id,
-                "amount": format_minor(after.amount, 2),
-            },
+            before={"status": row.status.value} | whose,
+            after={"status": after.status.value} | whose,
             reason=reason,
         )
     return after, True

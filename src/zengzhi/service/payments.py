@@ -544,7 +544,7 @@ def _owed_back(
         actor,
         action,
         f"order:{order.order_id}",
-        before={"status": order.status.value},
+        before={"status": order.status.value, "member": order.member_id, "amount": amount},
         after={
             "status": order.status.value,
             "member": order.member_id,

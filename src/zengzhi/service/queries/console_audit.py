@@ -56,11 +56,13 @@ class AuditPage(BaseModel):
 
 
 def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
+    # an empty table has no fields: kept as one, it was shown as a raw "{}" set to
+    # "(deleted)" when its first entry was added (member_page.pool_names)
     if isinstance(value, dict):
         flat: dict[str, Any] = {}
         for key, inner in value.items():
             flat |= _flat(inner, f"{prefix}{key}.")
-        return flat if flat or not prefix else {prefix[:-1]: {}}
+        return flat
     return {prefix[:-1] if prefix else "value": value}
 
 
