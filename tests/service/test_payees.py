@@ -234,6 +234,24 @@ def test_an_approved_withdrawals_payee_stays_until_it_is_paid_or_rejected(api: A
     api.ok(api.put("/v1/members/m1/payee", ALIPAY))
 
 
+def test_the_same_payee_sent_again_changes_and_logs_nothing(api: Api) -> None:
+    """A retried `PUT …/payee` with the same payee logged a `payee.set` each time (20
+    copies, 20 records: the races' attack, 2026-12-07), and was refused while a
+    withdrawal was approved, as if it changed the account. It answers the payee as it
+    is; another account is still a change, refused while a withdrawal is approved."""
+    a_member_with_money(api)
+    first = api.ok(api.put("/v1/members/m1/payee", ALIPAY))
+    for _ in range(3):
+        assert api.ok(api.put("/v1/members/m1/payee", ALIPAY)) == first
+    logged = [row["action"] for row in api.ok(api.get("/v1/audit-log"))]
+    assert logged.count("payee.set") == 1, logged
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "100.00"}))
+    api.ok(api.post("/v1/withdrawals/w1/approve"))
+    assert api.ok(api.put("/v1/members/m1/payee", ALIPAY)) == first
+    other = api.put("/v1/members/m1/payee", ALIPAY | {"real_name": "张三"})
+    assert (other.status_code, other.json()["field"]) == (409, "payee"), other.text
+
+
 def _change_while_approving(
     context: Context, owner: Principal, withdrawal: str, payee: payees.PayeeIn
 ) -> bool:

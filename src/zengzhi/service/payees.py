@@ -143,6 +143,11 @@ def set_payee(context: Context, principal: Principal, member: str, request: Paye
         # the payee locked first: a withdrawal approved as it is requested checks the
         # payee under this lock (`payout_problem(lock=True)`), and is not yet seen below
         before = _row(uow.connection, uow.tenant, member, lock=True)
+        if before is not None and _same(context, before, request.method, clear):
+            # the same payee sent again (a retried request): nothing changes, nothing is
+            # logged (each copy was a `payee.set`), and an approved withdrawal's payee
+            # is not changed by it
+            return _view(before, person.real_name_verified)
         # an approved withdrawal is paid to the payee it was approved with: changed after
         # finance's decision, it would send the money to an account nobody approved
         approved = Withdrawals(uow.connection, uow.tenant).approved_for(member)
@@ -269,6 +274,18 @@ def _unverified(person: MemberRow, member: str) -> DomainError | None:
     return DomainError(
         ErrorCode.CONFLICT, f"member {member!r}'s real name is not verified", "real_name_verified"
     )
+
+
+def _same(context: Context, row: PayeeRow, method: str, clear: dict[str, str | None]) -> bool:
+    """Whether the kept payee is `method` and `clear` (one sealed with a key since
+    dropped is not known to be: it is set again)."""
+    if row.method != method:
+        return False
+    try:
+        kept = json.loads(payee_keys.cipher(context.settings).decrypt(row.sealed.encode()))
+    except InvalidToken:
+        return False
+    return bool(kept == clear)
 
 
 def payee_in(context: Context, connection: Connection, tenant: str, member: str) -> Payee:
