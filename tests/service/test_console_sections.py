@@ -499,3 +499,21 @@ def test_a_modes_row_says_whether_its_reserve_covers_it_as_a_pools_does(api: Api
     covered = row.group(1).split('data-label="是否覆盖：">')[1]
     assert covered.startswith('<span class="badge rejected">否</span>'), covered
     assert "44.4%" in covered
+
+
+def test_checking_a_store_refuses_an_owner_who_is_no_member_as_saving_does(api: Api) -> None:
+    """A new store whose owner (or recruiter) is no member passed Check with no finding
+    and a Save button, which then refused it (the browser session, 2026-12-07): Check
+    refuses it at its field, as Save does, and nothing is saved."""
+    api.pool()
+    api.member("boss")
+    csrf = sign_in(api.client, api.tenant)
+    store = {"csrf": csrf, "id": "s3", "commission_rate": "0.2", "action": "check"}
+    for role, member in (("owner", "ghost"), ("recruiter", "nobody")):
+        checked = api.client.post("/console/config/stores", data=store | {role: member})
+        assert checked.status_code == 404, (role, checked.status_code)
+        assert 'id="lint-heading"' not in checked.text
+        assert f'id="e-{role}"' in checked.text, checked.text[-3000:]  # at its field
+    checked = api.client.post("/console/config/stores", data=store | {"owner": "boss"})
+    assert checked.status_code == 200 and 'id="lint-heading"' in checked.text
+    assert api.get("/v1/stores/s3").status_code == 404

@@ -31,6 +31,7 @@ from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, found, not_found, query
 from zengzhi.store.catalog import Catalog, Item
 from zengzhi.store.event_log import EventLog
+from zengzhi.store.members import Members
 from zengzhi.store.uow import UnitOfWork
 
 # ---------------------------------------------------------------------------- zones
@@ -135,6 +136,24 @@ def _view(kind: str, item: Item) -> BaseModel:
     return ZoneView.model_validate(data, context=STORED)
 
 
+def _store_members(members: Members, store: StoreIn) -> None:
+    """A store's owner and recruiter are members, or refused naming the one that is not."""
+    for role in ("owner", "recruiter"):
+        member = getattr(store, role)
+        if member is not None and members.get(member) is None:
+            raise not_found("member", member, role)
+
+
+def check_store_members(context: Context, principal: Principal, body: BaseModel) -> None:
+    """What saving a store refuses of its members, for a check before saving: the
+    console's Check passed a store whose owner was no member, and Save refused it."""
+    if isinstance(body, StoreIn):
+        store = body
+        query(
+            context, lambda connection: _store_members(Members(connection, principal.tenant), store)
+        )
+
+
 def _check(uow: UnitOfWork, kind: str, key: str, body: BaseModel) -> None:
     """Refuse a product, store or zone that could not price an order, naming the field."""
     pool = getattr(body, "pool", None)
@@ -150,10 +169,7 @@ def _check(uow: UnitOfWork, kind: str, key: str, body: BaseModel) -> None:
         # binding through the code was refused as an unknown referrer the registering
         # member never gave, and the recruiter reward was booked to the wallet of no
         # member, which nothing shows or pays out (docs/distribution.md).
-        for role in ("owner", "recruiter"):
-            member = getattr(body, role)
-            if member is not None and uow.members.get(member) is None:
-                raise not_found("member", member, role)
+        _store_members(uow.members, body)
     try:
         if isinstance(body, ProductIn):
             ProductConfig(

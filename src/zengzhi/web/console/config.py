@@ -352,6 +352,7 @@ def _review(
     proposal = config.proposal_with(context, user.principal, key, change)
     lint = config.lint_proposal(context, user.principal, proposal)
     _refuse_what_saving_would(lint, section, key)
+    catalog.check_store_members(context, user.principal, change)
     return Review(lint, digest, unchecked)
 
 
