@@ -459,13 +459,21 @@ def unverify_or_withdraw_rounds(
     return outcomes
 
 
+def _approved_thrice(context: Context, finance: Principal, withdrawal: str) -> list[str]:
+    """Finance approves `withdrawal` from three threads at once: what each answered."""
+    from zengzhi.service import wallets  # noqa: PLC0415
+
+    approve = partial(wallets.approve, context, finance, withdrawal)
+    with ThreadPoolExecutor(3) as threads:
+        return list(threads.map(lambda _: answer_of(approve), range(3)))
+
+
 def unverify_or_approve_rounds(
     url: str, secret: str, tenant: str, number: int, barrier: Any
 ) -> list[str]:
     """Each round, the owner takes member u{round}'s verified real name back (process 0)
     while finance approves its held withdrawal w{round} from three threads in each other
     process, at once."""
-    from zengzhi.service import wallets  # noqa: PLC0415
 
     context = process_context(url, secret)
     owner = Principal(tenant, "user:owner", Role.OWNER)
@@ -479,9 +487,7 @@ def unverify_or_approve_rounds(
             taken = lambda: members.change_member(context, owner, member, change)  # noqa: B023, E731
             outcomes.append(answer_of(taken))
             continue
-        approve = lambda: wallets.approve(context, finance, f"w{round_}")  # noqa: B023, E731
-        with ThreadPoolExecutor(3) as threads:
-            outcomes += threads.map(lambda _: answer_of(approve), range(3))  # noqa: B023
+        outcomes += _approved_thrice(context, finance, f"w{round_}")
     context.database.dispose()
     return outcomes
 
@@ -492,7 +498,6 @@ def reverse_or_approve_rounds(
     """Each round, the console reverses member d{round}'s order o-d{round} (process 0),
     whose proceeds the member holds in its withdrawal w{round}, while finance approves
     the withdrawal from three threads in each other process, at once."""
-    from zengzhi.service import wallets  # noqa: PLC0415
 
     context = process_context(url, secret)
     owner = Principal(tenant, "user:owner", Role.OWNER)
@@ -505,9 +510,7 @@ def reverse_or_approve_rounds(
             reverse = lambda: orders.reverse(context, owner, f"o-d{round_}")  # noqa: B023, E731
             outcomes.append(answer_of(reverse))
             continue
-        approve = lambda: wallets.approve(context, finance, f"w{round_}")  # noqa: B023, E731
-        with ThreadPoolExecutor(3) as threads:
-            outcomes += threads.map(lambda _: answer_of(approve), range(3))  # noqa: B023
+        outcomes += _approved_thrice(context, finance, f"w{round_}")
     context.database.dispose()
     return outcomes
 

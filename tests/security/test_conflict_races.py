@@ -643,6 +643,31 @@ def test_withdrawals_asked_as_the_real_name_is_taken_back_come_before_it(
         assert mine.count("withdrawal.request") == said.count("ok"), (n, said, mine)
 
 
+def _withdrawing(
+    context: Context, owner: Principal, member: str, withdrawal: str, amount: str | None = None
+) -> None:
+    """`member` bought 1,000.00 (o-{member}), sold all its points and asked to withdraw
+    `amount` (the whole wallet if None), held as `withdrawal`."""
+    order = NewOrder(id=f"o-{member}", member=member, amount="1000.00", contribution="300.00")
+    orders.create_order(context, owner, order)
+    orders.pay(context, owner, order.id)
+    members.sell(context, owner, member, members.SellRequest(id=f"s-{member}", points="all"))
+    whole = amount or wallets.wallet(context, owner, member).balance
+    asked = wallets.WithdrawalRequest(id=withdrawal, amount=whole)
+    assert wallets.request_withdrawal(context, owner, member, asked)["status"] == "held"
+
+
+def _in_order(context: Context, tenant: str, actions: list[str]) -> list[tuple[str, str]]:
+    """The tenant's audit records of `actions`, (action, target), in the log's order."""
+    a = t.audit_log.c
+    statement = (
+        select(a.action, a.target)
+        .where(a.tenant_id == tenant, a.action.in_(actions))
+        .order_by(a.audit_id)
+    )
+    return query(context, lambda connection: [tuple(row) for row in connection.execute(statement)])
+
+
 @postgresql_only
 def test_a_withdrawal_approved_as_the_real_name_is_taken_back_comes_before_it(
     context: Context,
@@ -663,24 +688,13 @@ def test_a_withdrawal_approved_as_the_real_name_is_taken_back_comes_before_it(
         member = f"u{n}"
         members.create_member(context, owner, NewMember(id=member, real_name_verified=True))
         payees.set_payee(context, owner, member, payee)
-        order = NewOrder(id=f"o-{member}", member=member, amount="1000.00", contribution="300.00")
-        orders.create_order(context, owner, order)
-        orders.pay(context, owner, order.id)
-        members.sell(context, owner, member, members.SellRequest(id=f"s-{member}", points="all"))
-        asked = wallets.WithdrawalRequest(id=f"w{n}", amount="10.00")
-        assert wallets.request_withdrawal(context, owner, member, asked)["status"] == "held"
+        _withdrawing(context, owner, member, f"w{n}", "10.00")
     url, secret = context.database.url, SECRET.get_secret_value()
     changes, *approvals = race(
         3, conflict_race_workers.unverify_or_approve_rounds, (url, secret, tenant)
     )
     assert changes == ["ok"] * ROUNDS
-    a = t.audit_log.c
-    statement = (
-        select(a.action, a.target)
-        .where(a.tenant_id == tenant, a.action.in_(["member.change", "withdrawal.approved"]))
-        .order_by(a.audit_id)
-    )
-    log = query(context, lambda connection: [tuple(row) for row in connection.execute(statement)])
+    log = _in_order(context, tenant, ["member.change", "withdrawal.approved"])
     for n in range(ROUNDS):
         said = [answer for process in approvals for answer in process[3 * n : 3 * n + 3]]
         assert set(said) <= {"ok", "conflict"}, (n, said)
@@ -711,25 +725,13 @@ def test_a_withdrawal_approved_as_its_members_order_is_reversed_comes_before_it(
     for n in range(ROUNDS * 2):
         member = f"d{n}"
         members.create_member(context, owner, NewMember(id=member))
-        order = NewOrder(id=f"o-{member}", member=member, amount="1000.00", contribution="300.00")
-        orders.create_order(context, owner, order)
-        orders.pay(context, owner, order.id)
-        members.sell(context, owner, member, members.SellRequest(id=f"s-{member}", points="all"))
-        whole = wallets.wallet(context, owner, member).balance
-        asked = wallets.WithdrawalRequest(id=f"w{n}", amount=whole)
-        assert wallets.request_withdrawal(context, owner, member, asked)["status"] == "held"
+        _withdrawing(context, owner, member, f"w{n}")
     url, secret = context.database.url, SECRET.get_secret_value()
     reversals, *approvals = race(
         3, conflict_race_workers.reverse_or_approve_rounds, (url, secret, tenant)
     )
     assert reversals == ["ok"] * ROUNDS * 2
-    a = t.audit_log.c
-    statement = (
-        select(a.action, a.target)
-        .where(a.tenant_id == tenant, a.action.in_(["order.reversed", "withdrawal.approved"]))
-        .order_by(a.audit_id)
-    )
-    log = query(context, lambda connection: [tuple(row) for row in connection.execute(statement)])
+    log = _in_order(context, tenant, ["order.reversed", "withdrawal.approved"])
     for n in range(ROUNDS * 2):
         said = [answer for process in approvals for answer in process[3 * n : 3 * n + 3]]
         assert set(said) <= {"ok", "conflict"}, (n, said)
