@@ -113,6 +113,15 @@ def _price_text(value: Fraction) -> str:
     return str(exact.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
 
 
+def _compared_prices(live: Fraction, proposed: Fraction) -> Compared:
+    """Two prices as shown, and the difference of the two shown: of the exact prices it
+    read ¥7.5600, ¥7.5808, difference ¥0.0207 (the console's dry run)."""
+    shown = _price_text(live), _price_text(proposed)
+    return Compared(
+        live=shown[0], proposed=shown[1], difference=str(Decimal(shown[1]) - Decimal(shown[0]))
+    )
+
+
 _TO_THE_BANK = frozenset(
     (
         EntryKind.WITHDRAWAL_HOLD,
@@ -492,9 +501,7 @@ def _compare(
                 pool=name,
                 balance=_compared(b0, b1),
                 points=_compared(s0, s1, _points),
-                price=Compared(
-                    live=_price_text(p0), proposed=_price_text(p1), difference=_price_text(p1 - p0)
-                ),
+                price=_compared_prices(p0, p1),
                 buyback_cost=_compared(c0, c1),
             )
         )

@@ -5,6 +5,7 @@ members' recorded sales and withdrawals are scaled to what they hold."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from zengzhi.engine.backtest import backtest
@@ -65,6 +66,10 @@ def test_a_changed_parameter_applies_from_the_start_the_others_follow_history() 
     # came later); under the proposal 0.5 from the start: fewer points, a higher price
     assert main.points.difference.startswith("-")
     assert not main.price.difference.startswith("-")
+    # the difference of the prices as shown, to the last place shown (of the exact
+    # prices, ¥7.5600 and ¥7.5808 differed by ¥0.0207)
+    shown = Decimal(main.price.proposed) - Decimal(main.price.live)
+    assert Decimal(main.price.difference) == shown and shown.as_tuple().exponent == -4
     # m2 sold 100 of 147 points; with fewer points m2 sells the same share
     assert result.adjusted >= 1
     m2 = next(one for one in result.members if one.member == "m2")
