@@ -496,3 +496,16 @@ def test_who_decided_a_withdrawal_is_said_in_words(api: Api) -> None:
     page = api.client.get("/console/withdrawals", params={"status": "all"}).text
     assert '<span class="muted" data-actor="user:owner">owner</span>' in page
     assert ">user:owner<" not in page
+
+
+def test_a_refusal_s_title_and_message_are_not_parted_by_a_space_in_chinese(api: Api) -> None:
+    """ "输入无效。 必须是以下之一…": Chinese sets no space after its full stop; English
+    keeps one after "Invalid input."."""
+    sign_in(api.client, api.tenant)
+    for language, said in (
+        ("zh", "输入无效。</strong>必须是"),
+        ("en", "</strong> must be"),
+    ):
+        api.client.get(f"/language/{language}")
+        page = api.client.get("/console/members?sort=bogus")
+        assert page.status_code == 422 and said in page.text, page.text[-1500:]
