@@ -236,6 +236,13 @@ def test_either_of_two_equal_purchases_reversed_ends_the_same(
     assert record is not None
     if any(effect.kind in ("claim", "place") for effect in record.modes):
         return  # a referral of its own
+    if any(effect.kind == "waiting" for effect in record.modes) and any(
+        line["type"] == "reverse" for line in lines[n + 2 :]
+    ):
+        # the twins wait for a place, and a reversal since freed one: the first of them
+        # took it in the other's stead, and they are no longer alike (docs/modes.md;
+        # found by CI's draw on 2026-12-07: C's purchase reversed after B's twins)
+        return
     theirs = {line["id"] for line in lines if line.get("member") == twin["member"]}
     if any(line.get("order") in theirs for line in lines[n + 2 :]):
         # another purchase of theirs reversed since: the twin may hold its place in its
