@@ -540,23 +540,30 @@ def one_owners_commands(
     return said
 
 
+SPELLINGS = (str.lower, str.upper, str.title)  # one name, as each process types it
+
+
 def tenant_and_user_rounds(
     url: str, secret: str, tenant: str, rounds: int, number: int, barrier: Any
 ) -> list[str]:
     """Each round, every process creates tenant {tenant}-{round} from two threads at once
     (its owner named for the process), then, in the existing tenant, the user
-    u{round} (a role for the process) from two threads at once."""
+    user{round} (a role for the process) from two threads at once; each process spells
+    the two names in a case of its own (`SPELLINGS`): one name in any case."""
     from zengzhi.service import tenants  # noqa: PLC0415
 
     context = process_context(url, secret)
     owner = Principal(tenant, "user:owner", Role.OWNER)
     roles = [Role.FINANCE, Role.SUPPORT, Role.OPERATOR]
+    spelt = SPELLINGS[number % 3]
     outcomes: list[str] = []
     for round_ in range(rounds):  # each sign-up hashes a password at the service's cost
         new = tenants.NewTenant(
-            id=f"{tenant}-{round_}", name="Raced", owner=f"boss{number}", password=PASSWORD
+            id=spelt(f"{tenant}-{round_}"), name="Raced", owner=f"boss{number}", password=PASSWORD
         )
-        user = users.NewUser(username=f"u{round_}", password=PASSWORD, role=roles[number % 3])
+        user = users.NewUser(
+            username=spelt(f"user{round_}"), password=PASSWORD, role=roles[number % 3]
+        )
         barrier.wait(timeout=30)
         outcomes += _twice(lambda: tenants.create_tenant(context, new))  # noqa: B023
         barrier.wait(timeout=30)

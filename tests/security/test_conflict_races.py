@@ -771,14 +771,16 @@ def test_one_tenant_or_user_created_at_once_from_every_process_is_created_once(
 ) -> None:
     """Each round, three processes of two threads create one tenant id at once (each
     naming its own owner), then one username in an existing tenant (each with its own
-    role): one of the six creates it, the other five are refused as a conflict on the
-    id (409), never an error of ours (500); the tenant's owner and the user's role are
-    the creator's."""
+    role), each process spelling the names in a case of its own (one name in any case,
+    migration 0033): one of the six creates it, the other five are refused as a
+    conflict on the id (409), never an error of ours (500); the tenant's owner and the
+    user's role are the creator's, and the name is kept as the creator spelt it."""
     tenant = new_tenant(context)
     owner = Principal(tenant, "user:owner", Role.OWNER)
     url, secret = context.database.url, SECRET.get_secret_value()
     rounds = 2
     outcomes = race(3, conflict_race_workers.tenant_and_user_rounds, (url, secret, tenant, rounds))
+    spellings = conflict_race_workers.SPELLINGS
     for n in range(rounds):
         made = [process[4 * n : 4 * n + 2] for process in outcomes]
         added = [process[4 * n + 2 : 4 * n + 4] for process in outcomes]
@@ -786,9 +788,11 @@ def test_one_tenant_or_user_created_at_once_from_every_process_is_created_once(
             flat = sorted(answer for process in answers for answer in process)
             assert flat == ["conflict"] * 5 + ["ok"], (n, made, added)
         creator = next(k for k, answers in enumerate(made) if "ok" in answers)
-        boss = Principal(f"{tenant}-{n}", f"user:boss{creator}", Role.OWNER)
+        made_id = spellings[creator](f"{tenant}-{n}")
+        boss = Principal(made_id, f"user:boss{creator}", Role.OWNER)
         assert [user.username for user in users.list_users(context, boss)] == [f"boss{creator}"]
         adder = next(k for k, answers in enumerate(added) if "ok" in answers)
         role = [Role.FINANCE, Role.SUPPORT, Role.OPERATOR][adder]
         listed = {user.username: user.role for user in users.list_users(context, owner)}
-        assert listed[f"u{n}"] == role, (n, listed, added)
+        same = {name: role for name, role in listed.items() if name.lower() == f"user{n}"}
+        assert same == {spellings[adder](f"user{n}"): role}, (n, listed, added)

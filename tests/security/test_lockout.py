@@ -24,6 +24,8 @@ PROCESSES = 2  # with workers.THREADS each: 40 guesses at one moment
 
 
 def test_forty_guesses_at_once_get_at_most_five_tries(context: Context) -> None:
+    """Each guess spells the tenant and the username its own way: one name in any case,
+    one count (a count for each spelling would give 32 × 5 tries at "owner")."""
     tenant = new_tenant(context, "locked")
     secret = SECRET.get_secret_value()
     answers = [

@@ -34,12 +34,18 @@ def guess(
     barrier: Any,
     threads: int = THREADS,
 ) -> list[int]:
-    """`threads` sign-ins at once with `password`; the status each would answer."""
+    """`threads` sign-ins at once with `password`, each spelling the tenant and "owner"
+    in a case of its own (32 spellings of "owner": one name, one count); the status
+    each would answer."""
     context = process_context(url, secret)
 
-    def one(_: int) -> int:
+    def one(thread: int) -> int:
+        n = number * threads + thread
+        owner = "".join(c.upper() if n >> i & 1 else c for i, c in enumerate("owner"))
+        spelt = tenant.upper() if n & 32 else tenant
+        asked = Login(tenant=spelt, username=owner, password=password)
         try:
-            sessions.login(context, Login(tenant=tenant, username="owner", password=password))
+            sessions.login(context, asked)
         except DomainError as error:
             return {"unauthorized": 401, "too_many": 429}[error.code]
         return 200

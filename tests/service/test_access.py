@@ -128,6 +128,40 @@ def test_tenants_are_created_by_the_administrator_only(
     assert again.status_code == 409
 
 
+def test_a_tenant_and_a_user_are_one_name_in_any_case(
+    client: TestClient, api: Api, context: Context
+) -> None:
+    """ "OWNER" is "owner" and "ACME" is "acme" (migration 0033): a second spelling is
+    refused naming its field and the name as kept, and sign-in finds either in any case,
+    opening the session under the names as kept."""
+    twin = api.post("/v1/users", {"username": "Owner", "password": PASSWORD, "role": "viewer"})
+    assert twin.status_code == 409, twin.text
+    assert twin.json()["field"] == "username"
+    assert twin.json()["message"] == "user 'Owner' exists as 'owner' (the same name in any case)"
+    assert [user["username"] for user in api.ok(api.get("/v1/users"))] == ["owner"]
+    secret = context.settings.admin_token
+    assert secret is not None
+    headers = {"X-Admin-Token": secret.get_secret_value()}
+    body = {"id": api.tenant.upper(), "name": "Look-alike", "owner": "boss", "password": PASSWORD}
+    look_alike = client.post("/v1/tenants", json=body, headers=headers)
+    assert look_alike.status_code == 409 and look_alike.json()["field"] == "id"
+    assert f"exists as {api.tenant!r}" in look_alike.json()["message"]
+    login = {"tenant": api.tenant.upper(), "username": "OWNER", "password": PASSWORD}
+    session = client.post("/v1/auth/login", json=login)
+    assert session.status_code == 200, session.text
+    assert (session.json()["tenant"], session.json()["username"]) == (api.tenant, "owner")
+    token = session.json()["token"]
+    pools = client.get("/v1/pools", headers={"Authorization": f"Bearer {token}"})
+    assert pools.status_code == 200, pools.text
+    # the audit log names the user as kept, whatever the case it was typed in
+    made = client.post(
+        "/v1/pools", json={"id": "cased"}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert made.status_code == 201, made.text
+    actors = {entry["actor"] for entry in api.ok(api.get("/v1/audit-log"))}
+    assert "user:OWNER" not in actors and "user:owner" in actors
+
+
 def test_five_failed_sign_ins_lock_the_user_for_fifteen_minutes(
     client: TestClient, api: Api, clock: Clock
 ) -> None:

@@ -325,8 +325,12 @@ def test_every_foreign_key_carries_the_tenant() -> None:
         key = [column.name for column in table.primary_key.columns]
         assert key[:1] == ["tenant_id"], table.name
         for index in table.indexes:
-            columns = [getattr(column, "name", None) for column in index.expressions]
-            assert columns[0] == "tenant_id", f"{table.name}: {index.name}"
+            first = index.expressions[0]
+            # the directory, a reference table on every node, keeps its ids unique in any
+            # case (migration 0033): its one index led by an expression of the column
+            if table.name in REFERENCE and str(first) == "lower(tenants.tenant_id)":
+                continue
+            assert getattr(first, "name", None) == "tenant_id", f"{table.name}: {index.name}"
 
 
 def test_the_jobs_find_their_tenants_in_one_statement(

@@ -200,6 +200,13 @@ def not_found(what: str, key: str, field: str) -> DomainError:
     return DomainError(ErrorCode.NOT_FOUND, f"unknown {what} {key!r}", field)
 
 
+def taken(what: str, asked: str, kept: str, field: str) -> DomainError:
+    """A name already in use: ids and usernames are one name in any case (migration
+    0033), so the refusal says how the kept one is spelt when the asked one differs."""
+    spelt = "" if kept == asked else f" as {kept!r} (the same name in any case)"
+    return DomainError(ErrorCode.CONFLICT, f"{what} {asked!r} exists{spelt}", field)
+
+
 def found(record: T | None, what: str, key: str, field: str | None = None) -> T:
     """The record a repository found, or the refusal naming what was not (the field is
     `what` unless told): repositories answer None, the use case decides it is an error."""

@@ -17,7 +17,7 @@ from zengzhi.service import auth
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, glance, not_found, query
 from zengzhi.store import security
-from zengzhi.store.tenants import tenant_exists
+from zengzhi.store.tenants import tenant_exists, tenant_spelled
 from zengzhi.store.users import Users
 
 log = logging.getLogger("zengzhi.auth")
@@ -44,15 +44,18 @@ _BAD_LOGIN = DomainError(ErrorCode.UNAUTHORIZED, "unknown tenant, user or passwo
 
 # At most MAX_FAILURES attempts of a user that did not succeed within FAILURE_WINDOW are
 # let through to the password check; the MAX_FAILURES-th wrong password locks the user
-# for LOCK_TIME, even with the right password. Attempts are counted by the tenant and
-# username asked for, whether or not the user exists, and BEFORE the password is checked
-# (store/security.py: one committed upsert), so that attempts arriving together cannot
-# all find the count empty: one still in flight holds its place. A success gives back
-# its own place only: it forgets no failure and clears no lock. A tenant that does not
-# exist is counted and locked the same way (its users are simply never found): answered
-# otherwise, a sixth guess told whether a tenant exists. Its counts are kept under
-# STRANGERS (no tenant id can be "-"), by a digest of the tenant and username asked for,
-# so that the tick forgets them as it forgets a tenant's, one tenant id a statement.
+# for LOCK_TIME, even with the right password. A tenant and a user are found by their
+# names in any case ("ACME" is "acme": one name in any case, migration 0033), and
+# attempts are counted by the tenant and the username asked for in lower case, so every
+# spelling of a name shares one count, whether or not the user exists, and BEFORE the
+# password is checked (store/security.py: one committed upsert), so that attempts
+# arriving together cannot all find the count empty: one still in flight holds its
+# place. A success gives back its own place only: it forgets no failure and clears no
+# lock. A tenant that does not exist is counted and locked the same way (its users are
+# simply never found): answered otherwise, a sixth guess told whether a tenant exists.
+# Its counts are kept under STRANGERS (no tenant id can be "-"), by a digest of the
+# tenant and username asked for, so that the tick forgets them as it forgets a tenant's,
+# one tenant id a statement.
 STRANGERS = "-"
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -70,7 +73,7 @@ def _locked(request: Login, now: datetime, until: datetime) -> DomainError:
 
 def _stranger(request: Login) -> tuple[str, str]:
     """Where a sign-in to a tenant that does not exist is counted."""
-    asked = f"{request.tenant}\n{request.username}".encode()
+    asked = f"{request.tenant}\n{request.username}".lower().encode()
     return STRANGERS, hashlib.sha256(asked).hexdigest()
 
 
@@ -80,33 +83,37 @@ def _tenant_exists(context: Context, tenant: str) -> bool:
 
 def login(context: Context, request: Login) -> Session:
     now = context.clock()
-    known = _tenant_exists(context, request.tenant)
-    tenant, username = (request.tenant, request.username) if known else _stranger(request)
+    kept = query(context, lambda connection: tenant_spelled(connection, request.tenant))
+    tenant, counted = (kept, request.username.lower()) if kept else _stranger(request)
 
     def count() -> security.Attempts:
         with context.database.write() as connection:
-            return security.count_attempt(connection, tenant, username, now, FAILURE_WINDOW)
+            return security.count_attempt(connection, tenant, counted, now, FAILURE_WINDOW)
 
     attempts = context.database.retrying(count)  # committed before the password is checked
     if attempts.locked_until is not None and attempts.locked_until > now:
         raise _locked(request, now, attempts.locked_until)
     if attempts.tries - 1 >= MAX_FAILURES:  # locked, or about to be by attempts in flight
         raise _locked(request, now, now + LOCK_TIME)
-    row = query(context, lambda connection: Users(connection, request.tenant).get(request.username))
+    row = (
+        None
+        if kept is None
+        else query(context, lambda connection: Users(connection, kept).named(request.username))
+    )
     # one Argon2 check whoever asks: an unknown user against a dummy hash, and a disabled
     # user's password too (refused whatever it is), so that neither answers sooner than
     # a wrong password and the time tells nobody which users exist or are disabled
     matches = auth.password_matches(
         _dummy_hash() if row is None else row.password_hash, request.password
     )
-    if row is None or row.disabled or not matches:
+    if kept is None or row is None or row.disabled or not matches:
 
         def fail() -> bool:
             with context.database.write() as connection:
                 return security.count_failure(
                     connection,
                     tenant,
-                    username,
+                    counted,
                     attempts.first_at,
                     MAX_FAILURES,
                     now + LOCK_TIME,
@@ -117,6 +124,7 @@ def login(context: Context, request: Login) -> Session:
                 "tenant %s: %r locked after failed sign-ins", request.tenant, request.username
             )
         raise _BAD_LOGIN
+    username = row.username  # as kept, whatever the case it was typed in
     minutes = context.settings.session_minutes
     session = auth.new_session_id()
 
@@ -125,33 +133,27 @@ def login(context: Context, request: Login) -> Session:
             # the user as checked, its row locked as a change locks it: a password change
             # or a disabling that came during the check (which ended the user's sessions)
             # is not followed by a session opened with what it replaced
-            now_row = Users(connection, request.tenant).get(request.username, lock=True)
+            now_row = Users(connection, kept).get(username, lock=True)
             if now_row is None or now_row.disabled or now_row.password_hash != row.password_hash:
                 raise _BAD_LOGIN
-            security.release_attempt(
-                connection, request.tenant, request.username, attempts.first_at
-            )
+            security.release_attempt(connection, kept, counted, attempts.first_at)
             security.open_session(
                 connection,
-                request.tenant,
+                kept,
                 security.USER,
-                request.username,
+                username,
                 session,
                 now,
                 now + timedelta(minutes=minutes),
             )
 
     context.database.retrying(open_session)
-    log.info("tenant %s: %r signed in", request.tenant, request.username)
+    log.info("tenant %s: %r signed in", kept, username)
     token = auth.session_token(
-        context.settings.session_secret(), request.tenant, request.username, session, now, minutes
+        context.settings.session_secret(), kept, username, session, now, minutes
     )
     return Session(
-        token=token,
-        tenant=request.tenant,
-        username=request.username,
-        role=Role(row.role),
-        expires_in_minutes=minutes,
+        token=token, tenant=kept, username=username, role=Role(row.role), expires_in_minutes=minutes
     )
 
 

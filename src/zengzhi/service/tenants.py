@@ -33,6 +33,7 @@ from zengzhi.service.base import (
     not_found,
     query,
     request_hash,
+    taken,
     write,
 )
 from zengzhi.service.users import add_user
@@ -40,9 +41,9 @@ from zengzhi.store.event_log import EventLog
 from zengzhi.store.tenants import (
     TenantRow,
     add_tenant,
-    tenant_exists,
     tenant_row,
     tenant_settings,
+    tenant_spelled,
 )
 from zengzhi.store.uow import UnitOfWork
 
@@ -143,8 +144,9 @@ def create_tenant(context: Context, request: NewTenant) -> TenantView:
     def add(connection: Connection) -> None:
         # the same id asked for at once: the second insert loses the key's race and is
         # run again (`write`), which finds the tenant and refuses it (409, not a 500)
-        if tenant_exists(connection, request.id):
-            raise DomainError(ErrorCode.CONFLICT, f"tenant {request.id!r} exists", "id")
+        kept = tenant_spelled(connection, request.id)
+        if kept is not None:
+            raise taken("tenant", request.id, kept, "id")
         add_tenant(connection, TenantRow(request.id, request.name, settings.model_dump(), now))
         add_user(connection, request.id, request.owner, password_hash, Role.OWNER, now)
 

@@ -14,7 +14,15 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.engine.fields import USERNAME, Flag, Label, NewPassword
 from zengzhi.service import auth
 from zengzhi.service.auth import Permission, Principal, Role
-from zengzhi.service.base import Context, applied_once, command, found, not_found, query
+from zengzhi.service.base import (
+    Context,
+    applied_once,
+    command,
+    found,
+    not_found,
+    query,
+    taken,
+)
 from zengzhi.store import security
 from zengzhi.store.uow import UnitOfWork
 from zengzhi.store.users import ApiKeyRow, ApiKeys, Users
@@ -126,10 +134,9 @@ def create_user_once(
     def run(uow: UnitOfWork) -> tuple[UserView, bool]:
         def produce() -> UserView:
             _acting(uow, principal)
-            if Users(uow.connection, uow.tenant).exists(request.username):
-                raise DomainError(
-                    ErrorCode.CONFLICT, f"user {request.username!r} exists", "username"
-                )
+            kept = Users(uow.connection, uow.tenant).named(request.username)
+            if kept is not None:
+                raise taken("user", request.username, kept.username, "username")
             add_user(
                 uow.connection, uow.tenant, request.username, password_hash, request.role, uow.now
             )

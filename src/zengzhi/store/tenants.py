@@ -101,6 +101,14 @@ def tenant_row(connection: Connection, tenant: str) -> TenantRow | None:
     return None if row is None else record_of(TenantRow, row, settings=dict(row.settings))
 
 
+def tenant_spelled(connection: Connection, tenant: str) -> str | None:
+    """The tenant's id as kept, for the id in any case (one id in any case: migration
+    0033), or None."""
+    c = t.tenants.c
+    statement = select(c.tenant_id).where(func.lower(c.tenant_id) == tenant.lower())
+    return connection.execute(statement).scalar()
+
+
 def tenant_exists(connection: Connection, tenant: str) -> bool:
     statement = select(t.tenants.c.tenant_id).where(of_tenant(t.tenants, tenant))
     return connection.execute(statement).first() is not None

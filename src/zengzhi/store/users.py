@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import Row, func
 
 from zengzhi.store import tables as t
 from zengzhi.store.tenanted import Keyed, record_of
@@ -39,6 +39,12 @@ class Users(Keyed[UserRow]):
                 created_at=at,
             )
         )
+
+    def named(self, username: str) -> UserRow | None:
+        """The user of that name in any case (one name in any case: migration 0033)."""
+        statement = self.select().where(func.lower(self.key) == username.lower())
+        row = self.connection.execute(statement).first()
+        return None if row is None else self.record(row)
 
     def all(self) -> list[UserRow]:
         """Every user, by name."""
