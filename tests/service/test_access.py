@@ -199,3 +199,7 @@ def test_the_console_says_when_a_locked_user_may_sign_in_again(
         assert client.post("/console/login", data=form).status_code == 401
     locked = client.post("/console/login", data={**form, "password": PASSWORD})
     assert locked.status_code == 429 and "may sign in again after" in locked.text
+    # the tenant and the user typed in capitals are the same, and so is the answer
+    shouted = {"tenant": api.tenant.upper(), "username": "OWNER", "password": PASSWORD}
+    again = client.post("/console/login", data=shouted)
+    assert again.status_code == 429 and "may sign in again after" in again.text

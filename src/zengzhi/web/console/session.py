@@ -19,8 +19,9 @@ from zengzhi.deps import STATUS, ContextDep, in_thread
 from zengzhi.i18n import format as fmt
 from zengzhi.service import sessions
 from zengzhi.service.auth import GRANTS, Permission, Principal
-from zengzhi.service.base import Context, tenant_zone
+from zengzhi.service.base import Context, query, tenant_zone
 from zengzhi.service.sessions import Login
+from zengzhi.store.tenants import tenant_spelled
 from zengzhi.web.pages import (
     CONSOLE_COOKIE,
     Form,
@@ -160,10 +161,10 @@ def _locked_in_tenant_time(context: Context, tenant: str, error: DomainError) ->
     until = context.clock() + timedelta(seconds=error.retry_after)
     if until.second or until.microsecond:
         until = until.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    try:
-        zone = tenant_zone(context, tenant)
-    except DomainError:
+    kept = query(context, lambda connection: tenant_spelled(connection, tenant))
+    if kept is None:
         return error
+    zone = tenant_zone(context, kept)
     return DomainError(
         ErrorCode.TOO_MANY,
         f"too many failed sign-ins: this user may sign in again after {fmt.moment(until, zone)}",
