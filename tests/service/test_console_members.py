@@ -354,6 +354,11 @@ def test_a_phone_name_or_region_is_removed_by_leaving_it_empty(api: Api) -> None
     assert saved.status_code == 303, saved.text
     member = api.ok(api.get("/v1/members/m1"))
     assert (member["phone"], member["name"], member["region"]) == ("13900000000", None, "西宁")
+    # a registration's empty name or region is none, as a change's is (it was kept as "")
+    blank = api.ok(api.post("/v1/members", {"id": "m3", "name": "", "region": ""}))
+    assert (blank["name"], blank["region"]) == (None, None)
+    again = api.ok(api.post("/v1/members", {"id": "m3", "name": "", "region": ""}))
+    assert again == blank  # the same registration: applied once, not a conflict
 
 
 def test_a_position_says_what_its_sales_paid_into_the_wallet_as_the_member_reads_it(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
@@ -55,6 +55,11 @@ class NewMember(BaseModel):
     referrer: Id | None = None
     region: Region | None = None
     real_name_verified: Flag = False
+
+    @field_validator("name", "region")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value or None  # as a change's empty name or region removes it
 
 
 class MemberChange(BaseModel):
