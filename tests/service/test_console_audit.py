@@ -291,3 +291,21 @@ def test_a_pause_and_a_resume_are_said_as_their_buttons_say_them(api: Api) -> No
     page = api.client.get("/console/audit").text
     said = dict(re.findall(r'data-action="(pool\.(?:pause|resume))">([^<]*)<', page))
     assert said == {"pool.pause": "暂停发放积分", "pool.resume": "恢复发放积分"}, said
+
+
+def test_a_page_past_the_first_links_back_to_the_newest(api: Api) -> None:
+    """The log reads 50 entries a page, newest first: "Older" goes on, and a page past
+    the first links back to the newest (it had no way back but the browser's), keeping
+    the filters."""
+    for n in range(55):
+        api.member(f"m{n}")
+    sign_in(api.client, api.tenant)
+    first = api.client.get("/console/audit?action=member.create").text
+    assert "← Newest" not in first
+    older = re.search(r'href="(\?[^"]*before=\d+)"', first)
+    assert older is not None and "action=member.create" in older.group(1)
+    second = api.client.get("/console/audit" + older.group(1).replace("&amp;", "&")).text
+    assert "m4</" in second and "m54</" not in second  # the oldest five, on their own
+    newest = re.search(r'href="([^"]*)">← Newest', second)
+    assert newest is not None and newest.group(1) == "?action=member.create"
+    assert re.search(r'before=\d+">Older', second) is None  # nothing older than these

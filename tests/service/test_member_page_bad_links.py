@@ -19,3 +19,12 @@ def test_a_bad_history_link_is_said_in_plain_words(api: Api) -> None:
     client.get("/language/en")
     english = client.get("/m/history", params={"before": "abc"}).text.split("<main")[1]
     assert "this link is not valid" in english and "Input should" not in english
+
+
+def test_a_history_page_past_the_first_links_back_to_the_newest(api: Api) -> None:
+    client = _member_page(api)
+    client.get("/language/zh")
+    first = client.get("/m/history").text.split("<main")[1]
+    assert "← 最新" not in first
+    later = client.get("/m/history", params={"before": "1"}).text.split("<main")[1]
+    assert '<a href="/m/history">← 最新</a>' in later

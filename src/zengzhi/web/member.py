@@ -390,6 +390,7 @@ def history(
         "member/history.html",
         history=found,
         older=found[-1].entry if len(found) == 50 else None,
+        paged=before is not None,
     )
 
 

@@ -40,4 +40,5 @@ def log(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
         values=values,
         found=found,
         filters=urlencode(values),
+        newest=f"?{urlencode(values)}" if asked.before is not None else None,
     )

@@ -175,6 +175,7 @@ def _detail(
         wallet=wallets.wallet(context, principal, member_id),
         history=history,
         older=history[-1].entry if len(history) == 20 else None,
+        history_paged=before is not None,
         orders=orders.list_orders(context, principal, member_id, None, 20, None),
         withdrawals=wallets.list_withdrawals(context, principal, None, member_id, 20, None),
         can_issue=all(user.can(p) for p in ("members", "sell", "withdraw")),
@@ -182,6 +183,7 @@ def _detail(
         more_referees=network.referees[-1].id if len(network.referees) == REFEREES else None,
         rewards=rewards,
         older_rewards=rewards[-1].entry if len(rewards) == REWARDS else None,
+        rewards_paged=rewards_before is not None,
         holdings=modes.member_modes(context, principal, member_id),
         **data,
     )

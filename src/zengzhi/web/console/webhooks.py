@@ -90,6 +90,7 @@ def deliveries(
         statuses=STATUSES,
         found=found,
         older=found[-1].sequence if len(found) == PAGE else None,
+        paged=before is not None,
         back=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
     )
 
