@@ -30,11 +30,16 @@ def test_a_split_that_does_not_add_up_names_a_field_not_the_products_id(api: Api
         assert "not the price 10.00" in refused.json()["message"]
         shares = api.put(f"/v1/products/{key}", {**product, "cost": "50%", "contribution": "20%"})
         assert (shares.status_code, shares.json()["field"]) == (422, "price"), shares.json()
+        # an amount among shares is named at itself, the part out of form (it was named
+        # `price`, as a sum that does not add up is)
         mixed = api.put(f"/v1/products/{key}", {**product, "cost": "90%"})
-        assert (mixed.status_code, mixed.json()["field"]) == (422, "price"), mixed.json()
+        assert (mixed.status_code, mixed.json()["field"]) == (422, "contribution"), mixed.json()
+        # a share that takes the commission past its rate is named at itself
         store = {"commission_rate": "0.1", "platform_rate": "0.1", "distribution_rate": "0.1"}
         over = api.put(f"/v1/stores/{key}", store)
-        assert (over.status_code, over.json()["field"]) == (422, "commission_rate"), over.json()
+        assert (over.status_code, over.json()["field"]) == (422, "distribution_rate"), over.json()
+        alone = api.put(f"/v1/stores/{key}", {**store, "platform_rate": "0.2"})
+        assert (alone.status_code, alone.json()["field"]) == (422, "platform_rate"), alone.json()
         assert api.get(f"/v1/products/{key}").status_code == 404
         assert api.get(f"/v1/stores/{key}").status_code == 404
 

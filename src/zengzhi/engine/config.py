@@ -154,8 +154,11 @@ def _product_split(product: ProductConfig, name: str, quantity: int = 1) -> dict
     total = price * quantity
     split = {"price": total}
     if shares:
-        if any(amounts.values()):
-            raise invalid(f"products.{name}", "give the split all as amounts or all as % shares")
+        amount = next((part for part, fen in amounts.items() if fen), None)
+        if amount is not None:  # named at the amount among shares: the part out of form
+            raise invalid(
+                f"products.{name}.{amount}", "give the split all as amounts or all as % shares"
+            )
         percent = sum(share.fraction for share in shares.values())
         if percent != 100:
             raise invalid(f"products.{name}", f"the shares add up to {percent}%, not 100%")
@@ -193,8 +196,11 @@ class StoreConfig(_Strict):
         if rate.fraction > 1:
             raise invalid(f"stores.{store}.commission_rate", "must be at most 1")
         if platform.fraction + distribution.fraction > rate.fraction:
+            # named at the share that takes the sum past the commission
+            over = "platform_rate" if platform.fraction > rate.fraction else "distribution_rate"
             raise invalid(
-                f"stores.{store}", "platform_rate + distribution_rate exceed the commission_rate"
+                f"stores.{store}.{over}",
+                "platform_rate + distribution_rate exceed the commission_rate",
             )
         commission = rate.of_minor_floor(amount)
         platform_fen = platform.of_minor_floor(amount)
