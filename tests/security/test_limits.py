@@ -143,7 +143,7 @@ def test_refusals_are_kept_at_most_so_many_a_minute_and_in_all(
     too_big = api.client.post(
         f"/v1/gateway/{api.tenant}/notifications", content=b" " * (MAX_NOTIFICATION_BYTES + 1)
     )
-    assert too_big.status_code == 413
+    assert (too_big.status_code, too_big.json()["field"]) == (413, "body")
 
 
 def test_refusals_counted_at_once_stay_within_the_minutes_room(api: Api, context: Context) -> None:

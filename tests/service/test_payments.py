@@ -366,3 +366,23 @@ def test_where_a_withdrawal_was_rejected_from_is_kept_on_its_row(
     with context.database.read() as connection:
         assert check_ledger(connection, api.tenant) == []
         assert check_replay(connection, api.tenant) == []
+
+
+def test_a_strangers_nul_or_lone_surrogate_is_refused_and_kept_not_a_500(
+    api: Api, clock: Clock
+) -> None:
+    """Anyone may post to the gateway's address: a body whose id holds a NUL or a lone
+    surrogate, or that is raw bytes, was a 500 (the refusal could not be kept: PostgreSQL
+    text takes no NUL, no encoding takes a lone surrogate). Each is refused as an unsigned
+    body is and kept, the characters written as escapes; a body without an id is kept
+    with none (it read "None")."""
+    gateway(api)
+    address = f"/v1/gateway/{api.tenant}/notifications"
+    bodies = [b'{"id":"a\\u0000b"}', b'{"id":"\\ud800"}', b"\x00\x01", b'{"type":"x"}']
+    for body in bodies:
+        answer = api.client.post(
+            address, content=body, headers={"Content-Type": "application/json"}
+        )
+        assert answer.status_code == 401, (body, answer.text)
+    kept = {r["notification"] for r in api.ok(api.get("/v1/payments/refusals"))}
+    assert kept == {"a\\x00b", "\\ud800", None}, kept

@@ -806,7 +806,9 @@ def receive(context: Context, tenant: str, headers: Mapping[str, str], body: byt
     now = context.clock()
     if len(body) > MAX_NOTIFICATION_BYTES:
         raise DomainError(
-            ErrorCode.TOO_LARGE, f"a notification is at most {MAX_NOTIFICATION_BYTES} bytes"
+            ErrorCode.TOO_LARGE,
+            f"a notification is at most {MAX_NOTIFICATION_BYTES} bytes",
+            "body",  # as the API's own 413 names it
         )
     row = query(context, lambda connection: _tenant_adapter(connection, tenant))
     adapter = adapter_for(row, context.settings)
@@ -817,7 +819,8 @@ def receive(context: Context, tenant: str, headers: Mapping[str, str], body: byt
     try:
         try:
             data = loads_strict(body)
-            claimed = str(data.get("id"))[:128] if isinstance(data, dict) else None
+            given = data.get("id") if isinstance(data, dict) else None
+            claimed = None if given is None else str(given)[:128]
         except ValueError:  # bad JSON or a key twice: verify() refuses it after the signature
             data = None  # (or a form: Alipay's, whose id is its notify_id)
             form = dict(parse_qsl(body.decode("utf-8", errors="replace")))
@@ -861,6 +864,13 @@ def _tenant_adapter(connection: Connection, tenant: str) -> AdapterRow | None:
     return adapter_row(connection, tenant)
 
 
+def _kept(text: str) -> str:
+    """Text a stranger sent, as a column can keep it: a NUL (which PostgreSQL's text
+    refuses) and a lone surrogate (which no encoding takes) written as escapes. Kept
+    raw, they made the refusal itself fail, a 500 to anyone at the public address."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+
+
 def _refuse(
     context: Context,
     tenant: str,
@@ -885,10 +895,10 @@ def _refuse(
                 RefusalRow(
                     refusal_id=secrets.token_hex(16),
                     received_at=now,
-                    notification_id=claimed,
-                    reason=reason[:40],
-                    message=str(error)[:500],
-                    body=body[:BODY_KEPT].decode("utf-8", errors="replace"),
+                    notification_id=None if claimed is None else _kept(claimed),
+                    reason=_kept(reason[:40]),
+                    message=_kept(str(error)[:500]),
+                    body=_kept(body[:BODY_KEPT].decode("utf-8", errors="replace")),
                 )
             )
             refusals.keep_last(REFUSALS_KEPT)
