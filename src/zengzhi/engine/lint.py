@@ -20,7 +20,7 @@ Pure: no I/O.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
+from decimal import Decimal, Overflow, localcontext
 from fractions import Fraction
 
 from zengzhi.core.amounts import Ratio, format_minor
@@ -75,8 +75,12 @@ def _times(value: Decimal, unit: str = "×") -> str:
 def _growth(target: Fraction, mint_ratio: Fraction) -> Decimal:
     """How many times the pool's money must grow for the price to rise `target`-fold,
     with orders only: points grow like money^m, so the price like money^(1 − m)."""
-    exponent = Decimal(1) / (Decimal(1) - Decimal(mint_ratio.numerator) / mint_ratio.denominator)
-    return (Decimal(target.numerator) / Decimal(target.denominator)) ** exponent
+    with localcontext() as exact:
+        # a mint ratio a hair below 1 (0.999999999999) asks a power past what a Decimal
+        # holds: that is "over a billion" times (`_times`), not a 500 of the lint
+        exact.traps[Overflow] = False
+        rest = Decimal(1) - Decimal(mint_ratio.numerator) / mint_ratio.denominator
+        return (Decimal(target.numerator) / Decimal(target.denominator)) ** (1 / rest)
 
 
 def _pools(config: TenantConfig) -> dict[str, PoolParams]:

@@ -169,3 +169,10 @@ def test_lint_says_the_price_past_which_the_smallest_contribution_mints_nothing(
     # 0.7 × 0.01 yuan buys 0.0001 point up to a price of 70.00 a point
     assert (found.field, found.severity) == ("products.pen", "warning")
     assert "70.00 a point" in found.message
+
+
+def test_a_mint_ratio_a_hair_below_one_is_over_a_billion_times_not_a_crash() -> None:
+    """0.999999999999: the growth it takes to double the price is a power past what a
+    Decimal holds (decimal.Overflow: the lint, and the dry run that lints, answered 500)."""
+    found = findings({"pool": {"mint_ratio": "0.999999999999", "exit_multiple": "2"}})
+    assert "doubling it takes over a billion×" in found["pool.mint_ratio_near_one"].message
