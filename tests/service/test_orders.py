@@ -357,6 +357,20 @@ def test_bad_orders_name_the_field_and_change_nothing(api: Api) -> None:
             "contribution",
             "is required (or give a split, a product or a store)",
         ),
+        # a store the catalog does not hold, beside a split or a contribution given: it
+        # was booked as owed to that merchant (an attacker's find, 2026-12-07)
+        (
+            {"id": "o1", "member": "m1", "store": "ghost", "amount": "10", "split": {"cost": "10"}},
+            404,
+            "store",
+            "unknown store 'ghost'",
+        ),
+        (
+            {"id": "o1", "member": "m1", "store": "ghost", "amount": "5", "contribution": "1"},
+            404,
+            "store",
+            "unknown store 'ghost'",
+        ),
         ({"member": "m1", "amount": "5", "contribution": "1"}, 422, "id", "is required"),
         ({"id": "o 1", "member": "m1", "amount": "5", "contribution": "1"}, 422, "id", None),
         (

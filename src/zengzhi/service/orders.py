@@ -132,6 +132,10 @@ def _creation(
         config, windows = order_config(
             uow.connection, uow.tenant, request.products(), request.store
         )
+        if request.store is not None and request.store not in config.stores:
+            # an order given its split named a store the catalog does not hold, and was
+            # booked as owed to that merchant (the attacker's `merchant:no-such-store`)
+            raise not_found("store", request.store, "store")
         lines = request.order_lines(config)
         for n, line in enumerate(lines):
             if line.pool is not None and uow.pools.get(line.pool) is None:
