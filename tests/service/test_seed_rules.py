@@ -187,6 +187,13 @@ def test_advertiser_income_into_the_ad_reserve(api: Api, context: Context, clock
 
 
 def test_a_repurchase_zone_refuses_an_order_as_it_is_placed(api: Api, context: Context) -> None:
+    # a zone required that does not exist is refused at its field: saved, it made the
+    # zone one nobody could ever buy in (an attacker's find, 2026-12-07)
+    ahead = {"ads": {"ratio": "0.3", "backed": True}, "requires": {"zones": ["package"]}}
+    early_zone = api.put("/v1/zones/repurchase", {"modes": ahead})
+    assert early_zone.status_code == 404, early_zone.text
+    assert early_zone.json()["field"] == "modes.requires.zones.0"
+    assert api.get("/v1/zones/repurchase").status_code == 404
     zone(api, "package", {"ads": {"ratio": "1.1", "backed": True}})
     repurchase = {"ads": {"ratio": "0.3", "backed": True}, "requires": {"zones": ["package"]}}
     zone(api, "repurchase", repurchase)

@@ -197,7 +197,12 @@ def _check(uow: UnitOfWork, kind: str, key: str, body: BaseModel) -> None:
     if isinstance(body, ZoneIn):
         if body.starts_at and body.ends_at and body.ends_at <= body.starts_at:
             raise DomainError(ErrorCode.INVALID, "must be after starts_at", "ends_at")
-        parse_zone(body.modes.model_dump(mode="json", exclude_none=True), "modes")
+        modes = parse_zone(body.modes.model_dump(mode="json", exclude_none=True), "modes")
+        zones = _items(uow, "zone")
+        for n, required in enumerate(modes.requires.zones):
+            # an unknown zone here made the zone one nobody could ever buy in
+            if required != key and not zones.exists(required):
+                raise not_found("zone", required, f"modes.requires.zones.{n}")
 
 
 def put_item(
