@@ -352,3 +352,23 @@ def test_a_user_s_name_begins_with_a_letter_or_a_digit(api: Api) -> None:
         assert (refused.status_code, refused.json()["field"]) == (422, "username"), refused.text
     api.ok(api.post("/v1/users", {"username": "ann.li", "password": password, "role": "viewer"}))
     assert [user["username"] for user in api.ok(api.get("/v1/users"))] == ["ann.li", "owner"]
+
+
+def test_a_promise_past_what_the_books_hold_is_refused_at_the_amount(api: Api) -> None:
+    """Zone settings the API takes one by one (ad points at 1,000 a yuan), on an order of
+    the largest amount, promised more than a balance column holds (2^63 − 1 units): a
+    500 at the database (bigint out of range on PostgreSQL, an int too large for SQLite),
+    and the zone's later orders too once a balance neared it. Refused at the order's
+    `amount`, as what the books cannot hold, changing nothing; orders that fit go on."""
+    api.pool()
+    api.ok(api.put("/v1/zones/big", {"modes": {"ads": {"ratio": "1000", "funding": "0.1"}}}))
+    api.member("m1")
+    huge = {"member": "m1", "zone": "big", "amount": "999999999999", "pay": True}
+    huge["split"] = {"platform": "999999999999"}
+    refused = api.post("/v1/orders", {"id": "o1", **huge})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["field"] == "amount", refused.json()
+    assert api.get("/v1/orders/o1").status_code == 404
+    fits = {**huge, "amount": "100.00", "split": {"platform": "100.00"}}
+    assert api.post("/v1/orders", {"id": "o2", **fits}).status_code == 201
+    assert api.ok(api.get("/v1/ledger/check"))["differences"] == []

@@ -49,10 +49,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, StatementError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.visitors import InternalTraversal
+
+from zengzhi.core.errors import DomainError, ErrorCode
 
 T = TypeVar("T")
 
@@ -682,6 +684,28 @@ def is_retryable(error: BaseException) -> bool:
     return "database is locked" in str(error.orig)
 
 
+_OUT_OF_RANGE = "22003"  # PostgreSQL: numeric value out of range (a bigint column's)
+
+
+def past_the_books(error: BaseException) -> DomainError | None:
+    """The refusal for a command that would write a figure past what a BIGINT column
+    holds (2^63 − 1 fen or 1/10000 points), or None for any other error. Each amount
+    that enters is under a trillion (core/amounts.py), but a promise made of one (a zone
+    giving 1,000 ad points a yuan of an order of 999,999,999,999) or a balance summing
+    many can pass it: PostgreSQL refuses the row, SQLite's driver the value, and the
+    command was a 500. No single number here would be a mistake of ours to fix: the
+    order is too large for the books, said at its amount, and nothing is written."""
+    cause = error.orig if isinstance(error, StatementError) else error
+    if isinstance(cause, OverflowError) or getattr(cause, "sqlstate", None) == _OUT_OF_RANGE:
+        return DomainError(
+            ErrorCode.INVALID,
+            "is too large for the books: a promise or a balance it would make passes"
+            f" {2**63 - 1:,} of the smallest units a column keeps",
+            "amount",
+        )
+    return None
+
+
 class Database:
     """Two engines on one database: writes (serialized on SQLite) and reads."""
 
@@ -746,7 +770,10 @@ class Database:
         for attempt in range(attempts):
             try:
                 return command()
-            except (DBAPIError, LostRace) as error:
+            except (StatementError, OverflowError, LostRace) as error:
+                refusal = past_the_books(error)
+                if refusal is not None:
+                    raise refusal from error
                 if not is_retryable(error) or attempt == attempts - 1:
                     raise
                 time.sleep(min(200, 5 * 2**attempt) / 1000)  # milliseconds of back-off
