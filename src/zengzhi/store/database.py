@@ -696,7 +696,8 @@ def past_the_books(error: BaseException) -> DomainError | None:
     command was a 500. No single number here would be a mistake of ours to fix: the
     order is too large for the books, said at its amount, and nothing is written."""
     cause = error.orig if isinstance(error, StatementError) else error
-    if isinstance(cause, OverflowError) or getattr(cause, "sqlstate", None) == _OUT_OF_RANGE:
+    too_large = isinstance(cause, OverflowError) and "SQLite INTEGER" in str(cause)
+    if too_large or getattr(cause, "sqlstate", None) == _OUT_OF_RANGE:
         return DomainError(
             ErrorCode.INVALID,
             "is too large for the books: a promise or a balance it would make passes"
