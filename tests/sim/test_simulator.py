@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -166,6 +166,24 @@ def test_the_report_says_what_the_results_say(tmp_path: Path) -> None:
     assert f"went from ¥{summary['price_first']} to ¥{summary['price_last']}" in page
     assert f"{summary['members_exited']:,} of {summary['members']:,} members" in page
     assert "it never fell on any day" in page
+
+
+def test_the_prices_growth_is_rounded_down_as_every_share_is(tmp_path: Path) -> None:
+    """The findings' ×N.NN for the point price was rounded to the nearest (×4.22 for
+    4.2184: more rise than there was); it is rounded down, as docs/simulator.md says of
+    every figure the report states (an attacker's scenario, 2026-12-07)."""
+    chosen = scenario(
+        simulation={"days": 120, "seed": 1},
+        tenant={"pool": {"exit_multiple": "1"}},
+        flow={"orders_per_day": 30},
+        members={"new_share": "1"},
+    )
+    result = simulate(chosen)
+    page = write_report(tmp_path, [result], chosen, "the scenario").read_text()
+    ratio = Decimal(result.summary["price_last"]) / Decimal(result.summary["price_first"])
+    down, nearest = (ratio.quantize(Decimal("0.01"), way) for way in (ROUND_DOWN, ROUND_HALF_UP))
+    assert down != nearest  # this scenario tells the two apart
+    assert f"(×{down})" in page and f"(×{nearest})" not in page
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import html
 import io
 import math
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -376,7 +376,8 @@ def findings(results: Sequence[RunResult], scenario: Scenario, t: Translator) ->
         summary = run.summary
         first, last = Decimal(summary["price_first"]), Decimal(summary["price_last"])
         days = summary["days"]
-        growth = (last / first) if first else Decimal(0)
+        # rounded down as every share the report states: ×4.21 for 4.2184, not ×4.22
+        growth = (last / first).quantize(Decimal("0.01"), ROUND_DOWN) if first else Decimal(0)
         said.append(
             prefix
             + t(
