@@ -192,7 +192,10 @@ def test_the_prices_growth_is_rounded_down_as_every_share_is(tmp_path: Path) -> 
         ({"flow": {"shape": "stop"}}, "flow.stop_after_day"),
         ({"flow": {"amount_min": "0"}}, "flow.amount_max"),
         ({"flow": {"product": "nope"}}, "flow.product"),
-        ({"tenant": {"pool": {"mint_ratio": "1"}}}, "pool.mint_ratio"),
+        # named as the file names it, under [tenant] (it read pool.mint_ratio)
+        ({"tenant": {"pool": {"mint_ratio": "1"}}}, "tenant.pool.mint_ratio"),
+        ({"tenant": {"pool": {"exit_multiple": "0"}}}, "tenant.pool.exit_multiple"),
+        ({"tenant": {"pool": {"sell_fee": "1"}}}, "tenant.pool.sell_fee"),
         ({"members": {"new_share": "2"}}, "members.new_share"),
         ({"events": [{"day": 999, "subsidy": "1"}]}, "events.0.day"),
         ({"sweep": {"parameter": "pool.mint_ratio", "values": ["1.5"]}}, "sweep.pool.mint_ratio"),

@@ -183,8 +183,12 @@ class Scenario(_Strict):
 
     def check(self) -> None:
         """Refuse a scenario that cannot run, naming the field."""
-        self.tenant.check()
-        pools = self.tenant.pool_params()
+        try:
+            self.tenant.check()
+            pools = self.tenant.pool_params()
+        except DomainError as error:  # named as the file names it: under [tenant]
+            error.field = f"tenant.{error.field}" if error.field else "tenant"
+            raise
         if self.flow.pool not in pools:
             raise invalid("flow.pool", f"unknown pool {self.flow.pool!r}")
         if self.flow.product and self.flow.product not in self.tenant.products:
