@@ -196,6 +196,10 @@ def test_the_prices_growth_is_rounded_down_as_every_share_is(tmp_path: Path) -> 
         ({"tenant": {"pool": {"mint_ratio": "1"}}}, "tenant.pool.mint_ratio"),
         ({"tenant": {"pool": {"exit_multiple": "0"}}}, "tenant.pool.exit_multiple"),
         ({"tenant": {"pool": {"sell_fee": "1"}}}, "tenant.pool.sell_fee"),
+        # true or false, as the tenant's own flags: "yes" and 1 paused minting
+        ({"events": [{"day": 1, "pause": "yes"}]}, "events.0.pause"),
+        ({"events": [{"day": 1, "pause": 1}]}, "events.0.pause"),
+        ({"members": {"use_shopping_points": "yes"}}, "members.use_shopping_points"),
         ({"members": {"new_share": "2"}}, "members.new_share"),
         ({"events": [{"day": 999, "subsidy": "1"}]}, "events.0.day"),
         ({"sweep": {"parameter": "pool.mint_ratio", "values": ["1.5"]}}, "sweep.pool.mint_ratio"),

@@ -63,7 +63,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from zengzhi.core.amounts import Ratio, Yuan, decimal_text
 from zengzhi.core.errors import DomainError, invalid
 from zengzhi.engine.config import TenantConfig, read_toml
-from zengzhi.engine.fields import AS_WHOLE, Exact, Id, Note, Shown, Whole
+from zengzhi.engine.fields import AS_WHOLE, Exact, Flag, Id, Note, Shown, Whole
 from zengzhi.engine.fields import error_from_validation as _error
 from zengzhi.rules.pool import DEFAULT_POOL
 
@@ -145,7 +145,7 @@ class MembersIn(_Strict):
     panic_stall_days: Whole = Field(default=14, ge=1, le=365)
     panic_share: Exact = "0.5"
     task_share: Exact = "0.6"  # of members holding ad points, who do the day's ad task
-    use_shopping_points: bool = True  # pay with them where a zone takes them, up to its cap
+    use_shopping_points: Flag = True  # pay with them where a zone takes them, up to its cap
 
     @model_validator(mode="after")
     def _check(self) -> MembersIn:
@@ -161,7 +161,7 @@ class EventIn(_Strict):
     day: Whole = Field(ge=0)
     pool: Id = DEFAULT_POOL
     subsidy: Exact | None = None
-    pause: bool | None = None
+    pause: Flag | None = None
     configure: dict[str, Parameter] | None = None
     note: Note | None = None
 
