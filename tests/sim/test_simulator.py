@@ -158,6 +158,24 @@ def test_a_sweep_changes_only_its_parameter() -> None:
     assert low.summary["orders"] == high.summary["orders"]  # the same flow, the same seed
 
 
+def test_a_folder_used_again_holds_only_the_new_reports_files(tmp_path: Path) -> None:
+    """A sweep's bands.csv stayed beside a later single run's tables in the same --out,
+    looking like its own (an attacker's find, 2026-12-07)."""
+    swept = scenario(
+        simulation={"days": 10, "seed": 5},
+        sweep={"parameter": "pool.exit_multiple", "values": ["1.2", "3"]},
+    )
+    write_report(tmp_path, run_all(swept, processes=1), swept, "the sweep")
+    assert (tmp_path / "bands.csv").exists()
+    alone = scenario(simulation={"days": 10, "seed": 5})
+    write_report(tmp_path, [simulate(alone)], alone, "one run")
+    assert not (tmp_path / "bands.csv").exists()
+    assert (tmp_path / "daily.csv").exists() and (tmp_path / "price.png").exists()
+    (tmp_path / "notes.txt").write_text("mine")  # what is not a report's stays
+    write_report(tmp_path, [simulate(alone)], alone, "one run")
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
 def test_the_report_says_what_the_results_say(tmp_path: Path) -> None:
     chosen = scenario()
     result = simulate(chosen)

@@ -641,6 +641,11 @@ def write_report(
     t = Translator(language)
     tables = write_tables(out, results)
     charts = write_charts(out, results, scenario, t)
+    # a folder used before keeps what that report wrote and this one does not (a sweep's
+    # bands.csv beside one run's tables): gone, so that the folder is this report's
+    written = {*tables, *(f"{chart}.png" for chart in charts)}
+    for stale in {"bands.csv", *(f"{chart}.png" for chart in CHART_TITLES)} - written:
+        (out / stale).unlink(missing_ok=True)
     said = findings(results, scenario, t)
     summary = results[0].summary
     found = verdict(results[0])
