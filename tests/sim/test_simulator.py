@@ -176,6 +176,22 @@ def test_a_folder_used_again_holds_only_the_new_reports_files(tmp_path: Path) ->
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
+def test_the_first_cohort_is_named_by_its_week_when_nobody_joined_in_the_first(
+    tmp_path: Path,
+) -> None:
+    """One order a year: the only cohort joined in a later week, and the findings spoke
+    of "the members who joined in the first week", which had none."""
+    chosen = scenario(
+        simulation={"days": 365, "seed": 1}, flow={"orders_per_day": "0.002739726027"}
+    )
+    result = simulate(chosen)
+    [cohort] = result.cohorts
+    assert cohort["join_week"] > 0
+    page = write_report(tmp_path, [result], chosen, "one order").read_text()
+    assert f"joined in week {cohort['join_week'] + 1}, the first anyone joined in" in page
+    assert "first week" not in page
+
+
 def test_the_report_says_what_the_results_say(tmp_path: Path) -> None:
     chosen = scenario()
     result = simulate(chosen)

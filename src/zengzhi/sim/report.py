@@ -526,10 +526,13 @@ def _cohort_findings(run: RunResult, t: Translator) -> list[str]:
     first = cohorts[0]
     median = first["days_to_exit_median"]
     share = _pct(Decimal(first["exited_share"]) * 100)
+    # the first week anyone joined in: week 1 unless nobody did (one order a year)
+    key = "first_week" if first["join_week"] == 0 else "first_cohort"
+    week = first["join_week"] + 1  # 第 1 周 first
     lines.append(
-        t("findings.first_week_half", share=share, median=median)
+        t(f"findings.{key}_half", share=share, median=median, week=week)
         if median
-        else t("findings.first_week_stayed", share=share)
+        else t(f"findings.{key}_stayed", share=share, week=week)
     )
     exiting = [c for c in cohorts if c["exited"] > 0]
     if exiting:
