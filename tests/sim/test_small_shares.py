@@ -41,7 +41,10 @@ def test_one_member_of_many_and_a_small_reserve_read_as_something() -> None:
     ratio = _ratio(Decimal("600.00"), Decimal("15330600.00"))
     assert ratio == "0.00003913" and _percent(ratio) == "<0.01%"
     assert _ratio(Decimal("0"), Decimal("15330600.00")) == "0.0000"
-    assert _ratio(Decimal("1"), Decimal("0")) == "0"
+    # a share of nothing keeps the 4 places every other one has (it was "0"), and reads
+    # as the verdict writes it, 0.0% (the findings' "0 of 0 members (0%)")
+    assert _ratio(Decimal("1"), Decimal("0")) == "0.0000"
+    assert _share(0, 0) == "0.0%"
     # the tables too: runs.csv's share of exits, the report's figures table
     assert ratio_text(1, 10_977) == "0.00009109" and fmt.percent("0.00009109") == "0.009109%"
     assert ratio_text(0, 10_977) == "0.0000" and ratio_text(5, 10) == "0.5000"

@@ -345,8 +345,8 @@ def mode_names(run: RunResult) -> list[str]:
 
 def _share(part: int, whole: int) -> str:
     """A percentage, with two decimals when it is small enough to round to nothing."""
-    if whole == 0:
-        return "0%"
+    if whole == 0:  # as the verdict writes a share of nothing: 0.0%, never 0%
+        return percent_text(Decimal(0))
     return percent_text(Decimal(part) * 100 / Decimal(whole))
 
 

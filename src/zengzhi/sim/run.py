@@ -596,7 +596,7 @@ class Simulation:
             # who sold all theirs; a member forced out who bought again holds some)
             "members_holding": holding,
             "members_exited": exited,
-            "exited_share": ratio_text(exited, len(self.ids)) if self.ids else "0",
+            "exited_share": ratio_text(exited, len(self.ids)) if self.ids else "0.0000",
             "price_first": days[0]["price"] if days else "",
             "price_last": days[-1]["price"] if days else "",
             "pool": format_minor(cash, 2),

@@ -113,7 +113,7 @@ def _ratio(part: Decimal, whole: Decimal) -> str:
     """part ÷ whole (amounts of 2 places) as the tables' ratios are: to 4 places, rounded
     down, so a pool short by a fen covers less than 1, never "1.0000"; a ratio above
     nothing keeps the places that show it (¥600 of ¥15,330,600 is "0.00003913")."""
-    return ratio_text(int(part.scaleb(2)), int(whole.scaleb(2))) if whole else "0"
+    return ratio_text(int(part.scaleb(2)), int(whole.scaleb(2))) if whole else "0.0000"
 
 
 def verdict(run: RunResult) -> Verdict:
