@@ -267,6 +267,12 @@ def test_types_members_amounts_and_numbers(api: Api, context: Context, clock: Cl
     assert dispatch(context, api.tenant, receiver.client()).delivered == 4
     m1 = [e["id"] for e in receiver.arrived if e["members"] == ["m1"]]
     assert m1 == [e["id"] for e in events[1:]]  # in order for the member
+    # the order's reversal concerns its buyer too: its refund posts to no member's
+    # account, and `order.reversed` went out with no member, so it could overtake the
+    # buyer's own earlier events (an attacker's find, 2026-12-07)
+    api.ok(api.post("/v1/orders/o1/reverse"))
+    reversed_ = [e for e in outbox_events(context, api.tenant) if e["type"] == "order.reversed"]
+    assert [e["members"] for e in reversed_] == [["m1"]]
 
 
 def test_only_wanted_types_are_kept(api: Api, context: Context) -> None:

@@ -143,7 +143,7 @@ def member_of(account: str, asset: str | None = None) -> str | None:
     return rest.rpartition(":")[0] or None
 
 
-def _members(entry: Entry, event: Mapping[str, Any]) -> tuple[str, ...]:
+def _members(entry: Entry, event: Mapping[str, Any], buyer: str | None) -> tuple[str, ...]:
     found: list[str] = []
     named = entry.params.get("member")
     if named:
@@ -154,6 +154,8 @@ def _members(entry: Entry, event: Mapping[str, Any]) -> tuple[str, ...]:
             found.append(member)
     if not found and isinstance(event.get("member"), str):
         found.append(event["member"])
+    if not found and buyer is not None:
+        found.append(buyer)
     return tuple(found)
 
 
@@ -172,9 +174,12 @@ def _entry_data(entry: Entry) -> dict[str, Any]:
     return data
 
 
-def notices(event: Mapping[str, Any], seq: int, entries: Sequence[Entry]) -> list[Notice]:
+def notices(
+    event: Mapping[str, Any], seq: int, entries: Sequence[Entry], buyer: str | None = None
+) -> list[Notice]:
     """The notices of one applied event: `event` is its wire form (what the event log
-    keeps), `seq` its number in the log, `entries` what it posted, in order."""
+    keeps), `seq` its number in the log, `entries` what it posted, in order; `buyer`, for
+    a reversal, the member an entry that names none concerns (the order's refund)."""
     cause = {"id": event["id"], "type": event["type"], "seq": seq}
     if not entries:
         member = event.get("member")
@@ -188,7 +193,7 @@ def notices(event: Mapping[str, Any], seq: int, entries: Sequence[Entry]) -> lis
     return [
         Notice(
             entry_type(one.kind),
-            _members(one, event),
+            _members(one, event, buyer),
             {"cause": cause, "entry": _entry_data(one)},
         )
         for one in entries

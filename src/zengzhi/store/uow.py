@@ -26,7 +26,7 @@ from sqlalchemy.exc import DBAPIError
 
 from zengzhi.core.days import day_of
 from zengzhi.core.errors import DomainError
-from zengzhi.core.events import Event
+from zengzhi.core.events import Event, ReverseOrder
 from zengzhi.core.ledger import Entry
 from zengzhi.engine.engine import Engine, Outcome
 from zengzhi.engine.notices import SERVICE_TYPES, Notice, notices
@@ -326,8 +326,17 @@ class UnitOfWork:
         return [
             note
             for seq, (event, entries) in enumerate(self._events, start=last + 1)
-            for note in notices(to_wire(event), seq, entries)
+            for note in notices(to_wire(event), seq, entries, self._buyer(event))
         ]
+
+    def _buyer(self, event: object) -> str | None:
+        """The member a reversal's notices concern when its entries name none (the order's
+        own refund posts to no member's account): its order's buyer, so that the buyer's
+        `order.reversed` is delivered in its place among the buyer's events."""
+        if not isinstance(event, ReverseOrder):
+            return None
+        record = self.state.orders.get(event.order)
+        return None if record is None else record.order.member
 
     def _write_notices(
         self,
