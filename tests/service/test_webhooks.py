@@ -201,6 +201,29 @@ def test_the_service_publishes_only_types_a_subscription_may_name(
         uow.publish("withdrawal.approvd", [], {})
 
 
+def test_an_address_with_a_user_and_password_or_port_0_is_refused(api: Api) -> None:
+    """`http://user:pass@…` was kept and listed whole to every role that may read the
+    subscriptions, viewers included; port 0 was kept too (an attacker's find)."""
+    credentials = (
+        "must not hold a user or a password (user:password@): what is sent is signed with"
+        " its secret instead"
+    )
+    for url, message in (
+        ("https://user:pass@shop.example/h", credentials),
+        ("https://user@shop.example/h", credentials),
+        ("https://shop.example:0/h", "must not use port 0"),
+    ):
+        for path, field, body in (
+            ("/v1/webhooks", "url", {"event_types": ["*"]}),
+            ("/v1/payments/adapter", "payout_url", {"adapter": "webhook"}),
+        ):
+            send = api.post if path == "/v1/webhooks" else api.put
+            refused = send(path, body | {field: url})
+            assert refused.status_code == 422, refused.text
+            assert refused.json() == {"code": "invalid", "field": field, "message": message}
+    assert api.ok(api.get("/v1/webhooks")) == []
+
+
 def test_an_address_longer_than_its_column_is_refused_at_its_field(api: Api) -> None:
     """2,000 characters as kept (store/tables.py): longer ones were kept on SQLite and
     answered 500 on PostgreSQL; a bare host typed at 2,000 is kept at 2,001 (its "/")."""

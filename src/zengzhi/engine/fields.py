@@ -503,6 +503,11 @@ PYDANTIC_SAYS = {
     "url_parsing": "must be a web address such as https://shop.example/",
     "url_scheme": "must be a web address such as https://shop.example/",
     "url_too_long": "must be at most {max_length} characters",
+    "url_credentials": (
+        "must not hold a user or a password (user:password@): what is sent is signed"
+        " with its secret instead"
+    ),
+    "url_port": "must not use port 0",
     "list_type": "must be a list",
     "tuple_type": "must be a list",
     "set_type": "must be a list",

@@ -97,6 +97,13 @@ MAX_URL_LENGTH = 2000
 
 
 def _kept_whole(url: AnyHttpUrl) -> AnyHttpUrl:
+    # a user and password in the address would be shown to every role that lists the
+    # subscriptions (any may read them); the receiver's secret is what signs, shown once
+    # (the refusals' words are engine/fields.py's, by their types)
+    if url.username is not None or url.password is not None:
+        raise PydanticCustomError("url_credentials", "a user or a password in the address")
+    if url.port == 0:
+        raise PydanticCustomError("url_port", "port 0")
     # as kept, not as typed: a bare host gains its "/" (2,000 typed, 2,001 kept)
     if len(str(url)) > MAX_URL_LENGTH:
         raise PydanticCustomError(
