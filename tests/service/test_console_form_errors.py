@@ -288,7 +288,8 @@ def test_check_refuses_at_its_field_what_save_would_refuse(api: Api) -> None:
         data={"csrf": csrf, **store, "distribution_rate": "0.1", "action": "check"},
     )
     assert page.status_code == 422
-    assert field_errors(page.text) == {"commission_rate": "平台比例与分销比例之和超过了佣金比例"}
+    # at the share that takes the sum past the commission (it was named commission_rate)
+    assert field_errors(page.text) == {"distribution_rate": "平台比例与分销比例之和超过了佣金比例"}
     assert api.get("/v1/products/p1").status_code == 404
     assert api.get("/v1/stores/s1").status_code == 404
 

@@ -203,8 +203,13 @@ def not_found(what: str, key: str, field: str) -> DomainError:
 def taken(what: str, asked: str, kept: str, field: str) -> DomainError:
     """A name already in use: ids and usernames are one name in any case (migration
     0033), so the refusal says how the kept one is spelt when the asked one differs."""
-    spelt = "" if kept == asked else f" as {kept!r} (the same name in any case)"
-    return DomainError(ErrorCode.CONFLICT, f"{what} {asked!r} exists{spelt}", field)
+    if kept == asked:
+        return DomainError(ErrorCode.CONFLICT, f"{what} {asked!r} exists", field)
+    return DomainError(
+        ErrorCode.CONFLICT,
+        f"{what} {asked!r} exists as {kept!r} (the same name in any case)",
+        field,
+    )
 
 
 def found(record: T | None, what: str, key: str, field: str | None = None) -> T:
