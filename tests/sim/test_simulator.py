@@ -230,6 +230,9 @@ def test_the_prices_growth_is_rounded_down_as_every_share_is(tmp_path: Path) -> 
         ({"tenant": {"pool": {"mint_ratio": "1"}}}, "tenant.pool.mint_ratio"),
         ({"tenant": {"pool": {"exit_multiple": "0"}}}, "tenant.pool.exit_multiple"),
         ({"tenant": {"pool": {"sell_fee": "1"}}}, "tenant.pool.sell_fee"),
+        # an empty name made a report titled ": simulation report"
+        ({"name": ""}, "name"),
+        ({"events": [{"day": 1, "subsidy": "1"}] * 10_001}, "events"),
         # true or false, as the tenant's own flags: "yes" and 1 paused minting
         ({"events": [{"day": 1, "pause": "yes"}]}, "events.0.pause"),
         ({"events": [{"day": 1, "pause": 1}]}, "events.0.pause"),
@@ -249,6 +252,15 @@ def test_bad_scenarios_name_the_field(change: dict[str, Any], field: str) -> Non
     with pytest.raises(DomainError) as error:
         scenario(**change)
     assert error.value.field == field
+
+
+def test_a_scenario_file_past_a_megabyte_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """A 50 MB comment was read, run and copied whole into the report."""
+    path = tmp_path / "big.toml"
+    path.write_text('name = "big"\n# ' + "x" * 1_000_000 + "\n")
+    with pytest.raises(DomainError) as error:
+        read_scenario(path)
+    assert error.value.field == str(path) and "larger than 1,000,000 bytes" in str(error.value)
 
 
 def test_every_shipped_scenario_is_valid() -> None:

@@ -67,6 +67,9 @@ from zengzhi.engine.fields import AS_WHOLE, Exact, Flag, Id, Note, Shown, Whole
 from zengzhi.engine.fields import error_from_validation as _error
 from zengzhi.rules.pool import DEFAULT_POOL
 
+MAX_EVENTS = 10_000
+MAX_SCENARIO_BYTES = 1_000_000  # a page of settings; a 50 MB comment was copied into the report
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -172,13 +175,16 @@ class SweepIn(_Strict):
 
 
 class Scenario(_Strict):
-    name: Shown = "scenario"  # a name people read: the console's list, the report's heading
+    # a name people read: the console's list, the report's heading (empty, the report's
+    # title read ": simulation report")
+    name: Annotated[Shown, Field(min_length=1)] = "scenario"
     description: Note | None = None
     simulation: SimulationIn = SimulationIn()
     tenant: TenantConfig = TenantConfig()
     flow: FlowIn = FlowIn()
     members: MembersIn = MembersIn()
-    events: list[EventIn] = Field(default_factory=list)
+    # a day's events are a few: 300,000 of them were read, run and copied into the report
+    events: list[EventIn] = Field(default_factory=list, max_length=MAX_EVENTS)
     sweep: SweepIn | None = None
 
     def check(self) -> None:
@@ -319,6 +325,8 @@ def load_scenario(data: dict[str, Any]) -> Scenario:
 
 
 def read_scenario(path: Path) -> Scenario:
+    if path.is_file() and path.stat().st_size > MAX_SCENARIO_BYTES:
+        raise invalid(str(path), f"is larger than {MAX_SCENARIO_BYTES:,} bytes: not a scenario")
     try:
         data = read_toml(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
