@@ -1,17 +1,26 @@
 """What the racing processes of tests/security/test_revocation_races.py do: a member's
 page token revoked by the shop (process 0) while the member's page, holding the token,
-withdraws and sells with it (process 1). Each process opens its own context; each
-round is one member, m{round}, with a token of its own."""
+withdraws and sells with it (process 1), each round one member, m{round}, with a token
+of its own; and an API key or a user's session revoked while several processes keep it
+busy. Each process opens its own context."""
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from typing import Any
 
+from sqlalchemy import func, select
+
 from tests.security.races import answer_of, process_context
-from zengzhi.service import member_access
+from zengzhi.core.errors import DomainError
+from zengzhi.service import member_access, members, sessions, users
 from zengzhi.service.auth import Principal, Role
+from zengzhi.service.base import query
 from zengzhi.service.member_access import MemberWithdrawalRequest, SaleRequest
+from zengzhi.service.members import NewMember
+from zengzhi.service.users import UserChange
+from zengzhi.store import tables as t
 
 ROUNDS = 6
 
@@ -82,3 +91,43 @@ def free_race(
         said.append(answers)
     context.database.dispose()
     return said
+
+
+BUSY_FOR = 20.0  # seconds a loader keeps sending at most: far past a revocation's wait
+
+
+def busy_then_revoked(
+    url: str, secret: str, tenant: str, token: str, revoke: str, number: int, barrier: Any
+) -> tuple[str, int]:
+    """A credential (`token`: an API key's, or the signed-in user `op`'s session) kept
+    busy by every process but the first, each sending commands with it one after the
+    other, authenticated each time as the server does, until one is refused or
+    `BUSY_FOR` has passed; process 0 revokes it (`revoke`: "key", or "user": disables
+    `op`) once the load has begun. What each process ended with, and how many commands
+    it had done: ("refused", n) or ("still going", n); the revoker ("revoked", the
+    tenant's last audit number when it began the revocation)."""
+    context = process_context(url, secret)
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    if number == 0:
+        key = sessions.authenticate(context, token).proof or ""
+        time.sleep(1.0)  # the load is on
+        a = t.audit_log.c
+        last = select(func.max(a.audit_id)).where(a.tenant_id == tenant)
+        began = query(context, lambda connection: connection.execute(last).scalar_one())
+        if revoke == "key":
+            users.revoke_api_key(context, owner, key)
+        else:
+            users.change_user(context, owner, "op", UserChange(disabled=True))
+        context.database.dispose()
+        return ("revoked", began)
+    done, stop = 0, time.monotonic() + BUSY_FOR
+    while time.monotonic() < stop:
+        try:
+            principal = sessions.authenticate(context, token)
+            members.create_member(context, principal, NewMember(id=f"busy{number}-{done}"))
+        except DomainError:
+            context.database.dispose()
+            return ("refused", done)
+        done += 1
+    context.database.dispose()
+    return ("still going", done)

@@ -1,5 +1,6 @@
 """A member's page token revoked while a request made with it is in flight, on one
-PostgreSQL database from several processes (docs/security.md, "Member page tokens").
+PostgreSQL database from several processes (docs/security.md, "Member page tokens");
+and an API key or a user's session revoked while several processes keep it busy.
 
 The guarantee: once the revocation has returned, nothing new is done with the token. A
 withdrawal or sale that committed before the revocation stands; one whose request had
@@ -20,14 +21,16 @@ from tests.security import revocation_race_workers
 from tests.security.races import race
 from tests.security.revocation_race_workers import ROUNDS
 from tests.security.test_money_races import _books
-from tests.service.conftest import SECRET, new_tenant
-from zengzhi.service import member_access, members, orders, pools, wallets
+from tests.service.conftest import PASSWORD, SECRET, new_tenant
+from zengzhi.service import member_access, members, orders, pools, sessions, users, wallets
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, query
 from zengzhi.service.member_access import PageTokenRequest
 from zengzhi.service.members import NewMember, SellRequest
 from zengzhi.service.orders import NewOrder
 from zengzhi.service.pools import NewPool
+from zengzhi.service.sessions import Login
+from zengzhi.service.users import NewApiKey, NewUser
 from zengzhi.store import tables as t
 
 postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -129,3 +132,47 @@ def test_withdrawals_racing_a_revocation_all_commit_before_it(context: Context) 
         total = sum((Decimal(w.amount) for w in held), Decimal(0))
         assert total == Decimal(len(held)), (n, total)
     _books(context, tenant)
+
+
+@postgresql_only
+@pytest.mark.parametrize("revoke", ["key", "user"])
+def test_a_credential_kept_busy_is_revoked_while_the_load_goes_on(
+    context: Context, revoke: str
+) -> None:
+    """Six processes send commands with one API key (or one user's session) back to
+    back; a seventh revokes it (or disables the user) a second in. Each command reads
+    its credential `FOR SHARE`, and PostgreSQL granted each new share lock beside the
+    others while the revocation's update waited for all of them: the revocation returned
+    only when the load stopped (an attacker's measurement: 6-7 s; here the loaders' 20 s
+    limit). With the credential's gate (store/security.py) it waits only for the
+    commands already on their way: every loader is refused while it is still sending,
+    after some of its commands were done, and none of theirs is in the books after the
+    revocation's audit record (the audit numbering is the commit order): a few done
+    after the revocation began, against all 20 s of them before."""
+    tenant = new_tenant(context, "busy")
+    owner = Principal(tenant, "user:owner", Role.OWNER)
+    if revoke == "key":
+        key = users.create_api_key(context, owner, NewApiKey(name="busy", role=Role.INTEGRATOR))
+        token = key.token or ""
+        action = "api_key.revoke"
+    else:
+        users.create_user(
+            context, owner, NewUser(username="op", password=PASSWORD, role=Role.SUPPORT)
+        )
+        signed_in = Login(tenant=tenant, username="op", password=PASSWORD)
+        token = sessions.login(context, signed_in).token
+        action = "user.change"
+    url, secret = context.database.url, SECRET.get_secret_value()
+    ended = race(7, revocation_race_workers.busy_then_revoked, (url, secret, tenant, token, revoke))
+    (said, began), loaders = ended[0], ended[1:]
+    assert said == "revoked"
+    assert all(end == "refused" and done > 0 for end, done in loaders), ended
+    [(revoked_at, _)] = _audits(context, tenant, action)
+    created = [audit for audit, _ in _audits(context, tenant, "member.create")]
+    assert len(created) == sum(done for _, done in loaders)
+    assert all(audit < revoked_at for audit in created)
+    # done after the revocation began: those on their way then, and those that passed the
+    # gate before the revocation's command reached it (7 to 13 of 6 loaders here, against
+    # every command of the 20 s without the gate); not more than a few each
+    meanwhile = [audit for audit in created if audit > began]
+    assert len(meanwhile) <= 10 * len(loaders), (len(meanwhile), len(created))

@@ -193,9 +193,13 @@ def change_user_once(
     def changed(uow: UnitOfWork) -> ChangedUser:
         users = Users(uow.connection, uow.tenant)
         demoting = change.role is not None and change.role != Role.OWNER
-        # the owners are locked first, in name order, then the user: two owners demoting
+        counting = demoting or bool(change.disabled)
+        # the gates of the user and of the owners counted are closed first, then their
+        # rows locked, the owners in name order, then the user: two owners demoting
         # each other at once take their locks in one order, and the second sees the first
-        owners = users.owners(lock=True) if demoting or change.disabled else []
+        gated = [username, *(users.owners() if counting else [])]
+        security.close_gates(uow.connection, uow.tenant, [(security.USER, u) for u in gated])
+        owners = users.owners(lock=True) if counting else []
         _acting(uow, principal)  # after the owners: an owner's row is one of them, locked
         row = found(users.get(username, lock=True), "user", username, "username")
         if owners == [username]:
@@ -336,6 +340,7 @@ def revoke_api_key(context: Context, principal: Principal, key_id: str) -> ApiKe
     def run(uow: UnitOfWork) -> ApiKeyView:
         _acting(uow, principal)
         keys = ApiKeys(uow.connection, uow.tenant)
+        security.close_gates(uow.connection, uow.tenant, [(security.KEY, key_id)])
         row = found(keys.get(key_id, lock=True), "API key", key_id, "key_id")
         if row.revoked_at is None:
             keys.change(key_id, revoked_at=uow.now)

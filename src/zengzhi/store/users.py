@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Row, func
 
+from zengzhi.store import security
 from zengzhi.store import tables as t
 from zengzhi.store.tenanted import Keyed, record_of
 
@@ -101,8 +102,12 @@ class ApiKeys(Keyed[ApiKeyRow]):
         return [self.record(row) for row in self.connection.execute(statement)]
 
     def revoke_made_by(self, actor: str, at: datetime) -> list[str]:
-        """Revoke the keys `actor` made that still work; their ids, in order."""
+        """Revoke the keys `actor` made that still work; their ids, in order. Their gates
+        are closed first (a command on its way with one of them is waited for)."""
         c = self.table.c
+        working = self.select(self.key).where(c.created_by == actor, c.revoked_at.is_(None))
+        gates = [(security.KEY, key) for key in self.connection.execute(working).scalars()]
+        security.close_gates(self.connection, self.tenant, gates)
         statement = (
             self.update()
             .where(c.created_by == actor, c.revoked_at.is_(None))
