@@ -172,6 +172,35 @@ def test_a_compressed_body_is_refused_saying_so_and_creates_nothing(api: Api) ->
     assert api.client.post("/v1/orders", content=plain, headers=headers).status_code == 201
 
 
+def test_a_body_not_in_utf8_is_refused_saying_so_and_creates_nothing(api: Api) -> None:
+    """JSON between systems is UTF-8 (RFC 8259). json.loads reads UTF-16 and UTF-32 as
+    well, and a byte-order mark: such an order was taken, where a proxy or a log that
+    reads UTF-8 saw something else. Bytes that are not UTF-8 at all were "not JSON this
+    service can read". Each is refused naming the body and what to send."""
+    api.pool()
+    api.member("m1")
+    order = json.dumps({"id": "o1", "member": "m1", "amount": "10.00", "contribution": "1.00"})
+    headers = {"Authorization": f"Bearer {api.token}", "Content-Type": "application/json"}
+    for sent in [
+        order.encode("utf-16"),
+        order.encode("utf-32"),
+        order.encode("utf-8-sig"),
+        order.replace("m1", "mé").encode("latin-1"),
+        order.encode().replace(b"m1", b"m\xff"),
+    ]:
+        refused = api.client.post("/v1/orders", content=sent, headers=headers)
+        assert refused.status_code == 422, (sent, refused.text)
+        error = refused.json()
+        assert (error["code"], error["field"]) == ("invalid", "body"), (sent, error)
+        assert error["message"] == "must be UTF-8, without a byte-order mark", (sent, error)
+    chinese = api.client.post(
+        "/v1/orders", content=order.encode("utf-16"), headers={**headers, "Accept-Language": "zh"}
+    )
+    assert "须为 UTF-8 编码" in chinese.json()["message"], chinese.text
+    assert api.ok(api.get("/v1/orders")) == []
+    assert api.client.post("/v1/orders", content=order.encode(), headers=headers).status_code == 201
+
+
 # a name people read holding what reorders or hides what is shown: the bidirectional
 # controls, a zero-width space, an invisible tag, a line break
 HIDDEN = {

@@ -7,7 +7,8 @@ is refused naming `body` (it raised RecursionError: a 500). A body sent as anoth
 its bytes on, refused as "must be a table of names and values". A body with a
 `Content-Encoding` other than identity (gzip…) is refused saying to send it
 uncompressed: the header was not looked at, a gzip body was "not JSON", and a plain
-body labelled gzip was taken."""
+body labelled gzip was taken. A body in UTF-16 or UTF-32, or with a byte-order mark,
+is refused saying to send UTF-8 (RFC 8259): json.loads read them."""
 
 from __future__ import annotations
 
@@ -22,10 +23,11 @@ from fastapi.routing import APIRoute
 
 from zengzhi.core.errors import DomainError, invalid
 from zengzhi.deps import TWICE, address_field, of_address, on_the_loop
-from zengzhi.engine.fields import loads_strict
+from zengzhi.engine.fields import NOT_UTF8, loads_strict
 
 EMPTY = (b"", b"{}")  # what a route that takes no body accepts
 NOT_JSON = "must be JSON, sent with Content-Type: application/json"
+UTF8 = "must be UTF-8, without a byte-order mark"
 ENCODED = "must be sent uncompressed, with no Content-Encoding (or Content-Encoding: identity)"
 
 
@@ -115,10 +117,10 @@ class StrictJSONRoute(APIRoute):
                     raise
                 except RecursionError:
                     raise invalid("body", "nests too deep to be read") from None
-                except json.JSONDecodeError:
+                except json.JSONDecodeError as error:
+                    if error.msg == NOT_UTF8:
+                        raise invalid("body", UTF8) from None
                     pass  # not JSON: FastAPI reads it again and says so
-                except ValueError:  # not UTF-8
-                    raise invalid("body", "is not JSON this service can read") from None
             elif self.dependant.request_param_name is None and body.strip() not in EMPTY:
                 # a step with no body (pay, refund…) acts on the whole resource: a body sent
                 # to it (a refund's `amount`) must not be taken as if it had been applied

@@ -370,11 +370,25 @@ def _integer(text: str) -> int | Decimal:
         return Decimal(text)
 
 
+NOT_UTF8 = "not UTF-8 without a byte-order mark"
+
+
 def loads_strict(text: str | bytes) -> Any:
     """JSON as everything that enters is read: an object with a key twice is refused,
     naming the key (json.loads would keep the last value); an integer past int()'s
-    4,300 digits is read as a Decimal, which its field refuses by name. Bad JSON raises
-    json.JSONDecodeError, for the caller to word."""
+    4,300 digits is read as a Decimal, which its field refuses by name. Bytes are UTF-8
+    without a byte-order mark, as JSON between systems is (RFC 8259; json.loads read
+    UTF-16 and UTF-32 too, and a BOM). Bad JSON raises json.JSONDecodeError, for the
+    caller to word."""
+    if isinstance(text, bytes):
+        sent = text
+        try:
+            text = sent.decode("utf-8")
+        except UnicodeDecodeError as error:
+            shown = sent.decode("utf-8", "replace")
+            raise json.JSONDecodeError(NOT_UTF8, shown, error.start) from None
+        if text.startswith("\ufeff"):
+            raise json.JSONDecodeError(NOT_UTF8, text, 0)
     return json.loads(text, object_pairs_hook=_one_each, parse_int=_integer)
 
 
