@@ -570,3 +570,54 @@ def test_a_tenant_has_at_most_twenty_active_subscriptions(api: Api) -> None:
     assert api.ok(api.patch(f"/v1/webhooks/{hooks[0]['id']}", {"active": True}))["active"]
     listed = api.ok(api.get("/v1/webhooks"))
     assert sum(1 for one in listed if one["active"] and one["id"] != "gateway") == 20
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_tenant_whose_receiver_never_answers_does_not_hold_the_others_back(
+    api: Api, other: Api, context: Context
+) -> None:
+    """The server's dispatcher sent the tenants one after the other, each until none of
+    its deliveries was due: a tenant whose receiver never answers held every other
+    tenant's events back by its timeouts (an attacker's measurement: 40 s). It now sends
+    a pass of each at a time, several tenants at once (`WebhookRunner`). Here the silent
+    tenant comes first in the tenants' order, and its receiver takes 1.5 s to time out
+    each of its events, 8 at a time: the other tenant's events are all delivered while
+    none of the silent receiver's requests has ended."""
+    silent, fast = other, api
+    assert silent.tenant < fast.tenant  # the order the tenants are looked at in
+    for shop, host in ((silent, "silent"), (fast, "fast")):
+        body = {"url": f"https://{host}.example/hooks", "event_types": ["*"]}
+        shop.ok(shop.post("/v1/webhooks", body))
+        shop.pool()
+    for n in range(12):
+        silent.member(f"m{n}")
+    fast.member("m0")
+    fast.completed_order("o1", "m0")
+    ended = {"silent": 0}
+    guard = threading.Lock()
+
+    def receiver(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "silent.example":
+            time.sleep(1.5)
+            with guard:
+                ended["silent"] += 1
+            raise httpx.ReadTimeout("no answer", request=request)
+        return httpx.Response(204 if request.url.host == "fast.example" else 410)
+
+    runner = webhook_delivery.WebhookRunner(
+        context, 0.05, httpx.Client(transport=httpx.MockTransport(receiver))
+    )
+    runner.start()
+    try:
+        for _ in range(400):
+            if pending(context, fast.tenant) == 0:
+                break
+            time.sleep(0.05)
+        with guard:
+            silent_ended = ended["silent"]
+        assert pending(context, fast.tenant) == 0
+        assert silent_ended == 0
+    finally:
+        runner.stop()
+        runner.join()
+    assert ended["silent"] == 13  # its pool's line and each member's first event
