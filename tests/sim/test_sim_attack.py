@@ -136,6 +136,24 @@ def test_an_events_values_are_refused_with_the_scenario_naming_the_event() -> No
     assert _scenario(events=[{"day": 3, "subsidy": "10.50", "configure": {"sell_fee": "0.5"}}])
 
 
+def test_a_pool_parameter_s_refusal_says_what_that_parameter_takes() -> None:
+    # `minting_enabled = "no"` was "'no' is not a decimal": every value was read as a
+    # decimal before the parameter was known
+    for value, field, said in (
+        ("no", "minting_enabled", "must be true or false"),
+        (1, "minting_enabled", "must be true or false"),
+        (2, "exit_multiple", 'must be a decimal string such as "12.50", not the number 2'),
+        (0.5, "mint_ratio", 'must be a decimal string such as "12.50", not the number 0.5'),
+        ([1], "exit_multiple", 'must be a decimal string such as "12.50", not a list'),
+        ({"a": 1}, "sell_fee", 'must be a decimal string such as "12.50", not a dict'),
+    ):
+        with pytest.raises(DomainError) as error:
+            _scenario(events=[{"day": 3, "configure": {field: value}}])
+        refused = error.value
+        assert (refused.field, refused.message) == (f"events.0.configure.{field}", said), value
+    assert _scenario(events=[{"day": 3, "configure": {"minting_enabled": False}}])
+
+
 def test_a_flow_past_a_million_orders_a_day_is_refused_whatever_its_shape() -> None:
     # orders_per_day is bounded at 1,000,000, but a growing flow (2 ^ day) or a table
     # went past it unchecked: the run never ended (and kept a member per order); a

@@ -93,13 +93,18 @@ def _count(value: object) -> object:
 OrdersPerDay = Annotated[Exact, BeforeValidator(_count)]
 
 
-def _parameter(value: object) -> object:
-    return value if value is None or isinstance(value, bool) else decimal_text(value, "value")
-
-
 # A pool parameter as `configure` takes it: a decimal string, true/false (minting_enabled)
-# or null (no exit); one check, so that a refusal names the parameter, not a union's arm.
-Parameter = Annotated[str | bool | None, BeforeValidator(_parameter)]
+# or null (no exit), as the file gives it; `check` reads each as its parameter is read
+# (rules/pool.py `parse_params`), so that a refusal says what that parameter takes:
+# `minting_enabled = "no"` was "'no' is not a decimal", and `= 1` "must be a decimal
+# string". A number is kept to be refused there, naming the parameter; anything else is
+# refused here, as a value of one type, not a union's arm.
+def _parameter(value: object) -> object:
+    kept = value is None or isinstance(value, str | bool | int | float)
+    return value if kept else decimal_text(value, "value")  # a list, a table, a date
+
+
+Parameter = Annotated[str | bool | int | float | None, BeforeValidator(_parameter)]
 
 
 class FlowIn(_Strict):
