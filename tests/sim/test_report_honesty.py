@@ -194,7 +194,8 @@ def test_a_sweep_with_several_runs_compares_each_values_median_run() -> None:
     )
     results = run_all(chosen, processes=1)
     said = findings(results, chosen, Translator("en"))[-1]
-    assert said.startswith("Compared over pool.exit_multiple, the median of each value's 3 runs")
+    compared = "Compared over exit multiple (exit_multiple), the median of each value's 3 runs"
+    assert said.startswith(compared)
     for value in ("1.2", "3"):
         finals = sorted(
             Decimal(r.summary["price_last"]) for r in results if r.label["value"] == value

@@ -328,7 +328,11 @@ def test_a_sweeps_verdict_names_the_value_it_is_about() -> None:
     chosen = _scenario(sweep={"parameter": "pool.exit_multiple", "values": ["1.2", "3"]})
     first = run_job(plan(chosen)[0])
     found = verdict(first)
-    for language, said in (("en", "With exit_multiple = 1.2: "), ("zh", "exit_multiple = 1.2时：")):
+    # (the Chinese named the parameter in English alone: it says what it is first now)
+    for language, said in (
+        ("en", "With exit multiple (exit_multiple) = 1.2: "),
+        ("zh", "封顶倍数（exit_multiple） = 1.2时："),
+    ):
         lines = verdict_lines(found, Translator(language))
         assert all(line.startswith(said) for line in lines), lines
     # without a sweep, no prefix

@@ -34,6 +34,7 @@ from zengzhi.sim.verdict_text import (
     mode_title,
     percent_text,
     said_day,
+    swept_name,
     verdict_lines,
 )
 
@@ -171,7 +172,7 @@ def _line_chart(
     figure, axes = plt.subplots(figsize=(8, 3.6))
     for value, runs in _groups(results).items():
         days = _day_axis(runs[0])
-        label = _legend(scenario, value)
+        label = _legend(scenario, value, t)
         if len(runs) > 1:
             found = bands(runs, column)
             low, mid, high = (
@@ -204,10 +205,10 @@ def from_zero(axes: Any) -> None:
     axes.set_ylim(bottom=0)
 
 
-def _legend(scenario: Scenario, value: str) -> str:
+def _legend(scenario: Scenario, value: str, t: Translator) -> str:
     if not value or scenario.sweep is None:
         return ""
-    return f"{scenario.sweep.parameter.split('.')[-1]} = {value}"
+    return f"{swept_name(scenario.sweep.parameter, t)} = {value}"
 
 
 def write_charts(
@@ -229,7 +230,7 @@ def write_charts(
     for value, runs in first.items():
         run = runs[0]
         days = _day_axis(run)
-        label = _legend(scenario, value)
+        label = _legend(scenario, value, t)
         axes.plot(days, _series(run, "pool"), label=f"{t('report.pool_line')} {label}".strip())
         axes.plot(
             days,
@@ -254,7 +255,7 @@ def write_charts(
         for count in exits:
             total += count
             running.append(total)
-        axes.plot(_day_axis(run), _pixels(running), label=_legend(scenario, value) or None)
+        axes.plot(_day_axis(run), _pixels(running), label=_legend(scenario, value, t) or None)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(t("report.exits_title"))
     axes.set_xlabel(t("report.day"))
@@ -371,7 +372,7 @@ def findings(results: Sequence[RunResult], scenario: Scenario, t: Translator) ->
     said: list[str] = []
     groups = _groups(results)
     for value, runs in groups.items():
-        prefix = t("findings.prefix", legend=_legend(scenario, value)) if value else ""
+        prefix = t("findings.prefix", legend=_legend(scenario, value, t)) if value else ""
         run = runs[0]
         summary = run.summary
         first, last = Decimal(summary["price_first"]), Decimal(summary["price_last"])
@@ -480,7 +481,7 @@ def findings(results: Sequence[RunResult], scenario: Scenario, t: Translator) ->
         said.append(
             t(
                 "findings.compared" if runs_each == 1 else "findings.compared_median",
-                parameter=scenario.sweep.parameter,
+                parameter=swept_name(scenario.sweep.parameter, t),
                 parts=t("findings.separator").join(parts),
                 runs=runs_each,
             )

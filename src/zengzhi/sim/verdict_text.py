@@ -11,6 +11,16 @@ from zengzhi.i18n import format as fmt
 from zengzhi.sim.verdict import Verdict
 
 
+def swept_name(parameter: str, t: Translator) -> str:
+    """A swept parameter as the reader is told it: its name in the scenario's file
+    (`pool.exit_multiple`: exit_multiple), in Chinese after what it is (封顶倍数
+    （exit_multiple）): the Chinese report named it in English alone."""
+    name = parameter.rsplit(".", maxsplit=1)[-1]
+    if not t.has(f"swept.{name}"):
+        return name
+    return t("swept.named", label=t(f"swept.{name}"), name=name)
+
+
 def said_day(index: int) -> str:
     """A day of the run as people count it: the run's first day (index 0 in daily.csv,
     verdict.json and a scenario's `[[events]]`) is 第 1 天 / day 1."""
@@ -83,7 +93,8 @@ def verdict_lines(found: Verdict, t: Translator) -> list[str]:
         key = "report.cash_runs_out" if found.cash_window else "report.cash_ran_out"
         lines.append(t(key, day=said_day(found.cash_runs_out), window=found.cash_window))
     if found.swept:  # a sweep's first run: say which value, as the findings do
-        prefix = t("findings.prefix", legend=found.swept)
+        name, _, value = found.swept.partition(" = ")
+        prefix = t("findings.prefix", legend=f"{swept_name(name, t)} = {value}")
         lines = [prefix + line for line in lines]
     return [below_smallest(line, t) for line in lines]
 
