@@ -60,6 +60,9 @@ def create_app(context: Context, *, run_jobs: bool = False) -> FastAPI:
         # every request (3 % of a busy server's CPU, docs/benchmarks.md)
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
+    # a path with a trailing slash is sent to its route by a relative address
+    # (api/errors.py `without_slash`), not Starlette's, which named the request's Host
+    app.router.redirect_slashes = False
     app.state.context = context
     app.add_middleware(
         Guard, max_body_bytes=context.settings.max_body_bytes, page_refusal=error_page

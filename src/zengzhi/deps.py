@@ -16,9 +16,10 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, BaseModel, WithJsonSchema
+from starlette.routing import Match
 
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.lifecycles import OrderStatus, WithdrawalStatus
@@ -268,3 +269,21 @@ After = Annotated[str | None, Query(pattern=ID_PATTERN, description="continue af
 Before = Annotated[
     int | None, Query(ge=1, le=2**62, description="continue before this number"), AS_WHOLE
 ]
+
+
+def without_slash(request: Request) -> Response | None:
+    """A path that some route answers without its trailing slash (`/v1/orders/`): sent
+    there (307, the method and body kept), by a relative address. Starlette's own
+    redirect wrote the address whole from the request's `Host` header, so that whatever
+    host a request named, the answer sent its client there (the app's router has
+    `redirect_slashes` off: app.py)."""
+    path = request.url.path
+    bare = path.rstrip("/")
+    if not bare or bare == path or bare.startswith("//"):  # "//host" is another site
+        return None
+    scope = {**request.scope, "path": bare}
+    if not any(route.matches(scope)[0] != Match.NONE for route in request.app.routes):
+        return None
+    query = request.url.query
+    where = request.scope.get("root_path", "") + bare + (f"?{query}" if query else "")
+    return RedirectResponse(where, status_code=307)

@@ -142,3 +142,31 @@ def test_a_simulation_reports_own_policy_still_forbids_framing_and_scripts(
     assert policy["frame-ancestors"] == ["'none'"]
     assert policy["script-src"] == ["'none'"]
     assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'none'"]
+
+
+@sqlite_only  # addresses: before any SQL
+def test_a_trailing_slash_is_sent_to_its_route_on_this_site_whatever_the_host(
+    api: Api,
+) -> None:
+    """Starlette sent `/v1/orders/` to the address written whole from the request's
+    `Host` header: `Host: evil.example` was answered `Location: http://evil.example/…`
+    (behind a proxy or cache that passes any host, another site's address in this one's
+    answer). The address is relative now, the query kept, the method and body too
+    (307); a path that only looks like another site (`//evil.example/`) is not sent."""
+    headers = {"Authorization": f"Bearer {api.token}", "Host": "evil.example"}
+    for path, where in (
+        ("/v1/orders/", "/v1/orders"),
+        ("/v1/orders///?status=paid&limit=5", "/v1/orders?status=paid&limit=5"),
+        ("/console/", "/console"),
+        ("/m/", "/m"),
+        ("/docs/", "/docs"),
+    ):
+        moved = api.client.get(path, headers=headers, follow_redirects=False)
+        assert (moved.status_code, moved.headers["location"]) == (307, where), path
+        assert "evil" not in moved.text
+    posted = api.client.post("/v1/members/", headers=headers, json={"id": "m1"})
+    assert [step.status_code for step in posted.history] == [307]
+    assert posted.status_code == 201 and posted.json()["id"] == "m1"  # the body went along
+    for path in ("http://testserver//evil.example/", "/v1/nothing-here/"):
+        lost = api.client.get(path, headers=headers, follow_redirects=False)
+        assert lost.status_code == 404 and "location" not in lost.headers, path

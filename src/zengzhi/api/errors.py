@@ -12,12 +12,12 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.deps import STATUS, error_response, refused_request
+from zengzhi.deps import STATUS, error_response, refused_request, without_slash
 
 log = logging.getLogger("zengzhi.api")
 
@@ -59,8 +59,10 @@ def _allowed(request: Request) -> list[str]:
     return [method for method in _METHODS if method in taken]
 
 
-async def _http(request: Request, error: Exception) -> JSONResponse:
+async def _http(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
+    if error.status_code == 404 and (moved := without_slash(request)) is not None:
+        return moved
     headers = getattr(error, "headers", None)
     if error.status_code == 405:
         allowed = ", ".join(_allowed(request))

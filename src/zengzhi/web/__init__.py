@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.deps import add_routes
+from zengzhi.deps import add_routes, without_slash
 from zengzhi.i18n import LANGUAGES
 from zengzhi.web import member
 from zengzhi.web.console import (
@@ -103,6 +103,8 @@ def _pages_for_unknown_paths(app: FastAPI) -> None:
 
     async def unknown(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
+        if error.status_code == 404 and (moved := without_slash(request)) is not None:
+            return moved
         if _private(request.url.path) and error.status_code in (404, 405):
             page = error_page(
                 request, DomainError(ErrorCode.NOT_FOUND, "there is no such page", None)
