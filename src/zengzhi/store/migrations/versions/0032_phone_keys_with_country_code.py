@@ -18,8 +18,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from zengzhi.store.security import phone_key
-
 revision = "0032"
 down_revision = "0031"
 branch_labels = None
@@ -31,6 +29,21 @@ _PHONES = sa.table(
     sa.column("phone", sa.String),
     sa.column("member_id", sa.String),
 )
+
+
+def phone_key(phone: str) -> str:
+    """The key as this revision defined it (store/security.py `phone_key` on
+    2026-12-07), kept here so that this migration does what it did whatever that
+    function becomes: a later change of the key is a migration of its own."""
+    digits = "".join(character for character in phone if character.isdigit())
+    international = phone.strip().startswith("+")
+    if not international and digits.startswith("00"):
+        digits, international = digits[2:], True
+    if not international and len(digits) == 11 and digits.startswith("1"):
+        digits, international = "86" + digits, True
+    if not international and len(digits) == 13 and digits.startswith("861"):
+        international = True
+    return ("+" if international else "") + digits
 
 
 def upgrade() -> None:
