@@ -124,3 +124,25 @@ def test_f_a_reversal_after_every_changed_takes_back_only_what_it_advanced() -> 
     tenant.apply(ReverseOrder("r10", "o10"))
     assert [tenant.wallet(f"q{n}") for n in (1, 2, 3)] == ["700.00", "700.00", "0.00"]
     tenant.sound()
+
+
+def test_f_a_payment_earned_and_waiting_for_money_is_counted_under_a_raised_every() -> None:
+    """q1 … q4 qualify with every = 3: q1 has earned its 700.00, but the reserve holds
+    400.00 and it waits. The operator raises `every` to 5 and money comes (orders under
+    the threshold fund the reserve without qualifying): q1 is counted under 5 as what
+    comes next is, and is paid when q6 qualifies, not when the money came
+    (docs/modes.md, F)."""
+    tenant = Modes({"f": {"three_for_one": {"funding": "0.1"}}})
+    for n in range(1, 5):
+        tenant.buy(f"q{n}", "1000.00", "f", order_id=f"o{n}")
+    assert tenant.wallet("q1") == "0.00"  # earned, waiting for 700.00 of a 400.00 reserve
+    tenant.apply(ConfigureZone("c", "f", {"three_for_one": {"funding": "0.1", "every": 5}}))
+    for n in range(4):
+        tenant.buy(f"x{n}", "900.00", "f", order_id=f"x{n}")  # funds 360.00, qualifies none
+    assert tenant.balance(accounts.mode_reserve("f", "three_for_one")) >= 70_000
+    assert tenant.wallet("q1") == "0.00"
+    tenant.buy("q5", "1000.00", "f", order_id="o5")
+    assert tenant.wallet("q1") == "0.00"
+    tenant.buy("q6", "1000.00", "f", order_id="o6")
+    assert tenant.wallet("q1") == "700.00"
+    tenant.sound()
