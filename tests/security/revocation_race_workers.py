@@ -131,3 +131,23 @@ def busy_then_revoked(
         done += 1
     context.database.dispose()
     return ("still going", done)
+
+
+def users_changed_at_once(
+    url: str,
+    secret: str,
+    tenant: str,
+    tokens: list[str],
+    targets: list[str],
+    number: int,
+    barrier: Any,
+) -> str:
+    """Process `number`, signed in with `tokens[number]`, disables `targets[number]` at the
+    same instant as the others; what it was answered ("ok" or the refusal's code)."""
+    context = process_context(url, secret)
+    principal = sessions.authenticate(context, tokens[number])
+    barrier.wait(timeout=30)
+    change = UserChange(disabled=True)
+    said = answer_of(partial(users.change_user, context, principal, targets[number], change))
+    context.database.dispose()
+    return said

@@ -194,13 +194,17 @@ def change_user_once(
         users = Users(uow.connection, uow.tenant)
         demoting = change.role is not None and change.role != Role.OWNER
         counting = demoting or bool(change.disabled)
-        # the gates of the user and of the owners counted are closed first, then their
-        # rows locked, the owners in name order, then the user: two owners demoting
-        # each other at once take their locks in one order, and the second sees the first
-        gated = [username, *(users.owners() if counting else [])]
-        security.close_gates(uow.connection, uow.tenant, [(security.USER, u) for u in gated])
-        owners = users.owners(lock=True) if counting else []
-        _acting(uow, principal)  # after the owners: an owner's row is one of them, locked
+        # the user's gate first (its commands on their way are waited for, new ones wait:
+        # store/security.py), then, to demote or disable, the tenant's owners are counted
+        # alone: two such changes at once, each of another owner, cannot both count the
+        # other as still there. Neither waits for the other owners' own commands: their
+        # rows were locked for the count, and eight owners changing users at once
+        # deadlocked, each holding its own row for its command (an attacker's find)
+        security.close_gates(uow.connection, uow.tenant, [(security.USER, username)])
+        if counting:
+            security.close_gates(uow.connection, uow.tenant, [security.OWNERS_COUNTED])
+        owners = users.owners() if counting else []
+        _acting(uow, principal)
         row = found(users.get(username, lock=True), "user", username, "username")
         if owners == [username]:
             raise DomainError(

@@ -168,6 +168,9 @@ def open_session(
 # read the row revoked. (SQLite: one writer at a time already.)
 
 KEY = "key"  # an API key's gate; a user's sessions' and a member's: their session kind
+# not a credential's: taken by a change that may leave the tenant with fewer owners, so
+# that two such changes count the owners one after the other (service/users.py)
+OWNERS_COUNTED = ("owners", "")
 
 
 def gate(tenant: str, kind: str, subject: str) -> int:

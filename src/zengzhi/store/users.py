@@ -62,15 +62,12 @@ class Users(Keyed[UserRow]):
         ).first()
         return None if row is None else self.record(row)
 
-    def owners(self, lock: bool = False) -> list[str]:
-        """The enabled owners' names, in order (locked: so that two changes at once,
-        each of another owner, cannot both count the other as still there)."""
+    def owners(self) -> list[str]:
+        """The enabled owners' names, in order."""
         c = self.table.c
         statement = (
             self.select(self.key).where(c.role == "owner", c.disabled.is_(False)).order_by(self.key)
         )
-        if lock:
-            statement = statement.with_for_update()
         return list(self.connection.execute(statement).scalars())
 
 
