@@ -32,6 +32,13 @@ def start(env: dict[str, str], folder: Path) -> subprocess.CompletedProcess[str]
     [
         ({}, "ZENGZHI_SECRET_KEY must be set"),
         ({"ZENGZHI_SECRET_KEY": "short"}, "secret_key: must be at least 32 characters"),
+        (  # a pass of webhooks may take seven timeouts: a shorter lease sent them twice
+            {
+                "ZENGZHI_SECRET_KEY": "a-secret-key-for-this-test-only-4f9c2e7a",
+                "ZENGZHI_WEBHOOK_TIMEOUT_SECONDS": "30",
+            },
+            "webhook_lease_seconds: must be at least 8 times webhook_timeout_seconds",
+        ),
     ],
 )
 def test_postgresql_without_a_good_secret_key_stops_in_one_line(

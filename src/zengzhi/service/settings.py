@@ -11,7 +11,7 @@ import os
 import secrets
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from zengzhi.service.payee_keys import check as check_payee_keys
@@ -84,6 +84,20 @@ class Settings(BaseSettings):
     @classmethod
     def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
         return None if value is None else SecretStr(check_payee_keys(value.get_secret_value()))
+
+    @field_validator("webhook_lease_seconds")
+    @classmethod
+    def _longer_than_a_pass(cls, value: int, info: ValidationInfo) -> int:
+        # a pass sends its deliveries 8 at a time, each within the timeout, up to seven
+        # rounds (service/webhook_delivery.py), then records them: a lease that ran out
+        # first let another dispatcher claim them and send them again
+        timeout = info.data.get("webhook_timeout_seconds")
+        if isinstance(timeout, int) and value < 8 * timeout:
+            raise ValueError(
+                "must be at least 8 times webhook_timeout_seconds (a pass may take seven"
+                " timeouts, and a claimed delivery is sent again once its lease has run out)"
+            )
+        return value
 
     @field_validator("secret_key", "admin_token")
     @classmethod
