@@ -229,9 +229,9 @@ class WebhookRunner(threading.Thread):
     a time; a tenant with more due after a pass goes to the back of the line, behind the
     others waiting, and a tenant on its way is not taken again. So a tenant whose
     receiver never answers holds one place for two timeouts a pass, and the others' go
-    out meanwhile, or after two timeouts when every place is so held: the tenants were sent one after the other, each until it had
-    none left, and such a receiver held every other tenant's events back
-    (docs/integration.md)."""
+    out meanwhile, or after two timeouts when every place is so held: the tenants were
+    sent one after the other, each until it had none left, and such a receiver held
+    every other tenant's events back (docs/integration.md)."""
 
     def __init__(
         self, context: Context, interval: float, client: httpx.Client | None = None
