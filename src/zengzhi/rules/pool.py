@@ -674,8 +674,9 @@ def reverse_mint(
     wallet as far as it holds, the rest as a debt (the wallet never goes negative) — but
     never more than the pool paid the member since the order completed (`paid_before` is
     what it had paid until then), nor, with earlier reversals' charges, more than it ever
-    paid: a refund takes back what the member gained through the order's points, never
-    more. The sale of the order's points it charges back leaves `realized`.
+    paid, nor, where the position keeps lots, more than the order's own points sold for:
+    a refund takes back what the member gained through the order's points, never more.
+    The sale of the order's points it charges back leaves `realized`.
     """
     positions = pool.positions
     position = positions.get(member)
@@ -695,6 +696,8 @@ def reverse_mint(
     if short:
         paid, charged = positions.history(member)
         owed = max(0, min(now.value_floor(short), paid - paid_before, paid - charged))
+        if lot is not None:  # what the order's own points sold for: the sale of other
+            owed = min(owed, lot.sold_payout)  # orders' points stays the member's
     if position is not None:
         position.charged += owed
         if same:

@@ -198,6 +198,34 @@ def test_a_refund_that_charges_a_sale_back_takes_it_out_of_what_stays() -> None:
     assert tenant.balance("member:m1:debt") == 0
 
 
+def test_a_refund_charges_what_the_order_s_own_points_sold_for_not_the_whole_sale() -> None:
+    """m1 buys twice (o1: 210 points, o2: 147) and sells all 357 at once (value 666.66,
+    paid 533.32), then o1 is reversed. o1's 210 points, the oldest, took 313.71 of the
+    payout and 392.15 of the value; o2's 147 took 219.61 and 274.51. The charge was the
+    whole payout, 533.32 (the pool had paid that since o1), o2's sale included, while
+    o2's sale still counted toward the cap of o2's stake (an attacker's find,
+    2026-12-07). It is o1's share, 313.71, and o2's sale stays m1's and counts."""
+    tenant = Tenant(main=PoolParams(exit_multiple=Ratio("3")))
+    tenant.order("m1", "1000.00", "300.00", order_id="o1")
+    tenant.order("m1", "1000.00", "300.00", order_id="o2")
+    tenant.order("m2", "1000.00", "300.00")
+    [sale] = tenant.apply(Sell("s1", "m1", "main", 3_570_000))
+    assert (sale.params["value"], sale.params["payout"]) == ("666.66", "533.32")
+    entries = tenant.apply(ReverseOrder("r1", "o1"))
+    [reversal] = [e for e in entries if e.kind == "reversal"]
+    assert reversal.params["points_short"] == "210.0000"
+    assert moved(reversal, "member:m1:wallet") == "-313.71"
+    assert moved(reversal, "platform:reversals") == "313.71"
+    assert tenant.balance("member:m1:wallet") == fen("219.61")  # o2's sale, still m1's
+    position = tenant.state.pools["main"].positions.get("m1")
+    assert position is not None
+    assert (position.principal, position.realized, position.points) == (100_000, 27_451, 0)
+    # o2 reversed too: its own share, and together the whole payout, never more
+    [second] = [e for e in tenant.apply(ReverseOrder("r2", "o2")) if e.kind == "reversal"]
+    assert moved(second, "member:m1:wallet") == "-219.61"
+    assert tenant.balance("member:m1:wallet") == 0 and tenant.balance("member:m1:debt") == 0
+
+
 def _line(amount: str, contribution: str) -> OrderLine:
     fen_amount, fen_contribution = fen(amount), fen(contribution)
     return OrderLine(fen_amount, fen_contribution, "main", platform=fen_amount - fen_contribution)
