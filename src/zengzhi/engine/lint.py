@@ -136,6 +136,14 @@ def exit_pays_more_than_spent(config: TenantConfig) -> Iterator[Finding]:
                 "no forced exit: members leave only by selling their points",
             )
             continue
+        if k.fraction < 1:  # allowed (spec 01: any k > 0), but most likely a slip
+            yield Finding.warning(
+                f"{pool_field(name)}.exit_multiple",
+                "pool.exit_below_spend",
+                f"a member is forced out once their points are worth {k}× what they spent,"
+                " less than the spend: every stake already worth that much exits at once,"
+                " at a loss to its member",
+            )
         paid = k.fraction * (1 - params.sell_fee.fraction)
         if paid > 1:
             yield Finding.warning(

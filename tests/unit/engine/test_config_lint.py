@@ -75,6 +75,15 @@ def test_an_exit_that_pays_more_than_the_spend_cites_seed_000() -> None:
     assert findings({})["pool.no_exit"].severity == Severity.INFO
 
 
+def test_an_exit_below_the_spend_is_a_warning() -> None:
+    # spec 01 allows any k > 0, but 0.99999 for 1.99999 forces out every stake worth that
+    # much at once, at a loss (an attacker's run, 2026-12-07): said before it is saved
+    found = findings({"pool": {"exit_multiple": "0.99999"}})["pool.exit_below_spend"]
+    assert found.severity == Severity.WARNING and found.field == "pool.exit_multiple"
+    assert "0.99999×" in found.message and "at a loss" in found.message
+    assert "pool.exit_below_spend" not in findings({"pool": {"exit_multiple": "1"}})
+
+
 def test_a_zero_sell_fee_is_worth_knowing() -> None:
     assert findings({"pool": {"sell_fee": "0"}})["pool.sell_fee_zero"].severity == Severity.INFO
 
