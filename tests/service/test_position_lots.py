@@ -18,13 +18,13 @@ from sqlalchemy import delete, event, insert, select, update
 
 from tests.service.conftest import new_tenant
 from tests.statements import parts
-from zengzhi.service import members, orders, pools
+from zengzhi.service import members, orders, pools, wallets
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.members import NewMember, SellRequest
 from zengzhi.service.orders import NewOrder, OrderBatch
-from zengzhi.service.pools import NewPool
+from zengzhi.service.pools import NewPool, SubsidyRequest
 from zengzhi.store import pools as store_pools
 from zengzhi.store import tables as t
 from zengzhi.store.books import position_rows
@@ -269,3 +269,33 @@ def test_migration_0021_moves_the_json_lots_into_rows_and_back(context: Context)
         rows = {r.member_id: r for r in position_rows(connection, owner.tenant)}
     assert [lot[0] for lot in rows["m2"].lots or []] == ["order:o5", "order:o7"]
     assert rows["m2"].next_lot == 4
+
+
+def test_a_refund_of_an_order_whose_stake_closed_takes_nothing_of_the_next_stake(
+    context: Context,
+) -> None:
+    """m1's first stake (o1) is forced out, paid 960.00, and closes; m1's o3 opens the
+    next stake and its points are sold (168.24). Reversing o1 charged all the pool had
+    paid m1 since o1, o3's sale included (an attacker's find, 2026-12-07): it charges
+    what o1's stake was paid, and o3's sale stays m1's, as the replay finds."""
+    owner = _owner(context, exit_multiple="1.2")
+    members.create_member(context, owner, NewMember(id="m3"))
+
+    def buy(order: str, member: str, amount: str, contribution: str) -> None:
+        asked = NewOrder(id=order, member=member, amount=amount, contribution=contribution)
+        orders.create_orders(context, owner, OrderBatch(orders=[asked], pay=True))
+
+    buy("o1", "m1", "1000.00", "300.00")
+    pools.subsidize(context, owner, "main", SubsidyRequest(id="x1", amount="300.00"))
+    buy("o2", "m3", "100000.00", "30000.00")
+    pools.subsidize(context, owner, "main", SubsidyRequest(id="x2", amount="30000.00"))
+    assert wallets.wallet(context, owner, "m1").balance == "960.00"  # forced out
+    buy("o3", "m1", "1000.00", "300.00")
+    members.sell(context, owner, "m1", SellRequest(id="s1", points="all"))
+    assert wallets.wallet(context, owner, "m1").balance == "1128.24"
+    orders.reverse(context, owner, "o1")
+    held = wallets.wallet(context, owner, "m1")
+    assert (held.balance, held.debt) == ("168.24", "0.00")
+    with context.database.read() as connection:
+        assert check_ledger(connection, owner.tenant) == []
+        assert check_replay(connection, owner.tenant) == []

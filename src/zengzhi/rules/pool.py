@@ -674,8 +674,9 @@ def reverse_mint(
     wallet as far as it holds, the rest as a debt (the wallet never goes negative) — but
     never more than the pool paid the member since the order completed (`paid_before` is
     what it had paid until then), nor, with earlier reversals' charges, more than it ever
-    paid, nor, where the position keeps lots, more than the order's own points sold for:
-    a refund takes back what the member gained through the order's points, never more.
+    paid, nor, where the position keeps lots, more than the order's own points sold for
+    (or, its stake closed since, what the stake opened after it was paid): a refund
+    takes back what the member gained through the order's points, never more.
     The sale of the order's points it charges back leaves `realized`.
     """
     positions = pool.positions
@@ -695,9 +696,14 @@ def reverse_mint(
     owed = 0
     if short:
         paid, charged = positions.history(member)
-        owed = max(0, min(now.value_floor(short), paid - paid_before, paid - charged))
+        bound = paid - paid_before  # what the pool paid the member since the order
         if lot is not None:  # what the order's own points sold for: the sale of other
-            owed = min(owed, lot.sold_payout)  # orders' points stays the member's
+            bound = min(bound, lot.sold_payout)  # orders' points stays the member's
+        elif not same and opened is not None and position is not None and position.lots:
+            # the order's stake closed since (an exit); what the stake opened after it
+            # was paid for its points is not the order's
+            bound -= sum(one.sold_payout for one in position.lots)
+        owed = max(0, min(now.value_floor(short), bound, paid - charged))
     if position is not None:
         position.charged += owed
         if same:

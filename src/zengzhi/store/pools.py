@@ -178,7 +178,8 @@ class SqlLots:
         return self._lot(row)
 
     def __iter__(self) -> Iterator[Lot]:
-        """Every lot, oldest first (the audit's and the checks' read, not the rules')."""
+        """Every lot, oldest first: the audit's and the checks' read, and a reversal's of
+        an order whose stake closed since (what the stake after it was paid)."""
         return iter([self._lot(row) for row in self._read(_ALL_LOTS, {})])
 
     def _held(self, seqs: list[int]) -> Iterable[Lot]:

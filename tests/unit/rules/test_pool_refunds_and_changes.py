@@ -226,6 +226,26 @@ def test_a_refund_charges_what_the_order_s_own_points_sold_for_not_the_whole_sal
     assert tenant.balance("member:m1:wallet") == 0 and tenant.balance("member:m1:debt") == 0
 
 
+def test_a_refund_of_an_order_whose_stake_closed_charges_nothing_of_the_stake_after_it() -> None:
+    """o1's stake is forced out (paid 960.00) and closes; m1 buys o3, a new stake, and
+    sells its points (168.24). Reversing o1 charged 1,128.24, all the pool had paid m1
+    since o1, o3's sale included, while o3's sale still counted toward o3's cap (the
+    next attacker's find, 2026-12-07). It charges 960.00, what o1's stake was paid."""
+    tenant = Tenant(main=PoolParams(exit_multiple=Ratio("1.2")))
+    tenant.order("m1", "1000.00", "300.00", order_id="o1")
+    tenant.apply(Subsidy("x1", "main", fen("300.00")))
+    tenant.order("m3", "100000.00", "30000.00", order_id="o2")
+    exits = [e for e in tenant.apply(Subsidy("x2", "main", fen("30000.00"))) if e.kind == "exit"]
+    assert [e.params["payout"] for e in exits if e.params["member"] == "m1"] == ["960.00"]
+    tenant.order("m1", "1000.00", "300.00", order_id="o3")
+    tenant.apply(Sell("s1", "m1", "main", None))
+    assert tenant.balance("member:m1:wallet") == fen("1128.24")
+    [reversal] = [e for e in tenant.apply(ReverseOrder("r1", "o1")) if e.kind == "reversal"]
+    assert moved(reversal, "member:m1:wallet") == "-960.00"
+    assert tenant.balance("member:m1:wallet") == fen("168.24")  # o3's sale, still m1's
+    assert tenant.balance("member:m1:debt") == 0
+
+
 def _line(amount: str, contribution: str) -> OrderLine:
     fen_amount, fen_contribution = fen(amount), fen(contribution)
     return OrderLine(fen_amount, fen_contribution, "main", platform=fen_amount - fen_contribution)
