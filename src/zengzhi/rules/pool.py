@@ -155,7 +155,9 @@ class Lots(Protocol):
         `sold_from`."""
 
     def take(self, cause: str) -> Lot | None:
-        """The lot `cause` minted, taken out (None: not among them)."""
+        """The lot `cause` minted, as it was, emptied where it is kept (its order's
+        reversal burns its points; what they sold for stays the stake's: a reversal of
+        an order of a closed stake leaves it out of its bound); None: not among them."""
 
     def __iter__(self) -> Iterator[Lot]: ...
 
@@ -200,7 +202,7 @@ class LotList(list[Lot]):
     def take(self, cause: str) -> Lot | None:
         for n, lot in enumerate(self):
             if lot.cause == cause:
-                del self[n]
+                self[n] = lot._replace(held=0)
                 return lot
         return None
 
@@ -701,7 +703,7 @@ def reverse_mint(
             bound = min(bound, lot.sold_payout)  # orders' points stays the member's
         elif not same and opened is not None and position is not None and position.lots:
             # the order's stake closed since (an exit); what the stake opened after it
-            # was paid for its points is not the order's
+            # was paid for its points, its reversed orders' included, is not the order's
             bound -= sum(one.sold_payout for one in position.lots)
         owed = max(0, min(now.value_floor(short), bound, paid - charged))
     if position is not None:

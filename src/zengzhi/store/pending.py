@@ -61,11 +61,10 @@ _ONE_POSITION = (  # the lots of one position (parameters b_tenant, b_pool, b_me
 )
 NEW_LOT = insert(t.position_lots)
 SET_LOT = update(t.position_lots).where(*_ONE_POSITION, _l.seq == bindparam("b_seq"))
-DROP_LOT = delete(t.position_lots).where(*_ONE_POSITION, _l.seq == bindparam("b_seq"))
 DROP_LOTS = delete(t.position_lots).where(*_ONE_POSITION)  # a position closed
 
 LotKey = tuple[str, str, int]  # (pool, member, seq)
-NEW, SET, DROP = "new", "set", "drop"
+NEW, SET = "new", "set"
 
 
 class Pending:
@@ -76,8 +75,8 @@ class Pending:
         self.spent: dict[str, int] = {}  # change of members.spent, by member
         # a position's row by (pool, member): inserted (True) or updated, and its columns
         self.positions: dict[tuple[str, str], tuple[bool, dict[str, Any]]] = {}
-        # a lot's row: inserted (NEW), its columns set (SET), or deleted (DROP, no values);
-        # and the positions whose every lot goes (closed), before any of those
+        # a lot's row: inserted (NEW) or its columns set (SET); and the positions whose
+        # every lot goes (closed), before any of those
         self.lots: dict[LotKey, tuple[str, dict[str, Any]]] = {}
         self.lots_dropped: set[tuple[str, str]] = set()
         self._lots_of: set[tuple[str, str]] = set()  # the positions of what `lots` holds
@@ -134,16 +133,10 @@ class Pending:
         """A lot's row inserted (`new`) or its columns set to `values`."""
         self._lots_of.add((pool, member))
         held = self.lots.get((pool, member, seq))
-        if held is None or held[0] == DROP:
+        if held is None:
             self.lots[(pool, member, seq)] = (NEW if new else SET, dict(values))
         else:
             held[1].update(values)  # inserted then changed: inserted as it ends
-
-    def drop_lot(self, pool: str, member: str, seq: int) -> None:
-        self._lots_of.add((pool, member))
-        held = self.lots.pop((pool, member, seq), None)
-        if held is None or held[0] != NEW:  # inserted and deleted here: never written
-            self.lots[(pool, member, seq)] = (DROP, {})
 
     def drop_lots(self, pool: str, member: str) -> None:
         """Every lot of the member's position goes (it closed): those held here too."""
@@ -215,8 +208,7 @@ class Pending:
         dropped: set[tuple[str, str]],
     ) -> list[Rows]:
         """The closed positions' lots deleted first (a lot held after that is a new
-        position's), then the lots deleted one by one; the lots changed, to update, and
-        the new ones, to insert after."""
+        position's); the lots changed, to update, and the new ones, to insert after."""
         if dropped:
             connection.execute(
                 DROP_LOTS,
@@ -226,17 +218,9 @@ class Pending:
                 ],
             )
         rows: dict[str, list[dict[str, Any]]] = {NEW: [], SET: []}
-        drop: list[dict[str, Any]] = []
         for (pool, member, seq), (kind, values) in sorted(lots.items()):
-            if kind == DROP:
-                drop.append(
-                    {"b_tenant": self.tenant, "b_pool": pool, "b_member": member, "b_seq": seq}
-                )
-            else:
-                key = {"tenant_id": self.tenant, "pool_id": pool, "member_id": member, "seq": seq}
-                rows[kind].append(key | values)
-        if drop:
-            connection.execute(DROP_LOT, drop)
+            key = {"tenant_id": self.tenant, "pool_id": pool, "member_id": member, "seq": seq}
+            rows[kind].append(key | values)
         keys = ("pool_id", "member_id", "seq")
         return alike(t.position_lots, rows[SET], keys) + alike(t.position_lots, rows[NEW])
 

@@ -44,7 +44,6 @@ from zengzhi.store import tables as t
 from zengzhi.store.database import Rows, one_of
 from zengzhi.store.ledger import LOCKED_POOL
 from zengzhi.store.pending import (
-    DROP_LOT,
     DROP_LOTS,
     NEW_LOT,
     NEW_POSITION,
@@ -171,11 +170,9 @@ class SqlLots:
         row = self._read(_BY_CAUSE, {"cause": cause}).first()
         if row is None:
             return None
-        if self._pending is not None:
-            self._pending.drop_lot(self._pool, self._member, int(row.seq))
-        else:
-            self._connection.execute(DROP_LOT, self._bound(int(row.seq)))
-        return self._lot(row)
+        lot = self._lot(row)
+        self._put(int(row.seq), self._amounts(lot._replace(held=0)), new=False)
+        return lot
 
     def __iter__(self) -> Iterator[Lot]:
         """Every lot, oldest first: the audit's and the checks' read, and a reversal's of

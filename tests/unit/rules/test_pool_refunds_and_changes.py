@@ -246,6 +246,32 @@ def test_a_refund_of_an_order_whose_stake_closed_charges_nothing_of_the_stake_af
     assert tenant.balance("member:m1:debt") == 0
 
 
+def test_the_next_stake_s_sales_stay_its_own_with_one_of_its_orders_reversed() -> None:
+    """As above, with two orders in the next stake (o3, o4), sold together (336.75), and
+    o3 reversed first (charged its share, 168.50): o1's reversal charged 960.00 and
+    o4's sale (168.25) too, as the emptied lot of o3 had left the stake's account (the
+    third attacker's find, 2026-12-07). A reversed order's lot is emptied, not dropped:
+    o1 is charged 960.00, o4 its own share, in either order."""
+    for first, then in (("o3", "o1"), ("o1", "o3")):
+        tenant = Tenant(main=PoolParams(exit_multiple=Ratio("1.2")))
+        tenant.order("m1", "1000.00", "300.00", order_id="o1")
+        tenant.apply(Subsidy("x1", "main", fen("300.00")))
+        tenant.order("m3", "100000.00", "30000.00", order_id="o2")
+        tenant.apply(Subsidy("x2", "main", fen("30000.00")))  # m1 forced out: 960.00
+        tenant.order("m1", "1000.00", "300.00", order_id="o3")
+        tenant.order("m1", "1000.00", "300.00", order_id="o4")
+        tenant.apply(Sell("s1", "m1", "main", None))
+        assert tenant.balance("member:m1:wallet") == fen("960.00") + fen("336.75")
+        charged = {}
+        for order in (first, then, "o4"):
+            [one] = [
+                e for e in tenant.apply(ReverseOrder(f"r{order}", order)) if e.kind == "reversal"
+            ]
+            charged[order] = moved(one, "member:m1:wallet")
+        assert charged == {"o1": "-960.00", "o3": "-168.50", "o4": "-168.25"}, first
+        assert tenant.balance("member:m1:wallet") == 0
+
+
 def _line(amount: str, contribution: str) -> OrderLine:
     fen_amount, fen_contribution = fen(amount), fen(contribution)
     return OrderLine(fen_amount, fen_contribution, "main", platform=fen_amount - fen_contribution)
