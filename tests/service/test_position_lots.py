@@ -303,3 +303,32 @@ def test_a_refund_of_an_order_whose_stake_closed_takes_nothing_of_the_next_stake
     with context.database.read() as connection:
         assert check_ledger(connection, owner.tenant) == []
         assert check_replay(connection, owner.tenant) == []
+
+
+def test_a_lot_dropped_by_a_reversal_before_lots_were_emptied_is_not_a_difference(
+    context: Context,
+) -> None:
+    """A reversal empties its order's lot since 2026-12-07 and dropped it before: the
+    replay of a tenant whose reversal dropped one (its row deleted here, as then) finds
+    the lots as kept, and still finds a lot kept otherwise than replayed."""
+    owner = _owner(context)
+    _buy(context, owner, range(3))
+    members.sell(context, owner, "m1", SellRequest(id="s1", points="1"))
+    orders.reverse(context, owner, "o1")
+    lot = t.position_lots.c
+    mine = (lot.tenant_id == owner.tenant, lot.member_id == "m1")
+    with context.database.read() as connection:
+        kept = connection.execute(select(lot.cause, lot.held).where(*mine).order_by(lot.seq)).all()
+        assert check_replay(connection, owner.tenant) == []
+    assert [tuple(row) for row in kept][1] == ("order:o1", 0)  # emptied, kept
+    with context.database.writer.begin() as connection:
+        connection.execute(delete(t.position_lots).where(*mine, lot.cause == "order:o1"))
+    with context.database.read() as connection:
+        assert check_replay(connection, owner.tenant) == []
+    with context.database.writer.begin() as connection:
+        connection.execute(
+            update(t.position_lots).where(*mine, lot.cause == "order:o2").values(sold_payout=1)
+        )
+    with context.database.read() as connection:
+        found = [d.what for d in check_replay(connection, owner.tenant)]
+    assert found == ["position main/m1 lots"]
