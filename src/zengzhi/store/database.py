@@ -8,6 +8,7 @@ and a command that loses a deadlock or a race on a unique key is run again, whol
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import re
@@ -60,6 +61,22 @@ T = TypeVar("T")
 
 # PostgreSQL states worth running the whole command again for.
 _RETRY_STATES = {"40001", "40P01", "23505"}  # serialization, deadlock, unique race
+
+
+def advisory_key(name: str) -> int:
+    """A name as PostgreSQL names an advisory lock: 64 bits of its SHA-256."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+_HOLD = text("SELECT pg_advisory_xact_lock(:key)")
+_HOLD_SHARED = text("SELECT pg_advisory_xact_lock_shared(:key)")
+
+
+def hold_advisory(connection: Connection, name: str, shared: bool = False) -> None:
+    """PostgreSQL's advisory lock `name`, alone or `shared`, held to the end of the
+    transaction (on SQLite a write transaction has the whole database already)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_HOLD_SHARED if shared else _HOLD, {"key": advisory_key(name)})
 
 
 def insert_if_absent(connection: Connection, table: Table, **values: Any) -> None:

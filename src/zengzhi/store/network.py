@@ -24,7 +24,6 @@ that no binding commits between its reading of a chain and its own commit.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -38,7 +37,6 @@ from sqlalchemy import (
     insert,
     literal,
     select,
-    text,
     update,
 )
 
@@ -46,7 +44,7 @@ from zengzhi.core.days import start_of
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.rules.distribution import MAX_CHAIN, DistributionParams, cycle_error
 from zengzhi.store import tables as t
-from zengzhi.store.database import one_of
+from zengzhi.store.database import hold_advisory, one_of
 from zengzhi.store.member_figures import Growth, follow_referrer, level_case
 from zengzhi.store.saved import parsed_as_saved
 from zengzhi.store.tenanted import Tenanted, of_tenant, record_of
@@ -107,10 +105,9 @@ def _checked(member: str, uplines: list[str]) -> list[str]:
     return uplines
 
 
-def network_lock_key(tenant: str) -> int:
-    """The tenant's network lock, as PostgreSQL's advisory locks name one: 64 bits."""
-    digest = hashlib.sha256(f"zengzhi:network:{tenant}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
+def network_lock(tenant: str) -> str:
+    """The name of the tenant's network lock (an advisory lock: store/database.py)."""
+    return f"zengzhi:network:{tenant}"
 
 
 def referral_cycles(connection: Connection, tenant: str) -> list[list[str]]:
@@ -155,11 +152,8 @@ class SqlNetwork:
         its place in the event log gives it. Unlocked, an order read its buyer's uplines, a
         re-assignment committed, then the order: replayed in the log's order, the order
         paid its commission under the new chain (tests/service/test_mixed_races.py)."""
-        if not self._reading and self._connection.dialect.name == "postgresql":
-            self._connection.execute(
-                text("SELECT pg_advisory_xact_lock_shared(:key)"),
-                {"key": network_lock_key(self._tenant)},
-            )
+        if not self._reading:
+            hold_advisory(self._connection, network_lock(self._tenant), shared=True)
         self._reading = True
 
     def _where(self, member: str) -> Any:
@@ -168,10 +162,7 @@ class SqlNetwork:
     def lock_links(self) -> None:
         """The tenant's network lock, held to the end of the transaction (PostgreSQL; on
         SQLite a write transaction has the whole database already)."""
-        if self._connection.dialect.name == "postgresql":
-            self._connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": network_lock_key(self._tenant)}
-            )
+        hold_advisory(self._connection, network_lock(self._tenant))
 
     def referrer(self, member: str) -> str | None:
         self.read_lock()

@@ -14,7 +14,6 @@ the same moment each see what the ones before them left.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -32,14 +31,13 @@ from sqlalchemy import (
     func,
     or_,
     select,
-    text,
     true,
     update,
 )
 from sqlalchemy.sql import Select
 
 from zengzhi.store import tables as t
-from zengzhi.store.database import insert_if_absent, upsert
+from zengzhi.store.database import advisory_key, hold_advisory, insert_if_absent, upsert
 from zengzhi.store.tenanted import of_tenant
 from zengzhi.store.tenants import tenants_having
 
@@ -173,35 +171,19 @@ KEY = "key"  # an API key's gate; a user's sessions' and a member's: their sessi
 OWNERS_COUNTED = ("owners", "")
 
 
-def gate(tenant: str, kind: str, subject: str) -> int:
-    """The gate of a credential (an API key: `KEY` and its id) or of a subject's sessions
-    (`USER` and the username, `MEMBER` and the member's id), as PostgreSQL names an
-    advisory lock: 64 bits. Names in any case are one gate (one name in any case)."""
-    name = f"zengzhi:gate:{tenant}:{kind}:{subject}".lower()
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+def gate(tenant: str, kind: str, subject: str) -> str:
+    """The name of the gate (an advisory lock: store/database.py) of a credential (an
+    API key: `KEY` and its id) or of a subject's sessions (`USER` and the username,
+    `MEMBER` and the member's id). Names in any case are one gate (one name in any case)."""
+    return f"zengzhi:gate:{tenant}:{kind}:{subject}".lower()
 
 
 def close_gates(connection: Connection, tenant: str, gates: Iterable[tuple[str, str]]) -> None:
     """Close the gates named (`gate`'s kind and subject) until the transaction ends, in
     one order (two revocations at once over the same gates take them alike)."""
-    if connection.dialect.name != "postgresql":
-        return
-    for key in sorted({gate(tenant, kind, subject) for kind, subject in gates}):
-        connection.execute(_CLOSE, {"gate": key})
-
-
-_CLOSE = text("SELECT pg_advisory_xact_lock(:gate)")
-
-
-def _gated(statement: Select[Any], *locked: Table) -> Select[Any]:
-    """`statement`, which locks `locked`'s rows `FOR SHARE`, passing the gate (the bind
-    parameter `gate`) shared before it: in one statement, as the gate's CTE is read
-    before a row reaches the lock (PostgreSQL never inlines a volatile CTE)."""
-    passed = select(
-        func.pg_advisory_xact_lock_shared(bindparam("gate", type_=BigInteger)).label("passed")
-    ).cte("passed")
-    passing = statement.join(passed, true()).add_columns(passed.c.passed)
-    return passing.with_for_update(read=True, of=list(locked))
+    names = {gate(tenant, kind, subject) for kind, subject in gates}
+    for name in sorted(names, key=advisory_key):
+        hold_advisory(connection, name)
 
 
 def session_is_open(
@@ -224,7 +206,8 @@ def session_is_open(
     if lock:
         gated = connection.dialect.name == "postgresql"
         statement = _locked_and_gated(statement, t.sessions)[gated]
-    row = connection.execute(statement, {"gate": gate(tenant, kind, subject)}).first()
+    key = advisory_key(gate(tenant, kind, subject))
+    row = connection.execute(statement, {"gate": key}).first()
     return row is not None and row.revoked_at is None and row.expires_at > now
 
 
@@ -294,9 +277,10 @@ def proven_role(
     kind, _, subject = actor.partition(":")
     parameters: dict[str, Any] = {"tenant": tenant, "proof": proof}
     if kind == "key":
-        statement, parameters["gate"] = _PROVEN_KEY, gate(tenant, KEY, proof)
+        statement, parameters["gate"] = _PROVEN_KEY, advisory_key(gate(tenant, KEY, proof))
     else:
-        statement, parameters["gate"] = _PROVEN_SESSION, gate(tenant, USER, subject)
+        statement = _PROVEN_SESSION
+        parameters["gate"] = advisory_key(gate(tenant, USER, subject))
         parameters |= {"subject": subject, "now": now}
     gated = connection.dialect.name == "postgresql"
     role = connection.execute(statement[gated], parameters).scalar()
@@ -304,8 +288,14 @@ def proven_role(
 
 
 def _locked_and_gated(statement: Select[Any], *locked: Table) -> tuple[Select[Any], Select[Any]]:
-    """`statement` locking `locked`'s rows `FOR SHARE`: as SQLite takes it, and gated."""
-    return statement.with_for_update(read=True), _gated(statement, *locked)
+    """`statement` locking `locked`'s rows `FOR SHARE`: as SQLite takes it, and passing
+    the gate (the bind parameter `gate`) shared before it, in one statement: the gate's
+    CTE is read before a row reaches the lock (PostgreSQL never inlines a volatile CTE)."""
+    passed = select(
+        func.pg_advisory_xact_lock_shared(bindparam("gate", type_=BigInteger)).label("passed")
+    ).cte("passed")
+    gated = statement.join(passed, true()).add_columns(passed.c.passed)
+    return statement.with_for_update(read=True), gated.with_for_update(read=True, of=list(locked))
 
 
 _PROVEN_KEY = _locked_and_gated(

@@ -4,15 +4,15 @@ Writing events and sending them is the outbox's (store/outbox.py)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, func, select, text
+from sqlalchemy import Connection, Row, Select, func, select
 
 from zengzhi.store import tables as t
+from zengzhi.store.database import hold_advisory
 from zengzhi.store.pages import newest_first
 from zengzhi.store.tenanted import Keyed, Tenanted, of_tenant, record_of
 from zengzhi.store.tenants import tenants_having
@@ -56,12 +56,7 @@ class Subscriptions(Keyed[SubscriptionRow]):
         subscription added or made active again counts the active ones under it, so two
         at once cannot both find room under the cap, and each such command counts them
         again at its commit as the one before it left them (store/tenants.py)."""
-        if self.connection.dialect.name == "postgresql":
-            digest = hashlib.sha256(f"zengzhi:webhooks:{self.tenant}".encode()).digest()
-            self.connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"),
-                {"key": int.from_bytes(digest[:8], "big", signed=True)},
-            )
+        hold_advisory(self.connection, f"zengzhi:webhooks:{self.tenant}")
 
     def active_count(self, besides: str) -> int:
         """How many subscriptions are active, `besides` (the payout gateway's) not counted."""
