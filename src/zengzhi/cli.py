@@ -358,11 +358,11 @@ def serve_command(
 
     from zengzhi.app import create_app
     from zengzhi.service.demo import seed
-    from zengzhi.store.migrate import upgrade
+    from zengzhi.service.schema import upgrade_database
 
     context = _context(database)
     with _database_errors(context):
-        upgrade(context.database.writer)
+        upgrade_database(context)
         _keys_at_start(context)
     from zengzhi.service.settings import MissingSecretKey
 
@@ -404,11 +404,11 @@ app.add_typer(db_app, name="db")
 def db_upgrade(database: DatabaseOpt = None) -> None:
     """Bring the database to the current schema."""
 
-    from zengzhi.store.migrate import upgrade
+    from zengzhi.service.schema import upgrade_database
 
     context = _context(database)
     with _database_errors(context):
-        upgrade(context.database.writer)
+        upgrade_database(context)
     print("database is at the current schema")
 
 
@@ -427,12 +427,12 @@ def tenant_create(
     database: DatabaseOpt = None,
 ) -> None:
     """Create a tenant and its owner user."""
+    from zengzhi.service.schema import upgrade_database
     from zengzhi.service.tenants import NewTenant, create_tenant
-    from zengzhi.store.migrate import upgrade
 
     context = _context(database)
     with _database_errors(context), _domain_errors():
-        upgrade(context.database.writer)
+        upgrade_database(context)
         create_tenant(context, NewTenant(id=tenant, name=name, owner=owner, password=password))
     print(f"tenant {tenant} created, owner {owner}")
 

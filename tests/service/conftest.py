@@ -215,18 +215,20 @@ class Api:
 
 
 def down_and_up(context: Context, revision: str) -> None:
-    """Migrate the test's database down to `revision` and up to the newest again: what a
-    migration fills is then filled from the rows the test made."""
+    """Migrate the test's database down to `revision` and up to the newest again, as
+    `zengzhi db upgrade` does: what a migration fills is then filled from the rows the
+    test made."""
     from alembic import command  # noqa: PLC0415 - only these tests migrate by hand
 
+    from zengzhi.service.schema import upgrade_database  # noqa: PLC0415
     from zengzhi.store.migrate import alembic_config  # noqa: PLC0415
 
     engine = context.database.writer
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    for target, step in ((revision, command.downgrade), ("head", command.upgrade)):
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            step(config, target)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+    upgrade_database(context)
 
 
 def enter_member_page(client: TestClient, issued: dict[str, Any]) -> httpx.Response:

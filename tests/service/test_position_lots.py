@@ -2,7 +2,7 @@
 one more order, sale or reversal sends does not grow with the member's history in the
 position (the lots were one JSON column, read and rewritten whole with each change); the
 migration moves JSON lots into rows and back; a position that closes takes its lots with
-it."""
+it, to `closed_lots`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from sqlalchemy import delete, event, insert, select, update
 
 from tests.service.conftest import new_tenant
 from tests.statements import parts
+from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.service import members, orders, pools, wallets
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
@@ -25,6 +26,7 @@ from zengzhi.service.base import Context
 from zengzhi.service.members import NewMember, SellRequest
 from zengzhi.service.orders import NewOrder, OrderBatch
 from zengzhi.service.pools import NewPool, SubsidyRequest
+from zengzhi.service.schema import upgrade_database
 from zengzhi.store import pools as store_pools
 from zengzhi.store import tables as t
 from zengzhi.store.books import position_rows
@@ -203,6 +205,15 @@ def test_a_closed_position_takes_its_lots_and_the_next_starts_anew(context: Cont
         connection.execute(
             delete(t.position_lots).where(lot.tenant_id == owner.tenant, lot.member_id == "m1")
         )
+        closed = t.closed_lots.c  # the stake's lots moved, each with its share of the exit
+        moved = connection.execute(
+            select(closed.cause, closed.sold_payout)
+            .where(closed.tenant_id == owner.tenant, closed.member_id == "m1")
+            .order_by(closed.cause)
+        ).all()
+    assert [row.cause for row in moved] == [f"order:o{n}" for n in range(3)]
+    exit_paid = wallets.wallet(context, owner, "m1").balance
+    assert format_minor(sum(row.sold_payout for row in moved), 2) == exit_paid != "0.00"
     _buy(context, owner, range(3, 4), amount="3.00")  # a stake that stays open
     with context.database.read() as connection:
         assert check_ledger(connection, owner.tenant) == []
@@ -252,7 +263,7 @@ def test_migration_0021_moves_the_json_lots_into_rows_and_back(context: Context)
             .where(old.c.tenant_id == owner.tenant, old.c.member_id == "m1")
             .values(lots=None)
         )
-    _migrate(context, "head", command.upgrade)
+    upgrade_database(context)
     with context.database.read() as connection:
         rows = {r.member_id: r for r in position_rows(connection, owner.tenant)}
         lot = t.position_lots.c
@@ -300,6 +311,74 @@ def test_a_refund_of_an_order_whose_stake_closed_takes_nothing_of_the_next_stake
     orders.reverse(context, owner, "o1")
     held = wallets.wallet(context, owner, "m1")
     assert (held.balance, held.debt) == ("168.24", "0.00")
+    with context.database.read() as connection:
+        assert check_ledger(connection, owner.tenant) == []
+        assert check_replay(connection, owner.tenant) == []
+
+
+def test_a_refund_after_an_exit_charges_what_its_order_s_points_were_paid(
+    context: Context,
+) -> None:
+    """m1 sells o1's 210 points (paid 313.72) and is forced out with o2's 147 (paid
+    1,606.28). After the exit the stake's lots are kept (`closed_lots`): o1's reversal
+    charged 1,920.00, all the pool had paid m1 since o1, and charges 313.72; o2's the
+    exit, in either order, as the replay does; a closed lot kept otherwise than
+    replayed is a difference."""
+    for first, then in (("o1", "o2"), ("o2", "o1")):
+        owner = _owner(context, exit_multiple="1.2")
+
+        asked = [
+            NewOrder(id=order, member=member, amount="1000.00", contribution="300.00")
+            for order, member in (("o1", "m1"), ("o2", "m1"), ("o9", "m2"))
+        ]
+        orders.create_orders(context, owner, OrderBatch(orders=asked, pay=True))
+        members.sell(context, owner, "m1", SellRequest(id="s1", points="210"))
+        assert wallets.wallet(context, owner, "m1").balance == "313.72"
+        pools.subsidize(context, owner, "main", SubsidyRequest(id="x1", amount="3000.00"))
+        assert wallets.wallet(context, owner, "m1").balance == "1920.00"  # forced out
+        charged = {}
+        for order in (first, then):
+            before = Yuan(wallets.wallet(context, owner, "m1").balance).minor
+            orders.reverse(context, owner, order)
+            charged[order] = before - Yuan(wallets.wallet(context, owner, "m1").balance).minor
+        assert charged == {"o1": 313_72, "o2": 1606_28}, first
+        held = wallets.wallet(context, owner, "m1")
+        assert (held.balance, held.debt) == ("0.00", "0.00")
+        with context.database.read() as connection:
+            assert check_ledger(connection, owner.tenant) == []
+            assert check_replay(connection, owner.tenant) == []
+    closed = t.closed_lots.c
+    with context.database.writer.begin() as connection:
+        connection.execute(
+            update(t.closed_lots)
+            .where(closed.tenant_id == owner.tenant, closed.cause == "order:o1")
+            .values(sold_payout=1)
+        )
+    with context.database.read() as connection:
+        found = [(d.what, d.kept) for d in check_replay(connection, owner.tenant)]
+    assert found == [("closed lot main/m1 order:o1", "0.01")]
+
+
+def test_the_upgrade_to_0034_rebuilds_the_closed_lots_an_earlier_release_deleted(
+    context: Context,
+) -> None:
+    """Books from before 0034 kept no closed stake's lots: a refund of o1 after the exit
+    charged the earlier bound (1,920.00, all paid since o1) while the replay, which
+    rebuilds them, charged 313.72, and `audit --replay` reported the money apart (the
+    attacker's find). The upgrade rebuilds them from the log, in its transaction: the
+    refund charges 313.72 and the books replay."""
+    owner = _owner(context, exit_multiple="1.2")
+    asked = [
+        NewOrder(id=order, member=member, amount="1000.00", contribution="300.00")
+        for order, member in (("o1", "m1"), ("o2", "m1"), ("o9", "m2"))
+    ]
+    orders.create_orders(context, owner, OrderBatch(orders=asked, pay=True))
+    members.sell(context, owner, "m1", SellRequest(id="s1", points="210"))
+    pools.subsidize(context, owner, "main", SubsidyRequest(id="x1", amount="3000.00"))
+    _migrate(context, "0033", command.downgrade)  # the table, and what it kept, gone
+    upgrade_database(context)
+    orders.reverse(context, owner, "o1")
+    assert wallets.wallet(context, owner, "m1").balance == "1606.28"  # 313.72 charged
     with context.database.read() as connection:
         assert check_ledger(connection, owner.tenant) == []
         assert check_replay(connection, owner.tenant) == []

@@ -29,6 +29,7 @@ from tests.histories import (
     text,
 )
 from zengzhi.core import accounts
+from zengzhi.core.amounts import Yuan
 from zengzhi.core.ledger import CNY, Entry, MemoryLedger, audit
 from zengzhi.engine.config import TenantConfig
 from zengzhi.engine.replay import Replay, ReplayError
@@ -114,6 +115,7 @@ def test_reversals_keep_every_yuan(history: History) -> None:
     driven = Driven(history).run()
     _nobody_owes_more_than_they_were_paid(driven.journal)
     _each_reversal_takes_at_most_what_the_pool_paid_since_its_order(driven.journal)
+    _each_reversal_takes_at_most_what_its_order_s_points_were_paid(driven.journal)
     _reserves_never_take_a_debt_for_cash(driven.journal)
     reversed_orders_promise_nothing(driven.replay, driven.applied)
     _the_log_replays_to_the_same_state(driven)
@@ -317,6 +319,57 @@ def _each_reversal_takes_at_most_what_the_pool_paid_since_its_order(
             )
             assert charged <= paid_since[key], (one, paid_since[key])
             assert burned <= units, (one, units)
+
+
+def _each_reversal_takes_at_most_what_its_order_s_points_were_paid(journal: list[Entry]) -> None:
+    """The tighter bound (docs/model.md, "The reversal's bound is the order's own"), held
+    by lots of the test's own, built from the journal alone: each mint is a lot; a sale
+    and an exit take the member's oldest points first, each lot its share of the payout
+    (rounded down, the last the rest). A reversal burns what its order's lot still
+    holds, and charges at most what that lot's points were paid, whether its stake is
+    open or closed since (the lots here know no stakes: a closed one holds nothing)."""
+    lots: dict[tuple[str, str], list[list[Any]]] = {}  # (member, pool) -> [[held, paid]]
+    mints: dict[tuple[str, str], list[tuple[str, list[Any]]]] = {}  # (cause, pool) -> lots
+    for one in journal:
+        if one.rule != "pool":
+            continue
+        moved = {  # (member, pool) -> points moved in or out of its holding
+            (account.split(":")[1], asset[4:]): amount
+            for account, asset, amount in one.postings
+            if asset.startswith("PTS:") and account.startswith("member:")
+        }
+        if one.kind == "reversal" and one.corrects is not None:
+            pool = next(
+                (asset[4:] for _, asset, _ in one.postings if asset.startswith("PTS:")), "main"
+            )
+            [(member, lot)] = mints[(one.corrects, pool)]  # an order mints once in a pool
+            assert -moved.get((member, pool), 0) == lot[0], (one, lot)  # what it still held
+            lot[0] = 0
+            charged = -sum(
+                amount
+                for account, asset, amount in one.postings
+                if asset == CNY and account.startswith(f"member:{member}:") and amount < 0
+            )
+            assert charged <= lot[1], (one, lot)
+        elif one.kind in ("sale", "exit"):
+            [(holder, units)] = [(key, -n) for key, n in moved.items() if n < 0] or [(("", ""), 0)]
+            payout = Yuan(one.params["payout"]).minor
+            left, payout_left = units, payout
+            for lot in lots.get(holder, []):
+                if not left:
+                    break
+                taken = min(lot[0], left)
+                if not taken:
+                    continue
+                left -= taken
+                share = payout_left if not left else payout * taken // units
+                lot[0], lot[1], payout_left = lot[0] - taken, lot[1] + share, payout_left - share
+        else:
+            for (member, pool), units in moved.items():
+                if units > 0:  # a mint: an order's, an import's, a conversion's (of many)
+                    lot = [units, 0]
+                    lots.setdefault((member, pool), []).append(lot)
+                    mints.setdefault((one.cause, pool), []).append((member, lot))
 
 
 def _reserves_never_take_a_debt_for_cash(journal: list[Entry]) -> None:

@@ -29,6 +29,9 @@ class MemoryPositions:
         self._opened = 0
         self._pushes = itertools.count()
         self._history: dict[str, tuple[int, int]] = {}  # (paid, charged) of closed stakes
+        # what the points of each closed stake's lot were paid, by member and the lot's
+        # cause: a number each, not the lot, as a back-test may close millions
+        self._closed: dict[str, dict[str, int]] = {}
 
     def __len__(self) -> int:
         return len(self._positions)
@@ -60,6 +63,15 @@ class MemoryPositions:
         paid, charged = self._history.get(member, (0, 0))
         self._history[member] = (paid, charged + fen)
 
+    def closed_payout(self, member: str, cause: str) -> int | None:
+        return self._closed.get(member, {}).get(cause)
+
+    def closed_payouts(self) -> Iterator[tuple[str, str, int]]:
+        """(member, cause, what its points were paid) of every closed stake's lot."""
+        for member, lots in self._closed.items():
+            for cause, fen in lots.items():
+                yield member, cause, fen
+
     def update(self, position: Position) -> None:
         key = exit_key(position, self._multiple)
         if key is None:
@@ -75,6 +87,10 @@ class MemoryPositions:
     def close(self, position: Position) -> None:
         del self._positions[position.member]
         self._current.pop(position.member, None)
+        if position.lots is not None:
+            kept = self._closed.setdefault(position.member, {})
+            for lot in position.lots:
+                kept[lot.cause] = lot.sold_payout
         if position.paid or position.charged:
             self._history[position.member] = (position.paid, position.charged)
 

@@ -127,11 +127,13 @@ class Position:
     charged: int = 0  # fen of reversal debt ever charged to the member in this pool
     # what each mint put in the position (an order's completion event, an import, a
     # conversion), oldest first: (its cause, its points still held, the sale value and the
-    # payout of its points sold). A sale takes the oldest points first; a reversal burns
+    # payout of its points sold, and forced out). A sale takes the oldest points first, an
+    # exit all of them, each lot its share of the payout; a reversal burns
     # only what its own order minted and is still held, and takes the sale of the rest out
     # of `realized` as far as it charges it back. A list in memory (`LotList`), rows in
-    # the service (store/pools.py `SqlLots`). None: a position opened before lots were
-    # kept, whose reversals burn any points held (docs/model.md)
+    # the service (store/pools.py `SqlLots`); they outlive the stake (`closed_lot`), for a
+    # reversal after it closed. None: a position opened before lots were kept, whose
+    # reversals burn any points held (docs/model.md)
     lots: Lots | None = None
 
 
@@ -139,7 +141,7 @@ class Lot(NamedTuple):
     cause: str  # what minted it
     held: int  # units still held
     sold_value: int  # fen: the sale value of its points sold (what `realized` counted)
-    sold_payout: int  # fen: what those sales paid
+    sold_payout: int  # fen: what those sales paid, and its share of the exit's payout
 
 
 class Lots(Protocol):
@@ -283,6 +285,12 @@ class PositionBook(Protocol):
 
     def add_charged(self, member: str, fen: int) -> None:
         """Count a reversal's debt in the history of a member with no open position."""
+
+    def closed_payout(self, member: str, cause: str) -> int | None:
+        """What the points `cause` minted for the member in a stake closed since were
+        paid (fen: their sales, and their share of the exit); None: not kept (a stake
+        closed before closed stakes' lots were kept, or no such lot). A cause mints once
+        for a member in a pool."""
 
 
 @dataclass(slots=True)
@@ -560,6 +568,8 @@ def settle_exits(
         if burned and burned == circulating:
             pool.last_price = now
         position.paid += payout
+        if position.lots is not None and burned:  # each lot its share, as a sale's
+            position.lots.take_oldest(burned, 0, payout)  # (no value: `realized` is done)
         pool.positions.close(position)
         if not (burned or payout):
             continue  # an empty position (its order reversed) closes with nothing to pay
@@ -655,6 +665,25 @@ class Reversal:
     debt: int  # fen recorded as owed for points no longer held
 
 
+def _charge_bound(
+    positions: PositionBook, member: str, paid_before: int, own: int | None, after: Position | None
+) -> tuple[int, int]:
+    """The most a reversal may charge for an order's points no longer held: what the pool
+    paid the member since the order, and with earlier charges, what it ever paid; and
+    what the order's own points were paid (`own`), where their lot is kept. `after`: the
+    stake open now, where the order's stake closed since. With what the pool paid since
+    the order."""
+    paid, charged = positions.history(member)
+    bound = paid - paid_before
+    if own is not None:  # what other orders' points were paid stays the member's
+        bound = min(bound, own)
+    elif after is not None and after.lots:
+        # the order's stake closed before closed stakes' lots were kept: what the stake
+        # open now was paid for its points is not the order's, at least
+        bound -= sum(one.sold_payout for one in after.lots)
+    return min(bound, paid - charged), paid - paid_before
+
+
 def reverse_mint(
     pool: PoolState,
     ledger: Ledger,
@@ -677,8 +706,8 @@ def reverse_mint(
     never more than the pool paid the member since the order completed (`paid_before` is
     what it had paid until then), nor, with earlier reversals' charges, more than it ever
     paid, nor, where the position keeps lots, more than the order's own points sold for
-    (or, its stake closed since, what the stake opened after it was paid): a refund
-    takes back what the member gained through the order's points, never more.
+    (their share of an exit included, whether the stake is open or closed since): a
+    refund takes back what the member gained through the order's points, never more.
     The sale of the order's points it charges back leaves `realized`.
     """
     positions = pool.positions
@@ -686,26 +715,24 @@ def reverse_mint(
     same = position is not None and opened is not None and position.opened == opened
     burned = 0
     lot = None
+    own = None  # what the order's own points were paid, where their lot is kept
     if same and position is not None:
         if position.lots is None:  # kept before lots: any points held may be the order's
             burned = min(minted, position.points)
         else:  # the order's own, as far as they are held (a sale took the oldest first)
             lot = position.lots.take(order)
-            burned = min(minted, lot.held) if lot is not None else 0
+            if lot is not None:
+                burned, own = min(minted, lot.held), lot.sold_payout
+    elif opened is not None:  # the order's stake closed since: its sales and exit share
+        own = positions.closed_payout(member, order)
     short = minted - burned
     cash, circulating = balance_and_points(pool, ledger)
     now = price(pool, ledger)
-    owed = 0
+    owed = paid_since = 0
     if short:
-        paid, charged = positions.history(member)
-        bound = paid - paid_before  # what the pool paid the member since the order
-        if lot is not None:  # what the order's own points sold for: the sale of other
-            bound = min(bound, lot.sold_payout)  # orders' points stays the member's
-        elif not same and opened is not None and position is not None and position.lots:
-            # the order's stake closed since (an exit); what the stake opened after it
-            # was paid for its points, its reversed orders' included, is not the order's
-            bound -= sum(one.sold_payout for one in position.lots)
-        owed = max(0, min(now.value_floor(short), bound, paid - charged))
+        after = None if same or opened is None else position
+        bound, paid_since = _charge_bound(positions, member, paid_before, own, after)
+        owed = max(0, min(now.value_floor(short), bound))
     if position is not None:
         position.charged += owed
         if same:
@@ -735,7 +762,7 @@ def reverse_mint(
         )
         if short:
             params_used["points_short"] = format_minor(short, 4)
-            params_used["paid_since_order"] = format_minor(paid - paid_before, 2)
+            params_used["paid_since_order"] = format_minor(paid_since, 2)
         ledger.post(
             entry(
                 cause,

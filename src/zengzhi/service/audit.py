@@ -18,17 +18,19 @@ from zengzhi.core import accounts
 from zengzhi.core.ledger import format_amount
 from zengzhi.engine.config import TenantConfig
 from zengzhi.engine.positions import MemoryPositions
-from zengzhi.engine.replay import ReplayError, replay
+from zengzhi.engine.replay import Replay, ReplayError, replay
 from zengzhi.engine.snapshot import memory_pools
 from zengzhi.engine.state import OrderBook
 from zengzhi.rules.modes import zone
 from zengzhi.rules.modes.common import SHOPPING_ZONE
 from zengzhi.rules.modes.zone import ModeBook
+from zengzhi.rules.pool import PoolState
 from zengzhi.service.base import Context, query
 from zengzhi.service.tenants import load_settings
 from zengzhi.store import ledger_days, member_figures
 from zengzhi.store.books import (
     Balances,
+    closed_lot_rows,
     counts,
     kept_balances,
     position_rows,
@@ -40,7 +42,7 @@ from zengzhi.store.ledger import ReadLedger
 from zengzhi.store.modes import SqlModes
 from zengzhi.store.network import referral_cycles
 from zengzhi.store.orders import spent_differences
-from zengzhi.store.pools import CLOSED
+from zengzhi.store.pools import CLOSED, keep_closed_lots
 from zengzhi.store.spill import SpillStore
 from zengzhi.store.tenants import active_webhooks_counted, all_tenants
 
@@ -148,13 +150,15 @@ def event_log(connection: Connection, tenant: str) -> list[str]:
     return EventLog(connection, tenant).lines()
 
 
+def _replayed(connection: Connection, tenant: str) -> Replay:
+    timezone = load_settings(connection, tenant).timezone
+    return replay(event_log(connection, tenant), TenantConfig(timezone=timezone), kept=SpillStore())
+
+
 def check_replay(connection: Connection, tenant: str) -> list[Difference]:
     """Replay the event log in memory and compare balances and positions with SQL."""
-    timezone = load_settings(connection, tenant).timezone
     try:
-        run = replay(
-            event_log(connection, tenant), TenantConfig(timezone=timezone), kept=SpillStore()
-        )
+        run = _replayed(connection, tenant)
     except ReplayError as error:  # a difference to report, not a reason to stop the audit
         return [Difference(what=f"event log line {error.line}", kept="", expected=str(error))]
     memory = run.state.ledger.balances  # type: ignore[attr-defined]
@@ -212,6 +216,7 @@ def check_replay(connection: Connection, tenant: str) -> list[Difference]:
                         expected=str(position.lots),
                     )
                 )
+    differences += _closed_lot_differences(connection, tenant, memory_pools(run.state))
     for key in sorted(set(stored) | set(replayed)):
         if stored.get(key) != replayed.get(key):
             differences.append(
@@ -222,6 +227,58 @@ def check_replay(connection: Connection, tenant: str) -> list[Difference]:
                 )
             )
     return differences + _claim_differences(connection, tenant, run.state.modes)
+
+
+def _closed_lot_differences(
+    connection: Connection, tenant: str, pools: dict[str, PoolState]
+) -> list[Difference]:
+    """What each closed stake's lot was paid, as kept and as the replay closed it. A
+    stake closed before migration 0034 kept none (docs/deploy.md)."""
+    kept = closed_lot_rows(connection, tenant)
+    replayed = closed_payouts(pools)
+    return [
+        Difference(
+            what=f"closed lot {key[0]}/{key[1]} {key[2]}",
+            kept=_yuan(kept.get(key)),
+            expected=_yuan(replayed.get(key)),
+        )
+        for key in sorted(set(kept) | set(replayed))
+        if kept.get(key) != replayed.get(key)
+    ]
+
+
+def restore_closed_lots(connection: Connection, tenant: str) -> int:
+    """The closed stakes' lots that a release before migration 0034 deleted, rebuilt by
+    replaying the tenant's log, so that a refund of one of their orders charges what the
+    replay charges (docs/deploy.md); the lots kept stay as they are. How many were
+    written; none where the log does not replay (the audit says why)."""
+    try:
+        run = _replayed(connection, tenant)
+    except ReplayError:
+        return 0
+    kept = closed_lot_rows(connection, tenant)
+    missing: dict[str, list[tuple[str, str, int]]] = {}
+    for (pool, member, cause), fen in closed_payouts(memory_pools(run.state)).items():
+        if (pool, member, cause) not in kept:
+            missing.setdefault(pool, []).append((member, cause, fen))
+    for pool, lots in missing.items():
+        keep_closed_lots(connection, tenant, pool, lots)
+    return sum(len(lots) for lots in missing.values())
+
+
+def closed_payouts(pools: dict[str, PoolState]) -> dict[tuple[str, str, str], int]:
+    """What the points of every closed stake's lot were paid in memory, by (pool, member,
+    cause)."""
+    found: dict[tuple[str, str, str], int] = {}
+    for pool_id, pool in pools.items():
+        book = pool.positions
+        assert isinstance(book, MemoryPositions)
+        found |= {(pool_id, member, cause): fen for member, cause, fen in book.closed_payouts()}
+    return found
+
+
+def _yuan(fen: int | None) -> str:
+    return "none" if fen is None else format_amount(fen, "CNY")
 
 
 def _claim_differences(connection: Connection, tenant: str, replayed: ModeBook) -> list[Difference]:

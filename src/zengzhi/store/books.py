@@ -87,6 +87,16 @@ def lot_rows(connection: Connection, tenant: str) -> dict[tuple[str, str], list[
     return found
 
 
+def closed_lot_rows(connection: Connection, tenant: str) -> dict[tuple[str, str, str], int]:
+    """What the points of every closed stake's lot were paid, by (pool, member, cause)."""
+    c = t.closed_lots.c
+    statement = select(c.pool_id, c.member_id, c.cause, c.sold_payout).where(of_tenant(c, tenant))
+    return {
+        (row.pool_id, row.member_id, row.cause): int(row.sold_payout)
+        for row in connection.execute(statement)
+    }
+
+
 def counts(connection: Connection, tenant: str) -> tuple[int, int]:
     """How many entries the journal holds, and how many events the log."""
 

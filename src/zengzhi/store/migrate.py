@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, String
+from sqlalchemy import Connection, Engine, String
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -20,12 +21,16 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(engine: Engine) -> None:
-    """Run every migration the database has not had yet."""
+def upgrade(engine: Engine, then: Callable[[Connection, str | None], None] | None = None) -> None:
+    """Run every migration the database has not had yet; then `then` (the connection, and
+    the revision the database was at: None, new), in the same transaction."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
+        before = MigrationContext.configure(connection).get_current_revision()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        if then is not None:
+            then(connection, before)
 
 
 def compare_type(

@@ -7,8 +7,9 @@ until a statement reads positions (store/pending.py): the exit search is a query
 
 A position's lots are rows of `position_lots` (`SqlLots`), read only as a sale or a
 reversal needs them and written with the position's other held writes: a mint inserts
-one, a sale updates the oldest it sells from, a reversal deletes its own order's. None
-is read or written for the position's other lots, however many it has.
+one, a sale updates the oldest it sells from, a reversal empties its own order's. None
+is read or written for the position's other lots, however many it has. A position that
+closes moves its lots to `closed_lots`, for a reversal of one of its orders later.
 """
 
 from __future__ import annotations
@@ -130,6 +131,29 @@ _HELD = (
 )
 _BY_CAUSE = select(*_LOT).where(*_OF_POSITION, _l.cause == bindparam("cause")).order_by(_l.seq)
 _ALL_LOTS = select(*_LOT).where(*_OF_POSITION).order_by(_l.seq)
+_c = t.closed_lots.c
+_CLOSED_PAYOUT = select(_c.sold_payout).where(
+    of_tenant(_c, bindparam("tenant")),
+    _c.pool_id == bindparam("pool"),
+    _c.member_id == bindparam("member"),
+    _c.cause == bindparam("cause"),
+)
+_CLOSE_LOTS = insert(t.closed_lots)
+
+
+def keep_closed_lots(
+    connection: Connection, tenant: str, pool: str, lots: Iterable[tuple[str, str, int]]
+) -> None:
+    """A closed stake's lots, each (member, cause, what its points were paid)."""
+    rows = [
+        {"tenant_id": tenant, "pool_id": pool, "member_id": member}
+        | {"cause": cause, "sold_payout": fen}
+        for member, cause, fen in lots
+    ]
+    if rows:
+        connection.execute(_CLOSE_LOTS, rows)
+
+
 FIRST_READ = 4  # lots a sale reads at first; each further read four times more
 
 
@@ -175,8 +199,9 @@ class SqlLots:
         return lot
 
     def __iter__(self) -> Iterator[Lot]:
-        """Every lot, oldest first: the audit's and the checks' read, and a reversal's of
-        an order whose stake closed since (what the stake after it was paid)."""
+        """Every lot, oldest first: the checks' read, a closing stake's (its lots move to
+        `closed_lots`), and a reversal's of an order whose stake closed before closed
+        stakes' lots were kept (what the stake after it was paid)."""
         return iter([self._lot(row) for row in self._read(_ALL_LOTS, {})])
 
     def _held(self, seqs: list[int]) -> Iterable[Lot]:
@@ -491,11 +516,21 @@ class SqlPositions:
         self._new.discard(position.member)
         self._write(position.member, values, new)
 
+    def closed_payout(self, member: str, cause: str) -> int | None:
+        found = self._connection.execute(
+            _CLOSED_PAYOUT,
+            {"tenant": self._tenant, "pool": self._pool, "member": member, "cause": cause},
+        ).scalar()
+        return None if found is None else int(found)
+
     def close(self, position: Position) -> None:
-        """The stake ends; its row stays, closed, with the member's history in the pool."""
+        """The stake ends; its row stays, closed, with the member's history in the pool;
+        its lots move to `closed_lots` (a later stake's start anew)."""
         member = position.member
         self._loaded[member] = None
-        if position.lots is not None:  # its lots go with it (a later stake starts anew)
+        if position.lots is not None:
+            closed = [(member, lot.cause, lot.sold_payout) for lot in position.lots]
+            keep_closed_lots(self._connection, self._tenant, self._pool, closed)
             if self._pending is not None:
                 self._pending.drop_lots(self._pool, member)
             else:

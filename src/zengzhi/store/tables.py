@@ -410,8 +410,9 @@ positions = Table(
 # An open position's points by what minted them (rules/pool.py Position.lots), one row a
 # mint, oldest first by `seq`: a mint inserts one, a sale reads the oldest still holding
 # points (the partial index) as far as it sells and updates those, a reversal reads and
-# deletes its own order's by `cause`; a position that closes deletes its own. Sold-out
-# lots stay while the position is open: a reversal charges their sale back.
+# empties its own order's by `cause`; a position that closes moves its own to
+# `closed_lots`. Sold-out lots stay while the position is open: a reversal charges their
+# sale back.
 position_lots = Table(
     "position_lots",
     metadata,
@@ -434,6 +435,21 @@ position_lots = Table(
         postgresql_where=text("held > 0"),
         sqlite_where=text("held > 0"),
     ),
+)
+
+# The lots of a stake that closed (an exit, or a reversal that left it nothing), each
+# with what its points were paid, their share of the exit included: the bound of a
+# reversal of its order after the close (rules/pool.py `reverse_mint`). Written once, as
+# the stake closes (a cause mints once for a member in a pool); read by a reversal.
+closed_lots = Table(
+    "closed_lots",
+    metadata,
+    _tenant(),
+    Column("pool_id", Id, nullable=False),
+    Column("member_id", Id, nullable=False),
+    Column("cause", Id, nullable=False),
+    Column("sold_payout", BigInteger, nullable=False),  # fen: sales and the exit's share
+    PrimaryKeyConstraint("tenant_id", "pool_id", "member_id", "cause"),
 )
 
 balances = Table(

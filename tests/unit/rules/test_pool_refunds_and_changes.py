@@ -272,6 +272,72 @@ def test_the_next_stake_s_sales_stay_its_own_with_one_of_its_orders_reversed() -
         assert tenant.balance("member:m1:wallet") == 0
 
 
+def _exits(tenant: Tenant, member: str) -> list[str]:
+    return [
+        e.params["payout"]
+        for e in tenant.journal
+        if e.kind == "exit" and e.params["member"] == member
+    ]
+
+
+def _charged(tenant: Tenant, order: str) -> str:
+    [one] = [e for e in tenant.apply(ReverseOrder(f"r{order}", order)) if e.kind == "reversal"]
+    return moved(one, "member:m1:wallet")
+
+
+def test_a_refund_after_an_exit_charges_the_order_s_share_of_it() -> None:
+    """m1's o1 (210 points) and o2 (147) are forced out together, paid 1,920.00. The
+    reversal of o1 charged it all, what the pool had paid m1 since o1, and o2's then
+    nothing (m1 owed no more than it was ever paid): o2's points' share of the exit was
+    o1's charge (the last notes' "not done"). Each is charged its points' share: o1
+    1,129.41 (210 of the 357 points, rounded down), o2 the rest, 790.59."""
+    tenant = Tenant(main=PoolParams(exit_multiple=Ratio("1.2")))
+    tenant.order("m1", "1000.00", "300.00", order_id="o1")
+    tenant.order("m1", "1000.00", "300.00", order_id="o2")
+    tenant.order("m2", "1000.00", "300.00")
+    tenant.apply(Subsidy("x1", "main", fen("3000.00")))
+    assert _exits(tenant, "m1") == ["1920.00"]
+    assert [_charged(tenant, "o1"), _charged(tenant, "o2")] == ["-1129.41", "-790.59"]
+    assert tenant.balance("member:m1:wallet") == 0 and tenant.balance("member:m1:debt") == 0
+
+
+def test_a_refund_after_an_exit_charges_nothing_of_what_other_orders_points_were_paid() -> None:
+    """m1 sells o1's 210 points (paid 313.72) and is forced out with o2's 147 (paid
+    1,606.28). The reversal of o1 after the exit charged 1,920.00, all the pool had paid
+    m1 since o1. It charges what o1's points were paid, 313.72: the exit paid for o2's.
+    o2's charges the exit, 1,606.28. Either order gives the same."""
+    for first, then in (("o1", "o2"), ("o2", "o1")):
+        tenant = Tenant(main=PoolParams(exit_multiple=Ratio("1.2")))
+        tenant.order("m1", "1000.00", "300.00", order_id="o1")
+        tenant.order("m1", "1000.00", "300.00", order_id="o2")
+        tenant.order("m2", "1000.00", "300.00")
+        [sale] = [e for e in tenant.apply(Sell("s1", "m1", "main", 2_100_000))]
+        assert sale.params["payout"] == "313.72"
+        tenant.apply(Subsidy("x1", "main", fen("3000.00")))
+        assert _exits(tenant, "m1") == ["1606.28"]
+        charged = {first: _charged(tenant, first), then: _charged(tenant, then)}
+        assert charged == {"o1": "-313.72", "o2": "-1606.28"}, first
+        assert tenant.balance("member:m1:wallet") == 0
+
+
+def test_a_refund_charges_nothing_of_the_stakes_opened_and_closed_after_its_own() -> None:
+    """o1's stake is forced out (960.00); o2 opens a second, forced out too, and o3 a
+    third, forced out at once (960.00 each). The reversal of o1 was bounded by all the
+    pool paid m1 since o1, 2,880.00, and charged what o1's points were worth at the
+    reversal's price, up to that. It charges o1's stake's exit, 960.00."""
+    tenant = Tenant(main=PoolParams(exit_multiple=Ratio("1.2")))
+    tenant.order("m1", "1000.00", "300.00", order_id="o1")
+    tenant.order("m2", "1000.00", "300.00")
+    tenant.apply(Subsidy("x1", "main", fen("3000.00")))
+    tenant.order("m1", "1000.00", "300.00", order_id="o2")
+    tenant.order("m3", "1000.00", "300.00")
+    tenant.apply(Subsidy("x2", "main", fen("30000.00")))
+    tenant.order("m1", "1000.00", "300.00", order_id="o3")
+    assert _exits(tenant, "m1") == ["960.00", "960.00", "960.00"]
+    assert _charged(tenant, "o1") == "-960.00"
+    assert tenant.balance("member:m1:wallet") == fen("1920.00")  # o2's and o3's, kept
+
+
 def _line(amount: str, contribution: str) -> OrderLine:
     fen_amount, fen_contribution = fen(amount), fen(contribution)
     return OrderLine(fen_amount, fen_contribution, "main", platform=fen_amount - fen_contribution)
