@@ -131,7 +131,7 @@ class Position:
     # exit all of them, each lot its share of the payout; a reversal burns
     # only what its own order minted and is still held, and takes the sale of the rest out
     # of `realized` as far as it charges it back. A list in memory (`LotList`), rows in
-    # the service (store/pools.py `SqlLots`); they outlive the stake (`closed_lot`), for a
+    # the service (store/pools.py `SqlLots`); they outlive the stake (`closed_payout`), for a
     # reversal after it closed. None: a position opened before lots were kept, whose
     # reversals burn any points held (docs/model.md)
     lots: Lots | None = None

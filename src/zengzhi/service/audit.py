@@ -232,8 +232,8 @@ def check_replay(connection: Connection, tenant: str) -> list[Difference]:
 def _closed_lot_differences(
     connection: Connection, tenant: str, pools: dict[str, PoolState]
 ) -> list[Difference]:
-    """What each closed stake's lot was paid, as kept and as the replay closed it. A
-    stake closed before migration 0034 kept none (docs/deploy.md)."""
+    """What each closed stake's lot was paid, as kept and as the replay closed it (the
+    upgrade to 0034 rebuilt those an earlier release deleted: service/schema.py)."""
     kept = closed_lot_rows(connection, tenant)
     replayed = closed_payouts(pools)
     return [
@@ -247,15 +247,15 @@ def _closed_lot_differences(
     ]
 
 
-def restore_closed_lots(connection: Connection, tenant: str) -> int:
+def restore_closed_lots(connection: Connection, tenant: str) -> None:
     """The closed stakes' lots that a release before migration 0034 deleted, rebuilt by
     replaying the tenant's log, so that a refund of one of their orders charges what the
-    replay charges (docs/deploy.md); the lots kept stay as they are. How many were
-    written; none where the log does not replay (the audit says why)."""
+    replay charges (docs/deploy.md); the lots kept stay as they are. None where the log
+    does not replay (the audit says why)."""
     try:
         run = _replayed(connection, tenant)
     except ReplayError:
-        return 0
+        return
     kept = closed_lot_rows(connection, tenant)
     missing: dict[str, list[tuple[str, str, int]]] = {}
     for (pool, member, cause), fen in closed_payouts(memory_pools(run.state)).items():
@@ -263,7 +263,6 @@ def restore_closed_lots(connection: Connection, tenant: str) -> int:
             missing.setdefault(pool, []).append((member, cause, fen))
     for pool, lots in missing.items():
         keep_closed_lots(connection, tenant, pool, lots)
-    return sum(len(lots) for lots in missing.values())
 
 
 def closed_payouts(pools: dict[str, PoolState]) -> dict[tuple[str, str, str], int]:

@@ -6,9 +6,11 @@ charge by what the pool had paid the member since the order: other orders' sales
 the whole exit, not the order's share of them (docs/model.md, "The reversal's bound is
 the order's own"). A closing stake's lots move here, each with its share of the exit.
 
-Stakes closed before this revision kept nothing: a reversal of their orders keeps the
-earlier bound, and `audit --replay` reports their lots as kept nowhere
-(docs/deploy.md, "Upgrades").
+Stakes closed before this revision kept nothing. The table is made empty here; `zengzhi
+db upgrade` then fills it, in the same transaction, from each tenant's event log
+(service/schema.py: a replay needs the engine, which a migration does not import).
+Where a log does not replay, a reversal of those stakes' orders keeps the earlier bound
+(docs/deploy.md).
 
 Revision ID: 0034
 Revises: 0033
