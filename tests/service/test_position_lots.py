@@ -316,6 +316,21 @@ def test_a_refund_of_an_order_whose_stake_closed_takes_nothing_of_the_next_stake
         assert check_replay(connection, owner.tenant) == []
 
 
+def _sold_then_forced_out(context: Context) -> Principal:
+    """m1's o1 (210 points) and o2 (147), m2's o9; m1 sells o1's 210 points (paid
+    313.72) and is forced out with o2's (paid 1,606.28) by a subsidy."""
+    owner = _owner(context, exit_multiple="1.2")
+    asked = [
+        NewOrder(id=order, member=member, amount="1000.00", contribution="300.00")
+        for order, member in (("o1", "m1"), ("o2", "m1"), ("o9", "m2"))
+    ]
+    orders.create_orders(context, owner, OrderBatch(orders=asked, pay=True))
+    members.sell(context, owner, "m1", SellRequest(id="s1", points="210"))
+    assert wallets.wallet(context, owner, "m1").balance == "313.72"
+    pools.subsidize(context, owner, "main", SubsidyRequest(id="x1", amount="3000.00"))
+    return owner
+
+
 def test_a_refund_after_an_exit_charges_what_its_order_s_points_were_paid(
     context: Context,
 ) -> None:
@@ -325,17 +340,8 @@ def test_a_refund_after_an_exit_charges_what_its_order_s_points_were_paid(
     exit, in either order, as the replay does; a closed lot kept otherwise than
     replayed is a difference."""
     for first, then in (("o1", "o2"), ("o2", "o1")):
-        owner = _owner(context, exit_multiple="1.2")
-
-        asked = [
-            NewOrder(id=order, member=member, amount="1000.00", contribution="300.00")
-            for order, member in (("o1", "m1"), ("o2", "m1"), ("o9", "m2"))
-        ]
-        orders.create_orders(context, owner, OrderBatch(orders=asked, pay=True))
-        members.sell(context, owner, "m1", SellRequest(id="s1", points="210"))
-        assert wallets.wallet(context, owner, "m1").balance == "313.72"
-        pools.subsidize(context, owner, "main", SubsidyRequest(id="x1", amount="3000.00"))
-        assert wallets.wallet(context, owner, "m1").balance == "1920.00"  # forced out
+        owner = _sold_then_forced_out(context)
+        assert wallets.wallet(context, owner, "m1").balance == "1920.00"  # 313.72 + 1,606.28
         charged = {}
         for order in (first, then):
             before = Yuan(wallets.wallet(context, owner, "m1").balance).minor
@@ -367,14 +373,7 @@ def test_the_upgrade_to_0034_rebuilds_the_closed_lots_an_earlier_release_deleted
     rebuilds them, charged 313.72, and `audit --replay` reported the money apart (the
     attacker's find). The upgrade rebuilds them from the log, in its transaction: the
     refund charges 313.72 and the books replay."""
-    owner = _owner(context, exit_multiple="1.2")
-    asked = [
-        NewOrder(id=order, member=member, amount="1000.00", contribution="300.00")
-        for order, member in (("o1", "m1"), ("o2", "m1"), ("o9", "m2"))
-    ]
-    orders.create_orders(context, owner, OrderBatch(orders=asked, pay=True))
-    members.sell(context, owner, "m1", SellRequest(id="s1", points="210"))
-    pools.subsidize(context, owner, "main", SubsidyRequest(id="x1", amount="3000.00"))
+    owner = _sold_then_forced_out(context)
     _migrate(context, "0033", command.downgrade)  # the table, and what it kept, gone
     upgrade_database(context)
     orders.reverse(context, owner, "o1")
