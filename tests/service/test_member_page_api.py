@@ -41,6 +41,8 @@ def test_who_may_issue_page_tokens(api: Api) -> None:
     for role in ("support", "operator", "finance", "viewer"):
         response = api.post("/v1/members/m1/page-token", token=api.as_role(role))
         assert response.status_code == 403, role
+        # why, as support (who may edit members) would ask: not "may not sell"
+        assert response.json()["message"].startswith("a member page token lets its holder")
     missing = api.post("/v1/members/nobody/page-token")
     assert missing.status_code == 404 and missing.json()["field"] == "member"
     short = api.post("/v1/members/m1/page-token", {"minutes": 0})

@@ -95,6 +95,14 @@ class PageToken(BaseModel):
     url: str | None = None  # the same, absolute, as the API answers it
 
 
+# who may issue a member page token: whoever may do, through the API, all its holder may
+PAGE_TOKEN = (Permission.MEMBERS, Permission.SELL, Permission.WITHDRAW)
+PAGE_TOKEN_WHY = (
+    "a member page token lets its holder sell and withdraw for the member: it is issued"
+    " by a role that may (the owner, the integrator's key)"
+)
+
+
 def issue_page_token(
     context: Context, principal: Principal, member: str, request: PageTokenRequest
 ) -> PageToken:
@@ -103,8 +111,8 @@ def issue_page_token(
     not, so they cannot issue one either. Its session is kept (revocable) and its issue
     is in the audit log. The link carries the token after `#`, which no browser sends to
     a server: it is in no access log, and the page posts it (see web/member.py)."""
-    for needed in (Permission.MEMBERS, Permission.SELL, Permission.WITHDRAW):
-        principal.require(needed)
+    for needed in PAGE_TOKEN:
+        principal.require(needed, why=PAGE_TOKEN_WHY)
     session = new_session_id()
     now = context.clock()
 

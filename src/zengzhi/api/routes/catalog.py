@@ -8,15 +8,16 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from zengzhi.api.routing import StrictJSONRoute
-from zengzhi.deps import After, ContextDep, Limit, PathId, PrincipalDep
+from zengzhi.deps import After, ContextDep, Limit, PathId, PrincipalDep, needs
 from zengzhi.service import catalog, modes
+from zengzhi.service.auth import Permission
 from zengzhi.service.catalog import ProductIn, ProductView, StoreIn, StoreView, ZoneIn, ZoneView
 from zengzhi.service.modes import IncomeRequest
 
 router = APIRouter(prefix="/v1", tags=["catalogue"], route_class=StrictJSONRoute)
 
 
-@router.put("/zones/{zone_id}", response_model=ZoneView)
+@router.put("/zones/{zone_id}", response_model=ZoneView, dependencies=[needs(Permission.CONFIGURE)])
 def put_zone(
     context: ContextDep, principal: PrincipalDep, zone_id: PathId, body: ZoneIn
 ) -> BaseModel:
@@ -35,7 +36,7 @@ def list_zones(
     return catalog.list_items(context, principal, "zone", limit, after)
 
 
-@router.post("/zones/{zone_id}/income", tags=["modes"])
+@router.post("/zones/{zone_id}/income", tags=["modes"], dependencies=[needs(Permission.SUBSIDIZE)])
 def record_income(
     context: ContextDep, principal: PrincipalDep, zone_id: PathId, body: IncomeRequest
 ) -> dict[str, Any]:
@@ -44,7 +45,9 @@ def record_income(
     return modes.record_income(context, principal, zone_id, body)
 
 
-@router.put("/products/{product_id}", response_model=ProductView)
+@router.put(
+    "/products/{product_id}", response_model=ProductView, dependencies=[needs(Permission.CONFIGURE)]
+)
 def put_product(
     context: ContextDep, principal: PrincipalDep, product_id: PathId, body: ProductIn
 ) -> BaseModel:
@@ -64,7 +67,9 @@ def list_products(
     return catalog.list_items(context, principal, "product", limit, after)
 
 
-@router.put("/stores/{store_id}", response_model=StoreView)
+@router.put(
+    "/stores/{store_id}", response_model=StoreView, dependencies=[needs(Permission.CONFIGURE)]
+)
 def put_store(
     context: ContextDep, principal: PrincipalDep, store_id: PathId, body: StoreIn
 ) -> BaseModel:

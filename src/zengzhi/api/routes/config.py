@@ -8,10 +8,11 @@ from fastapi import APIRouter, Response
 
 from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.core.lifecycles import RunStatus
-from zengzhi.deps import ContextDep, LanguageDep, PrincipalDep
+from zengzhi.deps import ContextDep, LanguageDep, PrincipalDep, needs
 from zengzhi.engine.backtest import Backtest
 from zengzhi.i18n import translate_message
 from zengzhi.service import config, dry_runs
+from zengzhi.service.auth import Permission
 from zengzhi.service.config import BacktestRequest, LintReport, Proposal
 from zengzhi.service.dry_runs import DryRunView
 
@@ -65,7 +66,7 @@ def lint_proposal(
     return _lint_in(language, config.lint_proposal(context, principal, body))
 
 
-@router.post("/backtest", response_model=Backtest)
+@router.post("/backtest", response_model=Backtest, dependencies=[needs(Permission.CONFIGURE)])
 def backtest(
     context: ContextDep, principal: PrincipalDep, body: BacktestRequest, language: LanguageDep
 ) -> Backtest:
@@ -75,7 +76,12 @@ def backtest(
     return _backtest_in(language, config.run_backtest(context, principal, body))
 
 
-@router.post("/dry-runs", response_model=DryRunView, status_code=202)
+@router.post(
+    "/dry-runs",
+    response_model=DryRunView,
+    status_code=202,
+    dependencies=[needs(Permission.CONFIGURE)],
+)
 def start_dry_run(
     context: ContextDep,
     principal: PrincipalDep,
@@ -95,7 +101,9 @@ def start_dry_run(
     return _dry_run_in(language, dry_runs.get(context, principal, run_id))
 
 
-@router.get("/dry-runs/{run_id}", response_model=DryRunView)
+@router.get(
+    "/dry-runs/{run_id}", response_model=DryRunView, dependencies=[needs(Permission.CONFIGURE)]
+)
 def get_dry_run(
     context: ContextDep, principal: PrincipalDep, run_id: str, language: LanguageDep
 ) -> DryRunView:

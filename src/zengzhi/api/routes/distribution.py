@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from zengzhi.api.routing import StrictJSONRoute
-from zengzhi.deps import ContextDep, Limit, PrincipalDep
+from zengzhi.deps import ContextDep, Limit, PrincipalDep, needs
 from zengzhi.engine.config import DistributionConfig
 from zengzhi.service import distribution
+from zengzhi.service.auth import Permission
 from zengzhi.service.distribution import AgentView, Conversion, Converted, NewAgent
 
 router = APIRouter(prefix="/v1", tags=["distribution"], route_class=StrictJSONRoute)
@@ -19,7 +20,9 @@ def get_settings(context: ContextDep, principal: PrincipalDep) -> DistributionCo
     return distribution.get_settings(context, principal)
 
 
-@router.put("/distribution", response_model=DistributionConfig)
+@router.put(
+    "/distribution", response_model=DistributionConfig, dependencies=[needs(Permission.CONFIGURE)]
+)
 def put_settings(
     context: ContextDep, principal: PrincipalDep, body: DistributionConfig
 ) -> DistributionConfig:
@@ -28,7 +31,9 @@ def put_settings(
     return distribution.put_settings(context, principal, body)
 
 
-@router.post("/agents", status_code=201, response_model=AgentView)
+@router.post(
+    "/agents", status_code=201, response_model=AgentView, dependencies=[needs(Permission.AGENTS)]
+)
 def grant_agent(context: ContextDep, principal: PrincipalDep, body: NewAgent) -> AgentView:
     """Record the sale of a region's agent rights (one agent a region and level)."""
     return distribution.grant_agent(context, principal, body)
@@ -41,7 +46,11 @@ def list_agents(
     return distribution.list_agents(context, principal, limit)
 
 
-@router.post("/contribution/conversions", response_model=list[Converted])
+@router.post(
+    "/contribution/conversions",
+    response_model=list[Converted],
+    dependencies=[needs(Permission.SUBSIDIZE)],
+)
 def convert_contributions(
     context: ContextDep, principal: PrincipalDep, body: Conversion
 ) -> list[Converted]:

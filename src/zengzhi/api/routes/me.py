@@ -10,9 +10,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from zengzhi.api.routing import StrictJSONRoute
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.deps import Before, ContextDep, Limit, PathId, PrincipalDep, in_thread
+from zengzhi.deps import Before, ContextDep, Limit, PathId, PrincipalDep, in_thread, needs
 from zengzhi.service import member_access
+from zengzhi.service.auth import Permission
 from zengzhi.service.member_access import (
+    PAGE_TOKEN,
+    PAGE_TOKEN_WHY,
     Member,
     MemberWithdrawalRequest,
     PageToken,
@@ -48,7 +51,12 @@ async def get_member(
 MemberDep = Annotated[Member, Depends(get_member)]
 
 
-@tokens.post("/{member_id}/page-token", status_code=201, response_model=PageToken)
+@tokens.post(
+    "/{member_id}/page-token",
+    status_code=201,
+    response_model=PageToken,
+    dependencies=[needs(*PAGE_TOKEN, why=PAGE_TOKEN_WHY)],
+)
 def page_token(
     context: ContextDep,
     principal: PrincipalDep,
@@ -63,7 +71,11 @@ def page_token(
     return issued.model_copy(update={"url": str(request.base_url).rstrip("/") + issued.path})
 
 
-@tokens.delete("/{member_id}/page-tokens", response_model=RevokedTokens)
+@tokens.delete(
+    "/{member_id}/page-tokens",
+    response_model=RevokedTokens,
+    dependencies=[needs(Permission.MEMBERS)],
+)
 def revoke_page_tokens(
     context: ContextDep, principal: PrincipalDep, member_id: PathId
 ) -> RevokedTokens:

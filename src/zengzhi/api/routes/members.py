@@ -7,8 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from zengzhi.api.routing import StrictJSONRoute
-from zengzhi.deps import After, Before, ContextDep, Limit, PathId, PrincipalDep, Search
+from zengzhi.deps import After, Before, ContextDep, Limit, PathId, PrincipalDep, Search, needs
 from zengzhi.service import distribution, members, modes, wallets
+from zengzhi.service.auth import Permission
 from zengzhi.service.members import (
     Binding,
     MemberChange,
@@ -26,7 +27,9 @@ from zengzhi.service.wallets import WithdrawalRequest
 router = APIRouter(prefix="/v1/members", tags=["members"], route_class=StrictJSONRoute)
 
 
-@router.post("", status_code=201, response_model=MemberView)
+@router.post(
+    "", status_code=201, response_model=MemberView, dependencies=[needs(Permission.MEMBERS)]
+)
 def create_member(context: ContextDep, principal: PrincipalDep, body: NewMember) -> MemberView:
     return members.create_member(context, principal, body)
 
@@ -47,14 +50,19 @@ def get_member(context: ContextDep, principal: PrincipalDep, member_id: PathId) 
     return members.get_member(context, principal, member_id)
 
 
-@router.patch("/{member_id}", response_model=MemberView)
+@router.patch("/{member_id}", response_model=MemberView, dependencies=[needs(Permission.MEMBERS)])
 def change_member(
     context: ContextDep, principal: PrincipalDep, member_id: PathId, body: MemberChange
 ) -> MemberView:
     return members.change_member(context, principal, member_id, body)
 
 
-@router.post("/{member_id}/bind", response_model=MemberView, tags=["distribution"])
+@router.post(
+    "/{member_id}/bind",
+    response_model=MemberView,
+    tags=["distribution"],
+    dependencies=[needs(Permission.MEMBERS)],
+)
 def bind(
     context: ContextDep, principal: PrincipalDep, member_id: PathId, body: Binding
 ) -> MemberView:
@@ -63,7 +71,12 @@ def bind(
     return members.bind(context, principal, member_id, body)
 
 
-@router.put("/{member_id}/referrer", response_model=MemberView, tags=["distribution"])
+@router.put(
+    "/{member_id}/referrer",
+    response_model=MemberView,
+    tags=["distribution"],
+    dependencies=[needs(Permission.REASSIGN)],
+)
 def reassign(
     context: ContextDep, principal: PrincipalDep, member_id: PathId, body: Reassignment
 ) -> MemberView:
@@ -71,7 +84,12 @@ def reassign(
     return members.reassign(context, principal, member_id, body)
 
 
-@router.put("/{member_id}/referees/referrer", response_model=RefereesMoved, tags=["distribution"])
+@router.put(
+    "/{member_id}/referees/referrer",
+    response_model=RefereesMoved,
+    tags=["distribution"],
+    dependencies=[needs(Permission.REASSIGN)],
+)
 def reassign_referees(
     context: ContextDep, principal: PrincipalDep, member_id: PathId, body: Reassignment
 ) -> RefereesMoved:
@@ -111,7 +129,7 @@ def positions(
     return members.member_positions(context, principal, member_id)
 
 
-@router.post("/{member_id}/sell", tags=["points"])
+@router.post("/{member_id}/sell", tags=["points"], dependencies=[needs(Permission.SELL)])
 def sell(
     context: ContextDep, principal: PrincipalDep, member_id: PathId, body: SellRequest
 ) -> dict[str, Any]:
@@ -119,7 +137,7 @@ def sell(
     return members.sell(context, principal, member_id, body)
 
 
-@router.post("/{member_id}/tasks", tags=["modes"])
+@router.post("/{member_id}/tasks", tags=["modes"], dependencies=[needs(Permission.ORDERS)])
 def complete_task(
     context: ContextDep, principal: PrincipalDep, member_id: PathId, body: TaskDone
 ) -> dict[str, Any]:
@@ -153,7 +171,12 @@ def wallet_history(
     return wallets.wallet_history(context, principal, member_id, limit, before)
 
 
-@router.post("/{member_id}/withdrawals", status_code=201, tags=["wallets"])
+@router.post(
+    "/{member_id}/withdrawals",
+    status_code=201,
+    tags=["wallets"],
+    dependencies=[needs(Permission.WITHDRAW)],
+)
 def request_withdrawal(
     context: ContextDep,
     principal: PrincipalDep,

@@ -17,10 +17,12 @@ from zengzhi.deps import (
     OrderStatusFilter,
     PathId,
     PrincipalDep,
+    needs,
 )
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.i18n import translate_message
 from zengzhi.service import orders, payments
+from zengzhi.service.auth import Permission
 from zengzhi.service.orders import BatchItem, NewOrder, OrderBatch
 from zengzhi.service.payments import OwedBackReturn, OwedBackReturned
 from zengzhi.service.queries.orders import OrderView
@@ -28,7 +30,7 @@ from zengzhi.service.queries.orders import OrderView
 router = APIRouter(prefix="/v1/orders", tags=["orders"], route_class=StrictJSONRoute)
 
 
-@router.post("", status_code=201, response_model=OrderView)
+@router.post("", status_code=201, response_model=OrderView, dependencies=[needs(Permission.ORDERS)])
 def create_order(
     context: ContextDep, principal: PrincipalDep, body: NewOrder, response: Response
 ) -> OrderView:
@@ -41,7 +43,7 @@ def create_order(
     return view
 
 
-@router.post("/batch", response_model=list[BatchItem])
+@router.post("/batch", response_model=list[BatchItem], dependencies=[needs(Permission.ORDERS)])
 def create_orders(
     context: ContextDep, principal: PrincipalDep, body: OrderBatch, language: LanguageDep
 ) -> list[BatchItem]:
@@ -71,36 +73,48 @@ def get_order(context: ContextDep, principal: PrincipalDep, order_id: PathId) ->
     return orders.get_order(context, principal, order_id)
 
 
-@router.post("/{order_id}/pay", response_model=OrderView)
+@router.post("/{order_id}/pay", response_model=OrderView, dependencies=[needs(Permission.ORDERS)])
 def pay(context: ContextDep, principal: PrincipalDep, order_id: PathId) -> OrderView:
     """Paid; it completes when the return window passes (at once when it is 0)."""
     return orders.pay(context, principal, order_id)
 
 
-@router.post("/{order_id}/complete", response_model=OrderView)
+@router.post(
+    "/{order_id}/complete", response_model=OrderView, dependencies=[needs(Permission.ORDERS)]
+)
 def complete(context: ContextDep, principal: PrincipalDep, order_id: PathId) -> OrderView:
     """The buyer confirmed receipt: points are minted now."""
     return orders.complete(context, principal, order_id)
 
 
-@router.post("/{order_id}/cancel", response_model=OrderView)
+@router.post(
+    "/{order_id}/cancel", response_model=OrderView, dependencies=[needs(Permission.ORDERS)]
+)
 def cancel(context: ContextDep, principal: PrincipalDep, order_id: PathId) -> OrderView:
     return orders.cancel(context, principal, order_id)
 
 
-@router.post("/{order_id}/refund", response_model=OrderView)
+@router.post(
+    "/{order_id}/refund", response_model=OrderView, dependencies=[needs(Permission.ORDERS)]
+)
 def refund(context: ContextDep, principal: PrincipalDep, order_id: PathId) -> OrderView:
     """Refunded before completion: nothing had happened."""
     return orders.refund(context, principal, order_id)
 
 
-@router.post("/{order_id}/reverse", response_model=OrderView)
+@router.post(
+    "/{order_id}/reverse", response_model=OrderView, dependencies=[needs(Permission.ORDERS)]
+)
 def reverse(context: ContextDep, principal: PrincipalDep, order_id: PathId) -> OrderView:
     """Refunded after completion: its points are taken back (or owed)."""
     return orders.reverse(context, principal, order_id)
 
 
-@router.post("/{order_id}/owed-back/returned", response_model=OwedBackReturned)
+@router.post(
+    "/{order_id}/owed-back/returned",
+    response_model=OwedBackReturned,
+    dependencies=[needs(Permission.ORDERS)],
+)
 def owed_back_returned(
     context: ContextDep,
     principal: PrincipalDep,

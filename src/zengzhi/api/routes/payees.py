@@ -5,14 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from zengzhi.api.routing import StrictJSONRoute
-from zengzhi.deps import ContextDep, PathId, PrincipalDep
+from zengzhi.deps import ContextDep, PathId, PrincipalDep, needs
 from zengzhi.service import payees
+from zengzhi.service.auth import Permission
 from zengzhi.service.payees import PayeeIn, PayeeView
 
 router = APIRouter(prefix="/v1/members", tags=["members"], route_class=StrictJSONRoute)
 
 
-@router.put("/{member_id}/payee", response_model=PayeeView)
+@router.put(
+    "/{member_id}/payee", response_model=PayeeView, dependencies=[needs(Permission.MEMBERS)]
+)
 def set_payee(
     context: ContextDep, principal: PrincipalDep, member_id: PathId, body: PayeeIn
 ) -> PayeeView:

@@ -6,8 +6,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from zengzhi.api.routing import StrictJSONRoute
-from zengzhi.deps import ContextDep, Limit, PathId, PrincipalDep, in_thread
+from zengzhi.deps import ContextDep, Limit, PathId, PrincipalDep, in_thread, needs
 from zengzhi.service import gateway_checkout, gateway_payouts, payments
+from zengzhi.service.auth import Permission
 from zengzhi.service.gateway_checkout import CheckoutView
 from zengzhi.service.gateway_payouts import PayoutView
 from zengzhi.service.payments import (
@@ -27,7 +28,11 @@ def get_adapter(context: ContextDep, principal: PrincipalDep) -> AdapterView:
     return payments.get_adapter(context, principal)
 
 
-@router.put("/payments/adapter", response_model=AdapterView)
+@router.put(
+    "/payments/adapter",
+    response_model=AdapterView,
+    dependencies=[needs(Permission.PAYMENT_ADAPTER)],
+)
 def put_adapter(context: ContextDep, principal: PrincipalDep, body: AdapterIn) -> AdapterView:
     """`manual`, or `webhook` with the gateway's payout URL; the shared secret is in the
     answer that creates (or rotates) it, once. The owner's, signed in (a session from
@@ -35,7 +40,11 @@ def put_adapter(context: ContextDep, principal: PrincipalDep, body: AdapterIn) -
     return payments.put_adapter(context, principal, body)
 
 
-@router.post("/payments/adapter/certificates", response_model=AdapterView)
+@router.post(
+    "/payments/adapter/certificates",
+    response_model=AdapterView,
+    dependencies=[needs(Permission.PAYMENT_ADAPTER)],
+)
 def refresh_certificates(context: ContextDep, principal: PrincipalDep) -> AdapterView:
     """Fetch WeChat Pay's platform certificates and pin the new ones (a rotation). The
     owner's, signed in: an API key of any role is refused (403, field `Authorization`)."""
@@ -58,7 +67,12 @@ def list_refusals(
     return payment_reads.list_refusals(context, principal, limit)
 
 
-@router.post("/withdrawals/{withdrawal_id}/payout", response_model=WithdrawalView, tags=["wallets"])
+@router.post(
+    "/withdrawals/{withdrawal_id}/payout",
+    response_model=WithdrawalView,
+    tags=["wallets"],
+    dependencies=[needs(Permission.DECIDE_WITHDRAWALS)],
+)
 def request_payout(
     context: ContextDep, principal: PrincipalDep, withdrawal_id: PathId
 ) -> WithdrawalView:
@@ -74,7 +88,10 @@ def get_payout(context: ContextDep, principal: PrincipalDep, withdrawal_id: Path
 
 
 @router.post(
-    "/withdrawals/{withdrawal_id}/payout/reconcile", response_model=PayoutView, tags=["wallets"]
+    "/withdrawals/{withdrawal_id}/payout/reconcile",
+    response_model=PayoutView,
+    tags=["wallets"],
+    dependencies=[needs(Permission.DECIDE_WITHDRAWALS)],
 )
 def reconcile(context: ContextDep, principal: PrincipalDep, withdrawal_id: PathId) -> PayoutView:
     """Query WeChat Pay or Alipay for a payout and record what became of it."""
@@ -82,7 +99,10 @@ def reconcile(context: ContextDep, principal: PrincipalDep, withdrawal_id: PathI
 
 
 @router.post(
-    "/withdrawals/{withdrawal_id}/payout/cancel", response_model=PayoutView, tags=["wallets"]
+    "/withdrawals/{withdrawal_id}/payout/cancel",
+    response_model=PayoutView,
+    tags=["wallets"],
+    dependencies=[needs(Permission.DECIDE_WITHDRAWALS)],
 )
 def cancel_payout(
     context: ContextDep, principal: PrincipalDep, withdrawal_id: PathId
@@ -95,7 +115,12 @@ def cancel_payout(
     return gateway_payouts.cancel(context, principal, withdrawal_id)
 
 
-@router.post("/orders/{order_id}/checkout", response_model=CheckoutView, tags=["orders"])
+@router.post(
+    "/orders/{order_id}/checkout",
+    response_model=CheckoutView,
+    tags=["orders"],
+    dependencies=[needs(Permission.ORDERS)],
+)
 def checkout(context: ContextDep, principal: PrincipalDep, order_id: PathId) -> CheckoutView:
     """A QR-code payment of a created order at WeChat Pay (Native) or Alipay (当面付),
     under the order's id; the gateway's notification then pays the order."""

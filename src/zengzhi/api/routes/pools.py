@@ -8,9 +8,10 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict
 
 from zengzhi.api.routing import StrictJSONRoute
-from zengzhi.deps import Before, ContextDep, Limit, PathId, PrincipalDep
+from zengzhi.deps import Before, ContextDep, Limit, PathId, PrincipalDep, needs
 from zengzhi.engine.fields import Note
 from zengzhi.service import pools
+from zengzhi.service.auth import Permission
 from zengzhi.service.pools import ImportRequest, NewPool, PoolParamsIn, SubsidyRequest
 from zengzhi.service.queries.pools import PoolView, PricePoint, Solvency
 
@@ -23,7 +24,9 @@ class Reason(BaseModel):
     reason: Note | None = None
 
 
-@router.post("/pools", status_code=201, response_model=PoolView)
+@router.post(
+    "/pools", status_code=201, response_model=PoolView, dependencies=[needs(Permission.CONFIGURE)]
+)
 def open_pool(context: ContextDep, principal: PrincipalDep, body: NewPool) -> PoolView:
     return pools.open_pool(context, principal, body)
 
@@ -38,7 +41,9 @@ def get_pool(context: ContextDep, principal: PrincipalDep, pool_id: PathId) -> P
     return pools.get_pool(context, principal, pool_id)
 
 
-@router.patch("/pools/{pool_id}", response_model=PoolView)
+@router.patch(
+    "/pools/{pool_id}", response_model=PoolView, dependencies=[needs(Permission.CONFIGURE)]
+)
 def configure_pool(
     context: ContextDep, principal: PrincipalDep, pool_id: PathId, body: PoolParamsIn
 ) -> PoolView:
@@ -46,7 +51,9 @@ def configure_pool(
     return pools.configure_pool(context, principal, pool_id, body)
 
 
-@router.post("/pools/{pool_id}/pause", response_model=PoolView)
+@router.post(
+    "/pools/{pool_id}/pause", response_model=PoolView, dependencies=[needs(Permission.CONFIGURE)]
+)
 def pause(
     context: ContextDep, principal: PrincipalDep, pool_id: PathId, body: Reason | None = None
 ) -> PoolView:
@@ -54,21 +61,25 @@ def pause(
     return pools.pause(context, principal, pool_id, True, body.reason if body else None)
 
 
-@router.post("/pools/{pool_id}/resume", response_model=PoolView)
+@router.post(
+    "/pools/{pool_id}/resume", response_model=PoolView, dependencies=[needs(Permission.CONFIGURE)]
+)
 def resume(
     context: ContextDep, principal: PrincipalDep, pool_id: PathId, body: Reason | None = None
 ) -> PoolView:
     return pools.pause(context, principal, pool_id, False, body.reason if body else None)
 
 
-@router.post("/pools/{pool_id}/subsidies")
+@router.post("/pools/{pool_id}/subsidies", dependencies=[needs(Permission.SUBSIDIZE)])
 def subsidize(
     context: ContextDep, principal: PrincipalDep, pool_id: PathId, body: SubsidyRequest
 ) -> dict[str, Any]:
     return pools.subsidize(context, principal, pool_id, body)
 
 
-@router.post("/pools/{pool_id}/imports", status_code=201)
+@router.post(
+    "/pools/{pool_id}/imports", status_code=201, dependencies=[needs(Permission.SUBSIDIZE)]
+)
 def import_balance(
     context: ContextDep,
     principal: PrincipalDep,

@@ -12,9 +12,11 @@ from zengzhi.deps import (
     KeyId,
     PrincipalDep,
     Username,
+    needs,
     require_admin,
 )
 from zengzhi.service import sessions, tenants, users
+from zengzhi.service.auth import Permission
 from zengzhi.service.sessions import Login, Session
 from zengzhi.service.tenants import NewTenant, TenantSettings, TenantView
 from zengzhi.service.users import (
@@ -58,45 +60,81 @@ def get_tenant(context: ContextDep, principal: PrincipalDep) -> TenantView:
     return tenants.get_tenant(context, principal)
 
 
-@router.put("/tenant/settings", response_model=TenantView)
+@router.put(
+    "/tenant/settings", response_model=TenantView, dependencies=[needs(Permission.CONFIGURE)]
+)
 def put_settings(context: ContextDep, principal: PrincipalDep, body: TenantSettings) -> TenantView:
     return tenants.update_settings(context, principal, body)
 
 
-@router.post("/users", status_code=201, response_model=UserView, tags=["users"])
+@router.post(
+    "/users",
+    status_code=201,
+    response_model=UserView,
+    tags=["users"],
+    dependencies=[needs(Permission.USERS)],
+)
 def create_user(context: ContextDep, principal: PrincipalDep, body: NewUser) -> UserView:
     return users.create_user(context, principal, body)
 
 
-@router.get("/users", response_model=list[UserView], tags=["users"])
+@router.get(
+    "/users", response_model=list[UserView], tags=["users"], dependencies=[needs(Permission.USERS)]
+)
 def list_users(context: ContextDep, principal: PrincipalDep) -> list[UserView]:
     return users.list_users(context, principal)
 
 
-@router.patch("/users/{username}", response_model=ChangedUser, tags=["users"])
+@router.patch(
+    "/users/{username}",
+    response_model=ChangedUser,
+    tags=["users"],
+    dependencies=[needs(Permission.USERS)],
+)
 def change_user(
     context: ContextDep, principal: PrincipalDep, username: Username, body: UserChange
 ) -> ChangedUser:
     return users.change_user(context, principal, username, body)
 
 
-@router.delete("/users/{username}/sessions", response_model=Revoked, tags=["users"])
+@router.delete(
+    "/users/{username}/sessions",
+    response_model=Revoked,
+    tags=["users"],
+    dependencies=[needs(Permission.USERS)],
+)
 def revoke_sessions(context: ContextDep, principal: PrincipalDep, username: Username) -> Revoked:
     """End every open session of the user (a password change or disabling does too)."""
     return users.revoke_user_sessions(context, principal, username)
 
 
-@router.post("/api-keys", status_code=201, response_model=ApiKeyView, tags=["users"])
+@router.post(
+    "/api-keys",
+    status_code=201,
+    response_model=ApiKeyView,
+    tags=["users"],
+    dependencies=[needs(Permission.USERS)],
+)
 def create_api_key(context: ContextDep, principal: PrincipalDep, body: NewApiKey) -> ApiKeyView:
     """A new key; its token is in this answer only."""
     return users.create_api_key(context, principal, body)
 
 
-@router.get("/api-keys", response_model=list[ApiKeyView], tags=["users"])
+@router.get(
+    "/api-keys",
+    response_model=list[ApiKeyView],
+    tags=["users"],
+    dependencies=[needs(Permission.USERS)],
+)
 def list_api_keys(context: ContextDep, principal: PrincipalDep) -> list[ApiKeyView]:
     return users.list_api_keys(context, principal)
 
 
-@router.delete("/api-keys/{key_id}", response_model=ApiKeyView, tags=["users"])
+@router.delete(
+    "/api-keys/{key_id}",
+    response_model=ApiKeyView,
+    tags=["users"],
+    dependencies=[needs(Permission.USERS)],
+)
 def revoke_api_key(context: ContextDep, principal: PrincipalDep, key_id: KeyId) -> ApiKeyView:
     return users.revoke_api_key(context, principal, key_id)

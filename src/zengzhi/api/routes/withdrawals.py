@@ -7,9 +7,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from zengzhi.api.routing import StrictJSONRoute
-from zengzhi.deps import After, ContextDep, Limit, PathId, PrincipalDep, WithdrawalStatusFilter
+from zengzhi.deps import (
+    After,
+    ContextDep,
+    Limit,
+    PathId,
+    PrincipalDep,
+    WithdrawalStatusFilter,
+    needs,
+)
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import wallets
+from zengzhi.service.auth import Permission
 from zengzhi.service.queries.withdrawals import WithdrawalView
 from zengzhi.service.wallets import WithdrawalDecision
 
@@ -35,12 +44,20 @@ def get_withdrawal(
     return wallets.get_withdrawal(context, principal, withdrawal_id)
 
 
-@router.post("/{withdrawal_id}/approve", response_model=WithdrawalView)
+@router.post(
+    "/{withdrawal_id}/approve",
+    response_model=WithdrawalView,
+    dependencies=[needs(Permission.DECIDE_WITHDRAWALS)],
+)
 def approve(context: ContextDep, principal: PrincipalDep, withdrawal_id: PathId) -> WithdrawalView:
     return wallets.approve(context, principal, withdrawal_id)
 
 
-@router.post("/{withdrawal_id}/reject", response_model=WithdrawalView)
+@router.post(
+    "/{withdrawal_id}/reject",
+    response_model=WithdrawalView,
+    dependencies=[needs(Permission.DECIDE_WITHDRAWALS)],
+)
 def reject(
     context: ContextDep,
     principal: PrincipalDep,
@@ -52,7 +69,11 @@ def reject(
     return wallets.reject(context, principal, withdrawal_id, body)
 
 
-@router.post("/{withdrawal_id}/paid", response_model=WithdrawalView)
+@router.post(
+    "/{withdrawal_id}/paid",
+    response_model=WithdrawalView,
+    dependencies=[needs(Permission.DECIDE_WITHDRAWALS)],
+)
 def mark_paid(
     context: ContextDep, principal: PrincipalDep, withdrawal_id: PathId
 ) -> WithdrawalView:
