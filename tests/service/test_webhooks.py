@@ -178,6 +178,24 @@ def test_a_type_no_event_is_sent_as_is_refused_naming_the_nearest(api: Api) -> N
     assert sum(len(one["event_types"]) for one in kept) == len(every)
 
 
+def test_the_console_names_a_refused_type_in_chinese_as_chinese_writes_it(api: Api) -> None:
+    """The console names a refused entry of the types by its value, between Chinese
+    quotation marks, and then said "“order.created”: order.created 不是…" with an ASCII
+    colon: it chose the colon by the raw entry ('order.created'), not the one shown."""
+    csrf = sign_in(api.client, api.tenant)
+    for typed, said in (
+        ("order.created", "“order.created”：order.created 不是 zengzhi 会发送的事件类型"),
+        ("🔥", "“🔥”：须为英文小写的事件类型"),
+    ):
+        page = api.client.post(
+            "/console/webhooks",
+            data={"csrf": csrf, "url": "https://shop.example/h", "event_types": typed},
+            headers={"Accept-Language": "zh-CN"},
+        )
+        assert page.status_code == 422 and said in page.text, typed
+    assert api.ok(api.get("/v1/webhooks")) == []
+
+
 def test_a_long_type_is_refused_without_being_repeated_whole(api: Api) -> None:
     """5,000 characters pasted as a type were repeated whole in the refusal, which the
     console shows under the field: a wall of 5,000 characters. The type is said by its

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from zengzhi.core.amounts import decimal_text
 from zengzhi.core.errors import DomainError
 from zengzhi.i18n import Translator, messages
 
@@ -243,6 +244,14 @@ def test_what_was_not_found_is_named_in_chinese() -> None:
     assert english == []
 
 
+def decimal_refusal(typed: str) -> str:
+    try:
+        decimal_text(typed, "amount")
+    except DomainError as error:
+        return error.message
+    raise AssertionError(f"{typed!r} was taken as a decimal")
+
+
 def test_a_refused_value_is_quoted_as_chinese_says_it() -> None:
     """不能为负数，收到 -1 and 必须小于 1（收到 1000）: 收到 is a word-for-word "got" (收到
     reads as "received", a parcel or a payment). The value is now given as 当前值."""
@@ -256,6 +265,10 @@ def test_a_refused_value_is_quoted_as_chinese_says_it() -> None:
     # quotes (Python's repr) in a Chinese sentence a member reads
     typed = "'1e3' is not a decimal such as \"12.50\""
     assert zh.message(typed) == "请填写数字，例如 “12.50”（当前值：“1e3”）"
+    # a long value is cut after 40 characters, the "…" after its repr's quote: it read
+    # （当前值：'字字…字'…）, the ASCII quotes left because the "…" followed them
+    long = decimal_refusal("字" * 100)
+    assert zh.message(long) == f"请填写数字，例如 “12.50”（当前值：“{'字' * 40}…”）"
     said = [chinese for english, chinese in messages("zh").items() if "got {" in english]
     assert said and not [one for one in said if "收到" in one]
 

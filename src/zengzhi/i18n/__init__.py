@@ -84,17 +84,19 @@ _SLOT = re.compile(r"(¥?)\{(\d+)(?::([a-z_]+))?\}")  # ¥{0}, {0}, {0:mode_name
 _PLAIN = re.compile(r"\d+(\.\d+)?")
 # a value the English quotes as Python does ('1e3', "it's", "12.50"): in Chinese between
 # Chinese quotation marks (“1e3”), as Chinese text quotes, not ASCII ones
-_QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"", re.S)
+# a value quoted as Python's repr() quotes it, cut with "…" after it when it was long
+_QUOTED = re.compile(r"(?:'([^']*)'|\"([^\"]*)\")(…?)", re.S)
 CODE = "code"  # `{0:code}`: a value that is code the reader types (TOML's "12.50"), kept
 
 
 def chinese_quotes(value: str) -> str:
-    """`value`, if it is wholly one quoted text ('1e3', "12.50"), between “ and ”."""
+    """`value`, if it is wholly one quoted text ('1e3', "12.50", '字字…' cut long as
+    '字字'…), between “ and ”."""
     found = _QUOTED.fullmatch(value)
     if found is None:
         return value
     inner = found.group(1) if found.group(1) is not None else found.group(2)
-    return f"“{inner}”"
+    return f"“{inner}{found.group(3)}”"
 
 
 def _fill(language: str, sentence: str, values: Mapping[str, str]) -> str:
@@ -182,8 +184,9 @@ _CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 def colon_between(language: str, before: str, after: str) -> str:
     """The colon after a name (a field, a pool, a withdrawal's id) and before what is said
     of it: in Chinese the full-width "：" where Chinese text meets it on either side, as
-    every catalogued sentence writes it (`union.lock_days：不能为负数`, not `: `); else ": "."""
-    chinese = _CHINESE.match(after[:1]) or _CHINESE.match(before[-1:])
+    every catalogued sentence writes it (`union.lock_days：不能为负数`, not `: `), and after a
+    name between Chinese quotation marks (“order.created”：order.created 不是…); else ": "."""
+    chinese = _CHINESE.match(after[:1]) or _CHINESE.match(before[-1:]) or before.endswith("”")
     return "：" if language == "zh" and chinese else ": "
 
 
@@ -211,8 +214,9 @@ class Translator:
         return chinese_quotes(value) if self.language == "zh" else value
 
     def colon(self, after: str, before: str = "") -> str:
-        """The colon between a name and what is said of it (`colon_between`)."""
-        return colon_between(self.language, before, after)
+        """The colon between a name (as `quoted` shows it) and what is said of it
+        (`colon_between`)."""
+        return colon_between(self.language, self.quoted(before), after)
 
     def named(self, table: str, name: str) -> str:
         """A stored name (an audit action, a movement's kind) as the catalogue's `table`
