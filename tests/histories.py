@@ -157,6 +157,7 @@ def histories(draw: st.DrawFn, max_steps: int = 40, min_steps: int | None = None
             st.sampled_from([None, None, "广东/深圳/南山"]),  # the region its agents cover
             st.sampled_from([None, None, MEMBERS[5]]),  # the recruiter of its store
             st.booleans(),  # a product with its own union values
+            st.sampled_from([0, 0, 0, 50, 100]),  # % of the shopping points held it spends
         ),
         "sell": st.tuples(st.just("sell"), member, st.sampled_from([1, 2, 4])),  # quarters
         "subsidy": st.tuples(st.just("subsidy"), st.integers(1, 3000)),
@@ -225,6 +226,7 @@ class Holdings:
 
     wallets: dict[str, int] = field(default_factory=dict)
     points: dict[str, int] = field(default_factory=dict)
+    shopping: dict[str, int] = field(default_factory=dict)  # shopping points' units
 
 
 def event_lines(history: History, held: Holdings | None = None) -> list[dict[str, Any]]:
@@ -300,6 +302,16 @@ def _withdrawal(
     return [{"type": decided, "id": f"f{n}", "withdrawal": chosen, "at": when}]
 
 
+def _shopping_points(member: str, yuan: int, spend: int, held: Holdings | None) -> dict[str, str]:
+    """`spend` % of the member's shopping points (a guess without `held`), within the
+    zone's cap (half the price) and in whole fen: what an order in zone z pays in them."""
+    units = held.shopping.get(member, 0) if held else 1_000_000
+    points = min(units * spend // 100, yuan * 10_000 // 2) // 100 * 100
+    if points <= 0:
+        return {}
+    return {"shopping_points": f"{points // 10_000}.{points % 10_000:04d}"}
+
+
 def step_lines(
     history: History,
     n: int,
@@ -311,7 +323,7 @@ def step_lines(
     kind, *args = step
     when = at(day, n)
     if kind == "buy":
-        member, yuan, percent, zone, parts, region, recruiter, own = args
+        member, yuan, percent, zone, parts, region, recruiter, own, spend = args
         amounts = [yuan] if parts == 1 else [yuan // 2 + 1, yuan - yuan // 2 - 1]
         order_lines = []
         for amount in amounts:
@@ -328,6 +340,8 @@ def step_lines(
         placed: dict[str, Any] = {"region": region} if region else {}
         if recruiter is not None and recruiter != member:
             placed["recruiter"] = recruiter
+        if spend and zone == "z" and "shopping" in history.config["zones"]["z"]:
+            placed |= _shopping_points(member, yuan, spend, held)
         return [
             {
                 "type": "order",

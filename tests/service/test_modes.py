@@ -17,7 +17,7 @@ from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context
 from zengzhi.service.catalog import ProductIn, ZoneIn
-from zengzhi.service.jobs import tick
+from zengzhi.service.jobs import complete_due_orders, tick
 from zengzhi.service.members import NewMember
 from zengzhi.service.modes import run_days
 from zengzhi.service.orders import NewOrder
@@ -278,6 +278,38 @@ def test_shopping_points_pay_part_of_an_order(api: Api, context: Context) -> Non
             )
         ).scalar_one()
     assert merchant == 80_000 + 40_000  # its settlement of 800, and 20% of the 2000 cash
+    clean(api, context)
+
+
+def test_an_order_whose_points_a_refund_took_back_completes_paying_them_in_cash(
+    api: Api, context: Context, clock: Clock
+) -> None:
+    """o2 speaks for A's 2,000 shopping points and is paid, to complete after its return
+    window; meanwhile o1, which gave them, is refunded and takes them back. o2 was then
+    refused at every completion ('A holds 0.0000 shopping points'), paid and never
+    completed. Now it completes, its 2,000 points paid in cash (a debt: A's wallet is
+    empty), as a gift refunded after its points were spent takes their value back; o2's
+    own refund then gives that back. The books hold, and replay, at each step."""
+    shopping_points_given(api)
+    api.ok(api.put("/v1/tenant/settings", {"completion_delay_seconds": 3600}))
+    api.ok(
+        api.post(
+            "/v1/orders", {"id": "o2", "member": "A", "product": "tv", "shopping_points": "2000"}
+        )
+    )
+    assert api.ok(api.post("/v1/orders/o2/pay"))["status"] == "paid"
+    api.ok(api.post("/v1/orders/o1/reverse"))
+    assert api.ok(api.get("/v1/members/A/wallet"))["debt"] == "0.00"
+    clean(api, context)
+    clock.advance(hours=2)
+    report = complete_due_orders(context, api.tenant)
+    assert report.failed == [], report
+    assert api.ok(api.get("/v1/orders/o2"))["status"] == "completed"
+    assert api.ok(api.get("/v1/members/A/wallet"))["debt"] == "2000.00"
+    clean(api, context)
+    api.ok(api.post("/v1/orders/o2/reverse"))
+    wallet = api.ok(api.get("/v1/members/A/wallet"))
+    assert (wallet["balance"], wallet["debt"]) == ("0.00", "0.00")
     clean(api, context)
 
 

@@ -115,7 +115,8 @@ class Shop:
             run_days(self.context, self.api.tenant)
             self.day += 1
             return
-        held = self.held(step[1]) if step[0] in ("sell", "withdraw") else None
+        spends = step[0] == "buy" and step[-1] and step[4] == "z"  # shopping points
+        held = self.held(step[1]) if step[0] in ("sell", "withdraw") or spends else None
         for line in step_lines(self.history, n, step, self.day, self.sent, held):
             self.send(line)
 
@@ -127,7 +128,14 @@ class Shop:
         points = sum(
             int(one["points"].replace(".", "")) for one in positions if one["pool"] == "main"
         )
-        return Holdings({member: int(wallet.replace(".", ""))}, {member: points})
+        shopping = sum(
+            int(one["owed"].replace(".", ""))
+            for one in api.ok(api.get(f"/v1/members/{member}/modes"))
+            if one["mode"] == "shopping"
+        )
+        return Holdings(
+            {member: int(wallet.replace(".", ""))}, {member: points}, {member: shopping}
+        )
 
     def withdrawal(self, line: dict[str, Any]) -> httpx.Response:
         """A member asks to withdraw; finance rejects, or approves and pays."""
@@ -169,8 +177,9 @@ class Shop:
         complete: None, as for an order refused); every other one sent paid."""
         api = self.api
         body = {"id": line["id"], "member": line["member"], "lines": line["lines"]}
-        if "region" in line:  # the order's own region (a store would carry a recruiter)
-            body["region"] = line["region"]
+        for name in ("region", "shopping_points"):  # the order's own region (a store
+            if name in line:  # would carry a recruiter), its shopping points
+                body[name] = line[name]
         # every other order is sent paid, created and paid in one command (`"pay": true`)
         at_once = int(line["id"].removeprefix("o")) % 2 == 0
         if api.post("/v1/orders", body | {"pay": True} if at_once else body).status_code >= 300:

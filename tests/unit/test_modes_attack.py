@@ -14,6 +14,7 @@ from tests.unit.rules.test_modes_refunds import balances
 from zengzhi.core import accounts
 from zengzhi.core.errors import DomainError
 from zengzhi.core.events import ConfigureZone, ReverseOrder
+from zengzhi.core.ledger import CNY
 from zengzhi.rules.modes.zone import liabilities
 
 
@@ -65,6 +66,57 @@ def test_g_a_spend_reversed_gives_the_points_back_to_the_gift_they_came_from() -
     assert tenant.held("A", "*", "shopping", "SHOP") == "2000.0000"
     tenant.apply(ReverseOrder("r-gift", "gift"))
     assert (tenant.held("A", "*", "shopping", "SHOP"), net(tenant, "A")) == ("0.0000", 0)
+    tenant.sound()
+
+
+def test_g_an_order_whose_points_a_refund_took_back_completes_paying_them_in_cash() -> None:
+    """The service speaks for an order's points from its creation; the refund of the
+    order that gave them may take them back before it completes. A (2,000 points from
+    g1, 2,000 from g2) places a 6,000 order paying 3,000 of it in points; g2 is
+    refunded, then the order completes: 2,000 points are spent, 1,000 paid in cash (a
+    debt here: the wallet is empty), as a gift refunded after its points were spent
+    takes their value back (was: the order could never complete, 'A holds 2000.0000
+    shopping points', every completion run refused it). Its refund then gives back the
+    points and the cash, and a later order cannot spend beyond what was taken back."""
+    tenant = Modes(shopping_zones())
+    tenant.buy("A", "1000.00", "stores", store="S", order_id="g1")
+    tenant.buy("A", "1000.00", "stores", store="T", order_id="g2")
+    tenant.apply(ReverseOrder("r-g2", "g2"))
+    assert tenant.held("A", "*", "shopping", "SHOP") == "2000.0000"
+    entries = tenant.buy("A", "6000.00", "mall", shopping_points=3000_0000, order_id="spend")
+    [short] = [one for one in entries if one.kind == "shopping_short"]
+    debt = accounts.owes("A", accounts.SHOPPING_DISCOUNTS)  # the discounts are owed it back
+    assert short.postings == ((accounts.debt("A"), CNY, -100_000), (debt, CNY, 100_000))
+    assert (tenant.held("A", "*", "shopping", "SHOP"), net(tenant, "A")) == ("0.0000", -100_000)
+    rebate = next(one for one in entries if one.kind == "merchant_rebate")
+    assert (accounts.merchant("S"), CNY, 80_000) in rebate.postings  # 20% of 4,000 cash
+    tenant.sound()
+    # of the 2,000 taken back, 1,000 are paid: an order spending more than the other
+    # 1,000 is refused (the service refuses any beyond what is held, as it is placed)
+    with pytest.raises(DomainError) as refused:
+        tenant.buy("A", "2100.00", "mall", shopping_points=1000_0100, order_id="more")
+    assert refused.value.field == "shopping_points"
+    tenant.apply(ReverseOrder("r-spend", "spend"))
+    assert (tenant.held("A", "*", "shopping", "SHOP"), net(tenant, "A")) == ("2000.0000", 0)
+    assert tenant.balance(accounts.merchant("S")) == 0
+    tenant.apply(ReverseOrder("r-g1", "g1"))
+    assert (tenant.held("A", "*", "shopping", "SHOP"), net(tenant, "A")) == ("0.0000", 0)
+    assert owed(tenant) == {}
+    tenant.sound()
+
+
+def test_g_points_no_refund_took_back_are_still_refused_when_not_held() -> None:
+    """The cash is for points a refund took back: an order spending more than the
+    member holds and refunds took back is refused, nothing posted."""
+    tenant = Modes(shopping_zones())
+    tenant.buy("A", "1000.00", "stores", store="S", order_id="g1")
+    tenant.apply(ReverseOrder("r-g1", "g1"))
+    before = len(tenant.journal)  # type: ignore[attr-defined]
+    with pytest.raises(DomainError) as refused:
+        tenant.buy("A", "6000.00", "mall", shopping_points=2000_0100, order_id="spend")
+    assert (refused.value.field, len(tenant.journal)) == ("shopping_points", before)  # type: ignore[attr-defined]
+    tenant.buy("A", "6000.00", "mall", shopping_points=2000_0000, order_id="spend")
+    assert net(tenant, "A") == -200_000
     tenant.sound()
 
 

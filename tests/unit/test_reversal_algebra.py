@@ -64,6 +64,8 @@ class Driven:
                 found.wallets[account.split(":")[1]] = amount
             elif asset == "PTS:main" and account.endswith(":points:main"):
                 found.points[account.split(":")[1]] = amount
+            elif asset == "SHOP:*" and account.endswith(":shopping:*"):
+                found.shopping[account.split(":")[1]] = amount
         return found
 
     def feed(self, line: dict[str, Any], *, checked: bool = True) -> bool:
@@ -189,7 +191,7 @@ def test_the_last_order_reversed_leaves_every_member_as_before_it(
     after = Driven(history).run()
     n = len(history.steps)  # a step number the history did not use: the order's id
     day = sum(step[0] == "day" for step in history.steps)
-    buy = ("buy", member, yuan, 30, zone, 1, None, None, False)
+    buy = ("buy", member, yuan, 30, zone, 1, None, None, False, 0)
     [order] = step_lines(history, n, buy, day, after.applied, after.held())
     if not after.feed(order, checked=False):
         return  # refused (the zone open only to another's buyers): nothing to reverse

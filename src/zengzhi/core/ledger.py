@@ -148,6 +148,11 @@ def entry(
     )
 
 
+# entry kinds that may open a member's debt though they correct no earlier entry: an
+# order paying in cash the shopping points a refund took back (rules/modes/shopping.py)
+OPENS_DEBTS = frozenset({"shopping_short"})
+
+
 class Ledger(Protocol):
     """What rules need from a ledger; held in memory here, in SQL by the service."""
 
@@ -223,8 +228,9 @@ class MemoryLedger:
         )
 
     def _note_debts(self, entry: Entry) -> None:
-        """Debts arise only in corrections (a reversal taking back what was paid): index
-        the receivables they open, so that settling one needs no scan of every balance."""
+        """Debts arise in corrections (a reversal taking back what was paid) and in the
+        kinds `OPENS_DEBTS` names: index the receivables they open, so that settling one
+        needs no scan of every balance."""
         for account, asset, amount in entry.postings:
             if amount > 0 and asset == CNY and account.startswith("member:"):
                 member, mark, creditor = account[7:].partition(":owes:")
@@ -256,7 +262,7 @@ class MemoryLedger:
             if totals and not any(totals.values()):
                 self.entries_posted += 1
                 self._posted.append(entry)
-                if entry.corrects is not None:
+                if entry.corrects is not None or entry.kind in OPENS_DEBTS:
                     self._note_debts(entry)
                 return
         self._undo(entry, created)

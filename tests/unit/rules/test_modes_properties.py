@@ -16,6 +16,7 @@ from zengzhi.core import accounts
 from zengzhi.core.errors import DomainError
 from zengzhi.core.events import CompleteTask, ReverseOrder
 from zengzhi.core.ledger import Entry
+from zengzhi.rules.modes import shopping
 from zengzhi.rules.modes.common import (
     MODES,
     SHOPPING_ZONE,
@@ -108,6 +109,9 @@ def _play(
             held = tenant.balance(
                 accounts.mode_holding(member, SHOPPING_ZONE, "shopping"), "SHOP:*"
             )
+            # what refunds took back may be paid in cash (an order that spoke for them
+            # before: shopping.py), so a part of the points may be short
+            held += shopping.taken_back(tenant.state.modes, member)
             points = min(held * tenths // 10, amount * 100 * 50) // 100 * 100
             tenant.buy(member, f"{amount}.00", "z", day=day, shopping_points=points)
             orders.append(f"o{tenant.count}")

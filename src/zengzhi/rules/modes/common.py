@@ -249,7 +249,8 @@ class Effect(NamedTuple):
     kind: `claim` (a claim `seq` made for `member`), `gift` (units given without a
     claim), `paid` (fen paid to `member` out of the reserve, taken from claim `seq`),
     `shares`, `funding` (fen into the reserve), `spent` (shopping points spent, given
-    by store `ref`), `rebate` (fen to store `ref`).
+    by store `ref`), `short` (shopping points a refund had taken back, paid in cash),
+    `rebate` (fen to store `ref`).
     """
 
     kind: str

@@ -7,6 +7,14 @@ platform granting the discount; and the platform rebates the stores whose points
 spent `rebate` of the cash paid alongside them (seed: 20%), in proportion to the points
 each gave — the merchant's commission comes back. Points are the tenant's, whatever
 zone gave them, and are spent oldest first.
+
+In the service an order's points are spoken for from its creation; the refund of the
+order that gave them may take them back before the order completes. The order then
+completes all the same, its points that are gone paid in cash (`spend`): the member
+returned the gift, so the discount it paid for is the member's to pay, as when the gift
+is refunded after the points were spent (its value taken back). The engine lets an
+order's points fall short only by what refunds took back unspent (`TAKEN_BACK`), so a
+log that spends points no one ever held is still refused.
 """
 
 from __future__ import annotations
@@ -17,10 +25,12 @@ from zengzhi.core import accounts
 from zengzhi.core.amounts import POINTS_SCALE, Ratio, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
 from zengzhi.core.ledger import CNY, Ledger, entry
+from zengzhi.rules import wallet
 from zengzhi.rules.modes.common import (
     NO_TERMS,
     SHOPPING_ZONE,
     UNITS_PER_FEN,
+    ClaimBook,
     Effect,
     Run,
     Terms,
@@ -31,6 +41,9 @@ from zengzhi.rules.modes.common import (
 
 MODE = "shopping"
 RULE = "modes.shopping"
+# a member's counter: the points refunds took back unspent, which an order that spoke
+# for them before may still pay in cash (less what such orders have paid so)
+TAKEN_BACK = "taken_back"
 
 
 @dataclass(frozen=True)
@@ -84,10 +97,12 @@ def check(
     points: int,
     takers: list[tuple[str, ShoppingParams, int]],
     promised: int = 0,
+    book: ClaimBook | None = None,
 ) -> None:
     """Refuse to pay `points` in an order whose lines take (zone, params, amount): the
     points must be whole fen, within each zone's cap, and held beyond the `promised`
-    ones other orders will spend."""
+    ones other orders will spend; or, at completion (`book` given), held but for what
+    refunds took back unspent (the order spoke for them before: module docstring)."""
     if points <= 0:
         return
     if points % UNITS_PER_FEN:
@@ -105,7 +120,7 @@ def check(
             f"at most {format_minor(cap, POINTS_SCALE)} points can pay for this order",
         )
     held = balance(ledger, member)
-    if points > held - promised:
+    if points > held - promised and (book is None or points > held + taken_back(book, member)):
         spoken_for = f", {format_minor(promised, POINTS_SCALE)} of them for open orders"
         raise DomainError(
             ErrorCode.INSUFFICIENT,
@@ -118,8 +133,11 @@ def check(
 def spend(
     run: Run, member: str, points: int, takers: list[tuple[str, ShoppingParams, int]]
 ) -> None:
-    """Pay `points` (checked) zone by zone up to each cap, and rebate the stores."""
-    left = points
+    """Pay `points` (checked) zone by zone up to each cap, and rebate the stores; what
+    the member no longer holds (a refund took it back since the order spoke for it) is
+    paid in cash first, and the rest in points."""
+    short = _short(run, member, points)
+    left = points - short
     for zone, params, amount in takers:
         if params.max_share is None or left <= 0:
             continue
@@ -166,3 +184,36 @@ def spend(
                 )
             )
             run.effects.append(Effect("rebate", zone, MODE, "", fen, ref=store))
+
+
+def taken_back(book: ClaimBook, member: str) -> int:
+    return book.counter(SHOPPING_ZONE, TAKEN_BACK, member)
+
+
+def took_back(book: ClaimBook, member: str, units: int) -> None:
+    """A refund took back `units` of the member's points unspent: a gift's, or an order's
+    that paid them in cash (its cash given back)."""
+    if units:
+        book.set_counter(SHOPPING_ZONE, TAKEN_BACK, member, taken_back(book, member) + units)
+
+
+def _short(run: Run, member: str, points: int) -> int:
+    """The part of `points` the member no longer holds, in whole fen, paid now in cash
+    (from the wallet, the rest owed) to the platform's discounts, which had paid it."""
+    held = max(0, balance(run.ledger, member))
+    if points <= held:
+        return 0
+    short = -(-(points - held) // UNITS_PER_FEN) * UNITS_PER_FEN
+    fen = short // UNITS_PER_FEN
+    run.ledger.post(
+        entry(
+            run.cause,
+            "shopping_short",
+            RULE,
+            wallet.take(run.ledger, member, fen, accounts.SHOPPING_DISCOUNTS),
+            {"member": member, "points": format_minor(short, POINTS_SCALE), "paid": fen_text(fen)},
+        )
+    )
+    took_back(run.book, member, -short)
+    run.effects.append(Effect("short", SHOPPING_ZONE, MODE, member, short))
+    return short

@@ -177,14 +177,19 @@ def _ended(modes: ZoneModes, params: _Mode, at: datetime | None) -> bool:
 
 
 def check_order(
-    ledger: Ledger, zones: Mapping[str, ZoneModes], order: CompleteOrder, promised: int = 0
+    ledger: Ledger,
+    zones: Mapping[str, ZoneModes],
+    order: CompleteOrder,
+    promised: int = 0,
+    book: ClaimBook | None = None,
 ) -> None:
     """Refuse an order the modes cannot take, before anything is posted. `promised` are
-    shopping points the member's other open orders will spend."""
+    shopping points the member's other open orders will spend; `book`, given when the
+    order completes, lets its points fall short by what refunds took back since."""
     if order.shopping_points < 0:
         raise invalid("shopping_points", "must not be negative")
     takers = _takers(zones, by_zone(order), order.at)
-    shopping.check(ledger, order.member, order.shopping_points, takers, promised)
+    shopping.check(ledger, order.member, order.shopping_points, takers, promised, book)
     for line in order.lines:
         for name, _ in line.modes:
             _value(line, name)  # a bad per-product value is refused here
@@ -411,9 +416,12 @@ def reverse(run: Run, zones: Mapping[str, ZoneModes | None], effects: Sequence[E
             elif mode == "three_for_one" and modes is not None and modes.three_for_one:
                 ended = _ended(modes, modes.three_for_one, run.at)
                 three_for_one.unqualify(run, zone, modes.three_for_one, claim, ended=ended)
+            elif mode == "shopping":
+                # what it left unspent may be spoken for by an open order (shopping.py)
+                shopping.took_back(run.book, claim.member, claim.left)
+                run.void(zone, mode, claim, accounts.SHOPPING_DISCOUNTS)
             else:
-                into = accounts.SHOPPING_DISCOUNTS if mode == "shopping" else None
-                run.void(zone, mode, claim, into)
+                run.void(zone, mode, claim)
         elif effect.kind == "paid":
             claim = run.book.claim(zone, mode, effect.seq)
             if claim is not None and not claim.void:  # a void claim gave it all back
@@ -429,7 +437,7 @@ def reverse(run: Run, zones: Mapping[str, ZoneModes | None], effects: Sequence[E
         elif effect.kind == "counted" and modes is not None and modes.three_for_one:
             ended = _ended(modes, modes.three_for_one, run.at)
             three_for_one.uncount(run, zone, modes.three_for_one, effect, ended=ended)
-        elif effect.kind in ("gift", "shares", "spent", "rebate"):
+        elif effect.kind in ("gift", "shares", "spent", "short", "rebate"):
             _undo_holding(run, effect)
         elif effect.kind == "bought":
             bought = run.book.counter(zone, BOUGHT, member)
@@ -438,8 +446,8 @@ def reverse(run: Run, zones: Mapping[str, ZoneModes | None], effects: Sequence[E
 
 def _undo_holding(run: Run, effect: Effect) -> None:
     """Undo what an order gave or spent outside any claim: equity shares, shopping
-    points spent and the rebate they brought a store (and ad points given before ad
-    points became claims)."""
+    points spent (or paid in cash, short) and the rebate they brought a store (and ad
+    points given before ad points became claims)."""
     zone, mode, member = effect.zone, effect.mode, effect.member
     postings: list[Posting] = []
     details = {"zone": zone, "mode": mode, "undo": effect.kind}
@@ -470,6 +478,10 @@ def _undo_holding(run: Run, effect: Effect) -> None:
                 spent = run.book.add(zone, mode, member, effect.amount, run.cause, ref=effect.ref)
             postings += unissue(zone, mode, member, -effect.amount)
         details["claim"] = str(spent.seq)
+    elif effect.kind == "short":  # the points it paid in cash: that cash is theirs again
+        fen = fen_of(effect.amount, asset(zone, mode))
+        postings += wallet.credit(run.ledger, member, fen, accounts.SHOPPING_DISCOUNTS)
+        shopping.took_back(run.book, member, effect.amount)
     elif effect.kind == "rebate":
         postings += [
             (accounts.merchant(effect.ref), CNY, -effect.amount),
