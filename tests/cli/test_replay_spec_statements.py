@@ -391,3 +391,22 @@ def test_an_event_id_past_three_hundred_characters_is_refused(tmp_path: Path) ->
         "error: line 1: id: must be 1 to 300 letters, digits or _.:@- and start with a letter"
         " or digit"
     )
+
+
+def test_a_debt_an_order_opens_paying_in_cash_the_points_a_refund_took_back_is_counted(
+    tmp_path: Path,
+) -> None:
+    """docs/modes.md G: an order whose points were spoken for as it was placed, and taken
+    back by a refund since, pays them in cash as it completes, a debt with the wallet
+    empty. The totals counted debts opened by corrections only: opened 0.00, settled
+    -2000.00, open 2000.00; debts opened = settled + open."""
+    config = '[zones.stores.shopping]\ngift = "2"\n[zones.mall.shopping]\nmax_share = "0.5"\n'
+    state = replay(
+        tmp_path,
+        config,
+        buy(1, "A", "1000.00", "stores"),
+        reverse(1, 1),
+        buy(2, "A", "4000.00", "mall", shopping_points="2000", points_spoken_for=True),
+    )
+    debts = state["totals"]["debts"]
+    assert (debts["opened"], debts["settled"], debts["open"]) == ("2000.00", "0.00", "2000.00")

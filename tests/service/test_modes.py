@@ -313,6 +313,33 @@ def test_an_order_whose_points_a_refund_took_back_completes_paying_them_in_cash(
     clean(api, context)
 
 
+def test_an_order_completes_with_its_points_after_the_zone_lowered_its_cap(
+    api: Api, context: Context, clock: Clock
+) -> None:
+    """o2 pays 2,000 of the 4,000 tv in points (the mall's cap: half) and is paid, to
+    complete after its return window; the operator lowers the mall's cap to a tenth
+    meanwhile. A zone's change applies from then on (docs/modes.md): o2 completes with
+    its 2,000 points (was: refused at every completion, 'at most 400.0000 points can pay
+    for this order'), and an order placed now is held to the new cap."""
+    shopping_points_given(api)
+    api.ok(api.put("/v1/tenant/settings", {"completion_delay_seconds": 3600}))
+    placed = {"id": "o2", "member": "A", "product": "tv", "shopping_points": "2000"}
+    api.ok(api.post("/v1/orders", placed))
+    api.ok(api.post("/v1/orders/o2/pay"))
+    zone(api, "mall", {"shopping": {"max_share": "0.1", "rebate": "0.2"}})
+    clock.advance(hours=2)
+    report = complete_due_orders(context, api.tenant)
+    assert report.failed == [], report
+    order = api.ok(api.get("/v1/orders/o2"))
+    assert (order["status"], order["shopping_points"]) == ("completed", "2000.0000")
+    held = [one for one in api.ok(api.get("/v1/members/A/modes")) if one["mode"] == "shopping"]
+    assert all(one["owed"] == "0.0000" for one in held)  # all 2,000 spent
+    clean(api, context)
+    capped = api.post("/v1/orders", placed | {"id": "o3", "shopping_points": "500"})
+    assert capped.status_code == 422 and capped.json()["field"] == "shopping_points"
+    assert "at most 400.0000 points" in capped.json()["message"]
+
+
 def test_refer_three_cycle_under_concurrent_orders(postgres_url: str) -> None:
     """PostgreSQL: six referees buy at the same moment; the referrer's refunds follow
     the cycle exactly (no two orders are "the 3rd")."""

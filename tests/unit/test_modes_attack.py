@@ -77,13 +77,13 @@ def test_g_an_order_whose_points_a_refund_took_back_completes_paying_them_in_cas
     debt here: the wallet is empty), as a gift refunded after its points were spent
     takes their value back (was: the order could never complete, 'A holds 2000.0000
     shopping points', every completion run refused it). Its refund then gives back the
-    points and the cash, and a later order cannot spend beyond what was taken back."""
+    points and the cash."""
     tenant = Modes(shopping_zones())
     tenant.buy("A", "1000.00", "stores", store="S", order_id="g1")
     tenant.buy("A", "1000.00", "stores", store="T", order_id="g2")
     tenant.apply(ReverseOrder("r-g2", "g2"))
     assert tenant.held("A", "*", "shopping", "SHOP") == "2000.0000"
-    entries = tenant.buy("A", "6000.00", "mall", shopping_points=3000_0000, order_id="spend")
+    entries = tenant.buy("A", "6000.00", "mall", order_id="spend", **SPOKEN_FOR_3000)
     [short] = [one for one in entries if one.kind == "shopping_short"]
     debt = accounts.owes("A", accounts.SHOPPING_DISCOUNTS)  # the discounts are owed it back
     assert short.postings == ((accounts.debt("A"), CNY, -100_000), (debt, CNY, 100_000))
@@ -91,11 +91,6 @@ def test_g_an_order_whose_points_a_refund_took_back_completes_paying_them_in_cas
     rebate = next(one for one in entries if one.kind == "merchant_rebate")
     assert (accounts.merchant("S"), CNY, 80_000) in rebate.postings  # 20% of 4,000 cash
     tenant.sound()
-    # of the 2,000 taken back, 1,000 are paid: an order spending more than the other
-    # 1,000 is refused (the service refuses any beyond what is held, as it is placed)
-    with pytest.raises(DomainError) as refused:
-        tenant.buy("A", "2100.00", "mall", shopping_points=1000_0100, order_id="more")
-    assert refused.value.field == "shopping_points"
     tenant.apply(ReverseOrder("r-spend", "spend"))
     assert (tenant.held("A", "*", "shopping", "SHOP"), net(tenant, "A")) == ("2000.0000", 0)
     assert tenant.balance(accounts.merchant("S")) == 0
@@ -105,18 +100,51 @@ def test_g_an_order_whose_points_a_refund_took_back_completes_paying_them_in_cas
     tenant.sound()
 
 
-def test_g_points_no_refund_took_back_are_still_refused_when_not_held() -> None:
-    """The cash is for points a refund took back: an order spending more than the
-    member holds and refunds took back is refused, nothing posted."""
+SPOKEN_FOR_3000 = {"shopping_points": 3000_0000, "points_spoken_for": True}
+
+
+def test_g_points_not_spoken_for_are_checked_as_the_order_completes() -> None:
+    """A log of completed orders (no `points_spoken_for`) is checked as each completes:
+    points the member does not hold are refused, a refund having taken them back or
+    not, and nothing is posted."""
     tenant = Modes(shopping_zones())
     tenant.buy("A", "1000.00", "stores", store="S", order_id="g1")
     tenant.apply(ReverseOrder("r-g1", "g1"))
     before = len(tenant.journal)  # type: ignore[attr-defined]
     with pytest.raises(DomainError) as refused:
-        tenant.buy("A", "6000.00", "mall", shopping_points=2000_0100, order_id="spend")
+        tenant.buy("A", "6000.00", "mall", shopping_points=2000_0000, order_id="spend")
     assert (refused.value.field, len(tenant.journal)) == ("shopping_points", before)  # type: ignore[attr-defined]
-    tenant.buy("A", "6000.00", "mall", shopping_points=2000_0000, order_id="spend")
-    assert net(tenant, "A") == -200_000
+    tenant.sound()
+
+
+@pytest.mark.parametrize("change", ["cap lowered", "mode ended"])
+def test_g_points_spoken_for_are_spent_whole_after_the_zone_changed(change: str) -> None:
+    """The order was placed paying 3,000 of 6,000 in points (the mall's cap then: half);
+    before it completes the operator lowers the cap to a tenth, or the mall's shopping
+    mode's period ends. The order completes spending the 3,000 as placed (was: 'at most
+    600.0000 points can pay for this order', or 'no line of the order is in a zone that
+    takes them', at every completion: paid, never completed); the stores' rebate is the
+    mall's as the order completes (none once its period is over). The mode cannot be
+    removed while members hold its points (zone.check_change)."""
+    tenant = Modes(shopping_zones())
+    tenant.buy("A", "1500.00", "stores", store="S", order_id="g1")
+    mall = {
+        "cap lowered": {"shopping": {"max_share": "0.1", "rebate": "0.2"}},
+        "mode ended": {
+            "shopping": {"max_share": "0.5", "rebate": "0.2", "ends": at(1).isoformat()}
+        },
+    }[change]
+    tenant.apply(ConfigureZone("mall-changed", "mall", mall))
+    entries = tenant.buy("A", "6000.00", "mall", day=2, order_id="spend", **SPOKEN_FOR_3000)
+    [spent] = [one for one in entries if one.kind == "shopping_spent"]
+    assert (spent.params["zone"], spent.params["points"]) == ("mall", "3000.0000")
+    rebates = [one for one in entries if one.kind == "merchant_rebate"]
+    assert len(rebates) == (1 if change == "cap lowered" else 0)
+    assert tenant.held("A", "*", "shopping", "SHOP") == "0.0000"
+    tenant.sound()
+    tenant.apply(ReverseOrder("r-spend", "spend"))
+    assert (tenant.held("A", "*", "shopping", "SHOP"), net(tenant, "A")) == ("3000.0000", 0)
+    assert tenant.balance(accounts.merchant("S")) == 0
     tenant.sound()
 
 

@@ -55,6 +55,9 @@ class CompleteOrder(NamedTuple):
     agents: the store's, or the shipping address'. `recruiter` is the store's recruiter
     when the order completed. `shopping_points` (units) is the part of the amount the
     buyer paid in shopping points (mode G); the customer paid the rest in cash.
+    `points_spoken_for`: they were checked as the order was placed (the service: held,
+    and within the zones' caps then), so they are spent as placed, whatever the zones
+    say now and what the member still holds (rules/modes/shopping.py).
     """
 
     id: str
@@ -65,6 +68,7 @@ class CompleteOrder(NamedTuple):
     region: str | None = None
     recruiter: str | None = None
     shopping_points: int = 0
+    points_spoken_for: bool = False
 
     @property
     def amount(self) -> int:

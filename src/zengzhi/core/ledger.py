@@ -88,6 +88,7 @@ class EntryKind(StrEnum):
     BONUS = "bonus"
     QUEUE_PAYMENT = "queue_payment"
     SHOPPING_SPENT = "shopping_spent"
+    SHOPPING_SHORT = "shopping_short"  # spoken-for points a refund took back, paid in cash
     MERCHANT_REBATE = "merchant_rebate"
     MODE_FUNDING = "mode_funding"
     MODE_REVERSAL = "mode_reversal"
@@ -150,7 +151,13 @@ def entry(
 
 # entry kinds that may open a member's debt though they correct no earlier entry: an
 # order paying in cash the shopping points a refund took back (rules/modes/shopping.py)
-OPENS_DEBTS = frozenset({"shopping_short"})
+OPENS_DEBTS = frozenset({EntryKind.SHOPPING_SHORT})
+
+
+def may_open_debts(entry: Entry) -> bool:
+    """Whether `entry` may open a member's debt: a correction (a reversal taking back what
+    was paid), or a kind `OPENS_DEBTS` names."""
+    return entry.corrects is not None or entry.kind in OPENS_DEBTS
 
 
 class Ledger(Protocol):
@@ -228,9 +235,8 @@ class MemoryLedger:
         )
 
     def _note_debts(self, entry: Entry) -> None:
-        """Debts arise in corrections (a reversal taking back what was paid) and in the
-        kinds `OPENS_DEBTS` names: index the receivables they open, so that settling one
-        needs no scan of every balance."""
+        """Index the receivables a debt-opening entry (`may_open_debts`) opens, so that
+        settling one needs no scan of every balance."""
         for account, asset, amount in entry.postings:
             if amount > 0 and asset == CNY and account.startswith("member:"):
                 member, mark, creditor = account[7:].partition(":owes:")
@@ -262,7 +268,7 @@ class MemoryLedger:
             if totals and not any(totals.values()):
                 self.entries_posted += 1
                 self._posted.append(entry)
-                if entry.corrects is not None or entry.kind in OPENS_DEBTS:
+                if may_open_debts(entry):
                     self._note_debts(entry)
                 return
         self._undo(entry, created)

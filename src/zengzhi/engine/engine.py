@@ -270,7 +270,7 @@ class Engine:
             zones = {name: self._zone(name) for name in sorted(zone.by_zone(order))}
         in_modes = bool(zones) or order.shopping_points != 0
         if in_modes:
-            zone.check_order(ledger, zones, order, book=self.state.modes)
+            zone.check_order(ledger, zones, order)
             zone.check_eligible(self.state.modes, self.state.network, zones, order)
         by_pool = _by_pool(order, zones, touched)
         for name, (_, _, mintable) in by_pool.items():  # refused before anything moves

@@ -57,6 +57,7 @@ ENTRY_TYPES: dict[str, str] = {
     EntryKind.BONUS: "bonus",
     EntryKind.QUEUE_PAYMENT: "queue.payment",
     EntryKind.SHOPPING_SPENT: "shopping.spent",
+    EntryKind.SHOPPING_SHORT: "shopping.short",
     EntryKind.MERCHANT_REBATE: "merchant.rebate",
     EntryKind.MODE_FUNDING: "mode.funded",
     EntryKind.MODE_REVERSAL: "mode.reversed",

@@ -18,7 +18,7 @@ from zengzhi.core.amounts import format_minor
 from zengzhi.core.days import DEFAULT_TIMEZONE, time_zone
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import CompleteOrder, Event
-from zengzhi.core.ledger import CNY, MemoryLedger
+from zengzhi.core.ledger import CNY, MemoryLedger, may_open_debts
 from zengzhi.engine.claims import MemoryModes
 from zengzhi.engine.engine import Engine, Outcome
 from zengzhi.engine.lines import plain_event
@@ -206,7 +206,7 @@ class Replay:
         self.kept.put(event.id, text)
         self.applied += 1
         for one in outcome.entries:
-            if one.corrects is not None:  # debts arise only in corrections
+            if may_open_debts(one):
                 self.debts_opened -= sum(
                     amount
                     for account, asset, amount in one.postings

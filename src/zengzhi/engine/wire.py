@@ -273,6 +273,8 @@ class OrderIn(_EventIn, OrderForm):
     source = CompleteOrder
     type: Literal["order"]
     recruiter: Id | None = None
+    # its shopping points were checked as it was placed (CompleteOrder.points_spoken_for)
+    points_spoken_for: bool = Field(default=False, strict=True)
 
     def event(self, config: TenantConfig) -> CompleteOrder:
         store = config.stores.get(self.store) if self.store else None
@@ -287,6 +289,7 @@ class OrderIn(_EventIn, OrderForm):
             region,
             recruiter,
             self.points_paid(),
+            self.points_spoken_for,
         )
 
     @classmethod
@@ -317,6 +320,8 @@ class OrderIn(_EventIn, OrderForm):
                 data[name] = getattr(event, name)
         if event.shopping_points:
             data["shopping_points"] = format_minor(event.shopping_points, POINTS_SCALE)
+        if event.points_spoken_for:
+            data["points_spoken_for"] = True
         return data
 
 

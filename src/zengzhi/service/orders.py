@@ -332,6 +332,7 @@ def _complete(uow: UnitOfWork, row: OrderRow, **also: Any) -> None:
         row.region,
         row.recruiter,
         row.shopping_points,
+        row.shopping_points > 0,  # checked as it was placed (_check_shopping_points)
     )
     uow.apply(order)
     uow.orders.change(row.order_id, status=OrderStatus.COMPLETED, completed_at=uow.now, **also)

@@ -8,13 +8,14 @@ spent `rebate` of the cash paid alongside them (seed: 20%), in proportion to the
 each gave — the merchant's commission comes back. Points are the tenant's, whatever
 zone gave them, and are spent oldest first.
 
-In the service an order's points are spoken for from its creation; the refund of the
-order that gave them may take them back before the order completes. The order then
-completes all the same, its points that are gone paid in cash (`spend`): the member
-returned the gift, so the discount it paid for is the member's to pay, as when the gift
-is refunded after the points were spent (its value taken back). The engine lets an
-order's points fall short only by what refunds took back unspent (`TAKEN_BACK`), so a
-log that spends points no one ever held is still refused.
+In the service an order's points are checked as it is placed (held, beyond what other
+open orders will spend, within the zones' caps) and spoken for until it completes; its
+completion says so (`CompleteOrder.points_spoken_for`) and spends them as placed: a cap
+lowered or the mode's period ended since do not refuse it, and what the refund of the
+order that gave them took back meanwhile is paid in cash (`spend`): the member returned
+the gift, so the discount it paid for is the member's to pay, as when the gift is
+refunded after its points were spent (their value taken back). An order not so marked
+(a log of completed orders) is checked as it completes.
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ from dataclasses import dataclass
 from zengzhi.core import accounts
 from zengzhi.core.amounts import POINTS_SCALE, Ratio, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode, invalid
+from zengzhi.core.events import CompleteOrder
 from zengzhi.core.ledger import CNY, Ledger, entry
 from zengzhi.rules import wallet
 from zengzhi.rules.modes.common import (
     NO_TERMS,
     SHOPPING_ZONE,
     UNITS_PER_FEN,
-    ClaimBook,
     Effect,
     Run,
     Terms,
@@ -41,9 +42,6 @@ from zengzhi.rules.modes.common import (
 
 MODE = "shopping"
 RULE = "modes.shopping"
-# a member's counter: the points refunds took back unspent, which an order that spoke
-# for them before may still pay in cash (less what such orders have paid so)
-TAKEN_BACK = "taken_back"
 
 
 @dataclass(frozen=True)
@@ -97,12 +95,10 @@ def check(
     points: int,
     takers: list[tuple[str, ShoppingParams, int]],
     promised: int = 0,
-    book: ClaimBook | None = None,
 ) -> None:
     """Refuse to pay `points` in an order whose lines take (zone, params, amount): the
     points must be whole fen, within each zone's cap, and held beyond the `promised`
-    ones other orders will spend; or, at completion (`book` given), held but for what
-    refunds took back unspent (the order spoke for them before: module docstring)."""
+    ones other orders will spend."""
     if points <= 0:
         return
     if points % UNITS_PER_FEN:
@@ -120,7 +116,7 @@ def check(
             f"at most {format_minor(cap, POINTS_SCALE)} points can pay for this order",
         )
     held = balance(ledger, member)
-    if points > held - promised and (book is None or points > held + taken_back(book, member)):
+    if points > held - promised:
         spoken_for = f", {format_minor(promised, POINTS_SCALE)} of them for open orders"
         raise DomainError(
             ErrorCode.INSUFFICIENT,
@@ -131,18 +127,18 @@ def check(
 
 
 def spend(
-    run: Run, member: str, points: int, takers: list[tuple[str, ShoppingParams, int]]
+    run: Run,
+    order: CompleteOrder,
+    takers: list[tuple[str, ShoppingParams, int]],
+    zones: list[str],
 ) -> None:
-    """Pay `points` (checked) zone by zone up to each cap, and rebate the stores; what
-    the member no longer holds (a refund took it back since the order spoke for it) is
-    paid in cash first, and the rest in points."""
-    short = _short(run, member, points)
-    left = points - short
-    for zone, params, amount in takers:
-        if params.max_share is None or left <= 0:
-            continue
-        used = min(left, scaled(params.max_share, amount) * UNITS_PER_FEN)
-        left -= used
+    """Pay the order's points (checked) zone by zone up to each cap, and rebate the
+    stores. Points spoken for as the order was placed are spent whole, whatever the
+    zones say now (`_shares`); and what of them the member no longer holds (a refund
+    took it back) is paid in cash first."""
+    member = order.member
+    short = _short(run, member, order.shopping_points) if order.points_spoken_for else 0
+    for zone, params, amount, used in _shares(order, short, takers, zones):
         code = asset(SHOPPING_ZONE, MODE)
         run.ledger.post(
             entry(
@@ -163,7 +159,7 @@ def spend(
             spent = Effect("spent", SHOPPING_ZONE, MODE, member, part, claim.seq, claim.ref)
             run.effects.append(spent)
             by_store[claim.ref] = by_store.get(claim.ref, 0) + part
-        cash = amount - used // UNITS_PER_FEN
+        cash = max(0, amount - used // UNITS_PER_FEN)
         rebate = scaled(params.rebate, cash)
         for store, part in by_store.items():
             fen = rebate * part // used
@@ -186,20 +182,36 @@ def spend(
             run.effects.append(Effect("rebate", zone, MODE, "", fen, ref=store))
 
 
-def taken_back(book: ClaimBook, member: str) -> int:
-    return book.counter(SHOPPING_ZONE, TAKEN_BACK, member)
-
-
-def took_back(book: ClaimBook, member: str, units: int) -> None:
-    """A refund took back `units` of the member's points unspent: a gift's, or an order's
-    that paid them in cash (its cash given back)."""
-    if units:
-        book.set_counter(SHOPPING_ZONE, TAKEN_BACK, member, taken_back(book, member) + units)
+def _shares(
+    order: CompleteOrder,
+    short: int,
+    takers: list[tuple[str, ShoppingParams, int]],
+    zones: list[str],
+) -> list[tuple[str, ShoppingParams, int, int]]:
+    """(zone, params, amount, points) each zone's lines pay, up to its cap, of what the
+    member holds of the order's points (all but `short`). Points spoken for that no cap
+    takes now (lowered since, or the mode's period over) go to the first zone that takes
+    them, or the order's first zone with no rebate: they were agreed as it was placed."""
+    left, shares = order.shopping_points - short, []
+    for zone, params, amount in takers:
+        if params.max_share is None or left <= 0:
+            continue
+        used = min(left, scaled(params.max_share, amount) * UNITS_PER_FEN)
+        shares.append((zone, params, amount, used))
+        left -= used
+    if left > 0 and order.points_spoken_for:
+        if shares:
+            zone, params, amount, used = shares[0]
+            shares[0] = (zone, params, amount, used + left)
+        else:
+            shares.append((zones[0] if zones else SHOPPING_ZONE, ShoppingParams(), 0, left))
+    return shares
 
 
 def _short(run: Run, member: str, points: int) -> int:
-    """The part of `points` the member no longer holds, in whole fen, paid now in cash
-    (from the wallet, the rest owed) to the platform's discounts, which had paid it."""
+    """The part of `points` the member no longer holds (a refund took it back since the
+    order spoke for it), in whole fen, paid now in cash (from the wallet, the rest owed)
+    to the platform's discounts, which had paid it."""
     held = max(0, balance(run.ledger, member))
     if points <= held:
         return 0
@@ -214,6 +226,5 @@ def _short(run: Run, member: str, points: int) -> int:
             {"member": member, "points": format_minor(short, POINTS_SCALE), "paid": fen_text(fen)},
         )
     )
-    took_back(run.book, member, -short)
     run.effects.append(Effect("short", SHOPPING_ZONE, MODE, member, short))
     return short

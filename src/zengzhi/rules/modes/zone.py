@@ -177,19 +177,15 @@ def _ended(modes: ZoneModes, params: _Mode, at: datetime | None) -> bool:
 
 
 def check_order(
-    ledger: Ledger,
-    zones: Mapping[str, ZoneModes],
-    order: CompleteOrder,
-    promised: int = 0,
-    book: ClaimBook | None = None,
+    ledger: Ledger, zones: Mapping[str, ZoneModes], order: CompleteOrder, promised: int = 0
 ) -> None:
     """Refuse an order the modes cannot take, before anything is posted. `promised` are
-    shopping points the member's other open orders will spend; `book`, given when the
-    order completes, lets its points fall short by what refunds took back since."""
+    shopping points the member's other open orders will spend."""
     if order.shopping_points < 0:
         raise invalid("shopping_points", "must not be negative")
-    takers = _takers(zones, by_zone(order), order.at)
-    shopping.check(ledger, order.member, order.shopping_points, takers, promised, book)
+    if not order.points_spoken_for:  # else checked as it was placed
+        takers = _takers(zones, by_zone(order), order.at)
+        shopping.check(ledger, order.member, order.shopping_points, takers, promised)
     for line in order.lines:
         for name, _ in line.modes:
             _value(line, name)  # a bad per-product value is refused here
@@ -222,7 +218,8 @@ def complete_order(run: Run, zones: Mapping[str, ZoneModes], order: CompleteOrde
         run.book.set_counter(zone, BOUGHT, order.member, bought + 1)
         run.effects.append(Effect("bought", zone, BOUGHT, order.member, 1))
     if order.shopping_points:
-        shopping.spend(run, order.member, order.shopping_points, _takers(zones, lines, order.at))
+        takers = _takers(zones, lines, order.at)
+        shopping.spend(run, order, takers, sorted(lines))
     member = order.member
     for zone, its_lines in lines.items():
         modes = zones[zone]
@@ -416,12 +413,9 @@ def reverse(run: Run, zones: Mapping[str, ZoneModes | None], effects: Sequence[E
             elif mode == "three_for_one" and modes is not None and modes.three_for_one:
                 ended = _ended(modes, modes.three_for_one, run.at)
                 three_for_one.unqualify(run, zone, modes.three_for_one, claim, ended=ended)
-            elif mode == "shopping":
-                # what it left unspent may be spoken for by an open order (shopping.py)
-                shopping.took_back(run.book, claim.member, claim.left)
-                run.void(zone, mode, claim, accounts.SHOPPING_DISCOUNTS)
             else:
-                run.void(zone, mode, claim)
+                into = accounts.SHOPPING_DISCOUNTS if mode == "shopping" else None
+                run.void(zone, mode, claim, into)
         elif effect.kind == "paid":
             claim = run.book.claim(zone, mode, effect.seq)
             if claim is not None and not claim.void:  # a void claim gave it all back
@@ -481,7 +475,6 @@ def _undo_holding(run: Run, effect: Effect) -> None:
     elif effect.kind == "short":  # the points it paid in cash: that cash is theirs again
         fen = fen_of(effect.amount, asset(zone, mode))
         postings += wallet.credit(run.ledger, member, fen, accounts.SHOPPING_DISCOUNTS)
-        shopping.took_back(run.book, member, effect.amount)
     elif effect.kind == "rebate":
         postings += [
             (accounts.merchant(effect.ref), CNY, -effect.amount),
