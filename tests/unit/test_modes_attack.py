@@ -89,7 +89,8 @@ def test_g_an_order_whose_points_a_refund_took_back_completes_paying_them_in_cas
     assert short.postings == ((accounts.debt("A"), CNY, -100_000), (debt, CNY, 100_000))
     assert (tenant.held("A", "*", "shopping", "SHOP"), net(tenant, "A")) == ("0.0000", -100_000)
     rebate = next(one for one in entries if one.kind == "merchant_rebate")
-    assert (accounts.merchant("S"), CNY, 80_000) in rebate.postings  # 20% of 4,000 cash
+    # 20% of the 3,000 cash paid alongside the 3,000 points placed, for S's 2,000 of them
+    assert (accounts.merchant("S"), CNY, 40_000) in rebate.postings
     tenant.sound()
     tenant.apply(ReverseOrder("r-spend", "spend"))
     assert (tenant.held("A", "*", "shopping", "SHOP"), net(tenant, "A")) == ("2000.0000", 0)
@@ -114,6 +115,43 @@ def test_g_points_not_spoken_for_are_checked_as_the_order_completes() -> None:
     with pytest.raises(DomainError) as refused:
         tenant.buy("A", "6000.00", "mall", shopping_points=2000_0000, order_id="spend")
     assert (refused.value.field, len(tenant.journal)) == ("shopping_points", before)  # type: ignore[attr-defined]
+    tenant.sound()
+
+
+def test_g_a_store_is_rebated_for_its_own_points_only_when_a_gift_was_refunded() -> None:
+    """A holds 2,000 points from S and 1 from T and places a 4,000 tv paying 2,000 in
+    points; S's gift is refunded before it completes, so 1,999 are paid in cash. The
+    rebate is 20% of the 2,000 cash paid alongside the points, in part the points each
+    store gave: T's 1 point earns 0.20 (was: 799.80, the shortfall counted as cash paid
+    alongside and T's point as all of them), S none (its gift was refunded)."""
+    tenant = Modes(shopping_zones())
+    tenant.buy("A", "1000.00", "stores", store="S", order_id="gS")
+    tenant.buy("A", "0.50", "stores", store="T", order_id="gT")
+    tenant.apply(ReverseOrder("r-gS", "gS"))
+    spoken = {"shopping_points": 2000_0000, "points_spoken_for": True}
+    entries = tenant.buy("A", "4000.00", "mall", order_id="spend", **spoken)
+    [rebate] = [one for one in entries if one.kind == "merchant_rebate"]
+    assert (accounts.merchant("T"), CNY, 20) in rebate.postings
+    assert rebate.params["cash"] == "2000.00"
+    assert net(tenant, "A") == -199_900
+    tenant.sound()
+
+
+@pytest.mark.parametrize(
+    ("points", "said"),
+    [(4000_0100, "at most 4000.0000 points"), (2000_0050, "whole number of fen")],
+)
+def test_g_points_spoken_for_are_still_held_to_the_price_and_the_fen(
+    points: int, said: str
+) -> None:
+    """A line marked as checked when placed is spent as placed, but no placing accepts
+    more points than the price, nor a fraction of a fen (was: 20,000 points on a 100.00
+    order paid the customer 19,900 in cash)."""
+    tenant = Modes(shopping_zones())
+    tenant.buy("A", "1000.00", "stores", store="S", order_id="g1")
+    with pytest.raises(DomainError) as refused:
+        tenant.buy("A", "4000.00", "mall", shopping_points=points, points_spoken_for=True)
+    assert refused.value.field == "shopping_points" and said in refused.value.message
     tenant.sound()
 
 

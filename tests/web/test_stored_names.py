@@ -104,6 +104,12 @@ def test_every_account_reads_as_words(language: str) -> None:
     assert Translator("zh").account("member:u1:wallet") == "会员 u1 的零钱"
     assert Translator("en").account("platform:profit") == "platform profit"
     assert t.account("somewhere:else") == "somewhere:else"  # no known shape: as it is
+    # what a member owes an account names the account (it read "会员 A 欠
+    # platform:shopping_discounts" on an order's page)
+    zh = Translator("zh")
+    assert zh.account("member:A:owes:platform:shopping_discounts") == "会员 A 欠 积分抵扣"
+    owed = zh.account("member:A:owes:mode:club:union:reserve")
+    assert owed.startswith("会员 A 欠 ") and ":" not in owed, owed
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

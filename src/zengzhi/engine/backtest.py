@@ -358,8 +358,13 @@ class _Trial:
             return None
         if kind == "zone" and event["zone"] in plan.zones:
             return None
-        if kind == "order" and (plan.products or plan.stores):
-            return self._order(event)
+        if kind == "order":
+            placed = self._order(event) if plan.products or plan.stores else event
+            if plan.zones and placed.get("points_spoken_for"):
+                # checked as it was placed, under the live zones: the proposal's zones
+                # check them as it completes, and skip it if they would refuse them
+                return {k: v for k, v in placed.items() if k != "points_spoken_for"}
+            return placed
         if kind == "sell" and event["points"] != "all":
             return self._sell(event)
         if kind == "withdraw":

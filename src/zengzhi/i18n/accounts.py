@@ -70,6 +70,8 @@ def account_name(account: str, say: Callable[..., str], has: Callable[[str], boo
         found = shape.match(account)
         if found is not None:
             values = found.groupdict()
+            if key == "member_owes":  # its creditor, named too (会员 A 欠 积分抵扣)
+                values["other"] = account_name(values["other"], say, has)
             if "mode" in values and has(f"mode_name.{values['mode']}"):
                 values["mode"] = say(f"mode_name.{values['mode']}")
             elif "mode" in values:

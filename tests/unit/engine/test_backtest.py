@@ -137,3 +137,47 @@ def test_days_recorded_in_parts_run_at_once_in_the_trial_whatever_the_proposal_m
     proposed = load_config({"zones": {"z": {"union": {"funding": "0.5"}, "green": {}}}})
     result, _ = backtest(log(*events), live, proposed)
     assert [one.event for one in result.skipped_events] == ["zone:z"]  # the proposal's instead
+
+
+SHOPPING = {
+    "stores": {"shopping": {"gift": "2"}},
+    "mall": {"shopping": {"max_share": "0.5", "rebate": "0.2"}},
+}
+
+
+def shopping_history(**spent: Any) -> list[str]:
+    """A earns 2,000 shopping points at the stores and spends them on half a 4,000
+    order in the mall, as the service writes it (its points spoken for as placed)."""
+
+    def bought(n: int, zone: str, amount: str, **more: Any) -> dict[str, Any]:
+        line = {"amount": amount, "zone": zone, "split": {"platform": amount, "cost": "0"}}
+        return {"type": "order", "id": f"order:o{n}", "member": "A", "lines": [line], **more}
+
+    zones = [
+        {"type": "zone", "id": f"zone:{name}", "zone": name, "settings": settings}
+        for name, settings in SHOPPING.items()
+    ]
+    return log(
+        *zones,
+        bought(1, "stores", "1000.00", store="S"),
+        bought(2, "mall", "4000.00", shopping_points="2000", points_spoken_for=True, **spent),
+    )
+
+
+def test_a_proposal_that_refuses_points_spoken_for_skips_their_order() -> None:
+    """The service marks an order's points as checked when it was placed, under the live
+    zones: spent as placed whatever the zones say at completion. A proposal's zones check
+    them as the order completes (docs/integration.md: an event the proposal makes
+    impossible is skipped and listed). Was: the proposal's cap of a tenth changed
+    nothing, and a proposal whose stores give no points charged A 2,000.00 in cash."""
+    live = load_config({"zones": SHOPPING})
+    result, _ = backtest(shopping_history(), live, live)
+    assert result.skipped == 0
+    for proposal, reason in (
+        ({**SHOPPING, "mall": {"shopping": {"max_share": "0.1"}}}, "at most 400.0000 points"),
+        ({**SHOPPING, "stores": {"shopping": {"gift": "0"}}}, "A holds 0.0000 shopping points"),
+    ):
+        result, _ = backtest(shopping_history(), live, load_config({"zones": proposal}))
+        # the recorded zone event is skipped too: the proposal's zone applies instead
+        [skipped] = [one for one in result.skipped_events if one.event == "order:o2"]
+        assert reason in skipped.reason, skipped

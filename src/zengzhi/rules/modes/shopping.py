@@ -126,6 +126,16 @@ def check(
         )
 
 
+def check_spoken_for(points: int, amount: int) -> None:
+    """Refuse points spoken for that no placing could have accepted: a fraction of a
+    fen, or more than the order's price (a cap is at most the whole price)."""
+    if points % UNITS_PER_FEN:
+        raise invalid("shopping_points", "must be a whole number of fen (2 places)")
+    if points > amount * UNITS_PER_FEN:
+        most = format_minor(amount * UNITS_PER_FEN, POINTS_SCALE)
+        raise invalid("shopping_points", f"at most {most} points can pay for this order")
+
+
 def spend(
     run: Run,
     order: CompleteOrder,
@@ -138,31 +148,16 @@ def spend(
     took it back) is paid in cash first."""
     member = order.member
     short = _short(run, member, order.shopping_points) if order.points_spoken_for else 0
-    for zone, params, amount, used in _shares(order, short, takers, zones):
-        code = asset(SHOPPING_ZONE, MODE)
-        run.ledger.post(
-            entry(
-                run.cause,
-                "shopping_spent",
-                RULE,
-                [
-                    (accounts.mode_holding(member, SHOPPING_ZONE, MODE), code, -used),
-                    (accounts.mode_issued(SHOPPING_ZONE, MODE), code, used),
-                ],
-                {"zone": zone, "member": member, "points": format_minor(used, POINTS_SCALE)},
-            )
-        )
+    for zone, params, amount, placed, used in _shares(order, short, takers, zones):
         by_store: dict[str, int] = {}
-        for claim, part in run.take(SHOPPING_ZONE, MODE, member, used):
-            # the gift spent from: a reversal gives the points back to it (or, if the
-            # gift was reversed meanwhile and took their value back, that value)
-            spent = Effect("spent", SHOPPING_ZONE, MODE, member, part, claim.seq, claim.ref)
-            run.effects.append(spent)
-            by_store[claim.ref] = by_store.get(claim.ref, 0) + part
-        cash = max(0, amount - used // UNITS_PER_FEN)
+        if used:
+            _spent(run, member, zone, used, by_store)
+        # the cash paid alongside the points placed in the zone, at checkout, in part
+        # each store's points (a store whose gift was refunded since gets none of it)
+        cash = max(0, amount - placed // UNITS_PER_FEN)
         rebate = scaled(params.rebate, cash)
         for store, part in by_store.items():
-            fen = rebate * part // used
+            fen = rebate * part // placed
             if not store or fen <= 0:
                 continue  # points the platform gave earn no one a rebate
             run.ledger.post(
@@ -182,30 +177,60 @@ def spend(
             run.effects.append(Effect("rebate", zone, MODE, "", fen, ref=store))
 
 
+def _spent(run: Run, member: str, zone: str, used: int, by_store: dict[str, int]) -> None:
+    """Spend `used` of the member's points for the zone's lines, oldest gift first, and
+    add what each store gave of them to `by_store`."""
+    code = asset(SHOPPING_ZONE, MODE)
+    run.ledger.post(
+        entry(
+            run.cause,
+            "shopping_spent",
+            RULE,
+            [
+                (accounts.mode_holding(member, SHOPPING_ZONE, MODE), code, -used),
+                (accounts.mode_issued(SHOPPING_ZONE, MODE), code, used),
+            ],
+            {"zone": zone, "member": member, "points": format_minor(used, POINTS_SCALE)},
+        )
+    )
+    for claim, part in run.take(SHOPPING_ZONE, MODE, member, used):
+        # the gift spent from: a reversal gives the points back to it (or, if the gift
+        # was reversed meanwhile and took their value back, that value)
+        spent = Effect("spent", SHOPPING_ZONE, MODE, member, part, claim.seq, claim.ref)
+        run.effects.append(spent)
+        by_store[claim.ref] = by_store.get(claim.ref, 0) + part
+
+
 def _shares(
     order: CompleteOrder,
     short: int,
     takers: list[tuple[str, ShoppingParams, int]],
     zones: list[str],
-) -> list[tuple[str, ShoppingParams, int, int]]:
-    """(zone, params, amount, points) each zone's lines pay, up to its cap, of what the
-    member holds of the order's points (all but `short`). Points spoken for that no cap
-    takes now (lowered since, or the mode's period over) go to the first zone that takes
-    them, or the order's first zone with no rebate: they were agreed as it was placed."""
-    left, shares = order.shopping_points - short, []
+) -> list[tuple[str, ShoppingParams, int, int, int]]:
+    """(zone, params, amount, placed, used): the order's points each zone's lines take,
+    up to its cap, and of them what the member still holds (`short` is paid in cash,
+    taken from the last zones first). Points spoken for that no cap takes now (lowered
+    since, or the mode's period over) go to the first zone that takes them, or to the
+    order's first zone with no rebate: they were agreed as it was placed."""
+    left, placed = order.shopping_points, list[tuple[str, ShoppingParams, int, int]]()
     for zone, params, amount in takers:
         if params.max_share is None or left <= 0:
             continue
-        used = min(left, scaled(params.max_share, amount) * UNITS_PER_FEN)
-        shares.append((zone, params, amount, used))
-        left -= used
+        part = min(left, scaled(params.max_share, amount) * UNITS_PER_FEN)
+        placed.append((zone, params, amount, part))
+        left -= part
     if left > 0 and order.points_spoken_for:
-        if shares:
-            zone, params, amount, used = shares[0]
-            shares[0] = (zone, params, amount, used + left)
+        if placed:
+            zone, params, amount, part = placed[0]
+            placed[0] = (zone, params, amount, part + left)
         else:
-            shares.append((zones[0] if zones else SHOPPING_ZONE, ShoppingParams(), 0, left))
-    return shares
+            placed.append((zones[0] if zones else SHOPPING_ZONE, ShoppingParams(), 0, left))
+    shares = list[tuple[str, ShoppingParams, int, int, int]]()
+    for zone, params, amount, part in reversed(placed):
+        cash = min(short, part)
+        short -= cash
+        shares.append((zone, params, amount, part, part - cash))
+    return shares[::-1]
 
 
 def _short(run: Run, member: str, points: int) -> int:
@@ -223,7 +248,7 @@ def _short(run: Run, member: str, points: int) -> int:
             "shopping_short",
             RULE,
             wallet.take(run.ledger, member, fen, accounts.SHOPPING_DISCOUNTS),
-            {"member": member, "points": format_minor(short, POINTS_SCALE), "paid": fen_text(fen)},
+            {"member": member, "points": format_minor(short, POINTS_SCALE), "value": fen_text(fen)},
         )
     )
     run.effects.append(Effect("short", SHOPPING_ZONE, MODE, member, short))

@@ -183,7 +183,9 @@ def check_order(
     shopping points the member's other open orders will spend."""
     if order.shopping_points < 0:
         raise invalid("shopping_points", "must not be negative")
-    if not order.points_spoken_for:  # else checked as it was placed
+    if order.points_spoken_for:  # checked as it was placed, but for what cannot change
+        shopping.check_spoken_for(order.shopping_points, order.amount)
+    else:
         takers = _takers(zones, by_zone(order), order.at)
         shopping.check(ledger, order.member, order.shopping_points, takers, promised)
     for line in order.lines:
