@@ -240,6 +240,12 @@ class _Plan:
             if live.zones.get(name) != zone:
                 self.zones[name] = zone.model_dump(mode="json", exclude_none=True)
                 self.changes.append(f"zone {name}: the proposed modes from the start")
+        # a changed zone whose shopping points differ: the points an order was placed
+        # with, checked under the live zones, are checked under the proposal's
+        self.shopping = any(
+            getattr(live.zones.get(name), "shopping", None) != proposed.zones[name].shopping
+            for name in self.zones
+        )
 
     def prelude(self) -> list[dict[str, Any]]:
         lines: list[dict[str, Any]] = []
@@ -360,7 +366,7 @@ class _Trial:
             return None
         if kind == "order":
             placed = self._order(event) if plan.products or plan.stores else event
-            if plan.zones and placed.get("points_spoken_for"):
+            if plan.shopping and placed.get("points_spoken_for"):
                 # checked as it was placed, under the live zones: the proposal's zones
                 # check them as it completes, and skip it if they would refuse them
                 return {k: v for k, v in placed.items() if k != "points_spoken_for"}

@@ -181,3 +181,19 @@ def test_a_proposal_that_refuses_points_spoken_for_skips_their_order() -> None:
         # the recorded zone event is skipped too: the proposal's zone applies instead
         [skipped] = [one for one in result.skipped_events if one.event == "order:o2"]
         assert reason in skipped.reason, skipped
+
+
+def test_a_proposal_that_leaves_shopping_points_alone_keeps_an_order_that_paid_some_in_cash() -> (
+    None
+):
+    """A's gift is refunded before the order that spoke for its points completes, which
+    pays them in cash (docs/modes.md G). A proposal changing another mode of a zone does
+    not check those points again: the order is not skipped, its shortfall is the same."""
+    refunded = log({"type": "reverse", "id": "reverse:o1", "order": "order:o1"})
+    history = shopping_history()
+    history = [*history[:-1], *refunded, history[-1]]
+    live = load_config({"zones": SHOPPING})
+    other = {**SHOPPING, "stores": {**SHOPPING["stores"], "green": {"multiple": "2"}}}
+    result, balances = backtest(history, live, load_config({"zones": other}))
+    assert [one.event for one in result.skipped_events] == ["zone:stores"]  # the proposal's
+    assert balances[("member:A:debt", "CNY")] == -200_000  # as recorded: paid in cash
