@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.at_once import at_once
-from tests.service.conftest import Api, Clock, new_tenant
+from tests.service.conftest import Api, Clock, enter_member_page, new_tenant
 from zengzhi.service import catalog, members, orders
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
@@ -307,9 +307,26 @@ def test_an_order_whose_points_a_refund_took_back_completes_paying_them_in_cash(
     assert api.ok(api.get("/v1/orders/o2"))["status"] == "completed"
     assert api.ok(api.get("/v1/members/A/wallet"))["debt"] == "2000.00"
     clean(api, context)
+    # no money left A's wallet: the member's page says what the debt is for (it said
+    # only 您欠平台, its wallet's history 暂无记录)
+    assert api.ok(api.get("/v1/members/A/wallet/history")) == []
+    [opened] = api.ok(api.get("/v1/members/A/wallet/debt-history"))
+    assert (opened["kind"], opened["amount"], opened["cause"]) == (
+        "shopping_short",
+        "-2000.00",
+        "order:o2",
+    )
+    enter_member_page(api.client, api.ok(api.post("/v1/members/A/page-token")))
+    page = api.client.get("/m", headers={"Accept-Language": "zh-CN"}).text
+    assert "您欠平台 ¥2,000.00" in page
+    assert "下单所用的购物积分已被收回，差额由您补付（新增欠款 ¥2,000.00）" in page
     api.ok(api.post("/v1/orders/o2/reverse"))
     wallet = api.ok(api.get("/v1/members/A/wallet"))
     assert (wallet["balance"], wallet["debt"]) == ("0.00", "0.00")
+    settled, _ = api.ok(api.get("/v1/members/A/wallet/debt-history"))
+    assert (settled["amount"], settled["kind"]) == ("2000.00", "mode_reversal")
+    page = api.client.get("/m", headers={"Accept-Language": "zh-CN"}).text
+    assert "您欠平台" not in page and "差额由您补付" not in page
     clean(api, context)
 
 

@@ -302,6 +302,12 @@ def wallet_history(
     return wallets.wallet_history(context, member.principal, member.member, limit, before)
 
 
+def debt_history(
+    context: Context, member: Member, limit: int, before: int | None
+) -> list[Movement]:
+    return wallets.debt_history(context, member.principal, member.member, limit, before)
+
+
 def withdrawals(context: Context, member: Member, limit: int) -> list[WithdrawalView]:
     """The member's withdrawals, newest first."""
     return query(

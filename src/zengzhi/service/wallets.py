@@ -75,6 +75,22 @@ def wallet_history(
     )
 
 
+def debt_history(
+    context: Context, principal: Principal, member: str, limit: int, before: int | None
+) -> list[Movement]:
+    """The postings of what the member owes the platform, newest first: each debt opened
+    (negative) and each part settled (positive), with the entry that explains it. A debt
+    opened with no money leaving the wallet (points paid in cash once taken back) is
+    explained here, not in the wallet's history."""
+    principal.require(Permission.READ)
+    return query(
+        context,
+        lambda connection: wallet_movements(
+            connection, principal.tenant, member, limit, before, accounts.debt
+        ),
+    )
+
+
 # ---------------------------------------------------------------------------- withdrawals
 
 

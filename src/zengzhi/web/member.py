@@ -176,13 +176,19 @@ def _sections(context: Context, member: Member, t: Translator) -> dict[str, Any]
     me = member_access.me(context, member)
     positions = member_access.positions(context, member)
     params = {p.id: p.params for p in pools.list_pools(context, member.principal)}
+    wallet = member_access.wallet(context, member)
     return {
         "me": me,
         "positions": positions,
         "pool_labels": pool_labels([p.pool for p in positions], me.pool_names, t),
         "paid": member_access.paid_by_pool(context, member),
         "params": params,
-        "wallet": member_access.wallet(context, member),
+        "wallet": wallet,
+        # what opened the debt: a debt opened with no money out of the wallet (points
+        # taken back after they were spent, paid in cash) is in no wallet movement
+        "debts": member_access.debt_history(context, member, 5, None)
+        if wallet.debt != "0.00"
+        else [],
         "history": member_access.wallet_history(context, member, 10, None),
         "withdrawals": member_access.withdrawals(context, member, 10),
         "settled": member_access.debt_settled(context, member),

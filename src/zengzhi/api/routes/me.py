@@ -124,6 +124,14 @@ def wallet_history(
     return member_access.wallet_history(context, member, limit, before)
 
 
+@router.get("/wallet/debt-history", response_model=list[Movement])
+def debt_history(
+    context: ContextDep, member: MemberDep, limit: Limit = 50, before: Before = None
+) -> list[Movement]:
+    """What the member owes, as `GET /v1/members/{id}/wallet/debt-history`."""
+    return member_access.debt_history(context, member, limit, before)
+
+
 @router.post("/sell/quote", response_model=SaleView)
 def quote_sale(context: ContextDep, member: MemberDep, body: SaleQuoteRequest) -> SaleView:
     """What selling would pay now; nothing is sold."""

@@ -171,6 +171,20 @@ def wallet_history(
     return wallets.wallet_history(context, principal, member_id, limit, before)
 
 
+@router.get("/{member_id}/wallet/debt-history", response_model=list[Movement], tags=["wallets"])
+def debt_history(
+    context: ContextDep,
+    principal: PrincipalDep,
+    member_id: PathId,
+    limit: Limit = 50,
+    before: Before = None,
+) -> list[Movement]:
+    """What the member owes the platform, newest first: each debt opened (a negative
+    amount) and each part settled from a later credit (positive), with its entry. A debt
+    opened with nothing left in the wallet is in no wallet movement: it is here."""
+    return wallets.debt_history(context, principal, member_id, limit, before)
+
+
 @router.post(
     "/{member_id}/withdrawals",
     status_code=201,

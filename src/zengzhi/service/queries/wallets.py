@@ -3,6 +3,7 @@ with the entries that explain them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -35,7 +36,7 @@ class Movement(BaseModel):
     at: datetime
     kind: str  # sale, exit, withdrawal_hold…
     cause: str  # the event that caused it
-    amount: str  # into the wallet (negative: out of it)
+    amount: str  # into the account (negative: out of it; on the debt, more owed)
     params: dict[str, Any]
 
 
@@ -66,15 +67,21 @@ def wallet_detail(connection: Connection, tenant: str, member: str) -> WalletVie
 
 
 def wallet_movements(
-    connection: Connection, tenant: str, member: str, limit: int, before: int | None
+    connection: Connection,
+    tenant: str,
+    member: str,
+    limit: int,
+    before: int | None,
+    account: Callable[[str], str] = accounts.wallet,
 ) -> list[Movement]:
-    """The wallet's postings, newest first, with the entry that explains each."""
+    """The wallet's postings (or those of the member's other yuan `account`: its debt),
+    newest first, with the entry that explains each."""
     _known(connection, tenant, member)
     p, e = t.postings.c, t.entries.c
     statement = (
         select(p.entry_id, p.amount, e.kind, e.cause, e.params, e.at)
         .join(t.entries, (e.tenant_id == p.tenant_id) & (e.entry_id == p.entry_id))
-        .where(of_tenant(p, tenant), p.account == accounts.wallet(member), p.asset == CNY)
+        .where(of_tenant(p, tenant), p.account == account(member), p.asset == CNY)
     )
     if before is not None:
         statement = statement.where(p.entry_id < before)
