@@ -210,15 +210,18 @@ async def get_principal(context: ContextDep, credentials: BearerDep) -> Principa
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def needs(*permissions: Permission, why: str | None = None) -> Any:
+def needs(
+    *permissions: Permission, why: str | None = None, of: Callable[..., Any] = get_principal
+) -> Any:
     """A route's permissions, for its `dependencies`: a caller whose role lacks one is
     refused (403) before the request's body and parameters are read, as the use case
-    would refuse them (it checks again: the console and the command line call it too).
-    Read after them, a viewer's order with a mistyped field was answered 422 naming the
-    field, as if it might be placed once corrected. They are the first the route's use
-    case asks (tests/security/test_role_gates.py finds them by calling each)."""
+    would refuse them (it checks again: the command line calls it too). Read after them,
+    a viewer's order with a mistyped field was answered 422 naming the field, as if it
+    might be placed once corrected. They are the first the route's use case asks
+    (tests/security/test_role_gates.py finds them by calling each). `of`: the caller's
+    principal (the console's signed-in user: `web/console/session.needs_form`)."""
 
-    async def gate(principal: PrincipalDep) -> None:
+    async def gate(principal: Principal = Depends(of)) -> None:  # noqa: B008
         for permission in permissions:
             principal.require(permission, why=why)
 

@@ -8,7 +8,9 @@ command line call it too)."""
 from __future__ import annotations
 
 import contextlib
+import importlib
 import inspect
+import pkgutil
 from collections.abc import Iterator
 from typing import Any
 from unittest import mock
@@ -19,7 +21,18 @@ from fastapi.routing import APIRoute
 from tests.service.conftest import Api
 from zengzhi.api import ROUTERS
 from zengzhi.service.auth import GRANTS, SIGNED_IN_ONLY, Permission, Principal, Role
+from zengzhi.service.base import Context
 from zengzhi.service.webhooks import GATEWAY
+from zengzhi.web import ROUTERS as WEB_ROUTERS
+from zengzhi.web import console
+from zengzhi.web.console.session import COOKIE as CONSOLE_COOKIE
+from zengzhi.web.console.session import Staff
+from zengzhi.web.pages import csrf_token
+
+CONSOLE_MODULES = [
+    importlib.import_module(f"{console.__name__}.{one.name}")
+    for one in pkgutil.iter_modules(console.__path__)
+]
 
 OWNER = Principal(tenant="t", actor="user:owner", role=Role.OWNER)
 
@@ -168,3 +181,101 @@ def test_a_role_without_the_right_is_refused_before_its_request_is_read(
             else:  # nothing sent amiss: whatever the use case answers but a 403
                 assert answer.status_code != 403, said
     assert refusals >= 200
+
+
+# ---------------------------------------------------------------------------- console forms
+
+# The webhook replay's permission depends on the delivery (the gateway's are the payment
+# adapter's), as the API's (above): its use case alone decides.
+UNGATED_FORMS = {"/console/webhooks/{subscription_id}/deliveries/{event_id}/replay"}
+
+
+def _forms() -> Iterator[APIRoute]:
+    """The console's forms a signed-in user sends (`user`): sign-in and the member
+    page's forms have no role to ask."""
+    for router in WEB_ROUTERS:
+        for route in router.routes:
+            assert isinstance(route, APIRoute)
+            endpoint = getattr(route.endpoint, "__wrapped__", route.endpoint)
+            if "POST" in route.methods and "user" in inspect.signature(endpoint).parameters:
+                yield route
+
+
+def _asks_beyond_reading(route: APIRoute) -> Permission | None:
+    """The first permission other than reading the form's handler asks of its use cases
+    when the form reads as valid (`build` answers a stand-in), or None when the handler
+    ends on its stand-ins before (its checks of the form's text)."""
+
+    def asked(self: Principal, permission: Permission, *_: Any, **__: Any) -> None:
+        if permission is not Permission.READ:  # a form reads what it acts on first
+            raise Asked(permission)
+
+    endpoint = getattr(route.endpoint, "__wrapped__", route.endpoint)
+    kwargs: dict[str, Any] = {}
+    for name in inspect.signature(endpoint).parameters:
+        if name == "user":
+            kwargs[name] = Staff(OWNER, "csrf")
+        elif name.endswith("_id") or name in ("username", "adapter"):
+            kwargs[name] = "x"
+        else:
+            kwargs[name] = mock.MagicMock()
+    with contextlib.ExitStack() as patches:
+        patches.enter_context(mock.patch.object(Principal, "require", asked))
+        for module in CONSOLE_MODULES:
+            if hasattr(module, "build"):
+                valid = mock.patch.object(module, "build", lambda *_, **__: mock.MagicMock())
+                patches.enter_context(valid)
+        try:
+            endpoint(**kwargs)
+        except Asked as first:
+            return Permission(first.args[0])
+        except Exception:
+            return None
+    return None
+
+
+def test_each_console_form_is_gated_by_what_its_use_case_asks() -> None:
+    """Every console form but the webhook replay is gated; where its handler reaches its
+    use case on stand-ins, by the permission that use case asks first (reading apart)."""
+    checked = 0
+    for route in _forms():
+        gates = _gates(route)
+        if route.path in UNGATED_FORMS:
+            assert gates == [], route.path
+            continue
+        assert gates, f"{route.path}: a form with no gate"
+        asked = _asks_beyond_reading(route)
+        if asked is not None:
+            assert gates[:1] == [asked], route.path
+            checked += 1
+    assert checked >= 25  # the use cases were reached, not skipped
+
+
+def test_a_role_without_the_right_is_refused_before_its_form_is_read(
+    api: Api, context: Context
+) -> None:
+    """Every gated console form, sent with a valid CSRF token, malformed ids and values a
+    form would refuse at their fields (full-width digits, an empty reason): each role
+    without the right gets the refusal page (403) and nothing of what it sent is judged;
+    each role with it gets anything but 403 (the form's refusals, no such page…)."""
+    form = {"no_such_field": "１０００", "amount": "1e3", "reason": "", "id": "bad id"}
+    refusals = 0
+    for role in (Role.OPERATOR, Role.FINANCE, Role.SUPPORT, Role.VIEWER):
+        token = api.as_role(role.value)
+        api.client.cookies.clear()
+        api.client.cookies.set(CONSOLE_COOKIE, token)
+        csrf = csrf_token(context, token)
+        for route in _forms():
+            gates = _gates(route)
+            if not gates:
+                continue
+            sent = api.client.post(_path(route), data=form | {"csrf": csrf})
+            said = (role, route.path, sent.status_code, sent.text[-300:])
+            if any(permission not in GRANTS[role] for permission in gates):
+                assert sent.status_code == 403, said
+                assert "may not" in sent.text and "no_such_field" not in sent.text, said
+                refusals += 1
+            else:
+                assert sent.status_code != 403, said
+    api.client.cookies.clear()
+    assert refusals >= 60

@@ -53,7 +53,7 @@ from zengzhi.service.queries.pools import PoolView
 from zengzhi.service.tenants import TenantSettings
 from zengzhi.web.console import mode_help, page
 from zengzhi.web.console.members import PICKED
-from zengzhi.web.console.session import KeptDep, Staff, StaffDep
+from zengzhi.web.console.session import KeptDep, Staff, StaffDep, needs_form
 from zengzhi.web.pages import (
     Form,
     PageRoute,
@@ -558,7 +558,7 @@ def pool_list(request: Request, context: ContextDep, user: StaffDep) -> HTMLResp
     return _pools_page(request, context, user, Filled({}))
 
 
-@router.post("/pools", response_class=HTMLResponse)
+@router.post("/pools", response_class=HTMLResponse, dependencies=[needs_form(Permission.CONFIGURE)])
 def open_pool(request: Request, context: ContextDep, user: StaffDep, form: KeptDep) -> Response:
     values = form.values()
 
@@ -594,7 +594,9 @@ def _pool_page(request: Request, user: Staff, pool: PoolView, form: Filled) -> H
     )
 
 
-@router.post("/pools/{pool_id}", response_class=HTMLResponse)
+@router.post(
+    "/pools/{pool_id}", response_class=HTMLResponse, dependencies=[needs_form(Permission.CONFIGURE)]
+)
 def configure_pool(
     request: Request, context: ContextDep, user: StaffDep, form: KeptDep, pool_id: ItemId
 ) -> Response:
@@ -676,7 +678,9 @@ def _pool_names(text: str) -> dict[str, str]:
     return names
 
 
-@router.post("/settings", response_class=HTMLResponse)
+@router.post(
+    "/settings", response_class=HTMLResponse, dependencies=[needs_form(Permission.CONFIGURE)]
+)
 def save_settings(request: Request, context: ContextDep, user: StaffDep, form: KeptDep) -> Response:
     values: dict[str, str | bool] = {**form.values()}
     values["withdrawals.require_real_name"] = form.flag("withdrawals.require_real_name")
@@ -769,7 +773,9 @@ def distribution_form(request: Request, context: ContextDep, user: StaffDep) -> 
     return _distribution_page(request, user, shown, off=current is None)
 
 
-@router.post("/distribution", response_class=HTMLResponse)
+@router.post(
+    "/distribution", response_class=HTMLResponse, dependencies=[needs_form(Permission.CONFIGURE)]
+)
 def save_distribution(
     request: Request, context: ContextDep, user: StaffDep, form: KeptDep
 ) -> Response:
@@ -957,7 +963,9 @@ def _shown(value: object, kind: str, zone: tzinfo, lang: str) -> str:
     return str(value)
 
 
-@router.post("/{kinds}", response_class=HTMLResponse)
+@router.post(
+    "/{kinds}", response_class=HTMLResponse, dependencies=[needs_form(Permission.CONFIGURE)]
+)
 def save_item(
     request: Request, context: ContextDep, user: StaffDep, form: KeptDep, kinds: KindPath
 ) -> Response:

@@ -18,14 +18,14 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS, After, Before, ContextDep
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import distribution, member_access, members, modes, orders, wallets
-from zengzhi.service.auth import Principal
+from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context
-from zengzhi.service.member_access import PageTokenRequest
+from zengzhi.service.member_access import PAGE_TOKEN, PAGE_TOKEN_WHY, PageTokenRequest
 from zengzhi.service.members import MemberChange, Reassignment
 from zengzhi.service.queries import console_members
 from zengzhi.service.queries.console_members import MemberSearch
 from zengzhi.web.console import exports, page
-from zengzhi.web.console.session import KeptDep, PostedDep, Staff, StaffDep
+from zengzhi.web.console.session import KeptDep, PostedDep, Staff, StaffDep, needs_form
 from zengzhi.web.pages import (
     Form,
     PageRoute,
@@ -211,7 +211,9 @@ def detail(
     )
 
 
-@router.post("/{member_id}", response_class=HTMLResponse)
+@router.post(
+    "/{member_id}", response_class=HTMLResponse, dependencies=[needs_form(Permission.MEMBERS)]
+)
 def change(
     request: Request, context: ContextDep, user: StaffDep, form: KeptDep, member_id: MemberId
 ) -> Response:
@@ -233,7 +235,11 @@ def change(
     return see_other_with_notice(request, f"/console/members/{member_id}", "members.saved")
 
 
-@router.post("/{member_id}/referrer", response_class=HTMLResponse)
+@router.post(
+    "/{member_id}/referrer",
+    response_class=HTMLResponse,
+    dependencies=[needs_form(Permission.REASSIGN)],
+)
 def reassign(
     request: Request, context: ContextDep, user: StaffDep, form: KeptDep, member_id: MemberId
 ) -> Response:
@@ -242,7 +248,11 @@ def reassign(
     return _moved(request, context, user, form, member_id, members.reassign, "referrer")
 
 
-@router.post("/{member_id}/referees/referrer", response_class=HTMLResponse)
+@router.post(
+    "/{member_id}/referees/referrer",
+    response_class=HTMLResponse,
+    dependencies=[needs_form(Permission.REASSIGN)],
+)
 def reassign_referees(
     request: Request, context: ContextDep, user: StaffDep, form: KeptDep, member_id: MemberId
 ) -> Response:
@@ -286,7 +296,11 @@ def _moved(
     return see_other_with_notice(request, f"/console/members/{member_id}", f"members.{what}_saved")
 
 
-@router.post("/{member_id}/page-token", response_class=HTMLResponse)
+@router.post(
+    "/{member_id}/page-token",
+    response_class=HTMLResponse,
+    dependencies=[needs_form(*PAGE_TOKEN, why=PAGE_TOKEN_WHY)],
+)
 def page_token(
     request: Request, context: ContextDep, user: StaffDep, form: PostedDep, member_id: MemberId
 ) -> HTMLResponse:

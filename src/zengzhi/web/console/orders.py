@@ -15,12 +15,12 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS, ContextDep
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import orders, payments
-from zengzhi.service.auth import Principal
+from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.payments import OwedBackReturn
 from zengzhi.service.queries import console_orders
 from zengzhi.service.queries.console_orders import STATUSES, OrderSearch
 from zengzhi.web.console import page
-from zengzhi.web.console.session import KeptDep, StaffDep
+from zengzhi.web.console.session import KeptDep, StaffDep, needs_form
 from zengzhi.web.pages import PageRoute, build, page_numbers, searched, see_other_with_notice
 
 router = APIRouter(prefix="/console/orders", route_class=PageRoute, include_in_schema=False)
@@ -88,7 +88,9 @@ def detail(
     return _detail(request, context, user, order_id)
 
 
-@router.post("/{order_id}/reverse", response_class=HTMLResponse)
+@router.post(
+    "/{order_id}/reverse", response_class=HTMLResponse, dependencies=[needs_form(Permission.ORDERS)]
+)
 def reverse(
     request: Request, context: ContextDep, user: StaffDep, form: KeptDep, order_id: OrderId
 ) -> Response:
@@ -100,7 +102,9 @@ def reverse(
     )
 
 
-@router.post("/{order_id}/refund", response_class=HTMLResponse)
+@router.post(
+    "/{order_id}/refund", response_class=HTMLResponse, dependencies=[needs_form(Permission.ORDERS)]
+)
 def refund(
     request: Request, context: ContextDep, user: StaffDep, form: KeptDep, order_id: OrderId
 ) -> Response:
@@ -151,7 +155,11 @@ def _with_reason(
     return see_other_with_notice(request, f"/console/orders/{order_id}", said, id=order_id)
 
 
-@router.post("/{order_id}/owed-back/returned", response_class=HTMLResponse)
+@router.post(
+    "/{order_id}/owed-back/returned",
+    response_class=HTMLResponse,
+    dependencies=[needs_form(Permission.ORDERS)],
+)
 def owed_back_returned(
     request: Request, context: ContextDep, user: StaffDep, form: KeptDep, order_id: OrderId
 ) -> Response:

@@ -26,7 +26,7 @@ from zengzhi.service.auth import Permission
 from zengzhi.service.payments import DEFAULT_TOLERANCE, AdapterIn, AdapterView
 from zengzhi.service.queries import payments as payment_reads
 from zengzhi.web.console import page
-from zengzhi.web.console.session import KeptDep, PostedDep, Staff, StaffDep
+from zengzhi.web.console.session import KeptDep, PostedDep, Staff, StaffDep, needs_form
 from zengzhi.web.pages import Form, PageRoute, build, problems, see_other_with_notice
 
 PATH = "/console/config/payments"
@@ -112,7 +112,9 @@ def _on_form(error: DomainError, adapter: str) -> DomainError:
     return error
 
 
-@router.post("/{adapter}", response_class=HTMLResponse)
+@router.post(
+    "/{adapter}", response_class=HTMLResponse, dependencies=[needs_form(Permission.PAYMENT_ADAPTER)]
+)
 def choose(
     request: Request, context: ContextDep, user: StaffDep, form: KeptDep, adapter: str
 ) -> Response:
@@ -135,7 +137,7 @@ def choose(
     return see_other_with_notice(request, PATH, f"payments.saved_{adapter}")
 
 
-@router.post("/certificates/refresh")
+@router.post("/certificates/refresh", dependencies=[needs_form(Permission.PAYMENT_ADAPTER)])
 def refresh(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
     """WeChat Pay's platform certificates fetched and pinned (a rotation followed)."""
     try:

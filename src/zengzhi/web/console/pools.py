@@ -17,11 +17,12 @@ from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.i18n import format as fmt
 from zengzhi.rules.modes.common import MODES
 from zengzhi.service import distribution, modes, pools
+from zengzhi.service.auth import Permission
 from zengzhi.service.distribution import Conversion
 from zengzhi.service.modes import IncomeRequest
 from zengzhi.service.pools import SubsidyRequest
 from zengzhi.web.console import page
-from zengzhi.web.console.session import KeptDep, StaffDep
+from zengzhi.web.console.session import KeptDep, StaffDep, needs_form
 from zengzhi.web.pages import PageRoute, build, resent, see_other_with_notice
 
 router = APIRouter(prefix="/console/pools", route_class=PageRoute, include_in_schema=False)
@@ -52,7 +53,9 @@ def overview(request: Request, context: ContextDep, user: StaffDep) -> HTMLRespo
     return _page(request, context, user, values={})
 
 
-@router.post("/income", response_class=HTMLResponse)
+@router.post(
+    "/income", response_class=HTMLResponse, dependencies=[needs_form(Permission.SUBSIDIZE)]
+)
 def record_income(request: Request, context: ContextDep, user: StaffDep, form: KeptDep) -> Response:
     """An advertiser's payment into a zone's mode's reserve, with its source."""
     values = form.values()
@@ -81,7 +84,9 @@ def record_income(request: Request, context: ContextDep, user: StaffDep, form: K
     )
 
 
-@router.post("/conversion", response_class=HTMLResponse)
+@router.post(
+    "/conversion", response_class=HTMLResponse, dependencies=[needs_form(Permission.SUBSIDIZE)]
+)
 def convert(request: Request, context: ContextDep, user: StaffDep, form: KeptDep) -> Response:
     """Contribution balances into cash, shares or points at a stated rate, with a reason;
     the members named (one a line), or every holder."""
@@ -117,7 +122,11 @@ def convert(request: Request, context: ContextDep, user: StaffDep, form: KeptDep
     return see_other_with_notice(request, PAGE, "pools.done_conversion", pool=str(len(done)))
 
 
-@router.post("/{pool_id}/subsidy", response_class=HTMLResponse)
+@router.post(
+    "/{pool_id}/subsidy",
+    response_class=HTMLResponse,
+    dependencies=[needs_form(Permission.SUBSIDIZE)],
+)
 def subsidize(
     request: Request, context: ContextDep, user: StaffDep, form: KeptDep, pool_id: PoolId
 ) -> Response:
@@ -152,7 +161,11 @@ def subsidize(
     )
 
 
-@router.post("/{pool_id}/{action}", response_class=HTMLResponse)
+@router.post(
+    "/{pool_id}/{action}",
+    response_class=HTMLResponse,
+    dependencies=[needs_form(Permission.CONFIGURE)],
+)
 def pause_or_resume(
     request: Request,
     context: ContextDep,

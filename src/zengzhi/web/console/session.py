@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
 from zengzhi.core.errors import DomainError, ErrorCode
-from zengzhi.deps import STATUS, ContextDep, in_thread
+from zengzhi.deps import STATUS, ContextDep, in_thread, needs
 from zengzhi.i18n import format as fmt
 from zengzhi.service import sessions
 from zengzhi.service.auth import GRANTS, Permission, Principal
@@ -85,6 +85,17 @@ async def staff(request: Request, context: ContextDep) -> Staff:
 
 
 StaffDep = Annotated[Staff, Depends(staff)]
+
+
+async def _signed_in(user: StaffDep) -> Principal:
+    return user.principal
+
+
+def needs_form(*permissions: Permission, why: str | None = None) -> Any:
+    """A console form's permissions (`deps.needs`): a role without one is shown the
+    refusal (403) before its form is read. A viewer's crafted form with a bad value was
+    shown the field's error, as if it would be carried out once corrected."""
+    return needs(*permissions, why=why, of=_signed_in)
 
 
 async def posted(request: Request, context: ContextDep, user: StaffDep, form: FormDep) -> Form:

@@ -14,10 +14,11 @@ from zengzhi.core.errors import DomainError
 from zengzhi.deps import STATUS, ContextDep
 from zengzhi.i18n import Translator, catalogue
 from zengzhi.service import simulations
+from zengzhi.service.auth import Permission
 from zengzhi.service.background import RUN_ID
 from zengzhi.sim.verdict_text import verdict_lines
 from zengzhi.web.console import page
-from zengzhi.web.console.session import PostedDep, StaffDep
+from zengzhi.web.console.session import PostedDep, StaffDep, needs_form
 from zengzhi.web.pages import PageRoute, language, see_other
 
 router = APIRouter(prefix="/console/simulations", route_class=PageRoute, include_in_schema=False)
@@ -65,7 +66,7 @@ def runs(request: Request, context: ContextDep, user: StaffDep) -> HTMLResponse:
     return _list(request, context, user)
 
 
-@router.post("", response_class=HTMLResponse)
+@router.post("", response_class=HTMLResponse, dependencies=[needs_form(Permission.CONFIGURE)])
 def start(request: Request, context: ContextDep, user: StaffDep, form: PostedDep) -> Response:
     try:
         upload = form.file("upload", simulations.MAX_SCENARIO_BYTES)

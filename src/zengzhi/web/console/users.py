@@ -24,7 +24,7 @@ from zengzhi.service import users
 from zengzhi.service.auth import Permission, Role
 from zengzhi.service.users import NewApiKey, NewUser, UserChange
 from zengzhi.web.console import page
-from zengzhi.web.console.session import KeptDep, PostedDep, Staff, StaffDep
+from zengzhi.web.console.session import KeptDep, PostedDep, Staff, StaffDep, needs_form
 from zengzhi.web.pages import Form, PageRoute, build, resent, see_other_with_notice
 
 PATH = "/console/users"
@@ -87,7 +87,7 @@ def overview(request: Request, context: ContextDep, user: StaffDep) -> HTMLRespo
     return _page(request, context, user)
 
 
-@router.post("", response_class=HTMLResponse)
+@router.post("", response_class=HTMLResponse, dependencies=[needs_form(Permission.USERS)])
 def add_user(request: Request, context: ContextDep, user: StaffDep, form: KeptDep) -> Response:
     _allowed(user)
     values = form.values()
@@ -136,7 +136,9 @@ def _change(
     return see_other_with_notice(request, PATH, done, name=username)
 
 
-@router.post("/{username}/role", response_class=HTMLResponse)
+@router.post(
+    "/{username}/role", response_class=HTMLResponse, dependencies=[needs_form(Permission.USERS)]
+)
 def change_role(
     request: Request, context: ContextDep, user: StaffDep, form: PostedDep, username: Username
 ) -> Response:
@@ -151,7 +153,9 @@ def change_role(
     )
 
 
-@router.post("/{username}/disable", response_class=HTMLResponse)
+@router.post(
+    "/{username}/disable", response_class=HTMLResponse, dependencies=[needs_form(Permission.USERS)]
+)
 def disable(
     request: Request, context: ContextDep, user: StaffDep, form: PostedDep, username: Username
 ) -> Response:
@@ -161,7 +165,9 @@ def disable(
     )
 
 
-@router.post("/{username}/enable", response_class=HTMLResponse)
+@router.post(
+    "/{username}/enable", response_class=HTMLResponse, dependencies=[needs_form(Permission.USERS)]
+)
 def enable(
     request: Request, context: ContextDep, user: StaffDep, form: PostedDep, username: Username
 ) -> Response:
@@ -170,7 +176,9 @@ def enable(
     )
 
 
-@router.post("/{username}/sign-out", response_class=HTMLResponse)
+@router.post(
+    "/{username}/sign-out", response_class=HTMLResponse, dependencies=[needs_form(Permission.USERS)]
+)
 def sign_out_everywhere(
     request: Request, context: ContextDep, user: StaffDep, form: PostedDep, username: Username
 ) -> Response:
@@ -189,7 +197,7 @@ def sign_out_everywhere(
     )
 
 
-@router.post("/keys", response_class=HTMLResponse)
+@router.post("/keys", response_class=HTMLResponse, dependencies=[needs_form(Permission.USERS)])
 def create_key(request: Request, context: ContextDep, user: StaffDep, form: KeptDep) -> Response:
     """A new key: the answer is the page itself with the key's token, this once (never
     in an address or a cookie; every console answer is `Cache-Control: no-store`). The
@@ -205,7 +213,11 @@ def create_key(request: Request, context: ContextDep, user: StaffDep, form: Kept
     return _page(request, context, user, created_key=created)
 
 
-@router.post("/keys/{key_id}/revoke", response_class=HTMLResponse)
+@router.post(
+    "/keys/{key_id}/revoke",
+    response_class=HTMLResponse,
+    dependencies=[needs_form(Permission.USERS)],
+)
 def revoke_key(
     request: Request, context: ContextDep, user: StaffDep, form: PostedDep, key_id: KeyId
 ) -> Response:

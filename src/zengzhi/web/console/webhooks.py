@@ -15,10 +15,11 @@ from zengzhi.core.errors import DomainError
 from zengzhi.deps import DELIVERY_STATUSES, STATUS, Before, ContextDep, DeliveryStatusShown
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import webhooks
+from zengzhi.service.auth import Permission
 from zengzhi.service.queries import webhooks as webhook_reads
 from zengzhi.service.webhooks import SubscriptionIn
 from zengzhi.web.console import page
-from zengzhi.web.console.session import KeptDep, PostedDep, StaffDep
+from zengzhi.web.console.session import KeptDep, PostedDep, StaffDep, needs_form
 from zengzhi.web.pages import PageRoute, build, local_path, see_other_with_notice
 
 router = APIRouter(prefix="/console/webhooks", route_class=PageRoute, include_in_schema=False)
@@ -49,7 +50,7 @@ def subscriptions(request: Request, context: ContextDep, user: StaffDep) -> HTML
     return _page(request, context, user)
 
 
-@router.post("", response_class=HTMLResponse)
+@router.post("", response_class=HTMLResponse, dependencies=[needs_form(Permission.CONFIGURE)])
 def subscribe(request: Request, context: ContextDep, user: StaffDep, form: KeptDep) -> Response:
     """A new subscription from the console (owner, operator: the service checks): the
     page answers with its signing secret, shown this once, as the API's answer does."""
@@ -127,7 +128,7 @@ def replay(
     return see_other_with_notice(request, target, "webhooks.replayed", id=event_id)
 
 
-@router.post("/{subscription_id}/ping")
+@router.post("/{subscription_id}/ping", dependencies=[needs_form(Permission.CONFIGURE)])
 def ping(
     request: Request,
     context: ContextDep,

@@ -17,11 +17,12 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.deps import STATUS, ContextDep
 from zengzhi.engine.fields import ID_PATTERN
 from zengzhi.service import gateway_payouts, wallets
+from zengzhi.service.auth import Permission
 from zengzhi.service.queries import console_withdrawals
 from zengzhi.service.queries.console_withdrawals import STATUSES, WithdrawalSearch
 from zengzhi.service.wallets import WithdrawalDecision
 from zengzhi.web.console import exports, page
-from zengzhi.web.console.session import KeptDep, PostedDep, StaffDep
+from zengzhi.web.console.session import KeptDep, PostedDep, StaffDep, needs_form
 from zengzhi.web.pages import (
     PageRoute,
     build,
@@ -122,7 +123,7 @@ def export_csv(request: Request, context: ContextDep, user: StaffDep) -> Streami
     )
 
 
-@router.post("/batch")
+@router.post("/batch", dependencies=[needs_form(Permission.DECIDE_WITHDRAWALS)])
 def batch(request: Request, context: ContextDep, user: StaffDep, form: KeptDep) -> Response:
     """Approve, reject (one reason for all) or mark paid every withdrawal ticked: each
     in its own unit of work, as if decided one by one (each in the audit log); those the
@@ -197,7 +198,7 @@ def _back(
     return see_other_with_notice(request, target, f"withdrawals.{said}_{decided}", id=withdrawal_id)
 
 
-@router.post("/{withdrawal_id}/approve")
+@router.post("/{withdrawal_id}/approve", dependencies=[needs_form(Permission.DECIDE_WITHDRAWALS)])
 def approve(
     request: Request,
     context: ContextDep,
@@ -209,7 +210,7 @@ def approve(
     return _back(request, form.get("back"), "approved", withdrawal_id, now)
 
 
-@router.post("/{withdrawal_id}/reject")
+@router.post("/{withdrawal_id}/reject", dependencies=[needs_form(Permission.DECIDE_WITHDRAWALS)])
 def reject(
     request: Request,
     context: ContextDep,
@@ -228,7 +229,7 @@ def reject(
     return _back(request, form.get("back"), "rejected", withdrawal_id, now)
 
 
-@router.post("/{withdrawal_id}/paid")
+@router.post("/{withdrawal_id}/paid", dependencies=[needs_form(Permission.DECIDE_WITHDRAWALS)])
 def paid(
     request: Request,
     context: ContextDep,
@@ -240,7 +241,7 @@ def paid(
     return _back(request, form.get("back"), "paid", withdrawal_id, now)
 
 
-@router.post("/{withdrawal_id}/payout")
+@router.post("/{withdrawal_id}/payout", dependencies=[needs_form(Permission.DECIDE_WITHDRAWALS)])
 def send_payout(
     request: Request,
     context: ContextDep,
@@ -258,7 +259,9 @@ def send_payout(
     return _at_gateway(request, form, withdrawal_id, "sent", send)
 
 
-@router.post("/{withdrawal_id}/payout/reconcile")
+@router.post(
+    "/{withdrawal_id}/payout/reconcile", dependencies=[needs_form(Permission.DECIDE_WITHDRAWALS)]
+)
 def reconcile_payout(
     request: Request,
     context: ContextDep,
@@ -275,7 +278,9 @@ def reconcile_payout(
     return _at_gateway(request, form, withdrawal_id, "asked", ask)
 
 
-@router.post("/{withdrawal_id}/payout/cancel")
+@router.post(
+    "/{withdrawal_id}/payout/cancel", dependencies=[needs_form(Permission.DECIDE_WITHDRAWALS)]
+)
 def cancel_payout(
     request: Request,
     context: ContextDep,
