@@ -104,3 +104,25 @@ def test_a_change_of_settings_begun_on_settings_changed_elsewhere_runs_again(
         with pytest.raises(LostRace):
             uow.store_settings(kept.model_dump(mode="json", exclude_none=True))
     assert context.database.known_settings[api.tenant]["withdrawals"]["minimum"] == "2.00"
+
+
+def test_a_quote_refused_on_settings_changed_elsewhere_is_answered_its_refusal(
+    api: Api, context: Context, elsewhere: Context
+) -> None:
+    """A member's sale quote is a sale rolled back: refused (more points than held) on
+    settings another server had changed since, it found them changed on its way out and
+    was answered 500 (found by an attacker with two API servers on one database). It is
+    run again, as a command is, and answered its refusal."""
+    api.pool()
+    api.member("m1")
+    token = api.ok(api.post("/v1/members/m1/page-token"))["token"]
+    _kept_here(api, context, minimum="10.00")
+    _saved_elsewhere(elsewhere, api, minimum="3.00")
+    quoted = api.client.post(
+        "/v1/me/sell/quote",
+        json={"pool": "main", "points": "1.0000"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert quoted.status_code == 422, quoted.text
+    assert quoted.json()["code"] == "insufficient"
+    assert context.database.known_settings[api.tenant]["withdrawals"]["minimum"] == "3.00"

@@ -441,13 +441,20 @@ def quote_sale(context: Context, member: Member, request: SaleQuoteRequest) -> S
     """What selling would pay now: the sale itself, rolled back."""
     member.principal.require(Permission.SELL)
     units = _points(request.points)
-    with UnitOfWork(context.database, member.tenant, context.clock()) as uow:
-        _member_row(uow.connection, uow.tenant, member.member)
-        outcome = uow.apply(
-            Sell(event_id("sell", "quote"), member.member, request.pool, units, uow.now)
-        )
-        return _sale_view(outcome.sales[0])
-    # leaving the unit of work without commit rolls the sale back
+    now = context.clock()
+
+    def attempt() -> SaleView:
+        with UnitOfWork(context.database, member.tenant, now) as uow:
+            _member_row(uow.connection, uow.tenant, member.member)
+            outcome = uow.apply(
+                Sell(event_id("sell", "quote"), member.member, request.pool, units, uow.now)
+            )
+            return _sale_view(outcome.sales[0])
+        # leaving the unit of work without commit rolls the sale back
+
+    # run again, as a command is, when its refusal was decided on settings another
+    # server had changed (`LostRace` on the way out): it was answered 500
+    return context.database.retrying(attempt)
 
 
 def sell(context: Context, member: Member, request: SaleRequest) -> SaleView:
