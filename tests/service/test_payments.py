@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from sqlalchemy import delete, select
 
+from tests.at_once import at_once
 from tests.service.conftest import Api, Clock, down_and_up
 from tests.service.test_withdrawals import a_member_with_money
 from zengzhi.core.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature, verify
@@ -386,3 +387,90 @@ def test_a_strangers_nul_or_lone_surrogate_is_refused_and_kept_not_a_500(
         assert answer.status_code == 401, (body, answer.text)
     kept = {r["notification"] for r in api.ok(api.get("/v1/payments/refusals"))}
     assert kept == {"a\\x00b", "\\ud800", None}, kept
+
+
+def _gateway_sends(context: Context, api: Api) -> list[str]:
+    """What the dispatcher sends the gateway now: the withdrawals whose payout it asks."""
+    sent: list[str] = []
+
+    def endpoint(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.read())["data"]["withdrawal"])
+        return httpx.Response(202)
+
+    dispatch(context, api.tenant, httpx.Client(transport=httpx.MockTransport(endpoint)))
+    return sent
+
+
+def test_a_payout_request_is_never_sent_for_a_withdrawal_paid_by_hand(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    """Through the webhook adapter, w1 was sent to the gateway (`paying`, its request
+    queued in the outbox) and finance marked it paid by hand: the request still went to
+    the gateway, whose "paid" then found w1 paid, and the member was paid twice, the
+    second payment booked nowhere. Now a request not yet sent is cancelled with the hand
+    payment; one the gateway may have had (sent, or tried) refuses the hand payment, and
+    only the gateway's answer settles it. A payout request is sent again (replayed) only
+    while its withdrawal is being paid."""
+    a_member_with_money(api)  # 1,600.00
+    secret = gateway(api)
+    for withdrawal in ("w1", "w2"):
+        api.ok(api.post("/v1/members/m1/withdrawals", {"id": withdrawal, "amount": "500.00"}))
+        api.ok(api.post(f"/v1/withdrawals/{withdrawal}/approve"))
+    assert api.ok(api.post("/v1/withdrawals/w1/payout"))["status"] == "paying"
+    assert api.ok(api.post("/v1/withdrawals/w1/paid"))["status"] == "paid"
+    assert _gateway_sends(context, api) == []  # its request was cancelled
+    [w1_request] = api.ok(api.get("/v1/webhooks/gateway/deliveries"))
+    assert w1_request["status"] == "cancelled"
+    replayed = api.post(f"/v1/webhooks/gateway/deliveries/{w1_request['event_id']}/replay")
+    assert (replayed.status_code, replayed.json()["field"]) == (409, "event_id")
+    assert "is paid" in replayed.json()["message"]
+    assert _gateway_sends(context, api) == []
+    # w2's request reached the gateway: paid by hand it would be paid twice
+    api.ok(api.post("/v1/withdrawals/w2/payout"))
+    assert _gateway_sends(context, api) == ["w2"]
+    twice = api.post("/v1/withdrawals/w2/paid")
+    assert (twice.status_code, twice.json()["field"]) == (409, "status")
+    assert "only the gateway's answer settles it" in twice.json()["message"]
+    in_chinese = api.client.post(
+        "/v1/withdrawals/w2/paid",
+        headers={"Authorization": f"Bearer {api.token}", "Accept-Language": "zh-CN"},
+    )
+    assert "只能以网关的结果为准" in in_chinese.json()["message"]
+    # the gateway refused it for good: approved again, then paid by hand; its old
+    # request is not sent again
+    failed = {"id": "p1", "type": "payout.failed", "withdrawal": "w2", "reason": "closed"}
+    assert notify(api, secret, clock, failed).json()["status"] == "approved"
+    requests = api.ok(api.get("/v1/webhooks/gateway/deliveries"))
+    w2_request = next(one for one in requests if one["status"] == "delivered")
+    stale = api.post(f"/v1/webhooks/gateway/deliveries/{w2_request['event_id']}/replay")
+    assert (stale.status_code, stale.json()["field"]) == (409, "event_id")
+    assert api.ok(api.post("/v1/withdrawals/w2/paid"))["status"] == "paid"
+    assert _gateway_sends(context, api) == []
+    wallet = api.ok(api.get("/v1/members/m1/wallet"))
+    assert (wallet["balance"], wallet["withdrawing"]) == ("600.00", "0.00")
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []
+        assert check_replay(connection, api.tenant) == []
+
+
+def test_sent_to_the_gateway_and_paid_by_hand_at_once_pays_once(api: Api, context: Context) -> None:
+    """Two of finance, one sending w1 to the gateway and one marking it paid, at the
+    same moment (an attacker's race ended paid with the request queued, 2 rounds in
+    10): whichever comes first, the gateway is asked to pay only a withdrawal that is
+    not paid by hand."""
+    a_member_with_money(api)
+    gateway(api)
+    for round_ in range(6):
+        withdrawal = f"w{round_}"
+        api.ok(api.post("/v1/members/m1/withdrawals", {"id": withdrawal, "amount": "100.00"}))
+        api.ok(api.post(f"/v1/withdrawals/{withdrawal}/approve"))
+        steps = iter(("payout", "paid"))
+
+        def one_step(withdrawal: str = withdrawal, steps: Any = steps) -> int:
+            step = next(steps)  # one thread each (next is atomic on an iterator of a tuple)
+            return api.post(f"/v1/withdrawals/{withdrawal}/{step}").status_code
+
+        assert sorted(at_once(one_step)) in ([200, 200], [200, 409])
+        status = api.ok(api.get(f"/v1/withdrawals/{withdrawal}"))["status"]
+        sent = _gateway_sends(context, api)
+        assert (status, sent) in (("paid", []), ("paying", [withdrawal])), (status, sent)

@@ -81,6 +81,7 @@ from zengzhi.store.payments import (
 )
 from zengzhi.store.tenants import tenant_exists
 from zengzhi.store.uow import UnitOfWork
+from zengzhi.store.webhooks import PAYOUT_REQUESTED
 from zengzhi.store.withdrawals import WithdrawalRow
 
 log = logging.getLogger("zengzhi.payments")
@@ -93,7 +94,6 @@ ORDER_PAID_AGAIN = owed_back.PAID_AGAIN
 ORDER_OWED_BACK_RETURNED = owed_back.RETURNED
 
 GATEWAY_ACTOR = "gateway"
-PAYOUT_REQUESTED = "payout.requested"
 DEFAULT_TOLERANCE = 300
 MAX_NOTIFICATION_BYTES = 16 * 1024  # a notification is a few hundred bytes
 REFUSALS_PER_MINUTE = 30  # refusals kept a minute, a tenant; more are only counted

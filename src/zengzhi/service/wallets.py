@@ -41,9 +41,12 @@ from zengzhi.service.queries.withdrawals import (
     withdrawal_view,
 )
 from zengzhi.service.tenants import WithdrawalSettings, command_settings
+from zengzhi.service.webhooks import GATEWAY
+from zengzhi.store import outbox
 from zengzhi.store.members import MemberRow, Members
 from zengzhi.store.payments import Adapters, Payouts
 from zengzhi.store.uow import UnitOfWork
+from zengzhi.store.webhooks import payout_requests
 from zengzhi.store.withdrawals import WithdrawalRow
 
 log = logging.getLogger("zengzhi.payouts")
@@ -454,9 +457,11 @@ def mark_paid_once(
     principal.require(Permission.DECIDE_WITHDRAWALS)
 
     def run(uow: UnitOfWork) -> tuple[WithdrawalView, bool]:
-        status = _withdrawal(uow, withdrawal_id, lock=True).status
-        if status in {WithdrawalStatus.PAYING, WithdrawalStatus.APPROVED}:
-            _refuse_while_at_gateway(uow, withdrawal_id, status)
+        row = _withdrawal(uow, withdrawal_id, lock=True)
+        if row.status in {WithdrawalStatus.PAYING, WithdrawalStatus.APPROVED}:
+            _refuse_while_at_gateway(uow, withdrawal_id, row.status)
+        if row.status == WithdrawalStatus.PAYING:
+            _refuse_while_requested(uow, row)
         return move_once(uow, principal.actor, withdrawal_id, "pay", _pay_act(withdrawal_id))
 
     return command(context, principal, run)
@@ -493,6 +498,31 @@ def _refuse_while_at_gateway(uow: UnitOfWork, withdrawal_id: str, status: str) -
         " to ask for it)",
         "status",
     )
+
+
+def _refuse_while_requested(uow: UnitOfWork, row: WithdrawalRow) -> None:
+    """A withdrawal `paying` through the webhook adapter, marked paid by hand: its payout
+    request to the gateway is cancelled if it was never sent. Once it may have reached
+    the gateway (sent, being sent, tried), only the gateway's answer settles it while the
+    webhook adapter is the tenant's. The request, still queued in the outbox, went to the
+    gateway after finance had paid by hand, and the gateway's "paid" then found the
+    withdrawal paid: the member was paid twice, the second payment booked nowhere (found
+    by an attacker). A tenant that has left the adapter gets no answer: finance settles."""
+    requests = payout_requests(
+        uow.connection, uow.tenant, GATEWAY, row.member_id, row.withdrawal_id
+    )
+    adapter = Adapters(uow.connection, uow.tenant).get()
+    sent = [one for one in requests if one.claimed or one.tried]
+    if sent and adapter is not None and adapter.adapter == "webhook":
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"withdrawal {row.withdrawal_id!r} was sent to the payout gateway (payout request"
+            f" {sent[-1].event_id}): only the gateway's answer settles it (payout.succeeded,"
+            " or payout.failed, after which it may be paid by hand)",
+            "status",
+        )
+    pending = [one.event_no for one in requests if one.status == outbox.PENDING]
+    outbox.cancel_keys(uow.connection, uow.tenant, [(GATEWAY, number) for number in pending])
 
 
 def get_withdrawal(context: Context, principal: Principal, withdrawal_id: str) -> WithdrawalView:

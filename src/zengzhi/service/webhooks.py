@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 import secrets
 from datetime import timedelta
 from typing import Annotated, Any
@@ -20,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from zengzhi.core import standard_webhooks
 from zengzhi.core.errors import DomainError, ErrorCode
+from zengzhi.core.lifecycles import WithdrawalStatus
 from zengzhi.engine.fields import Flag
 from zengzhi.engine.notices import KNOWN_TYPES, names_a_type
 from zengzhi.service.auth import Permission, Principal
@@ -36,7 +38,13 @@ from zengzhi.service.queries.webhooks import (
 )
 from zengzhi.store import outbox, security
 from zengzhi.store.uow import UnitOfWork
-from zengzhi.store.webhooks import Deliveries, Subscriptions
+from zengzhi.store.webhooks import (
+    PAYOUT_REQUESTED,
+    Deliveries,
+    DeliveryRow,
+    Subscriptions,
+    WebhookEvents,
+)
 
 # The payment adapter's payout endpoint is kept as a subscription of this id
 # (service/payments.py): it is shown here, and changed only through the adapter.
@@ -254,6 +262,8 @@ def replay_delivery(
                 ErrorCode.CONFLICT, f"subscription {subscription_id!r} is inactive", "subscription"
             )
         row = delivery_row(uow.connection, uow.tenant, subscription_id, event_id)
+        if row.type == PAYOUT_REQUESTED:
+            _still_paying(uow, row)
         Deliveries(uow.connection, uow.tenant).send_again(row, outbox.PENDING, uow.now)
         uow.audit(
             principal.actor,
@@ -269,6 +279,23 @@ def replay_delivery(
         )
 
     return command(context, principal, run)
+
+
+def _still_paying(uow: UnitOfWork, delivery: DeliveryRow) -> None:
+    """A payout request is sent again only while its withdrawal is `paying` (locked, as
+    every step of it is): sent again once paid by hand, rejected, or approved again after
+    the gateway refused it, it asked the gateway to pay a withdrawal settled otherwise,
+    or to pay it twice (a new send publishes a request of its own)."""
+    body = WebhookEvents(uow.connection, uow.tenant).body(delivery.event_no)
+    withdrawal_id = str(json.loads(body)["data"]["withdrawal"])
+    row = uow.withdrawals.get(withdrawal_id, lock=True)
+    if row is not None and row.status != WithdrawalStatus.PAYING:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"withdrawal {withdrawal_id!r} is {row.status}: its payout request is sent again"
+            " only while it is being paid",
+            "event_id",
+        )
 
 
 PING = "ping"

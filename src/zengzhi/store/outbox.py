@@ -150,7 +150,7 @@ def claim(
     while True:
         keys, stopped = _due(connection, tenant, now, limit)
         if stopped:
-            _cancel_keys(connection, tenant, stopped)
+            cancel_keys(connection, tenant, stopped)
         if keys or not stopped:
             break
     if not keys:
@@ -218,7 +218,8 @@ def _set_each(
         )
 
 
-def _cancel_keys(connection: Connection, tenant: str, keys: list[tuple[str, int]]) -> None:
+def cancel_keys(connection: Connection, tenant: str, keys: list[tuple[str, int]]) -> None:
+    """Cancel these deliveries (subscription, event number) where still pending."""
     d = t.webhook_deliveries
     cancelled = {"status": CANCELLED, "claimed_by": None}
     _set_each(connection, tenant, keys, cancelled, d.c.status == PENDING)

@@ -4,6 +4,7 @@ Writing events and sending them is the outbox's (store/outbox.py)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -177,6 +178,56 @@ class Deliveries(Tenanted):
         )
 
 
+PAYOUT_REQUESTED = "payout.requested"  # the webhook payout adapter's request to its gateway
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutRequestRow:
+    event_no: int
+    event_id: str
+    status: str  # pending, delivered, failed, cancelled
+    claimed: bool  # a dispatcher holds it to send it (or held it when it stopped)
+    tried: bool  # an attempt was made: it may have reached the gateway, answered or not
+
+
+def payout_requests(
+    connection: Connection, tenant: str, subscription: str, member: str, withdrawal_id: str
+) -> list[PayoutRequestRow]:
+    """A withdrawal's payout requests to the gateway's subscription, oldest first, their
+    deliveries locked on PostgreSQL: a dispatcher claims with SKIP LOCKED, so one held
+    here is not sent before this transaction ends, and one being claimed is waited for."""
+    d, e, a = t.webhook_deliveries.c, t.webhook_events.c, t.webhook_attempts.c
+    tried = (
+        select(a.attempt)
+        .where(
+            a.tenant_id == d.tenant_id,
+            a.subscription_id == d.subscription_id,
+            a.event_no == d.event_no,
+        )
+        .exists()
+    )
+    statement = (
+        select(d.event_no, e.event_id, e.body, d.status, d.claimed_by, tried.label("tried"))
+        .join(t.webhook_events, (e.tenant_id == d.tenant_id) & (e.event_no == d.event_no))
+        .where(
+            of_tenant(d, tenant),
+            d.subscription_id == subscription,
+            e.type == PAYOUT_REQUESTED,
+            e.member == member,
+        )
+        .order_by(d.event_no)
+    )
+    if connection.dialect.name == "postgresql":
+        statement = statement.with_for_update(of=t.webhook_deliveries)
+    return [
+        PayoutRequestRow(
+            int(row.event_no), row.event_id, row.status, row.claimed_by is not None, row.tried
+        )
+        for row in connection.execute(statement)
+        if json.loads(row.body)["data"]["withdrawal"] == withdrawal_id
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class WebhookEventRow:
     event_id: str
@@ -189,6 +240,12 @@ class WebhookEventRow:
 
 class WebhookEvents(Tenanted):
     table = t.webhook_events
+
+    def body(self, event_no: int) -> str:
+        e = self.table.c
+        return str(
+            self.connection.execute(self.select(e.body).where(e.event_no == event_no)).scalar_one()
+        )
 
     def newest(self, limit: int, before: int | None) -> list[WebhookEventRow]:
         statement = newest_first(self.select(), self.table.c.event_no, before, limit)
