@@ -154,3 +154,26 @@ def test_members_are_never_users_or_keys(api: Api) -> None:
     body = {"username": "mm", "password": "correct horse battery", "role": "member"}
     assert api.post("/v1/users", body).json()["field"] == "role"
     assert api.post("/v1/api-keys", {"name": "k", "role": "member"}).json()["field"] == "role"
+
+
+def test_an_integrators_sale_is_held_to_its_quote_too(api: Api) -> None:
+    """The integrator's sale for a member had no quote and no floor: after the operator
+    raised the sell fee, 100 points paid what the member had not been shown (an
+    attacker's doubt). It has both now, as the member page's sale: the same figures."""
+    token = _member_setup(api)["m1"]
+    by_integrator = api.ok(api.post("/v1/members/m1/sell/quote", {"points": "100"}))
+    assert by_integrator == api.ok(api.post("/v1/me/sell/quote", {"points": "100"}, token=token))
+    api.ok(api.patch("/v1/pools/main", {"sell_fee": "0.5"}))
+    sale = {"id": "s3", "points": "100", "min_payout": by_integrator["payout"]}
+    refused = api.post("/v1/members/m1/sell", sale)
+    assert (refused.status_code, refused.json()["field"]) == (409, "min_payout")
+    assert "ask for a new quote" in refused.json()["message"]
+    assert api.ok(api.get("/v1/members/m1/wallet"))["balance"] == "0.00"
+    again = api.ok(api.post("/v1/members/m1/sell/quote", {"points": "100"}))
+    sold = api.ok(api.post("/v1/members/m1/sell", sale | {"min_payout": again["payout"]}))
+    assert (sold["payout"], sold["points"]) == (again["payout"], "100.0000")
+    for bad in ("1e3", "１０００", "-1", "0.001"):
+        wrong = api.post("/v1/members/m1/sell", sale | {"id": "s4", "min_payout": bad})
+        assert (wrong.status_code, wrong.json()["field"]) == (422, "min_payout"), bad
+    viewer = api.as_role("viewer")
+    assert api.post("/v1/members/m1/sell/quote", {"points": "1"}, token=viewer).status_code == 403

@@ -67,6 +67,7 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "GET /v1/members/{member_id}/network": ("getMemberNetwork", "A member's referral network"),
     "GET /v1/members/{member_id}/rewards": ("listMemberRewards", "A member's rewards"),
     "GET /v1/members/{member_id}/positions": ("listMemberPositions", "A member's points by pool"),
+    "POST /v1/members/{member_id}/sell/quote": ("quoteSale", "What selling points would pay"),
     "POST /v1/members/{member_id}/sell": ("sellPoints", "Sell a member's points to the pool"),
     "POST /v1/members/{member_id}/tasks": ("completeTask", "Record a task a member did"),
     "GET /v1/members/{member_id}/modes": ("listMemberModes", "A member's holdings in the modes"),
@@ -74,6 +75,10 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "GET /v1/members/{member_id}/wallet/history": (
         "getMemberWalletHistory",
         "A member's wallet, entry by entry",
+    ),
+    "GET /v1/members/{member_id}/wallet/debt-history": (
+        "getMemberDebtHistory",
+        "What a member owes, opened and settled",
     ),
     "POST /v1/members/{member_id}/withdrawals": ("requestWithdrawal", "Ask to withdraw money"),
     "POST /v1/members/{member_id}/page-token": ("issuePageToken", "A link to the member page"),
@@ -185,6 +190,10 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "GET /v1/me/modes": ("listMyModes", "The member's holdings in the modes"),
     "GET /v1/me/wallet": ("getMyWallet", "The member's wallet"),
     "GET /v1/me/wallet/history": ("getMyWalletHistory", "The member's wallet, entry by entry"),
+    "GET /v1/me/wallet/debt-history": (
+        "getMyDebtHistory",
+        "What the member owes, opened and settled",
+    ),
     "POST /v1/me/sell/quote": ("quoteMySale", "What selling points would pay"),
     "POST /v1/me/sell": ("sellMyPoints", "Sell the member's points"),
     "GET /v1/me/withdrawals": ("listMyWithdrawals", "The member's withdrawals"),

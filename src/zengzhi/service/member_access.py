@@ -29,15 +29,15 @@ from sqlalchemy import Connection
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Sell, event_id
-from zengzhi.engine.fields import Exact, ExactOrAll, Id, Whole, canonical
+from zengzhi.engine.fields import Exact, Id, Whole, canonical
 from zengzhi.engine.lines import points as parse_points
 from zengzhi.engine.lines import yuan
-from zengzhi.rules.pool import DEFAULT_POOL, Sale
 from zengzhi.service import members, modes, payments, wallets
 from zengzhi.service.auth import Permission, Principal, Role, new_session_id
 from zengzhi.service.base import Context, applied_once, command, found, query
 from zengzhi.service.gateway_credentials import client_for
 from zengzhi.service.gateways.wechatpay import WechatPay
+from zengzhi.service.members import SaleQuoteRequest, SaleView, SellRequest, sale_view
 from zengzhi.service.modes import ModeHolding
 from zengzhi.service.queries import members as reads
 from zengzhi.service.queries.members import Me, PositionView, me_view
@@ -399,62 +399,13 @@ def debt_settled(context: Context, member: Member) -> dict[str, str]:
 # ---------------------------------------------------------------------------- selling
 
 
-class SaleQuoteRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    pool: Id = DEFAULT_POOL
-    points: ExactOrAll = Field(description='points to sell, or "all"')
-
-
-class SaleRequest(SaleQuoteRequest):
-    id: Id = Field(description="the request's own id: a repeat applies once")
-    min_payout: Exact | None = Field(
-        default=None, description="refuse the sale if it would pay less (the quote's payout)"
-    )
-
-
-class SaleView(BaseModel):
-    pool: str
-    points: str
-    price: str  # the price the sale was (or would be) made at
-    value: str  # the points at that price
-    fee: str  # what stays in the pool
-    payout: str  # into the wallet
-
-
-def _sale_view(sale: Sale) -> SaleView:
-    return SaleView(
-        pool=sale.pool,
-        points=format_minor(sale.points, 4),
-        price=str(sale.price),
-        value=format_minor(sale.value, 2),
-        fee=format_minor(sale.value - sale.payout, 2),
-        payout=format_minor(sale.payout, 2),
-    )
-
-
-def _points(text: str) -> int | None:
-    return None if text == "all" else parse_points(text, "points")
+class SaleRequest(SellRequest):
+    """The member's own sale, as an integrator's (`members.SellRequest`)."""
 
 
 def quote_sale(context: Context, member: Member, request: SaleQuoteRequest) -> SaleView:
     """What selling would pay now: the sale itself, rolled back."""
-    member.principal.require(Permission.SELL)
-    units = _points(request.points)
-    now = context.clock()
-
-    def attempt() -> SaleView:
-        with UnitOfWork(context.database, member.tenant, now) as uow:
-            _member_row(uow.connection, uow.tenant, member.member)
-            outcome = uow.apply(
-                Sell(event_id("sell", "quote"), member.member, request.pool, units, uow.now)
-            )
-            return _sale_view(outcome.sales[0])
-        # leaving the unit of work without commit rolls the sale back
-
-    # run again, as a command is, when its refusal was decided on settings another
-    # server had changed (`LostRace` on the way out): it was answered 500
-    return context.database.retrying(attempt)
+    return members.quote_sale(context, member.principal, member.member, request)
 
 
 def sell(context: Context, member: Member, request: SaleRequest) -> SaleView:
@@ -465,8 +416,8 @@ def sell_once(context: Context, member: Member, request: SaleRequest) -> tuple[S
     """The member's sale, and whether it was made now (False: a repeat of the request,
     which answers what the first sold and sells nothing more)."""
     member.principal.require(Permission.SELL)
-    units = _points(request.points)
-    floor = None if request.min_payout is None else yuan(request.min_payout, "min_payout")
+    units = None if request.points == "all" else parse_points(request.points, "points")
+    floor = members.floor_of(request)
     command_id = member_command_id(member.member, request.id)
 
     def run(uow: UnitOfWork) -> tuple[SaleView, bool]:
@@ -477,14 +428,8 @@ def sell_once(context: Context, member: Member, request: SaleRequest) -> tuple[S
             outcome = uow.apply(
                 Sell(event_id("sell", command_id), member.member, request.pool, units, uow.now)
             )
-            view = _sale_view(outcome.sales[0])
-            if floor is not None and Yuan(view.payout).minor < floor:
-                raise DomainError(
-                    ErrorCode.CONFLICT,
-                    f"the sale would now pay {view.payout}, less than {format_minor(floor, 2)}: "
-                    "ask for a new quote",
-                    "min_payout",
-                )
+            members.refuse_below(outcome.sales[0], floor)
+            view = sale_view(outcome.sales[0])
             members.audit_sale(
                 uow,
                 member.principal,

@@ -11,9 +11,10 @@ from zengzhi.core.amounts import format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Bind, Join, Reassign, ReassignReferees, Sell, event_id
 from zengzhi.engine.config import LimitsConfig
-from zengzhi.engine.fields import ExactOrAll, Flag, Id, Note, Region, Shown, canonical
+from zengzhi.engine.fields import Exact, ExactOrAll, Flag, Id, Note, Region, Shown, canonical
 from zengzhi.engine.lines import points as parse_points
-from zengzhi.rules.pool import DEFAULT_POOL
+from zengzhi.engine.lines import yuan
+from zengzhi.rules.pool import DEFAULT_POOL, Sale
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, command, found, once, query
 from zengzhi.service.pools import exits_view
@@ -361,12 +362,78 @@ def member_paid_by_pool(context: Context, principal: Principal, member: str) -> 
 # ---------------------------------------------------------------------------- selling
 
 
-class SellRequest(BaseModel):
+class SaleQuoteRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: Id = Field(description="the request's own id: a repeat applies once")
     pool: Id = DEFAULT_POOL
     points: ExactOrAll = Field(description='points to sell, or "all"')
+
+
+class SellRequest(SaleQuoteRequest):
+    id: Id = Field(description="the request's own id: a repeat applies once")
+    min_payout: Exact | None = Field(
+        default=None, description="refuse the sale if it would pay less (the quote's payout)"
+    )
+
+
+class SaleView(BaseModel):
+    pool: str
+    points: str
+    price: str  # the price the sale was (or would be) made at
+    value: str  # the points at that price
+    fee: str  # what stays in the pool
+    payout: str  # into the wallet
+
+
+def sale_view(sale: Sale) -> SaleView:
+    return SaleView(
+        pool=sale.pool,
+        points=format_minor(sale.points, 4),
+        price=str(sale.price),
+        value=format_minor(sale.value, 2),
+        fee=format_minor(sale.value - sale.payout, 2),
+        payout=format_minor(sale.payout, 2),
+    )
+
+
+def _units(text: str) -> int | None:
+    return None if text == "all" else parse_points(text, "points")
+
+
+def quote_sale(
+    context: Context, principal: Principal, member: str, request: SaleQuoteRequest
+) -> SaleView:
+    """What selling would pay now: the sale itself, rolled back."""
+    principal.require(Permission.SELL)
+    units = _units(request.points)
+    now = context.clock()
+
+    def attempt() -> SaleView:
+        with UnitOfWork(context.database, principal.tenant, now) as uow:
+            _member(uow, member)
+            outcome = uow.apply(Sell(event_id("sell", "quote"), member, request.pool, units, now))
+            return sale_view(outcome.sales[0])
+        # leaving the unit of work without commit rolls the sale back
+
+    # run again, as a command is, when its refusal was decided on settings another
+    # server had changed (`LostRace` on the way out): it was answered 500
+    return context.database.retrying(attempt)
+
+
+def floor_of(request: SellRequest) -> int | None:
+    return None if request.min_payout is None else yuan(request.min_payout, "min_payout")
+
+
+def refuse_below(sale: Sale, floor: int | None) -> None:
+    """A sale that would pay less than the quote the member saw (`min_payout`): the pool's
+    price or sell fee changed in between."""
+    if floor is not None and sale.payout < floor:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"the sale would now pay {format_minor(sale.payout, 2)}, less than"
+            f" {format_minor(floor, 2)}: ask for a new quote",
+            "min_payout",
+        )
 
 
 def audit_sale(
@@ -392,7 +459,8 @@ def sell(
     context: Context, principal: Principal, member: str, request: SellRequest
 ) -> dict[str, Any]:
     principal.require(Permission.SELL)
-    units = None if request.points == "all" else parse_points(request.points, "points")
+    units = _units(request.points)
+    floor = floor_of(request)
 
     def run(uow: UnitOfWork) -> dict[str, Any]:
         def produce() -> dict[str, Any]:
@@ -401,6 +469,7 @@ def sell(
                 Sell(event_id("sell", request.id), member, request.pool, units, uow.now)
             )
             (sale,) = outcome.sales
+            refuse_below(sale, floor)
             payout = format_minor(sale.payout, 2)
             sold = format_minor(sale.points, 4)
             audit_sale(uow, principal, member, request.id, request.pool, sold, payout)

@@ -36,12 +36,11 @@ from zengzhi.service.base import Context
 from zengzhi.service.member_access import (
     Member,
     MemberWithdrawalRequest,
-    SaleQuoteRequest,
     SaleRequest,
-    SaleView,
     WithdrawalQuote,
     WithdrawalQuoteRequest,
 )
+from zengzhi.service.members import SaleQuoteRequest, SaleView
 from zengzhi.web.pages import (
     MEMBER_COOKIE,
     Form,

@@ -12,7 +12,8 @@ T = TypeVar("T", bound="SaleRequest")
 
 @_attrs_define
 class SaleRequest:
-    """
+    """The member's own sale, as an integrator's (`members.SellRequest`).
+
     Attributes:
         points (str): points to sell, or "all"
         id (str): the request's own id: a repeat applies once

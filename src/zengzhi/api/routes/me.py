@@ -21,13 +21,12 @@ from zengzhi.service.member_access import (
     PageToken,
     PageTokenRequest,
     RevokedTokens,
-    SaleQuoteRequest,
     SaleRequest,
-    SaleView,
     TransferToConfirm,
     WithdrawalQuote,
     WithdrawalQuoteRequest,
 )
+from zengzhi.service.members import SaleQuoteRequest, SaleView
 from zengzhi.service.modes import ModeHolding
 from zengzhi.service.queries.members import Me, PositionView
 from zengzhi.service.queries.wallets import Movement, WalletView

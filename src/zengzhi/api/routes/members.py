@@ -16,6 +16,8 @@ from zengzhi.service.members import (
     NewMember,
     Reassignment,
     RefereesMoved,
+    SaleQuoteRequest,
+    SaleView,
     SellRequest,
 )
 from zengzhi.service.modes import ModeHolding, TaskDone
@@ -129,11 +131,26 @@ def positions(
     return members.member_positions(context, principal, member_id)
 
 
+@router.post(
+    "/{member_id}/sell/quote",
+    response_model=SaleView,
+    tags=["points"],
+    dependencies=[needs(Permission.SELL)],
+)
+def quote_sale(
+    context: ContextDep, principal: PrincipalDep, member_id: PathId, body: SaleQuoteRequest
+) -> SaleView:
+    """What selling would pay now; nothing is sold. Its `payout`, sent as the sale's
+    `min_payout`, refuses the sale if the price or the sell fee changed meanwhile."""
+    return members.quote_sale(context, principal, member_id, body)
+
+
 @router.post("/{member_id}/sell", tags=["points"], dependencies=[needs(Permission.SELL)])
 def sell(
     context: ContextDep, principal: PrincipalDep, member_id: PathId, body: SellRequest
 ) -> dict[str, Any]:
-    """Sell points (or "all") at the pool's price, less the sell fee, into the wallet."""
+    """Sell points (or "all") at the pool's price, less the sell fee, into the wallet;
+    with `min_payout` (a quote's payout), refused (409) if it would now pay less."""
     return members.sell(context, principal, member_id, body)
 
 

@@ -91,7 +91,7 @@ def sync_detailed(
      Sell; with `min_payout` (the quote's payout) it is refused if it would pay less.
 
     Args:
-        body (SaleRequest):
+        body (SaleRequest): The member's own sale, as an integrator's (`members.SellRequest`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -122,7 +122,7 @@ def sync(
      Sell; with `min_payout` (the quote's payout) it is refused if it would pay less.
 
     Args:
-        body (SaleRequest):
+        body (SaleRequest): The member's own sale, as an integrator's (`members.SellRequest`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,7 +148,7 @@ async def asyncio_detailed(
      Sell; with `min_payout` (the quote's payout) it is refused if it would pay less.
 
     Args:
-        body (SaleRequest):
+        body (SaleRequest): The member's own sale, as an integrator's (`members.SellRequest`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,7 +177,7 @@ async def asyncio(
      Sell; with `min_payout` (the quote's payout) it is refused if it would pay less.
 
     Args:
-        body (SaleRequest):
+        body (SaleRequest): The member's own sale, as an integrator's (`members.SellRequest`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -99,7 +99,8 @@ def sync_detailed(
 ) -> Response[Error | SellPointsResponseSellV1MembersMemberIdSellPost]:
     """Sell a member's points to the pool
 
-     Sell points (or "all") at the pool's price, less the sell fee, into the wallet.
+     Sell points (or "all") at the pool's price, less the sell fee, into the wallet;
+    with `min_payout` (a quote's payout), refused (409) if it would now pay less.
 
     Args:
         member_id (str): an id: letters, digits, _.:@-
@@ -133,7 +134,8 @@ def sync(
 ) -> Error | SellPointsResponseSellV1MembersMemberIdSellPost | None:
     """Sell a member's points to the pool
 
-     Sell points (or "all") at the pool's price, less the sell fee, into the wallet.
+     Sell points (or "all") at the pool's price, less the sell fee, into the wallet;
+    with `min_payout` (a quote's payout), refused (409) if it would now pay less.
 
     Args:
         member_id (str): an id: letters, digits, _.:@-
@@ -162,7 +164,8 @@ async def asyncio_detailed(
 ) -> Response[Error | SellPointsResponseSellV1MembersMemberIdSellPost]:
     """Sell a member's points to the pool
 
-     Sell points (or "all") at the pool's price, less the sell fee, into the wallet.
+     Sell points (or "all") at the pool's price, less the sell fee, into the wallet;
+    with `min_payout` (a quote's payout), refused (409) if it would now pay less.
 
     Args:
         member_id (str): an id: letters, digits, _.:@-
@@ -194,7 +197,8 @@ async def asyncio(
 ) -> Error | SellPointsResponseSellV1MembersMemberIdSellPost | None:
     """Sell a member's points to the pool
 
-     Sell points (or "all") at the pool's price, less the sell fee, into the wallet.
+     Sell points (or "all") at the pool's price, less the sell fee, into the wallet;
+    with `min_payout` (a quote's payout), refused (409) if it would now pay less.
 
     Args:
         member_id (str): an id: letters, digits, _.:@-

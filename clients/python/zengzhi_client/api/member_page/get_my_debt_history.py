@@ -1,6 +1,5 @@
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -12,7 +11,6 @@ from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
-    member_id: str,
     *,
     limit: int | Unset = 50,
     before: int | None | Unset = UNSET,
@@ -33,9 +31,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/v1/members/{member_id}/wallet/debt-history".format(
-            member_id=quote(str(member_id), safe=""),
-        ),
+        "url": "/v1/me/wallet/debt-history",
         "params": params,
     }
 
@@ -63,11 +59,6 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_403
 
-    if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
-
-        return response_404
-
     if response.status_code == 422:
         response_422 = Error.from_dict(response.json())
 
@@ -91,20 +82,16 @@ def _build_response(
 
 
 def sync_detailed(
-    member_id: str,
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 50,
     before: int | None | Unset = UNSET,
 ) -> Response[Error | list[Movement]]:
-    """Debt History
+    """What the member owes, opened and settled
 
-     What the member owes the platform, newest first: each debt opened (a negative
-    amount) and each part settled from a later credit (positive), with its entry. A debt
-    opened with nothing left in the wallet is in no wallet movement: it is here.
+     What the member owes, as `GET /v1/members/{id}/wallet/debt-history`.
 
     Args:
-        member_id (str): an id: letters, digits, _.:@-
         limit (int | Unset): how many to return Default: 50.
         before (int | None | Unset): continue before this number
 
@@ -117,7 +104,6 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs(
-        member_id=member_id,
         limit=limit,
         before=before,
     )
@@ -130,20 +116,16 @@ def sync_detailed(
 
 
 def sync(
-    member_id: str,
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 50,
     before: int | None | Unset = UNSET,
 ) -> Error | list[Movement] | None:
-    """Debt History
+    """What the member owes, opened and settled
 
-     What the member owes the platform, newest first: each debt opened (a negative
-    amount) and each part settled from a later credit (positive), with its entry. A debt
-    opened with nothing left in the wallet is in no wallet movement: it is here.
+     What the member owes, as `GET /v1/members/{id}/wallet/debt-history`.
 
     Args:
-        member_id (str): an id: letters, digits, _.:@-
         limit (int | Unset): how many to return Default: 50.
         before (int | None | Unset): continue before this number
 
@@ -156,7 +138,6 @@ def sync(
     """
 
     return sync_detailed(
-        member_id=member_id,
         client=client,
         limit=limit,
         before=before,
@@ -164,20 +145,16 @@ def sync(
 
 
 async def asyncio_detailed(
-    member_id: str,
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 50,
     before: int | None | Unset = UNSET,
 ) -> Response[Error | list[Movement]]:
-    """Debt History
+    """What the member owes, opened and settled
 
-     What the member owes the platform, newest first: each debt opened (a negative
-    amount) and each part settled from a later credit (positive), with its entry. A debt
-    opened with nothing left in the wallet is in no wallet movement: it is here.
+     What the member owes, as `GET /v1/members/{id}/wallet/debt-history`.
 
     Args:
-        member_id (str): an id: letters, digits, _.:@-
         limit (int | Unset): how many to return Default: 50.
         before (int | None | Unset): continue before this number
 
@@ -190,7 +167,6 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs(
-        member_id=member_id,
         limit=limit,
         before=before,
     )
@@ -201,20 +177,16 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    member_id: str,
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 50,
     before: int | None | Unset = UNSET,
 ) -> Error | list[Movement] | None:
-    """Debt History
+    """What the member owes, opened and settled
 
-     What the member owes the platform, newest first: each debt opened (a negative
-    amount) and each part settled from a later credit (positive), with its entry. A debt
-    opened with nothing left in the wallet is in no wallet movement: it is here.
+     What the member owes, as `GET /v1/members/{id}/wallet/debt-history`.
 
     Args:
-        member_id (str): an id: letters, digits, _.:@-
         limit (int | Unset): how many to return Default: 50.
         before (int | None | Unset): continue before this number
 
@@ -228,7 +200,6 @@ async def asyncio(
 
     return (
         await asyncio_detailed(
-            member_id=member_id,
             client=client,
             limit=limit,
             before=before,

@@ -1,5 +1,6 @@
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -11,6 +12,7 @@ from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
+    member_id: str,
     *,
     limit: int | Unset = 50,
     before: int | None | Unset = UNSET,
@@ -31,7 +33,9 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/v1/me/wallet/debt-history",
+        "url": "/v1/members/{member_id}/wallet/debt-history".format(
+            member_id=quote(str(member_id), safe=""),
+        ),
         "params": params,
     }
 
@@ -59,6 +63,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_403
 
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 422:
         response_422 = Error.from_dict(response.json())
 
@@ -82,16 +91,20 @@ def _build_response(
 
 
 def sync_detailed(
+    member_id: str,
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 50,
     before: int | None | Unset = UNSET,
 ) -> Response[Error | list[Movement]]:
-    """Debt History
+    """What a member owes, opened and settled
 
-     What the member owes, as `GET /v1/members/{id}/wallet/debt-history`.
+     What the member owes the platform, newest first: each debt opened (a negative
+    amount) and each part settled from a later credit (positive), with its entry. A debt
+    opened with nothing left in the wallet is in no wallet movement: it is here.
 
     Args:
+        member_id (str): an id: letters, digits, _.:@-
         limit (int | Unset): how many to return Default: 50.
         before (int | None | Unset): continue before this number
 
@@ -104,6 +117,7 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs(
+        member_id=member_id,
         limit=limit,
         before=before,
     )
@@ -116,16 +130,20 @@ def sync_detailed(
 
 
 def sync(
+    member_id: str,
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 50,
     before: int | None | Unset = UNSET,
 ) -> Error | list[Movement] | None:
-    """Debt History
+    """What a member owes, opened and settled
 
-     What the member owes, as `GET /v1/members/{id}/wallet/debt-history`.
+     What the member owes the platform, newest first: each debt opened (a negative
+    amount) and each part settled from a later credit (positive), with its entry. A debt
+    opened with nothing left in the wallet is in no wallet movement: it is here.
 
     Args:
+        member_id (str): an id: letters, digits, _.:@-
         limit (int | Unset): how many to return Default: 50.
         before (int | None | Unset): continue before this number
 
@@ -138,6 +156,7 @@ def sync(
     """
 
     return sync_detailed(
+        member_id=member_id,
         client=client,
         limit=limit,
         before=before,
@@ -145,16 +164,20 @@ def sync(
 
 
 async def asyncio_detailed(
+    member_id: str,
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 50,
     before: int | None | Unset = UNSET,
 ) -> Response[Error | list[Movement]]:
-    """Debt History
+    """What a member owes, opened and settled
 
-     What the member owes, as `GET /v1/members/{id}/wallet/debt-history`.
+     What the member owes the platform, newest first: each debt opened (a negative
+    amount) and each part settled from a later credit (positive), with its entry. A debt
+    opened with nothing left in the wallet is in no wallet movement: it is here.
 
     Args:
+        member_id (str): an id: letters, digits, _.:@-
         limit (int | Unset): how many to return Default: 50.
         before (int | None | Unset): continue before this number
 
@@ -167,6 +190,7 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs(
+        member_id=member_id,
         limit=limit,
         before=before,
     )
@@ -177,16 +201,20 @@ async def asyncio_detailed(
 
 
 async def asyncio(
+    member_id: str,
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 50,
     before: int | None | Unset = UNSET,
 ) -> Error | list[Movement] | None:
-    """Debt History
+    """What a member owes, opened and settled
 
-     What the member owes, as `GET /v1/members/{id}/wallet/debt-history`.
+     What the member owes the platform, newest first: each debt opened (a negative
+    amount) and each part settled from a later credit (positive), with its entry. A debt
+    opened with nothing left in the wallet is in no wallet movement: it is here.
 
     Args:
+        member_id (str): an id: letters, digits, _.:@-
         limit (int | Unset): how many to return Default: 50.
         before (int | None | Unset): continue before this number
 
@@ -200,6 +228,7 @@ async def asyncio(
 
     return (
         await asyncio_detailed(
+            member_id=member_id,
             client=client,
             limit=limit,
             before=before,
