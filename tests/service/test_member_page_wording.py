@@ -262,3 +262,35 @@ def test_a_member_not_verified_is_told_in_the_second_person_what_to_do(api: Api)
         error = re.search(r'id="withdraw-error"[^>]*>([^<]*)<', refused.text)
         assert error is not None and said in error.group(1), refused.text[-2000:]
         assert "会员须" not in error.group(1) and "the member" not in error.group(1)
+
+
+def test_a_withdrawal_whose_fee_rose_after_its_quote_is_refused_with_nothing_held(
+    api: Api,
+) -> None:
+    """The member is quoted a fee of 0.00 and confirms; meanwhile the operator sets a
+    fee of half: the withdrawal was held with a fee of 5.00 on 10.00 the member had not
+    been shown, and a member cannot take back a held withdrawal (an attacker's doubt).
+    The confirmation carries the quoted fee (`max_fee`) and is refused, in the member's
+    words, with nothing held; quoted again, it goes through."""
+    client = _member_page(api)
+    api.ok(api.post("/v1/members/m1/sell", {"id": "s1", "points": "100"}))
+    client.get("/language/zh")
+    quoted = client.post(
+        "/m/withdraw/quote", data={"csrf": _csrf(client.get("/m").text), "amount": "10"}
+    )
+    assert quoted.status_code == 200 and "确认提现" in quoted.text, quoted.text[-1500:]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', quoted.text))
+    assert (fields["amount"], fields["max_fee"]) == ("10.00", "0.00")
+    before = api.ok(api.get("/v1/members/m1/wallet"))
+    api.ok(api.put("/v1/tenant/settings", {"withdrawals": {"fee_rate": "0.5"}}))
+    refused = client.post("/m/withdraw", data=fields)
+    assert refused.status_code == 409, refused.text[-1500:]
+    assert "现在手续费为 ¥5.00，高于报价时的 ¥0.00" in refused.text
+    assert api.ok(api.get("/v1/members/m1/wallet")) == before
+    assert api.ok(api.get("/v1/withdrawals", member="m1")) == []
+    again = client.post("/m/withdraw/quote", data={"csrf": fields["csrf"], "amount": "10"})
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', again.text))
+    assert fields["max_fee"] == "5.00"
+    assert client.post("/m/withdraw", data=fields, follow_redirects=False).status_code == 303
+    [held] = api.ok(api.get("/v1/withdrawals", member="m1"))
+    assert (held["amount"], held["fee"]) == ("10.00", "5.00")

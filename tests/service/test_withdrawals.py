@@ -96,3 +96,27 @@ def test_settings_minimum_auto_approval_and_real_name(api: Api) -> None:
     assert manual["status"] == "held"
     bad = api.put("/v1/tenant/settings", {"withdrawals": {"fee_rate": "1"}})
     assert bad.status_code == 422 and bad.json()["field"] == "withdrawals.fee_rate"
+
+
+def test_a_withdrawal_is_refused_when_its_fee_rose_past_what_was_quoted(api: Api) -> None:
+    """`max_fee`, the quoted fee: a fee raised meanwhile refuses the withdrawal (409,
+    naming it) and holds nothing; bad values are refused naming it, and a repeat of the
+    request applies once."""
+    a_member_with_money(api)
+    api.ok(api.put("/v1/tenant/settings", {"withdrawals": {"fee_rate": "0.01"}}))
+    asked = {"id": "w1", "amount": "100.00", "max_fee": "0.50"}
+    refused = api.post("/v1/members/m1/withdrawals", asked)
+    assert (refused.status_code, refused.json()["field"]) == (409, "max_fee")
+    assert (
+        refused.json()["message"]
+        == "the fee would now be 1.00, more than 0.50: ask for a new quote"
+    )
+    assert api.ok(api.get("/v1/members/m1/wallet"))["withdrawing"] == "0.00"
+    for bad in ("1e3", "１", "-1", "0.001", "NaN"):
+        wrong = api.post("/v1/members/m1/withdrawals", asked | {"max_fee": bad})
+        assert (wrong.status_code, wrong.json()["field"]) == (422, "max_fee"), bad
+    made = api.post("/v1/members/m1/withdrawals", asked | {"max_fee": "1.00"})
+    assert made.status_code == 201 and made.json()["fee"] == "1.00"
+    again = api.post("/v1/members/m1/withdrawals", asked | {"max_fee": "1.00"})
+    assert again.status_code == 200 and again.json() == made.json()
+    assert api.ok(api.get("/v1/members/m1/wallet"))["withdrawing"] == "100.00"

@@ -459,6 +459,9 @@ class WithdrawalQuoteRequest(BaseModel):
 
 class MemberWithdrawalRequest(WithdrawalQuoteRequest):
     id: Id = Field(description="the request's own id: a repeat applies once")
+    max_fee: Exact | None = Field(
+        default=None, description="refuse the withdrawal if its fee would be more (the quote's)"
+    )
 
 
 class WithdrawalQuote(BaseModel):
@@ -504,7 +507,11 @@ def withdraw_once(
         context,
         member.principal,
         member.member,
-        WithdrawalRequest(id=member_command_id(member.member, request.id), amount=request.amount),
+        WithdrawalRequest(
+            id=member_command_id(member.member, request.id),
+            amount=request.amount,
+            max_fee=request.max_fee,
+        ),
         check=lambda uow: _still_signed_in(uow, member),
     )
     return WithdrawalView.model_validate(made), created

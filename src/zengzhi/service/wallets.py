@@ -102,6 +102,9 @@ class WithdrawalRequest(BaseModel):
 
     id: Id = Field(description="the request's own id: a repeat applies once")
     amount: Exact
+    max_fee: Exact | None = Field(
+        default=None, description="refuse the withdrawal if its fee would be more (the quote's)"
+    )
 
 
 REASON_REQUIRED = "is required: the member is shown why the withdrawal was rejected"
@@ -168,6 +171,7 @@ def withdraw_once(
     still good, member_access._still_signed_in)."""
     principal.require(Permission.WITHDRAW)
     amount = yuan(request.amount, "amount", positive=True)
+    ceiling = None if request.max_fee is None else yuan(request.max_fee, "max_fee")
 
     def run(uow: UnitOfWork) -> tuple[dict[str, Any], bool]:
         if check is not None:
@@ -179,6 +183,14 @@ def withdraw_once(
             row = _member(uow.connection, uow.tenant, member, lock=True)
             rules = command_settings(uow).withdrawals
             fee = check_withdrawal(rules, row, amount)
+            if ceiling is not None and fee > ceiling:
+                # the tenant's fee rose since the member was quoted it
+                raise DomainError(
+                    ErrorCode.CONFLICT,
+                    f"the fee would now be {format_minor(fee, 2)}, more than"
+                    f" {format_minor(ceiling, 2)}: ask for a new quote",
+                    "max_fee",
+                )
             uow.apply(Withdraw(event_id("withdraw", request.id), member, amount, fee, uow.now))
             limit = Yuan(rules.auto_approve_limit).minor
             # not auto-approved while its payee is not ready: held for finance instead;

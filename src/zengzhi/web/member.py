@@ -370,7 +370,8 @@ def withdrawal_quote(request: Request, context: ContextDep, member: MemberDep) -
 @router.post("/withdraw", response_class=HTMLResponse)
 def withdraw(request: Request, context: ContextDep, member: MemberDep, form: PostedDep) -> Response:
     try:
-        body = build(MemberWithdrawalRequest, {"id": form.get("id"), "amount": form.get("amount")})
+        asked = {"id": form.get("id"), "amount": form.get("amount")}
+        body = build(MemberWithdrawalRequest, asked | {"max_fee": form.optional("max_fee")})
         made, now = member_access.withdraw_once(context, member, body)
     except DomainError as error:
         if _made_before(error):

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MemberWithdrawalRequest")
 
@@ -14,15 +16,23 @@ class MemberWithdrawalRequest:
     Attributes:
         amount (str):
         id (str): the request's own id: a repeat applies once
+        max_fee (None | str | Unset): refuse the withdrawal if its fee would be more (the quote's)
     """
 
     amount: str
     id: str
+    max_fee: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         amount = self.amount
 
         id = self.id
+
+        max_fee: None | str | Unset
+        if isinstance(self.max_fee, Unset):
+            max_fee = UNSET
+        else:
+            max_fee = self.max_fee
 
         field_dict: dict[str, Any] = {}
 
@@ -32,6 +42,8 @@ class MemberWithdrawalRequest:
                 "id": id,
             }
         )
+        if max_fee is not UNSET:
+            field_dict["max_fee"] = max_fee
 
         return field_dict
 
@@ -42,9 +54,19 @@ class MemberWithdrawalRequest:
 
         id = d.pop("id")
 
+        def _parse_max_fee(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        max_fee = _parse_max_fee(d.pop("max_fee", UNSET))
+
         member_withdrawal_request = cls(
             amount=amount,
             id=id,
+            max_fee=max_fee,
         )
 
         return member_withdrawal_request
