@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from tests.service.conftest import Api
 from zengzhi.service.audit import check_ledger, check_replay
-from zengzhi.service.base import Context
+from zengzhi.service.base import Context, request_hash
+from zengzhi.store import tables as t
 
 
 def a_member_with_money(api: Api, member: str = "m1") -> str:
@@ -120,3 +123,34 @@ def test_a_withdrawal_is_refused_when_its_fee_rose_past_what_was_quoted(api: Api
     again = api.post("/v1/members/m1/withdrawals", asked | {"max_fee": "1.00"})
     assert again.status_code == 200 and again.json() == made.json()
     assert api.ok(api.get("/v1/members/m1/wallet"))["withdrawing"] == "100.00"
+
+
+def test_requests_from_before_the_quote_guards_are_answered_again(
+    api: Api, context: Context
+) -> None:
+    """A sale or a withdrawal without `min_payout` / `max_fee` is kept under the hash of
+    the body it had before those fields were added (written here as that release
+    wrote it): sent again across the upgrade, it is answered its first answer, not
+    refused as another request with the same id."""
+    a_member_with_money(api)
+    api.member("m2")
+    api.completed_order("o2", "m2")
+    sold = api.post("/v1/members/m2/sell", {"id": "s1", "points": "10"})
+    withdrew = api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "10.00"})
+    assert (sold.status_code, withdrew.status_code) == (200, 201)
+    before = {  # the bodies as the release before kept them
+        "s1": {"kind": "sell", "member": "m2", "id": "s1", "pool": "main", "points": "10"},
+        "w1": {"kind": "withdraw", "member": "m1", "id": "w1", "amount": "10"},
+    }
+    with context.database.read() as connection:
+        c = t.commands.c
+        kept = dict(
+            connection.execute(
+                select(c.command_id, c.request_hash).where(
+                    c.tenant_id == api.tenant, c.command_id.in_(before)
+                )
+            ).all()
+        )
+    assert kept == {key: request_hash(body) for key, body in before.items()}
+    again = api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "10.00"})
+    assert again.status_code == 200 and again.json() == withdrew.json()

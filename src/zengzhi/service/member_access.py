@@ -30,7 +30,6 @@ from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Sell, event_id
 from zengzhi.engine.fields import Exact, Id, Whole, canonical
-from zengzhi.engine.lines import points as parse_points
 from zengzhi.engine.lines import yuan
 from zengzhi.service import members, modes, payments, wallets
 from zengzhi.service.auth import Permission, Principal, Role, new_session_id
@@ -416,7 +415,7 @@ def sell_once(context: Context, member: Member, request: SaleRequest) -> tuple[S
     """The member's sale, and whether it was made now (False: a repeat of the request,
     which answers what the first sold and sells nothing more)."""
     member.principal.require(Permission.SELL)
-    units = None if request.points == "all" else parse_points(request.points, "points")
+    units = members.sale_units(request.points)
     floor = members.floor_of(request)
     command_id = member_command_id(member.member, request.id)
 

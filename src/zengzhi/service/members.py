@@ -396,7 +396,7 @@ def sale_view(sale: Sale) -> SaleView:
     )
 
 
-def _units(text: str) -> int | None:
+def sale_units(text: str) -> int | None:
     return None if text == "all" else parse_points(text, "points")
 
 
@@ -405,7 +405,7 @@ def quote_sale(
 ) -> SaleView:
     """What selling would pay now: the sale itself, rolled back."""
     principal.require(Permission.SELL)
-    units = _units(request.points)
+    units = sale_units(request.points)
     now = context.clock()
 
     def attempt() -> SaleView:
@@ -459,7 +459,7 @@ def sell(
     context: Context, principal: Principal, member: str, request: SellRequest
 ) -> dict[str, Any]:
     principal.require(Permission.SELL)
-    units = _units(request.points)
+    units = sale_units(request.points)
     floor = floor_of(request)
 
     def run(uow: UnitOfWork) -> dict[str, Any]:
@@ -484,6 +484,9 @@ def sell(
                 "exits": exits_view(outcome.exits),
             }
 
-        return once(uow, request.id, "sell", {"member": member, **canonical(request)}, produce)
+        # without a floor, the body a sale had before `min_payout` was added: a request
+        # from before, sent again, is answered its first answer (not "another request")
+        body = {"member": member, **canonical(request, exclude_none=True)}
+        return once(uow, request.id, "sell", body, produce)
 
     return command(context, principal, run)

@@ -222,7 +222,13 @@ def withdraw_once(
             return view.model_dump(mode="json")
 
         return applied_once(
-            uow, request.id, "withdraw", {"member": member, **canonical(request)}, produce
+            uow,
+            request.id,
+            "withdraw",
+            # without `max_fee`, the body a withdrawal had before it was added: a request
+            # from before, sent again, is answered its first answer
+            {"member": member, **canonical(request, exclude_none=True)},
+            produce,
         )
 
     return command(context, principal, run)
