@@ -9,6 +9,10 @@ from decimal import Decimal
 
 from tests.service.conftest import Api, enter_member_page
 from tests.service.test_page_notices import _member_page
+from zengzhi.service import member_access
+from zengzhi.service.base import Context
+from zengzhi.service.member_access import Member
+from zengzhi.service.queries.wallets import Movement
 
 
 def _csrf(text: str) -> str:
@@ -294,3 +298,34 @@ def test_a_withdrawal_whose_fee_rose_after_its_quote_is_refused_with_nothing_hel
     assert client.post("/m/withdraw", data=fields, follow_redirects=False).status_code == 303
     [held] = api.ok(api.get("/v1/withdrawals", member="m1"))
     assert (held["amount"], held["fee"]) == ("10.00", "5.00")
+
+
+def test_the_debt_s_lines_add_up_to_what_the_member_owes(api: Api, context: Context) -> None:
+    """Three orders refunded after their points were sold and the money withdrawn, then
+    three small sales each settling part of the debt: the member page listed the five
+    newest lines, leaving out the oldest debt, so the lines did not add up to the 您欠平台
+    beside them (an attacker). It lists the lines back to when the debt was nothing."""
+    api.pool()
+    api.member("m1")
+    for n in (1, 2, 3):
+        api.completed_order(f"o{n}", "m1")
+        sold = api.ok(api.post("/v1/members/m1/sell", {"id": f"s{n}", "points": "all"}))
+        api.ok(api.post("/v1/members/m1/withdrawals", {"id": f"w{n}", "amount": sold["payout"]}))
+        api.ok(api.post(f"/v1/withdrawals/w{n}/approve"))
+        api.ok(api.post(f"/v1/withdrawals/w{n}/paid"))
+    for n in (1, 2, 3):
+        api.ok(api.post(f"/v1/orders/o{n}/reverse"))
+    api.completed_order("o4", "m1")
+    for n in (4, 5, 6):
+        api.ok(api.post("/v1/members/m1/sell", {"id": f"s{n}", "points": "1"}))
+    owed = api.ok(api.get("/v1/members/m1/wallet"))["debt"]
+    history = api.ok(api.get("/v1/members/m1/wallet/debt-history"))
+    assert len(history) == 6 and owed != "0.00"
+    lines = member_access.debt_explained(context, Member(api.tenant, "m1"), owed)
+    assert lines == [Movement.model_validate(one) for one in history]
+    assert sum(Decimal(one.amount) for one in lines) == -Decimal(owed)
+    api.client.cookies.clear()
+    enter_member_page(api.client, api.ok(api.post("/v1/members/m1/page-token")))
+    page = api.client.get("/m", headers={"Accept-Language": "zh-CN"}).text
+    listed = page.split('class="plain debts"')[1].split("</ul>")[0]
+    assert listed.count("<li>") == 6 and listed.count("新增欠款") == 3, listed

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from typing import Any
 
 import httpx
-from sqlalchemy import delete, select
+import pytest
+from sqlalchemy import delete, select, update
 
 from tests.at_once import at_once
 from tests.service.conftest import Api, Clock, down_and_up
@@ -238,7 +240,10 @@ def test_a_payout_through_the_gateway(api: Api, clock: Clock, context: Context) 
             api.get("/v1/withdrawals/w1")
         )
     dispatch(context, api.tenant, httpx.Client(transport=httpx.MockTransport(gateway_endpoint)))
-    assert [request["type"] for request in sent] == ["payout.requested"] * 2
+    # nor the second request, still queued when the gateway said paid: it is cancelled
+    assert [request["type"] for request in sent] == ["payout.requested"]
+    statuses = [one["status"] for one in api.ok(api.get("/v1/webhooks/gateway/deliveries"))]
+    assert statuses == ["cancelled", "delivered"]  # newest first
     actions = [row["action"] for row in api.ok(api.get("/v1/audit-log", limit=20))]
     assert actions[:3] == ["withdrawal.paid", "withdrawal.paying", "withdrawal.approved"]
     with context.database.read() as connection:
@@ -389,13 +394,14 @@ def test_a_strangers_nul_or_lone_surrogate_is_refused_and_kept_not_a_500(
     assert kept == {"a\\x00b", "\\ud800", None}, kept
 
 
-def _gateway_sends(context: Context, api: Api) -> list[str]:
-    """What the dispatcher sends the gateway now: the withdrawals whose payout it asks."""
+def _gateway_sends(context: Context, api: Api, answer: int = 202) -> list[str]:
+    """What the dispatcher sends the gateway now: the withdrawals whose payout it asks
+    (the gateway answering `answer`)."""
     sent: list[str] = []
 
     def endpoint(request: httpx.Request) -> httpx.Response:
         sent.append(json.loads(request.read())["data"]["withdrawal"])
-        return httpx.Response(202)
+        return httpx.Response(answer)
 
     dispatch(context, api.tenant, httpx.Client(transport=httpx.MockTransport(endpoint)))
     return sent
@@ -474,3 +480,67 @@ def test_sent_to_the_gateway_and_paid_by_hand_at_once_pays_once(api: Api, contex
         status = api.ok(api.get(f"/v1/withdrawals/{withdrawal}"))["status"]
         sent = _gateway_sends(context, api)
         assert (status, sent) in (("paid", []), ("paying", [withdrawal])), (status, sent)
+
+
+@pytest.mark.parametrize("settled_by", ["paid", "reject"])
+def test_a_payout_request_still_queued_after_the_gateway_refused_is_never_sent(
+    api: Api, clock: Clock, context: Context, settled_by: str
+) -> None:
+    """w1's request reached the gateway, which answered 503 (a retry was due later) and
+    then refused it (`payout.failed`: approved again); finance paid w1 by hand, or
+    rejected it. The retry still went to the gateway two hours later, whose "paid" then
+    found w1 paid (the member paid twice) or was booked as paid after its rejection
+    (found by an attacker). The dispatcher sends a payout request only while its
+    withdrawal is `paying`: this one is cancelled."""
+    a_member_with_money(api)
+    secret = gateway(api)
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "500.00"}))
+    api.ok(api.post("/v1/withdrawals/w1/approve"))
+    api.ok(api.post("/v1/withdrawals/w1/payout"))
+    assert _gateway_sends(context, api, answer=503) == ["w1"]
+    failed = {"id": "p1", "type": "payout.failed", "withdrawal": "w1", "reason": "closed"}
+    assert notify(api, secret, clock, failed).json()["status"] == "approved"
+    body = {"reason": "paid at the bank"} if settled_by == "reject" else None
+    api.ok(api.post(f"/v1/withdrawals/w1/{settled_by}", body))
+    clock.advance(hours=2)
+    assert _gateway_sends(context, api) == []
+    [request] = api.ok(api.get("/v1/webhooks/gateway/deliveries"))
+    assert request["status"] == "cancelled"
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []
+        assert check_replay(connection, api.tenant) == []
+
+
+def test_paid_by_hand_while_the_dispatcher_records_its_delivery_is_refused(
+    api: Api, context: Context
+) -> None:
+    """The dispatcher records w1's request delivered (its transaction open) while
+    finance marks w1 paid: the hand payment waited for the delivery's row, then read it
+    delivered but not its attempt (an older snapshot, on PostgreSQL), and was accepted:
+    the member paid twice (an attacker's race). A delivery no longer pending counts as
+    sent."""
+    a_member_with_money(api)
+    gateway(api)
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "500.00"}))
+    api.ok(api.post("/v1/withdrawals/w1/approve"))
+    api.ok(api.post("/v1/withdrawals/w1/payout"))
+    recording = threading.Event()
+
+    def record_delivered() -> None:
+        d = t.webhook_deliveries
+        with context.database.write() as connection:
+            connection.execute(
+                update(d)
+                .where(d.c.tenant_id == api.tenant, d.c.subscription_id == "gateway")
+                .values(status="delivered", claimed_by=None)
+            )
+            recording.set()
+            time.sleep(0.5)  # the attempt's row and the commit come after the wait began
+
+    recorder = threading.Thread(target=record_delivered)
+    recorder.start()
+    recording.wait()
+    paid = api.post("/v1/withdrawals/w1/paid")
+    recorder.join()
+    assert (paid.status_code, paid.json()["field"]) == (409, "status"), paid.text
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "paying"

@@ -307,6 +307,25 @@ def debt_history(
     return wallets.debt_history(context, member.principal, member.member, limit, before)
 
 
+DEBT_LINES = 50
+
+
+def debt_explained(context: Context, member: Member, owed: str) -> list[Movement]:
+    """The debt's movements that make what the member owes now (`owed`), newest first:
+    back to when it was last nothing, at most `DEBT_LINES`. Five lines cut the oldest
+    debt off, and the lines did not add up to the figure beside them."""
+    left = -Yuan(owed).minor  # the debt account's balance now
+    if left == 0:
+        return []
+    lines: list[Movement] = []
+    for line in debt_history(context, member, DEBT_LINES, None):
+        if left == 0:
+            break
+        lines.append(line)
+        left -= Yuan(line.amount).minor
+    return lines
+
+
 def withdrawals(context: Context, member: Member, limit: int) -> list[WithdrawalView]:
     """The member's withdrawals, newest first."""
     return query(

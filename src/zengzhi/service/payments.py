@@ -70,6 +70,7 @@ from zengzhi.service.webhooks import (
 )
 from zengzhi.store import outbox, security
 from zengzhi.store.orders import OrderRow
+from zengzhi.store.outbox import PAYOUT_REQUESTED
 from zengzhi.store.payments import (
     AdapterRow,
     Adapters,
@@ -81,7 +82,6 @@ from zengzhi.store.payments import (
 )
 from zengzhi.store.tenants import tenant_exists
 from zengzhi.store.uow import UnitOfWork
-from zengzhi.store.webhooks import PAYOUT_REQUESTED
 from zengzhi.store.withdrawals import WithdrawalRow
 
 log = logging.getLogger("zengzhi.payments")

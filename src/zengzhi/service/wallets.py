@@ -478,7 +478,7 @@ def mark_paid_once(
         row = _withdrawal(uow, withdrawal_id, lock=True)
         if row.status in {WithdrawalStatus.PAYING, WithdrawalStatus.APPROVED}:
             _refuse_while_at_gateway(uow, withdrawal_id, row.status)
-        if row.status == WithdrawalStatus.PAYING:
+        if row.status in {WithdrawalStatus.PAYING, WithdrawalStatus.APPROVED}:
             _refuse_while_requested(uow, row)
         return move_once(uow, principal.actor, withdrawal_id, "pay", _pay_act(withdrawal_id))
 
@@ -518,20 +518,41 @@ def _refuse_while_at_gateway(uow: UnitOfWork, withdrawal_id: str, status: str) -
     )
 
 
+_SENT = (outbox.DELIVERED, outbox.FAILED)
+
+
 def _refuse_while_requested(uow: UnitOfWork, row: WithdrawalRow) -> None:
-    """A withdrawal `paying` through the webhook adapter, marked paid by hand: its payout
-    request to the gateway is cancelled if it was never sent. Once it may have reached
-    the gateway (sent, being sent, tried), only the gateway's answer settles it while the
-    webhook adapter is the tenant's. The request, still queued in the outbox, went to the
-    gateway after finance had paid by hand, and the gateway's "paid" then found the
-    withdrawal paid: the member was paid twice, the second payment booked nowhere (found
-    by an attacker). A tenant that has left the adapter gets no answer: finance settles."""
+    """A withdrawal `paying` (or approved again) through the webhook adapter, marked paid
+    by hand: its payout requests still queued are cancelled (the dispatcher sends none
+    for a withdrawal not `paying` either: `outbox._payouts_not_due`). Once one may have
+    reached the gateway (sent, being sent, tried), only the gateway's answer settles a
+    `paying` withdrawal while the webhook adapter is the tenant's; an approved one waits
+    only for a request being sent at this moment. The request, still queued in the
+    outbox, went to the gateway after finance had paid by hand, and the gateway's "paid"
+    then found the withdrawal paid: the member was paid twice, the second payment booked
+    nowhere (found by attackers). A tenant that has left the adapter gets no answer:
+    finance settles."""
     requests = payout_requests(
         uow.connection, uow.tenant, GATEWAY, row.member_id, row.withdrawal_id
     )
     adapter = Adapters(uow.connection, uow.tenant).get()
-    sent = [one for one in requests if one.claimed or one.tried]
+    # waited for, a delivery the dispatcher was recording reads delivered, its attempt
+    # not yet seen by this statement (an attacker's race on PostgreSQL): the status says
+    # it was sent. Approved again after the gateway refused it, a request being sent at
+    # this moment may still be paid; one sent before the refusal was answered by it.
+    if row.status == WithdrawalStatus.PAYING:
+        sent = [one for one in requests if one.claimed or one.tried or one.status in _SENT]
+    else:
+        sent = [one for one in requests if one.claimed]
     if sent and adapter is not None and adapter.adapter == "webhook":
+        if row.status == WithdrawalStatus.APPROVED:
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"withdrawal {row.withdrawal_id!r}'s payout request {sent[-1].event_id} is"
+                " being sent to the payout gateway at this moment: wait for the gateway's"
+                " answer",
+                "status",
+            )
         raise DomainError(
             ErrorCode.CONFLICT,
             f"withdrawal {row.withdrawal_id!r} was sent to the payout gateway (payout request"

@@ -37,9 +37,9 @@ from zengzhi.service.queries.webhooks import (
     with_attempts,
 )
 from zengzhi.store import outbox, security
+from zengzhi.store.outbox import PAYOUT_REQUESTED
 from zengzhi.store.uow import UnitOfWork
 from zengzhi.store.webhooks import (
-    PAYOUT_REQUESTED,
     Deliveries,
     DeliveryRow,
     Subscriptions,
@@ -50,7 +50,7 @@ from zengzhi.store.webhooks import (
 # (service/payments.py): it is shown here, and changed only through the adapter.
 
 
-GATEWAY = "gateway"
+GATEWAY = outbox.GATEWAY
 
 # Active subscriptions a tenant may have (the payout gateway's not counted): every event
 # is written once per matching subscription, and the dispatcher sends each; a deleted

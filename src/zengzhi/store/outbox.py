@@ -35,6 +35,11 @@ from zengzhi.store import tables as t
 from zengzhi.store.database import insert_into
 from zengzhi.store.tenanted import of_tenant
 
+# The webhook payout adapter's gateway: its subscription, and its one type of event
+GATEWAY = "gateway"
+PAYOUT_REQUESTED = "payout.requested"
+PAYING = "paying"  # the one status of a withdrawal whose payout request may be sent
+
 PENDING = "pending"
 DELIVERED = "delivered"
 FAILED = "failed"  # gave up after the last attempt; a replay sends it again
@@ -149,13 +154,54 @@ def claim(
     an event, or a payout request to a gateway just switched off, sent after the stop)."""
     while True:
         keys, stopped = _due(connection, tenant, now, limit)
-        if stopped:
-            cancel_keys(connection, tenant, stopped)
-        if keys or not stopped:
+        busy, settled = _payouts_not_due(connection, tenant, keys)
+        if stopped or settled:
+            cancel_keys(connection, tenant, stopped + settled)
+        keys = [key for key in keys if key not in busy and key not in settled]
+        if keys or not (stopped or settled):
             break
     if not keys:
         return []
     return _hold(connection, tenant, now, lease, token, keys)
+
+
+def _payouts_not_due(
+    connection: Connection, tenant: str, keys: list[tuple[str, int]]
+) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """Of these due deliveries, the gateway's payout requests not to send now: those
+    whose withdrawal is being changed at this moment (busy: tried again on a later pass)
+    and those whose withdrawal is no longer `paying` (settled: cancelled). A request is
+    sent only while its withdrawal is being paid: one still queued after the gateway
+    refused it (`payout.failed`), then paid by hand or rejected, was sent all the same,
+    and the gateway's "paid" found the withdrawal paid (found by an attacker). The
+    withdrawal is read `FOR SHARE SKIP LOCKED` after its delivery: a command that holds
+    the withdrawal and then waits for the delivery (`webhooks.payout_requests`) is never
+    waited for here, so the two cannot deadlock."""
+    asked = [number for subscription, number in keys if subscription == GATEWAY]
+    if not asked:
+        return [], []
+    e, w = t.webhook_events.c, t.withdrawals.c
+    requested = {
+        int(row.event_no): str(json.loads(row.body)["data"]["withdrawal"])
+        for row in connection.execute(
+            select(e.event_no, e.body).where(
+                of_tenant(e, tenant), e.event_no.in_(asked), e.type == PAYOUT_REQUESTED
+            )
+        )
+    }
+    if not requested:
+        return [], []
+    statement = select(w.withdrawal_id, w.status).where(
+        of_tenant(w, tenant), w.withdrawal_id.in_(set(requested.values()))
+    )
+    if connection.dialect.name == "postgresql":
+        statement = statement.with_for_update(read=True, skip_locked=True)
+    status = {row.withdrawal_id: row.status for row in connection.execute(statement)}
+    busy = [(GATEWAY, n) for n, one in requested.items() if one not in status]
+    settled = [
+        (GATEWAY, n) for n, one in requested.items() if status.get(one, "paying") != "paying"
+    ]
+    return busy, settled
 
 
 def _due(

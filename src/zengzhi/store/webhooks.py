@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Row, Select, func, select
 
 from zengzhi.store import tables as t
 from zengzhi.store.database import hold_advisory
+from zengzhi.store.outbox import PAYOUT_REQUESTED
 from zengzhi.store.pages import newest_first
 from zengzhi.store.tenanted import Keyed, Tenanted, of_tenant, record_of
 from zengzhi.store.tenants import tenants_having
@@ -176,9 +177,6 @@ class Deliveries(Tenanted):
             .where(d.subscription_id == delivery.subscription_id, d.event_no == delivery.event_no)
             .values(status=status, attempts=0, next_attempt_at=at, claimed_by=None)
         )
-
-
-PAYOUT_REQUESTED = "payout.requested"  # the webhook payout adapter's request to its gateway
 
 
 @dataclass(frozen=True, slots=True)

@@ -185,9 +185,7 @@ def _sections(context: Context, member: Member, t: Translator) -> dict[str, Any]
         "wallet": wallet,
         # what opened the debt: a debt opened with no money out of the wallet (points
         # taken back after they were spent, paid in cash) is in no wallet movement
-        "debts": member_access.debt_history(context, member, 5, None)
-        if wallet.debt != "0.00"
-        else [],
+        "debts": member_access.debt_explained(context, member, wallet.debt),
         "history": member_access.wallet_history(context, member, 10, None),
         "withdrawals": member_access.withdrawals(context, member, 10),
         "settled": member_access.debt_settled(context, member),
