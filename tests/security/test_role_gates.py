@@ -274,6 +274,7 @@ def test_a_role_without_the_right_is_refused_before_its_form_is_read(
             if any(permission not in GRANTS[role] for permission in gates):
                 assert sent.status_code == 403, said
                 assert "may not" in sent.text and "no_such_field" not in sent.text, said
+                assert ". · " not in sent.text.split("</title>")[0], said  # "….  · 平台"
                 refusals += 1
             else:
                 assert sent.status_code != 403, said
