@@ -29,7 +29,7 @@ from sqlalchemy import Connection
 from zengzhi.core.amounts import Yuan, format_minor
 from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Sell, event_id
-from zengzhi.engine.fields import Exact, Id, Whole, canonical
+from zengzhi.engine.fields import Exact, Whole, canonical
 from zengzhi.engine.lines import yuan
 from zengzhi.service import members, modes, payments, wallets
 from zengzhi.service.auth import Permission, Principal, Role, new_session_id
@@ -475,11 +475,8 @@ class WithdrawalQuoteRequest(BaseModel):
     amount: Exact
 
 
-class MemberWithdrawalRequest(WithdrawalQuoteRequest):
-    id: Id = Field(description="the request's own id: a repeat applies once")
-    max_fee: Exact | None = Field(
-        default=None, description="refuse the withdrawal if its fee would be more (the quote's)"
-    )
+class MemberWithdrawalRequest(WithdrawalRequest):
+    """The member's own withdrawal, as an integrator's (`wallets.WithdrawalRequest`)."""
 
 
 class WithdrawalQuote(BaseModel):

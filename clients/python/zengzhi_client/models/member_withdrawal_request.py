@@ -12,21 +12,22 @@ T = TypeVar("T", bound="MemberWithdrawalRequest")
 
 @_attrs_define
 class MemberWithdrawalRequest:
-    """
+    """The member's own withdrawal, as an integrator's (`wallets.WithdrawalRequest`).
+
     Attributes:
-        amount (str):
         id (str): the request's own id: a repeat applies once
+        amount (str):
         max_fee (None | str | Unset): refuse the withdrawal if its fee would be more (the quote's)
     """
 
-    amount: str
     id: str
+    amount: str
     max_fee: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        amount = self.amount
-
         id = self.id
+
+        amount = self.amount
 
         max_fee: None | str | Unset
         if isinstance(self.max_fee, Unset):
@@ -38,8 +39,8 @@ class MemberWithdrawalRequest:
 
         field_dict.update(
             {
-                "amount": amount,
                 "id": id,
+                "amount": amount,
             }
         )
         if max_fee is not UNSET:
@@ -50,9 +51,9 @@ class MemberWithdrawalRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        amount = d.pop("amount")
-
         id = d.pop("id")
+
+        amount = d.pop("amount")
 
         def _parse_max_fee(data: object) -> None | str | Unset:
             if data is None:
@@ -64,8 +65,8 @@ class MemberWithdrawalRequest:
         max_fee = _parse_max_fee(d.pop("max_fee", UNSET))
 
         member_withdrawal_request = cls(
-            amount=amount,
             id=id,
+            amount=amount,
             max_fee=max_fee,
         )
 

@@ -99,7 +99,8 @@ def sync_detailed(
     200 with the first answer when the same request comes again).
 
     Args:
-        body (MemberWithdrawalRequest):
+        body (MemberWithdrawalRequest): The member's own withdrawal, as an integrator's
+            (`wallets.WithdrawalRequest`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -131,7 +132,8 @@ def sync(
     200 with the first answer when the same request comes again).
 
     Args:
-        body (MemberWithdrawalRequest):
+        body (MemberWithdrawalRequest): The member's own withdrawal, as an integrator's
+            (`wallets.WithdrawalRequest`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,7 +160,8 @@ async def asyncio_detailed(
     200 with the first answer when the same request comes again).
 
     Args:
-        body (MemberWithdrawalRequest):
+        body (MemberWithdrawalRequest): The member's own withdrawal, as an integrator's
+            (`wallets.WithdrawalRequest`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -188,7 +191,8 @@ async def asyncio(
     200 with the first answer when the same request comes again).
 
     Args:
-        body (MemberWithdrawalRequest):
+        body (MemberWithdrawalRequest): The member's own withdrawal, as an integrator's
+            (`wallets.WithdrawalRequest`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
