@@ -478,7 +478,6 @@ def mark_paid_once(
         row = _withdrawal(uow, withdrawal_id, lock=True)
         if row.status in {WithdrawalStatus.PAYING, WithdrawalStatus.APPROVED}:
             _refuse_while_at_gateway(uow, withdrawal_id, row.status)
-        if row.status in {WithdrawalStatus.PAYING, WithdrawalStatus.APPROVED}:
             _refuse_while_requested(uow, row)
         return move_once(uow, principal.actor, withdrawal_id, "pay", _pay_act(withdrawal_id))
 
@@ -532,9 +531,7 @@ def _refuse_while_requested(uow: UnitOfWork, row: WithdrawalRow) -> None:
     then found the withdrawal paid: the member was paid twice, the second payment booked
     nowhere (found by attackers). A tenant that has left the adapter gets no answer:
     finance settles."""
-    requests = payout_requests(
-        uow.connection, uow.tenant, GATEWAY, row.member_id, row.withdrawal_id
-    )
+    requests = payout_requests(uow.connection, uow.tenant, row.member_id, row.withdrawal_id)
     adapter = Adapters(uow.connection, uow.tenant).get()
     # waited for, a delivery the dispatcher was recording reads delivered, its attempt
     # not yet seen by this statement (an attacker's race on PostgreSQL): the status says

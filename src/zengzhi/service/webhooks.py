@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import json
 import secrets
 from datetime import timedelta
 from typing import Annotated, Any
@@ -287,7 +286,7 @@ def _still_paying(uow: UnitOfWork, delivery: DeliveryRow) -> None:
     the gateway refused it, it asked the gateway to pay a withdrawal settled otherwise,
     or to pay it twice (a new send publishes a request of its own)."""
     body = WebhookEvents(uow.connection, uow.tenant).body(delivery.event_no)
-    withdrawal_id = str(json.loads(body)["data"]["withdrawal"])
+    withdrawal_id = outbox.requested_withdrawal(body)
     row = uow.withdrawals.get(withdrawal_id, lock=True)
     if row is not None and row.status != WithdrawalStatus.PAYING:
         raise DomainError(

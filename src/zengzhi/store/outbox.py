@@ -165,6 +165,11 @@ def claim(
     return _hold(connection, tenant, now, lease, token, keys)
 
 
+def requested_withdrawal(body: str) -> str:
+    """The withdrawal a payout request's event (its body as sent) asks to pay."""
+    return str(json.loads(body)["data"]["withdrawal"])
+
+
 def _payouts_not_due(
     connection: Connection, tenant: str, keys: list[tuple[str, int]]
 ) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
@@ -182,7 +187,7 @@ def _payouts_not_due(
         return [], []
     e, w = t.webhook_events.c, t.withdrawals.c
     requested = {
-        int(row.event_no): str(json.loads(row.body)["data"]["withdrawal"])
+        int(row.event_no): requested_withdrawal(row.body)
         for row in connection.execute(
             select(e.event_no, e.body).where(
                 of_tenant(e, tenant), e.event_no.in_(asked), e.type == PAYOUT_REQUESTED
@@ -198,9 +203,7 @@ def _payouts_not_due(
         statement = statement.with_for_update(read=True, skip_locked=True)
     status = {row.withdrawal_id: row.status for row in connection.execute(statement)}
     busy = [(GATEWAY, n) for n, one in requested.items() if one not in status]
-    settled = [
-        (GATEWAY, n) for n, one in requested.items() if status.get(one, "paying") != "paying"
-    ]
+    settled = [(GATEWAY, n) for n, one in requested.items() if status.get(one, PAYING) != PAYING]
     return busy, settled
 
 

@@ -4,7 +4,6 @@ Writing events and sending them is the outbox's (store/outbox.py)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +13,7 @@ from sqlalchemy import Connection, Row, Select, func, select
 
 from zengzhi.store import tables as t
 from zengzhi.store.database import hold_advisory
-from zengzhi.store.outbox import PAYOUT_REQUESTED
+from zengzhi.store.outbox import GATEWAY, PAYOUT_REQUESTED, requested_withdrawal
 from zengzhi.store.pages import newest_first
 from zengzhi.store.tenanted import Keyed, Tenanted, of_tenant, record_of
 from zengzhi.store.tenants import tenants_having
@@ -189,7 +188,7 @@ class PayoutRequestRow:
 
 
 def payout_requests(
-    connection: Connection, tenant: str, subscription: str, member: str, withdrawal_id: str
+    connection: Connection, tenant: str, member: str, withdrawal_id: str
 ) -> list[PayoutRequestRow]:
     """A withdrawal's payout requests to the gateway's subscription, oldest first, their
     deliveries locked on PostgreSQL: a dispatcher claims with SKIP LOCKED, so one held
@@ -209,7 +208,7 @@ def payout_requests(
         .join(t.webhook_events, (e.tenant_id == d.tenant_id) & (e.event_no == d.event_no))
         .where(
             of_tenant(d, tenant),
-            d.subscription_id == subscription,
+            d.subscription_id == GATEWAY,
             e.type == PAYOUT_REQUESTED,
             e.member == member,
         )
@@ -222,7 +221,7 @@ def payout_requests(
             int(row.event_no), row.event_id, row.status, row.claimed_by is not None, row.tried
         )
         for row in connection.execute(statement)
-        if json.loads(row.body)["data"]["withdrawal"] == withdrawal_id
+        if requested_withdrawal(row.body) == withdrawal_id
     ]
 
 
