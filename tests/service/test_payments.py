@@ -544,3 +544,56 @@ def test_paid_by_hand_while_the_dispatcher_records_its_delivery_is_refused(
     recorder.join()
     assert (paid.status_code, paid.json()["field"]) == (409, "status"), paid.text
     assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "paying"
+
+
+@pytest.mark.parametrize("meanwhile", ["replayed", "adapter switched and back", "adapter left"])
+def test_paid_by_hand_while_its_request_is_on_its_way_is_refused(
+    api: Api, clock: Clock, context: Context, meanwhile: str
+) -> None:
+    """While the dispatcher was sending w1's payout request (the gateway slow to answer),
+    the owner replayed it, or switched the tenant's adapter away and back: either cleared
+    the delivery's claim, the request read as never sent, and finance's hand payment
+    was accepted as the gateway paid it too; the gateway's "paid" then found w1 paid, the
+    second payment booked nowhere (found by an attacker, with two servers and a worker).
+    A delivery stays its dispatcher's until the attempt is recorded; a hand payment is
+    refused while a request is on its way, whichever adapter the tenant has then."""
+    a_member_with_money(api)
+    secret = gateway(api)
+    api.ok(api.post("/v1/members/m1/withdrawals", {"id": "w1", "amount": "500.00"}))
+    api.ok(api.post("/v1/withdrawals/w1/approve"))
+    api.ok(api.post("/v1/withdrawals/w1/payout"))
+    [request] = api.ok(api.get("/v1/webhooks/gateway/deliveries"))
+    during: list[httpx.Response] = []
+
+    def slow_gateway(sent: httpx.Request) -> httpx.Response:
+        if meanwhile == "replayed":
+            path = f"/v1/webhooks/gateway/deliveries/{request['event_id']}/replay"
+            assert api.post(path).status_code == 200
+        else:
+            api.ok(api.put("/v1/payments/adapter", {"adapter": "manual"}))
+            if meanwhile == "adapter switched and back":
+                body = {"adapter": "webhook", "payout_url": "https://pay.example/payouts"}
+                api.ok(api.put("/v1/payments/adapter", body))
+        during.append(api.post("/v1/withdrawals/w1/paid"))
+        return httpx.Response(202)  # the gateway took it: it will pay w1
+
+    dispatch(context, api.tenant, httpx.Client(transport=httpx.MockTransport(slow_gateway)))
+    [paid] = during
+    assert (paid.status_code, paid.json()["field"]) == (409, "status"), paid.text
+    assert "at this moment" in paid.json()["message"]
+    assert api.ok(api.get("/v1/withdrawals/w1"))["status"] == "paying"
+    if meanwhile == "adapter left":  # no gateway will answer: finance settles, once sent
+        assert api.ok(api.post("/v1/withdrawals/w1/paid"))["status"] == "paid"
+    else:
+        assert _gateway_sends(context, api) == []  # not sent twice
+        done = {"id": "p1", "type": "payout.succeeded", "withdrawal": "w1"}
+        assert notify(api, secret, clock, done).json()["status"] == "paid"
+    [audit] = [
+        row
+        for row in api.ok(api.get("/v1/audit-log", limit=50))
+        if row["action"] == "withdrawal.paid"
+    ]
+    assert audit["actor"].startswith("gateway") != (meanwhile == "adapter left")
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []
+        assert check_replay(connection, api.tenant) == []

@@ -530,8 +530,11 @@ def _refuse_while_requested(uow: UnitOfWork, row: WithdrawalRow) -> None:
     outbox, went to the gateway after finance had paid by hand, and the gateway's "paid"
     then found the withdrawal paid: the member was paid twice, the second payment booked
     nowhere (found by attackers). A tenant that has left the adapter gets no answer:
-    finance settles."""
-    requests = payout_requests(uow.connection, uow.tenant, row.member_id, row.withdrawal_id)
+    finance settles, but not while a request is on its way at this moment (the tenant
+    switched adapters as it was sent)."""
+    requests = payout_requests(
+        uow.connection, uow.tenant, row.member_id, row.withdrawal_id, uow.now
+    )
     adapter = Adapters(uow.connection, uow.tenant).get()
     # waited for, a delivery the dispatcher was recording reads delivered, its attempt
     # not yet seen by this statement (an attacker's race on PostgreSQL): the status says
@@ -541,15 +544,17 @@ def _refuse_while_requested(uow: UnitOfWork, row: WithdrawalRow) -> None:
         sent = [one for one in requests if one.claimed or one.tried or one.status in _SENT]
     else:
         sent = [one for one in requests if one.claimed]
-    if sent and adapter is not None and adapter.adapter == "webhook":
-        if row.status == WithdrawalStatus.APPROVED:
-            raise DomainError(
-                ErrorCode.CONFLICT,
-                f"withdrawal {row.withdrawal_id!r}'s payout request {sent[-1].event_id} is"
-                " being sent to the payout gateway at this moment: wait for the gateway's"
-                " answer",
-                "status",
-            )
+    webhook = adapter is not None and adapter.adapter == "webhook"
+    sending = [one for one in requests if one.sending]
+    if sending or (sent and webhook and row.status == WithdrawalStatus.APPROVED):
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"withdrawal {row.withdrawal_id!r}'s payout request {(sending or sent)[-1].event_id}"
+            " is being sent to the payout gateway at this moment: wait for the gateway's"
+            " answer",
+            "status",
+        )
+    if sent and webhook:
         raise DomainError(
             ErrorCode.CONFLICT,
             f"withdrawal {row.withdrawal_id!r} was sent to the payout gateway (payout request"

@@ -268,10 +268,11 @@ def _set_each(
 
 
 def cancel_keys(connection: Connection, tenant: str, keys: list[tuple[str, int]]) -> None:
-    """Cancel these deliveries (subscription, event number) where still pending."""
+    """Cancel these deliveries (subscription, event number) where still pending. A claim
+    stays until its dispatcher records its attempt (`record`): one being sent is still
+    on its way (`cancel`)."""
     d = t.webhook_deliveries
-    cancelled = {"status": CANCELLED, "claimed_by": None}
-    _set_each(connection, tenant, keys, cancelled, d.c.status == PENDING)
+    _set_each(connection, tenant, keys, {"status": CANCELLED}, d.c.status == PENDING)
 
 
 def _hold(
@@ -371,6 +372,8 @@ def record(
         )
     )
     values: dict[str, Any] = {"last_status_code": attempt.status_code, "last_error": attempt.error}
+    if row.claimed_by == token:  # sent: no longer on its way, whatever became of it
+        values["claimed_by"] = None
     status = str(row.status)
     if attempt.outcome == DELIVERED and status == PENDING:
         status = DELIVERED
@@ -389,6 +392,10 @@ def record(
 
 
 def cancel(connection: Connection, tenant: str, subscription_id: str) -> None:
+    """Cancel the subscription's pending deliveries. One a dispatcher is sending at this
+    moment keeps its claim until the attempt is recorded: cleared here, a payout request
+    on its way to the gateway when the tenant switched adapters read as never sent, and
+    finance could pay by hand what the gateway paid (found by an attacker)."""
     d = t.webhook_deliveries.c
     connection.execute(
         update(t.webhook_deliveries)
@@ -397,5 +404,5 @@ def cancel(connection: Connection, tenant: str, subscription_id: str) -> None:
             d.subscription_id == subscription_id,
             d.status == PENDING,
         )
-        .values(status=CANCELLED, claimed_by=None)
+        .values(status=CANCELLED)
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, func, select
+from sqlalchemy import Connection, Row, Select, and_, case, func, select
 
 from zengzhi.store import tables as t
 from zengzhi.store.database import hold_advisory
@@ -169,12 +169,21 @@ class Deliveries(Tenanted):
         return [record_of(AttemptRow, row) for row in self.connection.execute(statement)]
 
     def send_again(self, delivery: DeliveryRow, status: str, at: datetime) -> None:
-        """The delivery due at once, its failed attempts counted from 0 again."""
+        """The delivery due at once, its failed attempts counted from 0 again. One a
+        dispatcher is sending at this moment stays its own until that attempt is recorded
+        (delivered then, or due again): its claim was cleared, and a withdrawal's payout
+        request replayed while it was on its way read as never sent, so finance could pay
+        it by hand as the gateway paid it (found by an attacker)."""
         d = self.table.c
+        leased = and_(d.claimed_by.is_not(None), d.next_attempt_at > at)
         self.connection.execute(
             self.update()
             .where(d.subscription_id == delivery.subscription_id, d.event_no == delivery.event_no)
-            .values(status=status, attempts=0, next_attempt_at=at, claimed_by=None)
+            .values(
+                status=status,
+                attempts=0,
+                next_attempt_at=case((leased, d.next_attempt_at), else_=at),
+            )
         )
 
 
@@ -184,11 +193,12 @@ class PayoutRequestRow:
     event_id: str
     status: str  # pending, delivered, failed, cancelled
     claimed: bool  # a dispatcher holds it to send it (or held it when it stopped)
+    sending: bool  # claimed, its lease still running: being sent at this moment
     tried: bool  # an attempt was made: it may have reached the gateway, answered or not
 
 
 def payout_requests(
-    connection: Connection, tenant: str, member: str, withdrawal_id: str
+    connection: Connection, tenant: str, member: str, withdrawal_id: str, now: datetime
 ) -> list[PayoutRequestRow]:
     """A withdrawal's payout requests to the gateway's subscription, oldest first, their
     deliveries locked on PostgreSQL: a dispatcher claims with SKIP LOCKED, so one held
@@ -204,7 +214,15 @@ def payout_requests(
         .exists()
     )
     statement = (
-        select(d.event_no, e.event_id, e.body, d.status, d.claimed_by, tried.label("tried"))
+        select(
+            d.event_no,
+            e.event_id,
+            e.body,
+            d.status,
+            d.claimed_by,
+            d.next_attempt_at,
+            tried.label("tried"),
+        )
         .join(t.webhook_events, (e.tenant_id == d.tenant_id) & (e.event_no == d.event_no))
         .where(
             of_tenant(d, tenant),
@@ -218,7 +236,12 @@ def payout_requests(
         statement = statement.with_for_update(of=t.webhook_deliveries)
     return [
         PayoutRequestRow(
-            int(row.event_no), row.event_id, row.status, row.claimed_by is not None, row.tried
+            int(row.event_no),
+            row.event_id,
+            row.status,
+            claimed=row.claimed_by is not None,
+            sending=row.claimed_by is not None and row.next_attempt_at > now,
+            tried=row.tried,
         )
         for row in connection.execute(statement)
         if requested_withdrawal(row.body) == withdrawal_id
