@@ -37,14 +37,7 @@ def hold(
         raise invalid("fee", "must be at least 0 and less than the amount")
     if book.get(cause) is not None:
         raise DomainError(ErrorCode.CONFLICT, f"withdrawal {cause!r} exists already", "id")
-    available = ledger.balance(accounts.wallet(member), CNY)
-    if amount > available:
-        raise DomainError(
-            ErrorCode.INSUFFICIENT,
-            f"cannot withdraw {format_minor(amount, 2)}: the wallet holds "
-            f"{format_minor(available, 2)}",
-            "amount",
-        )
+    refuse_beyond(amount, ledger.balance(accounts.wallet(member), CNY))
     ledger.post(
         entry(
             cause,
@@ -57,6 +50,17 @@ def hold(
     withdrawal = Withdrawal(cause, member, amount, fee, "held")
     book.put(withdrawal)
     return withdrawal
+
+
+def refuse_beyond(amount: int, available: int) -> None:
+    """Refuse withdrawing more fen than the wallet's `available` (a quote says the same)."""
+    if amount > available:
+        raise DomainError(
+            ErrorCode.INSUFFICIENT,
+            f"cannot withdraw {format_minor(amount, 2)}: the wallet holds "
+            f"{format_minor(available, 2)}",
+            "amount",
+        )
 
 
 def _at(book: WithdrawalBook, withdrawal_id: str, status: str = "held") -> Withdrawal:

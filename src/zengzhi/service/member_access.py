@@ -31,6 +31,7 @@ from zengzhi.core.errors import DomainError, ErrorCode
 from zengzhi.core.events import Sell, event_id
 from zengzhi.engine.fields import Exact, Whole, canonical
 from zengzhi.engine.lines import yuan
+from zengzhi.rules.withdrawals import refuse_beyond
 from zengzhi.service import members, modes, payments, wallets
 from zengzhi.service.auth import Permission, Principal, Role, new_session_id
 from zengzhi.service.base import Context, applied_once, command, found, query
@@ -500,8 +501,7 @@ def quote_withdrawal(
 
     fee = query(context, run)
     available = Yuan(wallet(context, member).balance)
-    if amount > available.minor:
-        raise DomainError(ErrorCode.INSUFFICIENT, f"the wallet holds {available}", "amount")
+    refuse_beyond(amount, available.minor)
     return WithdrawalQuote(
         amount=format_minor(amount, 2),
         fee=format_minor(fee, 2),
