@@ -191,6 +191,25 @@ def check_figures(api: Api, context: Context, books: Books, members: list[str]) 
             shown = reads.paid_by_pool(connection, api.tenant, member)
             kept = kept_from_pools(connection, api.tenant, member)
             assert Decimal(shown.get("main", "0")) == yuan(kept), member
+            check_debt_history(api, connection, member)
+
+
+def check_debt_history(api: Api, connection: Connection, member: str) -> None:
+    """The member's debt history (what the member page lists under 您欠平台) is each
+    entry that moved their debt, by the amount it moved it: it adds up to the debt."""
+    p = t.postings.c
+    moved: dict[int, int] = defaultdict(int)
+    for entry, amount in connection.execute(
+        select(p.entry_id, p.amount).where(
+            p.tenant_id == api.tenant, p.account == f"member:{member}:debt", p.asset == CNY
+        )
+    ):
+        moved[int(entry)] += int(amount)
+    shown = api.ok(api.get(f"/v1/members/{member}/wallet/debt-history", limit=500))
+    assert len(shown) < 500, "more lines than one page: read the next"
+    assert {line["entry"]: Decimal(line["amount"]) for line in shown} == {
+        entry: yuan(amount) for entry, amount in moved.items() if amount
+    }, member
 
 
 def check_orders(api: Api, context: Context) -> None:
