@@ -9,10 +9,12 @@ void, and `zengzhi audit --replay` finds the tables equal to a replay of the eve
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
 from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Connection, select
 
 from tests.histories import (
@@ -24,6 +26,7 @@ from tests.histories import (
     through_the_service,
 )
 from tests.service.conftest import Api, Clock, login, new_tenant
+from tests.service.test_payments import gateway, notify
 from tests.unit.test_reversal_algebra import (
     _nobody_owes_more_than_they_were_paid,
     _reserves_never_take_a_debt_for_cash,
@@ -33,6 +36,7 @@ from zengzhi.core.ledger import CNY, Entry
 from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.base import Context
 from zengzhi.service.modes import run_days
+from zengzhi.service.webhook_delivery import dispatch
 from zengzhi.store import tables as t
 from zengzhi.store.modes import SqlModes
 
@@ -66,6 +70,9 @@ def _journal(connection: Connection, tenant: str) -> list[Entry]:
     ]
 
 
+PAYOUTS = ["manual", "webhook"]  # how finance pays a withdrawal
+
+
 class Shop:
     """A history's steps as an integrator and the jobs would send them."""
 
@@ -76,9 +83,12 @@ class Shop:
         context: Context,
         history: History,
         timezone: str = DEFAULT_TIMEZONE,
+        payouts: str = "manual",
     ) -> None:
         self.api, self.clock, self.context, self.history = api, clock, context, history
         self.timezone = timezone  # where the tenant's days turn
+        # "webhook": finance pays through the webhook adapter, a gateway that pays at once
+        self.payouts, self.secret = payouts, ""
         self.sent: list[dict[str, Any]] = []
         self.day = 0  # the history's days run so far
         self.left_to_the_job: set[str] = set()  # orders paid, not completed by the shop
@@ -88,6 +98,8 @@ class Shop:
         # a return window: an order is paid, then completed (or refunded before it is)
         tenant = {"completion_delay_seconds": 3600, "timezone": self.timezone}
         api.ok(api.put("/v1/tenant/settings", tenant))
+        if self.payouts == "webhook":
+            self.secret = gateway(api)
         api.pool("main", **config["pool"])
         api.ok(api.put("/v1/distribution", config["distribution"]))
         for name, settings_ in config["zones"].items():
@@ -145,8 +157,25 @@ class Shop:
             return api.post(f"/v1/members/{line['member']}/withdrawals", body)
         if kind == "withdraw_reject":
             return api.post(f"/v1/withdrawals/{line['withdrawal']}/reject", {"reason": "test"})
-        api.post(f"/v1/withdrawals/{line['withdrawal']}/approve")
-        return api.post(f"/v1/withdrawals/{line['withdrawal']}/paid")
+        withdrawal = line["withdrawal"]
+        api.post(f"/v1/withdrawals/{withdrawal}/approve")
+        if self.payouts == "manual":
+            return api.post(f"/v1/withdrawals/{withdrawal}/paid")
+        sent = api.post(f"/v1/withdrawals/{withdrawal}/payout")
+        if sent.status_code != 200 or sent.json()["status"] != "paying":
+            return sent
+        asked: list[str] = []
+
+        def pays(request: httpx.Request) -> httpx.Response:
+            asked.append(json.loads(request.read())["data"]["withdrawal"])
+            return httpx.Response(202)
+
+        dispatch(self.context, api.tenant, httpx.Client(transport=httpx.MockTransport(pays)))
+        assert asked == [withdrawal], asked  # its request, once
+        paid = {"id": f"n-{line['id']}", "type": "payout.succeeded", "withdrawal": withdrawal}
+        told = notify(api, self.secret, self.clock, paid)
+        assert told.json()["status"] == "paid", told.json()
+        return told
 
     def refund(self, line: dict[str, Any]) -> None:
         """An order refunded after payment (or cancelled before it) never completes: no
@@ -244,13 +273,14 @@ class Shop:
 
 
 @through_the_service(max_examples=6)
-@given(history=histories(max_steps=40, min_steps=30))
+@given(history=histories(max_steps=40, min_steps=30), payouts=st.sampled_from(PAYOUTS))
 def test_a_random_history_through_the_service_keeps_every_yuan(
-    api: Api, clock: Clock, context: Context, history: History
+    api: Api, clock: Clock, context: Context, history: History, payouts: str
 ) -> None:
     # one tenant per example: the fixtures are per test, hypothesis runs several examples
     tenant = new_tenant(context)
-    shop = Shop(Api(api.client, tenant, login(api.client, tenant)), clock, context, history)
+    staff = Api(api.client, tenant, login(api.client, tenant))
+    shop = Shop(staff, clock, context, history, payouts=payouts)
     clock.advance(days=1)
     shop.setup()
     shop.run()

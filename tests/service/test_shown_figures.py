@@ -25,13 +25,14 @@ from decimal import Decimal
 from typing import Any
 
 from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Connection, select
 
 from tests.histories import History, histories, through_the_service
 from tests.service.conftest import Api, Clock, enter_member_page, login, new_tenant
 from tests.service.test_console_pages import sign_in
 from tests.service.test_gateway_adapters import OPENID, a_withdrawal, owner, wechat
-from tests.service.test_reversal_histories import Shop
+from tests.service.test_reversal_histories import PAYOUTS, Shop
 from tests.service.test_webhooks import outbox_events, subscribe
 from zengzhi.engine import notices
 from zengzhi.service import gateway_payouts, pools
@@ -356,12 +357,13 @@ def check_member(
 
 
 @through_the_service(max_examples=5)
-@given(history=histories(max_steps=40, min_steps=30))
+@given(history=histories(max_steps=40, min_steps=30), payouts=st.sampled_from(PAYOUTS))
 def test_every_figure_shown_is_what_the_ledger_says(
-    api: Api, clock: Clock, context: Context, history: History
+    api: Api, clock: Clock, context: Context, history: History, payouts: str
 ) -> None:
     tenant = new_tenant(context)  # one tenant per example
-    shop = Shop(Api(api.client, tenant, login(api.client, tenant)), clock, context, history)
+    staff = Api(api.client, tenant, login(api.client, tenant))
+    shop = Shop(staff, clock, context, history, payouts=payouts)
     clock.advance(days=1)
     shop.setup()
     shop.run()
