@@ -59,7 +59,7 @@ DOING: dict[Permission, str] = {
     Permission.SUBSIDIZE: "subsidize",
     Permission.AGENTS: "record agent sales",
     Permission.WITHDRAW: "withdraw",
-    Permission.DECIDE_WITHDRAWALS: "decide withdrawals",
+    Permission.DECIDE_WITHDRAWALS: "decide or pay withdrawals",
     Permission.REASSIGN: "reassign",
 }
 
