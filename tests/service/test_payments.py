@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -594,6 +595,44 @@ def test_paid_by_hand_while_its_request_is_on_its_way_is_refused(
         if row["action"] == "withdrawal.paid"
     ]
     assert audit["actor"].startswith("gateway") != (meanwhile == "adapter left")
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []
+        assert check_replay(connection, api.tenant) == []
+
+
+def test_a_dispatcher_that_died_sending_leaves_no_withdrawal_stuck(
+    api: Api, clock: Clock, context: Context
+) -> None:
+    """A worker claimed w1's payout request and was killed as it sent it: its claim stays,
+    its lease runs out. The request may have reached the gateway, so w1 (`paying`) waits
+    for the gateway's answer while the webhook adapter is the tenant's; once the gateway
+    refused it (approved again) finance pays by hand, and a tenant that left the adapter
+    settles too: a dead worker's claim is not a request "being sent at this moment"."""
+    a_member_with_money(api)
+    secret = gateway(api)
+    for withdrawal in ("w1", "w2"):
+        api.ok(api.post("/v1/members/m1/withdrawals", {"id": withdrawal, "amount": "500.00"}))
+        api.ok(api.post(f"/v1/withdrawals/{withdrawal}/approve"))
+        api.ok(api.post(f"/v1/withdrawals/{withdrawal}/payout"))
+    d = t.webhook_deliveries
+    with context.database.write() as connection:  # the dead worker's claim
+        connection.execute(
+            update(d)
+            .where(d.c.tenant_id == api.tenant, d.c.subscription_id == "gateway")
+            .values(claimed_by="dead-worker", next_attempt_at=clock.now + timedelta(minutes=2))
+        )
+    paid = api.post("/v1/withdrawals/w1/paid")
+    assert "at this moment" in paid.json()["message"]  # its lease still runs
+    clock.advance(minutes=3)
+    paid = api.post("/v1/withdrawals/w1/paid")
+    assert (paid.status_code, paid.json()["field"]) == (409, "status")
+    assert "only the gateway's answer settles it" in paid.json()["message"]
+    failed = {"id": "p1", "type": "payout.failed", "withdrawal": "w1", "reason": "closed"}
+    assert notify(api, secret, clock, failed).json()["status"] == "approved"
+    assert api.ok(api.post("/v1/withdrawals/w1/paid"))["status"] == "paid"
+    api.ok(api.put("/v1/payments/adapter", {"adapter": "manual"}))  # w2: finance settles
+    assert api.ok(api.post("/v1/withdrawals/w2/paid"))["status"] == "paid"
+    assert _gateway_sends(context, api) == []
     with context.database.read() as connection:
         assert check_ledger(connection, api.tenant) == []
         assert check_replay(connection, api.tenant) == []

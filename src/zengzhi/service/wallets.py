@@ -535,26 +535,22 @@ def _refuse_while_requested(uow: UnitOfWork, row: WithdrawalRow) -> None:
     requests = payout_requests(
         uow.connection, uow.tenant, row.member_id, row.withdrawal_id, uow.now
     )
-    adapter = Adapters(uow.connection, uow.tenant).get()
-    # waited for, a delivery the dispatcher was recording reads delivered, its attempt
-    # not yet seen by this statement (an attacker's race on PostgreSQL): the status says
-    # it was sent. Approved again after the gateway refused it, a request being sent at
-    # this moment may still be paid; one sent before the refusal was answered by it.
-    if row.status == WithdrawalStatus.PAYING:
-        sent = [one for one in requests if one.claimed or one.tried or one.status in _SENT]
-    else:
-        sent = [one for one in requests if one.claimed]
-    webhook = adapter is not None and adapter.adapter == "webhook"
     sending = [one for one in requests if one.sending]
-    if sending or (sent and webhook and row.status == WithdrawalStatus.APPROVED):
+    if sending:
         raise DomainError(
             ErrorCode.CONFLICT,
-            f"withdrawal {row.withdrawal_id!r}'s payout request {(sending or sent)[-1].event_id}"
-            " is being sent to the payout gateway at this moment: wait for the gateway's"
-            " answer",
+            f"withdrawal {row.withdrawal_id!r}'s payout request {sending[-1].event_id} is"
+            " being sent to the payout gateway at this moment: wait for the gateway's answer",
             "status",
         )
-    if sent and webhook:
+    # waited for, a delivery the dispatcher was recording reads delivered, its attempt
+    # not yet seen by this statement (an attacker's race on PostgreSQL): the status says
+    # it was sent. Approved again after the gateway refused it, a request sent before
+    # the refusal was answered by it.
+    sent = [one for one in requests if one.claimed or one.tried or one.status in _SENT]
+    adapter = Adapters(uow.connection, uow.tenant).get()
+    webhook = adapter is not None and adapter.adapter == "webhook"
+    if sent and webhook and row.status == WithdrawalStatus.PAYING:
         raise DomainError(
             ErrorCode.CONFLICT,
             f"withdrawal {row.withdrawal_id!r} was sent to the payout gateway (payout request"
