@@ -341,7 +341,10 @@ def serve_command(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on", envvar="ZENGZHI_PORT")] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="seed a demo tenant first")] = False,
-    jobs: Annotated[bool, typer.Option(help="run due jobs (order completion…)")] = True,
+    jobs: Annotated[
+        bool | None,
+        typer.Option(help="run due jobs (order completion…); unset: ZENGZHI_RUN_JOBS (true)"),
+    ] = None,
     database: DatabaseOpt = None,
 ) -> None:
     """Start the HTTP API (OpenAPI at /docs) on the embedded database by default."""
@@ -393,7 +396,10 @@ def serve_command(
             console.print("demo tenant already seeded (its password was printed then)")
     site = f"http://{host}:{port}"
     console.print(f"API on {site}/v1 — documentation at {site}/docs — console at {site}/console")
-    uvicorn.run(create_app(context, run_jobs=jobs), host=host, port=port, log_level="info")
+    # ZENGZHI_RUN_JOBS=false was not heard: a server meant to leave the jobs to the workers
+    # sent webhooks and completed orders beside them (an attacker's set-up found it)
+    run_jobs = context.settings.run_jobs if jobs is None else jobs
+    uvicorn.run(create_app(context, run_jobs=run_jobs), host=host, port=port, log_level="info")
 
 
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)

@@ -270,3 +270,36 @@ def test_a_toml_file_saved_with_a_byte_order_mark_reads_as_without(tmp_path: Pat
         said[0].exit_code,
         said[0].stdout,
     )
+
+
+@pytest.mark.parametrize(
+    ("environment", "flag", "runs"),
+    [
+        (None, [], True),
+        ("false", [], False),
+        ("true", [], True),
+        ("false", ["--jobs"], True),
+        ("true", ["--no-jobs"], False),
+    ],
+)
+def test_serve_runs_the_jobs_as_the_environment_says_unless_told(
+    environment: str | None,
+    flag: list[str],
+    runs: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`ZENGZHI_RUN_JOBS=false` was ignored by `zengzhi serve` (its `--jobs` was true
+    unless `--no-jobs` was given): a server meant to leave the jobs to the workers sent
+    webhooks and completed orders beside them."""
+    asked: list[bool] = []
+    monkeypatch.setattr("uvicorn.run", lambda *a, **k: None)
+    monkeypatch.setattr("zengzhi.app.create_app", lambda context, run_jobs: asked.append(run_jobs))
+    if environment is not None:
+        monkeypatch.setenv("ZENGZHI_RUN_JOBS", environment)
+    else:
+        monkeypatch.delenv("ZENGZHI_RUN_JOBS", raising=False)
+    url = f"sqlite:///{tmp_path / 'zengzhi.db'}"
+    result = runner.invoke(app, ["serve", *flag, "--database", url])
+    assert result.exit_code == 0, result.stderr
+    assert asked == [runs]
