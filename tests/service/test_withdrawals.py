@@ -115,6 +115,14 @@ def test_a_withdrawal_is_refused_when_its_fee_rose_past_what_was_quoted(api: Api
         == "the fee would now be 1.00, more than 0.50: ask for a new quote"
     )
     assert api.ok(api.get("/v1/members/m1/wallet"))["withdrawing"] == "0.00"
+    # more than the wallet holds: said first, as the quote says it (a new quote would not
+    # help; it was answered "ask for a new quote", and the new quote refused it)
+    short = api.post("/v1/members/m1/withdrawals", asked | {"amount": "1600.01"})
+    assert short.json() == {
+        "code": "insufficient",
+        "message": "cannot withdraw 1600.01: the wallet holds 1600.00",
+        "field": "amount",
+    }
     for bad in ("1e3", "１", "-1", "0.001", "NaN"):
         wrong = api.post("/v1/members/m1/withdrawals", asked | {"max_fee": bad})
         assert (wrong.status_code, wrong.json()["field"]) == (422, "max_fee"), bad

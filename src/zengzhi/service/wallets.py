@@ -28,6 +28,7 @@ from zengzhi.core.ledger import CNY
 from zengzhi.core.lifecycles import WITHDRAWAL, WithdrawalStatus
 from zengzhi.engine.fields import Exact, Id, Note, canonical
 from zengzhi.engine.lines import yuan
+from zengzhi.rules.withdrawals import refuse_beyond
 from zengzhi.service.auth import Permission, Principal
 from zengzhi.service.base import Context, applied_once, command, found, query
 from zengzhi.service.gateways.outcome import Outcome
@@ -183,6 +184,9 @@ def withdraw_once(
             row = _member(uow.connection, uow.tenant, member, lock=True)
             rules = command_settings(uow).withdrawals
             fee = check_withdrawal(rules, row, amount)
+            # a short wallet before a risen fee, as the quote refuses it: a new quote
+            # would not help (the withdrawal's hold checks again, under the same lock)
+            refuse_beyond(amount, uow.ledger.balance(accounts.wallet(member), CNY))
             if ceiling is not None and fee > ceiling:
                 # the tenant's fee rose since the member was quoted it
                 raise DomainError(
