@@ -37,6 +37,7 @@ from tests.declared import DeclaredStatuses
 from tests.served import ServedClient
 from zengzhi.app import create_app
 from zengzhi.core.days import DEFAULT_TIMEZONE, day_of, time_zone
+from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.base import Context
 from zengzhi.service.settings import Settings
 from zengzhi.service.tenants import NewTenant, create_tenant
@@ -381,3 +382,10 @@ def statements_sent(context: Context) -> Iterator[list[str]]:
     finally:
         for engine in engines:
             event.remove(engine, "before_cursor_execute", count)
+
+
+def books_balance(api: Api, context: Context) -> None:
+    """The tenant's ledger checks out, and its tables equal a replay of its event log."""
+    with context.database.read() as connection:
+        assert check_ledger(connection, api.tenant) == []
+        assert check_replay(connection, api.tenant) == []

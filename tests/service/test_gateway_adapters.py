@@ -20,7 +20,7 @@ from pydantic import SecretStr
 
 from tests.at_once import at_once
 from tests.served import ServedClient
-from tests.service.conftest import Api, Clock, enter_member_page
+from tests.service.conftest import Api, Clock, books_balance, enter_member_page
 from tests.service.fake_gateways import (
     FakeAlipay,
     FakeWechat,
@@ -32,7 +32,6 @@ from tests.service.test_payments import refusals
 from tests.service.test_withdrawals import a_member_with_money
 from zengzhi.core.errors import DomainError
 from zengzhi.service import gateway_checkout, gateway_payouts, payees, payments
-from zengzhi.service.audit import check_ledger, check_replay
 from zengzhi.service.auth import Principal, Role
 from zengzhi.service.base import Context, query
 from zengzhi.service.jobs import tick
@@ -120,12 +119,6 @@ def pay_out(api: Api, context: Context, client: httpx.Client) -> str:
 def wallet(api: Api) -> tuple[str, str]:
     found = api.ok(api.get("/v1/members/m1/wallet"))
     return found["balance"], found["withdrawing"]
-
-
-def books_balance(api: Api, context: Context) -> None:
-    with context.database.read() as connection:
-        assert check_ledger(connection, api.tenant) == []
-        assert check_replay(connection, api.tenant) == []
 
 
 # ---------------------------------------------------------------------------- collecting
